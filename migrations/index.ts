@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as plan from './2026_11_29_000000_plan';
+
+/**
+ * Every migration, by name. A static list rather than a glob so that the same module serves the
+ * server bundle (Vite) and the command-line scripts (tsx); `migrations.spec.ts` fails when a file
+ * of this folder is missing here.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+	'2026_11_29_000000_plan': plan
+};

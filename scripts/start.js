@@ -1,0 +1,113 @@
+// `npm start`: build when the build is missing or older than the sources, then serve the portal.
+// Migrations and the plan seed run in the server's init hook, when build/handler.js is loaded.
+// Failures the operator can fix end with one French line on stderr and a non-zero exit.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join, resolve } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const builtHandler = join(root, 'build', 'handler.js');
+const SOURCES = [
+	'src',
+	'static',
+	'migrations',
+	'svelte.config.js',
+	'vite.config.ts',
+	'package.json',
+	'package-lock.json'
+];
+
+function fail(message) {
+	process.stderr.write(`${message}\n`);
+	process.exit(1);
+}
+
+function newestMtime(path) {
+	if (!existsSync(path)) return 0;
+	const stat = statSync(path);
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	let newest = stat.mtimeMs;
+	for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+	return newest;
+}
+
+export function buildIsStale() {
+	if (!existsSync(builtHandler)) return true;
+	const built = statSync(builtHandler).mtimeMs;
+	return SOURCES.some((source) => newestMtime(join(root, source)) > built);
+}
+
+function buildIfNeeded() {
+	if (!buildIsStale()) return;
+	process.stdout.write('Construction du portail (vite build)…\n');
+	const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+	if (!existsSync(vite))
+		fail('Les dépendances ne sont pas installées : lancez « npm ci » puis « npm start ».');
+	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+		cwd: root,
+		stdio: 'inherit'
+	});
+	if (result.status !== 0)
+		fail('La construction du portail a échoué (voir les messages ci-dessus).');
+}
+
+function readPort() {
+	const raw = process.env.PORT?.trim() || '3000';
+	const port = Number(raw);
+	if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
+		fail(`Le port « ${raw} » n’est pas valable : indiquez dans PORT un nombre entre 1 et 65535.`);
+	}
+	return port;
+}
+
+async function loadHandler() {
+	try {
+		const { handler } = await import(pathToFileURL(builtHandler).href);
+		return handler;
+	} catch (error) {
+		// Database problems arrive as StartupError with a French sentence; anything else is a bug.
+		if (error && error.name === 'StartupError') fail(error.message);
+		process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+		fail('Le portail n’a pas pu démarrer à cause d’une erreur inattendue (détail ci-dessus).');
+	}
+}
+
+async function main() {
+	const port = readPort();
+	const host = process.env.HOST?.trim() || '0.0.0.0';
+	buildIfNeeded();
+	const handler = await loadHandler();
+	const server = createServer((req, res) => handler(req, res));
+	server.on('error', (error) => {
+		if (error.code === 'EADDRINUSE') {
+			fail(
+				`Le port ${port} est déjà utilisé par un autre programme : arrêtez-le ou choisissez un autre port avec PORT=…`
+			);
+		}
+		if (error.code === 'EACCES') {
+			fail(
+				`Le port ${port} n’est pas autorisé pour cet utilisateur : choisissez un port au-dessus de 1024 avec PORT=…`
+			);
+		}
+		if (error.code === 'EADDRNOTAVAIL') {
+			fail(`L’adresse « ${host} » n’existe pas sur cette machine : corrigez la variable HOST.`);
+		}
+		fail(`Le serveur n’a pas pu écouter sur ${host}:${port} (${error.code ?? error.message}).`);
+	});
+	server.listen(port, host, () => {
+		const shown = host === '0.0.0.0' ? 'localhost' : host;
+		process.stdout.write(`Portail SDUSN disponible sur http://${shown}:${port}/\n`);
+	});
+	const stop = () => {
+		server.close(() => process.exit(0));
+		server.closeIdleConnections?.();
+		setTimeout(() => process.exit(0), 5000).unref();
+	};
+	process.on('SIGTERM', stop);
+	process.on('SIGINT', stop);
+}
+
+await main();

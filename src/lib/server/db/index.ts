@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from './schema';
+
+export type Db = Kysely<Database>;
+
+export const DEFAULT_DATABASE_PATH = 'data/sdusn.db';
+
+/** A start-up failure whose message is one French sentence meant for the operator. */
+export class StartupError extends Error {
+	override name = 'StartupError';
+}
+
+export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
+	const path = env.DATABASE_PATH?.trim();
+	return path ? path : DEFAULT_DATABASE_PATH;
+}
+
+/**
+ * Opens the SQLite file (creating its folder), with the connection settings every process uses.
+ * ':memory:' gives a private in-memory database (tests).
+ */
+export function openDatabase(path: string): Db {
+	let sqlite: SQLite.Database;
+	try {
+		if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+		sqlite = new SQLite(path);
+		sqlite.pragma('journal_mode = WAL');
+		sqlite.pragma('synchronous = FULL');
+		sqlite.pragma('foreign_keys = ON');
+		sqlite.pragma('busy_timeout = 5000');
+	} catch (error) {
+		throw explainOpenError(path, error);
+	}
+	return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+/** Turns low-level errors into one French sentence the operator can act on. */
+export function explainOpenError(path: string, error: unknown): StartupError {
+	const code = (error as { code?: string } | null)?.code ?? '';
+	if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+		return new StartupError(
+			`La base de données « ${path} » est illisible ou corrompue : restaurez une sauvegarde ou indiquez un autre fichier avec DATABASE_PATH.`
+		);
+	}
+	if (
+		code === 'EACCES' ||
+		code === 'EPERM' ||
+		code === 'EROFS' ||
+		code === 'ENOTDIR' ||
+		code === 'EEXIST' ||
+		code.startsWith('SQLITE_CANTOPEN') ||
+		code.startsWith('SQLITE_READONLY') ||
+		code.startsWith('SQLITE_IOERR')
+	) {
+		return new StartupError(
+			`Impossible d’ouvrir ou de créer la base de données « ${path} » : vérifiez que le dossier existe ou peut être créé et qu’il est accessible en écriture (variable DATABASE_PATH).`
+		);
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return new StartupError(`La base de données « ${path} » n’a pas pu être ouverte (${message}).`);
+}

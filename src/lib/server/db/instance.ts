@@ -1,0 +1,30 @@
+import { seedPlan } from '../seed';
+import { databasePath, explainOpenError, openDatabase, StartupError, type Db } from './index';
+import { migrateToLatest } from './migrate';
+
+let instance: Db | undefined;
+
+/**
+ * Opens the process's one database, migrates it and seeds the plan when it is empty.
+ * Every failure becomes a StartupError with one French sentence.
+ */
+export async function initDatabase(path = databasePath()): Promise<Db> {
+	if (instance) return instance;
+	const db = openDatabase(path);
+	try {
+		await migrateToLatest(db);
+		await seedPlan(db);
+	} catch (error) {
+		await db.destroy().catch(() => undefined);
+		if (error instanceof StartupError) throw error;
+		throw explainOpenError(path, error);
+	}
+	instance = db;
+	return db;
+}
+
+/** The database opened by initDatabase(); the server's init hook guarantees it exists. */
+export function getDb(): Db {
+	if (!instance) throw new Error('initDatabase() must run before getDb()');
+	return instance;
+}

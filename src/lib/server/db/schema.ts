@@ -1,0 +1,157 @@
+import type { Generated } from 'kysely';
+import type { OrganisationKind } from '../../utils/organisation-kinds';
+import type { FicheStatus } from '../../utils/status';
+
+export type { FicheStatus, OrganisationKind };
+export type UpdateState = 'draft' | 'submitted' | 'returned' | 'validated';
+
+export interface PlanTable {
+	id: number;
+	title: string;
+	territory: string;
+	period_start: number;
+	period_end: number;
+	adopted_on: string;
+	finalised_on: string;
+	source: string;
+}
+
+export interface DataRevisionTable {
+	id: number;
+	revision: number;
+	changed_at: string;
+}
+
+export interface PlanEventTable {
+	id: Generated<number>;
+	occurred_on: string;
+	title: string;
+	body: string;
+	source: string;
+}
+
+export interface AxisTable {
+	id: Generated<number>;
+	code: string;
+	short_name: string;
+	label: string;
+	position: number;
+}
+
+export interface OrientationTable {
+	id: Generated<number>;
+	code: string;
+	axis_id: number;
+	label: string;
+	position: number;
+}
+
+export interface ObjectiveTable {
+	id: Generated<number>;
+	number: number;
+	orientation_id: number;
+	label: string;
+	synthesis_label: string | null;
+}
+
+export interface OrganisationTable {
+	id: Generated<number>;
+	slug: string;
+	name: string;
+	full_name: string | null;
+	kind: OrganisationKind;
+}
+
+export interface FicheTable {
+	id: Generated<number>;
+	code: string;
+	objective_id: number;
+	number: number;
+	title: string;
+	short_title: string | null;
+	/** JSON text of RichText blocks */
+	context: string;
+	existing: string;
+	description: string;
+	success_factors: string;
+	owners_note: string | null;
+	priority: number;
+	adopted_priority: number;
+	status: Generated<FicheStatus>;
+	progress: number | null;
+	last_update: string | null;
+	search_text: string;
+}
+
+export interface FicheOwnerTable {
+	id: Generated<number>;
+	fiche_id: number;
+	organisation_id: number;
+	scope: string | null;
+	note: string | null;
+	position: number;
+}
+
+export interface FichePartnerTable {
+	id: Generated<number>;
+	fiche_id: number;
+	organisation_id: number;
+	detail: string | null;
+	position: number;
+}
+
+export interface FicheLinkTable {
+	fiche_id: number;
+	linked_fiche_id: number;
+	position: number;
+}
+
+export interface IndicatorTable {
+	id: Generated<number>;
+	fiche_id: number;
+	label: string;
+	unit: string | null;
+	target: number | null;
+	position: number;
+}
+
+export interface ProgressUpdateTable {
+	id: Generated<number>;
+	fiche_id: number;
+	organisation_id: number | null;
+	reported_on: string;
+	status: FicheStatus | null;
+	progress: number | null;
+	done: Generated<string>;
+	next_steps: Generated<string>;
+	difficulties: Generated<string>;
+	source: string | null;
+	state: UpdateState;
+	validated_at: string | null;
+}
+
+export interface MeasurementTable {
+	id: Generated<number>;
+	indicator_id: number;
+	progress_update_id: number;
+	measured_on: string;
+	value: number;
+	comment: string | null;
+}
+
+export interface Database {
+	plan: PlanTable;
+	data_revision: DataRevisionTable;
+	plan_event: PlanEventTable;
+	axis: AxisTable;
+	orientation: OrientationTable;
+	objective: ObjectiveTable;
+	organisation: OrganisationTable;
+	fiche: FicheTable;
+	fiche_owner: FicheOwnerTable;
+	fiche_partner: FichePartnerTable;
+	fiche_link: FicheLinkTable;
+	indicator: IndicatorTable;
+	progress_update: ProgressUpdateTable;
+	measurement: MeasurementTable;
+}

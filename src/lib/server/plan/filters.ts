@@ -1,0 +1,116 @@
+import { isFicheStatus, STATUS_LABELS } from '../../utils/status';
+import { foldForSearch } from '../../utils/text';
+import type { FicheQuery } from './repository';
+
+/** URL parameters of /fiches (French, as users see them). */
+export const FILTER_PARAMS = {
+	axis: 'axe',
+	orientation: 'orientation',
+	objective: 'objectif',
+	priority: 'priorite',
+	status: 'statut',
+	organisation: 'organisation',
+	text: 'q'
+} as const;
+
+export interface FilterVocabulary {
+	axes: string[];
+	orientations: string[];
+	objectives: number[];
+	organisations: string[];
+}
+
+export interface ParsedFilters {
+	query: FicheQuery;
+	/** The raw accepted values, to refill the form */
+	values: Partial<Record<keyof typeof FILTER_PARAMS, string>>;
+	/** One French sentence per ignored value */
+	ignored: string[];
+}
+
+const MAX_TEXT_LENGTH = 200;
+
+/**
+ * Reads the filters of the fiche list from the URL. A value that is unknown, malformed or given
+ * twice is ignored with a note; it never raises.
+ */
+export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabulary): ParsedFilters {
+	const query: FicheQuery = {};
+	const values: ParsedFilters['values'] = {};
+	const ignored: string[] = [];
+
+	const take = (key: keyof typeof FILTER_PARAMS): string | undefined => {
+		const name = FILTER_PARAMS[key];
+		const all = params.getAll(name).map((v) => v.trim());
+		const nonEmpty = all.filter((v) => v !== '');
+		if (nonEmpty.length > 1) {
+			ignored.push(
+				`Le filtre « ${name} » a été donné plusieurs fois : seule la première valeur est retenue.`
+			);
+		}
+		return nonEmpty[0];
+	};
+	const quote = (v: string) => (v.length > 40 ? `${v.slice(0, 40)}…` : v);
+
+	const axis = take('axis');
+	if (axis !== undefined) {
+		if (vocab.axes.includes(axis)) {
+			query.axis = axis;
+			values.axis = axis;
+		} else ignored.push(`Axe inconnu « ${quote(axis)} » : filtre ignoré.`);
+	}
+	const orientation = take('orientation');
+	if (orientation !== undefined) {
+		if (vocab.orientations.includes(orientation)) {
+			query.orientation = orientation;
+			values.orientation = orientation;
+		} else ignored.push(`Orientation inconnue « ${quote(orientation)} » : filtre ignoré.`);
+	}
+	const objective = take('objective');
+	if (objective !== undefined) {
+		const n = /^\d{1,3}$/.test(objective) ? Number(objective) : NaN;
+		if (vocab.objectives.includes(n)) {
+			query.objective = n;
+			values.objective = objective;
+		} else ignored.push(`Objectif inconnu « ${quote(objective)} » : filtre ignoré.`);
+	}
+	const priority = take('priority');
+	if (priority !== undefined) {
+		if (priority === '1' || priority === '2') {
+			query.priority = Number(priority);
+			values.priority = priority;
+		} else
+			ignored.push(`Priorité « ${quote(priority)} » invalide (1 ou 2 attendu) : filtre ignoré.`);
+	}
+	const status = take('status');
+	if (status !== undefined) {
+		if (isFicheStatus(status)) {
+			query.status = status;
+			values.status = status;
+		} else
+			ignored.push(
+				`Statut inconnu « ${quote(status)} » (valeurs possibles : ${Object.values(STATUS_LABELS).join(', ')}) : filtre ignoré.`
+			);
+	}
+	const organisation = take('organisation');
+	if (organisation !== undefined) {
+		if (vocab.organisations.includes(organisation)) {
+			query.organisation = organisation;
+			values.organisation = organisation;
+		} else ignored.push(`Organisation inconnue « ${quote(organisation)} » : filtre ignoré.`);
+	}
+	const text = take('text');
+	if (text !== undefined) {
+		const cleaned = text.replace(/\p{Cc}/gu, ' ');
+		if (cleaned.length > MAX_TEXT_LENGTH) {
+			ignored.push(`Recherche trop longue (${MAX_TEXT_LENGTH} caractères au plus) : texte ignoré.`);
+		} else {
+			const folded = foldForSearch(cleaned);
+			if (folded) {
+				query.text = folded;
+				values.text = cleaned.trim();
+			}
+		}
+	}
+	return { query, values, ignored };
+}

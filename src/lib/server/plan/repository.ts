@@ -1,0 +1,525 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { RichText } from '../../utils/rich-text';
+import { compareFrench } from '../../utils/text';
+import type { Database, FicheStatus, OrganisationKind } from '../db/schema';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface PlanInfo {
+	title: string;
+	territory: string;
+	periodStart: number;
+	periodEnd: number;
+	adoptedOn: string;
+	finalisedOn: string;
+	source: string;
+}
+
+export interface AxisRef {
+	code: string;
+	shortName: string;
+	label: string;
+	position: number;
+}
+export interface OrientationRef {
+	code: string;
+	axis: string;
+	label: string;
+	position: number;
+}
+export interface ObjectiveRef {
+	number: number;
+	orientation: string;
+	label: string;
+	synthesisLabel: string | null;
+}
+
+export interface FicheSummary {
+	id: number;
+	code: string;
+	objective: number;
+	orientation: string;
+	axis: string;
+	title: string;
+	shortTitle: string | null;
+	priority: number;
+	status: FicheStatus;
+	progress: number | null;
+	lastUpdate: string | null;
+}
+
+export interface OrganisationRef {
+	slug: string;
+	name: string;
+}
+
+export interface FicheOwner extends OrganisationRef {
+	scope: string | null;
+	note: string | null;
+}
+export interface FichePartner extends OrganisationRef {
+	detail: string | null;
+}
+
+export interface Measurement {
+	measuredOn: string;
+	value: number;
+	comment: string | null;
+}
+export interface Indicator {
+	id: number;
+	position: number;
+	label: string;
+	unit: string | null;
+	target: number | null;
+	measurements: Measurement[];
+}
+
+export interface HistoryEntry {
+	id: number;
+	reportedOn: string;
+	status: FicheStatus | null;
+	progress: number | null;
+	done: string;
+	nextSteps: string;
+	difficulties: string;
+	source: string | null;
+	organisation: OrganisationRef | null;
+}
+
+export interface FicheDetail extends FicheSummary {
+	placement: {
+		objectiveLabel: string;
+		objectiveSynthesisLabel: string | null;
+		orientationLabel: string;
+		axisShortName: string;
+		axisLabel: string;
+	};
+	context: RichText;
+	existing: RichText;
+	description: RichText;
+	successFactors: RichText;
+	ownersNote: string | null;
+	owners: FicheOwner[];
+	partners: FichePartner[];
+	linked: { code: string; title: string }[];
+	citedBy: { code: string; title: string }[];
+	indicators: Indicator[];
+	history: HistoryEntry[];
+}
+
+export interface PlanEvent {
+	occurredOn: string;
+	title: string;
+	body: string;
+	source: string;
+}
+
+export interface Organisation {
+	id: number;
+	slug: string;
+	name: string;
+	fullName: string | null;
+	kind: OrganisationKind;
+}
+
+export async function findPlan(db: Executor): Promise<PlanInfo> {
+	const row = await db.selectFrom('plan').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+	return {
+		title: row.title,
+		territory: row.territory,
+		periodStart: row.period_start,
+		periodEnd: row.period_end,
+		adoptedOn: row.adopted_on,
+		finalisedOn: row.finalised_on,
+		source: row.source
+	};
+}
+
+export async function listPlanEvents(db: Executor): Promise<PlanEvent[]> {
+	const rows = await db
+		.selectFrom('plan_event')
+		.select(['occurred_on', 'title', 'body', 'source'])
+		.orderBy('occurred_on')
+		.orderBy('id')
+		.execute();
+	return rows.map((r) => ({
+		occurredOn: r.occurred_on,
+		title: r.title,
+		body: r.body,
+		source: r.source
+	}));
+}
+
+export async function listAxes(db: Executor): Promise<AxisRef[]> {
+	const rows = await db.selectFrom('axis').selectAll().orderBy('position').execute();
+	return rows.map((r) => ({
+		code: r.code,
+		shortName: r.short_name,
+		label: r.label,
+		position: r.position
+	}));
+}
+
+export async function listOrientations(db: Executor): Promise<OrientationRef[]> {
+	const rows = await db
+		.selectFrom('orientation')
+		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
+		.select(['orientation.code', 'axis.code as axis', 'orientation.label', 'orientation.position'])
+		.orderBy('orientation.position')
+		.execute();
+	return rows;
+}
+
+export async function listObjectives(db: Executor): Promise<ObjectiveRef[]> {
+	const rows = await db
+		.selectFrom('objective')
+		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
+		.select([
+			'objective.number',
+			'orientation.code as orientation',
+			'objective.label',
+			'objective.synthesis_label'
+		])
+		.orderBy('objective.number')
+		.execute();
+	return rows.map((r) => ({
+		number: r.number,
+		orientation: r.orientation,
+		label: r.label,
+		synthesisLabel: r.synthesis_label
+	}));
+}
+
+function ficheSummaryQuery(db: Executor) {
+	return db
+		.selectFrom('fiche')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
+		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
+		.select([
+			'fiche.id',
+			'fiche.code',
+			'objective.number as objective',
+			'orientation.code as orientation',
+			'axis.code as axis',
+			'fiche.title',
+			'fiche.short_title as shortTitle',
+			'fiche.priority',
+			'fiche.status',
+			'fiche.progress',
+			'fiche.last_update as lastUpdate'
+		])
+		.orderBy('objective.number')
+		.orderBy('fiche.number');
+}
+
+export interface FicheQuery {
+	axis?: string;
+	orientation?: string;
+	objective?: number;
+	priority?: number;
+	status?: FicheStatus;
+	organisation?: string;
+	/** already folded with foldForSearch() */
+	text?: string;
+}
+
+/** Fiches matching every given criterion, in plan order. */
+export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<FicheSummary[]> {
+	let q = ficheSummaryQuery(db);
+	if (query.axis) q = q.where('axis.code', '=', query.axis);
+	if (query.orientation) q = q.where('orientation.code', '=', query.orientation);
+	if (query.objective !== undefined) q = q.where('objective.number', '=', query.objective);
+	if (query.priority !== undefined) q = q.where('fiche.priority', '=', query.priority);
+	if (query.status) q = q.where('fiche.status', '=', query.status);
+	if (query.organisation) {
+		const slug = query.organisation;
+		q = q.where((eb) =>
+			eb.or([
+				eb(
+					'fiche.id',
+					'in',
+					eb
+						.selectFrom('fiche_owner')
+						.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
+						.select('fiche_owner.fiche_id')
+						.where('organisation.slug', '=', slug)
+				),
+				eb(
+					'fiche.id',
+					'in',
+					eb
+						.selectFrom('fiche_partner')
+						.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
+						.select('fiche_partner.fiche_id')
+						.where('organisation.slug', '=', slug)
+				)
+			])
+		);
+	}
+	if (query.text) {
+		const text = query.text;
+		q = q.where((eb) => eb(eb.fn('instr', ['fiche.search_text', eb.val(text)]), '>', 0));
+	}
+	return q.execute();
+}
+
+export async function findFicheByCode(
+	db: Executor,
+	code: string
+): Promise<FicheDetail | undefined> {
+	const summary = await ficheSummaryQuery(db).where('fiche.code', '=', code).executeTakeFirst();
+	if (!summary) return undefined;
+	const ficheId = summary.id;
+	const texts = await db
+		.selectFrom('fiche')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
+		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
+		.select([
+			'fiche.context',
+			'fiche.existing',
+			'fiche.description',
+			'fiche.success_factors',
+			'fiche.owners_note',
+			'objective.label as objectiveLabel',
+			'objective.synthesis_label as objectiveSynthesisLabel',
+			'orientation.label as orientationLabel',
+			'axis.short_name as axisShortName',
+			'axis.label as axisLabel'
+		])
+		.where('fiche.id', '=', ficheId)
+		.executeTakeFirstOrThrow();
+	const owners = await db
+		.selectFrom('fiche_owner')
+		.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
+		.select(['organisation.slug', 'organisation.name', 'fiche_owner.scope', 'fiche_owner.note'])
+		.where('fiche_owner.fiche_id', '=', ficheId)
+		.orderBy('fiche_owner.position')
+		.execute();
+	const partners = await db
+		.selectFrom('fiche_partner')
+		.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
+		.select(['organisation.slug', 'organisation.name', 'fiche_partner.detail'])
+		.where('fiche_partner.fiche_id', '=', ficheId)
+		.orderBy('fiche_partner.position')
+		.execute();
+	const linked = await db
+		.selectFrom('fiche_link')
+		.innerJoin('fiche', 'fiche.id', 'fiche_link.linked_fiche_id')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.select(['fiche.code', 'fiche.title'])
+		.where('fiche_link.fiche_id', '=', ficheId)
+		.orderBy('objective.number')
+		.orderBy('fiche.number')
+		.execute();
+	const citedBy = await db
+		.selectFrom('fiche_link')
+		.innerJoin('fiche', 'fiche.id', 'fiche_link.fiche_id')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.select(['fiche.code', 'fiche.title'])
+		.where('fiche_link.linked_fiche_id', '=', ficheId)
+		.orderBy('objective.number')
+		.orderBy('fiche.number')
+		.execute();
+	const indicators = await listIndicatorsWithMeasurements(db, [ficheId]);
+	const history = await db
+		.selectFrom('progress_update')
+		.leftJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
+		.select([
+			'progress_update.id',
+			'progress_update.reported_on',
+			'progress_update.status',
+			'progress_update.progress',
+			'progress_update.done',
+			'progress_update.next_steps',
+			'progress_update.difficulties',
+			'progress_update.source',
+			'organisation.slug',
+			'organisation.name'
+		])
+		.where('progress_update.fiche_id', '=', ficheId)
+		.where('progress_update.state', '=', 'validated')
+		.orderBy('progress_update.reported_on')
+		.orderBy('progress_update.id')
+		.execute();
+
+	return {
+		...summary,
+		placement: {
+			objectiveLabel: texts.objectiveLabel,
+			objectiveSynthesisLabel: texts.objectiveSynthesisLabel,
+			orientationLabel: texts.orientationLabel,
+			axisShortName: texts.axisShortName,
+			axisLabel: texts.axisLabel
+		},
+		context: JSON.parse(texts.context) as RichText,
+		existing: JSON.parse(texts.existing) as RichText,
+		description: JSON.parse(texts.description) as RichText,
+		successFactors: JSON.parse(texts.success_factors) as RichText,
+		ownersNote: texts.owners_note,
+		owners,
+		partners,
+		linked,
+		citedBy,
+		indicators: indicators.get(ficheId) ?? [],
+		history: history.map((h) => ({
+			id: h.id,
+			reportedOn: h.reported_on,
+			status: h.status,
+			progress: h.progress,
+			done: h.done,
+			nextSteps: h.next_steps,
+			difficulties: h.difficulties,
+			source: h.source,
+			organisation: h.slug && h.name ? { slug: h.slug, name: h.name } : null
+		}))
+	};
+}
+
+/** Indicators of the given fiches with their published measurements (oldest first), by fiche id. */
+export async function listIndicatorsWithMeasurements(
+	db: Executor,
+	ficheIds?: number[]
+): Promise<Map<number, Indicator[]>> {
+	let indicatorQuery = db
+		.selectFrom('indicator')
+		.select(['id', 'fiche_id', 'position', 'label', 'unit', 'target'])
+		.orderBy('fiche_id')
+		.orderBy('position');
+	let measurementQuery = db
+		.selectFrom('measurement')
+		.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
+		.innerJoin('indicator', 'indicator.id', 'measurement.indicator_id')
+		.select([
+			'measurement.indicator_id',
+			'measurement.measured_on',
+			'measurement.value',
+			'measurement.comment'
+		])
+		.where('progress_update.state', '=', 'validated')
+		.orderBy('measurement.measured_on')
+		.orderBy('measurement.id');
+	if (ficheIds) {
+		indicatorQuery = indicatorQuery.where('fiche_id', 'in', ficheIds);
+		measurementQuery = measurementQuery.where('indicator.fiche_id', 'in', ficheIds);
+	}
+	const [indicators, measurements] = [
+		await indicatorQuery.execute(),
+		await measurementQuery.execute()
+	];
+	const byIndicator = new Map<number, Measurement[]>();
+	for (const m of measurements) {
+		const list = byIndicator.get(m.indicator_id) ?? [];
+		list.push({ measuredOn: m.measured_on, value: m.value, comment: m.comment });
+		byIndicator.set(m.indicator_id, list);
+	}
+	const byFiche = new Map<number, Indicator[]>();
+	for (const i of indicators) {
+		const list = byFiche.get(i.fiche_id) ?? [];
+		list.push({
+			id: i.id,
+			position: i.position,
+			label: i.label,
+			unit: i.unit,
+			target: i.target,
+			measurements: byIndicator.get(i.id) ?? []
+		});
+		byFiche.set(i.fiche_id, list);
+	}
+	return byFiche;
+}
+
+export interface OrganisationWithCounts extends Organisation {
+	owned: number;
+	partnered: number;
+}
+
+export async function listOrganisations(db: Executor): Promise<OrganisationWithCounts[]> {
+	const rows = await db
+		.selectFrom('organisation')
+		.select((eb) => [
+			'organisation.id',
+			'organisation.slug',
+			'organisation.name',
+			'organisation.full_name',
+			'organisation.kind',
+			eb
+				.selectFrom('fiche_owner')
+				.select((e) => e.fn.count<number>('fiche_owner.fiche_id').distinct().as('n'))
+				.whereRef('fiche_owner.organisation_id', '=', 'organisation.id')
+				.as('owned'),
+			eb
+				.selectFrom('fiche_partner')
+				.select((e) => e.fn.count<number>('fiche_partner.fiche_id').as('n'))
+				.whereRef('fiche_partner.organisation_id', '=', 'organisation.id')
+				.as('partnered')
+		])
+		.execute();
+	return rows
+		.map((r) => ({
+			id: r.id,
+			slug: r.slug,
+			name: r.name,
+			fullName: r.full_name,
+			kind: r.kind,
+			owned: Number(r.owned ?? 0),
+			partnered: Number(r.partnered ?? 0)
+		}))
+		.sort((a, b) => compareFrench(a.name, b.name));
+}
+
+export async function findOrganisationBySlug(
+	db: Executor,
+	slug: string
+): Promise<
+	| (Organisation & {
+			owned: (FicheSummary & { scopes: string[] })[];
+			partnered: (FicheSummary & { detail: string | null })[];
+	  })
+	| undefined
+> {
+	const org = await db
+		.selectFrom('organisation')
+		.select(['id', 'slug', 'name', 'full_name', 'kind'])
+		.where('slug', '=', slug)
+		.executeTakeFirst();
+	if (!org) return undefined;
+	const ownerRows = await db
+		.selectFrom('fiche_owner')
+		.select(['fiche_id', 'scope'])
+		.where('organisation_id', '=', org.id)
+		.execute();
+	const partnerRows = await db
+		.selectFrom('fiche_partner')
+		.select(['fiche_id', 'detail'])
+		.where('organisation_id', '=', org.id)
+		.execute();
+	const ids = [...new Set([...ownerRows, ...partnerRows].map((r) => r.fiche_id))];
+	const fiches =
+		ids.length > 0 ? await ficheSummaryQuery(db).where('fiche.id', 'in', ids).execute() : [];
+	const owned = fiches
+		.filter((f) => ownerRows.some((r) => r.fiche_id === f.id))
+		.map((f) => ({
+			...f,
+			scopes: ownerRows.filter((r) => r.fiche_id === f.id && r.scope).map((r) => r.scope as string)
+		}));
+	const partnered = fiches
+		.filter((f) => partnerRows.some((r) => r.fiche_id === f.id))
+		.map((f) => ({ ...f, detail: partnerRows.find((r) => r.fiche_id === f.id)?.detail ?? null }));
+	return {
+		id: org.id,
+		slug: org.slug,
+		name: org.name,
+		fullName: org.full_name,
+		kind: org.kind,
+		owned,
+		partnered
+	};
+}
+
+export async function listOrganisationRefs(db: Executor): Promise<OrganisationRef[]> {
+	const rows = await db.selectFrom('organisation').select(['slug', 'name']).execute();
+	return rows.sort((a, b) => compareFrench(a.name, b.name));
+}

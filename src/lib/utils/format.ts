@@ -1,0 +1,27 @@
+const dateFormat = new Intl.DateTimeFormat('fr-FR', {
+	day: 'numeric',
+	month: 'long',
+	year: 'numeric',
+	timeZone: 'UTC'
+});
+const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
+
+/** "2018-07-19" → "19 juillet 2018" (1er for the first day of the month). */
+export function formatDate(isoDate: string): string {
+	const date = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`);
+	if (Number.isNaN(date.getTime())) return isoDate;
+	const text = dateFormat.format(date);
+	return text.replace(/^1 /, '1er ');
+}
+
+export function formatNumber(value: number): string {
+	return numberFormat.format(value);
+}
+
+export function formatPercent(value: number | null): string {
+	return value === null ? 'non évalué' : `${numberFormat.format(value)} %`;
+}
+
+export function pluralize(count: number, singular: string, plural: string): string {
+	return `${formatNumber(count)} ${count > 1 ? plural : singular}`;
+}

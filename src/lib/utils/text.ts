@@ -1,0 +1,28 @@
+/** Lower-case, accents removed, typographic apostrophes unified: the form used for searching. */
+export function foldForSearch(text: string): string {
+	return text
+		.normalize('NFD')
+		.replace(/\p{Diacritic}/gu, '')
+		.replace(/[’‘`]/g, "'")
+		.replace(/œ/g, 'oe')
+		.replace(/æ/g, 'ae')
+		.toLowerCase()
+		.replace(/\s+/g, ' ')
+		.trim();
+}
+
+const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
+
+/** French alphabetical order ("École" sorts with "E"). */
+export function compareFrench(a: string, b: string): number {
+	return collator.compare(a, b);
+}
+
+/** Orders fiche codes "N-M" by objective then fiche number ("9-1" < "10-1" < "10-2"). */
+export function compareFicheCodes(a: string, b: string): number {
+	const [an = 0, am = 0] = a.split('-').map(Number);
+	const [bn = 0, bm = 0] = b.split('-').map(Number);
+	return an - bn || am - bm;
+}
+
+export const FICHE_CODE_PATTERN = /^([1-9]\d?)-([1-9])$/;

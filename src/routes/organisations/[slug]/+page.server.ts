@@ -1,0 +1,12 @@
+import { error } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db/instance';
+import { findOrganisationBySlug } from '$lib/server/plan/repository';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ params }) => {
+	const organisation = /^[a-z0-9-]{1,80}$/.test(params.slug)
+		? await findOrganisationBySlug(getDb(), params.slug)
+		: undefined;
+	if (!organisation) error(404, 'Cette organisation n’existe pas dans le plan.');
+	return { organisation };
+};
