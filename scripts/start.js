@@ -20,11 +20,13 @@ const SOURCES = [
 	'package-lock.json'
 ];
 
+/** @param {string} message @returns {never} */
 function fail(message) {
 	process.stderr.write(`${message}\n`);
 	process.exit(1);
 }
 
+/** @param {string} path @returns {number} */
 function newestMtime(path) {
 	if (!existsSync(path)) return 0;
 	const stat = statSync(path);
@@ -66,11 +68,12 @@ function readPort() {
 async function loadHandler() {
 	try {
 		const { handler } = await import(pathToFileURL(builtHandler).href);
-		return handler;
-	} catch (error) {
+		return /** @type {import('node:http').RequestListener} */ (handler);
+	} catch (caught) {
+		const error = /** @type {Error} */ (caught);
 		// Database problems arrive as StartupError with a French sentence; anything else is a bug.
-		if (error && error.name === 'StartupError') fail(error.message);
-		process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+		if (error?.name === 'StartupError') fail(error.message);
+		process.stderr.write(`${error?.stack ?? String(caught)}\n`);
 		fail('Le portail n’a pas pu démarrer à cause d’une erreur inattendue (détail ci-dessus).');
 	}
 }
@@ -81,7 +84,7 @@ async function main() {
 	buildIfNeeded();
 	const handler = await loadHandler();
 	const server = createServer((req, res) => handler(req, res));
-	server.on('error', (error) => {
+	server.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
 		if (error.code === 'EADDRINUSE') {
 			fail(
 				`Le port ${port} est déjà utilisé par un autre programme : arrêtez-le ou choisissez un autre port avec PORT=…`

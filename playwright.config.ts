@@ -1,0 +1,44 @@
+import { defineConfig } from '@playwright/test';
+
+const PORT = 4173;
+export const E2E_DATABASE = 'tests/e2e/.artifacts/sdusn-e2e.db';
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	// One SQLite file, one server: tests run one after the other.
+	workers: 1,
+	fullyParallel: false,
+	forbidOnly: !!process.env.CI,
+	retries: 0,
+	timeout: 30_000,
+	reporter: [['list']],
+	outputDir: 'test-results',
+	use: {
+		baseURL: `http://127.0.0.1:${PORT}`,
+		locale: 'fr-FR',
+		trace: 'retain-on-failure',
+		screenshot: 'only-on-failure',
+		launchOptions: {
+			// Debian's Chromium; Playwright never downloads a browser here.
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
+		}
+	},
+	projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+	webServer: {
+		command: 'node tests/e2e/helpers/serve.js',
+		url: `http://127.0.0.1:${PORT}/`,
+		reuseExistingServer: false,
+		timeout: 240_000,
+		stdout: 'pipe',
+		stderr: 'pipe',
+		env: { PORT: String(PORT), HOST: '127.0.0.1', DATABASE_PATH: E2E_DATABASE }
+	}
+});

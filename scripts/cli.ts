@@ -1,0 +1,42 @@
+import process from 'node:process';
+
+/** Ends a command with one French line on stderr (no stack trace for errors the user can fix). */
+export function exitWithError(message: string): never {
+	process.stderr.write(`${message}\n`);
+	process.exit(1);
+}
+
+/** Runs a command's main function, turning StartupError and unexpected errors into exit codes. */
+export function runCommand(main: () => Promise<void>): void {
+	main().catch((error: unknown) => {
+		if (error instanceof Error && (error.name === 'StartupError' || error.name === 'UsageError')) {
+			exitWithError(error.message);
+		}
+		process.stderr.write(
+			`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
+		);
+		exitWithError('La commande a échoué à cause d’une erreur inattendue (détail ci-dessus).');
+	});
+}
+
+export class UsageError extends Error {
+	override name = 'UsageError';
+}
+
+/** `--name value` and `--name=value` options; unknown options are refused. */
+export function parseOptions(argv: string[], known: string[]): Map<string, string> {
+	const options = new Map<string, string>();
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i] as string;
+		const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+		if (!match || !known.includes(match[1] as string)) {
+			throw new UsageError(
+				`Option inconnue « ${arg} » (options possibles : ${known.map((k) => `--${k}`).join(', ')}).`
+			);
+		}
+		const value = match[2] ?? argv[++i];
+		if (value === undefined) throw new UsageError(`L’option --${match[1]} attend une valeur.`);
+		options.set(match[1] as string, value);
+	}
+	return options;
+}

@@ -1,0 +1,22 @@
+// npm run db:migrate : brings the database named by DATABASE_PATH to the latest schema.
+import process from 'node:process';
+import { databasePath, explainOpenError, openDatabase } from '../src/lib/server/db/index';
+import { migrateToLatest } from '../src/lib/server/db/migrate';
+import { runCommand } from './cli';
+
+runCommand(async () => {
+	const path = databasePath();
+	const db = openDatabase(path);
+	try {
+		const applied = await migrateToLatest(db).catch((error: unknown) => {
+			throw explainOpenError(path, error);
+		});
+		process.stdout.write(
+			applied.length === 0
+				? `La base « ${path} » est déjà à jour.\n`
+				: `Migrations appliquées à « ${path} » : ${applied.join(', ')}.\n`
+		);
+	} finally {
+		await db.destroy();
+	}
+});

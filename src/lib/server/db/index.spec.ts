@@ -1,0 +1,51 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { databasePath, openDatabase } from './index';
+import { initDatabase } from './instance';
+import { migrateToLatest } from './migrate';
+
+describe('database', () => {
+	it('reads DATABASE_PATH, with data/sdusn.db by default', () => {
+		expect(databasePath({})).toBe('data/sdusn.db');
+		expect(databasePath({ DATABASE_PATH: ' /srv/x.db ' })).toBe('/srv/x.db');
+	});
+
+	it('opens with WAL, synchronous FULL, foreign keys and a busy timeout, creating the folder', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-'));
+		const db = openDatabase(join(dir, 'a', 'b', 'test.db'));
+		await migrateToLatest(db);
+		const pragma = async (name: string) =>
+			(
+				await db.executeQuery<Record<string, unknown>>({
+					sql: `PRAGMA ${name}`,
+					parameters: [],
+					query: { kind: 'RawNode' }
+				} as never)
+			).rows[0];
+		expect(await pragma('journal_mode')).toEqual({ journal_mode: 'wal' });
+		expect(await pragma('synchronous')).toEqual({ synchronous: 2 });
+		expect(await pragma('foreign_keys')).toEqual({ foreign_keys: 1 });
+		expect(await pragma('busy_timeout')).toEqual({ timeout: 5000 });
+		await db.destroy();
+	});
+
+	it('refuses a corrupt file with one French sentence', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-'));
+		const path = join(dir, 'corrupt.db');
+		writeFileSync(
+			path,
+			'ceci n’est pas une base SQLite, mais un texte assez long pour occuper une page'
+		);
+		await expect(initDatabase(path)).rejects.toThrow(/illisible ou corrompue/);
+	});
+
+	it('refuses a path whose folder cannot be created', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-'));
+		writeFileSync(join(dir, 'file'), '');
+		await expect(initDatabase(join(dir, 'file', 'x.db'))).rejects.toThrow(
+			/Impossible d’ouvrir ou de créer/
+		);
+	});
+});

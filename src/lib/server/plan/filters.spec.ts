@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { parseFicheFilters } from './filters';
+
+const vocab = {
+	axes: ['performance', 'solidarite', 'modernite'],
+	orientations: ['teleservices', 'e-inclusion'],
+	objectives: [1, 2, 10, 17],
+	organisations: ['cdg46', 'lot-numerique']
+};
+const parse = (query: string) => parseFicheFilters(new URLSearchParams(query), vocab);
+
+describe('parseFicheFilters', () => {
+	it('reads every known filter', () => {
+		expect(
+			parse(
+				'axe=modernite&orientation=e-inclusion&objectif=10&priorite=1&statut=en_cours&organisation=cdg46&q=Tiers-Lieux'
+			)
+		).toEqual({
+			query: {
+				axis: 'modernite',
+				orientation: 'e-inclusion',
+				objective: 10,
+				priority: 1,
+				status: 'en_cours',
+				organisation: 'cdg46',
+				text: 'tiers-lieux'
+			},
+			values: {
+				axis: 'modernite',
+				orientation: 'e-inclusion',
+				objective: '10',
+				priority: '1',
+				status: 'en_cours',
+				organisation: 'cdg46',
+				text: 'Tiers-Lieux'
+			},
+			ignored: []
+		});
+	});
+
+	it('ignores empty values silently', () => {
+		expect(parse('axe=&priorite=&q=%20%20')).toEqual({ query: {}, values: {}, ignored: [] });
+	});
+
+	it.each([
+		['axe=futur', 'Axe inconnu « futur »'],
+		['orientation=../../etc', 'Orientation inconnue'],
+		['objectif=3', 'Objectif inconnu « 3 »'],
+		['objectif=1e1', 'Objectif inconnu'],
+		['objectif=-1', 'Objectif inconnu'],
+		['priorite=3', 'Priorité « 3 » invalide'],
+		['priorite=NaN', 'Priorité « NaN » invalide'],
+		['statut=fini', 'Statut inconnu « fini »'],
+		['organisation=%3Cscript%3E', 'Organisation inconnue « <script> »'],
+		[`q=${'x'.repeat(201)}`, 'Recherche trop longue']
+	])('ignores %s with a French note', (query, note) => {
+		const result = parse(query);
+		expect(result.query).toEqual({});
+		expect(result.ignored).toHaveLength(1);
+		expect(result.ignored[0]).toContain(note);
+	});
+
+	it('keeps the first of repeated values and says so', () => {
+		const result = parse('priorite=2&priorite=1');
+		expect(result.query).toEqual({ priority: 2 });
+		expect(result.ignored[0]).toContain('plusieurs fois');
+	});
+
+	it('applies the valid filters next to invalid ones', () => {
+		const result = parse('axe=modernite&statut=inconnu');
+		expect(result.query).toEqual({ axis: 'modernite' });
+		expect(result.ignored).toHaveLength(1);
+	});
+
+	it('truncates long unknown values in the note', () => {
+		const result = parse(`axe=${'a'.repeat(150)}`);
+		expect(result.ignored[0]!.length).toBeLessThan(100);
+	});
+
+	it('replaces control characters in the search text', () => {
+		expect(parse('q=wifi%00%1F').query).toEqual({ text: 'wifi' });
+	});
+});

@@ -1,0 +1,173 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { seedPlan } from '../seed';
+import {
+	findFicheByCode,
+	findOrganisationBySlug,
+	listFiches,
+	listOrganisations,
+	listPlanEvents
+} from './repository';
+
+let db: Db;
+beforeEach(async () => {
+	db = await createTestDb();
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+const codes = (fiches: { code: string }[]) => fiches.map((f) => f.code);
+
+describe('seeding', () => {
+	it('loads the plan once and does nothing the second time', async () => {
+		const count = async () => {
+			const tables = [
+				'fiche',
+				'organisation',
+				'fiche_owner',
+				'fiche_partner',
+				'fiche_link',
+				'indicator',
+				'progress_update',
+				'measurement',
+				'plan_event'
+			] as const;
+			const counts: Record<string, number> = {};
+			for (const table of tables) {
+				const row = await db
+					.selectFrom(table)
+					.select((eb) => eb.fn.countAll<number>().as('n'))
+					.executeTakeFirstOrThrow();
+				counts[table] = Number(row.n);
+			}
+			return counts;
+		};
+		const before = await count();
+		expect(before).toMatchObject({ fiche: 23, organisation: 50, indicator: 30, fiche_link: 80 });
+		expect(await seedPlan(db)).toBe(false);
+		expect(await count()).toEqual(before);
+	});
+
+	it('starts every fiche "à lancer" except 13-1 and 14-1', async () => {
+		const fiches = await listFiches(db);
+		expect(codes(fiches.filter((f) => f.status === 'en_cours'))).toEqual(['13-1', '14-1']);
+		expect(fiches.filter((f) => f.status === 'a_lancer')).toHaveLength(21);
+		expect(fiches.every((f) => f.progress === null)).toBe(true);
+	});
+});
+
+describe('listFiches', () => {
+	it('returns the 23 fiches in plan order ("10-1" after "9-1")', async () => {
+		const all = codes(await listFiches(db));
+		expect(all).toHaveLength(23);
+		expect(all.indexOf('10-1')).toBe(all.indexOf('9-1') + 1);
+		expect(all.at(-1)).toBe('17-3');
+	});
+
+	it('combines filters', async () => {
+		expect(codes(await listFiches(db, { axis: 'modernite', priority: 1 }))).toEqual([
+			'13-1',
+			'14-1',
+			'17-1',
+			'17-2'
+		]);
+		expect(codes(await listFiches(db, { orientation: 'politique-donnee' }))).toEqual([
+			'5-1',
+			'6-1'
+		]);
+		expect(codes(await listFiches(db, { objective: 7, priority: 2 }))).toEqual(['7-2', '7-3']);
+		expect(codes(await listFiches(db, { status: 'en_cours', axis: 'solidarite' }))).toEqual([]);
+	});
+
+	it('finds fiches by owner or partner organisation', async () => {
+		expect(codes(await listFiches(db, { organisation: 'cdg46' }))).toEqual([
+			'1-1',
+			'1-2',
+			'5-1',
+			'6-1',
+			'9-1',
+			'12-1'
+		]);
+		expect(codes(await listFiches(db, { organisation: 'ars' }))).toEqual(['17-2']);
+	});
+
+	it('searches titles and descriptions without regard to case or accents', async () => {
+		expect(codes(await listFiches(db, { text: 'teleconsultation' }))).toEqual(['17-2']);
+		expect(codes(await listFiches(db, { text: 'cheque aptic' }))).toEqual(['10-2']);
+		expect(await listFiches(db, { text: "%' or 1=1 --" })).toEqual([]);
+	});
+});
+
+describe('findFicheByCode', () => {
+	it('gives every field of 14-1 with its history and measurement', async () => {
+		const fiche = (await findFicheByCode(db, '14-1'))!;
+		expect(fiche.title).toBe('Équipement d’un wifi territorial dans chaque commune');
+		expect(fiche.priority).toBe(1);
+		expect(fiche.status).toBe('en_cours');
+		expect(fiche.lastUpdate).toBe('2019-01-01');
+		expect(fiche.owners).toEqual([
+			{ slug: 'lot-numerique', name: 'Syndicat mixte Lot numérique', scope: null, note: null }
+		]);
+		expect(fiche.partners.map((p) => p.name)).toEqual(['LEADER', 'FNADT']);
+		expect(fiche.indicators).toEqual([
+			expect.objectContaining({
+				label: 'Nombre de communes ayant installé une borne wifi',
+				measurements: [
+					{ measuredOn: '2018-12-31', value: 10, comment: '10 bornes installées en décembre 2018' }
+				]
+			})
+		]);
+		expect(fiche.history.map((h) => [h.reportedOn, h.status, h.source?.slice(0, 20)])).toEqual([
+			['2018-07-31', 'en_cours', 'Délibérations CS2019'],
+			['2018-09-30', null, 'Délibération CS2019/'],
+			['2018-12-31', null, 'Délibérations CS2019'],
+			['2019-01-01', null, 'Délibération CS2019/']
+		]);
+		expect(fiche.history.every((h) => h.organisation?.slug === 'lot-numerique')).toBe(true);
+		expect(fiche.placement.axisShortName).toBe('modernité');
+	});
+
+	it('shows links in both directions', async () => {
+		const fiche = (await findFicheByCode(db, '8-1'))!;
+		expect(codes(fiche.linked)).toEqual(['1-2', '9-1', '13-1', '17-2']);
+		expect(codes(fiche.citedBy)).toEqual(['1-2', '9-1', '10-1', '10-2', '13-1', '17-2']);
+	});
+
+	it('returns undefined for an unknown code', async () => {
+		expect(await findFicheByCode(db, '99-9')).toBeUndefined();
+	});
+});
+
+describe('organisations', () => {
+	it('links fiches and organisations both ways', async () => {
+		const syndicat = (await findOrganisationBySlug(db, 'lot-numerique'))!;
+		expect(syndicat.owned).toHaveLength(17);
+		expect(codes(syndicat.partnered)).toEqual(['7-3', '9-1', '15-1', '16-1', '17-1', '17-2']);
+		const eleven = syndicat.owned.find((f) => f.code === '11-1')!;
+		expect(eleven.scopes).toEqual(['2', '3']);
+		const list = await listOrganisations(db);
+		expect(list).toHaveLength(50);
+		expect(list.find((o) => o.slug === 'lot-numerique')).toMatchObject({ owned: 17, partnered: 6 });
+		expect(await findOrganisationBySlug(db, 'inconnue')).toBeUndefined();
+	});
+
+	it('sorts organisations in French order', async () => {
+		const names = (await listOrganisations(db)).map((o) => o.name);
+		expect(names.indexOf('École régionale du numérique')).toBeLessThan(
+			names.indexOf('Emmaüs Connect')
+		);
+	});
+});
+
+it('lists the plan events in date order', async () => {
+	const events = await listPlanEvents(db);
+	expect(events.map((e) => e.occurredOn)).toEqual([
+		'2018-07-19',
+		'2019-02-01',
+		'2019-02-01',
+		'2019-02-01'
+	]);
+	expect(events.some((e) => e.body.includes('50 k€'))).toBe(true);
+});

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+
+test('a newcomer explores the plan, filters, follows links and downloads the CSV', async ({
+	page
+}, testInfo) => {
+	await page.goto('/');
+	await expect(page.locator('h1')).toHaveText('Schéma des usages et services numériques du Lot');
+	const counts = page.getByRole('list', { name: 'Chiffres clés' });
+	await expect(counts).toContainText('23 fiches-actions');
+	await expect(counts).toContainText('13 fiches de priorité 1');
+	await expect(page.getByRole('heading', { level: 2, name: /Axe 3 « modernité »/ })).toBeVisible();
+	await page.screenshot({ path: testInfo.outputPath('accueil.png'), fullPage: true });
+
+	await page.getByRole('link', { name: 'Rechercher et filtrer les fiches-actions' }).click();
+	await expect(page).toHaveURL(/\/fiches$/);
+	await expect(page.getByRole('heading', { level: 2, name: '23 fiches trouvées' })).toBeVisible();
+
+	await page.getByLabel('Priorité').selectOption('1');
+	await page.getByRole('button', { name: 'Filtrer' }).click();
+	await expect(page).toHaveURL(/priorite=1/);
+	await expect(page.getByRole('heading', { level: 2, name: '13 fiches trouvées' })).toBeVisible();
+
+	await page.getByLabel('Organisation (porteur ou partenaire)').selectOption({ label: 'CDG46' });
+	await page.getByRole('button', { name: 'Filtrer' }).click();
+	await expect(page).toHaveURL(/organisation=cdg46/);
+	await expect(page).toHaveURL(/priorite=1/);
+	await expect(page.getByRole('heading', { level: 2, name: '4 fiches trouvées' })).toBeVisible();
+	await expect(page.getByLabel('Priorité')).toHaveValue('1');
+	await page.screenshot({ path: testInfo.outputPath('fiches-filtrees.png'), fullPage: true });
+
+	await page.getByRole('link', { name: /^9-1 — Partage de processus SI/ }).click();
+	await expect(page.locator('h1')).toContainText('Partage de processus SI');
+	await expect(page.getByRole('link', { name: 'CDG46' }).first()).toBeVisible();
+
+	const linked = page.getByRole('region', { name: 'Fiches liées' });
+	await linked.getByRole('link', { name: /^6-1/ }).first().click();
+	await expect(page).toHaveURL(/\/fiches\/6-1$/);
+	await expect(page.locator('h1')).toContainText('data center territorial');
+	await expect(page.getByText('Mise à disposition d’infrastructures :')).toBeVisible();
+	await page.screenshot({ path: testInfo.outputPath('fiche-6-1.png'), fullPage: true });
+
+	await page.getByRole('link', { name: 'Données ouvertes', exact: true }).first().click();
+	const downloadPromise = page.waitForEvent('download');
+	await page.getByRole('link', { name: 'Les fiches-actions (CSV)' }).click();
+	const download = await downloadPromise;
+	expect(download.suggestedFilename()).toBe('sdusn-fiches.csv');
+	const csv = readFileSync((await download.path())!, 'utf8');
+	expect(csv.split('\r\n')[0]).toBe(
+		'code,objectif,axe,orientation,titre,priorite,porteurs,partenaires,fiches_liees,statut,avancement,derniere_mise_a_jour'
+	);
+	expect(csv).toContain(
+		'14-1,14,modernite,open-innovation,Équipement d’un wifi territorial dans chaque commune,1'
+	);
+});
+
+test('the fiche 14-1 shows its history, indicator and both link directions', async ({
+	page
+}, testInfo) => {
+	await page.goto('/fiches/14-1');
+	await expect(page.getByText('En cours').first()).toBeVisible();
+	const history = page.getByRole('region', { name: 'Historique' });
+	await expect(history.getByRole('listitem')).toHaveCount(4);
+	await expect(history).toContainText('52 délibérations communales');
+	await expect(history).toContainText('Source : Délibération CS2019/10');
+	const indicators = page.getByRole('region', { name: 'Indicateurs d’évaluation' });
+	await expect(indicators.getByRole('cell', { name: '31 décembre 2018' })).toBeVisible();
+	await expect(indicators.getByRole('cell', { name: '10 communes' })).toBeVisible();
+	await page.screenshot({ path: testInfo.outputPath('fiche-14-1.png'), fullPage: true });
+
+	await page.goto('/fiches/8-1');
+	const links = page.getByRole('region', { name: 'Fiches liées' });
+	await expect(links.getByRole('link')).toHaveCount(10);
+});
+
+test('the portal works without JavaScript and on a phone', async ({ browser }, testInfo) => {
+	const context = await browser.newContext({
+		javaScriptEnabled: false,
+		viewport: { width: 375, height: 740 }
+	});
+	const page = await context.newPage();
+	await page.goto('/fiches');
+	await page.getByLabel('Axe').selectOption('solidarite');
+	await page.getByLabel('Rechercher dans les titres et descriptions').fill('numérique');
+	await page.getByRole('button', { name: 'Filtrer' }).click();
+	await expect(page).toHaveURL(/axe=solidarite/);
+	await expect(page.getByRole('link', { name: /^10-2/ })).toBeVisible();
+	const width = await page.evaluate(() => document.documentElement.scrollWidth);
+	expect(width).toBeLessThanOrEqual(375);
+	await page.screenshot({ path: testInfo.outputPath('telephone-fiches.png'), fullPage: true });
+	await page.goto('/fiches/13-1');
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+	await page.screenshot({ path: testInfo.outputPath('telephone-fiche-13-1.png'), fullPage: true });
+	await context.close();
+});

@@ -1,0 +1,77 @@
+import { expect, test } from '@playwright/test';
+import { expectNoAxeViolations } from './helpers/axe';
+
+const PUBLIC_PAGES = [
+	['/', 'Le plan en un coup d’œil'],
+	['/fiches', 'Fiches-actions'],
+	['/fiches?priorite=1&organisation=cdg46', 'Fiches-actions : 4 résultats'],
+	['/fiches?statut=inconnu', 'Fiches-actions'],
+	['/fiches/14-1', 'Fiche 14-1'],
+	['/fiches/11-1', 'Fiche 11-1'],
+	['/fiches/17-1', 'Fiche 17-1'],
+	['/organisations', 'Organisations'],
+	['/organisations/lot-numerique', 'Syndicat mixte Lot numérique'],
+	['/donnees', 'Données ouvertes'],
+	['/mentions-legales', 'Mentions légales'],
+	['/donnees-personnelles', 'Données personnelles'],
+	['/accessibilite', 'Déclaration d’accessibilité']
+] as const;
+
+for (const [path, title] of PUBLIC_PAGES) {
+	test(`${path} is accessible, titled and in French`, async ({ page }) => {
+		const response = await page.goto(path);
+		expect(response?.status()).toBe(200);
+		await expect(page).toHaveTitle(new RegExp(`^${title}`));
+		await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+		await expect(page.locator('h1')).toHaveCount(1);
+		await expectNoAxeViolations(page);
+	});
+}
+
+test('an unknown fiche gives a French 404 page', async ({ page }) => {
+	for (const path of ['/fiches/99-9', '/fiches/abc', '/organisations/inconnue', '/nulle-part']) {
+		const response = await page.goto(path);
+		expect(response?.status()).toBe(404);
+		await expect(page.locator('h1')).toHaveText('Page introuvable');
+		await expectNoAxeViolations(page);
+	}
+	await page.goto('/fiches/99-9');
+	await expect(page.getByText('Aucune fiche-action ne porte le code « 99-9 »')).toBeVisible();
+});
+
+test('unknown filters are ignored with a visible note', async ({ page }) => {
+	await page.goto('/fiches?priorite=7&axe=modernite&statut=%3Cb%3E');
+	await expect(page.getByRole('status')).toContainText('Priorité « 7 » invalide');
+	await expect(page.getByRole('status')).toContainText('Statut inconnu « <b> »');
+	await expect(page.getByRole('heading', { level: 2, name: '7 fiches trouvées' })).toBeVisible();
+});
+
+test('every response carries the security headers', async ({ request }) => {
+	for (const path of ['/', '/fiches/14-1', '/donnees/plan.json', '/fiches/99-9']) {
+		const response = await request.get(path);
+		const headers = response.headers();
+		expect(headers['x-content-type-options']).toBe('nosniff');
+		expect(headers['referrer-policy']).toBeTruthy();
+		if (headers['content-type']?.startsWith('text/html')) {
+			const csp = headers['content-security-policy'] ?? '';
+			for (const directive of [
+				"object-src 'none'",
+				"base-uri 'none'",
+				"frame-ancestors 'none'",
+				"form-action 'self'"
+			])
+				expect(csp).toContain(directive);
+			expect(csp).not.toContain("script-src 'self' 'unsafe-inline'");
+		}
+	}
+});
+
+test('the skip link takes the keyboard to the content', async ({ page }) => {
+	await page.goto('/fiches/14-1');
+	await page.keyboard.press('Tab');
+	const skip = page.getByRole('link', { name: 'Aller au contenu' });
+	await expect(skip).toBeFocused();
+	await expect(skip).toBeInViewport();
+	await page.keyboard.press('Enter');
+	await expect(page).toHaveURL(/#contenu$/);
+});
