@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as plan from './2026_11_29_000000_plan';
+import * as accounts from './2026_11_29_010000_accounts';
 
 /**
  * Every migration, by name. A static list rather than a glob so that the same module serves the
@@ -7,5 +8,6 @@ import * as plan from './2026_11_29_000000_plan';
  * of this folder is missing here.
  */
 export const MIGRATIONS: Record<string, Migration> = {
-	'2026_11_29_000000_plan': plan
+	'2026_11_29_000000_plan': plan,
+	'2026_11_29_010000_accounts': accounts
 };

@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type Transaction } from 'kysely';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
+/** The database or a transaction: what repository functions take. */
+export type Executor = Kysely<Database> | Transaction<Database>;
 
 export const DEFAULT_DATABASE_PATH = 'data/sdusn.db';
 

@@ -128,6 +128,14 @@ export interface ProgressUpdateTable {
 	source: string | null;
 	state: UpdateState;
 	validated_at: string | null;
+	author_id: number | null;
+	submission_key: string | null;
+	version: Generated<number>;
+	review_comment: string | null;
+	reviewed_by: number | null;
+	updated_by: number | null;
+	updated_at: string | null;
+	submitted_at: string | null;
 }
 
 export interface MeasurementTable {
@@ -137,6 +145,59 @@ export interface MeasurementTable {
 	measured_on: string;
 	value: number;
 	comment: string | null;
+}
+
+export type Role = 'admin' | 'commission' | 'partenaire';
+
+export interface UserAccountTable {
+	id: Generated<number>;
+	email: string;
+	name: string;
+	role: Role;
+	organisation_id: number | null;
+	password_hash: string | null;
+	disabled_at: string | null;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface UserSessionTable {
+	id: string;
+	secret_hash: Uint8Array;
+	user_id: number;
+	created_at: number;
+	expires_at: number;
+}
+
+export interface InvitationTable {
+	id: string;
+	secret_hash: Uint8Array;
+	user_id: number;
+	created_by: number | null;
+	created_at: number;
+	expires_at: number;
+	used_at: number | null;
+}
+
+export interface LoginThrottleTable {
+	key: string;
+	failures: number;
+	last_failure_at: number;
+	blocked_until: number;
+}
+
+export interface AuditEventTable {
+	id: Generated<number>;
+	occurred_at: string;
+	actor_id: number | null;
+	actor_label: string;
+	action: string;
+	target_type: string | null;
+	target_id: string | null;
+	summary: string;
+	before_state: string | null;
+	after_state: string | null;
+	client_address: string | null;
 }
 
 export interface Database {
@@ -154,4 +215,9 @@ export interface Database {
 	indicator: IndicatorTable;
 	progress_update: ProgressUpdateTable;
 	measurement: MeasurementTable;
+	user_account: UserAccountTable;
+	user_session: UserSessionTable;
+	invitation: InvitationTable;
+	login_throttle: LoginThrottleTable;
+	audit_event: AuditEventTable;
 }

@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/schema';
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { Executor } from '../db';
+import type { FicheStatus, UpdateState } from '../db/schema';
 
 /**
  * Recomputes a fiche's published state from its validated updates: the status and advancement of
@@ -38,4 +36,328 @@ export async function refreshFicheState(db: Executor, ficheId: number): Promise<
 		})
 		.where('id', '=', ficheId)
 		.execute();
+}
+
+export interface ProgressUpdateRecord {
+	id: number;
+	ficheId: number;
+	ficheCode: string;
+	ficheTitle: string;
+	organisationId: number | null;
+	organisationName: string | null;
+	authorId: number | null;
+	authorName: string | null;
+	reportedOn: string;
+	status: FicheStatus | null;
+	progress: number | null;
+	done: string;
+	nextSteps: string;
+	difficulties: string;
+	state: UpdateState;
+	version: number;
+	reviewComment: string | null;
+	reviewerName: string | null;
+	updatedAt: string | null;
+	updatedByName: string | null;
+	submittedAt: string | null;
+	measurements: {
+		indicatorId: number;
+		indicatorLabel: string;
+		measuredOn: string;
+		value: number;
+		comment: string | null;
+	}[];
+}
+
+function updateQuery(db: Executor) {
+	return db
+		.selectFrom('progress_update as u')
+		.innerJoin('fiche', 'fiche.id', 'u.fiche_id')
+		.leftJoin('organisation', 'organisation.id', 'u.organisation_id')
+		.leftJoin('user_account as author', 'author.id', 'u.author_id')
+		.leftJoin('user_account as reviewer', 'reviewer.id', 'u.reviewed_by')
+		.leftJoin('user_account as editor', 'editor.id', 'u.updated_by')
+		.select([
+			'u.id',
+			'u.fiche_id',
+			'fiche.code',
+			'fiche.title',
+			'u.organisation_id',
+			'organisation.name as organisation_name',
+			'u.author_id',
+			'author.name as author_name',
+			'u.reported_on',
+			'u.status',
+			'u.progress',
+			'u.done',
+			'u.next_steps',
+			'u.difficulties',
+			'u.state',
+			'u.version',
+			'u.review_comment',
+			'reviewer.name as reviewer_name',
+			'u.updated_at',
+			'editor.name as editor_name',
+			'u.submitted_at'
+		]);
+}
+
+type UpdateRow = Awaited<ReturnType<ReturnType<typeof updateQuery>['executeTakeFirstOrThrow']>>;
+
+async function withMeasurements(db: Executor, rows: UpdateRow[]): Promise<ProgressUpdateRecord[]> {
+	const ids = rows.map((r) => r.id);
+	const measurements =
+		ids.length === 0
+			? []
+			: await db
+					.selectFrom('measurement')
+					.innerJoin('indicator', 'indicator.id', 'measurement.indicator_id')
+					.select([
+						'measurement.progress_update_id',
+						'measurement.indicator_id',
+						'indicator.label',
+						'measurement.measured_on',
+						'measurement.value',
+						'measurement.comment'
+					])
+					.where('measurement.progress_update_id', 'in', ids)
+					.orderBy('indicator.position')
+					.execute();
+	return rows.map((r) => ({
+		id: r.id,
+		ficheId: r.fiche_id,
+		ficheCode: r.code,
+		ficheTitle: r.title,
+		organisationId: r.organisation_id,
+		organisationName: r.organisation_name,
+		authorId: r.author_id,
+		authorName: r.author_name,
+		reportedOn: r.reported_on,
+		status: r.status,
+		progress: r.progress,
+		done: r.done,
+		nextSteps: r.next_steps,
+		difficulties: r.difficulties,
+		state: r.state,
+		version: r.version,
+		reviewComment: r.review_comment,
+		reviewerName: r.reviewer_name,
+		updatedAt: r.updated_at,
+		updatedByName: r.editor_name,
+		submittedAt: r.submitted_at,
+		measurements: measurements
+			.filter((m) => m.progress_update_id === r.id)
+			.map((m) => ({
+				indicatorId: m.indicator_id,
+				indicatorLabel: m.label,
+				measuredOn: m.measured_on,
+				value: m.value,
+				comment: m.comment
+			}))
+	}));
+}
+
+export async function findProgressUpdate(
+	db: Executor,
+	id: number
+): Promise<ProgressUpdateRecord | undefined> {
+	const row = await updateQuery(db).where('u.id', '=', id).executeTakeFirst();
+	return row ? (await withMeasurements(db, [row]))[0] : undefined;
+}
+
+export async function findUpdateBySubmissionKey(
+	db: Executor,
+	authorId: number,
+	key: string
+): Promise<number | undefined> {
+	const row = await db
+		.selectFrom('progress_update')
+		.select('id')
+		.where('author_id', '=', authorId)
+		.where('submission_key', '=', key)
+		.executeTakeFirst();
+	return row?.id;
+}
+
+/** Updates waiting for staff, oldest submission first. */
+export async function listSubmittedUpdates(db: Executor): Promise<ProgressUpdateRecord[]> {
+	const rows = await updateQuery(db)
+		.where('u.state', '=', 'submitted')
+		.orderBy('u.submitted_at')
+		.orderBy('u.id')
+		.execute();
+	return withMeasurements(db, rows);
+}
+
+/** An organisation's updates that are not yet published, newest first. */
+export async function listOrganisationPendingUpdates(
+	db: Executor,
+	organisationId: number
+): Promise<ProgressUpdateRecord[]> {
+	const rows = await updateQuery(db)
+		.where('u.organisation_id', '=', organisationId)
+		.where('u.state', '!=', 'validated')
+		.orderBy('u.id', 'desc')
+		.limit(200)
+		.execute();
+	return withMeasurements(db, rows);
+}
+
+export async function findFicheOrganisationIds(db: Executor, ficheId: number): Promise<number[]> {
+	const [owners, partners] = [
+		await db
+			.selectFrom('fiche_owner')
+			.select('organisation_id')
+			.where('fiche_id', '=', ficheId)
+			.execute(),
+		await db
+			.selectFrom('fiche_partner')
+			.select('organisation_id')
+			.where('fiche_id', '=', ficheId)
+			.execute()
+	];
+	return [...new Set([...owners, ...partners].map((r) => r.organisation_id))];
+}
+
+export async function findFicheForReporting(
+	db: Executor,
+	code: string
+): Promise<
+	| {
+			id: number;
+			code: string;
+			title: string;
+			status: FicheStatus;
+			progress: number | null;
+			indicators: { id: number; label: string; unit: string | null }[];
+	  }
+	| undefined
+> {
+	const fiche = await db
+		.selectFrom('fiche')
+		.select(['id', 'code', 'title', 'status', 'progress'])
+		.where('code', '=', code)
+		.executeTakeFirst();
+	if (!fiche) return undefined;
+	const indicators = await db
+		.selectFrom('indicator')
+		.select(['id', 'label', 'unit'])
+		.where('fiche_id', '=', fiche.id)
+		.orderBy('position')
+		.execute();
+	return { ...fiche, indicators };
+}
+
+export interface OrganisationFiche {
+	code: string;
+	title: string;
+	priority: number;
+	status: FicheStatus;
+	progress: number | null;
+	lastUpdate: string | null;
+	roles: ('porteur' | 'partenaire')[];
+	indicatorCount: number;
+	indicatorsWithoutValueThisYear: number;
+}
+
+/** The fiches an organisation carries or partners, with what is due. */
+export async function listFichesForOrganisation(
+	db: Executor,
+	organisationId: number,
+	year: number
+): Promise<OrganisationFiche[]> {
+	const yearStart = `${year}-01-01`;
+	const rows = await db
+		.selectFrom('fiche')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.select((eb) => [
+			'fiche.code',
+			'fiche.title',
+			'fiche.priority',
+			'fiche.status',
+			'fiche.progress',
+			'fiche.last_update',
+			eb
+				.exists(
+					eb
+						.selectFrom('fiche_owner')
+						.select('fiche_owner.id')
+						.whereRef('fiche_owner.fiche_id', '=', 'fiche.id')
+						.where('fiche_owner.organisation_id', '=', organisationId)
+				)
+				.as('is_owner'),
+			eb
+				.exists(
+					eb
+						.selectFrom('fiche_partner')
+						.select('fiche_partner.id')
+						.whereRef('fiche_partner.fiche_id', '=', 'fiche.id')
+						.where('fiche_partner.organisation_id', '=', organisationId)
+				)
+				.as('is_partner'),
+			eb
+				.selectFrom('indicator')
+				.select((e) => e.fn.countAll<number>().as('n'))
+				.whereRef('indicator.fiche_id', '=', 'fiche.id')
+				.as('indicator_count'),
+			eb
+				.selectFrom('indicator')
+				.select((e) => e.fn.countAll<number>().as('n'))
+				.whereRef('indicator.fiche_id', '=', 'fiche.id')
+				.where((e) =>
+					e.not(
+						e.exists(
+							e
+								.selectFrom('measurement')
+								.innerJoin(
+									'progress_update',
+									'progress_update.id',
+									'measurement.progress_update_id'
+								)
+								.select('measurement.id')
+								.whereRef('measurement.indicator_id', '=', 'indicator.id')
+								.where('progress_update.state', '=', 'validated')
+								.where('measurement.measured_on', '>=', yearStart)
+						)
+					)
+				)
+				.as('missing')
+		])
+		.where((eb) =>
+			eb.or([
+				eb(
+					'fiche.id',
+					'in',
+					eb
+						.selectFrom('fiche_owner')
+						.select('fiche_id')
+						.where('organisation_id', '=', organisationId)
+				),
+				eb(
+					'fiche.id',
+					'in',
+					eb
+						.selectFrom('fiche_partner')
+						.select('fiche_id')
+						.where('organisation_id', '=', organisationId)
+				)
+			])
+		)
+		.orderBy('objective.number')
+		.orderBy('fiche.number')
+		.execute();
+	return rows.map((r) => ({
+		code: r.code,
+		title: r.title,
+		priority: r.priority,
+		status: r.status,
+		progress: r.progress,
+		lastUpdate: r.last_update,
+		roles: [
+			...(r.is_owner ? (['porteur'] as const) : []),
+			...(r.is_partner ? (['partenaire'] as const) : [])
+		],
+		indicatorCount: Number(r.indicator_count ?? 0),
+		indicatorsWithoutValueThisYear: Number(r.missing ?? 0)
+	}));
 }

@@ -1,0 +1,21 @@
+// npm run db:backup -- <fichier> : online backup of DATABASE_PATH (SQLite backup API), then checked.
+import { existsSync } from 'node:fs';
+import process from 'node:process';
+import { databasePath } from '../src/lib/server/db/index';
+import { backupDatabase } from '../src/lib/server/db/backup';
+import { runCommand, UsageError } from './cli';
+
+runCommand(async () => {
+	const target = process.argv[2];
+	if (!target || process.argv.length > 3)
+		throw new UsageError(
+			'Indiquez un seul fichier de destination : npm run db:backup -- sauvegarde.db'
+		);
+	const source = databasePath();
+	if (!existsSync(source))
+		throw new UsageError(`La base « ${source} » n’existe pas (variable DATABASE_PATH).`);
+	const result = await backupDatabase(source, target);
+	process.stdout.write(
+		`Sauvegarde écrite dans « ${target} » : ${result.pages} pages, vérification d’intégrité : ok.\n`
+	);
+});

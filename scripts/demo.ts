@@ -1,0 +1,144 @@
+// npm run demo : demonstration accounts (one per role) with random passwords printed once, and a
+// few draft and submitted updates, so a newcomer can try each role. Never run by npm start.
+import process from 'node:process';
+import { recordAudit } from '../src/lib/server/audit/repository';
+import { hashPassword } from '../src/lib/server/auth/password';
+import { randomToken } from '../src/lib/server/auth/tokens';
+import {
+	findOrganisationIdByNameOrSlug,
+	findUserByEmail,
+	findUserById,
+	insertUser
+} from '../src/lib/server/auth/users';
+import { databasePath } from '../src/lib/server/db/index';
+import { initDatabase } from '../src/lib/server/db/instance';
+import type { Role } from '../src/lib/server/db/schema';
+import { saveProgressUpdate } from '../src/lib/server/progress/service';
+import { findFicheForReporting } from '../src/lib/server/progress/repository';
+import { runCommand } from './cli';
+
+const ACCOUNTS: { email: string; name: string; role: Role; organisation?: string }[] = [
+	{
+		email: 'demo.partenaire@lot-numerique.invalid',
+		name: 'Camille Partenaire (démo)',
+		role: 'partenaire',
+		organisation: 'cdg46'
+	},
+	{
+		email: 'demo.commission@lot-numerique.invalid',
+		name: 'Dominique Commission (démo)',
+		role: 'commission'
+	},
+	{ email: 'demo.admin@lot-numerique.invalid', name: 'Alex Administration (démo)', role: 'admin' }
+];
+
+runCommand(async () => {
+	const db = await initDatabase(databasePath());
+	try {
+		if (await findUserByEmail(db, ACCOUNTS[0]!.email)) {
+			process.stdout.write(
+				'Les comptes de démonstration existent déjà : rien n’a été changé. Un administrateur peut leur créer un nouveau lien de connexion depuis /admin/utilisateurs.\n'
+			);
+			return;
+		}
+		const created: { email: string; role: Role; password: string; id: number }[] = [];
+		for (const account of ACCOUNTS) {
+			// Four random words' worth of entropy (100 bits), readable enough to type once.
+			const password = randomToken(13)
+				.replace(/(.{5})/g, '$1-')
+				.replace(/-$/, '');
+			const organisationId = account.organisation
+				? ((await findOrganisationIdByNameOrSlug(db, account.organisation)) ?? null)
+				: null;
+			const id = await insertUser(db, {
+				email: account.email,
+				name: account.name,
+				role: account.role,
+				organisationId,
+				passwordHash: await hashPassword(password)
+			});
+			await recordAudit(db, {
+				actor: null,
+				action: 'account.created',
+				target: { type: 'compte', id },
+				summary: `Compte de démonstration ${account.role} créé par npm run demo`
+			});
+			created.push({ email: account.email, role: account.role, password, id });
+		}
+
+		const partner = (await findUserById(db, created[0]!.id))!;
+		const today = new Date().toISOString().slice(0, 10);
+		const samples = [
+			{
+				code: '1-2',
+				intent: 'submit' as const,
+				status: 'en_cours' as const,
+				progress: 20,
+				done: 'Recensement des besoins de formation engagé auprès de 12 collectivités.\n- questionnaire envoyé en mars\n- 8 réponses reçues',
+				next: 'Synthèse des réponses et premier catalogue de formations.'
+			},
+			{
+				code: '9-1',
+				intent: 'submit' as const,
+				status: 'en_cours' as const,
+				progress: 10,
+				done: 'Première réunion du groupe des agents référents SI.',
+				next: 'Cartographier l’offre du SDAIL et du centre de gestion.'
+			},
+			{
+				code: '5-1',
+				intent: 'draft' as const,
+				status: 'a_lancer' as const,
+				progress: null,
+				done: 'Brouillon : repérage des référents open data dans les EPCI.',
+				next: ''
+			}
+		];
+		for (const sample of samples) {
+			const fiche = (await findFicheForReporting(db, sample.code))!;
+			await saveProgressUpdate(
+				db,
+				partner,
+				sample.code,
+				null,
+				{
+					reportedOn: today,
+					status: sample.status,
+					progress: sample.progress,
+					done: sample.done,
+					nextSteps: sample.next,
+					difficulties: '',
+					submissionKey: `demo-${sample.code}`,
+					version: null,
+					intent: sample.intent,
+					measurements:
+						sample.code === '1-2'
+							? [
+									{
+										indicatorId: fiche.indicators[0]!.id,
+										measuredOn: today,
+										value: 8,
+										comment: 'réponses au questionnaire'
+									}
+								]
+							: []
+				},
+				null
+			);
+		}
+
+		process.stdout.write(
+			'Comptes de démonstration créés. Notez les mots de passe : ils ne seront plus affichés.\n\n'
+		);
+		for (const account of created) {
+			process.stdout.write(
+				`  ${account.role.padEnd(11)} ${account.email}  mot de passe : ${account.password}\n`
+			);
+		}
+		process.stdout.write(
+			'\nLe partenaire (CDG46) a soumis deux mises à jour (fiches 1-2 et 9-1) et garde un brouillon (5-1) ; connectez-vous sur /connexion.\n'
+		);
+	} finally {
+		await db.destroy();
+	}
+});

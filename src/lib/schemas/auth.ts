@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { PASSWORD_MAX_LENGTH } from './limits';
+
+const email = z
+	.string()
+	.trim()
+	.min(1, 'Indiquez votre adresse électronique.')
+	.max(254, 'Cette adresse électronique est trop longue.')
+	.regex(
+		/^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+		'Cette adresse électronique n’est pas valide (exemple : prenom.nom@exemple.fr).'
+	);
+
+export const LoginSchema = z.object({
+	email,
+	password: z
+		.string()
+		.min(1, 'Indiquez votre mot de passe.')
+		.max(PASSWORD_MAX_LENGTH, 'Adresse électronique ou mot de passe incorrect.')
+});
+
+export const PasswordChangeSchema = z
+	.object({
+		current: z
+			.string()
+			.min(1, 'Indiquez votre mot de passe actuel.')
+			.max(PASSWORD_MAX_LENGTH, 'Le mot de passe actuel est incorrect.'),
+		next: z.string().min(1, 'Choisissez un nouveau mot de passe.'),
+		confirm: z.string()
+	})
+	.refine((v) => v.next === v.confirm, {
+		path: ['confirm'],
+		message: 'Les deux saisies du nouveau mot de passe ne correspondent pas.'
+	});
+
+export const InvitationSchema = z
+	.object({ password: z.string().min(1, 'Choisissez un mot de passe.'), confirm: z.string() })
+	.refine((v) => v.password === v.confirm, {
+		path: ['confirm'],
+		message: 'Les deux saisies du mot de passe ne correspondent pas.'
+	});
+
+export const NewAccountSchema = z
+	.object({
+		email,
+		name: z
+			.string()
+			.trim()
+			.min(2, 'Indiquez le nom de la personne.')
+			.max(120, 'Le nom compte au plus 120 caractères.')
+			.refine((v) => !/\p{Cc}/u.test(v), 'Le nom contient des caractères non autorisés.'),
+		role: z.enum(['admin', 'commission', 'partenaire'], { error: 'Choisissez un rôle.' }),
+		organisation: z.string().trim().max(80)
+	})
+	.refine((v) => v.role !== 'partenaire' || v.organisation !== '', {
+		path: ['organisation'],
+		message: 'Un partenaire appartient à une organisation : choisissez-la.'
+	});

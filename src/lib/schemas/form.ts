@@ -1,0 +1,46 @@
+import type { z } from 'zod';
+
+export type FieldErrors = Record<string, string>;
+
+/**
+ * Reads only the named fields of a posted form (anything else, such as an added "priority" field,
+ * is ignored). A field sent more than once, or sent as a file, is reported instead of guessed.
+ */
+export function readForm<F extends string>(
+	formData: FormData,
+	fields: readonly F[]
+): { values: Record<F, string>; errors: FieldErrors } {
+	const values = {} as Record<F, string>;
+	const errors: FieldErrors = {};
+	for (const field of fields) {
+		const all = formData.getAll(field);
+		const first = all[0];
+		values[field] = typeof first === 'string' ? first : '';
+		if (all.length > 1)
+			errors[field] = 'Ce champ a été envoyé plusieurs fois : renvoyez le formulaire.';
+		else if (first !== undefined && typeof first !== 'string')
+			errors[field] = 'Ce champ attend du texte.';
+	}
+	return { values, errors };
+}
+
+/** First French message per field of a failed zod parse. */
+export function zodErrors(error: z.ZodError): FieldErrors {
+	const errors: FieldErrors = {};
+	for (const issue of error.issues) {
+		const key = String(issue.path[0] ?? 'form');
+		errors[key] ??= issue.message;
+	}
+	return errors;
+}
+
+/** Control characters other than tab and line breaks have no place in typed text. */
+export function hasForbiddenCharacters(text: string): boolean {
+	return /[^\P{Cc}\t\n\r]/u.test(text);
+}
+
+export function isIsoDate(value: string): boolean {
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+	const date = new Date(`${value}T00:00:00Z`);
+	return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}

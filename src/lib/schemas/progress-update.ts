@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { FICHE_STATUSES, type FicheStatus } from '../utils/status';
+import { hasForbiddenCharacters, isIsoDate, readForm, zodErrors, type FieldErrors } from './form';
+import { COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH } from './limits';
+
+export const PROGRESS_FIELDS = [
+	'reported_on',
+	'status',
+	'progress',
+	'done',
+	'next_steps',
+	'difficulties',
+	'submission_key',
+	'version',
+	'intent'
+] as const;
+
+export const EARLIEST_DATE = '2018-01-01';
+
+function text(label: string, max: number) {
+	return z
+		.string()
+		.max(max, `${label} : ${max.toLocaleString('fr-FR')} caractères au plus.`)
+		.refine((v) => !hasForbiddenCharacters(v), `${label} contient des caractères non autorisés.`)
+		.transform((v) => v.replace(/\r\n?/g, '\n'));
+}
+
+function date(label: string, today: string) {
+	return z
+		.string()
+		.trim()
+		.min(1, `Indiquez ${label}.`)
+		.refine(
+			isIsoDate,
+			`${label[0]?.toUpperCase()}${label.slice(1)} n’est pas une date valide (jj/mm/aaaa).`
+		)
+		.refine(
+			(v) => v >= EARLIEST_DATE,
+			`${label[0]?.toUpperCase()}${label.slice(1)} ne peut pas précéder 2018.`
+		)
+		.refine(
+			(v) => v <= today,
+			`${label[0]?.toUpperCase()}${label.slice(1)} ne peut pas être dans le futur.`
+		);
+}
+
+function schema(today: string) {
+	return z.object({
+		reported_on: date('la date de la mise à jour', today),
+		status: z.enum(FICHE_STATUSES, { error: 'Choisissez un statut dans la liste.' }),
+		progress: z
+			.string()
+			.trim()
+			.refine(
+				(v) => v === '' || /^\d{1,3}$/.test(v),
+				'L’avancement est un nombre entier de 0 à 100, sans décimale.'
+			)
+			.transform((v) => (v === '' ? null : Number(v)))
+			.refine(
+				(v) => v === null || (v >= 0 && v <= 100),
+				'L’avancement est un pourcentage entre 0 et 100.'
+			),
+		done: text('Ce qui a été fait', TEXT_MAX_LENGTH).refine(
+			(v) => v.trim() !== '',
+			'Décrivez ce qui a été fait depuis la dernière mise à jour.'
+		),
+		next_steps: text('Les prochaines étapes', TEXT_MAX_LENGTH),
+		difficulties: text('Les difficultés', TEXT_MAX_LENGTH),
+		submission_key: z
+			.string()
+			.regex(/^[a-z0-9-]{8,64}$/, 'Le formulaire est incomplet : rechargez la page.'),
+		version: z
+			.string()
+			.regex(/^\d{0,9}$/, 'Le formulaire est incomplet : rechargez la page.')
+			.transform((v) => (v === '' ? null : Number(v))),
+		intent: z.enum(['draft', 'submit'], {
+			error: 'Choisissez « Enregistrer le brouillon » ou « Soumettre ».'
+		})
+	});
+}
+
+export interface MeasurementInput {
+	indicatorId: number;
+	measuredOn: string;
+	value: number;
+	comment: string | null;
+}
+
+export interface ProgressInput {
+	reportedOn: string;
+	status: FicheStatus;
+	progress: number | null;
+	done: string;
+	nextSteps: string;
+	difficulties: string;
+	submissionKey: string;
+	version: number | null;
+	intent: 'draft' | 'submit';
+	measurements: MeasurementInput[];
+}
+
+export const indicatorField = (id: number, part: 'date' | 'value' | 'comment') =>
+	`indicator_${id}_${part}`;
+
+/** "12,5" or "12.5" or "1 200" → number; anything else → NaN. */
+export function parseDecimal(raw: string): number {
+	const cleaned = raw
+		.trim()
+		.replace(/[\s\u00a0\u202f]/g, '')
+		.replace(',', '.');
+	if (!/^-?\d{1,12}(\.\d{1,6})?$/.test(cleaned)) return NaN;
+	return Number(cleaned);
+}
+
+/**
+ * Validates a progress form against the fiche's indicators. Returns the typed input or a French
+ * message per field; `values` always holds what was typed, to refill the form.
+ */
+export function parseProgressForm(
+	formData: FormData,
+	indicatorIds: number[],
+	today: string
+): { values: Record<string, string>; errors: FieldErrors; input?: ProgressInput } {
+	const indicatorFields = indicatorIds.flatMap((id) => [
+		indicatorField(id, 'date'),
+		indicatorField(id, 'value'),
+		indicatorField(id, 'comment')
+	]);
+	const { values, errors } = readForm(formData, [...PROGRESS_FIELDS, ...indicatorFields]);
+	const parsed = schema(today).safeParse(values);
+	const allErrors: FieldErrors = { ...(parsed.success ? {} : zodErrors(parsed.error)), ...errors };
+
+	const measurements: MeasurementInput[] = [];
+	const dateSchema = date('la date de la mesure', today);
+	for (const id of indicatorIds) {
+		const rawDate = values[indicatorField(id, 'date')] ?? '';
+		const rawValue = values[indicatorField(id, 'value')] ?? '';
+		const rawComment = values[indicatorField(id, 'comment')] ?? '';
+		if (!rawDate.trim() && !rawValue.trim() && !rawComment.trim()) continue;
+		const value = parseDecimal(rawValue);
+		if (!rawValue.trim())
+			allErrors[indicatorField(id, 'value')] = 'Indiquez la valeur mesurée, ou videz la ligne.';
+		else if (!Number.isFinite(value))
+			allErrors[indicatorField(id, 'value')] =
+				'La valeur doit être un nombre (exemple : 12 ou 12,5).';
+		const dateResult = dateSchema.safeParse(rawDate);
+		if (!dateResult.success)
+			allErrors[indicatorField(id, 'date')] =
+				dateResult.error.issues[0]?.message ?? 'Date invalide.';
+		if (rawComment.length > COMMENT_MAX_LENGTH)
+			allErrors[indicatorField(id, 'comment')] =
+				`Le commentaire compte au plus ${COMMENT_MAX_LENGTH} caractères.`;
+		else if (hasForbiddenCharacters(rawComment))
+			allErrors[indicatorField(id, 'comment')] =
+				'Le commentaire contient des caractères non autorisés.';
+		measurements.push({
+			indicatorId: id,
+			measuredOn: rawDate.trim(),
+			value,
+			comment: rawComment.trim() || null
+		});
+	}
+
+	if (!parsed.success || Object.keys(allErrors).length > 0) return { values, errors: allErrors };
+	const data = parsed.data;
+	return {
+		values,
+		errors: {},
+		input: {
+			reportedOn: data.reported_on,
+			status: data.status,
+			progress: data.progress,
+			done: data.done,
+			nextSteps: data.next_steps,
+			difficulties: data.difficulties,
+			submissionKey: data.submission_key,
+			version: data.version,
+			intent: data.intent,
+			measurements
+		}
+	};
+}

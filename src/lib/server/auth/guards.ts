@@ -1,0 +1,56 @@
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { recordAudit } from '../audit/repository';
+import { getDb } from '../db/instance';
+import { can, type Action, type Resources } from './permissions';
+import type { User } from './users';
+
+type Event = Pick<RequestEvent, 'locals' | 'url' | 'getClientAddress' | 'request'>;
+
+/** Not signed in: 303 to /connexion, coming back here afterwards. */
+export function requireUser(event: Event): User {
+	const user = event.locals.user;
+	if (!user) {
+		const target = `${event.url.pathname}${event.url.search}`;
+		redirect(303, `/connexion?redirectTo=${encodeURIComponent(target)}`);
+	}
+	return user;
+}
+
+export const FORBIDDEN_MESSAGE =
+	'Vous n’avez pas les droits nécessaires pour accéder à cette page ou faire cette action.';
+
+/** Signed in but not allowed: journaled, then 403. */
+export async function deny(event: Event, user: User, what: string): Promise<never> {
+	await recordAudit(getDb(), {
+		actor: user,
+		action: 'access.denied',
+		target: { type: 'route', id: event.url.pathname },
+		summary: `${event.request.method} ${event.url.pathname} refusé (${what})`,
+		clientAddress: safeClientAddress(event)
+	});
+	error(403, FORBIDDEN_MESSAGE);
+}
+
+export async function requireRole(event: Event, ...roles: User['role'][]): Promise<User> {
+	const user = requireUser(event);
+	if (!roles.includes(user.role)) await deny(event, user, `rôle ${user.role}`);
+	return user;
+}
+
+export async function authorize<A extends Action>(
+	event: Event,
+	action: A,
+	resource?: Resources[A]
+): Promise<User> {
+	const user = requireUser(event);
+	if (!can(user, action, resource)) await deny(event, user, action);
+	return user;
+}
+
+export function safeClientAddress(event: Pick<RequestEvent, 'getClientAddress'>): string | null {
+	try {
+		return event.getClientAddress();
+	} catch {
+		return null;
+	}
+}

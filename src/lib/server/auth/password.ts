@@ -1,0 +1,61 @@
+import { hash, verify } from '@node-rs/argon2';
+import { foldForSearch } from '../../utils/text';
+import { PASSWORD_MAX_LENGTH } from '../../schemas/limits';
+import COMMON_PASSWORDS from './common-passwords.json';
+
+export { PASSWORD_MAX_LENGTH };
+export const PASSWORD_MIN_LENGTH = 12;
+
+// OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. (@node-rs/argon2 defaults to argon2id.)
+const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 };
+
+export function hashPassword(password: string): Promise<string> {
+	return hash(password, ARGON2_OPTIONS);
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+	try {
+		return await verify(passwordHash, password);
+	} catch {
+		return false;
+	}
+}
+
+// Used when the account does not exist, so that a wrong e-mail costs as long as a wrong password.
+let dummyHash: Promise<string> | undefined;
+export async function verifyAgainstDummy(password: string): Promise<void> {
+	dummyHash ??= hashPassword('dummy password for timing only');
+	await verifyPassword(await dummyHash, password);
+}
+
+let commonPasswords: Set<string> | undefined;
+function loadCommonPasswords(): Set<string> {
+	commonPasswords ??= new Set(COMMON_PASSWORDS.passwords);
+	return commonPasswords;
+}
+
+/** French reason why a password is refused, or null when it is acceptable. No composition rules. */
+export function checkPasswordPolicy(password: string, context: string[] = []): string | null {
+	const length = [...password].length;
+	if (length < PASSWORD_MIN_LENGTH)
+		return `Le mot de passe doit compter au moins ${PASSWORD_MIN_LENGTH} caractères.`;
+	if (length > PASSWORD_MAX_LENGTH)
+		return `Le mot de passe doit compter au plus ${PASSWORD_MAX_LENGTH} caractères.`;
+	if (/\p{Cc}/u.test(password)) return 'Le mot de passe contient des caractères non autorisés.';
+	const folded = foldForSearch(password).replace(/\s+/g, '');
+	const letters = folded.replace(/[^a-z]/g, '');
+	const list = loadCommonPasswords();
+	const contextWords = context
+		.map((w) => foldForSearch(w).replace(/[^a-z0-9]/g, ''))
+		.filter((w) => w.length >= 3);
+	if (
+		list.has(folded) ||
+		list.has(letters) ||
+		contextWords.includes(letters) ||
+		/^(.)\1*$/u.test(folded) ||
+		new Set(folded).size < 4
+	) {
+		return 'Ce mot de passe est trop courant ou trop facile à deviner : choisissez par exemple une phrase de plusieurs mots.';
+	}
+	return null;
+}

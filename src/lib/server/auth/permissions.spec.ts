@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { can, type Action, type Actor, type Resources, type UpdateState } from './permissions';
+
+const OWN = 10;
+const OTHER = 20;
+const actors: Record<string, Actor | null> = {
+	anonyme: null,
+	'partenaire (organisation de la fiche)': { id: 1, role: 'partenaire', organisationId: OWN },
+	'partenaire (autre organisation)': { id: 2, role: 'partenaire', organisationId: OTHER },
+	commission: { id: 3, role: 'commission', organisationId: null },
+	admin: { id: 4, role: 'admin', organisationId: null }
+};
+const FICHE = { ficheOrganisationIds: [OWN, 30] };
+const editOf = (state: UpdateState, updateOrganisationId = OWN): Resources['update.edit'] => ({
+	...FICHE,
+	updateOrganisationId,
+	state
+});
+
+type Case = [Action, Resources[Action] | undefined, string, boolean[]];
+// Expected results in the order of `actors`: anonyme, own partner, other partner, commission, admin
+const CASES: Case[] = [
+	['account.own', undefined, 'son propre compte', [false, true, true, true, true]],
+	['espace.view', undefined, 'espace partenaire', [false, true, true, false, false]],
+	['update.create', FICHE, 'nouvelle mise à jour', [false, true, false, false, false]],
+	[
+		'update.create',
+		{ ficheOrganisationIds: [] },
+		'fiche sans porteur',
+		[false, false, false, false, false]
+	],
+	[
+		'update.edit',
+		editOf('draft'),
+		'brouillon de son organisation',
+		[false, true, false, false, false]
+	],
+	['update.edit', editOf('returned'), 'mise à jour renvoyée', [false, true, false, false, false]],
+	['update.edit', editOf('submitted'), 'mise à jour soumise', [false, false, false, false, false]],
+	['update.edit', editOf('validated'), 'mise à jour validée', [false, false, false, false, false]],
+	[
+		'update.edit',
+		editOf('draft', OTHER),
+		'brouillon d’une autre organisation',
+		[false, false, false, false, false]
+	],
+	[
+		'update.review',
+		{ state: 'submitted' },
+		'valider une mise à jour soumise',
+		[false, false, false, false, true]
+	],
+	[
+		'update.review',
+		{ state: 'draft' },
+		'valider un brouillon',
+		[false, false, false, false, false]
+	],
+	['update.review', { state: 'validated' }, 'revalider', [false, false, false, false, false]],
+	['queue.view', undefined, 'file de validation', [false, false, false, false, true]],
+	['users.manage', undefined, 'comptes', [false, false, false, false, true]],
+	['audit.view', undefined, 'journal', [false, false, false, false, true]]
+];
+
+describe('can()', () => {
+	for (const [action, resource, label, expected] of CASES) {
+		Object.keys(actors).forEach((name, index) => {
+			it(`${name} → ${action} (${label}) : ${expected[index] ? 'autorisé' : 'refusé'}`, () => {
+				expect(can(actors[name]!, action, resource as never)).toBe(expected[index]);
+			});
+		});
+	}
+
+	it('refuses an action that needs a resource when none is given', () => {
+		expect(can(actors.admin!, 'update.review')).toBe(false);
+		expect(can(actors['partenaire (organisation de la fiche)']!, 'update.create')).toBe(false);
+	});
+
+	it('refuses a partner without an organisation', () => {
+		expect(can({ id: 9, role: 'partenaire', organisationId: null }, 'espace.view')).toBe(false);
+	});
+});

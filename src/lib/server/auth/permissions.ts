@@ -1,0 +1,72 @@
+import type { Role } from '../db/schema';
+
+export interface Actor {
+	id: number;
+	role: Role;
+	organisationId: number | null;
+}
+
+export type UpdateState = 'draft' | 'submitted' | 'returned' | 'validated';
+
+/** What each action is checked against. */
+export interface Resources {
+	'espace.view': undefined;
+	'update.create': { ficheOrganisationIds: number[] };
+	'update.edit': {
+		ficheOrganisationIds: number[];
+		updateOrganisationId: number | null;
+		state: UpdateState;
+	};
+	'update.review': { state: UpdateState };
+	'queue.view': undefined;
+	'users.manage': undefined;
+	'audit.view': undefined;
+	'account.own': undefined;
+}
+
+export type Action = keyof Resources;
+
+/**
+ * The one place that decides who may do what. Pure: no database, no request.
+ * Anonymous visitors (null) may do nothing here; published pages need no permission.
+ */
+export function can<A extends Action>(
+	actor: Actor | null,
+	action: A,
+	resource?: Resources[A]
+): boolean {
+	if (!actor) return false;
+	const partnerOf = (ids: number[]) =>
+		actor.role === 'partenaire' &&
+		actor.organisationId !== null &&
+		ids.includes(actor.organisationId);
+	switch (action) {
+		case 'account.own':
+			return true;
+		case 'espace.view':
+			return actor.role === 'partenaire' && actor.organisationId !== null;
+		case 'update.create': {
+			const r = resource as Resources['update.create'] | undefined;
+			return !!r && partnerOf(r.ficheOrganisationIds);
+		}
+		case 'update.edit': {
+			const r = resource as Resources['update.edit'] | undefined;
+			return (
+				!!r &&
+				partnerOf(r.ficheOrganisationIds) &&
+				r.updateOrganisationId === actor.organisationId &&
+				(r.state === 'draft' || r.state === 'returned')
+			);
+		}
+		case 'update.review': {
+			const r = resource as Resources['update.review'] | undefined;
+			return actor.role === 'admin' && !!r && r.state === 'submitted';
+		}
+		case 'queue.view':
+		case 'users.manage':
+		case 'audit.view':
+			return actor.role === 'admin';
+		default:
+			return false;
+	}
+}

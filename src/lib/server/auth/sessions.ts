@@ -1,0 +1,128 @@
+import type { Cookies } from '@sveltejs/kit';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema';
+import { newSplitToken, secretMatches, splitToken } from './tokens';
+import { findUserById, type User } from './users';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+const DAY = 24 * 60 * 60 * 1000;
+/** Inactivity expiry, renewed while the session is used. */
+export const SESSION_IDLE_MS = 30 * DAY;
+/** Absolute lifetime: after it, a fresh login is required whatever the activity. */
+export const SESSION_MAX_MS = 90 * DAY;
+const RENEW_WHEN_LEFT_MS = 15 * DAY;
+
+export interface Session {
+	id: string;
+	userId: number;
+	createdAt: number;
+	expiresAt: number;
+}
+
+export async function createSession(
+	db: Executor,
+	userId: number,
+	now = Date.now()
+): Promise<{ token: string; session: Session }> {
+	const { id, token, secretHash } = newSplitToken();
+	const session = { id, userId, createdAt: now, expiresAt: now + SESSION_IDLE_MS };
+	await db
+		.insertInto('user_session')
+		.values({
+			id,
+			secret_hash: secretHash,
+			user_id: userId,
+			created_at: now,
+			expires_at: session.expiresAt
+		})
+		.execute();
+	return { token, session };
+}
+
+export type SessionValidation =
+	| { session: Session; user: User; renewed: boolean }
+	| { session: null; user: null; renewed: false };
+
+const NONE: SessionValidation = { session: null, user: null, renewed: false };
+
+/** Checks a cookie token: known id, matching secret, not expired, account active. */
+export async function validateSessionToken(
+	db: Executor,
+	token: string,
+	now = Date.now()
+): Promise<SessionValidation> {
+	const parts = splitToken(token);
+	if (!parts) return NONE;
+	const row = await db
+		.selectFrom('user_session')
+		.selectAll()
+		.where('id', '=', parts.id)
+		.executeTakeFirst();
+	if (!row || !secretMatches(parts.secret, new Uint8Array(row.secret_hash))) return NONE;
+	if (now >= row.expires_at || now >= row.created_at + SESSION_MAX_MS) {
+		await db.deleteFrom('user_session').where('id', '=', row.id).execute();
+		return NONE;
+	}
+	const user = await findUserById(db, row.user_id);
+	if (!user || user.disabled) {
+		await db.deleteFrom('user_session').where('id', '=', row.id).execute();
+		return NONE;
+	}
+	let expiresAt = row.expires_at;
+	let renewed = false;
+	if (expiresAt - now < RENEW_WHEN_LEFT_MS) {
+		expiresAt = Math.min(now + SESSION_IDLE_MS, row.created_at + SESSION_MAX_MS);
+		await db
+			.updateTable('user_session')
+			.set({ expires_at: expiresAt })
+			.where('id', '=', row.id)
+			.execute();
+		renewed = true;
+	}
+	return {
+		session: { id: row.id, userId: row.user_id, createdAt: row.created_at, expiresAt },
+		user,
+		renewed
+	};
+}
+
+export async function invalidateSession(db: Executor, sessionId: string): Promise<void> {
+	await db.deleteFrom('user_session').where('id', '=', sessionId).execute();
+}
+
+/** Ends every session of a user, or every one but `keepSessionId`; returns how many ended. */
+export async function invalidateUserSessions(
+	db: Executor,
+	userId: number,
+	keepSessionId?: string
+): Promise<number> {
+	let query = db.deleteFrom('user_session').where('user_id', '=', userId);
+	if (keepSessionId) query = query.where('id', '!=', keepSessionId);
+	const result = await query.executeTakeFirst();
+	return Number(result.numDeletedRows);
+}
+
+/** `__Host-` prefix and Secure flag whenever the portal is served over https. */
+export function sessionCookieName(secure: boolean): string {
+	return secure ? '__Host-sdusn_session' : 'sdusn_session';
+}
+
+export function setSessionCookie(
+	cookies: Cookies,
+	token: string,
+	expiresAt: number,
+	secure: boolean
+): void {
+	cookies.set(sessionCookieName(secure), token, {
+		httpOnly: true,
+		sameSite: 'lax',
+		secure,
+		path: '/',
+		expires: new Date(expiresAt)
+	});
+}
+
+export function deleteSessionCookie(cookies: Cookies, secure: boolean): void {
+	cookies.delete(sessionCookieName(secure), { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+}

@@ -1,0 +1,9 @@
+import { requireRole } from '$lib/server/auth/guards';
+import { getDb } from '$lib/server/db/instance';
+import { listSubmittedUpdates } from '$lib/server/progress/repository';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	await requireRole(event, 'admin');
+	return { queueLength: (await listSubmittedUpdates(getDb())).length };
+};

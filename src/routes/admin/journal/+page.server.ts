@@ -1,0 +1,55 @@
+import { authorize } from '$lib/server/auth/guards';
+import {
+	AUDIT_ACTIONS,
+	listAuditEvents,
+	type AuditAction,
+	type AuditFilters
+} from '$lib/server/audit/repository';
+import { listUsers } from '$lib/server/auth/users';
+import { getDb } from '$lib/server/db/instance';
+import { isIsoDate } from '$lib/schemas/form';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	await authorize(event, 'audit.view');
+	const params = event.url.searchParams;
+	const filters: AuditFilters = {};
+	const notes: string[] = [];
+	const action = params.get('action') ?? '';
+	if (action) {
+		if (action in AUDIT_ACTIONS) filters.action = action as AuditAction;
+		else notes.push('Type d’événement inconnu : filtre ignoré.');
+	}
+	const actor = params.get('compte') ?? '';
+	if (actor) {
+		if (/^\d{1,9}$/.test(actor)) filters.actorId = Number(actor);
+		else notes.push('Compte inconnu : filtre ignoré.');
+	}
+	const from = params.get('du') ?? '';
+	if (from) {
+		if (isIsoDate(from)) filters.from = from;
+		else notes.push('Date de début invalide : filtre ignoré.');
+	}
+	const to = params.get('au') ?? '';
+	if (to) {
+		if (isIsoDate(to))
+			filters.to = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+		else notes.push('Date de fin invalide : filtre ignoré.');
+	}
+	const text = (params.get('q') ?? '').trim().slice(0, 100);
+	if (text) filters.text = text;
+	const pageRaw = params.get('page') ?? '1';
+	const page = /^\d{1,5}$/.test(pageRaw) && Number(pageRaw) >= 1 ? Number(pageRaw) : 1;
+	const db = getDb();
+	const { entries, hasMore } = await listAuditEvents(db, filters, page);
+	const users = (await listUsers(db)).map((u) => ({ id: u.id, label: `${u.name} (${u.email})` }));
+	return {
+		entries,
+		hasMore,
+		page,
+		notes,
+		users,
+		actions: Object.entries(AUDIT_ACTIONS).map(([code, label]) => ({ code, label })),
+		values: { action, compte: actor, du: from, au: to, q: text }
+	};
+};

@@ -1,0 +1,73 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { requireRole, safeClientAddress } from '$lib/server/auth/guards';
+import { getDb } from '$lib/server/db/instance';
+import { findProgressUpdate } from '$lib/server/progress/repository';
+import { reviewProgressUpdate } from '$lib/server/progress/service';
+import { hasForbiddenCharacters, readForm, zodErrors } from '$lib/schemas/form';
+import { COMMENT_MAX_LENGTH } from '$lib/schemas/limits';
+import type { Actions, PageServerLoad } from './$types';
+
+function updateId(raw: string): number {
+	if (!/^\d{1,9}$/.test(raw)) error(404, 'Cette mise à jour n’existe pas.');
+	return Number(raw);
+}
+
+export const load: PageServerLoad = async (event) => {
+	await requireRole(event, 'admin');
+	const update = await findProgressUpdate(getDb(), updateId(event.params.id));
+	if (!update) error(404, 'Cette mise à jour n’existe pas.');
+	return { update };
+};
+
+const ReviewSchema = z.object({
+	version: z
+		.string()
+		.regex(/^\d{1,9}$/, 'Le formulaire est incomplet : rechargez la page.')
+		.transform(Number),
+	comment: z
+		.string()
+		.trim()
+		.max(COMMENT_MAX_LENGTH, `Le commentaire compte au plus ${COMMENT_MAX_LENGTH} caractères.`)
+		.refine(
+			(v) => !hasForbiddenCharacters(v),
+			'Le commentaire contient des caractères non autorisés.'
+		)
+});
+
+async function decide(event: Parameters<Actions[string]>[0], decision: 'validate' | 'return') {
+	const admin = await requireRole(event, 'admin');
+	const id = updateId(event.params.id ?? '');
+	const { values, errors } = readForm(await event.request.formData(), ['version', 'comment']);
+	const parsed = ReviewSchema.safeParse(values);
+	const allErrors = { ...(parsed.success ? {} : zodErrors(parsed.error)), ...errors };
+	if (parsed.success && decision === 'return' && parsed.data.comment === '') {
+		allErrors.comment = 'Expliquez au partenaire ce qu’il doit corriger.';
+	}
+	if (!parsed.success || Object.keys(allErrors).length > 0) {
+		return fail(400, { values: { comment: values.comment }, errors: allErrors });
+	}
+	const result = await reviewProgressUpdate(
+		getDb(),
+		admin,
+		{ updateId: id, version: parsed.data.version, decision, comment: parsed.data.comment },
+		safeClientAddress(event)
+	);
+	if (!result.ok)
+		return fail(result.status, {
+			values: { comment: values.comment },
+			errors: { form: result.message }
+		});
+	redirect(303, '/admin/suivis?fait=1');
+}
+
+export const actions: Actions = {
+	valider: async (event) => {
+		await requireRole(event, 'admin');
+		return decide(event, 'validate');
+	},
+	renvoyer: async (event) => {
+		await requireRole(event, 'admin');
+		return decide(event, 'return');
+	}
+};

@@ -1,0 +1,45 @@
+import { fail } from '@sveltejs/kit';
+import { authorize, safeClientAddress } from '$lib/server/auth/guards';
+import { changePassword } from '$lib/server/auth/service';
+import { getDb } from '$lib/server/db/instance';
+import { PasswordChangeSchema } from '$lib/schemas/auth';
+import { readForm, zodErrors } from '$lib/schemas/form';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const user = await authorize(event, 'account.own');
+	return {
+		account: {
+			name: user.name,
+			email: user.email,
+			role: user.role,
+			organisation: user.organisationName
+		}
+	};
+};
+
+export const actions: Actions = {
+	password: async (event) => {
+		const user = await authorize(event, 'account.own');
+		const { values, errors } = readForm(await event.request.formData(), [
+			'current',
+			'next',
+			'confirm'
+		]);
+		const parsed = PasswordChangeSchema.safeParse(values);
+		if (!parsed.success || Object.keys(errors).length > 0) {
+			return fail(400, {
+				errors: { ...(parsed.success ? {} : zodErrors(parsed.error)), ...errors }
+			});
+		}
+		const result = await changePassword(
+			getDb(),
+			user,
+			event.locals.session!.id,
+			parsed.data,
+			safeClientAddress(event)
+		);
+		if (!result.ok) return fail(400, { errors: result.errors });
+		return { changed: true, endedSessions: result.endedSessions };
+	}
+};

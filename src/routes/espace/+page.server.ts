@@ -1,0 +1,39 @@
+import { authorize } from '$lib/server/auth/guards';
+import { getDb } from '$lib/server/db/instance';
+import {
+	listFichesForOrganisation,
+	listOrganisationPendingUpdates
+} from '$lib/server/progress/repository';
+import type { PageServerLoad } from './$types';
+
+const SIX_MONTHS_MS = 182 * 24 * 60 * 60 * 1000;
+
+export const load: PageServerLoad = async (event) => {
+	const user = await authorize(event, 'espace.view');
+	const db = getDb();
+	const now = new Date();
+	const year = now.getUTCFullYear();
+	const limit = new Date(now.getTime() - SIX_MONTHS_MS).toISOString().slice(0, 10);
+	const [fiches, pending] = [
+		await listFichesForOrganisation(db, user.organisationId!, year),
+		await listOrganisationPendingUpdates(db, user.organisationId!)
+	];
+	return {
+		organisation: user.organisationName,
+		year,
+		fiches: fiches.map((f) => ({
+			...f,
+			stale: f.lastUpdate === null || f.lastUpdate < limit,
+			due: f.indicatorsWithoutValueThisYear > 0
+		})),
+		pending: pending.map((u) => ({
+			id: u.id,
+			ficheCode: u.ficheCode,
+			ficheTitle: u.ficheTitle,
+			reportedOn: u.reportedOn,
+			state: u.state,
+			reviewComment: u.reviewComment,
+			authorName: u.authorName
+		}))
+	};
+};

@@ -1,0 +1,130 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { authorize, deny, requireUser, safeClientAddress } from '$lib/server/auth/guards';
+import { can } from '$lib/server/auth/permissions';
+import { getDb } from '$lib/server/db/instance';
+import {
+	findFicheForReporting,
+	findFicheOrganisationIds,
+	findProgressUpdate
+} from '$lib/server/progress/repository';
+import { saveProgressUpdate } from '$lib/server/progress/service';
+import { indicatorField, parseProgressForm } from '$lib/schemas/progress-update';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+function draftId(url: URL): number | null {
+	const raw = url.searchParams.get('brouillon');
+	if (raw === null) return null;
+	if (!/^\d{1,9}$/.test(raw)) error(404, 'Cette mise à jour n’existe pas.');
+	return Number(raw);
+}
+
+/** The fiche, and the draft being edited if any, once the person is known to be allowed. */
+async function loadContext(event: RequestEvent | Parameters<PageServerLoad>[0]) {
+	const db = getDb();
+	const fiche = await findFicheForReporting(db, event.params.code);
+	if (!fiche) error(404, 'Cette fiche n’existe pas.');
+	const ficheOrganisationIds = await findFicheOrganisationIds(db, fiche.id);
+	const id = draftId(event.url);
+	if (id === null) {
+		const user = await authorize(event, 'update.create', { ficheOrganisationIds });
+		return { user, fiche, draft: null };
+	}
+	const user = requireUser(event);
+	const draft = await findProgressUpdate(db, id);
+	if (!draft || draft.ficheId !== fiche.id) error(404, 'Cette mise à jour n’existe pas.');
+	if (
+		!can(user, 'update.edit', {
+			ficheOrganisationIds,
+			updateOrganisationId: draft.organisationId,
+			state: draft.state
+		})
+	) {
+		if (draft.organisationId === user.organisationId && user.role === 'partenaire') {
+			redirect(303, '/espace');
+		}
+		await deny(event, user, 'update.edit');
+	}
+	return { user, fiche, draft };
+}
+
+export const load: PageServerLoad = async (event) => {
+	requireUser(event);
+	const { fiche, draft } = await loadContext(event);
+	const values: Record<string, string> = draft
+		? {
+				reported_on: draft.reportedOn,
+				status: draft.status ?? 'en_cours',
+				progress: draft.progress === null ? '' : String(draft.progress),
+				done: draft.done,
+				next_steps: draft.nextSteps,
+				difficulties: draft.difficulties,
+				version: String(draft.version)
+			}
+		: {
+				reported_on: new Date().toISOString().slice(0, 10),
+				status: fiche.status,
+				progress: fiche.progress === null ? '' : String(fiche.progress),
+				version: ''
+			};
+	for (const m of draft?.measurements ?? []) {
+		values[indicatorField(m.indicatorId, 'date')] = m.measuredOn;
+		values[indicatorField(m.indicatorId, 'value')] = String(m.value).replace('.', ',');
+		values[indicatorField(m.indicatorId, 'comment')] = m.comment ?? '';
+	}
+	return {
+		fiche,
+		draft: draft
+			? {
+					id: draft.id,
+					state: draft.state,
+					reviewComment: draft.reviewComment,
+					updatedByName: draft.updatedByName,
+					updatedAt: draft.updatedAt
+				}
+			: null,
+		values,
+		submissionKey: crypto.randomUUID(),
+		today: new Date().toISOString().slice(0, 10)
+	};
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		requireUser(event);
+		const { user, fiche, draft } = await loadContext(event);
+		const today = new Date().toISOString().slice(0, 10);
+		const parsed = parseProgressForm(
+			await event.request.formData(),
+			fiche.indicators.map((i) => i.id),
+			today
+		);
+		if (!parsed.input) {
+			return fail(400, {
+				values: parsed.values,
+				errors: parsed.errors,
+				message: 'Le formulaire contient des erreurs : corrigez les champs signalés.'
+			});
+		}
+		const result = await saveProgressUpdate(
+			getDb(),
+			user,
+			fiche.code,
+			draft?.id ?? null,
+			parsed.input,
+			safeClientAddress(event)
+		);
+		if (!result.ok) {
+			if (result.status === 403) await deny(event, user, 'update.save');
+			return fail(result.status, {
+				values: parsed.values,
+				errors: {},
+				message: result.message,
+				changes: result.changes ?? []
+			});
+		}
+		if (result.state === 'draft') {
+			redirect(303, `/espace/fiches/${fiche.code}/suivi?brouillon=${result.id}&enregistre=1`);
+		}
+		redirect(303, '/espace?soumis=1');
+	}
+};

@@ -1,0 +1,71 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROUTES = new URL('.', import.meta.url).pathname;
+const GUARD = /\b(requireUser|requireRole|authorize)\(/;
+
+/** Routes anyone may use: published pages, open data, and the ways in (login, invitation). */
+const PUBLIC = new Set([
+	'+layout.server.ts',
+	'+page.server.ts',
+	'fiches/+page.server.ts',
+	'fiches/[code]/+page.server.ts',
+	'organisations/+page.server.ts',
+	'organisations/[slug]/+page.server.ts',
+	'donnees/plan.json/+server.ts',
+	'donnees/fiches.csv/+server.ts',
+	'connexion/+page.server.ts',
+	'invitation/[token]/+page.server.ts'
+]);
+
+function serverFiles(dir: string): string[] {
+	return readdirSync(dir).flatMap((name) => {
+		const path = join(dir, name);
+		if (statSync(path).isDirectory()) return serverFiles(path);
+		return /^\+(page|layout)\.server\.ts$|^\+server\.ts$/.test(name) ? [path] : [];
+	});
+}
+
+/** Each exported load, action and request handler, with the first statement of its body. */
+function handlers(source: string): { name: string; firstStatement: string }[] {
+	const found: { name: string; firstStatement: string }[] = [];
+	const patterns = [
+		/export const (load|GET|POST|PUT|PATCH|DELETE)\b[^=]*=\s*(?:async\s*)?\([^)]*\)\s*=>\s*\{\s*([^\n]*)/g,
+		/^\t(\w+): (?:async )?\([^)]*\) => \{\s*(?:\/\/[^\n]*\n\s*)?([^\n]*)/gm
+	];
+	for (const pattern of patterns) {
+		for (const match of source.matchAll(pattern))
+			found.push({ name: match[1]!, firstStatement: match[2]!.trim() });
+	}
+	return found;
+}
+
+describe('every protected route calls a guard first', () => {
+	const files = serverFiles(ROUTES).map((path) => relative(ROUTES, path));
+
+	it('finds the route files', () => {
+		expect(files.length).toBeGreaterThan(10);
+	});
+
+	for (const file of files.filter((f) => !PUBLIC.has(f))) {
+		it(file, () => {
+			const source = readFileSync(join(ROUTES, file), 'utf8');
+			const list = handlers(source);
+			const exported = (source.match(/export const (load|GET|POST|PUT|PATCH|DELETE)\b/g) ?? [])
+				.length;
+			const actions = (source.match(/^\t\w+: (?:async )?\(/gm) ?? []).length;
+			expect(exported, 'exports a load, actions or a handler').toBeGreaterThan(0);
+			expect(list.length, 'every load, handler and action is found').toBe(exported + actions);
+			for (const { name, firstStatement } of list) {
+				expect(firstStatement, `${name} must start with a guard`).toMatch(GUARD);
+			}
+		});
+	}
+
+	it('fails for a handler without a guard (the check can fail)', () => {
+		const source =
+			'export const load: PageServerLoad = async (event) => {\n\tconst db = getDb();\n';
+		expect(handlers(source)[0]!.firstStatement).not.toMatch(GUARD);
+	});
+});

@@ -1,0 +1,48 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { safeClientAddress } from '$lib/server/auth/guards';
+import { acceptInvitation, findValidInvitation } from '$lib/server/auth/service';
+import { setSessionCookie } from '$lib/server/auth/sessions';
+import { getDb } from '$lib/server/db/instance';
+import { InvitationSchema } from '$lib/schemas/auth';
+import { readForm, zodErrors } from '$lib/schemas/form';
+import type { Actions, PageServerLoad } from './$types';
+
+const INVALID =
+	'Ce lien d’invitation n’est pas ou plus valable (il sert une seule fois, pendant 7 jours) : demandez-en un nouveau à l’équipe de Lot numérique.';
+
+// Public page guarded by its single-use token.
+export const load: PageServerLoad = async ({ params }) => {
+	const invitation = await findValidInvitation(getDb(), params.token);
+	if (!invitation) error(410, INVALID);
+	return { invitee: { name: invitation.user.name, email: invitation.user.email } };
+};
+
+export const actions: Actions = {
+	// Public action guarded by its single-use token.
+	default: async (event) => {
+		const { values, errors } = readForm(await event.request.formData(), ['password', 'confirm']);
+		const parsed = InvitationSchema.safeParse(values);
+		if (!parsed.success || Object.keys(errors).length > 0) {
+			return fail(400, {
+				errors: { ...(parsed.success ? {} : zodErrors(parsed.error)), ...errors }
+			});
+		}
+		const result = await acceptInvitation(
+			getDb(),
+			event.params.token,
+			parsed.data.password,
+			safeClientAddress(event)
+		);
+		if (!result.ok) return fail(result.status, { errors: result.errors });
+		setSessionCookie(
+			event.cookies,
+			result.token,
+			result.session.expiresAt,
+			event.url.protocol === 'https:'
+		);
+		redirect(
+			303,
+			result.user.role === 'partenaire' ? '/espace' : result.user.role === 'admin' ? '/admin' : '/'
+		);
+	}
+};
