@@ -78,12 +78,23 @@ async function loadHandler() {
 	}
 }
 
+// This server speaks plain http. Without ORIGIN or PROTOCOL_HEADER, adapter-node would assume
+// https and refuse every form (cross-site check) and set Secure cookies a browser never returns
+// over http; so the scheme is passed in a header this wrapper always overwrites. Behind a TLS
+// proxy, set ORIGIN (or PROTOCOL_HEADER=x-forwarded-proto).
+const SCHEME_HEADER = 'x-sdusn-scheme';
+const injectScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+if (injectScheme) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
+
 async function main() {
 	const port = readPort();
 	const host = process.env.HOST?.trim() || '0.0.0.0';
 	buildIfNeeded();
 	const handler = await loadHandler();
-	const server = createServer((req, res) => handler(req, res));
+	const server = createServer((req, res) => {
+		if (injectScheme) req.headers[SCHEME_HEADER] = 'http';
+		handler(req, res);
+	});
 	server.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
 		if (error.code === 'EADDRINUSE') {
 			fail(

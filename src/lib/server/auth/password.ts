@@ -53,6 +53,7 @@ export function checkPasswordPolicy(password: string, context: string[] = []): s
 		list.has(letters) ||
 		contextWords.includes(letters) ||
 		/^(.)\1*$/u.test(folded) ||
+		/^[\d\W_]+$/u.test(folded) ||
 		new Set(folded).size < 4
 	) {
 		return 'Ce mot de passe est trop courant ou trop facile à deviner : choisissez par exemple une phrase de plusieurs mots.';

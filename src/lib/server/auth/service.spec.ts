@@ -1,0 +1,320 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { checkPasswordPolicy, hashPassword } from './password';
+import {
+	acceptInvitation,
+	changePassword,
+	createAccountWithInvitation,
+	INVITATION_LIFETIME_MS,
+	login,
+	setAccountDisabled
+} from './service';
+import { createSession, SESSION_IDLE_MS, SESSION_MAX_MS, validateSessionToken } from './sessions';
+import { findUserById, insertUser, type User } from './users';
+
+const PASSWORD = 'trois pommes vertes au marché';
+let db: Db;
+let admin: User;
+let partner: User;
+
+beforeEach(async () => {
+	db = await createTestDb();
+	const cdg = await db
+		.selectFrom('organisation')
+		.select('id')
+		.where('slug', '=', 'cdg46')
+		.executeTakeFirstOrThrow();
+	const adminId = await insertUser(db, {
+		email: 'admin@lot.fr',
+		name: 'Anne Admin',
+		role: 'admin',
+		organisationId: null,
+		passwordHash: await hashPassword(PASSWORD)
+	});
+	const partnerId = await insertUser(db, {
+		email: 'paul@cdg46.fr',
+		name: 'Paul Partenaire',
+		role: 'partenaire',
+		organisationId: cdg.id,
+		passwordHash: await hashPassword(PASSWORD)
+	});
+	admin = (await findUserById(db, adminId))!;
+	partner = (await findUserById(db, partnerId))!;
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+const auditText = async () =>
+	JSON.stringify(await db.selectFrom('audit_event').selectAll().execute());
+
+describe('password policy', () => {
+	it.each([
+		['court', 'au moins 12'],
+		['x'.repeat(257), 'au plus 256'],
+		['123456789012', 'trop courant'],
+		['motdepasse2024', 'trop courant'],
+		['aaaaaaaaaaaaaaaa', 'trop courant'],
+		['Cahors!!!!!!', 'trop courant'],
+		['numérique 2019', 'trop courant'],
+		['un mot\u0000de passe', 'non autorisés']
+	])('refuses « %s »', (password, reason) => {
+		expect(checkPasswordPolicy(password, ['cahors', 'numerique'])).toContain(reason);
+	});
+
+	it('accepts a long passphrase without composition rules', () => {
+		expect(checkPasswordPolicy('la rivière lot coule vers cahors lentement')).toBeNull();
+		expect(checkPasswordPolicy('x'.repeat(11) + 'yzw')).toBeNull();
+	});
+});
+
+describe('login', () => {
+	it('opens a session with the right password and journals it', async () => {
+		const result = await login(db, {
+			email: ' ADMIN@lot.fr ',
+			password: PASSWORD,
+			clientAddress: '10.0.0.1'
+		});
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		expect(result.token).toMatch(/^[a-z2-7]{24}\.[a-z2-7]{32}$/);
+		const row = await db.selectFrom('user_session').selectAll().executeTakeFirstOrThrow();
+		expect(row.id).toBe(result.token.split('.')[0]);
+		expect(Buffer.from(row.secret_hash).toString('hex')).not.toContain(result.token.split('.')[1]);
+		expect(await auditText()).toContain('login.success');
+		expect(await auditText()).not.toContain(PASSWORD);
+		expect(await auditText()).not.toContain(result.token);
+	});
+
+	it('gives the same message for a wrong password and an unknown account', async () => {
+		const wrong = await login(db, {
+			email: 'admin@lot.fr',
+			password: 'pas le bon mot de passe',
+			clientAddress: null
+		});
+		const unknown = await login(db, {
+			email: 'personne@lot.fr',
+			password: PASSWORD,
+			clientAddress: null
+		});
+		expect(wrong).toEqual({
+			ok: false,
+			status: 400,
+			message: 'Adresse électronique ou mot de passe incorrect.'
+		});
+		expect(unknown).toEqual(wrong);
+		expect(await auditText()).not.toContain('pas le bon mot de passe');
+	});
+
+	it('throttles an account after five failures and then refuses even the right password', async () => {
+		const now = Date.now();
+		for (let i = 0; i < 6; i++)
+			await login(
+				db,
+				{ email: 'admin@lot.fr', password: `mauvais ${i}`, clientAddress: `10.0.0.${i}` },
+				now + i
+			);
+		const blocked = await login(
+			db,
+			{ email: 'admin@lot.fr', password: PASSWORD, clientAddress: '10.9.9.9' },
+			now + 10
+		);
+		expect(blocked).toMatchObject({ ok: false, status: 429 });
+		expect(blocked.ok ? '' : blocked.message).toMatch(
+			/Trop de tentatives.*réessayez dans \d+ secondes/
+		);
+		const later = await login(
+			db,
+			{ email: 'admin@lot.fr', password: PASSWORD, clientAddress: '10.9.9.9' },
+			now + 31_000
+		);
+		expect(later.ok).toBe(true);
+	});
+
+	it('throttles a client address that tries many accounts', async () => {
+		const now = Date.now();
+		for (let i = 0; i < 21; i++)
+			await login(
+				db,
+				{ email: `x${i}@lot.fr`, password: 'faux', clientAddress: '192.0.2.7' },
+				now + i
+			);
+		const result = await login(
+			db,
+			{ email: 'admin@lot.fr', password: PASSWORD, clientAddress: '192.0.2.7' },
+			now + 30
+		);
+		expect(result).toMatchObject({ ok: false, status: 429 });
+		expect(
+			(
+				await login(
+					db,
+					{ email: 'admin@lot.fr', password: PASSWORD, clientAddress: '192.0.2.8' },
+					now + 30
+				)
+			).ok
+		).toBe(true);
+	});
+
+	it('refuses a disabled account', async () => {
+		await setAccountDisabled(db, admin, partner.id, true, null);
+		expect(
+			(await login(db, { email: 'paul@cdg46.fr', password: PASSWORD, clientAddress: null })).ok
+		).toBe(false);
+	});
+});
+
+describe('sessions', () => {
+	it('expires after 30 idle days, renews while used, and ends after 90 days whatever happens', async () => {
+		const start = Date.now();
+		const { token } = await createSession(db, admin.id, start);
+		expect(
+			(await validateSessionToken(db, token, start + SESSION_IDLE_MS - 1)).session
+		).not.toBeNull();
+		const { token: idle } = await createSession(db, admin.id, start);
+		expect((await validateSessionToken(db, idle, start + SESSION_IDLE_MS)).session).toBeNull();
+
+		const { token: busy } = await createSession(db, admin.id, start);
+		let t = start;
+		for (let day = 0; day < 100; day += 20) {
+			t = start + day * 86_400_000;
+			const result = await validateSessionToken(db, busy, t);
+			expect(result.session !== null, `day ${day}`).toBe(t < start + SESSION_MAX_MS);
+		}
+		expect((await validateSessionToken(db, busy, start + SESSION_MAX_MS + 1)).session).toBeNull();
+	});
+
+	it('refuses a token whose secret does not match', async () => {
+		const { token } = await createSession(db, admin.id);
+		const [id] = token.split('.');
+		expect((await validateSessionToken(db, `${id}.${'a'.repeat(32)}`)).session).toBeNull();
+		expect((await validateSessionToken(db, 'pas-un-jeton')).session).toBeNull();
+	});
+
+	it('ends the other sessions when the password changes, keeping the current one', async () => {
+		const current = await createSession(db, partner.id);
+		const other = await createSession(db, partner.id);
+		const result = await changePassword(
+			db,
+			partner,
+			current.session.id,
+			{ current: PASSWORD, next: 'un tout nouveau mot de passe solide' },
+			null
+		);
+		expect(result).toEqual({ ok: true, endedSessions: 1 });
+		expect((await validateSessionToken(db, other.token)).session).toBeNull();
+		expect((await validateSessionToken(db, current.token)).session).not.toBeNull();
+		const text = await auditText();
+		expect(text).toContain('password.changed');
+		expect(text).not.toContain('un tout nouveau mot de passe solide');
+	});
+
+	it('refuses a password change without the current password', async () => {
+		const current = await createSession(db, partner.id);
+		expect(
+			await changePassword(
+				db,
+				partner,
+				current.session.id,
+				{ current: 'faux', next: 'un tout nouveau mot de passe solide' },
+				null
+			)
+		).toEqual({
+			ok: false,
+			errors: { current: 'Le mot de passe actuel est incorrect.' }
+		});
+	});
+
+	it('ends every session of a disabled account', async () => {
+		const a = await createSession(db, partner.id);
+		const b = await createSession(db, partner.id);
+		await setAccountDisabled(db, admin, partner.id, true, null);
+		expect((await validateSessionToken(db, a.token)).session).toBeNull();
+		expect((await validateSessionToken(db, b.token)).session).toBeNull();
+		expect(
+			await db.selectFrom('user_session').selectAll().where('user_id', '=', partner.id).execute()
+		).toEqual([]);
+	});
+});
+
+describe('invitations', () => {
+	it('lets the invitee choose a password once, within seven days', async () => {
+		const created = await createAccountWithInvitation(
+			db,
+			admin,
+			{ email: 'new@lot.fr', name: 'Nina Nouvelle', role: 'commission', organisationId: null },
+			null
+		);
+		expect(created.ok).toBe(true);
+		if (!created.ok) return;
+		const weak = await acceptInvitation(db, created.invitationToken, 'azertyuiop12', null);
+		expect(weak).toMatchObject({ ok: false, status: 400 });
+		const accepted = await acceptInvitation(
+			db,
+			created.invitationToken,
+			'ma phrase secrète du matin',
+			null
+		);
+		expect(accepted.ok).toBe(true);
+		const again = await acceptInvitation(
+			db,
+			created.invitationToken,
+			'une autre phrase secrète',
+			null
+		);
+		expect(again).toMatchObject({ ok: false, status: 410 });
+		expect(
+			(
+				await login(db, {
+					email: 'new@lot.fr',
+					password: 'ma phrase secrète du matin',
+					clientAddress: null
+				})
+			).ok
+		).toBe(true);
+	});
+
+	it('expires after seven days', async () => {
+		const now = Date.now();
+		const created = await createAccountWithInvitation(
+			db,
+			admin,
+			{ email: 'late@lot.fr', name: 'Léo Retard', role: 'commission', organisationId: null },
+			null,
+			now
+		);
+		if (!created.ok) throw new Error('not created');
+		const late = await acceptInvitation(
+			db,
+			created.invitationToken,
+			'ma phrase secrète du matin',
+			null,
+			now + INVITATION_LIFETIME_MS
+		);
+		expect(late).toMatchObject({ ok: false, status: 410 });
+	});
+
+	it('refuses a second account with the same address', async () => {
+		const result = await createAccountWithInvitation(
+			db,
+			admin,
+			{ email: 'ADMIN@lot.fr', name: 'Doublon', role: 'admin', organisationId: null },
+			null
+		);
+		expect(result).toEqual({
+			ok: false,
+			errors: { email: 'Un compte existe déjà avec cette adresse électronique.' }
+		});
+	});
+});
+
+describe('audit journal', () => {
+	it('cannot be rewritten or erased', async () => {
+		await login(db, { email: 'admin@lot.fr', password: PASSWORD, clientAddress: null });
+		await expect(
+			db.updateTable('audit_event').set({ summary: 'effacé' }).execute()
+		).rejects.toThrow(/append-only/);
+		await expect(db.deleteFrom('audit_event').execute()).rejects.toThrow(/append-only/);
+	});
+});

@@ -1,0 +1,66 @@
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { seedPlan } from '../seed';
+import { createPartner, progressInput } from '../progress/testing';
+import { saveProgressUpdate } from '../progress/service';
+import { backupDatabase } from './backup';
+import { openDatabase } from './index';
+import { migrateToLatest } from './migrate';
+
+function dump(path: string): Record<string, unknown[]> {
+	const db = new SQLite(path, { readonly: true });
+	try {
+		const tables = db
+			.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+			.all() as { name: string }[];
+		return Object.fromEntries(
+			tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()])
+		);
+	} finally {
+		db.close();
+	}
+}
+
+describe('db:backup', () => {
+	it('makes an online copy that, once restored, holds every row', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-backup-'));
+		const source = join(dir, 'live.db');
+		const db = openDatabase(source);
+		await migrateToLatest(db);
+		await seedPlan(db);
+		const partner = await createPartner(db, 'cdg46', 'paul@cdg46.fr');
+		await saveProgressUpdate(db, partner, '9-1', null, progressInput(), null);
+
+		// The server keeps its connection open (and writes) while the backup runs.
+		const backup = join(dir, 'sauvegarde.db');
+		const result = await backupDatabase(source, backup);
+		expect(result.pages).toBeGreaterThan(10);
+		await saveProgressUpdate(db, partner, '9-1', null, progressInput(), null);
+		const liveAtBackup = dump(backup);
+		await db.destroy();
+
+		const restored = join(dir, 'restauree.db');
+		copyFileSync(backup, restored);
+		const rows = dump(restored);
+		expect(rows).toEqual(liveAtBackup);
+		expect(rows.fiche).toHaveLength(23);
+		expect(rows.user_account).toHaveLength(1);
+		expect(rows.progress_update).toHaveLength(9 + 1);
+		expect(Object.keys(rows)).toEqual(
+			expect.arrayContaining(['audit_event', 'measurement', 'kysely_migration'])
+		);
+		expect(dump(source).progress_update).toHaveLength(9 + 2);
+	});
+
+	it('refuses to overwrite an existing file', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-backup-'));
+		const source = join(dir, 'live.db');
+		const db = openDatabase(source);
+		await migrateToLatest(db);
+		await db.destroy();
+		await expect(backupDatabase(source, source)).rejects.toThrow(/existe déjà/);
+	});
+});

@@ -1,0 +1,38 @@
+// Child process of durability.spec.ts: serves progress submissions through the real service and
+// database settings, so the test can kill it at any moment. Not part of the portal.
+import { createServer } from 'node:http';
+import process from 'node:process';
+import { findUserById } from '../auth/users';
+import { initDatabase } from '../db/instance';
+import { saveProgressUpdate } from './service';
+import { progressInput } from './testing';
+
+const db = await initDatabase(process.env.DATABASE_PATH);
+const server = createServer((req, res) => {
+	const url = new URL(req.url ?? '/', 'http://localhost');
+	const userId = Number(url.searchParams.get('user'));
+	const key = url.searchParams.get('key') ?? '';
+	void (async () => {
+		try {
+			const user = await findUserById(db, userId);
+			if (!user) throw new Error('unknown user');
+			const result = await saveProgressUpdate(
+				db,
+				user,
+				'9-1',
+				null,
+				progressInput({ submissionKey: key, done: `soumission ${key}` }),
+				null
+			);
+			res.writeHead(result.ok ? 200 : 409, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(result));
+		} catch (error) {
+			res.writeHead(500);
+			res.end(String(error));
+		}
+	})();
+});
+server.listen(0, '127.0.0.1', () => {
+	const address = server.address();
+	process.stdout.write(`PORT ${typeof address === 'object' && address ? address.port : 0}\n`);
+});

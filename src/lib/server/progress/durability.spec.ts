@@ -1,0 +1,133 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/index';
+import { migrateToLatest } from '../db/migrate';
+import { seedPlan } from '../seed';
+import { createPartner } from './testing';
+
+const SERVER = new URL('./durability-server.ts', import.meta.url).pathname;
+
+async function prepareDatabase(partners: number): Promise<{ path: string; userIds: number[] }> {
+	const path = join(mkdtempSync(join(tmpdir(), 'sdusn-durability-')), 'sdusn.db');
+	const db = openDatabase(path);
+	await migrateToLatest(db);
+	await seedPlan(db);
+	const userIds: number[] = [];
+	for (let i = 0; i < partners; i++)
+		userIds.push((await createPartner(db, 'cdg46', `partenaire${i}@cdg46.fr`)).id);
+	await db.destroy();
+	return { path, userIds };
+}
+
+function startServer(path: string): Promise<{ child: ChildProcess; port: number }> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+			env: { ...process.env, DATABASE_PATH: path },
+			stdio: ['ignore', 'pipe', 'pipe']
+		});
+		let output = '';
+		child.stdout!.on('data', (chunk: Buffer) => {
+			output += chunk.toString();
+			const match = /PORT (\d+)/.exec(output);
+			if (match) resolve({ child, port: Number(match[1]) });
+		});
+		child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		child.on('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
+	});
+}
+
+function stopped(child: ChildProcess): Promise<void> {
+	return new Promise((resolve) =>
+		child.exitCode !== null || child.signalCode !== null
+			? resolve()
+			: child.once('exit', () => resolve())
+	);
+}
+
+async function submit(
+	port: number,
+	user: number,
+	key: string
+): Promise<{ ok: boolean; id?: number }> {
+	const response = await fetch(`http://127.0.0.1:${port}/?user=${user}&key=${key}`, {
+		method: 'POST'
+	});
+	return (await response.json()) as { ok: boolean; id?: number };
+}
+
+function check(path: string): { integrity: string; keys: Map<string, number> } {
+	const db = new SQLite(path, { readonly: true });
+	try {
+		const integrity = db.pragma('integrity_check', { simple: true }) as string;
+		const rows = db
+			.prepare(
+				'SELECT submission_key AS key, count(*) AS n FROM progress_update WHERE submission_key IS NOT NULL GROUP BY submission_key'
+			)
+			.all() as { key: string; n: number }[];
+		return { integrity, keys: new Map(rows.map((r) => [r.key, r.n])) };
+	} finally {
+		db.close();
+	}
+}
+
+describe('nothing lost', () => {
+	it('keeps every acknowledged submission when the server is killed (SIGKILL) at random moments', async () => {
+		const { path, userIds } = await prepareDatabase(8);
+		const acknowledged = new Set<string>();
+		const ROUNDS = 8;
+		for (let round = 0; round < ROUNDS; round++) {
+			const { child, port } = await startServer(path);
+			const pending: Promise<void>[] = [];
+			let sent = 0;
+			const killAfter = 30 + Math.floor(Math.random() * 250);
+			const started = Date.now();
+			// Keep submissions flowing until the kill; each acknowledgement is recorded as it arrives.
+			while (Date.now() - started < killAfter) {
+				const key = `r${round}-n${sent++}`;
+				pending.push(
+					submit(port, userIds[sent % userIds.length]!, key)
+						.then((result) => {
+							if (result.ok) acknowledged.add(key);
+						})
+						.catch(() => undefined)
+				);
+				if (sent % 8 === 0) await new Promise((r) => setTimeout(r, 5));
+			}
+			child.kill('SIGKILL');
+			await Promise.all(pending);
+			await stopped(child);
+			const { integrity, keys } = check(path);
+			expect(integrity, `round ${round}`).toBe('ok');
+			for (const key of acknowledged)
+				expect(keys.get(key), `acknowledged ${key} after round ${round}`).toBe(1);
+		}
+		expect(acknowledged.size).toBeGreaterThan(ROUNDS);
+	}, 120_000);
+
+	it('stores fifty partners submitting at the same moment, once each, even when they post twice', async () => {
+		const { path, userIds } = await prepareDatabase(50);
+		const { child, port } = await startServer(path);
+		try {
+			const first = await Promise.all(
+				userIds.map((user, i) => submit(port, user, `simultane-${i}`))
+			);
+			const again = await Promise.all(
+				userIds.map((user, i) => submit(port, user, `simultane-${i}`))
+			);
+			expect(first.every((r) => r.ok)).toBe(true);
+			expect(again.map((r) => r.id)).toEqual(first.map((r) => r.id));
+			expect(new Set(first.map((r) => r.id)).size).toBe(50);
+		} finally {
+			child.kill('SIGTERM');
+			await stopped(child);
+		}
+		const { integrity, keys } = check(path);
+		expect(integrity).toBe('ok');
+		expect([...keys.keys()].filter((k) => k.startsWith('simultane-')).sort()).toHaveLength(50);
+		expect([...keys.values()].every((n) => n === 1)).toBe(true);
+	}, 60_000);
+});

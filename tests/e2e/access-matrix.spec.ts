@@ -1,0 +1,139 @@
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { ACCOUNTS, apiAs, ensureAccounts } from './helpers/accounts';
+
+/**
+ * Every route, GET and each action, as anonymous, partner of the fiche's organisation, partner of
+ * another organisation, commission member and admin, against the expected status.
+ */
+type Who = 'anonyme' | 'partenaire' | 'autrePartenaire' | 'commission' | 'admin';
+const WHO: Who[] = ['anonyme', 'partenaire', 'autrePartenaire', 'commission', 'admin'];
+type Row = [
+	method: 'GET' | 'POST',
+	path: string,
+	form: Record<string, string> | null,
+	expected: [number, number, number, number, number]
+];
+
+const clients = {} as Record<Who, APIRequestContext>;
+let draftId = 0;
+let submittedId = 0;
+
+test.beforeAll(async () => {
+	ensureAccounts();
+	clients.anonyme = await apiAs(null);
+	clients.partenaire = await apiAs(ACCOUNTS.partner);
+	clients.autrePartenaire = await apiAs(ACCOUNTS.otherPartner);
+	clients.commission = await apiAs(ACCOUNTS.commission);
+	clients.admin = await apiAs(ACCOUNTS.admin);
+	const form = (intent: string, key: string) => ({
+		reported_on: '2026-01-10',
+		status: 'en_cours',
+		progress: '10',
+		done: 'Matrice des accès',
+		next_steps: '',
+		difficulties: '',
+		submission_key: key,
+		version: '',
+		intent
+	});
+	for (const [intent, key] of [
+		['draft', 'matrice-brouillon'],
+		['submit', 'matrice-soumise']
+	] as const) {
+		const response = await clients.partenaire.post('/espace/fiches/9-1/suivi', {
+			form: form(intent, key)
+		});
+		expect(response.status()).toBe(303);
+		const location = response.headers().location ?? '';
+		if (intent === 'draft') draftId = Number(/brouillon=(\d+)/.exec(location)?.[1]);
+	}
+	const queue = await (await clients.admin.get('/admin/suivis')).text();
+	submittedId = Number(/\/admin\/suivis\/(\d+)/.exec(queue)?.[1]);
+	expect(draftId).toBeGreaterThan(0);
+	expect(submittedId).toBeGreaterThan(0);
+});
+
+test.afterAll(async () => {
+	for (const client of Object.values(clients)) await client.dispose();
+});
+
+const rows = (): Row[] => [
+	['GET', '/', null, [200, 200, 200, 200, 200]],
+	['GET', '/fiches?priorite=1', null, [200, 200, 200, 200, 200]],
+	['GET', '/fiches/9-1', null, [200, 200, 200, 200, 200]],
+	['GET', '/organisations/cdg46', null, [200, 200, 200, 200, 200]],
+	['GET', '/donnees/plan.json', null, [200, 200, 200, 200, 200]],
+	['GET', '/donnees/fiches.csv', null, [200, 200, 200, 200, 200]],
+	['GET', '/connexion', null, [200, 303, 303, 303, 303]],
+	// Signed in already: the login page sends the person on to their home page.
+	['POST', '/connexion', { email: '', password: '' }, [400, 303, 303, 303, 303]],
+	['GET', '/invitation/jeton-invalide', null, [410, 410, 410, 410, 410]],
+	['POST', '/invitation/jeton-invalide', { password: '', confirm: '' }, [410, 410, 410, 410, 410]],
+	['GET', '/compte', null, [303, 200, 200, 200, 200]],
+	['POST', '/compte?/password', { current: '', next: '', confirm: '' }, [303, 400, 400, 400, 400]],
+	['GET', '/deconnexion', null, [303, 200, 200, 200, 200]],
+	['GET', '/espace', null, [303, 200, 200, 403, 403]],
+	['GET', '/espace/fiches/9-1/suivi', null, [303, 200, 403, 403, 403]],
+	['POST', '/espace/fiches/9-1/suivi', { done: '' }, [303, 400, 403, 403, 403]],
+	['GET', `/espace/fiches/9-1/suivi?brouillon=${draftId}`, null, [303, 200, 403, 403, 403]],
+	[
+		'POST',
+		`/espace/fiches/9-1/suivi?brouillon=${draftId}`,
+		{ done: '' },
+		[303, 400, 403, 403, 403]
+	],
+	['GET', '/espace/fiches/99-9/suivi', null, [303, 404, 404, 404, 404]],
+	['GET', '/admin', null, [303, 403, 403, 403, 200]],
+	['GET', '/admin/suivis', null, [303, 403, 403, 403, 200]],
+	['GET', `/admin/suivis/${submittedId}`, null, [303, 403, 403, 403, 200]],
+	['POST', `/admin/suivis/${submittedId}?/valider`, { version: 'x' }, [303, 403, 403, 403, 400]],
+	[
+		'POST',
+		`/admin/suivis/${submittedId}?/renvoyer`,
+		{ version: '1', comment: '' },
+		[303, 403, 403, 403, 400]
+	],
+	['GET', '/admin/utilisateurs', null, [303, 403, 403, 403, 200]],
+	['POST', '/admin/utilisateurs?/create', { email: 'pas-une-adresse' }, [303, 403, 403, 403, 400]],
+	['POST', '/admin/utilisateurs?/invite', { userId: '999999' }, [303, 403, 403, 403, 404]],
+	['POST', '/admin/utilisateurs?/disable', { userId: '999999' }, [303, 403, 403, 403, 404]],
+	['POST', '/admin/utilisateurs?/enable', { userId: '999999' }, [303, 403, 403, 403, 404]],
+	['GET', '/admin/journal', null, [303, 403, 403, 403, 200]]
+];
+
+test('every route answers each role as expected', async () => {
+	const failures: string[] = [];
+	for (const [method, path, form, expected] of rows()) {
+		for (const [index, who] of WHO.entries()) {
+			const client = clients[who];
+			const response =
+				method === 'GET' ? await client.get(path) : await client.post(path, { form: form ?? {} });
+			if (response.status() !== expected[index])
+				failures.push(
+					`${method} ${path} as ${who}: ${response.status()} (expected ${expected[index]})`
+				);
+			if (response.status() === 303 && expected[index] === 303 && who === 'anonyme') {
+				expect(response.headers().location).toMatch(/^\/connexion\?redirectTo=/);
+			}
+			if (response.status() >= 500) failures.push(`${method} ${path} as ${who}: server error`);
+		}
+	}
+	expect(failures).toEqual([]);
+});
+
+test('a cross-site form post is refused', async () => {
+	const response = await clients.partenaire.post('/espace/fiches/9-1/suivi', {
+		form: { done: 'x' },
+		headers: { origin: 'https://malveillant.example' }
+	});
+	expect(response.status()).toBe(403);
+});
+
+test('logging out ends the session (POST /deconnexion)', async () => {
+	const client = await apiAs(ACCOUNTS.commission);
+	expect((await client.get('/compte', { maxRedirects: 0 })).status()).toBe(200);
+	const response = await client.post('/deconnexion', { form: {}, maxRedirects: 0 });
+	expect(response.status()).toBe(303);
+	expect((await client.get('/compte', { maxRedirects: 0 })).status()).toBe(303);
+	await client.dispose();
+});

@@ -1,0 +1,109 @@
+import { spawnSync } from 'node:child_process';
+import {
+	request as playwrightRequest,
+	expect,
+	type APIRequestContext,
+	type Page
+} from '@playwright/test';
+import { E2E_DATABASE } from '../../../playwright.config';
+
+export const BASE_URL = 'http://127.0.0.1:4173';
+
+export interface Account {
+	email: string;
+	name: string;
+	role: 'admin' | 'commission' | 'partenaire';
+	organisation?: string;
+	password: string;
+}
+
+/** Test accounts; CDG46 carries fiche 9-1, the ARS has nothing to do with it. */
+export const ACCOUNTS = {
+	admin: {
+		email: 'anne.admin@lot-numerique.test',
+		name: 'Anne Admin',
+		role: 'admin',
+		password: 'la vallée du lot au printemps'
+	},
+	commission: {
+		email: 'claude.commission@lot-numerique.test',
+		name: 'Claude Commission',
+		role: 'commission',
+		password: 'les causses du quercy en été'
+	},
+	partner: {
+		email: 'paul.partenaire@cdg46.test',
+		name: 'Paul Partenaire',
+		role: 'partenaire',
+		organisation: 'CDG46',
+		password: 'un pont sur la rivière à cahors'
+	},
+	otherPartner: {
+		email: 'alice.autre@ars.test',
+		name: 'Alice Autre',
+		role: 'partenaire',
+		organisation: 'ars',
+		password: 'figeac et ses ruelles anciennes'
+	},
+	throttled: {
+		email: 'tom.tentatives@cdg46.test',
+		name: 'Tom Tentatives',
+		role: 'partenaire',
+		organisation: 'cdg46',
+		password: 'une phrase qui sera bloquée un moment'
+	}
+} satisfies Record<string, Account>;
+
+let created = false;
+
+/** Creates the test accounts once, with the real command (password on stdin). */
+export function ensureAccounts(): void {
+	if (created) return;
+	for (const account of Object.values(ACCOUNTS) as Account[]) {
+		const args = [
+			'run',
+			'--silent',
+			'user:create',
+			'--',
+			'--email',
+			account.email,
+			'--name',
+			account.name,
+			'--role',
+			account.role
+		];
+		if (account.organisation) args.push('--organisation', account.organisation);
+		const result = spawnSync('npm', args, {
+			input: `${account.password}\n`,
+			encoding: 'utf8',
+			env: { ...process.env, DATABASE_PATH: E2E_DATABASE }
+		});
+		if (result.status !== 0 && !result.stderr.includes('existe déjà'))
+			throw new Error(`user:create: ${result.stderr}`);
+	}
+	created = true;
+}
+
+export async function loginPage(page: Page, account: Account): Promise<void> {
+	await page.goto('/connexion');
+	await page.getByLabel('Adresse électronique').fill(account.email);
+	await page.getByLabel('Mot de passe').fill(account.password);
+	await page.getByRole('button', { name: 'Se connecter' }).click();
+	await expect(page.getByRole('link', { name: account.name })).toBeVisible();
+}
+
+/** An HTTP client signed in as `account` (or anonymous), sending the Origin a browser would. */
+export async function apiAs(account: Account | null): Promise<APIRequestContext> {
+	const context = await playwrightRequest.newContext({
+		baseURL: BASE_URL,
+		extraHTTPHeaders: { origin: BASE_URL, accept: 'text/html' },
+		maxRedirects: 0
+	});
+	if (account) {
+		const response = await context.post('/connexion', {
+			form: { email: account.email, password: account.password }
+		});
+		expect(response.status(), `login of ${account.email}`).toBe(303);
+	}
+	return context;
+}

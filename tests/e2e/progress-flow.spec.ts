@@ -1,0 +1,263 @@
+import { expect, test } from '@playwright/test';
+import { ACCOUNTS, apiAs, ensureAccounts, loginPage } from './helpers/accounts';
+import { expectNoAxeViolations } from './helpers/axe';
+
+test.beforeAll(() => ensureAccounts());
+
+test('a partner reports progress, staff validate it, and the public fiche and open data show it', async ({
+	browser
+}, testInfo) => {
+	const partnerContext = await browser.newContext();
+	const page = await partnerContext.newPage();
+	await loginPage(page, ACCOUNTS.partner);
+	await expect(page).toHaveURL(/\/espace$/);
+	await expect(page.locator('h1')).toHaveText('Mon espace — CDG46');
+	const row = page.getByRole('row', { name: /9-1 — Partage de processus SI/ });
+	await expect(row).toContainText('porteur');
+	await expect(row).toContainText('Aucune mise à jour depuis 6 mois');
+	await expectNoAxeViolations(page);
+	await page.screenshot({ path: testInfo.outputPath('espace-partenaire.png'), fullPage: true });
+
+	await row.getByRole('link', { name: /Nouvelle mise à jour/ }).click();
+	await expect(page.locator('h1')).toHaveText('Nouvelle mise à jour de la fiche 9-1');
+
+	// Bad input: every field gets a French message and keeps what was typed.
+	await page.getByLabel('Date de la mise à jour').fill('2031-01-01');
+	await page.getByLabel(/Avancement en %/).fill('150');
+	await page.getByLabel('Ce qui a été fait').fill('');
+	await page.getByLabel('Valeur').fill('douze');
+	await page.getByLabel('Prochaines étapes').fill('Ne pas perdre ce texte');
+	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(page.getByRole('alert')).toContainText('Le formulaire contient des erreurs');
+	await expect(
+		page.getByText('La date de la mise à jour ne peut pas être dans le futur.')
+	).toBeVisible();
+	await expect(page.getByText('L’avancement est un pourcentage entre 0 et 100.')).toBeVisible();
+	await expect(
+		page.getByText('Décrivez ce qui a été fait depuis la dernière mise à jour.')
+	).toBeVisible();
+	await expect(
+		page.getByText('La valeur doit être un nombre (exemple : 12 ou 12,5).')
+	).toBeVisible();
+	await expect(page.getByLabel('Prochaines étapes')).toHaveValue('Ne pas perdre ce texte');
+	await expect(page.getByLabel(/Avancement en %/)).toHaveValue('150');
+	await expectNoAxeViolations(page);
+	await page.screenshot({ path: testInfo.outputPath('suivi-erreurs.png'), fullPage: true });
+
+	await page.getByLabel('Date de la mise à jour').fill('2026-02-15');
+	await page.getByLabel(/Avancement en %/).fill('35');
+	await page.getByLabel('Statut de la fiche').selectOption('en_cours');
+	await page
+		.getByLabel('Ce qui a été fait')
+		.fill(
+			'<script>alert("x")</script> Trois agents référents désignés.\n- SDAIL rencontré\n- CDG46 mobilisé'
+		);
+	await page.getByLabel('Date de la mesure').fill('2026-02-01');
+	await page.getByLabel('Valeur').fill('12,5');
+	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(page).toHaveURL(/\/espace\?soumis=1$/);
+	await expect(page.getByText('Soumise, en attente de validation').first()).toBeVisible();
+
+	// Not public yet.
+	const anonymous = await apiAs(null);
+	expect(await (await anonymous.get('/fiches/9-1')).text()).not.toContain('Trois agents référents');
+
+	const adminContext = await browser.newContext();
+	const admin = await adminContext.newPage();
+	await loginPage(admin, ACCOUNTS.admin);
+	await admin.goto('/admin/suivis');
+	await expectNoAxeViolations(admin);
+	const queueRow = admin.getByRole('row', { name: /9-1 — Partage de processus SI.*35 %/ });
+	await queueRow.getByRole('link', { name: /Relire/ }).click();
+	await expect(admin.locator('h1')).toHaveText('Mise à jour de la fiche 9-1');
+	await expect(
+		admin.getByText('<script>alert("x")</script> Trois agents référents désignés.')
+	).toBeVisible();
+	await expectNoAxeViolations(admin);
+	await admin.screenshot({ path: testInfo.outputPath('admin-relecture.png'), fullPage: true });
+	await admin.getByRole('button', { name: 'Valider et publier' }).click();
+	await expect(admin.getByRole('status')).toContainText('Décision enregistrée.');
+
+	await page.goto('/fiches/9-1');
+	const history = page.getByRole('region', { name: 'Historique' });
+	await expect(history).toContainText(
+		'<script>alert("x")</script> Trois agents référents désignés.'
+	);
+	await expect(history).toContainText('Rapporté par CDG46');
+	await expect(page.getByText('35 %').first()).toBeVisible();
+	await expect(page.getByRole('cell', { name: '12,5' })).toBeVisible();
+	await page.screenshot({ path: testInfo.outputPath('fiche-9-1-publiee.png'), fullPage: true });
+
+	const plan = await (await anonymous.get('/donnees/plan.json')).json();
+	const fiche = plan.fiches.find((f: { code: string }) => f.code === '9-1');
+	expect(fiche).toMatchObject({ status: 'en_cours', progress: 35, last_update: '2026-02-15' });
+	expect(fiche.indicators[0].measurements).toEqual([{ date: '2026-02-01', value: 12.5 }]);
+	expect(JSON.stringify(plan)).not.toMatch(/paul\.partenaire|Paul Partenaire/);
+
+	await admin.goto('/admin/journal?action=update.validated');
+	await expect(
+		admin.getByRole('cell', { name: /Mise à jour de la fiche 9-1 validée/ }).first()
+	).toBeVisible();
+	await expectNoAxeViolations(admin);
+	await anonymous.dispose();
+	await partnerContext.close();
+	await adminContext.close();
+});
+
+test('a returned update comes back to the partner with the comment', async ({ browser }) => {
+	const partner = await apiAs(ACCOUNTS.partner);
+	const submit = await partner.post('/espace/fiches/1-2/suivi', {
+		form: {
+			reported_on: '2026-03-01',
+			status: 'en_cours',
+			progress: '5',
+			done: 'Questionnaire envoyé',
+			next_steps: '',
+			difficulties: '',
+			submission_key: 'retour-1-2',
+			version: '',
+			intent: 'submit'
+		}
+	});
+	expect(submit.status()).toBe(303);
+	const adminContext = await browser.newContext();
+	const admin = await adminContext.newPage();
+	await loginPage(admin, ACCOUNTS.admin);
+	await admin.goto('/admin/suivis');
+	await admin
+		.getByRole('row', { name: /1-2 — Formations/ })
+		.getByRole('link', { name: /Relire/ })
+		.click();
+	await admin.getByRole('button', { name: 'Renvoyer pour correction' }).click();
+	await expect(admin.getByText('Expliquez au partenaire ce qu’il doit corriger.')).toBeVisible();
+	await admin
+		.getByLabel(/Commentaire pour le partenaire/)
+		.fill('Indiquez le nombre de réponses reçues.');
+	await admin.getByRole('button', { name: 'Renvoyer pour correction' }).click();
+	await expect(admin).toHaveURL(/\/admin\/suivis\?fait=1$/);
+
+	const partnerContext = await browser.newContext();
+	const page = await partnerContext.newPage();
+	await loginPage(page, ACCOUNTS.partner);
+	await expect(
+		page.getByText('Commentaire de Lot numérique : Indiquez le nombre de réponses reçues.')
+	).toBeVisible();
+	await page.getByRole('link', { name: 'Reprendre et soumettre' }).first().click();
+	await expect(
+		page.getByText('Renvoyée par Lot numérique : Indiquez le nombre de réponses reçues.')
+	).toBeVisible();
+	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue('Questionnaire envoyé');
+	await partner.dispose();
+	await adminContext.close();
+	await partnerContext.close();
+});
+
+test('two people saving the same draft: the second is refused and shown what changed', async ({
+	browser
+}) => {
+	const first = await browser.newContext();
+	const second = await browser.newContext();
+	const a = await first.newPage();
+	const b = await second.newPage();
+	await loginPage(a, ACCOUNTS.partner);
+	await a.goto('/espace/fiches/12-1/suivi');
+	await a.getByLabel('Ce qui a été fait').fill('Première version');
+	await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(a.getByRole('status')).toContainText('Brouillon enregistré');
+	const draftUrl = a.url();
+
+	await loginPage(b, ACCOUNTS.partner);
+	await b.goto(draftUrl);
+	await a.getByLabel('Ce qui a été fait').fill('Version de A');
+	await b.getByLabel('Ce qui a été fait').fill('Version de B');
+	await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(a.getByRole('status')).toContainText('Brouillon enregistré');
+	await b.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(b.getByRole('alert')).toContainText(
+		'a enregistré cette mise à jour pendant que vous la modifiiez'
+	);
+	await expect(b.getByRole('alert')).toContainText('Ce qui a été fait : Version de A');
+	await expect(b.getByLabel('Ce qui a été fait')).toHaveValue('Version de B');
+	await expectNoAxeViolations(b);
+	await first.close();
+	await second.close();
+});
+
+test('login: French messages, throttling, and no way in with a wrong password', async ({
+	page
+}, testInfo) => {
+	await page.goto('/connexion');
+	await expectNoAxeViolations(page);
+	await page.getByRole('button', { name: 'Se connecter' }).click();
+	await expect(page.getByText('Indiquez votre adresse électronique.')).toBeVisible();
+	await page.getByLabel('Adresse électronique').fill(ACCOUNTS.throttled.email);
+	for (let i = 0; i < 6; i++) {
+		await page.getByLabel('Mot de passe').fill(`mauvais mot de passe ${i}`);
+		await page.getByRole('button', { name: 'Se connecter' }).click();
+		await expect(page.getByRole('alert')).toBeVisible();
+	}
+	await page.getByLabel('Mot de passe').fill(ACCOUNTS.throttled.password);
+	await page.getByRole('button', { name: 'Se connecter' }).click();
+	await expect(page.getByRole('alert')).toContainText('Trop de tentatives de connexion');
+	await expect(page.getByLabel('Adresse électronique')).toHaveValue(ACCOUNTS.throttled.email);
+	await page.screenshot({ path: testInfo.outputPath('connexion-bloquee.png') });
+	const api = await apiAs(null);
+	const response = await api.post('/connexion', {
+		form: { email: ACCOUNTS.throttled.email, password: ACCOUNTS.throttled.password }
+	});
+	expect(response.status()).toBe(429);
+	await api.dispose();
+});
+
+test('the session cookie is HttpOnly and SameSite=Lax, never readable by scripts', async ({
+	page,
+	context
+}) => {
+	await loginPage(page, ACCOUNTS.commission);
+	const cookie = (await context.cookies()).find((c) => c.name === 'sdusn_session');
+	expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+	expect(await page.evaluate(() => document.cookie)).not.toContain('sdusn_session');
+	for (const path of ['/compte', '/']) {
+		await page.goto(path);
+		await expectNoAxeViolations(page);
+	}
+});
+
+test('admin pages are accessible', async ({ page }, testInfo) => {
+	await loginPage(page, ACCOUNTS.admin);
+	for (const path of ['/admin', '/admin/utilisateurs', '/admin/journal']) {
+		await page.goto(path);
+		await expectNoAxeViolations(page);
+	}
+	await page.goto('/admin/utilisateurs');
+	await page.getByLabel('Adresse électronique').fill('nouvelle.personne@lot.test');
+	await page.getByLabel('Nom et prénom').fill('Nouvelle Personne');
+	await page.getByRole('button', { name: 'Créer le compte et le lien d’invitation' }).click();
+	await expect(
+		page.getByText('Un partenaire appartient à une organisation : choisissez-la.')
+	).toBeVisible();
+	await expect(page.getByLabel('Nom et prénom')).toHaveValue('Nouvelle Personne');
+	await page.getByLabel('Organisation').selectOption({ label: 'CDG46' });
+	await page.getByRole('button', { name: 'Créer le compte et le lien d’invitation' }).click();
+	const link = (await page.locator('code.link').textContent())!;
+	expect(link).toMatch(/\/invitation\/[a-z2-7]{24}\.[a-z2-7]{32}$/);
+	await page.screenshot({ path: testInfo.outputPath('admin-utilisateurs.png'), fullPage: true });
+
+	const invitee = await page.context().browser()!.newContext();
+	const invited = await invitee.newPage();
+	await invited.goto(new URL(link).pathname);
+	await expectNoAxeViolations(invited);
+	await invited.getByLabel(/^Mot de passe \(/).fill('azerty123456');
+	await invited.getByLabel('Mot de passe, encore une fois').fill('azerty123456');
+	await invited.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
+	await expect(invited.getByText(/trop courant ou trop facile à deviner/)).toBeVisible();
+	await invited.getByLabel(/^Mot de passe \(/).fill('le causse de gramat sous la neige');
+	await invited
+		.getByLabel('Mot de passe, encore une fois')
+		.fill('le causse de gramat sous la neige');
+	await invited.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
+	await expect(invited).toHaveURL(/\/espace$/);
+	await invited.goto(new URL(link).pathname);
+	await expect(invited.locator('h1')).toHaveText('Erreur 410');
+	await invitee.close();
+});
