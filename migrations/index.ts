@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as plan from './2026_11_29_000000_plan';
 import * as accounts from './2026_11_29_010000_accounts';
+import * as commission from './2026_11_29_020000_commission';
 
 /**
  * Every migration, by name. A static list rather than a glob so that the same module serves the
@@ -9,5 +10,6 @@ import * as accounts from './2026_11_29_010000_accounts';
  */
 export const MIGRATIONS: Record<string, Migration> = {
 	'2026_11_29_000000_plan': plan,
-	'2026_11_29_010000_accounts': accounts
+	'2026_11_29_010000_accounts': accounts,
+	'2026_11_29_020000_commission': commission
 };

@@ -13,6 +13,13 @@ import { actions as accountActions } from './compte/+page.server';
 import { actions as usersActions } from './admin/utilisateurs/+page.server';
 import { actions as reviewActions } from './admin/suivis/[id]/+page.server';
 import { actions as reportActions } from './espace/fiches/[code]/suivi/+page.server';
+import { actions as commissionActions } from './commission/+page.server';
+import { actions as sessionActions } from './commission/seances/[id]/+page.server';
+import {
+	addAgendaFiches,
+	changeSessionState,
+	createCommissionSession
+} from '$lib/server/commission/service';
 
 /**
  * Hostile input thrown at every form action: huge strings, control characters, NaN, negative and
@@ -175,16 +182,14 @@ async function expectRefusal(run: () => unknown, tables = BUSINESS_TABLES) {
 	if (!isActionFailure(outcome)) return;
 	expect(outcome.status).toBeGreaterThanOrEqual(400);
 	expect(outcome.status).toBeLessThan(500);
-	const data = outcome.data as unknown as {
-		errors?: Record<string, string>;
-		message?: string;
-		create?: { errors?: Record<string, string> };
+	// Messages live in `errors` (per field) or `message`, at the top or under a form's key.
+	const messages: string[] = [];
+	const collect = (value: unknown, key = ''): void => {
+		if (typeof value === 'string' && (key === 'message' || key === 'errors')) messages.push(value);
+		else if (value && typeof value === 'object')
+			for (const [k, v] of Object.entries(value)) collect(v, key === 'errors' ? 'errors' : k);
 	};
-	const messages = [
-		...Object.values(data.errors ?? {}),
-		...Object.values(data.create?.errors ?? {}),
-		data.message ?? ''
-	].filter(Boolean);
+	collect(outcome.data);
 	expect(messages.length).toBeGreaterThan(0);
 	for (const message of messages) expect(message).toMatch(/^[A-ZÀ-Ýa-z’ ]/u);
 	expect(await snapshot(tables)).toBe(before);
@@ -330,6 +335,98 @@ describe('hostile input on every form action', () => {
 			),
 			RUNS
 		);
+	});
+
+	it('commission: session creation and decisions', async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				formArbitrary(['held_on', 'place', 'title'], {
+					place: fc.constant('Cahors'),
+					title: fc.constant('Commission')
+				}),
+				async (fields) => {
+					fields.held_on = { values: ['2026-02-30'] };
+					await expectRefusal(() =>
+						commissionActions.create!(
+							fakeEvent('/commission', {}, admin, adminSessionId, toFormData(fields))
+						)
+					);
+				}
+			),
+			{ numRuns: 30 }
+		);
+		const created = await createCommissionSession(
+			db,
+			admin,
+			{ heldOn: '2026-05-01', place: 'Cahors', title: 'Commission' },
+			null
+		);
+		if (!created.ok) throw new Error('setup');
+		await addAgendaFiches(db, admin, created.id, ['4-1'], null);
+		await changeSessionState(db, admin, created.id, 'held', null);
+		const item = await db
+			.selectFrom('agenda_item')
+			.select('id')
+			.where('session_id', '=', created.id)
+			.executeTakeFirstOrThrow();
+		const params = { id: String(created.id) };
+		await fc.assert(
+			fc.asyncProperty(
+				formArbitrary(['itemId', 'kind', 'new_priority', 'opinion', 'text'], {
+					itemId: fc.constant(String(item.id)),
+					kind: fc.constantFrom('priority', 'opinion', 'free')
+				}),
+				async (fields) => {
+					// Always one field that cannot pass: no text (the rationale is required).
+					fields.text = { values: ['  '] };
+					await expectRefusal(() =>
+						sessionActions.decide!(
+							fakeEvent(
+								`/commission/seances/${created.id}`,
+								params,
+								admin,
+								adminSessionId,
+								toFormData(fields)
+							)
+						)
+					);
+				}
+			),
+			RUNS
+		);
+		for (const action of [
+			'addFiches',
+			'addFree',
+			'removeItem',
+			'addMember',
+			'addGuest',
+			'removeAttendee'
+		] as const) {
+			await fc.assert(
+				fc.asyncProperty(
+					formArbitrary(['codes', 'title', 'itemId', 'userId', 'guest_name', 'attendeeId']),
+					async (fields) => {
+						// Values that name nothing real, or are not valid: nothing may be written.
+						for (const name of ['codes', 'itemId', 'userId', 'attendeeId'])
+							if (fields[name]?.values.some((v) => /^\d/.test(v)))
+								fields[name] = { values: ['999-9'] };
+						for (const name of ['title', 'guest_name']) fields[name] = { values: [''] };
+						await expectRefusal(() =>
+							sessionActions[action]!(
+								fakeEvent(
+									`/commission/seances/${created.id}`,
+									params,
+									admin,
+									adminSessionId,
+									toFormData(fields)
+								)
+							)
+						);
+					}
+				),
+				{ numRuns: 15 }
+			);
+		}
 	});
 
 	it('refuses a partner of another organisation on the report action, writing nothing', async () => {

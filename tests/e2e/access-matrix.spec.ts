@@ -17,6 +17,8 @@ type Row = [
 const clients = {} as Record<Who, APIRequestContext>;
 let draftId = 0;
 let submittedId = 0;
+let openSession = 0;
+let closedSession = 0;
 
 test.beforeAll(async () => {
 	ensureAccounts();
@@ -51,6 +53,23 @@ test.beforeAll(async () => {
 	submittedId = Number(/\/admin\/suivis\/(\d+)/.exec(queue)?.[1]);
 	expect(draftId).toBeGreaterThan(0);
 	expect(submittedId).toBeGreaterThan(0);
+	const created = await clients.commission.post('/commission?/create', {
+		form: { held_on: '2026-10-01', place: 'Cahors', title: 'Séance de la matrice' },
+		maxRedirects: 0
+	});
+	expect(created.status()).toBe(303);
+	openSession = Number(/seances\/(\d+)/.exec(created.headers().location ?? '')?.[1]);
+	expect(
+		(
+			await clients.commission.post(`/commission/seances/${openSession}?/addFiches`, {
+				form: { codes: '9-1' },
+				maxRedirects: 0
+			})
+		).status()
+	).toBe(200);
+	const list = await (await clients.anonyme.get('/commission')).text();
+	closedSession = Number(/\/commission\/seances\/(\d+)/.exec(list)?.[1]);
+	expect(closedSession).toBeGreaterThan(0);
 });
 
 test.afterAll(async () => {
@@ -98,7 +117,61 @@ const rows = (): Row[] => [
 	['POST', '/admin/utilisateurs?/invite', { userId: '999999' }, [303, 403, 403, 403, 404]],
 	['POST', '/admin/utilisateurs?/disable', { userId: '999999' }, [303, 403, 403, 403, 404]],
 	['POST', '/admin/utilisateurs?/enable', { userId: '999999' }, [303, 403, 403, 403, 404]],
-	['GET', '/admin/journal', null, [303, 403, 403, 403, 200]]
+	['GET', '/admin/journal', null, [303, 403, 403, 403, 200]],
+	['GET', '/commission', null, [200, 200, 200, 200, 200]],
+	[
+		'POST',
+		'/commission?/create',
+		{ held_on: 'pas une date', place: '', title: '' },
+		[303, 403, 403, 400, 400]
+	],
+	['GET', '/commission/priorites?axe=modernite', null, [200, 200, 200, 200, 200]],
+	['GET', `/commission/seances/${closedSession}`, null, [200, 200, 200, 200, 200]],
+	['GET', `/commission/seances/${closedSession}/releve.csv`, null, [200, 200, 200, 200, 200]],
+	['GET', `/commission/seances/${openSession}`, null, [303, 403, 403, 200, 200]],
+	['GET', `/commission/seances/${openSession}/releve.csv`, null, [404, 404, 404, 404, 404]],
+	['GET', `/commission/seances/${openSession}/fiches/9-1`, null, [303, 200, 403, 200, 200]],
+	['GET', `/commission/seances/${openSession}/fiches/1-1`, null, [303, 403, 403, 403, 403]],
+	['GET', '/commission/seances/999999', null, [404, 404, 404, 404, 404]],
+	[
+		'POST',
+		`/commission/seances/${openSession}?/addFiches`,
+		{ codes: '99-9' },
+		[303, 403, 403, 400, 400]
+	],
+	['POST', `/commission/seances/${openSession}?/addFree`, { title: '' }, [303, 403, 403, 400, 400]],
+	[
+		'POST',
+		`/commission/seances/${openSession}?/removeItem`,
+		{ itemId: 'x' },
+		[303, 403, 403, 400, 400]
+	],
+	[
+		'POST',
+		`/commission/seances/${openSession}?/addMember`,
+		{ userId: 'x' },
+		[303, 403, 403, 400, 400]
+	],
+	[
+		'POST',
+		`/commission/seances/${openSession}?/addGuest`,
+		{ guest_name: '' },
+		[303, 403, 403, 400, 400]
+	],
+	[
+		'POST',
+		`/commission/seances/${openSession}?/removeAttendee`,
+		{ attendeeId: 'x' },
+		[303, 403, 403, 400, 400]
+	],
+	[
+		'POST',
+		`/commission/seances/${openSession}?/decide`,
+		{ itemId: 'x', kind: 'priority', new_priority: '3', text: '' },
+		[303, 403, 403, 400, 400]
+	],
+	['POST', `/commission/seances/${closedSession}?/hold`, {}, [303, 403, 403, 409, 409]],
+	['POST', `/commission/seances/${closedSession}?/close`, {}, [303, 403, 403, 409, 409]]
 ];
 
 test('every route answers each role as expected', async () => {

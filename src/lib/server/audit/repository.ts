@@ -20,7 +20,13 @@ export const AUDIT_ACTIONS = {
 	'update.submitted': 'Mise à jour soumise',
 	'update.validated': 'Mise à jour validée',
 	'update.returned': 'Mise à jour renvoyée',
-	'update.conflict': 'Enregistrement refusé (modification concurrente)'
+	'update.conflict': 'Enregistrement refusé (modification concurrente)',
+	'session.created': 'Séance de la commission créée',
+	'session.state': 'Séance de la commission : changement d’état',
+	'session.agenda': 'Ordre du jour modifié',
+	'session.attendees': 'Présences modifiées',
+	'decision.recorded': 'Décision enregistrée',
+	'priority.changed': 'Priorité d’une fiche modifiée'
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

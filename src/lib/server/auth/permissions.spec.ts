@@ -58,6 +58,19 @@ const CASES: Case[] = [
 	],
 	['update.review', { state: 'validated' }, 'revalider', [false, false, false, false, false]],
 	['queue.view', undefined, 'file de validation', [false, false, false, false, true]],
+	['commission.manage', undefined, 'séances et décisions', [false, false, false, true, true]],
+	[
+		'commission.file.view',
+		{ ...FICHE, onAgenda: true },
+		'dossier d’une fiche à l’ordre du jour',
+		[false, true, false, true, true]
+	],
+	[
+		'commission.file.view',
+		{ ...FICHE, onAgenda: false },
+		'dossier d’une fiche hors ordre du jour',
+		[false, false, false, false, false]
+	],
 	['users.manage', undefined, 'comptes', [false, false, false, false, true]],
 	['audit.view', undefined, 'journal', [false, false, false, false, true]]
 ];

@@ -22,6 +22,8 @@ export interface Resources {
 	'users.manage': undefined;
 	'audit.view': undefined;
 	'account.own': undefined;
+	'commission.manage': undefined;
+	'commission.file.view': { ficheOrganisationIds: number[]; onAgenda: boolean };
 }
 
 export type Action = keyof Resources;
@@ -61,6 +63,15 @@ export function can<A extends Action>(
 		case 'update.review': {
 			const r = resource as Resources['update.review'] | undefined;
 			return actor.role === 'admin' && !!r && r.state === 'submitted';
+		}
+		case 'commission.manage':
+			return actor.role === 'commission' || actor.role === 'admin';
+		case 'commission.file.view': {
+			const r = resource as Resources['commission.file.view'] | undefined;
+			if (!r || !r.onAgenda) return false;
+			return (
+				actor.role === 'commission' || actor.role === 'admin' || partnerOf(r.ficheOrganisationIds)
+			);
 		}
 		case 'queue.view':
 		case 'users.manage':

@@ -1,4 +1,4 @@
-import { seedPlan } from '../seed';
+import { seedCommissionHistory, seedPlan } from '../seed';
 import { databasePath, explainOpenError, openDatabase, StartupError, type Db } from './index';
 import { migrateToLatest } from './migrate';
 
@@ -14,6 +14,7 @@ export async function initDatabase(path = databasePath()): Promise<Db> {
 	try {
 		await migrateToLatest(db);
 		await seedPlan(db);
+		await seedCommissionHistory(db);
 	} catch (error) {
 		await db.destroy().catch(() => undefined);
 		if (error instanceof StartupError) throw error;

@@ -200,6 +200,51 @@ export interface AuditEventTable {
 	client_address: string | null;
 }
 
+export type SessionState = 'preparation' | 'held' | 'closed';
+export type DecisionKind = 'priority' | 'opinion' | 'free';
+export type Opinion = 'favorable' | 'reserve' | 'defavorable' | 'prise_acte';
+
+export interface CommissionSessionTable {
+	id: Generated<number>;
+	held_on: string;
+	place: string;
+	title: string;
+	state: SessionState;
+	source: string | null;
+	created_by: number | null;
+	created_at: string;
+	closed_by: number | null;
+	closed_at: string | null;
+}
+
+export interface SessionAttendeeTable {
+	id: Generated<number>;
+	session_id: number;
+	user_id: number | null;
+	guest_name: string | null;
+}
+
+export interface AgendaItemTable {
+	id: Generated<number>;
+	session_id: number;
+	fiche_id: number | null;
+	title: string | null;
+	position: number;
+}
+
+export interface DecisionTable {
+	id: Generated<number>;
+	session_id: number;
+	agenda_item_id: number;
+	kind: DecisionKind;
+	previous_priority: number | null;
+	new_priority: number | null;
+	opinion: Opinion | null;
+	text: string;
+	recorded_by: number | null;
+	recorded_at: string;
+}
+
 export interface Database {
 	plan: PlanTable;
 	data_revision: DataRevisionTable;
@@ -220,4 +265,8 @@ export interface Database {
 	invitation: InvitationTable;
 	login_throttle: LoginThrottleTable;
 	audit_event: AuditEventTable;
+	commission_session: CommissionSessionTable;
+	session_attendee: SessionAttendeeTable;
+	agenda_item: AgendaItemTable;
+	decision: DecisionTable;
 }

@@ -1,4 +1,4 @@
-import { seedPlan } from '../seed';
+import { seedCommissionHistory, seedPlan } from '../seed';
 import { openDatabase, type Db } from './index';
 import { migrateToLatest } from './migrate';
 
@@ -6,6 +6,9 @@ import { migrateToLatest } from './migrate';
 export async function createTestDb({ seed = true } = {}): Promise<Db> {
 	const db = openDatabase(':memory:');
 	await migrateToLatest(db);
-	if (seed) await seedPlan(db, undefined, new Date('2026-01-31T10:00:00Z'));
+	if (seed) {
+		await seedPlan(db, undefined, new Date('2026-01-31T10:00:00Z'));
+		await seedCommissionHistory(db);
+	}
 	return db;
 }

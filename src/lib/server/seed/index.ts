@@ -201,6 +201,73 @@ export async function seedPlan(
 	});
 }
 
+/**
+ * Loads the commission's sessions told by the register (closed, with their opinions) when the
+ * database has none yet: also for databases created before the commission existed.
+ */
+export async function seedCommissionHistory(
+	db: Db,
+	data: PlanData = PLAN_DATA,
+	now = new Date()
+): Promise<boolean> {
+	return db.transaction().execute(async (trx) => {
+		const any = await trx.selectFrom('commission_session').select('id').limit(1).executeTakeFirst();
+		if (any) return false;
+		const stamp = now.toISOString();
+		for (const session of data.history.commission_sessions) {
+			const { id: sessionId } = await trx
+				.insertInto('commission_session')
+				.values({
+					held_on: session.held_on,
+					place: session.place,
+					title: session.title,
+					state: 'closed',
+					source: session.source,
+					created_by: null,
+					created_at: stamp,
+					closed_by: null,
+					closed_at: `${session.held_on}T18:00:00.000Z`
+				})
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			for (const [position, item] of session.items.entries()) {
+				const fiche = await trx
+					.selectFrom('fiche')
+					.select('id')
+					.where('code', '=', item.fiche)
+					.executeTakeFirstOrThrow();
+				const { id: itemId } = await trx
+					.insertInto('agenda_item')
+					.values({
+						session_id: sessionId,
+						fiche_id: fiche.id,
+						title: null,
+						position: position + 1
+					})
+					.returning('id')
+					.executeTakeFirstOrThrow();
+				for (const decision of item.decisions) {
+					await trx
+						.insertInto('decision')
+						.values({
+							session_id: sessionId,
+							agenda_item_id: itemId,
+							kind: decision.kind,
+							previous_priority: null,
+							new_priority: null,
+							opinion: decision.opinion ?? null,
+							text: decision.text,
+							recorded_by: null,
+							recorded_at: `${session.held_on}T18:00:00.000Z`
+						})
+						.execute();
+				}
+			}
+		}
+		return true;
+	});
+}
+
 function ficheSearchText(code: string, parts: string[]): string {
 	return foldForSearch([code, ...parts].join(' '));
 }
@@ -237,6 +304,10 @@ export function checkSeedData(data: PlanData): void {
 		}
 		if (fiche.indicators.length === 0) problems.push(`fiche ${fiche.code} : aucun indicateur`);
 	}
+	for (const session of history.commission_sessions)
+		for (const item of session.items)
+			if (!ficheCodes.has(item.fiche))
+				problems.push(`séance du ${session.held_on} : fiche ${item.fiche} inconnue`);
 	for (const update of history.progress_updates) {
 		const fiche = fiches.find((f) => f.code === update.fiche);
 		if (!fiche) problems.push(`historique : fiche ${update.fiche} inconnue`);

@@ -66,4 +66,18 @@ export interface SeedHistory {
 			comment: string | null;
 		}[];
 	}[];
+	commission_sessions: {
+		held_on: string;
+		place: string;
+		title: string;
+		source: string;
+		items: {
+			fiche: string;
+			decisions: {
+				kind: 'opinion' | 'free';
+				opinion?: 'favorable' | 'reserve' | 'defavorable' | 'prise_acte';
+				text: string;
+			}[];
+		}[];
+	}[];
 }

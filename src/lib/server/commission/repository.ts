@@ -1,0 +1,426 @@
+import type { Executor } from '../db';
+import type { DecisionKind, FicheStatus, Opinion, SessionState } from '../db/schema';
+
+export interface SessionSummary {
+	id: number;
+	heldOn: string;
+	place: string;
+	title: string;
+	state: SessionState;
+	itemCount: number;
+	decisionCount: number;
+}
+
+export interface DecisionRecord {
+	id: number;
+	kind: DecisionKind;
+	previousPriority: number | null;
+	newPriority: number | null;
+	opinion: Opinion | null;
+	text: string;
+	recordedBy: string | null;
+	recordedAt: string;
+}
+
+export interface AgendaItemRecord {
+	id: number;
+	position: number;
+	fiche: {
+		id: number;
+		code: string;
+		title: string;
+		priority: number;
+		status: FicheStatus;
+		organisationIds: number[];
+	} | null;
+	title: string | null;
+	decisions: DecisionRecord[];
+}
+
+export interface SessionRecord {
+	id: number;
+	heldOn: string;
+	place: string;
+	title: string;
+	state: SessionState;
+	source: string | null;
+	closedAt: string | null;
+	closedBy: string | null;
+	attendees: { id: number; name: string; guest: boolean }[];
+	items: AgendaItemRecord[];
+}
+
+export async function listSessions(
+	db: Executor,
+	{ closedOnly }: { closedOnly: boolean }
+): Promise<SessionSummary[]> {
+	let query = db
+		.selectFrom('commission_session as s')
+		.select((eb) => [
+			's.id',
+			's.held_on',
+			's.place',
+			's.title',
+			's.state',
+			eb
+				.selectFrom('agenda_item')
+				.select((e) => e.fn.countAll<number>().as('n'))
+				.whereRef('agenda_item.session_id', '=', 's.id')
+				.as('items'),
+			eb
+				.selectFrom('decision')
+				.select((e) => e.fn.countAll<number>().as('n'))
+				.whereRef('decision.session_id', '=', 's.id')
+				.as('decisions')
+		])
+		.orderBy('s.held_on', 'desc')
+		.orderBy('s.id', 'desc');
+	if (closedOnly) query = query.where('s.state', '=', 'closed');
+	const rows = await query.execute();
+	return rows.map((r) => ({
+		id: r.id,
+		heldOn: r.held_on,
+		place: r.place,
+		title: r.title,
+		state: r.state,
+		itemCount: Number(r.items ?? 0),
+		decisionCount: Number(r.decisions ?? 0)
+	}));
+}
+
+export async function findSession(db: Executor, id: number): Promise<SessionRecord | undefined> {
+	const session = await db
+		.selectFrom('commission_session as s')
+		.leftJoin('user_account as closer', 'closer.id', 's.closed_by')
+		.select([
+			's.id',
+			's.held_on',
+			's.place',
+			's.title',
+			's.state',
+			's.source',
+			's.closed_at',
+			'closer.name as closer'
+		])
+		.where('s.id', '=', id)
+		.executeTakeFirst();
+	if (!session) return undefined;
+	const attendees = await db
+		.selectFrom('session_attendee as a')
+		.leftJoin('user_account as u', 'u.id', 'a.user_id')
+		.select(['a.id', 'a.guest_name', 'u.name'])
+		.where('a.session_id', '=', id)
+		.orderBy('a.id')
+		.execute();
+	const items = await db
+		.selectFrom('agenda_item as i')
+		.leftJoin('fiche as f', 'f.id', 'i.fiche_id')
+		.select([
+			'i.id',
+			'i.position',
+			'i.title',
+			'f.id as fiche_id',
+			'f.code',
+			'f.title as fiche_title',
+			'f.priority',
+			'f.status'
+		])
+		.where('i.session_id', '=', id)
+		.orderBy('i.position')
+		.orderBy('i.id')
+		.execute();
+	const decisions = await db
+		.selectFrom('decision as d')
+		.leftJoin('user_account as u', 'u.id', 'd.recorded_by')
+		.select([
+			'd.id',
+			'd.agenda_item_id',
+			'd.kind',
+			'd.previous_priority',
+			'd.new_priority',
+			'd.opinion',
+			'd.text',
+			'u.name',
+			'd.recorded_at'
+		])
+		.where('d.session_id', '=', id)
+		.orderBy('d.id')
+		.execute();
+	const ficheIds = items.map((i) => i.fiche_id).filter((v): v is number => v !== null);
+	const links =
+		ficheIds.length === 0
+			? []
+			: [
+					...(await db
+						.selectFrom('fiche_owner')
+						.select(['fiche_id', 'organisation_id'])
+						.where('fiche_id', 'in', ficheIds)
+						.execute()),
+					...(await db
+						.selectFrom('fiche_partner')
+						.select(['fiche_id', 'organisation_id'])
+						.where('fiche_id', 'in', ficheIds)
+						.execute())
+				];
+	return {
+		id: session.id,
+		heldOn: session.held_on,
+		place: session.place,
+		title: session.title,
+		state: session.state,
+		source: session.source,
+		closedAt: session.closed_at,
+		closedBy: session.closer,
+		attendees: attendees.map((a) => ({
+			id: a.id,
+			name: a.guest_name ?? a.name ?? '—',
+			guest: a.guest_name !== null
+		})),
+		items: items.map((i) => ({
+			id: i.id,
+			position: i.position,
+			title: i.title,
+			fiche:
+				i.fiche_id !== null && i.code && i.fiche_title && i.priority !== null && i.status
+					? {
+							id: i.fiche_id,
+							code: i.code,
+							title: i.fiche_title,
+							priority: i.priority,
+							status: i.status,
+							organisationIds: [
+								...new Set(
+									links.filter((l) => l.fiche_id === i.fiche_id).map((l) => l.organisation_id)
+								)
+							]
+						}
+					: null,
+			decisions: decisions
+				.filter((d) => d.agenda_item_id === i.id)
+				.map((d) => ({
+					id: d.id,
+					kind: d.kind,
+					previousPriority: d.previous_priority,
+					newPriority: d.new_priority,
+					opinion: d.opinion,
+					text: d.text,
+					recordedBy: d.name,
+					recordedAt: d.recorded_at
+				}))
+		}))
+	};
+}
+
+export interface PriorityStep {
+	priority: number;
+	since: string;
+	sessionId: number | null;
+	sessionDate: string | null;
+	rationale: string;
+}
+
+/** Priority history of a fiche, oldest first: adoption, then each closed session's decision. */
+export async function listPriorityHistory(db: Executor, ficheId: number): Promise<PriorityStep[]> {
+	const [fiche, plan] = [
+		await db
+			.selectFrom('fiche')
+			.select('adopted_priority')
+			.where('id', '=', ficheId)
+			.executeTakeFirstOrThrow(),
+		await db.selectFrom('plan').select('adopted_on').where('id', '=', 1).executeTakeFirstOrThrow()
+	];
+	const decisions = await db
+		.selectFrom('decision as d')
+		.innerJoin('agenda_item as i', 'i.id', 'd.agenda_item_id')
+		.innerJoin('commission_session as s', 's.id', 'd.session_id')
+		.select(['d.new_priority', 'd.text', 's.id', 's.held_on'])
+		.where('i.fiche_id', '=', ficheId)
+		.where('d.kind', '=', 'priority')
+		.where('s.state', '=', 'closed')
+		.orderBy('s.held_on')
+		.orderBy('d.id')
+		.execute();
+	return [
+		{
+			priority: fiche.adopted_priority,
+			since: plan.adopted_on,
+			sessionId: null,
+			sessionDate: null,
+			rationale: 'Priorité fixée à l’adoption du plan d’actions par le comité syndical.'
+		},
+		...decisions.map((d) => ({
+			priority: d.new_priority!,
+			since: d.held_on,
+			sessionId: d.id,
+			sessionDate: d.held_on,
+			rationale: d.text
+		}))
+	];
+}
+
+export async function listPriorityComparison(db: Executor, axis?: string) {
+	let query = db
+		.selectFrom('fiche')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
+		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
+		.select([
+			'fiche.code',
+			'fiche.title',
+			'fiche.adopted_priority',
+			'fiche.priority',
+			'fiche.status',
+			'axis.code as axis'
+		])
+		.orderBy('objective.number')
+		.orderBy('fiche.number');
+	if (axis) query = query.where('axis.code', '=', axis);
+	const rows = await query.execute();
+	return rows.map((r) => ({
+		code: r.code,
+		title: r.title,
+		adopted: r.adopted_priority,
+		current: r.priority,
+		status: r.status,
+		axis: r.axis,
+		moved: r.adopted_priority !== r.priority
+	}));
+}
+
+/** The closed session before `heldOn` (the reference point of a review file). */
+export async function findPreviousClosedSession(db: Executor, heldOn: string, excludeId: number) {
+	return db
+		.selectFrom('commission_session')
+		.select(['id', 'held_on'])
+		.where('state', '=', 'closed')
+		.where('held_on', '<', heldOn)
+		.where('id', '!=', excludeId)
+		.orderBy('held_on', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+}
+
+export interface FicheFlags {
+	code: string;
+	title: string;
+	priority: number;
+	status: FicheStatus;
+	lastUpdate: string | null;
+	stale: boolean;
+	priorityOneNotStarted: boolean;
+	neverMeasured: number;
+}
+
+/** Review flags of every fiche as of a date: no update for 6 months, priority 1 still to start, indicators never measured. */
+export async function listFicheFlags(db: Executor, asOf: string): Promise<FicheFlags[]> {
+	const limit = new Date(Date.parse(`${asOf}T00:00:00Z`) - 182 * 86_400_000)
+		.toISOString()
+		.slice(0, 10);
+	const rows = await db
+		.selectFrom('fiche')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.select((eb) => [
+			'fiche.code',
+			'fiche.title',
+			'fiche.priority',
+			'fiche.status',
+			'fiche.last_update',
+			eb
+				.selectFrom('indicator')
+				.select((e) => e.fn.countAll<number>().as('n'))
+				.whereRef('indicator.fiche_id', '=', 'fiche.id')
+				.where((e) =>
+					e.not(
+						e.exists(
+							e
+								.selectFrom('measurement')
+								.innerJoin(
+									'progress_update',
+									'progress_update.id',
+									'measurement.progress_update_id'
+								)
+								.select('measurement.id')
+								.whereRef('measurement.indicator_id', '=', 'indicator.id')
+								.where('progress_update.state', '=', 'validated')
+						)
+					)
+				)
+				.as('never_measured')
+		])
+		.orderBy('objective.number')
+		.orderBy('fiche.number')
+		.execute();
+	return rows.map((r) => ({
+		code: r.code,
+		title: r.title,
+		priority: r.priority,
+		status: r.status,
+		lastUpdate: r.last_update,
+		stale: r.last_update === null || r.last_update < limit,
+		priorityOneNotStarted: r.priority === 1 && r.status === 'a_lancer',
+		neverMeasured: Number(r.never_measured ?? 0)
+	}));
+}
+
+/** The state of a fiche as of a date, from its validated updates (for "change since"). */
+export async function findProgressAsOf(
+	db: Executor,
+	ficheId: number,
+	date: string
+): Promise<number | null> {
+	const row = await db
+		.selectFrom('progress_update')
+		.select('progress')
+		.where('fiche_id', '=', ficheId)
+		.where('state', '=', 'validated')
+		.where('progress', 'is not', null)
+		.where('reported_on', '<=', date)
+		.orderBy('reported_on', 'desc')
+		.orderBy('id', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+	return row?.progress ?? null;
+}
+
+export async function listAttendeeCandidates(db: Executor) {
+	return db
+		.selectFrom('user_account')
+		.select(['id', 'name', 'role'])
+		.where('role', 'in', ['commission', 'admin'])
+		.where('disabled_at', 'is', null)
+		.orderBy('name')
+		.execute();
+}
+
+/** Decisions of closed sessions about a fiche, oldest first (public). */
+export async function listFicheDecisions(db: Executor, ficheId: number) {
+	const rows = await db
+		.selectFrom('decision as d')
+		.innerJoin('agenda_item as i', 'i.id', 'd.agenda_item_id')
+		.innerJoin('commission_session as s', 's.id', 'd.session_id')
+		.select([
+			'd.id',
+			'd.kind',
+			'd.opinion',
+			'd.new_priority',
+			'd.text',
+			's.id as session_id',
+			's.held_on',
+			's.title'
+		])
+		.where('i.fiche_id', '=', ficheId)
+		.where('s.state', '=', 'closed')
+		.orderBy('s.held_on')
+		.orderBy('d.id')
+		.execute();
+	return rows.map((r) => ({
+		id: r.id,
+		kind: r.kind,
+		opinion: r.opinion,
+		newPriority: r.new_priority,
+		text: r.text,
+		sessionId: r.session_id,
+		sessionDate: r.held_on,
+		sessionTitle: r.title
+	}));
+}

@@ -1,0 +1,208 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DecisionSchema, SessionSchema } from '../../schemas/commission';
+import { findUserById, insertUser, type User } from '../auth/users';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { buildPlanDocument } from '../opendata/plan-document';
+import { findFicheByCode } from '../plan/repository';
+import {
+	findSession,
+	listFicheDecisions,
+	listPriorityComparison,
+	listPriorityHistory,
+	listSessions
+} from './repository';
+import {
+	addAgendaFiches,
+	changeSessionState,
+	createCommissionSession,
+	recordDecision
+} from './service';
+
+let db: Db;
+let member: User;
+
+beforeEach(async () => {
+	db = await createTestDb();
+	member = (await findUserById(
+		db,
+		await insertUser(db, {
+			email: 'claude@commission.fr',
+			name: 'Claude Commission',
+			role: 'commission',
+			organisationId: null,
+			passwordHash: null
+		})
+	))!;
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+const counts = async () => {
+	const n = async (table: 'decision' | 'agenda_item' | 'commission_session') =>
+		Number(
+			(
+				await db
+					.selectFrom(table)
+					.select((eb) => eb.fn.countAll<number>().as('n'))
+					.executeTakeFirstOrThrow()
+			).n
+		);
+	return {
+		decision: await n('decision'),
+		agenda: await n('agenda_item'),
+		sessions: await n('commission_session')
+	};
+};
+
+async function heldSessionWith(code: string) {
+	const created = await createCommissionSession(
+		db,
+		member,
+		{ heldOn: '2026-06-15', place: 'Cahors', title: 'Commission des usages numériques' },
+		null
+	);
+	if (!created.ok) throw new Error('session');
+	await addAgendaFiches(db, member, created.id, [code], null);
+	await changeSessionState(db, member, created.id, 'held', null);
+	const session = (await findSession(db, created.id))!;
+	return { id: created.id, itemId: session.items[0]!.id };
+}
+
+describe('the seeded session of 1 February 2019', () => {
+	it('is closed, with its four opinions attached to 10-1, 13-1, 7-2 and 3-1', async () => {
+		const [summary] = await listSessions(db, { closedOnly: true });
+		const session = (await findSession(db, summary!.id))!;
+		expect(session).toMatchObject({ heldOn: '2019-02-01', place: 'Cahors', state: 'closed' });
+		expect(session.items.map((i) => i.fiche?.code)).toEqual(['10-1', '13-1', '7-2', '3-1']);
+		expect(
+			session.items.flatMap((i) => i.decisions.filter((d) => d.kind === 'opinion'))
+		).toHaveLength(4);
+		expect(session.items[1]!.decisions.map((d) => d.text)).toContain(
+			'Piloter le groupe de travail relatif à la visibilité du réseau de tiers-lieux.'
+		);
+		expect(
+			(await listFicheDecisions(db, (await findFicheByCode(db, '3-1'))!.id))[0]!.text
+		).toContain('OpenIG');
+	});
+});
+
+describe('priority decisions', () => {
+	it('take effect at closing, with a history line back to the adoption, and reach the export', async () => {
+		const { id, itemId } = await heldSessionWith('4-1');
+		expect(
+			await recordDecision(
+				db,
+				member,
+				id,
+				itemId,
+				{ kind: 'priority', newPriority: 1, text: 'Les initiatives citoyennes se multiplient.' },
+				null
+			)
+		).toEqual({ ok: true });
+		expect((await findFicheByCode(db, '4-1'))!.priority).toBe(2);
+		await changeSessionState(db, member, id, 'closed', null);
+		const fiche = (await findFicheByCode(db, '4-1'))!;
+		expect(fiche.priority).toBe(1);
+		expect(await listPriorityHistory(db, fiche.id)).toEqual([
+			{
+				priority: 2,
+				since: '2018-07-19',
+				sessionId: null,
+				sessionDate: null,
+				rationale: 'Priorité fixée à l’adoption du plan d’actions par le comité syndical.'
+			},
+			{
+				priority: 1,
+				since: '2026-06-15',
+				sessionId: id,
+				sessionDate: '2026-06-15',
+				rationale: 'Les initiatives citoyennes se multiplient.'
+			}
+		]);
+		expect((await buildPlanDocument(db)).fiches.find((f) => f.code === '4-1')!.priority).toBe(1);
+		expect((await listPriorityComparison(db)).filter((f) => f.moved).map((f) => f.code)).toEqual([
+			'4-1'
+		]);
+		const journal = await db.selectFrom('audit_event').select('action').execute();
+		expect(journal.map((e) => e.action)).toEqual(
+			expect.arrayContaining([
+				'session.created',
+				'session.agenda',
+				'session.state',
+				'decision.recorded',
+				'priority.changed'
+			])
+		);
+	});
+
+	it('refuse a closed session, a session not yet held, an unchanged priority, and write nothing', async () => {
+		const { id, itemId } = await heldSessionWith('4-1');
+		const before = await counts();
+		expect(
+			await recordDecision(
+				db,
+				member,
+				id,
+				itemId,
+				{ kind: 'priority', newPriority: 2, text: 'rien' },
+				null
+			)
+		).toMatchObject({ ok: false, status: 400, message: 'La fiche 4-1 est déjà en priorité 2.' });
+		await changeSessionState(db, member, id, 'closed', null);
+		const closed = await recordDecision(
+			db,
+			member,
+			id,
+			itemId,
+			{ kind: 'opinion', opinion: 'favorable', text: 'trop tard' },
+			null
+		);
+		expect(closed).toMatchObject({ ok: false, status: 409 });
+		expect(closed.ok ? '' : closed.message).toContain('Cette séance est close');
+		expect(await addAgendaFiches(db, member, id, ['1-1'], null)).toMatchObject({
+			ok: false,
+			status: 409
+		});
+		expect(await changeSessionState(db, member, id, 'held', null)).toMatchObject({
+			ok: false,
+			status: 409
+		});
+		expect(await counts()).toEqual(before);
+
+		const created = await createCommissionSession(
+			db,
+			member,
+			{ heldOn: '2026-09-01', place: 'Figeac', title: 'Commission' },
+			null
+		);
+		if (!created.ok) throw new Error('session');
+		await addAgendaFiches(db, member, created.id, ['1-1'], null);
+		const item = (await findSession(db, created.id))!.items[0]!;
+		expect(
+			await recordDecision(db, member, created.id, item.id, { kind: 'free', text: 'x' }, null)
+		).toMatchObject({ ok: false, status: 409 });
+	});
+});
+
+describe('validation of commission forms', () => {
+	it.each([
+		[{ kind: 'priority', new_priority: '3', text: 'motif' }, 'La nouvelle priorité est 1 ou 2.'],
+		[{ kind: 'priority', new_priority: '1', text: '  ' }, 'Le motif est obligatoire.'],
+		[{ kind: 'opinion', opinion: 'enthousiaste', text: 'x' }, 'Choisissez un avis'],
+		[{ kind: 'vote', text: 'x' }, 'Choisissez le type de décision.']
+	])('refuses %o', (input, message) => {
+		const result = DecisionSchema.safeParse(input);
+		expect(result.success).toBe(false);
+		expect(result.error?.issues[0]?.message).toContain(message);
+	});
+
+	it('refuses a session date that is not a date', () => {
+		for (const held_on of ['2026-02-30', 'demain', '', '1999-01-01']) {
+			const result = SessionSchema.safeParse({ held_on, place: 'Cahors', title: 'Commission' });
+			expect(result.success, held_on).toBe(false);
+			expect(result.error?.issues[0]?.message).toMatch(/date/);
+		}
+	});
+});

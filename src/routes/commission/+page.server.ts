@@ -1,0 +1,41 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { authorize, safeClientAddress } from '$lib/server/auth/guards';
+import { can } from '$lib/server/auth/permissions';
+import { listSessions } from '$lib/server/commission/repository';
+import { createCommissionSession } from '$lib/server/commission/service';
+import { getDb } from '$lib/server/db/instance';
+import { SessionSchema } from '$lib/schemas/commission';
+import { readForm, zodErrors } from '$lib/schemas/form';
+import type { Actions, PageServerLoad } from './$types';
+
+// Public: the record of closed sessions. Members and staff also see sessions being prepared.
+export const load: PageServerLoad = async ({ locals }) => {
+	const canManage = can(locals.user, 'commission.manage');
+	return { canManage, sessions: await listSessions(getDb(), { closedOnly: !canManage }) };
+};
+
+export const actions: Actions = {
+	create: async (event) => {
+		const user = await authorize(event, 'commission.manage');
+		const { values, errors } = readForm(await event.request.formData(), [
+			'held_on',
+			'place',
+			'title'
+		]);
+		const parsed = SessionSchema.safeParse(values);
+		if (!parsed.success || Object.keys(errors).length > 0) {
+			return fail(400, {
+				values,
+				errors: { ...(parsed.success ? {} : zodErrors(parsed.error)), ...errors }
+			});
+		}
+		const result = await createCommissionSession(
+			getDb(),
+			user,
+			{ heldOn: parsed.data.held_on, place: parsed.data.place, title: parsed.data.title },
+			safeClientAddress(event)
+		);
+		if (!result.ok) return fail(result.status, { values, errors: { form: result.message } });
+		redirect(303, `/commission/seances/${result.id}`);
+	}
+};

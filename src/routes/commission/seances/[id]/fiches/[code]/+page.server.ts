@@ -1,0 +1,55 @@
+import { error } from '@sveltejs/kit';
+import { authorize, requireUser } from '$lib/server/auth/guards';
+import {
+	findPreviousClosedSession,
+	findProgressAsOf,
+	findSession,
+	listFicheFlags,
+	listPriorityHistory
+} from '$lib/server/commission/repository';
+import { getDb } from '$lib/server/db/instance';
+import { findFicheByCode } from '$lib/server/plan/repository';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireUser(event);
+	const db = getDb();
+	const session = /^\d{1,9}$/.test(event.params.id)
+		? await findSession(db, Number(event.params.id))
+		: undefined;
+	if (!session) error(404, 'Cette séance n’existe pas.');
+	const item = session.items.find((i) => i.fiche?.code === event.params.code);
+	await authorize(event, 'commission.file.view', {
+		ficheOrganisationIds: item?.fiche?.organisationIds ?? [],
+		onAgenda: item !== undefined
+	});
+	const fiche = (await findFicheByCode(db, event.params.code))!;
+	const previous = await findPreviousClosedSession(db, session.heldOn, session.id);
+	const since = previous?.held_on ?? '0000-01-01';
+	const progressThen = previous ? await findProgressAsOf(db, fiche.id, previous.held_on) : null;
+	const flags = (await listFicheFlags(db, session.heldOn)).find((f) => f.code === fiche.code)!;
+	return {
+		session: { id: session.id, heldOn: session.heldOn, title: session.title, place: session.place },
+		previousDate: previous?.held_on ?? null,
+		fiche: {
+			code: fiche.code,
+			title: fiche.title,
+			priority: fiche.priority,
+			status: fiche.status,
+			progress: fiche.progress,
+			lastUpdate: fiche.lastUpdate,
+			owners: fiche.owners,
+			linked: fiche.linked,
+			citedBy: fiche.citedBy
+		},
+		progressThen,
+		measurements: fiche.indicators.map((i) => ({
+			label: i.label,
+			unit: i.unit,
+			values: i.measurements.filter((m) => m.measuredOn > since)
+		})),
+		updates: fiche.history.filter((h) => h.reportedOn > since),
+		flags,
+		priorityHistory: await listPriorityHistory(db, fiche.id)
+	};
+};

@@ -1,0 +1,131 @@
+import { expect, test } from '@playwright/test';
+import { ACCOUNTS, apiAs, ensureAccounts, loginPage } from './helpers/accounts';
+import { expectNoAxeViolations } from './helpers/axe';
+
+test.beforeAll(() => ensureAccounts());
+
+test('the seeded session of 1 February 2019 is public with its four opinions', async ({ page }) => {
+	await page.goto('/commission');
+	await page.getByRole('link', { name: /Séance du 1er février 2019/ }).click();
+	await expect(page.locator('h1')).toHaveText('Relevé de décisions du 1er février 2019');
+	await expect(page.getByText('Avis favorable', { exact: true })).toHaveCount(3);
+	await expect(page.getByText(/IntercoTour au Centre universitaire Maurice-Faure/)).toBeVisible();
+	await expectNoAxeViolations(page);
+	await page.goto('/fiches/13-1');
+	await expect(
+		page.getByRole('region', { name: 'Priorité et décisions de la commission' })
+	).toContainText('Piloter le groupe de travail relatif à la visibilité');
+});
+
+test('a member prepares a session, raises 4-1 to priority 1 with a rationale and closes it', async ({
+	browser
+}, testInfo) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await loginPage(page, ACCOUNTS.commission);
+	await page.goto('/commission');
+	await expectNoAxeViolations(page);
+
+	await page.getByLabel('Date').fill('2026-02-30');
+	await page.getByLabel('Lieu').fill('Cahors');
+	await page.getByRole('button', { name: 'Créer la séance' }).click();
+	await expect(
+		page.getByText('La date de la séance n’est pas une date valide (jj/mm/aaaa).')
+	).toBeVisible();
+	await expect(page.getByLabel('Lieu')).toHaveValue('Cahors');
+	await page.getByLabel('Date').fill('2026-11-20');
+	await page.getByRole('button', { name: 'Créer la séance' }).click();
+	await expect(page.locator('h1')).toHaveText('Séance du 20 novembre 2026');
+
+	// The helper proposes the fiches worth reviewing; the member adds 4-1 to them.
+	const proposals = page.getByRole('group', { name: 'Fiches à ajouter à l’ordre du jour' });
+	await expect(proposals.getByLabel(/^17-1/)).toBeChecked();
+	await proposals.getByLabel(/^4-1/).check();
+	await page.getByRole('button', { name: 'Ajouter les fiches cochées' }).click();
+	await expect(page.getByRole('heading', { level: 3, name: /Fiche 4-1/ })).toBeVisible();
+	await page.getByLabel('Membre présent').selectOption({ label: 'Claude Commission' });
+	await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
+	await page.getByLabel('Invité').fill('Marie Invitée');
+	await page.getByRole('button', { name: 'Ajouter l’invité' }).click();
+	await expect(page.getByRole('region', { name: 'Présents' })).toContainText(
+		'Marie Invitée (invité)'
+	);
+	await expectNoAxeViolations(page);
+	await page.screenshot({ path: testInfo.outputPath('seance-preparation.png'), fullPage: true });
+
+	// The preparation file of 4-1 prints as a document of its own.
+	await page.getByRole('link', { name: 'Dossier de préparation de la fiche 4-1' }).click();
+	await expect(page.locator('h1')).toHaveText(/Fiche 4-1/);
+	await expect(page.getByText('Priorité 2 depuis le 19 juillet 2018')).toBeVisible();
+	await expectNoAxeViolations(page);
+	await page.emulateMedia({ media: 'print' });
+	await page.screenshot({
+		path: testInfo.outputPath('dossier-4-1-impression.png'),
+		fullPage: true
+	});
+	await expect(page.locator('.site-header')).toBeHidden();
+	await page.emulateMedia({ media: 'screen' });
+	await page.goBack();
+
+	await page.getByRole('button', { name: 'Ouvrir la séance (tenue)' }).click();
+	await expect(page.getByRole('status')).toContainText('La séance est tenue');
+	const item = page
+		.getByRole('listitem')
+		.filter({ has: page.getByRole('heading', { name: /Fiche 4-1/ }) });
+	await item.getByLabel('Type de décision').selectOption('priority');
+	await item.getByLabel(/Nouvelle priorité/).selectOption('1');
+	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
+	await expect(item.getByText('Le motif est obligatoire.')).toBeVisible();
+	await item
+		.getByLabel(/Motif/)
+		.fill(
+			'Les initiatives citoyennes se multiplient dans le Lot : la commission en fait une priorité.'
+		);
+	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
+	await expect(page.getByRole('status')).toContainText('Décision enregistrée');
+	await expect(item.getByText('Priorité 2 → 1')).toBeVisible();
+	await page.getByRole('button', { name: 'Clore la séance' }).click();
+	await expect(page.locator('h1')).toHaveText('Relevé de décisions du 20 novembre 2026');
+	await page.screenshot({ path: testInfo.outputPath('releve-decisions.png'), fullPage: true });
+
+	await page.goto('/fiches/4-1');
+	await expect(page.getByText('Priorité 1').first()).toBeVisible();
+	await expect(
+		page.getByRole('region', { name: 'Priorité et décisions de la commission' })
+	).toContainText(
+		'Priorité 1 depuis le 20 novembre 2026, décidé en séance du 20 novembre 2026 : Les initiatives citoyennes se multiplient dans le Lot'
+	);
+	await expect(
+		page.getByRole('region', { name: 'Priorité et décisions de la commission' })
+	).toContainText('Priorité 2 depuis le 19 juillet 2018');
+	const anonymous = await apiAs(null);
+	const plan = await (await anonymous.get('/donnees/plan.json')).json();
+	expect(plan.fiches.find((f: { code: string }) => f.code === '4-1').priority).toBe(1);
+	const priorities = await (await anonymous.get('/commission/priorites')).text();
+	expect(priorities).toContain('changée : 2 → 1');
+	await anonymous.dispose();
+	await context.close();
+});
+
+test('a partner cannot reach the preparation file of a fiche that is not theirs', async ({
+	browser
+}) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const created = await member.post('/commission?/create', {
+		form: { held_on: '2026-12-01', place: 'Figeac', title: 'Commission' },
+		maxRedirects: 0
+	});
+	const id = /seances\/(\d+)/.exec(created.headers().location ?? '')?.[1];
+	await member.post(`/commission/seances/${id}?/addFiches`, {
+		form: { codes: '4-1' },
+		maxRedirects: 0
+	});
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await loginPage(page, ACCOUNTS.partner);
+	const response = await page.goto(`/commission/seances/${id}/fiches/4-1`);
+	expect(response?.status()).toBe(403);
+	await expect(page.getByText('Vous n’avez pas les droits nécessaires')).toBeVisible();
+	await member.dispose();
+	await context.close();
+});
