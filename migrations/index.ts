@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as plan from './2026_11_29_000000_plan';
 import * as accounts from './2026_11_29_010000_accounts';
 import * as commission from './2026_11_29_020000_commission';
+import * as editions from './2026_11_29_030000_editions';
 
 /**
  * Every migration, by name. A static list rather than a glob so that the same module serves the
@@ -11,5 +12,6 @@ import * as commission from './2026_11_29_020000_commission';
 export const MIGRATIONS: Record<string, Migration> = {
 	'2026_11_29_000000_plan': plan,
 	'2026_11_29_010000_accounts': accounts,
-	'2026_11_29_020000_commission': commission
+	'2026_11_29_020000_commission': commission,
+	'2026_11_29_030000_editions': editions
 };

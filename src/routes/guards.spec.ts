@@ -18,6 +18,13 @@ const PUBLIC = new Set([
 	'connexion/+page.server.ts',
 	'invitation/[token]/+page.server.ts',
 	'commission/priorites/+page.server.ts',
+	'tableau-de-bord/+page.server.ts',
+	'bilans/+page.server.ts',
+	'bilans/[year]/+page.server.ts',
+	'bilans/[year]/plan.json/+server.ts',
+	'bilans/[year]/fiches.csv/+server.ts',
+	'bilans/[year]/[figure].csv/+server.ts',
+	'tableau-de-bord/[figure].csv/+server.ts',
 	// Public once the session is closed: the handler checks the state itself (see access-matrix).
 	'commission/seances/[id]/releve.csv/+server.ts'
 ]);

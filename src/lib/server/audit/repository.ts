@@ -26,7 +26,9 @@ export const AUDIT_ACTIONS = {
 	'session.agenda': 'Ordre du jour modifié',
 	'session.attendees': 'Présences modifiées',
 	'decision.recorded': 'Décision enregistrée',
-	'priority.changed': 'Priorité d’une fiche modifiée'
+	'priority.changed': 'Priorité d’une fiche modifiée',
+	'edition.saved': 'Brouillon de bilan enregistré',
+	'edition.published': 'Bilan publié'
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

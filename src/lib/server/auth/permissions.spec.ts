@@ -72,6 +72,7 @@ const CASES: Case[] = [
 		[false, false, false, false, false]
 	],
 	['users.manage', undefined, 'comptes', [false, false, false, false, true]],
+	['editions.manage', undefined, 'bilans annuels', [false, false, false, false, true]],
 	['audit.view', undefined, 'journal', [false, false, false, false, true]]
 ];
 

@@ -23,6 +23,7 @@ export interface Resources {
 	'audit.view': undefined;
 	'account.own': undefined;
 	'commission.manage': undefined;
+	'editions.manage': undefined;
 	'commission.file.view': { ficheOrganisationIds: number[]; onAgenda: boolean };
 }
 
@@ -74,6 +75,7 @@ export function can<A extends Action>(
 			);
 		}
 		case 'queue.view':
+		case 'editions.manage':
 		case 'users.manage':
 		case 'audit.view':
 			return actor.role === 'admin';

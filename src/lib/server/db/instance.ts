@@ -1,4 +1,4 @@
-import { seedCommissionHistory, seedPlan } from '../seed';
+import { seedCommissionHistory, seedEditions, seedPlan } from '../seed';
 import { databasePath, explainOpenError, openDatabase, StartupError, type Db } from './index';
 import { migrateToLatest } from './migrate';
 
@@ -15,6 +15,7 @@ export async function initDatabase(path = databasePath()): Promise<Db> {
 		await migrateToLatest(db);
 		await seedPlan(db);
 		await seedCommissionHistory(db);
+		await seedEditions(db);
 	} catch (error) {
 		await db.destroy().catch(() => undefined);
 		if (error instanceof StartupError) throw error;

@@ -245,6 +245,22 @@ export interface DecisionTable {
 	recorded_at: string;
 }
 
+export interface EditionTable {
+	id: Generated<number>;
+	year: number;
+	version: number;
+	as_of: string;
+	intro: string;
+	axis_texts: string;
+	change_note: string | null;
+	state: 'draft' | 'published';
+	snapshot: string | null;
+	created_by: number | null;
+	created_at: string;
+	published_by: number | null;
+	published_at: string | null;
+}
+
 export interface Database {
 	plan: PlanTable;
 	data_revision: DataRevisionTable;
@@ -269,4 +285,5 @@ export interface Database {
 	session_attendee: SessionAttendeeTable;
 	agenda_item: AgendaItemTable;
 	decision: DecisionTable;
+	edition: EditionTable;
 }

@@ -1,4 +1,4 @@
-import { seedCommissionHistory, seedPlan } from '../seed';
+import { seedCommissionHistory, seedEditions, seedPlan } from '../seed';
 import { openDatabase, type Db } from './index';
 import { migrateToLatest } from './migrate';
 
@@ -9,6 +9,7 @@ export async function createTestDb({ seed = true } = {}): Promise<Db> {
 	if (seed) {
 		await seedPlan(db, undefined, new Date('2026-01-31T10:00:00Z'));
 		await seedCommissionHistory(db);
+		await seedEditions(db);
 	}
 	return db;
 }

@@ -273,6 +273,7 @@ describe('reviewProgressUpdate', () => {
 		const events = await db
 			.selectFrom('audit_event')
 			.select(['action', 'before_state', 'after_state'])
+			.where('action', 'like', 'update.%')
 			.orderBy('id')
 			.execute();
 		expect(events.map((e) => e.action)).toEqual(['update.submitted', 'update.validated']);

@@ -2,6 +2,7 @@ import { flattenRichText } from '../../utils/rich-text';
 import { FICHE_CODE_PATTERN, foldForSearch } from '../../utils/text';
 import type { Db } from '../db';
 import { recordDataChange } from '../db/revision';
+import { publishEdition, saveEditionDraft } from '../editions/service';
 import { refreshFicheState } from '../progress/repository';
 import { PLAN_DATA, type PlanData } from './plan-data';
 
@@ -266,6 +267,32 @@ export async function seedCommissionHistory(
 		}
 		return true;
 	});
+}
+
+/** Publishes the editions the register allows (2018) when the database has none yet. */
+export async function seedEditions(db: Db, data: PlanData = PLAN_DATA): Promise<boolean> {
+	const any = await db.selectFrom('edition').select('id').limit(1).executeTakeFirst();
+	if (any) return false;
+	for (const edition of data.history.editions) {
+		const when = new Date(edition.published_at);
+		const draft = await saveEditionDraft(
+			db,
+			null,
+			{
+				year: edition.year,
+				asOf: edition.as_of,
+				intro: edition.intro,
+				axisTexts: edition.axis_texts,
+				changeNote: null
+			},
+			null,
+			when
+		);
+		if (!draft.ok) throw new SeedDataError(draft.message);
+		const published = await publishEdition(db, null, draft.id, null, when);
+		if (!published.ok) throw new SeedDataError(published.message);
+	}
+	return true;
 }
 
 function ficheSearchText(code: string, parts: string[]): string {

@@ -80,4 +80,11 @@ export interface SeedHistory {
 			}[];
 		}[];
 	}[];
+	editions: {
+		year: number;
+		as_of: string;
+		published_at: string;
+		intro: string;
+		axis_texts: Record<string, string>;
+	}[];
 }

@@ -1,0 +1,142 @@
+import type { ChartConfiguration } from 'chart.js';
+import { FICHE_STATUSES, STATUS_LABELS } from '$lib/utils/status';
+
+type Cell = string | number | null;
+interface Table {
+	columns: { key: string; label: string }[];
+	rows: Cell[][];
+}
+
+/** Status colours, each at least 3:1 against white; labels and tables carry the meaning too. */
+export const STATUS_COLOURS = {
+	a_lancer: '#666666',
+	en_cours: '#0063cb',
+	realisee: '#18753c',
+	suspendue: '#b34000',
+	abandonnee: '#ce0500'
+} as const;
+
+const column = (table: Table, key: string) => table.columns.findIndex((c) => c.key === key);
+const numbers = (table: Table, key: string) =>
+	table.rows.map((r) => Number(r[column(table, key)] ?? 0));
+const labels = (table: Table, key: string) =>
+	table.rows.map((r) => String(r[column(table, key)] ?? ''));
+
+/** Mean advancement per group (axis or orientation), 0-100 %. */
+export function progressChart(table: Table): ChartConfiguration {
+	return {
+		type: 'bar',
+		data: {
+			labels: labels(table, 'libelle'),
+			datasets: [
+				{
+					label: 'Avancement moyen des fiches évaluées (%)',
+					data: numbers(table, 'avancement_moyen'),
+					backgroundColor: '#000091'
+				}
+			]
+		},
+		options: {
+			indexAxis: 'y',
+			scales: { x: { min: 0, max: 100, title: { display: true, text: '%' } } }
+		}
+	};
+}
+
+/** Number of fiches per status, stacked, for each row of the table. */
+export function statusStackChart(table: Table, labelKey: string): ChartConfiguration {
+	return {
+		type: 'bar',
+		data: {
+			labels: labels(table, labelKey),
+			datasets: FICHE_STATUSES.map((s) => ({
+				label: STATUS_LABELS[s],
+				data: numbers(table, s),
+				backgroundColor: STATUS_COLOURS[s]
+			}))
+		},
+		options: {
+			indexAxis: 'y',
+			scales: { x: { stacked: true, ticks: { precision: 0 } }, y: { stacked: true } }
+		}
+	};
+}
+
+export function statusByPriorityChart(table: Table): ChartConfiguration {
+	const statusIndex = column(table, 'statut');
+	return {
+		type: 'bar',
+		data: {
+			labels: ['Priorité 1', 'Priorité 2'],
+			datasets: table.rows.map((row, i) => ({
+				label: String(row[statusIndex]),
+				data: [Number(row[column(table, 'priorite_1')]), Number(row[column(table, 'priorite_2')])],
+				backgroundColor: STATUS_COLOURS[FICHE_STATUSES[i] ?? 'a_lancer']
+			}))
+		},
+		options: {
+			scales: {
+				x: { stacked: true },
+				y: { stacked: true, ticks: { precision: 0 }, title: { display: true, text: 'fiches' } }
+			}
+		}
+	};
+}
+
+export function countChart(table: Table, labelKey: string, horizontal = false): ChartConfiguration {
+	return {
+		type: 'bar',
+		data: {
+			labels: labels(table, labelKey),
+			datasets: [
+				{
+					label: 'Mises à jour validées',
+					data: numbers(table, 'mises_a_jour'),
+					backgroundColor: '#000091'
+				}
+			]
+		},
+		options: {
+			indexAxis: horizontal ? 'y' : 'x',
+			scales: { [horizontal ? 'x' : 'y']: { ticks: { precision: 0 } } }
+		}
+	};
+}
+
+/** One indicator's values over time, with its target as a dashed line when there is one. */
+export function indicatorChart(
+	points: { date: string; value: number }[],
+	target: number | null,
+	label: string
+): ChartConfiguration {
+	const dates = points.map((p) =>
+		new Date(`${p.date}T00:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'UTC' })
+	);
+	return {
+		type: 'line',
+		data: {
+			labels: dates,
+			datasets: [
+				{
+					label,
+					data: points.map((p) => p.value),
+					borderColor: '#000091',
+					backgroundColor: '#000091',
+					pointRadius: 4
+				},
+				...(target === null
+					? []
+					: [
+							{
+								label: 'Cible',
+								data: points.map(() => target),
+								borderColor: '#b34000',
+								borderDash: [6, 4],
+								pointRadius: 0
+							}
+						])
+			]
+		},
+		options: { scales: { y: { beginAtZero: true } } }
+	};
+}

@@ -1,0 +1,139 @@
+import { FICHE_STATUSES, type FicheStatus } from '../../utils/status';
+
+/** What the charts are computed from: plain data, whether live or as of an edition's date. */
+export interface DashboardInput {
+	axes: { code: string; label: string; shortName: string }[];
+	orientations: { code: string; axis: string; label: string }[];
+	fiches: {
+		code: string;
+		title: string;
+		axis: string;
+		orientation: string;
+		priority: number;
+		status: FicheStatus;
+		progress: number | null;
+	}[];
+	/** Validated updates per month ("2019-03") and per reporting organisation. */
+	updatesByMonth: { month: string; count: number }[];
+	updatesByOrganisation: { organisation: string; count: number }[];
+	indicators: {
+		fiche: string;
+		label: string;
+		unit: string | null;
+		target: number | null;
+		points: { date: string; value: number }[];
+	}[];
+}
+
+export type StatusCounts = Record<FicheStatus, number>;
+
+export interface GroupFigures {
+	code: string;
+	label: string;
+	fiches: number;
+	assessed: number;
+	/** Mean advancement of the fiches that were assessed; null when none was. */
+	meanProgress: number | null;
+	statuses: StatusCounts;
+}
+
+export interface DashboardFigures {
+	totals: {
+		fiches: number;
+		assessed: number;
+		meanProgress: number | null;
+		statuses: StatusCounts;
+		priorityOne: number;
+	};
+	byAxis: GroupFigures[];
+	byOrientation: GroupFigures[];
+	statusByPriority: { priority: number; statuses: StatusCounts }[];
+	activityByQuarter: { quarter: string; count: number }[];
+	activityByOrganisation: { organisation: string; count: number }[];
+	grid: { code: string; title: string; priority: number; status: FicheStatus }[];
+	indicators: DashboardInput['indicators'];
+}
+
+const emptyCounts = (): StatusCounts =>
+	Object.fromEntries(FICHE_STATUSES.map((s) => [s, 0])) as StatusCounts;
+
+/** Rounded to one decimal, as shown. */
+function mean(values: number[]): number | null {
+	if (values.length === 0) return null;
+	return Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10;
+}
+
+function group(code: string, label: string, fiches: DashboardInput['fiches']): GroupFigures {
+	const statuses = emptyCounts();
+	for (const f of fiches) statuses[f.status]++;
+	const assessed = fiches.filter((f) => f.progress !== null).map((f) => f.progress as number);
+	return {
+		code,
+		label,
+		fiches: fiches.length,
+		assessed: assessed.length,
+		meanProgress: mean(assessed),
+		statuses
+	};
+}
+
+/** "2019-05" → "2019-T2" */
+export function quarterOf(month: string): string {
+	const [year, m] = month.split('-');
+	return `${year}-T${Math.ceil(Number(m) / 3)}`;
+}
+
+/**
+ * The rule for fiches never assessed: they count in the number of fiches and in the statuses, but
+ * not in the mean advancement, which covers assessed fiches only (and is null when there are none).
+ */
+export function computeDashboard(input: DashboardInput): DashboardFigures {
+	const total = group('total', 'Ensemble du plan', input.fiches);
+	const quarters = new Map<string, number>();
+	for (const { month, count } of input.updatesByMonth)
+		quarters.set(quarterOf(month), (quarters.get(quarterOf(month)) ?? 0) + count);
+	return {
+		totals: {
+			fiches: total.fiches,
+			assessed: total.assessed,
+			meanProgress: total.meanProgress,
+			statuses: total.statuses,
+			priorityOne: input.fiches.filter((f) => f.priority === 1).length
+		},
+		byAxis: input.axes.map((a) =>
+			group(
+				a.code,
+				`« ${a.shortName} » : ${a.label}`,
+				input.fiches.filter((f) => f.axis === a.code)
+			)
+		),
+		byOrientation: input.orientations.map((o) =>
+			group(
+				o.code,
+				o.label,
+				input.fiches.filter((f) => f.orientation === o.code)
+			)
+		),
+		statusByPriority: [1, 2].map((priority) => ({
+			priority,
+			statuses: group(
+				'',
+				'',
+				input.fiches.filter((f) => f.priority === priority)
+			).statuses
+		})),
+		activityByQuarter: [...quarters.entries()]
+			.sort(([a], [b]) => a.localeCompare(b))
+			.map(([quarter, count]) => ({ quarter, count })),
+		activityByOrganisation: [...input.updatesByOrganisation].sort(
+			(a, b) => b.count - a.count || a.organisation.localeCompare(b.organisation, 'fr')
+		),
+		grid: input.fiches.map((f) => ({
+			code: f.code,
+			title: f.title,
+			priority: f.priority,
+			status: f.status
+		})),
+		indicators: input.indicators.filter((i) => i.points.length > 0)
+	};
+}

@@ -1,0 +1,136 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db';
+import type { FicheStatus } from '../db/schema';
+import { listAxes, listOrientations } from '../plan/repository';
+import type { DashboardInput } from './figures';
+
+/**
+ * The dashboard's input from validated data only. With `asOf`, every fiche's status, advancement and
+ * priority are those in force at the end of that day, and only what was reported by then counts.
+ */
+export async function loadDashboardInput(db: Executor, asOf?: string): Promise<DashboardInput> {
+	const day = asOf ?? '9999-12-31';
+	const [axes, orientations] = [await listAxes(db), await listOrientations(db)];
+	const fiches = await db
+		.selectFrom('fiche')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
+		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
+		.select((eb) => [
+			'fiche.code',
+			'fiche.title',
+			'axis.code as axis',
+			'orientation.code as orientation',
+			'fiche.priority as current_priority',
+			'fiche.adopted_priority',
+			'fiche.status as current_status',
+			'fiche.progress as current_progress',
+			eb
+				.selectFrom('progress_update')
+				.select('status')
+				.whereRef('progress_update.fiche_id', '=', 'fiche.id')
+				.where('state', '=', 'validated')
+				.where('status', 'is not', null)
+				.where('reported_on', '<=', day)
+				.orderBy('reported_on', 'desc')
+				.orderBy('id', 'desc')
+				.limit(1)
+				.as('status_then'),
+			eb
+				.selectFrom('progress_update')
+				.select('progress')
+				.whereRef('progress_update.fiche_id', '=', 'fiche.id')
+				.where('state', '=', 'validated')
+				.where('progress', 'is not', null)
+				.where('reported_on', '<=', day)
+				.orderBy('reported_on', 'desc')
+				.orderBy('id', 'desc')
+				.limit(1)
+				.as('progress_then'),
+			eb
+				.selectFrom('decision')
+				.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
+				.innerJoin('commission_session', 'commission_session.id', 'decision.session_id')
+				.select('decision.new_priority')
+				.whereRef('agenda_item.fiche_id', '=', 'fiche.id')
+				.where('decision.kind', '=', 'priority')
+				.where('commission_session.state', '=', 'closed')
+				.where('commission_session.held_on', '<=', day)
+				.orderBy('commission_session.held_on', 'desc')
+				.orderBy('decision.id', 'desc')
+				.limit(1)
+				.as('priority_then')
+		])
+		.orderBy('objective.number')
+		.orderBy('fiche.number')
+		.execute();
+
+	const month = sql<string>`substr(${sql.ref('progress_update.reported_on')}, 1, 7)`;
+	const byMonth = await db
+		.selectFrom('progress_update')
+		.select((eb) => [month.as('month'), eb.fn.countAll<number>().as('count')])
+		.where('state', '=', 'validated')
+		.where('reported_on', '<=', day)
+		.groupBy(month)
+		.execute();
+	const byOrganisation = await db
+		.selectFrom('progress_update')
+		.innerJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
+		.select((eb) => ['organisation.name', eb.fn.countAll<number>().as('count')])
+		.where('progress_update.state', '=', 'validated')
+		.where('progress_update.reported_on', '<=', day)
+		.groupBy('organisation.name')
+		.execute();
+	const measurements = await db
+		.selectFrom('measurement')
+		.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
+		.innerJoin('indicator', 'indicator.id', 'measurement.indicator_id')
+		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+		.select([
+			'fiche.code',
+			'indicator.id',
+			'indicator.label',
+			'indicator.unit',
+			'indicator.target',
+			'measurement.measured_on',
+			'measurement.value'
+		])
+		.where('progress_update.state', '=', 'validated')
+		.where('measurement.measured_on', '<=', day)
+		.orderBy('fiche.id')
+		.orderBy('indicator.position')
+		.orderBy('measurement.measured_on')
+		.execute();
+	const indicators = new Map<number, DashboardInput['indicators'][number]>();
+	for (const m of measurements) {
+		const entry = indicators.get(m.id) ?? {
+			fiche: m.code,
+			label: m.label,
+			unit: m.unit,
+			target: m.target,
+			points: []
+		};
+		entry.points.push({ date: m.measured_on, value: m.value });
+		indicators.set(m.id, entry);
+	}
+
+	return {
+		axes: axes.map((a) => ({ code: a.code, label: a.label, shortName: a.shortName })),
+		orientations: orientations.map((o) => ({ code: o.code, axis: o.axis, label: o.label })),
+		fiches: fiches.map((f) => ({
+			code: f.code,
+			title: f.title,
+			axis: f.axis,
+			orientation: f.orientation,
+			priority: asOf ? (f.priority_then ?? f.adopted_priority) : f.current_priority,
+			status: asOf ? ((f.status_then as FicheStatus | null) ?? 'a_lancer') : f.current_status,
+			progress: asOf ? f.progress_then : f.current_progress
+		})),
+		updatesByMonth: byMonth.map((r) => ({ month: r.month, count: Number(r.count) })),
+		updatesByOrganisation: byOrganisation.map((r) => ({
+			organisation: r.name,
+			count: Number(r.count)
+		})),
+		indicators: [...indicators.values()]
+	};
+}

@@ -1,0 +1,141 @@
+import { stringify } from 'csv-stringify/sync';
+import { FICHE_STATUSES, STATUS_LABELS } from '../../utils/status';
+import type { DashboardFigures, GroupFigures } from './figures';
+
+export type Cell = string | number | null;
+
+/** One chart's figures as a table: what the page shows beside the chart and what its CSV holds. */
+export interface FigureTable {
+	id: string;
+	title: string;
+	unit: string;
+	columns: { key: string; label: string }[];
+	rows: Cell[][];
+	/** One sentence for screen readers (aria-label of the chart). */
+	summary: string;
+}
+
+const fr = (n: number | null) => (n === null ? 'non évalué' : `${String(n).replace('.', ',')} %`);
+
+const statusColumns = FICHE_STATUSES.map((s) => ({ key: s, label: STATUS_LABELS[s] }));
+
+function groupTable(id: string, title: string, first: string, groups: GroupFigures[]): FigureTable {
+	return {
+		id,
+		title,
+		unit: 'avancement moyen en % des fiches évaluées ; nombre de fiches par statut',
+		columns: [
+			{ key: 'code', label: 'Code' },
+			{ key: 'libelle', label: first },
+			{ key: 'fiches', label: 'Fiches' },
+			{ key: 'fiches_evaluees', label: 'Fiches évaluées' },
+			{ key: 'avancement_moyen', label: 'Avancement moyen (%)' },
+			...statusColumns
+		],
+		rows: groups.map((g) => [
+			g.code,
+			g.label,
+			g.fiches,
+			g.assessed,
+			g.meanProgress,
+			...FICHE_STATUSES.map((s) => g.statuses[s])
+		]),
+		summary: `${title} : ${groups.map((g) => `${g.label}, ${g.fiches} fiches dont ${g.statuses.en_cours} en cours et ${g.statuses.realisee} réalisées, avancement moyen ${fr(g.meanProgress)}`).join(' ; ')}.`
+	};
+}
+
+export function figureTables(figures: DashboardFigures): FigureTable[] {
+	return [
+		groupTable('avancement-axes', 'Avancement par axe', 'Axe', figures.byAxis),
+		groupTable(
+			'avancement-orientations',
+			'Avancement par orientation',
+			'Orientation',
+			figures.byOrientation
+		),
+		{
+			id: 'statuts-priorites',
+			title: 'Fiches par statut et par priorité',
+			unit: 'nombre de fiches',
+			columns: [
+				{ key: 'statut', label: 'Statut' },
+				{ key: 'priorite_1', label: 'Priorité 1' },
+				{ key: 'priorite_2', label: 'Priorité 2' }
+			],
+			rows: FICHE_STATUSES.map((s) => [
+				STATUS_LABELS[s],
+				...figures.statusByPriority.map((p) => p.statuses[s])
+			]),
+			summary: `Fiches par statut : ${figures.statusByPriority.map((p) => `priorité ${p.priority}, ${FICHE_STATUSES.map((s) => `${p.statuses[s]} ${STATUS_LABELS[s].toLowerCase()}`).join(', ')}`).join(' ; ')}.`
+		},
+		{
+			id: 'activite-trimestres',
+			title: 'Mises à jour validées par trimestre',
+			unit: 'nombre de mises à jour',
+			columns: [
+				{ key: 'trimestre', label: 'Trimestre' },
+				{ key: 'mises_a_jour', label: 'Mises à jour validées' }
+			],
+			rows: figures.activityByQuarter.map((a) => [a.quarter, a.count]),
+			summary:
+				figures.activityByQuarter.length === 0
+					? 'Aucune mise à jour validée.'
+					: `Mises à jour validées par trimestre : ${figures.activityByQuarter.map((a) => `${a.quarter} : ${a.count}`).join(', ')}.`
+		},
+		{
+			id: 'activite-organisations',
+			title: 'Mises à jour validées par organisation',
+			unit: 'nombre de mises à jour',
+			columns: [
+				{ key: 'organisation', label: 'Organisation' },
+				{ key: 'mises_a_jour', label: 'Mises à jour validées' }
+			],
+			rows: figures.activityByOrganisation.map((a) => [a.organisation, a.count]),
+			summary:
+				figures.activityByOrganisation.length === 0
+					? 'Aucune mise à jour validée.'
+					: `Mises à jour validées par organisation : ${figures.activityByOrganisation.map((a) => `${a.organisation} : ${a.count}`).join(', ')}.`
+		},
+		{
+			id: 'indicateurs',
+			title: 'Valeurs des indicateurs',
+			unit: 'unité de chaque indicateur',
+			columns: [
+				{ key: 'fiche', label: 'Fiche' },
+				{ key: 'indicateur', label: 'Indicateur' },
+				{ key: 'unite', label: 'Unité' },
+				{ key: 'cible', label: 'Cible' },
+				{ key: 'date', label: 'Date' },
+				{ key: 'valeur', label: 'Valeur' }
+			],
+			rows: figures.indicators.flatMap((i) =>
+				i.points.map((p) => [i.fiche, i.label, i.unit, i.target, p.date, p.value])
+			),
+			summary: `${figures.indicators.length} indicateur(s) mesuré(s).`
+		},
+		{
+			id: 'grille-fiches',
+			title: 'Les fiches par statut',
+			unit: 'statut de chaque fiche',
+			columns: [
+				{ key: 'code', label: 'Fiche' },
+				{ key: 'titre', label: 'Titre' },
+				{ key: 'priorite', label: 'Priorité' },
+				{ key: 'statut', label: 'Statut' }
+			],
+			rows: figures.grid.map((f) => [f.code, f.title, f.priority, f.status]),
+			summary: `${figures.grid.length} fiches.`
+		}
+	];
+}
+
+/** Machine formats: dot decimals, ISO dates, codes; empty for null. */
+export function tableToCsv(table: FigureTable): string {
+	return stringify(
+		[
+			table.columns.map((c) => c.key),
+			...table.rows.map((row) => row.map((cell) => (cell === null ? '' : String(cell))))
+		],
+		{ record_delimiter: '\r\n' }
+	);
+}

@@ -1,0 +1,256 @@
+import type { Executor } from '../db';
+import type { FicheStatus } from '../db/schema';
+import { computeDashboard, type DashboardFigures } from '../dashboard/figures';
+import { loadDashboardInput } from '../dashboard/repository';
+import { figureTables, type FigureTable } from '../dashboard/tables';
+import { buildPlanDocument, type PlanDocument } from '../opendata/plan-document';
+import { listAxes } from '../plan/repository';
+
+export interface EditionSnapshot {
+	year: number;
+	version: number;
+	asOf: string;
+	publishedAt: string;
+	intro: string;
+	changeNote: string | null;
+	axes: { code: string; shortName: string; label: string; text: string; fiches: FicheYear[] }[];
+	figures: DashboardFigures;
+	tables: FigureTable[];
+	decisions: {
+		sessionId: number;
+		sessionDate: string;
+		fiche: string | null;
+		kind: string;
+		opinion: string | null;
+		newPriority: number | null;
+		text: string;
+	}[];
+	comparison: {
+		previous: { year: number; version: number; asOf: string } | null;
+		changes: {
+			code: string;
+			title: string;
+			statusBefore: FicheStatus;
+			statusAfter: FicheStatus;
+			priorityBefore: number;
+			priorityAfter: number;
+			progressBefore: number | null;
+			progressAfter: number | null;
+		}[];
+	};
+	plan: PlanDocument & { as_of: string; edition: { year: number; version: number } };
+}
+
+export interface FicheYear {
+	code: string;
+	title: string;
+	priority: number;
+	statusStart: FicheStatus;
+	statusEnd: FicheStatus;
+	progressStart: number | null;
+	progressEnd: number | null;
+	updates: {
+		date: string;
+		organisation: string | null;
+		status: FicheStatus | null;
+		progress: number | null;
+		done: string;
+	}[];
+}
+
+/**
+ * Everything an edition shows, computed from validated data as of `asOf`. Published, it is stored
+ * as is and never recomputed: later updates and decisions cannot change it.
+ */
+export async function buildEditionSnapshot(
+	db: Executor,
+	edition: {
+		year: number;
+		version: number;
+		asOf: string;
+		intro: string;
+		axisTexts: Record<string, string>;
+		changeNote: string | null;
+	},
+	publishedAt: string
+): Promise<EditionSnapshot> {
+	const yearStart = `${edition.year}-01-01`;
+	const before = `${edition.year - 1}-12-31`;
+	const [end, start] = [
+		await loadDashboardInput(db, edition.asOf),
+		await loadDashboardInput(db, before)
+	];
+	const figures = computeDashboard(end);
+	const startByCode = new Map(start.fiches.map((f) => [f.code, f]));
+
+	const updates = await db
+		.selectFrom('progress_update')
+		.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
+		.leftJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
+		.select([
+			'fiche.code',
+			'progress_update.reported_on',
+			'organisation.name',
+			'progress_update.status',
+			'progress_update.progress',
+			'progress_update.done'
+		])
+		.where('progress_update.state', '=', 'validated')
+		.where('progress_update.reported_on', '>=', yearStart)
+		.where('progress_update.reported_on', '<=', edition.asOf)
+		.orderBy('progress_update.reported_on')
+		.orderBy('progress_update.id')
+		.execute();
+	const decisions = await db
+		.selectFrom('decision')
+		.innerJoin('commission_session', 'commission_session.id', 'decision.session_id')
+		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
+		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+		.select([
+			'commission_session.id',
+			'commission_session.held_on',
+			'fiche.code',
+			'agenda_item.title',
+			'decision.kind',
+			'decision.opinion',
+			'decision.new_priority',
+			'decision.text'
+		])
+		.where('commission_session.state', '=', 'closed')
+		.where('commission_session.held_on', '>=', yearStart)
+		.where('commission_session.held_on', '<=', edition.asOf)
+		.orderBy('commission_session.held_on')
+		.orderBy('decision.id')
+		.execute();
+
+	const fichesByAxis = (axis: string): FicheYear[] =>
+		end.fiches
+			.filter((f) => f.axis === axis)
+			.map((f) => ({
+				code: f.code,
+				title: f.title,
+				priority: f.priority,
+				statusStart: startByCode.get(f.code)?.status ?? 'a_lancer',
+				statusEnd: f.status,
+				progressStart: startByCode.get(f.code)?.progress ?? null,
+				progressEnd: f.progress,
+				updates: updates
+					.filter((u) => u.code === f.code)
+					.map((u) => ({
+						date: u.reported_on,
+						organisation: u.name,
+						status: u.status,
+						progress: u.progress,
+						done: u.done
+					}))
+			}));
+
+	const previous = await db
+		.selectFrom('edition')
+		.select(['year', 'version', 'as_of', 'snapshot'])
+		.where('state', '=', 'published')
+		.where('year', '<', edition.year)
+		.orderBy('year', 'desc')
+		.orderBy('version', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+	const previousFiches = previous?.snapshot
+		? (JSON.parse(previous.snapshot) as EditionSnapshot).plan.fiches
+		: [];
+	const previousByCode = new Map(previousFiches.map((f) => [f.code, f]));
+	const changes = previous
+		? end.fiches
+				.map((f) => ({ now: f, then: previousByCode.get(f.code) }))
+				.filter(
+					({ now, then }) =>
+						then &&
+						(then.status !== now.status ||
+							then.priority !== now.priority ||
+							then.progress !== now.progress)
+				)
+				.map(({ now, then }) => ({
+					code: now.code,
+					title: now.title,
+					statusBefore: then!.status,
+					statusAfter: now.status,
+					priorityBefore: then!.priority,
+					priorityAfter: now.priority,
+					progressBefore: then!.progress,
+					progressAfter: now.progress
+				}))
+		: [];
+
+	return {
+		year: edition.year,
+		version: edition.version,
+		asOf: edition.asOf,
+		publishedAt,
+		intro: edition.intro,
+		changeNote: edition.changeNote,
+		axes: (await listAxes(db)).map((a) => ({
+			code: a.code,
+			shortName: a.shortName,
+			label: a.label,
+			text: edition.axisTexts[a.code] ?? '',
+			fiches: fichesByAxis(a.code)
+		})),
+		figures,
+		tables: figureTables(figures),
+		decisions: decisions.map((d) => ({
+			sessionId: d.id,
+			sessionDate: d.held_on,
+			fiche: d.code,
+			kind: d.kind,
+			opinion: d.opinion,
+			newPriority: d.new_priority,
+			text: d.code ? d.text : `${d.title} : ${d.text}`
+		})),
+		comparison: {
+			previous: previous
+				? { year: previous.year, version: previous.version, asOf: previous.as_of }
+				: null,
+			changes
+		},
+		plan: await planDocumentAsOf(db, edition, end, publishedAt)
+	};
+}
+
+/** The open-data document (sdusn/plan@1) as it stood at the edition's date. */
+async function planDocumentAsOf(
+	db: Executor,
+	edition: { year: number; version: number; asOf: string },
+	state: Awaited<ReturnType<typeof loadDashboardInput>>,
+	publishedAt: string
+): Promise<EditionSnapshot['plan']> {
+	const current = await buildPlanDocument(db);
+	const stateByCode = new Map(state.fiches.map((f) => [f.code, f]));
+	const lastUpdates = await db
+		.selectFrom('progress_update')
+		.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
+		.select((eb) => ['fiche.code', eb.fn.max('progress_update.reported_on').as('last')])
+		.where('progress_update.state', '=', 'validated')
+		.where('progress_update.reported_on', '<=', edition.asOf)
+		.groupBy('fiche.code')
+		.execute();
+	const lastByCode = new Map(lastUpdates.map((r) => [r.code, r.last]));
+	return {
+		...current,
+		generated_at: publishedAt.replace(/\.\d{3}Z$/, 'Z'),
+		as_of: edition.asOf,
+		edition: { year: edition.year, version: edition.version },
+		fiches: current.fiches.map((f) => {
+			const then = stateByCode.get(f.code);
+			return {
+				...f,
+				priority: then?.priority ?? f.priority,
+				status: then?.status ?? 'a_lancer',
+				progress: then?.progress ?? null,
+				last_update: lastByCode.get(f.code) ?? null,
+				indicators: f.indicators.map((i) => ({
+					...i,
+					measurements: i.measurements.filter((m) => m.date <= edition.asOf)
+				}))
+			};
+		})
+	};
+}

@@ -1,0 +1,56 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { authorize, safeClientAddress } from '$lib/server/auth/guards';
+import { getDb } from '$lib/server/db/instance';
+import { listEditions } from '$lib/server/editions/repository';
+import { saveEditionDraft } from '$lib/server/editions/service';
+import { EditionSchema } from '$lib/schemas/edition';
+import { readForm, zodErrors } from '$lib/schemas/form';
+import type { Actions, PageServerLoad } from './$types';
+
+const FIELDS = [
+	'year',
+	'as_of',
+	'intro',
+	'text_performance',
+	'text_solidarite',
+	'text_modernite',
+	'change_note'
+] as const;
+
+export const load: PageServerLoad = async (event) => {
+	await authorize(event, 'editions.manage');
+	return { editions: await listEditions(getDb(), { publishedOnly: false }) };
+};
+
+export const actions: Actions = {
+	save: async (event) => {
+		const admin = await authorize(event, 'editions.manage');
+		const { values, errors } = readForm(await event.request.formData(), FIELDS);
+		const parsed = EditionSchema.safeParse(values);
+		if (!parsed.success || Object.keys(errors).length > 0) {
+			return fail(400, {
+				values,
+				errors: { ...(parsed.success ? {} : zodErrors(parsed.error)), ...errors }
+			});
+		}
+		const d = parsed.data;
+		const result = await saveEditionDraft(
+			getDb(),
+			admin,
+			{
+				year: d.year,
+				asOf: d.as_of,
+				intro: d.intro,
+				axisTexts: {
+					performance: d.text_performance,
+					solidarite: d.text_solidarite,
+					modernite: d.text_modernite
+				},
+				changeNote: d.change_note || null
+			},
+			safeClientAddress(event)
+		);
+		if (!result.ok) return fail(result.status, { values, errors: { change_note: result.message } });
+		redirect(303, `/admin/bilans/${result.id}`);
+	}
+};

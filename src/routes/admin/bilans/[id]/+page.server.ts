@@ -1,0 +1,49 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { authorize, safeClientAddress } from '$lib/server/auth/guards';
+import { getDb } from '$lib/server/db/instance';
+import { findEdition, findPublishedSnapshot } from '$lib/server/editions/repository';
+import { publishEdition } from '$lib/server/editions/service';
+import { buildEditionSnapshot } from '$lib/server/editions/snapshot';
+import type { Actions, PageServerLoad } from './$types';
+
+function editionId(raw: string): number {
+	if (!/^\d{1,9}$/.test(raw)) error(404, 'Ce bilan n’existe pas.');
+	return Number(raw);
+}
+
+export const load: PageServerLoad = async (event) => {
+	await authorize(event, 'editions.manage');
+	const db = getDb();
+	const edition = await findEdition(db, editionId(event.params.id));
+	if (!edition) error(404, 'Ce bilan n’existe pas.');
+	const snapshot =
+		edition.state === 'published'
+			? await findPublishedSnapshot(db, edition.year, edition.version)
+			: await buildEditionSnapshot(
+					db,
+					{
+						year: edition.year,
+						version: edition.version,
+						asOf: edition.asOf,
+						intro: edition.intro,
+						axisTexts: edition.axisTexts,
+						changeNote: edition.changeNote
+					},
+					new Date().toISOString()
+				);
+	return { edition, snapshot: snapshot! };
+};
+
+export const actions: Actions = {
+	publish: async (event) => {
+		const admin = await authorize(event, 'editions.manage');
+		const result = await publishEdition(
+			getDb(),
+			admin,
+			editionId(event.params.id),
+			safeClientAddress(event)
+		);
+		if (!result.ok) return fail(result.status, { message: result.message });
+		redirect(303, `/bilans/${result.year}`);
+	}
+};

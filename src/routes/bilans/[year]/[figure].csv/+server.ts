@@ -1,0 +1,16 @@
+import { error } from '@sveltejs/kit';
+import { tableToCsv } from '$lib/server/dashboard/tables';
+import { publishedEdition } from '../edition';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async ({ params, url }) => {
+	const snapshot = await publishedEdition(params.year, url);
+	const table = snapshot.tables.find((t) => t.id === params.figure);
+	if (!table) error(404, 'Ce graphique n’existe pas.');
+	return new Response(tableToCsv(table), {
+		headers: {
+			'Content-Type': 'text/csv; charset=utf-8; header=present',
+			'Content-Disposition': `attachment; filename="bilan-${snapshot.year}-${table.id}.csv"`
+		}
+	});
+};
