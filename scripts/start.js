@@ -42,7 +42,7 @@ export function buildIsStale() {
 	return SOURCES.some((source) => newestMtime(join(root, source)) > built);
 }
 
-function buildIfNeeded() {
+export function buildIfNeeded() {
 	if (!buildIsStale()) return;
 	process.stdout.write('Construction du portail (vite build)…\n');
 	const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
@@ -86,7 +86,7 @@ const SCHEME_HEADER = 'x-sdusn-scheme';
 const injectScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 if (injectScheme) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
 
-async function main() {
+export async function main() {
 	const port = readPort();
 	const host = process.env.HOST?.trim() || '0.0.0.0';
 	buildIfNeeded();
@@ -124,4 +124,4 @@ async function main() {
 	process.on('SIGINT', stop);
 }
 
-await main();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

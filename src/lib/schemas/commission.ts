@@ -48,9 +48,4 @@ export const DecisionSchema = z.discriminatedUnion(
 export const FreeItemSchema = z.object({ title: text('L’intitulé du point', 200) });
 export const GuestSchema = z.object({ guest_name: text('Le nom de l’invité', 120) });
 
-export const OPINION_LABELS = {
-	favorable: 'Avis favorable',
-	reserve: 'Avis réservé',
-	defavorable: 'Avis défavorable',
-	prise_acte: 'Prise d’acte'
-} as const;
+export { OPINION_LABELS } from '../utils/opinions';

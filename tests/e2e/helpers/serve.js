@@ -5,4 +5,5 @@ import process from 'node:process';
 const path = process.env.DATABASE_PATH;
 if (!path) throw new Error('DATABASE_PATH must name the test database');
 for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
-await import('../../../scripts/start.js');
+const { main } = await import('../../../scripts/start.js');
+await main();

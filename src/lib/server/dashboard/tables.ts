@@ -124,7 +124,7 @@ export function figureTables(figures: DashboardFigures): FigureTable[] {
 				{ key: 'statut', label: 'Statut' }
 			],
 			rows: figures.grid.map((f) => [f.code, f.title, f.priority, f.status]),
-			summary: `${figures.grid.length} fiches.`
+			summary: `${figures.grid.length} fiches : ${FICHE_STATUSES.map((s) => `${figures.totals.statuses[s]} ${STATUS_LABELS[s].toLowerCase()}`).join(', ')}.`
 		}
 	];
 }

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { PlanDocumentSchema } from '../../schemas/plan-document';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import {
@@ -9,58 +9,6 @@ import {
 	planDocumentToCsv,
 	planDocumentToJson
 } from './plan-document';
-
-/** The shape of shared/spec/open-data.md, strictly: no field more, none less. */
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-const PlanDocumentSchema = z.strictObject({
-	schema: z.literal('sdusn/plan@1'),
-	generated_at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
-	plan: z.strictObject({
-		title: z.string().min(1),
-		territory: z.string().min(1),
-		period_start: z.number().int(),
-		period_end: z.number().int(),
-		adopted_on: isoDate
-	}),
-	axes: z.array(
-		z.strictObject({ code: slug, label: z.string().min(1), position: z.number().int() })
-	),
-	orientations: z.array(
-		z.strictObject({ code: slug, axis: slug, label: z.string().min(1), position: z.number().int() })
-	),
-	objectives: z.array(
-		z.strictObject({
-			number: z.number().int().positive(),
-			orientation: slug,
-			label: z.string().min(1)
-		})
-	),
-	fiches: z.array(
-		z.strictObject({
-			code: z.string().regex(/^\d+-\d+$/),
-			objective: z.number().int(),
-			title: z.string().min(1),
-			priority: z.union([z.literal(1), z.literal(2)]),
-			owners: z.array(
-				z.strictObject({ organisation: z.string().min(1), scope: z.string().nullable() })
-			),
-			partners: z.array(z.string().min(1)),
-			linked: z.array(z.string().regex(/^\d+-\d+$/)),
-			indicators: z.array(
-				z.strictObject({
-					label: z.string().min(1),
-					unit: z.string().nullable(),
-					target: z.number().nullable(),
-					measurements: z.array(z.strictObject({ date: isoDate, value: z.number() }))
-				})
-			),
-			status: z.enum(['a_lancer', 'en_cours', 'realisee', 'suspendue', 'abandonnee']),
-			progress: z.number().int().min(0).max(100).nullable(),
-			last_update: isoDate.nullable()
-		})
-	)
-});
 
 let db: Db;
 beforeEach(async () => {

@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+
+const START = fileURLToPath(new URL('./start.js', import.meta.url));
+
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+		server.on('error', reject);
+	});
+}
+
+/** Starts the built portal (`npm start`'s script) on a free loopback port and a given database. */
+export async function startPortal(
+	databasePath: string
+): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+	const port = await freePort();
+	const child = spawn(process.execPath, [START], {
+		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: databasePath },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	await new Promise<void>((resolve, reject) => {
+		child.stdout!.on('data', (chunk: Buffer) => {
+			output += chunk.toString();
+			if (output.includes('disponible sur')) resolve();
+		});
+		child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		child.on('exit', (code) =>
+			reject(new Error(`Le portail s’est arrêté (code ${code}) : ${output.trim()}`))
+		);
+	});
+	const stop = () =>
+		new Promise<void>((resolve) => {
+			if (child.exitCode !== null) return resolve();
+			child.once('exit', () => resolve());
+			child.kill('SIGTERM');
+		});
+	return { url: `http://127.0.0.1:${port}`, child, stop };
+}

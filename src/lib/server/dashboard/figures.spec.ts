@@ -1,0 +1,164 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { computeDashboard, quarterOf, type DashboardInput } from './figures';
+import { figureTables, tableToCsv } from './tables';
+
+/** A small plan whose figures are worked out by hand below. */
+const input: DashboardInput = {
+	axes: [
+		{ code: 'a', label: 'Axe A', shortName: 'a' },
+		{ code: 'b', label: 'Axe B', shortName: 'b' }
+	],
+	orientations: [
+		{ code: 'a1', axis: 'a', label: 'Orientation A1' },
+		{ code: 'b1', axis: 'b', label: 'Orientation B1' }
+	],
+	fiches: [
+		{
+			code: '1-1',
+			title: 'Un',
+			axis: 'a',
+			orientation: 'a1',
+			priority: 1,
+			status: 'en_cours',
+			progress: 40
+		},
+		{
+			code: '1-2',
+			title: 'Deux',
+			axis: 'a',
+			orientation: 'a1',
+			priority: 1,
+			status: 'realisee',
+			progress: 100
+		},
+		{
+			code: '2-1',
+			title: 'Trois',
+			axis: 'a',
+			orientation: 'a1',
+			priority: 2,
+			status: 'a_lancer',
+			progress: null
+		},
+		{
+			code: '3-1',
+			title: 'Quatre',
+			axis: 'b',
+			orientation: 'b1',
+			priority: 2,
+			status: 'a_lancer',
+			progress: null
+		}
+	],
+	updatesByMonth: [
+		{ month: '2019-01', count: 2 },
+		{ month: '2019-03', count: 1 },
+		{ month: '2019-04', count: 4 },
+		{ month: '2020-12', count: 1 }
+	],
+	updatesByOrganisation: [
+		{ organisation: 'Zèbre', count: 3 },
+		{ organisation: 'Alpha', count: 3 },
+		{ organisation: 'Bêta', count: 5 }
+	],
+	indicators: [
+		{
+			fiche: '1-1',
+			label: 'Bornes',
+			unit: 'communes',
+			target: 313,
+			points: [{ date: '2019-06-30', value: 12.5 }]
+		},
+		{ fiche: '1-2', label: 'Jamais mesuré', unit: null, target: null, points: [] }
+	]
+};
+
+describe('computeDashboard', () => {
+	const figures = computeDashboard(input);
+
+	it('averages the advancement of assessed fiches only, axis by axis', () => {
+		// Axe A: (40 + 100) / 2 = 70, the fiche never assessed is left out of the mean.
+		expect(figures.byAxis[0]).toEqual({
+			code: 'a',
+			label: '« a » : Axe A',
+			fiches: 3,
+			assessed: 2,
+			meanProgress: 70,
+			statuses: { a_lancer: 1, en_cours: 1, realisee: 1, suspendue: 0, abandonnee: 0 }
+		});
+		// Axe B: nothing assessed, so no mean at all (not 0).
+		expect(figures.byAxis[1]).toMatchObject({ fiches: 1, assessed: 0, meanProgress: null });
+		expect(figures.totals).toMatchObject({
+			fiches: 4,
+			assessed: 2,
+			meanProgress: 70,
+			priorityOne: 2
+		});
+	});
+
+	it('splits statuses by priority', () => {
+		expect(figures.statusByPriority).toEqual([
+			{
+				priority: 1,
+				statuses: { a_lancer: 0, en_cours: 1, realisee: 1, suspendue: 0, abandonnee: 0 }
+			},
+			{
+				priority: 2,
+				statuses: { a_lancer: 2, en_cours: 0, realisee: 0, suspendue: 0, abandonnee: 0 }
+			}
+		]);
+	});
+
+	it('adds months into quarters and sorts organisations by activity then name', () => {
+		expect(quarterOf('2019-03')).toBe('2019-T1');
+		expect(quarterOf('2019-04')).toBe('2019-T2');
+		expect(figures.activityByQuarter).toEqual([
+			{ quarter: '2019-T1', count: 3 },
+			{ quarter: '2019-T2', count: 4 },
+			{ quarter: '2020-T4', count: 1 }
+		]);
+		expect(figures.activityByOrganisation.map((o) => o.organisation)).toEqual([
+			'Bêta',
+			'Alpha',
+			'Zèbre'
+		]);
+	});
+
+	it('keeps only indicators that have values', () => {
+		expect(figures.indicators.map((i) => i.label)).toEqual(['Bornes']);
+	});
+});
+
+describe('chart tables and their CSV', () => {
+	const tables = figureTables(computeDashboard(input));
+
+	it('give each chart a table, a summary and the same figures in CSV', () => {
+		expect(tables.map((t) => t.id)).toEqual([
+			'avancement-axes',
+			'avancement-orientations',
+			'statuts-priorites',
+			'activite-trimestres',
+			'activite-organisations',
+			'indicateurs',
+			'grille-fiches'
+		]);
+		for (const table of tables) {
+			const rows = parse(tableToCsv(table)) as string[][];
+			expect(rows[0]).toEqual(table.columns.map((c) => c.key));
+			expect(rows.slice(1)).toEqual(
+				table.rows.map((r) => r.map((cell) => (cell === null ? '' : String(cell))))
+			);
+			expect(table.summary.length).toBeGreaterThan(10);
+		}
+	});
+
+	it('writes machine formats: dot decimals, ISO dates, empty for never assessed', () => {
+		expect(tableToCsv(tables.find((t) => t.id === 'indicateurs')!)).toContain(
+			'1-1,Bornes,communes,313,2019-06-30,12.5'
+		);
+		expect(tableToCsv(tables.find((t) => t.id === 'avancement-axes')!)).toContain(
+			'b,« b » : Axe B,1,0,,1,0,0,0,0'
+		);
+	});
+});

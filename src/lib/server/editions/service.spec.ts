@@ -1,0 +1,177 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EditionPlanDocumentSchema } from '../../schemas/plan-document';
+import { findUserById, insertUser, type User } from '../auth/users';
+import {
+	addAgendaFiches,
+	changeSessionState,
+	createCommissionSession,
+	recordDecision
+} from '../commission/service';
+import { findSession } from '../commission/repository';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
+import { createPartner, progressInput } from '../progress/testing';
+import { findPublishedSnapshot, listEditions } from './repository';
+import { publishEdition, saveEditionDraft } from './service';
+
+let db: Db;
+let admin: User;
+
+beforeEach(async () => {
+	db = await createTestDb();
+	admin = (await findUserById(
+		db,
+		await insertUser(db, {
+			email: 'admin@lot.fr',
+			name: 'Anne Admin',
+			role: 'admin',
+			organisationId: null,
+			passwordHash: null
+		})
+	))!;
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+async function validatedUpdate(code: string, reportedOn: string, progress: number) {
+	const partner = await createPartner(db, 'cdg46', `p${Math.random()}@cdg46.fr`);
+	const created = await saveProgressUpdate(
+		db,
+		partner,
+		code,
+		null,
+		progressInput({ reportedOn, progress, status: 'en_cours' }),
+		null
+	);
+	if (!created.ok) throw new Error('update');
+	await reviewProgressUpdate(
+		db,
+		admin,
+		{ updateId: created.id, version: 1, decision: 'validate', comment: '' },
+		null
+	);
+}
+
+const draft2019 = {
+	year: 2019,
+	asOf: '2019-12-31',
+	intro: 'Bilan 2019',
+	axisTexts: { performance: 'A', solidarite: 'B', modernite: 'C' },
+	changeNote: null
+};
+
+describe('yearly editions', () => {
+	it('seeds the published 2018 edition from the register, valid open data as of 31 December 2018', async () => {
+		const snapshot = (await findPublishedSnapshot(db, 2018))!;
+		expect(snapshot).toMatchObject({ year: 2018, version: 1, asOf: '2018-12-31' });
+		expect(() => EditionPlanDocumentSchema.parse(snapshot.plan)).not.toThrow();
+		const wifi = snapshot.plan.fiches.find((f) => f.code === '14-1')!;
+		// The update of 1 January 2019 is after the edition's date: it is not in it.
+		expect(wifi).toMatchObject({ status: 'en_cours', last_update: '2018-12-31' });
+		expect(snapshot.figures.totals.statuses.en_cours).toBe(2);
+		expect(snapshot.decisions).toEqual([]);
+		expect(snapshot.axes.map((a) => a.fiches.length)).toEqual([7, 9, 7]);
+	});
+
+	it('stays as published whatever is validated or decided afterwards', async () => {
+		await validatedUpdate('9-1', '2019-05-01', 20);
+		const draft = await saveEditionDraft(db, admin, draft2019);
+		if (!draft.ok) throw new Error('draft');
+		await publishEdition(db, admin, draft.id);
+		const before = JSON.stringify(await findPublishedSnapshot(db, 2019));
+
+		await validatedUpdate('9-1', '2019-11-15', 60);
+		await validatedUpdate('1-1', '2020-02-01', 10);
+		const session = await createCommissionSession(
+			db,
+			admin,
+			{ heldOn: '2019-10-01', place: 'Cahors', title: 'Commission' },
+			null
+		);
+		if (!session.ok) throw new Error('session');
+		await addAgendaFiches(db, admin, session.id, ['4-1'], null);
+		await changeSessionState(db, admin, session.id, 'held', null);
+		const item = (await findSession(db, session.id))!.items[0]!;
+		await recordDecision(
+			db,
+			admin,
+			session.id,
+			item.id,
+			{ kind: 'priority', newPriority: 1, text: 'motif' },
+			null
+		);
+		await changeSessionState(db, admin, session.id, 'closed', null);
+
+		expect(JSON.stringify(await findPublishedSnapshot(db, 2019))).toBe(before);
+		await expect(
+			db.updateTable('edition').set({ intro: 'réécrit' }).where('year', '=', 2019).execute()
+		).rejects.toThrow(/cannot change/);
+		await expect(db.deleteFrom('edition').where('year', '=', 2019).execute()).rejects.toThrow(
+			/cannot be deleted/
+		);
+	});
+
+	it('shows the year’s progress, decisions and the comparison with the previous edition', async () => {
+		await validatedUpdate('9-1', '2019-05-01', 20);
+		const draft = await saveEditionDraft(db, admin, draft2019);
+		if (!draft.ok) throw new Error('draft');
+		await publishEdition(db, admin, draft.id);
+		const snapshot = (await findPublishedSnapshot(db, 2019))!;
+		const nineOne = snapshot.axes.flatMap((a) => a.fiches).find((f) => f.code === '9-1')!;
+		expect(nineOne).toMatchObject({
+			statusStart: 'a_lancer',
+			statusEnd: 'en_cours',
+			progressEnd: 20
+		});
+		expect(nineOne.updates).toHaveLength(1);
+		expect(snapshot.decisions.map((d) => d.fiche)).toEqual([
+			'10-1',
+			'13-1',
+			'13-1',
+			'7-2',
+			'7-2',
+			'3-1'
+		]);
+		expect(snapshot.comparison.previous).toEqual({ year: 2018, version: 1, asOf: '2018-12-31' });
+		expect(snapshot.comparison.changes.map((c) => c.code)).toEqual(['9-1']);
+		expect(() => EditionPlanDocumentSchema.parse(snapshot.plan)).not.toThrow();
+		expect(snapshot.plan.fiches.find((f) => f.code === '9-1')).toMatchObject({
+			status: 'en_cours',
+			progress: 20,
+			last_update: '2019-05-01'
+		});
+	});
+
+	it('makes a correction a new version, with a note, the previous one still reachable', async () => {
+		const refused = await saveEditionDraft(db, admin, {
+			...draft2019,
+			year: 2018,
+			asOf: '2018-12-31'
+		});
+		expect(refused).toMatchObject({ ok: false, status: 400 });
+		const corrected = await saveEditionDraft(db, admin, {
+			...draft2019,
+			year: 2018,
+			asOf: '2018-12-31',
+			changeNote: 'Texte de l’axe solidarité complété.'
+		});
+		if (!corrected.ok) throw new Error('draft');
+		await publishEdition(db, admin, corrected.id);
+		expect((await findPublishedSnapshot(db, 2018))!).toMatchObject({
+			version: 2,
+			changeNote: 'Texte de l’axe solidarité complété.'
+		});
+		expect((await findPublishedSnapshot(db, 2018, 1))!.version).toBe(1);
+		expect(
+			(await listEditions(db, { publishedOnly: true })).filter((e) => e.year === 2018)
+		).toHaveLength(2);
+	});
+
+	it('keeps drafts out of the public list', async () => {
+		await saveEditionDraft(db, admin, draft2019);
+		expect((await listEditions(db, { publishedOnly: true })).map((e) => e.year)).toEqual([2018]);
+		expect(await findPublishedSnapshot(db, 2019)).toBeUndefined();
+	});
+});

@@ -1,0 +1,174 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { E2E_DATABASE } from '../../playwright.config';
+import { ACCOUNTS, apiAs, ensureAccounts, loginPage } from './helpers/accounts';
+import { expectNoAxeViolations } from './helpers/axe';
+
+test.beforeAll(() => ensureAccounts());
+
+/** Records Content-Security-Policy violations raised in the page (Chart.js included). */
+async function watchCsp(page: Page): Promise<string[]> {
+	const violations: string[] = [];
+	page.on('console', (m) => {
+		if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+	});
+	await page.addInitScript(() => {
+		document.addEventListener('securitypolicyviolation', (e) =>
+			console.error(`Content Security Policy: ${e.violatedDirective} ${e.blockedURI}`)
+		);
+	});
+	return violations;
+}
+
+async function expectChartsDrawn(page: Page) {
+	const canvases = page.locator('canvas[role="img"]');
+	expect(await canvases.count()).toBeGreaterThan(4);
+	await expect(page.locator('canvas:not([data-drawn])')).toHaveCount(0);
+	for (const label of await canvases.evaluateAll((els) =>
+		els.map((e) => e.getAttribute('aria-label') ?? '')
+	))
+		expect(label.length).toBeGreaterThan(10);
+}
+
+test('the live dashboard draws its charts, with tables, CSV and no CSP violation', async ({
+	page
+}, testInfo) => {
+	const violations = await watchCsp(page);
+	await page.goto('/tableau-de-bord');
+	await expect(page.locator('h1')).toHaveText('Tableau de bord');
+	await expectChartsDrawn(page);
+	const figure = page.getByRole('figure', { name: /Avancement par axe/ });
+	await expect(figure.getByRole('table')).toContainText(
+		'« modernité » : Développement de l’innovation'
+	);
+	await expect(
+		page.getByText('Règle de calcul : l’avancement moyen ne porte que sur les fiches')
+	).toBeVisible();
+	await expect(
+		page.getByRole('list', { name: 'Les fiches et leur statut' }).getByRole('listitem')
+	).toHaveCount(23);
+	expect(violations).toEqual([]);
+	await expectNoAxeViolations(page);
+	await page.screenshot({ path: testInfo.outputPath('tableau-de-bord.png'), fullPage: true });
+
+	const csv = await page.request.get('/tableau-de-bord/statuts-priorites.csv');
+	expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+	expect((await csv.text()).split('\r\n')[0]).toBe('statut,priorite_1,priorite_2');
+});
+
+test('the dashboard reads without JavaScript: the tables carry the figures', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await page.goto('/tableau-de-bord');
+	await expect(
+		page.getByRole('figure', { name: /Mises à jour validées par trimestre/ }).getByRole('table')
+	).toContainText('2018-T3');
+	await context.close();
+});
+
+test('the 2018 edition is published and prints as an A4 report with a page per axis', async ({
+	page
+}, testInfo) => {
+	const violations = await watchCsp(page);
+	await page.goto('/bilans');
+	await page.getByRole('link', { name: 'Bilan 2018' }).click();
+	await expect(page.locator('h1')).toHaveText(
+		'Bilan 2018 du schéma des usages et services numériques'
+	);
+	await expectChartsDrawn(page);
+	await expect(page.getByRole('heading', { level: 2, name: /Axe « modernité »/ })).toBeVisible();
+	await expect(page.getByText('C’est le premier bilan publié.')).toBeVisible();
+	expect(violations).toEqual([]);
+	await expectNoAxeViolations(page);
+	await page.screenshot({ path: testInfo.outputPath('bilan-2018.png'), fullPage: true });
+
+	const plan = await (await page.request.get('/bilans/2018/plan.json')).json();
+	expect(plan).toMatchObject({
+		schema: 'sdusn/plan@1',
+		as_of: '2018-12-31',
+		edition: { year: 2018, version: 1 }
+	});
+
+	const out = testInfo.outputPath('bilan-2018.pdf');
+	const result = spawnSync(
+		'npm',
+		['run', '--silent', 'report', '--', '--year', '2018', '--out', out],
+		{
+			encoding: 'utf8',
+			env: { ...process.env, DATABASE_PATH: E2E_DATABASE },
+			timeout: 120_000
+		}
+	);
+	expect(result.stderr).toBe('');
+	expect(result.status).toBe(0);
+	const pdf = readFileSync(out);
+	expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+	const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? [];
+	// Cover, summary, charts, then at least one page for each of the three axes.
+	expect(pages.length).toBeGreaterThanOrEqual(6);
+});
+
+test('an admin prepares, previews and publishes the 2019 edition, which later validations leave unchanged', async ({
+	browser
+}, testInfo) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await loginPage(page, ACCOUNTS.admin);
+	await page.goto('/admin/bilans');
+	await expectNoAxeViolations(page);
+	await page.getByLabel('Année').fill('deux mille dix-neuf');
+	await page.getByLabel(/Chiffres arrêtés au/).fill('2020-01-15');
+	await page.getByLabel('Introduction').fill('Une année de lancement.');
+	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
+	await expect(
+		page.getByText('L’année s’écrit sur quatre chiffres (exemple : 2019).')
+	).toBeVisible();
+	await expect(page.getByLabel('Introduction')).toHaveValue('Une année de lancement.');
+	await page.getByLabel('Année').fill('2019');
+	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
+	await expect(page.getByText('La date d’arrêté doit tomber dans l’année du bilan.')).toBeVisible();
+	await page.getByLabel(/Chiffres arrêtés au/).fill('2019-12-31');
+	await page.getByLabel('Texte de l’axe « modernité »').fill('Le WIFI public se déploie.');
+	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
+	await expect(page.getByText('Aperçu du brouillon')).toBeVisible();
+	const anonymous = await apiAs(null);
+	expect((await anonymous.get('/bilans/2019', { maxRedirects: 0 })).status()).toBe(404);
+	await page.getByRole('button', { name: 'Publier le bilan 2019' }).click();
+	await expect(page).toHaveURL(/\/bilans\/2019$/);
+	await expect(page.getByText('Le WIFI public se déploie.')).toBeVisible();
+	await page.screenshot({ path: testInfo.outputPath('bilan-2019.png'), fullPage: true });
+
+	const before = await (await anonymous.get('/bilans/2019/plan.json')).text();
+	const partner = await apiAs(ACCOUNTS.partner);
+	await partner.post('/espace/fiches/6-1/suivi', {
+		form: {
+			reported_on: '2019-06-01',
+			status: 'realisee',
+			progress: '100',
+			done: 'Rétroactif',
+			next_steps: '',
+			difficulties: '',
+			submission_key: 'bilan-fige',
+			version: '',
+			intent: 'submit'
+		},
+		maxRedirects: 0
+	});
+	const admin = await apiAs(ACCOUNTS.admin);
+	const queue = await (await admin.get('/admin/suivis')).text();
+	const id = [...queue.matchAll(/\/admin\/suivis\/(\d+)/g)]
+		.map((m) => Number(m[1]))
+		.sort((a, b) => b - a)[0];
+	await admin.post(`/admin/suivis/${id}?/valider`, { form: { version: '1' }, maxRedirects: 0 });
+	expect(
+		(await (await anonymous.get('/donnees/plan.json')).json()).fiches.find(
+			(f: { code: string }) => f.code === '6-1'
+		).status
+	).toBe('realisee');
+	expect(await (await anonymous.get('/bilans/2019/plan.json')).text()).toBe(before);
+	for (const client of [anonymous, partner, admin]) await client.dispose();
+	await context.close();
+});
