@@ -83,13 +83,13 @@ async function loadHandler() {
 // over http; so the scheme is passed in a header this wrapper always overwrites. Behind a TLS
 // proxy, set ORIGIN (or PROTOCOL_HEADER=x-forwarded-proto).
 const SCHEME_HEADER = 'x-sdusn-scheme';
-const injectScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
-if (injectScheme) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
 
 export async function main() {
 	const port = readPort();
 	const host = process.env.HOST?.trim() || '0.0.0.0';
 	buildIfNeeded();
+	const injectScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+	if (injectScheme) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
 	const handler = await loadHandler();
 	const server = createServer((req, res) => {
 		if (injectScheme) req.headers[SCHEME_HEADER] = 'http';

@@ -9,7 +9,12 @@ let instance: Db | undefined;
  * Every failure becomes a StartupError with one French sentence.
  */
 export async function initDatabase(path = databasePath()): Promise<Db> {
-	if (instance) return instance;
+	instance ??= await prepareDatabase(path);
+	return instance;
+}
+
+/** Opens, migrates and seeds a database file without making it the process's one (tools). */
+export async function prepareDatabase(path: string): Promise<Db> {
 	const db = openDatabase(path);
 	try {
 		await migrateToLatest(db);
@@ -21,7 +26,6 @@ export async function initDatabase(path = databasePath()): Promise<Db> {
 		if (error instanceof StartupError) throw error;
 		throw explainOpenError(path, error);
 	}
-	instance = db;
 	return db;
 }
 

@@ -1,0 +1,227 @@
+// npm run bench [-- --scale 100 --seed 42 --duration 5]
+// Measures the pages on the seeded plan and on a synthetic "ten years" dataset, against the
+// static file served by the same server; writes docs/bench-results.json. Never touches data/.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import autocannon from 'autocannon';
+import { hashPassword } from '../src/lib/server/auth/password';
+import { insertUser } from '../src/lib/server/auth/users';
+import { openDatabase } from '../src/lib/server/db/index';
+import { prepareDatabase } from '../src/lib/server/db/instance';
+import { publishEdition, saveEditionDraft } from '../src/lib/server/editions/service';
+import { generateHistory } from './bench/generate';
+import { parseOptions, runCommand } from './cli';
+import { startPortal } from './serve-child';
+import { buildIfNeeded } from './start.js';
+
+const CONNECTIONS = 20;
+const PARTNER = {
+	email: 'banc.essai@cdg46.test',
+	password: 'un banc d essai pour mesurer les pages'
+};
+
+interface RouteResult {
+	route: string;
+	requestsPerSecond: number;
+	latencyP50: number;
+	latencyP95: number;
+	latencyP99: number;
+	errors: number;
+	non2xx: number;
+	ratioToStatic: number;
+}
+
+async function prepare(
+	path: string,
+	scale: number | null,
+	seed: number
+): Promise<Record<string, unknown>> {
+	const started = performance.now();
+	const db = await prepareDatabase(path);
+	const org = await db
+		.selectFrom('organisation')
+		.select('id')
+		.where('slug', '=', 'cdg46')
+		.executeTakeFirstOrThrow();
+	await insertUser(db, {
+		email: PARTNER.email,
+		name: 'Banc d’essai',
+		role: 'partenaire',
+		organisationId: org.id,
+		passwordHash: await hashPassword(PARTNER.password)
+	});
+	await db.destroy();
+	if (scale === null) return {};
+	const volumes = generateHistory(path, scale, seed);
+	const withEditions = openDatabase(path);
+	const years = Array.from({ length: Math.ceil(volumes.months / 12) }, (_, i) => 2019 + i);
+	for (const year of years) {
+		const draft = await saveEditionDraft(withEditions, null, {
+			year,
+			asOf: `${year}-12-31`,
+			intro: `Bilan ${year}`,
+			axisTexts: {},
+			changeNote: null
+		});
+		if (draft.ok) await publishEdition(withEditions, null, draft.id);
+	}
+	await withEditions.destroy();
+	return {
+		...volumes,
+		editions: years.length + 1,
+		generationSeconds: Math.round((performance.now() - started) / 100) / 10
+	};
+}
+
+async function load(
+	url: string,
+	headers: Record<string, string>,
+	duration: number
+): Promise<autocannon.Result> {
+	await autocannon({ url, connections: CONNECTIONS, duration: 1, headers });
+	return autocannon({ url, connections: CONNECTIONS, duration, headers });
+}
+
+function peakRssMb(pid: number): number {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+	return Math.round(kb / 1024);
+}
+
+async function sessionCookie(base: string): Promise<string> {
+	const response = await fetch(`${base}/connexion`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: {
+			origin: base,
+			accept: 'text/html',
+			'content-type': 'application/x-www-form-urlencoded'
+		},
+		body: new URLSearchParams({ email: PARTNER.email, password: PARTNER.password })
+	});
+	const cookie = response.headers.get('set-cookie') ?? '';
+	if (response.status !== 303 || !cookie)
+		throw new Error(
+			`login of the benchmark partner: ${response.status} ${(await response.text()).slice(0, 300)}`
+		);
+	return cookie.split(';')[0] ?? '';
+}
+
+async function javascriptBytes(
+	base: string,
+	paths: string[]
+): Promise<Record<string, number | null>> {
+	const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+	const result: Record<string, number | null> = {};
+	try {
+		const { chromium: launcher } = await import('@playwright/test');
+		const browser = await launcher.launch({
+			executablePath: chromium,
+			args: ['--disable-gpu', '--no-first-run', '--disable-background-networking']
+		});
+		for (const path of paths) {
+			const context = await browser.newContext();
+			const page = await context.newPage();
+			let bytes = 0;
+			page.on('response', async (response) => {
+				if (!response.url().endsWith('.js')) return;
+				const size =
+					Number((await response.headerValue('content-length')) ?? 0) ||
+					(await response.body()).length;
+				bytes += size;
+			});
+			await page.goto(`${base}${path}`, { waitUntil: 'networkidle' });
+			result[path] = bytes;
+			await context.close();
+		}
+		await browser.close();
+	} catch (error) {
+		process.stderr.write(`Mesure du JavaScript impossible (${String(error)}).\n`);
+		for (const path of paths) result[path] = null;
+	}
+	return result;
+}
+
+runCommand(async () => {
+	const options = parseOptions(process.argv.slice(2), ['scale', 'seed', 'duration']);
+	const scale = Number(options.get('scale') ?? 100);
+	const seed = Number(options.get('seed') ?? 42);
+	const duration = Number(options.get('duration') ?? 5);
+	buildIfNeeded();
+	const dir = mkdtempSync(join(tmpdir(), 'sdusn-bench-'));
+
+	// Empty database to serving: migrations and seed included.
+	const coldStart = performance.now();
+	const cold = await startPortal(join(dir, 'vide.db'));
+	const startupMs = Math.round(performance.now() - coldStart);
+	await cold.stop();
+
+	const datasets: Record<string, unknown> = {};
+	let javascript: Record<string, number | null> = {};
+	for (const [name, datasetScale] of [
+		['plan', null],
+		['dix-ans', scale]
+	] as const) {
+		const path = join(dir, `${name}.db`);
+		const volumes = await prepare(path, datasetScale, seed);
+		const portal = await startPortal(path);
+		const latest = await (await fetch(`${portal.url}/bilans`)).text();
+		const edition = /href="\/bilans\/(\d{4})"/.exec(latest)?.[1] ?? '2018';
+		const cookie = await sessionCookie(portal.url);
+		const check = await fetch(`${portal.url}/espace`, { redirect: 'manual', headers: { cookie } });
+		if (check.status !== 200)
+			throw new Error(`/espace answers ${check.status} to the benchmark partner`);
+		const routes: [string, Record<string, string>][] = [
+			['/favicon.svg', {}],
+			['/', {}],
+			['/fiches', {}],
+			['/fiches/14-1', {}],
+			['/tableau-de-bord', {}],
+			[`/bilans/${edition}`, {}],
+			['/donnees/plan.json', {}],
+			['/espace', { cookie }]
+		];
+		const results: RouteResult[] = [];
+		let staticRps = 1;
+		for (const [route, headers] of routes) {
+			const r = await load(`${portal.url}${route}`, headers, duration);
+			if (route === '/favicon.svg') staticRps = r.requests.average;
+			results.push({
+				route,
+				requestsPerSecond: Math.round(r.requests.average),
+				latencyP50: r.latency.p50,
+				latencyP95: r.latency.p97_5 ?? r.latency.p99,
+				latencyP99: r.latency.p99,
+				errors: r.errors + r.timeouts,
+				non2xx: r.non2xx,
+				ratioToStatic: Math.round((r.requests.average / staticRps) * 100) / 100
+			});
+			process.stdout.write(
+				`${name.padEnd(8)} ${route.padEnd(22)} ${String(Math.round(r.requests.average)).padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  erreurs ${r.errors + r.non2xx}\n`
+			);
+		}
+		if (name === 'plan')
+			javascript = await javascriptBytes(portal.url, ['/fiches/14-1', '/tableau-de-bord']);
+		datasets[name] = { volumes, peakRssMb: peakRssMb(portal.child.pid!), results };
+		await portal.stop();
+	}
+
+	const report = {
+		date: new Date().toISOString(),
+		machine: `${process.platform} ${process.arch}, Node ${process.version}`,
+		connections: CONNECTIONS,
+		durationSeconds: duration,
+		startupMs,
+		javascriptGzipBytes: javascript,
+		datasets
+	};
+	writeFileSync(
+		new URL('../docs/bench-results.json', import.meta.url),
+		`${JSON.stringify(report, null, 2)}\n`
+	);
+	process.stdout.write(
+		`\nBase vide → service : ${startupMs} ms. JavaScript (gzip) : ${JSON.stringify(javascript)}\nRésultats écrits dans docs/bench-results.json.\n`
+	);
+});
