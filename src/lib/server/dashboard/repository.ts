@@ -4,6 +4,9 @@ import type { FicheStatus } from '../db/schema';
 import { listAxes, listOrientations } from '../plan/repository';
 import type { DashboardInput } from './figures';
 
+/** How many of the latest values of each indicator the dashboard shows. */
+export const INDICATOR_POINTS = 24;
+
 /**
  * The dashboard's input from validated data only. With `asOf`, every fiche's status, advancement and
  * priority are those in force at the end of that day, and only what was reported by then counts.
@@ -81,10 +84,30 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 		.where('progress_update.reported_on', '<=', day)
 		.groupBy('organisation.name')
 		.execute();
-	const measurements = await db
+	// The latest values of each indicator only: what a chart can show, and a cost that does not
+	// grow with years of measurements. The whole series is in the open data.
+	const ranked = db
 		.selectFrom('measurement')
 		.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
-		.innerJoin('indicator', 'indicator.id', 'measurement.indicator_id')
+		.select((eb) => [
+			'measurement.indicator_id',
+			'measurement.measured_on',
+			'measurement.value',
+			eb.fn
+				.agg<number>('row_number')
+				.over((ob) =>
+					ob
+						.partitionBy('measurement.indicator_id')
+						.orderBy('measurement.measured_on', 'desc')
+						.orderBy('measurement.id', 'desc')
+				)
+				.as('rank')
+		])
+		.where('progress_update.state', '=', 'validated')
+		.where('measurement.measured_on', '<=', day);
+	const measurements = await db
+		.selectFrom(ranked.as('m'))
+		.innerJoin('indicator', 'indicator.id', 'm.indicator_id')
 		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
 		.select([
 			'fiche.code',
@@ -92,14 +115,13 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 			'indicator.label',
 			'indicator.unit',
 			'indicator.target',
-			'measurement.measured_on',
-			'measurement.value'
+			'm.measured_on',
+			'm.value'
 		])
-		.where('progress_update.state', '=', 'validated')
-		.where('measurement.measured_on', '<=', day)
+		.where('m.rank', '<=', INDICATOR_POINTS)
 		.orderBy('fiche.id')
 		.orderBy('indicator.position')
-		.orderBy('measurement.measured_on')
+		.orderBy('m.measured_on')
 		.execute();
 	const indicators = new Map<number, DashboardInput['indicators'][number]>();
 	for (const m of measurements) {
