@@ -1,10 +1,8 @@
-import { computeDashboard } from '$lib/server/dashboard/figures';
-import { loadDashboardInput } from '$lib/server/dashboard/repository';
-import { figureTables } from '$lib/server/dashboard/tables';
 import { getDb } from '$lib/server/db/instance';
+import { liveDashboard } from '$lib/server/opendata/published';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
-	const figures = computeDashboard(await loadDashboardInput(getDb()));
-	return { figures, tables: figureTables(figures), today: new Date().toISOString().slice(0, 10) };
+	const { figures, tables } = await liveDashboard(getDb());
+	return { figures, tables, today: new Date().toISOString().slice(0, 10) };
 };

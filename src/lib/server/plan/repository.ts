@@ -265,6 +265,9 @@ export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<
 	return q.execute();
 }
 
+/** How many of the latest values of each indicator a fiche page lists. */
+export const FICHE_PAGE_MEASUREMENTS = 24;
+
 export async function findFicheByCode(
 	db: Executor,
 	code: string
@@ -323,7 +326,7 @@ export async function findFicheByCode(
 		.orderBy('objective.number')
 		.orderBy('fiche.number')
 		.execute();
-	const indicators = await listIndicatorsWithMeasurements(db, [ficheId]);
+	const indicators = await listIndicatorsWithMeasurements(db, [ficheId], FICHE_PAGE_MEASUREMENTS);
 	const history = await db
 		.selectFrom('progress_update')
 		.leftJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
@@ -381,30 +384,46 @@ export async function findFicheByCode(
 /** Indicators of the given fiches with their published measurements (oldest first), by fiche id. */
 export async function listIndicatorsWithMeasurements(
 	db: Executor,
-	ficheIds?: number[]
+	ficheIds?: number[],
+	latest?: number
 ): Promise<Map<number, Indicator[]>> {
 	let indicatorQuery = db
 		.selectFrom('indicator')
 		.select(['id', 'fiche_id', 'position', 'label', 'unit', 'target'])
 		.orderBy('fiche_id')
 		.orderBy('position');
-	let measurementQuery = db
+	let published = db
 		.selectFrom('measurement')
 		.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
 		.innerJoin('indicator', 'indicator.id', 'measurement.indicator_id')
-		.select([
+		.select((eb) => [
+			'measurement.id',
 			'measurement.indicator_id',
 			'measurement.measured_on',
 			'measurement.value',
-			'measurement.comment'
+			'measurement.comment',
+			eb.fn
+				.agg<number>('row_number')
+				.over((ob) =>
+					ob
+						.partitionBy('measurement.indicator_id')
+						.orderBy('measurement.measured_on', 'desc')
+						.orderBy('measurement.id', 'desc')
+				)
+				.as('rank')
 		])
-		.where('progress_update.state', '=', 'validated')
-		.orderBy('measurement.measured_on')
-		.orderBy('measurement.id');
+		.where('progress_update.state', '=', 'validated');
 	if (ficheIds) {
 		indicatorQuery = indicatorQuery.where('fiche_id', 'in', ficheIds);
-		measurementQuery = measurementQuery.where('indicator.fiche_id', 'in', ficheIds);
+		published = published.where('indicator.fiche_id', 'in', ficheIds);
 	}
+	let measurementQuery = db
+		.selectFrom(published.as('m'))
+		.select(['m.indicator_id', 'm.measured_on', 'm.value', 'm.comment'])
+		.orderBy('m.measured_on')
+		.orderBy('m.id');
+	// `latest`: only the most recent values of each indicator (pages); the open data takes them all.
+	if (latest !== undefined) measurementQuery = measurementQuery.where('m.rank', '<=', latest);
 	const [indicators, measurements] = [
 		await indicatorQuery.execute(),
 		await measurementQuery.execute()

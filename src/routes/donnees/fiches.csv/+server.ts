@@ -1,9 +1,9 @@
 import { getDb } from '$lib/server/db/instance';
-import { buildPlanDocument, planDocumentToCsv } from '$lib/server/opendata/plan-document';
+import { publishedPlanCsv } from '$lib/server/opendata/published';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async () => {
-	const body = planDocumentToCsv(await buildPlanDocument(getDb()));
+	const body = await publishedPlanCsv(getDb());
 	return new Response(body, {
 		headers: {
 			'Content-Type': 'text/csv; charset=utf-8; header=present',

@@ -1,9 +1,9 @@
 import { getDb } from '$lib/server/db/instance';
-import { buildPlanDocument, planDocumentToJson } from '$lib/server/opendata/plan-document';
+import { publishedPlanJson } from '$lib/server/opendata/published';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async () => {
-	const body = planDocumentToJson(await buildPlanDocument(getDb()));
+	const body = await publishedPlanJson(getDb());
 	return new Response(body, {
 		headers: {
 			'Content-Type': 'application/json; charset=utf-8',

@@ -1,14 +1,11 @@
 import { error } from '@sveltejs/kit';
-import { computeDashboard } from '$lib/server/dashboard/figures';
-import { loadDashboardInput } from '$lib/server/dashboard/repository';
-import { figureTables, tableToCsv } from '$lib/server/dashboard/tables';
+import { tableToCsv } from '$lib/server/dashboard/tables';
 import { getDb } from '$lib/server/db/instance';
+import { liveDashboard } from '$lib/server/opendata/published';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params }) => {
-	const table = figureTables(computeDashboard(await loadDashboardInput(getDb()))).find(
-		(t) => t.id === params.figure
-	);
+	const table = (await liveDashboard(getDb())).tables.find((t) => t.id === params.figure);
 	if (!table) error(404, 'Ce graphique n’existe pas.');
 	return new Response(tableToCsv(table), {
 		headers: {
