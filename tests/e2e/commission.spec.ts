@@ -45,8 +45,10 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 	await expect(page.getByRole('heading', { level: 3, name: /Fiche 4-1/ })).toBeVisible();
 	await page.getByLabel('Membre présent').selectOption({ label: 'Claude Commission' });
 	await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
+	await expect(page.getByRole('status')).toContainText('Présence enregistrée.');
 	await page.getByLabel('Invité').fill('Marie Invitée');
 	await page.getByRole('button', { name: 'Ajouter l’invité' }).click();
+	await expect(page.getByRole('status')).toContainText('Invité enregistré.');
 	await expect(page.getByRole('region', { name: 'Présents' })).toContainText(
 		'Marie Invitée (invité)'
 	);
