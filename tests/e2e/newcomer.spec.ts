@@ -72,6 +72,8 @@ test('the fiche 14-1 shows its history, indicator and both link directions', asy
 	const indicators = page.getByRole('region', { name: 'Indicateurs d’évaluation' });
 	await expect(indicators.getByRole('cell', { name: '31 décembre 2018' })).toBeVisible();
 	await expect(indicators.getByRole('cell', { name: '10 communes' })).toBeVisible();
+	// The indicator's chart is drawn on the fiche page too (Chart.js fetched for it only).
+	await expect(indicators.locator('canvas[role="img"][data-drawn]')).toHaveCount(1);
 	await page.screenshot({ path: testInfo.outputPath('fiche-14-1.png'), fullPage: true });
 
 	await page.goto('/fiches/8-1');
