@@ -1,4 +1,4 @@
-// Registers only the Chart.js parts the portal draws (bars and lines), never chart.js/auto.
+// Registers only the Chart.js parts the portal draws (bars and lines), never the auto-registering bundle.
 import {
 	BarController,
 	BarElement,
