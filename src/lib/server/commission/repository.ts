@@ -1,4 +1,5 @@
 import type { Executor } from '../db';
+import { countIndicatorsWithoutValue } from '../progress/repository';
 import type { DecisionKind, FicheStatus, Opinion, SessionState } from '../db/schema';
 
 export interface SessionSummary {
@@ -325,27 +326,7 @@ export async function listFicheFlags(db: Executor, asOf: string): Promise<FicheF
 			'fiche.priority',
 			'fiche.status',
 			'fiche.last_update',
-			eb
-				.selectFrom('indicator')
-				.select((e) => e.fn.countAll<number>().as('n'))
-				.whereRef('indicator.fiche_id', '=', 'fiche.id')
-				.where((e) =>
-					e.not(
-						e.exists(
-							e
-								.selectFrom('measurement')
-								.innerJoin(
-									'progress_update',
-									'progress_update.id',
-									'measurement.progress_update_id'
-								)
-								.select('measurement.id')
-								.whereRef('measurement.indicator_id', '=', 'indicator.id')
-								.where('progress_update.state', '=', 'validated')
-						)
-					)
-				)
-				.as('never_measured')
+			countIndicatorsWithoutValue(eb).as('never_measured')
 		])
 		.orderBy('objective.number')
 		.orderBy('fiche.number')

@@ -1,5 +1,6 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../db';
-import type { FicheStatus, UpdateState } from '../db/schema';
+import type { Database, FicheStatus, UpdateState } from '../db/schema';
 
 /**
  * Recomputes a fiche's published state from its validated updates: the status and advancement of
@@ -300,28 +301,7 @@ export async function listFichesForOrganisation(
 				.select((e) => e.fn.countAll<number>().as('n'))
 				.whereRef('indicator.fiche_id', '=', 'fiche.id')
 				.as('indicator_count'),
-			eb
-				.selectFrom('indicator')
-				.select((e) => e.fn.countAll<number>().as('n'))
-				.whereRef('indicator.fiche_id', '=', 'fiche.id')
-				.where((e) =>
-					e.not(
-						e.exists(
-							e
-								.selectFrom('measurement')
-								.innerJoin(
-									'progress_update',
-									'progress_update.id',
-									'measurement.progress_update_id'
-								)
-								.select('measurement.id')
-								.whereRef('measurement.indicator_id', '=', 'indicator.id')
-								.where('progress_update.state', '=', 'validated')
-								.where('measurement.measured_on', '>=', yearStart)
-						)
-					)
-				)
-				.as('missing')
+			countIndicatorsWithoutValue(eb, yearStart).as('missing')
 		])
 		.where((eb) =>
 			eb.or([
@@ -360,4 +340,28 @@ export async function listFichesForOrganisation(
 		indicatorCount: Number(r.indicator_count ?? 0),
 		indicatorsWithoutValueThisYear: Number(r.missing ?? 0)
 	}));
+}
+
+/** Subquery: how many indicators of the current `fiche` row have no published value since `since`. */
+export function countIndicatorsWithoutValue(
+	eb: ExpressionBuilder<Database, 'fiche'>,
+	since = '0000-01-01'
+) {
+	return eb
+		.selectFrom('indicator')
+		.select((e) => e.fn.countAll<number>().as('n'))
+		.whereRef('indicator.fiche_id', '=', 'fiche.id')
+		.where((e) =>
+			e.not(
+				e.exists(
+					e
+						.selectFrom('measurement')
+						.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
+						.select('measurement.id')
+						.whereRef('measurement.indicator_id', '=', 'indicator.id')
+						.where('progress_update.state', '=', 'validated')
+						.where('measurement.measured_on', '>=', since)
+				)
+			)
+		);
 }
