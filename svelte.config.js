@@ -6,9 +6,11 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ precompress: true }),
-		// Nonces for SvelteKit's own inline bootstrap script; nothing else may run inline.
+		// Hashes of SvelteKit's own inline bootstrap script; nothing else may run inline. Hashes
+		// rather than nonces: a public page is rendered once and replayed from the page cache, and a
+		// replayed nonce would no longer be a nonce.
 		csp: {
-			mode: 'nonce',
+			mode: 'hash',
 			directives: {
 				'default-src': ['self'],
 				'script-src': ['self'],

@@ -6,7 +6,10 @@ import {
 	setSessionCookie,
 	validateSessionToken
 } from '$lib/server/auth/sessions';
+import { databaseStamp } from '$lib/server/db/change-stamp';
 import { getDb, initDatabase } from '$lib/server/db/instance';
+import { PageCache } from '$lib/server/http/page-cache';
+import { PUBLIC_ROUTES } from '$lib/server/http/public-routes';
 
 export const init: ServerInit = async () => {
 	await initDatabase();
@@ -41,7 +44,32 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders, authenticate);
+// Public answers may be stored by browsers but must be revalidated (cheap: ETag and 304).
+const PUBLIC_CACHE_CONTROL = 'public, no-cache';
+const pageCache = new PageCache(32 * 1024 * 1024, 4 * 1024 * 1024);
+
+/**
+ * Anonymous GET requests to public routes are rendered once per state of the database and day,
+ * then replayed from memory (gzip when accepted, 304 when the browser holds the same ETag).
+ */
+const cachePublicAnswers: Handle = async ({ event, resolve }) => {
+	const secure = event.url.protocol === 'https:';
+	if (
+		event.request.method !== 'GET' ||
+		event.locals.user ||
+		event.cookies.get(sessionCookieName(secure)) ||
+		!event.route.id ||
+		!PUBLIC_ROUTES.has(event.route.id)
+	)
+		return resolve(event);
+	// The raw URL: it tells a page from its __data.json and keeps every query parameter.
+	const requested = new URL(event.request.url);
+	const day = new Date().toISOString().slice(0, 10);
+	const key = `${await databaseStamp(getDb())}|${day}|${requested.pathname}${requested.search}`;
+	return pageCache.answer(key, event.request, async () => resolve(event), PUBLIC_CACHE_CONTROL);
+};
+
+export const handle = sequence(securityHeaders, authenticate, cachePublicAnswers);
 
 // Unexpected errors: logged on the server (message and stack only), never shown to the visitor.
 export const handleError: HandleServerError = ({ error, status, message }) => {

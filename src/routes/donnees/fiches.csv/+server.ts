@@ -8,8 +8,7 @@ export const GET: RequestHandler = async () => {
 		headers: {
 			'Content-Type': 'text/csv; charset=utf-8; header=present',
 			'Content-Disposition': 'attachment; filename="sdusn-fiches.csv"',
-			'Access-Control-Allow-Origin': '*',
-			'Cache-Control': 'public, max-age=60'
+			'Access-Control-Allow-Origin': '*'
 		}
 	});
 };

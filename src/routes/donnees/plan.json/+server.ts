@@ -8,8 +8,7 @@ export const GET: RequestHandler = async () => {
 		headers: {
 			'Content-Type': 'application/json; charset=utf-8',
 			'Content-Disposition': 'inline; filename="sdusn-plan.json"',
-			'Access-Control-Allow-Origin': '*',
-			'Cache-Control': 'public, max-age=60'
+			'Access-Control-Allow-Origin': '*'
 		}
 	});
 };

@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { acceptsGzip, matchesEtag, PageCache, replay } from './page-cache';
+import { PUBLIC_ROUTES } from './public-routes';
+
+const html = (text: string) => new Uint8Array(new TextEncoder().encode(text));
+const headers = () =>
+	new Headers({
+		'content-type': 'text/html',
+		'content-security-policy': "script-src 'self'",
+		'set-cookie': 'x=1',
+		date: 'Sun, 29 Nov 2026 10:00:00 GMT'
+	});
+const get = (extra: Record<string, string> = {}) =>
+	new Request('http://localhost/fiches', { headers: extra });
+
+describe('page cache', () => {
+	it('replays the body with its headers, an ETag, and never a cookie or a date', async () => {
+		const cache = new PageCache(1_000_000, 100_000);
+		cache.store('k', headers(), html('<p>fiche</p>'));
+		const response = replay(cache.get('k')!, get(), 'public, no-cache');
+		expect(response.status).toBe(200);
+		expect(await response.text()).toBe('<p>fiche</p>');
+		expect(response.headers.get('content-security-policy')).toBe("script-src 'self'");
+		expect(response.headers.get('set-cookie')).toBeNull();
+		expect(response.headers.get('date')).toBeNull();
+		expect(response.headers.get('cache-control')).toBe('public, no-cache');
+		expect(response.headers.get('vary')).toBe('Cookie, Accept-Encoding');
+		expect(response.headers.get('etag')).toMatch(/^"[\w-]{27}"$/);
+	});
+
+	it('answers 304 to a client holding the same ETag, and gzip to one that accepts it', async () => {
+		const cache = new PageCache(1_000_000, 100_000);
+		const body = `<main>${'Fiche action 14-1 : Wifi public. '.repeat(100)}</main>`;
+		const entry = cache.store('k', headers(), html(body));
+		expect(replay(entry, get({ 'if-none-match': `W/${entry.etag}` }), 'x').status).toBe(304);
+		expect(replay(entry, get({ 'if-none-match': '"autre"' }), 'x').status).toBe(200);
+		const zipped = replay(entry, get({ 'accept-encoding': 'gzip, deflate, br' }), 'x');
+		expect(zipped.headers.get('content-encoding')).toBe('gzip');
+		expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString()).toBe(body);
+		const plain = replay(entry, get({ 'accept-encoding': 'gzip;q=0' }), 'x');
+		expect(plain.headers.get('content-encoding')).toBeNull();
+		expect(await plain.text()).toBe(body);
+	});
+
+	it('gives a different ETag to a different body, the same to the same', () => {
+		const cache = new PageCache(1_000_000, 100_000);
+		const a = cache.store('a', headers(), html('un'));
+		expect(cache.store('b', headers(), html('un')).etag).toBe(a.etag);
+		expect(cache.store('c', headers(), html('deux')).etag).not.toBe(a.etag);
+	});
+
+	it('stays within its size: least recently used entries go first, oversized ones never enter', () => {
+		const cache = new PageCache(250, 200);
+		cache.store('a', headers(), html('a'.repeat(100)));
+		cache.store('b', headers(), html('b'.repeat(100)));
+		cache.get('a');
+		cache.store('c', headers(), html('c'.repeat(100)));
+		expect(cache.get('b')).toBeUndefined();
+		expect(cache.get('a')).toBeDefined();
+		expect(cache.get('c')).toBeDefined();
+		expect(cache.bytes).toBeLessThanOrEqual(250);
+		const big = cache.store('d', headers(), html('d'.repeat(300)));
+		expect(big.body.byteLength).toBe(300);
+		expect(cache.get('d')).toBeUndefined();
+	});
+
+	it('reads Accept-Encoding and If-None-Match as HTTP defines them', () => {
+		expect(acceptsGzip(null)).toBe(false);
+		expect(acceptsGzip('br')).toBe(false);
+		expect(acceptsGzip('GZIP')).toBe(true);
+		expect(acceptsGzip('*;q=0.5')).toBe(true);
+		expect(acceptsGzip('gzip;q=0')).toBe(false);
+		expect(matchesEtag('"a", "b"', '"b"')).toBe(true);
+		expect(matchesEtag('*', '"b"')).toBe(true);
+		expect(matchesEtag(null, '"b"')).toBe(false);
+	});
+});
+
+describe('public routes', () => {
+	it('names only routes that exist and no private area', () => {
+		for (const id of PUBLIC_ROUTES) {
+			const folder = new URL(`../../../routes${id === '/' ? '' : id}/`, import.meta.url);
+			const page = existsSync(new URL('+page.svelte', folder));
+			const endpoint = existsSync(new URL('+server.ts', folder));
+			expect(page || endpoint, id).toBe(true);
+			expect(id, id).not.toMatch(/^\/(admin|espace|compte|connexion|deconnexion|invitation)/);
+		}
+	});
+});
+
+describe('page cache answers', () => {
+	const page = (text: string, init: ResponseInit = {}) =>
+		new Response(text, { status: 200, headers: { 'content-type': 'text/html' }, ...init });
+
+	it('renders once for requests that arrive together, then replays', async () => {
+		const cache = new PageCache(1_000_000, 100_000);
+		let renders = 0;
+		const render = async () => {
+			renders += 1;
+			await new Promise((resolve) => setTimeout(resolve, 20));
+			return page(`<p>rendu ${renders}</p>`);
+		};
+		const answers = await Promise.all(
+			Array.from({ length: 5 }, () => cache.answer('k', get(), render, 'public, no-cache'))
+		);
+		expect(renders).toBe(1);
+		for (const answer of answers) expect(await answer.text()).toBe('<p>rendu 1</p>');
+		await cache.answer('k', get(), render, 'public, no-cache');
+		expect(renders).toBe(1);
+	});
+
+	it('never keeps an error, a redirect or an answer that sets a cookie', async () => {
+		const cache = new PageCache(1_000_000, 100_000);
+		const notFound = () => Promise.resolve(page('introuvable', { status: 404 }));
+		expect((await cache.answer('a', get(), notFound, 'x')).status).toBe(404);
+		const withCookie = () =>
+			Promise.resolve(page('ok', { headers: { 'set-cookie': 'session=1' } }));
+		expect((await cache.answer('b', get(), withCookie, 'x')).headers.get('set-cookie')).toBe(
+			'session=1'
+		);
+		expect(cache.size).toBe(0);
+	});
+});

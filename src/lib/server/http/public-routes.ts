@@ -1,0 +1,29 @@
+/**
+ * Routes whose answer to an anonymous visitor depends only on the URL, the database and the day:
+ * those answers are kept in the page cache and carry HTTP validators. A route not listed here is
+ * never cached (default deny); a test checks that every entry is an existing route.
+ */
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
+	'/',
+	'/accessibilite',
+	'/mentions-legales',
+	'/donnees-personnelles',
+	'/fiches',
+	'/fiches/[code]',
+	'/organisations',
+	'/organisations/[slug]',
+	'/tableau-de-bord',
+	'/tableau-de-bord/[figure].csv',
+	'/bilans',
+	'/bilans/[year]',
+	'/bilans/[year]/plan.json',
+	'/bilans/[year]/fiches.csv',
+	'/bilans/[year]/[figure].csv',
+	'/commission',
+	'/commission/priorites',
+	'/commission/seances/[id]',
+	'/commission/seances/[id]/releve.csv',
+	'/donnees',
+	'/donnees/plan.json',
+	'/donnees/fiches.csv'
+]);
