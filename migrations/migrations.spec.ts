@@ -1,5 +1,7 @@
 import { readdirSync } from 'node:fs';
+import { Migrator, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/lib/server/db/index';
 import { MIGRATIONS } from './index';
 
 describe('migration registry', () => {
@@ -9,5 +11,49 @@ describe('migration registry', () => {
 			.map((name) => name.replace(/\.ts$/, ''))
 			.sort();
 		expect(Object.keys(MIGRATIONS)).toEqual(files);
+	});
+});
+
+describe('2026_11_30_040000_edition_open_data', () => {
+	it('moves the open data of a published edition out of its snapshot, unchanged, and back', async () => {
+		const db = openDatabase(':memory:');
+		const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+		await migrator.migrateTo('2026_11_29_030000_editions');
+		const plan = {
+			schema: 'sdusn/plan@1',
+			fiches: [
+				{
+					code: '1-1',
+					title: 'Accès « numérique » des élus',
+					indicators: [{ measurements: [{ date: '2019-06-30', value: 12.5 }] }]
+				}
+			]
+		};
+		const page = { year: 2019, intro: 'Bilan l’an 2019', figures: { totals: [1, 2] } };
+		const snapshot = JSON.stringify({ ...page, plan });
+		await sql`INSERT INTO edition (year, version, as_of, intro, axis_texts, state, snapshot, created_at)
+			VALUES (2019, 1, '2019-12-31', 'Bilan', '{}', 'published', ${snapshot}, '2020-01-15')`.execute(db);
+		await sql`INSERT INTO edition (year, version, as_of, intro, axis_texts, state, created_at)
+			VALUES (2020, 1, '2020-12-31', 'Brouillon', '{}', 'draft', '2021-01-15')`.execute(db);
+
+		await migrator.migrateToLatest();
+		const { rows } = await sql<{
+			year: number;
+			snapshot: string | null;
+			open_data: string | null;
+		}>`SELECT year, snapshot, open_data FROM edition ORDER BY year`.execute(db);
+		expect(rows[0]!.open_data).toBe(`${JSON.stringify(plan)}\n`);
+		expect(JSON.parse(rows[0]!.snapshot!)).toEqual(page);
+		expect(rows[1]).toMatchObject({ snapshot: null, open_data: null });
+		await expect(
+			sql`UPDATE edition SET intro = 'réécrit' WHERE year = 2019`.execute(db)
+		).rejects.toThrow(/cannot change/);
+
+		await migrator.migrateTo('2026_11_29_030000_editions');
+		const { rows: restored } = await sql<{
+			snapshot: string;
+		}>`SELECT snapshot FROM edition WHERE year = 2019`.execute(db);
+		expect(JSON.parse(restored[0]!.snapshot)).toEqual({ ...page, plan });
+		await db.destroy();
 	});
 });

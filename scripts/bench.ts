@@ -6,21 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import autocannon from 'autocannon';
-import { hashPassword } from '../src/lib/server/auth/password';
-import { insertUser } from '../src/lib/server/auth/users';
-import { openDatabase } from '../src/lib/server/db/index';
-import { prepareDatabase } from '../src/lib/server/db/instance';
-import { publishEdition, saveEditionDraft } from '../src/lib/server/editions/service';
-import { generateHistory } from './bench/generate';
+import { PARTNER, prepareDataset } from './bench/dataset';
 import { parseOptions, runCommand } from './cli';
 import { startPortal } from './serve-child';
 import { buildIfNeeded } from './start.js';
 
 const CONNECTIONS = 20;
-const PARTNER = {
-	email: 'banc.essai@cdg46.test',
-	password: 'un banc d essai pour mesurer les pages'
-};
 
 interface RouteResult {
 	route: string;
@@ -31,48 +22,6 @@ interface RouteResult {
 	errors: number;
 	non2xx: number;
 	ratioToStatic: number;
-}
-
-async function prepare(
-	path: string,
-	scale: number | null,
-	seed: number
-): Promise<Record<string, unknown>> {
-	const started = performance.now();
-	const db = await prepareDatabase(path);
-	const org = await db
-		.selectFrom('organisation')
-		.select('id')
-		.where('slug', '=', 'cdg46')
-		.executeTakeFirstOrThrow();
-	await insertUser(db, {
-		email: PARTNER.email,
-		name: 'Banc d’essai',
-		role: 'partenaire',
-		organisationId: org.id,
-		passwordHash: await hashPassword(PARTNER.password)
-	});
-	await db.destroy();
-	if (scale === null) return {};
-	const volumes = generateHistory(path, scale, seed);
-	const withEditions = openDatabase(path);
-	const years = Array.from({ length: Math.ceil(volumes.months / 12) }, (_, i) => 2019 + i);
-	for (const year of years) {
-		const draft = await saveEditionDraft(withEditions, null, {
-			year,
-			asOf: `${year}-12-31`,
-			intro: `Bilan ${year}`,
-			axisTexts: {},
-			changeNote: null
-		});
-		if (draft.ok) await publishEdition(withEditions, null, draft.id);
-	}
-	await withEditions.destroy();
-	return {
-		...volumes,
-		editions: years.length + 1,
-		generationSeconds: Math.round((performance.now() - started) / 100) / 10
-	};
 }
 
 async function load(
@@ -167,7 +116,7 @@ runCommand(async () => {
 		['dix-ans', scale]
 	] as const) {
 		const path = join(dir, `${name}.db`);
-		const volumes = await prepare(path, datasetScale, seed);
+		const volumes = await prepareDataset(path, datasetScale, seed);
 		const portal = await startPortal(path);
 		const latest = await (await fetch(`${portal.url}/bilans`)).text();
 		const edition = /href="\/bilans\/(\d{4})"/.exec(latest)?.[1] ?? '2018';

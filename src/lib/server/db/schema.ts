@@ -255,6 +255,8 @@ export interface EditionTable {
 	change_note: string | null;
 	state: 'draft' | 'published';
 	snapshot: string | null;
+	/** The open data as of the edition's date, as served (`/bilans/[year]/plan.json`). */
+	open_data: string | null;
 	created_by: number | null;
 	created_at: string;
 	published_by: number | null;

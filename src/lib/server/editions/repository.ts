@@ -42,23 +42,34 @@ export async function listEditions(
 	return (await query.execute()).map(summary);
 }
 
-/** A published edition: the latest version of the year, or the one asked for. */
+/** The published row of a year: its latest version, or the one asked for. */
+function publishedRow(db: Executor, year: number, version?: number) {
+	const query = db.selectFrom('edition').where('year', '=', year).where('state', '=', 'published');
+	return version === undefined
+		? query.orderBy('version', 'desc').limit(1)
+		: query.where('version', '=', version);
+}
+
+/** What a published edition's page shows. */
 export async function findPublishedSnapshot(
 	db: Executor,
 	year: number,
 	version?: number
 ): Promise<EditionSnapshot | undefined> {
-	let query = db
-		.selectFrom('edition')
-		.select('snapshot')
-		.where('year', '=', year)
-		.where('state', '=', 'published');
-	query =
-		version === undefined
-			? query.orderBy('version', 'desc').limit(1)
-			: query.where('version', '=', version);
-	const row = await query.executeTakeFirst();
+	const row = await publishedRow(db, year, version).select('snapshot').executeTakeFirst();
 	return row?.snapshot ? (JSON.parse(row.snapshot) as EditionSnapshot) : undefined;
+}
+
+/** A published edition's open data, as served by `/bilans/[year]/plan.json`. */
+export async function findPublishedOpenData(
+	db: Executor,
+	year: number,
+	version?: number
+): Promise<{ year: number; version: number; json: string } | undefined> {
+	const row = await publishedRow(db, year, version)
+		.select(['year', 'version', 'open_data'])
+		.executeTakeFirst();
+	return row?.open_data ? { year: row.year, version: row.version, json: row.open_data } : undefined;
 }
 
 export async function findEdition(db: Executor, id: number) {

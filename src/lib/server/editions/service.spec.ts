@@ -12,8 +12,9 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
-import { findPublishedSnapshot, listEditions } from './repository';
+import { findPublishedOpenData, findPublishedSnapshot, listEditions } from './repository';
 import { publishEdition, saveEditionDraft } from './service';
+import type { EditionOpenData } from './snapshot';
 
 let db: Db;
 let admin: User;
@@ -54,6 +55,12 @@ async function validatedUpdate(code: string, reportedOn: string, progress: numbe
 	);
 }
 
+async function openData(year: number): Promise<EditionOpenData> {
+	const stored = await findPublishedOpenData(db, year);
+	if (!stored) throw new Error(`no open data for ${year}`);
+	return JSON.parse(stored.json) as EditionOpenData;
+}
+
 const draft2019 = {
 	year: 2019,
 	asOf: '2019-12-31',
@@ -66,8 +73,9 @@ describe('yearly editions', () => {
 	it('seeds the published 2018 edition from the register, valid open data as of 31 December 2018', async () => {
 		const snapshot = (await findPublishedSnapshot(db, 2018))!;
 		expect(snapshot).toMatchObject({ year: 2018, version: 1, asOf: '2018-12-31' });
-		expect(() => EditionPlanDocumentSchema.parse(snapshot.plan)).not.toThrow();
-		const wifi = snapshot.plan.fiches.find((f) => f.code === '14-1')!;
+		const plan = await openData(2018);
+		expect(() => EditionPlanDocumentSchema.parse(plan)).not.toThrow();
+		const wifi = plan.fiches.find((f) => f.code === '14-1')!;
 		// The update of 1 January 2019 is after the edition's date: it is not in it.
 		expect(wifi).toMatchObject({ status: 'en_cours', last_update: '2018-12-31' });
 		expect(snapshot.figures.totals.statuses.en_cours).toBe(2);
@@ -81,6 +89,7 @@ describe('yearly editions', () => {
 		if (!draft.ok) throw new Error('draft');
 		await publishEdition(db, admin, draft.id);
 		const before = JSON.stringify(await findPublishedSnapshot(db, 2019));
+		const openDataBefore = (await findPublishedOpenData(db, 2019))!.json;
 
 		await validatedUpdate('9-1', '2019-11-15', 60);
 		await validatedUpdate('1-1', '2020-02-01', 10);
@@ -105,6 +114,7 @@ describe('yearly editions', () => {
 		await changeSessionState(db, admin, session.id, 'closed', null);
 
 		expect(JSON.stringify(await findPublishedSnapshot(db, 2019))).toBe(before);
+		expect((await findPublishedOpenData(db, 2019))!.json).toBe(openDataBefore);
 		await expect(
 			db.updateTable('edition').set({ intro: 'réécrit' }).where('year', '=', 2019).execute()
 		).rejects.toThrow(/cannot change/);
@@ -136,8 +146,9 @@ describe('yearly editions', () => {
 		]);
 		expect(snapshot.comparison.previous).toEqual({ year: 2018, version: 1, asOf: '2018-12-31' });
 		expect(snapshot.comparison.changes.map((c) => c.code)).toEqual(['9-1']);
-		expect(() => EditionPlanDocumentSchema.parse(snapshot.plan)).not.toThrow();
-		expect(snapshot.plan.fiches.find((f) => f.code === '9-1')).toMatchObject({
+		const plan = await openData(2019);
+		expect(() => EditionPlanDocumentSchema.parse(plan)).not.toThrow();
+		expect(plan.fiches.find((f) => f.code === '9-1')).toMatchObject({
 			status: 'en_cours',
 			progress: 20,
 			last_update: '2019-05-01'

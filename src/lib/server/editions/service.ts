@@ -1,7 +1,8 @@
 import type { Db } from '../db';
 import { recordAudit } from '../audit/repository';
 import type { User } from '../auth/users';
-import { buildEditionSnapshot } from './snapshot';
+import { buildEditionOpenData, buildEditionSnapshot } from './snapshot';
+import { planDocumentToJson } from '../opendata/plan-document';
 
 export interface DraftInput {
 	year: number;
@@ -118,11 +119,13 @@ export async function publishEdition(
 			},
 			publishedAt
 		);
+		const openData = await buildEditionOpenData(trx, snapshot, publishedAt);
 		await trx
 			.updateTable('edition')
 			.set({
 				state: 'published',
 				snapshot: JSON.stringify(snapshot),
+				open_data: planDocumentToJson(openData),
 				published_by: admin?.id ?? null,
 				published_at: publishedAt
 			})

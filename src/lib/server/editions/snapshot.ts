@@ -38,8 +38,13 @@ export interface EditionSnapshot {
 			progressAfter: number | null;
 		}[];
 	};
-	plan: PlanDocument & { as_of: string; edition: { year: number; version: number } };
 }
+
+/** The edition's open data (sdusn/plan@1 as of its date), stored beside the snapshot. */
+export type EditionOpenData = PlanDocument & {
+	as_of: string;
+	edition: { year: number; version: number };
+};
 
 export interface FicheYear {
 	code: string;
@@ -155,9 +160,14 @@ export async function buildEditionSnapshot(
 		.limit(1)
 		.executeTakeFirst();
 	const previousFiches = previous?.snapshot
-		? (JSON.parse(previous.snapshot) as EditionSnapshot).plan.fiches
+		? (JSON.parse(previous.snapshot) as EditionSnapshot).axes.flatMap((a) => a.fiches)
 		: [];
-	const previousByCode = new Map(previousFiches.map((f) => [f.code, f]));
+	const previousByCode = new Map(
+		previousFiches.map((f) => [
+			f.code,
+			{ status: f.statusEnd, priority: f.priority, progress: f.progressEnd }
+		])
+	);
 	const changes = previous
 		? end.fiches
 				.map((f) => ({ now: f, then: previousByCode.get(f.code) }))
@@ -210,18 +220,17 @@ export async function buildEditionSnapshot(
 				? { year: previous.year, version: previous.version, asOf: previous.as_of }
 				: null,
 			changes
-		},
-		plan: await planDocumentAsOf(db, edition, end, publishedAt)
+		}
 	};
 }
 
 /** The open-data document (sdusn/plan@1) as it stood at the edition's date. */
-async function planDocumentAsOf(
+export async function buildEditionOpenData(
 	db: Executor,
 	edition: { year: number; version: number; asOf: string },
-	state: Awaited<ReturnType<typeof loadDashboardInput>>,
 	publishedAt: string
-): Promise<EditionSnapshot['plan']> {
+): Promise<EditionOpenData> {
+	const state = await loadDashboardInput(db, edition.asOf);
 	const current = await buildPlanDocument(db);
 	const stateByCode = new Map(state.fiches.map((f) => [f.code, f]));
 	const lastUpdates = await db

@@ -178,5 +178,5 @@ export function planDocumentToCsv(document: PlanDocument): string {
 }
 
 export function planDocumentToJson(document: PlanDocument): string {
-	return `${JSON.stringify(document, null, 2)}\n`;
+	return `${JSON.stringify(document)}\n`;
 }

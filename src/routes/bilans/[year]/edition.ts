@@ -1,21 +1,30 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/instance';
-import { findPublishedSnapshot } from '$lib/server/editions/repository';
+import { findPublishedOpenData, findPublishedSnapshot } from '$lib/server/editions/repository';
 
-/** The published edition named by the URL (`/bilans/2019`, `?version=1`), or a French 404. */
-export async function publishedEdition(yearParam: string, url: URL) {
+/** The year and version named by the URL (`/bilans/2019`, `?version=1`), or a French 404. */
+function editionKey(yearParam: string, url: URL): { year: number; version: number | undefined } {
 	const versionParam = url.searchParams.get('version');
 	if (!/^\d{4}$/.test(yearParam) || (versionParam !== null && !/^\d{1,4}$/.test(versionParam)))
 		error(404, 'Ce bilan n’existe pas.');
-	const snapshot = await findPublishedSnapshot(
-		getDb(),
-		Number(yearParam),
-		versionParam === null ? undefined : Number(versionParam)
-	);
-	if (!snapshot)
-		error(
-			404,
-			`Aucun bilan ${yearParam.slice(0, 4)} n’est publié${versionParam ? ` en version ${versionParam}` : ''}.`
-		);
-	return snapshot;
+	return {
+		year: Number(yearParam),
+		version: versionParam === null ? undefined : Number(versionParam)
+	};
+}
+
+function notPublished(year: number, version: number | undefined): never {
+	error(404, `Aucun bilan ${year} n’est publié${version ? ` en version ${version}` : ''}.`);
+}
+
+/** The published edition named by the URL, as its page shows it. */
+export async function publishedEdition(yearParam: string, url: URL) {
+	const { year, version } = editionKey(yearParam, url);
+	return (await findPublishedSnapshot(getDb(), year, version)) ?? notPublished(year, version);
+}
+
+/** The open data of the published edition named by the URL, as stored at publication. */
+export async function publishedOpenData(yearParam: string, url: URL) {
+	const { year, version } = editionKey(yearParam, url);
+	return (await findPublishedOpenData(getDb(), year, version)) ?? notPublished(year, version);
 }

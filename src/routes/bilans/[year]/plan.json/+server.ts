@@ -1,13 +1,13 @@
-import { publishedEdition } from '../edition';
+import { publishedOpenData } from '../edition';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params, url }) => {
-	const snapshot = await publishedEdition(params.year, url);
-	return new Response(`${JSON.stringify(snapshot.plan, null, 2)}\n`, {
+	const openData = await publishedOpenData(params.year, url);
+	return new Response(openData.json, {
 		headers: {
 			'Content-Type': 'application/json; charset=utf-8',
-			'Access-Control-Allow-Origin': '*',
-			'Cache-Control': 'public, max-age=300'
+			'Content-Disposition': `inline; filename="bilan-${openData.year}-plan.json"`,
+			'Access-Control-Allow-Origin': '*'
 		}
 	});
 };
