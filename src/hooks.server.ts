@@ -9,7 +9,7 @@ import {
 import { databaseStamp } from '$lib/server/db/change-stamp';
 import { getDb, initDatabase } from '$lib/server/db/instance';
 import { PageCache } from '$lib/server/http/page-cache';
-import { PUBLIC_ROUTES } from '$lib/server/http/public-routes';
+import { PUBLIC_ROUTES, SESSION_ROUTES } from '$lib/server/http/cacheable-routes';
 
 export const init: ServerInit = async () => {
 	await initDatabase();
@@ -46,30 +46,38 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 
 // Public answers may be stored by browsers but must be revalidated (cheap: ETag and 304).
 const PUBLIC_CACHE_CONTROL = 'public, no-cache';
+const PRIVATE_CACHE_CONTROL = 'private, no-store';
 const pageCache = new PageCache(32 * 1024 * 1024, 4 * 1024 * 1024);
 
 /**
- * Anonymous GET requests to public routes are rendered once per state of the database and day,
- * then replayed from memory (gzip when accepted, 304 when the browser holds the same ETag).
+ * GET requests to cacheable routes are rendered once per state of the database and day, then
+ * replayed from memory (gzip when accepted, 304 when the browser holds the same ETag): anonymous
+ * requests to public routes share one answer; signed-in requests to session routes get their own.
  */
-const cachePublicAnswers: Handle = async ({ event, resolve }) => {
+const cacheAnswers: Handle = async ({ event, resolve }) => {
+	const route = event.route.id;
+	if (event.request.method !== 'GET' || !route) return resolve(event);
 	const secure = event.url.protocol === 'https:';
-	if (
-		event.request.method !== 'GET' ||
-		event.locals.user ||
-		event.cookies.get(sessionCookieName(secure)) ||
-		!event.route.id ||
-		!PUBLIC_ROUTES.has(event.route.id)
-	)
+	let scope: string;
+	let cacheControl: string;
+	if (!event.cookies.get(sessionCookieName(secure)) && PUBLIC_ROUTES.has(route)) {
+		scope = 'public';
+		cacheControl = PUBLIC_CACHE_CONTROL;
+	} else if (event.locals.session && SESSION_ROUTES.has(route)) {
+		scope = `session:${event.locals.session.id}`;
+		cacheControl = PRIVATE_CACHE_CONTROL;
+	} else {
 		return resolve(event);
+	}
 	// The raw URL: it tells a page from its __data.json and keeps every query parameter.
 	const requested = new URL(event.request.url);
 	const day = new Date().toISOString().slice(0, 10);
-	const key = `${await databaseStamp(getDb())}|${day}|${requested.pathname}${requested.search}`;
-	return pageCache.answer(key, event.request, async () => resolve(event), PUBLIC_CACHE_CONTROL);
+	const stamp = await databaseStamp(getDb());
+	const key = `${scope}|${stamp}|${day}|${requested.pathname}${requested.search}`;
+	return pageCache.answer(key, event.request, async () => resolve(event), cacheControl);
 };
 
-export const handle = sequence(securityHeaders, authenticate, cachePublicAnswers);
+export const handle = sequence(securityHeaders, authenticate, cacheAnswers);
 
 // Unexpected errors: logged on the server (message and stack only), never shown to the visitor.
 export const handleError: HandleServerError = ({ error, status, message }) => {

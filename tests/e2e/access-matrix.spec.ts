@@ -210,3 +210,16 @@ test('logging out ends the session (POST /deconnexion)', async () => {
 	expect((await client.get('/compte', { maxRedirects: 0 })).status()).toBe(303);
 	await client.dispose();
 });
+
+test('each partner’s kept /espace is their own, and never stored by the browser', async () => {
+	for (let round = 0; round < 2; round++) {
+		const own = await clients.partenaire.get('/espace');
+		const other = await clients.autrePartenaire.get('/espace');
+		expect(await own.text()).toContain('Mon espace — CDG46');
+		expect(await other.text()).not.toContain('Mon espace — CDG46');
+		expect(own.headers()['cache-control']).toBe('private, no-store');
+	}
+	// Anonymous: the sign-in redirect, never a partner's page.
+	const anonymous = await clients.anonyme.get('/espace');
+	expect(anonymous.status()).toBe(303);
+});

@@ -88,6 +88,8 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	await expect(page.getByRole('cell', { name: '12,5' })).toBeVisible();
 	await page.screenshot({ path: testInfo.outputPath('fiche-9-1-publiee.png'), fullPage: true });
 
+	// The anonymous copy kept before the validation is not served any more.
+	expect(await (await anonymous.get('/fiches/9-1')).text()).toContain('Trois agents référents');
 	const plan = await (await anonymous.get('/donnees/plan.json')).json();
 	const fiche = plan.fiches.find((f: { code: string }) => f.code === '9-1');
 	expect(fiche).toMatchObject({ status: 'en_cours', progress: 35, last_update: '2026-02-15' });

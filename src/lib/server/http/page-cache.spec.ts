@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { acceptsGzip, matchesEtag, PageCache, replay } from './page-cache';
-import { PUBLIC_ROUTES } from './public-routes';
+import { PUBLIC_ROUTES, SESSION_ROUTES } from './cacheable-routes';
 
 const html = (text: string) => new Uint8Array(new TextEncoder().encode(text));
 const headers = () =>
@@ -78,8 +78,10 @@ describe('page cache', () => {
 	});
 });
 
-describe('public routes', () => {
-	it('names only routes that exist and no private area', () => {
+describe('cacheable routes', () => {
+	it('names only routes that exist, and no private area among public ones', () => {
+		for (const id of SESSION_ROUTES)
+			expect(existsSync(routeFile(id, '+page.svelte')), id).toBe(true);
 		for (const id of PUBLIC_ROUTES) {
 			const folder = new URL(`../../../routes${id === '/' ? '' : id}/`, import.meta.url);
 			const page = existsSync(new URL('+page.svelte', folder));
@@ -123,3 +125,7 @@ describe('page cache answers', () => {
 		expect(cache.size).toBe(0);
 	});
 });
+
+function routeFile(id: string, file: string): URL {
+	return new URL(`../../../routes${id}/${file}`, import.meta.url);
+}

@@ -27,3 +27,10 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
 	'/donnees/plan.json',
 	'/donnees/fiches.csv'
 ]);
+
+/**
+ * Signed-in pages read often and written elsewhere: their answer is kept per session (never shared
+ * between sessions) and per state of the database, like public pages; it is never stored by the
+ * browser (`private, no-store`).
+ */
+export const SESSION_ROUTES: ReadonlySet<string> = new Set(['/espace']);
