@@ -63,6 +63,10 @@ test('a newcomer explores the plan, filters, follows links and downloads the CSV
 test('the fiche 14-1 shows its history, indicator and both link directions', async ({
 	page
 }, testInfo) => {
+	const scripts: string[] = [];
+	page.on('request', (request) => {
+		if (request.resourceType() === 'script') scripts.push(request.url());
+	});
 	await page.goto('/fiches/14-1');
 	await expect(page.getByText('En cours').first()).toBeVisible();
 	const history = page.getByRole('region', { name: 'Historique' });
@@ -72,8 +76,11 @@ test('the fiche 14-1 shows its history, indicator and both link directions', asy
 	const indicators = page.getByRole('region', { name: 'Indicateurs d’évaluation' });
 	await expect(indicators.getByRole('cell', { name: '31 décembre 2018' })).toBeVisible();
 	await expect(indicators.getByRole('cell', { name: '10 communes' })).toBeVisible();
-	// The indicator's chart is drawn on the fiche page too (Chart.js fetched for it only).
-	await expect(indicators.locator('canvas[role="img"][data-drawn]')).toHaveCount(1);
+	// The indicator's chart is on the fiche page too, drawn on the server: the page sends no script.
+	await expect(
+		indicators.getByRole('img', { name: /10 au 31 décembre 2018/ }).locator('path.values')
+	).toHaveCount(1);
+	expect(scripts).toEqual([]);
 	await page.screenshot({ path: testInfo.outputPath('fiche-14-1.png'), fullPage: true });
 
 	await page.goto('/fiches/8-1');

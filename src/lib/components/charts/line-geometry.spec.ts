@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { lineGeometry, roundMaximum } from './line-geometry';
+
+describe('server-drawn line chart', () => {
+	it('rounds the scale up to 1, 2, 2.5 or 5 times a power of ten', () => {
+		expect([0, 0.4, 1, 3, 24, 25, 26, 80, 101, 4200].map(roundMaximum)).toEqual([
+			1, 1, 1, 5, 25, 25, 50, 100, 200, 5000
+		]);
+	});
+
+	it('spreads values left to right and scales them from zero to the round maximum', () => {
+		const g = lineGeometry(
+			[
+				{ date: '2019-01-01', value: 0 },
+				{ date: '2019-07-01', value: 50 },
+				{ date: '2020-01-01', value: 100 }
+			],
+			null
+		);
+		const { left, right, top, bottom } = g.plot;
+		expect(g.points.map((p) => p.x)).toEqual([left, (left + right) / 2, right]);
+		expect(g.points.map((p) => p.y)).toEqual([bottom, (top + bottom) / 2, top]);
+		expect(g.path).toBe(
+			`M${left} ${bottom} L${(left + right) / 2} ${(top + bottom) / 2} L${right} ${top}`
+		);
+		expect(g.yTicks.map((t) => t.value)).toEqual([0, 25, 50, 75, 100]);
+		expect(g.target).toBeNull();
+	});
+
+	it('keeps the target in view even above every value, and one value in the middle', () => {
+		const g = lineGeometry([{ date: '2019-06-30', value: 40 }], 340);
+		expect(g.yTicks.at(-1)!.value).toBe(500);
+		expect(g.target!.y).toBeGreaterThan(g.plot.top);
+		expect(g.target!.y).toBeLessThan(g.points[0]!.y);
+		expect(g.points[0]!.x).toBe((g.plot.left + g.plot.right) / 2);
+	});
+
+	it('labels at most six dates, always the first and the last', () => {
+		const values = Array.from({ length: 24 }, (_, i) => ({
+			date: `20${String(10 + Math.floor(i / 12))}-${String((i % 12) + 1).padStart(2, '0')}-01`,
+			value: i
+		}));
+		const labels = lineGeometry(values, null).xLabels.map((l) => l.date);
+		expect(labels.length).toBeLessThanOrEqual(6);
+		expect(labels[0]).toBe('2010-01-01');
+		expect(labels.at(-1)).toBe('2011-12-01');
+		const xs = lineGeometry(values, null).xLabels.map((l) => l.x);
+		for (let i = 1; i < xs.length; i++) expect(xs[i]! - xs[i - 1]!).toBeGreaterThanOrEqual(90);
+	});
+});

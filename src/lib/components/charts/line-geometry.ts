@@ -1,0 +1,68 @@
+/**
+ * Geometry of a small line chart drawn as SVG on the server (no JavaScript): values evenly spaced
+ * from left to right, a vertical scale from zero to a round maximum, an optional target line.
+ */
+export interface LineGeometry {
+	width: number;
+	height: number;
+	plot: { left: number; right: number; top: number; bottom: number };
+	points: { x: number; y: number; date: string; value: number }[];
+	path: string;
+	yTicks: { y: number; value: number }[];
+	xLabels: { x: number; date: string }[];
+	target: { y: number; value: number } | null;
+}
+
+const WIDTH = 640;
+const HEIGHT = 240;
+const MARGIN = { left: 64, right: 44, top: 16, bottom: 40 };
+/** Date labels closer than this would overlap (a date is about 70 units wide). */
+const MIN_LABEL_GAP = 90;
+const MAX_X_LABELS = 6;
+
+/** The smallest of 1, 2, 2.5, 5 × 10ⁿ that is at least `value` (and at least 1). */
+export function roundMaximum(value: number): number {
+	if (!(value > 1)) return 1;
+	const magnitude = 10 ** Math.floor(Math.log10(value));
+	for (const step of [1, 2, 2.5, 5, 10]) if (step * magnitude >= value) return step * magnitude;
+	return 10 * magnitude;
+}
+
+export function lineGeometry(
+	values: { date: string; value: number }[],
+	target: number | null
+): LineGeometry {
+	const plot = {
+		left: MARGIN.left,
+		right: WIDTH - MARGIN.right,
+		top: MARGIN.top,
+		bottom: HEIGHT - MARGIN.bottom
+	};
+	const max = roundMaximum(Math.max(0, target ?? 0, ...values.map((v) => v.value)));
+	const y = (value: number) =>
+		round(plot.bottom - (Math.max(0, value) / max) * (plot.bottom - plot.top));
+	const step = values.length > 1 ? (plot.right - plot.left) / (values.length - 1) : 0;
+	const x = (index: number) =>
+		round(values.length > 1 ? plot.left + index * step : (plot.left + plot.right) / 2);
+	const points = values.map((v, i) => ({ x: x(i), y: y(v.value), date: v.date, value: v.value }));
+	const every = Math.max(1, Math.ceil((values.length - 1) / (MAX_X_LABELS - 1)));
+	return {
+		width: WIDTH,
+		height: HEIGHT,
+		plot,
+		points,
+		path: points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x} ${p.y}`).join(' '),
+		yTicks: [0, 0.25, 0.5, 0.75, 1].map((f) => ({ y: y(f * max), value: f * max })),
+		xLabels: points
+			.filter(
+				(p, i) =>
+					i === points.length - 1 || (i % every === 0 && points.at(-1)!.x - p.x >= MIN_LABEL_GAP)
+			)
+			.map((p) => ({ x: p.x, date: p.date })),
+		target: target === null ? null : { y: y(target), value: target }
+	};
+}
+
+function round(n: number): number {
+	return Math.round(n * 10) / 10;
+}
