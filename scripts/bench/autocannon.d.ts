@@ -13,12 +13,19 @@ declare module 'autocannon' {
 		timeouts: number;
 		non2xx: number;
 	}
+	/** The run: awaited, its result; meanwhile, an emitter of each response's time in ms. */
+	interface Instance extends Promise<Result> {
+		on(
+			event: 'response',
+			listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void
+		): void;
+	}
 	function autocannon(options: {
 		url: string;
 		connections: number;
 		duration: number;
 		headers?: Record<string, string>;
-	}): Promise<Result>;
+	}): Instance;
 	namespace autocannon {
 		export type { Result };
 	}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { checkTargets, type RouteResult } from './targets';
+
+const route = (r: string, rps: number, extra: Partial<RouteResult> = {}): RouteResult => ({
+	route: r,
+	requestsPerSecond: rps,
+	latencyP50: 5,
+	latencyP95: 10,
+	latencyP99: 20,
+	errors: 0,
+	non2xx: 0,
+	ratioToStatic: rps / 4000,
+	...extra
+});
+
+const report = (tenYears: RouteResult[], peakRssMb = 120) => ({
+	startupMs: 600,
+	javascriptGzipBytes: { '/fiches/1-1': 0, '/tableau-de-bord': 100_000 },
+	datasets: {
+		plan: {
+			volumes: {},
+			peakRssMb: 100,
+			results: [route('/favicon.svg', 4000), route('/', 2000), route('/bilans/2018', 1500)]
+		},
+		'dix-ans': { volumes: {}, peakRssMb, results: tenYears }
+	}
+});
+
+describe('benchmark targets', () => {
+	it('finds nothing to report when every target is met, and records the growth ratio', () => {
+		const run = report([
+			route('/favicon.svg', 4000),
+			route('/', 1800),
+			route('/bilans/2027', 1500)
+		]);
+		expect(checkTargets(run)).toEqual([]);
+		expect(run.datasets['dix-ans'].results.map((r) => r.ratioToSeed)).toEqual([undefined, 0.9, 1]);
+	});
+
+	it('names each missed target in French', () => {
+		const misses = checkTargets(
+			report([route('/favicon.svg', 4000), route('/', 600, { latencyP99: 80, non2xx: 3 })], 300)
+		);
+		expect(misses).toEqual([
+			'/ : 3 erreurs',
+			'/ : p99 80 ms (objectif ≤ 50 ms)',
+			'/ : 0.15 × le fichier statique (objectif ≥ 0.25)',
+			'/ : 0.3 × son débit sur le plan initial (objectif ≥ 0.8)',
+			'mémoire : 300 Mo (objectif ≤ 250 Mo)'
+		]);
+	});
+});

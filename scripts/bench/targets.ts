@@ -1,0 +1,79 @@
+// The performance issue's targets, checked against one benchmark run.
+
+export interface RouteResult {
+	route: string;
+	requestsPerSecond: number;
+	latencyP50: number;
+	latencyP95: number;
+	latencyP99: number;
+	errors: number;
+	non2xx: number;
+	ratioToStatic: number;
+	/** Ten-years dataset only: its requests/s over the same route's on the seeded plan. */
+	ratioToSeed?: number;
+}
+
+export interface DatasetResult {
+	volumes: Record<string, unknown>;
+	peakRssMb: number;
+	results: RouteResult[];
+}
+
+export const TARGETS = {
+	p99Ms: 50,
+	ratioToStatic: 0.25,
+	ratioToSeed: 0.8,
+	peakRssMb: 250,
+	startupMs: 2000,
+	javascriptGzipBytes: { '/fiches/1-1': 40_000, '/tableau-de-bord': 120_000 } as Record<
+		string,
+		number
+	>
+};
+
+const STATIC_ROUTE = '/favicon.svg';
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** Adds each ten-years route's ratio to its seeded figure; returns the targets missed, in French. */
+export function checkTargets(report: {
+	startupMs: number;
+	javascriptGzipBytes: Record<string, number | null>;
+	datasets: { plan: DatasetResult; 'dix-ans': DatasetResult };
+}): string[] {
+	const misses: string[] = [];
+	const seeded = new Map(report.datasets.plan.results.map((r) => [r.route, r]));
+	const tenYears = report.datasets['dix-ans'];
+	for (const r of tenYears.results) {
+		if (r.route === STATIC_ROUTE) continue;
+		// Edition routes name different years in the two datasets: compare by position.
+		const seed =
+			seeded.get(r.route) ??
+			report.datasets.plan.results.find(
+				(s) => s.route.startsWith('/bilans/') && r.route.startsWith('/bilans/')
+			);
+		if (seed && seed.requestsPerSecond > 0)
+			r.ratioToSeed = round(r.requestsPerSecond / seed.requestsPerSecond);
+		if (r.errors + r.non2xx > 0) misses.push(`${r.route} : ${r.errors + r.non2xx} erreurs`);
+		if (r.latencyP99 > TARGETS.p99Ms)
+			misses.push(`${r.route} : p99 ${r.latencyP99} ms (objectif ≤ ${TARGETS.p99Ms} ms)`);
+		if (r.ratioToStatic < TARGETS.ratioToStatic)
+			misses.push(
+				`${r.route} : ${r.ratioToStatic} × le fichier statique (objectif ≥ ${TARGETS.ratioToStatic})`
+			);
+		if (r.ratioToSeed !== undefined && r.ratioToSeed < TARGETS.ratioToSeed)
+			misses.push(
+				`${r.route} : ${r.ratioToSeed} × son débit sur le plan initial (objectif ≥ ${TARGETS.ratioToSeed})`
+			);
+	}
+	if (tenYears.peakRssMb > TARGETS.peakRssMb)
+		misses.push(`mémoire : ${tenYears.peakRssMb} Mo (objectif ≤ ${TARGETS.peakRssMb} Mo)`);
+	if (report.startupMs > TARGETS.startupMs)
+		misses.push(`démarrage : ${report.startupMs} ms (objectif ≤ ${TARGETS.startupMs} ms)`);
+	for (const [path, budget] of Object.entries(TARGETS.javascriptGzipBytes)) {
+		const bytes = report.javascriptGzipBytes[path];
+		if (bytes === null || bytes === undefined) misses.push(`${path} : JavaScript non mesuré`);
+		else if (bytes > budget)
+			misses.push(`${path} : ${bytes} octets de JavaScript (objectif ≤ ${budget})`);
+	}
+	return misses;
+}
