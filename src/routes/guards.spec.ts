@@ -11,6 +11,7 @@ const PUBLIC = new Set([
 	'+page.server.ts',
 	'fiches/+page.server.ts',
 	'fiches/[code]/+page.server.ts',
+	'fiches/[code]/historique/[annee]/+page.server.ts',
 	'organisations/+page.server.ts',
 	'organisations/[slug]/+page.server.ts',
 	'donnees/plan.json/+server.ts',

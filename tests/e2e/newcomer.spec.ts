@@ -73,6 +73,12 @@ test('the fiche 14-1 shows its history, indicator and both link directions', asy
 	await expect(history.getByRole('listitem')).toHaveCount(4);
 	await expect(history).toContainText('52 délibérations communales');
 	await expect(history).toContainText('Source : Délibération CS2019/10');
+	expect(scripts).toEqual([]);
+	await history.getByRole('link', { name: '2018' }).click();
+	await expect(page.locator('h1')).toHaveText('Fiche 14-1 : mises à jour publiées en 2018');
+	await expect(page.locator('ol.history > li')).toHaveCount(3);
+	expect((await page.goto('/fiches/14-1/historique/2017'))?.status()).toBe(404);
+	await page.goto('/fiches/14-1');
 	const indicators = page.getByRole('region', { name: 'Indicateurs d’évaluation' });
 	await expect(indicators.getByRole('cell', { name: '31 décembre 2018' })).toBeVisible();
 	await expect(indicators.getByRole('cell', { name: '10 communes' })).toBeVisible();
@@ -80,7 +86,6 @@ test('the fiche 14-1 shows its history, indicator and both link directions', asy
 	await expect(
 		indicators.getByRole('img', { name: /10 au 31 décembre 2018/ }).locator('path.values')
 	).toHaveCount(1);
-	expect(scripts).toEqual([]);
 	await page.screenshot({ path: testInfo.outputPath('fiche-14-1.png'), fullPage: true });
 
 	await page.goto('/fiches/8-1');

@@ -10,6 +10,7 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
 	'/donnees-personnelles',
 	'/fiches',
 	'/fiches/[code]',
+	'/fiches/[code]/historique/[annee]',
 	'/organisations',
 	'/organisations/[slug]',
 	'/tableau-de-bord',

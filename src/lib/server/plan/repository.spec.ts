@@ -3,8 +3,10 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { seedPlan } from '../seed';
 import {
+	FICHE_PAGE_HISTORY,
 	findFicheByCode,
 	findOrganisationBySlug,
+	listFicheHistoryOfYear,
 	listFiches,
 	listOrganisations,
 	listPlanEvents
@@ -133,6 +135,51 @@ describe('findFicheByCode', () => {
 		const fiche = (await findFicheByCode(db, '8-1'))!;
 		expect(codes(fiche.linked)).toEqual(['1-2', '9-1', '13-1', '17-2']);
 		expect(codes(fiche.citedBy)).toEqual(['1-2', '9-1', '10-1', '10-2', '13-1', '17-2']);
+	});
+
+	it('shows the latest updates only, and the rest year by year', async () => {
+		const fiche = (await findFicheByCode(db, '14-1'))!;
+		const months = Array.from({ length: 20 }, (_, i) => i);
+		const row = (reportedOn: string, done: string, state: 'validated' | 'draft') => ({
+			fiche_id: fiche.id,
+			organisation_id: null,
+			reported_on: reportedOn,
+			status: null,
+			progress: null,
+			done,
+			source: null,
+			state,
+			validated_at: state === 'validated' ? '2022-01-01T00:00:00Z' : null,
+			author_id: null,
+			submission_key: null,
+			review_comment: null,
+			reviewed_by: null,
+			updated_by: null,
+			updated_at: null,
+			submitted_at: null
+		});
+		const month = (i: number) =>
+			`${2020 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-15`;
+		await db
+			.insertInto('progress_update')
+			.values([
+				...months.map((i) => row(month(i), `Mois ${i}`, 'validated')),
+				row('2021-12-01', 'Brouillon', 'draft')
+			])
+			.execute();
+
+		const page = (await findFicheByCode(db, '14-1'))!;
+		expect(page.history).toHaveLength(FICHE_PAGE_HISTORY);
+		expect(page.history.at(-1)!.done).toBe('Mois 19');
+		expect(page.history[0]!.done).toBe(`Mois ${20 - FICHE_PAGE_HISTORY}`);
+		expect(page.historyYears).toEqual([
+			{ year: 2018, count: 3 },
+			{ year: 2019, count: 1 },
+			{ year: 2020, count: 12 },
+			{ year: 2021, count: 8 }
+		]);
+		const year2021 = await listFicheHistoryOfYear(db, fiche.id, 2021);
+		expect(year2021.map((h) => h.done)).toEqual(months.slice(12).map((i) => `Mois ${i}`));
 	});
 
 	it('returns undefined for an unknown code', async () => {

@@ -105,7 +105,9 @@ export interface FicheDetail extends FicheSummary {
 	linked: { code: string; title: string }[];
 	citedBy: { code: string; title: string }[];
 	indicators: Indicator[];
+	/** The latest FICHE_PAGE_HISTORY validated updates, oldest first. */
 	history: HistoryEntry[];
+	historyYears: { year: number; count: number }[];
 }
 
 export interface PlanEvent {
@@ -265,6 +267,13 @@ export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<
 	return q.execute();
 }
 
+export async function findFicheSummaryByCode(
+	db: Executor,
+	code: string
+): Promise<FicheSummary | undefined> {
+	return ficheSummaryQuery(db).where('fiche.code', '=', code).executeTakeFirst();
+}
+
 /** How many of the latest values of each indicator a fiche page lists. */
 export const FICHE_PAGE_MEASUREMENTS = 24;
 
@@ -272,7 +281,7 @@ export async function findFicheByCode(
 	db: Executor,
 	code: string
 ): Promise<FicheDetail | undefined> {
-	const summary = await ficheSummaryQuery(db).where('fiche.code', '=', code).executeTakeFirst();
+	const summary = await findFicheSummaryByCode(db, code);
 	if (!summary) return undefined;
 	const ficheId = summary.id;
 	const texts = await db
@@ -327,26 +336,15 @@ export async function findFicheByCode(
 		.orderBy('fiche.number')
 		.execute();
 	const indicators = await listIndicatorsWithMeasurements(db, [ficheId], FICHE_PAGE_MEASUREMENTS);
-	const history = await db
-		.selectFrom('progress_update')
-		.leftJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
-		.select([
-			'progress_update.id',
-			'progress_update.reported_on',
-			'progress_update.status',
-			'progress_update.progress',
-			'progress_update.done',
-			'progress_update.next_steps',
-			'progress_update.difficulties',
-			'progress_update.source',
-			'organisation.slug',
-			'organisation.name'
-		])
-		.where('progress_update.fiche_id', '=', ficheId)
-		.where('progress_update.state', '=', 'validated')
-		.orderBy('progress_update.reported_on')
-		.orderBy('progress_update.id')
-		.execute();
+	// The latest updates only: a fiche page costs the same after ten years; the rest is by year.
+	const history = (
+		await historyQuery(db, ficheId)
+			.orderBy('progress_update.reported_on', 'desc')
+			.orderBy('progress_update.id', 'desc')
+			.limit(FICHE_PAGE_HISTORY)
+			.execute()
+	).reverse();
+	const historyYears = await listHistoryYears(db, ficheId);
 
 	return {
 		...summary,
@@ -367,18 +365,91 @@ export async function findFicheByCode(
 		linked,
 		citedBy,
 		indicators: indicators.get(ficheId) ?? [],
-		history: history.map((h) => ({
-			id: h.id,
-			reportedOn: h.reported_on,
-			status: h.status,
-			progress: h.progress,
-			done: h.done,
-			nextSteps: h.next_steps,
-			difficulties: h.difficulties,
-			source: h.source,
-			organisation: h.slug && h.name ? { slug: h.slug, name: h.name } : null
-		}))
+		history: history.map(historyEntry),
+		historyYears
 	};
+}
+
+/** How many validated updates a fiche page shows (the latest); older ones are listed by year. */
+export const FICHE_PAGE_HISTORY = 12;
+
+function historyQuery(db: Executor, ficheId: number) {
+	return db
+		.selectFrom('progress_update')
+		.leftJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
+		.select([
+			'progress_update.id',
+			'progress_update.reported_on',
+			'progress_update.status',
+			'progress_update.progress',
+			'progress_update.done',
+			'progress_update.next_steps',
+			'progress_update.difficulties',
+			'progress_update.source',
+			'organisation.slug',
+			'organisation.name'
+		])
+		.where('progress_update.fiche_id', '=', ficheId)
+		.where('progress_update.state', '=', 'validated');
+}
+
+function historyEntry(h: {
+	id: number;
+	reported_on: string;
+	status: FicheStatus | null;
+	progress: number | null;
+	done: string;
+	next_steps: string;
+	difficulties: string;
+	source: string | null;
+	slug: string | null;
+	name: string | null;
+}): HistoryEntry {
+	return {
+		id: h.id,
+		reportedOn: h.reported_on,
+		status: h.status,
+		progress: h.progress,
+		done: h.done,
+		nextSteps: h.next_steps,
+		difficulties: h.difficulties,
+		source: h.source,
+		organisation: h.slug && h.name ? { slug: h.slug, name: h.name } : null
+	};
+}
+
+/** The years that have validated updates of a fiche, with how many, oldest first. */
+export async function listHistoryYears(
+	db: Executor,
+	ficheId: number
+): Promise<{ year: number; count: number }[]> {
+	const rows = await db
+		.selectFrom('progress_update')
+		.select((eb) => [
+			eb.fn<string>('substr', ['progress_update.reported_on', eb.val(1), eb.val(4)]).as('year'),
+			eb.fn.countAll<number>().as('count')
+		])
+		.where('progress_update.fiche_id', '=', ficheId)
+		.where('progress_update.state', '=', 'validated')
+		.groupBy('year')
+		.orderBy('year')
+		.execute();
+	return rows.map((r) => ({ year: Number(r.year), count: r.count }));
+}
+
+/** The validated updates of a fiche reported during one year, oldest first. */
+export async function listFicheHistoryOfYear(
+	db: Executor,
+	ficheId: number,
+	year: number
+): Promise<HistoryEntry[]> {
+	const rows = await historyQuery(db, ficheId)
+		.where('progress_update.reported_on', '>=', `${year}-01-01`)
+		.where('progress_update.reported_on', '<=', `${year}-12-31`)
+		.orderBy('progress_update.reported_on')
+		.orderBy('progress_update.id')
+		.execute();
+	return rows.map(historyEntry);
 }
 
 /** Indicators of the given fiches with their published measurements (oldest first), by fiche id. */

@@ -1,0 +1,28 @@
+import { error } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db/instance';
+import {
+	findFicheSummaryByCode,
+	listFicheHistoryOfYear,
+	listHistoryYears
+} from '$lib/server/plan/repository';
+import { ficheOr404 } from '../../fiche-or-404';
+import type { PageServerLoad } from './$types';
+
+// Read-only and public, like the fiche page: rendered on the server, no JavaScript.
+export const csr = false;
+
+export const load: PageServerLoad = async ({ params }) => {
+	const db = getDb();
+	const fiche = await ficheOr404(params.code, findFicheSummaryByCode);
+	if (!/^\d{4}$/.test(params.annee)) error(404, 'Cette année n’existe pas.');
+	const year = Number(params.annee);
+	const years = await listHistoryYears(db, fiche.id);
+	if (!years.some((y) => y.year === year))
+		error(404, `La fiche ${fiche.code} n’a pas de mise à jour publiée en ${year}.`);
+	return {
+		fiche: { code: fiche.code, title: fiche.title },
+		year,
+		years,
+		entries: await listFicheHistoryOfYear(db, fiche.id, year)
+	};
+};
