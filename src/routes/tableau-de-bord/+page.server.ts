@@ -1,8 +1,9 @@
 import { getDb } from '$lib/server/db/instance';
+import { dashboardView } from '$lib/server/dashboard/tables';
 import { liveDashboard } from '$lib/server/opendata/published';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
 	const { figures, tables } = await liveDashboard(getDb());
-	return { figures, tables, today: new Date().toISOString().slice(0, 10) };
+	return { ...dashboardView(figures, tables), today: new Date().toISOString().slice(0, 10) };
 };

@@ -139,3 +139,22 @@ export function tableToCsv(table: FigureTable): string {
 		{ record_delimiter: '\r\n' }
 	);
 }
+
+/**
+ * What a page needs to draw the dashboard, each figure once: the tables of the charts and each
+ * indicator's values (its table is drawn from them beside its chart). The combined table of
+ * indicator values stays a CSV download and is not sent to the page a second time.
+ */
+export interface DashboardView {
+	totals: DashboardFigures['totals'];
+	indicators: DashboardFigures['indicators'];
+	tables: FigureTable[];
+}
+
+export function dashboardView(figures: DashboardFigures, tables: FigureTable[]): DashboardView {
+	return {
+		totals: figures.totals,
+		indicators: figures.indicators,
+		tables: tables.filter((t) => t.id !== 'indicateurs')
+	};
+}

@@ -2,7 +2,12 @@ import type { Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
 import { computeDashboard, type DashboardFigures } from '../dashboard/figures';
 import { loadDashboardInput } from '../dashboard/repository';
-import { figureTables, type FigureTable } from '../dashboard/tables';
+import {
+	dashboardView,
+	figureTables,
+	type DashboardView,
+	type FigureTable
+} from '../dashboard/tables';
 import { buildPlanDocument, type PlanDocument } from '../opendata/plan-document';
 import { listAxes } from '../plan/repository';
 
@@ -38,6 +43,16 @@ export interface EditionSnapshot {
 			progressAfter: number | null;
 		}[];
 	};
+}
+
+/** What an edition's page receives: the snapshot with its figures each sent once. */
+export type EditionPage = Omit<EditionSnapshot, 'figures' | 'tables'> & {
+	dashboard: DashboardView;
+};
+
+export function editionPage(snapshot: EditionSnapshot): EditionPage {
+	const { figures, tables, ...rest } = snapshot;
+	return { ...rest, dashboard: dashboardView(figures, tables) };
 }
 
 /** The edition's open data (sdusn/plan@1 as of its date), stored beside the snapshot. */

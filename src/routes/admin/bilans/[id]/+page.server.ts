@@ -3,7 +3,7 @@ import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { findEdition, findPublishedSnapshot } from '$lib/server/editions/repository';
 import { publishEdition } from '$lib/server/editions/service';
-import { buildEditionSnapshot } from '$lib/server/editions/snapshot';
+import { buildEditionSnapshot, editionPage } from '$lib/server/editions/snapshot';
 import type { Actions, PageServerLoad } from './$types';
 
 function editionId(raw: string): number {
@@ -31,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
 					},
 					new Date().toISOString()
 				);
-	return { edition, snapshot: snapshot! };
+	return { edition, snapshot: editionPage(snapshot!) };
 };
 
 export const actions: Actions = {
