@@ -2,7 +2,7 @@ import type { Cookies } from '@sveltejs/kit';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import { newSplitToken, secretMatches, splitToken } from './tokens';
-import { findUserById, type User } from './users';
+import { toUser, userQuery, type User } from './users';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -54,34 +54,41 @@ export async function validateSessionToken(
 ): Promise<SessionValidation> {
 	const parts = splitToken(token);
 	if (!parts) return NONE;
-	const row = await db
-		.selectFrom('user_session')
-		.selectAll()
-		.where('id', '=', parts.id)
+	// One statement per signed-in request: the session and its account together.
+	const row = await userQuery(db)
+		.innerJoin('user_session', 'user_session.user_id', 'user_account.id')
+		.select([
+			'user_session.id as session_id',
+			'user_session.secret_hash',
+			'user_session.expires_at',
+			'user_session.created_at as session_created_at'
+		])
+		.where('user_session.id', '=', parts.id)
 		.executeTakeFirst();
 	if (!row || !secretMatches(parts.secret, new Uint8Array(row.secret_hash))) return NONE;
-	if (now >= row.expires_at || now >= row.created_at + SESSION_MAX_MS) {
-		await db.deleteFrom('user_session').where('id', '=', row.id).execute();
-		return NONE;
-	}
-	const user = await findUserById(db, row.user_id);
-	if (!user || user.disabled) {
-		await db.deleteFrom('user_session').where('id', '=', row.id).execute();
+	const user = toUser(row);
+	if (now >= row.expires_at || now >= row.session_created_at + SESSION_MAX_MS || user.disabled) {
+		await db.deleteFrom('user_session').where('id', '=', row.session_id).execute();
 		return NONE;
 	}
 	let expiresAt = row.expires_at;
 	let renewed = false;
 	if (expiresAt - now < RENEW_WHEN_LEFT_MS) {
-		expiresAt = Math.min(now + SESSION_IDLE_MS, row.created_at + SESSION_MAX_MS);
+		expiresAt = Math.min(now + SESSION_IDLE_MS, row.session_created_at + SESSION_MAX_MS);
 		await db
 			.updateTable('user_session')
 			.set({ expires_at: expiresAt })
-			.where('id', '=', row.id)
+			.where('id', '=', row.session_id)
 			.execute();
 		renewed = true;
 	}
 	return {
-		session: { id: row.id, userId: row.user_id, createdAt: row.created_at, expiresAt },
+		session: {
+			id: row.session_id,
+			userId: user.id,
+			createdAt: row.session_created_at,
+			expiresAt
+		},
 		user,
 		renewed
 	};
