@@ -1,11 +1,14 @@
 // npm run bench [-- --scale 100 --seed 42 --duration 5]
 // Measures the pages on the seeded plan and on a synthetic "ten years" dataset, against the
 // static file served by the same server; writes docs/bench-results.json. Never touches data/.
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import process from 'node:process';
 import autocannon from 'autocannon';
+import { openDatabase } from '../src/lib/server/db/index';
+import { buildPlanDocument, planDocumentToJson } from '../src/lib/server/opendata/plan-document';
 import { PARTNER, prepareDataset } from './bench/dataset';
 import { checkTargets, type DatasetResult, type RouteResult } from './bench/targets';
 import { parseOptions, runCommand } from './cli';
@@ -13,6 +16,22 @@ import { startPortal } from './serve-child';
 import { buildIfNeeded } from './start.js';
 
 const CONNECTIONS = 20;
+
+const SAME_SIZE_REFERENCE = '/banc-reference-plan.json';
+const referenceFile = new URL(`../build/client${SAME_SIZE_REFERENCE}`, import.meta.url);
+
+async function writeSameSizeReference(databasePath: string): Promise<void> {
+	const db = openDatabase(databasePath);
+	const json = Buffer.from(planDocumentToJson(await buildPlanDocument(db)));
+	await db.destroy();
+	writeFileSync(referenceFile, json);
+	writeFileSync(new URL(`${referenceFile.href}.gz`), gzipSync(json));
+}
+
+function removeSameSizeReference(): void {
+	rmSync(referenceFile, { force: true });
+	rmSync(new URL(`${referenceFile.href}.gz`), { force: true });
+}
 
 /** Percentile of sorted values (nearest rank). */
 function percentile(sorted: number[], p: number): number {
@@ -109,6 +128,7 @@ runCommand(async () => {
 	const seed = Number(options.get('seed') ?? 42);
 	const duration = Number(options.get('duration') ?? 5);
 	buildIfNeeded();
+	process.once('exit', removeSameSizeReference);
 	const dir = mkdtempSync(join(tmpdir(), 'sdusn-bench-'));
 
 	// Empty database to serving: migrations and seed included.
@@ -125,6 +145,9 @@ runCommand(async () => {
 	] as const) {
 		const path = join(dir, `${name}.db`);
 		const volumes = await prepareDataset(path, datasetScale, seed);
+		// A second reference: a static file with the bytes of this dataset's open data, so that the
+		// open data's rate can be read against a file of the same size (served like every asset).
+		await writeSameSizeReference(path);
 		const portal = await startPortal(path);
 		const latest = await (await fetch(`${portal.url}/bilans`)).text();
 		const edition = /href="\/bilans\/(\d{4})"/.exec(latest)?.[1] ?? '2018';
@@ -142,6 +165,7 @@ runCommand(async () => {
 			['/tableau-de-bord', gzip],
 			[`/bilans/${edition}`, gzip],
 			['/donnees/plan.json', gzip],
+			[SAME_SIZE_REFERENCE, gzip],
 			['/espace', { ...gzip, cookie }]
 		];
 		const results: RouteResult[] = [];
@@ -171,6 +195,7 @@ runCommand(async () => {
 			]);
 		datasets[name] = { volumes, peakRssMb: peakRssMb(portal.child.pid!), results };
 		await portal.stop();
+		removeSameSizeReference();
 	}
 
 	const report = {

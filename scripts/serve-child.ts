@@ -3,6 +3,8 @@ import { createServer } from 'node:net';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
+import { SERVER_NODE_FLAGS } from './start.js';
+
 const START = fileURLToPath(new URL('./start.js', import.meta.url));
 
 export async function freePort(): Promise<number> {
@@ -22,7 +24,7 @@ export async function startPortal(
 	databasePath: string
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
 	const port = await freePort();
-	const child = spawn(process.execPath, [START], {
+	const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, START], {
 		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: databasePath },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
