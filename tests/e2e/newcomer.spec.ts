@@ -84,7 +84,7 @@ test('the fiche 14-1 shows its history, indicator and both link directions', asy
 	await expect(indicators.getByRole('cell', { name: '10 communes' })).toBeVisible();
 	// The indicator's chart is on the fiche page too, drawn on the server: the page sends no script.
 	await expect(
-		indicators.getByRole('img', { name: /10 au 31 décembre 2018/ }).locator('path.values')
+		indicators.getByRole('img', { name: /10 communes au 31 décembre 2018/ }).locator('path.values')
 	).toHaveCount(1);
 	await page.screenshot({ path: testInfo.outputPath('fiche-14-1.png'), fullPage: true });
 
