@@ -17,20 +17,24 @@ import { buildIfNeeded } from './start.js';
 
 const CONNECTIONS = 20;
 
-const SAME_SIZE_REFERENCE = '/banc-reference-plan.json';
-const referenceFile = new URL(`../build/client${SAME_SIZE_REFERENCE}`, import.meta.url);
+const sameSizeRoute = (dataset: string) => `/banc-reference-plan-${dataset}.json`;
+const referenceFiles = (dataset: string) => {
+	const file = new URL(`../build/client${sameSizeRoute(dataset)}`, import.meta.url);
+	return [file, new URL(`${file.href}.gz`)];
+};
 
-async function writeSameSizeReference(databasePath: string): Promise<void> {
+async function writeSameSizeReference(databasePath: string, dataset: string): Promise<void> {
 	const db = openDatabase(databasePath);
 	const json = Buffer.from(planDocumentToJson(await buildPlanDocument(db)));
 	await db.destroy();
-	writeFileSync(referenceFile, json);
-	writeFileSync(new URL(`${referenceFile.href}.gz`), gzipSync(json));
+	const [file, gz] = referenceFiles(dataset);
+	writeFileSync(file!, json);
+	writeFileSync(gz!, gzipSync(json));
 }
 
 function removeSameSizeReference(): void {
-	rmSync(referenceFile, { force: true });
-	rmSync(new URL(`${referenceFile.href}.gz`), { force: true });
+	for (const dataset of ['plan', 'dix-ans'])
+		for (const file of referenceFiles(dataset)) rmSync(file, { force: true });
 }
 
 /** Percentile of sorted values (nearest rank). */
@@ -137,18 +141,30 @@ runCommand(async () => {
 	const startupMs = Math.round(performance.now() - coldStart);
 	await cold.stop();
 
-	const datasets = {} as Record<'plan' | 'dix-ans', DatasetResult>;
-	let javascript: Record<string, number | null> = {};
-	for (const [name, datasetScale] of [
-		['plan', null],
-		['dix-ans', scale]
-	] as const) {
+	// Both datasets are served at once and measured route by route, one right after the other, so
+	// that the growth ratio compares two runs a few seconds apart on this shared machine.
+	const scales = { plan: null, 'dix-ans': scale } as const;
+	const names = ['plan', 'dix-ans'] as const;
+	const served = {} as Record<
+		(typeof names)[number],
+		{
+			volumes: Record<string, unknown>;
+			portal: Awaited<ReturnType<typeof startPortal>>;
+			routes: [string, Record<string, string>][];
+			results: RouteResult[];
+			staticRps: number;
+		}
+	>;
+	for (const name of names) {
 		const path = join(dir, `${name}.db`);
-		const volumes = await prepareDataset(path, datasetScale, seed);
+		const volumes = await prepareDataset(path, scales[name], seed);
 		// A second reference: a static file with the bytes of this dataset's open data, so that the
 		// open data's rate can be read against a file of the same size (served like every asset).
-		await writeSameSizeReference(path);
-		const portal = await startPortal(path);
+		await writeSameSizeReference(path, name);
+		served[name] = { volumes, portal: undefined!, routes: [], results: [], staticRps: 1 };
+	}
+	for (const name of names) {
+		const portal = await startPortal(join(dir, `${name}.db`));
 		const latest = await (await fetch(`${portal.url}/bilans`)).text();
 		const edition = /href="\/bilans\/(\d{4})"/.exec(latest)?.[1] ?? '2018';
 		const cookie = await sessionCookie(portal.url);
@@ -157,7 +173,8 @@ runCommand(async () => {
 			throw new Error(`/espace answers ${check.status} to the benchmark partner`);
 		// Every request says it accepts gzip, as browsers and HTTP libraries do.
 		const gzip = { 'accept-encoding': 'gzip' };
-		const routes: [string, Record<string, string>][] = [
+		served[name].portal = portal;
+		served[name].routes = [
 			['/favicon.svg', gzip],
 			['/', gzip],
 			['/fiches', gzip],
@@ -165,15 +182,22 @@ runCommand(async () => {
 			['/tableau-de-bord', gzip],
 			[`/bilans/${edition}`, gzip],
 			['/donnees/plan.json', gzip],
-			[SAME_SIZE_REFERENCE, gzip],
+			[sameSizeRoute(name), gzip],
 			['/espace', { ...gzip, cookie }]
 		];
-		const results: RouteResult[] = [];
-		let staticRps = 1;
-		for (const [route, headers] of routes) {
-			const { result: r, p50, p95, p99 } = await load(`${portal.url}${route}`, headers, duration);
-			if (route === '/favicon.svg') staticRps = r.requests.average;
-			results.push({
+	}
+	for (let index = 0; index < served.plan.routes.length; index++) {
+		for (const name of names) {
+			const dataset = served[name];
+			const [route, headers] = dataset.routes[index]!;
+			const {
+				result: r,
+				p50,
+				p95,
+				p99
+			} = await load(`${dataset.portal.url}${route}`, headers, duration);
+			if (route === '/favicon.svg') dataset.staticRps = r.requests.average;
+			dataset.results.push({
 				route,
 				requestsPerSecond: Math.round(r.requests.average),
 				latencyP50: p50,
@@ -181,22 +205,25 @@ runCommand(async () => {
 				latencyP99: p99,
 				errors: r.errors + r.timeouts,
 				non2xx: r.non2xx,
-				ratioToStatic: Math.round((r.requests.average / staticRps) * 100) / 100
+				ratioToStatic: Math.round((r.requests.average / dataset.staticRps) * 100) / 100
 			});
 			process.stdout.write(
-				`${name.padEnd(8)} ${route.padEnd(22)} ${String(Math.round(r.requests.average)).padStart(7)} req/s  p50 ${p50} ms  p95 ${p95} ms  p99 ${p99} ms  erreurs ${r.errors + r.non2xx}\n`
+				`${name.padEnd(8)} ${route.padEnd(30)} ${String(Math.round(r.requests.average)).padStart(7)} req/s  p50 ${p50} ms  p95 ${p95} ms  p99 ${p99} ms  erreurs ${r.errors + r.non2xx}\n`
 			);
 		}
-		if (name === 'plan')
-			javascript = await javascriptBytes(portal.url, [
-				'/fiches/1-1',
-				'/fiches/14-1',
-				'/tableau-de-bord'
-			]);
+	}
+	const javascript = await javascriptBytes(served.plan.portal.url, [
+		'/fiches/1-1',
+		'/fiches/14-1',
+		'/tableau-de-bord'
+	]);
+	const datasets = {} as Record<(typeof names)[number], DatasetResult>;
+	for (const name of names) {
+		const { volumes, portal, results } = served[name];
 		datasets[name] = { volumes, peakRssMb: peakRssMb(portal.child.pid!), results };
 		await portal.stop();
-		removeSameSizeReference();
 	}
+	removeSameSizeReference();
 
 	const report = {
 		date: new Date().toISOString(),
