@@ -1,4 +1,4 @@
-// npm run bench [-- --scale 100 --seed 42 --duration 5]
+// npm run bench [-- --scale 100 --seed 42 --duration 5 --rounds 3]
 // Measures the pages on the seeded plan and on a synthetic "ten years" dataset, against the
 // static file served by the same server; writes docs/bench-results.json. Never touches data/.
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -45,11 +45,18 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** One-second warm-up, then the measured run; latencies from every response's own time. */
+interface Measured {
+	result: autocannon.Result;
+	p50: number;
+	p95: number;
+	p99: number;
+}
+
 async function load(
 	url: string,
 	headers: Record<string, string>,
 	duration: number
-): Promise<{ result: autocannon.Result; p50: number; p95: number; p99: number }> {
+): Promise<Measured> {
 	await autocannon({ url, connections: CONNECTIONS, duration: 1, headers });
 	const times: number[] = [];
 	const run = autocannon({ url, connections: CONNECTIONS, duration, headers });
@@ -127,10 +134,11 @@ async function javascriptBytes(
 }
 
 runCommand(async () => {
-	const options = parseOptions(process.argv.slice(2), ['scale', 'seed', 'duration']);
+	const options = parseOptions(process.argv.slice(2), ['scale', 'seed', 'duration', 'rounds']);
 	const scale = Number(options.get('scale') ?? 100);
 	const seed = Number(options.get('seed') ?? 42);
 	const duration = Number(options.get('duration') ?? 5);
+	const rounds = Number(options.get('rounds') ?? 3);
 	buildIfNeeded();
 	process.once('exit', removeSameSizeReference);
 	const dir = mkdtempSync(join(tmpdir(), 'sdusn-bench-'));
@@ -186,16 +194,21 @@ runCommand(async () => {
 			['/espace', { ...gzip, cookie }]
 		];
 	}
+	// Each route: `rounds` alternating runs on each dataset; the median run (by requests/s) counts.
 	for (let index = 0; index < served.plan.routes.length; index++) {
+		const runs = { plan: [] as Measured[], 'dix-ans': [] as Measured[] };
+		for (let round = 0; round < rounds; round++)
+			for (const name of names) {
+				const [route, headers] = served[name].routes[index]!;
+				runs[name].push(await load(`${served[name].portal.url}${route}`, headers, duration));
+			}
 		for (const name of names) {
 			const dataset = served[name];
-			const [route, headers] = dataset.routes[index]!;
-			const {
-				result: r,
-				p50,
-				p95,
-				p99
-			} = await load(`${dataset.portal.url}${route}`, headers, duration);
+			const [route] = dataset.routes[index]!;
+			const sorted = runs[name].sort(
+				(a, b) => a.result.requests.average - b.result.requests.average
+			);
+			const { result: r, p50, p95, p99 } = sorted[Math.floor(sorted.length / 2)]!;
 			if (route === '/favicon.svg') dataset.staticRps = r.requests.average;
 			dataset.results.push({
 				route,
@@ -203,12 +216,12 @@ runCommand(async () => {
 				latencyP50: p50,
 				latencyP95: p95,
 				latencyP99: p99,
-				errors: r.errors + r.timeouts,
-				non2xx: r.non2xx,
+				errors: runs[name].reduce((n, m) => n + m.result.errors + m.result.timeouts, 0),
+				non2xx: runs[name].reduce((n, m) => n + m.result.non2xx, 0),
 				ratioToStatic: Math.round((r.requests.average / dataset.staticRps) * 100) / 100
 			});
 			process.stdout.write(
-				`${name.padEnd(8)} ${route.padEnd(30)} ${String(Math.round(r.requests.average)).padStart(7)} req/s  p50 ${p50} ms  p95 ${p95} ms  p99 ${p99} ms  erreurs ${r.errors + r.non2xx}\n`
+				`${name.padEnd(8)} ${route.padEnd(34)} ${String(Math.round(r.requests.average)).padStart(7)} req/s  p50 ${p50} ms  p95 ${p95} ms  p99 ${p99} ms  erreurs ${r.errors + r.non2xx}\n`
 			);
 		}
 	}
@@ -230,6 +243,7 @@ runCommand(async () => {
 		machine: `${process.platform} ${process.arch}, Node ${process.version}`,
 		connections: CONNECTIONS,
 		durationSeconds: duration,
+		rounds,
 		startupMs,
 		javascriptGzipBytes: javascript,
 		datasets,
