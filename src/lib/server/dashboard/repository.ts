@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
-import { listAxes, listOrientations } from '../plan/repository';
+import { listAxes, listOrientations, rankedMeasurements } from '../plan/repository';
 import type { DashboardInput } from './figures';
 
 /** How many of the latest values of each indicator the dashboard shows. */
@@ -86,25 +86,7 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 		.execute();
 	// The latest values of each indicator only: what a chart can show, and a cost that does not
 	// grow with years of measurements. The whole series is in the open data.
-	const ranked = db
-		.selectFrom('measurement')
-		.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
-		.select((eb) => [
-			'measurement.indicator_id',
-			'measurement.measured_on',
-			'measurement.value',
-			eb.fn
-				.agg<number>('row_number')
-				.over((ob) =>
-					ob
-						.partitionBy('measurement.indicator_id')
-						.orderBy('measurement.measured_on', 'desc')
-						.orderBy('measurement.id', 'desc')
-				)
-				.as('rank')
-		])
-		.where('progress_update.state', '=', 'validated')
-		.where('measurement.measured_on', '<=', day);
+	const ranked = rankedMeasurements(db, { asOf: day });
 	const measurements = await db
 		.selectFrom(ranked.as('m'))
 		.innerJoin('indicator', 'indicator.id', 'm.indicator_id')

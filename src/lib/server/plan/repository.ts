@@ -452,18 +452,16 @@ export async function listFicheHistoryOfYear(
 	return rows.map(historyEntry);
 }
 
-/** Indicators of the given fiches with their published measurements (oldest first), by fiche id. */
-export async function listIndicatorsWithMeasurements(
+/**
+ * Published measurements, each with its rank among its indicator's values from the most recent
+ * (rank 1): pages keep the latest few, a cost that does not grow with years of measurements.
+ * Optionally only up to a date (editions, the dashboard as of a day) or for some fiches.
+ */
+export function rankedMeasurements(
 	db: Executor,
-	ficheIds?: number[],
-	latest?: number
-): Promise<Map<number, Indicator[]>> {
-	let indicatorQuery = db
-		.selectFrom('indicator')
-		.select(['id', 'fiche_id', 'position', 'label', 'unit', 'target'])
-		.orderBy('fiche_id')
-		.orderBy('position');
-	let published = db
+	{ asOf, ficheIds }: { asOf?: string; ficheIds?: number[] } = {}
+) {
+	let query = db
 		.selectFrom('measurement')
 		.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
 		.innerJoin('indicator', 'indicator.id', 'measurement.indicator_id')
@@ -484,10 +482,24 @@ export async function listIndicatorsWithMeasurements(
 				.as('rank')
 		])
 		.where('progress_update.state', '=', 'validated');
-	if (ficheIds) {
-		indicatorQuery = indicatorQuery.where('fiche_id', 'in', ficheIds);
-		published = published.where('indicator.fiche_id', 'in', ficheIds);
-	}
+	if (asOf !== undefined) query = query.where('measurement.measured_on', '<=', asOf);
+	if (ficheIds) query = query.where('indicator.fiche_id', 'in', ficheIds);
+	return query;
+}
+
+/** Indicators of the given fiches with their published measurements (oldest first), by fiche id. */
+export async function listIndicatorsWithMeasurements(
+	db: Executor,
+	ficheIds?: number[],
+	latest?: number
+): Promise<Map<number, Indicator[]>> {
+	let indicatorQuery = db
+		.selectFrom('indicator')
+		.select(['id', 'fiche_id', 'position', 'label', 'unit', 'target'])
+		.orderBy('fiche_id')
+		.orderBy('position');
+	if (ficheIds) indicatorQuery = indicatorQuery.where('fiche_id', 'in', ficheIds);
+	const published = rankedMeasurements(db, { ficheIds });
 	let measurementQuery = db
 		.selectFrom(published.as('m'))
 		.select(['m.indicator_id', 'm.measured_on', 'm.value', 'm.comment'])
