@@ -88,8 +88,13 @@ export class PageCache {
 		return entry;
 	}
 
-	/** Keeps the answer when it fits; returns it either way (ETag and gzip computed once). */
+	/**
+	 * Keeps the answer when it fits; returns it either way (ETag and gzip computed once). An answer
+	 * too large to keep is not compressed: compressing megabytes on every request would let any
+	 * visitor spend the server's processor.
+	 */
 	store(key: string, headers: Headers, body: Uint8Array<ArrayBuffer>): CachedAnswer {
+		if (body.byteLength > this.maxEntryBytes) return prepareAnswer(headers, body, false);
 		const entry = prepareAnswer(headers, body);
 		const size = sizeOf(entry);
 		if (size > this.maxEntryBytes) return entry;
@@ -119,7 +124,11 @@ function sizeOf(entry: CachedAnswer): number {
 	return entry.body.byteLength + (entry.gzip?.byteLength ?? 0);
 }
 
-export function prepareAnswer(headers: Headers, body: Uint8Array<ArrayBuffer>): CachedAnswer {
+export function prepareAnswer(
+	headers: Headers,
+	body: Uint8Array<ArrayBuffer>,
+	compress = true
+): CachedAnswer {
 	const kept: [string, string][] = [];
 	headers.forEach((value, name) => {
 		if (!SKIPPED_HEADERS.has(name)) kept.push([name, value]);
@@ -128,7 +137,7 @@ export function prepareAnswer(headers: Headers, body: Uint8Array<ArrayBuffer>): 
 	return {
 		headers: kept,
 		body,
-		gzip: body.byteLength >= GZIP_FROM_BYTES ? new Uint8Array(gzipSync(body)) : null,
+		gzip: compress && body.byteLength >= GZIP_FROM_BYTES ? new Uint8Array(gzipSync(body)) : null,
 		etag: `"${digest}"`
 	};
 }
