@@ -26,6 +26,8 @@ Chart.register(
 );
 Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif';
 Chart.defaults.color = '#161616';
+// French numbers on the axes and in tooltips (« 1 000 », « 2,5 »), like the rest of the page.
+Chart.defaults.locale = 'fr-FR';
 
 export function createChart(canvas: HTMLCanvasElement, config: ChartConfiguration): Chart {
 	const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;

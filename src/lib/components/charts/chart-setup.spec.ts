@@ -1,0 +1,13 @@
+import { Chart } from 'chart.js';
+import { describe, expect, it } from 'vitest';
+import './chart-setup';
+
+describe('Chart.js setup', () => {
+	it('formats numbers the French way and registers only bars and lines', () => {
+		expect(Chart.defaults.locale).toBe('fr-FR');
+		expect(new Intl.NumberFormat(Chart.defaults.locale).format(1000)).toBe('1\u202f000');
+		expect(Chart.registry.controllers.get('bar')).toBeDefined();
+		expect(Chart.registry.controllers.get('line')).toBeDefined();
+		expect(() => Chart.registry.getController('pie')).toThrow();
+	});
+});
