@@ -88,6 +88,8 @@ describe('cacheable routes', () => {
 			const page = existsSync(new URL('+page.svelte', folder));
 			const endpoint = existsSync(new URL('+server.ts', folder));
 			expect(page || endpoint, id).toBe(true);
+			// A route with both would answer according to the Accept header, which the key ignores.
+			expect(page && endpoint, id).toBe(false);
 			expect(id, id).not.toMatch(/^\/(admin|espace|compte|connexion|deconnexion|invitation)/);
 		}
 	});
