@@ -6,13 +6,14 @@ import {
 	setSessionCookie,
 	validateSessionToken
 } from '$lib/server/auth/sessions';
+import { schedulePruning } from '$lib/server/auth/cleanup';
 import { databaseStamp } from '$lib/server/db/change-stamp';
 import { getDb, initDatabase } from '$lib/server/db/instance';
 import { PageCache } from '$lib/server/http/page-cache';
 import { PUBLIC_ROUTES, SESSION_ROUTES } from '$lib/server/http/cacheable-routes';
 
 export const init: ServerInit = async () => {
-	await initDatabase();
+	schedulePruning(await initDatabase());
 };
 
 // Reads the session cookie and sets locals; never redirects (guards in loads and actions do).

@@ -94,6 +94,17 @@ export async function validateSessionToken(
 	};
 }
 
+/** Deletes the sessions that can no longer be used (idle or absolute expiry passed). */
+export async function deleteExpiredSessions(db: Executor, now = Date.now()): Promise<number> {
+	const result = await db
+		.deleteFrom('user_session')
+		.where((eb) =>
+			eb.or([eb('expires_at', '<=', now), eb('created_at', '<=', now - SESSION_MAX_MS)])
+		)
+		.executeTakeFirst();
+	return Number(result.numDeletedRows);
+}
+
 export async function invalidateSession(db: Executor, sessionId: string): Promise<void> {
 	await db.deleteFrom('user_session').where('id', '=', sessionId).execute();
 }

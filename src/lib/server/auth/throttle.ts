@@ -57,6 +57,16 @@ export async function recordFailure(
 		.execute();
 }
 
+/** Deletes the counters already forgotten and no longer blocking. */
+export async function deleteForgottenFailures(db: Executor, now = Date.now()): Promise<number> {
+	const result = await db
+		.deleteFrom('login_throttle')
+		.where('last_failure_at', '<', now - FORGET_AFTER_MS)
+		.where('blocked_until', '<=', now)
+		.executeTakeFirst();
+	return Number(result.numDeletedRows);
+}
+
 export async function clearFailures(db: Executor, key: string): Promise<void> {
 	await db.deleteFrom('login_throttle').where('key', '=', key).execute();
 }

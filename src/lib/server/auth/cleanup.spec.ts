@@ -1,0 +1,51 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { createPartner } from '../progress/testing';
+import { pruneExpired } from './cleanup';
+import { createSession, SESSION_IDLE_MS, SESSION_MAX_MS } from './sessions';
+import { recordFailure, throttleKey } from './throttle';
+
+let db: Db;
+beforeEach(async () => {
+	db = await createTestDb();
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+const HOUR = 60 * 60 * 1000;
+
+describe('pruning', () => {
+	it('removes expired sessions and forgotten counters, and keeps everything still in use', async () => {
+		const now = Date.UTC(2026, 10, 30);
+		const user = await createPartner(db, 'cdg46', 'paul@cdg46.test');
+		const live = await createSession(db, user.id, now - HOUR);
+		await createSession(db, user.id, now - SESSION_IDLE_MS - HOUR);
+		const old = await createSession(db, user.id, now - SESSION_MAX_MS - HOUR);
+		// Kept in use until now, but past its absolute lifetime.
+		await db
+			.updateTable('user_session')
+			.set({ expires_at: now + HOUR })
+			.where('id', '=', old.session.id)
+			.execute();
+		const forgotten = throttleKey('account', 'ancien@cdg46.test');
+		const recent = throttleKey('account', 'recent@cdg46.test');
+		const blocked = throttleKey('address', '192.0.2.1');
+		await recordFailure(db, 'account', forgotten, now - 2 * HOUR);
+		await recordFailure(db, 'account', recent, now - HOUR / 2);
+		for (let i = 0; i < 40; i++) await recordFailure(db, 'address', blocked, now - 2 * HOUR);
+		// Still blocked although its last failure is old: kept.
+		await db
+			.updateTable('login_throttle')
+			.set({ blocked_until: now + HOUR })
+			.where('key', '=', blocked)
+			.execute();
+
+		expect(await pruneExpired(db, now)).toEqual({ sessions: 2, throttles: 1 });
+		const sessions = await db.selectFrom('user_session').select('id').execute();
+		expect(sessions.map((s) => s.id)).toEqual([live.session.id]);
+		const keys = await db.selectFrom('login_throttle').select('key').orderBy('key').execute();
+		expect(keys.map((k) => k.key)).toEqual([recent, blocked].sort());
+	});
+});

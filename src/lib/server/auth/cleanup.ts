@@ -1,0 +1,27 @@
+import type { Db } from '../db';
+import { deleteExpiredSessions } from './sessions';
+import { deleteForgottenFailures } from './throttle';
+
+const EVERY_MS = 6 * 60 * 60 * 1000;
+
+/** Removes expired sessions and forgotten login counters: rows that can no longer serve. */
+export async function pruneExpired(
+	db: Db,
+	now = Date.now()
+): Promise<{ sessions: number; throttles: number }> {
+	return {
+		sessions: await deleteExpiredSessions(db, now),
+		throttles: await deleteForgottenFailures(db, now)
+	};
+}
+
+/** Prunes now, then every six hours, for as long as the server runs (never keeps it alive). */
+export function schedulePruning(db: Db): void {
+	const run = () => {
+		pruneExpired(db).catch((error: unknown) =>
+			console.error(`Nettoyage des sessions expirées impossible : ${String(error)}`)
+		);
+	};
+	run();
+	setInterval(run, EVERY_MS).unref();
+}
