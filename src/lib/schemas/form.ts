@@ -34,6 +34,25 @@ export function zodErrors(error: z.ZodError): FieldErrors {
 	return errors;
 }
 
+/**
+ * Reads the named fields and checks them with a schema. `errors` holds every message, from reading
+ * (a field sent twice…) and from the schema; `data` is the schema's output, or null when the
+ * schema refused the values. A form is acceptable when `data` is set and `errors` is empty.
+ */
+export function parseForm<F extends string, S extends z.ZodType>(
+	formData: FormData,
+	fields: readonly F[],
+	schema: S
+): { values: Record<F, string>; errors: FieldErrors; data: z.output<S> | null } {
+	const { values, errors: read } = readForm(formData, fields);
+	const parsed = schema.safeParse(values);
+	return {
+		values,
+		errors: { ...(parsed.success ? {} : zodErrors(parsed.error)), ...read },
+		data: parsed.success ? parsed.data : null
+	};
+}
+
 /** Control characters other than tab and line breaks have no place in typed text. */
 export function hasForbiddenCharacters(text: string): boolean {
 	return /[^\P{Cc}\t\n\r]/u.test(text);

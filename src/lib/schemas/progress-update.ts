@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FICHE_STATUSES, type FicheStatus } from '../utils/status';
-import { hasForbiddenCharacters, isIsoDate, readForm, zodErrors, type FieldErrors } from './form';
+import { hasForbiddenCharacters, isIsoDate, parseForm, type FieldErrors } from './form';
 import { COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH } from './limits';
 
 export const PROGRESS_FIELDS = [
@@ -126,9 +126,11 @@ export function parseProgressForm(
 		indicatorField(id, 'value'),
 		indicatorField(id, 'comment')
 	]);
-	const { values, errors } = readForm(formData, [...PROGRESS_FIELDS, ...indicatorFields]);
-	const parsed = schema(today).safeParse(values);
-	const allErrors: FieldErrors = { ...(parsed.success ? {} : zodErrors(parsed.error)), ...errors };
+	const {
+		values,
+		errors: allErrors,
+		data
+	} = parseForm(formData, [...PROGRESS_FIELDS, ...indicatorFields], schema(today));
 
 	const measurements: MeasurementInput[] = [];
 	const dateSchema = date('la date de la mesure', today);
@@ -161,8 +163,7 @@ export function parseProgressForm(
 		});
 	}
 
-	if (!parsed.success || Object.keys(allErrors).length > 0) return { values, errors: allErrors };
-	const data = parsed.data;
+	if (!data || Object.keys(allErrors).length > 0) return { values, errors: allErrors };
 	return {
 		values,
 		errors: {},

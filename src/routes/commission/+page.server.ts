@@ -5,7 +5,7 @@ import { listSessions } from '$lib/server/commission/repository';
 import { createCommissionSession } from '$lib/server/commission/service';
 import { getDb } from '$lib/server/db/instance';
 import { SessionSchema } from '$lib/schemas/commission';
-import { readForm, zodErrors } from '$lib/schemas/form';
+import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 // Public: the record of closed sessions. Members and staff also see sessions being prepared.
@@ -17,22 +17,16 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
 	create: async (event) => {
 		const user = await authorize(event, 'commission.manage');
-		const { values, errors } = readForm(await event.request.formData(), [
-			'held_on',
-			'place',
-			'title'
-		]);
-		const parsed = SessionSchema.safeParse(values);
-		if (!parsed.success || Object.keys(errors).length > 0) {
-			return fail(400, {
-				values,
-				errors: { ...(parsed.success ? {} : zodErrors(parsed.error)), ...errors }
-			});
-		}
+		const { values, errors, data } = parseForm(
+			await event.request.formData(),
+			['held_on', 'place', 'title'],
+			SessionSchema
+		);
+		if (!data || Object.keys(errors).length > 0) return fail(400, { values, errors });
 		const result = await createCommissionSession(
 			getDb(),
 			user,
-			{ heldOn: parsed.data.held_on, place: parsed.data.place, title: parsed.data.title },
+			{ heldOn: data.held_on, place: data.place, title: data.title },
 			safeClientAddress(event)
 		);
 		if (!result.ok) return fail(result.status, { values, errors: { form: result.message } });

@@ -3,7 +3,7 @@ import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { changePassword } from '$lib/server/auth/service';
 import { getDb } from '$lib/server/db/instance';
 import { PasswordChangeSchema } from '$lib/schemas/auth';
-import { readForm, zodErrors } from '$lib/schemas/form';
+import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -21,22 +21,17 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	password: async (event) => {
 		const user = await authorize(event, 'account.own');
-		const { values, errors } = readForm(await event.request.formData(), [
-			'current',
-			'next',
-			'confirm'
-		]);
-		const parsed = PasswordChangeSchema.safeParse(values);
-		if (!parsed.success || Object.keys(errors).length > 0) {
-			return fail(400, {
-				errors: { ...(parsed.success ? {} : zodErrors(parsed.error)), ...errors }
-			});
-		}
+		const { errors, data } = parseForm(
+			await event.request.formData(),
+			['current', 'next', 'confirm'],
+			PasswordChangeSchema
+		);
+		if (!data || Object.keys(errors).length > 0) return fail(400, { errors });
 		const result = await changePassword(
 			getDb(),
 			user,
 			event.locals.session!.id,
-			parsed.data,
+			data,
 			safeClientAddress(event)
 		);
 		if (!result.ok) return fail(400, { errors: result.errors });

@@ -4,7 +4,7 @@ import { login } from '$lib/server/auth/service';
 import { setSessionCookie } from '$lib/server/auth/sessions';
 import { getDb } from '$lib/server/db/instance';
 import { LoginSchema } from '$lib/schemas/auth';
-import { readForm, zodErrors } from '$lib/schemas/form';
+import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Only same-site paths: never an absolute URL or a protocol-relative one. */
@@ -27,17 +27,15 @@ export const actions: Actions = {
 	// Public action: it is the way in.
 	default: async (event) => {
 		const formData = await event.request.formData();
-		const { values, errors } = readForm(formData, ['email', 'password', 'redirectTo']);
-		const parsed = LoginSchema.safeParse(values);
+		const { values, errors, data } = parseForm(
+			formData,
+			['email', 'password', 'redirectTo'],
+			LoginSchema
+		);
 		const kept = { email: values.email.slice(0, 254) };
-		if (!parsed.success || Object.keys(errors).length > 0) {
-			return fail(400, {
-				values: kept,
-				errors: { ...(parsed.success ? {} : zodErrors(parsed.error)), ...errors }
-			});
-		}
+		if (!data || Object.keys(errors).length > 0) return fail(400, { values: kept, errors });
 		const result = await login(getDb(), {
-			...parsed.data,
+			...data,
 			clientAddress: safeClientAddress(event)
 		});
 		if (!result.ok) return fail(result.status, { values: kept, errors: { form: result.message } });

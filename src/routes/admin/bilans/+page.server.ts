@@ -4,7 +4,7 @@ import { getDb } from '$lib/server/db/instance';
 import { listEditions } from '$lib/server/editions/repository';
 import { saveEditionDraft } from '$lib/server/editions/service';
 import { EditionSchema } from '$lib/schemas/edition';
-import { readForm, zodErrors } from '$lib/schemas/form';
+import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 const FIELDS = [
@@ -25,15 +25,13 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	save: async (event) => {
 		const admin = await authorize(event, 'editions.manage');
-		const { values, errors } = readForm(await event.request.formData(), FIELDS);
-		const parsed = EditionSchema.safeParse(values);
-		if (!parsed.success || Object.keys(errors).length > 0) {
-			return fail(400, {
-				values,
-				errors: { ...(parsed.success ? {} : zodErrors(parsed.error)), ...errors }
-			});
-		}
-		const d = parsed.data;
+		const { values, errors, data } = parseForm(
+			await event.request.formData(),
+			FIELDS,
+			EditionSchema
+		);
+		if (!data || Object.keys(errors).length > 0) return fail(400, { values, errors });
+		const d = data;
 		const result = await saveEditionDraft(
 			getDb(),
 			admin,

@@ -9,7 +9,7 @@ import { findOrganisationIdByNameOrSlug, findUserById, listUsers } from '$lib/se
 import { getDb } from '$lib/server/db/instance';
 import { listOrganisationRefs } from '$lib/server/plan/repository';
 import { NewAccountSchema } from '$lib/schemas/auth';
-import { readForm, zodErrors } from '$lib/schemas/form';
+import { parseForm, readForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -30,33 +30,28 @@ async function targetUser(formData: FormData) {
 export const actions: Actions = {
 	create: async (event) => {
 		const admin = await authorize(event, 'users.manage');
-		const { values, errors } = readForm(await event.request.formData(), [
-			'email',
-			'name',
-			'role',
-			'organisation'
-		]);
-		const parsed = NewAccountSchema.safeParse(values);
-		const allErrors = { ...(parsed.success ? {} : zodErrors(parsed.error)), ...errors };
+		const { values, errors, data } = parseForm(
+			await event.request.formData(),
+			['email', 'name', 'role', 'organisation'],
+			NewAccountSchema
+		);
 		let organisationId: number | null = null;
-		if (parsed.success && parsed.data.role === 'partenaire') {
-			organisationId =
-				(await findOrganisationIdByNameOrSlug(getDb(), parsed.data.organisation)) ?? null;
+		if (data && data.role === 'partenaire') {
+			organisationId = (await findOrganisationIdByNameOrSlug(getDb(), data.organisation)) ?? null;
 			if (organisationId === null)
-				allErrors.organisation = 'Organisation inconnue : choisissez-la dans la liste.';
+				errors.organisation = 'Organisation inconnue : choisissez-la dans la liste.';
 		}
-		if (!parsed.success || Object.keys(allErrors).length > 0)
-			return fail(400, { create: { values, errors: allErrors } });
+		if (!data || Object.keys(errors).length > 0) return fail(400, { create: { values, errors } });
 		const result = await createAccountWithInvitation(
 			getDb(),
 			admin,
-			{ email: parsed.data.email, name: parsed.data.name, role: parsed.data.role, organisationId },
+			{ email: data.email, name: data.name, role: data.role, organisationId },
 			safeClientAddress(event)
 		);
 		if (!result.ok) return fail(400, { create: { values, errors: result.errors } });
 		return {
 			invitation: {
-				email: parsed.data.email.toLowerCase(),
+				email: data.email.toLowerCase(),
 				url: invitationUrl(event.url.origin, result.invitationToken)
 			}
 		};

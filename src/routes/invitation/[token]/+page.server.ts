@@ -4,7 +4,7 @@ import { acceptInvitation, findValidInvitation } from '$lib/server/auth/service'
 import { setSessionCookie } from '$lib/server/auth/sessions';
 import { getDb } from '$lib/server/db/instance';
 import { InvitationSchema } from '$lib/schemas/auth';
-import { readForm, zodErrors } from '$lib/schemas/form';
+import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 const INVALID =
@@ -20,17 +20,16 @@ export const load: PageServerLoad = async ({ params }) => {
 export const actions: Actions = {
 	// Public action guarded by its single-use token.
 	default: async (event) => {
-		const { values, errors } = readForm(await event.request.formData(), ['password', 'confirm']);
-		const parsed = InvitationSchema.safeParse(values);
-		if (!parsed.success || Object.keys(errors).length > 0) {
-			return fail(400, {
-				errors: { ...(parsed.success ? {} : zodErrors(parsed.error)), ...errors }
-			});
-		}
+		const { errors, data } = parseForm(
+			await event.request.formData(),
+			['password', 'confirm'],
+			InvitationSchema
+		);
+		if (!data || Object.keys(errors).length > 0) return fail(400, { errors });
 		const result = await acceptInvitation(
 			getDb(),
 			event.params.token,
-			parsed.data.password,
+			data.password,
 			safeClientAddress(event)
 		);
 		if (!result.ok) return fail(result.status, { errors: result.errors });

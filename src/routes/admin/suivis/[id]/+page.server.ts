@@ -4,7 +4,7 @@ import { requireRole, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { findProgressUpdate } from '$lib/server/progress/repository';
 import { reviewProgressUpdate } from '$lib/server/progress/service';
-import { hasForbiddenCharacters, readForm, zodErrors } from '$lib/schemas/form';
+import { hasForbiddenCharacters, parseForm } from '$lib/schemas/form';
 import { COMMENT_MAX_LENGTH } from '$lib/schemas/limits';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -38,19 +38,21 @@ const ReviewSchema = z.object({
 async function decide(event: Parameters<Actions[string]>[0], decision: 'validate' | 'return') {
 	const admin = await requireRole(event, 'admin');
 	const id = updateId(event.params.id ?? '');
-	const { values, errors } = readForm(await event.request.formData(), ['version', 'comment']);
-	const parsed = ReviewSchema.safeParse(values);
-	const allErrors = { ...(parsed.success ? {} : zodErrors(parsed.error)), ...errors };
-	if (parsed.success && decision === 'return' && parsed.data.comment === '') {
-		allErrors.comment = 'Expliquez au partenaire ce qu’il doit corriger.';
+	const { values, errors, data } = parseForm(
+		await event.request.formData(),
+		['version', 'comment'],
+		ReviewSchema
+	);
+	if (data && decision === 'return' && data.comment === '') {
+		errors.comment = 'Expliquez au partenaire ce qu’il doit corriger.';
 	}
-	if (!parsed.success || Object.keys(allErrors).length > 0) {
-		return fail(400, { values: { comment: values.comment }, errors: allErrors });
+	if (!data || Object.keys(errors).length > 0) {
+		return fail(400, { values: { comment: values.comment }, errors });
 	}
 	const result = await reviewProgressUpdate(
 		getDb(),
 		admin,
-		{ updateId: id, version: parsed.data.version, decision, comment: parsed.data.comment },
+		{ updateId: id, version: data.version, decision, comment: data.comment },
 		safeClientAddress(event)
 	);
 	if (!result.ok)

@@ -16,9 +16,10 @@ import {
 	removeAttendee,
 	type CommissionResult
 } from '$lib/server/commission/service';
+import type { User } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { DecisionSchema, FreeItemSchema, GuestSchema } from '$lib/schemas/commission';
-import { readForm, zodErrors } from '$lib/schemas/form';
+import { parseForm, readForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function sessionId(raw: string): number {
@@ -68,6 +69,17 @@ export const load: PageServerLoad = async (event) => {
 
 type Event = RequestEvent;
 
+/** What every action passes to the service: the authorised user, the session of the URL… */
+async function managing(event: Event, user: User) {
+	return {
+		db: getDb(),
+		user,
+		id: sessionId(event.params.id),
+		address: safeClientAddress(event),
+		form: await event.request.formData()
+	};
+}
+
 async function respond(result: CommissionResult, success: string) {
 	if (!result.ok) return fail(result.status, { message: result.message });
 	return { done: success };
@@ -78,177 +90,98 @@ function idField(form: FormData, name: string): number | null {
 	return !errors[name] && /^\d{1,9}$/.test(values[name] ?? '') ? Number(values[name]) : null;
 }
 
+/** The first message of a refused one-field form, with what was typed. */
+function refused(values: Record<string, string>, errors: Record<string, string>) {
+	return fail(400, { message: Object.values(errors)[0], values });
+}
+
 export const actions: Actions = {
 	addFiches: async (event: Event) => {
-		const user = await authorize(event, 'commission.manage');
-		const form = await event.request.formData();
-		const codes = form
+		const c = await managing(event, await authorize(event, 'commission.manage'));
+		const codes = c.form
 			.getAll('codes')
 			.filter((v): v is string => typeof v === 'string' && /^\d{1,2}-\d$/.test(v));
-		if (codes.length === 0 || codes.length !== form.getAll('codes').length)
+		if (codes.length === 0 || codes.length !== c.form.getAll('codes').length)
 			return fail(400, { message: 'Choisissez au moins une fiche dans la liste.' });
 		return respond(
-			await addAgendaFiches(
-				getDb(),
-				user,
-				sessionId(event.params.id),
-				codes,
-				safeClientAddress(event)
-			),
+			await addAgendaFiches(c.db, c.user, c.id, codes, c.address),
 			'Ordre du jour mis à jour.'
 		);
 	},
 	addFree: async (event: Event) => {
-		const user = await authorize(event, 'commission.manage');
-		const { values, errors } = readForm(await event.request.formData(), ['title']);
-		const parsed = FreeItemSchema.safeParse(values);
-		if (!parsed.success || Object.keys(errors).length > 0)
-			return fail(400, {
-				message: Object.values({
-					...(parsed.success ? {} : zodErrors(parsed.error)),
-					...errors
-				})[0],
-				values
-			});
+		const c = await managing(event, await authorize(event, 'commission.manage'));
+		const { values, errors, data } = parseForm(c.form, ['title'], FreeItemSchema);
+		if (!data || Object.keys(errors).length > 0) return refused(values, errors);
 		return respond(
-			await addAgendaFreeItem(
-				getDb(),
-				user,
-				sessionId(event.params.id),
-				parsed.data.title,
-				safeClientAddress(event)
-			),
+			await addAgendaFreeItem(c.db, c.user, c.id, data.title, c.address),
 			'Point ajouté.'
 		);
 	},
 	removeItem: async (event: Event) => {
-		const user = await authorize(event, 'commission.manage');
-		const itemId = idField(await event.request.formData(), 'itemId');
+		const c = await managing(event, await authorize(event, 'commission.manage'));
+		const itemId = idField(c.form, 'itemId');
 		if (itemId === null) return fail(400, { message: 'Point inconnu.' });
-		return respond(
-			await removeAgendaItem(
-				getDb(),
-				user,
-				sessionId(event.params.id),
-				itemId,
-				safeClientAddress(event)
-			),
-			'Point retiré.'
-		);
+		return respond(await removeAgendaItem(c.db, c.user, c.id, itemId, c.address), 'Point retiré.');
 	},
 	addMember: async (event: Event) => {
-		const user = await authorize(event, 'commission.manage');
-		const userId = idField(await event.request.formData(), 'userId');
+		const c = await managing(event, await authorize(event, 'commission.manage'));
+		const userId = idField(c.form, 'userId');
 		if (userId === null) return fail(400, { message: 'Choisissez un membre dans la liste.' });
 		return respond(
-			await addAttendee(
-				getDb(),
-				user,
-				sessionId(event.params.id),
-				{ userId },
-				safeClientAddress(event)
-			),
+			await addAttendee(c.db, c.user, c.id, { userId }, c.address),
 			'Présence enregistrée.'
 		);
 	},
 	addGuest: async (event: Event) => {
-		const user = await authorize(event, 'commission.manage');
-		const { values, errors } = readForm(await event.request.formData(), ['guest_name']);
-		const parsed = GuestSchema.safeParse(values);
-		if (!parsed.success || Object.keys(errors).length > 0)
-			return fail(400, {
-				message: Object.values({
-					...(parsed.success ? {} : zodErrors(parsed.error)),
-					...errors
-				})[0],
-				values
-			});
+		const c = await managing(event, await authorize(event, 'commission.manage'));
+		const { values, errors, data } = parseForm(c.form, ['guest_name'], GuestSchema);
+		if (!data || Object.keys(errors).length > 0) return refused(values, errors);
 		return respond(
-			await addAttendee(
-				getDb(),
-				user,
-				sessionId(event.params.id),
-				{ guestName: parsed.data.guest_name },
-				safeClientAddress(event)
-			),
+			await addAttendee(c.db, c.user, c.id, { guestName: data.guest_name }, c.address),
 			'Invité enregistré.'
 		);
 	},
 	removeAttendee: async (event: Event) => {
-		const user = await authorize(event, 'commission.manage');
-		const attendeeId = idField(await event.request.formData(), 'attendeeId');
+		const c = await managing(event, await authorize(event, 'commission.manage'));
+		const attendeeId = idField(c.form, 'attendeeId');
 		if (attendeeId === null) return fail(400, { message: 'Personne inconnue.' });
 		return respond(
-			await removeAttendee(
-				getDb(),
-				user,
-				sessionId(event.params.id),
-				attendeeId,
-				safeClientAddress(event)
-			),
+			await removeAttendee(c.db, c.user, c.id, attendeeId, c.address),
 			'Présence retirée.'
 		);
 	},
 	hold: async (event: Event) => {
-		const user = await authorize(event, 'commission.manage');
+		const c = await managing(event, await authorize(event, 'commission.manage'));
 		return respond(
-			await changeSessionState(
-				getDb(),
-				user,
-				sessionId(event.params.id),
-				'held',
-				safeClientAddress(event)
-			),
+			await changeSessionState(c.db, c.user, c.id, 'held', c.address),
 			'La séance est tenue : les décisions peuvent être enregistrées.'
 		);
 	},
 	close: async (event: Event) => {
-		const user = await authorize(event, 'commission.manage');
-		const result = await changeSessionState(
-			getDb(),
-			user,
-			sessionId(event.params.id),
-			'closed',
-			safeClientAddress(event)
-		);
+		const c = await managing(event, await authorize(event, 'commission.manage'));
+		const result = await changeSessionState(c.db, c.user, c.id, 'closed', c.address);
 		if (!result.ok) return fail(result.status, { message: result.message });
 		redirect(303, `/commission/seances/${event.params.id}?close=1`);
 	},
 	decide: async (event: Event) => {
-		const user = await authorize(event, 'commission.manage');
-		const form = await event.request.formData();
-		const { values, errors } = readForm(form, [
-			'itemId',
-			'kind',
-			'new_priority',
-			'opinion',
-			'text'
-		]);
+		const c = await managing(event, await authorize(event, 'commission.manage'));
+		const { values, errors, data } = parseForm(
+			c.form,
+			['itemId', 'kind', 'new_priority', 'opinion', 'text'],
+			DecisionSchema
+		);
 		const itemId = /^\d{1,9}$/.test(values.itemId) ? Number(values.itemId) : null;
-		const parsed = DecisionSchema.safeParse(values);
-		const allErrors = { ...(parsed.success ? {} : zodErrors(parsed.error)), ...errors };
-		if (itemId === null) allErrors.itemId = 'Point de l’ordre du jour inconnu.';
-		if (!parsed.success || itemId === null || Object.keys(allErrors).length > 0) {
-			return fail(400, { decision: { itemId: values.itemId, values, errors: allErrors } });
+		if (itemId === null) errors.itemId = 'Point de l’ordre du jour inconnu.';
+		if (!data || itemId === null || Object.keys(errors).length > 0) {
+			return fail(400, { decision: { itemId: values.itemId, values, errors } });
 		}
 		const input =
-			parsed.data.kind === 'priority'
-				? {
-						kind: 'priority' as const,
-						newPriority: parsed.data.new_priority,
-						text: parsed.data.text
-					}
-				: parsed.data.kind === 'opinion'
-					? { kind: 'opinion' as const, opinion: parsed.data.opinion, text: parsed.data.text }
-					: { kind: 'free' as const, text: parsed.data.text };
-		const result = await recordDecision(
-			getDb(),
-			user,
-			sessionId(event.params.id),
-			itemId,
-			input,
-			safeClientAddress(event)
-		);
+			data.kind === 'priority'
+				? { kind: 'priority' as const, newPriority: data.new_priority, text: data.text }
+				: data.kind === 'opinion'
+					? { kind: 'opinion' as const, opinion: data.opinion, text: data.text }
+					: { kind: 'free' as const, text: data.text };
+		const result = await recordDecision(c.db, c.user, c.id, itemId, input, c.address);
 		if (!result.ok)
 			return fail(result.status, {
 				decision: { itemId: values.itemId, values, errors: { form: result.message } }

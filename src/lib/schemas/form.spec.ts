@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { parseForm } from './form';
+
+const Schema = z.object({
+	title: z.string().trim().min(1, 'Indiquez un titre.'),
+	count: z.coerce.number().int('Un nombre entier.')
+});
+
+const form = (entries: [string, string][]) => {
+	const data = new FormData();
+	for (const [name, value] of entries) data.append(name, value);
+	return data;
+};
+
+describe('parseForm', () => {
+	it('gives the schema’s output and no message for a good form, ignoring other fields', () => {
+		const result = parseForm(
+			form([
+				['title', ' Séance '],
+				['count', '3'],
+				['role', 'admin']
+			]),
+			['title', 'count'],
+			Schema
+		);
+		expect(result).toEqual({
+			values: { title: ' Séance ', count: '3' },
+			errors: {},
+			data: { title: 'Séance', count: 3 }
+		});
+	});
+
+	it('keeps what was typed and gives one French message per field', () => {
+		const result = parseForm(form([['count', '2,5']]), ['title', 'count'], Schema);
+		expect(result.data).toBeNull();
+		expect(result.values).toEqual({ title: '', count: '2,5' });
+		expect(result.errors.title).toBe('Indiquez un titre.');
+		expect(result.errors.count).toBeDefined();
+	});
+
+	it('reports a field sent twice even when the schema accepts the first value', () => {
+		const result = parseForm(
+			form([
+				['title', 'Un'],
+				['title', 'Deux'],
+				['count', '1']
+			]),
+			['title', 'count'],
+			Schema
+		);
+		expect(result.data).toEqual({ title: 'Un', count: 1 });
+		expect(result.errors).toEqual({
+			title: 'Ce champ a été envoyé plusieurs fois : renvoyez le formulaire.'
+		});
+	});
+});
