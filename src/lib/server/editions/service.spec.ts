@@ -14,7 +14,7 @@ import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
 import { findPublishedOpenData, findPublishedSnapshot, listEditions } from './repository';
 import { publishEdition, saveEditionDraft } from './service';
-import type { EditionOpenData } from './snapshot';
+import { EDITION_PAGE_UPDATES, editionPage, type EditionOpenData } from './snapshot';
 
 let db: Db;
 let admin: User;
@@ -153,6 +153,28 @@ describe('yearly editions', () => {
 			progress: 20,
 			last_update: '2019-05-01'
 		});
+	});
+
+	it('lists on its page the latest updates of each fiche with their number, the snapshot keeps all', async () => {
+		for (const month of ['02', '04', '06', '08', '10'])
+			await validatedUpdate('9-1', `2019-${month}-01`, Number(month) * 5);
+		const draft = await saveEditionDraft(db, admin, draft2019);
+		if (!draft.ok) throw new Error('draft');
+		await publishEdition(db, admin, draft.id);
+		const snapshot = (await findPublishedSnapshot(db, 2019))!;
+		const fiche = (edition: { axes: typeof snapshot.axes }) =>
+			edition.axes.flatMap((a) => a.fiches).find((f) => f.code === '9-1')!;
+		expect(fiche(snapshot).updates).toHaveLength(5);
+		const page = editionPage(snapshot);
+		expect(EDITION_PAGE_UPDATES).toBe(3);
+		expect(fiche(page).updateCount).toBe(5);
+		expect(fiche(page).updates.map((u) => u.date)).toEqual([
+			'2019-06-01',
+			'2019-08-01',
+			'2019-10-01'
+		]);
+		const quiet = page.axes.flatMap((a) => a.fiches).find((f) => f.code === '1-1')!;
+		expect(quiet).toMatchObject({ updateCount: 0, updates: [] });
 	});
 
 	it('makes a correction a new version, with a note, the previous one still reachable', async () => {

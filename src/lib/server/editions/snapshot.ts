@@ -45,14 +45,35 @@ export interface EditionSnapshot {
 	};
 }
 
-/** What an edition's page receives: the snapshot with its figures each sent once. */
-export type EditionPage = Omit<EditionSnapshot, 'figures' | 'tables'> & {
+/** How many of a fiche's updates of the year the edition's page lists (the latest ones). */
+export const EDITION_PAGE_UPDATES = 3;
+
+/**
+ * What an edition's page receives: the snapshot with its figures each sent once, and for each fiche
+ * its latest updates of the year with their number; the fiche's history of that year lists them all.
+ * A page that weighs the same whether partners report each quarter or each week.
+ */
+export type EditionPage = Omit<EditionSnapshot, 'figures' | 'tables' | 'axes'> & {
 	dashboard: DashboardView;
+	axes: (Omit<EditionSnapshot['axes'][number], 'fiches'> & {
+		fiches: (FicheYear & { updateCount: number })[];
+	})[];
 };
 
 export function editionPage(snapshot: EditionSnapshot): EditionPage {
-	const { figures, tables, ...rest } = snapshot;
-	return { ...rest, dashboard: dashboardView(figures, tables) };
+	const { figures, tables, axes, ...rest } = snapshot; // the stored tables are the CSV files'
+	return {
+		...rest,
+		dashboard: dashboardView(figures),
+		axes: axes.map((axis) => ({
+			...axis,
+			fiches: axis.fiches.map((fiche) => ({
+				...fiche,
+				updates: fiche.updates.slice(-EDITION_PAGE_UPDATES),
+				updateCount: fiche.updates.length
+			}))
+		}))
+	};
 }
 
 /** The edition's open data (sdusn/plan@1 as of its date), stored beside the snapshot. */
