@@ -32,9 +32,7 @@ export default ts.config(
 		},
 		rules: {
 			'@typescript-eslint/no-floating-promises': 'error',
-			'@typescript-eslint/no-misused-promises': 'error',
-			// `const { dropped, ...kept } = value` is how a field is left out of an object.
-			'@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }]
+			'@typescript-eslint/no-misused-promises': 'error'
 		}
 	}
 );

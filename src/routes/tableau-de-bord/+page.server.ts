@@ -4,6 +4,6 @@ import { liveDashboard } from '$lib/server/opendata/published';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
-	const { figures } = await liveDashboard(getDb());
-	return { ...dashboardView(figures), today: new Date().toISOString().slice(0, 10) };
+	const { figures, tables } = await liveDashboard(getDb());
+	return { ...dashboardView(figures, tables), today: new Date().toISOString().slice(0, 10) };
 };

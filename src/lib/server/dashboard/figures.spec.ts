@@ -1,13 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { computeDashboard, quarterOf, type DashboardInput } from './figures';
-import {
-	PAGE_ORGANISATIONS,
-	PAGE_QUARTERS,
-	dashboardView,
-	figureTables,
-	tableToCsv
-} from './tables';
+import { NAMED_ORGANISATIONS, computeDashboard, quarterOf, type DashboardInput } from './figures';
+import { figureTables, tableToCsv } from './tables';
 
 /** A small plan whose figures are worked out by hand below. */
 const input: DashboardInput = {
@@ -131,6 +125,26 @@ describe('computeDashboard', () => {
 		]);
 	});
 
+	it('names the most active organisations and counts the others together', () => {
+		const many = computeDashboard({
+			...input,
+			updatesByOrganisation: Array.from({ length: 25 }, (_, i) => ({
+				organisation: `Organisation ${String(i).padStart(2, '0')}`,
+				count: 100 - i
+			}))
+		});
+		expect(many.activityByOrganisation).toHaveLength(NAMED_ORGANISATIONS + 1);
+		expect(many.activityByOrganisation[0]).toEqual({ organisation: 'Organisation 00', count: 100 });
+		// The 15 others: 90 + 89 + … + 76.
+		expect(many.activityByOrganisation.at(-1)).toEqual({
+			organisation: 'Les 15 autres organisations',
+			count: 1245
+		});
+		const table = figureTables(many).find((t) => t.id === 'activite-organisations')!;
+		expect(table.rows.at(-1)).toEqual(['Les 15 autres organisations', 1245]);
+		expect(tableToCsv(table)).toContain('Les 15 autres organisations,1245');
+	});
+
 	it('keeps only indicators that have values', () => {
 		expect(figures.indicators.map((i) => i.label)).toEqual(['Bornes']);
 	});
@@ -166,51 +180,5 @@ describe('chart tables and their CSV', () => {
 		expect(tableToCsv(tables.find((t) => t.id === 'avancement-axes')!)).toContain(
 			'b,« b » : Axe B,1,0,,1,0,0,0,0'
 		);
-	});
-});
-
-describe('the dashboard as a page shows it', () => {
-	const long: DashboardInput = {
-		...input,
-		updatesByMonth: Array.from({ length: 60 }, (_, i) => ({
-			month: `${2019 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
-			count: 1
-		})),
-		updatesByOrganisation: Array.from({ length: 25 }, (_, i) => ({
-			organisation: `Organisation ${String(i).padStart(2, '0')}`,
-			count: 100 - i
-		}))
-	};
-	const figures = computeDashboard(long);
-	const page = dashboardView(figures);
-	const table = (id: string) => page.tables.find((t) => t.id === id)!;
-
-	it('shows the latest quarters and says the CSV has the whole series', () => {
-		expect(figures.activityByQuarter).toHaveLength(20);
-		expect(table('activite-trimestres').rows.map((r) => r[0])).toEqual(
-			figures.activityByQuarter.slice(-PAGE_QUARTERS).map((q) => q.quarter)
-		);
-		expect(table('activite-trimestres').note).toContain('toute la série depuis 2019-T1');
-		expect(figureTables(figures).find((t) => t.id === 'activite-trimestres')!.rows).toHaveLength(
-			20
-		);
-	});
-
-	it('shows the most active organisations and counts the others together', () => {
-		const rows = table('activite-organisations').rows;
-		expect(rows).toHaveLength(PAGE_ORGANISATIONS + 1);
-		expect(rows[0]).toEqual(['Organisation 00', 100]);
-		// 15 others: 90 + 89 + … + 76
-		expect(rows.at(-1)).toEqual(['Les 15 autres organisations', 1245]);
-		expect(table('activite-organisations').summary).toContain('Les 15 autres organisations : 1245');
-		expect(table('activite-organisations').note).toContain('toutes les 25');
-	});
-
-	it('leaves short figures whole, without a note, and sends the indicator values once', () => {
-		const small = dashboardView(computeDashboard(input));
-		const organisations = small.tables.find((t) => t.id === 'activite-organisations')!;
-		expect(organisations.rows).toHaveLength(input.updatesByOrganisation.length);
-		expect(small.tables.some((t) => t.note)).toBe(false);
-		expect(small.tables.map((t) => t.id)).not.toContain('indicateurs');
 	});
 });

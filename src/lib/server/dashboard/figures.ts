@@ -83,6 +83,30 @@ export function quarterOf(month: string): string {
 	return `${year}-T${Math.ceil(Number(m) / 3)}`;
 }
 
+/** How many organisations the activity chart names; the others are counted together. */
+export const NAMED_ORGANISATIONS = 10;
+
+/**
+ * The most active organisations first, the others in one last row: a chart of 200 bars cannot be
+ * read, and a page that lists every organisation grows with the years.
+ */
+function mostActive(
+	counts: DashboardInput['updatesByOrganisation']
+): DashboardFigures['activityByOrganisation'] {
+	const sorted = [...counts].sort(
+		(a, b) => b.count - a.count || a.organisation.localeCompare(b.organisation, 'fr')
+	);
+	const others = sorted.slice(NAMED_ORGANISATIONS);
+	if (others.length === 0) return sorted;
+	return [
+		...sorted.slice(0, NAMED_ORGANISATIONS),
+		{
+			organisation: `Les ${others.length} autres organisations`,
+			count: others.reduce((n, o) => n + o.count, 0)
+		}
+	];
+}
+
 /**
  * The rule for fiches never assessed: they count in the number of fiches and in the statuses, but
  * not in the mean advancement, which covers assessed fiches only (and is null when there are none).
@@ -125,9 +149,7 @@ export function computeDashboard(input: DashboardInput): DashboardFigures {
 		activityByQuarter: [...quarters.entries()]
 			.sort(([a], [b]) => a.localeCompare(b))
 			.map(([quarter, count]) => ({ quarter, count })),
-		activityByOrganisation: [...input.updatesByOrganisation].sort(
-			(a, b) => b.count - a.count || a.organisation.localeCompare(b.organisation, 'fr')
-		),
+		activityByOrganisation: mostActive(input.updatesByOrganisation),
 		grid: input.fiches.map((f) => ({
 			code: f.code,
 			title: f.title,

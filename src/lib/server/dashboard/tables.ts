@@ -13,8 +13,6 @@ export interface FigureTable {
 	rows: Cell[][];
 	/** One sentence for screen readers (aria-label of the chart). */
 	summary: string;
-	/** Said under the chart's title when the page shows fewer rows than the CSV holds. */
-	note?: string;
 }
 
 const fr = (n: number | null) => (n === null ? 'non évalué' : `${String(n).replace('.', ',')} %`);
@@ -142,48 +140,10 @@ export function tableToCsv(table: FigureTable): string {
 	);
 }
 
-/** How much of the two activity figures a page shows; their CSV files keep every row. */
-export const PAGE_QUARTERS = 12;
-export const PAGE_ORGANISATIONS = 10;
-
-/**
- * The figures as a page shows them, so that a page weighs the same after ten years: the latest
- * quarters, and the most active organisations with the others counted together.
- */
-function pageFigures(figures: DashboardFigures): DashboardFigures {
-	const organisations = figures.activityByOrganisation;
-	const others = organisations.slice(PAGE_ORGANISATIONS);
-	return {
-		...figures,
-		activityByQuarter: figures.activityByQuarter.slice(-PAGE_QUARTERS),
-		activityByOrganisation:
-			others.length === 0
-				? organisations
-				: [
-						...organisations.slice(0, PAGE_ORGANISATIONS),
-						{
-							organisation: `Les ${others.length} autres organisations`,
-							count: others.reduce((n, o) => n + o.count, 0)
-						}
-					]
-	};
-}
-
-function pageNote(figures: DashboardFigures, id: string): string | undefined {
-	const quarters = figures.activityByQuarter;
-	const organisations = figures.activityByOrganisation.length;
-	if (id === 'activite-trimestres' && quarters.length > PAGE_QUARTERS)
-		return `les ${PAGE_QUARTERS} derniers trimestres ; le fichier CSV donne toute la série depuis ${quarters[0]!.quarter}`;
-	if (id === 'activite-organisations' && organisations > PAGE_ORGANISATIONS)
-		return `les ${PAGE_ORGANISATIONS} organisations les plus actives, les autres regroupées ; le fichier CSV les donne toutes les ${organisations}`;
-	return undefined;
-}
-
 /**
  * What a page needs to draw the dashboard, each figure once: the tables of the charts and each
  * indicator's values (its table is drawn from them beside its chart). The combined table of
- * indicator values stays a CSV download and is not sent to the page a second time. Long activity
- * figures are shortened on the page (see pageFigures); the CSV files hold them in full.
+ * indicator values stays a CSV download and is not sent to the page a second time.
  */
 export interface DashboardView {
 	totals: DashboardFigures['totals'];
@@ -191,15 +151,10 @@ export interface DashboardView {
 	tables: FigureTable[];
 }
 
-export function dashboardView(figures: DashboardFigures): DashboardView {
+export function dashboardView(figures: DashboardFigures, tables: FigureTable[]): DashboardView {
 	return {
 		totals: figures.totals,
 		indicators: figures.indicators,
-		tables: figureTables(pageFigures(figures))
-			.filter((t) => t.id !== 'indicateurs')
-			.map((t) => {
-				const note = pageNote(figures, t.id);
-				return note ? { ...t, note } : t;
-			})
+		tables: tables.filter((t) => t.id !== 'indicateurs')
 	};
 }

@@ -61,10 +61,10 @@ export type EditionPage = Omit<EditionSnapshot, 'figures' | 'tables' | 'axes'> &
 };
 
 export function editionPage(snapshot: EditionSnapshot): EditionPage {
-	const { figures, tables, axes, ...rest } = snapshot; // the stored tables are the CSV files'
+	const { figures, tables, axes, ...rest } = snapshot;
 	return {
 		...rest,
-		dashboard: dashboardView(figures),
+		dashboard: dashboardView(figures, tables),
 		axes: axes.map((axis) => ({
 			...axis,
 			fiches: axis.fiches.map((fiche) => ({
