@@ -93,6 +93,31 @@ test('the fiche 14-1 shows its history, indicator and both link directions', asy
 	await expect(links.getByRole('link')).toHaveCount(10);
 });
 
+test('read-only public pages send no script', async ({ page }) => {
+	const scripts: string[] = [];
+	page.on('request', (request) => {
+		if (request.resourceType() === 'script') scripts.push(request.url());
+	});
+	for (const path of [
+		'/',
+		'/fiches?axe=solidarite',
+		'/organisations',
+		'/organisations/cdg46',
+		'/bilans',
+		'/commission/priorites'
+	]) {
+		await page.goto(path);
+		await expect(page.locator('h1')).toBeVisible();
+	}
+	expect(scripts).toEqual([]);
+	// A filter still works: the form is a plain GET.
+	await page.goto('/fiches');
+	await page.getByLabel('Axe').selectOption('modernite');
+	await page.getByRole('button', { name: 'Filtrer' }).click();
+	await expect(page).toHaveURL(/axe=modernite/);
+	await expect(page.getByRole('link', { name: /^14-1/ })).toBeVisible();
+});
+
 test('the portal works without JavaScript and on a phone', async ({ browser }, testInfo) => {
 	const context = await browser.newContext({
 		javaScriptEnabled: false,

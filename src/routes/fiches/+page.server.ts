@@ -9,6 +9,9 @@ import {
 } from '$lib/server/plan/repository';
 import type { PageServerLoad } from './$types';
 
+// Nothing to interact with: rendered on the server only, no script sent (docs/performance.md).
+export const csr = false;
+
 export const load: PageServerLoad = async ({ url }) => {
 	const db = getDb();
 	const [axes, orientations, objectives, organisations] = [

@@ -3,6 +3,9 @@ import { getDb } from '$lib/server/db/instance';
 import { findOrganisationBySlug } from '$lib/server/plan/repository';
 import type { PageServerLoad } from './$types';
 
+// Nothing to interact with: rendered on the server only, no script sent (docs/performance.md).
+export const csr = false;
+
 export const load: PageServerLoad = async ({ params }) => {
 	const organisation = /^[a-z0-9-]{1,80}$/.test(params.slug)
 		? await findOrganisationBySlug(getDb(), params.slug)
