@@ -74,7 +74,7 @@ const cacheAnswers: Handle = async ({ event, resolve }) => {
 	// The raw URL: it tells a page from its __data.json and keeps every query parameter.
 	const requested = new URL(event.request.url);
 	const day = new Date().toISOString().slice(0, 10);
-	const stamp = await databaseStamp(getDb());
+	const stamp = databaseStamp(getDb());
 	const key = `${scope}|${stamp}|${day}|${requested.pathname}${requested.search}`;
 	return pageCache.answer(key, event.request, async () => resolve(event), cacheControl);
 };

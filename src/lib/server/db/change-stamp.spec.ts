@@ -32,17 +32,17 @@ const organisation = (slug: string) => ({
 
 describe('database stamp', () => {
 	it('stays the same while nothing is written', async () => {
-		const first = await databaseStamp(server);
+		const first = databaseStamp(server);
 		await server.selectFrom('fiche').selectAll().execute();
-		expect(await databaseStamp(server)).toBe(first);
+		expect(databaseStamp(server)).toBe(first);
 	});
 
 	it('changes after a write of this process and after a commit of another process', async () => {
-		const first = await databaseStamp(server);
+		const first = databaseStamp(server);
 		await server.insertInto('organisation').values(organisation('cahors')).execute();
-		const second = await databaseStamp(server);
+		const second = databaseStamp(server);
 		expect(second).not.toBe(first);
 		await tool.insertInto('organisation').values(organisation('figeac')).execute();
-		expect(await databaseStamp(server)).not.toBe(second);
+		expect(databaseStamp(server)).not.toBe(second);
 	});
 });

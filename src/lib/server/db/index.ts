@@ -36,7 +36,21 @@ export function openDatabase(path: string): Db {
 	} catch (error) {
 		throw explainOpenError(path, error);
 	}
-	return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+	const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+	connections.set(db, sqlite);
+	return db;
+}
+
+const connections = new WeakMap<Db, SQLite.Database>();
+
+/**
+ * The SQLite connection behind a database opened by openDatabase: for the few constant statements
+ * run on every request, prepared once (see change-stamp.ts). Everything else goes through Kysely.
+ */
+export function connectionOf(db: Db): SQLite.Database {
+	const connection = connections.get(db);
+	if (!connection) throw new Error('database not opened by openDatabase');
+	return connection;
 }
 
 /** Turns low-level errors into one French sentence the operator can act on. */
