@@ -11,6 +11,7 @@ import autocannon from 'autocannon';
 import { openDatabase } from '../src/lib/server/db/index';
 import { buildPlanDocument, planDocumentToJson } from '../src/lib/server/opendata/plan-document';
 import { PARTNER, prepareDataset } from './bench/dataset';
+import { FIRST_GENERATED_YEAR } from './bench/generate';
 import { checkTargets, type DatasetResult, type RouteResult } from './bench/targets';
 import { parseOptions, runCommand } from './cli';
 import { startPortal } from './serve-child';
@@ -87,6 +88,12 @@ function pinToCore(pid: number, core: number): boolean {
 	} catch {
 		return false;
 	}
+}
+
+/** The run with the median requests/s. */
+function medianRun(runs: Measured[]): Measured {
+	const sorted = [...runs].sort((a, b) => a.result.requests.average - b.result.requests.average);
+	return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function peakRssMb(pid: number): number {
@@ -224,10 +231,7 @@ runCommand(async () => {
 		for (const name of names) {
 			const dataset = served[name];
 			const [route] = dataset.routes[index]!;
-			const sorted = runs[name].sort(
-				(a, b) => a.result.requests.average - b.result.requests.average
-			);
-			const { result: r, p50, p95, p99 } = sorted[Math.floor(sorted.length / 2)]!;
+			const { result: r, p50, p95, p99 } = medianRun(runs[name]);
 			if (route === '/favicon.svg') dataset.staticRps = r.requests.average;
 			dataset.results.push({
 				route,
@@ -244,6 +248,31 @@ runCommand(async () => {
 			);
 		}
 	}
+	// Does an edition cost more when more history lies before it? The first and the latest generated
+	// editions of the ten years hold a year of the same reporting rhythm each; measured alternately.
+	const tenYears = served['dix-ans'];
+	const latestEdition = tenYears.routes.find(([route]) => route.startsWith('/bilans/'))![0];
+	const firstEdition = `/bilans/${FIRST_GENERATED_YEAR}`;
+	const editionRuns = { first: [] as Measured[], latest: [] as Measured[] };
+	for (let round = 0; round < rounds; round++) {
+		const gzip = { 'accept-encoding': 'gzip' };
+		editionRuns.first.push(await load(`${tenYears.portal.url}${firstEdition}`, gzip, duration));
+		editionRuns.latest.push(await load(`${tenYears.portal.url}${latestEdition}`, gzip, duration));
+	}
+	const [firstRps, latestRps] = [editionRuns.first, editionRuns.latest].map((runs) =>
+		Math.round(medianRun(runs).result.requests.average)
+	) as [number, number];
+	const editionHistory = {
+		first: firstEdition,
+		latest: latestEdition,
+		firstRequestsPerSecond: firstRps,
+		latestRequestsPerSecond: latestRps,
+		ratio: Math.round((latestRps / firstRps) * 100) / 100
+	};
+	process.stdout.write(
+		`dix-ans  ${latestEdition} comparé à ${firstEdition} : ${latestRps} et ${firstRps} req/s, rapport ${editionHistory.ratio}\n`
+	);
+
 	const javascript = await javascriptBytes(served.plan.portal.url, [
 		'/fiches/1-1',
 		'/fiches/14-1',
@@ -267,6 +296,7 @@ runCommand(async () => {
 		startupMs,
 		javascriptGzipBytes: javascript,
 		datasets,
+		editionHistory,
 		targetsMissed: [] as string[]
 	};
 	report.targetsMissed = checkTargets(report);

@@ -5,7 +5,7 @@ import { insertUser } from '../../src/lib/server/auth/users';
 import { openDatabase } from '../../src/lib/server/db/index';
 import { prepareDatabase } from '../../src/lib/server/db/instance';
 import { publishEdition, saveEditionDraft } from '../../src/lib/server/editions/service';
-import { generateHistory } from './generate';
+import { FIRST_GENERATED_YEAR, generateHistory } from './generate';
 
 export const PARTNER = {
 	email: 'banc.essai@cdg46.test',
@@ -35,7 +35,10 @@ export async function prepareDataset(
 	if (scale === null) return {};
 	const volumes = generateHistory(path, scale, seed);
 	const withEditions = openDatabase(path);
-	const years = Array.from({ length: Math.ceil(volumes.months / 12) }, (_, i) => 2019 + i);
+	const years = Array.from(
+		{ length: Math.ceil(volumes.months / 12) },
+		(_, i) => FIRST_GENERATED_YEAR + i
+	);
 	for (const year of years) {
 		const draft = await saveEditionDraft(withEditions, null, {
 			year,

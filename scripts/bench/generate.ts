@@ -2,6 +2,9 @@
 // one transaction with prepared statements so that it takes seconds.
 import SQLite from 'better-sqlite3';
 
+/** The generated history starts in January of this year (the seeded plan's register ends in 2018). */
+export const FIRST_GENERATED_YEAR = 2019;
+
 /** mulberry32: small, fast, deterministic. */
 function random(seed: number): () => number {
 	let a = seed >>> 0;
@@ -82,7 +85,7 @@ export function generateHistory(
 		const updateIds = new Map<number, number[]>();
 		for (const fiche of fiches) {
 			for (let m = 0; m < volumes.months; m++) {
-				const year = 2019 + Math.floor(m / 12);
+				const year = FIRST_GENERATED_YEAR + Math.floor(m / 12);
 				const date = `${year}-${String((m % 12) + 1).padStart(2, '0')}-15`;
 				const progress = Math.min(100, Math.round((m / volumes.months) * 100 + rand() * 10));
 				const id = Number(
@@ -107,7 +110,7 @@ export function generateHistory(
 			const indicator = indicators[i % indicators.length]!;
 			const ids = updateIds.get(indicator.fiche_id)!;
 			const month = Math.floor(rand() * volumes.months);
-			const date = `${2019 + Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`;
+			const date = `${FIRST_GENERATED_YEAR + Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`;
 			measurement.run(indicator.id, ids[month % ids.length], date, Math.round(rand() * 1000));
 		}
 		// Fiche state as of the newest update, as validation would leave it.
@@ -124,7 +127,7 @@ export function generateHistory(
 			"INSERT INTO decision (session_id, agenda_item_id, kind, previous_priority, new_priority, opinion, text, recorded_by, recorded_at) VALUES (?, ?, 'opinion', NULL, NULL, 'favorable', 'Avis synthétique', NULL, ?)"
 		);
 		for (let s = 0; s < volumes.sessions; s++) {
-			const date = `${2019 + Math.floor(s / 5)}-${String(2 + (s % 5) * 2).padStart(2, '0')}-10`;
+			const date = `${FIRST_GENERATED_YEAR + Math.floor(s / 5)}-${String(2 + (s % 5) * 2).padStart(2, '0')}-10`;
 			const sessionId = Number(session.run(date, now, now).lastInsertRowid);
 			for (let k = 0; k < 4; k++) {
 				const itemId = Number(
