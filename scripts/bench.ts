@@ -220,18 +220,37 @@ runCommand(async () => {
 			['/espace', { ...gzip, cookie }]
 		];
 	}
-	// Each route: `rounds` alternating runs on each dataset; the median run (by requests/s) counts.
-	for (let index = 0; index < served.plan.routes.length; index++) {
-		const runs = { plan: [] as Measured[], 'dix-ans': [] as Measured[] };
-		for (let round = 0; round < rounds; round++)
+	// Each round goes through every route, on each dataset one right after the other; the median of
+	// a route's runs (by requests/s) counts. Rounds are minutes apart, so that a slow spell of this
+	// shared machine (they last a minute or so) spoils one run of a route, not all of them.
+	// The same rounds also compare the first and the latest generated editions of the ten years:
+	// does an edition cost more when more history lies before it?
+	const tenYears = served['dix-ans'];
+	const latestEdition = tenYears.routes.find(([route]) => route.startsWith('/bilans/'))![0];
+	const firstEdition = `/bilans/${FIRST_GENERATED_YEAR}`;
+	const editionRuns = { first: [] as Measured[], latest: [] as Measured[] };
+	const runs = served.plan.routes.map(() => ({
+		plan: [] as Measured[],
+		'dix-ans': [] as Measured[]
+	}));
+	for (let round = 0; round < rounds; round++) {
+		for (let index = 0; index < served.plan.routes.length; index++)
 			for (const name of names) {
 				const [route, headers] = served[name].routes[index]!;
-				runs[name].push(await load(`${served[name].portal.url}${route}`, headers, duration));
+				runs[index]![name].push(
+					await load(`${served[name].portal.url}${route}`, headers, duration)
+				);
 			}
+		const gzip = { 'accept-encoding': 'gzip' };
+		editionRuns.first.push(await load(`${tenYears.portal.url}${firstEdition}`, gzip, duration));
+		editionRuns.latest.push(await load(`${tenYears.portal.url}${latestEdition}`, gzip, duration));
+		process.stdout.write(`Tour ${round + 1} sur ${rounds} terminé.\n`);
+	}
+	for (let index = 0; index < served.plan.routes.length; index++) {
 		for (const name of names) {
 			const dataset = served[name];
 			const [route] = dataset.routes[index]!;
-			const { result: r, p50, p95, p99 } = medianRun(runs[name]);
+			const { result: r, p50, p95, p99 } = medianRun(runs[index]![name]);
 			if (route === '/favicon.svg') dataset.staticRps = r.requests.average;
 			dataset.results.push({
 				route,
@@ -239,25 +258,14 @@ runCommand(async () => {
 				latencyP50: p50,
 				latencyP95: p95,
 				latencyP99: p99,
-				errors: runs[name].reduce((n, m) => n + m.result.errors + m.result.timeouts, 0),
-				non2xx: runs[name].reduce((n, m) => n + m.result.non2xx, 0),
+				errors: runs[index]![name].reduce((n, m) => n + m.result.errors + m.result.timeouts, 0),
+				non2xx: runs[index]![name].reduce((n, m) => n + m.result.non2xx, 0),
 				ratioToStatic: Math.round((r.requests.average / dataset.staticRps) * 100) / 100
 			});
 			process.stdout.write(
 				`${name.padEnd(8)} ${route.padEnd(34)} ${String(Math.round(r.requests.average)).padStart(7)} req/s  p50 ${p50} ms  p95 ${p95} ms  p99 ${p99} ms  erreurs ${r.errors + r.non2xx}\n`
 			);
 		}
-	}
-	// Does an edition cost more when more history lies before it? The first and the latest generated
-	// editions of the ten years hold a year of the same reporting rhythm each; measured alternately.
-	const tenYears = served['dix-ans'];
-	const latestEdition = tenYears.routes.find(([route]) => route.startsWith('/bilans/'))![0];
-	const firstEdition = `/bilans/${FIRST_GENERATED_YEAR}`;
-	const editionRuns = { first: [] as Measured[], latest: [] as Measured[] };
-	for (let round = 0; round < rounds; round++) {
-		const gzip = { 'accept-encoding': 'gzip' };
-		editionRuns.first.push(await load(`${tenYears.portal.url}${firstEdition}`, gzip, duration));
-		editionRuns.latest.push(await load(`${tenYears.portal.url}${latestEdition}`, gzip, duration));
 	}
 	const [firstRps, latestRps] = [editionRuns.first, editionRuns.latest].map((runs) =>
 		Math.round(medianRun(runs).result.requests.average)
