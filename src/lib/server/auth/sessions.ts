@@ -1,5 +1,7 @@
 import type { Cookies } from '@sveltejs/kit';
 import type { Kysely, Transaction } from 'kysely';
+import type { Db } from '../db';
+import { preparedLookup } from '../db/prepared';
 import type { Database } from '../db/schema';
 import { newSplitToken, secretMatches, splitToken } from './tokens';
 import { toUser, userQuery, type User } from './users';
@@ -46,16 +48,9 @@ export type SessionValidation =
 
 const NONE: SessionValidation = { session: null, user: null, renewed: false };
 
-/** Checks a cookie token: known id, matching secret, not expired, account active. */
-export async function validateSessionToken(
-	db: Executor,
-	token: string,
-	now = Date.now()
-): Promise<SessionValidation> {
-	const parts = splitToken(token);
-	if (!parts) return NONE;
-	// One statement per signed-in request: the session and its account together.
-	const row = await userQuery(db)
+// One statement per signed-in request: the session and its account together.
+const sessionWithAccount = preparedLookup((db, sessionId) =>
+	userQuery(db)
 		.innerJoin('user_session', 'user_session.user_id', 'user_account.id')
 		.select([
 			'user_session.id as session_id',
@@ -63,8 +58,19 @@ export async function validateSessionToken(
 			'user_session.expires_at',
 			'user_session.created_at as session_created_at'
 		])
-		.where('user_session.id', '=', parts.id)
-		.executeTakeFirst();
+		.where('user_session.id', '=', sessionId)
+		.compile()
+);
+
+/** Checks a cookie token: known id, matching secret, not expired, account active. */
+export async function validateSessionToken(
+	db: Db,
+	token: string,
+	now = Date.now()
+): Promise<SessionValidation> {
+	const parts = splitToken(token);
+	if (!parts) return NONE;
+	const row = sessionWithAccount(db, parts.id);
 	if (!row || !secretMatches(parts.secret, new Uint8Array(row.secret_hash))) return NONE;
 	const user = toUser(row);
 	if (now >= row.expires_at || now >= row.session_created_at + SESSION_MAX_MS || user.disabled) {
