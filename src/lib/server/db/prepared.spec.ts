@@ -17,9 +17,9 @@ afterEach(async () => {
 const organisationBySlug = preparedLookup((db, slug) =>
 	db
 		.selectFrom('organisation')
-		.select(['name', 'kind'])
+		.select(['name', 'slug'])
 		.where('slug', '=', slug)
-		.where('kind', '!=', 'inconnu')
+		.where('name', '!=', '')
 		.compile()
 );
 
