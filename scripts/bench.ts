@@ -18,6 +18,8 @@ import { startPortal } from './serve-child';
 import { buildIfNeeded } from './start.js';
 
 const CONNECTIONS = 20;
+// Every request says it accepts gzip, as browsers and HTTP libraries do.
+const ACCEPT_GZIP = { 'accept-encoding': 'gzip' };
 
 const sameSizeRoute = (dataset: string) => `/banc-reference-plan-${dataset}.json`;
 const referenceFiles = (dataset: string) => {
@@ -205,19 +207,17 @@ runCommand(async () => {
 		const check = await fetch(`${portal.url}/espace`, { redirect: 'manual', headers: { cookie } });
 		if (check.status !== 200)
 			throw new Error(`/espace answers ${check.status} to the benchmark partner`);
-		// Every request says it accepts gzip, as browsers and HTTP libraries do.
-		const gzip = { 'accept-encoding': 'gzip' };
 		served[name].portal = portal;
 		served[name].routes = [
-			['/favicon.svg', gzip],
-			['/', gzip],
-			['/fiches', gzip],
-			['/fiches/14-1', gzip],
-			['/tableau-de-bord', gzip],
-			[`/bilans/${edition}`, gzip],
-			['/donnees/plan.json', gzip],
-			[sameSizeRoute(name), gzip],
-			['/espace', { ...gzip, cookie }]
+			['/favicon.svg', ACCEPT_GZIP],
+			['/', ACCEPT_GZIP],
+			['/fiches', ACCEPT_GZIP],
+			['/fiches/14-1', ACCEPT_GZIP],
+			['/tableau-de-bord', ACCEPT_GZIP],
+			[`/bilans/${edition}`, ACCEPT_GZIP],
+			['/donnees/plan.json', ACCEPT_GZIP],
+			[sameSizeRoute(name), ACCEPT_GZIP],
+			['/espace', { ...ACCEPT_GZIP, cookie }]
 		];
 	}
 	// Each round goes through every route, on each dataset one right after the other; the median of
@@ -241,9 +241,12 @@ runCommand(async () => {
 					await load(`${served[name].portal.url}${route}`, headers, duration)
 				);
 			}
-		const gzip = { 'accept-encoding': 'gzip' };
-		editionRuns.first.push(await load(`${tenYears.portal.url}${firstEdition}`, gzip, duration));
-		editionRuns.latest.push(await load(`${tenYears.portal.url}${latestEdition}`, gzip, duration));
+		editionRuns.first.push(
+			await load(`${tenYears.portal.url}${firstEdition}`, ACCEPT_GZIP, duration)
+		);
+		editionRuns.latest.push(
+			await load(`${tenYears.portal.url}${latestEdition}`, ACCEPT_GZIP, duration)
+		);
 		process.stdout.write(`Tour ${round + 1} sur ${rounds} terminé.\n`);
 	}
 	for (let index = 0; index < served.plan.routes.length; index++) {
