@@ -5,10 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import process from 'node:process';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/lib/server/db/index';
+import { compressBody } from '../src/lib/server/http/page-cache';
 import { buildPlanDocument, planDocumentToJson } from '../src/lib/server/opendata/plan-document';
 import { PARTNER, prepareDataset } from './bench/dataset';
 import { FIRST_GENERATED_YEAR } from './bench/generate';
@@ -18,22 +18,25 @@ import { startPortal } from './serve-child';
 import { buildIfNeeded } from './start.js';
 
 const CONNECTIONS = 20;
-// Every request says it accepts gzip, as browsers and HTTP libraries do.
-const ACCEPT_GZIP = { 'accept-encoding': 'gzip' };
+// Every request says what Chromium says it accepts; the server answers brotli where it has it.
+const BROWSER_ENCODINGS = { 'accept-encoding': 'gzip, deflate, br, zstd' };
 
 const sameSizeRoute = (dataset: string) => `/banc-reference-plan-${dataset}.json`;
 const referenceFiles = (dataset: string) => {
 	const file = new URL(`../build/client${sameSizeRoute(dataset)}`, import.meta.url);
-	return [file, new URL(`${file.href}.gz`)];
+	return [file, new URL(`${file.href}.gz`), new URL(`${file.href}.br`)];
 };
 
+/** The open data's bytes as a static file, with the very compressed copies the server makes. */
 async function writeSameSizeReference(databasePath: string, dataset: string): Promise<void> {
 	const db = openDatabase(databasePath);
-	const json = Buffer.from(planDocumentToJson(await buildPlanDocument(db)));
+	const json = new Uint8Array(Buffer.from(planDocumentToJson(await buildPlanDocument(db))));
 	await db.destroy();
-	const [file, gz] = referenceFiles(dataset);
+	const [file, gz, br] = referenceFiles(dataset);
+	const copies = await compressBody(json);
 	writeFileSync(file!, json);
-	writeFileSync(gz!, gzipSync(json));
+	writeFileSync(gz!, copies.gzip);
+	writeFileSync(br!, copies.br);
 }
 
 function removeSameSizeReference(): void {
@@ -54,6 +57,8 @@ interface Measured {
 	p50: number;
 	p95: number;
 	p99: number;
+	/** Mean size of an answer as received (headers and body, compressed): what the rate depends on. */
+	bytes: number;
 }
 
 async function load(
@@ -63,15 +68,20 @@ async function load(
 ): Promise<Measured> {
 	await autocannon({ url, connections: CONNECTIONS, duration: 1, headers });
 	const times: number[] = [];
+	let bytes = 0;
 	const run = autocannon({ url, connections: CONNECTIONS, duration, headers });
-	run.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
+	run.on('response', (_client, _status, size, responseTime) => {
+		times.push(responseTime);
+		bytes += size;
+	});
 	const result = await run;
 	times.sort((a, b) => a - b);
 	return {
 		result,
 		p50: percentile(times, 50),
 		p95: percentile(times, 95),
-		p99: percentile(times, 99)
+		p99: percentile(times, 99),
+		bytes: times.length ? Math.round(bytes / times.length) : 0
 	};
 }
 
@@ -209,15 +219,15 @@ runCommand(async () => {
 			throw new Error(`/espace answers ${check.status} to the benchmark partner`);
 		served[name].portal = portal;
 		served[name].routes = [
-			['/favicon.svg', ACCEPT_GZIP],
-			['/', ACCEPT_GZIP],
-			['/fiches', ACCEPT_GZIP],
-			['/fiches/14-1', ACCEPT_GZIP],
-			['/tableau-de-bord', ACCEPT_GZIP],
-			[`/bilans/${edition}`, ACCEPT_GZIP],
-			['/donnees/plan.json', ACCEPT_GZIP],
-			[sameSizeRoute(name), ACCEPT_GZIP],
-			['/espace', { ...ACCEPT_GZIP, cookie }]
+			['/favicon.svg', BROWSER_ENCODINGS],
+			['/', BROWSER_ENCODINGS],
+			['/fiches', BROWSER_ENCODINGS],
+			['/fiches/14-1', BROWSER_ENCODINGS],
+			['/tableau-de-bord', BROWSER_ENCODINGS],
+			[`/bilans/${edition}`, BROWSER_ENCODINGS],
+			['/donnees/plan.json', BROWSER_ENCODINGS],
+			[sameSizeRoute(name), BROWSER_ENCODINGS],
+			['/espace', { ...BROWSER_ENCODINGS, cookie }]
 		];
 	}
 	// Each round goes through every route, on each dataset one right after the other; the median of
@@ -242,10 +252,10 @@ runCommand(async () => {
 				);
 			}
 		editionRuns.first.push(
-			await load(`${tenYears.portal.url}${firstEdition}`, ACCEPT_GZIP, duration)
+			await load(`${tenYears.portal.url}${firstEdition}`, BROWSER_ENCODINGS, duration)
 		);
 		editionRuns.latest.push(
-			await load(`${tenYears.portal.url}${latestEdition}`, ACCEPT_GZIP, duration)
+			await load(`${tenYears.portal.url}${latestEdition}`, BROWSER_ENCODINGS, duration)
 		);
 		process.stdout.write(`Tour ${round + 1} sur ${rounds} terminé.\n`);
 	}
@@ -253,7 +263,7 @@ runCommand(async () => {
 		for (const name of names) {
 			const dataset = served[name];
 			const [route] = dataset.routes[index]!;
-			const { result: r, p50, p95, p99 } = medianRun(runs[index]![name]);
+			const { result: r, p50, p95, p99, bytes } = medianRun(runs[index]![name]);
 			if (route === '/favicon.svg') dataset.staticRps = r.requests.average;
 			dataset.results.push({
 				route,
@@ -261,12 +271,13 @@ runCommand(async () => {
 				latencyP50: p50,
 				latencyP95: p95,
 				latencyP99: p99,
+				bytesPerResponse: bytes,
 				errors: runs[index]![name].reduce((n, m) => n + m.result.errors + m.result.timeouts, 0),
 				non2xx: runs[index]![name].reduce((n, m) => n + m.result.non2xx, 0),
 				ratioToStatic: Math.round((r.requests.average / dataset.staticRps) * 100) / 100
 			});
 			process.stdout.write(
-				`${name.padEnd(8)} ${route.padEnd(34)} ${String(Math.round(r.requests.average)).padStart(7)} req/s  p50 ${p50} ms  p95 ${p95} ms  p99 ${p99} ms  erreurs ${r.errors + r.non2xx}\n`
+				`${name.padEnd(8)} ${route.padEnd(34)} ${String(Math.round(r.requests.average)).padStart(7)} req/s  ${String(bytes).padStart(7)} o  p50 ${p50} ms  p95 ${p95} ms  p99 ${p99} ms  erreurs ${r.errors + r.non2xx}\n`
 			);
 		}
 	}

@@ -7,6 +7,7 @@ const route = (r: string, rps: number, extra: Partial<RouteResult> = {}): RouteR
 	latencyP50: 5,
 	latencyP95: 10,
 	latencyP99: 20,
+	bytesPerResponse: 5000,
 	errors: 0,
 	non2xx: 0,
 	ratioToStatic: rps / 4000,

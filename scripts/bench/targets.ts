@@ -6,6 +6,8 @@ export interface RouteResult {
 	latencyP50: number;
 	latencyP95: number;
 	latencyP99: number;
+	/** Mean bytes received per answer (compressed as the client accepts). */
+	bytesPerResponse: number;
 	errors: number;
 	non2xx: number;
 	ratioToStatic: number;

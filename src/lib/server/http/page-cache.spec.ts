@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { acceptsGzip, matchesEtag, PageCache, replay } from './page-cache';
+import { matchesEtag, PageCache, preferredCoding, replay } from './page-cache';
 import { PUBLIC_ROUTES, SESSION_ROUTES } from './cacheable-routes';
 
 const html = (text: string) => new Uint8Array(new TextEncoder().encode(text));
@@ -18,7 +18,7 @@ const get = (extra: Record<string, string> = {}) =>
 describe('page cache', () => {
 	it('replays the body with its headers, an ETag, and never a cookie or a date', async () => {
 		const cache = new PageCache(1_000_000, 100_000);
-		cache.store('k', headers(), html('<p>fiche</p>'));
+		await cache.store('k', headers(), html('<p>fiche</p>'));
 		const response = replay(cache.get('k')!, get(), 'public, no-cache');
 		expect(response.status).toBe(200);
 		expect(await response.text()).toBe('<p>fiche</p>');
@@ -27,53 +27,84 @@ describe('page cache', () => {
 		expect(response.headers.get('date')).toBeNull();
 		expect(response.headers.get('cache-control')).toBe('public, no-cache');
 		expect(response.headers.get('vary')).toBe('Cookie, Accept-Encoding');
-		expect(response.headers.get('etag')).toMatch(/^"[\w-]{27}"$/);
+		expect(response.headers.get('etag')).toMatch(/^W\/"[\w-]{27}"$/);
 	});
 
-	it('answers 304 to a client holding the same ETag, and gzip to one that accepts it', async () => {
+	it('answers 304 to a client holding the same ETag, and the coding it prefers', async () => {
 		const cache = new PageCache(1_000_000, 100_000);
 		const body = `<main>${'Fiche action 14-1 : Wifi public. '.repeat(100)}</main>`;
-		const entry = cache.store('k', headers(), html(body));
-		expect(replay(entry, get({ 'if-none-match': `W/${entry.etag}` }), 'x').status).toBe(304);
+		const entry = await cache.store('k', headers(), html(body));
+		const strong = entry.etag.replace(/^W\//, '');
+		expect(replay(entry, get({ 'if-none-match': entry.etag }), 'x').status).toBe(304);
+		expect(replay(entry, get({ 'if-none-match': strong }), 'x').status).toBe(304);
 		expect(replay(entry, get({ 'if-none-match': '"autre"' }), 'x').status).toBe(200);
-		const zipped = replay(entry, get({ 'accept-encoding': 'gzip, deflate, br' }), 'x');
+		// What Chromium sends: brotli, the smallest.
+		const brotli = replay(entry, get({ 'accept-encoding': 'gzip, deflate, br, zstd' }), 'x');
+		expect(brotli.headers.get('content-encoding')).toBe('br');
+		const brotliBytes = Buffer.from(await brotli.arrayBuffer());
+		expect(brotliDecompressSync(brotliBytes).toString()).toBe(body);
+		expect(brotli.headers.get('content-length')).toBe(String(brotliBytes.byteLength));
+		const zipped = replay(entry, get({ 'accept-encoding': 'gzip, deflate' }), 'x');
 		expect(zipped.headers.get('content-encoding')).toBe('gzip');
 		expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString()).toBe(body);
-		const plain = replay(entry, get({ 'accept-encoding': 'gzip;q=0' }), 'x');
+		const plain = replay(entry, get({ 'accept-encoding': 'gzip;q=0, br;q=0' }), 'x');
 		expect(plain.headers.get('content-encoding')).toBeNull();
 		expect(await plain.text()).toBe(body);
 	});
 
-	it('gives a different ETag to a different body, the same to the same', () => {
+	it('sends a small body as it is', async () => {
 		const cache = new PageCache(1_000_000, 100_000);
-		const a = cache.store('a', headers(), html('un'));
-		expect(cache.store('b', headers(), html('un')).etag).toBe(a.etag);
-		expect(cache.store('c', headers(), html('deux')).etag).not.toBe(a.etag);
+		const entry = await cache.store('k', headers(), html('<p>court</p>'));
+		expect(entry.encoded).toEqual({});
+		const response = replay(entry, get({ 'accept-encoding': 'br, gzip' }), 'x');
+		expect(response.headers.get('content-encoding')).toBeNull();
+		expect(await response.text()).toBe('<p>court</p>');
 	});
 
-	it('stays within its size: least recently used entries go first, oversized ones never enter', () => {
+	it('gives a different ETag to a different body, the same to the same', async () => {
+		const cache = new PageCache(1_000_000, 100_000);
+		const a = await cache.store('a', headers(), html('un'));
+		expect((await cache.store('b', headers(), html('un'))).etag).toBe(a.etag);
+		expect((await cache.store('c', headers(), html('deux'))).etag).not.toBe(a.etag);
+	});
+
+	it('stays within its size: least recently used entries go first, oversized ones never enter', async () => {
 		const cache = new PageCache(250, 200);
-		cache.store('a', headers(), html('a'.repeat(100)));
-		cache.store('b', headers(), html('b'.repeat(100)));
+		await cache.store('a', headers(), html('a'.repeat(100)));
+		await cache.store('b', headers(), html('b'.repeat(100)));
 		cache.get('a');
-		cache.store('c', headers(), html('c'.repeat(100)));
+		await cache.store('c', headers(), html('c'.repeat(100)));
 		expect(cache.get('b')).toBeUndefined();
 		expect(cache.get('a')).toBeDefined();
 		expect(cache.get('c')).toBeDefined();
 		expect(cache.bytes).toBeLessThanOrEqual(250);
-		const big = cache.store('d', headers(), html('d'.repeat(3000)));
+		const big = await cache.store('d', headers(), html('d'.repeat(3000)));
 		expect(big.body.byteLength).toBe(3000);
-		expect(big.gzip).toBeNull();
+		expect(big.encoded).toEqual({});
 		expect(cache.get('d')).toBeUndefined();
 	});
 
+	it('counts the compressed copies in its size', async () => {
+		const cache = new PageCache(1_000_000, 100_000);
+		const entry = await cache.store('k', headers(), html('Wifi public. '.repeat(200)));
+		const copies = entry.encoded.br!.byteLength + entry.encoded.gzip!.byteLength;
+		expect(cache.bytes).toBe(entry.body.byteLength + copies);
+	});
+
 	it('reads Accept-Encoding and If-None-Match as HTTP defines them', () => {
-		expect(acceptsGzip(null)).toBe(false);
-		expect(acceptsGzip('br')).toBe(false);
-		expect(acceptsGzip('GZIP')).toBe(true);
-		expect(acceptsGzip('*;q=0.5')).toBe(true);
-		expect(acceptsGzip('gzip;q=0')).toBe(false);
+		const both = ['br', 'gzip'] as const;
+		expect(preferredCoding(null, both)).toBeNull();
+		expect(preferredCoding('br', ['gzip'])).toBeNull();
+		expect(preferredCoding('GZIP', both)).toBe('gzip');
+		expect(preferredCoding('gzip, br', both)).toBe('br');
+		expect(preferredCoding('br;q=0.5, gzip', both)).toBe('gzip');
+		expect(preferredCoding('*;q=0.5', both)).toBe('br');
+		expect(preferredCoding('*, br;q=0', both)).toBe('gzip');
+		expect(preferredCoding('gzip;q=0', both)).toBeNull();
+		expect(preferredCoding('gzip;q=abc', both)).toBeNull();
 		expect(matchesEtag('"a", "b"', '"b"')).toBe(true);
+		expect(matchesEtag('W/"b"', '"b"')).toBe(true);
+		expect(matchesEtag('"b"', 'W/"b"')).toBe(true);
 		expect(matchesEtag('*', '"b"')).toBe(true);
 		expect(matchesEtag(null, '"b"')).toBe(false);
 	});
