@@ -78,11 +78,13 @@ test('public answers carry validators: 304 when unchanged, brotli or gzip when a
 		expect(first.headers()['vary']).toBe('Cookie, Accept-Encoding');
 		const again = await request.get(path, { headers: { 'if-none-match': etag! } });
 		expect(again.status(), path).toBe(304);
-		for (const coding of ['br', 'gzip']) {
-			const encoded = await request.get(path, { headers: { 'accept-encoding': coding } });
-			expect(encoded.headers()['content-encoding'], path).toBe(coding);
-			expect(await encoded.body()).toEqual(await first.body());
-		}
+		const zipped = await request.get(path, { headers: { 'accept-encoding': 'gzip' } });
+		expect(zipped.headers()['content-encoding'], path).toBe('gzip');
+		expect(await zipped.body()).toEqual(await first.body());
+		// The brotli copy is made in the background once the answer has been asked for again.
+		const brotli = () => request.get(path, { headers: { 'accept-encoding': 'br' } });
+		await expect.poll(async () => (await brotli()).headers()['content-encoding']).toBe('br');
+		expect(await (await brotli()).body()).toEqual(await first.body());
 	}
 	// Private and form pages are never marked public.
 	const login = await request.get('/connexion');

@@ -38,8 +38,12 @@ describe('page cache', () => {
 		expect(replay(entry, get({ 'if-none-match': entry.etag }), 'x').status).toBe(304);
 		expect(replay(entry, get({ 'if-none-match': strong }), 'x').status).toBe(304);
 		expect(replay(entry, get({ 'if-none-match': '"autre"' }), 'x').status).toBe(200);
-		// What Chromium sends: brotli, the smallest.
-		const brotli = replay(entry, get({ 'accept-encoding': 'gzip, deflate, br, zstd' }), 'x');
+		// What Chromium sends: gzip until the answer is asked for again, then brotli, the smallest.
+		const chromium = { 'accept-encoding': 'gzip, deflate, br, zstd' };
+		expect(replay(entry, get(chromium), 'x').headers.get('content-encoding')).toBe('gzip');
+		await cache.answer('k', get(), () => Promise.reject(new Error('kept')), 'x');
+		await entry.brotli;
+		const brotli = replay(entry, get(chromium), 'x');
 		expect(brotli.headers.get('content-encoding')).toBe('br');
 		const brotliBytes = Buffer.from(await brotli.arrayBuffer());
 		expect(brotliDecompressSync(brotliBytes).toString()).toBe(body);
@@ -84,11 +88,26 @@ describe('page cache', () => {
 		expect(cache.get('d')).toBeUndefined();
 	});
 
-	it('counts the compressed copies in its size', async () => {
+	it('spends brotli only on answers asked for twice, and counts each copy in its size', async () => {
 		const cache = new PageCache(1_000_000, 100_000);
-		const entry = await cache.store('k', headers(), html('Wifi public. '.repeat(200)));
+		let renders = 0;
+		const render = async () => {
+			renders += 1;
+			return new Response('Wifi public. '.repeat(200), { status: 200 });
+		};
+		await cache.answer('k', get(), render, 'x');
+		const entry = cache.get('k')!;
+		expect(entry.brotli).toBeNull();
+		expect(cache.bytes).toBe(entry.body.byteLength + entry.encoded.gzip!.byteLength);
+		await cache.answer('k', get(), render, 'x');
+		await entry.brotli;
+		expect(renders).toBe(1);
 		const copies = entry.encoded.br!.byteLength + entry.encoded.gzip!.byteLength;
 		expect(cache.bytes).toBe(entry.body.byteLength + copies);
+		// Asked for a third time: no second brotli copy.
+		const made = entry.brotli;
+		await cache.answer('k', get(), render, 'x');
+		expect(entry.brotli).toBe(made);
 	});
 
 	it('reads Accept-Encoding and If-None-Match as HTTP defines them', () => {
