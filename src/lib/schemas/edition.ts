@@ -26,7 +26,8 @@ export const EditionSchema = z
 		text_modernite: text('Le texte de l’axe « modernité »', 5_000, false),
 		change_note: text('La note de correction', 2_000, false)
 	})
-	.refine((v) => v.as_of.slice(0, 4) === String(v.year), {
+	// Checked only against a year written correctly: otherwise the year's own message is enough.
+	.refine((v) => !Number.isInteger(v.year) || v.as_of.slice(0, 4) === String(v.year), {
 		path: ['as_of'],
 		message: 'La date d’arrêté doit tomber dans l’année du bilan.'
 	});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { EditionSchema } from './edition';
+
+const form = (year: string, asOf: string) => ({
+	year,
+	as_of: asOf,
+	intro: 'Une année de mise en œuvre.',
+	text_performance: '',
+	text_solidarite: '',
+	text_modernite: '',
+	change_note: ''
+});
+const messages = (year: string, asOf: string) =>
+	(EditionSchema.safeParse(form(year, asOf)).error?.issues ?? []).map((i) => [
+		i.path.join('.'),
+		i.message
+	]);
+
+describe('edition form', () => {
+	it('accepts a date of arrest within the year', () => {
+		expect(messages('2019', '2019-12-31')).toEqual([]);
+	});
+
+	it('says when the date of arrest falls outside the year', () => {
+		expect(messages('2019', '2020-01-15')).toEqual([
+			['as_of', 'La date d’arrêté doit tomber dans l’année du bilan.']
+		]);
+	});
+
+	it('gives one message for a badly written year, not a second one on the date', () => {
+		expect(messages('20x9', '2025-12-31')).toEqual([
+			['year', 'L’année s’écrit sur quatre chiffres (exemple : 2019).']
+		]);
+	});
+});
