@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { recordAudit } from '../audit/repository';
 import type { User } from '../auth/users';
-import { buildEditionOpenData, buildEditionSnapshot } from './snapshot';
+import { buildPublication } from './snapshot';
 import { planDocumentToJson } from '../opendata/plan-document';
 
 export interface DraftInput {
@@ -107,7 +107,7 @@ export async function publishEdition(
 		if (edition.state === 'published')
 			return { ok: false as const, status: 409 as const, message: 'Ce bilan est déjà publié.' };
 		const publishedAt = now.toISOString();
-		const snapshot = await buildEditionSnapshot(
+		const { snapshot, openData } = await buildPublication(
 			trx,
 			{
 				year: edition.year,
@@ -119,7 +119,6 @@ export async function publishEdition(
 			},
 			publishedAt
 		);
-		const openData = await buildEditionOpenData(trx, snapshot, publishedAt);
 		await trx
 			.updateTable('edition')
 			.set({

@@ -1,6 +1,6 @@
 import type { Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
-import { computeDashboard, type DashboardFigures } from '../dashboard/figures';
+import { computeDashboard, type DashboardFigures, type DashboardInput } from '../dashboard/figures';
 import { loadDashboardInput } from '../dashboard/repository';
 import {
 	dashboardView,
@@ -113,12 +113,13 @@ export async function buildEditionSnapshot(
 		axisTexts: Record<string, string>;
 		changeNote: string | null;
 	},
-	publishedAt: string
+	publishedAt: string,
+	atDate?: DashboardInput
 ): Promise<EditionSnapshot> {
 	const yearStart = `${edition.year}-01-01`;
 	const before = `${edition.year - 1}-12-31`;
 	const [end, start] = [
-		await loadDashboardInput(db, edition.asOf),
+		atDate ?? (await loadDashboardInput(db, edition.asOf)),
 		await loadDashboardInput(db, before)
 	];
 	const figures = computeDashboard(end);
@@ -260,13 +261,27 @@ export async function buildEditionSnapshot(
 	};
 }
 
+/**
+ * What publishing an edition stores: its snapshot and its open data, both from one reading of the
+ * validated state as of the edition's date.
+ */
+export async function buildPublication(
+	db: Executor,
+	edition: Parameters<typeof buildEditionSnapshot>[1],
+	publishedAt: string
+): Promise<{ snapshot: EditionSnapshot; openData: EditionOpenData }> {
+	const state = await loadDashboardInput(db, edition.asOf);
+	const snapshot = await buildEditionSnapshot(db, edition, publishedAt, state);
+	return { snapshot, openData: await buildEditionOpenData(db, edition, state, publishedAt) };
+}
+
 /** The open-data document (sdusn/plan@1) as it stood at the edition's date. */
-export async function buildEditionOpenData(
+async function buildEditionOpenData(
 	db: Executor,
 	edition: { year: number; version: number; asOf: string },
+	state: DashboardInput,
 	publishedAt: string
 ): Promise<EditionOpenData> {
-	const state = await loadDashboardInput(db, edition.asOf);
 	const current = await buildPlanDocument(db);
 	const stateByCode = new Map(state.fiches.map((f) => [f.code, f]));
 	const lastUpdates = await db
