@@ -3,9 +3,9 @@ import { recordAudit } from '../audit/repository';
 import type { User } from '../auth/users';
 import { recordDataChange } from '../db/revision';
 import type { Opinion, SessionState } from '../db/schema';
+import { refuse, type ServiceResult } from '../result';
 
-export type CommissionResult<T = object> =
-	({ ok: true } & T) | { ok: false; status: 400 | 404 | 409; message: string };
+export type CommissionResult<T = object> = ServiceResult<T>;
 
 export const STATE_LABELS: Record<SessionState, string> = {
 	preparation: 'en préparation',
@@ -24,10 +24,9 @@ async function openSession(db: Executor, id: number) {
 		.executeTakeFirst();
 	if (!session)
 		return {
-			error: { ok: false as const, status: 404 as const, message: 'Cette séance n’existe pas.' }
+			error: refuse(404, 'Cette séance n’existe pas.')
 		};
-	if (session.state === 'closed')
-		return { error: { ok: false as const, status: 409 as const, message: CLOSED_MESSAGE } };
+	if (session.state === 'closed') return { error: refuse(409, CLOSED_MESSAGE) };
 	return { session };
 }
 
@@ -89,11 +88,7 @@ export async function addAgendaFiches(
 				? []
 				: await trx.selectFrom('fiche').select(['id', 'code']).where('code', 'in', codes).execute();
 		if (fiches.length !== new Set(codes).size)
-			return {
-				ok: false as const,
-				status: 400 as const,
-				message: 'Une des fiches choisies n’existe pas.'
-			};
+			return refuse(400, 'Une des fiches choisies n’existe pas.');
 		const present = new Set(
 			(
 				await trx
@@ -171,23 +166,14 @@ export async function removeAgendaItem(
 			.where('id', '=', itemId)
 			.where('session_id', '=', sessionId)
 			.executeTakeFirst();
-		if (!item)
-			return {
-				ok: false as const,
-				status: 404 as const,
-				message: 'Ce point n’est pas à l’ordre du jour.'
-			};
+		if (!item) return refuse(404, 'Ce point n’est pas à l’ordre du jour.');
 		const decisions = await trx
 			.selectFrom('decision')
 			.select('id')
 			.where('agenda_item_id', '=', itemId)
 			.executeTakeFirst();
 		if (decisions)
-			return {
-				ok: false as const,
-				status: 409 as const,
-				message: 'Ce point porte déjà des décisions : il reste à l’ordre du jour.'
-			};
+			return refuse(409, 'Ce point porte déjà des décisions : il reste à l’ordre du jour.');
 		await trx.deleteFrom('agenda_item').where('id', '=', itemId).execute();
 		await recordAudit(trx, {
 			actor: user,
@@ -218,23 +204,14 @@ export async function addAttendee(
 				.where('role', 'in', ['commission', 'admin'])
 				.executeTakeFirst();
 			if (!member)
-				return {
-					ok: false as const,
-					status: 400 as const,
-					message: 'Choisissez un membre de la commission ou de l’équipe dans la liste.'
-				};
+				return refuse(400, 'Choisissez un membre de la commission ou de l’équipe dans la liste.');
 			const already = await trx
 				.selectFrom('session_attendee')
 				.select('id')
 				.where('session_id', '=', sessionId)
 				.where('user_id', '=', member.id)
 				.executeTakeFirst();
-			if (already)
-				return {
-					ok: false as const,
-					status: 409 as const,
-					message: `${member.name} est déjà inscrit comme présent.`
-				};
+			if (already) return refuse(409, `${member.name} est déjà inscrit comme présent.`);
 			await trx
 				.insertInto('session_attendee')
 				.values({ session_id: sessionId, user_id: member.id, guest_name: null })
@@ -273,11 +250,7 @@ export async function removeAttendee(
 			.where('session_id', '=', sessionId)
 			.executeTakeFirst();
 		if (Number(result.numDeletedRows) === 0)
-			return {
-				ok: false as const,
-				status: 404 as const,
-				message: 'Cette personne n’est pas inscrite.'
-			};
+			return refuse(404, 'Cette personne n’est pas inscrite.');
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.attendees',
@@ -307,12 +280,10 @@ export async function recordDecision(
 		const { session, error } = await openSession(trx, sessionId);
 		if (error) return error;
 		if (session.state !== 'held') {
-			return {
-				ok: false as const,
-				status: 409 as const,
-				message:
-					'Les décisions s’enregistrent pendant la séance : passez d’abord la séance à l’état « tenue ».'
-			};
+			return refuse(
+				409,
+				'Les décisions s’enregistrent pendant la séance : passez d’abord la séance à l’état « tenue ».'
+			);
 		}
 		const item = await trx
 			.selectFrom('agenda_item')
@@ -321,26 +292,13 @@ export async function recordDecision(
 			.where('agenda_item.id', '=', itemId)
 			.where('agenda_item.session_id', '=', sessionId)
 			.executeTakeFirst();
-		if (!item)
-			return {
-				ok: false as const,
-				status: 404 as const,
-				message: 'Ce point n’est pas à l’ordre du jour de la séance.'
-			};
+		if (!item) return refuse(404, 'Ce point n’est pas à l’ordre du jour de la séance.');
 		let previous: number | null = null;
 		if (input.kind === 'priority') {
 			if (item.fiche_id === null || item.priority === null)
-				return {
-					ok: false as const,
-					status: 400 as const,
-					message: 'Une décision de priorité porte sur une fiche, pas sur un point libre.'
-				};
+				return refuse(400, 'Une décision de priorité porte sur une fiche, pas sur un point libre.');
 			if (item.priority === input.newPriority)
-				return {
-					ok: false as const,
-					status: 400 as const,
-					message: `La fiche ${item.code} est déjà en priorité ${input.newPriority}.`
-				};
+				return refuse(400, `La fiche ${item.code} est déjà en priorité ${input.newPriority}.`);
 			const pending = await trx
 				.selectFrom('decision')
 				.select('id')
@@ -348,12 +306,10 @@ export async function recordDecision(
 				.where('kind', '=', 'priority')
 				.executeTakeFirst();
 			if (pending)
-				return {
-					ok: false as const,
-					status: 409 as const,
-					message:
-						'Une décision de priorité est déjà enregistrée pour cette fiche dans cette séance.'
-				};
+				return refuse(
+					409,
+					'Une décision de priorité est déjà enregistrée pour cette fiche dans cette séance.'
+				);
 			previous = item.priority;
 		}
 		const { id } = await trx
@@ -400,11 +356,10 @@ export async function changeSessionState(
 			(session.state === 'preparation' && target === 'held') ||
 			(session.state === 'held' && target === 'closed');
 		if (!allowed) {
-			return {
-				ok: false as const,
-				status: 409 as const,
-				message: `La séance est ${STATE_LABELS[session.state]} : elle ne peut pas passer à l’état « ${STATE_LABELS[target]} ».`
-			};
+			return refuse(
+				409,
+				`La séance est ${STATE_LABELS[session.state]} : elle ne peut pas passer à l’état « ${STATE_LABELS[target]} ».`
+			);
 		}
 		await trx
 			.updateTable('commission_session')

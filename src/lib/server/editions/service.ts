@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/repository';
 import type { User } from '../auth/users';
 import { buildPublication } from './snapshot';
 import { planDocumentToJson } from '../opendata/plan-document';
+import { refuse, type ServiceResult } from '../result';
 
 export interface DraftInput {
 	year: number;
@@ -12,8 +13,7 @@ export interface DraftInput {
 	changeNote: string | null;
 }
 
-export type EditionResult<T = object> =
-	({ ok: true } & T) | { ok: false; status: 400 | 404 | 409; message: string };
+export type EditionResult<T = object> = ServiceResult<T>;
 
 /** Creates or updates the draft of a year; its version follows the last published one. */
 export async function saveEditionDraft(
@@ -32,11 +32,10 @@ export async function saveEditionDraft(
 			.executeTakeFirst();
 		const lastVersion = Number(published?.v ?? 0);
 		if (lastVersion > 0 && !input.changeNote) {
-			return {
-				ok: false as const,
-				status: 400 as const,
-				message: `Le bilan ${input.year} est déjà publié : une correction en fait une nouvelle version, dites ce qui change (note de correction).`
-			};
+			return refuse(
+				400,
+				`Le bilan ${input.year} est déjà publié : une correction en fait une nouvelle version, dites ce qui change (note de correction).`
+			);
 		}
 		const values = {
 			as_of: input.asOf,
@@ -102,10 +101,8 @@ export async function publishEdition(
 			.selectAll()
 			.where('id', '=', id)
 			.executeTakeFirst();
-		if (!edition)
-			return { ok: false as const, status: 404 as const, message: 'Ce bilan n’existe pas.' };
-		if (edition.state === 'published')
-			return { ok: false as const, status: 409 as const, message: 'Ce bilan est déjà publié.' };
+		if (!edition) return refuse(404, 'Ce bilan n’existe pas.');
+		if (edition.state === 'published') return refuse(409, 'Ce bilan est déjà publié.');
 		const publishedAt = now.toISOString();
 		const { snapshot, openData } = await buildPublication(
 			trx,
