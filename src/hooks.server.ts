@@ -59,8 +59,9 @@ const variantCache = new PageCache(8 * MB, 2 * MB);
 
 /**
  * GET requests to cacheable routes are rendered once per state of the database and day, then
- * replayed from memory (brotli or gzip when accepted, 304 when the browser holds the ETag): anonymous
- * requests to public routes share one answer; signed-in requests to session routes get their own.
+ * replayed from memory (brotli or gzip when accepted, 304 when the browser holds the ETag):
+ * anonymous requests to public routes share one answer; signed-in requests to session routes get
+ * their own.
  */
 const cacheAnswers: Handle = async ({ event, resolve }) => {
 	const route = event.route.id;
