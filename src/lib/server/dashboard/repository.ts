@@ -3,12 +3,7 @@ import type { Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
 import { listAxes, listOrientations, rankedMeasurements } from '../plan/repository';
 import type { DashboardInput } from './figures';
-
-/**
- * How many of the latest values of each indicator the dashboard and the editions show: a year of
- * monthly values, three years of quarterly ones. (The fiche page shows 24, the open data all.)
- */
-export const INDICATOR_POINTS = 12;
+import { INDICATOR_POINTS } from '../../utils/page-bounds';
 
 /**
  * The dashboard's input from validated data only. With `asOf`, every fiche's status, advancement and

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { RichText } from '../../utils/rich-text';
 import { compareFrench } from '../../utils/text';
+import { FICHE_PAGE_MEASUREMENTS } from '../../utils/page-bounds';
 import type { Database, FicheStatus, OrganisationKind } from '../db/schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -273,9 +274,6 @@ export async function findFicheSummaryByCode(
 ): Promise<FicheSummary | undefined> {
 	return ficheSummaryQuery(db).where('fiche.code', '=', code).executeTakeFirst();
 }
-
-/** How many of the latest values of each indicator a fiche page lists. */
-export const FICHE_PAGE_MEASUREMENTS = 24;
 
 export async function findFicheByCode(
 	db: Executor,
