@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4173;
+// E2E_PORT lets two checkouts run their suites side by side.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 export const E2E_DATABASE = 'tests/e2e/.artifacts/sdusn-e2e.db';
 
 export default defineConfig({

@@ -7,7 +7,7 @@ import {
 } from '@playwright/test';
 import { E2E_DATABASE } from '../../../playwright.config';
 
-export const BASE_URL = 'http://127.0.0.1:4173';
+export const BASE_URL = `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}`;
 
 export interface Account {
 	email: string;
