@@ -6,6 +6,7 @@ import {
 	setSessionCookie,
 	validateSessionToken
 } from '$lib/server/auth/sessions';
+import { auditRetentionDays } from '$lib/server/audit/repository';
 import { schedulePruning } from '$lib/server/auth/cleanup';
 import { databaseStamp } from '$lib/server/db/change-stamp';
 import { getDb, initDatabase } from '$lib/server/db/instance';
@@ -13,7 +14,8 @@ import { PageCache } from '$lib/server/http/page-cache';
 import { PUBLIC_ROUTES, SESSION_ROUTES } from '$lib/server/http/cacheable-routes';
 
 export const init: ServerInit = async () => {
-	schedulePruning(await initDatabase());
+	const retention = auditRetentionDays();
+	schedulePruning(await initDatabase(), retention);
 };
 
 // Reads the session cookie and sets locals; never redirects (guards in loads and actions do).

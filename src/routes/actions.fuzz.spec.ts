@@ -275,6 +275,8 @@ describe('hostile input on every form action', () => {
 	it('password change (/compte)', async () => {
 		await fc.assert(
 			fc.asyncProperty(formArbitrary(['current', 'next', 'confirm']), async (fields) => {
+				// Hostile input, not repeated wrong passwords: those end the session (own test).
+				await db.deleteFrom('login_throttle').execute();
 				await expectRefusal(() =>
 					accountActions.password!(
 						fakeEvent('/compte', {}, partner, partnerSessionId, toFormData(fields))
@@ -283,6 +285,32 @@ describe('hostile input on every form action', () => {
 			}),
 			{ numRuns: 25 }
 		);
+	});
+
+	it('login (/connexion) never leaves the portal, whatever redirectTo says', async () => {
+		for (const redirectTo of [
+			'/\t/evil.example',
+			'/\n/evil.example',
+			'/\\evil.example',
+			'//evil.example',
+			'/%2F/evil.example',
+			'/\uFF0Fevil.example',
+			'https://evil.example',
+			'/fiches\r\nSet-Cookie: a=b',
+			'/fiches/\u0100'
+		]) {
+			const form = new FormData();
+			form.append('email', 'admin@lot.fr');
+			form.append('password', 'une phrase de passe correcte');
+			form.append('redirectTo', redirectTo);
+			const location = await Promise.resolve(
+				loginActions.default!(fakeEvent('/connexion', {}, null, null, form))
+			).then(
+				() => 'no redirect',
+				(error: unknown) => (isRedirect(error) ? error.location : String(error))
+			);
+			expect(['/admin', '/fiches/%C4%80'], JSON.stringify(redirectTo)).toContain(location);
+		}
 	});
 
 	it('account creation (/admin/utilisateurs)', async () => {

@@ -1,6 +1,7 @@
-import { fail } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { changePassword } from '$lib/server/auth/service';
+import { deleteSessionCookie } from '$lib/server/auth/sessions';
 import { getDb } from '$lib/server/db/instance';
 import { PasswordChangeSchema } from '$lib/schemas/auth';
 import { parseForm } from '$lib/schemas/form';
@@ -34,7 +35,13 @@ export const actions: Actions = {
 			data,
 			safeClientAddress(event)
 		);
-		if (!result.ok) return fail(400, { errors: result.errors });
+		if (!result.ok) {
+			if (result.sessionEnded) {
+				deleteSessionCookie(event.cookies, event.url.protocol === 'https:');
+				redirect(303, '/connexion?session=fermee');
+			}
+			return fail(result.status, { errors: result.errors });
+		}
 		return { changed: true, endedSessions: result.endedSessions };
 	}
 };

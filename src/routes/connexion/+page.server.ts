@@ -1,15 +1,17 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { safeClientAddress } from '$lib/server/auth/guards';
 import { login } from '$lib/server/auth/service';
+import { deviceCookieName, setDeviceCookie } from '$lib/server/auth/device';
 import { setSessionCookie } from '$lib/server/auth/sessions';
+import { redirectTarget } from '$lib/server/http/redirect-target';
 import { getDb } from '$lib/server/db/instance';
 import { LoginSchema } from '$lib/schemas/auth';
 import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
-/** Only same-site paths: never an absolute URL or a protocol-relative one. */
-function safeRedirect(target: string | null): string {
-	return target && /^\/(?![/\\])/.test(target) ? target : '/';
+/** One of the portal's own pages, or '/' (then: the person's home). */
+function safeRedirect(target: string | null, origin: string): string {
+	return redirectTarget(target, origin) ?? '/';
 }
 
 function homeFor(role: string): string {
@@ -18,9 +20,9 @@ function homeFor(role: string): string {
 
 // Public page: the login form itself.
 export const load: PageServerLoad = ({ locals, url }) => {
-	const redirectTo = safeRedirect(url.searchParams.get('redirectTo'));
+	const redirectTo = safeRedirect(url.searchParams.get('redirectTo'), url.origin);
 	if (locals.user) redirect(303, redirectTo === '/' ? homeFor(locals.user.role) : redirectTo);
-	return { redirectTo };
+	return { redirectTo, sessionClosed: url.searchParams.get('session') === 'fermee' };
 };
 
 export const actions: Actions = {
@@ -34,18 +36,16 @@ export const actions: Actions = {
 		);
 		const kept = { email: values.email.slice(0, 254) };
 		if (!data || Object.keys(errors).length > 0) return fail(400, { values: kept, errors });
+		const secure = event.url.protocol === 'https:';
 		const result = await login(getDb(), {
 			...data,
-			clientAddress: safeClientAddress(event)
+			clientAddress: safeClientAddress(event),
+			device: event.cookies.get(deviceCookieName(secure))
 		});
 		if (!result.ok) return fail(result.status, { values: kept, errors: { form: result.message } });
-		setSessionCookie(
-			event.cookies,
-			result.token,
-			result.session.expiresAt,
-			event.url.protocol === 'https:'
-		);
-		const target = safeRedirect(values.redirectTo);
+		setSessionCookie(event.cookies, result.token, result.session.expiresAt, secure);
+		setDeviceCookie(event.cookies, result.device, secure);
+		const target = safeRedirect(values.redirectTo, event.url.origin);
 		redirect(303, target === '/' ? homeFor(result.user.role) : target);
 	}
 };

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { StartupError } from '../db/index';
 import type { Database } from '../db/schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -7,6 +8,7 @@ export const AUDIT_ACTIONS = {
 	'login.success': 'Connexion réussie',
 	'login.failure': 'Connexion refusée',
 	'login.throttled': 'Connexion bloquée (trop de tentatives)',
+	'password.check_failed': 'Mot de passe actuel refusé',
 	logout: 'Déconnexion',
 	'password.changed': 'Mot de passe modifié',
 	'session.ended': 'Sessions terminées',
@@ -28,10 +30,181 @@ export const AUDIT_ACTIONS = {
 	'decision.recorded': 'Décision enregistrée',
 	'priority.changed': 'Priorité d’une fiche modifiée',
 	'edition.saved': 'Brouillon de bilan enregistré',
-	'edition.published': 'Bilan publié'
+	'edition.published': 'Bilan publié',
+	'audit.purged': 'Journal : purge des événements de sécurité anciens'
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
+
+/**
+ * Security events: kept `AUDIT_RETENTION` days, then deleted by the retention purge (the database
+ * refuses to delete anything else, see migration 2026_11_30_070000_security). Plan decisions,
+ * validations and the purges themselves are never purged.
+ */
+export const SECURITY_ACTIONS: readonly AuditAction[] = [
+	'login.success',
+	'login.failure',
+	'login.throttled',
+	'logout',
+	'password.changed',
+	'password.check_failed',
+	'session.ended',
+	'access.denied',
+	'account.created',
+	'account.invited',
+	'account.activated',
+	'account.disabled',
+	'account.enabled'
+];
+
+/** Refusals anyone can cause without an account: counted per day and subject, not one row each. */
+export const TALLY_ACTIONS = {
+	'login.unknown': 'Connexions refusées : compte inconnu',
+	'login.throttled': 'Tentatives refusées pendant un blocage'
+} as const;
+
+export type TallyAction = keyof typeof TALLY_ACTIONS;
+
+/** Distinct subjects counted per kind and day; beyond, they share the row « autres ». */
+export const TALLY_SUBJECTS_PER_DAY = 500;
+export const TALLY_OTHERS = 'autres';
+
+/**
+ * Counts one anonymous refusal under its subject ("adresse 192.0.2.7", "compte 12") for the day:
+ * the number of rows is bounded by subjects × days, whatever the number of requests.
+ */
+export async function tallyRefusal(
+	db: Executor,
+	action: TallyAction,
+	subject: string,
+	now = new Date()
+): Promise<void> {
+	const at = now.toISOString();
+	const day = at.slice(0, 10);
+	const known = await db
+		.selectFrom('audit_tally')
+		.select('count')
+		.where('action', '=', action)
+		.where('day', '=', day)
+		.where('subject', '=', subject)
+		.executeTakeFirst();
+	let counted = subject;
+	if (!known) {
+		const { n } = await db
+			.selectFrom('audit_tally')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('action', '=', action)
+			.where('day', '=', day)
+			.executeTakeFirstOrThrow();
+		if (n >= TALLY_SUBJECTS_PER_DAY - 1) counted = TALLY_OTHERS;
+	}
+	await db
+		.insertInto('audit_tally')
+		.values({ action, day, subject: counted, count: 1, first_at: at, last_at: at })
+		.onConflict((oc) =>
+			oc
+				.columns(['action', 'day', 'subject'])
+				.doUpdateSet((eb) => ({ count: eb('audit_tally.count', '+', 1), last_at: at }))
+		)
+		.execute();
+}
+
+export interface AuditTally {
+	action: string;
+	actionLabel: string;
+	day: string;
+	subject: string;
+	count: number;
+	lastAt: string;
+}
+
+/** The day's largest counts first, most recent days first. */
+export async function listAuditTallies(db: Executor, limit = 50): Promise<AuditTally[]> {
+	const rows = await db
+		.selectFrom('audit_tally')
+		.selectAll()
+		.orderBy('day', 'desc')
+		.orderBy('count', 'desc')
+		.limit(limit)
+		.execute();
+	return rows.map((r) => ({
+		action: r.action,
+		actionLabel: TALLY_ACTIONS[r.action as TallyAction] ?? r.action,
+		day: r.day,
+		subject: r.subject,
+		count: r.count,
+		lastAt: r.last_at
+	}));
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Default retention of security events: two years. */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 730;
+/** The database refuses a shorter retention (trigger `audit_purge_floor`). */
+export const MIN_AUDIT_RETENTION_DAYS = 180;
+
+/**
+ * The retention purge, the only way rows leave the journal: deletes the security events and the
+ * counts older than `retentionDays`, inside an `audit_purge` row that the delete trigger checks,
+ * and journals what it removed.
+ */
+export async function purgeAudit(
+	db: Kysely<Database>,
+	retentionDays: number,
+	now = new Date()
+): Promise<{ events: number; tallies: number; cutoff: string }> {
+	const cutoff = new Date(now.getTime() - retentionDays * DAY_MS).toISOString();
+	return db.transaction().execute(async (trx) => {
+		const purge = await trx
+			.insertInto('audit_purge')
+			.values({ started_at: now.toISOString(), cutoff, finished_at: null })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const events = await trx
+			.deleteFrom('audit_event')
+			.where('occurred_at', '<', cutoff)
+			.where('action', 'in', [...SECURITY_ACTIONS])
+			.executeTakeFirst();
+		const tallies = await trx
+			.deleteFrom('audit_tally')
+			.where('last_at', '<', cutoff)
+			.executeTakeFirst();
+		await trx
+			.updateTable('audit_purge')
+			.set({ finished_at: now.toISOString() })
+			.where('id', '=', purge.id)
+			.execute();
+		const result = {
+			events: Number(events.numDeletedRows),
+			tallies: Number(tallies.numDeletedRows),
+			cutoff
+		};
+		if (result.events + result.tallies > 0)
+			await recordAudit(
+				trx,
+				{
+					actor: null,
+					action: 'audit.purged',
+					summary: `Conservation de ${retentionDays} jours : ${result.events} événement(s) de sécurité et ${result.tallies} décompte(s) antérieurs au ${cutoff.slice(0, 10)} supprimés`,
+					after: result
+				},
+				now
+			);
+		return result;
+	});
+}
+
+/** AUDIT_RETENTION: days security events are kept (default 730, at least 180). */
+export function auditRetentionDays(env: NodeJS.ProcessEnv = process.env): number {
+	const raw = env.AUDIT_RETENTION?.trim();
+	if (!raw) return DEFAULT_AUDIT_RETENTION_DAYS;
+	const days = Number(raw);
+	if (!/^\d{1,6}$/.test(raw) || days < MIN_AUDIT_RETENTION_DAYS)
+		throw new StartupError(
+			`AUDIT_RETENTION vaut « ${raw} » : indiquez un nombre de jours d’au moins ${MIN_AUDIT_RETENTION_DAYS} (730 par défaut, soit deux ans).`
+		);
+	return days;
+}
 
 export interface AuditInput {
 	actor: { id: number; name: string } | null;

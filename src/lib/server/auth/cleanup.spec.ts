@@ -4,7 +4,7 @@ import { createTestDb } from '../db/testing';
 import { createPartner } from '../progress/testing';
 import { pruneExpired } from './cleanup';
 import { createSession, SESSION_IDLE_MS, SESSION_MAX_MS } from './sessions';
-import { recordFailure, throttleKey } from './throttle';
+import { recordAttempt, throttleKey } from './throttle';
 
 let db: Db;
 beforeEach(async () => {
@@ -32,20 +32,20 @@ describe('pruning', () => {
 		const forgotten = throttleKey('account', 'ancien@cdg46.test');
 		const recent = throttleKey('account', 'recent@cdg46.test');
 		const blocked = throttleKey('address', '192.0.2.1');
-		await recordFailure(db, 'account', forgotten, now - 2 * HOUR);
-		await recordFailure(db, 'account', recent, now - HOUR / 2);
-		for (let i = 0; i < 40; i++) await recordFailure(db, 'address', blocked, now - 2 * HOUR);
+		await recordAttempt(db, forgotten, now - 2 * HOUR);
+		await recordAttempt(db, recent, now - HOUR / 2);
+		for (let i = 0; i < 40; i++) await recordAttempt(db, blocked, now - 2 * HOUR);
 		// Still blocked although its last failure is old: kept.
 		await db
 			.updateTable('login_throttle')
 			.set({ blocked_until: now + HOUR })
-			.where('key', '=', blocked)
+			.where('key', '=', blocked.key)
 			.execute();
 
 		expect(await pruneExpired(db, now)).toEqual({ sessions: 2, throttles: 1 });
 		const sessions = await db.selectFrom('user_session').select('id').execute();
 		expect(sessions.map((s) => s.id)).toEqual([live.session.id]);
 		const keys = await db.selectFrom('login_throttle').select('key').orderBy('key').execute();
-		expect(keys.map((k) => k.key)).toEqual([recent, blocked].sort());
+		expect(keys.map((k) => k.key)).toEqual([recent.key, blocked.key].sort());
 	});
 });

@@ -1,3 +1,4 @@
+import { purgeAudit } from '../audit/repository';
 import type { Db } from '../db';
 import { deleteExpiredSessions } from './sessions';
 import { deleteForgottenFailures } from './throttle';
@@ -15,11 +16,17 @@ export async function pruneExpired(
 	};
 }
 
-/** Prunes now, then every six hours, for as long as the server runs (never keeps it alive). */
-export function schedulePruning(db: Db): void {
+/**
+ * Prunes now, then every six hours, for as long as the server runs (never keeps it alive); the
+ * journal's retention purge (security events older than `auditRetentionDays`) runs with it.
+ */
+export function schedulePruning(db: Db, auditRetentionDays: number): void {
 	const run = () => {
 		pruneExpired(db).catch((error: unknown) =>
 			console.error(`Nettoyage des sessions expirées impossible : ${String(error)}`)
+		);
+		purgeAudit(db, auditRetentionDays).catch((error: unknown) =>
+			console.error(`Purge de conservation du journal impossible : ${String(error)}`)
 		);
 	};
 	run();

@@ -222,6 +222,7 @@ describe('sessions', () => {
 			)
 		).toEqual({
 			ok: false,
+			status: 400,
 			errors: { current: 'Le mot de passe actuel est incorrect.' }
 		});
 	});

@@ -1,8 +1,18 @@
 import type { Db, Executor } from '../db';
-import { recordAudit } from '../audit/repository';
+import { recordAudit, tallyRefusal } from '../audit/repository';
 import { checkPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from './password';
-import { createSession, invalidateUserSessions, type Session } from './sessions';
-import { blockedFor, clearFailures, formatWait, recordFailure, throttleKey } from './throttle';
+import { createSession, invalidateSession, invalidateUserSessions, type Session } from './sessions';
+import { newDeviceCookie, trustedDevice } from './device';
+import {
+	attemptsOf,
+	blockedFor,
+	clearFailures,
+	POLICIES,
+	formatWait,
+	releaseAttempt,
+	reserveAttempts,
+	throttleKey
+} from './throttle';
 import { newSplitToken, secretMatches, splitToken } from './tokens';
 import {
 	findCredentials,
@@ -28,61 +38,90 @@ export function passwordContext(user?: { email: string; name: string }): string[
 }
 
 export type LoginResult =
-	| { ok: true; user: User; token: string; session: Session }
+	| { ok: true; user: User; token: string; session: Session; device: string }
 	| { ok: false; status: 400 | 429; message: string };
 
+function tooManyAttempts(waitMs: number) {
+	return {
+		ok: false as const,
+		status: 429 as const,
+		message: `Trop de tentatives de connexion. Par sécurité, réessayez dans ${formatWait(waitMs)}.`
+	};
+}
+
+/** Who a refusal that anyone can cause is counted under: the account when known, else the address. */
+function tallySubject(userId: number | undefined, clientAddress: string | null): string {
+	return userId !== undefined ? `compte ${userId}` : `adresse ${clientAddress ?? 'inconnue'}`;
+}
+
+/**
+ * Signs in. The attempt is counted (account or trusted device, and address) before the password is
+ * hashed, in the transaction that checks the blocks, so parallel guesses count like sequential ones;
+ * a success gives the reservation back. `device` is the browser's device cookie, if any.
+ */
 export async function login(
 	db: Db,
-	input: { email: string; password: string; clientAddress: string | null },
+	input: { email: string; password: string; clientAddress: string | null; device?: string },
 	now = Date.now()
 ): Promise<LoginResult> {
 	const email = normaliseEmail(input.email);
-	const accountKey = throttleKey('account', email);
-	const addressKey = input.clientAddress ? throttleKey('address', input.clientAddress) : null;
-	const keys = addressKey ? [accountKey, addressKey] : [accountKey];
-
-	const wait = await blockedFor(db, keys, now);
-	if (wait > 0) {
-		await recordAudit(db, {
-			actor: null,
-			action: 'login.throttled',
-			target: { type: 'compte', id: email },
-			summary: `Tentative de connexion bloquée pour ${email}`,
-			clientAddress: input.clientAddress
-		});
-		return {
-			ok: false,
-			status: 429,
-			message: `Trop de tentatives de connexion. Par sécurité, réessayez dans ${formatWait(wait)}.`
-		};
-	}
-
 	const credentials = await findCredentials(db, email);
+	const known = credentials?.user;
+	const nonce = known ? await trustedDevice(db, input.device, known.id) : null;
+	const addressKey = input.clientAddress ? throttleKey('address', input.clientAddress) : null;
+
+	const reserved = await db.transaction().execute(async (trx) => {
+		// A device locked out by its own failures is trusted no more: back to the account's limit.
+		const deviceKey = nonce ? throttleKey('device', nonce) : null;
+		const primary =
+			deviceKey && (await blockedFor(trx, [deviceKey], now)) === 0
+				? deviceKey
+				: throttleKey('account', email);
+		const keys = addressKey ? [primary, addressKey] : [primary];
+		const reservation = await reserveAttempts(trx, keys, now);
+		if (!reservation.ok)
+			await tallyRefusal(
+				trx,
+				'login.throttled',
+				tallySubject(known?.id, input.clientAddress),
+				new Date(now)
+			);
+		return { reservation, primary };
+	});
+	if (!reserved.reservation.ok) return tooManyAttempts(reserved.reservation.waitMs);
+
 	const valid =
 		credentials && credentials.passwordHash && !credentials.user.disabled
 			? await verifyPassword(credentials.passwordHash, input.password)
 			: (await verifyAgainstDummy(input.password), false);
 
 	if (!valid || !credentials) {
-		await db.transaction().execute(async (trx) => {
-			await recordFailure(trx, 'account', accountKey, now);
-			if (addressKey) await recordFailure(trx, 'address', addressKey, now);
-			await recordAudit(trx, {
-				actor: credentials ? credentials.user : null,
+		if (!credentials) {
+			// Anyone can make up addresses by the thousand: counted, never journaled one by one.
+			await tallyRefusal(
+				db,
+				'login.unknown',
+				tallySubject(undefined, input.clientAddress),
+				new Date(now)
+			);
+		} else {
+			await recordAudit(db, {
+				actor: credentials.user,
 				action: 'login.failure',
-				target: { type: 'compte', id: email },
-				summary: credentials?.user.disabled
+				target: { type: 'compte', id: credentials.user.id },
+				summary: credentials.user.disabled
 					? `Connexion refusée : compte désactivé (${email})`
-					: `Connexion refusée pour ${email}`,
+					: `Connexion refusée pour ${email}${reserved.primary.kind === 'device' ? ' (appareil connu)' : ''}`,
 				clientAddress: input.clientAddress
 			});
-		});
+		}
 		return { ok: false, status: 400, message: LOGIN_FAILED_MESSAGE };
 	}
 
 	const user = credentials.user;
 	return db.transaction().execute(async (trx) => {
-		await clearFailures(trx, accountKey);
+		await clearFailures(trx, reserved.primary);
+		if (addressKey) await releaseAttempt(trx, addressKey);
 		const { token, session } = await createSession(trx, user.id, now);
 		await recordAudit(trx, {
 			actor: user,
@@ -91,7 +130,8 @@ export async function login(
 			summary: `Connexion de ${user.email}`,
 			clientAddress: input.clientAddress
 		});
-		return { ok: true as const, user, token, session };
+		const device = await newDeviceCookie(trx, user.id);
+		return { ok: true as const, user, token, session, device };
 	});
 }
 
@@ -115,22 +155,66 @@ export async function logout(
 
 export type FieldErrors = Record<string, string>;
 
+export const REAUTH_ENDED_MESSAGE =
+	'Votre session a été fermée après plusieurs mots de passe actuels incorrects : reconnectez-vous.';
+
+/**
+ * Changes the signed-in person's password. The current-password check is throttled like a login
+ * (atomic count before hashing, key per account), each failure is journaled, and the session ends
+ * once the free attempts are spent (`sessionEnded`).
+ */
 export async function changePassword(
 	db: Db,
 	user: User,
 	sessionId: string,
 	input: { current: string; next: string },
-	clientAddress: string | null
-): Promise<{ ok: true; endedSessions: number } | { ok: false; errors: FieldErrors }> {
+	clientAddress: string | null,
+	now = Date.now()
+): Promise<
+	| { ok: true; endedSessions: number }
+	| { ok: false; status: 400 | 429; errors: FieldErrors; sessionEnded?: boolean }
+> {
+	const key = throttleKey('reauth', String(user.id));
+	const reservation = await db
+		.transaction()
+		.execute(async (trx) => reserveAttempts(trx, [key], now));
+	if (!reservation.ok) {
+		await endSessionAfterChecks(db, user, sessionId, clientAddress);
+		return {
+			ok: false,
+			status: 429,
+			errors: { current: REAUTH_ENDED_MESSAGE },
+			sessionEnded: true
+		};
+	}
 	const hash = await findPasswordHash(db, user.id);
 	if (!hash || !(await verifyPassword(hash, input.current))) {
-		return { ok: false, errors: { current: 'Le mot de passe actuel est incorrect.' } };
+		const attempts = await attemptsOf(db, key, now);
+		await recordAudit(db, {
+			actor: user,
+			action: 'password.check_failed',
+			target: { type: 'compte', id: user.id },
+			summary: `Mot de passe actuel incorrect lors d’un changement de mot de passe (${attempts}ᵉ essai)`,
+			clientAddress
+		});
+		if (attempts >= POLICIES.reauth.free) {
+			await endSessionAfterChecks(db, user, sessionId, clientAddress);
+			return {
+				ok: false,
+				status: 400,
+				errors: { current: REAUTH_ENDED_MESSAGE },
+				sessionEnded: true
+			};
+		}
+		return { ok: false, status: 400, errors: { current: 'Le mot de passe actuel est incorrect.' } };
 	}
+	await clearFailures(db, key);
 	const refusal = checkPasswordPolicy(input.next, passwordContext(user));
-	if (refusal) return { ok: false, errors: { next: refusal } };
+	if (refusal) return { ok: false, status: 400, errors: { next: refusal } };
 	if (input.next === input.current) {
 		return {
 			ok: false,
+			status: 400,
 			errors: { next: 'Le nouveau mot de passe doit être différent de l’actuel.' }
 		};
 	}
@@ -155,6 +239,24 @@ export async function changePassword(
 		return count;
 	});
 	return { ok: true, endedSessions: ended };
+}
+
+async function endSessionAfterChecks(
+	db: Db,
+	user: User,
+	sessionId: string,
+	clientAddress: string | null
+): Promise<void> {
+	await db.transaction().execute(async (trx) => {
+		if (!(await invalidateSession(trx, sessionId))) return;
+		await recordAudit(trx, {
+			actor: user,
+			action: 'session.ended',
+			target: { type: 'compte', id: user.id },
+			summary: `Session fermée après ${POLICIES.reauth.free} mots de passe actuels incorrects`,
+			clientAddress
+		});
+	});
 }
 
 export interface NewAccount {

@@ -111,8 +111,10 @@ export async function deleteExpiredSessions(db: Executor, now = Date.now()): Pro
 	return Number(result.numDeletedRows);
 }
 
-export async function invalidateSession(db: Executor, sessionId: string): Promise<void> {
-	await db.deleteFrom('user_session').where('id', '=', sessionId).execute();
+/** Ends one session; true when it was still open. */
+export async function invalidateSession(db: Executor, sessionId: string): Promise<boolean> {
+	const result = await db.deleteFrom('user_session').where('id', '=', sessionId).executeTakeFirst();
+	return Number(result.numDeletedRows) > 0;
 }
 
 /** Ends every session of a user, or every one but `keepSessionId`; returns how many ended. */

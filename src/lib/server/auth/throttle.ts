@@ -4,39 +4,81 @@ import type { Database } from '../db/schema';
 type Executor = Kysely<Database> | Transaction<Database>;
 
 /**
- * Login throttling per account and per client address, kept in the database so it survives a
- * restart. After `free` failures, each new failure blocks the key for a doubling delay (30 s, 1 min,
- * 2 min… up to 1 h). A block refuses every attempt, the right password included. Counters are
- * forgotten an hour after the last failure.
+ * Password-guess throttling, kept in the database so it survives a restart. Each key allows `free`
+ * attempts; each attempt beyond them blocks the key for a doubling delay (30 s, 1 min, 2 min… up to
+ * 1 h). A block refuses every attempt, the right password included. Counters are forgotten an hour
+ * after the last attempt.
+ *
+ * An attempt is counted *before* the password is hashed, in the same transaction that checks the
+ * block (`reserveAttempts`): guesses sent in parallel count exactly like guesses sent one after the
+ * other. A successful attempt gives its reservation back (`releaseAttempt`) or clears the key.
+ *
+ * - `account`: attempts on an account from a browser it does not trust (no device cookie);
+ * - `device`: attempts from one browser that has signed in to the account before (its device
+ *   cookie): an attacker's failures elsewhere never lock the owner's browser out;
+ * - `address`: attempts from one client address, whatever the account;
+ * - `reauth`: the current-password check of a signed-in person (/compte).
  */
-const POLICIES = {
+export const POLICIES = {
 	account: { free: 5, baseMs: 30_000 },
-	address: { free: 20, baseMs: 30_000 }
+	device: { free: 5, baseMs: 30_000 },
+	address: { free: 20, baseMs: 30_000 },
+	reauth: { free: 5, baseMs: 30_000 }
 } as const;
 const MAX_BLOCK_MS = 60 * 60 * 1000;
 const FORGET_AFTER_MS = 60 * 60 * 1000;
 
 export type ThrottleKind = keyof typeof POLICIES;
 
-export function throttleKey(kind: ThrottleKind, value: string): string {
-	return `${kind}:${value.trim().toLowerCase()}`;
+export interface ThrottleKey {
+	kind: ThrottleKind;
+	key: string;
 }
 
-/** Milliseconds left before the key may try again (0: not blocked). */
-export async function blockedFor(db: Executor, keys: string[], now = Date.now()): Promise<number> {
+export function throttleKey(kind: ThrottleKind, value: string): ThrottleKey {
+	return { kind, key: `${kind}:${value.trim().toLowerCase()}` };
+}
+
+/** Milliseconds left before the keys may try again (0: not blocked). */
+export async function blockedFor(
+	db: Executor,
+	keys: ThrottleKey[],
+	now = Date.now()
+): Promise<number> {
 	if (keys.length === 0) return 0;
 	const rows = await db
 		.selectFrom('login_throttle')
 		.select('blocked_until')
-		.where('key', 'in', keys)
+		.where(
+			'key',
+			'in',
+			keys.map((k) => k.key)
+		)
 		.execute();
 	return Math.max(0, ...rows.map((r) => r.blocked_until - now));
 }
 
-export async function recordFailure(
+export type Reservation = { ok: true } | { ok: false; waitMs: number };
+
+/**
+ * Refuses when one of the keys is blocked; otherwise counts one attempt against each key. Must run
+ * inside a transaction, so that no other attempt checks the keys in between.
+ */
+export async function reserveAttempts(
+	trx: Transaction<Database>,
+	keys: ThrottleKey[],
+	now = Date.now()
+): Promise<Reservation> {
+	const wait = await blockedFor(trx, keys, now);
+	if (wait > 0) return { ok: false, waitMs: wait };
+	for (const key of keys) await recordAttempt(trx, key, now);
+	return { ok: true };
+}
+
+/** Counts one attempt against a key (blocking it past its free attempts). */
+export async function recordAttempt(
 	db: Executor,
-	kind: ThrottleKind,
-	key: string,
+	{ kind, key }: ThrottleKey,
 	now = Date.now()
 ): Promise<void> {
 	const policy = POLICIES[kind];
@@ -57,6 +99,35 @@ export async function recordFailure(
 		.execute();
 }
 
+/** Gives back the attempt a successful sign-in had reserved on a key it does not clear. */
+export async function releaseAttempt(db: Executor, { kind, key }: ThrottleKey): Promise<void> {
+	const row = await db
+		.selectFrom('login_throttle')
+		.selectAll()
+		.where('key', '=', key)
+		.executeTakeFirst();
+	if (!row) return;
+	const failures = Math.max(0, row.failures - 1);
+	await db
+		.updateTable('login_throttle')
+		.set({
+			failures,
+			blocked_until: failures <= POLICIES[kind].free ? 0 : row.blocked_until
+		})
+		.where('key', '=', key)
+		.execute();
+}
+
+/** Attempts counted against the key and still remembered (0 when none). */
+export async function attemptsOf(db: Executor, { key }: ThrottleKey, now = Date.now()) {
+	const row = await db
+		.selectFrom('login_throttle')
+		.selectAll()
+		.where('key', '=', key)
+		.executeTakeFirst();
+	return row && now - row.last_failure_at < FORGET_AFTER_MS ? row.failures : 0;
+}
+
 /** Deletes the counters already forgotten and no longer blocking. */
 export async function deleteForgottenFailures(db: Executor, now = Date.now()): Promise<number> {
 	const result = await db
@@ -67,7 +138,7 @@ export async function deleteForgottenFailures(db: Executor, now = Date.now()): P
 	return Number(result.numDeletedRows);
 }
 
-export async function clearFailures(db: Executor, key: string): Promise<void> {
+export async function clearFailures(db: Executor, { key }: ThrottleKey): Promise<void> {
 	await db.deleteFrom('login_throttle').where('key', '=', key).execute();
 }
 

@@ -186,6 +186,29 @@ export interface LoginThrottleTable {
 	blocked_until: number;
 }
 
+export interface AppSecretTable {
+	name: string;
+	value: Uint8Array;
+}
+
+/** Anonymous refusals, counted per kind, day and subject rather than journaled one by one. */
+export interface AuditTallyTable {
+	action: string;
+	day: string;
+	subject: string;
+	count: number;
+	first_at: string;
+	last_at: string;
+}
+
+/** One row per run of the retention purge: the only way journal rows leave. */
+export interface AuditPurgeTable {
+	id: Generated<number>;
+	started_at: string;
+	cutoff: string;
+	finished_at: string | null;
+}
+
 export interface AuditEventTable {
 	id: Generated<number>;
 	occurred_at: string;
@@ -283,6 +306,9 @@ export interface Database {
 	invitation: InvitationTable;
 	login_throttle: LoginThrottleTable;
 	audit_event: AuditEventTable;
+	audit_tally: AuditTallyTable;
+	audit_purge: AuditPurgeTable;
+	app_secret: AppSecretTable;
 	commission_session: CommissionSessionTable;
 	session_attendee: SessionAttendeeTable;
 	agenda_item: AgendaItemTable;

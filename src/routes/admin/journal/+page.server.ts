@@ -1,7 +1,9 @@
 import { authorize } from '$lib/server/auth/guards';
 import {
 	AUDIT_ACTIONS,
+	auditRetentionDays,
 	listAuditEvents,
+	listAuditTallies,
 	type AuditAction,
 	type AuditFilters
 } from '$lib/server/audit/repository';
@@ -44,6 +46,8 @@ export const load: PageServerLoad = async (event) => {
 	const { entries, hasMore } = await listAuditEvents(db, filters, page);
 	const users = (await listUsers(db)).map((u) => ({ id: u.id, label: `${u.name} (${u.email})` }));
 	return {
+		tallies: await listAuditTallies(db),
+		retentionDays: auditRetentionDays(),
 		entries,
 		hasMore,
 		page,

@@ -1,0 +1,112 @@
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { login } from '../auth/service';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import {
+	auditRetentionDays,
+	purgeAudit,
+	recordAudit,
+	SECURITY_ACTIONS,
+	tallyRefusal,
+	TALLY_SUBJECTS_PER_DAY
+} from './repository';
+
+let db: Db;
+beforeEach(async () => {
+	db = await createTestDb({ seed: false });
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+const rows = async (table: 'audit_event' | 'audit_tally') =>
+	(
+		await db
+			.selectFrom(table)
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow()
+	).n;
+
+describe('journal flood', () => {
+	it('stays bounded under 5,000 anonymous refused logins', async () => {
+		const now = Date.now();
+		for (let i = 0; i < 5000; i++) {
+			const result = await login(
+				db,
+				{
+					email: `${'x'.repeat(200)}${i}@inconnu.example`,
+					password: 'nimporte quoi',
+					clientAddress: `198.51.100.${i % 5}`
+				},
+				now + i
+			);
+			expect(result.ok).toBe(false);
+		}
+		// Nothing journaled one by one; one count per kind and address for the day.
+		expect(await rows('audit_event')).toBe(0);
+		expect(await rows('audit_tally')).toBeLessThanOrEqual(10);
+		const total = await db
+			.selectFrom('audit_tally')
+			.select((eb) => eb.fn.sum<number>('count').as('n'))
+			.executeTakeFirstOrThrow();
+		expect(total.n).toBe(5000);
+		// The made-up addresses are not kept.
+		const text = JSON.stringify(await db.selectFrom('audit_tally').selectAll().execute());
+		expect(text).not.toContain('inconnu.example');
+	}, 60_000);
+
+	it('folds the subjects beyond the day’s cap into one row', async () => {
+		const now = new Date('2026-06-01T10:00:00Z');
+		for (let i = 0; i < TALLY_SUBJECTS_PER_DAY + 300; i++)
+			await tallyRefusal(db, 'login.unknown', `adresse 2001:db8::${i.toString(16)}`, now);
+		expect(await rows('audit_tally')).toBe(TALLY_SUBJECTS_PER_DAY);
+	});
+});
+
+describe('retention purge', () => {
+	const old = new Date(Date.now() - 800 * 86_400_000);
+	const recent = new Date(Date.now() - 10 * 86_400_000);
+
+	it('is the only way rows leave, deletes only old security events, and journals itself', async () => {
+		await recordAudit(db, { actor: null, action: 'login.failure', summary: 'ancien' }, old);
+		await recordAudit(db, { actor: null, action: 'update.validated', summary: 'validation' }, old);
+		await recordAudit(db, { actor: null, action: 'decision.recorded', summary: 'décision' }, old);
+		await recordAudit(db, { actor: null, action: 'login.failure', summary: 'récent' }, recent);
+		await tallyRefusal(db, 'login.unknown', 'adresse 192.0.2.1', old);
+
+		// Outside the purge, the journal is still append-only.
+		await expect(sql`DELETE FROM audit_event`.execute(db)).rejects.toThrow(/append-only/);
+		await expect(sql`UPDATE audit_event SET summary = 'x'`.execute(db)).rejects.toThrow(
+			/append-only/
+		);
+
+		const result = await purgeAudit(db, 730);
+		expect(result).toMatchObject({ events: 1, tallies: 1 });
+		const left = await db.selectFrom('audit_event').select(['action', 'summary']).execute();
+		expect(left.map((r) => r.summary)).toEqual([
+			'validation',
+			'décision',
+			'récent',
+			expect.any(String)
+		]);
+		expect(left.at(-1)?.action).toBe('audit.purged');
+		// The purge's window is closed again.
+		await expect(sql`DELETE FROM audit_event`.execute(db)).rejects.toThrow(/append-only/);
+	});
+
+	it('cannot be shorter than 180 days, in the configuration or in the database', async () => {
+		expect(auditRetentionDays({})).toBe(730);
+		expect(auditRetentionDays({ AUDIT_RETENTION: '365' })).toBe(365);
+		expect(() => auditRetentionDays({ AUDIT_RETENTION: '30' })).toThrow(/au moins 180/);
+		expect(() => auditRetentionDays({ AUDIT_RETENTION: '2 ans' })).toThrow(/nombre de jours/);
+		await expect(purgeAudit(db, 30)).rejects.toThrow(/180 days/);
+	});
+
+	it('knows the same security events as the database trigger', async () => {
+		const trigger = await sql<{ sql: string }>`SELECT sql FROM sqlite_master
+			WHERE type = 'trigger' AND name = 'audit_event_no_delete'`.execute(db);
+		const listed = [...(trigger.rows[0]?.sql ?? '').matchAll(/'([a-z_.]+)'/g)].map((m) => m[1]);
+		expect(listed.sort()).toEqual([...SECURITY_ACTIONS].sort());
+	});
+});

@@ -1,0 +1,81 @@
+import type { Cookies } from '@sveltejs/kit';
+import { hmac } from '@oslojs/crypto/hmac';
+import { SHA256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
+import type { Db, Executor } from '../db';
+import { randomToken } from './tokens';
+
+/**
+ * OWASP's device cookie: a browser that has signed in to an account keeps a cookie
+ * "<account id>.<nonce>.<signature>" (HMAC-SHA-256 with a key the server makes and keeps in its
+ * database). Attempts from that browser on that account are throttled by the nonce, apart from
+ * attempts from anywhere else: an attacker's failures never lock the owner's browser out.
+ */
+const DEVICE_LIFETIME_MS = 365 * 24 * 60 * 60 * 1000;
+const SECRET_NAME = 'device-cookie';
+
+const secrets = new WeakMap<object, Uint8Array>();
+
+/** The signing key, made once (32 random bytes) and kept in the database (file mode 0600). */
+async function signingKey(db: Db | Executor): Promise<Uint8Array> {
+	const known = secrets.get(db);
+	if (known) return known;
+	const fresh = new Uint8Array(32);
+	crypto.getRandomValues(fresh);
+	await db
+		.insertInto('app_secret')
+		.values({ name: SECRET_NAME, value: fresh })
+		.onConflict((oc) => oc.column('name').doNothing())
+		.execute();
+	const row = await db
+		.selectFrom('app_secret')
+		.select('value')
+		.where('name', '=', SECRET_NAME)
+		.executeTakeFirstOrThrow();
+	const key = new Uint8Array(row.value);
+	secrets.set(db, key);
+	return key;
+}
+
+function sign(key: Uint8Array, payload: string): Uint8Array {
+	return hmac(SHA256, key, new TextEncoder().encode(payload));
+}
+
+/** A fresh device cookie value for the account. */
+export async function newDeviceCookie(db: Db | Executor, userId: number): Promise<string> {
+	const payload = `${userId}.${randomToken(15)}`;
+	return `${payload}.${encodeBase64urlNoPadding(sign(await signingKey(db), payload))}`;
+}
+
+/** The nonce of a genuine device cookie for this account, or null (missing, forged, other account). */
+export async function trustedDevice(
+	db: Db | Executor,
+	cookie: string | undefined,
+	userId: number
+): Promise<string | null> {
+	const match = /^(\d{1,9})\.([a-z2-7]{24})\.([A-Za-z0-9_-]{43})$/.exec(cookie ?? '');
+	if (!match || Number(match[1]) !== userId) return null;
+	let given: Uint8Array;
+	try {
+		given = decodeBase64urlIgnorePadding(match[3]!);
+	} catch {
+		return null;
+	}
+	const expected = sign(await signingKey(db), `${match[1]}.${match[2]}`);
+	return given.length === expected.length && constantTimeEqual(given, expected) ? match[2]! : null;
+}
+
+export function deviceCookieName(secure: boolean): string {
+	return secure ? '__Host-sdusn_appareil' : 'sdusn_appareil';
+}
+
+export function setDeviceCookie(cookies: Cookies, value: string, secure: boolean): void {
+	cookies.set(deviceCookieName(secure), value, {
+		httpOnly: true,
+		sameSite: 'lax',
+		secure,
+		path: '/',
+		maxAge: DEVICE_LIFETIME_MS / 1000
+	});
+}

@@ -1,0 +1,225 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { hashPassword } from './password';
+import { changePassword, login, REAUTH_ENDED_MESSAGE } from './service';
+import { createSession, validateSessionToken } from './sessions';
+import { findUserById, insertUser, type User } from './users';
+
+/**
+ * Parallel guesses must count exactly like sequential ones (the attempt is reserved before the
+ * password is hashed), and a browser that signed in before keeps its own limit (device cookie).
+ */
+
+const PASSWORD = 'trois pommes vertes au marché';
+let db: Db;
+let partner: User;
+
+beforeEach(async () => {
+	db = await createTestDb({ seed: false });
+	partner = (await findUserById(
+		db,
+		await insertUser(db, {
+			email: 'admin@lot.fr',
+			name: 'Anne Admin',
+			role: 'admin',
+			organisationId: null,
+			passwordHash: await hashPassword(PASSWORD)
+		})
+	))!;
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+const statuses = (results: Awaited<ReturnType<typeof login>>[]) =>
+	results.map((r) => (r.ok ? 'ok' : r.status));
+
+describe('parallel password guesses', () => {
+	it('try at most the free attempts plus one on an account; the right password sent last is refused', async () => {
+		const now = Date.now();
+		const guesses = Array.from({ length: 40 }, (_, i) =>
+			login(db, { email: 'admin@lot.fr', password: `mauvais ${i}`, clientAddress: '10.0.0.1' }, now)
+		);
+		const right = login(
+			db,
+			{ email: 'admin@lot.fr', password: PASSWORD, clientAddress: '10.0.0.1' },
+			now
+		);
+		const results = statuses(await Promise.all([...guesses, right]));
+		// 5 free attempts, the 6th is tried and blocks: exactly what 40 sequential guesses give.
+		expect(results.filter((s) => s === 400)).toHaveLength(6);
+		expect(results.filter((s) => s === 429)).toHaveLength(35);
+		expect(results.at(-1)).toBe(429);
+	});
+
+	it('try at most the free attempts plus one from an address, whatever the accounts', async () => {
+		const now = Date.now();
+		const results = statuses(
+			await Promise.all(
+				Array.from({ length: 60 }, (_, i) =>
+					login(db, { email: `x${i}@lot.fr`, password: 'faux', clientAddress: '192.0.2.7' }, now)
+				)
+			)
+		);
+		expect(results.filter((s) => s === 400)).toHaveLength(21);
+		expect(
+			(
+				await login(
+					db,
+					{ email: 'admin@lot.fr', password: PASSWORD, clientAddress: '192.0.2.7' },
+					now
+				)
+			).ok
+		).toBe(false);
+	});
+
+	it('give back the address attempt of a successful sign-in', async () => {
+		const now = Date.now();
+		for (let i = 0; i < 30; i++) {
+			const result = await login(
+				db,
+				{ email: 'admin@lot.fr', password: PASSWORD, clientAddress: '192.0.2.9' },
+				now + i
+			);
+			expect(result.ok, `sign-in ${i}`).toBe(true);
+		}
+	});
+});
+
+describe('device cookie (OWASP)', () => {
+	async function deviceOfOwner(now: number): Promise<string> {
+		const result = await login(
+			db,
+			{ email: 'admin@lot.fr', password: PASSWORD, clientAddress: '10.1.1.1' },
+			now
+		);
+		if (!result.ok) throw new Error('owner sign-in');
+		return result.device;
+	}
+
+	it('lets the owner’s browser in while an attacker has locked the account elsewhere', async () => {
+		const now = Date.now();
+		const device = await deviceOfOwner(now);
+		for (let i = 0; i < 10; i++)
+			await login(
+				db,
+				{ email: 'admin@lot.fr', password: `devine ${i}`, clientAddress: `203.0.113.${i}` },
+				now + 1
+			);
+		// Untrusted attempts: still the strict per-account limit, the right password included.
+		const untrusted = await login(
+			db,
+			{ email: 'admin@lot.fr', password: PASSWORD, clientAddress: '10.1.1.2' },
+			now + 2
+		);
+		expect(untrusted).toMatchObject({ ok: false, status: 429 });
+		// A forged or borrowed cookie is no device cookie.
+		const [id, nonce] = device.split('.');
+		const forged = await login(
+			db,
+			{
+				email: 'admin@lot.fr',
+				password: PASSWORD,
+				clientAddress: '10.1.1.2',
+				device: `${id}.${nonce}.${'A'.repeat(43)}`
+			},
+			now + 2
+		);
+		expect(forged).toMatchObject({ ok: false, status: 429 });
+		const owner = await login(
+			db,
+			{ email: 'admin@lot.fr', password: PASSWORD, clientAddress: '10.1.1.2', device },
+			now + 3
+		);
+		expect(owner.ok).toBe(true);
+	});
+
+	it('throttles a trusted browser on its own, then treats it as untrusted', async () => {
+		const now = Date.now();
+		const device = await deviceOfOwner(now);
+		const tries = await Promise.all(
+			Array.from({ length: 20 }, (_, i) =>
+				login(
+					db,
+					{ email: 'admin@lot.fr', password: `oubli ${i}`, clientAddress: '10.1.1.1', device },
+					now + 1
+				)
+			)
+		);
+		// 6 on the device's own count, then (device locked out) 6 on the account's.
+		expect(statuses(tries).filter((s) => s === 400)).toHaveLength(12);
+		expect(
+			await login(
+				db,
+				{ email: 'admin@lot.fr', password: PASSWORD, clientAddress: '10.1.1.1', device },
+				now + 2
+			)
+		).toMatchObject({ ok: false, status: 429 });
+	});
+
+	it('is not trusted for another account', async () => {
+		const now = Date.now();
+		const device = await deviceOfOwner(now);
+		await insertUser(db, {
+			email: 'autre@lot.fr',
+			name: 'Autre',
+			role: 'admin',
+			organisationId: null,
+			passwordHash: await hashPassword(PASSWORD)
+		});
+		for (let i = 0; i < 6; i++)
+			await login(db, { email: 'autre@lot.fr', password: `x ${i}`, clientAddress: null }, now);
+		expect(
+			await login(
+				db,
+				{ email: 'autre@lot.fr', password: PASSWORD, clientAddress: null, device },
+				now + 1
+			)
+		).toMatchObject({ ok: false, status: 429 });
+	});
+});
+
+describe('current-password check (/compte)', () => {
+	it('is throttled atomically, journaled, and ends the session after repeated failures', async () => {
+		const current = await createSession(db, partner.id);
+		const results = await Promise.all(
+			Array.from({ length: 30 }, (_, i) =>
+				changePassword(
+					db,
+					partner,
+					current.session.id,
+					{ current: `pas celui-ci ${i}`, next: 'un tout nouveau mot de passe solide' },
+					'10.0.0.5'
+				)
+			)
+		);
+		const checked = await db
+			.selectFrom('audit_event')
+			.select('action')
+			.where('action', '=', 'password.check_failed')
+			.execute();
+		// Hashed and journaled: the free attempts and the one that blocks, never 30.
+		expect(checked.length).toBeLessThanOrEqual(6);
+		expect(checked.length).toBeGreaterThanOrEqual(5);
+		expect(results.every((r) => !r.ok)).toBe(true);
+		expect(results.some((r) => !r.ok && r.sessionEnded)).toBe(true);
+		expect((await validateSessionToken(db, current.token)).session).toBeNull();
+		const ended = await db
+			.selectFrom('audit_event')
+			.select('summary')
+			.where('action', '=', 'session.ended')
+			.execute();
+		expect(ended).toHaveLength(1);
+		// Even the right password is refused now.
+		const next = await createSession(db, partner.id);
+		const right = await changePassword(
+			db,
+			partner,
+			next.session.id,
+			{ current: PASSWORD, next: 'un tout nouveau mot de passe solide' },
+			'10.0.0.5'
+		);
+		expect(right).toMatchObject({ ok: false, errors: { current: REAUTH_ENDED_MESSAGE } });
+	});
+});
