@@ -6,6 +6,10 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ precompress: true }),
+		// Absolute asset paths (/_app/…): with relative ones, the preload `Link` header repeated
+		// "../" once per level of the requested path, and a deep made-up address made a header too
+		// large for a proxy.
+		paths: { relative: false },
 		// Hashes of SvelteKit's own inline bootstrap script; nothing else may run inline. Hashes
 		// rather than nonces: a public page is rendered once and replayed from the page cache, and a
 		// replayed nonce would no longer be a nonce.

@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SECURITY_HEADERS } from '../src/lib/server/http/security-headers.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const builtHandler = join(root, 'build', 'handler.js');
@@ -85,6 +86,77 @@ async function loadHandler() {
 	}
 }
 
+/**
+ * Time limits of the HTTP server (milliseconds): a client that sends its headers or its body too
+ * slowly is cut off instead of holding a connection for Node's default 300 s.
+ */
+export const SERVER_TIMEOUTS = {
+	// Whole request, headers and body: forms are small (512 KB at most).
+	requestTimeout: 30_000,
+	// Headers alone.
+	headersTimeout: 10_000,
+	// An idle kept-alive connection; below the 60 s of a default nginx upstream keep-alive.
+	keepAliveTimeout: 5_000,
+	// How often Node checks the two limits above (default 30 s).
+	connectionsCheckingInterval: 1_000
+};
+
+/** Open connections allowed per client address when the portal faces clients directly. */
+export const MAX_CONNECTIONS_PER_ADDRESS = 64;
+
+/**
+ * Refuses proxy settings that cannot be honoured (they would silently turn off the per-address
+ * login limit): returns the French sentence saying why, or null when the settings hold.
+ * @param {NodeJS.ProcessEnv} env
+ */
+export function proxySettingsProblem(env) {
+	const header = env.ADDRESS_HEADER?.trim() ?? '';
+	const depth = env.XFF_DEPTH?.trim() ?? '';
+	if (header && !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(header))
+		return `ADDRESS_HEADER vaut « ${header} », qui n’est pas un nom d’en-tête HTTP : indiquez par exemple X-Forwarded-For.`;
+	if (depth && !header)
+		return 'XFF_DEPTH est réglé sans ADDRESS_HEADER : indiquez aussi ADDRESS_HEADER=X-Forwarded-For, ou retirez XFF_DEPTH.';
+	if (depth && header.toLowerCase() !== 'x-forwarded-for')
+		return `XFF_DEPTH ne s’applique qu’à ADDRESS_HEADER=X-Forwarded-For (et non « ${header} ») : retirez XFF_DEPTH.`;
+	if (depth && (!/^\d{1,2}$/.test(depth) || Number(depth) < 1))
+		return `XFF_DEPTH vaut « ${depth} » : indiquez le nombre de mandataires de confiance, un entier d’au moins 1.`;
+	return null;
+}
+
+/**
+ * The portal's HTTP server: security headers on every answer (static files and SvelteKit's own
+ * refusals included), time limits, and, without a proxy, a cap on connections per address.
+ * @param {import('node:http').RequestListener} handler
+ * @param {{ injectScheme: boolean, behindProxy: boolean }} options
+ */
+export function createPortalServer(handler, { injectScheme, behindProxy }) {
+	const server = createServer(SERVER_TIMEOUTS, (req, res) => {
+		for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+		if (injectScheme) req.headers[SCHEME_HEADER] = 'http';
+		handler(req, res);
+	});
+	server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveTimeout;
+	if (!behindProxy) {
+		/** @type {Map<string, number>} */
+		const open = new Map();
+		server.on('connection', (socket) => {
+			const address = socket.remoteAddress ?? '';
+			const count = (open.get(address) ?? 0) + 1;
+			if (count > MAX_CONNECTIONS_PER_ADDRESS) {
+				socket.destroy();
+				return;
+			}
+			open.set(address, count);
+			socket.once('close', () => {
+				const left = (open.get(address) ?? 1) - 1;
+				if (left > 0) open.set(address, left);
+				else open.delete(address);
+			});
+		});
+	}
+	return server;
+}
+
 // This server speaks plain http. Without ORIGIN or PROTOCOL_HEADER, adapter-node would assume
 // https and refuse every form (cross-site check) and set Secure cookies a browser never returns
 // over http; so the scheme is passed in a header this wrapper always overwrites. Behind a TLS
@@ -94,13 +166,15 @@ const SCHEME_HEADER = 'x-sdusn-scheme';
 export async function main() {
 	const port = readPort();
 	const host = process.env.HOST?.trim() || '0.0.0.0';
+	const proxyProblem = proxySettingsProblem(process.env);
+	if (proxyProblem) fail(proxyProblem);
 	buildIfNeeded();
 	const injectScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 	if (injectScheme) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
 	const handler = await loadHandler();
-	const server = createServer((req, res) => {
-		if (injectScheme) req.headers[SCHEME_HEADER] = 'http';
-		handler(req, res);
+	const server = createPortalServer(handler, {
+		injectScheme,
+		behindProxy: Boolean(process.env.ADDRESS_HEADER?.trim())
 	});
 	server.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
 		if (error.code === 'EADDRINUSE') {

@@ -1,6 +1,17 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SERVER_NODE_FLAGS } from './start.js';
+import {
+	createPortalServer,
+	MAX_CONNECTIONS_PER_ADDRESS,
+	proxySettingsProblem,
+	SERVER_NODE_FLAGS,
+	SERVER_TIMEOUTS
+} from './start.js';
 
 describe('npm start', () => {
 	it('gives the server the same memory budget as the benchmark does', () => {
@@ -8,5 +19,96 @@ describe('npm start', () => {
 			scripts: Record<string, string>;
 		};
 		expect(pkg.scripts.start).toBe(`node ${SERVER_NODE_FLAGS.join(' ')} scripts/start.js`);
+	});
+});
+
+describe('proxy settings', () => {
+	it.each([
+		[{}, null],
+		[{ ADDRESS_HEADER: 'X-Forwarded-For' }, null],
+		[{ ADDRESS_HEADER: 'X-Forwarded-For', XFF_DEPTH: '2' }, null],
+		[{ ADDRESS_HEADER: 'X-Real-IP' }, null],
+		[{ ADDRESS_HEADER: 'X Forwarded For' }, /n’est pas un nom d’en-tête/],
+		[{ XFF_DEPTH: '1' }, /sans ADDRESS_HEADER/],
+		[{ ADDRESS_HEADER: 'X-Real-IP', XFF_DEPTH: '1' }, /ne s’applique qu’à/],
+		[{ ADDRESS_HEADER: 'X-Forwarded-For', XFF_DEPTH: '0' }, /au moins 1/],
+		[{ ADDRESS_HEADER: 'X-Forwarded-For', XFF_DEPTH: 'deux' }, /au moins 1/]
+	] as const)('%j', (env, expected) => {
+		const problem = proxySettingsProblem(env);
+		if (expected === null) expect(problem).toBeNull();
+		else expect(problem).toMatch(expected);
+	});
+
+	it('stops npm start with one French sentence when the setting cannot be honoured', () => {
+		const result = spawnSync(
+			process.execPath,
+			[fileURLToPath(new URL('./start.js', import.meta.url))],
+			{
+				env: { ...process.env, PORT: '1', ADDRESS_HEADER: 'X-Real-IP', XFF_DEPTH: '1' },
+				encoding: 'utf8'
+			}
+		);
+		expect(result.status).toBe(1);
+		expect(result.stderr.trim()).toMatch(/^XFF_DEPTH ne s’applique qu’à/);
+	});
+});
+
+describe('HTTP server', () => {
+	async function listen(server: Server): Promise<number> {
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		return (server.address() as AddressInfo).port;
+	}
+
+	it('cuts slow clients off well before Node’s 300 s', () => {
+		const server = createPortalServer(() => undefined, { injectScheme: false, behindProxy: false });
+		expect(server.requestTimeout).toBe(SERVER_TIMEOUTS.requestTimeout);
+		expect(server.headersTimeout).toBe(SERVER_TIMEOUTS.headersTimeout);
+		expect(server.keepAliveTimeout).toBe(SERVER_TIMEOUTS.keepAliveTimeout);
+		expect(server.requestTimeout).toBeLessThanOrEqual(60_000);
+		expect(server.headersTimeout).toBeLessThan(server.requestTimeout);
+	});
+
+	it('puts the security headers on answers the application never sees', async () => {
+		const server = createPortalServer(
+			(_req, res) => {
+				res.writeHead(200, { 'content-type': 'text/plain' });
+				res.end('fichier statique');
+			},
+			{ injectScheme: false, behindProxy: false }
+		);
+		const port = await listen(server);
+		try {
+			const response = await fetch(`http://127.0.0.1:${port}/robots.txt`);
+			expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+			expect(response.headers.get('x-frame-options')).toBe('DENY');
+			expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+		} finally {
+			server.close();
+		}
+	});
+
+	it('caps the open connections of one address', async () => {
+		const server = createPortalServer(() => undefined, { injectScheme: false, behindProxy: false });
+		const port = await listen(server);
+		const sockets: Socket[] = [];
+		try {
+			const closed = await Promise.all(
+				Array.from(
+					{ length: MAX_CONNECTIONS_PER_ADDRESS + 5 },
+					() =>
+						new Promise<boolean>((resolve) => {
+							const socket = connect(port, '127.0.0.1');
+							sockets.push(socket);
+							socket.on('close', () => resolve(true));
+							socket.on('error', () => resolve(true));
+							setTimeout(() => resolve(false), 1_000);
+						})
+				)
+			);
+			expect(closed.filter(Boolean)).toHaveLength(5);
+		} finally {
+			for (const socket of sockets) socket.destroy();
+			server.close();
+		}
 	});
 });

@@ -10,6 +10,13 @@ import { auditRetentionDays } from '$lib/server/audit/repository';
 import { schedulePruning } from '$lib/server/auth/cleanup';
 import { databaseStamp } from '$lib/server/db/change-stamp';
 import { getDb, initDatabase } from '$lib/server/db/instance';
+import {
+	canonicalPaths,
+	canonicalSearch,
+	readableForms,
+	requireClientAddress,
+	securityHeaders
+} from '$lib/server/http/hardening';
 import { PageCache } from '$lib/server/http/page-cache';
 import { PUBLIC_ROUTES, SESSION_ROUTES } from '$lib/server/http/cacheable-routes';
 
@@ -35,16 +42,6 @@ const authenticate: Handle = async ({ event, resolve }) => {
 		}
 	}
 	return resolve(event);
-};
-
-const securityHeaders: Handle = async ({ event, resolve }) => {
-	const response = await resolve(event);
-	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-	response.headers.set('X-Frame-Options', 'DENY');
-	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-	if (event.locals.user) response.headers.set('Cache-Control', 'private, no-store');
-	return response;
 };
 
 // Public answers may be stored by browsers but must be revalidated (cheap: ETag and 304).
@@ -84,12 +81,21 @@ const cacheAnswers: Handle = async ({ event, resolve }) => {
 	const requested = new URL(event.request.url);
 	const day = new Date().toISOString().slice(0, 10);
 	const stamp = databaseStamp(getDb());
-	const key = `${scope}|${stamp}|${day}|${requested.pathname}${requested.search}`;
-	const cache = requested.search ? variantCache : pageCache;
+	// Paths reach here canonical (canonicalPaths); the query is keyed as the page reads it.
+	const search = canonicalSearch(requested.search);
+	const key = `${scope}|${stamp}|${day}|${requested.pathname}${search}`;
+	const cache = search ? variantCache : pageCache;
 	return cache.answer(key, event.request, async () => resolve(event), cacheControl);
 };
 
-export const handle = sequence(securityHeaders, authenticate, cacheAnswers);
+export const handle = sequence(
+	securityHeaders,
+	canonicalPaths,
+	requireClientAddress,
+	readableForms,
+	authenticate,
+	cacheAnswers
+);
 
 // Unexpected errors: logged on the server (message and stack only), never shown to the visitor.
 export const handleError: HandleServerError = ({ error, status, message }) => {

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -53,6 +53,26 @@ describe('db:backup', () => {
 			expect.arrayContaining(['audit_event', 'measurement', 'kysely_migration'])
 		);
 		expect(dump(source).progress_update).toHaveLength(9 + 2);
+	});
+
+	it('keeps the database, its folder and its backups private, and leaves nothing behind', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-backup-'));
+		const source = join(dir, 'donnees', 'live.db');
+		const db = openDatabase(source);
+		await migrateToLatest(db);
+		const mode = (path: string) => statSync(path).mode & 0o777;
+		expect(mode(join(dir, 'donnees'))).toBe(0o700);
+		expect(mode(source)).toBe(0o600);
+		expect(mode(`${source}-wal`)).toBe(0o600);
+		const backup = join(dir, 'sdusn-2026-11-30.db');
+		await backupDatabase(source, backup);
+		await db.destroy();
+		expect(mode(backup)).toBe(0o600);
+		expect(readdirSync(dir).sort()).toEqual(['donnees', 'sdusn-2026-11-30.db']);
+		// A file made readable by others before is made private at the next start.
+		chmodSync(source, 0o644);
+		await openDatabase(source).destroy();
+		expect(mode(source)).toBe(0o600);
 	});
 
 	it('refuses to overwrite an existing file', async () => {

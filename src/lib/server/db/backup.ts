@@ -1,22 +1,34 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, renameSync, rmSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { StartupError } from './index';
 
+/** What SQLite may leave beside a database file. */
+const COMPANIONS = ['-wal', '-shm', '-journal'];
+
+function removeWithCompanions(path: string): void {
+	for (const suffix of ['', ...COMPANIONS]) rmSync(`${path}${suffix}`, { force: true });
+}
+
 /**
  * Copies a live database with SQLite's online backup API (consistent even while the server
- * writes), into a temporary file that becomes `target` only once `integrity_check` says ok.
+ * writes), into a temporary file that becomes `target` only once `integrity_check` says ok. The
+ * copy is one self-contained file (rollback journal, no -wal or -shm beside it), mode 0600, like
+ * the database it copies; nothing else is left behind, even on failure.
  */
 export async function backupDatabase(source: string, target: string): Promise<{ pages: number }> {
 	if (existsSync(target))
 		throw new StartupError(`Le fichier « ${target} » existe déjà : choisissez un autre nom.`);
 	const partial = `${target}.partiel`;
-	rmSync(partial, { force: true });
+	removeWithCompanions(partial);
 	const db = new SQLite(source, { readonly: true, fileMustExist: true });
 	try {
 		db.pragma('busy_timeout = 5000');
+		closeSync(openSync(partial, 'w', 0o600));
+		chmodSync(partial, 0o600);
 		const { totalPages } = await db.backup(partial);
-		const copy = new SQLite(partial, { readonly: true });
+		const copy = new SQLite(partial);
 		try {
+			copy.pragma('journal_mode = DELETE');
 			const result = copy.pragma('integrity_check', { simple: true });
 			if (result !== 'ok')
 				throw new StartupError(
@@ -32,5 +44,6 @@ export async function backupDatabase(source: string, target: string): Promise<{ 
 		throw error;
 	} finally {
 		db.close();
+		for (const suffix of COMPANIONS) rmSync(`${partial}${suffix}`, { force: true });
 	}
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Transaction } from 'kysely';
@@ -27,7 +27,7 @@ export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
 export function openDatabase(path: string): Db {
 	let sqlite: SQLite.Database;
 	try {
-		if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+		if (path !== ':memory:') createPrivately(path);
 		sqlite = new SQLite(path);
 		sqlite.pragma('journal_mode = WAL');
 		sqlite.pragma('synchronous = FULL');
@@ -39,6 +39,19 @@ export function openDatabase(path: string): Db {
 	const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
 	connections.set(db, sqlite);
 	return db;
+}
+
+/**
+ * The database holds password hashes, e-mail and client addresses: its folder is created 0700 and
+ * the file 0600 (SQLite gives its -wal and -shm files the file's mode). A file found readable by
+ * others is made private.
+ */
+function createPrivately(path: string): void {
+	const folder = dirname(resolve(path));
+	if (!existsSync(folder)) mkdirSync(folder, { recursive: true, mode: 0o700 });
+	if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+	for (const file of [path, `${path}-wal`, `${path}-shm`])
+		if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
 }
 
 const connections = new WeakMap<Db, SQLite.Database>();
