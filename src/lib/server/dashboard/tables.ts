@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { csvText } from '../csv';
 import { FICHE_STATUSES, STATUS_LABELS } from '../../utils/status';
 import type { DashboardFigures, GroupFigures } from './figures';
 
@@ -129,12 +130,19 @@ export function figureTables(figures: DashboardFigures): FigureTable[] {
 	];
 }
 
-/** Machine formats: dot decimals, ISO dates, codes; empty for null. */
+/**
+ * Machine formats: dot decimals, ISO dates, codes; empty for null. Text cells (labels, names) are
+ * guarded against formula injection; numbers are written as they are.
+ */
 export function tableToCsv(table: FigureTable): string {
 	return stringify(
 		[
 			table.columns.map((c) => c.key),
-			...table.rows.map((row) => row.map((cell) => (cell === null ? '' : String(cell))))
+			...table.rows.map((row) =>
+				row.map((cell) =>
+					cell === null ? '' : typeof cell === 'string' ? csvText(cell) : String(cell)
+				)
+			)
 		],
 		{ record_delimiter: '\r\n' }
 	);

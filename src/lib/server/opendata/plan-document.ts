@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { compareFicheCodes, compareFrench } from '../../utils/text';
+import { csvText } from '../csv';
 import type { Db } from '../db';
 import { getDataRevision } from '../db/revision';
 import type { FicheStatus } from '../db/schema';
@@ -161,10 +162,14 @@ export function planDocumentToCsv(document: PlanDocument): string {
 			String(f.objective),
 			axisOf.get(orientation) ?? '',
 			orientation,
-			f.title,
+			csvText(f.title),
 			String(f.priority),
-			f.owners.map((o) => (o.scope ? `${o.organisation} (${o.scope})` : o.organisation)).join(JOIN),
-			f.partners.join(JOIN),
+			csvText(
+				f.owners
+					.map((o) => (o.scope ? `${o.organisation} (${o.scope})` : o.organisation))
+					.join(JOIN)
+			),
+			csvText(f.partners.join(JOIN)),
 			f.linked.join(JOIN),
 			f.status,
 			f.progress === null ? '' : String(f.progress),

