@@ -1,0 +1,177 @@
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { ACCOUNTS, apiAs, BASE_URL, ensureAccounts } from './helpers/accounts';
+
+/** What an outside probe found (issue 12), checked against the running portal. */
+
+test.beforeAll(() => {
+	ensureAccounts();
+});
+
+const SECURITY = {
+	'x-content-type-options': 'nosniff',
+	'x-frame-options': 'DENY',
+	'referrer-policy': 'strict-origin-when-cross-origin'
+};
+
+test('every answer carries the security headers: static files and SvelteKit’s cross-site refusal', async () => {
+	const api = await apiAs(null);
+	const home = await api.get('/');
+	const asset = /(\/_app\/immutable\/[^"']+\.(?:js|css))/.exec(await home.text())?.[1];
+	expect(asset).toBeTruthy();
+	for (const path of ['/robots.txt', '/favicon.svg', asset!]) {
+		const response = await api.get(path);
+		expect(response.status(), path).toBe(200);
+		expect(response.headers(), path).toMatchObject(SECURITY);
+	}
+	const crossSite = await api.post('/connexion', {
+		headers: { origin: 'https://evil.example' },
+		form: { email: 'a@b.fr', password: 'x' }
+	});
+	expect(crossSite.status()).toBe(403);
+	expect(crossSite.headers()).toMatchObject(SECURITY);
+	await api.dispose();
+});
+
+test('redirectTo never leads off the portal, and never answers 500', async () => {
+	const anonymous = await apiAs(null);
+	const signIn = await anonymous.post('/connexion', {
+		form: {
+			email: ACCOUNTS.commission.email,
+			password: ACCOUNTS.commission.password,
+			redirectTo: '/\t/evil.example'
+		}
+	});
+	expect(signIn.status()).toBe(303);
+	expect(signIn.headers().location).toBe('/');
+	// Signed in, visiting /connexion with a hostile target.
+	for (const target of [
+		'%2F%09%2Fevil.example',
+		'%2F%5Cevil.example',
+		'%2F%2Fevil.example',
+		'https%3A%2F%2Fevil.example',
+		'%2Ffiches%0D%0ASet-Cookie%3A%20x%3D1',
+		'%2Ffiches%2F%E2%98%83',
+		'%2F%EF%BC%8Fevil.example'
+	]) {
+		const response = await anonymous.get(`/connexion?redirectTo=${target}`);
+		expect(response.status(), target).toBe(303);
+		const location = response.headers().location ?? '';
+		expect(new URL(location, BASE_URL).origin, target).toBe(BASE_URL);
+		expect(response.headers()['set-cookie'] ?? '', target).not.toContain('x=1');
+	}
+	expect((await anonymous.get('/connexion?redirectTo=%2Ffiches%2F9-1')).headers().location).toBe(
+		'/fiches/9-1'
+	);
+	await anonymous.dispose();
+});
+
+test('a malformed form body answers 400 with the French error page', async () => {
+	const api = await apiAs(null);
+	const cases: [string, string][] = [
+		['multipart/form-data', 'x'],
+		['multipart/form-data; boundary=zzz', '--autre\r\n\r\nx'],
+		[
+			'multipart/form-data; boundary=zzz',
+			'--zzz\r\nContent-Disposition: form-data; name="email"\r\n\r\nab'
+		],
+		[
+			'multipart/form-data; boundary=zzz',
+			'--zzz\r\nContent-Disposition: form-data\r\n\r\nx\r\n--zzz--\r\n'
+		],
+		['text/plain', 'email=a@b.fr']
+	];
+	for (const [type, body] of cases) {
+		const response = await api.post('/connexion', {
+			headers: { 'content-type': type },
+			data: body
+		});
+		expect(response.status(), `${type} ${JSON.stringify(body)}`).toBe(400);
+		expect(await response.text()).toContain('Le formulaire envoyé est illisible');
+	}
+	await api.dispose();
+});
+
+test('percent-encoded spellings of a path are sent to the canonical one', async () => {
+	const api = await apiAs(null);
+	for (const [spelling, canonical] of [
+		['/%66iches', '/fiches'],
+		['/tableau%2Dde%2Dbord', '/tableau-de-bord'],
+		['/fiches/%39-1?axe=1', '/fiches/9-1?axe=1']
+	]) {
+		const response = await api.get(spelling);
+		expect(response.status(), spelling).toBe(301);
+		expect(response.headers().location).toBe(canonical);
+	}
+	await api.dispose();
+});
+
+test('a deep made-up path keeps small headers (absolute asset paths)', async () => {
+	const api = await apiAs(null);
+	for (const path of ['/', `/fiches/${'a/'.repeat(1500)}x`]) {
+		const response = await api.get(path);
+		const link = response.headers().link ?? '';
+		expect(link, path).not.toContain('../');
+		expect(JSON.stringify(response.headers()).length, path).toBeLessThan(8_000);
+	}
+	await api.dispose();
+});
+
+async function invite(admin: APIRequestContext, email: string): Promise<string> {
+	const response = await admin.post('/admin/utilisateurs?/create', {
+		form: { email, name: 'Dora Appareil', role: 'commission', organisation: '' }
+	});
+	const link = /\/invitation\/[a-z2-7]{24}\.[a-z2-7]{32}/.exec(await response.text())?.[0];
+	expect(link).toBeTruthy();
+	return link!;
+}
+
+test('the invitation page (a token in its address, a name) is never stored', async () => {
+	const admin = await apiAs(ACCOUNTS.admin);
+	const link = await invite(admin, 'invitation.privee@lot.test');
+	const visitor = await apiAs(null);
+	const response = await visitor.get(link);
+	expect(response.status()).toBe(200);
+	expect(response.headers()['cache-control']).toBe('private, no-store');
+	await Promise.all([admin.dispose(), visitor.dispose()]);
+});
+
+test('a browser that signed in before is not locked out by guesses from elsewhere', async ({
+	browser
+}) => {
+	const email = 'dora.appareil@lot.test';
+	const password = 'le lot serpente entre les falaises';
+	const admin = await apiAs(ACCOUNTS.admin);
+	const link = await invite(admin, email);
+	await admin.dispose();
+	const owner = await browser.newContext();
+	const page = await owner.newPage();
+	await page.goto(link);
+	await page.getByLabel(/^Mot de passe \(/).fill(password);
+	await page.getByLabel('Mot de passe, encore une fois').fill(password);
+	await page.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
+	await page.getByRole('button', { name: 'Se déconnecter' }).click();
+	const signIn = async () => {
+		await page.goto('/connexion');
+		await page.getByLabel('Adresse électronique').fill(email);
+		await page.getByLabel('Mot de passe').fill(password);
+		await page.getByRole('button', { name: 'Se connecter' }).click();
+	};
+	await signIn();
+	await expect(page.getByRole('link', { name: 'Dora Appareil' })).toBeVisible();
+	const device = (await owner.cookies()).find((c) => c.name === 'sdusn_appareil');
+	expect(device).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+	await page.getByRole('button', { name: 'Se déconnecter' }).click();
+
+	// Someone else locks the account for every untrusted browser.
+	const attacker = await apiAs(null);
+	for (let i = 0; i < 6; i++)
+		await attacker.post('/connexion', { form: { email, password: `devinette ${i}` } });
+	const locked = await attacker.post('/connexion', { form: { email, password } });
+	expect(locked.status()).toBe(429);
+	await attacker.dispose();
+
+	// The owner's browser still gets in.
+	await signIn();
+	await expect(page.getByRole('link', { name: 'Dora Appareil' })).toBeVisible();
+	await owner.close();
+});
