@@ -97,7 +97,7 @@ test('percent-encoded spellings of a path are sent to the canonical one', async 
 		['/%66iches', '/fiches'],
 		['/tableau%2Dde%2Dbord', '/tableau-de-bord'],
 		['/fiches/%39-1?axe=1', '/fiches/9-1?axe=1']
-	]) {
+	] as const) {
 		const response = await api.get(spelling);
 		expect(response.status(), spelling).toBe(301);
 		expect(response.headers().location).toBe(canonical);
