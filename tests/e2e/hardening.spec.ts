@@ -175,3 +175,33 @@ test('a browser that signed in before is not locked out by guesses from elsewher
 	await expect(page.getByRole('link', { name: 'Dora Appareil' })).toBeVisible();
 	await owner.close();
 });
+
+test('repeated wrong current passwords on /compte end the session', async () => {
+	const admin = await apiAs(ACCOUNTS.admin);
+	const link = await invite(admin, 'verification.compte@lot.test');
+	await admin.dispose();
+	const person = await apiAs(null);
+	const password = 'les noyers de la bouriane en automne';
+	const accepted = await person.post(link, { form: { password, confirm: password } });
+	expect(accepted.status()).toBe(303);
+	const attempt = () =>
+		person.post('/compte?/password', {
+			form: {
+				current: 'ce n’est pas le bon',
+				next: 'un autre mot de passe tout neuf',
+				confirm: 'un autre mot de passe tout neuf'
+			}
+		});
+	for (let i = 1; i < 5; i++) {
+		const response = await attempt();
+		expect(response.status(), `attempt ${i}`).toBe(400);
+		expect(await response.text()).toContain('Le mot de passe actuel est incorrect.');
+	}
+	const fifth = await attempt();
+	expect(fifth.status()).toBe(303);
+	expect(fifth.headers().location).toBe('/connexion?session=fermee');
+	const after = await person.get('/compte');
+	expect(after.status()).toBe(303);
+	expect(after.headers().location).toMatch(/^\/connexion\?redirectTo=/);
+	await person.dispose();
+});

@@ -184,6 +184,7 @@ export async function purgeAudit(
 				trx,
 				{
 					actor: null,
+					actorLabel: 'système (purge de conservation)',
 					action: 'audit.purged',
 					summary: `Conservation de ${retentionDays} jours : ${result.events} événement(s) de sécurité et ${result.tallies} décompte(s) antérieurs au ${cutoff.slice(0, 10)} supprimés`,
 					after: result
@@ -207,7 +208,9 @@ export function auditRetentionDays(env: NodeJS.ProcessEnv = process.env): number
 }
 
 export interface AuditInput {
+	/** Who acted; null for an anonymous visitor, or for the server itself with `actorLabel`. */
 	actor: { id: number; name: string } | null;
+	actorLabel?: string;
 	action: AuditAction;
 	target?: { type: string; id: string | number };
 	summary: string;
@@ -230,7 +233,7 @@ export async function recordAudit(
 		.values({
 			occurred_at: now.toISOString(),
 			actor_id: input.actor?.id ?? null,
-			actor_label: input.actor?.name ?? 'anonyme',
+			actor_label: input.actor?.name ?? input.actorLabel ?? 'anonyme',
 			action: input.action,
 			target_type: input.target?.type ?? null,
 			target_id: input.target ? String(input.target.id) : null,
