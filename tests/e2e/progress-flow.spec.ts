@@ -195,7 +195,13 @@ test('login: French messages, throttling, and no way in with a wrong password', 
 	await page.getByLabel('Adresse électronique').fill(ACCOUNTS.throttled.email);
 	for (let i = 0; i < 6; i++) {
 		await page.getByLabel('Mot de passe').fill(`mauvais mot de passe ${i}`);
-		await page.getByRole('button', { name: 'Se connecter' }).click();
+		// Each answer before the next try: the alert of the previous one is already visible.
+		await Promise.all([
+			page.waitForResponse(
+				(r) => r.request().method() === 'POST' && r.url().includes('/connexion')
+			),
+			page.getByRole('button', { name: 'Se connecter' }).click()
+		]);
 		await expect(page.getByRole('alert')).toBeVisible();
 	}
 	await page.getByLabel('Mot de passe').fill(ACCOUNTS.throttled.password);
