@@ -1,4 +1,5 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { parisToday } from '$lib/utils/dates';
 import { sequence } from '@sveltejs/kit/hooks';
 import {
 	deleteSessionCookie,
@@ -80,7 +81,7 @@ const cacheAnswers: Handle = async ({ event, resolve }) => {
 	}
 	// The raw URL: it tells a page from its __data.json and keeps every query parameter.
 	const requested = new URL(event.request.url);
-	const day = new Date().toISOString().slice(0, 10);
+	const day = parisToday();
 	const stamp = databaseStamp(getDb());
 	const key = `${scope}|${stamp}|${day}|${requested.pathname}${requested.search}`;
 	const cache = requested.search ? variantCache : pageCache;

@@ -4,16 +4,16 @@ import {
 	listFichesForOrganisation,
 	listOrganisationPendingUpdates
 } from '$lib/server/progress/repository';
+import { parisToday, shiftDay } from '$lib/utils/dates';
 import type { PageServerLoad } from './$types';
 
-const SIX_MONTHS_MS = 182 * 24 * 60 * 60 * 1000;
 
 export const load: PageServerLoad = async (event) => {
 	const user = await authorize(event, 'espace.view');
 	const db = getDb();
-	const now = new Date();
-	const year = now.getUTCFullYear();
-	const limit = new Date(now.getTime() - SIX_MONTHS_MS).toISOString().slice(0, 10);
+	const today = parisToday();
+	const year = Number(today.slice(0, 4));
+	const limit = shiftDay(today, 182);
 	const [fiches, pending] = [
 		await listFichesForOrganisation(db, user.organisationId!, year),
 		await listOrganisationPendingUpdates(db, user.organisationId!)
