@@ -7,7 +7,6 @@ import {
 import { parisToday, shiftDay } from '$lib/utils/dates';
 import type { PageServerLoad } from './$types';
 
-
 export const load: PageServerLoad = async (event) => {
 	const user = await authorize(event, 'espace.view');
 	const db = getDb();
@@ -18,8 +17,20 @@ export const load: PageServerLoad = async (event) => {
 		await listFichesForOrganisation(db, user.organisationId!, year),
 		await listOrganisationPendingUpdates(db, user.organisationId!)
 	];
+	// After « Soumettre »: which update was received (only one of the organisation's own).
+	const submittedId = Number(event.url.searchParams.get('soumis'));
+	const submitted = pending.find((u) => u.id === submittedId && u.state === 'submitted');
 	return {
 		organisation: user.organisationName,
+		openFiches: [...new Set(pending.map((u) => u.ficheCode))],
+		confirmation: submitted
+			? {
+					id: submitted.id,
+					ficheCode: submitted.ficheCode,
+					submittedAt: submitted.submittedAt,
+					repeated: event.url.searchParams.get('deja') === '1'
+				}
+			: null,
 		year,
 		fiches: fiches.map((f) => ({
 			...f,
@@ -33,7 +44,8 @@ export const load: PageServerLoad = async (event) => {
 			reportedOn: u.reportedOn,
 			state: u.state,
 			reviewComment: u.reviewComment,
-			authorName: u.authorName
+			authorName: u.authorName,
+			submittedAt: u.submittedAt
 		}))
 	};
 };

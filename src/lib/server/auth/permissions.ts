@@ -17,6 +17,12 @@ export interface Resources {
 		updateOrganisationId: number | null;
 		state: UpdateState;
 	};
+	'update.view': { ficheOrganisationIds: number[]; updateOrganisationId: number | null };
+	'update.withdraw': {
+		ficheOrganisationIds: number[];
+		updateOrganisationId: number | null;
+		state: UpdateState;
+	};
 	'update.review': { state: UpdateState };
 	'queue.view': undefined;
 	'users.manage': undefined;
@@ -59,6 +65,23 @@ export function can<A extends Action>(
 				partnerOf(r.ficheOrganisationIds) &&
 				r.updateOrganisationId === actor.organisationId &&
 				(r.state === 'draft' || r.state === 'returned')
+			);
+		}
+		// A partner reads every update of their organisation on a fiche they work on, and may take a
+		// submitted one back to draft until staff have acted on it.
+		case 'update.view': {
+			const r = resource as Resources['update.view'] | undefined;
+			return (
+				!!r && partnerOf(r.ficheOrganisationIds) && r.updateOrganisationId === actor.organisationId
+			);
+		}
+		case 'update.withdraw': {
+			const r = resource as Resources['update.withdraw'] | undefined;
+			return (
+				!!r &&
+				partnerOf(r.ficheOrganisationIds) &&
+				r.updateOrganisationId === actor.organisationId &&
+				r.state === 'submitted'
 			);
 		}
 		case 'update.review': {

@@ -6,7 +6,7 @@ import { getDataRevision } from '../db/revision';
 import { createTestDb } from '../db/testing';
 import { findFicheByCode } from '../plan/repository';
 import { findFicheForReporting, findProgressUpdate, listSubmittedUpdates } from './repository';
-import { reviewProgressUpdate, saveProgressUpdate } from './service';
+import { reviewProgressUpdate, saveProgressUpdate, withdrawProgressUpdate } from './service';
 import { createPartner, progressInput } from './testing';
 
 let db: Db;
@@ -119,13 +119,112 @@ describe('saveProgressUpdate', () => {
 		expect(late).toMatchObject({ ok: false, status: 409 });
 		if (late.ok) return;
 		expect(late.message).toContain('Partenaire paul@cdg46.fr a enregistré cette mise à jour');
-		expect(late.changes).toEqual(
+		expect(late.conflict?.version).toBe(2);
+		expect(late.conflict?.rows).toEqual(
 			expect.arrayContaining([
-				{ field: 'done', label: 'Ce qui a été fait', current: 'Version de Paul' },
-				{ field: 'progress', label: 'Avancement', current: '30 %' }
+				{
+					field: 'done',
+					label: 'Ce qui a été fait',
+					mine: 'Version de Claire',
+					theirs: 'Version de Paul',
+					differs: true
+				},
+				{ field: 'progress', label: 'Avancement', mine: '50 %', theirs: '30 %', differs: true },
+				expect.objectContaining({ field: 'status', differs: false })
 			])
 		);
 		expect((await findProgressUpdate(db, created.id))!.done).toBe('Version de Paul');
+
+		// Retrying with the old version is refused again; « replace » with the version shown wins.
+		const retry = await saveProgressUpdate(
+			db,
+			colleague,
+			'1-2',
+			created.id,
+			progressInput({ intent: 'draft', version: 1, done: 'Version de Claire' }),
+			null
+		);
+		expect(retry).toMatchObject({ ok: false, status: 409 });
+		const replaced = await saveProgressUpdate(
+			db,
+			colleague,
+			'1-2',
+			created.id,
+			progressInput({ intent: 'replace', version: 2, done: 'Version de Claire' }),
+			null
+		);
+		expect(replaced).toMatchObject({ ok: true, state: 'draft' });
+		expect(await findProgressUpdate(db, created.id)).toMatchObject({
+			done: 'Version de Claire',
+			version: 3,
+			state: 'draft'
+		});
+		const journal = await db
+			.selectFrom('audit_event')
+			.select(['action', 'summary'])
+			.where('action', 'like', 'update.%')
+			.orderBy('id')
+			.execute();
+		expect(journal.map((e) => e.action)).toEqual([
+			'update.saved',
+			'update.saved',
+			'update.conflict',
+			'update.conflict',
+			'update.saved'
+		]);
+		expect(journal.at(-1)!.summary).toContain('à la place de la version 2');
+	});
+
+	it('refuses a save on a draft a colleague has submitted meanwhile, journals it, and shows both versions', async () => {
+		const created = await saveProgressUpdate(
+			db,
+			cdg,
+			'1-2',
+			null,
+			progressInput({ intent: 'draft', done: 'Brouillon commun' }),
+			null
+		);
+		if (!created.ok) throw new Error('not created');
+		expect(
+			await saveProgressUpdate(
+				db,
+				cdg,
+				'1-2',
+				created.id,
+				progressInput({ intent: 'submit', version: 1, done: 'Version soumise par Paul' }),
+				null
+			)
+		).toMatchObject({ ok: true, state: 'submitted' });
+		for (const intent of ['draft', 'submit'] as const) {
+			const late = await saveProgressUpdate(
+				db,
+				colleague,
+				'1-2',
+				created.id,
+				progressInput({ intent, version: 1, done: 'Saisie de Claire' }),
+				null
+			);
+			expect(late).toMatchObject({ ok: false, status: 409 });
+			if (late.ok) return;
+			expect(late.message).toContain('a soumis cette mise à jour à Lot numérique');
+			expect(late.conflict).toMatchObject({ state: 'submitted', canReplace: true });
+			expect(late.conflict?.rows.find((r) => r.field === 'done')).toMatchObject({
+				mine: 'Saisie de Claire',
+				theirs: 'Version soumise par Paul'
+			});
+		}
+		const refusals = await db
+			.selectFrom('audit_event')
+			.select(['actor_label', 'summary'])
+			.where('action', '=', 'update.conflict')
+			.execute();
+		expect(refusals).toHaveLength(2);
+		expect(refusals[0]!.actor_label).toBe('Partenaire claire@cdg46.fr');
+		expect(refusals[0]!.summary).toContain('fiche 1-2');
+		expect((await findProgressUpdate(db, created.id))!).toMatchObject({
+			state: 'submitted',
+			done: 'Version soumise par Paul'
+		});
 	});
 
 	it('does not let a submitted update be edited any more', async () => {
@@ -162,6 +261,147 @@ describe('saveProgressUpdate', () => {
 			null
 		);
 		expect(result).toMatchObject({ ok: false, status: 403 });
+	});
+});
+
+describe('one open update per fiche and organisation', () => {
+	it('refuses a second new update of the same fiche by a colleague, with the open one beside', async () => {
+		const first = await saveProgressUpdate(
+			db,
+			cdg,
+			'12-1',
+			null,
+			progressInput({ intent: 'draft' }),
+			null
+		);
+		expect(first.ok).toBe(true);
+		const before = await count();
+		const second = await saveProgressUpdate(
+			db,
+			colleague,
+			'12-1',
+			null,
+			progressInput({ done: 'Autre saisie' }),
+			null
+		);
+		expect(second).toMatchObject({ ok: false, status: 409 });
+		if (second.ok || !first.ok) return;
+		expect(second.message).toContain('déjà en cours pour votre organisation');
+		expect(second.conflict).toMatchObject({ id: first.id, canReplace: true });
+		expect(await count()).toBe(before);
+		// Another organisation's update of the same fiche is its own.
+		const other = await createPartner(db, 'departement-du-lot', 'dep@lot.fr');
+		expect(await saveProgressUpdate(db, other, '12-1', null, progressInput(), null)).toMatchObject({
+			ok: true
+		});
+	});
+
+	it('the database itself refuses a second open update', async () => {
+		const first = await saveProgressUpdate(db, cdg, '12-1', null, progressInput(), null);
+		if (!first.ok) throw new Error('not created');
+		const row = await db
+			.selectFrom('progress_update')
+			.selectAll()
+			.where('id', '=', first.id)
+			.executeTakeFirstOrThrow();
+		const { id: _id, version: _v, ...copy } = row;
+		await expect(
+			db
+				.insertInto('progress_update')
+				.values({ ...copy, submission_key: 'autre', state: 'draft' })
+				.execute()
+		).rejects.toThrow(/one open update/);
+	});
+
+	it('recognises the same form posted again (Back then submit), identical or not', async () => {
+		const input = progressInput({ intent: 'submit' });
+		const first = await saveProgressUpdate(db, cdg, '12-1', null, input, null);
+		const again = await saveProgressUpdate(db, cdg, '12-1', null, input, null);
+		expect(again).toMatchObject({ ok: true, duplicate: true, state: 'submitted' });
+		const changed = await saveProgressUpdate(
+			db,
+			cdg,
+			'12-1',
+			null,
+			{ ...input, done: 'Texte modifié après le retour en arrière' },
+			null
+		);
+		expect(changed).toMatchObject({ ok: false, status: 409 });
+		if (changed.ok || !first.ok) return;
+		expect(changed.message).toContain('Ce formulaire avait déjà été envoyé');
+		expect(changed.conflict?.id).toBe(first.id);
+		expect(await count()).toBe(9 + 1);
+	});
+
+	it('recognises an edit posted again rather than calling it a conflict', async () => {
+		const created = await saveProgressUpdate(
+			db,
+			cdg,
+			'12-1',
+			null,
+			progressInput({ intent: 'draft' }),
+			null
+		);
+		if (!created.ok) throw new Error('not created');
+		const edit = progressInput({ intent: 'submit', version: 1, done: 'Complété' });
+		expect(await saveProgressUpdate(db, cdg, '12-1', created.id, edit, null)).toMatchObject({
+			ok: true,
+			state: 'submitted'
+		});
+		expect(await saveProgressUpdate(db, cdg, '12-1', created.id, edit, null)).toMatchObject({
+			ok: true,
+			duplicate: true,
+			state: 'submitted'
+		});
+	});
+});
+
+describe('withdrawProgressUpdate', () => {
+	it('takes a submitted update back to draft until staff act, journaled', async () => {
+		const created = await saveProgressUpdate(db, cdg, '12-1', null, progressInput(), null);
+		if (!created.ok) throw new Error('not created');
+		expect(await withdrawProgressUpdate(db, ars, created.id, 1, null)).toMatchObject({
+			ok: false,
+			status: 403
+		});
+		expect(await withdrawProgressUpdate(db, colleague, created.id, 7, null)).toMatchObject({
+			ok: false,
+			status: 409
+		});
+		expect(await withdrawProgressUpdate(db, colleague, created.id, 1, null)).toEqual({
+			ok: true,
+			ficheCode: '12-1'
+		});
+		expect(await findProgressUpdate(db, created.id)).toMatchObject({
+			state: 'draft',
+			version: 2,
+			submittedAt: null
+		});
+		expect(await listSubmittedUpdates(db)).toHaveLength(0);
+		const resubmitted = await saveProgressUpdate(
+			db,
+			cdg,
+			'12-1',
+			created.id,
+			progressInput({ version: 2 }),
+			null
+		);
+		expect(resubmitted).toMatchObject({ ok: true, state: 'submitted' });
+		await reviewProgressUpdate(
+			db,
+			admin,
+			{ updateId: created.id, version: 3, decision: 'validate', comment: '' },
+			null
+		);
+		const late = await withdrawProgressUpdate(db, cdg, created.id, 4, null);
+		expect(late).toMatchObject({ ok: false, status: 409 });
+		if (!late.ok) expect(late.message).toContain('Lot numérique a déjà traité');
+		const journal = await db
+			.selectFrom('audit_event')
+			.select('action')
+			.where('action', '=', 'update.withdrawn')
+			.execute();
+		expect(journal).toHaveLength(1);
 	});
 });
 
