@@ -14,8 +14,7 @@ const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 }
  */
 export function formatDate(isoDate: string): string {
 	const moment = isoDate.length > 10 ? new Date(isoDate) : null;
-	const day =
-		moment && !Number.isNaN(moment.getTime()) ? parisDate(moment) : isoDate.slice(0, 10);
+	const day = moment && !Number.isNaN(moment.getTime()) ? parisDate(moment) : isoDate.slice(0, 10);
 	const date = new Date(`${day}T00:00:00Z`);
 	if (Number.isNaN(date.getTime())) return isoDate;
 	const text = dateFormat.format(date);
