@@ -177,7 +177,18 @@ const rows = (): Row[] => [
 		[303, 403, 403, 400, 400]
 	],
 	['POST', `/commission/seances/${closedSession}?/hold`, {}, [303, 403, 403, 409, 409]],
-	['POST', `/commission/seances/${closedSession}?/close`, {}, [303, 403, 403, 409, 409]]
+	[
+		'POST',
+		`/commission/seances/${closedSession}?/close`,
+		{ confirm: 'oui' },
+		[303, 403, 403, 409, 409]
+	],
+	// Closing and publishing go through a confirmation page first.
+	['POST', `/commission/seances/${openSession}?/close`, {}, [303, 403, 403, 303, 303]],
+	['GET', `/commission/seances/${openSession}/cloture`, null, [303, 403, 403, 409, 409]],
+	['GET', `/commission/seances/${closedSession}/cloture`, null, [303, 403, 403, 409, 409]],
+	['GET', '/admin/bilans/1/publication', null, [303, 403, 403, 403, 409]],
+	['POST', '/admin/bilans/1?/publish', {}, [303, 403, 403, 403, 303]]
 ];
 
 test('every route answers each role as expected', async () => {
