@@ -45,6 +45,17 @@ const count = async () =>
 		).n
 	);
 
+/** A new update of `code` by `user`, which must be accepted: its id. */
+async function created(
+	user: User,
+	code: string,
+	overrides: Parameters<typeof progressInput>[0] = {}
+): Promise<number> {
+	const result = await saveProgressUpdate(db, user, code, null, progressInput(overrides), null);
+	if (!result.ok) throw new Error(`not created: ${result.message}`);
+	return result.id;
+}
+
 describe('saveProgressUpdate', () => {
 	it('lets a partner of the fiche submit, with indicator values, and keeps it private until validated', async () => {
 		const fiche = (await findFicheForReporting(db, '9-1'))!;
@@ -90,20 +101,12 @@ describe('saveProgressUpdate', () => {
 	});
 
 	it('refuses the second of two concurrent edits of the same draft and says what changed', async () => {
-		const created = await saveProgressUpdate(
-			db,
-			cdg,
-			'1-2',
-			null,
-			progressInput({ intent: 'draft' }),
-			null
-		);
-		if (!created.ok) throw new Error('not created');
+		const id = await created(cdg, '1-2', { intent: 'draft' });
 		const saved = await saveProgressUpdate(
 			db,
 			cdg,
 			'1-2',
-			created.id,
+			id,
 			progressInput({ intent: 'draft', version: 1, done: 'Version de Paul' }),
 			null
 		);
@@ -112,7 +115,7 @@ describe('saveProgressUpdate', () => {
 			db,
 			colleague,
 			'1-2',
-			created.id,
+			id,
 			progressInput({ intent: 'draft', version: 1, done: 'Version de Claire', progress: 50 }),
 			null
 		);
@@ -133,14 +136,14 @@ describe('saveProgressUpdate', () => {
 				expect.objectContaining({ field: 'status', differs: false })
 			])
 		);
-		expect((await findProgressUpdate(db, created.id))!.done).toBe('Version de Paul');
+		expect((await findProgressUpdate(db, id))!.done).toBe('Version de Paul');
 
 		// Retrying with the old version is refused again; « replace » with the version shown wins.
 		const retry = await saveProgressUpdate(
 			db,
 			colleague,
 			'1-2',
-			created.id,
+			id,
 			progressInput({ intent: 'draft', version: 1, done: 'Version de Claire' }),
 			null
 		);
@@ -149,12 +152,12 @@ describe('saveProgressUpdate', () => {
 			db,
 			colleague,
 			'1-2',
-			created.id,
+			id,
 			progressInput({ intent: 'replace', version: 2, done: 'Version de Claire' }),
 			null
 		);
 		expect(replaced).toMatchObject({ ok: true, state: 'draft' });
-		expect(await findProgressUpdate(db, created.id)).toMatchObject({
+		expect(await findProgressUpdate(db, id)).toMatchObject({
 			done: 'Version de Claire',
 			version: 3,
 			state: 'draft'
@@ -176,21 +179,13 @@ describe('saveProgressUpdate', () => {
 	});
 
 	it('refuses a save on a draft a colleague has submitted meanwhile, journals it, and shows both versions', async () => {
-		const created = await saveProgressUpdate(
-			db,
-			cdg,
-			'1-2',
-			null,
-			progressInput({ intent: 'draft', done: 'Brouillon commun' }),
-			null
-		);
-		if (!created.ok) throw new Error('not created');
+		const id = await created(cdg, '1-2', { intent: 'draft', done: 'Brouillon commun' });
 		expect(
 			await saveProgressUpdate(
 				db,
 				cdg,
 				'1-2',
-				created.id,
+				id,
 				progressInput({ intent: 'submit', version: 1, done: 'Version soumise par Paul' }),
 				null
 			)
@@ -200,7 +195,7 @@ describe('saveProgressUpdate', () => {
 				db,
 				colleague,
 				'1-2',
-				created.id,
+				id,
 				progressInput({ intent, version: 1, done: 'Saisie de Claire' }),
 				null
 			);
@@ -221,23 +216,15 @@ describe('saveProgressUpdate', () => {
 		expect(refusals).toHaveLength(2);
 		expect(refusals[0]!.actor_label).toBe('Partenaire claire@cdg46.fr');
 		expect(refusals[0]!.summary).toContain('fiche 1-2');
-		expect((await findProgressUpdate(db, created.id))!).toMatchObject({
+		expect((await findProgressUpdate(db, id))!).toMatchObject({
 			state: 'submitted',
 			done: 'Version soumise par Paul'
 		});
 	});
 
 	it('does not let a submitted update be edited any more', async () => {
-		const created = await saveProgressUpdate(db, cdg, '1-2', null, progressInput(), null);
-		if (!created.ok) throw new Error('not created');
-		const edit = await saveProgressUpdate(
-			db,
-			cdg,
-			'1-2',
-			created.id,
-			progressInput({ version: 1 }),
-			null
-		);
+		const id = await created(cdg, '1-2');
+		const edit = await saveProgressUpdate(db, cdg, '1-2', id, progressInput({ version: 1 }), null);
 		expect(edit).toMatchObject({ ok: false, status: 409 });
 	});
 
@@ -334,21 +321,13 @@ describe('one open update per fiche and organisation', () => {
 	});
 
 	it('recognises an edit posted again rather than calling it a conflict', async () => {
-		const created = await saveProgressUpdate(
-			db,
-			cdg,
-			'12-1',
-			null,
-			progressInput({ intent: 'draft' }),
-			null
-		);
-		if (!created.ok) throw new Error('not created');
+		const id = await created(cdg, '12-1', { intent: 'draft' });
 		const edit = progressInput({ intent: 'submit', version: 1, done: 'Complété' });
-		expect(await saveProgressUpdate(db, cdg, '12-1', created.id, edit, null)).toMatchObject({
+		expect(await saveProgressUpdate(db, cdg, '12-1', id, edit, null)).toMatchObject({
 			ok: true,
 			state: 'submitted'
 		});
-		expect(await saveProgressUpdate(db, cdg, '12-1', created.id, edit, null)).toMatchObject({
+		expect(await saveProgressUpdate(db, cdg, '12-1', id, edit, null)).toMatchObject({
 			ok: true,
 			duplicate: true,
 			state: 'submitted'
@@ -358,21 +337,20 @@ describe('one open update per fiche and organisation', () => {
 
 describe('withdrawProgressUpdate', () => {
 	it('takes a submitted update back to draft until staff act, journaled', async () => {
-		const created = await saveProgressUpdate(db, cdg, '12-1', null, progressInput(), null);
-		if (!created.ok) throw new Error('not created');
-		expect(await withdrawProgressUpdate(db, ars, created.id, 1, null)).toMatchObject({
+		const id = await created(cdg, '12-1');
+		expect(await withdrawProgressUpdate(db, ars, id, 1, null)).toMatchObject({
 			ok: false,
 			status: 403
 		});
-		expect(await withdrawProgressUpdate(db, colleague, created.id, 7, null)).toMatchObject({
+		expect(await withdrawProgressUpdate(db, colleague, id, 7, null)).toMatchObject({
 			ok: false,
 			status: 409
 		});
-		expect(await withdrawProgressUpdate(db, colleague, created.id, 1, null)).toEqual({
+		expect(await withdrawProgressUpdate(db, colleague, id, 1, null)).toEqual({
 			ok: true,
 			ficheCode: '12-1'
 		});
-		expect(await findProgressUpdate(db, created.id)).toMatchObject({
+		expect(await findProgressUpdate(db, id)).toMatchObject({
 			state: 'draft',
 			version: 2,
 			submittedAt: null
@@ -382,7 +360,7 @@ describe('withdrawProgressUpdate', () => {
 			db,
 			cdg,
 			'12-1',
-			created.id,
+			id,
 			progressInput({ version: 2 }),
 			null
 		);
@@ -390,10 +368,10 @@ describe('withdrawProgressUpdate', () => {
 		await reviewProgressUpdate(
 			db,
 			admin,
-			{ updateId: created.id, version: 3, decision: 'validate', comment: '' },
+			{ updateId: id, version: 3, decision: 'validate', comment: '' },
 			null
 		);
-		const late = await withdrawProgressUpdate(db, cdg, created.id, 4, null);
+		const late = await withdrawProgressUpdate(db, cdg, id, 4, null);
 		expect(late).toMatchObject({ ok: false, status: 409 });
 		if (!late.ok) expect(late.message).toContain('Lot numérique a déjà traité');
 		const journal = await db
@@ -408,32 +386,24 @@ describe('withdrawProgressUpdate', () => {
 describe('reviewProgressUpdate', () => {
 	it('validation publishes the update, sets the fiche’s state and bumps the data revision', async () => {
 		const fiche = (await findFicheForReporting(db, '9-1'))!;
-		const created = await saveProgressUpdate(
-			db,
-			cdg,
-			'9-1',
-			null,
-			progressInput({
-				status: 'en_cours',
-				progress: 40,
-				measurements: [
-					{
-						indicatorId: fiche.indicators[0]!.id,
-						measuredOn: '2026-02-01',
-						value: 12,
-						comment: null
-					}
-				]
-			}),
-			null
-		);
-		if (!created.ok) throw new Error('not created');
+		const id = await created(cdg, '9-1', {
+			status: 'en_cours',
+			progress: 40,
+			measurements: [
+				{
+					indicatorId: fiche.indicators[0]!.id,
+					measuredOn: '2026-02-01',
+					value: 12,
+					comment: null
+				}
+			]
+		});
 		const revision = (await getDataRevision(db))!.revision;
 		expect(
 			await reviewProgressUpdate(
 				db,
 				admin,
-				{ updateId: created.id, version: 1, decision: 'validate', comment: '' },
+				{ updateId: id, version: 1, decision: 'validate', comment: '' },
 				null
 			)
 		).toEqual({ ok: true });
@@ -450,27 +420,26 @@ describe('reviewProgressUpdate', () => {
 		const second = await reviewProgressUpdate(
 			db,
 			admin,
-			{ updateId: created.id, version: 2, decision: 'return', comment: 'trop tard' },
+			{ updateId: id, version: 2, decision: 'return', comment: 'trop tard' },
 			null
 		);
 		expect(second).toMatchObject({ ok: false, status: 409 });
 	});
 
 	it('returning an update sends it back to the partner with the comment, who can resubmit', async () => {
-		const created = await saveProgressUpdate(db, cdg, '1-2', null, progressInput(), null);
-		if (!created.ok) throw new Error('not created');
+		const id = await created(cdg, '1-2');
 		await reviewProgressUpdate(
 			db,
 			admin,
 			{
-				updateId: created.id,
+				updateId: id,
 				version: 1,
 				decision: 'return',
 				comment: 'Précisez le nombre d’agents formés.'
 			},
 			null
 		);
-		const returned = (await findProgressUpdate(db, created.id))!;
+		const returned = (await findProgressUpdate(db, id))!;
 		expect(returned).toMatchObject({
 			state: 'returned',
 			reviewComment: 'Précisez le nombre d’agents formés.',
@@ -480,7 +449,7 @@ describe('reviewProgressUpdate', () => {
 			db,
 			colleague,
 			'1-2',
-			created.id,
+			id,
 			progressInput({ version: 2, done: '42 agents formés.' }),
 			null
 		);
@@ -489,25 +458,23 @@ describe('reviewProgressUpdate', () => {
 	});
 
 	it('refuses a decision on a version the admin has not seen', async () => {
-		const created = await saveProgressUpdate(db, cdg, '1-2', null, progressInput(), null);
-		if (!created.ok) throw new Error('not created');
+		const id = await created(cdg, '1-2');
 		expect(
 			await reviewProgressUpdate(
 				db,
 				admin,
-				{ updateId: created.id, version: 7, decision: 'validate', comment: '' },
+				{ updateId: id, version: 7, decision: 'validate', comment: '' },
 				null
 			)
 		).toMatchObject({ ok: false, status: 409 });
 	});
 
 	it('journals submissions and decisions with before and after', async () => {
-		const created = await saveProgressUpdate(db, cdg, '1-2', null, progressInput(), null);
-		if (!created.ok) throw new Error('not created');
+		const id = await created(cdg, '1-2');
 		await reviewProgressUpdate(
 			db,
 			admin,
-			{ updateId: created.id, version: 1, decision: 'validate', comment: '' },
+			{ updateId: id, version: 1, decision: 'validate', comment: '' },
 			null
 		);
 		const events = await db
