@@ -90,6 +90,10 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 	await expect(item.getByLabel(/Nouvelle priorité/)).toHaveValue('');
 	await expect(item.getByLabel('Avis', { exact: true })).toHaveCount(0);
 	await expectNoAxeViolations(page);
+	await item.screenshot({ path: testInfo.outputPath('decision-priorite-1280.png') });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await item.screenshot({ path: testInfo.outputPath('decision-priorite-390.png') });
+	await page.setViewportSize({ width: 1280, height: 720 });
 	await item.getByLabel(/Nouvelle priorité/).selectOption('1');
 	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
 	await expect(item.getByText('Le motif est obligatoire.')).toBeVisible();
@@ -180,6 +184,10 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 		item.getByText('Vous avez choisi une nouvelle priorité : choisissez le type')
 	).toBeVisible();
 	await expectNoAxeViolationsWithoutScript(page);
+	await item.screenshot({ path: testInfo.outputPath('decision-sans-script-1280.png') });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await item.screenshot({ path: testInfo.outputPath('decision-sans-script-390.png') });
+	await page.setViewportSize({ width: 1280, height: 720 });
 	await item.getByLabel(/Nouvelle priorité/).selectOption('');
 	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
 	await expect(page.getByRole('status')).toContainText('Décision enregistrée');
