@@ -131,8 +131,6 @@ async function replaceMeasurements(
 	}
 }
 
-const OPEN_STATES: UpdateState[] = ['draft', 'submitted', 'returned'];
-
 function by(record: ProgressUpdateRecord): string {
 	return `${record.updatedByName ? ` par ${record.updatedByName}` : ''}${record.updatedAt ? ` le ${formatDate(record.updatedAt)}` : ''}`;
 }
