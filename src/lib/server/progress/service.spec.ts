@@ -362,6 +362,14 @@ describe('withdrawProgressUpdate', () => {
 			submittedAt: null
 		});
 		expect(await listSubmittedUpdates(db)).toHaveLength(0);
+		const review = await reviewProgressUpdate(
+			db,
+			admin,
+			{ updateId: id, version: 1, decision: 'validate', comment: '' },
+			null
+		);
+		expect(review).toMatchObject({ ok: false, status: 409 });
+		if (!review.ok) expect(review.message).toContain('Le partenaire a retiré cette mise à jour');
 		const resubmitted = await saveProgressUpdate(
 			db,
 			cdg,

@@ -428,6 +428,14 @@ export async function reviewProgressUpdate(
 	return db.transaction().execute(async (trx): Promise<ReviewResult> => {
 		const update = await findProgressUpdate(trx, input.updateId);
 		if (!update) return { ok: false, status: 404, message: 'Cette mise à jour n’existe pas.' };
+		if (update.state === 'draft') {
+			return {
+				ok: false,
+				status: 409,
+				message:
+					'Le partenaire a retiré cette mise à jour entre-temps (elle est revenue en brouillon) : il n’y a plus rien à décider.'
+			};
+		}
 		if (update.state !== 'submitted') {
 			return {
 				ok: false,
