@@ -4,6 +4,7 @@ import * as accounts from './2026_11_29_010000_accounts';
 import * as commission from './2026_11_29_020000_commission';
 import * as editions from './2026_11_29_030000_editions';
 import * as editionOpenData from './2026_11_30_040000_edition_open_data';
+import * as oneOpenUpdate from './2026_11_30_050000_one_open_update';
 import * as security from './2026_11_30_070000_security';
 
 /**
@@ -17,5 +18,6 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_11_29_020000_commission': commission,
 	'2026_11_29_030000_editions': editions,
 	'2026_11_30_040000_edition_open_data': editionOpenData,
+	'2026_11_30_050000_one_open_update': oneOpenUpdate,
 	'2026_11_30_070000_security': security
 };

@@ -16,6 +16,7 @@ import type { Role } from '../src/lib/server/db/schema';
 import { saveProgressUpdate } from '../src/lib/server/progress/service';
 import { findFicheForReporting } from '../src/lib/server/progress/repository';
 import { runCommand } from './cli';
+import { parisToday } from '../src/lib/utils/dates';
 
 const ACCOUNTS: { email: string; name: string; role: Role; organisation?: string }[] = [
 	{
@@ -67,7 +68,7 @@ runCommand(async () => {
 		}
 
 		const partner = (await findUserById(db, created[0]!.id))!;
-		const today = new Date().toISOString().slice(0, 10);
+		const today = parisToday();
 		const samples = [
 			{
 				code: '1-2',

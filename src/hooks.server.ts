@@ -1,4 +1,5 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { parisToday } from '$lib/utils/dates';
 import { sequence } from '@sveltejs/kit/hooks';
 import {
 	deleteSessionCookie,
@@ -79,7 +80,7 @@ const cacheAnswers: Handle = async ({ event, resolve }) => {
 	}
 	// The raw URL: it tells a page from its __data.json and keeps every query parameter.
 	const requested = new URL(event.request.url);
-	const day = new Date().toISOString().slice(0, 10);
+	const day = parisToday();
 	const stamp = databaseStamp(getDb());
 	// Paths reach here canonical (canonicalPaths); the query is keyed as the page reads it.
 	const search = canonicalSearch(requested.search);

@@ -13,6 +13,7 @@ import { actions as accountActions } from './compte/+page.server';
 import { actions as usersActions } from './admin/utilisateurs/+page.server';
 import { actions as reviewActions } from './admin/suivis/[id]/+page.server';
 import { actions as reportActions } from './espace/fiches/[code]/suivi/+page.server';
+import { actions as withdrawActions } from './espace/suivis/[id]/+page.server';
 import { actions as commissionActions } from './commission/+page.server';
 import { actions as sessionActions } from './commission/seances/[id]/+page.server';
 import {
@@ -361,6 +362,28 @@ describe('hostile input on every form action', () => {
 					);
 				}
 			),
+			RUNS
+		);
+	});
+
+	it('withdraw a submitted update (/espace/suivis/[id])', async () => {
+		await fc.assert(
+			fc.asyncProperty(formArbitrary(['version']), async (fields) => {
+				// The one valid version would withdraw it: every other input must be refused.
+				if (fields.version?.values.length === 1 && /^0*1$/.test(fields.version.values[0]!))
+					fields.version = { values: ['2'] };
+				await expectRefusal(() =>
+					withdrawActions.retirer!(
+						fakeEvent(
+							`/espace/suivis/${submittedId}`,
+							{ id: String(submittedId) },
+							partner,
+							partnerSessionId,
+							toFormData(fields)
+						)
+					)
+				);
+			}),
 			RUNS
 		);
 	});

@@ -38,11 +38,12 @@ test.beforeAll(async () => {
 		version: '',
 		intent
 	});
-	for (const [intent, key] of [
-		['draft', 'matrice-brouillon'],
-		['submit', 'matrice-soumise']
+	// One open update per fiche and organisation: the draft and the submitted one on two fiches.
+	for (const [intent, key, fiche] of [
+		['draft', 'matrice-brouillon', '5-1'],
+		['submit', 'matrice-soumise', '1-1']
 	] as const) {
-		const response = await clients.partenaire.post('/espace/fiches/9-1/suivi', {
+		const response = await clients.partenaire.post(`/espace/fiches/${fiche}/suivi`, {
 			form: form(intent, key)
 		});
 		expect(response.status()).toBe(303);
@@ -94,13 +95,18 @@ const rows = (): Row[] => [
 	['GET', '/espace', null, [303, 200, 200, 403, 403]],
 	['GET', '/espace/fiches/9-1/suivi', null, [303, 200, 403, 403, 403]],
 	['POST', '/espace/fiches/9-1/suivi', { done: '' }, [303, 400, 403, 403, 403]],
-	['GET', `/espace/fiches/9-1/suivi?brouillon=${draftId}`, null, [303, 200, 403, 403, 403]],
+	['GET', `/espace/fiches/5-1/suivi?brouillon=${draftId}`, null, [303, 200, 403, 403, 403]],
 	[
 		'POST',
-		`/espace/fiches/9-1/suivi?brouillon=${draftId}`,
+		`/espace/fiches/5-1/suivi?brouillon=${draftId}`,
 		{ done: '' },
 		[303, 400, 403, 403, 403]
 	],
+	// The organisation's open update of 5-1 is resumed rather than a second one started.
+	['GET', '/espace/fiches/5-1/suivi', null, [303, 303, 403, 403, 403]],
+	['GET', `/espace/suivis/${submittedId}`, null, [303, 200, 403, 403, 403]],
+	['POST', `/espace/suivis/${submittedId}?/retirer`, { version: 'x' }, [303, 400, 403, 403, 403]],
+	['GET', '/espace/suivis/999999', null, [303, 404, 404, 404, 404]],
 	['GET', '/espace/fiches/99-9/suivi', null, [303, 404, 404, 404, 404]],
 	['GET', '/admin', null, [303, 403, 403, 403, 200]],
 	['GET', '/admin/suivis', null, [303, 403, 403, 403, 200]],
@@ -171,7 +177,18 @@ const rows = (): Row[] => [
 		[303, 403, 403, 400, 400]
 	],
 	['POST', `/commission/seances/${closedSession}?/hold`, {}, [303, 403, 403, 409, 409]],
-	['POST', `/commission/seances/${closedSession}?/close`, {}, [303, 403, 403, 409, 409]]
+	[
+		'POST',
+		`/commission/seances/${closedSession}?/close`,
+		{ confirm: 'oui' },
+		[303, 403, 403, 409, 409]
+	],
+	// Closing and publishing go through a confirmation page first.
+	['POST', `/commission/seances/${openSession}?/close`, {}, [303, 403, 403, 303, 303]],
+	['GET', `/commission/seances/${openSession}/cloture`, null, [303, 403, 403, 409, 409]],
+	['GET', `/commission/seances/${closedSession}/cloture`, null, [303, 403, 403, 409, 409]],
+	['GET', '/admin/bilans/1/publication', null, [303, 403, 403, 403, 409]],
+	['POST', '/admin/bilans/1?/publish', {}, [303, 403, 403, 403, 303]]
 ];
 
 test('every route answers each role as expected', async () => {

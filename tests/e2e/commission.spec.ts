@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { ACCOUNTS, apiAs, ensureAccounts, loginPage } from './helpers/accounts';
-import { expectNoAxeViolations } from './helpers/axe';
+import { expectNoAxeViolations, expectNoAxeViolationsWithoutScript } from './helpers/axe';
 
 test.beforeAll(() => ensureAccounts());
 
@@ -37,9 +37,14 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 	await page.getByRole('button', { name: 'Créer la séance' }).click();
 	await expect(page.locator('h1')).toHaveText('Séance du 20 novembre 2026');
 
-	// The helper proposes the fiches worth reviewing; the member adds 4-1 to them.
+	// The helper explains what may justify a review; nothing is ticked for the member.
 	const proposals = page.getByRole('group', { name: 'Fiches à ajouter à l’ordre du jour' });
-	await expect(proposals.getByLabel(/^17-1/)).toBeChecked();
+	await expect(page.getByText('Aucune n’est cochée d’avance')).toBeVisible();
+	await expect(proposals.getByRole('checkbox')).toHaveCount(23);
+	await expect(proposals.getByRole('checkbox', { checked: true })).toHaveCount(0);
+	await expect(
+		proposals.getByRole('listitem').filter({ hasText: '17-1 — Mise en place' })
+	).toContainText('jamais mise à jour');
 	await proposals.getByLabel(/^4-1/).check();
 	await page.getByRole('button', { name: 'Ajouter les fiches cochées' }).click();
 	await expect(page.getByRole('heading', { level: 3, name: /Fiche 4-1/ })).toBeVisible();
@@ -74,7 +79,21 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 	const item = page
 		.getByRole('listitem')
 		.filter({ has: page.getByRole('heading', { name: /Fiche 4-1/ }) });
+	// The type comes first: no priority is chosen for the member, other types' fields stay hidden.
+	await expect(item.getByLabel('Type de décision')).toHaveValue('');
+	await expect(item.getByLabel(/Nouvelle priorité/)).toHaveCount(0);
+	await expect(item.getByLabel('Avis', { exact: true })).toHaveCount(0);
+	await item.getByLabel('Type de décision').selectOption('opinion');
+	await expect(item.getByLabel('Avis', { exact: true })).toHaveValue('');
+	await expect(item.getByLabel(/Nouvelle priorité/)).toHaveCount(0);
 	await item.getByLabel('Type de décision').selectOption('priority');
+	await expect(item.getByLabel(/Nouvelle priorité/)).toHaveValue('');
+	await expect(item.getByLabel('Avis', { exact: true })).toHaveCount(0);
+	await expectNoAxeViolations(page);
+	await item.screenshot({ path: testInfo.outputPath('decision-priorite-1280.png') });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await item.screenshot({ path: testInfo.outputPath('decision-priorite-390.png') });
+	await page.setViewportSize({ width: 1280, height: 720 });
 	await item.getByLabel(/Nouvelle priorité/).selectOption('1');
 	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
 	await expect(item.getByText('Le motif est obligatoire.')).toBeVisible();
@@ -86,7 +105,17 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
 	await expect(page.getByRole('status')).toContainText('Décision enregistrée');
 	await expect(item.getByText('Priorité 2 → 1')).toBeVisible();
-	await page.getByRole('button', { name: 'Clore la séance' }).click();
+	await page.getByRole('link', { name: 'Clore la séance…' }).click();
+	await expect(page.locator('h1')).toHaveText('Clore la séance du 20 novembre 2026 ?');
+	await expect(page.getByRole('region', { name: 'Priorités qui changent' })).toContainText(
+		'Fiche 4-1 — Recours à des initiatives citoyennes pour co-construire et valoriser le territoire : priorité 2 → 1'
+	);
+	await expectNoAxeViolations(page);
+	await page.screenshot({ path: testInfo.outputPath('cloture-1280.png'), fullPage: true });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.screenshot({ path: testInfo.outputPath('cloture-390.png'), fullPage: true });
+	await page.setViewportSize({ width: 1280, height: 720 });
+	await page.getByRole('button', { name: 'Clore définitivement la séance' }).click();
 	await expect(page.locator('h1')).toHaveText('Relevé de décisions du 20 novembre 2026');
 	await page.screenshot({ path: testInfo.outputPath('releve-decisions.png'), fullPage: true });
 
@@ -106,6 +135,78 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 	const priorities = await (await anonymous.get('/commission/priorites')).text();
 	expect(priorities).toContain('changée : 2 → 1');
 	await anonymous.dispose();
+	await context.close();
+});
+
+test('without JavaScript: the decision form refuses a missing type and mixed fields, and closing asks first', async ({
+	browser
+}, testInfo) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const created = await member.post('/commission?/create', {
+		form: { held_on: '2026-12-10', place: 'Gourdon', title: 'Commission sans script' },
+		maxRedirects: 0
+	});
+	const id = /seances\/(\d+)/.exec(created.headers().location ?? '')?.[1];
+	await member.post(`/commission/seances/${id}?/addFiches`, {
+		form: { codes: '5-1' },
+		maxRedirects: 0
+	});
+	await member.post(`/commission/seances/${id}?/hold`, { form: {}, maxRedirects: 0 });
+	// A close posted without the confirmation step is sent to it.
+	const direct = await member.post(`/commission/seances/${id}?/close`, {
+		form: {},
+		maxRedirects: 0
+	});
+	expect(direct.status()).toBe(303);
+	expect(direct.headers().location).toBe(`/commission/seances/${id}/cloture`);
+
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await loginPage(page, ACCOUNTS.commission);
+	await page.goto(`/commission/seances/${id}`);
+	const item = page
+		.getByRole('listitem')
+		.filter({ has: page.getByRole('heading', { name: /Fiche 5-1/ }) });
+	await expect(item.getByLabel('Type de décision')).toHaveValue('');
+	await expect(item.getByLabel(/Nouvelle priorité/)).toHaveValue('');
+	await expect(item.getByLabel(/^Avis/)).toHaveValue('');
+	await item.getByLabel(/Motif, texte/).fill('La commission salue le travail engagé.');
+	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
+	await expect(item.getByText('Choisissez le type de décision.')).toBeVisible();
+	await expect(item.getByLabel(/Motif, texte/)).toHaveValue(
+		'La commission salue le travail engagé.'
+	);
+	await item.getByLabel('Type de décision').selectOption('opinion');
+	await item.getByLabel(/^Avis/).selectOption('favorable');
+	await item.getByLabel(/Nouvelle priorité/).selectOption('1');
+	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
+	await expect(
+		item.getByText('Vous avez choisi une nouvelle priorité : choisissez le type')
+	).toBeVisible();
+	await expectNoAxeViolationsWithoutScript(page);
+	await item.screenshot({ path: testInfo.outputPath('decision-sans-script-1280.png') });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await item.screenshot({ path: testInfo.outputPath('decision-sans-script-390.png') });
+	await page.setViewportSize({ width: 1280, height: 720 });
+	await item.getByLabel(/Nouvelle priorité/).selectOption('');
+	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
+	await expect(page.getByRole('status')).toContainText('Décision enregistrée');
+
+	await page.getByRole('link', { name: 'Clore la séance…' }).click();
+	await expect(page.getByRole('region', { name: 'Priorités qui changent' })).toContainText(
+		'Aucune : cette séance ne change la priorité d’aucune fiche.'
+	);
+	await expect(
+		page.getByRole('region', { name: 'Avis et décisions publiés au relevé' })
+	).toContainText('Avis favorable : La commission salue le travail engagé.');
+	await page.getByRole('button', { name: 'Clore définitivement la séance' }).click();
+	await expect(page.locator('h1')).toHaveText('Relevé de décisions du 10 décembre 2026');
+	await page.screenshot({ path: testInfo.outputPath('releve-sans-script.png'), fullPage: true });
+	const anonymous = await apiAs(null);
+	const plan = await (await anonymous.get('/donnees/plan.json')).json();
+	expect(plan.fiches.find((f: { code: string }) => f.code === '5-1').priority).toBe(2);
+	await anonymous.dispose();
+	await member.dispose();
 	await context.close();
 });
 

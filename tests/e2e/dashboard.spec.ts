@@ -134,9 +134,32 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	await page.getByLabel('Texte de l’axe « modernité »').fill('Le WIFI public se déploie.');
 	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
 	await expect(page.getByText('Aperçu du brouillon')).toBeVisible();
+	// A draft is not « publiée le … », and no date is written the ISO way.
+	await expect(page.locator('.cover .lead')).toHaveText(
+		'Chiffres arrêtés au 31 décembre 2019 — brouillon de la version 1, pas encore publié'
+	);
+	await expect(page.locator('main')).not.toContainText('publiée le');
+	expect(await page.locator('main').innerText()).not.toMatch(/\b\d{4}-\d{2}-\d{2}\b/);
 	const anonymous = await apiAs(null);
 	expect((await anonymous.get('/bilans/2019', { maxRedirects: 0 })).status()).toBe(404);
-	await page.getByRole('button', { name: 'Publier le bilan 2019' }).click();
+
+	// Publishing asks first, saying what will be frozen; a post without that step publishes nothing.
+	const admin0 = await apiAs(ACCOUNTS.admin);
+	const draftPath = new URL(page.url()).pathname;
+	const direct = await admin0.post(`${draftPath}?/publish`, { form: {}, maxRedirects: 0 });
+	expect(direct.status()).toBe(303);
+	expect(direct.headers().location).toBe(`${draftPath}/publication`);
+	expect((await anonymous.get('/bilans/2019', { maxRedirects: 0 })).status()).toBe(404);
+	await admin0.dispose();
+	await page.getByRole('link', { name: 'Publier le bilan 2019…' }).click();
+	await expect(page.locator('h1')).toHaveText('Publier le bilan 2019 (version 1) ?');
+	await expect(page.getByText('chiffres arrêtés au 31 décembre 2019')).toBeVisible();
+	await expectNoAxeViolations(page);
+	await page.screenshot({ path: testInfo.outputPath('publication-1280.png'), fullPage: true });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.screenshot({ path: testInfo.outputPath('publication-390.png'), fullPage: true });
+	await page.setViewportSize({ width: 1280, height: 720 });
+	await page.getByRole('button', { name: 'Publier définitivement le bilan 2019' }).click();
 	await expect(page).toHaveURL(/\/bilans\/2019$/);
 	await expect(page.getByText('Le WIFI public se déploie.')).toBeVisible();
 	await page.screenshot({ path: testInfo.outputPath('bilan-2019.png'), fullPage: true });

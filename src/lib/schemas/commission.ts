@@ -29,7 +29,7 @@ export const DecisionSchema = z.discriminatedUnion(
 		z.object({
 			kind: z.literal('priority'),
 			new_priority: z
-				.enum(['1', '2'], { error: 'La nouvelle priorité est 1 ou 2.' })
+				.enum(['1', '2'], { error: 'Choisissez la nouvelle priorité : 1 ou 2.' })
 				.transform((v) => Number(v) as 1 | 2),
 			text: text('Le motif', COMMENT_MAX_LENGTH)
 		}),
@@ -44,6 +44,25 @@ export const DecisionSchema = z.discriminatedUnion(
 	],
 	{ error: 'Choisissez le type de décision.' }
 );
+
+export const DECISION_FIELDS = ['itemId', 'kind', 'new_priority', 'opinion', 'text'] as const;
+
+/**
+ * Fields filled for another type than the one chosen (possible without JavaScript, where every
+ * field shows): refused rather than guessed, so an opinion never changes a priority by accident.
+ */
+export function decisionMismatches(values: Record<string, string>): Record<string, string> {
+	const errors: Record<string, string> = {};
+	const kind = values.kind ?? '';
+	if (!['priority', 'opinion', 'free'].includes(kind)) return errors;
+	if (kind !== 'priority' && (values.new_priority ?? '') !== '')
+		errors.new_priority =
+			'Vous avez choisi une nouvelle priorité : choisissez le type « Changement de priorité », ou laissez la priorité vide.';
+	if (kind !== 'opinion' && (values.opinion ?? '') !== '')
+		errors.opinion =
+			'Vous avez choisi un avis : choisissez le type « Avis », ou laissez l’avis vide.';
+	return errors;
+}
 
 export const FreeItemSchema = z.object({ title: text('L’intitulé du point', 200) });
 export const GuestSchema = z.object({ guest_name: text('Le nom de l’invité', 120) });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FICHE_STATUSES, type FicheStatus } from '../utils/status';
 import { hasForbiddenCharacters, isIsoDate, parseForm, type FieldErrors } from './form';
 import { COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH } from './limits';
+import { isCountIndicator, type ReportedIndicator } from '../utils/indicators';
 
 export const PROGRESS_FIELDS = [
 	'reported_on',
@@ -12,6 +13,7 @@ export const PROGRESS_FIELDS = [
 	'difficulties',
 	'submission_key',
 	'version',
+	'replace_version',
 	'intent'
 ] as const;
 
@@ -69,15 +71,19 @@ function schema(today: string) {
 		submission_key: z
 			.string()
 			.regex(/^[a-z0-9-]{8,64}$/, 'Le formulaire est incomplet : rechargez la page.'),
-		version: z
-			.string()
-			.regex(/^\d{0,9}$/, 'Le formulaire est incomplet : rechargez la page.')
-			.transform((v) => (v === '' ? null : Number(v))),
-		intent: z.enum(['draft', 'submit'], {
+		version: versionField,
+		// The version seen on the conflict screen, sent only by « Enregistrer ma version à la place ».
+		replace_version: versionField,
+		intent: z.enum(['draft', 'submit', 'replace'], {
 			error: 'Choisissez « Enregistrer le brouillon » ou « Soumettre ».'
 		})
 	});
 }
+
+const versionField = z
+	.string()
+	.regex(/^\d{0,9}$/, 'Le formulaire est incomplet : rechargez la page.')
+	.transform((v) => (v === '' ? null : Number(v)));
 
 export interface MeasurementInput {
 	indicatorId: number;
@@ -94,8 +100,10 @@ export interface ProgressInput {
 	nextSteps: string;
 	difficulties: string;
 	submissionKey: string;
+	/** The version the person started from; for `replace`, the one shown on the conflict screen. */
 	version: number | null;
-	intent: 'draft' | 'submit';
+	/** `replace`: save mine as a draft over the version seen on the conflict screen, knowingly. */
+	intent: 'draft' | 'submit' | 'replace';
 	measurements: MeasurementInput[];
 }
 
@@ -118,9 +126,11 @@ export function parseDecimal(raw: string): number {
  */
 export function parseProgressForm(
 	formData: FormData,
-	indicatorIds: number[],
+	indicators: ReportedIndicator[],
 	today: string
 ): { values: Record<string, string>; errors: FieldErrors; input?: ProgressInput } {
+	const indicatorIds = indicators.map((i) => i.id);
+	const counts = new Set(indicators.filter(isCountIndicator).map((i) => i.id));
 	const indicatorFields = indicatorIds.flatMap((id) => [
 		indicatorField(id, 'date'),
 		indicatorField(id, 'value'),
@@ -145,6 +155,9 @@ export function parseProgressForm(
 		else if (!Number.isFinite(value))
 			allErrors[indicatorField(id, 'value')] =
 				'La valeur doit être un nombre (exemple : 12 ou 12,5).';
+		else if (value < 0 && counts.has(id))
+			allErrors[indicatorField(id, 'value')] =
+				'Cet indicateur compte quelque chose : sa valeur ne peut pas être négative.';
 		const dateResult = dateSchema.safeParse(rawDate);
 		if (!dateResult.success)
 			allErrors[indicatorField(id, 'date')] =
@@ -175,7 +188,7 @@ export function parseProgressForm(
 			nextSteps: data.next_steps,
 			difficulties: data.difficulties,
 			submissionKey: data.submission_key,
-			version: data.version,
+			version: data.intent === 'replace' ? data.replace_version : data.version,
 			intent: data.intent,
 			measurements
 		}

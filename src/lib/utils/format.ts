@@ -1,3 +1,5 @@
+import { parisDate } from './dates';
+
 const dateFormat = new Intl.DateTimeFormat('fr-FR', {
 	day: 'numeric',
 	month: 'long',
@@ -6,9 +8,14 @@ const dateFormat = new Intl.DateTimeFormat('fr-FR', {
 });
 const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 
-/** "2018-07-19" → "19 juillet 2018" (1er for the first day of the month). */
+/**
+ * "2018-07-19" → "19 juillet 2018" (1er for the first day of the month). A full timestamp
+ * ("2026-11-30T23:30:00.000Z") is shown on its day in Paris (here 1er décembre 2026).
+ */
 export function formatDate(isoDate: string): string {
-	const date = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`);
+	const moment = isoDate.length > 10 ? new Date(isoDate) : null;
+	const day = moment && !Number.isNaN(moment.getTime()) ? parisDate(moment) : isoDate.slice(0, 10);
+	const date = new Date(`${day}T00:00:00Z`);
 	if (Number.isNaN(date.getTime())) return isoDate;
 	const text = dateFormat.format(date);
 	return text.replace(/^1 /, '1er ');

@@ -4,22 +4,33 @@ import {
 	listFichesForOrganisation,
 	listOrganisationPendingUpdates
 } from '$lib/server/progress/repository';
+import { parisToday, shiftDay } from '$lib/utils/dates';
 import type { PageServerLoad } from './$types';
-
-const SIX_MONTHS_MS = 182 * 24 * 60 * 60 * 1000;
 
 export const load: PageServerLoad = async (event) => {
 	const user = await authorize(event, 'espace.view');
 	const db = getDb();
-	const now = new Date();
-	const year = now.getUTCFullYear();
-	const limit = new Date(now.getTime() - SIX_MONTHS_MS).toISOString().slice(0, 10);
+	const today = parisToday();
+	const year = Number(today.slice(0, 4));
+	const limit = shiftDay(today, 182);
 	const [fiches, pending] = [
 		await listFichesForOrganisation(db, user.organisationId!, year),
 		await listOrganisationPendingUpdates(db, user.organisationId!)
 	];
+	// After « Soumettre »: which update was received (only one of the organisation's own).
+	const submittedId = Number(event.url.searchParams.get('soumis'));
+	const submitted = pending.find((u) => u.id === submittedId && u.state === 'submitted');
 	return {
 		organisation: user.organisationName,
+		openFiches: [...new Set(pending.map((u) => u.ficheCode))],
+		confirmation: submitted
+			? {
+					id: submitted.id,
+					ficheCode: submitted.ficheCode,
+					submittedAt: submitted.submittedAt,
+					repeated: event.url.searchParams.get('deja') === '1'
+				}
+			: null,
 		year,
 		fiches: fiches.map((f) => ({
 			...f,
@@ -33,7 +44,8 @@ export const load: PageServerLoad = async (event) => {
 			reportedOn: u.reportedOn,
 			state: u.state,
 			reviewComment: u.reviewComment,
-			authorName: u.authorName
+			authorName: u.authorName,
+			submittedAt: u.submittedAt
 		}))
 	};
 };

@@ -1,3 +1,4 @@
+import { parisToday } from '$lib/utils/dates';
 import { getDb } from '$lib/server/db/instance';
 import { dashboardView } from '$lib/server/dashboard/tables';
 import { liveDashboard } from '$lib/server/opendata/published';
@@ -5,5 +6,5 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
 	const { figures, tables } = await liveDashboard(getDb());
-	return { ...dashboardView(figures, tables), today: new Date().toISOString().slice(0, 10) };
+	return { ...dashboardView(figures, tables), today: parisToday() };
 };

@@ -38,6 +38,13 @@ export const ACCOUNTS = {
 		organisation: 'CDG46',
 		password: 'un pont sur la rivière à cahors'
 	},
+	colleague: {
+		email: 'chloe.collegue@cdg46.test',
+		name: 'Chloé Collègue',
+		role: 'partenaire',
+		organisation: 'cdg46',
+		password: 'les gabares glissent sous le pont valentré'
+	},
 	otherPartner: {
 		email: 'alice.autre@ars.test',
 		name: 'Alice Autre',
@@ -86,6 +93,8 @@ export function ensureAccounts(): void {
 
 export async function loginPage(page: Page, account: Account): Promise<void> {
 	await page.goto('/connexion');
+	// Typed before hydration, a field can be emptied by it on a loaded machine.
+	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Adresse électronique').fill(account.email);
 	await page.getByLabel('Mot de passe').fill(account.password);
 	await page.getByRole('button', { name: 'Se connecter' }).click();

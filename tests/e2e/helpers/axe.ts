@@ -15,3 +15,24 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
 	);
 	expect(summary, `axe-core violations on ${page.url()}`).toEqual([]);
 }
+
+/**
+ * axe-core on what a page shows without JavaScript (a context with `javaScriptEnabled: false`
+ * cannot run axe): its HTML, scripts removed, is checked in a scripted page of the same origin.
+ */
+export async function expectNoAxeViolationsWithoutScript(page: Page): Promise<void> {
+	const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, '');
+	const context = await page.context().browser()!.newContext();
+	const copy = await context.newPage();
+	await copy.goto(new URL('/robots.txt', page.url()).href).catch(() => undefined);
+	await copy.route('**/*', (route) =>
+		route.request().resourceType() === 'document' ? route.abort() : route.continue()
+	);
+	await copy.setContent(html, { waitUntil: 'load' });
+	try {
+		await expect(copy.locator('main h1')).toHaveCount(1);
+		await expectNoAxeViolations(copy);
+	} finally {
+		await context.close();
+	}
+}

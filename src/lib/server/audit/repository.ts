@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = {
 	'update.validated': 'Mise à jour validée',
 	'update.returned': 'Mise à jour renvoyée',
 	'update.conflict': 'Enregistrement refusé (modification concurrente)',
+	'update.withdrawn': 'Mise à jour retirée (revenue en brouillon)',
 	'session.created': 'Séance de la commission créée',
 	'session.state': 'Séance de la commission : changement d’état',
 	'session.agenda': 'Ordre du jour modifié',

@@ -45,6 +45,36 @@ const CASES: Case[] = [
 		[false, false, false, false, false]
 	],
 	[
+		'update.view',
+		{ ...FICHE, updateOrganisationId: OWN },
+		'lire une mise à jour de son organisation',
+		[false, true, false, false, false]
+	],
+	[
+		'update.view',
+		{ ...FICHE, updateOrganisationId: OTHER },
+		'lire une mise à jour d’une autre organisation',
+		[false, false, false, false, false]
+	],
+	[
+		'update.withdraw',
+		editOf('submitted'),
+		'retirer une mise à jour soumise',
+		[false, true, false, false, false]
+	],
+	[
+		'update.withdraw',
+		editOf('validated'),
+		'retirer une mise à jour validée',
+		[false, false, false, false, false]
+	],
+	[
+		'update.withdraw',
+		editOf('submitted', OTHER),
+		'retirer la mise à jour d’une autre organisation',
+		[false, false, false, false, false]
+	],
+	[
 		'update.review',
 		{ state: 'submitted' },
 		'valider une mise à jour soumise',

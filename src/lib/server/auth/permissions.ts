@@ -17,6 +17,12 @@ export interface Resources {
 		updateOrganisationId: number | null;
 		state: UpdateState;
 	};
+	'update.view': { ficheOrganisationIds: number[]; updateOrganisationId: number | null };
+	'update.withdraw': {
+		ficheOrganisationIds: number[];
+		updateOrganisationId: number | null;
+		state: UpdateState;
+	};
 	'update.review': { state: UpdateState };
 	'queue.view': undefined;
 	'users.manage': undefined;
@@ -43,6 +49,9 @@ export function can<A extends Action>(
 		actor.role === 'partenaire' &&
 		actor.organisationId !== null &&
 		ids.includes(actor.organisationId);
+	/** An update of the actor's organisation, on a fiche the organisation works on. */
+	const ownUpdate = (r: Resources['update.view'] | undefined): r is Resources['update.view'] =>
+		!!r && partnerOf(r.ficheOrganisationIds) && r.updateOrganisationId === actor.organisationId;
 	switch (action) {
 		case 'account.own':
 			return true;
@@ -54,12 +63,15 @@ export function can<A extends Action>(
 		}
 		case 'update.edit': {
 			const r = resource as Resources['update.edit'] | undefined;
-			return (
-				!!r &&
-				partnerOf(r.ficheOrganisationIds) &&
-				r.updateOrganisationId === actor.organisationId &&
-				(r.state === 'draft' || r.state === 'returned')
-			);
+			return ownUpdate(r) && (r!.state === 'draft' || r!.state === 'returned');
+		}
+		// A partner reads every update of their organisation on a fiche they work on, and may take a
+		// submitted one back to draft until staff have acted on it.
+		case 'update.view':
+			return ownUpdate(resource as Resources['update.view'] | undefined);
+		case 'update.withdraw': {
+			const r = resource as Resources['update.withdraw'] | undefined;
+			return ownUpdate(r) && r!.state === 'submitted';
 		}
 		case 'update.review': {
 			const r = resource as Resources['update.review'] | undefined;

@@ -1,4 +1,5 @@
 import type { Executor } from '../db';
+import { shiftDay } from '../../utils/dates';
 import { countIndicatorsWithoutValue } from '../progress/repository';
 import type { DecisionKind, FicheStatus, Opinion, SessionState } from '../db/schema';
 
@@ -314,9 +315,7 @@ export interface FicheFlags {
 
 /** Review flags of every fiche as of a date: no update for 6 months, priority 1 still to start, indicators never measured. */
 export async function listFicheFlags(db: Executor, asOf: string): Promise<FicheFlags[]> {
-	const limit = new Date(Date.parse(`${asOf}T00:00:00Z`) - 182 * 86_400_000)
-		.toISOString()
-		.slice(0, 10);
+	const limit = shiftDay(asOf, 182);
 	const rows = await db
 		.selectFrom('fiche')
 		.innerJoin('objective', 'objective.id', 'fiche.objective_id')

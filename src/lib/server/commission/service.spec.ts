@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DecisionSchema, SessionSchema } from '../../schemas/commission';
+import { DecisionSchema, SessionSchema, decisionMismatches } from '../../schemas/commission';
 import { findUserById, insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
@@ -188,7 +188,12 @@ describe('priority decisions', () => {
 
 describe('validation of commission forms', () => {
 	it.each([
-		[{ kind: 'priority', new_priority: '3', text: 'motif' }, 'La nouvelle priorité est 1 ou 2.'],
+		[
+			{ kind: 'priority', new_priority: '3', text: 'motif' },
+			'Choisissez la nouvelle priorité : 1 ou 2.'
+		],
+		[{ kind: 'priority', new_priority: '', text: 'motif' }, 'Choisissez la nouvelle priorité'],
+		[{ kind: '', text: 'motif' }, 'Choisissez le type de décision.'],
 		[{ kind: 'priority', new_priority: '1', text: '  ' }, 'Le motif est obligatoire.'],
 		[{ kind: 'opinion', opinion: 'enthousiaste', text: 'x' }, 'Choisissez un avis'],
 		[{ kind: 'vote', text: 'x' }, 'Choisissez le type de décision.']
@@ -196,6 +201,18 @@ describe('validation of commission forms', () => {
 		const result = DecisionSchema.safeParse(input);
 		expect(result.success).toBe(false);
 		expect(result.error?.issues[0]?.message).toContain(message);
+	});
+
+	it('refuses a priority or an opinion filled for another type (no JavaScript: every field shows)', () => {
+		expect(
+			decisionMismatches({ kind: 'opinion', opinion: 'favorable', new_priority: '1', text: 'x' })
+		).toEqual({ new_priority: expect.stringContaining('Vous avez choisi une nouvelle priorité') });
+		expect(
+			decisionMismatches({ kind: 'priority', opinion: 'favorable', new_priority: '1', text: 'x' })
+		).toEqual({ opinion: expect.stringContaining('Vous avez choisi un avis') });
+		expect(decisionMismatches({ kind: 'free', opinion: '', new_priority: '', text: 'x' })).toEqual(
+			{}
+		);
 	});
 
 	it('refuses a session date that is not a date', () => {

@@ -38,7 +38,8 @@ describe('db:backup', () => {
 		const backup = join(dir, 'sauvegarde.db');
 		const result = await backupDatabase(source, backup);
 		expect(result.pages).toBeGreaterThan(10);
-		await saveProgressUpdate(db, partner, '9-1', null, progressInput(), null);
+		// Another fiche: an organisation has one open update per fiche.
+		await saveProgressUpdate(db, partner, '1-2', null, progressInput(), null);
 		const liveAtBackup = dump(backup);
 		await db.destroy();
 

@@ -130,6 +130,7 @@ export interface ProgressUpdateTable {
 	validated_at: string | null;
 	author_id: number | null;
 	submission_key: string | null;
+	last_post_key: string | null;
 	version: Generated<number>;
 	review_comment: string | null;
 	reviewed_by: number | null;

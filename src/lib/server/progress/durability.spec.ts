@@ -7,26 +7,66 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/index';
 import { migrateToLatest } from '../db/migrate';
 import { seedPlan } from '../seed';
+import { insertUser } from '../auth/users';
 import { createPartner } from './testing';
 
 const SERVER = new URL('./durability-server.ts', import.meta.url).pathname;
 
-async function prepareDatabase(partners: number): Promise<{ path: string; userIds: number[] }> {
+interface Reporter {
+	id: number;
+	fiche: string;
+}
+
+/**
+ * A database with `partners` partners, each of another (organisation, fiche) pair, since an
+ * organisation has one open update per fiche at a time; and a staff account that validates.
+ */
+async function prepareDatabase(
+	partners: number
+): Promise<{ path: string; reporters: Reporter[]; adminId: number }> {
 	const path = join(mkdtempSync(join(tmpdir(), 'sdusn-durability-')), 'sdusn.db');
 	const db = openDatabase(path);
 	await migrateToLatest(db);
 	await seedPlan(db);
-	const userIds: number[] = [];
-	for (let i = 0; i < partners; i++)
-		userIds.push((await createPartner(db, 'cdg46', `partenaire${i}@cdg46.fr`)).id);
+	const pairs = await db
+		.selectFrom('fiche_owner')
+		.innerJoin('fiche', 'fiche.id', 'fiche_owner.fiche_id')
+		.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
+		.select(['fiche.code', 'organisation.slug'])
+		.union((eb) =>
+			eb
+				.selectFrom('fiche_partner')
+				.innerJoin('fiche', 'fiche.id', 'fiche_partner.fiche_id')
+				.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
+				.select(['fiche.code', 'organisation.slug'])
+		)
+		.orderBy('code')
+		.orderBy('slug')
+		.execute();
+	const reporters: Reporter[] = [];
+	for (const [i, pair] of pairs.slice(0, partners).entries())
+		reporters.push({
+			id: (await createPartner(db, pair.slug, `partenaire${i}@${pair.slug}.fr`)).id,
+			fiche: pair.code
+		});
+	const adminId = await insertUser(db, {
+		email: 'equipe@lot-numerique.fr',
+		name: 'Équipe',
+		role: 'admin',
+		organisationId: null,
+		passwordHash: null
+	});
 	await db.destroy();
-	return { path, userIds };
+	return { path, reporters, adminId };
 }
 
-function startServer(path: string): Promise<{ child: ChildProcess; port: number }> {
+function startServer(
+	path: string,
+	adminId: number
+): Promise<{ child: ChildProcess; port: number }> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-			env: { ...process.env, DATABASE_PATH: path },
+			env: { ...process.env, DATABASE_PATH: path, ADMIN_ID: String(adminId) },
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
 		let output = '';
@@ -50,10 +90,11 @@ function stopped(child: ChildProcess): Promise<void> {
 
 async function submit(
 	port: number,
-	user: number,
+	reporter: Reporter,
 	key: string
 ): Promise<{ ok: boolean; id?: number }> {
-	const response = await fetch(`http://127.0.0.1:${port}/?user=${user}&key=${key}`, {
+	const query = `user=${reporter.id}&fiche=${reporter.fiche}&key=${key}`;
+	const response = await fetch(`http://127.0.0.1:${port}/?${query}`, {
 		method: 'POST'
 	});
 	return (await response.json()) as { ok: boolean; id?: number };
@@ -76,11 +117,11 @@ function check(path: string): { integrity: string; keys: Map<string, number> } {
 
 describe('nothing lost', () => {
 	it('keeps every acknowledged submission when the server is killed (SIGKILL) at random moments', async () => {
-		const { path, userIds } = await prepareDatabase(8);
+		const { path, reporters, adminId } = await prepareDatabase(8);
 		const acknowledged = new Set<string>();
 		const ROUNDS = 8;
 		for (let round = 0; round < ROUNDS; round++) {
-			const { child, port } = await startServer(path);
+			const { child, port } = await startServer(path, adminId);
 			const pending: Promise<void>[] = [];
 			let sent = 0;
 			const killAfter = 30 + Math.floor(Math.random() * 250);
@@ -89,7 +130,7 @@ describe('nothing lost', () => {
 			while (Date.now() - started < killAfter) {
 				const key = `r${round}-n${sent++}`;
 				pending.push(
-					submit(port, userIds[sent % userIds.length]!, key)
+					submit(port, reporters[sent % reporters.length]!, key)
 						.then((result) => {
 							if (result.ok) acknowledged.add(key);
 						})
@@ -109,14 +150,14 @@ describe('nothing lost', () => {
 	}, 120_000);
 
 	it('stores fifty partners submitting at the same moment, once each, even when they post twice', async () => {
-		const { path, userIds } = await prepareDatabase(50);
-		const { child, port } = await startServer(path);
+		const { path, reporters, adminId } = await prepareDatabase(50);
+		const { child, port } = await startServer(path, adminId);
 		try {
 			const first = await Promise.all(
-				userIds.map((user, i) => submit(port, user, `simultane-${i}`))
+				reporters.map((reporter, i) => submit(port, reporter, `simultane-${i}`))
 			);
 			const again = await Promise.all(
-				userIds.map((user, i) => submit(port, user, `simultane-${i}`))
+				reporters.map((reporter, i) => submit(port, reporter, `simultane-${i}`))
 			);
 			expect(first.every((r) => r.ok)).toBe(true);
 			expect(again.map((r) => r.id)).toEqual(first.map((r) => r.id));

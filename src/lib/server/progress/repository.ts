@@ -61,6 +61,7 @@ export interface ProgressUpdateRecord {
 	updatedAt: string | null;
 	updatedByName: string | null;
 	submittedAt: string | null;
+	lastPostKey: string | null;
 	measurements: {
 		indicatorId: number;
 		indicatorLabel: string;
@@ -99,7 +100,8 @@ function updateQuery(db: Executor) {
 			'reviewer.name as reviewer_name',
 			'u.updated_at',
 			'editor.name as editor_name',
-			'u.submitted_at'
+			'u.submitted_at',
+			'u.last_post_key'
 		]);
 }
 
@@ -146,6 +148,7 @@ async function withMeasurements(db: Executor, rows: UpdateRow[]): Promise<Progre
 		updatedAt: r.updated_at,
 		updatedByName: r.editor_name,
 		submittedAt: r.submitted_at,
+		lastPostKey: r.last_post_key,
 		measurements: measurements
 			.filter((m) => m.progress_update_id === r.id)
 			.map((m) => ({
@@ -178,6 +181,25 @@ export async function findUpdateBySubmissionKey(
 		.where('submission_key', '=', key)
 		.executeTakeFirst();
 	return row?.id;
+}
+
+/**
+ * The organisation's open update of a fiche (draft, submitted or returned), if any: there is at
+ * most one since the rule was introduced; of older duplicates, the newest.
+ */
+export async function findOpenUpdate(
+	db: Executor,
+	ficheId: number,
+	organisationId: number
+): Promise<ProgressUpdateRecord | undefined> {
+	const row = await updateQuery(db)
+		.where('u.fiche_id', '=', ficheId)
+		.where('u.organisation_id', '=', organisationId)
+		.where('u.state', 'in', ['draft', 'submitted', 'returned'])
+		.orderBy('u.id', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+	return row ? (await withMeasurements(db, [row]))[0] : undefined;
 }
 
 /** Updates waiting for staff, oldest submission first. */

@@ -6,7 +6,7 @@ import { getDataRevision } from '../db/revision';
 import { createTestDb } from '../db/testing';
 import { findFicheByCode } from '../plan/repository';
 import { findFicheForReporting, findProgressUpdate, listSubmittedUpdates } from './repository';
-import { reviewProgressUpdate, saveProgressUpdate } from './service';
+import { reviewProgressUpdate, saveProgressUpdate, withdrawProgressUpdate } from './service';
 import { createPartner, progressInput } from './testing';
 
 let db: Db;
@@ -44,6 +44,17 @@ const count = async () =>
 				.executeTakeFirstOrThrow()
 		).n
 	);
+
+/** A new update of `code` by `user`, which must be accepted: its id. */
+async function created(
+	user: User,
+	code: string,
+	overrides: Parameters<typeof progressInput>[0] = {}
+): Promise<number> {
+	const result = await saveProgressUpdate(db, user, code, null, progressInput(overrides), null);
+	if (!result.ok) throw new Error(`not created: ${result.message}`);
+	return result.id;
+}
 
 describe('saveProgressUpdate', () => {
 	it('lets a partner of the fiche submit, with indicator values, and keeps it private until validated', async () => {
@@ -90,20 +101,12 @@ describe('saveProgressUpdate', () => {
 	});
 
 	it('refuses the second of two concurrent edits of the same draft and says what changed', async () => {
-		const created = await saveProgressUpdate(
-			db,
-			cdg,
-			'1-2',
-			null,
-			progressInput({ intent: 'draft' }),
-			null
-		);
-		if (!created.ok) throw new Error('not created');
+		const id = await created(cdg, '1-2', { intent: 'draft' });
 		const saved = await saveProgressUpdate(
 			db,
 			cdg,
 			'1-2',
-			created.id,
+			id,
 			progressInput({ intent: 'draft', version: 1, done: 'Version de Paul' }),
 			null
 		);
@@ -112,33 +115,116 @@ describe('saveProgressUpdate', () => {
 			db,
 			colleague,
 			'1-2',
-			created.id,
+			id,
 			progressInput({ intent: 'draft', version: 1, done: 'Version de Claire', progress: 50 }),
 			null
 		);
 		expect(late).toMatchObject({ ok: false, status: 409 });
 		if (late.ok) return;
 		expect(late.message).toContain('Partenaire paul@cdg46.fr a enregistré cette mise à jour');
-		expect(late.changes).toEqual(
+		expect(late.conflict?.version).toBe(2);
+		expect(late.conflict?.rows).toEqual(
 			expect.arrayContaining([
-				{ field: 'done', label: 'Ce qui a été fait', current: 'Version de Paul' },
-				{ field: 'progress', label: 'Avancement', current: '30 %' }
+				{
+					field: 'done',
+					label: 'Ce qui a été fait',
+					mine: 'Version de Claire',
+					theirs: 'Version de Paul',
+					differs: true
+				},
+				{ field: 'progress', label: 'Avancement', mine: '50 %', theirs: '30 %', differs: true },
+				expect.objectContaining({ field: 'status', differs: false })
 			])
 		);
-		expect((await findProgressUpdate(db, created.id))!.done).toBe('Version de Paul');
+		expect((await findProgressUpdate(db, id))!.done).toBe('Version de Paul');
+
+		// Retrying with the old version is refused again; « replace » with the version shown wins.
+		const retry = await saveProgressUpdate(
+			db,
+			colleague,
+			'1-2',
+			id,
+			progressInput({ intent: 'draft', version: 1, done: 'Version de Claire' }),
+			null
+		);
+		expect(retry).toMatchObject({ ok: false, status: 409 });
+		const replaced = await saveProgressUpdate(
+			db,
+			colleague,
+			'1-2',
+			id,
+			progressInput({ intent: 'replace', version: 2, done: 'Version de Claire' }),
+			null
+		);
+		expect(replaced).toMatchObject({ ok: true, state: 'draft' });
+		expect(await findProgressUpdate(db, id)).toMatchObject({
+			done: 'Version de Claire',
+			version: 3,
+			state: 'draft'
+		});
+		const journal = await db
+			.selectFrom('audit_event')
+			.select(['action', 'summary'])
+			.where('action', 'like', 'update.%')
+			.orderBy('id')
+			.execute();
+		expect(journal.map((e) => e.action)).toEqual([
+			'update.saved',
+			'update.saved',
+			'update.conflict',
+			'update.conflict',
+			'update.saved'
+		]);
+		expect(journal.at(-1)!.summary).toContain('à la place de la version 2');
+	});
+
+	it('refuses a save on a draft a colleague has submitted meanwhile, journals it, and shows both versions', async () => {
+		const id = await created(cdg, '1-2', { intent: 'draft', done: 'Brouillon commun' });
+		expect(
+			await saveProgressUpdate(
+				db,
+				cdg,
+				'1-2',
+				id,
+				progressInput({ intent: 'submit', version: 1, done: 'Version soumise par Paul' }),
+				null
+			)
+		).toMatchObject({ ok: true, state: 'submitted' });
+		for (const intent of ['draft', 'submit'] as const) {
+			const late = await saveProgressUpdate(
+				db,
+				colleague,
+				'1-2',
+				id,
+				progressInput({ intent, version: 1, done: 'Saisie de Claire' }),
+				null
+			);
+			expect(late).toMatchObject({ ok: false, status: 409 });
+			if (late.ok) return;
+			expect(late.message).toContain('a soumis cette mise à jour à Lot numérique');
+			expect(late.conflict).toMatchObject({ state: 'submitted', canReplace: true });
+			expect(late.conflict?.rows.find((r) => r.field === 'done')).toMatchObject({
+				mine: 'Saisie de Claire',
+				theirs: 'Version soumise par Paul'
+			});
+		}
+		const refusals = await db
+			.selectFrom('audit_event')
+			.select(['actor_label', 'summary'])
+			.where('action', '=', 'update.conflict')
+			.execute();
+		expect(refusals).toHaveLength(2);
+		expect(refusals[0]!.actor_label).toBe('Partenaire claire@cdg46.fr');
+		expect(refusals[0]!.summary).toContain('fiche 1-2');
+		expect((await findProgressUpdate(db, id))!).toMatchObject({
+			state: 'submitted',
+			done: 'Version soumise par Paul'
+		});
 	});
 
 	it('does not let a submitted update be edited any more', async () => {
-		const created = await saveProgressUpdate(db, cdg, '1-2', null, progressInput(), null);
-		if (!created.ok) throw new Error('not created');
-		const edit = await saveProgressUpdate(
-			db,
-			cdg,
-			'1-2',
-			created.id,
-			progressInput({ version: 1 }),
-			null
-		);
+		const id = await created(cdg, '1-2');
+		const edit = await saveProgressUpdate(db, cdg, '1-2', id, progressInput({ version: 1 }), null);
 		expect(edit).toMatchObject({ ok: false, status: 409 });
 	});
 
@@ -165,35 +251,173 @@ describe('saveProgressUpdate', () => {
 	});
 });
 
+describe('one open update per fiche and organisation', () => {
+	it('refuses a second new update of the same fiche by a colleague, with the open one beside', async () => {
+		const first = await saveProgressUpdate(
+			db,
+			cdg,
+			'12-1',
+			null,
+			progressInput({ intent: 'draft' }),
+			null
+		);
+		expect(first.ok).toBe(true);
+		const before = await count();
+		const second = await saveProgressUpdate(
+			db,
+			colleague,
+			'12-1',
+			null,
+			progressInput({ done: 'Autre saisie' }),
+			null
+		);
+		expect(second).toMatchObject({ ok: false, status: 409 });
+		if (second.ok || !first.ok) return;
+		expect(second.message).toContain('déjà en cours pour votre organisation');
+		expect(second.conflict).toMatchObject({ id: first.id, canReplace: true });
+		expect(await count()).toBe(before);
+		// Another organisation's update of the same fiche is its own.
+		const other = await createPartner(db, 'departement-du-lot', 'dep@lot.fr');
+		expect(await saveProgressUpdate(db, other, '12-1', null, progressInput(), null)).toMatchObject({
+			ok: true
+		});
+	});
+
+	it('the database itself refuses a second open update', async () => {
+		const id = await created(cdg, '12-1');
+		const copy = await db
+			.selectFrom('progress_update')
+			.select([
+				'fiche_id',
+				'organisation_id',
+				'author_id',
+				'reported_on',
+				'done',
+				'next_steps',
+				'difficulties'
+			])
+			.where('id', '=', id)
+			.executeTakeFirstOrThrow();
+		await expect(
+			db
+				.insertInto('progress_update')
+				.values({ ...copy, submission_key: 'autre', state: 'draft' })
+				.execute()
+		).rejects.toThrow(/one open update/);
+	});
+
+	it('recognises the same form posted again (Back then submit), identical or not', async () => {
+		const input = progressInput({ intent: 'submit' });
+		const first = await saveProgressUpdate(db, cdg, '12-1', null, input, null);
+		const again = await saveProgressUpdate(db, cdg, '12-1', null, input, null);
+		expect(again).toMatchObject({ ok: true, duplicate: true, state: 'submitted' });
+		const changed = await saveProgressUpdate(
+			db,
+			cdg,
+			'12-1',
+			null,
+			{ ...input, done: 'Texte modifié après le retour en arrière' },
+			null
+		);
+		expect(changed).toMatchObject({ ok: false, status: 409 });
+		if (changed.ok || !first.ok) return;
+		expect(changed.message).toContain('Ce formulaire avait déjà été envoyé');
+		expect(changed.conflict?.id).toBe(first.id);
+		expect(await count()).toBe(9 + 1);
+	});
+
+	it('recognises an edit posted again rather than calling it a conflict', async () => {
+		const id = await created(cdg, '12-1', { intent: 'draft' });
+		const edit = progressInput({ intent: 'submit', version: 1, done: 'Complété' });
+		expect(await saveProgressUpdate(db, cdg, '12-1', id, edit, null)).toMatchObject({
+			ok: true,
+			state: 'submitted'
+		});
+		expect(await saveProgressUpdate(db, cdg, '12-1', id, edit, null)).toMatchObject({
+			ok: true,
+			duplicate: true,
+			state: 'submitted'
+		});
+	});
+});
+
+describe('withdrawProgressUpdate', () => {
+	it('takes a submitted update back to draft until staff act, journaled', async () => {
+		const id = await created(cdg, '12-1');
+		expect(await withdrawProgressUpdate(db, ars, id, 1, null)).toMatchObject({
+			ok: false,
+			status: 403
+		});
+		expect(await withdrawProgressUpdate(db, colleague, id, 7, null)).toMatchObject({
+			ok: false,
+			status: 409
+		});
+		expect(await withdrawProgressUpdate(db, colleague, id, 1, null)).toEqual({
+			ok: true,
+			ficheCode: '12-1'
+		});
+		expect(await findProgressUpdate(db, id)).toMatchObject({
+			state: 'draft',
+			version: 2,
+			submittedAt: null
+		});
+		expect(await listSubmittedUpdates(db)).toHaveLength(0);
+		const review = await reviewProgressUpdate(
+			db,
+			admin,
+			{ updateId: id, version: 1, decision: 'validate', comment: '' },
+			null
+		);
+		expect(review).toMatchObject({ ok: false, status: 409 });
+		if (!review.ok) expect(review.message).toContain('Le partenaire a retiré cette mise à jour');
+		const resubmitted = await saveProgressUpdate(
+			db,
+			cdg,
+			'12-1',
+			id,
+			progressInput({ version: 2 }),
+			null
+		);
+		expect(resubmitted).toMatchObject({ ok: true, state: 'submitted' });
+		await reviewProgressUpdate(
+			db,
+			admin,
+			{ updateId: id, version: 3, decision: 'validate', comment: '' },
+			null
+		);
+		const late = await withdrawProgressUpdate(db, cdg, id, 4, null);
+		expect(late).toMatchObject({ ok: false, status: 409 });
+		if (!late.ok) expect(late.message).toContain('Lot numérique a déjà traité');
+		const journal = await db
+			.selectFrom('audit_event')
+			.select('action')
+			.where('action', '=', 'update.withdrawn')
+			.execute();
+		expect(journal).toHaveLength(1);
+	});
+});
+
 describe('reviewProgressUpdate', () => {
 	it('validation publishes the update, sets the fiche’s state and bumps the data revision', async () => {
 		const fiche = (await findFicheForReporting(db, '9-1'))!;
-		const created = await saveProgressUpdate(
-			db,
-			cdg,
-			'9-1',
-			null,
-			progressInput({
-				status: 'en_cours',
-				progress: 40,
-				measurements: [
-					{
-						indicatorId: fiche.indicators[0]!.id,
-						measuredOn: '2026-02-01',
-						value: 12,
-						comment: null
-					}
-				]
-			}),
-			null
-		);
-		if (!created.ok) throw new Error('not created');
+		const id = await created(cdg, '9-1', {
+			status: 'en_cours',
+			progress: 40,
+			measurements: [
+				{
+					indicatorId: fiche.indicators[0]!.id,
+					measuredOn: '2026-02-01',
+					value: 12,
+					comment: null
+				}
+			]
+		});
 		const revision = (await getDataRevision(db))!.revision;
 		expect(
 			await reviewProgressUpdate(
 				db,
 				admin,
-				{ updateId: created.id, version: 1, decision: 'validate', comment: '' },
+				{ updateId: id, version: 1, decision: 'validate', comment: '' },
 				null
 			)
 		).toEqual({ ok: true });
@@ -210,27 +434,26 @@ describe('reviewProgressUpdate', () => {
 		const second = await reviewProgressUpdate(
 			db,
 			admin,
-			{ updateId: created.id, version: 2, decision: 'return', comment: 'trop tard' },
+			{ updateId: id, version: 2, decision: 'return', comment: 'trop tard' },
 			null
 		);
 		expect(second).toMatchObject({ ok: false, status: 409 });
 	});
 
 	it('returning an update sends it back to the partner with the comment, who can resubmit', async () => {
-		const created = await saveProgressUpdate(db, cdg, '1-2', null, progressInput(), null);
-		if (!created.ok) throw new Error('not created');
+		const id = await created(cdg, '1-2');
 		await reviewProgressUpdate(
 			db,
 			admin,
 			{
-				updateId: created.id,
+				updateId: id,
 				version: 1,
 				decision: 'return',
 				comment: 'Précisez le nombre d’agents formés.'
 			},
 			null
 		);
-		const returned = (await findProgressUpdate(db, created.id))!;
+		const returned = (await findProgressUpdate(db, id))!;
 		expect(returned).toMatchObject({
 			state: 'returned',
 			reviewComment: 'Précisez le nombre d’agents formés.',
@@ -240,7 +463,7 @@ describe('reviewProgressUpdate', () => {
 			db,
 			colleague,
 			'1-2',
-			created.id,
+			id,
 			progressInput({ version: 2, done: '42 agents formés.' }),
 			null
 		);
@@ -249,25 +472,23 @@ describe('reviewProgressUpdate', () => {
 	});
 
 	it('refuses a decision on a version the admin has not seen', async () => {
-		const created = await saveProgressUpdate(db, cdg, '1-2', null, progressInput(), null);
-		if (!created.ok) throw new Error('not created');
+		const id = await created(cdg, '1-2');
 		expect(
 			await reviewProgressUpdate(
 				db,
 				admin,
-				{ updateId: created.id, version: 7, decision: 'validate', comment: '' },
+				{ updateId: id, version: 7, decision: 'validate', comment: '' },
 				null
 			)
 		).toMatchObject({ ok: false, status: 409 });
 	});
 
 	it('journals submissions and decisions with before and after', async () => {
-		const created = await saveProgressUpdate(db, cdg, '1-2', null, progressInput(), null);
-		if (!created.ok) throw new Error('not created');
+		const id = await created(cdg, '1-2');
 		await reviewProgressUpdate(
 			db,
 			admin,
-			{ updateId: created.id, version: 1, decision: 'validate', comment: '' },
+			{ updateId: id, version: 1, decision: 'validate', comment: '' },
 			null
 		);
 		const events = await db

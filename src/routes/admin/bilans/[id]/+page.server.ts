@@ -4,6 +4,7 @@ import { getDb } from '$lib/server/db/instance';
 import { findEdition, findPublishedSnapshot } from '$lib/server/editions/repository';
 import { publishEdition } from '$lib/server/editions/service';
 import { buildEditionSnapshot, editionPage } from '$lib/server/editions/snapshot';
+import { readForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 function editionId(raw: string): number {
@@ -37,6 +38,9 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	publish: async (event) => {
 		const admin = await authorize(event, 'editions.manage');
+		// Irreversible: only from the confirmation page, which says what will be frozen.
+		if (readForm(await event.request.formData(), ['confirm']).values.confirm !== 'oui')
+			redirect(303, `/admin/bilans/${event.params.id}/publication`);
 		const result = await publishEdition(
 			getDb(),
 			admin,

@@ -18,7 +18,13 @@ import {
 } from '$lib/server/commission/service';
 import type { User } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
-import { DecisionSchema, FreeItemSchema, GuestSchema } from '$lib/schemas/commission';
+import {
+	DECISION_FIELDS,
+	DecisionSchema,
+	FreeItemSchema,
+	GuestSchema,
+	decisionMismatches
+} from '$lib/schemas/commission';
 import { parseForm, readForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -159,17 +165,18 @@ export const actions: Actions = {
 	},
 	close: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
+		// Irreversible: only from the confirmation page, which says what will take effect.
+		if (readForm(c.form, ['confirm']).values.confirm !== 'oui')
+			redirect(303, `/commission/seances/${event.params.id}/cloture`);
 		const result = await changeSessionState(c.db, c.user, c.id, 'closed', c.address);
 		if (!result.ok) return fail(result.status, { message: result.message });
 		redirect(303, `/commission/seances/${event.params.id}?close=1`);
 	},
 	decide: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const { values, errors, data } = parseForm(
-			c.form,
-			['itemId', 'kind', 'new_priority', 'opinion', 'text'],
-			DecisionSchema
-		);
+		const parsed = parseForm(c.form, DECISION_FIELDS, DecisionSchema);
+		const { values, data } = parsed;
+		const errors = { ...decisionMismatches(values), ...parsed.errors };
 		const itemId = /^\d{1,9}$/.test(values.itemId) ? Number(values.itemId) : null;
 		if (itemId === null) errors.itemId = 'Point de l’ordre du jour inconnu.';
 		if (!data || itemId === null || Object.keys(errors).length > 0) {

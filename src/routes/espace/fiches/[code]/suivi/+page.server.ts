@@ -5,10 +5,12 @@ import { getDb } from '$lib/server/db/instance';
 import {
 	findFicheForReporting,
 	findFicheOrganisationIds,
+	findOpenUpdate,
 	findProgressUpdate
 } from '$lib/server/progress/repository';
 import { saveProgressUpdate } from '$lib/server/progress/service';
 import { indicatorField, parseProgressForm } from '$lib/schemas/progress-update';
+import { parisToday } from '$lib/utils/dates';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function draftId(url: URL): number | null {
@@ -18,7 +20,11 @@ function draftId(url: URL): number | null {
 	return Number(raw);
 }
 
-/** The fiche, and the draft being edited if any, once the person is known to be allowed. */
+/**
+ * The fiche, and the update named in the address if any, once the person is known to be a partner
+ * of the fiche and of the update's organisation. Its state is not checked here: a page shows a
+ * submitted update read-only, and a post on it is answered by the service with what changed.
+ */
 async function loadContext(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 	const db = getDb();
 	const fiche = await findFicheForReporting(db, event.params.code);
@@ -33,23 +39,24 @@ async function loadContext(event: RequestEvent | Parameters<PageServerLoad>[0]) 
 	const draft = await findProgressUpdate(db, id);
 	if (!draft || draft.ficheId !== fiche.id) error(404, 'Cette mise à jour n’existe pas.');
 	if (
-		!can(user, 'update.edit', {
-			ficheOrganisationIds,
-			updateOrganisationId: draft.organisationId,
-			state: draft.state
-		})
-	) {
-		if (draft.organisationId === user.organisationId && user.role === 'partenaire') {
-			redirect(303, '/espace');
-		}
+		!can(user, 'update.view', { ficheOrganisationIds, updateOrganisationId: draft.organisationId })
+	)
 		await deny(event, user, 'update.edit');
-	}
 	return { user, fiche, draft };
 }
 
 export const load: PageServerLoad = async (event) => {
 	requireUser(event);
-	const { fiche, draft } = await loadContext(event);
+	const { user, fiche, draft } = await loadContext(event);
+	if (!draft) {
+		// One open update per fiche and organisation: the form resumes it.
+		const open = await findOpenUpdate(getDb(), fiche.id, user.organisationId!);
+		if (open?.state === 'submitted') redirect(303, `/espace/suivis/${open.id}?en-cours=1`);
+		if (open) redirect(303, `/espace/fiches/${fiche.code}/suivi?brouillon=${open.id}&reprise=1`);
+	} else if (draft.state === 'submitted' || draft.state === 'validated') {
+		redirect(303, `/espace/suivis/${draft.id}`);
+	}
+	const today = parisToday();
 	const values: Record<string, string> = draft
 		? {
 				reported_on: draft.reportedOn,
@@ -61,7 +68,7 @@ export const load: PageServerLoad = async (event) => {
 				version: String(draft.version)
 			}
 		: {
-				reported_on: new Date().toISOString().slice(0, 10),
+				reported_on: today,
 				status: fiche.status,
 				progress: fiche.progress === null ? '' : String(fiche.progress),
 				version: ''
@@ -84,7 +91,7 @@ export const load: PageServerLoad = async (event) => {
 			: null,
 		values,
 		submissionKey: crypto.randomUUID(),
-		today: new Date().toISOString().slice(0, 10)
+		today
 	};
 };
 
@@ -92,11 +99,10 @@ export const actions: Actions = {
 	default: async (event) => {
 		requireUser(event);
 		const { user, fiche, draft } = await loadContext(event);
-		const today = new Date().toISOString().slice(0, 10);
 		const parsed = parseProgressForm(
 			await event.request.formData(),
-			fiche.indicators.map((i) => i.id),
-			today
+			fiche.indicators,
+			parisToday()
 		);
 		if (!parsed.input) {
 			return fail(400, {
@@ -119,12 +125,16 @@ export const actions: Actions = {
 				values: parsed.values,
 				errors: {},
 				message: result.message,
-				changes: result.changes ?? []
+				conflict: result.conflict ?? null
 			});
 		}
-		if (result.state === 'draft') {
-			redirect(303, `/espace/fiches/${fiche.code}/suivi?brouillon=${result.id}&enregistre=1`);
+		if (result.state === 'draft' || result.state === 'returned') {
+			redirect(
+				303,
+				`/espace/fiches/${fiche.code}/suivi?brouillon=${result.id}&enregistre=${result.duplicate ? 'deja' : '1'}`
+			);
 		}
-		redirect(303, '/espace?soumis=1');
+		if (result.state === 'validated') redirect(303, `/espace/suivis/${result.id}`);
+		redirect(303, `/espace?soumis=${result.id}${result.duplicate ? '&deja=1' : ''}`);
 	}
 };

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { isCountIndicator } from '../utils/indicators';
+import { parseProgressForm } from './progress-update';
+
+const INDICATORS = [
+	{ id: 1, label: 'Nombre de communes ayant installé une borne wifi', unit: 'communes' },
+	{ id: 2, label: 'Gain d’efficacité du service et économies réalisées', unit: null },
+	{ id: 3, label: 'Satisfaction des usagers', unit: 'personnes' }
+];
+
+function form(fields: Record<string, string>): FormData {
+	const data = new FormData();
+	const base = {
+		reported_on: '2026-03-01',
+		status: 'en_cours',
+		progress: '',
+		done: 'Fait',
+		next_steps: '',
+		difficulties: '',
+		submission_key: 'cle-12345678',
+		version: '',
+		replace_version: '',
+		intent: 'draft'
+	};
+	for (const [k, v] of Object.entries({ ...base, ...fields })) data.set(k, v);
+	return data;
+}
+
+describe('indicator values', () => {
+	it('refuses a negative value for a count indicator, with a French message, keeping the typing', () => {
+		const parsed = parseProgressForm(
+			form({ indicator_1_date: '2026-02-01', indicator_1_value: '-3' }),
+			INDICATORS,
+			'2026-03-01'
+		);
+		expect(parsed.input).toBeUndefined();
+		expect(parsed.errors.indicator_1_value).toBe(
+			'Cet indicateur compte quelque chose : sa valeur ne peut pas être négative.'
+		);
+		expect(parsed.values.indicator_1_value).toBe('-3');
+		expect(
+			parseProgressForm(
+				form({ indicator_3_date: '2026-02-01', indicator_3_value: '-1' }),
+				INDICATORS,
+				'2026-03-01'
+			).errors.indicator_3_value
+		).toContain('ne peut pas être négative');
+	});
+
+	it('accepts a negative value where the indicator may go below zero, and zero for a count', () => {
+		const parsed = parseProgressForm(
+			form({
+				indicator_1_date: '2026-02-01',
+				indicator_1_value: '0',
+				indicator_2_date: '2026-02-01',
+				indicator_2_value: '-1500,5'
+			}),
+			INDICATORS,
+			'2026-03-01'
+		);
+		expect(parsed.errors).toEqual({});
+		expect(parsed.input?.measurements.map((m) => m.value)).toEqual([0, -1500.5]);
+	});
+
+	it('tells counts by label or unit', () => {
+		expect(isCountIndicator({ label: 'Nombre d’utilisateurs', unit: null })).toBe(true);
+		expect(isCountIndicator({ label: 'Bornes', unit: 'communes' })).toBe(true);
+		expect(isCountIndicator({ label: 'Budget', unit: 'euros' })).toBe(false);
+		expect(isCountIndicator({ label: 'Taux de couverture', unit: '%' })).toBe(false);
+		expect(isCountIndicator({ label: 'Fréquence d’utilisation', unit: null })).toBe(false);
+	});
+});
+
+describe('the form date', () => {
+	it('accepts today in Paris and refuses tomorrow', () => {
+		expect(parseProgressForm(form({ reported_on: '2026-12-01' }), [], '2026-12-01').errors).toEqual(
+			{}
+		);
+		expect(
+			parseProgressForm(form({ reported_on: '2026-12-02' }), [], '2026-12-01').errors.reported_on
+		).toBe('La date de la mise à jour ne peut pas être dans le futur.');
+	});
+
+	it('takes « replace » with the version shown on the conflict screen', () => {
+		const parsed = parseProgressForm(
+			form({ intent: 'replace', version: '1', replace_version: '4' }),
+			[],
+			'2026-03-01'
+		);
+		expect(parsed.input).toMatchObject({ intent: 'replace', version: 4 });
+	});
+});

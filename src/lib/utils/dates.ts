@@ -1,0 +1,33 @@
+/**
+ * The portal's calendar is Lot's: every "today", "this year" and every date shown for a moment
+ * (a timestamp stored in UTC) is taken in Europe/Paris, never in the server's or UTC's day.
+ */
+export const PORTAL_TIME_ZONE = 'Europe/Paris';
+
+const isoDay = new Intl.DateTimeFormat('en-CA', {
+	timeZone: PORTAL_TIME_ZONE,
+	year: 'numeric',
+	month: '2-digit',
+	day: '2-digit'
+});
+
+/** The calendar day in Paris of a moment, as "YYYY-MM-DD". */
+export function parisDate(moment: Date): string {
+	const parts = Object.fromEntries(isoDay.formatToParts(moment).map((p) => [p.type, p.value]));
+	return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+/** Today in Paris, "YYYY-MM-DD". */
+export function parisToday(now = new Date()): string {
+	return parisDate(now);
+}
+
+/** The current year in Paris. */
+export function parisYear(now = new Date()): number {
+	return Number(parisToday(now).slice(0, 4));
+}
+
+/** A calendar day `days` before (or after, if negative) a "YYYY-MM-DD" day. */
+export function shiftDay(day: string, days: number): string {
+	return new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,19 @@
+export interface ReportedIndicator {
+	id: number;
+	label: string;
+	unit: string | null;
+}
+
+/**
+ * Whether an indicator counts things ("Nombre de communes…", unit "communes"): such a value is
+ * never negative. Until indicators carry a kind of their own, the label and unit tell.
+ */
+export function isCountIndicator(indicator: { label: string; unit: string | null }): boolean {
+	const label = indicator.label.trim().toLowerCase();
+	const unit = (indicator.unit ?? '').trim().toLowerCase();
+	if (/^(nombre|nb)\b/.test(label)) return true;
+	if (unit === '' || unit === '%' || /^(€|eur|euros?|points?|pourcentage|taux|ratio)\b/.test(unit))
+		return false;
+	// A plural noun as unit ("communes", "personnes", "sites"…) counts something.
+	return /^[a-zà-ÿ’' -]+s$/.test(unit) || /^(nombre|nb)\b/.test(unit);
+}

@@ -1,0 +1,28 @@
+import { error } from '@sveltejs/kit';
+import { authorize } from '$lib/server/auth/guards';
+import { getDb } from '$lib/server/db/instance';
+import { findEdition, listVersions } from '$lib/server/editions/repository';
+import type { PageServerLoad } from './$types';
+
+// The confirmation step before publishing an edition: what becomes public and what is frozen. The
+// form posts to the edition's `publish` action, which refuses a post that does not come from here.
+export const load: PageServerLoad = async (event) => {
+	await authorize(event, 'editions.manage');
+	const db = getDb();
+	const edition = /^\d{1,9}$/.test(event.params.id)
+		? await findEdition(db, Number(event.params.id))
+		: undefined;
+	if (!edition) error(404, 'Ce bilan n’existe pas.');
+	if (edition.state === 'published') error(409, 'Ce bilan est déjà publié : il ne change plus.');
+	const previous = (await listVersions(db, edition.year))[0] ?? null;
+	return {
+		edition: {
+			id: edition.id,
+			year: edition.year,
+			version: edition.version,
+			asOf: edition.asOf,
+			changeNote: edition.changeNote
+		},
+		previous: previous ? { version: previous.version, publishedAt: previous.publishedAt } : null
+	};
+};

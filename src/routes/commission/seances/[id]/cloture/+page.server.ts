@@ -1,0 +1,43 @@
+import { error } from '@sveltejs/kit';
+import { authorize } from '$lib/server/auth/guards';
+import { findSession } from '$lib/server/commission/repository';
+import { getDb } from '$lib/server/db/instance';
+import type { PageServerLoad } from './$types';
+
+// The confirmation step before closing a session: what takes effect, what is frozen. The form
+// posts to the session's `close` action, which refuses a post that does not come from here.
+export const load: PageServerLoad = async (event) => {
+	await authorize(event, 'commission.manage');
+	const session = /^\d{1,9}$/.test(event.params.id)
+		? await findSession(getDb(), Number(event.params.id))
+		: undefined;
+	if (!session) error(404, 'Cette séance n’existe pas.');
+	if (session.state === 'closed') error(409, 'Cette séance est déjà close : elle ne change plus.');
+	if (session.state !== 'held')
+		error(409, 'Cette séance est en préparation : ouvrez-la (tenue) avant de la clore.');
+	const decisions = session.items.flatMap((item) =>
+		item.decisions.map((d) => ({
+			id: d.id,
+			kind: d.kind,
+			opinion: d.opinion,
+			currentPriority: item.fiche?.priority ?? d.previousPriority,
+			newPriority: d.newPriority,
+			text: d.text,
+			subject: item.fiche ? `Fiche ${item.fiche.code} — ${item.fiche.title}` : (item.title ?? '')
+		}))
+	);
+	return {
+		session: {
+			id: session.id,
+			heldOn: session.heldOn,
+			title: session.title,
+			place: session.place,
+			attendees: session.attendees.length
+		},
+		priorityChanges: decisions.filter((d) => d.kind === 'priority'),
+		otherDecisions: decisions.filter((d) => d.kind !== 'priority'),
+		undecided: session.items
+			.filter((item) => item.decisions.length === 0)
+			.map((item) => (item.fiche ? `Fiche ${item.fiche.code}` : (item.title ?? '')))
+	};
+};

@@ -1,0 +1,81 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { deny, requireUser, safeClientAddress } from '$lib/server/auth/guards';
+import { can } from '$lib/server/auth/permissions';
+import { getDb } from '$lib/server/db/instance';
+import { findFicheOrganisationIds, findProgressUpdate } from '$lib/server/progress/repository';
+import { STATE_LABELS, withdrawProgressUpdate } from '$lib/server/progress/service';
+import { readForm } from '$lib/schemas/form';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+function updateId(raw: string): number {
+	if (!/^\d{1,9}$/.test(raw)) error(404, 'Cette mise à jour n’existe pas.');
+	return Number(raw);
+}
+
+/** An update of the person's organisation, on a fiche the organisation works on. */
+async function ownUpdate(event: RequestEvent | Parameters<PageServerLoad>[0]) {
+	const user = requireUser(event);
+	const db = getDb();
+	const update = await findProgressUpdate(db, updateId(event.params.id));
+	if (!update) error(404, 'Cette mise à jour n’existe pas.');
+	const ficheOrganisationIds = await findFicheOrganisationIds(db, update.ficheId);
+	if (
+		!can(user, 'update.view', { ficheOrganisationIds, updateOrganisationId: update.organisationId })
+	)
+		await deny(event, user, 'update.view');
+	return { user, update, ficheOrganisationIds };
+}
+
+export const load: PageServerLoad = async (event) => {
+	requireUser(event);
+	const { user, update, ficheOrganisationIds } = await ownUpdate(event);
+	return {
+		update: {
+			id: update.id,
+			ficheCode: update.ficheCode,
+			ficheTitle: update.ficheTitle,
+			reportedOn: update.reportedOn,
+			status: update.status,
+			progress: update.progress,
+			done: update.done,
+			nextSteps: update.nextSteps,
+			difficulties: update.difficulties,
+			state: update.state,
+			stateLabel: STATE_LABELS[update.state],
+			version: update.version,
+			reviewComment: update.reviewComment,
+			authorName: update.authorName,
+			updatedByName: update.updatedByName,
+			updatedAt: update.updatedAt,
+			submittedAt: update.submittedAt,
+			measurements: update.measurements
+		},
+		canWithdraw: can(user, 'update.withdraw', {
+			ficheOrganisationIds,
+			updateOrganisationId: update.organisationId,
+			state: update.state
+		})
+	};
+};
+
+export const actions: Actions = {
+	retirer: async (event) => {
+		requireUser(event);
+		const { user, update } = await ownUpdate(event);
+		const { values, errors } = readForm(await event.request.formData(), ['version']);
+		if (errors.version || !/^\d{1,9}$/.test(values.version))
+			return fail(400, { message: 'Le formulaire est incomplet : rechargez la page.' });
+		const result = await withdrawProgressUpdate(
+			getDb(),
+			user,
+			update.id,
+			Number(values.version),
+			safeClientAddress(event)
+		);
+		if (!result.ok) {
+			if (result.status === 403) await deny(event, user, 'update.withdraw');
+			return fail(result.status, { message: result.message });
+		}
+		redirect(303, `/espace/fiches/${result.ficheCode}/suivi?brouillon=${update.id}&retiree=1`);
+	}
+};

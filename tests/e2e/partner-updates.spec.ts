@@ -1,0 +1,283 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { ACCOUNTS, apiAs, ensureAccounts, loginPage, type Account } from './helpers/accounts';
+import { expectNoAxeViolations } from './helpers/axe';
+
+/**
+ * What partners of one organisation do at the same time on the same fiche: nothing typed is lost,
+ * nothing is written twice, every refusal says what changed. Each test leaves its fiche with no
+ * open update (staff validate it at the end), so the next one starts clean.
+ */
+test.beforeAll(() => ensureAccounts());
+
+async function signedIn(browser: Browser, account: Account, javaScriptEnabled = true) {
+	const context = await browser.newContext({ javaScriptEnabled });
+	const page = await context.newPage();
+	await loginPage(page, account);
+	return { context, page };
+}
+
+/** Staff validate the update, whatever its version, so the fiche has no open update left. */
+async function validate(id: number): Promise<void> {
+	const admin = await apiAs(ACCOUNTS.admin);
+	const page = await (await admin.get(`/admin/suivis/${id}`)).text();
+	const version = /name="version" value="(\d+)"/.exec(page)?.[1];
+	expect(version, `version of update ${id}`).toBeTruthy();
+	const response = await admin.post(`/admin/suivis/${id}?/valider`, {
+		form: { version: version! },
+		maxRedirects: 0
+	});
+	expect(response.status()).toBe(303);
+	await admin.dispose();
+}
+
+const submittedId = (page: Page) => Number(/soumis=(\d+)/.exec(page.url())?.[1]);
+
+async function screenshots(page: Page, path: (name: string) => string, name: string) {
+	await page.screenshot({ path: path(`${name}-1280.png`), fullPage: true });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.screenshot({ path: path(`${name}-390.png`), fullPage: true });
+	await page.setViewportSize({ width: 1280, height: 720 });
+}
+
+test('a colleague submits the draft meanwhile: my save and my submit are refused, nothing typed is lost, both versions shown, journaled', async ({
+	browser
+}, testInfo) => {
+	const paul = await signedIn(browser, ACCOUNTS.partner);
+	const a = paul.page;
+	await a.goto('/espace/fiches/6-1/suivi');
+	await expect(a.locator('h1')).toHaveText('Nouvelle mise à jour de la fiche 6-1');
+	await a.getByLabel('Ce qui a été fait').fill('Brouillon commun');
+	await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(a.getByRole('status')).toContainText('Brouillon enregistré');
+
+	// The colleague opens « Nouvelle mise à jour »: the open draft is resumed, not doubled.
+	const chloe = await signedIn(browser, ACCOUNTS.colleague);
+	const b = chloe.page;
+	await b.goto('/espace/fiches/6-1/suivi');
+	await expect(b.locator('h1')).toHaveText('Reprendre la mise à jour de la fiche 6-1');
+	await expect(b.getByRole('status')).toContainText('était déjà en cours pour votre organisation');
+	await expect(b.getByLabel('Ce qui a été fait')).toHaveValue('Brouillon commun');
+	await b.getByLabel('Ce qui a été fait').fill('Saisie de Chloé\nsur deux lignes');
+	await b.getByLabel('Prochaines étapes').fill('Relancer les communes');
+
+	await a.getByLabel('Ce qui a été fait').fill('Version soumise par Paul');
+	await a.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(a).toHaveURL(/\/espace\?soumis=\d+$/);
+	const id = submittedId(a);
+
+	for (const button of ['Enregistrer le brouillon', 'Soumettre à Lot numérique']) {
+		await b.getByRole('button', { name: button }).click();
+		await expect(b.getByRole('alert')).toContainText(
+			'Paul Partenaire a soumis cette mise à jour à Lot numérique'
+		);
+		await expect(b.getByLabel('Ce qui a été fait')).toHaveValue('Saisie de Chloé\nsur deux lignes');
+		await expect(b.getByLabel('Prochaines étapes')).toHaveValue('Relancer les communes');
+		const comparison = b.getByRole('region', { name: 'Votre saisie et la version enregistrée' });
+		const row = comparison.getByRole('row', { name: /Ce qui a été fait\s*— différent/ });
+		await expect(row).toContainText('Saisie de Chloé');
+		await expect(row).toContainText('Version soumise par Paul');
+		await expect(comparison.getByRole('link', { name: 'Voir la version soumise' })).toBeVisible();
+	}
+	await expectNoAxeViolations(b);
+	await screenshots(b, testInfo.outputPath.bind(testInfo), 'conflit-soumise');
+
+	// The update is still Paul's submitted version; the refusals are in the journal.
+	const admin = await signedIn(browser, ACCOUNTS.admin);
+	await admin.page.goto(`/admin/suivis/${id}`);
+	await expect(admin.page.getByText('Version soumise par Paul')).toBeVisible();
+	await admin.page.goto('/admin/journal?action=update.conflict');
+	await expect(
+		admin.page
+			.getByRole('row', {
+				name: /Chloé Collègue.*Enregistrement refusé sur la mise à jour de la fiche 6-1/
+			})
+			.first()
+	).toBeVisible();
+	await validate(id);
+	for (const c of [paul, chloe, admin]) await c.context.close();
+});
+
+test('draft against draft: the conflict screen compares both, « mine » wins knowingly, « theirs » is taken back', async ({
+	browser
+}, testInfo) => {
+	const paul = await signedIn(browser, ACCOUNTS.partner);
+	const a = paul.page;
+	await a.goto('/espace/fiches/12-1/suivi');
+	await expect(a.locator('h1')).toHaveText('Nouvelle mise à jour de la fiche 12-1');
+	await a.getByLabel('Ce qui a été fait').fill('Première version');
+	await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(a.getByRole('status')).toContainText('Brouillon enregistré');
+
+	const chloe = await signedIn(browser, ACCOUNTS.colleague);
+	const b = chloe.page;
+	await b.goto(a.url());
+	await a.getByLabel('Ce qui a été fait').fill('Version de Paul');
+	await b.getByLabel('Ce qui a été fait').fill('Version de Chloé');
+	await b.getByLabel('Avancement en %').fill('40');
+	await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(a.getByRole('status')).toContainText('Brouillon enregistré');
+
+	await b.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(b.getByRole('alert')).toContainText(
+		'Paul Partenaire a enregistré cette mise à jour pendant que vous la modifiiez'
+	);
+	const comparison = b.getByRole('region', { name: 'Votre saisie et la version enregistrée' });
+	await expect(
+		comparison.getByRole('row', { name: /Ce qui a été fait\s*— différent/ })
+	).toContainText('Version de Paul');
+	await expect(comparison.getByRole('row', { name: /Avancement\s*— différent/ })).toContainText(
+		'40 %'
+	);
+	await expect(b.getByLabel('Ce qui a été fait')).toHaveValue('Version de Chloé');
+	await expectNoAxeViolations(b);
+	await screenshots(b, testInfo.outputPath.bind(testInfo), 'conflit-brouillons');
+
+	// Saving again the ordinary way is still refused: only the explicit choice overwrites.
+	await b.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(b.getByRole('alert')).toContainText('pendant que vous la modifiiez');
+	await b.getByRole('button', { name: 'Enregistrer ma version à la place' }).click();
+	await expect(b.getByRole('status')).toContainText('Brouillon enregistré');
+	await expect(b.getByLabel('Ce qui a été fait')).toHaveValue('Version de Chloé');
+	await expect(b.getByLabel('Avancement en %')).toHaveValue('40');
+
+	// Paul's page is now behind: he is refused, and takes the saved version back.
+	await a.getByLabel('Ce qui a été fait').fill('Version de Paul, encore');
+	await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(a.getByRole('alert')).toContainText(
+		'Chloé Collègue a enregistré cette mise à jour pendant que vous la modifiiez'
+	);
+	await a
+		.getByRole('link', { name: 'Prendre la version enregistrée (abandonner ma saisie)' })
+		.click();
+	await expect(a.getByLabel('Ce qui a été fait')).toHaveValue('Version de Chloé');
+	await a.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(a).toHaveURL(/\/espace\?soumis=\d+$/);
+	await validate(submittedId(a));
+	for (const c of [paul, chloe]) await c.context.close();
+});
+
+test('without JavaScript: submit, Back, submit again creates nothing twice; the form resumes the open update; withdraw and resubmit', async ({
+	browser
+}) => {
+	const { context, page } = await signedIn(browser, ACCOUNTS.partner, false);
+	await page.goto('/espace/fiches/6-1/suivi');
+	await expect(page.locator('h1')).toHaveText('Nouvelle mise à jour de la fiche 6-1');
+	await page.getByLabel('Ce qui a été fait').fill('Envoi sans JavaScript');
+	const posted = Object.fromEntries(
+		await page
+			.locator('form#suivi')
+			.evaluate((form: HTMLFormElement) =>
+				[...new FormData(form).entries()].map(([k, v]) => [k, String(v)])
+			)
+	);
+	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(page).toHaveURL(/\/espace\?soumis=\d+$/);
+	const id = submittedId(page);
+	await expect(page.getByRole('status')).toContainText(
+		'Votre mise à jour de la fiche 6-1 est soumise à Lot numérique.'
+	);
+
+	// Back: whether the browser shows the old form again or asks the server, nothing is doubled.
+	await page.goBack();
+	const form = page.locator('form#suivi');
+	if (await form.count()) {
+		await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+		await expect(page).toHaveURL(new RegExp(`/espace\\?soumis=${id}&deja=1$`));
+		await expect(page.getByRole('status')).toContainText('avait déjà été reçue');
+	} else {
+		await expect(page).toHaveURL(new RegExp(`/espace/suivis/${id}\\?en-cours=1$`));
+	}
+	// The very same post again, as a browser resending it would.
+	const again = await page.request.post('/espace/fiches/6-1/suivi', {
+		form: { ...posted, intent: 'submit' },
+		headers: { origin: new URL(page.url()).origin, accept: 'text/html' },
+		maxRedirects: 0
+	});
+	expect(again.status()).toBe(303);
+	expect(again.headers().location).toBe(`/espace?soumis=${id}&deja=1`);
+
+	// Opening the form of the fiche again leads to the update in progress.
+	await page.goto('/espace/fiches/6-1/suivi');
+	await expect(page).toHaveURL(new RegExp(`/espace/suivis/${id}\\?en-cours=1$`));
+	await expect(page.getByRole('status')).toContainText(
+		'a déjà soumis une mise à jour de cette fiche'
+	);
+	await page.goto('/espace');
+	await expect(
+		page.getByRole('region', { name: 'Mises à jour en cours' }).getByText(/Fiche 6-1/)
+	).toHaveCount(1);
+
+	await page.goto(`/espace/suivis/${id}`);
+	await page.getByRole('button', { name: 'Retirer la soumission (revenir au brouillon)' }).click();
+	await expect(page.getByRole('status')).toContainText('La soumission est retirée');
+	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue('Envoi sans JavaScript');
+	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(page).toHaveURL(new RegExp(`/espace\\?soumis=${id}$`));
+	await validate(id);
+	await context.close();
+});
+
+test('after « Soumettre » the partner reads what was submitted and withdraws it until staff act', async ({
+	browser
+}, testInfo) => {
+	const { context, page } = await signedIn(browser, ACCOUNTS.colleague);
+	await page.goto('/espace/fiches/12-1/suivi');
+	await page.getByLabel('Ce qui a été fait').fill('Deux collèges équipés.\n- Figeac\n- Gourdon');
+	await page.getByLabel('Date de la mesure').first().fill('2026-01-15');
+	await page.getByLabel('Valeur').first().fill('2');
+	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(page).toHaveURL(/\/espace\?soumis=\d+$/);
+	const id = submittedId(page);
+	const confirmation = page.getByRole('status');
+	await expect(confirmation).toContainText(
+		'Votre mise à jour de la fiche 12-1 est soumise à Lot numérique.'
+	);
+	await expectNoAxeViolations(page);
+	await screenshots(page, testInfo.outputPath.bind(testInfo), 'espace-soumise');
+
+	await confirmation.getByRole('link', { name: 'la relire ou la retirer' }).click();
+	await expect(page.locator('h1')).toHaveText('Mise à jour de la fiche 12-1');
+	await expect(page.getByText('État : soumise, en attente de validation')).toBeVisible();
+	await expect(
+		page.getByText('Nombre d’établissements équipés : 2 au 15 janvier 2026')
+	).toBeVisible();
+	await expectNoAxeViolations(page);
+	await screenshots(page, testInfo.outputPath.bind(testInfo), 'suivi-soumis');
+	await page.getByRole('button', { name: 'Retirer la soumission (revenir au brouillon)' }).click();
+	await expect(page.getByRole('status')).toContainText('La soumission est retirée');
+	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue(
+		'Deux collèges équipés.\n- Figeac\n- Gourdon'
+	);
+	await page.goto('/espace');
+	await expect(page.getByRole('region', { name: 'Mises à jour en cours' })).toContainText(
+		'Fiche 12-1, mise à jour du'
+	);
+
+	// Once staff have acted, it cannot be withdrawn any more.
+	await page.goto(`/espace/fiches/12-1/suivi?brouillon=${id}`);
+	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await page.goto(`/espace/suivis/${id}`);
+	await validate(id);
+	await page.getByRole('button', { name: 'Retirer la soumission (revenir au brouillon)' }).click();
+	await expect(page.getByRole('alert')).toContainText(
+		'Lot numérique a déjà traité cette mise à jour'
+	);
+	await context.close();
+});
+
+test('a count indicator refuses a negative value, in French, keeping the typing', async ({
+	browser
+}) => {
+	const { context, page } = await signedIn(browser, ACCOUNTS.partner);
+	await page.goto('/espace/fiches/5-1/suivi');
+	await page.getByLabel('Ce qui a été fait').fill('Comptage');
+	await page.getByLabel('Date de la mesure').first().fill('2026-01-15');
+	await page.getByLabel('Valeur').first().fill('-3');
+	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(
+		page.getByText('Cet indicateur compte quelque chose : sa valeur ne peut pas être négative.')
+	).toBeVisible();
+	await expect(page.getByLabel('Valeur').first()).toHaveValue('-3');
+	await expectNoAxeViolations(page);
+	await context.close();
+});
