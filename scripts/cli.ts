@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import process from 'node:process';
 
 /** Ends a command with one French line on stderr (no stack trace for errors the user can fix). */
@@ -17,6 +18,11 @@ export function runCommand(main: () => Promise<void>): void {
 		);
 		exitWithError('La commande a échoué à cause d’une erreur inattendue (détail ci-dessus).');
 	});
+}
+
+/** Says on stderr which SQLite file a command opens (stdout stays for what the command prints). */
+export function announceDatabase(path: string): void {
+	process.stderr.write(`Base de données : ${resolve(path)}\n`);
 }
 
 export class UsageError extends Error {
