@@ -23,7 +23,8 @@ export const LOGIN_FAILED_MESSAGE = 'Adresse électronique ou mot de passe incor
 /** Words a password must not be built on, beyond the shipped list. */
 export function passwordContext(user?: { email: string; name: string }): string[] {
 	const words = ['lot', 'lotnumerique', 'numerique', 'cahors', 'sdusn', 'occitanie', 'quercy'];
-	if (user) words.push(user.email.split('@')[0] ?? '', ...user.name.split(/\s+/), user.name);
+	// The whole address: the policy splits it into its parts (« claire », « martin », « cdg46 »…).
+	if (user) words.push(user.email, ...user.name.split(/\s+/), user.name);
 	return words;
 }
 
