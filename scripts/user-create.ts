@@ -51,10 +51,6 @@ runCommand(async () => {
 					`Organisation inconnue : « ${account.organisation} ». Indiquez son nom ou son identifiant (voir la page /organisations).`
 				);
 			}
-		} else if (account.organisation) {
-			throw new UsageError(
-				'Seul un compte partenaire appartient à une organisation : retirez --organisation.'
-			);
 		}
 		if (await findUserByEmail(db, account.email)) {
 			throw new UsageError(`Un compte existe déjà avec l’adresse ${account.email}.`);
