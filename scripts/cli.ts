@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import process from 'node:process';
+import { databasePath } from '../src/lib/server/db/index';
 
 /** Ends a command with one French line on stderr (no stack trace for errors the user can fix). */
 export function exitWithError(message: string): never {
@@ -20,9 +21,14 @@ export function runCommand(main: () => Promise<void>): void {
 	});
 }
 
-/** Says on stderr which SQLite file a command opens (stdout stays for what the command prints). */
-export function announceDatabase(path: string): void {
+/**
+ * The SQLite file a command works on (DATABASE_PATH, or data/sdusn.db), said on stderr so that
+ * the operator knows which one it is (stdout stays for what the command prints, such as an export).
+ */
+export function commandDatabasePath(): string {
+	const path = databasePath();
 	process.stderr.write(`Base de données : ${resolve(path)}\n`);
+	return path;
 }
 
 export class UsageError extends Error {

@@ -3,10 +3,9 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import process from 'node:process';
-import { databasePath } from '../src/lib/server/db/index';
 import { initDatabase } from '../src/lib/server/db/instance';
 import { findPublishedSnapshot, listEditions } from '../src/lib/server/editions/repository';
-import { announceDatabase, parseOptions, runCommand, UsageError } from './cli';
+import { commandDatabasePath, parseOptions, runCommand, UsageError } from './cli';
 import { destinationPages } from './report/pdf-pages';
 import { startPortal } from './serve-child';
 
@@ -32,8 +31,7 @@ runCommand(async () => {
 	const year = options.get('year') ?? '';
 	const out = options.get('out') ?? `bilan-${year}.pdf`;
 	const version = options.get('version');
-	const path = databasePath();
-	announceDatabase(path);
+	const path = commandDatabasePath();
 	const db = await initDatabase(path);
 	const years = [...new Set((await listEditions(db, { publishedOnly: true })).map((e) => e.year))];
 	const snapshot = /^\d{4}$/.test(year)
