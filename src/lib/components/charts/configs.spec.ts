@@ -25,6 +25,6 @@ describe('chart labels', () => {
 			'Transformation vers',
 			'l’e-administration'
 		]);
-		expect(config.options?.scales?.y?.ticks?.autoSkip).toBe(false);
+		expect(config.options?.scales?.y?.ticks).toMatchObject({ autoSkip: false });
 	});
 });

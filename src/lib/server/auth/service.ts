@@ -16,6 +16,7 @@ import {
 	type Role,
 	type User
 } from './users';
+import { pluralize } from '../../utils/format';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export const LOGIN_FAILED_MESSAGE = 'Adresse électronique ou mot de passe incorrect.';
@@ -150,7 +151,7 @@ export async function changePassword(
 			actor: user,
 			action: 'session.ended',
 			target: { type: 'compte', id: user.id },
-			summary: `${count} autre(s) session(s) terminée(s) après le changement de mot de passe`,
+			summary: `${pluralize(count, 'autre session terminée', 'autres sessions terminées')} après le changement de mot de passe`,
 			clientAddress
 		});
 		return count;
@@ -326,7 +327,7 @@ export async function setAccountDisabled(
 			action: disabled ? 'account.disabled' : 'account.enabled',
 			target: { type: 'compte', id: userId },
 			summary: disabled
-				? `Compte de ${target.email} désactivé ; ${ended} session(s) terminée(s)`
+				? `Compte de ${target.email} désactivé ; ${pluralize(ended, 'session terminée', 'sessions terminées')}`
 				: `Compte de ${target.email} réactivé`,
 			before: { disabled: target.disabled },
 			after: { disabled },

@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { FICHE_STATUSES, STATUS_LABELS } from '../../utils/status';
 import type { DashboardFigures, GroupFigures } from './figures';
+import { plural, pluralize } from '../../utils/format';
 
 export type Cell = string | number | null;
 
@@ -40,7 +41,7 @@ function groupTable(id: string, title: string, first: string, groups: GroupFigur
 			g.meanProgress,
 			...FICHE_STATUSES.map((s) => g.statuses[s])
 		]),
-		summary: `${title} : ${groups.map((g) => `${g.label}, ${g.fiches} fiches dont ${g.statuses.en_cours} en cours et ${g.statuses.realisee} réalisées, avancement moyen ${fr(g.meanProgress)}`).join(' ; ')}.`
+		summary: `${title} : ${groups.map((g) => `${g.label}, ${pluralize(g.fiches, 'fiche', 'fiches')} dont ${g.statuses.en_cours} en cours et ${g.statuses.realisee} ${plural(g.statuses.realisee, 'réalisée', 'réalisées')}, avancement moyen ${fr(g.meanProgress)}`).join(' ; ')}.`
 	};
 }
 
@@ -111,7 +112,7 @@ export function figureTables(figures: DashboardFigures): FigureTable[] {
 			rows: figures.indicators.flatMap((i) =>
 				i.points.map((p) => [i.fiche, i.label, i.unit, i.target, p.date, p.value])
 			),
-			summary: `${figures.indicators.length} indicateur(s) mesuré(s).`
+			summary: `${pluralize(figures.indicators.length, 'indicateur mesuré', 'indicateurs mesurés')}.`
 		},
 		{
 			id: 'grille-fiches',
