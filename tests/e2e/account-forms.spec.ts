@@ -45,4 +45,14 @@ test('an admin cannot give a commission account an organisation; the invitation 
 	await expectNoAxeViolations(invited);
 	await invited.screenshot({ path: testInfo.outputPath('invitation-erreurs.png'), fullPage: true });
 	await context.close();
+
+	// The journal shows the creation as readable lines, not raw JSON.
+	await page.goto('/admin/journal');
+	const table = page.getByRole('table', { name: 'Événements du journal' });
+	await expect(
+		table.getByText('rôle : Membre de la commission des usages numériques').first()
+	).toBeVisible();
+	await expect(table).not.toContainText('{"');
+	await expectNoAxeViolations(page);
+	await page.screenshot({ path: testInfo.outputPath('journal.png'), fullPage: true });
 });
