@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
-import { FICHE_STATUSES, STATUS_LABELS } from '../../utils/status';
+import { FICHE_STATUSES, STATUS_LABELS, isFicheStatus } from '../../utils/status';
+import { isoDateCell, type Sheet } from '../spreadsheet';
 import type { DashboardFigures, GroupFigures } from './figures';
 import { plural, pluralize } from '../../utils/format';
 
@@ -139,6 +140,25 @@ export function tableToCsv(table: FigureTable): string {
 		],
 		{ record_delimiter: '\r\n' }
 	);
+}
+
+/** The same table for people: French headers and labels, dates as dates (`.xlsx` downloads). */
+export function tableToSheet(table: FigureTable, period: string): Sheet {
+	return {
+		title: table.title,
+		note: `${table.title} — ${table.unit} — ${period}`,
+		headers: table.columns.map((c) => c.label),
+		rows: table.rows.map((row) =>
+			row.map((cell, i) => {
+				const key = table.columns[i]?.key;
+				if (typeof cell === 'string' && key === 'date') return isoDateCell(cell);
+				if (typeof cell === 'string' && key === 'statut' && isFicheStatus(cell))
+					return STATUS_LABELS[cell];
+				if (cell === null && key === 'avancement_moyen') return 'non évalué';
+				return cell;
+			})
+		)
+	};
 }
 
 /**
