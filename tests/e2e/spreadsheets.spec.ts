@@ -45,8 +45,11 @@ test('the dashboard figures are offered as Excel workbooks that read back', asyn
 });
 
 test('the record of a closed session is offered as an Excel workbook', async ({ request }) => {
+	// The seeded session of 1 February 2019 and its opinions (other tests add sessions).
 	const list = await (await request.get('/commission')).text();
-	const id = Number(/\/commission\/seances\/(\d+)/.exec(list)?.[1]);
+	const id = Number(
+		/\/commission\/seances\/(\d+)(?="\s*>Séance du 1er février 2019)/.exec(list)?.[1]
+	);
 	const rows = await readXlsx(request, `/commission/seances/${id}/releve.xlsx`);
 	// Empty rows are not listed: the note, then the headers, then the decisions.
 	expect(rows[1]?.[0]).toBe('Date de la séance');
