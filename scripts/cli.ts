@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import process from 'node:process';
+import { databasePath } from '../src/lib/server/db/index';
 
 /** Ends a command with one French line on stderr (no stack trace for errors the user can fix). */
 export function exitWithError(message: string): never {
@@ -17,6 +19,16 @@ export function runCommand(main: () => Promise<void>): void {
 		);
 		exitWithError('La commande a échoué à cause d’une erreur inattendue (détail ci-dessus).');
 	});
+}
+
+/**
+ * The SQLite file a command works on (DATABASE_PATH, or data/sdusn.db), said on stderr so that
+ * the operator knows which one it is (stdout stays for what the command prints, such as an export).
+ */
+export function commandDatabasePath(): string {
+	const path = databasePath();
+	process.stderr.write(`Base de données : ${resolve(path)}\n`);
+	return path;
 }
 
 export class UsageError extends Error {

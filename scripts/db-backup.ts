@@ -1,9 +1,8 @@
 // npm run db:backup -- <fichier> : online backup of DATABASE_PATH (SQLite backup API), then checked.
 import { existsSync } from 'node:fs';
 import process from 'node:process';
-import { databasePath } from '../src/lib/server/db/index';
 import { backupDatabase } from '../src/lib/server/db/backup';
-import { runCommand, UsageError } from './cli';
+import { commandDatabasePath, runCommand, UsageError } from './cli';
 
 runCommand(async () => {
 	const target = process.argv[2];
@@ -11,7 +10,7 @@ runCommand(async () => {
 		throw new UsageError(
 			'Indiquez un seul fichier de destination : npm run db:backup -- sauvegarde.db'
 		);
-	const source = databasePath();
+	const source = commandDatabasePath();
 	if (!existsSync(source))
 		throw new UsageError(`La base « ${source} » n’existe pas (variable DATABASE_PATH).`);
 	const result = await backupDatabase(source, target);

@@ -1,11 +1,11 @@
 // npm run db:migrate : brings the database named by DATABASE_PATH to the latest schema.
 import process from 'node:process';
-import { databasePath, explainOpenError, openDatabase } from '../src/lib/server/db/index';
+import { explainOpenError, openDatabase } from '../src/lib/server/db/index';
 import { migrateToLatest } from '../src/lib/server/db/migrate';
-import { runCommand } from './cli';
+import { commandDatabasePath, runCommand } from './cli';
 
 runCommand(async () => {
-	const path = databasePath();
+	const path = commandDatabasePath();
 	const db = openDatabase(path);
 	try {
 		const applied = await migrateToLatest(db).catch((error: unknown) => {

@@ -10,12 +10,11 @@ import {
 	findUserById,
 	insertUser
 } from '../src/lib/server/auth/users';
-import { databasePath } from '../src/lib/server/db/index';
 import { initDatabase } from '../src/lib/server/db/instance';
 import type { Role } from '../src/lib/server/db/schema';
 import { saveProgressUpdate } from '../src/lib/server/progress/service';
 import { findFicheForReporting } from '../src/lib/server/progress/repository';
-import { runCommand } from './cli';
+import { commandDatabasePath, runCommand } from './cli';
 import { parisToday } from '../src/lib/utils/dates';
 
 const ACCOUNTS: { email: string; name: string; role: Role; organisation?: string }[] = [
@@ -34,7 +33,7 @@ const ACCOUNTS: { email: string; name: string; role: Role; organisation?: string
 ];
 
 runCommand(async () => {
-	const db = await initDatabase(databasePath());
+	const db = await initDatabase(commandDatabasePath());
 	try {
 		if (await findUserByEmail(db, ACCOUNTS[0]!.email)) {
 			process.stdout.write(

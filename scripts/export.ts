@@ -1,13 +1,12 @@
 // npm run --silent export -- --format json|csv : prints the open-data document to stdout.
 import process from 'node:process';
-import { databasePath } from '../src/lib/server/db/index';
 import { initDatabase } from '../src/lib/server/db/instance';
 import {
 	buildPlanDocument,
 	planDocumentToCsv,
 	planDocumentToJson
 } from '../src/lib/server/opendata/plan-document';
-import { parseOptions, runCommand, UsageError } from './cli';
+import { commandDatabasePath, parseOptions, runCommand, UsageError } from './cli';
 
 runCommand(async () => {
 	const options = parseOptions(process.argv.slice(2), ['format']);
@@ -15,7 +14,7 @@ runCommand(async () => {
 	if (format !== 'json' && format !== 'csv') {
 		throw new UsageError(`Format « ${format} » inconnu : utilisez --format json ou --format csv.`);
 	}
-	const db = await initDatabase(databasePath());
+	const db = await initDatabase(commandDatabasePath());
 	try {
 		const document = await buildPlanDocument(db);
 		process.stdout.write(

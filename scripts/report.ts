@@ -1,44 +1,60 @@
-// npm run report -- --year 2019 --out bilan-2019.pdf [--version 1]
+// npm run report -- --year 2018 --out bilan-2018.pdf [--version 1]
 // Prints the published edition of a year to an A4 PDF with headless Chromium (Debian's).
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import process from 'node:process';
-import { databasePath } from '../src/lib/server/db/index';
 import { initDatabase } from '../src/lib/server/db/instance';
-import { findPublishedSnapshot } from '../src/lib/server/editions/repository';
-import { parseOptions, runCommand, UsageError } from './cli';
+import { findPublishedSnapshot, listEditions } from '../src/lib/server/editions/repository';
+import { commandDatabasePath, parseOptions, runCommand, UsageError } from './cli';
+import { destinationPages } from './report/pdf-pages';
 import { startPortal } from './serve-child';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * A4: 15 mm at the top, 18 mm at the bottom for the footer; the 15 mm side margins are the page's
+ * own padding (EditionReport.svelte), so the window is as wide as the sheet: 210 mm, 793 pixels.
+ */
+const MARGIN = { top: '15mm', right: '0', bottom: '18mm', left: '0' };
+const PAGE_WIDTH_PX = Math.floor((210 / 25.4) * 96);
+
+/** The sentence naming the years a report can be printed for. */
+function publishedYearsSentence(years: number[]): string {
+	if (years.length === 0)
+		return 'Aucun bilan n’est publié pour l’instant : publiez-en un depuis /admin/bilans.';
+	const list = years.map((y) => `--year ${y}`).join(', ');
+	return `Bilans publiés : ${years.join(', ')} (exemple : npm run report -- ${list.split(', ')[0]} --out bilan-${years[0]}.pdf).`;
+}
 
 runCommand(async () => {
 	const options = parseOptions(process.argv.slice(2), ['year', 'out', 'version']);
 	const year = options.get('year') ?? '';
 	const out = options.get('out') ?? `bilan-${year}.pdf`;
 	const version = options.get('version');
+	const path = commandDatabasePath();
+	const db = await initDatabase(path);
+	const years = [...new Set((await listEditions(db, { publishedOnly: true })).map((e) => e.year))];
+	const snapshot = /^\d{4}$/.test(year)
+		? await findPublishedSnapshot(
+				db,
+				Number(year),
+				version === undefined ? undefined : Number(version)
+			)
+		: undefined;
+	await db.destroy();
 	if (!/^\d{4}$/.test(year))
-		throw new UsageError(
-			'Indiquez l’année du bilan : npm run report -- --year 2019 --out bilan-2019.pdf'
-		);
+		throw new UsageError(`Indiquez l’année du bilan avec --year. ${publishedYearsSentence(years)}`);
 	if (version !== undefined && !/^\d{1,4}$/.test(version))
 		throw new UsageError('La version est un nombre entier.');
+	if (!snapshot)
+		throw new UsageError(
+			`Aucun bilan ${year}${version ? ` en version ${version}` : ''} n’est publié. ${publishedYearsSentence(years)}`
+		);
 	if (!existsSync(CHROMIUM)) {
 		throw new UsageError(
 			`Chromium n’est pas installé (${CHROMIUM} introuvable) : installez-le avec « apt-get install -y chromium » ou indiquez son chemin dans CHROMIUM_PATH. Le bilan reste consultable et imprimable depuis le navigateur à l’adresse /bilans/${year}.`
 		);
 	}
-	const path = databasePath();
-	const db = await initDatabase(path);
-	const snapshot = await findPublishedSnapshot(
-		db,
-		Number(year),
-		version === undefined ? undefined : Number(version)
-	);
-	await db.destroy();
-	if (!snapshot)
-		throw new UsageError(
-			`Aucun bilan ${year}${version ? ` en version ${version}` : ''} n’est publié.`
-		);
 
 	const { chromium } = await import('@playwright/test');
 	const portal = await startPortal(path);
@@ -53,7 +69,11 @@ runCommand(async () => {
 		]
 	});
 	try {
-		const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+		// The window is as wide as the sheet, so charts are drawn at the width they print at.
+		const page = await browser.newPage({
+			viewport: { width: PAGE_WIDTH_PX, height: 1000 },
+			locale: 'fr-FR'
+		});
 		await page.emulateMedia({ media: 'print', reducedMotion: 'reduce' });
 		await page.goto(`${portal.url}/bilans/${year}${version ? `?version=${version}` : ''}`, {
 			waitUntil: 'networkidle'
@@ -64,12 +84,27 @@ runCommand(async () => {
 			null,
 			{ timeout: 20_000 }
 		);
-		await page.pdf({
-			path: resolve(out),
-			format: 'A4',
-			printBackground: true,
-			margin: { top: '0', bottom: '0', left: '0', right: '0' }
-		});
+		const footer = `<div style="width:100%;margin:0 15mm;font:8pt system-ui,sans-serif;color:#3a3a3a;display:flex;justify-content:space-between"><span>Bilan ${snapshot.year} du SDUSN du Lot — version ${snapshot.version}</span><span>page <span class="pageNumber"></span> sur <span class="totalPages"></span></span></div>`;
+		const print = () =>
+			page.pdf({
+				format: 'A4',
+				printBackground: true,
+				margin: MARGIN,
+				displayHeaderFooter: true,
+				headerTemplate: '<span></span>',
+				footerTemplate: footer,
+				outline: true,
+				tagged: true
+			});
+		// First printing: where each section lands; the table of contents then shows those pages.
+		const pages = Object.fromEntries(destinationPages(await print()));
+		await page.evaluate((pages) => {
+			for (const cell of document.querySelectorAll<HTMLElement>('[data-toc-page]')) {
+				const number = pages[cell.dataset.tocPage ?? ''];
+				if (number) cell.textContent = `page ${number}`;
+			}
+		}, pages);
+		writeFileSync(resolve(out), await print());
 		process.stdout.write(`Bilan ${year} (version ${snapshot.version}) imprimé dans « ${out} ».\n`);
 	} finally {
 		await browser.close();

@@ -50,6 +50,19 @@ export function buildIsStale() {
 	return SOURCES.some((source) => newestMtime(join(root, source)) > built);
 }
 
+/**
+ * SvelteKit ends every build with « Run npm run preview to preview your production build
+ * locally. »: advice for `npm run build`, misleading inside `npm start`, which serves the build
+ * itself right after. That line is left out; the rest of the build's output is kept.
+ * @param {string} output
+ */
+export function withoutPreviewHint(output) {
+	return output
+		.split('\n')
+		.filter((line) => !/npm run preview/.test(line))
+		.join('\n');
+}
+
 export function buildIfNeeded() {
 	if (!buildIsStale()) return;
 	process.stdout.write('Construction du portail (vite build)…\n');
@@ -58,8 +71,10 @@ export function buildIfNeeded() {
 		fail('Les dépendances ne sont pas installées : lancez « npm ci » puis « npm start ».');
 	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
 		cwd: root,
-		stdio: 'inherit'
+		stdio: ['ignore', 'pipe', 'inherit'],
+		encoding: 'utf8'
 	});
+	process.stdout.write(withoutPreviewHint(result.stdout ?? ''));
 	if (result.status !== 0)
 		fail('La construction du portail a échoué (voir les messages ci-dessus).');
 }
@@ -168,14 +183,18 @@ export async function main() {
 	const host = process.env.HOST?.trim() || '0.0.0.0';
 	const proxyProblem = proxySettingsProblem(process.env);
 	if (proxyProblem) fail(proxyProblem);
-	buildIfNeeded();
 	const injectScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 	if (injectScheme) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
-	const handler = await loadHandler();
-	const server = createPortalServer(handler, {
-		injectScheme,
-		behindProxy: Boolean(process.env.ADDRESS_HEADER?.trim())
-	});
+	/** @type {import('node:http').RequestListener | undefined} */
+	let handler;
+	const server = createPortalServer(
+		(req, res) => {
+			if (handler) return handler(req, res);
+			res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' });
+			res.end('Le portail démarre : réessayez dans quelques secondes.\n');
+		},
+		{ injectScheme, behindProxy: Boolean(process.env.ADDRESS_HEADER?.trim()) }
+	);
 	server.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
 		if (error.code === 'EADDRINUSE') {
 			fail(
@@ -192,10 +211,14 @@ export async function main() {
 		}
 		fail(`Le serveur n’a pas pu écouter sur ${host}:${port} (${error.code ?? error.message}).`);
 	});
-	server.listen(port, host, () => {
-		const shown = host === '0.0.0.0' ? 'localhost' : host;
-		process.stdout.write(`Portail SDUSN disponible sur http://${shown}:${port}/\n`);
-	});
+	// The port first: a port already taken stops here, before any build, database file or migration.
+	await new Promise((resolve) => server.listen(port, host, () => resolve(undefined)));
+	buildIfNeeded();
+	const database = resolve(process.env.DATABASE_PATH?.trim() || join('data', 'sdusn.db'));
+	process.stdout.write(`Base de données : ${database}\n`);
+	handler = await loadHandler();
+	const shown = host === '0.0.0.0' ? 'localhost' : host;
+	process.stdout.write(`Portail SDUSN disponible sur http://${shown}:${port}/\n`);
 	const stop = () => {
 		server.close(() => process.exit(0));
 		server.closeIdleConnections?.();

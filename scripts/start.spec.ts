@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +12,8 @@ import {
 	MAX_CONNECTIONS_PER_ADDRESS,
 	proxySettingsProblem,
 	SERVER_NODE_FLAGS,
-	SERVER_TIMEOUTS
+	SERVER_TIMEOUTS,
+	withoutPreviewHint
 } from './start.js';
 
 describe('npm start', () => {
@@ -110,5 +113,41 @@ describe('HTTP server', () => {
 			for (const socket of sockets) socket.destroy();
 			server.close();
 		}
+	});
+});
+
+describe('npm start, before anything else', () => {
+	it('stops on a port already taken without building, creating or migrating a database', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-start-'));
+		const blocker = createServer();
+		await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+		const port = (blocker.address() as AddressInfo).port;
+		try {
+			const database = join(dir, 'jamais-creee.db');
+			const result = spawnSync(
+				process.execPath,
+				[fileURLToPath(new URL('./start.js', import.meta.url))],
+				{
+					env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: database },
+					encoding: 'utf8',
+					timeout: 20_000
+				}
+			);
+			expect(result.status).toBe(1);
+			expect(result.stderr).toContain(`Le port ${port} est déjà utilisé`);
+			expect(result.stdout).not.toContain('Construction du portail');
+			expect(existsSync(database)).toBe(false);
+		} finally {
+			blocker.close();
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	it('leaves out SvelteKit’s « npm run preview » advice from the build output it shows', () => {
+		expect(
+			withoutPreviewHint(
+				'✓ built in 9s\n\nRun npm run preview to preview your production build locally.\n'
+			)
+		).toBe('✓ built in 9s\n\n');
 	});
 });

@@ -10,10 +10,9 @@ import {
 	findUserByEmail,
 	insertUser
 } from '../src/lib/server/auth/users';
-import { databasePath } from '../src/lib/server/db/index';
 import { initDatabase } from '../src/lib/server/db/instance';
 import { NewAccountSchema } from '../src/lib/schemas/auth';
-import { parseOptions, runCommand, UsageError } from './cli';
+import { commandDatabasePath, parseOptions, runCommand, UsageError } from './cli';
 
 async function readPasswordLine(): Promise<string> {
 	if (process.stdin.isTTY) process.stderr.write('Mot de passe (une ligne) : ');
@@ -26,6 +25,7 @@ async function readPasswordLine(): Promise<string> {
 }
 
 runCommand(async () => {
+	const path = commandDatabasePath();
 	const options = parseOptions(process.argv.slice(2), ['email', 'name', 'role', 'organisation']);
 	const parsed = NewAccountSchema.safeParse({
 		email: options.get('email') ?? '',
@@ -41,7 +41,7 @@ runCommand(async () => {
 	const refusal = checkPasswordPolicy(password, passwordContext(account));
 	if (refusal) throw new UsageError(`Mot de passe refusé : ${refusal}`);
 
-	const db = await initDatabase(databasePath());
+	const db = await initDatabase(path);
 	try {
 		let organisationId: number | null = null;
 		if (account.role === 'partenaire') {
@@ -51,10 +51,6 @@ runCommand(async () => {
 					`Organisation inconnue : « ${account.organisation} ». Indiquez son nom ou son identifiant (voir la page /organisations).`
 				);
 			}
-		} else if (account.organisation) {
-			throw new UsageError(
-				'Seul un compte partenaire appartient à une organisation : retirez --organisation.'
-			);
 		}
 		if (await findUserByEmail(db, account.email)) {
 			throw new UsageError(`Un compte existe déjà avec l’adresse ${account.email}.`);

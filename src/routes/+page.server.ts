@@ -1,4 +1,6 @@
+import { listSessions } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
+import { listEditions } from '$lib/server/editions/repository';
 import {
 	findPlan,
 	listAxes,
@@ -7,6 +9,7 @@ import {
 	listOrientations,
 	listPlanEvents
 } from '$lib/server/plan/repository';
+import { formatDate, pluralize } from '$lib/utils/format';
 import type { PageServerLoad } from './$types';
 
 // Nothing to interact with: rendered on the server only, no script sent (docs/performance.md).
@@ -14,14 +17,38 @@ export const csr = false;
 
 export const load: PageServerLoad = async () => {
 	const db = getDb();
-	const [plan, axes, orientations, objectives, fiches, events] = [
+	const [plan, axes, orientations, objectives, fiches, planEvents, sessions, editions] = [
 		await findPlan(db),
 		await listAxes(db),
 		await listOrientations(db),
 		await listObjectives(db),
 		await listFiches(db),
-		await listPlanEvents(db)
+		await listPlanEvents(db),
+		await listSessions(db, { closedOnly: true }),
+		await listEditions(db, { publishedOnly: true })
 	];
+	// The plan's history: the register's events, then each closed session of the commission and
+	// each published edition, in the order of their dates.
+	const events = [
+		...planEvents.map((e) => ({ ...e, link: null })),
+		...sessions.map((s) => ({
+			occurredOn: s.heldOn,
+			title: `Séance de la commission des usages numériques : ${pluralize(s.decisionCount, 'décision', 'décisions')}`,
+			body: `${s.title} (${s.place}), séance close : ses décisions ont pris effet.`,
+			source: null,
+			link: { href: `/commission/seances/${s.id}`, text: 'Relevé de décisions' }
+		})),
+		...editions.map((e) => ({
+			occurredOn: (e.publishedAt ?? e.asOf).slice(0, 10),
+			title: `Bilan ${e.year} publié${e.version > 1 ? ` (version ${e.version})` : ''}`,
+			body: `Chiffres arrêtés au ${formatDate(e.asOf)}.${e.changeNote ? ` Correction : ${e.changeNote}` : ''}`,
+			source: null,
+			link: {
+				href: `/bilans/${e.year}${e.version > 1 ? `?version=${e.version}` : ''}`,
+				text: `Bilan ${e.year}`
+			}
+		}))
+	].sort((a, b) => a.occurredOn.localeCompare(b.occurredOn));
 	const tree = axes.map((axis) => ({
 		...axis,
 		orientations: orientations

@@ -26,8 +26,11 @@ const PUBLIC = new Set([
 	'bilans/[year]/fiches.csv/+server.ts',
 	'bilans/[year]/[figure].csv/+server.ts',
 	'tableau-de-bord/[figure].csv/+server.ts',
+	'bilans/[year]/[figure].xlsx/+server.ts',
+	'tableau-de-bord/[figure].xlsx/+server.ts',
 	// Public once the session is closed: the handler checks the state itself (see access-matrix).
-	'commission/seances/[id]/releve.csv/+server.ts'
+	'commission/seances/[id]/releve.csv/+server.ts',
+	'commission/seances/[id]/releve.xlsx/+server.ts'
 ]);
 
 /** Public loads in files whose actions are protected. */

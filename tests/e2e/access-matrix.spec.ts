@@ -136,6 +136,8 @@ const rows = (): Row[] => [
 	['GET', `/commission/seances/${closedSession}/releve.csv`, null, [200, 200, 200, 200, 200]],
 	['GET', `/commission/seances/${openSession}`, null, [303, 403, 403, 200, 200]],
 	['GET', `/commission/seances/${openSession}/releve.csv`, null, [404, 404, 404, 404, 404]],
+	['GET', `/commission/seances/${closedSession}/releve.xlsx`, null, [200, 200, 200, 200, 200]],
+	['GET', `/commission/seances/${openSession}/releve.xlsx`, null, [404, 404, 404, 404, 404]],
 	['GET', `/commission/seances/${openSession}/fiches/9-1`, null, [303, 200, 403, 200, 200]],
 	['GET', `/commission/seances/${openSession}/fiches/1-1`, null, [303, 403, 403, 403, 403]],
 	['GET', '/commission/seances/999999', null, [404, 404, 404, 404, 404]],

@@ -126,7 +126,7 @@ test('the portal works without JavaScript and on a phone', async ({ browser }, t
 	const page = await context.newPage();
 	await page.goto('/fiches');
 	await page.getByLabel('Axe').selectOption('solidarite');
-	await page.getByLabel('Rechercher dans les titres et descriptions').fill('numérique');
+	await page.getByLabel(/^Rechercher dans les fiches/).fill('numérique');
 	await page.getByRole('button', { name: 'Filtrer' }).click();
 	await expect(page).toHaveURL(/axe=solidarite/);
 	await expect(page.getByRole('link', { name: /^10-2/ })).toBeVisible();

@@ -8,7 +8,7 @@ function exportCommand(format: 'json' | 'csv'): string {
 		env: { ...process.env, DATABASE_PATH: E2E_DATABASE },
 		encoding: 'utf8'
 	});
-	expect(result.stderr).toBe('');
+	expect(result.stderr).toMatch(/^Base de données : .*\n$/);
 	expect(result.status).toBe(0);
 	return result.stdout;
 }

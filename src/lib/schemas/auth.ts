@@ -40,6 +40,9 @@ export const InvitationSchema = z
 		message: 'Les deux saisies du mot de passe ne correspondent pas.'
 	});
 
+/** The roles an account can be given, as the command line and the form send them. */
+export const ACCOUNT_ROLES = ['admin', 'commission', 'partenaire'] as const;
+
 export const NewAccountSchema = z
 	.object({
 		email,
@@ -49,10 +52,17 @@ export const NewAccountSchema = z
 			.min(2, 'Indiquez le nom de la personne.')
 			.max(120, 'Le nom compte au plus 120 caractères.')
 			.refine((v) => !/\p{Cc}/u.test(v), 'Le nom contient des caractères non autorisés.'),
-		role: z.enum(['admin', 'commission', 'partenaire'], { error: 'Choisissez un rôle.' }),
+		role: z.enum(ACCOUNT_ROLES, {
+			error: `Choisissez un rôle parmi : ${ACCOUNT_ROLES.join(', ')}.`
+		}),
 		organisation: z.string().trim().max(80)
 	})
 	.refine((v) => v.role !== 'partenaire' || v.organisation !== '', {
 		path: ['organisation'],
 		message: 'Un partenaire appartient à une organisation : choisissez-la.'
+	})
+	.refine((v) => v.role === 'partenaire' || v.organisation === '', {
+		path: ['organisation'],
+		message:
+			'Seul un compte partenaire appartient à une organisation : laissez ce champ vide ou choisissez le rôle partenaire.'
 	});

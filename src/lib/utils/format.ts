@@ -29,6 +29,17 @@ export function formatPercent(value: number | null): string {
 	return value === null ? 'non évalué' : `${numberFormat.format(value)} %`;
 }
 
-export function pluralize(count: number, singular: string, plural: string): string {
-	return `${formatNumber(count)} ${count > 1 ? plural : singular}`;
+const pluralRules = new Intl.PluralRules('fr-FR');
+
+/**
+ * The French form for a count, by the language's rule (Intl.PluralRules): singular for 0 and 1
+ * (and 1,5), plural from 2 on. `plural(n, 'a été fermée', 'ont été fermées')`.
+ */
+export function plural(count: number, singular: string, pluralForm: string): string {
+	return pluralRules.select(count) === 'one' ? singular : pluralForm;
+}
+
+/** A count and its noun: « 1 fiche évaluée », « 4 fiches évaluées », « 0 point ». */
+export function pluralize(count: number, singular: string, pluralForm: string): string {
+	return `${formatNumber(count)} ${plural(count, singular, pluralForm)}`;
 }

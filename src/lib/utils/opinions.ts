@@ -4,3 +4,19 @@ export const OPINION_LABELS = {
 	defavorable: 'Avis défavorable',
 	prise_acte: 'Prise d’acte'
 } as const;
+
+/** A decision as the web and the report write it: « Priorité 2 → 1 », « Avis favorable »… */
+export function decisionLabel(d: {
+	kind: string;
+	opinion: string | null;
+	previousPriority?: number | null;
+	newPriority: number | null;
+}): string {
+	if (d.kind === 'priority')
+		return d.previousPriority == null
+			? `Priorité → ${d.newPriority}`
+			: `Priorité ${d.previousPriority} → ${d.newPriority}`;
+	if (d.kind === 'opinion' && d.opinion && d.opinion in OPINION_LABELS)
+		return OPINION_LABELS[d.opinion as keyof typeof OPINION_LABELS];
+	return 'Décision';
+}

@@ -11,6 +11,17 @@ export function foldForSearch(text: string): string {
 		.trim();
 }
 
+/**
+ * The form in which fiches are searched: folded as above, then every run of punctuation (hyphens,
+ * apostrophes, slashes…) read as one space, so that « tiers lieux », « tiers-lieux » and
+ * « Tiers‑Lieux » are the same words, and « l’open data » holds « open data ».
+ */
+export function foldForMatching(text: string): string {
+	return foldForSearch(text)
+		.replace(/[^\p{L}\p{N}]+/gu, ' ')
+		.trim();
+}
+
 const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
 
 /** French alphabetical order ("École" sorts with "E"). */

@@ -1,3 +1,4 @@
+import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/instance';
 import { parseFicheFilters } from '$lib/server/plan/filters';
 import {
@@ -13,6 +14,12 @@ import type { PageServerLoad } from './$types';
 export const csr = false;
 
 export const load: PageServerLoad = async ({ url }) => {
+	// A form sends its empty fields too (`?q=&axe=…&orientation=`): the address keeps only the
+	// filters that are set, by one redirect, so it can be read, shared and bookmarked.
+	const set = [...url.searchParams].filter(([, value]) => value.trim() !== '');
+	if (set.length !== [...url.searchParams].length)
+		redirect(303, set.length > 0 ? `/fiches?${new URLSearchParams(set)}` : '/fiches');
+
 	const db = getDb();
 	const [axes, orientations, objectives, organisations] = [
 		await listAxes(db),
@@ -20,12 +27,33 @@ export const load: PageServerLoad = async ({ url }) => {
 		await listObjectives(db),
 		await listOrganisationRefs(db)
 	];
+	const orientationAxis = new Map(orientations.map((o) => [o.code, o.axis]));
 	const { query, values, ignored } = parseFicheFilters(url.searchParams, {
 		axes: axes.map((a) => a.code),
 		orientations: orientations.map((o) => o.code),
 		objectives: objectives.map((o) => o.number),
-		organisations: organisations.map((o) => o.slug)
+		organisations: organisations.map((o) => o.slug),
+		parents: {
+			orientationAxis,
+			objectiveOrientation: new Map(objectives.map((o) => [o.number, o.orientation]))
+		}
 	});
 	const fiches = await listFiches(db, query);
-	return { axes, orientations, objectives, organisations, fiches, values, ignored };
+	// Each orientation and objective says where it belongs; those outside the chosen axis (and
+	// orientation) are sent hidden: the page's style shows them again when another axis is chosen.
+	const outside = (axis: string, orientation: string | null) =>
+		(query.axis !== undefined && axis !== query.axis) ||
+		(query.orientation !== undefined && orientation !== null && orientation !== query.orientation);
+	return {
+		axes,
+		orientations: orientations.map((o) => ({ ...o, outside: outside(o.axis, null) })),
+		objectives: objectives.map((o) => {
+			const axis = orientationAxis.get(o.orientation) ?? '';
+			return { ...o, axis, outside: outside(axis, o.orientation) };
+		}),
+		organisations,
+		fiches,
+		values,
+		ignored
+	};
 };

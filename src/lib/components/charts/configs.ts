@@ -22,12 +22,31 @@ const numbers = (table: Table, key: string) =>
 const labels = (table: Table, key: string) =>
 	table.rows.map((r) => String(r[column(table, key)] ?? ''));
 
+/**
+ * A long category label cut into lines of about `width` characters at spaces: Chart.js gives the
+ * labels of a horizontal bar chart at most a share of the chart's width and cuts what passes it
+ * (on a phone, in the printed report); lines keep every word readable. The table keeps the label whole.
+ */
+export function wrapLabel(text: string, width = 22): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(/\s+/).filter(Boolean)) {
+		if (line && line.length + 1 + word.length > width) {
+			lines.push(line);
+			line = word;
+		} else line = line ? `${line} ${word}` : word;
+	}
+	if (line) lines.push(line);
+	return lines.length > 0 ? lines : [''];
+}
+const wrappedLabels = (table: Table, key: string) => labels(table, key).map((l) => wrapLabel(l));
+
 /** Mean advancement per group (axis or orientation), 0-100 %. */
 export function progressChart(table: Table): ChartConfiguration {
 	return {
 		type: 'bar',
 		data: {
-			labels: labels(table, 'libelle'),
+			labels: wrappedLabels(table, 'libelle'),
 			datasets: [
 				{
 					label: 'Avancement moyen des fiches évaluées (%)',
@@ -38,7 +57,10 @@ export function progressChart(table: Table): ChartConfiguration {
 		},
 		options: {
 			indexAxis: 'y',
-			scales: { x: { min: 0, max: 100, title: { display: true, text: '%' } } }
+			scales: {
+				x: { min: 0, max: 100, title: { display: true, text: '%' } },
+				y: { ticks: { autoSkip: false } }
+			}
 		}
 	};
 }
@@ -48,7 +70,7 @@ export function statusStackChart(table: Table, labelKey: string): ChartConfigura
 	return {
 		type: 'bar',
 		data: {
-			labels: labels(table, labelKey),
+			labels: wrappedLabels(table, labelKey),
 			datasets: FICHE_STATUSES.map((s) => ({
 				label: STATUS_LABELS[s],
 				data: numbers(table, s),
@@ -57,7 +79,10 @@ export function statusStackChart(table: Table, labelKey: string): ChartConfigura
 		},
 		options: {
 			indexAxis: 'y',
-			scales: { x: { stacked: true, ticks: { precision: 0 } }, y: { stacked: true } }
+			scales: {
+				x: { stacked: true, ticks: { precision: 0 } },
+				y: { stacked: true, ticks: { autoSkip: false } }
+			}
 		}
 	};
 }
@@ -87,7 +112,7 @@ export function countChart(table: Table, labelKey: string, horizontal = false): 
 	return {
 		type: 'bar',
 		data: {
-			labels: labels(table, labelKey),
+			labels: horizontal ? wrappedLabels(table, labelKey) : labels(table, labelKey),
 			datasets: [
 				{
 					label: 'Mises à jour validées',
@@ -98,7 +123,10 @@ export function countChart(table: Table, labelKey: string, horizontal = false): 
 		},
 		options: {
 			indexAxis: horizontal ? 'y' : 'x',
-			scales: { [horizontal ? 'x' : 'y']: { ticks: { precision: 0 } } }
+			scales: {
+				[horizontal ? 'x' : 'y']: { ticks: { precision: 0 } },
+				[horizontal ? 'y' : 'x']: { ticks: { autoSkip: false } }
+			}
 		}
 	};
 }

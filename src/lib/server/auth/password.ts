@@ -34,6 +34,30 @@ function loadCommonPasswords(): Set<string> {
 	return commonPasswords;
 }
 
+/**
+ * How many characters of a password are left once the words of its context are taken out: the
+ * person's names, the parts of their e-mail address, the portal's words (lot, numérique…), each
+ * split at dots, hyphens and spaces, longest first. « claire.martin.lot.numerique » for Claire
+ * Martin leaves nothing; a passphrase that mentions a name keeps most of its letters.
+ */
+export function charactersBeyondContext(password: string, context: string[]): number {
+	let rest = foldForSearch(password).replace(/[^a-z0-9]/g, '');
+	const words = new Set<string>();
+	for (const entry of context) {
+		const folded = foldForSearch(entry);
+		const parts = folded.split(/[^a-z0-9]+/).filter((w) => w.length >= 3);
+		for (const part of parts) words.add(part);
+		const whole = folded.replace(/[^a-z0-9]/g, '');
+		if (whole.length >= 3) words.add(whole);
+	}
+	for (const word of [...words].sort((a, b) => b.length - a.length))
+		rest = rest.split(word).join('');
+	return rest.length;
+}
+
+/** Fewer characters than this beyond the context words: the password is built on the context. */
+const MIN_CHARACTERS_BEYOND_CONTEXT = 8;
+
 /** French reason why a password is refused, or null when it is acceptable. No composition rules. */
 export function checkPasswordPolicy(password: string, context: string[] = []): string | null {
 	const length = [...password].length;
@@ -45,13 +69,13 @@ export function checkPasswordPolicy(password: string, context: string[] = []): s
 	const folded = foldForSearch(password).replace(/\s+/g, '');
 	const letters = folded.replace(/[^a-z]/g, '');
 	const list = loadCommonPasswords();
-	const contextWords = context
-		.map((w) => foldForSearch(w).replace(/[^a-z0-9]/g, ''))
-		.filter((w) => w.length >= 3);
+	const compact = folded.replace(/[^a-z0-9]/g, '');
+	const beyondContext = charactersBeyondContext(password, context);
 	if (
 		list.has(folded) ||
 		list.has(letters) ||
-		contextWords.includes(letters) ||
+		beyondContext < MIN_CHARACTERS_BEYOND_CONTEXT ||
+		beyondContext < compact.length / 2 ||
 		/^(.)\1*$/u.test(folded) ||
 		/^[\d\W_]+$/u.test(folded) ||
 		new Set(folded).size < 4

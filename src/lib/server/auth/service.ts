@@ -26,6 +26,7 @@ import {
 	type Role,
 	type User
 } from './users';
+import { pluralize } from '../../utils/format';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export const LOGIN_FAILED_MESSAGE = 'Adresse électronique ou mot de passe incorrect.';
@@ -33,7 +34,8 @@ export const LOGIN_FAILED_MESSAGE = 'Adresse électronique ou mot de passe incor
 /** Words a password must not be built on, beyond the shipped list. */
 export function passwordContext(user?: { email: string; name: string }): string[] {
 	const words = ['lot', 'lotnumerique', 'numerique', 'cahors', 'sdusn', 'occitanie', 'quercy'];
-	if (user) words.push(user.email.split('@')[0] ?? '', ...user.name.split(/\s+/), user.name);
+	// The whole address: the policy splits it into its parts (« claire », « martin », « cdg46 »…).
+	if (user) words.push(user.email, ...user.name.split(/\s+/), user.name);
 	return words;
 }
 
@@ -233,7 +235,7 @@ export async function changePassword(
 			actor: user,
 			action: 'session.ended',
 			target: { type: 'compte', id: user.id },
-			summary: `${count} autre(s) session(s) terminée(s) après le changement de mot de passe`,
+			summary: `${pluralize(count, 'autre session terminée', 'autres sessions terminées')} après le changement de mot de passe`,
 			clientAddress
 		});
 		return count;
@@ -427,7 +429,7 @@ export async function setAccountDisabled(
 			action: disabled ? 'account.disabled' : 'account.enabled',
 			target: { type: 'compte', id: userId },
 			summary: disabled
-				? `Compte de ${target.email} désactivé ; ${ended} session(s) terminée(s)`
+				? `Compte de ${target.email} désactivé ; ${pluralize(ended, 'session terminée', 'sessions terminées')}`
 				: `Compte de ${target.email} réactivé`,
 			before: { disabled: target.disabled },
 			after: { disabled },

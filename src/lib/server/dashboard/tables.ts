@@ -1,7 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
 import { csvText } from '../csv';
-import { FICHE_STATUSES, STATUS_LABELS } from '../../utils/status';
+import { FICHE_STATUSES, STATUS_LABELS, isFicheStatus } from '../../utils/status';
+import { isoDateCell, type Sheet } from '../spreadsheet';
 import type { DashboardFigures, GroupFigures } from './figures';
+import { plural, pluralize } from '../../utils/format';
 
 export type Cell = string | number | null;
 
@@ -41,7 +43,7 @@ function groupTable(id: string, title: string, first: string, groups: GroupFigur
 			g.meanProgress,
 			...FICHE_STATUSES.map((s) => g.statuses[s])
 		]),
-		summary: `${title} : ${groups.map((g) => `${g.label}, ${g.fiches} fiches dont ${g.statuses.en_cours} en cours et ${g.statuses.realisee} réalisées, avancement moyen ${fr(g.meanProgress)}`).join(' ; ')}.`
+		summary: `${title} : ${groups.map((g) => `${g.label}, ${pluralize(g.fiches, 'fiche', 'fiches')} dont ${g.statuses.en_cours} en cours et ${g.statuses.realisee} ${plural(g.statuses.realisee, 'réalisée', 'réalisées')}, avancement moyen ${fr(g.meanProgress)}`).join(' ; ')}.`
 	};
 }
 
@@ -112,7 +114,7 @@ export function figureTables(figures: DashboardFigures): FigureTable[] {
 			rows: figures.indicators.flatMap((i) =>
 				i.points.map((p) => [i.fiche, i.label, i.unit, i.target, p.date, p.value])
 			),
-			summary: `${figures.indicators.length} indicateur(s) mesuré(s).`
+			summary: `${pluralize(figures.indicators.length, 'indicateur mesuré', 'indicateurs mesurés')}.`
 		},
 		{
 			id: 'grille-fiches',
@@ -146,6 +148,25 @@ export function tableToCsv(table: FigureTable): string {
 		],
 		{ record_delimiter: '\r\n' }
 	);
+}
+
+/** The same table for people: French headers and labels, dates as dates (`.xlsx` downloads). */
+export function tableToSheet(table: FigureTable, period: string): Sheet {
+	return {
+		title: table.title,
+		note: `${table.title} — ${table.unit} — ${period}`,
+		headers: table.columns.map((c) => c.label),
+		rows: table.rows.map((row) =>
+			row.map((cell, i) => {
+				const key = table.columns[i]?.key;
+				if (typeof cell === 'string' && key === 'date') return isoDateCell(cell);
+				if (typeof cell === 'string' && key === 'statut' && isFicheStatus(cell))
+					return STATUS_LABELS[cell];
+				if (cell === null && key === 'avancement_moyen') return 'non évalué';
+				return cell;
+			})
+		)
+	};
 }
 
 /**

@@ -27,6 +27,8 @@ export interface EditionSnapshot {
 		fiche: string | null;
 		kind: string;
 		opinion: string | null;
+		/** Absent from snapshots published before it was recorded. */
+		previousPriority?: number | null;
 		newPriority: number | null;
 		text: string;
 	}[];
@@ -155,6 +157,7 @@ export async function buildEditionSnapshot(
 			'agenda_item.title',
 			'decision.kind',
 			'decision.opinion',
+			'decision.previous_priority',
 			'decision.new_priority',
 			'decision.text'
 		])
@@ -249,6 +252,7 @@ export async function buildEditionSnapshot(
 			fiche: d.code,
 			kind: d.kind,
 			opinion: d.opinion,
+			previousPriority: d.previous_priority,
 			newPriority: d.new_priority,
 			text: d.code ? d.text : `${d.title} : ${d.text}`
 		})),

@@ -23,7 +23,7 @@ describe('parseFicheFilters', () => {
 				priority: 1,
 				status: 'en_cours',
 				organisation: 'cdg46',
-				text: 'tiers-lieux'
+				text: 'tiers lieux'
 			},
 			values: {
 				axis: 'modernite',
@@ -79,5 +79,31 @@ describe('parseFicheFilters', () => {
 
 	it('replaces control characters in the search text', () => {
 		expect(parse('q=wifi%00%1F').query).toEqual({ text: 'wifi' });
+	});
+
+	it('drops an orientation or objective that contradicts the chosen axis, with a note', () => {
+		const parents = {
+			orientationAxis: new Map([
+				['teleservices', 'performance'],
+				['e-inclusion', 'solidarite']
+			]),
+			objectiveOrientation: new Map([
+				[1, 'teleservices'],
+				[10, 'e-inclusion']
+			])
+		};
+		const parsed = parseFicheFilters(
+			new URLSearchParams('axe=performance&orientation=e-inclusion&objectif=10'),
+			{ ...vocab, parents }
+		);
+		expect(parsed.query).toEqual({ axis: 'performance' });
+		expect(parsed.ignored).toEqual([
+			'L’orientation « e-inclusion » n’appartient pas à l’axe choisi : filtre ignoré.',
+			'L’objectif 10 n’appartient pas à l’axe ou à l’orientation choisis : filtre ignoré.'
+		]);
+		expect(
+			parseFicheFilters(new URLSearchParams('axe=solidarite&objectif=10'), { ...vocab, parents })
+				.query
+		).toEqual({ axis: 'solidarite', objective: 10 });
 	});
 });

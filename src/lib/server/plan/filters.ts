@@ -1,5 +1,5 @@
 import { isFicheStatus, STATUS_LABELS } from '../../utils/status';
-import { foldForSearch } from '../../utils/text';
+import { foldForMatching } from '../../utils/text';
 import type { FicheQuery } from './repository';
 
 /** URL parameters of /fiches (French, as users see them). */
@@ -18,6 +18,8 @@ export interface FilterVocabulary {
 	orientations: string[];
 	objectives: number[];
 	organisations: string[];
+	/** Where each orientation and objective belongs, to drop one that contradicts a wider choice */
+	parents?: { orientationAxis: Map<string, string>; objectiveOrientation: Map<number, string> };
 }
 
 export interface ParsedFilters {
@@ -105,12 +107,49 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 		if (cleaned.length > MAX_TEXT_LENGTH) {
 			ignored.push(`Recherche trop longue (${MAX_TEXT_LENGTH} caractères au plus) : texte ignoré.`);
 		} else {
-			const folded = foldForSearch(cleaned);
+			const folded = foldForMatching(cleaned);
 			if (folded) {
 				query.text = folded;
 				values.text = cleaned.trim();
 			}
 		}
 	}
+	dropContradictions(query, values, ignored, vocab.parents);
 	return { query, values, ignored };
+}
+
+/**
+ * An orientation outside the chosen axis, or an objective outside the chosen orientation or axis,
+ * can only give an empty list: it is dropped with a note (the form's lists are narrowed as well).
+ */
+function dropContradictions(
+	query: FicheQuery,
+	values: ParsedFilters['values'],
+	ignored: string[],
+	parents: FilterVocabulary['parents']
+): void {
+	if (!parents) return;
+	if (query.axis && query.orientation) {
+		if (parents.orientationAxis.get(query.orientation) !== query.axis) {
+			ignored.push(
+				`L’orientation « ${query.orientation} » n’appartient pas à l’axe choisi : filtre ignoré.`
+			);
+			delete query.orientation;
+			delete values.orientation;
+		}
+	}
+	if (query.objective !== undefined) {
+		const orientation = parents.objectiveOrientation.get(query.objective);
+		const axis = orientation === undefined ? undefined : parents.orientationAxis.get(orientation);
+		if (
+			(query.orientation && orientation !== query.orientation) ||
+			(query.axis && axis !== query.axis)
+		) {
+			ignored.push(
+				`L’objectif ${query.objective} n’appartient pas à l’axe ou à l’orientation choisis : filtre ignoré.`
+			);
+			delete query.objective;
+			delete values.objective;
+		}
+	}
 }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { seedPlan } from '../seed';
+import { foldForMatching } from '../../utils/text';
 import {
 	FICHE_PAGE_HISTORY,
 	findFicheByCode,
@@ -97,8 +98,29 @@ describe('listFiches', () => {
 
 	it('searches titles and descriptions without regard to case or accents', async () => {
 		expect(codes(await listFiches(db, { text: 'teleconsultation' }))).toEqual(['17-2']);
-		expect(codes(await listFiches(db, { text: 'cheque aptic' }))).toEqual(['10-2']);
+		// Both words, anywhere in the fiche: 10-1 mentions APTIC cheques too.
+		expect(codes(await listFiches(db, { text: 'cheque aptic' }))).toEqual(['10-1', '10-2']);
 		expect(await listFiches(db, { text: "%' or 1=1 --" })).toEqual([]);
+	});
+
+	it('treats hyphens, apostrophes and accents alike, and finds every word anywhere', async () => {
+		const search = (text: string) => listFiches(db, { text: foldForMatching(text) });
+		const hyphenated = codes(await search('tiers-lieux'));
+		expect(hyphenated.length).toBeGreaterThan(0);
+		expect(codes(await search('tiers lieux'))).toEqual(hyphenated);
+		expect(codes(await search('TIERS‑LIEUX'))).toEqual(hyphenated);
+		expect(codes(await search('lieux tiers'))).toEqual(hyphenated);
+		expect(codes(await search('d’actes de teleconsultation'))).toEqual(['17-2']);
+	});
+
+	it('searches every text of a fiche: sections, indicators, organisations', async () => {
+		const search = (text: string) => listFiches(db, { text: foldForMatching(text) });
+		// A success factor of 3-1, an indicator of 16-1, the partners and owners of fiches.
+		expect(codes(await search('Harmoniser le fonctionnement des SIG existants'))).toEqual(['3-1']);
+		expect(codes(await search('entreprises agrégées à la filière'))).toContain('16-1');
+		const byName = codes(await search('CDG46'));
+		for (const code of codes(await listFiches(db, { organisation: 'cdg46' })))
+			expect(byName).toContain(code);
 	});
 });
 

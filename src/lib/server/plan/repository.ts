@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { RichText } from '../../utils/rich-text';
-import { compareFrench } from '../../utils/text';
+import { flattenRichText } from '../../utils/rich-text';
+import { compareFrench, foldForMatching } from '../../utils/text';
 import { FICHE_PAGE_MEASUREMENTS } from '../../utils/page-bounds';
 import type { Database, FicheStatus, OrganisationKind } from '../db/schema';
 
@@ -224,7 +225,7 @@ export interface FicheQuery {
 	priority?: number;
 	status?: FicheStatus;
 	organisation?: string;
-	/** already folded with foldForSearch() */
+	/** already folded with foldForMatching(): words separated by single spaces */
 	text?: string;
 }
 
@@ -262,10 +263,76 @@ export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<
 		);
 	}
 	if (query.text) {
-		const text = query.text;
-		q = q.where((eb) => eb(eb.fn('instr', ['fiche.search_text', eb.val(text)]), '>', 0));
+		// Every word of the search, in any order, anywhere in the fiche's texts.
+		for (const word of query.text.split(' ').filter(Boolean))
+			q = q.where((eb) => eb(eb.fn('instr', ['fiche.search_text', eb.val(word)]), '>', 0));
 	}
 	return q.execute();
+}
+
+/**
+ * Writes each fiche's search text from every text of the fiche: code, titles, every section, the
+ * owners' note, its indicators and the names of its owners and partners (with their roles), in
+ * the form foldForMatching() gives. Run at each start (cheap: one row per fiche, written only when
+ * it changed), so a change of the texts or of the folding reaches the search.
+ */
+export async function refreshSearchText(db: Executor): Promise<number> {
+	const fiches = await db
+		.selectFrom('fiche')
+		.select([
+			'id',
+			'code',
+			'title',
+			'short_title',
+			'context',
+			'existing',
+			'description',
+			'success_factors',
+			'owners_note',
+			'search_text'
+		])
+		.execute();
+	const extra = new Map<number, string[]>();
+	const add = (ficheId: number, ...texts: (string | null)[]) => {
+		const list = extra.get(ficheId) ?? [];
+		for (const text of texts) if (text) list.push(text);
+		extra.set(ficheId, list);
+	};
+	const organisations = db
+		.selectFrom('fiche_owner')
+		.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
+		.select(['fiche_owner.fiche_id as fiche_id', 'organisation.name', 'organisation.full_name'])
+		.select('fiche_owner.scope as role')
+		.unionAll(
+			db
+				.selectFrom('fiche_partner')
+				.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
+				.select([
+					'fiche_partner.fiche_id as fiche_id',
+					'organisation.name',
+					'organisation.full_name'
+				])
+				.select('fiche_partner.detail as role')
+		);
+	for (const r of await organisations.execute()) add(r.fiche_id, r.name, r.full_name, r.role);
+	for (const r of await db.selectFrom('indicator').select(['fiche_id', 'label', 'unit']).execute())
+		add(r.fiche_id, r.label, r.unit);
+
+	let changed = 0;
+	for (const f of fiches) {
+		const rich = [f.context, f.existing, f.description, f.success_factors].map((json) =>
+			flattenRichText(JSON.parse(json) as RichText)
+		);
+		const text = foldForMatching(
+			[f.code, f.title, f.short_title, ...rich, f.owners_note, ...(extra.get(f.id) ?? [])]
+				.filter(Boolean)
+				.join(' ')
+		);
+		if (text === f.search_text) continue;
+		await db.updateTable('fiche').set({ search_text: text }).where('id', '=', f.id).execute();
+		changed++;
+	}
+	return changed;
 }
 
 export async function findFicheSummaryByCode(

@@ -1,5 +1,5 @@
-import { flattenRichText } from '../../utils/rich-text';
-import { FICHE_CODE_PATTERN, foldForSearch } from '../../utils/text';
+import { FICHE_CODE_PATTERN } from '../../utils/text';
+import { refreshSearchText } from '../plan/repository';
 import type { Db } from '../db';
 import { recordDataChange } from '../db/revision';
 import { publishEdition, saveEditionDraft } from '../editions/service';
@@ -86,12 +86,8 @@ export async function seedPlan(
 					owners_note: fiche.owners_note ?? null,
 					priority: fiche.priority,
 					adopted_priority: fiche.priority,
-					search_text: ficheSearchText(fiche.code, [
-						fiche.title,
-						fiche.short_title ?? '',
-						flattenRichText(fiche.context),
-						flattenRichText(fiche.description)
-					])
+					// Written once every text of the fiche is in (refreshSearchText, below).
+					search_text: ''
 				})
 				.returning('id')
 				.executeTakeFirstOrThrow();
@@ -197,6 +193,7 @@ export async function seedPlan(
 		}
 
 		for (const ficheId of ficheIds.values()) await refreshFicheState(trx, ficheId);
+		await refreshSearchText(trx);
 		await recordDataChange(trx, now);
 		return true;
 	});
@@ -293,10 +290,6 @@ export async function seedEditions(db: Db, data: PlanData = PLAN_DATA): Promise<
 		if (!published.ok) throw new SeedDataError(published.message);
 	}
 	return true;
-}
-
-function ficheSearchText(code: string, parts: string[]): string {
-	return foldForSearch([code, ...parts].join(' '));
 }
 
 /** Fails loudly on an inconsistent data file rather than loading half a plan. */

@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { safeClientAddress } from '$lib/server/auth/guards';
-import { acceptInvitation, findValidInvitation } from '$lib/server/auth/service';
+import { checkPasswordPolicy } from '$lib/server/auth/password';
+import { acceptInvitation, findValidInvitation, passwordContext } from '$lib/server/auth/service';
 import { setSessionCookie } from '$lib/server/auth/sessions';
 import { getDb } from '$lib/server/db/instance';
 import { InvitationSchema } from '$lib/schemas/auth';
@@ -20,12 +21,20 @@ export const load: PageServerLoad = async ({ params }) => {
 export const actions: Actions = {
 	// Public action guarded by its single-use token.
 	default: async (event) => {
-		const { errors, data } = parseForm(
+		const { values, errors, data } = parseForm(
 			await event.request.formData(),
 			['password', 'confirm'],
 			InvitationSchema
 		);
-		if (!data || Object.keys(errors).length > 0) return fail(400, { errors });
+		if (!data || Object.keys(errors).length > 0) {
+			// Every message that applies at once: a password too short and mistyped hears both.
+			if (!errors.password && values.password) {
+				const invitation = await findValidInvitation(getDb(), event.params.token);
+				const refusal = checkPasswordPolicy(values.password, passwordContext(invitation?.user));
+				if (refusal) errors.password = refusal;
+			}
+			return fail(400, { errors });
+		}
 		const result = await acceptInvitation(
 			getDb(),
 			event.params.token,

@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'sdusn-commands-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function command(script: string, args: string[], input = '') {
+	return spawnSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
+		env: { ...process.env, DATABASE_PATH: join(dir, 'commandes.db') },
+		encoding: 'utf8',
+		input,
+		timeout: 60_000
+	});
+}
+
+describe('command-line tools', () => {
+	it('user:create names the valid roles and the database it uses', () => {
+		const result = command(
+			'user-create',
+			['--email', 'a@lot.test', '--name', 'Anne', '--role', 'administrateur'],
+			'une phrase assez longue pour passer\n'
+		);
+		expect(result.status).toBe(1);
+		expect(result.stderr).toContain(`Base de données : ${resolve(dir, 'commandes.db')}`);
+		expect(result.stderr).toContain('Choisissez un rôle parmi : admin, commission, partenaire.');
+	});
+
+	it('user:create refuses an organisation for a commission member', () => {
+		const result = command(
+			'user-create',
+			[
+				'--email',
+				'c@lot.test',
+				'--name',
+				'Camille',
+				'--role',
+				'commission',
+				'--organisation',
+				'cdg46'
+			],
+			'les causses du quercy sous la neige\n'
+		);
+		expect(result.status).toBe(1);
+		expect(result.stderr).toContain('Seul un compte partenaire appartient à une organisation');
+	});
+
+	it('export says which database it reads on stderr, the document alone on stdout', () => {
+		const result = command('export', ['--format', 'csv']);
+		expect(result.status).toBe(0);
+		expect(result.stderr).toBe(`Base de données : ${resolve(dir, 'commandes.db')}\n`);
+		expect(result.stdout.split('\n')[0]).toMatch(/^\uFEFF?[a-z_]+,/);
+	});
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { progressChart, wrapLabel } from './configs';
+
+describe('chart labels', () => {
+	it('cuts a long axis label into lines at spaces, keeping every word', () => {
+		const label = '« solidarité » : Accompagnement du territoire dans la transition numérique';
+		const lines = wrapLabel(label);
+		expect(lines.length).toBeGreaterThan(1);
+		expect(lines.every((l) => l.length <= 22 || !l.includes(' '))).toBe(true);
+		expect(lines.join(' ')).toBe(label);
+	});
+	it('draws every axis label, never skipping one for lack of room', () => {
+		const config = progressChart({
+			columns: [
+				{ key: 'libelle', label: 'Axe' },
+				{ key: 'avancement_moyen', label: 'Avancement' }
+			],
+			rows: [
+				['« performance » : Transformation vers l’e-administration', 10],
+				['« modernité » : Développement de l’innovation', 20]
+			]
+		});
+		expect(config.data.labels?.[0]).toEqual([
+			'« performance » :',
+			'Transformation vers',
+			'l’e-administration'
+		]);
+		expect(config.options?.scales?.y?.ticks).toMatchObject({ autoSkip: false });
+	});
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { charactersBeyondContext, checkPasswordPolicy } from './password';
+import { passwordContext } from './service';
+
+const claire = passwordContext({ email: 'claire.martin@cdg46.fr', name: 'Claire Martin' });
+
+describe('password policy and the person’s context', () => {
+	it.each([
+		'claire.martin.lot.numerique',
+		'Martin-Claire-Cahors',
+		'clairemartin2024!',
+		'cdg46.claire.martin',
+		'Numérique Lot Claire 19'
+	])(
+		'refuses « %s », built mostly from Claire Martin’s names, address and the portal’s words',
+		(password) => {
+			expect(checkPasswordPolicy(password, claire)).toContain('trop facile à deviner');
+		}
+	);
+
+	it('accepts a passphrase that merely mentions a name', () => {
+		expect(checkPasswordPolicy('le chat de claire dort sur la terrasse', claire)).toBeNull();
+		expect(checkPasswordPolicy('pomme verte, ciel gris et vent d’autan', claire)).toBeNull();
+	});
+
+	it('counts what is left once the context words are taken out', () => {
+		expect(charactersBeyondContext('claire.martin.lot.numerique', claire)).toBe(0);
+		expect(charactersBeyondContext('claire-et-ses-cinq-chevaux', claire)).toBe(
+			'etsescinqchevaux'.length
+		);
+	});
+});

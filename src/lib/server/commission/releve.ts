@@ -1,0 +1,73 @@
+import { error } from '@sveltejs/kit';
+import { decisionLabel, OPINION_LABELS } from '../../utils/opinions';
+import type { Executor } from '../db';
+import { csvText } from '../csv';
+import { isoDateCell, type Sheet } from '../spreadsheet';
+import { findSession, type SessionRecord } from './repository';
+
+/** The closed session named by the URL; before it is closed there is no record to publish (404). */
+export async function closedSessionRecord(db: Executor, idParam: string): Promise<SessionRecord> {
+	const session = /^\d{1,9}$/.test(idParam) ? await findSession(db, Number(idParam)) : undefined;
+	if (!session || session.state !== 'closed')
+		error(404, 'Aucun relevé de décisions publié pour cette séance.');
+	return session;
+}
+
+/** The record of decisions of a closed session, one row per decision, in machine form (CSV). */
+export function releveRows(session: SessionRecord): string[][] {
+	return session.items.flatMap((item) =>
+		item.decisions.map((d) => [
+			session.heldOn,
+			item.fiche?.code ?? '',
+			csvText(item.fiche?.title ?? item.title ?? ''),
+			d.kind === 'priority' ? 'priorite' : d.kind === 'opinion' ? 'avis' : 'decision',
+			d.opinion ?? '',
+			d.previousPriority === null ? '' : String(d.previousPriority),
+			d.newPriority === null ? '' : String(d.newPriority),
+			csvText(d.text)
+		])
+	);
+}
+
+export const RELEVE_COLUMNS = [
+	'date_seance',
+	'fiche',
+	'intitule',
+	'type',
+	'avis',
+	'priorite_avant',
+	'priorite_apres',
+	'texte'
+];
+
+/** The same record for people (`.xlsx`): French headers, the decision as the web writes it. */
+export function releveSheet(session: SessionRecord): Sheet {
+	return {
+		title: `Relevé ${session.heldOn}`,
+		note: `Relevé de décisions de la commission des usages numériques — séance du ${session.heldOn}`,
+		headers: [
+			'Date de la séance',
+			'Fiche',
+			'Intitulé',
+			'Décision',
+			'Avis',
+			'Priorité avant',
+			'Priorité après',
+			'Texte'
+		],
+		rows: session.items.flatMap((item) =>
+			item.decisions.map((d) => [
+				isoDateCell(session.heldOn),
+				item.fiche?.code ?? '',
+				item.fiche?.title ?? item.title ?? '',
+				decisionLabel(d),
+				d.opinion && d.opinion in OPINION_LABELS
+					? OPINION_LABELS[d.opinion as keyof typeof OPINION_LABELS]
+					: '',
+				d.previousPriority,
+				d.newPriority,
+				d.text
+			])
+		)
+	};
+}

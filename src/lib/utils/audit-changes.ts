@@ -1,0 +1,118 @@
+import { formatDate, formatNumber } from './format';
+import { OPINION_LABELS } from './opinions';
+import { ROLE_LABELS } from './roles';
+import { STATUS_LABELS, isFicheStatus } from './status';
+
+/** French names of the fields the audit journal records before and after a change. */
+const FIELD_LABELS: Record<string, string> = {
+	email: 'adresse',
+	name: 'nom',
+	role: 'rôle',
+	organisationId: 'organisation (n°)',
+	disabled: 'désactivé',
+	state: 'état',
+	priority: 'priorité',
+	newPriority: 'nouvelle priorité',
+	previousPriority: 'priorité précédente',
+	reportedOn: 'date',
+	status: 'statut',
+	progress: 'avancement',
+	measurements: 'mesures',
+	fiche: 'fiche',
+	kind: 'type',
+	opinion: 'avis',
+	text: 'texte',
+	heldOn: 'date de la séance',
+	title: 'titre',
+	place: 'lieu'
+};
+
+const STATE_LABELS: Record<string, string> = {
+	draft: 'brouillon',
+	submitted: 'soumise',
+	returned: 'renvoyée',
+	validated: 'validée',
+	open: 'ouverte',
+	closed: 'close',
+	planned: 'prévue',
+	published: 'publiée'
+};
+
+const KIND_LABELS: Record<string, string> = {
+	priority: 'changement de priorité',
+	opinion: 'avis',
+	other: 'autre'
+};
+
+function show(key: string, value: unknown): string {
+	if (value === null || value === undefined || value === '') return '—';
+	if (typeof value === 'boolean') return value ? 'oui' : 'non';
+	if (typeof value === 'number')
+		return key === 'progress' ? `${formatNumber(value)} %` : formatNumber(value);
+	if (typeof value === 'string') {
+		if (key === 'status' && isFicheStatus(value)) return STATUS_LABELS[value];
+		if (key === 'state' && value in STATE_LABELS) return STATE_LABELS[value]!;
+		if (key === 'kind' && value in KIND_LABELS) return KIND_LABELS[value]!;
+		if (key === 'role' && value in ROLE_LABELS)
+			return ROLE_LABELS[value as keyof typeof ROLE_LABELS];
+		if (key === 'opinion' && value in OPINION_LABELS)
+			return OPINION_LABELS[value as keyof typeof OPINION_LABELS];
+		if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value);
+		return value;
+	}
+	if (Array.isArray(value)) return value.map((v) => show(key, v)).join(', ');
+	return JSON.stringify(value);
+}
+
+function parse(json: string | null): unknown {
+	if (json === null) return undefined;
+	try {
+		return JSON.parse(json) as unknown;
+	} catch {
+		return json;
+	}
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+	typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Nested records become « fiche — statut » lines. */
+function flatten(value: unknown, prefix = ''): Map<string, { key: string; value: unknown }> {
+	const fields = new Map<string, { key: string; value: unknown }>();
+	if (!isRecord(value)) {
+		if (value !== undefined) fields.set(prefix || 'valeur', { key: prefix, value });
+		return fields;
+	}
+	for (const [key, inner] of Object.entries(value)) {
+		const label = FIELD_LABELS[key] ?? key;
+		const path = prefix ? `${prefix} — ${label}` : label;
+		if (isRecord(inner)) for (const [p, v] of flatten(inner, path)) fields.set(p, v);
+		else fields.set(path, { key, value: inner });
+	}
+	return fields;
+}
+
+export interface AuditChange {
+	field: string;
+	before: string | null;
+	after: string | null;
+}
+
+/**
+ * The journal's « avant → après » as readable lines, one per field that changed (or that one side
+ * alone records): « état : soumise → validée », « avancement : — → 40 % ».
+ */
+export function auditChanges(beforeJson: string | null, afterJson: string | null): AuditChange[] {
+	const before = flatten(parse(beforeJson));
+	const after = flatten(parse(afterJson));
+	const changes: AuditChange[] = [];
+	for (const field of new Set([...before.keys(), ...after.keys()])) {
+		const b = before.get(field);
+		const a = after.get(field);
+		const shownBefore = b ? show(b.key, b.value) : null;
+		const shownAfter = a ? show(a.key, a.value) : null;
+		if (b && a && shownBefore === shownAfter) continue;
+		changes.push({ field, before: shownBefore, after: shownAfter });
+	}
+	return changes;
+}

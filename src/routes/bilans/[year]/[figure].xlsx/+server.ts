@@ -1,0 +1,16 @@
+import { error } from '@sveltejs/kit';
+import { tableToSheet } from '$lib/server/dashboard/tables';
+import { sheetToXlsx, xlsxResponse } from '$lib/server/spreadsheet';
+import { formatDate } from '$lib/utils/format';
+import { publishedEdition } from '../edition';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async ({ params, url }) => {
+	const snapshot = await publishedEdition(params.year, url);
+	const table = snapshot.tables.find((t) => t.id === params.figure);
+	if (!table) error(404, 'Ce graphique n’existe pas.');
+	return xlsxResponse(
+		await sheetToXlsx(tableToSheet(table, `au ${formatDate(snapshot.asOf)}`)),
+		`bilan-${snapshot.year}-${table.id}.xlsx`
+	);
+};

@@ -1,0 +1,17 @@
+import { error } from '@sveltejs/kit';
+import { tableToSheet } from '$lib/server/dashboard/tables';
+import { getDb } from '$lib/server/db/instance';
+import { liveDashboard } from '$lib/server/opendata/published';
+import { sheetToXlsx, xlsxResponse } from '$lib/server/spreadsheet';
+import { formatDate } from '$lib/utils/format';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async ({ params }) => {
+	const table = (await liveDashboard(getDb())).tables.find((t) => t.id === params.figure);
+	if (!table) error(404, 'Ce graphique n’existe pas.');
+	const period = `au ${formatDate(new Date().toISOString().slice(0, 10))}`;
+	return xlsxResponse(
+		await sheetToXlsx(tableToSheet(table, period)),
+		`tableau-de-bord-${table.id}.xlsx`
+	);
+};

@@ -1,0 +1,58 @@
+import { expect, test } from '@playwright/test';
+import { ACCOUNTS, ensureAccounts, loginPage } from './helpers/accounts';
+import { expectNoAxeViolations } from './helpers/axe';
+
+test.beforeAll(() => ensureAccounts());
+
+const CREATE = 'Créer le compte et le lien d’invitation';
+
+test('an admin cannot give a commission account an organisation; the invitation shows every message', async ({
+	page,
+	browser
+}, testInfo) => {
+	await loginPage(page, ACCOUNTS.admin);
+	await page.goto('/admin/utilisateurs');
+	await page.getByLabel('Adresse électronique').fill('camille.commission@lot.test');
+	await page.getByLabel('Nom et prénom').fill('Camille Commission');
+	await page
+		.getByLabel('Rôle')
+		.selectOption({ label: 'Membre de la commission des usages numériques' });
+	await page.getByLabel('Organisation').selectOption({ label: 'CDG46' });
+	await page.getByRole('button', { name: CREATE }).click();
+	await expect(
+		page.getByText('Seul un compte partenaire appartient à une organisation')
+	).toBeVisible();
+	await expect(page.locator('code.link')).toHaveCount(0);
+	await expect(page.getByLabel('Nom et prénom')).toHaveValue('Camille Commission');
+	await expectNoAxeViolations(page);
+
+	await page.getByLabel('Organisation').selectOption({ label: '—' });
+	await page.getByRole('button', { name: CREATE }).click();
+	const link = (await page.locator('code.link').textContent())!;
+
+	const context = await browser.newContext();
+	const invited = await context.newPage();
+	await invited.goto(new URL(link).pathname);
+	await invited.getByLabel(/^Mot de passe \(/).fill('court');
+	await invited.getByLabel('Mot de passe, encore une fois').fill('autre');
+	await invited.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
+	await expect(
+		invited.getByText('Le mot de passe doit compter au moins 12 caractères.')
+	).toBeVisible();
+	await expect(
+		invited.getByText('Les deux saisies du mot de passe ne correspondent pas.')
+	).toBeVisible();
+	await expectNoAxeViolations(invited);
+	await invited.screenshot({ path: testInfo.outputPath('invitation-erreurs.png'), fullPage: true });
+	await context.close();
+
+	// The journal shows the creation as readable lines, not raw JSON.
+	await page.goto('/admin/journal');
+	const table = page.getByRole('table', { name: 'Événements du journal' });
+	await expect(
+		table.getByText('rôle : Membre de la commission des usages numériques').first()
+	).toBeVisible();
+	await expect(table).not.toContainText('{"');
+	await expectNoAxeViolations(page);
+	await page.screenshot({ path: testInfo.outputPath('journal.png'), fullPage: true });
+});

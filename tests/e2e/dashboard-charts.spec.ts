@@ -1,0 +1,60 @@
+import { expect, test } from '@playwright/test';
+import { expectNoAxeViolations } from './helpers/axe';
+
+test('an empty chart says why in words (the 2018 edition has no assessed fiche)', async ({
+	page
+}) => {
+	await page.goto('/bilans/2018');
+	const figure = page.getByRole('figure', { name: /Avancement par axe/ });
+	await expect(figure).toContainText(
+		'Pas de graphique : aucune fiche n’a encore d’avancement évalué'
+	);
+	await expect(figure.locator('canvas')).toHaveCount(0);
+	// The table still gives the figures.
+	await expect(figure.getByRole('table')).toContainText(
+		'« modernité » : Développement de l’innovation'
+	);
+	await expectNoAxeViolations(page);
+});
+
+test('without JavaScript the chart areas collapse and the tables stand alone', async ({
+	browser
+}, testInfo) => {
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await page.goto('/tableau-de-bord');
+	const charts = page.locator('.chart');
+	expect(await charts.count()).toBeGreaterThan(3);
+	for (const chart of await charts.all()) await expect(chart).toBeHidden();
+	const figure = page.getByRole('figure', { name: /Mises à jour validées par trimestre/ });
+	const box = (await figure.boundingBox())!;
+	const table = (await figure.getByRole('table').boundingBox())!;
+	// The figure is its caption, its table and its download link: no blank area for the chart.
+	expect(box.height - table.height).toBeLessThan(160);
+	await page.screenshot({
+		path: testInfo.outputPath('tableau-de-bord-sans-js.png'),
+		fullPage: true
+	});
+	await context.close();
+});
+
+test('on a phone the dashboard draws its charts inside the screen', async ({
+	browser
+}, testInfo) => {
+	const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+	const page = await context.newPage();
+	await page.goto('/tableau-de-bord');
+	await expect(page.locator('canvas:not([data-drawn])')).toHaveCount(0);
+	const widths = await page
+		.locator('canvas')
+		.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
+	for (const right of widths) expect(right).toBeLessThanOrEqual(390);
+	await expectNoAxeViolations(page);
+	await page.screenshot({ path: testInfo.outputPath('tableau-de-bord-390.png'), fullPage: true });
+	for (const [name, file] of [
+		[/Avancement par axe/, 'axes-390.png'],
+		[/Avancement par orientation/, 'orientations-390.png']
+	] as const)
+		await page.getByRole('figure', { name }).screenshot({ path: testInfo.outputPath(file) });
+	await context.close();
+});

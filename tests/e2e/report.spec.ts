@@ -1,0 +1,127 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { E2E_DATABASE } from '../../playwright.config';
+
+/** A grey-level PGM (P5) image as written by pdftoppm -gray. */
+function readPgm(path: string): { width: number; height: number; pixels: Buffer } {
+	const data = readFileSync(path);
+	const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(data.subarray(0, 40).toString('latin1'));
+	if (!header) throw new Error(`${path} n’est pas une image PGM`);
+	return {
+		width: Number(header[1]),
+		height: Number(header[2]),
+		pixels: data.subarray(header[0].length)
+	};
+}
+
+/** Columns (in mm from the left edge of the A4 page) where something darker than paper is drawn. */
+function inkedColumnsMm(image: { width: number; height: number; pixels: Buffer }): number[] {
+	const columns = new Set<number>();
+	for (let y = 0; y < image.height; y++)
+		for (let x = 0; x < image.width; x++)
+			if ((image.pixels[y * image.width + x] ?? 255) < 235)
+				columns.add(Math.floor((x / image.width) * 210));
+	return [...columns].sort((a, b) => a - b);
+}
+
+function run(command: string, args: string[], env: Record<string, string> = {}) {
+	return spawnSync(command, args, {
+		encoding: 'utf8',
+		env: { ...process.env, ...env },
+		timeout: 180_000
+	});
+}
+
+// eslint-disable-next-line no-empty-pattern -- the command prints; no page of this test's browser is needed
+test('the printed report fits A4: nothing beyond the margins, no card split, contents with pages', async ({}, testInfo) => {
+	test.setTimeout(240_000);
+	const out = testInfo.outputPath('bilan-2018.pdf');
+	const result = run('npm', ['run', '--silent', 'report', '--', '--year', '2018', '--out', out], {
+		DATABASE_PATH: E2E_DATABASE
+	});
+	expect(result.status, result.stderr).toBe(0);
+	expect(result.stderr).toContain('Base de données : ');
+
+	const dir = testInfo.outputPath('pages');
+	mkdirSync(dir, { recursive: true });
+	expect(run('pdftoppm', ['-gray', '-r', '40', out, join(dir, 'page')]).status).toBe(0);
+	const pages = readdirSync(dir).sort();
+	expect(pages.length).toBeGreaterThanOrEqual(8);
+	for (const name of pages) {
+		const inked = inkedColumnsMm(readPgm(join(dir, name)));
+		// Printable width: 15 mm margins on both sides of the 210 mm page.
+		expect(
+			inked.filter((mm) => mm < 14 || mm > 195),
+			`${name} : encre hors de la zone imprimable`
+		).toEqual([]);
+	}
+	// The same check at screen resolution, kept for a look.
+	run('pdftoppm', ['-png', '-r', '60', out, testInfo.outputPath('apercu')]);
+
+	const text = (first: number, last = first) =>
+		run('pdftotext', ['-f', String(first), '-l', String(last), out, '-']).stdout;
+	// Cover: territory, year, date of publication; then a table of contents with page numbers.
+	expect(text(1)).toMatch(/Territoire : département du Lot/);
+	expect(text(1)).toMatch(/Publié le\s+1er février 2019/);
+	const contents = text(2);
+	expect(contents).toContain('Sommaire');
+	expect(contents).toMatch(/page 3/);
+	expect(contents).toMatch(/Décisions de la commission en 2018/);
+	// Every page carries its number.
+	expect(text(pages.length)).toContain(`page ${pages.length} sur ${pages.length}`);
+	// Each page holds whole cards of the 23-fiche grid: a code without its priority line is a split.
+	let cards = 0;
+	for (let n = 1; n <= pages.length; n++) {
+		const page = text(n);
+		const codes = page.match(/(?:^|\n)\d{1,2}-\d (?!—)/g) ?? [];
+		const metas = page.match(/Priorité [12] ·/g) ?? [];
+		expect(codes.length, `page ${n} : une carte de fiche coupée`).toBe(metas.length);
+		cards += metas.length;
+	}
+	expect(cards).toBe(23);
+});
+
+test('printed, the report page lays out within the printable width of A4', async ({ page }) => {
+	await page.setViewportSize({ width: Math.floor((210 / 25.4) * 96), height: 1000 });
+	await page.emulateMedia({ media: 'print' });
+	await page.goto('/bilans/2018');
+	await expect(page.locator('canvas:not([data-drawn])')).toHaveCount(0);
+	const overflowing = await page.evaluate(() => {
+		const main = document.querySelector('main')!;
+		const style = getComputedStyle(main);
+		const box = main.getBoundingClientRect();
+		const left = box.left + parseFloat(style.paddingLeft);
+		const right = box.right - parseFloat(style.paddingRight);
+		return [...main.querySelectorAll('*')]
+			.filter((el) => {
+				const r = el.getBoundingClientRect();
+				return r.width > 0 && (r.right > right + 1 || r.left < left - 1);
+			})
+			.map((el) => `${el.tagName.toLowerCase()}.${el.className}`)
+			.slice(0, 10);
+	});
+	expect(overflowing).toEqual([]);
+	// Scrolling areas show only part of what they hold on paper.
+	const clipped = await page
+		.locator('.table-scroll')
+		.evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth + 1).length);
+	expect(clipped).toBe(0);
+});
+
+test('asked for a year that is not published, the report names the years that are', () => {
+	const dir = mkdtempSync(join(tmpdir(), 'sdusn-report-'));
+	try {
+		const result = run('npm', ['run', '--silent', 'report', '--', '--year', '2031'], {
+			DATABASE_PATH: join(dir, 'fresh.db')
+		});
+		expect(result.status).toBe(1);
+		expect(result.stderr).toContain('Aucun bilan 2031 n’est publié.');
+		expect(result.stderr).toContain('Bilans publiés : 2018');
+		expect(result.stderr).toContain('npm run report -- --year 2018 --out bilan-2018.pdf');
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});

@@ -1,0 +1,68 @@
+import { expect, test, type Page } from '@playwright/test';
+import { expectNoAxeViolations } from './helpers/axe';
+
+/** The options of a list that a person can see and choose. */
+const visibleOptions = (page: Page, id: string) =>
+	page
+		.locator(`#${id} option`)
+		.evaluateAll((options) =>
+			options
+				.filter((o) => getComputedStyle(o).display !== 'none')
+				.map((o) => o.textContent?.trim())
+		);
+
+test('search treats hyphens and spaces alike and reads every text of the fiches', async ({
+	page
+}) => {
+	await page.goto('/fiches?q=tiers-lieux');
+	const hyphenated = await page.locator('h2[aria-live]').textContent();
+	expect(hyphenated).toMatch(/^\s*[1-9]\d* fiches? trouvées?/);
+	await page.goto('/fiches?q=tiers%20lieux');
+	await expect(page.locator('h2[aria-live]')).toHaveText(hyphenated!.trim());
+	// A success factor of fiche 3-1, not in its title or description.
+	await page.goto('/fiches?q=Harmoniser%20le%20fonctionnement%20des%20SIG');
+	await expect(page.getByRole('link', { name: /^3-1/ })).toBeVisible();
+});
+
+test('without JavaScript the form sends only the filters set and narrows the lists', async ({
+	browser
+}, testInfo) => {
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await page.goto('/fiches');
+	// No script runs in this page: what the server sent is what is shown (hidden options are not).
+	const shown = (id: string) => page.locator(`#${id} option:not([hidden])`).allTextContents();
+	const allOrientations = (await shown('orientation')).length;
+	await page.getByLabel('Axe').selectOption('modernite');
+	await page.getByRole('button', { name: 'Filtrer' }).click();
+	await expect(page).toHaveURL(/\/fiches\?axe=modernite$/);
+	const orientations = (await shown('orientation')).map((o) => o.trim());
+	expect(orientations.length).toBeGreaterThan(1);
+	expect(orientations.length).toBeLessThan(allOrientations);
+	expect(orientations).toContain('Open innovation');
+	expect(orientations).not.toContain('E-inclusion');
+	expect((await shown('objectif')).filter((o) => /^\s*1\. /.test(o))).toEqual([]);
+	await page.screenshot({ path: testInfo.outputPath('fiches-axe.png'), fullPage: true });
+	await context.close();
+});
+
+test('choosing an axis narrows the orientation and objective lists at once', async ({ page }) => {
+	await page.goto('/fiches');
+	await expectNoAxeViolations(page);
+	await page.getByLabel('Axe').selectOption('solidarite');
+	const orientations = await visibleOptions(page, 'orientation');
+	expect(orientations).toContain('E-inclusion');
+	expect(orientations).not.toContain('Open innovation');
+	await page.getByLabel('Orientation').selectOption({ label: 'E-inclusion' });
+	const objectives = await visibleOptions(page, 'objectif');
+	expect(objectives[0]).toBe('Tous les objectifs');
+	expect(objectives.length).toBeGreaterThan(1);
+	expect(objectives.length).toBeLessThan(8);
+	// Back to every axis: every orientation again.
+	await page.getByLabel('Axe').selectOption('');
+	await page.getByLabel('Orientation').selectOption('');
+	expect(await visibleOptions(page, 'orientation')).toContain('Open innovation');
+	// A contradiction left in the address is dropped with a note, not an empty list.
+	await page.goto('/fiches?axe=performance&orientation=e-inclusion');
+	await expect(page.getByText(/n’appartient pas à l’axe choisi/)).toBeVisible();
+});
