@@ -2,12 +2,16 @@
 // Migrations and the plan seed run in the server's init hook, when build/handler.js is loaded.
 // Failures the operator can fix end with one French line on stderr and a non-zero exit.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ConfigError, proxySettingsProblem, readConfig } from '../src/lib/server/config.js';
 import { SECURITY_HEADERS } from '../src/lib/server/http/security-headers.js';
+import { log } from '../src/lib/server/log.js';
+
+export { proxySettingsProblem };
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const builtHandler = join(root, 'build', 'handler.js');
@@ -64,15 +68,6 @@ export function buildIfNeeded() {
 		fail('La construction du portail a échoué (voir les messages ci-dessus).');
 }
 
-function readPort() {
-	const raw = process.env.PORT?.trim() || '3000';
-	const port = Number(raw);
-	if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
-		fail(`Le port « ${raw} » n’est pas valable : indiquez dans PORT un nombre entre 1 et 65535.`);
-	}
-	return port;
-}
-
 async function loadHandler() {
 	try {
 		const { handler } = await import(pathToFileURL(builtHandler).href);
@@ -105,25 +100,6 @@ export const SERVER_TIMEOUTS = {
 export const MAX_CONNECTIONS_PER_ADDRESS = 64;
 
 /**
- * Refuses proxy settings that cannot be honoured (they would silently turn off the per-address
- * login limit): returns the French sentence saying why, or null when the settings hold.
- * @param {NodeJS.ProcessEnv} env
- */
-export function proxySettingsProblem(env) {
-	const header = env.ADDRESS_HEADER?.trim() ?? '';
-	const depth = env.XFF_DEPTH?.trim() ?? '';
-	if (header && !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(header))
-		return `ADDRESS_HEADER vaut « ${header} », qui n’est pas un nom d’en-tête HTTP : indiquez par exemple X-Forwarded-For.`;
-	if (depth && !header)
-		return 'XFF_DEPTH est réglé sans ADDRESS_HEADER : indiquez aussi ADDRESS_HEADER=X-Forwarded-For, ou retirez XFF_DEPTH.';
-	if (depth && header.toLowerCase() !== 'x-forwarded-for')
-		return `XFF_DEPTH ne s’applique qu’à ADDRESS_HEADER=X-Forwarded-For (et non « ${header} ») : retirez XFF_DEPTH.`;
-	if (depth && (!/^\d{1,2}$/.test(depth) || Number(depth) < 1))
-		return `XFF_DEPTH vaut « ${depth} » : indiquez le nombre de mandataires de confiance, un entier d’au moins 1.`;
-	return null;
-}
-
-/**
  * The portal's HTTP server: security headers on every answer (static files and SvelteKit's own
  * refusals included), time limits, and, without a proxy, a cap on connections per address.
  * @param {import('node:http').RequestListener} handler
@@ -132,6 +108,8 @@ export function proxySettingsProblem(env) {
 export function createPortalServer(handler, { injectScheme, behindProxy }) {
 	const server = createServer(SERVER_TIMEOUTS, (req, res) => {
 		for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+		// Once the server stops listening (shutdown), answers close their connection.
+		if (!server.listening) res.setHeader('Connection', 'close');
 		if (injectScheme) req.headers[SCHEME_HEADER] = 'http';
 		handler(req, res);
 	});
@@ -163,18 +141,52 @@ export function createPortalServer(handler, { injectScheme, behindProxy }) {
 // proxy, set ORIGIN (or PROTOCOL_HEADER=x-forwarded-proto).
 const SCHEME_HEADER = 'x-sdusn-scheme';
 
+/**
+ * The file that tells the ops commands (db:restore) a server is using the database.
+ * @param {string} databasePath
+ */
+export function pidFileOf(databasePath) {
+	return `${databasePath}.serveur.pid`;
+}
+
+/**
+ * The pid of a live server using this database, or null (no file, or its process is gone).
+ * @param {string} databasePath
+ */
+export function runningServerPid(databasePath) {
+	const file = pidFileOf(databasePath);
+	if (!existsSync(file)) return null;
+	const pid = Number(readFileSync(file, 'utf8').trim());
+	if (!Number.isInteger(pid) || pid <= 0) return null;
+	try {
+		process.kill(pid, 0);
+		return pid;
+	} catch (error) {
+		// EPERM: the process exists but belongs to someone else.
+		return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM' ? pid : null;
+	}
+}
+
+/** @returns {import('../src/lib/server/config.js').Config} */
+function configOrFail() {
+	try {
+		return readConfig(process.env);
+	} catch (error) {
+		if (error instanceof ConfigError) fail(error.message);
+		throw error;
+	}
+}
+
 export async function main() {
-	const port = readPort();
-	const host = process.env.HOST?.trim() || '0.0.0.0';
-	const proxyProblem = proxySettingsProblem(process.env);
-	if (proxyProblem) fail(proxyProblem);
+	const config = configOrFail();
+	const { port, host } = config;
 	buildIfNeeded();
 	const injectScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 	if (injectScheme) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
 	const handler = await loadHandler();
 	const server = createPortalServer(handler, {
 		injectScheme,
-		behindProxy: Boolean(process.env.ADDRESS_HEADER?.trim())
+		behindProxy: Boolean(config.addressHeader)
 	});
 	server.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
 		if (error.code === 'EADDRINUSE') {
@@ -192,17 +204,50 @@ export async function main() {
 		}
 		fail(`Le serveur n’a pas pu écouter sur ${host}:${port} (${error.code ?? error.message}).`);
 	});
+	const pidFile = pidFileOf(config.databasePath);
 	server.listen(port, host, () => {
+		writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
 		const shown = host === '0.0.0.0' ? 'localhost' : host;
-		process.stdout.write(`Portail SDUSN disponible sur http://${shown}:${port}/\n`);
+		log().info(
+			{ event: 'start', node: process.version, version: portalVersion(), port, host },
+			`Portail SDUSN disponible sur http://${shown}:${port}/ (Node ${process.version})`
+		);
 	});
-	const stop = () => {
-		server.close(() => process.exit(0));
-		server.closeIdleConnections?.();
-		setTimeout(() => process.exit(0), 5000).unref();
+	let stopping = false;
+	/** @param {number} code */
+	const finish = (code) => {
+		// The server code closes its database and stops its timers (hooks.server.ts).
+		/** @type {import('node:events').EventEmitter} */ (process).emit(SHUTDOWN_EVENT);
+		rmSync(pidFile, { force: true });
+		log().info({ event: 'stopped' }, 'Portail arrêté');
+		process.exit(code);
+	};
+	/** @param {NodeJS.Signals} signal */
+	const stop = (signal) => {
+		if (stopping) return;
+		stopping = true;
+		log().info(
+			{ event: 'stopping', signal, timeoutMs: config.shutdownTimeoutMs },
+			'Arrêt demandé : plus de nouvelle connexion, fin des requêtes en cours'
+		);
+		server.close(() => finish(0));
+		server.closeIdleConnections();
+		setTimeout(() => {
+			log().warn({ event: 'stop-timeout' }, 'Requêtes encore en cours à la fin du délai : coupées');
+			server.closeAllConnections();
+			finish(0);
+		}, config.shutdownTimeoutMs).unref();
 	};
 	process.on('SIGTERM', stop);
 	process.on('SIGINT', stop);
+}
+
+/** Emitted on the process once the HTTP server has stopped, before exiting. */
+export const SHUTDOWN_EVENT = 'sdusn:shutdown';
+
+function portalVersion() {
+	const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+	return String(pkg.version);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
