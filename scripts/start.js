@@ -108,8 +108,14 @@ export const MAX_CONNECTIONS_PER_ADDRESS = 64;
 export function createPortalServer(handler, { injectScheme, behindProxy }) {
 	const server = createServer(SERVER_TIMEOUTS, (req, res) => {
 		for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
-		// Once the server stops listening (shutdown), answers close their connection.
-		if (!server.listening) res.setHeader('Connection', 'close');
+		// An answer started once the server has stopped listening (shutdown) closes its connection.
+		const writeHead = res.writeHead;
+		res.writeHead = /** @type {typeof writeHead} */ (
+			function (/** @type {any[]} */ ...args) {
+				if (!server.listening) res.setHeader('Connection', 'close');
+				return Reflect.apply(writeHead, res, args);
+			}
+		);
 		if (injectScheme) req.headers[SCHEME_HEADER] = 'http';
 		handler(req, res);
 	});
