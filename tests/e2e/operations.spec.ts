@@ -8,7 +8,7 @@ test.describe.configure({ timeout: 60_000 });
 const ADMIN = {
 	email: 'olga.exploitation@lot-numerique.test',
 	name: 'Olga Exploitation',
-	role: 'admin',
+	role: 'admin' as const,
 	password: 'une phrase secrète pour le journal'
 };
 

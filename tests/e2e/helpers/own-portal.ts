@@ -1,9 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { freePort } from '../../../scripts/serve-child';
+import { userCreate } from './accounts';
 
 export interface OwnPortal {
 	url: string;
@@ -71,27 +72,8 @@ export async function startOwnPortal(env: Record<string, string> = {}): Promise<
 /** Creates an account in the portal's database with the real command (password on stdin). */
 export function createAccount(
 	databasePath: string,
-	account: { email: string; name: string; role: string; password: string }
+	account: Parameters<typeof userCreate>[1]
 ): void {
-	const result = spawnSync(
-		'npm',
-		[
-			'run',
-			'--silent',
-			'user:create',
-			'--',
-			'--email',
-			account.email,
-			'--name',
-			account.name,
-			'--role',
-			account.role
-		],
-		{
-			input: `${account.password}\n`,
-			encoding: 'utf8',
-			env: { ...process.env, DATABASE_PATH: databasePath }
-		}
-	);
+	const result = userCreate(databasePath, account);
 	if (result.status !== 0) throw new Error(`user:create: ${result.stderr}`);
 }
