@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, proxySettingsProblem, readConfig } from '../src/lib/server/config.js';
+import { pidFileOf } from '../src/lib/server/db/server-pid.js';
 import { SECURITY_HEADERS } from '../src/lib/server/http/security-headers.js';
 import { log } from '../src/lib/server/log.js';
 
@@ -146,32 +147,6 @@ export function createPortalServer(handler, { injectScheme, behindProxy }) {
 // over http; so the scheme is passed in a header this wrapper always overwrites. Behind a TLS
 // proxy, set ORIGIN (or PROTOCOL_HEADER=x-forwarded-proto).
 const SCHEME_HEADER = 'x-sdusn-scheme';
-
-/**
- * The file that tells the ops commands (db:restore) a server is using the database.
- * @param {string} databasePath
- */
-export function pidFileOf(databasePath) {
-	return `${databasePath}.serveur.pid`;
-}
-
-/**
- * The pid of a live server using this database, or null (no file, or its process is gone).
- * @param {string} databasePath
- */
-export function runningServerPid(databasePath) {
-	const file = pidFileOf(databasePath);
-	if (!existsSync(file)) return null;
-	const pid = Number(readFileSync(file, 'utf8').trim());
-	if (!Number.isInteger(pid) || pid <= 0) return null;
-	try {
-		process.kill(pid, 0);
-		return pid;
-	} catch (error) {
-		// EPERM: the process exists but belongs to someone else.
-		return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM' ? pid : null;
-	}
-}
 
 /** @returns {import('../src/lib/server/config.js').Config} */
 function configOrFail() {
