@@ -67,6 +67,12 @@ export function buildIfNeeded() {
 	});
 	if (result.status !== 0)
 		fail('La construction du portail a échoué (voir les messages ci-dessus).');
+	const ops = spawnSync(process.execPath, [join(root, 'scripts', 'build-ops.js')], {
+		cwd: root,
+		stdio: 'inherit'
+	});
+	if (ops.status !== 0)
+		fail('La construction des commandes d’exploitation a échoué (voir les messages ci-dessus).');
 }
 
 async function loadHandler() {
@@ -161,7 +167,11 @@ function configOrFail() {
 export async function main() {
 	const config = configOrFail();
 	const { port, host } = config;
-	buildIfNeeded();
+	// `npm run serve` (production): the build made on the build machine, never rebuilt here.
+	if (process.argv.includes('--sans-construction')) {
+		if (!existsSync(builtHandler))
+			fail('Le portail n’est pas construit : lancez « npm run build » avant « npm run serve ».');
+	} else buildIfNeeded();
 	const injectScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 	if (injectScheme) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
 	const handler = await loadHandler();
