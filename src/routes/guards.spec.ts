@@ -27,7 +27,9 @@ const PUBLIC = new Set([
 	'bilans/[year]/[figure].csv/+server.ts',
 	'tableau-de-bord/[figure].csv/+server.ts',
 	// Public once the session is closed: the handler checks the state itself (see access-matrix).
-	'commission/seances/[id]/releve.csv/+server.ts'
+	'commission/seances/[id]/releve.csv/+server.ts',
+	// Health check for the supervisor: no personal data (see lib/server/health).
+	'sante/+server.ts'
 ]);
 
 /** Public loads in files whose actions are protected. */
