@@ -27,7 +27,9 @@ export async function startOwnPortal(env: Record<string, string> = {}): Promise<
 	const dir = mkdtempSync(join(tmpdir(), 'sdusn-ops-'));
 	const databasePath = join(dir, 'sdusn.db');
 	const port = await freePort();
-	const child = spawn(process.execPath, ['scripts/start.js'], {
+	// The suite's web server has just built the portal: never build again (a source edited since
+	// would start a build longer than a test).
+	const child = spawn(process.execPath, ['scripts/start.js', '--sans-construction'], {
 		env: {
 			...process.env,
 			PORT: String(port),

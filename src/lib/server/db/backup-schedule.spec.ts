@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import SQLite from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { recordAudit } from '../audit/repository';
-import { backupName, rotateBackups, runScheduledBackup } from './backup-schedule';
+import { backupName, rotateBackups, runScheduledBackup, scheduleBackups } from './backup-schedule';
 import { openDatabase } from './index';
 import { migrateToLatest } from './migrate';
 import { checkBackupFile, restoreDatabase } from './restore';
@@ -58,6 +58,29 @@ describe('scheduled backups', () => {
 		expect(aside).toMatch(/avant-restauration/);
 		const restored = summaries(target);
 		for (const summary of before) expect(restored.has(summary), summary).toBe(true);
+	});
+
+	it('runs a minute after the start, then every BACKUP_EVERY, until stopped', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-sauvegardes-'));
+		const source = join(dir, 'live.db');
+		const db = openDatabase(source);
+		await migrateToLatest(db);
+		const backups = join(dir, 'sauvegardes');
+		const written = () => readdirSync(backups).filter((name) => name.endsWith('.db'));
+		vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'Date'] });
+		try {
+			const stop = scheduleBackups(source, { dir: backups, everyMs: 3_600_000, keep: 5 });
+			await vi.advanceTimersByTimeAsync(60_000);
+			await vi.waitFor(() => expect(written()).toHaveLength(1), { timeout: 5000 });
+			await vi.advanceTimersByTimeAsync(3_600_000);
+			await vi.waitFor(() => expect(written()).toHaveLength(2), { timeout: 5000 });
+			stop();
+			await vi.advanceTimersByTimeAsync(3 * 3_600_000);
+			expect(written()).toHaveLength(2);
+		} finally {
+			vi.useRealTimers();
+			await db.destroy();
+		}
 	});
 
 	it('keeps the newest BACKUP_KEEP backups and what an interrupted one left', () => {
