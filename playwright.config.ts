@@ -40,6 +40,12 @@ export default defineConfig({
 		timeout: 240_000,
 		stdout: 'pipe',
 		stderr: 'pipe',
-		env: { PORT: String(PORT), HOST: '127.0.0.1', DATABASE_PATH: E2E_DATABASE }
+		env: {
+			PORT: String(PORT),
+			HOST: '127.0.0.1',
+			DATABASE_PATH: E2E_DATABASE,
+			// One line per request would drown the test report; warnings and errors still show.
+			LOG_LEVEL: 'warn'
+		}
 	}
 });

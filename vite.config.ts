@@ -7,6 +7,8 @@ export default defineConfig({
 		include: ['src/**/*.spec.ts', 'scripts/**/*.spec.ts', 'migrations/**/*.spec.ts'],
 		environment: 'node',
 		expect: { requireAssertions: true },
-		pool: 'forks'
+		pool: 'forks',
+		// The operations log (pino) stays quiet in unit tests; tests that read it spy on it.
+		env: { LOG_LEVEL: 'silent' }
 	}
 });

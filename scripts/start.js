@@ -2,12 +2,17 @@
 // Migrations and the plan seed run in the server's init hook, when build/handler.js is loaded.
 // Failures the operator can fix end with one French line on stderr and a non-zero exit.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ConfigError, proxySettingsProblem, readConfig } from '../src/lib/server/config.js';
+import { pidFileOf } from '../src/lib/server/db/server-pid.js';
 import { SECURITY_HEADERS } from '../src/lib/server/http/security-headers.js';
+import { log } from '../src/lib/server/log.js';
+
+export { proxySettingsProblem };
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const builtHandler = join(root, 'build', 'handler.js');
@@ -77,15 +82,12 @@ export function buildIfNeeded() {
 	process.stdout.write(withoutPreviewHint(result.stdout ?? ''));
 	if (result.status !== 0)
 		fail('La construction du portail a échoué (voir les messages ci-dessus).');
-}
-
-function readPort() {
-	const raw = process.env.PORT?.trim() || '3000';
-	const port = Number(raw);
-	if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
-		fail(`Le port « ${raw} » n’est pas valable : indiquez dans PORT un nombre entre 1 et 65535.`);
-	}
-	return port;
+	const ops = spawnSync(process.execPath, [join(root, 'scripts', 'build-ops.js')], {
+		cwd: root,
+		stdio: 'inherit'
+	});
+	if (ops.status !== 0)
+		fail('La construction des commandes d’exploitation a échoué (voir les messages ci-dessus).');
 }
 
 async function loadHandler() {
@@ -120,25 +122,6 @@ export const SERVER_TIMEOUTS = {
 export const MAX_CONNECTIONS_PER_ADDRESS = 64;
 
 /**
- * Refuses proxy settings that cannot be honoured (they would silently turn off the per-address
- * login limit): returns the French sentence saying why, or null when the settings hold.
- * @param {NodeJS.ProcessEnv} env
- */
-export function proxySettingsProblem(env) {
-	const header = env.ADDRESS_HEADER?.trim() ?? '';
-	const depth = env.XFF_DEPTH?.trim() ?? '';
-	if (header && !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(header))
-		return `ADDRESS_HEADER vaut « ${header} », qui n’est pas un nom d’en-tête HTTP : indiquez par exemple X-Forwarded-For.`;
-	if (depth && !header)
-		return 'XFF_DEPTH est réglé sans ADDRESS_HEADER : indiquez aussi ADDRESS_HEADER=X-Forwarded-For, ou retirez XFF_DEPTH.';
-	if (depth && header.toLowerCase() !== 'x-forwarded-for')
-		return `XFF_DEPTH ne s’applique qu’à ADDRESS_HEADER=X-Forwarded-For (et non « ${header} ») : retirez XFF_DEPTH.`;
-	if (depth && (!/^\d{1,2}$/.test(depth) || Number(depth) < 1))
-		return `XFF_DEPTH vaut « ${depth} » : indiquez le nombre de mandataires de confiance, un entier d’au moins 1.`;
-	return null;
-}
-
-/**
  * The portal's HTTP server: security headers on every answer (static files and SvelteKit's own
  * refusals included), time limits, and, without a proxy, a cap on connections per address.
  * @param {import('node:http').RequestListener} handler
@@ -147,6 +130,14 @@ export function proxySettingsProblem(env) {
 export function createPortalServer(handler, { injectScheme, behindProxy }) {
 	const server = createServer(SERVER_TIMEOUTS, (req, res) => {
 		for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+		// An answer started once the server has stopped listening (shutdown) closes its connection.
+		const writeHead = res.writeHead;
+		res.writeHead = /** @type {typeof writeHead} */ (
+			function (/** @type {any[]} */ ...args) {
+				if (!server.listening) res.setHeader('Connection', 'close');
+				return Reflect.apply(writeHead, res, args);
+			}
+		);
 		if (injectScheme) req.headers[SCHEME_HEADER] = 'http';
 		handler(req, res);
 	});
@@ -178,11 +169,19 @@ export function createPortalServer(handler, { injectScheme, behindProxy }) {
 // proxy, set ORIGIN (or PROTOCOL_HEADER=x-forwarded-proto).
 const SCHEME_HEADER = 'x-sdusn-scheme';
 
+/** @returns {import('../src/lib/server/config.js').Config} */
+function configOrFail() {
+	try {
+		return readConfig(process.env);
+	} catch (error) {
+		if (error instanceof ConfigError) fail(error.message);
+		throw error;
+	}
+}
+
 export async function main() {
-	const port = readPort();
-	const host = process.env.HOST?.trim() || '0.0.0.0';
-	const proxyProblem = proxySettingsProblem(process.env);
-	if (proxyProblem) fail(proxyProblem);
+	const config = configOrFail();
+	const { port, host } = config;
 	const injectScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 	if (injectScheme) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
 	/** @type {import('node:http').RequestListener | undefined} */
@@ -193,7 +192,7 @@ export async function main() {
 			res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' });
 			res.end('Le portail démarre : réessayez dans quelques secondes.\n');
 		},
-		{ injectScheme, behindProxy: Boolean(process.env.ADDRESS_HEADER?.trim()) }
+		{ injectScheme, behindProxy: Boolean(config.addressHeader) }
 	);
 	server.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
 		if (error.code === 'EADDRINUSE') {
@@ -213,19 +212,55 @@ export async function main() {
 	});
 	// The port first: a port already taken stops here, before any build, database file or migration.
 	await new Promise((resolve) => server.listen(port, host, () => resolve(undefined)));
-	buildIfNeeded();
-	const database = resolve(process.env.DATABASE_PATH?.trim() || join('data', 'sdusn.db'));
-	process.stdout.write(`Base de données : ${database}\n`);
+	// `npm run serve` (production): the build made on the build machine, never rebuilt here.
+	if (process.argv.includes('--sans-construction')) {
+		if (!existsSync(builtHandler))
+			fail('Le portail n’est pas construit : lancez « npm run build » avant « npm run serve ».');
+	} else buildIfNeeded();
+	process.stdout.write(`Base de données : ${resolve(config.databasePath)}\n`);
 	handler = await loadHandler();
+	const pidFile = pidFileOf(config.databasePath);
+	writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
 	const shown = host === '0.0.0.0' ? 'localhost' : host;
-	process.stdout.write(`Portail SDUSN disponible sur http://${shown}:${port}/\n`);
-	const stop = () => {
-		server.close(() => process.exit(0));
-		server.closeIdleConnections?.();
-		setTimeout(() => process.exit(0), 5000).unref();
+	log().info(
+		{ event: 'start', node: process.version, version: portalVersion(), port, host },
+		`Portail SDUSN disponible sur http://${shown}:${port}/ (Node ${process.version})`
+	);
+	let stopping = false;
+	/** @param {number} code */
+	const finish = (code) => {
+		// The server code closes its database and stops its timers (hooks.server.ts).
+		/** @type {import('node:events').EventEmitter} */ (process).emit(SHUTDOWN_EVENT);
+		rmSync(pidFile, { force: true });
+		log().info({ event: 'stopped' }, 'Portail arrêté');
+		process.exit(code);
+	};
+	/** @param {NodeJS.Signals} signal */
+	const stop = (signal) => {
+		if (stopping) return;
+		stopping = true;
+		log().info(
+			{ event: 'stopping', signal, timeoutMs: config.shutdownTimeoutMs },
+			'Arrêt demandé : plus de nouvelle connexion, fin des requêtes en cours'
+		);
+		server.close(() => finish(0));
+		server.closeIdleConnections();
+		setTimeout(() => {
+			log().warn({ event: 'stop-timeout' }, 'Requêtes encore en cours à la fin du délai : coupées');
+			server.closeAllConnections();
+			finish(0);
+		}, config.shutdownTimeoutMs).unref();
 	};
 	process.on('SIGTERM', stop);
 	process.on('SIGINT', stop);
+}
+
+/** Emitted on the process once the HTTP server has stopped, before exiting. */
+export const SHUTDOWN_EVENT = 'sdusn:shutdown';
+
+function portalVersion() {
+	const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+	return String(pkg.version);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

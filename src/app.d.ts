@@ -6,10 +6,14 @@ declare global {
 	namespace App {
 		interface Error {
 			message: string;
+			/** Shown on the error page, so a user can quote it; the server log carries it too. */
+			requestId?: string;
 		}
 		interface Locals {
 			user: User | null;
 			session: Session | null;
+			/** This request's identifier in the server log (see hooks.server.ts). */
+			requestId: string;
 		}
 	}
 }

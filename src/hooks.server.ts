@@ -7,10 +7,13 @@ import {
 	setSessionCookie,
 	validateSessionToken
 } from '$lib/server/auth/sessions';
-import { auditRetentionDays } from '$lib/server/audit/repository';
 import { schedulePruning } from '$lib/server/auth/cleanup';
+import { readConfig } from '$lib/server/config.js';
+import { scheduleBackups } from '$lib/server/db/backup-schedule';
 import { databaseStamp } from '$lib/server/db/change-stamp';
-import { getDb, initDatabase } from '$lib/server/db/instance';
+import { closeDatabase, getDb, initDatabase } from '$lib/server/db/instance';
+import { logRequests, requestIdOf } from '$lib/server/http/request-log';
+import { log } from '$lib/server/log.js';
 import {
 	canonicalPaths,
 	canonicalSearch,
@@ -21,9 +24,22 @@ import {
 import { PageCache } from '$lib/server/http/page-cache';
 import { PUBLIC_ROUTES, SESSION_ROUTES } from '$lib/server/http/cacheable-routes';
 
+/** Emitted by scripts/start.js once its HTTP server has stopped (SIGTERM), before it exits. */
+const SHUTDOWN_EVENT = 'sdusn:shutdown';
+
 export const init: ServerInit = async () => {
-	const retention = auditRetentionDays();
-	schedulePruning(await initDatabase(), retention);
+	const config = readConfig();
+	const db = await initDatabase(config.databasePath);
+	const pruning = schedulePruning(db, config.auditRetentionDays);
+	const stopBackups = config.backups
+		? scheduleBackups(config.databasePath, config.backups)
+		: () => undefined;
+	process.once(SHUTDOWN_EVENT, () => {
+		clearInterval(pruning);
+		stopBackups();
+		closeDatabase();
+		log().info({ event: 'database-closed' }, 'Base de données fermée');
+	});
 };
 
 // Reads the session cookie and sets locals; never redirects (guards in loads and actions do).
@@ -90,6 +106,7 @@ const cacheAnswers: Handle = async ({ event, resolve }) => {
 };
 
 export const handle = sequence(
+	logRequests,
 	securityHeaders,
 	canonicalPaths,
 	requireClientAddress,
@@ -98,10 +115,22 @@ export const handle = sequence(
 	cacheAnswers
 );
 
-// Unexpected errors: logged on the server (message and stack only), never shown to the visitor.
-export const handleError: HandleServerError = ({ error, status, message }) => {
-	if (status >= 500) console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+// Unexpected errors: logged on the server (message and stack only, with the request id), never
+// shown to the visitor, who sees the request id to quote it.
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	const requestId = requestIdOf(event);
+	if (status >= 500)
+		log().error(
+			{
+				event: 'error',
+				requestId,
+				route: event.route.id,
+				err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error)
+			},
+			'Erreur inattendue'
+		);
 	return {
+		requestId,
 		message:
 			status === 404
 				? 'Page introuvable.'

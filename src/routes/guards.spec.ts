@@ -30,7 +30,9 @@ const PUBLIC = new Set([
 	'tableau-de-bord/[figure].xlsx/+server.ts',
 	// Public once the session is closed: the handler checks the state itself (see access-matrix).
 	'commission/seances/[id]/releve.csv/+server.ts',
-	'commission/seances/[id]/releve.xlsx/+server.ts'
+	'commission/seances/[id]/releve.xlsx/+server.ts',
+	// Health check for the supervisor: no personal data (see lib/server/health).
+	'sante/+server.ts'
 ]);
 
 /** Public loads in files whose actions are protected. */

@@ -84,6 +84,7 @@ const rows = (): Row[] => [
 	['GET', '/organisations/cdg46', null, [200, 200, 200, 200, 200]],
 	['GET', '/donnees/plan.json', null, [200, 200, 200, 200, 200]],
 	['GET', '/donnees/fiches.csv', null, [200, 200, 200, 200, 200]],
+	['GET', '/sante', null, [200, 200, 200, 200, 200]],
 	['GET', '/connexion', null, [200, 303, 303, 303, 303]],
 	// Signed in already: the login page sends the person on to their home page.
 	['POST', '/connexion', { email: '', password: '' }, [400, 303, 303, 303, 303]],

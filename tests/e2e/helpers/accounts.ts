@@ -63,28 +63,36 @@ export const ACCOUNTS = {
 
 let created = false;
 
-/** Creates the test accounts once, with the real command (password on stdin). */
+/** Runs the real `user:create` command on a database (password on stdin). */
+export function userCreate(
+	databasePath: string,
+	account: Pick<Account, 'email' | 'name' | 'role' | 'organisation' | 'password'>
+) {
+	const args = [
+		'run',
+		'--silent',
+		'user:create',
+		'--',
+		'--email',
+		account.email,
+		'--name',
+		account.name,
+		'--role',
+		account.role
+	];
+	if (account.organisation) args.push('--organisation', account.organisation);
+	return spawnSync('npm', args, {
+		input: `${account.password}\n`,
+		encoding: 'utf8',
+		env: { ...process.env, DATABASE_PATH: databasePath }
+	});
+}
+
+/** Creates the test accounts once, with the real command. */
 export function ensureAccounts(): void {
 	if (created) return;
 	for (const account of Object.values(ACCOUNTS) as Account[]) {
-		const args = [
-			'run',
-			'--silent',
-			'user:create',
-			'--',
-			'--email',
-			account.email,
-			'--name',
-			account.name,
-			'--role',
-			account.role
-		];
-		if (account.organisation) args.push('--organisation', account.organisation);
-		const result = spawnSync('npm', args, {
-			input: `${account.password}\n`,
-			encoding: 'utf8',
-			env: { ...process.env, DATABASE_PATH: E2E_DATABASE }
-		});
+		const result = userCreate(E2E_DATABASE, account);
 		if (result.status !== 0 && !result.stderr.includes('existe déjà'))
 			throw new Error(`user:create: ${result.stderr}`);
 	}

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { StartupError } from '../db/index';
+import { readAuditRetention } from '../config.js';
 import type { Database } from '../db/schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -139,10 +139,9 @@ export async function listAuditTallies(db: Executor, limit = 50): Promise<AuditT
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Default retention of security events: two years. */
-export const DEFAULT_AUDIT_RETENTION_DAYS = 730;
-/** The database refuses a shorter retention (trigger `audit_purge_floor`). */
-export const MIN_AUDIT_RETENTION_DAYS = 180;
+// Default retention of security events (two years), and the shortest the database accepts
+// (trigger `audit_purge_floor`): read with AUDIT_RETENTION in config.js.
+export { DEFAULT_AUDIT_RETENTION_DAYS, MIN_AUDIT_RETENTION_DAYS } from '../config.js';
 
 /**
  * The retention purge, the only way rows leave the journal: deletes the security events and the
@@ -196,16 +195,9 @@ export async function purgeAudit(
 	});
 }
 
-/** AUDIT_RETENTION: days security events are kept (default 730, at least 180). */
+/** AUDIT_RETENTION: days security events are kept (default 730, at least 180); see config.js. */
 export function auditRetentionDays(env: NodeJS.ProcessEnv = process.env): number {
-	const raw = env.AUDIT_RETENTION?.trim();
-	if (!raw) return DEFAULT_AUDIT_RETENTION_DAYS;
-	const days = Number(raw);
-	if (!/^\d{1,6}$/.test(raw) || days < MIN_AUDIT_RETENTION_DAYS)
-		throw new StartupError(
-			`AUDIT_RETENTION vaut « ${raw} » : indiquez un nombre de jours d’au moins ${MIN_AUDIT_RETENTION_DAYS} (730 par défaut, soit deux ans).`
-		);
-	return days;
+	return readAuditRetention(env);
 }
 
 export interface AuditInput {

@@ -1,4 +1,5 @@
 import { purgeAudit } from '../audit/repository';
+import { log } from '../log.js';
 import type { Db } from '../db';
 import { deleteExpiredSessions } from './sessions';
 import { deleteForgottenFailures } from './throttle';
@@ -20,15 +21,21 @@ export async function pruneExpired(
  * Prunes now, then every six hours, for as long as the server runs (never keeps it alive); the
  * journal's retention purge (security events older than `auditRetentionDays`) runs with it.
  */
-export function schedulePruning(db: Db, auditRetentionDays: number): void {
+export function schedulePruning(db: Db, auditRetentionDays: number): NodeJS.Timeout {
 	const run = () => {
 		pruneExpired(db).catch((error: unknown) =>
-			console.error(`Nettoyage des sessions expirées impossible : ${String(error)}`)
+			log().error(
+				{ event: 'prune-failed', err: String(error) },
+				'Nettoyage des sessions expirées impossible'
+			)
 		);
 		purgeAudit(db, auditRetentionDays).catch((error: unknown) =>
-			console.error(`Purge de conservation du journal impossible : ${String(error)}`)
+			log().error(
+				{ event: 'purge-failed', err: String(error) },
+				'Purge de conservation du journal impossible'
+			)
 		);
 	};
 	run();
-	setInterval(run, EVERY_MS).unref();
+	return setInterval(run, EVERY_MS).unref();
 }

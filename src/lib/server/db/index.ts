@@ -8,7 +8,9 @@ export type Db = Kysely<Database>;
 /** The database or a transaction: what repository functions take. */
 export type Executor = Kysely<Database> | Transaction<Database>;
 
-export const DEFAULT_DATABASE_PATH = 'data/sdusn.db';
+import { DEFAULT_DATABASE_PATH } from '../config.js';
+
+export { DEFAULT_DATABASE_PATH };
 
 /** A start-up failure whose message is one French sentence meant for the operator. */
 export class StartupError extends Error {
@@ -16,8 +18,7 @@ export class StartupError extends Error {
 }
 
 export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
-	const path = env.DATABASE_PATH?.trim();
-	return path ? path : DEFAULT_DATABASE_PATH;
+	return env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH;
 }
 
 /**

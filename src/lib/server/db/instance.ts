@@ -1,6 +1,13 @@
 import { refreshSearchText } from '../plan/repository';
 import { seedCommissionHistory, seedEditions, seedPlan } from '../seed';
-import { databasePath, explainOpenError, openDatabase, StartupError, type Db } from './index';
+import {
+	connectionOf,
+	databasePath,
+	explainOpenError,
+	openDatabase,
+	StartupError,
+	type Db
+} from './index';
 import { migrateToLatest } from './migrate';
 
 let instance: Db | undefined;
@@ -35,4 +42,11 @@ export async function prepareDatabase(path: string): Promise<Db> {
 export function getDb(): Db {
 	if (!instance) throw new Error('initDatabase() must run before getDb()');
 	return instance;
+}
+
+/** Closes the process's database (shutdown): SQLite checkpoints its WAL and releases the file. */
+export function closeDatabase(): void {
+	if (!instance) return;
+	connectionOf(instance).close();
+	instance = undefined;
 }

@@ -1,3 +1,4 @@
+import { log } from '../log.js';
 import { isHttpError } from '@sveltejs/kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -57,7 +58,7 @@ describe('canonical paths', () => {
 
 describe('client address', () => {
 	it('refuses a request whose address cannot be read (ADDRESS_HEADER set, header missing)', async () => {
-		const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
 		const resolve = vi.fn(ok);
 		const run = requireClientAddress({
 			event: event(
@@ -91,7 +92,7 @@ describe('unreadable forms', () => {
 		],
 		['text/plain', 'email=a']
 	])('%s answers 400 and logs one line', async (type, body) => {
-		const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
 		const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
 		const e = event('http://localhost/connexion', {
 			method: 'POST',
@@ -113,7 +114,7 @@ describe('unreadable forms', () => {
 		expect(isHttpError(caught) && caught.status).toBe(400);
 		expect(isHttpError(caught) && caught.body.message).toBe(UNREADABLE_FORM_MESSAGE);
 		expect(warn).toHaveBeenCalledTimes(1);
-		expect(String(warn.mock.calls[0]?.[0])).not.toContain('\n');
+		expect(String(warn.mock.calls[0]?.[1])).not.toContain('\n');
 		expect(error).not.toHaveBeenCalled();
 	});
 

@@ -1,4 +1,5 @@
 import { error, type Handle } from '@sveltejs/kit';
+import { log } from '../log.js';
 import { PUBLIC_ROUTES } from './cacheable-routes';
 import { SECURITY_HEADERS } from './security-headers.js';
 
@@ -44,7 +45,10 @@ export const requireClientAddress: Handle = async ({ event, resolve }) => {
 	try {
 		event.getClientAddress();
 	} catch {
-		console.warn(`400 ${event.request.method} ${event.url.pathname} : adresse du client absente`);
+		log().warn(
+			{ event: 'missing-address', method: event.request.method, route: event.route?.id ?? null },
+			'400 : adresse du client absente'
+		);
 		error(400, MISSING_ADDRESS_MESSAGE);
 	}
 	return resolve(event);
@@ -67,8 +71,13 @@ export const readableForms: Handle = async ({ event, resolve }) => {
 				return await formData();
 			} catch (caught) {
 				const reason = caught instanceof Error ? caught.message : String(caught);
-				console.warn(
-					`400 POST ${event.url.pathname} : formulaire illisible (${reason.split('\n')[0]?.slice(0, 120)})`
+				log().warn(
+					{
+						event: 'unreadable-form',
+						route: event.route?.id ?? null,
+						reason: reason.split('\n')[0]?.slice(0, 120)
+					},
+					'400 : formulaire illisible'
 				);
 				error(400, UNREADABLE_FORM_MESSAGE);
 			}

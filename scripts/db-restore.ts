@@ -1,0 +1,20 @@
+// npm run db:restore -- <sauvegarde> : restores a backup into DATABASE_PATH, the portal stopped.
+import process from 'node:process';
+import { databasePath } from '../src/lib/server/db/index';
+import { restoreDatabase } from '../src/lib/server/db/restore';
+import { runCommand, UsageError } from './cli';
+
+runCommand(async () => {
+	const backup = process.argv[2];
+	if (!backup || process.argv.length > 3)
+		throw new UsageError(
+			'Indiquez un seul fichier de sauvegarde : npm run db:restore -- sauvegarde.db'
+		);
+	const target = databasePath();
+	const { aside } = restoreDatabase(backup, target);
+	process.stdout.write(
+		`Sauvegarde « ${backup} » vérifiée et restaurée dans « ${target} ».` +
+			(aside ? ` L’ancienne base est gardée sous « ${aside} ».` : '') +
+			' Redémarrez le portail.\n'
+	);
+});

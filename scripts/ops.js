@@ -1,0 +1,33 @@
+// `npm run user:create|db:backup|db:restore|db:migrate|export`: runs the ops command compiled in
+// build/ops (`npm run build`), which needs only the production dependencies. In a development
+// checkout whose build is missing or older than the sources, runs its TypeScript source with tsx.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildIsStale } from './start.js';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const [name = '', ...args] = process.argv.slice(2);
+const compiled = join(root, 'build', 'ops', `${name}.js`);
+const source = join(root, 'scripts', `${name}.ts`);
+const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+if (!existsSync(source) && !existsSync(compiled)) {
+	process.stderr.write(`Commande inconnue « ${name} ».\n`);
+	process.exit(1);
+}
+if (existsSync(tsx) && existsSync(source) && (!existsSync(compiled) || buildIsStale())) {
+	const result = spawnSync(process.execPath, [tsx, source, ...args], { stdio: 'inherit' });
+	process.exit(result.status ?? 1);
+} else if (existsSync(compiled)) {
+	// The command reads its arguments from process.argv, as when run directly.
+	process.argv = [process.argv[0] ?? process.execPath, compiled, ...args];
+	await import(pathToFileURL(compiled).href);
+} else {
+	process.stderr.write(
+		'Les commandes d’exploitation ne sont pas construites : lancez « npm run build » (sur la machine de construction) puis réessayez.\n'
+	);
+	process.exit(1);
+}

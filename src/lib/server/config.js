@@ -1,0 +1,213 @@
+// The portal's configuration: every environment variable it reads, parsed and checked in one place.
+// Plain JavaScript: read by scripts/start.js before anything is built or loaded (a bad value stops
+// the server with one French line naming the variable and what is expected), and by the server
+// code and the ops commands, which get the same values. docs/operations.md lists every variable.
+
+export const DEFAULT_DATABASE_PATH = 'data/sdusn.db';
+export const DEFAULT_AUDIT_RETENTION_DAYS = 730;
+/** The shortest retention allowed (the database refuses a shorter purge too). */
+export const MIN_AUDIT_RETENTION_DAYS = 180;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** A setting the operator must fix; its message is one French sentence. */
+export class ConfigError extends Error {
+	// Same name as the database's start-up errors: start.js and the commands print it alone.
+	name = 'StartupError';
+}
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/** @param {NodeJS.ProcessEnv} env @param {string} name */
+function read(env, name) {
+	return env[name]?.trim() ?? '';
+}
+
+/** @param {NodeJS.ProcessEnv} env */
+function readPort(env) {
+	const raw = read(env, 'PORT') || '3000';
+	const port = Number(raw);
+	if (!/^\d+$/.test(raw) || port < 1 || port > 65535)
+		throw new ConfigError(
+			`Le port « ${raw} » n’est pas valable : indiquez dans PORT un nombre entre 1 et 65535.`
+		);
+	return port;
+}
+
+/** @param {NodeJS.ProcessEnv} env */
+function readHost(env) {
+	const host = read(env, 'HOST') || '0.0.0.0';
+	if (/[\s/]/.test(host))
+		throw new ConfigError(
+			`HOST vaut « ${host} » : indiquez une adresse IP ou un nom de machine (par exemple 127.0.0.1).`
+		);
+	return host;
+}
+
+/** @param {NodeJS.ProcessEnv} env @returns {string | null} */
+function readOrigin(env) {
+	const raw = read(env, 'ORIGIN');
+	if (!raw) return null;
+	/** @type {URL | null} */
+	let url = null;
+	try {
+		url = new URL(raw);
+	} catch {
+		url = null;
+	}
+	if (
+		!url ||
+		(url.protocol !== 'https:' && url.protocol !== 'http:') ||
+		url.origin !== raw.replace(/\/$/, '')
+	)
+		throw new ConfigError(
+			`ORIGIN vaut « ${raw} » : indiquez l’adresse publique du portail sans chemin, par exemple https://sdusn.lot-numerique.fr.`
+		);
+	return url.origin;
+}
+
+/**
+ * Refuses proxy settings that cannot be honoured (they would silently turn off the per-address
+ * login limit): returns the French sentence saying why, or null when the settings hold.
+ * @param {NodeJS.ProcessEnv} env
+ */
+export function proxySettingsProblem(env) {
+	const header = read(env, 'ADDRESS_HEADER');
+	const depth = read(env, 'XFF_DEPTH');
+	if (header && !HEADER_NAME.test(header))
+		return `ADDRESS_HEADER vaut « ${header} », qui n’est pas un nom d’en-tête HTTP : indiquez par exemple X-Forwarded-For.`;
+	if (depth && !header)
+		return 'XFF_DEPTH est réglé sans ADDRESS_HEADER : indiquez aussi ADDRESS_HEADER=X-Forwarded-For, ou retirez XFF_DEPTH.';
+	if (depth && header.toLowerCase() !== 'x-forwarded-for')
+		return `XFF_DEPTH ne s’applique qu’à ADDRESS_HEADER=X-Forwarded-For (et non « ${header} ») : retirez XFF_DEPTH.`;
+	if (depth && (!/^\d{1,2}$/.test(depth) || Number(depth) < 1))
+		return `XFF_DEPTH vaut « ${depth} » : indiquez le nombre de mandataires de confiance, un entier d’au moins 1.`;
+	for (const name of ['PROTOCOL_HEADER', 'HOST_HEADER', 'PORT_HEADER']) {
+		const value = read(env, name);
+		if (value && !HEADER_NAME.test(value))
+			return `${name} vaut « ${value} », qui n’est pas un nom d’en-tête HTTP : indiquez par exemple x-forwarded-proto.`;
+	}
+	return null;
+}
+
+/** AUDIT_RETENTION: days security events are kept (default 730, at least 180). @param {NodeJS.ProcessEnv} env */
+export function readAuditRetention(env) {
+	const raw = read(env, 'AUDIT_RETENTION');
+	if (!raw) return DEFAULT_AUDIT_RETENTION_DAYS;
+	const days = Number(raw);
+	if (!/^\d{1,6}$/.test(raw) || days < MIN_AUDIT_RETENTION_DAYS)
+		throw new ConfigError(
+			`AUDIT_RETENTION vaut « ${raw} » : indiquez un nombre de jours d’au moins ${MIN_AUDIT_RETENTION_DAYS} (730 par défaut, soit deux ans).`
+		);
+	return days;
+}
+
+const UNITS = /** @type {Record<string, number>} */ ({
+	s: 1000,
+	min: 60_000,
+	m: 60_000,
+	h: 3_600_000,
+	j: 86_400_000,
+	d: 86_400_000
+});
+
+/**
+ * A duration such as `30min`, `6h` or `1j` (s, min, h, j), in milliseconds, at least `minMs`.
+ * @param {string} name @param {string} raw @param {number} minMs @param {string} example
+ */
+function parseDuration(name, raw, minMs, example) {
+	const match = /^(\d{1,6})\s*(s|min|m|h|j|d)$/.exec(raw);
+	const ms = match ? Number(match[1]) * /** @type {number} */ (UNITS[match[2] ?? '']) : 0;
+	if (!match || ms < minMs)
+		throw new ConfigError(
+			`${name} vaut « ${raw} » : indiquez une durée d’au moins ${minMs / 1000} s suivie de son unité (s, min, h ou j), par exemple ${example}.`
+		);
+	return ms;
+}
+
+/**
+ * @param {NodeJS.ProcessEnv} env @param {string} name @param {number} fallback
+ * @param {number} min @param {number} max @param {string} meaning
+ */
+function readInteger(env, name, fallback, min, max, meaning) {
+	const raw = read(env, name);
+	if (!raw) return fallback;
+	const value = Number(raw);
+	if (!/^\d{1,6}$/.test(raw) || value < min || value > max)
+		throw new ConfigError(
+			`${name} vaut « ${raw} » : indiquez ${meaning}, un entier entre ${min} et ${max}.`
+		);
+	return value;
+}
+
+/** @param {NodeJS.ProcessEnv} env */
+function readBackups(env) {
+	const dir = read(env, 'BACKUP_DIR');
+	const every = read(env, 'BACKUP_EVERY');
+	const keep = read(env, 'BACKUP_KEEP');
+	if (!dir) {
+		if (every || keep)
+			throw new ConfigError(
+				`${every ? 'BACKUP_EVERY' : 'BACKUP_KEEP'} est réglé sans BACKUP_DIR : indiquez aussi le dossier des sauvegardes dans BACKUP_DIR.`
+			);
+		return null;
+	}
+	return {
+		dir,
+		everyMs: every ? parseDuration('BACKUP_EVERY', every, 60_000, '6h') : 86_400_000,
+		keep: readInteger(env, 'BACKUP_KEEP', 14, 1, 10_000, 'le nombre de sauvegardes à garder')
+	};
+}
+
+/** @param {NodeJS.ProcessEnv} env */
+function readLogLevel(env) {
+	const level = (read(env, 'LOG_LEVEL') || 'info').toLowerCase();
+	if (!LOG_LEVELS.includes(level))
+		throw new ConfigError(
+			`LOG_LEVEL vaut « ${read(env, 'LOG_LEVEL')} » : indiquez l’un de ${LOG_LEVELS.join(', ')}.`
+		);
+	return level;
+}
+
+/**
+ * @typedef {{
+ *   port: number,
+ *   host: string,
+ *   origin: string | null,
+ *   databasePath: string,
+ *   addressHeader: string | null,
+ *   auditRetentionDays: number,
+ *   logLevel: string,
+ *   backups: { dir: string, everyMs: number, keep: number } | null,
+ *   shutdownTimeoutMs: number
+ * }} Config
+ */
+
+/**
+ * Reads and checks every setting; throws a ConfigError (one French sentence) on the first value
+ * that is missing or malformed.
+ * @param {NodeJS.ProcessEnv} [env]
+ * @returns {Config}
+ */
+export function readConfig(env = process.env) {
+	const proxyProblem = proxySettingsProblem(env);
+	if (proxyProblem) throw new ConfigError(proxyProblem);
+	return {
+		port: readPort(env),
+		host: readHost(env),
+		origin: readOrigin(env),
+		databasePath: read(env, 'DATABASE_PATH') || DEFAULT_DATABASE_PATH,
+		addressHeader: read(env, 'ADDRESS_HEADER') || null,
+		auditRetentionDays: readAuditRetention(env),
+		logLevel: readLogLevel(env),
+		backups: readBackups(env),
+		shutdownTimeoutMs:
+			readInteger(
+				env,
+				'SHUTDOWN_TIMEOUT',
+				10,
+				1,
+				300,
+				'le nombre de secondes laissées aux requêtes en cours à l’arrêt'
+			) * 1000
+	};
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { readConfig } from './config.js';
+
+describe('configuration', () => {
+	it('has a default for every setting', () => {
+		expect(readConfig({})).toEqual({
+			port: 3000,
+			host: '0.0.0.0',
+			origin: null,
+			databasePath: 'data/sdusn.db',
+			addressHeader: null,
+			auditRetentionDays: 730,
+			logLevel: 'info',
+			backups: null,
+			shutdownTimeoutMs: 10_000
+		});
+	});
+
+	it('reads every setting', () => {
+		expect(
+			readConfig({
+				PORT: '8080',
+				HOST: '127.0.0.1',
+				ORIGIN: 'https://sdusn.lot-numerique.fr',
+				DATABASE_PATH: '/srv/sdusn/data/sdusn.db',
+				ADDRESS_HEADER: 'X-Forwarded-For',
+				XFF_DEPTH: '1',
+				AUDIT_RETENTION: '365',
+				LOG_LEVEL: 'warn',
+				BACKUP_DIR: '/srv/sauvegardes',
+				BACKUP_EVERY: '6h',
+				BACKUP_KEEP: '28',
+				SHUTDOWN_TIMEOUT: '20'
+			})
+		).toEqual({
+			port: 8080,
+			host: '127.0.0.1',
+			origin: 'https://sdusn.lot-numerique.fr',
+			databasePath: '/srv/sdusn/data/sdusn.db',
+			addressHeader: 'X-Forwarded-For',
+			auditRetentionDays: 365,
+			logLevel: 'warn',
+			backups: { dir: '/srv/sauvegardes', everyMs: 6 * 3_600_000, keep: 28 },
+			shutdownTimeoutMs: 20_000
+		});
+		expect(readConfig({ BACKUP_DIR: 'b', BACKUP_EVERY: '30min' }).backups?.everyMs).toBe(1_800_000);
+		expect(readConfig({ BACKUP_DIR: 'b', BACKUP_EVERY: '1j' }).backups?.everyMs).toBe(86_400_000);
+	});
+
+	it.each([
+		[{ PORT: '70000' }, /PORT/],
+		[{ PORT: 'abc' }, /PORT/],
+		[{ HOST: 'a b' }, /HOST/],
+		[{ ORIGIN: 'sdusn.lot-numerique.fr' }, /ORIGIN/],
+		[{ ORIGIN: 'https://sdusn.lot-numerique.fr/portail' }, /ORIGIN/],
+		[{ ORIGIN: 'ftp://sdusn.lot-numerique.fr' }, /ORIGIN/],
+		[{ ADDRESS_HEADER: 'X Forwarded' }, /ADDRESS_HEADER/],
+		[{ XFF_DEPTH: '1' }, /XFF_DEPTH/],
+		[{ PROTOCOL_HEADER: 'x proto' }, /PROTOCOL_HEADER/],
+		[{ AUDIT_RETENTION: '30' }, /AUDIT_RETENTION/],
+		[{ LOG_LEVEL: 'bavard' }, /LOG_LEVEL/],
+		[{ BACKUP_EVERY: '6h' }, /BACKUP_EVERY.*BACKUP_DIR/],
+		[{ BACKUP_KEEP: '3' }, /BACKUP_KEEP.*BACKUP_DIR/],
+		[{ BACKUP_DIR: 'b', BACKUP_EVERY: '6' }, /BACKUP_EVERY/],
+		[{ BACKUP_DIR: 'b', BACKUP_EVERY: '10s' }, /BACKUP_EVERY/],
+		[{ BACKUP_DIR: 'b', BACKUP_KEEP: '0' }, /BACKUP_KEEP/],
+		[{ SHUTDOWN_TIMEOUT: '0' }, /SHUTDOWN_TIMEOUT/]
+	])('refuses %o with one French line naming the variable', (env, variable) => {
+		let message = '';
+		try {
+			readConfig(env);
+		} catch (error) {
+			message = (error as Error).message;
+			expect((error as Error).name).toBe('StartupError');
+		}
+		expect(message).toMatch(variable);
+		expect(message).toMatch(/indiquez|retirez/);
+		expect(message).not.toContain('\n');
+	});
+});

@@ -1,0 +1,130 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import SQLite from 'better-sqlite3';
+import { describe, expect, it, vi } from 'vitest';
+import { recordAudit } from '../audit/repository';
+import { backupName, rotateBackups, runScheduledBackup, scheduleBackups } from './backup-schedule';
+import { openDatabase } from './index';
+import { migrateToLatest } from './migrate';
+import { checkBackupFile, restoreDatabase } from './restore';
+import { pidFileOf } from './server-pid.js';
+
+function summaries(path: string): Set<string> {
+	const db = new SQLite(path, { readonly: true });
+	try {
+		const rows = db.prepare('SELECT summary FROM audit_event').all() as { summary: string }[];
+		return new Set(rows.map((row) => row.summary));
+	} finally {
+		db.close();
+	}
+}
+
+describe('scheduled backups', () => {
+	it('keeps every write acknowledged before the backup started, while writes go on', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-sauvegardes-'));
+		const source = join(dir, 'live.db');
+		const db = openDatabase(source);
+		await migrateToLatest(db);
+		const acknowledged: string[] = [];
+		let writing = true;
+		// A partner writes without pause, before, during and after the backup.
+		const writer = (async () => {
+			for (let i = 0; writing; i++) {
+				const summary = `écriture ${i}`;
+				await recordAudit(db, {
+					actor: null,
+					actorLabel: 'test',
+					action: 'login.success',
+					summary
+				});
+				acknowledged.push(summary);
+				await new Promise((resolve) => setImmediate(resolve));
+			}
+		})();
+		while (acknowledged.length < 200) await new Promise((resolve) => setTimeout(resolve, 5));
+		const before = [...acknowledged];
+		const file = await runScheduledBackup(source, { dir: join(dir, 'sauvegardes'), keep: 3 });
+		writing = false;
+		await writer;
+		expect(acknowledged.length).toBeGreaterThan(before.length);
+		await db.destroy();
+
+		checkBackupFile(file);
+		const target = join(dir, 'restauree', 'sdusn.db');
+		await openDatabase(target).destroy();
+		const { aside } = restoreDatabase(file, target);
+		expect(aside).toMatch(/avant-restauration/);
+		const restored = summaries(target);
+		for (const summary of before) expect(restored.has(summary), summary).toBe(true);
+	});
+
+	it('runs a minute after the start, then every BACKUP_EVERY, until stopped', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-sauvegardes-'));
+		const source = join(dir, 'live.db');
+		const db = openDatabase(source);
+		await migrateToLatest(db);
+		const backups = join(dir, 'sauvegardes');
+		const written = () => readdirSync(backups).filter((name) => name.endsWith('.db'));
+		vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'Date'] });
+		try {
+			const stop = scheduleBackups(source, { dir: backups, everyMs: 3_600_000, keep: 5 });
+			await vi.advanceTimersByTimeAsync(60_000);
+			await vi.waitFor(() => expect(written()).toHaveLength(1), { timeout: 5000 });
+			await vi.advanceTimersByTimeAsync(3_600_000);
+			await vi.waitFor(() => expect(written()).toHaveLength(2), { timeout: 5000 });
+			stop();
+			await vi.advanceTimersByTimeAsync(3 * 3_600_000);
+			expect(written()).toHaveLength(2);
+		} finally {
+			vi.useRealTimers();
+			await db.destroy();
+		}
+	});
+
+	it('keeps the newest BACKUP_KEEP backups and what an interrupted one left', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-sauvegardes-'));
+		const names = [0, 1, 2, 3, 4].map((day) => backupName(new Date(Date.UTC(2026, 10, 20 + day))));
+		for (const name of [...names, 'a-garder.db', `${names[4]}.partiel`])
+			writeFileSync(join(dir, name), '');
+		rotateBackups(dir, 2);
+		expect(readdirSync(dir).sort()).toEqual(['a-garder.db', names[3], names[4]].sort());
+	});
+});
+
+describe('db:restore', () => {
+	it('refuses while a server uses the database, and refuses a file that is not a sound backup', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-restauration-'));
+		const target = join(dir, 'sdusn.db');
+		const db = openDatabase(target);
+		await migrateToLatest(db);
+		await db.destroy();
+		const backup = join(dir, 'copie.db');
+		const copy = new SQLite(target);
+		await copy.backup(backup);
+		copy.close();
+
+		writeFileSync(pidFileOf(target), `${process.pid}\n`);
+		expect(() => restoreDatabase(backup, target)).toThrow(/arrêtez-le avant de restaurer/);
+		// A pid file left by a server that is gone (crash) does not block.
+		writeFileSync(pidFileOf(target), '999999999\n');
+
+		const notSqlite = join(dir, 'texte.db');
+		writeFileSync(notSqlite, 'pas une base '.repeat(100));
+		expect(() => restoreDatabase(notSqlite, target)).toThrow(/SDUSN|SQLite/);
+		const other = join(dir, 'autre.db');
+		const o = new SQLite(other);
+		o.exec('CREATE TABLE t (x)');
+		o.close();
+		expect(() => restoreDatabase(other, target)).toThrow(/pas une sauvegarde du portail/);
+		const newer = join(dir, 'plus-recente.db');
+		const n = new SQLite(newer);
+		n.exec(
+			"CREATE TABLE kysely_migration (name TEXT); INSERT INTO kysely_migration VALUES ('2099_01_01_000000_futur')"
+		);
+		n.close();
+		expect(() => restoreDatabase(newer, target)).toThrow(/version plus récente/);
+		expect(restoreDatabase(backup, target).aside).toBeTruthy();
+	});
+});

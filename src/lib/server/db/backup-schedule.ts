@@ -1,0 +1,81 @@
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { log } from '../log.js';
+import { backupDatabase } from './backup';
+
+/** Backups written by the schedule: `sdusn-<UTC date and time>.db`, sortable by name. */
+const NAME = /^sdusn-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.db$/;
+
+export function backupName(now = new Date()): string {
+	return `sdusn-${now.toISOString().replace(/[:.]/g, '-')}.db`;
+}
+
+/**
+ * Keeps the `keep` newest scheduled backups of `dir` and removes the others, along with what an
+ * interrupted backup may have left (`….partiel`). Files of other names are never touched.
+ */
+export function rotateBackups(dir: string, keep: number): string[] {
+	const entries = readdirSync(dir);
+	const backups = entries.filter((name) => NAME.test(name)).sort();
+	const removed = [
+		...backups.slice(0, Math.max(0, backups.length - keep)),
+		...entries.filter((name) => /^sdusn-.*\.db\.partiel(-wal|-shm|-journal)?$/.test(name))
+	];
+	for (const name of removed) rmSync(join(dir, name), { force: true });
+	return removed;
+}
+
+/** One scheduled backup: written, checked (integrity_check), then the folder rotated. */
+export async function runScheduledBackup(
+	databasePath: string,
+	settings: { dir: string; keep: number },
+	now = new Date()
+): Promise<string> {
+	// The backups hold what the database holds: their folder is private, like the database's.
+	mkdirSync(settings.dir, { recursive: true, mode: 0o700 });
+	const target = join(settings.dir, backupName(now));
+	const started = performance.now();
+	const { pages } = await backupDatabase(databasePath, target);
+	const removed = rotateBackups(settings.dir, settings.keep);
+	log().info(
+		{
+			event: 'backup',
+			file: target,
+			pages,
+			removed: removed.length,
+			durationMs: Math.round(performance.now() - started)
+		},
+		'Sauvegarde écrite et vérifiée'
+	);
+	return target;
+}
+
+/**
+ * Backs the database up into BACKUP_DIR every BACKUP_EVERY, keeping BACKUP_KEEP copies; the first
+ * one a minute after the start. A failed backup is logged and retried at the next turn. The timer
+ * never keeps the process alive.
+ */
+export function scheduleBackups(
+	databasePath: string,
+	settings: { dir: string; everyMs: number; keep: number }
+): () => void {
+	let running = false;
+	const run = () => {
+		if (running) return;
+		running = true;
+		runScheduledBackup(databasePath, settings)
+			.catch((error: unknown) =>
+				log().error(
+					{ event: 'backup-failed', dir: settings.dir, err: String(error) },
+					'Sauvegarde programmée impossible'
+				)
+			)
+			.finally(() => (running = false));
+	};
+	const first = setTimeout(run, Math.min(60_000, settings.everyMs)).unref();
+	const every = setInterval(run, settings.everyMs).unref();
+	return () => {
+		clearTimeout(first);
+		clearInterval(every);
+	};
+}

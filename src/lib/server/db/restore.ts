@@ -1,0 +1,77 @@
+import { chmodSync, copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import SQLite from 'better-sqlite3';
+import { MIGRATIONS } from '../../../../migrations/index';
+import { StartupError } from './index';
+import { runningServerPid } from './server-pid.js';
+
+/**
+ * Checks that `file` is a sound backup of this portal: readable by SQLite, `integrity_check` ok,
+ * with Kysely's migration table and no migration this version does not know (a newer portal's).
+ */
+export function checkBackupFile(file: string): { migrations: number } {
+	if (!existsSync(file)) throw new StartupError(`Le fichier « ${file} » n’existe pas.`);
+	let db: SQLite.Database;
+	try {
+		db = new SQLite(file, { readonly: true, fileMustExist: true });
+	} catch {
+		throw new StartupError(`« ${file} » n’est pas une base SQLite lisible.`);
+	}
+	try {
+		let result: unknown;
+		let names: string[];
+		try {
+			result = db.pragma('integrity_check', { simple: true });
+			names = (db.prepare('SELECT name FROM kysely_migration').all() as { name: string }[]).map(
+				(row) => row.name
+			);
+		} catch {
+			throw new StartupError(`« ${file} » n’est pas une sauvegarde du portail SDUSN.`);
+		}
+		if (result !== 'ok')
+			throw new StartupError(
+				`« ${file} » n’est pas intègre (${String(result)}) : rien n’a été changé.`
+			);
+		const unknown = names.filter((name) => !(name in MIGRATIONS));
+		if (unknown.length > 0)
+			throw new StartupError(
+				`« ${file} » vient d’une version plus récente du portail (migration ${unknown[0]}) : installez cette version pour la restaurer.`
+			);
+		return { migrations: names.length };
+	} finally {
+		db.close();
+	}
+}
+
+const COMPANIONS = ['-wal', '-shm'];
+
+/**
+ * Restores a backup into `target` (the portal's DATABASE_PATH) while the portal is stopped: the
+ * backup is checked, copied beside the target, the current database and its WAL files are set
+ * aside (`….avant-restauration-<date>`), then the copy takes the target's name. Refused while a
+ * server uses the target.
+ */
+export function restoreDatabase(
+	backup: string,
+	target: string,
+	now = new Date()
+): { aside: string | null } {
+	const pid = runningServerPid(target);
+	if (pid !== null)
+		throw new StartupError(
+			`Le portail tourne encore sur « ${target} » (processus ${pid}) : arrêtez-le avant de restaurer.`
+		);
+	checkBackupFile(backup);
+	const incoming = `${target}.restauration`;
+	copyFileSync(backup, incoming);
+	chmodSync(incoming, 0o600);
+	let aside: string | null = null;
+	if (existsSync(target)) {
+		aside = `${target}.avant-restauration-${now.toISOString().replace(/[:.]/g, '-')}`;
+		renameSync(target, aside);
+		for (const suffix of COMPANIONS)
+			if (existsSync(`${target}${suffix}`)) renameSync(`${target}${suffix}`, `${aside}${suffix}`);
+	}
+	for (const suffix of COMPANIONS) rmSync(`${target}${suffix}`, { force: true });
+	renameSync(incoming, target);
+	return { aside };
+}

@@ -1,0 +1,38 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../db';
+import { migrateToLatest } from '../db/migrate';
+import { checkHealth } from '.';
+
+describe('health', () => {
+	it('is ok when the database answers and has every migration', async () => {
+		const db = openDatabase(':memory:');
+		await migrateToLatest(db);
+		const health = await checkHealth(db);
+		expect(health).toMatchObject({ statut: 'ok', base: 'joignable', migrations: 'à jour' });
+		expect(health.version).toMatch(/^\d+\.\d+\.\d+/);
+		expect(health.node).toBe(process.version);
+		// Small and impersonal: exactly these fields.
+		expect(Object.keys(health).sort()).toEqual(
+			['base', 'enMarcheDepuis', 'migrations', 'node', 'statut', 'version'].sort()
+		);
+		await db.destroy();
+	});
+
+	it('is degraded when a migration is missing', async () => {
+		const db = openDatabase(':memory:');
+		await migrateToLatest(db);
+		await sql`delete from kysely_migration where name = (select max(name) from kysely_migration)`.execute(
+			db
+		);
+		expect(await checkHealth(db)).toMatchObject({ statut: 'dégradé', migrations: 'en retard' });
+		await db.destroy();
+	});
+
+	it('is degraded when the database does not answer', async () => {
+		const db = openDatabase(':memory:');
+		await db.destroy();
+		expect(await checkHealth(db)).toMatchObject({ statut: 'dégradé', base: 'injoignable' });
+		expect(await checkHealth(null)).toMatchObject({ statut: 'dégradé', base: 'injoignable' });
+	});
+});

@@ -1,0 +1,42 @@
+import { MIGRATIONS } from '../../../../migrations/index';
+import pkg from '../../../../package.json';
+import type { Executor } from '../db';
+import { appliedMigrations } from './repository';
+
+export interface Health {
+	statut: 'ok' | 'dégradé';
+	base: 'joignable' | 'injoignable';
+	migrations: 'à jour' | 'en retard' | 'inconnues';
+	version: string;
+	node: string;
+	/** Seconds since the process started. */
+	enMarcheDepuis: number;
+}
+
+/**
+ * What `/sante` answers: whether the database answers and has every migration of this version.
+ * Nothing personal, nothing about the data itself.
+ */
+export async function checkHealth(db: Executor | null): Promise<Health> {
+	let base: Health['base'] = 'injoignable';
+	let migrations: Health['migrations'] = 'inconnues';
+	if (db) {
+		try {
+			const applied = new Set(await appliedMigrations(db));
+			base = 'joignable';
+			migrations = Object.keys(MIGRATIONS).every((name) => applied.has(name))
+				? 'à jour'
+				: 'en retard';
+		} catch {
+			base = 'injoignable';
+		}
+	}
+	return {
+		statut: base === 'joignable' && migrations === 'à jour' ? 'ok' : 'dégradé',
+		base,
+		migrations,
+		version: pkg.version,
+		node: process.version,
+		enMarcheDepuis: Math.round(process.uptime())
+	};
+}

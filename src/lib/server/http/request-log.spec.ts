@@ -1,0 +1,56 @@
+import { describe, expect, it, vi } from 'vitest';
+import { handleError } from '../../../hooks.server';
+import { log } from '../log.js';
+import { logRequests } from './request-log';
+
+function event(url: string, headers: Record<string, string> = {}) {
+	return {
+		request: new Request(url, { headers }),
+		route: { id: '/invitation/[token]' },
+		locals: {} as App.Locals
+	};
+}
+
+describe('request log', () => {
+	it('logs the route id, never the path or its query', async () => {
+		const info = vi.spyOn(log(), 'info').mockImplementation(() => undefined);
+		const e = event('http://localhost/invitation/jeton-secret?q=personnel');
+		await logRequests({
+			event: e,
+			resolve: async () => new Response('', { status: 410 })
+		} as never);
+		expect(info).toHaveBeenCalledTimes(1);
+		const [fields] = info.mock.calls[0] as unknown as [Record<string, unknown>];
+		expect(fields).toMatchObject({ route: '/invitation/[token]', status: 410, method: 'GET' });
+		expect(JSON.stringify(info.mock.calls)).not.toMatch(/jeton-secret|personnel/);
+		expect(fields.requestId).toBe(e.locals.requestId);
+		info.mockRestore();
+	});
+
+	it('keeps a well-formed request id from the proxy, not a made-up one', async () => {
+		const kept = event('http://localhost/', { 'x-request-id': 'a1b2c3d4e5f60718' });
+		const info = vi.spyOn(log(), 'info').mockImplementation(() => undefined);
+		await logRequests({ event: kept, resolve: async () => new Response('') } as never);
+		expect(kept.locals.requestId).toBe('a1b2c3d4e5f60718');
+		const refused = event('http://localhost/', { 'x-request-id': '<script>' });
+		await logRequests({ event: refused, resolve: async () => new Response('') } as never);
+		expect(refused.locals.requestId).toMatch(/^[0-9a-f-]{36}$/);
+		info.mockRestore();
+	});
+
+	it('gives an unexpected error a request id that the log and the error page share', () => {
+		const error = vi.spyOn(log(), 'error').mockImplementation(() => undefined);
+		const e = event('http://localhost/fiches');
+		const shown = handleError({
+			error: new Error('panne'),
+			event: e,
+			status: 500,
+			message: 'Internal Error'
+		} as never) as App.Error;
+		expect(shown.requestId).toMatch(/^[0-9a-f-]{36}$/);
+		expect(shown.message).not.toContain('panne');
+		const [fields] = error.mock.calls[0] as unknown as [Record<string, unknown>];
+		expect(fields.requestId).toBe(shown.requestId);
+		error.mockRestore();
+	});
+});

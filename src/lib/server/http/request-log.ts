@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { Handle, RequestEvent } from '@sveltejs/kit';
+import { log } from '../log.js';
+
+/** A request id set by the proxy (nginx's $request_id) is kept only when it looks like one. */
+const PROXY_REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
+
+/** This request's id: the proxy's X-Request-Id when well formed, otherwise a fresh one. */
+export function requestIdOf(event: Pick<RequestEvent, 'locals' | 'request'>): string {
+	if (!event.locals.requestId) {
+		const given = event.request.headers.get('x-request-id') ?? '';
+		event.locals.requestId = PROXY_REQUEST_ID.test(given) ? given : randomUUID();
+	}
+	return event.locals.requestId;
+}
+
+/**
+ * One JSON line per request: method, route id (never the path, which may hold an invitation
+ * token, nor the query string, which may hold what a person searched), status, duration and
+ * request id. No header, cookie or body is read here.
+ */
+export const logRequests: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
+	const requestId = requestIdOf(event);
+	let status = 500;
+	try {
+		const response = await resolve(event);
+		status = response.status;
+		return response;
+	} catch (error) {
+		// error() and redirect() thrown past the other hooks carry their status.
+		const thrown = (error as { status?: unknown } | null)?.status;
+		if (typeof thrown === 'number') status = thrown;
+		throw error;
+	} finally {
+		log().info(
+			{
+				event: 'request',
+				requestId,
+				method: event.request.method,
+				route: event.route.id,
+				status,
+				durationMs: Math.round((performance.now() - started) * 10) / 10
+			},
+			'requête'
+		);
+	}
+};

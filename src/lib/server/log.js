@@ -1,0 +1,51 @@
+// The server's journal of operations: one JSON line per request and per significant event, on
+// standard output (systemd's journal or the container's log collector keeps it), through pino.
+// Plain JavaScript: used by scripts/start.js (start, stop) and by the server code (requests,
+// errors, backups). Nothing here is the audit journal of the database (/admin/journal).
+import pino from 'pino';
+import { readConfig } from './config.js';
+
+/**
+ * Names whose value is never written, wherever they appear in an event: pino replaces them with
+ * "[masqué]". Events are built from chosen fields only; this is the second line of defence.
+ */
+export const REDACTED = [
+	'password',
+	'token',
+	'cookie',
+	'authorization',
+	'secret',
+	'*.password',
+	'*.token',
+	'*.cookie',
+	'*.authorization',
+	'*.secret',
+	'*.headers.cookie',
+	'*.headers.authorization'
+];
+
+/**
+ * @param {string} level
+ * @param {import('pino').DestinationStream} [destination] standard output when absent (tests pass one)
+ */
+export function createLogger(level, destination) {
+	return pino(
+		{
+			level,
+			base: { pid: process.pid },
+			timestamp: pino.stdTimeFunctions.isoTime,
+			formatters: { level: (label) => ({ level: label }) },
+			redact: { paths: REDACTED, censor: '[masqué]' }
+		},
+		destination ?? pino.destination({ dest: 1, sync: true })
+	);
+}
+
+/** @type {import('pino').Logger | undefined} */
+let shared;
+
+/** The process's logger, at LOG_LEVEL (checked at start by scripts/start.js). */
+export function log() {
+	shared ??= createLogger(readConfig().logLevel);
+	return shared;
+}

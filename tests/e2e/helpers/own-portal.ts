@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { freePort } from '../../../scripts/serve-child';
+import { userCreate } from './accounts';
+
+export interface OwnPortal {
+	url: string;
+	port: number;
+	dir: string;
+	databasePath: string;
+	child: ChildProcess;
+	/** Every line the server wrote on standard output and error so far. */
+	output: () => string;
+	/** The JSON log lines so far. */
+	logLines: () => Record<string, unknown>[];
+	exited: Promise<number | null>;
+}
+
+/**
+ * Starts the built portal (scripts/start.js, as `npm start` does) in a process of its own, on a
+ * free loopback port and a fresh database: for tests that stop it or read its log.
+ */
+export async function startOwnPortal(env: Record<string, string> = {}): Promise<OwnPortal> {
+	const dir = mkdtempSync(join(tmpdir(), 'sdusn-ops-'));
+	const databasePath = join(dir, 'sdusn.db');
+	const port = await freePort();
+	// The suite's web server has just built the portal: never build again (a source edited since
+	// would start a build longer than a test).
+	const child = spawn(process.execPath, ['scripts/start.js', '--sans-construction'], {
+		env: {
+			...process.env,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			DATABASE_PATH: databasePath,
+			...env
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+	await new Promise<void>((resolve, reject) => {
+		const timer = setInterval(() => {
+			if (output.includes('disponible sur')) {
+				clearInterval(timer);
+				resolve();
+			}
+		}, 50);
+		void exited.then((code) => {
+			clearInterval(timer);
+			reject(new Error(`Le portail s’est arrêté (code ${code}) : ${output}`));
+		});
+	});
+	return {
+		url: `http://127.0.0.1:${port}`,
+		port,
+		dir,
+		databasePath,
+		child,
+		output: () => output,
+		logLines: () =>
+			output
+				.split('\n')
+				.filter((line) => line.startsWith('{'))
+				.map((line) => JSON.parse(line) as Record<string, unknown>),
+		exited
+	};
+}
+
+/** Creates an account in the portal's database with the real command (password on stdin). */
+export function createAccount(
+	databasePath: string,
+	account: Parameters<typeof userCreate>[1]
+): void {
+	const result = userCreate(databasePath, account);
+	if (result.status !== 0) throw new Error(`user:create: ${result.stderr}`);
+}

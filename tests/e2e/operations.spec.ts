@@ -1,0 +1,111 @@
+import { connect } from 'node:net';
+import { expect, test } from '@playwright/test';
+import { createAccount, startOwnPortal } from './helpers/own-portal';
+
+// Each test starts the built portal in a process of its own (it reads its log, or stops it).
+test.describe.configure({ timeout: 60_000 });
+
+const ADMIN = {
+	email: 'olga.exploitation@lot-numerique.test',
+	name: 'Olga Exploitation',
+	role: 'admin' as const,
+	password: 'une phrase secrète pour le journal'
+};
+
+test('the server log has one line per request and never a password, token, cookie or query value', async () => {
+	const portal = await startOwnPortal();
+	try {
+		createAccount(portal.databasePath, ADMIN);
+		const origin = { origin: portal.url, accept: 'text/html' };
+		const login = await fetch(`${portal.url}/connexion`, {
+			method: 'POST',
+			headers: { ...origin, 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ email: ADMIN.email, password: ADMIN.password }),
+			redirect: 'manual'
+		});
+		expect(login.status).toBe(303);
+		const cookies = login.headers.getSetCookie();
+		const session = cookies.find((c) => c.startsWith('sdusn_session='));
+		expect(session).toBeTruthy();
+		const sessionToken = session!.split(';')[0]!.split('=')[1]!;
+		const cookieHeader = cookies.map((c) => c.split(';')[0]).join('; ');
+		expect(
+			(await fetch(`${portal.url}/compte`, { headers: { cookie: cookieHeader } })).status
+		).toBe(200);
+		const invitationToken = 'jetonInvitationQuiNeDoitPasParaitre123';
+		await fetch(`${portal.url}/invitation/${invitationToken}`);
+		await fetch(`${portal.url}/fiches?q=recherche-personnelle-zorglub`);
+		await fetch(`${portal.url}/connexion`, {
+			method: 'POST',
+			headers: { ...origin, 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ email: ADMIN.email, password: 'un-mauvais-mot-de-passe-tapé' })
+		});
+		await fetch(`${portal.url}/sante`);
+
+		await expect.poll(() => portal.logLines().filter((l) => l.route === '/sante').length).toBe(1);
+		const output = portal.output();
+		for (const secret of [
+			ADMIN.password,
+			'un-mauvais-mot-de-passe-tapé',
+			sessionToken,
+			invitationToken,
+			'recherche-personnelle-zorglub'
+		])
+			expect(output, secret).not.toContain(secret);
+		const lines = portal.logLines();
+		const start = lines.find((l) => l.event === 'start');
+		expect(start?.node).toBe(process.version);
+		const requests = lines.filter((l) => l.event === 'request');
+		expect(requests.map((l) => `${l.method} ${l.route} ${l.status}`)).toEqual([
+			'POST /connexion 303',
+			'GET /compte 200',
+			'GET /invitation/[token] 410',
+			'GET /fiches 200',
+			'POST /connexion 400',
+			'GET /sante 200'
+		]);
+		for (const line of requests) {
+			expect(line.requestId).toMatch(/^[0-9a-f-]{36}$/);
+			expect(typeof line.durationMs).toBe('number');
+		}
+	} finally {
+		portal.child.kill('SIGTERM');
+		await portal.exited;
+	}
+});
+
+test('SIGTERM lets a request in flight finish, refuses new connections, closes the database and exits 0', async () => {
+	const portal = await startOwnPortal();
+	const body = new URLSearchParams({
+		email: 'quelqu.un@example.test',
+		password: 'x'.repeat(40)
+	}).toString();
+	const socket = connect(portal.port, '127.0.0.1');
+	let answer = '';
+	socket.on('data', (chunk) => (answer += chunk.toString()));
+	const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+	await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+	// The headers and half the body: the request is in flight.
+	socket.write(
+		`POST /connexion HTTP/1.1\r\nHost: 127.0.0.1:${portal.port}\r\nOrigin: ${portal.url}\r\n` +
+			`Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n` +
+			body.slice(0, 20)
+	);
+	await new Promise((resolve) => setTimeout(resolve, 300));
+	portal.child.kill('SIGTERM');
+	await expect.poll(() => portal.output()).toContain('"event":"stopping"');
+	// No new connection is accepted while the slow one finishes.
+	await expect(fetch(`${portal.url}/sante`)).rejects.toThrow();
+	expect(portal.child.exitCode).toBeNull();
+	await new Promise((resolve) => setTimeout(resolve, 500));
+	socket.write(body.slice(20));
+	await closed;
+	// The whole body was read and the login refused: the request was served, not cut.
+	expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+	expect(answer).toContain('Adresse électronique ou mot de passe incorrect.');
+	expect(answer.toLowerCase()).toContain('connection: close');
+	expect(await portal.exited).toBe(0);
+	const events = portal.logLines().map((l) => l.event);
+	expect(events.indexOf('request')).toBeLessThan(events.indexOf('database-closed'));
+	expect(events.at(-1)).toBe('stopped');
+});
