@@ -4,6 +4,7 @@ import * as accounts from './2026_11_29_010000_accounts';
 import * as commission from './2026_11_29_020000_commission';
 import * as editions from './2026_11_29_030000_editions';
 import * as editionOpenData from './2026_11_30_040000_edition_open_data';
+import * as editionResources from './2026_11_30_050000_edition_resources';
 
 /**
  * Every migration, by name. A static list rather than a glob so that the same module serves the
@@ -15,5 +16,6 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_11_29_010000_accounts': accounts,
 	'2026_11_29_020000_commission': commission,
 	'2026_11_29_030000_editions': editions,
-	'2026_11_30_040000_edition_open_data': editionOpenData
+	'2026_11_30_040000_edition_open_data': editionOpenData,
+	'2026_11_30_050000_edition_resources': editionResources
 };

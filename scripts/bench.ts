@@ -9,7 +9,8 @@ import process from 'node:process';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/lib/server/db/index';
 import { compressBody } from '../src/lib/server/http/page-cache';
-import { buildPlanDocument, planDocumentToJson } from '../src/lib/server/opendata/plan-document';
+import { getDataRevision } from '../src/lib/server/db/revision';
+import { OpenDataSet } from '../src/lib/server/opendata/resources';
 import { PARTNER, prepareDataset } from './bench/dataset';
 import { FIRST_GENERATED_YEAR } from './bench/generate';
 import { checkTargets, type DatasetResult, type RouteResult } from './bench/targets';
@@ -21,16 +22,18 @@ const CONNECTIONS = 20;
 // Every request says what Chromium says it accepts; the server answers brotli where it has it.
 const BROWSER_ENCODINGS = { 'accept-encoding': 'gzip, deflate, br, zstd' };
 
-const sameSizeRoute = (dataset: string) => `/banc-reference-plan-${dataset}.json`;
+const sameSizeRoute = (dataset: string) => `/banc-reference-mesures-${dataset}.csv`;
 const referenceFiles = (dataset: string) => {
 	const file = new URL(`../build/client${sameSizeRoute(dataset)}`, import.meta.url);
 	return [file, new URL(`${file.href}.gz`), new URL(`${file.href}.br`)];
 };
 
-/** The open data's bytes as a static file, with the very compressed copies the server makes. */
+/** The full mesures.csv's bytes as a static file, with the very compressed copies the server makes. */
 async function writeSameSizeReference(databasePath: string, dataset: string): Promise<void> {
 	const db = openDatabase(databasePath);
-	const json = new Uint8Array(Buffer.from(planDocumentToJson(await buildPlanDocument(db))));
+	const generatedAt = (await getDataRevision(db))?.changedAt ?? new Date(0).toISOString();
+	const mesures = await new OpenDataSet(db, { generatedAt }).file('mesures');
+	const json = new Uint8Array(mesures!.body);
 	await db.destroy();
 	const [file, gz, br] = referenceFiles(dataset);
 	const copies = await compressBody(json);
@@ -226,6 +229,11 @@ runCommand(async () => {
 			['/tableau-de-bord', BROWSER_ENCODINGS],
 			[`/bilans/${edition}`, BROWSER_ENCODINGS],
 			['/donnees/plan.json', BROWSER_ENCODINGS],
+			[
+				`/donnees/mesures-${name === 'plan' ? 2018 : FIRST_GENERATED_YEAR + 9}.csv`,
+				BROWSER_ENCODINGS
+			],
+			['/donnees/mesures.csv', BROWSER_ENCODINGS],
 			[sameSizeRoute(name), BROWSER_ENCODINGS],
 			['/espace', { ...BROWSER_ENCODINGS, cookie }]
 		];

@@ -1,3 +1,4 @@
+import { freezeEditionsWithoutFiles } from '../editions/service';
 import { seedCommissionHistory, seedEditions, seedPlan } from '../seed';
 import { databasePath, explainOpenError, openDatabase, StartupError, type Db } from './index';
 import { migrateToLatest } from './migrate';
@@ -21,6 +22,7 @@ export async function prepareDatabase(path: string): Promise<Db> {
 		await seedPlan(db);
 		await seedCommissionHistory(db);
 		await seedEditions(db);
+		await freezeEditionsWithoutFiles(db);
 	} catch (error) {
 		await db.destroy().catch(() => undefined);
 		if (error instanceof StartupError) throw error;
