@@ -74,7 +74,11 @@ const PAGES: Record<string, (partner: User) => Promise<unknown>> = {
 			url: new URL('http://l/bilans/2018')
 		} as never),
 	'/donnees/plan.json': async () =>
-		(await (await import('./donnees/plan.json/+server')).GET({} as never)).text(),
+		(
+			await (
+				await import('./donnees/[fichier=ressource]/+server')
+			).GET({ params: { fichier: 'plan.json' } } as never)
+		).text(),
 	'/espace': async (partner) =>
 		(await import('./espace/+page.server')).load({
 			locals: { user: partner },

@@ -51,7 +51,7 @@ const text = (
 ): TableField & { free: true } => ({
 	name,
 	type: 'string',
-	description: description + FREE_TEXT,
+	description,
 	...(required ? { constraints: { required: true } } : {}),
 	free: true
 });
@@ -540,7 +540,9 @@ export class OpenDataSet {
 						header: true
 					},
 					schema: {
-						fields: spec.fields.map(({ free: _free, ...field }) => field),
+						fields: spec.fields.map(({ free, ...field }) =>
+							free ? { ...field, description: field.description + FREE_TEXT } : field
+						),
 						missingValues: [''],
 						...(spec.primaryKey ? { primaryKey: spec.primaryKey } : {})
 					}
