@@ -23,16 +23,31 @@ function cell(value: string | number | null): string {
 
 export type CsvValue = string | number | null;
 
-/** One line per row, the header first; `freeText[i]` marks the columns written through protectFormula. */
-export function toCsv(header: readonly string[], freeText: readonly boolean[], rows: CsvValue[][]) {
-	const lines = [header.map(cell).join(',')];
-	for (const row of rows)
-		lines.push(
-			row
-				.map((value, i) =>
-					cell(freeText[i] && typeof value === 'string' ? protectFormula(value) : value)
-				)
-				.join(',')
-		);
-	return `${lines.join('\n')}\n`;
+/** One row as a CSV line (without its end); `freeText[i]` marks the columns written through protectFormula. */
+export function csvLine(row: readonly CsvValue[], freeText: readonly boolean[]): string {
+	let line = '';
+	for (let i = 0; i < row.length; i++) {
+		const value = row[i]!;
+		if (i > 0) line += ',';
+		line += cell(freeText[i] && typeof value === 'string' ? protectFormula(value) : value);
+	}
+	return line;
+}
+
+/** The header then one line per row, each ended by `\n`. */
+export function csvText(header: readonly string[], lines: readonly string[]): string {
+	return lines.length === 0
+		? `${header.map(cell).join(',')}\n`
+		: `${header.map(cell).join(',')}\n${lines.join('\n')}\n`;
+}
+
+export function toCsv(
+	header: readonly string[],
+	freeText: readonly boolean[],
+	rows: readonly CsvValue[][]
+): string {
+	return csvText(
+		header,
+		rows.map((row) => csvLine(row, freeText))
+	);
 }

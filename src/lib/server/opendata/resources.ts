@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { FICHE_STATUSES } from '../../utils/status';
 import type { Executor } from '../db';
 import type { DashboardInput } from '../dashboard/figures';
-import { toCsv, type CsvValue } from './csv';
+import { csvLine, csvText, toCsv, type CsvValue } from './csv';
 import {
 	buildPlanDocument,
 	indicatorId,
@@ -12,6 +12,8 @@ import {
 } from './plan-document';
 import {
 	listClosedDecisions,
+	listIndicatorLabels,
+	listMeasurementYears,
 	listPublishedMeasurements,
 	listValidatedUpdates,
 	type DecisionRow
@@ -377,37 +379,46 @@ export class OpenDataSet {
 	/** mesures.csv and one mesures-YYYY.csv per year that has any, from one reading. */
 	#measurementFiles(): Promise<OpenDataFile[]> {
 		return (this.#measurements ??= (async () => {
-			const rows = await listPublishedMeasurements(this.db, this.#asOf);
-			const asCsv = (list: typeof rows) =>
-				list.map((m) => [
-					m.fiche,
-					indicatorId(m.fiche, m.position),
-					m.label,
-					m.unit,
-					m.date,
-					m.value
-				]);
-			const byYear = new Map<string, typeof rows>();
-			for (const row of rows) {
-				const year = row.date.slice(0, 4);
-				const list = byYear.get(year);
-				if (list) list.push(row);
-				else byYear.set(year, [row]);
+			const [indicators, years, rows] = [
+				await listIndicatorLabels(this.db),
+				await listMeasurementYears(this.db, this.#asOf),
+				await listPublishedMeasurements(this.db, this.#asOf)
+			];
+			// Each row is written once; the full file and the yearly ones share the lines.
+			const { fields } = TABLES.mesures as TableSpec;
+			const header = fields.map((f) => f.name);
+			const free = fields.map((f) => f.free === true);
+			const prefixes = new Map(
+				indicators.map((i) => [
+					i.id,
+					`${csvLine([i.code, indicatorId(i.code, i.position), i.label, i.unit], free)},`
+				])
+			);
+			const all: string[] = [];
+			const byYear = new Map(years.map((y) => [y.year, [] as string[]]));
+			for (const m of rows) {
+				const line = prefixes.get(m.indicator)! + csvLine([m.date, m.value], []);
+				all.push(line);
+				byYear.get(m.date.slice(0, 4))!.push(line);
 			}
-			const lastChange = (list: typeof rows) =>
-				latestDay(
-					list.map((m) => m.validatedAt),
-					this.#generatedDay
-				);
+			const generated = this.#generatedDay;
 			return [
-				file('mesures', tableCsv('mesures', asCsv(rows)), rows.length, lastChange(rows)),
-				...[...byYear.keys()].sort().map((year) => {
-					const list = byYear.get(year)!;
+				file(
+					'mesures',
+					csvText(header, all),
+					all.length,
+					latestDay(
+						years.map((y) => y.validatedAt),
+						generated
+					)
+				),
+				...years.map((y) => {
+					const lines = byYear.get(y.year)!;
 					return file(
-						`mesures-${year}`,
-						tableCsv('mesures', asCsv(list)),
-						list.length,
-						lastChange(list)
+						`mesures-${y.year}`,
+						csvText(header, lines),
+						lines.length,
+						latestDay([y.validatedAt], generated)
 					);
 				})
 			];
