@@ -5,6 +5,7 @@ import * as commission from './2026_11_29_020000_commission';
 import * as editions from './2026_11_29_030000_editions';
 import * as editionOpenData from './2026_11_30_040000_edition_open_data';
 import * as editionResources from './2026_11_30_050000_edition_resources';
+import * as publishedRevision from './2026_11_30_060000_published_revision';
 
 /**
  * Every migration, by name. A static list rather than a glob so that the same module serves the
@@ -17,5 +18,6 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_11_29_020000_commission': commission,
 	'2026_11_29_030000_editions': editions,
 	'2026_11_30_040000_edition_open_data': editionOpenData,
-	'2026_11_30_050000_edition_resources': editionResources
+	'2026_11_30_050000_edition_resources': editionResources,
+	'2026_11_30_060000_published_revision': publishedRevision
 };

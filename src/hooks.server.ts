@@ -7,7 +7,7 @@ import {
 	validateSessionToken
 } from '$lib/server/auth/sessions';
 import { schedulePruning } from '$lib/server/auth/cleanup';
-import { databaseStamp } from '$lib/server/db/change-stamp';
+import { cacheStamps } from '$lib/server/db/change-stamp';
 import { getDb, initDatabase } from '$lib/server/db/instance';
 import { PageCache } from '$lib/server/http/page-cache';
 import { PUBLIC_ROUTES, SESSION_ROUTES } from '$lib/server/http/cacheable-routes';
@@ -59,7 +59,7 @@ const pageCache = new PageCache(48 * MB, 16 * MB);
 const variantCache = new PageCache(8 * MB, 2 * MB);
 
 /**
- * GET requests to cacheable routes are rendered once per state of the database and day, then
+ * GET requests to cacheable routes are rendered once per revision of what they show and per day, then
  * replayed from memory (brotli or gzip when accepted, 304 when the browser holds the ETag):
  * anonymous requests to public routes share one answer; signed-in requests to session routes get
  * their own.
@@ -70,19 +70,21 @@ const cacheAnswers: Handle = async ({ event, resolve }) => {
 	const secure = event.url.protocol === 'https:';
 	let scope: string;
 	let cacheControl: string;
+	let stamp: string;
 	if (!event.cookies.get(sessionCookieName(secure)) && PUBLIC_ROUTES.has(route)) {
 		scope = 'public';
 		cacheControl = PUBLIC_CACHE_CONTROL;
+		stamp = cacheStamps(getDb()).published;
 	} else if (event.locals.session && SESSION_ROUTES.has(route)) {
 		scope = `session:${event.locals.session.id}`;
 		cacheControl = PRIVATE_CACHE_CONTROL;
+		stamp = cacheStamps(getDb()).workspace;
 	} else {
 		return resolve(event);
 	}
 	// The raw URL: it tells a page from its __data.json and keeps every query parameter.
 	const requested = new URL(event.request.url);
 	const day = new Date().toISOString().slice(0, 10);
-	const stamp = databaseStamp(getDb());
 	const key = `${scope}|${stamp}|${day}|${requested.pathname}${requested.search}`;
 	const cache = requested.search ? variantCache : pageCache;
 	return cache.answer(key, event.request, async () => resolve(event), cacheControl);

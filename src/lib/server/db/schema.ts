@@ -16,10 +16,15 @@ export interface PlanTable {
 	source: string;
 }
 
+/**
+ * One row, kept by triggers (migration 060000): `revision` and `changed_at` change with every
+ * change a public page shows, `work_revision` also with what a partner's workspace shows.
+ */
 export interface DataRevisionTable {
 	id: number;
 	revision: number;
 	changed_at: string;
+	work_revision: Generated<number>;
 }
 
 export interface PlanEventTable {

@@ -5,7 +5,6 @@ import { PlanDocumentSchema } from '../../schemas/plan-document';
 import { findUserById, insertUser, type User } from '../auth/users';
 import {
 	addAgendaFiches,
-	addAgendaFreeItem,
 	changeSessionState,
 	createCommissionSession,
 	recordDecision

@@ -1,7 +1,6 @@
 import { flattenRichText } from '../../utils/rich-text';
 import { FICHE_CODE_PATTERN, foldForSearch } from '../../utils/text';
 import type { Db } from '../db';
-import { recordDataChange } from '../db/revision';
 import { publishEdition, saveEditionDraft } from '../editions/service';
 import { refreshFicheState } from '../progress/repository';
 import { PLAN_DATA, type PlanData } from './plan-data';
@@ -197,7 +196,6 @@ export async function seedPlan(
 		}
 
 		for (const ficheId of ficheIds.values()) await refreshFicheState(trx, ficheId);
-		await recordDataChange(trx, now);
 		return true;
 	});
 }
