@@ -120,7 +120,10 @@ describe('yearly editions', () => {
 		expect(JSON.stringify(await findPublishedSnapshot(db, 2019))).toBe(before);
 		expect(await Promise.all(names.map((name) => frozen(2019, name)))).toEqual(openDataBefore);
 		await expect(
-			db.updateTable('edition_resource').set({ body: new Uint8Array([1]) }).execute()
+			db
+				.updateTable('edition_resource')
+				.set({ body: new Uint8Array([1]) })
+				.execute()
 		).rejects.toThrow(/cannot change/);
 		await expect(db.deleteFrom('edition_resource').execute()).rejects.toThrow(/cannot be deleted/);
 		await expect(
