@@ -1,7 +1,7 @@
 import type { Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
 import { computeDashboard, type DashboardFigures, type DashboardInput } from '../dashboard/figures';
-import { loadDashboardInput } from '../dashboard/repository';
+import { loadDashboardInput, loadFicheStatesAsOf } from '../dashboard/repository';
 import {
 	dashboardView,
 	figureTables,
@@ -112,12 +112,13 @@ export async function buildEditionSnapshot(
 ): Promise<EditionSnapshot> {
 	const yearStart = `${edition.year}-01-01`;
 	const before = `${edition.year - 1}-12-31`;
+	// The state at the start of the year: the fiches' states only, not a whole dashboard.
 	const [end, start] = [
 		atDate ?? (await loadDashboardInput(db, edition.asOf)),
-		await loadDashboardInput(db, before)
+		await loadFicheStatesAsOf(db, before)
 	];
 	const figures = computeDashboard(end);
-	const startByCode = new Map(start.fiches.map((f) => [f.code, f]));
+	const startByCode = new Map(start.map((f) => [f.code, f]));
 
 	const updates = await db
 		.selectFrom('progress_update')
