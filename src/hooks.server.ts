@@ -57,6 +57,9 @@ const pageCache = new PageCache(48 * MB, 16 * MB);
 // their own: addresses made up by the thousand (?x=1, ?x=2…) push out one another, never the pages
 // everyone reads; and an answer over 2 MB is not kept, so not compressed, under such an address.
 const variantCache = new PageCache(8 * MB, 2 * MB);
+// For the benchmark and tests only (`npm run bench`, scenario « cold »): every request rendered from
+// the database, as the first visitor after a change, a filter or a crawler gets it.
+const PAGE_CACHE_OFF = process.env.SDUSN_PAGE_CACHE === 'off';
 
 /**
  * GET requests to cacheable routes are rendered once per revision of what they show and per day, then
@@ -66,7 +69,7 @@ const variantCache = new PageCache(8 * MB, 2 * MB);
  */
 const cacheAnswers: Handle = async ({ event, resolve }) => {
 	const route = event.route.id;
-	if (event.request.method !== 'GET' || !route) return resolve(event);
+	if (PAGE_CACHE_OFF || event.request.method !== 'GET' || !route) return resolve(event);
 	const secure = event.url.protocol === 'https:';
 	let scope: string;
 	let cacheControl: string;

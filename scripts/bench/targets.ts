@@ -1,3 +1,4 @@
+import type { ScenarioRun } from './scenarios';
 // The performance issue's targets, checked against one benchmark run.
 
 export interface RouteResult {
@@ -35,6 +36,13 @@ export const TARGETS = {
 };
 
 const STATIC_ROUTE = '/favicon.svg';
+
+/** Issue 15's scenarios: requests/s against the static file of the same run, and p99. */
+export const SCENARIO_TARGETS = {
+	froid: { ratio: 0.15, p99Ms: 100 },
+	occupé: { ratio: 0.25, p99Ms: 50 },
+	filtres: { ratio: 0.15, p99Ms: null }
+} as const;
 /** Static files with the full mesures.csv's bytes: references, not pages. */
 const SAME_SIZE_PREFIX = '/banc-reference-mesures';
 /** The whole history in one file: judged against a static file of its very bytes, not the favicon. */
@@ -46,8 +54,28 @@ export function checkTargets(report: {
 	startupMs: number;
 	javascriptGzipBytes: Record<string, number | null>;
 	datasets: { plan: DatasetResult; 'dix-ans': DatasetResult };
+	scenarios?: Record<string, { cold: ScenarioRun[]; busy: ScenarioRun[]; filters: ScenarioRun[] }>;
 }): string[] {
 	const misses: string[] = [];
+	for (const [dataset, runs] of Object.entries(report.scenarios ?? {}))
+		for (const [scenario, list] of [
+			['froid', runs.cold],
+			['occupé', runs.busy],
+			['filtres', runs.filters]
+		] as const) {
+			const target = SCENARIO_TARGETS[scenario];
+			for (const r of list) {
+				if (r.route === STATIC_ROUTE) continue;
+				const where = `${dataset}, ${scenario}, ${r.route}`;
+				if (r.errors + r.non2xx > 0) misses.push(`${where} : ${r.errors + r.non2xx} erreurs`);
+				if (r.ratioToStatic < target.ratio)
+					misses.push(
+						`${where} : ${r.ratioToStatic} × le fichier statique (objectif ≥ ${target.ratio})`
+					);
+				if (target.p99Ms !== null && r.latencyP99 > target.p99Ms)
+					misses.push(`${where} : p99 ${r.latencyP99} ms (objectif ≤ ${target.p99Ms} ms)`);
+			}
+		}
 	const seeded = new Map(report.datasets.plan.results.map((r) => [r.route, r]));
 	const tenYears = report.datasets['dix-ans'];
 	for (const r of tenYears.results) {
