@@ -109,6 +109,8 @@ export function startBusyClients(base: string): { stop: () => Promise<Record<str
 	let running = true;
 	const form = (address: string, cookie?: string) => ({
 		origin: base,
+		// As a browser without JavaScript posts: real statuses (303, 400, 429), not SvelteKit's JSON.
+		accept: 'text/html',
 		'content-type': 'application/x-www-form-urlencoded',
 		'x-forwarded-for': address,
 		...(cookie ? { cookie } : {})
