@@ -7,6 +7,9 @@ test.beforeAll(() => ensureAccounts());
 test('a partner reports progress, staff validate it, and the public fiche and open data show it', async ({
 	browser
 }, testInfo) => {
+	// The longest journey (three people, the open-data files checked): 30 s is short on a loaded
+	// two-core machine.
+	test.setTimeout(60_000);
 	const partnerContext = await browser.newContext();
 	const page = await partnerContext.newPage();
 	await loginPage(page, ACCOUNTS.partner);
