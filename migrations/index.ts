@@ -4,7 +4,9 @@ import * as accounts from './2026_11_29_010000_accounts';
 import * as commission from './2026_11_29_020000_commission';
 import * as editions from './2026_11_29_030000_editions';
 import * as editionOpenData from './2026_11_30_040000_edition_open_data';
+import * as editionResources from './2026_11_30_050000_edition_resources';
 import * as oneOpenUpdate from './2026_11_30_050000_one_open_update';
+import * as publishedRevision from './2026_11_30_060000_published_revision';
 import * as security from './2026_11_30_070000_security';
 
 /**
@@ -18,6 +20,8 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_11_29_020000_commission': commission,
 	'2026_11_29_030000_editions': editions,
 	'2026_11_30_040000_edition_open_data': editionOpenData,
+	'2026_11_30_050000_edition_resources': editionResources,
 	'2026_11_30_050000_one_open_update': oneOpenUpdate,
+	'2026_11_30_060000_published_revision': publishedRevision,
 	'2026_11_30_070000_security': security
 };

@@ -9,9 +9,17 @@ import process from 'node:process';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/lib/server/db/index';
 import { compressBody } from '../src/lib/server/http/page-cache';
-import { buildPlanDocument, planDocumentToJson } from '../src/lib/server/opendata/plan-document';
+import { getDataRevision } from '../src/lib/server/db/revision';
+import { OpenDataSet } from '../src/lib/server/opendata/resources';
 import { PARTNER, prepareDataset } from './bench/dataset';
 import { FIRST_GENERATED_YEAR } from './bench/generate';
+import {
+	COLD_ROUTES,
+	filterCombinations,
+	measureAgainstStatic,
+	startBusyClients,
+	type ScenarioRun
+} from './bench/scenarios';
 import { checkTargets, type DatasetResult, type RouteResult } from './bench/targets';
 import { parseOptions, runCommand } from './cli';
 import { startPortal } from './serve-child';
@@ -21,16 +29,18 @@ const CONNECTIONS = 20;
 // Every request says what Chromium says it accepts; the server answers brotli where it has it.
 const BROWSER_ENCODINGS = { 'accept-encoding': 'gzip, deflate, br, zstd' };
 
-const sameSizeRoute = (dataset: string) => `/banc-reference-plan-${dataset}.json`;
+const sameSizeRoute = (dataset: string) => `/banc-reference-mesures-${dataset}.csv`;
 const referenceFiles = (dataset: string) => {
 	const file = new URL(`../build/client${sameSizeRoute(dataset)}`, import.meta.url);
 	return [file, new URL(`${file.href}.gz`), new URL(`${file.href}.br`)];
 };
 
-/** The open data's bytes as a static file, with the very compressed copies the server makes. */
+/** The full mesures.csv's bytes as a static file, with the very compressed copies the server makes. */
 async function writeSameSizeReference(databasePath: string, dataset: string): Promise<void> {
 	const db = openDatabase(databasePath);
-	const json = new Uint8Array(Buffer.from(planDocumentToJson(await buildPlanDocument(db))));
+	const generatedAt = (await getDataRevision(db))?.changedAt ?? new Date(0).toISOString();
+	const mesures = await new OpenDataSet(db, { generatedAt }).file('mesures');
+	const json = new Uint8Array(mesures!.body);
 	await db.destroy();
 	const [file, gz, br] = referenceFiles(dataset);
 	const copies = await compressBody(json);
@@ -171,7 +181,15 @@ async function javascriptBytes(
 }
 
 runCommand(async () => {
-	const options = parseOptions(process.argv.slice(2), ['scale', 'seed', 'duration', 'rounds']);
+	const options = parseOptions(process.argv.slice(2), [
+		'scale',
+		'seed',
+		'duration',
+		'rounds',
+		'only'
+	]);
+	// `--only scenarios`: the three scenarios of issue 15 alone (cold, busy, filters).
+	const scenariosOnly = options.get('only') === 'scenarios';
 	const scale = Number(options.get('scale') ?? 100);
 	const seed = Number(options.get('seed') ?? 42);
 	const duration = Number(options.get('duration') ?? 5);
@@ -226,6 +244,11 @@ runCommand(async () => {
 			['/tableau-de-bord', BROWSER_ENCODINGS],
 			[`/bilans/${edition}`, BROWSER_ENCODINGS],
 			['/donnees/plan.json', BROWSER_ENCODINGS],
+			[
+				`/donnees/mesures-${name === 'plan' ? 2018 : FIRST_GENERATED_YEAR + 9}.csv`,
+				BROWSER_ENCODINGS
+			],
+			['/donnees/mesures.csv', BROWSER_ENCODINGS],
 			[sameSizeRoute(name), BROWSER_ENCODINGS],
 			['/espace', { ...BROWSER_ENCODINGS, cookie }]
 		];
@@ -243,7 +266,7 @@ runCommand(async () => {
 		plan: [] as Measured[],
 		'dix-ans': [] as Measured[]
 	}));
-	for (let round = 0; round < rounds; round++) {
+	for (let round = 0; round < (scenariosOnly ? 0 : rounds); round++) {
 		for (let index = 0; index < served.plan.routes.length; index++)
 			for (const name of names) {
 				const [route, headers] = served[name].routes[index]!;
@@ -259,7 +282,7 @@ runCommand(async () => {
 		);
 		process.stdout.write(`Tour ${round + 1} sur ${rounds} terminé.\n`);
 	}
-	for (let index = 0; index < served.plan.routes.length; index++) {
+	for (let index = 0; index < (scenariosOnly ? 0 : served.plan.routes.length); index++) {
 		for (const name of names) {
 			const dataset = served[name];
 			const [route] = dataset.routes[index]!;
@@ -282,18 +305,59 @@ runCommand(async () => {
 		}
 	}
 	const [firstRps, latestRps] = [editionRuns.first, editionRuns.latest].map((runs) =>
-		Math.round(medianRun(runs).result.requests.average)
+		runs.length ? Math.round(medianRun(runs).result.requests.average) : 0
 	) as [number, number];
 	const editionHistory = {
 		first: firstEdition,
 		latest: latestEdition,
 		firstRequestsPerSecond: firstRps,
 		latestRequestsPerSecond: latestRps,
-		ratio: Math.round((latestRps / firstRps) * 100) / 100
+		ratio: firstRps ? Math.round((latestRps / firstRps) * 100) / 100 : 0
 	};
 	process.stdout.write(
 		`dix-ans  ${latestEdition} comparé à ${firstEdition} : ${latestRps} et ${firstRps} req/s, rapport ${editionHistory.ratio}\n`
 	);
+
+	// The scenarios, on servers of their own: the page cache off (cold); the cache on, reading the
+	// client's address from X-Forwarded-For so that the busy clients are two people (busy, filters).
+	const scenarios = {} as Record<
+		(typeof names)[number],
+		{
+			cold: ScenarioRun[];
+			filters: ScenarioRun[];
+			busy: ScenarioRun[];
+			busyClients: Record<string, number>;
+		}
+	>;
+	for (const name of names) {
+		const path = join(dir, `${name}.db`);
+		const edition = served[name].routes.find(([route]) => route.startsWith('/bilans/'))![0];
+		const routes = COLD_ROUTES(edition.slice('/bilans/'.length));
+		const cold = await startPortal(path, { SDUSN_PAGE_CACHE: 'off' });
+		const coldRuns = await measureAgainstStatic(
+			cold.url,
+			[...routes, filterCombinations()],
+			duration
+		);
+		await cold.stop();
+		const warm = await startPortal(path, { ADDRESS_HEADER: 'x-forwarded-for' });
+		const filters = await measureAgainstStatic(warm.url, [filterCombinations()], duration);
+		const clients = startBusyClients(warm.url);
+		const busy = await measureAgainstStatic(warm.url, routes, duration);
+		const busyClients = await clients.stop();
+		await warm.stop();
+		scenarios[name] = { cold: coldRuns, filters, busy, busyClients };
+		for (const [scenario, runs] of [
+			['froid', coldRuns],
+			['filtres', filters],
+			['occupé', busy]
+		] as const)
+			for (const r of runs)
+				process.stdout.write(
+					`${name.padEnd(8)} ${scenario.padEnd(8)} ${r.route.padEnd(34)} ${String(r.requestsPerSecond).padStart(6)} req/s  × ${r.ratioToStatic}  p99 ${r.latencyP99} ms  erreurs ${r.errors + r.non2xx}\n`
+				);
+		process.stdout.write(`${name.padEnd(8)} clients occupés : ${JSON.stringify(busyClients)}\n`);
+	}
 
 	const javascript = await javascriptBytes(served.plan.portal.url, [
 		'/fiches/1-1',
@@ -319,6 +383,7 @@ runCommand(async () => {
 		javascriptGzipBytes: javascript,
 		datasets,
 		editionHistory,
+		scenarios,
 		targetsMissed: [] as string[]
 	};
 	report.targetsMissed = checkTargets(report);

@@ -21,11 +21,18 @@ export async function freePort(): Promise<number> {
 
 /** Starts the built portal (`npm start`'s script) on a free loopback port and a given database. */
 export async function startPortal(
-	databasePath: string
+	databasePath: string,
+	env: Record<string, string> = {}
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
 	const port = await freePort();
 	const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, START], {
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: databasePath },
+		env: {
+			...process.env,
+			...env,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			DATABASE_PATH: databasePath
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';

@@ -25,6 +25,8 @@ declare module 'autocannon' {
 		connections: number;
 		duration: number;
 		headers?: Record<string, string>;
+		/** Requests sent in turn by each connection. */
+		requests?: { method: 'GET'; path: string }[];
 	}): Instance;
 	namespace autocannon {
 		export type { Result };

@@ -136,9 +136,6 @@ export function generateHistory(
 				decision.run(sessionId, itemId, now);
 			}
 		}
-		db.prepare('UPDATE data_revision SET revision = revision + 1, changed_at = ? WHERE id = 1').run(
-			now.replace(/\.\d{3}Z$/, 'Z')
-		);
 	})();
 	db.close();
 	return { ...volumes, updates };

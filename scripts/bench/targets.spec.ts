@@ -50,4 +50,30 @@ describe('benchmark targets', () => {
 			'mémoire : 300 Mo (objectif ≤ 250 Mo)'
 		]);
 	});
+
+	it('checks the scenarios against their own targets', () => {
+		const run = (r: string, rps: number, ratio: number, p99: number, non2xx = 0) => ({
+			route: r,
+			requestsPerSecond: rps,
+			latencyP99: p99,
+			errors: 0,
+			non2xx,
+			ratioToStatic: ratio
+		});
+		const misses = checkTargets({
+			...report([route('/favicon.svg', 4000)]),
+			scenarios: {
+				'dix-ans': {
+					cold: [run('/favicon.svg', 4000, 1, 30), run('/', 400, 0.1, 150)],
+					busy: [run('/', 2000, 0.5, 20, 2)],
+					filters: [run('/fiches (200 filtres en rotation)', 800, 0.2, 300)]
+				}
+			}
+		});
+		expect(misses).toEqual([
+			'dix-ans, froid, / : 0.1 × le fichier statique (objectif ≥ 0.15)',
+			'dix-ans, froid, / : p99 150 ms (objectif ≤ 100 ms)',
+			'dix-ans, occupé, / : 2 erreurs'
+		]);
+	});
 });

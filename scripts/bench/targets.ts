@@ -1,3 +1,4 @@
+import type { ScenarioRun } from './scenarios';
 // The performance issue's targets, checked against one benchmark run.
 
 export interface RouteResult {
@@ -25,6 +26,7 @@ export const TARGETS = {
 	p99Ms: 50,
 	ratioToStatic: 0.25,
 	ratioToSeed: 0.8,
+	ratioToSameBytes: 0.8,
 	peakRssMb: 250,
 	startupMs: 2000,
 	javascriptGzipBytes: { '/fiches/1-1': 40_000, '/tableau-de-bord': 120_000 } as Record<
@@ -34,8 +36,17 @@ export const TARGETS = {
 };
 
 const STATIC_ROUTE = '/favicon.svg';
-/** Static files with the open data's bytes: references, not pages. */
-const SAME_SIZE_PREFIX = '/banc-reference-plan';
+
+/** Issue 15's scenarios: requests/s against the static file of the same run, and p99. */
+export const SCENARIO_TARGETS = {
+	froid: { ratio: 0.15, p99Ms: 100 },
+	occupé: { ratio: 0.25, p99Ms: 50 },
+	filtres: { ratio: 0.15, p99Ms: null }
+} as const;
+/** Static files with the full mesures.csv's bytes: references, not pages. */
+const SAME_SIZE_PREFIX = '/banc-reference-mesures';
+/** The whole history in one file: judged against a static file of its very bytes, not the favicon. */
+const FULL_HISTORY_ROUTE = '/donnees/mesures.csv';
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Adds each ten-years route's ratio to its seeded figure; returns the targets missed, in French. */
@@ -43,15 +54,50 @@ export function checkTargets(report: {
 	startupMs: number;
 	javascriptGzipBytes: Record<string, number | null>;
 	datasets: { plan: DatasetResult; 'dix-ans': DatasetResult };
+	scenarios?: Record<string, { cold: ScenarioRun[]; busy: ScenarioRun[]; filters: ScenarioRun[] }>;
 }): string[] {
 	const misses: string[] = [];
+	for (const [dataset, runs] of Object.entries(report.scenarios ?? {}))
+		for (const [scenario, list] of [
+			['froid', runs.cold],
+			['occupé', runs.busy],
+			['filtres', runs.filters]
+		] as const) {
+			const target = SCENARIO_TARGETS[scenario];
+			for (const r of list) {
+				if (r.route === STATIC_ROUTE) continue;
+				const where = `${dataset}, ${scenario}, ${r.route}`;
+				if (r.errors + r.non2xx > 0) misses.push(`${where} : ${r.errors + r.non2xx} erreurs`);
+				if (r.ratioToStatic < target.ratio)
+					misses.push(
+						`${where} : ${r.ratioToStatic} × le fichier statique (objectif ≥ ${target.ratio})`
+					);
+				if (target.p99Ms !== null && r.latencyP99 > target.p99Ms)
+					misses.push(`${where} : p99 ${r.latencyP99} ms (objectif ≤ ${target.p99Ms} ms)`);
+			}
+		}
 	const seeded = new Map(report.datasets.plan.results.map((r) => [r.route, r]));
 	const tenYears = report.datasets['dix-ans'];
 	for (const r of tenYears.results) {
 		if (r.route === STATIC_ROUTE || r.route.startsWith(SAME_SIZE_PREFIX)) continue;
+		if (r.route === FULL_HISTORY_ROUTE) {
+			const reference = tenYears.results.find((s) => s.route.startsWith(SAME_SIZE_PREFIX));
+			const ratio = reference ? round(r.requestsPerSecond / reference.requestsPerSecond) : 0;
+			if (r.errors + r.non2xx > 0) misses.push(`${r.route} : ${r.errors + r.non2xx} erreurs`);
+			if (ratio < TARGETS.ratioToSameBytes)
+				misses.push(
+					`${r.route} : ${ratio} × le fichier statique de mêmes octets (objectif ≥ ${TARGETS.ratioToSameBytes})`
+				);
+			continue;
+		}
 		// Edition routes name different years in the two datasets: compare by position.
+		// Per-year files name different years in the two datasets: compare by kind, like editions.
 		const seed =
 			seeded.get(r.route) ??
+			report.datasets.plan.results.find(
+				(s) =>
+					/^\/donnees\/mesures-\d{4}/.test(s.route) && /^\/donnees\/mesures-\d{4}/.test(r.route)
+			) ??
 			report.datasets.plan.results.find(
 				(s) => s.route.startsWith('/bilans/') && r.route.startsWith('/bilans/')
 			);

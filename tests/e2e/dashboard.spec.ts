@@ -87,7 +87,7 @@ test('the 2018 edition is published and prints as an A4 report with a page per a
 
 	const plan = await (await page.request.get('/bilans/2018/plan.json')).json();
 	expect(plan).toMatchObject({
-		schema: 'sdusn/plan@1',
+		schema: 'sdusn/plan@2',
 		as_of: '2018-12-31',
 		edition: { year: 2018, version: 1 }
 	});

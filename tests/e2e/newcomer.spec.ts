@@ -48,11 +48,11 @@ test('a newcomer explores the plan, filters, follows links and downloads the CSV
 
 	await page.getByRole('link', { name: 'Données ouvertes', exact: true }).first().click();
 	const downloadPromise = page.waitForEvent('download');
-	await page.getByRole('link', { name: 'Les fiches-actions (CSV)' }).click();
+	await page.getByRole('link', { name: 'fiches.csv', exact: true }).click();
 	const download = await downloadPromise;
 	expect(download.suggestedFilename()).toBe('sdusn-fiches.csv');
 	const csv = readFileSync((await download.path())!, 'utf8');
-	expect(csv.split('\r\n')[0]).toBe(
+	expect(csv.split('\n')[0]).toBe(
 		'code,objectif,axe,orientation,titre,priorite,porteurs,partenaires,fiches_liees,statut,avancement,derniere_mise_a_jour'
 	);
 	expect(csv).toContain(

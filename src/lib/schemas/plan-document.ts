@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
-/** The shape of shared/spec/open-data.md, strictly: no field more, none less. */
+/** The shape of plan.json, `sdusn/plan@2` (docs/open-data.md), strictly: no field more, none less. */
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/);
 export const PlanDocumentSchema = z.strictObject({
-	schema: z.literal('sdusn/plan@1'),
+	schema: z.literal('sdusn/plan@2'),
 	generated_at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
 	plan: z.strictObject({
 		title: z.string().min(1),
@@ -39,10 +39,12 @@ export const PlanDocumentSchema = z.strictObject({
 			linked: z.array(z.string().regex(/^\d+-\d+$/)),
 			indicators: z.array(
 				z.strictObject({
+					id: z.string().regex(/^\d+-\d+-\d+$/),
 					label: z.string().min(1),
 					unit: z.string().nullable(),
 					target: z.number().nullable(),
-					measurements: z.array(z.strictObject({ date: isoDate, value: z.number() }))
+					latest: z.strictObject({ date: isoDate, value: z.number() }).nullable(),
+					measurement_count: z.number().int().min(0)
 				})
 			),
 			status: z.enum(['a_lancer', 'en_cours', 'realisee', 'suspendue', 'abandonnee']),

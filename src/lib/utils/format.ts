@@ -6,6 +6,7 @@ const dateFormat = new Intl.DateTimeFormat('fr-FR', {
 	year: 'numeric',
 	timeZone: 'UTC'
 });
+const formattedDates = new Map<string, string>();
 const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 
 /**
@@ -13,12 +14,18 @@ const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 }
  * ("2026-11-30T23:30:00.000Z") is shown on its day in Paris (here 1er décembre 2026).
  */
 export function formatDate(isoDate: string): string {
+	const known = formattedDates.get(isoDate);
+	if (known !== undefined) return known;
 	const moment = isoDate.length > 10 ? new Date(isoDate) : null;
 	const day = moment && !Number.isNaN(moment.getTime()) ? parisDate(moment) : isoDate.slice(0, 10);
 	const date = new Date(`${day}T00:00:00Z`);
-	if (Number.isNaN(date.getTime())) return isoDate;
-	const text = dateFormat.format(date);
-	return text.replace(/^1 /, '1er ');
+	const text = Number.isNaN(date.getTime())
+		? isoDate
+		: dateFormat.format(date).replace(/^1 /, '1er ');
+	// Pages format the same days again and again (hundreds per edition): each is formatted once.
+	if (formattedDates.size >= 20_000) formattedDates.clear();
+	formattedDates.set(isoDate, text);
+	return text;
 }
 
 export function formatNumber(value: number): string {

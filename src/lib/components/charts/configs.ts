@@ -16,6 +16,13 @@ export const STATUS_COLOURS = {
 	abandonnee: '#ce0500'
 } as const;
 
+/**
+ * "31/12/2019", as toLocaleDateString('fr-FR') writes it, from one formatter made once: each
+ * toLocaleDateString call builds a new one, and the dashboard and editions format hundreds of dates
+ * per render (the largest cost of a cold render in a profile, ahead of SQL).
+ */
+const SHORT_DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC' });
+
 const column = (table: Table, key: string) => table.columns.findIndex((c) => c.key === key);
 const numbers = (table: Table, key: string) =>
 	table.rows.map((r) => Number(r[column(table, key)] ?? 0));
@@ -137,9 +144,7 @@ export function indicatorChart(
 	target: number | null,
 	label: string
 ): ChartConfiguration {
-	const dates = points.map((p) =>
-		new Date(`${p.date}T00:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'UTC' })
-	);
+	const dates = points.map((p) => SHORT_DATE.format(new Date(`${p.date}T00:00:00Z`)));
 	return {
 		type: 'line',
 		data: {

@@ -121,7 +121,10 @@ describe('priority decisions', () => {
 				rationale: 'Les initiatives citoyennes se multiplient.'
 			}
 		]);
-		expect((await buildPlanDocument(db)).fiches.find((f) => f.code === '4-1')!.priority).toBe(1);
+		expect(
+			(await buildPlanDocument(db, new Date().toISOString())).fiches.find((f) => f.code === '4-1')!
+				.priority
+		).toBe(1);
 		expect((await listPriorityComparison(db)).filter((f) => f.moved).map((f) => f.code)).toEqual([
 			'4-1'
 		]);

@@ -1,7 +1,6 @@
 import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
 import type { User } from '../auth/users';
-import { recordDataChange } from '../db/revision';
 import type { Opinion, SessionState } from '../db/schema';
 import { refuse, type ServiceResult } from '../result';
 
@@ -404,7 +403,6 @@ export async function changeSessionState(
 					clientAddress
 				});
 			}
-			await recordDataChange(trx, now);
 		}
 		return { ok: true as const };
 	});

@@ -6,13 +6,11 @@ import type { DashboardInput } from './figures';
 import { INDICATOR_POINTS } from '../../utils/page-bounds';
 
 /**
- * The dashboard's input from validated data only. With `asOf`, every fiche's status, advancement and
- * priority are those in force at the end of that day, and only what was reported by then counts.
+ * Every fiche with its current state and, as of the end of `day`, its status, advancement and
+ * priority from validated updates and closed sessions (`*_then`).
  */
-export async function loadDashboardInput(db: Executor, asOf?: string): Promise<DashboardInput> {
-	const day = asOf ?? '9999-12-31';
-	const [axes, orientations] = [await listAxes(db), await listOrientations(db)];
-	const fiches = await db
+async function listFicheStates(db: Executor, day: string) {
+	return db
 		.selectFrom('fiche')
 		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
 		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
@@ -65,6 +63,29 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 		.orderBy('objective.number')
 		.orderBy('fiche.number')
 		.execute();
+}
+
+/** Each fiche's status, advancement and priority as of the end of `day` (validated data only). */
+export async function loadFicheStatesAsOf(
+	db: Executor,
+	day: string
+): Promise<Pick<DashboardInput['fiches'][number], 'code' | 'status' | 'progress' | 'priority'>[]> {
+	return (await listFicheStates(db, day)).map((f) => ({
+		code: f.code,
+		priority: f.priority_then ?? f.adopted_priority,
+		status: (f.status_then as FicheStatus | null) ?? 'a_lancer',
+		progress: f.progress_then
+	}));
+}
+
+/**
+ * The dashboard's input from validated data only. With `asOf`, every fiche's status, advancement and
+ * priority are those in force at the end of that day, and only what was reported by then counts.
+ */
+export async function loadDashboardInput(db: Executor, asOf?: string): Promise<DashboardInput> {
+	const day = asOf ?? '9999-12-31';
+	const [axes, orientations] = [await listAxes(db), await listOrientations(db)];
+	const fiches = await listFicheStates(db, day);
 
 	const month = sql<string>`substr(${sql.ref('progress_update.reported_on')}, 1, 7)`;
 	const byMonth = await db

@@ -2,19 +2,48 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { databaseStamp } from './change-stamp';
+import { recordAudit } from '../audit/repository';
+import { login } from '../auth/service';
+import { hashPassword } from '../auth/password';
+import { createSession, validateSessionToken } from '../auth/sessions';
+import { findUserById, insertUser, type User } from '../auth/users';
+import {
+	addAgendaFiches,
+	changeSessionState,
+	createCommissionSession,
+	recordDecision
+} from '../commission/service';
+import { findSession } from '../commission/repository';
+import { publishEdition, saveEditionDraft } from '../editions/service';
+import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
+import { createPartner, progressInput } from '../progress/testing';
+import { cacheStamps } from './change-stamp';
 import { openDatabase, type Db } from './index';
-import { migrateToLatest } from './migrate';
+import { prepareDatabase } from './instance';
 
 let dir: string;
 let server: Db;
 let tool: Db;
+let admin: User;
+let partner: User;
 
 beforeEach(async () => {
 	dir = mkdtempSync(join(tmpdir(), 'sdusn-stamp-'));
-	server = openDatabase(join(dir, 'portail.db'));
-	await migrateToLatest(server);
-	tool = openDatabase(join(dir, 'portail.db'));
+	const path = join(dir, 'portail.db');
+	await (await prepareDatabase(path)).destroy();
+	server = openDatabase(path);
+	tool = openDatabase(path);
+	admin = (await findUserById(
+		server,
+		await insertUser(server, {
+			email: 'admin@lot.fr',
+			name: 'Anne Admin',
+			role: 'admin',
+			organisationId: null,
+			passwordHash: await hashPassword('un mot de passe de test assez long')
+		})
+	))!;
+	partner = await createPartner(server, 'cdg46', 'p@cdg46.fr');
 });
 
 afterEach(async () => {
@@ -23,26 +52,148 @@ afterEach(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-const organisation = (slug: string) => ({
-	slug,
-	name: slug,
-	full_name: null,
-	kind: 'epci' as const
-});
+const published = () => cacheStamps(server).published;
 
-describe('database stamp', () => {
-	it('stays the same while nothing is written', async () => {
-		const first = databaseStamp(server);
-		await server.selectFrom('fiche').selectAll().execute();
-		expect(databaseStamp(server)).toBe(first);
+async function submitted(intent: 'draft' | 'submit' = 'submit'): Promise<number> {
+	const created = await saveProgressUpdate(
+		server,
+		partner,
+		'9-1',
+		null,
+		progressInput({ reportedOn: '2026-02-01', intent }),
+		null
+	);
+	if (!created.ok) throw new Error('update');
+	return created.id;
+}
+
+describe('the page cache’s stamp of published data', () => {
+	it('stays the same through logins, failed logins, sessions, audit rows, drafts, submissions and returns', async () => {
+		const before = published();
+		const workspace = cacheStamps(server).workspace;
+		const signedIn = await login(server, {
+			email: 'admin@lot.fr',
+			password: 'un mot de passe de test assez long',
+			clientAddress: '127.0.0.1'
+		});
+		expect(signedIn.ok).toBe(true);
+		// Six wrong passwords: failures counted, then the account blocked and the attempt refused.
+		for (let i = 0; i < 6; i++)
+			await login(server, {
+				email: 'admin@lot.fr',
+				password: 'faux mot de passe',
+				clientAddress: '127.0.0.1'
+			});
+		// A session renewed on use (created 20 days ago).
+		const { token } = await createSession(server, admin.id, Date.now() - 20 * 24 * 3600 * 1000);
+		expect((await validateSessionToken(server, token)).renewed).toBe(true);
+		await recordAudit(server, {
+			actor: admin,
+			action: 'login.failure',
+			summary: 'Essai',
+			clientAddress: null
+		});
+		expect(cacheStamps(server).workspace).toBe(workspace);
+		await submitted('draft');
+		const pending = await submitted();
+		await reviewProgressUpdate(
+			server,
+			admin,
+			{ updateId: pending, version: 1, decision: 'return', comment: 'À compléter' },
+			null
+		);
+		const session = await createCommissionSession(
+			server,
+			admin,
+			{ heldOn: '2026-06-15', place: 'Cahors', title: 'Commission' },
+			null
+		);
+		if (!session.ok) throw new Error('session');
+		await addAgendaFiches(server, admin, session.id, ['4-1'], null);
+		await saveEditionDraft(server, admin, {
+			year: 2025,
+			asOf: '2025-12-31',
+			intro: 'Bilan',
+			axisTexts: {},
+			changeNote: null
+		});
+		await insertUser(server, {
+			email: 'nouveau@cdg46.fr',
+			name: 'Nouveau',
+			role: 'partenaire',
+			organisationId: partner.organisationId,
+			passwordHash: null
+		});
+		expect(published()).toBe(before);
+		// The partner's workspace shows their drafts and returned updates: its stamp moved.
+		expect(cacheStamps(server).workspace).not.toBe(workspace);
 	});
 
-	it('changes after a write of this process and after a commit of another process', async () => {
-		const first = databaseStamp(server);
-		await server.insertInto('organisation').values(organisation('cahors')).execute();
-		const second = databaseStamp(server);
-		expect(second).not.toBe(first);
-		await tool.insertInto('organisation').values(organisation('figeac')).execute();
-		expect(databaseStamp(server)).not.toBe(second);
+	it('changes with each validation, closed session and published edition, in the same transaction', async () => {
+		const stamps = [published()];
+		const pending = await submitted();
+		await reviewProgressUpdate(
+			server,
+			admin,
+			{ updateId: pending, version: 1, decision: 'validate', comment: '' },
+			null
+		);
+		stamps.push(published());
+		const session = await createCommissionSession(
+			server,
+			admin,
+			{ heldOn: '2026-06-15', place: 'Cahors', title: 'Commission' },
+			null
+		);
+		if (!session.ok) throw new Error('session');
+		await addAgendaFiches(server, admin, session.id, ['4-1'], null);
+		await changeSessionState(server, admin, session.id, 'held', null);
+		const item = (await findSession(server, session.id))!.items[0]!;
+		await recordDecision(
+			server,
+			admin,
+			session.id,
+			item.id,
+			{ kind: 'priority', newPriority: 1, text: 'motif' },
+			null
+		);
+		expect(published()).toBe(stamps.at(-1));
+		await changeSessionState(server, admin, session.id, 'closed', null);
+		stamps.push(published());
+		const draft = await saveEditionDraft(server, admin, {
+			year: 2025,
+			asOf: '2025-12-31',
+			intro: 'Bilan',
+			axisTexts: {},
+			changeNote: null
+		});
+		if (!draft.ok) throw new Error('draft');
+		await publishEdition(server, admin, draft.id);
+		stamps.push(published());
+		expect(new Set(stamps).size).toBe(4);
+		// A failed transaction leaves it as it was.
+		await expect(
+			server.transaction().execute(async (trx) => {
+				await trx.updateTable('fiche').set({ progress: 99 }).where('code', '=', '1-1').execute();
+				throw new Error('abandon');
+			})
+		).rejects.toThrow('abandon');
+		expect(published()).toBe(stamps.at(-1));
+	});
+
+	it('sees a change of published data made by another process, and any commit of another process', async () => {
+		const before = published();
+		await tool.updateTable('fiche').set({ progress: 50 }).where('code', '=', '1-1').execute();
+		const afterPublic = published();
+		expect(afterPublic).not.toBe(before);
+		// A commit the triggers do not see (here, an audit row; in life, a backup restored over the
+		// file) still changes SQLite's data_version.
+		await recordAudit(tool, {
+			actor: null,
+			action: 'login.failure',
+			summary: 'Essai',
+			clientAddress: null
+		});
+		expect(published()).not.toBe(afterPublic);
 	});
 });

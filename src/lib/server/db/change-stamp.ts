@@ -1,17 +1,28 @@
 import type { Db } from './index';
 import { preparedStatement } from './prepared';
 
-const STAMP_SQL =
-	'select total_changes() as changes, (select data_version from pragma_data_version) as version';
+const STAMP_SQL = `select revision, work_revision as work,
+	(select data_version from pragma_data_version) as version
+	from data_revision where id = 1`;
+
+export interface CacheStamps {
+	/** Changes with every change a public page shows, and nothing else. */
+	published: string;
+	/** Also changes with what a partner's workspace shows (updates in any state, accounts). */
+	workspace: string;
+}
 
 /**
- * A value that changes whenever anything in the database changes: rows written through this
- * process's connection (`total_changes()`) or commits by another process, such as the command-line
- * tools (`data_version`). The page cache keys on it, so no write can forget to invalidate it.
+ * The page cache's keys. `data_revision` is bumped by SQLite triggers in the same transaction as
+ * each change of published data (migration 060000), whatever the connection or the code path;
+ * logins, sessions, throttle counters, audit rows, drafts and pending submissions leave it alone.
+ * `data_version` changes with each commit of another process: it covers what no trigger sees, such
+ * as a backup restored over the live file (its revision could equal the one the cache holds).
  * Run on every cacheable request, hence a statement prepared once per connection.
  */
-export function databaseStamp(db: Db): string {
+export function cacheStamps(db: Db): CacheStamps {
 	const row = preparedStatement(db, STAMP_SQL).get() as
-		{ changes: number; version: number } | undefined;
-	return row ? `${row.version}.${row.changes}` : '';
+		{ revision: number; work: number; version: number } | undefined;
+	if (!row) return { published: '', workspace: '' };
+	return { published: `${row.version}.${row.revision}`, workspace: `${row.version}.${row.work}` };
 }

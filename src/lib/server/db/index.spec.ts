@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { databasePath, openDatabase } from './index';
+import { describe, expect, it, vi } from 'vitest';
+import { connectionOf, databasePath, openDatabase } from './index';
 import { initDatabase } from './instance';
 import { migrateToLatest } from './migrate';
 
@@ -47,5 +47,28 @@ describe('database', () => {
 		await expect(initDatabase(join(dir, 'file', 'x.db'))).rejects.toThrow(
 			/Impossible d’ouvrir ou de créer/
 		);
+	});
+});
+
+describe('statements through Kysely', () => {
+	it('are compiled by SQLite once per text and connection, the values bound on each run', async () => {
+		const db = openDatabase(':memory:');
+		await migrateToLatest(db);
+		const prepare = vi.spyOn(connectionOf(db), 'prepare');
+		const read = (slug: string) =>
+			db.selectFrom('organisation').select('name').where('slug', '=', slug).execute();
+		await db
+			.insertInto('organisation')
+			.values([
+				{ slug: 'a', name: 'A', full_name: null, kind: 'epci' },
+				{ slug: 'b', name: 'B', full_name: null, kind: 'epci' }
+			])
+			.execute();
+		expect(await read('a')).toEqual([{ name: 'A' }]);
+		expect(await read('b')).toEqual([{ name: 'B' }]);
+		expect(await read('a')).toEqual([{ name: 'A' }]);
+		// The insert and the select: two texts, prepared once each.
+		expect(prepare).toHaveBeenCalledTimes(2);
+		await db.destroy();
 	});
 });

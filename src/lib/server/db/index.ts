@@ -37,7 +37,9 @@ export function openDatabase(path: string): Db {
 	} catch (error) {
 		throw explainOpenError(path, error);
 	}
-	const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+	const db = new Kysely<Database>({
+		dialect: new SqliteDialect({ database: withStatementCache(sqlite) })
+	});
 	connections.set(db, sqlite);
 	return db;
 }
@@ -56,6 +58,34 @@ function createPrivately(path: string): void {
 }
 
 const connections = new WeakMap<Db, SQLite.Database>();
+
+/** Statements kept per connection: the queries of the pages, a few hundred different texts. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The connection as Kysely sees it, with a prepare() that keeps each statement by its SQL text
+ * (least recently used dropped first): Kysely prepares every query it runs, and SQLite's compile
+ * step showed in a profile of cold renders. Values are still bound on each run, never part of the
+ * text. Kysely's streaming (which would hold a statement open) is not used.
+ */
+function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
+	const statements = new Map<string, SQLite.Statement>();
+	const prepare = (sql: string): SQLite.Statement => {
+		let statement = statements.get(sql);
+		if (statement) statements.delete(sql);
+		else statement = sqlite.prepare(sql);
+		statements.set(sql, statement);
+		if (statements.size > STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+		return statement;
+	};
+	return new Proxy(sqlite, {
+		get(target, property) {
+			if (property === 'prepare') return prepare;
+			const value: unknown = Reflect.get(target, property, target);
+			return typeof value === 'function' ? value.bind(target) : value;
+		}
+	});
+}
 
 /**
  * The SQLite connection behind a database opened by openDatabase: for the few constant statements

@@ -1,3 +1,4 @@
+import { freezeEditionsWithoutFiles } from '../editions/service';
 import { refreshSearchText } from '../plan/repository';
 import { seedCommissionHistory, seedEditions, seedPlan } from '../seed';
 import {
@@ -30,6 +31,7 @@ export async function prepareDatabase(path: string): Promise<Db> {
 		await seedCommissionHistory(db);
 		await seedEditions(db);
 		await refreshSearchText(db);
+		await freezeEditionsWithoutFiles(db);
 	} catch (error) {
 		await db.destroy().catch(() => undefined);
 		if (error instanceof StartupError) throw error;

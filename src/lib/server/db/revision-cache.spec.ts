@@ -1,5 +1,4 @@
 import { expect, it } from 'vitest';
-import { recordDataChange } from './revision';
 import { cachedByRevision } from './revision-cache';
 import { createTestDb } from './testing';
 
@@ -9,7 +8,7 @@ it('computes once per revision of the published data', async () => {
 	const cached = cachedByRevision(async () => ++computations);
 	expect(await cached(db)).toBe(1);
 	expect(await cached(db)).toBe(1);
-	await recordDataChange(db);
+	await db.updateTable('fiche').set({ progress: 10 }).where('code', '=', '1-1').execute();
 	expect(await cached(db)).toBe(2);
 	expect(await cached(db)).toBe(2);
 	await db.destroy();

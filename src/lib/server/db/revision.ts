@@ -1,27 +1,11 @@
-import type { Transaction } from 'kysely';
-import type { Database } from './schema';
-import type { Db } from './index';
+import type { Executor } from './index';
 
-/** Records that published data changed (open data `generated_at`, HTTP validators). */
-export async function recordDataChange(
-	trx: Transaction<Database> | Db,
-	now = new Date()
-): Promise<void> {
-	const changedAt = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-	await trx
-		.insertInto('data_revision')
-		.values({ id: 1, revision: 1, changed_at: changedAt })
-		.onConflict((oc) =>
-			oc.column('id').doUpdateSet((eb) => ({
-				revision: eb('data_revision.revision', '+', 1),
-				changed_at: changedAt
-			}))
-		)
-		.execute();
-}
-
+/**
+ * The revision of published data and when it last changed (open data `generated_at`), kept by
+ * SQLite triggers on the published tables (migration 060000): no code path records it by hand.
+ */
 export async function getDataRevision(
-	db: Db
+	db: Executor
 ): Promise<{ revision: number; changedAt: string } | undefined> {
 	const row = await db
 		.selectFrom('data_revision')

@@ -16,10 +16,15 @@ export interface PlanTable {
 	source: string;
 }
 
+/**
+ * One row, kept by triggers (migration 060000): `revision` and `changed_at` change with every
+ * change a public page shows, `work_revision` also with what a partner's workspace shows.
+ */
 export interface DataRevisionTable {
 	id: number;
 	revision: number;
 	changed_at: string;
+	work_revision: Generated<number>;
 }
 
 export interface PlanEventTable {
@@ -279,12 +284,21 @@ export interface EditionTable {
 	change_note: string | null;
 	state: 'draft' | 'published';
 	snapshot: string | null;
-	/** The open data as of the edition's date, as served (`/bilans/[year]/plan.json`). */
+	/** Its `sdusn/plan@1` document, for editions published before plan@2; no longer served (see edition_resource). */
 	open_data: string | null;
 	created_by: number | null;
 	created_at: string;
 	published_by: number | null;
 	published_at: string | null;
+}
+
+/** One open-data file of a published edition, as served under `/bilans/[year]/`: frozen. */
+export interface EditionResourceTable {
+	edition_id: number;
+	name: string;
+	body: Uint8Array;
+	row_count: number | null;
+	last_change: string;
 }
 
 export interface Database {
@@ -315,4 +329,5 @@ export interface Database {
 	agenda_item: AgendaItemTable;
 	decision: DecisionTable;
 	edition: EditionTable;
+	edition_resource: EditionResourceTable;
 }

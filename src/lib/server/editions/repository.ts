@@ -60,16 +60,73 @@ export async function findPublishedSnapshot(
 	return row?.snapshot ? (JSON.parse(row.snapshot) as EditionSnapshot) : undefined;
 }
 
-/** A published edition's open data, as served by `/bilans/[year]/plan.json`. */
-export async function findPublishedOpenData(
+/** One open-data file of a published edition, frozen at publication (`/bilans/[year]/plan.json`…). */
+export async function findPublishedFile(
 	db: Executor,
 	year: number,
+	name: string,
 	version?: number
-): Promise<{ year: number; version: number; json: string } | undefined> {
-	const row = await publishedRow(db, year, version)
-		.select(['year', 'version', 'open_data'])
+): Promise<{ year: number; version: number; body: Uint8Array } | undefined> {
+	const edition = publishedRow(db, year, version).select(['id', 'year', 'version']).as('e');
+	return db
+		.selectFrom(edition)
+		.innerJoin('edition_resource', 'edition_resource.edition_id', 'e.id')
+		.select(['e.year', 'e.version', 'edition_resource.body'])
+		.where('edition_resource.name', '=', name)
 		.executeTakeFirst();
-	return row?.open_data ? { year: row.year, version: row.version, json: row.open_data } : undefined;
+}
+
+/** The files of a published edition with their size, count and last change (no body). */
+export async function listEditionFiles(db: Executor, editionId: number) {
+	return db
+		.selectFrom('edition_resource')
+		.select((eb) => [
+			'name',
+			'row_count',
+			'last_change',
+			eb.fn<number>('length', ['body']).as('bytes')
+		])
+		.where('edition_id', '=', editionId)
+		.execute();
+}
+
+/** Freezes the open-data files of an edition that has just been published (the database refuses any later change). */
+export async function insertEditionFiles(
+	db: Executor,
+	editionId: number,
+	files: { name: string; body: Uint8Array; count: number; lastChange: string }[]
+): Promise<void> {
+	for (const f of files)
+		await db
+			.insertInto('edition_resource')
+			.values({
+				edition_id: editionId,
+				name: f.name,
+				body: f.body,
+				row_count: f.count,
+				last_change: f.lastChange
+			})
+			.execute();
+}
+
+/** Published editions that have no open-data file (published before `sdusn/plan@2`). */
+export async function listEditionsWithoutFiles(db: Executor) {
+	return db
+		.selectFrom('edition')
+		.selectAll()
+		.where('state', '=', 'published')
+		.where(({ not, exists, selectFrom }) =>
+			not(
+				exists(
+					selectFrom('edition_resource')
+						.select('edition_resource.name')
+						.whereRef('edition_resource.edition_id', '=', 'edition.id')
+				)
+			)
+		)
+		.orderBy('year')
+		.orderBy('version')
+		.execute();
 }
 
 export async function findEdition(db: Executor, id: number) {

@@ -12,9 +12,10 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
-import { findPublishedOpenData, findPublishedSnapshot, listEditions } from './repository';
+import { findPublishedFile, findPublishedSnapshot, listEditions } from './repository';
 import { publishEdition, saveEditionDraft } from './service';
-import { EDITION_PAGE_UPDATES, editionPage, type EditionOpenData } from './snapshot';
+import type { PlanDocument } from '../opendata/plan-document';
+import { EDITION_PAGE_UPDATES, editionPage } from './snapshot';
 
 let db: Db;
 let admin: User;
@@ -55,10 +56,12 @@ async function validatedUpdate(code: string, reportedOn: string, progress: numbe
 	);
 }
 
-async function openData(year: number): Promise<EditionOpenData> {
-	const stored = await findPublishedOpenData(db, year);
+const frozen = async (year: number, name: string) =>
+	Buffer.from((await findPublishedFile(db, year, name))!.body).toString('utf8');
+async function openData(year: number): Promise<PlanDocument> {
+	const stored = await findPublishedFile(db, year, 'plan');
 	if (!stored) throw new Error(`no open data for ${year}`);
-	return JSON.parse(stored.json) as EditionOpenData;
+	return JSON.parse(Buffer.from(stored.body).toString('utf8')) as PlanDocument;
 }
 
 const draft2019 = {
@@ -89,7 +92,8 @@ describe('yearly editions', () => {
 		if (!draft.ok) throw new Error('draft');
 		await publishEdition(db, admin, draft.id);
 		const before = JSON.stringify(await findPublishedSnapshot(db, 2019));
-		const openDataBefore = (await findPublishedOpenData(db, 2019))!.json;
+		const names = ['datapackage', 'plan', 'fiches', 'mesures', 'mises-a-jour', 'decisions'];
+		const openDataBefore = await Promise.all(names.map((name) => frozen(2019, name)));
 
 		await validatedUpdate('9-1', '2019-11-15', 60);
 		await validatedUpdate('1-1', '2020-02-01', 10);
@@ -114,7 +118,14 @@ describe('yearly editions', () => {
 		await changeSessionState(db, admin, session.id, 'closed', null);
 
 		expect(JSON.stringify(await findPublishedSnapshot(db, 2019))).toBe(before);
-		expect((await findPublishedOpenData(db, 2019))!.json).toBe(openDataBefore);
+		expect(await Promise.all(names.map((name) => frozen(2019, name)))).toEqual(openDataBefore);
+		await expect(
+			db
+				.updateTable('edition_resource')
+				.set({ body: new Uint8Array([1]) })
+				.execute()
+		).rejects.toThrow(/cannot change/);
+		await expect(db.deleteFrom('edition_resource').execute()).rejects.toThrow(/cannot be deleted/);
 		await expect(
 			db.updateTable('edition').set({ intro: 'réécrit' }).where('year', '=', 2019).execute()
 		).rejects.toThrow(/cannot change/);

@@ -2,7 +2,9 @@ import type { Db } from '../db';
 import { recordAudit } from '../audit/repository';
 import type { User } from '../auth/users';
 import { buildPublication } from './snapshot';
-import { planDocumentToJson } from '../opendata/plan-document';
+import { loadDashboardInput } from '../dashboard/repository';
+import { OpenDataSet } from '../opendata/resources';
+import { insertEditionFiles, listEditionsWithoutFiles } from './repository';
 import { refuse, type ServiceResult } from '../result';
 
 export interface DraftInput {
@@ -104,7 +106,7 @@ export async function publishEdition(
 		if (!edition) return refuse(404, 'Ce bilan n’existe pas.');
 		if (edition.state === 'published') return refuse(409, 'Ce bilan est déjà publié.');
 		const publishedAt = now.toISOString();
-		const { snapshot, openData } = await buildPublication(
+		const { snapshot, files } = await buildPublication(
 			trx,
 			{
 				year: edition.year,
@@ -121,12 +123,12 @@ export async function publishEdition(
 			.set({
 				state: 'published',
 				snapshot: JSON.stringify(snapshot),
-				open_data: planDocumentToJson(openData),
 				published_by: admin?.id ?? null,
 				published_at: publishedAt
 			})
 			.where('id', '=', id)
 			.execute();
+		await insertEditionFiles(trx, id, files);
 		await recordAudit(
 			trx,
 			{
@@ -140,4 +142,22 @@ export async function publishEdition(
 		);
 		return { ok: true as const, year: edition.year, version: edition.version };
 	});
+}
+
+/**
+ * Editions published before `sdusn/plan@2` kept only their plan@1 document: their plan@2 files are
+ * computed once, as of their date, and frozen like those of any edition published since.
+ */
+export async function freezeEditionsWithoutFiles(db: Db): Promise<number> {
+	const editions = await listEditionsWithoutFiles(db);
+	for (const edition of editions)
+		await db.transaction().execute(async (trx) => {
+			const state = await loadDashboardInput(trx, edition.as_of);
+			const openData = new OpenDataSet(trx, {
+				generatedAt: edition.published_at ?? edition.created_at,
+				edition: { asOf: edition.as_of, state, year: edition.year, version: edition.version }
+			});
+			await insertEditionFiles(trx, edition.id, await openData.all());
+		});
+	return editions.length;
 }

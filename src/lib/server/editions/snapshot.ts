@@ -1,14 +1,14 @@
 import type { Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
 import { computeDashboard, type DashboardFigures, type DashboardInput } from '../dashboard/figures';
-import { loadDashboardInput } from '../dashboard/repository';
+import { loadDashboardInput, loadFicheStatesAsOf } from '../dashboard/repository';
 import {
 	dashboardView,
 	figureTables,
 	type DashboardView,
 	type FigureTable
 } from '../dashboard/tables';
-import { buildPlanDocument, type PlanDocument } from '../opendata/plan-document';
+import { OpenDataSet, type OpenDataFile } from '../opendata/resources';
 import { listAxes } from '../plan/repository';
 
 export interface EditionSnapshot {
@@ -78,12 +78,6 @@ export function editionPage(snapshot: EditionSnapshot): EditionPage {
 	};
 }
 
-/** The edition's open data (sdusn/plan@1 as of its date), stored beside the snapshot. */
-export type EditionOpenData = PlanDocument & {
-	as_of: string;
-	edition: { year: number; version: number };
-};
-
 export interface FicheYear {
 	code: string;
 	title: string;
@@ -120,12 +114,13 @@ export async function buildEditionSnapshot(
 ): Promise<EditionSnapshot> {
 	const yearStart = `${edition.year}-01-01`;
 	const before = `${edition.year - 1}-12-31`;
+	// The state at the start of the year: the fiches' states only, not a whole dashboard.
 	const [end, start] = [
 		atDate ?? (await loadDashboardInput(db, edition.asOf)),
-		await loadDashboardInput(db, before)
+		await loadFicheStatesAsOf(db, before)
 	];
 	const figures = computeDashboard(end);
-	const startByCode = new Map(start.fiches.map((f) => [f.code, f]));
+	const startByCode = new Map(start.map((f) => [f.code, f]));
 
 	const updates = await db
 		.selectFrom('progress_update')
@@ -266,55 +261,19 @@ export async function buildEditionSnapshot(
 }
 
 /**
- * What publishing an edition stores: its snapshot and its open data, both from one reading of the
- * validated state as of the edition's date.
+ * What publishing an edition stores: its snapshot and every file of its open data, all from one
+ * reading of the validated state as of the edition's date.
  */
 export async function buildPublication(
 	db: Executor,
 	edition: Parameters<typeof buildEditionSnapshot>[1],
 	publishedAt: string
-): Promise<{ snapshot: EditionSnapshot; openData: EditionOpenData }> {
+): Promise<{ snapshot: EditionSnapshot; files: OpenDataFile[] }> {
 	const state = await loadDashboardInput(db, edition.asOf);
 	const snapshot = await buildEditionSnapshot(db, edition, publishedAt, state);
-	return { snapshot, openData: await buildEditionOpenData(db, edition, state, publishedAt) };
-}
-
-/** The open-data document (sdusn/plan@1) as it stood at the edition's date. */
-async function buildEditionOpenData(
-	db: Executor,
-	edition: { year: number; version: number; asOf: string },
-	state: DashboardInput,
-	publishedAt: string
-): Promise<EditionOpenData> {
-	const current = await buildPlanDocument(db);
-	const stateByCode = new Map(state.fiches.map((f) => [f.code, f]));
-	const lastUpdates = await db
-		.selectFrom('progress_update')
-		.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
-		.select((eb) => ['fiche.code', eb.fn.max('progress_update.reported_on').as('last')])
-		.where('progress_update.state', '=', 'validated')
-		.where('progress_update.reported_on', '<=', edition.asOf)
-		.groupBy('fiche.code')
-		.execute();
-	const lastByCode = new Map(lastUpdates.map((r) => [r.code, r.last]));
-	return {
-		...current,
-		generated_at: publishedAt.replace(/\.\d{3}Z$/, 'Z'),
-		as_of: edition.asOf,
-		edition: { year: edition.year, version: edition.version },
-		fiches: current.fiches.map((f) => {
-			const then = stateByCode.get(f.code);
-			return {
-				...f,
-				priority: then?.priority ?? f.priority,
-				status: then?.status ?? 'a_lancer',
-				progress: then?.progress ?? null,
-				last_update: lastByCode.get(f.code) ?? null,
-				indicators: f.indicators.map((i) => ({
-					...i,
-					measurements: i.measurements.filter((m) => m.date <= edition.asOf)
-				}))
-			};
-		})
-	};
+	const openData = new OpenDataSet(db, {
+		generatedAt: publishedAt,
+		edition: { asOf: edition.asOf, state, year: edition.year, version: edition.version }
+	});
+	return { snapshot, files: await openData.all() };
 }

@@ -17,16 +17,14 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
 	'/tableau-de-bord/[figure].csv',
 	'/bilans',
 	'/bilans/[year]',
-	'/bilans/[year]/plan.json',
-	'/bilans/[year]/fiches.csv',
+	'/bilans/[year]/[fichier=ressource]',
 	'/bilans/[year]/[figure].csv',
 	'/commission',
 	'/commission/priorites',
 	'/commission/seances/[id]',
 	'/commission/seances/[id]/releve.csv',
 	'/donnees',
-	'/donnees/plan.json',
-	'/donnees/fiches.csv'
+	'/donnees/[fichier=ressource]'
 ]);
 
 /**

@@ -1,21 +1,25 @@
-import { stringify } from 'csv-stringify/sync';
 import { compareFicheCodes, compareFrench } from '../../utils/text';
-import { csvText } from '../csv';
-import type { Db } from '../db';
-import { getDataRevision } from '../db/revision';
+import type { Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
+import type { DashboardInput } from '../dashboard/figures';
 import {
 	findPlan,
 	listAxes,
 	listFiches,
-	listIndicatorsWithMeasurements,
 	listObjectives,
 	listOrientations
 } from '../plan/repository';
+import {
+	listFicheLinks,
+	listFicheOwners,
+	listFichePartners,
+	listIndicatorSummaries,
+	listLastUpdateDates
+} from './repository';
 
-export const PLAN_SCHEMA = 'sdusn/plan@1';
+export const PLAN_SCHEMA = 'sdusn/plan@2';
 
-/** The open-data document, format `sdusn/plan@1` (shared/spec/open-data.md). */
+/** `plan.json`, format `sdusn/plan@2` (docs/open-data.md): the plan and its current state, bounded. */
 export interface PlanDocument {
 	schema: typeof PLAN_SCHEMA;
 	generated_at: string;
@@ -30,6 +34,18 @@ export interface PlanDocument {
 	orientations: { code: string; axis: string; label: string; position: number }[];
 	objectives: { number: number; orientation: string; label: string }[];
 	fiches: OpenDataFiche[];
+	/** Editions only: the day the document stands at, and which edition it belongs to. */
+	as_of?: string;
+	edition?: { year: number; version: number };
+}
+
+export interface OpenDataIndicator {
+	id: string;
+	label: string;
+	unit: string | null;
+	target: number | null;
+	latest: { date: string; value: number } | null;
+	measurement_count: number;
 }
 
 export interface OpenDataFiche {
@@ -40,46 +56,44 @@ export interface OpenDataFiche {
 	owners: { organisation: string; scope: string | null }[];
 	partners: string[];
 	linked: string[];
-	indicators: {
-		label: string;
-		unit: string | null;
-		target: number | null;
-		measurements: { date: string; value: number }[];
-	}[];
+	indicators: OpenDataIndicator[];
 	status: FicheStatus;
 	progress: number | null;
 	last_update: string | null;
 }
 
+/** The stable identifier of an indicator: its fiche's code and its rank in the fiche. */
+export const indicatorId = (fiche: string, position: number) => `${fiche}-${position}`;
+
+/** `generated_at`'s form: UTC, to the second. */
+export const toTimestamp = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
+
 /**
- * Builds the document from published data only. `generated_at` is the time published data last
- * changed, so the same database always gives the same bytes (endpoint, CSV and command agree).
+ * Builds `plan.json` from published data only. Live, `generatedAt` is when published data last
+ * changed, so the same database always gives the same bytes. For an edition (`asOf`), every fiche's
+ * priority, status, progress and indicators are those in force at the end of that day (`state`:
+ * the dashboard's input as of that day, read once for the whole publication).
  */
-export async function buildPlanDocument(db: Db): Promise<PlanDocument> {
+export async function buildPlanDocument(
+	db: Executor,
+	generatedAt: string,
+	edition?: { asOf: string; state: DashboardInput; year: number; version: number }
+): Promise<PlanDocument> {
 	const plan = await findPlan(db);
-	const [axes, orientations, objectives, fiches, revision] = [
+	const [axes, orientations, objectives, fiches, owners, partners, links, indicators] = [
 		await listAxes(db),
 		await listOrientations(db),
 		await listObjectives(db),
 		await listFiches(db),
-		await getDataRevision(db)
+		await listFicheOwners(db),
+		await listFichePartners(db),
+		await listFicheLinks(db),
+		await listIndicatorSummaries(db, edition?.asOf)
 	];
-	const owners = await db
-		.selectFrom('fiche_owner')
-		.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
-		.select(['fiche_owner.fiche_id', 'organisation.name', 'fiche_owner.scope'])
-		.execute();
-	const partners = await db
-		.selectFrom('fiche_partner')
-		.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
-		.select(['fiche_partner.fiche_id', 'organisation.name'])
-		.execute();
-	const links = await db
-		.selectFrom('fiche_link')
-		.innerJoin('fiche', 'fiche.id', 'fiche_link.linked_fiche_id')
-		.select(['fiche_link.fiche_id', 'fiche.code'])
-		.execute();
-	const indicators = await listIndicatorsWithMeasurements(db);
+	const lastUpdates = edition
+		? new Map((await listLastUpdateDates(db, edition.asOf)).map((r) => [r.code, r.last]))
+		: undefined;
+	const stateByCode = edition ? new Map(edition.state.fiches.map((f) => [f.code, f])) : undefined;
 
 	const group = <T extends { fiche_id: number }>(rows: T[]) => {
 		const map = new Map<number, T[]>();
@@ -89,10 +103,11 @@ export async function buildPlanDocument(db: Db): Promise<PlanDocument> {
 	const ownersByFiche = group(owners);
 	const partnersByFiche = group(partners);
 	const linksByFiche = group(links);
+	const indicatorsByFiche = group(indicators.map((i) => ({ ...i, fiche_id: i.ficheId })));
 
-	return {
+	const document: PlanDocument = {
 		schema: PLAN_SCHEMA,
-		generated_at: revision?.changedAt ?? new Date(0).toISOString(),
+		generated_at: toTimestamp(generatedAt),
 		plan: {
 			title: plan.title,
 			territory: plan.territory,
@@ -107,79 +122,41 @@ export async function buildPlanDocument(db: Db): Promise<PlanDocument> {
 			orientation: o.orientation,
 			label: o.label
 		})),
-		fiches: fiches.map((f) => ({
-			code: f.code,
-			objective: f.objective,
-			title: f.title,
-			priority: f.priority,
-			owners: (ownersByFiche.get(f.id) ?? [])
-				.map((o) => ({ organisation: o.name, scope: o.scope }))
-				.sort(
-					(a, b) =>
-						compareFrench(a.organisation, b.organisation) ||
-						compareFrench(a.scope ?? '', b.scope ?? '')
-				),
-			partners: (partnersByFiche.get(f.id) ?? []).map((p) => p.name).sort(compareFrench),
-			linked: (linksByFiche.get(f.id) ?? []).map((l) => l.code).sort(compareFicheCodes),
-			indicators: (indicators.get(f.id) ?? []).map((i) => ({
-				label: i.label,
-				unit: i.unit,
-				target: i.target,
-				measurements: i.measurements.map((m) => ({ date: m.measuredOn, value: m.value }))
-			})),
-			status: f.status,
-			progress: f.progress,
-			last_update: f.lastUpdate
-		}))
+		fiches: fiches.map((f) => {
+			const then = stateByCode?.get(f.code);
+			return {
+				code: f.code,
+				objective: f.objective,
+				title: f.title,
+				priority: stateByCode ? (then?.priority ?? f.priority) : f.priority,
+				owners: (ownersByFiche.get(f.id) ?? [])
+					.map((o) => ({ organisation: o.name, scope: o.scope }))
+					.sort(
+						(a, b) =>
+							compareFrench(a.organisation, b.organisation) ||
+							compareFrench(a.scope ?? '', b.scope ?? '')
+					),
+				partners: (partnersByFiche.get(f.id) ?? []).map((p) => p.name).sort(compareFrench),
+				linked: (linksByFiche.get(f.id) ?? []).map((l) => l.code).sort(compareFicheCodes),
+				indicators: (indicatorsByFiche.get(f.id) ?? []).map((i) => ({
+					id: indicatorId(f.code, i.position),
+					label: i.label,
+					unit: i.unit,
+					target: i.target,
+					latest: i.latest,
+					measurement_count: i.count
+				})),
+				status: stateByCode ? (then?.status ?? 'a_lancer') : f.status,
+				progress: stateByCode ? (then?.progress ?? null) : f.progress,
+				last_update: lastUpdates ? (lastUpdates.get(f.code) ?? null) : f.lastUpdate
+			};
+		})
 	};
-}
-
-export const CSV_COLUMNS = [
-	'code',
-	'objectif',
-	'axe',
-	'orientation',
-	'titre',
-	'priorite',
-	'porteurs',
-	'partenaires',
-	'fiches_liees',
-	'statut',
-	'avancement',
-	'derniere_mise_a_jour'
-] as const;
-
-const JOIN = ' | ';
-
-/** One row per fiche, RFC 4180, derived from the same document as the JSON. */
-export function planDocumentToCsv(document: PlanDocument): string {
-	const orientationOf = new Map(document.objectives.map((o) => [o.number, o.orientation]));
-	const axisOf = new Map(document.orientations.map((o) => [o.code, o.axis]));
-	const rows = document.fiches.map((f) => {
-		const orientation = orientationOf.get(f.objective) ?? '';
-		return [
-			f.code,
-			String(f.objective),
-			axisOf.get(orientation) ?? '',
-			orientation,
-			csvText(f.title),
-			String(f.priority),
-			csvText(
-				f.owners
-					.map((o) => (o.scope ? `${o.organisation} (${o.scope})` : o.organisation))
-					.join(JOIN)
-			),
-			csvText(f.partners.join(JOIN)),
-			f.linked.join(JOIN),
-			f.status,
-			f.progress === null ? '' : String(f.progress),
-			f.last_update ?? ''
-		];
-	});
-	return stringify([[...CSV_COLUMNS], ...rows], {
-		record_delimiter: '\r\n',
-		quoted_match: /[\r\n]/
-	});
+	if (edition) {
+		document.as_of = edition.asOf;
+		document.edition = { year: edition.year, version: edition.version };
+	}
+	return document;
 }
 
 export function planDocumentToJson(document: PlanDocument): string {

@@ -1,16 +1,35 @@
 import { cachedByRevision } from '../db/revision-cache';
+import type { Db } from '../db';
+import { getDataRevision } from '../db/revision';
 import { computeDashboard } from '../dashboard/figures';
 import { loadDashboardInput } from '../dashboard/repository';
 import { figureTables } from '../dashboard/tables';
-import { buildPlanDocument, planDocumentToCsv, planDocumentToJson } from './plan-document';
+import { findPublishedFile } from '../editions/repository';
+import { OpenDataSet, type OpenDataFile } from './resources';
 
-/** The open-data files and the live dashboard, recomputed once per change of published data. */
-export const publishedPlanJson = cachedByRevision(async (db) =>
-	planDocumentToJson(await buildPlanDocument(db))
+/** The live open data: one set of files per change of published data, each built on first demand. */
+export const liveOpenData = cachedByRevision(
+	async (db) =>
+		new OpenDataSet(db, {
+			generatedAt: (await getDataRevision(db))?.changedAt ?? new Date(0).toISOString()
+		})
 );
-export const publishedPlanCsv = cachedByRevision(async (db) =>
-	planDocumentToCsv(await buildPlanDocument(db))
-);
+
+/**
+ * One open-data file as `/donnees/…` serves it, or with `year` as the published edition of that
+ * year froze it (its latest version, or `version`). The endpoint and `npm run export` both call
+ * this, so they give the same bytes.
+ */
+export async function openDataFile(
+	db: Db,
+	name: string,
+	edition?: { year: number; version?: number }
+): Promise<Pick<OpenDataFile, 'name' | 'body'> | undefined> {
+	if (!edition) return (await liveOpenData(db)).file(name);
+	const stored = await findPublishedFile(db, edition.year, name, edition.version);
+	return stored && { name, body: stored.body };
+}
+
 export const liveDashboard = cachedByRevision(async (db) => {
 	const figures = computeDashboard(await loadDashboardInput(db));
 	return { figures, tables: figureTables(figures) };

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { RichText } from '../../utils/rich-text';
 import { flattenRichText } from '../../utils/rich-text';
 import { compareFrench, foldForMatching } from '../../utils/text';
@@ -342,19 +343,19 @@ export async function findFicheSummaryByCode(
 	return ficheSummaryQuery(db).where('fiche.code', '=', code).executeTakeFirst();
 }
 
+/** SQLite gives a nested list as JSON text (jsonArrayFrom); other drivers may parse it already. */
+function nested<T>(value: T[] | string): T[] {
+	return typeof value === 'string' ? (JSON.parse(value) as T[]) : value;
+}
+
 export async function findFicheByCode(
 	db: Executor,
 	code: string
 ): Promise<FicheDetail | undefined> {
-	const summary = await findFicheSummaryByCode(db, code);
-	if (!summary) return undefined;
-	const ficheId = summary.id;
-	const texts = await db
-		.selectFrom('fiche')
-		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
-		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
-		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
-		.select([
+	// One statement for the fiche, its place in the plan, owners, partners and links both ways:
+	// nested lists (jsonArrayFrom) instead of a statement per list.
+	const row = await ficheSummaryQuery(db)
+		.select((eb) => [
 			'fiche.context',
 			'fiche.existing',
 			'fiche.description',
@@ -364,42 +365,82 @@ export async function findFicheByCode(
 			'objective.synthesis_label as objectiveSynthesisLabel',
 			'orientation.label as orientationLabel',
 			'axis.short_name as axisShortName',
-			'axis.label as axisLabel'
+			'axis.label as axisLabel',
+			jsonArrayFrom(
+				eb
+					.selectFrom('fiche_owner')
+					.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
+					.select([
+						'organisation.slug',
+						'organisation.name',
+						'fiche_owner.scope',
+						'fiche_owner.note'
+					])
+					.whereRef('fiche_owner.fiche_id', '=', 'fiche.id')
+					.orderBy('fiche_owner.position')
+			).as('owners'),
+			jsonArrayFrom(
+				eb
+					.selectFrom('fiche_partner')
+					.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
+					.select(['organisation.slug', 'organisation.name', 'fiche_partner.detail'])
+					.whereRef('fiche_partner.fiche_id', '=', 'fiche.id')
+					.orderBy('fiche_partner.position')
+			).as('partners'),
+			jsonArrayFrom(
+				eb
+					.selectFrom('fiche_link')
+					.innerJoin('fiche as other', 'other.id', 'fiche_link.linked_fiche_id')
+					.innerJoin('objective as other_objective', 'other_objective.id', 'other.objective_id')
+					.select(['other.code', 'other.title'])
+					.whereRef('fiche_link.fiche_id', '=', 'fiche.id')
+					.orderBy('other_objective.number')
+					.orderBy('other.number')
+			).as('linked'),
+			jsonArrayFrom(
+				eb
+					.selectFrom('fiche_link')
+					.innerJoin('fiche as other', 'other.id', 'fiche_link.fiche_id')
+					.innerJoin('objective as other_objective', 'other_objective.id', 'other.objective_id')
+					.select(['other.code', 'other.title'])
+					.whereRef('fiche_link.linked_fiche_id', '=', 'fiche.id')
+					.orderBy('other_objective.number')
+					.orderBy('other.number')
+			).as('citedBy')
 		])
-		.where('fiche.id', '=', ficheId)
-		.executeTakeFirstOrThrow();
-	const owners = await db
-		.selectFrom('fiche_owner')
-		.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
-		.select(['organisation.slug', 'organisation.name', 'fiche_owner.scope', 'fiche_owner.note'])
-		.where('fiche_owner.fiche_id', '=', ficheId)
-		.orderBy('fiche_owner.position')
-		.execute();
-	const partners = await db
-		.selectFrom('fiche_partner')
-		.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
-		.select(['organisation.slug', 'organisation.name', 'fiche_partner.detail'])
-		.where('fiche_partner.fiche_id', '=', ficheId)
-		.orderBy('fiche_partner.position')
-		.execute();
-	const linked = await db
-		.selectFrom('fiche_link')
-		.innerJoin('fiche', 'fiche.id', 'fiche_link.linked_fiche_id')
-		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
-		.select(['fiche.code', 'fiche.title'])
-		.where('fiche_link.fiche_id', '=', ficheId)
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
-		.execute();
-	const citedBy = await db
-		.selectFrom('fiche_link')
-		.innerJoin('fiche', 'fiche.id', 'fiche_link.fiche_id')
-		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
-		.select(['fiche.code', 'fiche.title'])
-		.where('fiche_link.linked_fiche_id', '=', ficheId)
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
-		.execute();
+		.where('fiche.code', '=', code)
+		.executeTakeFirst();
+	if (!row) return undefined;
+	const {
+		context,
+		existing,
+		description,
+		success_factors,
+		owners_note,
+		objectiveLabel,
+		objectiveSynthesisLabel,
+		orientationLabel,
+		axisShortName,
+		axisLabel,
+		owners,
+		partners,
+		linked,
+		citedBy,
+		...summary
+	} = row;
+	const ficheId = summary.id;
+	const texts = {
+		context,
+		existing,
+		description,
+		success_factors,
+		owners_note,
+		objectiveLabel,
+		objectiveSynthesisLabel,
+		orientationLabel,
+		axisShortName,
+		axisLabel
+	};
 	const indicators = await listIndicatorsWithMeasurements(db, [ficheId], FICHE_PAGE_MEASUREMENTS);
 	// The latest updates only: a fiche page costs the same after ten years; the rest is by year.
 	const history = (
@@ -425,10 +466,10 @@ export async function findFicheByCode(
 		description: JSON.parse(texts.description) as RichText,
 		successFactors: JSON.parse(texts.success_factors) as RichText,
 		ownersNote: texts.owners_note,
-		owners,
-		partners,
-		linked,
-		citedBy,
+		owners: nested(owners),
+		partners: nested(partners),
+		linked: nested(linked),
+		citedBy: nested(citedBy),
 		indicators: indicators.get(ficheId) ?? [],
 		history: history.map(historyEntry),
 		historyYears
@@ -526,10 +567,14 @@ export function rankedMeasurements(
 	db: Executor,
 	{ asOf, ficheIds }: { asOf?: string; ficheIds?: number[] } = {}
 ) {
+	// Indicators first, then each one's measurements by index: SQLite keeps a CROSS JOIN's order.
+	// Left to itself, it read every validated update's measurements (all 100,000 at ten years) to
+	// keep those of one fiche: 300 ms a fiche page, 11 ms this way.
 	let query = db
-		.selectFrom('measurement')
+		.selectFrom('indicator')
+		.crossJoin('measurement')
 		.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
-		.innerJoin('indicator', 'indicator.id', 'measurement.indicator_id')
+		.whereRef('measurement.indicator_id', '=', 'indicator.id')
 		.select((eb) => [
 			'measurement.id',
 			'measurement.indicator_id',

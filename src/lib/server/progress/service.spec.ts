@@ -430,7 +430,7 @@ describe('reviewProgressUpdate', () => {
 		expect(published.indicators[0]!.measurements).toEqual([
 			{ measuredOn: '2026-02-01', value: 12, comment: null }
 		]);
-		expect((await getDataRevision(db))!.revision).toBe(revision + 1);
+		expect((await getDataRevision(db))!.revision).toBeGreaterThan(revision);
 		const second = await reviewProgressUpdate(
 			db,
 			admin,

@@ -2,7 +2,6 @@ import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
 import { can } from '../auth/permissions';
 import type { User } from '../auth/users';
-import { recordDataChange } from '../db/revision';
 import type { UpdateState } from '../db/schema';
 import type { ProgressInput } from '../../schemas/progress-update';
 import { STATUS_LABELS } from '../../utils/status';
@@ -478,7 +477,6 @@ export async function reviewProgressUpdate(
 		let ficheAfter = ficheBefore;
 		if (validated) {
 			await refreshFicheState(trx, update.ficheId);
-			await recordDataChange(trx, now);
 			ficheAfter = await trx
 				.selectFrom('fiche')
 				.select(['status', 'progress', 'last_update'])

@@ -1,7 +1,6 @@
 import { FICHE_CODE_PATTERN } from '../../utils/text';
 import { refreshSearchText } from '../plan/repository';
 import type { Db } from '../db';
-import { recordDataChange } from '../db/revision';
 import { publishEdition, saveEditionDraft } from '../editions/service';
 import { refreshFicheState } from '../progress/repository';
 import { PLAN_DATA, type PlanData } from './plan-data';
@@ -194,7 +193,6 @@ export async function seedPlan(
 
 		for (const ficheId of ficheIds.values()) await refreshFicheState(trx, ficheId);
 		await refreshSearchText(trx);
-		await recordDataChange(trx, now);
 		return true;
 	});
 }

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/instance';
-import { findPublishedOpenData, findPublishedSnapshot } from '$lib/server/editions/repository';
+import { findPublishedFile, findPublishedSnapshot } from '$lib/server/editions/repository';
 
 /** The year and version named by the URL (`/bilans/2019`, `?version=1`), or a French 404. */
 function editionKey(yearParam: string, url: URL): { year: number; version: number | undefined } {
@@ -23,8 +23,12 @@ export async function publishedEdition(yearParam: string, url: URL) {
 	return (await findPublishedSnapshot(getDb(), year, version)) ?? notPublished(year, version);
 }
 
-/** The open data of the published edition named by the URL, as stored at publication. */
-export async function publishedOpenData(yearParam: string, url: URL) {
+/** One open-data file of the published edition named by the URL, as frozen at publication. */
+export async function publishedFile(yearParam: string, name: string, url: URL) {
 	const { year, version } = editionKey(yearParam, url);
-	return (await findPublishedOpenData(getDb(), year, version)) ?? notPublished(year, version);
+	const file = await findPublishedFile(getDb(), year, name, version);
+	if (file) return { name, ...file };
+	return (await findPublishedSnapshot(getDb(), year, version))
+		? error(404, 'Ce fichier de données n’existe pas.')
+		: notPublished(year, version);
 }

@@ -1,0 +1,443 @@
+import { createHash } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PlanDocumentSchema } from '../../schemas/plan-document';
+import { findUserById, insertUser, type User } from '../auth/users';
+import {
+	addAgendaFiches,
+	changeSessionState,
+	createCommissionSession,
+	recordDecision
+} from '../commission/service';
+import { findSession } from '../commission/repository';
+import type { Db } from '../db';
+import { getDataRevision } from '../db/revision';
+import { createTestDb } from '../db/testing';
+import { findPublishedFile } from '../editions/repository';
+import { publishEdition, saveEditionDraft } from '../editions/service';
+import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
+import { createPartner, progressInput } from '../progress/testing';
+import { protectFormula } from './csv';
+import { openDataFile } from './published';
+import { OpenDataSet, TABLES, type OpenDataFile, type TableField } from './resources';
+
+let db: Db;
+let admin: User;
+let partner: User;
+
+beforeEach(async () => {
+	db = await createTestDb();
+	admin = (await findUserById(
+		db,
+		await insertUser(db, {
+			email: 'anne.admin@lot-numerique.fr',
+			name: 'Anne Administratrice',
+			role: 'admin',
+			organisationId: null,
+			passwordHash: null
+		})
+	))!;
+	partner = await createPartner(db, 'cdg46', 'paulette.partenaire@cdg46.fr');
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+async function indicatorOf(code: string): Promise<number> {
+	const row = await db
+		.selectFrom('indicator')
+		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+		.select('indicator.id')
+		.where('fiche.code', '=', code)
+		.orderBy('indicator.position')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+/** Saves an update of the partner's fiche; validated, returned with a comment, submitted or draft. */
+async function update(
+	code: string,
+	reportedOn: string,
+	outcome: 'validate' | 'return' | 'submitted' | 'draft',
+	fields: { done?: string; measurements?: [string, number][]; comment?: string } = {}
+): Promise<number> {
+	const indicatorId = await indicatorOf(code);
+	const created = await saveProgressUpdate(
+		db,
+		partner,
+		code,
+		null,
+		progressInput({
+			reportedOn,
+			progress: 40,
+			done: fields.done ?? `Avancée du ${reportedOn}`,
+			intent: outcome === 'draft' ? 'draft' : 'submit',
+			measurements: (fields.measurements ?? []).map(([measuredOn, value]) => ({
+				indicatorId,
+				measuredOn,
+				value,
+				comment: null
+			}))
+		}),
+		null
+	);
+	if (!created.ok) throw new Error(`update: ${JSON.stringify(created)}`);
+	if (outcome === 'validate' || outcome === 'return')
+		await reviewProgressUpdate(
+			db,
+			admin,
+			{ updateId: created.id, version: 1, decision: outcome, comment: fields.comment ?? '' },
+			null
+		);
+	return created.id;
+}
+
+/** Validated history over three years, with texts a spreadsheet would take for formulas. */
+async function seedHistory() {
+	await update('9-1', '2019-03-01', 'validate', {
+		done: '=HYPERLINK("http://exemple.test";"cliquez")',
+		measurements: [
+			['2019-02-28', 12],
+			['2019-06-30', -3.5]
+		]
+	});
+	await update('9-1', '2020-05-01', 'validate', { measurements: [['2020-04-30', 20]] });
+	await update('9-1', '2021-01-15', 'validate', { measurements: [['2021-01-10', 31]] });
+	await update('9-1', '2021-02-15', 'validate', { measurements: [['2021-01-10', 32]] });
+	await db
+		.updateTable('fiche')
+		.set({ title: '+33 fiche, « titre » avec "guillemets"\net retour' })
+		.where('code', '=', '2-1')
+		.execute();
+}
+
+const SECRETS = [
+	'BROUILLON-SECRET',
+	'EN-ATTENTE-SECRET',
+	'RENVOI-SECRET',
+	'COMMENTAIRE-INTERNE',
+	'COMMENTAIRE-DE-VALIDATION',
+	'SEANCE-NON-CLOSE',
+	'Paulette',
+	'paulette.partenaire',
+	'Anne Administratrice',
+	'@cdg46.fr',
+	'lot-numerique.fr',
+	'987654'
+];
+
+/** Everything that must never leave the database: drafts, pending and returned updates, comments. */
+async function seedSecrets() {
+	await update('1-1', '2021-03-01', 'draft', {
+		done: 'BROUILLON-SECRET',
+		measurements: [['2021-03-01', 987654]]
+	});
+	await update('1-1', '2021-04-01', 'submitted', {
+		done: 'EN-ATTENTE-SECRET',
+		measurements: [['2021-04-01', 987654]]
+	});
+	await update('1-1', '2021-05-01', 'return', {
+		done: 'RENVOI-SECRET',
+		comment: 'COMMENTAIRE-INTERNE',
+		measurements: [['2021-05-01', 987654]]
+	});
+	await update('1-1', '2021-06-01', 'validate', { comment: 'COMMENTAIRE-DE-VALIDATION' });
+	const session = await createCommissionSession(
+		db,
+		admin,
+		{ heldOn: '2021-06-10', place: 'Cahors', title: 'SEANCE-NON-CLOSE' },
+		null
+	);
+	if (!session.ok) throw new Error('session');
+	await addAgendaFiches(db, admin, session.id, ['4-1'], null);
+	await changeSessionState(db, admin, session.id, 'held', null);
+	const item = (await findSession(db, session.id))!.items[0]!;
+	await recordDecision(
+		db,
+		admin,
+		session.id,
+		item.id,
+		{ kind: 'priority', newPriority: 1, text: 'SEANCE-NON-CLOSE motif' },
+		null
+	);
+}
+
+async function publishYear(year: number) {
+	const draft = await saveEditionDraft(db, admin, {
+		year,
+		asOf: `${year}-12-31`,
+		intro: `Bilan ${year}`,
+		axisTexts: {},
+		changeNote: null
+	});
+	if (!draft.ok) throw new Error('draft');
+	await publishEdition(db, admin, draft.id);
+}
+
+async function liveSet(): Promise<OpenDataSet> {
+	return new OpenDataSet(db, { generatedAt: (await getDataRevision(db))!.changedAt });
+}
+
+const text = (file: OpenDataFile) => Buffer.from(file.body).toString('utf8');
+const strictCsv = (csv: string) =>
+	parse(csv, { bom: false, relax_quotes: false, relax_column_count: false }) as string[][];
+
+/** A cell against its Table Schema field: type, required, enum, range, pattern. */
+function cellProblem(field: TableField, cell: string): string | null {
+	const c = field.constraints ?? {};
+	if (cell === '') return c.required ? 'vide' : null;
+	let value: string | number = cell;
+	switch (field.type) {
+		case 'integer':
+			if (!/^-?\d+$/.test(cell)) return 'pas un entier';
+			value = Number(cell);
+			break;
+		case 'number':
+			if (!/^-?\d+(\.\d+)?$/.test(cell)) return 'pas un nombre';
+			value = Number(cell);
+			break;
+		case 'date':
+			if (!/^\d{4}-\d{2}-\d{2}$/.test(cell) || Number.isNaN(Date.parse(cell)))
+				return 'pas une date';
+			break;
+		case 'datetime':
+			if (Number.isNaN(Date.parse(cell))) return 'pas une date et heure';
+			break;
+	}
+	if (c.enum && !c.enum.includes(value)) return `hors de ${c.enum.join('/')}`;
+	if (c.minimum !== undefined && (value as number) < c.minimum) return 'trop petit';
+	if (c.maximum !== undefined && (value as number) > c.maximum) return 'trop grand';
+	if (c.pattern && !new RegExp(`^(?:${c.pattern})$`).test(cell)) return 'hors motif';
+	return null;
+}
+
+interface Descriptor {
+	created: string;
+	licenses: { name: string }[];
+	resources: {
+		name: string;
+		path: string;
+		bytes: number;
+		hash: string;
+		profile: string;
+		schema?: { fields: TableField[]; primaryKey?: string[] };
+	}[];
+}
+
+/** Checks a package against its files; returns the files by path. */
+function checkPackage(files: OpenDataFile[]): Map<string, OpenDataFile> {
+	const byPath = new Map(files.map((f) => [f.path, f]));
+	const descriptor = JSON.parse(text(byPath.get('datapackage.json')!)) as Descriptor;
+	expect(descriptor.licenses).toEqual([expect.objectContaining({ name: 'etalab-2.0' })]);
+	expect(descriptor.resources.map((r) => r.path).sort()).toEqual(
+		[...byPath.keys()].filter((p) => p !== 'datapackage.json').sort()
+	);
+	for (const resource of descriptor.resources) {
+		const file = byPath.get(resource.path);
+		expect(file, resource.path).toBeDefined();
+		expect(resource.bytes).toBe(file!.body.byteLength);
+		expect(resource.hash).toBe(`sha256:${createHash('sha256').update(file!.body).digest('hex')}`);
+		if (!resource.schema) continue;
+		const rows = strictCsv(text(file!));
+		expect(rows[0], resource.path).toEqual(resource.schema.fields.map((f) => f.name));
+		expect(rows.length - 1).toBe(file!.count);
+		const problems: string[] = [];
+		for (const [r, row] of rows.slice(1).entries())
+			for (const [i, field] of resource.schema.fields.entries()) {
+				const problem = cellProblem(field, row[i]!);
+				if (problem) problems.push(`${resource.path} ligne ${r + 2} ${field.name} : ${problem}`);
+			}
+		expect(problems).toEqual([]);
+		for (const key of [resource.schema.primaryKey ?? []].filter((k) => k.length > 0)) {
+			const indexes = key.map((k) => rows[0]!.indexOf(k));
+			const values = rows.slice(1).map((row) => indexes.map((i) => row[i]).join('|'));
+			expect(new Set(values).size).toBe(values.length);
+		}
+	}
+	return byPath;
+}
+
+describe('open data sdusn/plan@2', () => {
+	it('is a valid data package: every file it names, every header and value as its Table Schema says', async () => {
+		await seedHistory();
+		const files = await (await liveSet()).all();
+		const byPath = checkPackage(files);
+		expect([...byPath.keys()]).toEqual([
+			'datapackage.json',
+			'plan.json',
+			'fiches.csv',
+			'mesures.csv',
+			'mesures-2018.csv',
+			'mesures-2019.csv',
+			'mesures-2020.csv',
+			'mesures-2021.csv',
+			'mises-a-jour.csv',
+			'decisions.csv'
+		]);
+		const plan = JSON.parse(text(byPath.get('plan.json')!));
+		expect(() => PlanDocumentSchema.parse(plan)).not.toThrow();
+		expect(plan.fiches).toHaveLength(23);
+		expect(strictCsv(text(byPath.get('decisions.csv')!)).slice(1)).toHaveLength(
+			(await db.selectFrom('decision').select('id').execute()).length
+		);
+	});
+
+	it('writes every CSV as the spec says: no BOM, \\n line ends, strict RFC 4180', async () => {
+		await seedHistory();
+		for (const file of await (await liveSet()).all()) {
+			if (!file.path.endsWith('.csv')) continue;
+			const csv = text(file);
+			expect(csv.charCodeAt(0)).not.toBe(0xfeff);
+			expect(csv.endsWith('\n')).toBe(true);
+			expect(csv.replaceAll(/"[^"]*"/g, '')).not.toContain('\r');
+			expect(() => strictCsv(csv)).not.toThrow();
+		}
+	});
+
+	it('keeps mesures.csv exactly the union of the mesures-YYYY.csv, each holding its year only', async () => {
+		await seedHistory();
+		const files = await (await liveSet()).all();
+		const all = strictCsv(text(files.find((f) => f.name === 'mesures')!));
+		const years = files.filter((f) => /^mesures-\d{4}$/.test(f.name));
+		const union: string[][] = [];
+		for (const file of years) {
+			const [header, ...rows] = strictCsv(text(file));
+			expect(header).toEqual(all[0]);
+			const year = file.name.slice(-4);
+			expect(rows.every((row) => row[4]!.startsWith(`${year}-`))).toBe(true);
+			union.push(...rows);
+		}
+		const key = (row: string[]) => JSON.stringify(row);
+		expect(union.map(key).sort()).toEqual(all.slice(1).map(key).sort());
+		expect(all.length - 1).toBe(6);
+	});
+
+	it('gives each indicator of plan.json the last row of its indicator in mesures.csv as latest', async () => {
+		await seedHistory();
+		const set = await liveSet();
+		const plan = JSON.parse(text((await set.file('plan'))!));
+		const [, ...rows] = strictCsv(text((await set.file('mesures'))!));
+		for (const fiche of plan.fiches)
+			for (const indicator of fiche.indicators) {
+				const own = rows.filter((row) => row[1] === indicator.id);
+				expect(indicator.measurement_count, indicator.id).toBe(own.length);
+				const last = own.at(-1);
+				expect(indicator.latest, indicator.id).toEqual(
+					last ? { date: last[4], value: Number(last[5]) } : null
+				);
+			}
+		const nineOne = plan.fiches.find((f: { code: string }) => f.code === '9-1').indicators[0];
+		// Two values on the same day: the one validated last counts.
+		expect(nineOne).toMatchObject({
+			id: '9-1-1',
+			measurement_count: 5,
+			latest: { date: '2021-01-10', value: 32 }
+		});
+	});
+
+	it('writes free text that a spreadsheet would run as a formula with a leading apostrophe, and nothing else', async () => {
+		expect(
+			['=1+1', '+33', '-2', '@SUM', '\tx', '\rx', 'ok', '', '3-1'].map(protectFormula)
+		).toEqual(["'=1+1", "'+33", "'-2", "'@SUM", "'\tx", "'\rx", 'ok', '', '3-1']);
+		await seedHistory();
+		const set = await liveSet();
+		const updates = strictCsv(text((await set.file('mises-a-jour'))!));
+		expect(updates.find((r) => r[1] === '2019-03-01')![4]).toBe(
+			`'=HYPERLINK("http://exemple.test";"cliquez")`
+		);
+		const fiches = strictCsv(text((await set.file('fiches'))!));
+		expect(fiches.find((r) => r[0] === '2-1')![4]).toBe(
+			`'+33 fiche, « titre » avec "guillemets"\net retour`
+		);
+		// Numbers stay numbers, even negative ones.
+		const measures = strictCsv(text((await set.file('mesures'))!));
+		expect(measures.find((r) => r[4] === '2019-06-30')![5]).toBe('-3.5');
+		const descriptor = JSON.parse(text((await set.file('datapackage'))!)) as Descriptor;
+		const fields = descriptor.resources.find((r) => r.name === 'fiches')!.schema!.fields;
+		expect(fields.find((f) => f.name === 'titre')!.description).toMatch(/apostrophe/);
+		expect(fields.find((f) => f.name === 'code')!.description).not.toMatch(/apostrophe/);
+		expect(TABLES.mesures.fields.map((f) => f.name)).toEqual([
+			'fiche',
+			'indicateur',
+			'libelle',
+			'unite',
+			'date',
+			'valeur'
+		]);
+	});
+
+	it('lets nothing personal or unvalidated out, live or in an edition', async () => {
+		await seedHistory();
+		await seedSecrets();
+		await publishYear(2021);
+		const live = await (await liveSet()).all();
+		const frozen = await Promise.all(
+			live.map(async (f) => (await findPublishedFile(db, 2021, f.name))!)
+		);
+		const everything = [...live.map(text), ...frozen.map((f) => Buffer.from(f.body).toString())];
+		for (const secret of SECRETS)
+			for (const content of everything) expect(content).not.toContain(secret);
+		for (const content of everything) expect(content).not.toMatch(/[\w.-]+@[\w-]+\.[a-z]{2,}/);
+		// The validated update of 1-1 is there, without its reviewer's comment.
+		const updates = strictCsv(text(live.find((f) => f.name === 'mises-a-jour')!));
+		expect(updates.filter((r) => r[0] === '1-1').map((r) => r[1])).toEqual(['2021-06-01']);
+		expect(updates[0]).not.toContain('commentaire');
+	});
+
+	it('freezes every file in a published edition, as of its date', async () => {
+		await seedHistory();
+		await publishYear(2020);
+		const names = [
+			'datapackage',
+			'plan',
+			'fiches',
+			'mesures',
+			'mesures-2018',
+			'mesures-2019',
+			'mesures-2020',
+			'mises-a-jour',
+			'decisions'
+		];
+		const files = await Promise.all(
+			names.map(async (name) => {
+				const stored = (await openDataFile(db, name, { year: 2020 }))!;
+				expect(stored, name).toBeDefined();
+				const body = new Uint8Array(stored.body);
+				const path = name.endsWith('package') || name === 'plan' ? `${name}.json` : `${name}.csv`;
+				return { name, path, body, count: strictCsvCount(path, body), lastChange: '' };
+			})
+		);
+		expect(await openDataFile(db, 'mesures-2021', { year: 2020 })).toBeUndefined();
+		checkPackage(files);
+		const mesures = strictCsv(text(files.find((f) => f.name === 'mesures')!));
+		expect(mesures.slice(1).every((row) => row[4]! <= '2020-12-31')).toBe(true);
+		const plan = JSON.parse(text(files.find((f) => f.name === 'plan')!));
+		expect(plan).toMatchObject({ as_of: '2020-12-31', edition: { year: 2020, version: 1 } });
+		expect(plan.fiches.find((f: { code: string }) => f.code === '9-1').indicators[0]).toMatchObject(
+			{ measurement_count: 3, latest: { date: '2020-04-30', value: 20 } }
+		);
+		// Live data moves on; the edition does not.
+		const before = files.map((f) => text(f));
+		await update('9-1', '2020-11-01', 'validate', { measurements: [['2020-10-31', 99]] });
+		const after = await Promise.all(
+			names.map(async (name) =>
+				text((await openDataFile(db, name, { year: 2020 }))! as OpenDataFile)
+			)
+		);
+		expect(after).toEqual(before);
+		const live = strictCsv(text((await (await liveSet()).file('mesures-2020'))!));
+		expect(live.some((row) => row[5] === '99')).toBe(true);
+	});
+
+	it('gives the same bytes twice for the same database', async () => {
+		await seedHistory();
+		const first = (await (await liveSet()).all()).map(text);
+		const second = (await (await liveSet()).all()).map(text);
+		expect(second).toEqual(first);
+	});
+});
+
+function strictCsvCount(path: string, body: Uint8Array): number {
+	if (!path.endsWith('.csv')) return 0;
+	return strictCsv(Buffer.from(body).toString('utf8')).length - 1;
+}

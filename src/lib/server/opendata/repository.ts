@@ -1,0 +1,258 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db';
+import type { DecisionKind, FicheStatus, Opinion } from '../db/schema';
+import { rankedMeasurements } from '../plan/repository';
+
+/**
+ * What the open data reads, published data only: validated updates and their measurements, closed
+ * commission sessions. With `asOf` (an edition), only what was dated by the end of that day.
+ * Ordered as the files are: fiches by objective then number, indicators by rank, then by date.
+ */
+
+export async function listFicheOwners(db: Executor) {
+	return db
+		.selectFrom('fiche_owner')
+		.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
+		.select(['fiche_owner.fiche_id', 'organisation.name', 'fiche_owner.scope'])
+		.execute();
+}
+
+export async function listFichePartners(db: Executor) {
+	return db
+		.selectFrom('fiche_partner')
+		.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
+		.select(['fiche_partner.fiche_id', 'organisation.name'])
+		.execute();
+}
+
+export async function listFicheLinks(db: Executor) {
+	return db
+		.selectFrom('fiche_link')
+		.innerJoin('fiche', 'fiche.id', 'fiche_link.linked_fiche_id')
+		.select(['fiche_link.fiche_id', 'fiche.code'])
+		.execute();
+}
+
+export interface IndicatorSummary {
+	id: number;
+	ficheId: number;
+	position: number;
+	label: string;
+	unit: string | null;
+	target: number | null;
+	count: number;
+	latest: { date: string; value: number } | null;
+}
+
+/** Every indicator with its number of published measurements and the latest one (by date, then id). */
+export async function listIndicatorSummaries(
+	db: Executor,
+	asOf?: string
+): Promise<IndicatorSummary[]> {
+	const ranked = rankedMeasurements(db, { asOf });
+	const rows = await db
+		.selectFrom('indicator')
+		.leftJoin(
+			db
+				.selectFrom(ranked.as('m'))
+				.select((eb) => [
+					'm.indicator_id',
+					eb.fn.countAll<number>().as('count'),
+					eb.fn
+						.max(eb.case().when('m.rank', '=', 1).then(eb.ref('m.measured_on')).end())
+						.as('latest_date'),
+					eb.fn
+						.max(eb.case().when('m.rank', '=', 1).then(eb.ref('m.value')).end())
+						.as('latest_value')
+				])
+				.groupBy('m.indicator_id')
+				.as('s'),
+			's.indicator_id',
+			'indicator.id'
+		)
+		.select([
+			'indicator.id',
+			'indicator.fiche_id',
+			'indicator.position',
+			'indicator.label',
+			'indicator.unit',
+			'indicator.target',
+			's.count',
+			's.latest_date',
+			's.latest_value'
+		])
+		.orderBy('indicator.fiche_id')
+		.orderBy('indicator.position')
+		.execute();
+	return rows.map((r) => ({
+		id: r.id,
+		ficheId: r.fiche_id,
+		position: r.position,
+		label: r.label,
+		unit: r.unit,
+		target: r.target,
+		count: Number(r.count ?? 0),
+		latest:
+			r.latest_date === null || r.latest_value === null
+				? null
+				: { date: r.latest_date as string, value: Number(r.latest_value) }
+	}));
+}
+
+/** The date of each fiche's latest validated update up to `asOf`, by fiche code. */
+export async function listLastUpdateDates(db: Executor, asOf: string) {
+	return db
+		.selectFrom('progress_update')
+		.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
+		.select((eb) => ['fiche.code', eb.fn.max('progress_update.reported_on').as('last')])
+		.where('progress_update.state', '=', 'validated')
+		.where('progress_update.reported_on', '<=', asOf)
+		.groupBy('fiche.code')
+		.execute();
+}
+
+/** Published measurements; `indicator` is the indicator's id, described by listIndicatorSummaries. */
+export interface MeasurementRow {
+	indicator: number;
+	date: string;
+	value: number;
+}
+
+function publishedMeasurements(db: Executor, asOf?: string) {
+	let query = db
+		.selectFrom('measurement')
+		.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
+		.where('progress_update.state', '=', 'validated');
+	if (asOf !== undefined) query = query.where('measurement.measured_on', '<=', asOf);
+	return query;
+}
+
+/**
+ * Every published measurement, ordered as mesures.csv is: fiche, indicator, date. Three columns
+ * only (100,000 rows at ten years): what describes the indicator is read once per indicator.
+ */
+export async function listPublishedMeasurements(
+	db: Executor,
+	asOf?: string
+): Promise<MeasurementRow[]> {
+	return publishedMeasurements(db, asOf)
+		.innerJoin('indicator', 'indicator.id', 'measurement.indicator_id')
+		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.select([
+			'measurement.indicator_id as indicator',
+			'measurement.measured_on as date',
+			'measurement.value'
+		])
+		.orderBy('objective.number')
+		.orderBy('fiche.number')
+		.orderBy('indicator.position')
+		.orderBy('measurement.measured_on')
+		.orderBy('measurement.id')
+		.execute();
+}
+
+/** What describes each indicator in mesures.csv, by indicator id. */
+export async function listIndicatorLabels(db: Executor) {
+	return db
+		.selectFrom('indicator')
+		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+		.select([
+			'indicator.id',
+			'fiche.code',
+			'indicator.position',
+			'indicator.label',
+			'indicator.unit'
+		])
+		.execute();
+}
+
+/** For each year that has published measurements, when the latest of them was validated. */
+export async function listMeasurementYears(db: Executor, asOf?: string) {
+	const year = sql<string>`substr(${sql.ref('measurement.measured_on')}, 1, 4)`;
+	return publishedMeasurements(db, asOf)
+		.select((eb) => [year.as('year'), eb.fn.max('progress_update.validated_at').as('validatedAt')])
+		.groupBy(year)
+		.orderBy(year)
+		.execute();
+}
+
+export interface UpdateRow {
+	fiche: string;
+	date: string;
+	status: FicheStatus | null;
+	progress: number | null;
+	done: string;
+	nextSteps: string;
+	difficulties: string;
+	organisation: string | null;
+	validatedAt: string | null;
+}
+
+/** Validated updates only, without the person who wrote or reviewed them. */
+export async function listValidatedUpdates(db: Executor, asOf?: string): Promise<UpdateRow[]> {
+	let query = db
+		.selectFrom('progress_update')
+		.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.leftJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
+		.select([
+			'fiche.code as fiche',
+			'progress_update.reported_on as date',
+			'progress_update.status',
+			'progress_update.progress',
+			'progress_update.done',
+			'progress_update.next_steps as nextSteps',
+			'progress_update.difficulties',
+			'organisation.name as organisation',
+			'progress_update.validated_at as validatedAt'
+		])
+		.where('progress_update.state', '=', 'validated')
+		.orderBy('objective.number')
+		.orderBy('fiche.number')
+		.orderBy('progress_update.reported_on')
+		.orderBy('progress_update.id');
+	if (asOf !== undefined) query = query.where('progress_update.reported_on', '<=', asOf);
+	return query.execute();
+}
+
+export interface DecisionRow {
+	session: number;
+	heldOn: string;
+	closedAt: string | null;
+	fiche: string | null;
+	itemTitle: string | null;
+	kind: DecisionKind;
+	opinion: Opinion | null;
+	previousPriority: number | null;
+	newPriority: number | null;
+	text: string;
+}
+
+/** Decisions of closed sessions only: those of a session being prepared or held are not public. */
+export async function listClosedDecisions(db: Executor, asOf?: string): Promise<DecisionRow[]> {
+	let query = db
+		.selectFrom('decision')
+		.innerJoin('commission_session', 'commission_session.id', 'decision.session_id')
+		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
+		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+		.select([
+			'commission_session.id as session',
+			'commission_session.held_on as heldOn',
+			'commission_session.closed_at as closedAt',
+			'fiche.code as fiche',
+			'agenda_item.title as itemTitle',
+			'decision.kind',
+			'decision.opinion',
+			'decision.previous_priority as previousPriority',
+			'decision.new_priority as newPriority',
+			'decision.text'
+		])
+		.where('commission_session.state', '=', 'closed')
+		.orderBy('commission_session.held_on')
+		.orderBy('commission_session.id')
+		.orderBy('agenda_item.position')
+		.orderBy('decision.id');
+	if (asOf !== undefined) query = query.where('commission_session.held_on', '<=', asOf);
+	return query.execute();
+}

@@ -1,0 +1,571 @@
+import { createHash } from 'node:crypto';
+import { FICHE_STATUSES } from '../../utils/status';
+import type { Executor } from '../db';
+import type { DashboardInput } from '../dashboard/figures';
+import { csvLine, csvText, toCsv, type CsvValue } from './csv';
+import {
+	buildPlanDocument,
+	indicatorId,
+	planDocumentToJson,
+	toTimestamp,
+	type PlanDocument
+} from './plan-document';
+import {
+	listClosedDecisions,
+	listIndicatorLabels,
+	listMeasurementYears,
+	listPublishedMeasurements,
+	listValidatedUpdates,
+	type DecisionRow
+} from './repository';
+
+/** Open data `sdusn/plan@2` (docs/open-data.md): its files, their Table Schemas and their bytes. */
+
+export const LICENCE = {
+	name: 'etalab-2.0',
+	path: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/',
+	title: 'Licence Ouverte 2.0'
+} as const;
+
+type FieldType = 'string' | 'integer' | 'number' | 'date' | 'datetime';
+
+export interface TableField {
+	name: string;
+	type: FieldType;
+	description: string;
+	constraints?: {
+		required?: boolean;
+		enum?: (string | number)[];
+		minimum?: number;
+		maximum?: number;
+		pattern?: string;
+	};
+}
+
+const FREE_TEXT =
+	' Texte libre : une cellule qui commencerait par =, +, -, @, une tabulation ou un retour chariot est précédée d’une apostrophe (à retirer à la lecture).';
+
+/** A column of free text: written through protectFormula, and its description says so. */
+const text = (
+	name: string,
+	description: string,
+	required = false
+): TableField & { free: true } => ({
+	name,
+	type: 'string',
+	description,
+	...(required ? { constraints: { required: true } } : {}),
+	free: true
+});
+
+const FICHE_CODE = { required: true, pattern: '^[1-9][0-9]?-[1-9]$' };
+const STATUS_ENUM = [...FICHE_STATUSES];
+const PERCENT = { minimum: 0, maximum: 100 };
+
+/** French codes of a decision's `type`: the kind of decision, and for an opinion which one. */
+export const DECISION_TYPES = [
+	'priorite',
+	'avis_favorable',
+	'avis_reserve',
+	'avis_defavorable',
+	'prise_acte',
+	'libre'
+] as const;
+
+export interface TableSpec {
+	fields: (TableField & { free?: true })[];
+	primaryKey?: string[];
+}
+
+export const TABLES = {
+	fiches: {
+		fields: [
+			{ name: 'code', type: 'string', description: 'Code de la fiche.', constraints: FICHE_CODE },
+			{
+				name: 'objectif',
+				type: 'integer',
+				description: 'Numéro de l’objectif.',
+				constraints: { required: true, minimum: 1 }
+			},
+			{
+				name: 'axe',
+				type: 'string',
+				description: 'Code de l’axe.',
+				constraints: { required: true }
+			},
+			{
+				name: 'orientation',
+				type: 'string',
+				description: 'Code de l’orientation.',
+				constraints: { required: true }
+			},
+			text('titre', 'Intitulé de la fiche.', true),
+			{
+				name: 'priorite',
+				type: 'integer',
+				description: 'Priorité en vigueur.',
+				constraints: { required: true, enum: [1, 2] }
+			},
+			text(
+				'porteurs',
+				'Organisations porteuses, leur périmètre entre parenthèses, séparées par « | ».'
+			),
+			text('partenaires', 'Partenaires envisageables, séparés par « | ».'),
+			{
+				name: 'fiches_liees',
+				type: 'string',
+				description: 'Codes des fiches citées par la fiche, séparés par « | ».'
+			},
+			{
+				name: 'statut',
+				type: 'string',
+				description: 'Statut en vigueur.',
+				constraints: { required: true, enum: STATUS_ENUM }
+			},
+			{
+				name: 'avancement',
+				type: 'integer',
+				description: 'Avancement en pourcentage, vide tant qu’il n’a jamais été évalué.',
+				constraints: PERCENT
+			},
+			{
+				name: 'derniere_mise_a_jour',
+				type: 'date',
+				description: 'Date de la dernière mise à jour validée.'
+			}
+		],
+		primaryKey: ['code']
+	},
+	mesures: {
+		fields: [
+			{ name: 'fiche', type: 'string', description: 'Code de la fiche.', constraints: FICHE_CODE },
+			{
+				name: 'indicateur',
+				type: 'string',
+				description: 'Identifiant de l’indicateur (celui de plan.json) : code de la fiche et rang.',
+				constraints: { required: true, pattern: '^[1-9][0-9]?-[1-9]-[1-9][0-9]*$' }
+			},
+			text('libelle', 'Intitulé de l’indicateur.', true),
+			text('unite', 'Unité de la valeur, vide si aucune.'),
+			{
+				name: 'date',
+				type: 'date',
+				description: 'Date de la mesure.',
+				constraints: { required: true }
+			},
+			{
+				name: 'valeur',
+				type: 'number',
+				description: 'Valeur mesurée.',
+				constraints: { required: true }
+			}
+		]
+	},
+	'mises-a-jour': {
+		fields: [
+			{ name: 'fiche', type: 'string', description: 'Code de la fiche.', constraints: FICHE_CODE },
+			{
+				name: 'date',
+				type: 'date',
+				description: 'Date de la situation décrite.',
+				constraints: { required: true }
+			},
+			{
+				name: 'statut',
+				type: 'string',
+				description: 'Statut déclaré, vide s’il n’a pas changé.',
+				constraints: { enum: STATUS_ENUM }
+			},
+			{
+				name: 'avancement',
+				type: 'integer',
+				description: 'Avancement déclaré en pourcentage, vide s’il n’a pas été évalué.',
+				constraints: PERCENT
+			},
+			text('realise', 'Ce qui a été réalisé.'),
+			text('prochaines_etapes', 'Prochaines étapes.'),
+			text('difficultes', 'Difficultés rencontrées.'),
+			text('organisation', 'Organisation qui a rendu compte (jamais le nom d’une personne).'),
+			{
+				name: 'valide_le',
+				type: 'date',
+				description: 'Date de validation par l’équipe de Lot numérique.'
+			}
+		]
+	},
+	decisions: {
+		fields: [
+			{
+				name: 'seance',
+				type: 'integer',
+				description: 'Numéro de la séance de la commission.',
+				constraints: { required: true, minimum: 1 }
+			},
+			{
+				name: 'date_seance',
+				type: 'date',
+				description: 'Date de la séance.',
+				constraints: { required: true }
+			},
+			{
+				name: 'fiche',
+				type: 'string',
+				description: 'Code de la fiche examinée, vide pour un point hors fiche.',
+				constraints: { pattern: FICHE_CODE.pattern }
+			},
+			{
+				name: 'type',
+				type: 'string',
+				description:
+					'Nature de la décision : priorite (changement de priorité), avis_favorable, avis_reserve, avis_defavorable, prise_acte ou libre.',
+				constraints: { required: true, enum: [...DECISION_TYPES] }
+			},
+			{
+				name: 'priorite_avant',
+				type: 'integer',
+				description: 'Priorité avant la décision (changement de priorité seulement).',
+				constraints: { enum: [1, 2] }
+			},
+			{
+				name: 'priorite_apres',
+				type: 'integer',
+				description: 'Priorité décidée (changement de priorité seulement).',
+				constraints: { enum: [1, 2] }
+			},
+			text(
+				'motif',
+				'Motif ou texte de la décision ; pour un point hors fiche, son intitulé d’abord.',
+				true
+			)
+		]
+	}
+} satisfies Record<string, TableSpec>;
+
+export type TableName = keyof typeof TABLES;
+
+function tableCsv(table: TableName, rows: CsvValue[][]): string {
+	const { fields } = TABLES[table] as TableSpec;
+	return toCsv(
+		fields.map((f) => f.name),
+		fields.map((f) => f.free === true),
+		rows
+	);
+}
+
+/** One file of the open data, as served. */
+export interface OpenDataFile {
+	/** Resource name in the data package: `plan`, `mesures-2019`… */
+	name: string;
+	/** File name, relative to `/donnees/` or to an edition's `/bilans/[year]/`. */
+	path: string;
+	body: Uint8Array;
+	/** Rows of a CSV; fiches of plan.json; files described by datapackage.json. */
+	count: number;
+	/** Day of the latest change of what the file holds (YYYY-MM-DD). */
+	lastChange: string;
+}
+
+/** `mesures-2019.csv` → `mesures-2019`; undefined for a name that is not an open-data file. */
+export function resourceOfPath(path: string): string | undefined {
+	const match =
+		/^(datapackage|plan)\.json$|^(fiches|mesures|mesures-\d{4}|mises-a-jour|decisions)\.csv$/.exec(
+			path
+		);
+	return match ? (match[1] ?? match[2]) : undefined;
+}
+
+export const pathOfResource = (name: string) =>
+	name === 'plan' || name === 'datapackage' ? `${name}.json` : `${name}.csv`;
+
+export function mediaTypeOf(path: string): string {
+	return path.endsWith('.json')
+		? 'application/json; charset=utf-8'
+		: 'text/csv; charset=utf-8; header=present';
+}
+
+/** Titles shown on /donnees and in the data package. */
+export function resourceTitle(name: string): string {
+	const year = /^mesures-(\d{4})$/.exec(name)?.[1];
+	if (year) return `Mesures des indicateurs datées de ${year}`;
+	return (
+		{
+			datapackage: 'Description des fichiers (Data Package)',
+			plan: 'Le plan et son état d’avancement',
+			fiches: 'Les fiches-actions',
+			mesures: 'Toutes les mesures publiées des indicateurs',
+			'mises-a-jour': 'Les mises à jour validées',
+			decisions: 'Les décisions de la commission des usages numériques'
+		}[name] ?? name
+	);
+}
+
+const encoder = new TextEncoder();
+const day = (timestamp: string | null | undefined) => timestamp?.slice(0, 10) ?? '';
+const latestDay = (values: (string | null)[], fallback: string) =>
+	values.reduce<string>((max, v) => (v && day(v) > max ? day(v) : max), '') || fallback;
+
+function file(name: string, content: string, count: number, lastChange: string): OpenDataFile {
+	return { name, path: pathOfResource(name), body: encoder.encode(content), count, lastChange };
+}
+
+const JOIN = ' | ';
+
+function fichesFile(document: PlanDocument, lastChange: string): OpenDataFile {
+	const orientationOf = new Map(document.objectives.map((o) => [o.number, o.orientation]));
+	const axisOf = new Map(document.orientations.map((o) => [o.code, o.axis]));
+	const rows = document.fiches.map((f) => {
+		const orientation = orientationOf.get(f.objective) ?? '';
+		return [
+			f.code,
+			f.objective,
+			axisOf.get(orientation) ?? '',
+			orientation,
+			f.title,
+			f.priority,
+			f.owners.map((o) => (o.scope ? `${o.organisation} (${o.scope})` : o.organisation)).join(JOIN),
+			f.partners.join(JOIN),
+			f.linked.join(JOIN),
+			f.status,
+			f.progress,
+			f.last_update
+		];
+	});
+	return file('fiches', tableCsv('fiches', rows), rows.length, lastChange);
+}
+
+function decisionType(d: DecisionRow): (typeof DECISION_TYPES)[number] {
+	if (d.kind === 'priority') return 'priorite';
+	if (d.kind === 'free') return 'libre';
+	return d.opinion === 'prise_acte' ? 'prise_acte' : (`avis_${d.opinion ?? 'favorable'}` as const);
+}
+
+export interface OpenDataOptions {
+	/** When published data last changed (live) or when the edition was published. */
+	generatedAt: string;
+	/** An edition: everything as it stood at the end of `asOf`. */
+	edition?: { asOf: string; state: DashboardInput; year: number; version: number };
+}
+
+/**
+ * Every file of the open data for one state of the database, each built on first demand and kept:
+ * the live files once per change of published data, an edition's once, when it is published.
+ */
+export class OpenDataSet {
+	#plan?: Promise<PlanDocument>;
+	#measurements?: Promise<OpenDataFile[]>;
+	readonly #files = new Map<string, Promise<OpenDataFile | undefined>>();
+
+	constructor(
+		readonly db: Executor,
+		readonly options: OpenDataOptions
+	) {}
+
+	get #asOf() {
+		return this.options.edition?.asOf;
+	}
+
+	get #generatedDay() {
+		return day(this.options.generatedAt);
+	}
+
+	#planDocument(): Promise<PlanDocument> {
+		return (this.#plan ??= buildPlanDocument(
+			this.db,
+			this.options.generatedAt,
+			this.options.edition
+		));
+	}
+
+	/** mesures.csv and one mesures-YYYY.csv per year that has any, from one reading. */
+	#measurementFiles(): Promise<OpenDataFile[]> {
+		return (this.#measurements ??= (async () => {
+			const [indicators, years, rows] = [
+				await listIndicatorLabels(this.db),
+				await listMeasurementYears(this.db, this.#asOf),
+				await listPublishedMeasurements(this.db, this.#asOf)
+			];
+			// Each row is written once; the full file and the yearly ones share the lines.
+			const { fields } = TABLES.mesures as TableSpec;
+			const header = fields.map((f) => f.name);
+			const free = fields.map((f) => f.free === true);
+			const prefixes = new Map(
+				indicators.map((i) => [
+					i.id,
+					`${csvLine([i.code, indicatorId(i.code, i.position), i.label, i.unit], free)},`
+				])
+			);
+			const all: string[] = [];
+			const byYear = new Map(years.map((y) => [y.year, [] as string[]]));
+			for (const m of rows) {
+				const line = prefixes.get(m.indicator)! + csvLine([m.date, m.value], []);
+				all.push(line);
+				byYear.get(m.date.slice(0, 4))!.push(line);
+			}
+			const generated = this.#generatedDay;
+			return [
+				file(
+					'mesures',
+					csvText(header, all),
+					all.length,
+					latestDay(
+						years.map((y) => y.validatedAt),
+						generated
+					)
+				),
+				...years.map((y) => {
+					const lines = byYear.get(y.year)!;
+					return file(
+						`mesures-${y.year}`,
+						csvText(header, lines),
+						lines.length,
+						latestDay([y.validatedAt], generated)
+					);
+				})
+			];
+		})());
+	}
+
+	async #build(name: string): Promise<OpenDataFile | undefined> {
+		switch (name) {
+			case 'plan': {
+				const document = await this.#planDocument();
+				return file(
+					'plan',
+					planDocumentToJson(document),
+					document.fiches.length,
+					this.#generatedDay
+				);
+			}
+			case 'fiches':
+				return fichesFile(await this.#planDocument(), this.#generatedDay);
+			case 'mises-a-jour': {
+				const updates = await listValidatedUpdates(this.db, this.#asOf);
+				const rows = updates.map((u) => [
+					u.fiche,
+					u.date,
+					u.status,
+					u.progress,
+					u.done,
+					u.nextSteps,
+					u.difficulties,
+					u.organisation,
+					day(u.validatedAt) || null
+				]);
+				const lastChange = latestDay(
+					updates.map((u) => u.validatedAt),
+					this.#generatedDay
+				);
+				return file('mises-a-jour', tableCsv('mises-a-jour', rows), rows.length, lastChange);
+			}
+			case 'decisions': {
+				const decisions = await listClosedDecisions(this.db, this.#asOf);
+				const rows = decisions.map((d) => [
+					d.session,
+					d.heldOn,
+					d.fiche,
+					decisionType(d),
+					d.kind === 'priority' ? d.previousPriority : null,
+					d.kind === 'priority' ? d.newPriority : null,
+					d.fiche === null && d.itemTitle ? `${d.itemTitle} : ${d.text}` : d.text
+				]);
+				const lastChange = latestDay(
+					decisions.map((d) => d.closedAt ?? d.heldOn),
+					this.#generatedDay
+				);
+				return file('decisions', tableCsv('decisions', rows), rows.length, lastChange);
+			}
+			case 'datapackage':
+				return this.#dataPackage();
+			default:
+				if (name === 'mesures' || /^mesures-\d{4}$/.test(name))
+					return (await this.#measurementFiles()).find((f) => f.name === name);
+				return undefined;
+		}
+	}
+
+	/** One file by resource name (`plan`, `mesures-2019`…), or undefined when there is none. */
+	file(name: string): Promise<OpenDataFile | undefined> {
+		let built = this.#files.get(name);
+		if (!built) {
+			built = this.#build(name);
+			this.#files.set(name, built);
+		}
+		return built;
+	}
+
+	/** Every file but the data package, in the package's order. */
+	async #dataFiles(): Promise<OpenDataFile[]> {
+		const measurements = await this.#measurementFiles();
+		const files = [
+			await this.file('plan'),
+			await this.file('fiches'),
+			...measurements,
+			await this.file('mises-a-jour'),
+			await this.file('decisions')
+		];
+		return files.filter((f): f is OpenDataFile => f !== undefined);
+	}
+
+	/** Every file, the data package first. */
+	async all(): Promise<OpenDataFile[]> {
+		const files = await this.#dataFiles();
+		return [(await this.file('datapackage'))!, ...files];
+	}
+
+	async #dataPackage(): Promise<OpenDataFile> {
+		const files = await this.#dataFiles();
+		const document = await this.#planDocument();
+		const edition = this.options.edition;
+		const descriptor = {
+			profile: 'data-package',
+			name: edition ? `sdusn-lot-bilan-${edition.year}-v${edition.version}` : 'sdusn-lot',
+			title: edition
+				? `${document.plan.title} — bilan ${edition.year} (version ${edition.version}, au ${edition.asOf})`
+				: document.plan.title,
+			description:
+				'Le plan d’actions du schéma des usages et services numériques du Lot et son suivi : fiches-actions, indicateurs et leurs mesures, mises à jour validées, décisions de la commission. Données publiées seulement, sans donnée personnelle. Format sdusn/plan@2.',
+			created: toTimestamp(this.options.generatedAt),
+			licenses: [LICENCE],
+			resources: files.map((f) => {
+				const table = f.name.startsWith('mesures') ? 'mesures' : f.name;
+				const spec = (TABLES as Record<string, TableSpec>)[table];
+				const common = {
+					name: f.name,
+					path: f.path,
+					title: resourceTitle(f.name),
+					format: f.path.endsWith('.json') ? 'json' : 'csv',
+					mediatype: f.path.endsWith('.json') ? 'application/json' : 'text/csv',
+					encoding: 'utf-8',
+					bytes: f.body.byteLength,
+					hash: `sha256:${createHash('sha256').update(f.body).digest('hex')}`
+				};
+				if (!spec) return { profile: 'data-resource', ...common };
+				return {
+					profile: 'tabular-data-resource',
+					...common,
+					dialect: {
+						delimiter: ',',
+						lineTerminator: '\n',
+						quoteChar: '"',
+						doubleQuote: true,
+						header: true
+					},
+					schema: {
+						fields: spec.fields.map(({ free, ...field }) =>
+							free ? { ...field, description: field.description + FREE_TEXT } : field
+						),
+						missingValues: [''],
+						...(spec.primaryKey ? { primaryKey: spec.primaryKey } : {})
+					}
+				};
+			})
+		};
+		const lastChange = files.reduce((max, f) => (f.lastChange > max ? f.lastChange : max), '');
+		return file(
+			'datapackage',
+			`${JSON.stringify(descriptor, null, '\t')}\n`,
+			files.length,
+			lastChange
+		);
+	}
+}

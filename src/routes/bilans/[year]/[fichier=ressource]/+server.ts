@@ -1,0 +1,8 @@
+import { openDataResponse, resourceOrNotFound } from '$lib/server/opendata/http';
+import { publishedFile } from '../edition';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async ({ params, url }) => {
+	const file = await publishedFile(params.year, resourceOrNotFound(params.fichier), url);
+	return openDataResponse(file, `bilan-${file.year}`);
+};

@@ -1,0 +1,7 @@
+import { getDb } from '$lib/server/db/instance';
+import { openDataResponse, resourceOrNotFound } from '$lib/server/opendata/http';
+import { openDataFile } from '$lib/server/opendata/published';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async ({ params }) =>
+	openDataResponse(await openDataFile(getDb(), resourceOrNotFound(params.fichier)), 'sdusn');
