@@ -11,7 +11,7 @@ import {
 import { tableToCsv } from '$lib/server/dashboard/tables';
 import type { Db } from '$lib/server/db';
 import { initDatabase } from '$lib/server/db/instance';
-import { buildPlanDocument, planDocumentToCsv } from '$lib/server/opendata/plan-document';
+import { OpenDataSet } from '$lib/server/opendata/resources';
 import { GET as releve } from './commission/seances/[id]/releve.csv/+server';
 
 /** Every CSV the portal writes: a free-text cell that a spreadsheet would run starts with '. */
@@ -63,13 +63,38 @@ describe('CSV formula injection', () => {
 	});
 
 	it('fiches.csv: titles and organisations', async () => {
-		const document = await buildPlanDocument(db);
-		const fiche = document.fiches[0]!;
-		fiche.title = '+cmd|" /C calc"!A0';
-		fiche.partners = ['@SUM(1+1)*cmd'];
-		const all = cells(planDocumentToCsv(document));
+		const fiche = await db
+			.selectFrom('fiche')
+			.select('id')
+			.where('code', '=', '1-1')
+			.executeTakeFirstOrThrow();
+		await db
+			.updateTable('fiche')
+			.set({ title: '+cmd|" /C calc"!A0' })
+			.where('id', '=', fiche.id)
+			.execute();
+		// One partner only, so that its name opens the cell.
+		const partner = await db
+			.selectFrom('fiche_partner')
+			.select(['id', 'organisation_id'])
+			.where('fiche_id', '=', fiche.id)
+			.orderBy('position')
+			.executeTakeFirstOrThrow();
+		await db
+			.deleteFrom('fiche_partner')
+			.where('fiche_id', '=', fiche.id)
+			.where('id', '!=', partner.id)
+			.execute();
+		await db
+			.updateTable('organisation')
+			.set({ name: '@SUM(1+1)*cmd' })
+			.where('id', '=', partner.organisation_id)
+			.execute();
+		const set = new OpenDataSet(db, { generatedAt: new Date().toISOString() });
+		const all = cells(Buffer.from((await set.file('fiches'))!.body).toString('utf8'));
 		expect(all).toContain(`'+cmd|" /C calc"!A0`);
 		expect(all).toContain(`'@SUM(1+1)*cmd`);
+		expect(all).not.toContain('+cmd|" /C calc"!A0');
 	});
 
 	it('dashboard and edition CSVs: labels, never numbers', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { csvText } from './csv';
+import { protectFormula } from './csv';
 
-describe('csvText', () => {
+describe('protectFormula', () => {
 	it.each([
 		['=HYPERLINK("http://evil.example","x")', '\'=HYPERLINK("http://evil.example","x")'],
 		['+33 5 65', "'+33 5 65"],
@@ -13,6 +13,6 @@ describe('csvText', () => {
 		['a=1', 'a=1'],
 		['', '']
 	])('%j → %j', (text, expected) => {
-		expect(csvText(text)).toBe(expected);
+		expect(protectFormula(text)).toBe(expected);
 	});
 });

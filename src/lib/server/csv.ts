@@ -5,6 +5,6 @@
  * through this function, which adds one leading `'`; consumers strip that one quote.
  * csv-stringify's `escape_formulas` cannot be used as is: it would also quote negative numbers.
  */
-export function csvText(text: string): string {
+export function protectFormula(text: string): string {
 	return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }

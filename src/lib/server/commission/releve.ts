@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { decisionLabel, OPINION_LABELS } from '../../utils/opinions';
 import type { Executor } from '../db';
-import { csvText } from '../csv';
+import { protectFormula } from '../csv';
 import { isoDateCell, type Sheet } from '../spreadsheet';
 import { findSession, type SessionRecord } from './repository';
 
@@ -19,12 +19,12 @@ export function releveRows(session: SessionRecord): string[][] {
 		item.decisions.map((d) => [
 			session.heldOn,
 			item.fiche?.code ?? '',
-			csvText(item.fiche?.title ?? item.title ?? ''),
+			protectFormula(item.fiche?.title ?? item.title ?? ''),
 			d.kind === 'priority' ? 'priorite' : d.kind === 'opinion' ? 'avis' : 'decision',
 			d.opinion ?? '',
 			d.previousPriority === null ? '' : String(d.previousPriority),
 			d.newPriority === null ? '' : String(d.newPriority),
-			csvText(d.text)
+			protectFormula(d.text)
 		])
 	);
 }

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { csvText } from '../csv';
+import { protectFormula } from '../csv';
 import { FICHE_STATUSES, STATUS_LABELS, isFicheStatus } from '../../utils/status';
 import { isoDateCell, type Sheet } from '../spreadsheet';
 import type { DashboardFigures, GroupFigures } from './figures';
@@ -142,7 +142,7 @@ export function tableToCsv(table: FigureTable): string {
 			table.columns.map((c) => c.key),
 			...table.rows.map((row) =>
 				row.map((cell) =>
-					cell === null ? '' : typeof cell === 'string' ? csvText(cell) : String(cell)
+					cell === null ? '' : typeof cell === 'string' ? protectFormula(cell) : String(cell)
 				)
 			)
 		],

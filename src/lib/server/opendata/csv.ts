@@ -3,15 +3,7 @@
  * `\n` line ends, one header row, empty cell for null.
  */
 
-/**
- * A free-text cell that a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, a
- * tab or a carriage return) is written with a leading `'` (OWASP's advice on CSV injection). Only
- * free text: numbers, dates and codes are written as they are. Kept in this one function so that a
- * shared helper can replace it.
- */
-export function protectFormula(text: string): string {
-	return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
+import { protectFormula } from '../csv';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 

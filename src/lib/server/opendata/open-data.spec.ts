@@ -17,7 +17,7 @@ import { findPublishedFile } from '../editions/repository';
 import { publishEdition, saveEditionDraft } from '../editions/service';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
-import { protectFormula } from './csv';
+import { protectFormula } from '../csv';
 import { openDataFile } from './published';
 import { OpenDataSet, TABLES, type OpenDataFile, type TableField } from './resources';
 
