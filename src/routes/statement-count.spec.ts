@@ -189,9 +189,15 @@ const PAGES: Record<string, Page> = {
 	},
 	'/connexion': { module: () => import('./connexion/+page.server') },
 	'/espace': { module: () => import('./espace/+page.server'), as: 'partenaire' },
-	'/espace/fiches/9-1/suivi': {
+	// 9-1 has the open update (its form leads to it); the form of a fiche without one.
+	'/espace/fiches/12-1/suivi': {
 		module: () => import('./espace/fiches/[code]/suivi/+page.server'),
-		params: () => ({ code: '9-1' }),
+		params: () => ({ code: '12-1' }),
+		as: 'partenaire'
+	},
+	'/espace/suivis/[id]': {
+		module: () => import('./espace/suivis/[id]/+page.server'),
+		params: (data) => ({ id: String(data.ids.update) }),
 		as: 'partenaire'
 	},
 	'/compte': { module: () => import('./compte/+page.server'), as: 'partenaire' },

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { formatDate, pluralize } from '../../utils/format';
 import { readAuditRetention } from '../config.js';
 import type { Database } from '../db/schema';
 
@@ -186,7 +187,7 @@ export async function purgeAudit(
 					actor: null,
 					actorLabel: 'système (purge de conservation)',
 					action: 'audit.purged',
-					summary: `Conservation de ${retentionDays} jours : ${result.events} événement(s) de sécurité et ${result.tallies} décompte(s) antérieurs au ${cutoff.slice(0, 10)} supprimés`,
+					summary: `Conservation de ${retentionDays} jours : ${pluralize(result.events, 'événement', 'événements')} de sécurité et ${pluralize(result.tallies, 'décompte', 'décomptes')} antérieurs au ${formatDate(cutoff)} supprimés`,
 					after: result
 				},
 				now

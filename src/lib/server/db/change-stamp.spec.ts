@@ -54,11 +54,12 @@ afterEach(async () => {
 
 const published = () => cacheStamps(server).published;
 
-async function submitted(intent: 'draft' | 'submit' = 'submit'): Promise<number> {
+/** One open update per fiche and organisation: each call names its own fiche. */
+async function submitted(intent: 'draft' | 'submit' = 'submit', fiche = '9-1'): Promise<number> {
 	const created = await saveProgressUpdate(
 		server,
 		partner,
-		'9-1',
+		fiche,
 		null,
 		progressInput({ reportedOn: '2026-02-01', intent }),
 		null
@@ -94,7 +95,7 @@ describe('the page cache’s stamp of published data', () => {
 			clientAddress: null
 		});
 		expect(cacheStamps(server).workspace).toBe(workspace);
-		await submitted('draft');
+		await submitted('draft', '12-1');
 		const pending = await submitted();
 		await reviewProgressUpdate(
 			server,

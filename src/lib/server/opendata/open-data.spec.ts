@@ -128,20 +128,22 @@ const SECRETS = [
 
 /** Everything that must never leave the database: drafts, pending and returned updates, comments. */
 async function seedSecrets() {
+	// One open update per fiche and organisation: the draft, the pending and the returned update
+	// each sit on a fiche of their own.
 	await update('1-1', '2021-03-01', 'draft', {
 		done: 'BROUILLON-SECRET',
 		measurements: [['2021-03-01', 987654]]
 	});
-	await update('1-1', '2021-04-01', 'submitted', {
+	await update('1-2', '2021-04-01', 'submitted', {
 		done: 'EN-ATTENTE-SECRET',
 		measurements: [['2021-04-01', 987654]]
 	});
-	await update('1-1', '2021-05-01', 'return', {
+	await update('5-1', '2021-05-01', 'return', {
 		done: 'RENVOI-SECRET',
 		comment: 'COMMENTAIRE-INTERNE',
 		measurements: [['2021-05-01', 987654]]
 	});
-	await update('1-1', '2021-06-01', 'validate', { comment: 'COMMENTAIRE-DE-VALIDATION' });
+	await update('6-1', '2021-06-01', 'validate', { comment: 'COMMENTAIRE-DE-VALIDATION' });
 	const session = await createCommissionSession(
 		db,
 		admin,
@@ -378,9 +380,9 @@ describe('open data sdusn/plan@2', () => {
 		for (const secret of SECRETS)
 			for (const content of everything) expect(content).not.toContain(secret);
 		for (const content of everything) expect(content).not.toMatch(/[\w.-]+@[\w-]+\.[a-z]{2,}/);
-		// The validated update of 1-1 is there, without its reviewer's comment.
+		// The validated update of 6-1 is there, without its reviewer's comment.
 		const updates = strictCsv(text(live.find((f) => f.name === 'mises-a-jour')!));
-		expect(updates.filter((r) => r[0] === '1-1').map((r) => r[1])).toEqual(['2021-06-01']);
+		expect(updates.filter((r) => r[0] === '6-1').map((r) => r[1])).toEqual(['2021-06-01']);
 		expect(updates[0]).not.toContain('commentaire');
 	});
 
