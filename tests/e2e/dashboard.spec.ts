@@ -135,9 +135,10 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
 	await expect(page.getByText('Aperçu du brouillon')).toBeVisible();
 	// A draft is not « publiée le … », and no date is written the ISO way.
-	await expect(page.locator('.cover .lead')).toHaveText(
-		'Chiffres arrêtés au 31 décembre 2019 — brouillon de la version 1, pas encore publié'
-	);
+	const cover = page.locator('.cover .cover-facts');
+	await expect(cover).toContainText('31 décembre 2019');
+	await expect(cover).toContainText('brouillon de la version 1, pas encore publié');
+	await expect(cover).not.toContainText('Publié le');
 	await expect(page.locator('main')).not.toContainText('publiée le');
 	expect(await page.locator('main').innerText()).not.toMatch(/\b\d{4}-\d{2}-\d{2}\b/);
 	const anonymous = await apiAs(null);
