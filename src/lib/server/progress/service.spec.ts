@@ -326,6 +326,19 @@ describe('one open update per fiche and organisation', () => {
 		expect(await count()).toBe(9 + 1);
 	});
 
+	it('does not read a form key used on one fiche as a repeat on another', async () => {
+		const input = progressInput({ intent: 'submit' });
+		expect(await saveProgressUpdate(db, cdg, '12-1', null, input, null)).toMatchObject({
+			ok: true
+		});
+		const elsewhere = await saveProgressUpdate(db, cdg, '9-1', null, input, null);
+		expect(elsewhere).toMatchObject({ ok: false, status: 409 });
+		if (elsewhere.ok) return;
+		expect(elsewhere.message).toContain('déjà servi pour une autre fiche');
+		expect('conflict' in elsewhere && elsewhere.conflict).toBeFalsy();
+		expect(await count()).toBe(9 + 1);
+	});
+
 	it('recognises an edit posted again rather than calling it a conflict', async () => {
 		const id = await created(cdg, '12-1', { intent: 'draft' });
 		const edit = progressInput({ intent: 'submit', version: 1, done: 'Complété' });

@@ -215,7 +215,18 @@ export async function saveProgressUpdate(
 				};
 			}
 			const existing = await findUpdateBySubmissionKey(trx, user.id, input.submissionKey);
-			if (existing !== undefined) return repeated((await findProgressUpdate(trx, existing))!);
+			if (existing !== undefined) {
+				const record = (await findProgressUpdate(trx, existing))!;
+				// A form key belongs to one fiche: posted to another, it says nothing of that one.
+				if (record.ficheId !== fiche.id)
+					return {
+						ok: false,
+						status: 409,
+						message:
+							'Ce formulaire a déjà servi pour une autre fiche : rouvrez le formulaire de cette fiche pour saisir sa mise à jour.'
+					};
+				return repeated(record);
+			}
 			const open = await findOpenUpdate(trx, fiche.id, user.organisationId!);
 			if (open) {
 				return refuseWith(
