@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -94,6 +94,30 @@ describe('scheduled backups', () => {
 });
 
 describe('db:restore', () => {
+	it('restores the rows a backup still holds in its WAL file, not only its main file', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-restauration-wal-'));
+		const source = join(dir, 'source.db');
+		const db = openDatabase(source);
+		await migrateToLatest(db);
+		await db.destroy();
+		// A copy taken while a server held rows in its WAL (a set-aside database after a crash).
+		const live = new SQLite(source);
+		live.pragma('journal_mode = WAL');
+		live.pragma('wal_autocheckpoint = 0');
+		live.exec(
+			"INSERT INTO audit_event (occurred_at, actor_label, action, summary) VALUES ('2026-01-01T00:00:00.000Z', 'test', 'login.success', 'dans le WAL')"
+		);
+		const backup = join(dir, 'copie-avec-wal.db');
+		copyFileSync(source, backup);
+		copyFileSync(`${source}-wal`, `${backup}-wal`);
+		live.close();
+		expect(summaries(backup).has('dans le WAL')).toBe(true);
+
+		const target = join(dir, 'sdusn.db');
+		restoreDatabase(backup, target);
+		expect(summaries(target).has('dans le WAL')).toBe(true);
+	});
+
 	it('refuses while a server uses the database, and refuses a file that is not a sound backup', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'sdusn-restauration-'));
 		const target = join(dir, 'sdusn.db');

@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, renameSync, rmSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { MIGRATIONS } from '../../../../migrations/index';
 import { StartupError } from './index';
@@ -45,6 +45,20 @@ export function checkBackupFile(file: string): { migrations: number } {
 const COMPANIONS = ['-wal', '-shm'];
 
 /**
+ * A complete copy of `file` as SQLite reads it, its WAL included (a file copy would miss the rows
+ * still in `file-wal`, which the check above did see): one self-contained file, no WAL of its own.
+ */
+function copyThroughSqlite(file: string, copy: string): void {
+	rmSync(copy, { force: true });
+	const db = new SQLite(file, { readonly: true, fileMustExist: true });
+	try {
+		db.prepare('VACUUM INTO ?').run(copy);
+	} finally {
+		db.close();
+	}
+}
+
+/**
  * Restores a backup into `target` (the portal's DATABASE_PATH) while the portal is stopped: the
  * backup is checked, copied beside the target, the current database and its WAL files are set
  * aside (`….avant-restauration-<date>`), then the copy takes the target's name. Refused while a
@@ -62,7 +76,7 @@ export function restoreDatabase(
 		);
 	checkBackupFile(backup);
 	const incoming = `${target}.restauration`;
-	copyFileSync(backup, incoming);
+	copyThroughSqlite(backup, incoming);
 	chmodSync(incoming, 0o600);
 	let aside: string | null = null;
 	if (existsSync(target)) {
