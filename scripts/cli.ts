@@ -31,6 +31,14 @@ export function commandDatabasePath(): string {
 	return path;
 }
 
+/**
+ * A file named on the command line, read from the folder where the person typed it: `npm run`
+ * moves to the project's folder and keeps that one in INIT_CWD.
+ */
+export function userPath(arg: string): string {
+	return resolve(process.env.INIT_CWD ?? process.cwd(), arg);
+}
+
 export class UsageError extends Error {
 	override name = 'UsageError';
 }

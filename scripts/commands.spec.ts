@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,9 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 const dir = mkdtempSync(join(tmpdir(), 'sdusn-commands-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function command(script: string, args: string[], input = '') {
+function command(script: string, args: string[], input = '', env: NodeJS.ProcessEnv = {}) {
 	return spawnSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
-		env: { ...process.env, DATABASE_PATH: join(dir, 'commandes.db') },
+		env: { ...process.env, DATABASE_PATH: join(dir, 'commandes.db'), ...env },
 		encoding: 'utf8',
 		input,
 		timeout: 60_000
@@ -52,5 +52,20 @@ describe('command-line tools', () => {
 		expect(result.status).toBe(0);
 		expect(result.stderr).toBe(`Base de données : ${resolve(dir, 'commandes.db')}\n`);
 		expect(result.stdout.split('\n')[0]).toMatch(/^\uFEFF?[a-z_]+,/);
+	});
+
+	it('db:backup writes a relative file name in the folder where it was typed (INIT_CWD)', () => {
+		const typedIn = join(dir, 'ailleurs');
+		mkdirSync(typedIn);
+		expect(
+			command(
+				'user-create',
+				['--email', 'b@lot.test', '--name', 'Bea', '--role', 'admin'],
+				'une phrase assez longue pour passer\n'
+			).status
+		).toBe(0);
+		const result = command('db-backup', ['copie.db'], '', { INIT_CWD: typedIn });
+		expect(result.status, result.stderr).toBe(0);
+		expect(existsSync(join(typedIn, 'copie.db'))).toBe(true);
 	});
 });

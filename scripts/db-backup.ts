@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import process from 'node:process';
 import { backupDatabase } from '../src/lib/server/db/backup';
-import { commandDatabasePath, runCommand, UsageError } from './cli';
+import { commandDatabasePath, runCommand, UsageError, userPath } from './cli';
 
 runCommand(async () => {
 	const target = process.argv[2];
@@ -13,7 +13,7 @@ runCommand(async () => {
 	const source = commandDatabasePath();
 	if (!existsSync(source))
 		throw new UsageError(`La base « ${source} » n’existe pas (variable DATABASE_PATH).`);
-	const result = await backupDatabase(source, target);
+	const result = await backupDatabase(source, userPath(target));
 	process.stdout.write(
 		`Sauvegarde écrite dans « ${target} » : ${result.pages} pages, vérification d’intégrité : ok.\n`
 	);

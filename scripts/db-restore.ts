@@ -2,7 +2,7 @@
 import process from 'node:process';
 import { databasePath } from '../src/lib/server/db/index';
 import { restoreDatabase } from '../src/lib/server/db/restore';
-import { runCommand, UsageError } from './cli';
+import { runCommand, UsageError, userPath } from './cli';
 
 runCommand(async () => {
 	const backup = process.argv[2];
@@ -11,7 +11,7 @@ runCommand(async () => {
 			'Indiquez un seul fichier de sauvegarde : npm run db:restore -- sauvegarde.db'
 		);
 	const target = databasePath();
-	const { aside } = restoreDatabase(backup, target);
+	const { aside } = restoreDatabase(userPath(backup), target);
 	process.stdout.write(
 		`Sauvegarde « ${backup} » vérifiée et restaurée dans « ${target} ».` +
 			(aside ? ` L’ancienne base est gardée sous « ${aside} ».` : '') +

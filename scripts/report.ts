@@ -1,11 +1,10 @@
 // npm run report -- --year 2018 --out bilan-2018.pdf [--version 1]
 // Prints the published edition of a year to an A4 PDF with headless Chromium (Debian's).
 import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import process from 'node:process';
 import { initDatabase } from '../src/lib/server/db/instance';
 import { findPublishedSnapshot, listEditions } from '../src/lib/server/editions/repository';
-import { commandDatabasePath, parseOptions, runCommand, UsageError } from './cli';
+import { commandDatabasePath, parseOptions, runCommand, UsageError, userPath } from './cli';
 import { destinationPages } from './report/pdf-pages';
 import { startPortal } from './serve-child';
 
@@ -104,7 +103,7 @@ runCommand(async () => {
 				if (number) cell.textContent = `page ${number}`;
 			}
 		}, pages);
-		writeFileSync(resolve(out), await print());
+		writeFileSync(userPath(out), await print());
 		process.stdout.write(`Bilan ${year} (version ${snapshot.version}) imprimé dans « ${out} ».\n`);
 	} finally {
 		await browser.close();

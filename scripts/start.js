@@ -2,9 +2,17 @@
 // Migrations and the plan seed run in the server's init hook, when build/handler.js is loaded.
 // Failures the operator can fix end with one French line on stderr and a non-zero exit.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	writeFileSync
+} from 'node:fs';
 import { createServer } from 'node:http';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, proxySettingsProblem, readConfig } from '../src/lib/server/config.js';
@@ -218,9 +226,11 @@ export async function main() {
 			fail('Le portail n’est pas construit : lancez « npm run build » avant « npm run serve ».');
 	} else buildIfNeeded();
 	process.stdout.write(`Base de données : ${resolve(config.databasePath)}\n`);
-	handler = await loadHandler();
+	// Before the database is opened and migrated: from here on, db:restore refuses.
 	const pidFile = pidFileOf(config.databasePath);
+	mkdirSync(dirname(resolve(config.databasePath)), { recursive: true, mode: 0o700 });
 	writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
+	handler = await loadHandler();
 	const shown = host === '0.0.0.0' ? 'localhost' : host;
 	log().info(
 		{ event: 'start', node: process.version, version: portalVersion(), port, host },
