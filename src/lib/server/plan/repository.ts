@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { RichText } from '../../utils/rich-text';
 import { flattenRichText } from '../../utils/rich-text';
@@ -348,6 +348,27 @@ function nested<T>(value: T[] | string): T[] {
 	return typeof value === 'string' ? (JSON.parse(value) as T[]) : value;
 }
 
+/**
+ * The fiches a fiche links to (`linked`) or that link to it (`citedBy`), in plan order, as one
+ * nested list of the fiche's row.
+ */
+function ficheLinks(eb: ExpressionBuilder<Database, 'fiche'>, direction: 'linked' | 'citedBy') {
+	const [own, other] =
+		direction === 'linked'
+			? (['fiche_link.fiche_id', 'fiche_link.linked_fiche_id'] as const)
+			: (['fiche_link.linked_fiche_id', 'fiche_link.fiche_id'] as const);
+	return jsonArrayFrom(
+		eb
+			.selectFrom('fiche_link')
+			.innerJoin('fiche as other', 'other.id', other)
+			.innerJoin('objective as other_objective', 'other_objective.id', 'other.objective_id')
+			.select(['other.code', 'other.title'])
+			.whereRef(own, '=', 'fiche.id')
+			.orderBy('other_objective.number')
+			.orderBy('other.number')
+	);
+}
+
 export async function findFicheByCode(
 	db: Executor,
 	code: string
@@ -387,26 +408,8 @@ export async function findFicheByCode(
 					.whereRef('fiche_partner.fiche_id', '=', 'fiche.id')
 					.orderBy('fiche_partner.position')
 			).as('partners'),
-			jsonArrayFrom(
-				eb
-					.selectFrom('fiche_link')
-					.innerJoin('fiche as other', 'other.id', 'fiche_link.linked_fiche_id')
-					.innerJoin('objective as other_objective', 'other_objective.id', 'other.objective_id')
-					.select(['other.code', 'other.title'])
-					.whereRef('fiche_link.fiche_id', '=', 'fiche.id')
-					.orderBy('other_objective.number')
-					.orderBy('other.number')
-			).as('linked'),
-			jsonArrayFrom(
-				eb
-					.selectFrom('fiche_link')
-					.innerJoin('fiche as other', 'other.id', 'fiche_link.fiche_id')
-					.innerJoin('objective as other_objective', 'other_objective.id', 'other.objective_id')
-					.select(['other.code', 'other.title'])
-					.whereRef('fiche_link.linked_fiche_id', '=', 'fiche.id')
-					.orderBy('other_objective.number')
-					.orderBy('other.number')
-			).as('citedBy')
+			ficheLinks(eb, 'linked').as('linked'),
+			ficheLinks(eb, 'citedBy').as('citedBy')
 		])
 		.where('fiche.code', '=', code)
 		.executeTakeFirst();
