@@ -5,8 +5,8 @@ import { Kysely, SqliteDialect, type Transaction } from 'kysely';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
-/** The database or a transaction: what repository functions take. */
-export type Executor = Kysely<Database> | Transaction<Database>;
+/** The database or a transaction (a Transaction is a Kysely): what repository functions take. */
+export type Executor = Kysely<Database>;
 
 import { DEFAULT_DATABASE_PATH } from '../config.js';
 
