@@ -25,7 +25,12 @@ export async function backupDatabase(source: string, target: string): Promise<{ 
 		db.pragma('busy_timeout = 5000');
 		closeSync(openSync(partial, 'w', 0o600));
 		chmodSync(partial, 0o600);
-		const { totalPages } = await db.backup(partial);
+		// A write by another connection restarts an online backup: copied 100 pages at a time, a
+		// database written without pause (partners saving) was never copied to the end. After the
+		// first step, the rest goes in one step, which a write cannot interrupt.
+		const { totalPages } = await db.backup(partial, {
+			progress: ({ totalPages: pages }) => Math.max(pages, 100)
+		});
 		const copy = new SQLite(partial);
 		try {
 			copy.pragma('journal_mode = DELETE');
