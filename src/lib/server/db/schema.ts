@@ -65,6 +65,8 @@ export interface OrganisationTable {
 	name: string;
 	full_name: string | null;
 	kind: OrganisationKind;
+	version: Generated<number>;
+	retired_at: string | null;
 }
 
 export interface FicheTable {
@@ -86,6 +88,11 @@ export interface FicheTable {
 	progress: number | null;
 	last_update: string | null;
 	search_text: string;
+	/** Optimistic concurrency: bumped by every edit of the fiche's own fields. */
+	version: Generated<number>;
+	/** Why a fiche was retired (status `abandonnee` by an edit of the plan), and when. */
+	retired_reason: string | null;
+	retired_on: string | null;
 }
 
 export interface FicheOwnerTable {
@@ -118,6 +125,12 @@ export interface IndicatorTable {
 	unit: string | null;
 	target: number | null;
 	position: number;
+	kind: Generated<IndicatorKind>;
+	target_date: string | null;
+	baseline: number | null;
+	baseline_date: string | null;
+	/** A retired indicator keeps its measurements and takes no new ones. */
+	retired_at: string | null;
 }
 
 export interface ProgressUpdateTable {
@@ -301,7 +314,35 @@ export interface EditionResourceTable {
 	last_change: string;
 }
 
+export type IndicatorKind = 'count' | 'percentage' | 'amount' | 'boolean';
+
+/** Append-only (triggers): one saved change to the plan. `changes` is a JSON array of
+ * { field, label, before, after }. */
+export interface PlanRevisionTable {
+	id: Generated<number>;
+	entity: 'plan' | 'axis' | 'orientation' | 'objective' | 'fiche' | 'indicator' | 'organisation';
+	entity_id: number;
+	fiche_id: number | null;
+	action: 'created' | 'updated' | 'moved' | 'retired' | 'merged';
+	changes: string;
+	reason: string;
+	decision_id: number | null;
+	origin: 'portal' | 'import';
+	user_id: number | null;
+	created_at: string;
+}
+
+/** A name an organisation had before (renamed, or merged into it): still findable. */
+export interface OrganisationAliasTable {
+	id: Generated<number>;
+	organisation_id: number;
+	name: string;
+	created_at: string;
+}
+
 export interface Database {
+	plan_revision: PlanRevisionTable;
+	organisation_alias: OrganisationAliasTable;
 	plan: PlanTable;
 	data_revision: DataRevisionTable;
 	plan_event: PlanEventTable;
