@@ -1,0 +1,68 @@
+import type { Executor } from '../db';
+import type { PlanRevisionTable } from '../db/schema';
+import type { FieldChange } from '../result';
+
+export type RevisionEntity = PlanRevisionTable['entity'];
+export type RevisionAction = PlanRevisionTable['action'];
+
+export interface NewRevision {
+	entity: RevisionEntity;
+	entityId: number;
+	/** The fiche the change belongs to (a fiche, or one of its indicators), for its public list. */
+	ficheId: number | null;
+	action: RevisionAction;
+	changes: FieldChange[];
+	reason: string;
+	decisionId: number | null;
+	origin: PlanRevisionTable['origin'];
+	userId: number | null;
+	createdAt: string;
+}
+
+export interface Revision extends NewRevision {
+	id: number;
+}
+
+/** Appends one revision (the table refuses updates and deletes). Call it in the edit's transaction. */
+export async function insertRevision(db: Executor, revision: NewRevision): Promise<number> {
+	const row = await db
+		.insertInto('plan_revision')
+		.values({
+			entity: revision.entity,
+			entity_id: revision.entityId,
+			fiche_id: revision.ficheId,
+			action: revision.action,
+			changes: JSON.stringify(revision.changes),
+			reason: revision.reason,
+			decision_id: revision.decisionId,
+			origin: revision.origin,
+			user_id: revision.userId,
+			created_at: revision.createdAt
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+/** The revisions of one fiche (its own fields and its indicators'), newest first. */
+export async function listFicheRevisions(db: Executor, ficheId: number): Promise<Revision[]> {
+	const rows = await db
+		.selectFrom('plan_revision')
+		.select([
+			'id',
+			'entity',
+			'entity_id as entityId',
+			'fiche_id as ficheId',
+			'action',
+			'changes',
+			'reason',
+			'decision_id as decisionId',
+			'origin',
+			'user_id as userId',
+			'created_at as createdAt'
+		])
+		.where('fiche_id', '=', ficheId)
+		.orderBy('id', 'desc')
+		.execute();
+	return rows.map((row) => ({ ...row, changes: JSON.parse(row.changes) as FieldChange[] }));
+}
