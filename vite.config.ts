@@ -1,14 +1,33 @@
 import { sveltekit } from '@sveltejs/kit/vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * Tests that take seconds (a server killed and restarted again and again, the command-line tools
+ * run through npm): `npm test` runs them, `npm run test:fast` leaves them out.
+ */
+const SLOW = ['src/lib/server/progress/durability.spec.ts', 'scripts/commands.spec.ts'];
 
 export default defineConfig({
 	plugins: [sveltekit()],
 	test: {
-		include: ['src/**/*.spec.ts', 'scripts/**/*.spec.ts', 'migrations/**/*.spec.ts'],
 		environment: 'node',
 		expect: { requireAssertions: true },
 		pool: 'forks',
+		// Migrates and seeds the test database once per run; createTestDb() clones it.
+		globalSetup: ['./vitest.global-setup.ts'],
 		// The operations log (pino) stays quiet in unit tests; tests that read it spy on it.
-		env: { LOG_LEVEL: 'silent' }
+		env: { LOG_LEVEL: 'silent' },
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'fast',
+					include: ['src/**/*.spec.ts', 'scripts/**/*.spec.ts', 'migrations/**/*.spec.ts'],
+					exclude: [...configDefaults.exclude, ...SLOW]
+				}
+			},
+			// Each command starts npm and Node: seconds each on a loaded machine.
+			{ extends: true, test: { name: 'slow', include: SLOW, testTimeout: 30_000 } }
+		]
 	}
 });

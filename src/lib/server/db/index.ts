@@ -29,14 +29,30 @@ export function openDatabase(path: string): Db {
 	let sqlite: SQLite.Database;
 	try {
 		if (path !== ':memory:') createPrivately(path);
-		sqlite = new SQLite(path);
-		sqlite.pragma('journal_mode = WAL');
-		sqlite.pragma('synchronous = FULL');
-		sqlite.pragma('foreign_keys = ON');
-		sqlite.pragma('busy_timeout = 5000');
+		sqlite = configured(new SQLite(path));
 	} catch (error) {
 		throw explainOpenError(path, error);
 	}
+	return wrap(sqlite);
+}
+
+/**
+ * A private in-memory database holding a copy of `image` (bytes of `serialize()`), with the same
+ * connection settings: the tests clone one migrated and seeded database instead of building one each.
+ */
+export function openDatabaseCopy(image: Buffer): Db {
+	return wrap(configured(new SQLite(image)));
+}
+
+function configured(sqlite: SQLite.Database): SQLite.Database {
+	sqlite.pragma('journal_mode = WAL');
+	sqlite.pragma('synchronous = FULL');
+	sqlite.pragma('foreign_keys = ON');
+	sqlite.pragma('busy_timeout = 5000');
+	return sqlite;
+}
+
+function wrap(sqlite: SQLite.Database): Db {
 	const db = new Kysely<Database>({
 		dialect: new SqliteDialect({ database: withStatementCache(sqlite) })
 	});

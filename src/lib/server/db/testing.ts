@@ -1,9 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
 import { seedCommissionHistory, seedEditions, seedPlan } from '../seed';
-import { openDatabase, type Db } from './index';
+import { connectionOf, openDatabase, openDatabaseCopy, type Db } from './index';
 import { migrateToLatest } from './migrate';
 
-/** A private in-memory database, migrated like production; seeded with the plan unless told not to. */
-export async function createTestDb({ seed = true } = {}): Promise<Db> {
+declare module 'vitest' {
+	export interface ProvidedContext {
+		/** Files holding the images built once per run by vitest.global-setup.ts. */
+		seededTestDb: string;
+		emptyTestDb: string;
+	}
+}
+
+/** Builds a private in-memory database, migrated like production and seeded unless told not to. */
+export async function buildTestDb({ seed = true } = {}): Promise<Db> {
 	const db = openDatabase(':memory:');
 	await migrateToLatest(db);
 	if (seed) {
@@ -12,4 +22,34 @@ export async function createTestDb({ seed = true } = {}): Promise<Db> {
 		await seedEditions(db);
 	}
 	return db;
+}
+
+/** The bytes of a built test database (`serialize()`), as the run's global setup keeps them. */
+export async function testDbImage(options: { seed?: boolean } = {}): Promise<Buffer> {
+	const db = await buildTestDb(options);
+	const image = connectionOf(db).serialize();
+	await db.destroy();
+	return image;
+}
+
+const images = new Map<boolean, Promise<Buffer>>();
+
+function image(seed: boolean): Promise<Buffer> {
+	let known = images.get(seed);
+	if (!known) {
+		// Built once per run by vitest.global-setup.ts; a test run without it builds its own.
+		const file = inject(seed ? 'seededTestDb' : 'emptyTestDb');
+		known = file ? Promise.resolve(readFileSync(file)) : testDbImage({ seed });
+		images.set(seed, known);
+	}
+	return known;
+}
+
+/**
+ * A private in-memory database, migrated like production; seeded with the plan unless told not
+ * to. Each call gets its own copy of one database built once per run: a test's writes are never
+ * seen by another.
+ */
+export async function createTestDb({ seed = true } = {}): Promise<Db> {
+	return openDatabaseCopy(await image(seed));
 }
