@@ -3,12 +3,16 @@ import { defineConfig } from '@playwright/test';
 // E2E_PORT lets two checkouts run their suites side by side.
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 export const E2E_DATABASE = 'tests/e2e/.artifacts/sdusn-e2e.db';
+/** The shared database as seeded, with the test accounts: each spec's own portal starts on a copy. */
+export const E2E_TEMPLATE = 'tests/e2e/.artifacts/sdusn-e2e-template.db';
 
 export default defineConfig({
 	testDir: 'tests/e2e',
-	// One SQLite file, one server: tests run one after the other.
+	// A spec's tests run in order, on its own server (helpers/portal.ts) or the shared one.
 	workers: 1,
 	fullyParallel: false,
+	// After the web server has built and seeded: test accounts, then the copy every spec starts on.
+	globalSetup: './tests/e2e/helpers/global-setup.ts',
 	forbidOnly: !!process.env.CI,
 	retries: 0,
 	timeout: 30_000,

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers/portal';
 import { expectNoAxeViolations } from './helpers/axe';
 
 test('an empty chart says why in words (the 2018 edition has no assessed fiche)', async ({

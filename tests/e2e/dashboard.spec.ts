@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
-import { E2E_DATABASE } from '../../playwright.config';
-import { ACCOUNTS, apiAs, ensureAccounts, loginPage } from './helpers/accounts';
+import type { Page } from '@playwright/test';
+import { expect, test } from './helpers/portal';
+import { ACCOUNTS, apiAs, ensureAccounts, loginPage, portalDatabase } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 
 test.beforeAll(() => ensureAccounts());
@@ -98,7 +98,7 @@ test('the 2018 edition is published and prints as an A4 report with a page per a
 		['run', '--silent', 'report', '--', '--year', '2018', '--out', out],
 		{
 			encoding: 'utf8',
-			env: { ...process.env, DATABASE_PATH: E2E_DATABASE },
+			env: { ...process.env, DATABASE_PATH: await portalDatabase() },
 			timeout: 120_000
 		}
 	);

@@ -1,5 +1,6 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
-import { ACCOUNTS, apiAs, BASE_URL, ensureAccounts } from './helpers/accounts';
+import type { APIRequestContext } from '@playwright/test';
+import { expect, test } from './helpers/portal';
+import { ACCOUNTS, apiAs, ensureAccounts, portalUrl } from './helpers/accounts';
 
 /** What an outside probe found (issue 12), checked against the running portal. */
 
@@ -56,7 +57,8 @@ test('redirectTo never leads off the portal, and never answers 500', async () =>
 		const response = await anonymous.get(`/connexion?redirectTo=${target}`);
 		expect(response.status(), target).toBe(303);
 		const location = response.headers().location ?? '';
-		expect(new URL(location, BASE_URL).origin, target).toBe(BASE_URL);
+		const origin = await portalUrl();
+		expect(new URL(location, origin).origin, target).toBe(origin);
 		expect(response.headers()['set-cookie'] ?? '', target).not.toContain('x=1');
 	}
 	expect((await anonymous.get('/connexion?redirectTo=%2Ffiches%2F9-1')).headers().location).toBe(

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers/portal';
 import { expectNoAxeViolations } from './helpers/axe';
 
 test('the plan’s history shows each closed commission session and each published edition', async ({

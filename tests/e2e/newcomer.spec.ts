@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers/portal';
 
 test('a newcomer explores the plan, filters, follows links and downloads the CSV', async ({
 	page,

@@ -1,13 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers/portal';
 import { parse } from 'csv-parse/sync';
-import { E2E_DATABASE } from '../../playwright.config';
+import { portalDatabase } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 
 /** `npm run --silent export -- …`'s bytes, run on the server's database. */
-function exportCommand(args: string[]): { stdout: Buffer; stderr: string; status: number | null } {
+async function exportCommand(
+	args: string[]
+): Promise<{ stdout: Buffer; stderr: string; status: number | null }> {
 	const result = spawnSync('npm', ['run', '--silent', 'export', '--', ...args], {
-		env: { ...process.env, DATABASE_PATH: E2E_DATABASE }
+		env: { ...process.env, DATABASE_PATH: await portalDatabase() }
 	});
 	return { stdout: result.stdout, stderr: result.stderr.toString('utf8'), status: result.status };
 }
@@ -34,14 +36,14 @@ test('every open-data file: the same bytes from /donnees, from the export comman
 		expect(live.headers()['content-type']).toMatch(
 			file.endsWith('.json') ? /^application\/json/ : /^text\/csv/
 		);
-		const exported = exportCommand(['--resource', name]);
+		const exported = await exportCommand(['--resource', name]);
 		expect(exported.stderr).toMatch(/^Base de données : .+\n$/);
 		expect(exported.status).toBe(0);
 		expect(exported.stdout.equals(await live.body()), file).toBe(true);
 
 		const frozen = await request.get(`/bilans/2018/${file}`);
 		expect(frozen.status(), `/bilans/2018/${file}`).toBe(200);
-		const frozenExport = exportCommand(['--resource', name, '--year', '2018']);
+		const frozenExport = await exportCommand(['--resource', name, '--year', '2018']);
 		expect(frozenExport.stderr).toMatch(/^Base de données : .+\n$/);
 		expect(frozenExport.stdout.equals(await frozen.body()), `2018 ${file}`).toBe(true);
 	}
@@ -83,7 +85,7 @@ test('the whole history comes compressed and with validators', async ({ request 
 	expect(again.status()).toBe(304);
 	expect((await request.get('/donnees/mesures-1999.csv')).status()).toBe(404);
 	expect((await request.get('/bilans/2018/mesures-2019.csv')).status()).toBe(404);
-	const unknown = exportCommand(['--resource', 'inconnu']);
+	const unknown = await exportCommand(['--resource', 'inconnu']);
 	expect(unknown.status).not.toBe(0);
 	expect(unknown.stderr).toMatch(/Ressource « inconnu » inconnue/);
 });

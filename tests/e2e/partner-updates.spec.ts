@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, ensureAccounts, loginPage, type Account } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 

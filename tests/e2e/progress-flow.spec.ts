@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, ensureAccounts, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers/portal';
 import { expectNoAxeViolations } from './helpers/axe';
 
 const PUBLIC_PAGES = [

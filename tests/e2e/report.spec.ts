@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
-import { E2E_DATABASE } from '../../playwright.config';
+import { expect, test } from './helpers/portal';
+import { portalDatabase } from './helpers/accounts';
 
 /** A grey-level PGM (P5) image as written by pdftoppm -gray. */
 function readPgm(path: string): { width: number; height: number; pixels: Buffer } {
@@ -40,7 +40,7 @@ test('the printed report fits A4: nothing beyond the margins, no card split, con
 	test.setTimeout(240_000);
 	const out = testInfo.outputPath('bilan-2018.pdf');
 	const result = run('npm', ['run', '--silent', 'report', '--', '--year', '2018', '--out', out], {
-		DATABASE_PATH: E2E_DATABASE
+		DATABASE_PATH: await portalDatabase()
 	});
 	expect(result.status, result.stderr).toBe(0);
 	expect(result.stderr).toContain('Base de données : ');

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './helpers/portal';
 import { expectNoAxeViolations } from './helpers/axe';
 
 /** The options of a list that a person can see and choose. */

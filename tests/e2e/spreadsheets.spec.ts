@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import type { APIRequestContext } from '@playwright/test';
+import { expect, test } from './helpers/portal';
 
 async function readXlsx(request: APIRequestContext, path: string) {
 	const response = await request.get(path);

@@ -7,7 +7,7 @@ import {
 } from '@playwright/test';
 import { E2E_DATABASE } from '../../../playwright.config';
 
-export const BASE_URL = `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}`;
+const BASE_URL = `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}`;
 
 export interface Account {
 	email: string;
@@ -63,6 +63,24 @@ export const ACCOUNTS = {
 
 let created = false;
 
+type PortalSource = () => Promise<{ url: string; databasePath: string }>;
+let ownPortal: PortalSource | null = null;
+
+/** Called by helpers/portal.ts: the spec runs on its own portal, not the suite's shared one. */
+export function useOwnPortal(source: PortalSource): void {
+	ownPortal = source;
+}
+
+/** The address of the portal the running spec talks to (its own, or the shared one). */
+export async function portalUrl(): Promise<string> {
+	return ownPortal ? (await ownPortal()).url : BASE_URL;
+}
+
+/** The database file of the portal the running spec talks to. */
+export async function portalDatabase(): Promise<string> {
+	return ownPortal ? (await ownPortal()).databasePath : E2E_DATABASE;
+}
+
 /** Runs the real `user:create` command on a database (password on stdin). */
 export function userCreate(
 	databasePath: string,
@@ -88,9 +106,12 @@ export function userCreate(
 	});
 }
 
-/** Creates the test accounts once, with the real command. */
+/**
+ * Creates the test accounts once, with the real command (the global setup has already done it for
+ * the shared portal and the copies every spec's own portal starts on).
+ */
 export function ensureAccounts(): void {
-	if (created) return;
+	if (created || process.env.E2E_ACCOUNTS_READY) return;
 	for (const account of Object.values(ACCOUNTS) as Account[]) {
 		const result = userCreate(E2E_DATABASE, account);
 		if (result.status !== 0 && !result.stderr.includes('existe déjà'))
@@ -111,9 +132,10 @@ export async function loginPage(page: Page, account: Account): Promise<void> {
 
 /** An HTTP client signed in as `account` (or anonymous), sending the Origin a browser would. */
 export async function apiAs(account: Account | null): Promise<APIRequestContext> {
+	const baseURL = await portalUrl();
 	const context = await playwrightRequest.newContext({
-		baseURL: BASE_URL,
-		extraHTTPHeaders: { origin: BASE_URL, accept: 'text/html' },
+		baseURL,
+		extraHTTPHeaders: { origin: baseURL, accept: 'text/html' },
 		maxRedirects: 0
 	});
 	if (account) {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -21,11 +21,17 @@ export interface OwnPortal {
 
 /**
  * Starts the built portal (scripts/start.js, as `npm start` does) in a process of its own, on a
- * free loopback port and a fresh database: for tests that stop it or read its log.
+ * free loopback port and a fresh database (or a copy of `copyOf`): for tests that stop it or read
+ * its log, and for every spec that imports its `test` from ./portal.
  */
-export async function startOwnPortal(env: Record<string, string> = {}): Promise<OwnPortal> {
+export async function startOwnPortal(
+	env: Record<string, string> = {},
+	{ copyOf }: { copyOf?: string } = {}
+): Promise<OwnPortal> {
 	const dir = mkdtempSync(join(tmpdir(), 'sdusn-ops-'));
 	const databasePath = join(dir, 'sdusn.db');
+	// A copy of an already migrated and seeded file starts in a second, without seeding again.
+	if (copyOf) copyFileSync(copyOf, databasePath);
 	const port = await freePort();
 	// The suite's web server has just built the portal: never build again (a source edited since
 	// would start a build longer than a test).
@@ -47,10 +53,17 @@ export async function startOwnPortal(env: Record<string, string> = {}): Promise<
 		const timer = setInterval(() => {
 			if (output.includes('disponible sur')) {
 				clearInterval(timer);
+				clearTimeout(deadline);
 				resolve();
 			}
 		}, 50);
+		const deadline = setTimeout(() => {
+			clearInterval(timer);
+			child.kill('SIGKILL');
+			reject(new Error(`Le portail n’a pas démarré en deux minutes : ${output}`));
+		}, 120_000);
 		void exited.then((code) => {
+			clearTimeout(deadline);
 			clearInterval(timer);
 			reject(new Error(`Le portail s’est arrêté (code ${code}) : ${output}`));
 		});
