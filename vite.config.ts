@@ -14,7 +14,7 @@ export default defineConfig({
 		expect: { requireAssertions: true },
 		pool: 'forks',
 		// Migrates and seeds the test database once per run; createTestDb() clones it.
-		globalSetup: ['./vitest.global-setup.ts'],
+		globalSetup: ['./src/lib/server/db/testing.global-setup.ts'],
 		// The operations log (pino) stays quiet in unit tests; tests that read it spy on it.
 		env: { LOG_LEVEL: 'silent' },
 		projects: [

@@ -66,8 +66,8 @@ const PUBLIC_CACHE_CONTROL = 'public, no-cache';
 const PRIVATE_CACHE_CONTROL = 'private, no-store';
 const MB = 1024 * 1024;
 // Answers under their plain address: 48 MB, one up to 16 MB (the ten-years mesures.csv, the whole
-// history in one file, is 8.3 MB, 9.2 MB with its compressed copies: it must be kept to be sent
-// compressed and with validators).
+// history in one file, must be kept to be sent compressed and with validators; its measured size
+// is in docs/performance.md).
 const pageCache = new PageCache(48 * MB, 16 * MB);
 // Addresses with a query string (filters, versions, SvelteKit's data requests) have a budget of
 // their own: addresses made up by the thousand (?x=1, ?x=2…) push out one another, never the pages

@@ -26,7 +26,7 @@ export interface Volumes {
 }
 
 /** `scale` 100 gives at least 100 times the seed's volume (the seed has 9 updates and 1 measurement). */
-export function volumesFor(scale: number): Volumes {
+function volumesFor(scale: number): Volumes {
 	return {
 		organisations: 2 * scale,
 		accounts: 20 * scale,

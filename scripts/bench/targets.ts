@@ -22,7 +22,7 @@ export interface DatasetResult {
 	results: RouteResult[];
 }
 
-export const TARGETS = {
+const TARGETS = {
 	p99Ms: 50,
 	ratioToStatic: 0.25,
 	ratioToSeed: 0.8,
@@ -38,7 +38,7 @@ export const TARGETS = {
 const STATIC_ROUTE = '/favicon.svg';
 
 /** Issue 15's scenarios: requests/s against the static file of the same run, and p99. */
-export const SCENARIO_TARGETS = {
+const SCENARIO_TARGETS = {
 	froid: { ratio: 0.15, p99Ms: 100 },
 	occupé: { ratio: 0.25, p99Ms: 50 },
 	filtres: { ratio: 0.15, p99Ms: null }

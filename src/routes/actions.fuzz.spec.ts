@@ -11,11 +11,11 @@ import { saveProgressUpdate } from '$lib/server/progress/service';
 import { actions as loginActions } from './connexion/+page.server';
 import { actions as accountActions } from './compte/+page.server';
 import { actions as usersActions } from './admin/utilisateurs/+page.server';
-import { actions as reviewActions } from './admin/suivis/[id]/+page.server';
-import { actions as reportActions } from './espace/fiches/[code]/suivi/+page.server';
-import { actions as withdrawActions } from './espace/suivis/[id]/+page.server';
+import { actions as reviewActions } from './admin/suivis/[id=id]/+page.server';
+import { actions as reportActions } from './espace/fiches/[code=fiche]/suivi/+page.server';
+import { actions as withdrawActions } from './espace/suivis/[id=id]/+page.server';
 import { actions as commissionActions } from './commission/+page.server';
-import { actions as sessionActions } from './commission/seances/[id]/+page.server';
+import { actions as sessionActions } from './commission/seances/[id=id]/+page.server';
 import {
 	addAgendaFiches,
 	changeSessionState,
@@ -341,7 +341,7 @@ describe('hostile input on every form action', () => {
 		}
 	});
 
-	it('review (/admin/suivis/[id])', async () => {
+	it('review (/admin/suivis/[id=id])', async () => {
 		await fc.assert(
 			fc.asyncProperty(
 				formArbitrary(['version', 'comment']),
@@ -366,7 +366,7 @@ describe('hostile input on every form action', () => {
 		);
 	});
 
-	it('withdraw a submitted update (/espace/suivis/[id])', async () => {
+	it('withdraw a submitted update (/espace/suivis/[id=id])', async () => {
 		await fc.assert(
 			fc.asyncProperty(formArbitrary(['version']), async (fields) => {
 				// The one valid version would withdraw it: every other input must be refused.

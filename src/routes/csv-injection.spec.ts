@@ -12,7 +12,7 @@ import { tableToCsv } from '$lib/server/dashboard/tables';
 import type { Db } from '$lib/server/db';
 import { initDatabase } from '$lib/server/db/instance';
 import { OpenDataSet } from '$lib/server/opendata/resources';
-import { GET as releve } from './commission/seances/[id]/releve.csv/+server';
+import { GET as releve } from './commission/seances/[id=id]/releve.csv/+server';
 
 /** Every CSV the portal writes: a free-text cell that a spreadsheet would run starts with '. */
 

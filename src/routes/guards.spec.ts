@@ -10,10 +10,10 @@ const PUBLIC = new Set([
 	'+layout.server.ts',
 	'+page.server.ts',
 	'fiches/+page.server.ts',
-	'fiches/[code]/+page.server.ts',
-	'fiches/[code]/historique/[annee]/+page.server.ts',
+	'fiches/[code=fiche]/+page.server.ts',
+	'fiches/[code=fiche]/historique/[annee=annee]/+page.server.ts',
 	'organisations/+page.server.ts',
-	'organisations/[slug]/+page.server.ts',
+	'organisations/[slug=slug]/+page.server.ts',
 	'donnees/+page.server.ts',
 	'donnees/[fichier=ressource]/+server.ts',
 	'connexion/+page.server.ts',
@@ -21,15 +21,15 @@ const PUBLIC = new Set([
 	'commission/priorites/+page.server.ts',
 	'tableau-de-bord/+page.server.ts',
 	'bilans/+page.server.ts',
-	'bilans/[year]/+page.server.ts',
-	'bilans/[year]/[fichier=ressource]/+server.ts',
-	'bilans/[year]/[figure].csv/+server.ts',
+	'bilans/[year=annee]/+page.server.ts',
+	'bilans/[year=annee]/[fichier=ressource]/+server.ts',
+	'bilans/[year=annee]/[figure].csv/+server.ts',
 	'tableau-de-bord/[figure].csv/+server.ts',
-	'bilans/[year]/[figure].xlsx/+server.ts',
+	'bilans/[year=annee]/[figure].xlsx/+server.ts',
 	'tableau-de-bord/[figure].xlsx/+server.ts',
 	// Public once the session is closed: the handler checks the state itself (see access-matrix).
-	'commission/seances/[id]/releve.csv/+server.ts',
-	'commission/seances/[id]/releve.xlsx/+server.ts',
+	'commission/seances/[id=id]/releve.csv/+server.ts',
+	'commission/seances/[id=id]/releve.xlsx/+server.ts',
 	// Health check for the supervisor: no personal data (see lib/server/health).
 	'sante/+server.ts'
 ]);
@@ -38,7 +38,7 @@ const PUBLIC = new Set([
 const PUBLIC_HANDLERS = new Set([
 	'commission/+page.server.ts#load',
 	// Public when the session is closed, guarded by authorize() otherwise.
-	'commission/seances/[id]/+page.server.ts#load'
+	'commission/seances/[id=id]/+page.server.ts#load'
 ]);
 
 function serverFiles(dir: string): string[] {

@@ -133,16 +133,16 @@ const PAGES: Record<string, Page> = {
 	'/fiches': { module: () => import('./fiches/+page.server') },
 	'/fiches?priorite=1&statut=en_cours&q=wifi': { module: () => import('./fiches/+page.server') },
 	'/fiches/14-1': {
-		module: () => import('./fiches/[code]/+page.server'),
+		module: () => import('./fiches/[code=fiche]/+page.server'),
 		params: () => ({ code: '14-1' })
 	},
 	'/fiches/14-1/historique/2018': {
-		module: () => import('./fiches/[code]/historique/[annee]/+page.server'),
+		module: () => import('./fiches/[code=fiche]/historique/[annee=annee]/+page.server'),
 		params: () => ({ code: '14-1', annee: '2018' })
 	},
 	'/organisations': { module: () => import('./organisations/+page.server') },
 	'/organisations/cdg46': {
-		module: () => import('./organisations/[slug]/+page.server'),
+		module: () => import('./organisations/[slug=slug]/+page.server'),
 		params: () => ({ slug: 'cdg46' })
 	},
 	'/tableau-de-bord': { module: () => import('./tableau-de-bord/+page.server') },
@@ -152,25 +152,25 @@ const PAGES: Record<string, Page> = {
 	},
 	'/bilans': { module: () => import('./bilans/+page.server') },
 	'/bilans/2018': {
-		module: () => import('./bilans/[year]/+page.server'),
+		module: () => import('./bilans/[year=annee]/+page.server'),
 		params: () => ({ year: '2018' })
 	},
 	'/bilans/2018/grille-fiches.csv': {
-		module: () => import('./bilans/[year]/[figure].csv/+server'),
+		module: () => import('./bilans/[year=annee]/[figure].csv/+server'),
 		params: () => ({ year: '2018', figure: 'grille-fiches' })
 	},
 	'/bilans/2018/mesures.csv': {
-		module: () => import('./bilans/[year]/[fichier=ressource]/+server'),
+		module: () => import('./bilans/[year=annee]/[fichier=ressource]/+server'),
 		params: () => ({ year: '2018', fichier: 'mesures.csv' })
 	},
 	'/commission': { module: () => import('./commission/+page.server') },
 	'/commission/priorites': { module: () => import('./commission/priorites/+page.server') },
 	'/commission/seances/1': {
-		module: () => import('./commission/seances/[id]/+page.server'),
+		module: () => import('./commission/seances/[id=id]/+page.server'),
 		params: () => ({ id: '1' })
 	},
 	'/commission/seances/1/releve.csv': {
-		module: () => import('./commission/seances/[id]/releve.csv/+server'),
+		module: () => import('./commission/seances/[id=id]/releve.csv/+server'),
 		params: () => ({ id: '1' })
 	},
 	'/donnees': { module: () => import('./donnees/+page.server'), openData: true },
@@ -191,20 +191,20 @@ const PAGES: Record<string, Page> = {
 	'/espace': { module: () => import('./espace/+page.server'), as: 'partenaire' },
 	// 9-1 has the open update (its form leads to it); the form of a fiche without one.
 	'/espace/fiches/12-1/suivi': {
-		module: () => import('./espace/fiches/[code]/suivi/+page.server'),
+		module: () => import('./espace/fiches/[code=fiche]/suivi/+page.server'),
 		params: () => ({ code: '12-1' }),
 		as: 'partenaire'
 	},
-	'/espace/suivis/[id]': {
-		module: () => import('./espace/suivis/[id]/+page.server'),
+	'/espace/suivis/[id=id]': {
+		module: () => import('./espace/suivis/[id=id]/+page.server'),
 		params: (data) => ({ id: String(data.ids.update) }),
 		as: 'partenaire'
 	},
 	'/compte': { module: () => import('./compte/+page.server'), as: 'partenaire' },
 	'/admin': { module: () => import('./admin/+page.server'), as: 'admin' },
 	'/admin/suivis': { module: () => import('./admin/suivis/+page.server'), as: 'admin' },
-	'/admin/suivis/[id]': {
-		module: () => import('./admin/suivis/[id]/+page.server'),
+	'/admin/suivis/[id=id]': {
+		module: () => import('./admin/suivis/[id=id]/+page.server'),
 		params: (data) => ({ id: String(data.ids.update) }),
 		as: 'admin'
 	},
@@ -214,19 +214,19 @@ const PAGES: Record<string, Page> = {
 	},
 	'/admin/journal': { module: () => import('./admin/journal/+page.server'), as: 'admin' },
 	'/admin/bilans': { module: () => import('./admin/bilans/+page.server'), as: 'admin' },
-	'/admin/bilans/[id]': {
-		module: () => import('./admin/bilans/[id]/+page.server'),
+	'/admin/bilans/[id=id]': {
+		module: () => import('./admin/bilans/[id=id]/+page.server'),
 		params: (data) => ({ id: String(data.ids.draftEdition) }),
 		as: 'admin'
 	},
 	'/commission (membre)': { module: () => import('./commission/+page.server'), as: 'commission' },
-	'/commission/seances/[id] (préparation)': {
-		module: () => import('./commission/seances/[id]/+page.server'),
+	'/commission/seances/[id=id] (préparation)': {
+		module: () => import('./commission/seances/[id=id]/+page.server'),
 		params: (data) => ({ id: String(data.ids.openSession) }),
 		as: 'commission'
 	},
-	'/commission/seances/[id]/fiches/4-1': {
-		module: () => import('./commission/seances/[id]/fiches/[code]/+page.server'),
+	'/commission/seances/[id=id]/fiches/4-1': {
+		module: () => import('./commission/seances/[id=id]/fiches/[code=fiche]/+page.server'),
 		params: (data) => ({ id: String(data.ids.openSession), code: '4-1' }),
 		as: 'commission',
 		// The preparation file of one fiche for one session, for members only: the fiche page's

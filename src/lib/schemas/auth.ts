@@ -41,7 +41,7 @@ export const InvitationSchema = z
 	});
 
 /** The roles an account can be given, as the command line and the form send them. */
-export const ACCOUNT_ROLES = ['admin', 'commission', 'partenaire'] as const;
+const ACCOUNT_ROLES = ['admin', 'commission', 'partenaire'] as const;
 
 export const NewAccountSchema = z
 	.object({

@@ -1,14 +1,6 @@
 import { z } from 'zod';
-import { hasForbiddenCharacters, isIsoDate } from './form';
+import { isIsoDate, textField } from './form';
 import { COMMENT_MAX_LENGTH } from './limits';
-
-const text = (label: string, max: number) =>
-	z
-		.string()
-		.trim()
-		.min(1, `${label} est obligatoire.`)
-		.max(max, `${label} : ${max.toLocaleString('fr-FR')} caractères au plus.`)
-		.refine((v) => !hasForbiddenCharacters(v), `${label} contient des caractères non autorisés.`);
 
 export const SessionSchema = z.object({
 	held_on: z
@@ -19,8 +11,8 @@ export const SessionSchema = z.object({
 			(v) => v >= '2018-01-01' && v <= '2100-12-31',
 			'La date de la séance doit être comprise entre 2018 et 2100.'
 		),
-	place: text('Le lieu', 200),
-	title: text('L’intitulé', 200)
+	place: textField('Le lieu', 200),
+	title: textField('L’intitulé', 200)
 });
 
 export const DecisionSchema = z.discriminatedUnion(
@@ -31,16 +23,19 @@ export const DecisionSchema = z.discriminatedUnion(
 			new_priority: z
 				.enum(['1', '2'], { error: 'Choisissez la nouvelle priorité : 1 ou 2.' })
 				.transform((v) => Number(v) as 1 | 2),
-			text: text('Le motif', COMMENT_MAX_LENGTH)
+			text: textField('Le motif', COMMENT_MAX_LENGTH)
 		}),
 		z.object({
 			kind: z.literal('opinion'),
 			opinion: z.enum(['favorable', 'reserve', 'defavorable', 'prise_acte'], {
 				error: 'Choisissez un avis : favorable, réservé, défavorable ou prise d’acte.'
 			}),
-			text: text('Le texte de l’avis', COMMENT_MAX_LENGTH)
+			text: textField('Le texte de l’avis', COMMENT_MAX_LENGTH)
 		}),
-		z.object({ kind: z.literal('free'), text: text('Le texte de la décision', COMMENT_MAX_LENGTH) })
+		z.object({
+			kind: z.literal('free'),
+			text: textField('Le texte de la décision', COMMENT_MAX_LENGTH)
+		})
 	],
 	{ error: 'Choisissez le type de décision.' }
 );
@@ -64,7 +59,5 @@ export function decisionMismatches(values: Record<string, string>): Record<strin
 	return errors;
 }
 
-export const FreeItemSchema = z.object({ title: text('L’intitulé du point', 200) });
-export const GuestSchema = z.object({ guest_name: text('Le nom de l’invité', 120) });
-
-export { OPINION_LABELS } from '../utils/opinions';
+export const FreeItemSchema = z.object({ title: textField('L’intitulé du point', 200) });
+export const GuestSchema = z.object({ guest_name: textField('Le nom de l’invité', 120) });

@@ -1,13 +1,5 @@
 import { z } from 'zod';
-import { hasForbiddenCharacters, isIsoDate } from './form';
-
-const text = (label: string, max: number, required: boolean) =>
-	z
-		.string()
-		.trim()
-		.max(max, `${label} : ${max.toLocaleString('fr-FR')} caractères au plus.`)
-		.refine((v) => !required || v !== '', `${label} est obligatoire.`)
-		.refine((v) => !hasForbiddenCharacters(v), `${label} contient des caractères non autorisés.`);
+import { isIsoDate, textField } from './form';
 
 export const EditionSchema = z
 	.object({
@@ -20,11 +12,11 @@ export const EditionSchema = z
 			.string()
 			.trim()
 			.refine(isIsoDate, 'La date d’arrêté des chiffres n’est pas une date valide (jj/mm/aaaa).'),
-		intro: text('L’introduction', 10_000, true),
-		text_performance: text('Le texte de l’axe « performance »', 5_000, false),
-		text_solidarite: text('Le texte de l’axe « solidarité »', 5_000, false),
-		text_modernite: text('Le texte de l’axe « modernité »', 5_000, false),
-		change_note: text('La note de correction', 2_000, false)
+		intro: textField('L’introduction', 10_000),
+		text_performance: textField('Le texte de l’axe « performance »', 5_000, { required: false }),
+		text_solidarite: textField('Le texte de l’axe « solidarité »', 5_000, { required: false }),
+		text_modernite: textField('Le texte de l’axe « modernité »', 5_000, { required: false }),
+		change_note: textField('La note de correction', 2_000, { required: false })
 	})
 	// Checked only against a year written correctly: otherwise the year's own message is enough.
 	.refine((v) => !Number.isInteger(v.year) || v.as_of.slice(0, 4) === String(v.year), {

@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { formatNumber } from '../utils/format';
 
 export type FieldErrors = Record<string, string>;
 
@@ -25,7 +26,7 @@ export function readForm<F extends string>(
 }
 
 /** First French message per field of a failed zod parse. */
-export function zodErrors(error: z.ZodError): FieldErrors {
+function zodErrors(error: z.ZodError): FieldErrors {
 	const errors: FieldErrors = {};
 	for (const issue of error.issues) {
 		const key = String(issue.path[0] ?? 'form');
@@ -62,4 +63,22 @@ export function isIsoDate(value: string): boolean {
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
 	const date = new Date(`${value}T00:00:00Z`);
 	return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/**
+ * A text field: at most `max` characters, no control characters, line ends made "\n". Trimmed and
+ * required unless told otherwise (the progress form keeps what the partner typed, spaces included,
+ * and leaves its texts optional). Messages name the field by `label` (« Le lieu »…).
+ */
+export function textField(
+	label: string,
+	max: number,
+	{ required = true, trim = true }: { required?: boolean; trim?: boolean } = {}
+) {
+	const base = trim ? z.string().trim() : z.string();
+	return base
+		.max(max, `${label} : ${formatNumber(max)} caractères au plus.`)
+		.refine((v) => !required || v !== '', `${label} est obligatoire.`)
+		.refine((v) => !hasForbiddenCharacters(v), `${label} contient des caractères non autorisés.`)
+		.transform((v) => v.replace(/\r\n?/g, '\n'));
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { FICHE_STATUSES, type FicheStatus } from '../utils/status';
-import { hasForbiddenCharacters, isIsoDate, parseForm, type FieldErrors } from './form';
+import { FICHE_STATUSES, type FicheStatus } from '../utils/vocabulary';
+import { hasForbiddenCharacters, isIsoDate, parseForm, textField, type FieldErrors } from './form';
 import { COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH } from './limits';
 import { isCountIndicator, type ReportedIndicator } from '../utils/indicators';
 
-export const PROGRESS_FIELDS = [
+const PROGRESS_FIELDS = [
 	'reported_on',
 	'status',
 	'progress',
@@ -17,15 +17,7 @@ export const PROGRESS_FIELDS = [
 	'intent'
 ] as const;
 
-export const EARLIEST_DATE = '2018-01-01';
-
-function text(label: string, max: number) {
-	return z
-		.string()
-		.max(max, `${label} : ${max.toLocaleString('fr-FR')} caractères au plus.`)
-		.refine((v) => !hasForbiddenCharacters(v), `${label} contient des caractères non autorisés.`)
-		.transform((v) => v.replace(/\r\n?/g, '\n'));
-}
+const EARLIEST_DATE = '2018-01-01';
 
 function date(label: string, today: string) {
 	return z
@@ -62,12 +54,15 @@ function schema(today: string) {
 				(v) => v === null || (v >= 0 && v <= 100),
 				'L’avancement est un pourcentage entre 0 et 100.'
 			),
-		done: text('Ce qui a été fait', TEXT_MAX_LENGTH).refine(
+		done: textField('Ce qui a été fait', TEXT_MAX_LENGTH, { required: false, trim: false }).refine(
 			(v) => v.trim() !== '',
 			'Décrivez ce qui a été fait depuis la dernière mise à jour.'
 		),
-		next_steps: text('Les prochaines étapes', TEXT_MAX_LENGTH),
-		difficulties: text('Les difficultés', TEXT_MAX_LENGTH),
+		next_steps: textField('Les prochaines étapes', TEXT_MAX_LENGTH, {
+			required: false,
+			trim: false
+		}),
+		difficulties: textField('Les difficultés', TEXT_MAX_LENGTH, { required: false, trim: false }),
 		submission_key: z
 			.string()
 			.regex(/^[a-z0-9-]{8,64}$/, 'Le formulaire est incomplet : rechargez la page.'),
@@ -111,7 +106,7 @@ export const indicatorField = (id: number, part: 'date' | 'value' | 'comment') =
 	`indicator_${id}_${part}`;
 
 /** "12,5" or "12.5" or "1 200" → number; anything else → NaN. */
-export function parseDecimal(raw: string): number {
+function parseDecimal(raw: string): number {
 	const cleaned = raw
 		.trim()
 		.replace(/[\s\u00a0\u202f]/g, '')

@@ -4,10 +4,10 @@
 // code and the ops commands, which get the same values. docs/operations.md lists every variable.
 
 export const DEFAULT_DATABASE_PATH = 'data/sdusn.db';
-export const DEFAULT_AUDIT_RETENTION_DAYS = 730;
+const DEFAULT_AUDIT_RETENTION_DAYS = 730;
 /** The shortest retention allowed (the database refuses a shorter purge too). */
-export const MIN_AUDIT_RETENTION_DAYS = 180;
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const MIN_AUDIT_RETENTION_DAYS = 180;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** A setting the operator must fix; its message is one French sentence. */
 export class ConfigError extends Error {

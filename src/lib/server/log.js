@@ -9,7 +9,7 @@ import { readConfig } from './config.js';
  * Names whose value is never written, wherever they appear in an event: pino replaces them with
  * "[masqué]". Events are built from chosen fields only; this is the second line of defence.
  */
-export const REDACTED = [
+const REDACTED = [
 	'password',
 	'token',
 	'cookie',
@@ -28,7 +28,7 @@ export const REDACTED = [
  * @param {string} level
  * @param {import('pino').DestinationStream} [destination] standard output when absent (tests pass one)
  */
-export function createLogger(level, destination) {
+function createLogger(level, destination) {
 	return pino(
 		{
 			level,

@@ -19,9 +19,13 @@ describe('auditChanges', () => {
 				})
 			)
 		).toEqual([
-			{ field: 'état', before: 'soumise', after: 'validée' },
+			{
+				field: 'état',
+				before: 'soumise, en attente de validation',
+				after: 'validée et publiée'
+			},
 			{ field: 'statut', before: 'À lancer', after: 'En cours' },
-			{ field: 'avancement', before: '—', after: '40 %' }
+			{ field: 'avancement', before: '—', after: '40\u202f%' }
 		]);
 	});
 

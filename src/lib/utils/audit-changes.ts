@@ -1,7 +1,14 @@
-import { formatDate, formatNumber } from './format';
-import { OPINION_LABELS } from './opinions';
-import { ROLE_LABELS } from './roles';
-import { STATUS_LABELS, isFicheStatus } from './status';
+import { formatDate, formatNumber, formatPercent } from './format';
+import {
+	DECISION_KIND_LABELS,
+	EDITION_STATE_LABELS,
+	OPINION_LABELS,
+	ROLE_LABELS,
+	SITTING_STATE_LABELS,
+	STATUS_LABELS,
+	UPDATE_STATE_LABELS,
+	isFicheStatus
+} from './vocabulary';
 
 /** French names of the fields the audit journal records before and after a change. */
 const FIELD_LABELS: Record<string, string> = {
@@ -27,28 +34,20 @@ const FIELD_LABELS: Record<string, string> = {
 	place: 'lieu'
 };
 
+// A journaled `state` is a progress update's, a sitting's or an edition's (their words agree on
+// « brouillon »).
 const STATE_LABELS: Record<string, string> = {
-	draft: 'brouillon',
-	submitted: 'soumise',
-	returned: 'renvoyée',
-	validated: 'validée',
-	open: 'ouverte',
-	closed: 'close',
-	planned: 'prévue',
-	published: 'publiée'
+	...EDITION_STATE_LABELS,
+	...SITTING_STATE_LABELS,
+	...UPDATE_STATE_LABELS
 };
-
-const KIND_LABELS: Record<string, string> = {
-	priority: 'changement de priorité',
-	opinion: 'avis',
-	other: 'autre'
-};
+const KIND_LABELS: Record<string, string> = DECISION_KIND_LABELS;
 
 function show(key: string, value: unknown): string {
 	if (value === null || value === undefined || value === '') return '—';
 	if (typeof value === 'boolean') return value ? 'oui' : 'non';
 	if (typeof value === 'number')
-		return key === 'progress' ? `${formatNumber(value)} %` : formatNumber(value);
+		return key === 'progress' ? formatPercent(value) : formatNumber(value);
 	if (typeof value === 'string') {
 		if (key === 'status' && isFicheStatus(value)) return STATUS_LABELS[value];
 		if (key === 'state' && value in STATE_LABELS) return STATE_LABELS[value]!;

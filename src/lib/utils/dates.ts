@@ -2,7 +2,7 @@
  * The portal's calendar is Lot's: every "today", "this year" and every date shown for a moment
  * (a timestamp stored in UTC) is taken in Europe/Paris, never in the server's or UTC's day.
  */
-export const PORTAL_TIME_ZONE = 'Europe/Paris';
+const PORTAL_TIME_ZONE = 'Europe/Paris';
 
 const isoDay = new Intl.DateTimeFormat('en-CA', {
 	timeZone: PORTAL_TIME_ZONE,

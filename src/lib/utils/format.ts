@@ -28,12 +28,50 @@ export function formatDate(isoDate: string): string {
 	return text;
 }
 
+/** "31/12/2019" for "2019-12-31" (chart axes and labels, where a long date takes too much room). */
+export function formatShortDate(isoDate: string): string {
+	return `${isoDate.slice(8, 10)}/${isoDate.slice(5, 7)}/${isoDate.slice(0, 4)}`;
+}
+
+const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', {
+	dateStyle: 'short',
+	timeStyle: 'medium',
+	timeZone: 'Europe/Paris'
+});
+
+/** A moment to the second, in Paris: "30/11/2026 14:05:09". */
+export function formatDateTime(isoMoment: string): string {
+	return dateTimeFormat.format(new Date(isoMoment));
+}
+
+/** French style: "1 234,5" (a narrow no-break space between thousands, a comma), two decimals at most. */
 export function formatNumber(value: number): string {
 	return numberFormat.format(value);
 }
 
-export function formatPercent(value: number | null): string {
-	return value === null ? 'non évalué' : `${numberFormat.format(value)} %`;
+/** French typography puts a narrow no-break space (U+202F) between a number and « % ». */
+const PERCENT = '\u202f%';
+
+/** "42,5 %" (narrow no-break space); `missing` when there is no value. */
+export function formatPercent(value: number | null, missing = 'non évalué'): string {
+	return value === null ? missing : `${numberFormat.format(value)}${PERCENT}`;
+}
+
+/** A measured value and its unit: "1 234 heures", "12" when the indicator has no unit. */
+export function formatQuantity(value: number, unit: string | null | undefined): string {
+	return unit ? `${formatNumber(value)} ${unit}` : formatNumber(value);
+}
+
+/** A number as a form field shows it for editing: every decimal kept, a decimal comma ("2,75"). */
+export function formatNumberInput(value: number): string {
+	return String(value).replace('.', ',');
+}
+
+/** A file size: "512 octets", "25,3 Ko", "8,3 Mo". */
+export function formatBytes(bytes: number): string {
+	if (bytes < 1024) return `${formatNumber(bytes)} octets`;
+	if (bytes < 1024 * 1024) return `${formatNumber(Math.round((bytes / 1024) * 10) / 10)} Ko`;
+	return `${formatNumber(Math.round((bytes / 1024 / 1024) * 10) / 10)} Mo`;
 }
 
 const pluralRules = new Intl.PluralRules('fr-FR');

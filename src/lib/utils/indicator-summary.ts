@@ -1,4 +1,4 @@
-import { formatDate, formatNumber } from './format';
+import { formatDate, formatQuantity } from './format';
 
 /**
  * The one-sentence summary of an indicator's chart (its `aria-label`): how many values, over which
@@ -10,7 +10,7 @@ export function indicatorSummary(
 	target: number | null,
 	points: { date: string; value: number }[]
 ): string {
-	const withUnit = (n: number) => `${formatNumber(n)}${unit ? ` ${unit}` : ''}`;
+	const withUnit = (n: number) => formatQuantity(n, unit);
 	const goal = target === null ? '' : ` ; cible ${withUnit(target)}`;
 	if (points.length === 0) return `${label} : aucune valeur publiée${goal}.`;
 	const last = points.at(-1)!;

@@ -1,9 +1,4 @@
-export const OPINION_LABELS = {
-	favorable: 'Avis favorable',
-	reserve: 'Avis réservé',
-	defavorable: 'Avis défavorable',
-	prise_acte: 'Prise d’acte'
-} as const;
+import { OPINION_LABELS } from './vocabulary';
 
 /** A decision as the web and the report write it: « Priorité 2 → 1 », « Avis favorable »… */
 export function decisionLabel(d: {

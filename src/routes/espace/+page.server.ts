@@ -4,7 +4,8 @@ import {
 	listFichesForOrganisation,
 	listOrganisationPendingUpdates
 } from '$lib/server/progress/repository';
-import { parisToday, shiftDay } from '$lib/utils/dates';
+import { parisToday } from '$lib/utils/dates';
+import { isStale } from '$lib/utils/rules';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -12,7 +13,6 @@ export const load: PageServerLoad = async (event) => {
 	const db = getDb();
 	const today = parisToday();
 	const year = Number(today.slice(0, 4));
-	const limit = shiftDay(today, 182);
 	const [fiches, pending] = [
 		await listFichesForOrganisation(db, user.organisationId!, year),
 		await listOrganisationPendingUpdates(db, user.organisationId!)
@@ -34,7 +34,7 @@ export const load: PageServerLoad = async (event) => {
 		year,
 		fiches: fiches.map((f) => ({
 			...f,
-			stale: f.lastUpdate === null || f.lastUpdate < limit,
+			stale: isStale(f.lastUpdate, today),
 			due: f.indicatorsWithoutValueThisYear > 0
 		})),
 		pending: pending.map((u) => ({

@@ -1,27 +1,20 @@
 import type { ChartConfiguration } from 'chart.js';
-import { FICHE_STATUSES, STATUS_LABELS } from '$lib/utils/status';
+import { FICHE_STATUSES, STATUS_LABELS } from '$lib/utils/vocabulary';
+import { formatShortDate } from '$lib/utils/format';
 
-type Cell = string | number | null;
-interface Table {
-	columns: { key: string; label: string }[];
-	rows: Cell[][];
-}
+import type { FigureTable } from '$lib/server/dashboard/tables';
+
+/** What a chart reads of a figure's table (the server's FigureTable). */
+type Table = Pick<FigureTable, 'columns' | 'rows'>;
 
 /** Status colours, each at least 3:1 against white; labels and tables carry the meaning too. */
-export const STATUS_COLOURS = {
+const STATUS_COLOURS = {
 	a_lancer: '#666666',
 	en_cours: '#0063cb',
 	realisee: '#18753c',
 	suspendue: '#b34000',
 	abandonnee: '#ce0500'
 } as const;
-
-/**
- * "31/12/2019", as toLocaleDateString('fr-FR') writes it, from one formatter made once: each
- * toLocaleDateString call builds a new one, and the dashboard and editions format hundreds of dates
- * per render (the largest cost of a cold render in a profile, ahead of SQL).
- */
-const SHORT_DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC' });
 
 const column = (table: Table, key: string) => table.columns.findIndex((c) => c.key === key);
 const numbers = (table: Table, key: string) =>
@@ -144,7 +137,7 @@ export function indicatorChart(
 	target: number | null,
 	label: string
 ): ChartConfiguration {
-	const dates = points.map((p) => SHORT_DATE.format(new Date(`${p.date}T00:00:00Z`)));
+	const dates = points.map((p) => formatShortDate(p.date));
 	return {
 		type: 'line',
 		data: {

@@ -140,9 +140,6 @@ export async function listAuditTallies(db: Executor, limit = 50): Promise<AuditT
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-// Default retention of security events (two years), and the shortest the database accepts
-// (trigger `audit_purge_floor`): read with AUDIT_RETENTION in config.js.
-export { DEFAULT_AUDIT_RETENTION_DAYS, MIN_AUDIT_RETENTION_DAYS } from '../config.js';
 
 /**
  * The retention purge, the only way rows leave the journal: deletes the security events and the

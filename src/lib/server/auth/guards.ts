@@ -16,7 +16,7 @@ export function requireUser(event: Event): User {
 	return user;
 }
 
-export const FORBIDDEN_MESSAGE =
+const FORBIDDEN_MESSAGE =
 	'Vous n’avez pas les droits nécessaires pour accéder à cette page ou faire cette action.';
 
 /** Signed in but not allowed: journaled, then 403. */

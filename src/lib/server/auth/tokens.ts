@@ -9,7 +9,7 @@ export function randomToken(bytes: number): string {
 	return encodeBase32LowerCaseNoPadding(buffer);
 }
 
-export function hashSecret(secret: string): Uint8Array {
+function hashSecret(secret: string): Uint8Array {
 	return sha256(new TextEncoder().encode(secret));
 }
 

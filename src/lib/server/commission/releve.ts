@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
-import { decisionLabel, OPINION_LABELS } from '../../utils/opinions';
+import { decisionLabel } from '../../utils/opinions';
+import { OPINION_LABELS } from '../../utils/vocabulary';
 import type { Executor } from '../db';
 import { protectFormula } from '../csv';
 import { isoDateCell, type Sheet } from '../spreadsheet';

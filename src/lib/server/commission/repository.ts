@@ -1,5 +1,5 @@
 import type { Executor } from '../db';
-import { shiftDay } from '../../utils/dates';
+import { isStale } from '../../utils/rules';
 import { countIndicatorsWithoutValue } from '../progress/repository';
 import type { DecisionKind, FicheStatus, Opinion, SessionState } from '../db/schema';
 
@@ -315,7 +315,6 @@ export interface FicheFlags {
 
 /** Review flags of every fiche as of a date: no update for 6 months, priority 1 still to start, indicators never measured. */
 export async function listFicheFlags(db: Executor, asOf: string): Promise<FicheFlags[]> {
-	const limit = shiftDay(asOf, 182);
 	const rows = await db
 		.selectFrom('fiche')
 		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
@@ -336,7 +335,7 @@ export async function listFicheFlags(db: Executor, asOf: string): Promise<FicheF
 		priority: r.priority,
 		status: r.status,
 		lastUpdate: r.last_update,
-		stale: r.last_update === null || r.last_update < limit,
+		stale: isStale(r.last_update, asOf),
 		priorityOneNotStarted: r.priority === 1 && r.status === 'a_lancer',
 		neverMeasured: Number(r.never_measured ?? 0)
 	}));

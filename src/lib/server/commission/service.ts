@@ -1,16 +1,11 @@
 import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
 import type { User } from '../auth/users';
-import type { Opinion, SessionState } from '../db/schema';
+import type { Opinion } from '../db/schema';
 import { refuse, type ServiceResult } from '../result';
+import { SITTING_STATE_LABELS as STATE_LABELS } from '../../utils/vocabulary';
 
 export type CommissionResult<T = object> = ServiceResult<T>;
-
-export const STATE_LABELS: Record<SessionState, string> = {
-	preparation: 'en préparation',
-	held: 'tenue',
-	closed: 'close'
-};
 
 const CLOSED_MESSAGE =
 	'Cette séance est close : elle ne peut plus être modifiée. Ouvrez une nouvelle séance pour revenir sur ses décisions.';

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { NAMED_ORGANISATIONS, computeDashboard, quarterOf, type DashboardInput } from './figures';
+import { NAMED_ORGANISATIONS } from '../../utils/rules';
+import { computeDashboard, quarterOf, type DashboardInput } from './figures';
 import { figureTables, tableToCsv } from './tables';
 
 /** A small plan whose figures are worked out by hand below. */

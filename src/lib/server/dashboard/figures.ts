@@ -1,4 +1,5 @@
-import { FICHE_STATUSES, type FicheStatus } from '../../utils/status';
+import { FICHE_STATUSES, type FicheStatus } from '../../utils/vocabulary';
+import { NAMED_ORGANISATIONS } from '../../utils/rules';
 
 /** What the charts are computed from: plain data, whether live or as of an edition's date. */
 export interface DashboardInput {
@@ -82,9 +83,6 @@ export function quarterOf(month: string): string {
 	const [year, m] = month.split('-');
 	return `${year}-T${Math.ceil(Number(m) / 3)}`;
 }
-
-/** How many organisations the activity chart names; the others are counted together. */
-export const NAMED_ORGANISATIONS = 10;
 
 /**
  * The most active organisations first, the others in one last row: a chart of 200 bars cannot be

@@ -3,7 +3,7 @@ import type { Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
 import { listAxes, listOrientations, rankedMeasurements } from '../plan/repository';
 import type { DashboardInput } from './figures';
-import { INDICATOR_POINTS } from '../../utils/page-bounds';
+import { INDICATOR_POINTS } from '../../utils/rules';
 
 /**
  * Every fiche with its current state and, as of the end of `day`, its status, advancement and

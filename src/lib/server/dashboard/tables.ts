@@ -1,9 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
 import { protectFormula } from '../csv';
-import { FICHE_STATUSES, STATUS_LABELS, isFicheStatus } from '../../utils/status';
+import { FICHE_STATUSES, STATUS_LABELS, isFicheStatus } from '../../utils/vocabulary';
 import { isoDateCell, type Sheet } from '../spreadsheet';
 import type { DashboardFigures, GroupFigures } from './figures';
-import { plural, pluralize } from '../../utils/format';
+import { formatPercent, plural, pluralize } from '../../utils/format';
 
 export type Cell = string | number | null;
 
@@ -17,8 +17,6 @@ export interface FigureTable {
 	/** One sentence for screen readers (aria-label of the chart). */
 	summary: string;
 }
-
-const fr = (n: number | null) => (n === null ? 'non évalué' : `${String(n).replace('.', ',')} %`);
 
 const statusColumns = FICHE_STATUSES.map((s) => ({ key: s, label: STATUS_LABELS[s] }));
 
@@ -43,7 +41,7 @@ function groupTable(id: string, title: string, first: string, groups: GroupFigur
 			g.meanProgress,
 			...FICHE_STATUSES.map((s) => g.statuses[s])
 		]),
-		summary: `${title} : ${groups.map((g) => `${g.label}, ${pluralize(g.fiches, 'fiche', 'fiches')} dont ${g.statuses.en_cours} en cours et ${g.statuses.realisee} ${plural(g.statuses.realisee, 'réalisée', 'réalisées')}, avancement moyen ${fr(g.meanProgress)}`).join(' ; ')}.`
+		summary: `${title} : ${groups.map((g) => `${g.label}, ${pluralize(g.fiches, 'fiche', 'fiches')} dont ${g.statuses.en_cours} en cours et ${g.statuses.realisee} ${plural(g.statuses.realisee, 'réalisée', 'réalisées')}, avancement moyen ${formatPercent(g.meanProgress)}`).join(' ; ')}.`
 	};
 }
 

@@ -10,8 +10,6 @@ export type Executor = Kysely<Database>;
 
 import { DEFAULT_DATABASE_PATH } from '../config.js';
 
-export { DEFAULT_DATABASE_PATH };
-
 /** A start-up failure whose message is one French sentence meant for the operator. */
 export class StartupError extends Error {
 	override name = 'StartupError';

@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
-import type { OrganisationKind } from '../../utils/organisation-kinds';
-import type { FicheStatus } from '../../utils/status';
+import type { OrganisationKind } from '../../utils/vocabulary';
+import type { FicheStatus } from '../../utils/vocabulary';
 
 export type { FicheStatus, OrganisationKind };
 export type UpdateState = 'draft' | 'submitted' | 'returned' | 'validated';

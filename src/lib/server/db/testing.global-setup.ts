@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { testDbImage } from './src/lib/server/db/testing';
+import { testDbImage } from './testing';
 
 /** Migrates and seeds the test database once per run; each createTestDb() clones it. */
 export default async function setup(project: TestProject) {

@@ -6,14 +6,14 @@ import { migrateToLatest } from './migrate';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
-		/** Files holding the images built once per run by vitest.global-setup.ts. */
+		/** Files holding the images built once per run by testing.global-setup.ts. */
 		seededTestDb: string;
 		emptyTestDb: string;
 	}
 }
 
 /** Builds a private in-memory database, migrated like production and seeded unless told not to. */
-export async function buildTestDb({ seed = true } = {}): Promise<Db> {
+async function buildTestDb({ seed = true } = {}): Promise<Db> {
 	const db = openDatabase(':memory:');
 	await migrateToLatest(db);
 	if (seed) {
@@ -37,7 +37,7 @@ const images = new Map<boolean, Promise<Buffer>>();
 function image(seed: boolean): Promise<Buffer> {
 	let known = images.get(seed);
 	if (!known) {
-		// Built once per run by vitest.global-setup.ts; a test run without it builds its own.
+		// Built once per run by testing.global-setup.ts; a test run without it builds its own.
 		const file = inject(seed ? 'seededTestDb' : 'emptyTestDb');
 		known = file ? Promise.resolve(readFileSync(file)) : testDbImage({ seed });
 		images.set(seed, known);

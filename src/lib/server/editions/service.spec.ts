@@ -15,7 +15,8 @@ import { createPartner, progressInput } from '../progress/testing';
 import { findPublishedFile, findPublishedSnapshot, listEditions } from './repository';
 import { publishEdition, saveEditionDraft } from './service';
 import type { PlanDocument } from '../opendata/plan-document';
-import { EDITION_PAGE_UPDATES, editionPage } from './snapshot';
+import { EDITION_PAGE_UPDATES } from '../../utils/rules';
+import { editionPage } from './snapshot';
 
 let db: Db;
 let admin: User;

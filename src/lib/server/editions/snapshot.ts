@@ -1,4 +1,5 @@
 import type { Executor } from '../db';
+import { EDITION_PAGE_UPDATES } from '../../utils/rules';
 import type { FicheStatus } from '../db/schema';
 import { computeDashboard, type DashboardFigures, type DashboardInput } from '../dashboard/figures';
 import { loadDashboardInput, loadFicheStatesAsOf } from '../dashboard/repository';
@@ -46,9 +47,6 @@ export interface EditionSnapshot {
 		}[];
 	};
 }
-
-/** How many of a fiche's updates of the year the edition's page lists (the latest ones). */
-export const EDITION_PAGE_UPDATES = 3;
 
 /**
  * What an edition's page receives: the snapshot with its figures each sent once, and for each fiche

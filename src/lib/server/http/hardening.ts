@@ -34,7 +34,7 @@ export const canonicalPaths: Handle = async ({ event, resolve }) => {
 	});
 };
 
-export const MISSING_ADDRESS_MESSAGE =
+const MISSING_ADDRESS_MESSAGE =
 	'La requête ne dit pas de quelle adresse elle vient : le mandataire inverse doit transmettre l’en-tête configuré dans ADDRESS_HEADER.';
 
 /**

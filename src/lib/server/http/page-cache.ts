@@ -38,9 +38,9 @@ const SKIPPED_HEADERS = new Set([
 /** Bodies smaller than this are sent as they are: compression would not pay for itself. */
 const COMPRESS_FROM_BYTES = 1024;
 /**
- * Brotli's best quality gives pages a quarter to a third smaller than gzip, but costs about 1 ms
- * per KB, several times the page's render: it is spent only on answers asked for twice (a URL
- * nobody asks for again costs its render and a gzip, as it would without the cache), and never
+ * Brotli's best quality gives pages a quarter to a third smaller than gzip, but costs several
+ * times the page's render (figures in docs/performance.md): it is spent only on answers asked for
+ * twice (a URL nobody asks for again costs its render and a gzip, as it would without the cache), and never
  * keeps a visitor waiting (gzip is sent meanwhile). Above this size (the open data), a fast quality
  * that costs what gzip costs.
  */
@@ -195,7 +195,7 @@ export async function compressBody(
 	return { br, gzip };
 }
 
-export async function prepareAnswer(
+async function prepareAnswer(
 	headers: Headers,
 	body: Uint8Array<ArrayBuffer>,
 	compress = true

@@ -71,7 +71,7 @@ describe('redirectTo', () => {
 	});
 
 	it('knows the portal’s pages, never the ways in and out', () => {
-		expect(PAGE_ROUTES).toContain('/fiches/[code]');
+		expect(PAGE_ROUTES).toContain('/fiches/[code=fiche]');
 		expect(PAGE_ROUTES).toContain('/admin/journal');
 		expect(PAGE_ROUTES).not.toContain('/connexion');
 		expect(PAGE_ROUTES).not.toContain('/invitation/[token]');

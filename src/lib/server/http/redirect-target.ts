@@ -13,7 +13,9 @@ function routePattern(id: string): RegExp {
 	const source = id
 		.split('/')
 		.map((segment) =>
-			/^\[[a-z]+\]$/i.test(segment) ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+			/^\[[a-z]+(=[a-z]+)?\]$/i.test(segment)
+				? '[^/]+'
+				: segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 		)
 		.join('/');
 	return new RegExp(`^${source}$`);

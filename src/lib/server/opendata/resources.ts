@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { FICHE_STATUSES } from '../../utils/status';
+import { FICHE_STATUSES } from '../../utils/vocabulary';
 import type { Executor } from '../db';
 import type { DashboardInput } from '../dashboard/figures';
 import { csvLine, csvText, toCsv, type CsvValue } from './csv';
@@ -63,7 +63,7 @@ const STATUS_ENUM = [...FICHE_STATUSES];
 const PERCENT = { minimum: 0, maximum: 100 };
 
 /** French codes of a decision's `type`: the kind of decision, and for an opinion which one. */
-export const DECISION_TYPES = [
+const DECISION_TYPES = [
 	'priorite',
 	'avis_favorable',
 	'avis_reserve',

@@ -1,4 +1,4 @@
-import { isFicheStatus, STATUS_LABELS } from '../../utils/status';
+import { isFicheStatus, STATUS_LABELS } from '../../utils/vocabulary';
 import { foldForMatching } from '../../utils/text';
 import type { FicheQuery } from './repository';
 

@@ -3,8 +3,8 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { seedPlan } from '../seed';
 import { foldForMatching } from '../../utils/text';
+import { FICHE_PAGE_HISTORY } from '../../utils/rules';
 import {
-	FICHE_PAGE_HISTORY,
 	findFicheByCode,
 	findOrganisationBySlug,
 	listFicheHistoryOfYear,

@@ -3,7 +3,7 @@ import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { RichText } from '../../utils/rich-text';
 import { flattenRichText } from '../../utils/rich-text';
 import { compareFrench, foldForMatching } from '../../utils/text';
-import { FICHE_PAGE_MEASUREMENTS } from '../../utils/page-bounds';
+import { FICHE_PAGE_HISTORY, FICHE_PAGE_MEASUREMENTS } from '../../utils/rules';
 import type { Database, FicheStatus, OrganisationKind } from '../db/schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -478,9 +478,6 @@ export async function findFicheByCode(
 		historyYears
 	};
 }
-
-/** How many validated updates a fiche page shows (the latest); older ones are listed by year. */
-export const FICHE_PAGE_HISTORY = 12;
 
 function historyQuery(db: Executor, ficheId: number) {
 	return db

@@ -132,7 +132,13 @@ describe('saveProgressUpdate', () => {
 					theirs: 'Version de Paul',
 					differs: true
 				},
-				{ field: 'progress', label: 'Avancement', mine: '50 %', theirs: '30 %', differs: true },
+				{
+					field: 'progress',
+					label: 'Avancement',
+					mine: '50\u202f%',
+					theirs: '30\u202f%',
+					differs: true
+				},
 				expect.objectContaining({ field: 'status', differs: false })
 			])
 		);

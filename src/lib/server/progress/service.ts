@@ -4,8 +4,8 @@ import { can } from '../auth/permissions';
 import type { User } from '../auth/users';
 import type { UpdateState } from '../db/schema';
 import type { ProgressInput } from '../../schemas/progress-update';
-import { STATUS_LABELS } from '../../utils/status';
-import { formatDate, formatNumber } from '../../utils/format';
+import { UPDATE_STATE_LABELS as STATE_LABELS, STATUS_LABELS } from '../../utils/vocabulary';
+import { formatDate, formatNumber, formatPercent } from '../../utils/format';
 import {
 	findFicheForReporting,
 	findFicheOrganisationIds,
@@ -57,8 +57,7 @@ type Measured = { indicatorId: number; measuredOn: string; value: number; commen
 
 function describe(field: keyof typeof FIELD_LABELS, values: Fields): string {
 	if (field === 'status') return values.status ? STATUS_LABELS[values.status] : '—';
-	if (field === 'progress')
-		return values.progress === null ? 'non renseigné' : `${formatNumber(values.progress)} %`;
+	if (field === 'progress') return formatPercent(values.progress, 'non renseigné');
 	if (field === 'reportedOn') return formatDate(values.reportedOn);
 	return values[field] || '—';
 }
@@ -512,10 +511,3 @@ export async function reviewProgressUpdate(
 		return { ok: true };
 	});
 }
-
-export const STATE_LABELS: Record<UpdateState, string> = {
-	draft: 'brouillon',
-	submitted: 'soumise, en attente de validation',
-	returned: 'renvoyée pour correction',
-	validated: 'validée et publiée'
-};

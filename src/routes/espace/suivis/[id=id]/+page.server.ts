@@ -3,7 +3,8 @@ import { deny, requireUser, safeClientAddress } from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
 import { getDb } from '$lib/server/db/instance';
 import { findFicheOrganisationIds, findProgressUpdate } from '$lib/server/progress/repository';
-import { STATE_LABELS, withdrawProgressUpdate } from '$lib/server/progress/service';
+import { withdrawProgressUpdate } from '$lib/server/progress/service';
+import { UPDATE_STATE_LABELS } from '$lib/utils/vocabulary';
 import { readForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -41,7 +42,7 @@ export const load: PageServerLoad = async (event) => {
 			nextSteps: update.nextSteps,
 			difficulties: update.difficulties,
 			state: update.state,
-			stateLabel: STATE_LABELS[update.state],
+			stateLabel: UPDATE_STATE_LABELS[update.state],
 			version: update.version,
 			reviewComment: update.reviewComment,
 			authorName: update.authorName,

@@ -11,6 +11,7 @@ import {
 import { saveProgressUpdate } from '$lib/server/progress/service';
 import { indicatorField, parseProgressForm } from '$lib/schemas/progress-update';
 import { parisToday } from '$lib/utils/dates';
+import { formatNumberInput } from '$lib/utils/format';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function draftId(url: URL): number | null {
@@ -75,7 +76,7 @@ export const load: PageServerLoad = async (event) => {
 			};
 	for (const m of draft?.measurements ?? []) {
 		values[indicatorField(m.indicatorId, 'date')] = m.measuredOn;
-		values[indicatorField(m.indicatorId, 'value')] = String(m.value).replace('.', ',');
+		values[indicatorField(m.indicatorId, 'value')] = formatNumberInput(m.value);
 		values[indicatorField(m.indicatorId, 'comment')] = m.comment ?? '';
 	}
 	return {

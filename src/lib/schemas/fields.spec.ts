@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { textField } from './form';
+
+describe('textField', () => {
+	it('trims, requires and bounds a text, with French messages', () => {
+		const place = textField('Le lieu', 10);
+		expect(place.parse('  Cahors ')).toBe('Cahors');
+		expect(place.safeParse('   ').error?.issues[0]?.message).toBe('Le lieu est obligatoire.');
+		expect(place.safeParse('x'.repeat(11)).error?.issues[0]?.message).toBe(
+			'Le lieu : 10 caractères au plus.'
+		);
+		expect(
+			textField('Le texte', 10_000).safeParse('x'.repeat(10_001)).error?.issues[0]?.message
+		).toBe('Le texte : 10\u202f000 caractères au plus.');
+	});
+
+	it('refuses control characters and makes line ends "\\n"', () => {
+		const text = textField('Le texte', 100, { required: false });
+		expect(text.safeParse('a\u0000b').error?.issues[0]?.message).toBe(
+			'Le texte contient des caractères non autorisés.'
+		);
+		expect(text.parse('un\r\ndeux\rtrois')).toBe('un\ndeux\ntrois');
+		expect(text.parse('')).toBe('');
+	});
+
+	it('keeps spaces when asked to (the progress form)', () => {
+		expect(textField('Le texte', 100, { required: false, trim: false }).parse('  a  ')).toBe(
+			'  a  '
+		);
+	});
+});

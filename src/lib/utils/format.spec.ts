@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import {
+	formatBytes,
+	formatDate,
+	formatDateTime,
+	formatNumber,
+	formatNumberInput,
+	formatPercent,
+	formatQuantity,
+	formatShortDate
+} from './format';
+
+describe('French formats', () => {
+	it('writes numbers the French way: narrow no-break space between thousands, decimal comma', () => {
+		expect(formatNumber(1234567.891)).toBe('1\u202f234\u202f567,89');
+		expect(formatNumber(-0.5)).toBe('-0,5');
+		expect(formatNumber(12)).toBe('12');
+	});
+
+	it('puts a narrow no-break space before « % », and says when there is no value', () => {
+		expect(formatPercent(42.5)).toBe('42,5\u202f%');
+		expect(formatPercent(100)).toBe('100\u202f%');
+		expect(formatPercent(0)).toBe('0\u202f%');
+		expect(formatPercent(null)).toBe('non évalué');
+		expect(formatPercent(null, 'non renseigné')).toBe('non renseigné');
+	});
+
+	it('writes dates long, short, and moments in Paris', () => {
+		expect(formatDate('2018-07-19')).toBe('19 juillet 2018');
+		expect(formatDate('2019-02-01')).toBe('1er février 2019');
+		expect(formatDate('2026-11-30T23:30:00.000Z')).toBe('1er décembre 2026');
+		expect(formatShortDate('2019-12-31')).toBe('31/12/2019');
+		expect(formatDateTime('2026-07-14T08:05:09.000Z')).toBe('14/07/2026 10:05:09');
+	});
+
+	it('writes a value with its unit, an editable number and a file size', () => {
+		expect(formatQuantity(1500, 'heures')).toBe('1\u202f500 heures');
+		expect(formatQuantity(3, null)).toBe('3');
+		expect(formatNumberInput(2.755)).toBe('2,755');
+		expect(formatNumberInput(1500)).toBe('1500');
+		expect(formatBytes(512)).toBe('512 octets');
+		expect(formatBytes(25_907)).toBe('25,3 Ko');
+		expect(formatBytes(8_703_180)).toBe('8,3 Mo');
+	});
+});

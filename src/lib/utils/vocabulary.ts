@@ -1,0 +1,100 @@
+// The words the portal shows for the values it stores: one home for each, imported by the pages,
+// the services' messages, the audit journal and the charts. Values stay English in code and in
+// the database; what a visitor reads is French.
+
+export const FICHE_STATUSES = [
+	'a_lancer',
+	'en_cours',
+	'realisee',
+	'suspendue',
+	'abandonnee'
+] as const;
+
+export type FicheStatus = (typeof FICHE_STATUSES)[number];
+
+export const STATUS_LABELS: Record<FicheStatus, string> = {
+	a_lancer: 'À lancer',
+	en_cours: 'En cours',
+	realisee: 'Réalisée',
+	suspendue: 'Suspendue',
+	abandonnee: 'Abandonnée'
+};
+
+export function isFicheStatus(value: string): value is FicheStatus {
+	return (FICHE_STATUSES as readonly string[]).includes(value);
+}
+
+/** A partner's progress update, from draft to validation. */
+export const UPDATE_STATE_LABELS = {
+	draft: 'brouillon',
+	submitted: 'soumise, en attente de validation',
+	returned: 'renvoyée pour correction',
+	validated: 'validée et publiée'
+} as const;
+
+/** A sitting (« séance ») of the commission: prepared, held, then closed for good. */
+export const SITTING_STATE_LABELS = {
+	preparation: 'en préparation',
+	held: 'tenue',
+	closed: 'close'
+} as const;
+
+/** An annual report (« bilan »). */
+export const EDITION_STATE_LABELS = { draft: 'brouillon', published: 'publié' } as const;
+
+export const OPINION_LABELS = {
+	favorable: 'Avis favorable',
+	reserve: 'Avis réservé',
+	defavorable: 'Avis défavorable',
+	prise_acte: 'Prise d’acte'
+} as const;
+
+/** The kinds of a commission decision. */
+export const DECISION_KIND_LABELS = {
+	priority: 'changement de priorité',
+	opinion: 'avis',
+	other: 'autre'
+} as const;
+
+export const ROLE_LABELS = {
+	admin: 'Équipe de Lot numérique (administration)',
+	commission: 'Membre de la commission des usages numériques',
+	partenaire: 'Partenaire'
+} as const;
+
+export const ORGANISATION_KINDS = [
+	'syndicat_mixte',
+	'departement',
+	'region',
+	'state',
+	'epci',
+	'commune',
+	'public_body',
+	'association',
+	'chamber',
+	'company',
+	'training',
+	'fund'
+] as const;
+
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+
+export const ORGANISATION_KIND_LABELS: Record<OrganisationKind, string> = {
+	syndicat_mixte: 'Syndicat mixte',
+	departement: 'Département',
+	region: 'Région',
+	state: 'État et services de l’État',
+	epci: 'Intercommunalité (EPCI)',
+	commune: 'Communes',
+	public_body: 'Établissement ou organisme public',
+	association: 'Association ou réseau',
+	chamber: 'Chambre consulaire',
+	company: 'Entreprises',
+	training: 'Formation',
+	fund: 'Fonds de financement'
+};
+
+/** A label at the start of a sentence or a cell: « soumise… » → « Soumise… ». */
+export function capitalized(label: string): string {
+	return label.charAt(0).toUpperCase() + label.slice(1);
+}
