@@ -12,6 +12,8 @@ const PUBLIC = new Set([
 	'fiches/+page.server.ts',
 	'fiches/[code]/+page.server.ts',
 	'fiches/[code]/historique/[annee]/+page.server.ts',
+	// Public; only the editors' names depend on can() (admins), see the route.
+	'fiches/[code]/modifications/+page.server.ts',
 	'organisations/+page.server.ts',
 	'organisations/[slug]/+page.server.ts',
 	'donnees/+page.server.ts',

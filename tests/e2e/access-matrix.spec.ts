@@ -125,6 +125,13 @@ const rows = (): Row[] => [
 	['POST', '/admin/utilisateurs?/disable', { userId: '999999' }, [303, 403, 403, 403, 404]],
 	['POST', '/admin/utilisateurs?/enable', { userId: '999999' }, [303, 403, 403, 403, 404]],
 	['GET', '/admin/journal', null, [303, 403, 403, 403, 200]],
+	// Editing the plan (#16): admins only; its revisions are public (commission members included).
+	['GET', '/admin/plan', null, [303, 403, 403, 403, 200]],
+	['GET', '/admin/plan/fiches/9-1', null, [303, 403, 403, 403, 200]],
+	['GET', '/admin/plan/fiches/99-9', null, [303, 403, 403, 403, 404]],
+	['POST', '/admin/plan/fiches/9-1', { version: 'x' }, [303, 403, 403, 403, 400]],
+	['GET', '/fiches/9-1/modifications', null, [200, 200, 200, 200, 200]],
+	['GET', '/fiches/99-9/modifications', null, [404, 404, 404, 404, 404]],
 	['GET', '/commission', null, [200, 200, 200, 200, 200]],
 	[
 		'POST',

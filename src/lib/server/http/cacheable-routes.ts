@@ -11,6 +11,7 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
 	'/fiches',
 	'/fiches/[code]',
 	'/fiches/[code]/historique/[annee]',
+	'/fiches/[code]/modifications',
 	'/organisations',
 	'/organisations/[slug]',
 	'/tableau-de-bord',
