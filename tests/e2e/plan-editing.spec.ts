@@ -163,3 +163,67 @@ test('an indicator’s target, refused when it does not fit the kind, then shown
 	await expect(indicators).toContainText(/Cible : 340 .*au 31 décembre 2027/);
 	await expect(indicators).toContainText(/pour atteindre la cible|Cible atteinte/);
 });
+
+test('an admin adds fiche 4-2: tree, list, organisation page, dashboard and open data show it', async ({
+	browser
+}) => {
+	const admin = await signedIn(browser);
+	await admin.goto(`${portal.url}/admin/plan`);
+	const add = admin.getByRole('region', { name: 'Ajouter une fiche' });
+	await add.getByLabel('Objectif').selectOption({ label: '4. Développer l’e-citoyenneté' });
+	await add.getByLabel('Titre').fill('Budget participatif numérique');
+	await add.getByLabel(/Raison de la modification/).fill('Fiche demandée par le comité syndical');
+	await add.getByRole('button', { name: 'Ajouter la fiche' }).click();
+	await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Modifier la fiche 4-2');
+	await admin.locator('#owner_0_org').selectOption({ label: 'Syndicat mixte Lot numérique' });
+	await admin
+		.locator('#description')
+		.fill('Une plateforme de budget participatif.\n- Appel à projets');
+	await admin.getByLabel(/Raison de la modification/).fill('Porteur et description');
+	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(admin.getByRole('status')).toContainText('Modifications enregistrées');
+
+	const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+	await visitor.goto(`${portal.url}/`);
+	await expect(
+		visitor.getByRole('link', { name: /Budget participatif numérique/ }).first()
+	).toBeVisible();
+	await expect(visitor.locator('main')).toContainText('Fiche 4-2 ajoutée au plan');
+	await visitor.goto(`${portal.url}/fiches`);
+	await expect(visitor.getByRole('link', { name: /Budget participatif numérique/ })).toBeVisible();
+	await visitor.goto(`${portal.url}/organisations/lot-numerique`);
+	await expect(visitor.getByRole('link', { name: /Budget participatif numérique/ })).toBeVisible();
+	await visitor.goto(`${portal.url}/tableau-de-bord`);
+	await expect(visitor.locator('main')).toContainText('24 fiches-actions');
+	const csv = await (await visitor.request.get(`${portal.url}/donnees/fiches.csv`)).text();
+	expect(csv).toContain('4-2');
+	expect(csv).toContain('Budget participatif numérique');
+	const plan = (await (await visitor.request.get(`${portal.url}/donnees/plan.json`)).json()) as {
+		fiches?: { code: string }[];
+	};
+	expect(JSON.stringify(plan)).toContain('"4-2"');
+	await visitor.goto(`${portal.url}/fiches/4-2`);
+	await expectNoAxeViolations(visitor);
+});
+
+test('organisations: listed with counts, renamed (the former name still finds it), axe clean', async ({
+	browser
+}) => {
+	const admin = await signedIn(browser);
+	await admin.goto(`${portal.url}/admin/organisations`);
+	await expectNoAxeViolations(admin);
+	await screenshots(admin, 'organisations');
+	await admin.getByRole('link', { name: 'CDG46' }).click();
+	await expectNoAxeViolations(admin);
+	await admin.locator('#name').fill('Centre de gestion du Lot');
+	await admin.locator('#reason').fill('Nom usuel');
+	await admin.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+	await expect(admin.getByRole('status')).toContainText('Modification enregistrée');
+	await expect(admin.locator('main')).toContainText('Anciens noms : CDG46');
+	await screenshots(admin, 'organisation');
+	await admin.goto(`${portal.url}/admin/organisations?q=cdg46`);
+	await expect(admin.getByRole('link', { name: 'Centre de gestion du Lot' })).toBeVisible();
+	const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+	await visitor.goto(`${portal.url}/organisations`);
+	await expect(visitor.locator('main')).toContainText('anciennement : CDG46');
+});

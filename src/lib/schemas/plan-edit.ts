@@ -326,3 +326,13 @@ export function parseFicheForm(formData: FormData): {
 		}
 	};
 }
+
+export const NEW_FICHE_FIELDS = ['objective', 'title', ...REVISION_FIELDS] as const;
+export const NewFicheSchema = z.object({
+	objective: z
+		.string()
+		.regex(/^\d{1,9}$/, 'Choisissez l’objectif de la fiche.')
+		.transform(Number),
+	title: text('Le titre', 300).refine((v) => v.length >= 3, 'Indiquez le titre de la fiche.'),
+	...revisionShape
+});

@@ -240,3 +240,15 @@ export async function moveOrganisationRecords(
 	for (const alias of aliases) await addAlias(db, kept, alias.name, alias.created_at);
 	await db.deleteFrom('organisation_alias').where('organisation_id', '=', absorbed).execute();
 }
+
+/** The former names of every organisation, by organisation id (public: they stay findable). */
+export async function listAliasesByOrganisation(db: Executor): Promise<Map<number, string[]>> {
+	const rows = await db
+		.selectFrom('organisation_alias')
+		.select(['organisation_id', 'name'])
+		.orderBy('id')
+		.execute();
+	const map = new Map<number, string[]>();
+	for (const r of rows) map.set(r.organisation_id, [...(map.get(r.organisation_id) ?? []), r.name]);
+	return map;
+}

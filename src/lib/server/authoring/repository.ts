@@ -478,3 +478,81 @@ export async function listFicheRevisionViews(
 		}))
 	};
 }
+
+/** A new fiche, empty but for its title: the admin completes it with the edit form. */
+export async function insertFiche(
+	db: Executor,
+	values: { code: string; objectiveId: number; number: number; title: string; priority: 1 | 2 }
+): Promise<number> {
+	const row = await db
+		.insertInto('fiche')
+		.values({
+			code: values.code,
+			objective_id: values.objectiveId,
+			number: values.number,
+			title: values.title,
+			short_title: null,
+			context: '[]',
+			existing: '[]',
+			description: '[]',
+			success_factors: '[]',
+			owners_note: null,
+			priority: values.priority,
+			adopted_priority: values.priority,
+			status: 'a_lancer',
+			progress: null,
+			last_update: null,
+			search_text: '',
+			retired_reason: null,
+			retired_on: null
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+/** Status `abandonnee` with its reason, if nobody changed the fiche since `version`. */
+export async function markFicheRetired(
+	db: Executor,
+	id: number,
+	version: number,
+	reason: string,
+	on: string
+): Promise<boolean> {
+	const result = await db
+		.updateTable('fiche')
+		.set({ status: 'abandonnee', retired_reason: reason, retired_on: on, version: version + 1 })
+		.where('id', '=', id)
+		.where('version', '=', version)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows) === 1;
+}
+
+/** Structural changes of the plan (fiches added, retired, moved), oldest first: the home history. */
+export async function listStructuralRevisions(db: Executor): Promise<
+	{
+		action: 'created' | 'moved' | 'retired';
+		createdAt: string;
+		reason: string;
+		ficheCode: string | null;
+		ficheTitle: string | null;
+		changes: string;
+	}[]
+> {
+	const rows = await db
+		.selectFrom('plan_revision as r')
+		.leftJoin('fiche', 'fiche.id', 'r.fiche_id')
+		.select([
+			'r.action',
+			'r.created_at as createdAt',
+			'r.reason',
+			'fiche.code as ficheCode',
+			'fiche.title as ficheTitle',
+			'r.changes'
+		])
+		.where('r.entity', 'in', ['fiche', 'objective'])
+		.where('r.action', 'in', ['created', 'moved', 'retired'])
+		.orderBy('r.id')
+		.execute();
+	return rows as Awaited<ReturnType<typeof listStructuralRevisions>>;
+}

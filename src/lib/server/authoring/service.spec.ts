@@ -7,7 +7,14 @@ import { findFicheByCode, listFiches } from '../plan/repository';
 import { ficheFormValues } from './fiche-form';
 import { findFicheState, lastFicheRevisionId, listClosedDecisions } from './repository';
 import { listFicheRevisions } from './revisions-repository';
-import { FICHE_CONFLICT_MESSAGE, nextFicheNumber, rebaseTyping, updateFiche } from './service';
+import {
+	createFiche,
+	FICHE_CONFLICT_MESSAGE,
+	nextFicheNumber,
+	rebaseTyping,
+	retireFiche,
+	updateFiche
+} from './service';
 
 let db: Db;
 let admin: User;
@@ -268,5 +275,78 @@ describe('after a conflict', () => {
 		);
 		const after = (await findFicheState(db, '14-1'))!;
 		expect([after.title, after.shortTitle]).toEqual(['Wifi public lotois', 'Wifi']);
+	});
+});
+
+describe('structure', () => {
+	it('adds fiche 4-2 to objective 4 (its next free code), readable, listed and searchable', async () => {
+		const objective = await db
+			.selectFrom('objective')
+			.select('id')
+			.where('number', '=', 4)
+			.executeTakeFirstOrThrow();
+		const result = await createFiche(
+			db,
+			admin,
+			{
+				objectiveId: objective.id,
+				title: 'Budget participatif numérique',
+				reason: 'Décision du comité syndical',
+				decisionId: null
+			},
+			null
+		);
+		expect(result).toEqual({ ok: true, value: { code: '4-2' } });
+		const fiche = (await findFicheByCode(db, '4-2'))!;
+		expect(fiche).toMatchObject({
+			title: 'Budget participatif numérique',
+			priority: 2,
+			status: 'a_lancer'
+		});
+		expect((await listFiches(db, { text: 'budget participatif' })).map((f) => f.code)).toEqual([
+			'4-2'
+		]);
+		const [revision] = await listFicheRevisions(db, fiche.id);
+		expect(revision!.action).toBe('created');
+		const again = await createFiche(
+			db,
+			admin,
+			{ objectiveId: objective.id, title: 'Une autre', reason: 'Essai', decisionId: null },
+			null
+		);
+		expect(again).toEqual({ ok: true, value: { code: '4-3' } });
+	});
+
+	it('retires a fiche: abandoned with its reason, history kept, never deleted', async () => {
+		const state = (await findFicheState(db, '7-3'))!;
+		const result = await retireFiche(
+			db,
+			admin,
+			'7-3',
+			{ version: state.version, reason: 'Plateforme reprise par la Région', decisionId: null },
+			null
+		);
+		expect(result.ok).toBe(true);
+		const after = (await findFicheByCode(db, '7-3'))!;
+		expect(after.status).toBe('abandonnee');
+		const row = await db
+			.selectFrom('fiche')
+			.select(['retired_reason', 'retired_on'])
+			.where('code', '=', '7-3')
+			.executeTakeFirstOrThrow();
+		expect(row.retired_reason).toBe('Plateforme reprise par la Région');
+		const [revision] = await listFicheRevisions(db, state.id);
+		expect(revision!.changes).toEqual([
+			{ field: 'status', label: 'Statut', before: expect.any(String), after: 'Abandonnée' }
+		]);
+		expect(
+			await retireFiche(
+				db,
+				admin,
+				'7-3',
+				{ version: state.version + 1, reason: 'Encore', decisionId: null },
+				null
+			)
+		).toMatchObject({ ok: false, status: 409 });
 	});
 });

@@ -3,6 +3,7 @@ import { markupToRichText, richTextToMarkup } from '../../utils/rich-text-markup
 import type { RichText } from '../../utils/rich-text';
 import { formatDate } from '../../utils/format';
 import { ORGANISATION_KIND_LABELS } from '../../utils/organisation-kinds';
+import { STATUS_LABELS, type FicheStatus } from '../../utils/status';
 import { foldForMatching } from '../../utils/text';
 import { recordAudit } from '../audit/repository';
 import type { User } from '../auth/users';
@@ -23,8 +24,10 @@ import {
 	findClosedDecision,
 	findFicheIdsByCodes,
 	findFicheState,
+	insertFiche,
 	insertIndicator,
 	lastFicheRevisionId,
+	markFicheRetired,
 	listClosedDecisions,
 	listFicheChoices,
 	listObjectiveFicheNumbers,
@@ -673,5 +676,130 @@ export async function mergeOrganisations(
 		}
 		await refreshSearchText(trx);
 		return ok({ keptId: kept.id });
+	});
+}
+
+// ——— Structure ———
+
+/** Adds a fiche to an objective under the next free code; the edit form completes it. */
+export async function createFiche(
+	db: Db,
+	user: User,
+	input: RevisionInput & { objectiveId: number; title: string },
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result<{ code: string }>> {
+	return db.transaction().execute(async (trx) => {
+		const objective = (await listObjectiveChoices(trx)).find((o) => o.id === input.objectiveId);
+		if (!objective)
+			return refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
+				fieldErrors: { objective: 'Choisissez l’objectif dans la liste.' }
+			});
+		const refusal = await checkDecision(trx, input.decisionId);
+		if (refusal) return refusal;
+		const number = nextFicheNumber(await listObjectiveFicheNumbers(trx, objective.id));
+		const code = ficheCode(objective.number, number);
+		// Priority 2 until a commission decision makes it a priority (the only way it changes).
+		const id = await insertFiche(trx, {
+			code,
+			objectiveId: objective.id,
+			number,
+			title: input.title,
+			priority: 2
+		});
+		const changes: FieldChange[] = [
+			{ field: 'code', label: 'Code', before: '', after: code },
+			{
+				field: 'objective',
+				label: 'Objectif',
+				before: '',
+				after: `${objective.number}. ${objective.label}`
+			},
+			{ field: 'title', label: 'Titre', before: '', after: input.title }
+		];
+		await insertRevision(trx, {
+			entity: 'fiche',
+			entityId: id,
+			ficheId: id,
+			action: 'created',
+			changes,
+			reason: input.reason,
+			decisionId: input.decisionId,
+			origin: 'portal',
+			userId: user.id,
+			createdAt: now.toISOString()
+		});
+		await recordAudit(
+			trx,
+			{
+				actor: user,
+				action: 'plan.fiche_created',
+				target: { type: 'fiche', id: code },
+				summary: `Fiche ${code} ajoutée à l’objectif ${objective.number} (${input.title}) : ${input.reason}`,
+				after: { code, title: input.title, objective: objective.number },
+				clientAddress
+			},
+			now
+		);
+		await refreshSearchText(trx);
+		return ok({ code });
+	});
+}
+
+/**
+ * Retires a fiche: status `abandonnee` with its reason. It stays readable with its whole history
+ * and is never deleted.
+ */
+export async function retireFiche(
+	db: Db,
+	user: User,
+	code: string,
+	input: RevisionInput & { version: number },
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result> {
+	return db.transaction().execute(async (trx) => {
+		const state = await findFicheState(trx, code);
+		if (!state) return refuse(404, 'Cette fiche n’existe pas.');
+		if (state.status === 'abandonnee') return refuse(409, 'Cette fiche est déjà abandonnée.');
+		if (state.version !== input.version) return refuse(409, FICHE_CONFLICT_MESSAGE);
+		const refusal = await checkDecision(trx, input.decisionId);
+		if (refusal) return refusal;
+		const on = now.toISOString().slice(0, 10);
+		if (!(await markFicheRetired(trx, state.id, state.version, input.reason, on)))
+			return refuse(409, FICHE_CONFLICT_MESSAGE);
+		await insertRevision(trx, {
+			entity: 'fiche',
+			entityId: state.id,
+			ficheId: state.id,
+			action: 'retired',
+			changes: [
+				{
+					field: 'status',
+					label: 'Statut',
+					before: STATUS_LABELS[state.status as FicheStatus] ?? state.status,
+					after: STATUS_LABELS.abandonnee
+				}
+			],
+			reason: input.reason,
+			decisionId: input.decisionId,
+			origin: 'portal',
+			userId: user.id,
+			createdAt: now.toISOString()
+		});
+		await recordAudit(
+			trx,
+			{
+				actor: user,
+				action: 'plan.fiche_retired',
+				target: { type: 'fiche', id: code },
+				summary: `Fiche ${code} abandonnée : ${input.reason}`,
+				before: { status: state.status },
+				after: { status: 'abandonnee' },
+				clientAddress
+			},
+			now
+		);
+		return ok();
 	});
 }
