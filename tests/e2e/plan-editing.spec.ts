@@ -70,7 +70,7 @@ test('an admin gives 17-1 its owner citing the 1 February 2019 session; a visito
 	await expectNoAxeViolations(admin);
 
 	await admin
-		.getByLabel(/Raison de la modification/)
+		.locator('#reason')
 		.fill('Porteur retenu par la commission des usages numériques du 1er février 2019');
 	const decision = admin.getByLabel(/Décision de la commission appliquée/);
 	const option = decision.locator('option', { hasText: 'Séance du 1er février 2019' }).first();
@@ -116,12 +116,12 @@ test('two admins edit the same fiche: the second is refused with what changed, t
 	for (const page of [first, second]) await page.goto(`${portal.url}/admin/plan/fiches/14-1`);
 
 	await first.getByLabel('Titre', { exact: true }).fill('Wifi public lotois dans chaque commune');
-	await first.getByLabel(/Raison de la modification/).fill('Intitulé usuel');
+	await first.locator('#reason').fill('Intitulé usuel');
 	await first.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	await expect(first.getByRole('status')).toContainText('Modifications enregistrées');
 
 	await second.getByLabel(/^Titre court/).fill('Wifi territorial');
-	await second.getByLabel(/Raison de la modification/).fill('Titre court du tableau');
+	await second.locator('#reason').fill('Titre court du tableau');
 	await second.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	const alert = second.getByRole('alert');
 	await expect(alert).toContainText('rien n’a été enregistré');
@@ -148,7 +148,7 @@ test('an indicator’s target, refused when it does not fit the kind, then shown
 	await admin.goto(`${portal.url}/admin/plan/fiches/14-1`);
 	await admin.locator('#ind_0_kind').selectOption('percentage');
 	await admin.locator('#ind_0_target').fill('120');
-	await admin.getByLabel(/Raison de la modification/).fill('Cible');
+	await admin.locator('#reason').fill('Cible');
 	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	await expect(admin.locator('#ind_0_target-error')).toContainText('entre 0 et 100');
 	await admin.locator('#ind_0_kind').selectOption('count');
@@ -172,14 +172,14 @@ test('an admin adds fiche 4-2: tree, list, organisation page, dashboard and open
 	const add = admin.getByRole('region', { name: 'Ajouter une fiche' });
 	await add.getByLabel('Objectif').selectOption({ label: '4. Développer l’e-citoyenneté' });
 	await add.getByLabel('Titre').fill('Budget participatif numérique');
-	await add.getByLabel(/Raison de la modification/).fill('Fiche demandée par le comité syndical');
+	await add.locator('#reason').fill('Fiche demandée par le comité syndical');
 	await add.getByRole('button', { name: 'Ajouter la fiche' }).click();
 	await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Modifier la fiche 4-2');
 	await admin.locator('#owner_0_org').selectOption({ label: 'Syndicat mixte Lot numérique' });
 	await admin
 		.locator('#description')
 		.fill('Une plateforme de budget participatif.\n- Appel à projets');
-	await admin.getByLabel(/Raison de la modification/).fill('Porteur et description');
+	await admin.locator('#reason').fill('Porteur et description');
 	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	await expect(admin.getByRole('status')).toContainText('Modifications enregistrées');
 

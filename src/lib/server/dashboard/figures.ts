@@ -1,3 +1,4 @@
+import type { IndicatorKind } from '../../utils/indicator-kinds';
 import { FICHE_STATUSES, type FicheStatus } from '../../utils/status';
 
 /** What the charts are computed from: plain data, whether live or as of an edition's date. */
@@ -21,6 +22,11 @@ export interface DashboardInput {
 		label: string;
 		unit: string | null;
 		target: number | null;
+		/** Absent from dashboards frozen in editions published before indicators had them. */
+		kind?: IndicatorKind;
+		targetDate?: string | null;
+		baseline?: number | null;
+		baselineDate?: string | null;
 		points: { date: string; value: number }[];
 	}[];
 }
