@@ -1,3 +1,4 @@
+import { listStructuralRevisions } from '$lib/server/authoring/repository';
 import { listSessions } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
 import { listEditions } from '$lib/server/editions/repository';
@@ -15,18 +16,26 @@ import type { PageServerLoad } from './$types';
 // Nothing to interact with: rendered on the server only, no script sent (docs/performance.md).
 export const csr = false;
 
+const STRUCTURE_TITLES = {
+	created: 'ajoutée au plan',
+	moved: 'rattachée à un autre objectif',
+	retired: 'abandonnée'
+} as const;
+
 export const load: PageServerLoad = async () => {
 	const db = getDb();
-	const [plan, axes, orientations, objectives, fiches, planEvents, sessions, editions] = [
-		await findPlan(db),
-		await listAxes(db),
-		await listOrientations(db),
-		await listObjectives(db),
-		await listFiches(db),
-		await listPlanEvents(db),
-		await listSessions(db, { closedOnly: true }),
-		await listEditions(db, { publishedOnly: true })
-	];
+	const [plan, axes, orientations, objectives, fiches, planEvents, sessions, editions, structure] =
+		[
+			await findPlan(db),
+			await listAxes(db),
+			await listOrientations(db),
+			await listObjectives(db),
+			await listFiches(db),
+			await listPlanEvents(db),
+			await listSessions(db, { closedOnly: true }),
+			await listEditions(db, { publishedOnly: true }),
+			await listStructuralRevisions(db)
+		];
 	// The plan's history: the register's events, then each closed session of the commission and
 	// each published edition, in the order of their dates.
 	const events = [
@@ -47,6 +56,14 @@ export const load: PageServerLoad = async () => {
 				href: `/bilans/${e.year}${e.version > 1 ? `?version=${e.version}` : ''}`,
 				text: `Bilan ${e.year}`
 			}
+		})),
+		// Changes of the plan's structure: fiches added, moved to another objective, abandoned.
+		...structure.map((r) => ({
+			occurredOn: r.createdAt.slice(0, 10),
+			title: `Fiche ${r.ficheCode} ${STRUCTURE_TITLES[r.action]}`,
+			body: `${r.ficheTitle ?? ''}. Raison : ${r.reason}`,
+			source: null,
+			link: { href: `/fiches/${r.ficheCode}/modifications`, text: 'Modifications de la fiche' }
 		}))
 	].sort((a, b) => a.occurredOn.localeCompare(b.occurredOn));
 	const tree = axes.map((axis) => ({

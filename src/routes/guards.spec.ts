@@ -12,6 +12,8 @@ const PUBLIC = new Set([
 	'fiches/+page.server.ts',
 	'fiches/[code=fiche]/+page.server.ts',
 	'fiches/[code=fiche]/historique/[annee=annee]/+page.server.ts',
+	// Public; only the editors' names depend on can() (admins), see the route.
+	'fiches/[code=fiche]/modifications/+page.server.ts',
 	'organisations/+page.server.ts',
 	'organisations/[slug=slug]/+page.server.ts',
 	'donnees/+page.server.ts',

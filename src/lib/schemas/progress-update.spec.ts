@@ -90,3 +90,38 @@ describe('the form date', () => {
 		expect(parsed.input).toMatchObject({ intent: 'replace', version: 4 });
 	});
 });
+
+describe('indicator kinds where partners enter measurements', () => {
+	const KINDS = [
+		{ id: 1, label: 'Communes équipées', unit: 'communes', kind: 'count' as const },
+		{ id: 2, label: 'Taux de couverture', unit: '%', kind: 'percentage' as const },
+		{ id: 3, label: 'Service ouvert', unit: null, kind: 'boolean' as const }
+	];
+	const entry = (id: number, value: string) => ({
+		[`indicator_${id}_date`]: '2026-02-01',
+		[`indicator_${id}_value`]: value
+	});
+
+	it('keeps a percentage within 0–100 and a yes/no to 0 or 1, in French, keeping the typing', () => {
+		const parsed = parseProgressForm(
+			form({ ...entry(1, '-2'), ...entry(2, '101'), ...entry(3, '2') }),
+			KINDS,
+			'2026-03-01'
+		);
+		expect(parsed.input).toBeUndefined();
+		expect(parsed.errors.indicator_1_value).toContain('ne peut pas être négative');
+		expect(parsed.errors.indicator_2_value).toContain('entre 0 et 100');
+		expect(parsed.errors.indicator_3_value).toContain('1 (oui) ou 0 (non)');
+		expect(parsed.values.indicator_2_value).toBe('101');
+	});
+
+	it('accepts values that fit', () => {
+		const parsed = parseProgressForm(
+			form({ ...entry(1, '0'), ...entry(2, '99,5'), ...entry(3, '1') }),
+			KINDS,
+			'2026-03-01'
+		);
+		expect(parsed.errors).toEqual({});
+		expect(parsed.input?.measurements.map((m) => m.value)).toEqual([0, 99.5, 1]);
+	});
+});

@@ -3,6 +3,7 @@ import { FICHE_STATUSES, type FicheStatus } from '../utils/vocabulary';
 import { hasForbiddenCharacters, isIsoDate, parseForm, textField, type FieldErrors } from './form';
 import { COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH } from './limits';
 import { isCountIndicator, type ReportedIndicator } from '../utils/indicators';
+import { indicatorValueProblem, type IndicatorKind } from '../utils/indicator-kinds';
 
 const PROGRESS_FIELDS = [
 	'reported_on',
@@ -106,7 +107,7 @@ export const indicatorField = (id: number, part: 'date' | 'value' | 'comment') =
 	`indicator_${id}_${part}`;
 
 /** "12,5" or "12.5" or "1 200" → number; anything else → NaN. */
-function parseDecimal(raw: string): number {
+export function parseDecimal(raw: string): number {
 	const cleaned = raw
 		.trim()
 		.replace(/[\s\u00a0\u202f]/g, '')
@@ -125,7 +126,11 @@ export function parseProgressForm(
 	today: string
 ): { values: Record<string, string>; errors: FieldErrors; input?: ProgressInput } {
 	const indicatorIds = indicators.map((i) => i.id);
-	const counts = new Set(indicators.filter(isCountIndicator).map((i) => i.id));
+	// The kind decides which values are accepted; an indicator without one is a count when its
+	// label or unit says so, and otherwise takes any number.
+	const kinds = new Map<number, IndicatorKind | null>(
+		indicators.map((i) => [i.id, i.kind ?? (isCountIndicator(i) ? 'count' : null)])
+	);
 	const indicatorFields = indicatorIds.flatMap((id) => [
 		indicatorField(id, 'date'),
 		indicatorField(id, 'value'),
@@ -150,9 +155,11 @@ export function parseProgressForm(
 		else if (!Number.isFinite(value))
 			allErrors[indicatorField(id, 'value')] =
 				'La valeur doit être un nombre (exemple : 12 ou 12,5).';
-		else if (value < 0 && counts.has(id))
-			allErrors[indicatorField(id, 'value')] =
-				'Cet indicateur compte quelque chose : sa valeur ne peut pas être négative.';
+		else {
+			const kind = kinds.get(id);
+			const problem = kind ? indicatorValueProblem(kind, value) : null;
+			if (problem) allErrors[indicatorField(id, 'value')] = problem;
+		}
 		const dateResult = dateSchema.safeParse(rawDate);
 		if (!dateResult.success)
 			allErrors[indicatorField(id, 'date')] =

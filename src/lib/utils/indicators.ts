@@ -1,7 +1,11 @@
+import type { IndicatorKind } from './indicator-kinds';
+
 export interface ReportedIndicator {
 	id: number;
 	label: string;
 	unit: string | null;
+	/** The kind the plan gives it (count, percentage, amount, yes/no); without it, the label tells. */
+	kind?: IndicatorKind;
 }
 
 /**

@@ -33,6 +33,14 @@ export const AUDIT_ACTIONS = {
 	'priority.changed': 'Priorité d’une fiche modifiée',
 	'edition.saved': 'Brouillon de bilan enregistré',
 	'edition.published': 'Bilan publié',
+	'plan.fiche_updated': 'Fiche du plan modifiée',
+	'plan.fiche_created': 'Fiche ajoutée au plan',
+	'plan.fiche_retired': 'Fiche retirée du plan',
+	'plan.structure_changed': 'Structure du plan modifiée',
+	'plan.organisation_created': 'Organisation créée',
+	'plan.organisation_updated': 'Organisation modifiée',
+	'plan.organisation_merged': 'Organisations fusionnées',
+	'plan.organisation_retired': 'Organisation retirée',
 	'audit.purged': 'Journal : purge des événements de sécurité anciens'
 } as const;
 

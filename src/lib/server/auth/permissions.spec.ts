@@ -22,6 +22,13 @@ type Case = [Action, Resources[Action] | undefined, string, boolean[]];
 const CASES: Case[] = [
 	['account.own', undefined, 'son propre compte', [false, true, true, true, true]],
 	['espace.view', undefined, 'espace partenaire', [false, true, true, false, false]],
+	['plan.edit', undefined, 'modifier le plan', [false, false, false, false, true]],
+	[
+		'plan.revisions.authors',
+		undefined,
+		'auteurs des modifications du plan',
+		[false, false, false, false, true]
+	],
 	['update.create', FICHE, 'nouvelle mise à jour', [false, true, false, false, false]],
 	[
 		'update.create',

@@ -30,6 +30,10 @@ export interface Resources {
 	'account.own': undefined;
 	'commission.manage': undefined;
 	'editions.manage': undefined;
+	/** Edit the plan itself: fiches, indicators, organisations, structure (#16). */
+	'plan.edit': undefined;
+	/** See who made each revision of the plan (visitors see what and why, not who). */
+	'plan.revisions.authors': undefined;
 	'commission.file.view': { ficheOrganisationIds: number[]; onAgenda: boolean };
 }
 
@@ -88,6 +92,8 @@ export function can<A extends Action>(
 		}
 		case 'queue.view':
 		case 'editions.manage':
+		case 'plan.edit':
+		case 'plan.revisions.authors':
 		case 'users.manage':
 		case 'audit.view':
 			return actor.role === 'admin';

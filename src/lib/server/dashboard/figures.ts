@@ -1,3 +1,4 @@
+import type { IndicatorKind } from '../../utils/indicator-kinds';
 import { FICHE_STATUSES, type FicheStatus } from '../../utils/vocabulary';
 import { NAMED_ORGANISATIONS } from '../../utils/rules';
 
@@ -22,6 +23,11 @@ export interface DashboardInput {
 		label: string;
 		unit: string | null;
 		target: number | null;
+		/** Absent from dashboards frozen in editions published before indicators had them. */
+		kind?: IndicatorKind;
+		targetDate?: string | null;
+		baseline?: number | null;
+		baselineDate?: string | null;
 		points: { date: string; value: number }[];
 	}[];
 }

@@ -116,6 +116,10 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 			'indicator.label',
 			'indicator.unit',
 			'indicator.target',
+			'indicator.kind',
+			'indicator.target_date',
+			'indicator.baseline',
+			'indicator.baseline_date',
 			'm.measured_on',
 			'm.value'
 		])
@@ -131,6 +135,10 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 			label: m.label,
 			unit: m.unit,
 			target: m.target,
+			kind: m.kind,
+			targetDate: m.target_date,
+			baseline: m.baseline,
+			baselineDate: m.baseline_date,
 			points: []
 		};
 		entry.points.push({ date: m.measured_on, value: m.value });

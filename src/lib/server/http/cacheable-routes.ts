@@ -11,6 +11,7 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
 	'/fiches',
 	'/fiches/[code=fiche]',
 	'/fiches/[code=fiche]/historique/[annee=annee]',
+	'/fiches/[code=fiche]/modifications',
 	'/organisations',
 	'/organisations/[slug=slug]',
 	'/tableau-de-bord',

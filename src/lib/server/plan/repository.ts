@@ -4,7 +4,7 @@ import type { RichText } from '../../utils/rich-text';
 import { flattenRichText } from '../../utils/rich-text';
 import { compareFrench, foldForMatching } from '../../utils/text';
 import { FICHE_PAGE_HISTORY, FICHE_PAGE_MEASUREMENTS } from '../../utils/rules';
-import type { Database, FicheStatus, OrganisationKind } from '../db/schema';
+import type { Database, FicheStatus, IndicatorKind, OrganisationKind } from '../db/schema';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -75,6 +75,12 @@ export interface Indicator {
 	label: string;
 	unit: string | null;
 	target: number | null;
+	kind: IndicatorKind;
+	targetDate: string | null;
+	baseline: number | null;
+	baselineDate: string | null;
+	/** A retired indicator keeps its measurements and takes no new ones. */
+	retiredAt: string | null;
 	measurements: Measurement[];
 }
 
@@ -605,7 +611,19 @@ export async function listIndicatorsWithMeasurements(
 ): Promise<Map<number, Indicator[]>> {
 	let indicatorQuery = db
 		.selectFrom('indicator')
-		.select(['id', 'fiche_id', 'position', 'label', 'unit', 'target'])
+		.select([
+			'id',
+			'fiche_id',
+			'position',
+			'label',
+			'unit',
+			'target',
+			'kind',
+			'target_date',
+			'baseline',
+			'baseline_date',
+			'retired_at'
+		])
 		.orderBy('fiche_id')
 		.orderBy('position');
 	if (ficheIds) indicatorQuery = indicatorQuery.where('fiche_id', 'in', ficheIds);
@@ -636,6 +654,11 @@ export async function listIndicatorsWithMeasurements(
 			label: i.label,
 			unit: i.unit,
 			target: i.target,
+			kind: i.kind,
+			targetDate: i.target_date,
+			baseline: i.baseline,
+			baselineDate: i.baseline_date,
+			retiredAt: i.retired_at,
 			measurements: byIndicator.get(i.id) ?? []
 		});
 		byFiche.set(i.fiche_id, list);

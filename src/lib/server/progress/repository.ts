@@ -1,6 +1,6 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../db';
-import type { Database, FicheStatus, UpdateState } from '../db/schema';
+import type { Database, FicheStatus, IndicatorKind, UpdateState } from '../db/schema';
 
 /**
  * Recomputes a fiche's published state from its validated updates: the status and advancement of
@@ -252,7 +252,7 @@ export async function findFicheForReporting(
 			title: string;
 			status: FicheStatus;
 			progress: number | null;
-			indicators: { id: number; label: string; unit: string | null }[];
+			indicators: { id: number; label: string; unit: string | null; kind: IndicatorKind }[];
 	  }
 	| undefined
 > {
@@ -264,8 +264,10 @@ export async function findFicheForReporting(
 	if (!fiche) return undefined;
 	const indicators = await db
 		.selectFrom('indicator')
-		.select(['id', 'label', 'unit'])
+		.select(['id', 'label', 'unit', 'kind'])
 		.where('fiche_id', '=', fiche.id)
+		// A retired indicator keeps its measurements and takes no new ones.
+		.where('retired_at', 'is', null)
 		.orderBy('position')
 		.execute();
 	return { ...fiche, indicators };

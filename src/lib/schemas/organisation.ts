@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { ORGANISATION_KINDS } from '../utils/vocabulary';
+import { REVISION_FIELDS, revisionShape, text } from './plan-edit';
+
+const INCOMPLETE = 'Le formulaire est incomplet : rechargez la page.';
+const version = z
+	.string()
+	.regex(/^\d{1,9}$/, INCOMPLETE)
+	.transform(Number);
+
+export const ORGANISATION_FIELDS = ['name', 'full_name', 'kind', ...REVISION_FIELDS] as const;
+export const OrganisationSchema = z.object({
+	name: text('Le nom', 120).refine((v) => v.length >= 2, 'Indiquez le nom de l’organisation.'),
+	full_name: text('Le nom complet', 300),
+	kind: z.enum(ORGANISATION_KINDS, { error: 'Choisissez la nature dans la liste.' }),
+	...revisionShape
+});
+
+export const ORGANISATION_EDIT_FIELDS = [...ORGANISATION_FIELDS, 'version'] as const;
+export const OrganisationEditSchema = OrganisationSchema.extend({ version });
+
+export const MERGE_FIELDS = ['into', 'version', ...REVISION_FIELDS] as const;
+export const MergeSchema = z.object({
+	into: z
+		.string()
+		.regex(/^\d{1,9}$/, 'Choisissez l’organisation qui reste dans la liste.')
+		.transform(Number),
+	version,
+	...revisionShape
+});
+
+export const RETIRE_FIELDS = ['version', ...REVISION_FIELDS] as const;
+export const RetireSchema = z.object({ version, ...revisionShape });

@@ -1,0 +1,338 @@
+import { z } from 'zod';
+import {
+	INDICATOR_KINDS,
+	indicatorValueProblem,
+	type IndicatorKind
+} from '../utils/indicator-kinds';
+import { markupToRichText } from '../utils/rich-text-markup';
+import type { RichText } from '../utils/rich-text';
+import { hasForbiddenCharacters, isIsoDate, parseForm, type FieldErrors } from './form';
+import { TEXT_MAX_LENGTH } from './limits';
+import { parseDecimal } from './progress-update';
+
+/** Rows the fiche form can send: more than any fiche of the plan has, plus blank ones to add. */
+export const MAX_OWNERS = 12;
+export const MAX_PARTNERS = 24;
+export const MAX_INDICATORS = 12;
+
+export const TEXT_SECTIONS = ['context', 'existing', 'description', 'success_factors'] as const;
+export type TextSection = (typeof TEXT_SECTIONS)[number];
+
+export const ownerField = (i: number, part: 'org' | 'scope' | 'note') => `owner_${i}_${part}`;
+export const partnerField = (i: number, part: 'org' | 'detail') => `partner_${i}_${part}`;
+export type IndicatorPart =
+	| 'id'
+	| 'label'
+	| 'unit'
+	| 'kind'
+	| 'target'
+	| 'target_date'
+	| 'baseline'
+	| 'baseline_date'
+	| 'retire';
+export const indicatorRowField = (i: number, part: IndicatorPart) => `ind_${i}_${part}`;
+const INDICATOR_PARTS: IndicatorPart[] = [
+	'id',
+	'label',
+	'unit',
+	'kind',
+	'target',
+	'target_date',
+	'baseline',
+	'baseline_date',
+	'retire'
+];
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** What every change of the plan carries: the reason (required) and the decision it applies. */
+export const REVISION_FIELDS = ['reason', 'decision'] as const;
+
+export const FICHE_FIELDS = [
+	'version',
+	'seen_revision',
+	'title',
+	'short_title',
+	'objective',
+	...TEXT_SECTIONS,
+	'owners_note',
+	'links',
+	...REVISION_FIELDS,
+	...range(MAX_OWNERS).flatMap((i) => [
+		ownerField(i, 'org'),
+		ownerField(i, 'scope'),
+		ownerField(i, 'note')
+	]),
+	...range(MAX_PARTNERS).flatMap((i) => [partnerField(i, 'org'), partnerField(i, 'detail')]),
+	...range(MAX_INDICATORS).flatMap((i) => INDICATOR_PARTS.map((p) => indicatorRowField(i, p)))
+];
+
+const INCOMPLETE = 'Le formulaire est incomplet : rechargez la page.';
+
+export function text(label: string, max: number) {
+	return z
+		.string()
+		.trim()
+		.max(max, `${label} : ${max.toLocaleString('fr-FR')} caractères au plus.`)
+		.refine((v) => !hasForbiddenCharacters(v), `${label} contient des caractères non autorisés.`)
+		.transform((v) => v.replace(/\r\n?/g, '\n'));
+}
+
+const optionalId = z
+	.string()
+	.regex(/^\d{0,9}$/, 'Choisissez dans la liste.')
+	.transform((v) => (v === '' ? null : Number(v)));
+
+/** The reason and the commission decision every change of the plan carries. */
+export const revisionShape = {
+	reason: text('La raison', 500).refine(
+		(v) => v.length >= 3,
+		'Indiquez en quelques mots pourquoi vous faites cette modification (3 caractères au moins).'
+	),
+	decision: optionalId
+};
+
+const ficheSchema = z.object({
+	version: z
+		.string()
+		.regex(/^\d{1,9}$/, INCOMPLETE)
+		.transform(Number),
+	seen_revision: z
+		.string()
+		.regex(/^\d{1,12}$/, INCOMPLETE)
+		.transform(Number),
+	title: text('Le titre', 300).refine((v) => v.length >= 3, 'Indiquez le titre de la fiche.'),
+	short_title: text('Le titre court', 120),
+	objective: z
+		.string()
+		.regex(/^\d{1,9}$/, 'Choisissez l’objectif de la fiche.')
+		.transform(Number),
+	context: text('Le contexte', TEXT_MAX_LENGTH),
+	existing: text('L’existant', TEXT_MAX_LENGTH),
+	description: text('La description', TEXT_MAX_LENGTH),
+	success_factors: text('Les facteurs clés de succès', TEXT_MAX_LENGTH),
+	owners_note: text('La note sur les porteurs', 500),
+	links: z.string().max(500, 'Trop de fiches liées.'),
+	...revisionShape
+});
+
+export interface IndicatorInput {
+	/** null: a new indicator. */
+	id: number | null;
+	label: string;
+	unit: string | null;
+	kind: IndicatorKind;
+	target: number | null;
+	targetDate: string | null;
+	baseline: number | null;
+	baselineDate: string | null;
+	retire: boolean;
+}
+
+export interface FicheEditInput {
+	version: number;
+	seenRevision: number;
+	title: string;
+	shortTitle: string | null;
+	objectiveId: number;
+	texts: Record<TextSection, RichText>;
+	ownersNote: string | null;
+	owners: { organisationId: number; scope: string | null; note: string | null }[];
+	partners: { organisationId: number; detail: string | null }[];
+	linkedCodes: string[];
+	indicators: IndicatorInput[];
+	reason: string;
+	decisionId: number | null;
+}
+
+const rowText = text('Ce texte', 300);
+
+function readRowText(raw: string, errors: FieldErrors, field: string): string | null {
+	const parsed = rowText.safeParse(raw);
+	if (!parsed.success) {
+		errors[field] = parsed.error.issues[0]?.message ?? 'Texte invalide.';
+		return null;
+	}
+	return parsed.data || null;
+}
+
+function readOrganisationRows<R>(
+	values: Record<string, string>,
+	errors: FieldErrors,
+	count: number,
+	orgField: (i: number) => string,
+	textFields: ((i: number) => string)[],
+	build: (organisationId: number, texts: (string | null)[]) => R
+): R[] {
+	const rows: R[] = [];
+	// One organisation may appear twice with two scopes (as in the plan), not twice the same.
+	const seen = new Set<string>();
+	for (const i of range(count)) {
+		const org = (values[orgField(i)] ?? '').trim();
+		const texts = textFields.map((f) => readRowText(values[f(i)] ?? '', errors, f(i)));
+		if (org === '') {
+			if (texts.some((t) => t !== null))
+				errors[orgField(i)] = 'Choisissez l’organisation, ou videz la ligne.';
+			continue;
+		}
+		if (!/^\d{1,9}$/.test(org)) {
+			errors[orgField(i)] = 'Choisissez l’organisation dans la liste.';
+			continue;
+		}
+		const id = Number(org);
+		const key = JSON.stringify([id, ...texts]);
+		if (seen.has(key)) {
+			errors[orgField(i)] = 'Cette ligne figure déjà plus haut.';
+			continue;
+		}
+		seen.add(key);
+		rows.push(build(id, texts));
+	}
+	return rows;
+}
+
+/** A number that fits the indicator's kind, or null when the field is empty. */
+function readValue(
+	raw: string,
+	kind: IndicatorKind,
+	errors: FieldErrors,
+	field: string
+): number | null {
+	if (raw.trim() === '') return null;
+	const value = parseDecimal(raw);
+	const problem = indicatorValueProblem(kind, value);
+	if (problem) errors[field] = problem;
+	return value;
+}
+
+function readDate(raw: string, errors: FieldErrors, field: string): string | null {
+	const value = raw.trim();
+	if (value === '') return null;
+	if (!isIsoDate(value)) errors[field] = 'Cette date n’est pas valide (jj/mm/aaaa).';
+	return value;
+}
+
+function readIndicators(values: Record<string, string>, errors: FieldErrors): IndicatorInput[] {
+	const rows: IndicatorInput[] = [];
+	for (const i of range(MAX_INDICATORS)) {
+		const get = (part: IndicatorPart) => values[indicatorRowField(i, part)] ?? '';
+		const field = (part: IndicatorPart) => indicatorRowField(i, part);
+		const rawId = get('id').trim();
+		const typed = INDICATOR_PARTS.filter((p) => p !== 'id' && p !== 'kind').some(
+			(p) => get(p).trim() !== ''
+		);
+		if (rawId === '' && !typed) continue;
+		if (rawId !== '' && !/^\d{1,9}$/.test(rawId)) {
+			errors[field('label')] = INCOMPLETE;
+			continue;
+		}
+		const kind = get('kind') as IndicatorKind;
+		if (!INDICATOR_KINDS.includes(kind))
+			errors[field('kind')] = 'Choisissez la nature dans la liste.';
+		const safeKind = INDICATOR_KINDS.includes(kind) ? kind : 'count';
+		const label = readRowText(get('label'), errors, field('label'));
+		if (!label || label.length < 3)
+			errors[field('label')] ??= 'Indiquez l’intitulé de l’indicateur.';
+		const unit = readRowText(get('unit'), errors, field('unit'));
+		const target = readValue(get('target'), safeKind, errors, field('target'));
+		const targetDate = readDate(get('target_date'), errors, field('target_date'));
+		if (targetDate && target === null)
+			errors[field('target')] ??= 'Indiquez la valeur cible, ou videz sa date.';
+		const baseline = readValue(get('baseline'), safeKind, errors, field('baseline'));
+		const baselineDate = readDate(get('baseline_date'), errors, field('baseline_date'));
+		if (baseline !== null && !baselineDate)
+			errors[field('baseline_date')] ??= 'Indiquez la date de la valeur de référence.';
+		rows.push({
+			id: rawId === '' ? null : Number(rawId),
+			label: label ?? '',
+			unit,
+			kind: safeKind,
+			target,
+			targetDate,
+			baseline,
+			baselineDate,
+			retire: get('retire') === 'on'
+		});
+	}
+	return rows;
+}
+
+/** « 3-1, 8-1 » or « 3-1 8-1 » → ['3-1', '8-1']; a malformed code is reported. */
+function readCodes(raw: string, errors: FieldErrors): string[] {
+	const codes = raw
+		.split(/[\s,;]+/)
+		.map((c) => c.trim())
+		.filter(Boolean);
+	const bad = codes.find((c) => !/^\d{1,3}-\d{1,3}$/.test(c));
+	if (bad) errors.links = `« ${bad} » n’est pas un code de fiche (exemple : 3-1).`;
+	return [...new Set(codes)];
+}
+
+/**
+ * Validates the fiche form: every field, each owner, partner and indicator row. Returns the typed
+ * input or a French message per field; `values` always holds what was typed.
+ */
+export function parseFicheForm(formData: FormData): {
+	values: Record<string, string>;
+	errors: FieldErrors;
+	input?: FicheEditInput;
+} {
+	const { values, errors, data } = parseForm(formData, FICHE_FIELDS, ficheSchema);
+	const owners = readOrganisationRows(
+		values,
+		errors,
+		MAX_OWNERS,
+		(i) => ownerField(i, 'org'),
+		[(i) => ownerField(i, 'scope'), (i) => ownerField(i, 'note')],
+		(organisationId, [scope, note]) => ({
+			organisationId,
+			scope: scope ?? null,
+			note: note ?? null
+		})
+	);
+	const partners = readOrganisationRows(
+		values,
+		errors,
+		MAX_PARTNERS,
+		(i) => partnerField(i, 'org'),
+		[(i) => partnerField(i, 'detail')],
+		(organisationId, [detail]) => ({ organisationId, detail: detail ?? null })
+	);
+	const indicators = readIndicators(values, errors);
+	const linkedCodes = readCodes(values.links ?? '', errors);
+	if (!data || Object.keys(errors).length > 0) return { values, errors };
+	return {
+		values,
+		errors: {},
+		input: {
+			version: data.version,
+			seenRevision: data.seen_revision,
+			title: data.title,
+			shortTitle: data.short_title || null,
+			objectiveId: data.objective,
+			texts: {
+				context: markupToRichText(data.context),
+				existing: markupToRichText(data.existing),
+				description: markupToRichText(data.description),
+				success_factors: markupToRichText(data.success_factors)
+			},
+			ownersNote: data.owners_note || null,
+			owners,
+			partners,
+			linkedCodes,
+			indicators,
+			reason: data.reason,
+			decisionId: data.decision
+		}
+	};
+}
+
+export const NEW_FICHE_FIELDS = ['objective', 'title', ...REVISION_FIELDS] as const;
+export const NewFicheSchema = z.object({
+	objective: z
+		.string()
+		.regex(/^\d{1,9}$/, 'Choisissez l’objectif de la fiche.')
+		.transform(Number),
+	title: text('Le titre', 300).refine((v) => v.length >= 3, 'Indiquez le titre de la fiche.'),
+	...revisionShape
+});

@@ -1,0 +1,168 @@
+import { formatDate, formatNumber } from '../../utils/format';
+import type { IndicatorKind } from '../../utils/indicator-kinds';
+import type { FieldChange } from '../result';
+
+/**
+ * A fiche as a person reads it, field by field, in the words the revision list shows: what the
+ * « before → after » of a revision compares. Texts are in their typed form (rich-text-markup).
+ */
+export interface ReadableFiche {
+	code: string;
+	objective: string;
+	title: string;
+	shortTitle: string;
+	context: string;
+	existing: string;
+	description: string;
+	successFactors: string;
+	ownersNote: string;
+	owners: string;
+	partners: string;
+	links: string;
+	indicators: ReadableIndicator[];
+}
+
+export interface ReadableIndicator {
+	/** null for an indicator this edit adds. */
+	id: number | null;
+	label: string;
+	unit: string;
+	kind: string;
+	target: string;
+	baseline: string;
+	state: string;
+}
+
+export const FICHE_FIELD_LABELS: Record<Exclude<keyof ReadableFiche, 'indicators'>, string> = {
+	code: 'Code',
+	objective: 'Objectif',
+	title: 'Titre',
+	shortTitle: 'Titre court',
+	context: 'Contexte',
+	existing: 'Existant',
+	description: 'Description de l’action',
+	successFactors: 'Facteurs clés de succès',
+	ownersNote: 'Note sur les porteurs',
+	owners: 'Porteurs',
+	partners: 'Partenaires',
+	links: 'Fiches liées'
+};
+
+const INDICATOR_FIELD_LABELS: Record<Exclude<keyof ReadableIndicator, 'id'>, string> = {
+	label: 'intitulé',
+	unit: 'unité',
+	kind: 'nature',
+	target: 'cible',
+	baseline: 'valeur de référence',
+	state: 'état'
+};
+
+export const INDICATOR_KIND_NAMES: Record<IndicatorKind, string> = {
+	count: 'nombre',
+	percentage: 'pourcentage',
+	amount: 'montant en euros',
+	boolean: 'oui / non'
+};
+
+/** « 120 au 31/12/2026 », « 120 », « » : a value with the date it is for. */
+export function datedValue(value: number | null, date: string | null): string {
+	if (value === null) return date ? `au ${formatDate(date)}` : '';
+	return date ? `${formatNumber(value)} au ${formatDate(date)}` : formatNumber(value);
+}
+
+export function readableIndicator(indicator: {
+	id: number | null;
+	label: string;
+	unit: string | null;
+	kind: IndicatorKind;
+	target: number | null;
+	targetDate: string | null;
+	baseline: number | null;
+	baselineDate: string | null;
+	retiredAt: string | null;
+}): ReadableIndicator {
+	return {
+		id: indicator.id,
+		label: indicator.label,
+		unit: indicator.unit ?? '',
+		kind: INDICATOR_KIND_NAMES[indicator.kind],
+		target: datedValue(indicator.target, indicator.targetDate),
+		baseline: datedValue(indicator.baseline, indicator.baselineDate),
+		state: indicator.retiredAt ? 'retiré' : 'en service'
+	};
+}
+
+/** The fields that differ, before → after, with their French labels; empty when nothing did. */
+export function ficheChanges(before: ReadableFiche, after: ReadableFiche): FieldChange[] {
+	const changes: FieldChange[] = [];
+	for (const [field, label] of Object.entries(FICHE_FIELD_LABELS) as [
+		keyof typeof FICHE_FIELD_LABELS,
+		string
+	][])
+		if (before[field] !== after[field])
+			changes.push({ field, label, before: before[field], after: after[field] });
+
+	const previous = new Map(before.indicators.map((i) => [i.id, i]));
+	after.indicators.forEach((indicator, index) => {
+		const old = indicator.id === null ? undefined : previous.get(indicator.id);
+		if (!old) {
+			changes.push({
+				field: `indicator.new.${index + 1}`,
+				label: 'Nouvel indicateur',
+				before: '',
+				after: describeIndicator(indicator)
+			});
+			return;
+		}
+		for (const [field, label] of Object.entries(INDICATOR_FIELD_LABELS) as [
+			keyof typeof INDICATOR_FIELD_LABELS,
+			string
+		][])
+			if (old[field] !== indicator[field])
+				changes.push({
+					field: `indicator.${indicator.id}.${field}`,
+					label: `Indicateur « ${old.label} » : ${label}`,
+					before: old[field],
+					after: indicator[field]
+				});
+	});
+	return changes;
+}
+
+function describeIndicator(indicator: ReadableIndicator): string {
+	const parts = [
+		indicator.label,
+		indicator.unit && `unité : ${indicator.unit}`,
+		`nature : ${indicator.kind}`,
+		indicator.target && `cible : ${indicator.target}`,
+		indicator.baseline && `référence : ${indicator.baseline}`
+	];
+	return parts.filter(Boolean).join(' ; ');
+}
+
+/**
+ * What others changed since a form was opened: the revisions written after it, merged field by
+ * field (the first « before », the last « after »), oldest first.
+ */
+export function mergeChanges(revisions: { changes: FieldChange[] }[]): FieldChange[] {
+	const merged = new Map<string, FieldChange>();
+	for (const revision of revisions)
+		for (const change of revision.changes) {
+			const known = merged.get(change.field);
+			merged.set(change.field, known ? { ...known, after: change.after } : { ...change });
+		}
+	return [...merged.values()].filter((c) => c.before !== c.after);
+}
+
+/** « Nom — périmètre (note) », one per line. */
+export function readableOwners(
+	owners: { name: string; scope: string | null; note: string | null }[]
+): string {
+	return owners
+		.map((o) => `${o.name}${o.scope ? ` — ${o.scope}` : ''}${o.note ? ` (${o.note})` : ''}`)
+		.join('\n');
+}
+
+export function readablePartners(partners: { name: string; detail: string | null }[]): string {
+	return partners.map((p) => `${p.name}${p.detail ? ` — ${p.detail}` : ''}`).join('\n');
+}

@@ -1,0 +1,254 @@
+import type { Executor } from '../db';
+import type { OrganisationKind } from '../db/schema';
+
+export interface AdminOrganisation {
+	id: number;
+	slug: string;
+	name: string;
+	fullName: string | null;
+	kind: OrganisationKind;
+	version: number;
+	retiredAt: string | null;
+	/** Fiches it carries or partners (each counted once). */
+	ficheCount: number;
+	accountCount: number;
+	aliases: string[];
+}
+
+/** Every organisation, retired ones included, with how many fiches and accounts each has. */
+export async function listAdminOrganisations(db: Executor): Promise<AdminOrganisation[]> {
+	const rows = await db
+		.selectFrom('organisation as o')
+		.select((eb) => [
+			'o.id',
+			'o.slug',
+			'o.name',
+			'o.full_name as fullName',
+			'o.kind',
+			'o.version',
+			'o.retired_at as retiredAt',
+			eb
+				.selectFrom(
+					eb
+						.selectFrom('fiche_owner')
+						.select('fiche_id')
+						.whereRef('fiche_owner.organisation_id', '=', 'o.id')
+						.union(
+							eb
+								.selectFrom('fiche_partner')
+								.select('fiche_id')
+								.whereRef('fiche_partner.organisation_id', '=', 'o.id')
+						)
+						.as('f')
+				)
+				.select((e) => e.fn.countAll<number>().as('n'))
+				.as('ficheCount'),
+			eb
+				.selectFrom('user_account')
+				.select((e) => e.fn.countAll<number>().as('n'))
+				.whereRef('user_account.organisation_id', '=', 'o.id')
+				.as('accountCount')
+		])
+		.execute();
+	const aliases = await db
+		.selectFrom('organisation_alias')
+		.select(['organisation_id', 'name'])
+		.orderBy('id')
+		.execute();
+	return rows.map((r) => ({
+		...r,
+		ficheCount: Number(r.ficheCount ?? 0),
+		accountCount: Number(r.accountCount ?? 0),
+		aliases: aliases.filter((a) => a.organisation_id === r.id).map((a) => a.name)
+	}));
+}
+
+export async function findAdminOrganisation(
+	db: Executor,
+	id: number
+): Promise<AdminOrganisation | undefined> {
+	return (await listAdminOrganisations(db)).find((o) => o.id === id);
+}
+
+export async function slugExists(db: Executor, slug: string): Promise<boolean> {
+	const row = await db
+		.selectFrom('organisation')
+		.select('id')
+		.where('slug', '=', slug)
+		.executeTakeFirst();
+	return !!row;
+}
+
+/** Another organisation (retired or not) with this name, or with it as a former name. */
+export async function findOrganisationNamed(
+	db: Executor,
+	name: string,
+	exceptId: number | null
+): Promise<{ id: number; name: string } | undefined> {
+	const own = await db
+		.selectFrom('organisation')
+		.select(['id', 'name'])
+		.where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+		.where('id', '!=', exceptId ?? -1)
+		.executeTakeFirst();
+	if (own) return own;
+	return db
+		.selectFrom('organisation_alias')
+		.innerJoin('organisation', 'organisation.id', 'organisation_alias.organisation_id')
+		.select(['organisation.id', 'organisation.name'])
+		.where((eb) => eb(eb.fn('lower', ['organisation_alias.name']), '=', name.toLowerCase()))
+		.where('organisation.id', '!=', exceptId ?? -1)
+		.executeTakeFirst();
+}
+
+export async function insertOrganisation(
+	db: Executor,
+	values: { slug: string; name: string; fullName: string | null; kind: OrganisationKind }
+): Promise<number> {
+	const row = await db
+		.insertInto('organisation')
+		.values({
+			slug: values.slug,
+			name: values.name,
+			full_name: values.fullName,
+			kind: values.kind,
+			retired_at: null
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+/** Writes name, full name and kind if nobody changed the organisation since `version`. */
+export async function updateOrganisation(
+	db: Executor,
+	id: number,
+	version: number,
+	values: {
+		name: string;
+		fullName: string | null;
+		kind: OrganisationKind;
+		retiredAt: string | null;
+	}
+): Promise<boolean> {
+	const result = await db
+		.updateTable('organisation')
+		.set({
+			name: values.name,
+			full_name: values.fullName,
+			kind: values.kind,
+			retired_at: values.retiredAt,
+			version: version + 1
+		})
+		.where('id', '=', id)
+		.where('version', '=', version)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows) === 1;
+}
+
+export async function addAlias(
+	db: Executor,
+	organisationId: number,
+	name: string,
+	createdAt: string
+): Promise<void> {
+	await db
+		.insertInto('organisation_alias')
+		.values({ organisation_id: organisationId, name, created_at: createdAt })
+		.onConflict((oc) => oc.columns(['organisation_id', 'name']).doNothing())
+		.execute();
+}
+
+/** The fiches an organisation carries or partners. */
+export async function listOrganisationFicheIds(
+	db: Executor,
+	organisationId: number
+): Promise<number[]> {
+	const rows = await db
+		.selectFrom('fiche_owner')
+		.select('fiche_id')
+		.where('organisation_id', '=', organisationId)
+		.union(
+			db
+				.selectFrom('fiche_partner')
+				.select('fiche_id')
+				.where('organisation_id', '=', organisationId)
+		)
+		.execute();
+	return rows.map((r) => r.fiche_id);
+}
+
+/** Fiches on which both organisations have an open update (a merge would leave two open). */
+export async function listFichesWithTwoOpenUpdates(
+	db: Executor,
+	a: number,
+	b: number
+): Promise<string[]> {
+	const rows = await db
+		.selectFrom('progress_update as u')
+		.innerJoin('fiche', 'fiche.id', 'u.fiche_id')
+		.select('fiche.code')
+		.where('u.organisation_id', 'in', [a, b])
+		.where('u.state', 'in', ['draft', 'submitted', 'returned'])
+		.groupBy('fiche.code')
+		.having((eb) => eb.fn.count('u.organisation_id').distinct(), '=', 2)
+		.execute();
+	return rows.map((r) => r.code);
+}
+
+/**
+ * Moves everything of `absorbed` to `kept`: owners, partners (a partner row the kept one already
+ * has on that fiche is dropped), accounts, progress updates and former names.
+ */
+export async function moveOrganisationRecords(
+	db: Executor,
+	absorbed: number,
+	kept: number
+): Promise<void> {
+	await db
+		.updateTable('fiche_owner')
+		.set({ organisation_id: kept })
+		.where('organisation_id', '=', absorbed)
+		.execute();
+	await db
+		.deleteFrom('fiche_partner')
+		.where('organisation_id', '=', absorbed)
+		.where('fiche_id', 'in', (eb) =>
+			eb.selectFrom('fiche_partner').select('fiche_id').where('organisation_id', '=', kept)
+		)
+		.execute();
+	await db
+		.updateTable('fiche_partner')
+		.set({ organisation_id: kept })
+		.where('organisation_id', '=', absorbed)
+		.execute();
+	await db
+		.updateTable('user_account')
+		.set({ organisation_id: kept })
+		.where('organisation_id', '=', absorbed)
+		.execute();
+	await db
+		.updateTable('progress_update')
+		.set({ organisation_id: kept })
+		.where('organisation_id', '=', absorbed)
+		.execute();
+	const aliases = await db
+		.selectFrom('organisation_alias')
+		.select(['name', 'created_at'])
+		.where('organisation_id', '=', absorbed)
+		.execute();
+	for (const alias of aliases) await addAlias(db, kept, alias.name, alias.created_at);
+	await db.deleteFrom('organisation_alias').where('organisation_id', '=', absorbed).execute();
+}
+
+/** The former names of every organisation, by organisation id (public: they stay findable). */
+export async function listAliasesByOrganisation(db: Executor): Promise<Map<number, string[]>> {
+	const rows = await db
+		.selectFrom('organisation_alias')
+		.select(['organisation_id', 'name'])
+		.orderBy('id')
+		.execute();
+	const map = new Map<number, string[]>();
+	for (const r of rows) map.set(r.organisation_id, [...(map.get(r.organisation_id) ?? []), r.name]);
+	return map;
+}

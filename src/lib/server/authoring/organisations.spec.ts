@@ -1,0 +1,193 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findUserById, insertUser, type User } from '../auth/users';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { findFicheByCode, listFiches } from '../plan/repository';
+import { findAdminOrganisation, listAdminOrganisations } from './organisations-repository';
+import { listOrganisationChoices } from './repository';
+import { listFicheRevisions } from './revisions-repository';
+import {
+	createOrganisation,
+	editOrganisation,
+	mergeOrganisations,
+	organisationSlug,
+	retireOrganisation
+} from './service';
+
+let db: Db;
+let admin: User;
+const WHY = { reason: 'Registre du comité syndical', decisionId: null };
+
+beforeEach(async () => {
+	db = await createTestDb();
+	admin = (await findUserById(
+		db,
+		await insertUser(db, {
+			email: 'camille@lot-numerique.fr',
+			name: 'Camille Admin',
+			role: 'admin',
+			organisationId: null,
+			passwordHash: null
+		})
+	))!;
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+async function bySlug(slug: string) {
+	return (await listAdminOrganisations(db)).find((o) => o.slug === slug)!;
+}
+
+describe('organisations', () => {
+	it('are listed with how many fiches and accounts each has', async () => {
+		await insertUser(db, {
+			email: 'p@cdg46.fr',
+			name: 'P',
+			role: 'partenaire',
+			organisationId: (await bySlug('cdg46')).id,
+			passwordHash: null
+		});
+		const cdg = await bySlug('cdg46');
+		const expected = (await listFiches(db, { organisation: 'cdg46' })).length;
+		expect(cdg.ficheCount).toBe(expected);
+		expect(cdg.ficheCount).toBeGreaterThan(0);
+		expect(cdg.accountCount).toBe(1);
+	});
+
+	it('are created with a slug of their name, and a name already used is refused', async () => {
+		expect(organisationSlug('Communauté de communes du Grand-Figeac')).toBe(
+			'communaute-de-communes-du-grand-figeac'
+		);
+		const created = await createOrganisation(
+			db,
+			admin,
+			{ name: 'Grand Figeac', fullName: null, kind: 'epci', ...WHY },
+			null
+		);
+		expect(created.ok).toBe(true);
+		expect((await bySlug('grand-figeac')).name).toBe('Grand Figeac');
+		const again = await createOrganisation(
+			db,
+			admin,
+			{ name: 'grand figeac', fullName: null, kind: 'epci', ...WHY },
+			null
+		);
+		expect(again).toMatchObject({
+			ok: false,
+			fieldErrors: { name: expect.stringContaining('porte déjà') }
+		});
+	});
+
+	it('renamed, keep their former name findable; a stale form is refused', async () => {
+		const cdg = await bySlug('cdg46');
+		const renamed = await editOrganisation(
+			db,
+			admin,
+			cdg.id,
+			{
+				version: cdg.version,
+				name: 'Centre de gestion du Lot',
+				fullName: cdg.fullName,
+				kind: cdg.kind,
+				...WHY
+			},
+			null
+		);
+		expect(renamed.ok).toBe(true);
+		const after = (await findAdminOrganisation(db, cdg.id))!;
+		expect(after.name).toBe('Centre de gestion du Lot');
+		expect(after.aliases).toEqual([cdg.name]);
+		const stale = await editOrganisation(
+			db,
+			admin,
+			cdg.id,
+			{ version: cdg.version, name: 'Autre nom', fullName: null, kind: cdg.kind, ...WHY },
+			null
+		);
+		expect(stale).toMatchObject({ ok: false, status: 409 });
+		// The former name cannot be taken by another organisation.
+		const taken = await createOrganisation(
+			db,
+			admin,
+			{ name: cdg.name, fullName: null, kind: 'epci', ...WHY },
+			null
+		);
+		expect(taken.ok).toBe(false);
+		const journal = await db
+			.selectFrom('audit_event')
+			.select('action')
+			.where('action', 'like', 'plan.%')
+			.execute();
+		expect(journal.map((j) => j.action)).toEqual(['plan.organisation_updated']);
+	});
+
+	it('merged, everything of the absorbed one follows and its name becomes a former name', async () => {
+		const absorbed = await bySlug('cdg46');
+		const kept = await bySlug('lot-numerique');
+		const account = await insertUser(db, {
+			email: 'p@cdg46.fr',
+			name: 'P',
+			role: 'partenaire',
+			organisationId: absorbed.id,
+			passwordHash: null
+		});
+		const cdgFiches = (await listFiches(db, { organisation: 'cdg46' })).map((f) => f.code);
+		const updatesBefore = await db
+			.selectFrom('progress_update')
+			.select('id')
+			.where('organisation_id', '=', absorbed.id)
+			.execute();
+		const result = await mergeOrganisations(
+			db,
+			admin,
+			absorbed.id,
+			{ version: absorbed.version, into: kept.id, ...WHY },
+			null
+		);
+		expect(result).toEqual({ ok: true, value: { keptId: kept.id } });
+		const lot = (await findAdminOrganisation(db, kept.id))!;
+		expect(lot.aliases).toContain(absorbed.name);
+		expect((await findAdminOrganisation(db, absorbed.id))!).toMatchObject({
+			ficheCount: 0,
+			accountCount: 0
+		});
+		expect((await findAdminOrganisation(db, absorbed.id))!.retiredAt).not.toBeNull();
+		expect((await findUserById(db, account))!.organisationId).toBe(kept.id);
+		const lotFiches = (await listFiches(db, { organisation: 'lot-numerique' })).map((f) => f.code);
+		for (const code of cdgFiches) expect(lotFiches).toContain(code);
+		const moved = await db
+			.selectFrom('progress_update')
+			.select('id')
+			.where('id', 'in', updatesBefore.length ? updatesBefore.map((u) => u.id) : [-1])
+			.where('organisation_id', '=', kept.id)
+			.execute();
+		expect(moved).toHaveLength(updatesBefore.length);
+		// 1-2 had both as owners: one fiche revision says so.
+		const fiche = (await findFicheByCode(db, '1-2'))!;
+		expect(fiche.owners.map((o) => o.slug)).toEqual(['lot-numerique', 'lot-numerique']);
+		const [revision] = await listFicheRevisions(db, fiche.id);
+		expect(revision).toMatchObject({
+			action: 'merged',
+			changes: [{ field: 'owners', label: 'Porteurs' }]
+		});
+	});
+
+	it('retired, no longer offered as owner or partner, its fiches keep it', async () => {
+		const ars = await bySlug('ars');
+		expect(
+			(await retireOrganisation(db, admin, ars.id, { version: ars.version, ...WHY }, null)).ok
+		).toBe(true);
+		expect((await findAdminOrganisation(db, ars.id))!.retiredAt).not.toBeNull();
+		expect((await listOrganisationChoices(db)).map((o) => o.id)).not.toContain(ars.id);
+		expect((await findFicheByCode(db, '17-2'))!.owners.map((o) => o.slug)).toEqual(['ars']);
+		const again = await retireOrganisation(
+			db,
+			admin,
+			ars.id,
+			{ version: ars.version + 1, ...WHY },
+			null
+		);
+		expect(again).toMatchObject({ ok: false, status: 409 });
+	});
+});

@@ -1,0 +1,558 @@
+import type { Executor } from '../db';
+import type { IndicatorKind } from '../db/schema';
+
+/** One owner of a fiche as stored (organisation, its scope and a note). */
+export interface OwnerRow {
+	organisationId: number;
+	name: string;
+	scope: string | null;
+	note: string | null;
+}
+
+export interface PartnerRow {
+	organisationId: number;
+	name: string;
+	detail: string | null;
+}
+
+export interface IndicatorRow {
+	id: number;
+	label: string;
+	unit: string | null;
+	kind: IndicatorKind;
+	target: number | null;
+	targetDate: string | null;
+	baseline: number | null;
+	baselineDate: string | null;
+	retiredAt: string | null;
+}
+
+/** Everything an admin may edit on a fiche, as stored now. Texts are RichText JSON. */
+export interface FicheState {
+	id: number;
+	code: string;
+	number: number;
+	version: number;
+	objectiveId: number;
+	title: string;
+	shortTitle: string | null;
+	context: string;
+	existing: string;
+	description: string;
+	successFactors: string;
+	ownersNote: string | null;
+	priority: number;
+	status: string;
+	owners: OwnerRow[];
+	partners: PartnerRow[];
+	links: { ficheId: number; code: string }[];
+	indicators: IndicatorRow[];
+}
+
+export async function findFicheState(db: Executor, code: string): Promise<FicheState | undefined> {
+	const fiche = await db
+		.selectFrom('fiche')
+		.select([
+			'id',
+			'code',
+			'number',
+			'version',
+			'objective_id as objectiveId',
+			'title',
+			'short_title as shortTitle',
+			'context',
+			'existing',
+			'description',
+			'success_factors as successFactors',
+			'owners_note as ownersNote',
+			'priority',
+			'status'
+		])
+		.where('code', '=', code)
+		.executeTakeFirst();
+	if (!fiche) return undefined;
+	const owners = await db
+		.selectFrom('fiche_owner')
+		.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
+		.select([
+			'fiche_owner.organisation_id as organisationId',
+			'organisation.name',
+			'fiche_owner.scope',
+			'fiche_owner.note'
+		])
+		.where('fiche_owner.fiche_id', '=', fiche.id)
+		.orderBy('fiche_owner.position')
+		.execute();
+	const partners = await db
+		.selectFrom('fiche_partner')
+		.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
+		.select([
+			'fiche_partner.organisation_id as organisationId',
+			'organisation.name',
+			'fiche_partner.detail'
+		])
+		.where('fiche_partner.fiche_id', '=', fiche.id)
+		.orderBy('fiche_partner.position')
+		.execute();
+	const links = await db
+		.selectFrom('fiche_link')
+		.innerJoin('fiche as other', 'other.id', 'fiche_link.linked_fiche_id')
+		.select(['other.id as ficheId', 'other.code'])
+		.where('fiche_link.fiche_id', '=', fiche.id)
+		.orderBy('fiche_link.position')
+		.execute();
+	const indicators = await db
+		.selectFrom('indicator')
+		.select([
+			'id',
+			'label',
+			'unit',
+			'kind',
+			'target',
+			'target_date as targetDate',
+			'baseline',
+			'baseline_date as baselineDate',
+			'retired_at as retiredAt'
+		])
+		.where('fiche_id', '=', fiche.id)
+		.orderBy('position')
+		.execute();
+	return { ...fiche, owners, partners, links, indicators };
+}
+
+export interface ObjectiveChoice {
+	id: number;
+	number: number;
+	label: string;
+	orientationLabel: string;
+}
+
+export async function listObjectiveChoices(db: Executor): Promise<ObjectiveChoice[]> {
+	return db
+		.selectFrom('objective')
+		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
+		.select([
+			'objective.id',
+			'objective.number',
+			'objective.label',
+			'orientation.label as orientationLabel'
+		])
+		.orderBy('objective.number')
+		.execute();
+}
+
+/** Organisations an owner or partner may be chosen from: those not retired, by name. */
+export async function listOrganisationChoices(
+	db: Executor
+): Promise<{ id: number; name: string }[]> {
+	return db
+		.selectFrom('organisation')
+		.select(['id', 'name'])
+		.where('retired_at', 'is', null)
+		.orderBy('name')
+		.execute();
+}
+
+export async function listFicheChoices(
+	db: Executor
+): Promise<{ id: number; code: string; title: string }[]> {
+	return db
+		.selectFrom('fiche')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.select(['fiche.id', 'fiche.code', 'fiche.title'])
+		.orderBy('objective.number')
+		.orderBy('fiche.number')
+		.execute();
+}
+
+export interface DecisionChoice {
+	id: number;
+	heldOn: string;
+	sessionTitle: string;
+	ficheCode: string | null;
+	text: string;
+}
+
+/** The decisions of closed sessions, newest session first: what an edit may say it applies. */
+export async function listClosedDecisions(db: Executor): Promise<DecisionChoice[]> {
+	return db
+		.selectFrom('decision')
+		.innerJoin('commission_session as s', 's.id', 'decision.session_id')
+		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
+		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+		.select([
+			'decision.id',
+			's.held_on as heldOn',
+			's.title as sessionTitle',
+			'fiche.code as ficheCode',
+			'decision.text'
+		])
+		.where('s.state', '=', 'closed')
+		.orderBy('s.held_on', 'desc')
+		.orderBy('agenda_item.position')
+		.orderBy('decision.id')
+		.execute();
+}
+
+export async function findClosedDecision(
+	db: Executor,
+	id: number
+): Promise<DecisionChoice | undefined> {
+	return db
+		.selectFrom('decision')
+		.innerJoin('commission_session as s', 's.id', 'decision.session_id')
+		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
+		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+		.select([
+			'decision.id',
+			's.held_on as heldOn',
+			's.title as sessionTitle',
+			'fiche.code as ficheCode',
+			'decision.text'
+		])
+		.where('s.state', '=', 'closed')
+		.where('decision.id', '=', id)
+		.executeTakeFirst();
+}
+
+export interface FicheFields {
+	code: string;
+	number: number;
+	objectiveId: number;
+	title: string;
+	shortTitle: string | null;
+	context: string;
+	existing: string;
+	description: string;
+	successFactors: string;
+	ownersNote: string | null;
+}
+
+/**
+ * Writes a fiche's own fields only if nobody changed it since `version` (optimistic concurrency),
+ * and bumps the version. False when the fiche moved on meanwhile.
+ */
+export async function updateFicheFields(
+	db: Executor,
+	id: number,
+	version: number,
+	fields: FicheFields
+): Promise<boolean> {
+	const result = await db
+		.updateTable('fiche')
+		.set({
+			code: fields.code,
+			number: fields.number,
+			objective_id: fields.objectiveId,
+			title: fields.title,
+			short_title: fields.shortTitle,
+			context: fields.context,
+			existing: fields.existing,
+			description: fields.description,
+			success_factors: fields.successFactors,
+			owners_note: fields.ownersNote,
+			version: version + 1
+		})
+		.where('id', '=', id)
+		.where('version', '=', version)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows) === 1;
+}
+
+export async function replaceOwners(
+	db: Executor,
+	ficheId: number,
+	owners: { organisationId: number; scope: string | null; note: string | null }[]
+): Promise<void> {
+	await db.deleteFrom('fiche_owner').where('fiche_id', '=', ficheId).execute();
+	if (owners.length > 0)
+		await db
+			.insertInto('fiche_owner')
+			.values(
+				owners.map((o, i) => ({
+					fiche_id: ficheId,
+					organisation_id: o.organisationId,
+					scope: o.scope,
+					note: o.note,
+					position: i + 1
+				}))
+			)
+			.execute();
+}
+
+export async function replacePartners(
+	db: Executor,
+	ficheId: number,
+	partners: { organisationId: number; detail: string | null }[]
+): Promise<void> {
+	await db.deleteFrom('fiche_partner').where('fiche_id', '=', ficheId).execute();
+	if (partners.length > 0)
+		await db
+			.insertInto('fiche_partner')
+			.values(
+				partners.map((p, i) => ({
+					fiche_id: ficheId,
+					organisation_id: p.organisationId,
+					detail: p.detail,
+					position: i + 1
+				}))
+			)
+			.execute();
+}
+
+export async function replaceLinks(
+	db: Executor,
+	ficheId: number,
+	linkedIds: number[]
+): Promise<void> {
+	await db.deleteFrom('fiche_link').where('fiche_id', '=', ficheId).execute();
+	if (linkedIds.length > 0)
+		await db
+			.insertInto('fiche_link')
+			.values(
+				linkedIds.map((linked, i) => ({
+					fiche_id: ficheId,
+					linked_fiche_id: linked,
+					position: i + 1
+				}))
+			)
+			.execute();
+}
+
+export interface IndicatorFields {
+	label: string;
+	unit: string | null;
+	kind: IndicatorKind;
+	target: number | null;
+	targetDate: string | null;
+	baseline: number | null;
+	baselineDate: string | null;
+	retiredAt: string | null;
+}
+
+function indicatorColumns(fields: IndicatorFields) {
+	return {
+		label: fields.label,
+		unit: fields.unit,
+		kind: fields.kind,
+		target: fields.target,
+		target_date: fields.targetDate,
+		baseline: fields.baseline,
+		baseline_date: fields.baselineDate,
+		retired_at: fields.retiredAt
+	};
+}
+
+export async function updateIndicator(
+	db: Executor,
+	id: number,
+	position: number,
+	fields: IndicatorFields
+): Promise<void> {
+	await db
+		.updateTable('indicator')
+		.set({ ...indicatorColumns(fields), position })
+		.where('id', '=', id)
+		.execute();
+}
+
+export async function insertIndicator(
+	db: Executor,
+	ficheId: number,
+	position: number,
+	fields: IndicatorFields
+): Promise<number> {
+	const row = await db
+		.insertInto('indicator')
+		.values({ ...indicatorColumns(fields), fiche_id: ficheId, position })
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+/** The codes already given in an objective (a retired fiche keeps its code). */
+export async function listObjectiveFicheNumbers(
+	db: Executor,
+	objectiveId: number
+): Promise<number[]> {
+	const rows = await db
+		.selectFrom('fiche')
+		.select('number')
+		.where('objective_id', '=', objectiveId)
+		.execute();
+	return rows.map((r) => r.number);
+}
+
+export async function countExistingOrganisations(db: Executor, ids: number[]): Promise<number> {
+	if (ids.length === 0) return 0;
+	const row = await db
+		.selectFrom('organisation')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('id', 'in', ids)
+		.where('retired_at', 'is', null)
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+export async function findFicheIdsByCodes(
+	db: Executor,
+	codes: string[]
+): Promise<{ id: number; code: string }[]> {
+	if (codes.length === 0) return [];
+	return db.selectFrom('fiche').select(['id', 'code']).where('code', 'in', codes).execute();
+}
+
+/** The newest revision of a fiche (0 when none): a form remembers it to list later changes. */
+export async function lastFicheRevisionId(db: Executor, ficheId: number): Promise<number> {
+	const row = await db
+		.selectFrom('plan_revision')
+		.select((eb) => eb.fn.max('id').as('id'))
+		.where('fiche_id', '=', ficheId)
+		.executeTakeFirst();
+	return Number(row?.id ?? 0);
+}
+
+/** One revision as the public list shows it: what, why, when, the decision it applies, and who. */
+export interface RevisionView {
+	id: number;
+	action: 'created' | 'updated' | 'moved' | 'retired' | 'merged';
+	entity: string;
+	changes: { field: string; label: string; before: string; after: string }[];
+	reason: string;
+	origin: 'portal' | 'import';
+	createdAt: string;
+	/** The editor's name: given to those allowed to see it only (see the route). */
+	authorName: string | null;
+	decision: { sessionId: number; heldOn: string; text: string } | null;
+}
+
+/** A fiche's revisions, newest first (`limit` of them when given), and how many there are. */
+export async function listFicheRevisionViews(
+	db: Executor,
+	ficheId: number,
+	limit: number | undefined,
+	{ authors }: { authors: boolean }
+): Promise<{ revisions: RevisionView[]; total: number }> {
+	let query = db
+		.selectFrom('plan_revision as r')
+		.leftJoin('user_account as u', 'u.id', 'r.user_id')
+		.leftJoin('decision as d', 'd.id', 'r.decision_id')
+		.leftJoin('commission_session as s', 's.id', 'd.session_id')
+		.select([
+			'r.id',
+			'r.action',
+			'r.entity',
+			'r.changes',
+			'r.reason',
+			'r.origin',
+			'r.created_at as createdAt',
+			'u.name as authorName',
+			's.id as sessionId',
+			's.held_on as heldOn',
+			'd.text as decisionText'
+		])
+		.where('r.fiche_id', '=', ficheId)
+		.orderBy('r.id', 'desc');
+	if (limit !== undefined) query = query.limit(limit);
+	const rows = await query.execute();
+	const { n } = await db
+		.selectFrom('plan_revision')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('fiche_id', '=', ficheId)
+		.executeTakeFirstOrThrow();
+	return {
+		total: Number(n),
+		revisions: rows.map((r) => ({
+			id: r.id,
+			action: r.action,
+			entity: r.entity,
+			changes: JSON.parse(r.changes) as RevisionView['changes'],
+			reason: r.reason,
+			origin: r.origin,
+			createdAt: r.createdAt,
+			authorName: authors ? r.authorName : null,
+			decision:
+				r.sessionId !== null && r.heldOn !== null && r.decisionText !== null
+					? { sessionId: r.sessionId, heldOn: r.heldOn, text: r.decisionText }
+					: null
+		}))
+	};
+}
+
+/** A new fiche, empty but for its title: the admin completes it with the edit form. */
+export async function insertFiche(
+	db: Executor,
+	values: { code: string; objectiveId: number; number: number; title: string; priority: 1 | 2 }
+): Promise<number> {
+	const row = await db
+		.insertInto('fiche')
+		.values({
+			code: values.code,
+			objective_id: values.objectiveId,
+			number: values.number,
+			title: values.title,
+			short_title: null,
+			context: '[]',
+			existing: '[]',
+			description: '[]',
+			success_factors: '[]',
+			owners_note: null,
+			priority: values.priority,
+			adopted_priority: values.priority,
+			status: 'a_lancer',
+			progress: null,
+			last_update: null,
+			search_text: '',
+			retired_reason: null,
+			retired_on: null
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+/** Status `abandonnee` with its reason, if nobody changed the fiche since `version`. */
+export async function markFicheRetired(
+	db: Executor,
+	id: number,
+	version: number,
+	reason: string,
+	on: string
+): Promise<boolean> {
+	const result = await db
+		.updateTable('fiche')
+		.set({ status: 'abandonnee', retired_reason: reason, retired_on: on, version: version + 1 })
+		.where('id', '=', id)
+		.where('version', '=', version)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows) === 1;
+}
+
+/** Structural changes of the plan (fiches added, retired, moved), oldest first: the home history. */
+export async function listStructuralRevisions(db: Executor): Promise<
+	{
+		action: 'created' | 'moved' | 'retired';
+		createdAt: string;
+		reason: string;
+		ficheCode: string | null;
+		ficheTitle: string | null;
+		changes: string;
+	}[]
+> {
+	const rows = await db
+		.selectFrom('plan_revision as r')
+		.leftJoin('fiche', 'fiche.id', 'r.fiche_id')
+		.select([
+			'r.action',
+			'r.created_at as createdAt',
+			'r.reason',
+			'fiche.code as ficheCode',
+			'fiche.title as ficheTitle',
+			'r.changes'
+		])
+		.where('r.entity', 'in', ['fiche', 'objective'])
+		.where('r.action', 'in', ['created', 'moved', 'retired'])
+		.orderBy('r.id')
+		.execute();
+	return rows as Awaited<ReturnType<typeof listStructuralRevisions>>;
+}

@@ -1,0 +1,352 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseFicheForm, ownerField, indicatorRowField } from '../../schemas/plan-edit';
+import { findUserById, insertUser, type User } from '../auth/users';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { findFicheByCode, listFiches } from '../plan/repository';
+import { ficheFormValues } from './fiche-form';
+import { findFicheState, lastFicheRevisionId, listClosedDecisions } from './repository';
+import { listFicheRevisions } from './revisions-repository';
+import {
+	createFiche,
+	FICHE_CONFLICT_MESSAGE,
+	nextFicheNumber,
+	rebaseTyping,
+	retireFiche,
+	updateFiche
+} from './service';
+
+let db: Db;
+let admin: User;
+
+beforeEach(async () => {
+	db = await createTestDb();
+	admin = (await findUserById(
+		db,
+		await insertUser(db, {
+			email: 'camille@lot-numerique.fr',
+			name: 'Camille Admin',
+			role: 'admin',
+			organisationId: null,
+			passwordHash: null
+		})
+	))!;
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+async function organisationId(slug: string): Promise<number> {
+	const row = await db
+		.selectFrom('organisation')
+		.select('id')
+		.where('slug', '=', slug)
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+/** The form as the page fills it for `code`, with `changes` typed over it, parsed. */
+async function edit(code: string, changes: Record<string, string>) {
+	const state = (await findFicheState(db, code))!;
+	const values = { ...ficheFormValues(state, await lastFicheRevisionId(db, state.id)), ...changes };
+	const data = new FormData();
+	for (const [k, v] of Object.entries(values)) data.set(k, v);
+	const parsed = parseFicheForm(data);
+	expect(parsed.errors).toEqual({});
+	return parsed.input!;
+}
+
+describe('editing a fiche', () => {
+	it('the unchanged form gives the fiche back as it is (every text round-trips)', async () => {
+		for (const fiche of await listFiches(db)) {
+			const result = await updateFiche(
+				db,
+				admin,
+				fiche.code,
+				await edit(fiche.code, { reason: 'Relecture' }),
+				null
+			);
+			expect(result).toMatchObject({ ok: false, status: 400 });
+		}
+	});
+
+	it('writes the owners, one revision with French labels, a journal line, and the search text', async () => {
+		const [decision] = await listClosedDecisions(db);
+		const input = await edit('17-1', {
+			[ownerField(0, 'org')]: String(await organisationId('departement-du-lot')),
+			[ownerField(0, 'scope')]: 'Pilotage',
+			reason: 'Porteur choisi par la commission du 1er février 2019',
+			decision: String(decision!.id)
+		});
+		const result = await updateFiche(db, admin, '17-1', input, '192.0.2.1');
+		expect(result).toEqual({ ok: true, value: { code: '17-1', changed: 1 } });
+
+		const fiche = (await findFicheByCode(db, '17-1'))!;
+		expect(fiche.owners.map((o) => [o.slug, o.scope])).toEqual([
+			['departement-du-lot', 'Pilotage']
+		]);
+		const [revision, ...older] = await listFicheRevisions(db, fiche.id);
+		expect(older).toEqual([]);
+		expect(revision).toMatchObject({
+			entity: 'fiche',
+			action: 'updated',
+			reason: 'Porteur choisi par la commission du 1er février 2019',
+			decisionId: decision!.id,
+			origin: 'portal',
+			userId: admin.id,
+			changes: [
+				{ field: 'owners', label: 'Porteurs', before: '', after: 'Département du Lot — Pilotage' }
+			]
+		});
+		const journal = await db
+			.selectFrom('audit_event')
+			.selectAll()
+			.where('action', '=', 'plan.fiche_updated')
+			.execute();
+		expect(journal).toHaveLength(1);
+		expect(journal[0]!.summary).toContain('Fiche 17-1 modifiée (Porteurs)');
+		expect(
+			(await listFiches(db, { organisation: 'departement-du-lot' })).map((f) => f.code)
+		).toContain('17-1');
+		const { search_text } = await db
+			.selectFrom('fiche')
+			.select('search_text')
+			.where('code', '=', '17-1')
+			.executeTakeFirstOrThrow();
+		expect(search_text).toContain('pilotage');
+	});
+
+	it('refuses the second of two admins with what the first changed, overwriting nothing', async () => {
+		const first = await edit('14-1', { title: 'Wifi public lotois', reason: 'Titre usuel' });
+		const second = await edit('14-1', {
+			short_title: 'Wifi',
+			reason: 'Titre court'
+		});
+		expect((await updateFiche(db, admin, '14-1', first, null)).ok).toBe(true);
+		const refused = await updateFiche(db, admin, '14-1', second, null);
+		expect(refused).toMatchObject({
+			ok: false,
+			status: 409,
+			message: FICHE_CONFLICT_MESSAGE,
+			changes: [{ field: 'title', label: 'Titre', after: 'Wifi public lotois' }]
+		});
+		const state = (await findFicheState(db, '14-1'))!;
+		expect(state.title).toBe('Wifi public lotois');
+		expect(state.shortTitle).not.toBe('Wifi');
+		expect(state.version).toBe(2);
+		expect(await listFicheRevisions(db, state.id)).toHaveLength(1);
+	});
+
+	it('edits, adds and retires indicators, keeping the measurements of a retired one', async () => {
+		const state = (await findFicheState(db, '14-1'))!;
+		const first = state.indicators[0]!;
+		const before = await db
+			.selectFrom('measurement')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('indicator_id', '=', first.id)
+			.executeTakeFirstOrThrow();
+		const n = state.indicators.length;
+		const input = await edit('14-1', {
+			[indicatorRowField(0, 'target')]: '340',
+			[indicatorRowField(0, 'target_date')]: '2027-12-31',
+			[indicatorRowField(0, 'retire')]: 'on',
+			[indicatorRowField(n, 'label')]: 'Part des communes couvertes',
+			[indicatorRowField(n, 'unit')]: '%',
+			[indicatorRowField(n, 'kind')]: 'percentage',
+			[indicatorRowField(n, 'target')]: '80',
+			reason: 'Cible fixée par le comité syndical'
+		});
+		const result = await updateFiche(
+			db,
+			admin,
+			'14-1',
+			input,
+			null,
+			new Date('2026-12-01T09:00:00Z')
+		);
+		expect(result.ok).toBe(true);
+		const after = (await findFicheState(db, '14-1'))!;
+		expect(after.indicators[0]).toMatchObject({
+			target: 340,
+			targetDate: '2027-12-31',
+			retiredAt: '2026-12-01'
+		});
+		expect(after.indicators.at(-1)).toMatchObject({
+			label: 'Part des communes couvertes',
+			kind: 'percentage',
+			target: 80
+		});
+		const kept = await db
+			.selectFrom('measurement')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('indicator_id', '=', first.id)
+			.executeTakeFirstOrThrow();
+		expect(kept.n).toBe(before.n);
+		const [revision] = await listFicheRevisions(db, state.id);
+		expect(revision!.changes.map((c) => c.label)).toEqual([
+			`Indicateur « ${first.label} » : cible`,
+			`Indicateur « ${first.label} » : état`,
+			'Nouvel indicateur'
+		]);
+		expect(revision!.changes[0]!.after).toBe('340 au 31 décembre 2027');
+	});
+
+	it('refuses a decision of a session that is not closed, an unknown linked fiche, a bad target', async () => {
+		const open = await edit('3-1', { title: 'Autre titre', reason: 'Essai', decision: '999999' });
+		expect(await updateFiche(db, admin, '3-1', open, null)).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: { decision: expect.stringContaining('séance close') }
+		});
+		const links = await edit('3-1', { links: '99-9', reason: 'Essai' });
+		expect(await updateFiche(db, admin, '3-1', links, null)).toMatchObject({
+			ok: false,
+			fieldErrors: { links: 'Aucune fiche ne porte le code 99-9.' }
+		});
+		const data = new FormData();
+		const state = (await findFicheState(db, '3-1'))!;
+		for (const [k, v] of Object.entries({
+			...ficheFormValues(state, 0),
+			[indicatorRowField(0, 'kind')]: 'percentage',
+			[indicatorRowField(0, 'target')]: '120',
+			reason: ''
+		}))
+			data.set(k, v);
+		const parsed = parseFicheForm(data);
+		expect(parsed.input).toBeUndefined();
+		expect(parsed.errors[indicatorRowField(0, 'target')]).toContain('entre 0 et 100');
+		expect(parsed.errors.reason).toContain('pourquoi');
+		expect(parsed.values[indicatorRowField(0, 'target')]).toBe('120');
+	});
+
+	it('moving a fiche to another objective gives it the next free code there', async () => {
+		const target = await db
+			.selectFrom('objective')
+			.select('id')
+			.where('number', '=', 4)
+			.executeTakeFirstOrThrow();
+		const input = await edit('17-3', { objective: String(target.id), reason: 'Rattachement' });
+		const result = await updateFiche(db, admin, '17-3', input, null);
+		expect(result).toEqual({ ok: true, value: { code: '4-2', changed: 2 } });
+		const [revision] = await listFicheRevisions(
+			db,
+			input ? (await findFicheState(db, '4-2'))!.id : 0
+		);
+		expect(revision!.action).toBe('moved');
+		expect(revision!.changes.map((c) => [c.field, c.before, c.after])).toEqual([
+			['code', '17-3', '4-2'],
+			['objective', expect.stringMatching(/^17\. /), '4. Développer l’e-citoyenneté']
+		]);
+	});
+});
+
+describe('code allocation', () => {
+	it('gives the number after the highest ever given in the objective', () => {
+		expect(nextFicheNumber([])).toBe(1);
+		expect(nextFicheNumber([1])).toBe(2);
+		expect(nextFicheNumber([1, 3, 2])).toBe(4);
+		// A gap (a fiche moved away) is not reused: its code stays in that fiche's history.
+		expect(nextFicheNumber([1, 3])).toBe(4);
+	});
+});
+
+describe('after a conflict', () => {
+	it('keeps what the second admin typed and takes the first one’s change where they left the field alone', async () => {
+		const state = (await findFicheState(db, '14-1'))!;
+		const opened = ficheFormValues(state, await lastFicheRevisionId(db, state.id));
+		const first = await edit('14-1', { title: 'Wifi public lotois', reason: 'Titre usuel' });
+		expect((await updateFiche(db, admin, '14-1', first, null)).ok).toBe(true);
+		const typed = { ...opened, short_title: 'Wifi', reason: 'Titre court' };
+		const data = new FormData();
+		for (const [k, v] of Object.entries(typed)) data.set(k, v);
+		const refused = await updateFiche(db, admin, '14-1', parseFicheForm(data).input!, null);
+		expect(refused.ok).toBe(false);
+		const rebased = await rebaseTyping(db, '14-1', typed, refused.ok ? [] : refused.changes!);
+		expect(rebased).toMatchObject({
+			title: 'Wifi public lotois',
+			short_title: 'Wifi',
+			reason: 'Titre court',
+			version: '2'
+		});
+		const again = new FormData();
+		for (const [k, v] of Object.entries(rebased)) again.set(k, v);
+		expect((await updateFiche(db, admin, '14-1', parseFicheForm(again).input!, null)).ok).toBe(
+			true
+		);
+		const after = (await findFicheState(db, '14-1'))!;
+		expect([after.title, after.shortTitle]).toEqual(['Wifi public lotois', 'Wifi']);
+	});
+});
+
+describe('structure', () => {
+	it('adds fiche 4-2 to objective 4 (its next free code), readable, listed and searchable', async () => {
+		const objective = await db
+			.selectFrom('objective')
+			.select('id')
+			.where('number', '=', 4)
+			.executeTakeFirstOrThrow();
+		const result = await createFiche(
+			db,
+			admin,
+			{
+				objectiveId: objective.id,
+				title: 'Budget participatif numérique',
+				reason: 'Décision du comité syndical',
+				decisionId: null
+			},
+			null
+		);
+		expect(result).toEqual({ ok: true, value: { code: '4-2' } });
+		const fiche = (await findFicheByCode(db, '4-2'))!;
+		expect(fiche).toMatchObject({
+			title: 'Budget participatif numérique',
+			priority: 2,
+			status: 'a_lancer'
+		});
+		expect((await listFiches(db, { text: 'budget participatif' })).map((f) => f.code)).toEqual([
+			'4-2'
+		]);
+		const [revision] = await listFicheRevisions(db, fiche.id);
+		expect(revision!.action).toBe('created');
+		const again = await createFiche(
+			db,
+			admin,
+			{ objectiveId: objective.id, title: 'Une autre', reason: 'Essai', decisionId: null },
+			null
+		);
+		expect(again).toEqual({ ok: true, value: { code: '4-3' } });
+	});
+
+	it('retires a fiche: abandoned with its reason, history kept, never deleted', async () => {
+		const state = (await findFicheState(db, '7-3'))!;
+		const result = await retireFiche(
+			db,
+			admin,
+			'7-3',
+			{ version: state.version, reason: 'Plateforme reprise par la Région', decisionId: null },
+			null
+		);
+		expect(result.ok).toBe(true);
+		const after = (await findFicheByCode(db, '7-3'))!;
+		expect(after.status).toBe('abandonnee');
+		const row = await db
+			.selectFrom('fiche')
+			.select(['retired_reason', 'retired_on'])
+			.where('code', '=', '7-3')
+			.executeTakeFirstOrThrow();
+		expect(row.retired_reason).toBe('Plateforme reprise par la Région');
+		const [revision] = await listFicheRevisions(db, state.id);
+		expect(revision!.changes).toEqual([
+			{ field: 'status', label: 'Statut', before: expect.any(String), after: 'Abandonnée' }
+		]);
+		expect(
+			await retireFiche(
+				db,
+				admin,
+				'7-3',
+				{ version: state.version + 1, reason: 'Encore', decisionId: null },
+				null
+			)
+		).toMatchObject({ ok: false, status: 409 });
+	});
+});

@@ -1,0 +1,804 @@
+import { MAX_OWNERS, MAX_PARTNERS, type FicheEditInput } from '../../schemas/plan-edit';
+import { markupToRichText, richTextToMarkup } from '../../utils/rich-text-markup';
+import type { RichText } from '../../utils/rich-text';
+import { formatDate } from '../../utils/format';
+import { ORGANISATION_KIND_LABELS, STATUS_LABELS, type FicheStatus } from '../../utils/vocabulary';
+import { foldForMatching } from '../../utils/text';
+import { recordAudit } from '../audit/repository';
+import type { User } from '../auth/users';
+import type { Db, Executor } from '../db';
+import type { OrganisationKind } from '../db/schema';
+import { refreshSearchText } from '../plan/repository';
+import { ok, refuse, type FieldChange, type Refusal, type Result } from '../result';
+import {
+	ficheChanges,
+	mergeChanges,
+	readableIndicator,
+	readableOwners,
+	readablePartners,
+	type ReadableFiche
+} from './fiche-changes';
+import {
+	countExistingOrganisations,
+	findClosedDecision,
+	findFicheIdsByCodes,
+	findFicheState,
+	insertFiche,
+	insertIndicator,
+	lastFicheRevisionId,
+	markFicheRetired,
+	listClosedDecisions,
+	listFicheChoices,
+	listObjectiveFicheNumbers,
+	listObjectiveChoices,
+	listOrganisationChoices,
+	replaceLinks,
+	replaceOwners,
+	replacePartners,
+	updateFicheFields,
+	updateIndicator,
+	type FicheState
+} from './repository';
+import { insertRevision, listFicheRevisions } from './revisions-repository';
+import { ficheFormValues } from './fiche-form';
+import {
+	addAlias,
+	findAdminOrganisation,
+	findOrganisationNamed,
+	insertOrganisation,
+	listFichesWithTwoOpenUpdates,
+	listOrganisationFicheIds,
+	moveOrganisationRecords,
+	slugExists,
+	updateOrganisation
+} from './organisations-repository';
+
+/** The number of a new fiche in its objective: one more than the highest ever given there. */
+export function nextFicheNumber(used: number[]): number {
+	return used.reduce((max, n) => Math.max(max, n), 0) + 1;
+}
+
+export function ficheCode(objectiveNumber: number, ficheNumber: number): string {
+	return `${objectiveNumber}-${ficheNumber}`;
+}
+
+const markup = (json: string) => richTextToMarkup(JSON.parse(json) as RichText);
+
+/** The fiche as stored, in the words of a revision. */
+function readableState(state: FicheState, objectiveLabel: string): ReadableFiche {
+	return {
+		code: state.code,
+		objective: objectiveLabel,
+		title: state.title,
+		shortTitle: state.shortTitle ?? '',
+		context: markup(state.context),
+		existing: markup(state.existing),
+		description: markup(state.description),
+		successFactors: markup(state.successFactors),
+		ownersNote: state.ownersNote ?? '',
+		owners: readableOwners(state.owners),
+		partners: readablePartners(state.partners),
+		links: state.links.map((l) => l.code).join(', '),
+		indicators: state.indicators.map(readableIndicator)
+	};
+}
+
+/** The reason and decision of a change: the decision must belong to a closed session. */
+async function checkDecision(db: Executor, decisionId: number | null): Promise<Refusal | null> {
+	if (decisionId === null) return null;
+	const decision = await findClosedDecision(db, decisionId);
+	return decision
+		? null
+		: refuse(400, 'Choisissez une décision d’une séance close dans la liste.', {
+				fieldErrors: { decision: 'Choisissez une décision d’une séance close dans la liste.' }
+			});
+}
+
+export const FICHE_CONFLICT_MESSAGE =
+	'Quelqu’un a modifié cette fiche depuis que vous l’avez ouverte : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.';
+
+/**
+ * An admin's edit of a fiche: every field, owners, partners, links and indicators, in one
+ * transaction with one revision (fields before → after), one journal line and the search text.
+ * Refused without change when another edit came first (`version`), with what it changed.
+ */
+export async function updateFiche(
+	db: Db,
+	user: User,
+	code: string,
+	input: FicheEditInput,
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result<{ code: string; changed: number }>> {
+	return db.transaction().execute(async (trx) => {
+		const state = await findFicheState(trx, code);
+		if (!state) return refuse(404, 'Cette fiche n’existe pas.');
+		if (state.version !== input.version) {
+			const since = (await listFicheRevisions(trx, state.id))
+				.filter((r) => r.id > input.seenRevision)
+				.reverse();
+			return refuse(409, FICHE_CONFLICT_MESSAGE, { changes: mergeChanges(since) });
+		}
+		const refusal = await checkDecision(trx, input.decisionId);
+		if (refusal) return refusal;
+
+		const fieldErrors: Record<string, string> = {};
+		const objectives = await listObjectiveChoices(trx);
+		const objective = objectives.find((o) => o.id === input.objectiveId);
+		if (!objective) fieldErrors.objective = 'Choisissez l’objectif dans la liste.';
+		const organisationIds = [
+			...new Set([...input.owners, ...input.partners].map((o) => o.organisationId))
+		];
+		const known = new Set([...state.owners, ...state.partners].map((o) => o.organisationId));
+		const active = await countExistingOrganisations(
+			trx,
+			organisationIds.filter((id) => !known.has(id))
+		);
+		if (active !== organisationIds.filter((id) => !known.has(id)).length)
+			fieldErrors.owner_0_org = 'Une des organisations choisies n’existe pas ou a été retirée.';
+		const linked = await findFicheIdsByCodes(trx, input.linkedCodes);
+		const missing = input.linkedCodes.filter((c) => !linked.some((l) => l.code === c));
+		if (missing.length > 0)
+			fieldErrors.links = `Aucune fiche ne porte le code ${missing.join(', ')}.`;
+		else if (input.linkedCodes.includes(state.code))
+			fieldErrors.links = 'Une fiche ne peut pas être liée à elle-même.';
+		const ownIndicators = new Map(state.indicators.map((i) => [i.id, i]));
+		if (input.indicators.some((i) => i.id !== null && !ownIndicators.has(i.id)))
+			return refuse(400, 'Le formulaire est incomplet : rechargez la page.');
+		if (Object.keys(fieldErrors).length > 0 || !objective)
+			return refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
+				fieldErrors
+			});
+
+		// A fiche that changes objective takes the next free code of its new objective.
+		let { code: newCode, number } = state;
+		if (objective.id !== state.objectiveId) {
+			number = nextFicheNumber(await listObjectiveFicheNumbers(trx, objective.id));
+			newCode = ficheCode(objective.number, number);
+		}
+		const names = new Map(
+			(await listOrganisationChoices(trx)).map((o) => [o.id, o.name] as [number, string])
+		);
+		for (const o of [...state.owners, ...state.partners]) names.set(o.organisationId, o.name);
+		const objectiveLabel = (id: number) => {
+			const o = objectives.find((x) => x.id === id);
+			return o ? `${o.number}. ${o.label}` : '';
+		};
+		const retiredOn = now.toISOString().slice(0, 10);
+		const indicators = input.indicators.map((i) => ({
+			...i,
+			retiredAt: i.retire ? (ownIndicators.get(i.id ?? -1)?.retiredAt ?? retiredOn) : null
+		}));
+		const before = readableState(state, objectiveLabel(state.objectiveId));
+		const after: ReadableFiche = {
+			code: newCode,
+			objective: objectiveLabel(objective.id),
+			title: input.title,
+			shortTitle: input.shortTitle ?? '',
+			context: richTextToMarkup(input.texts.context),
+			existing: richTextToMarkup(input.texts.existing),
+			description: richTextToMarkup(input.texts.description),
+			successFactors: richTextToMarkup(input.texts.success_factors),
+			ownersNote: input.ownersNote ?? '',
+			owners: readableOwners(
+				input.owners.map((o) => ({ ...o, name: names.get(o.organisationId) ?? '' }))
+			),
+			partners: readablePartners(
+				input.partners.map((p) => ({ ...p, name: names.get(p.organisationId) ?? '' }))
+			),
+			links: input.linkedCodes.join(', '),
+			// Indicators left out of the form are kept as they are.
+			indicators: [
+				...indicators.map(readableIndicator),
+				...state.indicators
+					.filter((i) => !indicators.some((x) => x.id === i.id))
+					.map(readableIndicator)
+			]
+		};
+		const changes = ficheChanges(before, after);
+		if (changes.length === 0)
+			return refuse(400, 'Aucune modification à enregistrer : la fiche est déjà ainsi.');
+
+		const saved = await updateFicheFields(trx, state.id, state.version, {
+			code: newCode,
+			number,
+			objectiveId: objective.id,
+			title: input.title,
+			shortTitle: input.shortTitle,
+			context: JSON.stringify(input.texts.context),
+			existing: JSON.stringify(input.texts.existing),
+			description: JSON.stringify(input.texts.description),
+			successFactors: JSON.stringify(input.texts.success_factors),
+			ownersNote: input.ownersNote
+		});
+		if (!saved) return refuse(409, FICHE_CONFLICT_MESSAGE, { changes: [] });
+		if (before.owners !== after.owners) await replaceOwners(trx, state.id, input.owners);
+		if (before.partners !== after.partners) await replacePartners(trx, state.id, input.partners);
+		if (before.links !== after.links)
+			await replaceLinks(
+				trx,
+				state.id,
+				input.linkedCodes.map((c) => linked.find((l) => l.code === c)!.id)
+			);
+		let position = 0;
+		for (const indicator of indicators) {
+			position++;
+			if (indicator.id === null) await insertIndicator(trx, state.id, position, indicator);
+			else await updateIndicator(trx, indicator.id, position, indicator);
+		}
+		await insertRevision(trx, {
+			entity: 'fiche',
+			entityId: state.id,
+			ficheId: state.id,
+			action: objective.id !== state.objectiveId ? 'moved' : 'updated',
+			changes,
+			reason: input.reason,
+			decisionId: input.decisionId,
+			origin: 'portal',
+			userId: user.id,
+			createdAt: now.toISOString()
+		});
+		await recordAudit(
+			trx,
+			{
+				actor: user,
+				action: 'plan.fiche_updated',
+				target: { type: 'fiche', id: newCode },
+				summary: `Fiche ${newCode} modifiée (${changes.map((c) => c.label).join(', ')}) : ${input.reason}`,
+				before: Object.fromEntries(changes.map((c) => [c.field, c.before])),
+				after: Object.fromEntries(changes.map((c) => [c.field, c.after])),
+				clientAddress
+			},
+			now
+		);
+		await refreshSearchText(trx);
+		return ok({ code: newCode, changed: changes.length });
+	});
+}
+
+/** What the fiche's edit page needs: the form filled with the fiche, and every list to pick from. */
+export async function ficheEditor(db: Db, code: string) {
+	const state = await findFicheState(db, code);
+	if (!state) return refuse(404, 'Cette fiche n’existe pas.');
+	const organisations = await listOrganisationChoices(db);
+	// An owner or partner retired since stays on the list of the fiche that still names it.
+	for (const o of [...state.owners, ...state.partners])
+		if (!organisations.some((x) => x.id === o.organisationId))
+			organisations.push({ id: o.organisationId, name: o.name });
+	return ok({
+		fiche: {
+			code: state.code,
+			title: state.title,
+			priority: state.priority,
+			status: state.status,
+			indicators: state.indicators.map((i) => ({ id: i.id, label: i.label }))
+		},
+		values: ficheFormValues(state, await lastFicheRevisionId(db, state.id)),
+		objectives: await listObjectiveChoices(db),
+		organisations,
+		fiches: (await listFicheChoices(db)).filter((f) => f.code !== state.code),
+		decisions: await listClosedDecisions(db)
+	});
+}
+
+const SIMPLE_FIELDS: Record<string, string> = {
+	title: 'title',
+	shortTitle: 'short_title',
+	ownersNote: 'owners_note',
+	links: 'links'
+};
+const TEXT_FIELDS: Record<string, string> = {
+	context: 'context',
+	existing: 'existing',
+	description: 'description',
+	successFactors: 'success_factors'
+};
+
+/**
+ * After a refused edit (another came first): what the person typed, except where the other edit
+ * changed a field this person had left as it was — there the form takes the fiche as it is now, so
+ * that saving again keeps the other's change. Indicators keep the typing.
+ */
+export async function rebaseTyping(
+	db: Db,
+	code: string,
+	typed: Record<string, string>,
+	changes: FieldChange[]
+): Promise<Record<string, string>> {
+	const editor = await ficheEditor(db, code);
+	if (!editor.ok) return typed;
+	const fresh = editor.value.values;
+	const names = new Map(editor.value.organisations.map((o) => [String(o.id), o.name]));
+	const rows = (prefix: string, max: number, parts: string[]) =>
+		Array.from({ length: max }, (_, i) =>
+			parts.map((p) => (typed[`${prefix}_${i}_${p}`] ?? '').trim())
+		)
+			.filter(([org]) => org !== '')
+			.map(([org, ...texts]) => [names.get(org!) ?? '', ...texts.map((t) => t || null)] as const);
+	const typedOwners = readableOwners(
+		rows('owner', MAX_OWNERS, ['org', 'scope', 'note']).map(([name, scope, note]) => ({
+			name,
+			scope: scope ?? null,
+			note: note ?? null
+		}))
+	);
+	const typedPartners = readablePartners(
+		rows('partner', MAX_PARTNERS, ['org', 'detail']).map(([name, detail]) => ({
+			name,
+			detail: detail ?? null
+		}))
+	);
+	const objective = editor.value.objectives.find((o) => String(o.id) === typed.objective);
+	const result: Record<string, string> = {
+		...typed,
+		version: fresh.version!,
+		seen_revision: fresh.seen_revision!
+	};
+	const takeFresh = (prefix: string) => {
+		for (const key of Object.keys(result)) if (key.startsWith(prefix)) delete result[key];
+		for (const [key, value] of Object.entries(fresh))
+			if (key.startsWith(prefix)) result[key] = value;
+	};
+	for (const change of changes) {
+		const simple = SIMPLE_FIELDS[change.field];
+		const text = TEXT_FIELDS[change.field];
+		if (simple) {
+			const value = (typed[simple] ?? '').trim();
+			const same =
+				simple === 'links'
+					? value
+							.split(/[\s,;]+/)
+							.filter(Boolean)
+							.join(', ') === change.before
+					: value === change.before;
+			if (same) result[simple] = fresh[simple] ?? '';
+		} else if (text) {
+			if (richTextToMarkup(markupToRichText(typed[text] ?? '')) === change.before)
+				result[text] = fresh[text] ?? '';
+		} else if (change.field === 'objective') {
+			if (objective && `${objective.number}. ${objective.label}` === change.before)
+				result.objective = fresh.objective!;
+		} else if (change.field === 'owners' && typedOwners === change.before) takeFresh('owner_');
+		else if (change.field === 'partners' && typedPartners === change.before) takeFresh('partner_');
+	}
+	return result;
+}
+
+// ——— Organisations ———
+
+export function organisationSlug(name: string): string {
+	const slug = foldForMatching(name)
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-|-$/g, '');
+	return (slug || 'organisation').slice(0, 60);
+}
+
+interface RevisionInput {
+	reason: string;
+	decisionId: number | null;
+}
+
+const ORGANISATION_LABELS = {
+	name: 'Nom',
+	fullName: 'Nom complet',
+	kind: 'Nature',
+	state: 'État'
+} as const;
+
+function organisationReadable(o: {
+	name: string;
+	fullName: string | null;
+	kind: OrganisationKind;
+	retiredAt: string | null;
+}) {
+	return {
+		name: o.name,
+		fullName: o.fullName ?? '',
+		kind: ORGANISATION_KIND_LABELS[o.kind],
+		state: o.retiredAt ? `retirée le ${formatDate(o.retiredAt)}` : 'active'
+	};
+}
+
+function organisationChanges(
+	before: ReturnType<typeof organisationReadable> | null,
+	after: ReturnType<typeof organisationReadable>
+): FieldChange[] {
+	return (Object.keys(ORGANISATION_LABELS) as (keyof typeof ORGANISATION_LABELS)[])
+		.filter((field) => (before ? before[field] : '') !== after[field])
+		.map((field) => ({
+			field,
+			label: ORGANISATION_LABELS[field],
+			before: before ? before[field] : '',
+			after: after[field]
+		}));
+}
+
+/** The revision and the journal line of a change to an organisation, in its transaction. */
+async function recordOrganisationChange(
+	trx: Executor,
+	user: User,
+	organisationId: number,
+	action: 'created' | 'updated' | 'merged' | 'retired',
+	changes: FieldChange[],
+	input: RevisionInput,
+	summary: string,
+	clientAddress: string | null,
+	now: Date
+): Promise<void> {
+	await insertRevision(trx, {
+		entity: 'organisation',
+		entityId: organisationId,
+		ficheId: null,
+		action,
+		changes,
+		reason: input.reason,
+		decisionId: input.decisionId,
+		origin: 'portal',
+		userId: user.id,
+		createdAt: now.toISOString()
+	});
+	await recordAudit(
+		trx,
+		{
+			actor: user,
+			action: `plan.organisation_${action}`,
+			target: { type: 'organisation', id: organisationId },
+			summary: `${summary} : ${input.reason}`,
+			before: Object.fromEntries(changes.map((c) => [c.field, c.before])),
+			after: Object.fromEntries(changes.map((c) => [c.field, c.after])),
+			clientAddress
+		},
+		now
+	);
+}
+
+async function nameTaken(trx: Executor, name: string, exceptId: number | null) {
+	const other = await findOrganisationNamed(trx, name, exceptId);
+	return other
+		? refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
+				fieldErrors: {
+					name: `« ${other.name} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`
+				}
+			})
+		: null;
+}
+
+export async function createOrganisation(
+	db: Db,
+	user: User,
+	input: RevisionInput & { name: string; fullName: string | null; kind: OrganisationKind },
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result<{ id: number }>> {
+	return db.transaction().execute(async (trx) => {
+		const refusal =
+			(await nameTaken(trx, input.name, null)) ?? (await checkDecision(trx, input.decisionId));
+		if (refusal) return refusal;
+		let slug = organisationSlug(input.name);
+		for (let n = 2; await slugExists(trx, slug); n++) slug = `${organisationSlug(input.name)}-${n}`;
+		const id = await insertOrganisation(trx, { slug, ...input });
+		const changes = organisationChanges(null, organisationReadable({ ...input, retiredAt: null }));
+		await recordOrganisationChange(
+			trx,
+			user,
+			id,
+			'created',
+			changes,
+			input,
+			`Organisation « ${input.name} » créée`,
+			clientAddress,
+			now
+		);
+		return ok({ id });
+	});
+}
+
+const ORGANISATION_CONFLICT =
+	'Quelqu’un a modifié cette organisation depuis que vous avez ouvert la page : rien n’a été enregistré. Rechargez la page pour voir son état actuel.';
+
+/** Rename (the former name stays findable), full name and kind. */
+export async function editOrganisation(
+	db: Db,
+	user: User,
+	id: number,
+	input: RevisionInput & {
+		version: number;
+		name: string;
+		fullName: string | null;
+		kind: OrganisationKind;
+	},
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result> {
+	return db.transaction().execute(async (trx) => {
+		const current = await findAdminOrganisation(trx, id);
+		if (!current) return refuse(404, 'Cette organisation n’existe pas.');
+		if (current.version !== input.version) return refuse(409, ORGANISATION_CONFLICT);
+		const refusal =
+			(await nameTaken(trx, input.name, id)) ?? (await checkDecision(trx, input.decisionId));
+		if (refusal) return refusal;
+		const changes = organisationChanges(
+			organisationReadable(current),
+			organisationReadable({ ...input, retiredAt: current.retiredAt })
+		);
+		if (changes.length === 0) return refuse(400, 'Aucune modification à enregistrer.');
+		if (
+			!(await updateOrganisation(trx, id, input.version, {
+				...input,
+				retiredAt: current.retiredAt
+			}))
+		)
+			return refuse(409, ORGANISATION_CONFLICT);
+		if (input.name !== current.name) await addAlias(trx, id, current.name, now.toISOString());
+		await recordOrganisationChange(
+			trx,
+			user,
+			id,
+			'updated',
+			changes,
+			input,
+			`Organisation « ${input.name} » modifiée`,
+			clientAddress,
+			now
+		);
+		await refreshSearchText(trx);
+		return ok();
+	});
+}
+
+export async function retireOrganisation(
+	db: Db,
+	user: User,
+	id: number,
+	input: RevisionInput & { version: number },
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result> {
+	return db.transaction().execute(async (trx) => {
+		const current = await findAdminOrganisation(trx, id);
+		if (!current) return refuse(404, 'Cette organisation n’existe pas.');
+		if (current.version !== input.version) return refuse(409, ORGANISATION_CONFLICT);
+		if (current.retiredAt) return refuse(409, 'Cette organisation est déjà retirée.');
+		const refusal = await checkDecision(trx, input.decisionId);
+		if (refusal) return refusal;
+		const retiredAt = now.toISOString().slice(0, 10);
+		if (!(await updateOrganisation(trx, id, input.version, { ...current, retiredAt })))
+			return refuse(409, ORGANISATION_CONFLICT);
+		const changes = organisationChanges(
+			organisationReadable(current),
+			organisationReadable({ ...current, retiredAt })
+		);
+		await recordOrganisationChange(
+			trx,
+			user,
+			id,
+			'retired',
+			changes,
+			input,
+			`Organisation « ${current.name} » retirée`,
+			clientAddress,
+			now
+		);
+		return ok();
+	});
+}
+
+/**
+ * Merges `absorbedId` into `input.into`: every owner, partner, account and progress update
+ * follows; the absorbed name becomes a former name of the one kept, and the absorbed record is
+ * retired. Each fiche whose owners or partners change gets its revision.
+ */
+export async function mergeOrganisations(
+	db: Db,
+	user: User,
+	absorbedId: number,
+	input: RevisionInput & { version: number; into: number },
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result<{ keptId: number }>> {
+	return db.transaction().execute(async (trx) => {
+		const absorbed = await findAdminOrganisation(trx, absorbedId);
+		const kept = await findAdminOrganisation(trx, input.into);
+		if (!absorbed) return refuse(404, 'Cette organisation n’existe pas.');
+		if (absorbed.version !== input.version) return refuse(409, ORGANISATION_CONFLICT);
+		if (!kept || kept.retiredAt || kept.id === absorbed.id)
+			return refuse(400, 'Choisissez une autre organisation, active, dans la liste.', {
+				fieldErrors: { into: 'Choisissez une autre organisation, active, dans la liste.' }
+			});
+		const refusal = await checkDecision(trx, input.decisionId);
+		if (refusal) return refusal;
+		const clash = await listFichesWithTwoOpenUpdates(trx, absorbed.id, kept.id);
+		if (clash.length > 0)
+			return refuse(
+				409,
+				`Les deux organisations ont chacune une mise à jour en cours sur la fiche ${clash.join(', ')} : faites valider ou retirer l’une d’elles avant de fusionner.`
+			);
+		const ficheIds = await listOrganisationFicheIds(trx, absorbed.id);
+		const fiches = (await listFicheChoices(trx)).filter((f) => ficheIds.includes(f.id));
+		const before = new Map<number, FicheState>();
+		for (const f of fiches) before.set(f.id, (await findFicheState(trx, f.code))!);
+
+		await moveOrganisationRecords(trx, absorbed.id, kept.id);
+		await addAlias(trx, kept.id, absorbed.name, now.toISOString());
+		const retiredAt = now.toISOString().slice(0, 10);
+		await updateOrganisation(trx, absorbed.id, absorbed.version, { ...absorbed, retiredAt });
+		const changes: FieldChange[] = [
+			{ field: 'merged', label: 'Fusion', before: absorbed.name, after: kept.name }
+		];
+		await recordOrganisationChange(
+			trx,
+			user,
+			kept.id,
+			'merged',
+			changes,
+			input,
+			`Organisation « ${absorbed.name} » fusionnée dans « ${kept.name} »`,
+			clientAddress,
+			now
+		);
+		for (const f of fiches) {
+			const old = before.get(f.id)!;
+			const updated = (await findFicheState(trx, f.code))!;
+			const ficheChanges: FieldChange[] = [];
+			const owners = [readableOwners(old.owners), readableOwners(updated.owners)] as const;
+			const partners = [
+				readablePartners(old.partners),
+				readablePartners(updated.partners)
+			] as const;
+			if (owners[0] !== owners[1])
+				ficheChanges.push({
+					field: 'owners',
+					label: 'Porteurs',
+					before: owners[0],
+					after: owners[1]
+				});
+			if (partners[0] !== partners[1])
+				ficheChanges.push({
+					field: 'partners',
+					label: 'Partenaires',
+					before: partners[0],
+					after: partners[1]
+				});
+			if (ficheChanges.length === 0) continue;
+			await insertRevision(trx, {
+				entity: 'fiche',
+				entityId: f.id,
+				ficheId: f.id,
+				action: 'merged',
+				changes: ficheChanges,
+				reason: input.reason,
+				decisionId: input.decisionId,
+				origin: 'portal',
+				userId: user.id,
+				createdAt: now.toISOString()
+			});
+		}
+		await refreshSearchText(trx);
+		return ok({ keptId: kept.id });
+	});
+}
+
+// ——— Structure ———
+
+/** Adds a fiche to an objective under the next free code; the edit form completes it. */
+export async function createFiche(
+	db: Db,
+	user: User,
+	input: RevisionInput & { objectiveId: number; title: string },
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result<{ code: string }>> {
+	return db.transaction().execute(async (trx) => {
+		const objective = (await listObjectiveChoices(trx)).find((o) => o.id === input.objectiveId);
+		if (!objective)
+			return refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
+				fieldErrors: { objective: 'Choisissez l’objectif dans la liste.' }
+			});
+		const refusal = await checkDecision(trx, input.decisionId);
+		if (refusal) return refusal;
+		const number = nextFicheNumber(await listObjectiveFicheNumbers(trx, objective.id));
+		const code = ficheCode(objective.number, number);
+		// Priority 2 until a commission decision makes it a priority (the only way it changes).
+		const id = await insertFiche(trx, {
+			code,
+			objectiveId: objective.id,
+			number,
+			title: input.title,
+			priority: 2
+		});
+		const changes: FieldChange[] = [
+			{ field: 'code', label: 'Code', before: '', after: code },
+			{
+				field: 'objective',
+				label: 'Objectif',
+				before: '',
+				after: `${objective.number}. ${objective.label}`
+			},
+			{ field: 'title', label: 'Titre', before: '', after: input.title }
+		];
+		await insertRevision(trx, {
+			entity: 'fiche',
+			entityId: id,
+			ficheId: id,
+			action: 'created',
+			changes,
+			reason: input.reason,
+			decisionId: input.decisionId,
+			origin: 'portal',
+			userId: user.id,
+			createdAt: now.toISOString()
+		});
+		await recordAudit(
+			trx,
+			{
+				actor: user,
+				action: 'plan.fiche_created',
+				target: { type: 'fiche', id: code },
+				summary: `Fiche ${code} ajoutée à l’objectif ${objective.number} (${input.title}) : ${input.reason}`,
+				after: { code, title: input.title, objective: objective.number },
+				clientAddress
+			},
+			now
+		);
+		await refreshSearchText(trx);
+		return ok({ code });
+	});
+}
+
+/**
+ * Retires a fiche: status `abandonnee` with its reason. It stays readable with its whole history
+ * and is never deleted.
+ */
+export async function retireFiche(
+	db: Db,
+	user: User,
+	code: string,
+	input: RevisionInput & { version: number },
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result> {
+	return db.transaction().execute(async (trx) => {
+		const state = await findFicheState(trx, code);
+		if (!state) return refuse(404, 'Cette fiche n’existe pas.');
+		if (state.status === 'abandonnee') return refuse(409, 'Cette fiche est déjà abandonnée.');
+		if (state.version !== input.version) return refuse(409, FICHE_CONFLICT_MESSAGE);
+		const refusal = await checkDecision(trx, input.decisionId);
+		if (refusal) return refusal;
+		const on = now.toISOString().slice(0, 10);
+		if (!(await markFicheRetired(trx, state.id, state.version, input.reason, on)))
+			return refuse(409, FICHE_CONFLICT_MESSAGE);
+		await insertRevision(trx, {
+			entity: 'fiche',
+			entityId: state.id,
+			ficheId: state.id,
+			action: 'retired',
+			changes: [
+				{
+					field: 'status',
+					label: 'Statut',
+					before: STATUS_LABELS[state.status as FicheStatus] ?? state.status,
+					after: STATUS_LABELS.abandonnee
+				}
+			],
+			reason: input.reason,
+			decisionId: input.decisionId,
+			origin: 'portal',
+			userId: user.id,
+			createdAt: now.toISOString()
+		});
+		await recordAudit(
+			trx,
+			{
+				actor: user,
+				action: 'plan.fiche_retired',
+				target: { type: 'fiche', id: code },
+				summary: `Fiche ${code} abandonnée : ${input.reason}`,
+				before: { status: state.status },
+				after: { status: 'abandonnee' },
+				clientAddress
+			},
+			now
+		);
+		return ok();
+	});
+}

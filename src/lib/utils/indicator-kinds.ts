@@ -1,0 +1,41 @@
+import type { IndicatorKind } from '../server/db/schema';
+
+export type { IndicatorKind };
+
+export const INDICATOR_KINDS: readonly IndicatorKind[] = [
+	'count',
+	'percentage',
+	'amount',
+	'boolean'
+];
+
+export const INDICATOR_KIND_LABELS: Record<IndicatorKind, string> = {
+	count: 'nombre (jamais négatif)',
+	percentage: 'pourcentage (de 0 à 100)',
+	amount: 'montant en euros',
+	boolean: 'oui ou non (1 ou 0)'
+};
+
+/**
+ * Whether a value fits the indicator's kind: a French sentence saying why not, or null. The same
+ * rule for the measurements partners enter, for targets and for baselines.
+ */
+export function indicatorValueProblem(kind: IndicatorKind, value: number): string | null {
+	if (!Number.isFinite(value)) return 'La valeur doit être un nombre (exemple : 12 ou 12,5).';
+	switch (kind) {
+		case 'count':
+			return value < 0
+				? 'Cet indicateur compte quelque chose : sa valeur ne peut pas être négative.'
+				: null;
+		case 'percentage':
+			return value < 0 || value > 100
+				? 'Cet indicateur est un pourcentage : sa valeur reste entre 0 et 100.'
+				: null;
+		case 'amount':
+			return value < 0 ? 'Un montant en euros ne peut pas être négatif.' : null;
+		case 'boolean':
+			return value === 0 || value === 1
+				? null
+				: 'Cet indicateur se lit oui ou non : sa valeur est 1 (oui) ou 0 (non).';
+	}
+}

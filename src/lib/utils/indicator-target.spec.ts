@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { baselineText, targetGap, targetText, type TargetedIndicator } from './indicator-target';
+
+const count: TargetedIndicator = {
+	unit: 'communes',
+	kind: 'count',
+	target: 340,
+	targetDate: '2027-12-31',
+	baseline: null,
+	baselineDate: null
+};
+
+describe('an indicator’s target and how far the latest value is from it', () => {
+	it('says what is left and the share of the way done', () => {
+		expect(targetText(count)).toBe('340 communes au 31 décembre 2027');
+		expect(targetGap(count, 85)).toBe(
+			'Reste 255 communes pour atteindre la cible (25 % du chemin parcouru).'
+		);
+	});
+	it('measures from the baseline when there is one, and says when the target is reached', () => {
+		const withBaseline = { ...count, baseline: 100, baselineDate: '2019-01-01' };
+		expect(baselineText(withBaseline)).toBe('100 communes au 1er janvier 2019');
+		expect(targetGap(withBaseline, 220)).toBe(
+			'Reste 120 communes pour atteindre la cible (50 % du chemin parcouru depuis la référence).'
+		);
+		expect(targetGap(withBaseline, 340)).toBe('Cible atteinte.');
+		expect(targetGap(withBaseline, 350)).toBe('Cible atteinte et dépassée de 10 communes.');
+	});
+	it('reads a falling target, a percentage and a yes/no', () => {
+		const falling = { ...count, target: 10, baseline: 50, baselineDate: '2019-01-01' };
+		expect(targetGap(falling, 30)).toContain('Reste 20 communes');
+		expect(targetGap(falling, 8)).toContain('dépassée de 2 communes');
+		const share = { ...count, kind: 'percentage' as const, unit: '%', target: 80 };
+		expect(targetGap(share, 60)).toBe(
+			'Reste 20 % pour atteindre la cible (75 % du chemin parcouru).'
+		);
+		const yesNo = { ...count, kind: 'boolean' as const, target: 1, targetDate: null };
+		expect(targetText(yesNo)).toBe('oui');
+		expect(targetGap(yesNo, 0)).toBe('Cible non atteinte (dernière valeur : non).');
+	});
+	it('says nothing without a target or without a value', () => {
+		expect(targetGap({ ...count, target: null }, 12)).toBeNull();
+		expect(targetGap(count, null)).toBeNull();
+	});
+});

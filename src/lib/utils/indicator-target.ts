@@ -1,0 +1,56 @@
+import { formatDate, formatNumber } from './format';
+import type { IndicatorKind } from './indicator-kinds';
+
+export interface TargetedIndicator {
+	unit: string | null;
+	kind: IndicatorKind;
+	target: number | null;
+	targetDate: string | null;
+	baseline: number | null;
+	baselineDate: string | null;
+}
+
+function amount(kind: IndicatorKind, unit: string | null, value: number): string {
+	if (kind === 'boolean') return value === 1 ? 'oui' : 'non';
+	if (kind === 'percentage') return `${formatNumber(value)} %`;
+	if (kind === 'amount') return `${formatNumber(value)} €`;
+	return `${formatNumber(value)}${unit ? ` ${unit}` : ''}`;
+}
+
+/** « 340 communes au 31 décembre 2027 », or null without a target. */
+export function targetText(indicator: TargetedIndicator): string | null {
+	if (indicator.target === null) return null;
+	const value = amount(indicator.kind, indicator.unit, indicator.target);
+	return indicator.targetDate ? `${value} au ${formatDate(indicator.targetDate)}` : value;
+}
+
+export function baselineText(indicator: TargetedIndicator): string | null {
+	if (indicator.baseline === null) return null;
+	const value = amount(indicator.kind, indicator.unit, indicator.baseline);
+	return indicator.baselineDate ? `${value} au ${formatDate(indicator.baselineDate)}` : value;
+}
+
+/**
+ * How far the latest value is from the target, in one French sentence, or null when there is no
+ * target or no value yet. The share is measured from the baseline when there is one.
+ */
+export function targetGap(indicator: TargetedIndicator, latest: number | null): string | null {
+	const { target, kind, unit } = indicator;
+	if (target === null || latest === null) return null;
+	if (kind === 'boolean')
+		return latest === target
+			? 'Cible atteinte.'
+			: `Cible non atteinte (dernière valeur : ${amount(kind, unit, latest)}).`;
+	const start = indicator.baseline ?? 0;
+	const rising = target >= start;
+	const reached = rising ? latest >= target : latest <= target;
+	if (reached)
+		return latest === target
+			? 'Cible atteinte.'
+			: `Cible atteinte et dépassée de ${amount(kind, unit, Math.abs(latest - target))}.`;
+	const left = `Reste ${amount(kind, unit, Math.abs(target - latest))} pour atteindre la cible`;
+	const span = target - start;
+	if (span === 0) return `${left}.`;
+	const share = Math.max(0, Math.min(100, Math.round(((latest - start) / span) * 100)));
+	return `${left} (${share} % du chemin parcouru${indicator.baseline !== null ? ' depuis la référence' : ''}).`;
+}

@@ -1,0 +1,64 @@
+import { redirect } from '@sveltejs/kit';
+import { authorize, safeClientAddress } from '$lib/server/auth/guards';
+import { listAdminOrganisations } from '$lib/server/authoring/organisations-repository';
+import { listClosedDecisions } from '$lib/server/authoring/repository';
+import { createOrganisation } from '$lib/server/authoring/service';
+import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
+import { refuse } from '$lib/server/result';
+import { parseForm } from '$lib/schemas/form';
+import { ORGANISATION_FIELDS, OrganisationSchema } from '$lib/schemas/organisation';
+import { compareFrench, foldForMatching } from '$lib/utils/text';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	await authorize(event, 'plan.edit');
+	const db = getDb();
+	const q = (event.url.searchParams.get('q') ?? '').slice(0, 100);
+	const words = foldForMatching(q).split(' ').filter(Boolean);
+	// A former name finds the organisation too.
+	const organisations = (await listAdminOrganisations(db))
+		.filter((o) => {
+			const text = foldForMatching([o.name, o.fullName ?? '', o.slug, ...o.aliases].join(' '));
+			return words.every((w) => text.includes(w));
+		})
+		.sort((a, b) => compareFrench(a.name, b.name));
+	return {
+		q,
+		organisations,
+		decisions: await listClosedDecisions(db),
+		created: event.url.searchParams.get('creee')
+	};
+};
+
+export const actions: Actions = {
+	create: async (event) => {
+		const admin = await authorize(event, 'plan.edit');
+		const { values, errors, data } = parseForm(
+			await event.request.formData(),
+			ORGANISATION_FIELDS,
+			OrganisationSchema
+		);
+		if (!data || Object.keys(errors).length > 0)
+			return refusalAnswer(
+				refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
+					fieldErrors: errors
+				}),
+				values
+			);
+		const result = await createOrganisation(
+			getDb(),
+			admin,
+			{
+				name: data.name,
+				fullName: data.full_name || null,
+				kind: data.kind,
+				reason: data.reason,
+				decisionId: data.decision
+			},
+			safeClientAddress(event)
+		);
+		if (!result.ok) return refusalAnswer(result, values);
+		redirect(303, `/admin/organisations/${result.value.id}?enregistre=1`);
+	}
+};

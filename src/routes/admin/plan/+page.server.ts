@@ -1,0 +1,65 @@
+import { redirect } from '@sveltejs/kit';
+import { authorize, safeClientAddress } from '$lib/server/auth/guards';
+import { listClosedDecisions, listObjectiveChoices } from '$lib/server/authoring/repository';
+import { createFiche } from '$lib/server/authoring/service';
+import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
+import { listFiches, listObjectives, listOrientations } from '$lib/server/plan/repository';
+import { refuse } from '$lib/server/result';
+import { parseForm } from '$lib/schemas/form';
+import { NEW_FICHE_FIELDS, NewFicheSchema } from '$lib/schemas/plan-edit';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	await authorize(event, 'plan.edit');
+	const db = getDb();
+	const [orientations, objectives, fiches] = [
+		await listOrientations(db),
+		await listObjectives(db),
+		await listFiches(db)
+	];
+	return {
+		orientations: orientations.map((orientation) => ({
+			...orientation,
+			objectives: objectives
+				.filter((o) => o.orientation === orientation.code)
+				.map((objective) => ({
+					...objective,
+					fiches: fiches.filter((f) => f.objective === objective.number)
+				}))
+		})),
+		objectiveChoices: await listObjectiveChoices(db),
+		decisions: await listClosedDecisions(db)
+	};
+};
+
+export const actions: Actions = {
+	ajouter: async (event) => {
+		const admin = await authorize(event, 'plan.edit');
+		const { values, errors, data } = parseForm(
+			await event.request.formData(),
+			NEW_FICHE_FIELDS,
+			NewFicheSchema
+		);
+		if (!data || Object.keys(errors).length > 0)
+			return refusalAnswer(
+				refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
+					fieldErrors: errors
+				}),
+				values
+			);
+		const result = await createFiche(
+			getDb(),
+			admin,
+			{
+				objectiveId: data.objective,
+				title: data.title,
+				reason: data.reason,
+				decisionId: data.decision
+			},
+			safeClientAddress(event)
+		);
+		if (!result.ok) return refusalAnswer(result, values);
+		redirect(303, `/admin/plan/fiches/${result.value.code}?enregistre=1`);
+	}
+};

@@ -1,0 +1,70 @@
+import { error, redirect } from '@sveltejs/kit';
+import { authorize, safeClientAddress } from '$lib/server/auth/guards';
+import { ficheEditor, rebaseTyping, retireFiche, updateFiche } from '$lib/server/authoring/service';
+import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
+import { refuse } from '$lib/server/result';
+import { parseForm } from '$lib/schemas/form';
+import { RETIRE_FIELDS, RetireSchema } from '$lib/schemas/organisation';
+import { parseFicheForm } from '$lib/schemas/plan-edit';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	await authorize(event, 'plan.edit');
+	const editor = await ficheEditor(getDb(), event.params.code);
+	if (!editor.ok) error(editor.status, editor.message);
+	return { ...editor.value, saved: event.url.searchParams.get('enregistre') === '1' };
+};
+
+export const actions: Actions = {
+	enregistrer: async (event) => {
+		const admin = await authorize(event, 'plan.edit');
+		const parsed = parseFicheForm(await event.request.formData());
+		if (!parsed.input)
+			return refusalAnswer(
+				refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
+					fieldErrors: parsed.errors
+				}),
+				parsed.values
+			);
+		const result = await updateFiche(
+			getDb(),
+			admin,
+			event.params.code,
+			parsed.input,
+			safeClientAddress(event)
+		);
+		if (!result.ok && result.status === 409)
+			return refusalAnswer(
+				result,
+				await rebaseTyping(getDb(), event.params.code, parsed.values, result.changes ?? [])
+			);
+		if (!result.ok) return refusalAnswer(result, parsed.values);
+		redirect(303, `/admin/plan/fiches/${result.value.code}?enregistre=1`);
+	},
+	abandonner: async (event) => {
+		const admin = await authorize(event, 'plan.edit');
+		const { values, errors, data } = parseForm(
+			await event.request.formData(),
+			RETIRE_FIELDS,
+			RetireSchema
+		);
+		const typed = { ...values, which: 'abandonner' };
+		if (!data || Object.keys(errors).length > 0)
+			return refusalAnswer(
+				refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
+					fieldErrors: errors
+				}),
+				typed
+			);
+		const result = await retireFiche(
+			getDb(),
+			admin,
+			event.params.code,
+			{ version: data.version, reason: data.reason, decisionId: data.decision },
+			safeClientAddress(event)
+		);
+		if (!result.ok) return refusalAnswer(result, typed);
+		redirect(303, `/admin/plan/fiches/${event.params.code}?enregistre=1`);
+	}
+};

@@ -1,0 +1,229 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expectNoAxeViolations } from './helpers/axe';
+import { createAccount, startOwnPortal, type OwnPortal } from './helpers/own-portal';
+
+// The plan is edited in a portal of its own (fresh database): the rest of the suite keeps the
+// plan as the seed loads it.
+test.describe.configure({ mode: 'serial', timeout: 90_000 });
+
+const ADMIN = {
+	email: 'pia.plan@lot-numerique.test',
+	name: 'Pia Plan',
+	role: 'admin' as const,
+	password: 'le causse de gramat sous la neige'
+};
+
+let portal: OwnPortal;
+
+test.beforeAll(async () => {
+	portal = await startOwnPortal();
+	createAccount(portal.databasePath, ADMIN);
+});
+test.afterAll(async () => {
+	portal.child.kill('SIGTERM');
+	await portal.exited;
+});
+
+async function signedIn(browser: Browser): Promise<Page> {
+	const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+	await page.goto(`${portal.url}/connexion`);
+	await page.waitForLoadState('networkidle');
+	await page.getByLabel('Adresse électronique').fill(ADMIN.email);
+	await page.getByLabel('Mot de passe').fill(ADMIN.password);
+	await page.getByRole('button', { name: 'Se connecter' }).click();
+	await expect(page.getByRole('link', { name: ADMIN.name })).toBeVisible();
+	return page;
+}
+
+async function screenshots(page: Page, name: string) {
+	for (const width of [1280, 390]) {
+		await page.setViewportSize({ width, height: 900 });
+		await page.screenshot({ path: `test-results/plan-${name}-${width}.png`, fullPage: true });
+	}
+	await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+test('an admin gives 17-1 its owner citing the 1 February 2019 session; a visitor sees it', async ({
+	browser
+}) => {
+	const admin = await signedIn(browser);
+	await admin.goto(`${portal.url}/admin/plan`);
+	await expectNoAxeViolations(admin);
+	await admin
+		.getByRole('link', { name: /Mise en place d’outils numériques favorisant la mo/ })
+		.click();
+	await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Modifier la fiche 17-1');
+	await expect(admin.getByText(/ne change que par une décision de la commission/)).toBeVisible();
+	await expect(admin.getByRole('link', { name: 'la commission et ses séances' })).toHaveAttribute(
+		'href',
+		'/commission'
+	);
+	await expectNoAxeViolations(admin);
+	await screenshots(admin, 'fiche-form');
+
+	// No reason: refused with a message under the field, what was typed kept.
+	await admin.locator('#owner_0_org').selectOption({ label: 'Département du Lot' });
+	await admin.locator('#owner_0_scope').fill('Pilotage et financement');
+	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(admin.locator('#reason-error')).toContainText('pourquoi');
+	await expect(admin.locator('#owner_0_scope')).toHaveValue('Pilotage et financement');
+	await expectNoAxeViolations(admin);
+
+	await admin
+		.locator('#reason')
+		.fill('Porteur retenu par la commission des usages numériques du 1er février 2019');
+	const decision = admin.getByLabel(/Décision de la commission appliquée/);
+	const option = decision.locator('option', { hasText: 'Séance du 1er février 2019' }).first();
+	await decision.selectOption((await option.getAttribute('value'))!);
+	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(admin.getByRole('status')).toContainText('Modifications enregistrées');
+
+	const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+	await visitor.goto(`${portal.url}/fiches/17-1`);
+	const owners = visitor.getByRole('region', { name: 'Portage' });
+	await expect(owners).toContainText('Département du Lot');
+	await expect(owners).toContainText('Pilotage et financement');
+	const revisions = visitor.getByRole('region', { name: 'Modifications de la fiche' });
+	await expect(revisions).toContainText(
+		'Porteur retenu par la commission des usages numériques du 1er février 2019'
+	);
+	await expect(revisions).toContainText('séance du 1er février 2019');
+	await expect(revisions.getByRole('row', { name: /Porteurs/ })).toContainText(
+		'Département du Lot — Pilotage et financement'
+	);
+	await expect(revisions).not.toContainText(ADMIN.name);
+	await expectNoAxeViolations(visitor);
+	await screenshots(visitor, 'fiche-page');
+
+	await visitor.getByRole('link', { name: 'La page des modifications' }).click();
+	await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(
+		'Modifications de la fiche 17-1'
+	);
+	await expect(visitor.locator('main')).not.toContainText(ADMIN.name);
+	await expectNoAxeViolations(visitor);
+	await screenshots(visitor, 'modifications');
+
+	// The admin sees who made it.
+	await admin.goto(`${portal.url}/fiches/17-1/modifications`);
+	await expect(admin.locator('main')).toContainText(`par ${ADMIN.name}`);
+});
+
+test('two admins edit the same fiche: the second is refused with what changed, typing kept', async ({
+	browser
+}) => {
+	const first = await signedIn(browser);
+	const second = await signedIn(browser);
+	for (const page of [first, second]) await page.goto(`${portal.url}/admin/plan/fiches/14-1`);
+
+	await first.getByLabel('Titre', { exact: true }).fill('Wifi public lotois dans chaque commune');
+	await first.locator('#reason').fill('Intitulé usuel');
+	await first.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(first.getByRole('status')).toContainText('Modifications enregistrées');
+
+	await second.getByLabel(/^Titre court/).fill('Wifi territorial');
+	await second.locator('#reason').fill('Titre court du tableau');
+	await second.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	const alert = second.getByRole('alert');
+	await expect(alert).toContainText('rien n’a été enregistré');
+	await expect(alert.getByRole('row', { name: /Titre/ })).toContainText(
+		'Wifi public lotois dans chaque commune'
+	);
+	await expect(second.getByLabel(/^Titre court/)).toHaveValue('Wifi territorial');
+	await expectNoAxeViolations(second);
+	await screenshots(second, 'conflict');
+
+	// Saving again, knowingly, goes through.
+	await second.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(second.getByRole('status')).toContainText('Modifications enregistrées');
+	await second.goto(`${portal.url}/fiches/14-1`);
+	await expect(second.getByRole('heading', { level: 1 })).toContainText(
+		'Wifi public lotois dans chaque commune'
+	);
+});
+
+test('an indicator’s target, refused when it does not fit the kind, then shown with its gap', async ({
+	browser
+}) => {
+	const admin = await signedIn(browser);
+	await admin.goto(`${portal.url}/admin/plan/fiches/14-1`);
+	await admin.locator('#ind_0_kind').selectOption('percentage');
+	await admin.locator('#ind_0_target').fill('120');
+	await admin.locator('#reason').fill('Cible');
+	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(admin.locator('#ind_0_target-error')).toContainText('entre 0 et 100');
+	await admin.locator('#ind_0_kind').selectOption('count');
+	await admin.locator('#ind_0_target').fill('340');
+	await admin.locator('#ind_0_target_date').fill('2027-12-31');
+	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(admin.getByRole('status')).toContainText('Modifications enregistrées');
+
+	const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+	await visitor.goto(`${portal.url}/fiches/14-1`);
+	const indicators = visitor.getByRole('region', { name: 'Indicateurs d’évaluation' });
+	await expect(indicators).toContainText(/Cible : 340 .*au 31 décembre 2027/);
+	await expect(indicators).toContainText(/pour atteindre la cible|Cible atteinte/);
+});
+
+test('an admin adds fiche 4-2: tree, list, organisation page, dashboard and open data show it', async ({
+	browser
+}) => {
+	const admin = await signedIn(browser);
+	await admin.goto(`${portal.url}/admin/plan`);
+	const add = admin.getByRole('region', { name: 'Ajouter une fiche' });
+	await add.getByLabel('Objectif').selectOption({ label: '4. Développer l’e-citoyenneté' });
+	await add.getByLabel('Titre').fill('Budget participatif numérique');
+	await add.locator('#reason').fill('Fiche demandée par le comité syndical');
+	await add.getByRole('button', { name: 'Ajouter la fiche' }).click();
+	await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Modifier la fiche 4-2');
+	await admin.locator('#owner_0_org').selectOption({ label: 'Syndicat mixte Lot numérique' });
+	await admin
+		.locator('#description')
+		.fill('Une plateforme de budget participatif.\n- Appel à projets');
+	await admin.locator('#reason').fill('Porteur et description');
+	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(admin.getByRole('status')).toContainText('Modifications enregistrées');
+
+	const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+	await visitor.goto(`${portal.url}/`);
+	await expect(
+		visitor.getByRole('link', { name: /Budget participatif numérique/ }).first()
+	).toBeVisible();
+	await expect(visitor.locator('main')).toContainText('Fiche 4-2 ajoutée au plan');
+	await visitor.goto(`${portal.url}/fiches`);
+	await expect(visitor.getByRole('link', { name: /Budget participatif numérique/ })).toBeVisible();
+	await visitor.goto(`${portal.url}/organisations/lot-numerique`);
+	await expect(visitor.getByRole('link', { name: /Budget participatif numérique/ })).toBeVisible();
+	await visitor.goto(`${portal.url}/tableau-de-bord`);
+	await expect(visitor.locator('main')).toContainText('24 fiches-actions');
+	const csv = await (await visitor.request.get(`${portal.url}/donnees/fiches.csv`)).text();
+	expect(csv).toContain('4-2');
+	expect(csv).toContain('Budget participatif numérique');
+	const plan = (await (await visitor.request.get(`${portal.url}/donnees/plan.json`)).json()) as {
+		fiches?: { code: string }[];
+	};
+	expect(JSON.stringify(plan)).toContain('"4-2"');
+	await visitor.goto(`${portal.url}/fiches/4-2`);
+	await expectNoAxeViolations(visitor);
+});
+
+test('organisations: listed with counts, renamed (the former name still finds it), axe clean', async ({
+	browser
+}) => {
+	const admin = await signedIn(browser);
+	await admin.goto(`${portal.url}/admin/organisations`);
+	await expectNoAxeViolations(admin);
+	await screenshots(admin, 'organisations');
+	await admin.getByRole('link', { name: 'CDG46' }).click();
+	await expectNoAxeViolations(admin);
+	await admin.locator('#name').fill('Centre de gestion du Lot');
+	await admin.locator('#reason').fill('Nom usuel');
+	await admin.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+	await expect(admin.getByRole('status')).toContainText('Modification enregistrée');
+	await expect(admin.locator('main')).toContainText('Anciens noms : CDG46');
+	await screenshots(admin, 'organisation');
+	await admin.goto(`${portal.url}/admin/organisations?q=cdg46`);
+	await expect(admin.getByRole('link', { name: 'Centre de gestion du Lot' })).toBeVisible();
+	const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+	await visitor.goto(`${portal.url}/organisations`);
+	await expect(visitor.locator('main')).toContainText('anciennement : CDG46');
+});
