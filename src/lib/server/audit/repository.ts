@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = {
 	'priority.changed': 'Priorité d’une fiche modifiée',
 	'edition.saved': 'Brouillon de bilan enregistré',
 	'edition.published': 'Bilan publié',
+	'plan.imported': 'Plan importé depuis un classeur',
 	'audit.purged': 'Journal : purge des événements de sécurité anciens'
 } as const;
 
