@@ -33,7 +33,12 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 	const [plan, axes, orientations, objectives, organisations, fiches, owners, partners, links] =
 		await Promise.all([
 			db.selectFrom('plan').selectAll().where('id', '=', 1).executeTakeFirst(),
-			db.selectFrom('axis').select(['code', 'short_name', 'label']).orderBy('position').orderBy('id').execute(),
+			db
+				.selectFrom('axis')
+				.select(['code', 'short_name', 'label'])
+				.orderBy('position')
+				.orderBy('id')
+				.execute(),
 			db
 				.selectFrom('orientation')
 				.innerJoin('axis', 'axis.id', 'orientation.axis_id')
@@ -145,65 +150,58 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 		plan: planInfo,
 		axes: axes.map((a): AxisRow => ({ code: a.code, shortName: a.short_name, label: a.label })),
 		orientations: orientations.map((o): OrientationRow => ({ ...o })),
-		objectives: objectives.map(
-			(o): ObjectiveRow => ({
-				number: o.number,
-				orientation: o.orientation,
-				label: o.label,
-				synthesisLabel: o.synthesis_label
-			})
-		),
-		organisations: organisations.map(
-			(o): OrganisationRow => ({ slug: o.slug, name: o.name, fullName: o.full_name, kind: o.kind })
-		),
-		fiches: fiches.map(
-			(f): FicheRow => ({
-				code: f.code,
-				objective: f.objective,
-				title: f.title,
-				shortTitle: f.short_title,
-				priority: f.priority,
-				context: textCell(f.context),
-				existing: textCell(f.existing),
-				description: textCell(f.description),
-				successFactors: textCell(f.success_factors),
-				ownersNote: f.owners_note
-			})
-		),
+		objectives: objectives.map((o): ObjectiveRow => ({
+			number: o.number,
+			orientation: o.orientation,
+			label: o.label,
+			synthesisLabel: o.synthesis_label
+		})),
+		organisations: organisations.map((o): OrganisationRow => ({
+			slug: o.slug,
+			name: o.name,
+			fullName: o.full_name,
+			kind: o.kind
+		})),
+		fiches: fiches.map((f): FicheRow => ({
+			code: f.code,
+			objective: f.objective,
+			title: f.title,
+			shortTitle: f.short_title,
+			priority: f.priority,
+			context: textCell(f.context),
+			existing: textCell(f.existing),
+			description: textCell(f.description),
+			successFactors: textCell(f.success_factors),
+			ownersNote: f.owners_note
+		})),
 		people: byFiche([
-			...owners.map(
-				(o): PersonRow => ({
-					fiche: o.code,
-					role: 'owner',
-					organisation: o.slug,
-					detail: o.scope,
-					note: o.note
-				})
-			),
-			...partners.map(
-				(p): PersonRow => ({
-					fiche: p.code,
-					role: 'partner',
-					organisation: p.slug,
-					detail: p.detail,
-					note: null
-				})
-			)
+			...owners.map((o): PersonRow => ({
+				fiche: o.code,
+				role: 'owner',
+				organisation: o.slug,
+				detail: o.scope,
+				note: o.note
+			})),
+			...partners.map((p): PersonRow => ({
+				fiche: p.code,
+				role: 'partner',
+				organisation: p.slug,
+				detail: p.detail,
+				note: null
+			}))
 		]),
 		links,
-		indicators: indicators.map(
-			(i): IndicatorRow => ({
-				fiche: i.code,
-				position: i.position,
-				label: i.label,
-				unit: i.unit,
-				kind: i.kind,
-				target: i.target,
-				targetDate: i.target_date,
-				baseline: i.baseline,
-				baselineDate: i.baseline_date
-			})
-		)
+		indicators: indicators.map((i): IndicatorRow => ({
+			fiche: i.code,
+			position: i.position,
+			label: i.label,
+			unit: i.unit,
+			kind: i.kind,
+			target: i.target,
+			targetDate: i.target_date,
+			baseline: i.baseline,
+			baselineDate: i.baseline_date
+		}))
 	};
 }
 
@@ -425,7 +423,12 @@ export async function saveFiche(
 export async function replaceFicheRelations(
 	db: Executor,
 	ficheId: number,
-	people: { role: 'owner' | 'partner'; organisationId: number; detail: string | null; note: string | null }[],
+	people: {
+		role: 'owner' | 'partner';
+		organisationId: number;
+		detail: string | null;
+		note: string | null;
+	}[],
 	linkedIds: number[]
 ): Promise<void> {
 	await db.deleteFrom('fiche_owner').where('fiche_id', '=', ficheId).execute();
@@ -532,5 +535,9 @@ export async function planExists(db: Executor): Promise<boolean> {
 export async function readPlanIdentity(
 	db: Executor
 ): Promise<{ title: string; territory: string } | undefined> {
-	return db.selectFrom('plan').select(['title', 'territory']).where('id', '=', 1).executeTakeFirst();
+	return db
+		.selectFrom('plan')
+		.select(['title', 'territory'])
+		.where('id', '=', 1)
+		.executeTakeFirst();
 }

@@ -259,17 +259,28 @@ export function diffPlans(
 			[
 				{ field: 'title', label: 'Titre', get: (f) => f.title },
 				{ field: 'short_title', label: 'Titre court', get: (f) => f.shortTitle },
-				...(old ? [] : [{ field: 'priority', label: 'Priorité', get: (f: typeof fiche) => f.priority }]),
+				...(old
+					? []
+					: [{ field: 'priority', label: 'Priorité', get: (f: typeof fiche) => f.priority }]),
 				{ field: 'context', label: 'Contexte', get: (f) => f.context },
 				{ field: 'existing', label: 'Existant', get: (f) => f.existing },
 				{ field: 'description', label: 'Description', get: (f) => f.description },
-				{ field: 'success_factors', label: 'Facteurs clés de succès', get: (f) => f.successFactors },
+				{
+					field: 'success_factors',
+					label: 'Facteurs clés de succès',
+					get: (f) => f.successFactors
+				},
 				{ field: 'owners_note', label: 'Note sur les porteurs', get: (f) => f.ownersNote }
 			],
 			old,
 			fiche
 		);
-		const relationFields: [string, string, 'owners' | 'partners' | 'links', 'ownerKeys' | 'partnerKeys' | 'links'][] = [
+		const relationFields: [
+			string,
+			string,
+			'owners' | 'partners' | 'links',
+			'ownerKeys' | 'partnerKeys' | 'links'
+		][] = [
 			['owners', 'Porteurs', 'owners', 'ownerKeys'],
 			['partners', 'Partenaires', 'partners', 'partnerKeys'],
 			['links', 'Fiches liées', 'links', 'links']
@@ -295,7 +306,9 @@ export function diffPlans(
 				title: `Fiche ${fiche.code} — ${fiche.title}`,
 				action: 'retired',
 				fiche: fiche.code,
-				changes: [{ field: 'status', label: 'Statut', before: '', after: 'Abandonnée (retirée du plan)' }]
+				changes: [
+					{ field: 'status', label: 'Statut', before: '', after: 'Abandonnée (retirée du plan)' }
+				]
 			});
 
 	const indicatorKey = (i: { fiche: string; position: number }) => `${i.fiche}#${i.position}`;
@@ -336,7 +349,9 @@ export function diffPlans(
 				title: `Indicateur ${indicator.position} de la fiche ${indicator.fiche} — ${indicator.label}`,
 				action: 'retired',
 				fiche: indicator.fiche,
-				changes: [{ field: 'retired', label: 'Retiré', before: 'non', after: 'oui (ses mesures restent)' }]
+				changes: [
+					{ field: 'retired', label: 'Retiré', before: 'non', after: 'oui (ses mesures restent)' }
+				]
 			});
 
 	return { changes, problems };

@@ -23,7 +23,10 @@ function rowOf(sheet: ExcelJS.Worksheet, first: string | number): number {
 
 async function counts(db: Db) {
 	const [revisions, audit] = await Promise.all([
-		db.selectFrom('plan_revision').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+		db
+			.selectFrom('plan_revision')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow(),
 		db
 			.selectFrom('audit_event')
 			.select((eb) => eb.fn.countAll<number>().as('n'))
@@ -83,9 +86,9 @@ describe('plan workbook round trip', () => {
 		const after = await loadPlanModel(db);
 		expect(after.fiches.find((f) => f.code === '17-1')!.title).toBe('Nouveau titre de la 17-1');
 		expect(after.indicators.find((i) => i.fiche === '14-1' && i.position === 1)!.target).toBe(250);
-		expect(
-			after.people.find((p) => p.fiche === '3-1' && p.role === 'owner')!.detail
-		).toBe('pour le nord du département');
+		expect(after.people.find((p) => p.fiche === '3-1' && p.role === 'owner')!.detail).toBe(
+			'pour le nord du département'
+		);
 		// Everything else is as it was.
 		expect({ ...after, fiches: [], indicators: [], people: [] }).toEqual({
 			...before,
@@ -99,7 +102,9 @@ describe('plan workbook round trip', () => {
 			.orderBy('id')
 			.execute();
 		expect(revisions).toHaveLength(3);
-		expect(revisions.every((r) => r.origin === 'import' && r.reason === 'Relecture du comité technique')).toBe(true);
+		expect(
+			revisions.every((r) => r.origin === 'import' && r.reason === 'Relecture du comité technique')
+		).toBe(true);
 		expect(JSON.parse(revisions[1]!.changes)).toEqual([
 			{
 				field: 'title',
@@ -118,10 +123,25 @@ describe('plan workbook round trip', () => {
 		const bytes = await exportPlanWorkbook(db);
 		const added = await edit(bytes, (workbook) => {
 			const fiches = workbook.getWorksheet('Fiches')!;
-			fiches.addRow(['4-2', 4, 'Fiche ajoutée', null, 2, 'Contexte', null, 'Étapes :\n1. un\n2. deux', null, null]);
+			fiches.addRow([
+				'4-2',
+				4,
+				'Fiche ajoutée',
+				null,
+				2,
+				'Contexte',
+				null,
+				'Étapes :\n1. un\n2. deux',
+				null,
+				null
+			]);
 			fiches.spliceRows(rowOf(fiches, '13-1'), 1);
-			workbook.getWorksheet('Indicateurs')!.addRow(['4-2', 1, 'Nombre de communes', 'communes', 'Nombre', 10]);
-			workbook.getWorksheet('Porteurs et partenaires')!.addRow(['4-2', 'Porteur', 'Syndicat mixte Lot numérique']);
+			workbook
+				.getWorksheet('Indicateurs')!
+				.addRow(['4-2', 1, 'Nombre de communes', 'communes', 'Nombre', 10]);
+			workbook
+				.getWorksheet('Porteurs et partenaires')!
+				.addRow(['4-2', 'Porteur', 'Syndicat mixte Lot numérique']);
 			for (const name of ['Liens', 'Porteurs et partenaires', 'Indicateurs']) {
 				const sheet = workbook.getWorksheet(name)!;
 				for (let r = sheet.rowCount; r >= 2; r--)
@@ -144,7 +164,12 @@ describe('plan workbook round trip', () => {
 			.orderBy('code')
 			.execute();
 		expect(fiche).toEqual([
-			{ code: '13-1', status: 'abandonnee', retired_reason: 'Décision du comité', description: expect.any(String) },
+			{
+				code: '13-1',
+				status: 'abandonnee',
+				retired_reason: 'Décision du comité',
+				description: expect.any(String)
+			},
 			{
 				code: '4-2',
 				status: 'a_lancer',
@@ -159,7 +184,9 @@ describe('plan workbook round trip', () => {
 		});
 		const refused = await previewPlanImport(db, priority);
 		expect(refused.problems).toEqual([
-			expect.stringMatching(/^Feuille « Fiches », ligne \d+, colonne « Priorité » : la priorité de la fiche 17-1 passe de 1 à 2 : elle ne change que par une décision de la commission/)
+			expect.stringMatching(
+				/^Feuille « Fiches », ligne \d+, colonne « Priorité » : la priorité de la fiche 17-1 passe de 1 à 2 : elle ne change que par une décision de la commission/
+			)
 		]);
 		const before = await counts(db);
 		expect((await applyPlanImport(db, priority, { reason: 'Essai', actor: null })).ok).toBe(false);
@@ -172,7 +199,10 @@ describe('plan workbook round trip', () => {
 		try {
 			const preview = await previewPlanImport(empty, bytes);
 			expect(preview.creates).toBe(true);
-			const applied = await applyPlanImport(empty, bytes, { reason: 'Chargement initial', actor: null });
+			const applied = await applyPlanImport(empty, bytes, {
+				reason: 'Chargement initial',
+				actor: null
+			});
 			expect(applied.ok).toBe(true);
 			const model = await loadPlanModel(empty);
 			const original = await loadPlanModel(db);

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { recordAudit } from '../audit/repository';
-import type { Db, Executor } from '../db';
+import { StartupError, type Db, type Executor } from '../db';
 import { refreshSearchText } from '../plan/repository';
 import { ok, refuse, type Result } from '../result';
 import {
@@ -65,7 +67,10 @@ interface Checked {
 async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const empty = { model: null as unknown as PlanModel, changes: [], creates: false };
 	if (bytes.length === 0)
-		return { ...empty, problems: ['Le fichier est vide : choisissez le classeur du plan (.xlsx).'] };
+		return {
+			...empty,
+			problems: ['Le fichier est vide : choisissez le classeur du plan (.xlsx).']
+		};
 	if (bytes.length > MAX_WORKBOOK_BYTES)
 		return {
 			...empty,
@@ -95,10 +100,7 @@ function capitalised(problem: Parameters<typeof describeProblem>[0]): string {
 }
 
 function digestOf(bytes: Uint8Array, changes: EntityChange[]): string {
-	return createHash('sha256')
-		.update(bytes)
-		.update(JSON.stringify(changes))
-		.digest('hex');
+	return createHash('sha256').update(bytes).update(JSON.stringify(changes)).digest('hex');
 }
 
 /** Reads and checks a workbook and says what it would change. Writes nothing. */
@@ -166,8 +168,7 @@ export async function applyPlanImport(
 				'Le plan a changé depuis l’aperçu : rien n’a été importé. Vérifiez de nouveau la liste des modifications.'
 			);
 		const fieldCount = countFieldChanges({ changes: checked.changes, problems: [] });
-		if (checked.changes.length === 0)
-			return ok({ changes: [], fieldCount: 0, created: false });
+		if (checked.changes.length === 0) return ok({ changes: [], fieldCount: 0, created: false });
 		await writeChanges(trx, checked.model, checked.changes, reason, request, now);
 		await refreshSearchText(trx);
 		await recordAudit(
@@ -326,4 +327,38 @@ async function writeChanges(
 			userId: request.actor?.id ?? null,
 			createdAt: stamp
 		});
+}
+
+/** The reason the revisions of a plan loaded from a file give. */
+export function initialLoadReason(fileName: string): string {
+	return `Chargement du plan depuis le classeur « ${fileName} »`.slice(0, 500);
+}
+
+/**
+ * PLAN_FILE: creates the plan of an empty database from a workbook (does nothing, returns false,
+ * when the database already has a plan). A workbook that does not validate stops the start with
+ * its problems in French.
+ */
+export async function seedPlanFromWorkbook(db: Db, path: string): Promise<boolean> {
+	if (await planExists(db)) return false;
+	let bytes: Uint8Array;
+	try {
+		bytes = new Uint8Array(await readFile(path));
+	} catch {
+		throw new StartupError(
+			`PLAN_FILE vaut « ${path} », fichier illisible : indiquez le chemin d’un classeur du plan (.xlsx).`
+		);
+	}
+	const applied = await applyPlanImport(db, bytes, {
+		reason: initialLoadReason(basename(path)),
+		actor: null
+	});
+	if (!applied.ok) {
+		const { problems } = await previewPlanImport(db, bytes);
+		const shown = problems.slice(0, 5).join(' ');
+		throw new StartupError(
+			`Le classeur PLAN_FILE « ${path} » n’a pas pu être chargé (${problems.length} problème${problems.length > 1 ? 's' : ''}) : ${shown || applied.message}`
+		);
+	}
+	return true;
 }

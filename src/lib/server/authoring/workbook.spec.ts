@@ -82,7 +82,9 @@ describe('the plan workbook as written', () => {
 		const row = fiches.getRow(rowOf(fiches, '1-1'));
 		expect(row.getCell(2).value).toBe(1);
 		expect(row.getCell(3).value).toBe('Accompagnement des élus aux enjeux du numérique');
-		expect(String(row.getCell(8).value)).toContain('1. Définition du plan\n  - définition d’un socle');
+		expect(String(row.getCell(8).value)).toContain(
+			'1. Définition du plan\n  - définition d’un socle'
+		);
 		const people = workbook.getWorksheet('Porteurs et partenaires')!;
 		expect((people.getRow(rowOf(people, '1-1')).values as unknown[]).slice(1, 4)).toEqual([
 			'1-1',
@@ -127,7 +129,11 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		[
 			'unknown organisation',
 			() =>
-				edited((w) => w.getWorksheet('Porteurs et partenaires')!.addRow(['1-1', 'Partenaire', 'Mairie de Nulle-Part'])),
+				edited((w) =>
+					w
+						.getWorksheet('Porteurs et partenaires')!
+						.addRow(['1-1', 'Partenaire', 'Mairie de Nulle-Part'])
+				),
 			/^Feuille « Porteurs et partenaires », ligne \d+, colonne « Organisation » : l’organisation « Mairie de Nulle-Part » n’existe pas/
 		],
 		[
@@ -198,7 +204,9 @@ describe('a workbook that does not validate: one French sentence per problem, no
 			'a formula without a computed result',
 			() =>
 				edited((w) => {
-					w.getWorksheet('Indicateurs')!.getRow(2).getCell(6).value = { formula: 'A1*2' } as ExcelJS.CellFormulaValue;
+					w.getWorksheet('Indicateurs')!.getRow(2).getCell(6).value = {
+						formula: 'A1*2'
+					} as ExcelJS.CellFormulaValue;
 				}),
 			/^Feuille « Indicateurs », ligne 2, colonne « Cible » : cette cellule contient une formule sans résultat enregistré/
 		],
@@ -218,25 +226,32 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		]
 	];
 
-	it.each(cases)('%s', async (_name, make, expected) => {
-		const bytes = await make();
-		const found = await problems(bytes);
-		expect(found.some((p) => expected.test(p)), found.slice(0, 5).join('\n')).toBe(true);
-		const before = await db
-			.selectFrom('plan_revision')
-			.select((eb) => eb.fn.countAll<number>().as('n'))
-			.executeTakeFirstOrThrow();
-		const applied = await applyPlanImport(db, bytes, { reason: 'Essai', actor: null });
-		expect(applied.ok).toBe(false);
-		if (!applied.ok) expect(applied.message).toMatch(/^Le classeur n’a pas été importé/);
-		expect(await loadPlanModel(db)).toEqual(model);
-		expect(
-			await db
+	it.each(cases)(
+		'%s',
+		async (_name, make, expected) => {
+			const bytes = await make();
+			const found = await problems(bytes);
+			expect(
+				found.some((p) => expected.test(p)),
+				found.slice(0, 5).join('\n')
+			).toBe(true);
+			const before = await db
 				.selectFrom('plan_revision')
 				.select((eb) => eb.fn.countAll<number>().as('n'))
-				.executeTakeFirstOrThrow()
-		).toEqual(before);
-	}, 60_000);
+				.executeTakeFirstOrThrow();
+			const applied = await applyPlanImport(db, bytes, { reason: 'Essai', actor: null });
+			expect(applied.ok).toBe(false);
+			if (!applied.ok) expect(applied.message).toMatch(/^Le classeur n’a pas été importé/);
+			expect(await loadPlanModel(db)).toEqual(model);
+			expect(
+				await db
+					.selectFrom('plan_revision')
+					.select((eb) => eb.fn.countAll<number>().as('n'))
+					.executeTakeFirstOrThrow()
+			).toEqual(before);
+		},
+		60_000
+	);
 
 	it('a formula whose result was saved is read as that result', async () => {
 		const bytes = await edited((w) => {

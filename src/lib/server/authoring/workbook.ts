@@ -147,10 +147,7 @@ function yesNo(kind: IndicatorKind, value: number | null): Cell {
 }
 
 /** The rows of each sheet for a plan (the latest measurement of each indicator by « fiche#N »). */
-function planRows(
-	model: PlanModel,
-	latest: Map<string, LatestValue>
-): Record<SheetKey, Cell[][]> {
+function planRows(model: PlanModel, latest: Map<string, LatestValue>): Record<SheetKey, Cell[][]> {
 	const orgName = new Map(model.organisations.map((o) => [o.slug, o.name]));
 	const p = model.plan;
 	return {
@@ -245,7 +242,10 @@ export async function writePlanWorkbook(
 			else target.alignment = { vertical: 'top' };
 		});
 		if (rows[key].length > 0)
-			sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: spec.columns.length } };
+			sheet.autoFilter = {
+				from: { row: 1, column: 1 },
+				to: { row: 1, column: spec.columns.length }
+			};
 	}
 	const buffer = await workbook.xlsx.writeBuffer();
 	return new Uint8Array(buffer);
@@ -270,7 +270,11 @@ export function describeProblem(problem: WorkbookProblem): string {
 }
 
 export type WorkbookReading =
-	| { ok: true; model: PlanModel; /** The row of each fiche, by code. */ ficheRows: Map<string, number> }
+	| {
+			ok: true;
+			model: PlanModel;
+			/** The row of each fiche, by code. */ ficheRows: Map<string, number>;
+	  }
 	| { ok: false; problems: WorkbookProblem[] };
 
 /** Problems beyond this many are summed up in one last line. */
@@ -290,10 +294,7 @@ interface DataRow {
 }
 
 /** The value of a cell as text, number or date; a formula gives its last computed result. */
-function cellValue(
-	cell: ExcelJS.Cell,
-	fail: (message: string) => void
-): Cell {
+function cellValue(cell: ExcelJS.Cell, fail: (message: string) => void): Cell {
 	const value = cell.value;
 	if (value === null || value === undefined) return null;
 	if (typeof value === 'string' || typeof value === 'number') return value;
@@ -301,7 +302,11 @@ function cellValue(
 	if (value instanceof Date) return value;
 	if ('formula' in value || 'sharedFormula' in value) {
 		const result = (value as ExcelJS.CellFormulaValue).result;
-		if (result === undefined || result === null || (typeof result === 'object' && 'error' in result)) {
+		if (
+			result === undefined ||
+			result === null ||
+			(typeof result === 'object' && 'error' in result)
+		) {
 			fail(
 				'cette cellule contient une formule sans résultat enregistré : remplacez-la par sa valeur (copier, puis collage spécial « valeurs seulement »)'
 			);
@@ -313,7 +318,9 @@ function cellValue(
 	if ('richText' in value) return value.richText.map((part) => part.text).join('');
 	if ('hyperlink' in value) return String(value.text ?? '');
 	if ('error' in value) {
-		fail(`cette cellule contient une erreur (${String(value.error)}) : remplacez-la par une valeur`);
+		fail(
+			`cette cellule contient une erreur (${String(value.error)}) : remplacez-la par une valeur`
+		);
 		return null;
 	}
 	fail('cette cellule a un contenu que l’import ne sait pas lire : remplacez-le par du texte');
@@ -346,7 +353,9 @@ function readSheet(
 			spec.name,
 			null,
 			null,
-			`la feuille « ${spec.name} » manque au classeur (les feuilles attendues : ${Object.values(SHEETS)
+			`la feuille « ${spec.name} » manque au classeur (les feuilles attendues : ${Object.values(
+				SHEETS
+			)
 				.map((s) => s.name)
 				.join(', ')})`
 		);
@@ -460,7 +469,10 @@ class RowReader {
 			if (/^-?\d+(\.\d+)?$/.test(normalised)) return Number(normalised);
 			if (/^(oui|non)$/i.test(value.trim())) return value.trim().toLowerCase() === 'oui' ? 1 : 0;
 		}
-		this.fail(index, `« ${String(value instanceof Date ? value.toISOString().slice(0, 10) : value)} » n’est pas un nombre`);
+		this.fail(
+			index,
+			`« ${String(value instanceof Date ? value.toISOString().slice(0, 10) : value)} » n’est pas un nombre`
+		);
 		return null;
 	}
 
@@ -564,7 +576,8 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 	const sheets = {} as Record<SheetKey, DataRow[] | null>;
 	for (const key of Object.keys(SHEETS) as SheetKey[])
 		sheets[key] = readSheet(workbook, SHEETS[key], problems);
-	if (problems.list.length > 0) return { ok: false, problems: problems.list.slice(0, MAX_PROBLEMS) };
+	if (problems.list.length > 0)
+		return { ok: false, problems: problems.list.slice(0, MAX_PROBLEMS) };
 
 	const model = emptyPlanModel();
 	const readers = (key: SheetKey) =>
@@ -572,7 +585,12 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 
 	const planRows = readers('plan');
 	if (planRows.length !== 1)
-		problems.add(SHEETS.plan.name, null, null, 'la feuille doit avoir une seule ligne, celle du plan');
+		problems.add(
+			SHEETS.plan.name,
+			null,
+			null,
+			'la feuille doit avoir une seule ligne, celle du plan'
+		);
 	const plan = planRows[0];
 	if (plan)
 		model.plan = {
@@ -674,11 +692,20 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 			const objective = r.integer(1, 1, 99);
 			const match = FICHE_CODE_PATTERN.exec(code);
 			if (code && !match)
-				r.problem(0, `« ${code} » n’est pas un code de fiche (numéro de l’objectif, tiret, numéro : 4-2)`);
+				r.problem(
+					0,
+					`« ${code} » n’est pas un code de fiche (numéro de l’objectif, tiret, numéro : 4-2)`
+				);
 			else if (match && Number(match[1]) !== objective && !Number.isNaN(objective))
-				r.problem(0, `le code ${code} ne correspond pas à l’objectif ${objective} (il commence par son numéro)`);
+				r.problem(
+					0,
+					`le code ${code} ne correspond pas à l’objectif ${objective} (il commence par son numéro)`
+				);
 			if (!Number.isNaN(objective) && !objectiveNumbers.has(objective))
-				r.problem(1, `l’objectif ${objective} n’existe pas dans la feuille « ${SHEETS.objectives.name} »`);
+				r.problem(
+					1,
+					`l’objectif ${objective} n’existe pas dans la feuille « ${SHEETS.objectives.name} »`
+				);
 			return {
 				reader: r,
 				item: {
@@ -703,7 +730,10 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 	const knownFiche = (r: RowReader, index: number): string => {
 		const code = r.text(index);
 		if (code && !ficheCodes.has(code))
-			r.problem(index, `la fiche « ${code} » n’existe pas dans la feuille « ${SHEETS.fiches.name} »`);
+			r.problem(
+				index,
+				`la fiche « ${code} » n’existe pas dans la feuille « ${SHEETS.fiches.name} »`
+			);
 		return code;
 	};
 
@@ -712,7 +742,8 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 			const fiche = knownFiche(r, 0);
 			const roleLabel = r.text(1);
 			const role = kindOf(roleLabel, ROLE_LABELS) as 'owner' | 'partner' | undefined;
-			if (roleLabel && !role) r.problem(1, `rôle « ${roleLabel} » inconnu : « Porteur » ou « Partenaire »`);
+			if (roleLabel && !role)
+				r.problem(1, `rôle « ${roleLabel} » inconnu : « Porteur » ou « Partenaire »`);
 			const name = r.text(2);
 			const organisation = organisationByName.get(name.toLowerCase());
 			if (name && !organisation)

@@ -24,7 +24,8 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
 	'/commission/seances/[id]',
 	'/commission/seances/[id]/releve.csv',
 	'/donnees',
-	'/donnees/[fichier=ressource]'
+	'/donnees/[fichier=ressource]',
+	'/donnees/plan.xlsx'
 ]);
 
 /**
