@@ -59,7 +59,9 @@ describe('plan:import and plan:export', () => {
 
 	it('--dry-run lists the changes and writes nothing; without a reason nothing is written', async () => {
 		const workbook = new ExcelJS.Workbook();
-		await workbook.xlsx.load(readFileSync(join(dir, 'plan.xlsx')));
+		await workbook.xlsx.load(
+			new Uint8Array(readFileSync(join(dir, 'plan.xlsx'))) as unknown as ArrayBuffer
+		);
 		workbook.getWorksheet('Fiches')!.getCell('C2').value = 'Guichet unique des démarches';
 		writeFileSync(join(dir, 'modifie.xlsx'), new Uint8Array(await workbook.xlsx.writeBuffer()));
 		const before = await state();

@@ -30,6 +30,8 @@ export interface Resources {
 	'account.own': undefined;
 	'commission.manage': undefined;
 	'editions.manage': undefined;
+	/** Import the plan from a workbook (/admin/plan/import). */
+	'plan.import': undefined;
 	'commission.file.view': { ficheOrganisationIds: number[]; onAgenda: boolean };
 }
 
@@ -88,6 +90,7 @@ export function can<A extends Action>(
 		}
 		case 'queue.view':
 		case 'editions.manage':
+		case 'plan.import':
 		case 'users.manage':
 		case 'audit.view':
 			return actor.role === 'admin';

@@ -35,8 +35,11 @@ import { describeProblem, readPlanWorkbook, writePlanWorkbook } from './workbook
  * entry, one transaction. A workbook that does not validate changes nothing.
  */
 
-/** The largest workbook accepted (the Lot plan's is about 60 Ko). */
-export const MAX_WORKBOOK_BYTES = 5 * 1024 * 1024;
+/**
+ * The largest workbook accepted: the Lot plan's weighs about 40 Ko; forms are limited to 512 Ko
+ * (adapter-node's BODY_SIZE_LIMIT), so the upload page and the command share this limit.
+ */
+export const MAX_WORKBOOK_BYTES = 400 * 1024;
 
 export const NO_CHANGE = 'Aucune modification : le classeur est identique au plan actuel.';
 
@@ -75,7 +78,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		return {
 			...empty,
 			problems: [
-				`Le fichier pèse ${Math.ceil(bytes.length / 1024)} Ko : un classeur du plan en pèse au plus ${MAX_WORKBOOK_BYTES / 1024 / 1024} Mo.`
+				`Le fichier pèse ${Math.ceil(bytes.length / 1024)} Ko : un classeur du plan en pèse au plus ${MAX_WORKBOOK_BYTES / 1024} Ko.`
 			]
 		};
 	const reading = await readPlanWorkbook(bytes);
