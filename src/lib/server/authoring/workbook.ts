@@ -146,6 +146,19 @@ function yesNo(kind: IndicatorKind, value: number | null): Cell {
 	return value === 1 ? 'oui' : 'non';
 }
 
+function totalWidth(spec: SheetSpec): number {
+	return spec.columns.reduce((sum, column) => sum + column.width, 0);
+}
+
+/** How many lines a cell's text takes once wrapped in its column (about one character per unit). */
+function wrappedLines(cell: Cell, column: Column): number {
+	if (typeof cell !== 'string') return 1;
+	const perLine = Math.max(1, column.width - 2);
+	return cell
+		.split('\n')
+		.reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / perLine)), 0);
+}
+
 /** The rows of each sheet for a plan (the latest measurement of each indicator by « fiche#N »). */
 function planRows(model: PlanModel, latest: Map<string, LatestValue>): Record<SheetKey, Cell[][]> {
 	const orgName = new Map(model.organisations.map((o) => [o.slug, o.name]));
@@ -227,12 +240,27 @@ export async function writePlanWorkbook(
 	for (const key of Object.keys(SHEETS) as SheetKey[]) {
 		const spec: SheetSpec = SHEETS[key];
 		const sheet = workbook.addWorksheet(spec.name, {
-			views: [{ state: 'frozen', ySplit: 1 }]
+			views: [{ state: 'frozen', ySplit: 1 }],
+			// Printed (or saved as PDF): A4 landscape, all columns on the page width, headers repeated.
+			// (The fiches, far wider than a page, print over several pages rather than unreadably small.)
+			pageSetup: {
+				paperSize: 9,
+				orientation: 'landscape',
+				fitToPage: totalWidth(spec) <= 200,
+				fitToWidth: 1,
+				fitToHeight: 0,
+				printTitlesRow: '1:1'
+			}
 		});
 		const header = sheet.addRow(spec.columns.map((c) => c.header));
 		header.font = { bold: true };
 		header.alignment = { vertical: 'middle', wrapText: true };
-		for (const row of rows[key]) sheet.addRow(row.map((cell) => cell ?? null));
+		for (const row of rows[key]) {
+			const added = sheet.addRow(row.map((cell) => cell ?? null));
+			// Spreadsheets do not grow a row to its wrapped text on opening: its height is given.
+			const lines = Math.max(1, ...row.map((cell, i) => wrappedLines(cell, spec.columns[i]!)));
+			if (lines > 1) added.height = Math.min(409, lines * 15);
+		}
 		spec.columns.forEach((column, i) => {
 			const target = sheet.getColumn(i + 1);
 			target.width = column.width;
@@ -241,6 +269,12 @@ export async function writePlanWorkbook(
 				target.alignment = { vertical: 'top', wrapText: true };
 			else target.alignment = { vertical: 'top' };
 		});
+		// The headers wrap within their column (set after the columns, whose alignment covers them).
+		header.alignment = { vertical: 'bottom', wrapText: true };
+		const headerLines = Math.max(
+			...spec.columns.map((column) => wrappedLines(column.header, column))
+		);
+		if (headerLines > 1) header.height = headerLines * 15;
 		if (rows[key].length > 0)
 			sheet.autoFilter = {
 				from: { row: 1, column: 1 },
