@@ -13,6 +13,7 @@ import {
 	previewPlanImport
 } from '../src/lib/server/authoring/plan-import';
 import type { EntityChange } from '../src/lib/server/authoring/plan-diff';
+import { pluralize } from '../src/lib/utils/format';
 import { prepareDatabase } from '../src/lib/server/db/instance';
 import { commandDatabasePath, exitWithError, runCommand, UsageError, userPath } from './cli';
 
@@ -86,7 +87,7 @@ runCommand(async () => {
 			return;
 		}
 		process.stdout.write(
-			`${preview.creates ? 'Plan à créer' : 'Modifications'} : ${preview.changes.length} élément(s), ${preview.fieldCount} champ(s).\n${describeChanges(preview.changes)}\n`
+			`${preview.creates ? 'Plan à créer' : 'Modifications'} : ${pluralize(preview.changes.length, 'élément', 'éléments')}, ${pluralize(preview.fieldCount, 'champ', 'champs')}.\n${describeChanges(preview.changes)}\n`
 		);
 		if (dryRun) {
 			process.stdout.write('Essai à blanc (--dry-run) : rien n’a été modifié.\n');
@@ -100,7 +101,7 @@ runCommand(async () => {
 		const applied = await applyPlanImport(db, bytes, { reason: why, actor: null });
 		if (!applied.ok) exitWithError(`${applied.message} Rien n’a été modifié.`);
 		process.stdout.write(
-			`Import terminé : ${applied.value.changes.length} élément(s) enregistrés, chacun avec une révision « ${why} ».\n`
+			`Import terminé : ${pluralize(applied.value.changes.length, 'élément enregistré', 'éléments enregistrés')}, chacun avec une révision « ${why} ».\n`
 		);
 	} finally {
 		await db.destroy();

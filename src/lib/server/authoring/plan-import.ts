@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { pluralize } from '../../utils/format';
 import { recordAudit } from '../audit/repository';
 import { StartupError, type Db, type Executor } from '../db';
 import { refreshSearchText } from '../plan/repository';
@@ -181,7 +182,7 @@ export async function applyPlanImport(
 				actorLabel: 'commande plan:import',
 				action: 'plan.imported',
 				target: { type: 'plan', id: 1 },
-				summary: `Import du classeur du plan : ${checked.changes.length} élément(s), ${fieldCount} champ(s) modifié(s) — ${reason}`,
+				summary: `Import du classeur du plan : ${pluralize(checked.changes.length, 'élément', 'éléments')}, ${pluralize(fieldCount, 'champ modifié', 'champs modifiés')} — ${reason}`,
 				after: checked.changes.map((c) => ({
 					entity: c.entity,
 					key: c.key,
