@@ -280,6 +280,23 @@ export async function savePlanInfo(db: Executor, plan: PlanInfo, exists: boolean
 			.execute();
 }
 
+/**
+ * Positions are unique: the axes or orientations about to move are set aside (negative positions)
+ * before each takes its new place, so that no two share a position in between.
+ */
+export async function setPositionsAside(
+	db: Executor,
+	table: 'axis' | 'orientation',
+	ids: number[]
+): Promise<void> {
+	if (ids.length === 0) return;
+	await db
+		.updateTable(table)
+		.set((eb) => ({ position: eb.neg(eb.ref('id')) }))
+		.where('id', 'in', ids)
+		.execute();
+}
+
 export async function saveAxis(
 	db: Executor,
 	id: number | undefined,
@@ -351,9 +368,10 @@ export async function saveOrganisation(
 		kind: organisation.kind
 	};
 	if (id !== undefined) {
+		// Listed in the workbook: in use again if it had been retired.
 		await db
 			.updateTable('organisation')
-			.set((eb) => ({ ...values, version: eb('version', '+', 1) }))
+			.set((eb) => ({ ...values, retired_at: null, version: eb('version', '+', 1) }))
 			.where('id', '=', id)
 			.execute();
 		return id;

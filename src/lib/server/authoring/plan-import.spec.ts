@@ -193,6 +193,45 @@ describe('plan workbook round trip', () => {
 		expect(await counts(db)).toEqual(before);
 	});
 
+	it('a new axis in the middle moves the others; a renamed organisation keeps its old name', async () => {
+		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const axes = workbook.getWorksheet('Axes')!;
+			axes.spliceRows(3, 0, ['sobriete', 'sobriété', 'Sobriété numérique']);
+			const organisations = workbook.getWorksheet('Organisations')!;
+			organisations.getRow(rowOf(organisations, 'cdg46')).getCell(2).value =
+				'Centre de gestion du Lot';
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes.map((c) => `${c.action} ${c.key}`)).toEqual([
+			'created sobriete',
+			'updated solidarite',
+			'updated modernite',
+			'updated cdg46'
+		]);
+		const applied = await applyPlanImport(db, bytes, { reason: 'Nouvel axe', actor: null });
+		expect(applied.ok).toBe(true);
+		expect(
+			await db.selectFrom('axis').select(['code', 'position']).orderBy('position').execute()
+		).toEqual([
+			{ code: 'performance', position: 1 },
+			{ code: 'sobriete', position: 2 },
+			{ code: 'solidarite', position: 3 },
+			{ code: 'modernite', position: 4 }
+		]);
+		const alias = await db
+			.selectFrom('organisation_alias')
+			.innerJoin('organisation', 'organisation.id', 'organisation_alias.organisation_id')
+			.select(['organisation.slug', 'organisation_alias.name'])
+			.execute();
+		expect(alias).toEqual([
+			{ slug: 'cdg46', name: expect.stringMatching(/CDG|Centre de gestion/) }
+		]);
+		// Its fiches are not in the change list: owners and partners are compared by identifier.
+		const people = (await loadPlanModel(db)).people.filter((p) => p.organisation === 'cdg46');
+		expect(people.length).toBeGreaterThan(0);
+	});
+
 	it('an import into an empty database creates the whole plan', async () => {
 		const bytes = await exportPlanWorkbook(db);
 		const empty = await createTestDb({ seed: false });

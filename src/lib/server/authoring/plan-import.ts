@@ -22,7 +22,8 @@ import {
 	saveObjective,
 	saveOrganisation,
 	saveOrientation,
-	savePlanInfo
+	savePlanInfo,
+	setPositionsAside
 } from './import-repository';
 import { countFieldChanges, diffPlans, type EntityChange } from './plan-diff';
 import type { PlanModel } from './plan-model';
@@ -156,6 +157,26 @@ export async function applyPlanImport(
 	if (reasonProblem) return refuse(400, reasonProblem, { fieldErrors: { reason: reasonProblem } });
 	const reason = request.reason.trim();
 	const now = request.now ?? new Date();
+	try {
+		return await importInTransaction(db, bytes, request, reason, now);
+	} catch (error) {
+		// A rule of the database the checks above did not foresee: refused, the transaction undone.
+		if ((error as { code?: string } | null)?.code?.startsWith('SQLITE_CONSTRAINT'))
+			return refuse(
+				409,
+				`Le classeur n’a pas été importé : il contredit une règle du plan (${(error as Error).message}). Rien n’a été modifié.`
+			);
+		throw error;
+	}
+}
+
+async function importInTransaction(
+	db: Db,
+	bytes: Uint8Array,
+	request: ImportRequest,
+	reason: string,
+	now: Date
+): Promise<Result<ImportOutcome>> {
 	return db.transaction().execute(async (trx) => {
 		const checked = await check(trx, bytes);
 		if (checked.problems.length > 0)
@@ -228,6 +249,14 @@ async function writeChanges(
 		ids.organisations.set(organisation.slug, saved);
 		entityIds.set(change, saved);
 	}
+	const moving = (entity: 'axis' | 'orientation', ids_: Map<string, number>) =>
+		changes.flatMap((c) =>
+			c.entity === entity && c.changes.some((f) => f.field === 'position') && ids_.has(c.key)
+				? [ids_.get(c.key)!]
+				: []
+		);
+	await setPositionsAside(trx, 'axis', moving('axis', ids.axes));
+	await setPositionsAside(trx, 'orientation', moving('orientation', ids.orientations));
 	for (const [position, axis] of model.axes.entries()) {
 		const change = changed('axis', axis.code);
 		if (!change) continue;

@@ -6,7 +6,14 @@ import { PLAN_DATA } from '../seed/plan-data';
 import { loadLatestValues, loadPlanModel } from './import-repository';
 import { applyPlanImport, previewPlanImport } from './plan-import';
 import { cellToRichText, richTextToCell, type PlanModel } from './plan-model';
-import { describeProblem, readPlanWorkbook, SHEETS, writePlanWorkbook } from './workbook';
+import {
+	describeProblem,
+	MAX_UNZIPPED_BYTES,
+	readPlanWorkbook,
+	SHEETS,
+	unzippedSize,
+	writePlanWorkbook
+} from './workbook';
 
 let db: Db;
 let model: PlanModel;
@@ -264,6 +271,22 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		expect(preview.problems).toEqual([]);
 		expect(preview.changes.flatMap((c) => c.changes)).toEqual([
 			expect.objectContaining({ field: 'target', after: '42' })
+		]);
+	});
+
+	it('a small file that would unzip to far more is refused before it is inflated', async () => {
+		expect(unzippedSize(exported)).toBeGreaterThan(exported.length);
+		expect(unzippedSize(exported)).toBeLessThan(MAX_UNZIPPED_BYTES);
+		// The same workbook whose directory announces a 4 Go sheet.
+		const bomb = exported.slice();
+		const view = new DataView(bomb.buffer);
+		for (let i = bomb.length - 22; i >= 0; i--)
+			if (view.getUint32(i, true) === 0x06054b50) {
+				view.setUint32(view.getUint32(i + 16, true) + 24, 0xfffffff0, true);
+				break;
+			}
+		expect(await problems(bomb)).toEqual([
+			'le classeur, une fois décompressé, pèserait 4097 Mo : un classeur du plan en pèse au plus 32 Mo'
 		]);
 	});
 

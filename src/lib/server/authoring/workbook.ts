@@ -361,10 +361,45 @@ function cellValue(cell: ExcelJS.Cell, fail: (message: string) => void): Cell {
 	return null;
 }
 
+/** What a workbook may weigh once unzipped (the Lot plan's: under 1 Mo; 10,000 rows: about 2 Mo). */
+export const MAX_UNZIPPED_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The total size of a zip archive's files once unzipped, from its central directory, read before
+ * anything is inflated (a small file that would unzip to gigabytes is refused); null when the
+ * bytes are not a zip archive.
+ */
+export function unzippedSize(bytes: Uint8Array): number | null {
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	let end = -1;
+	for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 65_557); i--)
+		if (view.getUint32(i, true) === 0x06054b50) {
+			end = i;
+			break;
+		}
+	if (end < 0) return null;
+	const entries = view.getUint16(end + 10, true);
+	let offset = view.getUint32(end + 16, true);
+	let total = 0;
+	for (let n = 0; n < entries; n++) {
+		if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50) return null;
+		const size = view.getUint32(offset + 24, true);
+		// 0xFFFFFFFF: a ZIP64 entry, four gigabytes or more.
+		total += size === 0xffffffff ? Number.POSITIVE_INFINITY : size;
+		offset +=
+			46 +
+			view.getUint16(offset + 28, true) +
+			view.getUint16(offset + 30, true) +
+			view.getUint16(offset + 32, true);
+	}
+	return total;
+}
+
 async function loadWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook | null> {
 	const workbook = new ExcelJS.Workbook();
 	// An .xlsx file is a zip archive: anything else is refused before ExcelJS reads it.
 	if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) return null;
+	if ((unzippedSize(bytes) ?? 0) > MAX_UNZIPPED_BYTES) return null;
 	try {
 		await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
 		return workbook;
@@ -592,6 +627,19 @@ const CODE = /^[a-z0-9][a-z0-9-]{0,60}$/;
  * header, every row, every reference between sheets. Returns the plan, or every problem found.
  */
 export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReading> {
+	const size = unzippedSize(bytes);
+	if (size !== null && size > MAX_UNZIPPED_BYTES)
+		return {
+			ok: false,
+			problems: [
+				{
+					sheet: null,
+					row: null,
+					column: null,
+					message: `le classeur, une fois décompressé, pèserait ${Number.isFinite(size) ? `${Math.ceil(size / 1024 / 1024)} Mo` : 'plus de 4 Go'} : un classeur du plan en pèse au plus ${MAX_UNZIPPED_BYTES / 1024 / 1024} Mo`
+				}
+			]
+		};
 	const workbook = await loadWorkbook(bytes);
 	if (!workbook)
 		return {
@@ -798,8 +846,9 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 				}
 			};
 		}),
+		// As the database allows: an organisation owns a fiche once per scope, is a partner once.
 		(p) =>
-			`${p.fiche}, ${ROLE_LABELS[p.role].toLowerCase()} ${p.organisation}${p.detail ? ` (${p.detail})` : ''}`,
+			`${p.fiche}, ${ROLE_LABELS[p.role].toLowerCase()} ${p.organisation}${p.role === 'owner' && p.detail ? ` (${p.detail})` : ''}`,
 		2,
 		'la même ligne'
 	);
