@@ -123,6 +123,8 @@ export async function previewPlanImport(db: Executor, bytes: Uint8Array): Promis
 export interface ImportRequest {
 	reason: string;
 	actor: { id: number; name: string } | null;
+	/** Who acted when no account did (the journal's label): the command, or the start-up. */
+	actorLabel?: string;
 	clientAddress?: string | null;
 	/** The digest of the preview the person confirmed: refused if the file or the plan changed. */
 	confirmedDigest?: string;
@@ -200,7 +202,7 @@ async function importInTransaction(
 			trx,
 			{
 				actor: request.actor,
-				actorLabel: 'commande plan:import',
+				actorLabel: request.actorLabel ?? 'commande plan:import',
 				action: 'plan.imported',
 				target: { type: 'plan', id: 1 },
 				summary: `Import du classeur du plan : ${pluralize(checked.changes.length, 'élément', 'éléments')}, ${pluralize(fieldCount, 'champ modifié', 'champs modifiés')} — ${reason}`,
@@ -384,7 +386,8 @@ export async function seedPlanFromWorkbook(db: Db, path: string): Promise<boolea
 	}
 	const applied = await applyPlanImport(db, bytes, {
 		reason: initialLoadReason(basename(path)),
-		actor: null
+		actor: null,
+		actorLabel: 'démarrage (PLAN_FILE)'
 	});
 	if (!applied.ok) {
 		const { problems } = await previewPlanImport(db, bytes);
