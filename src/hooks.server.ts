@@ -29,7 +29,7 @@ const SHUTDOWN_EVENT = 'sdusn:shutdown';
 
 export const init: ServerInit = async () => {
 	const config = readConfig();
-	const db = await initDatabase(config.databasePath);
+	const db = await initDatabase(config.databasePath, config.planFile);
 	const pruning = schedulePruning(db, config.auditRetentionDays);
 	const stopBackups = config.backups
 		? scheduleBackups(config.databasePath, config.backups)

@@ -18,6 +18,7 @@ const PUBLIC = new Set([
 	'organisations/[slug=slug]/+page.server.ts',
 	'donnees/+page.server.ts',
 	'donnees/[fichier=ressource]/+server.ts',
+	'donnees/plan.xlsx/+server.ts',
 	'connexion/+page.server.ts',
 	'invitation/[token]/+page.server.ts',
 	'commission/priorites/+page.server.ts',

@@ -85,6 +85,7 @@ const rows = (): Row[] => [
 	['GET', '/organisations/cdg46', null, [200, 200, 200, 200, 200]],
 	['GET', '/donnees/plan.json', null, [200, 200, 200, 200, 200]],
 	['GET', '/donnees/fiches.csv', null, [200, 200, 200, 200, 200]],
+	['GET', '/donnees/plan.xlsx', null, [200, 200, 200, 200, 200]],
 	['GET', '/sante', null, [200, 200, 200, 200, 200]],
 	['GET', '/connexion', null, [200, 303, 303, 303, 303]],
 	// Signed in already: the login page sends the person on to their home page.
@@ -143,6 +144,14 @@ const rows = (): Row[] => [
 	['POST', '/admin/organisations/1?/retirer', { version: 'x' }, [303, 403, 403, 403, 400]],
 	['GET', '/fiches/9-1/modifications', null, [200, 200, 200, 200, 200]],
 	['GET', '/fiches/99-9/modifications', null, [404, 404, 404, 404, 404]],
+	['GET', '/admin/plan/import', null, [303, 403, 403, 403, 200]],
+	['POST', '/admin/plan/import?/preview', {}, [303, 403, 403, 403, 400]],
+	[
+		'POST',
+		'/admin/plan/import?/apply',
+		{ token: 'x', digest: 'x', reason: '' },
+		[303, 403, 403, 403, 409]
+	],
 	['GET', '/commission', null, [200, 200, 200, 200, 200]],
 	[
 		'POST',

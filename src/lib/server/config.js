@@ -15,6 +15,8 @@ export class ConfigError extends Error {
 	name = 'StartupError';
 }
 
+import { statSync } from 'node:fs';
+
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 /** @param {NodeJS.ProcessEnv} env @param {string} name */
@@ -158,6 +160,32 @@ function readBackups(env) {
 	};
 }
 
+/**
+ * PLAN_FILE: the workbook (.xlsx, the format of /donnees/plan.xlsx) an empty database is started
+ * from instead of the Lot plan. Its content is checked when the database is created.
+ * @param {NodeJS.ProcessEnv} env @returns {string | null}
+ */
+export function readPlanFile(env) {
+	const path = read(env, 'PLAN_FILE');
+	if (!path) return null;
+	if (!/\.xlsx$/i.test(path))
+		throw new ConfigError(
+			`PLAN_FILE vaut « ${path} » : indiquez un classeur Excel (.xlsx) au format de /donnees/plan.xlsx, par exemple tests/fixtures/plan-exemple.xlsx.`
+		);
+	/** @type {import('node:fs').Stats | null} */
+	let stats = null;
+	try {
+		stats = statSync(path);
+	} catch {
+		stats = null;
+	}
+	if (!stats?.isFile())
+		throw new ConfigError(
+			`PLAN_FILE vaut « ${path} », fichier introuvable : indiquez le chemin d’un classeur du plan (.xlsx) lisible par le portail.`
+		);
+	return path;
+}
+
 /** @param {NodeJS.ProcessEnv} env */
 function readLogLevel(env) {
 	const level = (read(env, 'LOG_LEVEL') || 'info').toLowerCase();
@@ -178,7 +206,8 @@ function readLogLevel(env) {
  *   auditRetentionDays: number,
  *   logLevel: string,
  *   backups: { dir: string, everyMs: number, keep: number } | null,
- *   shutdownTimeoutMs: number
+ *   shutdownTimeoutMs: number,
+ *   planFile: string | null
  * }} Config
  */
 
@@ -208,6 +237,7 @@ export function readConfig(env = process.env) {
 				1,
 				300,
 				'le nombre de secondes laissées aux requêtes en cours à l’arrêt'
-			) * 1000
+			) * 1000,
+		planFile: readPlanFile(env)
 	};
 }

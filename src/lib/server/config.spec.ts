@@ -12,7 +12,8 @@ describe('configuration', () => {
 			auditRetentionDays: 730,
 			logLevel: 'info',
 			backups: null,
-			shutdownTimeoutMs: 10_000
+			shutdownTimeoutMs: 10_000,
+			planFile: null
 		});
 	});
 
@@ -30,7 +31,8 @@ describe('configuration', () => {
 				BACKUP_DIR: '/srv/sauvegardes',
 				BACKUP_EVERY: '6h',
 				BACKUP_KEEP: '28',
-				SHUTDOWN_TIMEOUT: '20'
+				SHUTDOWN_TIMEOUT: '20',
+				PLAN_FILE: 'tests/fixtures/plan-exemple.xlsx'
 			})
 		).toEqual({
 			port: 8080,
@@ -41,7 +43,8 @@ describe('configuration', () => {
 			auditRetentionDays: 365,
 			logLevel: 'warn',
 			backups: { dir: '/srv/sauvegardes', everyMs: 6 * 3_600_000, keep: 28 },
-			shutdownTimeoutMs: 20_000
+			shutdownTimeoutMs: 20_000,
+			planFile: 'tests/fixtures/plan-exemple.xlsx'
 		});
 		expect(readConfig({ BACKUP_DIR: 'b', BACKUP_EVERY: '30min' }).backups?.everyMs).toBe(1_800_000);
 		expect(readConfig({ BACKUP_DIR: 'b', BACKUP_EVERY: '1j' }).backups?.everyMs).toBe(86_400_000);
@@ -64,7 +67,9 @@ describe('configuration', () => {
 		[{ BACKUP_DIR: 'b', BACKUP_EVERY: '6' }, /BACKUP_EVERY/],
 		[{ BACKUP_DIR: 'b', BACKUP_EVERY: '10s' }, /BACKUP_EVERY/],
 		[{ BACKUP_DIR: 'b', BACKUP_KEEP: '0' }, /BACKUP_KEEP/],
-		[{ SHUTDOWN_TIMEOUT: '0' }, /SHUTDOWN_TIMEOUT/]
+		[{ SHUTDOWN_TIMEOUT: '0' }, /SHUTDOWN_TIMEOUT/],
+		[{ PLAN_FILE: 'plan.csv' }, /PLAN_FILE.*\.xlsx/],
+		[{ PLAN_FILE: 'tests/fixtures/absent.xlsx' }, /PLAN_FILE.*introuvable/]
 	])('refuses %o with one French line naming the variable', (env, variable) => {
 		let message = '';
 		try {

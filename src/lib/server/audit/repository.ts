@@ -41,6 +41,7 @@ export const AUDIT_ACTIONS = {
 	'plan.organisation_updated': 'Organisation modifiée',
 	'plan.organisation_merged': 'Organisations fusionnées',
 	'plan.organisation_retired': 'Organisation retirée',
+	'plan.imported': 'Plan importé depuis un classeur',
 	'audit.purged': 'Journal : purge des événements de sécurité anciens'
 } as const;
 

@@ -110,6 +110,12 @@ const CASES: Case[] = [
 	],
 	['users.manage', undefined, 'comptes', [false, false, false, false, true]],
 	['editions.manage', undefined, 'bilans annuels', [false, false, false, false, true]],
+	[
+		'plan.import',
+		undefined,
+		'import du plan depuis un classeur',
+		[false, false, false, false, true]
+	],
 	['audit.view', undefined, 'journal', [false, false, false, false, true]]
 ];
 

@@ -34,6 +34,8 @@ export interface Resources {
 	'plan.edit': undefined;
 	/** See who made each revision of the plan (visitors see what and why, not who). */
 	'plan.revisions.authors': undefined;
+	/** Import the plan from a workbook (/admin/plan/import). */
+	'plan.import': undefined;
 	'commission.file.view': { ficheOrganisationIds: number[]; onAgenda: boolean };
 }
 
@@ -94,6 +96,7 @@ export function can<A extends Action>(
 		case 'editions.manage':
 		case 'plan.edit':
 		case 'plan.revisions.authors':
+		case 'plan.import':
 		case 'users.manage':
 		case 'audit.view':
 			return actor.role === 'admin';

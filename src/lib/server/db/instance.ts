@@ -1,6 +1,10 @@
+import { readPlanIdentity } from '../authoring/import-repository';
+import { seedPlanFromWorkbook } from '../authoring/plan-import';
+import { readPlanFile } from '../config.js';
 import { freezeEditionsWithoutFiles } from '../editions/service';
 import { refreshSearchText } from '../plan/repository';
 import { seedCommissionHistory, seedEditions, seedPlan } from '../seed';
+import { PLAN_DATA } from '../seed/plan-data';
 import {
 	connectionOf,
 	databasePath,
@@ -17,19 +21,34 @@ let instance: Db | undefined;
  * Opens the process's one database, migrates it and seeds the plan when it is empty.
  * Every failure becomes a StartupError with one French sentence.
  */
-export async function initDatabase(path = databasePath()): Promise<Db> {
-	instance ??= await prepareDatabase(path);
+export async function initDatabase(
+	path = databasePath(),
+	planFile = readPlanFile(process.env)
+): Promise<Db> {
+	instance ??= await prepareDatabase(path, planFile);
 	return instance;
 }
 
-/** Opens, migrates and seeds a database file without making it the process's one (tools). */
-export async function prepareDatabase(path: string): Promise<Db> {
+/**
+ * Opens, migrates and seeds a database file without making it the process's one (tools). An empty
+ * database gets the Lot plan, or the plan of the workbook PLAN_FILE names; the Lot plan's history
+ * (commission sessions, the 2018 edition) is only loaded beside the Lot plan. `seedEmpty: false`
+ * leaves an empty database empty (`plan:import` creates the plan from its workbook).
+ */
+export async function prepareDatabase(
+	path: string,
+	planFile: string | null = readPlanFile(process.env),
+	{ seedEmpty = true } = {}
+): Promise<Db> {
 	const db = openDatabase(path);
 	try {
 		await migrateToLatest(db);
-		await seedPlan(db);
-		await seedCommissionHistory(db);
-		await seedEditions(db);
+		if (planFile) await seedPlanFromWorkbook(db, planFile);
+		else if (seedEmpty) await seedPlan(db);
+		if (await isLotPlan(db)) {
+			await seedCommissionHistory(db);
+			await seedEditions(db);
+		}
 		await refreshSearchText(db);
 		await freezeEditionsWithoutFiles(db);
 	} catch (error) {
@@ -38,6 +57,12 @@ export async function prepareDatabase(path: string): Promise<Db> {
 		throw explainOpenError(path, error);
 	}
 	return db;
+}
+
+async function isLotPlan(db: Db): Promise<boolean> {
+	const plan = await readPlanIdentity(db);
+	const lot = PLAN_DATA.structure.plan;
+	return plan?.title === lot.title && plan.territory === lot.territory;
 }
 
 /** The database opened by initDatabase(); the server's init hook guarantees it exists. */

@@ -25,7 +25,8 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
 	'/commission/seances/[id=id]',
 	'/commission/seances/[id=id]/releve.csv',
 	'/donnees',
-	'/donnees/[fichier=ressource]'
+	'/donnees/[fichier=ressource]',
+	'/donnees/plan.xlsx'
 ]);
 
 /**

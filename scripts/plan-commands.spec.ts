@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/lib/server/db/index';
+
+const dir = mkdtempSync(join(tmpdir(), 'sdusn-plan-commands-'));
+const database = join(dir, 'autre-territoire.db');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function command(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+	return spawnSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
+		env: { ...process.env, DATABASE_PATH: database, INIT_CWD: dir, PLAN_FILE: '', ...env },
+		encoding: 'utf8',
+		timeout: 120_000
+	});
+}
+
+async function state() {
+	const db = openDatabase(database);
+	try {
+		const [fiches, revisions] = await Promise.all([
+			db.selectFrom('fiche').select(['code', 'title']).orderBy('code').execute(),
+			db
+				.selectFrom('plan_revision')
+				.select((eb) => eb.fn.countAll<number>().as('n'))
+				.executeTakeFirstOrThrow()
+		]);
+		return { fiches, revisions: Number(revisions.n) };
+	} finally {
+		await db.destroy();
+	}
+}
+
+describe('plan:import and plan:export', () => {
+	it('an empty database takes the plan of the example workbook, not the Lot plan', async () => {
+		const result = command('plan-import', [
+			join(process.cwd(), 'tests/fixtures/plan-exemple.xlsx')
+		]);
+		expect(result.status, result.stderr).toBe(0);
+		expect(result.stdout).toContain('Plan à créer');
+		expect(result.stdout).toContain('Import terminé');
+		const { fiches } = await state();
+		expect(fiches.map((f) => f.code)).toEqual(['1-1', '2-1', '3-1']);
+		expect(fiches[0]!.title).toBe('Guichet unique des démarches brumoises');
+	}, 120_000);
+
+	it('exports the plan, and the unchanged file imports as « aucune modification »', async () => {
+		const exported = command('plan-export', ['--out', 'plan.xlsx']);
+		expect(exported.status, exported.stderr).toBe(0);
+		const again = command('plan-import', ['plan.xlsx', '--reason', 'Relecture']);
+		expect(again.status, again.stderr).toBe(0);
+		expect(again.stdout.trim()).toBe(
+			'Aucune modification : le classeur est identique au plan actuel.'
+		);
+	}, 120_000);
+
+	it('--dry-run lists the changes and writes nothing; without a reason nothing is written', async () => {
+		const workbook = new ExcelJS.Workbook();
+		await workbook.xlsx.load(
+			new Uint8Array(readFileSync(join(dir, 'plan.xlsx'))) as unknown as ArrayBuffer
+		);
+		workbook.getWorksheet('Fiches')!.getCell('C2').value = 'Guichet unique des démarches';
+		writeFileSync(join(dir, 'modifie.xlsx'), new Uint8Array(await workbook.xlsx.writeBuffer()));
+		const before = await state();
+
+		const dry = command('plan-import', ['modifie.xlsx', '--dry-run', '--reason', 'Essai']);
+		expect(dry.status, dry.stderr).toBe(0);
+		expect(dry.stdout).toContain(
+			'Titre : « Guichet unique des démarches brumoises » → « Guichet unique des démarches »'
+		);
+		expect(dry.stdout).toContain('Essai à blanc (--dry-run) : rien n’a été modifié.');
+		expect(await state()).toEqual(before);
+
+		const noReason = command('plan-import', ['modifie.xlsx']);
+		expect(noReason.status).toBe(1);
+		expect(noReason.stderr).toContain('Indiquez la raison de ces modifications avec --reason');
+		expect(await state()).toEqual(before);
+
+		const applied = command('plan-import', ['modifie.xlsx', '--reason', 'Titre raccourci']);
+		expect(applied.status, applied.stderr).toBe(0);
+		const after = await state();
+		expect(after.fiches[0]!.title).toBe('Guichet unique des démarches');
+		expect(after.revisions).toBe(before.revisions + 1);
+	}, 120_000);
+
+	it('a file that is not a valid workbook: the problems in French, exit 1, nothing written', async () => {
+		writeFileSync(join(dir, 'faux.xlsx'), 'code;titre\n');
+		const before = await state();
+		const result = command('plan-import', ['faux.xlsx', '--reason', 'Essai']);
+		expect(result.status).toBe(1);
+		expect(result.stderr).toContain('Le classeur n’est pas valable, rien n’a été modifié');
+		expect(result.stderr).toContain('n’est pas un classeur Excel (.xlsx) lisible');
+		expect(await state()).toEqual(before);
+	}, 120_000);
+});

@@ -1,0 +1,25 @@
+// npm run --silent plan:export -- [--out plan.xlsx]
+// Writes the whole current plan as one workbook (the same file as /donnees/plan.xlsx): to the file
+// --out names, or to stdout. The workbook is the format `npm run plan:import` reads back.
+import { writeFileSync } from 'node:fs';
+import process from 'node:process';
+import { exportPlanWorkbook } from '../src/lib/server/authoring/plan-import';
+import { initDatabase } from '../src/lib/server/db/instance';
+import { commandDatabasePath, parseOptions, runCommand, UsageError, userPath } from './cli';
+
+runCommand(async () => {
+	const options = parseOptions(process.argv.slice(2), ['out']);
+	const out = options.get('out');
+	if (out !== undefined && !/\.xlsx$/i.test(out))
+		throw new UsageError(`Le fichier « ${out} » doit finir par .xlsx (un classeur Excel).`);
+	const db = await initDatabase(commandDatabasePath());
+	try {
+		const body = await exportPlanWorkbook(db);
+		if (out) {
+			writeFileSync(userPath(out), body);
+			process.stderr.write(`Plan écrit dans ${userPath(out)}\n`);
+		} else process.stdout.write(body);
+	} finally {
+		await db.destroy();
+	}
+});

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { hasForbiddenCharacters } from './form';
+
+/** The confirmation of an import on /admin/plan/import: the file kept, what was shown, why. */
+export const PLAN_IMPORT_FIELDS = ['token', 'digest', 'reason'] as const;
+
+export const PlanImportConfirmSchema = z.object({
+	token: z.string().uuid('Ce classeur n’est plus en attente : envoyez-le de nouveau.'),
+	digest: z
+		.string()
+		.regex(/^[0-9a-f]{64}$/, 'Ce classeur n’est plus en attente : envoyez-le de nouveau.'),
+	reason: z
+		.string()
+		.trim()
+		.min(3, 'Indiquez la raison de cet import en quelques mots (au moins 3 caractères).')
+		.max(500, 'La raison tient en 500 caractères au plus.')
+		.refine((v) => !hasForbiddenCharacters(v), 'La raison contient des caractères non autorisés.')
+});

@@ -1,0 +1,561 @@
+import { isRichText, type RichText } from '../../utils/rich-text';
+import type { Executor } from '../db';
+import { listIndicatorSummaries } from '../opendata/repository';
+import {
+	cellToRichText,
+	richTextToCell,
+	type AxisRow,
+	type FicheRow,
+	type IndicatorRow,
+	type ObjectiveRow,
+	type OrganisationRow,
+	type OrientationRow,
+	type PersonRow,
+	type PlanInfo,
+	type PlanModel
+} from './plan-model';
+import type { LatestValue } from './workbook';
+
+/** SQL of the plan's workbook: the current plan as rows, and the writes of an import. */
+
+function textCell(json: string): string {
+	const parsed: unknown = JSON.parse(json);
+	return isRichText(parsed) ? richTextToCell(parsed) : '';
+}
+
+function richJson(cell: string): string {
+	const text: RichText = cellToRichText(cell);
+	return JSON.stringify(text);
+}
+
+/** The plan as it stands (retired fiches and indicators left out), in the workbook's order. */
+export async function loadPlanModel(db: Executor): Promise<PlanModel> {
+	const [plan, axes, orientations, objectives, organisations, fiches, owners, partners, links] =
+		await Promise.all([
+			db.selectFrom('plan').selectAll().where('id', '=', 1).executeTakeFirst(),
+			db
+				.selectFrom('axis')
+				.select(['code', 'short_name', 'label'])
+				.orderBy('position')
+				.orderBy('id')
+				.execute(),
+			db
+				.selectFrom('orientation')
+				.innerJoin('axis', 'axis.id', 'orientation.axis_id')
+				.select(['orientation.code', 'axis.code as axis', 'orientation.label'])
+				.orderBy('orientation.position')
+				.orderBy('orientation.id')
+				.execute(),
+			db
+				.selectFrom('objective')
+				.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
+				.select([
+					'objective.number',
+					'orientation.code as orientation',
+					'objective.label',
+					'objective.synthesis_label'
+				])
+				.orderBy('objective.number')
+				.execute(),
+			db
+				.selectFrom('organisation')
+				.select(['slug', 'name', 'full_name', 'kind'])
+				.where('retired_at', 'is', null)
+				.orderBy('name')
+				.execute(),
+			db
+				.selectFrom('fiche')
+				.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+				.select([
+					'fiche.code',
+					'objective.number as objective',
+					'fiche.number',
+					'fiche.title',
+					'fiche.short_title',
+					'fiche.priority',
+					'fiche.context',
+					'fiche.existing',
+					'fiche.description',
+					'fiche.success_factors',
+					'fiche.owners_note'
+				])
+				.where('fiche.retired_on', 'is', null)
+				.orderBy('objective.number')
+				.orderBy('fiche.number')
+				.execute(),
+			db
+				.selectFrom('fiche_owner')
+				.innerJoin('fiche', 'fiche.id', 'fiche_owner.fiche_id')
+				.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
+				.select(['fiche.code', 'organisation.slug', 'fiche_owner.scope', 'fiche_owner.note'])
+				.where('fiche.retired_on', 'is', null)
+				.orderBy('fiche_owner.fiche_id')
+				.orderBy('fiche_owner.position')
+				.execute(),
+			db
+				.selectFrom('fiche_partner')
+				.innerJoin('fiche', 'fiche.id', 'fiche_partner.fiche_id')
+				.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
+				.select(['fiche.code', 'organisation.slug', 'fiche_partner.detail'])
+				.where('fiche.retired_on', 'is', null)
+				.orderBy('fiche_partner.fiche_id')
+				.orderBy('fiche_partner.position')
+				.execute(),
+			db
+				.selectFrom('fiche_link')
+				.innerJoin('fiche as f', 'f.id', 'fiche_link.fiche_id')
+				.innerJoin('fiche as l', 'l.id', 'fiche_link.linked_fiche_id')
+				.select(['f.code as fiche', 'l.code as linked'])
+				.where('f.retired_on', 'is', null)
+				.where('l.retired_on', 'is', null)
+				.orderBy('fiche_link.fiche_id')
+				.orderBy('fiche_link.position')
+				.execute()
+		]);
+	const indicators = await db
+		.selectFrom('indicator')
+		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+		.select([
+			'fiche.code',
+			'indicator.position',
+			'indicator.label',
+			'indicator.unit',
+			'indicator.kind',
+			'indicator.target',
+			'indicator.target_date',
+			'indicator.baseline',
+			'indicator.baseline_date'
+		])
+		.where('fiche.retired_on', 'is', null)
+		.where('indicator.retired_at', 'is', null)
+		.orderBy('fiche.objective_id')
+		.orderBy('fiche.number')
+		.orderBy('indicator.position')
+		.execute();
+	const ficheOrder = new Map(fiches.map((f, i) => [f.code, i]));
+	const byFiche = <T extends { fiche: string }>(rows: T[]) =>
+		rows.sort((a, b) => (ficheOrder.get(a.fiche) ?? 0) - (ficheOrder.get(b.fiche) ?? 0));
+	const planInfo: PlanInfo | null = plan
+		? {
+				title: plan.title,
+				territory: plan.territory,
+				periodStart: plan.period_start,
+				periodEnd: plan.period_end,
+				adoptedOn: plan.adopted_on,
+				finalisedOn: plan.finalised_on,
+				source: plan.source
+			}
+		: null;
+	return {
+		plan: planInfo,
+		axes: axes.map((a): AxisRow => ({ code: a.code, shortName: a.short_name, label: a.label })),
+		orientations: orientations.map((o): OrientationRow => ({ ...o })),
+		objectives: objectives.map((o): ObjectiveRow => ({
+			number: o.number,
+			orientation: o.orientation,
+			label: o.label,
+			synthesisLabel: o.synthesis_label
+		})),
+		organisations: organisations.map((o): OrganisationRow => ({
+			slug: o.slug,
+			name: o.name,
+			fullName: o.full_name,
+			kind: o.kind
+		})),
+		fiches: fiches.map((f): FicheRow => ({
+			code: f.code,
+			objective: f.objective,
+			title: f.title,
+			shortTitle: f.short_title,
+			priority: f.priority,
+			context: textCell(f.context),
+			existing: textCell(f.existing),
+			description: textCell(f.description),
+			successFactors: textCell(f.success_factors),
+			ownersNote: f.owners_note
+		})),
+		people: byFiche([
+			...owners.map((o): PersonRow => ({
+				fiche: o.code,
+				role: 'owner',
+				organisation: o.slug,
+				detail: o.scope,
+				note: o.note
+			})),
+			...partners.map((p): PersonRow => ({
+				fiche: p.code,
+				role: 'partner',
+				organisation: p.slug,
+				detail: p.detail,
+				note: null
+			}))
+		]),
+		links,
+		indicators: indicators.map((i): IndicatorRow => ({
+			fiche: i.code,
+			position: i.position,
+			label: i.label,
+			unit: i.unit,
+			kind: i.kind,
+			target: i.target,
+			targetDate: i.target_date,
+			baseline: i.baseline,
+			baselineDate: i.baseline_date
+		}))
+	};
+}
+
+/** The latest published measurement of each indicator, by « fiche#N ». */
+export async function loadLatestValues(db: Executor): Promise<Map<string, LatestValue>> {
+	const [summaries, fiches] = await Promise.all([
+		listIndicatorSummaries(db),
+		db.selectFrom('fiche').select(['id', 'code']).execute()
+	]);
+	const codes = new Map(fiches.map((f) => [f.id, f.code]));
+	const latest = new Map<string, LatestValue>();
+	for (const s of summaries)
+		if (s.latest) latest.set(`${codes.get(s.ficheId)}#${s.position}`, s.latest);
+	return latest;
+}
+
+/** Ids by key, for the writes of an import. */
+export interface PlanIds {
+	axes: Map<string, number>;
+	orientations: Map<string, number>;
+	objectives: Map<number, number>;
+	organisations: Map<string, number>;
+	fiches: Map<string, number>;
+	/** « fiche#N » → indicator id (retired ones included). */
+	indicators: Map<string, number>;
+}
+
+export async function loadPlanIds(db: Executor): Promise<PlanIds> {
+	const [axes, orientations, objectives, organisations, fiches, indicators] = await Promise.all([
+		db.selectFrom('axis').select(['id', 'code']).execute(),
+		db.selectFrom('orientation').select(['id', 'code']).execute(),
+		db.selectFrom('objective').select(['id', 'number']).execute(),
+		db.selectFrom('organisation').select(['id', 'slug']).execute(),
+		db.selectFrom('fiche').select(['id', 'code']).execute(),
+		db
+			.selectFrom('indicator')
+			.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+			.select(['indicator.id', 'fiche.code', 'indicator.position'])
+			.execute()
+	]);
+	return {
+		axes: new Map(axes.map((r) => [r.code, r.id])),
+		orientations: new Map(orientations.map((r) => [r.code, r.id])),
+		objectives: new Map(objectives.map((r) => [r.number, r.id])),
+		organisations: new Map(organisations.map((r) => [r.slug, r.id])),
+		fiches: new Map(fiches.map((r) => [r.code, r.id])),
+		indicators: new Map(indicators.map((r) => [`${r.code}#${r.position}`, r.id]))
+	};
+}
+
+/** Fiche codes that exist but were retired (an import may not bring them back under that code). */
+export async function listRetiredFicheCodes(db: Executor): Promise<string[]> {
+	const rows = await db
+		.selectFrom('fiche')
+		.select('code')
+		.where('retired_on', 'is not', null)
+		.execute();
+	return rows.map((r) => r.code);
+}
+
+export async function savePlanInfo(db: Executor, plan: PlanInfo, exists: boolean): Promise<void> {
+	const values = {
+		title: plan.title,
+		territory: plan.territory,
+		period_start: plan.periodStart,
+		period_end: plan.periodEnd,
+		adopted_on: plan.adoptedOn,
+		finalised_on: plan.finalisedOn,
+		source: plan.source
+	};
+	if (exists) await db.updateTable('plan').set(values).where('id', '=', 1).execute();
+	else
+		await db
+			.insertInto('plan')
+			.values({ id: 1, ...values })
+			.execute();
+}
+
+/**
+ * Positions are unique: the axes or orientations about to move are set aside (negative positions)
+ * before each takes its new place, so that no two share a position in between.
+ */
+export async function setPositionsAside(
+	db: Executor,
+	table: 'axis' | 'orientation',
+	ids: number[]
+): Promise<void> {
+	if (ids.length === 0) return;
+	await db
+		.updateTable(table)
+		.set((eb) => ({ position: eb.neg(eb.ref('id')) }))
+		.where('id', 'in', ids)
+		.execute();
+}
+
+export async function saveAxis(
+	db: Executor,
+	id: number | undefined,
+	axis: AxisRow,
+	position: number
+): Promise<number> {
+	const values = { code: axis.code, short_name: axis.shortName, label: axis.label, position };
+	if (id !== undefined) {
+		await db.updateTable('axis').set(values).where('id', '=', id).execute();
+		return id;
+	}
+	const row = await db.insertInto('axis').values(values).returning('id').executeTakeFirstOrThrow();
+	return row.id;
+}
+
+export async function saveOrientation(
+	db: Executor,
+	id: number | undefined,
+	orientation: OrientationRow,
+	axisId: number,
+	position: number
+): Promise<number> {
+	const values = { code: orientation.code, axis_id: axisId, label: orientation.label, position };
+	if (id !== undefined) {
+		await db.updateTable('orientation').set(values).where('id', '=', id).execute();
+		return id;
+	}
+	const row = await db
+		.insertInto('orientation')
+		.values(values)
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+export async function saveObjective(
+	db: Executor,
+	id: number | undefined,
+	objective: ObjectiveRow,
+	orientationId: number
+): Promise<number> {
+	const values = {
+		number: objective.number,
+		orientation_id: orientationId,
+		label: objective.label,
+		synthesis_label: objective.synthesisLabel
+	};
+	if (id !== undefined) {
+		await db.updateTable('objective').set(values).where('id', '=', id).execute();
+		return id;
+	}
+	const row = await db
+		.insertInto('objective')
+		.values(values)
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+export async function saveOrganisation(
+	db: Executor,
+	id: number | undefined,
+	organisation: OrganisationRow
+): Promise<number> {
+	const values = {
+		slug: organisation.slug,
+		name: organisation.name,
+		full_name: organisation.fullName,
+		kind: organisation.kind
+	};
+	if (id !== undefined) {
+		// Listed in the workbook: in use again if it had been retired.
+		await db
+			.updateTable('organisation')
+			.set((eb) => ({ ...values, retired_at: null, version: eb('version', '+', 1) }))
+			.where('id', '=', id)
+			.execute();
+		return id;
+	}
+	const row = await db
+		.insertInto('organisation')
+		.values(values)
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+/** Keeps the old name findable when an import renames an organisation. */
+export async function addOrganisationAlias(
+	db: Executor,
+	organisationId: number,
+	name: string,
+	now: string
+): Promise<void> {
+	await db
+		.insertInto('organisation_alias')
+		.values({ organisation_id: organisationId, name, created_at: now })
+		.onConflict((oc) => oc.doNothing())
+		.execute();
+}
+
+export async function saveFiche(
+	db: Executor,
+	id: number | undefined,
+	fiche: FicheRow,
+	objectiveId: number
+): Promise<number> {
+	const values = {
+		code: fiche.code,
+		objective_id: objectiveId,
+		number: Number(fiche.code.split('-')[1]),
+		title: fiche.title,
+		short_title: fiche.shortTitle,
+		context: richJson(fiche.context),
+		existing: richJson(fiche.existing),
+		description: richJson(fiche.description),
+		success_factors: richJson(fiche.successFactors),
+		owners_note: fiche.ownersNote
+	};
+	if (id !== undefined) {
+		await db
+			.updateTable('fiche')
+			.set((eb) => ({ ...values, version: eb('version', '+', 1) }))
+			.where('id', '=', id)
+			.execute();
+		return id;
+	}
+	const row = await db
+		.insertInto('fiche')
+		.values({
+			...values,
+			priority: fiche.priority,
+			adopted_priority: fiche.priority,
+			search_text: ''
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+/** Replaces a fiche's owners, partners and links by the workbook's (in its order). */
+export async function replaceFicheRelations(
+	db: Executor,
+	ficheId: number,
+	people: {
+		role: 'owner' | 'partner';
+		organisationId: number;
+		detail: string | null;
+		note: string | null;
+	}[],
+	linkedIds: number[]
+): Promise<void> {
+	await db.deleteFrom('fiche_owner').where('fiche_id', '=', ficheId).execute();
+	await db.deleteFrom('fiche_partner').where('fiche_id', '=', ficheId).execute();
+	await db.deleteFrom('fiche_link').where('fiche_id', '=', ficheId).execute();
+	const owners = people.filter((p) => p.role === 'owner');
+	const partners = people.filter((p) => p.role === 'partner');
+	if (owners.length > 0)
+		await db
+			.insertInto('fiche_owner')
+			.values(
+				owners.map((o, position) => ({
+					fiche_id: ficheId,
+					organisation_id: o.organisationId,
+					scope: o.detail,
+					note: o.note,
+					position
+				}))
+			)
+			.execute();
+	if (partners.length > 0)
+		await db
+			.insertInto('fiche_partner')
+			.values(
+				partners.map((p, position) => ({
+					fiche_id: ficheId,
+					organisation_id: p.organisationId,
+					detail: p.detail,
+					position
+				}))
+			)
+			.execute();
+	if (linkedIds.length > 0)
+		await db
+			.insertInto('fiche_link')
+			.values(
+				linkedIds.map((linked, position) => ({
+					fiche_id: ficheId,
+					linked_fiche_id: linked,
+					position
+				}))
+			)
+			.execute();
+}
+
+export async function retireFiche(
+	db: Executor,
+	ficheId: number,
+	reason: string,
+	on: string
+): Promise<void> {
+	await db
+		.updateTable('fiche')
+		.set((eb) => ({
+			status: 'abandonnee',
+			retired_reason: reason,
+			retired_on: on,
+			version: eb('version', '+', 1)
+		}))
+		.where('id', '=', ficheId)
+		.execute();
+}
+
+export async function saveIndicator(
+	db: Executor,
+	id: number | undefined,
+	indicator: IndicatorRow,
+	ficheId: number
+): Promise<number> {
+	const values = {
+		fiche_id: ficheId,
+		position: indicator.position,
+		label: indicator.label,
+		unit: indicator.unit,
+		kind: indicator.kind,
+		target: indicator.target,
+		target_date: indicator.targetDate,
+		baseline: indicator.baseline,
+		baseline_date: indicator.baselineDate,
+		retired_at: null
+	};
+	if (id !== undefined) {
+		await db.updateTable('indicator').set(values).where('id', '=', id).execute();
+		return id;
+	}
+	const row = await db
+		.insertInto('indicator')
+		.values(values)
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+export async function retireIndicator(db: Executor, id: number, at: string): Promise<void> {
+	await db.updateTable('indicator').set({ retired_at: at }).where('id', '=', id).execute();
+}
+
+/** Whether the database holds a plan yet (an import into an empty one creates it). */
+export async function planExists(db: Executor): Promise<boolean> {
+	return (await db.selectFrom('plan').select('id').executeTakeFirst()) !== undefined;
+}
+
+/** The plan's territory and title, to tell the Lot plan (seeded with its history) from another. */
+export async function readPlanIdentity(
+	db: Executor
+): Promise<{ title: string; territory: string } | undefined> {
+	return db
+		.selectFrom('plan')
+		.select(['title', 'territory'])
+		.where('id', '=', 1)
+		.executeTakeFirst();
+}

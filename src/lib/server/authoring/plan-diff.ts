@@ -1,0 +1,363 @@
+import type { FieldChange } from '../result';
+import type { RevisionEntity } from './revisions-repository';
+import { INDICATOR_KIND_LABELS, type PlanModel } from './plan-model';
+import { ORGANISATION_KIND_LABELS } from '../../utils/vocabulary';
+import { SHEETS, type WorkbookProblem } from './workbook';
+
+/**
+ * What an import would change in the plan: records added, modified (field by field, before →
+ * after), moved or retired, compared by their keys (codes, numbers, identifiers). Pure.
+ */
+
+export type ChangeAction = 'created' | 'updated' | 'moved' | 'retired';
+
+export interface EntityChange {
+	entity: RevisionEntity;
+	/** Its key in the workbook: code, number, identifier, « fiche#N » for an indicator. */
+	key: string;
+	/** How a person names it: « Fiche 4-2 — Titre ». */
+	title: string;
+	action: ChangeAction;
+	/** The fiche it belongs to (a fiche, or one of its indicators). */
+	fiche: string | null;
+	changes: FieldChange[];
+}
+
+export interface PlanDiff {
+	changes: EntityChange[];
+	/** What the workbook asks that an import may not do (nothing is written then). */
+	problems: WorkbookProblem[];
+}
+
+type Value = string | number | null | undefined;
+
+function shown(value: Value): string {
+	if (value === null || value === undefined) return '';
+	if (typeof value === 'number') return String(value).replace('.', ',');
+	return value;
+}
+
+interface FieldSpec<T> {
+	field: string;
+	label: string;
+	get: (item: T) => Value;
+}
+
+function fieldChanges<T>(fields: FieldSpec<T>[], before: T | undefined, after: T): FieldChange[] {
+	const changes: FieldChange[] = [];
+	for (const { field, label, get } of fields) {
+		const b = before === undefined ? '' : shown(get(before));
+		const a = shown(get(after));
+		if (b !== a) changes.push({ field, label, before: b, after: a });
+	}
+	return changes;
+}
+
+function byKey<T>(items: T[], key: (item: T) => string): Map<string, T> {
+	return new Map(items.map((item) => [key(item), item]));
+}
+
+/** Compares the plan in the database with the plan of a workbook. */
+export function diffPlans(
+	current: PlanModel,
+	next: PlanModel,
+	options: { ficheRows?: Map<string, number>; retiredFiches?: string[] } = {}
+): PlanDiff {
+	const changes: EntityChange[] = [];
+	const problems: WorkbookProblem[] = [];
+	const push = (change: EntityChange) => {
+		if (change.action !== 'updated' || change.changes.length > 0) changes.push(change);
+	};
+
+	if (next.plan) {
+		const plan = next.plan;
+		const fields: FieldSpec<typeof plan>[] = [
+			{ field: 'title', label: 'Titre', get: (p) => p.title },
+			{ field: 'territory', label: 'Territoire', get: (p) => p.territory },
+			{ field: 'period_start', label: 'Début', get: (p) => p.periodStart },
+			{ field: 'period_end', label: 'Fin', get: (p) => p.periodEnd },
+			{ field: 'adopted_on', label: 'Adopté le', get: (p) => p.adoptedOn },
+			{ field: 'finalised_on', label: 'Finalisé le', get: (p) => p.finalisedOn },
+			{ field: 'source', label: 'Source', get: (p) => p.source }
+		];
+		push({
+			entity: 'plan',
+			key: 'plan',
+			title: `Plan « ${plan.title} »`,
+			action: current.plan ? 'updated' : 'created',
+			fiche: null,
+			changes: fieldChanges(fields, current.plan ?? undefined, plan)
+		});
+	}
+
+	const structure = <T>(
+		entity: RevisionEntity,
+		sheet: string,
+		currentItems: T[],
+		nextItems: T[],
+		key: (item: T) => string,
+		title: (item: T) => string,
+		fields: FieldSpec<T>[],
+		parent: (item: T) => string,
+		what: string
+	) => {
+		const before = byKey(currentItems, key);
+		const positions = new Map(currentItems.map((item, i) => [key(item), i + 1]));
+		const withPosition: FieldSpec<T & { _position: number }>[] = [
+			...(fields as FieldSpec<T & { _position: number }>[]),
+			{ field: 'position', label: 'Ordre', get: (item) => item._position }
+		];
+		nextItems.forEach((item, i) => {
+			const old = before.get(key(item));
+			const oldWithPosition = old ? { ...old, _position: positions.get(key(item))! } : undefined;
+			const fieldList = entity === 'objective' ? (fields as typeof withPosition) : withPosition;
+			push({
+				entity,
+				key: key(item),
+				title: title(item),
+				action: !old ? 'created' : parent(old) !== parent(item) ? 'moved' : 'updated',
+				fiche: null,
+				changes: fieldChanges(fieldList, oldWithPosition, { ...item, _position: i + 1 })
+			});
+		});
+		const kept = new Set(nextItems.map(key));
+		for (const item of currentItems)
+			if (!kept.has(key(item)))
+				problems.push({
+					sheet,
+					row: null,
+					column: null,
+					message: `${what} « ${key(item)} » n’est plus dans la feuille : un import ne supprime ni axe, ni orientation, ni objectif (remettez sa ligne)`
+				});
+	};
+
+	structure(
+		'axis',
+		SHEETS.axes.name,
+		current.axes,
+		next.axes,
+		(a) => a.code,
+		(a) => `Axe « ${a.label} »`,
+		[
+			{ field: 'short_name', label: 'Nom court', get: (a) => a.shortName },
+			{ field: 'label', label: 'Intitulé', get: (a) => a.label }
+		],
+		() => '',
+		'l’axe'
+	);
+	structure(
+		'orientation',
+		SHEETS.orientations.name,
+		current.orientations,
+		next.orientations,
+		(o) => o.code,
+		(o) => `Orientation « ${o.label} »`,
+		[
+			{ field: 'axis', label: 'Axe', get: (o) => o.axis },
+			{ field: 'label', label: 'Intitulé', get: (o) => o.label }
+		],
+		(o) => o.axis,
+		'l’orientation'
+	);
+	structure(
+		'objective',
+		SHEETS.objectives.name,
+		current.objectives,
+		next.objectives,
+		(o) => String(o.number),
+		(o) => `Objectif ${o.number} « ${o.label} »`,
+		[
+			{ field: 'orientation', label: 'Orientation', get: (o) => o.orientation },
+			{ field: 'label', label: 'Intitulé', get: (o) => o.label },
+			{ field: 'synthesis_label', label: 'Intitulé de synthèse', get: (o) => o.synthesisLabel }
+		],
+		(o) => o.orientation,
+		'l’objectif'
+	);
+
+	const organisations = byKey(current.organisations, (o) => o.slug);
+	for (const organisation of next.organisations)
+		push({
+			entity: 'organisation',
+			key: organisation.slug,
+			title: `Organisation « ${organisation.name} »`,
+			action: organisations.has(organisation.slug) ? 'updated' : 'created',
+			fiche: null,
+			changes: fieldChanges(
+				[
+					{ field: 'name', label: 'Nom', get: (o) => o.name },
+					{ field: 'full_name', label: 'Nom complet', get: (o) => o.fullName },
+					{ field: 'kind', label: 'Type', get: (o) => ORGANISATION_KIND_LABELS[o.kind] }
+				],
+				organisations.get(organisation.slug),
+				organisation
+			)
+		});
+
+	// Owners, partners and links compared by organisation identifier and fiche code, shown with
+	// the workbook's names (a renamed organisation does not change every fiche it works on).
+	const names = new Map([
+		...current.organisations.map((o) => [o.slug, o.name] as const),
+		...next.organisations.map((o) => [o.slug, o.name] as const)
+	]);
+	const relations = (model: PlanModel, code: string) => {
+		const people = model.people.filter((p) => p.fiche === code);
+		const list = (role: 'owner' | 'partner') =>
+			people
+				.filter((p) => p.role === role)
+				.map((p) =>
+					[
+						names.get(p.organisation) ?? p.organisation,
+						p.detail ? ` (${p.detail})` : '',
+						p.note ? ` [${p.note}]` : ''
+					].join('')
+				)
+				.join(' ; ');
+		const keys = (role: 'owner' | 'partner') =>
+			people
+				.filter((p) => p.role === role)
+				.map((p) => `${p.organisation}|${p.detail ?? ''}|${p.note ?? ''}`)
+				.join('\n');
+		return {
+			owners: list('owner'),
+			partners: list('partner'),
+			ownerKeys: keys('owner'),
+			partnerKeys: keys('partner'),
+			links: model.links
+				.filter((l) => l.fiche === code)
+				.map((l) => l.linked)
+				.join(', ')
+		};
+	};
+
+	const fiches = byKey(current.fiches, (f) => f.code);
+	const retired = new Set(options.retiredFiches ?? []);
+	for (const fiche of next.fiches) {
+		const old = fiches.get(fiche.code);
+		const row = options.ficheRows?.get(fiche.code) ?? null;
+		if (!old && retired.has(fiche.code)) {
+			problems.push({
+				sheet: SHEETS.fiches.name,
+				row,
+				column: 'Code',
+				message: `le code ${fiche.code} est celui d’une fiche retirée, qui reste lisible avec son historique : donnez un autre code à la nouvelle fiche`
+			});
+			continue;
+		}
+		if (old && old.priority !== fiche.priority) {
+			problems.push({
+				sheet: SHEETS.fiches.name,
+				row,
+				column: 'Priorité',
+				message: `la priorité de la fiche ${fiche.code} passe de ${old.priority} à ${fiche.priority} : elle ne change que par une décision de la commission (remettez ${old.priority})`
+			});
+			continue;
+		}
+		const before = old ? relations(current, fiche.code) : undefined;
+		const after = relations(next, fiche.code);
+		const fields = fieldChanges(
+			[
+				{ field: 'title', label: 'Titre', get: (f) => f.title },
+				{ field: 'short_title', label: 'Titre court', get: (f) => f.shortTitle },
+				...(old
+					? []
+					: [{ field: 'priority', label: 'Priorité', get: (f: typeof fiche) => f.priority }]),
+				{ field: 'context', label: 'Contexte', get: (f) => f.context },
+				{ field: 'existing', label: 'Existant', get: (f) => f.existing },
+				{ field: 'description', label: 'Description', get: (f) => f.description },
+				{
+					field: 'success_factors',
+					label: 'Facteurs clés de succès',
+					get: (f) => f.successFactors
+				},
+				{ field: 'owners_note', label: 'Note sur les porteurs', get: (f) => f.ownersNote }
+			],
+			old,
+			fiche
+		);
+		const relationFields: [
+			string,
+			string,
+			'owners' | 'partners' | 'links',
+			'ownerKeys' | 'partnerKeys' | 'links'
+		][] = [
+			['owners', 'Porteurs', 'owners', 'ownerKeys'],
+			['partners', 'Partenaires', 'partners', 'partnerKeys'],
+			['links', 'Fiches liées', 'links', 'links']
+		];
+		for (const [field, label, shownKey, compareKey] of relationFields)
+			if ((before?.[compareKey] ?? '') !== after[compareKey])
+				fields.push({ field, label, before: before?.[shownKey] ?? '', after: after[shownKey] });
+		push({
+			entity: 'fiche',
+			key: fiche.code,
+			title: `Fiche ${fiche.code} — ${fiche.title}`,
+			action: old ? 'updated' : 'created',
+			fiche: fiche.code,
+			changes: fields
+		});
+	}
+	const nextFiches = new Set(next.fiches.map((f) => f.code));
+	for (const fiche of current.fiches)
+		if (!nextFiches.has(fiche.code))
+			changes.push({
+				entity: 'fiche',
+				key: fiche.code,
+				title: `Fiche ${fiche.code} — ${fiche.title}`,
+				action: 'retired',
+				fiche: fiche.code,
+				changes: [
+					{ field: 'status', label: 'Statut', before: '', after: 'Abandonnée (retirée du plan)' }
+				]
+			});
+
+	const indicatorKey = (i: { fiche: string; position: number }) => `${i.fiche}#${i.position}`;
+	const indicators = byKey(current.indicators, indicatorKey);
+	for (const indicator of next.indicators) {
+		const old = indicators.get(indicatorKey(indicator));
+		push({
+			entity: 'indicator',
+			key: indicatorKey(indicator),
+			title: `Indicateur ${indicator.position} de la fiche ${indicator.fiche} — ${indicator.label}`,
+			action: old ? 'updated' : 'created',
+			fiche: indicator.fiche,
+			changes: fieldChanges(
+				[
+					{ field: 'label', label: 'Libellé', get: (i) => i.label },
+					{ field: 'unit', label: 'Unité', get: (i) => i.unit },
+					{ field: 'kind', label: 'Nature', get: (i) => INDICATOR_KIND_LABELS[i.kind] },
+					{ field: 'target', label: 'Cible', get: (i) => i.target },
+					{ field: 'target_date', label: 'Date de la cible', get: (i) => i.targetDate },
+					{ field: 'baseline', label: 'Valeur de départ', get: (i) => i.baseline },
+					{
+						field: 'baseline_date',
+						label: 'Date de la valeur de départ',
+						get: (i) => i.baselineDate
+					}
+				],
+				old,
+				indicator
+			)
+		});
+	}
+	const nextIndicators = new Set(next.indicators.map(indicatorKey));
+	for (const indicator of current.indicators)
+		if (nextFiches.has(indicator.fiche) && !nextIndicators.has(indicatorKey(indicator)))
+			changes.push({
+				entity: 'indicator',
+				key: indicatorKey(indicator),
+				title: `Indicateur ${indicator.position} de la fiche ${indicator.fiche} — ${indicator.label}`,
+				action: 'retired',
+				fiche: indicator.fiche,
+				changes: [
+					{ field: 'retired', label: 'Retiré', before: 'non', after: 'oui (ses mesures restent)' }
+				]
+			});
+
+	return { changes, problems };
+}
+
+/** How many fields change in all (the round trip counts them). */
+export function countFieldChanges(diff: PlanDiff): number {
+	return diff.changes.reduce((sum, change) => sum + change.changes.length, 0);
+}

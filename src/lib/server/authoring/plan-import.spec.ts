@@ -1,0 +1,257 @@
+import ExcelJS from 'exceljs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { loadPlanModel } from './import-repository';
+import { applyPlanImport, exportPlanWorkbook, previewPlanImport } from './plan-import';
+
+async function edit(
+	bytes: Uint8Array,
+	change: (workbook: ExcelJS.Workbook) => void
+): Promise<Uint8Array> {
+	const workbook = new ExcelJS.Workbook();
+	await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+	change(workbook);
+	return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
+
+function rowOf(sheet: ExcelJS.Worksheet, first: string | number): number {
+	for (let r = 2; r <= sheet.rowCount; r++)
+		if (sheet.getRow(r).getCell(1).value === first) return r;
+	throw new Error(`no row ${first}`);
+}
+
+async function counts(db: Db) {
+	const [revisions, audit] = await Promise.all([
+		db
+			.selectFrom('plan_revision')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow(),
+		db
+			.selectFrom('audit_event')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('action', '=', 'plan.imported')
+			.executeTakeFirstOrThrow()
+	]);
+	return { revisions: Number(revisions.n), audit: Number(audit.n) };
+}
+
+describe('plan workbook round trip', () => {
+	let db: Db;
+	beforeEach(async () => {
+		db = await createTestDb();
+	});
+	afterEach(async () => {
+		await db.destroy();
+	});
+
+	it('export then import of the unchanged file: no change, nothing written', async () => {
+		const bytes = await exportPlanWorkbook(db);
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes).toEqual([]);
+		const applied = await applyPlanImport(db, bytes, { reason: 'Relecture', actor: null });
+		expect(applied).toMatchObject({ ok: true, value: { changes: [], fieldCount: 0 } });
+		expect(await counts(db)).toEqual({ revisions: 0, audit: 0 });
+	});
+
+	it('three cells edited: exactly those three fields change, as revisions with the reason', async () => {
+		const bytes = await exportPlanWorkbook(db);
+		const before = await loadPlanModel(db);
+		const edited = await edit(bytes, (workbook) => {
+			const fiches = workbook.getWorksheet('Fiches')!;
+			fiches.getRow(rowOf(fiches, '17-1')).getCell(3).value = 'Nouveau titre de la 17-1';
+			const people = workbook.getWorksheet('Porteurs et partenaires')!;
+			const owner = people
+				.getRows(2, people.rowCount - 1)!
+				.find((r) => r.getCell(1).value === '3-1' && r.getCell(2).value === 'Porteur')!;
+			owner.getCell(4).value = 'pour le nord du département';
+			const indicators = workbook.getWorksheet('Indicateurs')!;
+			indicators.getRow(rowOf(indicators, '14-1')).getCell(6).value = 250;
+		});
+		const preview = await previewPlanImport(db, edited);
+		expect(preview.problems).toEqual([]);
+		expect(preview.fieldCount).toBe(3);
+		expect(preview.changes.map((c) => [c.key, c.changes.map((f) => f.field)])).toEqual([
+			['3-1', ['owners']],
+			['17-1', ['title']],
+			['14-1#1', ['target']]
+		]);
+
+		const applied = await applyPlanImport(db, edited, {
+			reason: 'Relecture du comité technique',
+			actor: null
+		});
+		expect(applied.ok).toBe(true);
+		const after = await loadPlanModel(db);
+		expect(after.fiches.find((f) => f.code === '17-1')!.title).toBe('Nouveau titre de la 17-1');
+		expect(after.indicators.find((i) => i.fiche === '14-1' && i.position === 1)!.target).toBe(250);
+		expect(after.people.find((p) => p.fiche === '3-1' && p.role === 'owner')!.detail).toBe(
+			'pour le nord du département'
+		);
+		// Everything else is as it was.
+		expect({ ...after, fiches: [], indicators: [], people: [] }).toEqual({
+			...before,
+			fiches: [],
+			indicators: [],
+			people: []
+		});
+		const revisions = await db
+			.selectFrom('plan_revision')
+			.select(['entity', 'action', 'origin', 'reason', 'changes'])
+			.orderBy('id')
+			.execute();
+		expect(revisions).toHaveLength(3);
+		expect(
+			revisions.every((r) => r.origin === 'import' && r.reason === 'Relecture du comité technique')
+		).toBe(true);
+		expect(JSON.parse(revisions[1]!.changes)).toEqual([
+			{
+				field: 'title',
+				label: 'Titre',
+				before: before.fiches.find((f) => f.code === '17-1')!.title,
+				after: 'Nouveau titre de la 17-1'
+			}
+		]);
+		expect((await counts(db)).audit).toBe(1);
+		// Exported again, the edited plan reads back with no change.
+		const again = await previewPlanImport(db, await exportPlanWorkbook(db));
+		expect(again.changes).toEqual([]);
+	});
+
+	it('adds a fiche, retires one, and the priority only changes through the commission', async () => {
+		const bytes = await exportPlanWorkbook(db);
+		const added = await edit(bytes, (workbook) => {
+			const fiches = workbook.getWorksheet('Fiches')!;
+			fiches.addRow([
+				'4-2',
+				4,
+				'Fiche ajoutée',
+				null,
+				2,
+				'Contexte',
+				null,
+				'Étapes :\n1. un\n2. deux',
+				null,
+				null
+			]);
+			fiches.spliceRows(rowOf(fiches, '13-1'), 1);
+			workbook
+				.getWorksheet('Indicateurs')!
+				.addRow(['4-2', 1, 'Nombre de communes', 'communes', 'Nombre', 10]);
+			workbook
+				.getWorksheet('Porteurs et partenaires')!
+				.addRow(['4-2', 'Porteur', 'Syndicat mixte Lot numérique']);
+			for (const name of ['Liens', 'Porteurs et partenaires', 'Indicateurs']) {
+				const sheet = workbook.getWorksheet(name)!;
+				for (let r = sheet.rowCount; r >= 2; r--)
+					if ([sheet.getRow(r).getCell(1).value, sheet.getRow(r).getCell(2).value].includes('13-1'))
+						sheet.spliceRows(r, 1);
+			}
+		});
+		const preview = await previewPlanImport(db, added);
+		expect(preview.problems).toEqual([]);
+		const actions = preview.changes.map((c) => `${c.action} ${c.key}`);
+		expect(actions).toContain('created 4-2');
+		expect(actions).toContain('retired 13-1');
+		expect(actions).toContain('created 4-2#1');
+		const applied = await applyPlanImport(db, added, { reason: 'Décision du comité', actor: null });
+		expect(applied.ok).toBe(true);
+		const fiche = await db
+			.selectFrom('fiche')
+			.select(['code', 'status', 'retired_reason', 'description'])
+			.where('code', 'in', ['4-2', '13-1'])
+			.orderBy('code')
+			.execute();
+		expect(fiche).toEqual([
+			{
+				code: '13-1',
+				status: 'abandonnee',
+				retired_reason: 'Décision du comité',
+				description: expect.any(String)
+			},
+			{
+				code: '4-2',
+				status: 'a_lancer',
+				retired_reason: null,
+				description: JSON.stringify(['Étapes :', { ol: ['un', 'deux'] }])
+			}
+		]);
+
+		const priority = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const fiches = workbook.getWorksheet('Fiches')!;
+			fiches.getRow(rowOf(fiches, '17-1')).getCell(5).value = 2;
+		});
+		const refused = await previewPlanImport(db, priority);
+		expect(refused.problems).toEqual([
+			expect.stringMatching(
+				/^Feuille « Fiches », ligne \d+, colonne « Priorité » : la priorité de la fiche 17-1 passe de 1 à 2 : elle ne change que par une décision de la commission/
+			)
+		]);
+		const before = await counts(db);
+		expect((await applyPlanImport(db, priority, { reason: 'Essai', actor: null })).ok).toBe(false);
+		expect(await counts(db)).toEqual(before);
+	});
+
+	it('a new axis in the middle moves the others; a renamed organisation keeps its old name', async () => {
+		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const axes = workbook.getWorksheet('Axes')!;
+			axes.spliceRows(3, 0, ['sobriete', 'sobriété', 'Sobriété numérique']);
+			const organisations = workbook.getWorksheet('Organisations')!;
+			organisations.getRow(rowOf(organisations, 'cdg46')).getCell(2).value =
+				'Centre de gestion du Lot';
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes.map((c) => `${c.action} ${c.key}`)).toEqual([
+			'created sobriete',
+			'updated solidarite',
+			'updated modernite',
+			'updated cdg46'
+		]);
+		const applied = await applyPlanImport(db, bytes, { reason: 'Nouvel axe', actor: null });
+		expect(applied.ok).toBe(true);
+		expect(
+			await db.selectFrom('axis').select(['code', 'position']).orderBy('position').execute()
+		).toEqual([
+			{ code: 'performance', position: 1 },
+			{ code: 'sobriete', position: 2 },
+			{ code: 'solidarite', position: 3 },
+			{ code: 'modernite', position: 4 }
+		]);
+		const alias = await db
+			.selectFrom('organisation_alias')
+			.innerJoin('organisation', 'organisation.id', 'organisation_alias.organisation_id')
+			.select(['organisation.slug', 'organisation_alias.name'])
+			.execute();
+		expect(alias).toEqual([
+			{ slug: 'cdg46', name: expect.stringMatching(/CDG|Centre de gestion/) }
+		]);
+		// Its fiches are not in the change list: owners and partners are compared by identifier.
+		const people = (await loadPlanModel(db)).people.filter((p) => p.organisation === 'cdg46');
+		expect(people.length).toBeGreaterThan(0);
+	});
+
+	it('an import into an empty database creates the whole plan', async () => {
+		const bytes = await exportPlanWorkbook(db);
+		const empty = await createTestDb({ seed: false });
+		try {
+			const preview = await previewPlanImport(empty, bytes);
+			expect(preview.creates).toBe(true);
+			const applied = await applyPlanImport(empty, bytes, {
+				reason: 'Chargement initial',
+				actor: null
+			});
+			expect(applied.ok).toBe(true);
+			const model = await loadPlanModel(empty);
+			const original = await loadPlanModel(db);
+			expect(model.fiches).toEqual(original.fiches);
+			expect(model.people).toEqual(original.people);
+			expect(model.indicators).toEqual(original.indicators);
+			expect(model.links).toEqual(original.links);
+			expect((await previewPlanImport(empty, bytes)).changes).toEqual([]);
+		} finally {
+			await empty.destroy();
+		}
+	});
+});

@@ -1,0 +1,400 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { pluralize } from '../../utils/format';
+import { recordAudit } from '../audit/repository';
+import { StartupError, type Db, type Executor } from '../db';
+import { refreshSearchText } from '../plan/repository';
+import { ok, refuse, type Result } from '../result';
+import {
+	addOrganisationAlias,
+	listRetiredFicheCodes,
+	loadLatestValues,
+	loadPlanIds,
+	loadPlanModel,
+	planExists,
+	replaceFicheRelations,
+	retireFiche,
+	retireIndicator,
+	saveAxis,
+	saveFiche,
+	saveIndicator,
+	saveObjective,
+	saveOrganisation,
+	saveOrientation,
+	savePlanInfo,
+	setPositionsAside
+} from './import-repository';
+import { countFieldChanges, diffPlans, type EntityChange } from './plan-diff';
+import type { PlanModel } from './plan-model';
+import { insertRevision } from './revisions-repository';
+import { describeProblem, readPlanWorkbook, writePlanWorkbook } from './workbook';
+
+/**
+ * The plan in and out of a spreadsheet: the workbook of the current plan (public file, export
+ * command), and the import (command, admin page, PLAN_FILE): read and check every row, say what
+ * would change, and apply it only when asked — every change a revision with the reason, one audit
+ * entry, one transaction. A workbook that does not validate changes nothing.
+ */
+
+/**
+ * The largest workbook accepted: the Lot plan's weighs about 40 Ko; forms are limited to 512 Ko
+ * (adapter-node's BODY_SIZE_LIMIT), so the upload page and the command share this limit.
+ */
+export const MAX_WORKBOOK_BYTES = 400 * 1024;
+
+export const NO_CHANGE = 'Aucune modification : le classeur est identique au plan actuel.';
+
+/** The workbook of the current plan (GET /donnees/plan.xlsx, npm run plan:export). */
+export async function exportPlanWorkbook(db: Executor): Promise<Uint8Array> {
+	const [model, latest] = await Promise.all([loadPlanModel(db), loadLatestValues(db)]);
+	return writePlanWorkbook(model, latest);
+}
+
+export interface ImportPreview {
+	/** The problems found, each one French sentence naming sheet, row and column. */
+	problems: string[];
+	changes: EntityChange[];
+	fieldCount: number;
+	/** Whether the database has no plan yet (the import creates it). */
+	creates: boolean;
+	/** Fingerprint of the file and of the change list shown: the confirmation must match it. */
+	digest: string;
+}
+
+interface Checked {
+	model: PlanModel;
+	changes: EntityChange[];
+	problems: string[];
+	creates: boolean;
+}
+
+async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
+	const empty = { model: null as unknown as PlanModel, changes: [], creates: false };
+	if (bytes.length === 0)
+		return {
+			...empty,
+			problems: ['Le fichier est vide : choisissez le classeur du plan (.xlsx).']
+		};
+	if (bytes.length > MAX_WORKBOOK_BYTES)
+		return {
+			...empty,
+			problems: [
+				`Le fichier pèse ${Math.ceil(bytes.length / 1024)} Ko : un classeur du plan en pèse au plus ${MAX_WORKBOOK_BYTES / 1024} Ko.`
+			]
+		};
+	const reading = await readPlanWorkbook(bytes);
+	if (!reading.ok) return { ...empty, problems: reading.problems.map(capitalised) };
+	const [current, retiredFiches, creates] = await Promise.all([
+		loadPlanModel(db),
+		listRetiredFicheCodes(db),
+		planExists(db).then((exists) => !exists)
+	]);
+	const diff = diffPlans(current, reading.model, { ficheRows: reading.ficheRows, retiredFiches });
+	return {
+		model: reading.model,
+		changes: diff.changes,
+		problems: diff.problems.map(capitalised),
+		creates
+	};
+}
+
+function capitalised(problem: Parameters<typeof describeProblem>[0]): string {
+	const text = describeProblem(problem);
+	return text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? '' : '.');
+}
+
+function digestOf(bytes: Uint8Array, changes: EntityChange[]): string {
+	return createHash('sha256').update(bytes).update(JSON.stringify(changes)).digest('hex');
+}
+
+/** Reads and checks a workbook and says what it would change. Writes nothing. */
+export async function previewPlanImport(db: Executor, bytes: Uint8Array): Promise<ImportPreview> {
+	const checked = await check(db, bytes);
+	return {
+		problems: checked.problems,
+		changes: checked.problems.length > 0 ? [] : checked.changes,
+		fieldCount: countFieldChanges({ changes: checked.changes, problems: [] }),
+		creates: checked.creates,
+		digest: digestOf(bytes, checked.changes)
+	};
+}
+
+export interface ImportRequest {
+	reason: string;
+	actor: { id: number; name: string } | null;
+	/** Who acted when no account did (the journal's label): the command, or the start-up. */
+	actorLabel?: string;
+	clientAddress?: string | null;
+	/** The digest of the preview the person confirmed: refused if the file or the plan changed. */
+	confirmedDigest?: string;
+	now?: Date;
+}
+
+export interface ImportOutcome {
+	changes: EntityChange[];
+	fieldCount: number;
+	created: boolean;
+}
+
+export function checkReason(reason: string): string | null {
+	const trimmed = reason.trim();
+	if (trimmed.length < 3)
+		return 'Indiquez la raison de cet import en quelques mots (au moins 3 caractères).';
+	if (trimmed.length > 500) return 'La raison tient en 500 caractères au plus.';
+	return null;
+}
+
+/**
+ * Applies a workbook: checked again, compared with the plan as it is now, written in one
+ * transaction with a revision per changed record (origin « import », the reason given) and one
+ * audit entry. Nothing is written if anything is wrong.
+ */
+export async function applyPlanImport(
+	db: Db,
+	bytes: Uint8Array,
+	request: ImportRequest
+): Promise<Result<ImportOutcome>> {
+	const reasonProblem = checkReason(request.reason);
+	if (reasonProblem) return refuse(400, reasonProblem, { fieldErrors: { reason: reasonProblem } });
+	const reason = request.reason.trim();
+	const now = request.now ?? new Date();
+	try {
+		return await importInTransaction(db, bytes, request, reason, now);
+	} catch (error) {
+		// A rule of the database the checks above did not foresee: refused, the transaction undone.
+		if ((error as { code?: string } | null)?.code?.startsWith('SQLITE_CONSTRAINT'))
+			return refuse(
+				409,
+				`Le classeur n’a pas été importé : il contredit une règle du plan (${(error as Error).message}). Rien n’a été modifié.`
+			);
+		throw error;
+	}
+}
+
+async function importInTransaction(
+	db: Db,
+	bytes: Uint8Array,
+	request: ImportRequest,
+	reason: string,
+	now: Date
+): Promise<Result<ImportOutcome>> {
+	return db.transaction().execute(async (trx) => {
+		const checked = await check(trx, bytes);
+		if (checked.problems.length > 0)
+			return refuse(
+				400,
+				`Le classeur n’a pas été importé : ${checked.problems.length} problème${checked.problems.length > 1 ? 's' : ''}. ${checked.problems[0]}`
+			);
+		if (
+			request.confirmedDigest !== undefined &&
+			request.confirmedDigest !== digestOf(bytes, checked.changes)
+		)
+			return refuse(
+				409,
+				'Le plan a changé depuis l’aperçu : rien n’a été importé. Vérifiez de nouveau la liste des modifications.'
+			);
+		const fieldCount = countFieldChanges({ changes: checked.changes, problems: [] });
+		if (checked.changes.length === 0) return ok({ changes: [], fieldCount: 0, created: false });
+		await writeChanges(trx, checked.model, checked.changes, reason, request, now);
+		await refreshSearchText(trx);
+		await recordAudit(
+			trx,
+			{
+				actor: request.actor,
+				actorLabel: request.actorLabel ?? 'commande plan:import',
+				action: 'plan.imported',
+				target: { type: 'plan', id: 1 },
+				summary: `Import du classeur du plan : ${pluralize(checked.changes.length, 'élément', 'éléments')}, ${pluralize(fieldCount, 'champ modifié', 'champs modifiés')} — ${reason}`,
+				after: checked.changes.map((c) => ({
+					entity: c.entity,
+					key: c.key,
+					action: c.action,
+					fields: c.changes.map((f) => f.field)
+				})),
+				clientAddress: request.clientAddress ?? null
+			},
+			now
+		);
+		return ok({ changes: checked.changes, fieldCount, created: checked.creates });
+	});
+}
+
+/** The writes of an import, in the order the foreign keys need, then the revisions. */
+async function writeChanges(
+	trx: Executor,
+	model: PlanModel,
+	changes: EntityChange[],
+	reason: string,
+	request: ImportRequest,
+	now: Date
+): Promise<void> {
+	const stamp = now.toISOString();
+	const day = stamp.slice(0, 10);
+	const changed = (entity: EntityChange['entity'], key: string) =>
+		changes.find((c) => c.entity === entity && c.key === key);
+	const ids = await loadPlanIds(trx);
+	const entityIds = new Map<EntityChange, number>();
+
+	const planChange = changed('plan', 'plan');
+	if (planChange && model.plan) {
+		await savePlanInfo(trx, model.plan, planChange.action !== 'created');
+		entityIds.set(planChange, 1);
+	}
+	for (const organisation of model.organisations) {
+		const change = changed('organisation', organisation.slug);
+		if (!change) continue;
+		const id = ids.organisations.get(organisation.slug);
+		const rename = change.changes.find((c) => c.field === 'name');
+		const saved = await saveOrganisation(trx, id, organisation);
+		if (id !== undefined && rename) await addOrganisationAlias(trx, id, rename.before, stamp);
+		ids.organisations.set(organisation.slug, saved);
+		entityIds.set(change, saved);
+	}
+	const moving = (entity: 'axis' | 'orientation', ids_: Map<string, number>) =>
+		changes.flatMap((c) =>
+			c.entity === entity && c.changes.some((f) => f.field === 'position') && ids_.has(c.key)
+				? [ids_.get(c.key)!]
+				: []
+		);
+	await setPositionsAside(trx, 'axis', moving('axis', ids.axes));
+	await setPositionsAside(trx, 'orientation', moving('orientation', ids.orientations));
+	for (const [position, axis] of model.axes.entries()) {
+		const change = changed('axis', axis.code);
+		if (!change) continue;
+		const saved = await saveAxis(trx, ids.axes.get(axis.code), axis, position + 1);
+		ids.axes.set(axis.code, saved);
+		entityIds.set(change, saved);
+	}
+	for (const [position, orientation] of model.orientations.entries()) {
+		const change = changed('orientation', orientation.code);
+		if (!change) continue;
+		const saved = await saveOrientation(
+			trx,
+			ids.orientations.get(orientation.code),
+			orientation,
+			ids.axes.get(orientation.axis)!,
+			position + 1
+		);
+		ids.orientations.set(orientation.code, saved);
+		entityIds.set(change, saved);
+	}
+	for (const objective of model.objectives) {
+		const change = changed('objective', String(objective.number));
+		if (!change) continue;
+		const saved = await saveObjective(
+			trx,
+			ids.objectives.get(objective.number),
+			objective,
+			ids.orientations.get(objective.orientation)!
+		);
+		ids.objectives.set(objective.number, saved);
+		entityIds.set(change, saved);
+	}
+	const ficheChanges = model.fiches.flatMap((fiche) => {
+		const change = changed('fiche', fiche.code);
+		return change ? [{ fiche, change }] : [];
+	});
+	for (const { fiche, change } of ficheChanges) {
+		const own = change.changes.some((c) => !['owners', 'partners', 'links'].includes(c.field));
+		const id = ids.fiches.get(fiche.code);
+		const saved =
+			own || id === undefined
+				? await saveFiche(trx, id, fiche, ids.objectives.get(fiche.objective)!)
+				: id;
+		ids.fiches.set(fiche.code, saved);
+		entityIds.set(change, saved);
+	}
+	for (const { fiche, change } of ficheChanges) {
+		if (
+			change.action !== 'created' &&
+			!change.changes.some((c) => ['owners', 'partners', 'links'].includes(c.field))
+		)
+			continue;
+		await replaceFicheRelations(
+			trx,
+			ids.fiches.get(fiche.code)!,
+			model.people
+				.filter((p) => p.fiche === fiche.code)
+				.map((p) => ({
+					role: p.role,
+					organisationId: ids.organisations.get(p.organisation)!,
+					detail: p.detail,
+					note: p.note
+				})),
+			model.links.filter((l) => l.fiche === fiche.code).map((l) => ids.fiches.get(l.linked)!)
+		);
+	}
+	for (const indicator of model.indicators) {
+		const key = `${indicator.fiche}#${indicator.position}`;
+		const change = changed('indicator', key);
+		if (!change) continue;
+		const saved = await saveIndicator(
+			trx,
+			ids.indicators.get(key),
+			indicator,
+			ids.fiches.get(indicator.fiche)!
+		);
+		entityIds.set(change, saved);
+	}
+	for (const change of changes) {
+		if (change.action !== 'retired') continue;
+		if (change.entity === 'fiche') {
+			const id = ids.fiches.get(change.key)!;
+			await retireFiche(trx, id, reason, day);
+			entityIds.set(change, id);
+		} else if (change.entity === 'indicator') {
+			const id = ids.indicators.get(change.key)!;
+			await retireIndicator(trx, id, stamp);
+			entityIds.set(change, id);
+		}
+	}
+	for (const change of changes)
+		await insertRevision(trx, {
+			entity: change.entity,
+			entityId: entityIds.get(change)!,
+			ficheId: change.fiche ? (ids.fiches.get(change.fiche) ?? null) : null,
+			action: change.action,
+			changes: change.changes,
+			reason,
+			decisionId: null,
+			origin: 'import',
+			userId: request.actor?.id ?? null,
+			createdAt: stamp
+		});
+}
+
+/** The reason the revisions of a plan loaded from a file give. */
+export function initialLoadReason(fileName: string): string {
+	return `Chargement du plan depuis le classeur « ${fileName} »`.slice(0, 500);
+}
+
+/**
+ * PLAN_FILE: creates the plan of an empty database from a workbook (does nothing, returns false,
+ * when the database already has a plan). A workbook that does not validate stops the start with
+ * its problems in French.
+ */
+export async function seedPlanFromWorkbook(db: Db, path: string): Promise<boolean> {
+	if (await planExists(db)) return false;
+	let bytes: Uint8Array;
+	try {
+		bytes = new Uint8Array(await readFile(path));
+	} catch {
+		throw new StartupError(
+			`PLAN_FILE vaut « ${path} », fichier illisible : indiquez le chemin d’un classeur du plan (.xlsx).`
+		);
+	}
+	const applied = await applyPlanImport(db, bytes, {
+		reason: initialLoadReason(basename(path)),
+		actor: null,
+		actorLabel: 'démarrage (PLAN_FILE)'
+	});
+	if (!applied.ok) {
+		const { problems } = await previewPlanImport(db, bytes);
+		const shown = problems.slice(0, 5).join(' ');
+		throw new StartupError(
+			`Le classeur PLAN_FILE « ${path} » n’a pas pu être chargé (${problems.length} problème${problems.length > 1 ? 's' : ''}) : ${shown || applied.message}`
+		);
+	}
+	return true;
+}

@@ -1,0 +1,301 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { PLAN_DATA } from '../seed/plan-data';
+import { loadLatestValues, loadPlanModel } from './import-repository';
+import { applyPlanImport, previewPlanImport } from './plan-import';
+import { cellToRichText, richTextToCell, type PlanModel } from './plan-model';
+import {
+	describeProblem,
+	MAX_UNZIPPED_BYTES,
+	readPlanWorkbook,
+	SHEETS,
+	unzippedSize,
+	writePlanWorkbook
+} from './workbook';
+
+let db: Db;
+let model: PlanModel;
+let exported: Uint8Array;
+
+beforeAll(async () => {
+	db = await createTestDb();
+	model = await loadPlanModel(db);
+	exported = await writePlanWorkbook(model, await loadLatestValues(db));
+});
+afterAll(async () => {
+	await db.destroy();
+});
+
+async function open(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
+	const workbook = new ExcelJS.Workbook();
+	await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+	return workbook;
+}
+
+async function edited(change: (workbook: ExcelJS.Workbook) => void): Promise<Uint8Array> {
+	const workbook = await open(exported);
+	change(workbook);
+	return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
+
+async function problems(bytes: Uint8Array): Promise<string[]> {
+	const reading = await readPlanWorkbook(bytes);
+	return reading.ok ? [] : reading.problems.map(describeProblem);
+}
+
+function rowOf(sheet: ExcelJS.Worksheet, first: string | number): number {
+	for (let r = 2; r <= sheet.rowCount; r++)
+		if (sheet.getRow(r).getCell(1).value === first) return r;
+	throw new Error(`no row ${first}`);
+}
+
+describe('the fiches’ text sections in a cell', () => {
+	it('read back exactly as they were, for every section of every fiche of the Lot plan', () => {
+		for (const fiche of PLAN_DATA.fiches)
+			for (const text of [fiche.context, fiche.existing, fiche.description, fiche.success_factors])
+				expect(cellToRichText(richTextToCell(text))).toEqual(text);
+	});
+
+	it('reads lists typed by a person: bullets, numbers, nesting by two spaces', () => {
+		expect(cellToRichText('Intro\n- un\n  1. a\n  2. b\n- deux\r\n\nFin')).toEqual([
+			'Intro',
+			{ ul: [{ text: 'un', ol: ['a', 'b'] }, 'deux'] },
+			'Fin'
+		]);
+	});
+});
+
+describe('the plan workbook as written', () => {
+	it('has every sheet, French headers on a frozen first row, widths, real dates and numbers', async () => {
+		const workbook = await open(exported);
+		expect(workbook.worksheets.map((w) => w.name)).toEqual(
+			Object.values(SHEETS).map((s) => s.name)
+		);
+		for (const sheet of workbook.worksheets) {
+			expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+			expect(sheet.getRow(1).font?.bold).toBe(true);
+			expect(sheet.getColumn(1).width).toBeGreaterThanOrEqual(5);
+		}
+		const plan = workbook.getWorksheet('Plan')!;
+		expect(plan.getRow(2).getCell(5).value).toEqual(new Date('2018-07-19T00:00:00Z'));
+		expect(plan.getColumn(5).numFmt).toBe('dd/mm/yyyy');
+		const fiches = workbook.getWorksheet('Fiches')!;
+		expect((fiches.getRow(1).values as unknown[]).slice(1)).toEqual(
+			SHEETS.fiches.columns.map((c) => c.header)
+		);
+		expect(fiches.rowCount).toBe(1 + 23);
+		const row = fiches.getRow(rowOf(fiches, '1-1'));
+		expect(row.getCell(2).value).toBe(1);
+		expect(row.getCell(3).value).toBe('Accompagnement des élus aux enjeux du numérique');
+		expect(String(row.getCell(8).value)).toContain(
+			'1. Définition du plan\n  - définition d’un socle'
+		);
+		const people = workbook.getWorksheet('Porteurs et partenaires')!;
+		expect((people.getRow(rowOf(people, '1-1')).values as unknown[]).slice(1, 4)).toEqual([
+			'1-1',
+			'Porteur',
+			'Syndicat mixte Lot numérique'
+		]);
+		const indicators = workbook.getWorksheet('Indicateurs')!;
+		const measured = indicators
+			.getRows(2, indicators.rowCount - 1)!
+			.find((r) => typeof r.getCell(10).value === 'number');
+		expect(measured?.getCell(11).value).toBeInstanceOf(Date);
+	});
+
+	it('reads back as the plan it was written from', async () => {
+		const reading = await readPlanWorkbook(exported);
+		expect(reading.ok && reading.model).toEqual(model);
+	});
+});
+
+describe('a workbook that does not validate: one French sentence per problem, nothing written', () => {
+	const cases: [string, () => Promise<Uint8Array>, RegExp][] = [
+		[
+			'not a workbook',
+			async () => new TextEncoder().encode('code;titre\n1-1;Titre'),
+			/^le fichier n’est pas un classeur Excel \(\.xlsx\) lisible/
+		],
+		[
+			'a zip that is not a workbook',
+			async () => new Uint8Array([0x50, 0x4b, 3, 4, 0, 0, 0, 0]),
+			/^le fichier n’est pas un classeur Excel/
+		],
+		[
+			'missing sheet',
+			() => edited((w) => w.removeWorksheet(w.getWorksheet('Liens')!.id)),
+			/^Feuille « Liens » : la feuille « Liens » manque au classeur/
+		],
+		[
+			'renamed header',
+			() => edited((w) => (w.getWorksheet('Fiches')!.getCell('C1').value = 'Intitulé')),
+			/^Feuille « Fiches », ligne 1, colonne « Titre » : l’en-tête de la colonne C doit être « Titre » et non « Intitulé »/
+		],
+		[
+			'unknown organisation',
+			() =>
+				edited((w) =>
+					w
+						.getWorksheet('Porteurs et partenaires')!
+						.addRow(['1-1', 'Partenaire', 'Mairie de Nulle-Part'])
+				),
+			/^Feuille « Porteurs et partenaires », ligne \d+, colonne « Organisation » : l’organisation « Mairie de Nulle-Part » n’existe pas/
+		],
+		[
+			'duplicate code',
+			() =>
+				edited((w) => {
+					const sheet = w.getWorksheet('Fiches')!;
+					sheet.addRow((sheet.getRow(rowOf(sheet, '2-1')).values as unknown[]).slice(1));
+				}),
+			/^Feuille « Fiches », ligne 25, colonne « Code » : la fiche « 2-1 » est déjà à la ligne \d+/
+		],
+		[
+			'objective that does not exist',
+			() =>
+				edited((w) => {
+					const sheet = w.getWorksheet('Fiches')!;
+					const row = sheet.getRow(rowOf(sheet, '2-1'));
+					row.getCell(1).value = '42-1';
+					row.getCell(2).value = 42;
+				}),
+			/colonne « Objectif » : l’objectif 42 n’existe pas dans la feuille « Objectifs »/
+		],
+		[
+			'link to an unknown fiche',
+			() => edited((w) => w.getWorksheet('Liens')!.addRow(['1-1', '9-9'])),
+			/^Feuille « Liens », ligne \d+, colonne « Fiche liée » : la fiche « 9-9 » n’existe pas/
+		],
+		[
+			'bad number',
+			() =>
+				edited((w) => {
+					const sheet = w.getWorksheet('Indicateurs')!;
+					sheet.getRow(2).getCell(6).value = 'beaucoup';
+				}),
+			/^Feuille « Indicateurs », ligne 2, colonne « Cible » : « beaucoup » n’est pas un nombre/
+		],
+		[
+			'bad date',
+			() =>
+				edited((w) => {
+					const sheet = w.getWorksheet('Indicateurs')!;
+					sheet.getRow(2).getCell(6).value = 10;
+					sheet.getRow(2).getCell(7).value = '31/02/2024';
+				}),
+			/^Feuille « Indicateurs », ligne 2, colonne « Date de la cible » : « 31\/02\/2024 » n’est pas une date/
+		],
+		[
+			'a percentage above 100',
+			() =>
+				edited((w) => {
+					const sheet = w.getWorksheet('Indicateurs')!;
+					sheet.getRow(2).getCell(5).value = 'Pourcentage';
+					sheet.getRow(2).getCell(6).value = 120;
+				}),
+			/^Feuille « Indicateurs », ligne 2, colonne « Cible » : 120 refusé : un pourcentage doit être compris entre 0 et 100/
+		],
+		[
+			'a negative count',
+			() =>
+				edited((w) => {
+					const sheet = w.getWorksheet('Indicateurs')!;
+					sheet.getRow(2).getCell(5).value = 'Nombre';
+					sheet.getRow(2).getCell(8).value = -3;
+				}),
+			/colonne « Valeur de départ » : -3 refusé : un nombre ne peut pas être négatif/
+		],
+		[
+			'a formula without a computed result',
+			() =>
+				edited((w) => {
+					w.getWorksheet('Indicateurs')!.getRow(2).getCell(6).value = {
+						formula: 'A1*2'
+					} as ExcelJS.CellFormulaValue;
+				}),
+			/^Feuille « Indicateurs », ligne 2, colonne « Cible » : cette cellule contient une formule sans résultat enregistré/
+		],
+		[
+			'merged cells',
+			() => edited((w) => w.getWorksheet('Fiches')!.mergeCells('C3:D3')),
+			/^Feuille « Fiches », ligne 3, colonne « Titre court » : cellules fusionnées/
+		],
+		[
+			'10,000 rows',
+			() =>
+				edited((w) => {
+					const sheet = w.getWorksheet('Liens')!;
+					for (let i = 0; i < 10_000; i++) sheet.addRow(['1-1', '2-1']);
+				}),
+			/^Feuille « Liens » : la feuille a \d+ lignes : au plus 2000 sont acceptées/
+		]
+	];
+
+	it.each(cases)(
+		'%s',
+		async (_name, make, expected) => {
+			const bytes = await make();
+			const found = await problems(bytes);
+			expect(
+				found.some((p) => expected.test(p)),
+				found.slice(0, 5).join('\n')
+			).toBe(true);
+			const before = await db
+				.selectFrom('plan_revision')
+				.select((eb) => eb.fn.countAll<number>().as('n'))
+				.executeTakeFirstOrThrow();
+			const applied = await applyPlanImport(db, bytes, { reason: 'Essai', actor: null });
+			expect(applied.ok).toBe(false);
+			if (!applied.ok) expect(applied.message).toMatch(/^Le classeur n’a pas été importé/);
+			expect(await loadPlanModel(db)).toEqual(model);
+			expect(
+				await db
+					.selectFrom('plan_revision')
+					.select((eb) => eb.fn.countAll<number>().as('n'))
+					.executeTakeFirstOrThrow()
+			).toEqual(before);
+		},
+		60_000
+	);
+
+	it('a formula whose result was saved is read as that result', async () => {
+		const bytes = await edited((w) => {
+			w.getWorksheet('Indicateurs')!.getRow(2).getCell(6).value = {
+				formula: '2*21',
+				result: 42
+			} as ExcelJS.CellFormulaValue;
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes.flatMap((c) => c.changes)).toEqual([
+			expect.objectContaining({ field: 'target', after: '42' })
+		]);
+	});
+
+	it('a small file that would unzip to far more is refused before it is inflated', async () => {
+		expect(unzippedSize(exported)).toBeGreaterThan(exported.length);
+		expect(unzippedSize(exported)).toBeLessThan(MAX_UNZIPPED_BYTES);
+		// The same workbook whose directory announces a 4 Go sheet.
+		const bomb = exported.slice();
+		const view = new DataView(bomb.buffer);
+		for (let i = bomb.length - 22; i >= 0; i--)
+			if (view.getUint32(i, true) === 0x06054b50) {
+				view.setUint32(view.getUint32(i + 16, true) + 24, 0xfffffff0, true);
+				break;
+			}
+		expect(await problems(bomb)).toEqual([
+			'le classeur, une fois décompressé, pèserait 4097 Mo : un classeur du plan en pèse au plus 32 Mo'
+		]);
+	});
+
+	it('an empty or oversized file is refused before it is read', async () => {
+		expect((await previewPlanImport(db, new Uint8Array())).problems).toEqual([
+			'Le fichier est vide : choisissez le classeur du plan (.xlsx).'
+		]);
+		expect((await previewPlanImport(db, new Uint8Array(6 * 1024 * 1024))).problems[0]).toMatch(
+			/^Le fichier pèse 6144 Ko : un classeur du plan en pèse au plus 400 Ko/
+		);
+	});
+});

@@ -1,0 +1,932 @@
+import ExcelJS from 'exceljs';
+import { FICHE_CODE_PATTERN } from '../../utils/text';
+import {
+	ORGANISATION_KIND_LABELS,
+	ORGANISATION_KINDS,
+	type OrganisationKind
+} from '../../utils/vocabulary';
+import type { IndicatorKind } from '../db/schema';
+import {
+	emptyPlanModel,
+	INDICATOR_KIND_LABELS,
+	indicatorValueProblem,
+	type PlanModel
+} from './plan-model';
+
+/**
+ * The whole plan as one Excel workbook (.xlsx), both ways: writePlanWorkbook for the public file
+ * and the export command, readPlanWorkbook for the import. One sheet per table, French headers on
+ * the first row (frozen), one row per record; every cell is checked and every problem is named by
+ * its sheet, row and column. Reading writes nothing anywhere.
+ */
+
+type CellKind = 'text' | 'long' | 'integer' | 'number' | 'date';
+
+interface Column {
+	header: string;
+	width: number;
+	kind: CellKind;
+	/** Shown for the reader, ignored by the import (the latest measurement). */
+	info?: true;
+}
+
+interface SheetSpec {
+	name: string;
+	columns: Column[];
+}
+
+const col = (header: string, width: number, kind: CellKind = 'text', info?: true): Column => ({
+	header,
+	width,
+	kind,
+	...(info ? { info } : {})
+});
+
+export const SHEETS = {
+	plan: {
+		name: 'Plan',
+		columns: [
+			col('Titre', 50),
+			col('Territoire', 20),
+			col('Début', 8, 'integer'),
+			col('Fin', 8, 'integer'),
+			col('Adopté le', 12, 'date'),
+			col('Finalisé le', 12, 'date'),
+			col('Source', 60, 'long')
+		]
+	},
+	axes: {
+		name: 'Axes',
+		columns: [col('Code', 16), col('Nom court', 16), col('Intitulé', 60)]
+	},
+	orientations: {
+		name: 'Orientations',
+		columns: [col('Code', 24), col('Axe', 16), col('Intitulé', 60)]
+	},
+	objectives: {
+		name: 'Objectifs',
+		columns: [
+			col('Numéro', 9, 'integer'),
+			col('Orientation', 24),
+			col('Intitulé', 70),
+			col('Intitulé de synthèse', 40)
+		]
+	},
+	organisations: {
+		name: 'Organisations',
+		columns: [col('Identifiant', 28), col('Nom', 40), col('Nom complet', 50), col('Type', 28)]
+	},
+	fiches: {
+		name: 'Fiches',
+		columns: [
+			col('Code', 7),
+			col('Objectif', 9, 'integer'),
+			col('Titre', 50),
+			col('Titre court', 40),
+			col('Priorité', 9, 'integer'),
+			col('Contexte', 70, 'long'),
+			col('Existant', 70, 'long'),
+			col('Description', 70, 'long'),
+			col('Facteurs clés de succès', 70, 'long'),
+			col('Note sur les porteurs', 40, 'long')
+		]
+	},
+	people: {
+		name: 'Porteurs et partenaires',
+		columns: [
+			col('Fiche', 7),
+			col('Rôle', 12),
+			col('Organisation', 40),
+			col('Précision', 40),
+			col('Note', 40)
+		]
+	},
+	links: {
+		name: 'Liens',
+		columns: [col('Fiche', 7), col('Fiche liée', 10)]
+	},
+	indicators: {
+		name: 'Indicateurs',
+		columns: [
+			col('Fiche', 7),
+			col('N°', 5, 'integer'),
+			col('Libellé', 60),
+			col('Unité', 14),
+			col('Nature', 18),
+			col('Cible', 10, 'number'),
+			col('Date de la cible', 14, 'date'),
+			col('Valeur de départ', 14, 'number'),
+			col('Date de la valeur de départ', 14, 'date'),
+			col('Dernière valeur', 14, 'number', true),
+			col('Date de la dernière valeur', 14, 'date', true)
+		]
+	}
+} as const satisfies Record<string, SheetSpec>;
+
+export type SheetKey = keyof typeof SHEETS;
+
+/** At most this many rows per sheet: a plan has tens of fiches, not thousands. */
+export const MAX_ROWS_PER_SHEET = 2000;
+
+const ROLE_LABELS = { owner: 'Porteur', partner: 'Partenaire' } as const;
+
+export interface LatestValue {
+	date: string;
+	value: number;
+}
+
+type Cell = string | number | Date | null;
+
+function isoDate(value: string | null): Date | null {
+	return value === null ? null : new Date(`${value}T00:00:00Z`);
+}
+
+function yesNo(kind: IndicatorKind, value: number | null): Cell {
+	if (value === null || kind !== 'boolean') return value;
+	return value === 1 ? 'oui' : 'non';
+}
+
+function totalWidth(spec: SheetSpec): number {
+	return spec.columns.reduce((sum, column) => sum + column.width, 0);
+}
+
+/** How many lines a cell's text takes once wrapped in its column (about one character per unit). */
+function wrappedLines(cell: Cell, column: Column): number {
+	if (typeof cell !== 'string') return 1;
+	const perLine = Math.max(1, column.width - 2);
+	return cell
+		.split('\n')
+		.reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / perLine)), 0);
+}
+
+/** The rows of each sheet for a plan (the latest measurement of each indicator by « fiche#N »). */
+function planRows(model: PlanModel, latest: Map<string, LatestValue>): Record<SheetKey, Cell[][]> {
+	const orgName = new Map(model.organisations.map((o) => [o.slug, o.name]));
+	const p = model.plan;
+	return {
+		plan: p
+			? [
+					[
+						p.title,
+						p.territory,
+						p.periodStart,
+						p.periodEnd,
+						isoDate(p.adoptedOn),
+						isoDate(p.finalisedOn),
+						p.source
+					]
+				]
+			: [],
+		axes: model.axes.map((a) => [a.code, a.shortName, a.label]),
+		orientations: model.orientations.map((o) => [o.code, o.axis, o.label]),
+		objectives: model.objectives.map((o) => [o.number, o.orientation, o.label, o.synthesisLabel]),
+		organisations: model.organisations.map((o) => [
+			o.slug,
+			o.name,
+			o.fullName,
+			ORGANISATION_KIND_LABELS[o.kind]
+		]),
+		fiches: model.fiches.map((f) => [
+			f.code,
+			f.objective,
+			f.title,
+			f.shortTitle,
+			f.priority,
+			f.context,
+			f.existing,
+			f.description,
+			f.successFactors,
+			f.ownersNote
+		]),
+		people: model.people.map((r) => [
+			r.fiche,
+			ROLE_LABELS[r.role],
+			orgName.get(r.organisation) ?? r.organisation,
+			r.detail,
+			r.note
+		]),
+		links: model.links.map((l) => [l.fiche, l.linked]),
+		indicators: model.indicators.map((i) => {
+			const last = latest.get(`${i.fiche}#${i.position}`);
+			return [
+				i.fiche,
+				i.position,
+				i.label,
+				i.unit,
+				INDICATOR_KIND_LABELS[i.kind],
+				yesNo(i.kind, i.target),
+				isoDate(i.targetDate),
+				yesNo(i.kind, i.baseline),
+				isoDate(i.baselineDate),
+				last ? yesNo(i.kind, last.value) : null,
+				last ? isoDate(last.date) : null
+			];
+		})
+	};
+}
+
+/**
+ * The plan as an .xlsx workbook: a sheet per table, French headers in bold on a frozen first row,
+ * widths fitted to the content, long texts wrapped, dates as dates (« 01/02/2019 »).
+ */
+export async function writePlanWorkbook(
+	model: PlanModel,
+	latest: Map<string, LatestValue> = new Map()
+): Promise<Uint8Array> {
+	const workbook = new ExcelJS.Workbook();
+	workbook.creator = 'Portail SDUSN';
+	workbook.title = model.plan?.title ?? 'Plan';
+	const rows = planRows(model, latest);
+	for (const key of Object.keys(SHEETS) as SheetKey[]) {
+		const spec: SheetSpec = SHEETS[key];
+		const sheet = workbook.addWorksheet(spec.name, {
+			views: [{ state: 'frozen', ySplit: 1 }],
+			// Printed (or saved as PDF): A4 landscape, all columns on the page width, headers repeated.
+			// (The fiches, far wider than a page, print over several pages rather than unreadably small.)
+			pageSetup: {
+				paperSize: 9,
+				orientation: 'landscape',
+				fitToPage: totalWidth(spec) <= 200,
+				fitToWidth: 1,
+				fitToHeight: 0,
+				printTitlesRow: '1:1'
+			}
+		});
+		const header = sheet.addRow(spec.columns.map((c) => c.header));
+		header.font = { bold: true };
+		header.alignment = { vertical: 'middle', wrapText: true };
+		for (const row of rows[key]) {
+			const added = sheet.addRow(row.map((cell) => cell ?? null));
+			// Spreadsheets do not grow a row to its wrapped text on opening: its height is given.
+			const lines = Math.max(1, ...row.map((cell, i) => wrappedLines(cell, spec.columns[i]!)));
+			if (lines > 1) added.height = Math.min(409, lines * 15);
+		}
+		spec.columns.forEach((column, i) => {
+			const target = sheet.getColumn(i + 1);
+			target.width = column.width;
+			if (column.kind === 'date') target.numFmt = 'dd/mm/yyyy';
+			if (column.kind === 'long' || column.width >= 40)
+				target.alignment = { vertical: 'top', wrapText: true };
+			else target.alignment = { vertical: 'top' };
+		});
+		// The headers wrap within their column (set after the columns, whose alignment covers them).
+		header.alignment = { vertical: 'bottom', wrapText: true };
+		const headerLines = Math.max(
+			...spec.columns.map((column) => wrappedLines(column.header, column))
+		);
+		if (headerLines > 1) header.height = headerLines * 15;
+		if (rows[key].length > 0)
+			sheet.autoFilter = {
+				from: { row: 1, column: 1 },
+				to: { row: 1, column: spec.columns.length }
+			};
+	}
+	const buffer = await workbook.xlsx.writeBuffer();
+	return new Uint8Array(buffer);
+}
+
+/** A problem found in a workbook, located as a person finds it in a spreadsheet. */
+export interface WorkbookProblem {
+	sheet: string | null;
+	row: number | null;
+	column: string | null;
+	message: string;
+}
+
+/** « Feuille « Fiches », ligne 4, colonne « Titre » : … » */
+export function describeProblem(problem: WorkbookProblem): string {
+	const where = [
+		problem.sheet ? `Feuille « ${problem.sheet} »` : null,
+		problem.row ? `ligne ${problem.row}` : null,
+		problem.column ? `colonne « ${problem.column} »` : null
+	].filter(Boolean);
+	return where.length > 0 ? `${where.join(', ')} : ${problem.message}` : problem.message;
+}
+
+export type WorkbookReading =
+	| {
+			ok: true;
+			model: PlanModel;
+			/** The row of each fiche, by code. */ ficheRows: Map<string, number>;
+	  }
+	| { ok: false; problems: WorkbookProblem[] };
+
+/** Problems beyond this many are summed up in one last line. */
+export const MAX_PROBLEMS = 200;
+
+class Problems {
+	list: WorkbookProblem[] = [];
+	add(sheet: string | null, row: number | null, column: string | null, message: string): void {
+		this.list.push({ sheet, row, column, message });
+	}
+}
+
+/** One data row: its row number in the sheet and its cells by header. */
+interface DataRow {
+	number: number;
+	cells: Cell[];
+}
+
+/** The value of a cell as text, number or date; a formula gives its last computed result. */
+function cellValue(cell: ExcelJS.Cell, fail: (message: string) => void): Cell {
+	const value = cell.value;
+	if (value === null || value === undefined) return null;
+	if (typeof value === 'string' || typeof value === 'number') return value;
+	if (typeof value === 'boolean') return value ? 'oui' : 'non';
+	if (value instanceof Date) return value;
+	if ('formula' in value || 'sharedFormula' in value) {
+		const result = (value as ExcelJS.CellFormulaValue).result;
+		if (
+			result === undefined ||
+			result === null ||
+			(typeof result === 'object' && 'error' in result)
+		) {
+			fail(
+				'cette cellule contient une formule sans résultat enregistré : remplacez-la par sa valeur (copier, puis collage spécial « valeurs seulement »)'
+			);
+			return null;
+		}
+		if (typeof result === 'boolean') return result ? 'oui' : 'non';
+		return result as Cell;
+	}
+	if ('richText' in value) return value.richText.map((part) => part.text).join('');
+	if ('hyperlink' in value) return String(value.text ?? '');
+	if ('error' in value) {
+		fail(
+			`cette cellule contient une erreur (${String(value.error)}) : remplacez-la par une valeur`
+		);
+		return null;
+	}
+	fail('cette cellule a un contenu que l’import ne sait pas lire : remplacez-le par du texte');
+	return null;
+}
+
+/** What a workbook may weigh once unzipped (the Lot plan's: under 1 Mo; 10,000 rows: about 2 Mo). */
+export const MAX_UNZIPPED_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The total size of a zip archive's files once unzipped, from its central directory, read before
+ * anything is inflated (a small file that would unzip to gigabytes is refused); null when the
+ * bytes are not a zip archive.
+ */
+export function unzippedSize(bytes: Uint8Array): number | null {
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	let end = -1;
+	for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 65_557); i--)
+		if (view.getUint32(i, true) === 0x06054b50) {
+			end = i;
+			break;
+		}
+	if (end < 0) return null;
+	const entries = view.getUint16(end + 10, true);
+	let offset = view.getUint32(end + 16, true);
+	let total = 0;
+	for (let n = 0; n < entries; n++) {
+		if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50) return null;
+		const size = view.getUint32(offset + 24, true);
+		// 0xFFFFFFFF: a ZIP64 entry, four gigabytes or more.
+		total += size === 0xffffffff ? Number.POSITIVE_INFINITY : size;
+		offset +=
+			46 +
+			view.getUint16(offset + 28, true) +
+			view.getUint16(offset + 30, true) +
+			view.getUint16(offset + 32, true);
+	}
+	return total;
+}
+
+async function loadWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook | null> {
+	const workbook = new ExcelJS.Workbook();
+	// An .xlsx file is a zip archive: anything else is refused before ExcelJS reads it.
+	if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) return null;
+	if ((unzippedSize(bytes) ?? 0) > MAX_UNZIPPED_BYTES) return null;
+	try {
+		await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+		return workbook;
+	} catch {
+		return null;
+	}
+}
+
+/** The data rows of one sheet, once its headers are checked; null when the sheet cannot be read. */
+function readSheet(
+	workbook: ExcelJS.Workbook,
+	spec: SheetSpec,
+	problems: Problems
+): DataRow[] | null {
+	const sheet = workbook.worksheets.find(
+		(w) => w.name.trim().toLowerCase() === spec.name.toLowerCase()
+	);
+	if (!sheet) {
+		problems.add(
+			spec.name,
+			null,
+			null,
+			`la feuille « ${spec.name} » manque au classeur (les feuilles attendues : ${Object.values(
+				SHEETS
+			)
+				.map((s) => s.name)
+				.join(', ')})`
+		);
+		return null;
+	}
+	if (sheet.rowCount - 1 > MAX_ROWS_PER_SHEET) {
+		problems.add(
+			spec.name,
+			null,
+			null,
+			`la feuille a ${sheet.rowCount - 1} lignes : au plus ${MAX_ROWS_PER_SHEET} sont acceptées`
+		);
+		return null;
+	}
+	let headersOk = true;
+	const header = sheet.getRow(1);
+	spec.columns.forEach((column, i) => {
+		const cell = header.getCell(i + 1);
+		const found = cell.isMerged ? null : String(cellValue(cell, () => undefined) ?? '').trim();
+		if (found !== column.header) {
+			headersOk = false;
+			problems.add(
+				spec.name,
+				1,
+				column.header,
+				found
+					? `l’en-tête de la colonne ${columnLetter(i)} doit être « ${column.header} » et non « ${found} » : rétablissez les en-têtes du modèle`
+					: `l’en-tête « ${column.header} » manque en colonne ${columnLetter(i)} : rétablissez les en-têtes du modèle`
+			);
+		}
+	});
+	if (!headersOk) return null;
+	const rows: DataRow[] = [];
+	for (let number = 2; number <= sheet.rowCount; number++) {
+		const row = sheet.getRow(number);
+		const cells = spec.columns.map((column, i) => {
+			const cell = row.getCell(i + 1);
+			if (column.info) return null;
+			if (cell.isMerged) {
+				problems.add(
+					spec.name,
+					number,
+					column.header,
+					'cellules fusionnées : défusionnez-les et donnez une valeur à chaque cellule'
+				);
+				return null;
+			}
+			const value = cellValue(cell, (message) =>
+				problems.add(spec.name, number, column.header, message)
+			);
+			return typeof value === 'string' && value.trim() === '' ? null : value;
+		});
+		if (cells.every((cell) => cell === null)) continue;
+		rows.push({ number, cells });
+	}
+	return rows;
+}
+
+function columnLetter(index: number): string {
+	let n = index + 1;
+	let letters = '';
+	while (n > 0) {
+		letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+		n = Math.floor((n - 1) / 26);
+	}
+	return letters;
+}
+
+/** Reads the cells of one row by column, each problem named by sheet, row and column. */
+class RowReader {
+	constructor(
+		private spec: SheetSpec,
+		private row: DataRow,
+		private problems: Problems
+	) {}
+
+	private fail(index: number, message: string): void {
+		this.problems.add(this.spec.name, this.row.number, this.spec.columns[index]!.header, message);
+	}
+
+	get number(): number {
+		return this.row.number;
+	}
+
+	problem(index: number, message: string): void {
+		this.fail(index, message);
+	}
+
+	optionalText(index: number): string | null {
+		const value = this.row.cells[index];
+		if (value === null || value === undefined) return null;
+		if (value instanceof Date) return value.toISOString().slice(0, 10);
+		return String(value).replace(/\r\n?/g, '\n').trim();
+	}
+
+	text(index: number): string {
+		const value = this.optionalText(index);
+		if (value === null) {
+			this.fail(index, 'cette cellule est obligatoire');
+			return '';
+		}
+		return value;
+	}
+
+	optionalNumber(index: number): number | null {
+		const value = this.row.cells[index];
+		if (value === null || value === undefined) return null;
+		if (typeof value === 'number') return value;
+		if (typeof value === 'string') {
+			const normalised = value.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
+			if (/^-?\d+(\.\d+)?$/.test(normalised)) return Number(normalised);
+			if (/^(oui|non)$/i.test(value.trim())) return value.trim().toLowerCase() === 'oui' ? 1 : 0;
+		}
+		this.fail(
+			index,
+			`« ${String(value instanceof Date ? value.toISOString().slice(0, 10) : value)} » n’est pas un nombre`
+		);
+		return null;
+	}
+
+	integer(index: number, min = 1, max = 9999): number {
+		const value = this.optionalNumber(index);
+		if (value === null) {
+			if (this.row.cells[index] === null) this.fail(index, 'cette cellule est obligatoire');
+			return Number.NaN;
+		}
+		if (!Number.isInteger(value) || value < min || value > max) {
+			this.fail(index, `« ${value} » n’est pas un nombre entier entre ${min} et ${max}`);
+			return Number.NaN;
+		}
+		return value;
+	}
+
+	optionalDate(index: number): string | null {
+		const value = this.row.cells[index];
+		if (value === null || value === undefined) return null;
+		if (value instanceof Date && !Number.isNaN(value.getTime())) {
+			const day = new Date(Math.round(value.getTime() / 86_400_000) * 86_400_000);
+			return day.toISOString().slice(0, 10);
+		}
+		if (typeof value === 'string') {
+			const fr = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value.trim());
+			const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+			const parts = fr ? [fr[3], fr[2], fr[1]] : iso ? [iso[1], iso[2], iso[3]] : null;
+			if (parts) {
+				const text = `${parts[0]}-${parts[1]!.padStart(2, '0')}-${parts[2]!.padStart(2, '0')}`;
+				const date = new Date(`${text}T00:00:00Z`);
+				if (!Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text) return text;
+			}
+		}
+		this.fail(
+			index,
+			`« ${String(value)} » n’est pas une date (écrivez-la comme 01/02/2019, ou en format de date du tableur)`
+		);
+		return null;
+	}
+
+	date(index: number): string {
+		const value = this.optionalDate(index);
+		if (value === null && this.row.cells[index] === null)
+			this.fail(index, 'cette cellule est obligatoire');
+		return value ?? '';
+	}
+}
+
+function kindOf(label: string | null, labels: Record<string, string>): string | undefined {
+	if (label === null) return undefined;
+	const wanted = label.trim().toLowerCase();
+	return Object.entries(labels).find(
+		([code, text]) => text.toLowerCase() === wanted || code === wanted
+	)?.[0];
+}
+
+/** Keeps the first row of each key and names the row of every duplicate. */
+function uniqueBy<T>(
+	items: { item: T; reader: RowReader }[],
+	key: (item: T) => string,
+	column: number,
+	what: string
+): T[] {
+	const seen = new Map<string, number>();
+	const kept: T[] = [];
+	for (const { item, reader } of items) {
+		const k = key(item);
+		const first = seen.get(k);
+		if (first !== undefined) {
+			reader.problem(column, `${what} « ${k} » est déjà à la ligne ${first}`);
+			continue;
+		}
+		seen.set(k, reader.number);
+		kept.push(item);
+	}
+	return kept;
+}
+
+const CODE = /^[a-z0-9][a-z0-9-]{0,60}$/;
+
+/**
+ * Reads a workbook written by writePlanWorkbook (and edited in a spreadsheet): every sheet, every
+ * header, every row, every reference between sheets. Returns the plan, or every problem found.
+ */
+export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReading> {
+	const size = unzippedSize(bytes);
+	if (size !== null && size > MAX_UNZIPPED_BYTES)
+		return {
+			ok: false,
+			problems: [
+				{
+					sheet: null,
+					row: null,
+					column: null,
+					message: `le classeur, une fois décompressé, pèserait ${Number.isFinite(size) ? `${Math.ceil(size / 1024 / 1024)} Mo` : 'plus de 4 Go'} : un classeur du plan en pèse au plus ${MAX_UNZIPPED_BYTES / 1024 / 1024} Mo`
+				}
+			]
+		};
+	const workbook = await loadWorkbook(bytes);
+	if (!workbook)
+		return {
+			ok: false,
+			problems: [
+				{
+					sheet: null,
+					row: null,
+					column: null,
+					message:
+						'le fichier n’est pas un classeur Excel (.xlsx) lisible : enregistrez-le au format « Classeur Excel 2007-365 (.xlsx) » et réessayez'
+				}
+			]
+		};
+	const problems = new Problems();
+	const sheets = {} as Record<SheetKey, DataRow[] | null>;
+	for (const key of Object.keys(SHEETS) as SheetKey[])
+		sheets[key] = readSheet(workbook, SHEETS[key], problems);
+	if (problems.list.length > 0)
+		return { ok: false, problems: problems.list.slice(0, MAX_PROBLEMS) };
+
+	const model = emptyPlanModel();
+	const readers = (key: SheetKey) =>
+		(sheets[key] ?? []).map((row) => new RowReader(SHEETS[key], row, problems));
+
+	const planRows = readers('plan');
+	if (planRows.length !== 1)
+		problems.add(
+			SHEETS.plan.name,
+			null,
+			null,
+			'la feuille doit avoir une seule ligne, celle du plan'
+		);
+	const plan = planRows[0];
+	if (plan)
+		model.plan = {
+			title: plan.text(0),
+			territory: plan.text(1),
+			periodStart: plan.integer(2, 1900, 2200),
+			periodEnd: plan.integer(3, 1900, 2200),
+			adoptedOn: plan.date(4),
+			finalisedOn: plan.date(5),
+			source: plan.text(6)
+		};
+
+	const codeOf = (r: RowReader, index: number, what: string): string => {
+		const code = r.text(index);
+		if (code && !CODE.test(code))
+			r.problem(index, `« ${code} » n’est pas un code de ${what} (minuscules, chiffres et tirets)`);
+		return code;
+	};
+
+	model.axes = uniqueBy(
+		readers('axes').map((r) => ({
+			reader: r,
+			item: { code: codeOf(r, 0, 'axe'), shortName: r.text(1), label: r.text(2) }
+		})),
+		(a) => a.code,
+		0,
+		'l’axe'
+	);
+	const axisCodes = new Set(model.axes.map((a) => a.code));
+
+	model.orientations = uniqueBy(
+		readers('orientations').map((r) => {
+			const axis = r.text(1);
+			if (axis && !axisCodes.has(axis))
+				r.problem(1, `l’axe « ${axis} » n’existe pas dans la feuille « ${SHEETS.axes.name} »`);
+			return { reader: r, item: { code: codeOf(r, 0, 'orientation'), axis, label: r.text(2) } };
+		}),
+		(o) => o.code,
+		0,
+		'l’orientation'
+	);
+	const orientationCodes = new Set(model.orientations.map((o) => o.code));
+
+	model.objectives = uniqueBy(
+		readers('objectives').map((r) => {
+			const orientation = r.text(1);
+			if (orientation && !orientationCodes.has(orientation))
+				r.problem(
+					1,
+					`l’orientation « ${orientation} » n’existe pas dans la feuille « ${SHEETS.orientations.name} »`
+				);
+			return {
+				reader: r,
+				item: {
+					number: r.integer(0, 1, 99),
+					orientation,
+					label: r.text(2),
+					synthesisLabel: r.optionalText(3)
+				}
+			};
+		}),
+		(o) => String(o.number),
+		0,
+		'l’objectif'
+	);
+	const objectiveNumbers = new Set(model.objectives.map((o) => o.number));
+
+	const organisationRows = readers('organisations').map((r) => {
+		const typeLabel = r.text(3);
+		const kind = kindOf(typeLabel, ORGANISATION_KIND_LABELS) as OrganisationKind | undefined;
+		if (typeLabel && !kind)
+			r.problem(
+				3,
+				`type « ${typeLabel} » inconnu (types possibles : ${ORGANISATION_KINDS.map((k) => ORGANISATION_KIND_LABELS[k]).join(', ')})`
+			);
+		return {
+			reader: r,
+			item: {
+				slug: codeOf(r, 0, 'organisation'),
+				name: r.text(1),
+				fullName: r.optionalText(2),
+				kind: kind ?? 'public_body'
+			}
+		};
+	});
+	model.organisations = uniqueBy(organisationRows, (o) => o.slug, 0, 'l’organisation');
+	uniqueBy(organisationRows, (o) => o.name.toLowerCase(), 1, 'le nom');
+	const organisationByName = new Map<string, string>();
+	for (const o of model.organisations) {
+		organisationByName.set(o.name.toLowerCase(), o.slug);
+		organisationByName.set(o.slug, o.slug);
+	}
+
+	const ficheRows = new Map<string, number>();
+	model.fiches = uniqueBy(
+		readers('fiches').map((r) => {
+			const code = r.text(0);
+			if (!ficheRows.has(code)) ficheRows.set(code, r.number);
+			const objective = r.integer(1, 1, 99);
+			const match = FICHE_CODE_PATTERN.exec(code);
+			if (code && !match)
+				r.problem(
+					0,
+					`« ${code} » n’est pas un code de fiche (numéro de l’objectif, tiret, numéro : 4-2)`
+				);
+			else if (match && Number(match[1]) !== objective && !Number.isNaN(objective))
+				r.problem(
+					0,
+					`le code ${code} ne correspond pas à l’objectif ${objective} (il commence par son numéro)`
+				);
+			if (!Number.isNaN(objective) && !objectiveNumbers.has(objective))
+				r.problem(
+					1,
+					`l’objectif ${objective} n’existe pas dans la feuille « ${SHEETS.objectives.name} »`
+				);
+			return {
+				reader: r,
+				item: {
+					code,
+					objective,
+					title: r.text(2),
+					shortTitle: r.optionalText(3),
+					priority: r.integer(4, 1, 3),
+					context: r.optionalText(5) ?? '',
+					existing: r.optionalText(6) ?? '',
+					description: r.optionalText(7) ?? '',
+					successFactors: r.optionalText(8) ?? '',
+					ownersNote: r.optionalText(9)
+				}
+			};
+		}),
+		(f) => f.code,
+		0,
+		'la fiche'
+	);
+	const ficheCodes = new Set(model.fiches.map((f) => f.code));
+	const knownFiche = (r: RowReader, index: number): string => {
+		const code = r.text(index);
+		if (code && !ficheCodes.has(code))
+			r.problem(
+				index,
+				`la fiche « ${code} » n’existe pas dans la feuille « ${SHEETS.fiches.name} »`
+			);
+		return code;
+	};
+
+	model.people = uniqueBy(
+		readers('people').map((r) => {
+			const fiche = knownFiche(r, 0);
+			const roleLabel = r.text(1);
+			const role = kindOf(roleLabel, ROLE_LABELS) as 'owner' | 'partner' | undefined;
+			if (roleLabel && !role)
+				r.problem(1, `rôle « ${roleLabel} » inconnu : « Porteur » ou « Partenaire »`);
+			const name = r.text(2);
+			const organisation = organisationByName.get(name.toLowerCase());
+			if (name && !organisation)
+				r.problem(
+					2,
+					`l’organisation « ${name} » n’existe pas dans la feuille « ${SHEETS.organisations.name} » (ni par son nom ni par son identifiant)`
+				);
+			const note = r.optionalText(4);
+			if (note && role === 'partner') r.problem(4, 'seul un porteur a une note');
+			return {
+				reader: r,
+				item: {
+					fiche,
+					role: role ?? 'owner',
+					organisation: organisation ?? name,
+					detail: r.optionalText(3),
+					note
+				}
+			};
+		}),
+		// As the database allows: an organisation owns a fiche once per scope, is a partner once.
+		(p) =>
+			`${p.fiche}, ${ROLE_LABELS[p.role].toLowerCase()} ${p.organisation}${p.role === 'owner' && p.detail ? ` (${p.detail})` : ''}`,
+		2,
+		'la même ligne'
+	);
+
+	model.links = uniqueBy(
+		readers('links').map((r) => {
+			const fiche = knownFiche(r, 0);
+			const linked = knownFiche(r, 1);
+			if (fiche && fiche === linked) r.problem(1, 'une fiche ne peut pas être liée à elle-même');
+			return { reader: r, item: { fiche, linked } };
+		}),
+		(l) => `${l.fiche} → ${l.linked}`,
+		1,
+		'le lien'
+	);
+
+	model.indicators = uniqueBy(
+		readers('indicators').map((r) => {
+			const fiche = knownFiche(r, 0);
+			const kindLabel = r.text(4);
+			const kind = kindOf(kindLabel, INDICATOR_KIND_LABELS) as IndicatorKind | undefined;
+			if (kindLabel && !kind)
+				r.problem(
+					4,
+					`nature « ${kindLabel} » inconnue (natures possibles : ${Object.values(INDICATOR_KIND_LABELS).join(', ')})`
+				);
+			const checked = (index: number): number | null => {
+				const value = r.optionalNumber(index);
+				const problem = value !== null && kind ? indicatorValueProblem(kind, value) : null;
+				if (problem) r.problem(index, `${value} refusé : ${problem}`);
+				return value;
+			};
+			const target = checked(5);
+			const targetDate = r.optionalDate(6);
+			const baseline = checked(7);
+			const baselineDate = r.optionalDate(8);
+			if (targetDate && target === null) r.problem(5, 'une date de cible demande une cible');
+			if (baselineDate && baseline === null)
+				r.problem(7, 'une date de valeur de départ demande une valeur de départ');
+			return {
+				reader: r,
+				item: {
+					fiche,
+					position: r.integer(1, 1, 99),
+					label: r.text(2),
+					unit: r.optionalText(3),
+					kind: kind ?? 'count',
+					target,
+					targetDate,
+					baseline,
+					baselineDate
+				}
+			};
+		}),
+		(i) => `${i.fiche} n° ${i.position}`,
+		1,
+		'l’indicateur'
+	);
+	const withIndicator = new Set(model.indicators.map((i) => i.fiche));
+	for (const fiche of model.fiches)
+		if (!withIndicator.has(fiche.code))
+			problems.add(
+				SHEETS.indicators.name,
+				null,
+				null,
+				`la fiche ${fiche.code} n’a aucun indicateur : ajoutez-en au moins un`
+			);
+
+	if (problems.list.length > 0) {
+		const list = problems.list.slice(0, MAX_PROBLEMS);
+		if (problems.list.length > MAX_PROBLEMS)
+			list.push({
+				sheet: null,
+				row: null,
+				column: null,
+				message: `et ${problems.list.length - MAX_PROBLEMS} autres problèmes`
+			});
+		return { ok: false, problems: list };
+	}
+	return { ok: true, model, ficheRows };
+}

@@ -1,0 +1,107 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { authorize, safeClientAddress } from '$lib/server/auth/guards';
+import {
+	dropPendingImport,
+	findPendingImport,
+	keepPendingImport
+} from '$lib/server/authoring/pending-imports';
+import {
+	applyPlanImport,
+	MAX_WORKBOOK_BYTES,
+	previewPlanImport,
+	type ImportPreview
+} from '$lib/server/authoring/plan-import';
+import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
+import { parseForm } from '$lib/schemas/form';
+import { PLAN_IMPORT_FIELDS, PlanImportConfirmSchema } from '$lib/schemas/plan-import';
+import type { Actions, PageServerLoad } from './$types';
+
+// Import of the plan from a workbook: upload (checked, nothing written), the problems or the change
+// list, then a confirmation that applies the very file shown (kept server-side under a token,
+// with the fingerprint of the change list), with a reason.
+
+export const load: PageServerLoad = async (event) => {
+	await authorize(event, 'plan.import');
+	const applied = event.url.searchParams.get('importe');
+	return {
+		maxKo: MAX_WORKBOOK_BYTES / 1024,
+		applied: applied && /^\d{1,6}$/.test(applied) ? Number(applied) : null
+	};
+};
+
+function previewAnswer(preview: ImportPreview, token: string | null) {
+	return {
+		preview: {
+			problems: preview.problems,
+			changes: preview.changes,
+			fieldCount: preview.fieldCount,
+			creates: preview.creates
+		},
+		token,
+		digest: preview.digest
+	};
+}
+
+export const actions: Actions = {
+	preview: async (event) => {
+		const user = await authorize(event, 'plan.import');
+		const formData = await event.request.formData();
+		const file = formData.get('fichier');
+		if (!(file instanceof File) || file.size === 0)
+			return fail(400, {
+				errors: { fichier: 'Choisissez le classeur du plan (.xlsx) à importer.' } as Record<
+					string,
+					string
+				>
+			});
+		if (file.size > MAX_WORKBOOK_BYTES)
+			return fail(400, {
+				errors: {
+					fichier: `Le fichier pèse ${Math.ceil(file.size / 1024)} Ko : un classeur du plan en pèse au plus ${MAX_WORKBOOK_BYTES / 1024} Ko.`
+				} as Record<string, string>
+			});
+		const bytes = new Uint8Array(await file.arrayBuffer());
+		const preview = await previewPlanImport(getDb(), bytes);
+		const token =
+			preview.problems.length === 0 && preview.changes.length > 0
+				? keepPendingImport(user.id, bytes)
+				: null;
+		return { fileName: file.name.slice(0, 200), ...previewAnswer(preview, token) };
+	},
+	apply: async (event) => {
+		const user = await authorize(event, 'plan.import');
+		const { values, errors, data } = parseForm(
+			await event.request.formData(),
+			PLAN_IMPORT_FIELDS,
+			PlanImportConfirmSchema
+		);
+		const bytes = findPendingImport(values.token, user.id);
+		if (!bytes)
+			return fail(409, {
+				errors: {
+					form: 'Ce classeur n’est plus en attente (plus de 30 minutes, ou déjà importé) : envoyez-le de nouveau.'
+				} as Record<string, string>
+			});
+		if (!data || Object.keys(errors).length > 0) {
+			const preview = await previewPlanImport(getDb(), bytes);
+			return fail(400, { values, errors, ...previewAnswer(preview, values.token) });
+		}
+		const result = await applyPlanImport(getDb(), bytes, {
+			reason: data.reason,
+			actor: user,
+			clientAddress: safeClientAddress(event),
+			confirmedDigest: data.digest
+		});
+		if (!result.ok) {
+			const preview = await previewPlanImport(getDb(), bytes);
+			const answer = refusalAnswer(result, values);
+			return fail(answer.status, {
+				...answer.data,
+				...previewAnswer(preview, preview.problems.length === 0 ? values.token : null)
+			});
+		}
+		dropPendingImport(values.token);
+		redirect(303, `/admin/plan/import?importe=${result.value.changes.length}`);
+	}
+};

@@ -1,0 +1,155 @@
+import ExcelJS from 'exceljs';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { ACCOUNTS, ensureAccounts, loginPage } from './helpers/accounts';
+import { expectNoAxeViolations } from './helpers/axe';
+import { startOwnPortal } from './helpers/own-portal';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const ADDED = 'Phrase ajoutée par le classeur importé en recette.';
+
+async function planWorkbook(request: APIRequestContext): Promise<ExcelJS.Workbook> {
+	const response = await request.get('/donnees/plan.xlsx');
+	expect(response.status()).toBe(200);
+	expect(response.headers()['content-type']).toBe(XLSX);
+	const body = await response.body();
+	const workbook = new ExcelJS.Workbook();
+	await workbook.xlsx.load(
+		body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer
+	);
+	return workbook;
+}
+
+async function upload(page: Page, name: string, workbook: ExcelJS.Workbook | Buffer) {
+	const buffer = Buffer.isBuffer(workbook)
+		? workbook
+		: Buffer.from(await workbook.xlsx.writeBuffer());
+	await page.getByLabel(/Classeur du plan/).setInputFiles({ name, mimeType: XLSX, buffer });
+	await page.getByRole('button', { name: 'Vérifier le classeur' }).click();
+}
+
+async function shoot(page: Page, name: string, path: (file: string) => string) {
+	for (const width of [1280, 390]) {
+		await page.setViewportSize({ width, height: 900 });
+		await page.screenshot({ path: path(`${name}-${width}.png`), fullPage: true });
+	}
+	await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+test.beforeAll(() => ensureAccounts());
+
+test('the public plan.xlsx has every sheet with French headers', async ({ request }) => {
+	const workbook = await planWorkbook(request);
+	expect(workbook.worksheets.map((w) => w.name)).toEqual([
+		'Plan',
+		'Axes',
+		'Orientations',
+		'Objectifs',
+		'Organisations',
+		'Fiches',
+		'Porteurs et partenaires',
+		'Liens',
+		'Indicateurs'
+	]);
+	expect(workbook.getWorksheet('Fiches')!.getRow(1).getCell(3).value).toBe('Titre');
+	expect(workbook.getWorksheet('Fiches')!.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+});
+
+test('an admin uploads a modified workbook, sees the changes, confirms; a visitor sees them', async ({
+	page,
+	request,
+	browser
+}, testInfo) => {
+	// Four states, each checked by axe-core and photographed at two widths.
+	test.setTimeout(120_000);
+	await loginPage(page, ACCOUNTS.admin);
+	await page.goto('/admin/plan/import');
+	await expect(
+		page.getByRole('heading', { name: 'Importer le plan depuis un classeur' })
+	).toBeVisible();
+	await expectNoAxeViolations(page);
+	await shoot(page, 'import-plan', (f) => testInfo.outputPath(f));
+
+	// A workbook that does not validate: the problems, nothing to confirm.
+	const broken = await planWorkbook(request);
+	broken.getWorksheet('Fiches')!.getCell('C1').value = 'Intitulé';
+	await upload(page, 'casse.xlsx', broken);
+	await expect(
+		page.getByRole('heading', { name: 'Le classeur n’est pas valable : rien n’a été modifié' })
+	).toBeVisible();
+	await expect(
+		page.getByText(
+			'Feuille « Fiches », ligne 1, colonne « Titre » : l’en-tête de la colonne C doit être « Titre » et non « Intitulé »'
+		)
+	).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Appliquer ces modifications' })).toHaveCount(0);
+	await expectNoAxeViolations(page);
+	await shoot(page, 'import-plan-erreurs', (f) => testInfo.outputPath(f));
+
+	// The same workbook unchanged: no change.
+	await upload(page, 'plan.xlsx', await planWorkbook(request));
+	await expect(
+		page.getByText('Aucune modification : le classeur est identique au plan actuel.')
+	).toBeVisible();
+
+	// One cell changed: the context of 2-1 gains a sentence.
+	const edited = await planWorkbook(request);
+	const fiches = edited.getWorksheet('Fiches')!;
+	let row = 2;
+	while (fiches.getRow(row).getCell(1).value !== '2-1') row++;
+	const cell = fiches.getRow(row).getCell(6);
+	cell.value = `${String(cell.value)}\n${ADDED}`;
+	await upload(page, 'plan-modifie.xlsx', edited);
+	await expect(page.getByRole('heading', { name: 'Ce que l’import changerait' })).toBeVisible();
+	await expect(page.getByText('1 élément, 1 champ.')).toBeVisible();
+	const change = page.getByRole('listitem').filter({ hasText: /^Fiche 2-1 — / });
+	await expect(change.getByRole('rowheader', { name: 'Contexte' })).toBeVisible();
+	await expect(change.getByRole('cell', { name: new RegExp(ADDED) })).toBeVisible();
+	await expectNoAxeViolations(page);
+	await shoot(page, 'import-plan-modifications', (f) => testInfo.outputPath(f));
+
+	// Without a reason: refused, the list still there.
+	await page.getByRole('button', { name: 'Appliquer ces modifications' }).click();
+	await expect(page.getByText('Indiquez la raison de cet import en quelques mots')).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Ce que l’import changerait' })).toBeVisible();
+	await expectNoAxeViolations(page);
+
+	await page
+		.getByLabel(/Raison de ces modifications/)
+		.fill('Contexte complété en comité technique');
+	await page.getByRole('button', { name: 'Appliquer ces modifications' }).click();
+	await expect(page).toHaveURL(/\/admin\/plan\/import\?importe=1$/);
+	await expect(page.getByRole('status')).toContainText('Import appliqué : 1 élément enregistré');
+	await expectNoAxeViolations(page);
+
+	const visitor = await browser.newContext();
+	const public_ = await visitor.newPage();
+	await public_.goto('/fiches/2-1');
+	await expect(public_.getByText(ADDED)).toBeVisible();
+	await visitor.close();
+	// The public workbook follows the plan.
+	const after = (await planWorkbook(request)).getWorksheet('Fiches')!;
+	expect(String(after.getRow(row).getCell(6).value)).toContain(ADDED);
+});
+
+test('an empty database started with PLAN_FILE serves the fictitious territory’s plan', async () => {
+	const portal = await startOwnPortal({ PLAN_FILE: 'tests/fixtures/plan-exemple.xlsx' });
+	try {
+		const list = await (await fetch(`${portal.url}/fiches`)).text();
+		expect(list).toContain('Guichet unique des démarches brumoises');
+		expect(list).toContain('Conseillers numériques itinérants');
+		expect(list).not.toContain('Accompagnement des élus aux enjeux du numérique');
+		const home = await (await fetch(`${portal.url}/`)).text();
+		expect(home).toContain('Val-de-Brume');
+	} finally {
+		portal.child.kill('SIGTERM');
+		await portal.exited;
+	}
+});
+
+test('PLAN_FILE naming a missing file stops the start with a French sentence', async () => {
+	const failure = await startOwnPortal({ PLAN_FILE: 'tests/fixtures/absent.xlsx' }).then(
+		() => 'démarré',
+		(error: Error) => error.message
+	);
+	expect(failure).toContain('PLAN_FILE vaut « tests/fixtures/absent.xlsx », fichier introuvable');
+});
