@@ -237,13 +237,22 @@ export async function main() {
 		`Portail SDUSN disponible sur http://${shown}:${port}/ (Node ${process.version})`
 	);
 	let stopping = false;
+	let finishing = false;
 	/** @param {number} code */
 	const finish = (code) => {
-		// The server code closes its database and stops its timers (hooks.server.ts).
-		/** @type {import('node:events').EventEmitter} */ (process).emit(SHUTDOWN_EVENT);
-		rmSync(pidFile, { force: true });
-		log().info({ event: 'stopped' }, 'Portail arrêté');
-		process.exit(code);
+		if (finishing) return;
+		finishing = true;
+		// The server code stops its timers and the mail sender (after the message being handed to
+		// the relay, if any), then closes its database (hooks.server.ts): listeners add what to wait for.
+		/** @type {Promise<unknown>[]} */
+		const waits = [];
+		/** @type {import('node:events').EventEmitter} */ (process).emit(SHUTDOWN_EVENT, waits);
+		const limit = new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
+		void Promise.race([Promise.allSettled(waits), limit]).then(() => {
+			rmSync(pidFile, { force: true });
+			log().info({ event: 'stopped' }, 'Portail arrêté');
+			process.exit(code);
+		});
 	};
 	/** @param {NodeJS.Signals} signal */
 	const stop = (signal) => {

@@ -125,6 +125,8 @@ const rows = (): Row[] => [
 	['POST', '/admin/utilisateurs?/disable', { userId: '999999' }, [303, 403, 403, 403, 404]],
 	['POST', '/admin/utilisateurs?/enable', { userId: '999999' }, [303, 403, 403, 403, 404]],
 	['GET', '/admin/journal', null, [303, 403, 403, 403, 200]],
+	// Mail (#17).
+	['GET', '/admin/courriels', null, [303, 403, 403, 403, 200]],
 	['GET', '/commission', null, [200, 200, 200, 200, 200]],
 	[
 		'POST',

@@ -31,6 +31,8 @@ export interface Resources {
 	'commission.manage': undefined;
 	'editions.manage': undefined;
 	'commission.file.view': { ficheOrganisationIds: number[]; onAgenda: boolean };
+	'mail.view': undefined;
+	'campaigns.manage': undefined;
 }
 
 export type Action = keyof Resources;
@@ -87,6 +89,8 @@ export function can<A extends Action>(
 			);
 		}
 		case 'queue.view':
+		case 'mail.view':
+		case 'campaigns.manage':
 		case 'editions.manage':
 		case 'users.manage':
 		case 'audit.view':
