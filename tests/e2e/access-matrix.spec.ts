@@ -127,6 +127,19 @@ const rows = (): Row[] => [
 	['GET', '/admin/journal', null, [303, 403, 403, 403, 200]],
 	// Mail (#17).
 	['GET', '/admin/courriels', null, [303, 403, 403, 403, 200]],
+	['POST', '/admin/utilisateurs?/revoke', { userId: '999999' }, [303, 403, 403, 403, 404]],
+	['GET', '/mot-de-passe-oublie', null, [200, 200, 200, 200, 200]],
+	['POST', '/mot-de-passe-oublie', { email: 'pas-une-adresse' }, [400, 400, 400, 400, 400]],
+	['GET', '/mot-de-passe-oublie/jeton-invalide', null, [410, 410, 410, 410, 410]],
+	[
+		'POST',
+		'/mot-de-passe-oublie/jeton-invalide',
+		{
+			password: 'une phrase assez longue pour passer',
+			confirm: 'une phrase assez longue pour passer'
+		},
+		[410, 410, 410, 410, 410]
+	],
 	['GET', '/commission', null, [200, 200, 200, 200, 200]],
 	[
 		'POST',

@@ -95,7 +95,7 @@ export async function queueNotification(
 		{
 			...parts,
 			stop: `Pour ne plus recevoir ${CATEGORY_WORDS[category]}, désabonnez-vous en un clic ou changez vos préférences.`,
-			unsubscribeUrl: absoluteUrl(`/desabonnement/${token}`),
+			unsubscribeUrl: absoluteUrl(`/desabonnement/${token}/un-clic`),
 			preferencesUrl: absoluteUrl('/compte#courriels')
 		},
 		now
