@@ -127,6 +127,7 @@ const rows = (): Row[] => [
 	['GET', '/admin/journal', null, [303, 403, 403, 403, 200]],
 	// Mail (#17).
 	['GET', '/admin/courriels', null, [303, 403, 403, 403, 200]],
+	['POST', `/commission/seances/${openSession}?/convene`, {}, [303, 403, 403, 200, 200]],
 	['POST', '/admin/utilisateurs?/revoke', { userId: '999999' }, [303, 403, 403, 403, 404]],
 	['GET', '/mot-de-passe-oublie', null, [200, 200, 200, 200, 200]],
 	['POST', '/mot-de-passe-oublie', { email: 'pas-une-adresse' }, [400, 400, 400, 400, 400]],

@@ -38,7 +38,8 @@ export const AUDIT_ACTIONS = {
 	'password.reset': 'Mot de passe réinitialisé par le lien reçu',
 	'account.invitation_revoked': 'Invitation révoquée',
 	'mail.preferences': 'Préférences de courriel modifiées',
-	'campaign.opened': 'Campagne de suivi ouverte'
+	'campaign.opened': 'Campagne de suivi ouverte',
+	'session.convened': 'Séance de la commission : convocation envoyée'
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -1,18 +1,15 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db';
 import { log } from '../log.js';
+import { sendSubmissionDigest } from './notifications';
 import { configureMail } from './outbox';
 import { MailSender, smtpTransport } from './sender';
 
 /** A job run by the scheduler at most once a minute (digests, campaign reminders). */
-export type ScheduledJob = (db: Db, now: number) => Promise<void>;
+export type ScheduledJob = (db: Db, now: number) => Promise<unknown>;
 
-const jobs: ScheduledJob[] = [];
-
-/** Adds a job to the scheduler (called once by the module that owns it). */
-export function registerJob(job: ScheduledJob): void {
-	if (!jobs.includes(job)) jobs.push(job);
-}
+/** The jobs, in order: each is idempotent (what it sent is recorded in its own transaction). */
+const jobs: ScheduledJob[] = [sendSubmissionDigest];
 
 /** Runs every job once; a job that throws does not stop the others. */
 export async function runJobs(db: Db, now: number): Promise<void> {

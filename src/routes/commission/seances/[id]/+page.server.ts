@@ -26,6 +26,7 @@ import {
 	decisionMismatches
 } from '$lib/schemas/commission';
 import { parseForm, readForm } from '$lib/schemas/form';
+import { conveneSession } from '$lib/server/mail/notifications';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function sessionId(raw: string): number {
@@ -102,6 +103,14 @@ function refused(values: Record<string, string>, errors: Record<string, string>)
 }
 
 export const actions: Actions = {
+	convene: async (event: Event) => {
+		const c = await managing(event, await authorize(event, 'commission.manage'));
+		const result = await conveneSession(c.db, c.user, c.id, c.address);
+		if (!result.ok) return fail(result.status, { message: result.message });
+		return {
+			done: `Convocation envoyée à ${result.value.members} membre(s) de la commission et ${result.value.partners} partenaire(s) concerné(s).`
+		};
+	},
 	addFiches: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const codes = c.form
