@@ -105,6 +105,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 		PRIMARY KEY (campaign_id, organisation_id, offset_days)
 	) STRICT`.execute(db);
 
+	// A partner's /espace (cached per session on work_revision) shows the open campaigns.
+	for (const table of ['campaign', 'campaign_fiche'])
+		await sql
+			.raw(
+				`CREATE TRIGGER ${table}_work_revision AFTER INSERT ON ${table}
+			BEGIN UPDATE data_revision SET work_revision = work_revision + 1 WHERE id = 1; END`
+			)
+			.execute(db);
+
 	await sql`DROP TRIGGER audit_event_no_delete`.execute(db);
 	await sql`CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
 		WHEN OLD.action NOT IN (${sql.join(PURGEABLE_ACTIONS.map((a) => sql.lit(a)))})

@@ -1,3 +1,4 @@
+import { sendCampaignReminders } from '../campaigns/service';
 import type { Config } from '../config.js';
 import type { Db } from '../db';
 import { log } from '../log.js';
@@ -9,7 +10,7 @@ import { MailSender, smtpTransport } from './sender';
 export type ScheduledJob = (db: Db, now: number) => Promise<unknown>;
 
 /** The jobs, in order: each is idempotent (what it sent is recorded in its own transaction). */
-const jobs: ScheduledJob[] = [sendSubmissionDigest];
+const jobs: ScheduledJob[] = [sendSubmissionDigest, sendCampaignReminders];
 
 /** Runs every job once; a job that throws does not stop the others. */
 export async function runJobs(db: Db, now: number): Promise<void> {
