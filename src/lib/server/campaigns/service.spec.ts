@@ -157,7 +157,9 @@ describe('campaigns', () => {
 		const reminders = await mails('reminder');
 		expect(reminders.filter((r) => r.to === 'paul@cdg46.fr')).toHaveLength(1);
 		const rows = await db.selectFrom('campaign_reminder').selectAll().execute();
-		expect(rows.filter((r) => r.organisation_id === cdg).map((r) => r.offset_days)).toEqual([-14, -3]);
+		expect(rows.filter((r) => r.organisation_id === cdg).map((r) => r.offset_days)).toEqual([
+			-14, -3
+		]);
 		expect(rows).toHaveLength(4);
 		expect(await sendCampaignReminders(db, Date.parse('2026-03-30T09:00:00Z'))).toBe(0);
 	});

@@ -14,7 +14,11 @@ import {
 	campaignsOfOrganisation,
 	findCampaign,
 	insertCampaign,
+	listAxes,
+	listCampaigns,
 	listCampaignsEndingAfter,
+	listOpenSessions,
+	listOrganisations,
 	listReminders,
 	recordReminder,
 	selectFicheIds,
@@ -293,4 +297,15 @@ export async function ficheCampaignStatus(db: Db, ficheId: number) {
 		});
 	}
 	return result;
+}
+
+/** /admin/campagnes: the campaigns and what the form offers. */
+export async function campaignsPage(db: Db) {
+	return {
+		campaigns: await listCampaigns(db),
+		axes: await listAxes(db),
+		organisations: await listOrganisations(db),
+		sessions: await listOpenSessions(db),
+		defaultReminders: DEFAULT_REMINDERS
+	};
 }
