@@ -27,6 +27,7 @@ import {
 } from '$lib/schemas/commission';
 import { parseForm, readForm } from '$lib/schemas/form';
 import { conveneSession } from '$lib/server/mail/notifications';
+import { pluralize } from '$lib/utils/format';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function sessionId(raw: string): number {
@@ -108,7 +109,7 @@ export const actions: Actions = {
 		const result = await conveneSession(c.db, c.user, c.id, c.address);
 		if (!result.ok) return fail(result.status, { message: result.message });
 		return {
-			done: `Convocation envoyée à ${result.value.members} membre(s) de la commission et ${result.value.partners} partenaire(s) concerné(s).`
+			done: `Convocation envoyée à ${pluralize(result.value.members, 'membre', 'membres')} de la commission et ${pluralize(result.value.partners, 'partenaire concerné', 'partenaires concernés')}.`
 		};
 	},
 	addFiches: async (event: Event) => {
