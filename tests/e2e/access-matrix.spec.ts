@@ -21,6 +21,8 @@ let openSession = 0;
 let closedSession = 0;
 
 test.beforeAll(async () => {
+	// Six runs of user:create when this file runs first: slow on a loaded machine.
+	test.setTimeout(120_000);
 	ensureAccounts();
 	clients.anonyme = await apiAs(null);
 	clients.partenaire = await apiAs(ACCOUNTS.partner);

@@ -3,19 +3,12 @@
 import process from 'node:process';
 import { openDatabase } from '../db';
 import { MailSender, smtpTransport } from './sender';
+import { loopbackSmtp } from './testing';
 
 const db = openDatabase(process.env.DATABASE_PATH!);
 const port = Number(process.env.SMTP_PORT);
 const sender = new MailSender(db, {
-	transport: smtpTransport({
-		url: `smtp://127.0.0.1:${port}`,
-		host: '127.0.0.1',
-		port,
-		secure: false,
-		requireTls: false,
-		user: null,
-		password: null
-	}),
+	transport: smtpTransport(loopbackSmtp(port)),
 	from: 'Portail SDUSN <ne-pas-repondre@lot-numerique.test>',
 	pollMs: 5
 });

@@ -19,6 +19,19 @@ export interface TestSmtp {
 	close: () => Promise<void>;
 }
 
+/** The settings of a relay on this machine's loopback port, without TLS or credentials. */
+export function loopbackSmtp(port: number): SmtpConfig {
+	return {
+		url: `smtp://127.0.0.1:${port}`,
+		host: '127.0.0.1',
+		port,
+		secure: false,
+		requireTls: false,
+		user: null,
+		password: null
+	};
+}
+
 export async function startSmtp(
 	options: Partial<SMTPServerOptions> & { delayMs?: () => number } = {}
 ): Promise<TestSmtp> {
@@ -64,15 +77,7 @@ export async function startSmtp(
 		port,
 		received,
 		refuseNext,
-		config: {
-			url: `smtp://127.0.0.1:${port}`,
-			host: '127.0.0.1',
-			port,
-			secure: false,
-			requireTls: false,
-			user: null,
-			password: null
-		},
+		config: loopbackSmtp(port),
 		close: () => new Promise<void>((resolve) => server.close(() => resolve()))
 	};
 }
