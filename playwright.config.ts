@@ -49,7 +49,9 @@ export default defineConfig({
 			HOST: '127.0.0.1',
 			DATABASE_PATH: E2E_DATABASE,
 			// One line per request would drown the test report; warnings and errors still show.
-			LOG_LEVEL: 'warn'
+			LOG_LEVEL: 'warn',
+			// Campaign reminders and digests checked every second instead of every minute (mail.spec.ts).
+			SDUSN_JOBS_EVERY_MS: '1000'
 		}
 	}
 });

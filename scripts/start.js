@@ -126,6 +126,9 @@ export const SERVER_TIMEOUTS = {
 	connectionsCheckingInterval: 1_000
 };
 
+/** The one-click unsubscribe address (src/routes/desabonnement/[token]/un-clic). */
+export const ONE_CLICK_PATH = /^\/desabonnement\/[^/?#]+\/un-clic(?:\?.*)?$/;
+
 /** Open connections allowed per client address when the portal faces clients directly. */
 export const MAX_CONNECTIONS_PER_ADDRESS = 64;
 
@@ -147,6 +150,11 @@ export function createPortalServer(handler, { injectScheme, behindProxy }) {
 			}
 		);
 		if (injectScheme) req.headers[SCHEME_HEADER] = 'http';
+		// RFC 8058 one-click unsubscribe: mail providers POST from their servers, without Origin.
+		// The handler reads no body (the signed token in the address decides), so the body is
+		// passed as opaque data and SvelteKit's cross-site form check does not apply to it.
+		if (req.method === 'POST' && ONE_CLICK_PATH.test(req.url ?? ''))
+			req.headers['content-type'] = 'application/octet-stream';
 		handler(req, res);
 	});
 	server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveTimeout;
@@ -237,13 +245,22 @@ export async function main() {
 		`Portail SDUSN disponible sur http://${shown}:${port}/ (Node ${process.version})`
 	);
 	let stopping = false;
+	let finishing = false;
 	/** @param {number} code */
 	const finish = (code) => {
-		// The server code closes its database and stops its timers (hooks.server.ts).
-		/** @type {import('node:events').EventEmitter} */ (process).emit(SHUTDOWN_EVENT);
-		rmSync(pidFile, { force: true });
-		log().info({ event: 'stopped' }, 'Portail arrêté');
-		process.exit(code);
+		if (finishing) return;
+		finishing = true;
+		// The server code stops its timers and the mail sender (after the message being handed to
+		// the relay, if any), then closes its database (hooks.server.ts): listeners add what to wait for.
+		/** @type {Promise<unknown>[]} */
+		const waits = [];
+		/** @type {import('node:events').EventEmitter} */ (process).emit(SHUTDOWN_EVENT, waits);
+		const limit = new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
+		void Promise.race([Promise.allSettled(waits), limit]).then(() => {
+			rmSync(pidFile, { force: true });
+			log().info({ event: 'stopped' }, 'Portail arrêté');
+			process.exit(code);
+		});
 	};
 	/** @param {NodeJS.Signals} signal */
 	const stop = (signal) => {

@@ -9,6 +9,7 @@ import {
 } from '$lib/server/auth/sessions';
 import { schedulePruning } from '$lib/server/auth/cleanup';
 import { readConfig } from '$lib/server/config.js';
+import { startMail } from '$lib/server/mail/scheduler';
 import { scheduleBackups } from '$lib/server/db/backup-schedule';
 import { cacheStamps } from '$lib/server/db/change-stamp';
 import { closeDatabase, getDb, initDatabase } from '$lib/server/db/instance';
@@ -34,11 +35,16 @@ export const init: ServerInit = async () => {
 	const stopBackups = config.backups
 		? scheduleBackups(config.databasePath, config.backups)
 		: () => undefined;
-	process.once(SHUTDOWN_EVENT, () => {
+	const mail = await startMail(db, config);
+	process.once(SHUTDOWN_EVENT, (waits: Promise<unknown>[] = []) => {
 		clearInterval(pruning);
 		stopBackups();
-		closeDatabase();
-		log().info({ event: 'database-closed' }, 'Base de données fermée');
+		waits.push(
+			mail.stop().finally(() => {
+				closeDatabase();
+				log().info({ event: 'database-closed' }, 'Base de données fermée');
+			})
+		);
 	});
 };
 

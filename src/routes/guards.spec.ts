@@ -21,6 +21,12 @@ const PUBLIC = new Set([
 	'donnees/plan.xlsx/+server.ts',
 	'connexion/+page.server.ts',
 	'invitation/[token]/+page.server.ts',
+	// Mail (#17): password reset (throttled, guarded by its single-use token), one-click unsubscribe
+	// (guarded by its signed single-purpose token).
+	'mot-de-passe-oublie/+page.server.ts',
+	'mot-de-passe-oublie/[token]/+page.server.ts',
+	'desabonnement/[token]/+page.server.ts',
+	'desabonnement/[token]/un-clic/+server.ts',
 	'commission/priorites/+page.server.ts',
 	'tableau-de-bord/+page.server.ts',
 	'bilans/+page.server.ts',

@@ -22,6 +22,8 @@ let openSession = 0;
 let closedSession = 0;
 
 test.beforeAll(async () => {
+	// Six runs of user:create when this file runs first: slow on a loaded machine.
+	test.setTimeout(120_000);
 	ensureAccounts();
 	clients.anonyme = await apiAs(null);
 	clients.partenaire = await apiAs(ACCOUNTS.partner);
@@ -151,6 +153,26 @@ const rows = (): Row[] => [
 		'/admin/plan/import?/apply',
 		{ token: 'x', digest: 'x', reason: '' },
 		[303, 403, 403, 403, 409]
+	],
+	// Mail (#17).
+	['GET', '/admin/courriels', null, [303, 403, 403, 403, 200]],
+	['GET', '/admin/campagnes', null, [303, 403, 403, 403, 200]],
+	['POST', '/admin/campagnes?/open', { title: '' }, [303, 403, 403, 403, 400]],
+	['GET', '/admin/campagnes/999999', null, [303, 403, 403, 403, 404]],
+	['GET', '/admin/campagnes/999999/suivi.csv', null, [303, 403, 403, 403, 404]],
+	['POST', `/commission/seances/${openSession}?/convene`, {}, [303, 403, 403, 200, 200]],
+	['POST', '/admin/utilisateurs?/revoke', { userId: '999999' }, [303, 403, 403, 403, 404]],
+	['GET', '/mot-de-passe-oublie', null, [200, 200, 200, 200, 200]],
+	['POST', '/mot-de-passe-oublie', { email: 'pas-une-adresse' }, [400, 400, 400, 400, 400]],
+	['GET', '/mot-de-passe-oublie/jeton-invalide', null, [410, 410, 410, 410, 410]],
+	[
+		'POST',
+		'/mot-de-passe-oublie/jeton-invalide',
+		{
+			password: 'une phrase assez longue pour passer',
+			confirm: 'une phrase assez longue pour passer'
+		},
+		[410, 410, 410, 410, 410]
 	],
 	['GET', '/commission', null, [200, 200, 200, 200, 200]],
 	[

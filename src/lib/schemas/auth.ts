@@ -66,3 +66,17 @@ export const NewAccountSchema = z
 		message:
 			'Seul un compte partenaire appartient à une organisation : laissez ce champ vide ou choisissez le rôle partenaire.'
 	});
+
+/** « Mot de passe oublié » : one field. */
+export const PasswordResetRequestSchema = z.object({ email });
+
+const checkbox = z.enum(['', 'on'], { error: 'Cochez ou décochez la case.' });
+
+/** /compte: the notifications the person receives (unchecked boxes are not sent). */
+export const MailPreferencesSchema = z
+	.object({ reminders: checkbox, validations: checkbox, commission: checkbox })
+	.transform((v) => ({
+		reminders: v.reminders === 'on',
+		validations: v.validations === 'on',
+		commission: v.commission === 'on'
+	}));

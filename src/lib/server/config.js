@@ -198,6 +198,90 @@ function readLogLevel(env) {
 
 /**
  * @typedef {{
+ *   url: string,
+ *   host: string,
+ *   port: number,
+ *   secure: boolean,
+ *   requireTls: boolean,
+ *   user: string | null,
+ *   password: string | null
+ * }} SmtpConfig
+ */
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/i;
+const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$|^[^\s@<>]+@localhost$/;
+
+/** True for the local machine (no TLS needed to reach it). @param {string} host */
+export function isLoopbackHost(host) {
+	return LOOPBACK.test(host);
+}
+
+/**
+ * SMTP_URL (`smtp://user:pass@host:587`, or `smtps://…:465` for implicit TLS) and SMTP_REQUIRE_TLS
+ * (`true` by default: STARTTLS is required for any host but the local machine). Absent SMTP_URL:
+ * null, the embedded default (messages kept in the outbox, shown at /admin/courriels).
+ * @param {NodeJS.ProcessEnv} env @returns {SmtpConfig | null}
+ */
+function readSmtp(env) {
+	const raw = read(env, 'SMTP_URL');
+	const requireRaw = read(env, 'SMTP_REQUIRE_TLS').toLowerCase();
+	if (requireRaw && !['true', 'false'].includes(requireRaw))
+		throw new ConfigError(
+			`SMTP_REQUIRE_TLS vaut « ${read(env, 'SMTP_REQUIRE_TLS')} » : indiquez true (par défaut) ou false.`
+		);
+	if (!raw) return null;
+	/** @type {URL | null} */
+	let url = null;
+	try {
+		url = new URL(raw);
+	} catch {
+		url = null;
+	}
+	const shown = url ? `${url.protocol}//${url.host}` : 'cette valeur';
+	if (
+		!url ||
+		(url.protocol !== 'smtp:' && url.protocol !== 'smtps:') ||
+		!url.hostname ||
+		(url.pathname !== '' && url.pathname !== '/') ||
+		url.search ||
+		url.hash
+	)
+		throw new ConfigError(
+			`SMTP_URL (${shown}) n’est pas une adresse de serveur de courrier : indiquez par exemple smtp://utilisateur:motdepasse@relais.example.fr:587, ou smtps://…:465 pour TLS dès la connexion.`
+		);
+	const secure = url.protocol === 'smtps:';
+	const host = url.hostname.replace(/^\[|\]$/g, '');
+	return {
+		url: `${url.protocol}//${url.host}`,
+		host,
+		port: url.port ? Number(url.port) : secure ? 465 : 587,
+		secure,
+		requireTls: !secure && requireRaw !== 'false' && !isLoopbackHost(host),
+		user: url.username ? decodeURIComponent(url.username) : null,
+		password: url.password ? decodeURIComponent(url.password) : null
+	};
+}
+
+/** MAIL_FROM: the sender of every message (`Portail SDUSN <ne-pas-repondre@…>`). @param {NodeJS.ProcessEnv} env @param {boolean} needed */
+function readMailFrom(env, needed) {
+	const raw = read(env, 'MAIL_FROM');
+	if (!raw) {
+		if (needed)
+			throw new ConfigError(
+				'SMTP_URL est réglé sans MAIL_FROM : indiquez l’expéditeur des messages, par exemple MAIL_FROM="Portail SDUSN <ne-pas-repondre@lot-numerique.fr>".'
+			);
+		return 'Portail SDUSN <ne-pas-repondre@localhost>';
+	}
+	const address = /<([^<>]*)>$/.exec(raw)?.[1] ?? raw;
+	if (!ADDRESS.test(address) || /[\r\n]/.test(raw))
+		throw new ConfigError(
+			`MAIL_FROM vaut « ${raw} » : indiquez une adresse électronique, éventuellement précédée d’un nom, par exemple Portail SDUSN <ne-pas-repondre@lot-numerique.fr>.`
+		);
+	return raw;
+}
+
+/**
+ * @typedef {{
  *   port: number,
  *   host: string,
  *   origin: string | null,
@@ -207,7 +291,9 @@ function readLogLevel(env) {
  *   logLevel: string,
  *   backups: { dir: string, everyMs: number, keep: number } | null,
  *   shutdownTimeoutMs: number,
- *   planFile: string | null
+ *   planFile: string | null,
+ *   smtp: SmtpConfig | null,
+ *   mailFrom: string
  * }} Config
  */
 
@@ -220,7 +306,10 @@ function readLogLevel(env) {
 export function readConfig(env = process.env) {
 	const proxyProblem = proxySettingsProblem(env);
 	if (proxyProblem) throw new ConfigError(proxyProblem);
+	const smtp = readSmtp(env);
 	return {
+		smtp,
+		mailFrom: readMailFrom(env, smtp !== null),
 		port: readPort(env),
 		host: readHost(env),
 		origin: readOrigin(env),

@@ -13,7 +13,9 @@ describe('configuration', () => {
 			logLevel: 'info',
 			backups: null,
 			shutdownTimeoutMs: 10_000,
-			planFile: null
+			planFile: null,
+			smtp: null,
+			mailFrom: 'Portail SDUSN <ne-pas-repondre@localhost>'
 		});
 	});
 
@@ -32,7 +34,9 @@ describe('configuration', () => {
 				BACKUP_EVERY: '6h',
 				BACKUP_KEEP: '28',
 				SHUTDOWN_TIMEOUT: '20',
-				PLAN_FILE: 'tests/fixtures/plan-exemple.xlsx'
+				PLAN_FILE: 'tests/fixtures/plan-exemple.xlsx',
+				SMTP_URL: 'smtp://relais%40lot:mot%20de%20passe@relais.lot-numerique.fr:587',
+				MAIL_FROM: 'Portail SDUSN <ne-pas-repondre@lot-numerique.fr>'
 			})
 		).toEqual({
 			port: 8080,
@@ -44,7 +48,17 @@ describe('configuration', () => {
 			logLevel: 'warn',
 			backups: { dir: '/srv/sauvegardes', everyMs: 6 * 3_600_000, keep: 28 },
 			shutdownTimeoutMs: 20_000,
-			planFile: 'tests/fixtures/plan-exemple.xlsx'
+			planFile: 'tests/fixtures/plan-exemple.xlsx',
+			smtp: {
+				url: 'smtp://relais.lot-numerique.fr:587',
+				host: 'relais.lot-numerique.fr',
+				port: 587,
+				secure: false,
+				requireTls: true,
+				user: 'relais@lot',
+				password: 'mot de passe'
+			},
+			mailFrom: 'Portail SDUSN <ne-pas-repondre@lot-numerique.fr>'
 		});
 		expect(readConfig({ BACKUP_DIR: 'b', BACKUP_EVERY: '30min' }).backups?.everyMs).toBe(1_800_000);
 		expect(readConfig({ BACKUP_DIR: 'b', BACKUP_EVERY: '1j' }).backups?.everyMs).toBe(86_400_000);
@@ -69,7 +83,13 @@ describe('configuration', () => {
 		[{ BACKUP_DIR: 'b', BACKUP_KEEP: '0' }, /BACKUP_KEEP/],
 		[{ SHUTDOWN_TIMEOUT: '0' }, /SHUTDOWN_TIMEOUT/],
 		[{ PLAN_FILE: 'plan.csv' }, /PLAN_FILE.*\.xlsx/],
-		[{ PLAN_FILE: 'tests/fixtures/absent.xlsx' }, /PLAN_FILE.*introuvable/]
+		[{ PLAN_FILE: 'tests/fixtures/absent.xlsx' }, /PLAN_FILE.*introuvable/],
+		[{ SMTP_URL: 'http://relais.example.fr', MAIL_FROM: 'a@b.fr' }, /SMTP_URL/],
+		[{ SMTP_URL: 'relais.example.fr:25', MAIL_FROM: 'a@b.fr' }, /SMTP_URL/],
+		[{ SMTP_URL: 'smtp://relais.example.fr/chemin', MAIL_FROM: 'a@b.fr' }, /SMTP_URL/],
+		[{ SMTP_URL: 'smtp://relais.example.fr' }, /MAIL_FROM/],
+		[{ MAIL_FROM: 'pas une adresse' }, /MAIL_FROM/],
+		[{ SMTP_REQUIRE_TLS: 'peut-être' }, /SMTP_REQUIRE_TLS/]
 	])('refuses %o with one French line naming the variable', (env, variable) => {
 		let message = '';
 		try {
@@ -81,5 +101,32 @@ describe('configuration', () => {
 		expect(message).toMatch(variable);
 		expect(message).toMatch(/indiquez|retirez/);
 		expect(message).not.toContain('\n');
+	});
+
+	it('requires STARTTLS except on the local machine, over smtps or when told not to', () => {
+		const smtp = (env: Record<string, string>) =>
+			readConfig({ MAIL_FROM: 'ne-pas-repondre@lot-numerique.fr', ...env }).smtp;
+		expect(smtp({ SMTP_URL: 'smtp://relais.example.fr' })).toMatchObject({
+			port: 587,
+			requireTls: true,
+			secure: false,
+			user: null
+		});
+		expect(smtp({ SMTP_URL: 'smtps://relais.example.fr' })).toMatchObject({
+			port: 465,
+			secure: true,
+			requireTls: false
+		});
+		for (const host of ['localhost', '127.0.0.1', '[::1]'])
+			expect(smtp({ SMTP_URL: `smtp://${host}:2525` })?.requireTls).toBe(false);
+		expect(
+			smtp({ SMTP_URL: 'smtp://relais.example.fr:25', SMTP_REQUIRE_TLS: 'false' })?.requireTls
+		).toBe(false);
+	});
+
+	it('never repeats the SMTP password in its message', () => {
+		expect(() =>
+			readConfig({ SMTP_URL: 'ftp://moi:secret-du-relais@relais.example.fr', MAIL_FROM: 'a@b.fr' })
+		).toThrow(/^(?!.*secret-du-relais)/);
 	});
 });

@@ -3,7 +3,13 @@ import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { changePassword } from '$lib/server/auth/service';
 import { deleteSessionCookie } from '$lib/server/auth/sessions';
 import { getDb } from '$lib/server/db/instance';
-import { PasswordChangeSchema } from '$lib/schemas/auth';
+import { refusalAnswer } from '$lib/server/http/form-answer';
+import {
+	CATEGORY_LABELS,
+	mailPreferences,
+	updateMailPreferences
+} from '$lib/server/mail/preferences';
+import { MailPreferencesSchema, PasswordChangeSchema } from '$lib/schemas/auth';
 import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,11 +21,25 @@ export const load: PageServerLoad = async (event) => {
 			email: user.email,
 			role: user.role,
 			organisation: user.organisationName
-		}
+		},
+		mail: await mailPreferences(getDb(), user),
+		mailLabels: CATEGORY_LABELS
 	};
 };
 
 export const actions: Actions = {
+	preferences: async (event) => {
+		const user = await authorize(event, 'account.own');
+		const { errors, data } = parseForm(
+			await event.request.formData(),
+			['reminders', 'validations', 'commission'],
+			MailPreferencesSchema
+		);
+		if (!data || Object.keys(errors).length > 0) return fail(400, { errors });
+		const result = await updateMailPreferences(getDb(), user, data, safeClientAddress(event));
+		if (!result.ok) return refusalAnswer(result);
+		return { preferencesSaved: true };
+	},
 	password: async (event) => {
 		const user = await authorize(event, 'account.own');
 		const { errors, data } = parseForm(

@@ -1,4 +1,5 @@
 import { authorize } from '$lib/server/auth/guards';
+import { campaignsForOrganisation } from '$lib/server/campaigns/service';
 import { getDb } from '$lib/server/db/instance';
 import {
 	listFichesForOrganisation,
@@ -21,6 +22,7 @@ export const load: PageServerLoad = async (event) => {
 	const submittedId = Number(event.url.searchParams.get('soumis'));
 	const submitted = pending.find((u) => u.id === submittedId && u.state === 'submitted');
 	return {
+		campaigns: await campaignsForOrganisation(db, user.organisationId!, today),
 		organisation: user.organisationName,
 		openFiches: [...new Set(pending.map((u) => u.ficheCode))],
 		confirmation: submitted

@@ -42,7 +42,13 @@ export const AUDIT_ACTIONS = {
 	'plan.organisation_merged': 'Organisations fusionnées',
 	'plan.organisation_retired': 'Organisation retirée',
 	'plan.imported': 'Plan importé depuis un classeur',
-	'audit.purged': 'Journal : purge des événements de sécurité anciens'
+	'audit.purged': 'Journal : purge des événements de sécurité anciens',
+	'password.reset_requested': 'Nouveau mot de passe demandé (courriel envoyé)',
+	'password.reset': 'Mot de passe réinitialisé par le lien reçu',
+	'account.invitation_revoked': 'Invitation révoquée',
+	'mail.preferences': 'Préférences de courriel modifiées',
+	'campaign.opened': 'Campagne de suivi ouverte',
+	'session.convened': 'Séance de la commission : convocation envoyée'
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -65,7 +71,11 @@ export const SECURITY_ACTIONS: readonly AuditAction[] = [
 	'account.invited',
 	'account.activated',
 	'account.disabled',
-	'account.enabled'
+	'account.enabled',
+	'password.reset_requested',
+	'password.reset',
+	'account.invitation_revoked',
+	'mail.preferences'
 ];
 
 /** Refusals anyone can cause without an account: counted per day and subject, not one row each. */

@@ -37,6 +37,8 @@ export interface Resources {
 	/** Import the plan from a workbook (/admin/plan/import). */
 	'plan.import': undefined;
 	'commission.file.view': { ficheOrganisationIds: number[]; onAgenda: boolean };
+	'mail.view': undefined;
+	'campaigns.manage': undefined;
 }
 
 export type Action = keyof Resources;
@@ -93,6 +95,8 @@ export function can<A extends Action>(
 			);
 		}
 		case 'queue.view':
+		case 'mail.view':
+		case 'campaigns.manage':
 		case 'editions.manage':
 		case 'plan.edit':
 		case 'plan.revisions.authors':

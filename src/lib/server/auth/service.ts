@@ -27,6 +27,7 @@ import {
 	type User
 } from './users';
 import { pluralize } from '../../utils/format';
+import { queueInvitationMail } from './recovery';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export const LOGIN_FAILED_MESSAGE = 'Adresse électronique ou mot de passe incorrect.';
@@ -330,11 +331,12 @@ export async function issueInvitation(
 			used_at: null
 		})
 		.execute();
+	await queueInvitationMail(db, userId, token, admin.name, now);
 	await recordAudit(db, {
 		actor: admin,
 		action: 'account.invited',
 		target: { type: 'compte', id: userId },
-		summary: `Lien d’invitation créé (valable 7 jours)`,
+		summary: `Lien d’invitation créé et envoyé par courriel (valable 7 jours)`,
 		clientAddress
 	});
 	return token;

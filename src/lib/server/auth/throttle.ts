@@ -23,7 +23,10 @@ export const POLICIES = {
 	account: { free: 5, baseMs: 30_000 },
 	device: { free: 5, baseMs: 30_000 },
 	address: { free: 20, baseMs: 30_000 },
-	reauth: { free: 5, baseMs: 30_000 }
+	reauth: { free: 5, baseMs: 30_000 },
+	// « Mot de passe oublié » (auth/recovery.ts): per address asked for, and per client address.
+	reset: { free: 3, baseMs: 5 * 60_000 },
+	resetClient: { free: 10, baseMs: 60_000 }
 } as const;
 const MAX_BLOCK_MS = 60 * 60 * 1000;
 const FORGET_AFTER_MS = 60 * 60 * 1000;

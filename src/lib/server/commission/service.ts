@@ -1,5 +1,6 @@
 import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
+import { notifySessionClosed } from '../mail/notifications';
 import type { User } from '../auth/users';
 import type { Opinion } from '../db/schema';
 import { refuse, type ServiceResult } from '../result';
@@ -374,6 +375,7 @@ export async function changeSessionState(
 			clientAddress
 		});
 		if (target === 'closed') {
+			await notifySessionClosed(trx, sessionId, now.getTime());
 			const changes = await trx
 				.selectFrom('decision')
 				.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')

@@ -340,6 +340,74 @@ export interface OrganisationAliasTable {
 	created_at: string;
 }
 
+// Mail, preferences, password reset, campaigns (migration 2026_12_01_130000_mail).
+export type MailStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'interrupted' | 'kept';
+
+export interface MailOutboxTable {
+	id: Generated<number>;
+	message_id: string;
+	kind: string;
+	recipient: string;
+	user_id: number | null;
+	subject: string;
+	text_body: string;
+	html_body: string;
+	unsubscribe_url: string | null;
+	status: MailStatus;
+	attempts: Generated<number>;
+	next_attempt_at: number;
+	last_error: string | null;
+	created_at: number;
+	sent_at: number | null;
+}
+
+export interface MailPreferenceTable {
+	user_id: number;
+	reminders: number;
+	validations: number;
+	commission: number;
+	updated_at: number;
+}
+
+export interface PasswordResetTable {
+	id: string;
+	secret_hash: Uint8Array;
+	user_id: number;
+	created_at: number;
+	expires_at: number;
+	used_at: number | null;
+}
+
+export interface NotificationEventTable {
+	id: Generated<number>;
+	kind: string;
+	update_id: number;
+	created_at: number;
+	digested_at: number | null;
+}
+
+export interface CampaignTable {
+	id: Generated<number>;
+	title: string;
+	deadline: string;
+	session_id: number | null;
+	reminder_days: string;
+	created_by: number | null;
+	opened_at: number;
+}
+
+export interface CampaignFicheTable {
+	campaign_id: number;
+	fiche_id: number;
+}
+
+export interface CampaignReminderTable {
+	campaign_id: number;
+	organisation_id: number;
+	offset_days: number;
+	sent_at: number;
+}
+
 export interface Database {
 	plan_revision: PlanRevisionTable;
 	organisation_alias: OrganisationAliasTable;
@@ -371,4 +439,11 @@ export interface Database {
 	decision: DecisionTable;
 	edition: EditionTable;
 	edition_resource: EditionResourceTable;
+	mail_outbox: MailOutboxTable;
+	mail_preference: MailPreferenceTable;
+	password_reset: PasswordResetTable;
+	notification_event: NotificationEventTable;
+	campaign: CampaignTable;
+	campaign_fiche: CampaignFicheTable;
+	campaign_reminder: CampaignReminderTable;
 }

@@ -1,4 +1,5 @@
 import type { Db, Executor } from '../db';
+import { notifyReview } from '../mail/notifications';
 import { recordAudit } from '../audit/repository';
 import { can } from '../auth/permissions';
 import type { User } from '../auth/users';
@@ -508,6 +509,7 @@ export async function reviewProgressUpdate(
 			},
 			now
 		);
+		await notifyReview(trx, { ...input, updateId: update.id }, now.getTime());
 		return { ok: true };
 	});
 }

@@ -5,6 +5,7 @@ import {
 	issueInvitation,
 	setAccountDisabled
 } from '$lib/server/auth/service';
+import { revokeInvitation } from '$lib/server/auth/recovery';
 import { findOrganisationIdByNameOrSlug, findUserById, listUsers } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { listOrganisationRefs } from '$lib/server/plan/repository';
@@ -65,6 +66,16 @@ export const actions: Actions = {
 			.transaction()
 			.execute((trx) => issueInvitation(trx, admin, user.id, safeClientAddress(event)));
 		return { invitation: { email: user.email, url: invitationUrl(event.url.origin, token) } };
+	},
+	revoke: async (event) => {
+		const admin = await authorize(event, 'users.manage');
+		const user = await targetUser(await event.request.formData());
+		if (!user) return fail(404, { message: 'Ce compte n’existe pas.' });
+		const result = await revokeInvitation(getDb(), admin, user.id, safeClientAddress(event));
+		if (!result.ok) return fail(result.status, { message: result.message });
+		return {
+			message: `L’invitation de ${result.value.email} est révoquée : son lien ne sert plus.`
+		};
 	},
 	disable: async (event) => {
 		const admin = await authorize(event, 'users.manage');

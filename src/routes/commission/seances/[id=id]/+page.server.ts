@@ -26,6 +26,8 @@ import {
 	decisionMismatches
 } from '$lib/schemas/commission';
 import { parseForm, readForm } from '$lib/schemas/form';
+import { conveneSession } from '$lib/server/mail/notifications';
+import { pluralize } from '$lib/utils/format';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function sessionId(raw: string): number {
@@ -102,6 +104,14 @@ function refused(values: Record<string, string>, errors: Record<string, string>)
 }
 
 export const actions: Actions = {
+	convene: async (event: Event) => {
+		const c = await managing(event, await authorize(event, 'commission.manage'));
+		const result = await conveneSession(c.db, c.user, c.id, c.address);
+		if (!result.ok) return fail(result.status, { message: result.message });
+		return {
+			done: `Convocation envoyée à ${pluralize(result.value.members, 'membre', 'membres')} de la commission et ${pluralize(result.value.partners, 'partenaire concerné', 'partenaires concernés')}.`
+		};
+	},
 	addFiches: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const codes = c.form

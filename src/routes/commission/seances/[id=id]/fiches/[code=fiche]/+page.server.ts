@@ -9,6 +9,7 @@ import {
 } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
 import { findFicheByCode } from '$lib/server/plan/repository';
+import { ficheCampaignStatus } from '$lib/server/campaigns/service';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -31,6 +32,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		session: { id: session.id, heldOn: session.heldOn, title: session.title, place: session.place },
 		previousDate: previous?.held_on ?? null,
+		campaigns: await ficheCampaignStatus(db, fiche.id),
 		fiche: {
 			code: fiche.code,
 			title: fiche.title,

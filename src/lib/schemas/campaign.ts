@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { isIsoDate } from './form';
+
+/** « -14, -3, +1 » : days from the deadline, negative before it. */
+export function parseReminderDays(text: string): number[] | null {
+	const parts = text
+		.split(/[,;\s]+/)
+		.map((p) => p.trim().replace('−', '-'))
+		.filter(Boolean);
+	if (parts.length > 6 || parts.some((p) => !/^[+-]?\d{1,2}$/.test(p))) return null;
+	const days = [...new Set(parts.map(Number))].sort((a, b) => a - b);
+	return days.every((d) => d >= -60 && d <= 30) ? days : null;
+}
+
+export const CampaignSchema = z
+	.object({
+		title: z
+			.string()
+			.trim()
+			.min(3, 'Donnez un titre à la campagne (par exemple « Bilan 2026 »).')
+			.max(120, 'Le titre compte au plus 120 caractères.')
+			.refine((v) => !/\p{Cc}/u.test(v), 'Le titre contient des caractères non autorisés.'),
+		deadline: z.string().refine(isIsoDate, 'Indiquez la date limite (jour, mois, année).'),
+		scope: z.enum(['all', 'axis', 'priority', 'organisation'], {
+			error: 'Choisissez les fiches concernées.'
+		}),
+		axis: z.string(),
+		priority: z.string(),
+		organisation: z.string(),
+		session: z.string().regex(/^(\d{1,9})?$/, 'Choisissez une séance dans la liste.'),
+		reminders: z
+			.string()
+			.refine(
+				(v) => parseReminderDays(v) !== null,
+				'Indiquez les rappels en jours par rapport à la date limite, séparés par des virgules (par exemple -14, -3, +1), entre -60 et +30.'
+			)
+	})
+	.superRefine((v, ctx) => {
+		if (v.scope === 'axis' && !/^\d{1,9}$/.test(v.axis))
+			ctx.addIssue({ code: 'custom', path: ['axis'], message: 'Choisissez un axe.' });
+		if (v.scope === 'priority' && !/^[1-3]$/.test(v.priority))
+			ctx.addIssue({ code: 'custom', path: ['priority'], message: 'Choisissez une priorité.' });
+		if (v.scope === 'organisation' && !/^\d{1,9}$/.test(v.organisation))
+			ctx.addIssue({
+				code: 'custom',
+				path: ['organisation'],
+				message: 'Choisissez une organisation.'
+			});
+	});
+
+export const CAMPAIGN_FIELDS = [
+	'title',
+	'deadline',
+	'scope',
+	'axis',
+	'priority',
+	'organisation',
+	'session',
+	'reminders'
+] as const;

@@ -1,0 +1,217 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { configureMail } from '../mail/outbox';
+import { MailSender, smtpTransport } from '../mail/sender';
+import { startSmtp, type TestSmtp } from '../mail/testing';
+import { hashPassword, verifyPassword } from './password';
+import {
+	findValidReset,
+	requestPasswordReset,
+	RESET_LIFETIME_MS,
+	RESET_REQUESTED_MESSAGE,
+	resetPassword,
+	revokeInvitation
+} from './recovery';
+import { acceptInvitation, createAccountWithInvitation, issueInvitation } from './service';
+import { createSession, validateSessionToken } from './sessions';
+import { findUserById, insertUser, type User } from './users';
+
+const PASSWORD = 'trois pommes vertes au marché';
+const NEW_PASSWORD = 'un héron gris sur la rive du lot';
+let db: Db;
+let smtp: TestSmtp;
+let admin: User;
+let partner: User;
+let now = Date.parse('2026-03-02T09:00:00Z');
+
+beforeEach(async () => {
+	now = Date.parse('2026-03-02T09:00:00Z');
+	configureMail({
+		origin: 'https://sdusn.test',
+		from: 'Portail SDUSN <ne-pas-repondre@sdusn.test>'
+	});
+	db = await createTestDb();
+	smtp = await startSmtp();
+	const cdg = await db
+		.selectFrom('organisation')
+		.select('id')
+		.where('slug', '=', 'cdg46')
+		.executeTakeFirstOrThrow();
+	const hash = await hashPassword(PASSWORD);
+	admin = (await findUserById(
+		db,
+		await insertUser(db, {
+			email: 'admin@lot.fr',
+			name: 'Anne Admin',
+			role: 'admin',
+			organisationId: null,
+			passwordHash: hash
+		})
+	))!;
+	partner = (await findUserById(
+		db,
+		await insertUser(db, {
+			email: 'paul@cdg46.fr',
+			name: 'Paul Partenaire',
+			role: 'partenaire',
+			organisationId: cdg.id,
+			passwordHash: hash
+		})
+	))!;
+});
+afterEach(async () => {
+	await smtp.close();
+	await db.destroy();
+});
+
+async function deliver() {
+	await new MailSender(db, {
+		transport: smtpTransport(smtp.config),
+		from: 'Portail SDUSN <ne-pas-repondre@sdusn.test>',
+		now: () => now + 60_000
+	}).deliverDue();
+}
+
+function linkIn(text: string, path: string): string {
+	const match = new RegExp(`https://sdusn\\.test${path}/([a-z2-7]{24}\\.[a-z2-7]{32})`).exec(text);
+	if (!match) throw new Error(`no ${path} link in: ${text}`);
+	return match[1]!;
+}
+
+describe('password reset by e-mail', () => {
+	it('e-mails a single-use link that sets the password and ends every session', async () => {
+		const other = await createSession(db, partner.id, now);
+		const answer = await requestPasswordReset(db, 'Paul@CDG46.fr ', '192.0.2.1', now);
+		expect(answer).toEqual({ ok: true, value: { message: RESET_REQUESTED_MESSAGE } });
+		await deliver();
+		expect(smtp.received).toHaveLength(1);
+		const { mail, envelopeTo } = smtp.received[0]!;
+		expect(envelopeTo).toEqual(['paul@cdg46.fr']);
+		expect(mail.subject).toBe('Nouveau mot de passe pour le portail de suivi du SDUSN du Lot');
+		expect(mail.text).toContain('Bonjour Paul Partenaire,');
+		expect(mail.text).toContain('30 minutes');
+		expect(mail.html).toContain('https://sdusn.test/mot-de-passe-oublie/');
+		// Transactional: no unsubscribe header.
+		expect(mail.headerLines.map((h) => h.key)).not.toContain('list-unsubscribe');
+		const token = linkIn(mail.text!, '/mot-de-passe-oublie');
+		// Only the hash is stored.
+		const stored = await db.selectFrom('password_reset').selectAll().execute();
+		expect(JSON.stringify(stored)).not.toContain(token.split('.')[1]);
+
+		const done = await resetPassword(db, token, NEW_PASSWORD, '192.0.2.1', now + 60_000);
+		expect(done.ok).toBe(true);
+		const hash = await db
+			.selectFrom('user_account')
+			.select('password_hash')
+			.where('id', '=', partner.id)
+			.executeTakeFirstOrThrow();
+		expect(await verifyPassword(hash.password_hash!, NEW_PASSWORD)).toBe(true);
+		expect((await validateSessionToken(db, other.token, now + 60_000)).session).toBeNull();
+		expect(await resetPassword(db, token, NEW_PASSWORD, null, now + 61_000)).toMatchObject({
+			ok: false,
+			status: 404
+		});
+		const journal = await db
+			.selectFrom('audit_event')
+			.select('action')
+			.where('action', 'like', 'password.reset%')
+			.orderBy('id')
+			.execute();
+		expect(journal.map((j) => j.action)).toEqual(['password.reset_requested', 'password.reset']);
+	});
+
+	it('answers the same for an unknown address and sends nothing', async () => {
+		const answer = await requestPasswordReset(db, 'personne@nulle-part.fr', '192.0.2.1', now);
+		expect(answer).toEqual({ ok: true, value: { message: RESET_REQUESTED_MESSAGE } });
+		await deliver();
+		expect(smtp.received).toHaveLength(0);
+		expect(await db.selectFrom('password_reset').selectAll().execute()).toEqual([]);
+	});
+
+	it('expires after 30 minutes, and a new link ends the previous one', async () => {
+		await requestPasswordReset(db, partner.email, null, now);
+		await requestPasswordReset(db, partner.email, null, now + 1000);
+		await deliver();
+		const [first, second] = smtp.received.map((r) => linkIn(r.mail.text!, '/mot-de-passe-oublie'));
+		expect(await findValidReset(db, first!, now + 2000)).toBeUndefined();
+		expect(await findValidReset(db, second!, now + 2000)).toBeDefined();
+		expect(await findValidReset(db, second!, now + 1000 + RESET_LIFETIME_MS)).toBeUndefined();
+	});
+
+	it('is throttled per address asked for and per client, known or not, all at once', async () => {
+		const answers = await Promise.all(
+			Array.from({ length: 8 }, () => requestPasswordReset(db, partner.email, null, now))
+		);
+		// Three free requests, the fourth counted and blocking the next (as logins do).
+		expect(answers.filter((a) => a.ok)).toHaveLength(4);
+		expect(answers.filter((a) => !a.ok && a.status === 429)).toHaveLength(4);
+		const unknown = await Promise.all(
+			Array.from({ length: 8 }, () => requestPasswordReset(db, 'x@inconnu.fr', null, now))
+		);
+		expect(unknown.filter((a) => a.ok)).toHaveLength(4);
+		// One client trying many addresses.
+		const spread = await Promise.all(
+			Array.from({ length: 14 }, (_, i) =>
+				requestPasswordReset(db, `p${i}@inconnu.fr`, '198.51.100.7', now)
+			)
+		);
+		expect(spread.filter((a) => a.ok)).toHaveLength(11);
+	});
+});
+
+describe('invitations by e-mail', () => {
+	it('e-mails the link when an admin creates an account; the link sets the password', async () => {
+		const created = await createAccountWithInvitation(
+			db,
+			admin,
+			{
+				email: 'chloe@cdg46.fr',
+				name: 'Chloé Collègue',
+				role: 'partenaire',
+				organisationId: partner.organisationId
+			},
+			null,
+			now
+		);
+		expect(created.ok).toBe(true);
+		await deliver();
+		const { mail, envelopeTo } = smtp.received[0]!;
+		expect(envelopeTo).toEqual(['chloe@cdg46.fr']);
+		expect(mail.subject).toBe('Votre invitation au portail de suivi du SDUSN du Lot');
+		expect(mail.text).toContain('Anne Admin vous a créé un compte');
+		const token = linkIn(mail.text!, '/invitation');
+		expect(created.ok && created.invitationToken).toBe(token);
+		expect((await acceptInvitation(db, token, NEW_PASSWORD, null, now + 1000)).ok).toBe(true);
+	});
+
+	it('resends (the old link stops) and revokes', async () => {
+		const created = await createAccountWithInvitation(
+			db,
+			admin,
+			{
+				email: 'chloe@cdg46.fr',
+				name: 'Chloé Collègue',
+				role: 'partenaire',
+				organisationId: partner.organisationId
+			},
+			null,
+			now
+		);
+		if (!created.ok) throw new Error('not created');
+		const again = await db
+			.transaction()
+			.execute((trx) => issueInvitation(trx, admin, created.userId, null, now));
+		await deliver();
+		expect(smtp.received).toHaveLength(2);
+		expect(linkIn(smtp.received[1]!.mail.text!, '/invitation')).toBe(again);
+		expect(await revokeInvitation(db, admin, created.userId, null, now)).toMatchObject({
+			ok: true
+		});
+		expect((await acceptInvitation(db, again, NEW_PASSWORD, null, now + 1000)).ok).toBe(false);
+		expect(await revokeInvitation(db, admin, created.userId, null, now)).toMatchObject({
+			ok: false,
+			status: 400
+		});
+	});
+});

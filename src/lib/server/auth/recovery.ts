@@ -1,0 +1,157 @@
+import type { Db, Executor } from '../db';
+import { recordAudit } from '../audit/repository';
+import { queueMail } from '../mail/outbox';
+import { invitationMail, passwordResetMail } from '../mail/messages';
+import { ok, refuse, type Result } from '../result';
+import { checkPasswordPolicy, hashPassword } from './password';
+import {
+	findPasswordReset,
+	insertPasswordReset,
+	revokeInvitations,
+	usePasswordReset
+} from './recovery-repository';
+import { passwordContext } from './service';
+import { createSession, invalidateUserSessions, type Session } from './sessions';
+import { formatWait, reserveAttempts, throttleKey } from './throttle';
+import { newSplitToken, secretMatches, splitToken } from './tokens';
+import { findUserByEmail, findUserById, normaliseEmail, setPasswordHash, type User } from './users';
+
+export const RESET_LIFETIME_MS = 30 * 60 * 1000;
+
+/** The same answer whether the address has an account or not (no account enumeration). */
+export const RESET_REQUESTED_MESSAGE =
+	'Si un compte existe pour cette adresse, un courriel vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe, valable 30 minutes. Pensez à regarder dans les indésirables.';
+
+/**
+ * « Mot de passe oublié » : counted per address asked for and per client address in one
+ * transaction (like a login), then, for an active account, a single-use link (only the SHA-256 of
+ * its secret kept) e-mailed in the same transaction. Unknown or disabled addresses get the same
+ * answer and nothing is sent.
+ */
+export async function requestPasswordReset(
+	db: Db,
+	email: string,
+	clientAddress: string | null,
+	now = Date.now()
+): Promise<Result<{ message: string }>> {
+	const address = normaliseEmail(email);
+	const keys = [throttleKey('reset', address)];
+	if (clientAddress) keys.push(throttleKey('resetClient', clientAddress));
+	return db.transaction().execute(async (trx) => {
+		const reservation = await reserveAttempts(trx, keys, now);
+		if (!reservation.ok)
+			return refuse(
+				429,
+				`Trop de demandes de nouveau mot de passe. Réessayez dans ${formatWait(reservation.waitMs)}.`
+			);
+		const user = await findUserByEmail(trx, address);
+		if (user && !user.disabled) {
+			const { id, token, secretHash } = newSplitToken();
+			await insertPasswordReset(
+				trx,
+				{ id, secretHash, userId: user.id, expiresAt: now + RESET_LIFETIME_MS },
+				now
+			);
+			await queueMail(trx, 'reset', user, passwordResetMail(user, token), now);
+			await recordAudit(
+				trx,
+				{
+					actor: user,
+					action: 'password.reset_requested',
+					target: { type: 'compte', id: user.id },
+					summary: 'Lien de nouveau mot de passe envoyé par courriel (valable 30 minutes)',
+					clientAddress
+				},
+				new Date(now)
+			);
+		}
+		return ok({ message: RESET_REQUESTED_MESSAGE });
+	});
+}
+
+export async function findValidReset(
+	db: Executor,
+	token: string,
+	now = Date.now()
+): Promise<{ resetId: string; user: User } | undefined> {
+	const parts = splitToken(token);
+	if (!parts) return undefined;
+	const row = await findPasswordReset(db, parts.id);
+	if (!row || !secretMatches(parts.secret, new Uint8Array(row.secret_hash))) return undefined;
+	if (row.used_at !== null || now >= row.expires_at) return undefined;
+	const user = await findUserById(db, row.user_id);
+	return user && !user.disabled ? { resetId: row.id, user } : undefined;
+}
+
+export const RESET_INVALID_MESSAGE =
+	'Ce lien n’est pas ou plus valable (il sert une seule fois, pendant 30 minutes) : demandez-en un nouveau.';
+
+/** Sets the new password, ends every session of the account and opens a new one. */
+export async function resetPassword(
+	db: Db,
+	token: string,
+	password: string,
+	clientAddress: string | null,
+	now = Date.now()
+): Promise<Result<{ user: User; token: string; session: Session }>> {
+	const reset = await findValidReset(db, token, now);
+	if (!reset) return refuse(404, RESET_INVALID_MESSAGE);
+	const policy = checkPasswordPolicy(password, passwordContext(reset.user));
+	if (policy) return refuse(400, policy, { fieldErrors: { password: policy } });
+	const hash = await hashPassword(password);
+	return db.transaction().execute(async (trx) => {
+		if (!(await usePasswordReset(trx, reset.resetId, now)))
+			return refuse(404, RESET_INVALID_MESSAGE);
+		await setPasswordHash(trx, reset.user.id, hash, new Date(now));
+		const ended = await invalidateUserSessions(trx, reset.user.id);
+		const session = await createSession(trx, reset.user.id, now);
+		await recordAudit(
+			trx,
+			{
+				actor: reset.user,
+				action: 'password.reset',
+				target: { type: 'compte', id: reset.user.id },
+				summary: `Mot de passe réinitialisé par le lien reçu par courriel ; ${ended} session${ended > 1 ? 's' : ''} fermée${ended > 1 ? 's' : ''}`,
+				clientAddress
+			},
+			new Date(now)
+		);
+		return ok({ user: reset.user, ...session });
+	});
+}
+
+/** E-mails an invitation link: called by issueInvitation, in its transaction. */
+export async function queueInvitationMail(
+	db: Executor,
+	userId: number,
+	token: string,
+	invitedBy: string,
+	now: number
+): Promise<void> {
+	const user = await findUserById(db, userId);
+	if (user) await queueMail(db, 'invitation', user, invitationMail(user, token, invitedBy), now);
+}
+
+/** Ends the account's unused invitation links (admin). */
+export async function revokeInvitation(
+	db: Db,
+	admin: User,
+	userId: number,
+	clientAddress: string | null,
+	now = Date.now()
+): Promise<Result<{ revoked: number; email: string }>> {
+	const target = await findUserById(db, userId);
+	if (!target) return refuse(404, 'Ce compte n’existe pas.');
+	return db.transaction().execute(async (trx) => {
+		const revoked = await revokeInvitations(trx, userId, now);
+		if (revoked === 0) return refuse(400, `Aucune invitation en cours pour ${target.email}.`);
+		await recordAudit(trx, {
+			actor: admin,
+			action: 'account.invitation_revoked',
+			target: { type: 'compte', id: userId },
+			summary: `Invitation de ${target.email} révoquée`,
+			clientAddress
+		});
+		return ok({ revoked, email: target.email });
+	});
+}

@@ -1,0 +1,280 @@
+import type { Executor } from '../db';
+
+export type Scope =
+	| { kind: 'all' }
+	| { kind: 'axis'; axisId: number }
+	| { kind: 'priority'; priority: number }
+	| { kind: 'organisation'; organisationId: number };
+
+/** The fiches a campaign concerns (retired fiches are left out). */
+export async function selectFicheIds(db: Executor, scope: Scope): Promise<number[]> {
+	let query = db
+		.selectFrom('fiche')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
+		.select('fiche.id')
+		.where('fiche.retired_on', 'is', null);
+	if (scope.kind === 'axis') query = query.where('orientation.axis_id', '=', scope.axisId);
+	if (scope.kind === 'priority') query = query.where('fiche.priority', '=', scope.priority);
+	if (scope.kind === 'organisation')
+		query = query.where(({ or, exists, selectFrom }) =>
+			or([
+				exists(
+					selectFrom('fiche_owner')
+						.select('fiche_owner.id')
+						.whereRef('fiche_owner.fiche_id', '=', 'fiche.id')
+						.where('fiche_owner.organisation_id', '=', scope.organisationId)
+				),
+				exists(
+					selectFrom('fiche_partner')
+						.select('fiche_partner.id')
+						.whereRef('fiche_partner.fiche_id', '=', 'fiche.id')
+						.where('fiche_partner.organisation_id', '=', scope.organisationId)
+				)
+			])
+		);
+	return (await query.orderBy('fiche.id').execute()).map((r) => r.id);
+}
+
+export async function insertCampaign(
+	db: Executor,
+	values: {
+		title: string;
+		deadline: string;
+		sessionId: number | null;
+		reminderDays: number[];
+		createdBy: number;
+		ficheIds: number[];
+	},
+	now: number
+): Promise<number> {
+	const { id } = await db
+		.insertInto('campaign')
+		.values({
+			title: values.title,
+			deadline: values.deadline,
+			session_id: values.sessionId,
+			reminder_days: JSON.stringify(values.reminderDays),
+			created_by: values.createdBy,
+			opened_at: now
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	if (values.ficheIds.length > 0)
+		await db
+			.insertInto('campaign_fiche')
+			.values(values.ficheIds.map((ficheId) => ({ campaign_id: id, fiche_id: ficheId })))
+			.execute();
+	return id;
+}
+
+export interface CampaignRow {
+	id: number;
+	title: string;
+	deadline: string;
+	sessionId: number | null;
+	sessionTitle: string | null;
+	reminderDays: number[];
+	openedAt: number;
+	fiches: number;
+}
+
+const CAMPAIGN_COLUMNS = [
+	'campaign.id',
+	'campaign.title',
+	'campaign.deadline',
+	'campaign.session_id',
+	'campaign.reminder_days',
+	'campaign.opened_at',
+	'commission_session.title as session_title'
+] as const;
+
+function campaignQuery(db: Executor) {
+	return db
+		.selectFrom('campaign')
+		.leftJoin('commission_session', 'commission_session.id', 'campaign.session_id')
+		.select(CAMPAIGN_COLUMNS)
+		.select((eb) =>
+			eb
+				.selectFrom('campaign_fiche')
+				.select(eb.fn.countAll<number>().as('n'))
+				.whereRef('campaign_fiche.campaign_id', '=', 'campaign.id')
+				.as('fiches')
+		);
+}
+
+function toCampaign(r: {
+	id: number;
+	title: string;
+	deadline: string;
+	session_id: number | null;
+	reminder_days: string;
+	opened_at: number;
+	session_title: string | null;
+	fiches: number | null;
+}): CampaignRow {
+	return {
+		id: r.id,
+		title: r.title,
+		deadline: r.deadline,
+		sessionId: r.session_id,
+		sessionTitle: r.session_title,
+		reminderDays: JSON.parse(r.reminder_days) as number[],
+		openedAt: r.opened_at,
+		fiches: Number(r.fiches ?? 0)
+	};
+}
+
+export async function listCampaigns(db: Executor): Promise<CampaignRow[]> {
+	return (await campaignQuery(db).orderBy('campaign.deadline', 'desc').execute()).map(toCampaign);
+}
+
+export async function findCampaign(db: Executor, id: number): Promise<CampaignRow | undefined> {
+	const row = await campaignQuery(db).where('campaign.id', '=', id).executeTakeFirst();
+	return row ? toCampaign(row) : undefined;
+}
+
+/** Campaigns whose last reminder day has not passed (`lastDay` ISO date: deadline + last offset). */
+export async function listCampaignsEndingAfter(db: Executor, date: string): Promise<CampaignRow[]> {
+	return (await campaignQuery(db).where('campaign.deadline', '>=', date).execute()).map(toCampaign);
+}
+
+/**
+ * Every (fiche, organisation) pair of a campaign: the organisations carrying or partnering each
+ * fiche, with the state of their latest update submitted since the campaign opened.
+ */
+export async function campaignPairs(db: Executor, campaignId: number) {
+	const campaign = await db
+		.selectFrom('campaign')
+		.select('opened_at')
+		.where('id', '=', campaignId)
+		.executeTakeFirstOrThrow();
+	const since = new Date(campaign.opened_at).toISOString();
+	const links = db
+		.selectFrom('fiche_owner')
+		.select(['fiche_id', 'organisation_id'])
+		.union(db.selectFrom('fiche_partner').select(['fiche_id', 'organisation_id']));
+	return db
+		.selectFrom('campaign_fiche')
+		.innerJoin('fiche', 'fiche.id', 'campaign_fiche.fiche_id')
+		.innerJoin(links.as('link'), 'link.fiche_id', 'fiche.id')
+		.innerJoin('organisation', 'organisation.id', 'link.organisation_id')
+		.select((eb) => [
+			'fiche.id as ficheId',
+			'fiche.code',
+			'fiche.title as ficheTitle',
+			'organisation.id as organisationId',
+			'organisation.name as organisation',
+			eb
+				.selectFrom('progress_update')
+				.select('progress_update.state')
+				.whereRef('progress_update.fiche_id', '=', 'fiche.id')
+				.whereRef('progress_update.organisation_id', '=', 'organisation.id')
+				.where('progress_update.submitted_at', '>=', since)
+				.where('progress_update.state', 'in', ['submitted', 'validated', 'returned'])
+				.orderBy('progress_update.submitted_at', 'desc')
+				.limit(1)
+				.as('state')
+		])
+		.where('campaign_fiche.campaign_id', '=', campaignId)
+		.where('organisation.retired_at', 'is', null)
+		.orderBy('fiche.id')
+		.orderBy('organisation.name')
+		.execute();
+}
+
+/** Records a reminder; false when this campaign, organisation and reminder already have one. */
+export async function recordReminder(
+	db: Executor,
+	campaignId: number,
+	organisationId: number,
+	offsetDays: number,
+	now: number
+): Promise<boolean> {
+	const inserted = await db
+		.insertInto('campaign_reminder')
+		.values({
+			campaign_id: campaignId,
+			organisation_id: organisationId,
+			offset_days: offsetDays,
+			sent_at: now
+		})
+		.onConflict((oc) => oc.doNothing())
+		.returning('campaign_id')
+		.executeTakeFirst();
+	return inserted !== undefined;
+}
+
+export async function listReminders(db: Executor, campaignId: number) {
+	return db
+		.selectFrom('campaign_reminder')
+		.select(['organisation_id as organisationId', 'offset_days as offsetDays', 'sent_at as sentAt'])
+		.where('campaign_id', '=', campaignId)
+		.orderBy('sent_at')
+		.execute();
+}
+
+/** Open campaigns (deadline today or later) with fiches of an organisation. */
+export async function campaignsOfOrganisation(db: Executor, organisationId: number, today: string) {
+	return db
+		.selectFrom('campaign')
+		.select(['campaign.id', 'campaign.title', 'campaign.deadline'])
+		.where('campaign.deadline', '>=', today)
+		.where(({ exists, selectFrom }) =>
+			exists(
+				selectFrom('campaign_fiche')
+					.innerJoin(
+						db
+							.selectFrom('fiche_owner')
+							.select(['fiche_id', 'organisation_id'])
+							.union(db.selectFrom('fiche_partner').select(['fiche_id', 'organisation_id']))
+							.as('link'),
+						'link.fiche_id',
+						'campaign_fiche.fiche_id'
+					)
+					.select('campaign_fiche.fiche_id')
+					.whereRef('campaign_fiche.campaign_id', '=', 'campaign.id')
+					.where('link.organisation_id', '=', organisationId)
+			)
+		)
+		.orderBy('campaign.deadline')
+		.execute();
+}
+
+/** The campaigns a fiche is part of, newest deadline first. */
+export async function campaignsOfFiche(db: Executor, ficheId: number) {
+	return db
+		.selectFrom('campaign_fiche')
+		.innerJoin('campaign', 'campaign.id', 'campaign_fiche.campaign_id')
+		.select(['campaign.id', 'campaign.title', 'campaign.deadline'])
+		.where('campaign_fiche.fiche_id', '=', ficheId)
+		.orderBy('campaign.deadline', 'desc')
+		.execute();
+}
+
+export async function listAxes(db: Executor) {
+	return db.selectFrom('axis').select(['id', 'code', 'label']).orderBy('position').execute();
+}
+
+export async function listOrganisations(db: Executor) {
+	return db
+		.selectFrom('organisation')
+		.select(['id', 'name'])
+		.where('retired_at', 'is', null)
+		.orderBy('name')
+		.execute();
+}
+
+export async function listOpenSessions(db: Executor) {
+	return db
+		.selectFrom('commission_session')
+		.select(['id', 'title', 'held_on'])
+		.where('state', '!=', 'closed')
+		.orderBy('held_on')
+		.execute();
+}
+
+export async function findFicheIdByCode(db: Executor, code: string): Promise<number | undefined> {
+	return (await db.selectFrom('fiche').select('id').where('code', '=', code).executeTakeFirst())
+		?.id;
+}

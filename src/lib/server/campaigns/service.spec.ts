@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { hashPassword } from '../auth/password';
+import { findUserById, insertUser, type User } from '../auth/users';
+import { configureMail } from '../mail/outbox';
+import { listMessages } from '../mail/outbox-repository';
+import { saveProgressUpdate } from '../progress/service';
+import { progressInput } from '../progress/testing';
+import { parisDate } from '../../utils/dates';
+import { campaignCompletion, completionRows, openCampaign, sendCampaignReminders } from './service';
+
+let db: Db;
+let admin: User;
+let paul: User;
+let sam: User;
+let cdg: number;
+const OPENED = Date.parse('2026-03-02T09:00:00Z');
+const HOUR = 3_600_000;
+
+async function person(email: string, name: string, role: User['role'], org: number | null) {
+	const id = await insertUser(db, {
+		email,
+		name,
+		role,
+		organisationId: org,
+		passwordHash: await hashPassword('trois pommes vertes au marché')
+	});
+	return (await findUserById(db, id))!;
+}
+
+async function orgId(slug: string) {
+	return (
+		await db
+			.selectFrom('organisation')
+			.select('id')
+			.where('slug', '=', slug)
+			.executeTakeFirstOrThrow()
+	).id;
+}
+
+beforeEach(async () => {
+	configureMail({
+		origin: 'https://sdusn.test',
+		from: 'Portail SDUSN <ne-pas-repondre@sdusn.test>'
+	});
+	db = await createTestDb();
+	cdg = await orgId('cdg46');
+	admin = await person('admin@lot.fr', 'Anne Admin', 'admin', null);
+	paul = await person('paul@cdg46.fr', 'Paul Partenaire', 'partenaire', cdg);
+	sam = await person('sam@sdail.fr', 'Sam Sdail', 'partenaire', await orgId('sdail'));
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+async function open(deadline = '2026-04-01', reminders = '-14, -3, +1', at = OPENED) {
+	const result = await openCampaign(
+		db,
+		admin,
+		{
+			title: 'Bilan 2026',
+			deadline,
+			scope: { kind: 'organisation', organisationId: cdg },
+			sessionId: null,
+			reminders
+		},
+		null,
+		at
+	);
+	if (!result.ok) throw new Error(result.message);
+	return result.value.id;
+}
+
+async function submit(user: User, fiche: string, at: number) {
+	const result = await saveProgressUpdate(
+		db,
+		user,
+		fiche,
+		null,
+		progressInput({ submissionKey: `${user.id}-${fiche}` }),
+		null,
+		new Date(at)
+	);
+	if (!result.ok) throw new Error(result.message);
+}
+
+async function mails(kind: string) {
+	return (await listMessages(db, 1000, 0))
+		.filter((m) => m.kind === kind)
+		.reverse()
+		.map((m) => ({ to: m.recipient, day: parisDate(new Date(m.createdAt)), text: m.text }));
+}
+
+describe('campaigns', () => {
+	it('mails each organisation its fiches and the deadline when opened', async () => {
+		await open();
+		const opening = await mails('campaign');
+		expect(opening.map((m) => m.to).sort()).toEqual(['paul@cdg46.fr', 'sam@sdail.fr']);
+		const toSam = opening.find((m) => m.to === 'sam@sdail.fr')!.text;
+		expect(toSam).toContain('avant le 2026-04-01');
+		expect(toSam).toContain('6-1 — ');
+		expect(toSam).toContain('9-1 — ');
+		expect(toSam).not.toContain('1-1 — ');
+		expect(toSam).toContain('https://sdusn.test/espace/fiches/9-1/suivi');
+		const toPaul = opening.find((m) => m.to === 'paul@cdg46.fr')!.text;
+		for (const code of ['1-1', '1-2', '5-1', '6-1', '9-1', '12-1'])
+			expect(toPaul).toContain(`${code} — `);
+	});
+
+	it('reminds on the right days, only those missing, never twice across restarts and clock jumps', async () => {
+		const id = await open();
+		await submit(sam, '6-1', Date.parse('2026-03-10T10:00:00Z'));
+		await submit(sam, '9-1', Date.parse('2026-03-10T10:05:00Z'));
+		for (let t = OPENED; t <= Date.parse('2026-04-10T00:00:00Z'); t += 6 * HOUR) {
+			if (t === Date.parse('2026-03-20T09:00:00Z'))
+				for (const code of ['1-1', '1-2', '5-1', '6-1', '12-1']) await submit(paul, code, t);
+			// Each step twice: a restart within the minute.
+			await sendCampaignReminders(db, t);
+			await sendCampaignReminders(db, t + 30_000);
+		}
+		// The clock goes back to the first reminder day.
+		await sendCampaignReminders(db, Date.parse('2026-03-18T08:00:00Z'));
+		const reminders = await mails('reminder');
+		expect(reminders.map((r) => [r.to, r.day])).toEqual([
+			['paul@cdg46.fr', '2026-03-18'],
+			['paul@cdg46.fr', '2026-03-29'],
+			['paul@cdg46.fr', '2026-04-02']
+		]);
+		expect(reminders[0]!.text).toContain('1-1 — ');
+		expect(reminders[1]!.text).toContain('9-1 — ');
+		expect(reminders[1]!.text).not.toContain('1-1 — ');
+		expect(reminders[2]!.text).toContain('s’est terminée le 2026-04-01');
+		const rows = await db.selectFrom('campaign_reminder').selectAll().execute();
+		expect(rows.map((r) => [r.organisation_id, r.offset_days])).toEqual([
+			[cdg, -14],
+			[cdg, -3],
+			[cdg, 1]
+		]);
+
+		const completion = await campaignCompletion(db, id);
+		if (!completion.ok) throw new Error('no campaign');
+		const paulOrg = completion.value.organisations.find((o) => o.id === cdg)!;
+		expect(paulOrg).toMatchObject({ done: 5, total: 6, missing: ['9-1'] });
+		expect(paulOrg.reminders).toHaveLength(3);
+		expect(completion.value.complete).toBe(false);
+		await submit(paul, '9-1', Date.parse('2026-04-10T10:00:00Z'));
+		const after = await campaignCompletion(db, id);
+		// Other organisations of these fiches have no account and no update: still missing.
+		expect(after.ok && after.value.organisations.find((o) => o.id === cdg)!.missing).toEqual([]);
+	}, 60_000);
+
+	it('sends reminders that fell due while the server was off in one message', async () => {
+		await open();
+		// CDG46 and SDAIL (both with an account) are missing every fiche.
+		expect(await sendCampaignReminders(db, Date.parse('2026-03-30T08:00:00Z'))).toBe(2);
+		const reminders = await mails('reminder');
+		expect(reminders.filter((r) => r.to === 'paul@cdg46.fr')).toHaveLength(1);
+		const rows = await db.selectFrom('campaign_reminder').selectAll().execute();
+		expect(rows.filter((r) => r.organisation_id === cdg).map((r) => r.offset_days)).toEqual([
+			-14, -3
+		]);
+		expect(rows).toHaveLength(4);
+		expect(await sendCampaignReminders(db, Date.parse('2026-03-30T09:00:00Z'))).toBe(0);
+	});
+
+	it('skips reminders whose day came before the opening, and respects preferences', async () => {
+		await db
+			.insertInto('mail_preference')
+			.values({ user_id: sam.id, reminders: 0, validations: 1, commission: 1, updated_at: 0 })
+			.execute();
+		await open('2026-03-10', '-14, -3, +1');
+		expect((await mails('campaign')).map((m) => m.to)).toEqual(['paul@cdg46.fr']);
+		await sendCampaignReminders(db, Date.parse('2026-03-03T09:00:00Z'));
+		expect(await mails('reminder')).toEqual([]);
+		await sendCampaignReminders(db, Date.parse('2026-03-07T09:00:00Z'));
+		expect((await mails('reminder')).map((m) => [m.to, m.day])).toEqual([
+			['paul@cdg46.fr', '2026-03-07']
+		]);
+	});
+
+	it('writes its completion as CSV with free text protected', async () => {
+		const id = await open();
+		await db
+			.updateTable('fiche')
+			.set({ title: '=HYPERLINK("x")' })
+			.where('code', '=', '9-1')
+			.execute();
+		const completion = await campaignCompletion(db, id);
+		if (!completion.ok) throw new Error('no campaign');
+		const rows = completionRows(completion.value, () => 'jamais');
+		expect(rows[0]).toEqual(['fiche', 'intitule', 'organisation', 'etat', 'rappels']);
+		expect(rows.find((r) => r[0] === '9-1')![1]).toBe(`'=HYPERLINK("x")`);
+		expect(rows.filter((r) => r[2] === 'CDG46').every((r) => r[3] === 'manquante')).toBe(true);
+	});
+});

@@ -1,0 +1,312 @@
+import type { Db, Executor } from '../db';
+import { recordAudit } from '../audit/repository';
+import type { User } from '../auth/users';
+import { protectFormula } from '../csv';
+import { campaignMail } from '../mail/messages';
+import { queueNotification } from '../mail/outbox';
+import { activeRecipients } from '../mail/preferences-repository';
+import { ok, refuse, type Result } from '../result';
+import { parseReminderDays } from '../../schemas/campaign';
+import { parisDate, shiftDay } from '../../utils/dates';
+import { pluralize } from '../../utils/format';
+import {
+	campaignPairs,
+	campaignsOfFiche,
+	campaignsOfOrganisation,
+	findCampaign,
+	insertCampaign,
+	listAxes,
+	listCampaigns,
+	listCampaignsEndingAfter,
+	listOpenSessions,
+	listOrganisations,
+	listReminders,
+	recordReminder,
+	selectFicheIds,
+	type CampaignRow,
+	type Scope
+} from './repository';
+
+export const DEFAULT_REMINDERS = '-14, -3, +1';
+
+export type PairState = 'submitted' | 'validated' | 'returned' | 'missing';
+
+export const PAIR_LABELS: Record<PairState, string> = {
+	submitted: 'soumise',
+	validated: 'validée',
+	returned: 'renvoyée (à reprendre)',
+	missing: 'manquante'
+};
+
+/** A submission (waiting or validated) answers the campaign; a returned or absent one does not. */
+function stateOf(state: string | null): PairState {
+	return state === 'submitted' || state === 'validated' || state === 'returned' ? state : 'missing';
+}
+const answered = (s: PairState) => s === 'submitted' || s === 'validated';
+
+/** The day a reminder goes: `offset` days from the deadline (negative: before). */
+export function reminderDay(deadline: string, offset: number): string {
+	return shiftDay(deadline, -offset);
+}
+
+export interface CampaignInput {
+	title: string;
+	deadline: string;
+	scope: Scope;
+	sessionId: number | null;
+	reminders: string;
+}
+
+/** Groups a campaign's pairs by organisation: its people get one message listing its fiches. */
+function byOrganisation<T extends { organisationId: number }>(pairs: T[]): Map<number, T[]> {
+	const map = new Map<number, T[]>();
+	for (const pair of pairs)
+		map.set(pair.organisationId, [...(map.get(pair.organisationId) ?? []), pair]);
+	return map;
+}
+
+async function mailOrganisation(
+	db: Executor,
+	organisationId: number,
+	campaign: { title: string; deadline: string },
+	fiches: { code: string; ficheTitle: string }[],
+	reminder: number | null,
+	now: number
+): Promise<void> {
+	for (const person of await activeRecipients(db, { organisationId }))
+		await queueNotification(
+			db,
+			reminder === null ? 'campaign' : 'reminder',
+			'reminders',
+			person,
+			campaignMail(
+				person,
+				campaign,
+				fiches.map((f) => ({ code: f.code, title: f.ficheTitle })),
+				reminder
+			),
+			now
+		);
+}
+
+async function hasRecipients(db: Executor, organisationId: number): Promise<boolean> {
+	return (await activeRecipients(db, { organisationId })).length > 0;
+}
+
+/** Opens a campaign and, in the same transaction, mails each organisation concerned its fiches. */
+export async function openCampaign(
+	db: Db,
+	admin: User,
+	input: CampaignInput,
+	clientAddress: string | null,
+	now = Date.now()
+): Promise<Result<{ id: number }>> {
+	const reminderDays = parseReminderDays(input.reminders);
+	if (!reminderDays)
+		return refuse(400, 'Les rappels sont illisibles.', {
+			fieldErrors: { reminders: 'Indiquez par exemple -14, -3, +1.' }
+		});
+	if (input.deadline < parisDate(new Date(now)))
+		return refuse(400, 'La date limite est déjà passée.', {
+			fieldErrors: { deadline: 'Choisissez une date limite à venir.' }
+		});
+	return db.transaction().execute(async (trx) => {
+		const ficheIds = await selectFicheIds(trx, input.scope);
+		if (ficheIds.length === 0)
+			return refuse(400, 'Aucune fiche ne correspond à cette sélection.', {
+				fieldErrors: { scope: 'Aucune fiche ne correspond à cette sélection.' }
+			});
+		const id = await insertCampaign(
+			trx,
+			{
+				title: input.title,
+				deadline: input.deadline,
+				sessionId: input.sessionId,
+				reminderDays,
+				createdBy: admin.id,
+				ficheIds
+			},
+			now
+		);
+		const pairs = await campaignPairs(trx, id);
+		for (const [organisationId, fiches] of byOrganisation(pairs))
+			await mailOrganisation(trx, organisationId, input, fiches, null, now);
+		await recordAudit(trx, {
+			actor: admin,
+			action: 'campaign.opened',
+			target: { type: 'campagne', id },
+			summary: `Campagne « ${input.title} » ouverte : ${pluralize(ficheIds.length, 'fiche', 'fiches')}, ${pluralize(byOrganisation(pairs).size, 'organisation', 'organisations')}, échéance le ${input.deadline}`,
+			after: { ...input, reminderDays, fiches: ficheIds.length },
+			clientAddress
+		});
+		return ok({ id });
+	});
+}
+
+/**
+ * Scheduled job (once a minute): for each campaign, each organisation still missing an update for
+ * one of its fiches gets the reminders whose day (deadline + offset, Paris time) has come and was
+ * after the opening. A row per campaign, organisation and reminder, written with the message in
+ * one transaction, makes it idempotent: a restart, two restarts in a minute or a clock going back
+ * send nothing twice. Reminders found due together (the server was off) make one message.
+ */
+export async function sendCampaignReminders(db: Db, now: number): Promise<number> {
+	const today = parisDate(new Date(now));
+	let sent = 0;
+	for (const campaign of await listCampaignsEndingAfter(db, shiftDay(today, 30))) {
+		const openedOn = parisDate(new Date(campaign.openedAt));
+		const due = campaign.reminderDays.filter((offset) => {
+			const day = reminderDay(campaign.deadline, offset);
+			return day <= today && day > openedOn;
+		});
+		if (due.length === 0) continue;
+		sent += await db.transaction().execute(async (trx) => {
+			let count = 0;
+			const pairs = await campaignPairs(trx, campaign.id);
+			for (const [organisationId, fiches] of byOrganisation(pairs)) {
+				const missing = fiches.filter((f) => !answered(stateOf(f.state)));
+				// An organisation nobody can read for yet gets no row: its first account sees /espace.
+				if (missing.length === 0 || !(await hasRecipients(trx, organisationId))) continue;
+				const recorded: number[] = [];
+				for (const offset of due)
+					if (await recordReminder(trx, campaign.id, organisationId, offset, now))
+						recorded.push(offset);
+				if (recorded.length === 0) continue;
+				await mailOrganisation(trx, organisationId, campaign, missing, Math.max(...recorded), now);
+				count += 1;
+			}
+			return count;
+		});
+	}
+	return sent;
+}
+
+export interface Completion {
+	campaign: CampaignRow;
+	fiches: {
+		code: string;
+		title: string;
+		organisations: { name: string; state: PairState; label: string }[];
+	}[];
+	organisations: {
+		id: number;
+		name: string;
+		done: number;
+		total: number;
+		missing: string[];
+		reminders: { offset: number; sentAt: number }[];
+	}[];
+	done: number;
+	total: number;
+	complete: boolean;
+}
+
+/** The campaign page: per fiche and per organisation, submitted / validated / missing. */
+export async function campaignCompletion(db: Db, id: number): Promise<Result<Completion>> {
+	const campaign = await findCampaign(db, id);
+	if (!campaign) return refuse(404, 'Cette campagne n’existe pas.');
+	const pairs = (await campaignPairs(db, id)).map((p) => ({ ...p, pairState: stateOf(p.state) }));
+	const reminders = await listReminders(db, id);
+	const fiches = new Map<string, Completion['fiches'][number]>();
+	for (const p of pairs) {
+		const fiche = fiches.get(p.code) ?? { code: p.code, title: p.ficheTitle, organisations: [] };
+		fiche.organisations.push({
+			name: p.organisation,
+			state: p.pairState,
+			label: PAIR_LABELS[p.pairState]
+		});
+		fiches.set(p.code, fiche);
+	}
+	const organisations = [...byOrganisation(pairs)].map(([orgId, list]) => ({
+		id: orgId,
+		name: list[0]!.organisation,
+		done: list.filter((p) => answered(p.pairState)).length,
+		total: list.length,
+		missing: list.filter((p) => !answered(p.pairState)).map((p) => p.code),
+		reminders: reminders
+			.filter((r) => r.organisationId === orgId)
+			.map((r) => ({ offset: r.offsetDays, sentAt: r.sentAt }))
+	}));
+	organisations.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+	const done = pairs.filter((p) => answered(p.pairState)).length;
+	return ok({
+		campaign,
+		fiches: [...fiches.values()],
+		organisations,
+		done,
+		total: pairs.length,
+		complete: pairs.length > 0 && done === pairs.length
+	});
+}
+
+/** The same, as CSV rows (free text through protectFormula). */
+export function completionRows(
+	completion: Completion,
+	formatTime: (ms: number) => string
+): string[][] {
+	const reminderText = new Map(
+		completion.organisations.map((o) => [
+			o.name,
+			o.reminders
+				.map((r) => `${r.offset > 0 ? '+' : ''}${r.offset} j : ${formatTime(r.sentAt)}`)
+				.join(' ; ')
+		])
+	);
+	return [
+		['fiche', 'intitule', 'organisation', 'etat', 'rappels'],
+		...completion.fiches.flatMap((f) =>
+			f.organisations.map((o) => [
+				f.code,
+				protectFormula(f.title),
+				protectFormula(o.name),
+				o.label,
+				reminderText.get(o.name) ?? ''
+			])
+		)
+	];
+}
+
+/** /espace: the open campaigns with fiches of the organisation, and those still to update. */
+export async function campaignsForOrganisation(db: Db, organisationId: number, today: string) {
+	const result = [];
+	for (const c of await campaignsOfOrganisation(db, organisationId, today)) {
+		const pairs = (await campaignPairs(db, c.id)).filter(
+			(p) => p.organisationId === organisationId
+		);
+		result.push({
+			...c,
+			toUpdate: pairs
+				.filter((p) => !answered(stateOf(p.state)))
+				.map((p) => ({ code: p.code, title: p.ficheTitle })),
+			total: pairs.length
+		});
+	}
+	return result;
+}
+
+/** The commission's review file: the fiche's state in each campaign it is part of. */
+export async function ficheCampaignStatus(db: Db, ficheId: number) {
+	const result = [];
+	for (const c of await campaignsOfFiche(db, ficheId)) {
+		const pairs = (await campaignPairs(db, c.id)).filter((p) => p.ficheId === ficheId);
+		result.push({
+			...c,
+			organisations: pairs.map((p) => ({
+				name: p.organisation,
+				label: PAIR_LABELS[stateOf(p.state)]
+			}))
+		});
+	}
+	return result;
+}
+
+/** /admin/campagnes: the campaigns and what the form offers. */
+export async function campaignsPage(db: Db) {
+	return {
+		campaigns: await listCampaigns(db),
+		axes: await listAxes(db),
+		organisations: await listOrganisations(db),
+		sessions: await listOpenSessions(db),
+		defaultReminders: DEFAULT_REMINDERS
+	};
+}

@@ -1,0 +1,173 @@
+import { absoluteUrl } from './outbox';
+import type { MailParts } from './templates';
+
+/**
+ * The words of each message the portal sends. Notifications get their "how to stop" footer and
+ * unsubscribe link from queueNotification; transactional messages say what to do if unexpected.
+ */
+type Notification = Omit<MailParts, 'stop' | 'unsubscribeUrl' | 'preferencesUrl'>;
+
+const hello = (name: string) => `Bonjour ${name},`;
+
+export function invitationMail(
+	user: { name: string },
+	token: string,
+	invitedBy: string
+): MailParts {
+	return {
+		subject: 'Votre invitation au portail de suivi du SDUSN du Lot',
+		greeting: hello(user.name),
+		paragraphs: [
+			`${invitedBy} vous a créé un compte sur le portail de suivi du schéma des usages et services numériques du Lot.`,
+			'Choisissez votre mot de passe en suivant ce lien. Il sert une seule fois et reste valable 7 jours.'
+		],
+		action: { label: 'Choisir mon mot de passe', url: absoluteUrl(`/invitation/${token}`) },
+		reason:
+			'Vous recevez ce message parce que l’équipe de Lot numérique a créé un compte à votre adresse.',
+		stop: 'Ce message n’est envoyé qu’à la création du compte ou à la demande de l’équipe. Si vous ne l’attendiez pas, ignorez-le : aucun compte ne sera activé sans vous.'
+	};
+}
+
+export function passwordResetMail(user: { name: string }, token: string): MailParts {
+	return {
+		subject: 'Nouveau mot de passe pour le portail de suivi du SDUSN du Lot',
+		greeting: hello(user.name),
+		paragraphs: [
+			'Quelqu’un (probablement vous) a demandé à changer le mot de passe de votre compte.',
+			'Choisissez-en un nouveau en suivant ce lien. Il sert une seule fois et reste valable 30 minutes ; l’utiliser ferme toutes vos autres sessions.'
+		],
+		action: {
+			label: 'Choisir un nouveau mot de passe',
+			url: absoluteUrl(`/mot-de-passe-oublie/${token}`)
+		},
+		reason:
+			'Vous recevez ce message parce qu’une demande de nouveau mot de passe a été faite pour votre adresse.',
+		stop: 'Ce message n’est envoyé qu’à la demande. Si vous n’avez rien demandé, ignorez-le : votre mot de passe actuel reste valable.'
+	};
+}
+
+export function submissionsDigest(
+	user: { name: string },
+	updates: { fiche: string; organisation: string; id: number }[]
+): Notification {
+	return {
+		subject: `${updates.length} mise${updates.length > 1 ? 's' : ''} à jour à valider`,
+		greeting: hello(user.name),
+		paragraphs: [
+			updates.length > 1
+				? `${updates.length} mises à jour ont été soumises et attendent votre validation :`
+				: 'Une mise à jour a été soumise et attend votre validation :'
+		],
+		items: updates.map((u) => ({
+			text: `Fiche ${u.fiche} — ${u.organisation}`,
+			url: absoluteUrl(`/admin/suivis/${u.id}`)
+		})),
+		action: { label: 'Voir les mises à jour à valider', url: absoluteUrl('/admin/suivis') },
+		reason: 'Vous recevez ce résumé (au plus un par heure) parce que vous administrez le portail.'
+	};
+}
+
+export function reviewMail(
+	user: { name: string },
+	review: {
+		decision: 'validate' | 'return';
+		fiche: string;
+		ficheTitle: string;
+		comment: string;
+		updateId: number;
+	}
+): Notification {
+	const validated = review.decision === 'validate';
+	return {
+		subject: validated
+			? `Mise à jour validée : fiche ${review.fiche}`
+			: `Mise à jour renvoyée : fiche ${review.fiche}`,
+		greeting: hello(user.name),
+		paragraphs: [
+			validated
+				? `La mise à jour de votre organisation sur la fiche ${review.fiche} « ${review.ficheTitle} » a été validée par Lot numérique ; elle est maintenant publiée.`
+				: `La mise à jour de votre organisation sur la fiche ${review.fiche} « ${review.ficheTitle} » vous est renvoyée par Lot numérique pour être complétée.`,
+			...(review.comment ? [`Commentaire : ${review.comment}`] : [])
+		],
+		action: validated
+			? { label: 'Voir la fiche', url: absoluteUrl(`/fiches/${review.fiche}`) }
+			: {
+					label: 'Reprendre la mise à jour',
+					url: absoluteUrl(`/espace/suivis/${review.updateId}`)
+				},
+		reason:
+			'Vous recevez ce message parce que vous êtes partenaire de cette fiche pour votre organisation.'
+	};
+}
+
+export function sessionConvenedMail(
+	user: { name: string },
+	session: { id: number; title: string; heldOn: string; place: string },
+	agenda: { code: string; title: string }[],
+	member: boolean
+): Notification {
+	return {
+		subject: `Commission des usages numériques : séance du ${session.heldOn}`,
+		greeting: hello(user.name),
+		paragraphs: [
+			`La commission des usages numériques se réunit le ${session.heldOn} (${session.place}) : « ${session.title} ».`,
+			member
+				? 'Fiches à l’ordre du jour, avec leur dossier d’examen :'
+				: 'Des fiches de votre organisation sont à l’ordre du jour :'
+		],
+		items: agenda.map((a) => ({
+			text: `${a.code} — ${a.title}`,
+			url: absoluteUrl(`/commission/seances/${session.id}/fiches/${a.code}`)
+		})),
+		action: { label: 'Voir la séance', url: absoluteUrl(`/commission/seances/${session.id}`) },
+		reason: member
+			? 'Vous recevez ce message parce que vous êtes membre de la commission.'
+			: 'Vous recevez ce message parce qu’une fiche de votre organisation est à l’ordre du jour.'
+	};
+}
+
+export function sessionClosedMail(
+	user: { name: string },
+	session: { id: number; title: string; heldOn: string }
+): Notification {
+	return {
+		subject: `Relevé de décisions de la séance du ${session.heldOn}`,
+		greeting: hello(user.name),
+		paragraphs: [
+			`La séance « ${session.title} » du ${session.heldOn} est close ; son relevé de décisions est publié.`
+		],
+		action: { label: 'Lire le relevé', url: absoluteUrl(`/commission/seances/${session.id}`) },
+		reason:
+			'Vous recevez ce message parce que vous êtes membre de la commission ou qu’une fiche de votre organisation était à l’ordre du jour.'
+	};
+}
+
+export function campaignMail(
+	user: { name: string },
+	campaign: { title: string; deadline: string },
+	fiches: { code: string; title: string }[],
+	reminder: number | null
+): Notification {
+	const deadline = campaign.deadline;
+	const lead =
+		reminder === null
+			? `Lot numérique ouvre la campagne de suivi « ${campaign.title} ». Merci de soumettre une mise à jour de chacune de ces fiches avant le ${deadline} :`
+			: reminder <= 0
+				? `Rappel : la campagne « ${campaign.title} » se termine le ${deadline}. Votre organisation n’a pas encore soumis de mise à jour pour ces fiches :`
+				: `La campagne « ${campaign.title} » s’est terminée le ${deadline}. Votre organisation n’a pas encore soumis de mise à jour pour ces fiches ; il est encore temps :`;
+	return {
+		subject:
+			reminder === null
+				? `Campagne de suivi « ${campaign.title} » : avant le ${deadline}`
+				: `Rappel : campagne de suivi « ${campaign.title} » (échéance le ${deadline})`,
+		greeting: hello(user.name),
+		paragraphs: [lead],
+		items: fiches.map((f) => ({
+			text: `${f.code} — ${f.title}`,
+			url: absoluteUrl(`/espace/fiches/${f.code}/suivi`)
+		})),
+		action: { label: 'Ouvrir mon espace', url: absoluteUrl('/espace') },
+		reason:
+			'Vous recevez ce message parce que votre organisation porte ces fiches ou en est partenaire.'
+	};
+}

@@ -1,0 +1,113 @@
+import type { Executor } from '../db';
+
+/** Submitted updates no digest has mentioned since their submission, oldest first. */
+export async function undigestedSubmissions(db: Executor) {
+	return db
+		.selectFrom('progress_update')
+		.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
+		.leftJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
+		.select([
+			'progress_update.id',
+			'progress_update.submitted_at',
+			'fiche.code as fiche',
+			'organisation.name as organisation'
+		])
+		.where('progress_update.state', '=', 'submitted')
+		.where('progress_update.submitted_at', 'is not', null)
+		.where(({ not, exists, selectFrom }) =>
+			not(
+				exists(
+					selectFrom('notification_event')
+						.select('notification_event.id')
+						.whereRef('notification_event.update_id', '=', 'progress_update.id')
+						.where('notification_event.kind', '=', 'digest')
+						.whereRef('notification_event.digested_at', '>=', (eb) =>
+							eb.fn('unixepoch', [eb.ref('progress_update.submitted_at')])
+						)
+				)
+			)
+		)
+		.orderBy('progress_update.submitted_at')
+		.execute();
+}
+
+/** When the last digest went (ms), or null. */
+export async function lastDigestAt(db: Executor): Promise<number | null> {
+	const row = await db
+		.selectFrom('notification_event')
+		.select((eb) => eb.fn.max('created_at').as('at'))
+		.where('kind', '=', 'digest')
+		.executeTakeFirst();
+	return row?.at ?? null;
+}
+
+/** Records that these updates were in the digest sent at `now`. */
+export async function recordDigest(db: Executor, updateIds: number[], now: number): Promise<void> {
+	if (updateIds.length === 0) return;
+	await db
+		.insertInto('notification_event')
+		.values(
+			updateIds.map((id) => ({
+				kind: 'digest',
+				update_id: id,
+				created_at: now,
+				// Seconds, compared with unixepoch(submitted_at): a resubmission is digested again.
+				digested_at: Math.floor(now / 1000)
+			}))
+		)
+		.execute();
+}
+
+/** An update, its fiche and the organisation that submitted it (review notifications). */
+export async function findUpdateForNotice(db: Executor, updateId: number) {
+	return db
+		.selectFrom('progress_update')
+		.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
+		.select(['progress_update.id', 'progress_update.organisation_id', 'fiche.code', 'fiche.title'])
+		.where('progress_update.id', '=', updateId)
+		.executeTakeFirst();
+}
+
+export async function findSessionForNotice(db: Executor, sessionId: number) {
+	return db
+		.selectFrom('commission_session')
+		.select(['id', 'title', 'held_on', 'place', 'state'])
+		.where('id', '=', sessionId)
+		.executeTakeFirst();
+}
+
+/** The fiches on a session's agenda, in order. */
+export async function agendaFiches(db: Executor, sessionId: number) {
+	return db
+		.selectFrom('agenda_item')
+		.innerJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+		.select(['fiche.id', 'fiche.code', 'fiche.title'])
+		.where('agenda_item.session_id', '=', sessionId)
+		.orderBy('agenda_item.position')
+		.execute();
+}
+
+/** Organisations that carry or partner one of the fiches, with the fiches concerned. */
+export async function organisationsOfFiches(
+	db: Executor,
+	ficheIds: number[]
+): Promise<{ organisationId: number; ficheId: number }[]> {
+	if (ficheIds.length === 0) return [];
+	const owners = await db
+		.selectFrom('fiche_owner')
+		.select(['organisation_id as organisationId', 'fiche_id as ficheId'])
+		.where('fiche_id', 'in', ficheIds)
+		.execute();
+	const partners = await db
+		.selectFrom('fiche_partner')
+		.select(['organisation_id as organisationId', 'fiche_id as ficheId'])
+		.where('fiche_id', 'in', ficheIds)
+		.execute();
+	const seen = new Set<string>();
+	return [...owners, ...partners].filter((r) => {
+		const key = `${r.organisationId}:${r.ficheId}`;
+		if (seen.has(key)) return false;
+		seen.add(key);
+		return true;
+	});
+}

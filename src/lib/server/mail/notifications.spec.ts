@@ -1,0 +1,185 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { hashPassword } from '../auth/password';
+import { findUserById, insertUser, type User } from '../auth/users';
+import {
+	changeSessionState,
+	addAgendaFiches,
+	createCommissionSession
+} from '../commission/service';
+import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
+import { progressInput } from '../progress/testing';
+import { conveneSession, DIGEST_EVERY_MS, sendSubmissionDigest } from './notifications';
+import { configureMail } from './outbox';
+import { savePreferences } from './preferences-repository';
+import { MailSender, smtpTransport } from './sender';
+import { startSmtp, type TestSmtp } from './testing';
+
+let db: Db;
+let smtp: TestSmtp;
+let admin: User;
+let partner: User;
+let colleague: User;
+let member: User;
+let clock = Date.parse('2026-03-02T09:00:00Z');
+
+async function user(email: string, name: string, role: User['role'], org: number | null) {
+	const id = await insertUser(db, {
+		email,
+		name,
+		role,
+		organisationId: org,
+		passwordHash: await hashPassword('trois pommes vertes au marché')
+	});
+	return (await findUserById(db, id))!;
+}
+
+beforeEach(async () => {
+	clock = Date.parse('2026-03-02T09:00:00Z');
+	configureMail({
+		origin: 'https://sdusn.test',
+		from: 'Portail SDUSN <ne-pas-repondre@sdusn.test>'
+	});
+	db = await createTestDb();
+	smtp = await startSmtp();
+	const cdg = await db
+		.selectFrom('organisation')
+		.select('id')
+		.where('slug', '=', 'cdg46')
+		.executeTakeFirstOrThrow();
+	admin = await user('admin@lot.fr', 'Anne Admin', 'admin', null);
+	partner = await user('paul@cdg46.fr', 'Paul Partenaire', 'partenaire', cdg.id);
+	colleague = await user('chloe@cdg46.fr', 'Chloé Collègue', 'partenaire', cdg.id);
+	member = await user('claude@commission.fr', 'Claude Commission', 'commission', null);
+});
+afterEach(async () => {
+	await smtp.close();
+	await db.destroy();
+});
+
+async function deliver() {
+	await new MailSender(db, {
+		transport: smtpTransport(smtp.config),
+		from: 'Portail SDUSN <ne-pas-repondre@sdusn.test>',
+		now: () => clock + 1
+	}).deliverDue();
+	const received = smtp.received.splice(0);
+	return received;
+}
+
+async function submit(fiche: string, key: string) {
+	const result = await saveProgressUpdate(
+		db,
+		partner,
+		fiche,
+		null,
+		progressInput({ submissionKey: key }),
+		null,
+		new Date(clock)
+	);
+	if (!result.ok) throw new Error(result.message);
+	return result.id;
+}
+
+describe('notifications', () => {
+	it('sends admins one digest an hour at most, each submission once', async () => {
+		await submit('9-1', 'a');
+		await submit('5-1', 'b');
+		expect(await sendSubmissionDigest(db, clock)).toBe(2);
+		let mails = await deliver();
+		expect(mails.map((m) => m.envelopeTo)).toEqual([['admin@lot.fr']]);
+		expect(mails[0]!.mail.subject).toBe('2 mises à jour à valider');
+		expect(mails[0]!.mail.text).toContain('Fiche 9-1 — CDG46');
+		expect(mails[0]!.mail.text).toContain('https://sdusn.test/admin/suivis/');
+		expect(mails[0]!.mail.headerLines.map((h) => h.key)).toContain('list-unsubscribe');
+		clock += 60_000;
+		await submit('1-1', 'c');
+		// Within the hour: nothing, even with a new submission.
+		expect(await sendSubmissionDigest(db, clock)).toBe(0);
+		clock += DIGEST_EVERY_MS;
+		expect(await sendSubmissionDigest(db, clock)).toBe(1);
+		mails = await deliver();
+		expect(mails[0]!.mail.subject).toBe('1 mise à jour à valider');
+		clock += DIGEST_EVERY_MS;
+		expect(await sendSubmissionDigest(db, clock)).toBe(0);
+	});
+
+	it('tells the organisation of a validation, and of a return with the comment', async () => {
+		const first = await submit('9-1', 'a');
+		await reviewProgressUpdate(
+			db,
+			admin,
+			{
+				updateId: first,
+				version: 1,
+				decision: 'return',
+				comment: 'Précisez le nombre de communes <svp>.'
+			},
+			null,
+			new Date(clock)
+		);
+		let mails = await deliver();
+		expect(mails.map((m) => m.envelopeTo[0]).sort()).toEqual(['chloe@cdg46.fr', 'paul@cdg46.fr']);
+		const { mail } = mails[0]!;
+		expect(mail.subject).toBe('Mise à jour renvoyée : fiche 9-1');
+		expect(mail.text).toContain('Commentaire : Précisez le nombre de communes <svp>.');
+		expect(mail.html).toContain('Précisez le nombre de communes &lt;svp&gt;.');
+		expect(mail.text).toContain(`https://sdusn.test/espace/suivis/${first}`);
+		// Chloé turns validations off.
+		await savePreferences(
+			db,
+			colleague.id,
+			{ reminders: true, validations: false, commission: true },
+			clock
+		);
+		const second = await submit('5-1', 'b');
+		await reviewProgressUpdate(
+			db,
+			admin,
+			{ updateId: second, version: 1, decision: 'validate', comment: '' },
+			null,
+			new Date(clock)
+		);
+		mails = await deliver();
+		expect(mails.map((m) => m.envelopeTo)).toEqual([['paul@cdg46.fr']]);
+		expect(mails[0]!.mail.subject).toBe('Mise à jour validée : fiche 5-1');
+	});
+
+	it('convenes members and concerned partners, and sends the relevé at closing', async () => {
+		const created = await createCommissionSession(
+			db,
+			member,
+			{ heldOn: '2026-04-01', place: 'Cahors', title: 'Séance de printemps' },
+			null
+		);
+		if (!created.ok) throw new Error('no session');
+		const sessionId = (created as unknown as { id: number }).id;
+		await addAgendaFiches(db, member, sessionId, ['9-1', '10-1'], null);
+		const convened = await conveneSession(db, member, sessionId, null, clock);
+		expect(convened).toMatchObject({ ok: true });
+		const mails = await deliver();
+		const byRecipient = new Map(mails.map((m) => [m.envelopeTo[0], m.mail]));
+		const toMember = byRecipient.get('claude@commission.fr')!;
+		expect(toMember.text).toContain(
+			`https://sdusn.test/commission/seances/${sessionId}/fiches/9-1`
+		);
+		expect(toMember.text).toContain(
+			`https://sdusn.test/commission/seances/${sessionId}/fiches/10-1`
+		);
+		const toPartner = byRecipient.get('paul@cdg46.fr')!;
+		expect(toPartner.text).toContain('/fiches/9-1');
+		expect(toPartner.text).not.toContain('/fiches/10-1');
+		expect(byRecipient.has('admin@lot.fr')).toBe(false);
+
+		await changeSessionState(db, member, sessionId, 'held', null);
+		await changeSessionState(db, member, sessionId, 'closed', null, new Date(clock));
+		const closing = await deliver();
+		expect(closing.map((m) => m.envelopeTo[0]).sort()).toEqual([
+			'chloe@cdg46.fr',
+			'claude@commission.fr',
+			'paul@cdg46.fr'
+		]);
+		expect(closing[0]!.mail.text).toContain(`https://sdusn.test/commission/seances/${sessionId}`);
+	});
+});

@@ -1,0 +1,184 @@
+import type { Db, Executor } from '../db';
+import { recordAudit } from '../audit/repository';
+import { pluralize } from '../../utils/format';
+import type { User } from '../auth/users';
+import { ok, refuse, type Result } from '../result';
+import { reviewMail, sessionClosedMail, sessionConvenedMail, submissionsDigest } from './messages';
+import {
+	agendaFiches,
+	findSessionForNotice,
+	findUpdateForNotice,
+	lastDigestAt,
+	organisationsOfFiches,
+	recordDigest,
+	undigestedSubmissions
+} from './notifications-repository';
+import { queueNotification } from './outbox';
+import { activeRecipients } from './preferences-repository';
+
+export const DIGEST_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * Scheduled job: the admins' digest of submitted updates, at most one an hour, each update in one
+ * digest per submission. Written in one transaction with the record of what it mentioned.
+ */
+export async function sendSubmissionDigest(db: Db, now: number): Promise<number> {
+	return db.transaction().execute(async (trx) => {
+		const last = await lastDigestAt(trx);
+		if (last !== null && now - last < DIGEST_EVERY_MS && now >= last) return 0;
+		const updates = await undigestedSubmissions(trx);
+		if (updates.length === 0) return 0;
+		const list = updates.map((u) => ({
+			id: u.id,
+			fiche: u.fiche,
+			organisation: u.organisation ?? 'organisation inconnue'
+		}));
+		for (const admin of await activeRecipients(trx, { role: 'admin' }))
+			await queueNotification(
+				trx,
+				'digest',
+				'validations',
+				admin,
+				submissionsDigest(admin, list),
+				now
+			);
+		await recordDigest(
+			trx,
+			updates.map((u) => u.id),
+			now
+		);
+		return updates.length;
+	});
+}
+
+/** In the review's transaction: tells the people of the submitting organisation. */
+export async function notifyReview(
+	db: Executor,
+	review: { updateId: number; decision: 'validate' | 'return'; comment: string },
+	now: number
+): Promise<void> {
+	const update = await findUpdateForNotice(db, review.updateId);
+	if (!update || update.organisation_id === null) return;
+	for (const person of await activeRecipients(db, { organisationId: update.organisation_id }))
+		await queueNotification(
+			db,
+			review.decision === 'validate' ? 'validated' : 'returned',
+			'validations',
+			person,
+			reviewMail(person, {
+				decision: review.decision,
+				fiche: update.code,
+				ficheTitle: update.title,
+				comment: review.comment,
+				updateId: update.id
+			}),
+			now
+		);
+}
+
+async function sessionAudience(db: Executor, sessionId: number) {
+	const agenda = await agendaFiches(db, sessionId);
+	const links = await organisationsOfFiches(
+		db,
+		agenda.map((a) => a.id)
+	);
+	const partners = new Map<
+		number,
+		{ id: number; email: string; name: string; fiches: Set<number> }
+	>();
+	for (const link of links)
+		for (const person of await activeRecipients(db, { organisationId: link.organisationId })) {
+			const entry = partners.get(person.id) ?? { ...person, fiches: new Set<number>() };
+			entry.fiches.add(link.ficheId);
+			partners.set(person.id, entry);
+		}
+	const members = await activeRecipients(db, { role: 'commission' });
+	return { agenda, partners: [...partners.values()], members };
+}
+
+/**
+ * « Convoquer » : mails the commission's members the agenda with links to the review files, and
+ * the partners whose fiches are on it (their fiches only).
+ */
+export async function conveneSession(
+	db: Db,
+	user: User,
+	sessionId: number,
+	clientAddress: string | null,
+	now = Date.now()
+): Promise<Result<{ members: number; partners: number }>> {
+	return db.transaction().execute(async (trx) => {
+		const session = await findSessionForNotice(trx, sessionId);
+		if (!session) return refuse(404, 'Cette séance n’existe pas.');
+		if (session.state === 'closed')
+			return refuse(409, 'Cette séance est close : il n’y a plus personne à convoquer.');
+		const { agenda, partners, members } = await sessionAudience(trx, sessionId);
+		if (agenda.length === 0)
+			return refuse(
+				409,
+				'L’ordre du jour ne contient aucune fiche : ajoutez-en avant de convoquer.'
+			);
+		const facts = {
+			id: session.id,
+			title: session.title,
+			heldOn: session.held_on,
+			place: session.place
+		};
+		for (const member of members)
+			await queueNotification(
+				trx,
+				'convened',
+				'commission',
+				member,
+				sessionConvenedMail(member, facts, agenda, true),
+				now
+			);
+		for (const partner of partners)
+			await queueNotification(
+				trx,
+				'convened',
+				'commission',
+				partner,
+				sessionConvenedMail(
+					partner,
+					facts,
+					agenda.filter((a) => partner.fiches.has(a.id)),
+					false
+				),
+				now
+			);
+		await recordAudit(trx, {
+			actor: user,
+			action: 'session.convened',
+			target: { type: 'séance', id: sessionId },
+			summary: `Convocation envoyée pour la séance du ${session.held_on} : ${pluralize(members.length, 'membre', 'membres')}, ${pluralize(partners.length, 'partenaire', 'partenaires')}`,
+			clientAddress
+		});
+		return ok({ members: members.length, partners: partners.length });
+	});
+}
+
+/** In the closing transaction: members and concerned partners get the link to the relevé. */
+export async function notifySessionClosed(
+	db: Executor,
+	sessionId: number,
+	now: number
+): Promise<void> {
+	const session = await findSessionForNotice(db, sessionId);
+	if (!session) return;
+	const { partners, members } = await sessionAudience(db, sessionId);
+	const facts = { id: session.id, title: session.title, heldOn: session.held_on };
+	const seen = new Set<number>();
+	for (const person of [...members, ...partners]) {
+		if (seen.has(person.id)) continue;
+		seen.add(person.id);
+		await queueNotification(
+			db,
+			'closed',
+			'commission',
+			person,
+			sessionClosedMail(person, facts),
+			now
+		);
+	}
+}

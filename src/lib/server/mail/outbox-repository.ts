@@ -1,0 +1,232 @@
+import type { Executor } from '../db';
+import type { MailStatus } from '../db/schema';
+
+/** One message waiting in, or kept by, the outbox. */
+export interface OutboxRow {
+	id: number;
+	messageId: string;
+	kind: string;
+	recipient: string;
+	subject: string;
+	text: string;
+	html: string;
+	unsubscribeUrl: string | null;
+	status: MailStatus;
+	attempts: number;
+	lastError: string | null;
+	createdAt: number;
+	sentAt: number | null;
+}
+
+export interface NewMessage {
+	messageId: string;
+	kind: string;
+	recipient: string;
+	userId: number | null;
+	subject: string;
+	text: string;
+	html: string;
+	unsubscribeUrl: string | null;
+}
+
+const COLUMNS = [
+	'id',
+	'message_id',
+	'kind',
+	'recipient',
+	'subject',
+	'text_body',
+	'html_body',
+	'unsubscribe_url',
+	'status',
+	'attempts',
+	'last_error',
+	'created_at',
+	'sent_at'
+] as const;
+
+function toRow(r: {
+	id: number;
+	message_id: string;
+	kind: string;
+	recipient: string;
+	subject: string;
+	text_body: string;
+	html_body: string;
+	unsubscribe_url: string | null;
+	status: MailStatus;
+	attempts: number;
+	last_error: string | null;
+	created_at: number;
+	sent_at: number | null;
+}): OutboxRow {
+	return {
+		id: r.id,
+		messageId: r.message_id,
+		kind: r.kind,
+		recipient: r.recipient,
+		subject: r.subject,
+		text: r.text_body,
+		html: r.html_body,
+		unsubscribeUrl: r.unsubscribe_url,
+		status: r.status,
+		attempts: r.attempts,
+		lastError: r.last_error,
+		createdAt: r.created_at,
+		sentAt: r.sent_at
+	};
+}
+
+/** Writes a message to the outbox; call it inside the transaction of the event that causes it. */
+export async function insertMessage(
+	db: Executor,
+	message: NewMessage,
+	now: number
+): Promise<number> {
+	const { id } = await db
+		.insertInto('mail_outbox')
+		.values({
+			message_id: message.messageId,
+			kind: message.kind,
+			recipient: message.recipient,
+			user_id: message.userId,
+			subject: message.subject,
+			text_body: message.text,
+			html_body: message.html,
+			unsubscribe_url: message.unsubscribeUrl,
+			status: 'pending',
+			next_attempt_at: now,
+			created_at: now
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return id;
+}
+
+/**
+ * Takes the oldest message due for an attempt: marks it `sending` and counts the attempt, before
+ * anything is sent (at-most-once: a message found `sending` after a crash is never sent again).
+ * Run in a transaction, so that no other sender takes the same message.
+ */
+export async function claimDueMessage(db: Executor, now: number): Promise<OutboxRow | undefined> {
+	const due = await db
+		.selectFrom('mail_outbox')
+		.select('id')
+		.where('status', '=', 'pending')
+		.where('next_attempt_at', '<=', now)
+		.orderBy('next_attempt_at')
+		.orderBy('id')
+		.limit(1)
+		.executeTakeFirst();
+	if (!due) return undefined;
+	const claimed = await db
+		.updateTable('mail_outbox')
+		.set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1) }))
+		.where('id', '=', due.id)
+		.where('status', '=', 'pending')
+		.returning(COLUMNS)
+		.executeTakeFirst();
+	return claimed ? toRow(claimed) : undefined;
+}
+
+async function setOutcome(
+	db: Executor,
+	id: number,
+	values: {
+		status: MailStatus;
+		last_error?: string | null;
+		next_attempt_at?: number;
+		sent_at?: number | null;
+	}
+): Promise<void> {
+	await db
+		.updateTable('mail_outbox')
+		.set(values)
+		.where('id', '=', id)
+		.where('status', '=', 'sending')
+		.execute();
+}
+
+export function markSent(db: Executor, id: number, now: number): Promise<void> {
+	return setOutcome(db, id, { status: 'sent', sent_at: now, last_error: null });
+}
+
+/** A temporary failure (nothing was delivered): tried again at `nextAttemptAt`. */
+export function markRetry(db: Executor, id: number, nextAttemptAt: number, error: string) {
+	return setOutcome(db, id, {
+		status: 'pending',
+		next_attempt_at: nextAttemptAt,
+		last_error: error
+	});
+}
+
+/** `failed` (refused for good) or `interrupted` (may have been delivered: never sent again). */
+export function markStopped(
+	db: Executor,
+	id: number,
+	status: 'failed' | 'interrupted',
+	error: string
+) {
+	return setOutcome(db, id, { status, last_error: error });
+}
+
+/**
+ * At start-up: a message still `sending` was being handed to the relay when the process died. It
+ * may or may not have been delivered; it is never sent again (at-most-once) and shows as
+ * interrupted at /admin/courriels.
+ */
+export async function interruptUnfinished(db: Executor): Promise<number> {
+	const result = await db
+		.updateTable('mail_outbox')
+		.set({
+			status: 'interrupted',
+			last_error: 'Envoi interrompu par un arrêt du serveur : peut-être remis, jamais renvoyé.'
+		})
+		.where('status', '=', 'sending')
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}
+
+/** Without SMTP_URL: pending messages stay in the outbox, marked as not sent by SMTP. */
+export async function keepPending(db: Executor): Promise<number> {
+	const result = await db
+		.updateTable('mail_outbox')
+		.set({ status: 'kept', last_error: null })
+		.where('status', '=', 'pending')
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}
+
+/** The most recent messages, newest first (admin page), and how many there are by status. */
+export async function listMessages(
+	db: Executor,
+	limit: number,
+	offset: number
+): Promise<OutboxRow[]> {
+	const rows = await db
+		.selectFrom('mail_outbox')
+		.select(COLUMNS)
+		.orderBy('id', 'desc')
+		.limit(limit)
+		.offset(offset)
+		.execute();
+	return rows.map(toRow);
+}
+
+export async function countMessagesByStatus(db: Executor): Promise<Record<string, number>> {
+	const rows = await db
+		.selectFrom('mail_outbox')
+		.select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+		.groupBy('status')
+		.execute();
+	return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+}
+
+export async function findMessage(db: Executor, id: number): Promise<OutboxRow | undefined> {
+	const row = await db
+		.selectFrom('mail_outbox')
+		.select(COLUMNS)
+		.where('id', '=', id)
+		.executeTakeFirst();
+	return row ? toRow(row) : undefined;
+}

@@ -1,0 +1,153 @@
+import { hmac } from '@oslojs/crypto/hmac';
+import { SHA256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
+import type { Executor } from '../db';
+import { randomToken } from '../auth/tokens';
+import { countMessagesByStatus, insertMessage, listMessages } from './outbox-repository';
+import { appSecret, findPreferences, type Category } from './preferences-repository';
+import { renderMail, type MailParts } from './templates';
+
+/**
+ * What every service calls, inside the transaction of the event that causes a message:
+ * `queueMail` (transactional: invitation, password reset) and `queueNotification` (respects the
+ * person's preferences and carries a one-click unsubscribe link). The sender delivers later.
+ */
+let settings = {
+	origin: 'http://localhost:3000',
+	from: 'Portail SDUSN <ne-pas-repondre@localhost>'
+};
+
+/** Set once at start-up (hooks.server.ts) from ORIGIN and MAIL_FROM. */
+export function configureMail(values: { origin: string; from: string }): void {
+	settings = { ...values };
+}
+
+export function mailFrom(): string {
+	return settings.from;
+}
+
+/** The absolute address of a page of the portal, for a message. */
+export function absoluteUrl(path: string): string {
+	return new URL(path, settings.origin).href;
+}
+
+/** A stable Message-ID, made once when the message is written: the same at every attempt. */
+function newMessageId(): string {
+	const domain = /@([^>\s]+)>?$/.exec(settings.from)?.[1] ?? 'localhost';
+	return `<${randomToken(15)}@${domain}>`;
+}
+
+export interface Recipient {
+	id: number | null;
+	email: string;
+}
+
+export async function queueMail(
+	db: Executor,
+	kind: string,
+	to: Recipient,
+	parts: MailParts,
+	now = Date.now()
+): Promise<number> {
+	const content = renderMail(parts);
+	return insertMessage(
+		db,
+		{
+			messageId: newMessageId(),
+			kind,
+			recipient: to.email,
+			userId: to.id,
+			subject: content.subject,
+			text: content.text,
+			html: content.html,
+			unsubscribeUrl: parts.unsubscribeUrl ?? null
+		},
+		now
+	);
+}
+
+const CATEGORY_WORDS: Record<Category, string> = {
+	reminders: 'les rappels des campagnes de suivi',
+	validations: 'les validations et renvois de mises à jour',
+	commission: 'les messages de la commission'
+};
+
+/**
+ * A notification to an account: nothing when the person turned this category off; otherwise
+ * queued with List-Unsubscribe (RFC 8058) and a footer with the unsubscribe link.
+ */
+export async function queueNotification(
+	db: Executor,
+	kind: string,
+	category: Category,
+	to: { id: number; email: string },
+	parts: Omit<MailParts, 'stop' | 'unsubscribeUrl' | 'preferencesUrl'>,
+	now = Date.now()
+): Promise<number | null> {
+	const preferences = await findPreferences(db, to.id);
+	if (!preferences[category]) return null;
+	const token = await unsubscribeToken(db, to.id, category);
+	return queueMail(
+		db,
+		kind,
+		to,
+		{
+			...parts,
+			stop: `Pour ne plus recevoir ${CATEGORY_WORDS[category]}, désabonnez-vous en un clic ou changez vos préférences.`,
+			unsubscribeUrl: absoluteUrl(`/desabonnement/${token}/un-clic`),
+			preferencesUrl: absoluteUrl('/compte#courriels')
+		},
+		now
+	);
+}
+
+const UNSUBSCRIBE_KEY = 'mail-unsubscribe';
+
+function signature(key: Uint8Array, payload: string): string {
+	return encodeBase64urlNoPadding(
+		hmac(SHA256, key, new TextEncoder().encode(`désabonnement:${payload}`))
+	);
+}
+
+/** "<account id>.<category>.<HMAC>": turns off one category of one account, nothing else. */
+export async function unsubscribeToken(
+	db: Executor,
+	userId: number,
+	category: Category
+): Promise<string> {
+	const payload = `${userId}.${category}`;
+	return `${payload}.${signature(await appSecret(db, UNSUBSCRIBE_KEY), payload)}`;
+}
+
+export async function readUnsubscribeToken(
+	db: Executor,
+	token: string
+): Promise<{ userId: number; category: Category } | null> {
+	const match = /^(\d{1,9})\.(reminders|validations|commission)\.([A-Za-z0-9_-]{43})$/.exec(token);
+	if (!match) return null;
+	const payload = `${match[1]}.${match[2]}`;
+	const expected = signature(await appSecret(db, UNSUBSCRIBE_KEY), payload);
+	let given: Uint8Array;
+	try {
+		given = decodeBase64urlIgnorePadding(match[3]!);
+	} catch {
+		return null;
+	}
+	const wanted = decodeBase64urlIgnorePadding(expected);
+	if (given.length !== wanted.length || !constantTimeEqual(given, wanted)) return null;
+	return { userId: Number(match[1]), category: match[2] as Category };
+}
+
+const PAGE_SIZE = 50;
+
+/** The admin's view of the outbox: newest first, 50 a page, with the count of each status. */
+export async function outboxPage(db: Executor, page: number) {
+	const rows = await listMessages(db, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE);
+	return {
+		messages: rows.slice(0, PAGE_SIZE),
+		hasMore: rows.length > PAGE_SIZE,
+		page,
+		counts: await countMessagesByStatus(db)
+	};
+}

@@ -1,0 +1,102 @@
+import type { Db } from '../db';
+import { recordAudit } from '../audit/repository';
+import { findUserById, type User } from '../auth/users';
+import { ok, refuse, type Result } from '../result';
+import { readUnsubscribeToken } from './outbox';
+import {
+	CATEGORIES,
+	findPreferences,
+	savePreferences,
+	type Category,
+	type Preferences
+} from './preferences-repository';
+
+export { CATEGORIES, type Category, type Preferences };
+
+/** How each category is named to the person (/compte, the unsubscribe page). */
+export const CATEGORY_LABELS: Record<Category, string> = {
+	reminders: 'Rappels des campagnes de suivi (ouverture, échéances)',
+	validations: 'Validations et renvois des mises à jour de mon organisation',
+	commission: 'Commission : convocations, ordres du jour et relevés de décisions'
+};
+
+export function mailPreferences(db: Db, user: User): Promise<Preferences> {
+	return findPreferences(db, user.id);
+}
+
+function describe(preferences: Preferences): string {
+	const on = CATEGORIES.filter((c) => preferences[c]);
+	return on.length === 0 ? 'aucune notification' : on.map((c) => CATEGORY_LABELS[c]).join(' ; ');
+}
+
+export async function updateMailPreferences(
+	db: Db,
+	user: User,
+	preferences: Preferences,
+	clientAddress: string | null,
+	now = Date.now()
+): Promise<Result<Preferences>> {
+	return db.transaction().execute(async (trx) => {
+		const before = await findPreferences(trx, user.id);
+		await savePreferences(trx, user.id, preferences, now);
+		await recordAudit(trx, {
+			actor: user,
+			action: 'mail.preferences',
+			target: { type: 'compte', id: user.id },
+			summary: `Notifications reçues : ${describe(preferences)}`,
+			before,
+			after: preferences,
+			clientAddress
+		});
+		return ok(preferences);
+	});
+}
+
+export const UNSUBSCRIBE_INVALID =
+	'Ce lien de désabonnement n’est pas valable. Vous pouvez choisir les courriels que vous recevez depuis votre compte (/compte).';
+
+/** What a one-click link turns off, for its confirmation page. */
+export async function unsubscribeTarget(
+	db: Db,
+	token: string
+): Promise<Result<{ email: string; category: Category; label: string; active: boolean }>> {
+	const read = await readUnsubscribeToken(db, token);
+	const user = read ? await findUserById(db, read.userId) : undefined;
+	if (!read || !user) return refuse(404, UNSUBSCRIBE_INVALID);
+	const preferences = await findPreferences(db, user.id);
+	return ok({
+		email: user.email,
+		category: read.category,
+		label: CATEGORY_LABELS[read.category],
+		active: preferences[read.category]
+	});
+}
+
+/** RFC 8058 one-click unsubscribe: turns off the token's one category of its one account. */
+export async function unsubscribe(
+	db: Db,
+	token: string,
+	clientAddress: string | null,
+	now = Date.now()
+): Promise<Result<{ label: string }>> {
+	const read = await readUnsubscribeToken(db, token);
+	const user = read ? await findUserById(db, read.userId) : undefined;
+	if (!read || !user) return refuse(404, UNSUBSCRIBE_INVALID);
+	return db.transaction().execute(async (trx) => {
+		const before = await findPreferences(trx, user.id);
+		if (before[read.category]) {
+			const after = { ...before, [read.category]: false };
+			await savePreferences(trx, user.id, after, now);
+			await recordAudit(trx, {
+				actor: user,
+				action: 'mail.preferences',
+				target: { type: 'compte', id: user.id },
+				summary: `Désabonnement en un clic : ${CATEGORY_LABELS[read.category]}`,
+				before,
+				after,
+				clientAddress
+			});
+		}
+		return ok({ label: CATEGORY_LABELS[read.category] });
+	});
+}

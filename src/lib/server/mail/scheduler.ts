@@ -1,0 +1,67 @@
+import { sendCampaignReminders } from '../campaigns/service';
+import type { Config } from '../config.js';
+import type { Db } from '../db';
+import { log } from '../log.js';
+import { sendSubmissionDigest } from './notifications';
+import { configureMail } from './outbox';
+import { MailSender, smtpTransport } from './sender';
+
+/** A job run by the scheduler at most once a minute (digests, campaign reminders). */
+export type ScheduledJob = (db: Db, now: number) => Promise<unknown>;
+
+/** The jobs, in order: each is idempotent (what it sent is recorded in its own transaction). */
+const jobs: ScheduledJob[] = [sendSubmissionDigest, sendCampaignReminders];
+
+/** Runs every job once; a job that throws does not stop the others. */
+export async function runJobs(db: Db, now: number): Promise<void> {
+	for (const job of jobs) {
+		try {
+			await job(db, now);
+		} catch (error) {
+			log().error(
+				{ event: 'job-error', err: error instanceof Error ? error.message : String(error) },
+				'Tâche programmée en erreur'
+			);
+		}
+	}
+}
+
+export const JOB_EVERY_MS = 60_000;
+// For the end-to-end tests only (playwright.config.ts): scheduled jobs every N ms.
+const JOB_EVERY_OVERRIDE = Number(process.env.SDUSN_JOBS_EVERY_MS) || 0;
+
+/**
+ * The mail part of the server: links built from ORIGIN, messages from MAIL_FROM, the sender
+ * polling the outbox (SMTP when SMTP_URL is set, otherwise the embedded default) and, before its
+ * rounds, the scheduled jobs once a minute. `now` is injectable (tests).
+ */
+export async function startMail(
+	db: Db,
+	config: Pick<Config, 'origin' | 'host' | 'port' | 'smtp' | 'mailFrom'>,
+	now: () => number = Date.now
+): Promise<MailSender> {
+	const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
+	configureMail({
+		origin: config.origin ?? `http://${host}:${config.port}`,
+		from: config.mailFrom
+	});
+	let lastJobs = -Infinity;
+	const sender = new MailSender(db, {
+		transport: config.smtp ? smtpTransport(config.smtp) : null,
+		from: config.mailFrom,
+		now,
+		beforeDelivery: async (at) => {
+			if (at - lastJobs < (JOB_EVERY_OVERRIDE || JOB_EVERY_MS) && at >= lastJobs) return;
+			lastJobs = at;
+			await runJobs(db, at);
+		}
+	});
+	await sender.start();
+	log().info(
+		{ event: 'mail-start', smtp: config.smtp ? config.smtp.url : null },
+		config.smtp
+			? `Courriels envoyés par ${config.smtp.url}`
+			: 'Courriels gardés dans la base (pas de SMTP_URL) : voir /admin/courriels'
+	);
+	return sender;
+}

@@ -1,0 +1,219 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { findMessage, insertMessage } from './outbox-repository';
+import { queueMail } from './outbox';
+import { MailSender, classify, smtpTransport } from './sender';
+import { startSmtp, type TestSmtp } from './testing';
+
+let db: Db;
+let smtp: TestSmtp;
+let clock = Date.parse('2026-03-02T09:00:00Z');
+const now = () => clock;
+
+beforeEach(async () => {
+	db = await createTestDb({ seed: false });
+	smtp = await startSmtp();
+	clock = Date.parse('2026-03-02T09:00:00Z');
+});
+afterEach(async () => {
+	await smtp.close();
+	await db.destroy();
+});
+
+async function queue(subject = 'Votre invitation', unsubscribeUrl: string | null = null) {
+	return db.transaction().execute((trx) =>
+		insertMessage(
+			trx,
+			{
+				messageId: `<${subject.replace(/\W/g, '')}-${Math.random().toString(36).slice(2)}@lot-numerique.test>`,
+				kind: 'essai',
+				recipient: 'paul@cdg46.test',
+				userId: null,
+				subject,
+				text: 'Bonjour Paul,\nhttps://sdusn.test/espace\n',
+				html: '<p>Bonjour Paul, <a href="https://sdusn.test/espace">votre espace</a></p>',
+				unsubscribeUrl
+			},
+			clock
+		)
+	);
+}
+
+function sender(overrides: Partial<ConstructorParameters<typeof MailSender>[1]> = {}) {
+	return new MailSender(db, {
+		transport: smtpTransport(smtp.config),
+		from: 'Portail SDUSN <ne-pas-repondre@lot-numerique.test>',
+		now,
+		retryBaseMs: 60_000,
+		...overrides
+	});
+}
+
+describe('the outbox sender', () => {
+	it('delivers a message through SMTP: both parts, its Message-ID and unsubscribe headers', async () => {
+		const id = await queue('Rappel', 'https://sdusn.test/desabonnement/abc');
+		expect(await sender().deliverDue()).toBe(1);
+		expect(smtp.received).toHaveLength(1);
+		const { mail, envelopeTo } = smtp.received[0]!;
+		expect(envelopeTo).toEqual(['paul@cdg46.test']);
+		expect(mail.subject).toBe('Rappel');
+		expect(mail.from?.value).toEqual([
+			{ name: 'Portail SDUSN', address: 'ne-pas-repondre@lot-numerique.test' }
+		]);
+		expect(mail.text).toContain('https://sdusn.test/espace');
+		expect(mail.html).toContain('<a href="https://sdusn.test/espace">');
+		const row = await findMessage(db, id);
+		expect(mail.messageId).toBe(row!.messageId);
+		const lines = mail.headerLines.map((h) => h.line);
+		expect(lines).toContain('List-Unsubscribe: <https://sdusn.test/desabonnement/abc>');
+		expect(lines).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+		expect(row).toMatchObject({ status: 'sent', attempts: 1, sentAt: clock });
+	});
+
+	it('sends transactional messages without List-Unsubscribe', async () => {
+		await queue('Invitation');
+		await sender().deliverDue();
+		const lines = smtp.received[0]!.mail.headerLines.map((h) => h.key);
+		expect(lines).not.toContain('list-unsubscribe');
+		expect(lines).not.toContain('list-unsubscribe-post');
+	});
+
+	it('retries after a 421 with the same Message-ID and delivers once', async () => {
+		const id = await queue();
+		smtp.refuseNext.push(421);
+		const s = sender();
+		await s.deliverDue();
+		expect(smtp.received).toHaveLength(0);
+		expect(await findMessage(db, id)).toMatchObject({ status: 'pending', attempts: 1 });
+		expect((await findMessage(db, id))!.lastError).toContain('421');
+		// Not before its delay…
+		clock += 59_000;
+		expect(await s.deliverDue()).toBe(0);
+		clock += 1_000;
+		expect(await s.deliverDue()).toBe(1);
+		expect(smtp.received).toHaveLength(1);
+		expect(await findMessage(db, id)).toMatchObject({ status: 'sent', attempts: 2 });
+		clock += 86_400_000;
+		expect(await s.deliverDue()).toBe(0);
+		expect(smtp.received).toHaveLength(1);
+		expect(smtp.received[0]!.mail.messageId).toBe((await findMessage(db, id))!.messageId);
+	});
+
+	it('marks a 550 as failed at once and never tries it again', async () => {
+		const id = await queue();
+		smtp.refuseNext.push(550);
+		const s = sender();
+		await s.deliverDue();
+		clock += 7 * 86_400_000;
+		expect(await s.deliverDue()).toBe(0);
+		expect(smtp.received).toHaveLength(0);
+		const row = await findMessage(db, id);
+		expect(row).toMatchObject({ status: 'failed', attempts: 1 });
+		expect(row!.lastError).toContain('550');
+	});
+
+	it('waits longer after each refused connection, then gives up', async () => {
+		const id = await queue();
+		await smtp.close();
+		const s = sender({ maxAttempts: 4 });
+		const delays: number[] = [];
+		let last = clock;
+		for (let attempt = 1; attempt <= 4; attempt++) {
+			// Move to the moment the message is due again.
+			while ((await s.deliverDue()) === 0) clock += 1_000;
+			delays.push(clock - last);
+			last = clock;
+		}
+		expect(delays).toEqual([0, 60_000, 120_000, 240_000]);
+		const row = await findMessage(db, id);
+		expect(row).toMatchObject({ status: 'failed', attempts: 4 });
+		expect(row!.lastError).toContain('ECONNREFUSED');
+		smtp = await startSmtp();
+	});
+
+	it('keeps messages in the outbox without SMTP_URL (embedded default)', async () => {
+		const id = await queue();
+		expect(await sender({ transport: null }).deliverDue()).toBe(0);
+		expect(await findMessage(db, id)).toMatchObject({ status: 'kept', attempts: 0 });
+	});
+
+	it('never sends again a message a crash left in the middle of its attempt', async () => {
+		const id = await queue();
+		await db.updateTable('mail_outbox').set({ status: 'sending', attempts: 1 }).execute();
+		const s = sender({ pollMs: 10 });
+		await s.start();
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		await s.stop();
+		expect(smtp.received).toHaveLength(0);
+		expect(await findMessage(db, id)).toMatchObject({ status: 'interrupted', attempts: 1 });
+	});
+
+	it('stops after the message being handed over, not in its middle', async () => {
+		await smtp.close();
+		smtp = await startSmtp({ delayMs: () => 300 });
+		const first = await queue('Premier');
+		const second = await queue('Second');
+		const s = sender({ pollMs: 10 });
+		await s.start();
+		// Wait until the first is handed to the relay, then stop.
+		while (smtp.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+		await s.stop();
+		expect((await findMessage(db, first))!.status).toBe('sent');
+		expect((await findMessage(db, second))!.status).toBe('pending');
+		expect(smtp.received).toHaveLength(1);
+	});
+
+	it('uses STARTTLS when offered, and refuses to send in clear when TLS is required', async () => {
+		await smtp.close();
+		smtp = await startSmtp({ disabledCommands: [] });
+		await queue();
+		await sender({
+			transport: smtpTransport(smtp.config, { rejectUnauthorized: false })
+		}).deliverDue();
+		expect(smtp.received[0]!.secure).toBe(true);
+
+		await smtp.close();
+		smtp = await startSmtp();
+		const id = await queue('En clair');
+		await sender({ transport: smtpTransport({ ...smtp.config, requireTls: true }) }).deliverDue();
+		expect(smtp.received).toHaveLength(0);
+		expect((await findMessage(db, id))!.status).toBe('pending');
+	});
+
+	it('escapes what people typed in the HTML part', async () => {
+		await db.transaction().execute((trx) =>
+			queueMail(
+				trx,
+				'essai',
+				{ id: null, email: 'a@b.test' },
+				{
+					subject: 'Essai',
+					greeting: 'Bonjour <script>alert(1)</script>,',
+					paragraphs: ['Commentaire : « <b>non</b> & "oui" »'],
+					reason: 'Vous recevez ce message parce que…',
+					stop: 'Ignorez-le.'
+				},
+				clock
+			)
+		);
+		await sender().deliverDue();
+		const { mail } = smtp.received[0]!;
+		expect(mail.html).toContain('Bonjour &lt;script&gt;alert(1)&lt;/script&gt;,');
+		expect(mail.html).not.toContain('<b>non</b>');
+		expect(mail.text).toContain('Commentaire : « <b>non</b> & "oui" »');
+	});
+});
+
+describe('classify', () => {
+	it('tells temporary, permanent and uncertain failures apart', () => {
+		expect(classify({ responseCode: 421, command: 'DATA' })).toBe('temporary');
+		expect(classify({ responseCode: 451 })).toBe('temporary');
+		expect(classify({ responseCode: 550, command: 'RCPT TO' })).toBe('permanent');
+		expect(classify({ code: 'ECONNREFUSED' })).toBe('temporary');
+		expect(classify({ code: 'ECONNECTION', command: 'CONN' })).toBe('temporary');
+		// Cut off once the message was handed over: the relay may have it.
+		expect(classify({ code: 'ESOCKET', command: 'DATA' })).toBe('uncertain');
+		expect(classify(new Error('?'))).toBe('uncertain');
+	});
+});

@@ -1,0 +1,270 @@
+import nodemailer from 'nodemailer';
+import type { SmtpConfig } from '../config.js';
+import type { Db } from '../db';
+import { log } from '../log.js';
+import {
+	claimDueMessage,
+	interruptUnfinished,
+	keepPending,
+	markRetry,
+	markSent,
+	markStopped,
+	type OutboxRow
+} from './outbox-repository';
+
+/**
+ * Delivers the outbox. One message at a time, in the server process:
+ *
+ * - the attempt is recorded (`sending`, attempts + 1) and committed **before** the message is
+ *   handed to the relay, with its stable Message-ID;
+ * - accepted: `sent`. Refused with 4xx, or the relay cannot be reached (nothing was delivered):
+ *   `pending` again after a growing delay (1 min, 2, 4… at most 1 h), `failed` after
+ *   MAX_ATTEMPTS. Refused with 5xx: `failed` at once. Cut off after the message was handed over
+ *   (the relay may have it): `interrupted`, never sent again;
+ * - a message found `sending` at start-up (the process died during the attempt) becomes
+ *   `interrupted` too.
+ *
+ * So a message is delivered **at most once**: a crash at the wrong moment can lose one (shown to
+ * admins at /admin/courriels, who can ask for a new link), never duplicate it.
+ */
+export interface OutgoingMail {
+	messageId: string;
+	from: string;
+	to: string;
+	subject: string;
+	text: string;
+	html: string;
+	unsubscribeUrl: string | null;
+}
+
+export interface MailTransport {
+	send(message: OutgoingMail): Promise<void>;
+	close(): void;
+}
+
+export const MAX_ATTEMPTS = 10;
+export const RETRY_BASE_MS = 60_000;
+export const RETRY_MAX_MS = 3_600_000;
+
+/** SMTP through Nodemailer; `tls` lets tests trust their own self-signed relay. */
+export function smtpTransport(
+	config: SmtpConfig,
+	tls: { rejectUnauthorized?: boolean } = {}
+): MailTransport {
+	const transporter = nodemailer.createTransport({
+		host: config.host,
+		port: config.port,
+		secure: config.secure,
+		// STARTTLS is used whenever the relay offers it; required unless loopback or turned off.
+		requireTLS: config.requireTls,
+		auth: config.user ? { user: config.user, pass: config.password ?? '' } : undefined,
+		connectionTimeout: 15_000,
+		greetingTimeout: 15_000,
+		socketTimeout: 60_000,
+		tls: { servername: config.host, ...tls },
+		logger: false,
+		debug: false
+	});
+	return {
+		async send(message) {
+			await transporter.sendMail({
+				messageId: message.messageId,
+				from: message.from,
+				to: message.to,
+				subject: message.subject,
+				text: message.text,
+				html: message.html,
+				headers: message.unsubscribeUrl
+					? {
+							'List-Unsubscribe': `<${message.unsubscribeUrl}>`,
+							'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click'
+						}
+					: {}
+			});
+		},
+		close: () => transporter.close()
+	};
+}
+
+export type Outcome = 'temporary' | 'permanent' | 'uncertain';
+
+/** Steps of an SMTP exchange before the message is handed over: a failure there delivered nothing. */
+const BEFORE_DATA = new Set([
+	'CONN',
+	'EHLO',
+	'HELO',
+	'LHLO',
+	'STARTTLS',
+	'AUTH',
+	'MAIL FROM',
+	'RCPT TO'
+]);
+const UNREACHABLE = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'EDNS'
+]);
+
+/** What a delivery error means for the message (see the note at the top of this file). */
+export function classify(error: unknown): Outcome {
+	const e = (error ?? {}) as { responseCode?: number; code?: string; command?: string };
+	// TLS or credentials refused before anything was sent: the operator may fix the relay's settings.
+	if (e.code === 'ETLS' || e.code === 'EAUTH') return 'temporary';
+	if (typeof e.responseCode === 'number') {
+		if (e.responseCode >= 500) return 'permanent';
+		if (e.responseCode >= 400) return 'temporary';
+	}
+	if (e.code && UNREACHABLE.has(e.code)) return 'temporary';
+	const command = (e.command ?? '').toUpperCase().split(' ').slice(0, 2).join(' ');
+	if (BEFORE_DATA.has(command) || BEFORE_DATA.has(command.split(' ')[0] ?? '')) return 'temporary';
+	return 'uncertain';
+}
+
+/** A short description of the error for admins; never the message's content or the credentials. */
+export function describe(error: unknown): string {
+	const e = (error ?? {}) as {
+		responseCode?: number;
+		code?: string;
+		response?: string;
+		message?: string;
+	};
+	const text = e.response ?? e.message ?? String(error);
+	return [e.responseCode, e.code, text.slice(0, 300)].filter(Boolean).join(' ');
+}
+
+export function retryDelay(attempts: number, baseMs = RETRY_BASE_MS): number {
+	return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), RETRY_MAX_MS);
+}
+
+export interface SenderOptions {
+	/** null: the embedded default, messages kept in the outbox. */
+	transport: MailTransport | null;
+	from: string;
+	now?: () => number;
+	pollMs?: number;
+	retryBaseMs?: number;
+	maxAttempts?: number;
+	/** Runs before each delivery round (the scheduler: digests and campaign reminders). */
+	beforeDelivery?: (now: number) => Promise<void>;
+}
+
+export class MailSender {
+	private timer: ReturnType<typeof setTimeout> | undefined;
+	private running: Promise<void> | undefined;
+	private stopped = false;
+	private readonly now: () => number;
+
+	constructor(
+		private readonly db: Db,
+		private readonly options: SenderOptions
+	) {
+		this.now = options.now ?? Date.now;
+	}
+
+	/** Marks attempts a previous process left unfinished, then polls the outbox. */
+	async start(): Promise<void> {
+		const interrupted = await interruptUnfinished(this.db);
+		if (interrupted > 0)
+			log().warn(
+				{ event: 'mail-interrupted', count: interrupted },
+				'Courriels interrompus par un arrêt'
+			);
+		this.schedule(0);
+	}
+
+	private schedule(delay: number): void {
+		if (this.stopped) return;
+		this.timer = setTimeout(() => {
+			this.running = this.tick()
+				.catch((error: unknown) =>
+					log().error({ event: 'mail-error', err: describe(error) }, 'Envoi des courriels : erreur')
+				)
+				.finally(() => {
+					this.running = undefined;
+					this.schedule(this.options.pollMs ?? 2_000);
+				});
+		}, delay);
+		this.timer.unref?.();
+	}
+
+	/** One round of the loop: the hook (digest, reminders), then delivery. */
+	private async tick(): Promise<void> {
+		await this.options.beforeDelivery?.(this.now());
+		await this.deliverDue();
+	}
+
+	/** Delivers every message due now, one after the other; returns how many were attempted. */
+	async deliverDue(): Promise<number> {
+		if (!this.options.transport) {
+			await keepPending(this.db);
+			return 0;
+		}
+		let attempted = 0;
+		while (!this.stopped) {
+			const message = await this.db
+				.transaction()
+				.execute((trx) => claimDueMessage(trx, this.now()));
+			if (!message) break;
+			attempted += 1;
+			await this.deliver(this.options.transport, message);
+		}
+		return attempted;
+	}
+
+	private async deliver(transport: MailTransport, message: OutboxRow): Promise<void> {
+		try {
+			await transport.send({
+				messageId: message.messageId,
+				from: this.options.from,
+				to: message.recipient,
+				subject: message.subject,
+				text: message.text,
+				html: message.html,
+				unsubscribeUrl: message.unsubscribeUrl
+			});
+		} catch (error) {
+			const outcome = classify(error);
+			const reason = describe(error);
+			const maxAttempts = this.options.maxAttempts ?? MAX_ATTEMPTS;
+			if (outcome === 'temporary' && message.attempts < maxAttempts) {
+				await markRetry(
+					this.db,
+					message.id,
+					this.now() + retryDelay(message.attempts, this.options.retryBaseMs),
+					reason
+				);
+			} else {
+				await markStopped(
+					this.db,
+					message.id,
+					outcome === 'uncertain' ? 'interrupted' : 'failed',
+					reason
+				);
+			}
+			log().warn(
+				{
+					event: 'mail-refused',
+					id: message.id,
+					kind: message.kind,
+					attempts: message.attempts,
+					outcome
+				},
+				'Courriel non remis'
+			);
+			return;
+		}
+		await markSent(this.db, message.id, this.now());
+		log().info({ event: 'mail-sent', id: message.id, kind: message.kind }, 'Courriel remis');
+	}
+
+	/** Stops polling; resolves once the message being handed over (if any) is done. */
+	async stop(): Promise<void> {
+		this.stopped = true;
+		if (this.timer) clearTimeout(this.timer);
+		await this.running;
+		this.options.transport?.close();
+	}
+}

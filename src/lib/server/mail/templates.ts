@@ -1,0 +1,93 @@
+/**
+ * Every message the portal sends: French, plain text and HTML (every value escaped), the portal's
+ * name, absolute links built from ORIGIN, and a footer saying why the person receives it and how
+ * to stop. Pure functions: the services pass the words, the outbox keeps the result.
+ */
+export const PORTAL_NAME = 'Portail de suivi du SDUSN du Lot';
+
+export interface MailContent {
+	subject: string;
+	text: string;
+	html: string;
+}
+
+export interface MailLink {
+	label: string;
+	url: string;
+}
+
+export interface MailParts {
+	subject: string;
+	greeting: string;
+	paragraphs: string[];
+	/** A list of items, each with an optional link (fiches of a campaign, an agenda…). */
+	items?: { text: string; url?: string }[];
+	/** The main link, shown as a button in HTML and as a line of its own in text. */
+	action?: MailLink;
+	/** Why the person receives this message. */
+	reason: string;
+	/** How to stop receiving it (notifications) or what to do if it was not expected. */
+	stop: string;
+	/** Notifications: the one-click unsubscribe link, also in the footer. */
+	unsubscribeUrl?: string;
+	/** The page where preferences are changed. */
+	preferencesUrl?: string;
+}
+
+export function escapeHtml(value: string): string {
+	return value
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;')
+		.replace(/'/g, '&#39;');
+}
+
+function textPart(parts: MailParts): string {
+	const lines = [parts.greeting, ''];
+	for (const paragraph of parts.paragraphs) lines.push(paragraph, '');
+	if (parts.items?.length) {
+		for (const item of parts.items) lines.push(`- ${item.text}${item.url ? ` : ${item.url}` : ''}`);
+		lines.push('');
+	}
+	if (parts.action) lines.push(`${parts.action.label} : ${parts.action.url}`, '');
+	lines.push('-- ', PORTAL_NAME, parts.reason, parts.stop);
+	if (parts.unsubscribeUrl) lines.push(`Se désabonner en un clic : ${parts.unsubscribeUrl}`);
+	if (parts.preferencesUrl) lines.push(`Vos préférences : ${parts.preferencesUrl}`);
+	return `${lines.join('\n')}\n`;
+}
+
+function link(url: string, label: string): string {
+	return `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>`;
+}
+
+function htmlPart(parts: MailParts): string {
+	const body: string[] = [
+		`<p style="margin:0 0 16px;font-weight:bold;color:#1d3b6f">${escapeHtml(PORTAL_NAME)}</p>`,
+		`<p>${escapeHtml(parts.greeting)}</p>`,
+		...parts.paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+	];
+	if (parts.items?.length)
+		body.push(
+			`<ul>${parts.items
+				.map((item) => `<li>${item.url ? link(item.url, item.text) : escapeHtml(item.text)}</li>`)
+				.join('')}</ul>`
+		);
+	if (parts.action)
+		body.push(
+			`<p><a href="${escapeHtml(parts.action.url)}" style="display:inline-block;padding:10px 16px;background:#1d3b6f;color:#ffffff;text-decoration:none;border-radius:4px">${escapeHtml(parts.action.label)}</a></p>`,
+			`<p style="font-size:13px">Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur : ${escapeHtml(parts.action.url)}</p>`
+		);
+	const footer = [escapeHtml(parts.reason), escapeHtml(parts.stop)];
+	if (parts.unsubscribeUrl) footer.push(link(parts.unsubscribeUrl, 'Se désabonner en un clic'));
+	if (parts.preferencesUrl) footer.push(link(parts.preferencesUrl, 'Vos préférences de courriel'));
+	body.push(
+		`<hr style="border:none;border-top:1px solid #ccc;margin:24px 0 8px">`,
+		`<p style="font-size:13px;color:#444">${footer.join('<br>')}</p>`
+	);
+	return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(parts.subject)}</title></head><body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;max-width:640px;margin:0 auto;padding:16px">${body.join('\n')}</body></html>`;
+}
+
+export function renderMail(parts: MailParts): MailContent {
+	return { subject: parts.subject, text: textPart(parts), html: htmlPart(parts) };
+}

@@ -1,0 +1,23 @@
+import { redirect } from '@sveltejs/kit';
+import { safeClientAddress } from '$lib/server/auth/guards';
+import { getDb } from '$lib/server/db/instance';
+import { unsubscribe } from '$lib/server/mail/preferences';
+import type { RequestHandler } from './$types';
+
+// RFC 8058 one-click unsubscribe (the address of List-Unsubscribe), guarded by its signed,
+// single-purpose token. Mail providers POST « List-Unsubscribe=One-Click » from their servers,
+// without an Origin header: scripts/start.js passes this address's body through as opaque data so
+// that SvelteKit's cross-site form check, meant for forms of a session, does not refuse it. The
+// body is not read: the token alone decides.
+export const POST: RequestHandler = async (event) => {
+	const result = await unsubscribe(getDb(), event.params.token, safeClientAddress(event));
+	return new Response(result.ok ? 'Désabonnement enregistré.\n' : `${result.message}\n`, {
+		status: result.ok ? 200 : 404,
+		headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }
+	});
+};
+
+// Opened in a browser: the confirmation page (GET never unsubscribes).
+export const GET: RequestHandler = ({ params }) => {
+	redirect(303, `/desabonnement/${params.token}`);
+};

@@ -1,0 +1,275 @@
+import SQLite from 'better-sqlite3';
+import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { E2E_DATABASE } from '../../playwright.config';
+import { ACCOUNTS, apiAs, ensureAccounts, loginPage } from './helpers/accounts';
+import { expectNoAxeViolations } from './helpers/axe';
+
+// Without SMTP_URL the portal keeps every message in its outbox (the embedded default): the tests
+// read the messages as an admin does, at /admin/courriels, and follow their links in Chromium.
+// Delivery through a real SMTP server is tested in src/lib/server/mail/*.spec.ts.
+
+const INVITEE = {
+	email: 'ines.assureurs@assureurs.test',
+	name: 'Inès Assureurs',
+	first: 'une barque rouge sur le lot à luzech',
+	second: 'les noyers de martel au mois de juin'
+};
+test.describe.configure({ mode: 'serial' });
+
+let admin: APIRequestContext;
+
+test.beforeAll(async () => {
+	// Alone, this file creates the test accounts itself (six runs of user:create).
+	test.setTimeout(120_000);
+	ensureAccounts();
+	admin = await apiAs(ACCOUNTS.admin);
+});
+test.afterAll(async () => {
+	await admin.dispose();
+});
+
+/** The newest message to `to` whose subject matches, read from /admin/courriels. */
+async function lastMail(to: string, subject: RegExp): Promise<string> {
+	const deadline = Date.now() + 15_000;
+	while (Date.now() < deadline) {
+		const html = await (await admin.get('/admin/courriels')).text();
+		for (const block of html.split('<li')) {
+			if (!block.includes(`à ${to}`)) continue;
+			const title = /<strong>([^<]*)<\/strong>/.exec(block)?.[1] ?? '';
+			if (subject.test(title))
+				return /<pre class="mail-text[^"]*">([\s\S]*?)<\/pre>/.exec(block)?.[1] ?? '';
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Error(`no message « ${subject} » to ${to}`);
+}
+
+function linkIn(text: string, path: string): string {
+	const match = new RegExp(`http://[^\\s/]+(${path}/[^\\s]+)`).exec(text);
+	if (!match) throw new Error(`no ${path} link in ${text}`);
+	return match[1]!;
+}
+
+async function shots(page: Page, name: string, testInfo: import('@playwright/test').TestInfo) {
+	for (const width of [1280, 390]) {
+		await page.setViewportSize({ width, height: 900 });
+		await page.screenshot({ path: testInfo.outputPath(`${name}-${width}.png`), fullPage: true });
+	}
+	await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+async function anonymous(browser: Browser): Promise<Page> {
+	return (await browser.newContext({ locale: 'fr-FR' })).newPage();
+}
+
+test('an admin invites a partner, who receives the mail and sets a password from its link', async ({
+	page,
+	browser
+}, testInfo) => {
+	await loginPage(page, ACCOUNTS.admin);
+	await page.goto('/admin/utilisateurs');
+	await page.waitForLoadState('networkidle');
+	await page.getByLabel('Adresse électronique').fill(INVITEE.email);
+	await page.getByLabel('Nom et prénom').fill(INVITEE.name);
+	await page.getByLabel('Rôle').selectOption('partenaire');
+	await page.getByLabel('Organisation').selectOption({ label: 'Assureurs' });
+	await page.getByRole('button', { name: /Créer le compte/ }).click();
+	await expect(page.getByRole('status')).toContainText(
+		`Invitation envoyée par courriel à ${INVITEE.email}`
+	);
+
+	const text = await lastMail(INVITEE.email, /Votre invitation/);
+	expect(text).toContain(`Bonjour ${INVITEE.name},`);
+	expect(text).toContain('Anne Admin vous a créé un compte');
+	const link = linkIn(text, '/invitation');
+
+	// The sender marks it as kept (not sent by SMTP) on its next round.
+	await expect(async () => {
+		await page.goto('/admin/courriels');
+		await expect(page.getByText('gardé ici, non envoyé par SMTP').first()).toBeVisible({
+			timeout: 1000
+		});
+	}).toPass({ timeout: 15_000 });
+	await expectNoAxeViolations(page);
+	await shots(page, 'courriels', testInfo);
+
+	const invited = await anonymous(browser);
+	await invited.goto(link);
+	await invited.waitForLoadState('networkidle');
+	await expect(invited.getByRole('heading', { name: `Bienvenue, ${INVITEE.name}` })).toBeVisible();
+	await invited.getByLabel(/^Mot de passe \(/).fill(INVITEE.first);
+	await invited.getByLabel('Mot de passe, encore une fois').fill(INVITEE.first);
+	await invited.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
+	await expect(invited).toHaveURL(/\/espace$/);
+	await invited.context().close();
+});
+
+test('a partner resets a forgotten password from the mail', async ({ page, browser }, testInfo) => {
+	await page.goto('/connexion');
+	await page.getByRole('link', { name: 'Mot de passe oublié ?' }).click();
+	await expect(page).toHaveURL(/\/mot-de-passe-oublie$/);
+	await page.waitForLoadState('networkidle');
+	await expectNoAxeViolations(page);
+	await shots(page, 'mot-de-passe-oublie', testInfo);
+	await page.getByLabel('Adresse électronique').fill(INVITEE.email);
+	await page.getByRole('button', { name: 'Recevoir un lien' }).click();
+	await expect(page.getByRole('status')).toContainText('Si un compte existe pour cette adresse');
+
+	// The same answer for an address without an account.
+	const other = await anonymous(browser);
+	await other.goto('/mot-de-passe-oublie');
+	await other.waitForLoadState('networkidle');
+	await other.getByLabel('Adresse électronique').fill('personne@inconnu.test');
+	await other.getByRole('button', { name: 'Recevoir un lien' }).click();
+	await expect(other.getByRole('status')).toHaveText(
+		(await page.getByRole('status').textContent())!.trim()
+	);
+	await other.context().close();
+
+	const text = await lastMail(INVITEE.email, /Nouveau mot de passe/);
+	expect(text).toContain('30 minutes');
+	const link = linkIn(text, '/mot-de-passe-oublie');
+	await page.goto(link);
+	await page.waitForLoadState('networkidle');
+	await expectNoAxeViolations(page);
+	await shots(page, 'nouveau-mot-de-passe', testInfo);
+	await page.getByLabel(/^Nouveau mot de passe \(/).fill(INVITEE.second);
+	await page.getByLabel('Nouveau mot de passe, encore une fois').fill(INVITEE.second);
+	await page.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
+	await expect(page).toHaveURL(/\/espace$/);
+	// Single use.
+	const again = await page.request.get(link);
+	expect(again.status()).toBe(410);
+	await loginPage(await anonymous(browser), {
+		email: INVITEE.email,
+		name: INVITEE.name,
+		role: 'partenaire',
+		password: INVITEE.second
+	});
+});
+
+test('a campaign opens, a reminder goes, the partner submits, the campaign shows them complete', async ({
+	page,
+	browser
+}, testInfo) => {
+	test.setTimeout(60_000);
+	await loginPage(page, ACCOUNTS.admin);
+	await page.goto('/admin/campagnes');
+	await page.waitForLoadState('networkidle');
+	await expectNoAxeViolations(page);
+	await shots(page, 'campagnes', testInfo);
+	const deadline = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+	await page.getByLabel(/^Titre/).fill('Bilan des assureurs');
+	await page.getByLabel(/^Date limite/).fill(deadline);
+	await page.getByLabel('Fiches concernées').selectOption('organisation');
+	await page.getByLabel(/^Organisation/).selectOption({ label: 'Assureurs' });
+	await page.getByLabel(/^Rappels/).fill('-2');
+	await page.getByRole('button', { name: /Ouvrir la campagne/ }).click();
+	await expect(page.getByRole('status').first()).toContainText('Campagne ouverte');
+	const campaignId = Number(/campagnes\/(\d+)/.exec(page.url())?.[1]);
+	const opening = await lastMail(INVITEE.email, /Campagne de suivi « Bilan des assureurs »/);
+	expect(opening).toContain(`avant le ${deadline}`);
+	const ficheCode = /- (\d{1,2}-\d) — /.exec(opening)?.[1];
+	expect(ficheCode).toBeTruthy();
+
+	// As if the campaign had been opened a week ago: its « -2 » reminder is due today.
+	const db = new SQLite(E2E_DATABASE);
+	db.prepare('UPDATE campaign SET opened_at = opened_at - 7 * 86400000 WHERE id = ?').run(
+		campaignId
+	);
+	db.close();
+	const reminder = await lastMail(
+		INVITEE.email,
+		/Rappel : campagne de suivi « Bilan des assureurs »/
+	);
+	expect(reminder).toContain(`${ficheCode} — `);
+	await page.reload();
+	const row = page
+		.getByRole('table', { name: 'Avancement par organisation' })
+		.getByRole('row', { name: /^Assureurs/ });
+	await expect(row).toContainText('J-2 le');
+
+	const partner = await anonymous(browser);
+	await loginPage(partner, {
+		email: INVITEE.email,
+		name: INVITEE.name,
+		role: 'partenaire',
+		password: INVITEE.second
+	});
+	await partner.goto('/espace');
+	await expect(partner.getByRole('region', { name: 'Campagnes de suivi en cours' })).toContainText(
+		'Bilan des assureurs'
+	);
+	await partner.getByRole('link', { name: ficheCode!, exact: true }).first().click();
+	await partner.waitForLoadState('networkidle');
+	await partner.getByLabel('Date de la mise à jour').fill(new Date().toISOString().slice(0, 10));
+	await partner.getByLabel('Statut de la fiche').selectOption('en_cours');
+	await partner.getByLabel('Ce qui a été fait').fill('Réunion des assureurs sur la cybersécurité.');
+	await partner.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(partner.getByRole('status')).toContainText('est soumise à Lot numérique');
+	await partner.goto('/espace');
+	await expect(partner.getByRole('region', { name: 'Campagnes de suivi en cours' })).toContainText(
+		'toutes vos fiches ont une mise à jour soumise'
+	);
+	await partner.context().close();
+
+	await page.reload();
+	await expect(row).toContainText('1 / 1');
+	await expect(row).toContainText('aucune');
+	await expectNoAxeViolations(page);
+	await shots(page, 'campagne', testInfo);
+	const csv = await page.request.get(`/admin/campagnes/${campaignId}/suivi.csv`);
+	expect(await csv.text()).toMatch(new RegExp(`${ficheCode},.*,Assureurs,soumise,-2 j : `));
+});
+
+test('notification preferences at /compte, and one-click unsubscribe without login', async ({
+	page,
+	browser
+}, testInfo) => {
+	await loginPage(page, {
+		email: INVITEE.email,
+		name: INVITEE.name,
+		role: 'partenaire',
+		password: INVITEE.second
+	});
+	await page.goto('/compte');
+	await page.waitForLoadState('networkidle');
+	await expect(page.getByLabel(/Rappels des campagnes/)).toBeChecked();
+	await expectNoAxeViolations(page);
+	await shots(page, 'compte', testInfo);
+	const reminder = await lastMail(INVITEE.email, /Rappel : campagne/);
+	const oneClick = linkIn(reminder, '/desabonnement');
+	expect(oneClick).toMatch(/\/un-clic$/);
+
+	// A GET (a person clicking) changes nothing: it leads to the confirm page.
+	const visitor = await anonymous(browser);
+	await visitor.goto(oneClick);
+	await expect(visitor.getByRole('heading', { name: 'Se désabonner' })).toBeVisible();
+	await expectNoAxeViolations(visitor);
+	await shots(visitor, 'desabonnement', testInfo);
+	await page.reload();
+	await expect(page.getByLabel(/Rappels des campagnes/)).toBeChecked();
+
+	// RFC 8058: the provider's POST, from its servers, without Origin or cookie.
+	const response = await (
+		await browser.newContext()
+	).request.post(oneClick, {
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		data: 'List-Unsubscribe=One-Click',
+		maxRedirects: 0
+	});
+	expect(response.status()).toBe(200);
+	await page.reload();
+	await expect(page.getByLabel(/Rappels des campagnes/)).not.toBeChecked();
+	await expect(page.getByLabel(/Validations et renvois/)).toBeChecked();
+	// A forged token does nothing.
+	const forged = oneClick.replace(/\.[A-Za-z0-9_-]{43}\//, `.${'A'.repeat(43)}/`);
+	expect((await (await browser.newContext()).request.post(forged)).status()).toBe(404);
+
+	await page.getByLabel(/Rappels des campagnes/).check();
+	await page.getByRole('button', { name: 'Enregistrer mes préférences' }).click();
+	await expect(page.getByRole('status').first()).toContainText(
+		'préférences de courriel sont enregistrées'
+	);
+	await visitor.context().close();
+});
