@@ -47,7 +47,7 @@ export async function prepareDataset(
 			axisTexts: {},
 			changeNote: null
 		});
-		if (draft.ok) await publishEdition(withEditions, null, draft.id);
+		if (draft.ok) await publishEdition(withEditions, null, draft.value.id);
 	}
 	await withEditions.destroy();
 	return {

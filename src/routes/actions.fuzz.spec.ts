@@ -52,7 +52,7 @@ beforeAll(async () => {
 	partnerSessionId = (await createSession(db, partner.id)).session.id;
 	const created = await saveProgressUpdate(db, partner, '9-1', null, progressInput(), null);
 	if (!created.ok) throw new Error('setup');
-	submittedId = created.id;
+	submittedId = created.value.id;
 });
 
 const hostile = fc.oneof(
@@ -413,14 +413,14 @@ describe('hostile input on every form action', () => {
 			null
 		);
 		if (!created.ok) throw new Error('setup');
-		await addAgendaFiches(db, admin, created.id, ['4-1'], null);
-		await changeSessionState(db, admin, created.id, 'held', null);
+		await addAgendaFiches(db, admin, created.value.id, ['4-1'], null);
+		await changeSessionState(db, admin, created.value.id, 'held', null);
 		const item = await db
 			.selectFrom('agenda_item')
 			.select('id')
-			.where('session_id', '=', created.id)
+			.where('session_id', '=', created.value.id)
 			.executeTakeFirstOrThrow();
-		const params = { id: String(created.id) };
+		const params = { id: String(created.value.id) };
 		await fc.assert(
 			fc.asyncProperty(
 				formArbitrary(['itemId', 'kind', 'new_priority', 'opinion', 'text'], {
@@ -433,7 +433,7 @@ describe('hostile input on every form action', () => {
 					await expectRefusal(() =>
 						sessionActions.decide!(
 							fakeEvent(
-								`/commission/seances/${created.id}`,
+								`/commission/seances/${created.value.id}`,
 								params,
 								admin,
 								adminSessionId,
@@ -465,7 +465,7 @@ describe('hostile input on every form action', () => {
 						await expectRefusal(() =>
 							sessionActions[action]!(
 								fakeEvent(
-									`/commission/seances/${created.id}`,
+									`/commission/seances/${created.value.id}`,
 									params,
 									admin,
 									adminSessionId,

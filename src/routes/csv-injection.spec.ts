@@ -45,18 +45,25 @@ describe('CSV formula injection', () => {
 			null
 		);
 		if (!created.ok) throw new Error('setup');
-		await addAgendaFiches(db, admin, created.id, ['4-1'], null);
-		await changeSessionState(db, admin, created.id, 'held', null);
+		await addAgendaFiches(db, admin, created.value.id, ['4-1'], null);
+		await changeSessionState(db, admin, created.value.id, 'held', null);
 		const item = await db
 			.selectFrom('agenda_item')
 			.select('id')
-			.where('session_id', '=', created.id)
+			.where('session_id', '=', created.value.id)
 			.executeTakeFirstOrThrow();
 		expect(
-			await recordDecision(db, admin, created.id, item.id, { kind: 'free', text: FORMULA }, null)
+			await recordDecision(
+				db,
+				admin,
+				created.value.id,
+				item.id,
+				{ kind: 'free', text: FORMULA },
+				null
+			)
 		).toEqual({ ok: true });
-		await changeSessionState(db, admin, created.id, 'closed', null);
-		const response = await releve({ params: { id: String(created.id) } } as never);
+		await changeSessionState(db, admin, created.value.id, 'closed', null);
+		const response = await releve({ params: { id: String(created.value.id) } } as never);
 		const all = cells(await response.text());
 		expect(all).toContain(`'${FORMULA}`);
 		expect(all).not.toContain(FORMULA);

@@ -108,11 +108,11 @@ async function dataset(name: string, scale: number | null): Promise<Dataset> {
 		null
 	);
 	if (!update.ok || !edition.ok || !session.ok) throw new Error('dataset');
-	await addAgendaFiches(db, users.admin, session.id, ['4-1'], null);
+	await addAgendaFiches(db, users.admin, session.value.id, ['4-1'], null);
 	return {
 		db,
 		users,
-		ids: { update: update.id, draftEdition: edition.id, openSession: session.id },
+		ids: { update: update.value.id, draftEdition: edition.value.id, openSession: session.value.id },
 		counter
 	};
 }

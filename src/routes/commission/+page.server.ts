@@ -4,6 +4,7 @@ import { can } from '$lib/server/auth/permissions';
 import { listSessions } from '$lib/server/commission/repository';
 import { createCommissionSession } from '$lib/server/commission/service';
 import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
 import { SessionSchema } from '$lib/schemas/commission';
 import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
@@ -29,7 +30,7 @@ export const actions: Actions = {
 			{ heldOn: data.held_on, place: data.place, title: data.title },
 			safeClientAddress(event)
 		);
-		if (!result.ok) return fail(result.status, { values, errors: { form: result.message } });
-		redirect(303, `/commission/seances/${result.id}`);
+		if (!result.ok) return refusalAnswer(result, values);
+		redirect(303, `/commission/seances/${result.value.id}`);
 	}
 };

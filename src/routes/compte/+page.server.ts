@@ -3,6 +3,7 @@ import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { changePassword } from '$lib/server/auth/service';
 import { deleteSessionCookie } from '$lib/server/auth/sessions';
 import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
 import { PasswordChangeSchema } from '$lib/schemas/auth';
 import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
@@ -36,12 +37,12 @@ export const actions: Actions = {
 			safeClientAddress(event)
 		);
 		if (!result.ok) {
-			if (result.sessionEnded) {
+			if (result.status === 401) {
 				deleteSessionCookie(event.cookies, event.url.protocol === 'https:');
 				redirect(303, '/connexion?session=fermee');
 			}
-			return fail(result.status, { errors: result.errors });
+			return refusalAnswer(result);
 		}
-		return { changed: true, endedSessions: result.endedSessions };
+		return { changed: true, endedSessions: result.value.endedSessions };
 	}
 };

@@ -27,6 +27,7 @@ import {
 	type User
 } from './users';
 import { pluralize } from '../../utils/format';
+import { ok, refuse, type Result } from '../result';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export const LOGIN_FAILED_MESSAGE = 'Adresse électronique ou mot de passe incorrect.';
@@ -39,16 +40,17 @@ export function passwordContext(user?: { email: string; name: string }): string[
 	return words;
 }
 
-export type LoginResult =
-	| { ok: true; user: User; token: string; session: Session; device: string }
-	| { ok: false; status: 400 | 429; message: string };
+export interface SignedIn {
+	user: User;
+	token: string;
+	session: Session;
+}
 
 function tooManyAttempts(waitMs: number) {
-	return {
-		ok: false as const,
-		status: 429 as const,
-		message: `Trop de tentatives de connexion. Par sécurité, réessayez dans ${formatWait(waitMs)}.`
-	};
+	return refuse(
+		429,
+		`Trop de tentatives de connexion. Par sécurité, réessayez dans ${formatWait(waitMs)}.`
+	);
 }
 
 /** Who a refusal that anyone can cause is counted under: the account when known, else the address. */
@@ -65,7 +67,7 @@ export async function login(
 	db: Db,
 	input: { email: string; password: string; clientAddress: string | null; device?: string },
 	now = Date.now()
-): Promise<LoginResult> {
+): Promise<Result<SignedIn & { device: string }>> {
 	const email = normaliseEmail(input.email);
 	const credentials = await findCredentials(db, email);
 	const known = credentials?.user;
@@ -80,17 +82,17 @@ export async function login(
 				? deviceKey
 				: throttleKey('account', email);
 		const keys = addressKey ? [primary, addressKey] : [primary];
-		const reservation = await reserveAttempts(trx, keys, now);
-		if (!reservation.ok)
+		const waitMs = await reserveAttempts(trx, keys, now);
+		if (waitMs > 0)
 			await tallyRefusal(
 				trx,
 				'login.throttled',
 				tallySubject(known?.id, input.clientAddress),
 				new Date(now)
 			);
-		return { reservation, primary };
+		return { waitMs, primary };
 	});
-	if (!reserved.reservation.ok) return tooManyAttempts(reserved.reservation.waitMs);
+	if (reserved.waitMs > 0) return tooManyAttempts(reserved.waitMs);
 
 	const valid =
 		credentials && credentials.passwordHash && !credentials.user.disabled
@@ -117,7 +119,7 @@ export async function login(
 				clientAddress: input.clientAddress
 			});
 		}
-		return { ok: false, status: 400, message: LOGIN_FAILED_MESSAGE };
+		return refuse(400, LOGIN_FAILED_MESSAGE);
 	}
 
 	const user = credentials.user;
@@ -133,7 +135,7 @@ export async function login(
 			clientAddress: input.clientAddress
 		});
 		const device = await newDeviceCookie(trx, user.id);
-		return { ok: true as const, user, token, session, device };
+		return ok({ user, token, session, device });
 	});
 }
 
@@ -155,15 +157,13 @@ export async function logout(
 	});
 }
 
-export type FieldErrors = Record<string, string>;
-
 export const REAUTH_ENDED_MESSAGE =
 	'Votre session a été fermée après plusieurs mots de passe actuels incorrects : reconnectez-vous.';
 
 /**
  * Changes the signed-in person's password. The current-password check is throttled like a login
  * (atomic count before hashing, key per account), each failure is journaled, and the session ends
- * once the free attempts are spent (`sessionEnded`).
+ * once the free attempts are spent (refused with 401: sign in again).
  */
 export async function changePassword(
 	db: Db,
@@ -172,22 +172,12 @@ export async function changePassword(
 	input: { current: string; next: string },
 	clientAddress: string | null,
 	now = Date.now()
-): Promise<
-	| { ok: true; endedSessions: number }
-	| { ok: false; status: 400 | 429; errors: FieldErrors; sessionEnded?: boolean }
-> {
+): Promise<Result<{ endedSessions: number }>> {
 	const key = throttleKey('reauth', String(user.id));
-	const reservation = await db
-		.transaction()
-		.execute(async (trx) => reserveAttempts(trx, [key], now));
-	if (!reservation.ok) {
+	const waitMs = await db.transaction().execute(async (trx) => reserveAttempts(trx, [key], now));
+	if (waitMs > 0) {
 		await endSessionAfterChecks(db, user, sessionId, clientAddress);
-		return {
-			ok: false,
-			status: 429,
-			errors: { current: REAUTH_ENDED_MESSAGE },
-			sessionEnded: true
-		};
+		return sessionEnded();
 	}
 	const hash = await findPasswordHash(db, user.id);
 	if (!hash || !(await verifyPassword(hash, input.current))) {
@@ -201,25 +191,15 @@ export async function changePassword(
 		});
 		if (attempts >= POLICIES.reauth.free) {
 			await endSessionAfterChecks(db, user, sessionId, clientAddress);
-			return {
-				ok: false,
-				status: 400,
-				errors: { current: REAUTH_ENDED_MESSAGE },
-				sessionEnded: true
-			};
+			return sessionEnded();
 		}
-		return { ok: false, status: 400, errors: { current: 'Le mot de passe actuel est incorrect.' } };
+		return fieldRefusal('current', 'Le mot de passe actuel est incorrect.');
 	}
 	await clearFailures(db, key);
 	const refusal = checkPasswordPolicy(input.next, passwordContext(user));
-	if (refusal) return { ok: false, status: 400, errors: { next: refusal } };
-	if (input.next === input.current) {
-		return {
-			ok: false,
-			status: 400,
-			errors: { next: 'Le nouveau mot de passe doit être différent de l’actuel.' }
-		};
-	}
+	if (refusal) return fieldRefusal('next', refusal);
+	if (input.next === input.current)
+		return fieldRefusal('next', 'Le nouveau mot de passe doit être différent de l’actuel.');
 	const newHash = await hashPassword(input.next);
 	const ended = await db.transaction().execute(async (trx) => {
 		await setPasswordHash(trx, user.id, newHash);
@@ -240,7 +220,16 @@ export async function changePassword(
 		});
 		return count;
 	});
-	return { ok: true, endedSessions: ended };
+	return ok({ endedSessions: ended });
+}
+
+/** A refusal that one field explains: the message goes under that field. */
+function fieldRefusal(field: string, message: string, status: 400 | 410 = 400) {
+	return refuse(status, message, { fieldErrors: { [field]: message } });
+}
+
+function sessionEnded() {
+	return refuse(401, REAUTH_ENDED_MESSAGE, { fieldErrors: { current: REAUTH_ENDED_MESSAGE } });
 }
 
 async function endSessionAfterChecks(
@@ -275,15 +264,9 @@ export async function createAccountWithInvitation(
 	account: NewAccount,
 	clientAddress: string | null,
 	now = Date.now()
-): Promise<
-	{ ok: true; userId: number; invitationToken: string } | { ok: false; errors: FieldErrors }
-> {
-	if (await findUserByEmail(db, account.email)) {
-		return {
-			ok: false,
-			errors: { email: 'Un compte existe déjà avec cette adresse électronique.' }
-		};
-	}
+): Promise<Result<{ userId: number; invitationToken: string }>> {
+	if (await findUserByEmail(db, account.email))
+		return fieldRefusal('email', 'Un compte existe déjà avec cette adresse électronique.');
 	return db.transaction().execute(async (trx) => {
 		const userId = await insertUser(trx, { ...account, passwordHash: null }, new Date(now));
 		await recordAudit(trx, {
@@ -299,7 +282,7 @@ export async function createAccountWithInvitation(
 			}
 		});
 		const invitationToken = await issueInvitation(trx, admin, userId, clientAddress, now);
-		return { ok: true as const, userId, invitationToken };
+		return ok({ userId, invitationToken });
 	});
 }
 
@@ -365,22 +348,15 @@ export async function acceptInvitation(
 	password: string,
 	clientAddress: string | null,
 	now = Date.now()
-): Promise<
-	| { ok: true; user: User; token: string; session: Session }
-	| { ok: false; status: 400 | 410; errors: FieldErrors }
-> {
+): Promise<Result<SignedIn>> {
 	const invitation = await findValidInvitation(db, token, now);
-	if (!invitation) {
-		return {
-			ok: false,
-			status: 410,
-			errors: {
-				form: 'Ce lien d’invitation n’est plus valable : demandez-en un nouveau à l’équipe de Lot numérique.'
-			}
-		};
-	}
+	if (!invitation)
+		return refuse(
+			410,
+			'Ce lien d’invitation n’est plus valable : demandez-en un nouveau à l’équipe de Lot numérique.'
+		);
 	const refusal = checkPasswordPolicy(password, passwordContext(invitation.user));
-	if (refusal) return { ok: false, status: 400, errors: { password: refusal } };
+	if (refusal) return fieldRefusal('password', refusal);
 	const hash = await hashPassword(password);
 	return db.transaction().execute(async (trx) => {
 		const used = await trx
@@ -389,13 +365,8 @@ export async function acceptInvitation(
 			.where('id', '=', invitation.invitationId)
 			.where('used_at', 'is', null)
 			.executeTakeFirst();
-		if (Number(used.numUpdatedRows) !== 1) {
-			return {
-				ok: false as const,
-				status: 410 as const,
-				errors: { form: 'Ce lien d’invitation a déjà été utilisé.' }
-			};
-		}
+		if (Number(used.numUpdatedRows) !== 1)
+			return refuse(410, 'Ce lien d’invitation a déjà été utilisé.');
 		await setPasswordHash(trx, invitation.user.id, hash, new Date(now));
 		await invalidateUserSessions(trx, invitation.user.id);
 		const session = await createSession(trx, invitation.user.id, now);
@@ -406,7 +377,7 @@ export async function acceptInvitation(
 			summary: `Mot de passe choisi par ${invitation.user.email} via son invitation`,
 			clientAddress
 		});
-		return { ok: true as const, user: invitation.user, ...session };
+		return ok({ user: invitation.user, ...session });
 	});
 }
 
@@ -416,11 +387,11 @@ export async function setAccountDisabled(
 	userId: number,
 	disabled: boolean,
 	clientAddress: string | null
-): Promise<{ ok: true } | { ok: false; message: string }> {
+): Promise<Result> {
 	const target = await findUserById(db, userId);
-	if (!target) return { ok: false, message: 'Ce compte n’existe pas.' };
+	if (!target) return refuse(404, 'Ce compte n’existe pas.');
 	if (target.id === admin.id)
-		return { ok: false, message: 'Vous ne pouvez pas désactiver votre propre compte.' };
+		return refuse(400, 'Vous ne pouvez pas désactiver votre propre compte.');
 	await db.transaction().execute(async (trx) => {
 		await setDisabled(trx, userId, disabled);
 		const ended = disabled ? await invalidateUserSessions(trx, userId) : 0;
@@ -436,5 +407,5 @@ export async function setAccountDisabled(
 			clientAddress
 		});
 	});
-	return { ok: true };
+	return ok();
 }

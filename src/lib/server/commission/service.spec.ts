@@ -64,10 +64,10 @@ async function heldSessionWith(code: string) {
 		null
 	);
 	if (!created.ok) throw new Error('session');
-	await addAgendaFiches(db, member, created.id, [code], null);
-	await changeSessionState(db, member, created.id, 'held', null);
-	const session = (await findSession(db, created.id))!;
-	return { id: created.id, itemId: session.items[0]!.id };
+	await addAgendaFiches(db, member, created.value.id, [code], null);
+	await changeSessionState(db, member, created.value.id, 'held', null);
+	const session = (await findSession(db, created.value.id))!;
+	return { id: created.value.id, itemId: session.items[0]!.id };
 }
 
 describe('the seeded session of 1 February 2019', () => {
@@ -181,10 +181,10 @@ describe('priority decisions', () => {
 			null
 		);
 		if (!created.ok) throw new Error('session');
-		await addAgendaFiches(db, member, created.id, ['1-1'], null);
-		const item = (await findSession(db, created.id))!.items[0]!;
+		await addAgendaFiches(db, member, created.value.id, ['1-1'], null);
+		const item = (await findSession(db, created.value.id))!.items[0]!;
 		expect(
-			await recordDecision(db, member, created.id, item.id, { kind: 'free', text: 'x' }, null)
+			await recordDecision(db, member, created.value.id, item.id, { kind: 'free', text: 'x' }, null)
 		).toMatchObject({ ok: false, status: 409 });
 	});
 });

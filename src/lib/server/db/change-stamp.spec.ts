@@ -65,7 +65,7 @@ async function submitted(intent: 'draft' | 'submit' = 'submit', fiche = '9-1'): 
 		null
 	);
 	if (!created.ok) throw new Error('update');
-	return created.id;
+	return created.value.id;
 }
 
 describe('the page cache’s stamp of published data', () => {
@@ -110,7 +110,7 @@ describe('the page cache’s stamp of published data', () => {
 			null
 		);
 		if (!session.ok) throw new Error('session');
-		await addAgendaFiches(server, admin, session.id, ['4-1'], null);
+		await addAgendaFiches(server, admin, session.value.id, ['4-1'], null);
 		await saveEditionDraft(server, admin, {
 			year: 2025,
 			asOf: '2025-12-31',
@@ -147,19 +147,19 @@ describe('the page cache’s stamp of published data', () => {
 			null
 		);
 		if (!session.ok) throw new Error('session');
-		await addAgendaFiches(server, admin, session.id, ['4-1'], null);
-		await changeSessionState(server, admin, session.id, 'held', null);
-		const item = (await findSession(server, session.id))!.items[0]!;
+		await addAgendaFiches(server, admin, session.value.id, ['4-1'], null);
+		await changeSessionState(server, admin, session.value.id, 'held', null);
+		const item = (await findSession(server, session.value.id))!.items[0]!;
 		await recordDecision(
 			server,
 			admin,
-			session.id,
+			session.value.id,
 			item.id,
 			{ kind: 'priority', newPriority: 1, text: 'motif' },
 			null
 		);
 		expect(published()).toBe(stamps.at(-1));
-		await changeSessionState(server, admin, session.id, 'closed', null);
+		await changeSessionState(server, admin, session.value.id, 'closed', null);
 		stamps.push(published());
 		const draft = await saveEditionDraft(server, admin, {
 			year: 2025,
@@ -169,7 +169,7 @@ describe('the page cache’s stamp of published data', () => {
 			changeNote: null
 		});
 		if (!draft.ok) throw new Error('draft');
-		await publishEdition(server, admin, draft.id);
+		await publishEdition(server, admin, draft.value.id);
 		stamps.push(published());
 		expect(new Set(stamps).size).toBe(4);
 		// A failed transaction leaves it as it was.

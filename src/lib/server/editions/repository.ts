@@ -149,3 +149,84 @@ export async function listVersions(db: Executor, year: number): Promise<EditionS
 		.execute();
 	return rows.map(summary);
 }
+
+/** The highest published version of a year (0 when none). */
+export async function lastPublishedVersion(db: Executor, year: number): Promise<number> {
+	const row = await db
+		.selectFrom('edition')
+		.select((eb) => eb.fn.max('version').as('v'))
+		.where('year', '=', year)
+		.where('state', '=', 'published')
+		.executeTakeFirst();
+	return Number(row?.v ?? 0);
+}
+
+export interface DraftFields {
+	asOf: string;
+	intro: string;
+	axisTexts: Record<string, string>;
+	changeNote: string | null;
+}
+
+function draftColumns(fields: DraftFields) {
+	return {
+		as_of: fields.asOf,
+		intro: fields.intro,
+		axis_texts: JSON.stringify(fields.axisTexts),
+		change_note: fields.changeNote
+	};
+}
+
+/** The year's draft is rewritten, or created as the next version; returns its id. */
+export async function upsertDraft(
+	db: Executor,
+	draft: DraftFields & { year: number; version: number; createdBy: number | null; at: string }
+): Promise<number> {
+	const existing = await db
+		.selectFrom('edition')
+		.select('id')
+		.where('year', '=', draft.year)
+		.where('state', '=', 'draft')
+		.executeTakeFirst();
+	if (existing) {
+		await db
+			.updateTable('edition')
+			.set(draftColumns(draft))
+			.where('id', '=', existing.id)
+			.execute();
+		return existing.id;
+	}
+	const { id } = await db
+		.insertInto('edition')
+		.values({
+			year: draft.year,
+			version: draft.version,
+			state: 'draft',
+			snapshot: null,
+			created_by: draft.createdBy,
+			created_at: draft.at,
+			published_by: null,
+			published_at: null,
+			...draftColumns(draft)
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return id;
+}
+
+export async function markPublished(
+	db: Executor,
+	id: number,
+	publication: { snapshot: string; publishedBy: number | null; at: string }
+): Promise<void> {
+	await db
+		.updateTable('edition')
+		.set({
+			state: 'published',
+			snapshot: publication.snapshot,
+			published_by: publication.publishedBy,
+			published_at: publication.at
+		})
+		.where('id', '=', id)
+		.execute();
+}

@@ -86,10 +86,10 @@ async function update(
 		await reviewProgressUpdate(
 			db,
 			admin,
-			{ updateId: created.id, version: 1, decision: outcome, comment: fields.comment ?? '' },
+			{ updateId: created.value.id, version: 1, decision: outcome, comment: fields.comment ?? '' },
 			null
 		);
-	return created.id;
+	return created.value.id;
 }
 
 /** Validated history over three years, with texts a spreadsheet would take for formulas. */
@@ -151,13 +151,13 @@ async function seedSecrets() {
 		null
 	);
 	if (!session.ok) throw new Error('session');
-	await addAgendaFiches(db, admin, session.id, ['4-1'], null);
-	await changeSessionState(db, admin, session.id, 'held', null);
-	const item = (await findSession(db, session.id))!.items[0]!;
+	await addAgendaFiches(db, admin, session.value.id, ['4-1'], null);
+	await changeSessionState(db, admin, session.value.id, 'held', null);
+	const item = (await findSession(db, session.value.id))!.items[0]!;
 	await recordDecision(
 		db,
 		admin,
-		session.id,
+		session.value.id,
 		item.id,
 		{ kind: 'priority', newPriority: 1, text: 'SEANCE-NON-CLOSE motif' },
 		null
@@ -173,7 +173,7 @@ async function publishYear(year: number) {
 		changeNote: null
 	});
 	if (!draft.ok) throw new Error('draft');
-	await publishEdition(db, admin, draft.id);
+	await publishEdition(db, admin, draft.value.id);
 }
 
 async function liveSet(): Promise<OpenDataSet> {

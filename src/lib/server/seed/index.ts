@@ -284,7 +284,7 @@ export async function seedEditions(db: Db, data: PlanData = PLAN_DATA): Promise<
 			when
 		);
 		if (!draft.ok) throw new SeedDataError(draft.message);
-		const published = await publishEdition(db, null, draft.id, null, when);
+		const published = await publishEdition(db, null, draft.value.id, null, when);
 		if (!published.ok) throw new SeedDataError(published.message);
 	}
 	return true;

@@ -13,11 +13,12 @@ import {
 	changeSessionState,
 	recordDecision,
 	removeAgendaItem,
-	removeAttendee,
-	type CommissionResult
+	removeAttendee
 } from '$lib/server/commission/service';
 import type { User } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
+import type { Result } from '$lib/server/result';
 import {
 	DECISION_FIELDS,
 	DecisionSchema,
@@ -86,8 +87,8 @@ async function managing(event: Event, user: User) {
 	};
 }
 
-async function respond(result: CommissionResult, success: string) {
-	if (!result.ok) return fail(result.status, { message: result.message });
+async function respond(result: Result<unknown>, success: string) {
+	if (!result.ok) return refusalAnswer(result);
 	return { done: success };
 }
 
@@ -169,7 +170,7 @@ export const actions: Actions = {
 		if (readForm(c.form, ['confirm']).values.confirm !== 'oui')
 			redirect(303, `/commission/seances/${event.params.id}/cloture`);
 		const result = await changeSessionState(c.db, c.user, c.id, 'closed', c.address);
-		if (!result.ok) return fail(result.status, { message: result.message });
+		if (!result.ok) return refusalAnswer(result);
 		redirect(303, `/commission/seances/${event.params.id}?close=1`);
 	},
 	decide: async (event: Event) => {
@@ -180,7 +181,7 @@ export const actions: Actions = {
 		const itemId = /^\d{1,9}$/.test(values.itemId) ? Number(values.itemId) : null;
 		if (itemId === null) errors.itemId = 'Point de l’ordre du jour inconnu.';
 		if (!data || itemId === null || Object.keys(errors).length > 0) {
-			return fail(400, { decision: { itemId: values.itemId, values, errors } });
+			return fail(400, { values, errors });
 		}
 		const input =
 			data.kind === 'priority'
@@ -189,10 +190,7 @@ export const actions: Actions = {
 					? { kind: 'opinion' as const, opinion: data.opinion, text: data.text }
 					: { kind: 'free' as const, text: data.text };
 		const result = await recordDecision(c.db, c.user, c.id, itemId, input, c.address);
-		if (!result.ok)
-			return fail(result.status, {
-				decision: { itemId: values.itemId, values, errors: { form: result.message } }
-			});
+		if (!result.ok) return refusalAnswer(result, values);
 		return { done: 'Décision enregistrée ; elle prendra effet à la clôture de la séance.' };
 	}
 };
