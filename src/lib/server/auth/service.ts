@@ -3,6 +3,7 @@ import { recordAudit, tallyRefusal } from '../audit/repository';
 import { checkPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from './password';
 import { createSession, invalidateSession, invalidateUserSessions, type Session } from './sessions';
 import { newDeviceCookie, trustedDevice } from './device';
+import { findInvitation, insertInvitation, retireInvitations, useInvitation } from './repository';
 import {
 	attemptsOf,
 	blockedFor,
@@ -12,7 +13,7 @@ import {
 	releaseAttempt,
 	reserveAttempts,
 	throttleKey
-} from './throttle';
+} from './throttle-repository';
 import { newSplitToken, secretMatches, splitToken } from './tokens';
 import {
 	findCredentials,
@@ -146,7 +147,7 @@ export async function logout(
 	clientAddress: string | null
 ): Promise<void> {
 	await db.transaction().execute(async (trx) => {
-		await trx.deleteFrom('user_session').where('id', '=', sessionId).execute();
+		await invalidateSession(trx, sessionId);
 		await recordAudit(trx, {
 			actor: user,
 			action: 'logout',
@@ -295,24 +296,15 @@ export async function issueInvitation(
 	now = Date.now()
 ): Promise<string> {
 	const { id, token, secretHash } = newSplitToken();
-	await db
-		.updateTable('invitation')
-		.set({ used_at: now })
-		.where('user_id', '=', userId)
-		.where('used_at', 'is', null)
-		.execute();
-	await db
-		.insertInto('invitation')
-		.values({
-			id,
-			secret_hash: secretHash,
-			user_id: userId,
-			created_by: admin.id,
-			created_at: now,
-			expires_at: now + INVITATION_LIFETIME_MS,
-			used_at: null
-		})
-		.execute();
+	await retireInvitations(db, userId, now);
+	await insertInvitation(db, {
+		id,
+		secretHash,
+		userId,
+		createdBy: admin.id,
+		createdAt: now,
+		expiresAt: now + INVITATION_LIFETIME_MS
+	});
 	await recordAudit(db, {
 		actor: admin,
 		action: 'account.invited',
@@ -330,14 +322,10 @@ export async function findValidInvitation(
 ): Promise<{ invitationId: string; user: User } | undefined> {
 	const parts = splitToken(token);
 	if (!parts) return undefined;
-	const row = await db
-		.selectFrom('invitation')
-		.selectAll()
-		.where('id', '=', parts.id)
-		.executeTakeFirst();
-	if (!row || !secretMatches(parts.secret, new Uint8Array(row.secret_hash))) return undefined;
-	if (row.used_at !== null || now >= row.expires_at) return undefined;
-	const user = await findUserById(db, row.user_id);
+	const row = await findInvitation(db, parts.id);
+	if (!row || !secretMatches(parts.secret, new Uint8Array(row.secretHash))) return undefined;
+	if (row.usedAt !== null || now >= row.expiresAt) return undefined;
+	const user = await findUserById(db, row.userId);
 	if (!user || user.disabled) return undefined;
 	return { invitationId: row.id, user };
 }
@@ -359,13 +347,7 @@ export async function acceptInvitation(
 	if (refusal) return fieldRefusal('password', refusal);
 	const hash = await hashPassword(password);
 	return db.transaction().execute(async (trx) => {
-		const used = await trx
-			.updateTable('invitation')
-			.set({ used_at: now })
-			.where('id', '=', invitation.invitationId)
-			.where('used_at', 'is', null)
-			.executeTakeFirst();
-		if (Number(used.numUpdatedRows) !== 1)
+		if (!(await useInvitation(trx, invitation.invitationId, now)))
 			return refuse(410, 'Ce lien d’invitation a déjà été utilisé.');
 		await setPasswordHash(trx, invitation.user.id, hash, new Date(now));
 		await invalidateUserSessions(trx, invitation.user.id);

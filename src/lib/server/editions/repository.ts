@@ -230,3 +230,64 @@ export async function markPublished(
 		.where('id', '=', id)
 		.execute();
 }
+
+/** The validated updates reported between two dates (inclusive), for an edition's year. */
+export async function listValidatedUpdatesBetween(db: Executor, from: string, to: string) {
+	return db
+		.selectFrom('progress_update')
+		.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
+		.leftJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
+		.select([
+			'fiche.code',
+			'progress_update.reported_on',
+			'organisation.name',
+			'progress_update.status',
+			'progress_update.progress',
+			'progress_update.done'
+		])
+		.where('progress_update.state', '=', 'validated')
+		.where('progress_update.reported_on', '>=', from)
+		.where('progress_update.reported_on', '<=', to)
+		.orderBy('progress_update.reported_on')
+		.orderBy('progress_update.id')
+		.execute();
+}
+
+/** The decisions of the sittings closed between two dates (inclusive). */
+export async function listClosedDecisionsBetween(db: Executor, from: string, to: string) {
+	return db
+		.selectFrom('decision')
+		.innerJoin('commission_session', 'commission_session.id', 'decision.session_id')
+		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
+		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+		.select([
+			'commission_session.id',
+			'commission_session.held_on',
+			'fiche.code',
+			'agenda_item.title',
+			'decision.kind',
+			'decision.opinion',
+			'decision.previous_priority',
+			'decision.new_priority',
+			'decision.text'
+		])
+		.where('commission_session.state', '=', 'closed')
+		.where('commission_session.held_on', '>=', from)
+		.where('commission_session.held_on', '<=', to)
+		.orderBy('commission_session.held_on')
+		.orderBy('decision.id')
+		.execute();
+}
+
+/** The last edition published for an earlier year, with its frozen snapshot. */
+export async function findPreviousPublished(db: Executor, year: number) {
+	return db
+		.selectFrom('edition')
+		.select(['year', 'version', 'as_of', 'snapshot'])
+		.where('state', '=', 'published')
+		.where('year', '<', year)
+		.orderBy('year', 'desc')
+		.orderBy('version', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+}

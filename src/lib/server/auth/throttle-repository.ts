@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/schema';
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { Executor } from '../db';
 
 /**
  * Password-guess throttling, kept in the database so it survives a restart. Each key allows `free`
@@ -64,7 +61,7 @@ export async function blockedFor(
  * checks the keys in between.
  */
 export async function reserveAttempts(
-	trx: Transaction<Database>,
+	trx: Executor,
 	keys: ThrottleKey[],
 	now = Date.now()
 ): Promise<number> {
