@@ -52,7 +52,7 @@ afterEach(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-const published = () => cacheStamps(server).published;
+const published = async () => (await cacheStamps(server)).published;
 
 /** One open update per fiche and organisation: each call names its own fiche. */
 async function submitted(intent: 'draft' | 'submit' = 'submit', fiche = '9-1'): Promise<number> {
@@ -70,8 +70,8 @@ async function submitted(intent: 'draft' | 'submit' = 'submit', fiche = '9-1'): 
 
 describe('the page cache’s stamp of published data', () => {
 	it('stays the same through logins, failed logins, sessions, audit rows, drafts, submissions and returns', async () => {
-		const before = published();
-		const workspace = cacheStamps(server).workspace;
+		const before = await published();
+		const workspace = (await cacheStamps(server)).workspace;
 		const signedIn = await login(server, {
 			email: 'admin@lot.fr',
 			password: 'un mot de passe de test assez long',
@@ -94,7 +94,7 @@ describe('the page cache’s stamp of published data', () => {
 			summary: 'Essai',
 			clientAddress: null
 		});
-		expect(cacheStamps(server).workspace).toBe(workspace);
+		expect((await cacheStamps(server)).workspace).toBe(workspace);
 		await submitted('draft', '12-1');
 		const pending = await submitted();
 		await reviewProgressUpdate(
@@ -125,13 +125,13 @@ describe('the page cache’s stamp of published data', () => {
 			organisationId: partner.organisationId,
 			passwordHash: null
 		});
-		expect(published()).toBe(before);
+		expect(await published()).toBe(before);
 		// The partner's workspace shows their drafts and returned updates: its stamp moved.
-		expect(cacheStamps(server).workspace).not.toBe(workspace);
+		expect((await cacheStamps(server)).workspace).not.toBe(workspace);
 	});
 
 	it('changes with each validation, closed session and published edition, in the same transaction', async () => {
-		const stamps = [published()];
+		const stamps = [await published()];
 		const pending = await submitted();
 		await reviewProgressUpdate(
 			server,
@@ -139,7 +139,7 @@ describe('the page cache’s stamp of published data', () => {
 			{ updateId: pending, version: 1, decision: 'validate', comment: '' },
 			null
 		);
-		stamps.push(published());
+		stamps.push(await published());
 		const session = await createCommissionSession(
 			server,
 			admin,
@@ -158,9 +158,9 @@ describe('the page cache’s stamp of published data', () => {
 			{ kind: 'priority', newPriority: 1, text: 'motif' },
 			null
 		);
-		expect(published()).toBe(stamps.at(-1));
+		expect(await published()).toBe(stamps.at(-1));
 		await changeSessionState(server, admin, session.value.id, 'closed', null);
-		stamps.push(published());
+		stamps.push(await published());
 		const draft = await saveEditionDraft(server, admin, {
 			year: 2025,
 			asOf: '2025-12-31',
@@ -170,7 +170,7 @@ describe('the page cache’s stamp of published data', () => {
 		});
 		if (!draft.ok) throw new Error('draft');
 		await publishEdition(server, admin, draft.value.id);
-		stamps.push(published());
+		stamps.push(await published());
 		expect(new Set(stamps).size).toBe(4);
 		// A failed transaction leaves it as it was.
 		await expect(
@@ -179,13 +179,13 @@ describe('the page cache’s stamp of published data', () => {
 				throw new Error('abandon');
 			})
 		).rejects.toThrow('abandon');
-		expect(published()).toBe(stamps.at(-1));
+		expect(await published()).toBe(stamps.at(-1));
 	});
 
 	it('sees a change of published data made by another process, and any commit of another process', async () => {
-		const before = published();
+		const before = await published();
 		await tool.updateTable('fiche').set({ progress: 50 }).where('code', '=', '1-1').execute();
-		const afterPublic = published();
+		const afterPublic = await published();
 		expect(afterPublic).not.toBe(before);
 		// A commit the triggers do not see (here, an audit row; in life, a backup restored over the
 		// file) still changes SQLite's data_version.
@@ -195,6 +195,6 @@ describe('the page cache’s stamp of published data', () => {
 			summary: 'Essai',
 			clientAddress: null
 		});
-		expect(published()).not.toBe(afterPublic);
+		expect(await published()).not.toBe(afterPublic);
 	});
 });
