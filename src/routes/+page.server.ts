@@ -1,4 +1,4 @@
-import { listSessions } from '$lib/server/commission/repository';
+import { listSittings } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
 import { listEditions } from '$lib/server/editions/repository';
 import {
@@ -24,7 +24,7 @@ export const load: PageServerLoad = async () => {
 		await listObjectives(db),
 		await listFiches(db),
 		await listPlanEvents(db),
-		await listSessions(db, { closedOnly: true }),
+		await listSittings(db, { closedOnly: true }),
 		await listEditions(db, { publishedOnly: true })
 	];
 	// The plan's history: the register's events, then each closed session of the commission and

@@ -16,11 +16,7 @@ import { actions as reportActions } from './espace/fiches/[code]/suivi/+page.ser
 import { actions as withdrawActions } from './espace/suivis/[id]/+page.server';
 import { actions as commissionActions } from './commission/+page.server';
 import { actions as sessionActions } from './commission/seances/[id]/+page.server';
-import {
-	addAgendaFiches,
-	changeSessionState,
-	createCommissionSession
-} from '$lib/server/commission/service';
+import { addAgendaFiches, changeSittingState, createSitting } from '$lib/server/commission/service';
 
 /**
  * Hostile input thrown at every form action: huge strings, control characters, NaN, negative and
@@ -406,7 +402,7 @@ describe('hostile input on every form action', () => {
 			),
 			{ numRuns: 30 }
 		);
-		const created = await createCommissionSession(
+		const created = await createSitting(
 			db,
 			admin,
 			{ heldOn: '2026-05-01', place: 'Cahors', title: 'Commission' },
@@ -414,7 +410,7 @@ describe('hostile input on every form action', () => {
 		);
 		if (!created.ok) throw new Error('setup');
 		await addAgendaFiches(db, admin, created.value.id, ['4-1'], null);
-		await changeSessionState(db, admin, created.value.id, 'held', null);
+		await changeSittingState(db, admin, created.value.id, 'held', null);
 		const item = await db
 			.selectFrom('agenda_item')
 			.select('id')

@@ -4,8 +4,8 @@ import { hashPassword } from '$lib/server/auth/password';
 import { findUserById, insertUser, type User } from '$lib/server/auth/users';
 import {
 	addAgendaFiches,
-	changeSessionState,
-	createCommissionSession,
+	changeSittingState,
+	createSitting,
 	recordDecision
 } from '$lib/server/commission/service';
 import { tableToCsv } from '$lib/server/dashboard/tables';
@@ -38,7 +38,7 @@ const cells = (csv: string) => parse(csv, { relax_column_count: true }).flat() a
 
 describe('CSV formula injection', () => {
 	it('releve.csv: a decision’s reason', async () => {
-		const created = await createCommissionSession(
+		const created = await createSitting(
 			db,
 			admin,
 			{ heldOn: '2026-05-01', place: 'Cahors', title: 'Commission' },
@@ -46,7 +46,7 @@ describe('CSV formula injection', () => {
 		);
 		if (!created.ok) throw new Error('setup');
 		await addAgendaFiches(db, admin, created.value.id, ['4-1'], null);
-		await changeSessionState(db, admin, created.value.id, 'held', null);
+		await changeSittingState(db, admin, created.value.id, 'held', null);
 		const item = await db
 			.selectFrom('agenda_item')
 			.select('id')
@@ -62,7 +62,7 @@ describe('CSV formula injection', () => {
 				null
 			)
 		).toEqual({ ok: true });
-		await changeSessionState(db, admin, created.value.id, 'closed', null);
+		await changeSittingState(db, admin, created.value.id, 'closed', null);
 		const response = await releve({ params: { id: String(created.value.id) } } as never);
 		const all = cells(await response.text());
 		expect(all).toContain(`'${FORMULA}`);

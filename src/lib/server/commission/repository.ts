@@ -1,14 +1,14 @@
 import type { Executor } from '../db';
 import { shiftDay } from '../../utils/dates';
 import { countIndicatorsWithoutValue } from '../progress/repository';
-import type { DecisionKind, FicheStatus, Opinion, SessionState } from '../db/schema';
+import type { DecisionKind, FicheStatus, Opinion, SittingState } from '../db/schema';
 
-export interface SessionSummary {
+export interface SittingSummary {
 	id: number;
 	heldOn: string;
 	place: string;
 	title: string;
-	state: SessionState;
+	state: SittingState;
 	itemCount: number;
 	decisionCount: number;
 }
@@ -39,12 +39,12 @@ export interface AgendaItemRecord {
 	decisions: DecisionRecord[];
 }
 
-export interface SessionRecord {
+export interface SittingRecord {
 	id: number;
 	heldOn: string;
 	place: string;
 	title: string;
-	state: SessionState;
+	state: SittingState;
 	source: string | null;
 	closedAt: string | null;
 	closedBy: string | null;
@@ -52,10 +52,10 @@ export interface SessionRecord {
 	items: AgendaItemRecord[];
 }
 
-export async function listSessions(
+export async function listSittings(
 	db: Executor,
 	{ closedOnly }: { closedOnly: boolean }
-): Promise<SessionSummary[]> {
+): Promise<SittingSummary[]> {
 	let query = db
 		.selectFrom('commission_session as s')
 		.select((eb) => [
@@ -90,7 +90,7 @@ export async function listSessions(
 	}));
 }
 
-export async function findSession(db: Executor, id: number): Promise<SessionRecord | undefined> {
+export async function findSitting(db: Executor, id: number): Promise<SittingRecord | undefined> {
 	const session = await db
 		.selectFrom('commission_session as s')
 		.leftJoin('user_account as closer', 'closer.id', 's.closed_by')
@@ -290,7 +290,7 @@ export async function listPriorityComparison(db: Executor, axis?: string) {
 }
 
 /** The closed session before `heldOn` (the reference point of a review file). */
-export async function findPreviousClosedSession(db: Executor, heldOn: string, excludeId: number) {
+export async function findPreviousClosedSitting(db: Executor, heldOn: string, excludeId: number) {
 	return db
 		.selectFrom('commission_session')
 		.select(['id', 'held_on'])

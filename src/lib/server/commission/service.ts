@@ -1,7 +1,7 @@
 import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
 import type { User } from '../auth/users';
-import type { Opinion, SessionState } from '../db/schema';
+import type { Opinion, SittingState } from '../db/schema';
 import { ok, refuse, type Result } from '../result';
 import {
 	agendaItemHasDecision,
@@ -22,7 +22,7 @@ import {
 	setSittingState
 } from './repository';
 
-export const STATE_LABELS: Record<SessionState, string> = {
+export const STATE_LABELS: Record<SittingState, string> = {
 	preparation: 'en préparation',
 	held: 'tenue',
 	closed: 'close'
@@ -34,14 +34,14 @@ const CLOSED_MESSAGE =
 type SittingRow = NonNullable<Awaited<ReturnType<typeof findSittingRow>>>;
 
 /** The sitting, if it exists and is not closed (a closed sitting is never changed again). */
-async function openSession(db: Executor, id: number): Promise<Result<SittingRow>> {
+async function openSitting(db: Executor, id: number): Promise<Result<SittingRow>> {
 	const sitting = await findSittingRow(db, id);
 	if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
 	if (sitting.state === 'closed') return refuse(409, CLOSED_MESSAGE);
 	return ok(sitting);
 }
 
-export async function createCommissionSession(
+export async function createSitting(
 	db: Db,
 	user: User,
 	input: { heldOn: string; place: string; title: string },
@@ -68,28 +68,28 @@ export async function createCommissionSession(
 export async function addAgendaFiches(
 	db: Db,
 	user: User,
-	sessionId: number,
+	sittingId: number,
 	codes: string[],
 	clientAddress: string | null
 ): Promise<Result<{ added: number }>> {
 	return db.transaction().execute(async (trx) => {
-		const open = await openSession(trx, sessionId);
+		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
 		const fiches = await findFicheIdsByCode(trx, codes);
 		if (fiches.length !== new Set(codes).size)
 			return refuse(400, 'Une des fiches choisies n’existe pas.');
-		const present = await listAgendaFicheIds(trx, sessionId);
+		const present = await listAgendaFicheIds(trx, sittingId);
 		const added: string[] = [];
 		for (const fiche of fiches) {
 			if (present.has(fiche.id)) continue;
-			await appendAgendaItem(trx, sessionId, { ficheId: fiche.id });
+			await appendAgendaItem(trx, sittingId, { ficheId: fiche.id });
 			added.push(fiche.code);
 		}
 		if (added.length > 0)
 			await recordAudit(trx, {
 				actor: user,
 				action: 'session.agenda',
-				target: { type: 'séance', id: sessionId },
+				target: { type: 'séance', id: sittingId },
 				summary: `Fiches ajoutées à l’ordre du jour : ${added.join(', ')}`,
 				clientAddress
 			});
@@ -100,18 +100,18 @@ export async function addAgendaFiches(
 export async function addAgendaFreeItem(
 	db: Db,
 	user: User,
-	sessionId: number,
+	sittingId: number,
 	title: string,
 	clientAddress: string | null
 ): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
-		const open = await openSession(trx, sessionId);
+		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
-		await appendAgendaItem(trx, sessionId, { title });
+		await appendAgendaItem(trx, sittingId, { title });
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.agenda',
-			target: { type: 'séance', id: sessionId },
+			target: { type: 'séance', id: sittingId },
 			summary: `Point libre ajouté : ${title}`,
 			clientAddress
 		});
@@ -122,14 +122,14 @@ export async function addAgendaFreeItem(
 export async function removeAgendaItem(
 	db: Db,
 	user: User,
-	sessionId: number,
+	sittingId: number,
 	itemId: number,
 	clientAddress: string | null
 ): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
-		const open = await openSession(trx, sessionId);
+		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
-		if (!(await findAgendaItem(trx, sessionId, itemId)))
+		if (!(await findAgendaItem(trx, sittingId, itemId)))
 			return refuse(404, 'Ce point n’est pas à l’ordre du jour.');
 		if (await agendaItemHasDecision(trx, itemId))
 			return refuse(409, 'Ce point porte déjà des décisions : il reste à l’ordre du jour.');
@@ -137,7 +137,7 @@ export async function removeAgendaItem(
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.agenda',
-			target: { type: 'séance', id: sessionId },
+			target: { type: 'séance', id: sittingId },
 			summary: `Point retiré de l’ordre du jour (n° ${itemId})`,
 			clientAddress
 		});
@@ -148,25 +148,25 @@ export async function removeAgendaItem(
 export async function addAttendee(
 	db: Db,
 	user: User,
-	sessionId: number,
+	sittingId: number,
 	attendee: { userId: number } | { guestName: string },
 	clientAddress: string | null
 ): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
-		const open = await openSession(trx, sessionId);
+		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
 		if ('userId' in attendee) {
 			const member = await findCommissionMember(trx, attendee.userId);
 			if (!member)
 				return refuse(400, 'Choisissez un membre de la commission ou de l’équipe dans la liste.');
-			if (await isAttending(trx, sessionId, member.id))
+			if (await isAttending(trx, sittingId, member.id))
 				return refuse(409, `${member.name} est déjà inscrit comme présent.`);
 		}
-		await insertAttendee(trx, sessionId, attendee);
+		await insertAttendee(trx, sittingId, attendee);
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.attendees',
-			target: { type: 'séance', id: sessionId },
+			target: { type: 'séance', id: sittingId },
 			summary: 'Présent ajouté',
 			after: attendee,
 			clientAddress
@@ -178,19 +178,19 @@ export async function addAttendee(
 export async function removeAttendee(
 	db: Db,
 	user: User,
-	sessionId: number,
+	sittingId: number,
 	attendeeId: number,
 	clientAddress: string | null
 ): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
-		const open = await openSession(trx, sessionId);
+		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
-		if (!(await deleteAttendee(trx, sessionId, attendeeId)))
+		if (!(await deleteAttendee(trx, sittingId, attendeeId)))
 			return refuse(404, 'Cette personne n’est pas inscrite.');
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.attendees',
-			target: { type: 'séance', id: sessionId },
+			target: { type: 'séance', id: sittingId },
 			summary: `Présent retiré (n° ${attendeeId})`,
 			clientAddress
 		});
@@ -206,14 +206,14 @@ export type DecisionInput =
 export async function recordDecision(
 	db: Db,
 	user: User,
-	sessionId: number,
+	sittingId: number,
 	itemId: number,
 	input: DecisionInput,
 	clientAddress: string | null,
 	now = new Date()
 ): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
-		const open = await openSession(trx, sessionId);
+		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
 		const sitting = open.value;
 		if (sitting.state !== 'held') {
@@ -222,7 +222,7 @@ export async function recordDecision(
 				'Les décisions s’enregistrent pendant la séance : passez d’abord la séance à l’état « tenue ».'
 			);
 		}
-		const item = await findAgendaItem(trx, sessionId, itemId);
+		const item = await findAgendaItem(trx, sittingId, itemId);
 		if (!item) return refuse(404, 'Ce point n’est pas à l’ordre du jour de la séance.');
 		let previous: number | null = null;
 		if (input.kind === 'priority') {
@@ -238,7 +238,7 @@ export async function recordDecision(
 			previous = item.priority;
 		}
 		const id = await insertDecision(trx, {
-			sittingId: sessionId,
+			sittingId: sittingId,
 			itemId,
 			kind: input.kind,
 			previousPriority: previous,
@@ -262,16 +262,16 @@ export async function recordDecision(
 }
 
 /** preparation → held → closed. Closing makes the sitting's decisions take effect, for good. */
-export async function changeSessionState(
+export async function changeSittingState(
 	db: Db,
 	user: User,
-	sessionId: number,
+	sittingId: number,
 	target: 'held' | 'closed',
 	clientAddress: string | null,
 	now = new Date()
 ): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
-		const open = await openSession(trx, sessionId);
+		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
 		const sitting = open.value;
 		const allowed =
@@ -285,7 +285,7 @@ export async function changeSessionState(
 		}
 		await setSittingState(
 			trx,
-			sessionId,
+			sittingId,
 			target === 'closed'
 				? { state: 'closed', closedBy: user.id, at: now.toISOString() }
 				: { state: 'held' }
@@ -293,14 +293,14 @@ export async function changeSessionState(
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.state',
-			target: { type: 'séance', id: sessionId },
+			target: { type: 'séance', id: sittingId },
 			summary: `Séance du ${sitting.heldOn} : ${STATE_LABELS[sitting.state]} → ${STATE_LABELS[target]}`,
 			before: { state: sitting.state },
 			after: { state: target },
 			clientAddress
 		});
 		if (target === 'closed') {
-			for (const change of await listPriorityDecisions(trx, sessionId)) {
+			for (const change of await listPriorityDecisions(trx, sittingId)) {
 				await setFichePriority(trx, change.id, change.newPriority!);
 				await recordAudit(trx, {
 					actor: user,

@@ -9,11 +9,11 @@ import { createSession, validateSessionToken } from '../auth/sessions';
 import { findUserById, insertUser, type User } from '../auth/users';
 import {
 	addAgendaFiches,
-	changeSessionState,
-	createCommissionSession,
+	changeSittingState,
+	createSitting,
 	recordDecision
 } from '../commission/service';
-import { findSession } from '../commission/repository';
+import { findSitting } from '../commission/repository';
 import { publishEdition, saveEditionDraft } from '../editions/service';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
@@ -103,7 +103,7 @@ describe('the page cache’s stamp of published data', () => {
 			{ updateId: pending, version: 1, decision: 'return', comment: 'À compléter' },
 			null
 		);
-		const session = await createCommissionSession(
+		const session = await createSitting(
 			server,
 			admin,
 			{ heldOn: '2026-06-15', place: 'Cahors', title: 'Commission' },
@@ -140,7 +140,7 @@ describe('the page cache’s stamp of published data', () => {
 			null
 		);
 		stamps.push(await published());
-		const session = await createCommissionSession(
+		const session = await createSitting(
 			server,
 			admin,
 			{ heldOn: '2026-06-15', place: 'Cahors', title: 'Commission' },
@@ -148,8 +148,8 @@ describe('the page cache’s stamp of published data', () => {
 		);
 		if (!session.ok) throw new Error('session');
 		await addAgendaFiches(server, admin, session.value.id, ['4-1'], null);
-		await changeSessionState(server, admin, session.value.id, 'held', null);
-		const item = (await findSession(server, session.value.id))!.items[0]!;
+		await changeSittingState(server, admin, session.value.id, 'held', null);
+		const item = (await findSitting(server, session.value.id))!.items[0]!;
 		await recordDecision(
 			server,
 			admin,
@@ -159,7 +159,7 @@ describe('the page cache’s stamp of published data', () => {
 			null
 		);
 		expect(await published()).toBe(stamps.at(-1));
-		await changeSessionState(server, admin, session.value.id, 'closed', null);
+		await changeSittingState(server, admin, session.value.id, 'closed', null);
 		stamps.push(await published());
 		const draft = await saveEditionDraft(server, admin, {
 			year: 2025,

@@ -3,11 +3,11 @@ import { EditionPlanDocumentSchema } from '../../schemas/plan-document';
 import { findUserById, insertUser, type User } from '../auth/users';
 import {
 	addAgendaFiches,
-	changeSessionState,
-	createCommissionSession,
+	changeSittingState,
+	createSitting,
 	recordDecision
 } from '../commission/service';
-import { findSession } from '../commission/repository';
+import { findSitting } from '../commission/repository';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
@@ -97,7 +97,7 @@ describe('yearly editions', () => {
 
 		await validatedUpdate('9-1', '2019-11-15', 60);
 		await validatedUpdate('1-1', '2020-02-01', 10);
-		const session = await createCommissionSession(
+		const session = await createSitting(
 			db,
 			admin,
 			{ heldOn: '2019-10-01', place: 'Cahors', title: 'Commission' },
@@ -105,8 +105,8 @@ describe('yearly editions', () => {
 		);
 		if (!session.ok) throw new Error('session');
 		await addAgendaFiches(db, admin, session.value.id, ['4-1'], null);
-		await changeSessionState(db, admin, session.value.id, 'held', null);
-		const item = (await findSession(db, session.value.id))!.items[0]!;
+		await changeSittingState(db, admin, session.value.id, 'held', null);
+		const item = (await findSitting(db, session.value.id))!.items[0]!;
 		await recordDecision(
 			db,
 			admin,
@@ -115,7 +115,7 @@ describe('yearly editions', () => {
 			{ kind: 'priority', newPriority: 1, text: 'motif' },
 			null
 		);
-		await changeSessionState(db, admin, session.value.id, 'closed', null);
+		await changeSittingState(db, admin, session.value.id, 'closed', null);
 
 		expect(JSON.stringify(await findPublishedSnapshot(db, 2019))).toBe(before);
 		expect(await Promise.all(names.map((name) => frozen(2019, name)))).toEqual(openDataBefore);

@@ -5,11 +5,11 @@ import { PlanDocumentSchema } from '../../schemas/plan-document';
 import { findUserById, insertUser, type User } from '../auth/users';
 import {
 	addAgendaFiches,
-	changeSessionState,
-	createCommissionSession,
+	changeSittingState,
+	createSitting,
 	recordDecision
 } from '../commission/service';
-import { findSession } from '../commission/repository';
+import { findSitting } from '../commission/repository';
 import type { Db } from '../db';
 import { getDataRevision } from '../db/revision';
 import { createTestDb } from '../db/testing';
@@ -144,7 +144,7 @@ async function seedSecrets() {
 		measurements: [['2021-05-01', 987654]]
 	});
 	await update('6-1', '2021-06-01', 'validate', { comment: 'COMMENTAIRE-DE-VALIDATION' });
-	const session = await createCommissionSession(
+	const session = await createSitting(
 		db,
 		admin,
 		{ heldOn: '2021-06-10', place: 'Cahors', title: 'SEANCE-NON-CLOSE' },
@@ -152,8 +152,8 @@ async function seedSecrets() {
 	);
 	if (!session.ok) throw new Error('session');
 	await addAgendaFiches(db, admin, session.value.id, ['4-1'], null);
-	await changeSessionState(db, admin, session.value.id, 'held', null);
-	const item = (await findSession(db, session.value.id))!.items[0]!;
+	await changeSittingState(db, admin, session.value.id, 'held', null);
+	const item = (await findSitting(db, session.value.id))!.items[0]!;
 	await recordDecision(
 		db,
 		admin,

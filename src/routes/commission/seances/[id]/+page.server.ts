@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
 import {
-	findSession,
+	findSitting,
 	listAttendeeCandidates,
 	listFicheFlags
 } from '$lib/server/commission/repository';
@@ -10,7 +10,7 @@ import {
 	addAgendaFiches,
 	addAgendaFreeItem,
 	addAttendee,
-	changeSessionState,
+	changeSittingState,
 	recordDecision,
 	removeAgendaItem,
 	removeAttendee
@@ -29,7 +29,7 @@ import {
 import { parseForm, readForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-function sessionId(raw: string): number {
+function sittingId(raw: string): number {
 	if (!/^\d{1,9}$/.test(raw)) error(404, 'Cette séance n’existe pas.');
 	return Number(raw);
 }
@@ -37,7 +37,7 @@ function sessionId(raw: string): number {
 // The record of a closed session is public; a session being prepared or held is for members and staff.
 export const load: PageServerLoad = async (event) => {
 	const db = getDb();
-	const session = await findSession(db, sessionId(event.params.id));
+	const session = await findSitting(db, sittingId(event.params.id));
 	if (!session) error(404, 'Cette séance n’existe pas.');
 	if (session.state !== 'closed') await authorize(event, 'commission.manage');
 	const user = event.locals.user;
@@ -81,7 +81,7 @@ async function managing(event: Event, user: User) {
 	return {
 		db: getDb(),
 		user,
-		id: sessionId(event.params.id),
+		id: sittingId(event.params.id),
 		address: safeClientAddress(event),
 		form: await event.request.formData()
 	};
@@ -160,7 +160,7 @@ export const actions: Actions = {
 	hold: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		return respond(
-			await changeSessionState(c.db, c.user, c.id, 'held', c.address),
+			await changeSittingState(c.db, c.user, c.id, 'held', c.address),
 			'La séance est tenue : les décisions peuvent être enregistrées.'
 		);
 	},
@@ -169,7 +169,7 @@ export const actions: Actions = {
 		// Irreversible: only from the confirmation page, which says what will take effect.
 		if (readForm(c.form, ['confirm']).values.confirm !== 'oui')
 			redirect(303, `/commission/seances/${event.params.id}/cloture`);
-		const result = await changeSessionState(c.db, c.user, c.id, 'closed', c.address);
+		const result = await changeSittingState(c.db, c.user, c.id, 'closed', c.address);
 		if (!result.ok) return refusalAnswer(result);
 		redirect(303, `/commission/seances/${event.params.id}?close=1`);
 	},
