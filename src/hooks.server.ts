@@ -99,11 +99,11 @@ const cacheAnswers: Handle = async ({ event, resolve }) => {
 	if (!event.cookies.get(sessionCookieName(secure)) && PUBLIC_ROUTES.has(route)) {
 		scope = 'public';
 		cacheControl = PUBLIC_CACHE_CONTROL;
-		stamp = cacheStamps(getDb()).published;
+		stamp = (await cacheStamps(getDb())).published;
 	} else if (event.locals.session && SESSION_ROUTES.has(route)) {
 		scope = `session:${event.locals.session.id}`;
 		cacheControl = PRIVATE_CACHE_CONTROL;
-		stamp = cacheStamps(getDb()).workspace;
+		stamp = (await cacheStamps(getDb())).workspace;
 	} else {
 		return resolve(event);
 	}

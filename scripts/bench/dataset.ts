@@ -1,7 +1,7 @@
 // Builds a benchmark database: the plan as seeded plus a partner account, and with a scale the
 // synthetic ten-years history and one published edition per year.
 import { hashPassword } from '../../src/lib/server/auth/password';
-import { insertUser } from '../../src/lib/server/auth/users';
+import { findOrganisationIdByNameOrSlug, insertUser } from '../../src/lib/server/auth/users';
 import { openDatabase } from '../../src/lib/server/db/index';
 import { prepareDatabase } from '../../src/lib/server/db/instance';
 import { publishEdition, saveEditionDraft } from '../../src/lib/server/editions/service';
@@ -19,16 +19,12 @@ export async function prepareDataset(
 ): Promise<Record<string, unknown>> {
 	const started = performance.now();
 	const db = await prepareDatabase(path);
-	const org = await db
-		.selectFrom('organisation')
-		.select('id')
-		.where('slug', '=', 'cdg46')
-		.executeTakeFirstOrThrow();
+	const organisationId = await findOrganisationIdByNameOrSlug(db, 'cdg46');
 	await insertUser(db, {
 		email: PARTNER.email,
 		name: 'Banc d’essai',
 		role: 'partenaire',
-		organisationId: org.id,
+		organisationId: organisationId ?? null,
 		passwordHash: await hashPassword(PARTNER.password)
 	});
 	await db.destroy();
@@ -47,7 +43,7 @@ export async function prepareDataset(
 			axisTexts: {},
 			changeNote: null
 		});
-		if (draft.ok) await publishEdition(withEditions, null, draft.id);
+		if (draft.ok) await publishEdition(withEditions, null, draft.value.id);
 	}
 	await withEditions.destroy();
 	return {

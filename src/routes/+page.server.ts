@@ -1,5 +1,5 @@
 import { listStructuralRevisions } from '$lib/server/authoring/repository';
-import { listSessions } from '$lib/server/commission/repository';
+import { listSittings } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
 import { listEditions } from '$lib/server/editions/repository';
 import {
@@ -32,7 +32,7 @@ export const load: PageServerLoad = async () => {
 			await listObjectives(db),
 			await listFiches(db),
 			await listPlanEvents(db),
-			await listSessions(db, { closedOnly: true }),
+			await listSittings(db, { closedOnly: true }),
 			await listEditions(db, { publishedOnly: true }),
 			await listStructuralRevisions(db)
 		];

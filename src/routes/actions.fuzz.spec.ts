@@ -16,11 +16,7 @@ import { actions as reportActions } from './espace/fiches/[code=fiche]/suivi/+pa
 import { actions as withdrawActions } from './espace/suivis/[id=id]/+page.server';
 import { actions as commissionActions } from './commission/+page.server';
 import { actions as sessionActions } from './commission/seances/[id=id]/+page.server';
-import {
-	addAgendaFiches,
-	changeSessionState,
-	createCommissionSession
-} from '$lib/server/commission/service';
+import { addAgendaFiches, changeSittingState, createSitting } from '$lib/server/commission/service';
 
 /**
  * Hostile input thrown at every form action: huge strings, control characters, NaN, negative and
@@ -52,7 +48,7 @@ beforeAll(async () => {
 	partnerSessionId = (await createSession(db, partner.id)).session.id;
 	const created = await saveProgressUpdate(db, partner, '9-1', null, progressInput(), null);
 	if (!created.ok) throw new Error('setup');
-	submittedId = created.id;
+	submittedId = created.value.id;
 });
 
 const hostile = fc.oneof(
@@ -406,21 +402,21 @@ describe('hostile input on every form action', () => {
 			),
 			{ numRuns: 30 }
 		);
-		const created = await createCommissionSession(
+		const created = await createSitting(
 			db,
 			admin,
 			{ heldOn: '2026-05-01', place: 'Cahors', title: 'Commission' },
 			null
 		);
 		if (!created.ok) throw new Error('setup');
-		await addAgendaFiches(db, admin, created.id, ['4-1'], null);
-		await changeSessionState(db, admin, created.id, 'held', null);
+		await addAgendaFiches(db, admin, created.value.id, ['4-1'], null);
+		await changeSittingState(db, admin, created.value.id, 'held', null);
 		const item = await db
 			.selectFrom('agenda_item')
 			.select('id')
-			.where('session_id', '=', created.id)
+			.where('session_id', '=', created.value.id)
 			.executeTakeFirstOrThrow();
-		const params = { id: String(created.id) };
+		const params = { id: String(created.value.id) };
 		await fc.assert(
 			fc.asyncProperty(
 				formArbitrary(['itemId', 'kind', 'new_priority', 'opinion', 'text'], {
@@ -433,7 +429,7 @@ describe('hostile input on every form action', () => {
 					await expectRefusal(() =>
 						sessionActions.decide!(
 							fakeEvent(
-								`/commission/seances/${created.id}`,
+								`/commission/seances/${created.value.id}`,
 								params,
 								admin,
 								adminSessionId,
@@ -465,7 +461,7 @@ describe('hostile input on every form action', () => {
 						await expectRefusal(() =>
 							sessionActions[action]!(
 								fakeEvent(
-									`/commission/seances/${created.id}`,
+									`/commission/seances/${created.value.id}`,
 									params,
 									admin,
 									adminSessionId,

@@ -4,8 +4,8 @@ import { hashPassword } from '$lib/server/auth/password';
 import { findUserById, insertUser, type User } from '$lib/server/auth/users';
 import {
 	addAgendaFiches,
-	changeSessionState,
-	createCommissionSession,
+	changeSittingState,
+	createSitting,
 	recordDecision
 } from '$lib/server/commission/service';
 import { tableToCsv } from '$lib/server/dashboard/tables';
@@ -38,25 +38,32 @@ const cells = (csv: string) => parse(csv, { relax_column_count: true }).flat() a
 
 describe('CSV formula injection', () => {
 	it('releve.csv: a decision’s reason', async () => {
-		const created = await createCommissionSession(
+		const created = await createSitting(
 			db,
 			admin,
 			{ heldOn: '2026-05-01', place: 'Cahors', title: 'Commission' },
 			null
 		);
 		if (!created.ok) throw new Error('setup');
-		await addAgendaFiches(db, admin, created.id, ['4-1'], null);
-		await changeSessionState(db, admin, created.id, 'held', null);
+		await addAgendaFiches(db, admin, created.value.id, ['4-1'], null);
+		await changeSittingState(db, admin, created.value.id, 'held', null);
 		const item = await db
 			.selectFrom('agenda_item')
 			.select('id')
-			.where('session_id', '=', created.id)
+			.where('session_id', '=', created.value.id)
 			.executeTakeFirstOrThrow();
 		expect(
-			await recordDecision(db, admin, created.id, item.id, { kind: 'free', text: FORMULA }, null)
+			await recordDecision(
+				db,
+				admin,
+				created.value.id,
+				item.id,
+				{ kind: 'free', text: FORMULA },
+				null
+			)
 		).toEqual({ ok: true });
-		await changeSessionState(db, admin, created.id, 'closed', null);
-		const response = await releve({ params: { id: String(created.id) } } as never);
+		await changeSittingState(db, admin, created.value.id, 'closed', null);
+		const response = await releve({ params: { id: String(created.value.id) } } as never);
 		const all = cells(await response.text());
 		expect(all).toContain(`'${FORMULA}`);
 		expect(all).not.toContain(FORMULA);

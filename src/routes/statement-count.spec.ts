@@ -5,7 +5,7 @@ import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateHistory } from '../../scripts/bench/generate';
 import { insertUser, findUserById, type User } from '$lib/server/auth/users';
-import { addAgendaFiches, createCommissionSession } from '$lib/server/commission/service';
+import { addAgendaFiches, createSitting } from '$lib/server/commission/service';
 import { openDatabase, type Db } from '$lib/server/db';
 import { prepareDatabase } from '$lib/server/db/instance';
 import { saveEditionDraft } from '$lib/server/editions/service';
@@ -40,7 +40,7 @@ type Role = 'partenaire' | 'admin' | 'commission';
 interface Dataset {
 	db: Db;
 	users: Record<Role, User>;
-	ids: { update: number; draftEdition: number; openSession: number };
+	ids: { update: number; draftEdition: number; openSitting: number };
 	counter: { count: number };
 }
 
@@ -101,18 +101,18 @@ async function dataset(name: string, scale: number | null): Promise<Dataset> {
 		axisTexts: {},
 		changeNote: null
 	});
-	const session = await createCommissionSession(
+	const session = await createSitting(
 		db,
 		users.admin,
 		{ heldOn: '2030-01-15', place: 'Cahors', title: 'Commission' },
 		null
 	);
 	if (!update.ok || !edition.ok || !session.ok) throw new Error('dataset');
-	await addAgendaFiches(db, users.admin, session.id, ['4-1'], null);
+	await addAgendaFiches(db, users.admin, session.value.id, ['4-1'], null);
 	return {
 		db,
 		users,
-		ids: { update: update.id, draftEdition: edition.id, openSession: session.id },
+		ids: { update: update.value.id, draftEdition: edition.value.id, openSitting: session.value.id },
 		counter
 	};
 }
@@ -222,12 +222,12 @@ const PAGES: Record<string, Page> = {
 	'/commission (membre)': { module: () => import('./commission/+page.server'), as: 'commission' },
 	'/commission/seances/[id=id] (préparation)': {
 		module: () => import('./commission/seances/[id=id]/+page.server'),
-		params: (data) => ({ id: String(data.ids.openSession) }),
+		params: (data) => ({ id: String(data.ids.openSitting) }),
 		as: 'commission'
 	},
 	'/commission/seances/[id=id]/fiches/4-1': {
 		module: () => import('./commission/seances/[id=id]/fiches/[code=fiche]/+page.server'),
-		params: (data) => ({ id: String(data.ids.openSession), code: '4-1' }),
+		params: (data) => ({ id: String(data.ids.openSitting), code: '4-1' }),
 		as: 'commission',
 		// The preparation file of one fiche for one session, for members only: the fiche page's
 		// reads, plus the session, the previous one and the fiche's state then.

@@ -11,9 +11,13 @@ export interface Ok<T> {
 	value: T;
 }
 
-export type RefusalStatus = 400 | 403 | 404 | 409 | 429;
+/** 401: the person's session was ended by the refusal itself (sign in again). 410: a link used up. */
+export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 410 | 429;
 
-/** One field that another writer changed since the form was opened (optimistic concurrency). */
+/**
+ * One field that another writer changed since the form was opened (optimistic concurrency): on a
+ * conflict screen, `before` is the version stored now and `after` what this person typed.
+ */
 export interface FieldChange {
 	field: string;
 	label: string;
@@ -21,12 +25,27 @@ export interface FieldChange {
 	after: string;
 }
 
-export interface Refusal {
+/** The record as stored now, beside `changes`, for a conflict screen that offers a way out. */
+export interface StoredVersion {
+	id: number;
+	version: number;
+	state: string;
+	updatedByName: string | null;
+	updatedAt: string | null;
+	/** Whether this person may knowingly save their version over the stored one. */
+	canReplace: boolean;
+}
+
+export interface RefusalDetails {
+	fieldErrors?: Record<string, string>;
+	changes?: FieldChange[];
+	stored?: StoredVersion;
+}
+
+export interface Refusal extends RefusalDetails {
 	ok: false;
 	status: RefusalStatus;
 	message: string;
-	fieldErrors?: Record<string, string>;
-	changes?: FieldChange[];
 }
 
 export function ok(): Ok<undefined>;
@@ -38,13 +57,7 @@ export function ok<T>(value?: T): Ok<T | undefined> {
 export function refuse(
 	status: RefusalStatus,
 	message: string,
-	details: { fieldErrors?: Record<string, string>; changes?: FieldChange[] } = {}
+	details: RefusalDetails = {}
 ): Refusal {
 	return { ok: false, status, message, ...details };
 }
-
-/**
- * The older shape, `{ ok: true, ...fields }`: kept while services move to `Result`.
- * @deprecated use Result<T>
- */
-export type ServiceResult<T = object> = ({ ok: true } & T) | Refusal;

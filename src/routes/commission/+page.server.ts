@@ -1,9 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
-import { listSessions } from '$lib/server/commission/repository';
-import { createCommissionSession } from '$lib/server/commission/service';
+import { listSittings } from '$lib/server/commission/repository';
+import { createSitting } from '$lib/server/commission/service';
 import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
 import { SessionSchema } from '$lib/schemas/commission';
 import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,7 +12,7 @@ import type { Actions, PageServerLoad } from './$types';
 // Public: the record of closed sessions. Members and staff also see sessions being prepared.
 export const load: PageServerLoad = async ({ locals }) => {
 	const canManage = can(locals.user, 'commission.manage');
-	return { canManage, sessions: await listSessions(getDb(), { closedOnly: !canManage }) };
+	return { canManage, sessions: await listSittings(getDb(), { closedOnly: !canManage }) };
 };
 
 export const actions: Actions = {
@@ -23,13 +24,13 @@ export const actions: Actions = {
 			SessionSchema
 		);
 		if (!data || Object.keys(errors).length > 0) return fail(400, { values, errors });
-		const result = await createCommissionSession(
+		const result = await createSitting(
 			getDb(),
 			user,
 			{ heldOn: data.held_on, place: data.place, title: data.title },
 			safeClientAddress(event)
 		);
-		if (!result.ok) return fail(result.status, { values, errors: { form: result.message } });
-		redirect(303, `/commission/seances/${result.id}`);
+		if (!result.ok) return refusalAnswer(result, values);
+		redirect(303, `/commission/seances/${result.value.id}`);
 	}
 };

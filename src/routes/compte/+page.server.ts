@@ -56,12 +56,12 @@ export const actions: Actions = {
 			safeClientAddress(event)
 		);
 		if (!result.ok) {
-			if (result.sessionEnded) {
+			if (result.status === 401) {
 				deleteSessionCookie(event.cookies, event.url.protocol === 'https:');
 				redirect(303, '/connexion?session=fermee');
 			}
-			return fail(result.status, { errors: result.errors });
+			return refusalAnswer(result);
 		}
-		return { changed: true, endedSessions: result.endedSessions };
+		return { changed: true, endedSessions: result.value.endedSessions };
 	}
 };

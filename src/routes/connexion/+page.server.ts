@@ -5,6 +5,7 @@ import { deviceCookieName, setDeviceCookie } from '$lib/server/auth/device';
 import { setSessionCookie } from '$lib/server/auth/sessions';
 import { redirectTarget } from '$lib/server/http/redirect-target';
 import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
 import { LoginSchema } from '$lib/schemas/auth';
 import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
@@ -42,10 +43,11 @@ export const actions: Actions = {
 			clientAddress: safeClientAddress(event),
 			device: event.cookies.get(deviceCookieName(secure))
 		});
-		if (!result.ok) return fail(result.status, { values: kept, errors: { form: result.message } });
-		setSessionCookie(event.cookies, result.token, result.session.expiresAt, secure);
-		setDeviceCookie(event.cookies, result.device, secure);
+		if (!result.ok) return refusalAnswer(result, kept);
+		const { token, session, device, user } = result.value;
+		setSessionCookie(event.cookies, token, session.expiresAt, secure);
+		setDeviceCookie(event.cookies, device, secure);
 		const target = safeRedirect(values.redirectTo, event.url.origin);
-		redirect(303, target === '/' ? homeFor(result.user.role) : target);
+		redirect(303, target === '/' ? homeFor(user.role) : target);
 	}
 };

@@ -1,9 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Executor } from '../db';
 import { formatDate, pluralize } from '../../utils/format';
 import { readAuditRetention } from '../config.js';
-import type { Database } from '../db/schema';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export const AUDIT_ACTIONS = {
 	'login.success': 'Connexion réussie',
@@ -166,7 +163,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * and journals what it removed.
  */
 export async function purgeAudit(
-	db: Kysely<Database>,
+	db: Executor,
 	retentionDays: number,
 	now = new Date()
 ): Promise<{ events: number; tallies: number; cutoff: string }> {

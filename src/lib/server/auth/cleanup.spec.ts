@@ -4,7 +4,7 @@ import { createTestDb } from '../db/testing';
 import { createPartner } from '../progress/testing';
 import { pruneExpired } from './cleanup';
 import { createSession, SESSION_IDLE_MS, SESSION_MAX_MS } from './sessions';
-import { recordAttempt, throttleKey } from './throttle';
+import { recordAttempt, throttleKey } from './throttle-repository';
 
 let db: Db;
 beforeEach(async () => {

@@ -2,7 +2,7 @@ import { purgeAudit } from '../audit/repository';
 import { log } from '../log.js';
 import type { Db } from '../db';
 import { deleteExpiredSessions } from './sessions';
-import { deleteForgottenFailures } from './throttle';
+import { deleteForgottenFailures } from './throttle-repository';
 
 const EVERY_MS = 6 * 60 * 60 * 1000;
 

@@ -3,7 +3,8 @@ import { hmac } from '@oslojs/crypto/hmac';
 import { SHA256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
-import type { Db, Executor } from '../db';
+import type { Executor } from '../db';
+import { ensureSecret } from './repository';
 import { randomToken } from './tokens';
 
 /**
@@ -18,22 +19,12 @@ const SECRET_NAME = 'device-cookie';
 const secrets = new WeakMap<object, Uint8Array>();
 
 /** The signing key, made once (32 random bytes) and kept in the database (file mode 0600). */
-async function signingKey(db: Db | Executor): Promise<Uint8Array> {
+async function signingKey(db: Executor): Promise<Uint8Array> {
 	const known = secrets.get(db);
 	if (known) return known;
 	const fresh = new Uint8Array(32);
 	crypto.getRandomValues(fresh);
-	await db
-		.insertInto('app_secret')
-		.values({ name: SECRET_NAME, value: fresh })
-		.onConflict((oc) => oc.column('name').doNothing())
-		.execute();
-	const row = await db
-		.selectFrom('app_secret')
-		.select('value')
-		.where('name', '=', SECRET_NAME)
-		.executeTakeFirstOrThrow();
-	const key = new Uint8Array(row.value);
+	const key = await ensureSecret(db, SECRET_NAME, fresh);
 	secrets.set(db, key);
 	return key;
 }
@@ -43,14 +34,14 @@ function sign(key: Uint8Array, payload: string): Uint8Array {
 }
 
 /** A fresh device cookie value for the account. */
-export async function newDeviceCookie(db: Db | Executor, userId: number): Promise<string> {
+export async function newDeviceCookie(db: Executor, userId: number): Promise<string> {
 	const payload = `${userId}.${randomToken(15)}`;
 	return `${payload}.${encodeBase64urlNoPadding(sign(await signingKey(db), payload))}`;
 }
 
 /** The nonce of a genuine device cookie for this account, or null (missing, forged, other account). */
 export async function trustedDevice(
-	db: Db | Executor,
+	db: Executor,
 	cookie: string | undefined,
 	userId: number
 ): Promise<string | null> {

@@ -181,7 +181,7 @@ describe('invitations by e-mail', () => {
 		expect(mail.subject).toBe('Votre invitation au portail de suivi du SDUSN du Lot');
 		expect(mail.text).toContain('Anne Admin vous a créé un compte');
 		const token = linkIn(mail.text!, '/invitation');
-		expect(created.ok && created.invitationToken).toBe(token);
+		expect(created.ok && created.value.invitationToken).toBe(token);
 		expect((await acceptInvitation(db, token, NEW_PASSWORD, null, now + 1000)).ok).toBe(true);
 	});
 
@@ -201,15 +201,15 @@ describe('invitations by e-mail', () => {
 		if (!created.ok) throw new Error('not created');
 		const again = await db
 			.transaction()
-			.execute((trx) => issueInvitation(trx, admin, created.userId, null, now));
+			.execute((trx) => issueInvitation(trx, admin, created.value.userId, null, now));
 		await deliver();
 		expect(smtp.received).toHaveLength(2);
 		expect(linkIn(smtp.received[1]!.mail.text!, '/invitation')).toBe(again);
-		expect(await revokeInvitation(db, admin, created.userId, null, now)).toMatchObject({
+		expect(await revokeInvitation(db, admin, created.value.userId, null, now)).toMatchObject({
 			ok: true
 		});
 		expect((await acceptInvitation(db, again, NEW_PASSWORD, null, now + 1000)).ok).toBe(false);
-		expect(await revokeInvitation(db, admin, created.userId, null, now)).toMatchObject({
+		expect(await revokeInvitation(db, admin, created.value.userId, null, now)).toMatchObject({
 			ok: false,
 			status: 400
 		});

@@ -12,7 +12,7 @@ import {
 } from './recovery-repository';
 import { passwordContext } from './service';
 import { createSession, invalidateUserSessions, type Session } from './sessions';
-import { formatWait, reserveAttempts, throttleKey } from './throttle';
+import { formatWait, reserveAttempts, throttleKey } from './throttle-repository';
 import { newSplitToken, secretMatches, splitToken } from './tokens';
 import { findUserByEmail, findUserById, normaliseEmail, setPasswordHash, type User } from './users';
 
@@ -38,11 +38,11 @@ export async function requestPasswordReset(
 	const keys = [throttleKey('reset', address)];
 	if (clientAddress) keys.push(throttleKey('resetClient', clientAddress));
 	return db.transaction().execute(async (trx) => {
-		const reservation = await reserveAttempts(trx, keys, now);
-		if (!reservation.ok)
+		const waitMs = await reserveAttempts(trx, keys, now);
+		if (waitMs > 0)
 			return refuse(
 				429,
-				`Trop de demandes de nouveau mot de passe. Réessayez dans ${formatWait(reservation.waitMs)}.`
+				`Trop de demandes de nouveau mot de passe. Réessayez dans ${formatWait(waitMs)}.`
 			);
 		const user = await findUserByEmail(trx, address);
 		if (user && !user.disabled) {

@@ -78,13 +78,15 @@ describe('login', () => {
 		});
 		expect(result.ok).toBe(true);
 		if (!result.ok) return;
-		expect(result.token).toMatch(/^[a-z2-7]{24}\.[a-z2-7]{32}$/);
+		expect(result.value.token).toMatch(/^[a-z2-7]{24}\.[a-z2-7]{32}$/);
 		const row = await db.selectFrom('user_session').selectAll().executeTakeFirstOrThrow();
-		expect(row.id).toBe(result.token.split('.')[0]);
-		expect(Buffer.from(row.secret_hash).toString('hex')).not.toContain(result.token.split('.')[1]);
+		expect(row.id).toBe(result.value.token.split('.')[0]);
+		expect(Buffer.from(row.secret_hash).toString('hex')).not.toContain(
+			result.value.token.split('.')[1]
+		);
 		expect(await auditText()).toContain('login.success');
 		expect(await auditText()).not.toContain(PASSWORD);
-		expect(await auditText()).not.toContain(result.token);
+		expect(await auditText()).not.toContain(result.value.token);
 	});
 
 	it('gives the same message for a wrong password and an unknown account', async () => {
@@ -202,7 +204,7 @@ describe('sessions', () => {
 			{ current: PASSWORD, next: 'un tout nouveau mot de passe solide' },
 			null
 		);
-		expect(result).toEqual({ ok: true, endedSessions: 1 });
+		expect(result).toEqual({ ok: true, value: { endedSessions: 1 } });
 		expect((await validateSessionToken(db, other.token)).session).toBeNull();
 		expect((await validateSessionToken(db, current.token)).session).not.toBeNull();
 		const text = await auditText();
@@ -220,10 +222,10 @@ describe('sessions', () => {
 				{ current: 'faux', next: 'un tout nouveau mot de passe solide' },
 				null
 			)
-		).toEqual({
+		).toMatchObject({
 			ok: false,
 			status: 400,
-			errors: { current: 'Le mot de passe actuel est incorrect.' }
+			fieldErrors: { current: 'Le mot de passe actuel est incorrect.' }
 		});
 	});
 
@@ -249,18 +251,18 @@ describe('invitations', () => {
 		);
 		expect(created.ok).toBe(true);
 		if (!created.ok) return;
-		const weak = await acceptInvitation(db, created.invitationToken, 'azertyuiop12', null);
+		const weak = await acceptInvitation(db, created.value.invitationToken, 'azertyuiop12', null);
 		expect(weak).toMatchObject({ ok: false, status: 400 });
 		const accepted = await acceptInvitation(
 			db,
-			created.invitationToken,
+			created.value.invitationToken,
 			'ma phrase secrète du matin',
 			null
 		);
 		expect(accepted.ok).toBe(true);
 		const again = await acceptInvitation(
 			db,
-			created.invitationToken,
+			created.value.invitationToken,
 			'une autre phrase secrète',
 			null
 		);
@@ -288,7 +290,7 @@ describe('invitations', () => {
 		if (!created.ok) throw new Error('not created');
 		const late = await acceptInvitation(
 			db,
-			created.invitationToken,
+			created.value.invitationToken,
 			'ma phrase secrète du matin',
 			null,
 			now + INVITATION_LIFETIME_MS
@@ -303,9 +305,9 @@ describe('invitations', () => {
 			{ email: 'ADMIN@lot.fr', name: 'Doublon', role: 'admin', organisationId: null },
 			null
 		);
-		expect(result).toEqual({
+		expect(result).toMatchObject({
 			ok: false,
-			errors: { email: 'Un compte existe déjà avec cette adresse électronique.' }
+			fieldErrors: { email: 'Un compte existe déjà avec cette adresse électronique.' }
 		});
 	});
 });

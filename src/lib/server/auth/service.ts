@@ -3,6 +3,7 @@ import { recordAudit, tallyRefusal } from '../audit/repository';
 import { checkPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from './password';
 import { createSession, invalidateSession, invalidateUserSessions, type Session } from './sessions';
 import { newDeviceCookie, trustedDevice } from './device';
+import { findInvitation, insertInvitation, retireInvitations, useInvitation } from './repository';
 import {
 	attemptsOf,
 	blockedFor,
@@ -12,7 +13,7 @@ import {
 	releaseAttempt,
 	reserveAttempts,
 	throttleKey
-} from './throttle';
+} from './throttle-repository';
 import { newSplitToken, secretMatches, splitToken } from './tokens';
 import {
 	findCredentials,
@@ -28,6 +29,7 @@ import {
 } from './users';
 import { pluralize } from '../../utils/format';
 import { queueInvitationMail } from './recovery';
+import { ok, refuse, type Result } from '../result';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export const LOGIN_FAILED_MESSAGE = 'Adresse électronique ou mot de passe incorrect.';
@@ -40,16 +42,17 @@ export function passwordContext(user?: { email: string; name: string }): string[
 	return words;
 }
 
-export type LoginResult =
-	| { ok: true; user: User; token: string; session: Session; device: string }
-	| { ok: false; status: 400 | 429; message: string };
+export interface SignedIn {
+	user: User;
+	token: string;
+	session: Session;
+}
 
 function tooManyAttempts(waitMs: number) {
-	return {
-		ok: false as const,
-		status: 429 as const,
-		message: `Trop de tentatives de connexion. Par sécurité, réessayez dans ${formatWait(waitMs)}.`
-	};
+	return refuse(
+		429,
+		`Trop de tentatives de connexion. Par sécurité, réessayez dans ${formatWait(waitMs)}.`
+	);
 }
 
 /** Who a refusal that anyone can cause is counted under: the account when known, else the address. */
@@ -66,7 +69,7 @@ export async function login(
 	db: Db,
 	input: { email: string; password: string; clientAddress: string | null; device?: string },
 	now = Date.now()
-): Promise<LoginResult> {
+): Promise<Result<SignedIn & { device: string }>> {
 	const email = normaliseEmail(input.email);
 	const credentials = await findCredentials(db, email);
 	const known = credentials?.user;
@@ -81,17 +84,17 @@ export async function login(
 				? deviceKey
 				: throttleKey('account', email);
 		const keys = addressKey ? [primary, addressKey] : [primary];
-		const reservation = await reserveAttempts(trx, keys, now);
-		if (!reservation.ok)
+		const waitMs = await reserveAttempts(trx, keys, now);
+		if (waitMs > 0)
 			await tallyRefusal(
 				trx,
 				'login.throttled',
 				tallySubject(known?.id, input.clientAddress),
 				new Date(now)
 			);
-		return { reservation, primary };
+		return { waitMs, primary };
 	});
-	if (!reserved.reservation.ok) return tooManyAttempts(reserved.reservation.waitMs);
+	if (reserved.waitMs > 0) return tooManyAttempts(reserved.waitMs);
 
 	const valid =
 		credentials && credentials.passwordHash && !credentials.user.disabled
@@ -118,7 +121,7 @@ export async function login(
 				clientAddress: input.clientAddress
 			});
 		}
-		return { ok: false, status: 400, message: LOGIN_FAILED_MESSAGE };
+		return refuse(400, LOGIN_FAILED_MESSAGE);
 	}
 
 	const user = credentials.user;
@@ -134,7 +137,7 @@ export async function login(
 			clientAddress: input.clientAddress
 		});
 		const device = await newDeviceCookie(trx, user.id);
-		return { ok: true as const, user, token, session, device };
+		return ok({ user, token, session, device });
 	});
 }
 
@@ -145,7 +148,7 @@ export async function logout(
 	clientAddress: string | null
 ): Promise<void> {
 	await db.transaction().execute(async (trx) => {
-		await trx.deleteFrom('user_session').where('id', '=', sessionId).execute();
+		await invalidateSession(trx, sessionId);
 		await recordAudit(trx, {
 			actor: user,
 			action: 'logout',
@@ -156,15 +159,13 @@ export async function logout(
 	});
 }
 
-export type FieldErrors = Record<string, string>;
-
 export const REAUTH_ENDED_MESSAGE =
 	'Votre session a été fermée après plusieurs mots de passe actuels incorrects : reconnectez-vous.';
 
 /**
  * Changes the signed-in person's password. The current-password check is throttled like a login
  * (atomic count before hashing, key per account), each failure is journaled, and the session ends
- * once the free attempts are spent (`sessionEnded`).
+ * once the free attempts are spent (refused with 401: sign in again).
  */
 export async function changePassword(
 	db: Db,
@@ -173,22 +174,12 @@ export async function changePassword(
 	input: { current: string; next: string },
 	clientAddress: string | null,
 	now = Date.now()
-): Promise<
-	| { ok: true; endedSessions: number }
-	| { ok: false; status: 400 | 429; errors: FieldErrors; sessionEnded?: boolean }
-> {
+): Promise<Result<{ endedSessions: number }>> {
 	const key = throttleKey('reauth', String(user.id));
-	const reservation = await db
-		.transaction()
-		.execute(async (trx) => reserveAttempts(trx, [key], now));
-	if (!reservation.ok) {
+	const waitMs = await db.transaction().execute(async (trx) => reserveAttempts(trx, [key], now));
+	if (waitMs > 0) {
 		await endSessionAfterChecks(db, user, sessionId, clientAddress);
-		return {
-			ok: false,
-			status: 429,
-			errors: { current: REAUTH_ENDED_MESSAGE },
-			sessionEnded: true
-		};
+		return sessionEnded();
 	}
 	const hash = await findPasswordHash(db, user.id);
 	if (!hash || !(await verifyPassword(hash, input.current))) {
@@ -202,25 +193,15 @@ export async function changePassword(
 		});
 		if (attempts >= POLICIES.reauth.free) {
 			await endSessionAfterChecks(db, user, sessionId, clientAddress);
-			return {
-				ok: false,
-				status: 400,
-				errors: { current: REAUTH_ENDED_MESSAGE },
-				sessionEnded: true
-			};
+			return sessionEnded();
 		}
-		return { ok: false, status: 400, errors: { current: 'Le mot de passe actuel est incorrect.' } };
+		return fieldRefusal('current', 'Le mot de passe actuel est incorrect.');
 	}
 	await clearFailures(db, key);
 	const refusal = checkPasswordPolicy(input.next, passwordContext(user));
-	if (refusal) return { ok: false, status: 400, errors: { next: refusal } };
-	if (input.next === input.current) {
-		return {
-			ok: false,
-			status: 400,
-			errors: { next: 'Le nouveau mot de passe doit être différent de l’actuel.' }
-		};
-	}
+	if (refusal) return fieldRefusal('next', refusal);
+	if (input.next === input.current)
+		return fieldRefusal('next', 'Le nouveau mot de passe doit être différent de l’actuel.');
 	const newHash = await hashPassword(input.next);
 	const ended = await db.transaction().execute(async (trx) => {
 		await setPasswordHash(trx, user.id, newHash);
@@ -241,7 +222,16 @@ export async function changePassword(
 		});
 		return count;
 	});
-	return { ok: true, endedSessions: ended };
+	return ok({ endedSessions: ended });
+}
+
+/** A refusal that one field explains: the message goes under that field. */
+function fieldRefusal(field: string, message: string, status: 400 | 410 = 400) {
+	return refuse(status, message, { fieldErrors: { [field]: message } });
+}
+
+function sessionEnded() {
+	return refuse(401, REAUTH_ENDED_MESSAGE, { fieldErrors: { current: REAUTH_ENDED_MESSAGE } });
 }
 
 async function endSessionAfterChecks(
@@ -276,15 +266,9 @@ export async function createAccountWithInvitation(
 	account: NewAccount,
 	clientAddress: string | null,
 	now = Date.now()
-): Promise<
-	{ ok: true; userId: number; invitationToken: string } | { ok: false; errors: FieldErrors }
-> {
-	if (await findUserByEmail(db, account.email)) {
-		return {
-			ok: false,
-			errors: { email: 'Un compte existe déjà avec cette adresse électronique.' }
-		};
-	}
+): Promise<Result<{ userId: number; invitationToken: string }>> {
+	if (await findUserByEmail(db, account.email))
+		return fieldRefusal('email', 'Un compte existe déjà avec cette adresse électronique.');
 	return db.transaction().execute(async (trx) => {
 		const userId = await insertUser(trx, { ...account, passwordHash: null }, new Date(now));
 		await recordAudit(trx, {
@@ -300,7 +284,7 @@ export async function createAccountWithInvitation(
 			}
 		});
 		const invitationToken = await issueInvitation(trx, admin, userId, clientAddress, now);
-		return { ok: true as const, userId, invitationToken };
+		return ok({ userId, invitationToken });
 	});
 }
 
@@ -313,24 +297,15 @@ export async function issueInvitation(
 	now = Date.now()
 ): Promise<string> {
 	const { id, token, secretHash } = newSplitToken();
-	await db
-		.updateTable('invitation')
-		.set({ used_at: now })
-		.where('user_id', '=', userId)
-		.where('used_at', 'is', null)
-		.execute();
-	await db
-		.insertInto('invitation')
-		.values({
-			id,
-			secret_hash: secretHash,
-			user_id: userId,
-			created_by: admin.id,
-			created_at: now,
-			expires_at: now + INVITATION_LIFETIME_MS,
-			used_at: null
-		})
-		.execute();
+	await retireInvitations(db, userId, now);
+	await insertInvitation(db, {
+		id,
+		secretHash,
+		userId,
+		createdBy: admin.id,
+		createdAt: now,
+		expiresAt: now + INVITATION_LIFETIME_MS
+	});
 	await queueInvitationMail(db, userId, token, admin.name, now);
 	await recordAudit(db, {
 		actor: admin,
@@ -349,14 +324,10 @@ export async function findValidInvitation(
 ): Promise<{ invitationId: string; user: User } | undefined> {
 	const parts = splitToken(token);
 	if (!parts) return undefined;
-	const row = await db
-		.selectFrom('invitation')
-		.selectAll()
-		.where('id', '=', parts.id)
-		.executeTakeFirst();
-	if (!row || !secretMatches(parts.secret, new Uint8Array(row.secret_hash))) return undefined;
-	if (row.used_at !== null || now >= row.expires_at) return undefined;
-	const user = await findUserById(db, row.user_id);
+	const row = await findInvitation(db, parts.id);
+	if (!row || !secretMatches(parts.secret, new Uint8Array(row.secretHash))) return undefined;
+	if (row.usedAt !== null || now >= row.expiresAt) return undefined;
+	const user = await findUserById(db, row.userId);
 	if (!user || user.disabled) return undefined;
 	return { invitationId: row.id, user };
 }
@@ -367,37 +338,19 @@ export async function acceptInvitation(
 	password: string,
 	clientAddress: string | null,
 	now = Date.now()
-): Promise<
-	| { ok: true; user: User; token: string; session: Session }
-	| { ok: false; status: 400 | 410; errors: FieldErrors }
-> {
+): Promise<Result<SignedIn>> {
 	const invitation = await findValidInvitation(db, token, now);
-	if (!invitation) {
-		return {
-			ok: false,
-			status: 410,
-			errors: {
-				form: 'Ce lien d’invitation n’est plus valable : demandez-en un nouveau à l’équipe de Lot numérique.'
-			}
-		};
-	}
+	if (!invitation)
+		return refuse(
+			410,
+			'Ce lien d’invitation n’est plus valable : demandez-en un nouveau à l’équipe de Lot numérique.'
+		);
 	const refusal = checkPasswordPolicy(password, passwordContext(invitation.user));
-	if (refusal) return { ok: false, status: 400, errors: { password: refusal } };
+	if (refusal) return fieldRefusal('password', refusal);
 	const hash = await hashPassword(password);
 	return db.transaction().execute(async (trx) => {
-		const used = await trx
-			.updateTable('invitation')
-			.set({ used_at: now })
-			.where('id', '=', invitation.invitationId)
-			.where('used_at', 'is', null)
-			.executeTakeFirst();
-		if (Number(used.numUpdatedRows) !== 1) {
-			return {
-				ok: false as const,
-				status: 410 as const,
-				errors: { form: 'Ce lien d’invitation a déjà été utilisé.' }
-			};
-		}
+		if (!(await useInvitation(trx, invitation.invitationId, now)))
+			return refuse(410, 'Ce lien d’invitation a déjà été utilisé.');
 		await setPasswordHash(trx, invitation.user.id, hash, new Date(now));
 		await invalidateUserSessions(trx, invitation.user.id);
 		const session = await createSession(trx, invitation.user.id, now);
@@ -408,7 +361,7 @@ export async function acceptInvitation(
 			summary: `Mot de passe choisi par ${invitation.user.email} via son invitation`,
 			clientAddress
 		});
-		return { ok: true as const, user: invitation.user, ...session };
+		return ok({ user: invitation.user, ...session });
 	});
 }
 
@@ -418,11 +371,11 @@ export async function setAccountDisabled(
 	userId: number,
 	disabled: boolean,
 	clientAddress: string | null
-): Promise<{ ok: true } | { ok: false; message: string }> {
+): Promise<Result> {
 	const target = await findUserById(db, userId);
-	if (!target) return { ok: false, message: 'Ce compte n’existe pas.' };
+	if (!target) return refuse(404, 'Ce compte n’existe pas.');
 	if (target.id === admin.id)
-		return { ok: false, message: 'Vous ne pouvez pas désactiver votre propre compte.' };
+		return refuse(400, 'Vous ne pouvez pas désactiver votre propre compte.');
 	await db.transaction().execute(async (trx) => {
 		await setDisabled(trx, userId, disabled);
 		const ended = disabled ? await invalidateUserSessions(trx, userId) : 0;
@@ -438,5 +391,5 @@ export async function setAccountDisabled(
 			clientAddress
 		});
 	});
-	return { ok: true };
+	return ok();
 }

@@ -1,12 +1,16 @@
 import type { Cookies } from '@sveltejs/kit';
-import type { Kysely, Transaction } from 'kysely';
-import type { Db } from '../db';
-import { preparedLookup } from '../db/prepared';
-import type { Database } from '../db/schema';
+import type { Executor } from '../db';
+import {
+	deleteSessionsBefore,
+	findSessionWithAccount,
+	insertSession,
+	invalidateSession,
+	setSessionExpiry
+} from './repository';
 import { newSplitToken, secretMatches, splitToken } from './tokens';
-import { toUser, userQuery, type User } from './users';
+import type { User } from './users';
 
-type Executor = Kysely<Database> | Transaction<Database>;
+export { invalidateSession, invalidateUserSessions } from './repository';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** Inactivity expiry, renewed while the session is used. */
@@ -29,16 +33,7 @@ export async function createSession(
 ): Promise<{ token: string; session: Session }> {
 	const { id, token, secretHash } = newSplitToken();
 	const session = { id, userId, createdAt: now, expiresAt: now + SESSION_IDLE_MS };
-	await db
-		.insertInto('user_session')
-		.values({
-			id,
-			secret_hash: secretHash,
-			user_id: userId,
-			created_at: now,
-			expires_at: session.expiresAt
-		})
-		.execute();
+	await insertSession(db, { ...session, secretHash });
 	return { token, session };
 }
 
@@ -48,53 +43,30 @@ export type SessionValidation =
 
 const NONE: SessionValidation = { session: null, user: null, renewed: false };
 
-// One statement per signed-in request: the session and its account together.
-const sessionWithAccount = preparedLookup((db, sessionId) =>
-	userQuery(db)
-		.innerJoin('user_session', 'user_session.user_id', 'user_account.id')
-		.select([
-			'user_session.id as session_id',
-			'user_session.secret_hash',
-			'user_session.expires_at',
-			'user_session.created_at as session_created_at'
-		])
-		.where('user_session.id', '=', sessionId)
-		.compile()
-);
-
 /** Checks a cookie token: known id, matching secret, not expired, account active. */
 export async function validateSessionToken(
-	db: Db,
+	db: Executor,
 	token: string,
 	now = Date.now()
 ): Promise<SessionValidation> {
 	const parts = splitToken(token);
 	if (!parts) return NONE;
-	const row = sessionWithAccount(db, parts.id);
-	if (!row || !secretMatches(parts.secret, new Uint8Array(row.secret_hash))) return NONE;
-	const user = toUser(row);
-	if (now >= row.expires_at || now >= row.session_created_at + SESSION_MAX_MS || user.disabled) {
-		await db.deleteFrom('user_session').where('id', '=', row.session_id).execute();
+	const row = await findSessionWithAccount(db, parts.id);
+	if (!row || !secretMatches(parts.secret, new Uint8Array(row.secretHash))) return NONE;
+	const { user } = row;
+	if (now >= row.expiresAt || now >= row.createdAt + SESSION_MAX_MS || user.disabled) {
+		await invalidateSession(db, row.sessionId);
 		return NONE;
 	}
-	let expiresAt = row.expires_at;
+	let expiresAt = row.expiresAt;
 	let renewed = false;
 	if (expiresAt - now < RENEW_WHEN_LEFT_MS) {
-		expiresAt = Math.min(now + SESSION_IDLE_MS, row.session_created_at + SESSION_MAX_MS);
-		await db
-			.updateTable('user_session')
-			.set({ expires_at: expiresAt })
-			.where('id', '=', row.session_id)
-			.execute();
+		expiresAt = Math.min(now + SESSION_IDLE_MS, row.createdAt + SESSION_MAX_MS);
+		await setSessionExpiry(db, row.sessionId, expiresAt);
 		renewed = true;
 	}
 	return {
-		session: {
-			id: row.session_id,
-			userId: user.id,
-			createdAt: row.session_created_at,
-			expiresAt
-		},
+		session: { id: row.sessionId, userId: user.id, createdAt: row.createdAt, expiresAt },
 		user,
 		renewed
 	};
@@ -102,31 +74,7 @@ export async function validateSessionToken(
 
 /** Deletes the sessions that can no longer be used (idle or absolute expiry passed). */
 export async function deleteExpiredSessions(db: Executor, now = Date.now()): Promise<number> {
-	const result = await db
-		.deleteFrom('user_session')
-		.where((eb) =>
-			eb.or([eb('expires_at', '<=', now), eb('created_at', '<=', now - SESSION_MAX_MS)])
-		)
-		.executeTakeFirst();
-	return Number(result.numDeletedRows);
-}
-
-/** Ends one session; true when it was still open. */
-export async function invalidateSession(db: Executor, sessionId: string): Promise<boolean> {
-	const result = await db.deleteFrom('user_session').where('id', '=', sessionId).executeTakeFirst();
-	return Number(result.numDeletedRows) > 0;
-}
-
-/** Ends every session of a user, or every one but `keepSessionId`; returns how many ended. */
-export async function invalidateUserSessions(
-	db: Executor,
-	userId: number,
-	keepSessionId?: string
-): Promise<number> {
-	let query = db.deleteFrom('user_session').where('user_id', '=', userId);
-	if (keepSessionId) query = query.where('id', '!=', keepSessionId);
-	const result = await query.executeTakeFirst();
-	return Number(result.numDeletedRows);
+	return deleteSessionsBefore(db, now, now - SESSION_MAX_MS);
 }
 
 /** `__Host-` prefix and Secure flag whenever the portal is served over https. */

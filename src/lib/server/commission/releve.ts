@@ -4,18 +4,18 @@ import { OPINION_LABELS } from '../../utils/vocabulary';
 import type { Executor } from '../db';
 import { protectFormula } from '../csv';
 import { isoDateCell, type Sheet } from '../spreadsheet';
-import { findSession, type SessionRecord } from './repository';
+import { findSitting, type SittingRecord } from './repository';
 
 /** The closed session named by the URL; before it is closed there is no record to publish (404). */
-export async function closedSessionRecord(db: Executor, idParam: string): Promise<SessionRecord> {
-	const session = /^\d{1,9}$/.test(idParam) ? await findSession(db, Number(idParam)) : undefined;
+export async function closedSessionRecord(db: Executor, idParam: string): Promise<SittingRecord> {
+	const session = /^\d{1,9}$/.test(idParam) ? await findSitting(db, Number(idParam)) : undefined;
 	if (!session || session.state !== 'closed')
 		error(404, 'Aucun relevé de décisions publié pour cette séance.');
 	return session;
 }
 
 /** The record of decisions of a closed session, one row per decision, in machine form (CSV). */
-export function releveRows(session: SessionRecord): string[][] {
+export function releveRows(session: SittingRecord): string[][] {
 	return session.items.flatMap((item) =>
 		item.decisions.map((d) => [
 			session.heldOn,
@@ -42,7 +42,7 @@ export const RELEVE_COLUMNS = [
 ];
 
 /** The same record for people (`.xlsx`): French headers, the decision as the web writes it. */
-export function releveSheet(session: SessionRecord): Sheet {
+export function releveSheet(session: SittingRecord): Sheet {
 	return {
 		title: `Relevé ${session.heldOn}`,
 		note: `Relevé de décisions de la commission des usages numériques — séance du ${session.heldOn}`,

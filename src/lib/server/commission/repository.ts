@@ -1,14 +1,14 @@
 import type { Executor } from '../db';
 import { isStale } from '../../utils/rules';
 import { countIndicatorsWithoutValue } from '../progress/repository';
-import type { DecisionKind, FicheStatus, Opinion, SessionState } from '../db/schema';
+import type { DecisionKind, FicheStatus, Opinion, SittingState } from '../db/schema';
 
-export interface SessionSummary {
+export interface SittingSummary {
 	id: number;
 	heldOn: string;
 	place: string;
 	title: string;
-	state: SessionState;
+	state: SittingState;
 	itemCount: number;
 	decisionCount: number;
 }
@@ -39,12 +39,12 @@ export interface AgendaItemRecord {
 	decisions: DecisionRecord[];
 }
 
-export interface SessionRecord {
+export interface SittingRecord {
 	id: number;
 	heldOn: string;
 	place: string;
 	title: string;
-	state: SessionState;
+	state: SittingState;
 	source: string | null;
 	closedAt: string | null;
 	closedBy: string | null;
@@ -52,10 +52,10 @@ export interface SessionRecord {
 	items: AgendaItemRecord[];
 }
 
-export async function listSessions(
+export async function listSittings(
 	db: Executor,
 	{ closedOnly }: { closedOnly: boolean }
-): Promise<SessionSummary[]> {
+): Promise<SittingSummary[]> {
 	let query = db
 		.selectFrom('commission_session as s')
 		.select((eb) => [
@@ -90,7 +90,7 @@ export async function listSessions(
 	}));
 }
 
-export async function findSession(db: Executor, id: number): Promise<SessionRecord | undefined> {
+export async function findSitting(db: Executor, id: number): Promise<SittingRecord | undefined> {
 	const session = await db
 		.selectFrom('commission_session as s')
 		.leftJoin('user_account as closer', 'closer.id', 's.closed_by')
@@ -290,7 +290,7 @@ export async function listPriorityComparison(db: Executor, axis?: string) {
 }
 
 /** The closed session before `heldOn` (the reference point of a review file). */
-export async function findPreviousClosedSession(db: Executor, heldOn: string, excludeId: number) {
+export async function findPreviousClosedSitting(db: Executor, heldOn: string, excludeId: number) {
 	return db
 		.selectFrom('commission_session')
 		.select(['id', 'held_on'])
@@ -402,4 +402,220 @@ export async function listFicheDecisions(db: Executor, ficheId: number) {
 		sessionDate: r.held_on,
 		sessionTitle: r.title
 	}));
+}
+
+// — Writes of the commission's sittings (séances), called by the service in its transaction. —
+
+/** The sitting's row as stored (state and date), for the service's decisions. */
+export async function findSittingRow(db: Executor, id: number) {
+	return db
+		.selectFrom('commission_session')
+		.select(['id', 'state', 'held_on as heldOn'])
+		.where('id', '=', id)
+		.executeTakeFirst();
+}
+
+export async function insertSitting(
+	db: Executor,
+	sitting: { heldOn: string; place: string; title: string; createdBy: number; at: string }
+): Promise<number> {
+	const { id } = await db
+		.insertInto('commission_session')
+		.values({
+			held_on: sitting.heldOn,
+			place: sitting.place,
+			title: sitting.title,
+			state: 'preparation',
+			source: null,
+			created_by: sitting.createdBy,
+			created_at: sitting.at,
+			closed_by: null,
+			closed_at: null
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return id;
+}
+
+export async function setSittingState(
+	db: Executor,
+	id: number,
+	change: { state: 'held' } | { state: 'closed'; closedBy: number; at: string }
+): Promise<void> {
+	await db
+		.updateTable('commission_session')
+		.set(
+			change.state === 'closed'
+				? { state: 'closed', closed_by: change.closedBy, closed_at: change.at }
+				: { state: 'held' }
+		)
+		.where('id', '=', id)
+		.execute();
+}
+
+export async function findFicheIdsByCode(db: Executor, codes: string[]) {
+	if (codes.length === 0) return [];
+	return db.selectFrom('fiche').select(['id', 'code']).where('code', 'in', codes).execute();
+}
+
+export async function listAgendaFicheIds(db: Executor, sittingId: number): Promise<Set<number>> {
+	const rows = await db
+		.selectFrom('agenda_item')
+		.select('fiche_id')
+		.where('session_id', '=', sittingId)
+		.execute();
+	return new Set(rows.map((r) => r.fiche_id).filter((id): id is number => id !== null));
+}
+
+/** Appends a point to the agenda, after the last one. */
+export async function appendAgendaItem(
+	db: Executor,
+	sittingId: number,
+	item: { ficheId: number } | { title: string }
+): Promise<void> {
+	const last = await db
+		.selectFrom('agenda_item')
+		.select((eb) => eb.fn.max('position').as('p'))
+		.where('session_id', '=', sittingId)
+		.executeTakeFirst();
+	await db
+		.insertInto('agenda_item')
+		.values({
+			session_id: sittingId,
+			fiche_id: 'ficheId' in item ? item.ficheId : null,
+			title: 'title' in item ? item.title : null,
+			position: Number(last?.p ?? 0) + 1
+		})
+		.execute();
+}
+
+/** A point of the sitting's agenda, with its fiche if it has one. */
+export async function findAgendaItem(db: Executor, sittingId: number, itemId: number) {
+	return db
+		.selectFrom('agenda_item')
+		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+		.select(['agenda_item.id', 'agenda_item.fiche_id as ficheId', 'fiche.code', 'fiche.priority'])
+		.where('agenda_item.id', '=', itemId)
+		.where('agenda_item.session_id', '=', sittingId)
+		.executeTakeFirst();
+}
+
+/** Whether the point carries a decision (of that kind, when given). */
+export async function agendaItemHasDecision(
+	db: Executor,
+	itemId: number,
+	kind?: DecisionKind
+): Promise<boolean> {
+	const row = await db
+		.selectFrom('decision')
+		.select('id')
+		.where('agenda_item_id', '=', itemId)
+		.$if(kind !== undefined, (q) => q.where('kind', '=', kind!))
+		.executeTakeFirst();
+	return row !== undefined;
+}
+
+export async function deleteAgendaItem(db: Executor, itemId: number): Promise<void> {
+	await db.deleteFrom('agenda_item').where('id', '=', itemId).execute();
+}
+
+/** A member of the commission or of the staff, who may be listed as present. */
+export async function findCommissionMember(db: Executor, userId: number) {
+	return db
+		.selectFrom('user_account')
+		.select(['id', 'name'])
+		.where('id', '=', userId)
+		.where('role', 'in', ['commission', 'admin'])
+		.executeTakeFirst();
+}
+
+export async function isAttending(db: Executor, sittingId: number, userId: number) {
+	const row = await db
+		.selectFrom('session_attendee')
+		.select('id')
+		.where('session_id', '=', sittingId)
+		.where('user_id', '=', userId)
+		.executeTakeFirst();
+	return row !== undefined;
+}
+
+export async function insertAttendee(
+	db: Executor,
+	sittingId: number,
+	attendee: { userId: number } | { guestName: string }
+): Promise<void> {
+	await db
+		.insertInto('session_attendee')
+		.values({
+			session_id: sittingId,
+			user_id: 'userId' in attendee ? attendee.userId : null,
+			guest_name: 'guestName' in attendee ? attendee.guestName : null
+		})
+		.execute();
+}
+
+/** False when there was no such attendee in that sitting. */
+export async function deleteAttendee(
+	db: Executor,
+	sittingId: number,
+	attendeeId: number
+): Promise<boolean> {
+	const result = await db
+		.deleteFrom('session_attendee')
+		.where('id', '=', attendeeId)
+		.where('session_id', '=', sittingId)
+		.executeTakeFirst();
+	return Number(result.numDeletedRows) > 0;
+}
+
+export async function insertDecision(
+	db: Executor,
+	decision: {
+		sittingId: number;
+		itemId: number;
+		kind: DecisionKind;
+		previousPriority: number | null;
+		newPriority: number | null;
+		opinion: Opinion | null;
+		text: string;
+		recordedBy: number;
+		at: string;
+	}
+): Promise<number> {
+	const { id } = await db
+		.insertInto('decision')
+		.values({
+			session_id: decision.sittingId,
+			agenda_item_id: decision.itemId,
+			kind: decision.kind,
+			previous_priority: decision.previousPriority,
+			new_priority: decision.newPriority,
+			opinion: decision.opinion,
+			text: decision.text,
+			recorded_by: decision.recordedBy,
+			recorded_at: decision.at
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return id;
+}
+
+/** The priority decisions of a sitting, each with its fiche's priority now. */
+export async function listPriorityDecisions(db: Executor, sittingId: number) {
+	return db
+		.selectFrom('decision')
+		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
+		.innerJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+		.select(['fiche.id', 'fiche.code', 'fiche.priority', 'decision.new_priority as newPriority'])
+		.where('decision.session_id', '=', sittingId)
+		.where('decision.kind', '=', 'priority')
+		.execute();
+}
+
+export async function setFichePriority(
+	db: Executor,
+	ficheId: number,
+	priority: number
+): Promise<void> {
+	await db.updateTable('fiche').set({ priority }).where('id', '=', ficheId).execute();
 }

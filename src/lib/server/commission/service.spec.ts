@@ -6,18 +6,13 @@ import { createTestDb } from '../db/testing';
 import { buildPlanDocument } from '../opendata/plan-document';
 import { findFicheByCode } from '../plan/repository';
 import {
-	findSession,
+	findSitting,
 	listFicheDecisions,
 	listPriorityComparison,
 	listPriorityHistory,
-	listSessions
+	listSittings
 } from './repository';
-import {
-	addAgendaFiches,
-	changeSessionState,
-	createCommissionSession,
-	recordDecision
-} from './service';
+import { addAgendaFiches, changeSittingState, createSitting, recordDecision } from './service';
 
 let db: Db;
 let member: User;
@@ -57,23 +52,23 @@ const counts = async () => {
 };
 
 async function heldSessionWith(code: string) {
-	const created = await createCommissionSession(
+	const created = await createSitting(
 		db,
 		member,
 		{ heldOn: '2026-06-15', place: 'Cahors', title: 'Commission des usages numériques' },
 		null
 	);
 	if (!created.ok) throw new Error('session');
-	await addAgendaFiches(db, member, created.id, [code], null);
-	await changeSessionState(db, member, created.id, 'held', null);
-	const session = (await findSession(db, created.id))!;
-	return { id: created.id, itemId: session.items[0]!.id };
+	await addAgendaFiches(db, member, created.value.id, [code], null);
+	await changeSittingState(db, member, created.value.id, 'held', null);
+	const session = (await findSitting(db, created.value.id))!;
+	return { id: created.value.id, itemId: session.items[0]!.id };
 }
 
 describe('the seeded session of 1 February 2019', () => {
 	it('is closed, with its four opinions attached to 10-1, 13-1, 7-2 and 3-1', async () => {
-		const [summary] = await listSessions(db, { closedOnly: true });
-		const session = (await findSession(db, summary!.id))!;
+		const [summary] = await listSittings(db, { closedOnly: true });
+		const session = (await findSitting(db, summary!.id))!;
 		expect(session).toMatchObject({ heldOn: '2019-02-01', place: 'Cahors', state: 'closed' });
 		expect(session.items.map((i) => i.fiche?.code)).toEqual(['10-1', '13-1', '7-2', '3-1']);
 		expect(
@@ -102,7 +97,7 @@ describe('priority decisions', () => {
 			)
 		).toEqual({ ok: true });
 		expect((await findFicheByCode(db, '4-1'))!.priority).toBe(2);
-		await changeSessionState(db, member, id, 'closed', null);
+		await changeSittingState(db, member, id, 'closed', null);
 		const fiche = (await findFicheByCode(db, '4-1'))!;
 		expect(fiche.priority).toBe(1);
 		expect(await listPriorityHistory(db, fiche.id)).toEqual([
@@ -153,7 +148,7 @@ describe('priority decisions', () => {
 				null
 			)
 		).toMatchObject({ ok: false, status: 400, message: 'La fiche 4-1 est déjà en priorité 2.' });
-		await changeSessionState(db, member, id, 'closed', null);
+		await changeSittingState(db, member, id, 'closed', null);
 		const closed = await recordDecision(
 			db,
 			member,
@@ -168,23 +163,23 @@ describe('priority decisions', () => {
 			ok: false,
 			status: 409
 		});
-		expect(await changeSessionState(db, member, id, 'held', null)).toMatchObject({
+		expect(await changeSittingState(db, member, id, 'held', null)).toMatchObject({
 			ok: false,
 			status: 409
 		});
 		expect(await counts()).toEqual(before);
 
-		const created = await createCommissionSession(
+		const created = await createSitting(
 			db,
 			member,
 			{ heldOn: '2026-09-01', place: 'Figeac', title: 'Commission' },
 			null
 		);
 		if (!created.ok) throw new Error('session');
-		await addAgendaFiches(db, member, created.id, ['1-1'], null);
-		const item = (await findSession(db, created.id))!.items[0]!;
+		await addAgendaFiches(db, member, created.value.id, ['1-1'], null);
+		const item = (await findSitting(db, created.value.id))!.items[0]!;
 		expect(
-			await recordDecision(db, member, created.id, item.id, { kind: 'free', text: 'x' }, null)
+			await recordDecision(db, member, created.value.id, item.id, { kind: 'free', text: 'x' }, null)
 		).toMatchObject({ ok: false, status: 409 });
 	});
 });

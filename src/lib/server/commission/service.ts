@@ -3,50 +3,53 @@ import { recordAudit } from '../audit/repository';
 import { notifySessionClosed } from '../mail/notifications';
 import type { User } from '../auth/users';
 import type { Opinion } from '../db/schema';
-import { refuse, type ServiceResult } from '../result';
-import { SITTING_STATE_LABELS as STATE_LABELS } from '../../utils/vocabulary';
+import { ok, refuse, type Result } from '../result';
+import {
+	agendaItemHasDecision,
+	appendAgendaItem,
+	deleteAgendaItem,
+	deleteAttendee,
+	findAgendaItem,
+	findCommissionMember,
+	findFicheIdsByCode,
+	findSittingRow,
+	insertAttendee,
+	insertDecision,
+	insertSitting,
+	isAttending,
+	listAgendaFicheIds,
+	listPriorityDecisions,
+	setFichePriority,
+	setSittingState
+} from './repository';
 
-export type CommissionResult<T = object> = ServiceResult<T>;
+import { SITTING_STATE_LABELS as STATE_LABELS } from '../../utils/vocabulary';
 
 const CLOSED_MESSAGE =
 	'Cette séance est close : elle ne peut plus être modifiée. Ouvrez une nouvelle séance pour revenir sur ses décisions.';
 
-async function openSession(db: Executor, id: number) {
-	const session = await db
-		.selectFrom('commission_session')
-		.selectAll()
-		.where('id', '=', id)
-		.executeTakeFirst();
-	if (!session)
-		return {
-			error: refuse(404, 'Cette séance n’existe pas.')
-		};
-	if (session.state === 'closed') return { error: refuse(409, CLOSED_MESSAGE) };
-	return { session };
+type SittingRow = NonNullable<Awaited<ReturnType<typeof findSittingRow>>>;
+
+/** The sitting, if it exists and is not closed (a closed sitting is never changed again). */
+async function openSitting(db: Executor, id: number): Promise<Result<SittingRow>> {
+	const sitting = await findSittingRow(db, id);
+	if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
+	if (sitting.state === 'closed') return refuse(409, CLOSED_MESSAGE);
+	return ok(sitting);
 }
 
-export async function createCommissionSession(
+export async function createSitting(
 	db: Db,
 	user: User,
 	input: { heldOn: string; place: string; title: string },
 	clientAddress: string | null
-): Promise<CommissionResult<{ id: number }>> {
+): Promise<Result<{ id: number }>> {
 	return db.transaction().execute(async (trx) => {
-		const { id } = await trx
-			.insertInto('commission_session')
-			.values({
-				held_on: input.heldOn,
-				place: input.place,
-				title: input.title,
-				state: 'preparation',
-				source: null,
-				created_by: user.id,
-				created_at: new Date().toISOString(),
-				closed_by: null,
-				closed_at: null
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow();
+		const id = await insertSitting(trx, {
+			...input,
+			createdBy: user.id,
+			at: new Date().toISOString()
+		});
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.created',
@@ -55,205 +58,140 @@ export async function createCommissionSession(
 			after: input,
 			clientAddress
 		});
-		return { ok: true as const, id };
+		return ok({ id });
 	});
-}
-
-async function nextPosition(db: Executor, sessionId: number): Promise<number> {
-	const row = await db
-		.selectFrom('agenda_item')
-		.select((eb) => eb.fn.max('position').as('p'))
-		.where('session_id', '=', sessionId)
-		.executeTakeFirst();
-	return Number(row?.p ?? 0) + 1;
 }
 
 export async function addAgendaFiches(
 	db: Db,
 	user: User,
-	sessionId: number,
+	sittingId: number,
 	codes: string[],
 	clientAddress: string | null
-): Promise<CommissionResult<{ added: number }>> {
+): Promise<Result<{ added: number }>> {
 	return db.transaction().execute(async (trx) => {
-		const { error } = await openSession(trx, sessionId);
-		if (error) return error;
-		const fiches =
-			codes.length === 0
-				? []
-				: await trx.selectFrom('fiche').select(['id', 'code']).where('code', 'in', codes).execute();
+		const open = await openSitting(trx, sittingId);
+		if (!open.ok) return open;
+		const fiches = await findFicheIdsByCode(trx, codes);
 		if (fiches.length !== new Set(codes).size)
 			return refuse(400, 'Une des fiches choisies n’existe pas.');
-		const present = new Set(
-			(
-				await trx
-					.selectFrom('agenda_item')
-					.select('fiche_id')
-					.where('session_id', '=', sessionId)
-					.execute()
-			).map((r) => r.fiche_id)
-		);
-		let position = await nextPosition(trx, sessionId);
+		const present = await listAgendaFicheIds(trx, sittingId);
 		const added: string[] = [];
 		for (const fiche of fiches) {
 			if (present.has(fiche.id)) continue;
-			await trx
-				.insertInto('agenda_item')
-				.values({ session_id: sessionId, fiche_id: fiche.id, title: null, position: position++ })
-				.execute();
+			await appendAgendaItem(trx, sittingId, { ficheId: fiche.id });
 			added.push(fiche.code);
 		}
 		if (added.length > 0)
 			await recordAudit(trx, {
 				actor: user,
 				action: 'session.agenda',
-				target: { type: 'séance', id: sessionId },
+				target: { type: 'séance', id: sittingId },
 				summary: `Fiches ajoutées à l’ordre du jour : ${added.join(', ')}`,
 				clientAddress
 			});
-		return { ok: true as const, added: added.length };
+		return ok({ added: added.length });
 	});
 }
 
 export async function addAgendaFreeItem(
 	db: Db,
 	user: User,
-	sessionId: number,
+	sittingId: number,
 	title: string,
 	clientAddress: string | null
-): Promise<CommissionResult> {
+): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
-		const { error } = await openSession(trx, sessionId);
-		if (error) return error;
-		await trx
-			.insertInto('agenda_item')
-			.values({
-				session_id: sessionId,
-				fiche_id: null,
-				title,
-				position: await nextPosition(trx, sessionId)
-			})
-			.execute();
+		const open = await openSitting(trx, sittingId);
+		if (!open.ok) return open;
+		await appendAgendaItem(trx, sittingId, { title });
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.agenda',
-			target: { type: 'séance', id: sessionId },
+			target: { type: 'séance', id: sittingId },
 			summary: `Point libre ajouté : ${title}`,
 			clientAddress
 		});
-		return { ok: true as const };
+		return ok();
 	});
 }
 
 export async function removeAgendaItem(
 	db: Db,
 	user: User,
-	sessionId: number,
+	sittingId: number,
 	itemId: number,
 	clientAddress: string | null
-): Promise<CommissionResult> {
+): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
-		const { error } = await openSession(trx, sessionId);
-		if (error) return error;
-		const item = await trx
-			.selectFrom('agenda_item')
-			.select(['id', 'title', 'fiche_id'])
-			.where('id', '=', itemId)
-			.where('session_id', '=', sessionId)
-			.executeTakeFirst();
-		if (!item) return refuse(404, 'Ce point n’est pas à l’ordre du jour.');
-		const decisions = await trx
-			.selectFrom('decision')
-			.select('id')
-			.where('agenda_item_id', '=', itemId)
-			.executeTakeFirst();
-		if (decisions)
+		const open = await openSitting(trx, sittingId);
+		if (!open.ok) return open;
+		if (!(await findAgendaItem(trx, sittingId, itemId)))
+			return refuse(404, 'Ce point n’est pas à l’ordre du jour.');
+		if (await agendaItemHasDecision(trx, itemId))
 			return refuse(409, 'Ce point porte déjà des décisions : il reste à l’ordre du jour.');
-		await trx.deleteFrom('agenda_item').where('id', '=', itemId).execute();
+		await deleteAgendaItem(trx, itemId);
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.agenda',
-			target: { type: 'séance', id: sessionId },
+			target: { type: 'séance', id: sittingId },
 			summary: `Point retiré de l’ordre du jour (n° ${itemId})`,
 			clientAddress
 		});
-		return { ok: true as const };
+		return ok();
 	});
 }
 
 export async function addAttendee(
 	db: Db,
 	user: User,
-	sessionId: number,
+	sittingId: number,
 	attendee: { userId: number } | { guestName: string },
 	clientAddress: string | null
-): Promise<CommissionResult> {
+): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
-		const { error } = await openSession(trx, sessionId);
-		if (error) return error;
+		const open = await openSitting(trx, sittingId);
+		if (!open.ok) return open;
 		if ('userId' in attendee) {
-			const member = await trx
-				.selectFrom('user_account')
-				.select(['id', 'name'])
-				.where('id', '=', attendee.userId)
-				.where('role', 'in', ['commission', 'admin'])
-				.executeTakeFirst();
+			const member = await findCommissionMember(trx, attendee.userId);
 			if (!member)
 				return refuse(400, 'Choisissez un membre de la commission ou de l’équipe dans la liste.');
-			const already = await trx
-				.selectFrom('session_attendee')
-				.select('id')
-				.where('session_id', '=', sessionId)
-				.where('user_id', '=', member.id)
-				.executeTakeFirst();
-			if (already) return refuse(409, `${member.name} est déjà inscrit comme présent.`);
-			await trx
-				.insertInto('session_attendee')
-				.values({ session_id: sessionId, user_id: member.id, guest_name: null })
-				.execute();
-		} else {
-			await trx
-				.insertInto('session_attendee')
-				.values({ session_id: sessionId, user_id: null, guest_name: attendee.guestName })
-				.execute();
+			if (await isAttending(trx, sittingId, member.id))
+				return refuse(409, `${member.name} est déjà inscrit comme présent.`);
 		}
+		await insertAttendee(trx, sittingId, attendee);
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.attendees',
-			target: { type: 'séance', id: sessionId },
+			target: { type: 'séance', id: sittingId },
 			summary: 'Présent ajouté',
 			after: attendee,
 			clientAddress
 		});
-		return { ok: true as const };
+		return ok();
 	});
 }
 
 export async function removeAttendee(
 	db: Db,
 	user: User,
-	sessionId: number,
+	sittingId: number,
 	attendeeId: number,
 	clientAddress: string | null
-): Promise<CommissionResult> {
+): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
-		const { error } = await openSession(trx, sessionId);
-		if (error) return error;
-		const result = await trx
-			.deleteFrom('session_attendee')
-			.where('id', '=', attendeeId)
-			.where('session_id', '=', sessionId)
-			.executeTakeFirst();
-		if (Number(result.numDeletedRows) === 0)
+		const open = await openSitting(trx, sittingId);
+		if (!open.ok) return open;
+		if (!(await deleteAttendee(trx, sittingId, attendeeId)))
 			return refuse(404, 'Cette personne n’est pas inscrite.');
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.attendees',
-			target: { type: 'séance', id: sessionId },
+			target: { type: 'séance', id: sittingId },
 			summary: `Présent retiré (n° ${attendeeId})`,
 			clientAddress
 		});
-		return { ok: true as const };
+		return ok();
 	});
 }
 
@@ -265,142 +203,114 @@ export type DecisionInput =
 export async function recordDecision(
 	db: Db,
 	user: User,
-	sessionId: number,
+	sittingId: number,
 	itemId: number,
 	input: DecisionInput,
 	clientAddress: string | null,
 	now = new Date()
-): Promise<CommissionResult> {
+): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
-		const { session, error } = await openSession(trx, sessionId);
-		if (error) return error;
-		if (session.state !== 'held') {
+		const open = await openSitting(trx, sittingId);
+		if (!open.ok) return open;
+		const sitting = open.value;
+		if (sitting.state !== 'held') {
 			return refuse(
 				409,
 				'Les décisions s’enregistrent pendant la séance : passez d’abord la séance à l’état « tenue ».'
 			);
 		}
-		const item = await trx
-			.selectFrom('agenda_item')
-			.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
-			.select(['agenda_item.id', 'agenda_item.fiche_id', 'fiche.code', 'fiche.priority'])
-			.where('agenda_item.id', '=', itemId)
-			.where('agenda_item.session_id', '=', sessionId)
-			.executeTakeFirst();
+		const item = await findAgendaItem(trx, sittingId, itemId);
 		if (!item) return refuse(404, 'Ce point n’est pas à l’ordre du jour de la séance.');
 		let previous: number | null = null;
 		if (input.kind === 'priority') {
-			if (item.fiche_id === null || item.priority === null)
+			if (item.ficheId === null || item.priority === null)
 				return refuse(400, 'Une décision de priorité porte sur une fiche, pas sur un point libre.');
 			if (item.priority === input.newPriority)
 				return refuse(400, `La fiche ${item.code} est déjà en priorité ${input.newPriority}.`);
-			const pending = await trx
-				.selectFrom('decision')
-				.select('id')
-				.where('agenda_item_id', '=', itemId)
-				.where('kind', '=', 'priority')
-				.executeTakeFirst();
-			if (pending)
+			if (await agendaItemHasDecision(trx, itemId, 'priority'))
 				return refuse(
 					409,
 					'Une décision de priorité est déjà enregistrée pour cette fiche dans cette séance.'
 				);
 			previous = item.priority;
 		}
-		const { id } = await trx
-			.insertInto('decision')
-			.values({
-				session_id: sessionId,
-				agenda_item_id: itemId,
-				kind: input.kind,
-				previous_priority: previous,
-				new_priority: input.kind === 'priority' ? input.newPriority : null,
-				opinion: input.kind === 'opinion' ? input.opinion : null,
-				text: input.text,
-				recorded_by: user.id,
-				recorded_at: now.toISOString()
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow();
+		const id = await insertDecision(trx, {
+			sittingId: sittingId,
+			itemId,
+			kind: input.kind,
+			previousPriority: previous,
+			newPriority: input.kind === 'priority' ? input.newPriority : null,
+			opinion: input.kind === 'opinion' ? input.opinion : null,
+			text: input.text,
+			recordedBy: user.id,
+			at: now.toISOString()
+		});
 		await recordAudit(trx, {
 			actor: user,
 			action: 'decision.recorded',
 			target: { type: 'décision', id },
-			summary: `Décision (${input.kind}) sur ${item.code ? `la fiche ${item.code}` : 'un point libre'} en séance du ${session.held_on}`,
+			summary: `Décision (${input.kind}) sur ${item.code ? `la fiche ${item.code}` : 'un point libre'} en séance du ${sitting.heldOn}`,
 			before: input.kind === 'priority' ? { priority: previous } : undefined,
 			after: input,
 			clientAddress
 		});
-		return { ok: true as const };
+		return ok();
 	});
 }
 
-/** preparation → held → closed. Closing makes the session's decisions take effect, for good. */
-export async function changeSessionState(
+/** preparation → held → closed. Closing makes the sitting's decisions take effect, for good. */
+export async function changeSittingState(
 	db: Db,
 	user: User,
-	sessionId: number,
+	sittingId: number,
 	target: 'held' | 'closed',
 	clientAddress: string | null,
 	now = new Date()
-): Promise<CommissionResult> {
+): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
-		const { session, error } = await openSession(trx, sessionId);
-		if (error) return error;
+		const open = await openSitting(trx, sittingId);
+		if (!open.ok) return open;
+		const sitting = open.value;
 		const allowed =
-			(session.state === 'preparation' && target === 'held') ||
-			(session.state === 'held' && target === 'closed');
+			(sitting.state === 'preparation' && target === 'held') ||
+			(sitting.state === 'held' && target === 'closed');
 		if (!allowed) {
 			return refuse(
 				409,
-				`La séance est ${STATE_LABELS[session.state]} : elle ne peut pas passer à l’état « ${STATE_LABELS[target]} ».`
+				`La séance est ${STATE_LABELS[sitting.state]} : elle ne peut pas passer à l’état « ${STATE_LABELS[target]} ».`
 			);
 		}
-		await trx
-			.updateTable('commission_session')
-			.set(
-				target === 'closed'
-					? { state: 'closed', closed_by: user.id, closed_at: now.toISOString() }
-					: { state: 'held' }
-			)
-			.where('id', '=', sessionId)
-			.execute();
+		await setSittingState(
+			trx,
+			sittingId,
+			target === 'closed'
+				? { state: 'closed', closedBy: user.id, at: now.toISOString() }
+				: { state: 'held' }
+		);
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.state',
-			target: { type: 'séance', id: sessionId },
-			summary: `Séance du ${session.held_on} : ${STATE_LABELS[session.state]} → ${STATE_LABELS[target]}`,
-			before: { state: session.state },
+			target: { type: 'séance', id: sittingId },
+			summary: `Séance du ${sitting.heldOn} : ${STATE_LABELS[sitting.state]} → ${STATE_LABELS[target]}`,
+			before: { state: sitting.state },
 			after: { state: target },
 			clientAddress
 		});
 		if (target === 'closed') {
-			await notifySessionClosed(trx, sessionId, now.getTime());
-			const changes = await trx
-				.selectFrom('decision')
-				.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
-				.innerJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
-				.select(['fiche.id', 'fiche.code', 'fiche.priority', 'decision.new_priority'])
-				.where('decision.session_id', '=', sessionId)
-				.where('decision.kind', '=', 'priority')
-				.execute();
-			for (const change of changes) {
-				await trx
-					.updateTable('fiche')
-					.set({ priority: change.new_priority! })
-					.where('id', '=', change.id)
-					.execute();
+			await notifySessionClosed(trx, sittingId, now.getTime());
+			for (const change of await listPriorityDecisions(trx, sittingId)) {
+				await setFichePriority(trx, change.id, change.newPriority!);
 				await recordAudit(trx, {
 					actor: user,
 					action: 'priority.changed',
 					target: { type: 'fiche', id: change.code },
-					summary: `Fiche ${change.code} : priorité ${change.priority} → ${change.new_priority} (séance du ${session.held_on})`,
+					summary: `Fiche ${change.code} : priorité ${change.priority} → ${change.newPriority} (séance du ${sitting.heldOn})`,
 					before: { priority: change.priority },
-					after: { priority: change.new_priority },
+					after: { priority: change.newPriority },
 					clientAddress
 				});
 			}
 		}
-		return { ok: true as const };
+		return ok();
 	});
 }

@@ -9,11 +9,11 @@ import { createSession, validateSessionToken } from '../auth/sessions';
 import { findUserById, insertUser, type User } from '../auth/users';
 import {
 	addAgendaFiches,
-	changeSessionState,
-	createCommissionSession,
+	changeSittingState,
+	createSitting,
 	recordDecision
 } from '../commission/service';
-import { findSession } from '../commission/repository';
+import { findSitting } from '../commission/repository';
 import { publishEdition, saveEditionDraft } from '../editions/service';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
@@ -52,7 +52,7 @@ afterEach(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-const published = () => cacheStamps(server).published;
+const published = async () => (await cacheStamps(server)).published;
 
 /** One open update per fiche and organisation: each call names its own fiche. */
 async function submitted(intent: 'draft' | 'submit' = 'submit', fiche = '9-1'): Promise<number> {
@@ -65,13 +65,13 @@ async function submitted(intent: 'draft' | 'submit' = 'submit', fiche = '9-1'): 
 		null
 	);
 	if (!created.ok) throw new Error('update');
-	return created.id;
+	return created.value.id;
 }
 
 describe('the page cache’s stamp of published data', () => {
 	it('stays the same through logins, failed logins, sessions, audit rows, drafts, submissions and returns', async () => {
-		const before = published();
-		const workspace = cacheStamps(server).workspace;
+		const before = await published();
+		const workspace = (await cacheStamps(server)).workspace;
 		const signedIn = await login(server, {
 			email: 'admin@lot.fr',
 			password: 'un mot de passe de test assez long',
@@ -94,7 +94,7 @@ describe('the page cache’s stamp of published data', () => {
 			summary: 'Essai',
 			clientAddress: null
 		});
-		expect(cacheStamps(server).workspace).toBe(workspace);
+		expect((await cacheStamps(server)).workspace).toBe(workspace);
 		await submitted('draft', '12-1');
 		const pending = await submitted();
 		await reviewProgressUpdate(
@@ -103,14 +103,14 @@ describe('the page cache’s stamp of published data', () => {
 			{ updateId: pending, version: 1, decision: 'return', comment: 'À compléter' },
 			null
 		);
-		const session = await createCommissionSession(
+		const session = await createSitting(
 			server,
 			admin,
 			{ heldOn: '2026-06-15', place: 'Cahors', title: 'Commission' },
 			null
 		);
 		if (!session.ok) throw new Error('session');
-		await addAgendaFiches(server, admin, session.id, ['4-1'], null);
+		await addAgendaFiches(server, admin, session.value.id, ['4-1'], null);
 		await saveEditionDraft(server, admin, {
 			year: 2025,
 			asOf: '2025-12-31',
@@ -125,13 +125,13 @@ describe('the page cache’s stamp of published data', () => {
 			organisationId: partner.organisationId,
 			passwordHash: null
 		});
-		expect(published()).toBe(before);
+		expect(await published()).toBe(before);
 		// The partner's workspace shows their drafts and returned updates: its stamp moved.
-		expect(cacheStamps(server).workspace).not.toBe(workspace);
+		expect((await cacheStamps(server)).workspace).not.toBe(workspace);
 	});
 
 	it('changes with each validation, closed session and published edition, in the same transaction', async () => {
-		const stamps = [published()];
+		const stamps = [await published()];
 		const pending = await submitted();
 		await reviewProgressUpdate(
 			server,
@@ -139,28 +139,28 @@ describe('the page cache’s stamp of published data', () => {
 			{ updateId: pending, version: 1, decision: 'validate', comment: '' },
 			null
 		);
-		stamps.push(published());
-		const session = await createCommissionSession(
+		stamps.push(await published());
+		const session = await createSitting(
 			server,
 			admin,
 			{ heldOn: '2026-06-15', place: 'Cahors', title: 'Commission' },
 			null
 		);
 		if (!session.ok) throw new Error('session');
-		await addAgendaFiches(server, admin, session.id, ['4-1'], null);
-		await changeSessionState(server, admin, session.id, 'held', null);
-		const item = (await findSession(server, session.id))!.items[0]!;
+		await addAgendaFiches(server, admin, session.value.id, ['4-1'], null);
+		await changeSittingState(server, admin, session.value.id, 'held', null);
+		const item = (await findSitting(server, session.value.id))!.items[0]!;
 		await recordDecision(
 			server,
 			admin,
-			session.id,
+			session.value.id,
 			item.id,
 			{ kind: 'priority', newPriority: 1, text: 'motif' },
 			null
 		);
-		expect(published()).toBe(stamps.at(-1));
-		await changeSessionState(server, admin, session.id, 'closed', null);
-		stamps.push(published());
+		expect(await published()).toBe(stamps.at(-1));
+		await changeSittingState(server, admin, session.value.id, 'closed', null);
+		stamps.push(await published());
 		const draft = await saveEditionDraft(server, admin, {
 			year: 2025,
 			asOf: '2025-12-31',
@@ -169,8 +169,8 @@ describe('the page cache’s stamp of published data', () => {
 			changeNote: null
 		});
 		if (!draft.ok) throw new Error('draft');
-		await publishEdition(server, admin, draft.id);
-		stamps.push(published());
+		await publishEdition(server, admin, draft.value.id);
+		stamps.push(await published());
 		expect(new Set(stamps).size).toBe(4);
 		// A failed transaction leaves it as it was.
 		await expect(
@@ -179,13 +179,13 @@ describe('the page cache’s stamp of published data', () => {
 				throw new Error('abandon');
 			})
 		).rejects.toThrow('abandon');
-		expect(published()).toBe(stamps.at(-1));
+		expect(await published()).toBe(stamps.at(-1));
 	});
 
 	it('sees a change of published data made by another process, and any commit of another process', async () => {
-		const before = published();
+		const before = await published();
 		await tool.updateTable('fiche').set({ progress: 50 }).where('code', '=', '1-1').execute();
-		const afterPublic = published();
+		const afterPublic = await published();
 		expect(afterPublic).not.toBe(before);
 		// A commit the triggers do not see (here, an audit row; in life, a backup restored over the
 		// file) still changes SQLite's data_version.
@@ -195,6 +195,6 @@ describe('the page cache’s stamp of published data', () => {
 			summary: 'Essai',
 			clientAddress: null
 		});
-		expect(published()).not.toBe(afterPublic);
+		expect(await published()).not.toBe(afterPublic);
 	});
 });

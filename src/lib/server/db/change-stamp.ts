@@ -1,9 +1,5 @@
-import type { Db } from './index';
-import { preparedStatement } from './prepared';
-
-const STAMP_SQL = `select revision, work_revision as work,
-	(select data_version from pragma_data_version) as version
-	from data_revision where id = 1`;
+import { sql } from 'kysely';
+import type { Executor } from './index';
 
 export interface CacheStamps {
 	/** Changes with every change a public page shows, and nothing else. */
@@ -18,11 +14,19 @@ export interface CacheStamps {
  * logins, sessions, throttle counters, audit rows, drafts and pending submissions leave it alone.
  * `data_version` changes with each commit of another process: it covers what no trigger sees, such
  * as a backup restored over the live file (its revision could equal the one the cache holds).
- * Run on every cacheable request, hence a statement prepared once per connection.
+ * Run on every cacheable request: one constant statement, prepared once per connection like every
+ * other (openDatabase's statement cache).
  */
-export function cacheStamps(db: Db): CacheStamps {
-	const row = preparedStatement(db, STAMP_SQL).get() as
-		{ revision: number; work: number; version: number } | undefined;
+export async function cacheStamps(db: Executor): Promise<CacheStamps> {
+	const row = await db
+		.selectFrom('data_revision')
+		.select([
+			'revision',
+			'work_revision as work',
+			sql<number>`(select data_version from pragma_data_version)`.as('version')
+		])
+		.where('id', '=', 1)
+		.executeTakeFirst();
 	if (!row) return { published: '', workspace: '' };
 	return { published: `${row.version}.${row.revision}`, workspace: `${row.version}.${row.work}` };
 }

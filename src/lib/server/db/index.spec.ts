@@ -67,6 +67,8 @@ describe('statements through Kysely', () => {
 		expect(await read('a')).toEqual([{ name: 'A' }]);
 		expect(await read('b')).toEqual([{ name: 'B' }]);
 		expect(await read('a')).toEqual([{ name: 'A' }]);
+		// A value that tries to escape the SQL is bound as a parameter, never part of the text.
+		expect(await read("a' or '1'='1")).toEqual([]);
 		// The insert and the select: two texts, prepared once each.
 		expect(prepare).toHaveBeenCalledTimes(2);
 		await db.destroy();

@@ -101,10 +101,7 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
 	});
 }
 
-/**
- * The SQLite connection behind a database opened by openDatabase: for the few constant statements
- * run on every request, prepared once (see change-stamp.ts). Everything else goes through Kysely.
- */
+/** The SQLite connection behind a database opened by openDatabase (to close it, in tests). */
 export function connectionOf(db: Db): SQLite.Database {
 	const connection = connections.get(db);
 	if (!connection) throw new Error('database not opened by openDatabase');

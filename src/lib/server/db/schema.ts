@@ -242,7 +242,7 @@ export interface AuditEventTable {
 	client_address: string | null;
 }
 
-export type SessionState = 'preparation' | 'held' | 'closed';
+export type SittingState = 'preparation' | 'held' | 'closed';
 export type DecisionKind = 'priority' | 'opinion' | 'free';
 export type Opinion = 'favorable' | 'reserve' | 'defavorable' | 'prise_acte';
 
@@ -251,7 +251,7 @@ export interface CommissionSessionTable {
 	held_on: string;
 	place: string;
 	title: string;
-	state: SessionState;
+	state: SittingState;
 	source: string | null;
 	created_by: number | null;
 	created_at: string;

@@ -149,3 +149,145 @@ export async function listVersions(db: Executor, year: number): Promise<EditionS
 		.execute();
 	return rows.map(summary);
 }
+
+/** The highest published version of a year (0 when none). */
+export async function lastPublishedVersion(db: Executor, year: number): Promise<number> {
+	const row = await db
+		.selectFrom('edition')
+		.select((eb) => eb.fn.max('version').as('v'))
+		.where('year', '=', year)
+		.where('state', '=', 'published')
+		.executeTakeFirst();
+	return Number(row?.v ?? 0);
+}
+
+export interface DraftFields {
+	asOf: string;
+	intro: string;
+	axisTexts: Record<string, string>;
+	changeNote: string | null;
+}
+
+function draftColumns(fields: DraftFields) {
+	return {
+		as_of: fields.asOf,
+		intro: fields.intro,
+		axis_texts: JSON.stringify(fields.axisTexts),
+		change_note: fields.changeNote
+	};
+}
+
+/** The year's draft is rewritten, or created as the next version; returns its id. */
+export async function upsertDraft(
+	db: Executor,
+	draft: DraftFields & { year: number; version: number; createdBy: number | null; at: string }
+): Promise<number> {
+	const existing = await db
+		.selectFrom('edition')
+		.select('id')
+		.where('year', '=', draft.year)
+		.where('state', '=', 'draft')
+		.executeTakeFirst();
+	if (existing) {
+		await db
+			.updateTable('edition')
+			.set(draftColumns(draft))
+			.where('id', '=', existing.id)
+			.execute();
+		return existing.id;
+	}
+	const { id } = await db
+		.insertInto('edition')
+		.values({
+			year: draft.year,
+			version: draft.version,
+			state: 'draft',
+			snapshot: null,
+			created_by: draft.createdBy,
+			created_at: draft.at,
+			published_by: null,
+			published_at: null,
+			...draftColumns(draft)
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return id;
+}
+
+export async function markPublished(
+	db: Executor,
+	id: number,
+	publication: { snapshot: string; publishedBy: number | null; at: string }
+): Promise<void> {
+	await db
+		.updateTable('edition')
+		.set({
+			state: 'published',
+			snapshot: publication.snapshot,
+			published_by: publication.publishedBy,
+			published_at: publication.at
+		})
+		.where('id', '=', id)
+		.execute();
+}
+
+/** The validated updates reported between two dates (inclusive), for an edition's year. */
+export async function listValidatedUpdatesBetween(db: Executor, from: string, to: string) {
+	return db
+		.selectFrom('progress_update')
+		.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
+		.leftJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
+		.select([
+			'fiche.code',
+			'progress_update.reported_on',
+			'organisation.name',
+			'progress_update.status',
+			'progress_update.progress',
+			'progress_update.done'
+		])
+		.where('progress_update.state', '=', 'validated')
+		.where('progress_update.reported_on', '>=', from)
+		.where('progress_update.reported_on', '<=', to)
+		.orderBy('progress_update.reported_on')
+		.orderBy('progress_update.id')
+		.execute();
+}
+
+/** The decisions of the sittings closed between two dates (inclusive). */
+export async function listClosedDecisionsBetween(db: Executor, from: string, to: string) {
+	return db
+		.selectFrom('decision')
+		.innerJoin('commission_session', 'commission_session.id', 'decision.session_id')
+		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
+		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+		.select([
+			'commission_session.id',
+			'commission_session.held_on',
+			'fiche.code',
+			'agenda_item.title',
+			'decision.kind',
+			'decision.opinion',
+			'decision.previous_priority',
+			'decision.new_priority',
+			'decision.text'
+		])
+		.where('commission_session.state', '=', 'closed')
+		.where('commission_session.held_on', '>=', from)
+		.where('commission_session.held_on', '<=', to)
+		.orderBy('commission_session.held_on')
+		.orderBy('decision.id')
+		.execute();
+}
+
+/** The last edition published for an earlier year, with its frozen snapshot. */
+export async function findPreviousPublished(db: Executor, year: number) {
+	return db
+		.selectFrom('edition')
+		.select(['year', 'version', 'as_of', 'snapshot'])
+		.where('state', '=', 'published')
+		.where('year', '<', year)
+		.orderBy('year', 'desc')
+		.orderBy('version', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+}

@@ -3,11 +3,11 @@ import { EditionPlanDocumentSchema } from '../../schemas/plan-document';
 import { findUserById, insertUser, type User } from '../auth/users';
 import {
 	addAgendaFiches,
-	changeSessionState,
-	createCommissionSession,
+	changeSittingState,
+	createSitting,
 	recordDecision
 } from '../commission/service';
-import { findSession } from '../commission/repository';
+import { findSitting } from '../commission/repository';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
@@ -52,7 +52,7 @@ async function validatedUpdate(code: string, reportedOn: string, progress: numbe
 	await reviewProgressUpdate(
 		db,
 		admin,
-		{ updateId: created.id, version: 1, decision: 'validate', comment: '' },
+		{ updateId: created.value.id, version: 1, decision: 'validate', comment: '' },
 		null
 	);
 }
@@ -91,32 +91,32 @@ describe('yearly editions', () => {
 		await validatedUpdate('9-1', '2019-05-01', 20);
 		const draft = await saveEditionDraft(db, admin, draft2019);
 		if (!draft.ok) throw new Error('draft');
-		await publishEdition(db, admin, draft.id);
+		await publishEdition(db, admin, draft.value.id);
 		const before = JSON.stringify(await findPublishedSnapshot(db, 2019));
 		const names = ['datapackage', 'plan', 'fiches', 'mesures', 'mises-a-jour', 'decisions'];
 		const openDataBefore = await Promise.all(names.map((name) => frozen(2019, name)));
 
 		await validatedUpdate('9-1', '2019-11-15', 60);
 		await validatedUpdate('1-1', '2020-02-01', 10);
-		const session = await createCommissionSession(
+		const session = await createSitting(
 			db,
 			admin,
 			{ heldOn: '2019-10-01', place: 'Cahors', title: 'Commission' },
 			null
 		);
 		if (!session.ok) throw new Error('session');
-		await addAgendaFiches(db, admin, session.id, ['4-1'], null);
-		await changeSessionState(db, admin, session.id, 'held', null);
-		const item = (await findSession(db, session.id))!.items[0]!;
+		await addAgendaFiches(db, admin, session.value.id, ['4-1'], null);
+		await changeSittingState(db, admin, session.value.id, 'held', null);
+		const item = (await findSitting(db, session.value.id))!.items[0]!;
 		await recordDecision(
 			db,
 			admin,
-			session.id,
+			session.value.id,
 			item.id,
 			{ kind: 'priority', newPriority: 1, text: 'motif' },
 			null
 		);
-		await changeSessionState(db, admin, session.id, 'closed', null);
+		await changeSittingState(db, admin, session.value.id, 'closed', null);
 
 		expect(JSON.stringify(await findPublishedSnapshot(db, 2019))).toBe(before);
 		expect(await Promise.all(names.map((name) => frozen(2019, name)))).toEqual(openDataBefore);
@@ -139,7 +139,7 @@ describe('yearly editions', () => {
 		await validatedUpdate('9-1', '2019-05-01', 20);
 		const draft = await saveEditionDraft(db, admin, draft2019);
 		if (!draft.ok) throw new Error('draft');
-		await publishEdition(db, admin, draft.id);
+		await publishEdition(db, admin, draft.value.id);
 		const snapshot = (await findPublishedSnapshot(db, 2019))!;
 		const nineOne = snapshot.axes.flatMap((a) => a.fiches).find((f) => f.code === '9-1')!;
 		expect(nineOne).toMatchObject({
@@ -172,7 +172,7 @@ describe('yearly editions', () => {
 			await validatedUpdate('9-1', `2019-${month}-01`, Number(month) * 5);
 		const draft = await saveEditionDraft(db, admin, draft2019);
 		if (!draft.ok) throw new Error('draft');
-		await publishEdition(db, admin, draft.id);
+		await publishEdition(db, admin, draft.value.id);
 		const snapshot = (await findPublishedSnapshot(db, 2019))!;
 		const stored = snapshot.axes.flatMap((a) => a.fiches).find((f) => f.code === '9-1')!;
 		expect(stored.updates).toHaveLength(5);
@@ -199,7 +199,7 @@ describe('yearly editions', () => {
 			changeNote: 'Texte de l’axe solidarité complété.'
 		});
 		if (!corrected.ok) throw new Error('draft');
-		await publishEdition(db, admin, corrected.id);
+		await publishEdition(db, admin, corrected.value.id);
 		expect((await findPublishedSnapshot(db, 2018))!).toMatchObject({
 			version: 2,
 			changeNote: 'Texte de l’axe solidarité complété.'

@@ -4,8 +4,15 @@ import type { User } from '../auth/users';
 import { buildPublication } from './snapshot';
 import { loadDashboardInput } from '../dashboard/repository';
 import { OpenDataSet } from '../opendata/resources';
-import { insertEditionFiles, listEditionsWithoutFiles } from './repository';
-import { refuse, type ServiceResult } from '../result';
+import {
+	findEdition,
+	insertEditionFiles,
+	lastPublishedVersion,
+	listEditionsWithoutFiles,
+	markPublished,
+	upsertDraft
+} from './repository';
+import { ok, refuse, type Result } from '../result';
 
 export interface DraftInput {
 	year: number;
@@ -15,8 +22,6 @@ export interface DraftInput {
 	changeNote: string | null;
 }
 
-export type EditionResult<T = object> = ServiceResult<T>;
-
 /** Creates or updates the draft of a year; its version follows the last published one. */
 export async function saveEditionDraft(
 	db: Db,
@@ -24,56 +29,20 @@ export async function saveEditionDraft(
 	input: DraftInput,
 	clientAddress: string | null = null,
 	now = new Date()
-): Promise<EditionResult<{ id: number }>> {
+): Promise<Result<{ id: number }>> {
 	return db.transaction().execute(async (trx) => {
-		const published = await trx
-			.selectFrom('edition')
-			.select((eb) => eb.fn.max('version').as('v'))
-			.where('year', '=', input.year)
-			.where('state', '=', 'published')
-			.executeTakeFirst();
-		const lastVersion = Number(published?.v ?? 0);
+		const lastVersion = await lastPublishedVersion(trx, input.year);
 		if (lastVersion > 0 && !input.changeNote) {
-			return refuse(
-				400,
-				`Le bilan ${input.year} est déjà publié : une correction en fait une nouvelle version, dites ce qui change (note de correction).`
-			);
+			const message = `Le bilan ${input.year} est déjà publié : une correction en fait une nouvelle version, dites ce qui change (note de correction).`;
+			return refuse(400, message, { fieldErrors: { change_note: message } });
 		}
-		const values = {
-			as_of: input.asOf,
-			intro: input.intro,
-			axis_texts: JSON.stringify(input.axisTexts),
-			change_note: lastVersion > 0 ? input.changeNote : null
-		};
-		const draft = await trx
-			.selectFrom('edition')
-			.select('id')
-			.where('year', '=', input.year)
-			.where('state', '=', 'draft')
-			.executeTakeFirst();
-		let id: number;
-		if (draft) {
-			await trx.updateTable('edition').set(values).where('id', '=', draft.id).execute();
-			id = draft.id;
-		} else {
-			id = (
-				await trx
-					.insertInto('edition')
-					.values({
-						year: input.year,
-						version: lastVersion + 1,
-						state: 'draft',
-						snapshot: null,
-						created_by: admin?.id ?? null,
-						created_at: now.toISOString(),
-						published_by: null,
-						published_at: null,
-						...values
-					})
-					.returning('id')
-					.executeTakeFirstOrThrow()
-			).id;
-		}
+		const id = await upsertDraft(trx, {
+			...input,
+			changeNote: lastVersion > 0 ? input.changeNote : null,
+			version: lastVersion + 1,
+			createdBy: admin?.id ?? null,
+			at: now.toISOString()
+		});
 		await recordAudit(
 			trx,
 			{
@@ -85,7 +54,7 @@ export async function saveEditionDraft(
 			},
 			now
 		);
-		return { ok: true as const, id };
+		return ok({ id });
 	});
 }
 
@@ -96,13 +65,9 @@ export async function publishEdition(
 	id: number,
 	clientAddress: string | null = null,
 	now = new Date()
-): Promise<EditionResult<{ year: number; version: number }>> {
+): Promise<Result<{ year: number; version: number }>> {
 	return db.transaction().execute(async (trx) => {
-		const edition = await trx
-			.selectFrom('edition')
-			.selectAll()
-			.where('id', '=', id)
-			.executeTakeFirst();
+		const edition = await findEdition(trx, id);
 		if (!edition) return refuse(404, 'Ce bilan n’existe pas.');
 		if (edition.state === 'published') return refuse(409, 'Ce bilan est déjà publié.');
 		const publishedAt = now.toISOString();
@@ -111,23 +76,18 @@ export async function publishEdition(
 			{
 				year: edition.year,
 				version: edition.version,
-				asOf: edition.as_of,
+				asOf: edition.asOf,
 				intro: edition.intro,
-				axisTexts: JSON.parse(edition.axis_texts) as Record<string, string>,
-				changeNote: edition.change_note
+				axisTexts: edition.axisTexts,
+				changeNote: edition.changeNote
 			},
 			publishedAt
 		);
-		await trx
-			.updateTable('edition')
-			.set({
-				state: 'published',
-				snapshot: JSON.stringify(snapshot),
-				published_by: admin?.id ?? null,
-				published_at: publishedAt
-			})
-			.where('id', '=', id)
-			.execute();
+		await markPublished(trx, id, {
+			snapshot: JSON.stringify(snapshot),
+			publishedBy: admin?.id ?? null,
+			at: publishedAt
+		});
 		await insertEditionFiles(trx, id, files);
 		await recordAudit(
 			trx,
@@ -140,7 +100,7 @@ export async function publishEdition(
 			},
 			now
 		);
-		return { ok: true as const, year: edition.year, version: edition.version };
+		return ok({ year: edition.year, version: edition.version });
 	});
 }
 

@@ -11,6 +11,11 @@ import {
 } from '../dashboard/tables';
 import { OpenDataSet, type OpenDataFile } from '../opendata/resources';
 import { listAxes } from '../plan/repository';
+import {
+	findPreviousPublished,
+	listClosedDecisionsBetween,
+	listValidatedUpdatesBetween
+} from './repository';
 
 export interface EditionSnapshot {
 	year: number;
@@ -120,46 +125,8 @@ export async function buildEditionSnapshot(
 	const figures = computeDashboard(end);
 	const startByCode = new Map(start.map((f) => [f.code, f]));
 
-	const updates = await db
-		.selectFrom('progress_update')
-		.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
-		.leftJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
-		.select([
-			'fiche.code',
-			'progress_update.reported_on',
-			'organisation.name',
-			'progress_update.status',
-			'progress_update.progress',
-			'progress_update.done'
-		])
-		.where('progress_update.state', '=', 'validated')
-		.where('progress_update.reported_on', '>=', yearStart)
-		.where('progress_update.reported_on', '<=', edition.asOf)
-		.orderBy('progress_update.reported_on')
-		.orderBy('progress_update.id')
-		.execute();
-	const decisions = await db
-		.selectFrom('decision')
-		.innerJoin('commission_session', 'commission_session.id', 'decision.session_id')
-		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
-		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
-		.select([
-			'commission_session.id',
-			'commission_session.held_on',
-			'fiche.code',
-			'agenda_item.title',
-			'decision.kind',
-			'decision.opinion',
-			'decision.previous_priority',
-			'decision.new_priority',
-			'decision.text'
-		])
-		.where('commission_session.state', '=', 'closed')
-		.where('commission_session.held_on', '>=', yearStart)
-		.where('commission_session.held_on', '<=', edition.asOf)
-		.orderBy('commission_session.held_on')
-		.orderBy('decision.id')
-		.execute();
+	const updates = await listValidatedUpdatesBetween(db, yearStart, edition.asOf);
+	const decisions = await listClosedDecisionsBetween(db, yearStart, edition.asOf);
 
 	const fichesByAxis = (axis: string): FicheYear[] =>
 		end.fiches
@@ -183,15 +150,7 @@ export async function buildEditionSnapshot(
 					}))
 			}));
 
-	const previous = await db
-		.selectFrom('edition')
-		.select(['year', 'version', 'as_of', 'snapshot'])
-		.where('state', '=', 'published')
-		.where('year', '<', edition.year)
-		.orderBy('year', 'desc')
-		.orderBy('version', 'desc')
-		.limit(1)
-		.executeTakeFirst();
+	const previous = await findPreviousPublished(db, edition.year);
 	const previousFiches = previous?.snapshot
 		? (JSON.parse(previous.snapshot) as EditionSnapshot).axes.flatMap((a) => a.fiches)
 		: [];

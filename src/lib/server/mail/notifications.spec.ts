@@ -3,11 +3,7 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { hashPassword } from '../auth/password';
 import { findUserById, insertUser, type User } from '../auth/users';
-import {
-	changeSessionState,
-	addAgendaFiches,
-	createCommissionSession
-} from '../commission/service';
+import { changeSittingState, addAgendaFiches, createSitting } from '../commission/service';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
 import { conveneSession, DIGEST_EVERY_MS, sendSubmissionDigest } from './notifications';
@@ -79,7 +75,7 @@ async function submit(fiche: string, key: string) {
 		new Date(clock)
 	);
 	if (!result.ok) throw new Error(result.message);
-	return result.id;
+	return result.value.id;
 }
 
 describe('notifications', () => {
@@ -147,14 +143,14 @@ describe('notifications', () => {
 	});
 
 	it('convenes members and concerned partners, and sends the relevé at closing', async () => {
-		const created = await createCommissionSession(
+		const created = await createSitting(
 			db,
 			member,
 			{ heldOn: '2026-04-01', place: 'Cahors', title: 'Séance de printemps' },
 			null
 		);
 		if (!created.ok) throw new Error('no session');
-		const sessionId = (created as unknown as { id: number }).id;
+		const sessionId = created.value.id;
 		await addAgendaFiches(db, member, sessionId, ['9-1', '10-1'], null);
 		const convened = await conveneSession(db, member, sessionId, null, clock);
 		expect(convened).toMatchObject({ ok: true });
@@ -172,8 +168,8 @@ describe('notifications', () => {
 		expect(toPartner.text).not.toContain('/fiches/10-1');
 		expect(byRecipient.has('admin@lot.fr')).toBe(false);
 
-		await changeSessionState(db, member, sessionId, 'held', null);
-		await changeSessionState(db, member, sessionId, 'closed', null, new Date(clock));
+		await changeSittingState(db, member, sessionId, 'held', null);
+		await changeSittingState(db, member, sessionId, 'closed', null, new Date(clock));
 		const closing = await deliver();
 		expect(closing.map((m) => m.envelopeTo[0]).sort()).toEqual([
 			'chloe@cdg46.fr',

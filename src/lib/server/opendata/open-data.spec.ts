@@ -5,11 +5,11 @@ import { PlanDocumentSchema } from '../../schemas/plan-document';
 import { findUserById, insertUser, type User } from '../auth/users';
 import {
 	addAgendaFiches,
-	changeSessionState,
-	createCommissionSession,
+	changeSittingState,
+	createSitting,
 	recordDecision
 } from '../commission/service';
-import { findSession } from '../commission/repository';
+import { findSitting } from '../commission/repository';
 import type { Db } from '../db';
 import { getDataRevision } from '../db/revision';
 import { createTestDb } from '../db/testing';
@@ -86,10 +86,10 @@ async function update(
 		await reviewProgressUpdate(
 			db,
 			admin,
-			{ updateId: created.id, version: 1, decision: outcome, comment: fields.comment ?? '' },
+			{ updateId: created.value.id, version: 1, decision: outcome, comment: fields.comment ?? '' },
 			null
 		);
-	return created.id;
+	return created.value.id;
 }
 
 /** Validated history over three years, with texts a spreadsheet would take for formulas. */
@@ -144,20 +144,20 @@ async function seedSecrets() {
 		measurements: [['2021-05-01', 987654]]
 	});
 	await update('6-1', '2021-06-01', 'validate', { comment: 'COMMENTAIRE-DE-VALIDATION' });
-	const session = await createCommissionSession(
+	const session = await createSitting(
 		db,
 		admin,
 		{ heldOn: '2021-06-10', place: 'Cahors', title: 'SEANCE-NON-CLOSE' },
 		null
 	);
 	if (!session.ok) throw new Error('session');
-	await addAgendaFiches(db, admin, session.id, ['4-1'], null);
-	await changeSessionState(db, admin, session.id, 'held', null);
-	const item = (await findSession(db, session.id))!.items[0]!;
+	await addAgendaFiches(db, admin, session.value.id, ['4-1'], null);
+	await changeSittingState(db, admin, session.value.id, 'held', null);
+	const item = (await findSitting(db, session.value.id))!.items[0]!;
 	await recordDecision(
 		db,
 		admin,
-		session.id,
+		session.value.id,
 		item.id,
 		{ kind: 'priority', newPriority: 1, text: 'SEANCE-NON-CLOSE motif' },
 		null
@@ -173,7 +173,7 @@ async function publishYear(year: number) {
 		changeNote: null
 	});
 	if (!draft.ok) throw new Error('draft');
-	await publishEdition(db, admin, draft.id);
+	await publishEdition(db, admin, draft.value.id);
 }
 
 async function liveSet(): Promise<OpenDataSet> {

@@ -1,12 +1,11 @@
-import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
+import type { Executor } from '../db';
+import type { ExpressionBuilder } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { RichText } from '../../utils/rich-text';
 import { flattenRichText } from '../../utils/rich-text';
 import { compareFrench, foldForMatching } from '../../utils/text';
 import { FICHE_PAGE_HISTORY, FICHE_PAGE_MEASUREMENTS } from '../../utils/rules';
 import type { Database, FicheStatus, IndicatorKind, OrganisationKind } from '../db/schema';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface PlanInfo {
 	title: string;

@@ -35,7 +35,7 @@ const server = createServer((req, res) => {
 			);
 			res.writeHead(result.ok ? 200 : 409, { 'content-type': 'application/json' });
 			res.end(JSON.stringify(result));
-			if (result.ok && !result.duplicate) await validate(result.id, 1);
+			if (result.ok && !result.value.duplicate) await validate(result.value.id, 1);
 		} catch (error) {
 			res.writeHead(500);
 			res.end(String(error));

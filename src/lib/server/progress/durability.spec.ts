@@ -97,7 +97,8 @@ async function submit(
 	const response = await fetch(`http://127.0.0.1:${port}/?${query}`, {
 		method: 'POST'
 	});
-	return (await response.json()) as { ok: boolean; id?: number };
+	const result = (await response.json()) as { ok: boolean; value?: { id: number } };
+	return { ok: result.ok, id: result.value?.id };
 }
 
 function check(path: string): { integrity: string; keys: Map<string, number> } {

@@ -389,3 +389,163 @@ export function countIndicatorsWithoutValue(
 			)
 		);
 }
+
+/** The measurements of an update become exactly these (a save replaces them all). */
+export async function replaceMeasurements(
+	db: Executor,
+	updateId: number,
+	measurements: { indicatorId: number; measuredOn: string; value: number; comment: string | null }[]
+): Promise<void> {
+	await db.deleteFrom('measurement').where('progress_update_id', '=', updateId).execute();
+	if (measurements.length === 0) return;
+	await db
+		.insertInto('measurement')
+		.values(
+			measurements.map((m) => ({
+				indicator_id: m.indicatorId,
+				progress_update_id: updateId,
+				measured_on: m.measuredOn,
+				value: m.value,
+				comment: m.comment
+			}))
+		)
+		.execute();
+}
+
+/** What a person typed into an update, as stored. */
+export interface UpdateFields {
+	reportedOn: string;
+	status: FicheStatus | null;
+	progress: number | null;
+	done: string;
+	nextSteps: string;
+	difficulties: string;
+}
+
+function fieldColumns(fields: UpdateFields) {
+	return {
+		reported_on: fields.reportedOn,
+		status: fields.status,
+		progress: fields.progress,
+		done: fields.done,
+		next_steps: fields.nextSteps,
+		difficulties: fields.difficulties
+	};
+}
+
+export async function insertProgressUpdate(
+	db: Executor,
+	update: UpdateFields & {
+		ficheId: number;
+		organisationId: number | null;
+		authorId: number;
+		submissionKey: string;
+		state: UpdateState;
+		at: string;
+	}
+): Promise<number> {
+	const { id } = await db
+		.insertInto('progress_update')
+		.values({
+			...fieldColumns(update),
+			fiche_id: update.ficheId,
+			organisation_id: update.organisationId,
+			author_id: update.authorId,
+			submission_key: update.submissionKey,
+			last_post_key: update.submissionKey,
+			source: null,
+			state: update.state,
+			validated_at: null,
+			review_comment: null,
+			reviewed_by: null,
+			updated_by: update.authorId,
+			updated_at: update.at,
+			submitted_at: update.state === 'submitted' ? update.at : null
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return id;
+}
+
+/**
+ * Saves the fields over the version the person started from; false when another writer got
+ * there first (optimistic concurrency: the version is checked in the UPDATE itself).
+ */
+export async function updateProgressFields(
+	db: Executor,
+	id: number,
+	seenVersion: number,
+	update: UpdateFields & { state: UpdateState; postKey: string; by: number; at: string }
+): Promise<boolean> {
+	const result = await db
+		.updateTable('progress_update')
+		.set({
+			...fieldColumns(update),
+			state: update.state,
+			version: seenVersion + 1,
+			last_post_key: update.postKey,
+			updated_by: update.by,
+			updated_at: update.at,
+			submitted_at: update.state === 'submitted' ? update.at : null
+		})
+		.where('id', '=', id)
+		.where('version', '=', seenVersion)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows) === 1;
+}
+
+/** A submitted update back to draft, over the version seen. */
+export async function withdrawUpdate(
+	db: Executor,
+	id: number,
+	seenVersion: number,
+	by: number,
+	at: string
+): Promise<void> {
+	await db
+		.updateTable('progress_update')
+		.set({
+			state: 'draft',
+			version: seenVersion + 1,
+			submitted_at: null,
+			updated_by: by,
+			updated_at: at
+		})
+		.where('id', '=', id)
+		.where('version', '=', seenVersion)
+		.execute();
+}
+
+/** Staff decision: validated (with its date) or returned (with the comment). */
+export async function recordReview(
+	db: Executor,
+	id: number,
+	review: {
+		state: 'validated' | 'returned';
+		validatedAt: string | null;
+		comment: string | null;
+		reviewerId: number;
+		version: number;
+	}
+): Promise<void> {
+	await db
+		.updateTable('progress_update')
+		.set({
+			state: review.state,
+			validated_at: review.validatedAt,
+			review_comment: review.comment,
+			reviewed_by: review.reviewerId,
+			version: review.version
+		})
+		.where('id', '=', id)
+		.execute();
+}
+
+/** A fiche's published state, as journaled before and after a validation. */
+export async function findPublishedState(db: Executor, ficheId: number) {
+	return db
+		.selectFrom('fiche')
+		.select(['status', 'progress', 'last_update'])
+		.where('id', '=', ficheId)
+		.executeTakeFirstOrThrow();
+}

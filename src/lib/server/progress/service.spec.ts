@@ -53,7 +53,7 @@ async function created(
 ): Promise<number> {
 	const result = await saveProgressUpdate(db, user, code, null, progressInput(overrides), null);
 	if (!result.ok) throw new Error(`not created: ${result.message}`);
-	return result.id;
+	return result.value.id;
 }
 
 describe('saveProgressUpdate', () => {
@@ -76,7 +76,7 @@ describe('saveProgressUpdate', () => {
 			}),
 			'127.0.0.1'
 		);
-		expect(result).toMatchObject({ ok: true, state: 'submitted', duplicate: false });
+		expect(result).toMatchObject({ ok: true, value: { state: 'submitted', duplicate: false } });
 		const published = (await findFicheByCode(db, '9-1'))!;
 		expect(published.status).toBe('a_lancer');
 		expect(published.history).toEqual([]);
@@ -95,8 +95,8 @@ describe('saveProgressUpdate', () => {
 		const input = progressInput();
 		const first = await saveProgressUpdate(db, cdg, '1-2', null, input, null);
 		const second = await saveProgressUpdate(db, cdg, '1-2', null, input, null);
-		expect(second).toMatchObject({ ok: true, duplicate: true });
-		expect(second.ok && first.ok && second.id === first.id).toBe(true);
+		expect(second).toMatchObject({ ok: true, value: { duplicate: true } });
+		expect(second.ok && first.ok && second.value.id === first.value.id).toBe(true);
 		expect(await count()).toBe(9 + 1);
 	});
 
@@ -122,26 +122,20 @@ describe('saveProgressUpdate', () => {
 		expect(late).toMatchObject({ ok: false, status: 409 });
 		if (late.ok) return;
 		expect(late.message).toContain('Partenaire paul@cdg46.fr a enregistré cette mise à jour');
-		expect(late.conflict?.version).toBe(2);
-		expect(late.conflict?.rows).toEqual(
+		expect(late.stored?.version).toBe(2);
+		expect(late.changes).toEqual(
 			expect.arrayContaining([
 				{
 					field: 'done',
 					label: 'Ce qui a été fait',
-					mine: 'Version de Claire',
-					theirs: 'Version de Paul',
-					differs: true
+					after: 'Version de Claire',
+					before: 'Version de Paul'
 				},
-				{
-					field: 'progress',
-					label: 'Avancement',
-					mine: '50\u202f%',
-					theirs: '30\u202f%',
-					differs: true
-				},
-				expect.objectContaining({ field: 'status', differs: false })
+				{ field: 'progress', label: 'Avancement', after: '50\u202f%', before: '30\u202f%' }
 			])
 		);
+		const status = late.changes?.find((c) => c.field === 'status');
+		expect(status?.before).toBe(status?.after);
 		expect((await findProgressUpdate(db, id))!.done).toBe('Version de Paul');
 
 		// Retrying with the old version is refused again; « replace » with the version shown wins.
@@ -162,7 +156,7 @@ describe('saveProgressUpdate', () => {
 			progressInput({ intent: 'replace', version: 2, done: 'Version de Claire' }),
 			null
 		);
-		expect(replaced).toMatchObject({ ok: true, state: 'draft' });
+		expect(replaced).toMatchObject({ ok: true, value: { state: 'draft' } });
 		expect(await findProgressUpdate(db, id)).toMatchObject({
 			done: 'Version de Claire',
 			version: 3,
@@ -195,7 +189,7 @@ describe('saveProgressUpdate', () => {
 				progressInput({ intent: 'submit', version: 1, done: 'Version soumise par Paul' }),
 				null
 			)
-		).toMatchObject({ ok: true, state: 'submitted' });
+		).toMatchObject({ ok: true, value: { state: 'submitted' } });
 		for (const intent of ['draft', 'submit'] as const) {
 			const late = await saveProgressUpdate(
 				db,
@@ -208,10 +202,10 @@ describe('saveProgressUpdate', () => {
 			expect(late).toMatchObject({ ok: false, status: 409 });
 			if (late.ok) return;
 			expect(late.message).toContain('a soumis cette mise à jour à Lot numérique');
-			expect(late.conflict).toMatchObject({ state: 'submitted', canReplace: true });
-			expect(late.conflict?.rows.find((r) => r.field === 'done')).toMatchObject({
-				mine: 'Saisie de Claire',
-				theirs: 'Version soumise par Paul'
+			expect(late.stored).toMatchObject({ state: 'submitted', canReplace: true });
+			expect(late.changes?.find((r) => r.field === 'done')).toMatchObject({
+				after: 'Saisie de Claire',
+				before: 'Version soumise par Paul'
 			});
 		}
 		const refusals = await db
@@ -280,7 +274,7 @@ describe('one open update per fiche and organisation', () => {
 		expect(second).toMatchObject({ ok: false, status: 409 });
 		if (second.ok || !first.ok) return;
 		expect(second.message).toContain('déjà en cours pour votre organisation');
-		expect(second.conflict).toMatchObject({ id: first.id, canReplace: true });
+		expect(second.stored).toMatchObject({ id: first.value.id, canReplace: true });
 		expect(await count()).toBe(before);
 		// Another organisation's update of the same fiche is its own.
 		const other = await createPartner(db, 'departement-du-lot', 'dep@lot.fr');
@@ -316,7 +310,7 @@ describe('one open update per fiche and organisation', () => {
 		const input = progressInput({ intent: 'submit' });
 		const first = await saveProgressUpdate(db, cdg, '12-1', null, input, null);
 		const again = await saveProgressUpdate(db, cdg, '12-1', null, input, null);
-		expect(again).toMatchObject({ ok: true, duplicate: true, state: 'submitted' });
+		expect(again).toMatchObject({ ok: true, value: { duplicate: true, state: 'submitted' } });
 		const changed = await saveProgressUpdate(
 			db,
 			cdg,
@@ -328,7 +322,7 @@ describe('one open update per fiche and organisation', () => {
 		expect(changed).toMatchObject({ ok: false, status: 409 });
 		if (changed.ok || !first.ok) return;
 		expect(changed.message).toContain('Ce formulaire avait déjà été envoyé');
-		expect(changed.conflict?.id).toBe(first.id);
+		expect(changed.stored?.id).toBe(first.value.id);
 		expect(await count()).toBe(9 + 1);
 	});
 
@@ -341,7 +335,7 @@ describe('one open update per fiche and organisation', () => {
 		expect(elsewhere).toMatchObject({ ok: false, status: 409 });
 		if (elsewhere.ok) return;
 		expect(elsewhere.message).toContain('déjà servi pour une autre fiche');
-		expect('conflict' in elsewhere && elsewhere.conflict).toBeFalsy();
+		expect(elsewhere.stored).toBeFalsy();
 		expect(await count()).toBe(9 + 1);
 	});
 
@@ -350,12 +344,11 @@ describe('one open update per fiche and organisation', () => {
 		const edit = progressInput({ intent: 'submit', version: 1, done: 'Complété' });
 		expect(await saveProgressUpdate(db, cdg, '12-1', id, edit, null)).toMatchObject({
 			ok: true,
-			state: 'submitted'
+			value: { state: 'submitted' }
 		});
 		expect(await saveProgressUpdate(db, cdg, '12-1', id, edit, null)).toMatchObject({
 			ok: true,
-			duplicate: true,
-			state: 'submitted'
+			value: { duplicate: true, state: 'submitted' }
 		});
 	});
 });
@@ -373,7 +366,7 @@ describe('withdrawProgressUpdate', () => {
 		});
 		expect(await withdrawProgressUpdate(db, colleague, id, 1, null)).toEqual({
 			ok: true,
-			ficheCode: '12-1'
+			value: { ficheCode: '12-1' }
 		});
 		expect(await findProgressUpdate(db, id)).toMatchObject({
 			state: 'draft',
@@ -397,7 +390,7 @@ describe('withdrawProgressUpdate', () => {
 			progressInput({ version: 2 }),
 			null
 		);
-		expect(resubmitted).toMatchObject({ ok: true, state: 'submitted' });
+		expect(resubmitted).toMatchObject({ ok: true, value: { state: 'submitted' } });
 		await reviewProgressUpdate(
 			db,
 			admin,
@@ -486,7 +479,7 @@ describe('reviewProgressUpdate', () => {
 			progressInput({ version: 2, done: '42 agents formés.' }),
 			null
 		);
-		expect(resubmitted).toMatchObject({ ok: true, state: 'submitted' });
+		expect(resubmitted).toMatchObject({ ok: true, value: { state: 'submitted' } });
 		expect((await findFicheByCode(db, '1-2'))!.history).toEqual([]);
 	});
 

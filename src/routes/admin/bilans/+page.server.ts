@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
 import { listEditions } from '$lib/server/editions/repository';
 import { saveEditionDraft } from '$lib/server/editions/service';
 import { EditionSchema } from '$lib/schemas/edition';
@@ -48,7 +49,7 @@ export const actions: Actions = {
 			},
 			safeClientAddress(event)
 		);
-		if (!result.ok) return fail(result.status, { values, errors: { change_note: result.message } });
-		redirect(303, `/admin/bilans/${result.id}`);
+		if (!result.ok) return refusalAnswer(result, values);
+		redirect(303, `/admin/bilans/${result.value.id}`);
 	}
 };

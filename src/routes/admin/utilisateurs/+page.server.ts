@@ -8,6 +8,7 @@ import {
 import { revokeInvitation } from '$lib/server/auth/recovery';
 import { findOrganisationIdByNameOrSlug, findUserById, listUsers } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
 import { listOrganisationRefs } from '$lib/server/plan/repository';
 import { NewAccountSchema } from '$lib/schemas/auth';
 import { parseForm, readForm } from '$lib/schemas/form';
@@ -42,18 +43,18 @@ export const actions: Actions = {
 			if (organisationId === null)
 				errors.organisation = 'Organisation inconnue : choisissez-la dans la liste.';
 		}
-		if (!data || Object.keys(errors).length > 0) return fail(400, { create: { values, errors } });
+		if (!data || Object.keys(errors).length > 0) return fail(400, { values, errors });
 		const result = await createAccountWithInvitation(
 			getDb(),
 			admin,
 			{ email: data.email, name: data.name, role: data.role, organisationId },
 			safeClientAddress(event)
 		);
-		if (!result.ok) return fail(400, { create: { values, errors: result.errors } });
+		if (!result.ok) return refusalAnswer(result, values);
 		return {
 			invitation: {
 				email: data.email.toLowerCase(),
-				url: invitationUrl(event.url.origin, result.invitationToken)
+				url: invitationUrl(event.url.origin, result.value.invitationToken)
 			}
 		};
 	},
@@ -88,7 +89,7 @@ export const actions: Actions = {
 			true,
 			safeClientAddress(event)
 		);
-		if (!result.ok) return fail(400, { message: result.message });
+		if (!result.ok) return refusalAnswer(result);
 		return {
 			message: `Le compte de ${user.email} est désactivé et toutes ses sessions sont fermées.`
 		};
@@ -104,7 +105,7 @@ export const actions: Actions = {
 			false,
 			safeClientAddress(event)
 		);
-		if (!result.ok) return fail(400, { message: result.message });
+		if (!result.ok) return refusalAnswer(result);
 		return { message: `Le compte de ${user.email} est réactivé.` };
 	}
 };

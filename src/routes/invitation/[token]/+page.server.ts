@@ -4,6 +4,7 @@ import { checkPasswordPolicy } from '$lib/server/auth/password';
 import { acceptInvitation, findValidInvitation, passwordContext } from '$lib/server/auth/service';
 import { setSessionCookie } from '$lib/server/auth/sessions';
 import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
 import { InvitationSchema } from '$lib/schemas/auth';
 import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
@@ -41,16 +42,9 @@ export const actions: Actions = {
 			data.password,
 			safeClientAddress(event)
 		);
-		if (!result.ok) return fail(result.status, { errors: result.errors });
-		setSessionCookie(
-			event.cookies,
-			result.token,
-			result.session.expiresAt,
-			event.url.protocol === 'https:'
-		);
-		redirect(
-			303,
-			result.user.role === 'partenaire' ? '/espace' : result.user.role === 'admin' ? '/admin' : '/'
-		);
+		if (!result.ok) return refusalAnswer(result);
+		const { token, session, user } = result.value;
+		setSessionCookie(event.cookies, token, session.expiresAt, event.url.protocol === 'https:');
+		redirect(303, user.role === 'partenaire' ? '/espace' : user.role === 'admin' ? '/admin' : '/');
 	}
 };

@@ -1,6 +1,7 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
 import { findEdition, findPublishedSnapshot } from '$lib/server/editions/repository';
 import { publishEdition } from '$lib/server/editions/service';
 import { buildEditionSnapshot, editionPage } from '$lib/server/editions/snapshot';
@@ -47,7 +48,7 @@ export const actions: Actions = {
 			editionId(event.params.id),
 			safeClientAddress(event)
 		);
-		if (!result.ok) return fail(result.status, { message: result.message });
-		redirect(303, `/bilans/${result.year}`);
+		if (!result.ok) return refusalAnswer(result);
+		redirect(303, `/bilans/${result.value.year}`);
 	}
 };

@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { requireRole, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
 import { findProgressUpdate } from '$lib/server/progress/repository';
 import { reviewProgressUpdate } from '$lib/server/progress/service';
 import { hasForbiddenCharacters, parseForm } from '$lib/schemas/form';
@@ -55,11 +56,7 @@ async function decide(event: Parameters<Actions[string]>[0], decision: 'validate
 		{ updateId: id, version: data.version, decision, comment: data.comment },
 		safeClientAddress(event)
 	);
-	if (!result.ok)
-		return fail(result.status, {
-			values: { comment: values.comment },
-			errors: { form: result.message }
-		});
+	if (!result.ok) return refusalAnswer(result, { comment: values.comment });
 	redirect(303, '/admin/suivis?fait=1');
 }
 

@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
 import {
-	findSession,
+	findSitting,
 	listAttendeeCandidates,
 	listFicheFlags
 } from '$lib/server/commission/repository';
@@ -10,14 +10,15 @@ import {
 	addAgendaFiches,
 	addAgendaFreeItem,
 	addAttendee,
-	changeSessionState,
+	changeSittingState,
 	recordDecision,
 	removeAgendaItem,
-	removeAttendee,
-	type CommissionResult
+	removeAttendee
 } from '$lib/server/commission/service';
 import type { User } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
+import type { Result } from '$lib/server/result';
 import {
 	DECISION_FIELDS,
 	DecisionSchema,
@@ -30,7 +31,7 @@ import { conveneSession } from '$lib/server/mail/notifications';
 import { pluralize } from '$lib/utils/format';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-function sessionId(raw: string): number {
+function sittingId(raw: string): number {
 	if (!/^\d{1,9}$/.test(raw)) error(404, 'Cette séance n’existe pas.');
 	return Number(raw);
 }
@@ -38,7 +39,7 @@ function sessionId(raw: string): number {
 // The record of a closed session is public; a session being prepared or held is for members and staff.
 export const load: PageServerLoad = async (event) => {
 	const db = getDb();
-	const session = await findSession(db, sessionId(event.params.id));
+	const session = await findSitting(db, sittingId(event.params.id));
 	if (!session) error(404, 'Cette séance n’existe pas.');
 	if (session.state !== 'closed') await authorize(event, 'commission.manage');
 	const user = event.locals.user;
@@ -82,14 +83,14 @@ async function managing(event: Event, user: User) {
 	return {
 		db: getDb(),
 		user,
-		id: sessionId(event.params.id),
+		id: sittingId(event.params.id),
 		address: safeClientAddress(event),
 		form: await event.request.formData()
 	};
 }
 
-async function respond(result: CommissionResult, success: string) {
-	if (!result.ok) return fail(result.status, { message: result.message });
+async function respond(result: Result<unknown>, success: string) {
+	if (!result.ok) return refusalAnswer(result);
 	return { done: success };
 }
 
@@ -169,7 +170,7 @@ export const actions: Actions = {
 	hold: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		return respond(
-			await changeSessionState(c.db, c.user, c.id, 'held', c.address),
+			await changeSittingState(c.db, c.user, c.id, 'held', c.address),
 			'La séance est tenue : les décisions peuvent être enregistrées.'
 		);
 	},
@@ -178,8 +179,8 @@ export const actions: Actions = {
 		// Irreversible: only from the confirmation page, which says what will take effect.
 		if (readForm(c.form, ['confirm']).values.confirm !== 'oui')
 			redirect(303, `/commission/seances/${event.params.id}/cloture`);
-		const result = await changeSessionState(c.db, c.user, c.id, 'closed', c.address);
-		if (!result.ok) return fail(result.status, { message: result.message });
+		const result = await changeSittingState(c.db, c.user, c.id, 'closed', c.address);
+		if (!result.ok) return refusalAnswer(result);
 		redirect(303, `/commission/seances/${event.params.id}?close=1`);
 	},
 	decide: async (event: Event) => {
@@ -190,7 +191,7 @@ export const actions: Actions = {
 		const itemId = /^\d{1,9}$/.test(values.itemId) ? Number(values.itemId) : null;
 		if (itemId === null) errors.itemId = 'Point de l’ordre du jour inconnu.';
 		if (!data || itemId === null || Object.keys(errors).length > 0) {
-			return fail(400, { decision: { itemId: values.itemId, values, errors } });
+			return fail(400, { values, errors });
 		}
 		const input =
 			data.kind === 'priority'
@@ -199,10 +200,7 @@ export const actions: Actions = {
 					? { kind: 'opinion' as const, opinion: data.opinion, text: data.text }
 					: { kind: 'free' as const, text: data.text };
 		const result = await recordDecision(c.db, c.user, c.id, itemId, input, c.address);
-		if (!result.ok)
-			return fail(result.status, {
-				decision: { itemId: values.itemId, values, errors: { form: result.message } }
-			});
+		if (!result.ok) return refusalAnswer(result, values);
 		return { done: 'Décision enregistrée ; elle prendra effet à la clôture de la séance.' };
 	}
 };

@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { deny, requireUser, safeClientAddress } from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
 import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
 import { findFicheOrganisationIds, findProgressUpdate } from '$lib/server/progress/repository';
 import { withdrawProgressUpdate } from '$lib/server/progress/service';
 import { UPDATE_STATE_LABELS } from '$lib/utils/vocabulary';
@@ -75,8 +76,11 @@ export const actions: Actions = {
 		);
 		if (!result.ok) {
 			if (result.status === 403) await deny(event, user, 'update.withdraw');
-			return fail(result.status, { message: result.message });
+			return refusalAnswer(result);
 		}
-		redirect(303, `/espace/fiches/${result.ficheCode}/suivi?brouillon=${update.id}&retiree=1`);
+		redirect(
+			303,
+			`/espace/fiches/${result.value.ficheCode}/suivi?brouillon=${update.id}&retiree=1`
+		);
 	}
 };

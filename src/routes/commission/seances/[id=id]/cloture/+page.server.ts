@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { authorize } from '$lib/server/auth/guards';
-import { findSession } from '$lib/server/commission/repository';
+import { findSitting } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
 import type { PageServerLoad } from './$types';
 
@@ -9,7 +9,7 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'commission.manage');
 	const session = /^\d{1,9}$/.test(event.params.id)
-		? await findSession(getDb(), Number(event.params.id))
+		? await findSitting(getDb(), Number(event.params.id))
 		: undefined;
 	if (!session) error(404, 'Cette séance n’existe pas.');
 	if (session.state === 'closed') error(409, 'Cette séance est déjà close : elle ne change plus.');

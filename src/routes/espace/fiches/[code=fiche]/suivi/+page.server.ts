@@ -1,4 +1,4 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { authorize, deny, requireUser, safeClientAddress } from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
 import { getDb } from '$lib/server/db/instance';
@@ -8,11 +8,12 @@ import {
 	findOpenUpdate,
 	findProgressUpdate
 } from '$lib/server/progress/repository';
-import { saveProgressUpdate } from '$lib/server/progress/service';
-import { indicatorField, parseProgressForm } from '$lib/schemas/progress-update';
+import { refusalAnswer } from '$lib/server/http/form-answer';
+import { saveProgressForm } from '$lib/server/progress/service';
+import { indicatorField } from '$lib/schemas/progress-update';
 import { parisToday } from '$lib/utils/dates';
 import { formatNumberInput } from '$lib/utils/format';
-import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 function draftId(url: URL): number | null {
 	const raw = url.searchParams.get('brouillon');
@@ -21,12 +22,19 @@ function draftId(url: URL): number | null {
 	return Number(raw);
 }
 
+/** What was typed, to refill the form after a refusal. */
+function typedValues(form: FormData): Record<string, string> {
+	const values: Record<string, string> = {};
+	for (const [name, value] of form) if (typeof value === 'string') values[name] = value;
+	return values;
+}
+
 /**
  * The fiche, and the update named in the address if any, once the person is known to be a partner
  * of the fiche and of the update's organisation. Its state is not checked here: a page shows a
  * submitted update read-only, and a post on it is answered by the service with what changed.
  */
-async function loadContext(event: RequestEvent | Parameters<PageServerLoad>[0]) {
+async function loadContext(event: Parameters<PageServerLoad>[0]) {
 	const db = getDb();
 	const fiche = await findFicheForReporting(db, event.params.code);
 	if (!fiche) error(404, 'Cette fiche n’existe pas.');
@@ -98,44 +106,30 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		requireUser(event);
-		const { user, fiche, draft } = await loadContext(event);
-		const parsed = parseProgressForm(
-			await event.request.formData(),
-			fiche.indicators,
-			parisToday()
-		);
-		if (!parsed.input) {
-			return fail(400, {
-				values: parsed.values,
-				errors: parsed.errors,
-				message: 'Le formulaire contient des erreurs : corrigez les champs signalés.'
-			});
-		}
-		const result = await saveProgressUpdate(
+		// The service reads the fiche and the update, decides and saves in one transaction.
+		const user = requireUser(event);
+		const form = await event.request.formData();
+		const result = await saveProgressForm(
 			getDb(),
 			user,
-			fiche.code,
-			draft?.id ?? null,
-			parsed.input,
+			event.params.code,
+			draftId(event.url),
+			form,
 			safeClientAddress(event)
 		);
 		if (!result.ok) {
 			if (result.status === 403) await deny(event, user, 'update.save');
-			return fail(result.status, {
-				values: parsed.values,
-				errors: {},
-				message: result.message,
-				conflict: result.conflict ?? null
-			});
+			if (result.status === 404) error(404, result.message);
+			return refusalAnswer(result, typedValues(form));
 		}
-		if (result.state === 'draft' || result.state === 'returned') {
+		const { id, state, duplicate } = result.value;
+		const code = event.params.code;
+		if (state === 'draft' || state === 'returned')
 			redirect(
 				303,
-				`/espace/fiches/${fiche.code}/suivi?brouillon=${result.id}&enregistre=${result.duplicate ? 'deja' : '1'}`
+				`/espace/fiches/${code}/suivi?brouillon=${id}&enregistre=${duplicate ? 'deja' : '1'}`
 			);
-		}
-		if (result.state === 'validated') redirect(303, `/espace/suivis/${result.id}`);
-		redirect(303, `/espace?soumis=${result.id}${result.duplicate ? '&deja=1' : ''}`);
+		if (state === 'validated') redirect(303, `/espace/suivis/${id}`);
+		redirect(303, `/espace?soumis=${id}${duplicate ? '&deja=1' : ''}`);
 	}
 };

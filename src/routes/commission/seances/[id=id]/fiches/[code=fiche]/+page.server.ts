@@ -1,9 +1,9 @@
 import { error } from '@sveltejs/kit';
 import { authorize, requireUser } from '$lib/server/auth/guards';
 import {
-	findPreviousClosedSession,
+	findPreviousClosedSitting,
 	findProgressAsOf,
-	findSession,
+	findSitting,
 	listFicheFlags,
 	listPriorityHistory
 } from '$lib/server/commission/repository';
@@ -16,7 +16,7 @@ export const load: PageServerLoad = async (event) => {
 	requireUser(event);
 	const db = getDb();
 	const session = /^\d{1,9}$/.test(event.params.id)
-		? await findSession(db, Number(event.params.id))
+		? await findSitting(db, Number(event.params.id))
 		: undefined;
 	if (!session) error(404, 'Cette séance n’existe pas.');
 	const item = session.items.find((i) => i.fiche?.code === event.params.code);
@@ -25,7 +25,7 @@ export const load: PageServerLoad = async (event) => {
 		onAgenda: item !== undefined
 	});
 	const fiche = (await findFicheByCode(db, event.params.code))!;
-	const previous = await findPreviousClosedSession(db, session.heldOn, session.id);
+	const previous = await findPreviousClosedSitting(db, session.heldOn, session.id);
 	const since = previous?.held_on ?? '0000-01-01';
 	const progressThen = previous ? await findProgressAsOf(db, fiche.id, previous.held_on) : null;
 	const flags = (await listFicheFlags(db, session.heldOn)).find((f) => f.code === fiche.code)!;

@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/schema';
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { Executor } from '../db';
 
 /**
  * Password-guess throttling, kept in the database so it survives a restart. Each key allows `free`
@@ -61,21 +58,20 @@ export async function blockedFor(
 	return Math.max(0, ...rows.map((r) => r.blocked_until - now));
 }
 
-export type Reservation = { ok: true } | { ok: false; waitMs: number };
-
 /**
- * Refuses when one of the keys is blocked; otherwise counts one attempt against each key. Must run
- * inside a transaction, so that no other attempt checks the keys in between.
+ * Refuses when one of the keys is blocked (returns how long to wait, in ms); otherwise counts one
+ * attempt against each key and returns 0. Must run inside a transaction, so that no other attempt
+ * checks the keys in between.
  */
 export async function reserveAttempts(
-	trx: Transaction<Database>,
+	trx: Executor,
 	keys: ThrottleKey[],
 	now = Date.now()
-): Promise<Reservation> {
+): Promise<number> {
 	const wait = await blockedFor(trx, keys, now);
-	if (wait > 0) return { ok: false, waitMs: wait };
+	if (wait > 0) return wait;
 	for (const key of keys) await recordAttempt(trx, key, now);
-	return { ok: true };
+	return 0;
 }
 
 /** Counts one attempt against a key (blocking it past its free attempts). */

@@ -95,7 +95,7 @@ describe('device cookie (OWASP)', () => {
 			now
 		);
 		if (!result.ok) throw new Error('owner sign-in');
-		return result.device;
+		return result.value.device;
 	}
 
 	it('lets the owner’s browser in while an attacker has locked the account elsewhere', async () => {
@@ -203,7 +203,7 @@ describe('current-password check (/compte)', () => {
 		expect(checked.length).toBeLessThanOrEqual(6);
 		expect(checked.length).toBeGreaterThanOrEqual(5);
 		expect(results.every((r) => !r.ok)).toBe(true);
-		expect(results.some((r) => !r.ok && r.sessionEnded)).toBe(true);
+		expect(results.some((r) => !r.ok && r.status === 401)).toBe(true);
 		expect((await validateSessionToken(db, current.token)).session).toBeNull();
 		const ended = await db
 			.selectFrom('audit_event')
@@ -220,6 +220,10 @@ describe('current-password check (/compte)', () => {
 			{ current: PASSWORD, next: 'un tout nouveau mot de passe solide' },
 			'10.0.0.5'
 		);
-		expect(right).toMatchObject({ ok: false, errors: { current: REAUTH_ENDED_MESSAGE } });
+		expect(right).toMatchObject({
+			ok: false,
+			status: 401,
+			fieldErrors: { current: REAUTH_ENDED_MESSAGE }
+		});
 	});
 });

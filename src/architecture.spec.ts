@@ -1,0 +1,76 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The query layer's one rule: SQL is written only in repositories (`repository.ts` or
+ * `*-repository.ts`), in `migrations/`, in `src/lib/server/db/`, and in tests and their helpers.
+ * Services, routes, scripts and everything else call repository functions.
+ */
+const ROOT = join(import.meta.dirname, '..');
+const SCANNED = ['src', 'scripts'];
+
+const QUERY_CALL = /\.\s*(selectFrom|insertInto|updateTable|deleteFrom|replaceInto)\s*\(/;
+const SQL_IMPORT = /import\s*(?:type\s*)?\{[^}]*\bsql\b[^}]*\}\s*from\s*['"]kysely['"]/;
+
+/** Where SQL may be written. */
+function mayHoldSql(path: string): boolean {
+	const file = path.split('/').at(-1) ?? '';
+	return (
+		file === 'repository.ts' ||
+		file.endsWith('-repository.ts') ||
+		path.startsWith('migrations/') ||
+		path.startsWith('src/lib/server/db/') ||
+		/\.(spec|test)\.ts$/.test(file) ||
+		file === 'testing.ts' ||
+		path.startsWith('tests/')
+	);
+}
+
+/** What in a file's text is SQL outside the query layer: each offending line, numbered. */
+function sqlOutsideRepositories(text: string): string[] {
+	return text
+		.split('\n')
+		.map((line, index) => ({ line, number: index + 1 }))
+		.filter(({ line }) => QUERY_CALL.test(line) || SQL_IMPORT.test(line))
+		.map(({ line, number }) => `${number}: ${line.trim()}`);
+}
+
+function sourceFiles(folder: string): string[] {
+	return readdirSync(join(ROOT, folder), { withFileTypes: true }).flatMap((entry) => {
+		const path = `${folder}/${entry.name}`;
+		if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourceFiles(path);
+		return /\.(ts|js|svelte)$/.test(entry.name) ? [path] : [];
+	});
+}
+
+describe('architecture: one query layer', () => {
+	it('finds a query builder call and the sql helper in a sample', () => {
+		const sample = [
+			"import { sql } from 'kysely';",
+			'const fiche = await db.selectFrom("fiche").selectAll().execute();',
+			'await trx',
+			"\t.deleteFrom('user_session')",
+			'const kept = list.filter(Boolean);'
+		].join('\n');
+		expect(sqlOutsideRepositories(sample)).toEqual([
+			"1: import { sql } from 'kysely';",
+			'2: const fiche = await db.selectFrom("fiche").selectAll().execute();',
+			"4: .deleteFrom('user_session')"
+		]);
+		expect(sqlOutsideRepositories("import type { Kysely } from 'kysely';")).toEqual([]);
+		expect(mayHoldSql('src/lib/server/commission/service.ts')).toBe(false);
+		expect(mayHoldSql('src/lib/server/auth/throttle-repository.ts')).toBe(true);
+	});
+
+	it('has SQL only in repositories, migrations, db/ and tests', () => {
+		const offenders = SCANNED.flatMap(sourceFiles)
+			.filter((path) => !mayHoldSql(path))
+			.flatMap((path) =>
+				sqlOutsideRepositories(readFileSync(join(ROOT, path), 'utf8')).map(
+					(line) => `${relative('.', path)}:${line}`
+				)
+			);
+		expect(offenders).toEqual([]);
+	});
+});

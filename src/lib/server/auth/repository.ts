@@ -1,0 +1,337 @@
+import type { Executor } from '../db';
+import { normaliseEmail, type Role, type User } from './users';
+
+// — Accounts —
+
+/** The only user columns any query may select (the password hash is read by login alone). */
+export const USER_COLUMNS = [
+	'user_account.id',
+	'user_account.email',
+	'user_account.name',
+	'user_account.role',
+	'user_account.organisation_id',
+	'user_account.disabled_at',
+	'organisation.name as organisation_name',
+	'organisation.slug as organisation_slug'
+] as const;
+
+export function userQuery(db: Executor) {
+	return db
+		.selectFrom('user_account')
+		.leftJoin('organisation', 'organisation.id', 'user_account.organisation_id')
+		.select(USER_COLUMNS);
+}
+
+type UserRow = Awaited<ReturnType<ReturnType<typeof userQuery>['executeTakeFirstOrThrow']>>;
+
+export function toUser(row: UserRow): User {
+	return {
+		id: row.id,
+		email: row.email,
+		name: row.name,
+		role: row.role,
+		organisationId: row.organisation_id,
+		organisationName: row.organisation_name,
+		organisationSlug: row.organisation_slug,
+		disabled: row.disabled_at !== null
+	};
+}
+
+export async function findUserById(db: Executor, id: number): Promise<User | undefined> {
+	const row = await userQuery(db).where('user_account.id', '=', id).executeTakeFirst();
+	return row ? toUser(row) : undefined;
+}
+
+export async function findUserByEmail(db: Executor, email: string): Promise<User | undefined> {
+	const row = await userQuery(db)
+		.where('user_account.email', '=', normaliseEmail(email))
+		.executeTakeFirst();
+	return row ? toUser(row) : undefined;
+}
+
+/** For login only: the account and its password hash. */
+export async function findCredentials(
+	db: Executor,
+	email: string
+): Promise<{ user: User; passwordHash: string | null } | undefined> {
+	const row = await userQuery(db)
+		.select('user_account.password_hash')
+		.where('user_account.email', '=', normaliseEmail(email))
+		.executeTakeFirst();
+	return row ? { user: toUser(row), passwordHash: row.password_hash } : undefined;
+}
+
+export async function findPasswordHash(db: Executor, userId: number): Promise<string | null> {
+	const row = await db
+		.selectFrom('user_account')
+		.select('password_hash')
+		.where('id', '=', userId)
+		.executeTakeFirst();
+	return row?.password_hash ?? null;
+}
+
+export async function insertUser(
+	db: Executor,
+	values: {
+		email: string;
+		name: string;
+		role: Role;
+		organisationId: number | null;
+		passwordHash: string | null;
+	},
+	now = new Date()
+): Promise<number> {
+	const stamp = now.toISOString();
+	const { id } = await db
+		.insertInto('user_account')
+		.values({
+			email: normaliseEmail(values.email),
+			name: values.name.trim(),
+			role: values.role,
+			organisation_id: values.role === 'partenaire' ? values.organisationId : null,
+			password_hash: values.passwordHash,
+			disabled_at: null,
+			created_at: stamp,
+			updated_at: stamp
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return id;
+}
+
+export async function setPasswordHash(
+	db: Executor,
+	userId: number,
+	passwordHash: string,
+	now = new Date()
+): Promise<void> {
+	await db
+		.updateTable('user_account')
+		.set({ password_hash: passwordHash, updated_at: now.toISOString() })
+		.where('id', '=', userId)
+		.execute();
+}
+
+export async function setDisabled(
+	db: Executor,
+	userId: number,
+	disabled: boolean,
+	now = new Date()
+): Promise<void> {
+	await db
+		.updateTable('user_account')
+		.set({ disabled_at: disabled ? now.toISOString() : null, updated_at: now.toISOString() })
+		.where('id', '=', userId)
+		.execute();
+}
+
+export async function listUsers(
+	db: Executor
+): Promise<(User & { hasPassword: boolean; createdAt: string })[]> {
+	const rows = await userQuery(db)
+		.select([
+			'user_account.created_at',
+			(eb) => eb('user_account.password_hash', 'is not', null).as('has_password')
+		])
+		.orderBy('user_account.name')
+		.execute();
+	return rows.map((r) => ({
+		...toUser(r),
+		hasPassword: Boolean(r.has_password),
+		createdAt: r.created_at
+	}));
+}
+
+export async function findOrganisationIdByNameOrSlug(
+	db: Executor,
+	nameOrSlug: string
+): Promise<number | undefined> {
+	const value = nameOrSlug.trim();
+	const row = await db
+		.selectFrom('organisation')
+		.select('id')
+		.where((eb) =>
+			eb.or([
+				eb('slug', '=', value.toLowerCase()),
+				eb(eb.fn('lower', ['name']), '=', value.toLowerCase())
+			])
+		)
+		.executeTakeFirst();
+	return row?.id;
+}
+
+// — Sessions —
+
+export async function insertSession(
+	db: Executor,
+	session: {
+		id: string;
+		secretHash: Uint8Array;
+		userId: number;
+		createdAt: number;
+		expiresAt: number;
+	}
+): Promise<void> {
+	await db
+		.insertInto('user_session')
+		.values({
+			id: session.id,
+			secret_hash: session.secretHash,
+			user_id: session.userId,
+			created_at: session.createdAt,
+			expires_at: session.expiresAt
+		})
+		.execute();
+}
+
+/** One statement per signed-in request: the session and its account together. */
+export async function findSessionWithAccount(db: Executor, sessionId: string) {
+	const row = await userQuery(db)
+		.innerJoin('user_session', 'user_session.user_id', 'user_account.id')
+		.select([
+			'user_session.id as sessionId',
+			'user_session.secret_hash as secretHash',
+			'user_session.expires_at as expiresAt',
+			'user_session.created_at as createdAt'
+		])
+		.where('user_session.id', '=', sessionId)
+		.executeTakeFirst();
+	if (!row) return undefined;
+	return {
+		user: toUser(row),
+		sessionId: row.sessionId,
+		secretHash: row.secretHash,
+		expiresAt: row.expiresAt,
+		createdAt: row.createdAt
+	};
+}
+
+export async function setSessionExpiry(
+	db: Executor,
+	sessionId: string,
+	expiresAt: number
+): Promise<void> {
+	await db
+		.updateTable('user_session')
+		.set({ expires_at: expiresAt })
+		.where('id', '=', sessionId)
+		.execute();
+}
+
+/** Deletes the sessions idle past `idleBefore` or opened before `openedBefore`. */
+export async function deleteSessionsBefore(
+	db: Executor,
+	idleBefore: number,
+	openedBefore: number
+): Promise<number> {
+	const result = await db
+		.deleteFrom('user_session')
+		.where((eb) =>
+			eb.or([eb('expires_at', '<=', idleBefore), eb('created_at', '<=', openedBefore)])
+		)
+		.executeTakeFirst();
+	return Number(result.numDeletedRows);
+}
+
+/** Ends one session; true when it was still open. */
+export async function invalidateSession(db: Executor, sessionId: string): Promise<boolean> {
+	const result = await db.deleteFrom('user_session').where('id', '=', sessionId).executeTakeFirst();
+	return Number(result.numDeletedRows) > 0;
+}
+
+/** Ends every session of a user, or every one but `keepSessionId`; returns how many ended. */
+export async function invalidateUserSessions(
+	db: Executor,
+	userId: number,
+	keepSessionId?: string
+): Promise<number> {
+	const result = await db
+		.deleteFrom('user_session')
+		.where('user_id', '=', userId)
+		.$if(keepSessionId !== undefined, (q) => q.where('id', '!=', keepSessionId!))
+		.executeTakeFirst();
+	return Number(result.numDeletedRows);
+}
+
+// — Invitations —
+
+/** Marks the account's unused links as used (a fresh one replaces them). */
+export async function retireInvitations(db: Executor, userId: number, at: number): Promise<void> {
+	await db
+		.updateTable('invitation')
+		.set({ used_at: at })
+		.where('user_id', '=', userId)
+		.where('used_at', 'is', null)
+		.execute();
+}
+
+export async function insertInvitation(
+	db: Executor,
+	invitation: {
+		id: string;
+		secretHash: Uint8Array;
+		userId: number;
+		createdBy: number;
+		createdAt: number;
+		expiresAt: number;
+	}
+): Promise<void> {
+	await db
+		.insertInto('invitation')
+		.values({
+			id: invitation.id,
+			secret_hash: invitation.secretHash,
+			user_id: invitation.userId,
+			created_by: invitation.createdBy,
+			created_at: invitation.createdAt,
+			expires_at: invitation.expiresAt,
+			used_at: null
+		})
+		.execute();
+}
+
+export async function findInvitation(db: Executor, id: string) {
+	return db
+		.selectFrom('invitation')
+		.select([
+			'id',
+			'secret_hash as secretHash',
+			'user_id as userId',
+			'expires_at as expiresAt',
+			'used_at as usedAt'
+		])
+		.where('id', '=', id)
+		.executeTakeFirst();
+}
+
+/** Uses the link once; false when it had been used in between. */
+export async function useInvitation(db: Executor, id: string, at: number): Promise<boolean> {
+	const used = await db
+		.updateTable('invitation')
+		.set({ used_at: at })
+		.where('id', '=', id)
+		.where('used_at', 'is', null)
+		.executeTakeFirst();
+	return Number(used.numUpdatedRows) === 1;
+}
+
+// — Server secrets —
+
+/** The named secret, stored the first time with `fresh` (a later call keeps the first one). */
+export async function ensureSecret(
+	db: Executor,
+	name: string,
+	fresh: Uint8Array
+): Promise<Uint8Array> {
+	await db
+		.insertInto('app_secret')
+		.values({ name, value: fresh })
+		.onConflict((oc) => oc.column('name').doNothing())
+		.execute();
+	const row = await db
+		.selectFrom('app_secret')
+		.select('value')
+		.where('name', '=', name)
+		.executeTakeFirstOrThrow();
+	return new Uint8Array(row.value);
+}
