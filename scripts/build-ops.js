@@ -17,7 +17,7 @@ export async function buildOps() {
 		logLevel: 'warn',
 		build: {
 			ssr: true,
-			target: 'node20',
+			target: 'node24',
 			outDir: 'build/ops',
 			emptyOutDir: true,
 			minify: false,

@@ -19,6 +19,7 @@ import { ConfigError, proxySettingsProblem, readConfig } from '../src/lib/server
 import { pidFileOf } from '../src/lib/server/db/server-pid.js';
 import { SECURITY_HEADERS } from '../src/lib/server/http/security-headers.js';
 import { log } from '../src/lib/server/log.js';
+import { requireSupportedNode } from './node-version.js';
 
 export { proxySettingsProblem };
 
@@ -188,6 +189,7 @@ function configOrFail() {
 }
 
 export async function main() {
+	requireSupportedNode();
 	const config = configOrFail();
 	const { port, host } = config;
 	const injectScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
