@@ -8,7 +8,14 @@ import { build } from 'vite';
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 /** The commands, by the name `scripts/ops.js` runs them under. */
-export const OPS_COMMANDS = ['user-create', 'db-backup', 'db-restore', 'db-migrate', 'export'];
+export const OPS_COMMANDS = [
+	'user-create',
+	'db-backup',
+	'db-restore',
+	'db-migrate',
+	'export',
+	'report'
+];
 
 export async function buildOps() {
 	await build({
