@@ -29,7 +29,7 @@ export async function buildOps() {
 			emptyOutDir: true,
 			minify: false,
 			sourcemap: true,
-			rollupOptions: {
+			rolldownOptions: {
 				input: Object.fromEntries(OPS_COMMANDS.map((name) => [name, `scripts/${name}.ts`])),
 				output: {
 					format: 'esm',
