@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/lib/server/db/index';
 import { MIGRATIONS } from './index';

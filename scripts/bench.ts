@@ -354,7 +354,7 @@ runCommand(async () => {
 		] as const)
 			for (const r of runs)
 				process.stdout.write(
-					`${name.padEnd(8)} ${scenario.padEnd(8)} ${r.route.padEnd(34)} ${String(r.requestsPerSecond).padStart(6)} req/s  × ${r.ratioToStatic}  p99 ${r.latencyP99} ms  erreurs ${r.errors + r.non2xx}\n`
+					`${name.padEnd(8)} ${scenario.padEnd(8)} ${r.route.padEnd(34)} ${String(r.requestsPerSecond).padStart(6)} req/s  × ${r.ratioToStatic}  p99 ${r.latencyP99} ms  erreurs ${r.errors + r.non2xx}${r.wrk ? `  | wrk ${r.wrk.requestsPerSecond} req/s  p99 ${r.wrk.latencyP99} ms  erreurs ${r.wrk.errors}` : ''}\n`
 				);
 		process.stdout.write(`${name.padEnd(8)} clients occupés : ${JSON.stringify(busyClients)}\n`);
 	}

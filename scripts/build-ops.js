@@ -15,7 +15,8 @@ export const OPS_COMMANDS = [
 	'db-migrate',
 	'export',
 	'plan-export',
-	'plan-import'
+	'plan-import',
+	'report'
 ];
 
 export async function buildOps() {
@@ -25,12 +26,12 @@ export async function buildOps() {
 		logLevel: 'warn',
 		build: {
 			ssr: true,
-			target: 'node20',
+			target: 'node24',
 			outDir: 'build/ops',
 			emptyOutDir: true,
 			minify: false,
 			sourcemap: true,
-			rollupOptions: {
+			rolldownOptions: {
 				input: Object.fromEntries(OPS_COMMANDS.map((name) => [name, `scripts/${name}.ts`])),
 				output: {
 					format: 'esm',

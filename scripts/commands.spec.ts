@@ -16,7 +16,9 @@ function command(script: string, args: string[], input = '', env: NodeJS.Process
 	});
 }
 
-describe('command-line tools', () => {
+// Each test starts Node with tsx, which compiles the command first: seconds on a loaded machine,
+// more than Vitest's 5 s default; the spawn itself gives up after 60 s.
+describe('command-line tools', { timeout: 60_000 }, () => {
 	it('user:create names the valid roles and the database it uses', () => {
 		const result = command(
 			'user-create',

@@ -6,7 +6,10 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { requireSupportedNode } from './node-version.js';
 import { buildIsStale } from './start.js';
+
+requireSupportedNode();
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const [name = '', ...args] = process.argv.slice(2);

@@ -1,7 +1,11 @@
-// npm run report -- --year 2018 --out bilan-2018.pdf [--version 1]
-// Prints the published edition of a year to an A4 PDF with headless Chromium (Debian's).
+// npm run report -- --year 2018 --out bilan-2018.pdf [--version 1] [--adresse http://127.0.0.1:3000]
+// Prints the published edition of a year to an A4 PDF with headless Chromium (Debian's), driven
+// by playwright-core (a production dependency: no browser download, no test runner). Without
+// --adresse it starts a portal of its own on the database; with it, it prints from the portal
+// already running there (production), which it must do when one runs on that database.
 import { existsSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
+import { runningServerPid } from '../src/lib/server/db/server-pid.js';
 import { initDatabase } from '../src/lib/server/db/instance';
 import { findPublishedSnapshot, listEditions } from '../src/lib/server/editions/repository';
 import { commandDatabasePath, parseOptions, runCommand, UsageError, userPath } from './cli';
@@ -25,11 +29,27 @@ function publishedYearsSentence(years: number[]): string {
 	return `Bilans publiés : ${years.join(', ')} (exemple : npm run report -- ${list.split(', ')[0]} --out bilan-${years[0]}.pdf).`;
 }
 
+/** The running portal given with --adresse: its origin, http or https. */
+function portalAddress(value: string): string {
+	let url: URL | null = null;
+	try {
+		url = new URL(value);
+	} catch {
+		url = null;
+	}
+	if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+		throw new UsageError(
+			`L’adresse « ${value} » n’est pas celle d’un portail : écrivez-la comme http://127.0.0.1:3000.`
+		);
+	return url.origin;
+}
+
 runCommand(async () => {
-	const options = parseOptions(process.argv.slice(2), ['year', 'out', 'version']);
+	const options = parseOptions(process.argv.slice(2), ['year', 'out', 'version', 'adresse']);
 	const year = options.get('year') ?? '';
 	const out = options.get('out') ?? `bilan-${year}.pdf`;
 	const version = options.get('version');
+	const address = options.has('adresse') ? portalAddress(options.get('adresse') ?? '') : null;
 	const path = commandDatabasePath();
 	const db = await initDatabase(path);
 	const years = [...new Set((await listEditions(db, { publishedOnly: true })).map((e) => e.year))];
@@ -55,8 +75,14 @@ runCommand(async () => {
 		);
 	}
 
-	const { chromium } = await import('@playwright/test');
-	const portal = await startPortal(path);
+	const running = runningServerPid(path);
+	if (!address && running !== null)
+		throw new UsageError(
+			`Un portail tourne sur cette base (processus ${running}) : imprimez depuis lui, avec --adresse suivi de l’adresse où il écoute (par exemple --adresse http://127.0.0.1:3000).`
+		);
+
+	const { chromium } = await import('playwright-core');
+	const portal = address ? { url: address, stop: async () => undefined } : await startPortal(path);
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		args: [

@@ -1,11 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
-import { SERVER_NODE_FLAGS } from './start.js';
+import { SERVER_NODE_FLAGS } from './server-flags.js';
 
-const START = fileURLToPath(new URL('./start.js', import.meta.url));
+/**
+ * scripts/start.js, found from the project's folder: this module runs from scripts/ (tsx) and,
+ * compiled into the report command, from build/ops/.
+ */
+function startScript(): string {
+	let dir = dirname(fileURLToPath(import.meta.url));
+	while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+	return join(dir, 'scripts', 'start.js');
+}
 
 export async function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
@@ -25,7 +35,7 @@ export async function startPortal(
 	env: Record<string, string> = {}
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
 	const port = await freePort();
-	const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, START], {
+	const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, startScript()], {
 		env: {
 			...process.env,
 			...env,

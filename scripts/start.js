@@ -19,6 +19,7 @@ import { ConfigError, proxySettingsProblem, readConfig } from '../src/lib/server
 import { pidFileOf } from '../src/lib/server/db/server-pid.js';
 import { SECURITY_HEADERS } from '../src/lib/server/http/security-headers.js';
 import { log } from '../src/lib/server/log.js';
+import { requireSupportedNode } from './node-version.js';
 
 export { proxySettingsProblem };
 
@@ -50,12 +51,8 @@ function newestMtime(path) {
 	return newest;
 }
 
-/**
- * The server's memory budget, given to V8 (`npm start` and the benchmark start the server with it):
- * without it V8 sizes its heap from the machine's memory and lets garbage pile up before
- * collecting; with it, the portal stays within what a small virtual machine offers.
- */
-export const SERVER_NODE_FLAGS = ['--max-old-space-size=160'];
+// The server's memory budget (V8 flags), shared with the benchmark and the report.
+export { SERVER_NODE_FLAGS } from './server-flags.js';
 
 export function buildIsStale() {
 	if (!existsSync(builtHandler)) return true;
@@ -196,6 +193,7 @@ function configOrFail() {
 }
 
 export async function main() {
+	requireSupportedNode();
 	const config = configOrFail();
 	const { port, host } = config;
 	const injectScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;

@@ -3,6 +3,7 @@
 // filters (/fiches under 200 filter combinations in rotation).
 import autocannon from 'autocannon';
 import { PARTNER } from './dataset';
+import { runWrk, wrkAvailable, type WrkRun } from './wrk';
 
 export const COLD_ROUTES = (edition: string) => [
 	'/',
@@ -21,7 +22,11 @@ export interface ScenarioRun {
 	errors: number;
 	non2xx: number;
 	ratioToStatic: number;
+	/** The same route measured by wrk right after autocannon; null where wrk is not installed. */
+	wrk: WrkRun | null;
 }
+
+const WITH_WRK = wrkAvailable();
 
 const CONNECTIONS = 20;
 const ENCODINGS = { 'accept-encoding': 'gzip, deflate, br, zstd' };
@@ -71,12 +76,16 @@ async function measure(
 	const p99 = times.length
 		? times[Math.min(times.length - 1, Math.ceil(0.99 * times.length) - 1)]!
 		: 0;
+	const wrk = WITH_WRK
+		? await runWrk(base, paths, { connections: CONNECTIONS, duration, headers: ENCODINGS })
+		: null;
 	return {
 		route: Array.isArray(path) ? `/fiches (${paths.length} filtres en rotation)` : path,
 		requestsPerSecond: Math.round(result.requests.average),
 		latencyP99: Math.round(p99 * 10) / 10,
 		errors: result.errors + result.timeouts,
-		non2xx: result.non2xx
+		non2xx: result.non2xx,
+		wrk
 	};
 }
 

@@ -58,7 +58,8 @@ describe('benchmark targets', () => {
 			latencyP99: p99,
 			errors: 0,
 			non2xx,
-			ratioToStatic: ratio
+			ratioToStatic: ratio,
+			wrk: null
 		});
 		const misses = checkTargets({
 			...report([route('/favicon.svg', 4000)]),

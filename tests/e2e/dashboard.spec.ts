@@ -70,7 +70,8 @@ test('the dashboard reads without JavaScript: the tables carry the figures', asy
 });
 
 test('the 2018 edition is published and prints as an A4 report with a page per axis', async ({
-	page
+	page,
+	baseURL
 }, testInfo) => {
 	const violations = await watchCsp(page);
 	await page.goto('/bilans');
@@ -95,7 +96,8 @@ test('the 2018 edition is published and prints as an A4 report with a page per a
 	const out = testInfo.outputPath('bilan-2018.pdf');
 	const result = spawnSync(
 		'npm',
-		['run', '--silent', 'report', '--', '--year', '2018', '--out', out],
+		// From the suite's portal, which runs on this database (the report refuses to start another).
+		['run', '--silent', 'report', '--', '--year', '2018', '--out', out, '--adresse', baseURL ?? ''],
 		{
 			encoding: 'utf8',
 			env: { ...process.env, DATABASE_PATH: await portalDatabase() },

@@ -35,13 +35,17 @@ function run(command: string, args: string[], env: Record<string, string> = {}) 
 	});
 }
 
-// eslint-disable-next-line no-empty-pattern -- the command prints; no page of this test's browser is needed
-test('the printed report fits A4: nothing beyond the margins, no card split, contents with pages', async ({}, testInfo) => {
+// The spec's portal: the report prints from it (--adresse), as in production.
+test('the printed report fits A4: nothing beyond the margins, no card split, contents with pages', async ({
+	baseURL
+}, testInfo) => {
 	test.setTimeout(240_000);
 	const out = testInfo.outputPath('bilan-2018.pdf');
-	const result = run('npm', ['run', '--silent', 'report', '--', '--year', '2018', '--out', out], {
-		DATABASE_PATH: await portalDatabase()
-	});
+	const result = run(
+		'npm',
+		['run', '--silent', 'report', '--', '--year', '2018', '--out', out, '--adresse', baseURL ?? ''],
+		{ DATABASE_PATH: await portalDatabase() }
+	);
 	expect(result.status, result.stderr).toBe(0);
 	expect(result.stderr).toContain('Base de données : ');
 
