@@ -48,7 +48,7 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 /** What every change of the plan carries: the reason (required) and the decision it applies. */
 export const REVISION_FIELDS = ['reason', 'decision'] as const;
 
-export const FICHE_FIELDS = [
+const FICHE_FIELDS = [
 	'version',
 	'seen_revision',
 	'title',

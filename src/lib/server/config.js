@@ -212,7 +212,7 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/i;
 const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$|^[^\s@<>]+@localhost$/;
 
 /** True for the local machine (no TLS needed to reach it). @param {string} host */
-export function isLoopbackHost(host) {
+function isLoopbackHost(host) {
 	return LOOPBACK.test(host);
 }
 

@@ -85,7 +85,7 @@ export type TallyAction = keyof typeof TALLY_ACTIONS;
 
 /** Distinct subjects counted per kind and day; beyond, they share the row « autres ». */
 export const TALLY_SUBJECTS_PER_DAY = 500;
-export const TALLY_OTHERS = 'autres';
+const TALLY_OTHERS = 'autres';
 
 /**
  * Counts one anonymous refusal under its subject ("adresse 192.0.2.7", "compte 12") for the day:
@@ -273,7 +273,7 @@ export interface AuditEntry {
 	clientAddress: string | null;
 }
 
-export const AUDIT_PAGE_SIZE = 100;
+const AUDIT_PAGE_SIZE = 100;
 
 export async function listAuditEvents(
 	db: Executor,

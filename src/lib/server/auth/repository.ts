@@ -4,7 +4,7 @@ import { normaliseEmail, type Role, type User } from './users';
 // — Accounts —
 
 /** The only user columns any query may select (the password hash is read by login alone). */
-export const USER_COLUMNS = [
+const USER_COLUMNS = [
 	'user_account.id',
 	'user_account.email',
 	'user_account.name',
@@ -15,7 +15,7 @@ export const USER_COLUMNS = [
 	'organisation.slug as organisation_slug'
 ] as const;
 
-export function userQuery(db: Executor) {
+function userQuery(db: Executor) {
 	return db
 		.selectFrom('user_account')
 		.leftJoin('organisation', 'organisation.id', 'user_account.organisation_id')
@@ -24,7 +24,7 @@ export function userQuery(db: Executor) {
 
 type UserRow = Awaited<ReturnType<ReturnType<typeof userQuery>['executeTakeFirstOrThrow']>>;
 
-export function toUser(row: UserRow): User {
+function toUser(row: UserRow): User {
 	return {
 		id: row.id,
 		email: row.email,

@@ -32,7 +32,7 @@ import { queueInvitationMail } from './recovery';
 import { ok, refuse, type Result } from '../result';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
-export const LOGIN_FAILED_MESSAGE = 'Adresse électronique ou mot de passe incorrect.';
+const LOGIN_FAILED_MESSAGE = 'Adresse électronique ou mot de passe incorrect.';
 
 /** Words a password must not be built on, beyond the shipped list. */
 export function passwordContext(user?: { email: string; name: string }): string[] {

@@ -33,7 +33,7 @@ export interface ReadableIndicator {
 	state: string;
 }
 
-export const FICHE_FIELD_LABELS: Record<Exclude<keyof ReadableFiche, 'indicators'>, string> = {
+const FICHE_FIELD_LABELS: Record<Exclude<keyof ReadableFiche, 'indicators'>, string> = {
 	code: 'Code',
 	objective: 'Objectif',
 	title: 'Titre',
@@ -57,7 +57,7 @@ const INDICATOR_FIELD_LABELS: Record<Exclude<keyof ReadableIndicator, 'id'>, str
 	state: 'état'
 };
 
-export const INDICATOR_KIND_NAMES: Record<IndicatorKind, string> = {
+const INDICATOR_KIND_NAMES: Record<IndicatorKind, string> = {
 	count: 'nombre',
 	percentage: 'pourcentage',
 	amount: 'montant en euros',
@@ -65,7 +65,7 @@ export const INDICATOR_KIND_NAMES: Record<IndicatorKind, string> = {
 };
 
 /** « 120 au 31/12/2026 », « 120 », « » : a value with the date it is for. */
-export function datedValue(value: number | null, date: string | null): string {
+function datedValue(value: number | null, date: string | null): string {
 	if (value === null) return date ? `au ${formatDate(date)}` : '';
 	return date ? `${formatNumber(value)} au ${formatDate(date)}` : formatNumber(value);
 }

@@ -137,7 +137,7 @@ export interface ImportOutcome {
 	created: boolean;
 }
 
-export function checkReason(reason: string): string | null {
+function checkReason(reason: string): string | null {
 	const trimmed = reason.trim();
 	if (trimmed.length < 3)
 		return 'Indiquez la raison de cet import en quelques mots (au moins 3 caractères).';

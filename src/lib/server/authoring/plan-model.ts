@@ -56,10 +56,6 @@ export interface OrganisationRow {
 	kind: OrganisationKind;
 }
 
-/** The text sections of a fiche, as cells (see richTextToCell). */
-export const FICHE_TEXTS = ['context', 'existing', 'description', 'successFactors'] as const;
-export type FicheText = (typeof FICHE_TEXTS)[number];
-
 export interface FicheRow {
 	code: string;
 	objective: number;

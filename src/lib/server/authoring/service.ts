@@ -58,7 +58,7 @@ export function nextFicheNumber(used: number[]): number {
 	return used.reduce((max, n) => Math.max(max, n), 0) + 1;
 }
 
-export function ficheCode(objectiveNumber: number, ficheNumber: number): string {
+function ficheCode(objectiveNumber: number, ficheNumber: number): string {
 	return `${objectiveNumber}-${ficheNumber}`;
 }
 

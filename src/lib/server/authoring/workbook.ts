@@ -126,7 +126,7 @@ export const SHEETS = {
 export type SheetKey = keyof typeof SHEETS;
 
 /** At most this many rows per sheet: a plan has tens of fiches, not thousands. */
-export const MAX_ROWS_PER_SHEET = 2000;
+const MAX_ROWS_PER_SHEET = 2000;
 
 const ROLE_LABELS = { owner: 'Porteur', partner: 'Partenaire' } as const;
 
@@ -312,7 +312,7 @@ export type WorkbookReading =
 	| { ok: false; problems: WorkbookProblem[] };
 
 /** Problems beyond this many are summed up in one last line. */
-export const MAX_PROBLEMS = 200;
+const MAX_PROBLEMS = 200;
 
 class Problems {
 	list: WorkbookProblem[] = [];

@@ -273,8 +273,3 @@ export async function listOpenSessions(db: Executor) {
 		.orderBy('held_on')
 		.execute();
 }
-
-export async function findFicheIdByCode(db: Executor, code: string): Promise<number | undefined> {
-	return (await db.selectFrom('fiche').select('id').where('code', '=', code).executeTakeFirst())
-		?.id;
-}

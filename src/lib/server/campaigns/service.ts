@@ -27,11 +27,11 @@ import {
 	type Scope
 } from './repository';
 
-export const DEFAULT_REMINDERS = '-14, -3, +1';
+const DEFAULT_REMINDERS = '-14, -3, +1';
 
 export type PairState = 'submitted' | 'validated' | 'returned' | 'missing';
 
-export const PAIR_LABELS: Record<PairState, string> = {
+const PAIR_LABELS: Record<PairState, string> = {
 	submitted: 'soumise',
 	validated: 'validée',
 	returned: 'renvoyée (à reprendre)',
@@ -45,7 +45,7 @@ function stateOf(state: string | null): PairState {
 const answered = (s: PairState) => s === 'submitted' || s === 'validated';
 
 /** The day a reminder goes: `offset` days from the deadline (negative: before). */
-export function reminderDay(deadline: string, offset: number): string {
+function reminderDay(deadline: string, offset: number): string {
 	return shiftDay(deadline, -offset);
 }
 

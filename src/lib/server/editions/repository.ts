@@ -76,20 +76,6 @@ export async function findPublishedFile(
 		.executeTakeFirst();
 }
 
-/** The files of a published edition with their size, count and last change (no body). */
-export async function listEditionFiles(db: Executor, editionId: number) {
-	return db
-		.selectFrom('edition_resource')
-		.select((eb) => [
-			'name',
-			'row_count',
-			'last_change',
-			eb.fn<number>('length', ['body']).as('bytes')
-		])
-		.where('edition_id', '=', editionId)
-		.execute();
-}
-
 /** Freezes the open-data files of an edition that has just been published (the database refuses any later change). */
 export async function insertEditionFiles(
 	db: Executor,

@@ -23,10 +23,6 @@ export function configureMail(values: { origin: string; from: string }): void {
 	settings = { ...values };
 }
 
-export function mailFrom(): string {
-	return settings.from;
-}
-
 /** The absolute address of a page of the portal, for a message. */
 export function absoluteUrl(path: string): string {
 	return new URL(path, settings.origin).href;
@@ -111,11 +107,7 @@ function signature(key: Uint8Array, payload: string): string {
 }
 
 /** "<account id>.<category>.<HMAC>": turns off one category of one account, nothing else. */
-export async function unsubscribeToken(
-	db: Executor,
-	userId: number,
-	category: Category
-): Promise<string> {
+async function unsubscribeToken(db: Executor, userId: number, category: Category): Promise<string> {
 	const payload = `${userId}.${category}`;
 	return `${payload}.${signature(await appSecret(db, UNSUBSCRIBE_KEY), payload)}`;
 }

@@ -11,7 +11,7 @@ import {
 	type Preferences
 } from './preferences-repository';
 
-export { CATEGORIES, type Category, type Preferences };
+export type { Category, Preferences };
 
 /** How each category is named to the person (/compte, the unsubscribe page). */
 export const CATEGORY_LABELS: Record<Category, string> = {
@@ -52,7 +52,7 @@ export async function updateMailPreferences(
 	});
 }
 
-export const UNSUBSCRIBE_INVALID =
+const UNSUBSCRIBE_INVALID =
 	'Ce lien de désabonnement n’est pas valable. Vous pouvez choisir les courriels que vous recevez depuis votre compte (/compte).';
 
 /** What a one-click link turns off, for its confirmation page. */

@@ -13,7 +13,7 @@ export type ScheduledJob = (db: Db, now: number) => Promise<unknown>;
 const jobs: ScheduledJob[] = [sendSubmissionDigest, sendCampaignReminders];
 
 /** Runs every job once; a job that throws does not stop the others. */
-export async function runJobs(db: Db, now: number): Promise<void> {
+async function runJobs(db: Db, now: number): Promise<void> {
 	for (const job of jobs) {
 		try {
 			await job(db, now);
@@ -26,7 +26,7 @@ export async function runJobs(db: Db, now: number): Promise<void> {
 	}
 }
 
-export const JOB_EVERY_MS = 60_000;
+const JOB_EVERY_MS = 60_000;
 // For the end-to-end tests only (playwright.config.ts): scheduled jobs every N ms.
 const JOB_EVERY_OVERRIDE = Number(process.env.SDUSN_JOBS_EVERY_MS) || 0;
 

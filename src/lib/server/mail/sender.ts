@@ -42,9 +42,9 @@ export interface MailTransport {
 	close(): void;
 }
 
-export const MAX_ATTEMPTS = 10;
-export const RETRY_BASE_MS = 60_000;
-export const RETRY_MAX_MS = 3_600_000;
+const MAX_ATTEMPTS = 10;
+const RETRY_BASE_MS = 60_000;
+const RETRY_MAX_MS = 3_600_000;
 
 /** SMTP through Nodemailer; `tls` lets tests trust their own self-signed relay. */
 export function smtpTransport(
@@ -124,7 +124,7 @@ export function classify(error: unknown): Outcome {
 }
 
 /** A short description of the error for admins; never the message's content or the credentials. */
-export function describe(error: unknown): string {
+function describe(error: unknown): string {
 	const e = (error ?? {}) as {
 		responseCode?: number;
 		code?: string;
@@ -135,7 +135,7 @@ export function describe(error: unknown): string {
 	return [e.responseCode, e.code, text.slice(0, 300)].filter(Boolean).join(' ');
 }
 
-export function retryDelay(attempts: number, baseMs = RETRY_BASE_MS): number {
+function retryDelay(attempts: number, baseMs = RETRY_BASE_MS): number {
 	return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), RETRY_MAX_MS);
 }
 

@@ -3,7 +3,7 @@
  * name, absolute links built from ORIGIN, and a footer saying why the person receives it and how
  * to stop. Pure functions: the services pass the words, the outbox keeps the result.
  */
-export const PORTAL_NAME = 'Portail de suivi du SDUSN du Lot';
+const PORTAL_NAME = 'Portail de suivi du SDUSN du Lot';
 
 export interface MailContent {
 	subject: string;
@@ -34,7 +34,7 @@ export interface MailParts {
 	preferencesUrl?: string;
 }
 
-export function escapeHtml(value: string): string {
+function escapeHtml(value: string): string {
 	return value
 		.replace(/&/g, '&amp;')
 		.replace(/</g, '&lt;')

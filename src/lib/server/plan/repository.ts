@@ -603,7 +603,7 @@ export function rankedMeasurements(
 }
 
 /** Indicators of the given fiches with their published measurements (oldest first), by fiche id. */
-export async function listIndicatorsWithMeasurements(
+async function listIndicatorsWithMeasurements(
 	db: Executor,
 	ficheIds?: number[],
 	latest?: number

@@ -140,8 +140,7 @@ async function reportingContext(
 	return ok({ fiche, ficheOrganisationIds, current });
 }
 
-export const FORM_ERRORS_MESSAGE =
-	'Le formulaire contient des erreurs : corrigez les champs signalés.';
+const FORM_ERRORS_MESSAGE = 'Le formulaire contient des erreurs : corrigez les champs signalés.';
 
 /**
  * The progress form as posted, in one transaction: the fiche, the update and the person's rights

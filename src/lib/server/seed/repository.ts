@@ -5,7 +5,7 @@ import { publishEdition, saveEditionDraft } from '../editions/service';
 import { refreshFicheState } from '../progress/repository';
 import { PLAN_DATA, type PlanData } from './plan-data';
 
-export class SeedDataError extends Error {
+class SeedDataError extends Error {
 	override name = 'SeedDataError';
 }
 
