@@ -124,7 +124,9 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 	const visitor = await browser.newContext();
 	const public_ = await visitor.newPage();
 	await public_.goto('/fiches/2-1');
-	await expect(public_.getByText(ADDED)).toBeVisible();
+	// In the fiche's text, and in its public list of modifications (before → after, with the reason).
+	await expect(public_.getByText(ADDED, { exact: true })).toBeVisible();
+	await expect(public_.getByRole('cell', { name: new RegExp(ADDED) })).toBeVisible();
 	await visitor.close();
 	// The public workbook follows the plan.
 	const after = (await planWorkbook(request)).getWorksheet('Fiches')!;
