@@ -1,4 +1,4 @@
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import * as plan from './2026_11_29_000000_plan';
 import * as accounts from './2026_11_29_010000_accounts';
 import * as commission from './2026_11_29_020000_commission';

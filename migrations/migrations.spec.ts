@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import { Migrator } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/lib/server/db/index';
 import { MIGRATIONS } from './index';

@@ -31,7 +31,7 @@ export async function buildOps() {
 			emptyOutDir: true,
 			minify: false,
 			sourcemap: true,
-			rolldownOptions: {
+			rollupOptions: {
 				input: Object.fromEntries(OPS_COMMANDS.map((name) => [name, `scripts/${name}.ts`])),
 				output: {
 					format: 'esm',

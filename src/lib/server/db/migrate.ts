@@ -1,4 +1,4 @@
-import { Migrator, type MigrationProvider } from 'kysely/migration';
+import { Migrator, type MigrationProvider } from 'kysely';
 import { MIGRATIONS } from '../../../../migrations/index';
 import type { Db } from './index';
 
