@@ -216,6 +216,9 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	await page.reload();
 	await expect(row).toContainText('1 / 1');
 	await expect(row).toContainText('aucune');
+	// The fiche's other organisations have no account: listed apart, and the campaign is complete.
+	await expect(page.getByText(/aucun compte actif/)).toBeVisible();
+	await expect(page.locator('.completion')).toContainText('Campagne complète');
 	await expectNoAxeViolations(page);
 	await shots(page, 'campagne', testInfo);
 	const csv = await page.request.get(`/admin/campagnes/${campaignId}/suivi.csv`);

@@ -174,7 +174,18 @@ export async function campaignPairs(db: Executor, campaignId: number) {
 				.where('progress_update.state', 'in', ['submitted', 'validated', 'returned'])
 				.orderBy('progress_update.submitted_at', 'desc')
 				.limit(1)
-				.as('state')
+				.as('state'),
+			// An organisation without an active partner account is never mailed and cannot answer.
+			eb
+				.exists(
+					eb
+						.selectFrom('user_account')
+						.select('user_account.id')
+						.whereRef('user_account.organisation_id', '=', 'organisation.id')
+						.where('user_account.role', '=', 'partenaire')
+						.where('user_account.disabled_at', 'is', null)
+				)
+				.as('hasAccount')
 		])
 		.where('campaign_fiche.campaign_id', '=', campaignId)
 		.where('organisation.retired_at', 'is', null)

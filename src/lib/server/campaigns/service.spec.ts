@@ -15,6 +15,7 @@ let admin: User;
 let paul: User;
 let sam: User;
 let cdg: number;
+let sdail: number;
 const OPENED = Date.parse('2026-03-02T09:00:00Z');
 const HOUR = 3_600_000;
 
@@ -48,7 +49,8 @@ beforeEach(async () => {
 	cdg = await orgId('cdg46');
 	admin = await person('admin@lot.fr', 'Anne Admin', 'admin', null);
 	paul = await person('paul@cdg46.fr', 'Paul Partenaire', 'partenaire', cdg);
-	sam = await person('sam@sdail.fr', 'Sam Sdail', 'partenaire', await orgId('sdail'));
+	sdail = await orgId('sdail');
+	sam = await person('sam@sdail.fr', 'Sam Sdail', 'partenaire', sdail);
 });
 afterEach(async () => {
 	await db.destroy();
@@ -146,8 +148,19 @@ describe('campaigns', () => {
 		expect(completion.value.complete).toBe(false);
 		await submit(paul, '9-1', Date.parse('2026-04-10T10:00:00Z'));
 		const after = await campaignCompletion(db, id);
-		// Other organisations of these fiches have no account and no update: still missing.
-		expect(after.ok && after.value.organisations.find((o) => o.id === cdg)!.missing).toEqual([]);
+		if (!after.ok) throw new Error('no campaign');
+		expect(after.value.organisations.find((o) => o.id === cdg)!.missing).toEqual([]);
+		// The other organisations of these fiches have no account: listed apart, never waited for.
+		expect(after.value.organisations.map((o) => o.id).sort()).toEqual([cdg, sdail].sort());
+		expect(after.value.withoutAccount.length).toBeGreaterThan(0);
+		expect(after.value.withoutAccount).not.toContain('CDG46');
+		const unreachable = after.value.fiches
+			.flatMap((f) => f.organisations)
+			.filter((o) => o.state === 'unreachable');
+		expect(new Set(unreachable.map((o) => o.name))).toEqual(new Set(after.value.withoutAccount));
+		// SDAIL answered at the start and CDG46 now too: complete, without waiting for the others.
+		expect(after.value.complete).toBe(true);
+		expect(after.value.done).toBe(after.value.total);
 	}, 60_000);
 
 	it('sends reminders that fell due while the server was off in one message', async () => {

@@ -29,18 +29,24 @@ import {
 
 const DEFAULT_REMINDERS = '-14, -3, +1';
 
-export type PairState = 'submitted' | 'validated' | 'returned' | 'missing';
+export type PairState = 'submitted' | 'validated' | 'returned' | 'missing' | 'unreachable';
 
 const PAIR_LABELS: Record<PairState, string> = {
 	submitted: 'soumise',
 	validated: 'validée',
 	returned: 'renvoyée (à reprendre)',
-	missing: 'manquante'
+	missing: 'manquante',
+	unreachable: 'sans compte (ne peut pas répondre)'
 };
 
-/** A submission (waiting or validated) answers the campaign; a returned or absent one does not. */
-function stateOf(state: string | null): PairState {
-	return state === 'submitted' || state === 'validated' || state === 'returned' ? state : 'missing';
+/**
+ * A submission (waiting or validated) answers the campaign; a returned or absent one does not.
+ * An organisation with no active account can neither be told nor answer: it is not waited for.
+ */
+function stateOf(pair: { state: string | null; hasAccount: unknown }): PairState {
+	const { state } = pair;
+	if (state === 'submitted' || state === 'validated' || state === 'returned') return state;
+	return pair.hasAccount ? 'missing' : 'unreachable';
 }
 const answered = (s: PairState) => s === 'submitted' || s === 'validated';
 
@@ -164,7 +170,7 @@ export async function sendCampaignReminders(db: Db, now: number): Promise<number
 			let count = 0;
 			const pairs = await campaignPairs(trx, campaign.id);
 			for (const [organisationId, fiches] of byOrganisation(pairs)) {
-				const missing = fiches.filter((f) => !answered(stateOf(f.state)));
+				const missing = fiches.filter((f) => !answered(stateOf(f)));
 				// An organisation nobody can read for yet gets no row: its first account sees /espace.
 				if (missing.length === 0 || !(await hasRecipients(trx, organisationId))) continue;
 				const recorded: number[] = [];
@@ -196,6 +202,8 @@ export interface Completion {
 		missing: string[];
 		reminders: { offset: number; sentAt: number }[];
 	}[];
+	/** Organisations concerned that have no active account: not counted, listed apart. */
+	withoutAccount: string[];
 	done: number;
 	total: number;
 	complete: boolean;
@@ -205,7 +213,11 @@ export interface Completion {
 export async function campaignCompletion(db: Db, id: number): Promise<Result<Completion>> {
 	const campaign = await findCampaign(db, id);
 	if (!campaign) return refuse(404, 'Cette campagne n’existe pas.');
-	const pairs = (await campaignPairs(db, id)).map((p) => ({ ...p, pairState: stateOf(p.state) }));
+	const pairs = (await campaignPairs(db, id)).map((p) => ({
+		...p,
+		pairState: stateOf(p)
+	}));
+	const expected = pairs.filter((p) => p.pairState !== 'unreachable');
 	const reminders = await listReminders(db, id);
 	const fiches = new Map<string, Completion['fiches'][number]>();
 	for (const p of pairs) {
@@ -217,7 +229,7 @@ export async function campaignCompletion(db: Db, id: number): Promise<Result<Com
 		});
 		fiches.set(p.code, fiche);
 	}
-	const organisations = [...byOrganisation(pairs)].map(([orgId, list]) => ({
+	const organisations = [...byOrganisation(expected)].map(([orgId, list]) => ({
 		id: orgId,
 		name: list[0]!.organisation,
 		done: list.filter((p) => answered(p.pairState)).length,
@@ -228,14 +240,18 @@ export async function campaignCompletion(db: Db, id: number): Promise<Result<Com
 			.map((r) => ({ offset: r.offsetDays, sentAt: r.sentAt }))
 	}));
 	organisations.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
-	const done = pairs.filter((p) => answered(p.pairState)).length;
+	const withoutAccount = [
+		...new Set(pairs.filter((p) => p.pairState === 'unreachable').map((p) => p.organisation))
+	].sort((a, b) => a.localeCompare(b, 'fr'));
+	const done = expected.filter((p) => answered(p.pairState)).length;
 	return ok({
 		campaign,
 		fiches: [...fiches.values()],
 		organisations,
+		withoutAccount,
 		done,
-		total: pairs.length,
-		complete: pairs.length > 0 && done === pairs.length
+		total: expected.length,
+		complete: expected.length > 0 && done === expected.length
 	});
 }
 
@@ -276,7 +292,7 @@ export async function campaignsForOrganisation(db: Db, organisationId: number, t
 		result.push({
 			...c,
 			toUpdate: pairs
-				.filter((p) => !answered(stateOf(p.state)))
+				.filter((p) => !answered(stateOf(p)))
 				.map((p) => ({ code: p.code, title: p.ficheTitle })),
 			total: pairs.length
 		});
@@ -293,7 +309,7 @@ export async function ficheCampaignStatus(db: Db, ficheId: number) {
 			...c,
 			organisations: pairs.map((p) => ({
 				name: p.organisation,
-				label: PAIR_LABELS[stateOf(p.state)]
+				label: PAIR_LABELS[stateOf(p)]
 			}))
 		});
 	}
