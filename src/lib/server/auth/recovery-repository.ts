@@ -26,7 +26,17 @@ export async function insertPasswordReset(
 }
 
 export async function findPasswordReset(db: Executor, id: string) {
-	return db.selectFrom('password_reset').selectAll().where('id', '=', id).executeTakeFirst();
+	return db
+		.selectFrom('password_reset')
+		.select([
+			'id',
+			'secret_hash as secretHash',
+			'user_id as userId',
+			'expires_at as expiresAt',
+			'used_at as usedAt'
+		])
+		.where('id', '=', id)
+		.executeTakeFirst();
 }
 
 /** Marks the link used; false when another request used it first. */

@@ -4,7 +4,8 @@ import { createTestDb } from '../db/testing';
 import { configureMail } from '../mail/outbox';
 import { MailSender, smtpTransport } from '../mail/sender';
 import { startSmtp, type TestSmtp } from '../mail/testing';
-import { hashPassword, verifyPassword } from './password';
+import { verifyPassword } from './password';
+import { createTestUser, TEST_PASSWORD } from './testing';
 import {
 	findValidReset,
 	requestPasswordReset,
@@ -13,11 +14,12 @@ import {
 	resetPassword,
 	revokeInvitation
 } from './recovery';
-import { acceptInvitation, createAccountWithInvitation, issueInvitation } from './service';
+import { trustedDevice } from './device';
+import { acceptInvitation, createAccountWithInvitation, issueInvitation, login } from './service';
 import { createSession, validateSessionToken } from './sessions';
-import { findUserById, insertUser, type User } from './users';
+import { findPasswordHash, type User } from './users';
 
-const PASSWORD = 'trois pommes vertes au marché';
+const PASSWORD = TEST_PASSWORD;
 const NEW_PASSWORD = 'un héron gris sur la rive du lot';
 let db: Db;
 let smtp: TestSmtp;
@@ -33,32 +35,13 @@ beforeEach(async () => {
 	});
 	db = await createTestDb();
 	smtp = await startSmtp();
-	const cdg = await db
-		.selectFrom('organisation')
-		.select('id')
-		.where('slug', '=', 'cdg46')
-		.executeTakeFirstOrThrow();
-	const hash = await hashPassword(PASSWORD);
-	admin = (await findUserById(
-		db,
-		await insertUser(db, {
-			email: 'admin@lot.fr',
-			name: 'Anne Admin',
-			role: 'admin',
-			organisationId: null,
-			passwordHash: hash
-		})
-	))!;
-	partner = (await findUserById(
-		db,
-		await insertUser(db, {
-			email: 'paul@cdg46.fr',
-			name: 'Paul Partenaire',
-			role: 'partenaire',
-			organisationId: cdg.id,
-			passwordHash: hash
-		})
-	))!;
+	admin = await createTestUser(db, { email: 'admin@lot.fr', name: 'Anne Admin', role: 'admin' });
+	partner = await createTestUser(db, {
+		email: 'paul@cdg46.fr',
+		name: 'Paul Partenaire',
+		role: 'partenaire',
+		organisation: 'cdg46'
+	});
 });
 afterEach(async () => {
 	await smtp.close();
@@ -80,6 +63,29 @@ function linkIn(text: string, path: string): string {
 }
 
 describe('password reset by e-mail', () => {
+	it('makes the device cookies issued before the reset untrusted', async () => {
+		const signIn = async (password: string) => {
+			const result = await login(
+				db,
+				{ email: 'paul@cdg46.fr', password, clientAddress: null },
+				now
+			);
+			if (!result.ok) throw new Error(result.message);
+			return result.value.device;
+		};
+		const before = await signIn(PASSWORD);
+		expect(
+			await trustedDevice(db, before, partner.id, await findPasswordHash(db, partner.id))
+		).not.toBeNull();
+		await requestPasswordReset(db, 'paul@cdg46.fr', null, now);
+		await deliver();
+		const token = linkIn(smtp.received[0]!.mail.text!, '/mot-de-passe-oublie');
+		expect((await resetPassword(db, token, NEW_PASSWORD, null, now)).ok).toBe(true);
+		const hash = await findPasswordHash(db, partner.id);
+		expect(await trustedDevice(db, before, partner.id, hash)).toBeNull();
+		expect(await trustedDevice(db, await signIn(NEW_PASSWORD), partner.id, hash)).not.toBeNull();
+	});
+
 	it('e-mails a single-use link that sets the password and ends every session', async () => {
 		const other = await createSession(db, partner.id, now);
 		const answer = await requestPasswordReset(db, 'Paul@CDG46.fr ', '192.0.2.1', now);
@@ -110,7 +116,7 @@ describe('password reset by e-mail', () => {
 		expect((await validateSessionToken(db, other.token, now + 60_000)).session).toBeNull();
 		expect(await resetPassword(db, token, NEW_PASSWORD, null, now + 61_000)).toMatchObject({
 			ok: false,
-			status: 404
+			status: 410
 		});
 		const journal = await db
 			.selectFrom('audit_event')

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
-import { hashPassword } from '../auth/password';
-import { findUserById, insertUser, type User } from '../auth/users';
+import { createTestUser } from '../auth/testing';
+import type { User } from '../auth/users';
 import { changeSittingState, addAgendaFiches, createSitting } from '../commission/service';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
@@ -20,17 +20,6 @@ let colleague: User;
 let member: User;
 let clock = Date.parse('2026-03-02T09:00:00Z');
 
-async function user(email: string, name: string, role: User['role'], org: number | null) {
-	const id = await insertUser(db, {
-		email,
-		name,
-		role,
-		organisationId: org,
-		passwordHash: await hashPassword('trois pommes vertes au marché')
-	});
-	return (await findUserById(db, id))!;
-}
-
 beforeEach(async () => {
 	clock = Date.parse('2026-03-02T09:00:00Z');
 	configureMail({
@@ -39,15 +28,24 @@ beforeEach(async () => {
 	});
 	db = await createTestDb();
 	smtp = await startSmtp();
-	const cdg = await db
-		.selectFrom('organisation')
-		.select('id')
-		.where('slug', '=', 'cdg46')
-		.executeTakeFirstOrThrow();
-	admin = await user('admin@lot.fr', 'Anne Admin', 'admin', null);
-	partner = await user('paul@cdg46.fr', 'Paul Partenaire', 'partenaire', cdg.id);
-	colleague = await user('chloe@cdg46.fr', 'Chloé Collègue', 'partenaire', cdg.id);
-	member = await user('claude@commission.fr', 'Claude Commission', 'commission', null);
+	admin = await createTestUser(db, { email: 'admin@lot.fr', name: 'Anne Admin', role: 'admin' });
+	partner = await createTestUser(db, {
+		email: 'paul@cdg46.fr',
+		name: 'Paul Partenaire',
+		role: 'partenaire',
+		organisation: 'cdg46'
+	});
+	colleague = await createTestUser(db, {
+		email: 'chloe@cdg46.fr',
+		name: 'Chloé Collègue',
+		role: 'partenaire',
+		organisation: 'cdg46'
+	});
+	member = await createTestUser(db, {
+		email: 'claude@commission.fr',
+		name: 'Claude Commission',
+		role: 'commission'
+	});
 });
 afterEach(async () => {
 	await smtp.close();
