@@ -1,4 +1,5 @@
 import type { Executor } from '../db';
+import { SINGLE_USE_COLUMNS } from './repository';
 
 /** A new single-use reset link; earlier unused links of the account stop working. */
 export async function insertPasswordReset(
@@ -28,13 +29,7 @@ export async function insertPasswordReset(
 export async function findPasswordReset(db: Executor, id: string) {
 	return db
 		.selectFrom('password_reset')
-		.select([
-			'id',
-			'secret_hash as secretHash',
-			'user_id as userId',
-			'expires_at as expiresAt',
-			'used_at as usedAt'
-		])
+		.select(SINGLE_USE_COLUMNS)
 		.where('id', '=', id)
 		.executeTakeFirst();
 }

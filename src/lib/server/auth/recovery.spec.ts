@@ -5,7 +5,7 @@ import { configureMail } from '../mail/outbox';
 import { MailSender, smtpTransport } from '../mail/sender';
 import { startSmtp, type TestSmtp } from '../mail/testing';
 import { verifyPassword } from './password';
-import { createTestUser, TEST_PASSWORD } from './testing';
+import { createTestUser, PEOPLE, TEST_PASSWORD } from './testing';
 import {
 	findValidReset,
 	requestPasswordReset,
@@ -35,13 +35,8 @@ beforeEach(async () => {
 	});
 	db = await createTestDb();
 	smtp = await startSmtp();
-	admin = await createTestUser(db, { email: 'admin@lot.fr', name: 'Anne Admin', role: 'admin' });
-	partner = await createTestUser(db, {
-		email: 'paul@cdg46.fr',
-		name: 'Paul Partenaire',
-		role: 'partenaire',
-		organisation: 'cdg46'
-	});
+	admin = await createTestUser(db, PEOPLE.admin);
+	partner = await createTestUser(db, PEOPLE.paul);
 });
 afterEach(async () => {
 	await smtp.close();

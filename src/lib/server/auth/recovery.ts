@@ -13,7 +13,7 @@ import {
 import { passwordContext, UNKNOWN_ACCOUNT } from './service';
 import { createSession, invalidateUserSessions, type Session } from './sessions';
 import { formatWait, reserveAttempts, throttleKey } from './throttle-repository';
-import { newSplitToken, secretMatches, splitToken } from './tokens';
+import { newSplitToken, openSingleUse } from './tokens';
 import { findUserByEmail, findUserById, normaliseEmail, setPasswordHash, type User } from './users';
 
 export const RESET_LIFETIME_MS = 30 * 60 * 1000;
@@ -74,11 +74,8 @@ export async function findValidReset(
 	token: string,
 	now = Date.now()
 ): Promise<{ resetId: string; user: User } | undefined> {
-	const parts = splitToken(token);
-	if (!parts) return undefined;
-	const row = await findPasswordReset(db, parts.id);
-	if (!row || !secretMatches(parts.secret, new Uint8Array(row.secretHash))) return undefined;
-	if (row.usedAt !== null || now >= row.expiresAt) return undefined;
+	const row = await openSingleUse(token, (id) => findPasswordReset(db, id), now);
+	if (!row) return undefined;
 	const user = await findUserById(db, row.userId);
 	return user && !user.disabled ? { resetId: row.id, user } : undefined;
 }

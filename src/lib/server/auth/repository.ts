@@ -292,16 +292,19 @@ export async function insertInvitation(
 		.execute();
 }
 
+/** What a single-use link's table (invitation, password_reset) gives to check a token. */
+export const SINGLE_USE_COLUMNS = [
+	'id',
+	'secret_hash as secretHash',
+	'user_id as userId',
+	'expires_at as expiresAt',
+	'used_at as usedAt'
+] as const;
+
 export async function findInvitation(db: Executor, id: string) {
 	return db
 		.selectFrom('invitation')
-		.select([
-			'id',
-			'secret_hash as secretHash',
-			'user_id as userId',
-			'expires_at as expiresAt',
-			'used_at as usedAt'
-		])
+		.select(SINGLE_USE_COLUMNS)
 		.where('id', '=', id)
 		.executeTakeFirst();
 }

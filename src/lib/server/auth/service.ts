@@ -14,7 +14,7 @@ import {
 	reserveAttempts,
 	throttleKey
 } from './throttle-repository';
-import { newSplitToken, secretMatches, splitToken } from './tokens';
+import { newSplitToken, openSingleUse } from './tokens';
 import {
 	findCredentials,
 	findPasswordHash,
@@ -342,11 +342,8 @@ export async function findValidInvitation(
 	token: string,
 	now = Date.now()
 ): Promise<{ invitationId: string; user: User } | undefined> {
-	const parts = splitToken(token);
-	if (!parts) return undefined;
-	const row = await findInvitation(db, parts.id);
-	if (!row || !secretMatches(parts.secret, new Uint8Array(row.secretHash))) return undefined;
-	if (row.usedAt !== null || now >= row.expiresAt) return undefined;
+	const row = await openSingleUse(token, (id) => findInvitation(db, id), now);
+	if (!row) return undefined;
 	const user = await findUserById(db, row.userId);
 	if (!user || user.disabled) return undefined;
 	return { invitationId: row.id, user };

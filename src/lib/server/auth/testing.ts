@@ -18,20 +18,38 @@ function hashOnce(password: string): Promise<string> {
 	return hash;
 }
 
+type TestAccount = {
+	email: string;
+	name: string;
+	role: Role;
+	organisation?: string | null;
+	password?: string | null;
+};
+
+/** The people of the specs: staff, partners of two organisations, a commission member. */
+export const PEOPLE = {
+	admin: { email: 'admin@lot.fr', name: 'Anne Admin', role: 'admin' },
+	paul: {
+		email: 'paul@cdg46.fr',
+		name: 'Paul Partenaire',
+		role: 'partenaire',
+		organisation: 'cdg46'
+	},
+	chloe: {
+		email: 'chloe@cdg46.fr',
+		name: 'Chloé Collègue',
+		role: 'partenaire',
+		organisation: 'cdg46'
+	},
+	sam: { email: 'sam@sdail.fr', name: 'Sam Sdail', role: 'partenaire', organisation: 'sdail' },
+	claude: { email: 'claude@commission.fr', name: 'Claude Commission', role: 'commission' }
+} as const satisfies Record<string, TestAccount>;
+
 /**
  * An account of the organisation `organisation` (its slug), or of none; with `TEST_PASSWORD`
  * unless told otherwise (`null`: an account that has not chosen one yet).
  */
-export async function createTestUser(
-	db: Executor,
-	account: {
-		email: string;
-		name: string;
-		role: Role;
-		organisation?: string | null;
-		password?: string | null;
-	}
-): Promise<User> {
+export async function createTestUser(db: Executor, account: TestAccount): Promise<User> {
 	const { organisation = null, password = TEST_PASSWORD } = account;
 	const org = organisation
 		? await db

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
-import { createTestUser } from '../auth/testing';
+import { createTestUser, PEOPLE } from '../auth/testing';
 import type { User } from '../auth/users';
 import { configureMail } from '../mail/outbox';
 import { listMessages } from '../mail/outbox-repository';
@@ -35,19 +35,9 @@ beforeEach(async () => {
 	});
 	db = await createTestDb();
 	cdg = await orgId('cdg46');
-	admin = await createTestUser(db, { email: 'admin@lot.fr', name: 'Anne Admin', role: 'admin' });
-	paul = await createTestUser(db, {
-		email: 'paul@cdg46.fr',
-		name: 'Paul Partenaire',
-		role: 'partenaire',
-		organisation: 'cdg46'
-	});
-	sam = await createTestUser(db, {
-		email: 'sam@sdail.fr',
-		name: 'Sam Sdail',
-		role: 'partenaire',
-		organisation: 'sdail'
-	});
+	admin = await createTestUser(db, PEOPLE.admin);
+	paul = await createTestUser(db, PEOPLE.paul);
+	sam = await createTestUser(db, PEOPLE.sam);
 });
 afterEach(async () => {
 	await db.destroy();

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
-import { createTestUser } from '../auth/testing';
+import { createTestUser, PEOPLE } from '../auth/testing';
 import type { User } from '../auth/users';
 import { changeSittingState, addAgendaFiches, createSitting } from '../commission/service';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
@@ -28,24 +28,10 @@ beforeEach(async () => {
 	});
 	db = await createTestDb();
 	smtp = await startSmtp();
-	admin = await createTestUser(db, { email: 'admin@lot.fr', name: 'Anne Admin', role: 'admin' });
-	partner = await createTestUser(db, {
-		email: 'paul@cdg46.fr',
-		name: 'Paul Partenaire',
-		role: 'partenaire',
-		organisation: 'cdg46'
-	});
-	colleague = await createTestUser(db, {
-		email: 'chloe@cdg46.fr',
-		name: 'Chloé Collègue',
-		role: 'partenaire',
-		organisation: 'cdg46'
-	});
-	member = await createTestUser(db, {
-		email: 'claude@commission.fr',
-		name: 'Claude Commission',
-		role: 'commission'
-	});
+	admin = await createTestUser(db, PEOPLE.admin);
+	partner = await createTestUser(db, PEOPLE.paul);
+	colleague = await createTestUser(db, PEOPLE.chloe);
+	member = await createTestUser(db, PEOPLE.claude);
 });
 afterEach(async () => {
 	await smtp.close();
