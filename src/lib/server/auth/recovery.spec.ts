@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
-import { createTestDb } from '../db/testing';
-import { configureMail } from '../mail/outbox';
-import { MailSender, smtpTransport } from '../mail/sender';
-import { startSmtp, type TestSmtp } from '../mail/testing';
+import { startMailTest, type MailTest } from '../mail/test-context';
+import type { TestSmtp } from '../mail/testing';
 import { verifyPassword } from './password';
 import { createTestUser, PEOPLE, TEST_PASSWORD } from './testing';
 import {
@@ -23,33 +21,21 @@ const PASSWORD = TEST_PASSWORD;
 const NEW_PASSWORD = 'un héron gris sur la rive du lot';
 let db: Db;
 let smtp: TestSmtp;
+let mail: MailTest;
 let admin: User;
 let partner: User;
 let now = Date.parse('2026-03-02T09:00:00Z');
 
 beforeEach(async () => {
 	now = Date.parse('2026-03-02T09:00:00Z');
-	configureMail({
-		origin: 'https://sdusn.test',
-		from: 'Portail SDUSN <ne-pas-repondre@sdusn.test>'
-	});
-	db = await createTestDb();
-	smtp = await startSmtp();
+	mail = await startMailTest(() => now + 60_000);
+	({ db, smtp } = mail);
 	admin = await createTestUser(db, PEOPLE.admin);
 	partner = await createTestUser(db, PEOPLE.paul);
 });
-afterEach(async () => {
-	await smtp.close();
-	await db.destroy();
-});
+afterEach(() => mail.close());
 
-async function deliver() {
-	await new MailSender(db, {
-		transport: smtpTransport(smtp.config),
-		from: 'Portail SDUSN <ne-pas-repondre@sdusn.test>',
-		now: () => now + 60_000
-	}).deliverDue();
-}
+const deliver = () => mail.deliver();
 
 function linkIn(text: string, path: string): string {
 	const match = new RegExp(`https://sdusn\\.test${path}/([a-z2-7]{24}\\.[a-z2-7]{32})`).exec(text);
