@@ -2,10 +2,15 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
- * Tests that take seconds (a server killed and restarted again and again, the command-line tools
- * run through npm): `npm test` runs them, `npm run test:fast` leaves them out.
+ * Tests that take seconds (a server or the mail sender killed and restarted again and again, the
+ * command-line tools run through npm): `npm test` runs them, `npm run test:fast` leaves them out.
  */
-const SLOW = ['src/lib/server/progress/durability.spec.ts', 'scripts/commands.spec.ts'];
+const SLOW = [
+	'src/lib/server/progress/durability.spec.ts',
+	'src/lib/server/mail/crash.spec.ts',
+	'scripts/commands.spec.ts',
+	'scripts/plan-commands.spec.ts'
+];
 
 export default defineConfig({
 	plugins: [sveltekit()],

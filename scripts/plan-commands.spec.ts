@@ -1,25 +1,68 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	rmSync,
+	writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/lib/server/db/index';
 
-const dir = mkdtempSync(join(tmpdir(), 'sdusn-plan-commands-'));
-const database = join(dir, 'autre-territoire.db');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const root = mkdtempSync(join(tmpdir(), 'sdusn-plan-commands-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const EXAMPLE = join(process.cwd(), 'tests/fixtures/plan-exemple.xlsx');
 
-function command(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+/** Where a test runs its commands: its own folder and database file. */
+interface Place {
+	dir: string;
+	database: string;
+}
+
+let places = 0;
+function freshPlace(): Place {
+	const dir = join(root, String(++places));
+	mkdirSync(dir);
+	return { dir, database: join(dir, 'autre-territoire.db') };
+}
+
+function command(at: Place, script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
 	return spawnSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
-		env: { ...process.env, DATABASE_PATH: database, INIT_CWD: dir, PLAN_FILE: '', ...env },
+		env: { ...process.env, DATABASE_PATH: at.database, INIT_CWD: at.dir, PLAN_FILE: '', ...env },
 		encoding: 'utf8',
 		timeout: 120_000
 	});
 }
 
-async function state() {
-	const db = openDatabase(database);
+let template: Promise<string> | undefined;
+
+/**
+ * A place whose database holds the example workbook's plan: imported once per run of this file,
+ * then copied, so that each test starts from the same plan whatever ran before.
+ */
+async function examplePlace(): Promise<Place> {
+	template ??= (async () => {
+		const at = freshPlace();
+		const result = command(at, 'plan-import', [EXAMPLE]);
+		if (result.status !== 0) throw new Error(result.stderr);
+		return at.database;
+	})();
+	const source = await template;
+	const at = freshPlace();
+	// The command closed its database; a write-ahead log left beside it is copied along.
+	for (const suffix of ['', '-wal'])
+		if (existsSync(`${source}${suffix}`))
+			copyFileSync(`${source}${suffix}`, `${at.database}${suffix}`);
+	return at;
+}
+
+async function state(at: Place) {
+	const db = openDatabase(at.database);
 	try {
 		const [fiches, revisions] = await Promise.all([
 			db.selectFrom('fiche').select(['code', 'title']).orderBy('code').execute(),
@@ -36,21 +79,21 @@ async function state() {
 
 describe('plan:import and plan:export', () => {
 	it('an empty database takes the plan of the example workbook, not the Lot plan', async () => {
-		const result = command('plan-import', [
-			join(process.cwd(), 'tests/fixtures/plan-exemple.xlsx')
-		]);
+		const at = freshPlace();
+		const result = command(at, 'plan-import', [EXAMPLE]);
 		expect(result.status, result.stderr).toBe(0);
 		expect(result.stdout).toContain('Plan à créer');
 		expect(result.stdout).toContain('Import terminé');
-		const { fiches } = await state();
+		const { fiches } = await state(at);
 		expect(fiches.map((f) => f.code)).toEqual(['1-1', '2-1', '3-1']);
 		expect(fiches[0]!.title).toBe('Guichet unique des démarches brumoises');
 	}, 120_000);
 
 	it('exports the plan, and the unchanged file imports as « aucune modification »', async () => {
-		const exported = command('plan-export', ['--out', 'plan.xlsx']);
+		const at = await examplePlace();
+		const exported = command(at, 'plan-export', ['--out', 'plan.xlsx']);
 		expect(exported.status, exported.stderr).toBe(0);
-		const again = command('plan-import', ['plan.xlsx', '--reason', 'Relecture']);
+		const again = command(at, 'plan-import', ['plan.xlsx', '--reason', 'Relecture']);
 		expect(again.status, again.stderr).toBe(0);
 		expect(again.stdout.trim()).toBe(
 			'Aucune modification : le classeur est identique au plan actuel.'
@@ -58,41 +101,44 @@ describe('plan:import and plan:export', () => {
 	}, 120_000);
 
 	it('--dry-run lists the changes and writes nothing; without a reason nothing is written', async () => {
+		const at = await examplePlace();
+		expect(command(at, 'plan-export', ['--out', 'plan.xlsx']).status).toBe(0);
 		const workbook = new ExcelJS.Workbook();
 		await workbook.xlsx.load(
-			new Uint8Array(readFileSync(join(dir, 'plan.xlsx'))) as unknown as ArrayBuffer
+			new Uint8Array(readFileSync(join(at.dir, 'plan.xlsx'))) as unknown as ArrayBuffer
 		);
 		workbook.getWorksheet('Fiches')!.getCell('C2').value = 'Guichet unique des démarches';
-		writeFileSync(join(dir, 'modifie.xlsx'), new Uint8Array(await workbook.xlsx.writeBuffer()));
-		const before = await state();
+		writeFileSync(join(at.dir, 'modifie.xlsx'), new Uint8Array(await workbook.xlsx.writeBuffer()));
+		const before = await state(at);
 
-		const dry = command('plan-import', ['modifie.xlsx', '--dry-run', '--reason', 'Essai']);
+		const dry = command(at, 'plan-import', ['modifie.xlsx', '--dry-run', '--reason', 'Essai']);
 		expect(dry.status, dry.stderr).toBe(0);
 		expect(dry.stdout).toContain(
 			'Titre : « Guichet unique des démarches brumoises » → « Guichet unique des démarches »'
 		);
 		expect(dry.stdout).toContain('Essai à blanc (--dry-run) : rien n’a été modifié.');
-		expect(await state()).toEqual(before);
+		expect(await state(at)).toEqual(before);
 
-		const noReason = command('plan-import', ['modifie.xlsx']);
+		const noReason = command(at, 'plan-import', ['modifie.xlsx']);
 		expect(noReason.status).toBe(1);
 		expect(noReason.stderr).toContain('Indiquez la raison de ces modifications avec --reason');
-		expect(await state()).toEqual(before);
+		expect(await state(at)).toEqual(before);
 
-		const applied = command('plan-import', ['modifie.xlsx', '--reason', 'Titre raccourci']);
+		const applied = command(at, 'plan-import', ['modifie.xlsx', '--reason', 'Titre raccourci']);
 		expect(applied.status, applied.stderr).toBe(0);
-		const after = await state();
+		const after = await state(at);
 		expect(after.fiches[0]!.title).toBe('Guichet unique des démarches');
 		expect(after.revisions).toBe(before.revisions + 1);
 	}, 120_000);
 
 	it('a file that is not a valid workbook: the problems in French, exit 1, nothing written', async () => {
-		writeFileSync(join(dir, 'faux.xlsx'), 'code;titre\n');
-		const before = await state();
-		const result = command('plan-import', ['faux.xlsx', '--reason', 'Essai']);
+		const at = await examplePlace();
+		writeFileSync(join(at.dir, 'faux.xlsx'), 'code;titre\n');
+		const before = await state(at);
+		const result = command(at, 'plan-import', ['faux.xlsx', '--reason', 'Essai']);
 		expect(result.status).toBe(1);
 		expect(result.stderr).toContain('Le classeur n’est pas valable, rien n’a été modifié');
 		expect(result.stderr).toContain('n’est pas un classeur Excel (.xlsx) lisible');
-		expect(await state()).toEqual(before);
+		expect(await state(at)).toEqual(before);
 	}, 120_000);
 });

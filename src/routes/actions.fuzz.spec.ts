@@ -16,7 +16,7 @@ import { actions as reportActions } from './espace/fiches/[code=fiche]/suivi/+pa
 import { actions as withdrawActions } from './espace/suivis/[id=id]/+page.server';
 import { actions as commissionActions } from './commission/+page.server';
 import { actions as sessionActions } from './commission/seances/[id=id]/+page.server';
-import { addAgendaFiches, changeSittingState, createSitting } from '$lib/server/commission/service';
+import { heldSitting } from '$lib/server/commission/testing';
 
 /**
  * Hostile input thrown at every form action: huge strings, control characters, NaN, negative and
@@ -402,25 +402,12 @@ describe('hostile input on every form action', () => {
 			),
 			{ numRuns: 30 }
 		);
-		const created = await createSitting(
-			db,
-			admin,
-			{ heldOn: '2026-05-01', place: 'Cahors', title: 'Commission' },
-			null
-		);
-		if (!created.ok) throw new Error('setup');
-		await addAgendaFiches(db, admin, created.value.id, ['4-1'], null);
-		await changeSittingState(db, admin, created.value.id, 'held', null);
-		const item = await db
-			.selectFrom('agenda_item')
-			.select('id')
-			.where('session_id', '=', created.value.id)
-			.executeTakeFirstOrThrow();
-		const params = { id: String(created.value.id) };
+		const { sittingId, itemId } = await heldSitting(db, admin);
+		const params = { id: String(sittingId) };
 		await fc.assert(
 			fc.asyncProperty(
 				formArbitrary(['itemId', 'kind', 'new_priority', 'opinion', 'text'], {
-					itemId: fc.constant(String(item.id)),
+					itemId: fc.constant(String(itemId)),
 					kind: fc.constantFrom('priority', 'opinion', 'free')
 				}),
 				async (fields) => {
@@ -429,7 +416,7 @@ describe('hostile input on every form action', () => {
 					await expectRefusal(() =>
 						sessionActions.decide!(
 							fakeEvent(
-								`/commission/seances/${created.value.id}`,
+								`/commission/seances/${sittingId}`,
 								params,
 								admin,
 								adminSessionId,
@@ -461,7 +448,7 @@ describe('hostile input on every form action', () => {
 						await expectRefusal(() =>
 							sessionActions[action]!(
 								fakeEvent(
-									`/commission/seances/${created.value.id}`,
+									`/commission/seances/${sittingId}`,
 									params,
 									admin,
 									adminSessionId,

@@ -2,12 +2,8 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '$lib/server/auth/password';
 import { findUserById, insertUser, type User } from '$lib/server/auth/users';
-import {
-	addAgendaFiches,
-	changeSittingState,
-	createSitting,
-	recordDecision
-} from '$lib/server/commission/service';
+import { changeSittingState, recordDecision } from '$lib/server/commission/service';
+import { heldSitting } from '$lib/server/commission/testing';
 import { tableToCsv } from '$lib/server/dashboard/tables';
 import type { Db } from '$lib/server/db';
 import { initDatabase } from '$lib/server/db/instance';
@@ -38,32 +34,12 @@ const cells = (csv: string) => parse(csv, { relax_column_count: true }).flat() a
 
 describe('CSV formula injection', () => {
 	it('releve.csv: a decision’s reason', async () => {
-		const created = await createSitting(
-			db,
-			admin,
-			{ heldOn: '2026-05-01', place: 'Cahors', title: 'Commission' },
-			null
-		);
-		if (!created.ok) throw new Error('setup');
-		await addAgendaFiches(db, admin, created.value.id, ['4-1'], null);
-		await changeSittingState(db, admin, created.value.id, 'held', null);
-		const item = await db
-			.selectFrom('agenda_item')
-			.select('id')
-			.where('session_id', '=', created.value.id)
-			.executeTakeFirstOrThrow();
+		const { sittingId, itemId } = await heldSitting(db, admin);
 		expect(
-			await recordDecision(
-				db,
-				admin,
-				created.value.id,
-				item.id,
-				{ kind: 'free', text: FORMULA },
-				null
-			)
+			await recordDecision(db, admin, sittingId, itemId, { kind: 'free', text: FORMULA }, null)
 		).toEqual({ ok: true });
-		await changeSittingState(db, admin, created.value.id, 'closed', null);
-		const response = await releve({ params: { id: String(created.value.id) } } as never);
+		await changeSittingState(db, admin, sittingId, 'closed', null);
+		const response = await releve({ params: { id: String(sittingId) } } as never);
 		const all = cells(await response.text());
 		expect(all).toContain(`'${FORMULA}`);
 		expect(all).not.toContain(FORMULA);

@@ -6,6 +6,7 @@ import { setSessionCookie } from '$lib/server/auth/sessions';
 import { redirectTarget } from '$lib/server/http/redirect-target';
 import { getDb } from '$lib/server/db/instance';
 import { refusalAnswer } from '$lib/server/http/form-answer';
+import { homeFor } from '$lib/server/http/token-password';
 import { LoginSchema } from '$lib/schemas/auth';
 import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
@@ -13,10 +14,6 @@ import type { Actions, PageServerLoad } from './$types';
 /** One of the portal's own pages, or '/' (then: the person's home). */
 function safeRedirect(target: string | null, origin: string): string {
 	return redirectTarget(target, origin) ?? '/';
-}
-
-function homeFor(role: string): string {
-	return role === 'admin' ? '/admin' : role === 'partenaire' ? '/espace' : '/';
 }
 
 // Public page: the login form itself.

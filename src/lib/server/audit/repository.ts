@@ -140,18 +140,14 @@ export interface AuditTally {
 export async function listAuditTallies(db: Executor, limit = 50): Promise<AuditTally[]> {
 	const rows = await db
 		.selectFrom('audit_tally')
-		.selectAll()
+		.select(['action', 'day', 'subject', 'count', 'last_at as lastAt'])
 		.orderBy('day', 'desc')
 		.orderBy('count', 'desc')
 		.limit(limit)
 		.execute();
 	return rows.map((r) => ({
-		action: r.action,
-		actionLabel: TALLY_ACTIONS[r.action as TallyAction] ?? r.action,
-		day: r.day,
-		subject: r.subject,
-		count: r.count,
-		lastAt: r.last_at
+		...r,
+		actionLabel: TALLY_ACTIONS[r.action as TallyAction] ?? r.action
 	}));
 }
 
@@ -280,18 +276,28 @@ export async function listAuditEvents(
 	filters: AuditFilters,
 	page = 1
 ): Promise<{ entries: AuditEntry[]; hasMore: boolean }> {
-	let query = db.selectFrom('audit_event').selectAll();
-	if (filters.action) query = query.where('action', '=', filters.action);
-	if (filters.actorId !== undefined) query = query.where('actor_id', '=', filters.actorId);
-	if (filters.from) query = query.where('occurred_at', '>=', filters.from);
-	if (filters.to) query = query.where('occurred_at', '<', filters.to);
-	if (filters.text) {
-		const text = filters.text.toLowerCase();
-		query = query.where((eb) =>
-			eb(eb.fn('instr', [eb.fn('lower', ['summary']), eb.val(text)]), '>', 0)
-		);
-	}
-	const rows = await query
+	const text = filters.text?.toLowerCase();
+	const rows = await db
+		.selectFrom('audit_event')
+		.select([
+			'id',
+			'occurred_at as occurredAt',
+			'actor_label as actorLabel',
+			'action',
+			'target_type as targetType',
+			'target_id as targetId',
+			'summary',
+			'before_state as before',
+			'after_state as after',
+			'client_address as clientAddress'
+		])
+		.$if(Boolean(filters.action), (q) => q.where('action', '=', filters.action!))
+		.$if(filters.actorId !== undefined, (q) => q.where('actor_id', '=', filters.actorId!))
+		.$if(Boolean(filters.from), (q) => q.where('occurred_at', '>=', filters.from!))
+		.$if(Boolean(filters.to), (q) => q.where('occurred_at', '<', filters.to!))
+		.$if(Boolean(text), (q) =>
+			q.where((eb) => eb(eb.fn('instr', [eb.fn('lower', ['summary']), eb.val(text!)]), '>', 0))
+		)
 		.orderBy('occurred_at', 'desc')
 		.orderBy('id', 'desc')
 		.limit(AUDIT_PAGE_SIZE + 1)
@@ -299,17 +305,10 @@ export async function listAuditEvents(
 		.execute();
 	return {
 		hasMore: rows.length > AUDIT_PAGE_SIZE,
-		entries: rows.slice(0, AUDIT_PAGE_SIZE).map((r) => ({
-			id: r.id,
-			occurredAt: r.occurred_at,
-			actorLabel: r.actor_label,
-			action: r.action,
+		entries: rows.slice(0, AUDIT_PAGE_SIZE).map(({ targetType, targetId, ...r }) => ({
+			...r,
 			actionLabel: AUDIT_ACTIONS[r.action as AuditAction] ?? r.action,
-			target: r.target_type ? `${r.target_type} ${r.target_id ?? ''}`.trim() : null,
-			summary: r.summary,
-			before: r.before_state,
-			after: r.after_state,
-			clientAddress: r.client_address
+			target: targetType ? `${targetType} ${targetId ?? ''}`.trim() : null
 		}))
 	};
 }

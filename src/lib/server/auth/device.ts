@@ -12,6 +12,9 @@ import { randomToken } from './tokens';
  * "<account id>.<nonce>.<signature>" (HMAC-SHA-256 with a key the server makes and keeps in its
  * database). Attempts from that browser on that account are throttled by the nonce, apart from
  * attempts from anywhere else: an attacker's failures never lock the owner's browser out.
+ * The signature also covers the account's current password hash (never sent, only signed): a
+ * password change or reset gives the account a new hash, so every device cookie issued before it
+ * stops being trusted.
  */
 const DEVICE_LIFETIME_MS = 365 * 24 * 60 * 60 * 1000;
 const SECRET_NAME = 'device-cookie';
@@ -22,9 +25,7 @@ const secrets = new WeakMap<object, Uint8Array>();
 async function signingKey(db: Executor): Promise<Uint8Array> {
 	const known = secrets.get(db);
 	if (known) return known;
-	const fresh = new Uint8Array(32);
-	crypto.getRandomValues(fresh);
-	const key = await ensureSecret(db, SECRET_NAME, fresh);
+	const key = await ensureSecret(db, SECRET_NAME);
 	secrets.set(db, key);
 	return key;
 }
@@ -33,18 +34,33 @@ function sign(key: Uint8Array, payload: string): Uint8Array {
 	return hmac(SHA256, key, new TextEncoder().encode(payload));
 }
 
-/** A fresh device cookie value for the account. */
-export async function newDeviceCookie(db: Executor, userId: number): Promise<string> {
-	const payload = `${userId}.${randomToken(15)}`;
-	return `${payload}.${encodeBase64urlNoPadding(sign(await signingKey(db), payload))}`;
+/** What is signed: the cookie's visible part and the password hash it was issued under. */
+function signed(payload: string, passwordHash: string): string {
+	return `${payload}.${passwordHash}`;
 }
 
-/** The nonce of a genuine device cookie for this account, or null (missing, forged, other account). */
+/** A fresh device cookie value for the account, bound to its current password hash. */
+export async function newDeviceCookie(
+	db: Executor,
+	userId: number,
+	passwordHash: string
+): Promise<string> {
+	const payload = `${userId}.${randomToken(15)}`;
+	const signature = sign(await signingKey(db), signed(payload, passwordHash));
+	return `${payload}.${encodeBase64urlNoPadding(signature)}`;
+}
+
+/**
+ * The nonce of a genuine device cookie for this account, or null (missing, forged, other account,
+ * or issued before the password last changed).
+ */
 export async function trustedDevice(
 	db: Executor,
 	cookie: string | undefined,
-	userId: number
+	userId: number,
+	passwordHash: string | null
 ): Promise<string | null> {
+	if (passwordHash === null) return null;
 	const match = /^(\d{1,9})\.([a-z2-7]{24})\.([A-Za-z0-9_-]{43})$/.exec(cookie ?? '');
 	if (!match || Number(match[1]) !== userId) return null;
 	let given: Uint8Array;
@@ -53,7 +69,7 @@ export async function trustedDevice(
 	} catch {
 		return null;
 	}
-	const expected = sign(await signingKey(db), `${match[1]}.${match[2]}`);
+	const expected = sign(await signingKey(db), signed(`${match[1]}.${match[2]}`, passwordHash));
 	return given.length === expected.length && constantTimeEqual(given, expected) ? match[2]! : null;
 }
 

@@ -1,4 +1,5 @@
 import type { Executor } from '../db';
+import { SINGLE_USE_COLUMNS } from './repository';
 
 /** A new single-use reset link; earlier unused links of the account stop working. */
 export async function insertPasswordReset(
@@ -26,7 +27,11 @@ export async function insertPasswordReset(
 }
 
 export async function findPasswordReset(db: Executor, id: string) {
-	return db.selectFrom('password_reset').selectAll().where('id', '=', id).executeTakeFirst();
+	return db
+		.selectFrom('password_reset')
+		.select(SINGLE_USE_COLUMNS)
+		.where('id', '=', id)
+		.executeTakeFirst();
 }
 
 /** Marks the link used; false when another request used it first. */

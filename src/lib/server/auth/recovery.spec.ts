@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
-import { createTestDb } from '../db/testing';
-import { configureMail } from '../mail/outbox';
-import { MailSender, smtpTransport } from '../mail/sender';
-import { startSmtp, type TestSmtp } from '../mail/testing';
-import { hashPassword, verifyPassword } from './password';
+import { startMailTest, type MailTest } from '../mail/test-context';
+import type { TestSmtp } from '../mail/testing';
+import { verifyPassword } from './password';
+import { createTestUser, PEOPLE, TEST_PASSWORD } from './testing';
 import {
 	findValidReset,
 	requestPasswordReset,
@@ -13,65 +12,30 @@ import {
 	resetPassword,
 	revokeInvitation
 } from './recovery';
-import { acceptInvitation, createAccountWithInvitation, issueInvitation } from './service';
+import { trustedDevice } from './device';
+import { acceptInvitation, createAccountWithInvitation, issueInvitation, login } from './service';
 import { createSession, validateSessionToken } from './sessions';
-import { findUserById, insertUser, type User } from './users';
+import { findPasswordHash, type User } from './users';
 
-const PASSWORD = 'trois pommes vertes au marché';
+const PASSWORD = TEST_PASSWORD;
 const NEW_PASSWORD = 'un héron gris sur la rive du lot';
 let db: Db;
 let smtp: TestSmtp;
+let mail: MailTest;
 let admin: User;
 let partner: User;
 let now = Date.parse('2026-03-02T09:00:00Z');
 
 beforeEach(async () => {
 	now = Date.parse('2026-03-02T09:00:00Z');
-	configureMail({
-		origin: 'https://sdusn.test',
-		from: 'Portail SDUSN <ne-pas-repondre@sdusn.test>'
-	});
-	db = await createTestDb();
-	smtp = await startSmtp();
-	const cdg = await db
-		.selectFrom('organisation')
-		.select('id')
-		.where('slug', '=', 'cdg46')
-		.executeTakeFirstOrThrow();
-	const hash = await hashPassword(PASSWORD);
-	admin = (await findUserById(
-		db,
-		await insertUser(db, {
-			email: 'admin@lot.fr',
-			name: 'Anne Admin',
-			role: 'admin',
-			organisationId: null,
-			passwordHash: hash
-		})
-	))!;
-	partner = (await findUserById(
-		db,
-		await insertUser(db, {
-			email: 'paul@cdg46.fr',
-			name: 'Paul Partenaire',
-			role: 'partenaire',
-			organisationId: cdg.id,
-			passwordHash: hash
-		})
-	))!;
+	mail = await startMailTest(() => now + 60_000);
+	({ db, smtp } = mail);
+	admin = await createTestUser(db, PEOPLE.admin);
+	partner = await createTestUser(db, PEOPLE.paul);
 });
-afterEach(async () => {
-	await smtp.close();
-	await db.destroy();
-});
+afterEach(() => mail.close());
 
-async function deliver() {
-	await new MailSender(db, {
-		transport: smtpTransport(smtp.config),
-		from: 'Portail SDUSN <ne-pas-repondre@sdusn.test>',
-		now: () => now + 60_000
-	}).deliverDue();
-}
+const deliver = () => mail.deliver();
 
 function linkIn(text: string, path: string): string {
 	const match = new RegExp(`https://sdusn\\.test${path}/([a-z2-7]{24}\\.[a-z2-7]{32})`).exec(text);
@@ -80,6 +44,29 @@ function linkIn(text: string, path: string): string {
 }
 
 describe('password reset by e-mail', () => {
+	it('makes the device cookies issued before the reset untrusted', async () => {
+		const signIn = async (password: string) => {
+			const result = await login(
+				db,
+				{ email: 'paul@cdg46.fr', password, clientAddress: null },
+				now
+			);
+			if (!result.ok) throw new Error(result.message);
+			return result.value.device;
+		};
+		const before = await signIn(PASSWORD);
+		expect(
+			await trustedDevice(db, before, partner.id, await findPasswordHash(db, partner.id))
+		).not.toBeNull();
+		await requestPasswordReset(db, 'paul@cdg46.fr', null, now);
+		await deliver();
+		const token = linkIn(smtp.received[0]!.mail.text!, '/mot-de-passe-oublie');
+		expect((await resetPassword(db, token, NEW_PASSWORD, null, now)).ok).toBe(true);
+		const hash = await findPasswordHash(db, partner.id);
+		expect(await trustedDevice(db, before, partner.id, hash)).toBeNull();
+		expect(await trustedDevice(db, await signIn(NEW_PASSWORD), partner.id, hash)).not.toBeNull();
+	});
+
 	it('e-mails a single-use link that sets the password and ends every session', async () => {
 		const other = await createSession(db, partner.id, now);
 		const answer = await requestPasswordReset(db, 'Paul@CDG46.fr ', '192.0.2.1', now);
@@ -110,7 +97,7 @@ describe('password reset by e-mail', () => {
 		expect((await validateSessionToken(db, other.token, now + 60_000)).session).toBeNull();
 		expect(await resetPassword(db, token, NEW_PASSWORD, null, now + 61_000)).toMatchObject({
 			ok: false,
-			status: 404
+			status: 410
 		});
 		const journal = await db
 			.selectFrom('audit_event')

@@ -10,10 +10,10 @@ import {
 	revokeInvitations,
 	usePasswordReset
 } from './recovery-repository';
-import { passwordContext } from './service';
+import { passwordContext, UNKNOWN_ACCOUNT } from './service';
 import { createSession, invalidateUserSessions, type Session } from './sessions';
 import { formatWait, reserveAttempts, throttleKey } from './throttle-repository';
-import { newSplitToken, secretMatches, splitToken } from './tokens';
+import { newSplitToken, openSingleUse } from './tokens';
 import { findUserByEmail, findUserById, normaliseEmail, setPasswordHash, type User } from './users';
 
 export const RESET_LIFETIME_MS = 30 * 60 * 1000;
@@ -74,12 +74,9 @@ export async function findValidReset(
 	token: string,
 	now = Date.now()
 ): Promise<{ resetId: string; user: User } | undefined> {
-	const parts = splitToken(token);
-	if (!parts) return undefined;
-	const row = await findPasswordReset(db, parts.id);
-	if (!row || !secretMatches(parts.secret, new Uint8Array(row.secret_hash))) return undefined;
-	if (row.used_at !== null || now >= row.expires_at) return undefined;
-	const user = await findUserById(db, row.user_id);
+	const row = await openSingleUse(token, (id) => findPasswordReset(db, id), now);
+	if (!row) return undefined;
+	const user = await findUserById(db, row.userId);
 	return user && !user.disabled ? { resetId: row.id, user } : undefined;
 }
 
@@ -95,13 +92,13 @@ export async function resetPassword(
 	now = Date.now()
 ): Promise<Result<{ user: User; token: string; session: Session }>> {
 	const reset = await findValidReset(db, token, now);
-	if (!reset) return refuse(404, RESET_INVALID_MESSAGE);
+	if (!reset) return refuse(410, RESET_INVALID_MESSAGE);
 	const policy = checkPasswordPolicy(password, passwordContext(reset.user));
 	if (policy) return refuse(400, policy, { fieldErrors: { password: policy } });
 	const hash = await hashPassword(password);
 	return db.transaction().execute(async (trx) => {
 		if (!(await usePasswordReset(trx, reset.resetId, now)))
-			return refuse(404, RESET_INVALID_MESSAGE);
+			return refuse(410, RESET_INVALID_MESSAGE);
 		await setPasswordHash(trx, reset.user.id, hash, new Date(now));
 		const ended = await invalidateUserSessions(trx, reset.user.id);
 		const session = await createSession(trx, reset.user.id, now);
@@ -141,7 +138,7 @@ export async function revokeInvitation(
 	now = Date.now()
 ): Promise<Result<{ revoked: number; email: string }>> {
 	const target = await findUserById(db, userId);
-	if (!target) return refuse(404, 'Ce compte n’existe pas.');
+	if (!target) return refuse(404, UNKNOWN_ACCOUNT);
 	return db.transaction().execute(async (trx) => {
 		const revoked = await revokeInvitations(trx, userId, now);
 		if (revoked === 0) return refuse(400, `Aucune invitation en cours pour ${target.email}.`);

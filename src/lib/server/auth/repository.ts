@@ -9,10 +9,10 @@ const USER_COLUMNS = [
 	'user_account.email',
 	'user_account.name',
 	'user_account.role',
-	'user_account.organisation_id',
-	'user_account.disabled_at',
-	'organisation.name as organisation_name',
-	'organisation.slug as organisation_slug'
+	'user_account.organisation_id as organisationId',
+	'user_account.disabled_at as disabledAt',
+	'organisation.name as organisationName',
+	'organisation.slug as organisationSlug'
 ] as const;
 
 function userQuery(db: Executor) {
@@ -24,16 +24,18 @@ function userQuery(db: Executor) {
 
 type UserRow = Awaited<ReturnType<ReturnType<typeof userQuery>['executeTakeFirstOrThrow']>>;
 
+/** The account alone (a row may carry more columns), `disabled` as a flag. */
 function toUser(row: UserRow): User {
+	const { id, email, name, role, organisationId, organisationName, organisationSlug } = row;
 	return {
-		id: row.id,
-		email: row.email,
-		name: row.name,
-		role: row.role,
-		organisationId: row.organisation_id,
-		organisationName: row.organisation_name,
-		organisationSlug: row.organisation_slug,
-		disabled: row.disabled_at !== null
+		id,
+		email,
+		name,
+		role,
+		organisationId,
+		organisationName,
+		organisationSlug,
+		disabled: row.disabledAt !== null
 	};
 }
 
@@ -55,19 +57,19 @@ export async function findCredentials(
 	email: string
 ): Promise<{ user: User; passwordHash: string | null } | undefined> {
 	const row = await userQuery(db)
-		.select('user_account.password_hash')
+		.select('user_account.password_hash as passwordHash')
 		.where('user_account.email', '=', normaliseEmail(email))
 		.executeTakeFirst();
-	return row ? { user: toUser(row), passwordHash: row.password_hash } : undefined;
+	return row ? { user: toUser(row), passwordHash: row.passwordHash } : undefined;
 }
 
 export async function findPasswordHash(db: Executor, userId: number): Promise<string | null> {
 	const row = await db
 		.selectFrom('user_account')
-		.select('password_hash')
+		.select('password_hash as passwordHash')
 		.where('id', '=', userId)
 		.executeTakeFirst();
-	return row?.password_hash ?? null;
+	return row?.passwordHash ?? null;
 }
 
 export async function insertUser(
@@ -130,15 +132,15 @@ export async function listUsers(
 ): Promise<(User & { hasPassword: boolean; createdAt: string })[]> {
 	const rows = await userQuery(db)
 		.select([
-			'user_account.created_at',
-			(eb) => eb('user_account.password_hash', 'is not', null).as('has_password')
+			'user_account.created_at as createdAt',
+			(eb) => eb('user_account.password_hash', 'is not', null).as('hasPassword')
 		])
 		.orderBy('user_account.name')
 		.execute();
 	return rows.map((r) => ({
 		...toUser(r),
-		hasPassword: Boolean(r.has_password),
-		createdAt: r.created_at
+		hasPassword: Boolean(r.hasPassword),
+		createdAt: r.createdAt
 	}));
 }
 
@@ -290,16 +292,19 @@ export async function insertInvitation(
 		.execute();
 }
 
+/** What a single-use link's table (invitation, password_reset) gives to check a token. */
+export const SINGLE_USE_COLUMNS = [
+	'id',
+	'secret_hash as secretHash',
+	'user_id as userId',
+	'expires_at as expiresAt',
+	'used_at as usedAt'
+] as const;
+
 export async function findInvitation(db: Executor, id: string) {
 	return db
 		.selectFrom('invitation')
-		.select([
-			'id',
-			'secret_hash as secretHash',
-			'user_id as userId',
-			'expires_at as expiresAt',
-			'used_at as usedAt'
-		])
+		.select(SINGLE_USE_COLUMNS)
 		.where('id', '=', id)
 		.executeTakeFirst();
 }
@@ -317,12 +322,13 @@ export async function useInvitation(db: Executor, id: string, at: number): Promi
 
 // — Server secrets —
 
-/** The named secret, stored the first time with `fresh` (a later call keeps the first one). */
-export async function ensureSecret(
-	db: Executor,
-	name: string,
-	fresh: Uint8Array
-): Promise<Uint8Array> {
+/**
+ * The named signing key: 32 random bytes made and stored the first time (a later call, or a
+ * concurrent one, keeps the first).
+ */
+export async function ensureSecret(db: Executor, name: string): Promise<Uint8Array> {
+	const fresh = new Uint8Array(32);
+	crypto.getRandomValues(fresh);
 	await db
 		.insertInto('app_secret')
 		.values({ name, value: fresh })

@@ -14,7 +14,7 @@ import {
 	reserveAttempts,
 	throttleKey
 } from './throttle-repository';
-import { newSplitToken, secretMatches, splitToken } from './tokens';
+import { newSplitToken, openSingleUse } from './tokens';
 import {
 	findCredentials,
 	findPasswordHash,
@@ -32,6 +32,7 @@ import { queueInvitationMail } from './recovery';
 import { ok, refuse, type Result } from '../result';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+export const UNKNOWN_ACCOUNT = 'Ce compte n’existe pas.';
 const LOGIN_FAILED_MESSAGE = 'Adresse électronique ou mot de passe incorrect.';
 
 /** Words a password must not be built on, beyond the shipped list. */
@@ -73,7 +74,9 @@ export async function login(
 	const email = normaliseEmail(input.email);
 	const credentials = await findCredentials(db, email);
 	const known = credentials?.user;
-	const nonce = known ? await trustedDevice(db, input.device, known.id) : null;
+	const nonce = credentials
+		? await trustedDevice(db, input.device, credentials.user.id, credentials.passwordHash)
+		: null;
 	const addressKey = input.clientAddress ? throttleKey('address', input.clientAddress) : null;
 
 	const reserved = await db.transaction().execute(async (trx) => {
@@ -101,7 +104,7 @@ export async function login(
 			? await verifyPassword(credentials.passwordHash, input.password)
 			: (await verifyAgainstDummy(input.password), false);
 
-	if (!valid || !credentials) {
+	if (!valid || !credentials?.passwordHash) {
 		if (!credentials) {
 			// Anyone can make up addresses by the thousand: counted, never journaled one by one.
 			await tallyRefusal(
@@ -124,7 +127,7 @@ export async function login(
 		return refuse(400, LOGIN_FAILED_MESSAGE);
 	}
 
-	const user = credentials.user;
+	const { user, passwordHash } = credentials;
 	return db.transaction().execute(async (trx) => {
 		await clearFailures(trx, reserved.primary);
 		if (addressKey) await releaseAttempt(trx, addressKey);
@@ -136,7 +139,7 @@ export async function login(
 			summary: `Connexion de ${user.email}`,
 			clientAddress: input.clientAddress
 		});
-		const device = await newDeviceCookie(trx, user.id);
+		const device = await newDeviceCookie(trx, user.id, passwordHash);
 		return ok({ user, token, session, device });
 	});
 }
@@ -317,16 +320,30 @@ export async function issueInvitation(
 	return token;
 }
 
+/** A fresh invitation for an account that exists and is not disabled (« Nouvelle invitation »). */
+export async function inviteAgain(
+	db: Db,
+	admin: User,
+	userId: number,
+	clientAddress: string | null,
+	now = Date.now()
+): Promise<Result<{ email: string; token: string }>> {
+	const target = await findUserById(db, userId);
+	if (!target) return refuse(404, UNKNOWN_ACCOUNT);
+	if (target.disabled) return refuse(400, 'Réactivez d’abord ce compte.');
+	const token = await db
+		.transaction()
+		.execute((trx) => issueInvitation(trx, admin, userId, clientAddress, now));
+	return ok({ email: target.email, token });
+}
+
 export async function findValidInvitation(
 	db: Db,
 	token: string,
 	now = Date.now()
 ): Promise<{ invitationId: string; user: User } | undefined> {
-	const parts = splitToken(token);
-	if (!parts) return undefined;
-	const row = await findInvitation(db, parts.id);
-	if (!row || !secretMatches(parts.secret, new Uint8Array(row.secretHash))) return undefined;
-	if (row.usedAt !== null || now >= row.expiresAt) return undefined;
+	const row = await openSingleUse(token, (id) => findInvitation(db, id), now);
+	if (!row) return undefined;
 	const user = await findUserById(db, row.userId);
 	if (!user || user.disabled) return undefined;
 	return { invitationId: row.id, user };
@@ -371,9 +388,9 @@ export async function setAccountDisabled(
 	userId: number,
 	disabled: boolean,
 	clientAddress: string | null
-): Promise<Result> {
+): Promise<Result<{ email: string }>> {
 	const target = await findUserById(db, userId);
-	if (!target) return refuse(404, 'Ce compte n’existe pas.');
+	if (!target) return refuse(404, UNKNOWN_ACCOUNT);
 	if (target.id === admin.id)
 		return refuse(400, 'Vous ne pouvez pas désactiver votre propre compte.');
 	await db.transaction().execute(async (trx) => {
@@ -391,5 +408,5 @@ export async function setAccountDisabled(
 			clientAddress
 		});
 	});
-	return ok();
+	return ok({ email: target.email });
 }

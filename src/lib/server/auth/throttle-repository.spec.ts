@@ -158,6 +158,36 @@ describe('device cookie (OWASP)', () => {
 		).toMatchObject({ ok: false, status: 429 });
 	});
 
+	it('is trusted no more once the password has changed', async () => {
+		const now = Date.now();
+		const device = await deviceOfOwner(now);
+		const current = await createSession(db, partner.id, now);
+		const next = 'un tout nouveau mot de passe solide';
+		const changed = await changePassword(
+			db,
+			partner,
+			current.session.id,
+			{ current: PASSWORD, next },
+			'10.1.1.1',
+			now + 1
+		);
+		expect(changed.ok).toBe(true);
+		for (let i = 0; i < 10; i++)
+			await login(
+				db,
+				{ email: 'admin@lot.fr', password: `devine ${i}`, clientAddress: `203.0.113.${i}` },
+				now + 2
+			);
+		// The cookie of the old password counts on the locked account's limit, like no cookie.
+		expect(
+			await login(
+				db,
+				{ email: 'admin@lot.fr', password: next, clientAddress: '10.1.1.2', device },
+				now + 3
+			)
+		).toMatchObject({ ok: false, status: 429 });
+	});
+
 	it('is not trusted for another account', async () => {
 		const now = Date.now();
 		const device = await deviceOfOwner(now);

@@ -48,14 +48,14 @@ export async function blockedFor(
 	if (keys.length === 0) return 0;
 	const rows = await db
 		.selectFrom('login_throttle')
-		.select('blocked_until')
+		.select('blocked_until as blockedUntil')
 		.where(
 			'key',
 			'in',
 			keys.map((k) => k.key)
 		)
 		.execute();
-	return Math.max(0, ...rows.map((r) => r.blocked_until - now));
+	return Math.max(0, ...rows.map((r) => r.blockedUntil - now));
 }
 
 /**
@@ -74,6 +74,15 @@ export async function reserveAttempts(
 	return 0;
 }
 
+/** The key's counter, if it has one. */
+function findCounter(db: Executor, key: string) {
+	return db
+		.selectFrom('login_throttle')
+		.select(['failures', 'last_failure_at as lastFailureAt', 'blocked_until as blockedUntil'])
+		.where('key', '=', key)
+		.executeTakeFirst();
+}
+
 /** Counts one attempt against a key (blocking it past its free attempts). */
 export async function recordAttempt(
 	db: Executor,
@@ -81,12 +90,8 @@ export async function recordAttempt(
 	now = Date.now()
 ): Promise<void> {
 	const policy = POLICIES[kind];
-	const row = await db
-		.selectFrom('login_throttle')
-		.selectAll()
-		.where('key', '=', key)
-		.executeTakeFirst();
-	const failures = row && now - row.last_failure_at < FORGET_AFTER_MS ? row.failures + 1 : 1;
+	const row = await findCounter(db, key);
+	const failures = row && now - row.lastFailureAt < FORGET_AFTER_MS ? row.failures + 1 : 1;
 	const over = failures - policy.free;
 	const blockedUntil = over > 0 ? now + Math.min(policy.baseMs * 2 ** (over - 1), MAX_BLOCK_MS) : 0;
 	await db
@@ -100,18 +105,14 @@ export async function recordAttempt(
 
 /** Gives back the attempt a successful sign-in had reserved on a key it does not clear. */
 export async function releaseAttempt(db: Executor, { kind, key }: ThrottleKey): Promise<void> {
-	const row = await db
-		.selectFrom('login_throttle')
-		.selectAll()
-		.where('key', '=', key)
-		.executeTakeFirst();
+	const row = await findCounter(db, key);
 	if (!row) return;
 	const failures = Math.max(0, row.failures - 1);
 	await db
 		.updateTable('login_throttle')
 		.set({
 			failures,
-			blocked_until: failures <= POLICIES[kind].free ? 0 : row.blocked_until
+			blocked_until: failures <= POLICIES[kind].free ? 0 : row.blockedUntil
 		})
 		.where('key', '=', key)
 		.execute();
@@ -119,12 +120,8 @@ export async function releaseAttempt(db: Executor, { kind, key }: ThrottleKey): 
 
 /** Attempts counted against the key and still remembered (0 when none). */
 export async function attemptsOf(db: Executor, { key }: ThrottleKey, now = Date.now()) {
-	const row = await db
-		.selectFrom('login_throttle')
-		.selectAll()
-		.where('key', '=', key)
-		.executeTakeFirst();
-	return row && now - row.last_failure_at < FORGET_AFTER_MS ? row.failures : 0;
+	const row = await findCounter(db, key);
+	return row && now - row.lastFailureAt < FORGET_AFTER_MS ? row.failures : 0;
 }
 
 /** Deletes the counters already forgotten and no longer blocking. */

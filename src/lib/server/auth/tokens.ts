@@ -37,3 +37,23 @@ export function splitToken(token: string): { id: string; secret: string } | null
 	const match = /^([a-z2-7]{24})\.([a-z2-7]{32})$/.exec(token);
 	return match ? { id: match[1] as string, secret: match[2] as string } : null;
 }
+
+/** A single-use link's row (invitation, password reset) as its repository returns it. */
+interface SingleUseRow {
+	secretHash: Uint8Array;
+	expiresAt: number;
+	usedAt: number | null;
+}
+
+/** The row a single-use token opens: found by its id, its secret matching, unused, unexpired. */
+export async function openSingleUse<R extends SingleUseRow>(
+	token: string,
+	find: (id: string) => Promise<R | undefined>,
+	now: number
+): Promise<R | undefined> {
+	const parts = splitToken(token);
+	if (!parts) return undefined;
+	const row = await find(parts.id);
+	if (!row || !secretMatches(parts.secret, new Uint8Array(row.secretHash))) return undefined;
+	return row.usedAt === null && now < row.expiresAt ? row : undefined;
+}

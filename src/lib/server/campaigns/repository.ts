@@ -8,32 +8,38 @@ export type Scope =
 
 /** The fiches a campaign concerns (retired fiches are left out). */
 export async function selectFicheIds(db: Executor, scope: Scope): Promise<number[]> {
-	let query = db
+	const axisId = scope.kind === 'axis' ? scope.axisId : null;
+	const priority = scope.kind === 'priority' ? scope.priority : null;
+	const organisationId = scope.kind === 'organisation' ? scope.organisationId : null;
+	const rows = await db
 		.selectFrom('fiche')
 		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
 		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
 		.select('fiche.id')
-		.where('fiche.retired_on', 'is', null);
-	if (scope.kind === 'axis') query = query.where('orientation.axis_id', '=', scope.axisId);
-	if (scope.kind === 'priority') query = query.where('fiche.priority', '=', scope.priority);
-	if (scope.kind === 'organisation')
-		query = query.where(({ or, exists, selectFrom }) =>
-			or([
-				exists(
-					selectFrom('fiche_owner')
-						.select('fiche_owner.id')
-						.whereRef('fiche_owner.fiche_id', '=', 'fiche.id')
-						.where('fiche_owner.organisation_id', '=', scope.organisationId)
-				),
-				exists(
-					selectFrom('fiche_partner')
-						.select('fiche_partner.id')
-						.whereRef('fiche_partner.fiche_id', '=', 'fiche.id')
-						.where('fiche_partner.organisation_id', '=', scope.organisationId)
-				)
-			])
-		);
-	return (await query.orderBy('fiche.id').execute()).map((r) => r.id);
+		.where('fiche.retired_on', 'is', null)
+		.$if(axisId !== null, (q) => q.where('orientation.axis_id', '=', axisId!))
+		.$if(priority !== null, (q) => q.where('fiche.priority', '=', priority!))
+		.$if(organisationId !== null, (q) =>
+			q.where(({ or, exists, selectFrom }) =>
+				or([
+					exists(
+						selectFrom('fiche_owner')
+							.select('fiche_owner.id')
+							.whereRef('fiche_owner.fiche_id', '=', 'fiche.id')
+							.where('fiche_owner.organisation_id', '=', organisationId!)
+					),
+					exists(
+						selectFrom('fiche_partner')
+							.select('fiche_partner.id')
+							.whereRef('fiche_partner.fiche_id', '=', 'fiche.id')
+							.where('fiche_partner.organisation_id', '=', organisationId!)
+					)
+				])
+			)
+		)
+		.orderBy('fiche.id')
+		.execute();
+	return rows.map((r) => r.id);
 }
 
 export async function insertCampaign(
@@ -83,10 +89,10 @@ const CAMPAIGN_COLUMNS = [
 	'campaign.id',
 	'campaign.title',
 	'campaign.deadline',
-	'campaign.session_id',
-	'campaign.reminder_days',
-	'campaign.opened_at',
-	'commission_session.title as session_title'
+	'campaign.session_id as sessionId',
+	'campaign.reminder_days as reminderDays',
+	'campaign.opened_at as openedAt',
+	'commission_session.title as sessionTitle'
 ] as const;
 
 function campaignQuery(db: Executor) {
@@ -103,26 +109,13 @@ function campaignQuery(db: Executor) {
 		);
 }
 
-function toCampaign(r: {
-	id: number;
-	title: string;
-	deadline: string;
-	session_id: number | null;
-	reminder_days: string;
-	opened_at: number;
-	session_title: string | null;
-	fiches: number | null;
-}): CampaignRow {
-	return {
-		id: r.id,
-		title: r.title,
-		deadline: r.deadline,
-		sessionId: r.session_id,
-		sessionTitle: r.session_title,
-		reminderDays: JSON.parse(r.reminder_days) as number[],
-		openedAt: r.opened_at,
-		fiches: Number(r.fiches ?? 0)
-	};
+/** The reminder days are stored as JSON; the count of fiches comes from a subquery. */
+function toCampaign({
+	reminderDays,
+	fiches,
+	...r
+}: Awaited<ReturnType<ReturnType<typeof campaignQuery>['executeTakeFirstOrThrow']>>): CampaignRow {
+	return { ...r, reminderDays: JSON.parse(reminderDays) as number[], fiches: Number(fiches ?? 0) };
 }
 
 export async function listCampaigns(db: Executor): Promise<CampaignRow[]> {
@@ -146,10 +139,10 @@ export async function listCampaignsEndingAfter(db: Executor, date: string): Prom
 export async function campaignPairs(db: Executor, campaignId: number) {
 	const campaign = await db
 		.selectFrom('campaign')
-		.select('opened_at')
+		.select('opened_at as openedAt')
 		.where('id', '=', campaignId)
 		.executeTakeFirstOrThrow();
-	const since = new Date(campaign.opened_at).toISOString();
+	const since = new Date(campaign.openedAt).toISOString();
 	const links = db
 		.selectFrom('fiche_owner')
 		.select(['fiche_id', 'organisation_id'])
@@ -279,7 +272,7 @@ export async function listOrganisations(db: Executor) {
 export async function listOpenSessions(db: Executor) {
 	return db
 		.selectFrom('commission_session')
-		.select(['id', 'title', 'held_on'])
+		.select(['id', 'title', 'held_on as heldOn'])
 		.where('state', '!=', 'closed')
 		.orderBy('held_on')
 		.execute();

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
-import { hashPassword } from '../auth/password';
-import { findUserById, insertUser, type User } from '../auth/users';
+import { createTestUser, PEOPLE } from '../auth/testing';
+import type { User } from '../auth/users';
 import { configureMail } from '../mail/outbox';
 import { listMessages } from '../mail/outbox-repository';
 import { saveProgressUpdate } from '../progress/service';
@@ -18,17 +18,6 @@ let cdg: number;
 let sdail: number;
 const OPENED = Date.parse('2026-03-02T09:00:00Z');
 const HOUR = 3_600_000;
-
-async function person(email: string, name: string, role: User['role'], org: number | null) {
-	const id = await insertUser(db, {
-		email,
-		name,
-		role,
-		organisationId: org,
-		passwordHash: await hashPassword('trois pommes vertes au marché')
-	});
-	return (await findUserById(db, id))!;
-}
 
 async function orgId(slug: string) {
 	return (
@@ -47,10 +36,10 @@ beforeEach(async () => {
 	});
 	db = await createTestDb();
 	cdg = await orgId('cdg46');
-	admin = await person('admin@lot.fr', 'Anne Admin', 'admin', null);
-	paul = await person('paul@cdg46.fr', 'Paul Partenaire', 'partenaire', cdg);
+	admin = await createTestUser(db, PEOPLE.admin);
+	paul = await createTestUser(db, PEOPLE.paul);
+	sam = await createTestUser(db, PEOPLE.sam);
 	sdail = await orgId('sdail');
-	sam = await person('sam@sdail.fr', 'Sam Sdail', 'partenaire', sdail);
 });
 afterEach(async () => {
 	await db.destroy();

@@ -56,11 +56,11 @@ export async function listSittings(
 	db: Executor,
 	{ closedOnly }: { closedOnly: boolean }
 ): Promise<SittingSummary[]> {
-	let query = db
+	const rows = await db
 		.selectFrom('commission_session as s')
 		.select((eb) => [
 			's.id',
-			's.held_on',
+			's.held_on as heldOn',
 			's.place',
 			's.title',
 			's.state',
@@ -68,25 +68,21 @@ export async function listSittings(
 				.selectFrom('agenda_item')
 				.select((e) => e.fn.countAll<number>().as('n'))
 				.whereRef('agenda_item.session_id', '=', 's.id')
-				.as('items'),
+				.as('itemCount'),
 			eb
 				.selectFrom('decision')
 				.select((e) => e.fn.countAll<number>().as('n'))
 				.whereRef('decision.session_id', '=', 's.id')
-				.as('decisions')
+				.as('decisionCount')
 		])
+		.$if(closedOnly, (q) => q.where('s.state', '=', 'closed'))
 		.orderBy('s.held_on', 'desc')
-		.orderBy('s.id', 'desc');
-	if (closedOnly) query = query.where('s.state', '=', 'closed');
-	const rows = await query.execute();
+		.orderBy('s.id', 'desc')
+		.execute();
 	return rows.map((r) => ({
-		id: r.id,
-		heldOn: r.held_on,
-		place: r.place,
-		title: r.title,
-		state: r.state,
-		itemCount: Number(r.items ?? 0),
-		decisionCount: Number(r.decisions ?? 0)
+		...r,
+		itemCount: Number(r.itemCount ?? 0),
+		decisionCount: Number(r.decisionCount ?? 0)
 	}));
 }
 
@@ -96,13 +92,13 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 		.leftJoin('user_account as closer', 'closer.id', 's.closed_by')
 		.select([
 			's.id',
-			's.held_on',
+			's.held_on as heldOn',
 			's.place',
 			's.title',
 			's.state',
 			's.source',
-			's.closed_at',
-			'closer.name as closer'
+			's.closed_at as closedAt',
+			'closer.name as closedBy'
 		])
 		.where('s.id', '=', id)
 		.executeTakeFirst();
@@ -110,7 +106,7 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 	const attendees = await db
 		.selectFrom('session_attendee as a')
 		.leftJoin('user_account as u', 'u.id', 'a.user_id')
-		.select(['a.id', 'a.guest_name', 'u.name'])
+		.select(['a.id', 'a.guest_name as guestName', 'u.name'])
 		.where('a.session_id', '=', id)
 		.orderBy('a.id')
 		.execute();
@@ -121,9 +117,9 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 			'i.id',
 			'i.position',
 			'i.title',
-			'f.id as fiche_id',
+			'f.id as ficheId',
 			'f.code',
-			'f.title as fiche_title',
+			'f.title as ficheTitle',
 			'f.priority',
 			'f.status'
 		])
@@ -136,79 +132,57 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 		.leftJoin('user_account as u', 'u.id', 'd.recorded_by')
 		.select([
 			'd.id',
-			'd.agenda_item_id',
+			'd.agenda_item_id as itemId',
 			'd.kind',
-			'd.previous_priority',
-			'd.new_priority',
+			'd.previous_priority as previousPriority',
+			'd.new_priority as newPriority',
 			'd.opinion',
 			'd.text',
-			'u.name',
-			'd.recorded_at'
+			'u.name as recordedBy',
+			'd.recorded_at as recordedAt'
 		])
 		.where('d.session_id', '=', id)
 		.orderBy('d.id')
 		.execute();
-	const ficheIds = items.map((i) => i.fiche_id).filter((v): v is number => v !== null);
+	const ficheIds = items.map((i) => i.ficheId).filter((v): v is number => v !== null);
 	const links =
 		ficheIds.length === 0
 			? []
 			: [
 					...(await db
 						.selectFrom('fiche_owner')
-						.select(['fiche_id', 'organisation_id'])
+						.select(['fiche_id as ficheId', 'organisation_id as organisationId'])
 						.where('fiche_id', 'in', ficheIds)
 						.execute()),
 					...(await db
 						.selectFrom('fiche_partner')
-						.select(['fiche_id', 'organisation_id'])
+						.select(['fiche_id as ficheId', 'organisation_id as organisationId'])
 						.where('fiche_id', 'in', ficheIds)
 						.execute())
 				];
 	return {
-		id: session.id,
-		heldOn: session.held_on,
-		place: session.place,
-		title: session.title,
-		state: session.state,
-		source: session.source,
-		closedAt: session.closed_at,
-		closedBy: session.closer,
+		...session,
 		attendees: attendees.map((a) => ({
 			id: a.id,
-			name: a.guest_name ?? a.name ?? '—',
-			guest: a.guest_name !== null
+			name: a.guestName ?? a.name ?? '—',
+			guest: a.guestName !== null
 		})),
-		items: items.map((i) => ({
-			id: i.id,
-			position: i.position,
-			title: i.title,
+		items: items.map(({ ficheId, code, ficheTitle, priority, status, ...i }) => ({
+			...i,
 			fiche:
-				i.fiche_id !== null && i.code && i.fiche_title && i.priority !== null && i.status
+				ficheId !== null && code && ficheTitle && priority !== null && status
 					? {
-							id: i.fiche_id,
-							code: i.code,
-							title: i.fiche_title,
-							priority: i.priority,
-							status: i.status,
+							id: ficheId,
+							code,
+							title: ficheTitle,
+							priority,
+							status,
 							organisationIds: [
-								...new Set(
-									links.filter((l) => l.fiche_id === i.fiche_id).map((l) => l.organisation_id)
-								)
+								...new Set(links.filter((l) => l.ficheId === ficheId).map((l) => l.organisationId))
 							]
 						}
 					: null,
-			decisions: decisions
-				.filter((d) => d.agenda_item_id === i.id)
-				.map((d) => ({
-					id: d.id,
-					kind: d.kind,
-					previousPriority: d.previous_priority,
-					newPriority: d.new_priority,
-					opinion: d.opinion,
-					text: d.text,
-					recordedBy: d.name,
-					recordedAt: d.recorded_at
-				}))
+			decisions: decisions.filter((d) => d.itemId === i.id).map(({ itemId, ...d }) => d)
 		}))
 	};
 }
@@ -226,16 +200,20 @@ export async function listPriorityHistory(db: Executor, ficheId: number): Promis
 	const [fiche, plan] = [
 		await db
 			.selectFrom('fiche')
-			.select('adopted_priority')
+			.select('adopted_priority as adoptedPriority')
 			.where('id', '=', ficheId)
 			.executeTakeFirstOrThrow(),
-		await db.selectFrom('plan').select('adopted_on').where('id', '=', 1).executeTakeFirstOrThrow()
+		await db
+			.selectFrom('plan')
+			.select('adopted_on as adoptedOn')
+			.where('id', '=', 1)
+			.executeTakeFirstOrThrow()
 	];
 	const decisions = await db
 		.selectFrom('decision as d')
 		.innerJoin('agenda_item as i', 'i.id', 'd.agenda_item_id')
 		.innerJoin('commission_session as s', 's.id', 'd.session_id')
-		.select(['d.new_priority', 'd.text', 's.id', 's.held_on'])
+		.select(['d.new_priority as newPriority', 'd.text', 's.id', 's.held_on as heldOn'])
 		.where('i.fiche_id', '=', ficheId)
 		.where('d.kind', '=', 'priority')
 		.where('s.state', '=', 'closed')
@@ -244,24 +222,24 @@ export async function listPriorityHistory(db: Executor, ficheId: number): Promis
 		.execute();
 	return [
 		{
-			priority: fiche.adopted_priority,
-			since: plan.adopted_on,
+			priority: fiche.adoptedPriority,
+			since: plan.adoptedOn,
 			sessionId: null,
 			sessionDate: null,
 			rationale: 'Priorité fixée à l’adoption du plan d’actions par le comité syndical.'
 		},
 		...decisions.map((d) => ({
-			priority: d.new_priority!,
-			since: d.held_on,
+			priority: d.newPriority!,
+			since: d.heldOn,
 			sessionId: d.id,
-			sessionDate: d.held_on,
+			sessionDate: d.heldOn,
 			rationale: d.text
 		}))
 	];
 }
 
 export async function listPriorityComparison(db: Executor, axis?: string) {
-	let query = db
+	const rows = await db
 		.selectFrom('fiche')
 		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
 		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
@@ -269,31 +247,23 @@ export async function listPriorityComparison(db: Executor, axis?: string) {
 		.select([
 			'fiche.code',
 			'fiche.title',
-			'fiche.adopted_priority',
-			'fiche.priority',
+			'fiche.adopted_priority as adopted',
+			'fiche.priority as current',
 			'fiche.status',
 			'axis.code as axis'
 		])
+		.$if(Boolean(axis), (q) => q.where('axis.code', '=', axis!))
 		.orderBy('objective.number')
-		.orderBy('fiche.number');
-	if (axis) query = query.where('axis.code', '=', axis);
-	const rows = await query.execute();
-	return rows.map((r) => ({
-		code: r.code,
-		title: r.title,
-		adopted: r.adopted_priority,
-		current: r.priority,
-		status: r.status,
-		axis: r.axis,
-		moved: r.adopted_priority !== r.priority
-	}));
+		.orderBy('fiche.number')
+		.execute();
+	return rows.map((r) => ({ ...r, moved: r.adopted !== r.current }));
 }
 
 /** The closed session before `heldOn` (the reference point of a review file). */
 export async function findPreviousClosedSitting(db: Executor, heldOn: string, excludeId: number) {
 	return db
 		.selectFrom('commission_session')
-		.select(['id', 'held_on'])
+		.select(['id', 'held_on as heldOn'])
 		.where('state', '=', 'closed')
 		.where('held_on', '<', heldOn)
 		.where('id', '!=', excludeId)
@@ -323,21 +293,17 @@ export async function listFicheFlags(db: Executor, asOf: string): Promise<FicheF
 			'fiche.title',
 			'fiche.priority',
 			'fiche.status',
-			'fiche.last_update',
-			countIndicatorsWithoutValue(eb).as('never_measured')
+			'fiche.last_update as lastUpdate',
+			countIndicatorsWithoutValue(eb).as('neverMeasured')
 		])
 		.orderBy('objective.number')
 		.orderBy('fiche.number')
 		.execute();
 	return rows.map((r) => ({
-		code: r.code,
-		title: r.title,
-		priority: r.priority,
-		status: r.status,
-		lastUpdate: r.last_update,
-		stale: isStale(r.last_update, asOf),
+		...r,
+		stale: isStale(r.lastUpdate, asOf),
 		priorityOneNotStarted: r.priority === 1 && r.status === 'a_lancer',
-		neverMeasured: Number(r.never_measured ?? 0)
+		neverMeasured: Number(r.neverMeasured ?? 0)
 	}));
 }
 
@@ -373,7 +339,7 @@ export async function listAttendeeCandidates(db: Executor) {
 
 /** Decisions of closed sessions about a fiche, oldest first (public). */
 export async function listFicheDecisions(db: Executor, ficheId: number) {
-	const rows = await db
+	return db
 		.selectFrom('decision as d')
 		.innerJoin('agenda_item as i', 'i.id', 'd.agenda_item_id')
 		.innerJoin('commission_session as s', 's.id', 'd.session_id')
@@ -381,27 +347,17 @@ export async function listFicheDecisions(db: Executor, ficheId: number) {
 			'd.id',
 			'd.kind',
 			'd.opinion',
-			'd.new_priority',
+			'd.new_priority as newPriority',
 			'd.text',
-			's.id as session_id',
-			's.held_on',
-			's.title'
+			's.id as sessionId',
+			's.held_on as sessionDate',
+			's.title as sessionTitle'
 		])
 		.where('i.fiche_id', '=', ficheId)
 		.where('s.state', '=', 'closed')
 		.orderBy('s.held_on')
 		.orderBy('d.id')
 		.execute();
-	return rows.map((r) => ({
-		id: r.id,
-		kind: r.kind,
-		opinion: r.opinion,
-		newPriority: r.new_priority,
-		text: r.text,
-		sessionId: r.session_id,
-		sessionDate: r.held_on,
-		sessionTitle: r.title
-	}));
 }
 
 // — Writes of the commission's sittings (séances), called by the service in its transaction. —
@@ -461,10 +417,10 @@ export async function findFicheIdsByCode(db: Executor, codes: string[]) {
 export async function listAgendaFicheIds(db: Executor, sittingId: number): Promise<Set<number>> {
 	const rows = await db
 		.selectFrom('agenda_item')
-		.select('fiche_id')
+		.select('fiche_id as ficheId')
 		.where('session_id', '=', sittingId)
 		.execute();
-	return new Set(rows.map((r) => r.fiche_id).filter((id): id is number => id !== null));
+	return new Set(rows.map((r) => r.ficheId).filter((id): id is number => id !== null));
 }
 
 /** Appends a point to the agenda, after the last one. */

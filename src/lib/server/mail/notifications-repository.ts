@@ -8,7 +8,7 @@ export async function undigestedSubmissions(db: Executor) {
 		.leftJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
 		.select([
 			'progress_update.id',
-			'progress_update.submitted_at',
+			'progress_update.submitted_at as submittedAt',
 			'fiche.code as fiche',
 			'organisation.name as organisation'
 		])
@@ -63,7 +63,12 @@ export async function findUpdateForNotice(db: Executor, updateId: number) {
 	return db
 		.selectFrom('progress_update')
 		.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
-		.select(['progress_update.id', 'progress_update.organisation_id', 'fiche.code', 'fiche.title'])
+		.select([
+			'progress_update.id',
+			'progress_update.organisation_id as organisationId',
+			'fiche.code',
+			'fiche.title'
+		])
 		.where('progress_update.id', '=', updateId)
 		.executeTakeFirst();
 }
@@ -71,7 +76,7 @@ export async function findUpdateForNotice(db: Executor, updateId: number) {
 export async function findSessionForNotice(db: Executor, sessionId: number) {
 	return db
 		.selectFrom('commission_session')
-		.select(['id', 'title', 'held_on', 'place', 'state'])
+		.select(['id', 'title', 'held_on as heldOn', 'place', 'state'])
 		.where('id', '=', sessionId)
 		.executeTakeFirst();
 }

@@ -1,68 +1,34 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
-import { createTestDb } from '../db/testing';
-import { hashPassword } from '../auth/password';
-import { findUserById, insertUser, type User } from '../auth/users';
+import { createTestUser, PEOPLE } from '../auth/testing';
+import type { User } from '../auth/users';
 import { changeSittingState, addAgendaFiches, createSitting } from '../commission/service';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
 import { conveneSession, DIGEST_EVERY_MS, sendSubmissionDigest } from './notifications';
-import { configureMail } from './outbox';
 import { savePreferences } from './preferences-repository';
-import { MailSender, smtpTransport } from './sender';
-import { startSmtp, type TestSmtp } from './testing';
+import { startMailTest, type MailTest } from './test-context';
 
 let db: Db;
-let smtp: TestSmtp;
+let mail: MailTest;
 let admin: User;
 let partner: User;
 let colleague: User;
 let member: User;
 let clock = Date.parse('2026-03-02T09:00:00Z');
 
-async function user(email: string, name: string, role: User['role'], org: number | null) {
-	const id = await insertUser(db, {
-		email,
-		name,
-		role,
-		organisationId: org,
-		passwordHash: await hashPassword('trois pommes vertes au marché')
-	});
-	return (await findUserById(db, id))!;
-}
-
 beforeEach(async () => {
 	clock = Date.parse('2026-03-02T09:00:00Z');
-	configureMail({
-		origin: 'https://sdusn.test',
-		from: 'Portail SDUSN <ne-pas-repondre@sdusn.test>'
-	});
-	db = await createTestDb();
-	smtp = await startSmtp();
-	const cdg = await db
-		.selectFrom('organisation')
-		.select('id')
-		.where('slug', '=', 'cdg46')
-		.executeTakeFirstOrThrow();
-	admin = await user('admin@lot.fr', 'Anne Admin', 'admin', null);
-	partner = await user('paul@cdg46.fr', 'Paul Partenaire', 'partenaire', cdg.id);
-	colleague = await user('chloe@cdg46.fr', 'Chloé Collègue', 'partenaire', cdg.id);
-	member = await user('claude@commission.fr', 'Claude Commission', 'commission', null);
+	mail = await startMailTest(() => clock + 1);
+	db = mail.db;
+	admin = await createTestUser(db, PEOPLE.admin);
+	partner = await createTestUser(db, PEOPLE.paul);
+	colleague = await createTestUser(db, PEOPLE.chloe);
+	member = await createTestUser(db, PEOPLE.claude);
 });
-afterEach(async () => {
-	await smtp.close();
-	await db.destroy();
-});
+afterEach(() => mail.close());
 
-async function deliver() {
-	await new MailSender(db, {
-		transport: smtpTransport(smtp.config),
-		from: 'Portail SDUSN <ne-pas-repondre@sdusn.test>',
-		now: () => clock + 1
-	}).deliverDue();
-	const received = smtp.received.splice(0);
-	return received;
-}
+const deliver = () => mail.deliver();
 
 async function submit(fiche: string, key: string) {
 	const result = await saveProgressUpdate(

@@ -58,8 +58,8 @@ export async function notifyReview(
 	now: number
 ): Promise<void> {
 	const update = await findUpdateForNotice(db, review.updateId);
-	if (!update || update.organisation_id === null) return;
-	for (const person of await activeRecipients(db, { organisationId: update.organisation_id }))
+	if (!update || update.organisationId === null) return;
+	for (const person of await activeRecipients(db, { organisationId: update.organisationId }))
 		await queueNotification(
 			db,
 			review.decision === 'validate' ? 'validated' : 'returned',
@@ -121,7 +121,7 @@ export async function conveneSession(
 		const facts = {
 			id: session.id,
 			title: session.title,
-			heldOn: session.held_on,
+			heldOn: session.heldOn,
 			place: session.place
 		};
 		for (const member of members)
@@ -151,7 +151,7 @@ export async function conveneSession(
 			actor: user,
 			action: 'session.convened',
 			target: { type: 'séance', id: sessionId },
-			summary: `Convocation envoyée pour la séance du ${session.held_on} : ${pluralize(members.length, 'membre', 'membres')}, ${pluralize(partners.length, 'partenaire', 'partenaires')}`,
+			summary: `Convocation envoyée pour la séance du ${session.heldOn} : ${pluralize(members.length, 'membre', 'membres')}, ${pluralize(partners.length, 'partenaire', 'partenaires')}`,
 			clientAddress
 		});
 		return ok({ members: members.length, partners: partners.length });
@@ -167,7 +167,7 @@ export async function notifySessionClosed(
 	const session = await findSessionForNotice(db, sessionId);
 	if (!session) return;
 	const { partners, members } = await sessionAudience(db, sessionId);
-	const facts = { id: session.id, title: session.title, heldOn: session.held_on };
+	const facts = { id: session.id, title: session.title, heldOn: session.heldOn };
 	const seen = new Set<number>();
 	for (const person of [...members, ...partners]) {
 		if (seen.has(person.id)) continue;

@@ -31,51 +31,19 @@ export interface NewMessage {
 
 const COLUMNS = [
 	'id',
-	'message_id',
+	'message_id as messageId',
 	'kind',
 	'recipient',
 	'subject',
-	'text_body',
-	'html_body',
-	'unsubscribe_url',
+	'text_body as text',
+	'html_body as html',
+	'unsubscribe_url as unsubscribeUrl',
 	'status',
 	'attempts',
-	'last_error',
-	'created_at',
-	'sent_at'
+	'last_error as lastError',
+	'created_at as createdAt',
+	'sent_at as sentAt'
 ] as const;
-
-function toRow(r: {
-	id: number;
-	message_id: string;
-	kind: string;
-	recipient: string;
-	subject: string;
-	text_body: string;
-	html_body: string;
-	unsubscribe_url: string | null;
-	status: MailStatus;
-	attempts: number;
-	last_error: string | null;
-	created_at: number;
-	sent_at: number | null;
-}): OutboxRow {
-	return {
-		id: r.id,
-		messageId: r.message_id,
-		kind: r.kind,
-		recipient: r.recipient,
-		subject: r.subject,
-		text: r.text_body,
-		html: r.html_body,
-		unsubscribeUrl: r.unsubscribe_url,
-		status: r.status,
-		attempts: r.attempts,
-		lastError: r.last_error,
-		createdAt: r.created_at,
-		sentAt: r.sent_at
-	};
-}
 
 /** Writes a message to the outbox; call it inside the transaction of the event that causes it. */
 export async function insertMessage(
@@ -119,14 +87,13 @@ export async function claimDueMessage(db: Executor, now: number): Promise<Outbox
 		.limit(1)
 		.executeTakeFirst();
 	if (!due) return undefined;
-	const claimed = await db
+	return db
 		.updateTable('mail_outbox')
 		.set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1) }))
 		.where('id', '=', due.id)
 		.where('status', '=', 'pending')
 		.returning(COLUMNS)
 		.executeTakeFirst();
-	return claimed ? toRow(claimed) : undefined;
 }
 
 async function setOutcome(
@@ -203,14 +170,13 @@ export async function listMessages(
 	limit: number,
 	offset: number
 ): Promise<OutboxRow[]> {
-	const rows = await db
+	return db
 		.selectFrom('mail_outbox')
 		.select(COLUMNS)
 		.orderBy('id', 'desc')
 		.limit(limit)
 		.offset(offset)
 		.execute();
-	return rows.map(toRow);
 }
 
 export async function countMessagesByStatus(db: Executor): Promise<Record<string, number>> {
@@ -223,10 +189,5 @@ export async function countMessagesByStatus(db: Executor): Promise<Record<string
 }
 
 export async function findMessage(db: Executor, id: number): Promise<OutboxRow | undefined> {
-	const row = await db
-		.selectFrom('mail_outbox')
-		.select(COLUMNS)
-		.where('id', '=', id)
-		.executeTakeFirst();
-	return row ? toRow(row) : undefined;
+	return db.selectFrom('mail_outbox').select(COLUMNS).where('id', '=', id).executeTakeFirst();
 }

@@ -5,7 +5,8 @@ import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/
 import type { Executor } from '../db';
 import { randomToken } from '../auth/tokens';
 import { countMessagesByStatus, insertMessage, listMessages } from './outbox-repository';
-import { appSecret, findPreferences, type Category } from './preferences-repository';
+import { ensureSecret } from '../auth/repository';
+import { findPreferences, type Category } from './preferences-repository';
 import { renderMail, type MailParts } from './templates';
 
 /**
@@ -109,7 +110,7 @@ function signature(key: Uint8Array, payload: string): string {
 /** "<account id>.<category>.<HMAC>": turns off one category of one account, nothing else. */
 async function unsubscribeToken(db: Executor, userId: number, category: Category): Promise<string> {
 	const payload = `${userId}.${category}`;
-	return `${payload}.${signature(await appSecret(db, UNSUBSCRIBE_KEY), payload)}`;
+	return `${payload}.${signature(await ensureSecret(db, UNSUBSCRIBE_KEY), payload)}`;
 }
 
 export async function readUnsubscribeToken(
@@ -119,7 +120,7 @@ export async function readUnsubscribeToken(
 	const match = /^(\d{1,9})\.(reminders|validations|commission)\.([A-Za-z0-9_-]{43})$/.exec(token);
 	if (!match) return null;
 	const payload = `${match[1]}.${match[2]}`;
-	const expected = signature(await appSecret(db, UNSUBSCRIBE_KEY), payload);
+	const expected = signature(await ensureSecret(db, UNSUBSCRIBE_KEY), payload);
 	let given: Uint8Array;
 	try {
 		given = decodeBase64urlIgnorePadding(match[3]!);

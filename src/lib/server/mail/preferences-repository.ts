@@ -40,36 +40,23 @@ export async function savePreferences(
 		.execute();
 }
 
-/** A signing key the server makes once and keeps in the database (app_secret). */
-export async function appSecret(db: Executor, name: string): Promise<Uint8Array> {
-	const fresh = new Uint8Array(32);
-	crypto.getRandomValues(fresh);
-	await db
-		.insertInto('app_secret')
-		.values({ name, value: fresh })
-		.onConflict((oc) => oc.column('name').doNothing())
-		.execute();
-	const row = await db
-		.selectFrom('app_secret')
-		.select('value')
-		.where('name', '=', name)
-		.executeTakeFirstOrThrow();
-	return new Uint8Array(row.value);
-}
-
 /** Active accounts to notify: admins, or the people of an organisation, with their e-mail. */
 export async function activeRecipients(
 	db: Executor,
 	who: { role: 'admin' | 'commission' } | { organisationId: number } | { userIds: number[] }
 ): Promise<{ id: number; email: string; name: string }[]> {
-	let query = db
+	const role = 'role' in who ? who.role : null;
+	const organisationId = 'organisationId' in who ? who.organisationId : null;
+	const userIds = 'userIds' in who ? who.userIds : null;
+	if (userIds?.length === 0) return [];
+	return db
 		.selectFrom('user_account')
 		.select(['id', 'email', 'name'])
 		.where('disabled_at', 'is', null)
-		.where('password_hash', 'is not', null);
-	if ('role' in who) query = query.where('role', '=', who.role);
-	else if ('organisationId' in who) query = query.where('organisation_id', '=', who.organisationId);
-	else if (who.userIds.length === 0) return [];
-	else query = query.where('id', 'in', who.userIds);
-	return query.orderBy('id').execute();
+		.where('password_hash', 'is not', null)
+		.$if(role !== null, (q) => q.where('role', '=', role!))
+		.$if(organisationId !== null, (q) => q.where('organisation_id', '=', organisationId!))
+		.$if(userIds !== null, (q) => q.where('id', 'in', userIds!))
+		.orderBy('id')
+		.execute();
 }

@@ -81,27 +81,27 @@ function updateQuery(db: Executor) {
 		.leftJoin('user_account as editor', 'editor.id', 'u.updated_by')
 		.select([
 			'u.id',
-			'u.fiche_id',
-			'fiche.code',
-			'fiche.title',
-			'u.organisation_id',
-			'organisation.name as organisation_name',
-			'u.author_id',
-			'author.name as author_name',
-			'u.reported_on',
+			'u.fiche_id as ficheId',
+			'fiche.code as ficheCode',
+			'fiche.title as ficheTitle',
+			'u.organisation_id as organisationId',
+			'organisation.name as organisationName',
+			'u.author_id as authorId',
+			'author.name as authorName',
+			'u.reported_on as reportedOn',
 			'u.status',
 			'u.progress',
 			'u.done',
-			'u.next_steps',
+			'u.next_steps as nextSteps',
 			'u.difficulties',
 			'u.state',
 			'u.version',
-			'u.review_comment',
-			'reviewer.name as reviewer_name',
-			'u.updated_at',
-			'editor.name as editor_name',
-			'u.submitted_at',
-			'u.last_post_key'
+			'u.review_comment as reviewComment',
+			'reviewer.name as reviewerName',
+			'u.updated_at as updatedAt',
+			'editor.name as updatedByName',
+			'u.submitted_at as submittedAt',
+			'u.last_post_key as lastPostKey'
 		]);
 }
 
@@ -116,10 +116,10 @@ async function withMeasurements(db: Executor, rows: UpdateRow[]): Promise<Progre
 					.selectFrom('measurement')
 					.innerJoin('indicator', 'indicator.id', 'measurement.indicator_id')
 					.select([
-						'measurement.progress_update_id',
-						'measurement.indicator_id',
-						'indicator.label',
-						'measurement.measured_on',
+						'measurement.progress_update_id as updateId',
+						'measurement.indicator_id as indicatorId',
+						'indicator.label as indicatorLabel',
+						'measurement.measured_on as measuredOn',
 						'measurement.value',
 						'measurement.comment'
 					])
@@ -127,37 +127,8 @@ async function withMeasurements(db: Executor, rows: UpdateRow[]): Promise<Progre
 					.orderBy('indicator.position')
 					.execute();
 	return rows.map((r) => ({
-		id: r.id,
-		ficheId: r.fiche_id,
-		ficheCode: r.code,
-		ficheTitle: r.title,
-		organisationId: r.organisation_id,
-		organisationName: r.organisation_name,
-		authorId: r.author_id,
-		authorName: r.author_name,
-		reportedOn: r.reported_on,
-		status: r.status,
-		progress: r.progress,
-		done: r.done,
-		nextSteps: r.next_steps,
-		difficulties: r.difficulties,
-		state: r.state,
-		version: r.version,
-		reviewComment: r.review_comment,
-		reviewerName: r.reviewer_name,
-		updatedAt: r.updated_at,
-		updatedByName: r.editor_name,
-		submittedAt: r.submitted_at,
-		lastPostKey: r.last_post_key,
-		measurements: measurements
-			.filter((m) => m.progress_update_id === r.id)
-			.map((m) => ({
-				indicatorId: m.indicator_id,
-				indicatorLabel: m.label,
-				measuredOn: m.measured_on,
-				value: m.value,
-				comment: m.comment
-			}))
+		...r,
+		measurements: measurements.filter((m) => m.updateId === r.id).map(({ updateId, ...m }) => m)
 	}));
 }
 
@@ -230,16 +201,16 @@ export async function findFicheOrganisationIds(db: Executor, ficheId: number): P
 	const [owners, partners] = [
 		await db
 			.selectFrom('fiche_owner')
-			.select('organisation_id')
+			.select('organisation_id as organisationId')
 			.where('fiche_id', '=', ficheId)
 			.execute(),
 		await db
 			.selectFrom('fiche_partner')
-			.select('organisation_id')
+			.select('organisation_id as organisationId')
 			.where('fiche_id', '=', ficheId)
 			.execute()
 	];
-	return [...new Set([...owners, ...partners].map((r) => r.organisation_id))];
+	return [...new Set([...owners, ...partners].map((r) => r.organisationId))];
 }
 
 export async function findFicheForReporting(
@@ -301,7 +272,7 @@ export async function listFichesForOrganisation(
 			'fiche.priority',
 			'fiche.status',
 			'fiche.progress',
-			'fiche.last_update',
+			'fiche.last_update as lastUpdate',
 			eb
 				.exists(
 					eb
@@ -310,7 +281,7 @@ export async function listFichesForOrganisation(
 						.whereRef('fiche_owner.fiche_id', '=', 'fiche.id')
 						.where('fiche_owner.organisation_id', '=', organisationId)
 				)
-				.as('is_owner'),
+				.as('isOwner'),
 			eb
 				.exists(
 					eb
@@ -319,12 +290,12 @@ export async function listFichesForOrganisation(
 						.whereRef('fiche_partner.fiche_id', '=', 'fiche.id')
 						.where('fiche_partner.organisation_id', '=', organisationId)
 				)
-				.as('is_partner'),
+				.as('isPartner'),
 			eb
 				.selectFrom('indicator')
 				.select((e) => e.fn.countAll<number>().as('n'))
 				.whereRef('indicator.fiche_id', '=', 'fiche.id')
-				.as('indicator_count'),
+				.as('indicatorCount'),
 			countIndicatorsWithoutValue(eb, yearStart).as('missing')
 		])
 		.where((eb) =>
@@ -350,19 +321,14 @@ export async function listFichesForOrganisation(
 		.orderBy('objective.number')
 		.orderBy('fiche.number')
 		.execute();
-	return rows.map((r) => ({
-		code: r.code,
-		title: r.title,
-		priority: r.priority,
-		status: r.status,
-		progress: r.progress,
-		lastUpdate: r.last_update,
+	return rows.map(({ isOwner, isPartner, indicatorCount, missing, ...r }) => ({
+		...r,
 		roles: [
-			...(r.is_owner ? (['porteur'] as const) : []),
-			...(r.is_partner ? (['partenaire'] as const) : [])
+			...(isOwner ? (['porteur'] as const) : []),
+			...(isPartner ? (['partenaire'] as const) : [])
 		],
-		indicatorCount: Number(r.indicator_count ?? 0),
-		indicatorsWithoutValueThisYear: Number(r.missing ?? 0)
+		indicatorCount: Number(indicatorCount ?? 0),
+		indicatorsWithoutValueThisYear: Number(missing ?? 0)
 	}));
 }
 
@@ -545,7 +511,7 @@ export async function recordReview(
 export async function findPublishedState(db: Executor, ficheId: number) {
 	return db
 		.selectFrom('fiche')
-		.select(['status', 'progress', 'last_update'])
+		.select(['status', 'progress', 'last_update as lastUpdate'])
 		.where('id', '=', ficheId)
 		.executeTakeFirstOrThrow();
 }

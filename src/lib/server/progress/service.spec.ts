@@ -511,10 +511,10 @@ describe('reviewProgressUpdate', () => {
 			.execute();
 		expect(events.map((e) => e.action)).toEqual(['update.submitted', 'update.validated']);
 		expect(JSON.parse(events[1]!.before_state!)).toEqual({
-			fiche: { status: 'a_lancer', progress: null, last_update: null }
+			fiche: { status: 'a_lancer', progress: null, lastUpdate: null }
 		});
 		expect(JSON.parse(events[1]!.after_state!)).toEqual({
-			fiche: { status: 'en_cours', progress: 30, last_update: '2026-03-01' }
+			fiche: { status: 'en_cours', progress: 30, lastUpdate: '2026-03-01' }
 		});
 	});
 });

@@ -1,22 +1,17 @@
 import type { ProgressInput } from '../../schemas/progress-update';
-import { insertUser, findUserById, type User } from '../auth/users';
+import { createTestUser } from '../auth/testing';
+import type { User } from '../auth/users';
 import type { Executor } from '../db';
 
 /** A partner account of the organisation `slug`, without a password (tests only). */
-export async function createPartner(db: Executor, slug: string, email: string): Promise<User> {
-	const org = await db
-		.selectFrom('organisation')
-		.select('id')
-		.where('slug', '=', slug)
-		.executeTakeFirstOrThrow();
-	const id = await insertUser(db, {
+export function createPartner(db: Executor, slug: string, email: string): Promise<User> {
+	return createTestUser(db, {
 		email,
 		name: `Partenaire ${email}`,
 		role: 'partenaire',
-		organisationId: org.id,
-		passwordHash: null
+		organisation: slug,
+		password: null
 	});
-	return (await findUserById(db, id))!;
 }
 
 export function progressInput(overrides: Partial<ProgressInput> = {}): ProgressInput {

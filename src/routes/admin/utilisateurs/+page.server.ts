@@ -2,11 +2,11 @@ import { fail } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
 	createAccountWithInvitation,
-	issueInvitation,
+	inviteAgain,
 	setAccountDisabled
 } from '$lib/server/auth/service';
 import { revokeInvitation } from '$lib/server/auth/recovery';
-import { findOrganisationIdByNameOrSlug, findUserById, listUsers } from '$lib/server/auth/users';
+import { findOrganisationIdByNameOrSlug, listUsers } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { refusalAnswer } from '$lib/server/http/form-answer';
 import { listOrganisationRefs } from '$lib/server/plan/repository';
@@ -24,9 +24,10 @@ function invitationUrl(origin: string, token: string): string {
 	return `${origin}/invitation/${token}`;
 }
 
-async function targetUser(formData: FormData) {
+/** The account an action names (`userId`); 0, which names none, when the value is no id. */
+function targetId(formData: FormData): number {
 	const { values } = readForm(formData, ['userId']);
-	return /^\d{1,9}$/.test(values.userId) ? findUserById(getDb(), Number(values.userId)) : undefined;
+	return /^\d{1,9}$/.test(values.userId) ? Number(values.userId) : 0;
 }
 
 export const actions: Actions = {
@@ -60,52 +61,53 @@ export const actions: Actions = {
 	},
 	invite: async (event) => {
 		const admin = await authorize(event, 'users.manage');
-		const user = await targetUser(await event.request.formData());
-		if (!user) return fail(404, { message: 'Ce compte n’existe pas.' });
-		if (user.disabled) return fail(400, { message: 'Réactivez d’abord ce compte.' });
-		const token = await getDb()
-			.transaction()
-			.execute((trx) => issueInvitation(trx, admin, user.id, safeClientAddress(event)));
-		return { invitation: { email: user.email, url: invitationUrl(event.url.origin, token) } };
+		const result = await inviteAgain(
+			getDb(),
+			admin,
+			targetId(await event.request.formData()),
+			safeClientAddress(event)
+		);
+		if (!result.ok) return refusalAnswer(result);
+		const { email, token } = result.value;
+		return { invitation: { email, url: invitationUrl(event.url.origin, token) } };
 	},
 	revoke: async (event) => {
 		const admin = await authorize(event, 'users.manage');
-		const user = await targetUser(await event.request.formData());
-		if (!user) return fail(404, { message: 'Ce compte n’existe pas.' });
-		const result = await revokeInvitation(getDb(), admin, user.id, safeClientAddress(event));
-		if (!result.ok) return fail(result.status, { message: result.message });
+		const result = await revokeInvitation(
+			getDb(),
+			admin,
+			targetId(await event.request.formData()),
+			safeClientAddress(event)
+		);
+		if (!result.ok) return refusalAnswer(result);
 		return {
 			message: `L’invitation de ${result.value.email} est révoquée : son lien ne sert plus.`
 		};
 	},
 	disable: async (event) => {
 		const admin = await authorize(event, 'users.manage');
-		const user = await targetUser(await event.request.formData());
-		if (!user) return fail(404, { message: 'Ce compte n’existe pas.' });
 		const result = await setAccountDisabled(
 			getDb(),
 			admin,
-			user.id,
+			targetId(await event.request.formData()),
 			true,
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result);
 		return {
-			message: `Le compte de ${user.email} est désactivé et toutes ses sessions sont fermées.`
+			message: `Le compte de ${result.value.email} est désactivé et toutes ses sessions sont fermées.`
 		};
 	},
 	enable: async (event) => {
 		const admin = await authorize(event, 'users.manage');
-		const user = await targetUser(await event.request.formData());
-		if (!user) return fail(404, { message: 'Ce compte n’existe pas.' });
 		const result = await setAccountDisabled(
 			getDb(),
 			admin,
-			user.id,
+			targetId(await event.request.formData()),
 			false,
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result);
-		return { message: `Le compte de ${user.email} est réactivé.` };
+		return { message: `Le compte de ${result.value.email} est réactivé.` };
 	}
 };

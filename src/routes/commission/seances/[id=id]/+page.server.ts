@@ -108,7 +108,7 @@ export const actions: Actions = {
 	convene: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const result = await conveneSession(c.db, c.user, c.id, c.address);
-		if (!result.ok) return fail(result.status, { message: result.message });
+		if (!result.ok) return refusalAnswer(result);
 		return {
 			done: `Convocation envoyée à ${pluralize(result.value.members, 'membre', 'membres')} de la commission et ${pluralize(result.value.partners, 'partenaire concerné', 'partenaires concernés')}.`
 		};

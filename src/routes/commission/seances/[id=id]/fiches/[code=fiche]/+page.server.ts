@@ -26,12 +26,12 @@ export const load: PageServerLoad = async (event) => {
 	});
 	const fiche = (await findFicheByCode(db, event.params.code))!;
 	const previous = await findPreviousClosedSitting(db, session.heldOn, session.id);
-	const since = previous?.held_on ?? '0000-01-01';
-	const progressThen = previous ? await findProgressAsOf(db, fiche.id, previous.held_on) : null;
+	const since = previous?.heldOn ?? '0000-01-01';
+	const progressThen = previous ? await findProgressAsOf(db, fiche.id, previous.heldOn) : null;
 	const flags = (await listFicheFlags(db, session.heldOn)).find((f) => f.code === fiche.code)!;
 	return {
 		session: { id: session.id, heldOn: session.heldOn, title: session.title, place: session.place },
-		previousDate: previous?.held_on ?? null,
+		previousDate: previous?.heldOn ?? null,
 		campaigns: await ficheCampaignStatus(db, fiche.id),
 		fiche: {
 			code: fiche.code,

@@ -1,0 +1,72 @@
+import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { safeClientAddress } from '../auth/guards';
+import { checkPasswordPolicy } from '../auth/password';
+import { passwordContext, type SignedIn } from '../auth/service';
+import { setSessionCookie } from '../auth/sessions';
+import type { User } from '../auth/users';
+import type { Db } from '../db';
+import { getDb } from '../db/instance';
+import type { Result } from '../result';
+import { InvitationSchema } from '../../schemas/auth';
+import { parseForm } from '../../schemas/form';
+import { refusalAnswer } from './form-answer';
+
+/**
+ * « Set a password from a single-use link »: the invitation and the password reset pages. Each
+ * names how its token is found (`find`: the account it still opens, or nothing) and used
+ * (`apply`: sets the password, ends the other sessions and opens one); the pages share the rest.
+ */
+export interface SingleUseTokenPassword {
+	find(db: Db, token: string): Promise<{ user: User } | undefined>;
+	apply(
+		db: Db,
+		token: string,
+		password: string,
+		clientAddress: string | null
+	): Promise<Result<SignedIn>>;
+	/** The page's 410 answer for a link used, expired or made up. */
+	invalidMessage: string;
+}
+
+/** Where a person lands once signed in: their own space. */
+export function homeFor(role: User['role']): string {
+	return role === 'admin' ? '/admin' : role === 'partenaire' ? '/espace' : '/';
+}
+
+/** The page's load: the account the link opens, or 410 Gone. */
+export async function loadTokenAccount(token: string, flow: SingleUseTokenPassword) {
+	const found = await flow.find(getDb(), token);
+	if (!found) error(410, flow.invalidMessage);
+	return { account: { name: found.user.name, email: found.user.email } };
+}
+
+/** The page's action: checks the new password, uses the token, signs in and goes home. */
+export async function setPasswordFromToken(
+	event: RequestEvent<{ token: string }>,
+	flow: SingleUseTokenPassword
+) {
+	const { values, errors, data } = parseForm(
+		await event.request.formData(),
+		['password', 'confirm'],
+		InvitationSchema
+	);
+	if (!data || Object.keys(errors).length > 0) {
+		// Every message that applies at once: a password too short and mistyped hears both.
+		if (!errors.password && values.password) {
+			const found = await flow.find(getDb(), event.params.token);
+			const refusal = checkPasswordPolicy(values.password, passwordContext(found?.user));
+			if (refusal) errors.password = refusal;
+		}
+		return fail(400, { errors });
+	}
+	const result = await flow.apply(
+		getDb(),
+		event.params.token,
+		data.password,
+		safeClientAddress(event)
+	);
+	if (!result.ok) return refusalAnswer(result);
+	const { token, session, user } = result.value;
+	setSessionCookie(event.cookies, token, session.expiresAt, event.url.protocol === 'https:');
+	redirect(303, homeFor(user.role));
+}

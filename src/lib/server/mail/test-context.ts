@@ -1,0 +1,44 @@
+// Test helpers for e-mailed features (kept apart from testing.ts, which a child process outside
+// Vitest imports: this file needs Vitest through createTestDb). Not part of the portal.
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { configureMail } from './outbox';
+import { MailSender, smtpTransport } from './sender';
+import { startSmtp, type Received, type TestSmtp } from './testing';
+
+const TEST_FROM = 'Portail SDUSN <ne-pas-repondre@sdusn.test>';
+
+export interface MailTest {
+	db: Db;
+	smtp: TestSmtp;
+	/** Hands the messages due at `now()` to the test server; returns those it received. */
+	deliver: () => Promise<Received[]>;
+	close: () => Promise<void>;
+}
+
+/**
+ * What the specs of e-mailed features start from: mail configured for https://sdusn.test, a
+ * private seeded database, a test SMTP server, and a sender whose clock is `now()`.
+ */
+export async function startMailTest(now: () => number): Promise<MailTest> {
+	configureMail({ origin: 'https://sdusn.test', from: TEST_FROM });
+	const db = await createTestDb();
+	const smtp = await startSmtp();
+	return {
+		db,
+		smtp,
+		async deliver() {
+			const before = smtp.received.length;
+			await new MailSender(db, {
+				transport: smtpTransport(smtp.config),
+				from: TEST_FROM,
+				now
+			}).deliverDue();
+			return smtp.received.slice(before);
+		},
+		async close() {
+			await smtp.close();
+			await db.destroy();
+		}
+	};
+}
