@@ -14,6 +14,14 @@ import {
 	type PlanInfo,
 	type PlanModel
 } from './plan-model';
+import {
+	insertAxis,
+	insertObjective,
+	insertOrientation,
+	updateAxis,
+	updateObjective,
+	updateOrientation
+} from './repository';
 import type { LatestValue } from './workbook';
 
 /** SQL of the plan's workbook: the current plan as rows, and the writes of an import. */
@@ -303,13 +311,10 @@ export async function saveAxis(
 	axis: AxisRow,
 	position: number
 ): Promise<number> {
-	const values = { code: axis.code, short_name: axis.shortName, label: axis.label, position };
-	if (id !== undefined) {
-		await db.updateTable('axis').set(values).where('id', '=', id).execute();
-		return id;
-	}
-	const row = await db.insertInto('axis').values(values).returning('id').executeTakeFirstOrThrow();
-	return row.id;
+	const fields = { code: axis.code, shortName: axis.shortName, label: axis.label, position };
+	if (id === undefined) return insertAxis(db, fields);
+	await updateAxis(db, id, fields);
+	return id;
 }
 
 export async function saveOrientation(
@@ -319,17 +324,10 @@ export async function saveOrientation(
 	axisId: number,
 	position: number
 ): Promise<number> {
-	const values = { code: orientation.code, axis_id: axisId, label: orientation.label, position };
-	if (id !== undefined) {
-		await db.updateTable('orientation').set(values).where('id', '=', id).execute();
-		return id;
-	}
-	const row = await db
-		.insertInto('orientation')
-		.values(values)
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	return row.id;
+	const fields = { code: orientation.code, axisId, label: orientation.label, position };
+	if (id === undefined) return insertOrientation(db, fields);
+	await updateOrientation(db, id, fields);
+	return id;
 }
 
 export async function saveObjective(
@@ -338,22 +336,15 @@ export async function saveObjective(
 	objective: ObjectiveRow,
 	orientationId: number
 ): Promise<number> {
-	const values = {
+	const fields = {
 		number: objective.number,
-		orientation_id: orientationId,
+		orientationId,
 		label: objective.label,
-		synthesis_label: objective.synthesisLabel
+		synthesisLabel: objective.synthesisLabel
 	};
-	if (id !== undefined) {
-		await db.updateTable('objective').set(values).where('id', '=', id).execute();
-		return id;
-	}
-	const row = await db
-		.insertInto('objective')
-		.values(values)
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	return row.id;
+	if (id === undefined) return insertObjective(db, fields);
+	await updateObjective(db, id, fields);
+	return id;
 }
 
 export async function saveOrganisation(
