@@ -1,4 +1,4 @@
-import type { Updateable } from 'kysely';
+import type { Insertable, Updateable } from 'kysely';
 import type { Executor } from '../db';
 import type { Database, IndicatorKind } from '../db/schema';
 
@@ -662,34 +662,27 @@ const objectiveColumns = (f: ObjectiveFields) => ({
 	synthesis_label: f.synthesisLabel
 });
 
-export async function insertAxis(db: Executor, fields: AxisFields): Promise<number> {
-	const row = await db
-		.insertInto('axis')
-		.values(axisColumns(fields))
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	return row.id;
-}
-
-export async function insertOrientation(db: Executor, fields: OrientationFields): Promise<number> {
-	const row = await db
-		.insertInto('orientation')
-		.values(orientationColumns(fields))
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	return row.id;
-}
-
-export async function insertObjective(db: Executor, fields: ObjectiveFields): Promise<number> {
-	const row = await db
-		.insertInto('objective')
-		.values(objectiveColumns(fields))
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	return row.id;
-}
-
 type StructureTable = 'axis' | 'orientation' | 'objective';
+
+async function insertReturningId<T extends StructureTable>(
+	db: Executor,
+	table: T,
+	columns: Insertable<Database[T]>
+): Promise<number> {
+	const row = await db
+		.insertInto(table as StructureTable)
+		.values(columns as Insertable<Database[StructureTable]>)
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+export const insertAxis = (db: Executor, f: AxisFields) =>
+	insertReturningId(db, 'axis', axisColumns(f));
+export const insertOrientation = (db: Executor, f: OrientationFields) =>
+	insertReturningId(db, 'orientation', orientationColumns(f));
+export const insertObjective = (db: Executor, f: ObjectiveFields) =>
+	insertReturningId(db, 'objective', objectiveColumns(f));
 
 /**
  * Updates a record of the structure and bumps its version; with `expectedVersion`, only if nobody

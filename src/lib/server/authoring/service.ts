@@ -5,7 +5,7 @@ import type { RichText } from '../../utils/rich-text';
 import { formatDate } from '../../utils/format';
 import { ORGANISATION_KIND_LABELS, STATUS_LABELS, type FicheStatus } from '../../utils/vocabulary';
 import { foldForMatching } from '../../utils/text';
-import { recordAudit } from '../audit/repository';
+import { recordAudit, type AuditInput } from '../audit/repository';
 import type { User } from '../auth/users';
 import type { Db, Executor } from '../db';
 import type { OrganisationKind } from '../db/schema';
@@ -53,7 +53,12 @@ import {
 	type OrientationRecord,
 	type Structure
 } from './repository';
-import { insertRevision, listEntityRevisions, listFicheRevisions } from './revisions-repository';
+import {
+	insertRevision,
+	listEntityRevisions,
+	listFicheRevisions,
+	type NewRevision
+} from './revisions-repository';
 import { ficheFormValues } from './fiche-form';
 import {
 	addAlias,
@@ -106,6 +111,60 @@ async function checkDecision(db: Executor, decisionId: number | null): Promise<R
 		: refuse(400, 'Choisissez une décision d’une séance close dans la liste.', {
 				fieldErrors: { decision: 'Choisissez une décision d’une séance close dans la liste.' }
 			});
+}
+
+/** Who changes the plan, why, from where and when: what each revision and journal line carries. */
+interface ChangeContext {
+	trx: Executor;
+	user: User;
+	why: RevisionInput;
+	clientAddress: string | null;
+	now: Date;
+}
+
+/** One revision of an admin's edit (origin « portal »), in the edit's transaction. */
+async function addRevision(
+	c: ChangeContext,
+	revision: Pick<NewRevision, 'entity' | 'entityId' | 'ficheId' | 'action' | 'changes'>
+): Promise<void> {
+	await insertRevision(c.trx, {
+		...revision,
+		reason: c.why.reason,
+		decisionId: c.why.decisionId,
+		origin: 'portal',
+		userId: c.user.id,
+		createdAt: c.now.toISOString()
+	});
+}
+
+/**
+ * The revision and the journal line of an admin's edit. The journal's summary ends with the
+ * reason; its before and after are the changed fields unless given.
+ */
+async function recordChange(
+	c: ChangeContext,
+	revision: Pick<NewRevision, 'entity' | 'entityId' | 'ficheId' | 'action' | 'changes'>,
+	audit: Pick<AuditInput, 'action' | 'target' | 'summary' | 'before' | 'after'>
+): Promise<void> {
+	await addRevision(c, revision);
+	const { changes } = revision;
+	await recordAudit(
+		c.trx,
+		{
+			actor: c.user,
+			action: audit.action,
+			target: audit.target,
+			summary: `${audit.summary} : ${c.why.reason}`,
+			before:
+				'before' in audit
+					? audit.before
+					: Object.fromEntries(changes.map((x) => [x.field, x.before])),
+			after:
+				'after' in audit ? audit.after : Object.fromEntries(changes.map((x) => [x.field, x.after])),
+			clientAddress: c.clientAddress
+		},
+		c.now
+	);
 }
 
 export const FICHE_CONFLICT_MESSAGE =
@@ -240,30 +299,20 @@ export async function updateFiche(
 			if (indicator.id === null) await insertIndicator(trx, state.id, position, indicator);
 			else await updateIndicator(trx, indicator.id, position, indicator);
 		}
-		await insertRevision(trx, {
-			entity: 'fiche',
-			entityId: state.id,
-			ficheId: state.id,
-			action: objective.id !== state.objectiveId ? 'moved' : 'updated',
-			changes,
-			reason: input.reason,
-			decisionId: input.decisionId,
-			origin: 'portal',
-			userId: user.id,
-			createdAt: now.toISOString()
-		});
-		await recordAudit(
-			trx,
+		await recordChange(
+			{ trx, user, why: input, clientAddress, now },
 			{
-				actor: user,
+				entity: 'fiche',
+				entityId: state.id,
+				ficheId: state.id,
+				action: objective.id !== state.objectiveId ? 'moved' : 'updated',
+				changes
+			},
+			{
 				action: 'plan.fiche_updated',
 				target: { type: 'fiche', id: newCode },
-				summary: `Fiche ${newCode} modifiée (${changes.map((c) => c.label).join(', ')}) : ${input.reason}`,
-				before: Object.fromEntries(changes.map((c) => [c.field, c.before])),
-				after: Object.fromEntries(changes.map((c) => [c.field, c.after])),
-				clientAddress
-			},
-			now
+				summary: `Fiche ${newCode} modifiée (${changes.map((c) => c.label).join(', ')})`
+			}
 		);
 		await refreshSearchText(trx);
 		return ok({ code: newCode, changed: changes.length });
@@ -462,30 +511,14 @@ async function recordOrganisationChange(
 	clientAddress: string | null,
 	now: Date
 ): Promise<void> {
-	await insertRevision(trx, {
-		entity: 'organisation',
-		entityId: organisationId,
-		ficheId: null,
-		action,
-		changes,
-		reason: input.reason,
-		decisionId: input.decisionId,
-		origin: 'portal',
-		userId: user.id,
-		createdAt: now.toISOString()
-	});
-	await recordAudit(
-		trx,
+	await recordChange(
+		{ trx, user, why: input, clientAddress, now },
+		{ entity: 'organisation', entityId: organisationId, ficheId: null, action, changes },
 		{
-			actor: user,
 			action: `plan.organisation_${action}`,
 			target: { type: 'organisation', id: organisationId },
-			summary: `${summary} : ${input.reason}`,
-			before: Object.fromEntries(changes.map((c) => [c.field, c.before])),
-			after: Object.fromEntries(changes.map((c) => [c.field, c.after])),
-			clientAddress
-		},
-		now
+			summary
+		}
 	);
 }
 
@@ -696,18 +729,10 @@ export async function mergeOrganisations(
 					after: partners[1]
 				});
 			if (ficheChanges.length === 0) continue;
-			await insertRevision(trx, {
-				entity: 'fiche',
-				entityId: f.id,
-				ficheId: f.id,
-				action: 'merged',
-				changes: ficheChanges,
-				reason: input.reason,
-				decisionId: input.decisionId,
-				origin: 'portal',
-				userId: user.id,
-				createdAt: now.toISOString()
-			});
+			await addRevision(
+				{ trx, user, why: input, clientAddress, now },
+				{ entity: 'fiche', entityId: f.id, ficheId: f.id, action: 'merged', changes: ficheChanges }
+			);
 		}
 		await refreshSearchText(trx);
 		return ok({ keptId: kept.id });
@@ -752,29 +777,16 @@ export async function createFiche(
 			},
 			{ field: 'title', label: 'Titre', before: '', after: input.title }
 		];
-		await insertRevision(trx, {
-			entity: 'fiche',
-			entityId: id,
-			ficheId: id,
-			action: 'created',
-			changes,
-			reason: input.reason,
-			decisionId: input.decisionId,
-			origin: 'portal',
-			userId: user.id,
-			createdAt: now.toISOString()
-		});
-		await recordAudit(
-			trx,
+		await recordChange(
+			{ trx, user, why: input, clientAddress, now },
+			{ entity: 'fiche', entityId: id, ficheId: id, action: 'created', changes },
 			{
-				actor: user,
 				action: 'plan.fiche_created',
 				target: { type: 'fiche', id: code },
-				summary: `Fiche ${code} ajoutée à l’objectif ${objective.number} (${input.title}) : ${input.reason}`,
-				after: { code, title: input.title, objective: objective.number },
-				clientAddress
-			},
-			now
+				summary: `Fiche ${code} ajoutée à l’objectif ${objective.number} (${input.title})`,
+				before: undefined,
+				after: { code, title: input.title, objective: objective.number }
+			}
 		);
 		await refreshSearchText(trx);
 		return ok({ code });
@@ -803,37 +815,28 @@ export async function retireFiche(
 		const on = now.toISOString().slice(0, 10);
 		if (!(await markFicheRetired(trx, state.id, state.version, input.reason, on)))
 			return refuse(409, FICHE_CONFLICT_MESSAGE);
-		await insertRevision(trx, {
-			entity: 'fiche',
-			entityId: state.id,
-			ficheId: state.id,
-			action: 'retired',
-			changes: [
-				{
-					field: 'status',
-					label: 'Statut',
-					before: STATUS_LABELS[state.status as FicheStatus] ?? state.status,
-					after: STATUS_LABELS.abandonnee
-				}
-			],
-			reason: input.reason,
-			decisionId: input.decisionId,
-			origin: 'portal',
-			userId: user.id,
-			createdAt: now.toISOString()
-		});
-		await recordAudit(
-			trx,
+		const status = {
+			field: 'status',
+			label: 'Statut',
+			before: STATUS_LABELS[state.status as FicheStatus] ?? state.status,
+			after: STATUS_LABELS.abandonnee
+		};
+		await recordChange(
+			{ trx, user, why: input, clientAddress, now },
 			{
-				actor: user,
+				entity: 'fiche',
+				entityId: state.id,
+				ficheId: state.id,
+				action: 'retired',
+				changes: [status]
+			},
+			{
 				action: 'plan.fiche_retired',
 				target: { type: 'fiche', id: code },
-				summary: `Fiche ${code} abandonnée : ${input.reason}`,
+				summary: `Fiche ${code} abandonnée`,
 				before: { status: state.status },
-				after: { status: 'abandonnee' },
-				clientAddress
-			},
-			now
+				after: { status: 'abandonnee' }
+			}
 		);
 		return ok();
 	});
@@ -1065,53 +1068,38 @@ export async function saveStructure(
 		const moved = current !== undefined && parentOf(level, current) !== parentOf(level, record);
 		const savedId = await writeRecord(trx, level, record, current ? current.version : null);
 		if (savedId === null) return refuse(409, STRUCTURE_CONFLICT_MESSAGE, { changes: [] });
-		const action = !current ? 'created' : moved ? 'moved' : 'updated';
-		const revision = {
-			reason: input.reason,
-			decisionId: input.decisionId,
-			origin: 'portal' as const,
-			userId: user.id,
-			createdAt: now.toISOString()
-		};
-		await insertRevision(trx, {
-			...revision,
-			entity: level,
-			entityId: savedId,
-			ficheId: null,
-			action,
-			changes
-		});
-		// The fiches of a moved objective change orientation: each says so in its own list.
+		const context = { trx, user, why: input, clientAddress, now };
 		const parentChange = changes.find((c) => c.field === words.parentField);
+		const name = structureName(level, record as { label: string; number?: number });
+		await recordChange(
+			context,
+			{
+				entity: level,
+				entityId: savedId,
+				ficheId: null,
+				action: !current ? 'created' : moved ? 'moved' : 'updated',
+				changes
+			},
+			{
+				action: 'plan.structure_changed',
+				target: { type: level, id: savedId },
+				summary: !current
+					? `${name} ${words.added} au plan`
+					: moved
+						? `${name} ${words.moved} à l’${words.parent} « ${parentChange?.after ?? ''} »`
+						: `${name} ${words.changed} (${changes.map((c) => c.label).join(', ')})`
+			}
+		);
+		// The fiches of a moved objective change orientation: each says so in its own list.
 		if (level === 'objective' && parentChange)
 			for (const fiche of await listObjectiveFiches(trx, savedId))
-				await insertRevision(trx, {
-					...revision,
+				await addRevision(context, {
 					entity: 'fiche',
 					entityId: fiche.id,
 					ficheId: fiche.id,
 					action: 'updated',
 					changes: [parentChange]
 				});
-		const name = structureName(level, record as { label: string; number?: number });
-		const what = !current
-			? `${name} ${words.added} au plan`
-			: moved
-				? `${name} ${words.moved} à l’${words.parent} « ${parentChange?.after ?? ''} »`
-				: `${name} ${words.changed} (${changes.map((c) => c.label).join(', ')})`;
-		await recordAudit(
-			trx,
-			{
-				actor: user,
-				action: 'plan.structure_changed',
-				target: { type: level, id: savedId },
-				summary: `${what} : ${input.reason}`,
-				before: current ? Object.fromEntries(changes.map((c) => [c.field, c.before])) : undefined,
-				after: Object.fromEntries(changes.map((c) => [c.field, c.after])),
-				clientAddress
-			},
-			now
-		);
 		return ok({ id: savedId });
 	});
 }

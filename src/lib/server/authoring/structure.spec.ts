@@ -2,9 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseForm } from '../../schemas/form';
 import { STRUCTURE_FIELDS, STRUCTURE_SCHEMAS } from '../../schemas/plan-structure';
 import { can } from '../auth/permissions';
-import { findUserById, insertUser, type User } from '../auth/users';
+import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
+import { insertAdmin } from './testing';
 import { findFicheByCode, listFiches, listOrientations } from '../plan/repository';
 import { listStructure, updateObjective } from './repository';
 import { listEntityRevisions, listFicheRevisions } from './revisions-repository';
@@ -22,16 +23,7 @@ let admin: User;
 
 beforeEach(async () => {
 	db = await createTestDb();
-	admin = (await findUserById(
-		db,
-		await insertUser(db, {
-			email: 'camille@lot-numerique.fr',
-			name: 'Camille Admin',
-			role: 'admin',
-			organisationId: null,
-			passwordHash: null
-		})
-	))!;
+	admin = await insertAdmin(db);
 });
 afterEach(async () => {
 	await db.destroy();
@@ -57,6 +49,20 @@ async function opened(
 		parentId: v.parent ? Number(v.parent) : null,
 		...WHY,
 		...changes
+	};
+}
+
+/** The add form of a record, filled in. */
+function newRecord(label: string, parentId: number | null, more: Partial<StructureInput> = {}) {
+	return {
+		...WHY,
+		version: null,
+		seenRevision: null,
+		label,
+		shortName: null,
+		synthesisLabel: null,
+		parentId,
+		...more
 	};
 }
 
@@ -202,15 +208,7 @@ describe('adding', () => {
 			admin,
 			'axis',
 			null,
-			{
-				...WHY,
-				version: null,
-				seenRevision: null,
-				label: 'Performance',
-				shortName: 'inclusion',
-				synthesisLabel: null,
-				parentId: null
-			},
+			newRecord('Performance', null, { shortName: 'inclusion' }),
 			null
 		);
 		if (!axis.ok) throw new Error(axis.message);
@@ -223,15 +221,7 @@ describe('adding', () => {
 			admin,
 			'orientation',
 			null,
-			{
-				...WHY,
-				version: null,
-				seenRevision: null,
-				label: 'Inclusion numérique des aînés',
-				shortName: null,
-				synthesisLabel: null,
-				parentId: added.id
-			},
+			newRecord('Inclusion numérique des aînés', added.id),
 			null
 		);
 		if (!orientation.ok) throw new Error(orientation.message);
@@ -244,15 +234,7 @@ describe('adding', () => {
 			admin,
 			'objective',
 			null,
-			{
-				...WHY,
-				version: null,
-				seenRevision: null,
-				label: 'Former les aînés aux démarches en ligne',
-				shortName: null,
-				synthesisLabel: null,
-				parentId: orientation.value.id
-			},
+			newRecord('Former les aînés aux démarches en ligne', orientation.value.id),
 			null
 		);
 		if (!objective.ok) throw new Error(objective.message);
@@ -279,22 +261,7 @@ describe('adding', () => {
 
 	it('refuses a new orientation without an existing axis', async () => {
 		expect(
-			await saveStructure(
-				db,
-				admin,
-				'orientation',
-				null,
-				{
-					...WHY,
-					version: null,
-					seenRevision: null,
-					label: 'Sans axe',
-					shortName: null,
-					synthesisLabel: null,
-					parentId: 999_999
-				},
-				null
-			)
+			await saveStructure(db, admin, 'orientation', null, newRecord('Sans axe', 999_999), null)
 		).toMatchObject({
 			ok: false,
 			status: 400,
