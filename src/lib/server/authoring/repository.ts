@@ -434,7 +434,7 @@ export async function listFicheRevisionViews(
 	limit: number | undefined,
 	{ authors }: { authors: boolean }
 ): Promise<{ revisions: RevisionView[]; total: number }> {
-	let query = db
+	const rows = await db
 		.selectFrom('plan_revision as r')
 		.leftJoin('user_account as u', 'u.id', 'r.user_id')
 		.leftJoin('decision as d', 'd.id', 'r.decision_id')
@@ -453,9 +453,9 @@ export async function listFicheRevisionViews(
 			'd.text as decisionText'
 		])
 		.where('r.fiche_id', '=', ficheId)
-		.orderBy('r.id', 'desc');
-	if (limit !== undefined) query = query.limit(limit);
-	const rows = await query.execute();
+		.orderBy('r.id', 'desc')
+		.$if(limit !== undefined, (q) => q.limit(limit!))
+		.execute();
 	const { n } = await db
 		.selectFrom('plan_revision')
 		.select((eb) => eb.fn.countAll<number>().as('n'))
