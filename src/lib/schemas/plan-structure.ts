@@ -56,7 +56,3 @@ export const STRUCTURE_SCHEMAS = {
 		parent: parent('Choisissez l’orientation dans la liste.')
 	})
 };
-
-export type StructureFormData = {
-	[L in StructureLevel]: z.output<(typeof STRUCTURE_SCHEMAS)[L]>;
-};

@@ -844,8 +844,6 @@ export async function retireFiche(
 
 // ——— Structure: axes, orientations, objectives ———
 
-export type { StructureLevel };
-
 export const STRUCTURE_CONFLICT_MESSAGE =
 	'Quelqu’un a modifié cet élément du plan depuis que vous avez ouvert la page : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.';
 
@@ -903,7 +901,7 @@ function recordsOf(structure: Structure, level: StructureLevel): StructureRecord
 }
 
 /** How a person names a record: « Axe « … » », « Orientation « … » », « Objectif 4 « … » ». */
-export function structureName(level: StructureLevel, record: { label: string; number?: number }) {
+function structureName(level: StructureLevel, record: { label: string; number?: number }) {
 	if (level === 'axis') return `Axe « ${record.label} »`;
 	if (level === 'orientation') return `Orientation « ${record.label} »`;
 	return `Objectif ${record.number} « ${record.label} »`;
