@@ -225,7 +225,7 @@ test('an admin renames an orientation and moves objective 4; a visitor sees both
 		.getByRole('link', { name: 'Modifier l’orientation « Politique de la donnée »' })
 		.click();
 	await expect(admin.getByRole('heading', { level: 1 })).toHaveText(
-		'Modifier l’orientation : Orientation « Politique de la donnée »'
+		'Modifier l’orientation « Politique de la donnée »'
 	);
 	await expectNoAxeViolations(admin);
 	await admin.getByLabel('Intitulé').fill('Politique de la donnée publique');
