@@ -1,4 +1,4 @@
-import { listStructuralRevisions } from '$lib/server/authoring/repository';
+import { structuralHistory } from '$lib/server/authoring/service';
 import { listSittings } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
 import { listEditions } from '$lib/server/editions/repository';
@@ -16,12 +16,6 @@ import type { PageServerLoad } from './$types';
 // Nothing to interact with: rendered on the server only, no script sent (docs/performance.md).
 export const csr = false;
 
-const STRUCTURE_TITLES = {
-	created: 'ajoutée au plan',
-	moved: 'rattachée à un autre objectif',
-	retired: 'abandonnée'
-} as const;
-
 export const load: PageServerLoad = async () => {
 	const db = getDb();
 	const [plan, axes, orientations, objectives, fiches, planEvents, sessions, editions, structure] =
@@ -34,7 +28,7 @@ export const load: PageServerLoad = async () => {
 			await listPlanEvents(db),
 			await listSittings(db, { closedOnly: true }),
 			await listEditions(db, { publishedOnly: true }),
-			await listStructuralRevisions(db)
+			await structuralHistory(db)
 		];
 	// The plan's history: the register's events, then each closed session of the commission and
 	// each published edition, in the order of their dates.
@@ -57,14 +51,9 @@ export const load: PageServerLoad = async () => {
 				text: `Bilan ${e.year}`
 			}
 		})),
-		// Changes of the plan's structure: fiches added, moved to another objective, abandoned.
-		...structure.map((r) => ({
-			occurredOn: r.createdAt.slice(0, 10),
-			title: `Fiche ${r.ficheCode} ${STRUCTURE_TITLES[r.action]}`,
-			body: `${r.ficheTitle ?? ''}. Raison : ${r.reason}`,
-			source: null,
-			link: { href: `/fiches/${r.ficheCode}/modifications`, text: 'Modifications de la fiche' }
-		}))
+		// Changes of the plan's structure: fiches added, moved or abandoned; axes, orientations and
+		// objectives added or moved.
+		...structure
 	].sort((a, b) => a.occurredOn.localeCompare(b.occurredOn));
 	const tree = axes.map((axis) => ({
 		...axis,

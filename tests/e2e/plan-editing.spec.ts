@@ -183,6 +183,9 @@ test('an admin adds fiche 4-2: tree, list, organisation page, dashboard and open
 	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	await expect(admin.getByRole('status')).toContainText('Modifications enregistrées');
 
+	await admin.goto(`${portal.url}/admin/plan`);
+	await expect(admin.getByRole('link', { name: 'Budget participatif numérique' })).toBeVisible();
+
 	const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
 	await visitor.goto(`${portal.url}/`);
 	await expect(
@@ -199,11 +202,96 @@ test('an admin adds fiche 4-2: tree, list, organisation page, dashboard and open
 	expect(csv).toContain('4-2');
 	expect(csv).toContain('Budget participatif numérique');
 	const plan = (await (await visitor.request.get(`${portal.url}/donnees/plan.json`)).json()) as {
-		fiches?: { code: string }[];
+		fiches: { code: string; objective: number; title: string }[];
 	};
-	expect(JSON.stringify(plan)).toContain('"4-2"');
+	expect(plan.fiches.find((f) => f.code === '4-2')).toMatchObject({
+		objective: 4,
+		title: 'Budget participatif numérique'
+	});
 	await visitor.goto(`${portal.url}/fiches/4-2`);
 	await expectNoAxeViolations(visitor);
+});
+
+test('an admin renames an orientation and moves objective 4; a visitor sees both', async ({
+	browser
+}) => {
+	const admin = await signedIn(browser);
+	await admin.goto(`${portal.url}/admin/plan`);
+	await expectNoAxeViolations(admin);
+	await screenshots(admin, 'arbre');
+
+	// Rename: a reason is required (French message, typing kept), the code stays.
+	await admin
+		.getByRole('link', { name: 'Modifier l’orientation « Politique de la donnée »' })
+		.click();
+	await expect(admin.getByRole('heading', { level: 1 })).toHaveText(
+		'Modifier l’orientation « Politique de la donnée »'
+	);
+	await expectNoAxeViolations(admin);
+	await admin.getByLabel('Intitulé').fill('Politique de la donnée publique');
+	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(admin.locator('#reason-error')).toContainText('Indiquez en quelques mots');
+	await expect(admin.getByLabel('Intitulé')).toHaveValue('Politique de la donnée publique');
+	await expectNoAxeViolations(admin);
+	await admin.locator('#reason').fill('Intitulé voté par le comité syndical');
+	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(admin.getByRole('status')).toContainText('Modification enregistrée');
+	await expect(admin.locator('main')).toContainText('Code : politique-donnee');
+	await expect(admin.getByRole('region', { name: 'Ses modifications' })).toContainText(
+		'Intitulé voté par le comité syndical'
+	);
+	await screenshots(admin, 'orientation');
+
+	// Two admins open objective 4; the first moves it, the second is refused with what changed.
+	await admin.goto(`${portal.url}/admin/plan`);
+	await admin.getByRole('link', { name: 'Modifier l’objectif 4' }).click();
+	const other = await signedIn(browser);
+	await other.goto(admin.url());
+	await admin.getByLabel('Orientation').selectOption({ label: 'Territoire en réseau' });
+	await admin.locator('#reason').fill('Rattachement décidé en commission');
+	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(admin.getByRole('status')).toContainText('Modification enregistrée');
+	await expect(admin.locator('main')).toContainText('Fiches : 4-1, 4-2');
+	await screenshots(admin, 'objectif');
+	await other.getByLabel('Intitulé de synthèse').fill('E-citoyenneté');
+	await other.locator('#reason').fill('Intitulé court');
+	await other.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	const alert = other.getByRole('alert');
+	await expect(alert).toContainText('Quelqu’un a modifié cet élément du plan');
+	await expect(alert).toContainText('Territoire en réseau');
+	await expect(other.getByLabel('Intitulé de synthèse')).toHaveValue('E-citoyenneté');
+	await expectNoAxeViolations(other);
+	await screenshots(other, 'objectif-conflit');
+
+	// The add pages, empty and refused.
+	for (const path of ['axes', 'orientations', 'objectifs']) {
+		await admin.goto(`${portal.url}/admin/plan/${path}/nouveau`);
+		await expectNoAxeViolations(admin);
+		await admin.getByRole('button', { name: /^Ajouter/ }).click();
+		await expect(admin.locator('#label-error')).toContainText('Indiquez l’intitulé');
+		await expectNoAxeViolations(admin);
+	}
+	await screenshots(admin, 'objectif-nouveau');
+
+	const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+	await visitor.goto(`${portal.url}/fiches?orientation=territoire-en-reseau`);
+	await expect(visitor.getByRole('link', { name: /Budget participatif numérique/ })).toBeVisible();
+	await expect(visitor.locator('#orientation')).toContainText('Politique de la donnée publique');
+	await visitor.goto(`${portal.url}/`);
+	await expect(visitor.locator('main')).toContainText('Politique de la donnée publique');
+	await expect(visitor.getByRole('region', { name: 'Historique du plan' })).toContainText(
+		'Objectif 4 « Développer l’e-citoyenneté » rattaché à l’orientation « Territoire en réseau »'
+	);
+	await visitor.goto(`${portal.url}/fiches/4-2/modifications`);
+	await expect(visitor.locator('main')).toContainText('Rattachement décidé en commission');
+	const plan = (await (await visitor.request.get(`${portal.url}/donnees/plan.json`)).json()) as {
+		orientations: { code: string; label: string }[];
+		objectives: { number: number; orientation: string }[];
+	};
+	expect(plan.objectives.find((o) => o.number === 4)?.orientation).toBe('territoire-en-reseau');
+	expect(plan.orientations.find((o) => o.code === 'politique-donnee')?.label).toBe(
+		'Politique de la donnée publique'
+	);
 });
 
 test('organisations: listed with counts, renamed (the former name still finds it), axe clean', async ({

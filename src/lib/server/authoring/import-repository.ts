@@ -14,6 +14,14 @@ import {
 	type PlanInfo,
 	type PlanModel
 } from './plan-model';
+import {
+	insertAxis,
+	insertObjective,
+	insertOrientation,
+	updateAxis,
+	updateObjective,
+	updateOrientation
+} from './repository';
 import type { LatestValue } from './workbook';
 
 /** SQL of the plan's workbook: the current plan as rows, and the writes of an import. */
@@ -32,10 +40,22 @@ function richJson(cell: string): string {
 export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 	const [plan, axes, orientations, objectives, organisations, fiches, owners, partners, links] =
 		await Promise.all([
-			db.selectFrom('plan').selectAll().where('id', '=', 1).executeTakeFirst(),
+			db
+				.selectFrom('plan')
+				.select([
+					'title',
+					'territory',
+					'period_start as periodStart',
+					'period_end as periodEnd',
+					'adopted_on as adoptedOn',
+					'finalised_on as finalisedOn',
+					'source'
+				])
+				.where('id', '=', 1)
+				.executeTakeFirst(),
 			db
 				.selectFrom('axis')
-				.select(['code', 'short_name', 'label'])
+				.select(['code', 'short_name as shortName', 'label'])
 				.orderBy('position')
 				.orderBy('id')
 				.execute(),
@@ -53,13 +73,13 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 					'objective.number',
 					'orientation.code as orientation',
 					'objective.label',
-					'objective.synthesis_label'
+					'objective.synthesis_label as synthesisLabel'
 				])
 				.orderBy('objective.number')
 				.execute(),
 			db
 				.selectFrom('organisation')
-				.select(['slug', 'name', 'full_name', 'kind'])
+				.select(['slug', 'name', 'full_name as fullName', 'kind'])
 				.where('retired_at', 'is', null)
 				.orderBy('name')
 				.execute(),
@@ -135,33 +155,12 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 	const ficheOrder = new Map(fiches.map((f, i) => [f.code, i]));
 	const byFiche = <T extends { fiche: string }>(rows: T[]) =>
 		rows.sort((a, b) => (ficheOrder.get(a.fiche) ?? 0) - (ficheOrder.get(b.fiche) ?? 0));
-	const planInfo: PlanInfo | null = plan
-		? {
-				title: plan.title,
-				territory: plan.territory,
-				periodStart: plan.period_start,
-				periodEnd: plan.period_end,
-				adoptedOn: plan.adopted_on,
-				finalisedOn: plan.finalised_on,
-				source: plan.source
-			}
-		: null;
 	return {
-		plan: planInfo,
-		axes: axes.map((a): AxisRow => ({ code: a.code, shortName: a.short_name, label: a.label })),
-		orientations: orientations.map((o): OrientationRow => ({ ...o })),
-		objectives: objectives.map((o): ObjectiveRow => ({
-			number: o.number,
-			orientation: o.orientation,
-			label: o.label,
-			synthesisLabel: o.synthesis_label
-		})),
-		organisations: organisations.map((o): OrganisationRow => ({
-			slug: o.slug,
-			name: o.name,
-			fullName: o.full_name,
-			kind: o.kind
-		})),
+		plan: (plan satisfies PlanInfo | undefined) ?? null,
+		axes: axes satisfies AxisRow[],
+		orientations: orientations satisfies OrientationRow[],
+		objectives: objectives satisfies ObjectiveRow[],
+		organisations: organisations satisfies OrganisationRow[],
 		fiches: fiches.map((f): FicheRow => ({
 			code: f.code,
 			objective: f.objective,
@@ -303,13 +302,10 @@ export async function saveAxis(
 	axis: AxisRow,
 	position: number
 ): Promise<number> {
-	const values = { code: axis.code, short_name: axis.shortName, label: axis.label, position };
-	if (id !== undefined) {
-		await db.updateTable('axis').set(values).where('id', '=', id).execute();
-		return id;
-	}
-	const row = await db.insertInto('axis').values(values).returning('id').executeTakeFirstOrThrow();
-	return row.id;
+	const fields = { code: axis.code, shortName: axis.shortName, label: axis.label, position };
+	if (id === undefined) return insertAxis(db, fields);
+	await updateAxis(db, id, fields);
+	return id;
 }
 
 export async function saveOrientation(
@@ -319,17 +315,10 @@ export async function saveOrientation(
 	axisId: number,
 	position: number
 ): Promise<number> {
-	const values = { code: orientation.code, axis_id: axisId, label: orientation.label, position };
-	if (id !== undefined) {
-		await db.updateTable('orientation').set(values).where('id', '=', id).execute();
-		return id;
-	}
-	const row = await db
-		.insertInto('orientation')
-		.values(values)
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	return row.id;
+	const fields = { code: orientation.code, axisId, label: orientation.label, position };
+	if (id === undefined) return insertOrientation(db, fields);
+	await updateOrientation(db, id, fields);
+	return id;
 }
 
 export async function saveObjective(
@@ -338,22 +327,15 @@ export async function saveObjective(
 	objective: ObjectiveRow,
 	orientationId: number
 ): Promise<number> {
-	const values = {
+	const fields = {
 		number: objective.number,
-		orientation_id: orientationId,
+		orientationId,
 		label: objective.label,
-		synthesis_label: objective.synthesisLabel
+		synthesisLabel: objective.synthesisLabel
 	};
-	if (id !== undefined) {
-		await db.updateTable('objective').set(values).where('id', '=', id).execute();
-		return id;
-	}
-	const row = await db
-		.insertInto('objective')
-		.values(values)
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	return row.id;
+	if (id === undefined) return insertObjective(db, fields);
+	await updateObjective(db, id, fields);
+	return id;
 }
 
 export async function saveOrganisation(

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findUserById, insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
+import { insertAdmin } from './testing';
 import { findFicheByCode, listFiches } from '../plan/repository';
 import { findAdminOrganisation, listAdminOrganisations } from './organisations-repository';
 import { listOrganisationChoices } from './repository';
@@ -20,16 +21,7 @@ const WHY = { reason: 'Registre du comité syndical', decisionId: null };
 
 beforeEach(async () => {
 	db = await createTestDb();
-	admin = (await findUserById(
-		db,
-		await insertUser(db, {
-			email: 'camille@lot-numerique.fr',
-			name: 'Camille Admin',
-			role: 'admin',
-			organisationId: null,
-			passwordHash: null
-		})
-	))!;
+	admin = await insertAdmin(db);
 });
 afterEach(async () => {
 	await db.destroy();

@@ -1,5 +1,6 @@
+import type { Insertable, Updateable } from 'kysely';
 import type { Executor } from '../db';
-import type { IndicatorKind } from '../db/schema';
+import type { Database, IndicatorKind } from '../db/schema';
 
 /** One owner of a fiche as stored (organisation, its scope and a note). */
 export interface OwnerRow {
@@ -433,7 +434,7 @@ export async function listFicheRevisionViews(
 	limit: number | undefined,
 	{ authors }: { authors: boolean }
 ): Promise<{ revisions: RevisionView[]; total: number }> {
-	let query = db
+	const rows = await db
 		.selectFrom('plan_revision as r')
 		.leftJoin('user_account as u', 'u.id', 'r.user_id')
 		.leftJoin('decision as d', 'd.id', 'r.decision_id')
@@ -452,9 +453,9 @@ export async function listFicheRevisionViews(
 			'd.text as decisionText'
 		])
 		.where('r.fiche_id', '=', ficheId)
-		.orderBy('r.id', 'desc');
-	if (limit !== undefined) query = query.limit(limit);
-	const rows = await query.execute();
+		.orderBy('r.id', 'desc')
+		.$if(limit !== undefined, (q) => q.limit(limit!))
+		.execute();
 	const { n } = await db
 		.selectFrom('plan_revision')
 		.select((eb) => eb.fn.countAll<number>().as('n'))
@@ -528,21 +529,28 @@ export async function markFicheRetired(
 	return Number(result.numUpdatedRows) === 1;
 }
 
-/** Structural changes of the plan (fiches added, retired, moved), oldest first: the home history. */
-export async function listStructuralRevisions(db: Executor): Promise<
-	{
-		action: 'created' | 'moved' | 'retired';
-		createdAt: string;
-		reason: string;
-		ficheCode: string | null;
-		ficheTitle: string | null;
-		changes: string;
-	}[]
-> {
+export interface StructuralRevision {
+	entity: 'fiche' | 'axis' | 'orientation' | 'objective';
+	entityId: number;
+	action: 'created' | 'moved' | 'retired';
+	createdAt: string;
+	reason: string;
+	ficheCode: string | null;
+	ficheTitle: string | null;
+	changes: string;
+}
+
+/**
+ * Structural changes of the plan, oldest first, for the home history: fiches added, moved to
+ * another objective or retired; axes, orientations and objectives added or moved.
+ */
+export async function listStructuralRevisions(db: Executor): Promise<StructuralRevision[]> {
 	const rows = await db
 		.selectFrom('plan_revision as r')
 		.leftJoin('fiche', 'fiche.id', 'r.fiche_id')
 		.select([
+			'r.entity',
+			'r.entity_id as entityId',
 			'r.action',
 			'r.created_at as createdAt',
 			'r.reason',
@@ -550,9 +558,181 @@ export async function listStructuralRevisions(db: Executor): Promise<
 			'fiche.title as ficheTitle',
 			'r.changes'
 		])
-		.where('r.entity', 'in', ['fiche', 'objective'])
-		.where('r.action', 'in', ['created', 'moved', 'retired'])
+		.where((eb) =>
+			eb.or([
+				eb.and([
+					eb('r.entity', '=', 'fiche'),
+					eb('r.action', 'in', ['created', 'moved', 'retired'])
+				]),
+				eb.and([
+					eb('r.entity', 'in', ['axis', 'orientation', 'objective']),
+					eb('r.action', 'in', ['created', 'moved'])
+				])
+			])
+		)
 		.orderBy('r.id')
 		.execute();
-	return rows as Awaited<ReturnType<typeof listStructuralRevisions>>;
+	return rows as StructuralRevision[];
+}
+
+// ——— Structure: axes, orientations, objectives ———
+
+export interface AxisRecord {
+	id: number;
+	code: string;
+	shortName: string;
+	label: string;
+	position: number;
+	version: number;
+}
+
+export interface OrientationRecord {
+	id: number;
+	code: string;
+	axisId: number;
+	label: string;
+	position: number;
+	version: number;
+}
+
+export interface ObjectiveRecord {
+	id: number;
+	number: number;
+	orientationId: number;
+	label: string;
+	synthesisLabel: string | null;
+	version: number;
+}
+
+export interface Structure {
+	axes: AxisRecord[];
+	orientations: OrientationRecord[];
+	objectives: ObjectiveRecord[];
+}
+
+/** The plan's structure with ids and versions, in the plan's order (a few dozen rows). */
+export async function listStructure(db: Executor): Promise<Structure> {
+	const axes = await db
+		.selectFrom('axis')
+		.select(['id', 'code', 'short_name as shortName', 'label', 'position', 'version'])
+		.orderBy('position')
+		.orderBy('id')
+		.execute();
+	const orientations = await db
+		.selectFrom('orientation')
+		.select(['id', 'code', 'axis_id as axisId', 'label', 'position', 'version'])
+		.orderBy('position')
+		.orderBy('id')
+		.execute();
+	const objectives = await db
+		.selectFrom('objective')
+		.select([
+			'id',
+			'number',
+			'orientation_id as orientationId',
+			'label',
+			'synthesis_label as synthesisLabel',
+			'version'
+		])
+		.orderBy('number')
+		.execute();
+	return { axes, orientations, objectives };
+}
+
+export type AxisFields = Omit<AxisRecord, 'id' | 'version'>;
+export type OrientationFields = Omit<OrientationRecord, 'id' | 'version'>;
+export type ObjectiveFields = Omit<ObjectiveRecord, 'id' | 'version'>;
+
+const axisColumns = (f: AxisFields) => ({
+	code: f.code,
+	short_name: f.shortName,
+	label: f.label,
+	position: f.position
+});
+const orientationColumns = (f: OrientationFields) => ({
+	code: f.code,
+	axis_id: f.axisId,
+	label: f.label,
+	position: f.position
+});
+const objectiveColumns = (f: ObjectiveFields) => ({
+	number: f.number,
+	orientation_id: f.orientationId,
+	label: f.label,
+	synthesis_label: f.synthesisLabel
+});
+
+type StructureTable = 'axis' | 'orientation' | 'objective';
+
+async function insertReturningId<T extends StructureTable>(
+	db: Executor,
+	table: T,
+	columns: Insertable<Database[T]>
+): Promise<number> {
+	const row = await db
+		.insertInto(table as StructureTable)
+		.values(columns as Insertable<Database[StructureTable]>)
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+export const insertAxis = (db: Executor, f: AxisFields) =>
+	insertReturningId(db, 'axis', axisColumns(f));
+export const insertOrientation = (db: Executor, f: OrientationFields) =>
+	insertReturningId(db, 'orientation', orientationColumns(f));
+export const insertObjective = (db: Executor, f: ObjectiveFields) =>
+	insertReturningId(db, 'objective', objectiveColumns(f));
+
+/**
+ * Updates a record of the structure and bumps its version; with `expectedVersion`, only if nobody
+ * changed it since (optimistic concurrency). False when it moved on meanwhile.
+ */
+async function updateVersioned<T extends StructureTable>(
+	db: Executor,
+	table: T,
+	id: number,
+	columns: Updateable<Database[T]>,
+	expectedVersion: number | undefined
+): Promise<boolean> {
+	const result = await db
+		.updateTable(table as StructureTable)
+		.set((eb) => ({
+			...(columns as Updateable<Database[StructureTable]>),
+			version: eb('version', '+', 1)
+		}))
+		.where('id', '=', id)
+		.$if(expectedVersion !== undefined, (q) => q.where('version', '=', expectedVersion!))
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows) === 1;
+}
+
+/** The import and the forms share these writes (the forms give the version they read). */
+export const updateAxis = (db: Executor, id: number, f: AxisFields, expectedVersion?: number) =>
+	updateVersioned(db, 'axis', id, axisColumns(f), expectedVersion);
+export const updateOrientation = (
+	db: Executor,
+	id: number,
+	f: OrientationFields,
+	expectedVersion?: number
+) => updateVersioned(db, 'orientation', id, orientationColumns(f), expectedVersion);
+/** An objective's fiches follow it: they point to the objective, their codes do not change. */
+export const updateObjective = (
+	db: Executor,
+	id: number,
+	f: ObjectiveFields,
+	expectedVersion?: number
+) => updateVersioned(db, 'objective', id, objectiveColumns(f), expectedVersion);
+
+/** The fiches of an objective (retired ones included), by number. */
+export async function listObjectiveFiches(
+	db: Executor,
+	objectiveId: number
+): Promise<{ id: number; code: string }[]> {
+	return db
+		.selectFrom('fiche')
+		.select(['id', 'code'])
+		.where('objective_id', '=', objectiveId)
+		.orderBy('number')
+		.execute();
 }

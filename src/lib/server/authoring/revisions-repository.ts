@@ -44,25 +44,42 @@ export async function insertRevision(db: Executor, revision: NewRevision): Promi
 	return row.id;
 }
 
+const REVISION_COLUMNS = [
+	'id',
+	'entity',
+	'entity_id as entityId',
+	'fiche_id as ficheId',
+	'action',
+	'changes',
+	'reason',
+	'decision_id as decisionId',
+	'origin',
+	'user_id as userId',
+	'created_at as createdAt'
+] as const;
+
+function revisionQuery(db: Executor) {
+	return db.selectFrom('plan_revision').select(REVISION_COLUMNS).orderBy('id', 'desc');
+}
+
+function parsed(
+	rows: Awaited<ReturnType<ReturnType<typeof revisionQuery>['execute']>>
+): Revision[] {
+	return rows.map((row) => ({ ...row, changes: JSON.parse(row.changes) as FieldChange[] }));
+}
+
 /** The revisions of one fiche (its own fields and its indicators'), newest first. */
 export async function listFicheRevisions(db: Executor, ficheId: number): Promise<Revision[]> {
-	const rows = await db
-		.selectFrom('plan_revision')
-		.select([
-			'id',
-			'entity',
-			'entity_id as entityId',
-			'fiche_id as ficheId',
-			'action',
-			'changes',
-			'reason',
-			'decision_id as decisionId',
-			'origin',
-			'user_id as userId',
-			'created_at as createdAt'
-		])
-		.where('fiche_id', '=', ficheId)
-		.orderBy('id', 'desc')
-		.execute();
-	return rows.map((row) => ({ ...row, changes: JSON.parse(row.changes) as FieldChange[] }));
+	return parsed(await revisionQuery(db).where('fiche_id', '=', ficheId).execute());
+}
+
+/** The revisions of one record (an axis, an orientation, an objective…), newest first. */
+export async function listEntityRevisions(
+	db: Executor,
+	entity: RevisionEntity,
+	entityId: number
+): Promise<Revision[]> {
+	return parsed(
+		await revisionQuery(db).where('entity', '=', entity).where('entity_id', '=', entityId).execute()
+	);
 }

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseFicheForm, ownerField, indicatorRowField } from '../../schemas/plan-edit';
-import { findUserById, insertUser, type User } from '../auth/users';
+import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
+import { insertAdmin } from './testing';
 import { findFicheByCode, listFiches } from '../plan/repository';
 import { ficheFormValues } from './fiche-form';
 import { findFicheState, lastFicheRevisionId, listClosedDecisions } from './repository';
@@ -21,16 +22,7 @@ let admin: User;
 
 beforeEach(async () => {
 	db = await createTestDb();
-	admin = (await findUserById(
-		db,
-		await insertUser(db, {
-			email: 'camille@lot-numerique.fr',
-			name: 'Camille Admin',
-			role: 'admin',
-			organisationId: null,
-			passwordHash: null
-		})
-	))!;
+	admin = await insertAdmin(db);
 });
 afterEach(async () => {
 	await db.destroy();

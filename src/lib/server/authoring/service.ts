@@ -1,14 +1,15 @@
 import { MAX_OWNERS, MAX_PARTNERS, type FicheEditInput } from '../../schemas/plan-edit';
+import type { StructureLevel } from '../../schemas/plan-structure';
 import { markupToRichText, richTextToMarkup } from '../../utils/rich-text-markup';
 import type { RichText } from '../../utils/rich-text';
 import { formatDate } from '../../utils/format';
 import { ORGANISATION_KIND_LABELS, STATUS_LABELS, type FicheStatus } from '../../utils/vocabulary';
 import { foldForMatching } from '../../utils/text';
-import { recordAudit } from '../audit/repository';
+import { recordAudit, type AuditInput } from '../audit/repository';
 import type { User } from '../auth/users';
 import type { Db, Executor } from '../db';
 import type { OrganisationKind } from '../db/schema';
-import { refreshSearchText } from '../plan/repository';
+import { listFiches, refreshSearchText } from '../plan/repository';
 import { ok, refuse, type FieldChange, type Refusal, type Result } from '../result';
 import {
 	ficheChanges,
@@ -20,6 +21,7 @@ import {
 } from './fiche-changes';
 import {
 	countExistingOrganisations,
+	listStructuralRevisions,
 	findClosedDecision,
 	findFicheIdsByCodes,
 	findFicheState,
@@ -37,9 +39,26 @@ import {
 	replacePartners,
 	updateFicheFields,
 	updateIndicator,
-	type FicheState
+	insertAxis,
+	insertObjective,
+	insertOrientation,
+	listObjectiveFiches,
+	listStructure,
+	updateAxis,
+	updateObjective,
+	updateOrientation,
+	type AxisRecord,
+	type FicheState,
+	type ObjectiveRecord,
+	type OrientationRecord,
+	type Structure
 } from './repository';
-import { insertRevision, listFicheRevisions } from './revisions-repository';
+import {
+	insertRevision,
+	listEntityRevisions,
+	listFicheRevisions,
+	type NewRevision
+} from './revisions-repository';
 import { ficheFormValues } from './fiche-form';
 import {
 	addAlias,
@@ -92,6 +111,60 @@ async function checkDecision(db: Executor, decisionId: number | null): Promise<R
 		: refuse(400, 'Choisissez une décision d’une séance close dans la liste.', {
 				fieldErrors: { decision: 'Choisissez une décision d’une séance close dans la liste.' }
 			});
+}
+
+/** Who changes the plan, why, from where and when: what each revision and journal line carries. */
+interface ChangeContext {
+	trx: Executor;
+	user: User;
+	why: RevisionInput;
+	clientAddress: string | null;
+	now: Date;
+}
+
+/** One revision of an admin's edit (origin « portal »), in the edit's transaction. */
+async function addRevision(
+	c: ChangeContext,
+	revision: Pick<NewRevision, 'entity' | 'entityId' | 'ficheId' | 'action' | 'changes'>
+): Promise<void> {
+	await insertRevision(c.trx, {
+		...revision,
+		reason: c.why.reason,
+		decisionId: c.why.decisionId,
+		origin: 'portal',
+		userId: c.user.id,
+		createdAt: c.now.toISOString()
+	});
+}
+
+/**
+ * The revision and the journal line of an admin's edit. The journal's summary ends with the
+ * reason; its before and after are the changed fields unless given.
+ */
+async function recordChange(
+	c: ChangeContext,
+	revision: Pick<NewRevision, 'entity' | 'entityId' | 'ficheId' | 'action' | 'changes'>,
+	audit: Pick<AuditInput, 'action' | 'target' | 'summary' | 'before' | 'after'>
+): Promise<void> {
+	await addRevision(c, revision);
+	const { changes } = revision;
+	await recordAudit(
+		c.trx,
+		{
+			actor: c.user,
+			action: audit.action,
+			target: audit.target,
+			summary: `${audit.summary} : ${c.why.reason}`,
+			before:
+				'before' in audit
+					? audit.before
+					: Object.fromEntries(changes.map((x) => [x.field, x.before])),
+			after:
+				'after' in audit ? audit.after : Object.fromEntries(changes.map((x) => [x.field, x.after])),
+			clientAddress: c.clientAddress
+		},
+		c.now
+	);
 }
 
 export const FICHE_CONFLICT_MESSAGE =
@@ -226,30 +299,20 @@ export async function updateFiche(
 			if (indicator.id === null) await insertIndicator(trx, state.id, position, indicator);
 			else await updateIndicator(trx, indicator.id, position, indicator);
 		}
-		await insertRevision(trx, {
-			entity: 'fiche',
-			entityId: state.id,
-			ficheId: state.id,
-			action: objective.id !== state.objectiveId ? 'moved' : 'updated',
-			changes,
-			reason: input.reason,
-			decisionId: input.decisionId,
-			origin: 'portal',
-			userId: user.id,
-			createdAt: now.toISOString()
-		});
-		await recordAudit(
-			trx,
+		await recordChange(
+			{ trx, user, why: input, clientAddress, now },
 			{
-				actor: user,
+				entity: 'fiche',
+				entityId: state.id,
+				ficheId: state.id,
+				action: objective.id !== state.objectiveId ? 'moved' : 'updated',
+				changes
+			},
+			{
 				action: 'plan.fiche_updated',
 				target: { type: 'fiche', id: newCode },
-				summary: `Fiche ${newCode} modifiée (${changes.map((c) => c.label).join(', ')}) : ${input.reason}`,
-				before: Object.fromEntries(changes.map((c) => [c.field, c.before])),
-				after: Object.fromEntries(changes.map((c) => [c.field, c.after])),
-				clientAddress
-			},
-			now
+				summary: `Fiche ${newCode} modifiée (${changes.map((c) => c.label).join(', ')})`
+			}
 		);
 		await refreshSearchText(trx);
 		return ok({ code: newCode, changed: changes.length });
@@ -366,11 +429,41 @@ export async function rebaseTyping(
 
 // ——— Organisations ———
 
-export function organisationSlug(name: string): string {
+/** A stable address-friendly code from a name: lower case, no accents, words joined by « - ». */
+function slugify(name: string, fallback: string, max: number): string {
 	const slug = foldForMatching(name)
 		.replace(/[^a-z0-9]+/g, '-')
-		.replace(/^-|-$/g, '');
-	return (slug || 'organisation').slice(0, 60);
+		.replace(/^-|-$/g, '')
+		.slice(0, max)
+		.replace(/-$/, '');
+	return slug || fallback;
+}
+
+/** `base`, or `base-2`, `base-3`… : the first that `taken` does not hold. */
+async function uniqueSlug(base: string, taken: (slug: string) => boolean | Promise<boolean>) {
+	let slug = base;
+	for (let n = 2; await taken(slug); n++) slug = `${base}-${n}`;
+	return slug;
+}
+
+export function organisationSlug(name: string): string {
+	return slugify(name, 'organisation', 60);
+}
+
+/** The fields of a record that differ, in the order of `labels` (a new record: all but empty). */
+function recordChanges<K extends string>(
+	labels: Record<K, string>,
+	before: Record<K, string> | null,
+	after: Record<K, string>
+): FieldChange[] {
+	return (Object.keys(labels) as K[])
+		.filter((field) => (before ? before[field] : '') !== after[field])
+		.map((field) => ({
+			field,
+			label: labels[field],
+			before: before ? before[field] : '',
+			after: after[field]
+		}));
 }
 
 interface RevisionInput {
@@ -403,14 +496,7 @@ function organisationChanges(
 	before: ReturnType<typeof organisationReadable> | null,
 	after: ReturnType<typeof organisationReadable>
 ): FieldChange[] {
-	return (Object.keys(ORGANISATION_LABELS) as (keyof typeof ORGANISATION_LABELS)[])
-		.filter((field) => (before ? before[field] : '') !== after[field])
-		.map((field) => ({
-			field,
-			label: ORGANISATION_LABELS[field],
-			before: before ? before[field] : '',
-			after: after[field]
-		}));
+	return recordChanges(ORGANISATION_LABELS, before, after);
 }
 
 /** The revision and the journal line of a change to an organisation, in its transaction. */
@@ -425,30 +511,14 @@ async function recordOrganisationChange(
 	clientAddress: string | null,
 	now: Date
 ): Promise<void> {
-	await insertRevision(trx, {
-		entity: 'organisation',
-		entityId: organisationId,
-		ficheId: null,
-		action,
-		changes,
-		reason: input.reason,
-		decisionId: input.decisionId,
-		origin: 'portal',
-		userId: user.id,
-		createdAt: now.toISOString()
-	});
-	await recordAudit(
-		trx,
+	await recordChange(
+		{ trx, user, why: input, clientAddress, now },
+		{ entity: 'organisation', entityId: organisationId, ficheId: null, action, changes },
 		{
-			actor: user,
 			action: `plan.organisation_${action}`,
 			target: { type: 'organisation', id: organisationId },
-			summary: `${summary} : ${input.reason}`,
-			before: Object.fromEntries(changes.map((c) => [c.field, c.before])),
-			after: Object.fromEntries(changes.map((c) => [c.field, c.after])),
-			clientAddress
-		},
-		now
+			summary
+		}
 	);
 }
 
@@ -474,8 +544,7 @@ export async function createOrganisation(
 		const refusal =
 			(await nameTaken(trx, input.name, null)) ?? (await checkDecision(trx, input.decisionId));
 		if (refusal) return refusal;
-		let slug = organisationSlug(input.name);
-		for (let n = 2; await slugExists(trx, slug); n++) slug = `${organisationSlug(input.name)}-${n}`;
+		const slug = await uniqueSlug(organisationSlug(input.name), (x) => slugExists(trx, x));
 		const id = await insertOrganisation(trx, { slug, ...input });
 		const changes = organisationChanges(null, organisationReadable({ ...input, retiredAt: null }));
 		await recordOrganisationChange(
@@ -660,18 +729,10 @@ export async function mergeOrganisations(
 					after: partners[1]
 				});
 			if (ficheChanges.length === 0) continue;
-			await insertRevision(trx, {
-				entity: 'fiche',
-				entityId: f.id,
-				ficheId: f.id,
-				action: 'merged',
-				changes: ficheChanges,
-				reason: input.reason,
-				decisionId: input.decisionId,
-				origin: 'portal',
-				userId: user.id,
-				createdAt: now.toISOString()
-			});
+			await addRevision(
+				{ trx, user, why: input, clientAddress, now },
+				{ entity: 'fiche', entityId: f.id, ficheId: f.id, action: 'merged', changes: ficheChanges }
+			);
 		}
 		await refreshSearchText(trx);
 		return ok({ keptId: kept.id });
@@ -716,29 +777,16 @@ export async function createFiche(
 			},
 			{ field: 'title', label: 'Titre', before: '', after: input.title }
 		];
-		await insertRevision(trx, {
-			entity: 'fiche',
-			entityId: id,
-			ficheId: id,
-			action: 'created',
-			changes,
-			reason: input.reason,
-			decisionId: input.decisionId,
-			origin: 'portal',
-			userId: user.id,
-			createdAt: now.toISOString()
-		});
-		await recordAudit(
-			trx,
+		await recordChange(
+			{ trx, user, why: input, clientAddress, now },
+			{ entity: 'fiche', entityId: id, ficheId: id, action: 'created', changes },
 			{
-				actor: user,
 				action: 'plan.fiche_created',
 				target: { type: 'fiche', id: code },
-				summary: `Fiche ${code} ajoutée à l’objectif ${objective.number} (${input.title}) : ${input.reason}`,
-				after: { code, title: input.title, objective: objective.number },
-				clientAddress
-			},
-			now
+				summary: `Fiche ${code} ajoutée à l’objectif ${objective.number} (${input.title})`,
+				before: undefined,
+				after: { code, title: input.title, objective: objective.number }
+			}
 		);
 		await refreshSearchText(trx);
 		return ok({ code });
@@ -767,38 +815,416 @@ export async function retireFiche(
 		const on = now.toISOString().slice(0, 10);
 		if (!(await markFicheRetired(trx, state.id, state.version, input.reason, on)))
 			return refuse(409, FICHE_CONFLICT_MESSAGE);
-		await insertRevision(trx, {
-			entity: 'fiche',
-			entityId: state.id,
-			ficheId: state.id,
-			action: 'retired',
-			changes: [
-				{
-					field: 'status',
-					label: 'Statut',
-					before: STATUS_LABELS[state.status as FicheStatus] ?? state.status,
-					after: STATUS_LABELS.abandonnee
-				}
-			],
-			reason: input.reason,
-			decisionId: input.decisionId,
-			origin: 'portal',
-			userId: user.id,
-			createdAt: now.toISOString()
-		});
-		await recordAudit(
-			trx,
+		const status = {
+			field: 'status',
+			label: 'Statut',
+			before: STATUS_LABELS[state.status as FicheStatus] ?? state.status,
+			after: STATUS_LABELS.abandonnee
+		};
+		await recordChange(
+			{ trx, user, why: input, clientAddress, now },
 			{
-				actor: user,
+				entity: 'fiche',
+				entityId: state.id,
+				ficheId: state.id,
+				action: 'retired',
+				changes: [status]
+			},
+			{
 				action: 'plan.fiche_retired',
 				target: { type: 'fiche', id: code },
-				summary: `Fiche ${code} abandonnée : ${input.reason}`,
+				summary: `Fiche ${code} abandonnée`,
 				before: { status: state.status },
-				after: { status: 'abandonnee' },
-				clientAddress
-			},
-			now
+				after: { status: 'abandonnee' }
+			}
 		);
 		return ok();
+	});
+}
+
+// ——— Structure: axes, orientations, objectives ———
+
+export const STRUCTURE_CONFLICT_MESSAGE =
+	'Quelqu’un a modifié cet élément du plan depuis que vous avez ouvert la page : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.';
+
+/** What the forms of an axis, an orientation or an objective send. */
+export interface StructureInput extends RevisionInput {
+	/** The version and the newest revision the edit form was opened with (null: a new record). */
+	version: number | null;
+	seenRevision: number | null;
+	label: string;
+	/** An axis's short name (« solidarité »). */
+	shortName: string | null;
+	/** An objective's short label in the syntheses. */
+	synthesisLabel: string | null;
+	/** The axis of an orientation, the orientation of an objective (null for an axis). */
+	parentId: number | null;
+}
+
+const STRUCTURE_LABELS = {
+	axis: { code: 'Code', short_name: 'Nom court', label: 'Intitulé' },
+	orientation: { code: 'Code', axis: 'Axe', label: 'Intitulé' },
+	objective: {
+		number: 'Numéro',
+		orientation: 'Orientation',
+		label: 'Intitulé',
+		synthesis_label: 'Intitulé de synthèse'
+	}
+} as const satisfies Record<StructureLevel, Record<string, string>>;
+
+const LEVEL_WORDS = {
+	axis: { parent: null, parentField: null, added: 'ajouté', changed: 'modifié', moved: 'rattaché' },
+	orientation: {
+		parent: 'axe',
+		parentField: 'axis',
+		added: 'ajoutée',
+		changed: 'modifiée',
+		moved: 'rattachée'
+	},
+	objective: {
+		parent: 'orientation',
+		parentField: 'orientation',
+		added: 'ajouté',
+		changed: 'modifié',
+		moved: 'rattaché'
+	}
+} as const;
+
+type StructureRecord = AxisRecord | OrientationRecord | ObjectiveRecord;
+
+function recordsOf(structure: Structure, level: StructureLevel): StructureRecord[] {
+	return level === 'axis'
+		? structure.axes
+		: level === 'orientation'
+			? structure.orientations
+			: structure.objectives;
+}
+
+/** How a person names a record: « Axe « … » », « Orientation « … » », « Objectif 4 « … » ». */
+function structureName(level: StructureLevel, record: { label: string; number?: number }) {
+	if (level === 'axis') return `Axe « ${record.label} »`;
+	if (level === 'orientation') return `Orientation « ${record.label} »`;
+	return `Objectif ${record.number} « ${record.label} »`;
+}
+
+/** A record in the words of a revision (the parent by its label). */
+function readableRecord(
+	structure: Structure,
+	level: StructureLevel,
+	r: StructureRecord
+): Record<string, string> {
+	const label = (list: { id: number; label: string }[], id: number) =>
+		list.find((x) => x.id === id)?.label ?? '';
+	if (level === 'axis') {
+		const a = r as AxisRecord;
+		return { code: a.code, short_name: a.shortName, label: a.label };
+	}
+	if (level === 'orientation') {
+		const o = r as OrientationRecord;
+		return { code: o.code, axis: label(structure.axes, o.axisId), label: o.label };
+	}
+	const o = r as ObjectiveRecord;
+	return {
+		number: String(o.number),
+		orientation: label(structure.orientations, o.orientationId),
+		label: o.label,
+		synthesis_label: o.synthesisLabel ?? ''
+	};
+}
+
+function parentOf(level: StructureLevel, r: StructureRecord): number | null {
+	if (level === 'orientation') return (r as OrientationRecord).axisId;
+	if (level === 'objective') return (r as ObjectiveRecord).orientationId;
+	return null;
+}
+
+/** The record as the form asks it to be: a new one takes a new code, number and position. */
+async function nextRecord(
+	structure: Structure,
+	level: StructureLevel,
+	current: StructureRecord | undefined,
+	input: StructureInput
+): Promise<StructureRecord> {
+	const records = recordsOf(structure, level);
+	const next = (values: number[]) => values.reduce((max, n) => Math.max(max, n), 0) + 1;
+	const code = async (fallback: string) =>
+		current
+			? (current as AxisRecord).code
+			: uniqueSlug(slugify(input.label, fallback, 40), (slug) =>
+					records.some((x) => (x as AxisRecord).code === slug)
+				);
+	const base = { id: current?.id ?? 0, version: current?.version ?? 1, label: input.label };
+	if (level === 'axis')
+		return {
+			...base,
+			code: await code('axe'),
+			shortName: input.shortName ?? '',
+			position:
+				(current as AxisRecord | undefined)?.position ?? next(structure.axes.map((a) => a.position))
+		};
+	if (level === 'orientation')
+		return {
+			...base,
+			code: await code('orientation'),
+			axisId: input.parentId!,
+			position:
+				(current as OrientationRecord | undefined)?.position ??
+				next(structure.orientations.map((o) => o.position))
+		};
+	return {
+		...base,
+		number:
+			(current as ObjectiveRecord | undefined)?.number ??
+			next(structure.objectives.map((o) => o.number)),
+		orientationId: input.parentId!,
+		synthesisLabel: input.synthesisLabel
+	};
+}
+
+async function writeRecord(
+	trx: Executor,
+	level: StructureLevel,
+	record: StructureRecord,
+	expectedVersion: number | null
+): Promise<number | null> {
+	// The repository writes the record's columns: its id and version are left out.
+	const { id } = record;
+	if (expectedVersion === null) {
+		if (level === 'axis') return insertAxis(trx, record as AxisRecord);
+		if (level === 'orientation') return insertOrientation(trx, record as OrientationRecord);
+		return insertObjective(trx, record as ObjectiveRecord);
+	}
+	const saved =
+		level === 'axis'
+			? await updateAxis(trx, id, record as AxisRecord, expectedVersion)
+			: level === 'orientation'
+				? await updateOrientation(trx, id, record as OrientationRecord, expectedVersion)
+				: await updateObjective(trx, id, record as ObjectiveRecord, expectedVersion);
+	return saved ? id : null;
+}
+
+/**
+ * Adds an axis, an orientation or an objective (`id` null), or edits one: renames it, or moves an
+ * orientation to another axis, an objective to another orientation (its fiches follow and keep
+ * their codes: a code follows the objective's number, which never changes). One transaction with
+ * the revision (reason, optional decision of a closed session, fields before → after), a revision
+ * on each fiche that changes orientation, and one journal line. Codes of axes and orientations
+ * are stable slugs: renaming changes the label only. Refused without change when another edit came
+ * first (`version`), with what it changed.
+ */
+export async function saveStructure(
+	db: Db,
+	user: User,
+	level: StructureLevel,
+	id: number | null,
+	input: StructureInput,
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result<{ id: number }>> {
+	return db.transaction().execute(async (trx) => {
+		const structure = await listStructure(trx);
+		const words = LEVEL_WORDS[level];
+		const current = id === null ? undefined : recordsOf(structure, level).find((r) => r.id === id);
+		if (id !== null && !current) return refuse(404, 'Cet élément du plan n’existe pas.');
+		if (current && input.version === null)
+			return refuse(400, 'Le formulaire est incomplet : rechargez la page.');
+		if (current && current.version !== input.version) {
+			const since = (await listEntityRevisions(trx, level, current.id))
+				.filter((r) => r.id > (input.seenRevision ?? 0))
+				.reverse();
+			return refuse(409, STRUCTURE_CONFLICT_MESSAGE, { changes: mergeChanges(since) });
+		}
+		const fieldErrors: Record<string, string> = {};
+		const parents =
+			level === 'orientation'
+				? structure.axes
+				: level === 'objective'
+					? structure.orientations
+					: [];
+		if (words.parent && !parents.some((p) => p.id === input.parentId))
+			fieldErrors.parent = `Choisissez l’${words.parent} dans la liste.`;
+		const same = recordsOf(structure, level).find(
+			(r) => r.id !== id && foldForMatching(r.label) === foldForMatching(input.label)
+		);
+		if (same) fieldErrors.label = `${structureName(level, same)} porte déjà cet intitulé.`;
+		if (Object.keys(fieldErrors).length > 0)
+			return refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
+				fieldErrors
+			});
+		const refusal = await checkDecision(trx, input.decisionId);
+		if (refusal) return refusal;
+
+		const record = await nextRecord(structure, level, current, input);
+		const labels: Record<string, string> = STRUCTURE_LABELS[level];
+		const changes = recordChanges(
+			labels,
+			current ? readableRecord(structure, level, current) : null,
+			readableRecord(structure, level, record)
+		);
+		if (changes.length === 0)
+			return refuse(400, 'Aucune modification à enregistrer : l’élément est déjà ainsi.');
+		const moved = current !== undefined && parentOf(level, current) !== parentOf(level, record);
+		const savedId = await writeRecord(trx, level, record, current ? current.version : null);
+		if (savedId === null) return refuse(409, STRUCTURE_CONFLICT_MESSAGE, { changes: [] });
+		const context = { trx, user, why: input, clientAddress, now };
+		const parentChange = changes.find((c) => c.field === words.parentField);
+		const name = structureName(level, record as { label: string; number?: number });
+		await recordChange(
+			context,
+			{
+				entity: level,
+				entityId: savedId,
+				ficheId: null,
+				action: !current ? 'created' : moved ? 'moved' : 'updated',
+				changes
+			},
+			{
+				action: 'plan.structure_changed',
+				target: { type: level, id: savedId },
+				summary: !current
+					? `${name} ${words.added} au plan`
+					: moved
+						? `${name} ${words.moved} à l’${words.parent} « ${parentChange?.after ?? ''} »`
+						: `${name} ${words.changed} (${changes.map((c) => c.label).join(', ')})`
+			}
+		);
+		// The fiches of a moved objective change orientation: each says so in its own list.
+		if (level === 'objective' && parentChange)
+			for (const fiche of await listObjectiveFiches(trx, savedId))
+				await addRevision(context, {
+					entity: 'fiche',
+					entityId: fiche.id,
+					ficheId: fiche.id,
+					action: 'updated',
+					changes: [parentChange]
+				});
+		return ok({ id: savedId });
+	});
+}
+
+/**
+ * What the page of an axis, an orientation or an objective needs: the record (none for a new one),
+ * its form filled in, the parents to pick from, its fiches (an objective), its revisions (newest
+ * first) and the decisions an edit may apply. `parentId` preselects the parent of a new record.
+ */
+export async function structureEditor(
+	db: Db,
+	level: StructureLevel,
+	id: number | null,
+	parentId: number | null = null
+) {
+	const structure = await listStructure(db);
+	const record = id === null ? undefined : recordsOf(structure, level).find((r) => r.id === id);
+	if (id !== null && !record) return refuse(404, 'Cet élément du plan n’existe pas.');
+	const revisions = record ? await listEntityRevisions(db, level, record.id) : [];
+	const parents = (
+		level === 'orientation' ? structure.axes : level === 'objective' ? structure.orientations : []
+	).map((p) => ({ id: p.id, label: p.label }));
+	const parent = record ? parentOf(level, record) : parentId;
+	return ok({
+		record: record
+			? {
+					id: record.id,
+					name: structureName(level, record as { label: string; number?: number }),
+					code: 'code' in record ? record.code : String(record.number)
+				}
+			: null,
+		values: {
+			version: record ? String(record.version) : '',
+			seen_revision: String(revisions[0]?.id ?? 0),
+			label: record?.label ?? '',
+			short_name: (record as AxisRecord | undefined)?.shortName ?? '',
+			synthesis_label: (record as ObjectiveRecord | undefined)?.synthesisLabel ?? '',
+			parent: parent === null ? '' : String(parent)
+		} as Record<string, string>,
+		parents,
+		fiches:
+			record && level === 'objective'
+				? (await listObjectiveFiches(db, record.id)).map((f) => f.code)
+				: [],
+		revisions: revisions.map((r) => ({
+			id: r.id,
+			action: r.action,
+			reason: r.reason,
+			origin: r.origin,
+			createdAt: r.createdAt,
+			changes: r.changes
+		})),
+		decisions: await listClosedDecisions(db)
+	});
+}
+
+/** The plan as the admins' tree shows it: axes › orientations › objectives › fiches, with ids. */
+export async function planTree(db: Db) {
+	const structure = await listStructure(db);
+	const fiches = await listFiches(db);
+	return structure.axes.map((axis) => ({
+		...axis,
+		orientations: structure.orientations
+			.filter((o) => o.axisId === axis.id)
+			.map((orientation) => ({
+				...orientation,
+				objectives: structure.objectives
+					.filter((o) => o.orientationId === orientation.id)
+					.map((objective) => ({
+						...objective,
+						fiches: fiches.filter((f) => f.objective === objective.number)
+					}))
+			}))
+	}));
+}
+
+const FICHE_HISTORY_TITLES = {
+	created: 'ajoutée au plan',
+	moved: 'rattachée à un autre objectif',
+	retired: 'abandonnée'
+} as const;
+
+/**
+ * The structural changes of the plan as entries of the home page's history: fiches added, moved or
+ * abandoned; axes, orientations and objectives added or moved (an objective with its fiches).
+ */
+export async function structuralHistory(db: Db) {
+	const [rows, structure] = [await listStructuralRevisions(db), await listStructure(db)];
+	return rows.map((r) => {
+		const occurredOn = r.createdAt.slice(0, 10);
+		if (r.entity === 'fiche')
+			return {
+				occurredOn,
+				title: `Fiche ${r.ficheCode} ${FICHE_HISTORY_TITLES[r.action]}`,
+				body: `${r.ficheTitle ?? ''}. Raison : ${r.reason}`,
+				source: null,
+				link: { href: `/fiches/${r.ficheCode}/modifications`, text: 'Modifications de la fiche' }
+			};
+		const level = r.entity;
+		const words = LEVEL_WORDS[level];
+		const record = recordsOf(structure, level).find((x) => x.id === r.entityId);
+		const changes = JSON.parse(r.changes) as FieldChange[];
+		const parent = changes.find((c) => c.field === words.parentField);
+		const name = record
+			? structureName(level, record as { label: string; number?: number })
+			: structureName(level, {
+					label: changes.find((c) => c.field === 'label')?.after ?? '',
+					number: Number(changes.find((c) => c.field === 'number')?.after)
+				});
+		const title =
+			r.action === 'moved'
+				? `${name} ${words.moved} à l’${words.parent} « ${parent?.after ?? ''} »`
+				: `${name} ${words.added} au plan`;
+		const from =
+			r.action === 'moved' && parent?.before
+				? `Auparavant : ${words.parent} « ${parent.before} ». `
+				: '';
+		const fiches =
+			level === 'objective' && r.action === 'moved'
+				? 'Ses fiches le suivent et gardent leur code. '
+				: '';
+		return {
+			occurredOn,
+			title,
+			body: `${from}${fiches}Raison : ${r.reason}`,
+			source: null,
+			link: null
+		};
 	});
 }

@@ -41,6 +41,7 @@ export interface AxisTable {
 	short_name: string;
 	label: string;
 	position: number;
+	version: Generated<number>;
 }
 
 export interface OrientationTable {
@@ -49,6 +50,7 @@ export interface OrientationTable {
 	axis_id: number;
 	label: string;
 	position: number;
+	version: Generated<number>;
 }
 
 export interface ObjectiveTable {
@@ -57,6 +59,7 @@ export interface ObjectiveTable {
 	orientation_id: number;
 	label: string;
 	synthesis_label: string | null;
+	version: Generated<number>;
 }
 
 export interface OrganisationTable {

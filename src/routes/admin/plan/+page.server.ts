@@ -1,10 +1,9 @@
 import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { listClosedDecisions, listObjectiveChoices } from '$lib/server/authoring/repository';
-import { createFiche } from '$lib/server/authoring/service';
+import { createFiche, planTree } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
 import { refusalAnswer } from '$lib/server/http/form-answer';
-import { listFiches, listObjectives, listOrientations } from '$lib/server/plan/repository';
 import { refuse } from '$lib/server/result';
 import { parseForm } from '$lib/schemas/form';
 import { NEW_FICHE_FIELDS, NewFicheSchema } from '$lib/schemas/plan-edit';
@@ -13,21 +12,8 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'plan.edit');
 	const db = getDb();
-	const [orientations, objectives, fiches] = [
-		await listOrientations(db),
-		await listObjectives(db),
-		await listFiches(db)
-	];
 	return {
-		orientations: orientations.map((orientation) => ({
-			...orientation,
-			objectives: objectives
-				.filter((o) => o.orientation === orientation.code)
-				.map((objective) => ({
-					...objective,
-					fiches: fiches.filter((f) => f.objective === objective.number)
-				}))
-		})),
+		axes: await planTree(db),
 		objectiveChoices: await listObjectiveChoices(db),
 		decisions: await listClosedDecisions(db)
 	};

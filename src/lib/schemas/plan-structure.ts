@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { REVISION_FIELDS, revisionShape, text } from './plan-edit';
+
+/**
+ * The forms of the plan's structure (#16): add or edit an axis, an orientation or an objective.
+ * One schema per level; `version` and `seen_revision` are sent by the edit forms only.
+ */
+
+export type StructureLevel = 'axis' | 'orientation' | 'objective';
+
+const INCOMPLETE = 'Le formulaire est incomplet : rechargez la page.';
+const optionalNumber = z
+	.string()
+	.regex(/^\d{0,12}$/, INCOMPLETE)
+	.transform((v) => (v === '' ? null : Number(v)));
+
+const label = (what: string) =>
+	text('L’intitulé', 300).refine((v) => v.length >= 3, `Indiquez l’intitulé ${what}.`);
+const parent = (message: string) =>
+	z
+		.string()
+		.regex(/^\d{1,9}$/, message)
+		.transform(Number);
+const orNull = (v: string) => (v === '' ? null : v);
+
+const common = {
+	version: optionalNumber,
+	seen_revision: optionalNumber,
+	...revisionShape
+};
+
+export const STRUCTURE_FIELDS = {
+	axis: ['version', 'seen_revision', 'label', 'short_name', ...REVISION_FIELDS],
+	orientation: ['version', 'seen_revision', 'label', 'parent', ...REVISION_FIELDS],
+	objective: ['version', 'seen_revision', 'label', 'synthesis_label', 'parent', ...REVISION_FIELDS]
+} as const satisfies Record<StructureLevel, readonly string[]>;
+
+export const STRUCTURE_SCHEMAS = {
+	axis: z.object({
+		...common,
+		label: label('de l’axe'),
+		short_name: text('Le nom court', 60).refine(
+			(v) => v.length >= 2,
+			'Indiquez le nom court de l’axe (un mot, comme « solidarité »).'
+		)
+	}),
+	orientation: z.object({
+		...common,
+		label: label('de l’orientation'),
+		parent: parent('Choisissez l’axe dans la liste.')
+	}),
+	objective: z.object({
+		...common,
+		label: label('de l’objectif'),
+		synthesis_label: text('L’intitulé de synthèse', 200).transform(orNull),
+		parent: parent('Choisissez l’orientation dans la liste.')
+	})
+};

@@ -1,0 +1,28 @@
+import { error } from '@sveltejs/kit';
+import { authorize } from '$lib/server/auth/guards';
+import { structureEditor } from '$lib/server/authoring/service';
+import { getDb } from '$lib/server/db/instance';
+import { saveStructureForm, structureLevel } from '../structure-form';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	await authorize(event, 'plan.edit');
+	const level = structureLevel(event.params.niveau);
+	// `?parent=3`: the axis of a new orientation, the orientation of a new objective.
+	const parent = event.url.searchParams.get('parent') ?? '';
+	const editor = await structureEditor(
+		getDb(),
+		level,
+		null,
+		/^\d{1,9}$/.test(parent) ? Number(parent) : null
+	);
+	if (!editor.ok) error(editor.status, editor.message);
+	return { ...editor.value, level, niveau: event.params.niveau, saved: false };
+};
+
+export const actions: Actions = {
+	enregistrer: async (event) => {
+		const admin = await authorize(event, 'plan.edit');
+		return saveStructureForm(event, admin, null);
+	}
+};

@@ -1,0 +1,58 @@
+import { redirect, type RequestEvent } from '@sveltejs/kit';
+import type { User } from '$lib/server/auth/users';
+import { safeClientAddress } from '$lib/server/auth/guards';
+import { saveStructure } from '$lib/server/authoring/service';
+import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
+import { refuse } from '$lib/server/result';
+import { parseForm } from '$lib/schemas/form';
+import {
+	STRUCTURE_FIELDS,
+	STRUCTURE_SCHEMAS,
+	type StructureLevel
+} from '$lib/schemas/plan-structure';
+
+/** The address's level (`axes`, `orientations`, `objectifs`: see src/params/niveau.ts). */
+export function structureLevel(niveau: string): StructureLevel {
+	return niveau === 'axes' ? 'axis' : niveau === 'orientations' ? 'orientation' : 'objective';
+}
+
+/**
+ * The action of the add and edit pages of an axis, an orientation or an objective (`id` null: add),
+ * called once the admin is authorised: reads the form, calls the service, answers.
+ */
+export async function saveStructureForm(event: RequestEvent, admin: User, id: number | null) {
+	const niveau = event.params.niveau!;
+	const level = structureLevel(niveau);
+	const { values, errors, data } = parseForm(
+		await event.request.formData(),
+		STRUCTURE_FIELDS[level],
+		STRUCTURE_SCHEMAS[level]
+	);
+	if (!data || Object.keys(errors).length > 0)
+		return refusalAnswer(
+			refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
+				fieldErrors: errors
+			}),
+			values
+		);
+	const result = await saveStructure(
+		getDb(),
+		admin,
+		level,
+		id,
+		{
+			version: id === null ? null : data.version,
+			seenRevision: data.seen_revision,
+			label: data.label,
+			shortName: 'short_name' in data ? data.short_name : null,
+			synthesisLabel: 'synthesis_label' in data ? data.synthesis_label : null,
+			parentId: 'parent' in data ? data.parent : null,
+			reason: data.reason,
+			decisionId: data.decision
+		},
+		safeClientAddress(event)
+	);
+	if (!result.ok) return refusalAnswer(result, values);
+	redirect(303, `/admin/plan/${niveau}/${result.value.id}?enregistre=1`);
+}
