@@ -58,7 +58,6 @@ const NOT_YET_CONVERTED = [
 	'src/lib/server/plan/',
 	'src/lib/server/opendata/',
 	'src/lib/server/editions/',
-	'src/lib/server/authoring/',
 	'src/lib/server/dashboard/'
 ];
 
