@@ -40,6 +40,9 @@ const HOSTILE = [
 	'/connexion',
 	'/deconnexion',
 	'/invitation/abc.def',
+	'/mot-de-passe-oublie',
+	'/mot-de-passe-oublie/abc.def',
+	'/desabonnement/abc.def',
 	'/_app/immutable/x.js',
 	'/n-existe-pas',
 	'/%66iches',
@@ -75,6 +78,8 @@ describe('redirectTo', () => {
 		expect(PAGE_ROUTES).toContain('/admin/journal');
 		expect(PAGE_ROUTES).not.toContain('/connexion');
 		expect(PAGE_ROUTES).not.toContain('/invitation/[token]');
+		expect(PAGE_ROUTES).not.toContain('/mot-de-passe-oublie/[token]');
+		expect(PAGE_ROUTES).not.toContain('/desabonnement/[token]');
 	});
 
 	it('never returns anything a browser could read as another site or a broken header', () => {

@@ -6,8 +6,16 @@
  * (path and query, percent-encoded, plain ASCII): always a valid `Location` header.
  */
 
-// Pages a sign-in may lead to: every page route except the ways in and out.
-const EXCLUDED = new Set(['/connexion', '/deconnexion', '/invitation/[token]']);
+// Pages a sign-in may lead to: every page route except the ways in and out, and the pages opened
+// from a single-use link (a link that was not the person's own must not open after their sign-in).
+const EXCLUDED = new Set([
+	'/connexion',
+	'/deconnexion',
+	'/invitation/[token]',
+	'/mot-de-passe-oublie',
+	'/mot-de-passe-oublie/[token]',
+	'/desabonnement/[token]'
+]);
 
 function routePattern(id: string): RegExp {
 	const source = id
