@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareDatabase } from '../db/instance';
+import { structuralHistory } from './service';
 
 const dir = mkdtempSync(join(tmpdir(), 'sdusn-plan-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,6 +28,8 @@ describe('PLAN_FILE: an empty database started from a workbook', () => {
 			expect(revisions).toEqual([
 				{ origin: 'import', reason: 'Chargement du plan depuis le classeur « plan-exemple.xlsx »' }
 			]);
+			// Loading the plan is its starting point: the home page's history lists no « added » entry.
+			expect(await structuralHistory(db)).toEqual([]);
 		} finally {
 			await db.destroy();
 		}
