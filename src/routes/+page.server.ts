@@ -1,6 +1,7 @@
 import { listStructuralRevisions } from '$lib/server/authoring/repository';
 import { listSittings } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
+import { cachedByRevision } from '$lib/server/db/revision-cache';
 import { listEditions } from '$lib/server/editions/repository';
 import {
 	findPlan,
@@ -22,8 +23,8 @@ const STRUCTURE_TITLES = {
 	retired: 'abandonnée'
 } as const;
 
-export const load: PageServerLoad = async () => {
-	const db = getDb();
+/** The plan, its tree and its history: read and put together once per change of published data. */
+const homePage = cachedByRevision(async (db) => {
 	const [plan, axes, orientations, objectives, fiches, planEvents, sessions, editions, structure] =
 		[
 			await findPlan(db),
@@ -89,4 +90,6 @@ export const load: PageServerLoad = async () => {
 		started: fiches.filter((f) => f.status !== 'a_lancer').length
 	};
 	return { plan, tree, counts, events };
-};
+});
+
+export const load: PageServerLoad = () => homePage(getDb());

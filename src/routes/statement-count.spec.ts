@@ -27,12 +27,12 @@ vi.mock('$lib/server/db/instance', async (original) => ({
 	getDb: () => state.db
 }));
 
-const MAX_STATEMENTS = 16;
+const MAX_STATEMENTS = 10;
 /**
  * Built once per change of published data, then served as they are: every open-data file from one
  * reading (plan, its structure and indicators, measurements, updates, decisions).
  */
-const MAX_OPEN_DATA_BUILD = 24;
+const MAX_OPEN_DATA_BUILD = 16;
 let dir: string;
 
 type Role = 'partenaire' | 'admin' | 'commission';
@@ -71,12 +71,14 @@ async function dataset(name: string, scale: number | null): Promise<Dataset> {
 	await prepared.destroy();
 	if (scale !== null) generateHistory(path, scale, 7);
 	const counter = { count: 0 };
+	// Counted once per statement run (a result), not per query built: a nested list's subquery is
+	// built, and transformed by plugins, like a query, yet runs inside its parent's statement.
 	const counting: KyselyPlugin = {
-		transformQuery: (args) => {
+		transformQuery: (args) => args.node,
+		transformResult: async (args) => {
 			counter.count += 1;
-			return args.node;
-		},
-		transformResult: async (args) => args.result
+			return args.result;
+		}
 	};
 	const db = openDatabase(path).withPlugin(counting);
 	const users = {
@@ -217,7 +219,10 @@ const PAGES: Record<string, Page> = {
 	'/admin/bilans/[id=id]': {
 		module: () => import('./admin/bilans/[id=id]/+page.server'),
 		params: (data) => ({ id: String(data.ids.draftEdition) }),
-		as: 'admin'
+		as: 'admin',
+		// A draft edition's preview: the edition, then the dashboard of its year and the year's
+		// starting states.
+		max: 12
 	},
 	'/commission (membre)': { module: () => import('./commission/+page.server'), as: 'commission' },
 	'/commission/seances/[id=id] (préparation)': {
@@ -231,7 +236,7 @@ const PAGES: Record<string, Page> = {
 		as: 'commission',
 		// The preparation file of one fiche for one session, for members only: the fiche page's
 		// reads, plus the session, the previous one and the fiche's state then.
-		max: 20
+		max: 14
 	}
 };
 
