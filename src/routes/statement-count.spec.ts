@@ -178,7 +178,8 @@ const PAGES: Record<string, Page> = {
 	'/donnees': { module: () => import('./donnees/+page.server'), openData: true },
 	'/donnees/plan.json': {
 		module: () => import('./donnees/[fichier=ressource]/+server'),
-		params: () => ({ fichier: 'plan.json' })
+		params: () => ({ fichier: 'plan.json' }),
+		openData: true
 	},
 	'/donnees/mesures-2018.csv': {
 		module: () => import('./donnees/[fichier=ressource]/+server'),
