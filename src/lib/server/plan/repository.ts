@@ -134,79 +134,75 @@ export interface Organisation {
 }
 
 export async function findPlan(db: Executor): Promise<PlanInfo> {
-	const row = await db.selectFrom('plan').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
-	return {
-		title: row.title,
-		territory: row.territory,
-		periodStart: row.period_start,
-		periodEnd: row.period_end,
-		adoptedOn: row.adopted_on,
-		finalisedOn: row.finalised_on,
-		source: row.source
-	};
+	return db
+		.selectFrom('plan')
+		.select([
+			'title',
+			'territory',
+			'period_start as periodStart',
+			'period_end as periodEnd',
+			'adopted_on as adoptedOn',
+			'finalised_on as finalisedOn',
+			'source'
+		])
+		.where('id', '=', 1)
+		.executeTakeFirstOrThrow();
 }
 
 export async function listPlanEvents(db: Executor): Promise<PlanEvent[]> {
-	const rows = await db
+	return db
 		.selectFrom('plan_event')
-		.select(['occurred_on', 'title', 'body', 'source'])
+		.select(['occurred_on as occurredOn', 'title', 'body', 'source'])
 		.orderBy('occurred_on')
 		.orderBy('id')
 		.execute();
-	return rows.map((r) => ({
-		occurredOn: r.occurred_on,
-		title: r.title,
-		body: r.body,
-		source: r.source
-	}));
 }
 
 export async function listAxes(db: Executor): Promise<AxisRef[]> {
-	const rows = await db.selectFrom('axis').selectAll().orderBy('position').execute();
-	return rows.map((r) => ({
-		code: r.code,
-		shortName: r.short_name,
-		label: r.label,
-		position: r.position
-	}));
+	return db
+		.selectFrom('axis')
+		.select(['code', 'short_name as shortName', 'label', 'position'])
+		.orderBy('position')
+		.execute();
 }
 
 export async function listOrientations(db: Executor): Promise<OrientationRef[]> {
-	const rows = await db
+	return db
 		.selectFrom('orientation')
 		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
 		.select(['orientation.code', 'axis.code as axis', 'orientation.label', 'orientation.position'])
 		.orderBy('orientation.position')
 		.execute();
-	return rows;
 }
 
 export async function listObjectives(db: Executor): Promise<ObjectiveRef[]> {
-	const rows = await db
+	return db
 		.selectFrom('objective')
 		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
 		.select([
 			'objective.number',
 			'orientation.code as orientation',
 			'objective.label',
-			'objective.synthesis_label'
+			'objective.synthesis_label as synthesisLabel'
 		])
 		.orderBy('objective.number')
 		.execute();
-	return rows.map((r) => ({
-		number: r.number,
-		orientation: r.orientation,
-		label: r.label,
-		synthesisLabel: r.synthesis_label
-	}));
 }
 
-function ficheSummaryQuery(db: Executor) {
+/**
+ * Fiches with their objective, orientation and axis: the join every query of a fiche's place in
+ * the plan starts from.
+ */
+export function fichesInPlan(db: Executor) {
 	return db
 		.selectFrom('fiche')
 		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
 		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
-		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
+		.innerJoin('axis', 'axis.id', 'orientation.axis_id');
+}
+
+function ficheSummaryQuery(db: Executor) {
+	return fichesInPlan(db)
 		.select([
 			'fiche.id',
 			'fiche.code',
@@ -237,43 +233,45 @@ export interface FicheQuery {
 
 /** Fiches matching every given criterion, in plan order. */
 export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<FicheSummary[]> {
-	let q = ficheSummaryQuery(db);
-	if (query.axis) q = q.where('axis.code', '=', query.axis);
-	if (query.orientation) q = q.where('orientation.code', '=', query.orientation);
-	if (query.objective !== undefined) q = q.where('objective.number', '=', query.objective);
-	if (query.priority !== undefined) q = q.where('fiche.priority', '=', query.priority);
-	if (query.status) q = q.where('fiche.status', '=', query.status);
-	if (query.organisation) {
-		const slug = query.organisation;
-		q = q.where((eb) =>
-			eb.or([
-				eb(
-					'fiche.id',
-					'in',
-					eb
-						.selectFrom('fiche_owner')
-						.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
-						.select('fiche_owner.fiche_id')
-						.where('organisation.slug', '=', slug)
-				),
-				eb(
-					'fiche.id',
-					'in',
-					eb
-						.selectFrom('fiche_partner')
-						.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
-						.select('fiche_partner.fiche_id')
-						.where('organisation.slug', '=', slug)
-				)
-			])
-		);
-	}
-	if (query.text) {
-		// Every word of the search, in any order, anywhere in the fiche's texts.
-		for (const word of query.text.split(' ').filter(Boolean))
-			q = q.where((eb) => eb(eb.fn('instr', ['fiche.search_text', eb.val(word)]), '>', 0));
-	}
-	return q.execute();
+	const { axis, orientation, objective, priority, status, organisation: slug } = query;
+	// Every word of the search, in any order, anywhere in the fiche's texts.
+	const words = (query.text ?? '').split(' ').filter(Boolean);
+	return ficheSummaryQuery(db)
+		.$if(Boolean(axis), (q) => q.where('axis.code', '=', axis!))
+		.$if(Boolean(orientation), (q) => q.where('orientation.code', '=', orientation!))
+		.$if(objective !== undefined, (q) => q.where('objective.number', '=', objective!))
+		.$if(priority !== undefined, (q) => q.where('fiche.priority', '=', priority!))
+		.$if(Boolean(status), (q) => q.where('fiche.status', '=', status!))
+		.$if(Boolean(slug), (q) =>
+			q.where((eb) =>
+				eb.or([
+					eb(
+						'fiche.id',
+						'in',
+						eb
+							.selectFrom('fiche_owner')
+							.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
+							.select('fiche_owner.fiche_id')
+							.where('organisation.slug', '=', slug!)
+					),
+					eb(
+						'fiche.id',
+						'in',
+						eb
+							.selectFrom('fiche_partner')
+							.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
+							.select('fiche_partner.fiche_id')
+							.where('organisation.slug', '=', slug!)
+					)
+				])
+			)
+		)
+		.$if(words.length > 0, (q) =>
+			q.where((eb) =>
+				eb.and(words.map((word) => eb(eb.fn('instr', ['fiche.search_text', eb.val(word)]), '>', 0)))
+			)
+		)
+		.execute();
 }
 
 /**
@@ -654,7 +652,7 @@ export async function listOrganisations(db: Executor): Promise<OrganisationWithC
 			'organisation.id',
 			'organisation.slug',
 			'organisation.name',
-			'organisation.full_name',
+			'organisation.full_name as fullName',
 			'organisation.kind',
 			eb
 				.selectFrom('fiche_owner')
@@ -669,15 +667,7 @@ export async function listOrganisations(db: Executor): Promise<OrganisationWithC
 		])
 		.execute();
 	return rows
-		.map((r) => ({
-			id: r.id,
-			slug: r.slug,
-			name: r.name,
-			fullName: r.full_name,
-			kind: r.kind,
-			owned: Number(r.owned ?? 0),
-			partnered: Number(r.partnered ?? 0)
-		}))
+		.map((r) => ({ ...r, owned: Number(r.owned ?? 0), partnered: Number(r.partnered ?? 0) }))
 		.sort((a, b) => compareFrench(a.name, b.name));
 }
 
@@ -693,41 +683,33 @@ export async function findOrganisationBySlug(
 > {
 	const org = await db
 		.selectFrom('organisation')
-		.select(['id', 'slug', 'name', 'full_name', 'kind'])
+		.select(['id', 'slug', 'name', 'full_name as fullName', 'kind'])
 		.where('slug', '=', slug)
 		.executeTakeFirst();
 	if (!org) return undefined;
 	const ownerRows = await db
 		.selectFrom('fiche_owner')
-		.select(['fiche_id', 'scope'])
+		.select(['fiche_id as ficheId', 'scope'])
 		.where('organisation_id', '=', org.id)
 		.execute();
 	const partnerRows = await db
 		.selectFrom('fiche_partner')
-		.select(['fiche_id', 'detail'])
+		.select(['fiche_id as ficheId', 'detail'])
 		.where('organisation_id', '=', org.id)
 		.execute();
-	const ids = [...new Set([...ownerRows, ...partnerRows].map((r) => r.fiche_id))];
+	const ids = [...new Set([...ownerRows, ...partnerRows].map((r) => r.ficheId))];
 	const fiches =
 		ids.length > 0 ? await ficheSummaryQuery(db).where('fiche.id', 'in', ids).execute() : [];
 	const owned = fiches
-		.filter((f) => ownerRows.some((r) => r.fiche_id === f.id))
+		.filter((f) => ownerRows.some((r) => r.ficheId === f.id))
 		.map((f) => ({
 			...f,
-			scopes: ownerRows.filter((r) => r.fiche_id === f.id && r.scope).map((r) => r.scope as string)
+			scopes: ownerRows.filter((r) => r.ficheId === f.id && r.scope).map((r) => r.scope as string)
 		}));
 	const partnered = fiches
-		.filter((f) => partnerRows.some((r) => r.fiche_id === f.id))
-		.map((f) => ({ ...f, detail: partnerRows.find((r) => r.fiche_id === f.id)?.detail ?? null }));
-	return {
-		id: org.id,
-		slug: org.slug,
-		name: org.name,
-		fullName: org.full_name,
-		kind: org.kind,
-		owned,
-		partnered
-	};
+		.filter((f) => partnerRows.some((r) => r.ficheId === f.id))
+		.map((f) => ({ ...f, detail: partnerRows.find((r) => r.ficheId === f.id)?.detail ?? null }));
+	return { ...org, owned, partnered };
 }
 
 export async function listOrganisationRefs(db: Executor): Promise<OrganisationRef[]> {
