@@ -54,12 +54,7 @@ function reassignedQueries(text: string): string[] {
  * Folders converted to `$if` by other streams of the same round (#14): their repositories are
  * checked once they leave this list.
  */
-const NOT_YET_CONVERTED = [
-	'src/lib/server/plan/',
-	'src/lib/server/opendata/',
-	'src/lib/server/editions/',
-	'src/lib/server/dashboard/'
-];
+const NOT_YET_CONVERTED = ['src/lib/server/editions/'];
 
 function isRepository(path: string): boolean {
 	const file = path.split('/').at(-1) ?? '';

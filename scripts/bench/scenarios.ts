@@ -29,7 +29,9 @@ export interface ScenarioRun {
 const WITH_WRK = wrkAvailable();
 
 const CONNECTIONS = 20;
-const ENCODINGS = { 'accept-encoding': 'gzip, deflate, br, zstd' };
+// What a browser behind the reverse proxy sends: the busy and filters server reads the client's
+// address from X-Forwarded-For (ADDRESS_HEADER) and answers 400 to a request without it.
+const HEADERS = { 'accept-encoding': 'gzip, deflate, br, zstd', 'x-forwarded-for': '10.0.0.1' };
 
 /** 200 combinations of /fiches filters, each different, in a fixed order. */
 export function filterCombinations(): string[] {
@@ -62,7 +64,7 @@ async function measure(
 	const options = {
 		url: `${base}${paths[0]}`,
 		connections: CONNECTIONS,
-		headers: ENCODINGS,
+		headers: HEADERS,
 		...(paths.length > 1
 			? { requests: paths.map((p) => ({ method: 'GET' as const, path: p })) }
 			: {})
@@ -77,7 +79,7 @@ async function measure(
 		? times[Math.min(times.length - 1, Math.ceil(0.99 * times.length) - 1)]!
 		: 0;
 	const wrk = WITH_WRK
-		? await runWrk(base, paths, { connections: CONNECTIONS, duration, headers: ENCODINGS })
+		? await runWrk(base, paths, { connections: CONNECTIONS, duration, headers: HEADERS })
 		: null;
 	return {
 		route: Array.isArray(path) ? `/fiches (${paths.length} filtres en rotation)` : path,

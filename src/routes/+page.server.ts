@@ -1,6 +1,7 @@
 import { structuralHistory } from '$lib/server/authoring/service';
 import { listSittings } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
+import { cachedByRevision } from '$lib/server/db/revision-cache';
 import { listEditions } from '$lib/server/editions/repository';
 import {
 	findPlan,
@@ -16,8 +17,8 @@ import type { PageServerLoad } from './$types';
 // Nothing to interact with: rendered on the server only, no script sent (docs/performance.md).
 export const csr = false;
 
-export const load: PageServerLoad = async () => {
-	const db = getDb();
+/** The plan, its tree and its history: read and put together once per change of published data. */
+const homePage = cachedByRevision(async (db) => {
 	const [plan, axes, orientations, objectives, fiches, planEvents, sessions, editions, structure] =
 		[
 			await findPlan(db),
@@ -78,4 +79,6 @@ export const load: PageServerLoad = async () => {
 		started: fiches.filter((f) => f.status !== 'a_lancer').length
 	};
 	return { plan, tree, counts, events };
-};
+});
+
+export const load: PageServerLoad = () => homePage(getDb());

@@ -27,12 +27,12 @@ vi.mock('$lib/server/db/instance', async (original) => ({
 	getDb: () => state.db
 }));
 
-const MAX_STATEMENTS = 16;
+const MAX_STATEMENTS = 10;
 /**
  * Built once per change of published data, then served as they are: every open-data file from one
  * reading (plan, its structure and indicators, measurements, updates, decisions).
  */
-const MAX_OPEN_DATA_BUILD = 24;
+const MAX_OPEN_DATA_BUILD = 16;
 let dir: string;
 
 type Role = 'partenaire' | 'admin' | 'commission';
@@ -71,12 +71,14 @@ async function dataset(name: string, scale: number | null): Promise<Dataset> {
 	await prepared.destroy();
 	if (scale !== null) generateHistory(path, scale, 7);
 	const counter = { count: 0 };
+	// Counted once per statement run (a result), not per query built: a nested list's subquery is
+	// built, and transformed by plugins, like a query, yet runs inside its parent's statement.
 	const counting: KyselyPlugin = {
-		transformQuery: (args) => {
+		transformQuery: (args) => args.node,
+		transformResult: async (args) => {
 			counter.count += 1;
-			return args.node;
-		},
-		transformResult: async (args) => args.result
+			return args.result;
+		}
 	};
 	const db = openDatabase(path).withPlugin(counting);
 	const users = {
@@ -129,7 +131,12 @@ interface Page {
 
 /** Every page a visitor or a signed-in person can open, with the parameters of one request. */
 const PAGES: Record<string, Page> = {
-	'/': { module: () => import('./+page.server') },
+	'/': {
+		module: () => import('./+page.server'),
+		// The plan, its tree, and its history: the register, sessions, editions, and the structural
+		// revisions named after the records they concern (once per change of published data).
+		max: 13
+	},
 	'/fiches': { module: () => import('./fiches/+page.server') },
 	'/fiches?priorite=1&statut=en_cours&q=wifi': { module: () => import('./fiches/+page.server') },
 	'/fiches/14-1': {
@@ -176,7 +183,8 @@ const PAGES: Record<string, Page> = {
 	'/donnees': { module: () => import('./donnees/+page.server'), openData: true },
 	'/donnees/plan.json': {
 		module: () => import('./donnees/[fichier=ressource]/+server'),
-		params: () => ({ fichier: 'plan.json' })
+		params: () => ({ fichier: 'plan.json' }),
+		openData: true
 	},
 	'/donnees/mesures-2018.csv': {
 		module: () => import('./donnees/[fichier=ressource]/+server'),
@@ -217,7 +225,10 @@ const PAGES: Record<string, Page> = {
 	'/admin/bilans/[id=id]': {
 		module: () => import('./admin/bilans/[id=id]/+page.server'),
 		params: (data) => ({ id: String(data.ids.draftEdition) }),
-		as: 'admin'
+		as: 'admin',
+		// A draft edition's preview: the edition, then the dashboard of its year and the year's
+		// starting states.
+		max: 12
 	},
 	'/commission (membre)': { module: () => import('./commission/+page.server'), as: 'commission' },
 	'/commission/seances/[id=id] (préparation)': {
@@ -231,7 +242,7 @@ const PAGES: Record<string, Page> = {
 		as: 'commission',
 		// The preparation file of one fiche for one session, for members only: the fiche page's
 		// reads, plus the session, the previous one and the fiche's state then.
-		max: 20
+		max: 14
 	}
 };
 

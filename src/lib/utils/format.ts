@@ -44,9 +44,17 @@ export function formatDateTime(isoMoment: string): string {
 	return dateTimeFormat.format(new Date(isoMoment));
 }
 
+const formattedNumbers = new Map<number, string>();
+
 /** French style: "1 234,5" (a narrow no-break space between thousands, a comma), two decimals at most. */
 export function formatNumber(value: number): string {
-	return numberFormat.format(value);
+	// Tables and charts show the same values again and again: each is formatted once (Intl is slow).
+	const known = formattedNumbers.get(value);
+	if (known !== undefined) return known;
+	const text = numberFormat.format(value);
+	if (formattedNumbers.size >= 20_000) formattedNumbers.clear();
+	formattedNumbers.set(value, text);
+	return text;
 }
 
 /** French typography puts a narrow no-break space (U+202F) between a number and « % ». */
@@ -54,7 +62,7 @@ const PERCENT = '\u202f%';
 
 /** "42,5 %" (narrow no-break space); `missing` when there is no value. */
 export function formatPercent(value: number | null, missing = 'non évalué'): string {
-	return value === null ? missing : `${numberFormat.format(value)}${PERCENT}`;
+	return value === null ? missing : `${formatNumber(value)}${PERCENT}`;
 }
 
 /** A measured value and its unit: "1 234 heures", "12" when the indicator has no unit. */

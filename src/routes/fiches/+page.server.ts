@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/instance';
+import { cachedByRevision } from '$lib/server/db/revision-cache';
 import { parseFicheFilters } from '$lib/server/plan/filters';
 import {
 	listAxes,
@@ -13,6 +14,14 @@ import type { PageServerLoad } from './$types';
 // Nothing to interact with: rendered on the server only, no script sent (docs/performance.md).
 export const csr = false;
 
+/** The plan's structure and organisations the filters offer, read once per change. */
+const filterChoices = cachedByRevision(async (db) => ({
+	axes: await listAxes(db),
+	orientations: await listOrientations(db),
+	objectives: await listObjectives(db),
+	organisations: await listOrganisationRefs(db)
+}));
+
 export const load: PageServerLoad = async ({ url }) => {
 	// A form sends its empty fields too (`?q=&axe=…&orientation=`): the address keeps only the
 	// filters that are set, by one redirect, so it can be read, shared and bookmarked.
@@ -21,12 +30,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		redirect(303, set.length > 0 ? `/fiches?${new URLSearchParams(set)}` : '/fiches');
 
 	const db = getDb();
-	const [axes, orientations, objectives, organisations] = [
-		await listAxes(db),
-		await listOrientations(db),
-		await listObjectives(db),
-		await listOrganisationRefs(db)
-	];
+	const { axes, orientations, objectives, organisations } = await filterChoices(db);
 	const orientationAxis = new Map(orientations.map((o) => [o.code, o.axis]));
 	const { query, values, ignored } = parseFicheFilters(url.searchParams, {
 		axes: axes.map((a) => a.code),

@@ -1,6 +1,7 @@
 import type { Executor } from '../db';
 import { isStale } from '../../utils/rules';
 import { countIndicatorsWithoutValue } from '../progress/repository';
+import { fichesInPlan } from '../plan/repository';
 import type { DecisionKind, FicheStatus, Opinion, SittingState } from '../db/schema';
 
 export interface SittingSummary {
@@ -239,11 +240,7 @@ export async function listPriorityHistory(db: Executor, ficheId: number): Promis
 }
 
 export async function listPriorityComparison(db: Executor, axis?: string) {
-	const rows = await db
-		.selectFrom('fiche')
-		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
-		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
-		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
+	const rows = await fichesInPlan(db)
 		.select([
 			'fiche.code',
 			'fiche.title',

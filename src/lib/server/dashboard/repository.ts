@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
-import { listAxes, listOrientations, rankedMeasurements } from '../plan/repository';
+import { fichesInPlan, listAxes, listOrientations, rankedMeasurements } from '../plan/repository';
 import type { DashboardInput } from './figures';
 import { INDICATOR_POINTS } from '../../utils/rules';
 
@@ -10,20 +10,16 @@ import { INDICATOR_POINTS } from '../../utils/rules';
  * priority from validated updates and closed sessions (`*_then`).
  */
 async function listFicheStates(db: Executor, day: string) {
-	return db
-		.selectFrom('fiche')
-		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
-		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
-		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
+	return fichesInPlan(db)
 		.select((eb) => [
 			'fiche.code',
 			'fiche.title',
 			'axis.code as axis',
 			'orientation.code as orientation',
-			'fiche.priority as current_priority',
-			'fiche.adopted_priority',
-			'fiche.status as current_status',
-			'fiche.progress as current_progress',
+			'fiche.priority as currentPriority',
+			'fiche.adopted_priority as adoptedPriority',
+			'fiche.status as currentStatus',
+			'fiche.progress as currentProgress',
 			eb
 				.selectFrom('progress_update')
 				.select('status')
@@ -34,7 +30,7 @@ async function listFicheStates(db: Executor, day: string) {
 				.orderBy('reported_on', 'desc')
 				.orderBy('id', 'desc')
 				.limit(1)
-				.as('status_then'),
+				.as('statusThen'),
 			eb
 				.selectFrom('progress_update')
 				.select('progress')
@@ -45,7 +41,7 @@ async function listFicheStates(db: Executor, day: string) {
 				.orderBy('reported_on', 'desc')
 				.orderBy('id', 'desc')
 				.limit(1)
-				.as('progress_then'),
+				.as('progressThen'),
 			eb
 				.selectFrom('decision')
 				.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
@@ -58,7 +54,7 @@ async function listFicheStates(db: Executor, day: string) {
 				.orderBy('commission_session.held_on', 'desc')
 				.orderBy('decision.id', 'desc')
 				.limit(1)
-				.as('priority_then')
+				.as('priorityThen')
 		])
 		.orderBy('objective.number')
 		.orderBy('fiche.number')
@@ -72,9 +68,9 @@ export async function loadFicheStatesAsOf(
 ): Promise<Pick<DashboardInput['fiches'][number], 'code' | 'status' | 'progress' | 'priority'>[]> {
 	return (await listFicheStates(db, day)).map((f) => ({
 		code: f.code,
-		priority: f.priority_then ?? f.adopted_priority,
-		status: (f.status_then as FicheStatus | null) ?? 'a_lancer',
-		progress: f.progress_then
+		priority: f.priorityThen ?? f.adoptedPriority,
+		status: (f.statusThen as FicheStatus | null) ?? 'a_lancer',
+		progress: f.progressThen
 	}));
 }
 
@@ -98,7 +94,7 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 	const byOrganisation = await db
 		.selectFrom('progress_update')
 		.innerJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
-		.select((eb) => ['organisation.name', eb.fn.countAll<number>().as('count')])
+		.select((eb) => ['organisation.name as organisation', eb.fn.countAll<number>().as('count')])
 		.where('progress_update.state', '=', 'validated')
 		.where('progress_update.reported_on', '<=', day)
 		.groupBy('organisation.name')
@@ -117,10 +113,10 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 			'indicator.unit',
 			'indicator.target',
 			'indicator.kind',
-			'indicator.target_date',
+			'indicator.target_date as targetDate',
 			'indicator.baseline',
-			'indicator.baseline_date',
-			'm.measured_on',
+			'indicator.baseline_date as baselineDate',
+			'm.measured_on as date',
 			'm.value'
 		])
 		.where('m.rank', '<=', INDICATOR_POINTS)
@@ -129,20 +125,10 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 		.orderBy('m.measured_on')
 		.execute();
 	const indicators = new Map<number, DashboardInput['indicators'][number]>();
-	for (const m of measurements) {
-		const entry = indicators.get(m.id) ?? {
-			fiche: m.code,
-			label: m.label,
-			unit: m.unit,
-			target: m.target,
-			kind: m.kind,
-			targetDate: m.target_date,
-			baseline: m.baseline,
-			baselineDate: m.baseline_date,
-			points: []
-		};
-		entry.points.push({ date: m.measured_on, value: m.value });
-		indicators.set(m.id, entry);
+	for (const { id, code, date, value, ...indicator } of measurements) {
+		const entry = indicators.get(id) ?? { fiche: code, ...indicator, points: [] };
+		entry.points.push({ date, value });
+		indicators.set(id, entry);
 	}
 
 	return {
@@ -153,15 +139,12 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 			title: f.title,
 			axis: f.axis,
 			orientation: f.orientation,
-			priority: asOf ? (f.priority_then ?? f.adopted_priority) : f.current_priority,
-			status: asOf ? ((f.status_then as FicheStatus | null) ?? 'a_lancer') : f.current_status,
-			progress: asOf ? f.progress_then : f.current_progress
+			priority: asOf ? (f.priorityThen ?? f.adoptedPriority) : f.currentPriority,
+			status: asOf ? ((f.statusThen as FicheStatus | null) ?? 'a_lancer') : f.currentStatus,
+			progress: asOf ? f.progressThen : f.currentProgress
 		})),
 		updatesByMonth: byMonth.map((r) => ({ month: r.month, count: Number(r.count) })),
-		updatesByOrganisation: byOrganisation.map((r) => ({
-			organisation: r.name,
-			count: Number(r.count)
-		})),
+		updatesByOrganisation: byOrganisation.map((r) => ({ ...r, count: Number(r.count) })),
 		indicators: [...indicators.values()]
 	};
 }

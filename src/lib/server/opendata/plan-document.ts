@@ -95,15 +95,15 @@ export async function buildPlanDocument(
 		: undefined;
 	const stateByCode = edition ? new Map(edition.state.fiches.map((f) => [f.code, f])) : undefined;
 
-	const group = <T extends { fiche_id: number }>(rows: T[]) => {
+	const group = <T extends { ficheId: number }>(rows: T[]) => {
 		const map = new Map<number, T[]>();
-		for (const row of rows) map.set(row.fiche_id, [...(map.get(row.fiche_id) ?? []), row]);
+		for (const row of rows) map.set(row.ficheId, [...(map.get(row.ficheId) ?? []), row]);
 		return map;
 	};
 	const ownersByFiche = group(owners);
 	const partnersByFiche = group(partners);
 	const linksByFiche = group(links);
-	const indicatorsByFiche = group(indicators.map((i) => ({ ...i, fiche_id: i.ficheId })));
+	const indicatorsByFiche = group(indicators);
 
 	const document: PlanDocument = {
 		schema: PLAN_SCHEMA,

@@ -3,7 +3,8 @@ import type { Db } from '../db';
 import { getDataRevision } from '../db/revision';
 import { computeDashboard } from '../dashboard/figures';
 import { loadDashboardInput } from '../dashboard/repository';
-import { figureTables } from '../dashboard/tables';
+import { dashboardView, figureTables } from '../dashboard/tables';
+import { PreparedJson } from '../../utils/prepared-json';
 import { findPublishedFile } from '../editions/repository';
 import { OpenDataSet, type OpenDataFile } from './resources';
 
@@ -30,7 +31,9 @@ export async function openDataFile(
 	return stored && { name, body: stored.body };
 }
 
+/** The dashboard's figures and tables, and the page's view of them as the browser receives it. */
 export const liveDashboard = cachedByRevision(async (db) => {
 	const figures = computeDashboard(await loadDashboardInput(db));
-	return { figures, tables: figureTables(figures) };
+	const tables = figureTables(figures);
+	return { figures, tables, view: new PreparedJson(dashboardView(figures, tables)) };
 });

@@ -13,7 +13,7 @@ export async function listFicheOwners(db: Executor) {
 	return db
 		.selectFrom('fiche_owner')
 		.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
-		.select(['fiche_owner.fiche_id', 'organisation.name', 'fiche_owner.scope'])
+		.select(['fiche_owner.fiche_id as ficheId', 'organisation.name', 'fiche_owner.scope'])
 		.execute();
 }
 
@@ -21,7 +21,7 @@ export async function listFichePartners(db: Executor) {
 	return db
 		.selectFrom('fiche_partner')
 		.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
-		.select(['fiche_partner.fiche_id', 'organisation.name'])
+		.select(['fiche_partner.fiche_id as ficheId', 'organisation.name'])
 		.execute();
 }
 
@@ -29,7 +29,7 @@ export async function listFicheLinks(db: Executor) {
 	return db
 		.selectFrom('fiche_link')
 		.innerJoin('fiche', 'fiche.id', 'fiche_link.linked_fiche_id')
-		.select(['fiche_link.fiche_id', 'fiche.code'])
+		.select(['fiche_link.fiche_id as ficheId', 'fiche.code'])
 		.execute();
 }
 
@@ -72,30 +72,25 @@ export async function listIndicatorSummaries(
 		)
 		.select([
 			'indicator.id',
-			'indicator.fiche_id',
+			'indicator.fiche_id as ficheId',
 			'indicator.position',
 			'indicator.label',
 			'indicator.unit',
 			'indicator.target',
 			's.count',
-			's.latest_date',
-			's.latest_value'
+			's.latest_date as latestDate',
+			's.latest_value as latestValue'
 		])
 		.orderBy('indicator.fiche_id')
 		.orderBy('indicator.position')
 		.execute();
-	return rows.map((r) => ({
-		id: r.id,
-		ficheId: r.fiche_id,
-		position: r.position,
-		label: r.label,
-		unit: r.unit,
-		target: r.target,
-		count: Number(r.count ?? 0),
+	return rows.map(({ count, latestDate, latestValue, ...indicator }) => ({
+		...indicator,
+		count: Number(count ?? 0),
 		latest:
-			r.latest_date === null || r.latest_value === null
+			latestDate === null || latestValue === null
 				? null
-				: { date: r.latest_date as string, value: Number(r.latest_value) }
+				: { date: latestDate as string, value: Number(latestValue) }
 	}));
 }
 
@@ -119,12 +114,11 @@ export interface MeasurementRow {
 }
 
 function publishedMeasurements(db: Executor, asOf?: string) {
-	let query = db
+	return db
 		.selectFrom('measurement')
 		.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
-		.where('progress_update.state', '=', 'validated');
-	if (asOf !== undefined) query = query.where('measurement.measured_on', '<=', asOf);
-	return query;
+		.where('progress_update.state', '=', 'validated')
+		.$if(asOf !== undefined, (q) => q.where('measurement.measured_on', '<=', asOf!));
 }
 
 /**
@@ -191,7 +185,7 @@ export interface UpdateRow {
 
 /** Validated updates only, without the person who wrote or reviewed them. */
 export async function listValidatedUpdates(db: Executor, asOf?: string): Promise<UpdateRow[]> {
-	let query = db
+	return db
 		.selectFrom('progress_update')
 		.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
 		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
@@ -211,9 +205,9 @@ export async function listValidatedUpdates(db: Executor, asOf?: string): Promise
 		.orderBy('objective.number')
 		.orderBy('fiche.number')
 		.orderBy('progress_update.reported_on')
-		.orderBy('progress_update.id');
-	if (asOf !== undefined) query = query.where('progress_update.reported_on', '<=', asOf);
-	return query.execute();
+		.orderBy('progress_update.id')
+		.$if(asOf !== undefined, (q) => q.where('progress_update.reported_on', '<=', asOf!))
+		.execute();
 }
 
 export interface DecisionRow {
@@ -231,7 +225,7 @@ export interface DecisionRow {
 
 /** Decisions of closed sessions only: those of a session being prepared or held are not public. */
 export async function listClosedDecisions(db: Executor, asOf?: string): Promise<DecisionRow[]> {
-	let query = db
+	return db
 		.selectFrom('decision')
 		.innerJoin('commission_session', 'commission_session.id', 'decision.session_id')
 		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
@@ -252,7 +246,7 @@ export async function listClosedDecisions(db: Executor, asOf?: string): Promise<
 		.orderBy('commission_session.held_on')
 		.orderBy('commission_session.id')
 		.orderBy('agenda_item.position')
-		.orderBy('decision.id');
-	if (asOf !== undefined) query = query.where('commission_session.held_on', '<=', asOf);
-	return query.execute();
+		.orderBy('decision.id')
+		.$if(asOf !== undefined, (q) => q.where('commission_session.held_on', '<=', asOf!))
+		.execute();
 }

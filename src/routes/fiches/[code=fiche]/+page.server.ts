@@ -1,6 +1,6 @@
 import { listFicheRevisionViews } from '$lib/server/authoring/repository';
 import { listFicheDecisions, listPriorityHistory } from '$lib/server/commission/repository';
-import { getDb } from '$lib/server/db/instance';
+import { keyedByRevision } from '$lib/server/db/revision-cache';
 import { findFicheByCode } from '$lib/server/plan/repository';
 import { ficheOr404 } from './fiche-or-404';
 import type { PageServerLoad } from './$types';
@@ -12,9 +12,10 @@ const FICHE_PAGE_REVISIONS = 3;
 // indicator charts are SVG drawn on the server). Budget: ≤ 40 KB of script; here 0.
 export const csr = false;
 
-export const load: PageServerLoad = async ({ params }) => {
-	const db = getDb();
-	const fiche = await ficheOr404(params.code, findFicheByCode);
+/** What the page shows of one fiche, read once per change of published data (fiches and misses). */
+const fichePage = keyedByRevision(async (db, code: string) => {
+	const fiche = await findFicheByCode(db, code);
+	if (!fiche) return undefined;
 	return {
 		fiche,
 		priorityHistory: await listPriorityHistory(db, fiche.id),
@@ -24,4 +25,6 @@ export const load: PageServerLoad = async ({ params }) => {
 			authors: false
 		})
 	};
-};
+}, 64);
+
+export const load: PageServerLoad = async ({ params }) => ficheOr404(params.code, fichePage);

@@ -1,0 +1,113 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { findUserById, insertUser, type User } from '$lib/server/auth/users';
+import type { Db } from '$lib/server/db';
+import { createTestDb } from '$lib/server/db/testing';
+import { reviewProgressUpdate, saveProgressUpdate } from '$lib/server/progress/service';
+import { createPartner, progressInput } from '$lib/server/progress/testing';
+
+/**
+ * Public pages keep what they read once per change of published data (keyedByRevision), also with
+ * the page cache switched off: a validation, an edit of the plan or a new organisation must show on
+ * the very next request, and what visitors do not see (a draft) must not make them read again.
+ */
+const state = vi.hoisted(() => ({ db: undefined as unknown }));
+vi.mock('$lib/server/db/instance', async (original) => ({
+	...(await original<typeof import('$lib/server/db/instance')>()),
+	getDb: () => state.db
+}));
+
+let db: Db;
+let partner: User;
+let admin: User;
+
+beforeEach(async () => {
+	db = await createTestDb();
+	state.db = db;
+	partner = await createPartner(db, 'cdg46', 'partenaire@cdg46.test');
+	const id = await insertUser(db, {
+		email: 'admin@lot.test',
+		name: 'Admin',
+		role: 'admin',
+		organisationId: null,
+		passwordHash: null
+	});
+	admin = (await findUserById(db, id))!;
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+type Load = (event: never) => Promise<unknown>;
+const load = async (module: Promise<{ load: unknown }>, event: object) =>
+	((await module).load as Load)(event as never) as Promise<Record<string, unknown>>;
+
+const fichePage = () =>
+	load(import('./fiches/[code=fiche]/+page.server'), { params: { code: '9-1' } }) as Promise<{
+		fiche: { history: { done: string }[]; progress: number | null };
+	}>;
+
+describe('pages read once per change of published data', () => {
+	it('the fiche page shows a validation at once, not a draft', async () => {
+		const before = await fichePage();
+		expect(await fichePage()).toBe(before);
+
+		const saved = await saveProgressUpdate(
+			db,
+			partner,
+			'9-1',
+			null,
+			progressInput({ done: 'Validée par le banc', progress: 45 }),
+			null
+		);
+		if (!saved.ok) throw new Error(saved.message);
+		// A submission waiting for validation changes nothing public: the same values are served.
+		expect(await fichePage()).toBe(before);
+
+		const review = await reviewProgressUpdate(
+			db,
+			admin,
+			{ updateId: saved.value.id, version: 1, decision: 'validate', comment: '' },
+			null
+		);
+		expect(review.ok).toBe(true);
+		const after = await fichePage();
+		expect(after.fiche.progress).toBe(45);
+		expect(after.fiche.history.at(-1)!.done).toBe('Validée par le banc');
+	});
+
+	it('the home page, the filters and an organisation show an edit of the plan at once', async () => {
+		const home = () => load(import('./+page.server'), {});
+		const filters = () =>
+			load(import('./fiches/+page.server'), { url: new URL('http://localhost/fiches') });
+		const organisation = () =>
+			load(import('./organisations/[slug=slug]/+page.server'), {
+				params: { slug: 'cdg46' }
+			}) as Promise<{ organisation: { name: string } }>;
+		const homeBefore = await home();
+		expect(await home()).toBe(homeBefore);
+		expect((await organisation()).organisation.name).toBe('CDG46');
+
+		await db.updateTable('plan').set({ title: 'Plan renommé' }).where('id', '=', 1).execute();
+		await db
+			.updateTable('organisation')
+			.set({ name: 'Centre de gestion du Lot' })
+			.where('slug', '=', 'cdg46')
+			.execute();
+		expect(((await home()).plan as { title: string }).title).toBe('Plan renommé');
+		expect((await organisation()).organisation.name).toBe('Centre de gestion du Lot');
+		const names = ((await filters()).organisations as { name: string }[]).map((o) => o.name);
+		expect(names).toContain('Centre de gestion du Lot');
+	});
+
+	it('keeps the values of one database apart from another’s', async () => {
+		const other = await createTestDb();
+		await other.updateTable('plan').set({ title: 'Autre plan' }).where('id', '=', 1).execute();
+		const home = () => load(import('./+page.server'), {}) as Promise<{ plan: { title: string } }>;
+		const first = (await home()).plan.title;
+		state.db = other;
+		expect((await home()).plan.title).toBe('Autre plan');
+		state.db = db;
+		expect((await home()).plan.title).toBe(first);
+		await other.destroy();
+	});
+});
