@@ -1,0 +1,188 @@
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backfillFrozenPlans } from '../../../../migrations/2026_12_02_100000_edition_frozen_plan';
+import { indicatorRowField, ownerField, parseFicheForm } from '../../schemas/plan-edit';
+import { findUserById, insertUser, type User } from '../auth/users';
+import { ficheFormValues } from '../authoring/fiche-form';
+import { findFicheState, lastFicheRevisionId } from '../authoring/repository';
+import { saveAxis } from '../authoring/import-repository';
+import { insertRevision } from '../authoring/revisions-repository';
+import { updateFiche } from '../authoring/service';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { liveOpenData } from '../opendata/published';
+import type { PlanDocument } from '../opendata/plan-document';
+import { findFicheByCode } from '../plan/repository';
+import { findFrozenFicheTexts, findPublishedFile, findPublishedSnapshot } from './repository';
+import { publishEdition, saveEditionDraft } from './service';
+import { editionPage } from './snapshot';
+
+let db: Db;
+let admin: User;
+
+beforeEach(async () => {
+	db = await createTestDb();
+	admin = (await findUserById(
+		db,
+		await insertUser(db, {
+			email: 'admin@lot.fr',
+			name: 'Anne Admin',
+			role: 'admin',
+			organisationId: null,
+			passwordHash: null
+		})
+	))!;
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+async function publish(year: number, at: Date): Promise<void> {
+	const draft = await saveEditionDraft(
+		db,
+		admin,
+		{ year, asOf: `${year}-12-31`, intro: `Bilan ${year}`, axisTexts: {}, changeNote: null },
+		null,
+		at
+	);
+	if (!draft.ok) throw new Error(draft.message);
+	expect((await publishEdition(db, admin, draft.value.id, null, at)).ok).toBe(true);
+}
+
+const OLD_TITLE = 'Mise en place d’outils numériques favorisant la mobilité';
+const OLD_INDICATOR =
+	'Nombre de consultations, d’utilisateurs et fréquence d’utilisation de l’outil';
+
+/** After the edition: 17-1's title, owners, first indicator's label and target, and axis 1's label. */
+async function editThePlan(at: Date): Promise<void> {
+	const state = (await findFicheState(db, '17-1'))!;
+	const department = await db
+		.selectFrom('organisation')
+		.select('id')
+		.where('slug', '=', 'departement-du-lot')
+		.executeTakeFirstOrThrow();
+	const values: Record<string, string> = {
+		...ficheFormValues(state, await lastFicheRevisionId(db, state.id)),
+		title: 'Mobilité : un calculateur d’itinéraires lotois',
+		[ownerField(0, 'org')]: String(department.id),
+		[ownerField(0, 'scope')]: 'Pilotage',
+		[indicatorRowField(0, 'label')]: 'Nombre d’itinéraires calculés',
+		[indicatorRowField(0, 'target')]: '5000',
+		reason: 'Décision de la commission'
+	};
+	const data = new FormData();
+	for (const [k, v] of Object.entries(values)) data.set(k, v);
+	const parsed = parseFicheForm(data);
+	expect(parsed.errors).toEqual({});
+	expect((await updateFiche(db, admin, '17-1', parsed.input!, null, at)).ok).toBe(true);
+
+	const axis = await db
+		.selectFrom('axis')
+		.selectAll()
+		.orderBy('position')
+		.limit(1)
+		.executeTakeFirstOrThrow();
+	await saveAxis(
+		db,
+		axis.id,
+		{ code: axis.code, shortName: axis.short_name, label: 'Axe renommé après le bilan' },
+		axis.position
+	);
+	await insertRevision(db, {
+		entity: 'axis',
+		entityId: axis.id,
+		ficheId: null,
+		action: 'updated',
+		changes: [
+			{ field: 'label', label: 'Intitulé', before: axis.label, after: 'Axe renommé après le bilan' }
+		],
+		reason: 'Nouvel intitulé',
+		decisionId: null,
+		origin: 'import',
+		userId: null,
+		createdAt: at.toISOString()
+	});
+}
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+describe('a published edition keeps the plan as it stood at publication', () => {
+	it('later edits of texts, owners, indicators and structure change the live plan only', async () => {
+		await publish(2019, new Date('2020-01-20T10:00:00Z'));
+		const axisLabel = (await findPublishedSnapshot(db, 2019))!.axes[0]!.label;
+		await editThePlan(new Date('2020-02-01T10:00:00Z'));
+
+		const page = editionPage((await findPublishedSnapshot(db, 2019))!);
+		expect(page.axes[0]!.label).toBe(axisLabel);
+		const fiche = page.axes.flatMap((a) => a.fiches).find((f) => f.code === '17-1')!;
+		expect(fiche.title).toBe(OLD_TITLE);
+		expect(fiche.plan).toMatchObject({ title: OLD_TITLE, owners: [] });
+		expect(fiche.plan!.objectiveLabel).not.toBe('');
+		expect(fiche.plan!.indicators[0]).toMatchObject({ label: OLD_INDICATOR, target: null });
+		expect(fiche.plan!.partners).toHaveLength(4);
+
+		const frozenPlan = JSON.parse(
+			text((await findPublishedFile(db, 2019, 'plan'))!.body)
+		) as PlanDocument;
+		const frozenFiche = frozenPlan.fiches.find((f) => f.code === '17-1')!;
+		expect(frozenFiche).toMatchObject({ title: OLD_TITLE, owners: [] });
+		expect(frozenFiche.indicators[0]).toMatchObject({ label: OLD_INDICATOR, target: null });
+		expect(frozenPlan.axes[0]!.label).toBe(axisLabel);
+		const frozenCsv = text((await findPublishedFile(db, 2019, 'fiches'))!.body);
+		expect(frozenCsv).toContain(OLD_TITLE);
+		expect(frozenCsv).not.toContain('Pilotage');
+		expect((await findFrozenFicheTexts(db, 2019, '17-1'))?.description.length).toBeGreaterThan(0);
+
+		expect((await findFicheByCode(db, '17-1'))!.title).toBe(
+			'Mobilité : un calculateur d’itinéraires lotois'
+		);
+		const live = JSON.parse(
+			text((await (await liveOpenData(db)).file('plan'))!.body)
+		) as PlanDocument;
+		const liveFiche = live.fiches.find((f) => f.code === '17-1')!;
+		expect(liveFiche.title).toBe('Mobilité : un calculateur d’itinéraires lotois');
+		expect(liveFiche.owners).toEqual([{ organisation: 'Département du Lot', scope: 'Pilotage' }]);
+		expect(liveFiche.indicators[0]).toMatchObject({
+			label: 'Nombre d’itinéraires calculés',
+			target: 5000
+		});
+		expect(live.axes[0]!.label).toBe('Axe renommé après le bilan');
+	});
+
+	it('the migration backfills an edition published before it, taken back through the revisions', async () => {
+		await publish(2019, new Date('2020-01-20T10:00:00Z'));
+		const published = await db
+			.selectFrom('edition')
+			.select(['snapshot', 'frozen_texts'])
+			.where('year', '=', 2019)
+			.executeTakeFirstOrThrow();
+		await editThePlan(new Date('2020-02-01T10:00:00Z'));
+
+		// The edition as the migration finds it: published, without its frozen plan.
+		await sql`DROP TRIGGER edition_published_is_frozen`.execute(db);
+		await sql`UPDATE edition SET snapshot = json_remove(snapshot, '$.frozenPlan'), frozen_texts = NULL`.execute(
+			db
+		);
+		await backfillFrozenPlans(db);
+		const backfilled = await db
+			.selectFrom('edition')
+			.select(['snapshot', 'frozen_texts'])
+			.where('year', '=', 2019)
+			.executeTakeFirstOrThrow();
+		const plan = (row: typeof published) => JSON.parse(row.snapshot!).frozenPlan;
+		// Titles and labels come back from the revisions; owners and targets are the migration's.
+		const { fiches, ...structure } = plan(backfilled);
+		const { fiches: before, ...structureBefore } = plan(published);
+		expect(structure).toEqual(structureBefore);
+		const at = (list: { code: string }[]) => list.find((f) => f.code === '17-1');
+		expect(at(fiches)).toEqual({
+			...at(before),
+			owners: [{ organisation: 'Département du Lot', scope: 'Pilotage', note: null }],
+			indicators: [{ ...at(before).indicators[0], target: 5000 }]
+		});
+		expect(fiches.filter((f: { code: string }) => f.code !== '17-1')).toEqual(
+			before.filter((f: { code: string }) => f.code !== '17-1')
+		);
+		expect(JSON.parse(backfilled.frozen_texts!)).toEqual(JSON.parse(published.frozen_texts!));
+	});
+});
