@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backfillFrozenPlans } from '../../../../migrations/2026_12_02_100000_edition_frozen_plan';
 import { indicatorRowField, ownerField, parseFicheForm } from '../../schemas/plan-edit';
@@ -15,6 +15,7 @@ import type { PlanDocument } from '../opendata/plan-document';
 import { findFicheByCode } from '../plan/repository';
 import { findFrozenFicheTexts, findPublishedFile, findPublishedSnapshot } from './repository';
 import { publishEdition, saveEditionDraft } from './service';
+import type { FrozenFiche, FrozenPlan } from './frozen-plan';
 import { editionPage } from './snapshot';
 
 let db: Db;
@@ -54,7 +55,7 @@ const OLD_INDICATOR =
 	'Nombre de consultations, d’utilisateurs et fréquence d’utilisation de l’outil';
 
 /** After the edition: 17-1's title, owners, first indicator's label and target, and axis 1's label. */
-async function editThePlan(at: Date): Promise<void> {
+async function editThePlan(at: Date, more: Record<string, string> = {}): Promise<void> {
 	const state = (await findFicheState(db, '17-1'))!;
 	const department = await db
 		.selectFrom('organisation')
@@ -68,7 +69,11 @@ async function editThePlan(at: Date): Promise<void> {
 		[ownerField(0, 'scope')]: 'Pilotage',
 		[indicatorRowField(0, 'label')]: 'Nombre d’itinéraires calculés',
 		[indicatorRowField(0, 'target')]: '5000',
-		reason: 'Décision de la commission'
+		[indicatorRowField(0, 'target_date')]: '2027-12-31',
+		[indicatorRowField(0, 'baseline')]: '120',
+		[indicatorRowField(0, 'baseline_date')]: '2020-01-01',
+		reason: 'Décision de la commission',
+		...more
 	};
 	const data = new FormData();
 	for (const [k, v] of Object.entries(values)) data.set(k, v);
@@ -126,7 +131,15 @@ describe('a published edition keeps the plan as it stood at publication', () => 
 		) as PlanDocument;
 		const frozenFiche = frozenPlan.fiches.find((f) => f.code === '17-1')!;
 		expect(frozenFiche).toMatchObject({ title: OLD_TITLE, owners: [] });
-		expect(frozenFiche.indicators[0]).toMatchObject({ label: OLD_INDICATOR, target: null });
+		expect(frozenFiche.indicators[0]).toMatchObject({
+			label: OLD_INDICATOR,
+			target: null,
+			kind: 'count',
+			target_date: null,
+			baseline: null,
+			baseline_date: null,
+			retired_on: null
+		});
 		expect(frozenPlan.axes[0]!.label).toBe(axisLabel);
 		const frozenCsv = text((await findPublishedFile(db, 2019, 'fiches'))!.body);
 		expect(frozenCsv).toContain(OLD_TITLE);
@@ -144,7 +157,12 @@ describe('a published edition keeps the plan as it stood at publication', () => 
 		expect(liveFiche.owners).toEqual([{ organisation: 'Département du Lot', scope: 'Pilotage' }]);
 		expect(liveFiche.indicators[0]).toMatchObject({
 			label: 'Nombre d’itinéraires calculés',
-			target: 5000
+			target: 5000,
+			kind: 'count',
+			target_date: '2027-12-31',
+			baseline: 120,
+			baseline_date: '2020-01-01',
+			retired_on: null
 		});
 		expect(live.axes[0]!.label).toBe('Axe renommé après le bilan');
 	});
@@ -163,26 +181,53 @@ describe('a published edition keeps the plan as it stood at publication', () => 
 		await sql`UPDATE edition SET snapshot = json_remove(snapshot, '$.frozenPlan'), frozen_texts = NULL`.execute(
 			db
 		);
-		await backfillFrozenPlans(db);
+		await backfillFrozenPlans(db as unknown as Kysely<unknown>);
 		const backfilled = await db
 			.selectFrom('edition')
 			.select(['snapshot', 'frozen_texts'])
 			.where('year', '=', 2019)
 			.executeTakeFirstOrThrow();
-		const plan = (row: typeof published) => JSON.parse(row.snapshot!).frozenPlan;
+		const plan = (row: typeof published) =>
+			(JSON.parse(row.snapshot!) as { frozenPlan: FrozenPlan }).frozenPlan;
 		// Titles and labels come back from the revisions; owners and targets are the migration's.
 		const { fiches, ...structure } = plan(backfilled);
 		const { fiches: before, ...structureBefore } = plan(published);
 		expect(structure).toEqual(structureBefore);
-		const at = (list: { code: string }[]) => list.find((f) => f.code === '17-1');
+		const at = (list: FrozenFiche[]) => list.find((f) => f.code === '17-1')!;
 		expect(at(fiches)).toEqual({
 			...at(before),
 			owners: [{ organisation: 'Département du Lot', scope: 'Pilotage', note: null }],
-			indicators: [{ ...at(before).indicators[0], target: 5000 }]
+			indicators: [
+				{
+					...at(before).indicators[0],
+					target: 5000,
+					targetDate: '2027-12-31',
+					baseline: 120,
+					baselineDate: '2020-01-01'
+				}
+			]
 		});
-		expect(fiches.filter((f: { code: string }) => f.code !== '17-1')).toEqual(
-			before.filter((f: { code: string }) => f.code !== '17-1')
+		expect(fiches.filter((f) => f.code !== '17-1')).toEqual(
+			before.filter((f) => f.code !== '17-1')
 		);
 		expect(JSON.parse(backfilled.frozen_texts!)).toEqual(JSON.parse(published.frozen_texts!));
+	});
+
+	it('plan.json gives a retired indicator its day, and an edition dated before it none', async () => {
+		await editThePlan(new Date('2020-02-01T10:00:00Z'), { [indicatorRowField(0, 'retire')]: 'on' });
+		const live = JSON.parse(
+			text((await (await liveOpenData(db)).file('plan'))!.body)
+		) as PlanDocument;
+		expect(live.fiches.find((f) => f.code === '17-1')!.indicators[0]!.retired_on).toBe(
+			'2020-02-01'
+		);
+		await publish(2019, new Date('2020-03-01T10:00:00Z'));
+		const frozen = JSON.parse(
+			text((await findPublishedFile(db, 2019, 'plan'))!.body)
+		) as PlanDocument;
+		expect(frozen.fiches.find((f) => f.code === '17-1')!.indicators[0]!.retired_on).toBeNull();
+		const page = editionPage((await findPublishedSnapshot(db, 2019))!);
+		const fiche = page.axes.flatMap((a) => a.fiches).find((f) => f.code === '17-1')!;
+		expect(fiche.plan!.indicators[0]).toMatchObject({ retired: true, target: 5000 });
 	});
 });

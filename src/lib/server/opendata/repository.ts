@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db';
-import type { DecisionKind, FicheStatus, Opinion } from '../db/schema';
+import type { DecisionKind, FicheStatus, IndicatorKind, Opinion } from '../db/schema';
 import { rankedMeasurements } from '../plan/repository';
 
 /**
@@ -40,6 +40,11 @@ export interface IndicatorSummary {
 	label: string;
 	unit: string | null;
 	target: number | null;
+	kind: IndicatorKind;
+	targetDate: string | null;
+	baseline: number | null;
+	baselineDate: string | null;
+	retiredAt: string | null;
 	count: number;
 	latest: { date: string; value: number } | null;
 }
@@ -77,6 +82,11 @@ export async function listIndicatorSummaries(
 			'indicator.label',
 			'indicator.unit',
 			'indicator.target',
+			'indicator.kind',
+			'indicator.target_date as targetDate',
+			'indicator.baseline',
+			'indicator.baseline_date as baselineDate',
+			'indicator.retired_at as retiredAt',
 			's.count',
 			's.latest_date',
 			's.latest_value'
@@ -91,6 +101,11 @@ export async function listIndicatorSummaries(
 		label: r.label,
 		unit: r.unit,
 		target: r.target,
+		kind: r.kind,
+		targetDate: r.targetDate,
+		baseline: r.baseline,
+		baselineDate: r.baselineDate,
+		retiredAt: r.retiredAt,
 		count: Number(r.count ?? 0),
 		latest:
 			r.latest_date === null || r.latest_value === null
