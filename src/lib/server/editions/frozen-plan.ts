@@ -1,4 +1,4 @@
-import type { IndicatorKind } from '../../utils/indicator-kinds';
+import type { TargetedIndicator } from '../../utils/indicator-target';
 import type { RichText } from '../../utils/rich-text';
 
 /**
@@ -26,14 +26,9 @@ export interface FrozenFiche {
 	indicators: FrozenIndicator[];
 }
 
-export interface FrozenIndicator {
+/** Its unit, kind, target and baseline with their dates (`TargetedIndicator`), label and state. */
+export interface FrozenIndicator extends TargetedIndicator {
 	label: string;
-	unit: string | null;
-	kind: IndicatorKind;
-	target: number | null;
-	targetDate: string | null;
-	baseline: number | null;
-	baselineDate: string | null;
 	retired: boolean;
 }
 
