@@ -121,7 +121,7 @@ describe('a published edition keeps the plan as it stood at publication', () => 
 		expect(page.axes[0]!.label).toBe(axisLabel);
 		const fiche = page.axes.flatMap((a) => a.fiches).find((f) => f.code === '17-1')!;
 		expect(fiche.title).toBe(OLD_TITLE);
-		expect(fiche.plan).toMatchObject({ title: OLD_TITLE, owners: [] });
+		expect(fiche.plan).toMatchObject({ objective: 17, owners: [] });
 		expect(fiche.plan!.objectiveLabel).not.toBe('');
 		expect(fiche.plan!.indicators[0]).toMatchObject({ label: OLD_INDICATOR, target: null });
 		expect(fiche.plan!.partners).toHaveLength(4);

@@ -66,11 +66,30 @@ export type EditionPage = Omit<EditionSnapshot, 'figures' | 'tables' | 'axes' | 
 	axes: (Omit<EditionSnapshot['axes'][number], 'fiches'> & {
 		fiches: (FicheYear & {
 			updateCount: number;
-			/** The fiche as the plan stood at publication: its objective, owners, indicators… */
-			plan: (FrozenFiche & { objectiveLabel: string }) | null;
+			/** What the page shows of the fiche as the plan stood at publication. */
+			plan: FichePlanFacts | null;
 		})[];
 	})[];
 };
+
+/** Its objective, owners, partners and indicators: only what the page shows (it is sent twice). */
+export interface FichePlanFacts {
+	objective: number;
+	objectiveLabel: string;
+	owners: { organisation: string; scope: string | null }[];
+	partners: string[];
+	indicators: FrozenFiche['indicators'];
+}
+
+function planFacts(fiche: FrozenFiche, objectiveLabel: string): FichePlanFacts {
+	return {
+		objective: fiche.objective,
+		objectiveLabel,
+		owners: fiche.owners.map((o) => ({ organisation: o.organisation, scope: o.scope })),
+		partners: fiche.partners.map((p) => p.organisation),
+		indicators: fiche.indicators
+	};
+}
 
 export function editionPage(snapshot: EditionSnapshot): EditionPage {
 	const { figures, tables, axes, frozenPlan, ...rest } = snapshot;
@@ -87,7 +106,7 @@ export function editionPage(snapshot: EditionSnapshot): EditionPage {
 					...fiche,
 					updates: fiche.updates.slice(-EDITION_PAGE_UPDATES),
 					updateCount: fiche.updates.length,
-					plan: plan ? { ...plan, objectiveLabel: objectiveLabels.get(plan.objective) ?? '' } : null
+					plan: plan ? planFacts(plan, objectiveLabels.get(plan.objective) ?? '') : null
 				};
 			})
 		}))
