@@ -1,4 +1,5 @@
 import type { Executor } from '../db';
+import { baselineText, targetText } from '../../utils/indicator-target';
 import { EDITION_PAGE_UPDATES } from '../../utils/rules';
 import type { FicheStatus } from '../db/schema';
 import { computeDashboard, type DashboardFigures, type DashboardInput } from '../dashboard/figures';
@@ -72,22 +73,40 @@ export type EditionPage = Omit<EditionSnapshot, 'figures' | 'tables' | 'axes' | 
 	})[];
 };
 
-/** Its objective, owners, partners and indicators: only what the page shows (it is sent twice). */
+/**
+ * What the page shows of a frozen fiche, as sentences: the page's data is sent twice (HTML and
+ * hydration), and a sentence weighs less than the fields it is made of.
+ */
 export interface FichePlanFacts {
-	objective: number;
-	objectiveLabel: string;
-	owners: { organisation: string; scope: string | null }[];
-	partners: string[];
-	indicators: FrozenFiche['indicators'];
+	objective: string;
+	owners: { count: number; text: string };
+	partners: string;
+	indicators: string[];
 }
 
 function planFacts(fiche: FrozenFiche, objectiveLabel: string): FichePlanFacts {
 	return {
-		objective: fiche.objective,
-		objectiveLabel,
-		owners: fiche.owners.map((o) => ({ organisation: o.organisation, scope: o.scope })),
-		partners: fiche.partners.map((p) => p.organisation),
-		indicators: fiche.indicators
+		objective: `Objectif ${fiche.objective} : ${objectiveLabel}`,
+		owners: {
+			count: fiche.owners.length,
+			text:
+				fiche.owners
+					.map((o) => (o.scope ? `${o.organisation} (${o.scope})` : o.organisation))
+					.join(' ; ') || 'non désigné'
+		},
+		partners: fiche.partners.map((p) => p.organisation).join(' ; '),
+		indicators: fiche.indicators.map((indicator) => {
+			const target = targetText(indicator);
+			const baseline = baselineText(indicator);
+			return [
+				`${indicator.label}${indicator.unit ? ` (${indicator.unit})` : ''}`,
+				target && ` — cible : ${target}`,
+				baseline && ` ; référence : ${baseline}`,
+				indicator.retired && ' — retiré'
+			]
+				.filter(Boolean)
+				.join('');
+		})
 	};
 }
 
