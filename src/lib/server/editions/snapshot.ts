@@ -75,12 +75,12 @@ export type EditionPage = Omit<EditionSnapshot, 'figures' | 'tables' | 'axes' | 
 
 /**
  * What the page shows of a frozen fiche, as sentences: the page's data is sent twice (HTML and
- * hydration), and a sentence weighs less than the fields it is made of.
+ * hydration), and a sentence weighs less than the fields it is made of. Partners stay in the
+ * frozen plan and its open data, not on the page: at ten years they would weigh a quarter of it.
  */
 export interface FichePlanFacts {
 	objective: string;
 	owners: { count: number; text: string };
-	partners: string;
 	indicators: string[];
 }
 
@@ -94,7 +94,6 @@ function planFacts(fiche: FrozenFiche, objectiveLabel: string): FichePlanFacts {
 					.map((o) => (o.scope ? `${o.organisation} (${o.scope})` : o.organisation))
 					.join(' ; ') || 'non désigné'
 		},
-		partners: fiche.partners.map((p) => p.organisation).join(' ; '),
 		indicators: fiche.indicators.map((indicator) => {
 			const target = targetText(indicator);
 			const baseline = baselineText(indicator);
