@@ -7,7 +7,7 @@ import { ficheFormValues } from '../authoring/fiche-form';
 import { findFicheState, lastFicheRevisionId } from '../authoring/repository';
 import { saveAxis } from '../authoring/import-repository';
 import { insertRevision } from '../authoring/revisions-repository';
-import { updateFiche } from '../authoring/service';
+import { createFiche, updateFiche } from '../authoring/service';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { liveOpenData } from '../opendata/published';
@@ -176,6 +176,19 @@ describe('a published edition keeps the plan as it stood at publication', () => 
 			.where('year', '=', 2019)
 			.executeTakeFirstOrThrow();
 		await editThePlan(new Date('2020-02-01T10:00:00Z'));
+		const objective = await db
+			.selectFrom('objective')
+			.select('id')
+			.where('number', '=', 4)
+			.executeTakeFirstOrThrow();
+		const added = await createFiche(
+			db,
+			admin,
+			{ objectiveId: objective.id, title: 'Fiche ajoutée', reason: 'Ajout', decisionId: null },
+			null,
+			new Date('2020-02-02T10:00:00Z')
+		);
+		expect(added).toEqual({ ok: true, value: { code: '4-2' } });
 
 		// The edition as the migration finds it: published, without its frozen plan.
 		await sql`DROP TRIGGER edition_published_is_frozen`.execute(db);
@@ -211,6 +224,7 @@ describe('a published edition keeps the plan as it stood at publication', () => 
 		expect(fiches.filter((f) => f.code !== '17-1')).toEqual(
 			before.filter((f) => f.code !== '17-1')
 		);
+		// Fiche 4-2, added after the publication, is left out.
 		expect(JSON.parse(backfilled.frozen_texts!)).toEqual(JSON.parse(published.frozen_texts!));
 	});
 
