@@ -76,6 +76,28 @@ test('the 2018 edition keeps 17-1’s title, owners and indicator after an admin
 		await block.screenshot({ path: `test-results/bilan-fiche-figee-${width}.png` });
 	}
 
+	// The fiche as the edition froze it: its texts, owners and indicator of then.
+	await block.getByRole('link', { name: 'La fiche 17-1 telle que publiée dans ce bilan' }).click();
+	await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(
+		`Fiche action 17-1 : ${OLD_TITLE}`
+	);
+	await expect(visitor.locator('main')).toContainText(OLD_INDICATOR);
+	await expect(visitor.locator('main')).not.toContainText(NEW_INDICATOR);
+	await expect(visitor.locator('main')).not.toContainText('Pilotage');
+	await expect(visitor.getByRole('heading', { name: 'Descriptif de l’action' })).toBeVisible();
+	await expect(visitor.getByRole('link', { name: 'la fiche 17-1 aujourd’hui' })).toHaveAttribute(
+		'href',
+		'/fiches/17-1'
+	);
+	await expectNoAxeViolations(visitor);
+	for (const width of [1280, 390]) {
+		await visitor.setViewportSize({ width, height: 900 });
+		await visitor.screenshot({
+			path: `test-results/bilan-fiche-page-${width}.png`,
+			fullPage: true
+		});
+	}
+
 	const frozenPlan = (await (
 		await visitor.request.get(`${portal.url}/bilans/2018/plan.json`)
 	).json()) as { fiches: { code: string; title: string; owners: unknown[] }[] };

@@ -13,7 +13,7 @@ import { createTestDb } from '../db/testing';
 import { liveOpenData } from '../opendata/published';
 import type { PlanDocument } from '../opendata/plan-document';
 import { findFicheByCode } from '../plan/repository';
-import { findFrozenFicheTexts, findPublishedFile, findPublishedSnapshot } from './repository';
+import { findFrozenFiche, findPublishedFile, findPublishedSnapshot } from './repository';
 import { publishEdition, saveEditionDraft } from './service';
 import type { FrozenFiche, FrozenPlan } from './frozen-plan';
 import { editionPage } from './snapshot';
@@ -145,7 +145,12 @@ describe('a published edition keeps the plan as it stood at publication', () => 
 		const frozenCsv = text((await findPublishedFile(db, 2019, 'fiches'))!.body);
 		expect(frozenCsv).toContain(OLD_TITLE);
 		expect(frozenCsv).not.toContain('Pilotage');
-		expect((await findFrozenFicheTexts(db, 2019, '17-1'))?.description.length).toBeGreaterThan(0);
+		const frozen = (await findFrozenFiche(db, 2019, '17-1'))!;
+		expect(frozen.texts!.description.length).toBeGreaterThan(0);
+		expect(frozen.plan!.fiches.find((f) => f.code === '17-1')).toMatchObject({
+			title: OLD_TITLE,
+			owners: []
+		});
 
 		expect((await findFicheByCode(db, '17-1'))!.title).toBe(
 			'Mobilité : un calculateur d’itinéraires lotois'

@@ -394,17 +394,26 @@ export async function loadPlanToFreeze(
 	return { plan: { axes, orientations, objectives, fiches }, texts };
 }
 
-/** One fiche's texts as a published edition froze them, or undefined (no such edition or fiche). */
-export async function findFrozenFicheTexts(
-	db: Executor,
-	year: number,
-	code: string,
-	version?: number
-): Promise<FrozenFicheTexts | undefined> {
+/**
+ * One fiche as a published edition froze it: the edition's plan (structure and fiches, without
+ * the rest of its snapshot) and that fiche's texts, in one statement.
+ */
+export async function findFrozenFiche(db: Executor, year: number, code: string, version?: number) {
 	const row = await publishedRow(db, year, version)
-		.select((eb) =>
+		.select((eb) => [
+			'year',
+			'version',
+			'as_of as asOf',
+			'published_at as publishedAt',
+			eb.fn<string | null>('json_extract', ['snapshot', eb.val('$.frozenPlan')]).as('plan'),
 			eb.fn<string | null>('json_extract', ['frozen_texts', eb.val(`$."${code}"`)]).as('texts')
-		)
+		])
 		.executeTakeFirst();
-	return row?.texts ? (JSON.parse(row.texts) as FrozenFicheTexts) : undefined;
+	if (!row) return undefined;
+	const { plan, texts, ...edition } = row;
+	return {
+		...edition,
+		plan: plan ? (JSON.parse(plan) as FrozenPlan) : undefined,
+		texts: texts ? (JSON.parse(texts) as FrozenFicheTexts) : undefined
+	};
 }
