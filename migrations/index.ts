@@ -10,6 +10,7 @@ import * as publishedRevision from './2026_11_30_060000_published_revision';
 import * as security from './2026_11_30_070000_security';
 import * as planAuthoring from './2026_12_01_100000_plan_authoring';
 import * as mail from './2026_12_01_130000_mail';
+import * as editionFrozenPlan from './2026_12_02_100000_edition_frozen_plan';
 import * as structureVersions from './2026_12_02_110000_structure_versions';
 
 /**
@@ -29,5 +30,6 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_11_30_070000_security': security,
 	'2026_12_01_100000_plan_authoring': planAuthoring,
 	'2026_12_01_130000_mail': mail,
+	'2026_12_02_100000_edition_frozen_plan': editionFrozenPlan,
 	'2026_12_02_110000_structure_versions': structureVersions
 };

@@ -37,7 +37,7 @@ describe('2026_11_30_040000_edition_open_data', () => {
 		await sql`INSERT INTO edition (year, version, as_of, intro, axis_texts, state, created_at)
 			VALUES (2020, 1, '2020-12-31', 'Brouillon', '{}', 'draft', '2021-01-15')`.execute(db);
 
-		await migrator.migrateToLatest();
+		await migrator.migrateTo('2026_11_30_040000_edition_open_data');
 		const { rows } = await sql<{
 			year: number;
 			snapshot: string | null;

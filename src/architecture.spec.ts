@@ -50,12 +50,6 @@ function reassignedQueries(text: string): string[] {
 	});
 }
 
-/**
- * Folders converted to `$if` by other streams of the same round (#14): their repositories are
- * checked once they leave this list.
- */
-const NOT_YET_CONVERTED = ['src/lib/server/editions/'];
-
 function isRepository(path: string): boolean {
 	const file = path.split('/').at(-1) ?? '';
 	return file === 'repository.ts' || file.endsWith('-repository.ts');
@@ -121,7 +115,6 @@ describe('architecture: one way to build a query', () => {
 	it('builds optional conditions with $if in every repository', () => {
 		const offenders = sourceFiles('src')
 			.filter(isRepository)
-			.filter((path) => !NOT_YET_CONVERTED.some((folder) => path.startsWith(folder)))
 			.flatMap((path) =>
 				reassignedQueries(readFileSync(join(ROOT, path), 'utf8')).map((line) => `${path}:${line}`)
 			);

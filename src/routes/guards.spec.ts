@@ -31,6 +31,7 @@ const PUBLIC = new Set([
 	'tableau-de-bord/+page.server.ts',
 	'bilans/+page.server.ts',
 	'bilans/[year=annee]/+page.server.ts',
+	'bilans/[year=annee]/fiches/[code=fiche]/+page.server.ts',
 	'bilans/[year=annee]/[fichier=ressource]/+server.ts',
 	'bilans/[year=annee]/[figure].csv/+server.ts',
 	'tableau-de-bord/[figure].csv/+server.ts',

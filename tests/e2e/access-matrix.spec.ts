@@ -84,6 +84,10 @@ const rows = (): Row[] => [
 	['GET', '/', null, [200, 200, 200, 200, 200]],
 	['GET', '/fiches?priorite=1', null, [200, 200, 200, 200, 200]],
 	['GET', '/fiches/9-1', null, [200, 200, 200, 200, 200]],
+	// A fiche as a published edition froze it (#16): public; unknown fiche or edition, 404.
+	['GET', '/bilans/2018/fiches/17-1', null, [200, 200, 200, 200, 200]],
+	['GET', '/bilans/2018/fiches/17-9', null, [404, 404, 404, 404, 404]],
+	['GET', '/bilans/2099/fiches/17-1', null, [404, 404, 404, 404, 404]],
 	['GET', '/organisations/cdg46', null, [200, 200, 200, 200, 200]],
 	['GET', '/donnees/plan.json', null, [200, 200, 200, 200, 200]],
 	['GET', '/donnees/fiches.csv', null, [200, 200, 200, 200, 200]],

@@ -43,6 +43,11 @@ export const PlanDocumentSchema = z.strictObject({
 					label: z.string().min(1),
 					unit: z.string().nullable(),
 					target: z.number().nullable(),
+					kind: z.enum(['count', 'percentage', 'amount', 'boolean']),
+					target_date: isoDate.nullable(),
+					baseline: z.number().nullable(),
+					baseline_date: isoDate.nullable(),
+					retired_on: isoDate.nullable(),
 					latest: z.strictObject({ date: isoDate, value: z.number() }).nullable(),
 					measurement_count: z.number().int().min(0)
 				})

@@ -300,6 +300,8 @@ export interface EditionTable {
 	change_note: string | null;
 	state: 'draft' | 'published';
 	snapshot: string | null;
+	/** Published: each fiche's texts as they stood at publication (JSON, `FrozenTexts`). */
+	frozen_texts: string | null;
 	/** Its `sdusn/plan@1` document, for editions published before plan@2; no longer served (see edition_resource). */
 	open_data: string | null;
 	created_by: number | null;

@@ -1,4 +1,8 @@
+import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Executor } from '../db';
+import type { IndicatorKind } from '../../utils/indicator-kinds';
+import type { RichText } from '../../utils/rich-text';
+import type { FrozenFiche, FrozenFicheTexts, FrozenPlan, FrozenTexts } from './frozen-plan';
 import type { EditionSnapshot } from './snapshot';
 
 export interface EditionSummary {
@@ -11,35 +15,27 @@ export interface EditionSummary {
 	changeNote: string | null;
 }
 
-const summary = (r: {
-	id: number;
-	year: number;
-	version: number;
-	as_of: string;
-	state: 'draft' | 'published';
-	published_at: string | null;
-	change_note: string | null;
-}): EditionSummary => ({
-	id: r.id,
-	year: r.year,
-	version: r.version,
-	asOf: r.as_of,
-	state: r.state,
-	publishedAt: r.published_at,
-	changeNote: r.change_note
-});
+const SUMMARY = [
+	'edition.id',
+	'edition.year',
+	'edition.version',
+	'edition.as_of as asOf',
+	'edition.state',
+	'edition.published_at as publishedAt',
+	'edition.change_note as changeNote'
+] as const;
 
 export async function listEditions(
 	db: Executor,
 	{ publishedOnly }: { publishedOnly: boolean }
 ): Promise<EditionSummary[]> {
-	let query = db
+	return db
 		.selectFrom('edition')
-		.select(['id', 'year', 'version', 'as_of', 'state', 'published_at', 'change_note'])
+		.select(SUMMARY)
+		.$if(publishedOnly, (q) => q.where('state', '=', 'published'))
 		.orderBy('year', 'desc')
-		.orderBy('version', 'desc');
-	if (publishedOnly) query = query.where('state', '=', 'published');
-	return (await query.execute()).map(summary);
+		.orderBy('version', 'desc')
+		.execute();
 }
 
 /** The published row of a year: its latest version, or the one asked for. */
@@ -99,7 +95,14 @@ export async function insertEditionFiles(
 export async function listEditionsWithoutFiles(db: Executor) {
 	return db
 		.selectFrom('edition')
-		.selectAll()
+		.select([
+			'edition.id',
+			'edition.year',
+			'edition.version',
+			'edition.as_of as asOf',
+			'edition.published_at as publishedAt',
+			'edition.created_at as createdAt'
+		])
 		.where('state', '=', 'published')
 		.where(({ not, exists, selectFrom }) =>
 			not(
@@ -116,24 +119,22 @@ export async function listEditionsWithoutFiles(db: Executor) {
 }
 
 export async function findEdition(db: Executor, id: number) {
-	const row = await db.selectFrom('edition').selectAll().where('id', '=', id).executeTakeFirst();
-	if (!row) return undefined;
-	return {
-		...summary(row),
-		intro: row.intro,
-		axisTexts: JSON.parse(row.axis_texts) as Record<string, string>
-	};
+	const row = await db
+		.selectFrom('edition')
+		.select([...SUMMARY, 'edition.intro', 'edition.axis_texts as axisTexts'])
+		.where('id', '=', id)
+		.executeTakeFirst();
+	return row && { ...row, axisTexts: JSON.parse(row.axisTexts) as Record<string, string> };
 }
 
 export async function listVersions(db: Executor, year: number): Promise<EditionSummary[]> {
-	const rows = await db
+	return db
 		.selectFrom('edition')
-		.select(['id', 'year', 'version', 'as_of', 'state', 'published_at', 'change_note'])
+		.select(SUMMARY)
 		.where('year', '=', year)
 		.where('state', '=', 'published')
 		.orderBy('version', 'desc')
 		.execute();
-	return rows.map(summary);
 }
 
 /** The highest published version of a year (0 when none). */
@@ -203,13 +204,14 @@ export async function upsertDraft(
 export async function markPublished(
 	db: Executor,
 	id: number,
-	publication: { snapshot: string; publishedBy: number | null; at: string }
+	publication: { snapshot: string; texts: string; publishedBy: number | null; at: string }
 ): Promise<void> {
 	await db
 		.updateTable('edition')
 		.set({
 			state: 'published',
 			snapshot: publication.snapshot,
+			frozen_texts: publication.texts,
 			published_by: publication.publishedBy,
 			published_at: publication.at
 		})
@@ -225,8 +227,8 @@ export async function listValidatedUpdatesBetween(db: Executor, from: string, to
 		.leftJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
 		.select([
 			'fiche.code',
-			'progress_update.reported_on',
-			'organisation.name',
+			'progress_update.reported_on as date',
+			'organisation.name as organisation',
 			'progress_update.status',
 			'progress_update.progress',
 			'progress_update.done'
@@ -247,14 +249,14 @@ export async function listClosedDecisionsBetween(db: Executor, from: string, to:
 		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
 		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
 		.select([
-			'commission_session.id',
-			'commission_session.held_on',
-			'fiche.code',
-			'agenda_item.title',
+			'commission_session.id as sessionId',
+			'commission_session.held_on as sessionDate',
+			'fiche.code as fiche',
+			'agenda_item.title as itemTitle',
 			'decision.kind',
 			'decision.opinion',
-			'decision.previous_priority',
-			'decision.new_priority',
+			'decision.previous_priority as previousPriority',
+			'decision.new_priority as newPriority',
 			'decision.text'
 		])
 		.where('commission_session.state', '=', 'closed')
@@ -269,11 +271,149 @@ export async function listClosedDecisionsBetween(db: Executor, from: string, to:
 export async function findPreviousPublished(db: Executor, year: number) {
 	return db
 		.selectFrom('edition')
-		.select(['year', 'version', 'as_of', 'snapshot'])
+		.select(['year', 'version', 'as_of as asOf', 'snapshot'])
 		.where('state', '=', 'published')
 		.where('year', '<', year)
 		.orderBy('year', 'desc')
 		.orderBy('version', 'desc')
 		.limit(1)
 		.executeTakeFirst();
+}
+
+/** SQLite gives a nested list as JSON text (jsonArrayFrom). */
+const parsed = <T>(value: T[] | string): T[] =>
+	typeof value === 'string' ? (JSON.parse(value) as T[]) : value;
+
+/**
+ * The live plan as an edition freezes it: structure, and each fiche with its owners, partners,
+ * links and indicators (nested lists: one statement for the fiches), and its texts apart.
+ */
+export async function loadPlanToFreeze(
+	db: Executor
+): Promise<{ plan: FrozenPlan; texts: FrozenTexts }> {
+	const axes = await db
+		.selectFrom('axis')
+		.select(['code', 'short_name as shortName', 'label'])
+		.orderBy('position')
+		.execute();
+	const orientations = await db
+		.selectFrom('orientation')
+		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
+		.select(['orientation.code', 'axis.code as axis', 'orientation.label'])
+		.orderBy('orientation.position')
+		.execute();
+	const objectives = await db
+		.selectFrom('objective')
+		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
+		.select(['objective.number', 'orientation.code as orientation', 'objective.label'])
+		.orderBy('objective.number')
+		.execute();
+	const rows = await db
+		.selectFrom('fiche')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.select((eb) => [
+			'fiche.code',
+			'objective.number as objective',
+			'fiche.title',
+			'fiche.short_title as shortTitle',
+			'fiche.context',
+			'fiche.existing',
+			'fiche.description',
+			'fiche.success_factors as successFactors',
+			'fiche.owners_note as ownersNote',
+			jsonArrayFrom(
+				eb
+					.selectFrom('fiche_owner')
+					.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
+					.select(['organisation.name as organisation', 'fiche_owner.scope', 'fiche_owner.note'])
+					.whereRef('fiche_owner.fiche_id', '=', 'fiche.id')
+					.orderBy('fiche_owner.position')
+			).as('owners'),
+			jsonArrayFrom(
+				eb
+					.selectFrom('fiche_partner')
+					.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
+					.select(['organisation.name as organisation', 'fiche_partner.detail'])
+					.whereRef('fiche_partner.fiche_id', '=', 'fiche.id')
+					.orderBy('fiche_partner.position')
+			).as('partners'),
+			jsonArrayFrom(
+				eb
+					.selectFrom('fiche_link')
+					.innerJoin('fiche as linked', 'linked.id', 'fiche_link.linked_fiche_id')
+					.select('linked.code')
+					.whereRef('fiche_link.fiche_id', '=', 'fiche.id')
+					.orderBy('fiche_link.position')
+			).as('linked'),
+			jsonArrayFrom(
+				eb
+					.selectFrom('indicator')
+					.select((ib) => [
+						'indicator.label',
+						'indicator.unit',
+						'indicator.kind',
+						'indicator.target',
+						'indicator.target_date as targetDate',
+						'indicator.baseline',
+						'indicator.baseline_date as baselineDate',
+						ib('indicator.retired_at', 'is not', null).as('retired')
+					])
+					.whereRef('indicator.fiche_id', '=', 'fiche.id')
+					.orderBy('indicator.position')
+			).as('indicators')
+		])
+		.orderBy('objective.number')
+		.orderBy('fiche.number')
+		.execute();
+	const fiches: FrozenFiche[] = rows.map((r) => ({
+		code: r.code,
+		objective: r.objective,
+		title: r.title,
+		shortTitle: r.shortTitle,
+		owners: parsed(r.owners),
+		partners: parsed(r.partners),
+		linked: parsed(r.linked).map((l) => l.code),
+		indicators: parsed(r.indicators).map((i) => ({
+			...i,
+			kind: i.kind as IndicatorKind,
+			retired: Boolean(i.retired)
+		}))
+	}));
+	const texts: FrozenTexts = Object.fromEntries(
+		rows.map((r) => [
+			r.code,
+			{
+				context: JSON.parse(r.context) as RichText,
+				existing: JSON.parse(r.existing) as RichText,
+				description: JSON.parse(r.description) as RichText,
+				successFactors: JSON.parse(r.successFactors) as RichText,
+				ownersNote: r.ownersNote
+			}
+		])
+	);
+	return { plan: { axes, orientations, objectives, fiches }, texts };
+}
+
+/**
+ * One fiche as a published edition froze it: the edition's plan (structure and fiches, without
+ * the rest of its snapshot) and that fiche's texts, in one statement.
+ */
+export async function findFrozenFiche(db: Executor, year: number, code: string, version?: number) {
+	const row = await publishedRow(db, year, version)
+		.select((eb) => [
+			'year',
+			'version',
+			'as_of as asOf',
+			'published_at as publishedAt',
+			eb.fn<string | null>('json_extract', ['snapshot', eb.val('$.frozenPlan')]).as('plan'),
+			eb.fn<string | null>('json_extract', ['frozen_texts', eb.val(`$."${code}"`)]).as('texts')
+		])
+		.executeTakeFirst();
+	if (!row) return undefined;
+	const { plan, texts, ...edition } = row;
+	return {
+		...edition,
+		plan: plan ? (JSON.parse(plan) as FrozenPlan) : undefined,
+		texts: texts ? (JSON.parse(texts) as FrozenFicheTexts) : undefined
+	};
 }

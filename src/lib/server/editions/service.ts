@@ -71,7 +71,7 @@ export async function publishEdition(
 		if (!edition) return refuse(404, 'Ce bilan n’existe pas.');
 		if (edition.state === 'published') return refuse(409, 'Ce bilan est déjà publié.');
 		const publishedAt = now.toISOString();
-		const { snapshot, files } = await buildPublication(
+		const { snapshot, texts, files } = await buildPublication(
 			trx,
 			{
 				year: edition.year,
@@ -85,6 +85,7 @@ export async function publishEdition(
 		);
 		await markPublished(trx, id, {
 			snapshot: JSON.stringify(snapshot),
+			texts: JSON.stringify(texts),
 			publishedBy: admin?.id ?? null,
 			at: publishedAt
 		});
@@ -112,10 +113,10 @@ export async function freezeEditionsWithoutFiles(db: Db): Promise<number> {
 	const editions = await listEditionsWithoutFiles(db);
 	for (const edition of editions)
 		await db.transaction().execute(async (trx) => {
-			const state = await loadDashboardInput(trx, edition.as_of);
+			const state = await loadDashboardInput(trx, edition.asOf);
 			const openData = new OpenDataSet(trx, {
-				generatedAt: edition.published_at ?? edition.created_at,
-				edition: { asOf: edition.as_of, state, year: edition.year, version: edition.version }
+				generatedAt: edition.publishedAt ?? edition.createdAt,
+				edition: { asOf: edition.asOf, state, year: edition.year, version: edition.version }
 			});
 			await insertEditionFiles(trx, edition.id, await openData.all());
 		});

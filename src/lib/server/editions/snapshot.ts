@@ -1,4 +1,5 @@
 import type { Executor } from '../db';
+import { baselineText, targetText } from '../../utils/indicator-target';
 import { EDITION_PAGE_UPDATES } from '../../utils/rules';
 import type { FicheStatus } from '../db/schema';
 import { computeDashboard, type DashboardFigures, type DashboardInput } from '../dashboard/figures';
@@ -10,11 +11,12 @@ import {
 	type FigureTable
 } from '../dashboard/tables';
 import { OpenDataSet, type OpenDataFile } from '../opendata/resources';
-import { listAxes } from '../plan/repository';
+import type { FrozenFiche, FrozenPlan, FrozenTexts } from './frozen-plan';
 import {
 	findPreviousPublished,
 	listClosedDecisionsBetween,
-	listValidatedUpdatesBetween
+	listValidatedUpdatesBetween,
+	loadPlanToFreeze
 } from './repository';
 
 export interface EditionSnapshot {
@@ -38,6 +40,8 @@ export interface EditionSnapshot {
 		newPriority: number | null;
 		text: string;
 	}[];
+	/** The plan as it stood at publication (absent only from a snapshot read before its migration). */
+	frozenPlan?: FrozenPlan;
 	comparison: {
 		previous: { year: number; version: number; asOf: string } | null;
 		changes: {
@@ -58,25 +62,71 @@ export interface EditionSnapshot {
  * its latest updates of the year with their number; the fiche's history of that year lists them all.
  * A page that weighs the same whether partners report each quarter or each week.
  */
-export type EditionPage = Omit<EditionSnapshot, 'figures' | 'tables' | 'axes'> & {
+export type EditionPage = Omit<EditionSnapshot, 'figures' | 'tables' | 'axes' | 'frozenPlan'> & {
 	dashboard: DashboardView;
 	axes: (Omit<EditionSnapshot['axes'][number], 'fiches'> & {
-		fiches: (FicheYear & { updateCount: number })[];
+		fiches: (FicheYear & {
+			updateCount: number;
+			/** What the page shows of the fiche as the plan stood at publication. */
+			plan: FichePlanFacts | null;
+		})[];
 	})[];
 };
 
+/**
+ * What the page shows of a frozen fiche, as sentences: the page's data is sent twice (HTML and
+ * hydration), and a sentence weighs less than the fields it is made of. Partners stay in the
+ * frozen plan and its open data, not on the page: at ten years they would weigh a quarter of it.
+ */
+export interface FichePlanFacts {
+	objective: string;
+	owners: { count: number; text: string };
+	indicators: string[];
+}
+
+function planFacts(fiche: FrozenFiche, objectiveLabel: string): FichePlanFacts {
+	return {
+		objective: `Objectif ${fiche.objective} : ${objectiveLabel}`,
+		owners: {
+			count: fiche.owners.length,
+			text:
+				fiche.owners
+					.map((o) => (o.scope ? `${o.organisation} (${o.scope})` : o.organisation))
+					.join(' ; ') || 'non désigné'
+		},
+		indicators: fiche.indicators.map((indicator) => {
+			const target = targetText(indicator);
+			const baseline = baselineText(indicator);
+			return [
+				`${indicator.label}${indicator.unit ? ` (${indicator.unit})` : ''}`,
+				target && ` — cible : ${target}`,
+				baseline && ` ; référence : ${baseline}`,
+				indicator.retired && ' — retiré'
+			]
+				.filter(Boolean)
+				.join('');
+		})
+	};
+}
+
 export function editionPage(snapshot: EditionSnapshot): EditionPage {
-	const { figures, tables, axes, ...rest } = snapshot;
+	const { figures, tables, axes, frozenPlan, ...rest } = snapshot;
+	const objectiveLabels = new Map(frozenPlan?.objectives.map((o) => [o.number, o.label]));
+	const planByCode = new Map(frozenPlan?.fiches.map((f) => [f.code, f]));
 	return {
 		...rest,
 		dashboard: dashboardView(figures, tables),
 		axes: axes.map((axis) => ({
 			...axis,
-			fiches: axis.fiches.map((fiche) => ({
-				...fiche,
-				updates: fiche.updates.slice(-EDITION_PAGE_UPDATES),
-				updateCount: fiche.updates.length
-			}))
+			fiches: axis.fiches.map((fiche) => {
+				const plan = planByCode.get(fiche.code);
+				return {
+					...fiche,
+					updates: fiche.updates.slice(-EDITION_PAGE_UPDATES),
+					updateCount: fiche.updates.length,
+					plan: plan ? planFacts(plan, objectiveLabels.get(plan.objective) ?? '') : null
+				};
+			})
 		}))
 	};
 }
@@ -113,18 +163,19 @@ export async function buildEditionSnapshot(
 		changeNote: string | null;
 	},
 	publishedAt: string,
-	atDate?: DashboardInput
+	read: { state?: DashboardInput; plan?: FrozenPlan } = {}
 ): Promise<EditionSnapshot> {
 	const yearStart = `${edition.year}-01-01`;
 	const before = `${edition.year - 1}-12-31`;
 	// The state at the start of the year: the fiches' states only, not a whole dashboard.
 	const [end, start] = [
-		atDate ?? (await loadDashboardInput(db, edition.asOf)),
+		read.state ?? (await loadDashboardInput(db, edition.asOf)),
 		await loadFicheStatesAsOf(db, before)
 	];
 	const figures = computeDashboard(end);
 	const startByCode = new Map(start.map((f) => [f.code, f]));
 
+	const frozenPlan = read.plan ?? (await loadPlanToFreeze(db)).plan;
 	const updates = await listValidatedUpdatesBetween(db, yearStart, edition.asOf);
 	const decisions = await listClosedDecisionsBetween(db, yearStart, edition.asOf);
 
@@ -142,8 +193,8 @@ export async function buildEditionSnapshot(
 				updates: updates
 					.filter((u) => u.code === f.code)
 					.map((u) => ({
-						date: u.reported_on,
-						organisation: u.name,
+						date: u.date,
+						organisation: u.organisation,
 						status: u.status,
 						progress: u.progress,
 						done: u.done
@@ -189,7 +240,7 @@ export async function buildEditionSnapshot(
 		publishedAt,
 		intro: edition.intro,
 		changeNote: edition.changeNote,
-		axes: (await listAxes(db)).map((a) => ({
+		axes: frozenPlan.axes.map((a) => ({
 			code: a.code,
 			shortName: a.shortName,
 			label: a.label,
@@ -198,19 +249,14 @@ export async function buildEditionSnapshot(
 		})),
 		figures,
 		tables: figureTables(figures),
-		decisions: decisions.map((d) => ({
-			sessionId: d.id,
-			sessionDate: d.held_on,
-			fiche: d.code,
-			kind: d.kind,
-			opinion: d.opinion,
-			previousPriority: d.previous_priority,
-			newPriority: d.new_priority,
-			text: d.code ? d.text : `${d.title} : ${d.text}`
+		decisions: decisions.map(({ itemTitle, ...d }) => ({
+			...d,
+			text: d.fiche ? d.text : `${itemTitle} : ${d.text}`
 		})),
+		frozenPlan,
 		comparison: {
 			previous: previous
-				? { year: previous.year, version: previous.version, asOf: previous.as_of }
+				? { year: previous.year, version: previous.version, asOf: previous.asOf }
 				: null,
 			changes
 		}
@@ -218,19 +264,21 @@ export async function buildEditionSnapshot(
 }
 
 /**
- * What publishing an edition stores: its snapshot and every file of its open data, all from one
- * reading of the validated state as of the edition's date.
+ * What publishing an edition stores: its snapshot (with the plan as it stands), the fiches' texts
+ * and every file of its open data, all from one reading of the validated state as of the edition's
+ * date.
  */
 export async function buildPublication(
 	db: Executor,
 	edition: Parameters<typeof buildEditionSnapshot>[1],
 	publishedAt: string
-): Promise<{ snapshot: EditionSnapshot; files: OpenDataFile[] }> {
+): Promise<{ snapshot: EditionSnapshot; texts: FrozenTexts; files: OpenDataFile[] }> {
 	const state = await loadDashboardInput(db, edition.asOf);
-	const snapshot = await buildEditionSnapshot(db, edition, publishedAt, state);
+	const { plan, texts } = await loadPlanToFreeze(db);
+	const snapshot = await buildEditionSnapshot(db, edition, publishedAt, { state, plan });
 	const openData = new OpenDataSet(db, {
 		generatedAt: publishedAt,
 		edition: { asOf: edition.asOf, state, year: edition.year, version: edition.version }
 	});
-	return { snapshot, files: await openData.all() };
+	return { snapshot, texts, files: await openData.all() };
 }

@@ -18,6 +18,7 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
 	'/tableau-de-bord/[figure].csv',
 	'/bilans',
 	'/bilans/[year=annee]',
+	'/bilans/[year=annee]/fiches/[code=fiche]',
 	'/bilans/[year=annee]/[fichier=ressource]',
 	'/bilans/[year=annee]/[figure].csv',
 	'/commission',

@@ -1,6 +1,6 @@
 import { compareFicheCodes, compareFrench } from '../../utils/text';
 import type { Executor } from '../db';
-import type { FicheStatus } from '../db/schema';
+import type { FicheStatus, IndicatorKind } from '../db/schema';
 import type { DashboardInput } from '../dashboard/figures';
 import {
 	findPlan,
@@ -44,6 +44,13 @@ export interface OpenDataIndicator {
 	label: string;
 	unit: string | null;
 	target: number | null;
+	/** Added after the first plan@2 files: what values the indicator takes, its target's date… */
+	kind: IndicatorKind;
+	target_date: string | null;
+	baseline: number | null;
+	baseline_date: string | null;
+	/** The day it was retired (it keeps its measurements), or null while in service. */
+	retired_on: string | null;
 	latest: { date: string; value: number } | null;
 	measurement_count: number;
 }
@@ -64,6 +71,12 @@ export interface OpenDataFiche {
 
 /** The stable identifier of an indicator: its fiche's code and its rank in the fiche. */
 export const indicatorId = (fiche: string, position: number) => `${fiche}-${position}`;
+
+/** The day an indicator was retired; in an edition, null when that was after the edition's date. */
+function retiredOn(retiredAt: string | null, asOf: string | undefined): string | null {
+	const day = retiredAt?.slice(0, 10) ?? null;
+	return day !== null && asOf !== undefined && day > asOf ? null : day;
+}
 
 /** `generated_at`'s form: UTC, to the second. */
 export const toTimestamp = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
@@ -143,6 +156,11 @@ export async function buildPlanDocument(
 					label: i.label,
 					unit: i.unit,
 					target: i.target,
+					kind: i.kind,
+					target_date: i.targetDate,
+					baseline: i.baseline,
+					baseline_date: i.baselineDate,
+					retired_on: retiredOn(i.retiredAt, edition?.asOf),
 					latest: i.latest,
 					measurement_count: i.count
 				})),

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db';
-import type { DecisionKind, FicheStatus, Opinion } from '../db/schema';
+import type { DecisionKind, FicheStatus, IndicatorKind, Opinion } from '../db/schema';
 import { rankedMeasurements } from '../plan/repository';
 
 /**
@@ -40,6 +40,11 @@ export interface IndicatorSummary {
 	label: string;
 	unit: string | null;
 	target: number | null;
+	kind: IndicatorKind;
+	targetDate: string | null;
+	baseline: number | null;
+	baselineDate: string | null;
+	retiredAt: string | null;
 	count: number;
 	latest: { date: string; value: number } | null;
 }
@@ -77,6 +82,11 @@ export async function listIndicatorSummaries(
 			'indicator.label',
 			'indicator.unit',
 			'indicator.target',
+			'indicator.kind',
+			'indicator.target_date as targetDate',
+			'indicator.baseline',
+			'indicator.baseline_date as baselineDate',
+			'indicator.retired_at as retiredAt',
 			's.count',
 			's.latest_date as latestDate',
 			's.latest_value as latestValue'

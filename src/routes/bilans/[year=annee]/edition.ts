@@ -1,6 +1,10 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/instance';
-import { findPublishedFile, findPublishedSnapshot } from '$lib/server/editions/repository';
+import {
+	findFrozenFiche,
+	findPublishedFile,
+	findPublishedSnapshot
+} from '$lib/server/editions/repository';
 
 /** The year and version named by the URL (`/bilans/2019`, `?version=1`), or a French 404. */
 function editionKey(yearParam: string, url: URL): { year: number; version: number | undefined } {
@@ -31,4 +35,31 @@ export async function publishedFile(yearParam: string, name: string, url: URL) {
 	return (await findPublishedSnapshot(getDb(), year, version))
 		? error(404, 'Ce fichier de données n’existe pas.')
 		: notPublished(year, version);
+}
+
+/**
+ * One fiche as the published edition named by the URL froze it (`/bilans/2018/fiches/17-1`): its
+ * place in the plan, texts, owners, partners, links and indicators as they stood at publication.
+ */
+export async function publishedFiche(yearParam: string, code: string, url: URL) {
+	const { year, version } = editionKey(yearParam, url);
+	const edition =
+		(await findFrozenFiche(getDb(), year, code, version)) ?? notPublished(year, version);
+	const fiche = edition.plan?.fiches.find((f) => f.code === code);
+	if (!edition.plan || !fiche || !edition.texts)
+		error(404, `La fiche ${code} ne figure pas dans le bilan ${year}.`);
+	const objective = edition.plan.objectives.find((o) => o.number === fiche.objective);
+	const orientation = edition.plan.orientations.find((o) => o.code === objective?.orientation);
+	const axis = edition.plan.axes.find((a) => a.code === orientation?.axis);
+	return {
+		edition: {
+			year: edition.year,
+			version: edition.version,
+			asOf: edition.asOf,
+			publishedAt: edition.publishedAt ?? ''
+		},
+		fiche,
+		texts: edition.texts,
+		place: { axis, orientation, objective }
+	};
 }

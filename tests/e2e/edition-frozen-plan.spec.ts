@@ -1,0 +1,122 @@
+import { expect, test, type Page } from '@playwright/test';
+import { expectNoAxeViolations } from './helpers/axe';
+import { createAccount, startOwnPortal, type OwnPortal } from './helpers/own-portal';
+
+// A published edition keeps the plan as it stood at its publication (#16): the 2018 edition,
+// published at first start, still shows 17-1 as it was after an admin edits it. A portal of its
+// own: the rest of the suite keeps the plan as the seed loads it.
+test.describe.configure({ mode: 'serial', timeout: 90_000 });
+
+const ADMIN = {
+	email: 'bea.bilan@lot-numerique.test',
+	name: 'Béa Bilan',
+	role: 'admin' as const,
+	password: 'les bilans gardent le plan de leur date'
+};
+const OLD_TITLE = 'Mise en place d’outils numériques favorisant la mobilité';
+const NEW_TITLE = 'Un calculateur d’itinéraires pour tout le Lot';
+const OLD_INDICATOR =
+	'Nombre de consultations, d’utilisateurs et fréquence d’utilisation de l’outil';
+const NEW_INDICATOR = 'Nombre d’itinéraires calculés';
+
+let portal: OwnPortal;
+
+test.beforeAll(async () => {
+	portal = await startOwnPortal();
+	createAccount(portal.databasePath, ADMIN);
+});
+test.afterAll(async () => {
+	portal.child.kill('SIGTERM');
+	await portal.exited;
+});
+
+/** The block of fiche 17-1 on an edition's page. */
+const ficheBlock = (page: Page) =>
+	page.locator('article.fiche-block').filter({ has: page.locator('a[href="/fiches/17-1"]') });
+
+test('the 2018 edition keeps 17-1’s title, owners and indicator after an admin edits them', async ({
+	browser
+}) => {
+	const admin = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+	await admin.goto(`${portal.url}/connexion`);
+	await admin.waitForLoadState('networkidle');
+	await admin.getByLabel('Adresse électronique').fill(ADMIN.email);
+	await admin.getByLabel('Mot de passe').fill(ADMIN.password);
+	await admin.getByRole('button', { name: 'Se connecter' }).click();
+	await expect(admin.getByRole('link', { name: ADMIN.name })).toBeVisible();
+
+	await admin.goto(`${portal.url}/admin/plan/fiches/17-1`);
+	await admin.locator('#title').fill(NEW_TITLE);
+	await admin.locator('#owner_0_org').selectOption({ label: 'Département du Lot' });
+	await admin.locator('#owner_0_scope').fill('Pilotage');
+	await admin.locator('#ind_0_label').fill(NEW_INDICATOR);
+	await admin.locator('#ind_0_target').fill('5000');
+	await admin.locator('#reason').fill('Fiche revue après le bilan 2018');
+	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(admin.getByRole('status')).toContainText('Modifications enregistrées');
+
+	const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+	await visitor.goto(`${portal.url}/fiches/17-1`);
+	await expect(visitor.getByRole('heading', { level: 1 })).toContainText(NEW_TITLE);
+	await expect(visitor.getByText('Département du Lot').first()).toBeVisible();
+
+	await visitor.goto(`${portal.url}/bilans/2018`);
+	const block = ficheBlock(visitor);
+	await expect(block.getByRole('heading', { level: 3 })).toHaveText(`17-1 — ${OLD_TITLE}`);
+	await expect(block.getByText('non désigné', { exact: true })).toBeVisible();
+	await expect(block).toContainText(OLD_INDICATOR);
+	await expect(block).not.toContainText(NEW_INDICATOR);
+	await expect(block).not.toContainText('cible');
+	await expect(block).toContainText(/Objectif 17 :/);
+	await expect(visitor.locator('main')).not.toContainText(NEW_TITLE);
+	await expectNoAxeViolations(visitor);
+	await block.scrollIntoViewIfNeeded();
+	for (const width of [1280, 390]) {
+		await visitor.setViewportSize({ width, height: 900 });
+		await block.screenshot({ path: `test-results/bilan-fiche-figee-${width}.png` });
+	}
+
+	// The fiche as the edition froze it: its texts, owners and indicator of then.
+	await block.getByRole('link', { name: 'La fiche 17-1 telle que publiée dans ce bilan' }).click();
+	await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(
+		`Fiche action 17-1 : ${OLD_TITLE}`
+	);
+	await expect(visitor.locator('main')).toContainText(OLD_INDICATOR);
+	await expect(visitor.locator('main')).not.toContainText(NEW_INDICATOR);
+	await expect(visitor.locator('main')).not.toContainText('Pilotage');
+	await expect(visitor.getByRole('heading', { name: 'Descriptif de l’action' })).toBeVisible();
+	await expect(visitor.getByRole('link', { name: 'la fiche 17-1 aujourd’hui' })).toHaveAttribute(
+		'href',
+		'/fiches/17-1'
+	);
+	await expectNoAxeViolations(visitor);
+	for (const width of [1280, 390]) {
+		await visitor.setViewportSize({ width, height: 900 });
+		await visitor.screenshot({
+			path: `test-results/bilan-fiche-page-${width}.png`,
+			fullPage: true
+		});
+	}
+
+	const frozenPlan = (await (
+		await visitor.request.get(`${portal.url}/bilans/2018/plan.json`)
+	).json()) as { fiches: { code: string; title: string; owners: unknown[] }[] };
+	expect(frozenPlan.fiches.find((f) => f.code === '17-1')).toMatchObject({
+		title: OLD_TITLE,
+		owners: []
+	});
+	const frozenCsv = await (
+		await visitor.request.get(`${portal.url}/bilans/2018/fiches.csv`)
+	).text();
+	expect(frozenCsv).toContain(OLD_TITLE);
+	expect(frozenCsv).not.toContain(NEW_TITLE);
+
+	const live = (await (await visitor.request.get(`${portal.url}/donnees/plan.json`)).json()) as {
+		fiches: { code: string; title: string; owners: unknown[]; indicators: unknown[] }[];
+	};
+	expect(live.fiches.find((f) => f.code === '17-1')).toMatchObject({
+		title: NEW_TITLE,
+		owners: [{ organisation: 'Département du Lot', scope: 'Pilotage' }],
+		indicators: [{ label: NEW_INDICATOR, target: 5000, kind: 'count', retired_on: null }]
+	});
+});
