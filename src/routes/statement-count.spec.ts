@@ -230,9 +230,9 @@ const PAGES: Record<string, Page> = {
 		module: () => import('./admin/bilans/[id=id]/+page.server'),
 		params: (data) => ({ id: String(data.ids.draftEdition) }),
 		as: 'admin',
-		// A draft edition's preview: the edition, then the dashboard of its year and the year's
-		// starting states.
-		max: 12
+		// A draft edition's preview: the edition, then the dashboard of its year, the year's
+		// starting states, and the plan as publishing would freeze it (texts, owners, indicators).
+		max: 15
 	},
 	'/commission (membre)': { module: () => import('./commission/+page.server'), as: 'commission' },
 	'/commission/seances/[id=id] (préparation)': {
