@@ -72,7 +72,9 @@ function startChild(): Promise<ChildProcess> {
 }
 
 function killed(child: ChildProcess): Promise<void> {
-	return new Promise((resolve) => {
+	return new Promise((resolve, reject) => {
+		// A sender that stopped by itself before the kill is a failure, not a wait without end.
+		if (child.exitCode !== null) reject(new Error(`sender exited early (${child.exitCode})`));
 		child.once('exit', () => resolve());
 		child.kill('SIGKILL');
 	});

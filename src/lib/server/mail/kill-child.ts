@@ -13,4 +13,7 @@ const sender = new MailSender(db, {
 	pollMs: 5
 });
 await sender.start();
+// The sender's timer does not hold a process open (a server's own listener does): this stand-in for
+// the server stays up until the test kills it.
+setInterval(() => undefined, 60_000);
 process.stdout.write('PRÊT\n');
