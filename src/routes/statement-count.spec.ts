@@ -226,6 +226,14 @@ const PAGES: Record<string, Page> = {
 	},
 	'/admin/journal': { module: () => import('./admin/journal/+page.server'), as: 'admin' },
 	'/admin/bilans': { module: () => import('./admin/bilans/+page.server'), as: 'admin' },
+	'/admin/plan/fiches/14-1': {
+		module: () => import('./admin/plan/fiches/[code=fiche]/+page.server'),
+		params: () => ({ code: '14-1' }),
+		as: 'admin',
+		// The fiche with its owners, partners, links and indicators in one statement, its last
+		// revision, and the lists to pick from: objectives, organisations, fiches, decisions.
+		max: 6
+	},
 	'/admin/bilans/[id=id]': {
 		module: () => import('./admin/bilans/[id=id]/+page.server'),
 		params: (data) => ({ id: String(data.ids.draftEdition) }),

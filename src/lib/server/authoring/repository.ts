@@ -1,20 +1,17 @@
 import type { Insertable, Updateable } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Executor } from '../db';
+import {
+	FICHE_TEXT_COLUMNS,
+	ficheLinkedFiches,
+	ficheOwners,
+	INDICATOR_COLUMNS,
+	fichePartners,
+	nested,
+	type FicheOwner,
+	type FichePartner
+} from '../plan/repository';
 import type { Database, IndicatorKind } from '../db/schema';
-
-/** One owner of a fiche as stored (organisation, its scope and a note). */
-export interface OwnerRow {
-	organisationId: number;
-	name: string;
-	scope: string | null;
-	note: string | null;
-}
-
-export interface PartnerRow {
-	organisationId: number;
-	name: string;
-	detail: string | null;
-}
 
 export interface IndicatorRow {
 	id: number;
@@ -44,81 +41,48 @@ export interface FicheState {
 	ownersNote: string | null;
 	priority: number;
 	status: string;
-	owners: OwnerRow[];
-	partners: PartnerRow[];
+	owners: FicheOwner[];
+	partners: FichePartner[];
 	links: { ficheId: number; code: string }[];
 	indicators: IndicatorRow[];
 }
 
+/** The fiche with its owners, partners, links and indicators, in one statement (nested lists). */
 export async function findFicheState(db: Executor, code: string): Promise<FicheState | undefined> {
-	const fiche = await db
+	const row = await db
 		.selectFrom('fiche')
-		.select([
-			'id',
-			'code',
-			'number',
-			'version',
-			'objective_id as objectiveId',
-			'title',
-			'short_title as shortTitle',
-			'context',
-			'existing',
-			'description',
-			'success_factors as successFactors',
-			'owners_note as ownersNote',
-			'priority',
-			'status'
+		.select((eb) => [
+			'fiche.id',
+			'fiche.code',
+			'fiche.number',
+			'fiche.version',
+			'fiche.objective_id as objectiveId',
+			'fiche.title',
+			'fiche.short_title as shortTitle',
+			...FICHE_TEXT_COLUMNS,
+			'fiche.priority',
+			'fiche.status',
+			ficheOwners(eb).as('owners'),
+			fichePartners(eb).as('partners'),
+			ficheLinkedFiches(eb).as('links'),
+			jsonArrayFrom(
+				eb
+					.selectFrom('indicator')
+					.select(['indicator.id', ...INDICATOR_COLUMNS, 'indicator.retired_at as retiredAt'])
+					.whereRef('indicator.fiche_id', '=', 'fiche.id')
+					.orderBy('indicator.position')
+			).as('indicators')
 		])
-		.where('code', '=', code)
+		.where('fiche.code', '=', code)
 		.executeTakeFirst();
-	if (!fiche) return undefined;
-	const owners = await db
-		.selectFrom('fiche_owner')
-		.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
-		.select([
-			'fiche_owner.organisation_id as organisationId',
-			'organisation.name',
-			'fiche_owner.scope',
-			'fiche_owner.note'
-		])
-		.where('fiche_owner.fiche_id', '=', fiche.id)
-		.orderBy('fiche_owner.position')
-		.execute();
-	const partners = await db
-		.selectFrom('fiche_partner')
-		.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
-		.select([
-			'fiche_partner.organisation_id as organisationId',
-			'organisation.name',
-			'fiche_partner.detail'
-		])
-		.where('fiche_partner.fiche_id', '=', fiche.id)
-		.orderBy('fiche_partner.position')
-		.execute();
-	const links = await db
-		.selectFrom('fiche_link')
-		.innerJoin('fiche as other', 'other.id', 'fiche_link.linked_fiche_id')
-		.select(['other.id as ficheId', 'other.code'])
-		.where('fiche_link.fiche_id', '=', fiche.id)
-		.orderBy('fiche_link.position')
-		.execute();
-	const indicators = await db
-		.selectFrom('indicator')
-		.select([
-			'id',
-			'label',
-			'unit',
-			'kind',
-			'target',
-			'target_date as targetDate',
-			'baseline',
-			'baseline_date as baselineDate',
-			'retired_at as retiredAt'
-		])
-		.where('fiche_id', '=', fiche.id)
-		.orderBy('position')
-		.execute();
-	return { ...fiche, owners, partners, links, indicators };
+	if (!row) return undefined;
+	return {
+		...row,
+		owners: nested(row.owners),
+		partners: nested(row.partners),
+		links: nested(row.links),
+		indicators: nested(row.indicators)
+	};
 }
 
 export interface ObjectiveChoice {

@@ -1,5 +1,13 @@
 import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Executor } from '../db';
+import {
+	FICHE_TEXT_COLUMNS,
+	ficheLinkedFiches,
+	ficheOwners,
+	fichePartners,
+	INDICATOR_COLUMNS,
+	nested
+} from '../plan/repository';
 import type { IndicatorKind } from '../../utils/indicator-kinds';
 import type { RichText } from '../../utils/rich-text';
 import type { FrozenFiche, FrozenFicheTexts, FrozenPlan, FrozenTexts } from './frozen-plan';
@@ -280,10 +288,6 @@ export async function findPreviousPublished(db: Executor, year: number) {
 		.executeTakeFirst();
 }
 
-/** SQLite gives a nested list as JSON text (jsonArrayFrom). */
-const parsed = <T>(value: T[] | string): T[] =>
-	typeof value === 'string' ? (JSON.parse(value) as T[]) : value;
-
 /**
  * The live plan as an edition freezes it: structure, and each fiche with its owners, partners,
  * links and indicators (nested lists: one statement for the fiches), and its texts apart.
@@ -316,46 +320,15 @@ export async function loadPlanToFreeze(
 			'objective.number as objective',
 			'fiche.title',
 			'fiche.short_title as shortTitle',
-			'fiche.context',
-			'fiche.existing',
-			'fiche.description',
-			'fiche.success_factors as successFactors',
-			'fiche.owners_note as ownersNote',
-			jsonArrayFrom(
-				eb
-					.selectFrom('fiche_owner')
-					.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
-					.select(['organisation.name as organisation', 'fiche_owner.scope', 'fiche_owner.note'])
-					.whereRef('fiche_owner.fiche_id', '=', 'fiche.id')
-					.orderBy('fiche_owner.position')
-			).as('owners'),
-			jsonArrayFrom(
-				eb
-					.selectFrom('fiche_partner')
-					.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
-					.select(['organisation.name as organisation', 'fiche_partner.detail'])
-					.whereRef('fiche_partner.fiche_id', '=', 'fiche.id')
-					.orderBy('fiche_partner.position')
-			).as('partners'),
-			jsonArrayFrom(
-				eb
-					.selectFrom('fiche_link')
-					.innerJoin('fiche as linked', 'linked.id', 'fiche_link.linked_fiche_id')
-					.select('linked.code')
-					.whereRef('fiche_link.fiche_id', '=', 'fiche.id')
-					.orderBy('fiche_link.position')
-			).as('linked'),
+			...FICHE_TEXT_COLUMNS,
+			ficheOwners(eb).as('owners'),
+			fichePartners(eb).as('partners'),
+			ficheLinkedFiches(eb).as('linked'),
 			jsonArrayFrom(
 				eb
 					.selectFrom('indicator')
 					.select((ib) => [
-						'indicator.label',
-						'indicator.unit',
-						'indicator.kind',
-						'indicator.target',
-						'indicator.target_date as targetDate',
-						'indicator.baseline',
-						'indicator.baseline_date as baselineDate',
+						...INDICATOR_COLUMNS,
 						ib('indicator.retired_at', 'is not', null).as('retired')
 					])
 					.whereRef('indicator.fiche_id', '=', 'fiche.id')
@@ -370,10 +343,14 @@ export async function loadPlanToFreeze(
 		objective: r.objective,
 		title: r.title,
 		shortTitle: r.shortTitle,
-		owners: parsed(r.owners),
-		partners: parsed(r.partners),
-		linked: parsed(r.linked).map((l) => l.code),
-		indicators: parsed(r.indicators).map((i) => ({
+		owners: nested(r.owners).map((o) => ({
+			organisation: o.name,
+			scope: o.scope,
+			note: o.note
+		})),
+		partners: nested(r.partners).map((p) => ({ organisation: p.name, detail: p.detail })),
+		linked: nested(r.linked).map((l) => l.code),
+		indicators: nested(r.indicators).map((i) => ({
 			...i,
 			kind: i.kind as IndicatorKind,
 			retired: Boolean(i.retired)

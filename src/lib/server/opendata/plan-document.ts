@@ -9,13 +9,7 @@ import {
 	listObjectives,
 	listOrientations
 } from '../plan/repository';
-import {
-	listFicheLinks,
-	listFicheOwners,
-	listFichePartners,
-	listIndicatorSummaries,
-	listLastUpdateDates
-} from './repository';
+import { listFicheRelations, listIndicatorSummaries, listLastUpdateDates } from './repository';
 
 export const PLAN_SCHEMA = 'sdusn/plan@2';
 
@@ -93,14 +87,12 @@ export async function buildPlanDocument(
 	edition?: { asOf: string; state: DashboardInput; year: number; version: number }
 ): Promise<PlanDocument> {
 	const plan = await findPlan(db);
-	const [axes, orientations, objectives, fiches, owners, partners, links, indicators] = [
+	const [axes, orientations, objectives, fiches, relations, indicators] = [
 		await listAxes(db),
 		await listOrientations(db),
 		await listObjectives(db),
 		await listFiches(db),
-		await listFicheOwners(db),
-		await listFichePartners(db),
-		await listFicheLinks(db),
+		await listFicheRelations(db),
 		await listIndicatorSummaries(db, edition?.asOf)
 	];
 	const lastUpdates = edition
@@ -113,9 +105,6 @@ export async function buildPlanDocument(
 		for (const row of rows) map.set(row.ficheId, [...(map.get(row.ficheId) ?? []), row]);
 		return map;
 	};
-	const ownersByFiche = group(owners);
-	const partnersByFiche = group(partners);
-	const linksByFiche = group(links);
 	const indicatorsByFiche = group(indicators);
 
 	const document: PlanDocument = {
@@ -137,20 +126,21 @@ export async function buildPlanDocument(
 		})),
 		fiches: fiches.map((f) => {
 			const then = stateByCode?.get(f.code);
+			const { owners, partners, linked } = relations.get(f.id)!;
 			return {
 				code: f.code,
 				objective: f.objective,
 				title: f.title,
 				priority: stateByCode ? (then?.priority ?? f.priority) : f.priority,
-				owners: (ownersByFiche.get(f.id) ?? [])
+				owners: owners
 					.map((o) => ({ organisation: o.name, scope: o.scope }))
 					.sort(
 						(a, b) =>
 							compareFrench(a.organisation, b.organisation) ||
 							compareFrench(a.scope ?? '', b.scope ?? '')
 					),
-				partners: (partnersByFiche.get(f.id) ?? []).map((p) => p.name).sort(compareFrench),
-				linked: (linksByFiche.get(f.id) ?? []).map((l) => l.code).sort(compareFicheCodes),
+				partners: partners.map((p) => p.name).sort(compareFrench),
+				linked: linked.map((l) => l.code).sort(compareFicheCodes),
 				indicators: (indicatorsByFiche.get(f.id) ?? []).map((i) => ({
 					id: indicatorId(f.code, i.position),
 					label: i.label,

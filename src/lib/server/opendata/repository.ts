@@ -1,7 +1,14 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db';
 import type { DecisionKind, FicheStatus, IndicatorKind, Opinion } from '../db/schema';
-import { rankedMeasurements } from '../plan/repository';
+import {
+	ficheLinkedFiches,
+	ficheOwners,
+	fichePartners,
+	INDICATOR_COLUMNS,
+	nested,
+	rankedMeasurements
+} from '../plan/repository';
 
 /**
  * What the open data reads, published data only: validated updates and their measurements, closed
@@ -9,28 +16,23 @@ import { rankedMeasurements } from '../plan/repository';
  * Ordered as the files are: fiches by objective then number, indicators by rank, then by date.
  */
 
-export async function listFicheOwners(db: Executor) {
-	return db
-		.selectFrom('fiche_owner')
-		.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
-		.select(['fiche_owner.fiche_id as ficheId', 'organisation.name', 'fiche_owner.scope'])
+/** Each fiche's owners, partners and the fiches it links to, by fiche id, in one statement. */
+export async function listFicheRelations(db: Executor) {
+	const rows = await db
+		.selectFrom('fiche')
+		.select((eb) => [
+			'fiche.id',
+			ficheOwners(eb).as('owners'),
+			fichePartners(eb).as('partners'),
+			ficheLinkedFiches(eb).as('linked')
+		])
 		.execute();
-}
-
-export async function listFichePartners(db: Executor) {
-	return db
-		.selectFrom('fiche_partner')
-		.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
-		.select(['fiche_partner.fiche_id as ficheId', 'organisation.name'])
-		.execute();
-}
-
-export async function listFicheLinks(db: Executor) {
-	return db
-		.selectFrom('fiche_link')
-		.innerJoin('fiche', 'fiche.id', 'fiche_link.linked_fiche_id')
-		.select(['fiche_link.fiche_id as ficheId', 'fiche.code'])
-		.execute();
+	return new Map(
+		rows.map((r) => [
+			r.id,
+			{ owners: nested(r.owners), partners: nested(r.partners), linked: nested(r.linked) }
+		])
+	);
 }
 
 export interface IndicatorSummary {
@@ -79,13 +81,7 @@ export async function listIndicatorSummaries(
 			'indicator.id',
 			'indicator.fiche_id as ficheId',
 			'indicator.position',
-			'indicator.label',
-			'indicator.unit',
-			'indicator.target',
-			'indicator.kind',
-			'indicator.target_date as targetDate',
-			'indicator.baseline',
-			'indicator.baseline_date as baselineDate',
+			...INDICATOR_COLUMNS,
 			'indicator.retired_at as retiredAt',
 			's.count',
 			's.latest_date as latestDate',

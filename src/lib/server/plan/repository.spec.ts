@@ -132,7 +132,13 @@ describe('findFicheByCode', () => {
 		expect(fiche.status).toBe('en_cours');
 		expect(fiche.lastUpdate).toBe('2019-01-01');
 		expect(fiche.owners).toEqual([
-			{ slug: 'lot-numerique', name: 'Syndicat mixte Lot numérique', scope: null, note: null }
+			{
+				organisationId: expect.any(Number),
+				slug: 'lot-numerique',
+				name: 'Syndicat mixte Lot numérique',
+				scope: null,
+				note: null
+			}
 		]);
 		expect(fiche.partners.map((p) => p.name)).toEqual(['LEADER', 'FNADT']);
 		expect(fiche.indicators).toEqual([

@@ -55,11 +55,15 @@ export interface OrganisationRef {
 	name: string;
 }
 
+/** One owner of a fiche: the organisation, the part of the action it carries and a note. */
 export interface FicheOwner extends OrganisationRef {
+	organisationId: number;
 	scope: string | null;
 	note: string | null;
 }
+/** One partner of a fiche: the organisation and what it may bring. */
 export interface FichePartner extends OrganisationRef {
+	organisationId: number;
 	detail: string | null;
 }
 
@@ -188,6 +192,26 @@ export async function listObjectives(db: Executor): Promise<ObjectiveRef[]> {
 		.orderBy('objective.number')
 		.execute();
 }
+
+/** A fiche's texts as stored (RichText JSON, read with JSON.parse) and the note on its owners. */
+export const FICHE_TEXT_COLUMNS = [
+	'fiche.context',
+	'fiche.existing',
+	'fiche.description',
+	'fiche.success_factors as successFactors',
+	'fiche.owners_note as ownersNote'
+] as const;
+
+/** What describes an indicator: label, unit, the kind of its values, target and baseline with their dates. */
+export const INDICATOR_COLUMNS = [
+	'indicator.label',
+	'indicator.unit',
+	'indicator.kind',
+	'indicator.target',
+	'indicator.target_date as targetDate',
+	'indicator.baseline',
+	'indicator.baseline_date as baselineDate'
+] as const;
 
 /**
  * Fiches with their objective, orientation and axis: the join every query of a fiche's place in
@@ -347,8 +371,59 @@ export async function findFicheSummaryByCode(
 }
 
 /** SQLite gives a nested list as JSON text (jsonArrayFrom); other drivers may parse it already. */
-function nested<T>(value: T[] | string): T[] {
+export function nested<T>(value: T[] | string): T[] {
 	return typeof value === 'string' ? (JSON.parse(value) as T[]) : value;
+}
+
+/**
+ * A fiche's owners in their order, as a nested list of a query of fiches (jsonArrayFrom; read it
+ * with nested()): every list of owners, on the fiche page, the edit form, the frozen plan and the
+ * open data, is this one.
+ */
+export function ficheOwners(eb: ExpressionBuilder<Database, 'fiche'>) {
+	return jsonArrayFrom(
+		eb
+			.selectFrom('fiche_owner')
+			.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
+			.select([
+				'fiche_owner.organisation_id as organisationId',
+				'organisation.slug',
+				'organisation.name',
+				'fiche_owner.scope',
+				'fiche_owner.note'
+			])
+			.whereRef('fiche_owner.fiche_id', '=', 'fiche.id')
+			.orderBy('fiche_owner.position')
+	);
+}
+
+/** A fiche's partners in their order, as a nested list of a query of fiches (see ficheOwners). */
+export function fichePartners(eb: ExpressionBuilder<Database, 'fiche'>) {
+	return jsonArrayFrom(
+		eb
+			.selectFrom('fiche_partner')
+			.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
+			.select([
+				'fiche_partner.organisation_id as organisationId',
+				'organisation.slug',
+				'organisation.name',
+				'fiche_partner.detail'
+			])
+			.whereRef('fiche_partner.fiche_id', '=', 'fiche.id')
+			.orderBy('fiche_partner.position')
+	);
+}
+
+/** The fiches a fiche links to, in the order it names them (the plan's own order of links). */
+export function ficheLinkedFiches(eb: ExpressionBuilder<Database, 'fiche'>) {
+	return jsonArrayFrom(
+		eb
+			.selectFrom('fiche_link')
+			.innerJoin('fiche as linked', 'linked.id', 'fiche_link.linked_fiche_id')
+			.select(['linked.id as ficheId', 'linked.code'])
+			.whereRef('fiche_link.fiche_id', '=', 'fiche.id')
+			.orderBy('fiche_link.position')
+	);
 }
 
 /**
@@ -402,13 +477,7 @@ function ficheIndicators(eb: ExpressionBuilder<Database, 'fiche'>, latest: numbe
 			.select((i) => [
 				'indicator.id',
 				'indicator.position',
-				'indicator.label',
-				'indicator.unit',
-				'indicator.target',
-				'indicator.kind',
-				'indicator.target_date as targetDate',
-				'indicator.baseline',
-				'indicator.baseline_date as baselineDate',
+				...INDICATOR_COLUMNS,
 				'indicator.retired_at as retiredAt',
 				jsonArrayFrom(
 					i
@@ -468,37 +537,14 @@ export async function findFicheByCode(
 ): Promise<FicheDetail | undefined> {
 	const row = await ficheSummaryQuery(db)
 		.select((eb) => [
-			'fiche.context',
-			'fiche.existing',
-			'fiche.description',
-			'fiche.success_factors as successFactors',
-			'fiche.owners_note as ownersNote',
+			...FICHE_TEXT_COLUMNS,
 			'objective.label as objectiveLabel',
 			'objective.synthesis_label as objectiveSynthesisLabel',
 			'orientation.label as orientationLabel',
 			'axis.short_name as axisShortName',
 			'axis.label as axisLabel',
-			jsonArrayFrom(
-				eb
-					.selectFrom('fiche_owner')
-					.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
-					.select([
-						'organisation.slug',
-						'organisation.name',
-						'fiche_owner.scope',
-						'fiche_owner.note'
-					])
-					.whereRef('fiche_owner.fiche_id', '=', 'fiche.id')
-					.orderBy('fiche_owner.position')
-			).as('owners'),
-			jsonArrayFrom(
-				eb
-					.selectFrom('fiche_partner')
-					.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
-					.select(['organisation.slug', 'organisation.name', 'fiche_partner.detail'])
-					.whereRef('fiche_partner.fiche_id', '=', 'fiche.id')
-					.orderBy('fiche_partner.position')
-			).as('partners'),
+			ficheOwners(eb).as('owners'),
+			fichePartners(eb).as('partners'),
 			ficheLinks(eb).as('links'),
 			ficheIndicators(eb, FICHE_PAGE_MEASUREMENTS).as('indicators'),
 			// The latest updates only: a fiche page costs the same after ten years; the rest is by year.
