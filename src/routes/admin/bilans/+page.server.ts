@@ -1,11 +1,10 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
-import { refusalAnswer } from '$lib/server/http/form-answer';
+import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { listEditions } from '$lib/server/editions/repository';
 import { saveEditionDraft } from '$lib/server/editions/service';
 import { EditionSchema } from '$lib/schemas/edition';
-import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 const FIELDS = [
@@ -26,12 +25,12 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	save: async (event) => {
 		const admin = await authorize(event, 'editions.manage');
-		const { values, errors, data } = parseForm(
+		const { answer, values, data } = readPostedForm(
 			await event.request.formData(),
 			FIELDS,
 			EditionSchema
 		);
-		if (!data || Object.keys(errors).length > 0) return fail(400, { values, errors });
+		if (answer) return answer;
 		const d = data;
 		const result = await saveEditionDraft(
 			getDb(),

@@ -1,11 +1,10 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { campaignsPage, openCampaign } from '$lib/server/campaigns/service';
 import type { Scope } from '$lib/server/campaigns/repository';
 import { getDb } from '$lib/server/db/instance';
-import { refusalAnswer } from '$lib/server/http/form-answer';
+import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { CAMPAIGN_FIELDS, CampaignSchema } from '$lib/schemas/campaign';
-import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -16,12 +15,12 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	open: async (event) => {
 		const admin = await authorize(event, 'campaigns.manage');
-		const { values, errors, data } = parseForm(
+		const { answer, values, data } = readPostedForm(
 			await event.request.formData(),
 			CAMPAIGN_FIELDS,
 			CampaignSchema
 		);
-		if (!data || Object.keys(errors).length > 0) return fail(400, { values, errors });
+		if (answer) return answer;
 		const scope: Scope =
 			data.scope === 'axis'
 				? { kind: 'axis', axisId: Number(data.axis) }

@@ -4,9 +4,7 @@ import { listAdminOrganisations } from '$lib/server/authoring/organisations-repo
 import { listClosedDecisions } from '$lib/server/authoring/repository';
 import { createOrganisation } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
-import { refusalAnswer } from '$lib/server/http/form-answer';
-import { refuse } from '$lib/server/result';
-import { parseForm } from '$lib/schemas/form';
+import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { ORGANISATION_FIELDS, OrganisationSchema } from '$lib/schemas/organisation';
 import { compareFrench, foldForMatching } from '$lib/utils/text';
 import type { Actions, PageServerLoad } from './$types';
@@ -34,18 +32,12 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	create: async (event) => {
 		const admin = await authorize(event, 'plan.edit');
-		const { values, errors, data } = parseForm(
+		const { answer, values, data } = readPostedForm(
 			await event.request.formData(),
 			ORGANISATION_FIELDS,
 			OrganisationSchema
 		);
-		if (!data || Object.keys(errors).length > 0)
-			return refusalAnswer(
-				refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
-					fieldErrors: errors
-				}),
-				values
-			);
+		if (answer) return answer;
 		const result = await createOrganisation(
 			getDb(),
 			admin,

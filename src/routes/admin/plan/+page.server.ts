@@ -3,9 +3,7 @@ import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { listClosedDecisions, listObjectiveChoices } from '$lib/server/authoring/repository';
 import { createFiche, planTree } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
-import { refusalAnswer } from '$lib/server/http/form-answer';
-import { refuse } from '$lib/server/result';
-import { parseForm } from '$lib/schemas/form';
+import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { NEW_FICHE_FIELDS, NewFicheSchema } from '$lib/schemas/plan-edit';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -22,18 +20,12 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	ajouter: async (event) => {
 		const admin = await authorize(event, 'plan.edit');
-		const { values, errors, data } = parseForm(
+		const { answer, values, data } = readPostedForm(
 			await event.request.formData(),
 			NEW_FICHE_FIELDS,
 			NewFicheSchema
 		);
-		if (!data || Object.keys(errors).length > 0)
-			return refusalAnswer(
-				refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
-					fieldErrors: errors
-				}),
-				values
-			);
+		if (answer) return answer;
 		const result = await createFiche(
 			getDb(),
 			admin,

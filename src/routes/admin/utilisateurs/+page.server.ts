@@ -1,4 +1,3 @@
-import { fail } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
 	createAccountWithInvitation,
@@ -8,7 +7,7 @@ import {
 import { revokeInvitation } from '$lib/server/auth/recovery';
 import { findOrganisationIdByNameOrSlug, listUsers } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
-import { refusalAnswer } from '$lib/server/http/form-answer';
+import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
 import { listOrganisationRefs } from '$lib/server/plan/repository';
 import { NewAccountSchema } from '$lib/schemas/auth';
 import { parseForm, readForm } from '$lib/schemas/form';
@@ -44,7 +43,7 @@ export const actions: Actions = {
 			if (organisationId === null)
 				errors.organisation = 'Organisation inconnue : choisissez-la dans la liste.';
 		}
-		if (!data || Object.keys(errors).length > 0) return fail(400, { values, errors });
+		if (!data || Object.keys(errors).length > 0) return invalidFormAnswer(errors, values);
 		const result = await createAccountWithInvitation(
 			getDb(),
 			admin,

@@ -1,5 +1,4 @@
-import { error, redirect, type RequestEvent } from '@sveltejs/kit';
-import type { z } from 'zod';
+import { error, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
 	findAdminOrganisation,
@@ -12,9 +11,7 @@ import {
 	retireOrganisation
 } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
-import { refusalAnswer } from '$lib/server/http/form-answer';
-import { refuse } from '$lib/server/result';
-import { parseForm } from '$lib/schemas/form';
+import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import {
 	MERGE_FIELDS,
 	MergeSchema,
@@ -45,32 +42,20 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
-/** Reads one of the page's forms; a refusal answer names the form, to show it at the right place. */
-async function read<F extends string, S extends z.ZodType>(
-	event: RequestEvent,
-	fields: readonly F[],
-	schema: S,
-	which: string
-) {
-	const { values, errors, data } = parseForm(await event.request.formData(), fields, schema);
-	if (!data || Object.keys(errors).length > 0)
-		return {
-			refusal: refusalAnswer(
-				refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
-					fieldErrors: errors
-				}),
-				{ ...values, which }
-			)
-		};
-	return { data: data as z.output<S>, values: { ...values, which } };
-}
-
 export const actions: Actions = {
 	modifier: async (event) => {
 		const admin = await authorize(event, 'plan.edit');
 		const id = organisationId(event.params.id);
-		const form = await read(event, ORGANISATION_EDIT_FIELDS, OrganisationEditSchema, 'modifier');
-		if (form.refusal) return form.refusal;
+		// The answer names the form, to show it at the right place.
+		const form = readPostedForm(
+			await event.request.formData(),
+			ORGANISATION_EDIT_FIELDS,
+			OrganisationEditSchema,
+			{
+				which: 'modifier'
+			}
+		);
+		if (form.answer) return form.answer;
 		const { data } = form;
 		const result = await editOrganisation(
 			getDb(),
@@ -92,8 +77,11 @@ export const actions: Actions = {
 	fusionner: async (event) => {
 		const admin = await authorize(event, 'plan.edit');
 		const id = organisationId(event.params.id);
-		const form = await read(event, MERGE_FIELDS, MergeSchema, 'fusionner');
-		if (form.refusal) return form.refusal;
+		// The answer names the form, to show it at the right place.
+		const form = readPostedForm(await event.request.formData(), MERGE_FIELDS, MergeSchema, {
+			which: 'fusionner'
+		});
+		if (form.answer) return form.answer;
 		const { data } = form;
 		const result = await mergeOrganisations(
 			getDb(),
@@ -108,8 +96,11 @@ export const actions: Actions = {
 	retirer: async (event) => {
 		const admin = await authorize(event, 'plan.edit');
 		const id = organisationId(event.params.id);
-		const form = await read(event, RETIRE_FIELDS, RetireSchema, 'retirer');
-		if (form.refusal) return form.refusal;
+		// The answer names the form, to show it at the right place.
+		const form = readPostedForm(await event.request.formData(), RETIRE_FIELDS, RetireSchema, {
+			which: 'retirer'
+		});
+		if (form.answer) return form.answer;
 		const { data } = form;
 		const result = await retireOrganisation(
 			getDb(),

@@ -3,9 +3,7 @@ import type { User } from '$lib/server/auth/users';
 import { safeClientAddress } from '$lib/server/auth/guards';
 import { saveStructure } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
-import { refusalAnswer } from '$lib/server/http/form-answer';
-import { refuse } from '$lib/server/result';
-import { parseForm } from '$lib/schemas/form';
+import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import {
 	STRUCTURE_FIELDS,
 	STRUCTURE_SCHEMAS,
@@ -24,18 +22,12 @@ export function structureLevel(niveau: string): StructureLevel {
 export async function saveStructureForm(event: RequestEvent, admin: User, id: number | null) {
 	const niveau = event.params.niveau!;
 	const level = structureLevel(niveau);
-	const { values, errors, data } = parseForm(
+	const { answer, values, data } = readPostedForm(
 		await event.request.formData(),
 		STRUCTURE_FIELDS[level],
 		STRUCTURE_SCHEMAS[level]
 	);
-	if (!data || Object.keys(errors).length > 0)
-		return refusalAnswer(
-			refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
-				fieldErrors: errors
-			}),
-			values
-		);
+	if (answer) return answer;
 	const result = await saveStructure(
 		getDb(),
 		admin,

@@ -1,8 +1,8 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { requireRole, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
-import { refusalAnswer } from '$lib/server/http/form-answer';
+import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
 import { findProgressUpdate } from '$lib/server/progress/repository';
 import { reviewProgressUpdate } from '$lib/server/progress/service';
 import { hasForbiddenCharacters, parseForm } from '$lib/schemas/form';
@@ -47,9 +47,8 @@ async function decide(event: Parameters<Actions[string]>[0], decision: 'validate
 	if (data && decision === 'return' && data.comment === '') {
 		errors.comment = 'Expliquez au partenaire ce qu’il doit corriger.';
 	}
-	if (!data || Object.keys(errors).length > 0) {
-		return fail(400, { values: { comment: values.comment }, errors });
-	}
+	if (!data || Object.keys(errors).length > 0)
+		return invalidFormAnswer(errors, { comment: values.comment });
 	const result = await reviewProgressUpdate(
 		getDb(),
 		admin,

@@ -2,9 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { ficheEditor, rebaseTyping, retireFiche, updateFiche } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
-import { refusalAnswer } from '$lib/server/http/form-answer';
-import { refuse } from '$lib/server/result';
-import { parseForm } from '$lib/schemas/form';
+import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { RETIRE_FIELDS, RetireSchema } from '$lib/schemas/organisation';
 import { parseFicheForm } from '$lib/schemas/plan-edit';
 import type { Actions, PageServerLoad } from './$types';
@@ -20,13 +18,7 @@ export const actions: Actions = {
 	enregistrer: async (event) => {
 		const admin = await authorize(event, 'plan.edit');
 		const parsed = parseFicheForm(await event.request.formData());
-		if (!parsed.input)
-			return refusalAnswer(
-				refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
-					fieldErrors: parsed.errors
-				}),
-				parsed.values
-			);
+		if (!parsed.input) return invalidFormAnswer(parsed.errors, parsed.values);
 		const result = await updateFiche(
 			getDb(),
 			admin,
@@ -44,19 +36,13 @@ export const actions: Actions = {
 	},
 	abandonner: async (event) => {
 		const admin = await authorize(event, 'plan.edit');
-		const { values, errors, data } = parseForm(
+		const { answer, values, data } = readPostedForm(
 			await event.request.formData(),
 			RETIRE_FIELDS,
-			RetireSchema
+			RetireSchema,
+			{ which: 'abandonner' }
 		);
-		const typed = { ...values, which: 'abandonner' };
-		if (!data || Object.keys(errors).length > 0)
-			return refusalAnswer(
-				refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
-					fieldErrors: errors
-				}),
-				typed
-			);
+		if (answer) return answer;
 		const result = await retireFiche(
 			getDb(),
 			admin,
@@ -64,7 +50,7 @@ export const actions: Actions = {
 			{ version: data.version, reason: data.reason, decisionId: data.decision },
 			safeClientAddress(event)
 		);
-		if (!result.ok) return refusalAnswer(result, typed);
+		if (!result.ok) return refusalAnswer(result, values);
 		redirect(303, `/admin/plan/fiches/${event.params.code}?enregistre=1`);
 	}
 };

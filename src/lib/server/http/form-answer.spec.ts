@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { textField } from '$lib/schemas/form';
+import { readPostedForm } from './form-answer';
+
+const Schema = z.object({ title: textField('Le titre', 20), note: textField('La note', 5) });
+const form = (entries: [string, string][]) => {
+	const data = new FormData();
+	for (const [key, value] of entries) data.append(key, value);
+	return data;
+};
+
+describe('reading a posted form', () => {
+	it('gives the data and what was typed, with the values the route keeps', () => {
+		const read = readPostedForm(
+			form([
+				['title', ' Wifi '],
+				['note', 'ok'],
+				['other', 'ignoré']
+			]),
+			['title', 'note'],
+			Schema,
+			{ which: 'modifier' }
+		);
+		expect(read.answer).toBeUndefined();
+		expect(read.data).toEqual({ title: 'Wifi', note: 'ok' });
+		expect(read.values).toEqual({ title: ' Wifi ', note: 'ok', which: 'modifier' });
+	});
+
+	it('answers 400 with the message under each field and everything typed', () => {
+		const read = readPostedForm(
+			form([
+				['title', ''],
+				['note', 'bien trop long'],
+				['note', 'deux fois']
+			]),
+			['title', 'note'],
+			Schema,
+			{ which: 'retirer' }
+		);
+		expect(read.data).toBeUndefined();
+		expect(read.answer?.status).toBe(400);
+		expect(read.answer?.data).toEqual({
+			values: { title: '', note: 'bien trop long', which: 'retirer' },
+			message: 'Le formulaire contient des erreurs : corrigez les champs signalés.',
+			errors: {
+				title: 'Le titre est obligatoire.',
+				note: 'Ce champ a été envoyé plusieurs fois : renvoyez le formulaire.'
+			},
+			changes: [],
+			stored: null
+		});
+	});
+});
