@@ -72,7 +72,7 @@ test('an admin gives 17-1 its owner citing the 1 February 2019 session; a visito
 	await admin
 		.locator('#reason')
 		.fill('Porteur retenu par la commission des usages numériques du 1er février 2019');
-	const decision = admin.getByLabel(/Décision de la commission appliquée/);
+	const decision = admin.locator('#decision');
 	const option = decision.locator('option', { hasText: 'Séance du 1er février 2019' }).first();
 	await decision.selectOption((await option.getAttribute('value'))!);
 	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
