@@ -1,6 +1,7 @@
 import { isRichText, type RichText } from '../../utils/rich-text';
 import type { Executor } from '../db';
 import { listIndicatorSummaries } from '../opendata/repository';
+import { planQuery } from '../plan/repository';
 import {
 	cellToRichText,
 	richTextToCell,
@@ -40,19 +41,7 @@ function richJson(cell: string): string {
 export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 	const [plan, axes, orientations, objectives, organisations, fiches, owners, partners, links] =
 		await Promise.all([
-			db
-				.selectFrom('plan')
-				.select([
-					'title',
-					'territory',
-					'period_start as periodStart',
-					'period_end as periodEnd',
-					'adopted_on as adoptedOn',
-					'finalised_on as finalisedOn',
-					'source'
-				])
-				.where('id', '=', 1)
-				.executeTakeFirst(),
+			planQuery(db).executeTakeFirst(),
 			db
 				.selectFrom('axis')
 				.select(['code', 'short_name as shortName', 'label'])

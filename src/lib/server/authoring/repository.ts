@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Executor } from '../db';
+import { closedDecisions } from '../commission/repository';
 import {
 	FICHE_TEXT_COLUMNS,
 	ficheLinkedFiches,
@@ -140,20 +141,8 @@ export interface DecisionChoice {
 
 /** The decisions of closed sessions, newest session first: what an edit may say it applies. */
 export async function listClosedDecisions(db: Executor): Promise<DecisionChoice[]> {
-	return db
-		.selectFrom('decision')
-		.innerJoin('commission_session as s', 's.id', 'decision.session_id')
-		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
-		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
-		.select([
-			'decision.id',
-			's.held_on as heldOn',
-			's.title as sessionTitle',
-			'fiche.code as ficheCode',
-			'decision.text'
-		])
-		.where('s.state', '=', 'closed')
-		.orderBy('s.held_on', 'desc')
+	return decisionChoices(db)
+		.orderBy('commission_session.held_on', 'desc')
 		.orderBy('agenda_item.position')
 		.orderBy('decision.id')
 		.execute();
@@ -163,21 +152,18 @@ export async function findClosedDecision(
 	db: Executor,
 	id: number
 ): Promise<DecisionChoice | undefined> {
-	return db
-		.selectFrom('decision')
-		.innerJoin('commission_session as s', 's.id', 'decision.session_id')
-		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
-		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
-		.select([
-			'decision.id',
-			's.held_on as heldOn',
-			's.title as sessionTitle',
-			'fiche.code as ficheCode',
-			'decision.text'
-		])
-		.where('s.state', '=', 'closed')
-		.where('decision.id', '=', id)
-		.executeTakeFirst();
+	return decisionChoices(db).where('decision.id', '=', id).executeTakeFirst();
+}
+
+/** A closed sitting's decision as an edit of the plan may cite it. */
+function decisionChoices(db: Executor) {
+	return closedDecisions(db).select([
+		'decision.id',
+		'commission_session.held_on as heldOn',
+		'commission_session.title as sessionTitle',
+		'fiche.code as ficheCode',
+		'decision.text'
+	]);
 }
 
 export interface FicheFields {

@@ -4,6 +4,19 @@ import { countIndicatorsWithoutValue } from '../progress/repository';
 import { fichesInPlan } from '../plan/repository';
 import type { DecisionKind, FicheStatus, Opinion, SittingState } from '../db/schema';
 
+/**
+ * Decisions of closed sittings, with their sitting, agenda item and fiche (if any): the only
+ * decisions shown or cited outside the commission (open data, editions, changes of the plan).
+ */
+export function closedDecisions(db: Executor) {
+	return db
+		.selectFrom('decision')
+		.innerJoin('commission_session', 'commission_session.id', 'decision.session_id')
+		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
+		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+		.where('commission_session.state', '=', 'closed');
+}
+
 export interface SittingSummary {
 	id: number;
 	heldOn: string;
@@ -336,24 +349,20 @@ export async function listAttendeeCandidates(db: Executor) {
 
 /** Decisions of closed sessions about a fiche, oldest first (public). */
 export async function listFicheDecisions(db: Executor, ficheId: number) {
-	return db
-		.selectFrom('decision as d')
-		.innerJoin('agenda_item as i', 'i.id', 'd.agenda_item_id')
-		.innerJoin('commission_session as s', 's.id', 'd.session_id')
+	return closedDecisions(db)
 		.select([
-			'd.id',
-			'd.kind',
-			'd.opinion',
-			'd.new_priority as newPriority',
-			'd.text',
-			's.id as sessionId',
-			's.held_on as sessionDate',
-			's.title as sessionTitle'
+			'decision.id',
+			'decision.kind',
+			'decision.opinion',
+			'decision.new_priority as newPriority',
+			'decision.text',
+			'commission_session.id as sessionId',
+			'commission_session.held_on as sessionDate',
+			'commission_session.title as sessionTitle'
 		])
-		.where('i.fiche_id', '=', ficheId)
-		.where('s.state', '=', 'closed')
-		.orderBy('s.held_on')
-		.orderBy('d.id')
+		.where('agenda_item.fiche_id', '=', ficheId)
+		.orderBy('commission_session.held_on')
+		.orderBy('decision.id')
 		.execute();
 }
 

@@ -1,5 +1,6 @@
 import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Executor } from '../db';
+import { closedDecisions } from '../commission/repository';
 import {
 	FICHE_TEXT_COLUMNS,
 	ficheLinkedFiches,
@@ -251,11 +252,7 @@ export async function listValidatedUpdatesBetween(db: Executor, from: string, to
 
 /** The decisions of the sittings closed between two dates (inclusive). */
 export async function listClosedDecisionsBetween(db: Executor, from: string, to: string) {
-	return db
-		.selectFrom('decision')
-		.innerJoin('commission_session', 'commission_session.id', 'decision.session_id')
-		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
-		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+	return closedDecisions(db)
 		.select([
 			'commission_session.id as sessionId',
 			'commission_session.held_on as sessionDate',
@@ -267,7 +264,6 @@ export async function listClosedDecisionsBetween(db: Executor, from: string, to:
 			'decision.new_priority as newPriority',
 			'decision.text'
 		])
-		.where('commission_session.state', '=', 'closed')
 		.where('commission_session.held_on', '>=', from)
 		.where('commission_session.held_on', '<=', to)
 		.orderBy('commission_session.held_on')

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db';
+import { closedDecisions } from '../commission/repository';
 import type { DecisionKind, FicheStatus, IndicatorKind, Opinion } from '../db/schema';
 import {
 	ficheLinkedFiches,
@@ -231,11 +232,7 @@ export interface DecisionRow {
 
 /** Decisions of closed sessions only: those of a session being prepared or held are not public. */
 export async function listClosedDecisions(db: Executor, asOf?: string): Promise<DecisionRow[]> {
-	return db
-		.selectFrom('decision')
-		.innerJoin('commission_session', 'commission_session.id', 'decision.session_id')
-		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
-		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+	return closedDecisions(db)
 		.select([
 			'commission_session.id as session',
 			'commission_session.held_on as heldOn',
@@ -248,7 +245,6 @@ export async function listClosedDecisions(db: Executor, asOf?: string): Promise<
 			'decision.new_priority as newPriority',
 			'decision.text'
 		])
-		.where('commission_session.state', '=', 'closed')
 		.orderBy('commission_session.held_on')
 		.orderBy('commission_session.id')
 		.orderBy('agenda_item.position')

@@ -138,6 +138,11 @@ export interface Organisation {
 }
 
 export async function findPlan(db: Executor): Promise<PlanInfo> {
+	return planQuery(db).executeTakeFirstOrThrow();
+}
+
+/** The plan's own row (there is one, id 1, once the plan is loaded). */
+export function planQuery(db: Executor) {
 	return db
 		.selectFrom('plan')
 		.select([
@@ -149,8 +154,7 @@ export async function findPlan(db: Executor): Promise<PlanInfo> {
 			'finalised_on as finalisedOn',
 			'source'
 		])
-		.where('id', '=', 1)
-		.executeTakeFirstOrThrow();
+		.where('id', '=', 1);
 }
 
 export async function listPlanEvents(db: Executor): Promise<PlanEvent[]> {
