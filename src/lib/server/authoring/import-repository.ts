@@ -1,7 +1,7 @@
 import { isRichText, type RichText } from '../../utils/rich-text';
 import type { Executor } from '../db';
 import { listIndicatorSummaries } from '../opendata/repository';
-import { planQuery } from '../plan/repository';
+import { ficheOwners, fichePartners, nested, planQuery } from '../plan/repository';
 import {
 	cellToRichText,
 	richTextToCell,
@@ -39,88 +39,71 @@ function richJson(cell: string): string {
 
 /** The plan as it stands (retired fiches and indicators left out), in the workbook's order. */
 export async function loadPlanModel(db: Executor): Promise<PlanModel> {
-	const [plan, axes, orientations, objectives, organisations, fiches, owners, partners, links] =
-		await Promise.all([
-			planQuery(db).executeTakeFirst(),
-			db
-				.selectFrom('axis')
-				.select(['code', 'short_name as shortName', 'label'])
-				.orderBy('position')
-				.orderBy('id')
-				.execute(),
-			db
-				.selectFrom('orientation')
-				.innerJoin('axis', 'axis.id', 'orientation.axis_id')
-				.select(['orientation.code', 'axis.code as axis', 'orientation.label'])
-				.orderBy('orientation.position')
-				.orderBy('orientation.id')
-				.execute(),
-			db
-				.selectFrom('objective')
-				.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
-				.select([
-					'objective.number',
-					'orientation.code as orientation',
-					'objective.label',
-					'objective.synthesis_label as synthesisLabel'
-				])
-				.orderBy('objective.number')
-				.execute(),
-			db
-				.selectFrom('organisation')
-				.select(['slug', 'name', 'full_name as fullName', 'kind'])
-				.where('retired_at', 'is', null)
-				.orderBy('name')
-				.execute(),
-			db
-				.selectFrom('fiche')
-				.innerJoin('objective', 'objective.id', 'fiche.objective_id')
-				.select([
-					'fiche.code',
-					'objective.number as objective',
-					'fiche.number',
-					'fiche.title',
-					'fiche.short_title',
-					'fiche.priority',
-					'fiche.context',
-					'fiche.existing',
-					'fiche.description',
-					'fiche.success_factors',
-					'fiche.owners_note'
-				])
-				.where('fiche.retired_on', 'is', null)
-				.orderBy('objective.number')
-				.orderBy('fiche.number')
-				.execute(),
-			db
-				.selectFrom('fiche_owner')
-				.innerJoin('fiche', 'fiche.id', 'fiche_owner.fiche_id')
-				.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
-				.select(['fiche.code', 'organisation.slug', 'fiche_owner.scope', 'fiche_owner.note'])
-				.where('fiche.retired_on', 'is', null)
-				.orderBy('fiche_owner.fiche_id')
-				.orderBy('fiche_owner.position')
-				.execute(),
-			db
-				.selectFrom('fiche_partner')
-				.innerJoin('fiche', 'fiche.id', 'fiche_partner.fiche_id')
-				.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
-				.select(['fiche.code', 'organisation.slug', 'fiche_partner.detail'])
-				.where('fiche.retired_on', 'is', null)
-				.orderBy('fiche_partner.fiche_id')
-				.orderBy('fiche_partner.position')
-				.execute(),
-			db
-				.selectFrom('fiche_link')
-				.innerJoin('fiche as f', 'f.id', 'fiche_link.fiche_id')
-				.innerJoin('fiche as l', 'l.id', 'fiche_link.linked_fiche_id')
-				.select(['f.code as fiche', 'l.code as linked'])
-				.where('f.retired_on', 'is', null)
-				.where('l.retired_on', 'is', null)
-				.orderBy('fiche_link.fiche_id')
-				.orderBy('fiche_link.position')
-				.execute()
-		]);
+	const [plan, axes, orientations, objectives, organisations, fiches, links] = await Promise.all([
+		planQuery(db).executeTakeFirst(),
+		db
+			.selectFrom('axis')
+			.select(['code', 'short_name as shortName', 'label'])
+			.orderBy('position')
+			.orderBy('id')
+			.execute(),
+		db
+			.selectFrom('orientation')
+			.innerJoin('axis', 'axis.id', 'orientation.axis_id')
+			.select(['orientation.code', 'axis.code as axis', 'orientation.label'])
+			.orderBy('orientation.position')
+			.orderBy('orientation.id')
+			.execute(),
+		db
+			.selectFrom('objective')
+			.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
+			.select([
+				'objective.number',
+				'orientation.code as orientation',
+				'objective.label',
+				'objective.synthesis_label as synthesisLabel'
+			])
+			.orderBy('objective.number')
+			.execute(),
+		db
+			.selectFrom('organisation')
+			.select(['slug', 'name', 'full_name as fullName', 'kind'])
+			.where('retired_at', 'is', null)
+			.orderBy('name')
+			.execute(),
+		db
+			.selectFrom('fiche')
+			.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+			.select((eb) => [
+				'fiche.code',
+				'objective.number as objective',
+				'fiche.number',
+				'fiche.title',
+				'fiche.short_title',
+				'fiche.priority',
+				'fiche.context',
+				'fiche.existing',
+				'fiche.description',
+				'fiche.success_factors',
+				'fiche.owners_note',
+				ficheOwners(eb).as('owners'),
+				fichePartners(eb).as('partners')
+			])
+			.where('fiche.retired_on', 'is', null)
+			.orderBy('objective.number')
+			.orderBy('fiche.number')
+			.execute(),
+		db
+			.selectFrom('fiche_link')
+			.innerJoin('fiche as f', 'f.id', 'fiche_link.fiche_id')
+			.innerJoin('fiche as l', 'l.id', 'fiche_link.linked_fiche_id')
+			.select(['f.code as fiche', 'l.code as linked'])
+			.where('f.retired_on', 'is', null)
+			.where('l.retired_on', 'is', null)
+			.orderBy('fiche_link.fiche_id')
+			.orderBy('fiche_link.position')
+			.execute()
+	]);
 	const indicators = await db
 		.selectFrom('indicator')
 		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
@@ -141,9 +124,6 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 		.orderBy('fiche.number')
 		.orderBy('indicator.position')
 		.execute();
-	const ficheOrder = new Map(fiches.map((f, i) => [f.code, i]));
-	const byFiche = <T extends { fiche: string }>(rows: T[]) =>
-		rows.sort((a, b) => (ficheOrder.get(a.fiche) ?? 0) - (ficheOrder.get(b.fiche) ?? 0));
 	return {
 		plan: (plan satisfies PlanInfo | undefined) ?? null,
 		axes: axes satisfies AxisRow[],
@@ -162,16 +142,17 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 			successFactors: textCell(f.success_factors),
 			ownersNote: f.owners_note
 		})),
-		people: byFiche([
-			...owners.map((o): PersonRow => ({
-				fiche: o.code,
+		// Each fiche's owners then its partners, fiche by fiche in the plan's order.
+		people: fiches.flatMap((f): PersonRow[] => [
+			...nested(f.owners).map((o): PersonRow => ({
+				fiche: f.code,
 				role: 'owner',
 				organisation: o.slug,
 				detail: o.scope,
 				note: o.note
 			})),
-			...partners.map((p): PersonRow => ({
-				fiche: p.code,
+			...nested(f.partners).map((p): PersonRow => ({
+				fiche: f.code,
 				role: 'partner',
 				organisation: p.slug,
 				detail: p.detail,
