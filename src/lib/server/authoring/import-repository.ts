@@ -1,7 +1,7 @@
 import { isRichText, type RichText } from '../../utils/rich-text';
 import type { Executor } from '../db';
 import { listIndicatorSummaries } from '../opendata/repository';
-import { ficheOwners, fichePartners, nested, planQuery } from '../plan/repository';
+import { ficheOwners, fichePartners, listObjectives, nested, planQuery } from '../plan/repository';
 import {
 	cellToRichText,
 	richTextToCell,
@@ -54,17 +54,7 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 			.orderBy('orientation.position')
 			.orderBy('orientation.id')
 			.execute(),
-		db
-			.selectFrom('objective')
-			.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
-			.select([
-				'objective.number',
-				'orientation.code as orientation',
-				'objective.label',
-				'objective.synthesis_label as synthesisLabel'
-			])
-			.orderBy('objective.number')
-			.execute(),
+		listObjectives(db),
 		db
 			.selectFrom('organisation')
 			.select(['slug', 'name', 'full_name as fullName', 'kind'])
