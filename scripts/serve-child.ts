@@ -32,10 +32,12 @@ export async function freePort(): Promise<number> {
 /** Starts the built portal (`npm start`'s script) on a free loopback port and a given database. */
 export async function startPortal(
 	databasePath: string,
-	env: Record<string, string> = {}
+	env: Record<string, string> = {},
+	/** Node flags added to the server's own (the benchmark's --profile: --cpu-prof…). */
+	nodeFlags: string[] = []
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
 	const port = await freePort();
-	const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, startScript()], {
+	const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeFlags, startScript()], {
 		env: {
 			...process.env,
 			...env,

@@ -1,8 +1,10 @@
 // The three scenarios of issue 15, each measured against the static file on the same server and
 // the same run: cold (page cache switched off), busy (logins, drafts and wrong passwords meanwhile),
 // filters (/fiches under 200 filter combinations in rotation).
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { PARTNER } from './dataset';
+import { ratioTo, type Measurement } from './targets';
 import { runWrk, wrkAvailable, type WrkRun } from './wrk';
 
 export const COLD_ROUTES = (edition: string) => [
@@ -18,10 +20,18 @@ export const COLD_ROUTES = (edition: string) => [
 export interface ScenarioRun {
 	route: string;
 	requestsPerSecond: number;
+	/** Answers received during autocannon's measured run (0: the run measured nothing). */
+	responses: number;
 	latencyP99: number;
 	errors: number;
 	non2xx: number;
 	ratioToStatic: number;
+	/**
+	 * The server's processor time (all its threads: event loop, argon2, compression, garbage
+	 * collector) per answer during autocannon's run, in ms; null where /proc is missing. On a
+	 * shared machine this moves far less than the rate or p99 with the other work running.
+	 */
+	cpuMsPerResponse: number | null;
 	/** The same route measured by wrk right after autocannon; null where wrk is not installed. */
 	wrk: WrkRun | null;
 }
@@ -55,10 +65,25 @@ export function filterCombinations(): string[] {
 	return paths.slice(0, 200);
 }
 
+/** A process's processor time so far (user and system, all threads) in ms; null without /proc. */
+function processCpuMs(pid: number | undefined): number | null {
+	if (pid === undefined) return null;
+	try {
+		// Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th,
+		// in clock ticks (USER_HZ, 100 on Linux).
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+	} catch {
+		return null;
+	}
+}
+
 async function measure(
 	base: string,
 	path: string | string[],
-	duration: number
+	duration: number,
+	pid?: number
 ): Promise<Omit<ScenarioRun, 'ratioToStatic'>> {
 	const paths = Array.isArray(path) ? path : [path];
 	const options = {
@@ -71,9 +96,11 @@ async function measure(
 	};
 	await autocannon({ ...options, duration: 1 });
 	const times: number[] = [];
+	const cpuBefore = processCpuMs(pid);
 	const run = autocannon({ ...options, duration });
 	run.on('response', (_client, _status, _size, responseTime) => times.push(responseTime));
 	const result = await run;
+	const cpuAfter = processCpuMs(pid);
 	times.sort((a, b) => a - b);
 	const p99 = times.length
 		? times[Math.min(times.length - 1, Math.ceil(0.99 * times.length) - 1)]!
@@ -84,6 +111,11 @@ async function measure(
 	return {
 		route: Array.isArray(path) ? `/fiches (${paths.length} filtres en rotation)` : path,
 		requestsPerSecond: Math.round(result.requests.average),
+		responses: times.length,
+		cpuMsPerResponse:
+			cpuBefore !== null && cpuAfter !== null && times.length > 0
+				? Math.round(((cpuAfter - cpuBefore) / times.length) * 1000) / 1000
+				: null,
 		latencyP99: Math.round(p99 * 10) / 10,
 		errors: result.errors + result.timeouts,
 		non2xx: result.non2xx,
@@ -95,55 +127,116 @@ async function measure(
 export async function measureAgainstStatic(
 	base: string,
 	routes: (string | string[])[],
-	duration: number
+	duration: number,
+	/** The server's process id, for its processor time per answer. */
+	pid?: number
 ): Promise<ScenarioRun[]> {
-	const reference = await measure(base, '/favicon.svg', duration);
+	const reference = await measure(base, '/favicon.svg', duration, pid);
 	const runs: ScenarioRun[] = [{ ...reference, ratioToStatic: 1 }];
 	for (const route of routes) {
-		const run = await measure(base, route, duration);
+		const run = await measure(base, route, duration, pid);
 		runs.push({
 			...run,
-			ratioToStatic: Math.round((run.requestsPerSecond / reference.requestsPerSecond) * 100) / 100
+			ratioToStatic: ratioTo(run.requestsPerSecond, reference.requestsPerSecond)
 		});
 	}
 	return runs;
 }
 
+/** Each scenario run as a measurement to check (autocannon's, and wrk's where it ran). */
+export function scenarioMeasurements(
+	dataset: string,
+	scenario: string,
+	runs: ScenarioRun[]
+): Measurement[] {
+	return runs.flatMap((r) => [
+		{
+			label: `${dataset}, ${scenario}, ${r.route} (autocannon)`,
+			responses: r.responses,
+			errors: r.errors,
+			non2xx: r.non2xx
+		},
+		...(r.wrk
+			? [
+					{
+						label: `${dataset}, ${scenario}, ${r.route} (wrk)`,
+						responses: r.wrk.requestsPerSecond,
+						errors: r.wrk.errors,
+						non2xx: 0
+					}
+				]
+			: [])
+	]);
+}
+
 /**
  * While running, one client signs the partner in, saves a draft of 9-1 and signs out, about twice
  * a second; another posts a wrong password once a second. They come from two addresses (the
- * server reads X-Forwarded-For, ADDRESS_HEADER), as two people would. Returns what they did.
+ * server reads X-Forwarded-For, ADDRESS_HEADER), as two people would. `ready` settles once each
+ * client has had its first answers (the first password hashes and prepared statements are then
+ * behind us, not inside the static reference's run); `stop` returns what they got, a network error
+ * counted as « <step> erreur ».
  */
-export function startBusyClients(base: string): { stop: () => Promise<Record<string, number>> } {
+export function startBusyClients(base: string): {
+	ready: Promise<void>;
+	stop: () => Promise<Record<string, number>>;
+} {
 	const outcomes: Record<string, number> = {};
 	const count = (what: string) => (outcomes[what] = (outcomes[what] ?? 0) + 1);
 	let running = true;
-	const form = (address: string, cookie?: string) => ({
-		origin: base,
-		// As a browser without JavaScript posts: real statuses (303, 400, 429), not SvelteKit's JSON.
-		accept: 'text/html',
-		'content-type': 'application/x-www-form-urlencoded',
-		'x-forwarded-for': address,
-		...(cookie ? { cookie } : {})
-	});
+	const post = async (
+		what: string,
+		path: string,
+		address: string,
+		body: URLSearchParams | string,
+		cookie?: string
+	): Promise<Response | null> => {
+		try {
+			const response = await fetch(`${base}${path}`, {
+				method: 'POST',
+				redirect: 'manual',
+				headers: {
+					origin: base,
+					// As a browser without JavaScript posts: real statuses (303, 400, 429), not JSON.
+					accept: 'text/html',
+					'content-type': 'application/x-www-form-urlencoded',
+					'x-forwarded-for': address,
+					...(cookie ? { cookie } : {})
+				},
+				body
+			});
+			await response.arrayBuffer();
+			count(`${what} ${response.status}`);
+			return response;
+		} catch {
+			count(`${what} erreur`);
+			return null;
+		}
+	};
+	const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+	let partnerReady: () => void = () => undefined;
+	let intruderReady: () => void = () => undefined;
+	const ready = Promise.all([
+		new Promise<void>((resolve) => (partnerReady = resolve)),
+		new Promise<void>((resolve) => (intruderReady = resolve))
+	]).then(() => undefined);
 	const partner = (async () => {
 		let n = 0;
 		while (running) {
 			const started = Date.now();
-			const login = await fetch(`${base}/connexion`, {
-				method: 'POST',
-				redirect: 'manual',
-				headers: form('10.0.0.2'),
-				body: new URLSearchParams({ email: PARTNER.email, password: PARTNER.password })
-			});
-			const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-			count(`connexion ${login.status}`);
+			const login = await post(
+				'connexion',
+				'/connexion',
+				'10.0.0.2',
+				new URLSearchParams({ email: PARTNER.email, password: PARTNER.password })
+			);
+			const cookie = (login?.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 			if (cookie) {
-				const save = await fetch(`${base}/espace/fiches/9-1/suivi`, {
-					method: 'POST',
-					redirect: 'manual',
-					headers: form('10.0.0.2', cookie),
-					body: new URLSearchParams({
+				await post(
+					'brouillon',
+					'/espace/fiches/9-1/suivi',
+					'10.0.0.2',
+					new URLSearchParams({
 						reported_on: '2026-01-15',
 						status: 'en_cours',
 						progress: '10',
@@ -153,38 +246,29 @@ export function startBusyClients(base: string): { stop: () => Promise<Record<str
 						submission_key: `banc-${Date.now()}-${n}`,
 						version: '',
 						intent: 'draft'
-					})
-				});
-				count(`brouillon ${save.status}`);
-				const out = await fetch(`${base}/deconnexion`, {
-					method: 'POST',
-					redirect: 'manual',
-					headers: form('10.0.0.2', cookie),
-					body: ''
-				});
-				count(`déconnexion ${out.status}`);
+					}),
+					cookie
+				);
+				await post('déconnexion', '/deconnexion', '10.0.0.2', '', cookie);
 			}
-			await new Promise((resolve) =>
-				setTimeout(resolve, Math.max(0, 500 - (Date.now() - started)))
-			);
+			partnerReady();
+			await pause(500 - (Date.now() - started));
 		}
 	})();
 	const intruder = (async () => {
 		while (running) {
-			const response = await fetch(`${base}/connexion`, {
-				method: 'POST',
-				redirect: 'manual',
-				headers: form('10.0.0.3'),
-				body: new URLSearchParams({
-					email: PARTNER.email.replace('banc', 'intrus'),
-					password: 'mauvais'
-				})
-			});
-			count(`mauvais mot de passe ${response.status}`);
-			await new Promise((resolve) => setTimeout(resolve, 1000));
+			await post(
+				'mauvais mot de passe',
+				'/connexion',
+				'10.0.0.3',
+				new URLSearchParams({ email: PARTNER.email.replace('banc', 'intrus'), password: 'mauvais' })
+			);
+			intruderReady();
+			await pause(1000);
 		}
 	})();
 	return {
+		ready,
 		stop: async () => {
 			running = false;
 			await Promise.all([partner, intruder]);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkTargets, type RouteResult } from './targets';
+import {
+	busyClientFaults,
+	checkTargets,
+	measurementFaults,
+	ratioTo,
+	type RouteResult
+} from './targets';
 
 const route = (r: string, rps: number, extra: Partial<RouteResult> = {}): RouteResult => ({
 	route: r,
@@ -59,6 +65,8 @@ describe('benchmark targets', () => {
 			errors: 0,
 			non2xx,
 			ratioToStatic: ratio,
+			responses: rps * 5,
+			cpuMsPerResponse: null,
 			wrk: null
 		});
 		const misses = checkTargets({
@@ -76,5 +84,44 @@ describe('benchmark targets', () => {
 			'dix-ans, froid, / : p99 150 ms (objectif ≤ 100 ms)',
 			'dix-ans, occupé, / : 2 erreurs'
 		]);
+	});
+});
+
+describe('benchmark measurement faults', () => {
+	it('fails a measurement that got no answer, errors or non-2xx answers', () => {
+		expect(
+			measurementFaults([
+				{ label: 'dix-ans, occupé, /favicon.svg (autocannon)', responses: 0, errors: 0, non2xx: 0 },
+				{ label: 'plan, /', responses: 900, errors: 2, non2xx: 3 },
+				{ label: 'plan, /fiches', responses: 900, errors: 0, non2xx: 0 }
+			])
+		).toEqual([
+			'dix-ans, occupé, /favicon.svg (autocannon) : aucune réponse pendant la mesure',
+			'plan, / : 2 erreurs de connexion ou délais dépassés',
+			'plan, / : 3 réponses hors 2xx'
+		]);
+	});
+
+	it('accepts the busy clients’ expected statuses only, and requires that they ran', () => {
+		const expected = {
+			'connexion 303': 10,
+			'brouillon 303': 10,
+			'déconnexion 303': 10,
+			'mauvais mot de passe 400': 5,
+			'mauvais mot de passe 429': 5
+		};
+		expect(busyClientFaults('plan', expected)).toEqual([]);
+		expect(
+			busyClientFaults('plan', { 'connexion 303': 3, 'brouillon 500': 3, 'déconnexion erreur': 1 })
+		).toEqual([
+			'plan, clients occupés : 3 × brouillon 500 (inattendu)',
+			'plan, clients occupés : 1 × déconnexion erreur (inattendu)',
+			'plan, clients occupés : aucune réponse « brouillon 303 » (le scénario n’a pas eu lieu)'
+		]);
+	});
+
+	it('gives a ratio of 0, not Infinity, against a reference that measured nothing', () => {
+		expect(ratioTo(400, 0)).toBe(0);
+		expect(ratioTo(400, 1600)).toBe(0.25);
 	});
 });

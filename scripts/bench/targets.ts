@@ -49,15 +49,67 @@ const SAME_SIZE_PREFIX = '/banc-reference-mesures';
 const FULL_HISTORY_ROUTE = '/donnees/mesures.csv';
 const round = (n: number) => Math.round(n * 100) / 100;
 
-/** Adds each ten-years route's ratio to its seeded figure; returns the targets missed, in French. */
-export function checkTargets(report: {
-	startupMs: number;
-	javascriptGzipBytes: Record<string, number | null>;
-	datasets: { plan: DatasetResult; 'dix-ans': DatasetResult };
-	scenarios?: Record<string, { cold: ScenarioRun[]; busy: ScenarioRun[]; filters: ScenarioRun[] }>;
-}): string[] {
+/** One load run as the bench saw it: what it asked for and what came back. */
+export interface Measurement {
+	/** Where and what, in French: « dix-ans, occupé, /favicon.svg (autocannon) ». */
+	label: string;
+	/** Answers received during the measured run. */
+	responses: number;
+	/** Connection errors and timeouts. */
+	errors: number;
+	/** Answers outside 2xx (autocannon) or outside 2xx/3xx (wrk). */
+	non2xx: number;
+}
+
+/**
+ * What makes a measurement worthless rather than slow: no answer at all (a run that measured
+ * nothing would otherwise print a rate of 0 and ratios of Infinity), errors, or answers the bench
+ * did not expect. The bench stops with a non-zero exit when this list is not empty.
+ */
+export function measurementFaults(measurements: Measurement[]): string[] {
+	const faults: string[] = [];
+	for (const m of measurements) {
+		if (m.responses === 0) faults.push(`${m.label} : aucune réponse pendant la mesure`);
+		if (m.errors > 0)
+			faults.push(`${m.label} : ${m.errors} erreurs de connexion ou délais dépassés`);
+		if (m.non2xx > 0) faults.push(`${m.label} : ${m.non2xx} réponses hors 2xx`);
+	}
+	return faults;
+}
+
+/** What the busy scenario's clients may receive: anything else is a fault of the portal. */
+const EXPECTED_CLIENT_ANSWERS = new Set([
+	'connexion 303',
+	'brouillon 303',
+	'déconnexion 303',
+	'mauvais mot de passe 400',
+	'mauvais mot de passe 429'
+]);
+
+/** The busy clients' unexpected answers (a 500, a refused draft, a network error), and idleness. */
+export function busyClientFaults(dataset: string, outcomes: Record<string, number>): string[] {
+	const faults = Object.entries(outcomes)
+		.filter(([outcome]) => !EXPECTED_CLIENT_ANSWERS.has(outcome))
+		.map(([outcome, n]) => `${dataset}, clients occupés : ${n} × ${outcome} (inattendu)`);
+	for (const needed of ['connexion 303', 'brouillon 303'])
+		if (!outcomes[needed])
+			faults.push(
+				`${dataset}, clients occupés : aucune réponse « ${needed} » (le scénario n’a pas eu lieu)`
+			);
+	return faults;
+}
+
+/** A rate over the reference's; 0, never Infinity or NaN, when the reference measured nothing. */
+export function ratioTo(requestsPerSecond: number, reference: number): number {
+	return reference > 0 ? round(requestsPerSecond / reference) : 0;
+}
+
+/** Issue 15's scenarios against their targets; the static reference itself is not judged. */
+export function checkScenarioTargets(
+	scenarios: Record<string, { cold: ScenarioRun[]; busy: ScenarioRun[]; filters: ScenarioRun[] }>
+): string[] {
 	const misses: string[] = [];
-	for (const [dataset, runs] of Object.entries(report.scenarios ?? {}))
+	for (const [dataset, runs] of Object.entries(scenarios))
 		for (const [scenario, list] of [
 			['froid', runs.cold],
 			['occupé', runs.busy],
@@ -76,6 +128,17 @@ export function checkTargets(report: {
 					misses.push(`${where} : p99 ${r.latencyP99} ms (objectif ≤ ${target.p99Ms} ms)`);
 			}
 		}
+	return misses;
+}
+
+/** Adds each ten-years route's ratio to its seeded figure; returns the targets missed, in French. */
+export function checkTargets(report: {
+	startupMs: number;
+	javascriptGzipBytes: Record<string, number | null>;
+	datasets: { plan: DatasetResult; 'dix-ans': DatasetResult };
+	scenarios?: Record<string, { cold: ScenarioRun[]; busy: ScenarioRun[]; filters: ScenarioRun[] }>;
+}): string[] {
+	const misses = checkScenarioTargets(report.scenarios ?? {});
 	const seeded = new Map(report.datasets.plan.results.map((r) => [r.route, r]));
 	const tenYears = report.datasets['dix-ans'];
 	for (const r of tenYears.results) {

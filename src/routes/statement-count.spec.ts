@@ -150,7 +150,9 @@ const PAGES: Record<string, Page> = {
 	'/organisations': { module: () => import('./organisations/+page.server') },
 	'/organisations/cdg46': {
 		module: () => import('./organisations/[slug=slug]/+page.server'),
-		params: () => ({ slug: 'cdg46' })
+		params: () => ({ slug: 'cdg46' }),
+		// The cache stamp, the organisation with its owner and partner rows nested, its fiches.
+		max: 3
 	},
 	'/tableau-de-bord': { module: () => import('./tableau-de-bord/+page.server') },
 	'/tableau-de-bord/indicateurs.csv': {

@@ -37,7 +37,11 @@ function createLogger(level, destination) {
 			formatters: { level: (label) => ({ level: label }) },
 			redact: { paths: REDACTED, censor: '[masqué]' }
 		},
-		destination ?? pino.destination({ dest: 1, sync: true })
+		// Buffered: lines go out together once 4 KB are waiting or a quarter of a second has passed,
+		// while the server keeps answering. Written synchronously, one write(2) per request was the
+		// largest single cost of a cached page (docs/performance.md, 2026-11-30 night). pino writes
+		// what is left when the process exits; a process killed outright loses that quarter second.
+		destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 })
 	);
 }
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { charactersBeyondContext, checkPasswordPolicy } from './password';
+import {
+	charactersBeyondContext,
+	checkPasswordPolicy,
+	hashPassword,
+	verifyPassword
+} from './password';
 import { passwordContext } from './service';
 
 const claire = passwordContext({ email: 'claire.martin@cdg46.fr', name: 'Claire Martin' });
@@ -28,5 +33,18 @@ describe('password policy and the person’s context', () => {
 		expect(charactersBeyondContext('claire-et-ses-cinq-chevaux', claire)).toBe(
 			'etsescinqchevaux'.length
 		);
+	});
+});
+
+describe('password hashing, one hash at a time', () => {
+	it('answers every verification of a burst correctly, a malformed hash among them', async () => {
+		const hash = await hashPassword('une phrase de passe pour le banc');
+		const answers = await Promise.all([
+			verifyPassword(hash, 'une phrase de passe pour le banc'),
+			verifyPassword('pas un hachage', 'une phrase de passe pour le banc'),
+			verifyPassword(hash, 'mauvaise phrase de passe'),
+			verifyPassword(hash, 'une phrase de passe pour le banc')
+		]);
+		expect(answers).toEqual([true, false, false, true]);
 	});
 });

@@ -8,13 +8,28 @@ const PASSWORD_MIN_LENGTH = 12;
 // OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. (@node-rs/argon2 defaults to argon2id.)
 const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 };
 
+/**
+ * One hash at a time, the others wait their turn. Each hash takes 19 MiB and tens of milliseconds of
+ * a core on one of libuv's four threads; on a two-core server, three or four at once (logins in
+ * a burst, a password guesser) took both cores from the event loop, and the threads from the
+ * static files and the page cache's compression: the tail of every page grew with them
+ * (docs/performance.md, 2026-11-30 night). Waiting here costs the person signing in a few tens of
+ * milliseconds in a burst; the hash itself stays at OWASP's parameters.
+ */
+let hashing: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+	const turn = hashing.then(work, work);
+	hashing = turn.catch(() => undefined);
+	return turn;
+}
+
 export function hashPassword(password: string): Promise<string> {
-	return hash(password, ARGON2_OPTIONS);
+	return oneAtATime(() => hash(password, ARGON2_OPTIONS));
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
 	try {
-		return await verify(passwordHash, password);
+		return await oneAtATime(() => verify(passwordHash, password));
 	} catch {
 		return false;
 	}

@@ -83,7 +83,7 @@ describe('page cache', () => {
 		expect(cache.get('c')).toBeDefined();
 		expect(cache.bytes).toBeLessThanOrEqual(250);
 		const big = await cache.store('d', headers(), html('d'.repeat(3000)));
-		expect(big.body.byteLength).toBe(3000);
+		expect(big.body?.byteLength).toBe(3000);
 		expect(big.encoded).toEqual({});
 		expect(cache.get('d')).toBeUndefined();
 	});
@@ -98,16 +98,71 @@ describe('page cache', () => {
 		await cache.answer('k', get(), render, 'x');
 		const entry = cache.get('k')!;
 		expect(entry.brotli).toBeNull();
-		expect(cache.bytes).toBe(entry.body.byteLength + entry.encoded.gzip!.byteLength);
+		// A compressed answer keeps its copies, not its plain body.
+		expect(entry.body).toBeNull();
+		expect(cache.bytes).toBe(entry.encoded.gzip!.byteLength);
 		await cache.answer('k', get(), render, 'x');
 		await entry.brotli;
 		expect(renders).toBe(1);
-		const copies = entry.encoded.br!.byteLength + entry.encoded.gzip!.byteLength;
-		expect(cache.bytes).toBe(entry.body.byteLength + copies);
+		expect(brotliDecompressSync(entry.encoded.br!).toString()).toBe('Wifi public. '.repeat(200));
+		expect(cache.bytes).toBe(entry.encoded.br!.byteLength + entry.encoded.gzip!.byteLength);
 		// Asked for a third time: no second brotli copy.
 		const made = entry.brotli;
 		await cache.answer('k', get(), render, 'x');
 		expect(entry.brotli).toBe(made);
+	});
+
+	it('sends the plain body, inflated from its gzip copy, to a client that accepts no coding', async () => {
+		const cache = new PageCache(1_000_000, 100_000);
+		const text = '<p>Fiche 14-1 : très haut débit</p>'.repeat(100);
+		const entry = await cache.store('k', headers(), html(text));
+		expect(entry.body).toBeNull();
+		const plain = replay(entry, get({ 'accept-encoding': 'identity' }), 'x');
+		expect(plain.headers.get('content-encoding')).toBeNull();
+		expect(plain.headers.get('content-length')).toBe(String(html(text).byteLength));
+		expect(await plain.text()).toBe(text);
+	});
+
+	it('keeps in rotation more answers than their plain bodies would fit (filters)', async () => {
+		// 40 different lists of about 6 KB each (240 KB plain) under a budget of 100 KB: with the
+		// plain bodies kept, least recently used first out evicted the next one asked for every time.
+		const cache = new PageCache(100_000, 50_000);
+		let renders = 0;
+		const page = (i: number) =>
+			Array.from({ length: 60 }, (_, row) => `<tr><td>${i}-${row}</td><td>fiche en cours</td></tr>`)
+				.join('\n')
+				.padEnd(6000, ' ');
+		for (let pass = 0; pass < 3; pass++)
+			for (let i = 0; i < 40; i++)
+				await cache.answer(
+					`k${i}`,
+					get({ 'accept-encoding': 'gzip' }),
+					async () => {
+						renders += 1;
+						return new Response(page(i), { status: 200 });
+					},
+					'x'
+				);
+		expect(renders).toBe(40);
+		expect(cache.size).toBe(40);
+		expect(cache.bytes).toBeLessThanOrEqual(100_000);
+	});
+
+	it('makes brotli copies one at a time and lets only a few wait', async () => {
+		const cache = new PageCache(10_000_000, 1_000_000);
+		const text = (i: number) => `Liste ${i} `.repeat(2000);
+		const entries = [];
+		for (let i = 0; i < 12; i++) entries.push(await cache.store(`k${i}`, headers(), html(text(i))));
+		// Asked for a second time, all at once: four copies queued, the others left for later.
+		await Promise.all(
+			entries.map((_, i) => cache.answer(`k${i}`, get(), async () => new Response(''), 'x'))
+		);
+		expect(entries.filter((e) => e.brotli !== null)).toHaveLength(4);
+		await Promise.all(entries.map((e) => e.brotli));
+		// Once the queue has emptied, a later request starts the copy that was left.
+		await cache.answer('k11', get(), async () => new Response(''), 'x');
+		await entries[11]!.brotli;
+		expect(brotliDecompressSync(entries[11]!.encoded.br!).toString()).toBe(text(11));
 	});
 
 	it('reads Accept-Encoding and If-None-Match as HTTP defines them', () => {

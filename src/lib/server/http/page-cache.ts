@@ -1,15 +1,23 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { brotliCompress, constants, gzip } from 'node:zlib';
+import { brotliCompress, constants, gunzip, gunzipSync, gzip } from 'node:zlib';
 
 /** The content codings the cache keeps, in the server's order of preference (smallest first). */
 export const CODINGS = ['br', 'gzip'] as const;
 export type Coding = (typeof CODINGS)[number];
 
-/** One kept answer: its body as sent, its compressed copies, and the headers worth replaying. */
+/** One kept answer: its compressed copies (or its plain body), and the headers worth replaying. */
 export interface CachedAnswer {
 	headers: [string, string][];
-	body: Uint8Array<ArrayBuffer>;
+	/**
+	 * The body as rendered, kept only where there is no gzip copy (too small to compress, or too
+	 * large to keep) or where inflating the copy would cost too much (over PLAIN_FROM_GZIP_UP_TO).
+	 * Otherwise null: nearly every client accepts gzip or brotli, and the few that accept neither
+	 * get the gzip copy inflated (a fraction of a millisecond for a page, against its render).
+	 */
+	body: Uint8Array<ArrayBuffer> | null;
+	/** Length of the plain body, kept or not. */
+	length: number;
 	/**
 	 * Gzip from the start; brotli once the answer is asked for again. Empty when the body is too
 	 * small (or too large to keep) to be worth compressing.
@@ -46,8 +54,18 @@ const COMPRESS_FROM_BYTES = 1024;
  */
 const BROTLI_BEST_UP_TO_BYTES = 256 * 1024;
 const BROTLI_FAST_QUALITY = 5;
+/**
+ * Brotli copies are made one at a time, and at most this many wait: at best quality a 30 KB page
+ * takes tens of milliseconds of a core, and when hundreds of answers came up at once (filters in
+ * rotation) their copies took every libuv thread for seconds — the threads that also read the
+ * static files and hash the passwords. A copy not started now is started by a later request.
+ */
+const BROTLI_QUEUE_MAX = 4;
+/** Up to this size, the plain body of a compressed answer is not kept (see CachedAnswer.body). */
+const PLAIN_FROM_GZIP_UP_TO_BYTES = 256 * 1024;
 
 const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
 const brotliAsync = promisify(brotliCompress);
 
 /**
@@ -56,12 +74,22 @@ const brotliAsync = promisify(brotliCompress);
  */
 export class PageCache {
 	readonly #entries = new Map<string, CachedAnswer>();
+	/** Brotli copies running or waiting (BROTLI_QUEUE_MAX). */
+	#brotliPending = 0;
+	#brotliQueue: Promise<unknown> = Promise.resolve();
 	readonly #rendering = new Map<string, Promise<CachedAnswer | Response>>();
 	#bytes = 0;
 
 	constructor(
 		readonly maxBytes: number,
-		readonly maxEntryBytes: number
+		readonly maxEntryBytes: number,
+		/**
+		 * `best`: brotli's best quality up to BROTLI_BEST_UP_TO_BYTES (the pages everyone reads, made
+		 * once per change); `fast`: always the fast quality, for answers that are many and each asked
+		 * for by few (filters): at best quality a 33 KB list took 80 to 230 ms of a core for a copy
+		 * 14 % smaller than the fast one's (2 ms).
+		 */
+		readonly brotliQuality: 'best' | 'fast' = 'best'
 	) {}
 
 	get size(): number {
@@ -138,19 +166,28 @@ export class PageCache {
 		this.#bytes = 0;
 	}
 
-	/** Starts the brotli copy of a kept answer, once; it counts in the size when it lands. */
+	/**
+	 * Queues the brotli copy of a kept answer, once (unless the queue is full: a later request will
+	 * ask again); it counts in the size when it lands. Requests meanwhile get the gzip copy.
+	 */
 	#addBrotli(key: string, entry: CachedAnswer): void {
-		if (entry.brotli || !entry.encoded.gzip) return;
-		entry.brotli = brotliCopy(entry.body).then(
-			(copy) => {
-				entry.encoded.br = copy;
-				if (this.#entries.get(key) !== entry) return;
-				this.#bytes += copy.byteLength;
-				this.#evict();
-			},
+		if (entry.brotli || !entry.encoded.gzip || this.#brotliPending >= BROTLI_QUEUE_MAX) return;
+		this.#brotliPending++;
+		const copied = this.#brotliQueue.then(async () => {
+			// Evicted while waiting: nobody will read the copy.
+			if (this.#entries.get(key) !== entry) return;
+			const copy = await brotliCopy(await plainBodyAsync(entry), this.brotliQuality === 'fast');
+			entry.encoded.br = copy;
+			if (this.#entries.get(key) !== entry) return;
+			this.#bytes += copy.byteLength;
+			this.#evict();
+		});
+		entry.brotli = copied.then(
+			() => undefined,
 			// Not worth failing a request for: the gzip copy stays.
 			() => undefined
 		);
+		this.#brotliQueue = entry.brotli.finally(() => this.#brotliPending--);
 	}
 
 	#evict(): void {
@@ -167,7 +204,7 @@ export class PageCache {
 }
 
 function sizeOf(entry: CachedAnswer): number {
-	let size = entry.body.byteLength;
+	let size = entry.body?.byteLength ?? 0;
 	for (const copy of Object.values(entry.encoded)) size += copy.byteLength;
 	return size;
 }
@@ -177,9 +214,14 @@ async function gzipCopy(body: Uint8Array<ArrayBuffer>): Promise<Uint8Array<Array
 	return new Uint8Array(await gzipAsync(body));
 }
 
-async function brotliCopy(body: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+async function brotliCopy(
+	body: Uint8Array<ArrayBuffer>,
+	fast = false
+): Promise<Uint8Array<ArrayBuffer>> {
 	const quality =
-		body.byteLength <= BROTLI_BEST_UP_TO_BYTES ? constants.BROTLI_MAX_QUALITY : BROTLI_FAST_QUALITY;
+		!fast && body.byteLength <= BROTLI_BEST_UP_TO_BYTES
+			? constants.BROTLI_MAX_QUALITY
+			: BROTLI_FAST_QUALITY;
 	const params = {
 		[constants.BROTLI_PARAM_QUALITY]: quality,
 		[constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength
@@ -205,14 +247,25 @@ async function prepareAnswer(
 		if (!SKIPPED_HEADERS.has(name)) kept.push([name, value]);
 	});
 	const digest = createHash('sha256').update(body).digest('base64url').slice(0, 27);
+	const gzipped =
+		compress && body.byteLength >= COMPRESS_FROM_BYTES ? await gzipCopy(body) : undefined;
 	return {
 		headers: kept,
-		body,
-		encoded:
-			compress && body.byteLength >= COMPRESS_FROM_BYTES ? { gzip: await gzipCopy(body) } : {},
+		body: gzipped && body.byteLength <= PLAIN_FROM_GZIP_UP_TO_BYTES ? null : body,
+		length: body.byteLength,
+		encoded: gzipped ? { gzip: gzipped } : {},
 		etag: `W/"${digest}"`,
 		brotli: null
 	};
+}
+
+/** The plain body: kept, or inflated from the gzip copy (at most PLAIN_FROM_GZIP_UP_TO_BYTES). */
+function plainBody(entry: CachedAnswer): Uint8Array<ArrayBuffer> {
+	return entry.body ?? new Uint8Array(gunzipSync(entry.encoded.gzip!));
+}
+
+async function plainBodyAsync(entry: CachedAnswer): Promise<Uint8Array<ArrayBuffer>> {
+	return entry.body ?? new Uint8Array(await gunzipAsync(entry.encoded.gzip!));
 }
 
 /** True when an If-None-Match header names this entity tag (weak comparison, as for GET). */
@@ -249,6 +302,26 @@ export function preferredCoding(
 	return best;
 }
 
+/**
+ * preferredCoding for a kept answer, remembered per Accept-Encoding header: browsers send a handful
+ * of different ones, and parsing it showed in the profile of cached pages. Bounded, since anyone
+ * can send any header.
+ */
+const codingChoices = new Map<string, Coding | null>();
+const CODING_CHOICES_MAX = 64;
+
+function codingFor(acceptEncoding: string | null, entry: CachedAnswer): Coding | null {
+	const offered = CODINGS.filter((coding) => entry.encoded[coding]);
+	const key = `${offered.join(',')}|${acceptEncoding ?? ''}`;
+	let coding = codingChoices.get(key);
+	if (coding === undefined) {
+		coding = preferredCoding(acceptEncoding, offered);
+		if (codingChoices.size >= CODING_CHOICES_MAX) codingChoices.clear();
+		codingChoices.set(key, coding);
+	}
+	return coding;
+}
+
 /** The answer to send: 304 when the client holds it, compressed when accepted, plain otherwise. */
 export function replay(entry: CachedAnswer, request: Request, cacheControl: string): Response {
 	const headers = new Headers(entry.headers);
@@ -260,14 +333,13 @@ export function replay(entry: CachedAnswer, request: Request, cacheControl: stri
 			headers.delete(name);
 		return new Response(null, { status: 304, headers });
 	}
-	const offered = CODINGS.filter((coding) => entry.encoded[coding]);
-	const coding = preferredCoding(request.headers.get('accept-encoding'), offered);
+	const coding = codingFor(request.headers.get('accept-encoding'), entry);
 	const encoded = coding && entry.encoded[coding];
 	if (coding && encoded) {
 		headers.set('Content-Encoding', coding);
 		headers.set('Content-Length', String(encoded.byteLength));
 		return new Response(encoded, { status: 200, headers });
 	}
-	headers.set('Content-Length', String(entry.body.byteLength));
-	return new Response(entry.body, { status: 200, headers });
+	headers.set('Content-Length', String(entry.length));
+	return new Response(plainBody(entry), { status: 200, headers });
 }

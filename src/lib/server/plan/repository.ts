@@ -731,22 +731,35 @@ export async function findOrganisationBySlug(
 	  })
 	| undefined
 > {
-	const org = await db
+	// Two statements: the organisation with its owner and partner rows nested (jsonArrayFrom),
+	// then the summaries of the fiches they name.
+	const row = await db
 		.selectFrom('organisation')
-		.select(['id', 'slug', 'name', 'full_name as fullName', 'kind'])
-		.where('slug', '=', slug)
+		.select((eb) => [
+			'organisation.id',
+			'organisation.slug',
+			'organisation.name',
+			'organisation.full_name as fullName',
+			'organisation.kind',
+			jsonArrayFrom(
+				eb
+					.selectFrom('fiche_owner')
+					.select(['fiche_owner.fiche_id as ficheId', 'fiche_owner.scope'])
+					.whereRef('fiche_owner.organisation_id', '=', 'organisation.id')
+			).as('ownerRows'),
+			jsonArrayFrom(
+				eb
+					.selectFrom('fiche_partner')
+					.select(['fiche_partner.fiche_id as ficheId', 'fiche_partner.detail'])
+					.whereRef('fiche_partner.organisation_id', '=', 'organisation.id')
+			).as('partnerRows')
+		])
+		.where('organisation.slug', '=', slug)
 		.executeTakeFirst();
-	if (!org) return undefined;
-	const ownerRows = await db
-		.selectFrom('fiche_owner')
-		.select(['fiche_id as ficheId', 'scope'])
-		.where('organisation_id', '=', org.id)
-		.execute();
-	const partnerRows = await db
-		.selectFrom('fiche_partner')
-		.select(['fiche_id as ficheId', 'detail'])
-		.where('organisation_id', '=', org.id)
-		.execute();
+	if (!row) return undefined;
+	const { ownerRows: ownerJson, partnerRows: partnerJson, ...org } = row;
+	const ownerRows = nested(ownerJson);
+	const partnerRows = nested(partnerJson);
 	const ids = [...new Set([...ownerRows, ...partnerRows].map((r) => r.ficheId))];
 	const fiches =
 		ids.length > 0 ? await ficheSummaryQuery(db).where('fiche.id', 'in', ids).execute() : [];
