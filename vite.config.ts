@@ -1,5 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { serverHashes } from './scripts/vite-server-hashes.js';
 
 /**
  * Tests that take seconds (a server or the mail sender killed and restarted again and again, the
@@ -13,7 +14,7 @@ const SLOW = [
 ];
 
 export default defineConfig({
-	plugins: [sveltekit()],
+	plugins: [serverHashes(), sveltekit()],
 	test: {
 		environment: 'node',
 		expect: { requireAssertions: true },

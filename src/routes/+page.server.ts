@@ -12,6 +12,7 @@ import {
 	listPlanEvents
 } from '$lib/server/plan/repository';
 import { formatDate, pluralize } from '$lib/utils/format';
+import { renderedOnly } from '$lib/utils/rendered-only';
 import type { PageServerLoad } from './$types';
 
 // Nothing to interact with: rendered on the server only, no script sent (docs/performance.md).
@@ -81,4 +82,4 @@ const homePage = cachedByRevision(async (db) => {
 	return { plan, tree, counts, events };
 });
 
-export const load: PageServerLoad = () => homePage(getDb());
+export const load: PageServerLoad = async (event) => renderedOnly(event, await homePage(getDb()));

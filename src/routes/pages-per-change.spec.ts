@@ -48,8 +48,10 @@ const fichePage = () =>
 
 describe('pages read once per change of published data', () => {
 	it('the fiche page shows a validation at once, not a draft', async () => {
+		// The same values: the page's data is a new object each time (it carries a mark, see
+		// rendered-only.ts), what it holds is the one read of this state of the published data.
 		const before = await fichePage();
-		expect(await fichePage()).toBe(before);
+		expect((await fichePage()).fiche).toBe(before.fiche);
 
 		const saved = await saveProgressUpdate(
 			db,
@@ -61,7 +63,7 @@ describe('pages read once per change of published data', () => {
 		);
 		if (!saved.ok) throw new Error(saved.message);
 		// A submission waiting for validation changes nothing public: the same values are served.
-		expect(await fichePage()).toBe(before);
+		expect((await fichePage()).fiche).toBe(before.fiche);
 
 		const review = await reviewProgressUpdate(
 			db,
@@ -84,7 +86,7 @@ describe('pages read once per change of published data', () => {
 				params: { slug: 'cdg46' }
 			}) as Promise<{ organisation: { name: string } }>;
 		const homeBefore = await home();
-		expect(await home()).toBe(homeBefore);
+		expect((await home()).tree).toBe(homeBefore.tree);
 		expect((await organisation()).organisation.name).toBe('CDG46');
 
 		await db.updateTable('plan').set({ title: 'Plan renommé' }).where('id', '=', 1).execute();

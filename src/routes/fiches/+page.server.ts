@@ -9,6 +9,7 @@ import {
 	listOrganisationRefs,
 	listOrientations
 } from '$lib/server/plan/repository';
+import { renderedOnly } from '$lib/utils/rendered-only';
 import type { PageServerLoad } from './$types';
 
 // Nothing to interact with: rendered on the server only, no script sent (docs/performance.md).
@@ -22,7 +23,8 @@ const filterChoices = cachedByRevision(async (db) => ({
 	organisations: await listOrganisationRefs(db)
 }));
 
-export const load: PageServerLoad = async ({ url }) => {
+export const load: PageServerLoad = async (event) => {
+	const { url } = event;
 	// A form sends its empty fields too (`?q=&axe=…&orientation=`): the address keeps only the
 	// filters that are set, by one redirect, so it can be read, shared and bookmarked.
 	const set = [...url.searchParams].filter(([, value]) => value.trim() !== '');
@@ -48,7 +50,7 @@ export const load: PageServerLoad = async ({ url }) => {
 	const outside = (axis: string, orientation: string | null) =>
 		(query.axis !== undefined && axis !== query.axis) ||
 		(query.orientation !== undefined && orientation !== null && orientation !== query.orientation);
-	return {
+	return renderedOnly(event, {
 		axes,
 		orientations: orientations.map((o) => ({ ...o, outside: outside(o.axis, null) })),
 		objectives: objectives.map((o) => {
@@ -59,5 +61,5 @@ export const load: PageServerLoad = async ({ url }) => {
 		fiches,
 		values,
 		ignored
-	};
+	});
 };

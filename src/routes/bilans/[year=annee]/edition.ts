@@ -8,7 +8,13 @@ import {
 
 /** The year and version named by the URL (`/bilans/2019`, `?version=1`), or a French 404. */
 function editionKey(yearParam: string, url: URL): { year: number; version: number | undefined } {
-	const versionParam = url.searchParams.get('version');
+	return editionKeyOf(yearParam, url.searchParams.get('version'));
+}
+
+function editionKeyOf(
+	yearParam: string,
+	versionParam: string | null
+): { year: number; version: number | undefined } {
 	if (!/^\d{4}$/.test(yearParam) || (versionParam !== null && !/^\d{1,4}$/.test(versionParam)))
 		error(404, 'Ce bilan n’existe pas.');
 	return {
@@ -23,7 +29,12 @@ function notPublished(year: number, version: number | undefined): never {
 
 /** The published edition named by the URL, as its page shows it. */
 export async function publishedEdition(yearParam: string, url: URL) {
-	const { year, version } = editionKey(yearParam, url);
+	return publishedEditionOf(yearParam, url.searchParams.get('version'));
+}
+
+/** The published edition of a year and a version (`?version=`; the latest when null). */
+export async function publishedEditionOf(yearParam: string, versionParam: string | null) {
+	const { year, version } = editionKeyOf(yearParam, versionParam);
 	return (await findPublishedSnapshot(getDb(), year, version)) ?? notPublished(year, version);
 }
 

@@ -2,6 +2,7 @@ import { listPriorityComparison } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
 import { cachedByRevision, keyedByRevision } from '$lib/server/db/revision-cache';
 import { listAxes } from '$lib/server/plan/repository';
+import { renderedOnly } from '$lib/utils/rendered-only';
 import type { PageServerLoad } from './$types';
 
 // Nothing to interact with: rendered on the server only, no script sent (docs/performance.md).
@@ -14,11 +15,12 @@ const comparison = keyedByRevision(
 	8
 );
 
-export const load: PageServerLoad = async ({ url }) => {
+export const load: PageServerLoad = async (event) => {
+	const { url } = event;
 	const db = getDb();
 	const axes = await planAxes(db);
 	const requested = url.searchParams.get('axe') ?? '';
 	const axis = axes.some((a) => a.code === requested) ? requested : '';
 	const fiches = await comparison(db, axis);
-	return { axes, axis, ignored: requested !== '' && axis === '', fiches };
+	return renderedOnly(event, { axes, axis, ignored: requested !== '' && axis === '', fiches });
 };

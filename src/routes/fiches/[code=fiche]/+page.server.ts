@@ -3,6 +3,7 @@ import { listFicheDecisions, listPriorityHistory } from '$lib/server/commission/
 import { keyedByRevision } from '$lib/server/db/revision-cache';
 import { findFicheByCode } from '$lib/server/plan/repository';
 import { ficheOr404 } from './fiche-or-404';
+import { renderedOnly } from '$lib/utils/rendered-only';
 import type { PageServerLoad } from './$types';
 
 /** Revisions shown on the fiche page; all of them on /fiches/[code=fiche]/modifications. */
@@ -27,4 +28,5 @@ const fichePage = keyedByRevision(async (db, code: string) => {
 	};
 }, 64);
 
-export const load: PageServerLoad = async ({ params }) => ficheOr404(params.code, fichePage);
+export const load: PageServerLoad = async (event) =>
+	renderedOnly(event, await ficheOr404(event.params.code, fichePage));
