@@ -31,8 +31,17 @@ export default defineConfig({
 					exclude: [...configDefaults.exclude, ...SLOW]
 				}
 			},
-			// Each command starts npm and Node: seconds each on a loaded machine.
-			{ extends: true, test: { name: 'slow', include: SLOW, testTimeout: 30_000 } }
+			// Each test starts Node processes again and again: seconds each on a loaded machine. Their
+			// programs are compiled once per run (scripts/test-children.ts), not at every start.
+			{
+				extends: true,
+				test: {
+					name: 'slow',
+					include: SLOW,
+					testTimeout: 30_000,
+					globalSetup: ['./scripts/test-children.ts']
+				}
+			}
 		]
 	}
 });
