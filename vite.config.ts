@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { configDefaults, defineConfig } from 'vitest/config';
 
@@ -18,6 +19,10 @@ export default defineConfig({
 		environment: 'node',
 		expect: { requireAssertions: true },
 		pool: 'forks',
+		// Two files at a time at least: on a two-core machine Vitest's default (cores − 1) runs one
+		// file at a time, while a file spends much of its time waiting (processes it started,
+		// SQLite's files, a worker being forked).
+		maxWorkers: Math.max(2, availableParallelism() - 1),
 		// Migrates and seeds the test database once per run; createTestDb() clones it.
 		globalSetup: ['./src/lib/server/db/testing.global-setup.ts'],
 		// The operations log (pino) stays quiet in unit tests; tests that read it spy on it.
