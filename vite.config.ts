@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { serverHashes } from './scripts/vite-server-hashes.js';
@@ -19,6 +20,10 @@ export default defineConfig({
 		environment: 'node',
 		expect: { requireAssertions: true },
 		pool: 'forks',
+		// Two files at a time at least: on a two-core machine Vitest's default (cores − 1) runs one
+		// file at a time, while a file spends much of its time waiting (processes it started,
+		// SQLite's files, a worker being forked).
+		maxWorkers: Math.max(2, availableParallelism() - 1),
 		// Migrates and seeds the test database once per run; createTestDb() clones it.
 		globalSetup: ['./src/lib/server/db/testing.global-setup.ts'],
 		// The operations log (pino) stays quiet in unit tests; tests that read it spy on it.
@@ -32,8 +37,17 @@ export default defineConfig({
 					exclude: [...configDefaults.exclude, ...SLOW]
 				}
 			},
-			// Each command starts npm and Node: seconds each on a loaded machine.
-			{ extends: true, test: { name: 'slow', include: SLOW, testTimeout: 30_000 } }
+			// Each test starts Node processes again and again: seconds each on a loaded machine. Their
+			// programs are compiled once per run (scripts/test-children.ts), not at every start.
+			{
+				extends: true,
+				test: {
+					name: 'slow',
+					include: SLOW,
+					testTimeout: 30_000,
+					globalSetup: ['./scripts/test-children.ts']
+				}
+			}
 		]
 	}
 });

@@ -3,12 +3,13 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testChild, type TestChild } from './test-children';
 
 const dir = mkdtempSync(join(tmpdir(), 'sdusn-commands-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function command(script: string, args: string[], input = '', env: NodeJS.ProcessEnv = {}) {
-	return spawnSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
+function command(script: TestChild, args: string[], input = '', env: NodeJS.ProcessEnv = {}) {
+	return spawnSync(process.execPath, [testChild(script), ...args], {
 		env: { ...process.env, DATABASE_PATH: join(dir, 'commandes.db'), ...env },
 		encoding: 'utf8',
 		input,
@@ -16,7 +17,7 @@ function command(script: string, args: string[], input = '', env: NodeJS.Process
 	});
 }
 
-// Each test starts Node with tsx, which compiles the command first: seconds on a loaded machine,
+// Each test starts Node (the command compiled once per run: scripts/test-children.ts): seconds on a loaded machine,
 // more than Vitest's 5 s default; the spawn itself gives up after 60 s.
 describe('command-line tools', { timeout: 60_000 }, () => {
 	it('user:create names the valid roles and the database it uses', () => {

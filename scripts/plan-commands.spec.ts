@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testChild, type TestChild } from './test-children';
 import { openDatabase } from '../src/lib/server/db/index';
 
 const root = mkdtempSync(join(tmpdir(), 'sdusn-plan-commands-'));
@@ -31,8 +32,8 @@ function freshPlace(): Place {
 	return { dir, database: join(dir, 'autre-territoire.db') };
 }
 
-function command(at: Place, script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-	return spawnSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
+function command(at: Place, script: TestChild, args: string[], env: NodeJS.ProcessEnv = {}) {
+	return spawnSync(process.execPath, [testChild(script), ...args], {
 		env: { ...process.env, DATABASE_PATH: at.database, INIT_CWD: at.dir, PLAN_FILE: '', ...env },
 		encoding: 'utf8',
 		timeout: 120_000

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { FICHE_CODE_PATTERN } from '../../utils/text';
 import {
 	ORGANISATION_KIND_LABELS,
@@ -6,6 +6,7 @@ import {
 	type OrganisationKind
 } from '../../utils/vocabulary';
 import type { IndicatorKind } from '../db/schema';
+import { newWorkbook } from '../spreadsheet';
 import {
 	emptyPlanModel,
 	INDICATOR_KIND_LABELS,
@@ -233,7 +234,7 @@ export async function writePlanWorkbook(
 	model: PlanModel,
 	latest: Map<string, LatestValue> = new Map()
 ): Promise<Uint8Array> {
-	const workbook = new ExcelJS.Workbook();
+	const workbook = await newWorkbook();
 	workbook.creator = 'Portail SDUSN';
 	workbook.title = model.plan?.title ?? 'Plan';
 	const rows = planRows(model, latest);
@@ -396,10 +397,10 @@ export function unzippedSize(bytes: Uint8Array): number | null {
 }
 
 async function loadWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook | null> {
-	const workbook = new ExcelJS.Workbook();
 	// An .xlsx file is a zip archive: anything else is refused before ExcelJS reads it.
 	if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) return null;
 	if ((unzippedSize(bytes) ?? 0) > MAX_UNZIPPED_BYTES) return null;
+	const workbook = await newWorkbook();
 	try {
 		await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
 		return workbook;

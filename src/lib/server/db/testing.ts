@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
-import { seedCommissionHistory, seedEditions, seedPlan } from '../seed';
 import { connectionOf, openDatabase, openDatabaseCopy, type Db } from './index';
-import { migrateToLatest } from './migrate';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
@@ -14,6 +12,10 @@ declare module 'vitest' {
 
 /** Builds a private in-memory database, migrated like production and seeded unless told not to. */
 async function buildTestDb({ seed = true } = {}): Promise<Db> {
+	// Imported here, not at the top: a test file that gets the images from the run's global setup
+	// never migrates nor seeds, and would load the seed's modules (most of the services) for nothing.
+	const [{ migrateToLatest }, { seedCommissionHistory, seedEditions, seedPlan }] =
+		await Promise.all([import('./migrate'), import('../seed')]);
 	const db = openDatabase(':memory:');
 	await migrateToLatest(db);
 	if (seed) {

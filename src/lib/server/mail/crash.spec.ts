@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db';
 import { migrateToLatest } from '../db/migrate';
 import { insertMessage } from './outbox-repository';
+import { testChild } from '../../../../scripts/test-children';
 import { startSmtp, type TestSmtp } from './testing';
 
-const CHILD = new URL('./kill-child.ts', import.meta.url).pathname;
+/** kill-child.ts, compiled once per run. */
+const CHILD = testChild('kill-child');
 const MESSAGES = 60;
 const KILLS = 8;
 
@@ -50,7 +52,7 @@ afterAll(async () => {
 
 function startChild(): Promise<ChildProcess> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+		const child = spawn(process.execPath, [CHILD], {
 			env: {
 				...process.env,
 				DATABASE_PATH: path,

@@ -8,9 +8,11 @@ import { openDatabase } from '../db/index';
 import { migrateToLatest } from '../db/migrate';
 import { seedPlan } from '../seed';
 import { insertUser } from '../auth/users';
+import { testChild } from '../../../../scripts/test-children';
 import { createPartner } from './testing';
 
-const SERVER = new URL('./durability-server.ts', import.meta.url).pathname;
+/** durability-server.ts, compiled once per run. */
+const SERVER = testChild('durability-server');
 
 interface Reporter {
 	id: number;
@@ -65,7 +67,7 @@ function startServer(
 	adminId: number
 ): Promise<{ child: ChildProcess; port: number }> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+		const child = spawn(process.execPath, [SERVER], {
 			env: { ...process.env, DATABASE_PATH: path, ADMIN_ID: String(adminId) },
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
