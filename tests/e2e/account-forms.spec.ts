@@ -1,8 +1,6 @@
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, ensureAccounts, loginPage } from './helpers/accounts';
+import { ACCOUNTS, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
-
-test.beforeAll(() => ensureAccounts());
 
 const CREATE = 'Créer le compte et le lien d’invitation';
 
@@ -55,4 +53,42 @@ test('an admin cannot give a commission account an organisation; the invitation 
 	await expect(table).not.toContainText('{"');
 	await expectNoAxeViolations(page);
 	await page.screenshot({ path: testInfo.outputPath('journal.png'), fullPage: true });
+});
+
+/**
+ * The page's scripts held back until the person has typed (a slow connection): hydration must
+ * keep what is in the fields, inputs and textareas alike.
+ */
+async function typedBeforeScripts(page: import('@playwright/test').Page, path: string) {
+	let release!: () => void;
+	const released = new Promise<void>((resolve) => (release = resolve));
+	// Scripts only: a stylesheet held back would hold the page's parsing with it.
+	await page.route('**/_app/immutable/**/*.js', async (route) => {
+		await released;
+		await route.continue();
+	});
+	await page.goto(path, { waitUntil: 'domcontentloaded' });
+	return async () => {
+		release();
+		// Every module loaded, then a frame: the page has hydrated (without the fix in
+		// Field.svelte, hydration empties the fields here).
+		await page.waitForLoadState('networkidle');
+		await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+		await page.unroute('**/_app/immutable/**/*.js');
+	};
+}
+
+test('what is typed before the page’s script has loaded stays in the fields', async ({ page }) => {
+	const hydrate = await typedBeforeScripts(page, '/connexion');
+	await page.getByLabel('Adresse électronique').fill(ACCOUNTS.admin.email);
+	await page.getByLabel('Mot de passe').fill(ACCOUNTS.admin.password);
+	await hydrate();
+	await expect(page.getByLabel('Adresse électronique')).toHaveValue(ACCOUNTS.admin.email);
+	await page.getByRole('button', { name: 'Se connecter' }).click();
+	await expect(page.getByRole('link', { name: ACCOUNTS.admin.name })).toBeVisible();
+
+	const again = await typedBeforeScripts(page, '/admin/bilans');
+	await page.getByLabel('Introduction').fill('Écrit avant le chargement du script.');
+	await again();
+	await expect(page.getByLabel('Introduction')).toHaveValue('Écrit avant le chargement du script.');
 });

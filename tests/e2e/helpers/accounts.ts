@@ -122,8 +122,6 @@ export function ensureAccounts(): void {
 
 export async function loginPage(page: Page, account: Account): Promise<void> {
 	await page.goto('/connexion');
-	// Typed before hydration, a field can be emptied by it on a loaded machine.
-	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Adresse électronique').fill(account.email);
 	await page.getByLabel('Mot de passe').fill(account.password);
 	await page.getByRole('button', { name: 'Se connecter' }).click();
