@@ -6,6 +6,10 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ precompress: true }),
+		// Vitest gets its own copy of SvelteKit's generated files: `npm test` builds while the unit
+		// tests run (scripts/test.js), and the two processes would otherwise write the same files,
+		// the build's version hash among them (a server built with Vitest's hash never hydrates).
+		outDir: process.env.VITEST ? '.svelte-kit/vitest' : '.svelte-kit',
 		// Absolute asset paths (/_app/…): with relative ones, the preload `Link` header repeated
 		// "../" once per level of the requested path, and a deep made-up address made a header too
 		// large for a proxy.
