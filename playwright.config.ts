@@ -8,8 +8,9 @@ export const E2E_TEMPLATE = 'tests/e2e/.artifacts/sdusn-e2e-template.db';
 
 export default defineConfig({
 	testDir: 'tests/e2e',
-	// A spec's tests run in order, on its own server (helpers/portal.ts) or the shared one.
-	workers: 1,
+	// A spec's tests run in order, on its own server (helpers/portal.ts or helpers/own-portal.ts):
+	// two specs at a time, one per core. E2E_WORKERS=1 runs them one after another.
+	workers: Number(process.env.E2E_WORKERS) || 2,
 	fullyParallel: false,
 	// After the web server has built and seeded: test accounts, then the copy every spec starts on.
 	globalSetup: './tests/e2e/helpers/global-setup.ts',
@@ -50,9 +51,7 @@ export default defineConfig({
 			HOST: '127.0.0.1',
 			DATABASE_PATH: E2E_DATABASE,
 			// One line per request would drown the test report; warnings and errors still show.
-			LOG_LEVEL: 'warn',
-			// Campaign reminders and digests checked every second instead of every minute (mail.spec.ts).
-			SDUSN_JOBS_EVERY_MS: '1000'
+			LOG_LEVEL: 'warn'
 		}
 	}
 });

@@ -1,6 +1,6 @@
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, apiAs, ensureAccounts } from './helpers/accounts';
+import { ACCOUNTS, apiAs } from './helpers/accounts';
 
 /**
  * Every route, GET and each action, as anonymous, partner of the fiche's organisation, partner of
@@ -22,9 +22,6 @@ let openSession = 0;
 let closedSession = 0;
 
 test.beforeAll(async () => {
-	// Six runs of user:create when this file runs first: slow on a loaded machine.
-	test.setTimeout(120_000);
-	ensureAccounts();
 	clients.anonyme = await apiAs(null);
 	clients.partenaire = await apiAs(ACCOUNTS.partner);
 	clients.autrePartenaire = await apiAs(ACCOUNTS.otherPartner);

@@ -1,8 +1,6 @@
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, apiAs, ensureAccounts, loginPage } from './helpers/accounts';
+import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations, expectNoAxeViolationsWithoutScript } from './helpers/axe';
-
-test.beforeAll(() => ensureAccounts());
 
 test('the seeded session of 1 February 2019 is public with its four opinions', async ({ page }) => {
 	await page.goto('/commission');

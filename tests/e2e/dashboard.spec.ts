@@ -2,10 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, apiAs, ensureAccounts, loginPage, portalDatabase } from './helpers/accounts';
+import { ACCOUNTS, apiAs, loginPage, portalDatabase } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
-
-test.beforeAll(() => ensureAccounts());
 
 /** Records Content-Security-Policy violations raised in the page (Chart.js included). */
 async function watchCsp(page: Page): Promise<string[]> {

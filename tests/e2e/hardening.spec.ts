@@ -1,12 +1,8 @@
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, apiAs, ensureAccounts, portalUrl } from './helpers/accounts';
+import { ACCOUNTS, apiAs, portalUrl } from './helpers/accounts';
 
 /** What an outside probe found (issue 12), checked against the running portal. */
-
-test.beforeAll(() => {
-	ensureAccounts();
-});
 
 const SECURITY = {
 	'x-content-type-options': 'nosniff',

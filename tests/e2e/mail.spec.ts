@@ -1,8 +1,8 @@
 import SQLite from 'better-sqlite3';
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { E2E_DATABASE } from '../../playwright.config';
-import { ACCOUNTS, apiAs, ensureAccounts, loginPage } from './helpers/accounts';
+import type { APIRequestContext, Browser, Page } from '@playwright/test';
+import { ACCOUNTS, apiAs, loginPage, portalDatabase } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
+import { expect, test } from './helpers/portal';
 
 // Without SMTP_URL the portal keeps every message in its outbox (the embedded default): the tests
 // read the messages as an admin does, at /admin/courriels, and follow their links in Chromium.
@@ -19,9 +19,6 @@ test.describe.configure({ mode: 'serial' });
 let admin: APIRequestContext;
 
 test.beforeAll(async () => {
-	// Alone, this file creates the test accounts itself (six runs of user:create).
-	test.setTimeout(120_000);
-	ensureAccounts();
 	admin = await apiAs(ACCOUNTS.admin);
 });
 test.afterAll(async () => {
@@ -173,7 +170,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	expect(ficheCode).toBeTruthy();
 
 	// As if the campaign had been opened a week ago: its « -2 » reminder is due today.
-	const db = new SQLite(E2E_DATABASE);
+	const db = new SQLite(await portalDatabase());
 	db.prepare('UPDATE campaign SET opened_at = opened_at - 7 * 86400000 WHERE id = ?').run(
 		campaignId
 	);

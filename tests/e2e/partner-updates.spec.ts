@@ -1,6 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, apiAs, ensureAccounts, loginPage, type Account } from './helpers/accounts';
+import { ACCOUNTS, apiAs, loginPage, type Account } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 
 /**
@@ -8,8 +8,6 @@ import { expectNoAxeViolations } from './helpers/axe';
  * nothing is written twice, every refusal says what changed. Each test leaves its fiche with no
  * open update (staff validate it at the end), so the next one starts clean.
  */
-test.beforeAll(() => ensureAccounts());
-
 async function signedIn(browser: Browser, account: Account, javaScriptEnabled = true) {
 	const context = await browser.newContext({ javaScriptEnabled });
 	const page = await context.newPage();

@@ -1,7 +1,8 @@
 import ExcelJS from 'exceljs';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { ACCOUNTS, ensureAccounts, loginPage } from './helpers/accounts';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { ACCOUNTS, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
+import { expect, test } from './helpers/portal';
 import { startOwnPortal } from './helpers/own-portal';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -34,8 +35,6 @@ async function shoot(page: Page, name: string, path: (file: string) => string) {
 	}
 	await page.setViewportSize({ width: 1280, height: 900 });
 }
-
-test.beforeAll(() => ensureAccounts());
 
 test('the public plan.xlsx has every sheet with French headers', async ({ request }) => {
 	const workbook = await planWorkbook(request);

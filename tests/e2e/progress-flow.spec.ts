@@ -1,8 +1,6 @@
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, apiAs, ensureAccounts, loginPage } from './helpers/accounts';
+import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
-
-test.beforeAll(() => ensureAccounts());
 
 test('a partner reports progress, staff validate it, and the public fiche and open data show it', async ({
 	browser

@@ -61,8 +61,6 @@ export const ACCOUNTS = {
 	}
 } satisfies Record<string, Account>;
 
-let created = false;
-
 type PortalSource = () => Promise<{ url: string; databasePath: string }>;
 let ownPortal: PortalSource | null = null;
 
@@ -81,16 +79,17 @@ export async function portalDatabase(): Promise<string> {
 	return ownPortal ? (await ownPortal()).databasePath : E2E_DATABASE;
 }
 
-/** Runs the real `user:create` command on a database (password on stdin). */
+/**
+ * Runs the real `user:create` command on a database (password on stdin): the program `npm run
+ * user:create` runs, without npm's own half second of start-up.
+ */
 export function userCreate(
 	databasePath: string,
 	account: Pick<Account, 'email' | 'name' | 'role' | 'organisation' | 'password'>
 ) {
 	const args = [
-		'run',
-		'--silent',
-		'user:create',
-		'--',
+		'scripts/ops.js',
+		'user-create',
 		'--email',
 		account.email,
 		'--name',
@@ -99,25 +98,19 @@ export function userCreate(
 		account.role
 	];
 	if (account.organisation) args.push('--organisation', account.organisation);
-	return spawnSync('npm', args, {
+	return spawnSync(process.execPath, args, {
 		input: `${account.password}\n`,
 		encoding: 'utf8',
 		env: { ...process.env, DATABASE_PATH: databasePath }
 	});
 }
 
-/**
- * Creates the test accounts once, with the real command (the global setup has already done it for
- * the shared portal and the copies every spec's own portal starts on).
- */
-export function ensureAccounts(): void {
-	if (created || process.env.E2E_ACCOUNTS_READY) return;
+/** Creates the test accounts in `databasePath` with the real command (helpers/global-setup.ts). */
+export function createTestAccounts(databasePath: string): void {
 	for (const account of Object.values(ACCOUNTS) as Account[]) {
-		const result = userCreate(E2E_DATABASE, account);
-		if (result.status !== 0 && !result.stderr.includes('existe déjà'))
-			throw new Error(`user:create: ${result.stderr}`);
+		const result = userCreate(databasePath, account);
+		if (result.status !== 0) throw new Error(`user:create: ${result.stderr}`);
 	}
-	created = true;
 }
 
 export async function loginPage(page: Page, account: Account): Promise<void> {

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { E2E_DATABASE, E2E_TEMPLATE } from '../../../playwright.config';
-import { ensureAccounts } from './accounts';
+import { createTestAccounts } from './accounts';
 
 /**
  * Runs once per run, after the web server has built the portal and seeded its database: creates
@@ -9,8 +9,7 @@ import { ensureAccounts } from './accounts';
  * helpers/portal.ts starts its own server on.
  */
 export default function globalSetup(): void {
-	ensureAccounts();
-	process.env.E2E_ACCOUNTS_READY = '1';
+	createTestAccounts(E2E_DATABASE);
 	rmSync(E2E_TEMPLATE, { force: true });
 	const sqlite = new SQLite(E2E_DATABASE, { readonly: true });
 	try {

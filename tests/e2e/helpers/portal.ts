@@ -20,8 +20,12 @@ class PortalPerSpec {
 			this.#file = file;
 			// Starting a server takes seconds on a loaded machine: not counted against the first test.
 			test.info().setTimeout(test.info().timeout + 60_000);
-			// « disponible sur » is logged at the info level, which startOwnPortal waits for.
-			this.#portal = startOwnPortal({ LOG_LEVEL: 'info' }, { copyOf: E2E_TEMPLATE });
+			// « disponible sur » is logged at the info level, which startOwnPortal waits for; campaign
+			// reminders and digests are checked every second instead of every minute (mail.spec.ts).
+			this.#portal = startOwnPortal(
+				{ LOG_LEVEL: 'info', SDUSN_JOBS_EVERY_MS: '1000' },
+				{ copyOf: E2E_TEMPLATE }
+			);
 		}
 		return this.#portal;
 	}
