@@ -1,6 +1,7 @@
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
+import { screenshot } from './helpers/screenshots';
 
 const CREATE = 'Créer le compte et le lien d’invitation';
 
@@ -41,7 +42,7 @@ test('an admin cannot give a commission account an organisation; the invitation 
 		invited.getByText('Les deux saisies du mot de passe ne correspondent pas.')
 	).toBeVisible();
 	await expectNoAxeViolations(invited);
-	await invited.screenshot({ path: testInfo.outputPath('invitation-erreurs.png'), fullPage: true });
+	await screenshot(invited, testInfo.outputPath('invitation-erreurs.png'));
 	await context.close();
 
 	// The journal shows the creation as readable lines, not raw JSON.
@@ -52,7 +53,7 @@ test('an admin cannot give a commission account an organisation; the invitation 
 	).toBeVisible();
 	await expect(table).not.toContainText('{"');
 	await expectNoAxeViolations(page);
-	await page.screenshot({ path: testInfo.outputPath('journal.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('journal.png'));
 });
 
 /**

@@ -1,6 +1,7 @@
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations, expectNoAxeViolationsWithoutScript } from './helpers/axe';
+import { screenshot } from './helpers/screenshots';
 
 test('the seeded session of 1 February 2019 is public with its four opinions', async ({ page }) => {
 	await page.goto('/commission');
@@ -56,7 +57,7 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 		'Marie Invitée (invité)'
 	);
 	await expectNoAxeViolations(page);
-	await page.screenshot({ path: testInfo.outputPath('seance-preparation.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('seance-preparation.png'));
 
 	// The preparation file of 4-1 prints as a document of its own.
 	await page.getByRole('link', { name: 'Dossier de préparation de la fiche 4-1' }).click();
@@ -64,10 +65,7 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 	await expect(page.getByText('Priorité 2 depuis le 19 juillet 2018')).toBeVisible();
 	await expectNoAxeViolations(page);
 	await page.emulateMedia({ media: 'print' });
-	await page.screenshot({
-		path: testInfo.outputPath('dossier-4-1-impression.png'),
-		fullPage: true
-	});
+	await screenshot(page, testInfo.outputPath('dossier-4-1-impression.png'));
 	await expect(page.locator('.site-header')).toBeHidden();
 	await page.emulateMedia({ media: 'screen' });
 	await page.goBack();
@@ -88,9 +86,9 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 	await expect(item.getByLabel(/Nouvelle priorité/)).toHaveValue('');
 	await expect(item.getByLabel('Avis', { exact: true })).toHaveCount(0);
 	await expectNoAxeViolations(page);
-	await item.screenshot({ path: testInfo.outputPath('decision-priorite-1280.png') });
+	await screenshot(item, testInfo.outputPath('decision-priorite-1280.png'));
 	await page.setViewportSize({ width: 390, height: 844 });
-	await item.screenshot({ path: testInfo.outputPath('decision-priorite-390.png') });
+	await screenshot(item, testInfo.outputPath('decision-priorite-390.png'));
 	await page.setViewportSize({ width: 1280, height: 720 });
 	await item.getByLabel(/Nouvelle priorité/).selectOption('1');
 	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
@@ -109,13 +107,13 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 		'Fiche 4-1 — Recours à des initiatives citoyennes pour co-construire et valoriser le territoire : priorité 2 → 1'
 	);
 	await expectNoAxeViolations(page);
-	await page.screenshot({ path: testInfo.outputPath('cloture-1280.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('cloture-1280.png'));
 	await page.setViewportSize({ width: 390, height: 844 });
-	await page.screenshot({ path: testInfo.outputPath('cloture-390.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('cloture-390.png'));
 	await page.setViewportSize({ width: 1280, height: 720 });
 	await page.getByRole('button', { name: 'Clore définitivement la séance' }).click();
 	await expect(page.locator('h1')).toHaveText('Relevé de décisions du 20 novembre 2026');
-	await page.screenshot({ path: testInfo.outputPath('releve-decisions.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('releve-decisions.png'));
 
 	await page.goto('/fiches/4-1');
 	await expect(page.getByText('Priorité 1').first()).toBeVisible();
@@ -182,9 +180,9 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 		item.getByText('Vous avez choisi une nouvelle priorité : choisissez le type')
 	).toBeVisible();
 	await expectNoAxeViolationsWithoutScript(page);
-	await item.screenshot({ path: testInfo.outputPath('decision-sans-script-1280.png') });
+	await screenshot(item, testInfo.outputPath('decision-sans-script-1280.png'));
 	await page.setViewportSize({ width: 390, height: 844 });
-	await item.screenshot({ path: testInfo.outputPath('decision-sans-script-390.png') });
+	await screenshot(item, testInfo.outputPath('decision-sans-script-390.png'));
 	await page.setViewportSize({ width: 1280, height: 720 });
 	await item.getByLabel(/Nouvelle priorité/).selectOption('');
 	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
@@ -199,7 +197,7 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 	).toContainText('Avis favorable : La commission salue le travail engagé.');
 	await page.getByRole('button', { name: 'Clore définitivement la séance' }).click();
 	await expect(page.locator('h1')).toHaveText('Relevé de décisions du 10 décembre 2026');
-	await page.screenshot({ path: testInfo.outputPath('releve-sans-script.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('releve-sans-script.png'));
 	const anonymous = await apiAs(null);
 	const plan = await (await anonymous.get('/donnees/plan.json')).json();
 	expect(plan.fiches.find((f: { code: string }) => f.code === '5-1').priority).toBe(2);

@@ -1,5 +1,6 @@
 import { expect, test } from './helpers/portal';
 import { expectNoAxeViolations } from './helpers/axe';
+import { screenshot } from './helpers/screenshots';
 
 test('an empty chart says why in words (the 2018 edition has no assessed fiche)', async ({
 	page
@@ -31,10 +32,7 @@ test('without JavaScript the chart areas collapse and the tables stand alone', a
 	const table = (await figure.getByRole('table').boundingBox())!;
 	// The figure is its caption, its table and its download link: no blank area for the chart.
 	expect(box.height - table.height).toBeLessThan(160);
-	await page.screenshot({
-		path: testInfo.outputPath('tableau-de-bord-sans-js.png'),
-		fullPage: true
-	});
+	await screenshot(page, testInfo.outputPath('tableau-de-bord-sans-js.png'));
 	await context.close();
 });
 
@@ -50,11 +48,11 @@ test('on a phone the dashboard draws its charts inside the screen', async ({
 		.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
 	for (const right of widths) expect(right).toBeLessThanOrEqual(390);
 	await expectNoAxeViolations(page);
-	await page.screenshot({ path: testInfo.outputPath('tableau-de-bord-390.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('tableau-de-bord-390.png'));
 	for (const [name, file] of [
 		[/Avancement par axe/, 'axes-390.png'],
 		[/Avancement par orientation/, 'orientations-390.png']
 	] as const)
-		await page.getByRole('figure', { name }).screenshot({ path: testInfo.outputPath(file) });
+		await screenshot(page.getByRole('figure', { name }), testInfo.outputPath(file));
 	await context.close();
 });

@@ -4,6 +4,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage, portalDatabase } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
+import { screenshot } from './helpers/screenshots';
 
 /** Records Content-Security-Policy violations raised in the page (Chart.js included). */
 async function watchCsp(page: Page): Promise<string[]> {
@@ -48,7 +49,7 @@ test('the live dashboard draws its charts, with tables, CSV and no CSP violation
 	).toHaveCount(23);
 	expect(violations).toEqual([]);
 	await expectNoAxeViolations(page);
-	await page.screenshot({ path: testInfo.outputPath('tableau-de-bord.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('tableau-de-bord.png'));
 
 	const csv = await page.request.get('/tableau-de-bord/statuts-priorites.csv');
 	expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
@@ -82,7 +83,7 @@ test('the 2018 edition is published and prints as an A4 report with a page per a
 	await expect(page.getByText('C’est le premier bilan publié.')).toBeVisible();
 	expect(violations).toEqual([]);
 	await expectNoAxeViolations(page);
-	await page.screenshot({ path: testInfo.outputPath('bilan-2018.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('bilan-2018.png'));
 
 	const plan = await (await page.request.get('/bilans/2018/plan.json')).json();
 	expect(plan).toMatchObject({
@@ -156,14 +157,14 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	await expect(page.locator('h1')).toHaveText('Publier le bilan 2019 (version 1) ?');
 	await expect(page.getByText('chiffres arrêtés au 31 décembre 2019')).toBeVisible();
 	await expectNoAxeViolations(page);
-	await page.screenshot({ path: testInfo.outputPath('publication-1280.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('publication-1280.png'));
 	await page.setViewportSize({ width: 390, height: 844 });
-	await page.screenshot({ path: testInfo.outputPath('publication-390.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('publication-390.png'));
 	await page.setViewportSize({ width: 1280, height: 720 });
 	await page.getByRole('button', { name: 'Publier définitivement le bilan 2019' }).click();
 	await expect(page).toHaveURL(/\/bilans\/2019$/);
 	await expect(page.getByText('Le WIFI public se déploie.')).toBeVisible();
-	await page.screenshot({ path: testInfo.outputPath('bilan-2019.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('bilan-2019.png'));
 
 	const before = await (await anonymous.get('/bilans/2019/plan.json')).text();
 	const partner = await apiAs(ACCOUNTS.partner);

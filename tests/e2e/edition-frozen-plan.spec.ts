@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './helpers/axe';
 import { createAccount, startOwnPortal, type OwnPortal } from './helpers/own-portal';
+import { screenshot } from './helpers/screenshots';
 
 // A published edition keeps the plan as it stood at its publication (#16): the 2018 edition,
 // published at first start, still shows 17-1 as it was after an admin edits it. A portal of its
@@ -73,7 +74,7 @@ test('the 2018 edition keeps 17-1’s title, owners and indicator after an admin
 	await block.scrollIntoViewIfNeeded();
 	for (const width of [1280, 390]) {
 		await visitor.setViewportSize({ width, height: 900 });
-		await block.screenshot({ path: `test-results/bilan-fiche-figee-${width}.png` });
+		await screenshot(block, `test-results/bilan-fiche-figee-${width}.png`);
 	}
 
 	// The fiche as the edition froze it: its texts, owners and indicator of then.
@@ -92,10 +93,7 @@ test('the 2018 edition keeps 17-1’s title, owners and indicator after an admin
 	await expectNoAxeViolations(visitor);
 	for (const width of [1280, 390]) {
 		await visitor.setViewportSize({ width, height: 900 });
-		await visitor.screenshot({
-			path: `test-results/bilan-fiche-page-${width}.png`,
-			fullPage: true
-		});
+		await screenshot(visitor, `test-results/bilan-fiche-page-${width}.png`);
 	}
 
 	const frozenPlan = (await (

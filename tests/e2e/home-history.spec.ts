@@ -1,5 +1,6 @@
 import { expect, test } from './helpers/portal';
 import { expectNoAxeViolations } from './helpers/axe';
+import { screenshot } from './helpers/screenshots';
 
 test('the plan’s history shows each closed commission session and each published edition', async ({
 	page,
@@ -24,5 +25,5 @@ test('the plan’s history shows each closed commission session and each publish
 		.evaluateAll((els) => els.map((e) => e.getAttribute('datetime') ?? ''));
 	expect(dates).toEqual([...dates].sort());
 	await expectNoAxeViolations(page);
-	await page.screenshot({ path: testInfo.outputPath('accueil.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('accueil.png'));
 });

@@ -3,6 +3,7 @@ import type { APIRequestContext, Browser, Page } from '@playwright/test';
 import { ACCOUNTS, apiAs, loginPage, portalDatabase } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { expect, test } from './helpers/portal';
+import { screenshotsAtWidths } from './helpers/screenshots';
 
 // Without SMTP_URL the portal keeps every message in its outbox (the embedded default): the tests
 // read the messages as an admin does, at /admin/courriels, and follow their links in Chromium.
@@ -47,14 +48,6 @@ function linkIn(text: string, path: string): string {
 	return match[1]!;
 }
 
-async function shots(page: Page, name: string, testInfo: import('@playwright/test').TestInfo) {
-	for (const width of [1280, 390]) {
-		await page.setViewportSize({ width, height: 900 });
-		await page.screenshot({ path: testInfo.outputPath(`${name}-${width}.png`), fullPage: true });
-	}
-	await page.setViewportSize({ width: 1280, height: 900 });
-}
-
 async function anonymous(browser: Browser): Promise<Page> {
 	return (await browser.newContext({ locale: 'fr-FR' })).newPage();
 }
@@ -88,7 +81,7 @@ test('an admin invites a partner, who receives the mail and sets a password from
 		});
 	}).toPass({ timeout: 15_000 });
 	await expectNoAxeViolations(page);
-	await shots(page, 'courriels', testInfo);
+	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'courriels');
 
 	const invited = await anonymous(browser);
 	await invited.goto(link);
@@ -107,7 +100,7 @@ test('a partner resets a forgotten password from the mail', async ({ page, brows
 	await expect(page).toHaveURL(/\/mot-de-passe-oublie$/);
 	await page.waitForLoadState('networkidle');
 	await expectNoAxeViolations(page);
-	await shots(page, 'mot-de-passe-oublie', testInfo);
+	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'mot-de-passe-oublie');
 	await page.getByLabel('Adresse électronique').fill(INVITEE.email);
 	await page.getByRole('button', { name: 'Recevoir un lien' }).click();
 	await expect(page.getByRole('status')).toContainText('Si un compte existe pour cette adresse');
@@ -129,7 +122,7 @@ test('a partner resets a forgotten password from the mail', async ({ page, brows
 	await page.goto(link);
 	await page.waitForLoadState('networkidle');
 	await expectNoAxeViolations(page);
-	await shots(page, 'nouveau-mot-de-passe', testInfo);
+	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'nouveau-mot-de-passe');
 	await page.getByLabel(/^Nouveau mot de passe \(/).fill(INVITEE.second);
 	await page.getByLabel('Nouveau mot de passe, encore une fois').fill(INVITEE.second);
 	await page.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
@@ -154,7 +147,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	await page.goto('/admin/campagnes');
 	await page.waitForLoadState('networkidle');
 	await expectNoAxeViolations(page);
-	await shots(page, 'campagnes', testInfo);
+	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'campagnes');
 	const deadline = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
 	await page.getByLabel(/^Titre/).fill('Bilan des assureurs');
 	await page.getByLabel(/^Date limite/).fill(deadline);
@@ -217,7 +210,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	await expect(page.getByText(/aucun compte actif/)).toBeVisible();
 	await expect(page.locator('.completion')).toContainText('Campagne complète');
 	await expectNoAxeViolations(page);
-	await shots(page, 'campagne', testInfo);
+	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'campagne');
 	const csv = await page.request.get(`/admin/campagnes/${campaignId}/suivi.csv`);
 	expect(await csv.text()).toMatch(new RegExp(`${ficheCode},.*,Assureurs,soumise,-2 j : `));
 });
@@ -236,7 +229,7 @@ test('notification preferences at /compte, and one-click unsubscribe without log
 	await page.waitForLoadState('networkidle');
 	await expect(page.getByLabel(/Rappels des campagnes/)).toBeChecked();
 	await expectNoAxeViolations(page);
-	await shots(page, 'compte', testInfo);
+	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'compte');
 	const reminder = await lastMail(INVITEE.email, /Rappel : campagne/);
 	const oneClick = linkIn(reminder, '/desabonnement');
 	expect(oneClick).toMatch(/\/un-clic$/);
@@ -246,7 +239,7 @@ test('notification preferences at /compte, and one-click unsubscribe without log
 	await visitor.goto(oneClick);
 	await expect(visitor.getByRole('heading', { name: 'Se désabonner' })).toBeVisible();
 	await expectNoAxeViolations(visitor);
-	await shots(visitor, 'desabonnement', testInfo);
+	await screenshotsAtWidths(visitor, (file) => testInfo.outputPath(file), 'desabonnement');
 	await page.reload();
 	await expect(page.getByLabel(/Rappels des campagnes/)).toBeChecked();
 

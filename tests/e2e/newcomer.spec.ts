@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from './helpers/portal';
+import { screenshot } from './helpers/screenshots';
 
 test('a newcomer explores the plan, filters, follows links and downloads the CSV', async ({
 	page,
@@ -14,7 +15,7 @@ test('a newcomer explores the plan, filters, follows links and downloads the CSV
 	await expect(counts).toContainText('23 fiches-actions');
 	await expect(counts).toContainText(`${priorityOne} fiches de priorité 1`);
 	await expect(page.getByRole('heading', { level: 2, name: /Axe 3 « modernité »/ })).toBeVisible();
-	await page.screenshot({ path: testInfo.outputPath('accueil.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('accueil.png'));
 
 	await page.getByRole('link', { name: 'Rechercher et filtrer les fiches-actions' }).click();
 	await expect(page).toHaveURL(/\/fiches$/);
@@ -33,7 +34,7 @@ test('a newcomer explores the plan, filters, follows links and downloads the CSV
 	await expect(page).toHaveURL(/priorite=1/);
 	await expect(page.getByRole('heading', { level: 2, name: '4 fiches trouvées' })).toBeVisible();
 	await expect(page.getByLabel('Priorité')).toHaveValue('1');
-	await page.screenshot({ path: testInfo.outputPath('fiches-filtrees.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('fiches-filtrees.png'));
 
 	await page.getByRole('link', { name: /^9-1 — Partage de processus SI/ }).click();
 	await expect(page.locator('h1')).toContainText('Partage de processus SI');
@@ -44,7 +45,7 @@ test('a newcomer explores the plan, filters, follows links and downloads the CSV
 	await expect(page).toHaveURL(/\/fiches\/6-1$/);
 	await expect(page.locator('h1')).toContainText('data center territorial');
 	await expect(page.getByText('Mise à disposition d’infrastructures :')).toBeVisible();
-	await page.screenshot({ path: testInfo.outputPath('fiche-6-1.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('fiche-6-1.png'));
 
 	await page.getByRole('link', { name: 'Données ouvertes', exact: true }).first().click();
 	const downloadPromise = page.waitForEvent('download');
@@ -86,7 +87,7 @@ test('the fiche 14-1 shows its history, indicator and both link directions', asy
 	await expect(
 		indicators.getByRole('img', { name: /10 communes au 31 décembre 2018/ }).locator('path.values')
 	).toHaveCount(1);
-	await page.screenshot({ path: testInfo.outputPath('fiche-14-1.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('fiche-14-1.png'));
 
 	await page.goto('/fiches/8-1');
 	const links = page.getByRole('region', { name: 'Fiches liées' });
@@ -132,9 +133,9 @@ test('the portal works without JavaScript and on a phone', async ({ browser }, t
 	await expect(page.getByRole('link', { name: /^10-2/ })).toBeVisible();
 	const width = await page.evaluate(() => document.documentElement.scrollWidth);
 	expect(width).toBeLessThanOrEqual(375);
-	await page.screenshot({ path: testInfo.outputPath('telephone-fiches.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('telephone-fiches.png'));
 	await page.goto('/fiches/13-1');
 	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-	await page.screenshot({ path: testInfo.outputPath('telephone-fiche-13-1.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('telephone-fiche-13-1.png'));
 	await context.close();
 });

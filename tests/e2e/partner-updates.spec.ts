@@ -2,6 +2,7 @@ import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage, type Account } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
+import { screenshotsAtWidths } from './helpers/screenshots';
 
 /**
  * What partners of one organisation do at the same time on the same fiche: nothing typed is lost,
@@ -30,13 +31,6 @@ async function validate(id: number): Promise<void> {
 }
 
 const submittedId = (page: Page) => Number(/soumis=(\d+)/.exec(page.url())?.[1]);
-
-async function screenshots(page: Page, path: (name: string) => string, name: string) {
-	await page.screenshot({ path: path(`${name}-1280.png`), fullPage: true });
-	await page.setViewportSize({ width: 390, height: 844 });
-	await page.screenshot({ path: path(`${name}-390.png`), fullPage: true });
-	await page.setViewportSize({ width: 1280, height: 720 });
-}
 
 test('a colleague submits the draft meanwhile: my save and my submit are refused, nothing typed is lost, both versions shown, journaled', async ({
 	browser
@@ -78,7 +72,7 @@ test('a colleague submits the draft meanwhile: my save and my submit are refused
 		await expect(comparison.getByRole('link', { name: 'Voir la version soumise' })).toBeVisible();
 	}
 	await expectNoAxeViolations(b);
-	await screenshots(b, testInfo.outputPath.bind(testInfo), 'conflit-soumise');
+	await screenshotsAtWidths(b, testInfo.outputPath.bind(testInfo), 'conflit-soumise');
 
 	// The update is still Paul's submitted version; the refusals are in the journal.
 	const admin = await signedIn(browser, ACCOUNTS.admin);
@@ -129,7 +123,7 @@ test('draft against draft: the conflict screen compares both, « mine » wins kn
 	);
 	await expect(b.getByLabel('Ce qui a été fait')).toHaveValue('Version de Chloé');
 	await expectNoAxeViolations(b);
-	await screenshots(b, testInfo.outputPath.bind(testInfo), 'conflit-brouillons');
+	await screenshotsAtWidths(b, testInfo.outputPath.bind(testInfo), 'conflit-brouillons');
 
 	// Saving again the ordinary way is still refused: only the explicit choice overwrites.
 	await b.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
@@ -232,7 +226,7 @@ test('after « Soumettre » the partner reads what was submitted and withdraws i
 		'Votre mise à jour de la fiche 12-1 est soumise à Lot numérique.'
 	);
 	await expectNoAxeViolations(page);
-	await screenshots(page, testInfo.outputPath.bind(testInfo), 'espace-soumise');
+	await screenshotsAtWidths(page, testInfo.outputPath.bind(testInfo), 'espace-soumise');
 
 	await confirmation.getByRole('link', { name: 'la relire ou la retirer' }).click();
 	await expect(page.locator('h1')).toHaveText('Mise à jour de la fiche 12-1');
@@ -241,7 +235,7 @@ test('after « Soumettre » the partner reads what was submitted and withdraws i
 		page.getByText('Nombre d’établissements équipés : 2 au 15 janvier 2026')
 	).toBeVisible();
 	await expectNoAxeViolations(page);
-	await screenshots(page, testInfo.outputPath.bind(testInfo), 'suivi-soumis');
+	await screenshotsAtWidths(page, testInfo.outputPath.bind(testInfo), 'suivi-soumis');
 	await page.getByRole('button', { name: 'Retirer la soumission (revenir au brouillon)' }).click();
 	await expect(page.getByRole('status')).toContainText('La soumission est retirée');
 	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue(

@@ -1,6 +1,9 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './helpers/axe';
 import { createAccount, startOwnPortal, type OwnPortal } from './helpers/own-portal';
+import { screenshotsAtWidths } from './helpers/screenshots';
+
+const plansShot = (file: string) => `test-results/plan-${file}`;
 
 // The plan is edited in a portal of its own (fresh database): the rest of the suite keeps the
 // plan as the seed loads it.
@@ -35,14 +38,6 @@ async function signedIn(browser: Browser): Promise<Page> {
 	return page;
 }
 
-async function screenshots(page: Page, name: string) {
-	for (const width of [1280, 390]) {
-		await page.setViewportSize({ width, height: 900 });
-		await page.screenshot({ path: `test-results/plan-${name}-${width}.png`, fullPage: true });
-	}
-	await page.setViewportSize({ width: 1280, height: 900 });
-}
-
 test('an admin gives 17-1 its owner citing the 1 February 2019 session; a visitor sees it', async ({
 	browser
 }) => {
@@ -59,7 +54,7 @@ test('an admin gives 17-1 its owner citing the 1 February 2019 session; a visito
 		'/commission'
 	);
 	await expectNoAxeViolations(admin);
-	await screenshots(admin, 'fiche-form');
+	await screenshotsAtWidths(admin, plansShot, 'fiche-form');
 
 	// No reason: refused with a message under the field, what was typed kept.
 	await admin.locator('#owner_0_org').selectOption({ label: 'Département du Lot' });
@@ -93,7 +88,7 @@ test('an admin gives 17-1 its owner citing the 1 February 2019 session; a visito
 	);
 	await expect(revisions).not.toContainText(ADMIN.name);
 	await expectNoAxeViolations(visitor);
-	await screenshots(visitor, 'fiche-page');
+	await screenshotsAtWidths(visitor, plansShot, 'fiche-page');
 
 	await visitor.getByRole('link', { name: 'La page des modifications' }).click();
 	await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(
@@ -101,7 +96,7 @@ test('an admin gives 17-1 its owner citing the 1 February 2019 session; a visito
 	);
 	await expect(visitor.locator('main')).not.toContainText(ADMIN.name);
 	await expectNoAxeViolations(visitor);
-	await screenshots(visitor, 'modifications');
+	await screenshotsAtWidths(visitor, plansShot, 'modifications');
 
 	// The admin sees who made it.
 	await admin.goto(`${portal.url}/fiches/17-1/modifications`);
@@ -130,7 +125,7 @@ test('two admins edit the same fiche: the second is refused with what changed, t
 	);
 	await expect(second.getByLabel(/^Titre court/)).toHaveValue('Wifi territorial');
 	await expectNoAxeViolations(second);
-	await screenshots(second, 'conflict');
+	await screenshotsAtWidths(second, plansShot, 'conflict');
 
 	// Saving again, knowingly, goes through.
 	await second.getByRole('button', { name: 'Enregistrer et publier' }).click();
@@ -218,7 +213,7 @@ test('an admin renames an orientation and moves objective 4; a visitor sees both
 	const admin = await signedIn(browser);
 	await admin.goto(`${portal.url}/admin/plan`);
 	await expectNoAxeViolations(admin);
-	await screenshots(admin, 'arbre');
+	await screenshotsAtWidths(admin, plansShot, 'arbre');
 
 	// Rename: a reason is required (French message, typing kept), the code stays.
 	await admin
@@ -240,7 +235,7 @@ test('an admin renames an orientation and moves objective 4; a visitor sees both
 	await expect(admin.getByRole('region', { name: 'Ses modifications' })).toContainText(
 		'Intitulé voté par le comité syndical'
 	);
-	await screenshots(admin, 'orientation');
+	await screenshotsAtWidths(admin, plansShot, 'orientation');
 
 	// Two admins open objective 4; the first moves it, the second is refused with what changed.
 	await admin.goto(`${portal.url}/admin/plan`);
@@ -252,7 +247,7 @@ test('an admin renames an orientation and moves objective 4; a visitor sees both
 	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	await expect(admin.getByRole('status')).toContainText('Modification enregistrée');
 	await expect(admin.locator('main')).toContainText('Fiches : 4-1, 4-2');
-	await screenshots(admin, 'objectif');
+	await screenshotsAtWidths(admin, plansShot, 'objectif');
 	await other.getByLabel('Intitulé de synthèse').fill('E-citoyenneté');
 	await other.locator('#reason').fill('Intitulé court');
 	await other.getByRole('button', { name: 'Enregistrer et publier' }).click();
@@ -261,7 +256,7 @@ test('an admin renames an orientation and moves objective 4; a visitor sees both
 	await expect(alert).toContainText('Territoire en réseau');
 	await expect(other.getByLabel('Intitulé de synthèse')).toHaveValue('E-citoyenneté');
 	await expectNoAxeViolations(other);
-	await screenshots(other, 'objectif-conflit');
+	await screenshotsAtWidths(other, plansShot, 'objectif-conflit');
 
 	// The add pages, empty and refused.
 	for (const path of ['axes', 'orientations', 'objectifs']) {
@@ -271,7 +266,7 @@ test('an admin renames an orientation and moves objective 4; a visitor sees both
 		await expect(admin.locator('#label-error')).toContainText('Indiquez l’intitulé');
 		await expectNoAxeViolations(admin);
 	}
-	await screenshots(admin, 'objectif-nouveau');
+	await screenshotsAtWidths(admin, plansShot, 'objectif-nouveau');
 
 	const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
 	await visitor.goto(`${portal.url}/fiches?orientation=territoire-en-reseau`);
@@ -300,7 +295,7 @@ test('organisations: listed with counts, renamed (the former name still finds it
 	const admin = await signedIn(browser);
 	await admin.goto(`${portal.url}/admin/organisations`);
 	await expectNoAxeViolations(admin);
-	await screenshots(admin, 'organisations');
+	await screenshotsAtWidths(admin, plansShot, 'organisations');
 	await admin.getByRole('link', { name: 'CDG46' }).click();
 	await expectNoAxeViolations(admin);
 	await admin.locator('#name').fill('Centre de gestion du Lot');
@@ -308,7 +303,7 @@ test('organisations: listed with counts, renamed (the former name still finds it
 	await admin.getByRole('button', { name: 'Enregistrer', exact: true }).click();
 	await expect(admin.getByRole('status')).toContainText('Modification enregistrée');
 	await expect(admin.locator('main')).toContainText('Anciens noms : CDG46');
-	await screenshots(admin, 'organisation');
+	await screenshotsAtWidths(admin, plansShot, 'organisation');
 	await admin.goto(`${portal.url}/admin/organisations?q=cdg46`);
 	await expect(admin.getByRole('link', { name: 'Centre de gestion du Lot' })).toBeVisible();
 	const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();

@@ -4,6 +4,7 @@ import { ACCOUNTS, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { expect, test } from './helpers/portal';
 import { startOwnPortal } from './helpers/own-portal';
+import { screenshotsAtWidths } from './helpers/screenshots';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const ADDED = 'Phrase ajoutée par le classeur importé en recette.';
@@ -26,14 +27,6 @@ async function upload(page: Page, name: string, workbook: ExcelJS.Workbook | Buf
 		: Buffer.from(await workbook.xlsx.writeBuffer());
 	await page.getByLabel(/Classeur du plan/).setInputFiles({ name, mimeType: XLSX, buffer });
 	await page.getByRole('button', { name: 'Vérifier le classeur' }).click();
-}
-
-async function shoot(page: Page, name: string, path: (file: string) => string) {
-	for (const width of [1280, 390]) {
-		await page.setViewportSize({ width, height: 900 });
-		await page.screenshot({ path: path(`${name}-${width}.png`), fullPage: true });
-	}
-	await page.setViewportSize({ width: 1280, height: 900 });
 }
 
 test('the public plan.xlsx has every sheet with French headers', async ({ request }) => {
@@ -66,7 +59,7 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 		page.getByRole('heading', { name: 'Importer le plan depuis un classeur' })
 	).toBeVisible();
 	await expectNoAxeViolations(page);
-	await shoot(page, 'import-plan', (f) => testInfo.outputPath(f));
+	await screenshotsAtWidths(page, (f) => testInfo.outputPath(f), 'import-plan');
 
 	// A workbook that does not validate: the problems, nothing to confirm.
 	const broken = await planWorkbook(request);
@@ -82,7 +75,7 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 	).toBeVisible();
 	await expect(page.getByRole('button', { name: 'Appliquer ces modifications' })).toHaveCount(0);
 	await expectNoAxeViolations(page);
-	await shoot(page, 'import-plan-erreurs', (f) => testInfo.outputPath(f));
+	await screenshotsAtWidths(page, (f) => testInfo.outputPath(f), 'import-plan-erreurs');
 
 	// The same workbook unchanged: no change.
 	await upload(page, 'plan.xlsx', await planWorkbook(request));
@@ -104,7 +97,7 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 	await expect(change.getByRole('rowheader', { name: 'Contexte' })).toBeVisible();
 	await expect(change.getByRole('cell', { name: new RegExp(ADDED) })).toBeVisible();
 	await expectNoAxeViolations(page);
-	await shoot(page, 'import-plan-modifications', (f) => testInfo.outputPath(f));
+	await screenshotsAtWidths(page, (f) => testInfo.outputPath(f), 'import-plan-modifications');
 
 	// Without a reason: refused, the list still there.
 	await page.getByRole('button', { name: 'Appliquer ces modifications' }).click();

@@ -1,6 +1,7 @@
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
+import { screenshot } from './helpers/screenshots';
 
 test('a partner reports progress, staff validate it, and the public fiche and open data show it', async ({
 	browser
@@ -17,7 +18,7 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	await expect(row).toContainText('porteur');
 	await expect(row).toContainText('Aucune mise à jour depuis 6 mois');
 	await expectNoAxeViolations(page);
-	await page.screenshot({ path: testInfo.outputPath('espace-partenaire.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('espace-partenaire.png'));
 
 	await row.getByRole('link', { name: /Nouvelle mise à jour/ }).click();
 	await expect(page.locator('h1')).toHaveText('Nouvelle mise à jour de la fiche 9-1');
@@ -43,7 +44,7 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	await expect(page.getByLabel('Prochaines étapes')).toHaveValue('Ne pas perdre ce texte');
 	await expect(page.getByLabel(/Avancement en %/)).toHaveValue('150');
 	await expectNoAxeViolations(page);
-	await page.screenshot({ path: testInfo.outputPath('suivi-erreurs.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('suivi-erreurs.png'));
 
 	await page.getByLabel('Date de la mise à jour').fill('2026-02-15');
 	await page.getByLabel(/Avancement en %/).fill('35');
@@ -78,7 +79,7 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 		admin.getByText('<script>alert("x")</script> Trois agents référents désignés.')
 	).toBeVisible();
 	await expectNoAxeViolations(admin);
-	await admin.screenshot({ path: testInfo.outputPath('admin-relecture.png'), fullPage: true });
+	await screenshot(admin, testInfo.outputPath('admin-relecture.png'));
 	await admin.getByRole('button', { name: 'Valider et publier' }).click();
 	await expect(admin.getByRole('status')).toContainText('Décision enregistrée.');
 
@@ -90,7 +91,7 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	await expect(history).toContainText('Rapporté par CDG46');
 	await expect(page.getByText('35 %').first()).toBeVisible();
 	await expect(page.getByRole('cell', { name: '12,5' })).toBeVisible();
-	await page.screenshot({ path: testInfo.outputPath('fiche-9-1-publiee.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('fiche-9-1-publiee.png'));
 
 	// The anonymous copy kept before the validation is not served any more.
 	expect(await (await anonymous.get('/fiches/9-1')).text()).toContain('Trois agents référents');
@@ -193,7 +194,7 @@ test('login: French messages, throttling, and no way in with a wrong password', 
 	await page.getByRole('button', { name: 'Se connecter' }).click();
 	await expect(page.getByRole('alert')).toContainText('Trop de tentatives de connexion');
 	await expect(page.getByLabel('Adresse électronique')).toHaveValue(ACCOUNTS.throttled.email);
-	await page.screenshot({ path: testInfo.outputPath('connexion-bloquee.png') });
+	await screenshot(page, testInfo.outputPath('connexion-bloquee.png'), { fullPage: false });
 	const api = await apiAs(null);
 	const response = await api.post('/connexion', {
 		form: { email: ACCOUNTS.throttled.email, password: ACCOUNTS.throttled.password }
@@ -234,7 +235,7 @@ test('admin pages are accessible', async ({ page }, testInfo) => {
 	await page.getByRole('button', { name: 'Créer le compte et le lien d’invitation' }).click();
 	const link = (await page.locator('code.link').textContent())!;
 	expect(link).toMatch(/\/invitation\/[a-z2-7]{24}\.[a-z2-7]{32}$/);
-	await page.screenshot({ path: testInfo.outputPath('admin-utilisateurs.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('admin-utilisateurs.png'));
 
 	const invitee = await page.context().browser()!.newContext();
 	const invited = await invitee.newPage();

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { expectNoAxeViolations } from './helpers/axe';
+import { screenshot } from './helpers/screenshots';
 
 /** The options of a list that a person can see and choose. */
 const visibleOptions = (page: Page, id: string) =>
@@ -43,7 +44,7 @@ test('without JavaScript the form sends only the filters set and narrows the lis
 	expect(orientations).toContain('Open innovation');
 	expect(orientations).not.toContain('E-inclusion');
 	expect((await shown('objectif')).filter((o) => /^\s*1\. /.test(o))).toEqual([]);
-	await page.screenshot({ path: testInfo.outputPath('fiches-axe.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('fiches-axe.png'));
 	await context.close();
 });
 
