@@ -6,7 +6,7 @@ import type { Locator, Page } from '@playwright/test';
  * costs the browser a quarter to a half second, and no test reads them. What a test checks about
  * layout (widths, overflow, A4) it checks with assertions, screenshots or not.
  */
-export const SCREENSHOTS = process.env.E2E_SCREENSHOTS === '1';
+const SCREENSHOTS = process.env.E2E_SCREENSHOTS === '1';
 
 /** A capture of a page (full length unless `fullPage: false`) or of one element, to `path`. */
 export async function screenshot(
