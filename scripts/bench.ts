@@ -7,11 +7,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { openDatabase } from '../src/lib/server/db/index';
 import { compressBody } from '../src/lib/server/http/page-cache';
 import { getDataRevision } from '../src/lib/server/db/revision';
 import { OpenDataSet } from '../src/lib/server/opendata/resources';
+import { percentile, runAutocannon } from './bench/autocannon-run';
 import { PARTNER, prepareDataset } from './bench/dataset';
 import { FIRST_GENERATED_YEAR } from './bench/generate';
 import {
@@ -74,13 +75,6 @@ function removeSameSizeReference(): void {
 		for (const file of referenceFiles(dataset)) rmSync(file, { force: true });
 }
 
-/** Percentile of sorted values (nearest rank). */
-function percentile(sorted: number[], p: number): number {
-	if (sorted.length === 0) return 0;
-	const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-	return Math.round(sorted[Math.max(0, index)]! * 10) / 10;
-}
-
 /** One-second warm-up, then the measured run; latencies from every response's own time. */
 interface Measured {
 	result: autocannon.Result;
@@ -98,22 +92,16 @@ async function load(
 	headers: Record<string, string>,
 	duration: number
 ): Promise<Measured> {
-	await autocannon({ url, connections: CONNECTIONS, duration: 1, headers });
-	const times: number[] = [];
-	let bytes = 0;
-	const run = autocannon({ url, connections: CONNECTIONS, duration, headers });
-	run.on('response', (_client, _status, size, responseTime) => {
-		times.push(responseTime);
-		bytes += size;
-	});
-	const result = await run;
-	times.sort((a, b) => a - b);
+	const { result, times, bytes } = await runAutocannon(
+		{ url, connections: CONNECTIONS, headers },
+		duration
+	);
 	return {
 		result,
 		p50: percentile(times, 50),
 		p95: percentile(times, 95),
 		p99: percentile(times, 99),
-		bytes: times.length ? Math.round(bytes / times.length) : 0,
+		bytes,
 		responses: times.length
 	};
 }

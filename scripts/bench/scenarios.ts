@@ -1,8 +1,7 @@
 // The three scenarios of issue 15, each measured against the static file on the same server and
 // the same run: cold (page cache switched off), busy (logins, drafts and wrong passwords meanwhile),
 // filters (/fiches under 200 filter combinations in rotation).
-import { readFileSync } from 'node:fs';
-import autocannon from 'autocannon';
+import { percentile, runAutocannon } from './autocannon-run';
 import { PARTNER } from './dataset';
 import { ratioTo, type Measurement } from './targets';
 import { runWrk, wrkAvailable, type WrkRun } from './wrk';
@@ -65,20 +64,6 @@ export function filterCombinations(): string[] {
 	return paths.slice(0, 200);
 }
 
-/** A process's processor time so far (user and system, all threads) in ms; null without /proc. */
-function processCpuMs(pid: number | undefined): number | null {
-	if (pid === undefined) return null;
-	try {
-		// Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th,
-		// in clock ticks (USER_HZ, 100 on Linux).
-		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-	} catch {
-		return null;
-	}
-}
-
 async function measure(
 	base: string,
 	path: string | string[],
@@ -94,17 +79,8 @@ async function measure(
 			? { requests: paths.map((p) => ({ method: 'GET' as const, path: p })) }
 			: {})
 	};
-	await autocannon({ ...options, duration: 1 });
-	const times: number[] = [];
-	const cpuBefore = processCpuMs(pid);
-	const run = autocannon({ ...options, duration });
-	run.on('response', (_client, _status, _size, responseTime) => times.push(responseTime));
-	const result = await run;
-	const cpuAfter = processCpuMs(pid);
-	times.sort((a, b) => a - b);
-	const p99 = times.length
-		? times[Math.min(times.length - 1, Math.ceil(0.99 * times.length) - 1)]!
-		: 0;
+	const { result, times, cpuMs } = await runAutocannon(options, duration, pid);
+	const p99 = percentile(times, 99);
 	const wrk = WITH_WRK
 		? await runWrk(base, paths, { connections: CONNECTIONS, duration, headers: HEADERS })
 		: null;
@@ -113,10 +89,8 @@ async function measure(
 		requestsPerSecond: Math.round(result.requests.average),
 		responses: times.length,
 		cpuMsPerResponse:
-			cpuBefore !== null && cpuAfter !== null && times.length > 0
-				? Math.round(((cpuAfter - cpuBefore) / times.length) * 1000) / 1000
-				: null,
-		latencyP99: Math.round(p99 * 10) / 10,
+			cpuMs !== null && times.length > 0 ? Math.round((cpuMs / times.length) * 1000) / 1000 : null,
+		latencyP99: p99,
 		errors: result.errors + result.timeouts,
 		non2xx: result.non2xx,
 		wrk

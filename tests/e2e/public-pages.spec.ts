@@ -40,6 +40,23 @@ test('an unknown fiche gives a French 404 page', async ({ page }) => {
 	await expect(page.getByText('Aucune fiche-action ne porte le code « 99-9 »')).toBeVisible();
 });
 
+test('a fiche lists the fiches it links to and those that cite it, or says there are none', async ({
+	page
+}) => {
+	await page.goto('/fiches/4-1');
+	const links = page.getByRole('region', { name: 'Fiches liées' });
+	await expect(links.getByRole('list').first().getByRole('link')).toHaveText([
+		'2-1 — Mise en place d’une plateforme fédérative des téléservices publics',
+		'3-1 — Gestion mutualisée du SIG et de la cartographie interactive'
+	]);
+	await expect(links.getByRole('list').nth(1).getByRole('link')).toHaveCount(2);
+	await page.goto('/fiches/14-1');
+	const none = page.getByRole('region', { name: 'Fiches liées' });
+	await expect(none.getByText('Aucune fiche citée.')).toBeVisible();
+	await expect(none.getByText('Aucune fiche ne cite celle-ci.')).toBeVisible();
+	await expect(none.getByRole('link')).toHaveCount(0);
+});
+
 test('unknown filters are ignored with a visible note', async ({ page }) => {
 	await page.goto('/fiches?priorite=7&axe=modernite&statut=%3Cb%3E');
 	await expect(page.getByRole('status')).toContainText('Priorité « 7 » invalide');

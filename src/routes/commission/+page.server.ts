@@ -1,12 +1,11 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
 import { listSittings } from '$lib/server/commission/repository';
 import { createSitting } from '$lib/server/commission/service';
 import { getDb } from '$lib/server/db/instance';
-import { refusalAnswer } from '$lib/server/http/form-answer';
+import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { SessionSchema } from '$lib/schemas/commission';
-import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 // Public: the record of closed sessions. Members and staff also see sessions being prepared.
@@ -18,12 +17,12 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
 	create: async (event) => {
 		const user = await authorize(event, 'commission.manage');
-		const { values, errors, data } = parseForm(
+		const { answer, values, data } = readPostedForm(
 			await event.request.formData(),
 			['held_on', 'place', 'title'],
 			SessionSchema
 		);
-		if (!data || Object.keys(errors).length > 0) return fail(400, { values, errors });
+		if (answer) return answer;
 		const result = await createSitting(
 			getDb(),
 			user,

@@ -1,16 +1,15 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { changePassword } from '$lib/server/auth/service';
 import { deleteSessionCookie } from '$lib/server/auth/sessions';
 import { getDb } from '$lib/server/db/instance';
-import { refusalAnswer } from '$lib/server/http/form-answer';
+import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import {
 	CATEGORY_LABELS,
 	mailPreferences,
 	updateMailPreferences
 } from '$lib/server/mail/preferences';
 import { MailPreferencesSchema, PasswordChangeSchema } from '$lib/schemas/auth';
-import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -30,24 +29,30 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	preferences: async (event) => {
 		const user = await authorize(event, 'account.own');
-		const { errors, data } = parseForm(
+		// The boxes show what is stored, not what was sent: nothing is given back.
+		const { answer, data } = readPostedForm(
 			await event.request.formData(),
 			['reminders', 'validations', 'commission'],
-			MailPreferencesSchema
+			MailPreferencesSchema,
+			undefined,
+			{ echo: () => undefined }
 		);
-		if (!data || Object.keys(errors).length > 0) return fail(400, { errors });
+		if (answer) return answer;
 		const result = await updateMailPreferences(getDb(), user, data, safeClientAddress(event));
 		if (!result.ok) return refusalAnswer(result);
 		return { preferencesSaved: true };
 	},
 	password: async (event) => {
 		const user = await authorize(event, 'account.own');
-		const { errors, data } = parseForm(
+		// Passwords are never given back.
+		const { answer, data } = readPostedForm(
 			await event.request.formData(),
 			['current', 'next', 'confirm'],
-			PasswordChangeSchema
+			PasswordChangeSchema,
+			undefined,
+			{ echo: () => undefined }
 		);
-		if (!data || Object.keys(errors).length > 0) return fail(400, { errors });
+		if (answer) return answer;
 		const result = await changePassword(
 			getDb(),
 			user,

@@ -1,14 +1,13 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { safeClientAddress } from '$lib/server/auth/guards';
 import { login } from '$lib/server/auth/service';
 import { deviceCookieName, setDeviceCookie } from '$lib/server/auth/device';
 import { setSessionCookie } from '$lib/server/auth/sessions';
 import { redirectTarget } from '$lib/server/http/redirect-target';
 import { getDb } from '$lib/server/db/instance';
-import { refusalAnswer } from '$lib/server/http/form-answer';
+import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { homeFor } from '$lib/server/http/token-password';
 import { LoginSchema } from '$lib/schemas/auth';
-import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 /** One of the portal's own pages, or '/' (then: the person's home). */
@@ -27,24 +26,26 @@ export const actions: Actions = {
 	// Public action: it is the way in.
 	default: async (event) => {
 		const formData = await event.request.formData();
-		const { values, errors, data } = parseForm(
+		// Only the address is given back (never the password), at its longest allowed length.
+		const { answer, values, typed, data } = readPostedForm(
 			formData,
 			['email', 'password', 'redirectTo'],
-			LoginSchema
+			LoginSchema,
+			undefined,
+			{ echo: (typed) => ({ email: typed.email.slice(0, 254) }) }
 		);
-		const kept = { email: values.email.slice(0, 254) };
-		if (!data || Object.keys(errors).length > 0) return fail(400, { values: kept, errors });
+		if (answer) return answer;
 		const secure = event.url.protocol === 'https:';
 		const result = await login(getDb(), {
 			...data,
 			clientAddress: safeClientAddress(event),
 			device: event.cookies.get(deviceCookieName(secure))
 		});
-		if (!result.ok) return refusalAnswer(result, kept);
+		if (!result.ok) return refusalAnswer(result, values);
 		const { token, session, device, user } = result.value;
 		setSessionCookie(event.cookies, token, session.expiresAt, secure);
 		setDeviceCookie(event.cookies, device, secure);
-		const target = safeRedirect(values.redirectTo, event.url.origin);
+		const target = safeRedirect(typed.redirectTo, event.url.origin);
 		redirect(303, target === '/' ? homeFor(user.role) : target);
 	}
 };

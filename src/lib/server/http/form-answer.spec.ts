@@ -51,4 +51,40 @@ describe('reading a posted form', () => {
 			stored: null
 		});
 	});
+
+	it('gives back only what the form echoes (never a password), the route still reads all', () => {
+		const Login = z.object({
+			title: textField('Le titre', 20),
+			note: z.string().min(3, 'Trop court.')
+		});
+		const read = readPostedForm(
+			form([
+				['title', 'abcdef'],
+				['note', 'x']
+			]),
+			['title', 'note'],
+			Login,
+			undefined,
+			{ echo: (typed) => ({ title: typed.title.slice(0, 3) }) }
+		);
+		expect(read.typed).toEqual({ title: 'abcdef', note: 'x' });
+		expect(read.values).toEqual({ title: 'abc' });
+		expect(read.answer?.data.values).toEqual({ title: 'abc' });
+		expect(read.answer?.data.errors).toEqual({ note: 'Trop court.' });
+	});
+
+	it('answers a one-field form with the field’s own message above it', () => {
+		const read = readPostedForm(
+			form([['title', '']]),
+			['title'],
+			Schema.pick({ title: true }),
+			undefined,
+			{
+				oneField: true
+			}
+		);
+		expect(read.answer?.status).toBe(400);
+		expect(read.answer?.data.message).toBe('Le titre est obligatoire.');
+		expect(read.answer?.data.values).toEqual({ title: '' });
+	});
 });

@@ -18,32 +18,64 @@ export function refusalAnswer<V extends Record<string, unknown>>(refusal: Refusa
 	});
 }
 
-/** The answer to a form some of whose fields do not pass: 400, each field's message, what was typed. */
+/** The message above a form some of whose fields do not pass. */
+const INVALID_FORM_MESSAGE = 'Le formulaire contient des erreurs : corrigez les champs signalés.';
+
+/**
+ * The answer to a form some of whose fields do not pass: 400, each field's message, what was
+ * typed, and `message` above the form (by default: « corrigez les champs signalés »).
+ */
 export function invalidFormAnswer<V extends Record<string, unknown>>(
 	fieldErrors: FieldErrors,
-	values?: V
+	values?: V,
+	message = INVALID_FORM_MESSAGE
 ) {
-	return refusalAnswer(
-		refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
-			fieldErrors
-		}),
-		values
-	);
+	return refusalAnswer(refuse(400, message, { fieldErrors }), values);
+}
+
+/** How readPostedForm answers, when a form differs from the usual one. */
+export interface PostedFormOptions<T, E> {
+	/**
+	 * What of the typed values the answers give back (never a password; a bounded length): by
+	 * default all of them. `undefined` gives back nothing.
+	 */
+	echo?: (typed: T) => E;
+	/**
+	 * A form of one field shown without its own message (a field inline in a row): the 400
+	 * answer's message, above the form, is that field's own message.
+	 */
+	oneField?: boolean;
 }
 
 /**
- * Reads a posted form with parseForm. When every field passes: its `data`, and the `values` as
- * typed (with `keep` added, such as which of the page's forms it was) for the answer to the
- * service's refusal; otherwise `answer`, the 400 answer to return (invalidFormAnswer).
+ * Reads a posted form with parseForm. When every field passes: its `data`, and the `values` to
+ * give back with the service's refusal (as typed, with `keep` added, such as which of the page's
+ * forms it was; or what `options.echo` keeps of them) and `typed`, every field as typed;
+ * otherwise `answer`, the 400 answer to return (invalidFormAnswer).
  */
 export function readPostedForm<
 	F extends string,
 	S extends z.ZodType,
-	K extends Record<string, string> = Record<never, string>
->(formData: FormData, fields: readonly F[], schema: S, keep?: K) {
-	const { values: typed, errors, data } = parseForm(formData, fields, schema);
-	const values = { ...typed, ...keep } as Record<F, string> & K;
-	if (!data || Object.keys(errors).length > 0)
-		return { answer: invalidFormAnswer(errors, values), values, data: undefined };
-	return { answer: undefined, values, data: data as z.output<S> };
+	K extends Record<string, string> = Record<never, string>,
+	E extends Record<string, string> | undefined = Record<F, string> & K
+>(
+	formData: FormData,
+	fields: readonly F[],
+	schema: S,
+	keep?: K,
+	options: PostedFormOptions<Record<F, string> & K, E> = {}
+) {
+	const { values: read, errors, data } = parseForm(formData, fields, schema);
+	const typed = { ...read, ...keep } as Record<F, string> & K;
+	const values = (options.echo ? options.echo(typed) : typed) as E;
+	if (!data || Object.keys(errors).length > 0) {
+		const message = options.oneField ? Object.values(errors)[0] : undefined;
+		return {
+			answer: invalidFormAnswer(errors, values as Exclude<E, undefined>, message),
+			values,
+			typed,
+			data: undefined
+		};
+	}
+	return { answer: undefined, values, typed, data: data as z.output<S> };
 }

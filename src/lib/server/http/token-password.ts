@@ -1,4 +1,4 @@
-import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { safeClientAddress } from '../auth/guards';
 import { checkPasswordPolicy } from '../auth/password';
 import { passwordContext, type SignedIn } from '../auth/service';
@@ -9,7 +9,7 @@ import { getDb } from '../db/instance';
 import type { Result } from '../result';
 import { InvitationSchema } from '../../schemas/auth';
 import { parseForm } from '../../schemas/form';
-import { refusalAnswer } from './form-answer';
+import { invalidFormAnswer, refusalAnswer } from './form-answer';
 
 /**
  * « Set a password from a single-use link »: the invitation and the password reset pages. Each
@@ -57,7 +57,7 @@ export async function setPasswordFromToken(
 			const refusal = checkPasswordPolicy(values.password, passwordContext(found?.user));
 			if (refusal) errors.password = refusal;
 		}
-		return fail(400, { errors });
+		return invalidFormAnswer(errors); // passwords are never given back
 	}
 	const result = await flow.apply(
 		getDb(),

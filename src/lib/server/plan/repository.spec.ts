@@ -141,6 +141,13 @@ describe('findFicheByCode', () => {
 			}
 		]);
 		expect(fiche.partners.map((p) => p.name)).toEqual(['LEADER', 'FNADT']);
+		// The partners' own column (ficheRoster reads both lists from their own tables).
+		expect((await findFicheByCode(db, '2-1'))!.partners).toContainEqual({
+			organisationId: expect.any(Number),
+			slug: expect.any(String),
+			name: 'État',
+			detail: 'services de l’État'
+		});
 		expect(fiche.indicators).toEqual([
 			expect.objectContaining({
 				label: 'Nombre de communes ayant installé une borne wifi',

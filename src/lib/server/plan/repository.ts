@@ -1,5 +1,5 @@
 import type { Executor } from '../db';
-import type { ExpressionBuilder } from 'kysely';
+import type { ExpressionBuilder, RawBuilder } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { RichText } from '../../utils/rich-text';
 import { flattenRichText } from '../../utils/rich-text';
@@ -379,44 +379,55 @@ export function nested<T>(value: T[] | string): T[] {
 	return typeof value === 'string' ? (JSON.parse(value) as T[]) : value;
 }
 
+/** The two lists of organisations of a fiche, each table with the columns of its own. */
+const ROSTER_COLUMNS = {
+	fiche_owner: ['scope', 'note'],
+	fiche_partner: ['detail']
+} as const;
+type Roster = keyof typeof ROSTER_COLUMNS;
+
 /**
- * A fiche's owners in their order, as a nested list of a query of fiches (jsonArrayFrom; read it
- * with nested()): every list of owners, on the fiche page, the edit form, the frozen plan and the
- * open data, is this one.
+ * A fiche's owners or partners (by `table`) in their order, as a nested list of a query of
+ * fiches (jsonArrayFrom; read it with nested()): every list of them, on the fiche page, the edit
+ * form, the frozen plan and the open data, is this one.
  */
-export function ficheOwners(eb: ExpressionBuilder<Database, 'fiche'>) {
+function ficheRoster(
+	eb: ExpressionBuilder<Database, 'fiche'>,
+	table: 'fiche_owner'
+): RawBuilder<FicheOwner[]>;
+function ficheRoster(
+	eb: ExpressionBuilder<Database, 'fiche'>,
+	table: 'fiche_partner'
+): RawBuilder<FichePartner[]>;
+function ficheRoster(
+	eb: ExpressionBuilder<Database, 'fiche'>,
+	table: Roster
+): RawBuilder<FicheOwner[]> | RawBuilder<FichePartner[]> {
+	// Kysely types a query over one table: both tables share the columns named here, under the
+	// alias `link`, and the columns of their own come from ROSTER_COLUMNS (the overloads above
+	// give each list its type).
+	const link = `${table} as link` as 'fiche_owner as link';
+	const own = ROSTER_COLUMNS[table].map(
+		(column) => `link.${column}`
+	) as `link.${'scope' | 'note'}`[];
 	return jsonArrayFrom(
 		eb
-			.selectFrom('fiche_owner')
-			.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
-			.select([
-				'fiche_owner.organisation_id as organisationId',
-				'organisation.slug',
-				'organisation.name',
-				'fiche_owner.scope',
-				'fiche_owner.note'
-			])
-			.whereRef('fiche_owner.fiche_id', '=', 'fiche.id')
-			.orderBy('fiche_owner.position')
+			.selectFrom(link)
+			.innerJoin('organisation', 'organisation.id', 'link.organisation_id')
+			.select(['link.organisation_id as organisationId', 'organisation.slug', 'organisation.name'])
+			.select(own)
+			.whereRef('link.fiche_id', '=', 'fiche.id')
+			.orderBy('link.position')
 	);
 }
 
-/** A fiche's partners in their order, as a nested list of a query of fiches (see ficheOwners). */
-export function fichePartners(eb: ExpressionBuilder<Database, 'fiche'>) {
-	return jsonArrayFrom(
-		eb
-			.selectFrom('fiche_partner')
-			.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
-			.select([
-				'fiche_partner.organisation_id as organisationId',
-				'organisation.slug',
-				'organisation.name',
-				'fiche_partner.detail'
-			])
-			.whereRef('fiche_partner.fiche_id', '=', 'fiche.id')
-			.orderBy('fiche_partner.position')
-	);
-}
+/** A fiche's owners in their order (organisation, scope, note): see ficheRoster. */
+export const ficheOwners = (eb: ExpressionBuilder<Database, 'fiche'>) =>
+	ficheRoster(eb, 'fiche_owner');
+
+/** A fiche's partners in their order (organisation, detail): see ficheRoster. */
+export const fichePartners = (eb: ExpressionBuilder<Database, 'fiche'>) =>
+	ficheRoster(eb, 'fiche_partner');
 
 /** The fiches a fiche links to, in the order it names them (the plan's own order of links). */
 export function ficheLinkedFiches(eb: ExpressionBuilder<Database, 'fiche'>) {

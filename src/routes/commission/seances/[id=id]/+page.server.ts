@@ -1,4 +1,4 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
 import {
@@ -17,8 +17,8 @@ import {
 } from '$lib/server/commission/service';
 import type { User } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
-import { refusalAnswer } from '$lib/server/http/form-answer';
-import type { Result } from '$lib/server/result';
+import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { refuse, type Result } from '$lib/server/result';
 import {
 	DECISION_FIELDS,
 	DecisionSchema,
@@ -99,9 +99,9 @@ function idField(form: FormData, name: string): number | null {
 	return !errors[name] && /^\d{1,9}$/.test(values[name] ?? '') ? Number(values[name]) : null;
 }
 
-/** The first message of a refused one-field form, with what was typed. */
-function refused(values: Record<string, string>, errors: Record<string, string>) {
-	return fail(400, { message: Object.values(errors)[0], values });
+/** The answer to a form whose choice is not one the page offered: its message above the forms. */
+function badChoice(message: string) {
+	return refusalAnswer(refuse(400, message));
 }
 
 export const actions: Actions = {
@@ -119,7 +119,7 @@ export const actions: Actions = {
 			.getAll('codes')
 			.filter((v): v is string => typeof v === 'string' && /^\d{1,2}-\d$/.test(v));
 		if (codes.length === 0 || codes.length !== c.form.getAll('codes').length)
-			return fail(400, { message: 'Choisissez au moins une fiche dans la liste.' });
+			return badChoice('Choisissez au moins une fiche dans la liste.');
 		return respond(
 			await addAgendaFiches(c.db, c.user, c.id, codes, c.address),
 			'Ordre du jour mis à jour.'
@@ -127,8 +127,10 @@ export const actions: Actions = {
 	},
 	addFree: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const { values, errors, data } = parseForm(c.form, ['title'], FreeItemSchema);
-		if (!data || Object.keys(errors).length > 0) return refused(values, errors);
+		const { answer, data } = readPostedForm(c.form, ['title'], FreeItemSchema, undefined, {
+			oneField: true
+		});
+		if (answer) return answer;
 		return respond(
 			await addAgendaFreeItem(c.db, c.user, c.id, data.title, c.address),
 			'Point ajouté.'
@@ -137,13 +139,13 @@ export const actions: Actions = {
 	removeItem: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const itemId = idField(c.form, 'itemId');
-		if (itemId === null) return fail(400, { message: 'Point inconnu.' });
+		if (itemId === null) return badChoice('Point inconnu.');
 		return respond(await removeAgendaItem(c.db, c.user, c.id, itemId, c.address), 'Point retiré.');
 	},
 	addMember: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const userId = idField(c.form, 'userId');
-		if (userId === null) return fail(400, { message: 'Choisissez un membre dans la liste.' });
+		if (userId === null) return badChoice('Choisissez un membre dans la liste.');
 		return respond(
 			await addAttendee(c.db, c.user, c.id, { userId }, c.address),
 			'Présence enregistrée.'
@@ -151,8 +153,10 @@ export const actions: Actions = {
 	},
 	addGuest: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const { values, errors, data } = parseForm(c.form, ['guest_name'], GuestSchema);
-		if (!data || Object.keys(errors).length > 0) return refused(values, errors);
+		const { answer, data } = readPostedForm(c.form, ['guest_name'], GuestSchema, undefined, {
+			oneField: true
+		});
+		if (answer) return answer;
 		return respond(
 			await addAttendee(c.db, c.user, c.id, { guestName: data.guest_name }, c.address),
 			'Invité enregistré.'
@@ -161,7 +165,7 @@ export const actions: Actions = {
 	removeAttendee: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const attendeeId = idField(c.form, 'attendeeId');
-		if (attendeeId === null) return fail(400, { message: 'Personne inconnue.' });
+		if (attendeeId === null) return badChoice('Personne inconnue.');
 		return respond(
 			await removeAttendee(c.db, c.user, c.id, attendeeId, c.address),
 			'Présence retirée.'
@@ -190,9 +194,8 @@ export const actions: Actions = {
 		const errors = { ...decisionMismatches(values), ...parsed.errors };
 		const itemId = /^\d{1,9}$/.test(values.itemId) ? Number(values.itemId) : null;
 		if (itemId === null) errors.itemId = 'Point de l’ordre du jour inconnu.';
-		if (!data || itemId === null || Object.keys(errors).length > 0) {
-			return fail(400, { values, errors });
-		}
+		if (!data || itemId === null || Object.keys(errors).length > 0)
+			return invalidFormAnswer(errors, values);
 		const input =
 			data.kind === 'priority'
 				? { kind: 'priority' as const, newPriority: data.new_priority, text: data.text }
