@@ -50,7 +50,8 @@ export async function publishedFile(yearParam: string, name: string, url: URL) {
 
 /**
  * One fiche as the published edition named by the URL froze it (`/bilans/2018/fiches/17-1`): its
- * place in the plan, texts, owners, partners, links and indicators as they stood at publication.
+ * place in the plan, texts, owners, partners, links and indicators as they stood at publication,
+ * and its year in the edition (status, advancement, every validated update of the year).
  */
 export async function publishedFiche(yearParam: string, code: string, url: URL) {
 	const { year, version } = editionKey(yearParam, url);
@@ -70,6 +71,7 @@ export async function publishedFiche(yearParam: string, code: string, url: URL) 
 			publishedAt: edition.publishedAt ?? ''
 		},
 		fiche,
+		ficheYear: edition.ficheYear ?? null,
 		texts: edition.texts,
 		place: { axis, orientation, objective }
 	};
