@@ -1,9 +1,13 @@
 import { error } from '@sveltejs/kit';
+import { dashboardCharts } from '$lib/components/charts/dashboard-charts';
 import { getDb } from '$lib/server/db/instance';
+import { keyedByRevision } from '$lib/server/db/revision-cache';
+import { editionPage } from '$lib/server/editions/snapshot';
 import {
 	findFrozenFiche,
 	findPublishedFile,
-	findPublishedSnapshot
+	findPublishedSnapshot,
+	listVersions
 } from '$lib/server/editions/repository';
 
 /** The year and version named by the URL (`/bilans/2019`, `?version=1`), or a French 404. */
@@ -76,3 +80,30 @@ export async function publishedFiche(yearParam: string, code: string, url: URL) 
 		place: { axis, orientation, objective }
 	};
 }
+
+/** The key of an edition's page data: the year and `?version=` as the address gives them. */
+export function editionKeyOfUrl(yearParam: string, url: URL): string {
+	const version = url.searchParams.get('version');
+	return version === null ? yearParam : `${yearParam}|${version}`;
+}
+
+/**
+ * An edition's page data, put together once per change of published data (a published edition
+ * never changes; a new version is a change): its snapshot read and parsed once. Every request is
+ * still rendered. Keyed by editionKeyOfUrl (a made-up version is a 404, not kept).
+ */
+export const editionView = keyedByRevision(async (db, key: string) => {
+	const bar = key.indexOf('|');
+	const snapshot =
+		bar < 0
+			? await publishedEditionOf(key, null)
+			: await publishedEditionOf(key.slice(0, bar), key.slice(bar + 1));
+	return { snapshot: editionPage(snapshot), versions: await listVersions(db, snapshot.year) };
+}, 16);
+
+/** An edition's charts (`/bilans/2018/graphiques.json`), written once per change. */
+export const editionChartsJson = keyedByRevision(
+	async (db, key: string) =>
+		JSON.stringify(dashboardCharts((await editionView(db, key)).snapshot.dashboard)),
+	16
+);
