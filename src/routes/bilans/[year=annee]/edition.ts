@@ -59,8 +59,15 @@ export async function publishedFile(yearParam: string, name: string, url: URL) {
  */
 export async function publishedFiche(yearParam: string, code: string, url: URL) {
 	const { year, version } = editionKey(yearParam, url);
-	const edition =
-		(await findFrozenFiche(getDb(), year, code, version)) ?? notPublished(year, version);
+	return frozenFiche(getDb(), `${year}|${code}|${version ?? ''}`);
+}
+
+/** Kept once per change (a published edition never changes; a new version is a change). */
+const frozenFiche = keyedByRevision(async (db, key: string) => {
+	const [yearText = '', code = '', versionText = ''] = key.split('|');
+	const year = Number(yearText);
+	const version = versionText === '' ? undefined : Number(versionText);
+	const edition = (await findFrozenFiche(db, year, code, version)) ?? notPublished(year, version);
 	const fiche = edition.plan?.fiches.find((f) => f.code === code);
 	if (!edition.plan || !fiche || !edition.texts)
 		error(404, `La fiche ${code} ne figure pas dans le bilan ${year}.`);
@@ -79,7 +86,7 @@ export async function publishedFiche(yearParam: string, code: string, url: URL) 
 		texts: edition.texts,
 		place: { axis, orientation, objective }
 	};
-}
+}, 64);
 
 /** The key of an edition's page data: the year and `?version=` as the address gives them. */
 export function editionKeyOfUrl(yearParam: string, url: URL): string {
