@@ -37,7 +37,7 @@ export async function publishedEdition(yearParam: string, url: URL) {
 }
 
 /** The published edition of a year and a version (`?version=`; the latest when null). */
-export async function publishedEditionOf(yearParam: string, versionParam: string | null) {
+async function publishedEditionOf(yearParam: string, versionParam: string | null) {
 	const { year, version } = editionKeyOf(yearParam, versionParam);
 	return (await findPublishedSnapshot(getDb(), year, version)) ?? notPublished(year, version);
 }
