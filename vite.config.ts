@@ -16,6 +16,9 @@ const SLOW = [
 
 export default defineConfig({
 	plugins: [serverHashes(), sveltekit()],
+	// The charts' script of the pages rendered without SvelteKit's client is built like a worker
+	// (src/lib/components/charts/ChartsScript.svelte) and loaded as a module.
+	worker: { format: 'es' },
 	test: {
 		environment: 'node',
 		expect: { requireAssertions: true },

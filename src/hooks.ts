@@ -1,13 +1,8 @@
 import type { Transport } from '@sveltejs/kit';
-import { PreparedJson } from '$lib/utils/prepared-json';
 import { isRenderedOnly } from '$lib/utils/rendered-only';
 
 /** Types page data may carry besides what SvelteKit's serialiser knows. */
 export const transport: Transport = {
-	PreparedJson: {
-		encode: (value) => value instanceof PreparedJson && value.json,
-		decode: (json: string) => new PreparedJson(JSON.parse(json))
-	},
 	// The data of a page without script (csr = false): never read by a browser, so not written out.
 	RenderedOnly: {
 		encode: (value) => isRenderedOnly(value) && 1,

@@ -37,6 +37,9 @@ const PUBLIC = new Set([
 	'tableau-de-bord/[figure].csv/+server.ts',
 	'bilans/[year=annee]/[figure].xlsx/+server.ts',
 	'tableau-de-bord/[figure].xlsx/+server.ts',
+	// The charts of the pages rendered on the server only (ChartsScript.svelte).
+	'bilans/[year=annee]/graphiques.json/+server.ts',
+	'tableau-de-bord/graphiques.json/+server.ts',
 	// Public once the session is closed: the handler checks the state itself (see access-matrix).
 	'commission/seances/[id=id]/releve.csv/+server.ts',
 	'commission/seances/[id=id]/releve.xlsx/+server.ts',

@@ -56,3 +56,26 @@ test('on a phone the dashboard draws its charts inside the screen', async ({
 		await screenshot(page.getByRole('figure', { name }), testInfo.outputPath(file));
 	await context.close();
 });
+
+test('the edition reads without JavaScript: its charts are drawn by a script it loads, its tables stand alone', async ({
+	browser
+}, testInfo) => {
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await page.goto('/bilans/2018');
+	const charts = page.locator('.chart');
+	expect(await charts.count()).toBeGreaterThan(3);
+	for (const chart of await charts.all()) await expect(chart).toBeHidden();
+	await expect(
+		page.getByRole('figure', { name: /Mises à jour validées par trimestre/ }).getByRole('table')
+	).toContainText('2018-T3');
+	// Each of the 23 fiches is listed, each line a link to the fiche as this edition froze it.
+	const fiches = page.locator('.fiche-list li');
+	await expect(fiches).toHaveCount(23);
+	await expect(fiches.first().getByRole('link')).toHaveAttribute(
+		'href',
+		/^\/bilans\/2018\/fiches\/\d{1,2}-\d\?version=1$/
+	);
+	await page.screenshot({ path: testInfo.outputPath('bilan-sans-js.png'), fullPage: true });
+	await context.close();
+});

@@ -31,9 +31,11 @@ test.afterAll(async () => {
 	await portal.exited;
 });
 
-/** The block of fiche 17-1 on an edition's page. */
+/** The line of fiche 17-1 in an edition's list of fiches. */
 const ficheBlock = (page: Page) =>
-	page.locator('article.fiche-block').filter({ has: page.locator('a[href="/fiches/17-1"]') });
+	page
+		.locator('.fiche-list li')
+		.filter({ has: page.locator('a[href="/bilans/2018/fiches/17-1?version=1"]') });
 
 test('the 2018 edition keeps 17-1’s title, owners and indicator after an admin edits them', async ({
 	browser
@@ -63,12 +65,9 @@ test('the 2018 edition keeps 17-1’s title, owners and indicator after an admin
 
 	await visitor.goto(`${portal.url}/bilans/2018`);
 	const block = ficheBlock(visitor);
-	await expect(block.getByRole('heading', { level: 3 })).toHaveText(`17-1 — ${OLD_TITLE}`);
-	await expect(block.getByText('non désigné', { exact: true })).toBeVisible();
-	await expect(block).toContainText(OLD_INDICATOR);
-	await expect(block).not.toContainText(NEW_INDICATOR);
-	await expect(block).not.toContainText('cible');
-	await expect(block).toContainText(/Objectif 17 :/);
+	await expect(block.getByRole('link')).toHaveText(`17-1 — ${OLD_TITLE}`);
+	await expect(block).toContainText(/Priorité \d — .+ — avancement /);
+	await expect(block).toContainText(/mises? à jour publiées? dans l’année/);
 	await expect(visitor.locator('main')).not.toContainText(NEW_TITLE);
 	await expectNoAxeViolations(visitor);
 	await block.scrollIntoViewIfNeeded();
@@ -77,14 +76,23 @@ test('the 2018 edition keeps 17-1’s title, owners and indicator after an admin
 		await screenshot(block, `test-results/bilan-fiche-figee-${width}.png`);
 	}
 
-	// The fiche as the edition froze it: its texts, owners and indicator of then.
-	await block.getByRole('link', { name: 'La fiche 17-1 telle que publiée dans ce bilan' }).click();
+	// The fiche as the edition froze it: its year, objective, texts, owners and indicator of then.
+	await block.getByRole('link').click();
 	await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(
 		`Fiche action 17-1 : ${OLD_TITLE}`
 	);
+	const year = visitor.getByRole('region', { name: 'L’année 2018 dans le bilan' });
+	await expect(year).toContainText(/Priorité \d — .+ — avancement /);
+	await expect(visitor.locator('main')).toContainText(/Objectif 17 :/);
 	await expect(visitor.locator('main')).toContainText(OLD_INDICATOR);
 	await expect(visitor.locator('main')).not.toContainText(NEW_INDICATOR);
+	await expect(visitor.getByRole('region', { name: 'Indicateurs d’évaluation' })).not.toContainText(
+		'cible'
+	);
 	await expect(visitor.locator('main')).not.toContainText('Pilotage');
+	await expect(visitor.getByRole('region', { name: 'Portage' })).not.toContainText(
+		'Département du Lot'
+	);
 	await expect(visitor.getByRole('heading', { name: 'Descriptif de l’action' })).toBeVisible();
 	await expect(visitor.getByRole('link', { name: 'la fiche 17-1 aujourd’hui' })).toHaveAttribute(
 		'href',

@@ -23,8 +23,5 @@ export const FICHE_PAGE_HISTORY = 12;
 /** On the dashboard and in the editions: a year of monthly values, three years of quarterly ones. */
 export const INDICATOR_POINTS = 12;
 
-/** How many of a fiche's updates of the year the edition's page lists (the latest ones). */
-export const EDITION_PAGE_UPDATES = 3;
-
 /** How many organisations the activity chart names; the others are counted together. */
 export const NAMED_ORGANISATIONS = 10;

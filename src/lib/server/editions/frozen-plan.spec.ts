@@ -17,6 +17,7 @@ import { findFrozenFiche, findPublishedFile, findPublishedSnapshot } from './rep
 import { publishEdition, saveEditionDraft } from './service';
 import type { FrozenFiche, FrozenPlan } from './frozen-plan';
 import { editionPage } from './snapshot';
+import { baselineText, targetText } from '../../utils/indicator-target';
 
 let db: Db;
 let admin: User;
@@ -121,11 +122,15 @@ describe('a published edition keeps the plan as it stood at publication', () => 
 		expect(page.axes[0]!.label).toBe(axisLabel);
 		const fiche = page.axes.flatMap((a) => a.fiches).find((f) => f.code === '17-1')!;
 		expect(fiche.title).toBe(OLD_TITLE);
-		expect(fiche.plan).toMatchObject({
-			objective: expect.stringMatching(/^Objectif 17 : .+/),
-			owners: { count: 0, text: 'non désigné' },
-			indicators: [OLD_INDICATOR]
+		// The fiche's page in the edition (/bilans/2019/fiches/17-1) reads the frozen plan.
+		const frozenPage = (await findFrozenFiche(db, 2019, '17-1'))!;
+		expect(frozenPage.plan!.fiches.find((f) => f.code === '17-1')).toMatchObject({
+			title: OLD_TITLE,
+			objective: 17,
+			owners: [],
+			indicators: [{ label: OLD_INDICATOR }]
 		});
+		expect(frozenPage.ficheYear).toMatchObject({ code: '17-1', title: OLD_TITLE });
 
 		const frozenPlan = JSON.parse(
 			text((await findPublishedFile(db, 2019, 'plan'))!.body)
@@ -246,10 +251,10 @@ describe('a published edition keeps the plan as it stood at publication', () => 
 			text((await findPublishedFile(db, 2019, 'plan'))!.body)
 		) as PlanDocument;
 		expect(frozen.fiches.find((f) => f.code === '17-1')!.indicators[0]!.retired_on).toBeNull();
-		const page = editionPage((await findPublishedSnapshot(db, 2019))!);
-		const fiche = page.axes.flatMap((a) => a.fiches).find((f) => f.code === '17-1')!;
-		expect(fiche.plan!.indicators[0]).toBe(
-			'Nombre d’itinéraires calculés — cible : 5\u202f000 au 31 décembre 2027 ; référence : 120 au 1er janvier 2020 — retiré'
-		);
+		const frozenPage = (await findFrozenFiche(db, 2019, '17-1'))!;
+		const indicator = frozenPage.plan!.fiches.find((f) => f.code === '17-1')!.indicators[0]!;
+		expect(indicator).toMatchObject({ label: 'Nombre d’itinéraires calculés', retired: true });
+		expect(targetText(indicator)).toBe('5\u202f000 au 31 décembre 2027');
+		expect(baselineText(indicator)).toBe('120 au 1er janvier 2020');
 	});
 });

@@ -379,14 +379,19 @@ export async function findFrozenFiche(db: Executor, year: number, code: string, 
 			'as_of as asOf',
 			'published_at as publishedAt',
 			eb.fn<string | null>('json_extract', ['snapshot', eb.val('$.frozenPlan')]).as('plan'),
-			eb.fn<string | null>('json_extract', ['frozen_texts', eb.val(`$."${code}"`)]).as('texts')
+			eb.fn<string | null>('json_extract', ['frozen_texts', eb.val(`$."${code}"`)]).as('texts'),
+			eb.fn<string>('json_extract', ['snapshot', eb.val('$.axes')]).as('axes')
 		])
 		.executeTakeFirst();
 	if (!row) return undefined;
-	const { plan, texts, ...edition } = row;
+	const { plan, texts, axes, ...edition } = row;
 	return {
 		...edition,
 		plan: plan ? (JSON.parse(plan) as FrozenPlan) : undefined,
-		texts: texts ? (JSON.parse(texts) as FrozenFicheTexts) : undefined
+		texts: texts ? (JSON.parse(texts) as FrozenFicheTexts) : undefined,
+		/** The fiche's year in the edition: its status, advancement and validated updates. */
+		ficheYear: (JSON.parse(axes) as EditionSnapshot['axes'])
+			.flatMap((axis) => axis.fiches)
+			.find((fiche) => fiche.code === code)
 	};
 }

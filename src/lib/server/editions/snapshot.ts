@@ -1,6 +1,4 @@
 import type { Executor } from '../db';
-import { baselineText, targetText } from '../../utils/indicator-target';
-import { EDITION_PAGE_UPDATES } from '../../utils/rules';
 import type { FicheStatus } from '../db/schema';
 import { computeDashboard, type DashboardFigures, type DashboardInput } from '../dashboard/figures';
 import { loadDashboardInput, loadFicheStatesAsOf } from '../dashboard/repository';
@@ -11,7 +9,7 @@ import {
 	type FigureTable
 } from '../dashboard/tables';
 import { OpenDataSet, type OpenDataFile } from '../opendata/resources';
-import type { FrozenFiche, FrozenPlan, FrozenTexts } from './frozen-plan';
+import type { FrozenPlan, FrozenTexts } from './frozen-plan';
 import {
 	findPreviousPublished,
 	listClosedDecisionsBetween,
@@ -59,74 +57,30 @@ export interface EditionSnapshot {
 
 /**
  * What an edition's page receives: the snapshot with its figures each sent once, and for each fiche
- * its latest updates of the year with their number; the fiche's history of that year lists them all.
- * A page that weighs the same whether partners report each quarter or each week.
+ * its state over the year and the number of its updates. The updates themselves, the fiche's
+ * objective, owners and indicators are on the fiche as the edition froze it
+ * (`/bilans/[year]/fiches/[code]`): a page that weighs the same whether partners report each
+ * quarter or each week.
  */
 export type EditionPage = Omit<EditionSnapshot, 'figures' | 'tables' | 'axes' | 'frozenPlan'> & {
 	dashboard: DashboardView;
 	axes: (Omit<EditionSnapshot['axes'][number], 'fiches'> & {
-		fiches: (FicheYear & {
-			updateCount: number;
-			/** What the page shows of the fiche as the plan stood at publication. */
-			plan: FichePlanFacts | null;
-		})[];
+		fiches: (Omit<FicheYear, 'updates'> & { updateCount: number })[];
 	})[];
 };
 
-/**
- * What the page shows of a frozen fiche, as sentences: the page's data is sent twice (HTML and
- * hydration), and a sentence weighs less than the fields it is made of. Partners stay in the
- * frozen plan and its open data, not on the page: at ten years they would weigh a quarter of it.
- */
-export interface FichePlanFacts {
-	objective: string;
-	owners: { count: number; text: string };
-	indicators: string[];
-}
-
-function planFacts(fiche: FrozenFiche, objectiveLabel: string): FichePlanFacts {
-	return {
-		objective: `Objectif ${fiche.objective} : ${objectiveLabel}`,
-		owners: {
-			count: fiche.owners.length,
-			text:
-				fiche.owners
-					.map((o) => (o.scope ? `${o.organisation} (${o.scope})` : o.organisation))
-					.join(' ; ') || 'non désigné'
-		},
-		indicators: fiche.indicators.map((indicator) => {
-			const target = targetText(indicator);
-			const baseline = baselineText(indicator);
-			return [
-				`${indicator.label}${indicator.unit ? ` (${indicator.unit})` : ''}`,
-				target && ` — cible : ${target}`,
-				baseline && ` ; référence : ${baseline}`,
-				indicator.retired && ' — retiré'
-			]
-				.filter(Boolean)
-				.join('');
-		})
-	};
-}
-
+/** An edition's page data, from its stored snapshot. */
 export function editionPage(snapshot: EditionSnapshot): EditionPage {
 	const { figures, tables, axes, frozenPlan, ...rest } = snapshot;
-	const objectiveLabels = new Map(frozenPlan?.objectives.map((o) => [o.number, o.label]));
-	const planByCode = new Map(frozenPlan?.fiches.map((f) => [f.code, f]));
 	return {
 		...rest,
 		dashboard: dashboardView(figures, tables),
 		axes: axes.map((axis) => ({
 			...axis,
-			fiches: axis.fiches.map((fiche) => {
-				const plan = planByCode.get(fiche.code);
-				return {
-					...fiche,
-					updates: fiche.updates.slice(-EDITION_PAGE_UPDATES),
-					updateCount: fiche.updates.length,
-					plan: plan ? planFacts(plan, objectiveLabels.get(plan.objective) ?? '') : null
-				};
-			})
+			fiches: axis.fiches.map(({ updates, ...fiche }) => ({
+				...fiche,
+				updateCount: updates.length
+			}))
 		}))
 	};
 }

@@ -4,7 +4,6 @@ import { getDataRevision } from '../db/revision';
 import { computeDashboard } from '../dashboard/figures';
 import { loadDashboardInput } from '../dashboard/repository';
 import { dashboardView, figureTables } from '../dashboard/tables';
-import { PreparedJson } from '../../utils/prepared-json';
 import { findPublishedFile } from '../editions/repository';
 import { OpenDataSet, type OpenDataFile } from './resources';
 
@@ -31,9 +30,9 @@ export async function openDataFile(
 	return stored && { name, body: stored.body };
 }
 
-/** The dashboard's figures and tables, and the page's view of them as the browser receives it. */
+/** The dashboard's figures and tables, and the page's view of them. */
 export const liveDashboard = cachedByRevision(async (db) => {
 	const figures = computeDashboard(await loadDashboardInput(db));
 	const tables = figureTables(figures);
-	return { figures, tables, view: new PreparedJson(dashboardView(figures, tables)) };
+	return { figures, tables, view: dashboardView(figures, tables) };
 });

@@ -1,32 +1,18 @@
 import { getDb } from '$lib/server/db/instance';
-import { keyedByRevision } from '$lib/server/db/revision-cache';
-import { listVersions } from '$lib/server/editions/repository';
-import { editionPage } from '$lib/server/editions/snapshot';
-import { PreparedJson } from '$lib/utils/prepared-json';
-import { publishedEditionOf } from './edition';
+import { renderedOnly } from '$lib/utils/rendered-only';
+import { editionKeyOfUrl, editionView } from './edition';
 import type { PageServerLoad } from './$types';
 
 /**
- * An edition's page data, put together once per change of published data (a published edition
- * never changes; a new version is a change): its snapshot read and parsed once, and sent to the
- * browser for hydration as JSON written once (PreparedJson) instead of being walked by SvelteKit's
- * serialiser on every request (190 KB of HTML at ten years). Every request is still rendered.
- * Keyed by year and `?version=` as the address gives them (a made-up version is a 404, not kept).
+ * The edition's page is rendered on the server only: nothing in it needs SvelteKit's client but
+ * its charts, which ChartsScript.svelte draws from the edition's `graphiques.json`. No
+ * hydration script, no hydration data (renderedOnly: not walked by the serialiser).
  */
-const editionData = keyedByRevision(async (db, key: string) => {
-	const bar = key.indexOf('|');
-	const snapshot =
-		bar < 0
-			? await publishedEditionOf(key, null)
-			: await publishedEditionOf(key.slice(0, bar), key.slice(bar + 1));
-	return new PreparedJson({
-		snapshot: editionPage(snapshot),
-		versions: await listVersions(db, snapshot.year)
-	});
-}, 16);
+export const csr = false;
 
-export const load: PageServerLoad = async ({ params, url }) => {
-	const version = url.searchParams.get('version');
-	const key = version === null ? params.year : `${params.year}|${version}`;
-	return { edition: await editionData(getDb(), key) };
+export const load: PageServerLoad = async (event) => {
+	return renderedOnly(
+		event,
+		await editionView(getDb(), editionKeyOfUrl(event.params.year, event.url))
+	);
 };

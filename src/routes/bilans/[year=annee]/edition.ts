@@ -1,9 +1,13 @@
 import { error } from '@sveltejs/kit';
+import { dashboardCharts } from '$lib/components/charts/dashboard-charts';
 import { getDb } from '$lib/server/db/instance';
+import { keyedByRevision } from '$lib/server/db/revision-cache';
+import { editionPage } from '$lib/server/editions/snapshot';
 import {
 	findFrozenFiche,
 	findPublishedFile,
-	findPublishedSnapshot
+	findPublishedSnapshot,
+	listVersions
 } from '$lib/server/editions/repository';
 
 /** The year and version named by the URL (`/bilans/2019`, `?version=1`), or a French 404. */
@@ -33,7 +37,7 @@ export async function publishedEdition(yearParam: string, url: URL) {
 }
 
 /** The published edition of a year and a version (`?version=`; the latest when null). */
-export async function publishedEditionOf(yearParam: string, versionParam: string | null) {
+async function publishedEditionOf(yearParam: string, versionParam: string | null) {
 	const { year, version } = editionKeyOf(yearParam, versionParam);
 	return (await findPublishedSnapshot(getDb(), year, version)) ?? notPublished(year, version);
 }
@@ -50,12 +54,20 @@ export async function publishedFile(yearParam: string, name: string, url: URL) {
 
 /**
  * One fiche as the published edition named by the URL froze it (`/bilans/2018/fiches/17-1`): its
- * place in the plan, texts, owners, partners, links and indicators as they stood at publication.
+ * place in the plan, texts, owners, partners, links and indicators as they stood at publication,
+ * and its year in the edition (status, advancement, every validated update of the year).
  */
 export async function publishedFiche(yearParam: string, code: string, url: URL) {
 	const { year, version } = editionKey(yearParam, url);
-	const edition =
-		(await findFrozenFiche(getDb(), year, code, version)) ?? notPublished(year, version);
+	return frozenFiche(getDb(), `${year}|${code}|${version ?? ''}`);
+}
+
+/** Kept once per change (a published edition never changes; a new version is a change). */
+const frozenFiche = keyedByRevision(async (db, key: string) => {
+	const [yearText = '', code = '', versionText = ''] = key.split('|');
+	const year = Number(yearText);
+	const version = versionText === '' ? undefined : Number(versionText);
+	const edition = (await findFrozenFiche(db, year, code, version)) ?? notPublished(year, version);
 	const fiche = edition.plan?.fiches.find((f) => f.code === code);
 	if (!edition.plan || !fiche || !edition.texts)
 		error(404, `La fiche ${code} ne figure pas dans le bilan ${year}.`);
@@ -70,7 +82,35 @@ export async function publishedFiche(yearParam: string, code: string, url: URL) 
 			publishedAt: edition.publishedAt ?? ''
 		},
 		fiche,
+		ficheYear: edition.ficheYear ?? null,
 		texts: edition.texts,
 		place: { axis, orientation, objective }
 	};
+}, 64);
+
+/** The key of an edition's page data: the year and `?version=` as the address gives them. */
+export function editionKeyOfUrl(yearParam: string, url: URL): string {
+	const version = url.searchParams.get('version');
+	return version === null ? yearParam : `${yearParam}|${version}`;
 }
+
+/**
+ * An edition's page data, put together once per change of published data (a published edition
+ * never changes; a new version is a change): its snapshot read and parsed once. Every request is
+ * still rendered. Keyed by editionKeyOfUrl (a made-up version is a 404, not kept).
+ */
+export const editionView = keyedByRevision(async (db, key: string) => {
+	const bar = key.indexOf('|');
+	const snapshot =
+		bar < 0
+			? await publishedEditionOf(key, null)
+			: await publishedEditionOf(key.slice(0, bar), key.slice(bar + 1));
+	return { snapshot: editionPage(snapshot), versions: await listVersions(db, snapshot.year) };
+}, 16);
+
+/** An edition's charts (`/bilans/2018/graphiques.json`), written once per change. */
+export const editionChartsJson = keyedByRevision(
+	async (db, key: string) =>
+		JSON.stringify(dashboardCharts((await editionView(db, key)).snapshot.dashboard)),
+	16
+);

@@ -1,0 +1,45 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '$lib/server/db';
+import { createTestDb } from '$lib/server/db/testing';
+import { liveDashboard } from '$lib/server/opendata/published';
+import { countChart, indicatorChart, progressChart } from './configs';
+import { dashboardChart, dashboardCharts, indicatorChartId } from './dashboard-charts';
+
+let db: Db;
+beforeEach(async () => {
+	db = await createTestDb();
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+describe('the charts of graphiques.json', () => {
+	it('holds every chart of the seeded dashboard, each as its page would draw it', async () => {
+		const { view } = await liveDashboard(db);
+		const charts = dashboardCharts(view);
+		const table = (id: string) => view.tables.find((t) => t.id === id)!;
+		expect(Object.keys(charts)).toEqual([
+			'avancement-axes',
+			'avancement-orientations',
+			'statuts-priorites',
+			'activite-trimestres',
+			'activite-organisations',
+			...view.indicators.map((_, i) => indicatorChartId(i))
+		]);
+		expect(charts['avancement-axes']).toEqual(progressChart(table('avancement-axes')));
+		expect(charts['activite-organisations']).toEqual(
+			countChart(table('activite-organisations'), 'organisation', true)
+		);
+		expect(view.indicators.length).toBeGreaterThan(0);
+		const first = view.indicators[0]!;
+		expect(charts[indicatorChartId(0)]).toEqual(
+			indicatorChart(first.points, first.target, first.label)
+		);
+	});
+
+	it('has no chart for an id the view does not hold', async () => {
+		const { view } = await liveDashboard(db);
+		expect(dashboardChart(view, 'grille-fiches')).toBeNull();
+		expect(dashboardChart(view, indicatorChartId(view.indicators.length))).toBeNull();
+	});
+});
