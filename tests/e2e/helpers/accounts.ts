@@ -5,9 +5,6 @@ import {
 	type APIRequestContext,
 	type Page
 } from '@playwright/test';
-import { E2E_DATABASE } from '../../../playwright.config';
-
-const BASE_URL = `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}`;
 
 export interface Account {
 	email: string;
@@ -64,19 +61,29 @@ export const ACCOUNTS = {
 type PortalSource = () => Promise<{ url: string; databasePath: string }>;
 let ownPortal: PortalSource | null = null;
 
-/** Called by helpers/portal.ts: the spec runs on its own portal, not the suite's shared one. */
+/** Called by helpers/portal.ts: the running spec's own portal, which these helpers talk to. */
 export function useOwnPortal(source: PortalSource): void {
 	ownPortal = source;
 }
 
-/** The address of the portal the running spec talks to (its own, or the shared one). */
+/**
+ * The running spec's portal. Every spec has its own (helpers/portal.ts or helpers/own-portal.ts);
+ * the suite's web server only seeds the database they start from, so nothing may talk to it.
+ */
+function specPortal(): Promise<{ url: string; databasePath: string }> {
+	if (!ownPortal)
+		throw new Error('This spec has no portal of its own: import test from helpers/portal.ts.');
+	return ownPortal();
+}
+
+/** The address of the portal the running spec talks to. */
 export async function portalUrl(): Promise<string> {
-	return ownPortal ? (await ownPortal()).url : BASE_URL;
+	return (await specPortal()).url;
 }
 
 /** The database file of the portal the running spec talks to. */
 export async function portalDatabase(): Promise<string> {
-	return ownPortal ? (await ownPortal()).databasePath : E2E_DATABASE;
+	return (await specPortal()).databasePath;
 }
 
 /**

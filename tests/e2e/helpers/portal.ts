@@ -47,7 +47,7 @@ export const test = base.extend<object, { specPortal: PortalPerSpec }>({
 		// eslint-disable-next-line no-empty-pattern -- a worker fixture that needs no other fixture
 		async ({}, use) => {
 			const portals = new PortalPerSpec();
-			// apiAs(), BASE_URL's replacement portalUrl() and portalDatabase() follow the spec's portal,
+			// apiAs(), portalUrl() and portalDatabase() follow the spec's portal,
 			// in beforeAll hooks too.
 			useOwnPortal(() => portals.for(base.info().file));
 			await use(portals);
