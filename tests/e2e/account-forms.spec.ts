@@ -7,7 +7,8 @@ const CREATE = 'Créer le compte et le lien d’invitation';
 
 test('an admin cannot give a commission account an organisation; the invitation shows every message', async ({
 	page,
-	browser
+	browser,
+	baseURL
 }, testInfo) => {
 	await loginPage(page, ACCOUNTS.admin);
 	await page.goto('/admin/utilisateurs');
@@ -23,7 +24,25 @@ test('an admin cannot give a commission account an organisation; the invitation 
 	).toBeVisible();
 	await expect(page.locator('code.link')).toHaveCount(0);
 	await expect(page.getByLabel('Nom et prénom')).toHaveValue('Camille Commission');
+	await expect(page.getByLabel('Rôle')).toHaveValue('commission');
 	await expectNoAxeViolations(page);
+
+	// Without JavaScript the refused form comes back from the server with both choices kept.
+	const noScript = await browser.newContext({ baseURL, javaScriptEnabled: false });
+	const plain = await noScript.newPage();
+	await loginPage(plain, ACCOUNTS.admin);
+	await plain.goto('/admin/utilisateurs');
+	await plain.getByLabel('Adresse électronique').fill('camille.commission@lot.test');
+	await plain.getByLabel('Nom et prénom').fill('Camille Commission');
+	await plain.getByLabel('Rôle').selectOption('commission');
+	await plain.getByLabel('Organisation').selectOption({ label: 'CDG46' });
+	await plain.getByRole('button', { name: CREATE }).click();
+	await expect(
+		plain.getByText('Seul un compte partenaire appartient à une organisation')
+	).toBeVisible();
+	await expect(plain.getByLabel('Rôle')).toHaveValue('commission');
+	await expect(plain.getByLabel('Organisation').locator('option:checked')).toHaveText('CDG46');
+	await noScript.close();
 
 	await page.getByLabel('Organisation').selectOption({ label: '—' });
 	await page.getByRole('button', { name: CREATE }).click();
