@@ -38,6 +38,9 @@ test('an unknown fiche gives a French 404 page', async ({ page }) => {
 	}
 	await page.goto('/fiches/99-9');
 	await expect(page.getByText('Aucune fiche-action ne porte le code « 99-9 »')).toBeVisible();
+	// A version the edition never had is named, version 0 too.
+	expect((await page.goto('/bilans/2018?version=0'))?.status()).toBe(404);
+	await expect(page.getByText('Aucun bilan 2018 n’est publié en version 0.')).toBeVisible();
 });
 
 test('a fiche lists the fiches it links to and those that cite it, or says there are none', async ({
@@ -87,7 +90,14 @@ test('every response carries the security headers', async ({ request }) => {
 test('public answers carry validators: 304 when unchanged, brotli or gzip when accepted', async ({
 	request
 }) => {
-	for (const path of ['/fiches/14-1', '/tableau-de-bord', '/donnees/plan.json']) {
+	for (const path of [
+		'/fiches/14-1',
+		'/tableau-de-bord',
+		'/donnees/plan.json',
+		// The charts' data, fetched by the page's script on every visit.
+		'/tableau-de-bord/graphiques.json',
+		'/bilans/2018/graphiques.json'
+	]) {
 		const first = await request.get(path);
 		const etag = first.headers()['etag'];
 		expect(etag, path).toMatch(/^W\/"[\w-]+"$/);

@@ -10,6 +10,8 @@ async function drawCharts(): Promise<void> {
 	const canvases = document.querySelectorAll<HTMLCanvasElement>('canvas[data-chart]');
 	if (!source || canvases.length === 0) return;
 	const response = await fetch(source);
+	// Without its data a chart's area stays collapsed, as without JavaScript: the tables remain.
+	if (!response.ok) throw new Error(`Graphiques indisponibles : ${response.status} sur ${source}`);
 	const charts = (await response.json()) as Record<string, ChartConfiguration>;
 	for (const canvas of canvases) {
 		const config = charts[canvas.dataset.chart ?? ''];
@@ -24,4 +26,4 @@ async function drawCharts(): Promise<void> {
 	}
 }
 
-void drawCharts();
+void drawCharts().catch((error: unknown) => console.error(error));

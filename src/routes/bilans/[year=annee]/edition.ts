@@ -28,7 +28,10 @@ function editionKeyOf(
 }
 
 function notPublished(year: number, version: number | undefined): never {
-	error(404, `Aucun bilan ${year} n’est publié${version ? ` en version ${version}` : ''}.`);
+	error(
+		404,
+		`Aucun bilan ${year} n’est publié${version === undefined ? '' : ` en version ${version}`}.`
+	);
 }
 
 /** The published edition named by the URL, as its page shows it. */
