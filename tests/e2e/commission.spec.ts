@@ -1,7 +1,22 @@
+import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations, expectNoAxeViolationsWithoutScript } from './helpers/axe';
 import { screenshot } from './helpers/screenshots';
+
+/** A sitting created by a commission member through the form's action; its id. */
+async function createSitting(
+	member: APIRequestContext,
+	heldOn: string,
+	place: string,
+	title: string
+): Promise<string | undefined> {
+	const created = await member.post('/commission?/create', {
+		form: { held_on: heldOn, place, title },
+		maxRedirects: 0
+	});
+	return /seances\/(\d+)/.exec(created.headers().location ?? '')?.[1];
+}
 
 test('the seeded session of 1 February 2019 is public with its four opinions', async ({ page }) => {
 	await page.goto('/commission');
@@ -138,11 +153,7 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 	browser
 }, testInfo) => {
 	const member = await apiAs(ACCOUNTS.commission);
-	const created = await member.post('/commission?/create', {
-		form: { held_on: '2026-12-10', place: 'Gourdon', title: 'Commission sans script' },
-		maxRedirects: 0
-	});
-	const id = /seances\/(\d+)/.exec(created.headers().location ?? '')?.[1];
+	const id = await createSitting(member, '2026-12-10', 'Gourdon', 'Commission sans script');
 	await member.post(`/commission/seances/${id}?/addFiches`, {
 		form: { codes: '5-1' },
 		maxRedirects: 0
@@ -210,11 +221,7 @@ test('a partner cannot reach the preparation file of a fiche that is not theirs'
 	browser
 }) => {
 	const member = await apiAs(ACCOUNTS.commission);
-	const created = await member.post('/commission?/create', {
-		form: { held_on: '2026-12-01', place: 'Figeac', title: 'Commission' },
-		maxRedirects: 0
-	});
-	const id = /seances\/(\d+)/.exec(created.headers().location ?? '')?.[1];
+	const id = await createSitting(member, '2026-12-01', 'Figeac', 'Commission');
 	await member.post(`/commission/seances/${id}?/addFiches`, {
 		form: { codes: '4-1' },
 		maxRedirects: 0
@@ -226,5 +233,36 @@ test('a partner cannot reach the preparation file of a fiche that is not theirs'
 	expect(response?.status()).toBe(403);
 	await expect(page.getByText('Vous n’avez pas les droits nécessaires')).toBeVisible();
 	await member.dispose();
+	await context.close();
+});
+
+test('without JavaScript: a refused point or guest comes back with what was typed', async ({
+	browser
+}) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const id = await createSitting(member, '2026-12-17', 'Figeac', 'Commission des points libres');
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await loginPage(page, ACCOUNTS.commission);
+	await page.goto(`/commission/seances/${id}`);
+	const title = `Point ${'x'.repeat(200)}`;
+	await page.getByLabel('Point libre').fill(title);
+	await page.getByRole('button', { name: 'Ajouter le point' }).click();
+	await expect(page.getByRole('alert')).toContainText('200 caractères au plus');
+	await expect(page.getByLabel('Point libre')).toHaveValue(title);
+	const guest = `Invité ${'y'.repeat(120)}`;
+	await page.getByLabel('Invité').fill(guest);
+	await page.getByRole('button', { name: 'Ajouter l’invité' }).click();
+	await expect(page.getByRole('alert')).toContainText('120 caractères au plus');
+	await expect(page.getByLabel('Invité')).toHaveValue(guest);
+	// A decision naming no point of this agenda is answered above the forms.
+	const stray = await member.post(`/commission/seances/${id}?/decide`, {
+		form: { itemId: '999999', kind: 'opinion', opinion: 'favorable', text: 'Avis.' },
+		headers: { accept: 'text/html' },
+		maxRedirects: 0
+	});
+	expect(stray.status()).toBeGreaterThanOrEqual(400);
+	expect(stray.status()).toBeLessThan(500);
+	expect(await stray.text()).toMatch(/role="alert"[^>]*>\s*<p>[^<]+</);
 	await context.close();
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NewAccountSchema } from './auth';
+import { LoginSchema, NewAccountSchema } from './auth';
 
 const account = {
 	email: 'camille@lot.test',
@@ -22,5 +22,19 @@ describe('NewAccountSchema', () => {
 			message: expect.stringContaining('Seul un compte partenaire appartient à une organisation')
 		});
 		expect(NewAccountSchema.safeParse(account).success).toBe(true);
+	});
+});
+
+describe('LoginSchema', () => {
+	it('refuses an address holding a control character or bytes that were not UTF-8', () => {
+		for (const email of ['a\u0000b@lot.test', 'camille@lot\u0007.test', 'a\uFFFDb@lot.test']) {
+			const parsed = LoginSchema.safeParse({ email, password: 'x' });
+			expect(parsed.error?.issues[0]?.message, JSON.stringify(email)).toBe(
+				'Cette adresse électronique n’est pas valide (exemple : prenom.nom@exemple.fr).'
+			);
+		}
+		expect(
+			LoginSchema.safeParse({ email: 'élodie.durand@lot-numérique.fr', password: 'x' }).success
+		).toBe(true);
 	});
 });

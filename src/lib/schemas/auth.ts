@@ -6,8 +6,9 @@ const email = z
 	.trim()
 	.min(1, 'Indiquez votre adresse électronique.')
 	.max(254, 'Cette adresse électronique est trop longue.')
+	// No space, control character (NUL…) or U+FFFD (bytes that were not UTF-8) in any part.
 	.regex(
-		/^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+		/^[^\s@\p{Cc}\uFFFD]+@[^\s@\p{Cc}\uFFFD]+\.[^\s@\p{Cc}\uFFFD]+$/u,
 		'Cette adresse électronique n’est pas valide (exemple : prenom.nom@exemple.fr).'
 	);
 
