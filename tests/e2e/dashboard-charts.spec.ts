@@ -1,6 +1,18 @@
+import type { Browser } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { expectNoAxeViolations } from './helpers/axe';
 import { screenshot } from './helpers/screenshots';
+
+/** `path` opened without JavaScript: its chart areas (more than three) are collapsed. */
+async function openWithoutScript(browser: Browser, path: string) {
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await page.goto(path);
+	const charts = page.locator('.chart');
+	expect(await charts.count()).toBeGreaterThan(3);
+	for (const chart of await charts.all()) await expect(chart).toBeHidden();
+	return { context, page };
+}
 
 test('an empty chart says why in words (the 2018 edition has no assessed fiche)', async ({
 	page
@@ -21,12 +33,7 @@ test('an empty chart says why in words (the 2018 edition has no assessed fiche)'
 test('without JavaScript the chart areas collapse and the tables stand alone', async ({
 	browser
 }, testInfo) => {
-	const context = await browser.newContext({ javaScriptEnabled: false });
-	const page = await context.newPage();
-	await page.goto('/tableau-de-bord');
-	const charts = page.locator('.chart');
-	expect(await charts.count()).toBeGreaterThan(3);
-	for (const chart of await charts.all()) await expect(chart).toBeHidden();
+	const { context, page } = await openWithoutScript(browser, '/tableau-de-bord');
 	const figure = page.getByRole('figure', { name: /Mises à jour validées par trimestre/ });
 	const box = (await figure.boundingBox())!;
 	const table = (await figure.getByRole('table').boundingBox())!;
@@ -60,12 +67,7 @@ test('on a phone the dashboard draws its charts inside the screen', async ({
 test('the edition reads without JavaScript: its charts are drawn by a script it loads, its tables stand alone', async ({
 	browser
 }, testInfo) => {
-	const context = await browser.newContext({ javaScriptEnabled: false });
-	const page = await context.newPage();
-	await page.goto('/bilans/2018');
-	const charts = page.locator('.chart');
-	expect(await charts.count()).toBeGreaterThan(3);
-	for (const chart of await charts.all()) await expect(chart).toBeHidden();
+	const { context, page } = await openWithoutScript(browser, '/bilans/2018');
 	await expect(
 		page.getByRole('figure', { name: /Mises à jour validées par trimestre/ }).getByRole('table')
 	).toContainText('2018-T3');
@@ -76,6 +78,6 @@ test('the edition reads without JavaScript: its charts are drawn by a script it 
 		'href',
 		/^\/bilans\/2018\/fiches\/\d{1,2}-\d\?version=1$/
 	);
-	await page.screenshot({ path: testInfo.outputPath('bilan-sans-js.png'), fullPage: true });
+	await screenshot(page, testInfo.outputPath('bilan-sans-js.png'));
 	await context.close();
 });
