@@ -100,9 +100,12 @@ runCommand(async () => {
 			locale: 'fr-FR'
 		});
 		await page.emulateMedia({ media: 'print', reducedMotion: 'reduce' });
-		await page.goto(`${portal.url}/bilans/${year}${version ? `?version=${version}` : ''}`, {
-			waitUntil: 'networkidle'
-		});
+		await page.goto(
+			`${portal.url}/bilans/${year}/impression${version ? `?version=${version}` : ''}`,
+			{
+				waitUntil: 'networkidle'
+			}
+		);
 		// Charts draw after Chart.js loads: wait until every canvas has been sized by it.
 		await page.waitForFunction(
 			() => document.querySelectorAll('canvas:not([data-drawn])').length === 0,

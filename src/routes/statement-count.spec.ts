@@ -164,6 +164,10 @@ const PAGES: Record<string, Page> = {
 		module: () => import('./bilans/[year=annee]/+page.server'),
 		params: () => ({ year: '2018' })
 	},
+	'/bilans/2018/impression': {
+		module: () => import('./bilans/[year=annee]/impression/+page.server'),
+		params: () => ({ year: '2018' })
+	},
 	'/bilans/2018/fiches/17-1': {
 		module: () => import('./bilans/[year=annee]/fiches/[code=fiche]/+page.server'),
 		params: () => ({ year: '2018', code: '17-1' })

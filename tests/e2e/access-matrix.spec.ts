@@ -85,6 +85,9 @@ const rows = (): Row[] => [
 	['GET', '/bilans/2018/fiches/17-1', null, [200, 200, 200, 200, 200]],
 	['GET', '/bilans/2018/fiches/17-9', null, [404, 404, 404, 404, 404]],
 	['GET', '/bilans/2099/fiches/17-1', null, [404, 404, 404, 404, 404]],
+	// The version to print of an edition (the PDF report prints it): public like the edition.
+	['GET', '/bilans/2018/impression', null, [200, 200, 200, 200, 200]],
+	['GET', '/bilans/2099/impression', null, [404, 404, 404, 404, 404]],
 	// The charts of the dashboard and of an edition, drawn by their pages' script: public.
 	['GET', '/tableau-de-bord/graphiques.json', null, [200, 200, 200, 200, 200]],
 	['GET', '/bilans/2018/graphiques.json', null, [200, 200, 200, 200, 200]],

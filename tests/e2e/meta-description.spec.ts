@@ -11,6 +11,7 @@ const PUBLIC_PAGES = [
 	'/tableau-de-bord',
 	'/bilans',
 	'/bilans/2018',
+	'/bilans/2018/impression',
 	'/bilans/2018/fiches/17-1',
 	'/commission',
 	'/commission/priorites',

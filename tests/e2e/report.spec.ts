@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './helpers/portal';
 import { portalDatabase } from './helpers/accounts';
+import { expectNoAxeViolations } from './helpers/axe';
 
 /** A grey-level PGM (P5) image as written by pdftoppm -gray. */
 function readPgm(path: string): { width: number; height: number; pixels: Buffer } {
@@ -86,34 +87,67 @@ test('the printed report fits A4: nothing beyond the margins, no card split, con
 		cards += metas.length;
 	}
 	expect(cards).toBe(23);
+	// Paper has no links: each fiche's validated updates of the year are printed under it.
+	const all = text(1, pages.length).replace(/\s+/g, ' ');
+	expect(all).toContain('Pour chaque fiche : son état dans l’année et ses mises à jour publiées.');
+	expect(all).toContain('la société QOS Télécom est retenue en juillet 2018');
+	expect(all).toMatch(
+		/31 juillet 2018 \(Syndicat mixte Lot numérique\) : À l’issue d’un appel public/
+	);
+	expect(all).not.toContain('Chaque fiche ouvre sa page');
 });
 
-test('printed, the report page lays out within the printable width of A4', async ({ page }) => {
-	await page.setViewportSize({ width: Math.floor((210 / 25.4) * 96), height: 1000 });
-	await page.emulateMedia({ media: 'print' });
+test('the edition links its version to print, which gives each fiche its updates of the year', async ({
+	page
+}) => {
 	await page.goto('/bilans/2018');
+	await expect(page.locator('.fiche-list .updates')).toHaveCount(0);
+	await page.getByRole('link', { name: /^Version à imprimer/ }).click();
+	await expect(page).toHaveURL(/\/bilans\/2018\/impression\?version=1$/);
+	await expect(page).toHaveTitle(/Bilan 2018, version à imprimer/);
+	const fiche = page
+		.locator('.fiche-list > li')
+		.filter({ has: page.locator('a[href="/bilans/2018/fiches/14-1?version=1"]') });
+	await expect(fiche.locator('.updates > li')).toHaveCount(
+		Number(/(\d+) mises? à jour/.exec((await fiche.textContent()) ?? '')?.[1])
+	);
+	await expect(fiche.locator('.updates')).toContainText('QOS Télécom');
 	await expect(page.locator('canvas:not([data-drawn])')).toHaveCount(0);
-	const overflowing = await page.evaluate(() => {
-		const main = document.querySelector('main')!;
-		const style = getComputedStyle(main);
-		const box = main.getBoundingClientRect();
-		const left = box.left + parseFloat(style.paddingLeft);
-		const right = box.right - parseFloat(style.paddingRight);
-		return [...main.querySelectorAll('*')]
-			.filter((el) => {
-				const r = el.getBoundingClientRect();
-				return r.width > 0 && (r.right > right + 1 || r.left < left - 1);
-			})
-			.map((el) => `${el.tagName.toLowerCase()}.${el.className}`)
-			.slice(0, 10);
-	});
-	expect(overflowing).toEqual([]);
-	// Scrolling areas show only part of what they hold on paper.
-	const clipped = await page
-		.locator('.table-scroll')
-		.evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth + 1).length);
-	expect(clipped).toBe(0);
+	// A fiche without updates in the year has no list under it.
+	const quiet = page.locator('.fiche-list > li').filter({ hasText: 'pas de mise à jour publiée' });
+	await expect(quiet.first()).toBeVisible();
+	await expect(quiet.first().locator('.updates')).toHaveCount(0);
+	await expectNoAxeViolations(page);
+	expect((await page.goto('/bilans/2099/impression'))?.status()).toBe(404);
 });
+
+for (const path of ['/bilans/2018', '/bilans/2018/impression'])
+	test(`printed, ${path} lays out within the printable width of A4`, async ({ page }) => {
+		await page.setViewportSize({ width: Math.floor((210 / 25.4) * 96), height: 1000 });
+		await page.emulateMedia({ media: 'print' });
+		await page.goto(path);
+		await expect(page.locator('canvas:not([data-drawn])')).toHaveCount(0);
+		const overflowing = await page.evaluate(() => {
+			const main = document.querySelector('main')!;
+			const style = getComputedStyle(main);
+			const box = main.getBoundingClientRect();
+			const left = box.left + parseFloat(style.paddingLeft);
+			const right = box.right - parseFloat(style.paddingRight);
+			return [...main.querySelectorAll('*')]
+				.filter((el) => {
+					const r = el.getBoundingClientRect();
+					return r.width > 0 && (r.right > right + 1 || r.left < left - 1);
+				})
+				.map((el) => `${el.tagName.toLowerCase()}.${el.className}`)
+				.slice(0, 10);
+		});
+		expect(overflowing).toEqual([]);
+		// Scrolling areas show only part of what they hold on paper.
+		const clipped = await page
+			.locator('.table-scroll')
+			.evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth + 1).length);
+		expect(clipped).toBe(0);
+	});
 
 test('asked for a year that is not published, the report names the years that are', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'sdusn-report-'));

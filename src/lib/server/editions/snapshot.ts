@@ -60,17 +60,22 @@ export interface EditionSnapshot {
  * its state over the year and the number of its updates. The updates themselves, the fiche's
  * objective, owners and indicators are on the fiche as the edition froze it
  * (`/bilans/[year]/fiches/[code]`): a page that weighs the same whether partners report each
- * quarter or each week.
+ * quarter or each week. The version to print (`/bilans/[year]/impression`, the PDF report) also
+ * carries each fiche's updates, since paper has no links to follow.
  */
 export type EditionPage = Omit<EditionSnapshot, 'figures' | 'tables' | 'axes' | 'frozenPlan'> & {
 	dashboard: DashboardView;
-	axes: (Omit<EditionSnapshot['axes'][number], 'fiches'> & {
-		fiches: (Omit<FicheYear, 'updates'> & { updateCount: number })[];
-	})[];
+	axes: (Omit<EditionSnapshot['axes'][number], 'fiches'> & { fiches: EditionFiche[] })[];
 };
 
-/** An edition's page data, from its stored snapshot. */
-export function editionPage(snapshot: EditionSnapshot): EditionPage {
+/** A fiche in an edition's page: its year, and its updates only in the version to print. */
+export type EditionFiche = Omit<FicheYear, 'updates'> & {
+	updateCount: number;
+	updates?: FicheYear['updates'];
+};
+
+/** An edition's page data, from its stored snapshot; `withUpdates` for the version to print. */
+export function editionPage(snapshot: EditionSnapshot, withUpdates = false): EditionPage {
 	const { figures, tables, axes, frozenPlan, ...rest } = snapshot;
 	return {
 		...rest,
@@ -79,7 +84,8 @@ export function editionPage(snapshot: EditionSnapshot): EditionPage {
 			...axis,
 			fiches: axis.fiches.map(({ updates, ...fiche }) => ({
 				...fiche,
-				updateCount: updates.length
+				updateCount: updates.length,
+				...(withUpdates ? { updates } : {})
 			}))
 		}))
 	};

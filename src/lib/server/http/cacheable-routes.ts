@@ -20,6 +20,7 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
 	'/bilans',
 	'/bilans/[year=annee]',
 	'/bilans/[year=annee]/fiches/[code=fiche]',
+	'/bilans/[year=annee]/impression',
 	'/bilans/[year=annee]/[fichier=ressource]',
 	'/bilans/[year=annee]/[figure].csv',
 	'/bilans/[year=annee]/graphiques.json',

@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { dashboardCharts } from '$lib/components/charts/dashboard-charts';
+import type { Executor } from '$lib/server/db';
 import { getDb } from '$lib/server/db/instance';
 import { keyedByRevision } from '$lib/server/db/revision-cache';
 import { editionPage } from '$lib/server/editions/snapshot';
@@ -102,14 +103,25 @@ export function editionKeyOfUrl(yearParam: string, url: URL): string {
  * never changes; a new version is a change): its snapshot read and parsed once. Every request is
  * still rendered. Keyed by editionKeyOfUrl (a made-up version is a 404, not kept).
  */
-export const editionView = keyedByRevision(async (db, key: string) => {
+export const editionView = keyedByRevision((db, key: string) => editionViewOf(db, key, false), 16);
+
+/** The same for the version to print (`/bilans/[year]/impression`): with each fiche's updates. */
+export const editionPrintView = keyedByRevision(
+	(db, key: string) => editionViewOf(db, key, true),
+	4
+);
+
+async function editionViewOf(db: Executor, key: string, withUpdates: boolean) {
 	const bar = key.indexOf('|');
 	const snapshot =
 		bar < 0
 			? await publishedEditionOf(key, null)
 			: await publishedEditionOf(key.slice(0, bar), key.slice(bar + 1));
-	return { snapshot: editionPage(snapshot), versions: await listVersions(db, snapshot.year) };
-}, 16);
+	return {
+		snapshot: editionPage(snapshot, withUpdates),
+		versions: await listVersions(db, snapshot.year)
+	};
+}
 
 /** An edition's charts (`/bilans/2018/graphiques.json`), written once per change. */
 export const editionChartsJson = keyedByRevision(
