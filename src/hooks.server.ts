@@ -20,7 +20,9 @@ import {
 	canonicalSearch,
 	readableForms,
 	requireClientAddress,
-	securityHeaders
+	sameOriginForms,
+	securityHeaders,
+	sveltekitErrorMessage
 } from '$lib/server/http/hardening';
 import { PageCache } from '$lib/server/http/page-cache';
 import { PUBLIC_ROUTES, SESSION_ROUTES } from '$lib/server/http/cacheable-routes';
@@ -137,6 +139,7 @@ const cacheAnswers: Handle = async ({ event, resolve }) => {
 export const handle = sequence(
 	logRequests,
 	securityHeaders,
+	sameOriginForms,
 	canonicalPaths,
 	requireClientAddress,
 	readableForms,
@@ -145,7 +148,8 @@ export const handle = sequence(
 );
 
 // Unexpected errors: logged on the server (message and stack only, with the request id), never
-// shown to the visitor, who sees the request id to quote it.
+// shown to the visitor, who sees the request id to quote it. SvelteKit's own refusals (a malformed
+// address, a form sent as JSON…) reach here too, in English: the visitor reads them in French.
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	const requestId = requestIdOf(event);
 	if (status >= 500)
@@ -160,11 +164,6 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 		);
 	return {
 		requestId,
-		message:
-			status === 404
-				? 'Page introuvable.'
-				: status >= 500
-					? 'Une erreur inattendue est survenue. Veuillez réessayer plus tard.'
-					: message
+		message: sveltekitErrorMessage(status, message)
 	};
 };

@@ -1,4 +1,4 @@
-import type { APIRequestContext } from '@playwright/test';
+import type { APIRequestContext, APIResponse } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, portalUrl } from './helpers/accounts';
 
@@ -10,7 +10,7 @@ const SECURITY = {
 	'referrer-policy': 'strict-origin-when-cross-origin'
 };
 
-test('every answer carries the security headers: static files and SvelteKit’s cross-site refusal', async () => {
+test('every answer carries the security headers: static files and the cross-site refusal', async () => {
 	const api = await apiAs(null);
 	const home = await api.get('/');
 	const asset = /(\/_app\/immutable\/[^"']+\.(?:js|css))/.exec(await home.text())?.[1];
@@ -26,6 +26,64 @@ test('every answer carries the security headers: static files and SvelteKit’s 
 	});
 	expect(crossSite.status()).toBe(403);
 	expect(crossSite.headers()).toMatchObject(SECURITY);
+	await api.dispose();
+});
+
+test('refusals made before any page runs are answered in French', async () => {
+	const api = await apiAs(null);
+	const answers: (readonly [string, Promise<APIResponse>, number, string])[] = [
+		...(
+			[
+				['formulaire venu d’un autre site', { origin: 'https://evil.example' }, 'form'],
+				['formulaire sans origine (multipart)', { origin: 'null' }, 'multipart']
+			] as const
+		).map(
+			([label, headers, kind]) =>
+				[
+					label,
+					api.post('/connexion', { headers, [kind]: { email: 'a@b.fr', password: 'x' } }),
+					403,
+					'envoyé depuis un autre site que le portail'
+				] as const
+		),
+		['adresse mal encodée', api.get('/fiches/%E0%A4%A'), 400, 'Cette adresse est mal formée'],
+		[
+			'formulaire envoyé en JSON',
+			api.post('/connexion', { data: { email: 'a@b.fr', password: 'x' } }),
+			415,
+			'n’a pas été envoyé comme un formulaire de page'
+		],
+		['page sans formulaire', api.post('/fiches', { form: { x: '1' } }), 405, 'ne reçoit pas'],
+		[
+			'fichier de données',
+			api.post('/donnees/plan.json', { form: { x: '1' } }),
+			405,
+			'ne reçoit pas'
+		],
+		[
+			'formulaire trop volumineux',
+			api.post('/connexion', { form: { email: 'a@b.fr', password: 'x'.repeat(600_000) } }),
+			413,
+			'trop volumineux'
+		]
+	];
+	for (const [label, answer, status, text] of answers) {
+		const response = await answer;
+		expect(response.status(), label).toBe(status);
+		const body = await response.text();
+		expect(body, label).toContain(text);
+		expect(body, label).not.toMatch(/forbidden|Malformed|Unsupported|not allowed|exceeds/i);
+	}
+	// Asked by a script, the cross-site refusal is JSON, still in French.
+	const json = await api.post('/connexion', {
+		headers: { origin: 'https://evil.example', accept: 'application/json' },
+		form: { email: 'a@b.fr' }
+	});
+	expect(json.status()).toBe(403);
+	expect((await json.json()).message).toContain('envoyé depuis un autre site');
+	// The same forms from the portal itself still work.
+	const own = await api.post('/connexion', { form: { email: 'a@b.fr', password: 'x' } });
+	expect(own.status()).toBe(400);
 	await api.dispose();
 });
 

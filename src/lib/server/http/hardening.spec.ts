@@ -5,9 +5,13 @@ import {
 	canonicalPath,
 	canonicalPaths,
 	canonicalSearch,
+	CROSS_SITE_FORM_MESSAGE,
+	isCrossSiteForm,
 	readableForms,
+	sameOriginForms,
 	requireClientAddress,
 	securityHeaders,
+	sveltekitErrorMessage,
 	UNREADABLE_FORM_MESSAGE
 } from './hardening';
 
@@ -143,5 +147,92 @@ describe('cache-control', () => {
 			expect(response.headers.get('cache-control'), String(id)).toBe('private, no-store');
 			expect(response.headers.get('x-frame-options')).toBe('DENY');
 		}
+	});
+});
+
+describe('forms from another site', () => {
+	const ORIGIN = 'https://sdusn.lot-numerique.fr';
+	const post = (type: string, origin: string | null, method = 'POST') =>
+		new Request(`${ORIGIN}/connexion`, {
+			method,
+			body: 'email=a',
+			headers: { 'content-type': type, ...(origin === null ? {} : { origin }) }
+		});
+
+	it.each([
+		['application/x-www-form-urlencoded', 'https://evil.example', 'POST'],
+		['multipart/form-data; boundary=x', 'https://evil.example', 'POST'],
+		['TEXT/PLAIN;charset=utf-8', 'https://evil.example', 'PUT'],
+		['application/x-www-form-urlencoded', null, 'DELETE'],
+		['application/x-www-form-urlencoded', 'null', 'PATCH'],
+		['application/x-www-form-urlencoded', 'http://sdusn.lot-numerique.fr', 'POST']
+	])('refuses %s from %s (%s)', (type, origin, method) => {
+		expect(isCrossSiteForm(post(type, origin, method), ORIGIN)).toBe(true);
+	});
+
+	it.each([
+		['application/x-www-form-urlencoded', ORIGIN],
+		['application/json', 'https://evil.example'],
+		['application/octet-stream', null]
+	])('lets %s from %s through', (type, origin) => {
+		expect(isCrossSiteForm(post(type, origin), ORIGIN)).toBe(false);
+		expect(isCrossSiteForm(new Request(`${ORIGIN}/fiches`), ORIGIN)).toBe(false);
+	});
+
+	it('answers 403 in French and logs where the form came from', async () => {
+		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		const url = `${ORIGIN}/connexion`;
+		let caught: unknown;
+		try {
+			await sameOriginForms({
+				event: event(url, {
+					method: 'POST',
+					body: 'a=1',
+					headers: {
+						'content-type': 'application/x-www-form-urlencoded',
+						origin: 'https://evil.example'
+					}
+				}),
+				resolve: ok
+			} as never);
+		} catch (thrown) {
+			caught = thrown;
+		}
+		expect(isHttpError(caught) && caught.status).toBe(403);
+		expect(isHttpError(caught) && caught.body.message).toBe(CROSS_SITE_FORM_MESSAGE);
+		expect(warn.mock.calls[0]?.[0]).toMatchObject({
+			event: 'cross-site-form',
+			origin: 'https://evil.example',
+			expected: ORIGIN
+		});
+	});
+});
+
+describe('SvelteKit’s own refusals', () => {
+	it.each([
+		[400, 'Malformed URI', /adresse est mal formée/],
+		[400, 'Bad Request', /requête est mal formée/],
+		[404, 'Not Found', /^Page introuvable\.$/],
+		[405, 'Method Not Allowed', /ne reçoit pas ce type de requête/],
+		[413, 'Payload Too Large', /trop volumineux/],
+		[415, 'Unsupported Media Type', /n’a pas été envoyé comme un formulaire/],
+		[418, 'I’m a teapot', /n’a pas pu être traitée/],
+		[500, 'Internal Error', /erreur inattendue/]
+	])('%i « %s » is read in French', (status, message, french) => {
+		expect(sveltekitErrorMessage(status, message)).toMatch(french);
+	});
+
+	it('gives an endpoint’s 405 in French, its Allow header kept', async () => {
+		const response = await securityHeaders({
+			event: event('http://localhost/donnees/plan.json', { method: 'POST' }),
+			resolve: async () =>
+				new Response(new TextEncoder().encode('POST method not allowed'), {
+					status: 405,
+					headers: { allow: 'GET, HEAD' }
+				})
+		} as never);
+		expect(response.status).toBe(405);
+		expect(response.headers.get('allow')).toBe('GET, HEAD');
+		expect(await response.text()).toMatch(/^Cette adresse ne reçoit pas/);
 	});
 });

@@ -54,13 +54,64 @@ export const requireClientAddress: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+export const CROSS_SITE_FORM_MESSAGE =
+	'Ce formulaire a été envoyé depuis un autre site que le portail : par sécurité, il est refusé. Ouvrez la page sur le portail et envoyez le formulaire de là.';
+
+/** The bodies a browser's form sends, which a page on another site can post (CSRF). */
+const FORM_TYPES: ReadonlySet<string> = new Set([
+	'application/x-www-form-urlencoded',
+	'multipart/form-data',
+	'text/plain',
+	'application/x-sveltekit-formdata'
+]);
+const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Whether a request is a form sent from a page of another origin than `origin`. */
+export function isCrossSiteForm(request: Request, origin: string): boolean {
+	if (!WRITE_METHODS.has(request.method)) return false;
+	const type = (request.headers.get('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
+	return FORM_TYPES.has(type) && request.headers.get('origin') !== origin;
+}
+
+/**
+ * A form posted from another site is refused (403) with the French error page: the check
+ * SvelteKit would make (its own is switched off in svelte.config.js, since it answers in English
+ * plain text), made first of all. Logged, with the origin it came from: a proxy in front of the
+ * portal with the wrong ORIGIN would make every form refused this way.
+ */
+export const sameOriginForms: Handle = async ({ event, resolve }) => {
+	if (isCrossSiteForm(event.request, event.url.origin)) {
+		log().warn(
+			{
+				event: 'cross-site-form',
+				route: event.route?.id ?? null,
+				origin: (event.request.headers.get('origin') ?? '(aucune)').slice(0, 200),
+				expected: event.url.origin
+			},
+			'403 : formulaire envoyé depuis un autre site'
+		);
+		error(403, CROSS_SITE_FORM_MESSAGE);
+	}
+	return resolve(event);
+};
+
 export const UNREADABLE_FORM_MESSAGE =
 	'Le formulaire envoyé est illisible ou incomplet : rechargez la page et renvoyez-le.';
+
+const TOO_LARGE_FORM_MESSAGE =
+	'Le formulaire envoyé est trop volumineux pour le portail : allégez-le (un fichier joint plus petit, un texte plus court) et renvoyez-le.';
+
+/** adapter-node's refusal of a body over BODY_SIZE_LIMIT (a SvelteKitError of status 413). */
+function isPayloadTooLarge(caught: unknown): boolean {
+	return (
+		typeof caught === 'object' && caught !== null && (caught as { status?: unknown }).status === 413
+	);
+}
 
 /**
  * A body that cannot be read as a form (no or wrong multipart boundary, truncated, text/plain, an
  * upload aborted halfway) is the client's fault: the action answers 400 with the French error
- * page, and the server logs one line, never a stack trace.
+ * page, and the server logs one line, never a stack trace. A body over the size limit answers 413.
  */
 export const readableForms: Handle = async ({ event, resolve }) => {
 	if (event.request.method === 'POST') {
@@ -70,6 +121,13 @@ export const readableForms: Handle = async ({ event, resolve }) => {
 			try {
 				return await formData();
 			} catch (caught) {
+				if (isPayloadTooLarge(caught)) {
+					log().warn(
+						{ event: 'form-too-large', route: event.route?.id ?? null },
+						'413 : formulaire trop volumineux'
+					);
+					error(413, TOO_LARGE_FORM_MESSAGE);
+				}
 				const reason = caught instanceof Error ? caught.message : String(caught);
 				log().warn(
 					{
@@ -86,6 +144,22 @@ export const readableForms: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+const METHOD_NOT_ALLOWED_MESSAGE =
+	'Cette adresse ne reçoit pas ce type de requête : ouvrez la page et utilisez ses formulaires.';
+
+/**
+ * An endpoint (`+server.ts`) asked with a method it does not answer gets SvelteKit's « POST method
+ * not allowed » as plain text without a type: the same refusal, its Allow header kept, in French.
+ */
+function frenchMethodRefusal(response: Response): Response {
+	const type = response.headers.get('content-type');
+	if (response.status !== 405 || (type !== null && !type.startsWith('text/plain'))) return response;
+	const headers = new Headers(response.headers);
+	headers.set('content-type', 'text/plain; charset=utf-8');
+	headers.delete('content-length');
+	return new Response(METHOD_NOT_ALLOWED_MESSAGE, { status: 405, headers });
+}
+
 /** Routes whose anonymous answer carries personal data or a secret in its address. */
 const NO_STORE_ROUTES: ReadonlySet<string> = new Set(['/invitation/[token]']);
 const PRIVATE_CACHE_CONTROL = 'private, no-store';
@@ -95,7 +169,7 @@ const PRIVATE_CACHE_CONTROL = 'private, no-store';
  * not a public page: signed-in pages, pages with a token in their address, errors, forms.
  */
 export const securityHeaders: Handle = async ({ event, resolve }) => {
-	const response = await resolve(event);
+	const response = frenchMethodRefusal(await resolve(event));
 	for (const [name, value] of SECURITY_HEADERS) response.headers.set(name, value);
 	const route = event.route.id;
 	if (event.locals.user || (route && NO_STORE_ROUTES.has(route)))
@@ -104,3 +178,29 @@ export const securityHeaders: Handle = async ({ event, resolve }) => {
 		response.headers.set('Cache-Control', PRIVATE_CACHE_CONTROL);
 	return response;
 };
+
+/**
+ * What the visitor reads of an error that no code of the portal raised with its own message:
+ * SvelteKit's own refusals, whose text is English (« Malformed URI », « Unsupported Media Type »…),
+ * and unexpected errors, whose detail stays in the server's log.
+ */
+export function sveltekitErrorMessage(status: number, message: string): string {
+	switch (status) {
+		case 400:
+			return message === 'Malformed URI'
+				? 'Cette adresse est mal formée (un « % » n’y est pas suivi de deux chiffres hexadécimaux valides) : vérifiez-la ou repartez de l’accueil.'
+				: 'La requête est mal formée : rechargez la page et recommencez.';
+		case 404:
+			return 'Page introuvable.';
+		case 405:
+			return METHOD_NOT_ALLOWED_MESSAGE;
+		case 413:
+			return TOO_LARGE_FORM_MESSAGE;
+		case 415:
+			return 'Ce formulaire n’a pas été envoyé comme un formulaire de page : ouvrez la page et envoyez-le de là.';
+		default:
+			return status >= 500
+				? 'Une erreur inattendue est survenue. Veuillez réessayer plus tard.'
+				: 'La requête n’a pas pu être traitée : rechargez la page et recommencez.';
+	}
+}
