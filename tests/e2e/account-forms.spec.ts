@@ -135,3 +135,25 @@ test('what is typed before the page’s script has loaded stays in the fields', 
 	await search();
 	await expect(page.getByLabel('Chercher une organisation')).toHaveValue('Lot');
 });
+
+test('/compte tells every rule a password change breaks at once', async ({ page }) => {
+	await loginPage(page, ACCOUNTS.commission);
+	await page.goto('/compte');
+	const change = async (current: string, next: string, confirm: string) => {
+		await page.locator('#current').fill(current);
+		await page.locator('#next').fill(next);
+		await page.locator('#confirm').fill(confirm);
+		await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
+	};
+	const tooShort = page.getByText('Le mot de passe doit compter au moins 12 caractères.');
+	// Refused by the form itself (the two entries differ): the weak password is told as well.
+	await change('pas le bon', 'court', 'autre');
+	await expect(tooShort).toBeVisible();
+	await expect(
+		page.getByText('Les deux saisies du nouveau mot de passe ne correspondent pas.')
+	).toBeVisible();
+	// Refused by the service (the current password is wrong): the weak password is told as well.
+	await change('pas le bon', 'court', 'court');
+	await expect(page.getByText('Le mot de passe actuel est incorrect.').first()).toBeVisible();
+	await expect(tooShort).toBeVisible();
+});

@@ -1,15 +1,16 @@
 import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
-import { changePassword } from '$lib/server/auth/service';
+import { changePassword, newPasswordRefusal } from '$lib/server/auth/service';
 import { deleteSessionCookie } from '$lib/server/auth/sessions';
 import { getDb } from '$lib/server/db/instance';
-import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import {
 	CATEGORY_LABELS,
 	mailPreferences,
 	updateMailPreferences
 } from '$lib/server/mail/preferences';
 import { MailPreferencesSchema, PasswordChangeSchema } from '$lib/schemas/auth';
+import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -44,15 +45,16 @@ export const actions: Actions = {
 	},
 	password: async (event) => {
 		const user = await authorize(event, 'account.own');
-		// Passwords are never given back.
-		const { answer, data } = readPostedForm(
+		const { values, errors, data } = parseForm(
 			await event.request.formData(),
 			['current', 'next', 'confirm'],
-			PasswordChangeSchema,
-			undefined,
-			{ echo: () => undefined }
+			PasswordChangeSchema
 		);
-		if (answer) return answer;
+		if (!data || Object.keys(errors).length > 0) {
+			// Every message that applies at once: a new password too weak and mistyped hears both.
+			const weak = !errors.next && values.next ? newPasswordRefusal(user, values) : null;
+			return invalidFormAnswer(weak ? { ...errors, next: weak } : errors); // never given back
+		}
 		const result = await changePassword(
 			getDb(),
 			user,

@@ -229,6 +229,28 @@ describe('sessions', () => {
 		});
 	});
 
+	it('tells a wrong current password and a weak new one at once, and the weak one alone', async () => {
+		const current = await createSession(db, partner.id);
+		const change = (input: { current: string; next: string }) =>
+			changePassword(db, partner, current.session.id, input, null);
+		expect(await change({ current: 'faux', next: 'court' })).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: {
+				current: 'Le mot de passe actuel est incorrect.',
+				next: 'Le mot de passe doit compter au moins 12 caractères.'
+			}
+		});
+		expect(await change({ current: PASSWORD, next: PASSWORD })).toMatchObject({
+			ok: false,
+			fieldErrors: { next: 'Le nouveau mot de passe doit être différent de l’actuel.' }
+		});
+		const weakOnly = await change({ current: PASSWORD, next: 'court' });
+		expect(weakOnly.ok === false && weakOnly.fieldErrors).toEqual({
+			next: 'Le mot de passe doit compter au moins 12 caractères.'
+		});
+	});
+
 	it('ends every session of a disabled account', async () => {
 		const a = await createSession(db, partner.id);
 		const b = await createSession(db, partner.id);

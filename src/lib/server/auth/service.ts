@@ -184,6 +184,8 @@ export async function changePassword(
 		await endSessionAfterChecks(db, user, sessionId, clientAddress);
 		return sessionEnded();
 	}
+	// Checked first, so that a wrong current password and a weak new one are both told at once.
+	const nextRefusal = newPasswordRefusal(user, input);
 	const hash = await findPasswordHash(db, user.id);
 	if (!hash || !(await verifyPassword(hash, input.current))) {
 		const attempts = await attemptsOf(db, key, now);
@@ -198,13 +200,13 @@ export async function changePassword(
 			await endSessionAfterChecks(db, user, sessionId, clientAddress);
 			return sessionEnded();
 		}
-		return fieldRefusal('current', 'Le mot de passe actuel est incorrect.');
+		const wrong = 'Le mot de passe actuel est incorrect.';
+		return refuse(400, wrong, {
+			fieldErrors: { current: wrong, ...(nextRefusal ? { next: nextRefusal } : {}) }
+		});
 	}
 	await clearFailures(db, key);
-	const refusal = checkPasswordPolicy(input.next, passwordContext(user));
-	if (refusal) return fieldRefusal('next', refusal);
-	if (input.next === input.current)
-		return fieldRefusal('next', 'Le nouveau mot de passe doit être différent de l’actuel.');
+	if (nextRefusal) return fieldRefusal('next', nextRefusal);
 	const newHash = await hashPassword(input.next);
 	const ended = await db.transaction().execute(async (trx) => {
 		await setPasswordHash(trx, user.id, newHash);
@@ -229,6 +231,22 @@ export async function changePassword(
 }
 
 /** A refusal that one field explains: the message goes under that field. */
+/**
+ * What is wrong with the new password chosen on /compte (the policy, or the current one again),
+ * or null. Also read by the page when the form itself is refused, so that every rule shows at once.
+ */
+export function newPasswordRefusal(
+	user: User,
+	input: { current: string; next: string }
+): string | null {
+	return (
+		checkPasswordPolicy(input.next, passwordContext(user)) ??
+		(input.next === input.current
+			? 'Le nouveau mot de passe doit être différent de l’actuel.'
+			: null)
+	);
+}
+
 function fieldRefusal(field: string, message: string, status: 400 | 410 = 400) {
 	return refuse(status, message, { fieldErrors: { [field]: message } });
 }
