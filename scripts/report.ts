@@ -62,7 +62,9 @@ runCommand(async () => {
 		: undefined;
 	await db.destroy();
 	if (!/^\d{4}$/.test(year))
-		throw new UsageError(`Indiquez l’année du bilan avec --year. ${publishedYearsSentence(years)}`);
+		throw new UsageError(
+			`${year === '' ? 'Indiquez l’année du bilan avec --year.' : `L’année « ${year} » s’écrit sur quatre chiffres (--year 2018).`} ${publishedYearsSentence(years)}`
+		);
 	if (version !== undefined && !/^\d{1,4}$/.test(version))
 		throw new UsageError('La version est un nombre entier.');
 	if (!snapshot)
@@ -71,7 +73,7 @@ runCommand(async () => {
 		);
 	if (!existsSync(CHROMIUM)) {
 		throw new UsageError(
-			`Chromium n’est pas installé (${CHROMIUM} introuvable) : installez-le avec « apt-get install -y chromium » ou indiquez son chemin dans CHROMIUM_PATH. Le bilan reste consultable et imprimable depuis le navigateur à l’adresse /bilans/${year}.`
+			`Chromium n’est pas installé (${CHROMIUM} introuvable) : installez-le avec « apt-get install -y chromium » ou indiquez son chemin dans CHROMIUM_PATH. Le bilan reste imprimable depuis un navigateur, dans sa version à imprimer : /bilans/${year}/impression.`
 		);
 	}
 

@@ -123,9 +123,6 @@ export const SERVER_TIMEOUTS = {
 	connectionsCheckingInterval: 1_000
 };
 
-/** The one-click unsubscribe address (src/routes/desabonnement/[token]/un-clic). */
-export const ONE_CLICK_PATH = /^\/desabonnement\/[^/?#]+\/un-clic(?:\?.*)?$/;
-
 /** Open connections allowed per client address when the portal faces clients directly. */
 export const MAX_CONNECTIONS_PER_ADDRESS = 64;
 
@@ -147,11 +144,6 @@ export function createPortalServer(handler, { injectScheme, behindProxy }) {
 			}
 		);
 		if (injectScheme) req.headers[SCHEME_HEADER] = 'http';
-		// RFC 8058 one-click unsubscribe: mail providers POST from their servers, without Origin.
-		// The handler reads no body (the signed token in the address decides), so the body is
-		// passed as opaque data and SvelteKit's cross-site form check does not apply to it.
-		if (req.method === 'POST' && ONE_CLICK_PATH.test(req.url ?? ''))
-			req.headers['content-type'] = 'application/octet-stream';
 		handler(req, res);
 	});
 	server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveTimeout;

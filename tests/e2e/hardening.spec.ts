@@ -1,6 +1,8 @@
 import type { APIRequestContext, APIResponse } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, portalUrl } from './helpers/accounts';
+import { startOwnPortal } from './helpers/own-portal';
+import { E2E_TEMPLATE } from '../../playwright.config';
 
 /** What an outside probe found (issue 12), checked against the running portal. */
 
@@ -85,6 +87,27 @@ test('refusals made before any page runs are answered in French', async () => {
 	const own = await api.post('/connexion', { form: { email: 'a@b.fr', password: 'x' } });
 	expect(own.status()).toBe(400);
 	await api.dispose();
+});
+
+test('a form sent by the page’s script but refused as cross-site shows the French refusal', async ({
+	page
+}) => {
+	// A portal behind a proxy whose ORIGIN is wrong: the browser's Origin is never the portal's.
+	const portal = await startOwnPortal(
+		{ ORIGIN: 'http://portail.example' },
+		{ copyOf: E2E_TEMPLATE }
+	);
+	try {
+		await page.goto(`${portal.url}/connexion`);
+		await page.waitForLoadState('networkidle');
+		await page.getByLabel('Adresse électronique').fill(ACCOUNTS.commission.email);
+		await page.getByLabel('Mot de passe').fill(ACCOUNTS.commission.password);
+		await page.getByRole('button', { name: 'Se connecter' }).click();
+		await expect(page.getByText('envoyé depuis un autre site que le portail')).toBeVisible();
+	} finally {
+		portal.child.kill('SIGTERM');
+		await portal.exited;
+	}
 });
 
 test('redirectTo never leads off the portal, and never answers 500', async () => {

@@ -127,6 +127,11 @@ for (const path of ['/bilans/2018', '/bilans/2018/impression'])
 		await page.emulateMedia({ media: 'print' });
 		await page.goto(path);
 		await expect(page.locator('canvas:not([data-drawn])')).toHaveCount(0);
+		// On paper, the screen version names once where each fiche's updates are printed.
+		const pointer = page.locator('.print-only:visible');
+		if (path === '/bilans/2018')
+			await expect(pointer).toHaveText(/\/bilans\/2018\/impression\?version=1$/);
+		else await expect(pointer).toHaveCount(0);
 		const overflowing = await page.evaluate(() => {
 			const main = document.querySelector('main')!;
 			const style = getComputedStyle(main);
@@ -159,6 +164,11 @@ test('asked for a year that is not published, the report names the years that ar
 		expect(result.stderr).toContain('Aucun bilan 2031 n’est publié.');
 		expect(result.stderr).toContain('Bilans publiés : 2018');
 		expect(result.stderr).toContain('npm run report -- --year 2018 --out bilan-2018.pdf');
+		const short = run('npm', ['run', '--silent', 'report', '--', '--year', '18'], {
+			DATABASE_PATH: join(dir, 'fresh.db')
+		});
+		expect(short.status).toBe(1);
+		expect(short.stderr).toContain('L’année « 18 » s’écrit sur quatre chiffres');
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}

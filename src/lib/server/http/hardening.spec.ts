@@ -208,6 +208,41 @@ describe('forms from another site', () => {
 	});
 });
 
+describe('forms from another site, by route and by way of sending', () => {
+	const crossSite = (route: string, headers: Record<string, string> = {}) =>
+		sameOriginForms({
+			event: event(
+				'https://sdusn.lot-numerique.fr/x',
+				{
+					method: 'POST',
+					body: 'List-Unsubscribe=One-Click',
+					headers: {
+						'content-type': 'application/x-www-form-urlencoded',
+						origin: 'https://mail.example',
+						...headers
+					}
+				},
+				{ route: { id: route } }
+			),
+			resolve: ok
+		} as never);
+
+	it('lets the one-click unsubscribe through (a mail provider’s server posts it)', async () => {
+		expect(await (await crossSite('/desabonnement/[token]/un-clic')).text()).toBe('ok');
+	});
+
+	it('answers a form sent by the page’s script in the shape its script shows', async () => {
+		vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		const response = await crossSite('/connexion', { 'x-sveltekit-action': 'true' });
+		expect(response.status).toBe(403);
+		expect(await response.json()).toEqual({
+			type: 'error',
+			error: { message: CROSS_SITE_FORM_MESSAGE }
+		});
+		await expect(crossSite('/desabonnement/[token]')).rejects.toMatchObject({ status: 403 });
+	});
+});
+
 describe('SvelteKit’s own refusals', () => {
 	it.each([
 		[400, 'Malformed URI', /adresse est mal formée/],

@@ -1,4 +1,4 @@
-import { error, type Handle } from '@sveltejs/kit';
+import { error, json, type Handle } from '@sveltejs/kit';
 import { log } from '../log.js';
 import { PUBLIC_ROUTES } from './cacheable-routes';
 import { SECURITY_HEADERS } from './security-headers.js';
@@ -74,13 +74,19 @@ export function isCrossSiteForm(request: Request, origin: string): boolean {
 }
 
 /**
+ * RFC 8058 one-click unsubscribe: mail providers POST it from their servers, without an Origin
+ * header; its signed token alone decides, and its body is never read.
+ */
+const ONE_CLICK_ROUTE = '/desabonnement/[token]/un-clic';
+
+/**
  * A form posted from another site is refused (403) with the French error page: the check
  * SvelteKit would make (its own is switched off in svelte.config.js, since it answers in English
  * plain text), made first of all. Logged, with the origin it came from: a proxy in front of the
  * portal with the wrong ORIGIN would make every form refused this way.
  */
 export const sameOriginForms: Handle = async ({ event, resolve }) => {
-	if (isCrossSiteForm(event.request, event.url.origin)) {
+	if (event.route.id !== ONE_CLICK_ROUTE && isCrossSiteForm(event.request, event.url.origin)) {
 		log().warn(
 			{
 				event: 'cross-site-form',
@@ -90,6 +96,10 @@ export const sameOriginForms: Handle = async ({ event, resolve }) => {
 			},
 			'403 : formulaire envoyé depuis un autre site'
 		);
+		// A form sent by the page's script (use:enhance) reads SvelteKit's action answer: the
+		// refusal is shown as the error page, instead of being ignored.
+		if (event.request.headers.get('x-sveltekit-action') === 'true')
+			return json({ type: 'error', error: { message: CROSS_SITE_FORM_MESSAGE } }, { status: 403 });
 		error(403, CROSS_SITE_FORM_MESSAGE);
 	}
 	return resolve(event);

@@ -6,9 +6,8 @@ import type { RequestHandler } from './$types';
 
 // RFC 8058 one-click unsubscribe (the address of List-Unsubscribe), guarded by its signed,
 // single-purpose token. Mail providers POST « List-Unsubscribe=One-Click » from their servers,
-// without an Origin header: scripts/start.js passes this address's body through as opaque data so
-// that SvelteKit's cross-site form check, meant for forms of a session, does not refuse it. The
-// body is not read: the token alone decides.
+// without an Origin header: the cross-site form check (sameOriginForms), meant for forms of a
+// session, lets this one route through. The body is not read: the token alone decides.
 export const POST: RequestHandler = async (event) => {
 	const result = await unsubscribe(getDb(), event.params.token, safeClientAddress(event));
 	return new Response(result.ok ? 'Désabonnement enregistré.\n' : `${result.message}\n`, {
