@@ -32,6 +32,8 @@ const PUBLIC = new Set([
 	'bilans/+page.server.ts',
 	'bilans/[year=annee]/+page.server.ts',
 	'bilans/[year=annee]/fiches/[code=fiche]/+page.server.ts',
+	// The version to print of a published edition: the same public data as the edition's page.
+	'bilans/[year=annee]/impression/+page.server.ts',
 	'bilans/[year=annee]/[fichier=ressource]/+server.ts',
 	'bilans/[year=annee]/[figure].csv/+server.ts',
 	'tableau-de-bord/[figure].csv/+server.ts',
