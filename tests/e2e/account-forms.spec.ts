@@ -134,6 +134,24 @@ test('what is typed before the page’s script has loaded stays in the fields', 
 	await page.getByLabel('Chercher une organisation').fill('Lot');
 	await search();
 	await expect(page.getByLabel('Chercher une organisation')).toHaveValue('Lot');
+
+	// Boxes ticked or cleared before the script: the mail preferences, an indicator « retiré ».
+	const preferences = await typedBeforeScripts(page, '/compte');
+	const reminders = page.locator('#mail-reminders');
+	const wanted = !(await reminders.isChecked());
+	await reminders.setChecked(wanted);
+	await preferences();
+	await expect(reminders).toBeChecked({ checked: wanted });
+	await page.getByRole('button', { name: 'Enregistrer mes préférences' }).click();
+	await expect(page.getByText('Vos préférences de courriel sont enregistrées.')).toBeVisible();
+	await expect(reminders).toBeChecked({ checked: wanted });
+	await page.reload();
+	await expect(reminders).toBeChecked({ checked: wanted });
+
+	const fiche = await typedBeforeScripts(page, '/admin/plan/fiches/9-1');
+	await page.locator('#ind_0_retire').check();
+	await fiche();
+	await expect(page.locator('#ind_0_retire')).toBeChecked();
 });
 
 test('/compte tells every rule a password change breaks at once', async ({ page }) => {
