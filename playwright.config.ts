@@ -6,6 +6,10 @@ export const E2E_DATABASE = 'tests/e2e/.artifacts/sdusn-e2e.db';
 /** The shared database as seeded, with the test accounts: each spec's own portal starts on a copy. */
 export const E2E_TEMPLATE = 'tests/e2e/.artifacts/sdusn-e2e-template.db';
 
+/** The spec files that take longest (over 30 s each on this machine). */
+const LONGEST_SPECS =
+	/\/(commission|mail|partner-updates|plan-editing|progress-flow|public-pages)\.spec\.ts$/;
+
 export default defineConfig({
 	testDir: 'tests/e2e',
 	// A spec's tests run in order, on its own server (helpers/portal.ts or helpers/own-portal.ts):
@@ -38,7 +42,13 @@ export default defineConfig({
 			]
 		}
 	},
-	projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+	// The longest specs are handed out first: workers take spec files in the order of the projects,
+	// then alphabetically, and a 40-second spec handed out last kept one worker busy long after the
+	// other had finished (docs/performance.md, « the test suite's time »).
+	projects: [
+		{ name: 'chromium-longues', testMatch: LONGEST_SPECS, use: { browserName: 'chromium' } },
+		{ name: 'chromium', testIgnore: LONGEST_SPECS, use: { browserName: 'chromium' } }
+	],
 	webServer: {
 		command: 'node tests/e2e/helpers/serve.js',
 		url: `http://127.0.0.1:${PORT}/`,

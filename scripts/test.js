@@ -1,23 +1,44 @@
 // `npm test`: the unit suite and the build (when the sources changed since the last one, as
-// `npm start` decides) side by side — the unit tests never read build/ — then the end-to-end suite
-// on that build. On two cores most of the build's minute hides behind the unit suite. The build's
-// output is shown after the unit suite's.
+// `npm start` decides) side by side — the unit tests never read build/ — then, as soon as the
+// build is there, the end-to-end suite on it, while the unit suite finishes. The end-to-end suite
+// leaves about half of two cores idle (browsers and servers waiting on one another), which the unit
+// suite's end fills. Each report is shown whole: the unit suite's as it goes, then the build's,
+// then the end-to-end suite's, held until then.
 import { spawn } from 'node:child_process';
 import process from 'node:process';
 
 /**
  * @param {string} command
  * @param {string[]} args
- * @param {{ quiet?: boolean }} [options]
+ * @param {{ quiet?: boolean, after?: Promise<unknown> }} [options] `quiet`: the output is only
+ *   returned; `after`: the output is held until that promise settles, then shown as it comes.
  * @returns {Promise<{ code: number, output: string }>}
  */
-function run(command, args, { quiet = false } = {}) {
+function run(command, args, { quiet = false, after } = {}) {
 	return new Promise((resolve) => {
-		const child = spawn(command, args, { stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+		const piped = quiet || after !== undefined;
+		const child = spawn(command, args, { stdio: piped ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
 		let output = '';
-		child.stdout?.on('data', (chunk) => (output += chunk));
-		child.stderr?.on('data', (chunk) => (output += chunk));
-		child.on('exit', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+		/** @type {Buffer[] | null} */
+		let held = after ? [] : null;
+		const flush = () => {
+			for (const chunk of held ?? []) process.stdout.write(chunk);
+			held = null;
+		};
+		after?.then(flush, flush);
+		/** @param {Buffer} chunk */
+		const take = (chunk) => {
+			output += chunk;
+			if (quiet) return;
+			if (held) held.push(chunk);
+			else process.stdout.write(chunk);
+		};
+		child.stdout?.on('data', take);
+		child.stderr?.on('data', take);
+		child.on('close', async (code, signal) => {
+			await after?.catch(() => undefined);
+			resolve({ code: code ?? (signal ? 1 : 0), output });
+		});
 	});
 }
 
@@ -26,10 +47,18 @@ const build = run(
 	['--input-type=module', '-e', "(await import('./scripts/start.js')).buildIfNeeded();"],
 	{ quiet: true }
 );
-const unit = await run('npm', ['run', 'test:unit']);
+const unit = run('npm', ['run', 'test:unit']);
 const built = await build;
-if (built.output) process.stdout.write(`\n${built.output}\n`);
-if (built.code !== 0) process.exit(built.code);
-if (unit.code !== 0) process.exit(unit.code);
-const e2e = await run('npm', ['run', 'test:e2e']);
-process.exit(e2e.code);
+if (built.code !== 0) {
+	await unit;
+	process.stdout.write(`\n${built.output}\n`);
+	process.exit(built.code);
+}
+// The build's output once the unit suite has reported, then the end-to-end suite's.
+const unitReported = unit.then((result) => {
+	if (built.output) process.stdout.write(`\n${built.output}\n`);
+	return result;
+});
+const e2e = run('npm', ['run', 'test:e2e'], { after: unitReported });
+const [unitResult, e2eResult] = await Promise.all([unitReported, e2e]);
+process.exit(unitResult.code || e2eResult.code);
