@@ -1,11 +1,11 @@
 import { isActionFailure, isHttpError, isRedirect, type Cookies } from '@sveltejs/kit';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '$lib/server/auth/password';
 import { createSession } from '$lib/server/auth/sessions';
 import { findUserById, insertUser, type User } from '$lib/server/auth/users';
 import type { Db } from '$lib/server/db';
-import { initDatabase } from '$lib/server/db/instance';
+import { closeDatabase, initDatabase } from '$lib/server/db/instance';
 import { createPartner, progressInput } from '$lib/server/progress/testing';
 import { saveProgressUpdate } from '$lib/server/progress/service';
 import { actions as loginActions } from './connexion/+page.server';
@@ -50,6 +50,8 @@ beforeAll(async () => {
 	if (!created.ok) throw new Error('setup');
 	submittedId = created.value.id;
 });
+// The process's one database is this file's own: closed, the next file opens its own.
+afterAll(closeDatabase);
 
 const hostile = fc.oneof(
 	fc.string(),

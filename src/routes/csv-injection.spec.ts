@@ -1,12 +1,12 @@
 import { parse } from 'csv-parse/sync';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '$lib/server/auth/password';
 import { findUserById, insertUser, type User } from '$lib/server/auth/users';
 import { changeSittingState, recordDecision } from '$lib/server/commission/service';
 import { heldSitting } from '$lib/server/commission/testing';
 import { tableToCsv } from '$lib/server/dashboard/tables';
 import type { Db } from '$lib/server/db';
-import { initDatabase } from '$lib/server/db/instance';
+import { closeDatabase, initDatabase } from '$lib/server/db/instance';
 import { OpenDataSet } from '$lib/server/opendata/resources';
 import { GET as releve } from './commission/seances/[id=id]/releve.csv/+server';
 
@@ -29,6 +29,8 @@ beforeAll(async () => {
 		})
 	))!;
 });
+// The process's one database is this file's own: closed, the next file opens its own.
+afterAll(closeDatabase);
 
 const cells = (csv: string) => parse(csv, { relax_column_count: true }).flat() as string[];
 

@@ -1,12 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectionOf, databasePath, openDatabase } from './index';
-import { initDatabase } from './instance';
+import { closeDatabase, initDatabase } from './instance';
 import { migrateToLatest } from './migrate';
 
 describe('database', () => {
+	// initDatabase opens the process's one database: none may be left open by another file.
+	beforeEach(closeDatabase);
+
 	it('reads DATABASE_PATH, with data/sdusn.db by default', () => {
 		expect(databasePath({})).toBe('data/sdusn.db');
 		expect(databasePath({ DATABASE_PATH: ' /srv/x.db ' })).toBe('/srv/x.db');
