@@ -5,19 +5,26 @@
 // suite's end fills. Each report is shown whole: the unit suite's as it goes, then the build's,
 // then the end-to-end suite's, held until then.
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import process from 'node:process';
+
+/** A lower priority (a higher niceness) for the unit tests: the build and the e2e suite go first. */
+const BACKGROUND_PRIORITY = 10;
 
 /**
  * @param {string} command
  * @param {string[]} args
- * @param {{ quiet?: boolean, after?: Promise<unknown> }} [options] `quiet`: the output is only
- *   returned; `after`: the output is held until that promise settles, then shown as it comes.
+ * @param {{ quiet?: boolean, after?: Promise<unknown>, background?: boolean }} [options] `quiet`:
+ *   the output is only returned; `after`: the output is held until that promise settles, then shown
+ *   as it comes; `background`: runs at a lower priority, on what the others leave of the cores.
  * @returns {Promise<{ code: number, output: string }>}
  */
-function run(command, args, { quiet = false, after } = {}) {
+function run(command, args, { quiet = false, after, background = false } = {}) {
 	return new Promise((resolve) => {
 		const piped = quiet || after !== undefined;
 		const child = spawn(command, args, { stdio: piped ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+		// Before it starts any process of its own, which inherit its priority.
+		if (background && child.pid) setPriority(child.pid, BACKGROUND_PRIORITY);
 		let output = '';
 		/** @type {Buffer[] | null} */
 		let held = after ? [] : null;
@@ -47,7 +54,7 @@ const build = run(
 	['--input-type=module', '-e', "(await import('./scripts/start.js')).buildIfNeeded();"],
 	{ quiet: true }
 );
-const unit = run('npm', ['run', 'test:unit']);
+const unit = run('npm', ['run', 'test:unit'], { background: true });
 const built = await build;
 if (built.code !== 0) {
 	await unit;
