@@ -102,6 +102,12 @@ test('the edition links its version to print, which gives each fiche its updates
 }) => {
 	await page.goto('/bilans/2018');
 	await expect(page.locator('.fiche-list .updates')).toHaveCount(0);
+	// Every fiche of the edition, in its grid as in its lists, opens the fiche as it froze it.
+	const hrefs = await page
+		.locator('.grid a, .fiche-list a')
+		.evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+	expect(hrefs).toHaveLength(46);
+	for (const href of hrefs) expect(href).toMatch(/^\/bilans\/2018\/fiches\/\d{1,2}-\d\?version=1$/);
 	await page.getByRole('link', { name: /^Version à imprimer/ }).click();
 	await expect(page).toHaveURL(/\/bilans\/2018\/impression\?version=1$/);
 	await expect(page).toHaveTitle(/Bilan 2018, version à imprimer/);
