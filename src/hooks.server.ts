@@ -24,7 +24,7 @@ import {
 	securityHeaders,
 	sveltekitErrorMessage
 } from '$lib/server/http/hardening';
-import { PageCache } from '$lib/server/http/page-cache';
+import { PageCache, replay } from '$lib/server/http/page-cache';
 import { PUBLIC_ROUTES, SESSION_ROUTES } from '$lib/server/http/cacheable-routes';
 
 /** Emitted by scripts/start.js once its HTTP server has stopped (SIGTERM), before it exits. */
@@ -110,7 +110,8 @@ function today(): string {
  */
 const cacheAnswers: Handle = async ({ event, resolve }) => {
 	const route = event.route.id;
-	if (PAGE_CACHE_OFF || event.request.method !== 'GET' || !route) return resolve(event);
+	const method = event.request.method;
+	if (PAGE_CACHE_OFF || (method !== 'GET' && method !== 'HEAD') || !route) return resolve(event);
 	const secure = event.url.protocol === 'https:';
 	let scope: string;
 	let cacheControl: string;
@@ -133,8 +134,32 @@ const cacheAnswers: Handle = async ({ event, resolve }) => {
 	const search = canonicalSearch(requested.search);
 	const key = `${scope}|${stamp}|${day}|${requested.pathname}${search}`;
 	const cache = search ? variantCache : pageCache;
+	if (method === 'HEAD') return headAnswer(cache, key, event, resolve, cacheControl);
 	return cache.answer(key, event.request, async () => resolve(event), cacheControl);
 };
+
+/**
+ * HEAD (link checkers, monitoring): the kept GET answer's headers, validators included, when it is
+ * kept. Otherwise SvelteKit's answer, which is never kept (an endpoint's HEAD has no body), without
+ * the ETag SvelteKit computes itself: a HEAD never names a validator that GET would not honour.
+ */
+async function headAnswer(
+	cache: PageCache,
+	key: string,
+	event: Parameters<Handle>[0]['event'],
+	resolve: Parameters<Handle>[0]['resolve'],
+	cacheControl: string
+): Promise<Response> {
+	const kept = cache.get(key);
+	if (kept) return replay(kept, event.request, cacheControl);
+	const response = await resolve(event);
+	if (response.status !== 200) return response;
+	const headers = new Headers(response.headers);
+	headers.delete('etag');
+	headers.set('Cache-Control', cacheControl);
+	headers.set('Vary', 'Cookie, Accept-Encoding');
+	return new Response(null, { status: 200, headers });
+}
 
 export const handle = sequence(
 	logRequests,

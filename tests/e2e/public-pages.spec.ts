@@ -113,6 +113,22 @@ test('public answers carry validators: 304 when unchanged, brotli or gzip when a
 		await expect.poll(async () => (await brotli()).headers()['content-encoding']).toBe('br');
 		expect(await (await brotli()).body()).toEqual(await first.body());
 	}
+	// HEAD (link checkers, monitoring): before any GET, no validator of SvelteKit's own; after one,
+	// the GET's headers and validators, and 304 with them.
+	for (const path of ['/bilans/2018/impression', '/donnees/fiches.csv']) {
+		const cold = await request.head(path);
+		expect(cold.status(), path).toBe(200);
+		expect(cold.headers()['etag'], path).toBeUndefined();
+		expect(cold.headers()['cache-control'], path).toBe('public, no-cache');
+		const etag = (await request.get(path)).headers()['etag'];
+		const warm = await request.head(path);
+		expect(warm.headers()['etag'], path).toBe(etag);
+		expect(warm.headers()['cache-control'], path).toBe('public, no-cache');
+		expect((await warm.body()).byteLength, path).toBe(0);
+		expect((await request.head(path, { headers: { 'if-none-match': etag! } })).status()).toBe(304);
+		// The GET after a HEAD still has its body (a HEAD is never kept as the page).
+		expect((await (await request.get(path)).body()).byteLength, path).toBeGreaterThan(100);
+	}
 	// Private and form pages are never marked public.
 	const login = await request.get('/connexion');
 	expect(login.headers()['cache-control'] ?? '').not.toContain('public');

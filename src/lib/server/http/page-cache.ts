@@ -335,11 +335,13 @@ export function replay(entry: CachedAnswer, request: Request, cacheControl: stri
 	}
 	const coding = codingFor(request.headers.get('accept-encoding'), entry);
 	const encoded = coding && entry.encoded[coding];
+	// HEAD: the same headers as GET, no body.
+	const head = request.method === 'HEAD';
 	if (coding && encoded) {
 		headers.set('Content-Encoding', coding);
 		headers.set('Content-Length', String(encoded.byteLength));
-		return new Response(encoded, { status: 200, headers });
+		return new Response(head ? null : encoded, { status: 200, headers });
 	}
 	headers.set('Content-Length', String(entry.length));
-	return new Response(plainBody(entry), { status: 200, headers });
+	return new Response(head ? null : plainBody(entry), { status: 200, headers });
 }
