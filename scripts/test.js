@@ -22,9 +22,23 @@ const BACKGROUND_PRIORITY = 10;
 function run(command, args, { quiet = false, after, background = false } = {}) {
 	return new Promise((resolve) => {
 		const piped = quiet || after !== undefined;
-		const child = spawn(command, args, { stdio: piped ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
-		// Before it starts any process of its own, which inherit its priority.
-		if (background && child.pid) setPriority(child.pid, BACKGROUND_PRIORITY);
+		const child = spawn(command, args, {
+			stdio: piped ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+			// Piped, Playwright would drop its colours on a terminal.
+			env: piped && process.stdout.isTTY ? { ...process.env, FORCE_COLOR: '1' } : process.env
+		});
+		// Before it starts any process of its own, which inherit its priority. Not on CI, whose
+		// machine may be shared: the unit tests' time limits are set for a fair share of it.
+		if (background && !process.env.CI && child.pid) {
+			try {
+				setPriority(child.pid, BACKGROUND_PRIORITY);
+			} catch {
+				// Not allowed here: the tests run at the usual priority.
+			}
+		}
+		child.on('error', (error) => {
+			process.stderr.write(`${command} n’a pas pu être lancé : ${error.message}\n`);
+		});
 		let output = '';
 		/** @type {Buffer[] | null} */
 		let held = after ? [] : null;

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { findUserById, insertUser, type User } from '$lib/server/auth/users';
 import type { Db } from '$lib/server/db';
 import { createTestDb } from '$lib/server/db/testing';
@@ -15,6 +15,11 @@ vi.mock('$lib/server/db/instance', async (original) => ({
 	...(await original<typeof import('$lib/server/db/instance')>()),
 	getDb: () => state.db
 }));
+// The files of a worker share their loaded modules (vite.config.ts, isolate: false): the modules
+// loaded here against the mock above are dropped, so that later files load them again.
+afterAll(() => {
+	vi.resetModules();
+});
 
 let db: Db;
 let partner: User;

@@ -26,6 +26,11 @@ vi.mock('$lib/server/db/instance', async (original) => ({
 	...(await original<typeof import('$lib/server/db/instance')>()),
 	getDb: () => state.db
 }));
+// The files of a worker share their loaded modules (vite.config.ts, isolate: false): the modules
+// loaded here against the mock above are dropped, so that later files load them again.
+afterAll(() => {
+	vi.resetModules();
+});
 
 const MAX_STATEMENTS = 10;
 /**

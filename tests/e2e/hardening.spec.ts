@@ -102,8 +102,21 @@ test('a form sent by the page’s script but refused as cross-site shows the Fre
 		await page.waitForLoadState('networkidle');
 		await page.getByLabel('Adresse électronique').fill(ACCOUNTS.commission.email);
 		await page.getByLabel('Mot de passe').fill(ACCOUNTS.commission.password);
+		// Sent by the page's script (use:enhance), not by the browser's own form submission.
+		const refused = page.waitForResponse(
+			(r) =>
+				r.request().method() === 'POST' && r.request().headers()['x-sveltekit-action'] === 'true'
+		);
 		await page.getByRole('button', { name: 'Se connecter' }).click();
+		expect((await refused).status()).toBe(403);
 		await expect(page.getByText('envoyé depuis un autre site que le portail')).toBeVisible();
+		// An address printed on paper is the configured ORIGIN, never the Host a request claims
+		// (the page is kept and shared by every visitor).
+		const edition = await (
+			await page.request.get(`${portal.url}/bilans/2018`, { headers: { host: 'evil.example' } })
+		).text();
+		expect(edition).toContain('http://portail.example/bilans/2018/impression?version=1');
+		expect(edition).not.toContain('evil.example');
 	} finally {
 		portal.child.kill('SIGTERM');
 		await portal.exited;

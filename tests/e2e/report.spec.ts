@@ -136,7 +136,7 @@ for (const path of ['/bilans/2018', '/bilans/2018/impression'])
 		// On paper, the screen version names once where each fiche's updates are printed.
 		const pointer = page.locator('.print-only:visible');
 		if (path === '/bilans/2018')
-			await expect(pointer).toHaveText(/\/bilans\/2018\/impression\?version=1$/);
+			await expect(pointer).toHaveText(/\s\/bilans\/2018\/impression\?version=1 sur le portail$/);
 		else await expect(pointer).toHaveCount(0);
 		const overflowing = await page.evaluate(() => {
 			const main = document.querySelector('main')!;

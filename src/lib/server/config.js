@@ -46,7 +46,7 @@ function readHost(env) {
 }
 
 /** @param {NodeJS.ProcessEnv} env @returns {string | null} */
-function readOrigin(env) {
+export function readOrigin(env) {
 	const raw = read(env, 'ORIGIN');
 	if (!raw) return null;
 	/** @type {URL | null} */

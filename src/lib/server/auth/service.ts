@@ -230,7 +230,6 @@ export async function changePassword(
 	return ok({ endedSessions: ended });
 }
 
-/** A refusal that one field explains: the message goes under that field. */
 /**
  * What is wrong with the new password chosen on /compte (the policy, or the current one again),
  * or null. Also read by the page when the form itself is refused, so that every rule shows at once.
@@ -247,6 +246,7 @@ export function newPasswordRefusal(
 	);
 }
 
+/** A refusal that one field explains: the message goes under that field. */
 function fieldRefusal(field: string, message: string, status: 400 | 410 = 400) {
 	return refuse(status, message, { fieldErrors: { [field]: message } });
 }

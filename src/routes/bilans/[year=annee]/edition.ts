@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { dashboardCharts } from '$lib/components/charts/dashboard-charts';
 import type { Executor } from '$lib/server/db';
+import { readOrigin } from '$lib/server/config.js';
 import { getDb } from '$lib/server/db/instance';
 import { keyedByRevision } from '$lib/server/db/revision-cache';
 import { editionPage } from '$lib/server/editions/snapshot';
@@ -119,7 +120,10 @@ async function editionViewOf(db: Executor, key: string, withUpdates: boolean) {
 			: await publishedEditionOf(key.slice(0, bar), key.slice(bar + 1));
 	return {
 		snapshot: editionPage(snapshot, withUpdates),
-		versions: await listVersions(db, snapshot.year)
+		versions: await listVersions(db, snapshot.year),
+		// The portal's public address as configured (ORIGIN), never the one a request claims: the
+		// page is kept and shared by every visitor.
+		portal: readOrigin(process.env)
 	};
 }
 
