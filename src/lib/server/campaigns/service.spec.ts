@@ -29,8 +29,10 @@ async function orgId(slug: string) {
 	).id;
 }
 
+let mailBefore: ReturnType<typeof configureMail>;
+
 beforeEach(async () => {
-	configureMail({
+	mailBefore = configureMail({
 		origin: 'https://sdusn.test',
 		from: 'Portail SDUSN <ne-pas-repondre@sdusn.test>'
 	});
@@ -42,6 +44,7 @@ beforeEach(async () => {
 	sdail = await orgId('sdail');
 });
 afterEach(async () => {
+	configureMail(mailBefore);
 	await db.destroy();
 });
 

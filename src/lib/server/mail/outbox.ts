@@ -19,9 +19,17 @@ let settings = {
 	from: 'Portail SDUSN <ne-pas-repondre@localhost>'
 };
 
-/** Set once at start-up (hooks.server.ts) from ORIGIN and MAIL_FROM. */
-export function configureMail(values: { origin: string; from: string }): void {
+/**
+ * Set once at start-up (hooks.server.ts) from ORIGIN and MAIL_FROM. Returns the settings it
+ * replaces, which a test puts back when done (the files of a test worker share this module).
+ */
+export function configureMail(values: { origin: string; from: string }): {
+	origin: string;
+	from: string;
+} {
+	const previous = settings;
 	settings = { ...values };
+	return previous;
 }
 
 /** The absolute address of a page of the portal, for a message. */

@@ -21,7 +21,7 @@ export interface MailTest {
  * private seeded database, a test SMTP server, and a sender whose clock is `now()`.
  */
 export async function startMailTest(now: () => number): Promise<MailTest> {
-	configureMail({ origin: 'https://sdusn.test', from: TEST_FROM });
+	const previous = configureMail({ origin: 'https://sdusn.test', from: TEST_FROM });
 	const db = await createTestDb();
 	const smtp = await startSmtp();
 	return {
@@ -37,6 +37,7 @@ export async function startMailTest(now: () => number): Promise<MailTest> {
 			return smtp.received.slice(before);
 		},
 		async close() {
+			configureMail(previous);
 			await smtp.close();
 			await db.destroy();
 		}
