@@ -24,7 +24,7 @@ import {
 	securityHeaders,
 	sveltekitErrorMessage
 } from '$lib/server/http/hardening';
-import { PageCache, replay } from '$lib/server/http/page-cache';
+import { PageCache } from '$lib/server/http/page-cache';
 import { PUBLIC_ROUTES, SESSION_ROUTES } from '$lib/server/http/cacheable-routes';
 
 /** Emitted by scripts/start.js once its HTTP server has stopped (SIGTERM), before it exits. */
@@ -134,32 +134,11 @@ const cacheAnswers: Handle = async ({ event, resolve }) => {
 	const search = canonicalSearch(requested.search);
 	const key = `${scope}|${stamp}|${day}|${requested.pathname}${search}`;
 	const cache = search ? variantCache : pageCache;
-	if (method === 'HEAD') return headAnswer(cache, key, event, resolve, cacheControl);
-	return cache.answer(key, event.request, async () => resolve(event), cacheControl);
+	const render = async () => resolve(event);
+	return method === 'HEAD'
+		? cache.answerHead(key, event.request, render, cacheControl)
+		: cache.answer(key, event.request, render, cacheControl);
 };
-
-/**
- * HEAD (link checkers, monitoring): the kept GET answer's headers, validators included, when it is
- * kept. Otherwise SvelteKit's answer, which is never kept (an endpoint's HEAD has no body), without
- * the ETag SvelteKit computes itself: a HEAD never names a validator that GET would not honour.
- */
-async function headAnswer(
-	cache: PageCache,
-	key: string,
-	event: Parameters<Handle>[0]['event'],
-	resolve: Parameters<Handle>[0]['resolve'],
-	cacheControl: string
-): Promise<Response> {
-	const kept = cache.get(key);
-	if (kept) return replay(kept, event.request, cacheControl);
-	const response = await resolve(event);
-	if (response.status !== 200) return response;
-	const headers = new Headers(response.headers);
-	headers.delete('etag');
-	headers.set('Cache-Control', cacheControl);
-	headers.set('Vary', 'Cookie, Accept-Encoding');
-	return new Response(null, { status: 200, headers });
-}
 
 export const handle = sequence(
 	logRequests,

@@ -72,6 +72,9 @@ const brotliAsync = promisify(brotliCompress);
  * A bounded least-recently-used store of rendered answers. Keys carry the database stamp, so an
  * entry is never invalidated: after a change, requests use new keys and old entries age out.
  */
+/** Kept answers differ by session cookie and by the compression the client accepts. */
+const VARY = 'Cookie, Accept-Encoding';
+
 export class PageCache {
 	readonly #entries = new Map<string, CachedAnswer>();
 	/** Brotli copies running or waiting (BROTLI_QUEUE_MAX). */
@@ -132,6 +135,28 @@ export class PageCache {
 		rendering.then(done, done);
 		const result = await rendering;
 		return result instanceof Response ? result : replay(result, request, cacheControl);
+	}
+
+	/**
+	 * HEAD (link checkers, monitoring): the kept GET answer's headers, validators included, when it
+	 * is kept. Otherwise the rendered answer's headers, never kept (an endpoint's HEAD has no body),
+	 * without the ETag SvelteKit computes itself: a HEAD never names a validator GET would not honour.
+	 */
+	async answerHead(
+		key: string,
+		request: Request,
+		render: () => Promise<Response>,
+		cacheControl: string
+	): Promise<Response> {
+		const kept = this.get(key);
+		if (kept) return replay(kept, request, cacheControl);
+		const response = await render();
+		if (response.status !== 200) return response;
+		const headers = new Headers(response.headers);
+		headers.delete('etag');
+		headers.set('Cache-Control', cacheControl);
+		headers.set('Vary', VARY);
+		return new Response(null, { status: 200, headers });
 	}
 
 	get(key: string): CachedAnswer | undefined {
@@ -327,7 +352,7 @@ export function replay(entry: CachedAnswer, request: Request, cacheControl: stri
 	const headers = new Headers(entry.headers);
 	headers.set('ETag', entry.etag);
 	headers.set('Cache-Control', cacheControl);
-	headers.set('Vary', 'Cookie, Accept-Encoding');
+	headers.set('Vary', VARY);
 	if (matchesEtag(request.headers.get('if-none-match'), entry.etag)) {
 		for (const name of ['content-type', 'content-disposition', 'content-security-policy'])
 			headers.delete(name);
