@@ -191,16 +191,15 @@ async function javascriptBytes(
 	return result;
 }
 
+const USAGE = `Usage : npm run bench -- [--scale N] [--seed N] [--duration S] [--rounds N] [--only scenarios|froid|occupé|filtres] [--dataset plan|dix-ans] [--profile DOSSIER]
+Mesure les pages du portail construit contre un fichier statique (méthode dans docs/performance.md).`;
+
 runCommand(async () => {
-	const options = parseOptions(process.argv.slice(2), [
-		'scale',
-		'seed',
-		'duration',
-		'rounds',
-		'only',
-		'dataset',
-		'profile'
-	]);
+	const options = parseOptions(
+		process.argv.slice(2),
+		['scale', 'seed', 'duration', 'rounds', 'only', 'dataset', 'profile'],
+		USAGE
+	);
 	// `--only scenarios`: the three scenarios of issue 15 alone (cold, busy, filters); `--only froid`,
 	// `filtres` or `occupé`: one of them; `--dataset plan|dix-ans`: one dataset. A run limited to one
 	// scenario or one dataset prints its figures and leaves docs/bench-results.json as it was.

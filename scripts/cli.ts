@@ -43,15 +43,30 @@ export class UsageError extends Error {
 	override name = 'UsageError';
 }
 
-/** `--name value` and `--name=value` options; unknown options are refused. */
-export function parseOptions(argv: string[], known: string[]): Map<string, string> {
+/** Whether the command line asks for the command's usage (`--aide`, or `--help` as elsewhere). */
+export function asksForHelp(argv: string[]): boolean {
+	return argv.some((arg) => arg === '--aide' || arg === '--help');
+}
+
+/** Prints a command's usage on stdout and ends it successfully. */
+export function printUsage(usage: string): never {
+	process.stdout.write(`${usage}\n`);
+	process.exit(0);
+}
+
+/**
+ * `--name value` and `--name=value` options; unknown options are refused. `--aide` (or `--help`)
+ * prints `usage` and ends the command, before anything is opened.
+ */
+export function parseOptions(argv: string[], known: string[], usage: string): Map<string, string> {
+	if (asksForHelp(argv)) printUsage(usage);
 	const options = new Map<string, string>();
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i] as string;
 		const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
 		if (!match || !known.includes(match[1] as string)) {
 			throw new UsageError(
-				`Option inconnue « ${arg} » (options possibles : ${known.map((k) => `--${k}`).join(', ')}).`
+				`Option inconnue « ${arg} » (options possibles : ${known.map((k) => `--${k}`).join(', ')} ; --aide pour l’usage).`
 			);
 		}
 		const value = match[2] ?? argv[++i];

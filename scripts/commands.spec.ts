@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -70,5 +70,31 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		const result = command('db-backup', ['copie.db'], '', { INIT_CWD: typedIn });
 		expect(result.status, result.stderr).toBe(0);
 		expect(existsSync(join(typedIn, 'copie.db'))).toBe(true);
+	});
+
+	// The shared parser (user:create), a command taking a file name (db:backup), one with its own.
+	it.each(['user-create', 'db-backup', 'plan-import'] as const)(
+		'%s --aide prints its usage in French and touches no database',
+		(script) => {
+			const typedIn = mkdtempSync(join(dir, 'aide-'));
+			const result = command(script, ['--aide'], '', {
+				INIT_CWD: typedIn,
+				DATABASE_PATH: join(typedIn, 'jamais.db')
+			});
+			expect(result.status, result.stderr).toBe(0);
+			expect(result.stdout).toMatch(/^Usage : npm run (--silent )?[a-z:]+ -- /);
+			expect(result.stderr).toBe('');
+			// No database opened, and no file named after the option (db:backup takes a file name).
+			expect(readdirSync(typedIn)).toEqual([]);
+		}
+	);
+
+	it('--help is --aide; an unknown option names the possible ones and --aide', () => {
+		expect(command('export', ['--help']).stdout).toMatch(/^Usage : npm run --silent export -- /);
+		const result = command('user-create', ['--mail', 'a@lot.test']);
+		expect(result.status).toBe(1);
+		expect(result.stderr).toContain(
+			'Option inconnue « --mail » (options possibles : --email, --name, --role, --organisation ; --aide pour l’usage).'
+		);
 	});
 });

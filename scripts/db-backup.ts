@@ -2,9 +2,20 @@
 import { existsSync } from 'node:fs';
 import process from 'node:process';
 import { backupDatabase } from '../src/lib/server/db/backup';
-import { commandDatabasePath, runCommand, UsageError, userPath } from './cli';
+import {
+	asksForHelp,
+	commandDatabasePath,
+	printUsage,
+	runCommand,
+	UsageError,
+	userPath
+} from './cli';
+
+const USAGE = `Usage : npm run db:backup -- sauvegarde.db
+Copie la base (DATABASE_PATH) pendant que le portail tourne, puis vérifie la copie.`;
 
 runCommand(async () => {
+	if (asksForHelp(process.argv.slice(2))) printUsage(USAGE);
 	const target = process.argv[2];
 	if (!target || process.argv.length > 3)
 		throw new UsageError(

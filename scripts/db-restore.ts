@@ -2,9 +2,13 @@
 import process from 'node:process';
 import { databasePath } from '../src/lib/server/db/index';
 import { restoreDatabase } from '../src/lib/server/db/restore';
-import { runCommand, UsageError, userPath } from './cli';
+import { asksForHelp, printUsage, runCommand, UsageError, userPath } from './cli';
+
+const USAGE = `Usage : npm run db:restore -- sauvegarde.db
+Vérifie une sauvegarde et la remet à la place de la base (DATABASE_PATH), le portail arrêté ; l’ancienne base est gardée à côté.`;
 
 runCommand(async () => {
+	if (asksForHelp(process.argv.slice(2))) printUsage(USAGE);
 	const backup = process.argv[2];
 	if (!backup || process.argv.length > 3)
 		throw new UsageError(

@@ -10,8 +10,15 @@ import { commandDatabasePath, parseOptions, runCommand, UsageError } from './cli
 /** `--format json|csv`, from sdusn/plan@1, still names plan.json and fiches.csv. */
 const FORMATS: Record<string, string> = { json: 'plan', csv: 'fiches' };
 
+const USAGE = `Usage : npm run --silent export -- --resource NOM [--year AAAA [--version N]]
+Écrit sur la sortie standard un fichier des données ouvertes (datapackage, plan, fiches, mesures, mesures-AAAA, mises-a-jour ou decisions) : le même que sous /donnees/, ou avec --year tel que le bilan publié de cette année l’a figé.`;
+
 runCommand(async () => {
-	const options = parseOptions(process.argv.slice(2), ['resource', 'year', 'version', 'format']);
+	const options = parseOptions(
+		process.argv.slice(2),
+		['resource', 'year', 'version', 'format'],
+		USAGE
+	);
 	const format = options.get('format');
 	if (format !== undefined && !FORMATS[format])
 		throw new UsageError(

@@ -7,8 +7,11 @@ import { exportPlanWorkbook } from '../src/lib/server/authoring/plan-import';
 import { initDatabase } from '../src/lib/server/db/instance';
 import { commandDatabasePath, parseOptions, runCommand, UsageError, userPath } from './cli';
 
+const USAGE = `Usage : npm run --silent plan:export -- [--out plan.xlsx]
+Écrit le plan en cours dans un classeur Excel (le même que /donnees/plan.xlsx) : dans le fichier nommé, ou sur la sortie standard.`;
+
 runCommand(async () => {
-	const options = parseOptions(process.argv.slice(2), ['out']);
+	const options = parseOptions(process.argv.slice(2), ['out'], USAGE);
 	const out = options.get('out');
 	if (out !== undefined && !/\.xlsx$/i.test(out))
 		throw new UsageError(`Le fichier « ${out} » doit finir par .xlsx (un classeur Excel).`);

@@ -15,7 +15,15 @@ import {
 import type { EntityChange } from '../src/lib/server/authoring/plan-diff';
 import { pluralize } from '../src/lib/utils/format';
 import { prepareDatabase } from '../src/lib/server/db/instance';
-import { commandDatabasePath, exitWithError, runCommand, UsageError, userPath } from './cli';
+import {
+	asksForHelp,
+	commandDatabasePath,
+	exitWithError,
+	printUsage,
+	runCommand,
+	UsageError,
+	userPath
+} from './cli';
 
 const ACTIONS: Record<EntityChange['action'], string> = {
 	created: 'ajouté',
@@ -41,10 +49,14 @@ function short(text: string): string {
 	return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
 
+const USAGE = `Usage : npm run plan:import -- plan.xlsx [--dry-run] [--reason "…"]
+Lit un classeur au format de /donnees/plan.xlsx, dit ce qui changerait et, sans --dry-run, l’applique en une fois avec la raison donnée.`;
+
 function parseArgs(argv: string[]): { file: string; dryRun: boolean; reason: string | null } {
 	let file: string | null = null;
 	let dryRun = false;
 	let reason: string | null = null;
+	if (asksForHelp(argv)) printUsage(USAGE);
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
 		if (arg === '--dry-run') dryRun = true;
@@ -52,7 +64,9 @@ function parseArgs(argv: string[]): { file: string; dryRun: boolean; reason: str
 			reason = arg.startsWith('--reason=') ? arg.slice(9) : (argv[++i] ?? null);
 			if (reason === null) throw new UsageError('L’option --reason attend une phrase.');
 		} else if (arg.startsWith('--'))
-			throw new UsageError(`Option inconnue « ${arg} » (options possibles : --dry-run, --reason).`);
+			throw new UsageError(
+				`Option inconnue « ${arg} » (options possibles : --dry-run, --reason ; --aide pour l’usage).`
+			);
 		else if (file) throw new UsageError('Indiquez un seul classeur à importer.');
 		else file = arg;
 	}

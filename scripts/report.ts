@@ -44,8 +44,11 @@ function portalAddress(value: string): string {
 	return url.origin;
 }
 
+const USAGE = `Usage : npm run report -- --year AAAA [--out bilan-AAAA.pdf] [--version N] [--adresse http://127.0.0.1:3000]
+Imprime en PDF A4 le bilan publié d’une année, avec Chromium ; avec --adresse, depuis le portail qui tourne déjà à cette adresse sur la même base.`;
+
 runCommand(async () => {
-	const options = parseOptions(process.argv.slice(2), ['year', 'out', 'version', 'adresse']);
+	const options = parseOptions(process.argv.slice(2), ['year', 'out', 'version', 'adresse'], USAGE);
 	const year = options.get('year') ?? '';
 	const out = options.get('out') ?? `bilan-${year}.pdf`;
 	const version = options.get('version');

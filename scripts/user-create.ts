@@ -24,9 +24,16 @@ async function readPasswordLine(): Promise<string> {
 	throw new UsageError('Aucun mot de passe reçu sur l’entrée standard.');
 }
 
+const USAGE = `Usage : npm run --silent user:create -- --email ADRESSE --name "Prénom Nom" --role admin|commission|partenaire [--organisation "Nom ou identifiant"]
+Crée un compte ; le mot de passe est lu sur l’entrée standard (une ligne). --organisation est requis pour un compte partenaire, et lui seul.`;
+
 runCommand(async () => {
+	const options = parseOptions(
+		process.argv.slice(2),
+		['email', 'name', 'role', 'organisation'],
+		USAGE
+	);
 	const path = commandDatabasePath();
-	const options = parseOptions(process.argv.slice(2), ['email', 'name', 'role', 'organisation']);
 	const parsed = NewAccountSchema.safeParse({
 		email: options.get('email') ?? '',
 		name: options.get('name') ?? '',
