@@ -62,7 +62,7 @@ function tallySubject(userId: number | undefined, clientAddress: string | null):
 }
 
 /**
- * Signs in. The attempt is counted (account or trusted device, and address) before the password is
+ * Signs in. The attempt is counted (account and address, or trusted device alone) before the password is
  * hashed, in the transaction that checks the blocks, so parallel guesses count like sequential ones;
  * a success gives the reservation back. `device` is the browser's device cookie, if any.
  */
@@ -82,11 +82,13 @@ export async function login(
 	const reserved = await db.transaction().execute(async (trx) => {
 		// A device locked out by its own failures is trusted no more: back to the account's limit.
 		const deviceKey = nonce ? throttleKey('device', nonce) : null;
-		const primary =
-			deviceKey && (await blockedFor(trx, [deviceKey], now)) === 0
-				? deviceKey
-				: throttleKey('account', email);
-		const keys = addressKey ? [primary, addressKey] : [primary];
+		const trusted = deviceKey !== null && (await blockedFor(trx, [deviceKey], now)) === 0;
+		const primary = trusted ? deviceKey : throttleKey('account', email);
+		// A trusted browser answers to its own limit alone, not to its address's: people behind one
+		// shared address (a town hall, an office) cannot lock one another out, and an address trying
+		// many accounts holds none of their device cookies.
+		const address = trusted ? null : addressKey;
+		const keys = address ? [primary, address] : [primary];
 		const waitMs = await reserveAttempts(trx, keys, now);
 		if (waitMs > 0)
 			await tallyRefusal(
@@ -95,7 +97,7 @@ export async function login(
 				tallySubject(known?.id, input.clientAddress),
 				new Date(now)
 			);
-		return { waitMs, primary };
+		return { waitMs, primary, address };
 	});
 	if (reserved.waitMs > 0) return tooManyAttempts(reserved.waitMs);
 
@@ -130,7 +132,7 @@ export async function login(
 	const { user, passwordHash } = credentials;
 	return db.transaction().execute(async (trx) => {
 		await clearFailures(trx, reserved.primary);
-		if (addressKey) await releaseAttempt(trx, addressKey);
+		if (reserved.address) await releaseAttempt(trx, reserved.address);
 		const { token, session } = await createSession(trx, user.id, now);
 		await recordAudit(trx, {
 			actor: user,

@@ -135,6 +135,30 @@ describe('device cookie (OWASP)', () => {
 		expect(owner.ok).toBe(true);
 	});
 
+	it('lets the owner’s browser in while others have blocked the address it shares', async () => {
+		const now = Date.now();
+		const device = await deviceOfOwner(now);
+		const shared = { clientAddress: '10.1.1.1' };
+		for (let i = 0; i < 21; i++)
+			await login(db, { email: `voisin${i}@lot.fr`, password: 'faux', ...shared }, now + 1);
+		const untrusted = await login(
+			db,
+			{ email: 'admin@lot.fr', password: PASSWORD, ...shared },
+			now + 2
+		);
+		expect(untrusted).toMatchObject({ ok: false, status: 429 });
+		const owner = await login(
+			db,
+			{ email: 'admin@lot.fr', password: PASSWORD, ...shared, device },
+			now + 3
+		);
+		expect(owner.ok).toBe(true);
+		// The owner's sign-in took nothing from the address's count, nor gave anything back to it.
+		expect(
+			await login(db, { email: 'admin@lot.fr', password: PASSWORD, ...shared }, now + 4)
+		).toMatchObject({ ok: false, status: 429 });
+	});
+
 	it('throttles a trusted browser on its own, then treats it as untrusted', async () => {
 		const now = Date.now();
 		const device = await deviceOfOwner(now);
