@@ -27,7 +27,11 @@ export default defineConfig({
 	use: {
 		baseURL: `http://127.0.0.1:${PORT}`,
 		locale: 'fr-FR',
-		trace: 'retain-on-failure',
+		// No trace by default: recording one for every test (DOM snapshots and screencast, kept only
+		// on failure) cost the suite about a third of its CPU and 40 s of its time on two cores
+		// (docs/performance.md). A failure keeps its screenshot and the page's structure
+		// (error-context.md); `npx playwright test --trace retain-on-failure` records traces.
+		trace: 'off',
 		screenshot: 'only-on-failure',
 		launchOptions: {
 			// Debian's Chromium; Playwright never downloads a browser here.
