@@ -42,6 +42,11 @@ export default defineConfig({
 					// (initDatabase) closes it when done (closeDatabase), and a file that mocks a module
 					// (vi.mock) drops the modules it loaded when done (vi.resetModules).
 					isolate: false,
+					// A time limit catches a test that hangs; it is not a speed check (`npm run bench` is).
+					// `npm test` runs these beside the e2e suite at a lower priority: with one more process
+					// loading the machine, tests of half a second alone took 5 to 8 s there, over Vitest's
+					// default of 5 s.
+					testTimeout: 20_000,
 					include: ['src/**/*.spec.ts', 'scripts/**/*.spec.ts', 'migrations/**/*.spec.ts'],
 					exclude: [...configDefaults.exclude, ...SLOW]
 				}
