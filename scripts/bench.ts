@@ -191,7 +191,7 @@ async function javascriptBytes(
 	return result;
 }
 
-const USAGE = `Usage : npm run bench -- [--scale N] [--seed N] [--duration S] [--rounds N] [--only scenarios|froid|occupé|filtres] [--dataset plan|dix-ans] [--profile DOSSIER]
+const USAGE = `Usage : npm run bench -- [--scale N] [--seed N] [--duration S] [--rounds N] [--only scenarios|froid|occupé|filtres [--dataset plan|dix-ans]] [--profile DOSSIER]
 Mesure les pages du portail construit contre un fichier statique (méthode dans docs/performance.md).`;
 
 runCommand(async () => {

@@ -55,6 +55,22 @@ export function printUsage(usage: string): never {
 }
 
 /**
+ * The one file name a command takes (db:backup, db:restore): `--aide` prints `usage`; anything else
+ * that starts with « - » is refused as an option, never taken for a file name (`./-x` names such a
+ * file); none, or more than one, is refused with `missing`.
+ */
+export function oneFileArgument(argv: string[], usage: string, missing: string): string {
+	if (asksForHelp(argv)) printUsage(usage);
+	const option = argv.find((arg) => arg.startsWith('-'));
+	if (option !== undefined)
+		throw new UsageError(
+			`Option inconnue « ${option} » : cette commande ne prend qu’un nom de fichier (écrivez ./${option} pour un fichier de ce nom ; --aide pour l’usage).`
+		);
+	if (argv.length !== 1) throw new UsageError(missing);
+	return argv[0] as string;
+}
+
+/**
  * `--name value` and `--name=value` options; unknown options are refused. `--aide` (or `--help`)
  * prints `usage` and ends the command, before anything is opened.
  */

@@ -72,8 +72,9 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		expect(existsSync(join(typedIn, 'copie.db'))).toBe(true);
 	});
 
-	// The shared parser (user:create), a command taking a file name (db:backup), one with its own.
-	it.each(['user-create', 'db-backup', 'plan-import'] as const)(
+	// The shared parser (user:create), a command taking a file name (db:backup), one with its own
+	// (plan:import), and two that take no option (demo would otherwise make an admin account).
+	it.each(['user-create', 'db-backup', 'plan-import', 'db-migrate', 'demo'] as const)(
 		'%s --aide prints its usage in French and touches no database',
 		(script) => {
 			const typedIn = mkdtempSync(join(dir, 'aide-'));
@@ -82,12 +83,24 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 				DATABASE_PATH: join(typedIn, 'jamais.db')
 			});
 			expect(result.status, result.stderr).toBe(0);
-			expect(result.stdout).toMatch(/^Usage : npm run (--silent )?[a-z:]+ -- /);
+			expect(result.stdout).toMatch(/^Usage : npm run (--silent )?[a-z:]+( -- |\n)/);
 			expect(result.stderr).toBe('');
 			// No database opened, and no file named after the option (db:backup takes a file name).
 			expect(readdirSync(typedIn)).toEqual([]);
 		}
 	);
+
+	it('db:backup and demo refuse any other option, never taking it for a file name', () => {
+		const typedIn = mkdtempSync(join(dir, 'option-'));
+		const env = { INIT_CWD: typedIn, DATABASE_PATH: join(typedIn, 'jamais.db') };
+		const backup = command('db-backup', ['-h'], '', env);
+		expect(backup.status).toBe(1);
+		expect(backup.stderr).toContain('Option inconnue « -h » : cette commande ne prend qu’un nom');
+		const demo = command('demo', ['--force'], '', env);
+		expect(demo.status).toBe(1);
+		expect(demo.stderr).toContain('Option inconnue « --force »');
+		expect(readdirSync(typedIn)).toEqual([]);
+	});
 
 	it('--help is --aide; an unknown option names the possible ones and --aide', () => {
 		expect(command('export', ['--help']).stdout).toMatch(/^Usage : npm run --silent export -- /);

@@ -2,25 +2,17 @@
 import { existsSync } from 'node:fs';
 import process from 'node:process';
 import { backupDatabase } from '../src/lib/server/db/backup';
-import {
-	asksForHelp,
-	commandDatabasePath,
-	printUsage,
-	runCommand,
-	UsageError,
-	userPath
-} from './cli';
+import { commandDatabasePath, oneFileArgument, runCommand, UsageError, userPath } from './cli';
 
 const USAGE = `Usage : npm run db:backup -- sauvegarde.db
 Copie la base (DATABASE_PATH) pendant que le portail tourne, puis vérifie la copie.`;
 
 runCommand(async () => {
-	if (asksForHelp(process.argv.slice(2))) printUsage(USAGE);
-	const target = process.argv[2];
-	if (!target || process.argv.length > 3)
-		throw new UsageError(
-			'Indiquez un seul fichier de destination : npm run db:backup -- sauvegarde.db'
-		);
+	const target = oneFileArgument(
+		process.argv.slice(2),
+		USAGE,
+		'Indiquez un seul fichier de destination : npm run db:backup -- sauvegarde.db'
+	);
 	const source = commandDatabasePath();
 	if (!existsSync(source))
 		throw new UsageError(`La base « ${source} » n’existe pas (variable DATABASE_PATH).`);

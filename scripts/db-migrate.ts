@@ -2,9 +2,13 @@
 import process from 'node:process';
 import { explainOpenError, openDatabase } from '../src/lib/server/db/index';
 import { migrateToLatest } from '../src/lib/server/db/migrate';
-import { commandDatabasePath, runCommand } from './cli';
+import { commandDatabasePath, parseOptions, runCommand } from './cli';
+
+const USAGE = `Usage : npm run db:migrate
+Applique à la base (DATABASE_PATH) les migrations qu’elle n’a pas encore ; npm start le fait aussi à chaque démarrage.`;
 
 runCommand(async () => {
+	parseOptions(process.argv.slice(2), [], USAGE);
 	const path = commandDatabasePath();
 	const db = openDatabase(path);
 	try {

@@ -2,18 +2,17 @@
 import process from 'node:process';
 import { databasePath } from '../src/lib/server/db/index';
 import { restoreDatabase } from '../src/lib/server/db/restore';
-import { asksForHelp, printUsage, runCommand, UsageError, userPath } from './cli';
+import { oneFileArgument, runCommand, userPath } from './cli';
 
 const USAGE = `Usage : npm run db:restore -- sauvegarde.db
 Vérifie une sauvegarde et la remet à la place de la base (DATABASE_PATH), le portail arrêté ; l’ancienne base est gardée à côté.`;
 
 runCommand(async () => {
-	if (asksForHelp(process.argv.slice(2))) printUsage(USAGE);
-	const backup = process.argv[2];
-	if (!backup || process.argv.length > 3)
-		throw new UsageError(
-			'Indiquez un seul fichier de sauvegarde : npm run db:restore -- sauvegarde.db'
-		);
+	const backup = oneFileArgument(
+		process.argv.slice(2),
+		USAGE,
+		'Indiquez un seul fichier de sauvegarde : npm run db:restore -- sauvegarde.db'
+	);
 	const target = databasePath();
 	const { aside } = restoreDatabase(userPath(backup), target);
 	process.stdout.write(

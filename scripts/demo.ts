@@ -14,7 +14,7 @@ import { initDatabase } from '../src/lib/server/db/instance';
 import type { Role } from '../src/lib/server/db/schema';
 import { saveProgressUpdate } from '../src/lib/server/progress/service';
 import { findFicheForReporting } from '../src/lib/server/progress/repository';
-import { commandDatabasePath, runCommand } from './cli';
+import { commandDatabasePath, parseOptions, runCommand } from './cli';
 import { parisToday } from '../src/lib/utils/dates';
 
 const ACCOUNTS: { email: string; name: string; role: Role; organisation?: string }[] = [
@@ -32,7 +32,11 @@ const ACCOUNTS: { email: string; name: string; role: Role; organisation?: string
 	{ email: 'demo.admin@lot-numerique.invalid', name: 'Alex Administration (démo)', role: 'admin' }
 ];
 
+const USAGE = `Usage : npm run demo
+Crée dans la base (DATABASE_PATH) un compte de démonstration par rôle, administrateur compris, et affiche leurs mots de passe une fois : jamais sur la base de production.`;
+
 runCommand(async () => {
+	parseOptions(process.argv.slice(2), [], USAGE);
 	const db = await initDatabase(commandDatabasePath());
 	try {
 		if (await findUserByEmail(db, ACCOUNTS[0]!.email)) {

@@ -10,8 +10,8 @@ import { commandDatabasePath, parseOptions, runCommand, UsageError } from './cli
 /** `--format json|csv`, from sdusn/plan@1, still names plan.json and fiches.csv. */
 const FORMATS: Record<string, string> = { json: 'plan', csv: 'fiches' };
 
-const USAGE = `Usage : npm run --silent export -- --resource NOM [--year AAAA [--version N]]
-Écrit sur la sortie standard un fichier des données ouvertes (datapackage, plan, fiches, mesures, mesures-AAAA, mises-a-jour ou decisions) : le même que sous /donnees/, ou avec --year tel que le bilan publié de cette année l’a figé.`;
+const USAGE = `Usage : npm run --silent export -- [--resource NOM] [--year AAAA [--version N]]
+Écrit sur la sortie standard un fichier des données ouvertes (datapackage, plan — par défaut —, fiches, mesures, mesures-AAAA, mises-a-jour ou decisions) : le même que sous /donnees/, ou avec --year tel que le bilan publié de cette année l’a figé. --format json|csv, de sdusn/plan@1, nomme encore plan et fiches.`;
 
 runCommand(async () => {
 	const options = parseOptions(

@@ -63,7 +63,7 @@ function parseArgs(argv: string[]): { file: string; dryRun: boolean; reason: str
 		else if (arg === '--reason' || arg.startsWith('--reason=')) {
 			reason = arg.startsWith('--reason=') ? arg.slice(9) : (argv[++i] ?? null);
 			if (reason === null) throw new UsageError('L’option --reason attend une phrase.');
-		} else if (arg.startsWith('--'))
+		} else if (arg.startsWith('-'))
 			throw new UsageError(
 				`Option inconnue « ${arg} » (options possibles : --dry-run, --reason ; --aide pour l’usage).`
 			);

@@ -23,6 +23,8 @@ const CHILDREN = {
 	'kill-child': 'src/lib/server/mail/kill-child.ts',
 	'user-create': 'scripts/user-create.ts',
 	'db-backup': 'scripts/db-backup.ts',
+	'db-migrate': 'scripts/db-migrate.ts',
+	demo: 'scripts/demo.ts',
 	export: 'scripts/export.ts',
 	'plan-export': 'scripts/plan-export.ts',
 	'plan-import': 'scripts/plan-import.ts'
