@@ -4,6 +4,7 @@ import { createTestDb } from '../db/testing';
 import { hashPassword } from './password';
 import { changePassword, login, REAUTH_ENDED_MESSAGE } from './service';
 import { createSession, validateSessionToken } from './sessions';
+import { attemptsOf, throttleKey } from './throttle-repository';
 import { findUserById, insertUser, type User } from './users';
 
 /**
@@ -147,6 +148,8 @@ describe('device cookie (OWASP)', () => {
 			now + 2
 		);
 		expect(untrusted).toMatchObject({ ok: false, status: 429 });
+		const address = throttleKey('address', shared.clientAddress);
+		const counted = await attemptsOf(db, address, now + 2);
 		const owner = await login(
 			db,
 			{ email: 'admin@lot.fr', password: PASSWORD, ...shared, device },
@@ -154,6 +157,7 @@ describe('device cookie (OWASP)', () => {
 		);
 		expect(owner.ok).toBe(true);
 		// The owner's sign-in took nothing from the address's count, nor gave anything back to it.
+		expect(await attemptsOf(db, address, now + 3)).toBe(counted);
 		expect(
 			await login(db, { email: 'admin@lot.fr', password: PASSWORD, ...shared }, now + 4)
 		).toMatchObject({ ok: false, status: 429 });
