@@ -95,6 +95,59 @@ export function buildIfNeeded() {
 		fail('La construction des commandes d’exploitation a échoué (voir les messages ci-dessus).');
 }
 
+/** Every file of the build under /_app/ (scripts, styles, version.json), as its address. */
+export function appFilesOf(/** @type {string} */ clientDir) {
+	/** @type {Set<string>} */
+	const files = new Set();
+	/** @param {string} dir @param {string} path */
+	const walk = (dir, path) => {
+		if (!existsSync(dir)) return;
+		for (const entry of readdirSync(dir, { withFileTypes: true }))
+			if (entry.isDirectory()) walk(join(dir, entry.name), `${path}/${entry.name}`);
+			else files.add(`${path}/${entry.name}`);
+	};
+	walk(join(clientDir, '_app'), '/_app');
+	return files;
+}
+
+/** Addresses under /_app/ that SvelteKit itself answers (no file). */
+const SVELTEKIT_APP_ADDRESSES = ['/_app/env.js', '/_app/env.script.js'];
+export const MISSING_APP_FILE_MESSAGE =
+	'Fichier introuvable : la page qui le demande vient sans doute d’une version précédente du portail ; rechargez-la.\n';
+
+/**
+ * A file under /_app/ that the build does not have (a page kept from before an upgrade asking for
+ * an old script) is answered here, in French: SvelteKit answers it itself, before the server's
+ * hooks, with an English « Not found ». Any other request goes to `handler`.
+ * @param {import('node:http').RequestListener} handler
+ * @param {Set<string>} files the build's files under /_app/ (appFilesOf)
+ * @returns {import('node:http').RequestListener}
+ */
+export function answerMissingAppFiles(handler, files) {
+	return (req, res) => {
+		const url = req.url ?? '/';
+		if (url.startsWith('/_app/')) {
+			const end = url.indexOf('?');
+			let path = null;
+			try {
+				path = decodeURIComponent(end < 0 ? url : url.slice(0, end));
+			} catch {
+				// Malformed: SvelteKit's own answer (hooks.server.ts puts it in French).
+			}
+			if (path !== null && !files.has(path) && !SVELTEKIT_APP_ADDRESSES.includes(path)) {
+				res.writeHead(404, {
+					'content-type': 'text/plain; charset=utf-8',
+					// As SvelteKit does: a missing file must not be kept by a cache as missing.
+					'cache-control': 'public, max-age=0, must-revalidate'
+				});
+				res.end(req.method === 'HEAD' ? undefined : MISSING_APP_FILE_MESSAGE);
+				return;
+			}
+		}
+		handler(req, res);
+	};
+}
+
 async function loadHandler() {
 	try {
 		const { handler } = await import(pathToFileURL(builtHandler).href);
@@ -228,7 +281,10 @@ export async function main() {
 	const pidFile = pidFileOf(config.databasePath);
 	mkdirSync(dirname(resolve(config.databasePath)), { recursive: true, mode: 0o700 });
 	writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
-	handler = await loadHandler();
+	handler = answerMissingAppFiles(
+		/** @type {import('node:http').RequestListener} */ (await loadHandler()),
+		appFilesOf(join(root, 'build', 'client'))
+	);
 	const shown = host === '0.0.0.0' ? 'localhost' : host;
 	log().info(
 		{ event: 'start', node: process.version, version: portalVersion(), port, host },

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,10 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+	answerMissingAppFiles,
+	appFilesOf,
 	createPortalServer,
+	MISSING_APP_FILE_MESSAGE,
 	MAX_CONNECTIONS_PER_ADDRESS,
 	proxySettingsProblem,
 	SERVER_NODE_FLAGS,
@@ -149,5 +152,42 @@ describe('npm start, before anything else', () => {
 				'✓ built in 9s\n\nRun npm run preview to preview your production build locally.\n'
 			)
 		).toBe('✓ built in 9s\n\n');
+	});
+});
+
+describe('files under /_app/ the build does not have', () => {
+	it('are answered in French by the server; the build’s files and SvelteKit’s own go on', async () => {
+		const client = mkdtempSync(join(tmpdir(), 'sdusn-client-'));
+		mkdirSync(join(client, '_app', 'immutable', 'entry'), { recursive: true });
+		writeFileSync(join(client, '_app', 'immutable', 'entry', 'app.Ab1.js'), '');
+		writeFileSync(join(client, '_app', 'version.json'), '{}');
+		const files = appFilesOf(client);
+		expect([...files].sort()).toEqual(['/_app/immutable/entry/app.Ab1.js', '/_app/version.json']);
+		const server = createHttpServer(
+			answerMissingAppFiles((_req, res) => res.end('suite'), files)
+		).listen(0, '127.0.0.1');
+		await new Promise((resolve) => server.once('listening', resolve));
+		const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		try {
+			const missing = await fetch(`${base}/_app/immutable/entry/app.Old9.js?v=1`);
+			expect(missing.status).toBe(404);
+			expect(missing.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+			expect(missing.headers.get('cache-control')).toBe('public, max-age=0, must-revalidate');
+			expect(await missing.text()).toBe(MISSING_APP_FILE_MESSAGE);
+			const head = await fetch(`${base}/_app/nothing.css`, { method: 'HEAD' });
+			expect(head.status).toBe(404);
+			for (const path of [
+				'/_app/immutable/entry/app.Ab1.js',
+				'/_app/immutable/entry/app%2EAb1.js',
+				'/_app/version.json',
+				'/_app/env.js',
+				'/_app/%E0%A4%A',
+				'/fiches'
+			])
+				expect(await (await fetch(`${base}${path}`)).text(), path).toBe('suite');
+		} finally {
+			server.close();
+			rmSync(client, { recursive: true, force: true });
+		}
 	});
 });

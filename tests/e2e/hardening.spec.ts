@@ -50,6 +50,12 @@ test('refusals made before any page runs are answered in French', async () => {
 		),
 		['adresse mal encodée', api.get('/fiches/%E0%A4%A'), 400, 'Cette adresse est mal formée'],
 		[
+			'script d’une version précédente',
+			api.get('/_app/immutable/entry/app.AncienneVersion.js'),
+			404,
+			'Fichier introuvable'
+		],
+		[
 			'formulaire envoyé en JSON',
 			api.post('/connexion', { data: { email: 'a@b.fr', password: 'x' } }),
 			415,
@@ -74,7 +80,9 @@ test('refusals made before any page runs are answered in French', async () => {
 		expect(response.status(), label).toBe(status);
 		const body = await response.text();
 		expect(body, label).toContain(text);
-		expect(body, label).not.toMatch(/forbidden|Malformed|Unsupported|not allowed|exceeds/i);
+		expect(body, label).not.toMatch(
+			/forbidden|Malformed|Unsupported|not allowed|exceeds|not found/i
+		);
 	}
 	// Asked by a script, the cross-site refusal is JSON, still in French.
 	const json = await api.post('/connexion', {
