@@ -127,14 +127,18 @@ export function answerMissingAppFiles(handler, files) {
 	return (req, res) => {
 		const url = req.url ?? '/';
 		if (url.startsWith('/_app/')) {
-			const end = url.indexOf('?');
 			let path = null;
 			try {
-				path = decodeURIComponent(end < 0 ? url : url.slice(0, end));
+				// The address as SvelteKit reads it (WHATWG URL: « .. » resolved, query left), decoded.
+				path = decodeURIComponent(new URL(url, 'http://portail.invalid').pathname);
 			} catch {
 				// Malformed: SvelteKit's own answer (hooks.server.ts puts it in French).
 			}
-			if (path !== null && !files.has(path) && !SVELTEKIT_APP_ADDRESSES.includes(path)) {
+			if (
+				path?.startsWith('/_app/') &&
+				!files.has(path) &&
+				!SVELTEKIT_APP_ADDRESSES.includes(path)
+			) {
 				res.writeHead(404, {
 					'content-type': 'text/plain; charset=utf-8',
 					// As SvelteKit does: a missing file must not be kept by a cache as missing.

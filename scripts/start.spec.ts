@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, get as httpGet, type Server } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -167,7 +167,17 @@ describe('files under /_app/ the build does not have', () => {
 			answerMissingAppFiles((_req, res) => res.end('suite'), files)
 		).listen(0, '127.0.0.1');
 		await new Promise((resolve) => server.once('listening', resolve));
-		const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		const port = (server.address() as AddressInfo).port;
+		const base = `http://127.0.0.1:${port}`;
+		// The path sent as written (fetch would resolve « .. » before sending).
+		const raw = (path: string) =>
+			new Promise<string>((resolve, reject) => {
+				httpGet({ host: '127.0.0.1', port, path }, (res) => {
+					let body = '';
+					res.on('data', (chunk: Buffer) => (body += chunk));
+					res.on('end', () => resolve(body));
+				}).on('error', reject);
+			});
 		try {
 			const missing = await fetch(`${base}/_app/immutable/entry/app.Old9.js?v=1`);
 			expect(missing.status).toBe(404);
@@ -182,9 +192,11 @@ describe('files under /_app/ the build does not have', () => {
 				'/_app/version.json',
 				'/_app/env.js',
 				'/_app/%E0%A4%A',
+				'/_app/../fiches',
+				'/_app/%2e%2e/fiches',
 				'/fiches'
 			])
-				expect(await (await fetch(`${base}${path}`)).text(), path).toBe('suite');
+				expect(await raw(path), path).toBe('suite');
 		} finally {
 			server.close();
 			rmSync(client, { recursive: true, force: true });
