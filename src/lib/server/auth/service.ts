@@ -62,9 +62,10 @@ function tallySubject(userId: number | undefined, clientAddress: string | null):
 }
 
 /**
- * Signs in. The attempt is counted (account and address, or trusted device alone) before the password is
- * hashed, in the transaction that checks the blocks, so parallel guesses count like sequential ones;
- * a success gives the reservation back. `device` is the browser's device cookie, if any.
+ * Signs in. The attempt is counted (account and address, or trusted device alone) before the
+ * password is hashed, in the transaction that checks the blocks, so parallel guesses count like
+ * sequential ones; a success gives the reservation back. `device` is the browser's device cookie,
+ * if any.
  */
 export async function login(
 	db: Db,
