@@ -126,7 +126,8 @@ export const MISSING_APP_FILE_MESSAGE =
 export function answerMissingAppFiles(handler, files) {
 	return (req, res) => {
 		const url = req.url ?? '/';
-		if (url.startsWith('/_app/')) {
+		// SvelteKit's own rule: every address that begins with /_app (/_app, /_apple…) is its own.
+		if (url.startsWith('/_app')) {
 			let path = null;
 			try {
 				// The address as SvelteKit reads it (WHATWG URL: « .. » resolved, query left), decoded.
@@ -135,7 +136,7 @@ export function answerMissingAppFiles(handler, files) {
 				// Malformed: SvelteKit's own answer (hooks.server.ts puts it in French).
 			}
 			if (
-				path?.startsWith('/_app/') &&
+				path?.startsWith('/_app') &&
 				!files.has(path) &&
 				!SVELTEKIT_APP_ADDRESSES.includes(path)
 			) {

@@ -186,6 +186,8 @@ describe('files under /_app/ the build does not have', () => {
 			expect(await missing.text()).toBe(MISSING_APP_FILE_MESSAGE);
 			const head = await fetch(`${base}/_app/nothing.css`, { method: 'HEAD' });
 			expect(head.status).toBe(404);
+			for (const path of ['/_app', '/_apple', '/_app?x=1'])
+				expect(await (await fetch(`${base}${path}`)).text(), path).toBe(MISSING_APP_FILE_MESSAGE);
 			for (const path of [
 				'/_app/immutable/entry/app.Ab1.js',
 				'/_app/immutable/entry/app%2EAb1.js',
