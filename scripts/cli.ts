@@ -82,11 +82,15 @@ export function parseOptions(argv: string[], known: string[], usage: string): Ma
 		const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
 		if (!match || !known.includes(match[1] as string)) {
 			throw new UsageError(
-				`Option inconnue « ${arg} » (options possibles : ${known.map((k) => `--${k}`).join(', ')} ; --aide pour l’usage).`
+				known.length === 0
+					? `Option inconnue « ${arg} » : cette commande ne prend aucune option (--aide pour l’usage).`
+					: `Option inconnue « ${arg} » (options possibles : ${known.map((k) => `--${k}`).join(', ')} ; --aide pour l’usage).`
 			);
 		}
 		const value = match[2] ?? argv[++i];
 		if (value === undefined) throw new UsageError(`L’option --${match[1]} attend une valeur.`);
+		if (options.has(match[1] as string))
+			throw new UsageError(`L’option --${match[1]} est donnée deux fois : gardez-en une.`);
 		options.set(match[1] as string, value);
 	}
 	return options;

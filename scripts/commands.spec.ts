@@ -98,7 +98,17 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		expect(backup.stderr).toContain('Option inconnue « -h » : cette commande ne prend qu’un nom');
 		const demo = command('demo', ['--force'], '', env);
 		expect(demo.status).toBe(1);
-		expect(demo.stderr).toContain('Option inconnue « --force »');
+		expect(demo.stderr).toContain(
+			'Option inconnue « --force » : cette commande ne prend aucune option (--aide pour l’usage).'
+		);
+		const twice = command(
+			'user-create',
+			['--email=a@lot.test', '--email=b@lot.test', '--name', 'Zed', '--role', 'commission'],
+			'',
+			env
+		);
+		expect(twice.status).toBe(1);
+		expect(twice.stderr).toContain('L’option --email est donnée deux fois : gardez-en une.');
 		expect(readdirSync(typedIn)).toEqual([]);
 	});
 

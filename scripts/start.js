@@ -126,8 +126,9 @@ export const MISSING_APP_FILE_MESSAGE =
 export function answerMissingAppFiles(handler, files) {
 	return (req, res) => {
 		const url = req.url ?? '/';
-		// SvelteKit's own rule: every address that begins with /_app (/_app, /_apple…) is its own.
-		if (url.startsWith('/_app')) {
+		// SvelteKit's own rule: every address that begins with /_app (/_app, /_apple…) is its own,
+		// read decoded (/%5Fapp/… too, whose first character is then « % »).
+		if (url.startsWith('/_') || url.startsWith('/%')) {
 			let path = null;
 			try {
 				// The address as SvelteKit reads it (WHATWG URL: « .. » resolved, query left), decoded.

@@ -186,7 +186,7 @@ describe('files under /_app/ the build does not have', () => {
 			expect(await missing.text()).toBe(MISSING_APP_FILE_MESSAGE);
 			const head = await fetch(`${base}/_app/nothing.css`, { method: 'HEAD' });
 			expect(head.status).toBe(404);
-			for (const path of ['/_app', '/_apple', '/_app?x=1'])
+			for (const path of ['/_app', '/_apple', '/_app?x=1', '/%5fapp/x.js', '/_%61pp/x.js'])
 				expect(await (await fetch(`${base}${path}`)).text(), path).toBe(MISSING_APP_FILE_MESSAGE);
 			for (const path of [
 				'/_app/immutable/entry/app.Ab1.js',
@@ -196,6 +196,9 @@ describe('files under /_app/ the build does not have', () => {
 				'/_app/%E0%A4%A',
 				'/_app/../fiches',
 				'/_app/%2e%2e/fiches',
+				'/%5Fapp/version.json',
+				'/%66iches',
+				'/_autre',
 				'/fiches'
 			])
 				expect(await raw(path), path).toBe('suite');
