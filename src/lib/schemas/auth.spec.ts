@@ -23,6 +23,13 @@ describe('NewAccountSchema', () => {
 		});
 		expect(NewAccountSchema.safeParse(account).success).toBe(true);
 	});
+	it('tells a missing name from a one-letter one, one message each', () => {
+		const messages = (name: string) =>
+			NewAccountSchema.safeParse({ ...account, name }).error?.issues.map((i) => i.message);
+		expect(messages('  ')).toEqual(['Indiquez le nom de la personne.']);
+		expect(messages('X')).toEqual(['Le nom compte au moins 2 caractères.']);
+		expect(messages('Xu')).toBeUndefined();
+	});
 });
 
 describe('LoginSchema', () => {

@@ -50,7 +50,8 @@ export const NewAccountSchema = z
 		name: z
 			.string()
 			.trim()
-			.min(2, 'Indiquez le nom de la personne.')
+			.min(1, 'Indiquez le nom de la personne.')
+			.refine((v) => v.length !== 1, 'Le nom compte au moins 2 caractères.')
 			.max(120, 'Le nom compte au plus 120 caractères.')
 			.refine((v) => !/\p{Cc}/u.test(v), 'Le nom contient des caractères non autorisés.'),
 		role: z.enum(ACCOUNT_ROLES, {
