@@ -88,7 +88,8 @@ export function parseOptions(argv: string[], known: string[], usage: string): Ma
 			);
 		}
 		const value = match[2] ?? argv[++i];
-		if (value === undefined) throw new UsageError(`L’option --${match[1]} attend une valeur.`);
+		if (value === undefined || value === '')
+			throw new UsageError(`L’option --${match[1]} attend une valeur.`);
 		if (options.has(match[1] as string))
 			throw new UsageError(`L’option --${match[1]} est donnée deux fois : gardez-en une.`);
 		options.set(match[1] as string, value);

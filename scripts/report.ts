@@ -51,6 +51,10 @@ runCommand(async () => {
 	const options = parseOptions(process.argv.slice(2), ['year', 'out', 'version', 'adresse'], USAGE);
 	const year = options.get('year') ?? '';
 	const out = options.get('out') ?? `bilan-${year}.pdf`;
+	if (!/\.pdf$/i.test(out))
+		throw new UsageError(
+			`Le fichier « ${out} » doit finir par .pdf (le bilan est imprimé en PDF).`
+		);
 	const version = options.get('version');
 	const address = options.has('adresse') ? portalAddress(options.get('adresse') ?? '') : null;
 	const path = commandDatabasePath();
