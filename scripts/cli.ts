@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import process from 'node:process';
 import { databasePath } from '../src/lib/server/db/index';
@@ -25,9 +26,16 @@ export function runCommand(main: () => Promise<void>): void {
  * The SQLite file a command works on (DATABASE_PATH, or data/sdusn.db), said on stderr so that
  * the operator knows which one it is (stdout stays for what the command prints, such as an export).
  */
-export function commandDatabasePath(): string {
+export function commandDatabasePath({ mustExist = false } = {}): string {
 	const path = databasePath();
 	process.stderr.write(`Base de données : ${resolve(path)}\n`);
+	// A command that only reads (export, plan:export, report) would otherwise create and seed a
+	// database under a mistyped DATABASE_PATH, then answer from that fresh plan as if it were the
+	// portal's. Without the variable, the default database is still created on first use.
+	if (mustExist && process.env.DATABASE_PATH?.trim() && !existsSync(path))
+		throw new UsageError(
+			`La base « ${resolve(path)} » n’existe pas (variable DATABASE_PATH) : vérifiez le chemin.`
+		);
 	return path;
 }
 

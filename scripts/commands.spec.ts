@@ -51,6 +51,8 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 	});
 
 	it('export says which database it reads on stderr, the document alone on stdout', () => {
+		// export reads an existing database only: db:migrate creates it (the plan seeded at export).
+		expect(command('db-migrate', []).status).toBe(0);
 		const result = command('export', ['--format', 'csv']);
 		expect(result.status).toBe(0);
 		expect(result.stderr).toBe(`Base de données : ${resolve(dir, 'commandes.db')}\n`);
@@ -89,6 +91,25 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 			expect(readdirSync(typedIn)).toEqual([]);
 		}
 	);
+
+	// A mistyped DATABASE_PATH must not be created and seeded, then read as if it were the portal's.
+	it.each([
+		['export', []],
+		['plan-export', ['--out', 'plan.xlsx']],
+		['report', ['--year', '2018']]
+	] as const)('%s refuses a DATABASE_PATH that names no file, and creates none', (script, args) => {
+		const typedIn = mkdtempSync(join(dir, 'faute-'));
+		const result = command(script, [...args], '', {
+			INIT_CWD: typedIn,
+			DATABASE_PATH: join(typedIn, 'sduns.db')
+		});
+		expect(result.status).toBe(1);
+		expect(result.stderr).toContain(
+			`La base « ${join(typedIn, 'sduns.db')} » n’existe pas (variable DATABASE_PATH) : vérifiez le chemin.`
+		);
+		expect(result.stdout).toBe('');
+		expect(readdirSync(typedIn)).toEqual([]);
+	});
 
 	it('db:backup and demo refuse any other option, never taking it for a file name', () => {
 		const typedIn = mkdtempSync(join(dir, 'option-'));

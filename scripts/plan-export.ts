@@ -15,7 +15,7 @@ runCommand(async () => {
 	const out = options.get('out');
 	if (out !== undefined && !/\.xlsx$/i.test(out))
 		throw new UsageError(`Le fichier « ${out} » doit finir par .xlsx (un classeur Excel).`);
-	const db = await initDatabase(commandDatabasePath());
+	const db = await initDatabase(commandDatabasePath({ mustExist: true }));
 	try {
 		const body = await exportPlanWorkbook(db);
 		if (out) {

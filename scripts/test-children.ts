@@ -27,7 +27,8 @@ const CHILDREN = {
 	demo: 'scripts/demo.ts',
 	export: 'scripts/export.ts',
 	'plan-export': 'scripts/plan-export.ts',
-	'plan-import': 'scripts/plan-import.ts'
+	'plan-import': 'scripts/plan-import.ts',
+	report: 'scripts/report.ts'
 } as const;
 
 export type TestChild = keyof typeof CHILDREN;

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './helpers/portal';
 import { portalDatabase } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
+import { E2E_TEMPLATE } from '../../playwright.config';
 
 /** A grey-level PGM (P5) image as written by pdftoppm -gray. */
 function readPgm(path: string): { width: number; height: number; pixels: Buffer } {
@@ -162,6 +163,8 @@ for (const path of ['/bilans/2018', '/bilans/2018/impression'])
 
 test('asked for a year that is not published, the report names the years that are', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'sdusn-report-'));
+	// A copy of the seeded database: report refuses a DATABASE_PATH that names no file.
+	copyFileSync(E2E_TEMPLATE, join(dir, 'fresh.db'));
 	try {
 		const result = run('npm', ['run', '--silent', 'report', '--', '--year', '2031'], {
 			DATABASE_PATH: join(dir, 'fresh.db')
