@@ -42,10 +42,14 @@ describe('pruning', () => {
 			.where('key', '=', blocked.key)
 			.execute();
 
+		// Its block ended half an hour ago: remembered for an hour after that end, kept.
+		const ended = throttleKey('account', 'bloque@cdg46.test');
+		for (let i = 0; i < 13; i++) await recordAttempt(db, ended, now - (3 * HOUR) / 2);
+
 		expect(await pruneExpired(db, now)).toEqual({ sessions: 2, throttles: 1 });
 		const sessions = await db.selectFrom('user_session').select('id').execute();
 		expect(sessions.map((s) => s.id)).toEqual([live.session.id]);
 		const keys = await db.selectFrom('login_throttle').select('key').orderBy('key').execute();
-		expect(keys.map((k) => k.key)).toEqual([recent.key, blocked.key].sort());
+		expect(keys.map((k) => k.key)).toEqual([recent.key, blocked.key, ended.key].sort());
 	});
 });

@@ -4,7 +4,7 @@ import { createTestDb } from '../db/testing';
 import { hashPassword } from './password';
 import { changePassword, login, REAUTH_ENDED_MESSAGE } from './service';
 import { createSession, validateSessionToken } from './sessions';
-import { attemptsOf, throttleKey } from './throttle-repository';
+import { attemptsOf, blockedFor, recordAttempt, throttleKey } from './throttle-repository';
 import { findUserById, insertUser, type User } from './users';
 
 /**
@@ -283,5 +283,34 @@ describe('current-password check (/compte)', () => {
 			status: 401,
 			fieldErrors: { current: REAUTH_ENDED_MESSAGE }
 		});
+	});
+});
+
+describe('how long a counter is remembered', () => {
+	const HOUR = 60 * 60 * 1000;
+
+	it('an hour after its block ends: after the longest block, each guess blocks for an hour again', async () => {
+		const key = throttleKey('account', 'cible@lot.fr');
+		const start = Date.now();
+		// 5 free attempts, then blocks of 30 s, 1, 2, 4, 8, 16, 32 min, then the longest (1 h).
+		for (let i = 0; i < 13; i++) await recordAttempt(db, key, start);
+		expect(await blockedFor(db, [key], start)).toBe(HOUR);
+		const ended = start + HOUR + 1000;
+		expect(await attemptsOf(db, key, ended)).toBe(13);
+		await recordAttempt(db, key, ended);
+		expect(await blockedFor(db, [key], ended)).toBe(HOUR);
+		// Forgotten an hour after the end of that block, not before.
+		expect(await attemptsOf(db, key, ended + 2 * HOUR - 1)).toBe(14);
+		expect(await attemptsOf(db, key, ended + 2 * HOUR)).toBe(0);
+		await recordAttempt(db, key, ended + 2 * HOUR);
+		expect(await blockedFor(db, [key], ended + 2 * HOUR)).toBe(0);
+	});
+
+	it('an hour after its last attempt when it never blocked', async () => {
+		const key = throttleKey('address', '192.0.2.7');
+		const start = Date.now();
+		for (let i = 0; i < 3; i++) await recordAttempt(db, key, start);
+		expect(await attemptsOf(db, key, start + HOUR - 1)).toBe(3);
+		expect(await attemptsOf(db, key, start + HOUR)).toBe(0);
 	});
 });

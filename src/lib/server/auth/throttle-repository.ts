@@ -3,8 +3,9 @@ import type { Executor } from '../db';
 /**
  * Password-guess throttling, kept in the database so it survives a restart. Each key allows `free`
  * attempts; each attempt beyond them blocks the key for a doubling delay (30 s, 1 min, 2 min… up to
- * 1 h). A block refuses every attempt, the right password included. Counters are forgotten an hour
- * after the last attempt.
+ * 1 h). A block refuses every attempt, the right password included. A counter is forgotten an hour
+ * after its last attempt or the end of its block, whichever is later: after the longest block, the
+ * next attempt blocks for an hour again (one guess an hour), rather than starting from zero.
  *
  * An attempt is counted *before* the password is hashed, in the same transaction that checks the
  * block (`reserveAttempts`): guesses sent in parallel count exactly like guesses sent one after the
@@ -74,6 +75,11 @@ export async function reserveAttempts(
 	return 0;
 }
 
+/** Whether a counter still counts at `now` (an hour after its last attempt and its block). */
+function remembered(row: { lastFailureAt: number; blockedUntil: number }, now: number): boolean {
+	return now - Math.max(row.lastFailureAt, row.blockedUntil) < FORGET_AFTER_MS;
+}
+
 /** The key's counter, if it has one. */
 function findCounter(db: Executor, key: string) {
 	return db
@@ -91,7 +97,7 @@ export async function recordAttempt(
 ): Promise<void> {
 	const policy = POLICIES[kind];
 	const row = await findCounter(db, key);
-	const failures = row && now - row.lastFailureAt < FORGET_AFTER_MS ? row.failures + 1 : 1;
+	const failures = row && remembered(row, now) ? row.failures + 1 : 1;
 	const over = failures - policy.free;
 	const blockedUntil = over > 0 ? now + Math.min(policy.baseMs * 2 ** (over - 1), MAX_BLOCK_MS) : 0;
 	await db
@@ -121,15 +127,15 @@ export async function releaseAttempt(db: Executor, { kind, key }: ThrottleKey): 
 /** Attempts counted against the key and still remembered (0 when none). */
 export async function attemptsOf(db: Executor, { key }: ThrottleKey, now = Date.now()) {
 	const row = await findCounter(db, key);
-	return row && now - row.lastFailureAt < FORGET_AFTER_MS ? row.failures : 0;
+	return row && remembered(row, now) ? row.failures : 0;
 }
 
-/** Deletes the counters already forgotten and no longer blocking. */
+/** Deletes the counters already forgotten (an hour after their last attempt and their block). */
 export async function deleteForgottenFailures(db: Executor, now = Date.now()): Promise<number> {
 	const result = await db
 		.deleteFrom('login_throttle')
 		.where('last_failure_at', '<', now - FORGET_AFTER_MS)
-		.where('blocked_until', '<=', now)
+		.where('blocked_until', '<=', now - FORGET_AFTER_MS)
 		.executeTakeFirst();
 	return Number(result.numDeletedRows);
 }
