@@ -125,8 +125,11 @@ test('draft against draft: the conflict screen compares both, « mine » wins kn
 	await expectNoAxeViolations(b);
 	await screenshotsAtWidths(b, testInfo.outputPath.bind(testInfo), 'conflit-brouillons');
 
-	// Saving again the ordinary way is still refused: only the explicit choice overwrites.
+	// Saving again the ordinary way is still refused: only the explicit choice overwrites. The alert
+	// is already on the page: wait for the answer itself before the next click.
+	const refused = b.waitForResponse((r) => r.request().method() === 'POST');
 	await b.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	expect((await refused).status()).toBe(200);
 	await expect(b.getByRole('alert')).toContainText('pendant que vous la modifiiez');
 	await b.getByRole('button', { name: 'Enregistrer ma version à la place' }).click();
 	await expect(b.getByRole('status')).toContainText('Brouillon enregistré');
@@ -272,5 +275,38 @@ test('a count indicator refuses a negative value, in French, keeping the typing'
 	).toBeVisible();
 	await expect(page.getByLabel('Valeur').first()).toHaveValue('-3');
 	await expectNoAxeViolations(page);
+	await context.close();
+});
+
+test('a form sent again before its answer sends nothing more: one request, answers never out of order', async ({
+	browser
+}) => {
+	const { context, page } = await signedIn(browser, ACCOUNTS.partner);
+	await page.goto('/espace/fiches/5-1/suivi');
+	await page.getByLabel('Ce qui a été fait').fill('Envoyé deux fois');
+	const posts: string[] = [];
+	// The first answer is held back, as on a slow connection.
+	await page.route('**/espace/fiches/5-1/suivi**', async (route) => {
+		if (route.request().method() !== 'POST') return route.continue();
+		posts.push(route.request().url());
+		await new Promise((resolve) => setTimeout(resolve, 700));
+		await route.continue();
+	});
+	const form = page.locator('form#suivi');
+	const save = page.getByRole('button', { name: 'Enregistrer le brouillon' });
+	await save.click();
+	await expect(form).toHaveAttribute('aria-busy', 'true');
+	await save.click();
+	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(page.getByRole('status')).toContainText('Brouillon enregistré');
+	await expect(form).not.toHaveAttribute('aria-busy');
+	expect(posts).toHaveLength(1);
+	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue('Envoyé deux fois');
+
+	// Sent again once answered, the form works as before: submitted, then validated by staff.
+	await page.unroute('**/espace/fiches/5-1/suivi**');
+	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(page).toHaveURL(/\/espace\?soumis=\d+$/);
+	await validate(submittedId(page));
 	await context.close();
 });
