@@ -177,3 +177,80 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	for (const client of [anonymous, partner, admin]) await client.dispose();
 	await context.close();
 });
+
+test('a published edition is corrected as a version 2: the note is asked for, visitors read version 2, version 1 stays as published', async ({
+	browser
+}, testInfo) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await loginPage(page, ACCOUNTS.admin);
+	await page.goto('/admin/bilans');
+	await page.getByLabel('Année').fill('2019');
+	await page.getByLabel(/Chiffres arrêtés au/).fill('2019-12-31');
+	await page.getByLabel('Introduction').fill('Une année de lancement, chiffres corrigés.');
+	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
+	const noteAsked =
+		'Le bilan 2019 est déjà publié : une correction en fait une nouvelle version, dites ce qui change (note de correction).';
+	await expect(page.getByLabel('Note de correction')).toHaveAccessibleDescription(
+		new RegExp(noteAsked.replace(/[.()]/g, '\\$&'))
+	);
+	await expect(page.getByLabel('Introduction')).toHaveValue(
+		'Une année de lancement, chiffres corrigés.'
+	);
+	await screenshot(page, testInfo.outputPath('note-de-correction-demandee.png'), {
+		fullPage: false
+	});
+	await page.getByLabel('Note de correction').fill('La fiche 6-1, réalisée en juin, est comptée.');
+	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
+	await expect(page.locator('.cover .cover-facts')).toContainText(
+		'brouillon de la version 2, pas encore publié'
+	);
+	await page.getByRole('link', { name: 'Publier le bilan 2019…' }).click();
+	await expect(page.locator('h1')).toHaveText('Publier le bilan 2019 (version 2) ?');
+	await page.getByRole('button', { name: 'Publier définitivement le bilan 2019' }).click();
+	await expect(page).toHaveURL(/\/bilans\/2019$/);
+	await context.close();
+
+	// A visitor reads version 2, with its note and the list of versions; version 1 is unchanged.
+	const visitor = await browser.newContext();
+	const reader = await visitor.newPage();
+	await reader.goto('/bilans/2019');
+	await expect(reader).toHaveTitle(/^Bilan 2019 \(version 2\)/);
+	await expect(reader.getByText('Une année de lancement, chiffres corrigés.')).toBeVisible();
+	await expect(
+		reader.getByText(
+			'Correction par rapport à la version précédente : La fiche 6-1, réalisée en juin, est comptée.'
+		)
+	).toBeVisible();
+	await expect(reader.getByText(/^Versions :/)).toHaveText(
+		/^Versions : version 2 du \d{1,2}(er)? [a-zéû]+ \d{4}, version 1 du \d{1,2}(er)? [a-zéû]+ \d{4}$/
+	);
+	await expect(reader.getByRole('link', { name: 'version 2', exact: true })).toHaveAttribute(
+		'aria-current',
+		'page'
+	);
+	await expectNoAxeViolations(reader);
+	// The top of the page, where the versions and the note are.
+	for (const width of [1280, 390]) {
+		await reader.setViewportSize({ width, height: 900 });
+		await screenshot(reader, testInfo.outputPath(`bilan-2019-version-2-${width}.png`), {
+			fullPage: false
+		});
+	}
+	await reader.getByRole('link', { name: 'version 1', exact: true }).click();
+	await expect(reader).toHaveURL(/\/bilans\/2019\?version=1$/);
+	await expect(reader.getByText('Une année de lancement.', { exact: true })).toBeVisible();
+	await expect(reader.getByText('Correction par rapport à la version précédente')).toHaveCount(0);
+	await visitor.close();
+
+	// The update validated after version 1 (the test above) is in version 2's data only.
+	const anonymous = await apiAs(null);
+	const statusOf6_1 = async (path: string) =>
+		(await (await anonymous.get(path)).json()).fiches.find(
+			(f: { code: string }) => f.code === '6-1'
+		).status;
+	expect(await statusOf6_1('/bilans/2019/plan.json')).toBe('realisee');
+	expect(await statusOf6_1('/bilans/2019/plan.json?version=2')).toBe('realisee');
+	expect(await statusOf6_1('/bilans/2019/plan.json?version=1')).not.toBe('realisee');
+	await anonymous.dispose();
+});
