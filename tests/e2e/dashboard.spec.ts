@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
@@ -92,13 +92,19 @@ test('the 2018 edition is published: its page draws its charts, its plan.json is
 	// Printed to PDF by npm run report: tests/e2e/report.spec.ts.
 });
 
-test('an admin prepares, previews and publishes the 2019 edition, which later validations leave unchanged', async ({
-	browser
-}, testInfo) => {
+/** An admin signed in, in a context of their own, on the editions' page. */
+async function adminOnEditions(browser: Browser) {
 	const context = await browser.newContext();
 	const page = await context.newPage();
 	await loginPage(page, ACCOUNTS.admin);
 	await page.goto('/admin/bilans');
+	return { context, page };
+}
+
+test('an admin prepares, previews and publishes the 2019 edition, which later validations leave unchanged', async ({
+	browser
+}, testInfo) => {
+	const { context, page } = await adminOnEditions(browser);
 	await expectNoAxeViolations(page);
 	await page.getByLabel('Année').fill('deux mille dix-neuf');
 	await page.getByLabel(/Chiffres arrêtés au/).fill('2020-01-15');
@@ -181,10 +187,7 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 test('a published edition is corrected as a version 2: the note is asked for, visitors read version 2, version 1 stays as published', async ({
 	browser
 }, testInfo) => {
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	await loginPage(page, ACCOUNTS.admin);
-	await page.goto('/admin/bilans');
+	const { context, page } = await adminOnEditions(browser);
 	await page.getByLabel('Année').fill('2019');
 	await page.getByLabel(/Chiffres arrêtés au/).fill('2019-12-31');
 	await page.getByLabel('Introduction').fill('Une année de lancement, chiffres corrigés.');
