@@ -115,43 +115,70 @@ const SVELTEKIT_APP_ADDRESSES = ['/_app/env.js', '/_app/env.script.js'];
 export const MISSING_APP_FILE_MESSAGE =
 	'Fichier introuvable : la page qui le demande vient sans doute d’une version précédente du portail ; rechargez-la.\n';
 
+export const ROUTE_RESOLUTION_MESSAGE = 'Adresse introuvable sur ce portail.\n';
+
 /**
- * A file under /_app/ that the build does not have (a page kept from before an upgrade asking for
- * an old script) is answered here, in French: SvelteKit answers it itself, before the server's
- * hooks, with an English « Not found ». Any other request goes to `handler`.
+ * Two kinds of address that SvelteKit answers itself, before the server's hooks, in English, are
+ * answered here in French; any other request goes to `handler`:
+ * - a file under /_app/ that the build does not have (a page kept from before an upgrade asking
+ *   for an old script): « Not found »;
+ * - an address ending in /__route.js (server-side route resolution, which the portal does not use):
+ *   a 400 « Server-side route resolution disabled », here a 404.
  * @param {import('node:http').RequestListener} handler
  * @param {Set<string>} files the build's files under /_app/ (appFilesOf)
  * @returns {import('node:http').RequestListener}
  */
-export function answerMissingAppFiles(handler, files) {
+export function answerSvelteKitAddresses(handler, files) {
 	return (req, res) => {
 		const url = req.url ?? '/';
+		// SvelteKit reads the path not decoded (/__route%2Ejs is not one), « .. » resolved.
+		if (url.includes('/__route.js') && pathOf(url, false)?.endsWith('/__route.js')) {
+			answerNotFound(req, res, ROUTE_RESOLUTION_MESSAGE);
+			return;
+		}
 		// SvelteKit's own rule: every address that begins with /_app (/_app, /_apple…) is its own,
 		// read decoded (/%5Fapp/… too, whose first character is then « % »).
 		if (url.startsWith('/_') || url.startsWith('/%')) {
-			let path = null;
-			try {
-				// The address as SvelteKit reads it (WHATWG URL: « .. » resolved, query left), decoded.
-				path = decodeURIComponent(new URL(url, 'http://portail.invalid').pathname);
-			} catch {
-				// Malformed: SvelteKit's own answer (hooks.server.ts puts it in French).
-			}
+			const path = pathOf(url, true);
 			if (
 				path?.startsWith('/_app') &&
 				!files.has(path) &&
 				!SVELTEKIT_APP_ADDRESSES.includes(path)
 			) {
-				res.writeHead(404, {
-					'content-type': 'text/plain; charset=utf-8',
-					// As SvelteKit does: a missing file must not be kept by a cache as missing.
-					'cache-control': 'public, max-age=0, must-revalidate'
-				});
-				res.end(req.method === 'HEAD' ? undefined : MISSING_APP_FILE_MESSAGE);
+				answerNotFound(req, res, MISSING_APP_FILE_MESSAGE);
 				return;
 			}
 		}
 		handler(req, res);
 	};
+}
+
+/**
+ * The path of a request's address as SvelteKit reads it (WHATWG URL: « .. » resolved, query left),
+ * decoded or not; null when malformed (SvelteKit's own answer, put in French by hooks.server.ts).
+ * @param {string} url @param {boolean} decoded
+ */
+function pathOf(url, decoded) {
+	try {
+		const path = new URL(url, 'http://portail.invalid').pathname;
+		return decoded ? decodeURIComponent(path) : path;
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ * @param {string} message
+ */
+function answerNotFound(req, res, message) {
+	res.writeHead(404, {
+		'content-type': 'text/plain; charset=utf-8',
+		// As SvelteKit does: a missing file must not be kept by a cache as missing.
+		'cache-control': 'public, max-age=0, must-revalidate'
+	});
+	res.end(req.method === 'HEAD' ? undefined : message);
 }
 
 async function loadHandler() {
@@ -287,7 +314,7 @@ export async function main() {
 	const pidFile = pidFileOf(config.databasePath);
 	mkdirSync(dirname(resolve(config.databasePath)), { recursive: true, mode: 0o700 });
 	writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
-	handler = answerMissingAppFiles(
+	handler = answerSvelteKitAddresses(
 		/** @type {import('node:http').RequestListener} */ (await loadHandler()),
 		appFilesOf(join(root, 'build', 'client'))
 	);

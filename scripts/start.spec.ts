@@ -8,10 +8,11 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-	answerMissingAppFiles,
+	answerSvelteKitAddresses,
 	appFilesOf,
 	createPortalServer,
 	MISSING_APP_FILE_MESSAGE,
+	ROUTE_RESOLUTION_MESSAGE,
 	MAX_CONNECTIONS_PER_ADDRESS,
 	proxySettingsProblem,
 	SERVER_NODE_FLAGS,
@@ -155,8 +156,8 @@ describe('npm start, before anything else', () => {
 	});
 });
 
-describe('files under /_app/ the build does not have', () => {
-	it('are answered in French by the server; the build’s files and SvelteKit’s own go on', async () => {
+describe('addresses SvelteKit answers itself in English', () => {
+	it('files under /_app/ the build does not have and /__route.js are answered in French; the build’s files and SvelteKit’s own go on', async () => {
 		const client = mkdtempSync(join(tmpdir(), 'sdusn-client-'));
 		mkdirSync(join(client, '_app', 'immutable', 'entry'), { recursive: true });
 		writeFileSync(join(client, '_app', 'immutable', 'entry', 'app.Ab1.js'), '');
@@ -164,7 +165,7 @@ describe('files under /_app/ the build does not have', () => {
 		const files = appFilesOf(client);
 		expect([...files].sort()).toEqual(['/_app/immutable/entry/app.Ab1.js', '/_app/version.json']);
 		const server = createHttpServer(
-			answerMissingAppFiles((_req, res) => res.end('suite'), files)
+			answerSvelteKitAddresses((_req, res) => res.end('suite'), files)
 		).listen(0, '127.0.0.1');
 		await new Promise((resolve) => server.once('listening', resolve));
 		const port = (server.address() as AddressInfo).port;
@@ -184,6 +185,11 @@ describe('files under /_app/ the build does not have', () => {
 			expect(missing.headers.get('content-type')).toBe('text/plain; charset=utf-8');
 			expect(missing.headers.get('cache-control')).toBe('public, max-age=0, must-revalidate');
 			expect(await missing.text()).toBe(MISSING_APP_FILE_MESSAGE);
+			for (const path of ['/__route.js', '/fiches/__route.js?x=1', '/x/../__route.js']) {
+				const route = await fetch(`${base}${path}`);
+				expect(route.status, path).toBe(404);
+				expect(await route.text(), path).toBe(ROUTE_RESOLUTION_MESSAGE);
+			}
 			const head = await fetch(`${base}/_app/nothing.css`, { method: 'HEAD' });
 			expect(head.status).toBe(404);
 			for (const path of ['/_app', '/_apple', '/_app?x=1', '/%5fapp/x.js', '/_%61pp/x.js'])
@@ -199,7 +205,10 @@ describe('files under /_app/ the build does not have', () => {
 				'/%5Fapp/version.json',
 				'/%66iches',
 				'/_autre',
-				'/fiches'
+				'/fiches',
+				'/__route.js/x',
+				'/__route%2Ejs',
+				'/__route.json'
 			])
 				expect(await raw(path), path).toBe('suite');
 		} finally {
