@@ -125,12 +125,20 @@ test('draft against draft: the conflict screen compares both, « mine » wins kn
 	await expectNoAxeViolations(b);
 	await screenshotsAtWidths(b, testInfo.outputPath.bind(testInfo), 'conflit-brouillons');
 
-	// Saving again the ordinary way is still refused: only the explicit choice overwrites. The alert
-	// is already on the page: wait for the answer itself before the next click.
-	const refused = b.waitForResponse((r) => r.request().method() === 'POST');
-	await b.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
-	expect((await refused).status()).toBe(200);
-	await expect(b.getByRole('alert')).toContainText('pendant que vous la modifiiez');
+	// Saving again the ordinary way is still refused: only the explicit choice overwrites, neither
+	// the draft button nor Enter in a field. The alert is already on the page: each time, wait for
+	// the answer itself before the next action.
+	for (const send of [
+		() => b.getByRole('button', { name: 'Enregistrer le brouillon' }).click(),
+		() => b.getByLabel('Avancement en %').press('Enter')
+	]) {
+		const refused = b.waitForResponse((r) => r.request().method() === 'POST');
+		await send();
+		const answer = await refused;
+		expect(new URLSearchParams(answer.request().postData() ?? '').get('intent')).toBe('draft');
+		expect(answer.status()).toBe(200);
+		await expect(b.getByRole('alert')).toContainText('pendant que vous la modifiiez');
+	}
 	await b.getByRole('button', { name: 'Enregistrer ma version à la place' }).click();
 	await expect(b.getByRole('status')).toContainText('Brouillon enregistré');
 	await expect(b.getByLabel('Ce qui a été fait')).toHaveValue('Version de Chloé');
