@@ -2,7 +2,7 @@ import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage, type Account } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
-import { screenshotsAtWidths } from './helpers/screenshots';
+import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
 
 /**
  * What partners of one organisation do at the same time on the same fiche: nothing typed is lost,
@@ -288,7 +288,7 @@ test('a count indicator refuses a negative value, in French, keeping the typing'
 
 test('a form sent again before its answer sends nothing more: one request, answers never out of order', async ({
 	browser
-}) => {
+}, testInfo) => {
 	const { context, page } = await signedIn(browser, ACCOUNTS.partner);
 	await page.goto('/espace/fiches/5-1/suivi');
 	await page.getByLabel('Ce qui a été fait').fill('Envoyé deux fois');
@@ -304,6 +304,12 @@ test('a form sent again before its answer sends nothing more: one request, answe
 	const save = page.getByRole('button', { name: 'Enregistrer le brouillon' });
 	await save.click();
 	await expect(form).toHaveAttribute('aria-busy', 'true');
+	await screenshot(form.locator('.actions-row'), testInfo.outputPath('envoi-en-cours.png'));
+	// Every button of the form shows it is waiting.
+	await expect(save).toHaveAttribute('data-sending');
+	await expect(page.getByRole('button', { name: 'Soumettre à Lot numérique' })).toHaveAttribute(
+		'data-sending'
+	);
 	await save.click();
 	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
 	await expect(page.getByRole('status')).toContainText('Brouillon enregistré');
@@ -311,8 +317,28 @@ test('a form sent again before its answer sends nothing more: one request, answe
 	expect(posts).toHaveLength(1);
 	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue('Envoyé deux fois');
 
-	// Sent again once answered, the form works as before: submitted, then validated by staff.
+	await expect(save).not.toHaveAttribute('data-sending');
+
+	// No answer at all (the connection fails): a French alert, the typing kept, the form free.
 	await page.unroute('**/espace/fiches/5-1/suivi**');
+	await page.route('**/espace/fiches/5-1/suivi**', (route) =>
+		route.request().method() === 'POST' ? route.abort('failed') : route.continue()
+	);
+	await page.getByLabel('Ce qui a été fait').fill('Envoyé sans réseau');
+	await save.click();
+	await expect(page.getByRole('alert')).toHaveText(
+		'L’envoi n’a pas abouti (connexion interrompue ou portail indisponible) : votre saisie est conservée, renvoyez le formulaire.'
+	);
+	await expect(page.getByRole('alert')).toBeInViewport();
+	await expect(page.locator('h1')).toHaveText('Reprendre la mise à jour de la fiche 5-1');
+	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue('Envoyé sans réseau');
+	await expect(form).not.toHaveAttribute('aria-busy');
+	await expectNoAxeViolations(page);
+	await screenshot(page, testInfo.outputPath('envoi-sans-reponse.png'), { fullPage: false });
+	await page.unroute('**/espace/fiches/5-1/suivi**');
+
+	// Sent again once answered, the form works as before: submitted, then validated by staff.
+	await page.getByLabel('Ce qui a été fait').fill('Envoyé deux fois');
 	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
 	await expect(page).toHaveURL(/\/espace\?soumis=\d+$/);
 	await validate(submittedId(page));

@@ -5,18 +5,34 @@
 import { enhance } from '$app/forms';
 import type { SubmitFunction } from '@sveltejs/kit';
 
+const SEND_FAILED_MESSAGE =
+	'L’envoi n’a pas abouti (connexion interrompue ou portail indisponible) : votre saisie est conservée, renvoyez le formulaire.';
+
 /**
- * `use:enhanceOnce`, or `use:enhanceOnce={submit}` as with `use:enhance`: while a submission of the
- * form waits for its answer, the form is `aria-busy` and sending it again does nothing.
- * The focus stays where it was (no button is disabled under it).
+ * `use:enhanceOnce`, or `use:enhanceOnce={submit}` as with `use:enhance`:
+ * - while a submission of the form waits for its answer, the form is `aria-busy`, its buttons are
+ *   marked `data-sending` (shown as waiting, app.css), and sending it again does nothing; the focus
+ *   stays where it was (no button is disabled under it);
+ * - when no answer comes (the connection failed) or the answer cannot be read, SvelteKit would
+ *   replace the page by an English error page and lose what was typed: the form stays as it is,
+ *   with a French alert at its top.
  */
 export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 	let pending = false;
+	const setSending = (sending: boolean) => {
+		pending = sending;
+		if (sending) form.setAttribute('aria-busy', 'true');
+		else form.removeAttribute('aria-busy');
+		// form.elements: the buttons placed outside the form with form="…" too.
+		for (const element of form.elements)
+			if (element instanceof HTMLButtonElement) element.toggleAttribute('data-sending', sending);
+	};
 	return enhance(form, async (input) => {
 		if (pending) {
 			input.cancel();
 			return;
 		}
+		form.querySelector(':scope > [data-send-failed]')?.remove();
 		let cancelled = false;
 		const after = await submit?.({
 			...input,
@@ -26,15 +42,34 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			}
 		});
 		if (cancelled) return;
-		pending = true;
-		form.setAttribute('aria-busy', 'true');
+		setSending(true);
+		// A request aborted through its controller gets no answer callback from SvelteKit.
+		input.controller.signal.addEventListener('abort', () => setSending(false), { once: true });
 		return async (answer) => {
 			try {
+				// An error without a status is SvelteKit's own: no answer, or none it could read.
+				if (answer.result.type === 'error' && answer.result.status === undefined) {
+					const alert = sendFailedAlert();
+					form.prepend(alert);
+					// The button pressed is at the form's end: the alert at its top is brought into view.
+					alert.scrollIntoView({ block: 'nearest' });
+					return;
+				}
 				await (after ? after(answer) : answer.update());
 			} finally {
-				pending = false;
-				form.removeAttribute('aria-busy');
+				setSending(false);
 			}
 		};
 	});
+}
+
+function sendFailedAlert(): HTMLElement {
+	const alert = document.createElement('div');
+	alert.className = 'notice warning';
+	alert.setAttribute('role', 'alert');
+	alert.dataset.sendFailed = '';
+	const text = document.createElement('p');
+	text.textContent = SEND_FAILED_MESSAGE;
+	alert.append(text);
+	return alert;
 }
