@@ -174,4 +174,10 @@ test('/compte tells every rule a password change breaks at once', async ({ page 
 	await change('pas le bon', 'court', 'court');
 	await expect(page.getByText('Le mot de passe actuel est incorrect.').first()).toBeVisible();
 	await expect(tooShort).toBeVisible();
+	// Accepted, with no other session of the account open (this spec signs the account in once).
+	const next = 'le causse de gramat sous la brume';
+	await change(ACCOUNTS.commission.password, next, next);
+	await expect(page.getByRole('status')).toHaveText(
+		'Votre mot de passe a été changé. Aucune autre session n’était ouverte.'
+	);
 });

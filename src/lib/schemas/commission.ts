@@ -6,6 +6,7 @@ export const SessionSchema = z.object({
 	held_on: z
 		.string()
 		.trim()
+		.min(1, 'Indiquez la date de la séance.')
 		.refine(isIsoDate, 'La date de la séance n’est pas une date valide (jj/mm/aaaa).')
 		.refine(
 			(v) => v >= '2018-01-01' && v <= '2100-12-31',

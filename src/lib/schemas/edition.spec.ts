@@ -32,4 +32,8 @@ describe('edition form', () => {
 			['year', 'L’année s’écrit sur quatre chiffres (exemple : 2019).']
 		]);
 	});
+
+	it('asks for an empty date of arrest rather than calling it invalid', () => {
+		expect(messages('2019', '')[0]).toEqual(['as_of', 'Indiquez la date d’arrêté des chiffres.']);
+	});
 });

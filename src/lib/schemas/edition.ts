@@ -11,6 +11,7 @@ export const EditionSchema = z
 		as_of: z
 			.string()
 			.trim()
+			.min(1, 'Indiquez la date d’arrêté des chiffres.')
 			.refine(isIsoDate, 'La date d’arrêté des chiffres n’est pas une date valide (jj/mm/aaaa).'),
 		intro: textField('L’introduction', 10_000),
 		text_performance: textField('Le texte de l’axe « performance »', 5_000, { required: false }),
