@@ -266,6 +266,11 @@ test('after « Soumettre » the partner reads what was submitted and withdraws i
 	await expect(page.getByRole('alert')).toContainText(
 		'Lot numérique a déjà traité cette mise à jour'
 	);
+	// The page shows the state it now has, without the button that no longer applies.
+	await expect(page.getByText('État : validée et publiée')).toBeVisible();
+	await expect(
+		page.getByRole('button', { name: 'Retirer la soumission (revenir au brouillon)' })
+	).toHaveCount(0);
 	await context.close();
 });
 
