@@ -349,3 +349,31 @@ test('a form sent again before its answer sends nothing more: one request, answe
 	await validate(submittedId(page));
 	await context.close();
 });
+
+test('signed out in another tab, a save keeps the typing and says so; signed in again, it goes through', async ({
+	browser
+}) => {
+	const { context, page } = await signedIn(browser, ACCOUNTS.partner);
+	await page.goto('/espace/fiches/5-1/suivi');
+	await page.getByLabel('Ce qui a été fait').fill('Écrit avant la déconnexion');
+	await page.getByLabel('Avancement en %').fill('30');
+	const other = await context.newPage();
+	await other.goto('/espace');
+	await other.getByRole('button', { name: 'Se déconnecter' }).click();
+	await expect(other.getByRole('link', { name: 'Connexion' })).toBeVisible();
+
+	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(page.getByRole('alert')).toContainText(
+		'Votre session a pris fin (déconnexion, ou délai dépassé) : rien n’a été enregistré et votre saisie est conservée ci-dessous.'
+	);
+	await expect(page).toHaveURL(/\/espace\/fiches\/5-1\/suivi$/);
+	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue('Écrit avant la déconnexion');
+	await expect(page.getByLabel('Avancement en %')).toHaveValue('30');
+	await expectNoAxeViolations(page);
+
+	await loginPage(other, ACCOUNTS.partner);
+	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(page).toHaveURL(/\/espace\?soumis=\d+$/);
+	await validate(submittedId(page));
+	await context.close();
+});

@@ -9,11 +9,15 @@ import {
 	findProgressUpdate
 } from '$lib/server/progress/repository';
 import { refusalAnswer } from '$lib/server/http/form-answer';
+import { refuse } from '$lib/server/result';
 import { saveProgressForm } from '$lib/server/progress/service';
 import { indicatorField } from '$lib/schemas/progress-update';
 import { parisToday } from '$lib/utils/dates';
 import { formatNumberInput } from '$lib/utils/format';
 import type { Actions, PageServerLoad } from './$types';
+
+const SESSION_ENDED_MESSAGE =
+	'Votre session a pris fin (déconnexion, ou délai dépassé) : rien n’a été enregistré et votre saisie est conservée ci-dessous. Connectez-vous dans un autre onglet, puis renvoyez le formulaire.';
 
 function draftId(url: URL): number | null {
 	const raw = url.searchParams.get('brouillon');
@@ -106,9 +110,13 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		// The service reads the fiche and the update, decides and saves in one transaction.
-		const user = requireUser(event);
 		const form = await event.request.formData();
+		// Signed out meanwhile (in another tab, or the session ended): the refusal gives the typing
+		// back, where a redirect to the sign-in page would lose it. Without JavaScript the page's
+		// load still sends to the sign-in page.
+		const user = event.locals.user;
+		if (!user) return refusalAnswer(refuse(401, SESSION_ENDED_MESSAGE), typedValues(form));
+		// The service reads the fiche and the update, decides and saves in one transaction.
 		const result = await saveProgressForm(
 			getDb(),
 			user,
