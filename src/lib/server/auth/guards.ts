@@ -1,4 +1,6 @@
-import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
+import { refusalAnswer } from '../http/form-answer';
+import { refuse } from '../result';
 import { recordAudit } from '../audit/repository';
 import { getDb } from '../db/instance';
 import { can, type Action, type Resources } from './permissions';
@@ -14,6 +16,29 @@ export function requireUser(event: Event): User {
 		redirect(303, `/connexion?redirectTo=${encodeURIComponent(target)}`);
 	}
 	return user;
+}
+
+const SIGNED_OUT_MESSAGE =
+	'Votre session a pris fin (déconnexion, ou délai dépassé) : rien n’a été enregistré et votre saisie est conservée ci-dessous. Connectez-vous dans un autre onglet, puis renvoyez le formulaire.';
+
+/**
+ * For an action whose form must not be lost (a partner's long update): the signed-in person and the
+ * posted form; not signed in (signed out in another tab, the session ended), a 401 refusal giving
+ * back what was typed, where requireUser's redirect to the sign-in page would lose it. Sent without
+ * JavaScript, the page shown with that refusal runs its own load, which still leads to sign-in.
+ */
+export async function requireUserKeepingForm(
+	event: Event
+): Promise<
+	| { user: User; form: FormData; refusal?: never }
+	| { refusal: ActionFailure<ReturnType<typeof refusalAnswer>['data']> }
+> {
+	const user = event.locals.user;
+	const form = await event.request.formData();
+	if (user) return { user, form };
+	const typed: Record<string, string> = {};
+	for (const [name, value] of form) if (typeof value === 'string') typed[name] = value;
+	return { refusal: refusalAnswer(refuse(401, SIGNED_OUT_MESSAGE), typed) };
 }
 
 const FORBIDDEN_MESSAGE =

@@ -1,5 +1,11 @@
 import { error, redirect } from '@sveltejs/kit';
-import { authorize, deny, requireUser, safeClientAddress } from '$lib/server/auth/guards';
+import {
+	authorize,
+	deny,
+	requireUser,
+	requireUserKeepingForm,
+	safeClientAddress
+} from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
 import { getDb } from '$lib/server/db/instance';
 import {
@@ -9,15 +15,11 @@ import {
 	findProgressUpdate
 } from '$lib/server/progress/repository';
 import { refusalAnswer } from '$lib/server/http/form-answer';
-import { refuse } from '$lib/server/result';
 import { saveProgressForm } from '$lib/server/progress/service';
 import { indicatorField } from '$lib/schemas/progress-update';
 import { parisToday } from '$lib/utils/dates';
 import { formatNumberInput } from '$lib/utils/format';
 import type { Actions, PageServerLoad } from './$types';
-
-const SESSION_ENDED_MESSAGE =
-	'Votre session a pris fin (déconnexion, ou délai dépassé) : rien n’a été enregistré et votre saisie est conservée ci-dessous. Connectez-vous dans un autre onglet, puis renvoyez le formulaire.';
 
 function draftId(url: URL): number | null {
 	const raw = url.searchParams.get('brouillon');
@@ -110,12 +112,10 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		const form = await event.request.formData();
-		// Signed out meanwhile (in another tab, or the session ended): the refusal gives the typing
-		// back, where a redirect to the sign-in page would lose it. Without JavaScript the page's
-		// load still sends to the sign-in page.
-		const user = event.locals.user;
-		if (!user) return refusalAnswer(refuse(401, SESSION_ENDED_MESSAGE), typedValues(form));
+		// Signed out meanwhile: refused with the typing given back, not sent to the sign-in page.
+		const signedIn = await requireUserKeepingForm(event);
+		if (signedIn.refusal) return signedIn.refusal;
+		const { user, form } = signedIn;
 		// The service reads the fiche and the update, decides and saves in one transaction.
 		const result = await saveProgressForm(
 			getDb(),
