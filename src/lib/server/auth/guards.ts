@@ -1,5 +1,5 @@
 import { error, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
-import { refusalAnswer } from '../http/form-answer';
+import { refusalAnswer, typedValues } from '../http/form-answer';
 import { refuse } from '../result';
 import { recordAudit } from '../audit/repository';
 import { getDb } from '../db/instance';
@@ -36,9 +36,7 @@ export async function requireUserKeepingForm(
 	const user = event.locals.user;
 	const form = await event.request.formData();
 	if (user) return { user, form };
-	const typed: Record<string, string> = {};
-	for (const [name, value] of form) if (typeof value === 'string') typed[name] = value;
-	return { refusal: refusalAnswer(refuse(401, SIGNED_OUT_MESSAGE), typed) };
+	return { refusal: refusalAnswer(refuse(401, SIGNED_OUT_MESSAGE), typedValues(form)) };
 }
 
 const FORBIDDEN_MESSAGE =

@@ -18,6 +18,13 @@ export function refusalAnswer<V extends Record<string, unknown>>(refusal: Refusa
 	});
 }
 
+/** Every text field of a posted form as typed, to give back with a refusal (files left out). */
+export function typedValues(form: FormData): Record<string, string> {
+	const values: Record<string, string> = {};
+	for (const [name, value] of form) if (typeof value === 'string') values[name] = value;
+	return values;
+}
+
 /** The message above a form some of whose fields do not pass. */
 const INVALID_FORM_MESSAGE = 'Le formulaire contient des erreurs : corrigez les champs signalés.';
 

@@ -14,7 +14,7 @@ import {
 	findOpenUpdate,
 	findProgressUpdate
 } from '$lib/server/progress/repository';
-import { refusalAnswer } from '$lib/server/http/form-answer';
+import { refusalAnswer, typedValues } from '$lib/server/http/form-answer';
 import { saveProgressForm } from '$lib/server/progress/service';
 import { indicatorField } from '$lib/schemas/progress-update';
 import { parisToday } from '$lib/utils/dates';
@@ -26,13 +26,6 @@ function draftId(url: URL): number | null {
 	if (raw === null) return null;
 	if (!/^\d{1,9}$/.test(raw)) error(404, 'Cette mise à jour n’existe pas.');
 	return Number(raw);
-}
-
-/** What was typed, to refill the form after a refusal. */
-function typedValues(form: FormData): Record<string, string> {
-	const values: Record<string, string> = {};
-	for (const [name, value] of form) if (typeof value === 'string') values[name] = value;
-	return values;
 }
 
 /**
