@@ -115,6 +115,8 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	).toBeVisible();
 	await expect(page.getByLabel('Introduction')).toHaveValue('Une année de lancement.');
 	await page.getByLabel('Année').fill('2019');
+	// A date someone chose does not follow the year.
+	await expect(page.getByLabel(/Chiffres arrêtés au/)).toHaveValue('2020-01-15');
 	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
 	await expect(page.getByText('La date d’arrêté doit tomber dans l’année du bilan.')).toBeVisible();
 	await page.getByLabel(/Chiffres arrêtés au/).fill('2019-12-31');
@@ -188,8 +190,9 @@ test('a published edition is corrected as a version 2: the note is asked for, vi
 	browser
 }, testInfo) => {
 	const { context, page } = await adminOnEditions(browser);
+	// The default date of arrest (31 December of last year) follows the year typed.
 	await page.getByLabel('Année').fill('2019');
-	await page.getByLabel(/Chiffres arrêtés au/).fill('2019-12-31');
+	await expect(page.getByLabel(/Chiffres arrêtés au/)).toHaveValue('2019-12-31');
 	await page.getByLabel('Introduction').fill('Une année de lancement, chiffres corrigés.');
 	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
 	const noteAsked =
