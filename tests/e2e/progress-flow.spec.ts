@@ -1,7 +1,30 @@
+import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { screenshot } from './helpers/screenshots';
+
+/** An update of a fiche submitted by a plain form post, as the partner's client; its id. */
+async function submitUpdate(partner: APIRequestContext, code: string, done: string) {
+	const answer = await partner.post(`/espace/fiches/${code}/suivi`, {
+		form: {
+			reported_on: '2026-03-01',
+			status: 'en_cours',
+			progress: '5',
+			done,
+			next_steps: '',
+			difficulties: '',
+			submission_key: `soumission-${code}`,
+			version: '',
+			intent: 'submit'
+		},
+		maxRedirects: 0
+	});
+	expect(answer.status()).toBe(303);
+	const id = /soumis=(\d+)/.exec(answer.headers().location ?? '')?.[1];
+	expect(id).toBeTruthy();
+	return id;
+}
 
 test('a partner reports progress, staff validate it, and the public fiche and open data show it', async ({
 	browser
@@ -123,20 +146,7 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 
 test('a returned update comes back to the partner with the comment', async ({ browser }) => {
 	const partner = await apiAs(ACCOUNTS.partner);
-	const submit = await partner.post('/espace/fiches/1-2/suivi', {
-		form: {
-			reported_on: '2026-03-01',
-			status: 'en_cours',
-			progress: '5',
-			done: 'Questionnaire envoyé',
-			next_steps: '',
-			difficulties: '',
-			submission_key: 'retour-1-2',
-			version: '',
-			intent: 'submit'
-		}
-	});
-	expect(submit.status()).toBe(303);
+	await submitUpdate(partner, '1-2', 'Questionnaire envoyé');
 	const adminContext = await browser.newContext();
 	const admin = await adminContext.newPage();
 	await loginPage(admin, ACCOUNTS.admin);
@@ -167,6 +177,58 @@ test('a returned update comes back to the partner with the comment', async ({ br
 	).toBeVisible();
 	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue('Questionnaire envoyé');
 	await partner.dispose();
+	await adminContext.close();
+	await partnerContext.close();
+});
+
+test('staff deciding on an update its partner changed meanwhile are told so and read it again, their comment kept', async ({
+	browser
+}) => {
+	const partnerApi = await apiAs(ACCOUNTS.partner);
+	const id = await submitUpdate(partnerApi, '12-1', 'Première version du compte rendu');
+
+	const adminContext = await browser.newContext();
+	const admin = await adminContext.newPage();
+	await loginPage(admin, ACCOUNTS.admin);
+	await admin.goto(`/admin/suivis/${id}`);
+	await expect(admin.getByText('Première version du compte rendu')).toBeVisible();
+
+	// Meanwhile the partner withdraws it, rewrites it and submits it again.
+	const partnerContext = await browser.newContext();
+	const partner = await partnerContext.newPage();
+	await loginPage(partner, ACCOUNTS.partner);
+	await partner.goto(`/espace/suivis/${id}`);
+	await partner
+		.getByRole('button', { name: 'Retirer la soumission (revenir au brouillon)' })
+		.click();
+	await partner.getByLabel('Ce qui a été fait').fill('Deuxième version du compte rendu');
+	await partner.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(partner).toHaveURL(/\/espace\?soumis=\d+$/);
+
+	// The admin's decision is refused, and the page now shows what the partner sent.
+	await admin.getByLabel(/Commentaire pour le partenaire/).fill('Précisez les dates.');
+	await admin.getByRole('button', { name: 'Renvoyer pour correction' }).click();
+	await expect(admin.getByRole('alert')).toContainText(
+		'Cette mise à jour a été modifiée depuis l’ouverture de la page : relisez-la avant de décider.'
+	);
+	await expect(admin.getByText('Deuxième version du compte rendu')).toBeVisible();
+	await expect(admin.getByLabel(/Commentaire pour le partenaire/)).toHaveValue(
+		'Précisez les dates.'
+	);
+
+	// Withdrawn again: the refusal says so and the page no longer offers a decision.
+	await partner.goto(`/espace/suivis/${id}`);
+	await partner
+		.getByRole('button', { name: 'Retirer la soumission (revenir au brouillon)' })
+		.click();
+	await expect(partner.getByRole('status')).toContainText('La soumission est retirée');
+	await admin.getByRole('button', { name: 'Valider et publier' }).click();
+	await expect(admin.getByRole('alert')).toContainText(
+		'Le partenaire a retiré cette mise à jour entre-temps'
+	);
+	await expect(admin.locator('dl.details')).toContainText('brouillon');
+	await expect(admin.getByRole('button', { name: 'Valider et publier' })).toHaveCount(0);
+	await partnerApi.dispose();
 	await adminContext.close();
 	await partnerContext.close();
 });

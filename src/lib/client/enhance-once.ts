@@ -3,6 +3,7 @@
 // answers are applied in the order they arrive, not the order they were sent: a conflict answer
 // could arrive after the save that followed it and show the conflict again over a saved draft.
 import { enhance } from '$app/forms';
+import { invalidateAll } from '$app/navigation';
 import type { SubmitFunction } from '@sveltejs/kit';
 
 const SEND_FAILED_MESSAGE =
@@ -73,3 +74,17 @@ function sendFailedAlert(): HTMLElement {
 	alert.append(text);
 	return alert;
 }
+
+/**
+ * `use:enhanceOnce={readAgainOnConflict}`: a refusal because what the page shows changed meanwhile
+ * (409: someone else acted) also reads the page's data again, so the page shows what the refusal
+ * speaks of; what was typed stays (the form's answer is kept). Only for pages whose refusal
+ * message is outside the forms that may disappear, and whose forms carry no version that reading
+ * again would make current behind the person's back (not the update form's conflict screen).
+ */
+export const readAgainOnConflict: SubmitFunction =
+	() =>
+	async ({ result, update }) => {
+		await update();
+		if (result.type === 'failure' && result.status === 409) await invalidateAll();
+	};
