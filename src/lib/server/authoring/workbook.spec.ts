@@ -6,14 +6,9 @@ import { PLAN_DATA } from '../seed/plan-data';
 import { loadLatestValues, loadPlanModel } from './import-repository';
 import { applyPlanImport, previewPlanImport } from './plan-import';
 import { cellToRichText, richTextToCell, type PlanModel } from './plan-model';
-import {
-	describeProblem,
-	MAX_UNZIPPED_BYTES,
-	readPlanWorkbook,
-	SHEETS,
-	unzippedSize,
-	writePlanWorkbook
-} from './workbook';
+import { describeProblem, readPlanWorkbook, SHEETS, writePlanWorkbook } from './workbook';
+import { MAX_UNZIPPED_BYTES, unzippedSize } from './zip-guard';
+import { zip } from './zip-testing';
 
 let db: Db;
 let model: PlanModel;
@@ -286,7 +281,40 @@ describe('a workbook that does not validate: one French sentence per problem, no
 				break;
 			}
 		expect(await problems(bomb)).toEqual([
-			'le classeur, une fois décompressé, pèserait 4097 Mo : un classeur du plan en pèse au plus 32 Mo'
+			'le classeur, une fois décompressé, pèserait 4097 Mo : un classeur du plan en pèse au plus 16 Mo'
+		]);
+	});
+
+	it('a small file whose sheets hold hundreds of thousands of rows is refused before ExcelJS reads it', async () => {
+		const links = (count: number) =>
+			zip([
+				{
+					name: 'xl/worksheets/sheet8.xml',
+					content: Buffer.from(
+						`<worksheet><sheetData>${'<row><c t="inlineStr"><is><t>1-1</t></is></c><c t="inlineStr"><is><t>2-1</t></is></c></row>'.repeat(count)}</sheetData></worksheet>`
+					)
+				}
+			]);
+		// 340,000 rows in « Liens »: about 150 Ko on disk, 30 Mo unzipped, once more than the
+		// server's memory once read by ExcelJS.
+		const huge = links(340_000);
+		expect(huge.length).toBeLessThan(400 * 1024);
+		expect(await problems(huge)).toEqual([
+			'le classeur, une fois décompressé, pèserait 30 Mo : un classeur du plan en pèse au plus 16 Mo'
+		]);
+		expect(await problems(links(45_000))).toEqual([
+			'le classeur compte plus de 40\u202f000 lignes en tout : celui du plan en compte quelques centaines'
+		]);
+		// Declared as 2000 bytes, 20 Mo once inflated.
+		const lying = zip([
+			{
+				name: 'xl/worksheets/sheet8.xml',
+				content: Buffer.alloc(20 * 1024 * 1024, 32),
+				declared: 2000
+			}
+		]);
+		expect(await problems(lying)).toEqual([
+			'le classeur, une fois décompressé, pèserait plus de 16 Mo : un classeur du plan en pèse au plus 16 Mo'
 		]);
 	});
 

@@ -6,6 +6,7 @@ import {
 	type OrganisationKind
 } from '../../utils/vocabulary';
 import type { IndicatorKind } from '../db/schema';
+import { formatNumber } from '../../utils/format';
 import { newWorkbook } from '../spreadsheet';
 import {
 	emptyPlanModel,
@@ -13,6 +14,13 @@ import {
 	indicatorValueProblem,
 	type PlanModel
 } from './plan-model';
+import {
+	inspectZip,
+	MAX_UNZIPPED_BYTES,
+	MAX_WORKBOOK_CELLS,
+	MAX_WORKBOOK_ROWS,
+	unzippedSize
+} from './zip-guard';
 
 /**
  * The whole plan as one Excel workbook (.xlsx), both ways: writePlanWorkbook for the public file
@@ -362,44 +370,9 @@ function cellValue(cell: ExcelJS.Cell, fail: (message: string) => void): Cell {
 	return null;
 }
 
-/** What a workbook may weigh once unzipped (the Lot plan's: under 1 Mo; 10,000 rows: about 2 Mo). */
-export const MAX_UNZIPPED_BYTES = 32 * 1024 * 1024;
-
-/**
- * The total size of a zip archive's files once unzipped, from its central directory, read before
- * anything is inflated (a small file that would unzip to gigabytes is refused); null when the
- * bytes are not a zip archive.
- */
-export function unzippedSize(bytes: Uint8Array): number | null {
-	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-	let end = -1;
-	for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 65_557); i--)
-		if (view.getUint32(i, true) === 0x06054b50) {
-			end = i;
-			break;
-		}
-	if (end < 0) return null;
-	const entries = view.getUint16(end + 10, true);
-	let offset = view.getUint32(end + 16, true);
-	let total = 0;
-	for (let n = 0; n < entries; n++) {
-		if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50) return null;
-		const size = view.getUint32(offset + 24, true);
-		// 0xFFFFFFFF: a ZIP64 entry, four gigabytes or more.
-		total += size === 0xffffffff ? Number.POSITIVE_INFINITY : size;
-		offset +=
-			46 +
-			view.getUint16(offset + 28, true) +
-			view.getUint16(offset + 30, true) +
-			view.getUint16(offset + 32, true);
-	}
-	return total;
-}
-
 async function loadWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook | null> {
 	// An .xlsx file is a zip archive: anything else is refused before ExcelJS reads it.
 	if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) return null;
-	if ((unzippedSize(bytes) ?? 0) > MAX_UNZIPPED_BYTES) return null;
 	const workbook = await newWorkbook();
 	try {
 		await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -623,24 +596,39 @@ function uniqueBy<T>(
 
 const CODE = /^[a-z0-9][a-z0-9-]{0,60}$/;
 
+const MEGABYTE = 1024 * 1024;
+const UNREADABLE =
+	'le fichier n’est pas un classeur Excel (.xlsx) lisible : enregistrez-le au format « Classeur Excel 2007-365 (.xlsx) » et réessayez';
+
+/** Why the archive is refused before ExcelJS reads it, if it is (zip-guard.ts). */
+function zipProblem(bytes: Uint8Array): string | null {
+	const declared = unzippedSize(bytes);
+	const limit = `un classeur du plan en pèse au plus ${MAX_UNZIPPED_BYTES / MEGABYTE} Mo`;
+	// What the directory declares, when it already says too much: refused without inflating.
+	if (declared !== null && declared > MAX_UNZIPPED_BYTES)
+		return `le classeur, une fois décompressé, pèserait ${Number.isFinite(declared) ? `${Math.ceil(declared / MEGABYTE)} Mo` : 'plus de 4 Go'} : ${limit}`;
+	const contents = inspectZip(bytes);
+	if (contents.ok) return null;
+	switch (contents.problem) {
+		case 'unreadable':
+			return UNREADABLE;
+		case 'too-big':
+			return `le classeur, une fois décompressé, pèserait plus de ${MAX_UNZIPPED_BYTES / MEGABYTE} Mo : ${limit}`;
+		case 'too-many-rows':
+			return `le classeur compte plus de ${formatNumber(MAX_WORKBOOK_ROWS)} lignes en tout : celui du plan en compte quelques centaines`;
+		case 'too-many-cells':
+			return `le classeur compte plus de ${formatNumber(MAX_WORKBOOK_CELLS)} cellules remplies en tout : celui du plan en compte quelques milliers`;
+	}
+}
+
 /**
  * Reads a workbook written by writePlanWorkbook (and edited in a spreadsheet): every sheet, every
  * header, every row, every reference between sheets. Returns the plan, or every problem found.
  */
 export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReading> {
-	const size = unzippedSize(bytes);
-	if (size !== null && size > MAX_UNZIPPED_BYTES)
-		return {
-			ok: false,
-			problems: [
-				{
-					sheet: null,
-					row: null,
-					column: null,
-					message: `le classeur, une fois décompressé, pèserait ${Number.isFinite(size) ? `${Math.ceil(size / 1024 / 1024)} Mo` : 'plus de 4 Go'} : un classeur du plan en pèse au plus ${MAX_UNZIPPED_BYTES / 1024 / 1024} Mo`
-				}
-			]
-		};
+	const refusal = zipProblem(bytes);
+	if (refusal)
+		return { ok: false, problems: [{ sheet: null, row: null, column: null, message: refusal }] };
 	const workbook = await loadWorkbook(bytes);
 	if (!workbook)
 		return {
@@ -650,8 +638,7 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 					sheet: null,
 					row: null,
 					column: null,
-					message:
-						'le fichier n’est pas un classeur Excel (.xlsx) lisible : enregistrez-le au format « Classeur Excel 2007-365 (.xlsx) » et réessayez'
+					message: UNREADABLE
 				}
 			]
 		};

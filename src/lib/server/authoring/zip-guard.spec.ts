@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { inspectZip, MAX_UNZIPPED_BYTES, MAX_WORKBOOK_CELLS, unzippedSize } from './zip-guard';
+import { zip } from './zip-testing';
+
+const sheet = (rows: string) =>
+	Buffer.from(`<?xml version="1.0"?><worksheet><sheetData>${rows}</sheetData></worksheet>`);
+
+describe('inspectZip', () => {
+	it('counts the rows and cells of the worksheets, with or without a namespace prefix', () => {
+		const contents = inspectZip(
+			zip([
+				{
+					name: 'xl/workbook.xml',
+					content: Buffer.from('<workbook><c>not a sheet</c></workbook>')
+				},
+				{
+					name: 'xl/worksheets/sheet1.xml',
+					content: sheet('<row r="1"><c r="A1"/><c r="B1"><v>1</v></c></row><row r="2"/>')
+				},
+				{
+					name: 'xl/worksheets/sheet2.xml',
+					content: sheet('<x:row><x:c r="A1"><x:v>2</x:v></x:c></x:row><cols><col/></cols>')
+				}
+			])
+		);
+		expect(contents).toMatchObject({ ok: true, rows: 3, cells: 3 });
+	});
+
+	it('inflates what the archive really holds, whatever its directory declares', () => {
+		// 20 Mo of spaces, declared as 2000 bytes: a few kilobytes on disk.
+		const lying = zip([
+			{
+				name: 'xl/worksheets/sheet1.xml',
+				content: Buffer.alloc(20 * 1024 * 1024, 32),
+				declared: 2000
+			}
+		]);
+		expect(lying.length).toBeLessThan(100_000);
+		expect(unzippedSize(lying)).toBe(2000);
+		expect(inspectZip(lying)).toEqual({ ok: false, problem: 'too-big' });
+		const honest = zip([{ name: 'a.xml', content: Buffer.alloc(MAX_UNZIPPED_BYTES, 32) }]);
+		expect(inspectZip(honest)).toMatchObject({ ok: true, unzippedBytes: MAX_UNZIPPED_BYTES });
+	});
+
+	it('stops at the first sheet that takes the rows or cells over the limit', () => {
+		const manyRows = zip([
+			{ name: 'xl/worksheets/sheet8.xml', content: sheet('<row/>'.repeat(340_000)) }
+		]);
+		expect(manyRows.length).toBeLessThan(400 * 1024);
+		expect(inspectZip(manyRows)).toEqual({ ok: false, problem: 'too-many-rows', rows: 340_000 });
+		const manyCells = zip([
+			{
+				name: 'xl/worksheets/sheet1.xml',
+				content: sheet(
+					`<row>${'<c t="inlineStr"><is><t>1-1</t></is></c>'.repeat(MAX_WORKBOOK_CELLS + 1)}</row>`
+				)
+			}
+		]);
+		expect(inspectZip(manyCells)).toMatchObject({ ok: false, problem: 'too-many-cells' });
+	});
+
+	it('refuses what is not a readable zip archive', () => {
+		expect(inspectZip(new Uint8Array([0x50, 0x4b, 3, 4, 0, 0]))).toEqual({
+			ok: false,
+			problem: 'unreadable'
+		});
+		const broken = zip([{ name: 'xl/worksheets/sheet1.xml', content: sheet('<row/>') }]);
+		broken.fill(
+			0xff,
+			30 + 'xl/worksheets/sheet1.xml'.length,
+			40 + 'xl/worksheets/sheet1.xml'.length
+		);
+		expect(inspectZip(broken)).toEqual({ ok: false, problem: 'unreadable' });
+	});
+});

@@ -1,0 +1,131 @@
+import { inflateRawSync } from 'node:zlib';
+
+/**
+ * What an uploaded .xlsx file (a zip archive) holds, found before ExcelJS builds the workbook in
+ * memory: ExcelJS keeps about half a kilobyte per cell, so a 150 KB file of 340,000 small rows
+ * once filled the server's whole memory and stopped it. Every entry is inflated here under a
+ * budget (the sizes a zip's directory declares can lie), and the worksheets' rows and cells are
+ * counted in their XML.
+ */
+
+/** What a workbook may weigh once unzipped (the Lot plan's: about 150 Ko). */
+export const MAX_UNZIPPED_BYTES = 16 * 1024 * 1024;
+/** Rows and cells of all sheets together (the Lot plan's: about 400 rows and 1,900 cells). */
+export const MAX_WORKBOOK_ROWS = 40_000;
+export const MAX_WORKBOOK_CELLS = 40_000;
+
+export type ZipContents =
+	| { ok: true; unzippedBytes: number; rows: number; cells: number }
+	| { ok: false; problem: 'unreadable' }
+	| { ok: false; problem: 'too-big' }
+	| { ok: false; problem: 'too-many-rows'; rows: number }
+	| { ok: false; problem: 'too-many-cells'; cells: number };
+
+const END_OF_DIRECTORY = 0x06054b50;
+const DIRECTORY_ENTRY = 0x02014b50;
+const LOCAL_HEADER = 0x04034b50;
+
+function endOfDirectory(view: DataView): number {
+	for (let i = view.byteLength - 22; i >= Math.max(0, view.byteLength - 65_557); i--)
+		if (view.getUint32(i, true) === END_OF_DIRECTORY) return i;
+	return -1;
+}
+
+/**
+ * The total size of a zip archive's files once unzipped, as its central directory declares it,
+ * read before anything is inflated; null when the bytes are not a zip archive. A first, cheap
+ * refusal of a file that says it would unzip to gigabytes; inspectZip checks what it really does.
+ */
+export function unzippedSize(bytes: Uint8Array): number | null {
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const end = endOfDirectory(view);
+	if (end < 0) return null;
+	const entries = view.getUint16(end + 10, true);
+	let offset = view.getUint32(end + 16, true);
+	let total = 0;
+	for (let n = 0; n < entries; n++) {
+		if (offset + 46 > bytes.length || view.getUint32(offset, true) !== DIRECTORY_ENTRY) return null;
+		const size = view.getUint32(offset + 24, true);
+		// 0xFFFFFFFF: a ZIP64 entry, four gigabytes or more.
+		total += size === 0xffffffff ? Number.POSITIVE_INFINITY : size;
+		offset +=
+			46 +
+			view.getUint16(offset + 28, true) +
+			view.getUint16(offset + 30, true) +
+			view.getUint16(offset + 32, true);
+	}
+	return total;
+}
+
+/** How many elements of this name (with or without a namespace prefix) an XML text holds. */
+function countElements(xml: string, name: string): number {
+	const pattern = new RegExp(`<(?:[A-Za-z_][\\w.-]*:)?${name}[\\s/>]`, 'g');
+	let count = 0;
+	while (pattern.exec(xml)) count++;
+	return count;
+}
+
+/**
+ * Inflates every entry of the archive, stopping as soon as the whole would pass the budget, and
+ * counts the rows and cells of its worksheets.
+ */
+export function inspectZip(bytes: Uint8Array): ZipContents {
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const end = endOfDirectory(view);
+	if (end < 0) return { ok: false, problem: 'unreadable' };
+	const entries = view.getUint16(end + 10, true);
+	let offset = view.getUint32(end + 16, true);
+	let unzippedBytes = 0;
+	let rows = 0;
+	let cells = 0;
+	for (let n = 0; n < entries; n++) {
+		if (offset + 46 > bytes.length || view.getUint32(offset, true) !== DIRECTORY_ENTRY)
+			return { ok: false, problem: 'unreadable' };
+		const method = view.getUint16(offset + 10, true);
+		const compressedSize = view.getUint32(offset + 20, true);
+		const nameLength = view.getUint16(offset + 28, true);
+		const localHeader = view.getUint32(offset + 42, true);
+		const name = new TextDecoder().decode(bytes.subarray(offset + 46, offset + 46 + nameLength));
+		offset +=
+			46 + nameLength + view.getUint16(offset + 30, true) + view.getUint16(offset + 32, true);
+
+		if (localHeader + 30 > bytes.length || view.getUint32(localHeader, true) !== LOCAL_HEADER)
+			return { ok: false, problem: 'unreadable' };
+		const start =
+			localHeader +
+			30 +
+			view.getUint16(localHeader + 26, true) +
+			view.getUint16(localHeader + 28, true);
+		if (start + compressedSize > bytes.length) return { ok: false, problem: 'unreadable' };
+		const stored = bytes.subarray(start, start + compressedSize);
+		const budget = MAX_UNZIPPED_BYTES - unzippedBytes;
+		let content: Uint8Array;
+		if (method === 0) {
+			if (stored.length > budget) return { ok: false, problem: 'too-big' };
+			content = stored;
+		} else if (method === 8) {
+			try {
+				// One byte over the budget is enough to know the whole would pass it.
+				content = inflateRawSync(stored, { maxOutputLength: budget + 1 });
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+					return { ok: false, problem: 'too-big' };
+				return { ok: false, problem: 'unreadable' };
+			}
+			if (content.length > budget) return { ok: false, problem: 'too-big' };
+		} else {
+			return { ok: false, problem: 'unreadable' };
+		}
+		unzippedBytes += content.length;
+		if (/^xl\/worksheets\/[^/]+\.xml$/i.test(name)) {
+			const xml = Buffer.from(content.buffer, content.byteOffset, content.length).toString(
+				'latin1'
+			);
+			rows += countElements(xml, 'row');
+			cells += countElements(xml, 'c');
+			if (rows > MAX_WORKBOOK_ROWS) return { ok: false, problem: 'too-many-rows', rows };
+			if (cells > MAX_WORKBOOK_CELLS) return { ok: false, problem: 'too-many-cells', cells };
+		}
+	}
+	return { ok: true, unzippedBytes, rows, cells };
+}
