@@ -12,6 +12,7 @@ import * as planAuthoring from './2026_12_01_100000_plan_authoring';
 import * as mail from './2026_12_01_130000_mail';
 import * as editionFrozenPlan from './2026_12_02_100000_edition_frozen_plan';
 import * as structureVersions from './2026_12_02_110000_structure_versions';
+import * as mailOneTimeLink from './2026_12_03_100000_mail_one_time_link';
 
 /**
  * Every migration, by name. A static list rather than a glob so that the same module serves the
@@ -31,5 +32,6 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_12_01_100000_plan_authoring': planAuthoring,
 	'2026_12_01_130000_mail': mail,
 	'2026_12_02_100000_edition_frozen_plan': editionFrozenPlan,
-	'2026_12_02_110000_structure_versions': structureVersions
+	'2026_12_02_110000_structure_versions': structureVersions,
+	'2026_12_03_100000_mail_one_time_link': mailOneTimeLink
 };

@@ -58,3 +58,35 @@ describe('2026_11_30_040000_edition_open_data', () => {
 		await db.destroy();
 	});
 });
+
+describe('2026_12_03_100000_mail_one_time_link', () => {
+	it('takes the one-time links out of the messages written before it, and nothing else', async () => {
+		const db = openDatabase(':memory:');
+		const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+		await migrator.migrateTo('2026_12_02_110000_structure_versions');
+		const insert = (id: number, kind: string, body: string) =>
+			sql`INSERT INTO mail_outbox (id, message_id, kind, recipient, subject, text_body, html_body,
+				status, next_attempt_at, created_at)
+				VALUES (${id}, ${`<m${id}@test>`}, ${kind}, 'a@b.test', 'Objet', ${body},
+				${`<a href="${body}">lien</a>`}, 'sent', 0, 0)`.execute(db);
+		await insert(1, 'reset', 'https://sdusn.test/mot-de-passe-oublie/AbC-12_x');
+		await insert(2, 'invitation', 'https://sdusn.test/invitation/XyZ_9-q');
+		await insert(3, 'campaign', 'https://sdusn.test/desabonnement/garde-moi');
+		await migrator.migrateToLatest();
+		const rows = await sql<{
+			text_body: string;
+			html_body: string;
+			one_time_link: string | null;
+		}>`SELECT text_body, html_body, one_time_link FROM mail_outbox ORDER BY id`.execute(db);
+		expect(rows.rows.map((r) => r.text_body)).toEqual([
+			'https://sdusn.test/mot-de-passe-oublie/(lien-retire)',
+			'https://sdusn.test/invitation/(lien-retire)',
+			'https://sdusn.test/desabonnement/garde-moi'
+		]);
+		expect(rows.rows[0]!.html_body).toBe(
+			'<a href="https://sdusn.test/mot-de-passe-oublie/(lien-retire)">lien</a>'
+		);
+		expect(rows.rows.every((r) => r.one_time_link === null)).toBe(true);
+		await db.destroy();
+	});
+});

@@ -4,10 +4,13 @@ import { ACCOUNTS, apiAs, loginPage, portalDatabase } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { expect, test } from './helpers/portal';
 import { screenshotsAtWidths } from './helpers/screenshots';
+import { startSmtp, type TestSmtp } from '../../src/lib/server/mail/testing';
 
-// Without SMTP_URL the portal keeps every message in its outbox (the embedded default): the tests
-// read the messages as an admin does, at /admin/courriels, and follow their links in Chromium.
-// Delivery through a real SMTP server is tested in src/lib/server/mail/*.spec.ts.
+// This spec's portal sends its mail to a real SMTP server (smtp-server, parsed with mailparser)
+// started with its worker: the tests read each message as its recipient does and follow its links
+// in Chromium. One-time links (invitation, reset) reach the recipient only: /admin/courriels never
+// shows them. Keeping messages without SMTP_URL, retries and refusals are tested in
+// src/lib/server/mail/*.spec.ts.
 
 const INVITEE = {
 	email: 'ines.assureurs@assureurs.test',
@@ -16,6 +19,22 @@ const INVITEE = {
 	second: 'les noyers de martel au mois de juin'
 };
 test.describe.configure({ mode: 'serial' });
+
+let smtp: TestSmtp;
+test.use({
+	portalEnv: [
+		// eslint-disable-next-line no-empty-pattern -- a worker fixture that needs no other fixture
+		async ({}, use) => {
+			smtp = await startSmtp();
+			await use({
+				SMTP_URL: smtp.config.url,
+				MAIL_FROM: 'Portail SDUSN <ne-pas-repondre@lot-numerique.test>'
+			});
+			await smtp.close();
+		},
+		{ scope: 'worker' }
+	]
+});
 
 let admin: APIRequestContext;
 
@@ -26,17 +45,14 @@ test.afterAll(async () => {
 	await admin.dispose();
 });
 
-/** The newest message to `to` whose subject matches, read from /admin/courriels. */
+/** The text of the newest message received for `to` whose subject matches. */
 async function lastMail(to: string, subject: RegExp): Promise<string> {
 	const deadline = Date.now() + 15_000;
 	while (Date.now() < deadline) {
-		const html = await (await admin.get('/admin/courriels')).text();
-		for (const block of html.split('<li')) {
-			if (!block.includes(`à ${to}`)) continue;
-			const title = /<strong>([^<]*)<\/strong>/.exec(block)?.[1] ?? '';
-			if (subject.test(title))
-				return /<pre class="mail-text[^"]*">([\s\S]*?)<\/pre>/.exec(block)?.[1] ?? '';
-		}
+		const found = smtp.received.findLast(
+			(r) => r.envelopeTo.includes(to) && subject.test(r.mail.subject ?? '')
+		);
+		if (found) return found.mail.text ?? '';
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	throw new Error(`no message « ${subject} » to ${to}`);
@@ -73,13 +89,15 @@ test('an admin invites a partner, who receives the mail and sets a password from
 	expect(text).toContain('Anne Admin vous a créé un compte');
 	const link = linkIn(text, '/invitation');
 
-	// The sender marks it as kept (not sent by SMTP) on its next round.
-	await expect(async () => {
-		await page.goto('/admin/courriels');
-		await expect(page.getByText('gardé ici, non envoyé par SMTP').first()).toBeVisible({
-			timeout: 1000
-		});
-	}).toPass({ timeout: 15_000 });
+	// The admins see that it went out, never its link.
+	await page.goto('/admin/courriels');
+	await expect(page.getByText('remis au serveur de courrier').first()).toBeVisible();
+	const listed = page.getByRole('listitem').filter({ hasText: INVITEE.email }).first();
+	await listed.locator('summary').click();
+	await expect(listed).toContainText(
+		'(lien à usage unique : remis au seul destinataire, jamais montré ici)'
+	);
+	expect(await page.content()).not.toContain(link);
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'courriels');
 

@@ -13,6 +13,9 @@ class PortalPerSpec {
 	#file = '';
 	#portal: Promise<OwnPortal> | null = null;
 
+	/** `env`: settings of the spec's server beyond the suite's (`portalEnv`, e.g. SMTP_URL). */
+	constructor(private readonly env: Record<string, string>) {}
+
 	/** The portal of the spec file `file`, started on first use; the previous spec's is stopped. */
 	async for(file: string): Promise<OwnPortal> {
 		if (this.#file !== file || !this.#portal) {
@@ -23,7 +26,7 @@ class PortalPerSpec {
 			// « disponible sur » is logged at the info level, which startOwnPortal waits for; campaign
 			// reminders and digests are checked every second instead of every minute (mail.spec.ts).
 			this.#portal = startOwnPortal(
-				{ LOG_LEVEL: 'info', SDUSN_JOBS_EVERY_MS: '1000' },
+				{ LOG_LEVEL: 'info', SDUSN_JOBS_EVERY_MS: '1000', ...this.env },
 				{ copyOf: E2E_TEMPLATE }
 			);
 		}
@@ -42,11 +45,15 @@ class PortalPerSpec {
 	}
 }
 
-export const test = base.extend<object, { specPortal: PortalPerSpec }>({
+export const test = base.extend<
+	object,
+	{ specPortal: PortalPerSpec; portalEnv: Record<string, string> }
+>({
+	// A spec sets it with test.use() (its own worker): mail.spec.ts gives its server a mail relay.
+	portalEnv: [{}, { scope: 'worker', option: true }],
 	specPortal: [
-		// eslint-disable-next-line no-empty-pattern -- a worker fixture that needs no other fixture
-		async ({}, use) => {
-			const portals = new PortalPerSpec();
+		async ({ portalEnv }, use) => {
+			const portals = new PortalPerSpec(portalEnv);
 			// apiAs(), portalUrl() and portalDatabase() follow the spec's portal,
 			// in beforeAll hooks too.
 			useOwnPortal(() => portals.for(base.info().file));

@@ -358,6 +358,8 @@ export interface MailOutboxTable {
 	text_body: string;
 	html_body: string;
 	unsubscribe_url: string | null;
+	/** An invitation's or reset's link, kept only until the message is sent or given up. */
+	one_time_link: string | null;
 	status: MailStatus;
 	attempts: Generated<number>;
 	next_attempt_at: number;

@@ -21,7 +21,11 @@ export function invitationMail(
 			`${invitedBy} vous a créé un compte sur le portail de suivi du schéma des usages et services numériques du Lot.`,
 			'Choisissez votre mot de passe en suivant ce lien. Il sert une seule fois et reste valable 7 jours.'
 		],
-		action: { label: 'Choisir mon mot de passe', url: absoluteUrl(`/invitation/${token}`) },
+		action: {
+			label: 'Choisir mon mot de passe',
+			url: absoluteUrl(`/invitation/${token}`),
+			oneTimeLink: true
+		},
 		reason:
 			'Vous recevez ce message parce que l’équipe de Lot numérique a créé un compte à votre adresse.',
 		stop: 'Ce message n’est envoyé qu’à la création du compte ou à la demande de l’équipe. Si vous ne l’attendiez pas, ignorez-le : aucun compte ne sera activé sans vous.'
@@ -38,7 +42,8 @@ export function passwordResetMail(user: { name: string }, token: string): MailPa
 		],
 		action: {
 			label: 'Choisir un nouveau mot de passe',
-			url: absoluteUrl(`/mot-de-passe-oublie/${token}`)
+			url: absoluteUrl(`/mot-de-passe-oublie/${token}`),
+			oneTimeLink: true
 		},
 		reason:
 			'Vous recevez ce message parce qu’une demande de nouveau mot de passe a été faite pour votre adresse.',

@@ -11,6 +11,8 @@ export interface OutboxRow {
 	text: string;
 	html: string;
 	unsubscribeUrl: string | null;
+	/** Only while the message waits to be sent (see ONE_TIME_LINK in templates.ts). */
+	oneTimeLink: string | null;
 	status: MailStatus;
 	attempts: number;
 	lastError: string | null;
@@ -26,10 +28,13 @@ export interface NewMessage {
 	subject: string;
 	text: string;
 	html: string;
+	/** An invitation's or reset's link, which the bodies hold as ONE_TIME_LINK. */
+	oneTimeLink?: string | null;
 	unsubscribeUrl: string | null;
 }
 
-const COLUMNS = [
+/** What the admins' page lists: everything but the one-time link. */
+const LISTED_COLUMNS = [
 	'id',
 	'message_id as messageId',
 	'kind',
@@ -44,6 +49,11 @@ const COLUMNS = [
 	'created_at as createdAt',
 	'sent_at as sentAt'
 ] as const;
+
+const COLUMNS = [...LISTED_COLUMNS, 'one_time_link as oneTimeLink'] as const;
+
+/** A message as the admins' page shows it. */
+export type ListedMessage = Omit<OutboxRow, 'oneTimeLink'>;
 
 /** Writes a message to the outbox; call it inside the transaction of the event that causes it. */
 export async function insertMessage(
@@ -62,6 +72,7 @@ export async function insertMessage(
 			text_body: message.text,
 			html_body: message.html,
 			unsubscribe_url: message.unsubscribeUrl,
+			one_time_link: message.oneTimeLink ?? null,
 			status: 'pending',
 			next_attempt_at: now,
 			created_at: now
@@ -108,7 +119,8 @@ async function setOutcome(
 ): Promise<void> {
 	await db
 		.updateTable('mail_outbox')
-		.set(values)
+		// A one-time link is kept only while the message may still be sent.
+		.set({ ...values, ...(values.status === 'pending' ? {} : { one_time_link: null }) })
 		.where('id', '=', id)
 		.where('status', '=', 'sending')
 		.execute();
@@ -147,6 +159,7 @@ export async function interruptUnfinished(db: Executor): Promise<number> {
 		.updateTable('mail_outbox')
 		.set({
 			status: 'interrupted',
+			one_time_link: null,
 			last_error: 'Envoi interrompu par un arrêt du serveur : peut-être remis, jamais renvoyé.'
 		})
 		.where('status', '=', 'sending')
@@ -158,7 +171,7 @@ export async function interruptUnfinished(db: Executor): Promise<number> {
 export async function keepPending(db: Executor): Promise<number> {
 	const result = await db
 		.updateTable('mail_outbox')
-		.set({ status: 'kept', last_error: null })
+		.set({ status: 'kept', last_error: null, one_time_link: null })
 		.where('status', '=', 'pending')
 		.executeTakeFirst();
 	return Number(result.numUpdatedRows);
@@ -169,10 +182,10 @@ export async function listMessages(
 	db: Executor,
 	limit: number,
 	offset: number
-): Promise<OutboxRow[]> {
+): Promise<ListedMessage[]> {
 	return db
 		.selectFrom('mail_outbox')
-		.select(COLUMNS)
+		.select(LISTED_COLUMNS)
 		.orderBy('id', 'desc')
 		.limit(limit)
 		.offset(offset)

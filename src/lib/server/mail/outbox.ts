@@ -7,7 +7,7 @@ import { randomToken } from '../auth/tokens';
 import { countMessagesByStatus, insertMessage, listMessages } from './outbox-repository';
 import { ensureSecret } from '../auth/repository';
 import { findPreferences, type Category } from './preferences-repository';
-import { renderMail, type MailParts } from './templates';
+import { ONE_TIME_LINK, renderMail, type MailParts } from './templates';
 
 /**
  * What every service calls, inside the transaction of the event that causes a message:
@@ -66,6 +66,7 @@ export async function queueMail(
 			subject: content.subject,
 			text: content.text,
 			html: content.html,
+			oneTimeLink: content.oneTimeLink,
 			unsubscribeUrl: parts.unsubscribeUrl ?? null
 		},
 		now
@@ -142,11 +143,18 @@ export async function readUnsubscribeToken(
 
 const PAGE_SIZE = 50;
 
-/** The admin's view of the outbox: newest first, 50 a page, with the count of each status. */
+const HIDDEN_LINK = '(lien à usage unique : remis au seul destinataire, jamais montré ici)';
+
+/**
+ * The admin's view of the outbox: newest first, 50 a page, with the count of each status. A
+ * one-time link is never in it (the rows listed do not carry it; the bodies say where it was).
+ */
 export async function outboxPage(db: Executor, page: number) {
 	const rows = await listMessages(db, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE);
 	return {
-		messages: rows.slice(0, PAGE_SIZE),
+		messages: rows
+			.slice(0, PAGE_SIZE)
+			.map((row) => ({ ...row, text: row.text.replaceAll(ONE_TIME_LINK, HIDDEN_LINK) })),
 		hasMore: rows.length > PAGE_SIZE,
 		page,
 		counts: await countMessagesByStatus(db)

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { findMessage, insertMessage } from './outbox-repository';
-import { queueMail } from './outbox';
+import { passwordResetMail } from './messages';
+import { outboxPage, queueMail } from './outbox';
 import { MailSender, classify, smtpTransport } from './sender';
 import { startSmtp, type TestSmtp } from './testing';
 
@@ -77,6 +78,54 @@ describe('the outbox sender', () => {
 		const lines = smtp.received[0]!.mail.headerLines.map((h) => h.key);
 		expect(lines).not.toContain('list-unsubscribe');
 		expect(lines).not.toContain('list-unsubscribe-post');
+	});
+
+	it('sends a one-time link to the recipient only: never in the stored bodies, gone from the outbox once its fate is known', async () => {
+		const link = 'http://localhost:3000/mot-de-passe-oublie/secret-token-123';
+		const reset = (subject: string) =>
+			db.transaction().execute((trx) =>
+				queueMail(
+					trx,
+					'reset',
+					{ id: null, email: 'paul@cdg46.test' },
+					passwordResetMail({ name: 'Paul' }, 'secret-token-123'),
+					clock
+				).then(async (id) => {
+					await trx.updateTable('mail_outbox').set({ subject }).where('id', '=', id).execute();
+					return id;
+				})
+			);
+		const sent = await reset('envoyé');
+		const refused = await reset('refusé');
+		const stored = (id: number) =>
+			db
+				.selectFrom('mail_outbox')
+				.select(['text_body', 'html_body', 'one_time_link'])
+				.where('id', '=', id)
+				.executeTakeFirstOrThrow();
+		// Waiting to be sent: the link is apart, the bodies hold its placeholder.
+		expect(await stored(sent)).toMatchObject({ one_time_link: link });
+		expect(JSON.stringify(await stored(sent))).toContain('{{lien-a-usage-unique}}');
+
+		smtp.refuseNext.push(0, 550);
+		await sender().deliverDue();
+		const kept = await reset('gardé');
+		await sender({ transport: null }).deliverDue();
+		expect(smtp.received).toHaveLength(1);
+		expect(smtp.received[0]!.mail.text).toContain(`Choisir un nouveau mot de passe : ${link}`);
+		expect(smtp.received[0]!.mail.html).toContain(`href="${link}"`);
+		for (const id of [sent, refused, kept]) {
+			const row = await stored(id);
+			expect(row.one_time_link).toBeNull();
+			expect(`${row.text_body}${row.html_body}`).not.toContain('secret-token-123');
+		}
+		expect((await findMessage(db, refused))?.status).toBe('failed');
+		expect((await findMessage(db, kept))?.status).toBe('kept');
+		const page = await outboxPage(db, 1);
+		expect(JSON.stringify(page)).not.toContain('secret-token-123');
+		expect(page.messages[0]!.text).toContain(
+			'(lien à usage unique : remis au seul destinataire, jamais montré ici)'
+		);
 	});
 
 	it('retries after a 421 with the same Message-ID and delivers once', async () => {

@@ -11,6 +11,7 @@ import {
 	markStopped,
 	type OutboxRow
 } from './outbox-repository';
+import { fillOneTimeLink } from './templates';
 
 /**
  * Delivers the outbox. One message at a time, in the server process:
@@ -221,8 +222,7 @@ export class MailSender {
 				from: this.options.from,
 				to: message.recipient,
 				subject: message.subject,
-				text: message.text,
-				html: message.html,
+				...(message.oneTimeLink ? fillOneTimeLink(message, message.oneTimeLink) : message),
 				unsubscribeUrl: message.unsubscribeUrl
 			});
 		} catch (error) {

@@ -9,11 +9,22 @@ export interface MailContent {
 	subject: string;
 	text: string;
 	html: string;
+	/** The action's one-time link, written in the bodies as ONE_TIME_LINK (see MailLink). */
+	oneTimeLink: string | null;
 }
+
+/**
+ * Stands for a one-time link in a stored message: the outbox keeps the link apart, only until the
+ * message is sent or given up (fillOneTimeLink puts it in for the relay), so that neither the
+ * admins' page of messages nor a backup holds a working link.
+ */
+export const ONE_TIME_LINK = '{{lien-a-usage-unique}}';
 
 export interface MailLink {
 	label: string;
 	url: string;
+	/** A link that signs in or sets a password (invitation, reset): never stored in the bodies. */
+	oneTimeLink?: true;
 }
 
 export interface MailParts {
@@ -89,5 +100,24 @@ function htmlPart(parts: MailParts): string {
 }
 
 export function renderMail(parts: MailParts): MailContent {
-	return { subject: parts.subject, text: textPart(parts), html: htmlPart(parts) };
+	const secret = parts.action?.oneTimeLink ? parts.action.url : null;
+	const shown =
+		secret && parts.action ? { ...parts, action: { ...parts.action, url: ONE_TIME_LINK } } : parts;
+	return {
+		subject: parts.subject,
+		text: textPart(shown),
+		html: htmlPart(shown),
+		oneTimeLink: secret
+	};
+}
+
+/** The bodies as sent: the one-time link put back in place of ONE_TIME_LINK. */
+export function fillOneTimeLink(
+	bodies: { text: string; html: string },
+	link: string
+): { text: string; html: string } {
+	return {
+		text: bodies.text.replaceAll(ONE_TIME_LINK, link),
+		html: bodies.html.replaceAll(ONE_TIME_LINK, escapeHtml(link))
+	};
 }
