@@ -77,7 +77,8 @@ const homePage = cachedByRevision(async (db) => {
 		objectives: objectives.length,
 		fiches: fiches.length,
 		priority1: fiches.filter((f) => f.priority === 1).length,
-		started: fiches.filter((f) => f.status !== 'a_lancer').length
+		// Neither to start nor abandoned (an abandoned fiche was often never started).
+		started: fiches.filter((f) => f.status !== 'a_lancer' && f.status !== 'abandonnee').length
 	};
 	return { plan, tree, counts, events };
 });

@@ -310,3 +310,24 @@ test('organisations: listed with counts, renamed (the former name still finds it
 	await visitor.goto(`${portal.url}/organisations`);
 	await expect(visitor.locator('main')).toContainText('anciennement : CDG46');
 });
+
+test('an admin abandons fiche 7-3, never started: not counted as engaged, its history does not say « à lancer »', async ({
+	browser
+}) => {
+	const page = await signedIn(browser);
+	const engaged = async () => {
+		await page.goto(`${portal.url}/`);
+		return page.locator('li', { hasText: 'fiches engagées' }).locator('strong').innerText();
+	};
+	const before = await engaged();
+	await page.goto(`${portal.url}/admin/plan/fiches/7-3`);
+	await page.locator('#abandon-reason').fill('Fiche reprise par un autre dispositif.');
+	await page.getByRole('button', { name: 'Abandonner la fiche' }).click();
+	await expect(page.getByText('Cette fiche est abandonnée.')).toBeVisible();
+	expect(await engaged()).toBe(before);
+	await page.goto(`${portal.url}/fiches/7-3`);
+	const history = page.getByRole('region', { name: 'Historique' });
+	await expect(history).toContainText('Aucune mise à jour publiée.');
+	await expect(history).not.toContainText('à lancer');
+	await page.context().close();
+});

@@ -92,7 +92,7 @@ describe('campaigns', () => {
 		const opening = await mails('campaign');
 		expect(opening.map((m) => m.to).sort()).toEqual(['paul@cdg46.fr', 'sam@sdail.fr']);
 		const toSam = opening.find((m) => m.to === 'sam@sdail.fr')!.text;
-		expect(toSam).toContain('avant le 2026-04-01');
+		expect(toSam).toContain('avant le 1er avril 2026');
 		expect(toSam).toContain('6-1 — ');
 		expect(toSam).toContain('9-1 — ');
 		expect(toSam).not.toContain('1-1 — ');
@@ -124,7 +124,7 @@ describe('campaigns', () => {
 		expect(reminders[0]!.text).toContain('1-1 — ');
 		expect(reminders[1]!.text).toContain('9-1 — ');
 		expect(reminders[1]!.text).not.toContain('1-1 — ');
-		expect(reminders[2]!.text).toContain('s’est terminée le 2026-04-01');
+		expect(reminders[2]!.text).toContain('s’est terminée le 1er avril 2026');
 		const rows = await db.selectFrom('campaign_reminder').selectAll().execute();
 		expect(rows.map((r) => [r.organisation_id, r.offset_days])).toEqual([
 			[cdg, -14],

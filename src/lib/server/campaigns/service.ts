@@ -8,7 +8,7 @@ import { activeRecipients } from '../mail/preferences-repository';
 import { ok, refuse, type Result } from '../result';
 import { parseReminderDays } from '../../schemas/campaign';
 import { parisDate, shiftDay } from '../../utils/dates';
-import { pluralize } from '../../utils/format';
+import { formatDate, pluralize } from '../../utils/format';
 import {
 	campaignPairs,
 	campaignsOfFiche,
@@ -141,7 +141,7 @@ export async function openCampaign(
 			actor: admin,
 			action: 'campaign.opened',
 			target: { type: 'campagne', id },
-			summary: `Campagne « ${input.title} » ouverte : ${pluralize(ficheIds.length, 'fiche', 'fiches')}, ${pluralize(byOrganisation(pairs).size, 'organisation', 'organisations')}, échéance le ${input.deadline}`,
+			summary: `Campagne « ${input.title} » ouverte : ${pluralize(ficheIds.length, 'fiche', 'fiches')}, ${pluralize(byOrganisation(pairs).size, 'organisation', 'organisations')}, échéance le ${formatDate(input.deadline)}`,
 			after: { ...input, reminderDays, fiches: ficheIds.length },
 			clientAddress
 		});

@@ -1,3 +1,4 @@
+import { formatDate } from '../../utils/format';
 import { absoluteUrl } from './outbox';
 import type { MailParts } from './templates';
 
@@ -153,7 +154,7 @@ export function campaignMail(
 	fiches: { code: string; title: string }[],
 	reminder: number | null
 ): Notification {
-	const deadline = campaign.deadline;
+	const deadline = formatDate(campaign.deadline);
 	const lead =
 		reminder === null
 			? `Lot numérique ouvre la campagne de suivi « ${campaign.title} ». Merci de soumettre une mise à jour de chacune de ces fiches avant le ${deadline} :`
