@@ -167,6 +167,12 @@ test('an admin adds fiche 4-2: tree, list, organisation page, dashboard and open
 	const add = admin.getByRole('region', { name: 'Ajouter une fiche' });
 	await add.getByLabel('Objectif').selectOption({ label: '4. Développer l’e-citoyenneté' });
 	await add.getByLabel('Titre').fill('Budget participatif numérique');
+	// Without a reason: refused, said at the top of the page, the typing kept at its end.
+	await add.getByRole('button', { name: 'Ajouter la fiche' }).click();
+	await expect(
+		admin.getByRole('alert').filter({ hasText: 'Rien n’a été enregistré : 1 champ à corriger' })
+	).toBeInViewport();
+	await expect(add.getByLabel('Titre')).toHaveValue('Budget participatif numérique');
 	await add.locator('#reason').fill('Fiche demandée par le comité syndical');
 	await add.getByRole('button', { name: 'Ajouter la fiche' }).click();
 	await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Modifier la fiche 4-2');
@@ -321,6 +327,13 @@ test('an admin abandons fiche 7-3, never started: not counted as engaged, its hi
 	};
 	const before = await engaged();
 	await page.goto(`${portal.url}/admin/plan/fiches/7-3`);
+	// Refused without a reason: the answer opens at the page's top, which says what and where.
+	await page.getByRole('button', { name: 'Abandonner la fiche' }).click();
+	const summary = page.getByRole('alert').filter({ hasText: 'La fiche n’a pas été abandonnée' });
+	await expect(summary).toBeInViewport();
+	await screenshotsAtWidths(page, plansShot, 'resume-erreurs');
+	await summary.getByRole('link').first().click();
+	await expect(page.locator('#abandon-reason')).toBeFocused();
 	await page.locator('#abandon-reason').fill('Fiche reprise par un autre dispositif.');
 	await page.getByRole('button', { name: 'Abandonner la fiche' }).click();
 	await expect(page.getByText('Cette fiche est abandonnée.')).toBeVisible();
