@@ -5,6 +5,7 @@ import { createTestUser, PEOPLE } from '../auth/testing';
 import type { User } from '../auth/users';
 import { configureMail } from '../mail/outbox';
 import { listMessages } from '../mail/outbox-repository';
+import { savePreferences } from '../mail/preferences-repository';
 import { saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
 import { parisDate } from '../../utils/dates';
@@ -100,6 +101,28 @@ describe('campaigns', () => {
 		const toPaul = opening.find((m) => m.to === 'paul@cdg46.fr')!.text;
 		for (const code of ['1-1', '1-2', '5-1', '6-1', '9-1', '12-1'])
 			expect(toPaul).toContain(`${code} — `);
+	});
+
+	it('never records as reminded an organisation where nobody receives reminders; the first to turn them on again gets those due', async () => {
+		const id = await open();
+		await submit(sam, '6-1', Date.parse('2026-03-10T10:00:00Z'));
+		await submit(sam, '9-1', Date.parse('2026-03-10T10:05:00Z'));
+		const off = { reminders: false, validations: true, commission: true };
+		await savePreferences(db, paul.id, off, OPENED);
+		await sendCampaignReminders(db, Date.parse('2026-03-18T09:00:00Z'));
+		expect(await mails('reminder')).toEqual([]);
+		expect(await db.selectFrom('campaign_reminder').selectAll().execute()).toEqual([]);
+		const before = await campaignCompletion(db, id);
+		expect(before.ok && before.value.notMailed).toEqual(['CDG46']);
+		expect(
+			before.ok && before.value.organisations.find((o) => o.name === 'CDG46')?.reminders
+		).toEqual([]);
+
+		await savePreferences(db, paul.id, { ...off, reminders: true }, OPENED);
+		await sendCampaignReminders(db, Date.parse('2026-03-19T09:00:00Z'));
+		expect((await mails('reminder')).map((m) => m.to)).toEqual(['paul@cdg46.fr']);
+		const after = await campaignCompletion(db, id);
+		expect(after.ok && after.value.notMailed).toEqual([]);
 	});
 
 	it('reminds on the right days, only those missing, never twice across restarts and clock jumps', async () => {

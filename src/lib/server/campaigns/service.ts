@@ -4,7 +4,7 @@ import type { User } from '../auth/users';
 import { protectFormula } from '../csv';
 import { campaignMail } from '../mail/messages';
 import { queueNotification } from '../mail/outbox';
-import { activeRecipients } from '../mail/preferences-repository';
+import { activeRecipients, organisationReceives } from '../mail/preferences-repository';
 import { ok, refuse, type Result } from '../result';
 import { parseReminderDays } from '../../schemas/campaign';
 import { parisDate, shiftDay } from '../../utils/dates';
@@ -95,10 +95,6 @@ async function mailOrganisation(
 		);
 }
 
-async function hasRecipients(db: Executor, organisationId: number): Promise<boolean> {
-	return (await activeRecipients(db, { organisationId })).length > 0;
-}
-
 /** Opens a campaign and, in the same transaction, mails each organisation concerned its fiches. */
 export async function openCampaign(
 	db: Db,
@@ -171,8 +167,11 @@ export async function sendCampaignReminders(db: Db, now: number): Promise<number
 			const pairs = await campaignPairs(trx, campaign.id);
 			for (const [organisationId, fiches] of byOrganisation(pairs)) {
 				const missing = fiches.filter((f) => !answered(stateOf(f)));
-				// An organisation nobody can read for yet gets no row: its first account sees /espace.
-				if (missing.length === 0 || !(await hasRecipients(trx, organisationId))) continue;
+				// An organisation where nobody receives reminders (no account yet, or all turned them
+				// off) gets no row: the campaign page must not say it was reminded; its first account,
+				// or the first to turn reminders on again, gets those due.
+				if (missing.length === 0 || !(await organisationReceives(trx, organisationId, 'reminders')))
+					continue;
 				const recorded: number[] = [];
 				for (const offset of due)
 					if (await recordReminder(trx, campaign.id, organisationId, offset, now))
@@ -204,6 +203,8 @@ export interface Completion {
 	}[];
 	/** Organisations concerned that have no active account: not counted, listed apart. */
 	withoutAccount: string[];
+	/** Organisations with an account, but nobody who receives the campaigns' messages. */
+	notMailed: string[];
 	done: number;
 	total: number;
 	complete: boolean;
@@ -244,11 +245,16 @@ export async function campaignCompletion(db: Db, id: number): Promise<Result<Com
 		...new Set(pairs.filter((p) => p.pairState === 'unreachable').map((p) => p.organisation))
 	].sort((a, b) => a.localeCompare(b, 'fr'));
 	const done = expected.filter((p) => answered(p.pairState)).length;
+	const notMailed: string[] = [];
+	for (const organisation of organisations)
+		if (!(await organisationReceives(db, organisation.id, 'reminders')))
+			notMailed.push(organisation.name);
 	return ok({
 		campaign,
 		fiches: [...fiches.values()],
 		organisations,
 		withoutAccount,
+		notMailed,
 		done,
 		total: expected.length,
 		complete: expected.length > 0 && done === expected.length

@@ -60,3 +60,27 @@ export async function activeRecipients(
 		.orderBy('id')
 		.execute();
 }
+
+/**
+ * Whether at least one active account of the organisation receives this category of messages (an
+ * account without preferences receives them all).
+ */
+export async function organisationReceives(
+	db: Executor,
+	organisationId: number,
+	category: Category
+): Promise<boolean> {
+	const found = await db
+		.selectFrom('user_account')
+		.leftJoin('mail_preference', 'mail_preference.user_id', 'user_account.id')
+		.select('user_account.id')
+		.where('user_account.disabled_at', 'is', null)
+		.where('user_account.password_hash', 'is not', null)
+		.where('user_account.organisation_id', '=', organisationId)
+		.where((eb) =>
+			eb.or([eb('mail_preference.user_id', 'is', null), eb(`mail_preference.${category}`, '=', 1)])
+		)
+		.limit(1)
+		.executeTakeFirst();
+	return found !== undefined;
+}
