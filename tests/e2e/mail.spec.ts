@@ -4,6 +4,7 @@ import { ACCOUNTS, apiAs, loginPage, portalDatabase } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { expect, test } from './helpers/portal';
 import { screenshotsAtWidths } from './helpers/screenshots';
+import { formatDate } from '../../src/lib/utils/format';
 import { startSmtp, type TestSmtp } from '../../src/lib/server/mail/testing';
 
 // This spec's portal sends its mail to a real SMTP server (smtp-server, parsed with mailparser)
@@ -176,7 +177,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	await expect(page.getByRole('status').first()).toContainText('Campagne ouverte');
 	const campaignId = Number(/campagnes\/(\d+)/.exec(page.url())?.[1]);
 	const opening = await lastMail(INVITEE.email, /Campagne de suivi « Bilan des assureurs »/);
-	expect(opening).toContain(`avant le ${deadline}`);
+	expect(opening).toContain(`avant le ${formatDate(deadline)}`);
 	const ficheCode = /- (\d{1,2}-\d) — /.exec(opening)?.[1];
 	expect(ficheCode).toBeTruthy();
 
