@@ -13,7 +13,14 @@ import {
 	revokeInvitation
 } from './recovery';
 import { trustedDevice } from './device';
-import { acceptInvitation, createAccountWithInvitation, issueInvitation, login } from './service';
+import {
+	acceptInvitation,
+	changePassword,
+	createAccountWithInvitation,
+	issueInvitation,
+	login,
+	setAccountDisabled
+} from './service';
 import { createSession, validateSessionToken } from './sessions';
 import { findPasswordHash, type User } from './users';
 
@@ -106,6 +113,64 @@ describe('password reset by e-mail', () => {
 			.orderBy('id')
 			.execute();
 		expect(journal.map((j) => j.action)).toEqual(['password.reset_requested', 'password.reset']);
+	});
+
+	it('a link sent before the password changed, or before the account was disabled, sets nothing', async () => {
+		const session = await createSession(db, partner.id, now);
+		await requestPasswordReset(db, partner.email, null, now);
+		await deliver();
+		const beforeChange = linkIn(smtp.received[0]!.mail.text!, '/mot-de-passe-oublie');
+		const changed = await changePassword(
+			db,
+			partner,
+			session.session.id,
+			{ current: PASSWORD, next: NEW_PASSWORD },
+			null,
+			now + 1000
+		);
+		expect(changed.ok).toBe(true);
+		expect(await findValidReset(db, beforeChange, now + 2000)).toBeUndefined();
+
+		await requestPasswordReset(db, partner.email, null, now + 3000);
+		await deliver();
+		const beforeDisable = linkIn(smtp.received[1]!.mail.text!, '/mot-de-passe-oublie');
+		expect((await setAccountDisabled(db, admin, partner.id, true, null)).ok).toBe(true);
+		expect((await setAccountDisabled(db, admin, partner.id, false, null)).ok).toBe(true);
+		expect(
+			await resetPassword(db, beforeDisable, 'une autre phrase de passe', null, now + 4000)
+		).toMatchObject({
+			ok: false,
+			status: 410
+		});
+	});
+
+	it('an invitation still unused ends when the password is set by a reset link', async () => {
+		const created = await createAccountWithInvitation(
+			db,
+			admin,
+			{
+				email: 'chloe@cdg46.fr',
+				name: 'Chloé Collègue',
+				role: 'partenaire',
+				organisationId: partner.organisationId
+			},
+			null,
+			now
+		);
+		if (!created.ok) throw new Error('not created');
+		expect(
+			(await acceptInvitation(db, created.value.invitationToken, NEW_PASSWORD, null, now)).ok
+		).toBe(true);
+		const second = await db
+			.transaction()
+			.execute((trx) => issueInvitation(trx, admin, created.value.userId, null, now + 1000));
+		await requestPasswordReset(db, 'chloe@cdg46.fr', null, now + 2000);
+		await deliver();
+		const reset = linkIn(smtp.received.at(-1)!.mail.text!, '/mot-de-passe-oublie');
+		expect((await resetPassword(db, reset, 'une autre phrase de passe', null, now + 3000)).ok).toBe(
+			true
+		);
+		expect((await acceptInvitation(db, second, NEW_PASSWORD, null, now + 4000)).ok).toBe(false);
 	});
 
 	it('answers the same for an unknown address and sends nothing', async () => {

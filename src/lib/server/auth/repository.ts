@@ -101,6 +101,21 @@ export async function insertUser(
 	return id;
 }
 
+/**
+ * Ends every unused one-time link of the account (invitations and password resets): a link sent
+ * before the password changed, or before the account was disabled, must not set a password later.
+ */
+async function endOneTimeLinks(db: Executor, userId: number, now: Date): Promise<void> {
+	for (const table of ['invitation', 'password_reset'] as const)
+		await db
+			.updateTable(table)
+			.set({ used_at: now.getTime() })
+			.where('user_id', '=', userId)
+			.where('used_at', 'is', null)
+			.execute();
+}
+
+/** A new password (changed, reset or first chosen); the account's other one-time links end. */
 export async function setPasswordHash(
 	db: Executor,
 	userId: number,
@@ -112,8 +127,10 @@ export async function setPasswordHash(
 		.set({ password_hash: passwordHash, updated_at: now.toISOString() })
 		.where('id', '=', userId)
 		.execute();
+	await endOneTimeLinks(db, userId, now);
 }
 
+/** Disables (its one-time links end) or enables the account. */
 export async function setDisabled(
 	db: Executor,
 	userId: number,
@@ -125,6 +142,7 @@ export async function setDisabled(
 		.set({ disabled_at: disabled ? now.toISOString() : null, updated_at: now.toISOString() })
 		.where('id', '=', userId)
 		.execute();
+	if (disabled) await endOneTimeLinks(db, userId, now);
 }
 
 export async function listUsers(
