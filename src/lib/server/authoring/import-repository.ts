@@ -326,6 +326,18 @@ export async function saveOrganisation(
 	return row.id;
 }
 
+/**
+ * Gives an organisation a name no other can have (its id), until the import gives it its new one:
+ * two organisations may then swap names in one import.
+ */
+export async function releaseOrganisationName(db: Executor, id: number): Promise<void> {
+	await db
+		.updateTable('organisation')
+		.set({ name: `(renommage en cours ${id})` })
+		.where('id', '=', id)
+		.execute();
+}
+
 /** Keeps the old name findable when an import renames an organisation. */
 export async function addOrganisationAlias(
 	db: Executor,

@@ -4,6 +4,8 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { loadPlanModel } from './import-repository';
 import { applyPlanImport, exportPlanWorkbook, previewPlanImport } from './plan-import';
+import { createFiche } from './service';
+import { insertAdmin } from './testing';
 
 async function edit(
 	bytes: Uint8Array,
@@ -230,6 +232,54 @@ describe('plan workbook round trip', () => {
 		// Its fiches are not in the change list: owners and partners are compared by identifier.
 		const people = (await loadPlanModel(db)).people.filter((p) => p.organisation === 'cdg46');
 		expect(people.length).toBeGreaterThan(0);
+	});
+
+	it('a fiche added in the portal, with no indicator yet, comes back unchanged', async () => {
+		const admin = await insertAdmin(db);
+		const objective = await db
+			.selectFrom('objective')
+			.select('id')
+			.where('number', '=', 4)
+			.executeTakeFirstOrThrow();
+		const created = await createFiche(
+			db,
+			admin,
+			{
+				objectiveId: objective.id,
+				title: 'Budget participatif',
+				reason: 'Essai',
+				decisionId: null
+			},
+			null
+		);
+		expect(created).toEqual({ ok: true, value: { code: '4-2' } });
+		const preview = await previewPlanImport(db, await exportPlanWorkbook(db));
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes).toEqual([]);
+	});
+
+	it('two organisations swap their names in one import', async () => {
+		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const organisations = workbook.getWorksheet('Organisations')!;
+			organisations.getRow(rowOf(organisations, 'adcf')).getCell(2).value = 'ADEFPAT';
+			organisations.getRow(rowOf(organisations, 'adefpat')).getCell(2).value = 'ADCF';
+		});
+		const applied = await applyPlanImport(db, bytes, { reason: 'Noms inversés', actor: null });
+		expect(applied).toMatchObject({ ok: true });
+		expect(
+			await db
+				.selectFrom('organisation')
+				.select(['slug', 'name'])
+				.where('slug', 'in', ['adcf', 'adefpat'])
+				.orderBy('slug')
+				.execute()
+		).toEqual([
+			{ slug: 'adcf', name: 'ADEFPAT' },
+			{ slug: 'adefpat', name: 'ADCF' }
+		]);
+		const revisions = await db.selectFrom('plan_revision').selectAll().execute();
+		expect(JSON.stringify(revisions)).toContain('ADEFPAT');
+		expect(JSON.stringify(revisions)).not.toContain('renommage en cours');
 	});
 
 	it('an import into an empty database creates the whole plan', async () => {

@@ -8,6 +8,7 @@ import { refreshSearchText } from '../plan/repository';
 import { ok, refuse, type Result } from '../result';
 import {
 	addOrganisationAlias,
+	releaseOrganisationName,
 	listRetiredFicheCodes,
 	loadLatestValues,
 	loadPlanIds,
@@ -163,10 +164,15 @@ export async function applyPlanImport(
 		return await importInTransaction(db, bytes, request, reason, now);
 	} catch (error) {
 		// A rule of the database the checks above did not foresee: refused, the transaction undone.
-		if ((error as { code?: string } | null)?.code?.startsWith('SQLITE_CONSTRAINT'))
+		const code = (error as { code?: string } | null)?.code;
+		if (code?.startsWith('SQLITE_CONSTRAINT'))
 			return refuse(
 				409,
-				`Le classeur n’a pas été importé : il contredit une règle du plan (${(error as Error).message}). Rien n’a été modifié.`
+				`Le classeur n’a pas été importé : ${
+					code === 'SQLITE_CONSTRAINT_UNIQUE'
+						? 'deux éléments du plan y porteraient le même nom ou le même code'
+						: 'il contredit une règle du plan'
+				}. Rien n’a été modifié.`
 			);
 		throw error;
 	}
@@ -240,6 +246,13 @@ async function writeChanges(
 	if (planChange && model.plan) {
 		await savePlanInfo(trx, model.plan, planChange.action !== 'created');
 		entityIds.set(planChange, 1);
+	}
+	// Renamed organisations first give up their names, so that two may swap them.
+	for (const organisation of model.organisations) {
+		const id = ids.organisations.get(organisation.slug);
+		const change = changed('organisation', organisation.slug);
+		if (id !== undefined && change?.changes.some((c) => c.field === 'name'))
+			await releaseOrganisationName(trx, id);
 	}
 	for (const organisation of model.organisations) {
 		const change = changed('organisation', organisation.slug);

@@ -173,6 +173,24 @@ describe('a workbook that does not validate: one French sentence per problem, no
 			/^Feuille « Indicateurs », ligne 2, colonne « Cible » : « beaucoup » n’est pas un nombre/
 		],
 		[
+			'a date out of the calendar',
+			() =>
+				edited((w) => {
+					const sheet = w.getWorksheet('Indicateurs')!;
+					sheet.getRow(2).getCell(6).value = 10;
+					sheet.getRow(2).getCell(7).value = new Date(Number.NaN);
+				}),
+			/^Feuille « Indicateurs », ligne 2, colonne « Date de la cible » : cette valeur n’est pas une date/
+		],
+		[
+			'a text longer than the form allows',
+			() =>
+				edited((w) => {
+					w.getWorksheet('Fiches')!.getRow(2).getCell(7).value = 'x'.repeat(200_000);
+				}),
+			/^Feuille « Fiches », ligne 2, colonne « Existant » : 200\u202f000 caractères : 10\u202f000 au plus/
+		],
+		[
 			'bad date',
 			() =>
 				edited((w) => {

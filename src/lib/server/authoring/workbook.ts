@@ -1,4 +1,5 @@
 import type ExcelJS from 'exceljs';
+import { TEXT_MAX_LENGTH } from '../../schemas/limits';
 import { FICHE_CODE_PATTERN } from '../../utils/text';
 import {
 	ORGANISATION_KIND_LABELS,
@@ -37,6 +38,8 @@ interface Column {
 	kind: CellKind;
 	/** Shown for the reader, ignored by the import (the latest measurement). */
 	info?: true;
+	/** The most characters a text may have, as in the portal's forms (300, or 10,000 when long). */
+	max?: number;
 }
 
 interface SheetSpec {
@@ -50,6 +53,12 @@ const col = (header: string, width: number, kind: CellKind = 'text', info?: true
 	kind,
 	...(info ? { info } : {})
 });
+/** A text column whose limit is not the default one of its kind. */
+const limited = (header: string, width: number, max: number, kind: CellKind = 'text'): Column => ({
+	...col(header, width, kind),
+	max
+});
+const SHORT_TEXT_MAX = 300;
 
 export const SHEETS = {
 	plan: {
@@ -66,7 +75,7 @@ export const SHEETS = {
 	},
 	axes: {
 		name: 'Axes',
-		columns: [col('Code', 16), col('Nom court', 16), col('Intitulé', 60)]
+		columns: [col('Code', 16), limited('Nom court', 16, 60), col('Intitulé', 60)]
 	},
 	orientations: {
 		name: 'Orientations',
@@ -78,12 +87,17 @@ export const SHEETS = {
 			col('Numéro', 9, 'integer'),
 			col('Orientation', 24),
 			col('Intitulé', 70),
-			col('Intitulé de synthèse', 40)
+			limited('Intitulé de synthèse', 40, 200)
 		]
 	},
 	organisations: {
 		name: 'Organisations',
-		columns: [col('Identifiant', 28), col('Nom', 40), col('Nom complet', 50), col('Type', 28)]
+		columns: [
+			col('Identifiant', 28),
+			limited('Nom', 40, 120),
+			col('Nom complet', 50),
+			col('Type', 28)
+		]
 	},
 	fiches: {
 		name: 'Fiches',
@@ -91,13 +105,13 @@ export const SHEETS = {
 			col('Code', 7),
 			col('Objectif', 9, 'integer'),
 			col('Titre', 50),
-			col('Titre court', 40),
+			limited('Titre court', 40, 120),
 			col('Priorité', 9, 'integer'),
 			col('Contexte', 70, 'long'),
 			col('Existant', 70, 'long'),
 			col('Description', 70, 'long'),
 			col('Facteurs clés de succès', 70, 'long'),
-			col('Note sur les porteurs', 40, 'long')
+			limited('Note sur les porteurs', 40, 500, 'long')
 		]
 	},
 	people: {
@@ -490,8 +504,20 @@ class RowReader {
 	optionalText(index: number): string | null {
 		const value = this.row.cells[index];
 		if (value === null || value === undefined) return null;
-		if (value instanceof Date) return value.toISOString().slice(0, 10);
-		return String(value).replace(/\r\n?/g, '\n').trim();
+		if (value instanceof Date)
+			return Number.isNaN(value.getTime()) ? String(value) : value.toISOString().slice(0, 10);
+		const text = String(value).replace(/\r\n?/g, '\n').trim();
+		const column = this.spec.columns[index]!;
+		const max = column.max ?? (column.kind === 'long' ? TEXT_MAX_LENGTH : SHORT_TEXT_MAX);
+		if (text.length > max) {
+			// The same limit as the portal's form: a text imported here can be saved there again.
+			this.fail(
+				index,
+				`${formatNumber(text.length)} caractères : ${formatNumber(max)} au plus (comme dans le formulaire du portail)`
+			);
+			return text.slice(0, max);
+		}
+		return text;
 	}
 
 	text(index: number): string {
@@ -549,9 +575,11 @@ class RowReader {
 				if (!Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text) return text;
 			}
 		}
+		// A number far out of the spreadsheet's calendar reaches here as a date that is none.
+		const shown = value instanceof Date ? 'cette valeur' : `« ${String(value)} »`;
 		this.fail(
 			index,
-			`« ${String(value)} » n’est pas une date (écrivez-la comme 01/02/2019, ou en format de date du tableur)`
+			`${shown} n’est pas une date (écrivez-la comme 01/02/2019, ou en format de date du tableur)`
 		);
 		return null;
 	}
@@ -895,15 +923,7 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 		1,
 		'l’indicateur'
 	);
-	const withIndicator = new Set(model.indicators.map((i) => i.fiche));
-	for (const fiche of model.fiches)
-		if (!withIndicator.has(fiche.code))
-			problems.add(
-				SHEETS.indicators.name,
-				null,
-				null,
-				`la fiche ${fiche.code} n’a aucun indicateur : ajoutez-en au moins un`
-			);
+	// A fiche may have no indicator yet, as the portal's form allows (a fiche just added).
 
 	if (problems.list.length > 0) {
 		const list = problems.list.slice(0, MAX_PROBLEMS);
