@@ -344,3 +344,29 @@ test('an admin abandons fiche 7-3, never started: not counted as engaged, its hi
 	await expect(history).not.toContainText('à lancer');
 	await page.context().close();
 });
+
+test('a fiche moved to another objective is found at its former address: 17-2 leads to its new code', async ({
+	browser
+}) => {
+	const page = await signedIn(browser);
+	await page.goto(`${portal.url}/admin/plan/fiches/17-2`);
+	await page.getByLabel(/^Objectif/).selectOption({ label: '4. Développer l’e-citoyenneté' });
+	await page.locator('#reason').fill('Rattachée à l’e-citoyenneté');
+	await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Modifier la fiche 4-\d$/);
+	const code = (await page.getByRole('heading', { level: 1 }).innerText()).split(' ').at(-1)!;
+	const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+	for (const [former, now] of [
+		['/fiches/17-2', `/fiches/${code}`],
+		['/fiches/17-2/modifications?x=1', `/fiches/${code}/modifications?x=1`]
+	]) {
+		const answer = await visitor.request.get(`${portal.url}${former}`, { maxRedirects: 0 });
+		expect(answer.status()).toBe(308);
+		expect(answer.headers().location).toBe(now);
+	}
+	await visitor.goto(`${portal.url}/fiches/17-2`);
+	await expect(visitor).toHaveURL(new RegExp(`/fiches/${code}$`));
+	expect((await visitor.request.get(`${portal.url}/fiches/17-9`)).status()).toBe(404);
+	await visitor.context().close();
+	await page.context().close();
+});

@@ -83,3 +83,26 @@ export async function listEntityRevisions(
 		await revisionQuery(db).where('entity', '=', entity).where('entity_id', '=', entityId).execute()
 	);
 }
+
+/**
+ * The code a fiche has now, when `formerCode` was its code before it moved to another objective;
+ * undefined otherwise. A code is never given twice, so a former code names one fiche only.
+ */
+export async function findMovedFicheCode(
+	db: Executor,
+	formerCode: string
+): Promise<string | undefined> {
+	const moves = await db
+		.selectFrom('plan_revision')
+		.innerJoin('fiche', 'fiche.id', 'plan_revision.entity_id')
+		.select(['fiche.code', 'plan_revision.changes'])
+		.where('plan_revision.entity', '=', 'fiche')
+		.where('plan_revision.action', '=', 'moved')
+		.execute();
+	const move = moves.find((m) =>
+		(JSON.parse(m.changes) as FieldChange[]).some(
+			(c) => c.field === 'code' && c.before === formerCode
+		)
+	);
+	return move?.code;
+}

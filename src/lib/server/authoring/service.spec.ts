@@ -7,7 +7,7 @@ import { insertAdmin } from './testing';
 import { findFicheByCode, listFiches } from '../plan/repository';
 import { ficheFormValues } from './fiche-form';
 import { findFicheState, lastFicheRevisionId, listClosedDecisions } from './repository';
-import { listFicheRevisions } from './revisions-repository';
+import { findMovedFicheCode, listFicheRevisions } from './revisions-repository';
 import {
 	createFiche,
 	FICHE_CONFLICT_MESSAGE,
@@ -229,6 +229,9 @@ describe('editing a fiche', () => {
 			['code', '17-3', '4-2'],
 			['objective', expect.stringMatching(/^17\. /), '4. Développer l’e-citoyenneté']
 		]);
+		// Its former code still leads to it (the public pages redirect there); others lead nowhere.
+		expect(await findMovedFicheCode(db, '17-3')).toBe('4-2');
+		expect(await findMovedFicheCode(db, '17-2')).toBeUndefined();
 	});
 });
 

@@ -1,14 +1,24 @@
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
+import { findMovedFicheCode } from '$lib/server/authoring/revisions-repository';
 import type { Db } from '$lib/server/db';
 import { getDb } from '$lib/server/db/instance';
 import { FICHE_CODE_PATTERN } from '$lib/utils/text';
 
-/** The fiche named by the URL, read by `find`, or a French 404. */
+/**
+ * The fiche named by the URL, read by `find`; a fiche that moved to another objective (a new code)
+ * is found at its former address too, by a permanent redirect to its new one (bookmarks, links in
+ * mails already sent); otherwise a French 404.
+ */
 export async function ficheOr404<T>(
 	code: string,
-	find: (db: Db, code: string) => Promise<T | undefined>
+	find: (db: Db, code: string) => Promise<T | undefined>,
+	url: URL
 ): Promise<T> {
-	const fiche = FICHE_CODE_PATTERN.test(code) ? await find(getDb(), code) : undefined;
-	if (!fiche) error(404, `Aucune fiche-action ne porte le code « ${code.slice(0, 20)} ».`);
-	return fiche;
+	const known = FICHE_CODE_PATTERN.test(code);
+	const fiche = known ? await find(getDb(), code) : undefined;
+	if (fiche) return fiche;
+	const moved = known ? await findMovedFicheCode(getDb(), code) : undefined;
+	if (moved)
+		redirect(308, `${url.pathname.replace(`/fiches/${code}`, `/fiches/${moved}`)}${url.search}`);
+	error(404, `Aucune fiche-action ne porte le code « ${code.slice(0, 20)} ».`);
 }

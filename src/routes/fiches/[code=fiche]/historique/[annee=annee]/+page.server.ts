@@ -11,9 +11,9 @@ import type { PageServerLoad } from './$types';
 // Read-only and public, like the fiche page: rendered on the server, no JavaScript.
 export const csr = false;
 
-export const load: PageServerLoad = async ({ params }) => {
+export const load: PageServerLoad = async ({ params, url }) => {
 	const db = getDb();
-	const fiche = await ficheOr404(params.code, findFicheSummaryByCode);
+	const fiche = await ficheOr404(params.code, findFicheSummaryByCode, url);
 	if (!/^\d{4}$/.test(params.annee)) error(404, 'Cette année n’existe pas.');
 	const year = Number(params.annee);
 	const years = await listHistoryYears(db, fiche.id);
