@@ -45,3 +45,16 @@ describe('LoginSchema', () => {
 		).toBe(true);
 	});
 });
+
+describe('a new account’s address', () => {
+	it('is asked for as someone else’s, not « votre » address', () => {
+		const parsed = NewAccountSchema.safeParse({ email: ' ', name: 'Chloé', role: 'partenaire' });
+		expect(parsed.success).toBe(false);
+		expect(parsed.error?.issues.find((i) => i.path[0] === 'email')?.message).toBe(
+			'Indiquez l’adresse électronique de la personne.'
+		);
+		expect(LoginSchema.safeParse({ email: '', password: 'x' }).error?.issues[0]?.message).toBe(
+			'Indiquez votre adresse électronique.'
+		);
+	});
+});

@@ -1,16 +1,19 @@
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH } from './limits';
 
-const email = z
-	.string()
-	.trim()
-	.min(1, 'Indiquez votre adresse électronique.')
-	.max(254, 'Cette adresse électronique est trop longue.')
-	// No space, control character (NUL…) or U+FFFD (bytes that were not UTF-8) in any part.
-	.regex(
-		/^[^\s@\p{Cc}\uFFFD]+@[^\s@\p{Cc}\uFFFD]+\.[^\s@\p{Cc}\uFFFD]+$/u,
-		'Cette adresse électronique n’est pas valide (exemple : prenom.nom@exemple.fr).'
-	);
+/** An e-mail address; `missing` is what an empty field is told (one's own, or someone else's). */
+const emailField = (missing: string) =>
+	z
+		.string()
+		.trim()
+		.min(1, missing)
+		.max(254, 'Cette adresse électronique est trop longue.')
+		// No space, control character (NUL…) or U+FFFD (bytes that were not UTF-8) in any part.
+		.regex(
+			/^[^\s@\p{Cc}\uFFFD]+@[^\s@\p{Cc}\uFFFD]+\.[^\s@\p{Cc}\uFFFD]+$/u,
+			'Cette adresse électronique n’est pas valide (exemple : prenom.nom@exemple.fr).'
+		);
+const email = emailField('Indiquez votre adresse électronique.');
 
 export const LoginSchema = z.object({
 	email,
@@ -46,7 +49,7 @@ const ACCOUNT_ROLES = ['admin', 'commission', 'partenaire'] as const;
 
 export const NewAccountSchema = z
 	.object({
-		email,
+		email: emailField('Indiquez l’adresse électronique de la personne.'),
 		name: z
 			.string()
 			.trim()
