@@ -237,6 +237,17 @@ describe('invitations by e-mail', () => {
 		expect((await acceptInvitation(db, token, NEW_PASSWORD, null, now + 1000)).ok).toBe(true);
 	});
 
+	it('an invitation sent again to an account that has a password says it replaces it', async () => {
+		await db.transaction().execute((trx) => issueInvitation(trx, admin, partner.id, null, now));
+		await deliver();
+		const { mail } = smtp.received.at(-1)!;
+		expect(mail.subject).toBe(
+			'Un lien pour choisir un nouveau mot de passe — portail de suivi du SDUSN du Lot'
+		);
+		expect(mail.text).toContain('l’utiliser remplace votre mot de passe actuel');
+		expect(mail.text).not.toContain('vous a créé un compte');
+	});
+
 	it('resends (the old link stops) and revokes', async () => {
 		const created = await createAccountWithInvitation(
 			db,

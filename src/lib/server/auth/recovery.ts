@@ -14,7 +14,14 @@ import { passwordContext, UNKNOWN_ACCOUNT } from './service';
 import { createSession, invalidateUserSessions, type Session } from './sessions';
 import { formatWait, reserveAttempts, throttleKey } from './throttle-repository';
 import { newSplitToken, openSingleUse } from './tokens';
-import { findUserByEmail, findUserById, normaliseEmail, setPasswordHash, type User } from './users';
+import {
+	findPasswordHash,
+	findUserByEmail,
+	findUserById,
+	normaliseEmail,
+	setPasswordHash,
+	type User
+} from './users';
 
 export const RESET_LIFETIME_MS = 30 * 60 * 1000;
 
@@ -126,7 +133,9 @@ export async function queueInvitationMail(
 	now: number
 ): Promise<void> {
 	const user = await findUserById(db, userId);
-	if (user) await queueMail(db, 'invitation', user, invitationMail(user, token, invitedBy), now);
+	if (!user) return;
+	const hasPassword = (await findPasswordHash(db, userId)) !== null;
+	await queueMail(db, 'invitation', user, invitationMail(user, token, invitedBy, hasPassword), now);
 }
 
 /** Ends the account's unused invitation links (admin). */

@@ -13,8 +13,27 @@ const hello = (name: string) => `Bonjour ${name},`;
 export function invitationMail(
 	user: { name: string },
 	token: string,
-	invitedBy: string
+	invitedBy: string,
+	/** The account already has a password: the link replaces it (« Renvoyer l’invitation »). */
+	hasPassword = false
 ): MailParts {
+	if (hasPassword)
+		return {
+			subject: 'Un lien pour choisir un nouveau mot de passe — portail de suivi du SDUSN du Lot',
+			greeting: hello(user.name),
+			paragraphs: [
+				`${invitedBy}, de l’équipe de Lot numérique, vous envoie un lien pour choisir un nouveau mot de passe pour votre compte du portail de suivi du schéma des usages et services numériques du Lot.`,
+				'Il sert une seule fois et reste valable 7 jours ; l’utiliser remplace votre mot de passe actuel et ferme vos autres sessions.'
+			],
+			action: {
+				label: 'Choisir un nouveau mot de passe',
+				url: absoluteUrl(`/invitation/${token}`),
+				oneTimeLink: true
+			},
+			reason:
+				'Vous recevez ce message parce que l’équipe de Lot numérique vous a renvoyé un lien d’accès.',
+			stop: 'Ce message n’est envoyé qu’à la demande de l’équipe. Si vous ne l’attendiez pas, ignorez-le : votre mot de passe actuel reste valable.'
+		};
 	return {
 		subject: 'Votre invitation au portail de suivi du SDUSN du Lot',
 		greeting: hello(user.name),
