@@ -6,12 +6,12 @@ const sheet = (rows: string) =>
 	Buffer.from(`<?xml version="1.0"?><worksheet><sheetData>${rows}</sheetData></worksheet>`);
 
 describe('inspectZip', () => {
-	it('counts the rows and cells of the worksheets, with or without a namespace prefix', () => {
+	it('counts the rows and cells of every entry, with or without a namespace prefix', () => {
 		const contents = inspectZip(
 			zip([
 				{
 					name: 'xl/workbook.xml',
-					content: Buffer.from('<workbook><c>not a sheet</c></workbook>')
+					content: Buffer.from('<workbook><c>counted too</c><cols><col/></cols></workbook>')
 				},
 				{
 					name: 'xl/worksheets/sheet1.xml',
@@ -23,7 +23,7 @@ describe('inspectZip', () => {
 				}
 			])
 		);
-		expect(contents).toMatchObject({ ok: true, rows: 3, cells: 3 });
+		expect(contents).toMatchObject({ ok: true, rows: 3, cells: 4 });
 	});
 
 	it('inflates what the archive really holds, whatever its directory declares', () => {
@@ -57,6 +57,20 @@ describe('inspectZip', () => {
 			}
 		]);
 		expect(inspectZip(manyCells)).toMatchObject({ ok: false, problem: 'too-many-cells' });
+	});
+
+	it('counts the rows of every entry, wherever ExcelJS would look for sheets', () => {
+		const hidden = zip([
+			{ name: '/xl/worksheets/sheet1.xml', content: sheet('<row/>'.repeat(50_000)) }
+		]);
+		expect(inspectZip(hidden)).toEqual({ ok: false, problem: 'too-many-rows', rows: 50_000 });
+	});
+
+	it('refuses an archive read at other offsets than the ones its directory gives (data before it)', () => {
+		const harmless = zip([{ name: 'xl/worksheets/sheet1.xml', content: sheet('<row/>') }]);
+		expect(inspectZip(harmless)).toMatchObject({ ok: true });
+		const shifted = new Uint8Array([...new Uint8Array(100), ...harmless]);
+		expect(inspectZip(shifted)).toEqual({ ok: false, problem: 'unreadable' });
 	});
 
 	it('refuses what is not a readable zip archive', () => {

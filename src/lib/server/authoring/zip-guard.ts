@@ -67,14 +67,25 @@ function countElements(xml: string, name: string): number {
 
 /**
  * Inflates every entry of the archive, stopping as soon as the whole would pass the budget, and
- * counts the rows and cells of its worksheets.
+ * counts the rows and cells in all of them (the worksheets', wherever ExcelJS would find them).
  */
 export function inspectZip(bytes: Uint8Array): ZipContents {
 	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	const end = endOfDirectory(view);
 	if (end < 0) return { ok: false, problem: 'unreadable' };
 	const entries = view.getUint16(end + 10, true);
+	const directorySize = view.getUint32(end + 12, true);
 	let offset = view.getUint32(end + 16, true);
+	// The directory must end where its end record begins: JSZip (ExcelJS's reader) shifts every
+	// offset by whatever precedes the archive, so an archive read here at the offsets as written
+	// could differ from the one ExcelJS reads. ZIP64 (0xFFFF…) and multi-disk archives are refused.
+	if (
+		offset + directorySize !== end ||
+		entries === 0xffff ||
+		view.getUint16(end + 4, true) !== 0 ||
+		view.getUint16(end + 6, true) !== 0
+	)
+		return { ok: false, problem: 'unreadable' };
 	let unzippedBytes = 0;
 	let rows = 0;
 	let cells = 0;
@@ -83,9 +94,10 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 			return { ok: false, problem: 'unreadable' };
 		const method = view.getUint16(offset + 10, true);
 		const compressedSize = view.getUint32(offset + 20, true);
+		if (compressedSize === 0xffffffff || view.getUint32(offset + 42, true) === 0xffffffff)
+			return { ok: false, problem: 'unreadable' };
 		const nameLength = view.getUint16(offset + 28, true);
 		const localHeader = view.getUint32(offset + 42, true);
-		const name = new TextDecoder().decode(bytes.subarray(offset + 46, offset + 46 + nameLength));
 		offset +=
 			46 + nameLength + view.getUint16(offset + 30, true) + view.getUint16(offset + 32, true);
 
@@ -117,15 +129,13 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 			return { ok: false, problem: 'unreadable' };
 		}
 		unzippedBytes += content.length;
-		if (/^xl\/worksheets\/[^/]+\.xml$/i.test(name)) {
-			const xml = Buffer.from(content.buffer, content.byteOffset, content.length).toString(
-				'latin1'
-			);
-			rows += countElements(xml, 'row');
-			cells += countElements(xml, 'c');
-			if (rows > MAX_WORKBOOK_ROWS) return { ok: false, problem: 'too-many-rows', rows };
-			if (cells > MAX_WORKBOOK_CELLS) return { ok: false, problem: 'too-many-cells', cells };
-		}
+		// Every entry, whatever its name: ExcelJS finds its sheets by a pattern looser than any
+		// written here (a leading « / », another folder, a suffix), and no other part has rows.
+		const xml = Buffer.from(content.buffer, content.byteOffset, content.length).toString('latin1');
+		rows += countElements(xml, 'row');
+		cells += countElements(xml, 'c');
+		if (rows > MAX_WORKBOOK_ROWS) return { ok: false, problem: 'too-many-rows', rows };
+		if (cells > MAX_WORKBOOK_CELLS) return { ok: false, problem: 'too-many-cells', cells };
 	}
 	return { ok: true, unzippedBytes, rows, cells };
 }
