@@ -60,33 +60,39 @@ describe('2026_11_30_040000_edition_open_data', () => {
 });
 
 describe('2026_12_03_100000_mail_one_time_link', () => {
-	it('takes the one-time links out of the messages written before it, and nothing else', async () => {
+	it('takes whole one-time links out of earlier messages; one still waiting keeps it apart', async () => {
 		const db = openDatabase(':memory:');
 		const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
 		await migrator.migrateTo('2026_12_02_110000_structure_versions');
-		const insert = (id: number, kind: string, body: string) =>
+		const insert = (id: number, kind: string, status: string, link: string) =>
 			sql`INSERT INTO mail_outbox (id, message_id, kind, recipient, subject, text_body, html_body,
 				status, next_attempt_at, created_at)
-				VALUES (${id}, ${`<m${id}@test>`}, ${kind}, 'a@b.test', 'Objet', ${body},
-				${`<a href="${body}">lien</a>`}, 'sent', 0, 0)`.execute(db);
-		await insert(1, 'reset', 'https://sdusn.test/mot-de-passe-oublie/AbC-12_x');
-		await insert(2, 'invitation', 'https://sdusn.test/invitation/XyZ_9-q');
-		await insert(3, 'campaign', 'https://sdusn.test/desabonnement/garde-moi');
+				VALUES (${id}, ${`<m${id}@test>`}, ${kind}, 'a@b.test', 'Objet', ${`Lien : ${link}\n`},
+				${`<a href="${link}">lien</a> ${link}`}, ${status}, 0, 0)`.execute(db);
+		const reset = 'https://sdusn.test/mot-de-passe-oublie/abcdefgh2345.secretsecret234567';
+		const invitation = 'https://sdusn.test/invitation/ijklmnop2345.autresecret7654321';
+		await insert(1, 'reset', 'sent', reset);
+		await insert(2, 'invitation', 'pending', invitation);
+		await insert(3, 'campaign', 'sent', 'https://sdusn.test/desabonnement/garde-moi.abc');
 		await migrator.migrateToLatest();
 		const rows = await sql<{
 			text_body: string;
 			html_body: string;
 			one_time_link: string | null;
 		}>`SELECT text_body, html_body, one_time_link FROM mail_outbox ORDER BY id`.execute(db);
-		expect(rows.rows.map((r) => r.text_body)).toEqual([
-			'https://sdusn.test/mot-de-passe-oublie/(lien-retire)',
-			'https://sdusn.test/invitation/(lien-retire)',
-			'https://sdusn.test/desabonnement/garde-moi'
-		]);
-		expect(rows.rows[0]!.html_body).toBe(
-			'<a href="https://sdusn.test/mot-de-passe-oublie/(lien-retire)">lien</a>'
-		);
-		expect(rows.rows.every((r) => r.one_time_link === null)).toBe(true);
+		const [sent, waiting, other] = rows.rows;
+		expect(sent).toEqual({
+			text_body: 'Lien : (lien à usage unique retiré)\n',
+			html_body: '<a href="(lien à usage unique retiré)">lien</a> (lien à usage unique retiré)',
+			one_time_link: null
+		});
+		expect(waiting).toEqual({
+			text_body: 'Lien : {{lien-a-usage-unique}}\n',
+			html_body: '<a href="{{lien-a-usage-unique}}">lien</a> {{lien-a-usage-unique}}',
+			one_time_link: invitation
+		});
+		expect(other!.text_body).toBe('Lien : https://sdusn.test/desabonnement/garde-moi.abc\n');
+		expect(JSON.stringify(rows.rows)).not.toContain('secretsecret');
 		await db.destroy();
 	});
 });
