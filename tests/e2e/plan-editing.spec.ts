@@ -361,7 +361,7 @@ test('a fiche moved to another objective is found at its former address: 17-2 le
 		['/fiches/17-2/modifications?x=1', `/fiches/${code}/modifications?x=1`]
 	]) {
 		const answer = await visitor.request.get(`${portal.url}${former}`, { maxRedirects: 0 });
-		expect(answer.status()).toBe(308);
+		expect(answer.status()).toBe(307);
 		expect(answer.headers().location).toBe(now);
 	}
 	await visitor.goto(`${portal.url}/fiches/17-2`);

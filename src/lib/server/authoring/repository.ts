@@ -13,6 +13,7 @@ import {
 	type FichePartner
 } from '../plan/repository';
 import type { Database, IndicatorKind } from '../db/schema';
+import { listFicheMoves } from './revisions-repository';
 
 export interface IndicatorRow {
 	id: number;
@@ -321,7 +322,10 @@ export async function insertIndicator(
 	return row.id;
 }
 
-/** The codes already given in an objective (a retired fiche keeps its code). */
+/**
+ * The codes already given in an objective: its fiches' (a retired fiche keeps its code), and those
+ * its fiches had before they moved to another objective (a former address leads to them).
+ */
 export async function listObjectiveFicheNumbers(
 	db: Executor,
 	objectiveId: number
@@ -331,7 +335,16 @@ export async function listObjectiveFicheNumbers(
 		.select('number')
 		.where('objective_id', '=', objectiveId)
 		.execute();
-	return rows.map((r) => r.number);
+	const objective = await db
+		.selectFrom('objective')
+		.select('number')
+		.where('id', '=', objectiveId)
+		.executeTakeFirst();
+	const prefix = `${objective?.number}-`;
+	const former = (await listFicheMoves(db))
+		.filter((move) => move.formerCode.startsWith(prefix))
+		.map((move) => Number(move.formerCode.slice(prefix.length)));
+	return [...rows.map((r) => r.number), ...former.filter(Number.isInteger)];
 }
 
 export async function countExistingOrganisations(db: Executor, ids: number[]): Promise<number> {

@@ -84,25 +84,32 @@ export async function listEntityRevisions(
 	);
 }
 
-/**
- * The code a fiche has now, when `formerCode` was its code before it moved to another objective;
- * undefined otherwise. A code is never given twice, so a former code names one fiche only.
- */
-export async function findMovedFicheCode(
-	db: Executor,
-	formerCode: string
-): Promise<string | undefined> {
+/** Every move of a fiche to another objective, latest first: its code before, and now. */
+export async function listFicheMoves(
+	db: Executor
+): Promise<{ formerCode: string; code: string }[]> {
 	const moves = await db
 		.selectFrom('plan_revision')
 		.innerJoin('fiche', 'fiche.id', 'plan_revision.entity_id')
 		.select(['fiche.code', 'plan_revision.changes'])
 		.where('plan_revision.entity', '=', 'fiche')
 		.where('plan_revision.action', '=', 'moved')
+		.orderBy('plan_revision.id', 'desc')
 		.execute();
-	const move = moves.find((m) =>
-		(JSON.parse(m.changes) as FieldChange[]).some(
-			(c) => c.field === 'code' && c.before === formerCode
-		)
+	return moves.flatMap((move) =>
+		(JSON.parse(move.changes) as FieldChange[])
+			.filter((c) => c.field === 'code')
+			.map((c) => ({ formerCode: c.before, code: move.code }))
 	);
-	return move?.code;
+}
+
+/**
+ * The code a fiche has now, when `formerCode` was its code before it moved to another objective
+ * (the latest such move); undefined otherwise. Asked only when no fiche has that code now.
+ */
+export async function findMovedFicheCode(
+	db: Executor,
+	formerCode: string
+): Promise<string | undefined> {
+	return (await listFicheMoves(db)).find((move) => move.formerCode === formerCode)?.code;
 }

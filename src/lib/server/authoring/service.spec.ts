@@ -232,6 +232,20 @@ describe('editing a fiche', () => {
 		// Its former code still leads to it (the public pages redirect there); others lead nowhere.
 		expect(await findMovedFicheCode(db, '17-3')).toBe('4-2');
 		expect(await findMovedFicheCode(db, '17-2')).toBeUndefined();
+		// 17-3, the highest code of objective 17, is not given again there.
+		const seventeen = await db
+			.selectFrom('objective')
+			.select('id')
+			.where('number', '=', 17)
+			.executeTakeFirstOrThrow();
+		expect(
+			await createFiche(
+				db,
+				admin,
+				{ objectiveId: seventeen.id, title: 'Une nouvelle', reason: 'Essai', decisionId: null },
+				null
+			)
+		).toEqual({ ok: true, value: { code: '17-4' } });
 	});
 });
 

@@ -504,8 +504,12 @@ class RowReader {
 	optionalText(index: number): string | null {
 		const value = this.row.cells[index];
 		if (value === null || value === undefined) return null;
-		if (value instanceof Date)
-			return Number.isNaN(value.getTime()) ? String(value) : value.toISOString().slice(0, 10);
+		if (value instanceof Date) {
+			if (!Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+			// A number far out of the spreadsheet's calendar in a cell formatted as a date.
+			this.fail(index, 'cette cellule est au format date avec une valeur hors du calendrier');
+			return null;
+		}
 		const text = String(value).replace(/\r\n?/g, '\n').trim();
 		const column = this.spec.columns[index]!;
 		const max = column.max ?? (column.kind === 'long' ? TEXT_MAX_LENGTH : SHORT_TEXT_MAX);

@@ -6,8 +6,9 @@ import { FICHE_CODE_PATTERN } from '$lib/utils/text';
 
 /**
  * The fiche named by the URL, read by `find`; a fiche that moved to another objective (a new code)
- * is found at its former address too, by a permanent redirect to its new one (bookmarks, links in
- * mails already sent); otherwise a French 404.
+ * is found at its former address too, by a redirect to its new one (bookmarks, links in mails
+ * already sent), a temporary one (307) that browsers do not keep for good; otherwise a French 404.
+ * The code is not given again in its objective (listObjectiveFicheNumbers).
  */
 export async function ficheOr404<T>(
 	code: string,
@@ -18,7 +19,10 @@ export async function ficheOr404<T>(
 	const fiche = known ? await find(getDb(), code) : undefined;
 	if (fiche) return fiche;
 	const moved = known ? await findMovedFicheCode(getDb(), code) : undefined;
-	if (moved)
-		redirect(308, `${url.pathname.replace(`/fiches/${code}`, `/fiches/${moved}`)}${url.search}`);
+	if (moved) {
+		// The same page of the fiche: /fiches/CODE, then what follows the code in the address.
+		const rest = url.pathname.split('/').slice(3);
+		redirect(307, `${['', 'fiches', moved, ...rest].join('/')}${url.search}`);
+	}
 	error(404, `Aucune fiche-action ne porte le code « ${code.slice(0, 20)} ».`);
 }
