@@ -70,12 +70,22 @@ const FICHE_FIELDS = [
 const INCOMPLETE = 'Le formulaire est incomplet : rechargez la page.';
 
 export function text(label: string, max: number) {
-	return z
-		.string()
-		.trim()
-		.max(max, `${label} : ${max.toLocaleString('fr-FR')} caractères au plus.`)
-		.refine((v) => !hasForbiddenCharacters(v), `${label} contient des caractères non autorisés.`)
-		.transform((v) => v.replace(/\r\n?/g, '\n'));
+	return (
+		z
+			.string()
+			// A browser sends a textarea's line breaks as CRLF: counted once, as stored and as the
+			// plan import counts them.
+			.transform((v) => v.replace(/\r\n?/g, '\n').trim())
+			.pipe(
+				z
+					.string()
+					.max(max, `${label} : ${max.toLocaleString('fr-FR')} caractères au plus.`)
+					.refine(
+						(v) => !hasForbiddenCharacters(v),
+						`${label} contient des caractères non autorisés.`
+					)
+			)
+	);
 }
 
 const optionalId = z

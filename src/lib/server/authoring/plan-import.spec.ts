@@ -280,6 +280,14 @@ describe('plan workbook round trip', () => {
 		const revisions = await db.selectFrom('plan_revision').selectAll().execute();
 		expect(JSON.stringify(revisions)).toContain('ADEFPAT');
 		expect(JSON.stringify(revisions)).not.toContain('renommage en cours');
+		// No alias names the other one: both can still be edited in the portal's form.
+		expect(
+			await db
+				.selectFrom('organisation_alias')
+				.select('name')
+				.where('name', 'in', ['ADCF', 'ADEFPAT'])
+				.execute()
+		).toEqual([]);
 	});
 
 	it('an import into an empty database creates the whole plan', async () => {

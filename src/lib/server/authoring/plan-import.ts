@@ -247,6 +247,7 @@ async function writeChanges(
 		await savePlanInfo(trx, model.plan, planChange.action !== 'created');
 		entityIds.set(planChange, 1);
 	}
+	const newNames = new Set(model.organisations.map((o) => o.name.toLowerCase()));
 	// Renamed organisations first give up their names, so that two may swap them.
 	for (const organisation of model.organisations) {
 		const id = ids.organisations.get(organisation.slug);
@@ -260,7 +261,10 @@ async function writeChanges(
 		const id = ids.organisations.get(organisation.slug);
 		const rename = change.changes.find((c) => c.field === 'name');
 		const saved = await saveOrganisation(trx, id, organisation);
-		if (id !== undefined && rename) await addOrganisationAlias(trx, id, rename.before, stamp);
+		// The former name stays findable, unless another organisation takes it (a swap): it names
+		// that one now, and an alias would forbid both to be edited in the portal's form.
+		if (id !== undefined && rename && !newNames.has(rename.before.toLowerCase()))
+			await addOrganisationAlias(trx, id, rename.before, stamp);
 		ids.organisations.set(organisation.slug, saved);
 		entityIds.set(change, saved);
 	}
