@@ -96,7 +96,7 @@ test('an admin invites a partner, who receives the mail and sets a password from
 	const listed = page.getByRole('listitem').filter({ hasText: INVITEE.email }).first();
 	await listed.locator('summary').click();
 	await expect(listed).toContainText(
-		'(lien à usage unique : remis au seul destinataire, jamais montré ici)'
+		'(lien à usage unique : réservé au destinataire, jamais montré ici)'
 	);
 	expect(await page.content()).not.toContain(link);
 	await expectNoAxeViolations(page);

@@ -78,9 +78,10 @@ function sendFailedAlert(): HTMLElement {
 /**
  * `use:enhanceOnce={readAgainOnConflict}`: a refusal because what the page shows changed meanwhile
  * (409: someone else acted) also reads the page's data again, so the page shows what the refusal
- * speaks of; what was typed stays (the form's answer is kept). Only for pages whose refusal
- * message is outside the forms that may disappear, and whose forms carry no version that reading
- * again would make current behind the person's back (not the update form's conflict screen).
+ * speaks of; what was typed stays (the form's answer is kept), and a version the form carries
+ * becomes the one now shown: the person decides again on what they now read. Only for pages whose
+ * refusal message is outside the forms that may disappear, and where taking the current version is
+ * what the person would do (not the update form's conflict screen, whose choice is explicit).
  */
 export const readAgainOnConflict: SubmitFunction =
 	() =>

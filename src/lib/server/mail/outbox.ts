@@ -143,7 +143,7 @@ export async function readUnsubscribeToken(
 
 const PAGE_SIZE = 50;
 
-const HIDDEN_LINK = '(lien à usage unique : remis au seul destinataire, jamais montré ici)';
+const HIDDEN_LINK = '(lien à usage unique : réservé au destinataire, jamais montré ici)';
 
 /**
  * The admin's view of the outbox: newest first, 50 a page, with the count of each status. A

@@ -124,7 +124,7 @@ describe('the outbox sender', () => {
 		const page = await outboxPage(db, 1);
 		expect(JSON.stringify(page)).not.toContain('secret-token-123');
 		expect(page.messages[0]!.text).toContain(
-			'(lien à usage unique : remis au seul destinataire, jamais montré ici)'
+			'(lien à usage unique : réservé au destinataire, jamais montré ici)'
 		);
 	});
 
