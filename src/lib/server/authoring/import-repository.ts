@@ -338,6 +338,19 @@ export async function releaseOrganisationName(db: Executor, id: number): Promise
 		.execute();
 }
 
+/** Forgets the former names of other organisations that equal `name` (now `organisationId`'s). */
+export async function dropOtherAliasesNamed(
+	db: Executor,
+	name: string,
+	organisationId: number
+): Promise<void> {
+	await db
+		.deleteFrom('organisation_alias')
+		.where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+		.where('organisation_id', '!=', organisationId)
+		.execute();
+}
+
 /** Keeps the old name findable when an import renames an organisation. */
 export async function addOrganisationAlias(
 	db: Executor,

@@ -61,7 +61,12 @@ function byKey<T>(items: T[], key: (item: T) => string): Map<string, T> {
 export function diffPlans(
 	current: PlanModel,
 	next: PlanModel,
-	options: { ficheRows?: Map<string, number>; retiredFiches?: string[] } = {}
+	options: {
+		ficheRows?: Map<string, number>;
+		retiredFiches?: string[];
+		/** Codes fiches had before they moved to another objective, and the code each has now. */
+		formerCodes?: Map<string, string>;
+	} = {}
 ): PlanDiff {
 	const changes: EntityChange[] = [];
 	const problems: WorkbookProblem[] = [];
@@ -241,6 +246,16 @@ export function diffPlans(
 				row,
 				column: 'Code',
 				message: `le code ${fiche.code} est celui d’une fiche retirée, qui reste lisible avec son historique : donnez un autre code à la nouvelle fiche`
+			});
+			continue;
+		}
+		const movedTo = options.formerCodes?.get(fiche.code);
+		if (!old && movedTo) {
+			problems.push({
+				sheet: SHEETS.fiches.name,
+				row,
+				column: 'Code',
+				message: `le code ${fiche.code} était celui de la fiche ${movedTo} avant son rattachement à un autre objectif, et son ancienne adresse y mène : donnez un autre code à la nouvelle fiche`
 			});
 			continue;
 		}

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { loadPlanModel } from './import-repository';
+import { diffPlans } from './plan-diff';
 import { applyPlanImport, exportPlanWorkbook, previewPlanImport } from './plan-import';
 import { createFiche } from './service';
 import { insertAdmin } from './testing';
@@ -256,6 +257,42 @@ describe('plan workbook round trip', () => {
 		const preview = await previewPlanImport(db, await exportPlanWorkbook(db));
 		expect(preview.problems).toEqual([]);
 		expect(preview.changes).toEqual([]);
+	});
+
+	it('a new fiche may not take the former code of a fiche that moved (its old address leads there)', async () => {
+		const model = await loadPlanModel(db);
+		const copy = { ...model.fiches.find((f) => f.code === '1-1')!, code: '1-9' };
+		const next = { ...model, fiches: [...model.fiches, copy] };
+		const diff = diffPlans(model, next, { formerCodes: new Map([['1-9', '4-2']]) });
+		expect(diff.problems.map((p) => p.message)).toContain(
+			'le code 1-9 était celui de la fiche 4-2 avant son rattachement à un autre objectif, et son ancienne adresse y mène : donnez un autre code à la nouvelle fiche'
+		);
+	});
+
+	it('a name an import gives is no longer another organisation’s former name', async () => {
+		const rename = (from: string, to: string) =>
+			exportPlanWorkbook(db).then((bytes) =>
+				edit(bytes, (workbook) => {
+					const organisations = workbook.getWorksheet('Organisations')!;
+					organisations.getRow(rowOf(organisations, from)).getCell(2).value = to;
+				})
+			);
+		expect(
+			(
+				await applyPlanImport(db, await rename('adcf', 'ADCF Lot'), {
+					reason: 'Premier',
+					actor: null
+				})
+			).ok
+		).toBe(true);
+		const second = await applyPlanImport(db, await rename('adefpat', 'ADCF'), {
+			reason: 'Second',
+			actor: null
+		});
+		expect(second).toMatchObject({ ok: true });
+		expect(
+			await db.selectFrom('organisation_alias').select('name').where('name', '=', 'ADCF').execute()
+		).toEqual([]);
 	});
 
 	it('two organisations swap their names in one import', async () => {

@@ -8,6 +8,7 @@ import { refreshSearchText } from '../plan/repository';
 import { ok, refuse, type Result } from '../result';
 import {
 	addOrganisationAlias,
+	dropOtherAliasesNamed,
 	releaseOrganisationName,
 	listRetiredFicheCodes,
 	loadLatestValues,
@@ -28,7 +29,7 @@ import {
 } from './import-repository';
 import { countFieldChanges, diffPlans, type EntityChange } from './plan-diff';
 import type { PlanModel } from './plan-model';
-import { insertRevision } from './revisions-repository';
+import { insertRevision, listFicheMoves } from './revisions-repository';
 import { describeProblem, readPlanWorkbook, writePlanWorkbook } from './workbook';
 
 /**
@@ -86,12 +87,21 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		};
 	const reading = await readPlanWorkbook(bytes);
 	if (!reading.ok) return { ...empty, problems: reading.problems.map(capitalised) };
-	const [current, retiredFiches, creates] = await Promise.all([
+	const [current, retiredFiches, moves, creates] = await Promise.all([
 		loadPlanModel(db),
 		listRetiredFicheCodes(db),
+		listFicheMoves(db),
 		planExists(db).then((exists) => !exists)
 	]);
-	const diff = diffPlans(current, reading.model, { ficheRows: reading.ficheRows, retiredFiches });
+	// Latest move first: a code's first entry is where its address leads.
+	const formerCodes = new Map<string, string>();
+	for (const move of moves)
+		if (!formerCodes.has(move.formerCode)) formerCodes.set(move.formerCode, move.code);
+	const diff = diffPlans(current, reading.model, {
+		ficheRows: reading.ficheRows,
+		retiredFiches,
+		formerCodes
+	});
 	return {
 		model: reading.model,
 		changes: diff.changes,
@@ -262,9 +272,11 @@ async function writeChanges(
 		const rename = change.changes.find((c) => c.field === 'name');
 		const saved = await saveOrganisation(trx, id, organisation);
 		// The former name stays findable, unless another organisation takes it (a swap): it names
-		// that one now, and an alias would forbid both to be edited in the portal's form.
+		// that one now, and an alias would forbid both to be edited in the portal's form. For the
+		// same reason, a name given here is no longer another organisation's former name.
 		if (id !== undefined && rename && !newNames.has(rename.before.toLowerCase()))
 			await addOrganisationAlias(trx, id, rename.before, stamp);
+		await dropOtherAliasesNamed(trx, organisation.name, saved);
 		ids.organisations.set(organisation.slug, saved);
 		entityIds.set(change, saved);
 	}

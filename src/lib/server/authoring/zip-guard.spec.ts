@@ -73,6 +73,45 @@ describe('inspectZip', () => {
 		expect(inspectZip(shifted)).toEqual({ ok: false, problem: 'unreadable' });
 	});
 
+	it('counts the cells ExcelJS would make for column ranges, merged cells and validations', () => {
+		const of = (xml: string) =>
+			inspectZip(zip([{ name: 'xl/worksheets/sheet1.xml', content: sheet(xml) }]));
+		expect(
+			of('<cols><col min="1" max="3"/></cols><mergeCells><mergeCell ref="A1:B2"/></mergeCells>')
+		).toMatchObject({ ok: true, cells: 7 });
+		expect(of('<cols><col min="1" max="3000000"/></cols>')).toMatchObject({
+			ok: false,
+			problem: 'too-many-cells'
+		});
+		expect(of('<mergeCells><mergeCell ref="A1:XFD1048576"/></mergeCells>')).toMatchObject({
+			ok: false,
+			problem: 'too-many-cells'
+		});
+		expect(of('<dataValidation sqref="A2:CV3000 B1"/>')).toMatchObject({
+			ok: false,
+			problem: 'too-many-cells'
+		});
+		expect(of('<dataValidation sqref="A1:A99999999999"/>')).toMatchObject({
+			ok: false,
+			problem: 'too-many-cells'
+		});
+		expect(of('<mergeCells><mergeCell ref="not a range"/></mergeCells>')).toMatchObject({
+			ok: false,
+			problem: 'too-many-cells'
+		});
+	});
+
+	it('refuses an end record that counts fewer entries than its directory holds', () => {
+		const archive = zip([
+			{ name: 'a.xml', content: sheet('<row/>') },
+			{ name: 'xl/worksheets/sheet1.xml', content: sheet('<row/>'.repeat(50_000)) }
+		]);
+		const view = new DataView(archive.buffer, archive.byteOffset, archive.byteLength);
+		view.setUint16(archive.length - 22 + 8, 1, true);
+		view.setUint16(archive.length - 22 + 10, 1, true);
+		expect(inspectZip(archive)).toEqual({ ok: false, problem: 'unreadable' });
+	});
+
 	it('refuses what is not a readable zip archive', () => {
 		expect(inspectZip(new Uint8Array([0x50, 0x4b, 3, 4, 0, 0]))).toEqual({
 			ok: false,

@@ -57,6 +57,44 @@ export function unzippedSize(bytes: Uint8Array): number | null {
 	return total;
 }
 
+/** The column number of letters (A = 1, Z = 26, AA = 27). */
+function columnNumber(letters: string): number {
+	let n = 0;
+	for (const letter of letters.toUpperCase()) n = n * 26 + letter.charCodeAt(0) - 64;
+	return n;
+}
+
+/**
+ * How many cells a range such as « A2:CV3000 » (or one cell, « B3 ») covers; a range not read here
+ * counts as too many (ExcelJS might read it otherwise).
+ */
+function rangeArea(range: string): number {
+	const match = /^\$?([A-Za-z]+)\$?(\d+)(?::\$?([A-Za-z]+)\$?(\d+))?$/.exec(range);
+	if (!match) return Number.MAX_SAFE_INTEGER;
+	const [, c1, r1, c2 = c1!, r2 = r1!] = match;
+	return (
+		(Math.abs(columnNumber(c2) - columnNumber(c1!)) + 1) * (Math.abs(Number(r2) - Number(r1)) + 1)
+	);
+}
+
+/**
+ * The cells ExcelJS makes objects for beyond those written one by one: a `<col min max>` range
+ * (one object per column), a merged range and a data validation's ranges (one per cell).
+ */
+function expandedCells(xml: string): number {
+	let count = 0;
+	for (const [tag] of xml.matchAll(/<(?:[A-Za-z_][\w.-]*:)?col\s[^>]*>/g)) {
+		const min = Number(/\smin="(\d+)"/.exec(tag)?.[1] ?? 1);
+		const max = Number(/\smax="(\d+)"/.exec(tag)?.[1] ?? min);
+		count += Math.abs(max - min) + 1;
+	}
+	for (const [, ref] of xml.matchAll(/<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*\bref="([^"]*)"/g))
+		count += rangeArea(ref!);
+	for (const [, ranges] of xml.matchAll(/\bsqref="([^"]*)"/g))
+		for (const range of ranges!.split(/\s+/).filter(Boolean)) count += rangeArea(range);
+	return count;
+}
+
 /** How many elements of this name (with or without a namespace prefix) an XML text holds. */
 function countElements(xml: string, name: string): number {
 	const pattern = new RegExp(`<(?:[A-Za-z_][\\w.-]*:)?${name}[\\s/>]`, 'g');
@@ -82,6 +120,7 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 	if (
 		offset + directorySize !== end ||
 		entries === 0xffff ||
+		view.getUint16(end + 8, true) !== entries ||
 		view.getUint16(end + 4, true) !== 0 ||
 		view.getUint16(end + 6, true) !== 0
 	)
@@ -133,9 +172,12 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 		// written here (a leading « / », another folder, a suffix), and no other part has rows.
 		const xml = Buffer.from(content.buffer, content.byteOffset, content.length).toString('latin1');
 		rows += countElements(xml, 'row');
-		cells += countElements(xml, 'c');
+		cells += countElements(xml, 'c') + expandedCells(xml);
 		if (rows > MAX_WORKBOOK_ROWS) return { ok: false, problem: 'too-many-rows', rows };
 		if (cells > MAX_WORKBOOK_CELLS) return { ok: false, problem: 'too-many-cells', cells };
 	}
+	// JSZip reads directory entries as long as it finds them, whatever count the end record gives:
+	// the entries read here must fill the directory exactly.
+	if (offset !== end) return { ok: false, problem: 'unreadable' };
 	return { ok: true, unzippedBytes, rows, cells };
 }

@@ -15,8 +15,8 @@ export interface MailContent {
 
 /**
  * Stands for a one-time link in a stored message: the outbox keeps the link apart, only until the
- * message is sent or given up (fillOneTimeLink puts it in for the relay), so that neither the
- * admins' page of messages nor a backup holds a working link.
+ * message is sent or given up (fillOneTimeLink puts it in for the relay), so that the admins' page
+ * of messages never shows it, and a backup holds it only for a message still waiting to be sent.
  */
 export const ONE_TIME_LINK = '{{lien-a-usage-unique}}';
 
