@@ -44,6 +44,22 @@ afterEach(() => mail.close());
 
 const deliver = () => mail.deliver();
 
+/** An admin creates Chloé's account: her invitation is mailed. */
+function inviteChloe() {
+	return createAccountWithInvitation(
+		db,
+		admin,
+		{
+			email: 'chloe@cdg46.fr',
+			name: 'Chloé Collègue',
+			role: 'partenaire',
+			organisationId: partner.organisationId
+		},
+		null,
+		now
+	);
+}
+
 function linkIn(text: string, path: string): string {
 	const match = new RegExp(`https://sdusn\\.test${path}/([a-z2-7]{24}\\.[a-z2-7]{32})`).exec(text);
 	if (!match) throw new Error(`no ${path} link in: ${text}`);
@@ -145,18 +161,7 @@ describe('password reset by e-mail', () => {
 	});
 
 	it('an invitation still unused ends when the password is set by a reset link', async () => {
-		const created = await createAccountWithInvitation(
-			db,
-			admin,
-			{
-				email: 'chloe@cdg46.fr',
-				name: 'Chloé Collègue',
-				role: 'partenaire',
-				organisationId: partner.organisationId
-			},
-			null,
-			now
-		);
+		const created = await inviteChloe();
 		if (!created.ok) throw new Error('not created');
 		expect(
 			(await acceptInvitation(db, created.value.invitationToken, NEW_PASSWORD, null, now)).ok
@@ -214,18 +219,7 @@ describe('password reset by e-mail', () => {
 
 describe('invitations by e-mail', () => {
 	it('e-mails the link when an admin creates an account; the link sets the password', async () => {
-		const created = await createAccountWithInvitation(
-			db,
-			admin,
-			{
-				email: 'chloe@cdg46.fr',
-				name: 'Chloé Collègue',
-				role: 'partenaire',
-				organisationId: partner.organisationId
-			},
-			null,
-			now
-		);
+		const created = await inviteChloe();
 		expect(created.ok).toBe(true);
 		await deliver();
 		const { mail, envelopeTo } = smtp.received[0]!;
@@ -249,18 +243,7 @@ describe('invitations by e-mail', () => {
 	});
 
 	it('resends (the old link stops) and revokes', async () => {
-		const created = await createAccountWithInvitation(
-			db,
-			admin,
-			{
-				email: 'chloe@cdg46.fr',
-				name: 'Chloé Collègue',
-				role: 'partenaire',
-				organisationId: partner.organisationId
-			},
-			null,
-			now
-		);
+		const created = await inviteChloe();
 		if (!created.ok) throw new Error('not created');
 		const again = await db
 			.transaction()
