@@ -1,11 +1,13 @@
 import adapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { withMemoizedMatchers } from './scripts/memoized-matchers.js';
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
-		adapter: adapter({ precompress: true }),
+		// The route parameter matchers loaded once, not on every request (scripts/memoized-matchers.js).
+		adapter: withMemoizedMatchers(adapter({ precompress: true })),
 		// Vitest gets its own copy of SvelteKit's generated files: `npm test` builds while the unit
 		// tests run (scripts/test.js), and the two processes would otherwise write the same files,
 		// the build's version hash among them (a server built with Vitest's hash never hydrates).
