@@ -1,7 +1,7 @@
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
-import { screenshot } from './helpers/screenshots';
+import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
 
 const CREATE = 'Créer le compte et le lien d’invitation';
 
@@ -179,5 +179,24 @@ test('/compte tells every rule a password change breaks at once', async ({ page 
 	await change(ACCOUNTS.commission.password, next, next);
 	await expect(page.getByRole('status')).toHaveText(
 		'Votre mot de passe a été changé. Aucune autre session n’était ouverte.'
+	);
+});
+
+test('without a mail relay, « Mot de passe oublié » says who can let the person in again', async ({
+	page
+}, testInfo) => {
+	await page.goto('/connexion');
+	await page.getByRole('link', { name: 'Mot de passe oublié ?' }).click();
+	await expect(page).toHaveURL(/\/mot-de-passe-oublie$/);
+	await expect(page.getByText('Ce portail n’envoie pas de courriels pour l’instant')).toBeVisible();
+	await expect(page.getByText('renvoyer une invitation')).toBeVisible();
+	// No form that would promise a mail nobody sends.
+	await expect(page.getByRole('button', { name: 'Recevoir un lien' })).toHaveCount(0);
+	await expect(page.getByRole('link', { name: 'Retour à la connexion' })).toBeVisible();
+	await expectNoAxeViolations(page);
+	await screenshotsAtWidths(
+		page,
+		(file) => testInfo.outputPath(file),
+		'mot-de-passe-oublie-sans-relais'
 	);
 });

@@ -12,7 +12,7 @@ export interface Ok<T> {
 }
 
 /** 401: the person's session was ended by the refusal itself (sign in again). 410: a link used up. */
-export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 410 | 429;
+export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 410 | 429 | 503;
 
 /**
  * One field that another writer changed since the form was opened (optimistic concurrency): on a

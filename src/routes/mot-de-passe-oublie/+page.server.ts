@@ -1,12 +1,16 @@
 import { safeClientAddress } from '$lib/server/auth/guards';
-import { requestPasswordReset } from '$lib/server/auth/recovery';
+import { requestPasswordReset, RESET_WITHOUT_RELAY_MESSAGE } from '$lib/server/auth/recovery';
 import { getDb } from '$lib/server/db/instance';
+import { mailIsRelayed } from '$lib/server/mail/outbox';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { PasswordResetRequestSchema } from '$lib/schemas/auth';
 import type { Actions, PageServerLoad } from './$types';
 
-// Public page: the way back in for a person who forgot a password.
-export const load: PageServerLoad = () => ({});
+// Public page: the way back in for a person who forgot a password; without a mail relay, it says
+// who can let them in again instead of offering a link that would never arrive.
+export const load: PageServerLoad = () => ({
+	withoutRelay: mailIsRelayed() ? null : RESET_WITHOUT_RELAY_MESSAGE
+});
 
 export const actions: Actions = {
 	// Public action: throttled per address asked for and per client (auth/recovery.ts).

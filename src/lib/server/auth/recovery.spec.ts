@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
+import { configureMail } from '../mail/outbox';
 import { startMailTest, type MailTest } from '../mail/test-context';
 import type { TestSmtp } from '../mail/testing';
 import { verifyPassword } from './password';
@@ -9,6 +10,7 @@ import {
 	requestPasswordReset,
 	RESET_LIFETIME_MS,
 	RESET_REQUESTED_MESSAGE,
+	RESET_WITHOUT_RELAY_MESSAGE,
 	resetPassword,
 	revokeInvitation
 } from './recovery';
@@ -184,6 +186,23 @@ describe('password reset by e-mail', () => {
 		await deliver();
 		expect(smtp.received).toHaveLength(0);
 		expect(await db.selectFrom('password_reset').selectAll().execute()).toEqual([]);
+	});
+
+	it('without a relay, says so and writes nothing, rather than promise a link that never arrives', async () => {
+		const relayed = configureMail({
+			origin: 'https://sdusn.test',
+			from: 'Portail <x@sdusn.test>',
+			relayed: false
+		});
+		try {
+			const answer = await requestPasswordReset(db, partner.email, '192.0.2.1', now);
+			expect(answer).toEqual({ ok: false, status: 503, message: RESET_WITHOUT_RELAY_MESSAGE });
+		} finally {
+			configureMail(relayed);
+		}
+		expect(await db.selectFrom('password_reset').selectAll().execute()).toEqual([]);
+		expect(await db.selectFrom('mail_outbox').selectAll().execute()).toEqual([]);
+		expect(await db.selectFrom('login_throttle').selectAll().execute()).toEqual([]);
 	});
 
 	it('expires after 30 minutes, and a new link ends the previous one', async () => {

@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
-import { queueMail } from '../mail/outbox';
+import { mailIsRelayed, queueMail } from '../mail/outbox';
 import { invitationMail, passwordResetMail } from '../mail/messages';
 import { ok, refuse, type Result } from '../result';
 import { checkPasswordPolicy, hashPassword } from './password';
@@ -29,8 +29,12 @@ export const RESET_LIFETIME_MS = 30 * 60 * 1000;
 export const RESET_REQUESTED_MESSAGE =
 	'Si un compte existe pour cette adresse, un courriel vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe, valable 30 minutes. Pensez à regarder dans les indésirables.';
 
+/** Without a relay no link can reach the person: said instead of pretending to send one. */
+export const RESET_WITHOUT_RELAY_MESSAGE =
+	'Ce portail n’envoie pas de courriels pour l’instant : il ne peut pas vous envoyer de lien. Demandez à l’équipe de Lot numérique de vous renvoyer une invitation ; son lien vous permettra de choisir un nouveau mot de passe.';
+
 /**
- * « Mot de passe oublié » : counted per address asked for and per client address in one
+ * « Mot de passe oublié » : refused when no relay delivers mail (nothing written); otherwise counted per address asked for and per client address in one
  * transaction (like a login), then, for an active account, a single-use link (only the SHA-256 of
  * its secret kept) e-mailed in the same transaction. Unknown or disabled addresses get the same
  * answer and nothing is sent.
@@ -41,6 +45,7 @@ export async function requestPasswordReset(
 	clientAddress: string | null,
 	now = Date.now()
 ): Promise<Result<{ message: string }>> {
+	if (!mailIsRelayed()) return refuse(503, RESET_WITHOUT_RELAY_MESSAGE);
 	const address = normaliseEmail(email);
 	const keys = [throttleKey('reset', address)];
 	if (clientAddress) keys.push(throttleKey('resetClient', clientAddress));

@@ -35,7 +35,8 @@ let mailBefore: ReturnType<typeof configureMail>;
 beforeEach(async () => {
 	mailBefore = configureMail({
 		origin: 'https://sdusn.test',
-		from: 'Portail SDUSN <ne-pas-repondre@sdusn.test>'
+		from: 'Portail SDUSN <ne-pas-repondre@sdusn.test>',
+		relayed: true
 	});
 	db = await createTestDb();
 	cdg = await orgId('cdg46');

@@ -16,20 +16,28 @@ import { ONE_TIME_LINK, renderMail, type MailParts } from './templates';
  */
 let settings = {
 	origin: 'http://localhost:3000',
-	from: 'Portail SDUSN <ne-pas-repondre@localhost>'
+	from: 'Portail SDUSN <ne-pas-repondre@localhost>',
+	relayed: false
 };
 
 /**
- * Set once at start-up (hooks.server.ts) from ORIGIN and MAIL_FROM. Returns the settings it
- * replaces, which a test puts back when done (the files of a test worker share this module).
+ * Set once at start-up (hooks.server.ts) from ORIGIN, MAIL_FROM and SMTP_URL (`relayed`: a relay
+ * delivers the messages; without one they stay in the outbox). Returns the settings it replaces,
+ * which a test puts back when done (the files of a test worker share this module).
  */
-export function configureMail(values: { origin: string; from: string }): {
+export function configureMail(values: { origin: string; from: string; relayed: boolean }): {
 	origin: string;
 	from: string;
+	relayed: boolean;
 } {
 	const previous = settings;
 	settings = { ...values };
 	return previous;
+}
+
+/** Whether messages leave the portal (SMTP_URL set): without a relay, nobody receives them. */
+export function mailIsRelayed(): boolean {
+	return settings.relayed;
 }
 
 /** The absolute address of a page of the portal, for a message. */

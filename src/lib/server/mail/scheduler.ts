@@ -43,7 +43,8 @@ export async function startMail(
 	const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
 	configureMail({
 		origin: config.origin ?? `http://${host}:${config.port}`,
-		from: config.mailFrom
+		from: config.mailFrom,
+		relayed: config.smtp !== null
 	});
 	let lastJobs = -Infinity;
 	const sender = new MailSender(db, {

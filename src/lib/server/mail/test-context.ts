@@ -21,7 +21,11 @@ export interface MailTest {
  * private seeded database, a test SMTP server, and a sender whose clock is `now()`.
  */
 export async function startMailTest(now: () => number): Promise<MailTest> {
-	const previous = configureMail({ origin: 'https://sdusn.test', from: TEST_FROM });
+	const previous = configureMail({
+		origin: 'https://sdusn.test',
+		from: TEST_FROM,
+		relayed: true
+	});
 	const db = await createTestDb();
 	const smtp = await startSmtp();
 	return {
