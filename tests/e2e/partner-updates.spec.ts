@@ -268,6 +268,10 @@ test('after « Soumettre » the partner reads what was submitted and withdraws i
 	);
 	// The page shows the state it now has, without the button that no longer applies.
 	await expect(page.getByText('État : validée et publiée')).toBeVisible();
+	// Validated by Lot numérique, not by the partner who sent it.
+	await expect(
+		page.getByText(/Soumise le .+ par Chloé Collègue ; validée par Lot numérique\.$/)
+	).toBeVisible();
 	await expect(
 		page.getByRole('button', { name: 'Retirer la soumission (revenir au brouillon)' })
 	).toHaveCount(0);
