@@ -68,7 +68,7 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 	await page.getByRole('button', { name: 'Ajouter l’invité' }).click();
 	await expect(page.getByRole('status')).toContainText('Invité enregistré.');
 	await expect(page.getByRole('region', { name: 'Présents' })).toContainText(
-		'Marie Invitée (invité)'
+		'Marie Invitée (sur invitation)'
 	);
 	await expectNoAxeViolations(page);
 	await screenshot(page, testInfo.outputPath('seance-preparation.png'));
@@ -134,7 +134,7 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 	await expect(
 		page.getByRole('region', { name: 'Priorité et décisions de la commission' })
 	).toContainText(
-		'Priorité 1 depuis le 20 novembre 2026, décidé en séance du 20 novembre 2026 : Les initiatives citoyennes se multiplient dans le Lot'
+		'Priorité 1 depuis le 20 novembre 2026, décidée en séance du 20 novembre 2026 : Les initiatives citoyennes se multiplient dans le Lot'
 	);
 	await expect(
 		page.getByRole('region', { name: 'Priorité et décisions de la commission' })

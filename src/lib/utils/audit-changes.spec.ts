@@ -29,6 +29,17 @@ describe('auditChanges', () => {
 		]);
 	});
 
+	it('says what a partner asked for and what kind of decision was recorded, in French', () => {
+		expect(auditChanges(null, JSON.stringify({ intent: 'submit', version: 2 }))).toEqual([
+			{ field: 'demande', before: null, after: 'soumettre à Lot numérique' },
+			{ field: 'version', before: null, after: '2' }
+		]);
+		expect(auditChanges(null, JSON.stringify({ kind: 'free', text: 'Point divers' }))).toEqual([
+			{ field: 'type', before: null, after: 'point libre' },
+			{ field: 'texte', before: null, after: 'Point divers' }
+		]);
+	});
+
 	it('names nested fields and keeps a one-sided record', () => {
 		expect(auditChanges(null, JSON.stringify({ role: 'commission', disabled: false }))).toEqual([
 			{ field: 'rôle', before: null, after: 'Membre de la commission des usages numériques' },

@@ -31,7 +31,9 @@ const FIELD_LABELS: Record<string, string> = {
 	text: 'texte',
 	heldOn: 'date de la séance',
 	title: 'titre',
-	place: 'lieu'
+	place: 'lieu',
+	intent: 'demande',
+	version: 'version'
 };
 
 // A journaled `state` is a progress update's, a sitting's or an edition's (their words agree on
@@ -42,6 +44,12 @@ const STATE_LABELS: Record<string, string> = {
 	...UPDATE_STATE_LABELS
 };
 const KIND_LABELS: Record<string, string> = DECISION_KIND_LABELS;
+// What a partner asked for when saving a progress update.
+const INTENT_LABELS: Record<string, string> = {
+	draft: 'enregistrer le brouillon',
+	submit: 'soumettre à Lot numérique',
+	replace: 'remplacer la version enregistrée'
+};
 
 function show(key: string, value: unknown): string {
 	if (value === null || value === undefined || value === '') return '—';
@@ -52,6 +60,7 @@ function show(key: string, value: unknown): string {
 		if (key === 'status' && isFicheStatus(value)) return STATUS_LABELS[value];
 		if (key === 'state' && value in STATE_LABELS) return STATE_LABELS[value]!;
 		if (key === 'kind' && value in KIND_LABELS) return KIND_LABELS[value]!;
+		if (key === 'intent' && value in INTENT_LABELS) return INTENT_LABELS[value]!;
 		if (key === 'role' && value in ROLE_LABELS)
 			return ROLE_LABELS[value as keyof typeof ROLE_LABELS];
 		if (key === 'opinion' && value in OPINION_LABELS)

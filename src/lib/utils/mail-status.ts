@@ -7,3 +7,15 @@ export const MAIL_STATUS_LABELS: Record<string, string> = {
 	interrupted: 'interrompu (peut-être remis, jamais renvoyé)',
 	kept: 'gardé ici, non envoyé par SMTP'
 };
+
+/** The same words agreeing with a count of several messages (« 13 gardés ici… »). */
+const PLURAL_LABELS: Record<string, string> = {
+	...MAIL_STATUS_LABELS,
+	failed: 'refusés (définitif)',
+	interrupted: 'interrompus (peut-être remis, jamais renvoyés)',
+	kept: 'gardés ici, non envoyés par SMTP'
+};
+
+export function mailStatusCount(status: string, count: number): string {
+	return `${count} ${(count > 1 ? PLURAL_LABELS : MAIL_STATUS_LABELS)[status] ?? status}`;
+}

@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { decisionLabel } from '../../utils/opinions';
+import { formatDate } from '../../utils/format';
 import { OPINION_LABELS } from '../../utils/vocabulary';
 import type { Executor } from '../db';
 import { protectFormula } from '../csv';
@@ -45,7 +46,7 @@ export const RELEVE_COLUMNS = [
 export function releveSheet(session: SittingRecord): Sheet {
 	return {
 		title: `Relevé ${session.heldOn}`,
-		note: `Relevé de décisions de la commission des usages numériques — séance du ${session.heldOn}`,
+		note: `Relevé de décisions de la commission des usages numériques — séance du ${formatDate(session.heldOn)}`,
 		headers: [
 			'Date de la séance',
 			'Fiche',

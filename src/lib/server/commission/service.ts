@@ -23,7 +23,8 @@ import {
 	setSittingState
 } from './repository';
 
-import { SITTING_STATE_LABELS as STATE_LABELS } from '../../utils/vocabulary';
+import { formatDate } from '../../utils/format';
+import { DECISION_KIND_LABELS, SITTING_STATE_LABELS as STATE_LABELS } from '../../utils/vocabulary';
 
 const CLOSED_MESSAGE =
 	'Cette séance est close : elle ne peut plus être modifiée. Ouvrez une nouvelle séance pour revenir sur ses décisions.';
@@ -54,7 +55,7 @@ export async function createSitting(
 			actor: user,
 			action: 'session.created',
 			target: { type: 'séance', id },
-			summary: `Séance du ${input.heldOn} créée (${input.title}, ${input.place})`,
+			summary: `Séance du ${formatDate(input.heldOn)} créée (${input.title}, ${input.place})`,
 			after: input,
 			clientAddress
 		});
@@ -249,7 +250,7 @@ export async function recordDecision(
 			actor: user,
 			action: 'decision.recorded',
 			target: { type: 'décision', id },
-			summary: `Décision (${input.kind}) sur ${item.code ? `la fiche ${item.code}` : 'un point libre'} en séance du ${sitting.heldOn}`,
+			summary: `Décision (${DECISION_KIND_LABELS[input.kind]}) sur ${item.code ? `la fiche ${item.code}` : 'un point libre'} en séance du ${formatDate(sitting.heldOn)}`,
 			before: input.kind === 'priority' ? { priority: previous } : undefined,
 			after: input,
 			clientAddress
@@ -291,7 +292,7 @@ export async function changeSittingState(
 			actor: user,
 			action: 'session.state',
 			target: { type: 'séance', id: sittingId },
-			summary: `Séance du ${sitting.heldOn} : ${STATE_LABELS[sitting.state]} → ${STATE_LABELS[target]}`,
+			summary: `Séance du ${formatDate(sitting.heldOn)} : ${STATE_LABELS[sitting.state]} → ${STATE_LABELS[target]}`,
 			before: { state: sitting.state },
 			after: { state: target },
 			clientAddress
@@ -304,7 +305,7 @@ export async function changeSittingState(
 					actor: user,
 					action: 'priority.changed',
 					target: { type: 'fiche', id: change.code },
-					summary: `Fiche ${change.code} : priorité ${change.priority} → ${change.newPriority} (séance du ${sitting.heldOn})`,
+					summary: `Fiche ${change.code} : priorité ${change.priority} → ${change.newPriority} (séance du ${formatDate(sitting.heldOn)})`,
 					before: { priority: change.priority },
 					after: { priority: change.newPriority },
 					clientAddress

@@ -120,8 +120,7 @@ export function reviewMail(
 					label: 'Reprendre la mise à jour',
 					url: absoluteUrl(`/espace/suivis/${review.updateId}`)
 				},
-		reason:
-			'Vous recevez ce message parce que vous êtes partenaire de cette fiche pour votre organisation.'
+		reason: 'Vous recevez ce message parce que votre organisation a soumis cette mise à jour.'
 	};
 }
 
@@ -132,19 +131,30 @@ export function sessionConvenedMail(
 	member: boolean
 ): Notification {
 	return {
-		subject: `Commission des usages numériques : séance du ${session.heldOn}`,
+		subject: `Commission des usages numériques : séance du ${formatDate(session.heldOn)}`,
 		greeting: hello(user.name),
 		paragraphs: [
-			`La commission des usages numériques se réunit le ${session.heldOn} (${session.place}) : « ${session.title} ».`,
+			`La commission des usages numériques se réunit le ${formatDate(session.heldOn)} (${session.place}) : « ${session.title} ».`,
 			member
 				? 'Fiches à l’ordre du jour, avec leur dossier d’examen :'
-				: 'Des fiches de votre organisation sont à l’ordre du jour :'
+				: agenda.length === 1
+					? 'Une fiche de votre organisation est à l’ordre du jour, avec son dossier d’examen :'
+					: 'Des fiches de votre organisation sont à l’ordre du jour, avec leur dossier d’examen :'
 		],
 		items: agenda.map((a) => ({
 			text: `${a.code} — ${a.title}`,
 			url: absoluteUrl(`/commission/seances/${session.id}/fiches/${a.code}`)
 		})),
-		action: { label: 'Voir la séance', url: absoluteUrl(`/commission/seances/${session.id}`) },
+		// The sitting's page is for members and staff until it is closed: a partner follows the
+		// dossiers above, and reads the relevé once published.
+		...(member
+			? {
+					action: {
+						label: 'Voir la séance',
+						url: absoluteUrl(`/commission/seances/${session.id}`)
+					}
+				}
+			: {}),
 		reason: member
 			? 'Vous recevez ce message parce que vous êtes membre de la commission.'
 			: 'Vous recevez ce message parce qu’une fiche de votre organisation est à l’ordre du jour.'
@@ -156,10 +166,10 @@ export function sessionClosedMail(
 	session: { id: number; title: string; heldOn: string }
 ): Notification {
 	return {
-		subject: `Relevé de décisions de la séance du ${session.heldOn}`,
+		subject: `Relevé de décisions de la séance du ${formatDate(session.heldOn)}`,
 		greeting: hello(user.name),
 		paragraphs: [
-			`La séance « ${session.title} » du ${session.heldOn} est close ; son relevé de décisions est publié.`
+			`La séance « ${session.title} » du ${formatDate(session.heldOn)} est close ; son relevé de décisions est publié.`
 		],
 		action: { label: 'Lire le relevé', url: absoluteUrl(`/commission/seances/${session.id}`) },
 		reason:

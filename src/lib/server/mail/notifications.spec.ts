@@ -88,6 +88,8 @@ describe('notifications', () => {
 		expect(mail.text).toContain('Commentaire : Précisez le nombre de communes <svp>.');
 		expect(mail.html).toContain('Précisez le nombre de communes &lt;svp&gt;.');
 		expect(mail.text).toContain(`https://sdusn.test/espace/suivis/${first}`);
+		// Sent to the organisation that submitted it, porteur or partner.
+		expect(mail.text).toContain('parce que votre organisation a soumis cette mise à jour');
 		// Chloé turns validations off.
 		await savePreferences(
 			db,
@@ -129,9 +131,16 @@ describe('notifications', () => {
 		expect(toMember.text).toContain(
 			`https://sdusn.test/commission/seances/${sessionId}/fiches/10-1`
 		);
+		expect(toMember.subject).toBe('Commission des usages numériques : séance du 1er avril 2026');
+		expect(toMember.text).toContain('se réunit le 1er avril 2026 (Cahors)');
+		// The sitting's own page: members only (a partner gets a 403 there until it is closed).
+		const sittingPage = new RegExp(`/commission/seances/${sessionId}(?!/fiches)`);
+		expect(toMember.text).toMatch(sittingPage);
 		const toPartner = byRecipient.get('paul@cdg46.fr')!;
 		expect(toPartner.text).toContain('/fiches/9-1');
 		expect(toPartner.text).not.toContain('/fiches/10-1');
+		expect(toPartner.text).not.toMatch(sittingPage);
+		expect(toPartner.text).toContain('Une fiche de votre organisation est à l’ordre du jour');
 		expect(byRecipient.has('admin@lot.fr')).toBe(false);
 
 		await changeSittingState(db, member, sessionId, 'held', null);
@@ -143,5 +152,6 @@ describe('notifications', () => {
 			'paul@cdg46.fr'
 		]);
 		expect(closing[0]!.mail.text).toContain(`https://sdusn.test/commission/seances/${sessionId}`);
+		expect(closing[0]!.mail.subject).toBe('Relevé de décisions de la séance du 1er avril 2026');
 	});
 });

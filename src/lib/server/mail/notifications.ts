@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
-import { pluralize } from '../../utils/format';
+import { formatDate, pluralize } from '../../utils/format';
 import type { User } from '../auth/users';
 import { ok, refuse, type Result } from '../result';
 import { reviewMail, sessionClosedMail, sessionConvenedMail, submissionsDigest } from './messages';
@@ -151,7 +151,7 @@ export async function conveneSession(
 			actor: user,
 			action: 'session.convened',
 			target: { type: 'séance', id: sessionId },
-			summary: `Convocation envoyée pour la séance du ${session.heldOn} : ${pluralize(members.length, 'membre', 'membres')}, ${pluralize(partners.length, 'partenaire', 'partenaires')}`,
+			summary: `Convocation envoyée pour la séance du ${formatDate(session.heldOn)} : ${pluralize(members.length, 'membre', 'membres')}, ${pluralize(partners.length, 'partenaire', 'partenaires')}`,
 			clientAddress
 		});
 		return ok({ members: members.length, partners: partners.length });

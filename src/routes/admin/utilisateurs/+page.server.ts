@@ -6,6 +6,7 @@ import {
 } from '$lib/server/auth/service';
 import { revokeInvitation } from '$lib/server/auth/recovery';
 import { findOrganisationIdByNameOrSlug, listUsers } from '$lib/server/auth/users';
+import { mailIsRelayed } from '$lib/server/mail/outbox';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
 import { listOrganisationRefs } from '$lib/server/plan/repository';
@@ -54,7 +55,8 @@ export const actions: Actions = {
 		return {
 			invitation: {
 				email: data.email.toLowerCase(),
-				url: invitationUrl(event.url.origin, result.value.invitationToken)
+				url: invitationUrl(event.url.origin, result.value.invitationToken),
+				mailed: mailIsRelayed()
 			}
 		};
 	},
@@ -68,7 +70,9 @@ export const actions: Actions = {
 		);
 		if (!result.ok) return refusalAnswer(result);
 		const { email, token } = result.value;
-		return { invitation: { email, url: invitationUrl(event.url.origin, token) } };
+		return {
+			invitation: { email, url: invitationUrl(event.url.origin, token), mailed: mailIsRelayed() }
+		};
 	},
 	revoke: async (event) => {
 		const admin = await authorize(event, 'users.manage');

@@ -27,6 +27,7 @@ import {
 	decisionMismatches
 } from '$lib/schemas/commission';
 import { parseForm, readForm } from '$lib/schemas/form';
+import { mailIsRelayed } from '$lib/server/mail/outbox';
 import { conveneSession } from '$lib/server/mail/notifications';
 import { pluralize } from '$lib/utils/format';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -109,8 +110,11 @@ export const actions: Actions = {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const result = await conveneSession(c.db, c.user, c.id, c.address);
 		if (!result.ok) return refusalAnswer(result);
+		const to = `${pluralize(result.value.members, 'membre', 'membres')} de la commission et ${pluralize(result.value.partners, 'partenaire concerné', 'partenaires concernés')}`;
 		return {
-			done: `Convocation envoyée à ${pluralize(result.value.members, 'membre', 'membres')} de la commission et ${pluralize(result.value.partners, 'partenaire concerné', 'partenaires concernés')}.`
+			done: mailIsRelayed()
+				? `Convocation envoyée à ${to}.`
+				: `Convocation écrite pour ${to}, mais pas envoyée : ce portail n’envoie pas de courriels (pas de serveur de courrier configuré). Elle se lit dans les courriels de l’administration.`
 		};
 	},
 	addFiches: async (event: Event) => {
