@@ -125,6 +125,29 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 	await page.setViewportSize({ width: 390, height: 844 });
 	await screenshot(page, testInfo.outputPath('cloture-390.png'));
 	await page.setViewportSize({ width: 1280, height: 720 });
+
+	// Meanwhile, another tab records an opinion on 4-1: closing from the page read before it is
+	// refused, and the page comes back listing what would now take effect.
+	const other = await context.newPage();
+	await other.goto(page.url().replace(/\/cloture$/, ''));
+	const otherItem = other
+		.getByRole('listitem')
+		.filter({ has: other.getByRole('heading', { name: /Fiche 4-1/ }) });
+	await otherItem.getByLabel('Type de décision').selectOption('opinion');
+	await otherItem.getByLabel('Avis', { exact: true }).selectOption('favorable');
+	await otherItem
+		.getByLabel('Texte de l’avis')
+		.fill('La commission soutient les tiers-lieux citoyens.');
+	await otherItem.getByRole('button', { name: 'Enregistrer la décision' }).click();
+	await expect(other.getByRole('status')).toContainText('Décision enregistrée');
+	await other.close();
+	await page.getByRole('button', { name: 'Clore définitivement la séance' }).click();
+	await expect(page).toHaveURL(/\/cloture\?relire=1$/);
+	await expect(page.getByRole('alert')).toContainText('La séance n’a pas été close');
+	await expect(
+		page.getByRole('region', { name: 'Avis et décisions publiés au relevé' })
+	).toContainText('La commission soutient les tiers-lieux citoyens.');
+	await expectNoAxeViolations(page);
 	await page.getByRole('button', { name: 'Clore définitivement la séance' }).click();
 	await expect(page.locator('h1')).toHaveText('Relevé de décisions du 20 novembre 2026');
 	await screenshot(page, testInfo.outputPath('releve-decisions.png'));
@@ -152,7 +175,7 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 	browser
 }, testInfo) => {
 	const member = await apiAs(ACCOUNTS.commission);
-	const id = await createSitting(member, '2026-12-10', 'Gourdon', 'Commission sans script');
+	const id = await createSitting(member, '2026-11-10', 'Gourdon', 'Commission sans script');
 	await member.post(`/commission/seances/${id}?/addFiches`, {
 		form: { codes: '5-1' },
 		maxRedirects: 0
@@ -206,7 +229,7 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 		page.getByRole('region', { name: 'Avis et décisions publiés au relevé' })
 	).toContainText('Avis favorable : La commission salue le travail engagé.');
 	await page.getByRole('button', { name: 'Clore définitivement la séance' }).click();
-	await expect(page.locator('h1')).toHaveText('Relevé de décisions du 10 décembre 2026');
+	await expect(page.locator('h1')).toHaveText('Relevé de décisions du 10 novembre 2026');
 	await screenshot(page, testInfo.outputPath('releve-sans-script.png'));
 	const anonymous = await apiAs(null);
 	const plan = await (await anonymous.get('/donnees/plan.json')).json();

@@ -563,6 +563,17 @@ export async function insertDecision(
 }
 
 /** The priority decisions of a sitting, each with its fiche's priority now. */
+/** Every decision of a sitting, as the ids the closing page showed (ascending). */
+export async function listDecisionIds(db: Executor, sittingId: number): Promise<number[]> {
+	const rows = await db
+		.selectFrom('decision')
+		.select('id')
+		.where('session_id', '=', sittingId)
+		.orderBy('id')
+		.execute();
+	return rows.map((r) => r.id);
+}
+
 export async function listPriorityDecisions(db: Executor, sittingId: number) {
 	return db
 		.selectFrom('decision')

@@ -12,7 +12,13 @@ import {
 	listPriorityHistory,
 	listSittings
 } from './repository';
-import { addAgendaFiches, changeSittingState, createSitting, recordDecision } from './service';
+import {
+	addAgendaFiches,
+	changeSittingState,
+	CLOSING_CHANGED_MESSAGE,
+	createSitting,
+	recordDecision
+} from './service';
 
 let db: Db;
 let member: User;
@@ -181,6 +187,64 @@ describe('priority decisions', () => {
 		expect(
 			await recordDecision(db, member, created.value.id, item.id, { kind: 'free', text: 'x' }, null)
 		).toMatchObject({ ok: false, status: 409 });
+	});
+});
+
+describe('holding and closing', () => {
+	it('neither before the sitting’s day (Paris), from which its decisions take effect', async () => {
+		const created = await createSitting(
+			db,
+			member,
+			{ heldOn: '2026-12-10', place: 'Cahors', title: 'Commission des usages numériques' },
+			null
+		);
+		if (!created.ok) throw new Error('session');
+		const id = created.value.id;
+		// 9 December, 23:30 in Paris: still the day before.
+		const early = await changeSittingState(
+			db,
+			member,
+			id,
+			'held',
+			null,
+			new Date('2026-12-09T22:30:00Z')
+		);
+		expect(early).toEqual({
+			ok: false,
+			status: 409,
+			message:
+				'La séance est datée du 10 décembre 2026 : elle ne peut être tenue qu’à partir de ce jour.'
+		});
+		expect((await findSitting(db, id))!.state).toBe('preparation');
+		const onTheDay = new Date('2026-12-09T23:30:00Z');
+		expect(await changeSittingState(db, member, id, 'held', null, onTheDay)).toEqual({ ok: true });
+	});
+
+	it('applies exactly the decisions the confirmation page listed, or refuses', async () => {
+		const { id, itemId } = await heldSessionWith('4-1');
+		const second = await addAgendaFiches(db, member, id, ['14-1'], null);
+		expect(second).toMatchObject({ ok: true });
+		const items = (await findSitting(db, id))!.items;
+		const decide = (item: number, newPriority: 1 | 2) =>
+			recordDecision(db, member, id, item, { kind: 'priority', newPriority, text: 'Motif.' }, null);
+		await decide(itemId, 1);
+		const shown = (await findSitting(db, id))!.items.flatMap((i) => i.decisions.map((d) => d.id));
+		// Another tab records a decision on 14-1 after the confirmation page was read.
+		await decide(items[1]!.id, 2);
+		expect(await changeSittingState(db, member, id, 'closed', null, new Date(), shown)).toEqual({
+			ok: false,
+			status: 409,
+			message: CLOSING_CHANGED_MESSAGE
+		});
+		expect((await findSitting(db, id))!.state).toBe('held');
+		expect((await findFicheByCode(db, '14-1'))!.priority).toBe(1);
+		// Read again: both are listed, and closing applies both.
+		const reread = (await findSitting(db, id))!.items.flatMap((i) => i.decisions.map((d) => d.id));
+		expect(await changeSittingState(db, member, id, 'closed', null, new Date(), reread)).toEqual({
+			ok: true
+		});
+		expect((await findFicheByCode(db, '4-1'))!.priority).toBe(1);
+		expect((await findFicheByCode(db, '14-1'))!.priority).toBe(2);
 	});
 });
 

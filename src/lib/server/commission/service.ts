@@ -18,11 +18,13 @@ import {
 	insertSitting,
 	isAttending,
 	listAgendaFicheIds,
+	listDecisionIds,
 	listPriorityDecisions,
 	setFichePriority,
 	setSittingState
 } from './repository';
 
+import { parisToday } from '../../utils/dates';
 import { formatDate } from '../../utils/format';
 import { DECISION_KIND_LABELS, SITTING_STATE_LABELS as STATE_LABELS } from '../../utils/vocabulary';
 
@@ -260,13 +262,24 @@ export async function recordDecision(
 }
 
 /** preparation → held → closed. Closing makes the sitting's decisions take effect, for good. */
+/** Closing refused because decisions changed since the confirmation page was read. */
+export const CLOSING_CHANGED_MESSAGE =
+	'Les décisions de la séance ont changé depuis l’ouverture de la page de clôture : relisez ce qui prendra effet, puis confirmez.';
+
+/**
+ * « Tenue », then « close » for good. Neither before the sitting's day (Paris): its decisions take
+ * effect from that day, which must not be in the future. Closing applies exactly the decisions the
+ * confirmation page listed (`shownDecisionIds`): one recorded meanwhile, in another tab or by
+ * another member, refuses the closing instead of taking effect unseen.
+ */
 export async function changeSittingState(
 	db: Db,
 	user: User,
 	sittingId: number,
 	target: 'held' | 'closed',
 	clientAddress: string | null,
-	now = new Date()
+	now = new Date(),
+	shownDecisionIds?: readonly number[]
 ): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
 		const open = await openSitting(trx, sittingId);
@@ -280,6 +293,17 @@ export async function changeSittingState(
 				409,
 				`La séance est ${STATE_LABELS[sitting.state]} : elle ne peut pas passer à l’état « ${STATE_LABELS[target]} ».`
 			);
+		}
+		if (parisToday(now) < sitting.heldOn)
+			return refuse(
+				409,
+				`La séance est datée du ${formatDate(sitting.heldOn)} : elle ne peut être ${target === 'held' ? 'tenue' : 'close'} qu’à partir de ce jour.`
+			);
+		if (target === 'closed' && shownDecisionIds) {
+			const current = await listDecisionIds(trx, sittingId);
+			const shown = [...shownDecisionIds].sort((a, b) => a - b);
+			if (current.length !== shown.length || current.some((id, i) => id !== shown[i]))
+				return refuse(409, CLOSING_CHANGED_MESSAGE);
 		}
 		await setSittingState(
 			trx,

@@ -114,7 +114,7 @@ describe('notifications', () => {
 		const created = await createSitting(
 			db,
 			member,
-			{ heldOn: '2026-04-01', place: 'Cahors', title: 'Séance de printemps' },
+			{ heldOn: '2026-03-01', place: 'Cahors', title: 'Séance de printemps' },
 			null
 		);
 		if (!created.ok) throw new Error('no session');
@@ -131,8 +131,8 @@ describe('notifications', () => {
 		expect(toMember.text).toContain(
 			`https://sdusn.test/commission/seances/${sessionId}/fiches/10-1`
 		);
-		expect(toMember.subject).toBe('Commission des usages numériques : séance du 1er avril 2026');
-		expect(toMember.text).toContain('se réunit le 1er avril 2026 (Cahors)');
+		expect(toMember.subject).toBe('Commission des usages numériques : séance du 1er mars 2026');
+		expect(toMember.text).toContain('se réunit le 1er mars 2026 (Cahors)');
 		// The sitting's own page: members only (a partner gets a 403 there until it is closed).
 		const sittingPage = new RegExp(`/commission/seances/${sessionId}(?!/fiches)`);
 		expect(toMember.text).toMatch(sittingPage);
@@ -152,6 +152,6 @@ describe('notifications', () => {
 			'paul@cdg46.fr'
 		]);
 		expect(closing[0]!.mail.text).toContain(`https://sdusn.test/commission/seances/${sessionId}`);
-		expect(closing[0]!.mail.subject).toBe('Relevé de décisions de la séance du 1er avril 2026');
+		expect(closing[0]!.mail.subject).toBe('Relevé de décisions de la séance du 1er mars 2026');
 	});
 });

@@ -11,6 +11,7 @@ import {
 	addAgendaFreeItem,
 	addAttendee,
 	changeSittingState,
+	CLOSING_CHANGED_MESSAGE,
 	recordDecision,
 	removeAgendaItem,
 	removeAttendee
@@ -184,10 +185,24 @@ export const actions: Actions = {
 	},
 	close: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		// Irreversible: only from the confirmation page, which says what will take effect.
-		if (readForm(c.form, ['confirm']).values.confirm !== 'oui')
-			redirect(303, `/commission/seances/${event.params.id}/cloture`);
-		const result = await changeSittingState(c.db, c.user, c.id, 'closed', c.address);
+		// Irreversible: only from the confirmation page, which says what will take effect and sends
+		// the decisions it listed; any other post, or decisions changed since, leads back to it.
+		const confirmation = `/commission/seances/${event.params.id}/cloture`;
+		const { confirm, decisions } = readForm(c.form, ['confirm', 'decisions']).values;
+		if (confirm !== 'oui' || !/^(\d{1,9}(,\d{1,9}){0,999})?$/.test(decisions))
+			redirect(303, confirmation);
+		const shown = decisions === '' ? [] : decisions.split(',').map(Number);
+		const result = await changeSittingState(
+			c.db,
+			c.user,
+			c.id,
+			'closed',
+			c.address,
+			new Date(),
+			shown
+		);
+		if (!result.ok && result.message === CLOSING_CHANGED_MESSAGE)
+			redirect(303, `${confirmation}?relire=1`);
 		if (!result.ok) return refusalAnswer(result);
 		redirect(303, `/commission/seances/${event.params.id}?close=1`);
 	},

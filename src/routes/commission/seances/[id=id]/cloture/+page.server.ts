@@ -27,6 +27,10 @@ export const load: PageServerLoad = async (event) => {
 		}))
 	);
 	return {
+		// Sent back by the form: closing applies these decisions or none (changeSittingState).
+		shownDecisions: decisions.map((d) => d.id).join(','),
+		// Back here because decisions changed after this page was read.
+		changed: event.url.searchParams.has('relire'),
 		session: {
 			id: session.id,
 			heldOn: session.heldOn,
