@@ -222,12 +222,19 @@ test('staff deciding on an update its partner changed meanwhile are told so and 
 		.getByRole('button', { name: 'Retirer la soumission (revenir au brouillon)' })
 		.click();
 	await expect(partner.getByRole('status')).toContainText('La soumission est retirée');
-	await admin.getByRole('button', { name: 'Valider et publier' }).click();
+	await admin.getByRole('button', { name: 'Renvoyer pour correction' }).click();
 	await expect(admin.getByRole('alert')).toContainText(
 		'Le partenaire a retiré cette mise à jour entre-temps'
 	);
-	await expect(admin.locator('dl.details')).toContainText('brouillon');
 	await expect(admin.getByRole('button', { name: 'Valider et publier' })).toHaveCount(0);
+	// A draft is its organisation's alone: staff read whose it is, not what it says; the comment
+	// they typed is still there to copy.
+	await expect(admin.getByText('État : brouillon.')).toBeVisible();
+	await expect(admin.getByText('Deuxième version du compte rendu')).toHaveCount(0);
+	await expect(admin.getByText('Votre commentaire, qui n’a pas été envoyé')).toBeVisible();
+	await expect(admin.getByText('Précisez les dates.')).toBeVisible();
+	await admin.reload();
+	await expect(admin.getByText('Deuxième version du compte rendu')).toHaveCount(0);
 	await partnerApi.dispose();
 	await adminContext.close();
 	await partnerContext.close();

@@ -18,7 +18,18 @@ export const load: PageServerLoad = async (event) => {
 	await requireRole(event, 'admin');
 	const update = await findProgressUpdate(getDb(), updateId(event.params.id));
 	if (!update) error(404, 'Cette mise à jour n’existe pas.');
-	return { update };
+	// A draft (never sent, or withdrawn by its organisation) is visible to that organisation alone,
+	// as the partner's form promises: staff learn whose it is, not what it says.
+	if (update.state === 'draft')
+		return {
+			update: null,
+			draft: {
+				ficheCode: update.ficheCode,
+				ficheTitle: update.ficheTitle,
+				organisationName: update.organisationName
+			}
+		};
+	return { update, draft: null };
 };
 
 const ReviewSchema = z.object({
