@@ -200,3 +200,25 @@ test('without a mail relay, « Mot de passe oublié » says who can let the pers
 		'mot-de-passe-oublie-sans-relais'
 	);
 });
+
+test('on a phone, the tables of things to act on keep their actions on screen', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+	const page = await context.newPage();
+	await loginPage(page, ACCOUNTS.admin);
+	for (const path of ['/admin/utilisateurs', '/admin/suivis', '/admin/journal']) {
+		await page.goto(path);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+			390
+		);
+	}
+	await page.goto('/admin/utilisateurs');
+	const deactivate = page.getByRole('button', { name: /^Désactiver/ }).first();
+	await deactivate.scrollIntoViewIfNeeded();
+	const box = (await deactivate.boundingBox())!;
+	expect(box.x + box.width).toBeLessThanOrEqual(390);
+	// Each cell says which column it belongs to.
+	await expect(page.locator('td[data-label="Adresse"]').first()).toBeVisible();
+	await context.close();
+});
