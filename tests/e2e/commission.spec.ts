@@ -140,7 +140,6 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 		.fill('La commission soutient les tiers-lieux citoyens.');
 	await otherItem.getByRole('button', { name: 'Enregistrer la décision' }).click();
 	await expect(other.getByRole('status')).toContainText('Décision enregistrée');
-	await other.close();
 	await page.getByRole('button', { name: 'Clore définitivement la séance' }).click();
 	await expect(page).toHaveURL(/\/cloture\?relire=1$/);
 	await expect(page.getByRole('alert')).toContainText('La séance n’a pas été close');
@@ -150,6 +149,15 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 	await expectNoAxeViolations(page);
 	await page.getByRole('button', { name: 'Clore définitivement la séance' }).click();
 	await expect(page.locator('h1')).toHaveText('Relevé de décisions du 20 novembre 2026');
+	// The other tab, still showing the séance as held, tries one more decision: refused, and the
+	// page reads the séance again (closed, no form), the refusal above.
+	await otherItem.getByLabel('Type de décision').selectOption('free');
+	await otherItem.getByLabel('Texte de la décision').fill('Une décision de trop.');
+	await otherItem.getByRole('button', { name: 'Enregistrer la décision' }).click();
+	await expect(other.getByRole('alert')).toContainText('Cette séance est close');
+	await expect(other.locator('h1')).toHaveText('Relevé de décisions du 20 novembre 2026');
+	await expect(other.getByRole('button', { name: 'Enregistrer la décision' })).toHaveCount(0);
+	await other.close();
 	await screenshot(page, testInfo.outputPath('releve-decisions.png'));
 
 	await page.goto('/fiches/4-1');

@@ -47,6 +47,30 @@ describe('indicator values', () => {
 		).toContain('ne peut pas être négative');
 	});
 
+	it('says what is wrong with a progress or a value, rather than a rule that was kept', () => {
+		const progress = (typed: string) =>
+			parseProgressForm(form({ progress: typed }), INDICATORS, '2026-03-01');
+		// « 40 % » is 40: the sign is what people write.
+		expect(progress('40 %').input?.progress).toBe(40);
+		expect(progress('40\u202f%').input?.progress).toBe(40);
+		expect(progress('40,5').errors.progress).toBe(
+			'L’avancement est un nombre entier de 0 à 100, sans décimale.'
+		);
+		expect(progress('quarante').errors.progress).toBe(
+			'L’avancement est un nombre entier de 0 à 100 (exemple : 40).'
+		);
+		expect(progress('150').errors.progress).toBe('L’avancement est un pourcentage entre 0 et 100.');
+		expect(progress('quarante').values.progress).toBe('quarante');
+		const big = parseProgressForm(
+			form({ indicator_1_date: '2026-02-01', indicator_1_value: '99999999999999999999' }),
+			INDICATORS,
+			'2026-03-01'
+		);
+		expect(big.errors.indicator_1_value).toBe(
+			'La valeur compte au plus 12 chiffres avant la virgule.'
+		);
+	});
+
 	it('accepts a negative value where the indicator may go below zero, and zero for a count', () => {
 		const parsed = parseProgressForm(
 			form({

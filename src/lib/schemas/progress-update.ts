@@ -45,11 +45,17 @@ function schema(today: string) {
 		status: z.enum(FICHE_STATUSES, { error: 'Choisissez un statut dans la liste.' }),
 		progress: z
 			.string()
-			.trim()
-			.refine(
-				(v) => v === '' || /^\d{1,3}$/.test(v),
-				'L’avancement est un nombre entier de 0 à 100, sans décimale.'
-			)
+			// « 40 % » is what people write: the sign (and the space before it) is left out.
+			.transform((v) => v.trim().replace(/[\s\u00a0\u202f]*%$/, ''))
+			.superRefine((v, context) => {
+				if (v === '' || /^\d{1,3}$/.test(v)) return;
+				context.addIssue({
+					code: 'custom',
+					message: /^\d+[.,]\d+$/.test(v)
+						? 'L’avancement est un nombre entier de 0 à 100, sans décimale.'
+						: 'L’avancement est un nombre entier de 0 à 100 (exemple : 40).'
+				});
+			})
 			.transform((v) => (v === '' ? null : Number(v)))
 			.refine(
 				(v) => v === null || (v >= 0 && v <= 100),
@@ -153,8 +159,11 @@ export function parseProgressForm(
 		if (!rawValue.trim())
 			allErrors[indicatorField(id, 'value')] = 'Indiquez la valeur mesurée, ou videz la ligne.';
 		else if (!Number.isFinite(value))
-			allErrors[indicatorField(id, 'value')] =
-				'La valeur doit être un nombre (exemple : 12 ou 12,5).';
+			allErrors[indicatorField(id, 'value')] = /^-?\d{13,}([.,]\d*)?$/.test(
+				rawValue.trim().replace(/[\s\u00a0\u202f]/g, '')
+			)
+				? 'La valeur compte au plus 12 chiffres avant la virgule.'
+				: 'La valeur doit être un nombre (exemple : 12 ou 12,5).';
 		else {
 			const kind = kinds.get(id);
 			const problem = kind ? indicatorValueProblem(kind, value) : null;
