@@ -34,6 +34,8 @@ test('the seeded session of 1 February 2019 is public with its four opinions', a
 test('a member prepares a session, raises 4-1 to priority 1 with a rationale and closes it', async ({
 	browser
 }, testInfo) => {
+	// A long journey (two tabs, axe scans at each step).
+	test.slow();
 	const context = await browser.newContext();
 	const page = await context.newPage();
 	await loginPage(page, ACCOUNTS.commission);
@@ -114,7 +116,7 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 		);
 	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
 	await expect(page.getByRole('status')).toContainText('Décision enregistrée');
-	await expect(item.getByText('Priorité 2 → 1')).toBeVisible();
+	await expect(item.getByText('Priorité 2 → 1', { exact: true })).toBeVisible();
 	await page.getByRole('link', { name: 'Clore la séance…' }).click();
 	await expect(page.locator('h1')).toHaveText('Clore la séance du 20 novembre 2026 ?');
 	await expect(page.getByRole('region', { name: 'Priorités qui changent' })).toContainText(
@@ -182,6 +184,8 @@ test('a member prepares a session, raises 4-1 to priority 1 with a rationale and
 test('without JavaScript: the decision form refuses a missing type and mixed fields, and closing asks first', async ({
 	browser
 }, testInfo) => {
+	// A long journey (two tabs, axe scans at each step).
+	test.slow();
 	const member = await apiAs(ACCOUNTS.commission);
 	const id = await createSitting(member, '2026-11-10', 'Gourdon', 'Commission sans script');
 	await member.post(`/commission/seances/${id}?/addFiches`, {
@@ -228,6 +232,31 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 	await item.getByLabel(/Nouvelle priorité/).selectOption('');
 	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
 	await expect(page.getByRole('status')).toContainText('Décision enregistrée');
+
+	// A decision recorded by mistake is taken back before closing.
+	await item.getByLabel('Type de décision').selectOption('free');
+	await item.getByLabel(/Motif, texte/).fill('Une décision enregistrée par erreur.');
+	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
+	await expect(page.getByRole('status')).toContainText('Décision enregistrée');
+	await expect(item.getByText('Une décision enregistrée par erreur.')).toBeVisible();
+	await item.getByRole('button', { name: /^Retirer cette décision \(Décision\)/ }).click();
+	await expect(page.getByRole('status')).toContainText('Décision retirée');
+	await expect(page.getByText('Une décision enregistrée par erreur.')).toHaveCount(0);
+
+	// The date, place and title are corrected until closing; a held séance is never dated ahead.
+	await page.getByText('Corriger la date, le lieu ou l’intitulé').click();
+	await page.locator('#held_on').fill('2099-01-01');
+	await page.getByLabel('Lieu', { exact: true }).fill('Gourdon, salle du conseil');
+	await page.getByRole('button', { name: 'Enregistrer la date, le lieu et l’intitulé' }).click();
+	await expect(
+		page.getByText('La séance est déjà tenue : sa date ne peut pas être un jour à venir.').first()
+	).toBeVisible();
+	await expect(page.getByLabel('Lieu', { exact: true })).toHaveValue('Gourdon, salle du conseil');
+	await page.locator('#held_on').fill('2026-11-10');
+	await page.getByRole('button', { name: 'Enregistrer la date, le lieu et l’intitulé' }).click();
+	await expect(page.getByRole('status')).toContainText('Date, lieu et intitulé enregistrés.');
+	await expect(page.locator('.lead')).toContainText('Gourdon, salle du conseil');
+	await expectNoAxeViolationsWithoutScript(page);
 
 	await page.getByRole('link', { name: 'Clore la séance…' }).click();
 	await expect(page.getByRole('region', { name: 'Priorités qui changent' })).toContainText(

@@ -35,7 +35,7 @@ describe('auditChanges', () => {
 			{ field: 'version', before: null, after: '2' }
 		]);
 		expect(auditChanges(null, JSON.stringify({ kind: 'free', text: 'Point divers' }))).toEqual([
-			{ field: 'type', before: null, after: 'point libre' },
+			{ field: 'type', before: null, after: 'décision libre' },
 			{ field: 'texte', before: null, after: 'Point divers' }
 		]);
 	});

@@ -53,7 +53,7 @@ export const OPINION_LABELS = {
 export const DECISION_KIND_LABELS = {
 	priority: 'changement de priorité',
 	opinion: 'avis',
-	free: 'point libre'
+	free: 'décision libre'
 } as const;
 
 export const ROLE_LABELS = {

@@ -29,6 +29,7 @@ import {
 } from './users';
 import { pluralize } from '../../utils/format';
 import { queueInvitationMail } from './recovery';
+import { mailIsRelayed } from '../mail/outbox';
 import { ok, refuse, type Result } from '../result';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
@@ -335,7 +336,9 @@ export async function issueInvitation(
 		actor: admin,
 		action: 'account.invited',
 		target: { type: 'compte', id: userId },
-		summary: `Lien d’invitation créé et envoyé par courriel (valable 7 jours)`,
+		summary: mailIsRelayed()
+			? 'Lien d’invitation créé et envoyé par courriel (valable 7 jours)'
+			: 'Lien d’invitation créé (valable 7 jours), courriel gardé sans être envoyé : pas de serveur de courrier',
 		clientAddress
 	});
 	return token;

@@ -372,9 +372,21 @@ export async function listFicheDecisions(db: Executor, ficheId: number) {
 export async function findSittingRow(db: Executor, id: number) {
 	return db
 		.selectFrom('commission_session')
-		.select(['id', 'state', 'held_on as heldOn'])
+		.select(['id', 'state', 'held_on as heldOn', 'place', 'title'])
 		.where('id', '=', id)
 		.executeTakeFirst();
+}
+
+export async function updateSittingDetails(
+	db: Executor,
+	id: number,
+	details: { heldOn: string; place: string; title: string }
+): Promise<void> {
+	await db
+		.updateTable('commission_session')
+		.set({ held_on: details.heldOn, place: details.place, title: details.title })
+		.where('id', '=', id)
+		.execute();
 }
 
 export async function insertSitting(
@@ -562,7 +574,29 @@ export async function insertDecision(
 	return id;
 }
 
-/** The priority decisions of a sitting, each with its fiche's priority now. */
+/** One decision of a sitting, with the point it is about (a fiche's code or a free point). */
+export async function findSittingDecision(db: Executor, sittingId: number, decisionId: number) {
+	return db
+		.selectFrom('decision')
+		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
+		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+		.select([
+			'decision.id',
+			'decision.kind',
+			'decision.new_priority as newPriority',
+			'decision.opinion',
+			'decision.text',
+			'fiche.code'
+		])
+		.where('decision.session_id', '=', sittingId)
+		.where('decision.id', '=', decisionId)
+		.executeTakeFirst();
+}
+
+export async function deleteDecision(db: Executor, decisionId: number): Promise<void> {
+	await db.deleteFrom('decision').where('id', '=', decisionId).execute();
+}
+
 /** Every decision of a sitting, as the ids the closing page showed (ascending). */
 export async function listDecisionIds(db: Executor, sittingId: number): Promise<number[]> {
 	const rows = await db
@@ -574,6 +608,7 @@ export async function listDecisionIds(db: Executor, sittingId: number): Promise<
 	return rows.map((r) => r.id);
 }
 
+/** The priority decisions of a sitting, each with its fiche's priority now. */
 export async function listPriorityDecisions(db: Executor, sittingId: number) {
 	return db
 		.selectFrom('decision')

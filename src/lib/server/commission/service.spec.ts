@@ -17,7 +17,9 @@ import {
 	changeSittingState,
 	CLOSING_CHANGED_MESSAGE,
 	createSitting,
-	recordDecision
+	recordDecision,
+	removeDecision,
+	updateSitting
 } from './service';
 
 let db: Db;
@@ -245,6 +247,68 @@ describe('holding and closing', () => {
 		});
 		expect((await findFicheByCode(db, '4-1'))!.priority).toBe(1);
 		expect((await findFicheByCode(db, '14-1'))!.priority).toBe(2);
+	});
+});
+
+describe('corrections before closing', () => {
+	it('corrects date, place and title (a held séance never to a day to come), journaled', async () => {
+		const { id } = await heldSessionWith('4-1');
+		const moved = { heldOn: '2026-06-16', place: 'Figeac', title: 'Séance corrigée' };
+		expect(
+			await updateSitting(db, member, id, moved, null, new Date('2026-07-01T10:00:00Z'))
+		).toEqual({ ok: true });
+		expect(await findSitting(db, id)).toMatchObject(moved);
+		const ahead = await updateSitting(
+			db,
+			member,
+			id,
+			{ ...moved, heldOn: '2026-07-02' },
+			null,
+			new Date('2026-07-01T10:00:00Z')
+		);
+		expect(ahead).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: {
+				held_on: 'La séance est déjà tenue : sa date ne peut pas être un jour à venir.'
+			}
+		});
+		await changeSittingState(db, member, id, 'closed', null);
+		expect(await updateSitting(db, member, id, moved, null)).toMatchObject({
+			ok: false,
+			status: 409
+		});
+		const journal = await db
+			.selectFrom('audit_event')
+			.select(['action', 'before_state', 'after_state'])
+			.where('action', '=', 'session.updated')
+			.execute();
+		expect(journal).toHaveLength(1);
+		expect(JSON.parse(journal[0]!.before_state!)).toMatchObject({
+			heldOn: '2026-06-15',
+			place: 'Cahors'
+		});
+	});
+
+	it('takes a decision back while the séance is held: it never takes effect', async () => {
+		const { id, itemId } = await heldSessionWith('4-1');
+		await recordDecision(
+			db,
+			member,
+			id,
+			itemId,
+			{ kind: 'priority', newPriority: 1, text: 'Sur le mauvais point.' },
+			null
+		);
+		const [decision] = (await findSitting(db, id))!.items[0]!.decisions;
+		expect(await removeDecision(db, member, id, decision!.id, null)).toEqual({ ok: true });
+		expect(await removeDecision(db, member, id, decision!.id, null)).toMatchObject({
+			ok: false,
+			status: 404
+		});
+		expect((await findSitting(db, id))!.items[0]!.decisions).toEqual([]);
+		await changeSittingState(db, member, id, 'closed', null, new Date(), []);
+		expect((await findFicheByCode(db, '4-1'))!.priority).toBe(2);
 	});
 });
 

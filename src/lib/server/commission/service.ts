@@ -9,9 +9,11 @@ import {
 	appendAgendaItem,
 	deleteAgendaItem,
 	deleteAttendee,
+	deleteDecision,
 	findAgendaItem,
 	findCommissionMember,
 	findFicheIdsByCode,
+	findSittingDecision,
 	findSittingRow,
 	insertAttendee,
 	insertDecision,
@@ -21,6 +23,7 @@ import {
 	listDecisionIds,
 	listPriorityDecisions,
 	setFichePriority,
+	updateSittingDetails,
 	setSittingState
 } from './repository';
 
@@ -62,6 +65,42 @@ export async function createSitting(
 			clientAddress
 		});
 		return ok({ id });
+	});
+}
+
+const HELD_IN_FUTURE = 'La séance est déjà tenue : sa date ne peut pas être un jour à venir.';
+
+/**
+ * Date, place and title of a sitting not yet closed, corrected. A held sitting cannot be dated of
+ * a day to come (its decisions would take effect then); moving a sitting in preparation to an
+ * earlier day is how one held sooner than planned is recorded.
+ */
+export async function updateSitting(
+	db: Db,
+	user: User,
+	sittingId: number,
+	input: { heldOn: string; place: string; title: string },
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result> {
+	return db.transaction().execute(async (trx) => {
+		const open = await openSitting(trx, sittingId);
+		if (!open.ok) return open;
+		const sitting = open.value;
+		if (sitting.state === 'held' && input.heldOn > parisToday(now))
+			return refuse(400, HELD_IN_FUTURE, { fieldErrors: { held_on: HELD_IN_FUTURE } });
+		const before = { heldOn: sitting.heldOn, place: sitting.place, title: sitting.title };
+		await updateSittingDetails(trx, sittingId, input);
+		await recordAudit(trx, {
+			actor: user,
+			action: 'session.updated',
+			target: { type: 'séance', id: sittingId },
+			summary: `Séance du ${formatDate(input.heldOn)} : date, lieu ou intitulé corrigés`,
+			before,
+			after: input,
+			clientAddress
+		});
+		return ok();
 	});
 }
 
@@ -261,13 +300,13 @@ export async function recordDecision(
 	});
 }
 
-/** preparation → held → closed. Closing makes the sitting's decisions take effect, for good. */
 /** Closing refused because decisions changed since the confirmation page was read. */
 export const CLOSING_CHANGED_MESSAGE =
 	'Les décisions de la séance ont changé depuis l’ouverture de la page de clôture : relisez ce qui prendra effet, puis confirmez.';
 
 /**
- * « Tenue », then « close » for good. Neither before the sitting's day (Paris): its decisions take
+ * preparation → held → closed: « tenue », then « close » for good, which makes the sitting's
+ * decisions take effect. Neither before the sitting's day (Paris): its decisions take
  * effect from that day, which must not be in the future. Closing applies exactly the decisions the
  * confirmation page listed (`shownDecisionIds`): one recorded meanwhile, in another tab or by
  * another member, refuses the closing instead of taking effect unseen.
@@ -336,6 +375,41 @@ export async function changeSittingState(
 				});
 			}
 		}
+		return ok();
+	});
+}
+
+/**
+ * A decision of a held sitting taken back (recorded on the wrong point, or by mistake): nothing has
+ * taken effect before the closing, so it goes, with its trace in the journal.
+ */
+export async function removeDecision(
+	db: Db,
+	user: User,
+	sittingId: number,
+	decisionId: number,
+	clientAddress: string | null
+): Promise<Result> {
+	return db.transaction().execute(async (trx) => {
+		const open = await openSitting(trx, sittingId);
+		if (!open.ok) return open;
+		const decision = await findSittingDecision(trx, sittingId, decisionId);
+		if (!decision)
+			return refuse(404, 'Cette décision n’est pas (ou plus) enregistrée dans la séance.');
+		await deleteDecision(trx, decisionId);
+		await recordAudit(trx, {
+			actor: user,
+			action: 'decision.removed',
+			target: { type: 'décision', id: decisionId },
+			summary: `Décision (${DECISION_KIND_LABELS[decision.kind]}) retirée ${decision.code ? `de la fiche ${decision.code}` : 'd’un point libre'} en séance du ${formatDate(open.value.heldOn)}`,
+			before: {
+				kind: decision.kind,
+				newPriority: decision.newPriority,
+				opinion: decision.opinion,
+				text: decision.text
+			},
+			clientAddress
+		});
 		return ok();
 	});
 }

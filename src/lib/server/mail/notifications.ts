@@ -13,7 +13,7 @@ import {
 	recordDigest,
 	undigestedSubmissions
 } from './notifications-repository';
-import { queueNotification } from './outbox';
+import { mailIsRelayed, queueNotification } from './outbox';
 import { activeRecipients } from './preferences-repository';
 
 export const DIGEST_EVERY_MS = 60 * 60 * 1000;
@@ -151,7 +151,7 @@ export async function conveneSession(
 			actor: user,
 			action: 'session.convened',
 			target: { type: 'séance', id: sessionId },
-			summary: `Convocation envoyée pour la séance du ${formatDate(session.heldOn)} : ${pluralize(members.length, 'membre', 'membres')}, ${pluralize(partners.length, 'partenaire', 'partenaires')}`,
+			summary: `Convocation ${mailIsRelayed() ? 'envoyée' : 'écrite (pas de serveur de courrier : gardée sans être envoyée)'} pour la séance du ${formatDate(session.heldOn)} : ${pluralize(members.length, 'membre', 'membres')}, ${pluralize(partners.length, 'partenaire', 'partenaires')}`,
 			clientAddress
 		});
 		return ok({ members: members.length, partners: partners.length });

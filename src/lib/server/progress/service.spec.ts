@@ -222,6 +222,41 @@ describe('saveProgressUpdate', () => {
 		});
 	});
 
+	it('journals a draft’s saves without its content, and the content once submitted', async () => {
+		const id = await created(cdg, '1-2', { intent: 'draft', status: 'realisee', progress: 37 });
+		await saveProgressUpdate(
+			db,
+			cdg,
+			'1-2',
+			id,
+			progressInput({ intent: 'draft', version: 1, status: 'en_cours', progress: 38 }),
+			null
+		);
+		await saveProgressUpdate(
+			db,
+			cdg,
+			'1-2',
+			id,
+			progressInput({ intent: 'submit', version: 2, status: 'en_cours', progress: 40 }),
+			null
+		);
+		const journal = await db
+			.selectFrom('audit_event')
+			.select(['action', 'before_state', 'after_state'])
+			.where('target_id', '=', String(id))
+			.orderBy('id')
+			.execute();
+		const drafts = journal.filter((e) => e.action === 'update.saved');
+		expect(drafts).toHaveLength(2);
+		for (const e of drafts) {
+			expect(`${e.before_state} ${e.after_state}`).not.toMatch(/realisee|en_cours|37|38/);
+		}
+		const sent = journal.find((e) => e.action === 'update.submitted')!;
+		expect(JSON.parse(sent.after_state!)).toMatchObject({ status: 'en_cours', progress: 40 });
+		// What the draft said before it was sent stays out too.
+		expect(sent.before_state).not.toMatch(/38/);
+	});
+
 	it('does not let a submitted update be edited any more', async () => {
 		const id = await created(cdg, '1-2');
 		const edit = await saveProgressUpdate(db, cdg, '1-2', id, progressInput({ version: 1 }), null);

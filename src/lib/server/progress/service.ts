@@ -86,7 +86,13 @@ function compare(
 	return rows;
 }
 
-function snapshot(input: ProgressInput) {
+/**
+ * What the journal keeps of an update's content: only once it is sent to Lot numérique. A draft is
+ * its organisation's alone (README), and staff read the journal: its saves say that it was saved,
+ * not what it says.
+ */
+function snapshot(input: ProgressInput, state: UpdateState) {
+	if (state === 'draft') return {};
 	return {
 		reportedOn: input.reportedOn,
 		status: input.status,
@@ -214,7 +220,8 @@ async function save(
 				target: { type: 'suivi', id: stored.id },
 				summary: `Enregistrement refusé sur la mise à jour de la fiche ${fiche.code} : ${why}`,
 				before: { state: stored.state, version: stored.version },
-				after: { intent: input.intent, version: input.version, ...snapshot(input) },
+				// What was typed was not saved: the journal keeps the request, not its content.
+				after: { intent: input.intent, version: input.version },
 				clientAddress
 			},
 			now
@@ -279,7 +286,7 @@ async function save(
 				action: state === 'submitted' ? 'update.submitted' : 'update.saved',
 				target: { type: 'suivi', id },
 				summary: `Mise à jour de la fiche ${fiche.code} ${verb}`,
-				after: snapshot(input),
+				after: snapshot(input, state),
 				clientAddress
 			},
 			now
@@ -339,11 +346,11 @@ async function save(
 				: `Mise à jour de la fiche ${fiche.code} ${verb} (version ${current.version + 1})`,
 			before: {
 				state: current.state,
-				reportedOn: current.reportedOn,
-				status: current.status,
-				progress: current.progress
+				...(current.state === 'draft'
+					? {}
+					: { reportedOn: current.reportedOn, status: current.status, progress: current.progress })
 			},
-			after: { state: saved, ...snapshot(input) },
+			after: { state: saved, ...snapshot(input, saved) },
 			clientAddress
 		},
 		now

@@ -1,3 +1,4 @@
+import { mailIsRelayed } from '$lib/server/mail/outbox';
 import { error } from '@sveltejs/kit';
 import { authorize } from '$lib/server/auth/guards';
 import { campaignCompletion } from '$lib/server/campaigns/service';
@@ -9,5 +10,9 @@ export const load: PageServerLoad = async (event) => {
 	const id = /^\d{1,9}$/.test(event.params.id) ? Number(event.params.id) : 0;
 	const result = await campaignCompletion(getDb(), id);
 	if (!result.ok) error(404, result.message);
-	return { ...result.value, opened: event.url.searchParams.get('ouverte') === '1' };
+	return {
+		...result.value,
+		opened: event.url.searchParams.get('ouverte') === '1',
+		mailed: mailIsRelayed()
+	};
 };

@@ -14,7 +14,9 @@ import {
 	CLOSING_CHANGED_MESSAGE,
 	recordDecision,
 	removeAgendaItem,
-	removeAttendee
+	removeAttendee,
+	removeDecision,
+	updateSitting
 } from '$lib/server/commission/service';
 import type { User } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
@@ -25,6 +27,7 @@ import {
 	DecisionSchema,
 	FreeItemSchema,
 	GuestSchema,
+	SessionSchema,
 	decisionMismatches
 } from '$lib/schemas/commission';
 import { parseForm, readForm } from '$lib/schemas/form';
@@ -139,6 +142,33 @@ export const actions: Actions = {
 		return respond(
 			await addAgendaFreeItem(c.db, c.user, c.id, data.title, c.address),
 			'Point ajouté.'
+		);
+	},
+	edit: async (event: Event) => {
+		const c = await managing(event, await authorize(event, 'commission.manage'));
+		const { answer, values, data } = readPostedForm(
+			c.form,
+			['held_on', 'place', 'title'],
+			SessionSchema
+		);
+		if (answer) return answer;
+		const result = await updateSitting(
+			c.db,
+			c.user,
+			c.id,
+			{ heldOn: data.held_on, place: data.place, title: data.title },
+			c.address
+		);
+		if (!result.ok) return refusalAnswer(result, values);
+		return { done: 'Date, lieu et intitulé enregistrés.' };
+	},
+	removeDecision: async (event: Event) => {
+		const c = await managing(event, await authorize(event, 'commission.manage'));
+		const decisionId = idField(c.form, 'decisionId');
+		if (decisionId === null) return badChoice('Décision inconnue.');
+		return respond(
+			await removeDecision(c.db, c.user, c.id, decisionId, c.address),
+			'Décision retirée : elle ne prendra pas effet.'
 		);
 	},
 	removeItem: async (event: Event) => {
