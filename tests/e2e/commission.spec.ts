@@ -214,6 +214,13 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 	await item.getByLabel(/Motif, texte/).fill('La commission salue le travail engagé.');
 	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
 	await expect(item.getByText('Choisissez le type de décision.')).toBeVisible();
+	// The page answers at its top: a summary there says what was refused and leads to the field.
+	const summary = page
+		.getByRole('alert')
+		.filter({ hasText: 'La décision n’a pas été enregistrée' });
+	await expect(summary).toBeInViewport();
+	await summary.getByRole('link', { name: 'Choisissez le type de décision.' }).click();
+	await expect(item.getByLabel('Type de décision')).toBeFocused();
 	await expect(item.getByLabel(/Motif, texte/)).toHaveValue(
 		'La commission salue le travail engagé.'
 	);
