@@ -61,6 +61,10 @@ describe('indicator values', () => {
 		);
 		expect(progress('150').errors.progress).toBe('L’avancement est un pourcentage entre 0 et 100.');
 		expect(progress('quarante').values.progress).toBe('quarante');
+		expect(progress('%').errors.progress).toBe(
+			'L’avancement est un nombre entier de 0 à 100 (exemple : 40).'
+		);
+		expect(progress('').input?.progress).toBeNull();
 		const big = parseProgressForm(
 			form({ indicator_1_date: '2026-02-01', indicator_1_value: '99999999999999999999' }),
 			INDICATORS,
@@ -69,6 +73,12 @@ describe('indicator values', () => {
 		expect(big.errors.indicator_1_value).toBe(
 			'La valeur compte au plus 12 chiffres avant la virgule.'
 		);
+		const fine = parseProgressForm(
+			form({ indicator_1_date: '2026-02-01', indicator_1_value: '3,1234567' }),
+			INDICATORS,
+			'2026-03-01'
+		);
+		expect(fine.errors.indicator_1_value).toBe('La valeur compte au plus 6 décimales.');
 	});
 
 	it('accepts a negative value where the indicator may go below zero, and zero for a count', () => {

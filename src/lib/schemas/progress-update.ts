@@ -46,7 +46,12 @@ function schema(today: string) {
 		progress: z
 			.string()
 			// « 40 % » is what people write: the sign (and the space before it) is left out.
-			.transform((v) => v.trim().replace(/[\s\u00a0\u202f]*%$/, ''))
+			.transform((v) => {
+				const trimmed = v.trim();
+				const number = trimmed.replace(/[\s\u00a0\u202f]*%$/, '');
+				// A sign alone is not a value left empty: it is kept, and refused below.
+				return number === '' && trimmed !== '' ? trimmed : number;
+			})
 			.superRefine((v, context) => {
 				if (v === '' || /^\d{1,3}$/.test(v)) return;
 				context.addIssue({
@@ -113,6 +118,15 @@ export const indicatorField = (id: number, part: 'date' | 'value' | 'comment') =
 	`indicator_${id}_${part}`;
 
 /** "12,5" or "12.5" or "1 200" → number; anything else → NaN. */
+/** Why a value that parseDecimal refuses is refused, in French. */
+function numberProblem(raw: string): string {
+	const cleaned = raw.trim().replace(/[\s\u00a0\u202f]/g, '');
+	if (/^-?\d{13,}([.,]\d*)?$/.test(cleaned))
+		return 'La valeur compte au plus 12 chiffres avant la virgule.';
+	if (/^-?\d+[.,]\d{7,}$/.test(cleaned)) return 'La valeur compte au plus 6 décimales.';
+	return 'La valeur doit être un nombre (exemple : 12 ou 12,5).';
+}
+
 export function parseDecimal(raw: string): number {
 	const cleaned = raw
 		.trim()
@@ -159,11 +173,7 @@ export function parseProgressForm(
 		if (!rawValue.trim())
 			allErrors[indicatorField(id, 'value')] = 'Indiquez la valeur mesurée, ou videz la ligne.';
 		else if (!Number.isFinite(value))
-			allErrors[indicatorField(id, 'value')] = /^-?\d{13,}([.,]\d*)?$/.test(
-				rawValue.trim().replace(/[\s\u00a0\u202f]/g, '')
-			)
-				? 'La valeur compte au plus 12 chiffres avant la virgule.'
-				: 'La valeur doit être un nombre (exemple : 12 ou 12,5).';
+			allErrors[indicatorField(id, 'value')] = numberProblem(rawValue);
 		else {
 			const kind = kinds.get(id);
 			const problem = kind ? indicatorValueProblem(kind, value) : null;

@@ -34,8 +34,8 @@ export const RESET_WITHOUT_RELAY_MESSAGE =
 	'Ce portail n’envoie pas de courriels pour l’instant : il ne peut pas vous envoyer de lien. Demandez à l’équipe de Lot numérique de vous renvoyer une invitation ; son lien vous permettra de choisir un nouveau mot de passe.';
 
 /**
- * « Mot de passe oublié » : refused when no relay delivers mail (nothing written); otherwise counted per address asked for and per client address in one
- * transaction (like a login), then, for an active account, a single-use link (only the SHA-256 of
+ * « Mot de passe oublié » : refused when no relay delivers mail (nothing written); otherwise
+ * counted per address asked for and per client address in one transaction (like a login), then, for an active account, a single-use link (only the SHA-256 of
  * its secret kept) e-mailed in the same transaction. Unknown or disabled addresses get the same
  * answer and nothing is sent.
  */

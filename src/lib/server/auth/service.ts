@@ -391,7 +391,10 @@ export async function acceptInvitation(
 	const hash = await hashPassword(password);
 	return db.transaction().execute(async (trx) => {
 		if (!(await useInvitation(trx, invitation.invitationId, now)))
-			return refuse(410, 'Ce lien d’invitation a déjà été utilisé.');
+			return refuse(
+				410,
+				'Ce lien d’invitation a déjà été utilisé : si c’est par vous, votre compte est actif, connectez-vous depuis la page « Connexion ».'
+			);
 		await setPasswordHash(trx, invitation.user.id, hash, new Date(now));
 		await invalidateUserSessions(trx, invitation.user.id);
 		const session = await createSession(trx, invitation.user.id, now);

@@ -23,8 +23,8 @@ import {
 	listDecisionIds,
 	listPriorityDecisions,
 	setFichePriority,
-	updateSittingDetails,
-	setSittingState
+	setSittingState,
+	updateSittingDetails
 } from './repository';
 
 import { parisToday } from '../../utils/dates';
@@ -306,8 +306,8 @@ export const CLOSING_CHANGED_MESSAGE =
 
 /**
  * preparation → held → closed: « tenue », then « close » for good, which makes the sitting's
- * decisions take effect. Neither before the sitting's day (Paris): its decisions take
- * effect from that day, which must not be in the future. Closing applies exactly the decisions the
+ * decisions take effect, dated of its day. Neither before that day (Paris), which must not be in
+ * the future. Closing applies exactly the decisions the
  * confirmation page listed (`shownDecisionIds`): one recorded meanwhile, in another tab or by
  * another member, refuses the closing instead of taking effect unseen.
  */
