@@ -98,3 +98,7 @@ export const ORGANISATION_KIND_LABELS: Record<OrganisationKind, string> = {
 export function capitalized(label: string): string {
 	return label.charAt(0).toUpperCase() + label.slice(1);
 }
+
+/** Said wherever a message is written but, without SMTP_URL, kept in the outbox and not sent. */
+export const NO_MAIL_RELAY =
+	'ce portail n’envoie pas de courriels (pas de serveur de courrier configuré). Les messages se lisent dans les courriels de l’administration.';

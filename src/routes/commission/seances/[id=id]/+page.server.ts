@@ -32,6 +32,7 @@ import {
 } from '$lib/schemas/commission';
 import { parseForm, readForm } from '$lib/schemas/form';
 import { mailIsRelayed } from '$lib/server/mail/outbox';
+import { NO_MAIL_RELAY } from '$lib/utils/vocabulary';
 import { conveneSession } from '$lib/server/mail/notifications';
 import { pluralize } from '$lib/utils/format';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -118,7 +119,7 @@ export const actions: Actions = {
 		return {
 			done: mailIsRelayed()
 				? `Convocation envoyée à ${to}.`
-				: `Convocation écrite pour ${to}, mais pas envoyée : ce portail n’envoie pas de courriels (pas de serveur de courrier configuré). Elle se lit dans les courriels de l’administration.`
+				: `Convocation écrite pour ${to}, mais pas envoyée : ${NO_MAIL_RELAY}`
 		};
 	},
 	addFiches: async (event: Event) => {
