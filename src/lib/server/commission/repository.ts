@@ -1,8 +1,9 @@
+import { expressionBuilder, type Expression } from 'kysely';
 import type { Executor } from '../db';
 import { isStale } from '../../utils/rules';
 import { countIndicatorsWithoutValue } from '../progress/repository';
 import { fichesInPlan } from '../plan/repository';
-import type { DecisionKind, FicheStatus, Opinion, SittingState } from '../db/schema';
+import type { Database, DecisionKind, FicheStatus, Opinion, SittingState } from '../db/schema';
 
 /**
  * Decisions of closed sittings, with their sitting, agenda item and fiche (if any): the only
@@ -232,6 +233,7 @@ export async function listPriorityHistory(db: Executor, ficheId: number): Promis
 		.where('d.kind', '=', 'priority')
 		.where('s.state', '=', 'closed')
 		.orderBy('s.held_on')
+		.orderBy('s.closed_at')
 		.orderBy('d.id')
 		.execute();
 	return [
@@ -609,15 +611,55 @@ export async function listDecisionIds(db: Executor, sittingId: number): Promise<
 }
 
 /** The priority decisions of a sitting, each with its fiche's priority now. */
+/**
+ * The sitting's priority decisions, each with its fiche's priority now and the day of the latest
+ * closed sitting that decided that fiche's priority (null when none has).
+ */
 export async function listPriorityDecisions(db: Executor, sittingId: number) {
 	return db
-		.selectFrom('decision')
-		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
-		.innerJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
-		.select(['fiche.id', 'fiche.code', 'fiche.priority', 'decision.new_priority as newPriority'])
-		.where('decision.session_id', '=', sittingId)
-		.where('decision.kind', '=', 'priority')
+		.selectFrom('decision as d')
+		.innerJoin('agenda_item as i', 'i.id', 'd.agenda_item_id')
+		.innerJoin('fiche as f', 'f.id', 'i.fiche_id')
+		.select((eb) => [
+			'd.id as decisionId',
+			'f.id',
+			'f.code',
+			'f.priority',
+			'd.previous_priority as previousPriority',
+			'd.new_priority as newPriority',
+			lastPriorityDecisionDay(eb.ref('f.id'))
+		])
+		.where('d.session_id', '=', sittingId)
+		.where('d.kind', '=', 'priority')
+		.orderBy('d.id')
 		.execute();
+}
+
+/** The day of the latest closed sitting that decided the fiche's priority, as `lastDecidedOn`. */
+function lastPriorityDecisionDay(ficheId: Expression<number>) {
+	return expressionBuilder<Database>()
+		.selectFrom('decision as later')
+		.innerJoin('agenda_item as li', 'li.id', 'later.agenda_item_id')
+		.innerJoin('commission_session as ls', 'ls.id', 'later.session_id')
+		.select((eb) => eb.fn.max('ls.held_on').as('day'))
+		.where('li.fiche_id', '=', ficheId)
+		.where('later.kind', '=', 'priority')
+		.where('ls.state', '=', 'closed')
+		.$asScalar()
+		.as('lastDecidedOn');
+}
+
+/** The day of the latest closed sitting that decided this fiche's priority, or null. */
+export async function findLastPriorityDecisionDay(
+	db: Executor,
+	ficheId: number
+): Promise<string | null> {
+	const row = await db
+		.selectFrom('fiche as f')
+		.select((eb) => [lastPriorityDecisionDay(eb.ref('f.id'))])
+		.where('f.id', '=', ficheId)
+		.executeTakeFirst();
+	return row?.lastDecidedOn ?? null;
 }
 
 export async function setFichePriority(

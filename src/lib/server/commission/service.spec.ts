@@ -17,6 +17,7 @@ import {
 	changeSittingState,
 	CLOSING_CHANGED_MESSAGE,
 	createSitting,
+	listPriorityConflicts,
 	recordDecision,
 	removeDecision,
 	updateSitting
@@ -59,11 +60,11 @@ const counts = async () => {
 	};
 };
 
-async function heldSessionWith(code: string) {
+async function heldSessionWith(code: string, heldOn = '2026-06-15') {
 	const created = await createSitting(
 		db,
 		member,
-		{ heldOn: '2026-06-15', place: 'Cahors', title: 'Commission des usages numériques' },
+		{ heldOn, place: 'Cahors', title: 'Commission des usages numériques' },
 		null
 	);
 	if (!created.ok) throw new Error('session');
@@ -247,6 +248,75 @@ describe('holding and closing', () => {
 		});
 		expect((await findFicheByCode(db, '4-1'))!.priority).toBe(1);
 		expect((await findFicheByCode(db, '14-1'))!.priority).toBe(2);
+	});
+
+	it('refuses to close on a decision another sitting made moot, until it is taken back', async () => {
+		const june15 = await heldSessionWith('4-1');
+		const june1 = await heldSessionWith('4-1', '2026-06-01');
+		const raise = (sitting: { id: number; itemId: number }) =>
+			recordDecision(
+				db,
+				member,
+				sitting.id,
+				sitting.itemId,
+				{ kind: 'priority', newPriority: 1, text: 'Motif.' },
+				null
+			);
+		expect(await raise(june15)).toEqual({ ok: true });
+		expect(await raise(june1)).toEqual({ ok: true });
+		expect(await changeSittingState(db, member, june15.id, 'closed', null)).toEqual({ ok: true });
+		// 4-1 is at 1 since 15 June: the decision of 1 June (« 2 → 1 ») has no object left.
+		const conflicts = await listPriorityConflicts(db, june1.id, '2026-06-01');
+		expect(conflicts.map((c) => c.code)).toEqual(['4-1']);
+		const refused = await changeSittingState(db, member, june1.id, 'closed', null);
+		expect(refused).toMatchObject({ ok: false, status: 409 });
+		expect(!refused.ok && refused.message).toContain(
+			'La priorité de la fiche 4-1 a été décidée en séance du 15 juin 2026'
+		);
+		expect(!refused.ok && refused.message).toContain('Retirez cette décision');
+		expect((await findSitting(db, june1.id))!.state).toBe('held');
+		const fiche = (await findFicheByCode(db, '4-1'))!;
+		expect((await listPriorityHistory(db, fiche.id)).map((s) => [s.priority, s.since])).toEqual([
+			[2, '2018-07-19'],
+			[1, '2026-06-15']
+		]);
+		// Nor can a new priority decision be recorded there now.
+		const decision = (await findSitting(db, june1.id))!.items[0]!.decisions[0]!;
+		expect(await removeDecision(db, member, june1.id, decision.id, null)).toEqual({ ok: true });
+		const lower = await recordDecision(
+			db,
+			member,
+			june1.id,
+			june1.itemId,
+			{ kind: 'priority', newPriority: 2, text: 'Motif.' },
+			null
+		);
+		expect(!lower.ok && lower.message).toContain('après la date de cette séance (1er juin 2026)');
+		expect(await changeSittingState(db, member, june1.id, 'closed', null)).toEqual({ ok: true });
+		expect((await findFicheByCode(db, '4-1'))!.priority).toBe(1);
+	});
+
+	it('refuses to close on a decision whose fiche changed priority in the plan meanwhile', async () => {
+		const sitting = await heldSessionWith('4-1');
+		await recordDecision(
+			db,
+			member,
+			sitting.id,
+			sitting.itemId,
+			{ kind: 'priority', newPriority: 1, text: 'Motif.' },
+			null
+		);
+		await db.updateTable('fiche').set({ priority: 1 }).where('code', '=', '4-1').execute();
+		const refused = await changeSittingState(db, member, sitting.id, 'closed', null);
+		expect(!refused.ok && refused.message).toContain(
+			'La fiche 4-1 est passée en priorité 1 depuis que la décision « priorité 2 → 1 » a été enregistrée'
+		);
+		const audits = await db
+			.selectFrom('audit_event')
+			.select('action')
+			.where('action', '=', 'priority.changed')
+			.execute();
+		expect(audits).toHaveLength(0);
 	});
 });
 

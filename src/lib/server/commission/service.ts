@@ -12,6 +12,7 @@ import {
 	deleteDecision,
 	findAgendaItem,
 	findCommissionMember,
+	findLastPriorityDecisionDay,
 	findFicheIdsByCode,
 	findSittingDecision,
 	findSittingRow,
@@ -274,6 +275,9 @@ export async function recordDecision(
 					409,
 					'Une décision de priorité est déjà enregistrée pour cette fiche dans cette séance.'
 				);
+			const lastDecidedOn = await findLastPriorityDecisionDay(trx, item.ficheId);
+			if (lastDecidedOn !== null && lastDecidedOn > sitting.heldOn)
+				return refuse(409, laterDecisionMessage(item.code!, lastDecidedOn, sitting.heldOn));
 			previous = item.priority;
 		}
 		const id = await insertDecision(trx, {
@@ -298,6 +302,48 @@ export async function recordDecision(
 		});
 		return ok();
 	});
+}
+
+function laterDecisionMessage(code: string, lastDecidedOn: string, heldOn: string): string {
+	return `La priorité de la fiche ${code} a été décidée en séance du ${formatDate(lastDecidedOn)}, après la date de cette séance (${formatDate(heldOn)}) : une décision de cette séance ne peut plus la changer.`;
+}
+
+/** A priority decision of a held sitting that can no longer take effect, and why. */
+export interface PriorityConflict {
+	decisionId: number;
+	code: string;
+	message: string;
+}
+
+/**
+ * The sitting's priority decisions that closing could not apply as recorded: the fiche's priority
+ * changed since (another sitting closed first, or the plan was edited), or a sitting dated after
+ * this one has decided it since. Applied anyway, the first would publish « priorité 1 → 1 » and
+ * the second would put the fiche's history out of order; the members take them back instead.
+ */
+export async function listPriorityConflicts(
+	db: Executor,
+	sittingId: number,
+	heldOn: string
+): Promise<PriorityConflict[]> {
+	const conflicts: PriorityConflict[] = [];
+	for (const change of await listPriorityDecisions(db, sittingId)) {
+		const decided = `priorité ${change.previousPriority} → ${change.newPriority}`;
+		let message: string | null = null;
+		if (change.lastDecidedOn !== null && change.lastDecidedOn > heldOn)
+			message = laterDecisionMessage(change.code, change.lastDecidedOn, heldOn);
+		else if (change.priority !== change.previousPriority)
+			message = `La fiche ${change.code} est passée en priorité ${change.priority} depuis que la décision « ${decided} » a été enregistrée : elle n’a plus d’objet.`;
+		if (message) conflicts.push({ decisionId: change.decisionId, code: change.code, message });
+	}
+	return conflicts;
+}
+
+/** What to do about conflicts, after their messages. */
+export function conflictsAdvice(count: number): string {
+	return count > 1
+		? 'Retirez ces décisions sur la page de la séance avant de la clore.'
+		: 'Retirez cette décision sur la page de la séance avant de la clore.';
 }
 
 /** Closing refused because decisions changed since the confirmation page was read. */
@@ -343,6 +389,14 @@ export async function changeSittingState(
 			const shown = [...shownDecisionIds].sort((a, b) => a - b);
 			if (current.length !== shown.length || current.some((id, i) => id !== shown[i]))
 				return refuse(409, CLOSING_CHANGED_MESSAGE);
+		}
+		if (target === 'closed') {
+			const conflicts = await listPriorityConflicts(trx, sittingId, sitting.heldOn);
+			if (conflicts.length > 0)
+				return refuse(
+					409,
+					[...conflicts.map((c) => c.message), conflictsAdvice(conflicts.length)].join(' ')
+				);
 		}
 		await setSittingState(
 			trx,

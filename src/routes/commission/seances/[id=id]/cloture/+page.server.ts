@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { authorize } from '$lib/server/auth/guards';
 import { findSitting } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
+import { conflictsAdvice, listPriorityConflicts } from '$lib/server/commission/service';
 import type { PageServerLoad } from './$types';
 
 // The confirmation step before closing a session: what takes effect, what is frozen. The form
@@ -26,7 +27,11 @@ export const load: PageServerLoad = async (event) => {
 			subject: item.fiche ? `Fiche ${item.fiche.code} — ${item.fiche.title}` : (item.title ?? '')
 		}))
 	);
+	const conflicts = await listPriorityConflicts(getDb(), session.id, session.heldOn);
 	return {
+		// Priority decisions closing would refuse: the members take them back first.
+		conflicts: conflicts.map((c) => c.message),
+		conflictsAdvice: conflictsAdvice(conflicts.length),
 		// Sent back by the form: closing applies these decisions or none (changeSittingState).
 		shownDecisions: decisions.map((d) => d.id).join(','),
 		// Back here because decisions changed after this page was read.
@@ -38,7 +43,10 @@ export const load: PageServerLoad = async (event) => {
 			place: session.place,
 			attendees: session.attendees.length
 		},
-		priorityChanges: decisions.filter((d) => d.kind === 'priority'),
+		// Those in conflict are named above instead: they would change nothing as recorded.
+		priorityChanges: decisions.filter(
+			(d) => d.kind === 'priority' && !conflicts.some((c) => c.decisionId === d.id)
+		),
 		otherDecisions: decisions.filter((d) => d.kind !== 'priority'),
 		undecided: session.items
 			.filter((item) => item.decisions.length === 0)
