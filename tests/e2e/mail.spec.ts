@@ -4,6 +4,7 @@ import { ACCOUNTS, apiAs, loginPage, portalDatabase } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { expect, test } from './helpers/portal';
 import { screenshotsAtWidths } from './helpers/screenshots';
+import { parisToday, shiftDay } from '../../src/lib/utils/dates';
 import { formatDate } from '../../src/lib/utils/format';
 import { startSmtp, type TestSmtp } from '../../src/lib/server/mail/testing';
 
@@ -167,12 +168,14 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	await page.waitForLoadState('networkidle');
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'campagnes');
-	const deadline = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+	// In two days (Paris), with a reminder the day before: a reminder due on the opening day would
+	// never go, and the form refuses it.
+	const deadline = shiftDay(parisToday(), -2);
 	await page.getByLabel(/^Titre/).fill('Bilan des assureurs');
 	await page.getByLabel(/^Date limite/).fill(deadline);
 	await page.getByLabel('Fiches concernées').selectOption('organisation');
 	await page.getByLabel(/^Organisation/).selectOption({ label: 'Assureurs' });
-	await page.getByLabel(/^Rappels/).fill('-2');
+	await page.getByLabel(/^Rappels/).fill('-1');
 	await page.getByRole('button', { name: /Ouvrir la campagne/ }).click();
 	await expect(page.getByRole('status').first()).toContainText('Campagne ouverte');
 	const campaignId = Number(/campagnes\/(\d+)/.exec(page.url())?.[1]);
@@ -181,11 +184,11 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	const ficheCode = /- (\d{1,2}-\d) — /.exec(opening)?.[1];
 	expect(ficheCode).toBeTruthy();
 
-	// As if the campaign had been opened a week ago: its « -2 » reminder is due today.
+	// As if the campaign had been opened a week ago, for tomorrow: its « -1 » reminder is due today.
 	const db = new SQLite(await portalDatabase());
-	db.prepare('UPDATE campaign SET opened_at = opened_at - 7 * 86400000 WHERE id = ?').run(
-		campaignId
-	);
+	db.prepare(
+		'UPDATE campaign SET opened_at = opened_at - 7 * 86400000, deadline = ? WHERE id = ?'
+	).run(shiftDay(parisToday(), -1), campaignId);
 	db.close();
 	const reminder = await lastMail(
 		INVITEE.email,
@@ -196,7 +199,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	const row = page
 		.getByRole('table', { name: 'Avancement par organisation' })
 		.getByRole('row', { name: /^Assureurs/ });
-	await expect(row).toContainText('J-2 le');
+	await expect(row).toContainText('J-1 le');
 
 	const partner = await anonymous(browser);
 	await loginPage(partner, {
@@ -231,7 +234,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'campagne');
 	const csv = await page.request.get(`/admin/campagnes/${campaignId}/suivi.csv`);
-	expect(await csv.text()).toMatch(new RegExp(`${ficheCode},.*,Assureurs,soumise,-2 j : `));
+	expect(await csv.text()).toMatch(new RegExp(`${ficheCode},.*,Assureurs,soumise,-1 j : `));
 });
 
 test('notification preferences at /compte, and one-click unsubscribe without login', async ({

@@ -50,8 +50,9 @@ afterEach(async () => {
 	await db.destroy();
 });
 
-async function open(deadline = '2026-04-01', reminders = '-14, -3, +1', at = OPENED) {
-	const result = await openCampaign(
+/** Opens « Bilan 2026 » for CDG46's fiches, as its form would. */
+function attemptOpening(deadline: string, reminders: string, at = OPENED) {
+	return openCampaign(
 		db,
 		admin,
 		{
@@ -64,6 +65,10 @@ async function open(deadline = '2026-04-01', reminders = '-14, -3, +1', at = OPE
 		null,
 		at
 	);
+}
+
+async function open(deadline = '2026-04-01', reminders = '-14, -3, +1', at = OPENED) {
+	const result = await attemptOpening(deadline, reminders, at);
 	if (!result.ok) throw new Error(result.message);
 	return result.value.id;
 }
@@ -193,12 +198,47 @@ describe('campaigns', () => {
 		expect(await sendCampaignReminders(db, Date.parse('2026-03-30T09:00:00Z'))).toBe(0);
 	});
 
+	it('refuses a deadline past, or over a year ahead, and reminders that would never go', async () => {
+		const attempt = (deadline: string, reminders: string) => attemptOpening(deadline, reminders);
+		expect(await attempt('2026-03-01', '-3')).toMatchObject({
+			ok: false,
+			fieldErrors: { deadline: 'Choisissez une date limite à venir.' }
+		});
+		// 2 March 2026 + 366 days: 3 March 2027 is the last deadline accepted.
+		expect(await attempt('2027-03-04', '+1')).toMatchObject({
+			ok: false,
+			fieldErrors: {
+				deadline:
+					'Choisissez une date limite au plus tard le 3 mars 2027 : une campagne dure moins d’un an (vérifiez l’année).'
+			}
+		});
+		expect(await attempt('2026-03-10', '-14, -3, +1')).toMatchObject({
+			ok: false,
+			fieldErrors: {
+				reminders:
+					'Le rappel -14 tomberait le 24 février 2026, au plus tard le jour de l’ouverture : il ne partirait pas. Retirez-le ou reportez la date limite.'
+			}
+		});
+		expect(await attempt('2026-03-05', '-8, -3, +1')).toMatchObject({
+			ok: false,
+			fieldErrors: {
+				reminders:
+					'Les rappels -8 et -3 tomberaient au plus tard le jour de l’ouverture (25 février 2026, 2 mars 2026) : ils ne partiraient pas. Retirez-les ou reportez la date limite.'
+			}
+		});
+		expect(await db.selectFrom('campaign').selectAll().execute()).toEqual([]);
+		expect(await mails('campaign')).toEqual([]);
+		expect(await attempt('2027-03-03', '-14, +1')).toMatchObject({ ok: true });
+	});
+
 	it('skips reminders whose day came before the opening, and respects preferences', async () => {
 		await db
 			.insertInto('mail_preference')
 			.values({ user_id: sam.id, reminders: 0, validations: 1, commission: 1, updated_at: 0 })
 			.execute();
-		await open('2026-03-10', '-14, -3, +1');
+		await open('2026-03-10', '-3, +1');
+		// A reminder due before the opening (a campaign opened before the form refused them).
+		await db.updateTable('campaign').set({ reminder_days: '[-14,-3,1]' }).execute();
 		expect((await mails('campaign')).map((m) => m.to)).toEqual(['paul@cdg46.fr']);
 		await sendCampaignReminders(db, Date.parse('2026-03-03T09:00:00Z'));
 		expect(await mails('reminder')).toEqual([]);

@@ -55,6 +55,22 @@ function reminderDay(deadline: string, offset: number): string {
 	return shiftDay(deadline, -offset);
 }
 
+/** A campaign's deadline is at most this many days after its opening. */
+const MAX_CAMPAIGN_DAYS = 366;
+
+/**
+ * Reminders due on or before the opening day are never sent (the opening's own message goes that
+ * day): the form says so instead of keeping them silently.
+ */
+function earlyRemindersMessage(offsets: number[], deadline: string): string {
+	const signed = offsets.map((o) => (o > 0 ? `+${o}` : String(o)));
+	const days = offsets.map((o) => formatDate(reminderDay(deadline, o)));
+	if (offsets.length === 1)
+		return `Le rappel ${signed[0]} tomberait le ${days[0]}, au plus tard le jour de l’ouverture : il ne partirait pas. Retirez-le ou reportez la date limite.`;
+	const list = `${signed.slice(0, -1).join(', ')} et ${signed.at(-1)}`;
+	return `Les rappels ${list} tomberaient au plus tard le jour de l’ouverture (${days.join(', ')}) : ils ne partiraient pas. Retirez-les ou reportez la date limite.`;
+}
+
 export interface CampaignInput {
 	title: string;
 	deadline: string;
@@ -108,9 +124,22 @@ export async function openCampaign(
 		return refuse(400, 'Les rappels sont illisibles.', {
 			fieldErrors: { reminders: 'Indiquez par exemple -14, -3, +1.' }
 		});
-	if (input.deadline < parisDate(new Date(now)))
+	const today = parisDate(new Date(now));
+	if (input.deadline < today)
 		return refuse(400, 'La date limite est déjà passée.', {
 			fieldErrors: { deadline: 'Choisissez une date limite à venir.' }
+		});
+	const latest = shiftDay(today, -MAX_CAMPAIGN_DAYS);
+	if (input.deadline > latest)
+		return refuse(400, 'La date limite est à plus d’un an.', {
+			fieldErrors: {
+				deadline: `Choisissez une date limite au plus tard le ${formatDate(latest)} : une campagne dure moins d’un an (vérifiez l’année).`
+			}
+		});
+	const early = reminderDays.filter((offset) => reminderDay(input.deadline, offset) <= today);
+	if (early.length > 0)
+		return refuse(400, 'Des rappels tomberaient avant l’ouverture de la campagne.', {
+			fieldErrors: { reminders: earlyRemindersMessage(early, input.deadline) }
 		});
 	return db.transaction().execute(async (trx) => {
 		const ficheIds = await selectFicheIds(trx, input.scope);
