@@ -147,44 +147,49 @@ export async function campaignPairs(db: Executor, campaignId: number) {
 		.selectFrom('fiche_owner')
 		.select(['fiche_id', 'organisation_id'])
 		.union(db.selectFrom('fiche_partner').select(['fiche_id', 'organisation_id']));
-	return db
-		.selectFrom('campaign_fiche')
-		.innerJoin('fiche', 'fiche.id', 'campaign_fiche.fiche_id')
-		.innerJoin(links.as('link'), 'link.fiche_id', 'fiche.id')
-		.innerJoin('organisation', 'organisation.id', 'link.organisation_id')
-		.select((eb) => [
-			'fiche.id as ficheId',
-			'fiche.code',
-			'fiche.title as ficheTitle',
-			'organisation.id as organisationId',
-			'organisation.name as organisation',
-			eb
-				.selectFrom('progress_update')
-				.select('progress_update.state')
-				.whereRef('progress_update.fiche_id', '=', 'fiche.id')
-				.whereRef('progress_update.organisation_id', '=', 'organisation.id')
-				.where('progress_update.submitted_at', '>=', since)
-				.where('progress_update.state', 'in', ['submitted', 'validated', 'returned'])
-				.orderBy('progress_update.submitted_at', 'desc')
-				.limit(1)
-				.as('state'),
-			// An organisation without an active partner account is never mailed and cannot answer.
-			eb
-				.exists(
-					eb
-						.selectFrom('user_account')
-						.select('user_account.id')
-						.whereRef('user_account.organisation_id', '=', 'organisation.id')
-						.where('user_account.role', '=', 'partenaire')
-						.where('user_account.disabled_at', 'is', null)
-				)
-				.as('hasAccount')
-		])
-		.where('campaign_fiche.campaign_id', '=', campaignId)
-		.where('organisation.retired_at', 'is', null)
-		.orderBy('fiche.id')
-		.orderBy('organisation.name')
-		.execute();
+	return (
+		db
+			.selectFrom('campaign_fiche')
+			.innerJoin('fiche', 'fiche.id', 'campaign_fiche.fiche_id')
+			.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+			.innerJoin(links.as('link'), 'link.fiche_id', 'fiche.id')
+			.innerJoin('organisation', 'organisation.id', 'link.organisation_id')
+			.select((eb) => [
+				'fiche.id as ficheId',
+				'fiche.code',
+				'fiche.title as ficheTitle',
+				'organisation.id as organisationId',
+				'organisation.name as organisation',
+				eb
+					.selectFrom('progress_update')
+					.select('progress_update.state')
+					.whereRef('progress_update.fiche_id', '=', 'fiche.id')
+					.whereRef('progress_update.organisation_id', '=', 'organisation.id')
+					.where('progress_update.submitted_at', '>=', since)
+					.where('progress_update.state', 'in', ['submitted', 'validated', 'returned'])
+					.orderBy('progress_update.submitted_at', 'desc')
+					.limit(1)
+					.as('state'),
+				// An organisation without an active partner account is never mailed and cannot answer.
+				eb
+					.exists(
+						eb
+							.selectFrom('user_account')
+							.select('user_account.id')
+							.whereRef('user_account.organisation_id', '=', 'organisation.id')
+							.where('user_account.role', '=', 'partenaire')
+							.where('user_account.disabled_at', 'is', null)
+					)
+					.as('hasAccount')
+			])
+			.where('campaign_fiche.campaign_id', '=', campaignId)
+			.where('organisation.retired_at', 'is', null)
+			// The plan's order, which a fiche moved to another objective follows under its new code.
+			.orderBy('objective.number')
+			.orderBy('fiche.number')
+			.orderBy('organisation.name')
+			.execute()
+	);
 }
 
 /** Records a reminder; false when this campaign, organisation and reminder already have one. */

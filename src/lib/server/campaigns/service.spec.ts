@@ -184,6 +184,24 @@ describe('campaigns', () => {
 		expect(after.value.done).toBe(after.value.total);
 	}, 60_000);
 
+	it('lists a fiche moved to another objective in the plan’s order, under its new code', async () => {
+		// 12-1 moved to objective 1, as its editor does it: it becomes 1-3.
+		const first = await db
+			.selectFrom('objective')
+			.select('id')
+			.where('number', '=', 1)
+			.executeTakeFirstOrThrow();
+		await db
+			.updateTable('fiche')
+			.set({ objective_id: first.id, number: 3, code: '1-3' })
+			.where('code', '=', '12-1')
+			.execute();
+		await open();
+		const toPaul = (await mails('campaign')).find((m) => m.to === 'paul@cdg46.fr')!.text;
+		const codes = [...toPaul.matchAll(/^- (\d{1,2}-\d) — /gm)].map((m) => m[1]);
+		expect(codes).toEqual(['1-1', '1-2', '1-3', '5-1', '6-1', '9-1']);
+	});
+
 	it('sends reminders that fell due while the server was off in one message', async () => {
 		await open();
 		// CDG46 and SDAIL (both with an account) are missing every fiche.

@@ -106,6 +106,7 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 		.selectFrom(ranked.as('m'))
 		.innerJoin('indicator', 'indicator.id', 'm.indicator_id')
 		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
 		.select([
 			'fiche.code',
 			'indicator.id',
@@ -120,7 +121,9 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 			'm.value'
 		])
 		.where('m.rank', '<=', INDICATOR_POINTS)
-		.orderBy('fiche.id')
+		// The plan's order, which a fiche moved to another objective follows under its new code.
+		.orderBy('objective.number')
+		.orderBy('fiche.number')
 		.orderBy('indicator.position')
 		.orderBy('m.measured_on')
 		.execute();
