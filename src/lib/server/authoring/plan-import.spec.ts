@@ -158,6 +158,8 @@ describe('plan workbook round trip', () => {
 		expect(actions).toContain('created 4-2');
 		expect(actions).toContain('retired 13-1');
 		expect(actions).toContain('created 4-2#1');
+		// Different titles: not taken for a fiche whose code was changed.
+		expect(preview.recoded).toEqual([]);
 		const applied = await applyPlanImport(db, added, { reason: 'Décision du comité', actor: null });
 		expect(applied.ok).toBe(true);
 		const fiche = await db
@@ -194,6 +196,26 @@ describe('plan workbook round trip', () => {
 		const before = await counts(db);
 		expect((await applyPlanImport(db, priority, { reason: 'Essai', actor: null })).ok).toBe(false);
 		expect(await counts(db)).toEqual(before);
+	});
+
+	it('a fiche whose code was changed in the workbook is named as such in the preview', async () => {
+		const recoded = await edit(await exportPlanWorkbook(db), (workbook) => {
+			workbook.eachSheet((sheet) =>
+				sheet.eachRow((row) =>
+					row.eachCell((cell) => {
+						if (cell.value === '17-3') cell.value = '4-2';
+					})
+				)
+			);
+			const fiches = workbook.getWorksheet('Fiches')!;
+			fiches.getRow(rowOf(fiches, '4-2')).getCell(2).value = 4;
+		});
+		const preview = await previewPlanImport(db, recoded);
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes.map((c) => `${c.action} ${c.key}`)).toEqual(
+			expect.arrayContaining(['retired 17-3', 'created 4-2'])
+		);
+		expect(preview.recoded).toEqual([{ former: '17-3', code: '4-2' }]);
 	});
 
 	it('a new axis in the middle moves the others; a renamed organisation keeps its old name', async () => {

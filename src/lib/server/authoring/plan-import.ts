@@ -62,6 +62,8 @@ export interface ImportPreview {
 	creates: boolean;
 	/** Fingerprint of the file and of the change list shown: the confirmation must match it. */
 	digest: string;
+	/** Fiches the import would retire while creating one of the same title (recodedFiches). */
+	recoded: RecodedFiche[];
 }
 
 interface Checked {
@@ -69,10 +71,43 @@ interface Checked {
 	changes: EntityChange[];
 	problems: string[];
 	creates: boolean;
+	/** The plan before the import (null when the file could not be read). */
+	current: PlanModel | null;
+}
+
+/** A fiche retired by an import that creates, under another code, a fiche of the same title. */
+export interface RecodedFiche {
+	former: string;
+	code: string;
+}
+
+/**
+ * A fiche's code changed in the workbook is, for the import, a fiche retired and another created:
+ * the new one starts without the old one's updates, measurements and decisions. A fiche is moved
+ * with its history from its form; the preview names each such pair so that nobody does it by
+ * mistake.
+ */
+export function recodedFiches(
+	current: PlanModel,
+	next: PlanModel,
+	changes: EntityChange[]
+): RecodedFiche[] {
+	const folded = (title: string) => title.trim().replace(/\s+/g, ' ').toLocaleLowerCase('fr');
+	const titles = (fiches: PlanModel['fiches']) =>
+		new Map(fiches.map((f) => [f.code, folded(f.title)]));
+	const before = titles(current.fiches);
+	const after = titles(next.fiches);
+	const keys = (action: EntityChange['action']) =>
+		changes.filter((c) => c.entity === 'fiche' && c.action === action).map((c) => c.key);
+	const created = keys('created');
+	return keys('retired').flatMap((former) => {
+		const code = created.find((c) => after.get(c) === before.get(former));
+		return code === undefined ? [] : [{ former, code }];
+	});
 }
 
 async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
-	const empty = { model: null as unknown as PlanModel, changes: [], creates: false };
+	const empty = { model: null as unknown as PlanModel, changes: [], creates: false, current: null };
 	if (bytes.length === 0)
 		return {
 			...empty,
@@ -106,7 +141,8 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		model: reading.model,
 		changes: diff.changes,
 		problems: diff.problems.map(capitalised),
-		creates
+		creates,
+		current
 	};
 }
 
@@ -127,7 +163,11 @@ export async function previewPlanImport(db: Executor, bytes: Uint8Array): Promis
 		changes: checked.problems.length > 0 ? [] : checked.changes,
 		fieldCount: countFieldChanges({ changes: checked.changes, problems: [] }),
 		creates: checked.creates,
-		digest: digestOf(bytes, checked.changes)
+		digest: digestOf(bytes, checked.changes),
+		recoded:
+			checked.current && checked.problems.length === 0
+				? recodedFiches(checked.current, checked.model, checked.changes)
+				: []
 	};
 }
 

@@ -36,7 +36,8 @@ function previewAnswer(preview: ImportPreview, token: string | null) {
 			problems: preview.problems,
 			changes: preview.changes,
 			fieldCount: preview.fieldCount,
-			creates: preview.creates
+			creates: preview.creates,
+			recoded: preview.recoded
 		},
 		token,
 		digest: preview.digest
