@@ -87,7 +87,7 @@ export interface RecodedFiche {
  * with its history from its form; the preview names each such pair so that nobody does it by
  * mistake.
  */
-export function recodedFiches(
+function recodedFiches(
 	current: PlanModel,
 	next: PlanModel,
 	changes: EntityChange[]
