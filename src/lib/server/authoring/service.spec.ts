@@ -260,30 +260,52 @@ describe('code allocation', () => {
 });
 
 describe('after a conflict', () => {
+	const inputOf = (values: Record<string, string>) => {
+		const data = new FormData();
+		for (const [k, v] of Object.entries(values)) data.set(k, v);
+		return parseFicheForm(data).input!;
+	};
+	/** The second admin's save, refused; the form as it comes back. */
+	async function savedAfterConflict(code: string, typed: Record<string, string>) {
+		const input = inputOf(typed);
+		const refused = await updateFiche(db, admin, code, input, null);
+		expect(refused.ok).toBe(false);
+		return rebaseTyping(db, code, typed, input, refused.ok ? [] : refused.changes!);
+	}
+
 	it('keeps what the second admin typed and takes the first one’s change where they left the field alone', async () => {
 		const state = (await findFicheState(db, '14-1'))!;
 		const opened = ficheFormValues(state, await lastFicheRevisionId(db, state.id));
 		const first = await edit('14-1', { title: 'Wifi public lotois', reason: 'Titre usuel' });
 		expect((await updateFiche(db, admin, '14-1', first, null)).ok).toBe(true);
 		const typed = { ...opened, short_title: 'Wifi', reason: 'Titre court' };
-		const data = new FormData();
-		for (const [k, v] of Object.entries(typed)) data.set(k, v);
-		const refused = await updateFiche(db, admin, '14-1', parseFicheForm(data).input!, null);
-		expect(refused.ok).toBe(false);
-		const rebased = await rebaseTyping(db, '14-1', typed, refused.ok ? [] : refused.changes!);
+		const rebased = await savedAfterConflict('14-1', typed);
 		expect(rebased).toMatchObject({
 			title: 'Wifi public lotois',
 			short_title: 'Wifi',
 			reason: 'Titre court',
 			version: '2'
 		});
-		const again = new FormData();
-		for (const [k, v] of Object.entries(rebased)) again.set(k, v);
-		expect((await updateFiche(db, admin, '14-1', parseFicheForm(again).input!, null)).ok).toBe(
-			true
-		);
+		expect((await updateFiche(db, admin, '14-1', inputOf(rebased), null)).ok).toBe(true);
 		const after = (await findFicheState(db, '14-1'))!;
 		expect([after.title, after.shortTitle]).toEqual(['Wifi public lotois', 'Wifi']);
+	});
+
+	it('takes the first admin’s indicator change where the second left that indicator field alone', async () => {
+		const state = (await findFicheState(db, '14-1'))!;
+		const opened = ficheFormValues(state, await lastFicheRevisionId(db, state.id));
+		const target = indicatorRowField(0, 'target');
+		const label = indicatorRowField(0, 'label');
+		const first = await edit('14-1', { [target]: '42', reason: 'Cible votée' });
+		expect((await updateFiche(db, admin, '14-1', first, null)).ok).toBe(true);
+		// The second admin renamed the indicator, and did not touch its target.
+		const typed = { ...opened, [label]: 'Points d’accès wifi en service', reason: 'Intitulé' };
+		const rebased = await savedAfterConflict('14-1', typed);
+		expect(rebased[target]).toBe('42');
+		expect(rebased[label]).toBe('Points d’accès wifi en service');
+		expect((await updateFiche(db, admin, '14-1', inputOf(rebased), null)).ok).toBe(true);
+		const after = (await findFicheState(db, '14-1'))!.indicators[0]!;
+		expect([after.label, after.target]).toEqual(['Points d’accès wifi en service', 42]);
 	});
 });
 

@@ -1,4 +1,11 @@
-import { MAX_OWNERS, MAX_PARTNERS, type FicheEditInput } from '../../schemas/plan-edit';
+import {
+	indicatorRowField,
+	MAX_INDICATORS,
+	MAX_OWNERS,
+	MAX_PARTNERS,
+	type FicheEditInput,
+	type IndicatorPart
+} from '../../schemas/plan-edit';
 import type { StructureLevel } from '../../schemas/plan-structure';
 import { markupToRichText, richTextToMarkup } from '../../utils/rich-text-markup';
 import type { RichText } from '../../utils/rich-text';
@@ -360,17 +367,24 @@ const TEXT_FIELDS: Record<string, string> = {
 /**
  * After a refused edit (another came first): what the person typed, except where the other edit
  * changed a field this person had left as it was — there the form takes the fiche as it is now, so
- * that saving again keeps the other's change. Indicators keep the typing.
+ * that saving again keeps the other's change. The same holds for each field of each indicator.
  */
 export async function rebaseTyping(
 	db: Db,
 	code: string,
 	typed: Record<string, string>,
+	input: FicheEditInput,
 	changes: FieldChange[]
 ): Promise<Record<string, string>> {
 	const editor = await ficheEditor(db, code);
 	if (!editor.ok) return typed;
 	const fresh = editor.value.values;
+	// Each indicator as this person's form reads, as the revisions write it.
+	const typedIndicators = new Map(
+		input.indicators
+			.filter((i) => i.id !== null)
+			.map((i) => [i.id!, readableIndicator({ ...i, retiredAt: i.retire ? 'retiré' : null })])
+	);
 	const names = new Map(editor.value.organisations.map((o) => [String(o.id), o.name]));
 	const rows = (prefix: string, max: number, parts: string[]) =>
 		Array.from({ length: max }, (_, i) =>
@@ -423,8 +437,48 @@ export async function rebaseTyping(
 				result.objective = fresh.objective!;
 		} else if (change.field === 'owners' && typedOwners === change.before) takeFresh('owner_');
 		else if (change.field === 'partners' && typedPartners === change.before) takeFresh('partner_');
+		else rebaseIndicatorField(change, typed, fresh, typedIndicators, result);
 	}
 	return result;
+}
+
+/** The parts of an indicator's row in the form that make each of its readable fields. */
+const INDICATOR_FIELD_PARTS: Record<string, readonly IndicatorPart[]> = {
+	label: ['label'],
+	unit: ['unit'],
+	kind: ['kind'],
+	target: ['target', 'target_date'],
+	baseline: ['baseline', 'baseline_date'],
+	state: ['retire']
+};
+
+/**
+ * One field of an indicator changed by the other edit (`indicator.<id>.<field>`): when this
+ * person's row for that indicator still reads as before, the row's parts take the indicator as it
+ * is now; a field this person changed too keeps the typing.
+ */
+function rebaseIndicatorField(
+	change: FieldChange,
+	typed: Record<string, string>,
+	fresh: Record<string, string>,
+	typedIndicators: Map<number, ReturnType<typeof readableIndicator>>,
+	result: Record<string, string>
+): void {
+	const match = /^indicator\.(\d+)\.(\w+)$/.exec(change.field);
+	const parts = match ? INDICATOR_FIELD_PARTS[match[2]!] : undefined;
+	if (!match || !parts) return;
+	const id = match[1]!;
+	const field = match[2] as keyof ReturnType<typeof readableIndicator>;
+	if (typedIndicators.get(Number(id))?.[field] !== change.before) return;
+	const rowOf = (values: Record<string, string>) =>
+		Array.from({ length: MAX_INDICATORS }, (_, i) => i).find(
+			(i) => values[indicatorRowField(i, 'id')] === id
+		);
+	const mine = rowOf(typed);
+	const theirs = rowOf(fresh);
+	if (mine === undefined || theirs === undefined) return;
+	for (const part of parts)
+		result[indicatorRowField(mine, part)] = fresh[indicatorRowField(theirs, part)] ?? '';
 }
 
 // ——— Organisations ———
@@ -1152,6 +1206,37 @@ export async function structureEditor(
 		})),
 		decisions: await listClosedDecisions(db)
 	});
+}
+
+/**
+ * After a refused edit of an axis, an orientation or an objective (another came first): what the
+ * person typed, except in the fields the other edit changed and this person had left as they were,
+ * which take the record as it is now — saving again keeps the other's change.
+ */
+export async function rebaseStructureTyping(
+	db: Db,
+	level: StructureLevel,
+	id: number,
+	typed: Record<string, string>,
+	changes: FieldChange[]
+): Promise<Record<string, string>> {
+	const editor = await structureEditor(db, level, id);
+	if (!editor.ok) return typed;
+	const fresh = editor.value.values;
+	const result: Record<string, string> = {
+		...typed,
+		version: fresh.version!,
+		seen_revision: fresh.seen_revision!
+	};
+	const parent = editor.value.parents.find((p) => String(p.id) === typed.parent)?.label ?? '';
+	for (const change of changes) {
+		const field =
+			change.field === 'axis' || change.field === 'orientation' ? 'parent' : change.field;
+		if (!['label', 'short_name', 'synthesis_label', 'parent'].includes(field)) continue;
+		const reads = field === 'parent' ? parent : (typed[field] ?? '').trim();
+		if (reads === change.before) result[field] = fresh[field] ?? '';
+	}
+	return result;
 }
 
 /** The plan as the admins' tree shows it: axes › orientations › objectives › fiches, with ids. */

@@ -11,6 +11,7 @@ import { listStructure, updateObjective } from './repository';
 import { listEntityRevisions, listFicheRevisions } from './revisions-repository';
 import {
 	createFiche,
+	rebaseStructureTyping,
 	saveStructure,
 	STRUCTURE_CONFLICT_MESSAGE,
 	structuralHistory,
@@ -187,6 +188,48 @@ describe('concurrency', () => {
 			version: objective.version + 1
 		});
 		expect(await listEntityRevisions(db, 'objective', objective.id)).toHaveLength(1);
+	});
+
+	it('after the refusal, the form takes the first admin’s change where the second left the field alone', async () => {
+		const objective = await objectiveNumbered(5);
+		const editor = await structureEditor(db, 'objective', objective.id);
+		if (!editor.ok) throw new Error(editor.message);
+		const first = await opened('objective', objective.id, { label: 'Un intitulé revu' });
+		const second = await opened('objective', objective.id, { synthesisLabel: 'Synthèse revue' });
+		expect((await saveStructure(db, admin, 'objective', objective.id, first, null)).ok).toBe(true);
+		const typed = { ...editor.value.values, synthesis_label: 'Synthèse revue', reason: 'Relu' };
+		const refused = await saveStructure(db, admin, 'objective', objective.id, second, null);
+		const rebased = await rebaseStructureTyping(
+			db,
+			'objective',
+			objective.id,
+			typed,
+			refused.ok ? [] : refused.changes!
+		);
+		expect(rebased).toMatchObject({
+			label: 'Un intitulé revu',
+			synthesis_label: 'Synthèse revue',
+			version: String(objective.version + 1)
+		});
+		// Saved again as the form now reads: both changes stay.
+		const again = await saveStructure(
+			db,
+			admin,
+			'objective',
+			objective.id,
+			{
+				...second,
+				version: Number(rebased.version),
+				label: rebased.label!,
+				synthesisLabel: rebased.synthesis_label!
+			},
+			null
+		);
+		expect(again.ok).toBe(true);
+		expect(await objectiveNumbered(5)).toMatchObject({
+			label: 'Un intitulé revu',
+			synthesisLabel: 'Synthèse revue'
+		});
 	});
 
 	it('an import’s write bumps the version too: a form opened before it is refused', async () => {

@@ -1,7 +1,7 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import type { User } from '$lib/server/auth/users';
 import { safeClientAddress } from '$lib/server/auth/guards';
-import { saveStructure } from '$lib/server/authoring/service';
+import { rebaseStructureTyping, saveStructure } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import {
@@ -45,6 +45,11 @@ export async function saveStructureForm(event: RequestEvent, admin: User, id: nu
 		},
 		safeClientAddress(event)
 	);
+	if (!result.ok && result.status === 409 && id !== null)
+		return refusalAnswer(
+			result,
+			await rebaseStructureTyping(getDb(), level, id, values, result.changes ?? [])
+		);
 	if (!result.ok) return refusalAnswer(result, values);
 	redirect(303, `/admin/plan/${niveau}/${result.value.id}?enregistre=1`);
 }

@@ -29,7 +29,13 @@ export const actions: Actions = {
 		if (!result.ok && result.status === 409)
 			return refusalAnswer(
 				result,
-				await rebaseTyping(getDb(), event.params.code, parsed.values, result.changes ?? [])
+				await rebaseTyping(
+					getDb(),
+					event.params.code,
+					parsed.values,
+					parsed.input,
+					result.changes ?? []
+				)
 			);
 		if (!result.ok) return refusalAnswer(result, parsed.values);
 		redirect(303, `/admin/plan/fiches/${result.value.code}?enregistre=1`);
