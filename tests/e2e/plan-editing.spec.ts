@@ -349,6 +349,11 @@ test('a fiche moved to another objective is found at its former address: 17-2 le
 	browser
 }) => {
 	const page = await signedIn(browser);
+	// A second admin has the fiche open and is typing when the first moves it.
+	const stale = await signedIn(browser);
+	await stale.goto(`${portal.url}/admin/plan/fiches/17-2`);
+	await stale.getByLabel(/^Titre court/).fill('Seniors connectés');
+	await stale.locator('#reason').fill('Titre court du tableau');
 	await page.goto(`${portal.url}/admin/plan/fiches/17-2`);
 	await page.getByLabel(/^Objectif/).selectOption({ label: '4. Développer l’e-citoyenneté' });
 	await page.locator('#reason').fill('Rattachée à l’e-citoyenneté');
@@ -368,5 +373,29 @@ test('a fiche moved to another objective is found at its former address: 17-2 le
 	await expect(visitor).toHaveURL(new RegExp(`/fiches/${code}$`));
 	expect((await visitor.request.get(`${portal.url}/fiches/17-9`)).status()).toBe(404);
 	await visitor.context().close();
+
+	// The signed-in addresses follow too (a partner's link in a campaign mail already sent).
+	for (const [former, now] of [
+		['/admin/plan/fiches/17-2', `/admin/plan/fiches/${code}`],
+		['/espace/fiches/17-2/suivi?brouillon=1', `/espace/fiches/${code}/suivi?brouillon=1`]
+	]) {
+		const answer = await page.request.get(`${portal.url}${former}`, { maxRedirects: 0 });
+		expect(answer.status()).toBe(307);
+		expect(answer.headers().location).toBe(now);
+	}
+
+	// The second admin saves on the page opened before the move: refused as a conflict, typing
+	// kept, on the fiche under its new code; saving again goes through.
+	await stale.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(stale.getByRole('alert')).toContainText('rien n’a été enregistré');
+	await expect(stale.getByRole('heading', { level: 1 })).toHaveText(`Modifier la fiche ${code}`);
+	await expect(stale.getByLabel(/^Titre court/)).toHaveValue('Seniors connectés');
+	await expect(stale.getByLabel(/^Objectif/)).toHaveValue(
+		await page.getByLabel(/^Objectif/).inputValue()
+	);
+	await stale.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(stale.getByRole('status')).toContainText('Modifications enregistrées');
+	await expect(stale).toHaveURL(new RegExp(`/admin/plan/fiches/${code}\\?enregistre=1$`));
+	await stale.context().close();
 	await page.context().close();
 });

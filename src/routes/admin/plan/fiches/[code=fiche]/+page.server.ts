@@ -2,6 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { ficheEditor, rebaseTyping, retireFiche, updateFiche } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
+import { movedFicheCode } from '$lib/server/http/moved-fiche';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { RETIRE_FIELDS, RetireSchema } from '$lib/schemas/organisation';
 import { parseFicheForm } from '$lib/schemas/plan-edit';
@@ -9,7 +10,11 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'plan.edit');
-	const editor = await ficheEditor(getDb(), event.params.code);
+	let editor = await ficheEditor(getDb(), event.params.code);
+	if (!editor.ok && editor.status === 404) {
+		const moved = await movedFicheCode(event);
+		if (moved) editor = await ficheEditor(getDb(), moved);
+	}
 	if (!editor.ok) error(editor.status, editor.message);
 	return { ...editor.value, saved: event.url.searchParams.get('enregistre') === '1' };
 };
@@ -19,23 +24,18 @@ export const actions: Actions = {
 		const admin = await authorize(event, 'plan.edit');
 		const parsed = parseFicheForm(await event.request.formData());
 		if (!parsed.input) return invalidFormAnswer(parsed.errors, parsed.values);
-		const result = await updateFiche(
-			getDb(),
-			admin,
-			event.params.code,
-			parsed.input,
-			safeClientAddress(event)
-		);
+		// Opened before the fiche moved: refused as a conflict (the move changed its version), with
+		// the typing kept, on the fiche under its new code.
+		const save = (code: string) =>
+			updateFiche(getDb(), admin, code, parsed.input!, safeClientAddress(event));
+		let code = event.params.code;
+		let result = await save(code);
+		const moved = !result.ok && result.status === 404 ? await movedFicheCode(event) : null;
+		if (moved) result = await save((code = moved));
 		if (!result.ok && result.status === 409)
 			return refusalAnswer(
 				result,
-				await rebaseTyping(
-					getDb(),
-					event.params.code,
-					parsed.values,
-					parsed.input,
-					result.changes ?? []
-				)
+				await rebaseTyping(getDb(), code, parsed.values, parsed.input, result.changes ?? [])
 			);
 		if (!result.ok) return refusalAnswer(result, parsed.values);
 		redirect(303, `/admin/plan/fiches/${result.value.code}?enregistre=1`);
@@ -49,14 +49,19 @@ export const actions: Actions = {
 			{ which: 'abandonner' }
 		);
 		if (answer) return answer;
-		const result = await retireFiche(
-			getDb(),
-			admin,
-			event.params.code,
-			{ version: data.version, reason: data.reason, decisionId: data.decision },
-			safeClientAddress(event)
-		);
+		const retire = (code: string) =>
+			retireFiche(
+				getDb(),
+				admin,
+				code,
+				{ version: data.version, reason: data.reason, decisionId: data.decision },
+				safeClientAddress(event)
+			);
+		let code = event.params.code;
+		let result = await retire(code);
+		const moved = !result.ok && result.status === 404 ? await movedFicheCode(event) : null;
+		if (moved) result = await retire((code = moved));
 		if (!result.ok) return refusalAnswer(result, values);
-		redirect(303, `/admin/plan/fiches/${event.params.code}?enregistre=1`);
+		redirect(303, `/admin/plan/fiches/${code}?enregistre=1`);
 	}
 };

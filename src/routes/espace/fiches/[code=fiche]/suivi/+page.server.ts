@@ -8,6 +8,7 @@ import {
 } from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
 import { getDb } from '$lib/server/db/instance';
+import { movedFicheCode } from '$lib/server/http/moved-fiche';
 import {
 	findFicheForReporting,
 	findFicheOrganisationIds,
@@ -35,7 +36,9 @@ function draftId(url: URL): number | null {
  */
 async function loadContext(event: Parameters<PageServerLoad>[0]) {
 	const db = getDb();
-	const fiche = await findFicheForReporting(db, event.params.code);
+	let fiche = await findFicheForReporting(db, event.params.code);
+	const moved = fiche ? null : await movedFicheCode(event);
+	if (moved) fiche = await findFicheForReporting(db, moved);
 	if (!fiche) error(404, 'Cette fiche n’existe pas.');
 	const ficheOrganisationIds = await findFicheOrganisationIds(db, fiche.id);
 	const id = draftId(event.url);
@@ -109,22 +112,20 @@ export const actions: Actions = {
 		const signedIn = await requireUserKeepingForm(event);
 		if (signedIn.refusal) return signedIn.refusal;
 		const { user, form } = signedIn;
-		// The service reads the fiche and the update, decides and saves in one transaction.
-		const result = await saveProgressForm(
-			getDb(),
-			user,
-			event.params.code,
-			draftId(event.url),
-			form,
-			safeClientAddress(event)
-		);
+		// The service reads the fiche and the update, decides and saves in one transaction. A page
+		// opened before the fiche moved to another objective saves on its new code.
+		const save = (code: string) =>
+			saveProgressForm(getDb(), user, code, draftId(event.url), form, safeClientAddress(event));
+		let code = event.params.code;
+		let result = await save(code);
+		const moved = !result.ok && result.status === 404 ? await movedFicheCode(event) : null;
+		if (moved) result = await save((code = moved));
 		if (!result.ok) {
 			if (result.status === 403) await deny(event, user, 'update.save');
 			if (result.status === 404) error(404, result.message);
 			return refusalAnswer(result, typedValues(form));
 		}
 		const { id, state, duplicate } = result.value;
-		const code = event.params.code;
 		if (state === 'draft' || state === 'returned')
 			redirect(
 				303,

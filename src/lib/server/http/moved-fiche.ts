@@ -1,0 +1,26 @@
+import { redirect, type RequestEvent } from '@sveltejs/kit';
+import { findMovedFicheCode } from '../authoring/revisions-repository';
+import { getDb } from '../db/instance';
+import { FICHE_CODE_PATTERN } from '../../utils/text';
+
+/**
+ * Asked for a code no fiche holds (`code` parameter): the code that fiche has now, if it moved to
+ * another objective since (no fiche holds a former code: codes are never given twice); null
+ * otherwise, for the page's own 404. A page asked for at the former address (a bookmark, a link in
+ * a mail already sent) is redirected (307) to the same address under the new code; a form posted
+ * there (a page opened before the move) acts on the fiche under its new code, so that nothing
+ * typed is lost.
+ */
+export async function movedFicheCode(event: RequestEvent): Promise<string | null> {
+	const code = event.params.code ?? '';
+	if (!FICHE_CODE_PATTERN.test(code)) return null;
+	const moved = await findMovedFicheCode(getDb(), code);
+	if (!moved) return null;
+	const method = event.request.method;
+	if (method === 'GET' || method === 'HEAD') {
+		const segments = event.url.pathname.split('/');
+		segments[segments.indexOf(code)] = moved;
+		redirect(307, `${segments.join('/')}${event.url.search}`);
+	}
+	return moved;
+}
