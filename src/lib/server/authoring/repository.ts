@@ -358,6 +358,20 @@ export async function countExistingOrganisations(db: Executor, ids: number[]): P
 	return Number(row.n);
 }
 
+/** The distinct values an indicator was given in updates submitted or validated. */
+export async function listIndicatorValues(db: Executor, indicatorId: number): Promise<number[]> {
+	const rows = await db
+		.selectFrom('measurement')
+		.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
+		.select('measurement.value')
+		.distinct()
+		.where('measurement.indicator_id', '=', indicatorId)
+		.where('progress_update.state', 'in', ['submitted', 'validated'])
+		.orderBy('measurement.value')
+		.execute();
+	return rows.map((r) => r.value);
+}
+
 export async function findFicheIdsByCodes(
 	db: Executor,
 	codes: string[]

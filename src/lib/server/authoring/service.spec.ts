@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseFicheForm, ownerField, indicatorRowField } from '../../schemas/plan-edit';
+import { formatNumber } from '../../utils/format';
 import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
@@ -256,6 +257,61 @@ describe('code allocation', () => {
 		expect(nextFicheNumber([1, 3, 2])).toBe(4);
 		// A gap (a fiche moved away) is not reused: its code stays in that fiche's history.
 		expect(nextFicheNumber([1, 3])).toBe(4);
+	});
+});
+
+describe('an indicator’s kind', () => {
+	it('changes only if the values already given fit the new one', async () => {
+		const state = (await findFicheState(db, '14-1'))!;
+		const indicator = state.indicators[0]!;
+		const update = await db
+			.insertInto('progress_update')
+			.values({
+				fiche_id: state.id,
+				organisation_id: null,
+				reported_on: '2026-03-01',
+				status: 'en_cours',
+				progress: null,
+				source: null,
+				state: 'validated',
+				validated_at: '2026-03-02T10:00:00.000Z',
+				author_id: null,
+				submission_key: null,
+				last_post_key: null,
+				review_comment: null,
+				reviewed_by: null,
+				updated_by: null,
+				updated_at: null,
+				submitted_at: null
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		await db
+			.insertInto('measurement')
+			.values({
+				indicator_id: indicator.id,
+				progress_update_id: update.id,
+				measured_on: '2026-03-01',
+				value: 1200.5,
+				comment: null
+			})
+			.execute();
+		const kind = indicatorRowField(0, 'kind');
+		const refused = await updateFiche(
+			db,
+			admin,
+			'14-1',
+			await edit('14-1', { [kind]: 'boolean', reason: 'Nature' }),
+			null
+		);
+		expect(refused).toMatchObject({ ok: false, status: 400 });
+		// 14-1's seeded measurement (10) and the one above.
+		expect(!refused.ok && refused.fieldErrors?.[kind]).toBe(
+			`Cet indicateur a déjà reçu des valeurs qui ne conviennent pas à la nature « oui ou non (1 ou 0) » (10 ; ${formatNumber(1200.5)}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`
+		);
+		expect((await findFicheState(db, '14-1'))!.indicators[0]!.kind).toBe(indicator.kind);
+		const amount = await edit('14-1', { [kind]: 'amount', reason: 'Nature' });
+		expect((await updateFiche(db, admin, '14-1', amount, null)).ok).toBe(true);
 	});
 });
 

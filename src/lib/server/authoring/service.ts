@@ -9,7 +9,8 @@ import {
 import type { StructureLevel } from '../../schemas/plan-structure';
 import { markupToRichText, richTextToMarkup } from '../../utils/rich-text-markup';
 import type { RichText } from '../../utils/rich-text';
-import { formatDate } from '../../utils/format';
+import { formatDate, formatNumber } from '../../utils/format';
+import { INDICATOR_KIND_LABELS, indicatorValueProblem } from '../../utils/indicator-kinds';
 import { ORGANISATION_KIND_LABELS, STATUS_LABELS, type FicheStatus } from '../../utils/vocabulary';
 import { foldForMatching } from '../../utils/text';
 import { recordAudit, type AuditInput } from '../audit/repository';
@@ -58,7 +59,8 @@ import {
 	type FicheState,
 	type ObjectiveRecord,
 	type OrientationRecord,
-	type Structure
+	type Structure,
+	listIndicatorValues
 } from './repository';
 import {
 	insertRevision,
@@ -225,6 +227,17 @@ export async function updateFiche(
 		const ownIndicators = new Map(state.indicators.map((i) => [i.id, i]));
 		if (input.indicators.some((i) => i.id !== null && !ownIndicators.has(i.id)))
 			return refuse(400, 'Le formulaire est incomplet : rechargez la page.');
+		// A new kind must fit the values already given: they keep their meaning on the public pages.
+		for (const [row, indicator] of input.indicators.entries()) {
+			const own = indicator.id === null ? undefined : ownIndicators.get(indicator.id);
+			if (!own || own.kind === indicator.kind) continue;
+			const misfits = (await listIndicatorValues(trx, own.id)).filter(
+				(value) => indicatorValueProblem(indicator.kind, value) !== null
+			);
+			if (misfits.length > 0)
+				fieldErrors[indicatorRowField(row, 'kind')] =
+					`Cet indicateur a déjà reçu ${misfits.length > 1 ? 'des valeurs qui ne conviennent' : 'une valeur qui ne convient'} pas à la nature « ${INDICATOR_KIND_LABELS[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`;
+		}
 		if (Object.keys(fieldErrors).length > 0 || !objective)
 			return refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
 				fieldErrors
