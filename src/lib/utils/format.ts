@@ -65,6 +65,16 @@ export function formatPercent(value: number | null, missing = 'non évalué'): s
 	return value === null ? missing : `${formatNumber(value)}${PERCENT}`;
 }
 
+const euroFormat = new Intl.NumberFormat('fr-FR', {
+	minimumFractionDigits: 2,
+	maximumFractionDigits: 2
+});
+
+/** An amount in euros: "1 500 €", "1 200,50 €" (cents written in full), a no-break space before €. */
+export function formatEuros(value: number): string {
+	return `${Number.isInteger(value) ? formatNumber(value) : euroFormat.format(value)}\u00a0€`;
+}
+
 /** A measured value and its unit: "1 234 heures", "12" when the indicator has no unit. */
 export function formatQuantity(value: number, unit: string | null | undefined): string {
 	return unit ? `${formatNumber(value)} ${unit}` : formatNumber(value);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { baselineText, targetGap, targetText, type TargetedIndicator } from './indicator-target';
+import {
+	baselineText,
+	indicatorValueText,
+	targetGap,
+	targetText,
+	type TargetedIndicator
+} from './indicator-target';
 
 const count: TargetedIndicator = {
 	unit: 'communes',
@@ -14,14 +20,14 @@ describe('an indicator’s target and how far the latest value is from it', () =
 	it('says what is left and the share of the way done', () => {
 		expect(targetText(count)).toBe('340 communes au 31 décembre 2027');
 		expect(targetGap(count, 85)).toBe(
-			'Reste 255 communes pour atteindre la cible (25 % du chemin parcouru).'
+			'Reste 255 communes pour atteindre la cible (25\u202f% du chemin parcouru).'
 		);
 	});
 	it('measures from the baseline when there is one, and says when the target is reached', () => {
 		const withBaseline = { ...count, baseline: 100, baselineDate: '2019-01-01' };
 		expect(baselineText(withBaseline)).toBe('100 communes au 1er janvier 2019');
 		expect(targetGap(withBaseline, 220)).toBe(
-			'Reste 120 communes pour atteindre la cible (50 % du chemin parcouru depuis la référence).'
+			'Reste 120 communes pour atteindre la cible (50\u202f% du chemin parcouru depuis la référence).'
 		);
 		expect(targetGap(withBaseline, 340)).toBe('Cible atteinte.');
 		expect(targetGap(withBaseline, 350)).toBe('Cible atteinte et dépassée de 10 communes.');
@@ -32,11 +38,23 @@ describe('an indicator’s target and how far the latest value is from it', () =
 		expect(targetGap(falling, 8)).toContain('dépassée de 2 communes');
 		const share = { ...count, kind: 'percentage' as const, unit: '%', target: 80 };
 		expect(targetGap(share, 60)).toBe(
-			'Reste 20 % pour atteindre la cible (75 % du chemin parcouru).'
+			'Reste 20\u202f% pour atteindre la cible (75\u202f% du chemin parcouru).'
 		);
 		const yesNo = { ...count, kind: 'boolean' as const, target: 1, targetDate: null };
 		expect(targetText(yesNo)).toBe('oui');
 		expect(targetGap(yesNo, 0)).toBe('Cible non atteinte (dernière valeur : non).');
+	});
+	it('writes amounts in euros with their cents', () => {
+		const euros = {
+			...count,
+			kind: 'amount' as const,
+			unit: null,
+			target: 1500.5,
+			targetDate: null
+		};
+		expect(targetText(euros)).toBe(`1\u202f500,50\u00a0€`);
+		expect(indicatorValueText('amount', null, 1200)).toBe(`1\u202f200\u00a0€`);
+		expect(indicatorValueText('count', 'communes', 12)).toBe('12 communes');
 	});
 	it('says nothing without a target or without a value', () => {
 		expect(targetGap({ ...count, target: null }, 12)).toBeNull();

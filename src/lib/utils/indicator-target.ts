@@ -1,4 +1,4 @@
-import { formatDate, formatNumber } from './format';
+import { formatDate, formatEuros, formatPercent, formatQuantity } from './format';
 import type { IndicatorKind } from './indicator-kinds';
 
 export interface TargetedIndicator {
@@ -10,23 +10,30 @@ export interface TargetedIndicator {
 	baselineDate: string | null;
 }
 
-function amount(kind: IndicatorKind, unit: string | null, value: number): string {
+/**
+ * A value of an indicator as its kind reads: « oui », « 42 % », « 1 200,50 € », « 340 communes ».
+ */
+export function indicatorValueText(
+	kind: IndicatorKind,
+	unit: string | null,
+	value: number
+): string {
 	if (kind === 'boolean') return value === 1 ? 'oui' : 'non';
-	if (kind === 'percentage') return `${formatNumber(value)} %`;
-	if (kind === 'amount') return `${formatNumber(value)} €`;
-	return `${formatNumber(value)}${unit ? ` ${unit}` : ''}`;
+	if (kind === 'percentage') return formatPercent(value);
+	if (kind === 'amount') return formatEuros(value);
+	return formatQuantity(value, unit);
 }
 
 /** « 340 communes au 31 décembre 2027 », or null without a target. */
 export function targetText(indicator: TargetedIndicator): string | null {
 	if (indicator.target === null) return null;
-	const value = amount(indicator.kind, indicator.unit, indicator.target);
+	const value = indicatorValueText(indicator.kind, indicator.unit, indicator.target);
 	return indicator.targetDate ? `${value} au ${formatDate(indicator.targetDate)}` : value;
 }
 
 export function baselineText(indicator: TargetedIndicator): string | null {
 	if (indicator.baseline === null) return null;
-	const value = amount(indicator.kind, indicator.unit, indicator.baseline);
+	const value = indicatorValueText(indicator.kind, indicator.unit, indicator.baseline);
 	return indicator.baselineDate ? `${value} au ${formatDate(indicator.baselineDate)}` : value;
 }
 
@@ -40,17 +47,17 @@ export function targetGap(indicator: TargetedIndicator, latest: number | null): 
 	if (kind === 'boolean')
 		return latest === target
 			? 'Cible atteinte.'
-			: `Cible non atteinte (dernière valeur : ${amount(kind, unit, latest)}).`;
+			: `Cible non atteinte (dernière valeur : ${indicatorValueText(kind, unit, latest)}).`;
 	const start = indicator.baseline ?? 0;
 	const rising = target >= start;
 	const reached = rising ? latest >= target : latest <= target;
 	if (reached)
 		return latest === target
 			? 'Cible atteinte.'
-			: `Cible atteinte et dépassée de ${amount(kind, unit, Math.abs(latest - target))}.`;
-	const left = `Reste ${amount(kind, unit, Math.abs(target - latest))} pour atteindre la cible`;
+			: `Cible atteinte et dépassée de ${indicatorValueText(kind, unit, Math.abs(latest - target))}.`;
+	const left = `Reste ${indicatorValueText(kind, unit, Math.abs(target - latest))} pour atteindre la cible`;
 	const span = target - start;
 	if (span === 0) return `${left}.`;
 	const share = Math.max(0, Math.min(100, Math.round(((latest - start) / span) * 100)));
-	return `${left} (${share} % du chemin parcouru${indicator.baseline !== null ? ' depuis la référence' : ''}).`;
+	return `${left} (${formatPercent(share)} du chemin parcouru${indicator.baseline !== null ? ' depuis la référence' : ''}).`;
 }

@@ -65,6 +65,8 @@ export interface ProgressUpdateRecord {
 	measurements: {
 		indicatorId: number;
 		indicatorLabel: string;
+		indicatorKind: IndicatorKind;
+		indicatorUnit: string | null;
 		measuredOn: string;
 		value: number;
 		comment: string | null;
@@ -119,6 +121,8 @@ async function withMeasurements(db: Executor, rows: UpdateRow[]): Promise<Progre
 						'measurement.progress_update_id as updateId',
 						'measurement.indicator_id as indicatorId',
 						'indicator.label as indicatorLabel',
+						'indicator.kind as indicatorKind',
+						'indicator.unit as indicatorUnit',
 						'measurement.measured_on as measuredOn',
 						'measurement.value',
 						'measurement.comment'

@@ -47,6 +47,7 @@ export const load: PageServerLoad = async (event) => {
 		progressThen,
 		measurements: fiche.indicators.map((i) => ({
 			label: i.label,
+			kind: i.kind,
 			unit: i.unit,
 			values: i.measurements.filter((m) => m.measuredOn > since)
 		})),
