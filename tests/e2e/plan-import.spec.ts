@@ -61,6 +61,12 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (f) => testInfo.outputPath(f), 'import-plan');
 
+	// An empty file is not taken for no file.
+	await upload(page, 'vide.xlsx', Buffer.alloc(0));
+	await expect(page.locator('#fichier-error')).toHaveText(
+		'Le fichier « vide.xlsx » est vide (0 octet) : choisissez le classeur du plan (.xlsx).'
+	);
+
 	// A workbook that does not validate: the problems, nothing to confirm.
 	const broken = await planWorkbook(request);
 	broken.getWorksheet('Fiches')!.getCell('C1').value = 'Intitulé';

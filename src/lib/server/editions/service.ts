@@ -13,6 +13,7 @@ import {
 	upsertDraft
 } from './repository';
 import { ok, refuse, type Result } from '../result';
+import { formatDate } from '../../utils/format';
 
 export interface DraftInput {
 	year: number;
@@ -49,7 +50,7 @@ export async function saveEditionDraft(
 				actor: admin,
 				action: 'edition.saved',
 				target: { type: 'bilan', id },
-				summary: `Brouillon du bilan ${input.year} enregistré (au ${input.asOf})`,
+				summary: `Brouillon du bilan ${input.year} enregistré (au ${formatDate(input.asOf)})`,
 				clientAddress
 			},
 			now

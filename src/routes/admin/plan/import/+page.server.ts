@@ -49,12 +49,19 @@ export const actions: Actions = {
 		const user = await authorize(event, 'plan.import');
 		const formData = await event.request.formData();
 		const file = formData.get('fichier');
-		if (!(file instanceof File) || file.size === 0)
+		// Without a choice, browsers send a file with no name and no byte.
+		if (!(file instanceof File) || (file.size === 0 && file.name === ''))
 			return fail(400, {
 				errors: { fichier: 'Choisissez le classeur du plan (.xlsx) à importer.' } as Record<
 					string,
 					string
 				>
+			});
+		if (file.size === 0)
+			return fail(400, {
+				errors: {
+					fichier: `Le fichier « ${file.name.slice(0, 200)} » est vide (0 octet) : choisissez le classeur du plan (.xlsx).`
+				} as Record<string, string>
 			});
 		if (file.size > MAX_WORKBOOK_BYTES)
 			return fail(400, {
