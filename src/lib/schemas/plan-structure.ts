@@ -15,7 +15,9 @@ const optionalNumber = z
 	.transform((v) => (v === '' ? null : Number(v)));
 
 const label = (what: string) =>
-	text('L’intitulé', 300).refine((v) => v.length >= 3, `Indiquez l’intitulé ${what}.`);
+	text('L’intitulé', 300)
+		.refine((v) => v.length >= 3, `Indiquez l’intitulé ${what}.`)
+		.refine((v) => v.length < 3 || /\p{L}/u.test(v), 'L’intitulé doit contenir des mots.');
 const parent = (message: string) =>
 	z
 		.string()
@@ -39,10 +41,15 @@ export const STRUCTURE_SCHEMAS = {
 	axis: z.object({
 		...common,
 		label: label('de l’axe'),
-		short_name: text('Le nom court', 60).refine(
-			(v) => v.length >= 2,
-			'Indiquez le nom court de l’axe (un mot, comme « solidarité »).'
-		)
+		short_name: text('Le nom court', 60)
+			.refine(
+				(v) => v.length >= 2,
+				'Indiquez le nom court de l’axe (un mot, comme « solidarité »).'
+			)
+			.refine(
+				(v) => v.length < 2 || (/^\S+$/.test(v) && /\p{L}/u.test(v)),
+				'Le nom court tient en un mot, sans espace (comme « solidarité » ou « e-administration »).'
+			)
 	}),
 	orientation: z.object({
 		...common,

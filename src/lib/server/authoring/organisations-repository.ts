@@ -1,4 +1,5 @@
 import type { Executor } from '../db';
+import { foldForMatching } from '../../utils/text';
 import type { OrganisationKind } from '../db/schema';
 
 export interface AdminOrganisation {
@@ -80,25 +81,31 @@ export async function slugExists(db: Executor, slug: string): Promise<boolean> {
 }
 
 /** Another organisation (retired or not) with this name, or with it as a former name. */
+/**
+ * Another organisation that has this name, or had it: compared without accents, capitals, spaces
+ * or punctuation (« CDG 46 » is « CDG46 »). The organisations are a few dozen: compared here.
+ */
 export async function findOrganisationNamed(
 	db: Executor,
 	name: string,
 	exceptId: number | null
 ): Promise<{ id: number; name: string } | undefined> {
-	const own = await db
+	const compact = (text: string) => foldForMatching(text).replace(/\s+/g, '');
+	const wanted = compact(name);
+	const names = await db
 		.selectFrom('organisation')
-		.select(['id', 'name'])
-		.where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+		.select(['id', 'name', 'name as alias'])
 		.where('id', '!=', exceptId ?? -1)
-		.executeTakeFirst();
-	if (own) return own;
-	return db
-		.selectFrom('organisation_alias')
-		.innerJoin('organisation', 'organisation.id', 'organisation_alias.organisation_id')
-		.select(['organisation.id', 'organisation.name'])
-		.where((eb) => eb(eb.fn('lower', ['organisation_alias.name']), '=', name.toLowerCase()))
-		.where('organisation.id', '!=', exceptId ?? -1)
-		.executeTakeFirst();
+		.unionAll(
+			db
+				.selectFrom('organisation_alias')
+				.innerJoin('organisation', 'organisation.id', 'organisation_alias.organisation_id')
+				.select(['organisation.id', 'organisation.name', 'organisation_alias.name as alias'])
+				.where('organisation.id', '!=', exceptId ?? -1)
+		)
+		.execute();
+	const match = names.find((row) => compact(row.alias) === wanted);
+	return match && { id: match.id, name: match.name };
 }
 
 export async function insertOrganisation(

@@ -69,6 +69,11 @@ describe('organisations', () => {
 			ok: false,
 			fieldErrors: { name: expect.stringContaining('porte déjà') }
 		});
+		// Spaces, accents and punctuation aside, « CDG 46 » and « Grand-Figéac » are taken too.
+		for (const name of ['CDG 46', 'Grand-Figéac'])
+			expect(
+				await createOrganisation(db, admin, { name, fullName: null, kind: 'epci', ...WHY }, null)
+			).toMatchObject({ ok: false, fieldErrors: { name: expect.stringContaining('porte déjà') } });
 	});
 
 	it('renamed, keep their former name findable; a stale form is refused', async () => {

@@ -1114,6 +1114,15 @@ export async function saveStructure(
 			(r) => r.id !== id && foldForMatching(r.label) === foldForMatching(input.label)
 		);
 		if (same) fieldErrors.label = `${structureName(level, same)} porte déjà cet intitulé.`;
+		// The short name names the axis in filters and charts: two alike could not be told apart.
+		const twin =
+			level === 'axis'
+				? structure.axes.find(
+						(a) =>
+							a.id !== id && foldForMatching(a.shortName) === foldForMatching(input.shortName ?? '')
+					)
+				: undefined;
+		if (twin) fieldErrors.short_name = `L’axe « ${twin.label} » porte déjà ce nom court.`;
 		if (Object.keys(fieldErrors).length > 0)
 			return refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
 				fieldErrors

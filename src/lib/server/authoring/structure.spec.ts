@@ -358,6 +358,37 @@ describe('moving an objective', () => {
 });
 
 describe('the forms', () => {
+	it('take an axis’s short name in one word, and a title with words', () => {
+		const data = new FormData();
+		data.set('label', '!!!');
+		data.set('short_name', 'deux mots');
+		data.set('reason', 'Nouvel axe');
+		const { errors } = parseForm(data, STRUCTURE_FIELDS.axis, STRUCTURE_SCHEMAS.axis);
+		expect(errors.label).toBe('L’intitulé doit contenir des mots.');
+		expect(errors.short_name).toBe(
+			'Le nom court tient en un mot, sans espace (comme « solidarité » ou « e-administration »).'
+		);
+	});
+
+	it('refuse a short name another axis has, whatever its accents or capitals', async () => {
+		const refused = await saveStructure(
+			db,
+			admin,
+			'axis',
+			null,
+			newRecord('Inclusion des aînés', null, { shortName: 'Solidarite' }),
+			null
+		);
+		expect(refused).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: {
+				short_name:
+					'L’axe « Accompagnement du territoire dans la transition numérique » porte déjà ce nom court.'
+			}
+		});
+	});
+
 	it('require a reason and say so in French; keep the typing', () => {
 		const data = new FormData();
 		data.set('label', 'Nouvel intitulé');
