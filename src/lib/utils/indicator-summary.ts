@@ -1,4 +1,6 @@
-import { formatDate, formatQuantity } from './format';
+import { formatDate } from './format';
+import type { IndicatorKind } from './indicator-kinds';
+import { indicatorValueText } from './indicator-target';
 
 /**
  * The one-sentence summary of an indicator's chart (its `aria-label`): how many values, over which
@@ -6,11 +8,10 @@ import { formatDate, formatQuantity } from './format';
  */
 export function indicatorSummary(
 	label: string,
-	unit: string | null,
-	target: number | null,
+	{ kind, unit, target }: { kind: IndicatorKind; unit: string | null; target: number | null },
 	points: { date: string; value: number }[]
 ): string {
-	const withUnit = (n: number) => formatQuantity(n, unit);
+	const withUnit = (n: number) => indicatorValueText(kind, unit, n);
 	const goal = target === null ? '' : ` ; cible ${withUnit(target)}`;
 	if (points.length === 0) return `${label} : aucune valeur publiée${goal}.`;
 	const last = points.at(-1)!;
