@@ -218,6 +218,38 @@ describe('plan workbook round trip', () => {
 		expect(preview.recoded).toEqual([{ former: '17-3', code: '4-2' }]);
 	});
 
+	it('an indicator’s kind does not change under values already given that do not fit it', async () => {
+		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const sheet = workbook.getWorksheet('Indicateurs')!;
+			for (let r = 2; r <= sheet.rowCount; r++) {
+				const row = sheet.getRow(r);
+				if (row.getCell(1).value === '14-1' && row.getCell(2).value === 1) {
+					row.getCell(5).value = 'Pourcentage';
+					row.getCell(6).value = null;
+				}
+			}
+		});
+		await db
+			.updateTable('measurement')
+			.set({ value: 120 })
+			.where(
+				'indicator_id',
+				'=',
+				db
+					.selectFrom('indicator')
+					.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+					.select('indicator.id')
+					.where('fiche.code', '=', '14-1')
+					.where('indicator.position', '=', 1)
+			)
+			.execute();
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toContain(
+			'Feuille « Indicateurs », indicateur 1 de la fiche 14-1, colonne « Nature » : il a déjà reçu une valeur qui ne convient pas à la nature « pourcentage (de 0 à 100) » (120) : gardez sa nature, ou retirez-le et ajoutez un nouvel indicateur.'
+		);
+		expect((await applyPlanImport(db, bytes, { reason: 'Essai', actor: null })).ok).toBe(false);
+	});
+
 	it('a new axis in the middle moves the others; a renamed organisation keeps its old name', async () => {
 		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
 			const axes = workbook.getWorksheet('Axes')!;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { pluralize } from '../../utils/format';
+import { formatNumber, pluralize } from '../../utils/format';
+import { INDICATOR_KIND_LABELS, indicatorValueProblem } from '../../utils/indicator-kinds';
 import { recordAudit } from '../audit/repository';
 import { StartupError, type Db, type Executor } from '../db';
 import { refreshSearchText } from '../plan/repository';
@@ -28,6 +29,7 @@ import {
 	setPositionsAside
 } from './import-repository';
 import { countFieldChanges, diffPlans, type EntityChange } from './plan-diff';
+import { findIndicatorId, listIndicatorValues } from './repository';
 import type { PlanModel } from './plan-model';
 import { insertRevision, listFicheMoves } from './revisions-repository';
 import { describeProblem, readPlanWorkbook, writePlanWorkbook } from './workbook';
@@ -140,10 +142,40 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	return {
 		model: reading.model,
 		changes: diff.changes,
-		problems: diff.problems.map(capitalised),
+		problems: [
+			...diff.problems.map(capitalised),
+			...(await indicatorKindProblems(db, reading.model, diff.changes))
+		],
 		creates,
 		current
 	};
+}
+
+/**
+ * An indicator's kind changes only if the values already submitted or validated fit the new one
+ * (the fiche's form refuses it the same way): they keep their meaning on the public pages.
+ */
+async function indicatorKindProblems(
+	db: Executor,
+	next: PlanModel,
+	changes: EntityChange[]
+): Promise<string[]> {
+	const problems: string[] = [];
+	for (const change of changes) {
+		if (change.entity !== 'indicator' || change.action !== 'updated') continue;
+		if (!change.changes.some((c) => c.field === 'kind')) continue;
+		const indicator = next.indicators.find((i) => `${i.fiche}#${i.position}` === change.key);
+		const id = indicator && (await findIndicatorId(db, indicator.fiche, indicator.position));
+		if (!indicator || id === undefined) continue;
+		const misfits = (await listIndicatorValues(db, id)).filter(
+			(value) => indicatorValueProblem(indicator.kind, value) !== null
+		);
+		if (misfits.length > 0)
+			problems.push(
+				`Feuille « Indicateurs », indicateur ${indicator.position} de la fiche ${indicator.fiche}, colonne « Nature » : il a déjà reçu ${misfits.length > 1 ? 'des valeurs qui ne conviennent' : 'une valeur qui ne convient'} pas à la nature « ${INDICATOR_KIND_LABELS[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et ajoutez un nouvel indicateur.`
+			);
+	}
+	return problems;
 }
 
 function capitalised(problem: Parameters<typeof describeProblem>[0]): string {

@@ -358,6 +358,22 @@ export async function countExistingOrganisations(db: Executor, ids: number[]): P
 	return Number(row.n);
 }
 
+/** The id of a fiche's indicator at its position, as the workbook names it. */
+export async function findIndicatorId(
+	db: Executor,
+	code: string,
+	position: number
+): Promise<number | undefined> {
+	const row = await db
+		.selectFrom('indicator')
+		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+		.select('indicator.id')
+		.where('fiche.code', '=', code)
+		.where('indicator.position', '=', position)
+		.executeTakeFirst();
+	return row?.id;
+}
+
 /** The distinct values an indicator was given in updates submitted or validated. */
 export async function listIndicatorValues(db: Executor, indicatorId: number): Promise<number[]> {
 	const rows = await db
