@@ -227,7 +227,7 @@ describe('campaigns', () => {
 			ok: false,
 			fieldErrors: {
 				deadline:
-					'Choisissez une date limite au plus tard le 3 mars 2027 : une campagne dure moins d’un an (vérifiez l’année).'
+					'Choisissez une date limite au plus tard le 3 mars 2027 : une campagne dure au plus un an (vérifiez l’année).'
 			}
 		});
 		expect(await attempt('2026-03-10', '-14, -3, +1')).toMatchObject({

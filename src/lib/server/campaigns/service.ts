@@ -133,7 +133,7 @@ export async function openCampaign(
 	if (input.deadline > latest)
 		return refuse(400, 'La date limite est à plus d’un an.', {
 			fieldErrors: {
-				deadline: `Choisissez une date limite au plus tard le ${formatDate(latest)} : une campagne dure moins d’un an (vérifiez l’année).`
+				deadline: `Choisissez une date limite au plus tard le ${formatDate(latest)} : une campagne dure au plus un an (vérifiez l’année).`
 			}
 		});
 	const early = reminderDays.filter((offset) => reminderDay(input.deadline, offset) <= today);

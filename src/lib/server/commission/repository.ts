@@ -610,7 +610,6 @@ export async function listDecisionIds(db: Executor, sittingId: number): Promise<
 	return rows.map((r) => r.id);
 }
 
-/** The priority decisions of a sitting, each with its fiche's priority now. */
 /**
  * The sitting's priority decisions, each with its fiche's priority now and the day of the latest
  * closed sitting that decided that fiche's priority (null when none has).

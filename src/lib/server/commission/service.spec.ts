@@ -309,7 +309,7 @@ describe('holding and closing', () => {
 		await db.updateTable('fiche').set({ priority: 1 }).where('code', '=', '4-1').execute();
 		const refused = await changeSittingState(db, member, sitting.id, 'closed', null);
 		expect(!refused.ok && refused.message).toContain(
-			'La fiche 4-1 est passée en priorité 1 depuis que la décision « priorité 2 → 1 » a été enregistrée'
+			'La décision « priorité 2 → 1 » sur la fiche 4-1 a été enregistrée quand la fiche était en priorité 2 ; elle est maintenant en priorité 1.'
 		);
 		const audits = await db
 			.selectFrom('audit_event')

@@ -333,7 +333,7 @@ export async function listPriorityConflicts(
 		if (change.lastDecidedOn !== null && change.lastDecidedOn > heldOn)
 			message = laterDecisionMessage(change.code, change.lastDecidedOn, heldOn);
 		else if (change.priority !== change.previousPriority)
-			message = `La fiche ${change.code} est passée en priorité ${change.priority} depuis que la décision « ${decided} » a été enregistrée : elle n’a plus d’objet.`;
+			message = `La décision « ${decided} » sur la fiche ${change.code} a été enregistrée quand la fiche était en priorité ${change.previousPriority} ; elle est maintenant en priorité ${change.priority}.`;
 		if (message) conflicts.push({ decisionId: change.decisionId, code: change.code, message });
 	}
 	return conflicts;
@@ -342,8 +342,8 @@ export async function listPriorityConflicts(
 /** What to do about conflicts, after their messages. */
 export function conflictsAdvice(count: number): string {
 	return count > 1
-		? 'Retirez ces décisions sur la page de la séance avant de la clore.'
-		: 'Retirez cette décision sur la page de la séance avant de la clore.';
+		? 'Retirez ces décisions sur la page de la séance (et décidez à nouveau s’il le faut) avant de la clore.'
+		: 'Retirez cette décision sur la page de la séance (et décidez à nouveau s’il le faut) avant de la clore.';
 }
 
 /** Closing refused because decisions changed since the confirmation page was read. */

@@ -4,7 +4,9 @@ import { getDb } from '../db/instance';
 import { FICHE_CODE_PATTERN } from '../../utils/text';
 
 /**
- * Asked for a code no fiche holds (`code` parameter): the code that fiche has now, if it moved to
+ * Asked when a page or a form found no fiche under the address's code (`code` parameter; a form
+ * may also have missed something else, such as its draft: then the retry misses again): the code
+ * that fiche has now, if it moved to
  * another objective since (no fiche holds a former code: codes are never given twice); null
  * otherwise, for the page's own 404. A page asked for at the former address (a bookmark, a link in
  * a mail already sent) is redirected (307) to the same address under the new code; a form posted
