@@ -1,3 +1,4 @@
+import { foldForMatching } from '../../utils/text';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findUserById, insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
@@ -95,6 +96,23 @@ describe('organisations', () => {
 		const after = (await findAdminOrganisation(db, cdg.id))!;
 		expect(after.name).toBe('Centre de gestion du Lot');
 		expect(after.aliases).toEqual([cdg.name]);
+		// Its fiches are still found under the former name, as under the new one.
+		const linked = await db
+			.selectFrom('fiche_owner')
+			.select('fiche_id')
+			.where('organisation_id', '=', cdg.id)
+			.union(
+				db.selectFrom('fiche_partner').select('fiche_id').where('organisation_id', '=', cdg.id)
+			)
+			.execute();
+		for (const words of [foldForMatching(cdg.name), 'centre de gestion du lot']) {
+			const found = await db
+				.selectFrom('fiche')
+				.select('id')
+				.where('search_text', 'like', `%${words}%`)
+				.execute();
+			expect(found.map((f) => f.id)).toEqual(expect.arrayContaining(linked.map((l) => l.fiche_id)));
+		}
 		const stale = await editOrganisation(
 			db,
 			admin,

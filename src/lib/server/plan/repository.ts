@@ -347,6 +347,18 @@ export async function refreshSearchText(db: Executor): Promise<number> {
 				.select('fiche_partner.detail as role')
 		);
 	for (const r of await organisations.execute()) add(r.fiche_id, r.name, r.full_name, r.role);
+	// An organisation's former names find its fiches too (a renamed CDG46 is still « CDG46 »).
+	const formerNames = db
+		.selectFrom('organisation_alias as a')
+		.innerJoin('fiche_owner as o', 'o.organisation_id', 'a.organisation_id')
+		.select(['o.fiche_id as fiche_id', 'a.name'])
+		.unionAll(
+			db
+				.selectFrom('organisation_alias as a')
+				.innerJoin('fiche_partner as p', 'p.organisation_id', 'a.organisation_id')
+				.select(['p.fiche_id as fiche_id', 'a.name'])
+		);
+	for (const r of await formerNames.execute()) add(r.fiche_id, r.name);
 	for (const r of await db.selectFrom('indicator').select(['fiche_id', 'label', 'unit']).execute())
 		add(r.fiche_id, r.label, r.unit);
 
