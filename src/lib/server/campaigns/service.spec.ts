@@ -217,27 +217,26 @@ describe('campaigns', () => {
 	});
 
 	it('refuses a deadline past, or over a year ahead, and reminders that would never go', async () => {
-		const attempt = (deadline: string, reminders: string) => attemptOpening(deadline, reminders);
-		expect(await attempt('2026-03-01', '-3')).toMatchObject({
+		expect(await attemptOpening('2026-03-01', '-3')).toMatchObject({
 			ok: false,
 			fieldErrors: { deadline: 'Choisissez une date limite à venir.' }
 		});
 		// 2 March 2026 + 366 days: 3 March 2027 is the last deadline accepted.
-		expect(await attempt('2027-03-04', '+1')).toMatchObject({
+		expect(await attemptOpening('2027-03-04', '+1')).toMatchObject({
 			ok: false,
 			fieldErrors: {
 				deadline:
 					'Choisissez une date limite au plus tard le 3 mars 2027 : une campagne dure au plus un an (vérifiez l’année).'
 			}
 		});
-		expect(await attempt('2026-03-10', '-14, -3, +1')).toMatchObject({
+		expect(await attemptOpening('2026-03-10', '-14, -3, +1')).toMatchObject({
 			ok: false,
 			fieldErrors: {
 				reminders:
 					'Le rappel -14 tomberait le 24 février 2026, au plus tard le jour de l’ouverture : il ne partirait pas. Retirez-le ou reportez la date limite.'
 			}
 		});
-		expect(await attempt('2026-03-05', '-8, -3, +1')).toMatchObject({
+		expect(await attemptOpening('2026-03-05', '-8, -3, +1')).toMatchObject({
 			ok: false,
 			fieldErrors: {
 				reminders:
@@ -246,7 +245,7 @@ describe('campaigns', () => {
 		});
 		expect(await db.selectFrom('campaign').selectAll().execute()).toEqual([]);
 		expect(await mails('campaign')).toEqual([]);
-		expect(await attempt('2027-03-03', '-14, +1')).toMatchObject({ ok: true });
+		expect(await attemptOpening('2027-03-03', '-14, +1')).toMatchObject({ ok: true });
 	});
 
 	it('skips reminders whose day came before the opening, and respects preferences', async () => {

@@ -74,6 +74,18 @@ async function heldSessionWith(code: string, heldOn = '2026-06-15') {
 	return { id: created.value.id, itemId: session.items[0]!.id };
 }
 
+/** A priority decision on the sitting's first point, « Motif. » as its rationale. */
+function decidePriority(sitting: { id: number; itemId: number }, newPriority: 1 | 2) {
+	return recordDecision(
+		db,
+		member,
+		sitting.id,
+		sitting.itemId,
+		{ kind: 'priority', newPriority, text: 'Motif.' },
+		null
+	);
+}
+
 describe('the seeded session of 1 February 2019', () => {
 	it('is closed, with its four opinions attached to 10-1, 13-1, 7-2 and 3-1', async () => {
 		const [summary] = await listSittings(db, { closedOnly: true });
@@ -253,15 +265,7 @@ describe('holding and closing', () => {
 	it('refuses to close on a decision another sitting made moot, until it is taken back', async () => {
 		const june15 = await heldSessionWith('4-1');
 		const june1 = await heldSessionWith('4-1', '2026-06-01');
-		const raise = (sitting: { id: number; itemId: number }) =>
-			recordDecision(
-				db,
-				member,
-				sitting.id,
-				sitting.itemId,
-				{ kind: 'priority', newPriority: 1, text: 'Motif.' },
-				null
-			);
+		const raise = (sitting: { id: number; itemId: number }) => decidePriority(sitting, 1);
 		expect(await raise(june15)).toEqual({ ok: true });
 		expect(await raise(june1)).toEqual({ ok: true });
 		expect(await changeSittingState(db, member, june15.id, 'closed', null)).toEqual({ ok: true });
@@ -283,14 +287,7 @@ describe('holding and closing', () => {
 		// Nor can a new priority decision be recorded there now.
 		const decision = (await findSitting(db, june1.id))!.items[0]!.decisions[0]!;
 		expect(await removeDecision(db, member, june1.id, decision.id, null)).toEqual({ ok: true });
-		const lower = await recordDecision(
-			db,
-			member,
-			june1.id,
-			june1.itemId,
-			{ kind: 'priority', newPriority: 2, text: 'Motif.' },
-			null
-		);
+		const lower = await decidePriority(june1, 2);
 		expect(!lower.ok && lower.message).toContain('après la date de cette séance (1er juin 2026)');
 		expect(await changeSittingState(db, member, june1.id, 'closed', null)).toEqual({ ok: true });
 		expect((await findFicheByCode(db, '4-1'))!.priority).toBe(1);
@@ -298,14 +295,7 @@ describe('holding and closing', () => {
 
 	it('refuses to close on a decision whose fiche changed priority in the plan meanwhile', async () => {
 		const sitting = await heldSessionWith('4-1');
-		await recordDecision(
-			db,
-			member,
-			sitting.id,
-			sitting.itemId,
-			{ kind: 'priority', newPriority: 1, text: 'Motif.' },
-			null
-		);
+		await decidePriority(sitting, 1);
 		await db.updateTable('fiche').set({ priority: 1 }).where('code', '=', '4-1').execute();
 		const refused = await changeSittingState(db, member, sitting.id, 'closed', null);
 		expect(!refused.ok && refused.message).toContain(

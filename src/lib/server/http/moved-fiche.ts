@@ -19,10 +19,16 @@ export async function movedFicheCode(event: RequestEvent): Promise<string | null
 	const moved = await findMovedFicheCode(getDb(), code);
 	if (!moved) return null;
 	const method = event.request.method;
-	if (method === 'GET' || method === 'HEAD') {
-		const segments = event.url.pathname.split('/');
-		segments[segments.indexOf(code)] = moved;
-		redirect(307, `${segments.join('/')}${event.url.search}`);
-	}
+	if (method === 'GET' || method === 'HEAD') redirectToMovedFiche(event.url, code, moved);
 	return moved;
+}
+
+/**
+ * The same address under the fiche's new code, query kept, as a temporary redirect (307) that
+ * browsers do not keep for good.
+ */
+export function redirectToMovedFiche(url: URL, former: string, moved: string): never {
+	const segments = url.pathname.split('/');
+	segments[segments.indexOf(former)] = moved;
+	redirect(307, `${segments.join('/')}${url.search}`);
 }

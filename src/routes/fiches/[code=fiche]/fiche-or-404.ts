@@ -1,7 +1,8 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { findMovedFicheCode } from '$lib/server/authoring/revisions-repository';
 import type { Db } from '$lib/server/db';
 import { getDb } from '$lib/server/db/instance';
+import { redirectToMovedFiche } from '$lib/server/http/moved-fiche';
 import { FICHE_CODE_PATTERN } from '$lib/utils/text';
 
 /**
@@ -19,10 +20,6 @@ export async function ficheOr404<T>(
 	const fiche = known ? await find(getDb(), code) : undefined;
 	if (fiche) return fiche;
 	const moved = known ? await findMovedFicheCode(getDb(), code) : undefined;
-	if (moved) {
-		// The same page of the fiche: /fiches/CODE, then what follows the code in the address.
-		const rest = url.pathname.split('/').slice(3);
-		redirect(307, `${['', 'fiches', moved, ...rest].join('/')}${url.search}`);
-	}
+	if (moved) redirectToMovedFiche(url, code, moved);
 	error(404, `Aucune fiche-action ne porte le code « ${code.slice(0, 20)} ».`);
 }
