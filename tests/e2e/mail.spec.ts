@@ -223,7 +223,6 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	await expect(partner.getByRole('region', { name: 'Campagnes de suivi en cours' })).toContainText(
 		'toutes vos fiches ont une mise à jour soumise'
 	);
-	await partner.context().close();
 
 	await page.reload();
 	await expect(row).toContainText('1 / 1');
@@ -235,6 +234,16 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'campagne');
 	const csv = await page.request.get(`/admin/campagnes/${campaignId}/suivi.csv`);
 	expect(await csv.text()).toMatch(new RegExp(`${ficheCode},.*,Assureurs,soumise,-1 j : `));
+
+	// Every answer is in: the admin closes it; it leaves the partner's workspace.
+	await page.getByRole('button', { name: 'Clore la campagne « Bilan des assureurs »' }).click();
+	await expect(page.getByRole('status').first()).toContainText('Campagne close');
+	await expect(page.getByText(`Close le ${formatDate(parisToday())} par Anne Admin`)).toBeVisible();
+	await expect(page.getByRole('button', { name: /Clore la campagne/ })).toHaveCount(0);
+	await partner.goto('/espace');
+	await expect(partner.getByRole('heading', { name: 'Mon espace' })).toBeVisible();
+	await expect(partner.getByRole('region', { name: 'Campagnes de suivi en cours' })).toHaveCount(0);
+	await partner.context().close();
 });
 
 test('notification preferences at /compte, and one-click unsubscribe without login', async ({

@@ -39,9 +39,14 @@ const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', {
 	timeZone: 'Europe/Paris'
 });
 
-/** A moment to the second, in Paris: "30/11/2026 14:05:09". */
-export function formatDateTime(isoMoment: string): string {
-	return dateTimeFormat.format(new Date(isoMoment));
+/** A moment to the second, in Paris: "30/11/2026 14:05:09" (an ISO text or milliseconds). */
+export function formatDateTime(moment: string | number): string {
+	return dateTimeFormat.format(new Date(moment));
+}
+
+/** The day of a moment in milliseconds, in Paris: "1er décembre 2026". */
+export function formatMomentDay(ms: number): string {
+	return formatDate(new Date(ms).toISOString());
 }
 
 const formattedNumbers = new Map<number, string>();

@@ -82,6 +82,9 @@ export interface CampaignRow {
 	sessionTitle: string | null;
 	reminderDays: number[];
 	openedAt: number;
+	/** Closed before its end by an admin (milliseconds), and by whom. */
+	closedAt: number | null;
+	closedByName: string | null;
 	fiches: number;
 }
 
@@ -92,6 +95,8 @@ const CAMPAIGN_COLUMNS = [
 	'campaign.session_id as sessionId',
 	'campaign.reminder_days as reminderDays',
 	'campaign.opened_at as openedAt',
+	'campaign.closed_at as closedAt',
+	'closer.name as closedByName',
 	'commission_session.title as sessionTitle'
 ] as const;
 
@@ -99,6 +104,7 @@ function campaignQuery(db: Executor) {
 	return db
 		.selectFrom('campaign')
 		.leftJoin('commission_session', 'commission_session.id', 'campaign.session_id')
+		.leftJoin('user_account as closer', 'closer.id', 'campaign.closed_by')
 		.select(CAMPAIGN_COLUMNS)
 		.select((eb) =>
 			eb
@@ -127,9 +133,30 @@ export async function findCampaign(db: Executor, id: number): Promise<CampaignRo
 	return row ? toCampaign(row) : undefined;
 }
 
-/** Campaigns whose last reminder day has not passed (`lastDay` ISO date: deadline + last offset). */
+/** Campaigns not closed whose deadline is `date` or later. */
 export async function listCampaignsEndingAfter(db: Executor, date: string): Promise<CampaignRow[]> {
-	return (await campaignQuery(db).where('campaign.deadline', '>=', date).execute()).map(toCampaign);
+	return (
+		await campaignQuery(db)
+			.where('campaign.deadline', '>=', date)
+			.where('campaign.closed_at', 'is', null)
+			.execute()
+	).map(toCampaign);
+}
+
+/** Closes a campaign still open; false when it was already closed (or does not exist). */
+export async function closeCampaignRow(
+	db: Executor,
+	id: number,
+	closedBy: number,
+	now: number
+): Promise<boolean> {
+	const result = await db
+		.updateTable('campaign')
+		.set({ closed_at: now, closed_by: closedBy })
+		.where('id', '=', id)
+		.where('closed_at', 'is', null)
+		.executeTakeFirst();
+	return result.numUpdatedRows > 0n;
 }
 
 /**
@@ -223,12 +250,13 @@ export async function listReminders(db: Executor, campaignId: number) {
 		.execute();
 }
 
-/** Open campaigns (deadline today or later) with fiches of an organisation. */
+/** Open campaigns (deadline today or later, not closed) with fiches of an organisation. */
 export async function campaignsOfOrganisation(db: Executor, organisationId: number, today: string) {
 	return db
 		.selectFrom('campaign')
 		.select(['campaign.id', 'campaign.title', 'campaign.deadline'])
 		.where('campaign.deadline', '>=', today)
+		.where('campaign.closed_at', 'is', null)
 		.where(({ exists, selectFrom }) =>
 			exists(
 				selectFrom('campaign_fiche')

@@ -9,7 +9,14 @@ import { savePreferences } from '../mail/preferences-repository';
 import { saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
 import { parisDate } from '../../utils/dates';
-import { campaignCompletion, completionRows, openCampaign, sendCampaignReminders } from './service';
+import {
+	campaignCompletion,
+	campaignsForOrganisation,
+	closeCampaign,
+	completionRows,
+	openCampaign,
+	sendCampaignReminders
+} from './service';
 
 let db: Db;
 let admin: User;
@@ -183,6 +190,58 @@ describe('campaigns', () => {
 		expect(after.value.complete).toBe(true);
 		expect(after.value.done).toBe(after.value.total);
 	}, 60_000);
+
+	it('closed before its end: no reminder goes, partners no longer see it, closing twice is refused', async () => {
+		const id = await open();
+		const kept = await open('2026-04-15', '-3');
+		expect((await campaignsForOrganisation(db, cdg, '2026-03-10')).map((c) => c.id)).toEqual([
+			id,
+			kept
+		]);
+		const workRevision = async () =>
+			(await db.selectFrom('data_revision').select('work_revision').executeTakeFirstOrThrow())
+				.work_revision;
+		const before = await workRevision();
+		const closing = await closeCampaign(db, admin, id, null, Date.parse('2026-03-10T10:00:00Z'));
+		expect(closing.ok).toBe(true);
+		// A partner's workspace, cached on this revision, is drawn again.
+		expect(await workRevision()).toBeGreaterThan(before);
+		expect((await campaignsForOrganisation(db, cdg, '2026-03-10')).map((c) => c.id)).toEqual([
+			kept
+		]);
+		// The day of the first reminder (-14) of the closed campaign: nothing leaves for it.
+		await sendCampaignReminders(db, Date.parse('2026-03-18T09:00:00Z'));
+		expect(await mails('reminder')).toEqual([]);
+		// The other campaign still reminds (-3 before 15 April).
+		await sendCampaignReminders(db, Date.parse('2026-04-12T09:00:00Z'));
+		expect((await mails('reminder')).map((m) => m.to).sort()).toEqual([
+			'paul@cdg46.fr',
+			'sam@sdail.fr'
+		]);
+		const rows = await db.selectFrom('campaign_reminder').select('campaign_id').execute();
+		expect(rows.every((r) => r.campaign_id === kept)).toBe(true);
+
+		const completion = await campaignCompletion(db, id);
+		expect(completion.ok && completion.value.campaign).toMatchObject({
+			closedAt: Date.parse('2026-03-10T10:00:00Z'),
+			closedByName: admin.name
+		});
+		const again = await closeCampaign(db, admin, id, null);
+		expect(again).toMatchObject({
+			ok: false,
+			status: 409,
+			message: `Cette campagne a déjà été close par ${admin.name}.`
+		});
+		expect(await closeCampaign(db, admin, 999_999, null)).toMatchObject({ ok: false, status: 404 });
+		const journal = await db
+			.selectFrom('audit_event')
+			.select('summary')
+			.where('action', '=', 'campaign.closed')
+			.execute();
+		expect(journal.map((j) => j.summary)).toEqual([
+			'Campagne « Bilan 2026 » close avant son terme (échéance le 1er avril 2026)'
+		]);
+	});
 
 	it('lists a fiche moved to another objective in the plan’s order, under its new code', async () => {
 		// 12-1 moved to objective 1, as its editor does it: it becomes 1-3.

@@ -13,6 +13,7 @@ import {
 	campaignPairs,
 	campaignsOfFiche,
 	campaignsOfOrganisation,
+	closeCampaignRow,
 	findCampaign,
 	insertCampaign,
 	listAxes,
@@ -171,6 +172,37 @@ export async function openCampaign(
 			clientAddress
 		});
 		return ok({ id });
+	});
+}
+
+/**
+ * Closes a campaign before its end (opened by mistake, or every answer in): no reminder leaves any
+ * more and partners no longer see it in their workspace; its page and follow-up stay. Two admins
+ * closing it at once: the second is told it already is.
+ */
+export async function closeCampaign(
+	db: Db,
+	admin: User,
+	id: number,
+	clientAddress: string | null,
+	now = Date.now()
+): Promise<Result> {
+	return db.transaction().execute(async (trx) => {
+		const campaign = await findCampaign(trx, id);
+		if (!campaign) return refuse(404, 'Cette campagne n’existe pas.');
+		if (!(await closeCampaignRow(trx, id, admin.id, now)))
+			return refuse(
+				409,
+				`Cette campagne a déjà été close${campaign.closedByName ? ` par ${campaign.closedByName}` : ''}.`
+			);
+		await recordAudit(trx, {
+			actor: admin,
+			action: 'campaign.closed',
+			target: { type: 'campagne', id },
+			summary: `Campagne « ${campaign.title} » close avant son terme (échéance le ${formatDate(campaign.deadline)})`,
+			clientAddress
+		});
+		return ok();
 	});
 }
 

@@ -401,6 +401,9 @@ export interface CampaignTable {
 	reminder_days: string;
 	created_by: number | null;
 	opened_at: number;
+	/** Closed before its last reminder day (migration 2026_12_04_100000_campaign_closing). */
+	closed_at: number | null;
+	closed_by: number | null;
 }
 
 export interface CampaignFicheTable {

@@ -3,19 +3,17 @@ import { stringify } from 'csv-stringify/sync';
 import { authorize } from '$lib/server/auth/guards';
 import { campaignCompletion, completionRows } from '$lib/server/campaigns/service';
 import { getDb } from '$lib/server/db/instance';
+import { formatMomentDay } from '$lib/utils/format';
 import type { RequestHandler } from './$types';
-
-const formatTime = (ms: number) =>
-	new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeZone: 'Europe/Paris' }).format(
-		new Date(ms)
-	);
 
 export const GET: RequestHandler = async (event) => {
 	await authorize(event, 'campaigns.manage');
-	const id = /^\d{1,9}$/.test(event.params.id) ? Number(event.params.id) : 0;
+	const id = Number(event.params.id);
 	const result = await campaignCompletion(getDb(), id);
 	if (!result.ok) error(404, result.message);
-	const body = stringify(completionRows(result.value, formatTime), { record_delimiter: '\r\n' });
+	const body = stringify(completionRows(result.value, formatMomentDay), {
+		record_delimiter: '\r\n'
+	});
 	return new Response(body, {
 		headers: {
 			'Content-Type': 'text/csv; charset=utf-8; header=present',

@@ -1,0 +1,29 @@
+import { mailIsRelayed } from '$lib/server/mail/outbox';
+import { error, redirect } from '@sveltejs/kit';
+import { authorize, safeClientAddress } from '$lib/server/auth/guards';
+import { campaignCompletion, closeCampaign } from '$lib/server/campaigns/service';
+import { getDb } from '$lib/server/db/instance';
+import { refusalAnswer } from '$lib/server/http/form-answer';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	await authorize(event, 'campaigns.manage');
+	const result = await campaignCompletion(getDb(), Number(event.params.id));
+	if (!result.ok) error(404, result.message);
+	return {
+		...result.value,
+		opened: event.url.searchParams.get('ouverte') === '1',
+		closed: event.url.searchParams.get('close') === '1',
+		mailed: mailIsRelayed()
+	};
+};
+
+export const actions: Actions = {
+	close: async (event) => {
+		const admin = await authorize(event, 'campaigns.manage');
+		const id = Number(event.params.id);
+		const result = await closeCampaign(getDb(), admin, id, safeClientAddress(event));
+		if (!result.ok) return refusalAnswer(result);
+		redirect(303, `/admin/campagnes/${id}?close=1`);
+	}
+};
