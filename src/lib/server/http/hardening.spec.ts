@@ -39,7 +39,9 @@ describe('canonical paths', () => {
 		['/fiches/%39-1', '/fiches/9-1'],
 		['/fiches/%c3%a9', '/fiches/%C3%A9'],
 		['/fiches/a%2Fb', '/fiches/a%2Fb'],
-		['/fiches', '/fiches']
+		['/fiches', '/fiches'],
+		['//evil.example/%61', '/evil.example/a'],
+		['///evil.example/a', '/evil.example/a']
 	])('%s → %s', (path, expected) => {
 		expect(canonicalPath(path)).toBe(expected);
 	});
@@ -51,6 +53,17 @@ describe('canonical paths', () => {
 		} as never);
 		expect(response.status).toBe(301);
 		expect(response.headers.get('location')).toBe('/fiches?axe=1');
+	});
+
+	it('never sends a browser to another site (`//host` is an address elsewhere)', async () => {
+		for (const url of [
+			'http://localhost//evil.example/%61',
+			'http://localhost/\\evil.example/%61'
+		]) {
+			const response = await canonicalPaths({ event: event(url), resolve: ok } as never);
+			expect(response.status).toBe(301);
+			expect(response.headers.get('location')).toBe('/evil.example/a');
+		}
 	});
 
 	it('keys a query the way the page reads it', () => {

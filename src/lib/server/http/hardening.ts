@@ -7,13 +7,17 @@ const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 
 /**
  * The one spelling of a path: percent-encoded unreserved characters decoded (`/%66iches` →
- * `/fiches`), other escapes in upper case (`%c3%a9` → `%C3%A9`), as RFC 3986 normalises them.
+ * `/fiches`), other escapes in upper case (`%c3%a9` → `%C3%A9`), as RFC 3986 normalises them, and
+ * one slash at the start. `//host/…` (or `/\host/…`, which the URL parser reads the same) is an
+ * address on another site to a browser: redirected there, it made the portal an open redirect.
  */
 export function canonicalPath(pathname: string): string {
-	return pathname.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
-		const character = String.fromCharCode(parseInt(hex, 16));
-		return UNRESERVED.test(character) ? character : escape.toUpperCase();
-	});
+	return pathname
+		.replace(/^\/{2,}/, '/')
+		.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+			const character = String.fromCharCode(parseInt(hex, 16));
+			return UNRESERVED.test(character) ? character : escape.toUpperCase();
+		});
 }
 
 /** The query as the URL parser reads it, serialised once: `?q=a%20b` and `?q=a+b` are one. */
