@@ -302,6 +302,17 @@ export async function listOrganisations(db: Executor) {
 		.execute();
 }
 
+/** Whether a sitting exists and is not closed (one a campaign may prepare). */
+export async function isOpenSession(db: Executor, id: number): Promise<boolean> {
+	const row = await db
+		.selectFrom('commission_session')
+		.select('id')
+		.where('id', '=', id)
+		.where('state', '!=', 'closed')
+		.executeTakeFirst();
+	return row !== undefined;
+}
+
 export async function listOpenSessions(db: Executor) {
 	return db
 		.selectFrom('commission_session')

@@ -275,6 +275,35 @@ describe('campaigns', () => {
 		expect(await sendCampaignReminders(db, Date.parse('2026-03-30T09:00:00Z'))).toBe(0);
 	});
 
+	it('refuses to prepare a séance that does not exist or is closed', async () => {
+		const attempt = (sessionId: number) =>
+			openCampaign(
+				db,
+				admin,
+				{
+					title: 'Préparation',
+					deadline: '2026-04-01',
+					scope: { kind: 'all' },
+					sessionId,
+					reminders: '-3'
+				},
+				null,
+				OPENED
+			);
+		const closed = await db
+			.selectFrom('commission_session')
+			.select('id')
+			.where('state', '=', 'closed')
+			.executeTakeFirstOrThrow();
+		for (const id of [999_999, closed.id])
+			expect(await attempt(id)).toMatchObject({
+				ok: false,
+				status: 400,
+				fieldErrors: { session: expect.stringContaining('choisissez une séance dans la liste') }
+			});
+		expect(await db.selectFrom('campaign').select('id').execute()).toEqual([]);
+	});
+
 	it('refuses a deadline past, or over a year ahead, and reminders that would never go', async () => {
 		expect(await attemptOpening('2026-03-01', '-3')).toMatchObject({
 			ok: false,

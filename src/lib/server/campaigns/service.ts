@@ -16,6 +16,7 @@ import {
 	closeCampaignRow,
 	findCampaign,
 	insertCampaign,
+	isOpenSession,
 	listAxes,
 	listCampaigns,
 	listCampaignsEndingAfter,
@@ -143,6 +144,14 @@ export async function openCampaign(
 			fieldErrors: { reminders: earlyRemindersMessage(early, input.deadline) }
 		});
 	return db.transaction().execute(async (trx) => {
+		// A séance closed (or removed) since the form was drawn, or a number typed by hand.
+		if (input.sessionId !== null && !(await isOpenSession(trx, input.sessionId)))
+			return refuse(400, 'Cette séance n’est plus en préparation.', {
+				fieldErrors: {
+					session:
+						'Cette séance n’existe pas ou est déjà close : choisissez une séance dans la liste.'
+				}
+			});
 		const ficheIds = await selectFicheIds(trx, input.scope);
 		if (ficheIds.length === 0)
 			return refuse(400, 'Aucune fiche ne correspond à cette sélection.', {
