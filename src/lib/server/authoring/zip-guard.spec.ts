@@ -101,6 +101,36 @@ describe('inspectZip', () => {
 		});
 	});
 
+	it('counts the cells of the ranges the workbook names, as ExcelJS makes them', () => {
+		const names = (...definitions: string[]) =>
+			inspectZip(
+				zip([
+					{
+						name: 'xl/workbook.xml',
+						content: `<workbook><definedNames>${definitions.join('')}</definedNames></workbook>`
+					}
+				])
+			);
+		expect(
+			names(
+				'<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">Plan!$A$1:$J$400</definedName>',
+				'<definedName name="_xlnm.Print_Titles" localSheetId="0">Plan!$1:$1</definedName>',
+				'<definedName name="perdu">#REF!</definedName>'
+			)
+		).toMatchObject({ ok: true, cells: 4000 });
+		// 37 KB that ExcelJS would turn into a million, or seventeen billion, cell objects.
+		expect(
+			names('<definedName name="a">&apos;Plan&apos;!$A$1:$J$100000</definedName>')
+		).toMatchObject({ ok: false, problem: 'too-many-cells' });
+		expect(
+			names('<definedName name="b">Plan!$A$1,&apos;Fiches&apos;!$A$1:$XFD$1048576</definedName>')
+		).toMatchObject({ ok: false, problem: 'too-many-cells' });
+		expect(names('<definedName name="c">OFFSET($A$1:$B$2,0,0)</definedName>')).toMatchObject({
+			ok: false,
+			problem: 'too-many-cells'
+		});
+	});
+
 	it('refuses an end record that counts fewer entries than its directory holds', () => {
 		const archive = zip([
 			{ name: 'a.xml', content: sheet('<row/>') },

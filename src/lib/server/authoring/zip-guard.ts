@@ -77,12 +77,37 @@ function rangeArea(range: string): number {
 	);
 }
 
+/** ExcelJS keeps a defined name's part as a range when this matches anywhere in it. */
+const EXCELJS_NAMED_RANGE = /[$](\w+)[$](\d+)(:[$](\w+)[$](\d+))?/;
+
+/**
+ * The cells a defined name (`<definedName>'Plan'!$A$1:$J$400</definedName>`, a print area, a
+ * filter) makes ExcelJS create: one per cell of each range it names. A part ExcelJS would keep but
+ * that is not read here as a plain range counts as too many; a part it drops (`$1:$1`, `#REF!`)
+ * as none.
+ */
+function namedCells(text: string): number {
+	let count = 0;
+	const unescaped = text
+		.replace(/&apos;/g, "'")
+		.replace(/&quot;/g, '"')
+		.replace(/&amp;/g, '&');
+	for (const part of unescaped.split(',')) {
+		if (!EXCELJS_NAMED_RANGE.test(part)) continue;
+		count += rangeArea(part.slice(part.lastIndexOf('!') + 1).trim());
+	}
+	return count;
+}
+
 /**
  * The cells ExcelJS makes objects for beyond those written one by one: a `<col min max>` range
- * (one object per column), a merged range and a data validation's ranges (one per cell).
+ * (one object per column), a merged range and a data validation's ranges, and the ranges of the
+ * workbook's defined names (one per cell).
  */
 function expandedCells(xml: string): number {
 	let count = 0;
+	for (const [, text] of xml.matchAll(/<(?:[A-Za-z_][\w.-]*:)?definedName(?:\s[^>]*)?>([^<]*)/g))
+		count += namedCells(text!);
 	for (const [tag] of xml.matchAll(/<(?:[A-Za-z_][\w.-]*:)?col\s[^>]*>/g)) {
 		const min = Number(/\smin="(\d+)"/.exec(tag)?.[1] ?? 1);
 		const max = Number(/\smax="(\d+)"/.exec(tag)?.[1] ?? min);
