@@ -107,7 +107,9 @@ describe('inspectZip', () => {
 				zip([
 					{
 						name: 'xl/workbook.xml',
-						content: `<workbook><definedNames>${definitions.join('')}</definedNames></workbook>`
+						content: Buffer.from(
+							`<workbook><definedNames>${definitions.join('')}</definedNames></workbook>`
+						)
 					}
 				])
 			);
