@@ -12,12 +12,10 @@ const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
  * address on another site to a browser: redirected there, it made the portal an open redirect.
  */
 export function canonicalPath(pathname: string): string {
-	return pathname
-		.replace(/^\/{2,}/, '/')
-		.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
-			const character = String.fromCharCode(parseInt(hex, 16));
-			return UNRESERVED.test(character) ? character : escape.toUpperCase();
-		});
+	return pathname.replace(/^\/{2,}/, '/').replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+		const character = String.fromCharCode(parseInt(hex, 16));
+		return UNRESERVED.test(character) ? character : escape.toUpperCase();
+	});
 }
 
 /** The query as the URL parser reads it, serialised once: `?q=a%20b` and `?q=a+b` are one. */
