@@ -77,6 +77,15 @@ describe('parseFicheFilters', () => {
 		expect(result.ignored[0]!.length).toBeLessThan(100);
 	});
 
+	it('reads a fiche’s code as that fiche, and says when the search has nothing to look for', () => {
+		for (const typed of ['1-1', ' 1 - 1 ', '01‑1', '1–1'])
+			expect(parse(`q=${encodeURIComponent(typed)}`).query).toEqual({ code: '1-1' });
+		expect(parse('q=tiers-lieux').query).toEqual({ text: 'tiers lieux' });
+		const nothing = parse(`q=${encodeURIComponent('"*%')}`);
+		expect(nothing.query).toEqual({});
+		expect(nothing.ignored).toEqual(['Recherche « "*% » sans lettre ni chiffre : texte ignoré.']);
+	});
+
 	it('replaces control characters in the search text', () => {
 		expect(parse('q=wifi%00%1F').query).toEqual({ text: 'wifi' });
 	});

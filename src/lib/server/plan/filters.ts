@@ -31,6 +31,8 @@ export interface ParsedFilters {
 }
 
 const MAX_TEXT_LENGTH = 200;
+/** A fiche's code as typed: « 14-1 », « 14 - 1 », with a typographic hyphen or dash. */
+const FICHE_CODE = /^(\d{1,2})\s*[-‐‑–]\s*(\d{1,2})$/u;
 
 /**
  * Reads the filters of the fiche list from the URL. A value that is unknown, malformed or given
@@ -107,10 +109,19 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 		if (cleaned.length > MAX_TEXT_LENGTH) {
 			ignored.push(`Recherche trop longue (${MAX_TEXT_LENGTH} caractères au plus) : texte ignoré.`);
 		} else {
+			// « 1-1 » is a fiche's code, not the words « 1 » and « 1 » (found in every fiche).
+			const code = FICHE_CODE.exec(cleaned.trim());
 			const folded = foldForMatching(cleaned);
-			if (folded) {
+			if (code) {
+				query.code = `${Number(code[1])}-${Number(code[2])}`;
+				values.text = cleaned.trim();
+			} else if (folded) {
 				query.text = folded;
 				values.text = cleaned.trim();
+			} else if (cleaned.trim()) {
+				ignored.push(
+					`Recherche « ${quote(cleaned.trim())} » sans lettre ni chiffre : texte ignoré.`
+				);
 			}
 		}
 	}

@@ -69,6 +69,12 @@ describe('listFiches', () => {
 		expect(all.at(-1)).toBe('17-3');
 	});
 
+	it('finds one fiche by its code, where its words would find them all', async () => {
+		expect((await listFiches(db, { code: '1-1' })).map((f) => f.code)).toEqual(['1-1']);
+		expect((await listFiches(db, { text: '1 1' })).length).toBeGreaterThan(1);
+		expect(await listFiches(db, { code: '99-9' })).toEqual([]);
+	});
+
 	it('combines filters', async () => {
 		expect(codes(await listFiches(db, { axis: 'modernite', priority: 1 }))).toEqual([
 			'13-1',

@@ -257,11 +257,13 @@ export interface FicheQuery {
 	organisation?: string;
 	/** already folded with foldForMatching(): words separated by single spaces */
 	text?: string;
+	/** A fiche's code typed as the search (« 1-1 »): that fiche only. */
+	code?: string;
 }
 
 /** Fiches matching every given criterion, in plan order. */
 export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<FicheSummary[]> {
-	const { axis, orientation, objective, priority, status, organisation: slug } = query;
+	const { axis, orientation, objective, priority, status, organisation: slug, code } = query;
 	// Every word of the search, in any order, anywhere in the fiche's texts.
 	const words = (query.text ?? '').split(' ').filter(Boolean);
 	return ficheSummaryQuery(db)
@@ -270,6 +272,7 @@ export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<
 		.$if(objective !== undefined, (q) => q.where('objective.number', '=', objective!))
 		.$if(priority !== undefined, (q) => q.where('fiche.priority', '=', priority!))
 		.$if(Boolean(status), (q) => q.where('fiche.status', '=', status!))
+		.$if(Boolean(code), (q) => q.where('fiche.code', '=', code!))
 		.$if(Boolean(slug), (q) =>
 			q.where((eb) =>
 				eb.or([
