@@ -379,6 +379,16 @@ export async function findSittingRow(db: Executor, id: number) {
 		.executeTakeFirst();
 }
 
+/** The day the plan was adopted: no séance of its commission can come before. */
+export async function findAdoptionDay(db: Executor): Promise<string> {
+	const plan = await db
+		.selectFrom('plan')
+		.select('adopted_on as adoptedOn')
+		.where('id', '=', 1)
+		.executeTakeFirstOrThrow();
+	return plan.adoptedOn;
+}
+
 export async function updateSittingDetails(
 	db: Executor,
 	id: number,
@@ -503,6 +513,40 @@ export async function findCommissionMember(db: Executor, userId: number) {
 		.where('id', '=', userId)
 		.where('role', 'in', ['commission', 'admin'])
 		.executeTakeFirst();
+}
+
+/** The guests' names and the free points' titles of a sitting (to refuse one given twice). */
+export async function listGuestsAndFreeItems(db: Executor, sittingId: number) {
+	const guests = await db
+		.selectFrom('session_attendee')
+		.select('guest_name as name')
+		.where('session_id', '=', sittingId)
+		.where('guest_name', 'is not', null)
+		.execute();
+	const items = await db
+		.selectFrom('agenda_item')
+		.select('title')
+		.where('session_id', '=', sittingId)
+		.where('title', 'is not', null)
+		.execute();
+	return { guests: guests.map((g) => g.name!), freeItems: items.map((i) => i.title!) };
+}
+
+/** Whether a point already carries this very decision (same kind, opinion and text). */
+export async function hasSameDecision(
+	db: Executor,
+	itemId: number,
+	decision: { kind: DecisionKind; opinion: Opinion | null; text: string }
+): Promise<boolean> {
+	const row = await db
+		.selectFrom('decision')
+		.select('id')
+		.where('agenda_item_id', '=', itemId)
+		.where('kind', '=', decision.kind)
+		.where('opinion', 'is', decision.opinion)
+		.where('text', '=', decision.text)
+		.executeTakeFirst();
+	return row !== undefined;
 }
 
 export async function isAttending(db: Executor, sittingId: number, userId: number) {

@@ -14,6 +14,8 @@ import {
 } from './repository';
 import {
 	addAgendaFiches,
+	addAgendaFreeItem,
+	addAttendee,
 	changeSittingState,
 	CLOSING_CHANGED_MESSAGE,
 	createSitting,
@@ -315,7 +317,7 @@ describe('corrections before closing', () => {
 		const { id } = await heldSessionWith('4-1');
 		const moved = { heldOn: '2026-06-16', place: 'Figeac', title: 'Séance corrigée' };
 		expect(
-			await updateSitting(db, member, id, moved, null, new Date('2026-07-01T10:00:00Z'))
+			await updateSitting(db, member, id, moved, null, null, new Date('2026-07-01T10:00:00Z'))
 		).toEqual({ ok: true });
 		expect(await findSitting(db, id)).toMatchObject(moved);
 		const ahead = await updateSitting(
@@ -323,6 +325,7 @@ describe('corrections before closing', () => {
 			member,
 			id,
 			{ ...moved, heldOn: '2026-07-02' },
+			null,
 			null,
 			new Date('2026-07-01T10:00:00Z')
 		);
@@ -350,6 +353,60 @@ describe('corrections before closing', () => {
 		});
 	});
 
+	it('refuses a séance dated on or before the plan’s adoption (19 July 2018)', async () => {
+		const message = 'La séance doit être postérieure à l’adoption du schéma, le 19 juillet 2018.';
+		for (const heldOn of ['2018-03-01', '2018-07-19'])
+			expect(
+				await createSitting(db, member, { heldOn, place: 'Cahors', title: 'Trop tôt' }, null)
+			).toMatchObject({ ok: false, status: 400, fieldErrors: { held_on: message } });
+		const { id } = await heldSessionWith('1-2');
+		expect(
+			await updateSitting(
+				db,
+				member,
+				id,
+				{ heldOn: '2018-03-01', place: 'Cahors', title: 'Commission des usages numériques' },
+				null
+			)
+		).toMatchObject({ ok: false, status: 400, fieldErrors: { held_on: message } });
+		expect(await findSitting(db, id)).toMatchObject({ heldOn: '2026-06-15' });
+		expect(
+			await createSitting(
+				db,
+				member,
+				{ heldOn: '2018-07-20', place: 'Cahors', title: 'Le lendemain' },
+				null
+			)
+		).toMatchObject({ ok: true });
+	});
+
+	it('does not overwrite unseen a correction made meanwhile by someone else', async () => {
+		const { id } = await heldSessionWith('4-1');
+		const shown = {
+			heldOn: '2026-06-15',
+			place: 'Cahors',
+			title: 'Commission des usages numériques'
+		};
+		const first = { ...shown, place: 'Gourdon — salle des fêtes' };
+		expect(await updateSitting(db, member, id, first, null, shown)).toEqual({ ok: true });
+		const second = await updateSitting(
+			db,
+			member,
+			id,
+			{ ...shown, place: 'Gourdon — mairie' },
+			null,
+			shown
+		);
+		expect(second).toMatchObject({ ok: false, status: 409 });
+		expect(!second.ok && second.message).toContain('lieu : Gourdon — salle des fêtes');
+		expect(await findSitting(db, id)).toMatchObject({ place: 'Gourdon — salle des fêtes' });
+		// Saved again from the form as it is now drawn: the second correction replaces the first.
+		expect(
+			await updateSitting(db, member, id, { ...shown, place: 'Gourdon — mairie' }, null, first)
+		).toEqual({ ok: true });
+		expect(await findSitting(db, id)).toMatchObject({ place: 'Gourdon — mairie' });
+	});
+
 	it('takes a decision back while the séance is held: it never takes effect', async () => {
 		const { id, itemId } = await heldSessionWith('4-1');
 		await recordDecision(
@@ -369,6 +426,50 @@ describe('corrections before closing', () => {
 		expect((await findSitting(db, id))!.items[0]!.decisions).toEqual([]);
 		await changeSittingState(db, member, id, 'closed', null, new Date(), []);
 		expect((await findFicheByCode(db, '4-1'))!.priority).toBe(2);
+	});
+});
+
+describe('a form sent twice', () => {
+	it('refuses the same guest, free point or decision a second time', async () => {
+		const sitting = await heldSessionWith('4-1');
+		expect(await addAttendee(db, member, sitting.id, { guestName: 'Marie Curie' }, null)).toEqual({
+			ok: true
+		});
+		expect(
+			await addAttendee(db, member, sitting.id, { guestName: ' marie  CURIÉ ' }, null)
+		).toMatchObject({
+			ok: false,
+			status: 409,
+			message: 'Marie Curie est déjà inscrit comme présent.'
+		});
+		expect(await addAgendaFreeItem(db, member, sitting.id, 'Questions diverses', null)).toEqual({
+			ok: true
+		});
+		expect(
+			await addAgendaFreeItem(db, member, sitting.id, 'Questions  diverses.', null)
+		).toMatchObject({ ok: false, status: 409 });
+		const opinion = {
+			kind: 'opinion' as const,
+			opinion: 'favorable' as const,
+			text: 'Avis identique.'
+		};
+		expect(await recordDecision(db, member, sitting.id, sitting.itemId, opinion, null)).toEqual({
+			ok: true
+		});
+		expect(
+			await recordDecision(db, member, sitting.id, sitting.itemId, opinion, null)
+		).toMatchObject({ ok: false, status: 409 });
+		// Another opinion, or another text, on the same point is a decision of its own.
+		for (const other of [
+			{ ...opinion, opinion: 'reserve' as const },
+			{ ...opinion, text: 'Avis complété.' },
+			{ kind: 'free' as const, text: 'Avis identique.' }
+		])
+			expect(await recordDecision(db, member, sitting.id, sitting.itemId, other, null)).toEqual({
+				ok: true
+			});
+		const session = await findSitting(db, sitting.id);
+		expect(session!.attendees).toHaveLength(1);
 	});
 });
 

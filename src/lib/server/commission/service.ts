@@ -3,23 +3,26 @@ import { recordAudit } from '../audit/repository';
 import { notifySessionClosed } from '../mail/notifications';
 import type { User } from '../auth/users';
 import type { Opinion } from '../db/schema';
-import { ok, refuse, type Result } from '../result';
+import { ok, refuse, type Refusal, type Result } from '../result';
 import {
 	agendaItemHasDecision,
 	appendAgendaItem,
 	deleteAgendaItem,
 	deleteAttendee,
 	deleteDecision,
+	findAdoptionDay,
 	findAgendaItem,
 	findCommissionMember,
 	findLastPriorityDecisionDay,
 	findFicheIdsByCode,
 	findSittingDecision,
 	findSittingRow,
+	hasSameDecision,
 	insertAttendee,
 	insertDecision,
 	insertSitting,
 	isAttending,
+	listGuestsAndFreeItems,
 	listAgendaFicheIds,
 	listDecisionIds,
 	listPriorityDecisions,
@@ -30,6 +33,7 @@ import {
 
 import { parisToday } from '../../utils/dates';
 import { formatDate } from '../../utils/format';
+import { foldForMatching } from '../../utils/text';
 import { DECISION_KIND_LABELS, SITTING_STATE_LABELS as STATE_LABELS } from '../../utils/vocabulary';
 
 const CLOSED_MESSAGE =
@@ -45,13 +49,29 @@ async function openSitting(db: Executor, id: number): Promise<Result<SittingRow>
 	return ok(sitting);
 }
 
+type SittingDetails = { heldOn: string; place: string; title: string };
+
+/**
+ * A séance of the plan's commission comes after the plan's adoption: dated before, its priority
+ * decisions would come before the priorities they change, and the fiche's history would read
+ * against its badge.
+ */
+async function beforeAdoption(db: Executor, heldOn: string): Promise<Refusal | null> {
+	const adopted = await findAdoptionDay(db);
+	if (heldOn > adopted) return null;
+	const message = `La séance doit être postérieure à l’adoption du schéma, le ${formatDate(adopted)}.`;
+	return refuse(400, message, { fieldErrors: { held_on: message } });
+}
+
 export async function createSitting(
 	db: Db,
 	user: User,
-	input: { heldOn: string; place: string; title: string },
+	input: SittingDetails,
 	clientAddress: string | null
 ): Promise<Result<{ id: number }>> {
 	return db.transaction().execute(async (trx) => {
+		const early = await beforeAdoption(trx, input.heldOn);
+		if (early) return early;
 		const id = await insertSitting(trx, {
 			...input,
 			createdBy: user.id,
@@ -74,22 +94,36 @@ const HELD_IN_FUTURE = 'La séance est déjà tenue : sa date ne peut pas être 
 /**
  * Date, place and title of a sitting not yet closed, corrected. A held sitting cannot be dated of
  * a day to come (its decisions would take effect then); moving a sitting in preparation to an
- * earlier day is how one held sooner than planned is recorded.
+ * earlier day is how one held sooner than planned is recorded. `shown`: the details as the form
+ * showed them; someone else's correction since is not overwritten unseen.
  */
 export async function updateSitting(
 	db: Db,
 	user: User,
 	sittingId: number,
-	input: { heldOn: string; place: string; title: string },
+	input: SittingDetails,
 	clientAddress: string | null,
+	shown: SittingDetails | null = null,
 	now = new Date()
 ): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
 		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
 		const sitting = open.value;
+		if (
+			shown &&
+			(shown.heldOn !== sitting.heldOn ||
+				shown.place !== sitting.place ||
+				shown.title !== sitting.title)
+		)
+			return refuse(
+				409,
+				`Quelqu’un a corrigé cette séance pendant que vous la corrigiez : elle est maintenant « ${sitting.title} », le ${formatDate(sitting.heldOn)}, lieu : ${sitting.place}. Votre saisie est conservée ci-dessous : enregistrez à nouveau pour la remplacer.`
+			);
 		if (sitting.state === 'held' && input.heldOn > parisToday(now))
 			return refuse(400, HELD_IN_FUTURE, { fieldErrors: { held_on: HELD_IN_FUTURE } });
+		const early = await beforeAdoption(trx, input.heldOn);
+		if (early) return early;
 		const before = { heldOn: sitting.heldOn, place: sitting.place, title: sitting.title };
 		await updateSittingDetails(trx, sittingId, input);
 		await recordAudit(trx, {
@@ -147,6 +181,9 @@ export async function addAgendaFreeItem(
 	return db.transaction().execute(async (trx) => {
 		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
+		const { freeItems } = await listGuestsAndFreeItems(trx, sittingId);
+		const same = freeItems.find((other) => sameWords(other, title));
+		if (same !== undefined) return refuse(409, `Le point « ${same} » est déjà à l’ordre du jour.`);
 		await appendAgendaItem(trx, sittingId, { title });
 		await recordAudit(trx, {
 			actor: user,
@@ -201,6 +238,10 @@ export async function addAttendee(
 				return refuse(400, 'Choisissez un membre de la commission ou de l’équipe dans la liste.');
 			if (await isAttending(trx, sittingId, member.id))
 				return refuse(409, `${member.name} est déjà inscrit comme présent.`);
+		} else {
+			const { guests } = await listGuestsAndFreeItems(trx, sittingId);
+			const same = guests.find((other) => sameWords(other, attendee.guestName));
+			if (same !== undefined) return refuse(409, `${same} est déjà inscrit comme présent.`);
 		}
 		await insertAttendee(trx, sittingId, attendee);
 		await recordAudit(trx, {
@@ -279,6 +320,15 @@ export async function recordDecision(
 			if (lastDecidedOn !== null && lastDecidedOn > sitting.heldOn)
 				return refuse(409, laterDecisionMessage(item.code!, lastDecidedOn, sitting.heldOn));
 			previous = item.priority;
+		} else if (
+			await hasSameDecision(trx, itemId, {
+				kind: input.kind,
+				opinion: input.kind === 'opinion' ? input.opinion : null,
+				text: input.text
+			})
+		) {
+			// The same form sent twice (a page reloaded after sending, without JavaScript).
+			return refuse(409, 'Cette décision est déjà enregistrée sur ce point, avec ce texte.');
 		}
 		const id = await insertDecision(trx, {
 			sittingId: sittingId,
@@ -302,6 +352,11 @@ export async function recordDecision(
 		});
 		return ok();
 	});
+}
+
+/** Two names or titles that differ only by case, accents, spaces or punctuation. */
+function sameWords(a: string, b: string): boolean {
+	return foldForMatching(a) === foldForMatching(b);
 }
 
 function laterDecisionMessage(code: string, lastDecidedOn: string, heldOn: string): string {

@@ -153,12 +153,17 @@ export const actions: Actions = {
 			SessionSchema
 		);
 		if (answer) return answer;
+		// The details as the form showed them: a correction made meanwhile is not overwritten unseen.
+		const shown = readForm(c.form, ['shown_held_on', 'shown_place', 'shown_title']).values;
 		const result = await updateSitting(
 			c.db,
 			c.user,
 			c.id,
 			{ heldOn: data.held_on, place: data.place, title: data.title },
-			c.address
+			c.address,
+			c.form.has('shown_held_on')
+				? { heldOn: shown.shown_held_on, place: shown.shown_place, title: shown.shown_title }
+				: null
 		);
 		if (!result.ok) return refusalAnswer(result, values);
 		return { done: 'Date, lieu et intitulé enregistrés.' };
