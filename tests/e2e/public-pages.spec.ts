@@ -143,3 +143,23 @@ test('the skip link takes the keyboard to the content', async ({ page }) => {
 	await page.keyboard.press('Enter');
 	await expect(page).toHaveURL(/#contenu$/);
 });
+
+test('on a phone, a wide table scrolls sideways from the keyboard', async ({ page }) => {
+	await page.setViewportSize({ width: 390, height: 800 });
+	for (const [path, name] of [
+		['/donnees', 'Fichiers de données ouvertes'],
+		['/organisations', 'Organisations et nombre de fiches portées ou en partenariat'],
+		['/commission/priorites', /^Priorité de chaque fiche à l’adoption/]
+	] as const) {
+		await page.goto(path);
+		const area = page.getByRole('region', { name });
+		await area.focus();
+		await expect(area, path).toBeFocused();
+		const wider = await area.evaluate((el) => el.scrollWidth > el.clientWidth);
+		expect(wider, `${path}: the table is wider than the phone`).toBe(true);
+		await page.keyboard.press('ArrowRight');
+		await expect
+			.poll(() => area.evaluate((el) => el.scrollLeft), { message: path })
+			.toBeGreaterThan(0);
+	}
+});
