@@ -258,6 +258,14 @@ const rows = (): Row[] => [
 		[303, 403, 403, 400, 400]
 	],
 	['POST', `/commission/seances/${closedSession}?/hold`, {}, [303, 403, 403, 409, 409]],
+	// Unconfirmed: refused before anything is deleted; a closed séance is never deleted.
+	['POST', `/commission/seances/${openSession}?/delete`, {}, [303, 403, 403, 400, 400]],
+	[
+		'POST',
+		`/commission/seances/${closedSession}?/delete`,
+		{ confirm: 'oui' },
+		[303, 403, 403, 409, 409]
+	],
 	[
 		'POST',
 		`/commission/seances/${closedSession}?/close`,

@@ -332,3 +332,21 @@ test('without JavaScript: a refused point or guest comes back with what was type
 	expect(await stray.text()).toMatch(/role="alert"[^>]*>\s*<p>[^<]+</);
 	await context.close();
 });
+
+test('a séance created by mistake is deleted, once confirmed', async ({ page }) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const id = await createSitting(member, '2026-12-18', 'Souillac', 'Séance en double');
+	await member.dispose();
+	await loginPage(page, ACCOUNTS.commission);
+	await page.goto(`/commission/seances/${id}`);
+	await page.waitForLoadState('networkidle');
+	const section = page.getByRole('region', { name: 'Supprimer la séance' });
+	await section.getByRole('button', { name: 'Supprimer la séance' }).click();
+	await expect(section.getByRole('alert')).toContainText('Cochez la case pour confirmer');
+	await section.getByLabel('Cette séance a été créée par erreur : la supprimer').check();
+	await section.getByRole('button', { name: 'Supprimer la séance' }).click();
+	await expect(page).toHaveURL(/\/commission\?supprimee=1$/);
+	await expect(page.getByRole('status')).toContainText('a été supprimée');
+	await expect(page.getByRole('link', { name: /Séance en double/ })).toHaveCount(0);
+	expect((await page.request.get(`/commission/seances/${id}`)).status()).toBe(404);
+});

@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = {
 	'update.withdrawn': 'Mise à jour retirée (revenue en brouillon)',
 	'session.created': 'Séance de la commission créée',
 	'session.updated': 'Séance de la commission corrigée (date, lieu, intitulé)',
+	'session.deleted': 'Séance de la commission supprimée (créée par erreur)',
 	'session.state': 'Séance de la commission : changement d’état',
 	'session.agenda': 'Ordre du jour modifié',
 	'session.attendees': 'Présences modifiées',

@@ -644,6 +644,32 @@ export async function deleteDecision(db: Executor, decisionId: number): Promise<
 }
 
 /** Every decision of a sitting, as the ids the closing page showed (ascending). */
+/** The title of a campaign that prepares this sitting, if one does. */
+export async function findPreparingCampaign(db: Executor, sittingId: number) {
+	return db
+		.selectFrom('campaign')
+		.select('title')
+		.where('session_id', '=', sittingId)
+		.executeTakeFirst();
+}
+
+/** Removes a sitting without decisions, with its agenda and attendees. */
+export async function deleteSittingRows(db: Executor, sittingId: number): Promise<void> {
+	await db.deleteFrom('session_attendee').where('session_id', '=', sittingId).execute();
+	await db.deleteFrom('agenda_item').where('session_id', '=', sittingId).execute();
+	await db.deleteFrom('commission_session').where('id', '=', sittingId).execute();
+}
+
+/** How many points the sitting's agenda holds. */
+export async function countAgendaItems(db: Executor, sittingId: number): Promise<number> {
+	const row = await db
+		.selectFrom('agenda_item')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('session_id', '=', sittingId)
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
 export async function listDecisionIds(db: Executor, sittingId: number): Promise<number[]> {
 	const rows = await db
 		.selectFrom('decision')

@@ -19,6 +19,7 @@ import {
 	changeSittingState,
 	CLOSING_CHANGED_MESSAGE,
 	createSitting,
+	deleteSitting,
 	listPriorityConflicts,
 	recordDecision,
 	removeDecision,
@@ -470,6 +471,83 @@ describe('a form sent twice', () => {
 			});
 		const session = await findSitting(db, sitting.id);
 		expect(session!.attendees).toHaveLength(1);
+	});
+});
+
+describe('a séance created by mistake', () => {
+	it('is deleted with its agenda and attendees while nothing is decided, journaled', async () => {
+		const sitting = await heldSessionWith('4-1');
+		await addAttendee(db, member, sitting.id, { guestName: 'Marie Curie' }, null);
+		const opinion = { kind: 'free' as const, text: 'Une décision.' };
+		await recordDecision(db, member, sitting.id, sitting.itemId, opinion, null);
+		expect(await deleteSitting(db, member, sitting.id, null)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringContaining('Des décisions sont enregistrées')
+		});
+		const decision = await db
+			.selectFrom('decision')
+			.select('id')
+			.where('session_id', '=', sitting.id)
+			.executeTakeFirstOrThrow();
+		await removeDecision(db, member, sitting.id, decision.id, null);
+		expect(await deleteSitting(db, member, sitting.id, null)).toEqual({ ok: true });
+		expect(await findSitting(db, sitting.id)).toBeUndefined();
+		for (const table of ['agenda_item', 'session_attendee'] as const)
+			expect(
+				await db.selectFrom(table).select('id').where('session_id', '=', sitting.id).execute()
+			).toEqual([]);
+		const journal = await db
+			.selectFrom('audit_event')
+			.select('summary')
+			.where('action', '=', 'session.deleted')
+			.execute();
+		expect(journal.map((j) => j.summary)).toEqual([
+			'Séance du 15 juin 2026 supprimée (Commission des usages numériques, Cahors)'
+		]);
+		expect(await deleteSitting(db, member, sitting.id, null)).toMatchObject({ status: 404 });
+	});
+
+	it('is kept when closed or prepared by a campaign', async () => {
+		const closed = await db
+			.selectFrom('commission_session')
+			.select('id')
+			.where('state', '=', 'closed')
+			.executeTakeFirstOrThrow();
+		expect(await deleteSitting(db, member, closed.id, null)).toMatchObject({ status: 409 });
+		const sitting = await heldSessionWith('4-1');
+		await db
+			.insertInto('campaign')
+			.values({
+				title: 'Préparer la séance',
+				deadline: '2026-06-10',
+				session_id: sitting.id,
+				reminder_days: '[]',
+				created_by: null,
+				opened_at: 0
+			})
+			.execute();
+		expect(await deleteSitting(db, member, sitting.id, null)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringContaining('« Préparer la séance » prépare cette séance')
+		});
+	});
+
+	it('with an empty agenda cannot be closed (its relevé would say nothing)', async () => {
+		const created = await createSitting(
+			db,
+			member,
+			{ heldOn: '2026-06-15', place: 'Cahors', title: 'Vide' },
+			null
+		);
+		if (!created.ok) throw new Error('séance');
+		await changeSittingState(db, member, created.value.id, 'held', null);
+		expect(await changeSittingState(db, member, created.value.id, 'closed', null)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringContaining('L’ordre du jour de cette séance est vide')
+		});
 	});
 });
 

@@ -7,13 +7,16 @@ import { ok, refuse, type Refusal, type Result } from '../result';
 import {
 	agendaItemHasDecision,
 	appendAgendaItem,
+	countAgendaItems,
 	deleteAgendaItem,
 	deleteAttendee,
 	deleteDecision,
+	deleteSittingRows,
 	findAdoptionDay,
 	findAgendaItem,
 	findCommissionMember,
 	findLastPriorityDecisionDay,
+	findPreparingCampaign,
 	findFicheIdsByCode,
 	findSittingDecision,
 	findSittingRow,
@@ -439,6 +442,11 @@ export async function changeSittingState(
 				409,
 				`La séance est datée du ${formatDate(sitting.heldOn)} : elle ne peut être ${target === 'held' ? 'tenue' : 'close'} qu’à partir de ce jour.`
 			);
+		if (target === 'closed' && (await countAgendaItems(trx, sittingId)) === 0)
+			return refuse(
+				409,
+				'L’ordre du jour de cette séance est vide : sa clôture publierait un relevé sans rien. Ajoutez les points examinés, ou supprimez la séance si elle a été créée par erreur.'
+			);
 		if (target === 'closed' && shownDecisionIds) {
 			const current = await listDecisionIds(trx, sittingId);
 			const shown = [...shownDecisionIds].sort((a, b) => a - b);
@@ -484,6 +492,50 @@ export async function changeSittingState(
 				});
 			}
 		}
+		return ok();
+	});
+}
+
+/**
+ * A séance created by mistake (twice, or at the wrong date) removed, with its agenda and attendees:
+ * only while nothing has been decided in it and it is not closed (a closed séance is public). A
+ * campaign preparing it keeps it. Journaled with what it was.
+ */
+export async function deleteSitting(
+	db: Db,
+	user: User,
+	sittingId: number,
+	clientAddress: string | null
+): Promise<Result> {
+	return db.transaction().execute(async (trx) => {
+		const open = await openSitting(trx, sittingId);
+		if (!open.ok) return open;
+		const sitting = open.value;
+		if ((await listDecisionIds(trx, sittingId)).length > 0)
+			return refuse(
+				409,
+				'Des décisions sont enregistrées dans cette séance : retirez-les d’abord si elle a été créée par erreur.'
+			);
+		const campaign = await findPreparingCampaign(trx, sittingId);
+		if (campaign)
+			return refuse(
+				409,
+				`La campagne de suivi « ${campaign.title} » prépare cette séance : elle ne peut pas être supprimée. Corrigez plutôt sa date, son lieu ou son intitulé.`
+			);
+		await deleteSittingRows(trx, sittingId);
+		await recordAudit(trx, {
+			actor: user,
+			action: 'session.deleted',
+			target: { type: 'séance', id: sittingId },
+			summary: `Séance du ${formatDate(sitting.heldOn)} supprimée (${sitting.title}, ${sitting.place})`,
+			before: {
+				heldOn: sitting.heldOn,
+				place: sitting.place,
+				title: sitting.title,
+				state: sitting.state
+			},
+			clientAddress
+		});
 		return ok();
 	});
 }

@@ -11,6 +11,7 @@ import {
 	addAgendaFreeItem,
 	addAttendee,
 	changeSittingState,
+	deleteSitting,
 	CLOSING_CHANGED_MESSAGE,
 	recordDecision,
 	removeAgendaItem,
@@ -109,6 +110,9 @@ function idField(form: FormData, name: string): number | null {
 function badChoice(message: string) {
 	return refusalAnswer(refuse(400, message));
 }
+
+const DELETE_UNCONFIRMED =
+	'Cochez la case pour confirmer que cette séance a été créée par erreur et doit être supprimée.';
 
 export const actions: Actions = {
 	convene: async (event: Event) => {
@@ -211,6 +215,19 @@ export const actions: Actions = {
 			await removeAttendee(c.db, c.user, c.id, attendeeId, c.address),
 			'Présence retirée.'
 		);
+	},
+	delete: async (event: Event) => {
+		const c = await managing(event, await authorize(event, 'commission.manage'));
+		// Answered beside the deletion form, not above the page's other forms.
+		const values = { intent: 'delete' };
+		if (readForm(c.form, ['confirm']).values.confirm !== 'oui')
+			return refusalAnswer(
+				refuse(400, DELETE_UNCONFIRMED, { fieldErrors: { confirm_delete: DELETE_UNCONFIRMED } }),
+				values
+			);
+		const result = await deleteSitting(c.db, c.user, c.id, c.address);
+		if (!result.ok) return refusalAnswer(result, values);
+		redirect(303, '/commission?supprimee=1');
 	},
 	hold: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
