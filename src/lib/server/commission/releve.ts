@@ -1,7 +1,6 @@
 import { error } from '@sveltejs/kit';
-import { decisionLabel } from '../../utils/opinions';
 import { formatDate } from '../../utils/format';
-import { OPINION_LABELS } from '../../utils/vocabulary';
+import { capitalized, DECISION_KIND_LABELS, OPINION_LABELS } from '../../utils/vocabulary';
 import type { Executor } from '../db';
 import { protectFormula } from '../csv';
 import { isoDateCell, type Sheet } from '../spreadsheet';
@@ -42,11 +41,21 @@ export const RELEVE_COLUMNS = [
 	'texte'
 ];
 
-/** The same record for people (`.xlsx`): French headers, the decision as the web writes it. */
+/** Who attended, as the relevé's page lists them. */
+function attendeesText(session: SittingRecord): string {
+	if (session.attendees.length === 0) return 'présents non enregistrés';
+	const names = session.attendees.map((a) => (a.guest ? `${a.name} (sur invitation)` : a.name));
+	return `présents : ${names.join(', ')}`;
+}
+
+/**
+ * The same record for people (`.xlsx`): French headers, the kind of each decision and the opinion
+ * apart; the note above the table says where the séance was held and who attended.
+ */
 export function releveSheet(session: SittingRecord): Sheet {
 	return {
-		title: `Relevé ${session.heldOn}`,
-		note: `Relevé de décisions de la commission des usages numériques — séance du ${formatDate(session.heldOn)}`,
+		title: `Relevé du ${formatDate(session.heldOn)}`,
+		note: `Relevé de décisions de la commission des usages numériques — séance du ${formatDate(session.heldOn)}, ${session.place} ; ${attendeesText(session)}`,
 		headers: [
 			'Date de la séance',
 			'Fiche',
@@ -62,7 +71,7 @@ export function releveSheet(session: SittingRecord): Sheet {
 				isoDateCell(session.heldOn),
 				item.fiche?.code ?? '',
 				item.fiche?.title ?? item.title ?? '',
-				decisionLabel(d),
+				capitalized(DECISION_KIND_LABELS[d.kind]),
 				d.opinion && d.opinion in OPINION_LABELS
 					? OPINION_LABELS[d.opinion as keyof typeof OPINION_LABELS]
 					: '',

@@ -339,12 +339,23 @@ export async function findProgressAsOf(
 	return row?.progress ?? null;
 }
 
-export async function listAttendeeCandidates(db: Executor) {
+/** The members and staff who may be marked present at a sitting and are not yet. */
+export async function listAttendeeCandidates(db: Executor, sittingId: number) {
 	return db
 		.selectFrom('user_account')
 		.select(['id', 'name', 'role'])
 		.where('role', 'in', ['commission', 'admin'])
 		.where('disabled_at', 'is', null)
+		.where(({ not, exists, selectFrom }) =>
+			not(
+				exists(
+					selectFrom('session_attendee')
+						.select('session_attendee.id')
+						.whereRef('session_attendee.user_id', '=', 'user_account.id')
+						.where('session_attendee.session_id', '=', sittingId)
+				)
+			)
+		)
 		.orderBy('name')
 		.execute();
 }

@@ -7,6 +7,7 @@ import { buildPlanDocument } from '../opendata/plan-document';
 import { findFicheByCode } from '../plan/repository';
 import {
 	findSitting,
+	listAttendeeCandidates,
 	listFicheDecisions,
 	listPriorityComparison,
 	listPriorityHistory,
@@ -471,6 +472,12 @@ describe('a form sent twice', () => {
 			});
 		const session = await findSitting(db, sitting.id);
 		expect(session!.attendees).toHaveLength(1);
+		// A member marked present is no longer offered.
+		expect((await listAttendeeCandidates(db, sitting.id)).map((c) => c.id)).toContain(member.id);
+		await addAttendee(db, member, sitting.id, { userId: member.id }, null);
+		expect((await listAttendeeCandidates(db, sitting.id)).map((c) => c.id)).not.toContain(
+			member.id
+		);
 	});
 });
 

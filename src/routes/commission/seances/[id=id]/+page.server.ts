@@ -79,7 +79,7 @@ export const load: PageServerLoad = async (event) => {
 				score: Number(f.stale) + Number(f.priorityOneNotStarted) + Number(f.neverMeasured > 0)
 			}))
 			.sort((a, b) => b.score - a.score),
-		candidates: editable ? await listAttendeeCandidates(db) : []
+		candidates: editable ? await listAttendeeCandidates(db, session.id) : []
 	};
 };
 
