@@ -95,6 +95,15 @@ describe('inspectZip', () => {
 			ok: false,
 			problem: 'too-many-cells'
 		});
+		// Attributes in single quotes, with spaces, or as character references count the same.
+		for (const disguised of [
+			"<cols><col min='1' max='3000000'/></cols>",
+			'<cols><col min = "1" max = "3000000"/></cols>',
+			'<cols><col min="1" max="&#51;000000"/></cols>',
+			"<mergeCells><mergeCell ref='A1:XFD1048576'/></mergeCells>",
+			"<dataValidation sqref='A1:XFD1048576'/>"
+		])
+			expect(of(disguised), disguised).toMatchObject({ ok: false, problem: 'too-many-cells' });
 		expect(of('<mergeCells><mergeCell ref="not a range"/></mergeCells>')).toMatchObject({
 			ok: false,
 			problem: 'too-many-cells'
@@ -127,6 +136,16 @@ describe('inspectZip', () => {
 		expect(
 			names('<definedName name="b">Plan!$A$1,&apos;Fiches&apos;!$A$1:$XFD$1048576</definedName>')
 		).toMatchObject({ ok: false, problem: 'too-many-cells' });
+		// Written so that a reading of the raw text would see one cell: references, a comment, CDATA.
+		for (const disguised of [
+			'Plan!&#36;A&#36;1:&#x24;XFD&#36;1048576',
+			'Plan!$A$1<!-- x -->:$XFD$1048576',
+			'Plan!$A$1<![CDATA[:$XFD$1048576]]>'
+		])
+			expect(names(`<definedName name="d">${disguised}</definedName>`), disguised).toMatchObject({
+				ok: false,
+				problem: 'too-many-cells'
+			});
 		expect(names('<definedName name="c">OFFSET($A$1:$B$2,0,0)</definedName>')).toMatchObject({
 			ok: false,
 			problem: 'too-many-cells'

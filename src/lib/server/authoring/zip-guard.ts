@@ -88,15 +88,22 @@ const EXCELJS_NAMED_RANGE = /[$](\w+)[$](\d+)(:[$](\w+)[$](\d+))?/;
  */
 function namedCells(text: string): number {
 	let count = 0;
-	const unescaped = text
-		.replace(/&apos;/g, "'")
-		.replace(/&quot;/g, '"')
-		.replace(/&amp;/g, '&');
-	for (const part of unescaped.split(',')) {
+	for (const part of text.split(',')) {
 		if (!EXCELJS_NAMED_RANGE.test(part)) continue;
 		count += rangeArea(part.slice(part.lastIndexOf('!') + 1).trim());
 	}
 	return count;
+}
+
+/** An attribute's value in a tag, in double or single quotes (`max="3"`, `max = '3'`). */
+function attribute(tag: string, name: string): string | undefined {
+	const match = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(tag);
+	return match ? (match[1] ?? match[2]) : undefined;
+}
+
+/** A count read from an attribute; a value that is not plain digits counts as too many. */
+function wholeNumber(value: string): number {
+	return /^\d{1,9}$/.test(value) ? Number(value) : Number.MAX_SAFE_INTEGER;
 }
 
 /**
@@ -106,18 +113,38 @@ function namedCells(text: string): number {
  */
 function expandedCells(xml: string): number {
 	let count = 0;
-	for (const [, text] of xml.matchAll(/<(?:[A-Za-z_][\w.-]*:)?definedName(?:\s[^>]*)?>([^<]*)/g))
-		count += namedCells(text!);
+	for (const [, content] of xml.matchAll(
+		/<(?:[A-Za-z_][\w.-]*:)?definedName(?:\s[^>]*)?>([\s\S]*?)<\/(?:[A-Za-z_][\w.-]*:)?definedName\s*>/g
+	))
+		count += namedCells(content!.replace(/<[^>]*>/g, ''));
 	for (const [tag] of xml.matchAll(/<(?:[A-Za-z_][\w.-]*:)?col\s[^>]*>/g)) {
-		const min = Number(/\smin="(\d+)"/.exec(tag)?.[1] ?? 1);
-		const max = Number(/\smax="(\d+)"/.exec(tag)?.[1] ?? min);
+		const min = wholeNumber(attribute(tag, 'min') ?? '1');
+		const max = wholeNumber(attribute(tag, 'max') ?? String(min));
 		count += Math.abs(max - min) + 1;
 	}
-	for (const [, ref] of xml.matchAll(/<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*\bref="([^"]*)"/g))
-		count += rangeArea(ref!);
-	for (const [, ranges] of xml.matchAll(/\bsqref="([^"]*)"/g))
-		for (const range of ranges!.split(/\s+/).filter(Boolean)) count += rangeArea(range);
+	for (const [tag] of xml.matchAll(/<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*>/g))
+		count += rangeArea(attribute(tag, 'ref') ?? '');
+	for (const [tag] of xml.matchAll(/<[^>]*\ssqref\s*=[^>]*>/g))
+		for (const range of (attribute(tag, 'sqref') ?? '').split(/\s+/).filter(Boolean))
+			count += rangeArea(range);
 	return count;
+}
+
+/**
+ * XML as a parser reads it, for counting: comments and CDATA markers taken out (a parser joins the
+ * text around them), character references (`&#36;`, `&#x24;`) and the quote and ampersand
+ * entities decoded. `&lt;` stays: decoded, it could only make more elements to count.
+ */
+function readableXml(xml: string): string {
+	return xml
+		.replace(/<!--[\s\S]*?-->|<!\[CDATA\[|\]\]>/g, '')
+		.replace(/&(#x[0-9A-Fa-f]{1,8}|#\d{1,10}|apos|quot|amp);/g, (_, name: string) => {
+			if (name === 'apos') return "'";
+			if (name === 'quot') return '"';
+			if (name === 'amp') return '&';
+			const code = name.startsWith('#x') ? parseInt(name.slice(2), 16) : Number(name.slice(1));
+			return code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
+		});
 }
 
 /** How many elements of this name (with or without a namespace prefix) an XML text holds. */
@@ -195,7 +222,9 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 		unzippedBytes += content.length;
 		// Every entry, whatever its name: ExcelJS finds its sheets by a pattern looser than any
 		// written here (a leading « / », another folder, a suffix), and no other part has rows.
-		const xml = Buffer.from(content.buffer, content.byteOffset, content.length).toString('latin1');
+		const xml = readableXml(
+			Buffer.from(content.buffer, content.byteOffset, content.length).toString('latin1')
+		);
 		rows += countElements(xml, 'row');
 		cells += countElements(xml, 'c') + expandedCells(xml);
 		if (rows > MAX_WORKBOOK_ROWS) return { ok: false, problem: 'too-many-rows', rows };
