@@ -654,7 +654,6 @@ export async function deleteDecision(db: Executor, decisionId: number): Promise<
 	await db.deleteFrom('decision').where('id', '=', decisionId).execute();
 }
 
-/** Every decision of a sitting, as the ids the closing page showed (ascending). */
 /** The title of a campaign that prepares this sitting, if one does. */
 export async function findPreparingCampaign(db: Executor, sittingId: number) {
 	return db
@@ -681,6 +680,7 @@ export async function countAgendaItems(db: Executor, sittingId: number): Promise
 	return Number(row.n);
 }
 
+/** Every decision of a sitting, as the ids the closing page showed (ascending). */
 export async function listDecisionIds(db: Executor, sittingId: number): Promise<number[]> {
 	const rows = await db
 		.selectFrom('decision')

@@ -407,6 +407,17 @@ describe('corrections before closing', () => {
 			await updateSitting(db, member, id, { ...shown, place: 'Gourdon — mairie' }, null, first)
 		).toEqual({ ok: true });
 		expect(await findSitting(db, id)).toMatchObject({ place: 'Gourdon — mairie' });
+		// A title on two lines comes back from the browser with CRLF: not a correction by others.
+		const twoLines = { ...shown, place: 'Gourdon — mairie', title: 'Séance\nde printemps' };
+		expect(
+			await updateSitting(db, member, id, twoLines, null, { ...shown, place: 'Gourdon — mairie' })
+		).toEqual({ ok: true });
+		expect(
+			await updateSitting(db, member, id, twoLines, null, {
+				...twoLines,
+				title: 'Séance\r\nde printemps'
+			})
+		).toEqual({ ok: true });
 	});
 
 	it('takes a decision back while the séance is held: it never takes effect', async () => {
@@ -442,7 +453,7 @@ describe('a form sent twice', () => {
 		).toMatchObject({
 			ok: false,
 			status: 409,
-			message: 'Marie Curie est déjà inscrit comme présent.'
+			message: 'Marie Curie figure déjà parmi les présents.'
 		});
 		expect(await addAgendaFreeItem(db, member, sitting.id, 'Questions diverses', null)).toEqual({
 			ok: true

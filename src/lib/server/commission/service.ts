@@ -116,8 +116,8 @@ export async function updateSitting(
 		if (
 			shown &&
 			(shown.heldOn !== sitting.heldOn ||
-				shown.place !== sitting.place ||
-				shown.title !== sitting.title)
+				!sameTyping(shown.place, sitting.place) ||
+				!sameTyping(shown.title, sitting.title))
 		)
 			return refuse(
 				409,
@@ -240,11 +240,11 @@ export async function addAttendee(
 			if (!member)
 				return refuse(400, 'Choisissez un membre de la commission ou de l’équipe dans la liste.');
 			if (await isAttending(trx, sittingId, member.id))
-				return refuse(409, `${member.name} est déjà inscrit comme présent.`);
+				return refuse(409, `${member.name} figure déjà parmi les présents.`);
 		} else {
 			const { guests } = await listGuestsAndFreeItems(trx, sittingId);
 			const same = guests.find((other) => sameWords(other, attendee.guestName));
-			if (same !== undefined) return refuse(409, `${same} est déjà inscrit comme présent.`);
+			if (same !== undefined) return refuse(409, `${same} figure déjà parmi les présents.`);
 		}
 		await insertAttendee(trx, sittingId, attendee);
 		await recordAudit(trx, {
@@ -355,6 +355,14 @@ export async function recordDecision(
 		});
 		return ok();
 	});
+}
+
+/**
+ * A text as stored and as a form sent it back: a browser sends the line breaks of a hidden field
+ * as CRLF, and the form's fields are trimmed before they are stored.
+ */
+function sameTyping(sent: string, stored: string): boolean {
+	return sent.replace(/\r\n?/g, '\n').trim() === stored.replace(/\r\n?/g, '\n').trim();
 }
 
 /** Two names or titles that differ only by case, accents, spaces or punctuation. */
