@@ -236,7 +236,11 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	expect(await csv.text()).toMatch(new RegExp(`${ficheCode},.*,Assureurs,soumise,-1 j : `));
 
 	// Every answer is in: the admin closes it; it leaves the partner's workspace.
-	await page.getByRole('button', { name: 'Clore la campagne « Bilan des assureurs »' }).click();
+	const close = page.getByRole('button', { name: 'Clore la campagne « Bilan des assureurs »' });
+	await close.click();
+	await expect(page.getByRole('alert')).toContainText('Cochez la case pour confirmer la clôture');
+	await page.getByLabel('Plus aucun rappel ne partira : clore la campagne').check();
+	await close.click();
 	await expect(page.getByRole('status').first()).toContainText('Campagne close');
 	await expect(page.getByText(`Close le ${formatDate(parisToday())} par Anne Admin`)).toBeVisible();
 	await expect(page.getByRole('button', { name: /Clore la campagne/ })).toHaveCount(0);

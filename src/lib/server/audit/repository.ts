@@ -48,7 +48,7 @@ export const AUDIT_ACTIONS = {
 	'account.invitation_revoked': 'Invitation révoquée',
 	'mail.preferences': 'Préférences de courriel modifiées',
 	'campaign.opened': 'Campagne de suivi ouverte',
-	'campaign.closed': 'Campagne de suivi close avant son terme',
+	'campaign.closed': 'Campagne de suivi close par un administrateur',
 	'session.convened': 'Séance de la commission : convocation envoyée'
 } as const;
 

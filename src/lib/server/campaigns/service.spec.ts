@@ -239,7 +239,7 @@ describe('campaigns', () => {
 			.where('action', '=', 'campaign.closed')
 			.execute();
 		expect(journal.map((j) => j.summary)).toEqual([
-			'Campagne « Bilan 2026 » close avant son terme (échéance le 1er avril 2026)'
+			'Campagne « Bilan 2026 » close avant son échéance du 1er avril 2026'
 		]);
 	});
 

@@ -204,11 +204,12 @@ export async function closeCampaign(
 				409,
 				`Cette campagne a déjà été close${campaign.closedByName ? ` par ${campaign.closedByName}` : ''}.`
 			);
+		const ended = campaign.deadline < parisDate(new Date(now));
 		await recordAudit(trx, {
 			actor: admin,
 			action: 'campaign.closed',
 			target: { type: 'campagne', id },
-			summary: `Campagne « ${campaign.title} » close avant son terme (échéance le ${formatDate(campaign.deadline)})`,
+			summary: `Campagne « ${campaign.title} » close ${ended ? 'après' : 'avant'} son échéance du ${formatDate(campaign.deadline)}${ended ? ' (ses rappels de relance s’arrêtent)' : ''}`,
 			clientAddress
 		});
 		return ok();
@@ -234,6 +235,8 @@ export async function sendCampaignReminders(db: Db, now: number): Promise<number
 		if (due.length === 0) continue;
 		sent += await db.transaction().execute(async (trx) => {
 			let count = 0;
+			// Closed by an admin since the list was read: nothing more leaves for it.
+			if ((await findCampaign(trx, campaign.id))?.closedAt !== null) return count;
 			const pairs = await campaignPairs(trx, campaign.id);
 			for (const [organisationId, fiches] of byOrganisation(pairs)) {
 				const missing = fiches.filter((f) => !answered(stateOf(f)));

@@ -4,6 +4,7 @@ import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { campaignCompletion, closeCampaign } from '$lib/server/campaigns/service';
 import { getDb } from '$lib/server/db/instance';
 import { refusalAnswer } from '$lib/server/http/form-answer';
+import { refuse } from '$lib/server/result';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -18,10 +19,18 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
+const CLOSE_UNCONFIRMED =
+	'Cochez la case pour confirmer la clôture : une campagne close ne se rouvre pas.';
+
 export const actions: Actions = {
 	close: async (event) => {
 		const admin = await authorize(event, 'campaigns.manage');
 		const id = Number(event.params.id);
+		const form = await event.request.formData();
+		if (form.get('confirm') !== 'oui')
+			return refusalAnswer(
+				refuse(400, CLOSE_UNCONFIRMED, { fieldErrors: { confirm: CLOSE_UNCONFIRMED } })
+			);
 		const result = await closeCampaign(getDb(), admin, id, safeClientAddress(event));
 		if (!result.ok) return refusalAnswer(result);
 		redirect(303, `/admin/campagnes/${id}?close=1`);

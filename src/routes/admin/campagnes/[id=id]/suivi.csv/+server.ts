@@ -3,7 +3,8 @@ import { stringify } from 'csv-stringify/sync';
 import { authorize } from '$lib/server/auth/guards';
 import { campaignCompletion, completionRows } from '$lib/server/campaigns/service';
 import { getDb } from '$lib/server/db/instance';
-import { formatMomentDay } from '$lib/utils/format';
+import { parisDate } from '$lib/utils/dates';
+import { formatShortDate } from '$lib/utils/format';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {
@@ -11,9 +12,12 @@ export const GET: RequestHandler = async (event) => {
 	const id = Number(event.params.id);
 	const result = await campaignCompletion(getDb(), id);
 	if (!result.ok) error(404, result.message);
-	const body = stringify(completionRows(result.value, formatMomentDay), {
-		record_delimiter: '\r\n'
-	});
+	const body = stringify(
+		completionRows(result.value, (ms) => formatShortDate(parisDate(new Date(ms)))),
+		{
+			record_delimiter: '\r\n'
+		}
+	);
 	return new Response(body, {
 		headers: {
 			'Content-Type': 'text/csv; charset=utf-8; header=present',
