@@ -114,21 +114,21 @@ test('what is typed before the page’s script has loaded stays in the fields', 
 
 	// Filters written outside Field: a choice in a list, a date and a search text.
 	const filters = await typedBeforeScripts(page, '/admin/journal');
-	await page.getByLabel('Événement').selectOption({ index: 1 });
-	const chosen = await page.getByLabel('Événement').inputValue();
-	await page.getByLabel('Du').fill('2019-02-01');
-	await page.getByLabel('Texte').fill('séance');
+	await page.getByLabel('Événement', { exact: true }).selectOption({ index: 1 });
+	const chosen = await page.getByLabel('Événement', { exact: true }).inputValue();
+	await page.getByLabel('Du', { exact: true }).fill('2019-02-01');
+	await page.getByLabel('Texte', { exact: true }).fill('séance');
 	await filters();
-	await expect(page.getByLabel('Événement')).toHaveValue(chosen);
-	await expect(page.getByLabel('Du')).toHaveValue('2019-02-01');
-	await expect(page.getByLabel('Texte')).toHaveValue('séance');
+	await expect(page.getByLabel('Événement', { exact: true })).toHaveValue(chosen);
+	await expect(page.getByLabel('Du', { exact: true })).toHaveValue('2019-02-01');
+	await expect(page.getByLabel('Texte', { exact: true })).toHaveValue('séance');
 	// Filtered, the page shows the filters it applied, rendered by the server.
-	await page.getByLabel('Texte').fill('');
+	await page.getByLabel('Texte', { exact: true }).fill('');
 	await page.getByRole('button', { name: 'Filtrer' }).click();
 	await expect(page).toHaveURL(new RegExp(`action=${chosen.replace('.', '\\.')}`));
 	await page.reload();
-	await expect(page.getByLabel('Événement')).toHaveValue(chosen);
-	await expect(page.getByLabel('Du')).toHaveValue('2019-02-01');
+	await expect(page.getByLabel('Événement', { exact: true })).toHaveValue(chosen);
+	await expect(page.getByLabel('Du', { exact: true })).toHaveValue('2019-02-01');
 
 	const search = await typedBeforeScripts(page, '/admin/organisations');
 	await page.getByLabel('Chercher une organisation').fill('Lot');
