@@ -146,7 +146,7 @@ export async function openCampaign(
 	return db.transaction().execute(async (trx) => {
 		// A séance closed (or removed) since the form was drawn, or a number typed by hand.
 		if (input.sessionId !== null && !(await isOpenSession(trx, input.sessionId)))
-			return refuse(400, 'Cette séance n’est plus en préparation.', {
+			return refuse(400, 'Cette séance n’existe pas ou est déjà close.', {
 				fieldErrors: {
 					session:
 						'Cette séance n’existe pas ou est déjà close : choisissez une séance dans la liste.'
@@ -185,9 +185,9 @@ export async function openCampaign(
 }
 
 /**
- * Closes a campaign before its end (opened by mistake, or every answer in): no reminder leaves any
- * more and partners no longer see it in their workspace; its page and follow-up stay. Two admins
- * closing it at once: the second is told it already is.
+ * Closes a campaign (opened by mistake, every answer in, or past its deadline with late reminders
+ * still to go): no reminder leaves any more and partners no longer see it in their workspace; its
+ * page and follow-up stay. Two admins closing it at once: the second is told it already is.
  */
 export async function closeCampaign(
 	db: Db,
