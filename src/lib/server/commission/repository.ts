@@ -654,17 +654,27 @@ export async function deleteDecision(db: Executor, decisionId: number): Promise<
 	await db.deleteFrom('decision').where('id', '=', decisionId).execute();
 }
 
-/** The title of a campaign that prepares this sitting, if one does. */
-export async function findPreparingCampaign(db: Executor, sittingId: number) {
+/** The title of a campaign still running (not closed, deadline not past) that prepares this sitting. */
+export async function findPreparingCampaign(db: Executor, sittingId: number, today: string) {
 	return db
 		.selectFrom('campaign')
 		.select('title')
 		.where('session_id', '=', sittingId)
+		.where('closed_at', 'is', null)
+		.where('deadline', '>=', today)
 		.executeTakeFirst();
 }
 
-/** Removes a sitting without decisions, with its agenda and attendees. */
+/**
+ * Removes a sitting without decisions, with its agenda and attendees; a campaign over that
+ * prepared it keeps its fiches and answers, without the link to a séance that no longer exists.
+ */
 export async function deleteSittingRows(db: Executor, sittingId: number): Promise<void> {
+	await db
+		.updateTable('campaign')
+		.set({ session_id: null })
+		.where('session_id', '=', sittingId)
+		.execute();
 	await db.deleteFrom('session_attendee').where('session_id', '=', sittingId).execute();
 	await db.deleteFrom('agenda_item').where('session_id', '=', sittingId).execute();
 	await db.deleteFrom('commission_session').where('id', '=', sittingId).execute();

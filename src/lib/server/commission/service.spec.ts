@@ -526,7 +526,7 @@ describe('a séance created by mistake', () => {
 		expect(await deleteSitting(db, member, sitting.id, null)).toMatchObject({ status: 404 });
 	});
 
-	it('is kept when closed or prepared by a campaign', async () => {
+	it('is kept when closed or prepared by a running campaign', async () => {
 		const closed = await db
 			.selectFrom('commission_session')
 			.select('id')
@@ -545,11 +545,18 @@ describe('a séance created by mistake', () => {
 				opened_at: 0
 			})
 			.execute();
-		expect(await deleteSitting(db, member, sitting.id, null)).toMatchObject({
+		const today = new Date('2026-06-01T10:00:00Z');
+		expect(await deleteSitting(db, member, sitting.id, null, today)).toMatchObject({
 			ok: false,
 			status: 409,
 			message: expect.stringContaining('« Préparer la séance » prépare cette séance')
 		});
+		// Once that campaign is over, the séance goes, and the campaign keeps the rest.
+		await db.updateTable('campaign').set({ closed_at: 1 }).execute();
+		expect(await deleteSitting(db, member, sitting.id, null, today)).toEqual({ ok: true });
+		expect(await db.selectFrom('campaign').select('session_id').execute()).toEqual([
+			{ session_id: null }
+		]);
 	});
 
 	it('with an empty agenda cannot be closed (its relevé would say nothing)', async () => {

@@ -507,13 +507,15 @@ export async function changeSittingState(
 /**
  * A séance created by mistake (twice, or at the wrong date) removed, with its agenda and attendees:
  * only while nothing has been decided in it and it is not closed (a closed séance is public). A
- * campaign preparing it keeps it. Journaled with what it was.
+ * campaign still running that prepares it keeps it; one closed or past loses its link to it.
+ * Journaled with what it was.
  */
 export async function deleteSitting(
 	db: Db,
 	user: User,
 	sittingId: number,
-	clientAddress: string | null
+	clientAddress: string | null,
+	now = new Date()
 ): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
 		const open = await openSitting(trx, sittingId);
@@ -524,7 +526,7 @@ export async function deleteSitting(
 				409,
 				'Des décisions sont enregistrées dans cette séance : retirez-les d’abord si elle a été créée par erreur.'
 			);
-		const campaign = await findPreparingCampaign(trx, sittingId);
+		const campaign = await findPreparingCampaign(trx, sittingId, parisToday(now));
 		if (campaign)
 			return refuse(
 				409,
