@@ -14,6 +14,7 @@ import * as editionFrozenPlan from './2026_12_02_100000_edition_frozen_plan';
 import * as structureVersions from './2026_12_02_110000_structure_versions';
 import * as mailOneTimeLink from './2026_12_03_100000_mail_one_time_link';
 import * as campaignClosing from './2026_12_04_100000_campaign_closing';
+import * as sittingTombstone from './2026_12_04_110000_sitting_tombstone';
 
 /**
  * Every migration, by name. A static list rather than a glob so that the same module serves the
@@ -35,5 +36,6 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_12_02_100000_edition_frozen_plan': editionFrozenPlan,
 	'2026_12_02_110000_structure_versions': structureVersions,
 	'2026_12_03_100000_mail_one_time_link': mailOneTimeLink,
-	'2026_12_04_100000_campaign_closing': campaignClosing
+	'2026_12_04_100000_campaign_closing': campaignClosing,
+	'2026_12_04_110000_sitting_tombstone': sittingTombstone
 };

@@ -283,7 +283,12 @@ export async function campaignsOfFiche(db: Executor, ficheId: number) {
 	return db
 		.selectFrom('campaign_fiche')
 		.innerJoin('campaign', 'campaign.id', 'campaign_fiche.campaign_id')
-		.select(['campaign.id', 'campaign.title', 'campaign.deadline'])
+		.select([
+			'campaign.id',
+			'campaign.title',
+			'campaign.deadline',
+			'campaign.closed_at as closedAt'
+		])
 		.where('campaign_fiche.fiche_id', '=', ficheId)
 		.orderBy('campaign.deadline', 'desc')
 		.execute();
@@ -309,6 +314,7 @@ export async function isOpenSession(db: Executor, id: number): Promise<boolean> 
 		.select('id')
 		.where('id', '=', id)
 		.where('state', '!=', 'closed')
+		.where('deleted_at', 'is', null)
 		.executeTakeFirst();
 	return row !== undefined;
 }
@@ -318,6 +324,7 @@ export async function listOpenSessions(db: Executor) {
 		.selectFrom('commission_session')
 		.select(['id', 'title', 'held_on as heldOn'])
 		.where('state', '!=', 'closed')
+		.where('deleted_at', 'is', null)
 		.orderBy('held_on')
 		.execute();
 }

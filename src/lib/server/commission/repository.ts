@@ -73,6 +73,7 @@ export async function listSittings(
 ): Promise<SittingSummary[]> {
 	const rows = await db
 		.selectFrom('commission_session as s')
+		.where('s.deleted_at', 'is', null)
 		.select((eb) => [
 			's.id',
 			's.held_on as heldOn',
@@ -105,6 +106,7 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 	const session = await db
 		.selectFrom('commission_session as s')
 		.leftJoin('user_account as closer', 'closer.id', 's.closed_by')
+		.where('s.deleted_at', 'is', null)
 		.select([
 			's.id',
 			's.held_on as heldOn',
@@ -387,6 +389,7 @@ export async function findSittingRow(db: Executor, id: number) {
 		.selectFrom('commission_session')
 		.select(['id', 'state', 'held_on as heldOn', 'place', 'title'])
 		.where('id', '=', id)
+		.where('deleted_at', 'is', null)
 		.executeTakeFirst();
 }
 
@@ -666,10 +669,15 @@ export async function findPreparingCampaign(db: Executor, sittingId: number, tod
 }
 
 /**
- * Removes a sitting without decisions, with its agenda and attendees; a campaign over that
- * prepared it keeps its fiches and answers, without the link to a séance that no longer exists.
+ * Deletes a sitting without decisions: its agenda and attendees go, its row stays marked (its
+ * number is never given again); a campaign over that prepared it keeps its fiches and answers,
+ * without the link to a séance that no longer exists.
  */
-export async function deleteSittingRows(db: Executor, sittingId: number): Promise<void> {
+export async function deleteSittingRows(
+	db: Executor,
+	sittingId: number,
+	at: string
+): Promise<void> {
 	await db
 		.updateTable('campaign')
 		.set({ session_id: null })
@@ -677,7 +685,11 @@ export async function deleteSittingRows(db: Executor, sittingId: number): Promis
 		.execute();
 	await db.deleteFrom('session_attendee').where('session_id', '=', sittingId).execute();
 	await db.deleteFrom('agenda_item').where('session_id', '=', sittingId).execute();
-	await db.deleteFrom('commission_session').where('id', '=', sittingId).execute();
+	await db
+		.updateTable('commission_session')
+		.set({ deleted_at: at })
+		.where('id', '=', sittingId)
+		.execute();
 }
 
 /** How many points the sitting's agenda holds. */

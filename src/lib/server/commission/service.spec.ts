@@ -524,6 +524,26 @@ describe('a séance created by mistake', () => {
 			'Séance du 15 juin 2026 supprimée (Commission des usages numériques, Cahors)'
 		]);
 		expect(await deleteSitting(db, member, sitting.id, null)).toMatchObject({ status: 404 });
+		// Its number is never given again: a tab left open on it cannot write into another séance.
+		const next = await createSitting(
+			db,
+			member,
+			{ heldOn: '2026-06-16', place: 'Figeac', title: 'La bonne séance' },
+			null
+		);
+		expect(next.ok && next.value.id).toBeGreaterThan(sitting.id);
+		expect(
+			await addAttendee(
+				db,
+				member,
+				sitting.id,
+				{ guestName: 'Invité pour la séance supprimée' },
+				null
+			)
+		).toMatchObject({ ok: false, status: 404 });
+		expect((await listSittings(db, { closedOnly: false })).map((s) => s.id)).not.toContain(
+			sitting.id
+		);
 	});
 
 	it('is kept when closed or prepared by a running campaign', async () => {

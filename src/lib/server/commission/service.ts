@@ -532,7 +532,7 @@ export async function deleteSitting(
 				409,
 				`La campagne de suivi « ${campaign.title} » prépare cette séance : elle ne peut pas être supprimée. Corrigez plutôt sa date, son lieu ou son intitulé.`
 			);
-		await deleteSittingRows(trx, sittingId);
+		await deleteSittingRows(trx, sittingId, now.toISOString());
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.deleted',

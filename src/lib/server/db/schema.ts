@@ -260,6 +260,8 @@ export interface CommissionSessionTable {
 	created_at: string;
 	closed_by: number | null;
 	closed_at: string | null;
+	/** Deleted (created by mistake): the row stays so that its number is never given again. */
+	deleted_at: string | null;
 }
 
 export interface SessionAttendeeTable {

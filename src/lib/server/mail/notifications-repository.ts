@@ -78,6 +78,7 @@ export async function findSessionForNotice(db: Executor, sessionId: number) {
 		.selectFrom('commission_session')
 		.select(['id', 'title', 'held_on as heldOn', 'place', 'state'])
 		.where('id', '=', sessionId)
+		.where('deleted_at', 'is', null)
 		.executeTakeFirst();
 }
 
