@@ -55,6 +55,9 @@ export async function sheetToXlsx(sheet: Sheet): Promise<ArrayBuffer> {
 		);
 		column.width = Math.min(60, Math.max(8, longest + 2));
 		if (sheet.rows.some((r) => r[i] instanceof Date)) column.numFmt = 'dd/mm/yyyy';
+		// A text typed on several lines (a decision's motive) shows them, as on the page.
+		if (sheet.rows.some((r) => typeof r[i] === 'string' && r[i].includes('\n')))
+			column.alignment = { wrapText: true, vertical: 'top' };
 	});
 	const buffer = await workbook.xlsx.writeBuffer();
 	return new Uint8Array(buffer).slice().buffer;

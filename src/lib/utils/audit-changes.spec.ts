@@ -2,6 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { auditChanges } from './audit-changes';
 
 describe('auditChanges', () => {
+	it('names a campaign’s and an attendee’s fields in French, and its scope apart from decisions', () => {
+		expect(
+			auditChanges(
+				null,
+				JSON.stringify({
+					deadline: '2027-01-30',
+					scope: { kind: 'priority', priority: 1 },
+					reminderDays: [-3, 1]
+				})
+			)
+		).toEqual([
+			{ field: 'échéance', before: null, after: '30 janvier 2027' },
+			{ field: 'fiches concernées — type', before: null, after: 'celles d’une priorité' },
+			{ field: 'fiches concernées — priorité', before: null, after: '1' },
+			{ field: 'jours des rappels', before: null, after: '-3, 1' }
+		]);
+		expect(auditChanges(null, JSON.stringify({ guestName: 'Marie Curie' }))).toEqual([
+			{ field: 'invité', before: null, after: 'Marie Curie' }
+		]);
+	});
+
 	it('writes one readable line per changed field, in French', () => {
 		expect(
 			auditChanges(

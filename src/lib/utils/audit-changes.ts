@@ -33,7 +33,25 @@ const FIELD_LABELS: Record<string, string> = {
 	title: 'titre',
 	place: 'lieu',
 	intent: 'demande',
-	version: 'version'
+	version: 'version',
+	// Campaigns and séances' attendees.
+	deadline: 'échéance',
+	sessionId: 'séance préparée (n°)',
+	reminders: 'rappels',
+	reminderDays: 'jours des rappels',
+	fiches: 'fiches',
+	scope: 'fiches concernées',
+	axisId: 'axe (n°)',
+	userId: 'compte (n°)',
+	guestName: 'invité'
+};
+
+// A campaign's choice of fiches (its `scope`, whose `kind` is not a decision's).
+const SCOPE_LABELS: Record<string, string> = {
+	all: 'toutes',
+	axis: 'celles d’un axe',
+	priority: 'celles d’une priorité',
+	organisation: 'celles d’une organisation'
 };
 
 // A journaled `state` is a progress update's, a sitting's or an edition's (their words agree on
@@ -59,6 +77,7 @@ function show(key: string, value: unknown): string {
 	if (typeof value === 'string') {
 		if (key === 'status' && isFicheStatus(value)) return STATUS_LABELS[value];
 		if (key === 'state' && value in STATE_LABELS) return STATE_LABELS[value]!;
+		if (key === 'scope.kind' && value in SCOPE_LABELS) return SCOPE_LABELS[value]!;
 		if (key === 'kind' && value in KIND_LABELS) return KIND_LABELS[value]!;
 		if (key === 'intent' && value in INTENT_LABELS) return INTENT_LABELS[value]!;
 		if (key === 'role' && value in ROLE_LABELS)
@@ -84,8 +103,15 @@ function parse(json: string | null): unknown {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
 	typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Nested records become « fiche — statut » lines. */
-function flatten(value: unknown, prefix = ''): Map<string, { key: string; value: unknown }> {
+/**
+ * Nested records become « fiche — statut » lines; a campaign's `scope.kind` keeps its parent's
+ * name, since its values are not a decision's kinds.
+ */
+function flatten(
+	value: unknown,
+	prefix = '',
+	parent = ''
+): Map<string, { key: string; value: unknown }> {
 	const fields = new Map<string, { key: string; value: unknown }>();
 	if (!isRecord(value)) {
 		if (value !== undefined) fields.set(prefix || 'valeur', { key: prefix, value });
@@ -94,8 +120,8 @@ function flatten(value: unknown, prefix = ''): Map<string, { key: string; value:
 	for (const [key, inner] of Object.entries(value)) {
 		const label = FIELD_LABELS[key] ?? key;
 		const path = prefix ? `${prefix} — ${label}` : label;
-		if (isRecord(inner)) for (const [p, v] of flatten(inner, path)) fields.set(p, v);
-		else fields.set(path, { key, value: inner });
+		if (isRecord(inner)) for (const [p, v] of flatten(inner, path, key)) fields.set(p, v);
+		else fields.set(path, { key: parent === 'scope' ? `scope.${key}` : key, value: inner });
 	}
 	return fields;
 }

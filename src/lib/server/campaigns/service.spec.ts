@@ -12,6 +12,7 @@ import { parisDate } from '../../utils/dates';
 import {
 	campaignCompletion,
 	campaignsForOrganisation,
+	campaignsPage,
 	closeCampaign,
 	completionRows,
 	openCampaign,
@@ -273,6 +274,12 @@ describe('campaigns', () => {
 		]);
 		expect(rows).toHaveLength(4);
 		expect(await sendCampaignReminders(db, Date.parse('2026-03-30T09:00:00Z'))).toBe(0);
+	});
+
+	it('offers the organisations in French alphabetical order', async () => {
+		const names = (await campaignsPage(db)).organisations.map((o) => o.name);
+		expect(names.indexOf('Ad’Occ')).toBeLessThan(names.indexOf('ARS'));
+		expect(names.indexOf('École régionale du numérique')).toBeLessThan(names.indexOf('EPCI'));
 	});
 
 	it('refuses to prepare a séance that does not exist or is closed', async () => {

@@ -9,6 +9,7 @@ import { ok, refuse, type Result } from '../result';
 import { parseReminderDays } from '../../schemas/campaign';
 import { parisDate, shiftDay } from '../../utils/dates';
 import { formatDate, pluralize } from '../../utils/format';
+import { compareFrench } from '../../utils/text';
 import {
 	campaignPairs,
 	campaignsOfFiche,
@@ -313,7 +314,9 @@ export async function campaignCompletion(db: Db, id: number): Promise<Result<Com
 			.filter((r) => r.organisationId === orgId)
 			.map((r) => ({ offset: r.offsetDays, sentAt: r.sentAt }))
 	}));
-	organisations.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+	organisations.sort((a, b) => compareFrench(a.name, b.name));
+	for (const fiche of fiches.values())
+		fiche.organisations.sort((a, b) => compareFrench(a.name, b.name));
 	const withoutAccount = [
 		...new Set(pairs.filter((p) => p.pairState === 'unreachable').map((p) => p.organisation))
 	].sort((a, b) => a.localeCompare(b, 'fr'));
@@ -400,7 +403,8 @@ export async function campaignsPage(db: Db) {
 	return {
 		campaigns: await listCampaigns(db),
 		axes: await listAxes(db),
-		organisations: await listOrganisations(db),
+		// French order: « Ad’Occ » before « ARS », « École… » and « État » among the E.
+		organisations: (await listOrganisations(db)).sort((a, b) => compareFrench(a.name, b.name)),
 		sessions: await listOpenSessions(db),
 		defaultReminders: DEFAULT_REMINDERS
 	};

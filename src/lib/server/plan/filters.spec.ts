@@ -78,7 +78,7 @@ describe('parseFicheFilters', () => {
 	});
 
 	it('reads a fiche’s code as that fiche, and says when the search has nothing to look for', () => {
-		for (const typed of ['1-1', ' 1 - 1 ', '01‑1', '1–1'])
+		for (const typed of ['1-1', ' 1 - 1 ', '01‑1', '1–1', '1.1'])
 			expect(parse(`q=${encodeURIComponent(typed)}`).query).toEqual({ code: '1-1' });
 		expect(parse('q=tiers-lieux').query).toEqual({ text: 'tiers lieux' });
 		const nothing = parse(`q=${encodeURIComponent('"*%')}`);

@@ -32,10 +32,10 @@ export interface ParsedFilters {
 
 const MAX_TEXT_LENGTH = 200;
 /**
- * A fiche's code as typed in the search: « 14-1 », « 14 - 1 », « 01-1 », with a typographic
- * hyphen or dash — looser than FICHE_CODE_PATTERN (the code as written in addresses and files).
+ * A fiche's code as typed in the search: « 14-1 », « 14 - 1 », « 01-1 », « 14.1 », with a
+ * typographic hyphen or dash — looser than FICHE_CODE_PATTERN (the code as written in addresses and files).
  */
-const FICHE_CODE = /^(\d{1,2})\s*[-‐‑–]\s*(\d{1,2})$/u;
+const FICHE_CODE = /^(\d{1,2})\s*[-‐‑–.]\s*(\d{1,2})$/u;
 
 /**
  * Reads the filters of the fiche list from the URL. A value that is unknown, malformed or given
