@@ -383,13 +383,12 @@ export async function listFicheDecisions(db: Executor, ficheId: number) {
 
 // — Writes of the commission's sittings (séances), called by the service in its transaction. —
 
-/** The sitting's row as stored (state and date), for the service's decisions. */
+/** The sitting's row as stored (state and date, deleted or not), for the service's decisions. */
 export async function findSittingRow(db: Executor, id: number) {
 	return db
 		.selectFrom('commission_session')
-		.select(['id', 'state', 'held_on as heldOn', 'place', 'title'])
+		.select(['id', 'state', 'held_on as heldOn', 'place', 'title', 'deleted_at as deletedAt'])
 		.where('id', '=', id)
-		.where('deleted_at', 'is', null)
 		.executeTakeFirst();
 }
 

@@ -540,7 +540,11 @@ describe('a séance created by mistake', () => {
 				{ guestName: 'Invité pour la séance supprimée' },
 				null
 			)
-		).toMatchObject({ ok: false, status: 404 });
+		).toMatchObject({
+			ok: false,
+			status: 404,
+			message: expect.stringContaining('a été supprimée')
+		});
 		expect((await listSittings(db, { closedOnly: false })).map((s) => s.id)).not.toContain(
 			sitting.id
 		);

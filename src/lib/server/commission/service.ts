@@ -48,6 +48,11 @@ type SittingRow = NonNullable<Awaited<ReturnType<typeof findSittingRow>>>;
 async function openSitting(db: Executor, id: number): Promise<Result<SittingRow>> {
 	const sitting = await findSittingRow(db, id);
 	if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
+	if (sitting.deletedAt !== null)
+		return refuse(
+			404,
+			'Cette séance a été supprimée (créée par erreur) : rien n’a été enregistré. Retrouvez les séances sur la page de la commission.'
+		);
 	if (sitting.state === 'closed') return refuse(409, CLOSED_MESSAGE);
 	return ok(sitting);
 }
