@@ -70,6 +70,16 @@ export function isIsoDate(value: string): boolean {
  * required unless told otherwise (the progress form keeps what the partner typed, spaces included,
  * and leaves its texts optional). Messages name the field by `label` (« Le lieu »…).
  */
+/** Line breaks as stored: LF (a browser sends CRLF). */
+function unixLineBreaks(value: string): string {
+	return value.replace(/\r\n?/g, '\n');
+}
+
+/** A typed text as a textField stores it: trimmed, LF line breaks. */
+export function storedText(value: string): string {
+	return unixLineBreaks(value.trim());
+}
+
 export function textField(
 	label: string,
 	max: number,
@@ -80,5 +90,5 @@ export function textField(
 		.max(max, `${label} : ${formatNumber(max)} caractères au plus.`)
 		.refine((v) => !required || v !== '', `${label} est obligatoire.`)
 		.refine((v) => !hasForbiddenCharacters(v), `${label} contient des caractères non autorisés.`)
-		.transform((v) => v.replace(/\r\n?/g, '\n'));
+		.transform(unixLineBreaks);
 }

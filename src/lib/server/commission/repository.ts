@@ -528,21 +528,26 @@ export async function findCommissionMember(db: Executor, userId: number) {
 		.executeTakeFirst();
 }
 
-/** The guests' names and the free points' titles of a sitting (to refuse one given twice). */
-export async function listGuestsAndFreeItems(db: Executor, sittingId: number) {
+/** The guests' names of a sitting (to refuse one given twice). */
+export async function listGuestNames(db: Executor, sittingId: number): Promise<string[]> {
 	const guests = await db
 		.selectFrom('session_attendee')
 		.select('guest_name as name')
 		.where('session_id', '=', sittingId)
 		.where('guest_name', 'is not', null)
 		.execute();
+	return guests.map((g) => g.name!);
+}
+
+/** The free points' titles of a sitting's agenda (to refuse one given twice). */
+export async function listFreeItemTitles(db: Executor, sittingId: number): Promise<string[]> {
 	const items = await db
 		.selectFrom('agenda_item')
 		.select('title')
 		.where('session_id', '=', sittingId)
 		.where('title', 'is not', null)
 		.execute();
-	return { guests: guests.map((g) => g.name!), freeItems: items.map((i) => i.title!) };
+	return items.map((i) => i.title!);
 }
 
 /** Whether a point already carries this very decision (same kind, opinion and text). */

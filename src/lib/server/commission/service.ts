@@ -25,7 +25,8 @@ import {
 	insertDecision,
 	insertSitting,
 	isAttending,
-	listGuestsAndFreeItems,
+	listFreeItemTitles,
+	listGuestNames,
 	listAgendaFicheIds,
 	listDecisionIds,
 	listPriorityDecisions,
@@ -37,6 +38,7 @@ import {
 import { parisToday } from '../../utils/dates';
 import { formatDate } from '../../utils/format';
 import { foldForMatching } from '../../utils/text';
+import { storedText } from '../../schemas/form';
 import { DECISION_KIND_LABELS, SITTING_STATE_LABELS as STATE_LABELS } from '../../utils/vocabulary';
 
 const CLOSED_MESSAGE =
@@ -189,8 +191,9 @@ export async function addAgendaFreeItem(
 	return db.transaction().execute(async (trx) => {
 		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
-		const { freeItems } = await listGuestsAndFreeItems(trx, sittingId);
-		const same = freeItems.find((other) => sameWords(other, title));
+		const same = (await listFreeItemTitles(trx, sittingId)).find((other) =>
+			sameWords(other, title)
+		);
 		if (same !== undefined) return refuse(409, `Le point « ${same} » est déjà à l’ordre du jour.`);
 		await appendAgendaItem(trx, sittingId, { title });
 		await recordAudit(trx, {
@@ -247,8 +250,9 @@ export async function addAttendee(
 			if (await isAttending(trx, sittingId, member.id))
 				return refuse(409, `${member.name} figure déjà parmi les présents.`);
 		} else {
-			const { guests } = await listGuestsAndFreeItems(trx, sittingId);
-			const same = guests.find((other) => sameWords(other, attendee.guestName));
+			const same = (await listGuestNames(trx, sittingId)).find((other) =>
+				sameWords(other, attendee.guestName)
+			);
 			if (same !== undefined) return refuse(409, `${same} figure déjà parmi les présents.`);
 		}
 		await insertAttendee(trx, sittingId, attendee);
@@ -362,12 +366,9 @@ export async function recordDecision(
 	});
 }
 
-/**
- * A text as stored and as a form sent it back: a browser sends the line breaks of a hidden field
- * as CRLF, and the form's fields are trimmed before they are stored.
- */
+/** A text a form sent back (CRLF line breaks from a hidden field) against the one stored. */
 function sameTyping(sent: string, stored: string): boolean {
-	return sent.replace(/\r\n?/g, '\n').trim() === stored.replace(/\r\n?/g, '\n').trim();
+	return storedText(sent) === stored;
 }
 
 /** Two names or titles that differ only by case, accents, spaces or punctuation. */
