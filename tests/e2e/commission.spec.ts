@@ -335,12 +335,45 @@ test('without JavaScript: a refused point or guest comes back with what was type
 
 test('a séance created by mistake is deleted, once confirmed', async ({ page }) => {
 	const member = await apiAs(ACCOUNTS.commission);
-	const id = await createSitting(member, '2026-12-18', 'Souillac', 'Séance en double');
-	await member.dispose();
+	const id = await createSitting(member, '2026-11-18', 'Souillac', 'Séance en double');
+	// A running campaign that prepares it keeps it: said instead of a form that would be refused.
+	const admin = await apiAs(ACCOUNTS.admin);
+	const opened = await admin.post('/admin/campagnes?/open', {
+		form: {
+			title: 'Préparer la séance en double',
+			deadline: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+			scope: 'all',
+			axis: '',
+			priority: '',
+			organisation: '',
+			session: String(id),
+			reminders: '-3'
+		},
+		maxRedirects: 0
+	});
+	const campaign = /campagnes\/(\d+)/.exec(opened.headers().location ?? '')?.[1];
+	expect(campaign).toBeDefined();
 	await loginPage(page, ACCOUNTS.commission);
 	await page.goto(`/commission/seances/${id}`);
-	await page.waitForLoadState('networkidle');
 	const section = page.getByRole('region', { name: 'Supprimer la séance' });
+	await expect(section).toContainText(
+		'La campagne de suivi « Préparer la séance en double » prépare cette séance'
+	);
+	await expect(section.getByRole('button')).toHaveCount(0);
+	const closed = await admin.post(`/admin/campagnes/${campaign}?/close`, {
+		form: { confirm: 'oui' },
+		maxRedirects: 0
+	});
+	expect(closed.status()).toBe(303);
+	await admin.dispose();
+	// Held with nothing on its agenda: its confirmation page says it cannot be closed, before asking.
+	expect((await member.post(`/commission/seances/${id}?/hold`, { form: {} })).status()).toBe(200);
+	await member.dispose();
+	await page.goto(`/commission/seances/${id}/cloture`);
+	await expect(page.getByRole('alert')).toContainText('L’ordre du jour de cette séance est vide');
+	await expect(page.getByRole('button', { name: 'Clore définitivement la séance' })).toHaveCount(0);
+	await page.goto(`/commission/seances/${id}`);
+	await page.waitForLoadState('networkidle');
 	await section.getByRole('button', { name: 'Supprimer la séance' }).click();
 	await expect(section.getByRole('alert')).toContainText('Cochez la case pour confirmer');
 	await section.getByLabel('Cette séance a été créée par erreur : la supprimer').check();

@@ -125,6 +125,8 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 		.leftJoin('user_account as u', 'u.id', 'a.user_id')
 		.select(['a.id', 'a.guest_name as guestName', 'u.name'])
 		.where('a.session_id', '=', id)
+		// Members first, then guests, each in the order they were added.
+		.orderBy((eb) => eb('a.guest_name', 'is not', null))
 		.orderBy('a.id')
 		.execute();
 	const items = await db

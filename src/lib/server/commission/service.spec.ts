@@ -489,6 +489,11 @@ describe('a form sent twice', () => {
 		expect((await listAttendeeCandidates(db, sitting.id)).map((c) => c.id)).not.toContain(
 			member.id
 		);
+		// Members first, then guests, though the guest was added first.
+		expect((await findSitting(db, sitting.id))!.attendees).toEqual([
+			expect.objectContaining({ name: member.name, guest: false }),
+			expect.objectContaining({ name: 'Marie Curie', guest: true })
+		]);
 	});
 });
 

@@ -419,6 +419,10 @@ export function conflictsAdvice(count: number): string {
 }
 
 /** Closing refused because decisions changed since the confirmation page was read. */
+/** Why a séance with nothing on its agenda is not closed (said on its confirmation page too). */
+export const EMPTY_AGENDA_MESSAGE =
+	'L’ordre du jour de cette séance est vide : sa clôture publierait un relevé sans rien. Ajoutez les points examinés, ou supprimez la séance si elle a été créée par erreur.';
+
 export const CLOSING_CHANGED_MESSAGE =
 	'Les décisions de la séance ont changé depuis l’ouverture de la page de clôture : relisez ce qui prendra effet, puis confirmez.';
 
@@ -457,10 +461,7 @@ export async function changeSittingState(
 				`La séance est datée du ${formatDate(sitting.heldOn)} : elle ne peut être ${target === 'held' ? 'tenue' : 'close'} qu’à partir de ce jour.`
 			);
 		if (target === 'closed' && (await countAgendaItems(trx, sittingId)) === 0)
-			return refuse(
-				409,
-				'L’ordre du jour de cette séance est vide : sa clôture publierait un relevé sans rien. Ajoutez les points examinés, ou supprimez la séance si elle a été créée par erreur.'
-			);
+			return refuse(409, EMPTY_AGENDA_MESSAGE);
 		if (target === 'closed' && shownDecisionIds) {
 			const current = await listDecisionIds(trx, sittingId);
 			const shown = [...shownDecisionIds].sort((a, b) => a - b);

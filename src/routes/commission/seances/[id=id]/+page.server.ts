@@ -2,6 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
 import {
+	findPreparingCampaign,
 	findSitting,
 	listAttendeeCandidates,
 	listFicheFlags
@@ -36,6 +37,7 @@ import { mailIsRelayed } from '$lib/server/mail/outbox';
 import { NO_MAIL_RELAY } from '$lib/utils/vocabulary';
 import { conveneSession } from '$lib/server/mail/notifications';
 import { pluralize } from '$lib/utils/format';
+import { parisToday } from '$lib/utils/dates';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function sittingId(raw: string): number {
@@ -54,6 +56,12 @@ export const load: PageServerLoad = async (event) => {
 	const editable = canManage && session.state !== 'closed';
 	const flags = editable ? await listFicheFlags(db, session.heldOn) : [];
 	const onAgenda = new Set(session.items.map((i) => i.fiche?.code));
+	// A running campaign that prepares it keeps the séance: said instead of a deletion form refused.
+	const undecided = session.items.every((item) => item.decisions.length === 0);
+	const preparedBy =
+		editable && undecided
+			? ((await findPreparingCampaign(db, session.id, parisToday()))?.title ?? null)
+			: null;
 	return {
 		session: {
 			...session,
@@ -72,6 +80,7 @@ export const load: PageServerLoad = async (event) => {
 		},
 		editable,
 		canManage,
+		preparedBy,
 		suggestions: flags
 			.filter((f) => !onAgenda.has(f.code))
 			.map((f) => ({

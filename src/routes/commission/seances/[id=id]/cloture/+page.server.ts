@@ -2,7 +2,11 @@ import { error } from '@sveltejs/kit';
 import { authorize } from '$lib/server/auth/guards';
 import { findSitting } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
-import { conflictsAdvice, listPriorityConflicts } from '$lib/server/commission/service';
+import {
+	conflictsAdvice,
+	EMPTY_AGENDA_MESSAGE,
+	listPriorityConflicts
+} from '$lib/server/commission/service';
 import type { PageServerLoad } from './$types';
 
 // The confirmation step before closing a session: what takes effect, what is frozen. The form
@@ -32,6 +36,8 @@ export const load: PageServerLoad = async (event) => {
 		// Priority decisions closing would refuse: the members take them back first.
 		conflicts: conflicts.map((c) => c.message),
 		conflictsAdvice: conflictsAdvice(conflicts.length),
+		// Nothing on the agenda: closing would be refused (changeSittingState), said here first.
+		emptyAgenda: session.items.length === 0 ? EMPTY_AGENDA_MESSAGE : null,
 		// Sent back by the form: closing applies these decisions or none (changeSittingState).
 		shownDecisions: decisions.map((d) => d.id).join(','),
 		// Back here because decisions changed after this page was read.
