@@ -416,6 +416,16 @@ export async function updateSittingDetails(
 		.execute();
 }
 
+/** The séances (not deleted) of a day: their place and title, to refuse the same one twice. */
+export async function listSittingsOfDay(db: Executor, heldOn: string) {
+	return db
+		.selectFrom('commission_session')
+		.select(['id', 'place', 'title'])
+		.where('held_on', '=', heldOn)
+		.where('deleted_at', 'is', null)
+		.execute();
+}
+
 export async function insertSitting(
 	db: Executor,
 	sitting: { heldOn: string; place: string; title: string; createdBy: number; at: string }

@@ -443,6 +443,31 @@ describe('corrections before closing', () => {
 });
 
 describe('a form sent twice', () => {
+	it('refuses the same séance (day, place and title) a second time', async () => {
+		const details = { heldOn: '2026-06-15', place: 'Cahors', title: 'Séance de juin' };
+		expect(await createSitting(db, member, details, null)).toMatchObject({ ok: true });
+		expect(
+			await createSitting(
+				db,
+				member,
+				{ ...details, place: ' CAHORS', title: 'séance de Juin.' },
+				null
+			)
+		).toMatchObject({
+			ok: false,
+			status: 409,
+			message:
+				'La séance du 15 juin 2026 à Cahors (« Séance de juin ») existe déjà : elle figure dans la liste des séances.'
+		});
+		// Another place, or the afternoon's séance under another title, is another séance.
+		expect(await createSitting(db, member, { ...details, place: 'Figeac' }, null)).toMatchObject({
+			ok: true
+		});
+		expect(
+			await createSitting(db, member, { ...details, title: 'Séance de l’après-midi' }, null)
+		).toMatchObject({ ok: true });
+	});
+
 	it('refuses the same guest, free point or decision a second time', async () => {
 		const sitting = await heldSessionWith('4-1');
 		expect(await addAttendee(db, member, sitting.id, { guestName: 'Marie Curie' }, null)).toEqual({

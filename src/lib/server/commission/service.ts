@@ -27,6 +27,7 @@ import {
 	isAttending,
 	listFreeItemTitles,
 	listGuestNames,
+	listSittingsOfDay,
 	listAgendaFicheIds,
 	listDecisionIds,
 	listPriorityDecisions,
@@ -82,6 +83,15 @@ export async function createSitting(
 	return db.transaction().execute(async (trx) => {
 		const early = await beforeAdoption(trx, input.heldOn);
 		if (early) return early;
+		// The same séance twice (a form sent again after going back): the first one stands.
+		const same = (await listSittingsOfDay(trx, input.heldOn)).find(
+			(other) => sameWords(other.place, input.place) && sameWords(other.title, input.title)
+		);
+		if (same)
+			return refuse(
+				409,
+				`La séance du ${formatDate(input.heldOn)} à ${same.place} (« ${same.title} ») existe déjà : elle figure dans la liste des séances.`
+			);
 		const id = await insertSitting(trx, {
 			...input,
 			createdBy: user.id,
