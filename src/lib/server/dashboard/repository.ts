@@ -19,6 +19,7 @@ async function listFicheStates(db: Executor, day: string) {
 			'fiche.priority as currentPriority',
 			'fiche.adopted_priority as adoptedPriority',
 			'fiche.status as currentStatus',
+			'fiche.retired_on as retiredOn',
 			'fiche.progress as currentProgress',
 			eb
 				.selectFrom('progress_update')
@@ -61,6 +62,18 @@ async function listFicheStates(db: Executor, day: string) {
 		.execute();
 }
 
+/**
+ * A fiche's status at the end of `day`: abandoned from the day an edit of the plan retired it,
+ * otherwise the last validated update's, « à lancer » before any.
+ */
+function statusThen(
+	f: { retiredOn: string | null; statusThen: string | null },
+	day: string
+): FicheStatus {
+	if (f.retiredOn !== null && f.retiredOn <= day) return 'abandonnee';
+	return (f.statusThen as FicheStatus | null) ?? 'a_lancer';
+}
+
 /** Each fiche's status, advancement and priority as of the end of `day` (validated data only). */
 export async function loadFicheStatesAsOf(
 	db: Executor,
@@ -69,7 +82,7 @@ export async function loadFicheStatesAsOf(
 	return (await listFicheStates(db, day)).map((f) => ({
 		code: f.code,
 		priority: f.priorityThen ?? f.adoptedPriority,
-		status: (f.statusThen as FicheStatus | null) ?? 'a_lancer',
+		status: statusThen(f, day),
 		progress: f.progressThen
 	}));
 }
@@ -143,7 +156,7 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 			axis: f.axis,
 			orientation: f.orientation,
 			priority: asOf ? (f.priorityThen ?? f.adoptedPriority) : f.currentPriority,
-			status: asOf ? ((f.statusThen as FicheStatus | null) ?? 'a_lancer') : f.currentStatus,
+			status: asOf ? statusThen(f, day) : f.currentStatus,
 			progress: asOf ? f.progressThen : f.currentProgress
 		})),
 		updatesByMonth: byMonth.map((r) => ({ month: r.month, count: Number(r.count) })),

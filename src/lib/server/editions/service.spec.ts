@@ -171,6 +171,27 @@ describe('yearly editions', () => {
 		});
 	});
 
+	it('counts a fiche abandoned by an edit of the plan as abandoned from that day on', async () => {
+		// As retireFiche leaves it: status, reason and day on the fiche, no progress update.
+		await db
+			.updateTable('fiche')
+			.set({ status: 'abandonnee', retired_reason: 'Créée par erreur', retired_on: '2019-06-01' })
+			.where('code', '=', '7-3')
+			.execute();
+		const draft = await saveEditionDraft(db, admin, draft2019);
+		if (!draft.ok) throw new Error('draft');
+		await publishEdition(db, admin, draft.value.id);
+		const snapshot = (await findPublishedSnapshot(db, 2019))!;
+		expect(snapshot.axes.flatMap((a) => a.fiches).find((f) => f.code === '7-3')).toMatchObject({
+			statusStart: 'a_lancer',
+			statusEnd: 'abandonnee'
+		});
+		expect(snapshot.figures.totals.statuses.abandonnee).toBe(1);
+		expect((await openData(2019)).fiches.find((f) => f.code === '7-3')?.status).toBe('abandonnee');
+		// The 2018 edition, as of before that day, still has it to start.
+		expect((await openData(2018)).fiches.find((f) => f.code === '7-3')?.status).toBe('a_lancer');
+	});
+
 	it('counts on its page the updates of each fiche, the snapshot and the frozen fiche keep them all', async () => {
 		for (const month of ['02', '04', '06', '08', '10'])
 			await validatedUpdate('9-1', `2019-${month}-01`, Number(month) * 5);
