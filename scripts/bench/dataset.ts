@@ -43,7 +43,9 @@ export async function prepareDataset(
 			axisTexts: {},
 			changeNote: null
 		});
-		if (draft.ok) await publishEdition(withEditions, null, draft.value.id);
+		// Generated years run past today: published as on the first day after each one.
+		const after = new Date(`${year + 1}-01-02T10:00:00Z`);
+		if (draft.ok) await publishEdition(withEditions, null, draft.value.id, null, after);
 	}
 	await withEditions.destroy();
 	return {

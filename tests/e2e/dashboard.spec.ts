@@ -133,6 +133,34 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	const anonymous = await apiAs(null);
 	expect((await anonymous.get('/bilans/2019', { maxRedirects: 0 })).status()).toBe(404);
 
+	// The draft's texts are corrected from the form that shows them; a blank form sent for the same
+	// year meanwhile (another admin) replaces nothing unseen, and keeps its typing.
+	const draftUrl = page.url();
+	await page.getByRole('link', { name: 'Modifier les textes du brouillon' }).click();
+	await expect(
+		page.getByRole('heading', { name: 'Modifier le brouillon du bilan 2019' })
+	).toBeVisible();
+	await expect(page.getByLabel('Introduction')).toHaveValue('Une année de lancement.');
+	await expect(page.getByLabel('Texte de l’axe « modernité »')).toHaveValue(
+		'Le WIFI public se déploie.'
+	);
+	const other = await adminOnEditions(browser);
+	await other.page.getByLabel('Année').fill('2019');
+	await other.page.getByLabel('Introduction').fill('Une autre introduction.');
+	await other.page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
+	const refused = other.page.getByRole('alert');
+	await expect(refused).toContainText('Un brouillon du bilan 2019 existe déjà');
+	await expect(refused.getByRole('row', { name: /Texte de l’axe « modernité »/ })).toContainText(
+		'Le WIFI public se déploie.'
+	);
+	await expect(other.page.getByLabel('Introduction')).toHaveValue('Une autre introduction.');
+	await expectNoAxeViolations(other.page);
+	await other.context.close();
+	await page.getByLabel('Texte de l’axe « solidarité »').fill('Les premiers tiers-lieux ouvrent.');
+	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
+	await expect(page).toHaveURL(draftUrl);
+	await expect(page.getByText('Les premiers tiers-lieux ouvrent.')).toBeVisible();
+
 	// Publishing asks first, saying what will be frozen; a post without that step publishes nothing.
 	const admin0 = await apiAs(ACCOUNTS.admin);
 	const draftPath = new URL(page.url()).pathname;

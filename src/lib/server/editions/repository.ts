@@ -136,6 +136,17 @@ export async function findEdition(db: Executor, id: number) {
 	return row && { ...row, axisTexts: JSON.parse(row.axisTexts) as Record<string, string> };
 }
 
+/** The year's draft, if one is being prepared. */
+export async function findDraftOfYear(db: Executor, year: number) {
+	const row = await db
+		.selectFrom('edition')
+		.select([...SUMMARY, 'edition.intro', 'edition.axis_texts as axisTexts'])
+		.where('year', '=', year)
+		.where('state', '=', 'draft')
+		.executeTakeFirst();
+	return row && { ...row, axisTexts: JSON.parse(row.axisTexts) as Record<string, string> };
+}
+
 export async function listVersions(db: Executor, year: number): Promise<EditionSummary[]> {
 	return db
 		.selectFrom('edition')

@@ -13,12 +13,13 @@ import { createTestDb } from '../db/testing';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
 import {
+	findEdition,
 	findFrozenFiche,
 	findPublishedFile,
 	findPublishedSnapshot,
 	listEditions
 } from './repository';
-import { publishEdition, saveEditionDraft } from './service';
+import { findDraftDigest, publishEdition, saveEditionDraft } from './service';
 import type { PlanDocument } from '../opendata/plan-document';
 import { editionPage } from './snapshot';
 
@@ -240,6 +241,66 @@ describe('yearly editions', () => {
 		expect(
 			(await listEditions(db, { publishedOnly: true })).filter((e) => e.year === 2018)
 		).toHaveLength(2);
+	});
+
+	it('is published only once the day its figures are arrested at is over', async () => {
+		const draft = await saveEditionDraft(db, admin, {
+			...draft2019,
+			year: 2031,
+			asOf: '2031-12-31'
+		});
+		if (!draft.ok) throw new Error('draft');
+		for (const now of ['2026-12-02T10:00:00Z', '2031-12-31T22:00:00Z'])
+			expect(await publishEdition(db, admin, draft.value.id, null, new Date(now))).toEqual({
+				ok: false,
+				status: 409,
+				message:
+					'Les chiffres de ce bilan sont arrêtés au 31 décembre 2031 : il ne peut être publié qu’une fois ce jour passé, à partir du 1er janvier 2032.'
+			});
+		expect(await findPublishedSnapshot(db, 2031)).toBeUndefined();
+		// 23:30 UTC on 31 December is already 1 January in Paris.
+		expect(
+			await publishEdition(db, admin, draft.value.id, null, new Date('2031-12-31T23:30:00Z'))
+		).toMatchObject({ ok: true });
+	});
+
+	it('does not overwrite unseen a draft saved before the form was opened, or meanwhile', async () => {
+		const first = await saveEditionDraft(db, admin, { ...draft2019, shown: '' });
+		if (!first.ok) throw new Error('draft');
+		// A blank form for the same year (the draft not opened): refused, what differs listed.
+		const blank = { ...draft2019, intro: 'Nouvelle introduction', axisTexts: {}, shown: '' };
+		expect(await saveEditionDraft(db, admin, blank)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringContaining('Un brouillon du bilan 2019 existe déjà'),
+			changes: [
+				{ field: 'intro', before: 'Bilan 2019', after: 'Nouvelle introduction' },
+				{ field: 'text_performance', before: 'A', after: '' },
+				{ field: 'text_solidarite', before: 'B', after: '' },
+				{ field: 'text_modernite', before: 'C', after: '' }
+			]
+		});
+		expect((await findEdition(db, first.value.id))!.axisTexts).toEqual(draft2019.axisTexts);
+		// Two admins open the draft; the first saves, the second is refused, then sends again.
+		const shown = await findDraftDigest(db, 2019);
+		const edited = { ...draft2019, intro: 'Introduction revue', shown };
+		expect(await saveEditionDraft(db, admin, edited)).toEqual({
+			ok: true,
+			value: { id: first.value.id }
+		});
+		const other = { ...draft2019, axisTexts: { ...draft2019.axisTexts, modernite: 'D' }, shown };
+		expect(await saveEditionDraft(db, admin, other)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringContaining('Quelqu’un a modifié ce brouillon'),
+			changes: [
+				{ field: 'intro', before: 'Introduction revue', after: 'Bilan 2019' },
+				{ field: 'text_modernite', before: 'C', after: 'D' }
+			]
+		});
+		const again = { ...other, shown: await findDraftDigest(db, 2019) };
+		expect(await saveEditionDraft(db, admin, again)).toMatchObject({ ok: true });
+		expect((await findEdition(db, first.value.id))!.axisTexts.modernite).toBe('D');
 	});
 
 	it('keeps drafts out of the public list', async () => {

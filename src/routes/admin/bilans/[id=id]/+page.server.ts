@@ -3,7 +3,7 @@ import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { refusalAnswer } from '$lib/server/http/form-answer';
 import { findEdition, findPublishedSnapshot } from '$lib/server/editions/repository';
-import { publishEdition } from '$lib/server/editions/service';
+import { publishEdition, tooSoonToPublish } from '$lib/server/editions/service';
 import { buildEditionSnapshot, editionPage } from '$lib/server/editions/snapshot';
 import { readForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
@@ -33,7 +33,11 @@ export const load: PageServerLoad = async (event) => {
 					},
 					new Date().toISOString()
 				);
-	return { edition, snapshot: editionPage(snapshot!) };
+	return {
+		edition,
+		snapshot: editionPage(snapshot!),
+		tooSoon: edition.state === 'draft' ? tooSoonToPublish(edition.asOf) : null
+	};
 };
 
 export const actions: Actions = {

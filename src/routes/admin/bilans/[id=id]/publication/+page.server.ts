@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { authorize } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { findEdition, listVersions } from '$lib/server/editions/repository';
+import { tooSoonToPublish } from '$lib/server/editions/service';
 import type { PageServerLoad } from './$types';
 
 // The confirmation step before publishing an edition: what becomes public and what is frozen. The
@@ -23,6 +24,8 @@ export const load: PageServerLoad = async (event) => {
 			asOf: edition.asOf,
 			changeNote: edition.changeNote
 		},
-		previous: previous ? { version: previous.version, publishedAt: previous.publishedAt } : null
+		previous: previous ? { version: previous.version, publishedAt: previous.publishedAt } : null,
+		// Refused by publishEdition: said here instead of a button that would be refused.
+		tooSoon: tooSoonToPublish(edition.asOf)
 	};
 };
