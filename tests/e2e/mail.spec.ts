@@ -112,6 +112,22 @@ test('an admin invites a partner, who receives the mail and sets a password from
 	await invited.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
 	await expect(invited).toHaveURL(/\/espace$/);
 	await invited.context().close();
+
+	// Active now: the admin is offered a link to a new password, not an invitation.
+	await page.goto('/admin/utilisateurs');
+	const row = page.getByRole('row').filter({ hasText: INVITEE.email });
+	await expect(row.getByRole('cell').nth(3)).toContainText('actif');
+	await row.getByRole('button', { name: /^Envoyer un lien de nouveau mot de passe/ }).click();
+	await expect(page.getByRole('status')).toContainText(
+		`Lien de nouveau mot de passe envoyé par courriel à ${INVITEE.email}`
+	);
+	const renewal = await lastMail(INVITEE.email, /nouveau mot de passe/);
+	const fresh = await anonymous(browser);
+	await fresh.goto(linkIn(renewal, '/invitation'));
+	await expect(
+		fresh.getByRole('heading', { name: `Nouveau mot de passe, ${INVITEE.name}` })
+	).toBeVisible();
+	await fresh.context().close();
 });
 
 test('a partner resets a forgotten password from the mail', async ({ page, browser }, testInfo) => {

@@ -19,12 +19,15 @@ import {
 	acceptInvitation,
 	changePassword,
 	createAccountWithInvitation,
+	findValidInvitation,
+	INVITATION_LIFETIME_MS,
+	inviteAgain,
 	issueInvitation,
 	login,
 	setAccountDisabled
 } from './service';
 import { createSession, validateSessionToken } from './sessions';
-import { findPasswordHash, type User } from './users';
+import { findPasswordHash, listUsers, type User } from './users';
 
 const PASSWORD = TEST_PASSWORD;
 const NEW_PASSWORD = 'un héron gris sur la rive du lot';
@@ -251,7 +254,10 @@ describe('invitations by e-mail', () => {
 	});
 
 	it('an invitation sent again to an account that has a password says it replaces it', async () => {
-		await db.transaction().execute((trx) => issueInvitation(trx, admin, partner.id, null, now));
+		const again = await inviteAgain(db, admin, partner.id, null, now);
+		expect(again).toMatchObject({ ok: true, value: { renewing: true } });
+		const found = await findValidInvitation(db, again.ok ? again.value.token : '', now + 1000);
+		expect(found?.renewing).toBe(true);
 		await deliver();
 		const { mail } = smtp.received.at(-1)!;
 		expect(mail.subject).toBe(
@@ -270,9 +276,15 @@ describe('invitations by e-mail', () => {
 		await deliver();
 		expect(smtp.received).toHaveLength(2);
 		expect(linkIn(smtp.received[1]!.mail.text!, '/invitation')).toBe(again);
+		const pendingUntil = async (at: number) =>
+			(await listUsers(db, at)).find((u) => u.id === created.value.userId)?.invitationUntil;
+		expect(await pendingUntil(now)).toBe(now + INVITATION_LIFETIME_MS);
+		// Unused but past its seven days: no longer pending.
+		expect(await pendingUntil(now + INVITATION_LIFETIME_MS)).toBeNull();
 		expect(await revokeInvitation(db, admin, created.value.userId, null, now)).toMatchObject({
 			ok: true
 		});
+		expect(await pendingUntil(now)).toBeNull();
 		expect((await acceptInvitation(db, again, NEW_PASSWORD, null, now + 1000)).ok).toBe(false);
 		expect(await revokeInvitation(db, admin, created.value.userId, null, now)).toMatchObject({
 			ok: false,

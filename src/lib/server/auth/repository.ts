@@ -145,20 +145,34 @@ export async function setDisabled(
 	if (disabled) await endOneTimeLinks(db, userId, now);
 }
 
+/**
+ * Every account, with whether it has a password and until when its invitation link still opens
+ * (null when none is unused and unexpired: never sent, used, revoked or expired).
+ */
 export async function listUsers(
-	db: Executor
-): Promise<(User & { hasPassword: boolean; createdAt: string })[]> {
+	db: Executor,
+	now = Date.now()
+): Promise<(User & { hasPassword: boolean; createdAt: string; invitationUntil: number | null })[]> {
 	const rows = await userQuery(db)
 		.select([
 			'user_account.created_at as createdAt',
-			(eb) => eb('user_account.password_hash', 'is not', null).as('hasPassword')
+			(eb) => eb('user_account.password_hash', 'is not', null).as('hasPassword'),
+			(eb) =>
+				eb
+					.selectFrom('invitation')
+					.select((i) => i.fn.max('invitation.expires_at').as('until'))
+					.whereRef('invitation.user_id', '=', 'user_account.id')
+					.where('invitation.used_at', 'is', null)
+					.where('invitation.expires_at', '>', now)
+					.as('invitationUntil')
 		])
 		.orderBy('user_account.name')
 		.execute();
 	return rows.map((r) => ({
 		...toUser(r),
 		hasPassword: Boolean(r.hasPassword),
-		createdAt: r.createdAt
+		createdAt: r.createdAt,
+		invitationUntil: r.invitationUntil === null ? null : Number(r.invitationUntil)
 	}));
 }
 

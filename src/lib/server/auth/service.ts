@@ -351,26 +351,30 @@ export async function inviteAgain(
 	userId: number,
 	clientAddress: string | null,
 	now = Date.now()
-): Promise<Result<{ email: string; token: string }>> {
+): Promise<Result<{ email: string; token: string; renewing: boolean }>> {
 	const target = await findUserById(db, userId);
 	if (!target) return refuse(404, UNKNOWN_ACCOUNT);
 	if (target.disabled) return refuse(400, 'Réactivez d’abord ce compte.');
 	const token = await db
 		.transaction()
 		.execute((trx) => issueInvitation(trx, admin, userId, clientAddress, now));
-	return ok({ email: target.email, token });
+	// An account that has a password gets a link to choose a new one (its mail says so too).
+	const renewing = (await findPasswordHash(db, userId)) !== null;
+	return ok({ email: target.email, token, renewing });
 }
 
 export async function findValidInvitation(
 	db: Db,
 	token: string,
 	now = Date.now()
-): Promise<{ invitationId: string; user: User } | undefined> {
+): Promise<{ invitationId: string; user: User; renewing: boolean } | undefined> {
 	const row = await openSingleUse(token, (id) => findInvitation(db, id), now);
 	if (!row) return undefined;
 	const user = await findUserById(db, row.userId);
 	if (!user || user.disabled) return undefined;
-	return { invitationId: row.id, user };
+	// Sent by an admin to an account that has a password: the link chooses a new one.
+	const renewing = (await findPasswordHash(db, user.id)) !== null;
+	return { invitationId: row.id, user, renewing };
 }
 
 export async function acceptInvitation(

@@ -17,7 +17,8 @@ import { invalidFormAnswer, refusalAnswer } from './form-answer';
  * (`apply`: sets the password, ends the other sessions and opens one); the pages share the rest.
  */
 export interface SingleUseTokenPassword {
-	find(db: Db, token: string): Promise<{ user: User } | undefined>;
+	/** `renewing`: the account already has a password, which the link replaces. */
+	find(db: Db, token: string): Promise<{ user: User; renewing?: boolean } | undefined>;
 	apply(
 		db: Db,
 		token: string,
@@ -37,7 +38,10 @@ export function homeFor(role: User['role']): string {
 export async function loadTokenAccount(token: string, flow: SingleUseTokenPassword) {
 	const found = await flow.find(getDb(), token);
 	if (!found) error(410, flow.invalidMessage);
-	return { account: { name: found.user.name, email: found.user.email } };
+	return {
+		account: { name: found.user.name, email: found.user.email },
+		renewing: found.renewing ?? false
+	};
 }
 
 /** The page's action: checks the new password, uses the token, signs in and goes home. */

@@ -56,7 +56,8 @@ export const actions: Actions = {
 			invitation: {
 				email: data.email.toLowerCase(),
 				url: invitationUrl(event.url.origin, result.value.invitationToken),
-				mailed: mailIsRelayed()
+				mailed: mailIsRelayed(),
+				renewing: false
 			}
 		};
 	},
@@ -69,9 +70,14 @@ export const actions: Actions = {
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result);
-		const { email, token } = result.value;
+		const { email, token, renewing } = result.value;
 		return {
-			invitation: { email, url: invitationUrl(event.url.origin, token), mailed: mailIsRelayed() }
+			invitation: {
+				email,
+				url: invitationUrl(event.url.origin, token),
+				mailed: mailIsRelayed(),
+				renewing
+			}
 		};
 	},
 	revoke: async (event) => {
