@@ -220,5 +220,14 @@ test('on a phone, the tables of things to act on keep their actions on screen', 
 	expect(box.x + box.width).toBeLessThanOrEqual(390);
 	// Each cell says which column it belongs to.
 	await expect(page.locator('td[data-label="Adresse"]').first()).toBeVisible();
+
+	// A refused form takes the focus to its first refused field, a screen above its button.
+	await page.goto('/admin/campagnes');
+	await page.waitForLoadState('networkidle');
+	await page.getByRole('button', { name: /^Ouvrir la campagne/ }).click();
+	const title = page.getByLabel('Titre');
+	await expect(title).toBeFocused();
+	await expect(title).toHaveAccessibleDescription(/Donnez un titre à la campagne/);
+	await expect(title).toBeInViewport();
 	await context.close();
 });

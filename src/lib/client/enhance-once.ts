@@ -4,6 +4,7 @@
 // could arrive after the save that followed it and show the conflict again over a saved draft.
 import { enhance } from '$app/forms';
 import { invalidateAll } from '$app/navigation';
+import { tick } from 'svelte';
 import type { SubmitFunction } from '@sveltejs/kit';
 
 const SEND_FAILED_MESSAGE =
@@ -16,7 +17,9 @@ const SEND_FAILED_MESSAGE =
  *   stays where it was (no button is disabled under it);
  * - when no answer comes (the connection failed) or the answer cannot be read, SvelteKit would
  *   replace the page by an English error page and lose what was typed: the form stays as it is,
- *   with a French alert at its top.
+ *   with a French alert at its top;
+ * - when the answer refuses fields, the focus goes to the first of them (its message is read with
+ *   it, and it is scrolled into view): on a phone the messages may sit a screen above the button.
  */
 export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 	let pending = false;
@@ -57,6 +60,11 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 					return;
 				}
 				await (after ? after(answer) : answer.update());
+				if (answer.result.type === 'failure') {
+					await tick();
+					const invalid = form.querySelector('[aria-invalid="true"]');
+					if (invalid instanceof HTMLElement) invalid.focus();
+				}
 			} finally {
 				setSending(false);
 			}
