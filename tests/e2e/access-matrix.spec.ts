@@ -189,6 +189,7 @@ const rows = (): Row[] => [
 	['POST', '/admin/campagnes?/open', { title: '' }, [303, 403, 403, 403, 400]],
 	['GET', '/admin/campagnes/999999', null, [303, 403, 403, 403, 404]],
 	['GET', '/admin/campagnes/999999/suivi.csv', null, [303, 403, 403, 403, 404]],
+	['GET', '/admin/campagnes/999999/suivi.xlsx', null, [303, 403, 403, 403, 404]],
 	['POST', '/admin/campagnes/999999?/close', { confirm: 'oui' }, [303, 403, 403, 403, 404]],
 	['POST', `/commission/seances/${openSession}?/convene`, {}, [303, 403, 403, 200, 200]],
 	['POST', '/admin/utilisateurs?/revoke', { userId: '999999' }, [303, 403, 403, 403, 404]],

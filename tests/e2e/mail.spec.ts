@@ -250,6 +250,11 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'campagne');
 	const csv = await page.request.get(`/admin/campagnes/${campaignId}/suivi.csv`);
 	expect(await csv.text()).toMatch(new RegExp(`${ficheCode},.*,Assureurs,soumise,-1 j : `));
+	const xlsx = await page.request.get(`/admin/campagnes/${campaignId}/suivi.xlsx`);
+	expect(xlsx.headers()['content-disposition']).toBe(
+		`attachment; filename="campagne-${campaignId}.xlsx"`
+	);
+	expect((await xlsx.body()).subarray(0, 2).toString()).toBe('PK');
 
 	// Every answer is in: the admin closes it; it leaves the partner's workspace.
 	const close = page.getByRole('button', { name: 'Clore la campagne « Bilan des assureurs »' });

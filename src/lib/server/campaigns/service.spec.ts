@@ -1,3 +1,5 @@
+import ExcelJS from 'exceljs';
+import { sheetToXlsx } from '../spreadsheet';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
@@ -15,6 +17,7 @@ import {
 	campaignsPage,
 	closeCampaign,
 	completionRows,
+	completionSheet,
 	openCampaign,
 	sendCampaignReminders
 } from './service';
@@ -373,5 +376,30 @@ describe('campaigns', () => {
 		expect(rows[0]).toEqual(['fiche', 'intitule', 'organisation', 'etat', 'rappels']);
 		expect(rows.find((r) => r[0] === '9-1')![1]).toBe(`'=HYPERLINK("x")`);
 		expect(rows.filter((r) => r[2] === 'CDG46').every((r) => r[3] === 'manquante')).toBe(true);
+	});
+
+	it('writes its completion as a workbook for people, read back', async () => {
+		const id = await open();
+		await db
+			.updateTable('fiche')
+			.set({ title: '=HYPERLINK("x")' })
+			.where('code', '=', '9-1')
+			.execute();
+		const completion = await campaignCompletion(db, id);
+		if (!completion.ok) throw new Error('no campaign');
+		const workbook = new ExcelJS.Workbook();
+		await workbook.xlsx.load(await sheetToXlsx(completionSheet(completion.value, () => 'jamais')));
+		const sheet = workbook.worksheets[0]!;
+		const rows: unknown[][] = [];
+		sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+		expect(sheet.name).toBe('Suivi de la campagne');
+		expect(String(rows[0]![0])).toMatch(
+			/^Campagne de suivi « .+ », date limite le \d{1,2}(er)? \S+ \d{4} : 0 sur \d+ mises à jour attendues$/
+		);
+		expect(rows[1]).toEqual(['Fiche', 'Intitulé', 'Organisation', 'État', 'Rappels envoyés']);
+		// A text cell, never a formula: the title as typed.
+		const nineOne = rows.find((r) => r[0] === '9-1')!;
+		expect(nineOne[1]).toBe('=HYPERLINK("x")');
+		expect(rows.length - 2).toBe(completionRows(completion.value, () => 'jamais').length - 1);
 	});
 });

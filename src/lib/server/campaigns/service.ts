@@ -2,6 +2,7 @@ import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
 import type { User } from '../auth/users';
 import { protectFormula } from '../csv';
+import type { Sheet } from '../spreadsheet';
 import { campaignMail } from '../mail/messages';
 import { queueNotification } from '../mail/outbox';
 import { activeRecipients, organisationReceives } from '../mail/preferences-repository';
@@ -337,11 +338,8 @@ export async function campaignCompletion(db: Db, id: number): Promise<Result<Com
 	});
 }
 
-/** The same, as CSV rows (free text through protectFormula). */
-export function completionRows(
-	completion: Completion,
-	formatTime: (ms: number) => string
-): string[][] {
+/** One line per fiche and organisation: its state, and the reminders sent to the organisation. */
+function completionLines(completion: Completion, formatTime: (ms: number) => string) {
 	const reminderText = new Map(
 		completion.organisations.map((o) => [
 			o.name,
@@ -350,18 +348,39 @@ export function completionRows(
 				.join(' ; ')
 		])
 	);
+	return completion.fiches.flatMap((f) =>
+		f.organisations.map((o) => [f.code, f.title, o.name, o.label, reminderText.get(o.name) ?? ''])
+	);
+}
+
+/** The same, as CSV rows (free text through protectFormula). */
+export function completionRows(
+	completion: Completion,
+	formatTime: (ms: number) => string
+): string[][] {
 	return [
 		['fiche', 'intitule', 'organisation', 'etat', 'rappels'],
-		...completion.fiches.flatMap((f) =>
-			f.organisations.map((o) => [
-				f.code,
-				protectFormula(f.title),
-				protectFormula(o.name),
-				o.label,
-				reminderText.get(o.name) ?? ''
-			])
-		)
+		...completionLines(completion, formatTime).map(([code, title, organisation, ...rest]) => [
+			code!,
+			protectFormula(title!),
+			protectFormula(organisation!),
+			...rest
+		])
 	];
+}
+
+/**
+ * The same for people, as a workbook's sheet: French headings (a workbook never reads a text cell
+ * as a formula, the titles go as they are).
+ */
+export function completionSheet(completion: Completion, formatTime: (ms: number) => string): Sheet {
+	const { title, deadline } = completion.campaign;
+	return {
+		title: 'Suivi de la campagne',
+		note: `Campagne de suivi « ${title} », date limite le ${formatDate(deadline)} : ${completion.done} sur ${pluralize(completion.total, 'mise à jour attendue', 'mises à jour attendues')}`,
+		headers: ['Fiche', 'Intitulé', 'Organisation', 'État', 'Rappels envoyés'],
+		rows: completionLines(completion, formatTime)
+	};
 }
 
 /** /espace: the open campaigns with fiches of the organisation, and those still to update. */
