@@ -363,7 +363,8 @@ describe('campaigns', () => {
 		]);
 	});
 
-	it('writes its completion as CSV with free text protected', async () => {
+	/** A campaign's completion where fiche 9-1's title reads as a spreadsheet formula. */
+	async function completionWithFormulaTitle() {
 		const id = await open();
 		await db
 			.updateTable('fiche')
@@ -372,23 +373,21 @@ describe('campaigns', () => {
 			.execute();
 		const completion = await campaignCompletion(db, id);
 		if (!completion.ok) throw new Error('no campaign');
-		const rows = completionRows(completion.value, () => 'jamais');
+		return completion.value;
+	}
+
+	it('writes its completion as CSV with free text protected', async () => {
+		const completion = await completionWithFormulaTitle();
+		const rows = completionRows(completion, () => 'jamais');
 		expect(rows[0]).toEqual(['fiche', 'intitule', 'organisation', 'etat', 'rappels']);
 		expect(rows.find((r) => r[0] === '9-1')![1]).toBe(`'=HYPERLINK("x")`);
 		expect(rows.filter((r) => r[2] === 'CDG46').every((r) => r[3] === 'manquante')).toBe(true);
 	});
 
 	it('writes its completion as a workbook for people, read back', async () => {
-		const id = await open();
-		await db
-			.updateTable('fiche')
-			.set({ title: '=HYPERLINK("x")' })
-			.where('code', '=', '9-1')
-			.execute();
-		const completion = await campaignCompletion(db, id);
-		if (!completion.ok) throw new Error('no campaign');
+		const completion = await completionWithFormulaTitle();
 		const workbook = new ExcelJS.Workbook();
-		await workbook.xlsx.load(await sheetToXlsx(completionSheet(completion.value, () => 'jamais')));
+		await workbook.xlsx.load(await sheetToXlsx(completionSheet(completion, () => 'jamais')));
 		const sheet = workbook.worksheets[0]!;
 		const rows: unknown[][] = [];
 		sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
@@ -400,6 +399,6 @@ describe('campaigns', () => {
 		// A text cell, never a formula: the title as typed.
 		const nineOne = rows.find((r) => r[0] === '9-1')!;
 		expect(nineOne[1]).toBe('=HYPERLINK("x")');
-		expect(rows.length - 2).toBe(completionRows(completion.value, () => 'jamais').length - 1);
+		expect(rows.length - 2).toBe(completionRows(completion, () => 'jamais').length - 1);
 	});
 });
