@@ -8,6 +8,7 @@ import { markupToRichText } from '../utils/rich-text-markup';
 import type { RichText } from '../utils/rich-text';
 import { hasForbiddenCharacters, isIsoDate, parseForm, type FieldErrors } from './form';
 import { TEXT_MAX_LENGTH } from './limits';
+import { indicatorDateProblems } from '../utils/rules';
 import { parseDecimal } from './progress-update';
 
 /** Rows the fiche form can send: more than any fiche of the plan has, plus blank ones to add. */
@@ -252,6 +253,12 @@ function readIndicators(values: Record<string, string>, errors: FieldErrors): In
 		const baselineDate = readDate(get('baseline_date'), errors, field('baseline_date'));
 		if (baseline !== null && !baselineDate)
 			errors[field('baseline_date')] ??= 'Indiquez la date de la valeur de référence.';
+		const dateProblems = indicatorDateProblems(
+			targetDate && !errors[field('target_date')] ? targetDate : null,
+			baselineDate && !errors[field('baseline_date')] ? baselineDate : null
+		);
+		if (dateProblems.target) errors[field('target_date')] ??= dateProblems.target;
+		if (dateProblems.baseline) errors[field('baseline_date')] ??= dateProblems.baseline;
 		rows.push({
 			id: rawId === '' ? null : Number(rawId),
 			label: label ?? '',

@@ -25,3 +25,27 @@ export const INDICATOR_POINTS = 12;
 
 /** How many organisations the activity chart names; the others are counted together. */
 export const NAMED_ORGANISATIONS = 10;
+
+/** The years an indicator's target and baseline may be dated: a baseline measured before the plan, a target after it. */
+export const INDICATOR_DATE_YEARS = { first: 2000, last: 2100 } as const;
+
+/**
+ * What is wrong with an indicator's dates ("YYYY-MM-DD", already valid), by part: a year out of
+ * INDICATOR_DATE_YEARS (1900 typed for 2019), or a baseline dated on or after its target.
+ */
+export function indicatorDateProblems(
+	targetDate: string | null,
+	baselineDate: string | null,
+	/** What the page calls the baseline (the workbook: « valeur de départ »). */
+	baselineName = 'valeur de référence'
+): { target?: string; baseline?: string } {
+	const problems: { target?: string; baseline?: string } = {};
+	const { first, last } = INDICATOR_DATE_YEARS;
+	const outOfRange = (date: string) => date < `${first}-01-01` || date > `${last}-12-31`;
+	const rangeMessage = `Cette date doit tomber entre ${first} et ${last}.`;
+	if (targetDate && outOfRange(targetDate)) problems.target = rangeMessage;
+	if (baselineDate && outOfRange(baselineDate)) problems.baseline = rangeMessage;
+	else if (baselineDate && targetDate && !problems.target && baselineDate >= targetDate)
+		problems.baseline = `La ${baselineName} doit être datée avant la cible.`;
+	return problems;
+}

@@ -212,6 +212,45 @@ describe('editing a fiche', () => {
 		expect(parsed.values[indicatorRowField(0, 'target')]).toBe('120');
 	});
 
+	it('refuses an indicator dated out of the plan’s years, or its baseline dated after its target', async () => {
+		const state = (await findFicheState(db, '3-1'))!;
+		const parse = (dates: Record<string, string>) => {
+			const data = new FormData();
+			for (const [k, v] of Object.entries({
+				...ficheFormValues(state, 0),
+				[indicatorRowField(0, 'target')]: '10',
+				[indicatorRowField(0, 'baseline')]: '2',
+				reason: 'Dates',
+				...dates
+			}))
+				data.set(k, v);
+			return parseFicheForm(data).errors;
+		};
+		expect(
+			parse({
+				[indicatorRowField(0, 'target_date')]: '1900-01-01',
+				[indicatorRowField(0, 'baseline_date')]: '2031-01-01'
+			})
+		).toEqual({
+			[indicatorRowField(0, 'target_date')]: 'Cette date doit tomber entre 2000 et 2100.'
+		});
+		expect(
+			parse({
+				[indicatorRowField(0, 'target_date')]: '2027-12-31',
+				[indicatorRowField(0, 'baseline_date')]: '2031-01-01'
+			})
+		).toEqual({
+			[indicatorRowField(0, 'baseline_date')]:
+				'La valeur de référence doit être datée avant la cible.'
+		});
+		expect(
+			parse({
+				[indicatorRowField(0, 'target_date')]: '2027-12-31',
+				[indicatorRowField(0, 'baseline_date')]: '2017-06-30'
+			})
+		).toEqual({});
+	});
+
 	it('moving a fiche to another objective gives it the next free code there', async () => {
 		const target = await db
 			.selectFrom('objective')

@@ -201,6 +201,28 @@ describe('a workbook that does not validate: one French sentence per problem, no
 			/^Feuille « Indicateurs », ligne 2, colonne « Date de la cible » : « 31\/02\/2024 » n’est pas une date/
 		],
 		[
+			'a target dated 1900',
+			() =>
+				edited((w) => {
+					const sheet = w.getWorksheet('Indicateurs')!;
+					sheet.getRow(2).getCell(6).value = 10;
+					sheet.getRow(2).getCell(7).value = '01/01/1900';
+				}),
+			/^Feuille « Indicateurs », ligne 2, colonne « Date de la cible » : cette date doit tomber entre 2000 et 2100$/
+		],
+		[
+			'a baseline dated after its target',
+			() =>
+				edited((w) => {
+					const sheet = w.getWorksheet('Indicateurs')!;
+					sheet.getRow(2).getCell(6).value = 10;
+					sheet.getRow(2).getCell(7).value = '31/12/2027';
+					sheet.getRow(2).getCell(8).value = 2;
+					sheet.getRow(2).getCell(9).value = '01/01/2031';
+				}),
+			/colonne « Date de la valeur de départ » : la valeur de départ doit être datée avant la cible$/
+		],
+		[
 			'a percentage above 100',
 			() =>
 				edited((w) => {

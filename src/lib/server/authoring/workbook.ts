@@ -8,6 +8,7 @@ import {
 } from '../../utils/vocabulary';
 import type { IndicatorKind } from '../db/schema';
 import { formatNumber } from '../../utils/format';
+import { indicatorDateProblems } from '../../utils/rules';
 import { newWorkbook } from '../spreadsheet';
 import {
 	emptyPlanModel,
@@ -908,6 +909,12 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 			if (targetDate && target === null) r.problem(5, 'une date de cible demande une cible');
 			if (baselineDate && baseline === null)
 				r.problem(7, 'une date de valeur de départ demande une valeur de départ');
+			const dateProblems = indicatorDateProblems(targetDate, baselineDate, 'valeur de départ');
+			// The form's sentences, as the import's other problems are written: « cette date … ».
+			const asProblem = (sentence: string) =>
+				sentence.charAt(0).toLowerCase() + sentence.slice(1).replace(/\.$/, '');
+			if (dateProblems.target) r.problem(6, asProblem(dateProblems.target));
+			if (dateProblems.baseline) r.problem(8, asProblem(dateProblems.baseline));
 			return {
 				reader: r,
 				item: {
