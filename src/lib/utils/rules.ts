@@ -27,7 +27,7 @@ export const INDICATOR_POINTS = 12;
 export const NAMED_ORGANISATIONS = 10;
 
 /** The years an indicator's target and baseline may be dated: a baseline measured before the plan, a target after it. */
-export const INDICATOR_DATE_YEARS = { first: 2000, last: 2100 } as const;
+const INDICATOR_DATE_YEARS = { first: 2000, last: 2100 } as const;
 
 /**
  * What is wrong with an indicator's dates ("YYYY-MM-DD", already valid), by part: a year out of
