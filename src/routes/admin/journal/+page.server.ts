@@ -10,6 +10,8 @@ import {
 import { listUsers } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { isIsoDate } from '$lib/schemas/form';
+import { shiftDay } from '$lib/utils/dates';
+import { formatDate } from '$lib/utils/format';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -27,17 +29,19 @@ export const load: PageServerLoad = async (event) => {
 		if (/^\d{1,9}$/.test(actor)) filters.actorId = Number(actor);
 		else notes.push('Compte inconnu : filtre ignoré.');
 	}
-	const from = params.get('du') ?? '';
-	if (from) {
-		if (isIsoDate(from)) filters.from = from;
-		else notes.push('Date de début invalide : filtre ignoré.');
+	let from = params.get('du') ?? '';
+	let to = params.get('au') ?? '';
+	if (from && !isIsoDate(from)) notes.push('Date de début invalide : filtre ignoré.');
+	if (to && !isIsoDate(to)) notes.push('Date de fin invalide : filtre ignoré.');
+	// Typed the wrong way round: the period meant, said.
+	if (isIsoDate(from) && isIsoDate(to) && from > to) {
+		[from, to] = [to, from];
+		notes.push(
+			`La date de début était après la date de fin : le journal est montré du ${formatDate(from)} au ${formatDate(to)}.`
+		);
 	}
-	const to = params.get('au') ?? '';
-	if (to) {
-		if (isIsoDate(to))
-			filters.to = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-		else notes.push('Date de fin invalide : filtre ignoré.');
-	}
+	if (isIsoDate(from)) filters.from = from;
+	if (isIsoDate(to)) filters.to = shiftDay(to, -1);
 	const text = (params.get('q') ?? '').trim().slice(0, 100);
 	if (text) filters.text = text;
 	const pageRaw = params.get('page') ?? '1';
