@@ -1,7 +1,8 @@
 import type { FieldChange } from '../result';
 import type { RevisionEntity } from './revisions-repository';
 import { INDICATOR_KIND_LABELS, type PlanModel } from './plan-model';
-import { ORGANISATION_KIND_LABELS } from '../../utils/vocabulary';
+import { ORGANISATION_KIND_LABELS, STATUS_LABELS } from '../../utils/vocabulary';
+import type { FicheStatus } from '../db/schema';
 import { SHEETS, type WorkbookProblem } from './workbook';
 
 /**
@@ -53,6 +54,8 @@ function fieldChanges<T>(fields: FieldSpec<T>[], before: T | undefined, after: T
 	return changes;
 }
 
+const statusLabel = (status: FicheStatus | undefined) => (status ? STATUS_LABELS[status] : '');
+
 function byKey<T>(items: T[], key: (item: T) => string): Map<string, T> {
 	return new Map(items.map((item) => [key(item), item]));
 }
@@ -64,6 +67,8 @@ export function diffPlans(
 	options: {
 		ficheRows?: Map<string, number>;
 		retiredFiches?: string[];
+		/** Each fiche's status now: what a fiche removed from the workbook was before it is retired. */
+		statuses?: Map<string, FicheStatus>;
 		/** Codes fiches had before they moved to another objective, and the code each has now. */
 		formerCodes?: Map<string, string>;
 	} = {}
@@ -322,7 +327,12 @@ export function diffPlans(
 				action: 'retired',
 				fiche: fiche.code,
 				changes: [
-					{ field: 'status', label: 'Statut', before: '', after: 'Abandonnée (retirée du plan)' }
+					{
+						field: 'status',
+						label: 'Statut',
+						before: statusLabel(options.statuses?.get(fiche.code)),
+						after: 'Abandonnée (retirée du plan)'
+					}
 				]
 			});
 

@@ -1,3 +1,4 @@
+import { STATUS_LABELS } from '../../utils/vocabulary';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
@@ -157,6 +158,20 @@ describe('plan workbook round trip', () => {
 		const actions = preview.changes.map((c) => `${c.action} ${c.key}`);
 		expect(actions).toContain('created 4-2');
 		expect(actions).toContain('retired 13-1');
+		// Its status before, as stored (13-1 is under way in the seed), not an empty « Avant ».
+		const { status: status13 } = await db
+			.selectFrom('fiche')
+			.select('status')
+			.where('code', '=', '13-1')
+			.executeTakeFirstOrThrow();
+		expect(preview.changes.find((c) => c.key === '13-1')?.changes).toEqual([
+			{
+				field: 'status',
+				label: 'Statut',
+				before: STATUS_LABELS[status13],
+				after: 'Abandonnée (retirée du plan)'
+			}
+		]);
 		expect(actions).toContain('created 4-2#1');
 		// Different titles: not taken for a fiche whose code was changed.
 		expect(preview.recoded).toEqual([]);

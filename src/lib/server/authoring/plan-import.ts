@@ -11,6 +11,7 @@ import {
 	addOrganisationAlias,
 	dropOtherAliasesNamed,
 	releaseOrganisationName,
+	listFicheStatuses,
 	listRetiredFicheCodes,
 	loadLatestValues,
 	loadPlanIds,
@@ -124,9 +125,10 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		};
 	const reading = await readPlanWorkbook(bytes);
 	if (!reading.ok) return { ...empty, problems: reading.problems.map(capitalised) };
-	const [current, retiredFiches, moves, creates] = await Promise.all([
+	const [current, retiredFiches, statuses, moves, creates] = await Promise.all([
 		loadPlanModel(db),
 		listRetiredFicheCodes(db),
+		listFicheStatuses(db),
 		listFicheMoves(db),
 		planExists(db).then((exists) => !exists)
 	]);
@@ -137,6 +139,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const diff = diffPlans(current, reading.model, {
 		ficheRows: reading.ficheRows,
 		retiredFiches,
+		statuses,
 		formerCodes
 	});
 	return {
