@@ -97,7 +97,7 @@ export async function saveEditionDraft(
 			return refuse(
 				409,
 				input.shown === ''
-					? `Un brouillon du bilan ${input.year} existe déjà : rien n’a été enregistré, pour ne pas remplacer ses textes. Ce qui diffère de votre saisie est listé ci-dessous ; votre saisie est gardée. Enregistrez à nouveau pour remplacer le brouillon par votre saisie, ou reprenez-le avec « Modifier » dans la liste des bilans.`
+					? `Un brouillon du bilan ${input.year} existe déjà : rien n’a été enregistré, pour ne pas remplacer ses textes. Ce qui diffère de votre saisie est listé ci-dessous ; votre saisie est gardée. Enregistrez à nouveau pour remplacer le brouillon par votre saisie, ou reprenez-le avec « modifier » dans la liste des bilans.`
 					: `Quelqu’un a modifié ce brouillon depuis que vous l’avez ouvert : rien n’a été enregistré. Ses changements sont listés ci-dessous ; votre saisie est gardée. Enregistrez à nouveau pour remplacer le brouillon par votre saisie.`,
 				{ changes: draftChanges(existing, input) }
 			);
