@@ -250,19 +250,41 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 	await expect(page.getByRole('status')).toContainText('Décision retirée');
 	await expect(page.getByText('Une décision enregistrée par erreur.')).toHaveCount(0);
 
-	// The date, place and title are corrected until closing; a held séance is never dated ahead.
-	await page.getByText('Corriger la date, le lieu ou l’intitulé').click();
+	// The date, time, place and title are corrected until closing; a held séance is never dated
+	// ahead; a time is hours and minutes.
+	await page.getByText('Corriger la date, l’heure, le lieu ou l’intitulé').click();
 	await page.locator('#held_on').fill('2099-01-01');
 	await page.getByLabel('Lieu', { exact: true }).fill('Gourdon, salle du conseil');
-	await page.getByRole('button', { name: 'Enregistrer la date, le lieu et l’intitulé' }).click();
+	await page
+		.getByRole('button', { name: 'Enregistrer la date, l’heure, le lieu et l’intitulé' })
+		.click();
 	await expect(
 		page.getByText('La séance est déjà tenue : sa date ne peut pas être un jour à venir.').first()
 	).toBeVisible();
 	await expect(page.getByLabel('Lieu', { exact: true })).toHaveValue('Gourdon, salle du conseil');
 	await page.locator('#held_on').fill('2026-11-10');
-	await page.getByRole('button', { name: 'Enregistrer la date, le lieu et l’intitulé' }).click();
-	await expect(page.getByRole('status')).toContainText('Date, lieu et intitulé enregistrés.');
-	await expect(page.locator('.lead')).toContainText('Gourdon, salle du conseil');
+	await page.locator('#starts_at').evaluate((input: HTMLInputElement) => {
+		// A browser's time field sends only times; a hand-made post can send anything.
+		input.type = 'text';
+		input.value = '25h';
+	});
+	await page
+		.getByRole('button', { name: 'Enregistrer la date, l’heure, le lieu et l’intitulé' })
+		.click();
+	await expect(
+		page.getByText('L’heure s’écrit en heures et minutes (par exemple 14:30).')
+	).toBeVisible();
+	await expect(page.getByLabel('Lieu', { exact: true })).toHaveValue('Gourdon, salle du conseil');
+	await page.getByLabel(/^Heure/).fill('14:30');
+	await page
+		.getByRole('button', { name: 'Enregistrer la date, l’heure, le lieu et l’intitulé' })
+		.click();
+	await expect(page.getByRole('status')).toContainText(
+		'Date, heure, lieu et intitulé enregistrés.'
+	);
+	await expect(page.locator('.lead')).toContainText(
+		'à 14\u00a0h\u00a030, Gourdon, salle du conseil'
+	);
 	await expectNoAxeViolationsWithoutScript(page);
 
 	await page.getByRole('link', { name: 'Clore la séance…' }).click();

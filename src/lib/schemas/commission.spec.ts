@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { SessionSchema } from './commission';
 
 const firstMessage = (heldOn: string) =>
-	SessionSchema.safeParse({ held_on: heldOn, place: 'Cahors', title: 'Séance de printemps' }).error
-		?.issues[0]?.message;
+	SessionSchema.safeParse({
+		held_on: heldOn,
+		starts_at: '',
+		place: 'Cahors',
+		title: 'Séance de printemps'
+	}).error?.issues[0]?.message;
 
 describe('sitting form', () => {
 	it('asks for an empty date, and says when a typed one is not a date', () => {
@@ -13,5 +17,21 @@ describe('sitting form', () => {
 			'La date de la séance n’est pas une date valide (jj/mm/aaaa).'
 		);
 		expect(firstMessage('2026-03-12')).toBeUndefined();
+	});
+
+	it('takes an optional time of day, hours and minutes', () => {
+		const parse = (startsAt: string) =>
+			SessionSchema.safeParse({
+				held_on: '2026-03-12',
+				starts_at: startsAt,
+				place: 'Cahors',
+				title: 'Séance de printemps'
+			});
+		expect(parse('').data?.starts_at).toBeNull();
+		expect(parse(' 09:05 ').data?.starts_at).toBe('09:05');
+		for (const bad of ['24:00', '9h', '14:3', '14:30:00'])
+			expect(parse(bad).error?.issues[0]?.message).toBe(
+				'L’heure s’écrit en heures et minutes (par exemple 14:30).'
+			);
 	});
 });

@@ -12,9 +12,21 @@ export const SessionSchema = z.object({
 			(v) => v >= '2018-01-01' && v <= '2100-12-31',
 			'La date de la séance doit être comprise entre 2018 et 2100.'
 		),
+	// Optional: a convocation says when the commission meets; the register's séances have no time.
+	starts_at: z
+		.string()
+		.trim()
+		.refine(
+			(v) => v === '' || /^([01]\d|2[0-3]):[0-5]\d$/.test(v),
+			'L’heure s’écrit en heures et minutes (par exemple 14:30).'
+		)
+		.transform((v) => (v === '' ? null : v)),
 	place: textField('Le lieu', 200),
 	title: textField('L’intitulé', 200)
 });
+
+/** The fields of a séance's form, in the order of the page. */
+export const SITTING_FIELDS = ['held_on', 'starts_at', 'place', 'title'] as const;
 
 export const DecisionSchema = z.discriminatedUnion(
 	'kind',

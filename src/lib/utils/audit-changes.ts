@@ -30,6 +30,7 @@ const FIELD_LABELS: Record<string, string> = {
 	opinion: 'avis',
 	text: 'texte',
 	heldOn: 'date de la séance',
+	startsAt: 'heure de la séance',
 	title: 'titre',
 	place: 'lieu',
 	intent: 'demande',

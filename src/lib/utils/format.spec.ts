@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
 	formatBytes,
+	formatClock,
 	formatDate,
 	formatDateTime,
 	formatNumber,
 	formatNumberInput,
 	formatPercent,
 	formatQuantity,
-	formatShortDate
+	formatShortDate,
+	formatSittingMoment
 } from './format';
 
 describe('French formats', () => {
@@ -23,6 +25,15 @@ describe('French formats', () => {
 		expect(formatPercent(0)).toBe('0\u202f%');
 		expect(formatPercent(null)).toBe('non évalué');
 		expect(formatPercent(null, 'non renseigné')).toBe('non renseigné');
+	});
+
+	it('writes a séance’s time of day the French way, and its moment with or without it', () => {
+		expect(formatClock('14:30')).toBe('14\u00a0h\u00a030');
+		expect(formatClock('09:00')).toBe('9\u00a0h');
+		expect(formatSittingMoment({ heldOn: '2026-03-01', startsAt: '09:05' })).toBe(
+			'le 1er mars 2026 à 9\u00a0h\u00a005'
+		);
+		expect(formatSittingMoment({ heldOn: '2026-03-01', startsAt: null })).toBe('le 1er mars 2026');
 	});
 
 	it('writes dates long, short, and moments in Paris', () => {

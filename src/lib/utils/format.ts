@@ -44,6 +44,19 @@ export function formatDateTime(moment: string | number): string {
 	return dateTimeFormat.format(new Date(moment));
 }
 
+/** A time of day "14:30" the French way: « 14 h 30 », « 9 h » (no-break spaces). */
+export function formatClock(hhmm: string): string {
+	const [hours, minutes] = hhmm.split(':');
+	const h = String(Number(hours));
+	return minutes === '00' ? `${h}\u00a0h` : `${h}\u00a0h\u00a0${minutes}`;
+}
+
+/** When a séance meets: « le 20 novembre 2026 à 14 h 30 », or the day alone when its time was not given. */
+export function formatSittingMoment(sitting: { heldOn: string; startsAt: string | null }): string {
+	const day = `le ${formatDate(sitting.heldOn)}`;
+	return sitting.startsAt ? `${day} à ${formatClock(sitting.startsAt)}` : day;
+}
+
 /** The day of a moment in milliseconds, in Paris: "1er décembre 2026". */
 export function formatMomentDay(ms: number): string {
 	return formatDate(new Date(ms).toISOString());

@@ -5,7 +5,7 @@ import { listSittings } from '$lib/server/commission/repository';
 import { createSitting } from '$lib/server/commission/service';
 import { getDb } from '$lib/server/db/instance';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
-import { SessionSchema } from '$lib/schemas/commission';
+import { SessionSchema, SITTING_FIELDS } from '$lib/schemas/commission';
 import type { Actions, PageServerLoad } from './$types';
 
 // Public: the record of closed sessions. Members and staff also see sessions being prepared.
@@ -19,14 +19,14 @@ export const actions: Actions = {
 		const user = await authorize(event, 'commission.manage');
 		const { answer, values, data } = readPostedForm(
 			await event.request.formData(),
-			['held_on', 'place', 'title'],
+			SITTING_FIELDS,
 			SessionSchema
 		);
 		if (answer) return answer;
 		const result = await createSitting(
 			getDb(),
 			user,
-			{ heldOn: data.held_on, place: data.place, title: data.title },
+			{ heldOn: data.held_on, startsAt: data.starts_at, place: data.place, title: data.title },
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result, values);

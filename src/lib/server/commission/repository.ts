@@ -21,6 +21,7 @@ export function closedDecisions(db: Executor) {
 export interface SittingSummary {
 	id: number;
 	heldOn: string;
+	startsAt: string | null;
 	place: string;
 	title: string;
 	state: SittingState;
@@ -57,6 +58,8 @@ export interface AgendaItemRecord {
 export interface SittingRecord {
 	id: number;
 	heldOn: string;
+	/** "HH:MM", or null when not given. */
+	startsAt: string | null;
 	place: string;
 	title: string;
 	state: SittingState;
@@ -77,6 +80,7 @@ export async function listSittings(
 		.select((eb) => [
 			's.id',
 			's.held_on as heldOn',
+			's.starts_at as startsAt',
 			's.place',
 			's.title',
 			's.state',
@@ -110,6 +114,7 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 		.select([
 			's.id',
 			's.held_on as heldOn',
+			's.starts_at as startsAt',
 			's.place',
 			's.title',
 			's.state',
@@ -389,7 +394,15 @@ export async function listFicheDecisions(db: Executor, ficheId: number) {
 export async function findSittingRow(db: Executor, id: number) {
 	return db
 		.selectFrom('commission_session')
-		.select(['id', 'state', 'held_on as heldOn', 'place', 'title', 'deleted_at as deletedAt'])
+		.select([
+			'id',
+			'state',
+			'held_on as heldOn',
+			'starts_at as startsAt',
+			'place',
+			'title',
+			'deleted_at as deletedAt'
+		])
 		.where('id', '=', id)
 		.executeTakeFirst();
 }
@@ -407,11 +420,16 @@ export async function findAdoptionDay(db: Executor): Promise<string> {
 export async function updateSittingDetails(
 	db: Executor,
 	id: number,
-	details: { heldOn: string; place: string; title: string }
+	details: { heldOn: string; startsAt: string | null; place: string; title: string }
 ): Promise<void> {
 	await db
 		.updateTable('commission_session')
-		.set({ held_on: details.heldOn, place: details.place, title: details.title })
+		.set({
+			held_on: details.heldOn,
+			starts_at: details.startsAt,
+			place: details.place,
+			title: details.title
+		})
 		.where('id', '=', id)
 		.execute();
 }
@@ -428,12 +446,20 @@ export async function listSittingsOfDay(db: Executor, heldOn: string) {
 
 export async function insertSitting(
 	db: Executor,
-	sitting: { heldOn: string; place: string; title: string; createdBy: number; at: string }
+	sitting: {
+		heldOn: string;
+		startsAt: string | null;
+		place: string;
+		title: string;
+		createdBy: number;
+		at: string;
+	}
 ): Promise<number> {
 	const { id } = await db
 		.insertInto('commission_session')
 		.values({
 			held_on: sitting.heldOn,
+			starts_at: sitting.startsAt,
 			place: sitting.place,
 			title: sitting.title,
 			state: 'preparation',

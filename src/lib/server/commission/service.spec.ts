@@ -418,6 +418,24 @@ describe('corrections before closing', () => {
 				title: 'Séance\r\nde printemps'
 			})
 		).toEqual({ ok: true });
+
+		// A time given meanwhile is a correction too, said in the refusal.
+		const timed = { ...twoLines, startsAt: '14:30' };
+		expect(await updateSitting(db, member, id, timed, null, twoLines)).toEqual({ ok: true });
+		const untimed = await updateSitting(
+			db,
+			member,
+			id,
+			{ ...twoLines, place: 'Figeac' },
+			null,
+			twoLines
+		);
+		expect(untimed).toMatchObject({ ok: false, status: 409 });
+		expect(!untimed.ok && untimed.message).toContain('le 15 juin 2026 à 14\u00a0h\u00a030');
+		expect(await findSitting(db, id)).toMatchObject({
+			startsAt: '14:30',
+			place: 'Gourdon — mairie'
+		});
 	});
 
 	it('takes a decision back while the séance is held: it never takes effect', async () => {

@@ -37,7 +37,7 @@ import {
 } from './repository';
 
 import { parisToday } from '../../utils/dates';
-import { formatDate } from '../../utils/format';
+import { formatDate, formatSittingMoment } from '../../utils/format';
 import { foldForMatching } from '../../utils/text';
 import { storedText } from '../../schemas/form';
 import { DECISION_KIND_LABELS, SITTING_STATE_LABELS as STATE_LABELS } from '../../utils/vocabulary';
@@ -60,7 +60,8 @@ async function openSitting(db: Executor, id: number): Promise<Result<SittingRow>
 	return ok(sitting);
 }
 
-type SittingDetails = { heldOn: string; place: string; title: string };
+/** A séance's date, time of day ("HH:MM"; left out or null: not given), place and title. */
+type SittingDetails = { heldOn: string; startsAt?: string | null; place: string; title: string };
 
 /**
  * A séance of the plan's commission comes after the plan's adoption: dated before, its priority
@@ -77,9 +78,10 @@ async function beforeAdoption(db: Executor, heldOn: string): Promise<Refusal | n
 export async function createSitting(
 	db: Db,
 	user: User,
-	input: SittingDetails,
+	details: SittingDetails,
 	clientAddress: string | null
 ): Promise<Result<{ id: number }>> {
+	const input = { ...details, startsAt: details.startsAt ?? null };
 	return db.transaction().execute(async (trx) => {
 		const early = await beforeAdoption(trx, input.heldOn);
 		if (early) return early;
@@ -121,11 +123,12 @@ export async function updateSitting(
 	db: Db,
 	user: User,
 	sittingId: number,
-	input: SittingDetails,
+	details: SittingDetails,
 	clientAddress: string | null,
 	shown: SittingDetails | null = null,
 	now = new Date()
 ): Promise<Result> {
+	const input = { ...details, startsAt: details.startsAt ?? null };
 	return db.transaction().execute(async (trx) => {
 		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
@@ -133,24 +136,30 @@ export async function updateSitting(
 		if (
 			shown &&
 			(shown.heldOn !== sitting.heldOn ||
+				(shown.startsAt ?? null) !== sitting.startsAt ||
 				!sameTyping(shown.place, sitting.place) ||
 				!sameTyping(shown.title, sitting.title))
 		)
 			return refuse(
 				409,
-				`Quelqu’un a corrigé cette séance pendant que vous la corrigiez : elle est maintenant « ${sitting.title} », le ${formatDate(sitting.heldOn)}, lieu : ${sitting.place}. Votre saisie est conservée ci-dessous : enregistrez à nouveau pour la remplacer.`
+				`Quelqu’un a corrigé cette séance pendant que vous la corrigiez : elle est maintenant « ${sitting.title} », ${formatSittingMoment(sitting)}, lieu : ${sitting.place}. Votre saisie est conservée ci-dessous : enregistrez à nouveau pour la remplacer.`
 			);
 		if (sitting.state === 'held' && input.heldOn > parisToday(now))
 			return refuse(400, HELD_IN_FUTURE, { fieldErrors: { held_on: HELD_IN_FUTURE } });
 		const early = await beforeAdoption(trx, input.heldOn);
 		if (early) return early;
-		const before = { heldOn: sitting.heldOn, place: sitting.place, title: sitting.title };
+		const before = {
+			heldOn: sitting.heldOn,
+			startsAt: sitting.startsAt,
+			place: sitting.place,
+			title: sitting.title
+		};
 		await updateSittingDetails(trx, sittingId, input);
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.updated',
 			target: { type: 'séance', id: sittingId },
-			summary: `Séance du ${formatDate(input.heldOn)} : date, lieu ou intitulé corrigés`,
+			summary: `Séance du ${formatDate(input.heldOn)} : date, heure, lieu ou intitulé corrigés`,
 			before,
 			after: input,
 			clientAddress

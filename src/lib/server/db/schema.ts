@@ -262,6 +262,8 @@ export interface CommissionSessionTable {
 	closed_at: string | null;
 	/** Deleted (created by mistake): the row stays so that its number is never given again. */
 	deleted_at: string | null;
+	/** Its time of day, "HH:MM" (Paris); null when not given (the register's séances). */
+	starts_at: string | null;
 }
 
 export interface SessionAttendeeTable {

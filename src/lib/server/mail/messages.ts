@@ -1,4 +1,4 @@
-import { formatDate } from '../../utils/format';
+import { formatDate, formatSittingMoment } from '../../utils/format';
 import { absoluteUrl } from './outbox';
 import type { MailParts } from './templates';
 
@@ -126,7 +126,7 @@ export function reviewMail(
 
 export function sessionConvenedMail(
 	user: { name: string },
-	session: { id: number; title: string; heldOn: string; place: string },
+	session: { id: number; title: string; heldOn: string; startsAt: string | null; place: string },
 	agenda: { code: string; title: string }[],
 	member: boolean
 ): Notification {
@@ -134,7 +134,7 @@ export function sessionConvenedMail(
 		subject: `Commission des usages numériques : séance du ${formatDate(session.heldOn)}`,
 		greeting: hello(user.name),
 		paragraphs: [
-			`La commission des usages numériques se réunit le ${formatDate(session.heldOn)} (${session.place}) : « ${session.title} ».`,
+			`La commission des usages numériques se réunit ${formatSittingMoment(session)} (${session.place}) : « ${session.title} ».`,
 			member
 				? 'Fiches à l’ordre du jour, avec leur dossier d’examen :'
 				: agenda.length === 1

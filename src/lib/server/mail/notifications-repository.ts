@@ -76,7 +76,7 @@ export async function findUpdateForNotice(db: Executor, updateId: number) {
 export async function findSessionForNotice(db: Executor, sessionId: number) {
 	return db
 		.selectFrom('commission_session')
-		.select(['id', 'title', 'held_on as heldOn', 'place', 'state'])
+		.select(['id', 'title', 'held_on as heldOn', 'starts_at as startsAt', 'place', 'state'])
 		.where('id', '=', sessionId)
 		.where('deleted_at', 'is', null)
 		.executeTakeFirst();

@@ -114,7 +114,7 @@ describe('notifications', () => {
 		const created = await createSitting(
 			db,
 			member,
-			{ heldOn: '2026-03-01', place: 'Cahors', title: 'Séance de printemps' },
+			{ heldOn: '2026-03-01', startsAt: '14:30', place: 'Cahors', title: 'Séance de printemps' },
 			null
 		);
 		if (!created.ok) throw new Error('no session');
@@ -132,7 +132,7 @@ describe('notifications', () => {
 			`https://sdusn.test/commission/seances/${sessionId}/fiches/10-1`
 		);
 		expect(toMember.subject).toBe('Commission des usages numériques : séance du 1er mars 2026');
-		expect(toMember.text).toContain('se réunit le 1er mars 2026 (Cahors)');
+		expect(toMember.text).toContain('se réunit le 1er mars 2026 à 14\u00a0h\u00a030 (Cahors)');
 		// The sitting's own page: members only (a partner gets a 403 there until it is closed).
 		const sittingPage = new RegExp(`/commission/seances/${sessionId}(?!/fiches)`);
 		expect(toMember.text).toMatch(sittingPage);

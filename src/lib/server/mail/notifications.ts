@@ -122,6 +122,7 @@ export async function conveneSession(
 			id: session.id,
 			title: session.title,
 			heldOn: session.heldOn,
+			startsAt: session.startsAt,
 			place: session.place
 		};
 		for (const member of members)

@@ -30,6 +30,7 @@ import {
 	FreeItemSchema,
 	GuestSchema,
 	SessionSchema,
+	SITTING_FIELDS,
 	decisionMismatches
 } from '$lib/schemas/commission';
 import { parseForm, readForm } from '$lib/schemas/form';
@@ -160,26 +161,32 @@ export const actions: Actions = {
 	},
 	edit: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const { answer, values, data } = readPostedForm(
-			c.form,
-			['held_on', 'place', 'title'],
-			SessionSchema
-		);
+		const { answer, values, data } = readPostedForm(c.form, SITTING_FIELDS, SessionSchema);
 		if (answer) return answer;
 		// The details as the form showed them: a correction made meanwhile is not overwritten unseen.
-		const shown = readForm(c.form, ['shown_held_on', 'shown_place', 'shown_title']).values;
+		const shown = readForm(c.form, [
+			'shown_held_on',
+			'shown_starts_at',
+			'shown_place',
+			'shown_title'
+		]).values;
 		const result = await updateSitting(
 			c.db,
 			c.user,
 			c.id,
-			{ heldOn: data.held_on, place: data.place, title: data.title },
+			{ heldOn: data.held_on, startsAt: data.starts_at, place: data.place, title: data.title },
 			c.address,
 			c.form.has('shown_held_on')
-				? { heldOn: shown.shown_held_on, place: shown.shown_place, title: shown.shown_title }
+				? {
+						heldOn: shown.shown_held_on,
+						startsAt: shown.shown_starts_at || null,
+						place: shown.shown_place,
+						title: shown.shown_title
+					}
 				: null
 		);
 		if (!result.ok) return refusalAnswer(result, values);
-		return { done: 'Date, lieu et intitulé enregistrés.' };
+		return { done: 'Date, heure, lieu et intitulé enregistrés.' };
 	},
 	removeDecision: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
