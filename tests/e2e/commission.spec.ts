@@ -358,7 +358,12 @@ test('without JavaScript: a refused point or guest comes back with what was type
 test('a séance created by mistake is deleted, once confirmed', async ({ page }) => {
 	const member = await apiAs(ACCOUNTS.commission);
 	const id = await createSitting(member, '2026-11-18', 'Souillac', 'Séance en double');
-	// A running campaign that prepares it keeps it: said instead of a form that would be refused.
+	await loginPage(page, ACCOUNTS.commission);
+	await page.goto(`/commission/seances/${id}`);
+	await page.waitForLoadState('networkidle');
+	const section = page.getByRole('region', { name: 'Supprimer la séance' });
+	// A running campaign that prepares it keeps it. Opened while the page offered the deletion: the
+	// refusal is said and focused; then the page says why, instead of a form that would be refused.
 	const admin = await apiAs(ACCOUNTS.admin);
 	const opened = await admin.post('/admin/campagnes?/open', {
 		form: {
@@ -375,9 +380,10 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 	});
 	const campaign = /campagnes\/(\d+)/.exec(opened.headers().location ?? '')?.[1];
 	expect(campaign).toBeDefined();
-	await loginPage(page, ACCOUNTS.commission);
-	await page.goto(`/commission/seances/${id}`);
-	const section = page.getByRole('region', { name: 'Supprimer la séance' });
+	await section.getByLabel('Cette séance a été créée par erreur : la supprimer').check();
+	await section.getByRole('button', { name: 'Supprimer la séance' }).click();
+	await expect(section.getByRole('alert')).toBeFocused();
+	await expect(section.getByRole('alert')).toContainText('prépare cette séance');
 	await expect(section).toContainText(
 		'La campagne de suivi « Préparer la séance en double » prépare cette séance'
 	);

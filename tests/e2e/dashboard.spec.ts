@@ -150,6 +150,10 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	await other.page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
 	const refused = other.page.getByRole('alert');
 	await expect(refused).toContainText('Un brouillon du bilan 2019 existe déjà');
+	// Nothing refused in a field: the focus goes to the alert, above the form's button.
+	await expect(refused).toBeFocused();
+	await expect(refused.getByRole('columnheader', { name: 'Votre saisie' })).toBeVisible();
+	await expect(other.page.getByLabel('Année')).toHaveAttribute('readonly', '');
 	await expect(refused.getByRole('row', { name: /Texte de l’axe « modernité »/ })).toContainText(
 		'Le WIFI public se déploie.'
 	);

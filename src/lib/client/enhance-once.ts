@@ -19,7 +19,8 @@ const SEND_FAILED_MESSAGE =
  *   replace the page by an English error page and lose what was typed: the form stays as it is,
  *   with a French alert at its top;
  * - when the answer refuses fields, the focus goes to the first of them (its message is read with
- *   it, and it is scrolled into view): on a phone the messages may sit a screen above the button.
+ *   it, and it is scrolled into view): on a phone the messages may sit a screen above the button;
+ *   a refusal of the whole form (a conflict) takes it to its alert, the nearest above the button.
  */
 export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 	let pending = false;
@@ -62,14 +63,40 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				await (after ? after(answer) : answer.update());
 				if (answer.result.type === 'failure') {
 					await tick();
-					const invalid = form.querySelector('[aria-invalid="true"]');
-					if (invalid instanceof HTMLElement) invalid.focus();
+					focusRefusal(form);
 				}
 			} finally {
 				setSending(false);
 			}
 		};
 	});
+}
+
+/** After a refusal: the first refused field of the form, or else the alert nearest above it. */
+function focusRefusal(form: HTMLFormElement): void {
+	const invalid = form.querySelector('[aria-invalid="true"]');
+	if (invalid instanceof HTMLElement) {
+		invalid.focus();
+		return;
+	}
+	const alerts = [
+		...(document.querySelector('main') ?? document.body).querySelectorAll<HTMLElement>(
+			'[role="alert"]'
+		)
+	];
+	// The form may be gone with the refusal (the page read again shows why): its first alert.
+	const alert = form.isConnected
+		? alerts
+				.filter(
+					(candidate) =>
+						form.contains(candidate) ||
+						Boolean(candidate.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING)
+				)
+				.at(-1)
+		: alerts[0];
+	if (!alert) return;
+	if (!alert.hasAttribute('tabindex')) alert.setAttribute('tabindex', '-1');
+	alert.focus();
 }
 
 function sendFailedAlert(): HTMLElement {

@@ -212,13 +212,13 @@ export async function loadPlanIds(db: Executor): Promise<PlanIds> {
 	};
 }
 
-/** Fiche codes that exist but were retired (an import may not bring them back under that code). */
 /** Each fiche's status as stored (code → status), for what the import's preview says it was. */
 export async function listFicheStatuses(db: Executor): Promise<Map<string, FicheStatus>> {
 	const rows = await db.selectFrom('fiche').select(['code', 'status']).execute();
 	return new Map(rows.map((r) => [r.code, r.status]));
 }
 
+/** Fiche codes that exist but were retired (an import may not bring them back under that code). */
 export async function listRetiredFicheCodes(db: Executor): Promise<string[]> {
 	const rows = await db
 		.selectFrom('fiche')

@@ -437,11 +437,11 @@ export function conflictsAdvice(count: number): string {
 		: 'Retirez cette décision sur la page de la séance (et décidez à nouveau s’il le faut) avant de la clore.';
 }
 
-/** Closing refused because decisions changed since the confirmation page was read. */
 /** Why a séance with nothing on its agenda is not closed (said on its confirmation page too). */
 export const EMPTY_AGENDA_MESSAGE =
 	'L’ordre du jour de cette séance est vide : sa clôture publierait un relevé sans rien. Ajoutez les points examinés, ou supprimez la séance si elle a été créée par erreur.';
 
+/** Closing refused because decisions changed since the confirmation page was read. */
 export const CLOSING_CHANGED_MESSAGE =
 	'Les décisions de la séance ont changé depuis l’ouverture de la page de clôture : relisez ce qui prendra effet, puis confirmez.';
 

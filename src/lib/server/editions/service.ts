@@ -54,7 +54,7 @@ export async function findDraftDigest(db: Db, year: number): Promise<string> {
 	return draft ? draftDigest(draft) : '';
 }
 
-/** Each text where the stored draft and what was typed differ: stored before, typed after. */
+/** Each text where the stored draft and what was typed differ: stored (`before`), typed (`after`). */
 function draftChanges(stored: DraftTexts, typed: DraftTexts): FieldChange[] {
 	const fields: [string, string, string, string][] = [
 		['as_of', 'Chiffres arrêtés au', formatDate(stored.asOf), formatDate(typed.asOf)],
@@ -98,7 +98,7 @@ export async function saveEditionDraft(
 				409,
 				input.shown === ''
 					? `Un brouillon du bilan ${input.year} existe déjà : rien n’a été enregistré, pour ne pas remplacer ses textes. Ce qui diffère de votre saisie est listé ci-dessous ; votre saisie est gardée. Enregistrez à nouveau pour remplacer le brouillon par votre saisie, ou reprenez-le avec « modifier » dans la liste des bilans.`
-					: `Quelqu’un a modifié ce brouillon depuis que vous l’avez ouvert : rien n’a été enregistré. Ses changements sont listés ci-dessous ; votre saisie est gardée. Enregistrez à nouveau pour remplacer le brouillon par votre saisie.`,
+					: `Quelqu’un a modifié ce brouillon depuis que vous l’avez ouvert : rien n’a été enregistré. Ce qui diffère entre le brouillon enregistré et votre saisie est listé ci-dessous ; votre saisie est gardée. Enregistrez à nouveau pour remplacer le brouillon par votre saisie.`,
 				{ changes: draftChanges(existing, input) }
 			);
 		const lastVersion = await lastPublishedVersion(trx, input.year);
