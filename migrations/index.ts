@@ -16,6 +16,7 @@ import * as mailOneTimeLink from './2026_12_03_100000_mail_one_time_link';
 import * as campaignClosing from './2026_12_04_100000_campaign_closing';
 import * as sittingTombstone from './2026_12_04_110000_sitting_tombstone';
 import * as sittingTime from './2026_12_05_100000_sitting_time';
+import * as sittingConvened from './2026_12_05_110000_sitting_convened';
 
 /**
  * Every migration, by name. A static list rather than a glob so that the same module serves the
@@ -39,5 +40,6 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_12_03_100000_mail_one_time_link': mailOneTimeLink,
 	'2026_12_04_100000_campaign_closing': campaignClosing,
 	'2026_12_04_110000_sitting_tombstone': sittingTombstone,
-	'2026_12_05_100000_sitting_time': sittingTime
+	'2026_12_05_100000_sitting_time': sittingTime,
+	'2026_12_05_110000_sitting_convened': sittingConvened
 };

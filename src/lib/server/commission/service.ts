@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
-import { notifySessionClosed } from '../mail/notifications';
+import { notifySessionClosed, notifySittingCancelled } from '../mail/notifications';
 import type { User } from '../auth/users';
 import type { Opinion } from '../db/schema';
 import { ok, refuse, type Refusal, type Result } from '../result';
@@ -37,7 +37,7 @@ import {
 } from './repository';
 
 import { parisToday } from '../../utils/dates';
-import { formatDate, formatSittingMoment } from '../../utils/format';
+import { formatDate, formatSittingMoment, pluralize } from '../../utils/format';
 import { foldForMatching } from '../../utils/text';
 import { storedText } from '../../schemas/form';
 import { DECISION_KIND_LABELS, SITTING_STATE_LABELS as STATE_LABELS } from '../../utils/vocabulary';
@@ -533,8 +533,8 @@ export async function changeSittingState(
 /**
  * A séance created by mistake (twice, or at the wrong date) removed, with its agenda and attendees:
  * only while nothing has been decided in it and it is not closed (a closed séance is public). A
- * campaign still running that prepares it keeps it; one closed or past loses its link to it.
- * Journaled with what it was.
+ * campaign still running that prepares it keeps it; one closed or past loses its link to it. A
+ * séance already convened writes its cancellation to those convened. Journaled with what it was.
  */
 export async function deleteSitting(
 	db: Db,
@@ -558,12 +558,14 @@ export async function deleteSitting(
 				409,
 				`La campagne de suivi « ${campaign.title} » prépare cette séance : elle ne peut pas être supprimée. Corrigez plutôt sa date, son lieu ou son intitulé.`
 			);
+		// Before its agenda goes: the partners told are those of the fiches it had.
+		const told = await notifySittingCancelled(trx, sittingId, now.getTime());
 		await deleteSittingRows(trx, sittingId, now.toISOString());
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.deleted',
 			target: { type: 'séance', id: sittingId },
-			summary: `Séance du ${formatDate(sitting.heldOn)} supprimée (${sitting.title}, ${sitting.place})`,
+			summary: `Séance du ${formatDate(sitting.heldOn)} supprimée (${sitting.title}, ${sitting.place})${told > 0 ? ` ; annulation écrite à ${pluralize(told, 'personne convoquée', 'personnes convoquées')}` : ''}`,
 			before: {
 				heldOn: sitting.heldOn,
 				place: sitting.place,

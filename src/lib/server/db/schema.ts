@@ -264,6 +264,8 @@ export interface CommissionSessionTable {
 	deleted_at: string | null;
 	/** Its time of day, "HH:MM" (Paris); null when not given (the register's séances). */
 	starts_at: string | null;
+	/** When its convocation was last sent (milliseconds); null: never convened. */
+	convened_at: number | null;
 }
 
 export interface SessionAttendeeTable {

@@ -6,7 +6,7 @@ import type { MailParts } from './templates';
  * The words of each message the portal sends. Notifications get their "how to stop" footer and
  * unsubscribe link from queueNotification; transactional messages say what to do if unexpected.
  */
-type Notification = Omit<MailParts, 'stop' | 'unsubscribeUrl' | 'preferencesUrl'>;
+export type Notification = Omit<MailParts, 'stop' | 'unsubscribeUrl' | 'preferencesUrl'>;
 
 const hello = (name: string) => `Bonjour ${name},`;
 
@@ -158,6 +158,22 @@ export function sessionConvenedMail(
 		reason: member
 			? 'Vous recevez ce message parce que vous êtes membre de la commission.'
 			: 'Vous recevez ce message parce qu’une fiche de votre organisation est à l’ordre du jour.'
+	};
+}
+
+export function sessionCancelledMail(
+	user: { name: string },
+	session: { title: string; heldOn: string; startsAt: string | null; place: string }
+): Notification {
+	return {
+		subject: `Séance du ${formatDate(session.heldOn)} annulée — commission des usages numériques`,
+		greeting: hello(user.name),
+		paragraphs: [
+			`La séance « ${session.title} » de la commission des usages numériques, prévue ${formatSittingMoment(session)} (${session.place}), à laquelle vous aviez été convoqué, est annulée : elle avait été créée par erreur et a été supprimée.`,
+			'Les liens de sa convocation ne mènent plus nulle part. Une nouvelle convocation vous parviendra si une autre séance est prévue.'
+		],
+		reason:
+			'Vous recevez ce message parce que cette séance vous avait été annoncée par sa convocation.'
 	};
 }
 

@@ -76,7 +76,15 @@ export async function findUpdateForNotice(db: Executor, updateId: number) {
 export async function findSessionForNotice(db: Executor, sessionId: number) {
 	return db
 		.selectFrom('commission_session')
-		.select(['id', 'title', 'held_on as heldOn', 'starts_at as startsAt', 'place', 'state'])
+		.select([
+			'id',
+			'title',
+			'held_on as heldOn',
+			'starts_at as startsAt',
+			'place',
+			'state',
+			'convened_at as convenedAt'
+		])
 		.where('id', '=', sessionId)
 		.where('deleted_at', 'is', null)
 		.executeTakeFirst();
@@ -116,4 +124,13 @@ export async function organisationsOfFiches(
 		seen.add(key);
 		return true;
 	});
+}
+
+/** The séance's convocation was sent at `at` (a deletion afterwards tells those convened). */
+export async function markSittingConvened(db: Executor, sessionId: number, at: number) {
+	await db
+		.updateTable('commission_session')
+		.set({ convened_at: at })
+		.where('id', '=', sessionId)
+		.execute();
 }

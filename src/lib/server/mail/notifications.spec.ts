@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestUser, PEOPLE } from '../auth/testing';
 import type { User } from '../auth/users';
-import { changeSittingState, addAgendaFiches, createSitting } from '../commission/service';
+import {
+	changeSittingState,
+	addAgendaFiches,
+	createSitting,
+	deleteSitting
+} from '../commission/service';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
 import { conveneSession, DIGEST_EVERY_MS, sendSubmissionDigest } from './notifications';
@@ -153,5 +158,39 @@ describe('notifications', () => {
 		]);
 		expect(closing[0]!.mail.text).toContain(`https://sdusn.test/commission/seances/${sessionId}`);
 		expect(closing[0]!.mail.subject).toBe('Relevé de décisions de la séance du 1er mars 2026');
+	});
+
+	it('writes its cancellation to those convened when a séance is deleted, and only then', async () => {
+		const sitting = async (title: string) => {
+			const created = await createSitting(
+				db,
+				member,
+				{ heldOn: '2026-03-01', startsAt: '09:30', place: 'Figeac', title },
+				null
+			);
+			if (!created.ok) throw new Error('no session');
+			await addAgendaFiches(db, member, created.value.id, ['9-1'], null);
+			return created.value.id;
+		};
+		const quiet = await sitting('Jamais convoquée');
+		expect(await deleteSitting(db, member, quiet, null, new Date(clock))).toEqual({ ok: true });
+		expect(await deliver()).toEqual([]);
+
+		const convened = await sitting('Séance en double');
+		await conveneSession(db, member, convened, null, clock);
+		await deliver();
+		expect(await deleteSitting(db, member, convened, null, new Date(clock))).toEqual({ ok: true });
+		const cancelled = await deliver();
+		expect(cancelled.map((m) => m.envelopeTo[0]).sort()).toEqual([
+			'chloe@cdg46.fr',
+			'claude@commission.fr',
+			'paul@cdg46.fr'
+		]);
+		expect(cancelled[0]!.mail.subject).toBe(
+			'Séance du 1er mars 2026 annulée — commission des usages numériques'
+		);
+		expect(cancelled[0]!.mail.text).toContain(
+			'« Séance en double » de la commission des usages numériques, prévue le 1er mars 2026 à 9\u00a0h\u00a030 (Figeac)'
+		);
 	});
 });

@@ -3,12 +3,20 @@ import { recordAudit } from '../audit/repository';
 import { formatDate, pluralize } from '../../utils/format';
 import type { User } from '../auth/users';
 import { ok, refuse, type Result } from '../result';
-import { reviewMail, sessionClosedMail, sessionConvenedMail, submissionsDigest } from './messages';
+import {
+	reviewMail,
+	sessionCancelledMail,
+	sessionClosedMail,
+	sessionConvenedMail,
+	submissionsDigest,
+	type Notification
+} from './messages';
 import {
 	agendaFiches,
 	findSessionForNotice,
 	findUpdateForNotice,
 	lastDigestAt,
+	markSittingConvened,
 	organisationsOfFiches,
 	recordDigest,
 	undigestedSubmissions
@@ -148,6 +156,7 @@ export async function conveneSession(
 				),
 				now
 			);
+		await markSittingConvened(trx, sessionId, now);
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.convened',
@@ -159,6 +168,24 @@ export async function conveneSession(
 	});
 }
 
+/** One message to each member and concerned partner of a séance, once each. */
+async function notifySittingAudience(
+	db: Executor,
+	sessionId: number,
+	kind: string,
+	mail: (person: { name: string }) => Notification,
+	now: number
+): Promise<number> {
+	const { partners, members } = await sessionAudience(db, sessionId);
+	const seen = new Set<number>();
+	for (const person of [...members, ...partners]) {
+		if (seen.has(person.id)) continue;
+		seen.add(person.id);
+		await queueNotification(db, kind, 'commission', person, mail(person), now);
+	}
+	return seen.size;
+}
+
 /** In the closing transaction: members and concerned partners get the link to the relevé. */
 export async function notifySessionClosed(
 	db: Executor,
@@ -167,19 +194,33 @@ export async function notifySessionClosed(
 ): Promise<void> {
 	const session = await findSessionForNotice(db, sessionId);
 	if (!session) return;
-	const { partners, members } = await sessionAudience(db, sessionId);
 	const facts = { id: session.id, title: session.title, heldOn: session.heldOn };
-	const seen = new Set<number>();
-	for (const person of [...members, ...partners]) {
-		if (seen.has(person.id)) continue;
-		seen.add(person.id);
-		await queueNotification(
-			db,
-			'closed',
-			'commission',
-			person,
-			sessionClosedMail(person, facts),
-			now
-		);
-	}
+	await notifySittingAudience(
+		db,
+		sessionId,
+		'closed',
+		(person) => sessionClosedMail(person, facts),
+		now
+	);
+}
+
+/**
+ * In the deletion's transaction, before its agenda goes: a séance already convened tells those its
+ * convocation reached (members, partners of the fiches on its agenda) that it will not take place.
+ * How many were told; none when it was never convened.
+ */
+export async function notifySittingCancelled(
+	db: Executor,
+	sessionId: number,
+	now: number
+): Promise<number> {
+	const session = await findSessionForNotice(db, sessionId);
+	if (!session || session.convenedAt === null) return 0;
+	return notifySittingAudience(
+		db,
+		sessionId,
+		'cancelled',
+		(person) => sessionCancelledMail(person, session),
+		now
+	);
 }
