@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { formatDate } from '../../utils/format';
+import { formatClock, formatDate } from '../../utils/format';
 import { capitalized, DECISION_KIND_LABELS, OPINION_LABELS } from '../../utils/vocabulary';
 import type { Executor } from '../db';
 import { protectFormula } from '../csv';
@@ -55,7 +55,7 @@ function attendeesText(session: SittingRecord): string {
 export function releveSheet(session: SittingRecord): Sheet {
 	return {
 		title: `Relevé du ${formatDate(session.heldOn)}`,
-		note: `Relevé de décisions de la commission des usages numériques — séance du ${formatDate(session.heldOn)}, ${session.place} ; ${attendeesText(session)}`,
+		note: `Relevé de décisions de la commission des usages numériques — séance du ${formatDate(session.heldOn)}${session.startsAt ? ` à ${formatClock(session.startsAt)}` : ''}, ${session.place} ; ${attendeesText(session)}`,
 		headers: [
 			'Date de la séance',
 			'Fiche',

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { releveSheet } from './releve';
+import type { SittingRecord } from './repository';
+
+const sitting: SittingRecord = {
+	id: 7,
+	heldOn: '2026-11-20',
+	startsAt: '14:30',
+	place: 'Cahors',
+	title: 'Commission des usages numériques',
+	state: 'closed',
+	source: null,
+	closedAt: '2026-11-20T17:00:00.000Z',
+	closedBy: 'Claude Commission',
+	attendees: [{ id: 1, name: 'Claude Commission', guest: false }],
+	items: []
+};
+
+describe('the relevé as a workbook', () => {
+	it('says the séance’s day, time when given, and place above the table', () => {
+		expect(releveSheet(sitting).note).toMatch(
+			/^Relevé de décisions de la commission des usages numériques — séance du 20 novembre 2026 à 14\u00a0h\u00a030, Cahors ; /
+		);
+		expect(releveSheet({ ...sitting, startsAt: null }).note).toMatch(
+			/— séance du 20 novembre 2026, Cahors ; /
+		);
+	});
+});
