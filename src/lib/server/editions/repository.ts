@@ -184,17 +184,15 @@ function draftColumns(fields: DraftFields) {
 	};
 }
 
-/** The year's draft is rewritten, or created as the next version; returns its id. */
+/**
+ * The year's draft is rewritten (`existing`, as the caller read it with findDraftOfYear in the same
+ * transaction), or created as the next version; returns its id.
+ */
 export async function upsertDraft(
 	db: Executor,
-	draft: DraftFields & { year: number; version: number; createdBy: number | null; at: string }
+	draft: DraftFields & { year: number; version: number; createdBy: number | null; at: string },
+	existing: { id: number } | undefined
 ): Promise<number> {
-	const existing = await db
-		.selectFrom('edition')
-		.select('id')
-		.where('year', '=', draft.year)
-		.where('state', '=', 'draft')
-		.executeTakeFirst();
 	if (existing) {
 		await db
 			.updateTable('edition')

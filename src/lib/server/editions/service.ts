@@ -106,13 +106,17 @@ export async function saveEditionDraft(
 			const message = `Le bilan ${input.year} est déjà publié : une correction en fait une nouvelle version, dites ce qui change (note de correction).`;
 			return refuse(400, message, { fieldErrors: { change_note: message } });
 		}
-		const id = await upsertDraft(trx, {
-			...input,
-			changeNote: lastVersion > 0 ? input.changeNote : null,
-			version: lastVersion + 1,
-			createdBy: admin?.id ?? null,
-			at: now.toISOString()
-		});
+		const id = await upsertDraft(
+			trx,
+			{
+				...input,
+				changeNote: lastVersion > 0 ? input.changeNote : null,
+				version: lastVersion + 1,
+				createdBy: admin?.id ?? null,
+				at: now.toISOString()
+			},
+			existing
+		);
 		await recordAudit(
 			trx,
 			{
