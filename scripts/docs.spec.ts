@@ -17,7 +17,7 @@ describe('documentation', () => {
 		);
 	});
 
-	it('says commission members run the sessions', () => {
+	it('says commission members run the sittings', () => {
 		const row = read('README.md')
 			.split('\n')
 			.find((line) => line.startsWith('| `commission`'));

@@ -121,3 +121,42 @@ describe('architecture: one way to build a query', () => {
 		expect(offenders).toEqual([]);
 	});
 });
+
+/**
+ * A séance of the commission is a `sitting` in code; `session` is the login's (`locals.session`).
+ * The database keeps its names (`commission_session`, `session_id`), and so do the journal's
+ * actions (`'session.created'`) and what is already stored under them.
+ */
+const SITTING_FOLDERS = ['src/lib/server/commission', 'src/routes/commission'];
+const SESSION_WORD = /\b[A-Za-z]*[sS]ession[A-Za-z]*\b/g;
+const LOGIN_OR_STORED = /^(session_\w+|commission_session\w*|user_session)$/;
+
+function sessionWordsForSittings(text: string): string[] {
+	return text.split('\n').flatMap((line, index) =>
+		[...line.replace(/locals\.session\b|['"]session\.\w+['"]/g, '').matchAll(SESSION_WORD)]
+			.map(([word]) => word)
+			.filter((word) => !LOGIN_OR_STORED.test(word))
+			.map((word) => `${index + 1}: ${word}`)
+	);
+}
+
+describe('architecture: one word for a séance', () => {
+	it('finds a séance called session in a sample', () => {
+		const sample = [
+			'const session = await findSitting(db, id);',
+			"\t.where('session_id', '=', id).innerJoin('commission_session as s', 's.id', 'x')",
+			"const user = event.locals.session ? event.locals.user : null; // action: 'session.created'",
+			'export const SessionSchema = z.object({});'
+		].join('\n');
+		expect(sessionWordsForSittings(sample)).toEqual(['1: session', '4: SessionSchema']);
+	});
+
+	it('names a séance `sitting` in the commission’s code', () => {
+		const offenders = SITTING_FOLDERS.flatMap(sourceFiles).flatMap((path) =>
+			sessionWordsForSittings(readFileSync(join(ROOT, path), 'utf8')).map(
+				(line) => `${path}:${line}`
+			)
+		);
+		expect(offenders).toEqual([]);
+	});
+});

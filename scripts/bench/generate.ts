@@ -22,7 +22,7 @@ export interface Volumes {
 	accounts: number;
 	months: number;
 	measurements: number;
-	sessions: number;
+	sittings: number;
 }
 
 /** `scale` 100 gives at least 100 times the seed's volume (the seed has 9 updates and 1 measurement). */
@@ -32,7 +32,7 @@ function volumesFor(scale: number): Volumes {
 		accounts: 20 * scale,
 		months: Math.min(120, Math.max(12, Math.round(1.2 * scale))),
 		measurements: 1000 * scale,
-		sessions: Math.max(5, Math.round(scale / 2))
+		sittings: Math.max(5, Math.round(scale / 2))
 	};
 }
 
@@ -117,7 +117,7 @@ export function generateHistory(
 		db.prepare(
 			"UPDATE fiche SET status = (SELECT status FROM progress_update p WHERE p.fiche_id = fiche.id AND p.state = 'validated' AND p.status IS NOT NULL ORDER BY reported_on DESC, id DESC LIMIT 1), progress = (SELECT progress FROM progress_update p WHERE p.fiche_id = fiche.id AND p.state = 'validated' AND p.progress IS NOT NULL ORDER BY reported_on DESC, id DESC LIMIT 1), last_update = (SELECT max(reported_on) FROM progress_update p WHERE p.fiche_id = fiche.id AND p.state = 'validated')"
 		).run();
-		const session = db.prepare(
+		const sitting = db.prepare(
 			"INSERT INTO commission_session (held_on, place, title, state, source, created_by, created_at, closed_by, closed_at) VALUES (?, 'Cahors', 'Commission des usages numériques', 'closed', NULL, NULL, ?, NULL, ?)"
 		);
 		const item = db.prepare(
@@ -126,14 +126,14 @@ export function generateHistory(
 		const decision = db.prepare(
 			"INSERT INTO decision (session_id, agenda_item_id, kind, previous_priority, new_priority, opinion, text, recorded_by, recorded_at) VALUES (?, ?, 'opinion', NULL, NULL, 'favorable', 'Avis synthétique', NULL, ?)"
 		);
-		for (let s = 0; s < volumes.sessions; s++) {
+		for (let s = 0; s < volumes.sittings; s++) {
 			const date = `${FIRST_GENERATED_YEAR + Math.floor(s / 5)}-${String(2 + (s % 5) * 2).padStart(2, '0')}-10`;
-			const sessionId = Number(session.run(date, now, now).lastInsertRowid);
+			const sittingId = Number(sitting.run(date, now, now).lastInsertRowid);
 			for (let k = 0; k < 4; k++) {
 				const itemId = Number(
-					item.run(sessionId, fiches[(s * 4 + k) % fiches.length]!.id, k + 1).lastInsertRowid
+					item.run(sittingId, fiches[(s * 4 + k) % fiches.length]!.id, k + 1).lastInsertRowid
 				);
-				decision.run(sessionId, itemId, now);
+				decision.run(sittingId, itemId, now);
 			}
 		}
 	})();

@@ -20,7 +20,7 @@ export const csr = false;
 
 /** The plan, its tree and its history: read and put together once per change of published data. */
 const homePage = cachedByRevision(async (db) => {
-	const [plan, axes, orientations, objectives, fiches, planEvents, sessions, editions, structure] =
+	const [plan, axes, orientations, objectives, fiches, planEvents, sittings, editions, structure] =
 		[
 			await findPlan(db),
 			await listAxes(db),
@@ -32,11 +32,11 @@ const homePage = cachedByRevision(async (db) => {
 			await listEditions(db, { publishedOnly: true }),
 			await structuralHistory(db)
 		];
-	// The plan's history: the register's events, then each closed session of the commission and
+	// The plan's history: the register's events, then each closed sitting of the commission and
 	// each published edition, in the order of their dates.
 	const events = [
 		...planEvents.map((e) => ({ ...e, link: null })),
-		...sessions.map((s) => ({
+		...sittings.map((s) => ({
 			occurredOn: s.heldOn,
 			title: `Séance de la commission des usages numériques : ${pluralize(s.decisionCount, 'décision', 'décisions')}`,
 			body: `${s.title} (${s.place}), séance close : ses décisions ont pris effet.`,

@@ -15,7 +15,7 @@ import { actions as reviewActions } from './admin/suivis/[id=id]/+page.server';
 import { actions as reportActions } from './espace/fiches/[code=fiche]/suivi/+page.server';
 import { actions as withdrawActions } from './espace/suivis/[id=id]/+page.server';
 import { actions as commissionActions } from './commission/+page.server';
-import { actions as sessionActions } from './commission/seances/[id=id]/+page.server';
+import { actions as sittingActions } from './commission/seances/[id=id]/+page.server';
 import { heldSitting } from '$lib/server/commission/testing';
 
 /**
@@ -386,7 +386,7 @@ describe('hostile input on every form action', () => {
 		);
 	});
 
-	it('commission: session creation and decisions', async () => {
+	it('commission: sitting creation and decisions', async () => {
 		await fc.assert(
 			fc.asyncProperty(
 				formArbitrary(['held_on', 'place', 'title'], {
@@ -416,7 +416,7 @@ describe('hostile input on every form action', () => {
 					// Always one field that cannot pass: no text (the rationale is required).
 					fields.text = { values: ['  '] };
 					await expectRefusal(() =>
-						sessionActions.decide!(
+						sittingActions.decide!(
 							fakeEvent(
 								`/commission/seances/${sittingId}`,
 								params,
@@ -448,7 +448,7 @@ describe('hostile input on every form action', () => {
 								fields[name] = { values: ['999-9'] };
 						for (const name of ['title', 'guest_name']) fields[name] = { values: [''] };
 						await expectRefusal(() =>
-							sessionActions[action]!(
+							sittingActions[action]!(
 								fakeEvent(
 									`/commission/seances/${sittingId}`,
 									params,

@@ -42,7 +42,7 @@ const PUBLIC = new Set([
 	// The charts of the pages rendered on the server only (ChartsScript.svelte).
 	'bilans/[year=annee]/graphiques.json/+server.ts',
 	'tableau-de-bord/graphiques.json/+server.ts',
-	// Public once the session is closed: the handler checks the state itself (see access-matrix).
+	// Public once the sitting is closed: the handler checks the state itself (see access-matrix).
 	'commission/seances/[id=id]/releve.csv/+server.ts',
 	'commission/seances/[id=id]/releve.xlsx/+server.ts',
 	// Health check for the supervisor: no personal data (see lib/server/health).
@@ -52,7 +52,7 @@ const PUBLIC = new Set([
 /** Public loads in files whose actions are protected. */
 const PUBLIC_HANDLERS = new Set([
 	'commission/+page.server.ts#load',
-	// Public when the session is closed, guarded by authorize() otherwise.
+	// Public when the sitting is closed, guarded by authorize() otherwise.
 	'commission/seances/[id=id]/+page.server.ts#load'
 ]);
 

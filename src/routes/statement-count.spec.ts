@@ -91,7 +91,7 @@ async function dataset(name: string, scale: number | null): Promise<Dataset> {
 		admin: await account(db, name, 'admin'),
 		commission: await account(db, name, 'commission')
 	};
-	// What the signed-in pages show: an update waiting for validation, a draft edition, a session
+	// What the signed-in pages show: an update waiting for validation, a draft edition, a sitting
 	// being prepared with a fiche on its agenda.
 	const update = await saveProgressUpdate(
 		db,
@@ -108,18 +108,18 @@ async function dataset(name: string, scale: number | null): Promise<Dataset> {
 		axisTexts: {},
 		changeNote: null
 	});
-	const session = await createSitting(
+	const sitting = await createSitting(
 		db,
 		users.admin,
 		{ heldOn: '2030-01-15', place: 'Cahors', title: 'Commission' },
 		null
 	);
-	if (!update.ok || !edition.ok || !session.ok) throw new Error('dataset');
-	await addAgendaFiches(db, users.admin, session.value.id, ['4-1'], null);
+	if (!update.ok || !edition.ok || !sitting.ok) throw new Error('dataset');
+	await addAgendaFiches(db, users.admin, sitting.value.id, ['4-1'], null);
 	return {
 		db,
 		users,
-		ids: { update: update.value.id, draftEdition: edition.value.id, openSitting: session.value.id },
+		ids: { update: update.value.id, draftEdition: edition.value.id, openSitting: sitting.value.id },
 		counter
 	};
 }
@@ -138,7 +138,7 @@ interface Page {
 const PAGES: Record<string, Page> = {
 	'/': {
 		module: () => import('./+page.server'),
-		// The plan, its tree, and its history: the register, sessions, editions, and the structural
+		// The plan, its tree, and its history: the register, sittings, editions, and the structural
 		// revisions named after the records they concern (once per change of published data).
 		max: 13
 	},
@@ -263,8 +263,8 @@ const PAGES: Record<string, Page> = {
 		module: () => import('./commission/seances/[id=id]/fiches/[code=fiche]/+page.server'),
 		params: (data) => ({ id: String(data.ids.openSitting), code: '4-1' }),
 		as: 'commission',
-		// The preparation file of one fiche for one session, for members only: the fiche page's
-		// reads, plus the session, the previous one and the fiche's state then.
+		// The preparation file of one fiche for one sitting, for members only: the fiche page's
+		// reads, plus the sitting, the previous one and the fiche's state then.
 		max: 14
 	}
 };

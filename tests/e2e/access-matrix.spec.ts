@@ -18,8 +18,8 @@ type Row = [
 const clients = {} as Record<Who, APIRequestContext>;
 let draftId = 0;
 let submittedId = 0;
-let openSession = 0;
-let closedSession = 0;
+let openSitting = 0;
+let closedSitting = 0;
 
 test.beforeAll(async () => {
 	clients.anonyme = await apiAs(null);
@@ -59,18 +59,18 @@ test.beforeAll(async () => {
 		maxRedirects: 0
 	});
 	expect(created.status()).toBe(303);
-	openSession = Number(/seances\/(\d+)/.exec(created.headers().location ?? '')?.[1]);
+	openSitting = Number(/seances\/(\d+)/.exec(created.headers().location ?? '')?.[1]);
 	expect(
 		(
-			await clients.commission.post(`/commission/seances/${openSession}?/addFiches`, {
+			await clients.commission.post(`/commission/seances/${openSitting}?/addFiches`, {
 				form: { codes: '9-1' },
 				maxRedirects: 0
 			})
 		).status()
 	).toBe(200);
 	const list = await (await clients.anonyme.get('/commission')).text();
-	closedSession = Number(/\/commission\/seances\/(\d+)/.exec(list)?.[1]);
-	expect(closedSession).toBeGreaterThan(0);
+	closedSitting = Number(/\/commission\/seances\/(\d+)/.exec(list)?.[1]);
+	expect(closedSitting).toBeGreaterThan(0);
 });
 
 test.afterAll(async () => {
@@ -191,7 +191,7 @@ const rows = (): Row[] => [
 	['GET', '/admin/campagnes/999999/suivi.csv', null, [303, 403, 403, 403, 404]],
 	['GET', '/admin/campagnes/999999/suivi.xlsx', null, [303, 403, 403, 403, 404]],
 	['POST', '/admin/campagnes/999999?/close', { confirm: 'oui' }, [303, 403, 403, 403, 404]],
-	['POST', `/commission/seances/${openSession}?/convene`, {}, [303, 403, 403, 200, 200]],
+	['POST', `/commission/seances/${openSitting}?/convene`, {}, [303, 403, 403, 200, 200]],
 	['POST', '/admin/utilisateurs?/revoke', { userId: '999999' }, [303, 403, 403, 403, 404]],
 	['GET', '/mot-de-passe-oublie', null, [200, 200, 200, 200, 200]],
 	['POST', '/mot-de-passe-oublie', { email: 'pas-une-adresse' }, [400, 400, 400, 400, 400]],
@@ -213,71 +213,71 @@ const rows = (): Row[] => [
 		[303, 403, 403, 400, 400]
 	],
 	['GET', '/commission/priorites?axe=modernite', null, [200, 200, 200, 200, 200]],
-	['GET', `/commission/seances/${closedSession}`, null, [200, 200, 200, 200, 200]],
-	['GET', `/commission/seances/${closedSession}/releve.csv`, null, [200, 200, 200, 200, 200]],
-	['GET', `/commission/seances/${openSession}`, null, [303, 403, 403, 200, 200]],
-	['GET', `/commission/seances/${openSession}/releve.csv`, null, [404, 404, 404, 404, 404]],
-	['GET', `/commission/seances/${closedSession}/releve.xlsx`, null, [200, 200, 200, 200, 200]],
-	['GET', `/commission/seances/${openSession}/releve.xlsx`, null, [404, 404, 404, 404, 404]],
-	['GET', `/commission/seances/${openSession}/fiches/9-1`, null, [303, 200, 403, 200, 200]],
-	['GET', `/commission/seances/${openSession}/fiches/1-1`, null, [303, 403, 403, 403, 403]],
+	['GET', `/commission/seances/${closedSitting}`, null, [200, 200, 200, 200, 200]],
+	['GET', `/commission/seances/${closedSitting}/releve.csv`, null, [200, 200, 200, 200, 200]],
+	['GET', `/commission/seances/${openSitting}`, null, [303, 403, 403, 200, 200]],
+	['GET', `/commission/seances/${openSitting}/releve.csv`, null, [404, 404, 404, 404, 404]],
+	['GET', `/commission/seances/${closedSitting}/releve.xlsx`, null, [200, 200, 200, 200, 200]],
+	['GET', `/commission/seances/${openSitting}/releve.xlsx`, null, [404, 404, 404, 404, 404]],
+	['GET', `/commission/seances/${openSitting}/fiches/9-1`, null, [303, 200, 403, 200, 200]],
+	['GET', `/commission/seances/${openSitting}/fiches/1-1`, null, [303, 403, 403, 403, 403]],
 	['GET', '/commission/seances/999999', null, [404, 404, 404, 404, 404]],
 	[
 		'POST',
-		`/commission/seances/${openSession}?/addFiches`,
+		`/commission/seances/${openSitting}?/addFiches`,
 		{ codes: '99-9' },
 		[303, 403, 403, 400, 400]
 	],
-	['POST', `/commission/seances/${openSession}?/addFree`, { title: '' }, [303, 403, 403, 400, 400]],
+	['POST', `/commission/seances/${openSitting}?/addFree`, { title: '' }, [303, 403, 403, 400, 400]],
 	[
 		'POST',
-		`/commission/seances/${openSession}?/removeItem`,
+		`/commission/seances/${openSitting}?/removeItem`,
 		{ itemId: 'x' },
 		[303, 403, 403, 400, 400]
 	],
 	[
 		'POST',
-		`/commission/seances/${openSession}?/addMember`,
+		`/commission/seances/${openSitting}?/addMember`,
 		{ userId: 'x' },
 		[303, 403, 403, 400, 400]
 	],
 	[
 		'POST',
-		`/commission/seances/${openSession}?/addGuest`,
+		`/commission/seances/${openSitting}?/addGuest`,
 		{ guest_name: '' },
 		[303, 403, 403, 400, 400]
 	],
 	[
 		'POST',
-		`/commission/seances/${openSession}?/removeAttendee`,
+		`/commission/seances/${openSitting}?/removeAttendee`,
 		{ attendeeId: 'x' },
 		[303, 403, 403, 400, 400]
 	],
 	[
 		'POST',
-		`/commission/seances/${openSession}?/decide`,
+		`/commission/seances/${openSitting}?/decide`,
 		{ itemId: 'x', kind: 'priority', new_priority: '3', text: '' },
 		[303, 403, 403, 400, 400]
 	],
-	['POST', `/commission/seances/${closedSession}?/hold`, {}, [303, 403, 403, 409, 409]],
+	['POST', `/commission/seances/${closedSitting}?/hold`, {}, [303, 403, 403, 409, 409]],
 	// Unconfirmed: refused before anything is deleted; a closed séance is never deleted.
-	['POST', `/commission/seances/${openSession}?/delete`, {}, [303, 403, 403, 400, 400]],
+	['POST', `/commission/seances/${openSitting}?/delete`, {}, [303, 403, 403, 400, 400]],
 	[
 		'POST',
-		`/commission/seances/${closedSession}?/delete`,
+		`/commission/seances/${closedSitting}?/delete`,
 		{ confirm: 'oui' },
 		[303, 403, 403, 409, 409]
 	],
 	[
 		'POST',
-		`/commission/seances/${closedSession}?/close`,
+		`/commission/seances/${closedSitting}?/close`,
 		{ confirm: 'oui' },
 		[303, 403, 403, 409, 409]
 	],
 	// Closing and publishing go through a confirmation page first.
-	['POST', `/commission/seances/${openSession}?/close`, {}, [303, 403, 403, 303, 303]],
-	['GET', `/commission/seances/${openSession}/cloture`, null, [303, 403, 403, 409, 409]],
-	['GET', `/commission/seances/${closedSession}/cloture`, null, [303, 403, 403, 409, 409]],
+	['POST', `/commission/seances/${openSitting}?/close`, {}, [303, 403, 403, 303, 303]],
+	['GET', `/commission/seances/${openSitting}/cloture`, null, [303, 403, 403, 409, 409]],
+	['GET', `/commission/seances/${closedSitting}/cloture`, null, [303, 403, 403, 409, 409]],
 	['GET', '/admin/bilans/1/publication', null, [303, 403, 403, 403, 409]],
 	['POST', '/admin/bilans/1?/publish', {}, [303, 403, 403, 403, 303]]
 ];

@@ -18,7 +18,7 @@ async function createSitting(
 	return /seances\/(\d+)/.exec(created.headers().location ?? '')?.[1];
 }
 
-test('the seeded session of 1 February 2019 is public with its four opinions', async ({ page }) => {
+test('the seeded sitting of 1 February 2019 is public with its four opinions', async ({ page }) => {
 	await page.goto('/commission');
 	await page.getByRole('link', { name: /Séance du 1er février 2019/ }).click();
 	await expect(page.locator('h1')).toHaveText('Relevé de décisions du 1er février 2019');
@@ -31,7 +31,7 @@ test('the seeded session of 1 February 2019 is public with its four opinions', a
 	).toContainText('Piloter le groupe de travail relatif à la visibilité');
 });
 
-test('a member prepares a session, raises 4-1 to priority 1 with a rationale and closes it', async ({
+test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and closes it', async ({
 	browser
 }, testInfo) => {
 	// A long journey (two tabs, axe scans at each step).
@@ -373,7 +373,7 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 			axis: '',
 			priority: '',
 			organisation: '',
-			session: String(id),
+			sitting: String(id),
 			reminders: '-3'
 		},
 		maxRedirects: 0

@@ -2,7 +2,7 @@ import { expect, test } from './helpers/portal';
 import { expectNoAxeViolations } from './helpers/axe';
 import { screenshot } from './helpers/screenshots';
 
-test('the plan’s history shows each closed commission session and each published edition', async ({
+test('the plan’s history shows each closed commission sitting and each published edition', async ({
 	page,
 	request
 }, testInfo) => {
@@ -12,7 +12,7 @@ test('the plan’s history shows each closed commission session and each publish
 	await expect(
 		history.getByText(/Séance de la commission des usages numériques : \d+ décisions/)
 	).toBeVisible();
-	// As many session entries as closed sessions, as many edition entries as published editions.
+	// As many sitting entries as closed sittings, as many edition entries as published editions.
 	const commission = await (await request.get('/commission')).text();
 	const closed = new Set(commission.match(/\/commission\/seances\/\d+(?=")/g) ?? []);
 	await expect(history.getByRole('link', { name: 'Relevé de décisions' })).toHaveCount(closed.size);

@@ -41,11 +41,11 @@ test('every public page has a description of its own', async ({ request }) => {
 	expect(fiche).toMatch(
 		/<meta name="description" content="Fiche-action 14-1 du SDUSN du Lot : Équipement d’un wifi territorial dans chaque commune\. Priorité 1, statut : en cours\."/
 	);
-	// A closed session's record too.
-	// The seeded session of 1 February 2019 (other tests add sessions before or after it).
+	// A closed sitting's record too.
+	// The seeded sitting of 1 February 2019 (other tests add sittings before or after it).
 	const list = await (await request.get('/commission')).text();
-	const session = /\/commission\/seances\/\d+(?="\s*>Séance du 1er février 2019)/.exec(list)![0];
-	expect(await (await request.get(session)).text()).toMatch(
+	const sitting = /\/commission\/seances\/\d+(?="\s*>Séance du 1er février 2019)/.exec(list)![0];
+	expect(await (await request.get(sitting)).text()).toMatch(
 		/<meta name="description" content="Relevé de décisions de la commission des usages numériques du 1er février 2019/
 	);
 });

@@ -38,7 +38,7 @@ async function signedIn(browser: Browser): Promise<Page> {
 	return page;
 }
 
-test('an admin gives 17-1 its owner citing the 1 February 2019 session; a visitor sees it', async ({
+test('an admin gives 17-1 its owner citing the 1 February 2019 sitting; a visitor sees it', async ({
 	browser
 }) => {
 	const admin = await signedIn(browser);

@@ -45,8 +45,8 @@ test('the dashboard figures are offered as Excel workbooks that read back', asyn
 	expect((await (await request.get('/donnees/fiches.csv')).text()).charCodeAt(0)).not.toBe(0xfeff);
 });
 
-test('the record of a closed session is offered as an Excel workbook', async ({ request }) => {
-	// The seeded session of 1 February 2019 and its opinions (other tests add sessions).
+test('the record of a closed sitting is offered as an Excel workbook', async ({ request }) => {
+	// The seeded sitting of 1 February 2019 and its opinions (other tests add sittings).
 	const list = await (await request.get('/commission')).text();
 	const id = Number(
 		/\/commission\/seances\/(\d+)(?="\s*>Séance du 1er février 2019)/.exec(list)?.[1]

@@ -6,7 +6,7 @@ const decisions = [
 	{
 		id: 7,
 		heldOn: '2019-02-01',
-		sessionTitle: 'Commission',
+		sittingTitle: 'Commission',
 		ficheCode: '4-1',
 		text: 'Avis favorable'
 	}

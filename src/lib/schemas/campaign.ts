@@ -27,7 +27,7 @@ export const CampaignSchema = z
 		axis: z.string(),
 		priority: z.string(),
 		organisation: z.string(),
-		session: z.string().regex(/^(\d{1,9})?$/, 'Choisissez une séance dans la liste.'),
+		sitting: z.string().regex(/^(\d{1,9})?$/, 'Choisissez une séance dans la liste.'),
 		reminders: z
 			.string()
 			.refine(
@@ -55,6 +55,6 @@ export const CAMPAIGN_FIELDS = [
 	'axis',
 	'priority',
 	'organisation',
-	'session',
+	'sitting',
 	'reminders'
 ] as const;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SessionSchema } from './commission';
+import { SittingSchema } from './commission';
 
 const firstMessage = (heldOn: string) =>
-	SessionSchema.safeParse({
+	SittingSchema.safeParse({
 		held_on: heldOn,
 		starts_at: '',
 		place: 'Cahors',
@@ -21,7 +21,7 @@ describe('sitting form', () => {
 
 	it('takes an optional time of day, hours and minutes', () => {
 		const parse = (startsAt: string) =>
-			SessionSchema.safeParse({
+			SittingSchema.safeParse({
 				held_on: '2026-03-12',
 				starts_at: startsAt,
 				place: 'Cahors',

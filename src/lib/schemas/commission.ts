@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isIsoDate, textField } from './form';
 import { COMMENT_MAX_LENGTH } from './limits';
 
-export const SessionSchema = z.object({
+export const SittingSchema = z.object({
 	held_on: z
 		.string()
 		.trim()

@@ -37,6 +37,8 @@ const FIELD_LABELS: Record<string, string> = {
 	version: 'version',
 	// Campaigns and séances' attendees.
 	deadline: 'échéance',
+	sittingId: 'séance préparée (n°)',
+	// The same, in the journal rows written before the code named a séance `sitting`.
 	sessionId: 'séance préparée (n°)',
 	reminders: 'rappels',
 	reminderDays: 'jours des rappels',

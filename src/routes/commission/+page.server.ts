@@ -5,13 +5,13 @@ import { listSittings } from '$lib/server/commission/repository';
 import { createSitting } from '$lib/server/commission/service';
 import { getDb } from '$lib/server/db/instance';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
-import { SessionSchema, SITTING_FIELDS } from '$lib/schemas/commission';
+import { SittingSchema, SITTING_FIELDS } from '$lib/schemas/commission';
 import type { Actions, PageServerLoad } from './$types';
 
-// Public: the record of closed sessions. Members and staff also see sessions being prepared.
+// Public: the record of closed sittings. Members and staff also see sittings being prepared.
 export const load: PageServerLoad = async ({ locals }) => {
 	const canManage = can(locals.user, 'commission.manage');
-	return { canManage, sessions: await listSittings(getDb(), { closedOnly: !canManage }) };
+	return { canManage, sittings: await listSittings(getDb(), { closedOnly: !canManage }) };
 };
 
 export const actions: Actions = {
@@ -20,7 +20,7 @@ export const actions: Actions = {
 		const { answer, values, data } = readPostedForm(
 			await event.request.formData(),
 			SITTING_FIELDS,
-			SessionSchema
+			SittingSchema
 		);
 		if (answer) return answer;
 		const result = await createSitting(

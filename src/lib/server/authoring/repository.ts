@@ -135,12 +135,12 @@ export async function listFicheChoices(
 export interface DecisionChoice {
 	id: number;
 	heldOn: string;
-	sessionTitle: string;
+	sittingTitle: string;
 	ficheCode: string | null;
 	text: string;
 }
 
-/** The decisions of closed sessions, newest session first: what an edit may say it applies. */
+/** The decisions of closed sittings, newest sitting first: what an edit may say it applies. */
 export async function listClosedDecisions(db: Executor): Promise<DecisionChoice[]> {
 	return decisionChoices(db)
 		.orderBy('commission_session.held_on', 'desc')
@@ -161,7 +161,7 @@ function decisionChoices(db: Executor) {
 	return closedDecisions(db).select([
 		'decision.id',
 		'commission_session.held_on as heldOn',
-		'commission_session.title as sessionTitle',
+		'commission_session.title as sittingTitle',
 		'fiche.code as ficheCode',
 		'decision.text'
 	]);
@@ -417,7 +417,7 @@ export interface RevisionView {
 	createdAt: string;
 	/** The editor's name: given to those allowed to see it only (see the route). */
 	authorName: string | null;
-	decision: { sessionId: number; heldOn: string; text: string } | null;
+	decision: { sittingId: number; heldOn: string; text: string } | null;
 }
 
 /** A fiche's revisions, newest first (`limit` of them when given), and how many there are. */
@@ -441,7 +441,7 @@ export async function listFicheRevisionViews(
 			'r.origin',
 			'r.created_at as createdAt',
 			'u.name as authorName',
-			's.id as sessionId',
+			's.id as sittingId',
 			's.held_on as heldOn',
 			'd.text as decisionText'
 		])
@@ -466,8 +466,8 @@ export async function listFicheRevisionViews(
 			createdAt: r.createdAt,
 			authorName: authors ? r.authorName : null,
 			decision:
-				r.sessionId !== null && r.heldOn !== null && r.decisionText !== null
-					? { sessionId: r.sessionId, heldOn: r.heldOn, text: r.decisionText }
+				r.sittingId !== null && r.heldOn !== null && r.decisionText !== null
+					? { sittingId: r.sittingId, heldOn: r.heldOn, text: r.decisionText }
 					: null
 		}))
 	};

@@ -184,7 +184,7 @@ describe('editing a fiche', () => {
 		expect(revision!.changes[0]!.after).toBe('340 au 31 décembre 2027');
 	});
 
-	it('refuses a decision of a session that is not closed, an unknown linked fiche, a bad target', async () => {
+	it('refuses a decision of a sitting that is not closed, an unknown linked fiche, a bad target', async () => {
 		const open = await edit('3-1', { title: 'Autre titre', reason: 'Essai', decision: '999999' });
 		expect(await updateFiche(db, admin, '3-1', open, null)).toMatchObject({
 			ok: false,

@@ -111,7 +111,7 @@ function readableState(state: FicheState, objectiveLabel: string): ReadableFiche
 	};
 }
 
-/** The reason and decision of a change: the decision must belong to a closed session. */
+/** The reason and decision of a change: the decision must belong to a closed sitting. */
 async function checkDecision(db: Executor, decisionId: number | null): Promise<Refusal | null> {
 	if (decisionId === null) return null;
 	const decision = await findClosedDecision(db, decisionId);
@@ -1074,7 +1074,7 @@ async function writeRecord(
  * Adds an axis, an orientation or an objective (`id` null), or edits one: renames it, or moves an
  * orientation to another axis, an objective to another orientation (its fiches follow and keep
  * their codes: a code follows the objective's number, which never changes). One transaction with
- * the revision (reason, optional decision of a closed session, fields before → after), a revision
+ * the revision (reason, optional decision of a closed sitting, fields before → after), a revision
  * on each fiche that changes orientation, and one journal line. Codes of axes and orientations
  * are stable slugs: renaming changes the label only. Refused without change when another edit came
  * first (`version`), with what it changed.

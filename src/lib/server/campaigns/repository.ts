@@ -47,7 +47,7 @@ export async function insertCampaign(
 	values: {
 		title: string;
 		deadline: string;
-		sessionId: number | null;
+		sittingId: number | null;
 		reminderDays: number[];
 		createdBy: number;
 		ficheIds: number[];
@@ -59,7 +59,7 @@ export async function insertCampaign(
 		.values({
 			title: values.title,
 			deadline: values.deadline,
-			session_id: values.sessionId,
+			session_id: values.sittingId,
 			reminder_days: JSON.stringify(values.reminderDays),
 			created_by: values.createdBy,
 			opened_at: now
@@ -78,8 +78,8 @@ export interface CampaignRow {
 	id: number;
 	title: string;
 	deadline: string;
-	sessionId: number | null;
-	sessionTitle: string | null;
+	sittingId: number | null;
+	sittingTitle: string | null;
 	reminderDays: number[];
 	openedAt: number;
 	/** Closed before its end by an admin (milliseconds), and by whom. */
@@ -92,12 +92,12 @@ const CAMPAIGN_COLUMNS = [
 	'campaign.id',
 	'campaign.title',
 	'campaign.deadline',
-	'campaign.session_id as sessionId',
+	'campaign.session_id as sittingId',
 	'campaign.reminder_days as reminderDays',
 	'campaign.opened_at as openedAt',
 	'campaign.closed_at as closedAt',
 	'closer.name as closedByName',
-	'commission_session.title as sessionTitle'
+	'commission_session.title as sittingTitle'
 ] as const;
 
 function campaignQuery(db: Executor) {
@@ -308,7 +308,7 @@ export async function listOrganisations(db: Executor) {
 }
 
 /** Whether a sitting exists and is not closed (one a campaign may prepare). */
-export async function isOpenSession(db: Executor, id: number): Promise<boolean> {
+export async function isOpenSitting(db: Executor, id: number): Promise<boolean> {
 	const row = await db
 		.selectFrom('commission_session')
 		.select('id')
@@ -319,7 +319,7 @@ export async function isOpenSession(db: Executor, id: number): Promise<boolean> 
 	return row !== undefined;
 }
 
-export async function listOpenSessions(db: Executor) {
+export async function listOpenSittings(db: Executor) {
 	return db
 		.selectFrom('commission_session')
 		.select(['id', 'title', 'held_on as heldOn'])

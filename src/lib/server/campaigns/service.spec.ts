@@ -70,7 +70,7 @@ function attemptOpening(deadline: string, reminders: string, at = OPENED) {
 			title: 'Bilan 2026',
 			deadline,
 			scope: { kind: 'organisation', organisationId: cdg },
-			sessionId: null,
+			sittingId: null,
 			reminders
 		},
 		null,
@@ -286,7 +286,7 @@ describe('campaigns', () => {
 	});
 
 	it('refuses to prepare a séance that does not exist or is closed', async () => {
-		const attempt = (sessionId: number) =>
+		const attempt = (sittingId: number) =>
 			openCampaign(
 				db,
 				admin,
@@ -294,7 +294,7 @@ describe('campaigns', () => {
 					title: 'Préparation',
 					deadline: '2026-04-01',
 					scope: { kind: 'all' },
-					sessionId,
+					sittingId,
 					reminders: '-3'
 				},
 				null,
@@ -309,7 +309,7 @@ describe('campaigns', () => {
 			expect(await attempt(id)).toMatchObject({
 				ok: false,
 				status: 400,
-				fieldErrors: { session: expect.stringContaining('choisissez une séance dans la liste') }
+				fieldErrors: { sitting: expect.stringContaining('choisissez une séance dans la liste') }
 			});
 		expect(await db.selectFrom('campaign').select('id').execute()).toEqual([]);
 	});

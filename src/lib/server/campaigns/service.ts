@@ -18,11 +18,11 @@ import {
 	closeCampaignRow,
 	findCampaign,
 	insertCampaign,
-	isOpenSession,
+	isOpenSitting,
 	listAxes,
 	listCampaigns,
 	listCampaignsEndingAfter,
-	listOpenSessions,
+	listOpenSittings,
 	listOrganisations,
 	listReminders,
 	recordReminder,
@@ -79,7 +79,7 @@ export interface CampaignInput {
 	title: string;
 	deadline: string;
 	scope: Scope;
-	sessionId: number | null;
+	sittingId: number | null;
 	reminders: string;
 }
 
@@ -147,10 +147,10 @@ export async function openCampaign(
 		});
 	return db.transaction().execute(async (trx) => {
 		// A séance closed (or removed) since the form was drawn, or a number typed by hand.
-		if (input.sessionId !== null && !(await isOpenSession(trx, input.sessionId)))
+		if (input.sittingId !== null && !(await isOpenSitting(trx, input.sittingId)))
 			return refuse(400, 'Cette séance n’existe pas ou est déjà close.', {
 				fieldErrors: {
-					session:
+					sitting:
 						'Cette séance n’existe pas ou est déjà close : choisissez une séance dans la liste.'
 				}
 			});
@@ -164,7 +164,7 @@ export async function openCampaign(
 			{
 				title: input.title,
 				deadline: input.deadline,
-				sessionId: input.sessionId,
+				sittingId: input.sittingId,
 				reminderDays,
 				createdBy: admin.id,
 				ficheIds
@@ -424,7 +424,7 @@ export async function campaignsPage(db: Db) {
 		axes: await listAxes(db),
 		// French order: « Ad’Occ » before « ARS », « École… » and « État » among the E.
 		organisations: (await listOrganisations(db)).sort((a, b) => compareFrench(a.name, b.name)),
-		sessions: await listOpenSessions(db),
+		sittings: await listOpenSittings(db),
 		defaultReminders: DEFAULT_REMINDERS
 	};
 }

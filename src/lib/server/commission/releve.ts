@@ -6,19 +6,19 @@ import { protectFormula } from '../csv';
 import { isoDateCell, type Sheet } from '../spreadsheet';
 import { findSitting, type SittingRecord } from './repository';
 
-/** The closed session named by the URL; before it is closed there is no record to publish (404). */
-export async function closedSessionRecord(db: Executor, idParam: string): Promise<SittingRecord> {
-	const session = /^\d{1,9}$/.test(idParam) ? await findSitting(db, Number(idParam)) : undefined;
-	if (!session || session.state !== 'closed')
+/** The closed sitting named by the URL; before it is closed there is no record to publish (404). */
+export async function closedSittingRecord(db: Executor, id: number): Promise<SittingRecord> {
+	const sitting = await findSitting(db, id);
+	if (!sitting || sitting.state !== 'closed')
 		error(404, 'Aucun relevé de décisions publié pour cette séance.');
-	return session;
+	return sitting;
 }
 
-/** The record of decisions of a closed session, one row per decision, in machine form (CSV). */
-export function releveRows(session: SittingRecord): string[][] {
-	return session.items.flatMap((item) =>
+/** The record of decisions of a closed sitting, one row per decision, in machine form (CSV). */
+export function releveRows(sitting: SittingRecord): string[][] {
+	return sitting.items.flatMap((item) =>
 		item.decisions.map((d) => [
-			session.heldOn,
+			sitting.heldOn,
 			item.fiche?.code ?? '',
 			protectFormula(item.fiche?.title ?? item.title ?? ''),
 			d.kind === 'priority' ? 'priorite' : d.kind === 'opinion' ? 'avis' : 'decision',
@@ -42,9 +42,9 @@ export const RELEVE_COLUMNS = [
 ];
 
 /** Who attended, as the relevé's page lists them. */
-function attendeesText(session: SittingRecord): string {
-	if (session.attendees.length === 0) return 'présents non enregistrés';
-	const names = session.attendees.map((a) => (a.guest ? `${a.name} (sur invitation)` : a.name));
+function attendeesText(sitting: SittingRecord): string {
+	if (sitting.attendees.length === 0) return 'présents non enregistrés';
+	const names = sitting.attendees.map((a) => (a.guest ? `${a.name} (sur invitation)` : a.name));
 	return `présents : ${names.join(', ')}`;
 }
 
@@ -52,10 +52,10 @@ function attendeesText(session: SittingRecord): string {
  * The same record for people (`.xlsx`): French headers, the kind of each decision and the opinion
  * apart; the note above the table says where the séance was held and who attended.
  */
-export function releveSheet(session: SittingRecord): Sheet {
+export function releveSheet(sitting: SittingRecord): Sheet {
 	return {
-		title: `Relevé du ${formatDate(session.heldOn)}`,
-		note: `Relevé de décisions de la commission des usages numériques — séance du ${formatDate(session.heldOn)}${session.startsAt ? ` à ${formatClock(session.startsAt)}` : ''}, ${session.place} ; ${attendeesText(session)}`,
+		title: `Relevé du ${formatDate(sitting.heldOn)}`,
+		note: `Relevé de décisions de la commission des usages numériques — séance du ${formatDate(sitting.heldOn)}${sitting.startsAt ? ` à ${formatClock(sitting.startsAt)}` : ''}, ${sitting.place} ; ${attendeesText(sitting)}`,
 		headers: [
 			'Date de la séance',
 			'Fiche',
@@ -66,9 +66,9 @@ export function releveSheet(session: SittingRecord): Sheet {
 			'Priorité après',
 			'Texte'
 		],
-		rows: session.items.flatMap((item) =>
+		rows: sitting.items.flatMap((item) =>
 			item.decisions.map((d) => [
-				isoDateCell(session.heldOn),
+				isoDateCell(sitting.heldOn),
 				item.fiche?.code ?? '',
 				item.fiche?.title ?? item.title ?? '',
 				capitalized(DECISION_KIND_LABELS[d.kind]),

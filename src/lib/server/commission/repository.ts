@@ -107,7 +107,7 @@ export async function listSittings(
 }
 
 export async function findSitting(db: Executor, id: number): Promise<SittingRecord | undefined> {
-	const session = await db
+	const sitting = await db
 		.selectFrom('commission_session as s')
 		.leftJoin('user_account as closer', 'closer.id', 's.closed_by')
 		.where('s.deleted_at', 'is', null)
@@ -124,7 +124,7 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 		])
 		.where('s.id', '=', id)
 		.executeTakeFirst();
-	if (!session) return undefined;
+	if (!sitting) return undefined;
 	const attendees = await db
 		.selectFrom('session_attendee as a')
 		.leftJoin('user_account as u', 'u.id', 'a.user_id')
@@ -185,7 +185,7 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 						.execute())
 				];
 	return {
-		...session,
+		...sitting,
 		attendees: attendees.map((a) => ({
 			id: a.id,
 			name: a.guestName ?? a.name ?? '—',
@@ -214,12 +214,12 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 export interface PriorityStep {
 	priority: number;
 	since: string;
-	sessionId: number | null;
-	sessionDate: string | null;
+	sittingId: number | null;
+	sittingDate: string | null;
 	rationale: string;
 }
 
-/** Priority history of a fiche, oldest first: adoption, then each closed session's decision. */
+/** Priority history of a fiche, oldest first: adoption, then each closed sitting's decision. */
 export async function listPriorityHistory(db: Executor, ficheId: number): Promise<PriorityStep[]> {
 	const [fiche, plan] = [
 		await db
@@ -249,15 +249,15 @@ export async function listPriorityHistory(db: Executor, ficheId: number): Promis
 		{
 			priority: fiche.adoptedPriority,
 			since: plan.adoptedOn,
-			sessionId: null,
-			sessionDate: null,
+			sittingId: null,
+			sittingDate: null,
 			rationale: 'Priorité fixée à l’adoption du plan d’actions par le comité syndical.'
 		},
 		...decisions.map((d) => ({
 			priority: d.newPriority!,
 			since: d.heldOn,
-			sessionId: d.id,
-			sessionDate: d.heldOn,
+			sittingId: d.id,
+			sittingDate: d.heldOn,
 			rationale: d.text
 		}))
 	];
@@ -280,7 +280,7 @@ export async function listPriorityComparison(db: Executor, axis?: string) {
 	return rows.map((r) => ({ ...r, moved: r.adopted !== r.current }));
 }
 
-/** The closed session before `heldOn` (the reference point of a review file). */
+/** The closed sitting before `heldOn` (the reference point of a review file). */
 export async function findPreviousClosedSitting(db: Executor, heldOn: string, excludeId: number) {
 	return db
 		.selectFrom('commission_session')
@@ -369,7 +369,7 @@ export async function listAttendeeCandidates(db: Executor, sittingId: number) {
 		.execute();
 }
 
-/** Decisions of closed sessions about a fiche, oldest first (public). */
+/** Decisions of closed sittings about a fiche, oldest first (public). */
 export async function listFicheDecisions(db: Executor, ficheId: number) {
 	return closedDecisions(db)
 		.select([
@@ -378,9 +378,9 @@ export async function listFicheDecisions(db: Executor, ficheId: number) {
 			'decision.opinion',
 			'decision.new_priority as newPriority',
 			'decision.text',
-			'commission_session.id as sessionId',
-			'commission_session.held_on as sessionDate',
-			'commission_session.title as sessionTitle'
+			'commission_session.id as sittingId',
+			'commission_session.held_on as sittingDate',
+			'commission_session.title as sittingTitle'
 		])
 		.where('agenda_item.fiche_id', '=', ficheId)
 		.orderBy('commission_session.held_on')

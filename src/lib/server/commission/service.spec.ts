@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DecisionSchema, SessionSchema, decisionMismatches } from '../../schemas/commission';
+import { DecisionSchema, SittingSchema, decisionMismatches } from '../../schemas/commission';
 import { findUserById, insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
@@ -60,22 +60,22 @@ const counts = async () => {
 	return {
 		decision: await n('decision'),
 		agenda: await n('agenda_item'),
-		sessions: await n('commission_session')
+		sittings: await n('commission_session')
 	};
 };
 
-async function heldSessionWith(code: string, heldOn = '2026-06-15') {
+async function heldSittingWith(code: string, heldOn = '2026-06-15') {
 	const created = await createSitting(
 		db,
 		member,
 		{ heldOn, place: 'Cahors', title: 'Commission des usages numériques' },
 		null
 	);
-	if (!created.ok) throw new Error('session');
+	if (!created.ok) throw new Error('sitting');
 	await addAgendaFiches(db, member, created.value.id, [code], null);
 	await changeSittingState(db, member, created.value.id, 'held', null);
-	const session = (await findSitting(db, created.value.id))!;
-	return { id: created.value.id, itemId: session.items[0]!.id };
+	const sitting = (await findSitting(db, created.value.id))!;
+	return { id: created.value.id, itemId: sitting.items[0]!.id };
 }
 
 /** A priority decision on the sitting's first point, « Motif. » as its rationale. */
@@ -90,16 +90,16 @@ function decidePriority(sitting: { id: number; itemId: number }, newPriority: 1 
 	);
 }
 
-describe('the seeded session of 1 February 2019', () => {
+describe('the seeded sitting of 1 February 2019', () => {
 	it('is closed, with its four opinions attached to 10-1, 13-1, 7-2 and 3-1', async () => {
 		const [summary] = await listSittings(db, { closedOnly: true });
-		const session = (await findSitting(db, summary!.id))!;
-		expect(session).toMatchObject({ heldOn: '2019-02-01', place: 'Cahors', state: 'closed' });
-		expect(session.items.map((i) => i.fiche?.code)).toEqual(['10-1', '13-1', '7-2', '3-1']);
+		const sitting = (await findSitting(db, summary!.id))!;
+		expect(sitting).toMatchObject({ heldOn: '2019-02-01', place: 'Cahors', state: 'closed' });
+		expect(sitting.items.map((i) => i.fiche?.code)).toEqual(['10-1', '13-1', '7-2', '3-1']);
 		expect(
-			session.items.flatMap((i) => i.decisions.filter((d) => d.kind === 'opinion'))
+			sitting.items.flatMap((i) => i.decisions.filter((d) => d.kind === 'opinion'))
 		).toHaveLength(4);
-		expect(session.items[1]!.decisions.map((d) => d.text)).toContain(
+		expect(sitting.items[1]!.decisions.map((d) => d.text)).toContain(
 			'Piloter le groupe de travail relatif à la visibilité du réseau de tiers-lieux.'
 		);
 		expect(
@@ -110,7 +110,7 @@ describe('the seeded session of 1 February 2019', () => {
 
 describe('priority decisions', () => {
 	it('take effect at closing, with a history line back to the adoption, and reach the export', async () => {
-		const { id, itemId } = await heldSessionWith('4-1');
+		const { id, itemId } = await heldSittingWith('4-1');
 		expect(
 			await recordDecision(
 				db,
@@ -129,15 +129,15 @@ describe('priority decisions', () => {
 			{
 				priority: 2,
 				since: '2018-07-19',
-				sessionId: null,
-				sessionDate: null,
+				sittingId: null,
+				sittingDate: null,
 				rationale: 'Priorité fixée à l’adoption du plan d’actions par le comité syndical.'
 			},
 			{
 				priority: 1,
 				since: '2026-06-15',
-				sessionId: id,
-				sessionDate: '2026-06-15',
+				sittingId: id,
+				sittingDate: '2026-06-15',
 				rationale: 'Les initiatives citoyennes se multiplient.'
 			}
 		]);
@@ -160,8 +160,8 @@ describe('priority decisions', () => {
 		);
 	});
 
-	it('refuse a closed session, a session not yet held, an unchanged priority, and write nothing', async () => {
-		const { id, itemId } = await heldSessionWith('4-1');
+	it('refuse a closed sitting, a sitting not yet held, an unchanged priority, and write nothing', async () => {
+		const { id, itemId } = await heldSittingWith('4-1');
 		const before = await counts();
 		expect(
 			await recordDecision(
@@ -200,7 +200,7 @@ describe('priority decisions', () => {
 			{ heldOn: '2026-09-01', place: 'Figeac', title: 'Commission' },
 			null
 		);
-		if (!created.ok) throw new Error('session');
+		if (!created.ok) throw new Error('sitting');
 		await addAgendaFiches(db, member, created.value.id, ['1-1'], null);
 		const item = (await findSitting(db, created.value.id))!.items[0]!;
 		expect(
@@ -217,7 +217,7 @@ describe('holding and closing', () => {
 			{ heldOn: '2026-12-10', place: 'Cahors', title: 'Commission des usages numériques' },
 			null
 		);
-		if (!created.ok) throw new Error('session');
+		if (!created.ok) throw new Error('sitting');
 		const id = created.value.id;
 		// 9 December, 23:30 in Paris: still the day before.
 		const early = await changeSittingState(
@@ -240,7 +240,7 @@ describe('holding and closing', () => {
 	});
 
 	it('applies exactly the decisions the confirmation page listed, or refuses', async () => {
-		const { id, itemId } = await heldSessionWith('4-1');
+		const { id, itemId } = await heldSittingWith('4-1');
 		const second = await addAgendaFiches(db, member, id, ['14-1'], null);
 		expect(second).toMatchObject({ ok: true });
 		const items = (await findSitting(db, id))!.items;
@@ -267,8 +267,8 @@ describe('holding and closing', () => {
 	});
 
 	it('refuses to close on a decision another sitting made moot, until it is taken back', async () => {
-		const june15 = await heldSessionWith('4-1');
-		const june1 = await heldSessionWith('4-1', '2026-06-01');
+		const june15 = await heldSittingWith('4-1');
+		const june1 = await heldSittingWith('4-1', '2026-06-01');
 		const raise = (sitting: { id: number; itemId: number }) => decidePriority(sitting, 1);
 		expect(await raise(june15)).toEqual({ ok: true });
 		expect(await raise(june1)).toEqual({ ok: true });
@@ -298,7 +298,7 @@ describe('holding and closing', () => {
 	});
 
 	it('refuses to close on a decision whose fiche changed priority in the plan meanwhile', async () => {
-		const sitting = await heldSessionWith('4-1');
+		const sitting = await heldSittingWith('4-1');
 		await decidePriority(sitting, 1);
 		await db.updateTable('fiche').set({ priority: 1 }).where('code', '=', '4-1').execute();
 		const refused = await changeSittingState(db, member, sitting.id, 'closed', null);
@@ -316,7 +316,7 @@ describe('holding and closing', () => {
 
 describe('corrections before closing', () => {
 	it('corrects date, place and title (a held séance never to a day to come), journaled', async () => {
-		const { id } = await heldSessionWith('4-1');
+		const { id } = await heldSittingWith('4-1');
 		const moved = { heldOn: '2026-06-16', place: 'Figeac', title: 'Séance corrigée' };
 		expect(
 			await updateSitting(db, member, id, moved, null, null, new Date('2026-07-01T10:00:00Z'))
@@ -361,7 +361,7 @@ describe('corrections before closing', () => {
 			expect(
 				await createSitting(db, member, { heldOn, place: 'Cahors', title: 'Trop tôt' }, null)
 			).toMatchObject({ ok: false, status: 400, fieldErrors: { held_on: message } });
-		const { id } = await heldSessionWith('1-2');
+		const { id } = await heldSittingWith('1-2');
 		expect(
 			await updateSitting(
 				db,
@@ -383,7 +383,7 @@ describe('corrections before closing', () => {
 	});
 
 	it('does not overwrite unseen a correction made meanwhile by someone else', async () => {
-		const { id } = await heldSessionWith('4-1');
+		const { id } = await heldSittingWith('4-1');
 		const shown = {
 			heldOn: '2026-06-15',
 			place: 'Cahors',
@@ -439,7 +439,7 @@ describe('corrections before closing', () => {
 	});
 
 	it('takes a decision back while the séance is held: it never takes effect', async () => {
-		const { id, itemId } = await heldSessionWith('4-1');
+		const { id, itemId } = await heldSittingWith('4-1');
 		await recordDecision(
 			db,
 			member,
@@ -487,7 +487,7 @@ describe('a form sent twice', () => {
 	});
 
 	it('refuses the same guest, free point or decision a second time', async () => {
-		const sitting = await heldSessionWith('4-1');
+		const sitting = await heldSittingWith('4-1');
 		expect(await addAttendee(db, member, sitting.id, { guestName: 'Marie Curie' }, null)).toEqual({
 			ok: true
 		});
@@ -524,8 +524,8 @@ describe('a form sent twice', () => {
 			expect(await recordDecision(db, member, sitting.id, sitting.itemId, other, null)).toEqual({
 				ok: true
 			});
-		const session = await findSitting(db, sitting.id);
-		expect(session!.attendees).toHaveLength(1);
+		const stored = await findSitting(db, sitting.id);
+		expect(stored!.attendees).toHaveLength(1);
 		// A member marked present is no longer offered.
 		expect((await listAttendeeCandidates(db, sitting.id)).map((c) => c.id)).toContain(member.id);
 		await addAttendee(db, member, sitting.id, { userId: member.id }, null);
@@ -542,7 +542,7 @@ describe('a form sent twice', () => {
 
 describe('a séance created by mistake', () => {
 	it('is deleted with its agenda and attendees while nothing is decided, journaled', async () => {
-		const sitting = await heldSessionWith('4-1');
+		const sitting = await heldSittingWith('4-1');
 		await addAttendee(db, member, sitting.id, { guestName: 'Marie Curie' }, null);
 		const opinion = { kind: 'free' as const, text: 'Une décision.' };
 		await recordDecision(db, member, sitting.id, sitting.itemId, opinion, null);
@@ -605,7 +605,7 @@ describe('a séance created by mistake', () => {
 			.where('state', '=', 'closed')
 			.executeTakeFirstOrThrow();
 		expect(await deleteSitting(db, member, closed.id, null)).toMatchObject({ status: 409 });
-		const sitting = await heldSessionWith('4-1');
+		const sitting = await heldSittingWith('4-1');
 		await db
 			.insertInto('campaign')
 			.values({
@@ -677,9 +677,9 @@ describe('validation of commission forms', () => {
 		);
 	});
 
-	it('refuses a session date that is not a date', () => {
+	it('refuses a sitting date that is not a date', () => {
 		for (const held_on of ['2026-02-30', 'demain', '', '1999-01-01']) {
-			const result = SessionSchema.safeParse({ held_on, place: 'Cahors', title: 'Commission' });
+			const result = SittingSchema.safeParse({ held_on, place: 'Cahors', title: 'Commission' });
 			expect(result.success, held_on).toBe(false);
 			expect(result.error?.issues[0]?.message).toMatch(/date/);
 		}

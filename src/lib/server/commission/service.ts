@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
-import { notifySessionClosed, notifySittingCancelled } from '../mail/notifications';
+import { notifySittingClosed, notifySittingCancelled } from '../mail/notifications';
 import type { User } from '../auth/users';
 import type { Opinion } from '../db/schema';
 import { ok, refuse, type Refusal, type Result } from '../result';
@@ -512,7 +512,7 @@ export async function changeSittingState(
 			clientAddress
 		});
 		if (target === 'closed') {
-			await notifySessionClosed(trx, sittingId, now.getTime());
+			await notifySittingClosed(trx, sittingId, now.getTime());
 			for (const change of await listPriorityDecisions(trx, sittingId)) {
 				await setFichePriority(trx, change.id, change.newPriority!);
 				await recordAudit(trx, {

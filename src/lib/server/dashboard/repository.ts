@@ -7,7 +7,7 @@ import { INDICATOR_POINTS } from '../../utils/rules';
 
 /**
  * Every fiche with its current state and, as of the end of `day`, its status, advancement and
- * priority from validated updates and closed sessions (`*_then`).
+ * priority from validated updates and closed sittings (`*_then`).
  */
 async function listFicheStates(db: Executor, day: string) {
 	return fichesInPlan(db)

@@ -103,14 +103,14 @@ describe('the page cache’s stamp of published data', () => {
 			{ updateId: pending, version: 1, decision: 'return', comment: 'À compléter' },
 			null
 		);
-		const session = await createSitting(
+		const sitting = await createSitting(
 			server,
 			admin,
 			{ heldOn: '2026-06-15', place: 'Cahors', title: 'Commission' },
 			null
 		);
-		if (!session.ok) throw new Error('session');
-		await addAgendaFiches(server, admin, session.value.id, ['4-1'], null);
+		if (!sitting.ok) throw new Error('sitting');
+		await addAgendaFiches(server, admin, sitting.value.id, ['4-1'], null);
 		await saveEditionDraft(server, admin, {
 			year: 2025,
 			asOf: '2025-12-31',
@@ -130,7 +130,7 @@ describe('the page cache’s stamp of published data', () => {
 		expect((await cacheStamps(server)).workspace).not.toBe(workspace);
 	});
 
-	it('changes with each validation, closed session and published edition, in the same transaction', async () => {
+	it('changes with each validation, closed sitting and published edition, in the same transaction', async () => {
 		const stamps = [await published()];
 		const pending = await submitted();
 		await reviewProgressUpdate(
@@ -140,26 +140,26 @@ describe('the page cache’s stamp of published data', () => {
 			null
 		);
 		stamps.push(await published());
-		const session = await createSitting(
+		const sitting = await createSitting(
 			server,
 			admin,
 			{ heldOn: '2026-06-15', place: 'Cahors', title: 'Commission' },
 			null
 		);
-		if (!session.ok) throw new Error('session');
-		await addAgendaFiches(server, admin, session.value.id, ['4-1'], null);
-		await changeSittingState(server, admin, session.value.id, 'held', null);
-		const item = (await findSitting(server, session.value.id))!.items[0]!;
+		if (!sitting.ok) throw new Error('sitting');
+		await addAgendaFiches(server, admin, sitting.value.id, ['4-1'], null);
+		await changeSittingState(server, admin, sitting.value.id, 'held', null);
+		const item = (await findSitting(server, sitting.value.id))!.items[0]!;
 		await recordDecision(
 			server,
 			admin,
-			session.value.id,
+			sitting.value.id,
 			item.id,
 			{ kind: 'priority', newPriority: 1, text: 'motif' },
 			null
 		);
 		expect(await published()).toBe(stamps.at(-1));
-		await changeSittingState(server, admin, session.value.id, 'closed', null);
+		await changeSittingState(server, admin, sitting.value.id, 'closed', null);
 		stamps.push(await published());
 		const draft = await saveEditionDraft(server, admin, {
 			year: 2025,

@@ -32,7 +32,7 @@ export async function initDatabase(
 /**
  * Opens, migrates and seeds a database file without making it the process's one (tools). An empty
  * database gets the Lot plan, or the plan of the workbook PLAN_FILE names; the Lot plan's history
- * (commission sessions, the 2018 edition) is only loaded beside the Lot plan. `seedEmpty: false`
+ * (commission sittings, the 2018 edition) is only loaded beside the Lot plan. `seedEmpty: false`
  * leaves an empty database empty (`plan:import` creates the plan from its workbook).
  */
 export async function prepareDatabase(

@@ -103,25 +103,25 @@ describe('yearly editions', () => {
 
 		await validatedUpdate('9-1', '2019-11-15', 60);
 		await validatedUpdate('1-1', '2020-02-01', 10);
-		const session = await createSitting(
+		const sitting = await createSitting(
 			db,
 			admin,
 			{ heldOn: '2019-10-01', place: 'Cahors', title: 'Commission' },
 			null
 		);
-		if (!session.ok) throw new Error('session');
-		await addAgendaFiches(db, admin, session.value.id, ['4-1'], null);
-		await changeSittingState(db, admin, session.value.id, 'held', null);
-		const item = (await findSitting(db, session.value.id))!.items[0]!;
+		if (!sitting.ok) throw new Error('sitting');
+		await addAgendaFiches(db, admin, sitting.value.id, ['4-1'], null);
+		await changeSittingState(db, admin, sitting.value.id, 'held', null);
+		const item = (await findSitting(db, sitting.value.id))!.items[0]!;
 		await recordDecision(
 			db,
 			admin,
-			session.value.id,
+			sitting.value.id,
 			item.id,
 			{ kind: 'priority', newPriority: 1, text: 'motif' },
 			null
 		);
-		await changeSittingState(db, admin, session.value.id, 'closed', null);
+		await changeSittingState(db, admin, sitting.value.id, 'closed', null);
 
 		expect(JSON.stringify(await findPublishedSnapshot(db, 2019))).toBe(before);
 		expect(await Promise.all(names.map((name) => frozen(2019, name)))).toEqual(openDataBefore);

@@ -27,6 +27,8 @@ export interface EditionSnapshot {
 	axes: { code: string; shortName: string; label: string; text: string; fiches: FicheYear[] }[];
 	figures: DashboardFigures;
 	tables: FigureTable[];
+	// Stored as JSON in published editions: the keys keep the names they were published with
+	// (`session…` for the séance, now `sitting` in the code).
 	decisions: {
 		sessionId: number;
 		sessionDate: string;

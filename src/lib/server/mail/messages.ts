@@ -124,17 +124,17 @@ export function reviewMail(
 	};
 }
 
-export function sessionConvenedMail(
+export function sittingConvenedMail(
 	user: { name: string },
-	session: { id: number; title: string; heldOn: string; startsAt: string | null; place: string },
+	sitting: { id: number; title: string; heldOn: string; startsAt: string | null; place: string },
 	agenda: { code: string; title: string }[],
 	member: boolean
 ): Notification {
 	return {
-		subject: `Commission des usages numériques : séance du ${formatDate(session.heldOn)}`,
+		subject: `Commission des usages numériques : séance du ${formatDate(sitting.heldOn)}`,
 		greeting: hello(user.name),
 		paragraphs: [
-			`La commission des usages numériques se réunit ${formatSittingMoment(session)} (${session.place}) : « ${session.title} ».`,
+			`La commission des usages numériques se réunit ${formatSittingMoment(sitting)} (${sitting.place}) : « ${sitting.title} ».`,
 			member
 				? 'Fiches à l’ordre du jour, avec leur dossier d’examen :'
 				: agenda.length === 1
@@ -143,7 +143,7 @@ export function sessionConvenedMail(
 		],
 		items: agenda.map((a) => ({
 			text: `${a.code} — ${a.title}`,
-			url: absoluteUrl(`/commission/seances/${session.id}/fiches/${a.code}`)
+			url: absoluteUrl(`/commission/seances/${sitting.id}/fiches/${a.code}`)
 		})),
 		// The sitting's page is for members and staff until it is closed: a partner follows the
 		// dossiers above, and reads the relevé once published.
@@ -151,7 +151,7 @@ export function sessionConvenedMail(
 			? {
 					action: {
 						label: 'Voir la séance',
-						url: absoluteUrl(`/commission/seances/${session.id}`)
+						url: absoluteUrl(`/commission/seances/${sitting.id}`)
 					}
 				}
 			: {}),
@@ -161,15 +161,15 @@ export function sessionConvenedMail(
 	};
 }
 
-export function sessionCancelledMail(
+export function sittingCancelledMail(
 	user: { name: string },
-	session: { title: string; heldOn: string; startsAt: string | null; place: string }
+	sitting: { title: string; heldOn: string; startsAt: string | null; place: string }
 ): Notification {
 	return {
-		subject: `Séance du ${formatDate(session.heldOn)} annulée — commission des usages numériques`,
+		subject: `Séance du ${formatDate(sitting.heldOn)} annulée — commission des usages numériques`,
 		greeting: hello(user.name),
 		paragraphs: [
-			`La séance « ${session.title} » de la commission des usages numériques, prévue ${formatSittingMoment(session)} (${session.place}), à laquelle vous aviez été convoqué, est annulée : elle avait été créée par erreur et a été supprimée.`,
+			`La séance « ${sitting.title} » de la commission des usages numériques, prévue ${formatSittingMoment(sitting)} (${sitting.place}), à laquelle vous aviez été convoqué, est annulée : elle avait été créée par erreur et a été supprimée.`,
 			'Les liens de sa convocation ne mènent plus nulle part. Une nouvelle convocation vous parviendra si une autre séance est prévue.'
 		],
 		reason:
@@ -177,17 +177,17 @@ export function sessionCancelledMail(
 	};
 }
 
-export function sessionClosedMail(
+export function sittingClosedMail(
 	user: { name: string },
-	session: { id: number; title: string; heldOn: string }
+	sitting: { id: number; title: string; heldOn: string }
 ): Notification {
 	return {
-		subject: `Relevé de décisions de la séance du ${formatDate(session.heldOn)}`,
+		subject: `Relevé de décisions de la séance du ${formatDate(sitting.heldOn)}`,
 		greeting: hello(user.name),
 		paragraphs: [
-			`La séance « ${session.title} » du ${formatDate(session.heldOn)} est close ; son relevé de décisions est publié.`
+			`La séance « ${sitting.title} » du ${formatDate(sitting.heldOn)} est close ; son relevé de décisions est publié.`
 		],
-		action: { label: 'Lire le relevé', url: absoluteUrl(`/commission/seances/${session.id}`) },
+		action: { label: 'Lire le relevé', url: absoluteUrl(`/commission/seances/${sitting.id}`) },
 		reason:
 			'Vous recevez ce message parce que vous êtes membre de la commission ou qu’une fiche de votre organisation était à l’ordre du jour.'
 	};

@@ -73,7 +73,7 @@ export async function findUpdateForNotice(db: Executor, updateId: number) {
 		.executeTakeFirst();
 }
 
-export async function findSessionForNotice(db: Executor, sessionId: number) {
+export async function findSittingForNotice(db: Executor, sittingId: number) {
 	return db
 		.selectFrom('commission_session')
 		.select([
@@ -85,18 +85,18 @@ export async function findSessionForNotice(db: Executor, sessionId: number) {
 			'state',
 			'convened_at as convenedAt'
 		])
-		.where('id', '=', sessionId)
+		.where('id', '=', sittingId)
 		.where('deleted_at', 'is', null)
 		.executeTakeFirst();
 }
 
-/** The fiches on a session's agenda, in order. */
-export async function agendaFiches(db: Executor, sessionId: number) {
+/** The fiches on a sitting's agenda, in order. */
+export async function agendaFiches(db: Executor, sittingId: number) {
 	return db
 		.selectFrom('agenda_item')
 		.innerJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
 		.select(['fiche.id', 'fiche.code', 'fiche.title'])
-		.where('agenda_item.session_id', '=', sessionId)
+		.where('agenda_item.session_id', '=', sittingId)
 		.orderBy('agenda_item.position')
 		.execute();
 }
@@ -127,10 +127,10 @@ export async function organisationsOfFiches(
 }
 
 /** The séance's convocation was sent at `at` (a deletion afterwards tells those convened). */
-export async function markSittingConvened(db: Executor, sessionId: number, at: number) {
+export async function markSittingConvened(db: Executor, sittingId: number, at: number) {
 	await db
 		.updateTable('commission_session')
 		.set({ convened_at: at })
-		.where('id', '=', sessionId)
+		.where('id', '=', sittingId)
 		.execute();
 }

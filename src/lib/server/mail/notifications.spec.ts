@@ -10,7 +10,7 @@ import {
 } from '../commission/service';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
-import { conveneSession, DIGEST_EVERY_MS, sendSubmissionDigest } from './notifications';
+import { conveneSitting, DIGEST_EVERY_MS, sendSubmissionDigest } from './notifications';
 import { savePreferences } from './preferences-repository';
 import { startMailTest, type MailTest } from './test-context';
 
@@ -122,24 +122,24 @@ describe('notifications', () => {
 			{ heldOn: '2026-03-01', startsAt: '14:30', place: 'Cahors', title: 'Séance de printemps' },
 			null
 		);
-		if (!created.ok) throw new Error('no session');
-		const sessionId = created.value.id;
-		await addAgendaFiches(db, member, sessionId, ['9-1', '10-1'], null);
-		const convened = await conveneSession(db, member, sessionId, null, clock);
+		if (!created.ok) throw new Error('no sitting');
+		const sittingId = created.value.id;
+		await addAgendaFiches(db, member, sittingId, ['9-1', '10-1'], null);
+		const convened = await conveneSitting(db, member, sittingId, null, clock);
 		expect(convened).toMatchObject({ ok: true });
 		const mails = await deliver();
 		const byRecipient = new Map(mails.map((m) => [m.envelopeTo[0], m.mail]));
 		const toMember = byRecipient.get('claude@commission.fr')!;
 		expect(toMember.text).toContain(
-			`https://sdusn.test/commission/seances/${sessionId}/fiches/9-1`
+			`https://sdusn.test/commission/seances/${sittingId}/fiches/9-1`
 		);
 		expect(toMember.text).toContain(
-			`https://sdusn.test/commission/seances/${sessionId}/fiches/10-1`
+			`https://sdusn.test/commission/seances/${sittingId}/fiches/10-1`
 		);
 		expect(toMember.subject).toBe('Commission des usages numériques : séance du 1er mars 2026');
 		expect(toMember.text).toContain('se réunit le 1er mars 2026 à 14\u00a0h\u00a030 (Cahors)');
 		// The sitting's own page: members only (a partner gets a 403 there until it is closed).
-		const sittingPage = new RegExp(`/commission/seances/${sessionId}(?!/fiches)`);
+		const sittingPage = new RegExp(`/commission/seances/${sittingId}(?!/fiches)`);
 		expect(toMember.text).toMatch(sittingPage);
 		const toPartner = byRecipient.get('paul@cdg46.fr')!;
 		expect(toPartner.text).toContain('/fiches/9-1');
@@ -148,15 +148,15 @@ describe('notifications', () => {
 		expect(toPartner.text).toContain('Une fiche de votre organisation est à l’ordre du jour');
 		expect(byRecipient.has('admin@lot.fr')).toBe(false);
 
-		await changeSittingState(db, member, sessionId, 'held', null);
-		await changeSittingState(db, member, sessionId, 'closed', null, new Date(clock));
+		await changeSittingState(db, member, sittingId, 'held', null);
+		await changeSittingState(db, member, sittingId, 'closed', null, new Date(clock));
 		const closing = await deliver();
 		expect(closing.map((m) => m.envelopeTo[0]).sort()).toEqual([
 			'chloe@cdg46.fr',
 			'claude@commission.fr',
 			'paul@cdg46.fr'
 		]);
-		expect(closing[0]!.mail.text).toContain(`https://sdusn.test/commission/seances/${sessionId}`);
+		expect(closing[0]!.mail.text).toContain(`https://sdusn.test/commission/seances/${sittingId}`);
 		expect(closing[0]!.mail.subject).toBe('Relevé de décisions de la séance du 1er mars 2026');
 	});
 
@@ -168,7 +168,7 @@ describe('notifications', () => {
 				{ heldOn: '2026-03-01', startsAt: '09:30', place: 'Figeac', title },
 				null
 			);
-			if (!created.ok) throw new Error('no session');
+			if (!created.ok) throw new Error('no sitting');
 			await addAgendaFiches(db, member, created.value.id, ['9-1'], null);
 			return created.value.id;
 		};
@@ -177,7 +177,7 @@ describe('notifications', () => {
 		expect(await deliver()).toEqual([]);
 
 		const convened = await sitting('Séance en double');
-		await conveneSession(db, member, convened, null, clock);
+		await conveneSitting(db, member, convened, null, clock);
 		await deliver();
 		expect(await deleteSitting(db, member, convened, null, new Date(clock))).toEqual({ ok: true });
 		const cancelled = await deliver();

@@ -5,15 +5,15 @@ import type { User } from '../auth/users';
 import { ok, refuse, type Result } from '../result';
 import {
 	reviewMail,
-	sessionCancelledMail,
-	sessionClosedMail,
-	sessionConvenedMail,
+	sittingCancelledMail,
+	sittingClosedMail,
+	sittingConvenedMail,
 	submissionsDigest,
 	type Notification
 } from './messages';
 import {
 	agendaFiches,
-	findSessionForNotice,
+	findSittingForNotice,
 	findUpdateForNotice,
 	lastDigestAt,
 	markSittingConvened,
@@ -84,8 +84,8 @@ export async function notifyReview(
 		);
 }
 
-async function sessionAudience(db: Executor, sessionId: number) {
-	const agenda = await agendaFiches(db, sessionId);
+async function sittingAudience(db: Executor, sittingId: number) {
+	const agenda = await agendaFiches(db, sittingId);
 	const links = await organisationsOfFiches(
 		db,
 		agenda.map((a) => a.id)
@@ -108,30 +108,30 @@ async function sessionAudience(db: Executor, sessionId: number) {
  * « Convoquer » : mails the commission's members the agenda with links to the review files, and
  * the partners whose fiches are on it (their fiches only).
  */
-export async function conveneSession(
+export async function conveneSitting(
 	db: Db,
 	user: User,
-	sessionId: number,
+	sittingId: number,
 	clientAddress: string | null,
 	now = Date.now()
 ): Promise<Result<{ members: number; partners: number }>> {
 	return db.transaction().execute(async (trx) => {
-		const session = await findSessionForNotice(trx, sessionId);
-		if (!session) return refuse(404, 'Cette séance n’existe pas.');
-		if (session.state === 'closed')
+		const sitting = await findSittingForNotice(trx, sittingId);
+		if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
+		if (sitting.state === 'closed')
 			return refuse(409, 'Cette séance est close : il n’y a plus personne à convoquer.');
-		const { agenda, partners, members } = await sessionAudience(trx, sessionId);
+		const { agenda, partners, members } = await sittingAudience(trx, sittingId);
 		if (agenda.length === 0)
 			return refuse(
 				409,
 				'L’ordre du jour ne contient aucune fiche : ajoutez-en avant de convoquer.'
 			);
 		const facts = {
-			id: session.id,
-			title: session.title,
-			heldOn: session.heldOn,
-			startsAt: session.startsAt,
-			place: session.place
+			id: sitting.id,
+			title: sitting.title,
+			heldOn: sitting.heldOn,
+			startsAt: sitting.startsAt,
+			place: sitting.place
 		};
 		for (const member of members)
 			await queueNotification(
@@ -139,7 +139,7 @@ export async function conveneSession(
 				'convened',
 				'commission',
 				member,
-				sessionConvenedMail(member, facts, agenda, true),
+				sittingConvenedMail(member, facts, agenda, true),
 				now
 			);
 		for (const partner of partners)
@@ -148,7 +148,7 @@ export async function conveneSession(
 				'convened',
 				'commission',
 				partner,
-				sessionConvenedMail(
+				sittingConvenedMail(
 					partner,
 					facts,
 					agenda.filter((a) => partner.fiches.has(a.id)),
@@ -156,12 +156,12 @@ export async function conveneSession(
 				),
 				now
 			);
-		await markSittingConvened(trx, sessionId, now);
+		await markSittingConvened(trx, sittingId, now);
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.convened',
-			target: { type: 'séance', id: sessionId },
-			summary: `Convocation ${mailIsRelayed() ? 'envoyée' : 'écrite (pas de serveur de courrier : gardée sans être envoyée)'} pour la séance du ${formatDate(session.heldOn)} : ${pluralize(members.length, 'membre', 'membres')}, ${pluralize(partners.length, 'partenaire', 'partenaires')}`,
+			target: { type: 'séance', id: sittingId },
+			summary: `Convocation ${mailIsRelayed() ? 'envoyée' : 'écrite (pas de serveur de courrier : gardée sans être envoyée)'} pour la séance du ${formatDate(sitting.heldOn)} : ${pluralize(members.length, 'membre', 'membres')}, ${pluralize(partners.length, 'partenaire', 'partenaires')}`,
 			clientAddress
 		});
 		return ok({ members: members.length, partners: partners.length });
@@ -171,12 +171,12 @@ export async function conveneSession(
 /** One message to each member and concerned partner of a séance, once each. */
 async function notifySittingAudience(
 	db: Executor,
-	sessionId: number,
+	sittingId: number,
 	kind: string,
 	mail: (person: { name: string }) => Notification,
 	now: number
 ): Promise<number> {
-	const { partners, members } = await sessionAudience(db, sessionId);
+	const { partners, members } = await sittingAudience(db, sittingId);
 	const seen = new Set<number>();
 	for (const person of [...members, ...partners]) {
 		if (seen.has(person.id)) continue;
@@ -187,19 +187,19 @@ async function notifySittingAudience(
 }
 
 /** In the closing transaction: members and concerned partners get the link to the relevé. */
-export async function notifySessionClosed(
+export async function notifySittingClosed(
 	db: Executor,
-	sessionId: number,
+	sittingId: number,
 	now: number
 ): Promise<void> {
-	const session = await findSessionForNotice(db, sessionId);
-	if (!session) return;
-	const facts = { id: session.id, title: session.title, heldOn: session.heldOn };
+	const sitting = await findSittingForNotice(db, sittingId);
+	if (!sitting) return;
+	const facts = { id: sitting.id, title: sitting.title, heldOn: sitting.heldOn };
 	await notifySittingAudience(
 		db,
-		sessionId,
+		sittingId,
 		'closed',
-		(person) => sessionClosedMail(person, facts),
+		(person) => sittingClosedMail(person, facts),
 		now
 	);
 }
@@ -211,16 +211,16 @@ export async function notifySessionClosed(
  */
 export async function notifySittingCancelled(
 	db: Executor,
-	sessionId: number,
+	sittingId: number,
 	now: number
 ): Promise<number> {
-	const session = await findSessionForNotice(db, sessionId);
-	if (!session || session.convenedAt === null) return 0;
+	const sitting = await findSittingForNotice(db, sittingId);
+	if (!sitting || sitting.convenedAt === null) return 0;
 	return notifySittingAudience(
 		db,
-		sessionId,
+		sittingId,
 		'cancelled',
-		(person) => sessionCancelledMail(person, session),
+		(person) => sittingCancelledMail(person, sitting),
 		now
 	);
 }

@@ -144,20 +144,20 @@ async function seedSecrets() {
 		measurements: [['2021-05-01', 987654]]
 	});
 	await update('6-1', '2021-06-01', 'validate', { comment: 'COMMENTAIRE-DE-VALIDATION' });
-	const session = await createSitting(
+	const sitting = await createSitting(
 		db,
 		admin,
 		{ heldOn: '2021-06-10', place: 'Cahors', title: 'SEANCE-NON-CLOSE' },
 		null
 	);
-	if (!session.ok) throw new Error('session');
-	await addAgendaFiches(db, admin, session.value.id, ['4-1'], null);
-	await changeSittingState(db, admin, session.value.id, 'held', null);
-	const item = (await findSitting(db, session.value.id))!.items[0]!;
+	if (!sitting.ok) throw new Error('sitting');
+	await addAgendaFiches(db, admin, sitting.value.id, ['4-1'], null);
+	await changeSittingState(db, admin, sitting.value.id, 'held', null);
+	const item = (await findSitting(db, sitting.value.id))!.items[0]!;
 	await recordDecision(
 		db,
 		admin,
-		session.value.id,
+		sitting.value.id,
 		item.id,
 		{ kind: 'priority', newPriority: 1, text: 'SEANCE-NON-CLOSE motif' },
 		null

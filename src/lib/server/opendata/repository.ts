@@ -13,7 +13,7 @@ import {
 
 /**
  * What the open data reads, published data only: validated updates and their measurements, closed
- * commission sessions. With `asOf` (an edition), only what was dated by the end of that day.
+ * commission sittings. With `asOf` (an edition), only what was dated by the end of that day.
  * Ordered as the files are: fiches by objective then number, indicators by rank, then by date.
  */
 
@@ -230,7 +230,7 @@ export interface DecisionRow {
 	text: string;
 }
 
-/** Decisions of closed sessions only: those of a session being prepared or held are not public. */
+/** Decisions of closed sittings only: those of a sitting being prepared or held are not public. */
 export async function listClosedDecisions(db: Executor, asOf?: string): Promise<DecisionRow[]> {
 	return closedDecisions(db)
 		.select([

@@ -198,7 +198,7 @@ export async function seedPlan(
 }
 
 /**
- * Loads the commission's sessions told by the register (closed, with their opinions) when the
+ * Loads the commission's sittings told by the register (closed, with their opinions) when the
  * database has none yet: also for databases created before the commission existed.
  */
 export async function seedCommissionHistory(
@@ -210,23 +210,23 @@ export async function seedCommissionHistory(
 		const any = await trx.selectFrom('commission_session').select('id').limit(1).executeTakeFirst();
 		if (any) return false;
 		const stamp = now.toISOString();
-		for (const session of data.history.commission_sessions) {
-			const { id: sessionId } = await trx
+		for (const sitting of data.history.commission_sessions) {
+			const { id: sittingId } = await trx
 				.insertInto('commission_session')
 				.values({
-					held_on: session.held_on,
-					place: session.place,
-					title: session.title,
+					held_on: sitting.held_on,
+					place: sitting.place,
+					title: sitting.title,
 					state: 'closed',
-					source: session.source,
+					source: sitting.source,
 					created_by: null,
 					created_at: stamp,
 					closed_by: null,
-					closed_at: `${session.held_on}T18:00:00.000Z`
+					closed_at: `${sitting.held_on}T18:00:00.000Z`
 				})
 				.returning('id')
 				.executeTakeFirstOrThrow();
-			for (const [position, item] of session.items.entries()) {
+			for (const [position, item] of sitting.items.entries()) {
 				const fiche = await trx
 					.selectFrom('fiche')
 					.select('id')
@@ -235,7 +235,7 @@ export async function seedCommissionHistory(
 				const { id: itemId } = await trx
 					.insertInto('agenda_item')
 					.values({
-						session_id: sessionId,
+						session_id: sittingId,
 						fiche_id: fiche.id,
 						title: null,
 						position: position + 1
@@ -246,7 +246,7 @@ export async function seedCommissionHistory(
 					await trx
 						.insertInto('decision')
 						.values({
-							session_id: sessionId,
+							session_id: sittingId,
 							agenda_item_id: itemId,
 							kind: decision.kind,
 							previous_priority: null,
@@ -254,7 +254,7 @@ export async function seedCommissionHistory(
 							opinion: decision.opinion ?? null,
 							text: decision.text,
 							recorded_by: null,
-							recorded_at: `${session.held_on}T18:00:00.000Z`
+							recorded_at: `${sitting.held_on}T18:00:00.000Z`
 						})
 						.execute();
 				}
@@ -322,10 +322,10 @@ export function checkSeedData(data: PlanData): void {
 		}
 		if (fiche.indicators.length === 0) problems.push(`fiche ${fiche.code} : aucun indicateur`);
 	}
-	for (const session of history.commission_sessions)
-		for (const item of session.items)
+	for (const sitting of history.commission_sessions)
+		for (const item of sitting.items)
 			if (!ficheCodes.has(item.fiche))
-				problems.push(`séance du ${session.held_on} : fiche ${item.fiche} inconnue`);
+				problems.push(`séance du ${sitting.held_on} : fiche ${item.fiche} inconnue`);
 	for (const update of history.progress_updates) {
 		const fiche = fiches.find((f) => f.code === update.fiche);
 		if (!fiche) problems.push(`historique : fiche ${update.fiche} inconnue`);

@@ -36,7 +36,7 @@ export const actions: Actions = {
 				title: data.title,
 				deadline: data.deadline,
 				scope,
-				sessionId: data.session ? Number(data.session) : null,
+				sittingId: data.sitting ? Number(data.sitting) : null,
 				reminders: data.reminders
 			},
 			safeClientAddress(event)

@@ -8,15 +8,10 @@ import { buildEditionSnapshot, editionPage } from '$lib/server/editions/snapshot
 import { readForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
-function editionId(raw: string): number {
-	if (!/^\d{1,9}$/.test(raw)) error(404, 'Ce bilan n’existe pas.');
-	return Number(raw);
-}
-
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'editions.manage');
 	const db = getDb();
-	const edition = await findEdition(db, editionId(event.params.id));
+	const edition = await findEdition(db, Number(event.params.id));
 	if (!edition) error(404, 'Ce bilan n’existe pas.');
 	const snapshot =
 		edition.state === 'published'
@@ -49,7 +44,7 @@ export const actions: Actions = {
 		const result = await publishEdition(
 			getDb(),
 			admin,
-			editionId(event.params.id),
+			Number(event.params.id),
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result);

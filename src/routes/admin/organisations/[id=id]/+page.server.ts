@@ -22,15 +22,10 @@ import {
 } from '$lib/schemas/organisation';
 import type { Actions, PageServerLoad } from './$types';
 
-function organisationId(raw: string): number {
-	if (!/^\d{1,9}$/.test(raw)) error(404, 'Cette organisation n’existe pas.');
-	return Number(raw);
-}
-
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'plan.edit');
 	const db = getDb();
-	const organisation = await findAdminOrganisation(db, organisationId(event.params.id));
+	const organisation = await findAdminOrganisation(db, Number(event.params.id));
 	if (!organisation) error(404, 'Cette organisation n’existe pas.');
 	return {
 		organisation,
@@ -45,7 +40,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	modifier: async (event) => {
 		const admin = await authorize(event, 'plan.edit');
-		const id = organisationId(event.params.id);
+		const id = Number(event.params.id);
 		// The answer names the form, to show it at the right place.
 		const form = readPostedForm(
 			await event.request.formData(),
@@ -76,7 +71,7 @@ export const actions: Actions = {
 	},
 	fusionner: async (event) => {
 		const admin = await authorize(event, 'plan.edit');
-		const id = organisationId(event.params.id);
+		const id = Number(event.params.id);
 		// The answer names the form, to show it at the right place.
 		const form = readPostedForm(await event.request.formData(), MERGE_FIELDS, MergeSchema, {
 			which: 'fusionner'
@@ -95,7 +90,7 @@ export const actions: Actions = {
 	},
 	retirer: async (event) => {
 		const admin = await authorize(event, 'plan.edit');
-		const id = organisationId(event.params.id);
+		const id = Number(event.params.id);
 		// The answer names the form, to show it at the right place.
 		const form = readPostedForm(await event.request.formData(), RETIRE_FIELDS, RetireSchema, {
 			which: 'retirer'

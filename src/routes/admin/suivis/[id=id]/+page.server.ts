@@ -9,14 +9,9 @@ import { hasForbiddenCharacters, parseForm } from '$lib/schemas/form';
 import { COMMENT_MAX_LENGTH } from '$lib/schemas/limits';
 import type { Actions, PageServerLoad } from './$types';
 
-function updateId(raw: string): number {
-	if (!/^\d{1,9}$/.test(raw)) error(404, 'Cette mise à jour n’existe pas.');
-	return Number(raw);
-}
-
 export const load: PageServerLoad = async (event) => {
 	await requireRole(event, 'admin');
-	const update = await findProgressUpdate(getDb(), updateId(event.params.id));
+	const update = await findProgressUpdate(getDb(), Number(event.params.id));
 	if (!update) error(404, 'Cette mise à jour n’existe pas.');
 	// A draft (never sent, or withdrawn by its organisation) is visible to that organisation alone,
 	// as the partner's form promises: staff learn whose it is, not what it says.
@@ -49,7 +44,7 @@ const ReviewSchema = z.object({
 
 async function decide(event: Parameters<Actions[string]>[0], decision: 'validate' | 'return') {
 	const admin = await requireRole(event, 'admin');
-	const id = updateId(event.params.id ?? '');
+	const id = Number(event.params.id);
 	const { values, errors, data } = parseForm(
 		await event.request.formData(),
 		['version', 'comment'],

@@ -29,44 +29,39 @@ import {
 	DecisionSchema,
 	FreeItemSchema,
 	GuestSchema,
-	SessionSchema,
+	SittingSchema,
 	SITTING_FIELDS,
 	decisionMismatches
 } from '$lib/schemas/commission';
 import { parseForm, readForm } from '$lib/schemas/form';
 import { mailIsRelayed } from '$lib/server/mail/outbox';
 import { NO_MAIL_RELAY } from '$lib/utils/vocabulary';
-import { conveneSession } from '$lib/server/mail/notifications';
+import { conveneSitting } from '$lib/server/mail/notifications';
 import { pluralize } from '$lib/utils/format';
 import { parisToday } from '$lib/utils/dates';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-function sittingId(raw: string): number {
-	if (!/^\d{1,9}$/.test(raw)) error(404, 'Cette séance n’existe pas.');
-	return Number(raw);
-}
-
-// The record of a closed session is public; a session being prepared or held is for members and staff.
+// The record of a closed sitting is public; a sitting being prepared or held is for members and staff.
 export const load: PageServerLoad = async (event) => {
 	const db = getDb();
-	const session = await findSitting(db, sittingId(event.params.id));
-	if (!session) error(404, 'Cette séance n’existe pas.');
-	if (session.state !== 'closed') await authorize(event, 'commission.manage');
+	const sitting = await findSitting(db, Number(event.params.id));
+	if (!sitting) error(404, 'Cette séance n’existe pas.');
+	if (sitting.state !== 'closed') await authorize(event, 'commission.manage');
 	const user = event.locals.user;
 	const canManage = can(user, 'commission.manage');
-	const editable = canManage && session.state !== 'closed';
-	const flags = editable ? await listFicheFlags(db, session.heldOn) : [];
-	const onAgenda = new Set(session.items.map((i) => i.fiche?.code));
+	const editable = canManage && sitting.state !== 'closed';
+	const flags = editable ? await listFicheFlags(db, sitting.heldOn) : [];
+	const onAgenda = new Set(sitting.items.map((i) => i.fiche?.code));
 	// A running campaign that prepares it keeps the séance: said instead of a deletion form refused.
-	const undecided = session.items.every((item) => item.decisions.length === 0);
+	const undecided = sitting.items.every((item) => item.decisions.length === 0);
 	const preparedBy =
 		editable && undecided
-			? ((await findPreparingCampaign(db, session.id, parisToday()))?.title ?? null)
+			? ((await findPreparingCampaign(db, sitting.id, parisToday()))?.title ?? null)
 			: null;
 	return {
-		session: {
-			...session,
-			items: session.items.map(({ fiche, ...item }) => ({
+		sitting: {
+			...sitting,
+			items: sitting.items.map(({ fiche, ...item }) => ({
 				...item,
 				fiche: fiche
 					? { code: fiche.code, title: fiche.title, priority: fiche.priority, status: fiche.status }
@@ -89,18 +84,18 @@ export const load: PageServerLoad = async (event) => {
 				score: Number(f.stale) + Number(f.priorityOneNotStarted) + Number(f.neverMeasured > 0)
 			}))
 			.sort((a, b) => b.score - a.score),
-		candidates: editable ? await listAttendeeCandidates(db, session.id) : []
+		candidates: editable ? await listAttendeeCandidates(db, sitting.id) : []
 	};
 };
 
 type Event = RequestEvent;
 
-/** What every action passes to the service: the authorised user, the session of the URL… */
+/** What every action passes to the service: the authorised user, the sitting of the URL… */
 async function managing(event: Event, user: User) {
 	return {
 		db: getDb(),
 		user,
-		id: sittingId(event.params.id),
+		id: Number(event.params.id),
 		address: safeClientAddress(event),
 		form: await event.request.formData()
 	};
@@ -127,7 +122,7 @@ const DELETE_UNCONFIRMED =
 export const actions: Actions = {
 	convene: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const result = await conveneSession(c.db, c.user, c.id, c.address);
+		const result = await conveneSitting(c.db, c.user, c.id, c.address);
 		if (!result.ok) return refusalAnswer(result);
 		const to = `${pluralize(result.value.members, 'membre', 'membres')} de la commission et ${pluralize(result.value.partners, 'partenaire concerné', 'partenaires concernés')}`;
 		return {
@@ -161,7 +156,7 @@ export const actions: Actions = {
 	},
 	edit: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const { answer, values, data } = readPostedForm(c.form, SITTING_FIELDS, SessionSchema);
+		const { answer, values, data } = readPostedForm(c.form, SITTING_FIELDS, SittingSchema);
 		if (answer) return answer;
 		// The details as the form showed them: a correction made meanwhile is not overwritten unseen.
 		const shown = readForm(c.form, [

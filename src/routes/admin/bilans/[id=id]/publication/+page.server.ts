@@ -10,9 +10,7 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'editions.manage');
 	const db = getDb();
-	const edition = /^\d{1,9}$/.test(event.params.id)
-		? await findEdition(db, Number(event.params.id))
-		: undefined;
+	const edition = await findEdition(db, Number(event.params.id));
 	if (!edition) error(404, 'Ce bilan n’existe pas.');
 	if (edition.state === 'published') error(409, 'Ce bilan est déjà publié : il ne change plus.');
 	const previous = (await listVersions(db, edition.year))[0] ?? null;

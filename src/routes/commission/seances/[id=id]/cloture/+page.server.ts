@@ -9,18 +9,16 @@ import {
 } from '$lib/server/commission/service';
 import type { PageServerLoad } from './$types';
 
-// The confirmation step before closing a session: what takes effect, what is frozen. The form
-// posts to the session's `close` action, which refuses a post that does not come from here.
+// The confirmation step before closing a sitting: what takes effect, what is frozen. The form
+// posts to the sitting's `close` action, which refuses a post that does not come from here.
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'commission.manage');
-	const session = /^\d{1,9}$/.test(event.params.id)
-		? await findSitting(getDb(), Number(event.params.id))
-		: undefined;
-	if (!session) error(404, 'Cette séance n’existe pas.');
-	if (session.state === 'closed') error(409, 'Cette séance est déjà close : elle ne change plus.');
-	if (session.state !== 'held')
+	const sitting = await findSitting(getDb(), Number(event.params.id));
+	if (!sitting) error(404, 'Cette séance n’existe pas.');
+	if (sitting.state === 'closed') error(409, 'Cette séance est déjà close : elle ne change plus.');
+	if (sitting.state !== 'held')
 		error(409, 'Cette séance est en préparation : ouvrez-la (tenue) avant de la clore.');
-	const decisions = session.items.flatMap((item) =>
+	const decisions = sitting.items.flatMap((item) =>
 		item.decisions.map((d) => ({
 			id: d.id,
 			kind: d.kind,
@@ -31,30 +29,30 @@ export const load: PageServerLoad = async (event) => {
 			subject: item.fiche ? `Fiche ${item.fiche.code} — ${item.fiche.title}` : (item.title ?? '')
 		}))
 	);
-	const conflicts = await listPriorityConflicts(getDb(), session.id, session.heldOn);
+	const conflicts = await listPriorityConflicts(getDb(), sitting.id, sitting.heldOn);
 	return {
 		// Priority decisions closing would refuse: the members take them back first.
 		conflicts: conflicts.map((c) => c.message),
 		conflictsAdvice: conflictsAdvice(conflicts.length),
 		// Nothing on the agenda: closing would be refused (changeSittingState), said here first.
-		emptyAgenda: session.items.length === 0 ? EMPTY_AGENDA_MESSAGE : null,
+		emptyAgenda: sitting.items.length === 0 ? EMPTY_AGENDA_MESSAGE : null,
 		// Sent back by the form: closing applies these decisions or none (changeSittingState).
 		shownDecisions: decisions.map((d) => d.id).join(','),
 		// Back here because decisions changed after this page was read.
 		changed: event.url.searchParams.has('relire'),
-		session: {
-			id: session.id,
-			heldOn: session.heldOn,
-			title: session.title,
-			place: session.place,
-			attendees: session.attendees.length
+		sitting: {
+			id: sitting.id,
+			heldOn: sitting.heldOn,
+			title: sitting.title,
+			place: sitting.place,
+			attendees: sitting.attendees.length
 		},
 		// Those in conflict are named above instead: they would change nothing as recorded.
 		priorityChanges: decisions.filter(
 			(d) => d.kind === 'priority' && !conflicts.some((c) => c.decisionId === d.id)
 		),
 		otherDecisions: decisions.filter((d) => d.kind !== 'priority'),
-		undecided: session.items
+		undecided: sitting.items
 			.filter((item) => item.decisions.length === 0)
 			.map((item) => (item.fiche ? `Fiche ${item.fiche.code}` : (item.title ?? '')))
 	};

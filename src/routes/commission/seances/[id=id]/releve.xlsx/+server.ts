@@ -1,13 +1,13 @@
-import { closedSessionRecord, releveSheet } from '$lib/server/commission/releve';
+import { closedSittingRecord, releveSheet } from '$lib/server/commission/releve';
 import { getDb } from '$lib/server/db/instance';
 import { sheetToXlsx, xlsxResponse } from '$lib/server/spreadsheet';
 import type { RequestHandler } from './$types';
 
-// Public once the session is closed, like its CSV.
+// Public once the sitting is closed, like its CSV.
 export const GET: RequestHandler = async ({ params }) => {
-	const session = await closedSessionRecord(getDb(), params.id);
+	const sitting = await closedSittingRecord(getDb(), Number(params.id));
 	return xlsxResponse(
-		await sheetToXlsx(releveSheet(session)),
-		`releve-decisions-${session.heldOn}.xlsx`
+		await sheetToXlsx(releveSheet(sitting)),
+		`releve-decisions-${sitting.heldOn}.xlsx`
 	);
 };

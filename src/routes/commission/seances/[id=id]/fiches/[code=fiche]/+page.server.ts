@@ -15,22 +15,20 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	requireUser(event);
 	const db = getDb();
-	const session = /^\d{1,9}$/.test(event.params.id)
-		? await findSitting(db, Number(event.params.id))
-		: undefined;
-	if (!session) error(404, 'Cette séance n’existe pas.');
-	const item = session.items.find((i) => i.fiche?.code === event.params.code);
+	const sitting = await findSitting(db, Number(event.params.id));
+	if (!sitting) error(404, 'Cette séance n’existe pas.');
+	const item = sitting.items.find((i) => i.fiche?.code === event.params.code);
 	await authorize(event, 'commission.file.view', {
 		ficheOrganisationIds: item?.fiche?.organisationIds ?? [],
 		onAgenda: item !== undefined
 	});
 	const fiche = (await findFicheByCode(db, event.params.code))!;
-	const previous = await findPreviousClosedSitting(db, session.heldOn, session.id);
+	const previous = await findPreviousClosedSitting(db, sitting.heldOn, sitting.id);
 	const since = previous?.heldOn ?? '0000-01-01';
 	const progressThen = previous ? await findProgressAsOf(db, fiche.id, previous.heldOn) : null;
-	const flags = (await listFicheFlags(db, session.heldOn)).find((f) => f.code === fiche.code)!;
+	const flags = (await listFicheFlags(db, sitting.heldOn)).find((f) => f.code === fiche.code)!;
 	return {
-		session: { id: session.id, heldOn: session.heldOn, title: session.title, place: session.place },
+		sitting: { id: sitting.id, heldOn: sitting.heldOn, title: sitting.title, place: sitting.place },
 		previousDate: previous?.heldOn ?? null,
 		campaigns: await ficheCampaignStatus(db, fiche.id),
 		fiche: {
