@@ -4,6 +4,7 @@ import { hashPassword } from '$lib/server/auth/password';
 import { findUserById, insertUser, type User } from '$lib/server/auth/users';
 import { changeSittingState, recordDecision } from '$lib/server/commission/service';
 import { heldSitting } from '$lib/server/commission/testing';
+import { spreadsheetLines } from '$lib/server/csv-testing';
 import { tableToCsv } from '$lib/server/dashboard/tables';
 import type { Db } from '$lib/server/db';
 import { closeDatabase, initDatabase } from '$lib/server/db/instance';
@@ -45,6 +46,20 @@ describe('CSV formula injection', () => {
 		const all = cells(await response.text());
 		expect(all).toContain(`'${FORMULA}`);
 		expect(all).not.toContain(FORMULA);
+	});
+
+	it('releve.csv: a line break never starts a row in a spreadsheet', async () => {
+		const { sittingId, itemId } = await heldSitting(db, admin, ['4-1'], '2026-05-02');
+		// No quote nor comma, which would have the cell quoted anyway.
+		const text = 'Avis favorable.\n@SUM(1+1)\n=1+1';
+		expect(
+			await recordDecision(db, admin, sittingId, itemId, { kind: 'free', text }, null)
+		).toEqual({ ok: true });
+		await changeSittingState(db, admin, sittingId, 'closed', null);
+		const response = await releve({ params: { id: String(sittingId) } } as never);
+		const lines = spreadsheetLines(await response.text());
+		expect(lines).toHaveLength(2);
+		expect(lines[1]).toContain(`"${text}"`);
 	});
 
 	it('fiches.csv: titles and organisations', async () => {

@@ -249,7 +249,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'campagne');
 	const csv = await page.request.get(`/admin/campagnes/${campaignId}/suivi.csv`);
-	expect(await csv.text()).toMatch(new RegExp(`${ficheCode},.*,Assureurs,soumise,-1 j : `));
+	expect(await csv.text()).toMatch(new RegExp(`${ficheCode},.*,Assureurs,soumise,J-1 : `));
 	const xlsx = await page.request.get(`/admin/campagnes/${campaignId}/suivi.xlsx`);
 	expect(xlsx.headers()['content-disposition']).toBe(
 		`attachment; filename="campagne-${campaignId}.xlsx"`

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { protectFormula } from './csv';
+import { protectFormula, spreadsheetCsv } from './csv';
+import { spreadsheetLines } from './csv-testing';
 
 describe('protectFormula', () => {
 	it.each([
@@ -14,5 +15,25 @@ describe('protectFormula', () => {
 		['', '']
 	])('%j → %j', (text, expected) => {
 		expect(protectFormula(text)).toBe(expected);
+	});
+});
+
+describe('spreadsheetCsv', () => {
+	it('quotes a cell holding any line break, so that no row starts inside it', () => {
+		const csv = spreadsheetCsv([
+			['fiche', 'texte'],
+			['1-1', protectFormula('+cmd\n@SUM(1+1)')],
+			['1-2', 'ligne\r=HYPERLINK("x")'],
+			['1-3', 'deux\r\nlignes'],
+			['1-4', 'une ligne']
+		]);
+		expect(spreadsheetLines(csv)).toEqual([
+			'fiche,texte',
+			'1-1,"\'+cmd\n@SUM(1+1)"',
+			'1-2,"ligne\r=HYPERLINK(""x"")"',
+			'1-3,"deux\r\nlignes"',
+			'1-4,une ligne'
+		]);
+		expect(csv.endsWith('\r\n')).toBe(true);
 	});
 });

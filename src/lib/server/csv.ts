@@ -1,3 +1,5 @@
+import { stringify } from 'csv-stringify/sync';
+
 /**
  * CSV formula injection (OWASP): a spreadsheet runs a cell that begins with `=`, `+`, `-`, `@`, a
  * tab or a carriage return as a formula. Every free-text cell the portal writes to a CSV (titles,
@@ -7,4 +9,14 @@
  */
 export function protectFormula(text: string): string {
 	return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/**
+ * The portal's downloads for spreadsheets (`\r\n` between rows). A cell holding a line break is
+ * quoted, whichever break: csv-stringify quotes only cells holding its own record delimiter, and a
+ * spreadsheet starts a new row at a bare `\n` or `\r` — the text after it would open a cell
+ * unprotected (`reason\n=HYPERLINK(…)`).
+ */
+export function spreadsheetCsv(rows: string[][]): string {
+	return stringify(rows, { record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
 }

@@ -124,3 +124,8 @@ export function plural(count: number, singular: string, pluralForm: string): str
 export function pluralize(count: number, singular: string, pluralForm: string): string {
 	return `${formatNumber(count)} ${plural(count, singular, pluralForm)}`;
 }
+
+/** A reminder's day against the campaign's deadline, as the campaign page writes it: « J-14 », « J+3 ». */
+export function formatReminderOffset(days: number): string {
+	return days > 0 ? `J+${days}` : `J${days}`;
+}

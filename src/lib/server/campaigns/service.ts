@@ -9,7 +9,7 @@ import { activeRecipients, organisationReceives } from '../mail/preferences-repo
 import { ok, refuse, type Result } from '../result';
 import { parseReminderDays } from '../../schemas/campaign';
 import { parisDate, shiftDay } from '../../utils/dates';
-import { formatDate, pluralize } from '../../utils/format';
+import { formatDate, formatReminderOffset, pluralize } from '../../utils/format';
 import { compareFrench } from '../../utils/text';
 import {
 	campaignPairs,
@@ -344,7 +344,7 @@ function completionLines(completion: Completion, formatTime: (ms: number) => str
 		completion.organisations.map((o) => [
 			o.name,
 			o.reminders
-				.map((r) => `${r.offset > 0 ? '+' : ''}${r.offset} j : ${formatTime(r.sentAt)}`)
+				.map((r) => `${formatReminderOffset(r.offset)} : ${formatTime(r.sentAt)}`)
 				.join(' ; ')
 		])
 	);
@@ -353,18 +353,16 @@ function completionLines(completion: Completion, formatTime: (ms: number) => str
 	);
 }
 
-/** The same, as CSV rows (free text through protectFormula). */
+/** The same, as CSV rows (every text after the fiche's code through protectFormula). */
 export function completionRows(
 	completion: Completion,
 	formatTime: (ms: number) => string
 ): string[][] {
 	return [
 		['fiche', 'intitule', 'organisation', 'etat', 'rappels'],
-		...completionLines(completion, formatTime).map(([code, title, organisation, ...rest]) => [
+		...completionLines(completion, formatTime).map(([code, ...texts]) => [
 			code!,
-			protectFormula(title!),
-			protectFormula(organisation!),
-			...rest
+			...texts.map((text) => protectFormula(text!))
 		])
 	];
 }

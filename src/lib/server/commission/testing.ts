@@ -3,16 +3,20 @@ import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { addAgendaFiches, changeSittingState, createSitting } from './service';
 
-/** A sitting of 1 May 2026 in Cahors, held, with `fiches` on its agenda: its id and the first item's. */
+/**
+ * A sitting in Cahors (1 May 2026 unless `heldOn` says), held, with `fiches` on its agenda: its id
+ * and the first item's.
+ */
 export async function heldSitting(
 	db: Db,
 	admin: User,
-	fiches: string[] = ['4-1']
+	fiches: string[] = ['4-1'],
+	heldOn = '2026-05-01'
 ): Promise<{ sittingId: number; itemId: number }> {
 	const created = await createSitting(
 		db,
 		admin,
-		{ heldOn: '2026-05-01', place: 'Cahors', title: 'Commission' },
+		{ heldOn, place: 'Cahors', title: 'Commission' },
 		null
 	);
 	if (!created.ok) throw new Error(created.message);

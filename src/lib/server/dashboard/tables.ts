@@ -1,5 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
-import { protectFormula } from '../csv';
+import { protectFormula, spreadsheetCsv } from '../csv';
 import { FICHE_STATUSES, STATUS_LABELS, isFicheStatus } from '../../utils/vocabulary';
 import { isoDateCell, type Sheet } from '../spreadsheet';
 import type { DashboardFigures, GroupFigures } from './figures';
@@ -135,17 +134,14 @@ export function figureTables(figures: DashboardFigures): FigureTable[] {
  * guarded against formula injection; numbers are written as they are.
  */
 export function tableToCsv(table: FigureTable): string {
-	return stringify(
-		[
-			table.columns.map((c) => c.key),
-			...table.rows.map((row) =>
-				row.map((cell) =>
-					cell === null ? '' : typeof cell === 'string' ? protectFormula(cell) : String(cell)
-				)
+	return spreadsheetCsv([
+		table.columns.map((c) => c.key),
+		...table.rows.map((row) =>
+			row.map((cell) =>
+				cell === null ? '' : typeof cell === 'string' ? protectFormula(cell) : String(cell)
 			)
-		],
-		{ record_delimiter: '\r\n' }
-	);
+		)
+	]);
 }
 
 /** The same table for people: French headers and labels, dates as dates (`.xlsx` downloads). */

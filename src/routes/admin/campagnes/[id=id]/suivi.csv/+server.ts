@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
-import { stringify } from 'csv-stringify/sync';
 import { authorize } from '$lib/server/auth/guards';
 import { campaignCompletion, completionRows } from '$lib/server/campaigns/service';
+import { spreadsheetCsv } from '$lib/server/csv';
 import { getDb } from '$lib/server/db/instance';
 import { parisDate } from '$lib/utils/dates';
 import { formatShortDate } from '$lib/utils/format';
@@ -12,11 +12,8 @@ export const GET: RequestHandler = async (event) => {
 	const id = Number(event.params.id);
 	const result = await campaignCompletion(getDb(), id);
 	if (!result.ok) error(404, result.message);
-	const body = stringify(
-		completionRows(result.value, (ms) => formatShortDate(parisDate(new Date(ms)))),
-		{
-			record_delimiter: '\r\n'
-		}
+	const body = spreadsheetCsv(
+		completionRows(result.value, (ms) => formatShortDate(parisDate(new Date(ms))))
 	);
 	return new Response(body, {
 		headers: {

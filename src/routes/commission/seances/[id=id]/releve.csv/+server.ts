@@ -1,12 +1,12 @@
-import { stringify } from 'csv-stringify/sync';
 import { closedSittingRecord, RELEVE_COLUMNS, releveRows } from '$lib/server/commission/releve';
+import { spreadsheetCsv } from '$lib/server/csv';
 import { getDb } from '$lib/server/db/instance';
 import type { RequestHandler } from './$types';
 
 // Public once the sitting is closed; before that there is no record to publish.
 export const GET: RequestHandler = async ({ params }) => {
 	const sitting = await closedSittingRecord(getDb(), Number(params.id));
-	const body = stringify([RELEVE_COLUMNS, ...releveRows(sitting)], { record_delimiter: '\r\n' });
+	const body = spreadsheetCsv([RELEVE_COLUMNS, ...releveRows(sitting)]);
 	return new Response(body, {
 		headers: {
 			'Content-Type': 'text/csv; charset=utf-8; header=present',
