@@ -191,6 +191,20 @@ test('a malformed form body answers 400 with the French error page', async () =>
 	await api.dispose();
 });
 
+test('a form naming the reserved `default` action answers 404 in French, not 500', async () => {
+	const api = await apiAs(null);
+	for (const path of [
+		'/connexion?/default',
+		'/mot-de-passe-oublie?/default',
+		'/deconnexion?/default'
+	]) {
+		const response = await api.post(path, { form: { email: 'a@b.fr' } });
+		expect(response.status(), path).toBe(404);
+		expect(await response.text()).toContain('Page introuvable.');
+	}
+	await api.dispose();
+});
+
 test('percent-encoded spellings of a path are sent to the canonical one', async () => {
 	const api = await apiAs(null);
 	for (const [spelling, canonical] of [

@@ -135,6 +135,33 @@ describe('unreadable forms', () => {
 		expect(error).not.toHaveBeenCalled();
 	});
 
+	it('answers a form naming the reserved `default` action 404, as any unknown action', async () => {
+		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		const post = (search: string, headers: Record<string, string> = {}) =>
+			readableForms({
+				event: event(`http://localhost/connexion${search}`, {
+					method: 'POST',
+					body: 'x=1',
+					headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }
+				}),
+				resolve: ok
+			} as never);
+		await expect(post('?/default')).rejects.toMatchObject({
+			status: 404,
+			body: { message: 'Page introuvable.' }
+		});
+		expect(warn).toHaveBeenCalledTimes(1);
+		const enhanced = await post('?/default&x=1', { 'x-sveltekit-action': 'true' });
+		expect(enhanced.status).toBe(404);
+		expect(await enhanced.json()).toEqual({
+			type: 'error',
+			error: { message: 'Page introuvable.' }
+		});
+		// Other actions, and the unnamed default, are the page's business.
+		for (const search of ['', '?/save', '?default', '?x=/default'])
+			expect(await (await post(search)).text()).toBe('ok');
+	});
+
 	it('leaves a good form alone', async () => {
 		const form = new FormData();
 		form.append('email', 'a@b.fr');

@@ -1,4 +1,4 @@
-import { error, json, type Handle } from '@sveltejs/kit';
+import { error, json, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { log } from '../log.js';
 import { PUBLIC_ROUTES } from './cacheable-routes';
 import { SECURITY_HEADERS } from './security-headers.js';
@@ -98,14 +98,29 @@ export const sameOriginForms: Handle = async ({ event, resolve }) => {
 			},
 			'403 : formulaire envoyé depuis un autre site'
 		);
-		// A form sent by the page's script (use:enhance) reads SvelteKit's action answer: the
-		// refusal is shown as the error page, instead of being ignored.
-		if (event.request.headers.get('x-sveltekit-action') === 'true')
-			return json({ type: 'error', error: { message: CROSS_SITE_FORM_MESSAGE } }, { status: 403 });
-		error(403, CROSS_SITE_FORM_MESSAGE);
+		return refuseForm(event, 403, CROSS_SITE_FORM_MESSAGE);
 	}
 	return resolve(event);
 };
+
+/**
+ * A form refused before its action runs. A form sent by the page's script (use:enhance) reads
+ * SvelteKit's action answer: the refusal is shown as the error page, instead of being ignored.
+ */
+function refuseForm(event: RequestEvent, status: number, message: string): Response {
+	if (event.request.headers.get('x-sveltekit-action') === 'true')
+		return json({ type: 'error', error: { message } }, { status });
+	error(status, message);
+}
+
+/**
+ * `?/default` names the action SvelteKit keeps for a form without a name: asked by its name,
+ * SvelteKit throws (a 500 and a stack trace in the log, for any visitor's post). The same answer
+ * as any other unknown action's, a 404, logged in one line.
+ */
+function namesDefaultAction(url: URL): boolean {
+	return [...url.searchParams.keys()].find((key) => key.startsWith('/')) === '/default';
+}
 
 export const UNREADABLE_FORM_MESSAGE =
 	'Le formulaire envoyé est illisible ou incomplet : rechargez la page et renvoyez-le.';
@@ -126,6 +141,13 @@ function isPayloadTooLarge(caught: unknown): boolean {
  * page, and the server logs one line, never a stack trace. A body over the size limit answers 413.
  */
 export const readableForms: Handle = async ({ event, resolve }) => {
+	if (event.request.method === 'POST' && namesDefaultAction(event.url)) {
+		log().warn(
+			{ event: 'default-action-named', route: event.route?.id ?? null },
+			'404 : action « default » demandée par son nom'
+		);
+		return refuseForm(event, 404, 'Page introuvable.');
+	}
 	if (event.request.method === 'POST') {
 		const request = event.request;
 		const formData = request.formData.bind(request);

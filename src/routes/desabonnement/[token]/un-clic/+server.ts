@@ -16,7 +16,8 @@ export const POST: RequestHandler = async (event) => {
 	});
 };
 
-// Opened in a browser: the confirmation page (GET never unsubscribes).
+// Opened in a browser: the confirmation page (GET never unsubscribes). The token as it came in
+// the address, encoded again: decoded, it could hold characters a header cannot carry, or `../`.
 export const GET: RequestHandler = ({ params }) => {
-	redirect(303, `/desabonnement/${params.token}`);
+	redirect(303, `/desabonnement/${encodeURIComponent(params.token)}`);
 };
