@@ -159,3 +159,18 @@ describe('indicator kinds where partners enter measurements', () => {
 		expect(parsed.input?.measurements.map((m) => m.value)).toEqual([0, 99.5, 1]);
 	});
 });
+
+describe('the status a partner reports', () => {
+	it('never « abandonnée »: the plan abandons a fiche, with its reason', () => {
+		const parsed = parseProgressForm(form({ status: 'abandonnee' }), INDICATORS, '2026-03-01');
+		expect(parsed.input).toBeUndefined();
+		expect(parsed.errors.status).toContain('Une fiche n’est abandonnée que par Lot numérique');
+		expect(parsed.values.status).toBe('abandonnee');
+		expect(
+			parseProgressForm(form({ status: 'perdue' }), INDICATORS, '2026-03-01').errors.status
+		).toBe('Choisissez un statut dans la liste.');
+		expect(
+			parseProgressForm(form({ status: 'suspendue' }), INDICATORS, '2026-03-01').input?.status
+		).toBe('suspendue');
+	});
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FICHE_STATUSES, type FicheStatus } from '../utils/vocabulary';
+import { ABANDON_BY_PLAN_MESSAGE, REPORTED_STATUSES, type FicheStatus } from '../utils/vocabulary';
 import { hasForbiddenCharacters, isIsoDate, parseForm, textField, type FieldErrors } from './form';
 import { COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH } from './limits';
 import { isCountIndicator, type ReportedIndicator } from '../utils/indicators';
@@ -42,7 +42,12 @@ function date(label: string, today: string) {
 function schema(today: string) {
 	return z.object({
 		reported_on: date('la date de la mise à jour', today),
-		status: z.enum(FICHE_STATUSES, { error: 'Choisissez un statut dans la liste.' }),
+		status: z.enum(REPORTED_STATUSES, {
+			error: (issue) =>
+				issue.input === 'abandonnee'
+					? ABANDON_BY_PLAN_MESSAGE
+					: 'Choisissez un statut dans la liste.'
+		}),
 		progress: z
 			.string()
 			// « 40 % » is what people write: the sign (and the space before it) is left out.

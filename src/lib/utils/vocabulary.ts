@@ -20,6 +20,15 @@ export const STATUS_LABELS: Record<FicheStatus, string> = {
 	abandonnee: 'Abandonnée'
 };
 
+/**
+ * What a partner's update may say of its fiche: every status but « abandonnée », which only the
+ * plan's own form gives, with its reason (a validated update never abandons a fiche).
+ */
+export const REPORTED_STATUSES = ['a_lancer', 'en_cours', 'realisee', 'suspendue'] as const;
+
+export const ABANDON_BY_PLAN_MESSAGE =
+	'Une fiche n’est abandonnée que par Lot numérique, avec sa raison, dans le plan : choisissez un autre statut et dites-le dans « Difficultés rencontrées ».';
+
 export function isFicheStatus(value: string): value is FicheStatus {
 	return (FICHE_STATUSES as readonly string[]).includes(value);
 }

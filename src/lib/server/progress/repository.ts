@@ -5,13 +5,16 @@ import type { Database, FicheStatus, IndicatorKind, UpdateState } from '../db/sc
 /**
  * Recomputes a fiche's published state from its validated updates: the status and advancement of
  * the latest update that states them, and the date of the latest update. Called once per change.
+ * A fiche abandoned by the plan (`retired_on`) stays abandoned: only the plan's own form, with
+ * its reason, abandons a fiche or would bring it back.
  */
 export async function refreshFicheState(db: Executor, ficheId: number): Promise<void> {
 	const validated = db
 		.selectFrom('progress_update')
 		.where('fiche_id', '=', ficheId)
 		.where('state', '=', 'validated');
-	const [status, progress, last] = await Promise.all([
+	const [fiche, status, progress, last] = await Promise.all([
+		db.selectFrom('fiche').select('retired_on').where('id', '=', ficheId).executeTakeFirst(),
 		validated
 			.select('status')
 			.where('status', 'is not', null)
@@ -31,7 +34,7 @@ export async function refreshFicheState(db: Executor, ficheId: number): Promise<
 	await db
 		.updateTable('fiche')
 		.set({
-			status: status?.status ?? 'a_lancer',
+			status: fiche?.retired_on ? 'abandonnee' : (status?.status ?? 'a_lancer'),
 			progress: progress?.progress ?? null,
 			last_update: last?.last ?? null
 		})
@@ -44,6 +47,8 @@ export interface ProgressUpdateRecord {
 	ficheId: number;
 	ficheCode: string;
 	ficheTitle: string;
+	/** The day the plan abandoned the fiche, if it did. */
+	ficheRetiredOn: string | null;
 	organisationId: number | null;
 	organisationName: string | null;
 	authorId: number | null;
@@ -86,6 +91,7 @@ function updateQuery(db: Executor) {
 			'u.fiche_id as ficheId',
 			'fiche.code as ficheCode',
 			'fiche.title as ficheTitle',
+			'fiche.retired_on as ficheRetiredOn',
 			'u.organisation_id as organisationId',
 			'organisation.name as organisationName',
 			'u.author_id as authorId',
@@ -227,13 +233,23 @@ export async function findFicheForReporting(
 			title: string;
 			status: FicheStatus;
 			progress: number | null;
+			retiredOn: string | null;
+			retiredReason: string | null;
 			indicators: { id: number; label: string; unit: string | null; kind: IndicatorKind }[];
 	  }
 	| undefined
 > {
 	const fiche = await db
 		.selectFrom('fiche')
-		.select(['id', 'code', 'title', 'status', 'progress'])
+		.select([
+			'id',
+			'code',
+			'title',
+			'status',
+			'progress',
+			'retired_on as retiredOn',
+			'retired_reason as retiredReason'
+		])
 		.where('code', '=', code)
 		.executeTakeFirst();
 	if (!fiche) return undefined;

@@ -4,6 +4,8 @@ import { findUserById, insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
 import { getDataRevision } from '../db/revision';
 import { createTestDb } from '../db/testing';
+import { findFicheState } from '../authoring/repository';
+import { retireFiche } from '../authoring/service';
 import { findFicheByCode } from '../plan/repository';
 import { findFicheForReporting, findProgressUpdate, listSubmittedUpdates } from './repository';
 import { reviewProgressUpdate, saveProgressUpdate, withdrawProgressUpdate } from './service';
@@ -485,6 +487,32 @@ describe('reviewProgressUpdate', () => {
 			null
 		);
 		expect(second).toMatchObject({ ok: false, status: 409 });
+	});
+
+	it('never brings back a fiche the plan abandoned: its status stays « abandonnée »', async () => {
+		const id = await created(cdg, '9-1', { status: 'en_cours', progress: 50 });
+		const state = (await findFicheState(db, '9-1'))!;
+		expect(
+			await retireFiche(
+				db,
+				admin,
+				'9-1',
+				{ version: state.version, reason: 'Projet repris par la Région', decisionId: null },
+				null
+			)
+		).toMatchObject({ ok: true });
+		expect((await findProgressUpdate(db, id))!.ficheRetiredOn).not.toBeNull();
+		expect(
+			await reviewProgressUpdate(
+				db,
+				admin,
+				{ updateId: id, version: 1, decision: 'validate', comment: '' },
+				null
+			)
+		).toEqual({ ok: true });
+		const published = (await findFicheByCode(db, '9-1'))!;
+		expect(published).toMatchObject({ status: 'abandonnee', progress: 50 });
+		expect(published.history.at(-1)).toMatchObject({ status: 'en_cours' });
 	});
 
 	it('returning an update sends it back to the partner with the comment, who can resubmit', async () => {
