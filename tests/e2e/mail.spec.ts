@@ -196,7 +196,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	await expect(page.getByRole('status').first()).toContainText('Campagne ouverte');
 	const campaignId = Number(/campagnes\/(\d+)/.exec(page.url())?.[1]);
 	const opening = await lastMail(INVITEE.email, /Campagne de suivi « Bilan des assureurs »/);
-	expect(opening).toContain(`avant le ${formatDate(deadline)}`);
+	expect(opening).toContain(`au plus tard le ${formatDate(deadline)}`);
 	const ficheCode = /- (\d{1,2}-\d) — /.exec(opening)?.[1];
 	expect(ficheCode).toBeTruthy();
 

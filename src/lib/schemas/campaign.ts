@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { isIsoDate } from './form';
 
 /** « -14, -3, +1 » : days from the deadline, negative before it. */
+/** The latest reminder goes this many days after the deadline. */
+export const LATEST_REMINDER_DAYS = 30;
+
 export function parseReminderDays(text: string): number[] | null {
 	const parts = text
 		.split(/[,;\s]+/)
@@ -9,7 +12,7 @@ export function parseReminderDays(text: string): number[] | null {
 		.filter(Boolean);
 	if (parts.length > 6 || parts.some((p) => !/^[+-]?\d{1,2}$/.test(p))) return null;
 	const days = [...new Set(parts.map(Number))].sort((a, b) => a - b);
-	return days.every((d) => d >= -60 && d <= 30) ? days : null;
+	return days.every((d) => d >= -60 && d <= LATEST_REMINDER_DAYS) ? days : null;
 }
 
 export const CampaignSchema = z

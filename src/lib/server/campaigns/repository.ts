@@ -250,12 +250,20 @@ export async function listReminders(db: Executor, campaignId: number) {
 		.execute();
 }
 
-/** Open campaigns (deadline today or later, not closed) with fiches of an organisation. */
-export async function campaignsOfOrganisation(db: Executor, organisationId: number, today: string) {
+/**
+ * Campaigns not closed, with a deadline on or after `since`, with fiches of an organisation (their
+ * reminder days as stored, in JSON).
+ */
+export async function campaignsOfOrganisation(db: Executor, organisationId: number, since: string) {
 	return db
 		.selectFrom('campaign')
-		.select(['campaign.id', 'campaign.title', 'campaign.deadline'])
-		.where('campaign.deadline', '>=', today)
+		.select([
+			'campaign.id',
+			'campaign.title',
+			'campaign.deadline',
+			'campaign.reminder_days as reminderDays'
+		])
+		.where('campaign.deadline', '>=', since)
 		.where('campaign.closed_at', 'is', null)
 		.where(({ exists, selectFrom }) =>
 			exists(

@@ -110,7 +110,7 @@ describe('campaigns', () => {
 		const opening = await mails('campaign');
 		expect(opening.map((m) => m.to).sort()).toEqual(['paul@cdg46.fr', 'sam@sdail.fr']);
 		const toSam = opening.find((m) => m.to === 'sam@sdail.fr')!.text;
-		expect(toSam).toContain('avant le 1er avril 2026');
+		expect(toSam).toContain('au plus tard le 1er avril 2026');
 		expect(toSam).toContain('6-1 — ');
 		expect(toSam).toContain('9-1 — ');
 		expect(toSam).not.toContain('1-1 — ');
@@ -194,6 +194,24 @@ describe('campaigns', () => {
 		expect(after.value.complete).toBe(true);
 		expect(after.value.done).toBe(after.value.total);
 	}, 60_000);
+
+	it('stays in the workspace after its deadline while a reminder after it is to come', async () => {
+		const late = await open('2026-04-01', '-14, -3, +1');
+		const onTime = await open('2026-04-15', '-3');
+		const listed = async (day: string) =>
+			(await campaignsForOrganisation(db, cdg, day)).map((c) => [c.id, c.late]);
+		expect(await listed('2026-04-01')).toEqual([
+			[late, false],
+			[onTime, false]
+		]);
+		// The +1 reminder of 2 April says « il est encore temps » and leads to /espace.
+		expect(await listed('2026-04-02')).toEqual([
+			[late, true],
+			[onTime, false]
+		]);
+		expect(await listed('2026-04-03')).toEqual([[onTime, false]]);
+		expect(await listed('2026-04-16')).toEqual([]);
+	});
 
 	it('closed before its end: no reminder goes, partners no longer see it, closing twice is refused', async () => {
 		const id = await open();

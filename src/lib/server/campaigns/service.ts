@@ -7,7 +7,7 @@ import { campaignMail } from '../mail/messages';
 import { queueNotification } from '../mail/outbox';
 import { activeRecipients, organisationReceives } from '../mail/preferences-repository';
 import { ok, refuse, type Result } from '../result';
-import { parseReminderDays } from '../../schemas/campaign';
+import { LATEST_REMINDER_DAYS, parseReminderDays } from '../../schemas/campaign';
 import { parisDate, shiftDay } from '../../utils/dates';
 import { formatDate, formatReminderOffset, pluralize } from '../../utils/format';
 import { compareFrench } from '../../utils/text';
@@ -381,15 +381,28 @@ export function completionSheet(completion: Completion, formatTime: (ms: number)
 	};
 }
 
-/** /espace: the open campaigns with fiches of the organisation, and those still to update. */
+/**
+ * /espace: the open campaigns with fiches of the organisation, and those still to update. A
+ * campaign past its deadline stays while a reminder after it is still to come (the reminder says
+ * « il est encore temps » and leads here), marked `late`.
+ */
 export async function campaignsForOrganisation(db: Db, organisationId: number, today: string) {
 	const result = [];
-	for (const c of await campaignsOfOrganisation(db, organisationId, today)) {
+	const candidates = await campaignsOfOrganisation(
+		db,
+		organisationId,
+		shiftDay(today, LATEST_REMINDER_DAYS)
+	);
+	for (const { reminderDays, ...c } of candidates) {
+		const late = c.deadline < today;
+		const offsets = JSON.parse(reminderDays) as number[];
+		if (late && !offsets.some((o) => o > 0 && reminderDay(c.deadline, o) >= today)) continue;
 		const pairs = (await campaignPairs(db, c.id)).filter(
 			(p) => p.organisationId === organisationId
 		);
 		result.push({
 			...c,
+			late,
 			toUpdate: pairs
 				.filter((p) => !answered(stateOf(p)))
 				.map((p) => ({ code: p.code, title: p.ficheTitle })),

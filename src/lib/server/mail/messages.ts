@@ -202,14 +202,14 @@ export function campaignMail(
 	const deadline = formatDate(campaign.deadline);
 	const lead =
 		reminder === null
-			? `Lot numérique ouvre la campagne de suivi « ${campaign.title} ». Merci de soumettre une mise à jour de chacune de ces fiches avant le ${deadline} :`
+			? `Lot numérique ouvre la campagne de suivi « ${campaign.title} ». Merci de soumettre une mise à jour de chacune de ces fiches au plus tard le ${deadline} :`
 			: reminder <= 0
 				? `Rappel : la campagne « ${campaign.title} » se termine le ${deadline}. Votre organisation n’a pas encore soumis de mise à jour pour ces fiches :`
 				: `La campagne « ${campaign.title} » s’est terminée le ${deadline}. Votre organisation n’a pas encore soumis de mise à jour pour ces fiches ; il est encore temps :`;
 	return {
 		subject:
 			reminder === null
-				? `Campagne de suivi « ${campaign.title} » : avant le ${deadline}`
+				? `Campagne de suivi « ${campaign.title} » : au plus tard le ${deadline}`
 				: `Rappel : campagne de suivi « ${campaign.title} » (échéance le ${deadline})`,
 		greeting: hello(user.name),
 		paragraphs: [lead],
