@@ -37,3 +37,8 @@ export function compareFicheCodes(a: string, b: string): number {
 }
 
 export const FICHE_CODE_PATTERN = /^([1-9]\d?)-([1-9])$/;
+
+/** Two names or titles that differ only by case, accents, spaces or punctuation. */
+export function sameWords(a: string, b: string): boolean {
+	return foldForMatching(a) === foldForMatching(b);
+}

@@ -10,6 +10,7 @@ import { listMessages } from '../mail/outbox-repository';
 import { savePreferences } from '../mail/preferences-repository';
 import { saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
+import { listCampaigns } from './repository';
 import { parisDate } from '../../utils/dates';
 import {
 	campaignCompletion,
@@ -44,6 +45,7 @@ async function orgId(slug: string) {
 let mailBefore: ReturnType<typeof configureMail>;
 
 beforeEach(async () => {
+	opened = 0;
 	mailBefore = configureMail({
 		origin: 'https://sdusn.test',
 		from: 'Portail SDUSN <ne-pas-repondre@sdusn.test>',
@@ -62,12 +64,16 @@ afterEach(async () => {
 });
 
 /** Opens « Bilan 2026 » for CDG46's fiches, as its form would. */
-function attemptOpening(deadline: string, reminders: string, at = OPENED) {
+/** How many campaigns a test opened: each after the first gets a title of its own. */
+let opened = 0;
+
+function attemptOpening(deadline: string, reminders: string, at = OPENED, title?: string) {
+	opened += 1;
 	return openCampaign(
 		db,
 		admin,
 		{
-			title: 'Bilan 2026',
+			title: title ?? (opened === 1 ? 'Bilan 2026' : `Bilan 2026 (${opened})`),
 			deadline,
 			scope: { kind: 'organisation', organisationId: cdg },
 			sittingId: null,
@@ -194,6 +200,24 @@ describe('campaigns', () => {
 		expect(after.value.complete).toBe(true);
 		expect(after.value.done).toBe(after.value.total);
 	}, 60_000);
+
+	it('refuses the same campaign opened twice (two tabs), whatever the case and spaces', async () => {
+		const first = await open('2026-04-01', '-3');
+		const again = await attemptOpening('2026-04-20', '-3', OPENED, ' bilan  2026. ');
+		expect(again).toMatchObject({
+			ok: false,
+			status: 409,
+			fieldErrors: {
+				title: expect.stringContaining('Une campagne « Bilan 2026 » est déjà ouverte')
+			}
+		});
+		expect((await listCampaigns(db)).map((c) => c.id)).toEqual([first]);
+		// Closed, or past its deadline, it no longer stands in the way.
+		await closeCampaign(db, admin, first, null, OPENED);
+		expect(await attemptOpening('2026-04-20', '-3', OPENED, 'Bilan 2026')).toMatchObject({
+			ok: true
+		});
+	});
 
 	it('stays in the workspace after its deadline while a reminder after it is to come', async () => {
 		const late = await open('2026-04-01', '-14, -3, +1');

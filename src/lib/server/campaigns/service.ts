@@ -10,7 +10,7 @@ import { ok, refuse, type Result } from '../result';
 import { LATEST_REMINDER_DAYS, parseReminderDays } from '../../schemas/campaign';
 import { parisDate, shiftDay } from '../../utils/dates';
 import { formatDate, formatReminderOffset, pluralize } from '../../utils/format';
-import { compareFrench } from '../../utils/text';
+import { compareFrench, sameWords } from '../../utils/text';
 import {
 	campaignPairs,
 	campaignsOfFiche,
@@ -146,6 +146,17 @@ export async function openCampaign(
 			fieldErrors: { reminders: earlyRemindersMessage(early, input.deadline) }
 		});
 	return db.transaction().execute(async (trx) => {
+		// The same campaign opened twice (two tabs, a form sent again): every partner would get
+		// two openings and two rounds of reminders.
+		const twin = (await listCampaignsEndingAfter(trx, today)).find((c) =>
+			sameWords(c.title, input.title)
+		);
+		if (twin)
+			return refuse(409, `La campagne « ${twin.title} » est déjà ouverte.`, {
+				fieldErrors: {
+					title: `Une campagne « ${twin.title} » est déjà ouverte (échéance le ${formatDate(twin.deadline)}) : rien n’a été ouvert en double. Donnez un autre titre pour en ouvrir une autre.`
+				}
+			});
 		// A séance closed (or removed) since the form was drawn, or a number typed by hand.
 		if (input.sittingId !== null && !(await isOpenSitting(trx, input.sittingId)))
 			return refuse(400, 'Cette séance n’existe pas ou est déjà close.', {
@@ -228,7 +239,10 @@ export async function closeCampaign(
 export async function sendCampaignReminders(db: Db, now: number): Promise<number> {
 	const today = parisDate(new Date(now));
 	let sent = 0;
-	for (const campaign of await listCampaignsEndingAfter(db, shiftDay(today, 30))) {
+	for (const campaign of await listCampaignsEndingAfter(
+		db,
+		shiftDay(today, LATEST_REMINDER_DAYS)
+	)) {
 		const openedOn = parisDate(new Date(campaign.openedAt));
 		const due = campaign.reminderDays.filter((offset) => {
 			const day = reminderDay(campaign.deadline, offset);

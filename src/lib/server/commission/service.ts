@@ -38,7 +38,7 @@ import {
 
 import { parisToday } from '../../utils/dates';
 import { formatDate, formatSittingMoment, pluralize } from '../../utils/format';
-import { foldForMatching } from '../../utils/text';
+import { sameWords } from '../../utils/text';
 import { storedText } from '../../schemas/form';
 import { DECISION_KIND_LABELS, SITTING_STATE_LABELS as STATE_LABELS } from '../../utils/vocabulary';
 
@@ -388,11 +388,6 @@ export async function recordDecision(
 /** A text a form sent back (CRLF line breaks from a hidden field) against the one stored. */
 function sameTyping(sent: string, stored: string): boolean {
 	return storedText(sent) === stored;
-}
-
-/** Two names or titles that differ only by case, accents, spaces or punctuation. */
-function sameWords(a: string, b: string): boolean {
-	return foldForMatching(a) === foldForMatching(b);
 }
 
 function laterDecisionMessage(code: string, lastDecidedOn: string, heldOn: string): string {
