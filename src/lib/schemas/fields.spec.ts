@@ -21,6 +21,13 @@ describe('textField', () => {
 		);
 		expect(text.parse('un\r\ndeux\rtrois')).toBe('un\ndeux\ntrois');
 		expect(text.parse('')).toBe('');
+		const plural = textField('Les difficultés', 100, { plural: true });
+		expect(plural.safeParse('a\u0007').error?.issues[0]?.message).toBe(
+			'Les difficultés contiennent des caractères non autorisés.'
+		);
+		expect(plural.safeParse(' ').error?.issues[0]?.message).toBe(
+			'Les difficultés sont obligatoires.'
+		);
 	});
 
 	it('keeps spaces when asked to (the progress form)', () => {

@@ -68,7 +68,8 @@ export function isIsoDate(value: string): boolean {
 /**
  * A text field: at most `max` characters, no control characters, line ends made "\n". Trimmed and
  * required unless told otherwise (the progress form keeps what the partner typed, spaces included,
- * and leaves its texts optional). Messages name the field by `label` (« Le lieu »…).
+ * and leaves its texts optional). Messages name the field by `label` (« Le lieu »…), plural when
+ * `plural` says so (« Les difficultés contiennent… »).
  */
 /** Line breaks as stored: LF (a browser sends CRLF). */
 function unixLineBreaks(value: string): string {
@@ -83,12 +84,22 @@ export function storedText(value: string): string {
 export function textField(
 	label: string,
 	max: number,
-	{ required = true, trim = true }: { required?: boolean; trim?: boolean } = {}
+	{
+		required = true,
+		trim = true,
+		plural = false
+	}: { required?: boolean; trim?: boolean; plural?: boolean } = {}
 ) {
 	const base = trim ? z.string().trim() : z.string();
 	return base
 		.max(max, `${label} : ${formatNumber(max)} caractères au plus.`)
-		.refine((v) => !required || v !== '', `${label} est obligatoire.`)
-		.refine((v) => !hasForbiddenCharacters(v), `${label} contient des caractères non autorisés.`)
+		.refine(
+			(v) => !required || v !== '',
+			`${label} ${plural ? 'sont obligatoires' : 'est obligatoire'}.`
+		)
+		.refine(
+			(v) => !hasForbiddenCharacters(v),
+			`${label} ${plural ? 'contiennent' : 'contient'} des caractères non autorisés.`
+		)
 		.transform(unixLineBreaks);
 }

@@ -10,8 +10,11 @@ const version = z
 
 export const ORGANISATION_FIELDS = ['name', 'full_name', 'kind', ...REVISION_FIELDS] as const;
 export const OrganisationSchema = z.object({
-	name: text('Le nom', 120).refine((v) => v.length >= 2, 'Indiquez le nom de l’organisation.'),
-	full_name: text('Le nom complet', 300),
+	name: text('Le nom', 120, { line: true }).refine(
+		(v) => v.length >= 2,
+		'Indiquez le nom de l’organisation.'
+	),
+	full_name: text('Le nom complet', 300, { line: true }),
 	kind: z.enum(ORGANISATION_KINDS, { error: 'Choisissez la nature dans la liste.' }),
 	...revisionShape
 });

@@ -70,7 +70,15 @@ const FICHE_FIELDS = [
 
 const INCOMPLETE = 'Le formulaire est incomplet : rechargez la page.';
 
-export function text(label: string, max: number) {
+/**
+ * A text of the plan. `line`: a title or a name, on one line (it heads pages, lists and CSV cells);
+ * `plural`: the label is (« Les facteurs… contiennent »).
+ */
+export function text(
+	label: string,
+	max: number,
+	{ line = false, plural = false }: { line?: boolean; plural?: boolean } = {}
+) {
 	return (
 		z
 			.string()
@@ -83,7 +91,11 @@ export function text(label: string, max: number) {
 					.max(max, `${label} : ${max.toLocaleString('fr-FR')} caractères au plus.`)
 					.refine(
 						(v) => !hasForbiddenCharacters(v),
-						`${label} contient des caractères non autorisés.`
+						`${label} ${plural ? 'contiennent' : 'contient'} des caractères non autorisés.`
+					)
+					.refine(
+						(v) => !line || !v.includes('\n'),
+						`${label} tient sur une ligne : retirez ses retours à la ligne.`
 					)
 			)
 	);
@@ -112,8 +124,11 @@ const ficheSchema = z.object({
 		.string()
 		.regex(/^\d{1,12}$/, INCOMPLETE)
 		.transform(Number),
-	title: text('Le titre', 300).refine((v) => v.length >= 3, 'Indiquez le titre de la fiche.'),
-	short_title: text('Le titre court', 120),
+	title: text('Le titre', 300, { line: true }).refine(
+		(v) => v.length >= 3,
+		'Indiquez le titre de la fiche.'
+	),
+	short_title: text('Le titre court', 120, { line: true }),
 	objective: z
 		.string()
 		.regex(/^\d{1,9}$/, 'Choisissez l’objectif de la fiche.')
@@ -121,7 +136,7 @@ const ficheSchema = z.object({
 	context: text('Le contexte', TEXT_MAX_LENGTH),
 	existing: text('L’existant', TEXT_MAX_LENGTH),
 	description: text('La description', TEXT_MAX_LENGTH),
-	success_factors: text('Les facteurs clés de succès', TEXT_MAX_LENGTH),
+	success_factors: text('Les facteurs clés de succès', TEXT_MAX_LENGTH, { plural: true }),
 	owners_note: text('La note sur les porteurs', 500),
 	links: z.string().max(500, 'Trop de fiches liées.'),
 	...revisionShape
@@ -156,7 +171,7 @@ export interface FicheEditInput {
 	decisionId: number | null;
 }
 
-const rowText = text('Ce texte', 300);
+const rowText = text('Ce texte', 300, { line: true });
 
 function readRowText(raw: string, errors: FieldErrors, field: string): string | null {
 	const parsed = rowText.safeParse(raw);
@@ -350,6 +365,9 @@ export const NewFicheSchema = z.object({
 		.string()
 		.regex(/^\d{1,9}$/, 'Choisissez l’objectif de la fiche.')
 		.transform(Number),
-	title: text('Le titre', 300).refine((v) => v.length >= 3, 'Indiquez le titre de la fiche.'),
+	title: text('Le titre', 300, { line: true }).refine(
+		(v) => v.length >= 3,
+		'Indiquez le titre de la fiche.'
+	),
 	...revisionShape
 });

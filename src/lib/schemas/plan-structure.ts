@@ -15,7 +15,7 @@ const optionalNumber = z
 	.transform((v) => (v === '' ? null : Number(v)));
 
 const label = (what: string) =>
-	text('L’intitulé', 300)
+	text('L’intitulé', 300, { line: true })
 		.refine((v) => v.length >= 3, `Indiquez l’intitulé ${what}.`)
 		.refine((v) => v.length < 3 || /\p{L}/u.test(v), 'L’intitulé doit contenir des mots.');
 const parent = (message: string) =>
@@ -41,7 +41,7 @@ export const STRUCTURE_SCHEMAS = {
 	axis: z.object({
 		...common,
 		label: label('de l’axe'),
-		short_name: text('Le nom court', 60)
+		short_name: text('Le nom court', 60, { line: true })
 			.refine(
 				(v) => v.length >= 2,
 				'Indiquez le nom court de l’axe (un mot, comme « solidarité »).'
@@ -59,7 +59,7 @@ export const STRUCTURE_SCHEMAS = {
 	objective: z.object({
 		...common,
 		label: label('de l’objectif'),
-		synthesis_label: text('L’intitulé de synthèse', 200).transform(orNull),
+		synthesis_label: text('L’intitulé de synthèse', 200, { line: true }).transform(orNull),
 		parent: parent('Choisissez l’orientation dans la liste.')
 	})
 };

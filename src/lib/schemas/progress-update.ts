@@ -77,9 +77,14 @@ function schema(today: string) {
 		),
 		next_steps: textField('Les prochaines étapes', TEXT_MAX_LENGTH, {
 			required: false,
-			trim: false
+			trim: false,
+			plural: true
 		}),
-		difficulties: textField('Les difficultés', TEXT_MAX_LENGTH, { required: false, trim: false }),
+		difficulties: textField('Les difficultés', TEXT_MAX_LENGTH, {
+			required: false,
+			trim: false,
+			plural: true
+		}),
 		submission_key: z
 			.string()
 			.regex(/^[a-z0-9-]{8,64}$/, 'Le formulaire est incomplet : rechargez la page.'),

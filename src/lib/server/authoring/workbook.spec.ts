@@ -159,6 +159,24 @@ describe('a workbook that does not validate: one French sentence per problem, no
 			/colonne « Objectif » : l’objectif 42 n’existe pas dans la feuille « Objectifs »/
 		],
 		[
+			'a title on two lines',
+			() =>
+				edited((w) => {
+					const sheet = w.getWorksheet('Fiches')!;
+					sheet.getRow(rowOf(sheet, '2-1')).getCell(3).value = 'Un titre\n=sur deux lignes';
+				}),
+			/^Feuille « Fiches », ligne \d+, colonne « Titre » : cette cellule tient sur une ligne/
+		],
+		[
+			'a control character',
+			() =>
+				edited((w) => {
+					const sheet = w.getWorksheet('Fiches')!;
+					sheet.getRow(rowOf(sheet, '2-1')).getCell(6).value = 'Contexte\u0085';
+				}),
+			/^Feuille « Fiches », ligne \d+, colonne « Contexte » : cette cellule contient des caractères non autorisés/
+		],
+		[
 			'link to an unknown fiche',
 			() => edited((w) => w.getWorksheet('Liens')!.addRow(['1-1', '9-9'])),
 			/^Feuille « Liens », ligne \d+, colonne « Fiche liée » : la fiche « 9-9 » n’existe pas/

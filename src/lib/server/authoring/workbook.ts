@@ -1,5 +1,6 @@
 import type ExcelJS from 'exceljs';
 import { TEXT_MAX_LENGTH } from '../../schemas/limits';
+import { hasForbiddenCharacters } from '../../schemas/form';
 import { FICHE_CODE_PATTERN } from '../../utils/text';
 import {
 	ORGANISATION_KIND_LABELS,
@@ -513,6 +514,15 @@ class RowReader {
 		}
 		const text = String(value).replace(/\r\n?/g, '\n').trim();
 		const column = this.spec.columns[index]!;
+		if (hasForbiddenCharacters(text)) {
+			this.fail(index, 'cette cellule contient des caractères non autorisés');
+			return null;
+		}
+		// A title, a name or a code heads pages, lists and CSV cells: on one line, as in the form.
+		if (column.kind !== 'long' && text.includes('\n')) {
+			this.fail(index, 'cette cellule tient sur une ligne : retirez ses retours à la ligne');
+			return null;
+		}
 		const max = column.max ?? (column.kind === 'long' ? TEXT_MAX_LENGTH : SHORT_TEXT_MAX);
 		if (text.length > max) {
 			// The same limit as the portal's form: a text imported here can be saved there again.

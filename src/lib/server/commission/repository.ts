@@ -567,14 +567,20 @@ export async function findCommissionMember(db: Executor, userId: number) {
 }
 
 /** The guests' names of a sitting (to refuse one given twice). */
-export async function listGuestNames(db: Executor, sittingId: number): Promise<string[]> {
-	const guests = await db
-		.selectFrom('session_attendee')
-		.select('guest_name as name')
-		.where('session_id', '=', sittingId)
-		.where('guest_name', 'is not', null)
+export async function listAttendeeNames(
+	db: Executor,
+	sittingId: number
+): Promise<{ name: string; guest: boolean }[]> {
+	const attendees = await db
+		.selectFrom('session_attendee as a')
+		.leftJoin('user_account as u', 'u.id', 'a.user_id')
+		.select(['a.guest_name as guestName', 'u.name as memberName'])
+		.where('a.session_id', '=', sittingId)
 		.execute();
-	return guests.map((g) => g.name!);
+	return attendees.map((a) => ({
+		name: a.guestName ?? a.memberName ?? '',
+		guest: a.guestName !== null
+	}));
 }
 
 /** The free points' titles of a sitting's agenda (to refuse one given twice). */

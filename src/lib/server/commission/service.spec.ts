@@ -538,6 +538,26 @@ describe('a form sent twice', () => {
 			expect.objectContaining({ name: 'Marie Curie', guest: true })
 		]);
 	});
+
+	it('never lists one person twice, once as a member and once as a guest', async () => {
+		const sitting = await heldSittingWith('4-1');
+		await addAttendee(db, member, sitting.id, { userId: member.id }, null);
+		expect(
+			await addAttendee(db, member, sitting.id, { guestName: 'claude  COMMISSION' }, null)
+		).toMatchObject({
+			ok: false,
+			status: 409,
+			message: 'Claude Commission figure déjà parmi les présents.'
+		});
+		const other = await heldSittingWith('4-1', '2026-06-16');
+		await addAttendee(db, member, other.id, { guestName: 'Claude Commission' }, null);
+		expect(await addAttendee(db, member, other.id, { userId: member.id }, null)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringContaining('figure déjà parmi les présents, comme invité')
+		});
+		expect((await findSitting(db, other.id))!.attendees).toHaveLength(1);
+	});
 });
 
 describe('a séance created by mistake', () => {

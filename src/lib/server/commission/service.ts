@@ -26,7 +26,7 @@ import {
 	insertSitting,
 	isAttending,
 	listFreeItemTitles,
-	listGuestNames,
+	listAttendeeNames,
 	listSittingsOfDay,
 	listAgendaFicheIds,
 	listDecisionIds,
@@ -268,11 +268,20 @@ export async function addAttendee(
 				return refuse(400, 'Choisissez un membre de la commission ou de l’équipe dans la liste.');
 			if (await isAttending(trx, sittingId, member.id))
 				return refuse(409, `${member.name} figure déjà parmi les présents.`);
-		} else {
-			const same = (await listGuestNames(trx, sittingId)).find((other) =>
-				sameWords(other, attendee.guestName)
+			const asGuest = (await listAttendeeNames(trx, sittingId)).find(
+				(other) => other.guest && sameWords(other.name, member.name)
 			);
-			if (same !== undefined) return refuse(409, `${same} figure déjà parmi les présents.`);
+			if (asGuest)
+				return refuse(
+					409,
+					`${asGuest.name} figure déjà parmi les présents, comme invité : retirez cette ligne avant de l’ajouter comme membre.`
+				);
+		} else {
+			// A guest bearing the name of someone already present, guest or member, is that person.
+			const same = (await listAttendeeNames(trx, sittingId)).find((other) =>
+				sameWords(other.name, attendee.guestName)
+			);
+			if (same) return refuse(409, `${same.name} figure déjà parmi les présents.`);
 		}
 		await insertAttendee(trx, sittingId, attendee);
 		await recordAudit(trx, {

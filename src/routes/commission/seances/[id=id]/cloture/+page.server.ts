@@ -43,6 +43,7 @@ export const load: PageServerLoad = async (event) => {
 		sitting: {
 			id: sitting.id,
 			heldOn: sitting.heldOn,
+			startsAt: sitting.startsAt,
 			title: sitting.title,
 			place: sitting.place,
 			attendees: sitting.attendees.length
