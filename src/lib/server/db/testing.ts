@@ -19,7 +19,7 @@ async function buildTestDb({ seed = true } = {}): Promise<Db> {
 	const db = openDatabase(':memory:');
 	await migrateToLatest(db);
 	if (seed) {
-		await seedPlan(db, undefined, new Date('2026-01-31T10:00:00Z'));
+		await seedPlan(db);
 		await seedCommissionHistory(db);
 		await seedEditions(db);
 	}

@@ -53,6 +53,15 @@ describe('seeding', () => {
 		expect(await count()).toEqual(before);
 	});
 
+	it('dates the register’s reports as validated on their own day, not on the installation’s', async () => {
+		const updates = await db
+			.selectFrom('progress_update')
+			.select(['reported_on', 'validated_at'])
+			.execute();
+		expect(updates.length).toBeGreaterThan(0);
+		for (const u of updates) expect(u.validated_at).toBe(`${u.reported_on}T18:00:00.000Z`);
+	});
+
 	it('starts every fiche "à lancer" except 13-1 and 14-1', async () => {
 		const fiches = await listFiches(db);
 		expect(codes(fiches.filter((f) => f.status === 'en_cours'))).toEqual(['13-1', '14-1']);

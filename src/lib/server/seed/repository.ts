@@ -13,11 +13,7 @@ class SeedDataError extends Error {
  * Loads the plan into an empty database in one transaction. Does nothing (returns false) when the
  * plan is already there, so it is safe to call at every start.
  */
-export async function seedPlan(
-	db: Db,
-	data: PlanData = PLAN_DATA,
-	now = new Date()
-): Promise<boolean> {
+export async function seedPlan(db: Db, data: PlanData = PLAN_DATA): Promise<boolean> {
 	checkSeedData(data);
 	return db.transaction().execute(async (trx) => {
 		const existing = await trx.selectFrom('plan').select('id').executeTakeFirst();
@@ -151,7 +147,9 @@ export async function seedPlan(
 			await trx.insertInto('plan_event').values(history.plan_events).execute();
 		}
 
-		const validatedAt = now.toISOString();
+		// The register's reports are dated history, published with it: validated on their own day
+		// (as the register's séances are closed on theirs), never on the day of the installation —
+		// two installations publish the same bytes, and an edition of 2018 holds no row of later.
 		for (const update of history.progress_updates) {
 			const ficheId = ficheIds.get(update.fiche)!;
 			const { id: updateId } = await trx
@@ -167,7 +165,7 @@ export async function seedPlan(
 					difficulties: update.difficulties ?? '',
 					source: update.source,
 					state: 'validated',
-					validated_at: validatedAt
+					validated_at: `${update.reported_on}T18:00:00.000Z`
 				})
 				.returning('id')
 				.executeTakeFirstOrThrow();
