@@ -281,6 +281,21 @@ function readMailFrom(env, needed) {
 }
 
 /**
+ * BODY_SIZE_LIMIT is adapter-node's, read by the built server when it loads: checked here the way
+ * adapter-node reads it (bytes, or a number followed by K, M or G), so that a bad value stops the
+ * start with one French line instead of adapter-node's English stack trace.
+ * @param {NodeJS.ProcessEnv} env
+ */
+function checkBodySizeLimit(env) {
+	// As adapter-node reads it: untrimmed.
+	const raw = env.BODY_SIZE_LIMIT;
+	if (raw === undefined || /^(\d+(\.\d+)?[KMG]?|Infinity)$/i.test(raw)) return;
+	throw new ConfigError(
+		`BODY_SIZE_LIMIT vaut « ${raw} » : indiquez une taille en octets, éventuellement suivie de K, M ou G (par exemple 512K), ou retirez la variable.`
+	);
+}
+
+/**
  * @typedef {{
  *   port: number,
  *   host: string,
@@ -306,6 +321,7 @@ function readMailFrom(env, needed) {
 export function readConfig(env = process.env) {
 	const proxyProblem = proxySettingsProblem(env);
 	if (proxyProblem) throw new ConfigError(proxyProblem);
+	checkBodySizeLimit(env);
 	const smtp = readSmtp(env);
 	return {
 		smtp,

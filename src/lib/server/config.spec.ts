@@ -64,6 +64,11 @@ describe('configuration', () => {
 		expect(readConfig({ BACKUP_DIR: 'b', BACKUP_EVERY: '1j' }).backups?.everyMs).toBe(86_400_000);
 	});
 
+	it('takes BODY_SIZE_LIMIT as adapter-node reads it', () => {
+		for (const value of [undefined, '512K', '1m', '2G', '1048576', '1.5M', 'Infinity'])
+			expect(() => readConfig({ BODY_SIZE_LIMIT: value })).not.toThrow();
+	});
+
 	it.each([
 		[{ PORT: '70000' }, /PORT/],
 		[{ PORT: 'abc' }, /PORT/],
@@ -89,7 +94,10 @@ describe('configuration', () => {
 		[{ SMTP_URL: 'smtp://relais.example.fr/chemin', MAIL_FROM: 'a@b.fr' }, /SMTP_URL/],
 		[{ SMTP_URL: 'smtp://relais.example.fr' }, /MAIL_FROM/],
 		[{ MAIL_FROM: 'pas une adresse' }, /MAIL_FROM/],
-		[{ SMTP_REQUIRE_TLS: 'peut-être' }, /SMTP_REQUIRE_TLS/]
+		[{ SMTP_REQUIRE_TLS: 'peut-être' }, /SMTP_REQUIRE_TLS/],
+		[{ BODY_SIZE_LIMIT: 'abc' }, /BODY_SIZE_LIMIT/],
+		[{ BODY_SIZE_LIMIT: '512 Ko' }, /BODY_SIZE_LIMIT/],
+		[{ BODY_SIZE_LIMIT: '' }, /BODY_SIZE_LIMIT/]
 	])('refuses %o with one French line naming the variable', (env, variable) => {
 		let message = '';
 		try {

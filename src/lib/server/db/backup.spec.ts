@@ -83,5 +83,10 @@ describe('db:backup', () => {
 		await migrateToLatest(db);
 		await db.destroy();
 		await expect(backupDatabase(source, source)).rejects.toThrow(/existe déjà/);
+		// A folder that is not there: one French sentence, not Node's ENOENT.
+		await expect(backupDatabase(source, join(dir, 'absent', 'copie.db'))).rejects.toThrow(
+			/Le dossier « .*absent » n’existe pas/
+		);
+		expect(readdirSync(dir)).toEqual(['live.db']);
 	});
 });

@@ -1,4 +1,5 @@
 import { chmodSync, closeSync, existsSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { StartupError } from './index';
 
@@ -18,6 +19,11 @@ function removeWithCompanions(path: string): void {
 export async function backupDatabase(source: string, target: string): Promise<{ pages: number }> {
 	if (existsSync(target))
 		throw new StartupError(`Le fichier « ${target} » existe déjà : choisissez un autre nom.`);
+	const folder = dirname(target);
+	if (!existsSync(folder))
+		throw new StartupError(
+			`Le dossier « ${folder} » n’existe pas : créez-le (accessible en écriture à l’utilisateur qui lance la sauvegarde) ou choisissez-en un autre.`
+		);
 	const partial = `${target}.partiel`;
 	removeWithCompanions(partial);
 	const db = new SQLite(source, { readonly: true, fileMustExist: true });
