@@ -127,7 +127,7 @@ export function reviewMail(
 export function sittingConvenedMail(
 	user: { name: string },
 	sitting: { id: number; title: string; heldOn: string; startsAt: string | null; place: string },
-	agenda: { code: string; title: string }[],
+	agenda: { code: string | null; title: string }[],
 	member: boolean
 ): Notification {
 	return {
@@ -136,15 +136,19 @@ export function sittingConvenedMail(
 		paragraphs: [
 			`La commission des usages numériques se réunit ${formatSittingMoment(sitting)} (${sitting.place}) : « ${sitting.title} ».`,
 			member
-				? 'Fiches à l’ordre du jour, avec leur dossier d’examen :'
+				? 'L’ordre du jour, avec le dossier d’examen de chaque fiche :'
 				: agenda.length === 1
 					? 'Une fiche de votre organisation est à l’ordre du jour, avec son dossier d’examen :'
 					: 'Des fiches de votre organisation sont à l’ordre du jour, avec leur dossier d’examen :'
 		],
-		items: agenda.map((a) => ({
-			text: `${a.code} — ${a.title}`,
-			url: absoluteUrl(`/commission/seances/${sitting.id}/fiches/${a.code}`)
-		})),
+		items: agenda.map((a) =>
+			a.code === null
+				? { text: a.title }
+				: {
+						text: `${a.code} — ${a.title}`,
+						url: absoluteUrl(`/commission/seances/${sitting.id}/fiches/${a.code}`)
+					}
+		),
 		// The sitting's page is for members and staff until it is closed: a partner follows the
 		// dossiers above, and reads the relevé once published.
 		...(member

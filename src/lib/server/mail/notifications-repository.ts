@@ -90,15 +90,28 @@ export async function findSittingForNotice(db: Executor, sittingId: number) {
 		.executeTakeFirst();
 }
 
-/** The fiches on a sitting's agenda, in order. */
-export async function agendaFiches(db: Executor, sittingId: number) {
-	return db
+/** A sitting's agenda, in order: its fiches (`ficheId`, `code`) and its free points (title only). */
+export async function agendaOfSitting(
+	db: Executor,
+	sittingId: number
+): Promise<{ ficheId: number | null; code: string | null; title: string }[]> {
+	const items = await db
 		.selectFrom('agenda_item')
-		.innerJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
-		.select(['fiche.id', 'fiche.code', 'fiche.title'])
+		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+		.select([
+			'fiche.id as ficheId',
+			'fiche.code',
+			'fiche.title as ficheTitle',
+			'agenda_item.title as itemTitle'
+		])
 		.where('agenda_item.session_id', '=', sittingId)
 		.orderBy('agenda_item.position')
 		.execute();
+	return items.map((i) => ({
+		ficheId: i.ficheId,
+		code: i.code,
+		title: i.ficheTitle ?? i.itemTitle ?? ''
+	}));
 }
 
 /** Organisations that carry or partner one of the fiches, with the fiches concerned. */

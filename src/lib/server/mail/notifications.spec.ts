@@ -4,6 +4,7 @@ import { createTestUser, PEOPLE } from '../auth/testing';
 import type { User } from '../auth/users';
 import {
 	changeSittingState,
+	addAgendaFreeItem,
 	addAgendaFiches,
 	createSitting,
 	deleteSitting
@@ -124,7 +125,15 @@ describe('notifications', () => {
 		);
 		if (!created.ok) throw new Error('no sitting');
 		const sittingId = created.value.id;
-		await addAgendaFiches(db, member, sittingId, ['9-1', '10-1'], null);
+		// An empty agenda has nothing to convene to; a free point alone does.
+		expect(await conveneSitting(db, member, sittingId, null, clock)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: 'L’ordre du jour est vide : ajoutez-y une fiche ou un point avant de convoquer.'
+		});
+		await addAgendaFiches(db, member, sittingId, ['9-1'], null);
+		await addAgendaFreeItem(db, member, sittingId, 'Calendrier 2027', null);
+		await addAgendaFiches(db, member, sittingId, ['10-1'], null);
 		const convened = await conveneSitting(db, member, sittingId, null, clock);
 		expect(convened).toMatchObject({ ok: true });
 		const mails = await deliver();
@@ -136,6 +145,8 @@ describe('notifications', () => {
 		expect(toMember.text).toContain(
 			`https://sdusn.test/commission/seances/${sittingId}/fiches/10-1`
 		);
+		// The free point in its place on the agenda, without a link.
+		expect(toMember.text).toMatch(/fiches\/9-1\n- Calendrier 2027\n- 10-1/);
 		expect(toMember.subject).toBe('Commission des usages numériques : séance du 1er mars 2026');
 		expect(toMember.text).toContain('se réunit le 1er mars 2026 à 14\u00a0h\u00a030 (Cahors)');
 		// The sitting's own page: members only (a partner gets a 403 there until it is closed).
@@ -145,6 +156,7 @@ describe('notifications', () => {
 		expect(toPartner.text).toContain('/fiches/9-1');
 		expect(toPartner.text).not.toContain('/fiches/10-1');
 		expect(toPartner.text).not.toMatch(sittingPage);
+		expect(toPartner.text).not.toContain('Calendrier 2027');
 		expect(toPartner.text).toContain('Une fiche de votre organisation est à l’ordre du jour');
 		expect(byRecipient.has('admin@lot.fr')).toBe(false);
 

@@ -12,7 +12,7 @@ import {
 	type Notification
 } from './messages';
 import {
-	agendaFiches,
+	agendaOfSitting,
 	findSittingForNotice,
 	findUpdateForNotice,
 	lastDigestAt,
@@ -85,10 +85,10 @@ export async function notifyReview(
 }
 
 async function sittingAudience(db: Executor, sittingId: number) {
-	const agenda = await agendaFiches(db, sittingId);
+	const agenda = await agendaOfSitting(db, sittingId);
 	const links = await organisationsOfFiches(
 		db,
-		agenda.map((a) => a.id)
+		agenda.flatMap((a) => (a.ficheId === null ? [] : [a.ficheId]))
 	);
 	const partners = new Map<
 		number,
@@ -105,8 +105,8 @@ async function sittingAudience(db: Executor, sittingId: number) {
 }
 
 /**
- * « Convoquer » : mails the commission's members the agenda with links to the review files, and
- * the partners whose fiches are on it (their fiches only).
+ * « Convoquer » : mails the commission's members the agenda (its fiches with links to their review
+ * files, and its free points), and the partners whose fiches are on it (their fiches only).
  */
 export async function conveneSitting(
 	db: Db,
@@ -124,7 +124,7 @@ export async function conveneSitting(
 		if (agenda.length === 0)
 			return refuse(
 				409,
-				'L’ordre du jour ne contient aucune fiche : ajoutez-en avant de convoquer.'
+				'L’ordre du jour est vide : ajoutez-y une fiche ou un point avant de convoquer.'
 			);
 		const facts = {
 			id: sitting.id,
@@ -151,7 +151,7 @@ export async function conveneSitting(
 				sittingConvenedMail(
 					partner,
 					facts,
-					agenda.filter((a) => partner.fiches.has(a.id)),
+					agenda.filter((a) => a.ficheId !== null && partner.fiches.has(a.ficheId)),
 					false
 				),
 				now
