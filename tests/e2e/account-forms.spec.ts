@@ -173,12 +173,14 @@ test('/compte tells every rule a password change breaks at once', async ({ page 
 		await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
 	};
 	const tooShort = page.getByText('Le mot de passe doit compter au moins 12 caractères.');
-	// Refused by the form itself (the two entries differ): the weak password is told as well.
+	// Refused by the form itself (the two entries differ): the weak password and the wrong
+	// current one are told as well.
 	await change('pas le bon', 'court', 'autre');
 	await expect(tooShort).toBeVisible();
 	await expect(
 		page.getByText('Les deux saisies du nouveau mot de passe ne correspondent pas.')
 	).toBeVisible();
+	await expect(page.getByText('Le mot de passe actuel est incorrect.').first()).toBeVisible();
 	// Refused by the service (the current password is wrong): the weak password is told as well.
 	await change('pas le bon', 'court', 'court');
 	await expect(page.getByText('Le mot de passe actuel est incorrect.').first()).toBeVisible();

@@ -50,16 +50,19 @@ export const actions: Actions = {
 			['current', 'next', 'confirm'],
 			PasswordChangeSchema
 		);
+		// Every message that applies at once: a new password too weak and mistyped hears both, and a
+		// wrong current password is told with them (the service checks it, counted as any try).
+		let refused: typeof errors | undefined;
 		if (!data || Object.keys(errors).length > 0) {
-			// Every message that applies at once: a new password too weak and mistyped hears both.
 			const weak = !errors.next && values.next ? newPasswordRefusal(user, values) : null;
-			return invalidFormAnswer(weak ? { ...errors, next: weak } : errors); // never given back
+			refused = weak ? { ...errors, next: weak } : errors;
+			if (refused.current || !values.current) return invalidFormAnswer(refused); // never given back
 		}
 		const result = await changePassword(
 			getDb(),
 			user,
 			event.locals.session!.id,
-			data,
+			{ current: values.current!, next: values.next ?? '', refused },
 			safeClientAddress(event)
 		);
 		if (!result.ok) {

@@ -251,6 +251,30 @@ describe('sessions', () => {
 		});
 	});
 
+	it('tells a wrong current password with what the form found wrong (two new passwords that differ)', async () => {
+		const current = await createSession(db, partner.id);
+		const mistyped = {
+			confirm: 'Les deux saisies du nouveau mot de passe ne correspondent pas.'
+		};
+		const change = (currentPassword: string) =>
+			changePassword(
+				db,
+				partner,
+				current.session.id,
+				{ current: currentPassword, next: 'azertyuiop', refused: mistyped },
+				null
+			);
+		expect(await change('faux-mot-de-passe-123')).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: { current: 'Le mot de passe actuel est incorrect.', ...mistyped }
+		});
+		// The right current password: the form's refusal alone, and nothing changes.
+		const right = await change(PASSWORD);
+		expect(right.ok === false && right.fieldErrors).toEqual(mistyped);
+		expect(await auditText()).not.toContain('password.changed');
+	});
+
 	it('ends every session of a disabled account', async () => {
 		const a = await createSession(db, partner.id);
 		const b = await createSession(db, partner.id);

@@ -31,6 +31,7 @@ import { pluralize } from '../../utils/format';
 import { queueInvitationMail } from './recovery';
 import { mailIsRelayed } from '../mail/outbox';
 import { ok, refuse, type Result } from '../result';
+import type { FieldErrors } from '../../schemas/form';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export const UNKNOWN_ACCOUNT = 'Ce compte n’existe pas.';
@@ -172,13 +173,15 @@ export const REAUTH_ENDED_MESSAGE =
 /**
  * Changes the signed-in person's password. The current-password check is throttled like a login
  * (atomic count before hashing, key per account), each failure is journaled, and the session ends
- * once the free attempts are spent (refused with 401: sign in again).
+ * once the free attempts are spent (refused with 401: sign in again). `refused`: what the form
+ * already found wrong with the new password (too short, mistyped); the current password is still
+ * checked, so that a wrong one is told with them, and nothing changes.
  */
 export async function changePassword(
 	db: Db,
 	user: User,
 	sessionId: string,
-	input: { current: string; next: string },
+	input: { current: string; next: string; refused?: FieldErrors },
 	clientAddress: string | null,
 	now = Date.now()
 ): Promise<Result<{ endedSessions: number }>> {
@@ -189,7 +192,9 @@ export async function changePassword(
 		return sessionEnded();
 	}
 	// Checked first, so that a wrong current password and a weak new one are both told at once.
-	const nextRefusal = newPasswordRefusal(user, input);
+	const nextRefusal = input.refused ? null : newPasswordRefusal(user, input);
+	const newPasswordErrors: FieldErrors =
+		input.refused ?? (nextRefusal ? { next: nextRefusal } : {});
 	const hash = await findPasswordHash(db, user.id);
 	if (!hash || !(await verifyPassword(hash, input.current))) {
 		const attempts = await attemptsOf(db, key, now);
@@ -205,12 +210,18 @@ export async function changePassword(
 			return sessionEnded();
 		}
 		const wrong = 'Le mot de passe actuel est incorrect.';
-		return refuse(400, wrong, {
-			fieldErrors: { current: wrong, ...(nextRefusal ? { next: nextRefusal } : {}) }
-		});
+		return refuse(400, wrong, { fieldErrors: { current: wrong, ...newPasswordErrors } });
 	}
 	await clearFailures(db, key);
 	if (nextRefusal) return fieldRefusal('next', nextRefusal);
+	if (input.refused)
+		return refuse(
+			400,
+			'Le nouveau mot de passe n’est pas accepté : corrigez les champs signalés.',
+			{
+				fieldErrors: input.refused
+			}
+		);
 	const newHash = await hashPassword(input.next);
 	const ended = await db.transaction().execute(async (trx) => {
 		await setPasswordHash(trx, user.id, newHash);
