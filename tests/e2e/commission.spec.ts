@@ -411,3 +411,35 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 	await expect(page.getByRole('link', { name: /Séance en double/ })).toHaveCount(0);
 	expect((await page.request.get(`/commission/seances/${id}`)).status()).toBe(404);
 });
+
+test('two members correct one séance: saving again keeps the other’s correction', async ({
+	page
+}) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const id = await createSitting(member, '2026-11-25', 'Cahors', 'Séance de novembre');
+	await loginPage(page, ACCOUNTS.commission);
+	await page.goto(`/commission/seances/${id}`);
+	await page.waitForLoadState('networkidle');
+	await page.getByText('Corriger la date, l’heure, le lieu ou l’intitulé').click();
+	// Meanwhile, in another tab, the place is corrected.
+	const other = await member.post(`/commission/seances/${id}?/edit`, {
+		form: { held_on: '2026-11-25', starts_at: '', place: 'Figeac', title: 'Séance de novembre' }
+	});
+	expect(other.status()).toBe(200);
+	await member.dispose();
+	await page.getByLabel('Intitulé', { exact: true }).fill('Séance d’automne');
+	const save = page.getByRole('button', {
+		name: 'Enregistrer la date, l’heure, le lieu et l’intitulé'
+	});
+	await save.click();
+	await expect(page.getByText('Quelqu’un a corrigé cette séance').first()).toBeVisible();
+	// What this person typed stays; the field they had not touched shows the other's correction.
+	await expect(page.getByLabel('Intitulé', { exact: true })).toHaveValue('Séance d’automne');
+	await expect(page.getByLabel('Lieu', { exact: true })).toHaveValue('Figeac');
+	await save.click();
+	await expect(page.getByRole('status')).toContainText(
+		'Date, heure, lieu et intitulé enregistrés.'
+	);
+	await expect(page.locator('.lead')).toContainText('Séance d’automne');
+	await expect(page.locator('.lead')).toContainText('Figeac');
+});

@@ -24,6 +24,7 @@ import {
 	listPriorityConflicts,
 	recordDecision,
 	removeDecision,
+	rebaseSittingTyping,
 	updateSitting
 } from './service';
 
@@ -380,6 +381,34 @@ describe('corrections before closing', () => {
 				null
 			)
 		).toMatchObject({ ok: true });
+	});
+
+	it('after such a refusal, gives back the typing with the others’ correction in untouched fields', async () => {
+		const { id } = await heldSittingWith('4-1');
+		const shown = {
+			heldOn: '2026-06-15',
+			place: 'Cahors',
+			title: 'Commission des usages numériques'
+		};
+		expect(await updateSitting(db, member, id, { ...shown, place: 'Figeac' }, null, shown)).toEqual(
+			{ ok: true }
+		);
+		// The other member changed only the title, on the form drawn before.
+		const typed = {
+			held_on: '2026-06-15',
+			starts_at: '',
+			place: 'Cahors',
+			title: 'Séance de juin'
+		};
+		expect(await rebaseSittingTyping(db, id, typed, shown)).toEqual({
+			...typed,
+			place: 'Figeac'
+		});
+		// Typed over the same field: the typing stays (saving again replaces knowingly).
+		expect(await rebaseSittingTyping(db, id, { ...typed, place: 'Gourdon' }, shown)).toEqual({
+			...typed,
+			place: 'Gourdon'
+		});
 	});
 
 	it('does not overwrite unseen a correction made meanwhile by someone else', async () => {

@@ -142,7 +142,7 @@ export async function updateSitting(
 		)
 			return refuse(
 				409,
-				`Quelqu’un a corrigé cette séance pendant que vous la corrigiez : elle est maintenant « ${sitting.title} », ${formatSittingMoment(sitting)}, lieu : ${sitting.place}. Votre saisie est conservée ci-dessous : enregistrez à nouveau pour la remplacer.`
+				`Quelqu’un a corrigé cette séance pendant que vous la corrigiez : elle est maintenant « ${sitting.title} », ${formatSittingMoment(sitting)}, lieu : ${sitting.place}. Vos changements sont conservés ci-dessous, les champs que vous n’aviez pas touchés ont repris leur valeur actuelle : relisez, puis enregistrez à nouveau.`
 			);
 		if (sitting.state === 'held' && input.heldOn > parisToday(now))
 			return refuse(400, HELD_IN_FUTURE, { fieldErrors: { held_on: HELD_IN_FUTURE } });
@@ -166,6 +166,31 @@ export async function updateSitting(
 		});
 		return ok();
 	});
+}
+
+/**
+ * After a correction refused because another came first: what the person typed, except in the
+ * fields they had left as the form showed them, which take the séance as it is now — saving again
+ * keeps the other's correction. Fields are the form's (`held_on`, `starts_at`, `place`, `title`).
+ */
+export async function rebaseSittingTyping(
+	db: Db,
+	sittingId: number,
+	typed: Record<string, string>,
+	shown: SittingDetails
+): Promise<Record<string, string>> {
+	const now = await findSittingRow(db, sittingId);
+	if (!now) return typed;
+	const fields: [string, string | null, string | null][] = [
+		['held_on', shown.heldOn, now.heldOn],
+		['starts_at', shown.startsAt ?? null, now.startsAt],
+		['place', shown.place, now.place],
+		['title', shown.title, now.title]
+	];
+	const result = { ...typed };
+	for (const [field, before, current] of fields)
+		if (sameTyping(typed[field] ?? '', before ?? '')) result[field] = current ?? '';
+	return result;
 }
 
 export async function addAgendaFiches(

@@ -18,6 +18,7 @@ import {
 	removeAgendaItem,
 	removeAttendee,
 	removeDecision,
+	rebaseSittingTyping,
 	updateSitting
 } from '$lib/server/commission/service';
 import type { User } from '$lib/server/auth/users';
@@ -165,22 +166,27 @@ export const actions: Actions = {
 			'shown_place',
 			'shown_title'
 		]).values;
+		const seen = c.form.has('shown_held_on')
+			? {
+					heldOn: shown.shown_held_on,
+					startsAt: shown.shown_starts_at || null,
+					place: shown.shown_place,
+					title: shown.shown_title
+				}
+			: null;
 		const result = await updateSitting(
 			c.db,
 			c.user,
 			c.id,
 			{ heldOn: data.held_on, startsAt: data.starts_at, place: data.place, title: data.title },
 			c.address,
-			c.form.has('shown_held_on')
-				? {
-						heldOn: shown.shown_held_on,
-						startsAt: shown.shown_starts_at || null,
-						place: shown.shown_place,
-						title: shown.shown_title
-					}
-				: null
+			seen
 		);
-		if (!result.ok) return refusalAnswer(result, values);
+		if (!result.ok)
+			return refusalAnswer(
+				result,
+				result.status === 409 && seen ? await rebaseSittingTyping(c.db, c.id, values, seen) : values
+			);
 		return { done: 'Date, heure, lieu et intitulé enregistrés.' };
 	},
 	removeDecision: async (event: Event) => {
