@@ -21,8 +21,8 @@ export const SittingSchema = z.object({
 			'L’heure s’écrit en heures et minutes (par exemple 14:30).'
 		)
 		.transform((v) => (v === '' ? null : v)),
-	place: textField('Le lieu', 200),
-	title: textField('L’intitulé', 200)
+	place: textField('Le lieu', 200, { line: true }),
+	title: textField('L’intitulé', 200, { line: true })
 });
 
 /** The fields of a séance's form, in the order of the page. */
@@ -72,5 +72,9 @@ export function decisionMismatches(values: Record<string, string>): Record<strin
 	return errors;
 }
 
-export const FreeItemSchema = z.object({ title: textField('L’intitulé du point', 200) });
-export const GuestSchema = z.object({ guest_name: textField('Le nom de l’invité', 120) });
+export const FreeItemSchema = z.object({
+	title: textField('L’intitulé du point', 200, { line: true })
+});
+export const GuestSchema = z.object({
+	guest_name: textField('Le nom de l’invité', 120, { line: true })
+});

@@ -28,6 +28,12 @@ describe('textField', () => {
 		expect(plural.safeParse(' ').error?.issues[0]?.message).toBe(
 			'Les difficultés sont obligatoires.'
 		);
+		// A title or a name: one line (it heads pages, mail subjects and CSV cells).
+		const title = textField('L’intitulé', 100, { line: true });
+		expect(title.safeParse('Commission\r\nextraordinaire').error?.issues[0]?.message).toBe(
+			'L’intitulé tient sur une ligne : retirez ses retours à la ligne.'
+		);
+		expect(title.parse('Commission extraordinaire')).toBe('Commission extraordinaire');
 	});
 
 	it('keeps spaces when asked to (the progress form)', () => {

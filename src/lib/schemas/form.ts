@@ -69,7 +69,7 @@ export function isIsoDate(value: string): boolean {
  * A text field: at most `max` characters, no control characters, line ends made "\n". Trimmed and
  * required unless told otherwise (the progress form keeps what the partner typed, spaces included,
  * and leaves its texts optional). Messages name the field by `label` (« Le lieu »…), plural when
- * `plural` says so (« Les difficultés contiennent… »).
+ * `plural` says so (« Les difficultés contiennent… »); `line`: a title or a name, on one line.
  */
 /** Line breaks as stored: LF (a browser sends CRLF). */
 function unixLineBreaks(value: string): string {
@@ -87,8 +87,9 @@ export function textField(
 	{
 		required = true,
 		trim = true,
-		plural = false
-	}: { required?: boolean; trim?: boolean; plural?: boolean } = {}
+		plural = false,
+		line = false
+	}: { required?: boolean; trim?: boolean; plural?: boolean; line?: boolean } = {}
 ) {
 	const base = trim ? z.string().trim() : z.string();
 	return base
@@ -100,6 +101,10 @@ export function textField(
 		.refine(
 			(v) => !hasForbiddenCharacters(v),
 			`${label} ${plural ? 'contiennent' : 'contient'} des caractères non autorisés.`
+		)
+		.refine(
+			(v) => !line || !/[\r\n]/.test(v),
+			`${label} ${plural ? 'tiennent sur une ligne : retirez leurs' : 'tient sur une ligne : retirez ses'} retours à la ligne.`
 		)
 		.transform(unixLineBreaks);
 }

@@ -26,6 +26,10 @@ export const STATUS_LABELS: Record<FicheStatus, string> = {
  */
 export const REPORTED_STATUSES = ['a_lancer', 'en_cours', 'realisee', 'suspendue'] as const;
 
+export function isReportedStatus(value: string | undefined): boolean {
+	return (REPORTED_STATUSES as readonly string[]).includes(value ?? '');
+}
+
 export const ABANDON_BY_PLAN_MESSAGE =
 	'Une fiche n’est abandonnée que par Lot numérique, avec sa raison, dans le plan : choisissez un autre statut et dites-le dans « Difficultés rencontrées ».';
 

@@ -107,6 +107,18 @@ describe('the plan workbook as written', () => {
 });
 
 describe('a workbook that does not validate: one French sentence per problem, nothing written', () => {
+	it('says a refused title once, not also « obligatoire »', async () => {
+		const found = await problems(
+			await edited((w) => {
+				const sheet = w.getWorksheet('Fiches')!;
+				sheet.getRow(rowOf(sheet, '9-1')).getCell(3).value = 'Un titre\nsur deux lignes';
+			})
+		);
+		expect(found.filter((p) => p.includes('colonne « Titre »'))).toEqual([
+			expect.stringContaining('cette cellule tient sur une ligne')
+		]);
+	});
+
 	const cases: [string, () => Promise<Uint8Array>, RegExp][] = [
 		[
 			'not a workbook',

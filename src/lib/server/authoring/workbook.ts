@@ -514,14 +514,16 @@ class RowReader {
 		}
 		const text = String(value).replace(/\r\n?/g, '\n').trim();
 		const column = this.spec.columns[index]!;
+		// Refused, the text is still given back (as a too long one): the row fails once, without
+		// « cette cellule est obligatoire » as well.
 		if (hasForbiddenCharacters(text)) {
 			this.fail(index, 'cette cellule contient des caractères non autorisés');
-			return null;
+			return text;
 		}
 		// A title, a name or a code heads pages, lists and CSV cells: on one line, as in the form.
 		if (column.kind !== 'long' && text.includes('\n')) {
 			this.fail(index, 'cette cellule tient sur une ligne : retirez ses retours à la ligne');
-			return null;
+			return text;
 		}
 		const max = column.max ?? (column.kind === 'long' ? TEXT_MAX_LENGTH : SHORT_TEXT_MAX);
 		if (text.length > max) {

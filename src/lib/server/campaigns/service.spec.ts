@@ -219,7 +219,7 @@ describe('campaigns', () => {
 		});
 	});
 
-	it('stays in the workspace after its deadline while a reminder after it is to come', async () => {
+	it('stays in the workspace after its deadline when it reminds after it, a while', async () => {
 		const late = await open('2026-04-01', '-14, -3, +1');
 		const onTime = await open('2026-04-15', '-3');
 		const listed = async (day: string) =>
@@ -233,8 +233,15 @@ describe('campaigns', () => {
 			[late, true],
 			[onTime, false]
 		]);
-		expect(await listed('2026-04-03')).toEqual([[onTime, false]]);
-		expect(await listed('2026-04-16')).toEqual([]);
+		// Read later, or sent late (after a stop): still there, until 30 days after the deadline.
+		expect(await listed('2026-04-10')).toEqual([
+			[late, true],
+			[onTime, false]
+		]);
+		expect(await listed('2026-05-01')).toEqual([[late, true]]);
+		expect(await listed('2026-05-02')).toEqual([]);
+		// Without a reminder after its deadline, it leaves the day after.
+		expect(await listed('2026-04-16')).toEqual([[late, true]]);
 	});
 
 	it('closed before its end: no reminder goes, partners no longer see it, closing twice is refused', async () => {

@@ -397,8 +397,9 @@ export function completionSheet(completion: Completion, formatTime: (ms: number)
 
 /**
  * /espace: the open campaigns with fiches of the organisation, and those still to update. A
- * campaign past its deadline stays while a reminder after it is still to come (the reminder says
- * « il est encore temps » and leads here), marked `late`.
+ * campaign with reminders after its deadline (they say « il est encore temps » and lead here) stays
+ * after it, marked `late`, until it is closed or LATEST_REMINDER_DAYS have passed — a reminder sent
+ * late (after a stop, or to someone who turned them back on) or read days later finds it there.
  */
 export async function campaignsForOrganisation(db: Db, organisationId: number, today: string) {
 	const result = [];
@@ -410,7 +411,7 @@ export async function campaignsForOrganisation(db: Db, organisationId: number, t
 	for (const { reminderDays, ...c } of candidates) {
 		const late = c.deadline < today;
 		const offsets = JSON.parse(reminderDays) as number[];
-		if (late && !offsets.some((o) => o > 0 && reminderDay(c.deadline, o) >= today)) continue;
+		if (late && !offsets.some((o) => o > 0)) continue;
 		const pairs = (await campaignPairs(db, c.id)).filter(
 			(p) => p.organisationId === organisationId
 		);

@@ -5,8 +5,8 @@ import type { Database, FicheStatus, IndicatorKind, UpdateState } from '../db/sc
 /**
  * Recomputes a fiche's published state from its validated updates: the status and advancement of
  * the latest update that states them, and the date of the latest update. Called once per change.
- * A fiche abandoned by the plan (`retired_on`) stays abandoned: only the plan's own form, with
- * its reason, abandons a fiche or would bring it back.
+ * A fiche abandoned by the plan (`retired_on`) stays abandoned, and an update's « abandonnée »
+ * abandons nothing: only the plan's own form, with its reason, abandons a fiche.
  */
 export async function refreshFicheState(db: Executor, ficheId: number): Promise<void> {
 	const validated = db
@@ -18,6 +18,9 @@ export async function refreshFicheState(db: Executor, ficheId: number): Promise<
 		validated
 			.select('status')
 			.where('status', 'is not', null)
+			// An update validated as « abandonnée » (partners could propose it before) abandons
+			// nothing: the plan does, with its reason.
+			.where('status', '!=', 'abandonnee')
 			.orderBy('reported_on', 'desc')
 			.orderBy('id', 'desc')
 			.limit(1)

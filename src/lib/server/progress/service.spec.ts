@@ -515,6 +515,25 @@ describe('reviewProgressUpdate', () => {
 		expect(published.history.at(-1)).toMatchObject({ status: 'en_cours' });
 	});
 
+	it('never abandons a fiche through an update that says « abandonnée » (written before)', async () => {
+		const id = await created(cdg, '5-1', { status: 'en_cours', progress: 20 });
+		// As a partner's form could send it before the status was kept for the plan.
+		await db
+			.updateTable('progress_update')
+			.set({ status: 'abandonnee' })
+			.where('id', '=', id)
+			.execute();
+		expect(
+			await reviewProgressUpdate(
+				db,
+				admin,
+				{ updateId: id, version: 1, decision: 'validate', comment: '' },
+				null
+			)
+		).toEqual({ ok: true });
+		expect(await findFicheByCode(db, '5-1')).toMatchObject({ status: 'a_lancer', progress: 20 });
+	});
+
 	it('returning an update sends it back to the partner with the comment, who can resubmit', async () => {
 		const id = await created(cdg, '1-2');
 		await reviewProgressUpdate(
