@@ -124,3 +124,16 @@ export const readAgainOnConflict: SubmitFunction =
 		await update();
 		if (result.type === 'failure' && result.status === 409) await invalidateAll();
 	};
+
+/**
+ * `use:enhanceOnce={readAgainWhenGone}`: a refusal because part of the form no longer exists
+ * (410: an indicator retired from the plan meanwhile) reads the page's data again, so that the
+ * form is drawn without it; what was typed in the rest stays. The form's conflict screen (409) is
+ * left as it is.
+ */
+export const readAgainWhenGone: SubmitFunction =
+	() =>
+	async ({ result, update }) => {
+		await update();
+		if (result.type === 'failure' && result.status === 410) await invalidateAll();
+	};

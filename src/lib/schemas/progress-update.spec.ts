@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCountIndicator } from '../utils/indicators';
+import { progressFormData } from '../server/progress/testing';
 import { parseProgressForm } from './progress-update';
 
 const INDICATORS = [
@@ -8,23 +9,7 @@ const INDICATORS = [
 	{ id: 3, label: 'Satisfaction des usagers', unit: 'personnes' }
 ];
 
-function form(fields: Record<string, string>): FormData {
-	const data = new FormData();
-	const base = {
-		reported_on: '2026-03-01',
-		status: 'en_cours',
-		progress: '',
-		done: 'Fait',
-		next_steps: '',
-		difficulties: '',
-		submission_key: 'cle-12345678',
-		version: '',
-		replace_version: '',
-		intent: 'draft'
-	};
-	for (const [k, v] of Object.entries({ ...base, ...fields })) data.set(k, v);
-	return data;
-}
+const form = progressFormData;
 
 describe('indicator values', () => {
 	it('refuses a negative value for a count indicator, with a French message, keeping the typing', () => {

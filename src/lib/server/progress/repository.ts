@@ -239,6 +239,8 @@ export async function findFicheForReporting(
 			retiredOn: string | null;
 			retiredReason: string | null;
 			indicators: { id: number; label: string; unit: string | null; kind: IndicatorKind }[];
+			/** Retired from the plan: they keep their measurements and take no new ones. */
+			retiredIndicators: { id: number; label: string; retiredAt: string }[];
 	  }
 	| undefined
 > {
@@ -256,15 +258,19 @@ export async function findFicheForReporting(
 		.where('code', '=', code)
 		.executeTakeFirst();
 	if (!fiche) return undefined;
-	const indicators = await db
+	const all = await db
 		.selectFrom('indicator')
-		.select(['id', 'label', 'unit', 'kind'])
+		.select(['id', 'label', 'unit', 'kind', 'retired_at as retiredAt'])
 		.where('fiche_id', '=', fiche.id)
-		// A retired indicator keeps its measurements and takes no new ones.
-		.where('retired_at', 'is', null)
 		.orderBy('position')
 		.execute();
-	return { ...fiche, indicators };
+	return {
+		...fiche,
+		indicators: all.filter((i) => i.retiredAt === null).map(({ retiredAt, ...i }) => i),
+		retiredIndicators: all.flatMap(({ id, label, retiredAt }) =>
+			retiredAt === null ? [] : [{ id, label, retiredAt }]
+		)
+	};
 }
 
 export interface OrganisationFiche {

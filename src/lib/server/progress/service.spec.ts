@@ -8,8 +8,13 @@ import { findFicheState } from '../authoring/repository';
 import { retireFiche } from '../authoring/service';
 import { findFicheByCode } from '../plan/repository';
 import { findFicheForReporting, findProgressUpdate, listSubmittedUpdates } from './repository';
-import { reviewProgressUpdate, saveProgressUpdate, withdrawProgressUpdate } from './service';
-import { createPartner, progressInput } from './testing';
+import {
+	reviewProgressUpdate,
+	saveProgressForm,
+	saveProgressUpdate,
+	withdrawProgressUpdate
+} from './service';
+import { createPartner, progressFormData, progressInput } from './testing';
 
 let db: Db;
 let cdg: User;
@@ -598,5 +603,54 @@ describe('reviewProgressUpdate', () => {
 		expect(JSON.parse(events[1]!.after_state!)).toEqual({
 			fiche: { status: 'en_cours', progress: 30, lastUpdate: '2026-03-01' }
 		});
+	});
+});
+
+describe('an indicator retired while a partner writes', () => {
+	/** A new key each time: the same key is the same form sent again. */
+	const posted = (fields: Record<string, string>) =>
+		progressFormData({
+			submission_key: `cle-${Math.random().toString(36).slice(2, 12)}`,
+			...fields
+		});
+
+	it('refuses a value sent for it, by name, and keeps nothing of it unseen', async () => {
+		const fiche = (await findFicheForReporting(db, '1-1'))!;
+		const indicator = fiche.indicators[0]!;
+		const field = (part: string) => `indicator_${indicator.id}_${part}`;
+		const id = await created(cdg, '1-1', {
+			intent: 'draft',
+			measurements: [
+				{ indicatorId: indicator.id, measuredOn: '2026-02-01', value: 8, comment: null }
+			]
+		});
+		// Retired from the plan while the partner's page was open.
+		await db
+			.updateTable('indicator')
+			.set({ retired_at: '2026-03-02T09:00:00.000Z' })
+			.where('id', '=', indicator.id)
+			.execute();
+		expect((await findFicheForReporting(db, '1-1'))!.retiredIndicators).toEqual([
+			{ id: indicator.id, label: indicator.label, retiredAt: '2026-03-02T09:00:00.000Z' }
+		]);
+		const stale = posted({
+			version: '1',
+			done: 'Fait, et plus',
+			[field('date')]: '2026-02-01',
+			[field('value')]: '8'
+		});
+		const refused = await saveProgressForm(db, cdg, '1-1', id, stale, null);
+		expect(refused).toMatchObject({ ok: false, status: 410 });
+		expect(!refused.ok && refused.message).toContain(
+			`L’indicateur « ${indicator.label} » a été retiré du plan le 2 mars 2026, depuis l’ouverture de cette page : il ne reçoit plus de valeur (vous aviez saisi 8).`
+		);
+		const draft = (await findProgressUpdate(db, id))!;
+		expect(draft).toMatchObject({ version: 1, done: 'Réunion de lancement tenue.' });
+		expect(draft.measurements).toHaveLength(1);
+		// Sent again from the page drawn without it: saved, the retired value is not kept.
+		expect(
+			await saveProgressForm(db, cdg, '1-1', id, posted({ version: '1', done: 'Fait' }), null)
+		).toMatchObject({ ok: true });
+		expect((await findProgressUpdate(db, id))!.measurements).toEqual([]);
 	});
 });

@@ -5,10 +5,14 @@ import { can } from '../auth/permissions';
 import type { User } from '../auth/users';
 import type { UpdateState } from '../db/schema';
 import { ok, refuse, type FieldChange, type Result } from '../result';
-import { parseProgressForm, type ProgressInput } from '../../schemas/progress-update';
+import {
+	indicatorField,
+	parseProgressForm,
+	type ProgressInput
+} from '../../schemas/progress-update';
 import { UPDATE_STATE_LABELS as STATE_LABELS, STATUS_LABELS } from '../../utils/vocabulary';
 import { formatDate, formatNumber, formatPercent } from '../../utils/format';
-import { parisToday } from '../../utils/dates';
+import { parisDate, parisToday } from '../../utils/dates';
 import {
 	findFicheForReporting,
 	findFicheOrganisationIds,
@@ -148,6 +152,33 @@ async function reportingContext(
 
 const FORM_ERRORS_MESSAGE = 'Le formulaire contient des erreurs : corrigez les champs signalés.';
 
+/** Indicators retired since the form was drawn, for which it sends a value. */
+function retiredWithValue(
+	retired: { id: number; label: string; retiredAt: string }[],
+	form: FormData
+): { label: string; retiredAt: string; value: string }[] {
+	return retired.flatMap(({ id, label, retiredAt }) => {
+		const value = String(form.get(indicatorField(id, 'value')) ?? '').trim();
+		return value === '' ? [] : [{ label, retiredAt, value }];
+	});
+}
+
+/**
+ * Said instead of dropping the value unseen (a 410: the page reads its data again, without the
+ * indicator; the rest of the typing stays).
+ */
+function retiredIndicatorsMessage(gone: { label: string; retiredAt: string; value: string }[]) {
+	const day = (g: { retiredAt: string }) => formatDate(parisDate(new Date(g.retiredAt)));
+	if (gone.length === 1) {
+		const [g] = gone as [(typeof gone)[number]];
+		return `L’indicateur « ${g.label} » a été retiré du plan le ${day(g)}, depuis l’ouverture de cette page : il ne reçoit plus de valeur (vous aviez saisi ${g.value}). Rien n’a été enregistré ; le reste de votre saisie est conservé ci-dessous, sans cet indicateur : enregistrez de nouveau.`;
+	}
+	const named = gone
+		.map((g) => `« ${g.label} » (le ${day(g)}, vous aviez saisi ${g.value})`)
+		.join(', ');
+	return `Ces indicateurs ont été retirés du plan depuis l’ouverture de cette page et ne reçoivent plus de valeur : ${named}. Rien n’a été enregistré ; le reste de votre saisie est conservé ci-dessous, sans eux : enregistrez de nouveau.`;
+}
+
 /**
  * The progress form as posted, in one transaction: the fiche, the update and the person's rights
  * are read once, the form is checked against the fiche's indicators, then saved as
@@ -165,6 +196,8 @@ export async function saveProgressForm(
 	return db.transaction().execute(async (trx) => {
 		const context = await reportingContext(trx, user, ficheCode, updateId);
 		if (!context.ok) return context;
+		const gone = retiredWithValue(context.value.fiche.retiredIndicators, form);
+		if (gone.length > 0) return refuse(410, retiredIndicatorsMessage(gone));
 		const parsed = parseProgressForm(form, context.value.fiche.indicators, parisToday(now));
 		if (!parsed.input) return refuse(400, FORM_ERRORS_MESSAGE, { fieldErrors: parsed.errors });
 		return save(trx, user, context.value, parsed.input, clientAddress, now);

@@ -29,3 +29,22 @@ export function progressInput(overrides: Partial<ProgressInput> = {}): ProgressI
 		...overrides
 	};
 }
+
+/** The partner's progress form as a browser sends it: a draft of 1 March 2026, `fields` on top. */
+export function progressFormData(fields: Record<string, string> = {}): FormData {
+	const form = new FormData();
+	const base = {
+		reported_on: '2026-03-01',
+		status: 'en_cours',
+		progress: '',
+		done: 'Fait',
+		next_steps: '',
+		difficulties: '',
+		submission_key: 'cle-12345678',
+		version: '',
+		replace_version: '',
+		intent: 'draft'
+	};
+	for (const [name, value] of Object.entries({ ...base, ...fields })) form.set(name, value);
+	return form;
+}

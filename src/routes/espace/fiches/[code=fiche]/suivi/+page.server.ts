@@ -97,7 +97,12 @@ export const load: PageServerLoad = async (event) => {
 					state: draft.state,
 					reviewComment: draft.reviewComment,
 					updatedByName: draft.updatedByName,
-					updatedAt: draft.updatedAt
+					updatedAt: draft.updatedAt,
+					// Values typed before their indicator was retired: said, since the form no
+					// longer shows them and the next save does not keep them.
+					retiredMeasurements: draft.measurements.filter((m) =>
+						fiche.retiredIndicators.some((i) => i.id === m.indicatorId)
+					)
 				}
 			: null,
 		values,
