@@ -314,6 +314,10 @@ export async function main() {
 	const pidFile = pidFileOf(config.databasePath);
 	mkdirSync(dirname(resolve(config.databasePath)), { recursive: true, mode: 0o700 });
 	writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
+	// However the process ends (a start that fails on a refused plan workbook, an unexpected error),
+	// no pid file stays behind: its number, given later to another process, would make db:restore
+	// refuse. (A SIGKILL leaves it; db:restore then finds its process gone.)
+	process.once('exit', () => rmSync(pidFile, { force: true }));
 	handler = answerSvelteKitAddresses(
 		/** @type {import('node:http').RequestListener} */ (await loadHandler()),
 		appFilesOf(join(root, 'build', 'client'))

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { ACCOUNTS, loginPage } from './helpers/accounts';
@@ -152,4 +155,19 @@ test('PLAN_FILE naming a missing file stops the start with a French sentence', a
 		(error: Error) => error.message
 	);
 	expect(failure).toContain('PLAN_FILE vaut « tests/fixtures/absent.xlsx », fichier introuvable');
+});
+
+test('a PLAN_FILE that is not a workbook stops the start and leaves no pid file', async () => {
+	const dir = mkdtempSync(join(tmpdir(), 'sdusn-plan-'));
+	const file = join(dir, 'plan.xlsx');
+	writeFileSync(file, 'code;titre\n1-1;Titre\n');
+	const failure = await startOwnPortal({ PLAN_FILE: file }).then(
+		() => 'démarré',
+		(error: Error) => error.message
+	);
+	expect(failure).toContain('n’est pas un classeur Excel');
+	const database = /Base de données : (\S+)/.exec(failure)?.[1];
+	expect(database).toBeDefined();
+	expect(existsSync(`${database}.serveur.pid`)).toBe(false);
+	rmSync(dir, { recursive: true, force: true });
 });
