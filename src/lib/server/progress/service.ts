@@ -159,7 +159,8 @@ function retiredWithValue(
 ): { label: string; retiredAt: string; value: string }[] {
 	return retired.flatMap(({ id, label, retiredAt }) => {
 		const value = String(form.get(indicatorField(id, 'value')) ?? '').trim();
-		return value === '' ? [] : [{ label, retiredAt, value }];
+		// Said back in the refusal: as typed, a number's length at most.
+		return value === '' ? [] : [{ label, retiredAt, value: value.slice(0, 40) }];
 	});
 }
 
