@@ -4,6 +4,8 @@ import type { Db } from '$lib/server/db';
 import { createTestDb } from '$lib/server/db/testing';
 import { reviewProgressUpdate, saveProgressUpdate } from '$lib/server/progress/service';
 import { createPartner, progressInput } from '$lib/server/progress/testing';
+import { findFicheState } from '$lib/server/authoring/repository';
+import { retireFiche } from '$lib/server/authoring/service';
 
 /**
  * Public pages keep what they read once per change of published data (keyedByRevision), also with
@@ -116,5 +118,35 @@ describe('pages read once per change of published data', () => {
 		state.db = db;
 		expect((await home()).plan.title).toBe(first);
 		await other.destroy();
+	});
+});
+
+describe('the partner’s workspace', () => {
+	it('asks nothing of a fiche the plan abandoned', async () => {
+		const workspace = async () =>
+			(await load(import('./espace/+page.server'), {
+				url: new URL('http://localhost/espace'),
+				locals: {
+					user: partner,
+					session: { id: 's', userId: partner.id, createdAt: 0, expiresAt: 0 }
+				},
+				getClientAddress: () => '127.0.0.1'
+			})) as { fiches: { code: string; stale: boolean; due: boolean }[] };
+		const before = (await workspace()).fiches.find((f) => f.code === '12-1')!;
+		expect(before.stale || before.due).toBe(true);
+		const state = (await findFicheState(db, '12-1'))!;
+		expect(
+			await retireFiche(
+				db,
+				admin,
+				'12-1',
+				{ version: state.version, reason: 'Projet repris par la Région', decisionId: null },
+				null
+			)
+		).toMatchObject({ ok: true });
+		expect((await workspace()).fiches.find((f) => f.code === '12-1')).toMatchObject({
+			stale: false,
+			due: false
+		});
 	});
 });

@@ -34,10 +34,11 @@ export const load: PageServerLoad = async (event) => {
 				}
 			: null,
 		year,
+		// An abandoned fiche is asked for nothing (its updates are still taken, for its history).
 		fiches: fiches.map((f) => ({
 			...f,
-			stale: isStale(f.lastUpdate, today),
-			due: f.indicatorsWithoutValueThisYear > 0
+			stale: f.status !== 'abandonnee' && isStale(f.lastUpdate, today),
+			due: f.status !== 'abandonnee' && f.indicatorsWithoutValueThisYear > 0
 		})),
 		pending: pending.map((u) => ({
 			id: u.id,
