@@ -6,9 +6,16 @@ import { shiftDay } from './dates';
 /** A fiche is « sans mise à jour depuis 6 mois » after this many days without a validated update. */
 export const STALE_AFTER_DAYS = 182;
 
-/** No validated update for six months before `asOf` ("YYYY-MM-DD"), or none ever. */
-export function isStale(lastUpdate: string | null, asOf: string): boolean {
-	return lastUpdate === null || lastUpdate < shiftDay(asOf, STALE_AFTER_DAYS);
+/**
+ * No validated update for six months before `asOf` ("YYYY-MM-DD"), or none ever — never said of a
+ * fiche the plan abandoned, of which nothing is asked any more.
+ */
+export function isStale(
+	fiche: { status: string; lastUpdate: string | null },
+	asOf: string
+): boolean {
+	if (fiche.status === 'abandonnee') return false;
+	return fiche.lastUpdate === null || fiche.lastUpdate < shiftDay(asOf, STALE_AFTER_DAYS);
 }
 
 // Page bounds: how much of the history a page shows (the open data has it all), shared by the

@@ -37,7 +37,7 @@ export const load: PageServerLoad = async (event) => {
 		// An abandoned fiche is asked for nothing (its updates are still taken, for its history).
 		fiches: fiches.map((f) => ({
 			...f,
-			stale: f.status !== 'abandonnee' && isStale(f.lastUpdate, today),
+			stale: isStale(f, today),
 			due: f.status !== 'abandonnee' && f.indicatorsWithoutValueThisYear > 0
 		})),
 		pending: pending.map((u) => ({

@@ -322,9 +322,10 @@ export async function listFicheFlags(db: Executor, asOf: string): Promise<FicheF
 		.execute();
 	return rows.map((r) => ({
 		...r,
-		stale: isStale(r.lastUpdate, asOf),
+		stale: isStale(r, asOf),
 		priorityOneNotStarted: r.priority === 1 && r.status === 'a_lancer',
-		neverMeasured: Number(r.neverMeasured ?? 0)
+		// An abandoned fiche is asked for no measurement either.
+		neverMeasured: r.status === 'abandonnee' ? 0 : Number(r.neverMeasured ?? 0)
 	}));
 }
 
