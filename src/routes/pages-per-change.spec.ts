@@ -4,8 +4,7 @@ import type { Db } from '$lib/server/db';
 import { createTestDb } from '$lib/server/db/testing';
 import { reviewProgressUpdate, saveProgressUpdate } from '$lib/server/progress/service';
 import { createPartner, progressInput } from '$lib/server/progress/testing';
-import { findFicheState } from '$lib/server/authoring/repository';
-import { retireFiche } from '$lib/server/authoring/service';
+import { abandonFiche } from '$lib/server/authoring/testing';
 
 /**
  * Public pages keep what they read once per change of published data (keyedByRevision), also with
@@ -134,16 +133,7 @@ describe('the partner’s workspace', () => {
 			})) as { fiches: { code: string; stale: boolean; due: boolean }[] };
 		const before = (await workspace()).fiches.find((f) => f.code === '12-1')!;
 		expect(before.stale || before.due).toBe(true);
-		const state = (await findFicheState(db, '12-1'))!;
-		expect(
-			await retireFiche(
-				db,
-				admin,
-				'12-1',
-				{ version: state.version, reason: 'Projet repris par la Région', decisionId: null },
-				null
-			)
-		).toMatchObject({ ok: true });
+		expect(await abandonFiche(db, admin, '12-1')).toMatchObject({ ok: true });
 		expect((await workspace()).fiches.find((f) => f.code === '12-1')).toMatchObject({
 			stale: false,
 			due: false

@@ -6,15 +6,20 @@ import { shiftDay } from './dates';
 /** A fiche is « sans mise à jour depuis 6 mois » after this many days without a validated update. */
 export const STALE_AFTER_DAYS = 182;
 
+/** A fiche the plan abandoned: nothing is asked of it any more (update, measurement). */
+export function asksNothingOf(fiche: { status: string }): boolean {
+	return fiche.status === 'abandonnee';
+}
+
 /**
  * No validated update for six months before `asOf` ("YYYY-MM-DD"), or none ever — never said of a
- * fiche the plan abandoned, of which nothing is asked any more.
+ * fiche of which nothing is asked.
  */
 export function isStale(
 	fiche: { status: string; lastUpdate: string | null },
 	asOf: string
 ): boolean {
-	if (fiche.status === 'abandonnee') return false;
+	if (asksNothingOf(fiche)) return false;
 	return fiche.lastUpdate === null || fiche.lastUpdate < shiftDay(asOf, STALE_AFTER_DAYS);
 }
 

@@ -6,7 +6,7 @@ import {
 	listOrganisationPendingUpdates
 } from '$lib/server/progress/repository';
 import { parisToday } from '$lib/utils/dates';
-import { isStale } from '$lib/utils/rules';
+import { asksNothingOf, isStale } from '$lib/utils/rules';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -38,7 +38,7 @@ export const load: PageServerLoad = async (event) => {
 		fiches: fiches.map((f) => ({
 			...f,
 			stale: isStale(f, today),
-			due: f.status !== 'abandonnee' && f.indicatorsWithoutValueThisYear > 0
+			due: !asksNothingOf(f) && f.indicatorsWithoutValueThisYear > 0
 		})),
 		pending: pending.map((u) => ({
 			id: u.id,

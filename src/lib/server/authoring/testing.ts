@@ -1,5 +1,7 @@
 import { findUserById, insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
+import { findFicheState } from './repository';
+import { retireFiche } from './service';
 
 /** The admin who edits the plan in this folder's tests. */
 export async function insertAdmin(db: Db): Promise<User> {
@@ -11,4 +13,16 @@ export async function insertAdmin(db: Db): Promise<User> {
 		passwordHash: null
 	});
 	return (await findUserById(db, id))!;
+}
+
+/** Abandons `code` through the plan's own form (« Projet repris par la Région »): its result. */
+export async function abandonFiche(db: Db, admin: User, code: string) {
+	const state = (await findFicheState(db, code))!;
+	return retireFiche(
+		db,
+		admin,
+		code,
+		{ version: state.version, reason: 'Projet repris par la Région', decisionId: null },
+		null
+	);
 }

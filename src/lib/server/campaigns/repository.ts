@@ -250,12 +250,9 @@ export async function listReminders(db: Executor, campaignId: number) {
 		.execute();
 }
 
-/**
- * Campaigns not closed, with a deadline on or after `since`, with fiches of an organisation (their
- * reminder days as stored, in JSON).
- */
+/** Campaigns not closed, with a deadline on or after `since`, with fiches of an organisation. */
 export async function campaignsOfOrganisation(db: Executor, organisationId: number, since: string) {
-	return db
+	const rows = await db
 		.selectFrom('campaign')
 		.select([
 			'campaign.id',
@@ -284,6 +281,7 @@ export async function campaignsOfOrganisation(db: Executor, organisationId: numb
 		)
 		.orderBy('campaign.deadline')
 		.execute();
+	return rows.map((r) => ({ ...r, reminderDays: JSON.parse(r.reminderDays) as number[] }));
 }
 
 /** The campaigns a fiche is part of, newest deadline first. */

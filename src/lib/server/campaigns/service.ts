@@ -410,8 +410,7 @@ export async function campaignsForOrganisation(db: Db, organisationId: number, t
 	);
 	for (const { reminderDays, ...c } of candidates) {
 		const late = c.deadline < today;
-		const offsets = JSON.parse(reminderDays) as number[];
-		if (late && !offsets.some((o) => o > 0)) continue;
+		if (late && !reminderDays.some((o) => o > 0)) continue;
 		const pairs = (await campaignPairs(db, c.id)).filter(
 			(p) => p.organisationId === organisationId
 		);

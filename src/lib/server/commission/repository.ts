@@ -1,6 +1,6 @@
 import { expressionBuilder, type Expression } from 'kysely';
 import type { Executor } from '../db';
-import { isStale } from '../../utils/rules';
+import { asksNothingOf, isStale } from '../../utils/rules';
 import { countIndicatorsWithoutValue } from '../progress/repository';
 import { fichesInPlan } from '../plan/repository';
 import type { Database, DecisionKind, FicheStatus, Opinion, SittingState } from '../db/schema';
@@ -324,8 +324,7 @@ export async function listFicheFlags(db: Executor, asOf: string): Promise<FicheF
 		...r,
 		stale: isStale(r, asOf),
 		priorityOneNotStarted: r.priority === 1 && r.status === 'a_lancer',
-		// An abandoned fiche is asked for no measurement either.
-		neverMeasured: r.status === 'abandonnee' ? 0 : Number(r.neverMeasured ?? 0)
+		neverMeasured: asksNothingOf(r) ? 0 : Number(r.neverMeasured ?? 0)
 	}));
 }
 

@@ -13,8 +13,7 @@ export async function refreshFicheState(db: Executor, ficheId: number): Promise<
 		.selectFrom('progress_update')
 		.where('fiche_id', '=', ficheId)
 		.where('state', '=', 'validated');
-	const [fiche, status, progress, last] = await Promise.all([
-		db.selectFrom('fiche').select('retired_on').where('id', '=', ficheId).executeTakeFirst(),
+	const [status, progress, last] = await Promise.all([
 		validated
 			.select('status')
 			.where('status', 'is not', null)
@@ -36,11 +35,17 @@ export async function refreshFicheState(db: Executor, ficheId: number): Promise<
 	]);
 	await db
 		.updateTable('fiche')
-		.set({
-			status: fiche?.retired_on ? 'abandonnee' : (status?.status ?? 'a_lancer'),
+		.set((eb) => ({
+			// Read in the update itself: no statement more per validation.
+			status: eb
+				.case()
+				.when('retired_on', 'is not', null)
+				.then('abandonnee' as FicheStatus)
+				.else(status?.status ?? 'a_lancer')
+				.end(),
 			progress: progress?.progress ?? null,
 			last_update: last?.last ?? null
-		})
+		}))
 		.where('id', '=', ficheId)
 		.execute();
 }

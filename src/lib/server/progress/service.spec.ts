@@ -4,8 +4,7 @@ import { findUserById, insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
 import { getDataRevision } from '../db/revision';
 import { createTestDb } from '../db/testing';
-import { findFicheState } from '../authoring/repository';
-import { retireFiche } from '../authoring/service';
+import { abandonFiche } from '../authoring/testing';
 import { findFicheByCode } from '../plan/repository';
 import { findFicheForReporting, findProgressUpdate, listSubmittedUpdates } from './repository';
 import {
@@ -50,6 +49,15 @@ const count = async () =>
 				.select((eb) => eb.fn.countAll<number>().as('n'))
 				.executeTakeFirstOrThrow()
 		).n
+	);
+
+/** Staff validate update `id`, seen at version 1. */
+const validate = (id: number) =>
+	reviewProgressUpdate(
+		db,
+		admin,
+		{ updateId: id, version: 1, decision: 'validate', comment: '' },
+		null
 	);
 
 /** A new update of `code` by `user`, which must be accepted: its id. */
@@ -496,25 +504,9 @@ describe('reviewProgressUpdate', () => {
 
 	it('never brings back a fiche the plan abandoned: its status stays « abandonnée »', async () => {
 		const id = await created(cdg, '9-1', { status: 'en_cours', progress: 50 });
-		const state = (await findFicheState(db, '9-1'))!;
-		expect(
-			await retireFiche(
-				db,
-				admin,
-				'9-1',
-				{ version: state.version, reason: 'Projet repris par la Région', decisionId: null },
-				null
-			)
-		).toMatchObject({ ok: true });
+		expect(await abandonFiche(db, admin, '9-1')).toMatchObject({ ok: true });
 		expect((await findProgressUpdate(db, id))!.ficheRetiredOn).not.toBeNull();
-		expect(
-			await reviewProgressUpdate(
-				db,
-				admin,
-				{ updateId: id, version: 1, decision: 'validate', comment: '' },
-				null
-			)
-		).toEqual({ ok: true });
+		expect(await validate(id)).toEqual({ ok: true });
 		const published = (await findFicheByCode(db, '9-1'))!;
 		expect(published).toMatchObject({ status: 'abandonnee', progress: 50 });
 		expect(published.history.at(-1)).toMatchObject({ status: 'en_cours' });
@@ -528,14 +520,7 @@ describe('reviewProgressUpdate', () => {
 			.set({ status: 'abandonnee' })
 			.where('id', '=', id)
 			.execute();
-		expect(
-			await reviewProgressUpdate(
-				db,
-				admin,
-				{ updateId: id, version: 1, decision: 'validate', comment: '' },
-				null
-			)
-		).toEqual({ ok: true });
+		expect(await validate(id)).toEqual({ ok: true });
 		expect(await findFicheByCode(db, '5-1')).toMatchObject({ status: 'a_lancer', progress: 20 });
 	});
 
