@@ -1,4 +1,5 @@
 import type { Executor } from '../db';
+import { fromLiveSittings } from '../commission/repository';
 
 export type Scope =
 	| { kind: 'all' }
@@ -315,22 +316,18 @@ export async function listOrganisations(db: Executor) {
 
 /** Whether a sitting exists and is not closed (one a campaign may prepare). */
 export async function isOpenSitting(db: Executor, id: number): Promise<boolean> {
-	const row = await db
-		.selectFrom('commission_session')
+	const row = await fromLiveSittings(db)
 		.select('id')
 		.where('id', '=', id)
 		.where('state', '!=', 'closed')
-		.where('deleted_at', 'is', null)
 		.executeTakeFirst();
 	return row !== undefined;
 }
 
 export async function listOpenSittings(db: Executor) {
-	return db
-		.selectFrom('commission_session')
+	return fromLiveSittings(db)
 		.select(['id', 'title', 'held_on as heldOn'])
 		.where('state', '!=', 'closed')
-		.where('deleted_at', 'is', null)
 		.orderBy('held_on')
 		.execute();
 }

@@ -70,13 +70,19 @@ export interface SittingRecord {
 	items: AgendaItemRecord[];
 }
 
+/**
+ * The séances still there, as `s`: a deleted séance keeps its row, so that its number is never
+ * given to another, and no reading of séances sees it.
+ */
+export function fromLiveSittings(db: Executor) {
+	return db.selectFrom('commission_session as s').where('s.deleted_at', 'is', null);
+}
+
 export async function listSittings(
 	db: Executor,
 	{ closedOnly }: { closedOnly: boolean }
 ): Promise<SittingSummary[]> {
-	const rows = await db
-		.selectFrom('commission_session as s')
-		.where('s.deleted_at', 'is', null)
+	const rows = await fromLiveSittings(db)
 		.select((eb) => [
 			's.id',
 			's.held_on as heldOn',
@@ -107,10 +113,8 @@ export async function listSittings(
 }
 
 export async function findSitting(db: Executor, id: number): Promise<SittingRecord | undefined> {
-	const sitting = await db
-		.selectFrom('commission_session as s')
+	const sitting = await fromLiveSittings(db)
 		.leftJoin('user_account as closer', 'closer.id', 's.closed_by')
-		.where('s.deleted_at', 'is', null)
 		.select([
 			's.id',
 			's.held_on as heldOn',
@@ -436,11 +440,9 @@ export async function updateSittingDetails(
 
 /** The séances (not deleted) of a day: their place and title, to refuse the same one twice. */
 export async function listSittingsOfDay(db: Executor, heldOn: string) {
-	return db
-		.selectFrom('commission_session')
+	return fromLiveSittings(db)
 		.select(['id', 'place', 'title'])
 		.where('held_on', '=', heldOn)
-		.where('deleted_at', 'is', null)
 		.execute();
 }
 

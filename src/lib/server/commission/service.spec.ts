@@ -5,8 +5,11 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { buildPlanDocument } from '../opendata/plan-document';
 import { findFicheByCode } from '../plan/repository';
+import { isOpenSitting, listOpenSittings } from '../campaigns/repository';
+import { findSittingForNotice } from '../mail/notifications-repository';
 import {
 	findSitting,
+	listSittingsOfDay,
 	listAttendeeCandidates,
 	listFicheDecisions,
 	listPriorityComparison,
@@ -590,6 +593,43 @@ describe('a form sent twice', () => {
 });
 
 describe('a séance created by mistake', () => {
+	it('is left out of every reading of séances once deleted', async () => {
+		const created = await createSitting(
+			db,
+			member,
+			{ heldOn: '2026-06-15', place: 'Cahors', title: 'Séance en trop' },
+			null
+		);
+		if (!created.ok) throw new Error('sitting');
+		const id = created.value.id;
+		const readings = async () => ({
+			list: (await listSittings(db, { closedOnly: false })).map((s) => s.id),
+			page: (await findSitting(db, id))?.id,
+			sameDay: (await listSittingsOfDay(db, '2026-06-15')).map((s) => s.id),
+			notice: (await findSittingForNotice(db, id))?.id,
+			open: await isOpenSitting(db, id),
+			campaignChoices: (await listOpenSittings(db)).map((s) => s.id)
+		});
+		expect(await readings()).toEqual({
+			list: expect.arrayContaining([id]),
+			page: id,
+			sameDay: [id],
+			notice: id,
+			open: true,
+			campaignChoices: expect.arrayContaining([id])
+		});
+		expect(await deleteSitting(db, member, id, null)).toEqual({ ok: true });
+		const after = await readings();
+		expect(after).toEqual({
+			list: expect.not.arrayContaining([id]),
+			page: undefined,
+			sameDay: [],
+			notice: undefined,
+			open: false,
+			campaignChoices: expect.not.arrayContaining([id])
+		});
+	});
+
 	it('is deleted with its agenda and attendees while nothing is decided, journaled', async () => {
 		const sitting = await heldSittingWith('4-1');
 		await addAttendee(db, member, sitting.id, { guestName: 'Marie Curie' }, null);

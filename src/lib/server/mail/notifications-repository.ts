@@ -1,4 +1,5 @@
 import type { Executor } from '../db';
+import { fromLiveSittings } from '../commission/repository';
 
 /** Submitted updates no digest has mentioned since their submission, oldest first. */
 export async function undigestedSubmissions(db: Executor) {
@@ -74,8 +75,7 @@ export async function findUpdateForNotice(db: Executor, updateId: number) {
 }
 
 export async function findSittingForNotice(db: Executor, sittingId: number) {
-	return db
-		.selectFrom('commission_session')
+	return fromLiveSittings(db)
 		.select([
 			'id',
 			'title',
@@ -86,7 +86,6 @@ export async function findSittingForNotice(db: Executor, sittingId: number) {
 			'convened_at as convenedAt'
 		])
 		.where('id', '=', sittingId)
-		.where('deleted_at', 'is', null)
 		.executeTakeFirst();
 }
 
