@@ -233,6 +233,7 @@ export function createPortalServer(handler, { injectScheme, behindProxy }) {
 		handler(req, res);
 	});
 	server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveTimeout;
+	server.on('clientError', answerClientError);
 	if (!behindProxy) {
 		/** @type {Map<string, number>} */
 		const open = new Map();
@@ -252,6 +253,53 @@ export function createPortalServer(handler, { injectScheme, behindProxy }) {
 		});
 	}
 	return server;
+}
+
+/**
+ * Requests Node refuses before any handler sees them, answered in French as a short text (Node's own
+ * answer has a status and no body: a blank page). The usual one is a 431: cookies grown too large
+ * (16 KB of headers at most), which only the visitor can clear.
+ */
+const CLIENT_ERRORS = {
+	HPE_HEADER_OVERFLOW: [
+		431,
+		'Request Header Fields Too Large',
+		'La requête envoyée par votre navigateur est trop volumineuse (en-têtes, dont les cookies, de plus de 16 Ko). Effacez les cookies de ce site dans votre navigateur, puis rechargez la page.'
+	],
+	ERR_HTTP_REQUEST_TIMEOUT: [
+		408,
+		'Request Timeout',
+		'La requête est arrivée trop lentement et a été interrompue. Rechargez la page.'
+	]
+};
+const MALFORMED = /** @type {const} */ ([
+	400,
+	'Bad Request',
+	'Requête mal formée : le portail ne peut pas la lire.'
+]);
+
+/**
+ * @param {Error & { code?: string }} error
+ * @param {import('node:stream').Duplex} socket
+ */
+export function answerClientError(error, socket) {
+	// Nothing to answer on a connection the client closed or on which an answer has begun.
+	const busy = /** @type {{ _httpMessage?: { headersSent?: boolean } }} */ (socket)._httpMessage;
+	if (error.code === 'ECONNRESET' || !socket.writable || busy?.headersSent) {
+		socket.destroy();
+		return;
+	}
+	const [status, reason, text] =
+		CLIENT_ERRORS[/** @type {keyof typeof CLIENT_ERRORS} */ (error.code ?? '')] ?? MALFORMED;
+	const body = Buffer.from(`${text}\n`, 'utf8');
+	const head = [
+		`HTTP/1.1 ${status} ${reason}`,
+		'Connection: close',
+		'Content-Type: text/plain; charset=utf-8',
+		`Content-Length: ${body.length}`,
+		...SECURITY_HEADERS.map(([name, value]) => `${name}: ${value}`)
+	];
+	socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), body]));
 }
 
 // This server speaks plain http. Without ORIGIN or PROTOCOL_HEADER, adapter-node would assume

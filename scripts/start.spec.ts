@@ -94,6 +94,44 @@ describe('HTTP server', () => {
 		}
 	});
 
+	it('answers in French the requests Node refuses before the portal sees them', async () => {
+		const server = createPortalServer(
+			(_req, res) => {
+				res.writeHead(200, { 'content-type': 'text/plain' });
+				res.end('page');
+			},
+			{ injectScheme: false, behindProxy: false }
+		);
+		const port = await listen(server);
+		const send = (request: string) =>
+			new Promise<string>((resolve, reject) => {
+				const socket = connect(port, '127.0.0.1', () => socket.end(request));
+				const chunks: Buffer[] = [];
+				socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+				socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+				socket.on('error', reject);
+			});
+		try {
+			const tooLarge = await send(
+				`GET / HTTP/1.1\r\nHost: portail\r\nCookie: a=${'x'.repeat(20_000)}\r\n\r\n`
+			);
+			const [head, body] = tooLarge.split('\r\n\r\n');
+			expect(head).toMatch(/^HTTP\/1\.1 431 /);
+			expect(head).toContain('Content-Type: text/plain; charset=utf-8');
+			expect(head).toContain('X-Content-Type-Options: nosniff');
+			expect(head).toContain(`Content-Length: ${Buffer.byteLength(body!)}`);
+			expect(body).toContain('Effacez les cookies de ce site');
+			const malformed = await send('GET / HTTP/1.1\r\nHost: portail\r\nsans deux-points\r\n\r\n');
+			expect(malformed).toMatch(/^HTTP\/1\.1 400 /);
+			expect(malformed).toContain('Requête mal formée');
+			expect(await send('GET / HTTP/1.1\r\nHost: portail\r\nConnection: close\r\n\r\n')).toMatch(
+				/^HTTP\/1\.1 200 /
+			);
+		} finally {
+			server.close();
+		}
+	});
+
 	it('caps the open connections of one address', async () => {
 		const server = createPortalServer(() => undefined, { injectScheme: false, behindProxy: false });
 		const port = await listen(server);
