@@ -159,11 +159,24 @@ describe('login', () => {
 		).toBe(true);
 	});
 
-	it('refuses a disabled account', async () => {
+	it('refuses a disabled account, and says so only to whoever gives its password', async () => {
 		await setAccountDisabled(db, admin, partner.id, true, null);
 		expect(
-			(await login(db, { email: 'paul@cdg46.fr', password: PASSWORD, clientAddress: null })).ok
-		).toBe(false);
+			await login(db, { email: 'paul@cdg46.fr', password: PASSWORD, clientAddress: null })
+		).toMatchObject({ ok: false, status: 400, message: expect.stringContaining('désactivé') });
+		expect(
+			await login(db, { email: 'paul@cdg46.fr', password: 'pas le bon', clientAddress: null })
+		).toMatchObject({ ok: false, message: 'Adresse électronique ou mot de passe incorrect.' });
+		const journal = await db
+			.selectFrom('audit_event')
+			.select('summary')
+			.where('action', '=', 'login.failure')
+			.orderBy('id')
+			.execute();
+		expect(journal.map((j) => j.summary)).toEqual([
+			'Connexion refusée : compte désactivé (paul@cdg46.fr, mot de passe juste)',
+			'Connexion refusée : compte désactivé (paul@cdg46.fr)'
+		]);
 	});
 });
 

@@ -36,6 +36,9 @@ import type { FieldErrors } from '../../schemas/form';
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export const UNKNOWN_ACCOUNT = 'Ce compte n’existe pas.';
 const LOGIN_FAILED_MESSAGE = 'Adresse électronique ou mot de passe incorrect.';
+/** Told only to whoever gives the right password: anyone else learns nothing of the account. */
+const ACCOUNT_DISABLED_MESSAGE =
+	'Votre compte est désactivé : vous ne pouvez plus vous connecter. Si c’est une erreur, demandez à l’équipe de Lot numérique de le réactiver.';
 
 /** Words a password must not be built on, beyond the shipped list. */
 export function passwordContext(user?: { email: string; name: string }): string[] {
@@ -104,10 +107,11 @@ export async function login(
 	});
 	if (reserved.waitMs > 0) return tooManyAttempts(reserved.waitMs);
 
-	const valid =
-		credentials && credentials.passwordHash && !credentials.user.disabled
+	const rightPassword =
+		credentials && credentials.passwordHash
 			? await verifyPassword(credentials.passwordHash, input.password)
 			: (await verifyAgainstDummy(input.password), false);
+	const valid = rightPassword && !credentials?.user.disabled;
 
 	if (!valid || !credentials?.passwordHash) {
 		if (!credentials) {
@@ -124,12 +128,13 @@ export async function login(
 				action: 'login.failure',
 				target: { type: 'compte', id: credentials.user.id },
 				summary: credentials.user.disabled
-					? `Connexion refusée : compte désactivé (${email})`
+					? `Connexion refusée : compte désactivé (${email}${rightPassword ? ', mot de passe juste' : ''})`
 					: `Connexion refusée pour ${email}${reserved.primary.kind === 'device' ? ' (appareil connu)' : ''}`,
 				clientAddress: input.clientAddress
 			});
 		}
-		return refuse(400, LOGIN_FAILED_MESSAGE);
+		// The attempt stays counted: a disabled account is no way to try passwords for free.
+		return refuse(400, rightPassword ? ACCOUNT_DISABLED_MESSAGE : LOGIN_FAILED_MESSAGE);
 	}
 
 	const { user, passwordHash } = credentials;
