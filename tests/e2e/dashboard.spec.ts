@@ -292,3 +292,39 @@ test('a published edition is corrected as a version 2: the note is asked for, vi
 	expect(await statusOf6_1('/bilans/2019/plan.json?version=1')).not.toBe('realisee');
 	await anonymous.dispose();
 });
+
+test('signed out in another tab, an edition’s texts stay as typed with a French alert; signed in again, the form is read', async ({
+	browser
+}) => {
+	const { context, page } = await adminOnEditions(browser);
+	await page.getByLabel('Année').fill('20x9');
+	await page.getByLabel('Introduction').fill('Écrite avant la fin de la session.');
+	const other = await context.newPage();
+	await other.goto('/admin');
+	await other.getByRole('button', { name: 'Se déconnecter' }).click();
+	await expect(other.getByRole('link', { name: 'Connexion' })).toBeVisible();
+
+	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
+	const alert = page.getByRole('alert');
+	await expect(alert).toContainText(
+		'Votre session a pris fin (déconnexion, ou délai dépassé) : rien n’a été enregistré et votre saisie est conservée ci-dessous.'
+	);
+	await expect(
+		alert.getByRole('link', { name: 'Se connecter dans un nouvel onglet' })
+	).toHaveAttribute('href', '/connexion');
+	await expect(page).toHaveURL(/\/admin\/bilans$/);
+	await expect(page.getByLabel('Introduction')).toHaveValue('Écrite avant la fin de la session.');
+	await expectNoAxeViolations(page);
+
+	// Signed in again: the same form reaches the action, which reads it (here: refuses the year).
+	await loginPage(other, ACCOUNTS.admin);
+	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
+	await expect(
+		page.getByText('L’année s’écrit sur quatre chiffres (exemple : 2019).')
+	).toBeVisible();
+	await expect(page.getByRole('alert').filter({ hasText: 'Votre session a pris fin' })).toHaveCount(
+		0
+	);
+	await expect(page.getByLabel('Introduction')).toHaveValue('Écrite avant la fin de la session.');
+	await context.close();
+});

@@ -18,6 +18,8 @@ const SEND_FAILED_MESSAGE =
  * - when no answer comes (the connection failed) or the answer cannot be read, SvelteKit would
  *   replace the page by an English error page and lose what was typed: the form stays as it is,
  *   with a French alert at its top;
+ * - when the session ended meanwhile (401: signed out in another tab), the same, with the server's
+ *   message and a link to sign in in another tab, instead of SvelteKit's error page;
  * - when the answer refuses fields, the focus goes to the first of them (its message is read with
  *   it, and it is scrolled into view): on a phone the messages may sit a screen above the button;
  *   a refusal of the whole form (a conflict) takes it to its alert, the nearest above the button.
@@ -52,9 +54,14 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 		input.controller.signal.addEventListener('abort', () => setSending(false), { once: true });
 		return async (answer) => {
 			try {
-				// An error without a status is SvelteKit's own: no answer, or none it could read.
-				if (answer.result.type === 'error' && answer.result.status === undefined) {
-					const alert = sendFailedAlert();
+				// An error without a status is SvelteKit's own: no answer, or none it could read; a 401
+				// is the guards' (requireUser): the session ended. Either way the page stays as typed.
+				const { result } = answer;
+				const signedOut = result.type === 'error' && result.status === 401;
+				if (result.type === 'error' && (result.status === undefined || signedOut)) {
+					const alert = signedOut
+						? formAlert(errorMessage(result.error) ?? SEND_FAILED_MESSAGE, true)
+						: formAlert(SEND_FAILED_MESSAGE, false);
 					form.prepend(alert);
 					// The button pressed is at the form's end: the alert at its top is brought into view.
 					alert.scrollIntoView({ block: 'nearest' });
@@ -99,14 +106,34 @@ function focusRefusal(form: HTMLFormElement): void {
 	alert.focus();
 }
 
-function sendFailedAlert(): HTMLElement {
+/** The message of an error SvelteKit passed on (`error(401, message)` in an action). */
+function errorMessage(error: unknown): string | undefined {
+	const message = (error as { message?: unknown } | null)?.message;
+	return typeof message === 'string' && message !== '' ? message : undefined;
+}
+
+/**
+ * The alert put at the top of a form whose answer did not come or was a refusal of the whole page
+ * (`data-send-failed`: removed when the form is sent again); with `signIn`, a link to the sign-in
+ * page in another tab, so that this one keeps the typing.
+ */
+function formAlert(message: string, signIn: boolean): HTMLElement {
 	const alert = document.createElement('div');
 	alert.className = 'notice warning';
 	alert.setAttribute('role', 'alert');
 	alert.dataset.sendFailed = '';
 	const text = document.createElement('p');
-	text.textContent = SEND_FAILED_MESSAGE;
+	text.textContent = message;
 	alert.append(text);
+	if (signIn) {
+		const link = document.createElement('a');
+		link.href = '/connexion';
+		link.target = '_blank';
+		link.textContent = 'Se connecter dans un nouvel onglet';
+		const line = document.createElement('p');
+		line.append(link);
+		alert.append(line);
+	}
 	return alert;
 }
 

@@ -8,18 +8,28 @@ import type { User } from './users';
 
 type Event = Pick<RequestEvent, 'locals' | 'url' | 'getClientAddress' | 'request'>;
 
-/** Not signed in: 303 to /connexion, coming back here afterwards. */
+const SIGNED_OUT_MESSAGE =
+	'Votre session a pris fin (déconnexion, ou délai dépassé) : rien n’a été enregistré et votre saisie est conservée ci-dessous. Connectez-vous dans un autre onglet, puis renvoyez le formulaire.';
+
+/**
+ * Not signed in: 303 to /connexion, coming back here afterwards. A form sent by the page's script
+ * (SvelteKit's `enhance`, which marks the request) is answered 401 instead: the form then stays as
+ * typed, with the message above it (src/lib/client/enhance-once.ts), where following the redirect
+ * would replace the page and lose what was typed.
+ */
 export function requireUser(event: Event): User {
 	const user = event.locals.user;
 	if (!user) {
+		if (
+			event.request.method === 'POST' &&
+			event.request.headers.get('x-sveltekit-action') === 'true'
+		)
+			error(401, SIGNED_OUT_MESSAGE);
 		const target = `${event.url.pathname}${event.url.search}`;
 		redirect(303, `/connexion?redirectTo=${encodeURIComponent(target)}`);
 	}
 	return user;
 }
-
-const SIGNED_OUT_MESSAGE =
-	'Votre session a pris fin (déconnexion, ou délai dépassé) : rien n’a été enregistré et votre saisie est conservée ci-dessous. Connectez-vous dans un autre onglet, puis renvoyez le formulaire.';
 
 /**
  * For an action whose form must not be lost (a partner's long update): the signed-in person and the
