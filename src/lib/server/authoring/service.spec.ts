@@ -5,6 +5,7 @@ import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { insertAdmin } from './testing';
+import { listPriorityHistory } from '../commission/repository';
 import { findFicheByCode, listFiches } from '../plan/repository';
 import { ficheFormValues } from './fiche-form';
 import { findFicheState, lastFicheRevisionId, listClosedDecisions } from './repository';
@@ -420,7 +421,8 @@ describe('structure', () => {
 				reason: 'Décision du comité syndical',
 				decisionId: null
 			},
-			null
+			null,
+			new Date('2026-11-30T23:30:00Z')
 		);
 		expect(result).toEqual({ ok: true, value: { code: '4-2' } });
 		const fiche = (await findFicheByCode(db, '4-2'))!;
@@ -434,6 +436,16 @@ describe('structure', () => {
 		]);
 		const [revision] = await listFicheRevisions(db, fiche.id);
 		expect(revision!.action).toBe('created');
+		// Its priority dates from its addition (that day in Paris), not from the plan's adoption.
+		expect(await listPriorityHistory(db, fiche.id)).toEqual([
+			{
+				priority: 2,
+				since: '2026-12-01',
+				sittingId: null,
+				sittingDate: null,
+				rationale: 'Priorité fixée à l’ajout de la fiche au plan.'
+			}
+		]);
 		const again = await createFiche(
 			db,
 			admin,

@@ -1,6 +1,7 @@
 import { expressionBuilder, type Expression } from 'kysely';
 import type { Executor } from '../db';
 import { asksNothingOf, isStale } from '../../utils/rules';
+import { parisDate } from '../../utils/dates';
 import { countIndicatorsWithoutValue } from '../progress/repository';
 import { fichesInPlan } from '../plan/repository';
 import type { Database, DecisionKind, FicheStatus, Opinion, SittingState } from '../db/schema';
@@ -223,12 +224,26 @@ export interface PriorityStep {
 	rationale: string;
 }
 
-/** Priority history of a fiche, oldest first: adoption, then each closed sitting's decision. */
+/**
+ * Priority history of a fiche, oldest first: its first priority (at the plan's adoption, or on the
+ * day the fiche was added to the plan afterwards), then each closed sitting's decision.
+ */
 export async function listPriorityHistory(db: Executor, ficheId: number): Promise<PriorityStep[]> {
 	const [fiche, plan] = [
 		await db
 			.selectFrom('fiche')
-			.select('adopted_priority as adoptedPriority')
+			.select((eb) => [
+				'adopted_priority as adoptedPriority',
+				eb
+					.selectFrom('plan_revision as r')
+					.select('r.created_at')
+					.where('r.entity', '=', 'fiche')
+					.whereRef('r.entity_id', '=', 'fiche.id')
+					.where('r.action', '=', 'created')
+					.orderBy('r.id')
+					.limit(1)
+					.as('addedAt')
+			])
 			.where('id', '=', ficheId)
 			.executeTakeFirstOrThrow(),
 		await db
@@ -252,10 +267,12 @@ export async function listPriorityHistory(db: Executor, ficheId: number): Promis
 	return [
 		{
 			priority: fiche.adoptedPriority,
-			since: plan.adoptedOn,
+			since: fiche.addedAt ? parisDate(new Date(fiche.addedAt)) : plan.adoptedOn,
 			sittingId: null,
 			sittingDate: null,
-			rationale: 'Priorité fixée à l’adoption du plan d’actions par le comité syndical.'
+			rationale: fiche.addedAt
+				? 'Priorité fixée à l’ajout de la fiche au plan.'
+				: 'Priorité fixée à l’adoption du plan d’actions par le comité syndical.'
 		},
 		...decisions.map((d) => ({
 			priority: d.newPriority!,
