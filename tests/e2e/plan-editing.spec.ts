@@ -342,6 +342,14 @@ test('an admin abandons fiche 7-3, never started: not counted as engaged, its hi
 	const history = page.getByRole('region', { name: 'Historique' });
 	await expect(history).toContainText('Aucune mise à jour publiée.');
 	await expect(history).not.toContainText('à lancer');
+	// The dashboard's key figures name the abandoned fiches: the statuses add up to the fiches.
+	await page.goto(`${portal.url}/tableau-de-bord`);
+	const figures = page.getByRole('list', { name: 'Chiffres clés' }).getByRole('listitem');
+	await expect(figures.nth(1)).toContainText(/abandonnées?/);
+	const numbers = async (item: number) =>
+		(await figures.nth(item).locator('strong').allInnerTexts()).map(Number);
+	const [fiches] = await numbers(0);
+	expect((await numbers(1)).reduce((a, b) => a + b, 0)).toBe(fiches);
 	await page.context().close();
 });
 
