@@ -153,6 +153,10 @@ test('what is typed before the page’s script has loaded stays in the fields', 
 	await expect(reminders).toBeChecked({ checked: wanted });
 	await page.getByRole('button', { name: 'Enregistrer mes préférences' }).click();
 	await expect(page.getByText('Vos préférences de courriel sont enregistrées.')).toBeVisible();
+	// The answer stays on the page: the focus is on its confirmation, not back at the page's top.
+	await expect(
+		page.getByRole('status').filter({ hasText: 'Vos préférences de courriel sont enregistrées.' })
+	).toBeFocused();
 	await expect(reminders).toBeChecked({ checked: wanted });
 	await page.reload();
 	await expect(reminders).toBeChecked({ checked: wanted });

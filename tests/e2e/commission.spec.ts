@@ -69,6 +69,8 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await page.getByLabel('Invité').fill('Marie Invitée');
 	await page.getByRole('button', { name: 'Ajouter l’invité' }).click();
 	await expect(page.getByRole('status')).toContainText('Invité enregistré.');
+	// The answer leads back to this page: the focus is on its confirmation, not at the page's top.
+	await expect(page.getByRole('status')).toBeFocused();
 	await expect(page.getByRole('region', { name: 'Présents' })).toContainText(
 		'Marie Invitée (sur invitation)'
 	);

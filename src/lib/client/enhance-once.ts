@@ -22,7 +22,10 @@ const SEND_FAILED_MESSAGE =
  *   message and a link to sign in in another tab, instead of SvelteKit's error page;
  * - when the answer refuses fields, the focus goes to the first of them (its message is read with
  *   it, and it is scrolled into view): on a phone the messages may sit a screen above the button;
- *   a refusal of the whole form (a conflict) takes it to its alert, the nearest above the button.
+ *   a refusal of the whole form (a conflict) takes it to its alert, the nearest above the button;
+ * - when the answer keeps the person on the same page (« Point retiré. »), the focus goes to the
+ *   confirmation that appeared, or else back to the button pressed, where SvelteKit would leave it
+ *   on the page's body (a keyboard user then starts again from the top).
  */
 export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 	let pending = false;
@@ -40,6 +43,9 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			return;
 		}
 		form.querySelector(':scope > [data-send-failed]')?.remove();
+		const shownBefore = new Set(statusTexts());
+		const pathBefore = window.location.pathname;
+		const { submitter } = input;
 		let cancelled = false;
 		const after = await submit?.({
 			...input,
@@ -71,6 +77,12 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				if (answer.result.type === 'failure') {
 					await tick();
 					focusRefusal(form);
+				} else if (
+					(result.type === 'success' || result.type === 'redirect') &&
+					window.location.pathname === pathBefore
+				) {
+					await tick();
+					focusOutcome(shownBefore, submitter);
 				}
 			} finally {
 				setSending(false);
@@ -117,6 +129,27 @@ function errorMessage(error: unknown): string | undefined {
  * (`data-send-failed`: removed when the form is sent again); with `signIn`, a link to the sign-in
  * page in another tab, so that this one keeps the typing.
  */
+/** The texts of the page's confirmations (`role="status"`), to tell a new one from those shown. */
+function statusTexts(): string[] {
+	return [...document.querySelectorAll<HTMLElement>('main [role="status"]')].map(
+		(status) => status.textContent?.trim() ?? ''
+	);
+}
+
+/** After an answer that stays on the page: its new confirmation, or else the button pressed. */
+function focusOutcome(shownBefore: Set<string>, submitter: HTMLElement | null): void {
+	const confirmation = [...document.querySelectorAll<HTMLElement>('main [role="status"]')].find(
+		(status) =>
+			!shownBefore.has(status.textContent?.trim() ?? '') && status.getClientRects().length > 0
+	);
+	const target =
+		confirmation ?? (submitter?.isConnected && !submitter.matches(':disabled') ? submitter : null);
+	if (!target) return;
+	if (target === confirmation && !target.hasAttribute('tabindex'))
+		target.setAttribute('tabindex', '-1');
+	target.focus();
+}
+
 function formAlert(message: string, signIn: boolean): HTMLElement {
 	const alert = document.createElement('div');
 	alert.className = 'notice warning';
