@@ -284,13 +284,18 @@ test('a count indicator refuses a negative value, in French, keeping the typing'
 	const { context, page } = await signedIn(browser, ACCOUNTS.partner);
 	await page.goto('/espace/fiches/5-1/suivi');
 	await page.getByLabel('Ce qui a été fait').fill('Comptage');
-	await page.getByLabel('Date de la mesure').first().fill('2026-01-15');
-	await page.getByLabel('Valeur').first().fill('-3');
+	// Each indicator's fields are a group named by the indicator: « Valeur » is not one of many alike.
+	const territories = page.getByRole('group', {
+		name: 'Nombre de territoires s’engageant dans la démarche'
+	});
+	await territories.getByLabel('Date de la mesure').fill('2026-01-15');
+	await territories.getByLabel('Valeur').fill('-3');
 	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
 	await expect(
 		page.getByText('Cet indicateur compte quelque chose : sa valeur ne peut pas être négative.')
 	).toBeVisible();
-	await expect(page.getByLabel('Valeur').first()).toHaveValue('-3');
+	await expect(territories.getByLabel('Valeur')).toHaveValue('-3');
+	await expect(territories.getByLabel('Valeur')).toBeFocused();
 	await expectNoAxeViolations(page);
 	await context.close();
 });
