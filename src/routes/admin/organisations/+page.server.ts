@@ -51,6 +51,6 @@ export const actions: Actions = {
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result, values);
-		redirect(303, `/admin/organisations/${result.value.id}?enregistre=1`);
+		redirect(303, `/admin/organisations/${result.value.id}?enregistre=creee`);
 	}
 };

@@ -33,7 +33,8 @@ export const load: PageServerLoad = async (event) => {
 			.filter((o) => o.id !== organisation.id && !o.retiredAt)
 			.map((o) => ({ id: o.id, name: o.name })),
 		decisions: await listClosedDecisions(db),
-		saved: event.url.searchParams.get('enregistre') === '1'
+		// « creee »: just created (the creation form leads here); « 1 »: a change saved here.
+		saved: (['1', 'creee'] as const).find((v) => v === event.url.searchParams.get('enregistre'))
 	};
 };
 
