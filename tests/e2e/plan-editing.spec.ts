@@ -211,6 +211,17 @@ test('an admin adds fiche 4-2: tree, list, organisation page, dashboard and open
 	});
 	await visitor.goto(`${portal.url}/fiches/4-2`);
 	await expectNoAxeViolations(visitor);
+	// Its page says what is not written yet, and dates its priority from today, not from 2018.
+	await expect(visitor.getByRole('region', { name: 'Enjeux et contexte' })).toContainText(
+		'Pas encore rédigé.'
+	);
+	await expect(visitor.getByRole('region', { name: 'Indicateurs d’évaluation' })).toContainText(
+		'Aucun indicateur n’est encore défini pour cette fiche.'
+	);
+	await expect(visitor.locator('main')).toContainText(
+		'Priorité fixée à l’ajout de la fiche au plan.'
+	);
+	await expect(visitor.locator('main')).not.toContainText('19 juillet 2018');
 });
 
 test('an admin renames an orientation and moves objective 4; a visitor sees both', async ({
