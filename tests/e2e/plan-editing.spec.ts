@@ -372,7 +372,10 @@ test('an admin abandons fiche 7-3, never started: not counted as engaged, its hi
 	await expect(page.locator('#abandon-reason')).toBeFocused();
 	await page.locator('#abandon-reason').fill('Fiche reprise par un autre dispositif.');
 	await page.getByRole('button', { name: 'Abandonner la fiche' }).click();
-	await expect(page.getByText('Cette fiche est abandonnée.')).toBeVisible();
+	await expect(page.getByRole('status')).toContainText('Fiche abandonnée.');
+	// The page's top says so, above a form that looks like any fiche's.
+	await expect(page.getByText('Cette fiche est abandonnée : elle reste publiée')).toBeInViewport();
+	await expect(page.getByText('Cette fiche est abandonnée. Elle reste publiée')).toBeVisible();
 	expect(await engaged()).toBe(before);
 	await page.goto(`${portal.url}/fiches/7-3`);
 	const history = page.getByRole('region', { name: 'Historique' });

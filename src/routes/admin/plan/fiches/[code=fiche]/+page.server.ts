@@ -16,7 +16,9 @@ export const load: PageServerLoad = async (event) => {
 		if (moved) editor = await ficheEditor(getDb(), moved);
 	}
 	if (!editor.ok) error(editor.status, editor.message);
-	return { ...editor.value, saved: event.url.searchParams.get('enregistre') === '1' };
+	// « abandon »: the fiche was just abandoned (the abandon form leads here); « 1 »: a change saved.
+	const saved = event.url.searchParams.get('enregistre');
+	return { ...editor.value, saved: saved === '1' || saved === 'abandon' ? saved : null };
 };
 
 export const actions: Actions = {
@@ -62,6 +64,6 @@ export const actions: Actions = {
 		const moved = !result.ok && result.status === 404 ? await movedFicheCode(event) : null;
 		if (moved) result = await retire((code = moved));
 		if (!result.ok) return refusalAnswer(result, values);
-		redirect(303, `/admin/plan/fiches/${code}?enregistre=1`);
+		redirect(303, `/admin/plan/fiches/${code}?enregistre=abandon`);
 	}
 };
