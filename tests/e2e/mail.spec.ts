@@ -88,6 +88,17 @@ test('an admin invites a partner, who receives the mail and sets a password from
 
 	const text = await lastMail(INVITEE.email, /Votre invitation/);
 	expect(text).toContain(`Bonjour ${INVITEE.name},`);
+	// Its HTML part, opened on a phone: nothing wider than the screen (the link's long address
+	// written out breaks), the link to follow where the text part has it.
+	const html = smtp.received.findLast((r) => r.envelopeTo.includes(INVITEE.email))!.mail.html;
+	const phone = await browser.newPage({ viewport: { width: 390, height: 800 } });
+	await phone.setContent(String(html));
+	expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+	const href = await phone
+		.getByRole('link', { name: 'Choisir mon mot de passe' })
+		.getAttribute('href');
+	expect(new URL(href!).pathname).toBe(linkIn(text, '/invitation'));
+	await phone.close();
 	expect(text).toContain('Anne Admin vous a créé un compte');
 	const link = linkIn(text, '/invitation');
 

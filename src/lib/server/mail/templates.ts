@@ -87,7 +87,8 @@ function htmlPart(parts: MailParts): string {
 	if (parts.action)
 		body.push(
 			`<p><a href="${escapeHtml(parts.action.url)}" style="display:inline-block;padding:10px 16px;background:#1d3b6f;color:#ffffff;text-decoration:none;border-radius:4px">${escapeHtml(parts.action.label)}</a></p>`,
-			`<p style="font-size:13px">Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur : ${escapeHtml(parts.action.url)}</p>`
+			// A long address breaks anywhere: on a phone it would make the whole mail scroll sideways.
+			`<p style="font-size:13px;overflow-wrap:anywhere;word-break:break-all">Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur : ${escapeHtml(parts.action.url)}</p>`
 		);
 	const footer = [escapeHtml(parts.reason), escapeHtml(parts.stop)];
 	if (parts.unsubscribeUrl) footer.push(link(parts.unsubscribeUrl, 'Se désabonner en un clic'));
@@ -96,7 +97,7 @@ function htmlPart(parts: MailParts): string {
 		`<hr style="border:none;border-top:1px solid #ccc;margin:24px 0 8px">`,
 		`<p style="font-size:13px;color:#444">${footer.join('<br>')}</p>`
 	);
-	return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(parts.subject)}</title></head><body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;max-width:640px;margin:0 auto;padding:16px">${body.join('\n')}</body></html>`;
+	return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(parts.subject)}</title></head><body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;max-width:640px;margin:0 auto;padding:16px">${body.join('\n')}</body></html>`;
 }
 
 export function renderMail(parts: MailParts): MailContent {
