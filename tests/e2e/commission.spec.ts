@@ -63,6 +63,8 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await proposals.getByLabel(/^4-1/).check();
 	await page.getByRole('button', { name: 'Ajouter les fiches cochées' }).click();
 	await expect(page.getByRole('heading', { level: 3, name: /Fiche 4-1/ })).toBeVisible();
+	// Each point's button says which point it removes.
+	await expect(page.getByRole('button', { name: 'Retirer ce point (fiche 4-1)' })).toBeVisible();
 	await page.getByLabel('Membre présent').selectOption({ label: 'Claude Commission' });
 	await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
 	await expect(page.getByRole('status')).toContainText('Présence enregistrée.');
