@@ -250,7 +250,7 @@ export function diffPlans(
 				sheet: SHEETS.fiches.name,
 				row,
 				column: 'Code',
-				message: `le code ${fiche.code} est celui d’une fiche retirée, qui reste lisible avec son historique : donnez un autre code à la nouvelle fiche`
+				message: `la fiche ${fiche.code} est abandonnée (elle reste lisible avec son historique) et ne se modifie plus par le classeur : retirez sa ligne, ou donnez un autre code s’il s’agit d’une nouvelle fiche`
 			});
 			continue;
 		}

@@ -338,6 +338,15 @@ describe('plan workbook round trip', () => {
 		);
 	});
 
+	it('a workbook exported before a fiche was abandoned says which fiche, and what to do', async () => {
+		const model = await loadPlanModel(db);
+		const without = { ...model, fiches: model.fiches.filter((f) => f.code !== '2-1') };
+		const diff = diffPlans(without, model, { retiredFiches: ['2-1'] });
+		expect(diff.problems.map((p) => p.message)).toEqual([
+			'la fiche 2-1 est abandonnée (elle reste lisible avec son historique) et ne se modifie plus par le classeur : retirez sa ligne, ou donnez un autre code s’il s’agit d’une nouvelle fiche'
+		]);
+	});
+
 	it('a name an import gives is no longer another organisation’s former name', async () => {
 		const rename = (from: string, to: string) =>
 			exportPlanWorkbook(db).then((bytes) =>
