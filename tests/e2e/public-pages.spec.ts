@@ -34,6 +34,8 @@ test('an unknown fiche gives a French 404 page', async ({ page }) => {
 		const response = await page.goto(path);
 		expect(response?.status()).toBe(404);
 		await expect(page.locator('h1')).toHaveText('Page introuvable');
+		// The heading is not said again as the first paragraph.
+		await expect(page.locator('main p').first()).not.toHaveText('Page introuvable.');
 		await expectNoAxeViolations(page);
 	}
 	await page.goto('/fiches/99-9');
