@@ -1,4 +1,5 @@
 import { formatDate, formatSittingMoment } from '../../utils/format';
+import { sameWords } from '../../utils/text';
 import { absoluteUrl } from './outbox';
 import type { MailParts } from './templates';
 
@@ -73,7 +74,7 @@ export function passwordResetMail(user: { name: string }, token: string): MailPa
 
 export function submissionsDigest(
 	user: { name: string },
-	updates: { fiche: string; organisation: string; id: number }[]
+	updates: { fiche: string; ficheTitle: string; organisation: string; id: number }[]
 ): Notification {
 	return {
 		subject: `${updates.length} mise${updates.length > 1 ? 's' : ''} à jour à valider`,
@@ -84,7 +85,7 @@ export function submissionsDigest(
 				: 'Une mise à jour a été soumise et attend votre validation :'
 		],
 		items: updates.map((u) => ({
-			text: `Fiche ${u.fiche} — ${u.organisation}`,
+			text: `Fiche ${u.fiche} « ${u.ficheTitle} » — ${u.organisation}`,
 			url: absoluteUrl(`/admin/suivis/${u.id}`)
 		})),
 		action: { label: 'Voir les mises à jour à valider', url: absoluteUrl('/admin/suivis') },
@@ -134,7 +135,8 @@ export function sittingConvenedMail(
 		subject: `Commission des usages numériques : séance du ${formatDate(sitting.heldOn)}`,
 		greeting: hello(user.name),
 		paragraphs: [
-			`La commission des usages numériques se réunit ${formatSittingMoment(sitting)} (${sitting.place}) : « ${sitting.title} ».`,
+			// A séance named as the commission itself (the form's usual title) is not named twice.
+			`La commission des usages numériques se réunit ${formatSittingMoment(sitting)} (${sitting.place})${sameWords(sitting.title, 'Commission des usages numériques') ? '' : ` : « ${sitting.title} »`}.`,
 			member
 				? 'L’ordre du jour, avec le dossier d’examen de chaque fiche :'
 				: agenda.length === 1

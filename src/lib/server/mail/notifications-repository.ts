@@ -11,6 +11,7 @@ export async function undigestedSubmissions(db: Executor) {
 			'progress_update.id',
 			'progress_update.submitted_at as submittedAt',
 			'fiche.code as fiche',
+			'fiche.title as ficheTitle',
 			'organisation.name as organisation'
 		])
 		.where('progress_update.state', '=', 'submitted')

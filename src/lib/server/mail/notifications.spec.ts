@@ -58,7 +58,7 @@ describe('notifications', () => {
 		let mails = await deliver();
 		expect(mails.map((m) => m.envelopeTo)).toEqual([['admin@lot.fr']]);
 		expect(mails[0]!.mail.subject).toBe('2 mises à jour à valider');
-		expect(mails[0]!.mail.text).toContain('Fiche 9-1 — CDG46');
+		expect(mails[0]!.mail.text).toMatch(/Fiche 9-1 « [^»]+ » — CDG46/);
 		expect(mails[0]!.mail.text).toContain('https://sdusn.test/admin/suivis/');
 		expect(mails[0]!.mail.headerLines.map((h) => h.key)).toContain('list-unsubscribe');
 		clock += 60_000;
@@ -148,7 +148,9 @@ describe('notifications', () => {
 		// The free point in its place on the agenda, without a link.
 		expect(toMember.text).toMatch(/fiches\/9-1\n- Calendrier 2027\n- 10-1/);
 		expect(toMember.subject).toBe('Commission des usages numériques : séance du 1er mars 2026');
-		expect(toMember.text).toContain('se réunit le 1er mars 2026 à 14\u00a0h\u00a030 (Cahors)');
+		expect(toMember.text).toContain(
+			'se réunit le 1er mars 2026 à 14\u00a0h\u00a030 (Cahors) : « Séance de printemps ».'
+		);
 		// The sitting's own page: members only (a partner gets a 403 there until it is closed).
 		const sittingPage = new RegExp(`/commission/seances/${sittingId}(?!/fiches)`);
 		expect(toMember.text).toMatch(sittingPage);
@@ -170,6 +172,27 @@ describe('notifications', () => {
 		]);
 		expect(closing[0]!.mail.text).toContain(`https://sdusn.test/commission/seances/${sittingId}`);
 		expect(closing[0]!.mail.subject).toBe('Relevé de décisions de la séance du 1er mars 2026');
+	});
+
+	it('does not name a séance titled as the commission itself twice in its convocation', async () => {
+		const created = await createSitting(
+			db,
+			member,
+			{
+				heldOn: '2026-03-01',
+				startsAt: null,
+				place: 'Cahors',
+				title: 'Commission des usages numériques'
+			},
+			null
+		);
+		if (!created.ok) throw new Error('no sitting');
+		await addAgendaFiches(db, member, created.value.id, ['9-1'], null);
+		await conveneSitting(db, member, created.value.id, null, clock);
+		const toMember = (await deliver()).find((m) => m.envelopeTo[0] === 'claude@commission.fr')!;
+		expect(toMember.mail.text).toContain(
+			'La commission des usages numériques se réunit le 1er mars 2026 (Cahors).'
+		);
 	});
 
 	it('writes its cancellation to those convened when a séance is deleted, and only then', async () => {

@@ -39,6 +39,7 @@ export async function sendSubmissionDigest(db: Db, now: number): Promise<number>
 		const list = updates.map((u) => ({
 			id: u.id,
 			fiche: u.fiche,
+			ficheTitle: u.ficheTitle,
 			organisation: u.organisation ?? 'organisation inconnue'
 		}));
 		for (const admin of await activeRecipients(trx, { role: 'admin' }))
