@@ -340,12 +340,20 @@ test('without JavaScript: a refused point or guest comes back with what was type
 	const title = `Point ${'x'.repeat(200)}`;
 	await page.getByLabel('Point libre').fill(title);
 	await page.getByRole('button', { name: 'Ajouter le point' }).click();
+	// Told under the field, and at the page's top (where the page opens) with a link to the field.
+	const free = page.getByLabel('Point libre');
+	await expect(free).toHaveAccessibleDescription(/200 caractères au plus/);
 	await expect(page.getByRole('alert')).toContainText('200 caractères au plus');
-	await expect(page.getByLabel('Point libre')).toHaveValue(title);
+	await expect(free).toHaveValue(title);
 	const guest = `Invité ${'y'.repeat(120)}`;
 	await page.getByLabel('Invité').fill(guest);
 	await page.getByRole('button', { name: 'Ajouter l’invité' }).click();
-	await expect(page.getByRole('alert')).toContainText('120 caractères au plus');
+	await expect(page.getByLabel('Invité')).toHaveAccessibleDescription(/120 caractères au plus/);
+	await page
+		.getByRole('alert')
+		.getByRole('link', { name: /120 caractères au plus/ })
+		.click();
+	await expect(page.getByLabel('Invité')).toBeFocused();
 	await expect(page.getByLabel('Invité')).toHaveValue(guest);
 	// A decision naming no point of this agenda is answered above the forms.
 	const stray = await member.post(`/commission/seances/${id}?/decide`, {
