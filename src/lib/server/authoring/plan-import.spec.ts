@@ -3,6 +3,8 @@ import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
+import { listPriorityHistory } from '../commission/repository';
+import { findFicheByCode } from '../plan/repository';
 import { loadPlanModel } from './import-repository';
 import { diffPlans } from './plan-diff';
 import { applyPlanImport, exportPlanWorkbook, previewPlanImport } from './plan-import';
@@ -423,6 +425,13 @@ describe('plan workbook round trip', () => {
 			expect(model.indicators).toEqual(original.indicators);
 			expect(model.links).toEqual(original.links);
 			expect((await previewPlanImport(empty, bytes)).changes).toEqual([]);
+			// Loaded with the plan, its fiches' priorities date from the plan's adoption.
+			const fiche = await findFicheByCode(empty, '1-1');
+			const [first] = await listPriorityHistory(empty, fiche!.id);
+			expect(first).toMatchObject({
+				since: '2018-07-19',
+				rationale: 'Priorité fixée à l’adoption du plan d’actions par le comité syndical.'
+			});
 		} finally {
 			await empty.destroy();
 		}

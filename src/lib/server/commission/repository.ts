@@ -240,6 +240,19 @@ export async function listPriorityHistory(db: Executor, ficheId: number): Promis
 					.where('r.entity', '=', 'fiche')
 					.whereRef('r.entity_id', '=', 'fiche.id')
 					.where('r.action', '=', 'created')
+					// Not the plan's own first load (a workbook read into an empty database writes every
+					// fiche's creation with the plan's, at the same moment): its fiches date from adoption.
+					.where(({ not, exists, selectFrom }) =>
+						not(
+							exists(
+								selectFrom('plan_revision as p')
+									.select('p.id')
+									.where('p.entity', '=', 'plan')
+									.where('p.action', '=', 'created')
+									.whereRef('p.created_at', '=', 'r.created_at')
+							)
+						)
+					)
 					.orderBy('r.id')
 					.limit(1)
 					.as('addedAt')
