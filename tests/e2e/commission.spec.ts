@@ -63,8 +63,20 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await proposals.getByLabel(/^4-1/).check();
 	await page.getByRole('button', { name: 'Ajouter les fiches cochées' }).click();
 	await expect(page.getByRole('heading', { level: 3, name: /Fiche 4-1/ })).toBeVisible();
-	// Each point's button says which point it removes.
+	// Each point's button says which point it removes; removing two in a row, the focus goes to the
+	// confirmation each time (the second time, its words and the button are not new).
 	await expect(page.getByRole('button', { name: 'Retirer ce point (fiche 4-1)' })).toBeVisible();
+	await proposals.getByLabel(/^5-1/).check();
+	await proposals.getByLabel(/^6-1/).check();
+	await page.getByRole('button', { name: 'Ajouter les fiches cochées' }).click();
+	for (const code of ['5-1', '6-1']) {
+		await page.getByRole('button', { name: `Retirer ce point (fiche ${code})` }).press('Enter');
+		await expect(
+			page.getByRole('heading', { level: 3, name: new RegExp(`Fiche ${code}`) })
+		).toHaveCount(0);
+		await expect(page.getByRole('status')).toHaveText('Point retiré.');
+		await expect(page.getByRole('status')).toBeFocused();
+	}
 	await page.getByLabel('Membre présent').selectOption({ label: 'Claude Commission' });
 	await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
 	await expect(page.getByRole('status')).toContainText('Présence enregistrée.');

@@ -43,7 +43,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			return;
 		}
 		form.querySelector(':scope > [data-send-failed]')?.remove();
-		const shownBefore = new Set(statusTexts());
+		const shownBefore = shownStatuses();
 		const pathBefore = window.location.pathname;
 		const { submitter } = input;
 		let cancelled = false;
@@ -124,32 +124,42 @@ function errorMessage(error: unknown): string | undefined {
 	return typeof message === 'string' && message !== '' ? message : undefined;
 }
 
+/** The page's confirmations (`role="status"`) and their texts, to tell a new one from those shown. */
+function shownStatuses(): { elements: Set<Element>; texts: Set<string> } {
+	const elements = [...document.querySelectorAll<HTMLElement>('main [role="status"]')];
+	return {
+		elements: new Set(elements),
+		texts: new Set(elements.map((status) => status.textContent?.trim() ?? ''))
+	};
+}
+
+/**
+ * After an answer that stays on the page: its confirmation (one drawn or worded anew; else, the
+ * button pressed being gone with what it removed, the page's confirmation, « Point retiré. » said
+ * again), or else the button pressed.
+ */
+function focusOutcome(
+	before: ReturnType<typeof shownStatuses>,
+	submitter: HTMLElement | null
+): void {
+	const visible = [...document.querySelectorAll<HTMLElement>('main [role="status"]')].filter(
+		(status) => status.getClientRects().length > 0
+	);
+	const fresh = visible.find(
+		(status) => !before.elements.has(status) || !before.texts.has(status.textContent?.trim() ?? '')
+	);
+	const pressed = submitter?.isConnected && !submitter.matches(':disabled') ? submitter : null;
+	const target = fresh ?? pressed ?? visible[0];
+	if (!target) return;
+	if (target !== pressed && !target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+	target.focus();
+}
+
 /**
  * The alert put at the top of a form whose answer did not come or was a refusal of the whole page
  * (`data-send-failed`: removed when the form is sent again); with `signIn`, a link to the sign-in
  * page in another tab, so that this one keeps the typing.
  */
-/** The texts of the page's confirmations (`role="status"`), to tell a new one from those shown. */
-function statusTexts(): string[] {
-	return [...document.querySelectorAll<HTMLElement>('main [role="status"]')].map(
-		(status) => status.textContent?.trim() ?? ''
-	);
-}
-
-/** After an answer that stays on the page: its new confirmation, or else the button pressed. */
-function focusOutcome(shownBefore: Set<string>, submitter: HTMLElement | null): void {
-	const confirmation = [...document.querySelectorAll<HTMLElement>('main [role="status"]')].find(
-		(status) =>
-			!shownBefore.has(status.textContent?.trim() ?? '') && status.getClientRects().length > 0
-	);
-	const target =
-		confirmation ?? (submitter?.isConnected && !submitter.matches(':disabled') ? submitter : null);
-	if (!target) return;
-	if (target === confirmation && !target.hasAttribute('tabindex'))
-		target.setAttribute('tabindex', '-1');
-	target.focus();
-}
-
 function formAlert(message: string, signIn: boolean): HTMLElement {
 	const alert = document.createElement('div');
 	alert.className = 'notice warning';
