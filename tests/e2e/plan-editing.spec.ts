@@ -176,6 +176,7 @@ test('an admin adds fiche 4-2: tree, list, organisation page, dashboard and open
 	await add.locator('#reason').fill('Fiche demandée par le comité syndical');
 	await add.getByRole('button', { name: 'Ajouter la fiche' }).click();
 	await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Modifier la fiche 4-2');
+	await expect(admin.getByRole('status')).toContainText('Fiche ajoutée au plan et publiée');
 	await admin.locator('#owner_0_org').selectOption({ label: 'Syndicat mixte Lot numérique' });
 	await admin
 		.locator('#description')

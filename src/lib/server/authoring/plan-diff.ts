@@ -250,7 +250,7 @@ export function diffPlans(
 				sheet: SHEETS.fiches.name,
 				row,
 				column: 'Code',
-				message: `la fiche ${fiche.code} est abandonnée (elle reste lisible avec son historique) et ne se modifie plus par le classeur : retirez sa ligne, ou donnez un autre code s’il s’agit d’une nouvelle fiche`
+				message: `la fiche ${fiche.code} est abandonnée (elle reste lisible avec son historique) et ne se modifie plus par le classeur : retirez ses lignes de chaque feuille (Fiches, Porteurs et partenaires, Liens, Indicateurs), ou donnez un autre code s’il s’agit d’une nouvelle fiche`
 			});
 			continue;
 		}

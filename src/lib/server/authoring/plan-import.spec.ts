@@ -345,7 +345,7 @@ describe('plan workbook round trip', () => {
 		const without = { ...model, fiches: model.fiches.filter((f) => f.code !== '2-1') };
 		const diff = diffPlans(without, model, { retiredFiches: ['2-1'] });
 		expect(diff.problems.map((p) => p.message)).toEqual([
-			'la fiche 2-1 est abandonnée (elle reste lisible avec son historique) et ne se modifie plus par le classeur : retirez sa ligne, ou donnez un autre code s’il s’agit d’une nouvelle fiche'
+			'la fiche 2-1 est abandonnée (elle reste lisible avec son historique) et ne se modifie plus par le classeur : retirez ses lignes de chaque feuille (Fiches, Porteurs et partenaires, Liens, Indicateurs), ou donnez un autre code s’il s’agit d’une nouvelle fiche'
 		]);
 	});
 

@@ -38,6 +38,6 @@ export const actions: Actions = {
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result, values);
-		redirect(303, `/admin/plan/fiches/${result.value.code}?enregistre=1`);
+		redirect(303, `/admin/plan/fiches/${result.value.code}?enregistre=ajout`);
 	}
 };

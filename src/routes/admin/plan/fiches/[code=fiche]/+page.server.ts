@@ -16,9 +16,12 @@ export const load: PageServerLoad = async (event) => {
 		if (moved) editor = await ficheEditor(getDb(), moved);
 	}
 	if (!editor.ok) error(editor.status, editor.message);
-	// « abandon »: the fiche was just abandoned (the abandon form leads here); « 1 »: a change saved.
-	const saved = event.url.searchParams.get('enregistre');
-	return { ...editor.value, saved: saved === '1' || saved === 'abandon' ? saved : null };
+	// « ajout »: the fiche was just added (/admin/plan leads here), « abandon »: just abandoned;
+	// « 1 »: a change saved.
+	const saved = (['1', 'ajout', 'abandon'] as const).find(
+		(v) => v === event.url.searchParams.get('enregistre')
+	);
+	return { ...editor.value, saved: saved ?? null };
 };
 
 export const actions: Actions = {
