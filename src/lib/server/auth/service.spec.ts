@@ -159,11 +159,15 @@ describe('login', () => {
 		).toBe(true);
 	});
 
-	it('refuses a disabled account, and says so only to whoever gives its password', async () => {
+	it('refuses a disabled account with the one message, its right password too; the journal tells staff', async () => {
 		await setAccountDisabled(db, admin, partner.id, true, null);
 		expect(
 			await login(db, { email: 'paul@cdg46.fr', password: PASSWORD, clientAddress: null })
-		).toMatchObject({ ok: false, status: 400, message: expect.stringContaining('désactivé') });
+		).toMatchObject({
+			ok: false,
+			status: 400,
+			message: 'Adresse électronique ou mot de passe incorrect.'
+		});
 		expect(
 			await login(db, { email: 'paul@cdg46.fr', password: 'pas le bon', clientAddress: null })
 		).toMatchObject({ ok: false, message: 'Adresse électronique ou mot de passe incorrect.' });

@@ -36,9 +36,6 @@ import type { FieldErrors } from '../../schemas/form';
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export const UNKNOWN_ACCOUNT = 'Ce compte n’existe pas.';
 const LOGIN_FAILED_MESSAGE = 'Adresse électronique ou mot de passe incorrect.';
-/** Told only to whoever gives the right password: anyone else learns nothing of the account. */
-const ACCOUNT_DISABLED_MESSAGE =
-	'Votre compte est désactivé : vous ne pouvez plus vous connecter. Si c’est une erreur, demandez à l’équipe de Lot numérique de le réactiver.';
 
 /** Words a password must not be built on, beyond the shipped list. */
 export function passwordContext(user?: { email: string; name: string }): string[] {
@@ -133,8 +130,10 @@ export async function login(
 				clientAddress: input.clientAddress
 			});
 		}
-		// The attempt stays counted: a disabled account is no way to try passwords for free.
-		return refuse(400, rightPassword ? ACCOUNT_DISABLED_MESSAGE : LOGIN_FAILED_MESSAGE);
+		// One message for every refusal, a disabled account's right password included: an account is
+		// often disabled because its password leaked, and the portal must not confirm it to whoever
+		// holds it (the sign-in page says whom to ask). The journal tells staff; the attempt counts.
+		return refuse(400, LOGIN_FAILED_MESSAGE);
 	}
 
 	const { user, passwordHash } = credentials;
