@@ -126,6 +126,12 @@ test('two admins edit the same fiche: the second is refused with what changed, t
 	await expect(second.getByLabel(/^Titre court/)).toHaveValue('Wifi territorial');
 	await expectNoAxeViolations(second);
 	await screenshotsAtWidths(second, plansShot, 'conflict');
+	// On a phone the table of what changed fits the screen: « Après » needs no sideways scroll.
+	await second.setViewportSize({ width: 390, height: 900 });
+	const table = alert.getByRole('table');
+	expect(await table.evaluate((t) => t.scrollWidth <= t.parentElement!.clientWidth)).toBe(true);
+	await expect(alert.getByRole('columnheader', { name: 'Après' })).toBeInViewport({ ratio: 1 });
+	await second.setViewportSize({ width: 1280, height: 900 });
 
 	// Saving again, knowingly, goes through.
 	await second.getByRole('button', { name: 'Enregistrer et publier' }).click();
