@@ -13,7 +13,7 @@ import {
 	type FichePartner
 } from '../plan/repository';
 import type { Database, IndicatorKind } from '../db/schema';
-import { listFicheMoves } from './revisions-repository';
+import { apartFromPlanLoad, listFicheMoves } from './revisions-repository';
 
 export interface IndicatorRow {
 	id: number;
@@ -563,19 +563,7 @@ export async function listStructuralRevisions(db: Executor): Promise<StructuralR
 				])
 			])
 		)
-		// What the load of the plan itself created (PLAN_FILE, or an import into an empty database,
-		// one stamp for every row) is the plan's starting point, not a change to it.
-		.where(({ not, exists, selectFrom }) =>
-			not(
-				exists(
-					selectFrom('plan_revision as load')
-						.select('load.id')
-						.where('load.entity', '=', 'plan')
-						.where('load.action', '=', 'created')
-						.whereRef('load.created_at', '=', 'r.created_at')
-				)
-			)
-		)
+		.where(({ ref }) => apartFromPlanLoad(ref('r.created_at')))
 		.orderBy('r.id')
 		.execute();
 	return rows as StructuralRevision[];

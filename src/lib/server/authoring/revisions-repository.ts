@@ -1,5 +1,6 @@
+import { expressionBuilder, type Expression } from 'kysely';
 import type { Executor } from '../db';
-import type { PlanRevisionTable } from '../db/schema';
+import type { Database, PlanRevisionTable } from '../db/schema';
 import type { FieldChange } from '../result';
 
 export type RevisionEntity = PlanRevisionTable['entity'];
@@ -21,6 +22,25 @@ export interface NewRevision {
 
 export interface Revision extends NewRevision {
 	id: number;
+}
+
+/**
+ * Whether a revision stamped at `createdAt` was written apart from the load of the plan itself
+ * (PLAN_FILE, or a workbook read into an empty database, which stamps the plan's creation and every
+ * row it creates at one moment): what that load created is the plan's starting point, not a change.
+ */
+export function apartFromPlanLoad(createdAt: Expression<string>) {
+	const eb = expressionBuilder<Database>();
+	return eb.not(
+		eb.exists(
+			eb
+				.selectFrom('plan_revision as load')
+				.select('load.id')
+				.where('load.entity', '=', 'plan')
+				.where('load.action', '=', 'created')
+				.where('load.created_at', '=', createdAt)
+		)
+	);
 }
 
 /** Appends one revision (the table refuses updates and deletes). Call it in the edit's transaction. */

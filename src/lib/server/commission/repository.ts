@@ -4,6 +4,7 @@ import { asksNothingOf, isStale } from '../../utils/rules';
 import { parisDate } from '../../utils/dates';
 import { countIndicatorsWithoutValue } from '../progress/repository';
 import { fichesInPlan } from '../plan/repository';
+import { apartFromPlanLoad } from '../authoring/revisions-repository';
 import type { Database, DecisionKind, FicheStatus, Opinion, SittingState } from '../db/schema';
 
 /**
@@ -240,19 +241,8 @@ export async function listPriorityHistory(db: Executor, ficheId: number): Promis
 					.where('r.entity', '=', 'fiche')
 					.whereRef('r.entity_id', '=', 'fiche.id')
 					.where('r.action', '=', 'created')
-					// Not the plan's own first load (a workbook read into an empty database writes every
-					// fiche's creation with the plan's, at the same moment): its fiches date from adoption.
-					.where(({ not, exists, selectFrom }) =>
-						not(
-							exists(
-								selectFrom('plan_revision as p')
-									.select('p.id')
-									.where('p.entity', '=', 'plan')
-									.where('p.action', '=', 'created')
-									.whereRef('p.created_at', '=', 'r.created_at')
-							)
-						)
-					)
+					// The fiches of the plan's own first load date from its adoption.
+					.where(({ ref }) => apartFromPlanLoad(ref('r.created_at')))
 					.orderBy('r.id')
 					.limit(1)
 					.as('addedAt')
