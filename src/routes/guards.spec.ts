@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROUTES = new URL('.', import.meta.url).pathname;
-const GUARD = /\b(requireUser|requireUserKeepingForm|requireRole|authorize)\(/;
+const GUARD = /\b(requireUser|requireRole|authorize)\(/;
 
 /** Routes anyone may use: published pages, open data, and the ways in (login, invitation). */
 const PUBLIC = new Set([

@@ -375,6 +375,9 @@ test('signed out in another tab, a save keeps the typing and says so; signed in 
 	await expect(page.getByRole('alert')).toContainText(
 		'Votre session a pris fin (déconnexion, ou délai dépassé) : rien n’a été enregistré et votre saisie est conservée ci-dessous.'
 	);
+	await expect(
+		page.getByRole('alert').getByRole('link', { name: 'Se connecter dans un nouvel onglet' })
+	).toBeVisible();
 	await expect(page).toHaveURL(/\/espace\/fiches\/5-1\/suivi$/);
 	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue('Écrit avant la déconnexion');
 	await expect(page.getByLabel('Avancement en %')).toHaveValue('30');

@@ -1,6 +1,4 @@
-import { error, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
-import { refusalAnswer, typedValues } from '../http/form-answer';
-import { refuse } from '../result';
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { recordAudit } from '../audit/repository';
 import { getDb } from '../db/instance';
 import { can, type Action, type Resources } from './permissions';
@@ -29,24 +27,6 @@ export function requireUser(event: Event): User {
 		redirect(303, `/connexion?redirectTo=${encodeURIComponent(target)}`);
 	}
 	return user;
-}
-
-/**
- * For an action whose form must not be lost (a partner's long update): the signed-in person and the
- * posted form; not signed in (signed out in another tab, the session ended), a 401 refusal giving
- * back what was typed, where requireUser's redirect to the sign-in page would lose it. Sent without
- * JavaScript, the page shown with that refusal runs its own load, which still leads to sign-in.
- */
-export async function requireUserKeepingForm(
-	event: Event
-): Promise<
-	| { user: User; form: FormData; refusal?: never }
-	| { refusal: ActionFailure<ReturnType<typeof refusalAnswer>['data']> }
-> {
-	const user = event.locals.user;
-	const form = await event.request.formData();
-	if (user) return { user, form };
-	return { refusal: refusalAnswer(refuse(401, SIGNED_OUT_MESSAGE), typedValues(form)) };
 }
 
 const FORBIDDEN_MESSAGE =

@@ -1,11 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
-import {
-	authorize,
-	deny,
-	requireUser,
-	requireUserKeepingForm,
-	safeClientAddress
-} from '$lib/server/auth/guards';
+import { authorize, deny, requireUser, safeClientAddress } from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
 import { getDb } from '$lib/server/db/instance';
 import { movedFicheCode } from '$lib/server/http/moved-fiche';
@@ -113,10 +107,9 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		// Signed out meanwhile: refused with the typing given back, not sent to the sign-in page.
-		const signedIn = await requireUserKeepingForm(event);
-		if (signedIn.refusal) return signedIn.refusal;
-		const { user, form } = signedIn;
+		// Signed out meanwhile, the form sent by script is answered 401 and stays as typed.
+		const user = requireUser(event);
+		const form = await event.request.formData();
 		// The service reads the fiche and the update, decides and saves in one transaction. A page
 		// opened before the fiche moved to another objective saves on its new code.
 		const save = (code: string) =>
