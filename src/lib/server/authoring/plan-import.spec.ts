@@ -215,6 +215,29 @@ describe('plan workbook round trip', () => {
 		expect(await counts(db)).toEqual(before);
 	});
 
+	it('a changed priority is told with the cells refused elsewhere, in one upload', async () => {
+		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const fiches = workbook.getWorksheet('Fiches')!;
+			fiches.getRow(rowOf(fiches, '17-1')).getCell(5).value = 2;
+			// Refused cells on another row of the same sheet and on another sheet.
+			fiches.getRow(rowOf(fiches, '3-1')).getCell(3).value = null;
+			fiches.getRow(rowOf(fiches, '3-1')).getCell(5).value = 3;
+			const indicators = workbook.getWorksheet('Indicateurs')!;
+			indicators.getRow(rowOf(indicators, '14-1')).getCell(6).value = 'beaucoup';
+		});
+		const { problems, changes } = await previewPlanImport(db, bytes);
+		expect(problems).toEqual([
+			expect.stringMatching(/^Feuille « Fiches », ligne \d+, colonne « Titre » : /),
+			expect.stringMatching(/^Feuille « Indicateurs », ligne \d+, colonne « Cible » : /),
+			expect.stringMatching(
+				/^Feuille « Fiches », ligne \d+, colonne « Priorité » : la priorité de la fiche 17-1 passe de 1 à 2 /
+			)
+		]);
+		// The refused row of 3-1 is not judged again on what could be read of it (its priority).
+		expect(problems.join(' ')).not.toContain('fiche 3-1');
+		expect(changes).toEqual([]);
+	});
+
 	it('a fiche whose code was changed in the workbook is named as such in the preview', async () => {
 		const recoded = await edit(await exportPlanWorkbook(db), (workbook) => {
 			workbook.eachSheet((sheet) =>

@@ -33,7 +33,13 @@ import { countFieldChanges, diffPlans, type EntityChange } from './plan-diff';
 import { findIndicatorId, listIndicatorValues } from './repository';
 import type { PlanModel } from './plan-model';
 import { insertRevision, listFicheMoves } from './revisions-repository';
-import { describeProblem, readPlanWorkbook, writePlanWorkbook } from './workbook';
+import {
+	describeProblem,
+	MAX_PROBLEMS,
+	readPlanWorkbook,
+	writePlanWorkbook,
+	type WorkbookProblem
+} from './workbook';
 
 /**
  * The plan in and out of a spreadsheet: the workbook of the current plan (public file, export
@@ -124,7 +130,9 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 			]
 		};
 	const reading = await readPlanWorkbook(bytes);
-	if (!reading.ok) return { ...empty, problems: reading.problems.map(capitalised) };
+	if (!reading.ok && !reading.partial)
+		return { ...empty, problems: reading.problems.map(capitalised) };
+	const read = reading.ok ? reading : reading.partial!;
 	const [current, retiredFiches, statuses, moves, creates] = await Promise.all([
 		loadPlanModel(db),
 		listRetiredFicheCodes(db),
@@ -136,12 +144,19 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const formerCodes = new Map<string, string>();
 	for (const move of moves)
 		if (!formerCodes.has(move.formerCode)) formerCodes.set(move.formerCode, move.code);
-	const diff = diffPlans(current, reading.model, {
-		ficheRows: reading.ficheRows,
+	const diff = diffPlans(current, read.model, {
+		ficheRows: read.ficheRows,
 		retiredFiches,
 		statuses,
 		formerCodes
 	});
+	if (!reading.ok)
+		return {
+			...empty,
+			problems: [...reading.problems, ...rowProblemsBeside(diff.problems, reading.problems)].map(
+				capitalised
+			)
+		};
 	return {
 		model: reading.model,
 		changes: diff.changes,
@@ -152,6 +167,23 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		creates,
 		current
 	};
+}
+
+/**
+ * Of the problems found by comparing a workbook read with refusals to the plan, those of rows read
+ * without one (a priority changed, a code of an abandoned fiche): told with the refusals, where they
+ * came only with the next upload. A problem of no row (a sheet's missing line) could come from a
+ * refused row and waits for a workbook read without refusal, as do those beyond the list's limit.
+ */
+function rowProblemsBeside(
+	found: WorkbookProblem[],
+	refusals: WorkbookProblem[]
+): WorkbookProblem[] {
+	if (refusals.length >= MAX_PROBLEMS) return [];
+	const refusedRows = new Set(refusals.map((p) => `${p.sheet}\u0000${p.row}`));
+	return found
+		.filter((p) => p.row !== null && !refusedRows.has(`${p.sheet}\u0000${p.row}`))
+		.slice(0, MAX_PROBLEMS - refusals.length);
 }
 
 /**

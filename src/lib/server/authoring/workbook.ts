@@ -334,10 +334,19 @@ export type WorkbookReading =
 			model: PlanModel;
 			/** The row of each fiche, by code. */ ficheRows: Map<string, number>;
 	  }
-	| { ok: false; problems: WorkbookProblem[] };
+	| {
+			ok: false;
+			problems: WorkbookProblem[];
+			/**
+			 * When every sheet and header was readable: the plan as read, rows refused above included
+			 * (their refused cells empty), so that the rows read well are still checked against the
+			 * plan and every problem is told in one upload.
+			 */
+			partial?: { model: PlanModel; ficheRows: Map<string, number> };
+	  };
 
 /** Problems beyond this many are summed up in one last line. */
-const MAX_PROBLEMS = 200;
+export const MAX_PROBLEMS = 200;
 
 class Problems {
 	list: WorkbookProblem[] = [];
@@ -957,7 +966,7 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 				column: null,
 				message: `et ${problems.list.length - MAX_PROBLEMS} autres problèmes`
 			});
-		return { ok: false, problems: list };
+		return { ok: false, problems: list, partial: { model, ficheRows } };
 	}
 	return { ok: true, model, ficheRows };
 }
