@@ -335,7 +335,8 @@ test('organisations: listed with counts, renamed (the former name still finds it
 	await expect(visitor.locator('main')).toContainText('anciennement : CDG46');
 
 	// Created from the form below the list: refused, the page opens on a summary that leads to the
-	// fields; no nature is chosen in advance; created, its page says so.
+	// fields, every problem at once (a name taken with a nature missing); no nature is chosen in
+	// advance; created, its page says so.
 	await admin.setViewportSize({ width: 390, height: 800 });
 	await admin.goto(`${portal.url}/admin/organisations`);
 	await admin.locator('#name').fill('ADCF');
@@ -343,15 +344,15 @@ test('organisations: listed with counts, renamed (the former name still finds it
 	await admin.getByRole('button', { name: 'Créer l’organisation' }).click();
 	const summary = admin.getByRole('alert').filter({ hasText: 'L’organisation n’a pas été créée' });
 	await expect(summary).toBeInViewport();
-	await expect(summary.getByRole('link')).toHaveText(['Choisissez la nature dans la liste.']);
-	await summary.getByRole('link').click();
+	await expect(summary.getByRole('link')).toHaveText([
+		/^« ADCF » porte déjà ce nom/,
+		'Choisissez la nature dans la liste.'
+	]);
+	await summary.getByRole('link', { name: 'Choisissez la nature dans la liste.' }).click();
 	await expect(admin.locator('#kind')).toBeFocused();
 	await expect(admin.locator('#reason')).toHaveValue('Nouvelle partenaire');
 	await expectNoAxeViolations(admin);
 	await admin.locator('#kind').selectOption({ label: 'Association ou réseau' });
-	await admin.getByRole('button', { name: 'Créer l’organisation' }).click();
-	await expect(summary.getByRole('link')).toHaveText([/porte déjà ce nom/]);
-	await expect(admin.locator('#kind')).toHaveValue('association');
 	await admin.locator('#name').fill('Tiers-lieu de Figeac');
 	await admin.getByRole('button', { name: 'Créer l’organisation' }).click();
 	await expect(admin.getByRole('status')).toHaveText(

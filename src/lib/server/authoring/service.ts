@@ -589,15 +589,37 @@ async function recordOrganisationChange(
 	);
 }
 
-async function nameTaken(trx: Executor, name: string, exceptId: number | null) {
-	const other = await findOrganisationNamed(trx, name, exceptId);
+/** The message under an organisation's name when another organisation has or had it, or null. */
+async function organisationNameProblem(db: Executor, name: string, exceptId: number | null) {
+	const other = await findOrganisationNamed(db, name, exceptId);
 	return other
+		? `« ${other.name} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`
+		: null;
+}
+
+async function nameTaken(trx: Executor, name: string, exceptId: number | null) {
+	const problem = await organisationNameProblem(trx, name, exceptId);
+	return problem
 		? refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
-				fieldErrors: {
-					name: `« ${other.name} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`
-				}
+				fieldErrors: { name: problem }
 			})
 		: null;
+}
+
+/**
+ * An organisation's form refused for other fields: its name's problem too, if it has one (another
+ * organisation's name), so that every problem is told at once, not the name on the next attempt.
+ */
+export async function withOrganisationNameProblem(
+	db: Executor,
+	errors: Record<string, string>,
+	name: string,
+	exceptId: number | null
+): Promise<Record<string, string>> {
+	if (errors.name || name.trim() === '') return errors;
+	const problem = await organisationNameProblem(db, name.trim(), exceptId);
+	// The name first, as in the form.
+	return problem ? { name: problem, ...errors } : errors;
 }
 
 export async function createOrganisation(

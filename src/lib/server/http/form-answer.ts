@@ -58,7 +58,8 @@ export interface PostedFormOptions<T, E> {
  * Reads a posted form with parseForm. When every field passes: its `data`, and the `values` to
  * give back with the service's refusal (as typed, with `keep` added, such as which of the page's
  * forms it was; or what `options.echo` keeps of them) and `typed`, every field as typed;
- * otherwise `answer`, the 400 answer to return (invalidFormAnswer).
+ * otherwise `answer`, the 400 answer to return (invalidFormAnswer), and `errors`, each field's
+ * message (to add those the service finds before answering: every problem told at once).
  */
 export function readPostedForm<
 	F extends string,
@@ -79,10 +80,11 @@ export function readPostedForm<
 		const message = options.oneField ? Object.values(errors)[0] : undefined;
 		return {
 			answer: invalidFormAnswer(errors, values as Exclude<E, undefined>, message),
+			errors,
 			values,
 			typed,
 			data: undefined
 		};
 	}
-	return { answer: undefined, values, typed, data: data as z.output<S> };
+	return { answer: undefined, errors, values, typed, data: data as z.output<S> };
 }

@@ -2,9 +2,9 @@ import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { listAdminOrganisations } from '$lib/server/authoring/organisations-repository';
 import { listClosedDecisions } from '$lib/server/authoring/repository';
-import { createOrganisation } from '$lib/server/authoring/service';
+import { createOrganisation, withOrganisationNameProblem } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
-import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { ORGANISATION_FIELDS, OrganisationSchema } from '$lib/schemas/organisation';
 import { compareFrench, foldForMatching } from '$lib/utils/text';
 import type { Actions, PageServerLoad } from './$types';
@@ -32,12 +32,16 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	create: async (event) => {
 		const admin = await authorize(event, 'plan.edit');
-		const { answer, values, data } = readPostedForm(
+		const { answer, errors, values, typed, data } = readPostedForm(
 			await event.request.formData(),
 			ORGANISATION_FIELDS,
 			OrganisationSchema
 		);
-		if (answer) return answer;
+		if (answer)
+			return invalidFormAnswer(
+				await withOrganisationNameProblem(getDb(), errors, typed.name, null),
+				values
+			);
 		const result = await createOrganisation(
 			getDb(),
 			admin,

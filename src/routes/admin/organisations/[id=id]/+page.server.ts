@@ -8,10 +8,11 @@ import { listClosedDecisions } from '$lib/server/authoring/repository';
 import {
 	editOrganisation,
 	mergeOrganisations,
-	retireOrganisation
+	retireOrganisation,
+	withOrganisationNameProblem
 } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
-import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import {
 	MERGE_FIELDS,
 	MergeSchema,
@@ -51,7 +52,11 @@ export const actions: Actions = {
 				which: 'modifier'
 			}
 		);
-		if (form.answer) return form.answer;
+		if (form.answer)
+			return invalidFormAnswer(
+				await withOrganisationNameProblem(getDb(), form.errors, form.typed.name, id),
+				form.values
+			);
 		const { data } = form;
 		const result = await editOrganisation(
 			getDb(),
