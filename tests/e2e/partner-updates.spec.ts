@@ -221,6 +221,42 @@ test('without JavaScript: submit, Back, submit again creates nothing twice; the 
 	await context.close();
 });
 
+test('without JavaScript: a colleague’s draft, then their submission, meanwhile: my save is refused with both versions, what I typed kept', async ({
+	browser
+}) => {
+	const chloe = await signedIn(browser, ACCOUNTS.colleague, false);
+	const b = chloe.page;
+	await b.goto('/espace/fiches/6-1/suivi');
+	await expect(b.locator('h1')).toHaveText('Nouvelle mise à jour de la fiche 6-1');
+	const paul = await signedIn(browser, ACCOUNTS.partner);
+	const a = paul.page;
+	await a.goto('/espace/fiches/6-1/suivi');
+	await a.getByLabel('Ce qui a été fait').fill('Brouillon de Paul');
+	await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(a.getByRole('status')).toContainText('Brouillon enregistré');
+
+	// A new update sent while Paul's draft was saved: the draft is shown beside, nothing lost.
+	await b.getByLabel('Ce qui a été fait').fill('Saisie de Chloé sans script');
+	await b.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	const comparison = b.getByRole('region', { name: 'Votre saisie et la version enregistrée' });
+	await expect(comparison).toContainText('Brouillon de Paul');
+	await expect(b.getByLabel('Ce qui a été fait')).toHaveValue('Saisie de Chloé sans script');
+
+	// Paul submits; Chloé, on the draft's own page, saves: refused, both shown, kept.
+	await b.goto(a.url());
+	await b.getByLabel('Ce qui a été fait').fill('Seconde saisie de Chloé');
+	await a.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(a).toHaveURL(/\/espace\?soumis=\d+$/);
+	await b.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(b.getByRole('alert').first()).toContainText(
+		'Paul Partenaire a soumis cette mise à jour à Lot numérique'
+	);
+	await expect(comparison).toContainText('Brouillon de Paul');
+	await expect(b.getByLabel('Ce qui a été fait')).toHaveValue('Seconde saisie de Chloé');
+	await validate(submittedId(a));
+	for (const c of [paul, chloe]) await c.context.close();
+});
+
 test('after « Soumettre » the partner reads what was submitted and withdraws it until staff act', async ({
 	browser
 }, testInfo) => {

@@ -53,13 +53,18 @@ async function loadContext(event: Parameters<PageServerLoad>[0]) {
 export const load: PageServerLoad = async (event) => {
 	requireUser(event);
 	const { user, fiche, draft } = await loadContext(event);
-	if (!draft) {
-		// One open update per fiche and organisation: the form resumes it.
-		const open = await findOpenUpdate(getDb(), fiche.id, user.organisationId!);
-		if (open?.state === 'submitted') redirect(303, `/espace/suivis/${open.id}?en-cours=1`);
-		if (open) redirect(303, `/espace/fiches/${fiche.code}/suivi?brouillon=${open.id}&reprise=1`);
-	} else if (draft.state === 'submitted' || draft.state === 'validated') {
-		redirect(303, `/espace/suivis/${draft.id}`);
+	// Opening the page leads to the update it should show. After a refused post (the page sent
+	// without script, rendered with the action's answer) it stays: the answer holds what was typed
+	// and what changed meanwhile, which a redirect would lose.
+	if (event.request.method === 'GET') {
+		if (!draft) {
+			// One open update per fiche and organisation: the form resumes it.
+			const open = await findOpenUpdate(getDb(), fiche.id, user.organisationId!);
+			if (open?.state === 'submitted') redirect(303, `/espace/suivis/${open.id}?en-cours=1`);
+			if (open) redirect(303, `/espace/fiches/${fiche.code}/suivi?brouillon=${open.id}&reprise=1`);
+		} else if (draft.state === 'submitted' || draft.state === 'validated') {
+			redirect(303, `/espace/suivis/${draft.id}`);
+		}
 	}
 	const today = parisToday();
 	const values: Record<string, string> = draft
