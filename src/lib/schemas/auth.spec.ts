@@ -29,6 +29,9 @@ describe('NewAccountSchema', () => {
 		expect(messages('  ')).toEqual(['Indiquez le nom de la personne.']);
 		expect(messages('X')).toEqual(['Le nom compte au moins 2 caractères.']);
 		expect(messages('Xu')).toBeUndefined();
+		// On one line, without the characters that reverse what follows.
+		for (const name of ['Chloé\nCollègue', 'Chloé \u202EeugèlloC'])
+			expect(messages(name)).toEqual(['Le nom contient des caractères non autorisés.']);
 	});
 });
 

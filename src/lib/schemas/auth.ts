@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasForbiddenCharacters } from './form';
 import { PASSWORD_MAX_LENGTH } from './limits';
 
 /** An e-mail address; `missing` is what an empty field is told (one's own, or someone else's). */
@@ -56,7 +57,10 @@ export const NewAccountSchema = z
 			.min(1, 'Indiquez le nom de la personne.')
 			.refine((v) => v.length !== 1, 'Le nom compte au moins 2 caractères.')
 			.max(120, 'Le nom compte au plus 120 caractères.')
-			.refine((v) => !/\p{Cc}/u.test(v), 'Le nom contient des caractères non autorisés.'),
+			.refine(
+				(v) => !hasForbiddenCharacters(v, { oneLine: true }),
+				'Le nom contient des caractères non autorisés.'
+			),
 		role: z.enum(ACCOUNT_ROLES, {
 			error: `Choisissez un rôle parmi : ${ACCOUNT_ROLES.join(', ')}.`
 		}),

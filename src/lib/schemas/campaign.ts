@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIsoDate } from './form';
+import { hasForbiddenCharacters, isIsoDate } from './form';
 
 /** « -14, -3, +1 » : days from the deadline, negative before it. */
 /** The latest reminder goes this many days after the deadline. */
@@ -22,7 +22,10 @@ export const CampaignSchema = z
 			.trim()
 			.min(3, 'Donnez un titre à la campagne (par exemple « Bilan 2026 »).')
 			.max(120, 'Le titre compte au plus 120 caractères.')
-			.refine((v) => !/\p{Cc}/u.test(v), 'Le titre contient des caractères non autorisés.'),
+			.refine(
+				(v) => !hasForbiddenCharacters(v, { oneLine: true }),
+				'Le titre contient des caractères non autorisés.'
+			),
 		deadline: z.string().refine(isIsoDate, 'Indiquez la date limite (jour, mois, année).'),
 		scope: z.enum(['all', 'axis', 'priority', 'organisation'], {
 			error: 'Choisissez les fiches concernées.'

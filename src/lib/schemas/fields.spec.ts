@@ -19,6 +19,12 @@ describe('textField', () => {
 		expect(text.safeParse('a\u0000b').error?.issues[0]?.message).toBe(
 			'Le texte contient des caractères non autorisés.'
 		);
+		// Invisible characters that reverse the text after them (« 0001 » read « 1000 »).
+		for (const reversing of ['\u202E', '\u202B', '\u2066', '\u2069'])
+			expect(text.safeParse(`Formés ${reversing}0001 agents`).error?.issues[0]?.message).toBe(
+				'Le texte contient des caractères non autorisés.'
+			);
+		expect(text.parse('Adresse\u00a0: « Cahors » \u200e')).toBe('Adresse\u00a0: « Cahors » \u200e');
 		expect(text.parse('un\r\ndeux\rtrois')).toBe('un\ndeux\ntrois');
 		expect(text.parse('')).toBe('');
 		const plural = textField('Les difficultés', 100, { plural: true });

@@ -54,9 +54,18 @@ export function parseForm<F extends string, S extends z.ZodType>(
 	};
 }
 
-/** Control characters other than tab and line breaks have no place in typed text. */
-export function hasForbiddenCharacters(text: string): boolean {
-	return /[^\P{Cc}\t\n\r]/u.test(text);
+/**
+ * Control characters have no place in typed text, tab and line breaks apart (unless `oneLine`: a
+ * title, a name); nor have the invisible characters that reverse or isolate the direction of the
+ * text after them (U+202A–202E, U+2066–2069): « 0001 » would read « 1000 » on every page, mail
+ * and list that shows it, and the reversal spills over the words around it.
+ */
+export function hasForbiddenCharacters(text: string, { oneLine = false } = {}): boolean {
+	return (
+		oneLine
+			? /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u
+			: /[^\P{Cc}\t\n\r]|[\u202A-\u202E\u2066-\u2069]/u
+	).test(text);
 }
 
 export function isIsoDate(value: string): boolean {

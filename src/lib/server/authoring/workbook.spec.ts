@@ -189,6 +189,15 @@ describe('a workbook that does not validate: one French sentence per problem, no
 			/^Feuille « Fiches », ligne \d+, colonne « Contexte » : cette cellule contient des caractères non autorisés/
 		],
 		[
+			'a character reversing the text after it',
+			() =>
+				edited((w) => {
+					const sheet = w.getWorksheet('Fiches')!;
+					sheet.getRow(rowOf(sheet, '2-1')).getCell(3).value = 'Titre \u202Eesrevne';
+				}),
+			/^Feuille « Fiches », ligne \d+, colonne « Titre » : cette cellule contient des caractères non autorisés/
+		],
+		[
 			'link to an unknown fiche',
 			() => edited((w) => w.getWorksheet('Liens')!.addRow(['1-1', '9-9'])),
 			/^Feuille « Liens », ligne \d+, colonne « Fiche liée » : la fiche « 9-9 » n’existe pas/
