@@ -231,7 +231,10 @@ test('without JavaScript: a colleague’s draft, then their submission, meanwhil
 	const paul = await signedIn(browser, ACCOUNTS.partner);
 	const a = paul.page;
 	await a.goto('/espace/fiches/6-1/suivi');
-	await a.getByLabel('Ce qui a été fait').fill('Brouillon de Paul');
+	// With a web address longer than a phone's line, that must not push the public page sideways.
+	const address =
+		'https://www.cdg46.fr/actualites/2026/formations-aux-usages-numeriques-des-agents-des-collectivites';
+	await a.getByLabel('Ce qui a été fait').fill(`Brouillon de Paul, voir ${address}`);
 	await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
 	await expect(a.getByRole('status')).toContainText('Brouillon enregistré');
 
@@ -254,6 +257,10 @@ test('without JavaScript: a colleague’s draft, then their submission, meanwhil
 	await expect(comparison).toContainText('Brouillon de Paul');
 	await expect(b.getByLabel('Ce qui a été fait')).toHaveValue('Seconde saisie de Chloé');
 	await validate(submittedId(a));
+	await b.setViewportSize({ width: 390, height: 800 });
+	await b.goto('/fiches/6-1');
+	await expect(b.getByText(address)).toBeVisible();
+	expect(await b.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 	for (const c of [paul, chloe]) await c.context.close();
 });
 
