@@ -512,9 +512,17 @@ export async function setSittingState(
 		.execute();
 }
 
+/** The fiches of these codes, in the plan's order (2-1 before 10-1), as an agenda lists them. */
 export async function findFicheIdsByCode(db: Executor, codes: string[]) {
 	if (codes.length === 0) return [];
-	return db.selectFrom('fiche').select(['id', 'code']).where('code', 'in', codes).execute();
+	return db
+		.selectFrom('fiche')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.select(['fiche.id', 'fiche.code'])
+		.where('fiche.code', 'in', codes)
+		.orderBy('objective.number')
+		.orderBy('fiche.number')
+		.execute();
 }
 
 export async function listAgendaFicheIds(db: Executor, sittingId: number): Promise<Set<number>> {

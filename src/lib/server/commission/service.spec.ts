@@ -213,6 +213,28 @@ describe('priority decisions', () => {
 	});
 });
 
+describe('the agenda', () => {
+	it('lists fiches ticked together in the plan’s order (2-1 before 10-1), after the points already there', async () => {
+		const created = await createSitting(
+			db,
+			member,
+			{ heldOn: '2026-12-10', place: 'Cahors', title: 'Commission des usages numériques' },
+			null
+		);
+		if (!created.ok) throw new Error('sitting');
+		const id = created.value.id;
+		await addAgendaFiches(db, member, id, ['14-1'], null);
+		await addAgendaFiches(db, member, id, ['17-1', '10-1', '3-1', '2-1'], null);
+		expect((await findSitting(db, id))!.items.map((i) => i.fiche?.code)).toEqual([
+			'14-1',
+			'2-1',
+			'3-1',
+			'10-1',
+			'17-1'
+		]);
+	});
+});
+
 describe('holding and closing', () => {
 	it('neither before the sitting’s day (Paris), from which its decisions take effect', async () => {
 		const created = await createSitting(
