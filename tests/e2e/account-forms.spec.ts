@@ -239,10 +239,18 @@ test('on a phone, the tables of things to act on keep their actions on screen', 
 	// A refused form takes the focus to its first refused field, a screen above its button.
 	await page.goto('/admin/campagnes');
 	await page.waitForLoadState('networkidle');
+	// Only the plan's two priorities are offered.
+	await expect(page.locator('#priority option')).toHaveText(['—', 'Priorité 1', 'Priorité 2']);
+	// A deadline already passed is told with the missing title, not on the next attempt.
+	await page.locator('#deadline').fill('2020-01-15');
 	await page.getByRole('button', { name: /^Ouvrir la campagne/ }).click();
 	const title = page.getByLabel('Titre');
 	await expect(title).toBeFocused();
 	await expect(title).toHaveAccessibleDescription(/Donnez un titre à la campagne/);
 	await expect(title).toBeInViewport();
+	await expect(page.locator('#deadline')).toHaveAccessibleDescription(
+		'Choisissez une date limite à venir.'
+	);
+	await expect(page.locator('#deadline')).toHaveValue('2020-01-15');
 	await context.close();
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRIORITIES } from '../utils/vocabulary';
 import { hasForbiddenCharacters, isIsoDate } from './form';
 
 /** « -14, -3, +1 » : days from the deadline, negative before it. */
@@ -44,7 +45,7 @@ export const CampaignSchema = z
 	.superRefine((v, ctx) => {
 		if (v.scope === 'axis' && !/^\d{1,9}$/.test(v.axis))
 			ctx.addIssue({ code: 'custom', path: ['axis'], message: 'Choisissez un axe.' });
-		if (v.scope === 'priority' && !/^[1-3]$/.test(v.priority))
+		if (v.scope === 'priority' && !PRIORITIES.some((p) => String(p) === v.priority))
 			ctx.addIssue({ code: 'custom', path: ['priority'], message: 'Choisissez une priorité.' });
 		if (v.scope === 'organisation' && !/^\d{1,9}$/.test(v.organisation))
 			ctx.addIssue({

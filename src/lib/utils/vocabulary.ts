@@ -12,6 +12,9 @@ export const FICHE_STATUSES = [
 
 export type FicheStatus = (typeof FICHE_STATUSES)[number];
 
+/** A fiche's priorities (the plan has two; the database allows no other). */
+export const PRIORITIES = [1, 2] as const;
+
 export const STATUS_LABELS: Record<FicheStatus, string> = {
 	a_lancer: 'À lancer',
 	en_cours: 'En cours',

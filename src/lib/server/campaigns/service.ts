@@ -8,6 +8,7 @@ import { queueNotification } from '../mail/outbox';
 import { activeRecipients, organisationReceives } from '../mail/preferences-repository';
 import { ok, refuse, type Result } from '../result';
 import { LATEST_REMINDER_DAYS, parseReminderDays } from '../../schemas/campaign';
+import { isIsoDate } from '../../schemas/form';
 import { parisDate, shiftDay } from '../../utils/dates';
 import { formatDate, formatReminderOffset, pluralize } from '../../utils/format';
 import { compareFrench, sameWords } from '../../utils/text';
@@ -115,6 +116,31 @@ async function mailOrganisation(
 		);
 }
 
+/**
+ * The deadline's and the reminders' problems against today in Paris: a deadline passed or more
+ * than a year away, reminders that would fall before the opening. A deadline or reminders the
+ * form's schema cannot read are left to its own message: the route asks this beside them, so that
+ * every problem is told at once.
+ */
+export function campaignDateProblems(
+	deadline: string,
+	reminders: string,
+	now = Date.now()
+): Partial<Record<'deadline' | 'reminders', string>> {
+	if (!isIsoDate(deadline)) return {};
+	const today = parisDate(new Date(now));
+	if (deadline < today) return { deadline: 'Choisissez une date limite à venir.' };
+	const latest = shiftDay(today, -MAX_CAMPAIGN_DAYS);
+	if (deadline > latest)
+		return {
+			deadline: `Choisissez une date limite au plus tard le ${formatDate(latest)} : une campagne dure au plus un an (vérifiez l’année).`
+		};
+	const early = (parseReminderDays(reminders) ?? []).filter(
+		(offset) => reminderDay(deadline, offset) <= today
+	);
+	return early.length > 0 ? { reminders: earlyRemindersMessage(early, deadline) } : {};
+}
+
 /** Opens a campaign and, in the same transaction, mails each organisation concerned its fiches. */
 export async function openCampaign(
 	db: Db,
@@ -129,21 +155,10 @@ export async function openCampaign(
 			fieldErrors: { reminders: 'Indiquez par exemple -14, -3, +1.' }
 		});
 	const today = parisDate(new Date(now));
-	if (input.deadline < today)
-		return refuse(400, 'La date limite est déjà passée.', {
-			fieldErrors: { deadline: 'Choisissez une date limite à venir.' }
-		});
-	const latest = shiftDay(today, -MAX_CAMPAIGN_DAYS);
-	if (input.deadline > latest)
-		return refuse(400, 'La date limite est à plus d’un an.', {
-			fieldErrors: {
-				deadline: `Choisissez une date limite au plus tard le ${formatDate(latest)} : une campagne dure au plus un an (vérifiez l’année).`
-			}
-		});
-	const early = reminderDays.filter((offset) => reminderDay(input.deadline, offset) <= today);
-	if (early.length > 0)
-		return refuse(400, 'Des rappels tomberaient avant l’ouverture de la campagne.', {
-			fieldErrors: { reminders: earlyRemindersMessage(early, input.deadline) }
+	const dateProblems = campaignDateProblems(input.deadline, input.reminders, now);
+	if (Object.keys(dateProblems).length > 0)
+		return refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
+			fieldErrors: dateProblems
 		});
 	return db.transaction().execute(async (trx) => {
 		// The same campaign opened twice (two tabs, a form sent again): every partner would get

@@ -1,9 +1,9 @@
 import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
-import { campaignsPage, openCampaign } from '$lib/server/campaigns/service';
+import { campaignDateProblems, campaignsPage, openCampaign } from '$lib/server/campaigns/service';
 import type { Scope } from '$lib/server/campaigns/repository';
 import { getDb } from '$lib/server/db/instance';
-import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { CAMPAIGN_FIELDS, CampaignSchema } from '$lib/schemas/campaign';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,12 +15,17 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	open: async (event) => {
 		const admin = await authorize(event, 'campaigns.manage');
-		const { answer, values, data } = readPostedForm(
+		const { answer, errors, values, typed, data } = readPostedForm(
 			await event.request.formData(),
 			CAMPAIGN_FIELDS,
 			CampaignSchema
 		);
-		if (answer) return answer;
+		if (answer)
+			return invalidFormAnswer(
+				// Those of the dates against today too (the schema read them), every problem at once.
+				{ ...errors, ...campaignDateProblems(typed.deadline, typed.reminders) },
+				values
+			);
 		const scope: Scope =
 			data.scope === 'axis'
 				? { kind: 'axis', axisId: Number(data.axis) }
