@@ -88,6 +88,15 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await expect(page.getByRole('region', { name: 'Présents' })).toContainText(
 		'Marie Invitée (sur invitation)'
 	);
+	// The same person again, written otherwise: told under the field, which takes the focus.
+	await page.getByLabel('Invité').fill('marie  INVITÉE');
+	await page.getByRole('button', { name: 'Ajouter l’invité' }).click();
+	await expect(page.getByLabel('Invité')).toHaveAccessibleDescription(
+		'Marie Invitée figure déjà parmi les présents.'
+	);
+	await expect(page.getByLabel('Invité')).toBeFocused();
+	await expect(page.getByLabel('Invité')).toHaveValue('marie  INVITÉE');
+	await page.getByLabel('Invité').fill('');
 	await expectNoAxeViolations(page);
 	await screenshot(page, testInfo.outputPath('seance-preparation.png'));
 

@@ -306,7 +306,10 @@ export async function addAttendee(
 			const same = (await listAttendeeNames(trx, sittingId)).find((other) =>
 				sameWords(other.name, attendee.guestName)
 			);
-			if (same) return refuse(409, `${same.name} figure déjà parmi les présents.`);
+			if (same) {
+				const message = `${same.name} figure déjà parmi les présents.`;
+				return refuse(409, message, { fieldErrors: { guest_name: message } });
+			}
 		}
 		await insertAttendee(trx, sittingId, attendee);
 		await recordAudit(trx, {

@@ -215,14 +215,20 @@ export const actions: Actions = {
 	},
 	addGuest: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const { answer, data } = readPostedForm(c.form, ['guest_name'], GuestSchema, undefined, {
-			oneField: true
-		});
-		if (answer) return answer;
-		return respond(
-			await addAttendee(c.db, c.user, c.id, { guestName: data.guest_name }, c.address),
-			'Invité enregistré.'
+		const { answer, values, data } = readPostedForm(
+			c.form,
+			['guest_name'],
+			GuestSchema,
+			undefined,
+			{
+				oneField: true
+			}
 		);
+		if (answer) return answer;
+		const result = await addAttendee(c.db, c.user, c.id, { guestName: data.guest_name }, c.address);
+		// Someone already present: told under the field, the name as typed.
+		if (!result.ok) return refusalAnswer(result, values);
+		return { done: 'Invité enregistré.' };
 	},
 	removeAttendee: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
