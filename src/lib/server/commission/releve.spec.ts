@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { releveSheet } from './releve';
+import { RELEVE_COLUMNS, releveRows, releveSheet } from './releve';
 import type { SittingRecord } from './repository';
 
 const sitting: SittingRecord = {
@@ -24,5 +24,38 @@ describe('the relevé as a workbook', () => {
 		expect(releveSheet({ ...sitting, startsAt: null }).note).toMatch(
 			/— séance du 20 novembre 2026, Cahors ; /
 		);
+	});
+});
+
+describe('who recorded each decision', () => {
+	it('is in the CSV and the workbook, as on the séance’s page', () => {
+		const decided: SittingRecord = {
+			...sitting,
+			items: [
+				{
+					id: 1,
+					position: 1,
+					fiche: null,
+					title: 'Point libre',
+					decisions: [
+						{
+							id: 3,
+							kind: 'free',
+							previousPriority: null,
+							newPriority: null,
+							opinion: null,
+							text: 'Relancer les communes.',
+							recordedBy: 'Françoise Lacombe',
+							recordedAt: '2026-11-20T16:00:00.000Z'
+						}
+					]
+				}
+			]
+		};
+		expect(RELEVE_COLUMNS.at(-1)).toBe('saisie_par');
+		expect(releveRows(decided)[0]?.at(-1)).toBe('Françoise Lacombe');
+		const sheet = releveSheet(decided);
+		expect(sheet.headers.at(-1)).toBe('Saisie par');
+		expect(sheet.rows[0]?.at(-1)).toBe('Françoise Lacombe');
 	});
 });

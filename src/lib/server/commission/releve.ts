@@ -14,7 +14,11 @@ export async function closedSittingRecord(db: Executor, id: number): Promise<Sit
 	return sitting;
 }
 
-/** The record of decisions of a closed sitting, one row per decision, in machine form (CSV). */
+/**
+ * The record of decisions of a closed sitting, one row per decision, in machine form (CSV): codes
+ * for the kind and the opinion, as the open data writes them; who recorded each decision, as the
+ * séance's page says it.
+ */
 export function releveRows(sitting: SittingRecord): string[][] {
 	return sitting.items.flatMap((item) =>
 		item.decisions.map((d) => [
@@ -25,7 +29,8 @@ export function releveRows(sitting: SittingRecord): string[][] {
 			d.opinion ?? '',
 			d.previousPriority === null ? '' : String(d.previousPriority),
 			d.newPriority === null ? '' : String(d.newPriority),
-			protectFormula(d.text)
+			protectFormula(d.text),
+			protectFormula(d.recordedBy ?? '')
 		])
 	);
 }
@@ -38,7 +43,8 @@ export const RELEVE_COLUMNS = [
 	'avis',
 	'priorite_avant',
 	'priorite_apres',
-	'texte'
+	'texte',
+	'saisie_par'
 ];
 
 /** Who attended, as the relevé's page lists them. */
@@ -64,7 +70,8 @@ export function releveSheet(sitting: SittingRecord): Sheet {
 			'Avis',
 			'Priorité avant',
 			'Priorité après',
-			'Texte'
+			'Texte',
+			'Saisie par'
 		],
 		rows: sitting.items.flatMap((item) =>
 			item.decisions.map((d) => [
@@ -77,7 +84,8 @@ export function releveSheet(sitting: SittingRecord): Sheet {
 					: '',
 				d.previousPriority,
 				d.newPriority,
-				d.text
+				d.text,
+				d.recordedBy ?? ''
 			])
 		)
 	};
