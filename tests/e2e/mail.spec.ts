@@ -222,6 +222,10 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 		/Rappel : campagne de suivi « Bilan des assureurs »/
 	);
 	expect(reminder).toContain(`${ficheCode} — `);
+	// Not « not yet submitted »: a fiche whose update was returned is awaited too.
+	expect(reminder).toContain(
+		'Lot numérique attend encore de votre organisation une mise à jour de ces fiches (à soumettre, ou à compléter si elle vous a été renvoyée)'
+	);
 	await page.reload();
 	const row = page
 		.getByRole('table', { name: 'Avancement par organisation' })

@@ -199,6 +199,10 @@ export function sittingClosedMail(
 	};
 }
 
+/** What a reminder says of its fiches: not yet submitted, or returned to be completed. */
+const STILL_AWAITED =
+	'Lot numérique attend encore de votre organisation une mise à jour de ces fiches (à soumettre, ou à compléter si elle vous a été renvoyée)';
+
 export function campaignMail(
 	user: { name: string },
 	campaign: { title: string; deadline: string },
@@ -210,8 +214,8 @@ export function campaignMail(
 		reminder === null
 			? `Lot numérique ouvre la campagne de suivi « ${campaign.title} ». Merci de soumettre une mise à jour de chacune de ces fiches au plus tard le ${deadline} :`
 			: reminder <= 0
-				? `Rappel : la campagne « ${campaign.title} » se termine le ${deadline}. Votre organisation n’a pas encore soumis de mise à jour pour ces fiches :`
-				: `La campagne « ${campaign.title} » s’est terminée le ${deadline}. Votre organisation n’a pas encore soumis de mise à jour pour ces fiches ; il est encore temps :`;
+				? `Rappel : la campagne « ${campaign.title} » se termine le ${deadline}. ${STILL_AWAITED} :`
+				: `La campagne « ${campaign.title} » s’est terminée le ${deadline}. ${STILL_AWAITED} ; il est encore temps :`;
 	return {
 		subject:
 			reminder === null
