@@ -49,6 +49,7 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await expect(page.getByText('Indiquez la date de la séance.')).toBeVisible();
 	await expect(page.getByLabel('Lieu')).toHaveValue('Cahors');
 	await page.getByLabel('Date').fill('2026-11-20');
+	await page.getByLabel('Heure').fill('14:30');
 	await page.getByRole('button', { name: 'Créer la séance' }).click();
 	await expect(page.locator('h1')).toHaveText('Séance du 20 novembre 2026');
 
@@ -104,6 +105,9 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await page.getByRole('link', { name: 'Dossier de préparation de la fiche 4-1' }).click();
 	await expect(page.locator('h1')).toHaveText(/Fiche 4-1/);
 	await expect(page.getByText('Priorité 2 depuis le 19 juillet 2018')).toBeVisible();
+	await expect(page.locator('main')).toContainText(
+		'séance du 20 novembre 2026 à 14\u00a0h\u00a030, Cahors — dossier de préparation'
+	);
 	await expectNoAxeViolations(page);
 	await page.emulateMedia({ media: 'print' });
 	await screenshot(page, testInfo.outputPath('dossier-4-1-impression.png'));

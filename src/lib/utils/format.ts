@@ -51,10 +51,15 @@ export function formatClock(hhmm: string): string {
 	return minutes === '00' ? `${h}\u00a0h` : `${h}\u00a0h\u00a0${minutes}`;
 }
 
+/** A séance's day and time: « 20 novembre 2026 à 14 h 30 » (« séance du … »), or the day alone. */
+export function formatSittingDay(sitting: { heldOn: string; startsAt: string | null }): string {
+	const day = formatDate(sitting.heldOn);
+	return sitting.startsAt ? `${day} à ${formatClock(sitting.startsAt)}` : day;
+}
+
 /** When a séance meets: « le 20 novembre 2026 à 14 h 30 », or the day alone when its time was not given. */
 export function formatSittingMoment(sitting: { heldOn: string; startsAt: string | null }): string {
-	const day = `le ${formatDate(sitting.heldOn)}`;
-	return sitting.startsAt ? `${day} à ${formatClock(sitting.startsAt)}` : day;
+	return `le ${formatSittingDay(sitting)}`;
 }
 
 /** The day of a moment in milliseconds, in Paris: "1er décembre 2026". */

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { formatClock, formatDate } from '../../utils/format';
+import { formatDate, formatSittingDay } from '../../utils/format';
 import { capitalized, DECISION_KIND_LABELS, OPINION_LABELS } from '../../utils/vocabulary';
 import type { Executor } from '../db';
 import { protectFormula } from '../csv';
@@ -61,7 +61,7 @@ function attendeesText(sitting: SittingRecord): string {
 export function releveSheet(sitting: SittingRecord): Sheet {
 	return {
 		title: `Relevé du ${formatDate(sitting.heldOn)}`,
-		note: `Relevé de décisions de la commission des usages numériques — séance du ${formatDate(sitting.heldOn)}${sitting.startsAt ? ` à ${formatClock(sitting.startsAt)}` : ''}, ${sitting.place} ; ${attendeesText(sitting)}`,
+		note: `Relevé de décisions de la commission des usages numériques — séance du ${formatSittingDay(sitting)}, ${sitting.place} ; ${attendeesText(sitting)}`,
 		headers: [
 			'Date de la séance',
 			'Fiche',

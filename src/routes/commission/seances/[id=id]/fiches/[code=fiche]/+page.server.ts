@@ -28,7 +28,13 @@ export const load: PageServerLoad = async (event) => {
 	const progressThen = previous ? await findProgressAsOf(db, fiche.id, previous.heldOn) : null;
 	const flags = (await listFicheFlags(db, sitting.heldOn)).find((f) => f.code === fiche.code)!;
 	return {
-		sitting: { id: sitting.id, heldOn: sitting.heldOn, title: sitting.title, place: sitting.place },
+		sitting: {
+			id: sitting.id,
+			heldOn: sitting.heldOn,
+			startsAt: sitting.startsAt,
+			title: sitting.title,
+			place: sitting.place
+		},
 		previousDate: previous?.heldOn ?? null,
 		campaigns: await ficheCampaignStatus(db, fiche.id),
 		fiche: {
