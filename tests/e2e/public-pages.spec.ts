@@ -62,6 +62,17 @@ test('a fiche lists the fiches it links to and those that cite it, or says there
 	await expect(none.getByRole('link')).toHaveCount(0);
 });
 
+test('printed, a « Priorité 1 » badge keeps its blue when the browser prints without backgrounds', async ({
+	page
+}) => {
+	await page.emulateMedia({ media: 'print' });
+	await page.goto('/fiches/14-1');
+	// White on blue: printed without backgrounds (browsers' default), it would vanish.
+	const badge = page.getByText('Priorité 1', { exact: true }).first();
+	await expect(badge).toBeVisible();
+	expect(await badge.evaluate((el) => getComputedStyle(el).printColorAdjust)).toBe('exact');
+});
+
 test('unknown filters are ignored with a visible note', async ({ page }) => {
 	await page.goto('/fiches?priorite=7&axe=modernite&statut=%3Cb%3E');
 	await expect(page.getByRole('status')).toContainText('Priorité « 7 » invalide');
