@@ -180,6 +180,12 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await expectNoAxeViolations(page);
 	await page.getByRole('button', { name: 'Clore définitivement la séance' }).click();
 	await expect(page.locator('h1')).toHaveText('Relevé de décisions du 20 novembre 2026');
+	// Printed right away, the relevé leaves out what the closing did (a confirmation for the screen).
+	const closed = page.getByRole('status').filter({ hasText: 'La séance est close' });
+	await expect(closed).toBeVisible();
+	await page.emulateMedia({ media: 'print' });
+	await expect(closed).toBeHidden();
+	await page.emulateMedia({ media: 'screen' });
 	// The other tab, still showing the séance as held, tries one more decision: refused, and the
 	// page reads the séance again (closed, no form), the refusal above.
 	await otherItem.getByLabel('Type de décision').selectOption('free');
