@@ -236,6 +236,20 @@ test('on a phone, the tables of things to act on keep their actions on screen', 
 	// Each cell says which column it belongs to.
 	await expect(page.locator('td[data-label="Adresse"]').first()).toBeVisible();
 
+	// A table's scrolling area is a tab stop while it scrolls (on this phone), not once it fits.
+	await page.goto('/admin/organisations');
+	await page.waitForLoadState('networkidle');
+	const area = page.getByRole('region', {
+		name: 'Organisations, avec leurs fiches et leurs comptes'
+	});
+	const scrolls = () => area.evaluate((el) => el.scrollWidth > el.clientWidth);
+	expect(await scrolls()).toBe(true);
+	await expect(area).toHaveAttribute('tabindex', '0');
+	await page.setViewportSize({ width: 1280, height: 844 });
+	await expect.poll(scrolls).toBe(false);
+	await expect(area).not.toHaveAttribute('tabindex');
+	await page.setViewportSize({ width: 390, height: 844 });
+
 	// A refused form takes the focus to its first refused field, a screen above its button.
 	await page.goto('/admin/campagnes');
 	await page.waitForLoadState('networkidle');
