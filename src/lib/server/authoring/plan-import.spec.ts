@@ -228,6 +228,10 @@ describe('plan workbook round trip', () => {
 		const { problems, changes } = await previewPlanImport(db, bytes);
 		expect(problems).toEqual([
 			expect.stringMatching(/^Feuille « Fiches », ligne \d+, colonne « Titre » : /),
+			// The plan has two priorities: a « 3 » is refused as a cell, not as a change.
+			expect.stringMatching(
+				/^Feuille « Fiches », ligne \d+, colonne « Priorité » : « 3 » n’est pas un nombre entier entre 1 et 2/
+			),
 			expect.stringMatching(/^Feuille « Indicateurs », ligne \d+, colonne « Cible » : /),
 			expect.stringMatching(
 				/^Feuille « Fiches », ligne \d+, colonne « Priorité » : la priorité de la fiche 17-1 passe de 1 à 2 /

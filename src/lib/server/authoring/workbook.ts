@@ -5,6 +5,7 @@ import { FICHE_CODE_PATTERN } from '../../utils/text';
 import {
 	ORGANISATION_KIND_LABELS,
 	ORGANISATION_KINDS,
+	PRIORITIES,
 	type OrganisationKind
 } from '../../utils/vocabulary';
 import type { IndicatorKind } from '../db/schema';
@@ -525,7 +526,7 @@ class RowReader {
 		const column = this.spec.columns[index]!;
 		// Refused, the text is still given back (as a too long one): the row fails once, without
 		// « cette cellule est obligatoire » as well.
-		if (hasForbiddenCharacters(text)) {
+		if (hasForbiddenCharacters(text, { oneLine: column.kind !== 'long', lineBreaksApart: true })) {
 			this.fail(index, 'cette cellule contient des caractères non autorisés');
 			return text;
 		}
@@ -837,7 +838,7 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 					objective,
 					title: r.text(2),
 					shortTitle: r.optionalText(3),
-					priority: r.integer(4, 1, 3),
+					priority: r.integer(4, PRIORITIES[0], PRIORITIES.at(-1)!),
 					context: r.optionalText(5) ?? '',
 					existing: r.optionalText(6) ?? '',
 					description: r.optionalText(7) ?? '',
