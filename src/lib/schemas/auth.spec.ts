@@ -37,7 +37,13 @@ describe('NewAccountSchema', () => {
 
 describe('LoginSchema', () => {
 	it('refuses an address holding a control character or bytes that were not UTF-8', () => {
-		for (const email of ['a\u0000b@lot.test', 'camille@lot\u0007.test', 'a\uFFFDb@lot.test']) {
+		for (const email of [
+			'a\u0000b@lot.test',
+			'camille@lot\u0007.test',
+			'a\uFFFDb@lot.test',
+			// Read « directionrf.64gdc@lot.fr » on screen: another domain than the real one.
+			'direction\u202Erf.tol@cdg46.fr'
+		]) {
 			const parsed = LoginSchema.safeParse({ email, password: 'x' });
 			expect(parsed.error?.issues[0]?.message, JSON.stringify(email)).toBe(
 				'Cette adresse électronique n’est pas valide (exemple : prenom.nom@exemple.fr).'

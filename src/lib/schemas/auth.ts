@@ -9,9 +9,10 @@ const emailField = (missing: string) =>
 		.trim()
 		.min(1, missing)
 		.max(254, 'Cette adresse électronique est trop longue.')
-		// No space, control character (NUL…) or U+FFFD (bytes that were not UTF-8) in any part.
+		// No space, control character (NUL…), U+FFFD (bytes that were not UTF-8) or character
+		// reversing the text after it (« …\u202Erf.tol@… » would read as another domain) in any part.
 		.regex(
-			/^[^\s@\p{Cc}\uFFFD]+@[^\s@\p{Cc}\uFFFD]+\.[^\s@\p{Cc}\uFFFD]+$/u,
+			/^[^\s@\p{Cc}\uFFFD\u202A-\u202E\u2066-\u2069]+@[^\s@\p{Cc}\uFFFD\u202A-\u202E\u2066-\u2069]+\.[^\s@\p{Cc}\uFFFD\u202A-\u202E\u2066-\u2069]+$/u,
 			'Cette adresse électronique n’est pas valide (exemple : prenom.nom@exemple.fr).'
 		);
 const email = emailField('Indiquez votre adresse électronique.');

@@ -40,6 +40,11 @@ describe('textField', () => {
 			'L’intitulé tient sur une ligne : retirez ses retours à la ligne.'
 		);
 		expect(title.parse('Commission extraordinaire')).toBe('Commission extraordinaire');
+		// Nor a tab, which a long text may hold.
+		expect(title.safeParse('Commission\textraordinaire').error?.issues[0]?.message).toBe(
+			'L’intitulé contient des caractères non autorisés.'
+		);
+		expect(text.parse('un\tdeux')).toBe('un\tdeux');
 	});
 
 	it('keeps spaces when asked to (the progress form)', () => {

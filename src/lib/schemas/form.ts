@@ -60,12 +60,17 @@ export function parseForm<F extends string, S extends z.ZodType>(
  * text after them (U+202A–202E, U+2066–2069): « 0001 » would read « 1000 » on every page, mail
  * and list that shows it, and the reversal spills over the words around it.
  */
-export function hasForbiddenCharacters(text: string, { oneLine = false } = {}): boolean {
+export function hasForbiddenCharacters(
+	text: string,
+	{ oneLine = false, lineBreaksApart = false } = {}
+): boolean {
+	// `lineBreaksApart`: a field that tells line breaks by a message of its own leaves them to it.
+	const checked = oneLine && lineBreaksApart ? text.replace(/[\r\n]/g, '') : text;
 	return (
 		oneLine
 			? /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u
 			: /[^\P{Cc}\t\n\r]|[\u202A-\u202E\u2066-\u2069]/u
-	).test(text);
+	).test(checked);
 }
 
 export function isIsoDate(value: string): boolean {
@@ -108,7 +113,7 @@ export function textField(
 			`${label} ${plural ? 'sont obligatoires' : 'est obligatoire'}.`
 		)
 		.refine(
-			(v) => !hasForbiddenCharacters(v),
+			(v) => !hasForbiddenCharacters(v, { oneLine: line, lineBreaksApart: true }),
 			`${label} ${plural ? 'contiennent' : 'contient'} des caractères non autorisés.`
 		)
 		.refine(

@@ -90,7 +90,7 @@ export function text(
 					.string()
 					.max(max, `${label} : ${max.toLocaleString('fr-FR')} caractères au plus.`)
 					.refine(
-						(v) => !hasForbiddenCharacters(v),
+						(v) => !hasForbiddenCharacters(v, { oneLine: line, lineBreaksApart: true }),
 						`${label} ${plural ? 'contiennent' : 'contient'} des caractères non autorisés.`
 					)
 					.refine(
