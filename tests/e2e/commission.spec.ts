@@ -376,6 +376,15 @@ test('without JavaScript: a refused point or guest comes back with what was type
 	await expect(free).toHaveAccessibleDescription(/200 caractères au plus/);
 	await expect(page.getByRole('alert')).toContainText('200 caractères au plus');
 	await expect(free).toHaveValue(title);
+	// A point already on the agenda, written otherwise: told under the field too, typing kept.
+	await free.fill('Questions diverses');
+	await page.getByRole('button', { name: 'Ajouter le point' }).click();
+	await free.fill('questions  DIVERSES');
+	await page.getByRole('button', { name: 'Ajouter le point' }).click();
+	await expect(free).toHaveAccessibleDescription(
+		'Le point « Questions diverses » est déjà à l’ordre du jour.'
+	);
+	await expect(free).toHaveValue('questions  DIVERSES');
 	const guest = `Invité ${'y'.repeat(120)}`;
 	await page.getByLabel('Invité').fill(guest);
 	await page.getByRole('button', { name: 'Ajouter l’invité' }).click();

@@ -238,7 +238,10 @@ export async function addAgendaFreeItem(
 		const same = (await listFreeItemTitles(trx, sittingId)).find((other) =>
 			sameWords(other, title)
 		);
-		if (same !== undefined) return refuse(409, `Le point « ${same} » est déjà à l’ordre du jour.`);
+		if (same !== undefined) {
+			const message = `Le point « ${same} » est déjà à l’ordre du jour.`;
+			return refuse(409, message, { fieldErrors: { title: message } });
+		}
 		await appendAgendaItem(trx, sittingId, { title });
 		await recordAudit(trx, {
 			actor: user,

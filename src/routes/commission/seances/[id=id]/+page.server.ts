@@ -146,14 +146,14 @@ export const actions: Actions = {
 	},
 	addFree: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const { answer, data } = readPostedForm(c.form, ['title'], FreeItemSchema, undefined, {
+		const { answer, values, data } = readPostedForm(c.form, ['title'], FreeItemSchema, undefined, {
 			oneField: true
 		});
 		if (answer) return answer;
-		return respond(
-			await addAgendaFreeItem(c.db, c.user, c.id, data.title, c.address),
-			'Point ajouté.'
-		);
+		const result = await addAgendaFreeItem(c.db, c.user, c.id, data.title, c.address);
+		// A point already on the agenda: told under the field, the title as typed.
+		if (!result.ok) return refusalAnswer(result, values);
+		return { done: 'Point ajouté.' };
 	},
 	edit: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
