@@ -591,14 +591,14 @@ describe('reviewProgressUpdate', () => {
 	});
 });
 
-describe('an indicator retired while a partner writes', () => {
-	/** A new key each time: the same key is the same form sent again. */
-	const posted = (fields: Record<string, string>) =>
-		progressFormData({
-			submission_key: `cle-${Math.random().toString(36).slice(2, 12)}`,
-			...fields
-		});
+/** The progress form as posted, a new key each time: the same key is the same form sent again. */
+const posted = (fields: Record<string, string>) =>
+	progressFormData({
+		submission_key: `cle-${Math.random().toString(36).slice(2, 12)}`,
+		...fields
+	});
 
+describe('an indicator retired while a partner writes', () => {
 	it('refuses a value sent for it, by name, and keeps nothing of it unseen', async () => {
 		const fiche = (await findFicheForReporting(db, '1-1'))!;
 		const indicator = fiche.indicators[0]!;
@@ -637,5 +637,39 @@ describe('an indicator retired while a partner writes', () => {
 			await saveProgressForm(db, cdg, '1-1', id, posted({ version: '1', done: 'Fait' }), null)
 		).toMatchObject({ ok: true });
 		expect((await findProgressUpdate(db, id))!.measurements).toEqual([]);
+	});
+});
+
+describe('a form refused for its fields, its update changed meanwhile', () => {
+	it('says so with the fields’ messages, not only on the next attempt', async () => {
+		const id = await created(cdg, '1-1', { intent: 'draft' });
+		const mistaken = { version: '1', progress: '150' };
+		// Unchanged: the fields' message alone.
+		const alone = await saveProgressForm(db, cdg, '1-1', id, posted(mistaken), null);
+		expect(alone).toMatchObject({
+			ok: false,
+			status: 400,
+			message: 'Le formulaire contient des erreurs : corrigez les champs signalés.'
+		});
+		// A colleague submits it meanwhile.
+		expect(
+			await saveProgressForm(
+				db,
+				colleague,
+				'1-1',
+				id,
+				posted({ version: '1', intent: 'submit' }),
+				null
+			)
+		).toMatchObject({ ok: true });
+		const refused = await saveProgressForm(db, cdg, '1-1', id, posted(mistaken), null);
+		expect(refused).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: { progress: expect.any(String) }
+		});
+		expect(!refused.ok && refused.message).toContain(
+			`Par ailleurs, ${colleague.name} a soumis cette mise à jour à Lot numérique entre-temps`
+		);
 	});
 });

@@ -181,6 +181,31 @@ function retiredIndicatorsMessage(gone: { label: string; retiredAt: string; valu
 }
 
 /**
+ * A form refused for its fields whose update changed since the page was drawn (a colleague saved or
+ * submitted it, staff validated it): said with the fields' messages, where it came only on the next
+ * attempt, once they were corrected. Null when it did not change, or for a new update.
+ */
+function changedMeanwhile(current: ProgressUpdateRecord | null, form: FormData): string | null {
+	if (!current) return null;
+	const seen = form.get('version');
+	const repeated =
+		current.lastPostKey !== null && current.lastPostKey === form.get('submission_key');
+	if (
+		repeated ||
+		(current.state !== 'submitted' &&
+			current.state !== 'validated' &&
+			seen === String(current.version))
+	)
+		return null;
+	const who = current.updatedByName ?? 'Une autre personne';
+	if (current.state === 'validated')
+		return 'Par ailleurs, Lot numérique a validé et publié cette mise à jour entre-temps : elle ne peut plus être modifiée.';
+	return current.state === 'submitted'
+		? `Par ailleurs, ${who} a soumis cette mise à jour à Lot numérique entre-temps : une fois les champs corrigés, les deux versions vous seront montrées côte à côte.`
+		: `Par ailleurs, ${who} a enregistré cette mise à jour entre-temps : une fois les champs corrigés, les deux versions vous seront montrées côte à côte.`;
+}
+
+/**
  * The progress form as posted, in one transaction: the fiche, the update and the person's rights
  * are read once, the form is checked against the fiche's indicators, then saved as
  * `saveProgressUpdate` does. A form with mistakes is refused with a message per field.
@@ -200,7 +225,12 @@ export async function saveProgressForm(
 		const gone = retiredWithValue(context.value.fiche.retiredIndicators, form);
 		if (gone.length > 0) return refuse(410, retiredIndicatorsMessage(gone));
 		const parsed = parseProgressForm(form, context.value.fiche.indicators, parisToday(now));
-		if (!parsed.input) return refuse(400, FORM_ERRORS_MESSAGE, { fieldErrors: parsed.errors });
+		if (!parsed.input) {
+			const meanwhile = changedMeanwhile(context.value.current, form);
+			return refuse(400, meanwhile ? `${FORM_ERRORS_MESSAGE} ${meanwhile}` : FORM_ERRORS_MESSAGE, {
+				fieldErrors: parsed.errors
+			});
+		}
 		return save(trx, user, context.value, parsed.input, clientAddress, now);
 	});
 }
