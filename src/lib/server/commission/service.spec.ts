@@ -68,18 +68,19 @@ const counts = async () => {
 	};
 };
 
-async function heldSittingWith(code: string, heldOn = '2026-06-15') {
-	const created = await createSitting(
-		db,
-		member,
-		{ heldOn, place: 'Cahors', title: 'Commission des usages numériques' },
-		null
-	);
+/** A séance in Cahors created by the member, which must be accepted: its id. */
+async function newSitting(heldOn: string, title = 'Commission des usages numériques') {
+	const created = await createSitting(db, member, { heldOn, place: 'Cahors', title }, null);
 	if (!created.ok) throw new Error('sitting');
-	await addAgendaFiches(db, member, created.value.id, [code], null);
-	await changeSittingState(db, member, created.value.id, 'held', null);
-	const sitting = (await findSitting(db, created.value.id))!;
-	return { id: created.value.id, itemId: sitting.items[0]!.id };
+	return created.value.id;
+}
+
+async function heldSittingWith(code: string, heldOn = '2026-06-15') {
+	const id = await newSitting(heldOn);
+	await addAgendaFiches(db, member, id, [code], null);
+	await changeSittingState(db, member, id, 'held', null);
+	const sitting = (await findSitting(db, id))!;
+	return { id, itemId: sitting.items[0]!.id };
 }
 
 /** A priority decision on the sitting's first point, « Motif. » as its rationale. */
@@ -215,14 +216,7 @@ describe('priority decisions', () => {
 
 describe('the agenda', () => {
 	it('lists fiches ticked together in the plan’s order (2-1 before 10-1), after the points already there', async () => {
-		const created = await createSitting(
-			db,
-			member,
-			{ heldOn: '2026-12-10', place: 'Cahors', title: 'Commission des usages numériques' },
-			null
-		);
-		if (!created.ok) throw new Error('sitting');
-		const id = created.value.id;
+		const id = await newSitting('2026-12-10');
 		await addAgendaFiches(db, member, id, ['14-1'], null);
 		await addAgendaFiches(db, member, id, ['17-1', '10-1', '3-1', '2-1'], null);
 		expect((await findSitting(db, id))!.items.map((i) => i.fiche?.code)).toEqual([
@@ -237,14 +231,7 @@ describe('the agenda', () => {
 
 describe('holding and closing', () => {
 	it('neither before the sitting’s day (Paris), from which its decisions take effect', async () => {
-		const created = await createSitting(
-			db,
-			member,
-			{ heldOn: '2026-12-10', place: 'Cahors', title: 'Commission des usages numériques' },
-			null
-		);
-		if (!created.ok) throw new Error('sitting');
-		const id = created.value.id;
+		const id = await newSitting('2026-12-10');
 		// 9 December, 23:30 in Paris: still the day before.
 		const early = await changeSittingState(
 			db,
@@ -616,14 +603,7 @@ describe('a form sent twice', () => {
 
 describe('a séance created by mistake', () => {
 	it('is left out of every reading of séances once deleted', async () => {
-		const created = await createSitting(
-			db,
-			member,
-			{ heldOn: '2026-06-15', place: 'Cahors', title: 'Séance en trop' },
-			null
-		);
-		if (!created.ok) throw new Error('sitting');
-		const id = created.value.id;
+		const id = await newSitting('2026-06-15', 'Séance en trop');
 		const readings = async () => ({
 			list: (await listSittings(db, { closedOnly: false })).map((s) => s.id),
 			page: (await findSitting(db, id))?.id,
