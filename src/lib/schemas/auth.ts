@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { hasForbiddenCharacters } from './form';
 import { PASSWORD_MAX_LENGTH } from './limits';
 
+/** One part of an address (before its « @ », then on each side of a dot after it): no space nor « @ ». */
+const ADDRESS_PART = '[^\\s@\\p{Cc}\\uFFFD\\u202A-\\u202E\\u2066-\\u2069]+';
+
 /** An e-mail address; `missing` is what an empty field is told (one's own, or someone else's). */
 const emailField = (missing: string) =>
 	z
@@ -12,7 +15,7 @@ const emailField = (missing: string) =>
 		// No space, control character (NUL…), U+FFFD (bytes that were not UTF-8) or character
 		// reversing the text after it (« …\u202Erf.tol@… » would read as another domain) in any part.
 		.regex(
-			/^[^\s@\p{Cc}\uFFFD\u202A-\u202E\u2066-\u2069]+@[^\s@\p{Cc}\uFFFD\u202A-\u202E\u2066-\u2069]+\.[^\s@\p{Cc}\uFFFD\u202A-\u202E\u2066-\u2069]+$/u,
+			new RegExp(`^${ADDRESS_PART}@${ADDRESS_PART}\\.${ADDRESS_PART}$`, 'u'),
 			'Cette adresse électronique n’est pas valide (exemple : prenom.nom@exemple.fr).'
 		);
 const email = emailField('Indiquez votre adresse électronique.');
