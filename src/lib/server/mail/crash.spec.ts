@@ -95,6 +95,12 @@ function statuses(): Map<string, string> {
 	}
 }
 
+function countByStatus(): Record<string, number> {
+	const counts: Record<string, number> = {};
+	for (const status of statuses().values()) counts[status] = (counts[status] ?? 0) + 1;
+	return counts;
+}
+
 describe('SIGKILL of the sending process at random moments', () => {
 	it('delivers each message at most once, and every message not interrupted exactly once', async () => {
 		for (let kill = 0; kill < KILLS; kill++) {
@@ -102,14 +108,19 @@ describe('SIGKILL of the sending process at random moments', () => {
 			await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 40)));
 			await killed(child);
 		}
-		// The last run, left alone until nothing is waiting.
+		// The last run, left alone until nothing is waiting. On a machine shared with the e2e suite
+		// the unit tests get little of the cores: the wait is long, and a failure says what waits.
 		const child = await startChild();
-		const deadline = Date.now() + 30_000;
-		while ([...statuses().values()].some((s) => s === 'pending' || s === 'sending')) {
-			if (Date.now() > deadline) throw new Error('messages still waiting');
-			await new Promise((resolve) => setTimeout(resolve, 50));
+		try {
+			const deadline = Date.now() + 60_000;
+			while ([...statuses().values()].some((s) => s === 'pending' || s === 'sending')) {
+				if (Date.now() > deadline)
+					throw new Error(`messages still waiting: ${JSON.stringify(countByStatus())}`);
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			}
+		} finally {
+			await killed(child);
 		}
-		await killed(child);
 
 		const deliveries = new Map<string, number>();
 		for (const { mail } of smtp.received)
@@ -129,5 +140,5 @@ describe('SIGKILL of the sending process at random moments', () => {
 		// Only a kill can interrupt a message, one at most per kill.
 		expect(interrupted).toBeLessThanOrEqual(KILLS);
 		expect(smtp.received.length + interrupted).toBeGreaterThanOrEqual(MESSAGES);
-	}, 120_000);
+	}, 180_000);
 });
