@@ -48,6 +48,16 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await page.getByRole('button', { name: 'Créer la séance' }).click();
 	await expect(page.getByText('Indiquez la date de la séance.')).toBeVisible();
 	await expect(page.getByLabel('Lieu')).toHaveValue('Cahors');
+	// A day before the plan's adoption and an emptied title: both told at once.
+	await page.getByLabel('Date').fill('2018-05-01');
+	await page.getByLabel('Intitulé').fill('');
+	await page.getByRole('button', { name: 'Créer la séance' }).click();
+	await expect(
+		page.getByText('La séance doit être postérieure à l’adoption du schéma, le 19 juillet 2018.')
+	).toBeVisible();
+	await expect(page.getByText('L’intitulé est obligatoire.')).toBeVisible();
+	await expect(page.getByLabel('Lieu')).toHaveValue('Cahors');
+	await page.getByLabel('Intitulé').fill('Commission des usages numériques');
 	await page.getByLabel('Date').fill('2026-11-20');
 	await page.getByLabel('Heure').fill('14:30');
 	await page.getByRole('button', { name: 'Créer la séance' }).click();
@@ -286,18 +296,10 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 	await expect(page.getByText('Une décision enregistrée par erreur.')).toHaveCount(0);
 
 	// The date, time, place and title are corrected until closing; a held séance is never dated
-	// ahead; a time is hours and minutes.
+	// ahead; a time is hours and minutes. Both problems are told at once, the typing kept.
 	await page.getByText('Corriger la date, l’heure, le lieu ou l’intitulé').click();
 	await page.locator('#held_on').fill('2099-01-01');
 	await page.getByLabel('Lieu', { exact: true }).fill('Gourdon, salle du conseil');
-	await page
-		.getByRole('button', { name: 'Enregistrer la date, l’heure, le lieu et l’intitulé' })
-		.click();
-	await expect(
-		page.getByText('La séance est déjà tenue : sa date ne peut pas être un jour à venir.').first()
-	).toBeVisible();
-	await expect(page.getByLabel('Lieu', { exact: true })).toHaveValue('Gourdon, salle du conseil');
-	await page.locator('#held_on').fill('2026-11-10');
 	await page.locator('#starts_at').evaluate((input: HTMLInputElement) => {
 		// A browser's time field sends only times; a hand-made post can send anything.
 		input.type = 'text';
@@ -307,9 +309,13 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 		.getByRole('button', { name: 'Enregistrer la date, l’heure, le lieu et l’intitulé' })
 		.click();
 	await expect(
+		page.getByText('La séance est déjà tenue : sa date ne peut pas être un jour à venir.').first()
+	).toBeVisible();
+	await expect(
 		page.getByText('L’heure s’écrit en heures et minutes (par exemple 14:30).')
 	).toBeVisible();
 	await expect(page.getByLabel('Lieu', { exact: true })).toHaveValue('Gourdon, salle du conseil');
+	await page.locator('#held_on').fill('2026-11-10');
 	await page.getByLabel(/^Heure/).fill('14:30');
 	await page
 		.getByRole('button', { name: 'Enregistrer la date, l’heure, le lieu et l’intitulé' })

@@ -2,9 +2,9 @@ import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
 import { listSittings } from '$lib/server/commission/repository';
-import { createSitting } from '$lib/server/commission/service';
+import { createSitting, sittingDayProblems } from '$lib/server/commission/service';
 import { getDb } from '$lib/server/db/instance';
-import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { SittingSchema, SITTING_FIELDS } from '$lib/schemas/commission';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -17,12 +17,17 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
 	create: async (event) => {
 		const user = await authorize(event, 'commission.manage');
-		const { answer, values, data } = readPostedForm(
+		const { answer, errors, values, typed, data } = readPostedForm(
 			await event.request.formData(),
 			SITTING_FIELDS,
 			SittingSchema
 		);
-		if (answer) return answer;
+		// The date against the séance's rules too (the schema read it): every problem at once.
+		if (answer)
+			return invalidFormAnswer(
+				{ ...(await sittingDayProblems(getDb(), typed.held_on, null)), ...errors },
+				values
+			);
 		const result = await createSitting(
 			getDb(),
 			user,

@@ -28,6 +28,7 @@ import {
 	recordDecision,
 	removeDecision,
 	rebaseSittingTyping,
+	sittingDayProblems,
 	updateSitting
 } from './service';
 
@@ -393,6 +394,21 @@ describe('corrections before closing', () => {
 				null
 			)
 		).toMatchObject({ ok: true });
+	});
+
+	it('tells a form refused for other fields what the day’s rules say of its date too', async () => {
+		const { id } = await heldSittingWith('4-1');
+		const july = new Date('2026-07-01T10:00:00Z');
+		expect(await sittingDayProblems(db, '2018-07-19', null, july)).toEqual({
+			held_on: 'La séance doit être postérieure à l’adoption du schéma, le 19 juillet 2018.'
+		});
+		expect(await sittingDayProblems(db, '2026-07-02', id, july)).toEqual({
+			held_on: 'La séance est déjà tenue : sa date ne peut pas être un jour à venir.'
+		});
+		// A séance in preparation may be dated ahead; an unreadable date is the schema's to tell.
+		expect(await sittingDayProblems(db, '2026-07-02', null, july)).toEqual({});
+		expect(await sittingDayProblems(db, '2026-06-14', id, july)).toEqual({});
+		expect(await sittingDayProblems(db, '02/07/2026', id, july)).toEqual({});
 	});
 
 	it('after such a refusal, gives back the typing with the others’ correction in untouched fields', async () => {

@@ -39,7 +39,7 @@ import {
 import { parisToday } from '../../utils/dates';
 import { formatDate, formatSittingMoment, pluralize } from '../../utils/format';
 import { sameWords } from '../../utils/text';
-import { storedText } from '../../schemas/form';
+import { isIsoDate, storedText } from '../../schemas/form';
 import { DECISION_KIND_LABELS, SITTING_STATE_LABELS as STATE_LABELS } from '../../utils/vocabulary';
 
 const CLOSED_MESSAGE =
@@ -68,11 +68,39 @@ type SittingDetails = { heldOn: string; startsAt?: string | null; place: string;
  * decisions would come before the priorities they change, and the fiche's history would read
  * against its badge.
  */
-async function beforeAdoption(db: Executor, heldOn: string): Promise<Refusal | null> {
+
+const HELD_IN_FUTURE = 'La séance est déjà tenue : sa date ne peut pas être un jour à venir.';
+
+/**
+ * What the rules of a séance's day say of a date typed in a form the schema refused for other
+ * fields: the form then tells every problem at once (nothing when the date itself is unreadable).
+ * `sittingId`: the séance being corrected (a held one cannot move to a day to come), or null.
+ */
+export async function sittingDayProblems(
+	db: Executor,
+	heldOn: string,
+	sittingId: number | null,
+	now = new Date()
+): Promise<Partial<Record<'held_on', string>>> {
+	if (!isIsoDate(heldOn)) return {};
 	const adopted = await findAdoptionDay(db);
-	if (heldOn > adopted) return null;
-	const message = `La séance doit être postérieure à l’adoption du schéma, le ${formatDate(adopted)}.`;
-	return refuse(400, message, { fieldErrors: { held_on: message } });
+	if (heldOn <= adopted)
+		return {
+			held_on: `La séance doit être postérieure à l’adoption du schéma, le ${formatDate(adopted)}.`
+		};
+	const sitting = sittingId === null ? undefined : await findSittingRow(db, sittingId);
+	return sitting?.state === 'held' && heldOn > parisToday(now) ? { held_on: HELD_IN_FUTURE } : {};
+}
+
+/** The refusal of a séance's day that breaks its rules (sittingDayProblems), or null. */
+async function refusedDay(
+	db: Executor,
+	heldOn: string,
+	sittingId: number | null,
+	now = new Date()
+): Promise<Refusal | null> {
+	const problem = (await sittingDayProblems(db, heldOn, sittingId, now)).held_on;
+	return problem ? refuse(400, problem, { fieldErrors: { held_on: problem } }) : null;
 }
 
 export async function createSitting(
@@ -83,8 +111,8 @@ export async function createSitting(
 ): Promise<Result<{ id: number }>> {
 	const input = { ...details, startsAt: details.startsAt ?? null };
 	return db.transaction().execute(async (trx) => {
-		const early = await beforeAdoption(trx, input.heldOn);
-		if (early) return early;
+		const day = await refusedDay(trx, input.heldOn, null);
+		if (day) return day;
 		// The same séance twice (a form sent again after going back): the first one stands.
 		const same = (await listSittingsOfDay(trx, input.heldOn)).find(
 			(other) => sameWords(other.place, input.place) && sameWords(other.title, input.title)
@@ -110,8 +138,6 @@ export async function createSitting(
 		return ok({ id });
 	});
 }
-
-const HELD_IN_FUTURE = 'La séance est déjà tenue : sa date ne peut pas être un jour à venir.';
 
 /**
  * Date, place and title of a sitting not yet closed, corrected. A held sitting cannot be dated of
@@ -144,10 +170,8 @@ export async function updateSitting(
 				409,
 				`Quelqu’un a corrigé cette séance pendant que vous la corrigiez : elle est maintenant « ${sitting.title} », ${formatSittingMoment(sitting)}, lieu : ${sitting.place}. Vos changements sont conservés ci-dessous, les champs que vous n’aviez pas touchés ont repris leur valeur actuelle : relisez, puis enregistrez à nouveau.`
 			);
-		if (sitting.state === 'held' && input.heldOn > parisToday(now))
-			return refuse(400, HELD_IN_FUTURE, { fieldErrors: { held_on: HELD_IN_FUTURE } });
-		const early = await beforeAdoption(trx, input.heldOn);
-		if (early) return early;
+		const day = await refusedDay(trx, input.heldOn, sittingId, now);
+		if (day) return day;
 		const before = {
 			heldOn: sitting.heldOn,
 			startsAt: sitting.startsAt,

@@ -19,6 +19,7 @@ import {
 	removeAttendee,
 	removeDecision,
 	rebaseSittingTyping,
+	sittingDayProblems,
 	updateSitting
 } from '$lib/server/commission/service';
 import type { User } from '$lib/server/auth/users';
@@ -157,8 +158,17 @@ export const actions: Actions = {
 	},
 	edit: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const { answer, values, data } = readPostedForm(c.form, SITTING_FIELDS, SittingSchema);
-		if (answer) return answer;
+		const { answer, errors, values, typed, data } = readPostedForm(
+			c.form,
+			SITTING_FIELDS,
+			SittingSchema
+		);
+		// The date against the séance's rules too (the schema read it): every problem at once.
+		if (answer)
+			return invalidFormAnswer(
+				{ ...(await sittingDayProblems(c.db, typed.held_on, c.id)), ...errors },
+				values
+			);
 		// The details as the form showed them: a correction made meanwhile is not overwritten unseen.
 		const shown = readForm(c.form, [
 			'shown_held_on',
