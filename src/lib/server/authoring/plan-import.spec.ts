@@ -376,6 +376,60 @@ describe('plan workbook round trip', () => {
 		]);
 	});
 
+	it('a workbook exported before another change refuses to undo it, and says who made it and when', async () => {
+		const admin = await insertAdmin(db);
+		const old = await exportPlanWorkbook(db);
+		// Meanwhile another admin changes a fiche's title and an orientation's label (an import too).
+		const theirs = await edit(old, (workbook) => {
+			const fiches = workbook.getWorksheet('Fiches')!;
+			fiches.getRow(rowOf(fiches, '5-1')).getCell(3).value = 'Titre 5-1 corrigé';
+			const orientations = workbook.getWorksheet('Orientations')!;
+			orientations.getRow(rowOf(orientations, 'politique-donnee')).getCell(3).value =
+				'Politique de la donnée publique';
+		});
+		const now = new Date('2026-12-02T10:00:00Z');
+		expect(
+			await applyPlanImport(db, theirs, { reason: 'Correction', actor: admin, now })
+		).toMatchObject({ ok: true });
+		// The old workbook, with one other cell edited: it holds the former title and label.
+		const editSeventwo = (workbook: ExcelJS.Workbook) => {
+			const fiches = workbook.getWorksheet('Fiches')!;
+			fiches.getRow(rowOf(fiches, '7-2')).getCell(3).value = 'Nouveau titre de la 7-2';
+		};
+		const mine = await edit(old, editSeventwo);
+		const preview = await previewPlanImport(db, mine);
+		const changed =
+			' : modifié dans le portail le 2 décembre 2026 par Camille Admin (import d’un classeur), après l’export de ce classeur, qui en a l’ancienne version : l’importer déferait ce changement. Téléchargez à nouveau le plan (/donnees/plan.xlsx) et reportez-y vos modifications.';
+		expect(preview.problems).toEqual([
+			expect.stringMatching(/^Orientation .* : modifié dans le portail/),
+			expect.stringMatching(/^Fiche 5-1 — .* : modifié dans le portail/)
+		]);
+		expect(preview.problems.every((p) => p.endsWith(changed))).toBe(true);
+		expect(await applyPlanImport(db, mine, { reason: 'Relecture', actor: admin })).toMatchObject({
+			ok: false
+		});
+		expect((await findFicheByCode(db, '5-1'))!.title).toBe('Titre 5-1 corrigé');
+		expect((await findFicheByCode(db, '7-2'))!.title).not.toBe('Nouveau titre de la 7-2');
+
+		// Exported again, the same edit is only itself.
+		const fresh = await previewPlanImport(
+			db,
+			await edit(await exportPlanWorkbook(db), editSeventwo)
+		);
+		expect(fresh.problems).toEqual([]);
+		expect(fresh.fieldCount).toBe(1);
+		// A workbook that does not say when it was exported is compared with the plan as before.
+		const unsaid = await previewPlanImport(
+			db,
+			await edit(old, (workbook) => {
+				editSeventwo(workbook);
+				workbook.keywords = '';
+			})
+		);
+		expect(unsaid.problems).toEqual([]);
+		expect(unsaid.fieldCount).toBe(3);
+	});
+
 	it('a name an import gives is no longer another organisation’s former name', async () => {
 		const rename = (from: string, to: string) =>
 			exportPlanWorkbook(db).then((bytes) =>

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { formatNumber, pluralize } from '../../utils/format';
+import { formatDate, formatNumber, pluralize } from '../../utils/format';
 import { INDICATOR_KIND_LABELS, indicatorValueProblem } from '../../utils/indicator-kinds';
 import { recordAudit } from '../audit/repository';
 import { StartupError, type Db, type Executor } from '../db';
@@ -32,7 +32,12 @@ import {
 import { countFieldChanges, diffPlans, type EntityChange } from './plan-diff';
 import { findIndicatorId, listIndicatorValues } from './repository';
 import type { PlanModel } from './plan-model';
-import { insertRevision, listFicheMoves } from './revisions-repository';
+import {
+	insertRevision,
+	latestRevisionId,
+	listFicheMoves,
+	listRevisionsAfter
+} from './revisions-repository';
 import {
 	describeProblem,
 	MAX_PROBLEMS,
@@ -58,8 +63,12 @@ export const NO_CHANGE = 'Aucune modification : le classeur est identique au pla
 
 /** The workbook of the current plan (GET /donnees/plan.xlsx, npm run plan:export). */
 export async function exportPlanWorkbook(db: Executor): Promise<Uint8Array> {
-	const [model, latest] = await Promise.all([loadPlanModel(db), loadLatestValues(db)]);
-	return writePlanWorkbook(model, latest);
+	const [model, latest, revision] = await Promise.all([
+		loadPlanModel(db),
+		loadLatestValues(db),
+		latestRevisionId(db)
+	]);
+	return writePlanWorkbook(model, latest, revision);
 }
 
 export interface ImportPreview {
@@ -162,7 +171,8 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		changes: diff.changes,
 		problems: [
 			...diff.problems.map(capitalised),
-			...(await indicatorKindProblems(db, reading.model, diff.changes))
+			...(await indicatorKindProblems(db, reading.model, diff.changes)),
+			...(await changedSinceExport(db, reading.exportedRevision, diff.changes))
 		],
 		creates,
 		current
@@ -184,6 +194,62 @@ function rowProblemsBeside(
 	return found
 		.filter((p) => p.row !== null && !refusedRows.has(`${p.sheet}\u0000${p.row}`))
 		.slice(0, MAX_PROBLEMS - refusals.length);
+}
+
+/**
+ * A workbook exported before someone changed the plan in the portal (or imported another workbook)
+ * holds the former version of what they changed: importing it would undo their change without a
+ * word. Each row the import would change, and that was changed since the export, is refused with
+ * who changed it and when; the other rows are not the problem, but nothing is applied until the
+ * workbook is exported again. A workbook that does not say its revision (made by hand, or saved
+ * by a tool that drops the file's properties) is compared with the plan as it is, as before.
+ */
+async function changedSinceExport(
+	db: Executor,
+	exported: number | null,
+	changes: EntityChange[]
+): Promise<string[]> {
+	if (exported === null || changes.length === 0) return [];
+	const revisions = await listRevisionsAfter(db, exported);
+	if (revisions.length === 0) return [];
+	const ids = await loadPlanIds(db);
+	const idOf = (change: EntityChange): number | undefined => {
+		switch (change.entity) {
+			case 'plan':
+				return 1;
+			case 'axis':
+				return ids.axes.get(change.key);
+			case 'orientation':
+				return ids.orientations.get(change.key);
+			case 'objective':
+				return ids.objectives.get(Number(change.key));
+			case 'organisation':
+				return ids.organisations.get(change.key);
+			case 'fiche':
+				return ids.fiches.get(change.key);
+			case 'indicator':
+				return ids.indicators.get(change.key);
+		}
+	};
+	// Latest first: the first revision of a row is its latest change.
+	const latest = new Map<string, (typeof revisions)[number]>();
+	for (const revision of revisions) {
+		const key = `${revision.entity}:${revision.entityId}`;
+		if (!latest.has(key)) latest.set(key, revision);
+	}
+	const problems: string[] = [];
+	for (const change of changes) {
+		if (change.action === 'created') continue;
+		const id = idOf(change);
+		const revision = id === undefined ? undefined : latest.get(`${change.entity}:${id}`);
+		if (!revision) continue;
+		const by = revision.userName ? ` par ${revision.userName}` : '';
+		const how = revision.origin === 'import' ? ' (import d’un classeur)' : '';
+		problems.push(
+			`${change.title} : modifié dans le portail le ${formatDate(revision.createdAt)}${by}${how}, après l’export de ce classeur, qui en a l’ancienne version : l’importer déferait ce changement. Téléchargez à nouveau le plan (/donnees/plan.xlsx) et reportez-y vos modifications.`
+		);
+	}
+	return problems;
 }
 
 /**

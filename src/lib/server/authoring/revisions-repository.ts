@@ -43,6 +43,32 @@ export function apartFromPlanLoad(createdAt: Expression<string>) {
 	);
 }
 
+/** The plan's last revision (0 before any): a workbook exported now holds every change up to it. */
+export async function latestRevisionId(db: Executor): Promise<number> {
+	const row = await db
+		.selectFrom('plan_revision')
+		.select((eb) => eb.fn.max('id').as('id'))
+		.executeTakeFirst();
+	return row?.id ?? 0;
+}
+
+/** What changed after revision `afterId`, latest first: which row, when, by whom, how. */
+export async function listRevisionsAfter(db: Executor, afterId: number) {
+	return db
+		.selectFrom('plan_revision')
+		.leftJoin('user_account', 'user_account.id', 'plan_revision.user_id')
+		.select([
+			'plan_revision.entity',
+			'plan_revision.entity_id as entityId',
+			'plan_revision.origin',
+			'plan_revision.created_at as createdAt',
+			'user_account.name as userName'
+		])
+		.where('plan_revision.id', '>', afterId)
+		.orderBy('plan_revision.id', 'desc')
+		.execute();
+}
+
 /** Appends one revision (the table refuses updates and deletes). Call it in the edit's transaction. */
 export async function insertRevision(db: Executor, revision: NewRevision): Promise<number> {
 	const row = await db

@@ -257,11 +257,15 @@ function planRows(model: PlanModel, latest: Map<string, LatestValue>): Record<Sh
  */
 export async function writePlanWorkbook(
 	model: PlanModel,
-	latest: Map<string, LatestValue> = new Map()
+	latest: Map<string, LatestValue> = new Map(),
+	revision: number | null = null
 ): Promise<Uint8Array> {
 	const workbook = await newWorkbook();
 	workbook.creator = 'Portail SDUSN';
 	workbook.title = model.plan?.title ?? 'Plan';
+	// The plan's last revision the workbook holds, in its properties (spreadsheets keep them when
+	// saving): the import tells apart what was changed in the portal since the export.
+	if (revision !== null) workbook.keywords = `${REVISION_KEYWORD}${revision}`;
 	const rows = planRows(model, latest);
 	for (const key of Object.keys(SHEETS) as SheetKey[]) {
 		const spec: SheetSpec = SHEETS[key];
@@ -311,6 +315,16 @@ export async function writePlanWorkbook(
 	return new Uint8Array(buffer);
 }
 
+const REVISION_KEYWORD = 'sdusn-plan-revision=';
+
+/** The plan's revision a workbook was exported at (writePlanWorkbook), or null if it does not say. */
+function exportedRevision(workbook: ExcelJS.Workbook): number | null {
+	const match = new RegExp(`(?:^|\\s)${REVISION_KEYWORD}(\\d{1,12})(?:\\s|$)`).exec(
+		workbook.keywords ?? ''
+	);
+	return match ? Number(match[1]) : null;
+}
+
 /** A problem found in a workbook, located as a person finds it in a spreadsheet. */
 export interface WorkbookProblem {
 	sheet: string | null;
@@ -334,6 +348,8 @@ export type WorkbookReading =
 			ok: true;
 			model: PlanModel;
 			/** The row of each fiche, by code. */ ficheRows: Map<string, number>;
+			/** The plan's revision the workbook was exported at, when it says (null otherwise). */
+			exportedRevision: number | null;
 	  }
 	| {
 			ok: false;
@@ -969,5 +985,5 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 			});
 		return { ok: false, problems: list, partial: { model, ficheRows } };
 	}
-	return { ok: true, model, ficheRows };
+	return { ok: true, model, ficheRows, exportedRevision: exportedRevision(workbook) };
 }
