@@ -37,6 +37,8 @@ export function compareFicheCodes(a: string, b: string): number {
 }
 
 export const FICHE_CODE_PATTERN = /^([1-9]\d?)-([1-9])$/;
+/** A fiche's number in its objective is one digit (the open data's pattern): nine at most. */
+export const MAX_FICHE_NUMBER = 9;
 
 /** Two names or titles that differ only by case, accents, spaces or punctuation. */
 export function sameWords(a: string, b: string): boolean {

@@ -291,6 +291,41 @@ describe('editing a fiche', () => {
 });
 
 describe('code allocation', () => {
+	it('refuses a tenth fiche in an objective, created or moved there (4-10 is no fiche’s code)', async () => {
+		const four = await db
+			.selectFrom('objective')
+			.select('id')
+			.where('number', '=', 4)
+			.executeTakeFirstOrThrow();
+		const create = () =>
+			createFiche(
+				db,
+				admin,
+				{ objectiveId: four.id, title: 'Une de plus', reason: 'Essai', decisionId: null },
+				null
+			);
+		for (let n = 2; n <= 9; n++)
+			expect(await create()).toEqual({ ok: true, value: { code: `4-${n}` } });
+		const message =
+			'L’objectif 4 a déjà reçu neuf fiches (4-1 à 4-9, abandonnées ou déplacées comprises) : un code de fiche n’a qu’un chiffre après le tiret. Choisissez un autre objectif, ou créez-en un.';
+		expect(await create()).toEqual({
+			ok: false,
+			status: 409,
+			message,
+			fieldErrors: { objective: message }
+		});
+		const moved = await updateFiche(
+			db,
+			admin,
+			'17-3',
+			await edit('17-3', { objective: String(four.id), reason: 'Rattachement' }),
+			null
+		);
+		expect(moved).toMatchObject({ ok: false, status: 409, fieldErrors: { objective: message } });
+		expect(await findFicheState(db, '17-3')).toBeDefined();
+		expect(await findFicheState(db, '4-10')).toBeUndefined();
+	});
+
 	it('gives the number after the highest ever given in the objective', () => {
 		expect(nextFicheNumber([])).toBe(1);
 		expect(nextFicheNumber([1])).toBe(2);

@@ -12,7 +12,7 @@ import type { RichText } from '../../utils/rich-text';
 import { formatDate, formatNumber } from '../../utils/format';
 import { INDICATOR_KIND_LABELS, indicatorValueProblem } from '../../utils/indicator-kinds';
 import { ORGANISATION_KIND_LABELS, STATUS_LABELS, type FicheStatus } from '../../utils/vocabulary';
-import { foldForMatching } from '../../utils/text';
+import { foldForMatching, MAX_FICHE_NUMBER } from '../../utils/text';
 import { recordAudit, type AuditInput } from '../audit/repository';
 import type { User } from '../auth/users';
 import type { Db, Executor } from '../db';
@@ -84,6 +84,16 @@ import {
 /** The number of a new fiche in its objective: one more than the highest ever given there. */
 export function nextFicheNumber(used: number[]): number {
 	return used.reduce((max, n) => Math.max(max, n), 0) + 1;
+}
+
+/**
+ * The refusal of a fiche created in, or moved to, an objective whose nine numbers were all given
+ * (a code has one digit after the dash: 4-10 would be no fiche's address, nor valid open data).
+ */
+function objectiveFull(objectiveNumber: number, number: number): Refusal | null {
+	if (number <= MAX_FICHE_NUMBER) return null;
+	const message = `L’objectif ${objectiveNumber} a déjà reçu neuf fiches (${objectiveNumber}-1 à ${objectiveNumber}-${MAX_FICHE_NUMBER}, abandonnées ou déplacées comprises) : un code de fiche n’a qu’un chiffre après le tiret. Choisissez un autre objectif, ou créez-en un.`;
+	return refuse(409, message, { fieldErrors: { objective: message } });
 }
 
 function ficheCode(objectiveNumber: number, ficheNumber: number): string {
@@ -247,6 +257,8 @@ export async function updateFiche(
 		let { code: newCode, number } = state;
 		if (objective.id !== state.objectiveId) {
 			number = nextFicheNumber(await listObjectiveFicheNumbers(trx, objective.id));
+			const full = objectiveFull(objective.number, number);
+			if (full) return full;
 			newCode = ficheCode(objective.number, number);
 		}
 		const names = new Map(
@@ -847,6 +859,8 @@ export async function createFiche(
 		const refusal = await checkDecision(trx, input.decisionId);
 		if (refusal) return refusal;
 		const number = nextFicheNumber(await listObjectiveFicheNumbers(trx, objective.id));
+		const full = objectiveFull(objective.number, number);
+		if (full) return full;
 		const code = ficheCode(objective.number, number);
 		// Priority 2 until a commission decision makes it a priority (the only way it changes).
 		const id = await insertFiche(trx, {
