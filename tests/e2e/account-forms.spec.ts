@@ -2,6 +2,7 @@ import { expect, test } from './helpers/portal';
 import { ACCOUNTS, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
+import { pageWidth, widenTextSpacing } from './helpers/layout';
 
 const CREATE = 'Créer le compte et le lien d’invitation';
 
@@ -228,6 +229,13 @@ test('on a phone, the tables of things to act on keep their actions on screen', 
 			390
 		);
 	}
+	// An update's page (one of the register's), at 320 px (a 400 % zoom): its details wrap.
+	await page.setViewportSize({ width: 320, height: 640 });
+	await page.goto('/admin/suivis/1');
+	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+	await widenTextSpacing(page);
+	expect(await pageWidth(page)).toBeLessThanOrEqual(320);
+	await page.setViewportSize({ width: 390, height: 844 });
 	await page.goto('/admin/utilisateurs');
 	const deactivate = page.getByRole('button', { name: /^Désactiver/ }).first();
 	await deactivate.scrollIntoViewIfNeeded();

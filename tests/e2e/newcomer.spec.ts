@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from './helpers/portal';
 import { screenshot } from './helpers/screenshots';
+import { pageWidth, widenTextSpacing } from './helpers/layout';
 
 test('a newcomer explores the plan, filters, follows links and downloads the CSV', async ({
 	page,
@@ -117,6 +118,19 @@ test('read-only public pages send no script', async ({ page }) => {
 	await page.getByRole('button', { name: 'Filtrer' }).click();
 	await expect(page).toHaveURL(/axe=modernite/);
 	await expect(page.getByRole('link', { name: /^14-1/ })).toBeVisible();
+});
+
+test('at 320 px (a 400 % zoom), with wider text spacing, the fiche and edition pages keep everything on screen', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+	const page = await context.newPage();
+	for (const path of ['/fiches/14-1', '/bilans/2018/fiches/17-1', '/bilans/2018']) {
+		await page.goto(path);
+		await widenTextSpacing(page);
+		expect(await pageWidth(page), path).toBeLessThanOrEqual(320);
+	}
+	await context.close();
 });
 
 test('the portal works without JavaScript and on a phone', async ({ browser }, testInfo) => {
