@@ -273,6 +273,17 @@ export function diffPlans(
 			});
 			continue;
 		}
+		// A fiche added to a plan in force starts at priority 2, as from its form; the commission
+		// alone makes it a priority. (A workbook that creates the whole plan gives each its own.)
+		if (!old && current.plan !== null && fiche.priority !== 2) {
+			problems.push({
+				sheet: SHEETS.fiches.name,
+				row,
+				column: 'Priorité',
+				message: `la nouvelle fiche ${fiche.code} commence en priorité 2, comme une fiche ajoutée depuis son formulaire : elle ne devient prioritaire que par une décision de la commission (mettez 2)`
+			});
+			continue;
+		}
 		const before = old ? relations(current, fiche.code) : undefined;
 		const after = relations(next, fiche.code);
 		const fields = fieldChanges(

@@ -213,6 +213,21 @@ describe('plan workbook round trip', () => {
 		const before = await counts(db);
 		expect((await applyPlanImport(db, priority, { reason: 'Essai', actor: null })).ok).toBe(false);
 		expect(await counts(db)).toEqual(before);
+
+		// Nor does a new fiche start as a priority: priority 2, as from its form.
+		const prioritised = await edit(await exportPlanWorkbook(db), (workbook) => {
+			workbook
+				.getWorksheet('Fiches')!
+				.addRow(['1-3', 1, 'Nouvelle fiche prioritaire', null, 1, 'Contexte']);
+			workbook
+				.getWorksheet('Porteurs et partenaires')!
+				.addRow(['1-3', 'Porteur', 'Syndicat mixte Lot numérique']);
+		});
+		expect((await previewPlanImport(db, prioritised)).problems).toEqual([
+			expect.stringMatching(
+				/^Feuille « Fiches », ligne \d+, colonne « Priorité » : la nouvelle fiche 1-3 commence en priorité 2, comme une fiche ajoutée depuis son formulaire : elle ne devient prioritaire que par une décision de la commission \(mettez 2\)\.$/
+			)
+		]);
 	});
 
 	it('a changed priority is told with the cells refused elsewhere, in one upload', async () => {
