@@ -256,8 +256,9 @@ test('an admin renames an orientation and moves objective 4; a visitor sees both
 	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	await expect(admin.getByRole('status')).toContainText('Modification enregistrée');
 	await expect(admin.locator('main')).toContainText('Code : politique-donnee');
+	// Who made it, as on a fiche's form.
 	await expect(admin.getByRole('region', { name: 'Ses modifications' })).toContainText(
-		'Intitulé voté par le comité syndical'
+		`Intitulé voté par le comité syndical — par ${ADMIN.name}`
 	);
 	await screenshotsAtWidths(admin, plansShot, 'orientation');
 

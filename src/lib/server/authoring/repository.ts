@@ -420,10 +420,24 @@ export interface RevisionView {
 	decision: { sittingId: number; heldOn: string; text: string } | null;
 }
 
+/** Whose revisions: a fiche's (with its indicators'), or one axis's, orientation's or objective's. */
+export type RevisionsOf =
+	{ ficheId: number } | { entity: 'axis' | 'orientation' | 'objective'; id: number };
+
 /** A fiche's revisions, newest first (`limit` of them when given), and how many there are. */
 export async function listFicheRevisionViews(
 	db: Executor,
 	ficheId: number,
+	limit: number | undefined,
+	{ authors }: { authors: boolean }
+): Promise<{ revisions: RevisionView[]; total: number }> {
+	return listRevisionViews(db, { ficheId }, limit, { authors });
+}
+
+/** The revisions of a fiche or of a part of the plan's structure, newest first, and their count. */
+export async function listRevisionViews(
+	db: Executor,
+	of: RevisionsOf,
 	limit: number | undefined,
 	{ authors }: { authors: boolean }
 ): Promise<{ revisions: RevisionView[]; total: number }> {
@@ -445,14 +459,22 @@ export async function listFicheRevisionViews(
 			's.held_on as heldOn',
 			'd.text as decisionText'
 		])
-		.where('r.fiche_id', '=', ficheId)
+		.where((eb) =>
+			'ficheId' in of
+				? eb('r.fiche_id', '=', of.ficheId)
+				: eb.and([eb('r.entity', '=', of.entity), eb('r.entity_id', '=', of.id)])
+		)
 		.orderBy('r.id', 'desc')
 		.$if(limit !== undefined, (q) => q.limit(limit!))
 		.execute();
 	const { n } = await db
-		.selectFrom('plan_revision')
+		.selectFrom('plan_revision as r')
 		.select((eb) => eb.fn.countAll<number>().as('n'))
-		.where('fiche_id', '=', ficheId)
+		.where((eb) =>
+			'ficheId' in of
+				? eb('r.fiche_id', '=', of.ficheId)
+				: eb.and([eb('r.entity', '=', of.entity), eb('r.entity_id', '=', of.id)])
+		)
 		.executeTakeFirstOrThrow();
 	return {
 		total: Number(n),

@@ -38,6 +38,7 @@ import {
 	lastFicheRevisionId,
 	markFicheRetired,
 	listClosedDecisions,
+	listRevisionViews,
 	listFicheChoices,
 	listObjectiveFicheNumbers,
 	listObjectiveChoices,
@@ -1228,7 +1229,11 @@ export async function structureEditor(
 	const structure = await listStructure(db);
 	const record = id === null ? undefined : recordsOf(structure, level).find((r) => r.id === id);
 	if (id !== null && !record) return refuse(404, 'Cet élément du plan n’existe pas.');
-	const revisions = record ? await listEntityRevisions(db, level, record.id) : [];
+	// Staff only: who made each change is shown (as on the fiche's own form).
+	const revisions = record
+		? (await listRevisionViews(db, { entity: level, id: record.id }, undefined, { authors: true }))
+				.revisions
+		: [];
 	const parents = (
 		level === 'orientation' ? structure.axes : level === 'objective' ? structure.orientations : []
 	).map((p) => ({ id: p.id, label: p.label }));
@@ -1254,14 +1259,7 @@ export async function structureEditor(
 			record && level === 'objective'
 				? (await listObjectiveFiches(db, record.id)).map((f) => f.code)
 				: [],
-		revisions: revisions.map((r) => ({
-			id: r.id,
-			action: r.action,
-			reason: r.reason,
-			origin: r.origin,
-			createdAt: r.createdAt,
-			changes: r.changes
-		})),
+		revisions,
 		decisions: await listClosedDecisions(db)
 	});
 }
