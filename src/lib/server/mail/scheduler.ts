@@ -27,7 +27,8 @@ async function runJobs(db: Db, now: number): Promise<void> {
 }
 
 const JOB_EVERY_MS = 60_000;
-// For the end-to-end tests only (playwright.config.ts): scheduled jobs every N ms.
+// For the end-to-end tests only (tests/e2e/helpers/portal.ts): scheduled jobs every N ms
+// (docs/operations.md, « Variables d’environnement »).
 const JOB_EVERY_OVERRIDE = Number(process.env.SDUSN_JOBS_EVERY_MS) || 0;
 
 /**
