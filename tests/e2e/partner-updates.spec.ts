@@ -56,6 +56,8 @@ test('a colleague submits the draft meanwhile: my save and my submit are refused
 	await a.getByLabel('Ce qui a été fait').fill('Version soumise par Paul');
 	await a.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
 	await expect(a).toHaveURL(/\/espace\?soumis=\d+$/);
+	// The confirmation on the page it leads to has the focus: it is read.
+	await expect(a.getByRole('status').first()).toBeFocused();
 	const id = submittedId(a);
 
 	for (const button of ['Enregistrer le brouillon', 'Soumettre à Lot numérique']) {

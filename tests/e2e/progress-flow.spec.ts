@@ -105,6 +105,8 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	await screenshot(admin, testInfo.outputPath('admin-relecture.png'));
 	await admin.getByRole('button', { name: 'Valider et publier' }).click();
 	await expect(admin.getByRole('status')).toContainText('Décision enregistrée.');
+	// On the list it leads to, the confirmation has the focus: it is read.
+	await expect(admin.getByRole('status')).toBeFocused();
 
 	await page.goto('/fiches/9-1');
 	const history = page.getByRole('region', { name: 'Historique' });

@@ -25,7 +25,8 @@ const SEND_FAILED_MESSAGE =
  *   a refusal of the whole form (a conflict) takes it to its alert, the nearest above the button;
  * - when the answer keeps the person on the same page (« Point retiré. »), the focus goes to the
  *   confirmation that appeared, or else back to the button pressed, where SvelteKit would leave it
- *   on the page's body (a keyboard user then starts again from the top).
+ *   on the page's body (a keyboard user then starts again from the top); when it leads to another
+ *   page, to that page's confirmation (« Décision enregistrée. »).
  */
 export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 	let pending = false;
@@ -83,6 +84,9 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				) {
 					await tick();
 					focusOutcome(shownBefore, submitter);
+				} else if (result.type === 'redirect') {
+					await tick();
+					focusArrival();
 				}
 			} finally {
 				setSending(false);
@@ -153,6 +157,20 @@ function focusOutcome(
 	if (!target) return;
 	if (target !== pressed && !target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
 	target.focus();
+}
+
+/**
+ * After an answer that leads to another page (« Décision enregistrée. » on the list of updates):
+ * its confirmation, drawn with the page, would not be read (a live region speaks of changes only),
+ * and the focus would be on the page's body: the confirmation takes it, and is read.
+ */
+function focusArrival(): void {
+	const status = [...document.querySelectorAll<HTMLElement>('main [role="status"]')].find(
+		(candidate) => candidate.getClientRects().length > 0
+	);
+	if (!status) return;
+	if (!status.hasAttribute('tabindex')) status.setAttribute('tabindex', '-1');
+	status.focus();
 }
 
 /**
