@@ -175,9 +175,12 @@ test('an admin adds fiche 4-2: tree, list, organisation page, dashboard and open
 	await add.getByLabel('Titre').fill('Budget participatif numérique');
 	// Without a reason: refused, said at the top of the page, the typing kept at its end.
 	await add.getByRole('button', { name: 'Ajouter la fiche' }).click();
-	await expect(
-		admin.getByRole('alert').filter({ hasText: 'Rien n’a été enregistré : 1 champ à corriger' })
-	).toBeInViewport();
+	const refusal = admin
+		.getByRole('alert')
+		.filter({ hasText: 'Rien n’a été enregistré : 1 champ à corriger' });
+	await expect(refusal).toBeInViewport();
+	// It has the focus: read first, its links the next Tab.
+	await expect(refusal).toBeFocused();
 	await expect(add.getByLabel('Titre')).toHaveValue('Budget participatif numérique');
 	await add.locator('#reason').fill('Fiche demandée par le comité syndical');
 	await add.getByRole('button', { name: 'Ajouter la fiche' }).click();
@@ -376,6 +379,7 @@ test('an admin abandons fiche 7-3, never started: not counted as engaged, its hi
 	await page.getByRole('button', { name: 'Abandonner la fiche' }).click();
 	const summary = page.getByRole('alert').filter({ hasText: 'La fiche n’a pas été abandonnée' });
 	await expect(summary).toBeInViewport();
+	await expect(summary).toBeFocused();
 	await screenshotsAtWidths(page, plansShot, 'resume-erreurs');
 	await summary.getByRole('link').first().click();
 	await expect(page.locator('#abandon-reason')).toBeFocused();
