@@ -1,6 +1,6 @@
 import type { FieldChange } from '../result';
 import type { RevisionEntity } from './revisions-repository';
-import { INDICATOR_KIND_LABELS, type PlanModel } from './plan-model';
+import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
 import { ORGANISATION_KIND_LABELS, STATUS_LABELS } from '../../utils/vocabulary';
 import type { FicheStatus } from '../db/schema';
 import { SHEETS, type WorkbookProblem } from './workbook';
@@ -361,7 +361,7 @@ export function diffPlans(
 				[
 					{ field: 'label', label: 'Libellé', get: (i) => i.label },
 					{ field: 'unit', label: 'Unité', get: (i) => i.unit },
-					{ field: 'kind', label: 'Nature', get: (i) => INDICATOR_KIND_LABELS[i.kind] },
+					{ field: 'kind', label: 'Nature', get: (i) => INDICATOR_KIND_CELLS[i.kind] },
 					{ field: 'target', label: 'Cible', get: (i) => i.target },
 					{ field: 'target_date', label: 'Date de la cible', get: (i) => i.targetDate },
 					{ field: 'baseline', label: 'Valeur de départ', get: (i) => i.baseline },

@@ -304,7 +304,7 @@ describe('plan workbook round trip', () => {
 			.execute();
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toContain(
-			'Feuille « Indicateurs », indicateur 1 de la fiche 14-1, colonne « Nature » : il a déjà reçu une valeur qui ne convient pas à la nature « pourcentage (de 0 à 100) » (120) : gardez sa nature, ou retirez-le et ajoutez un nouvel indicateur.'
+			'Feuille « Indicateurs », indicateur 1 de la fiche 14-1, colonne « Nature » : il a déjà reçu une valeur qui ne convient pas à la nature « Pourcentage » (120) : gardez sa nature, ou retirez-le et ajoutez un nouvel indicateur.'
 		);
 		expect((await applyPlanImport(db, bytes, { reason: 'Essai', actor: null })).ok).toBe(false);
 	});

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { formatDate, formatNumber, pluralize } from '../../utils/format';
-import { INDICATOR_KIND_LABELS, indicatorValueProblem } from '../../utils/indicator-kinds';
+import { indicatorValueProblem } from '../../utils/indicator-kinds';
 import { recordAudit } from '../audit/repository';
 import { StartupError, type Db, type Executor } from '../db';
 import { refreshSearchText } from '../plan/repository';
@@ -31,7 +31,7 @@ import {
 } from './import-repository';
 import { countFieldChanges, diffPlans, type EntityChange } from './plan-diff';
 import { findIndicatorId, listIndicatorValues } from './repository';
-import type { PlanModel } from './plan-model';
+import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
 import {
 	insertRevision,
 	latestRevisionId,
@@ -273,7 +273,7 @@ async function indicatorKindProblems(
 		);
 		if (misfits.length > 0)
 			problems.push(
-				`Feuille « Indicateurs », indicateur ${indicator.position} de la fiche ${indicator.fiche}, colonne « Nature » : il a déjà reçu ${misfits.length > 1 ? 'des valeurs qui ne conviennent' : 'une valeur qui ne convient'} pas à la nature « ${INDICATOR_KIND_LABELS[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et ajoutez un nouvel indicateur.`
+				`Feuille « Indicateurs », indicateur ${indicator.position} de la fiche ${indicator.fiche}, colonne « Nature » : il a déjà reçu ${misfits.length > 1 ? 'des valeurs qui ne conviennent' : 'une valeur qui ne convient'} pas à la nature « ${INDICATOR_KIND_CELLS[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et ajoutez un nouvel indicateur.`
 			);
 	}
 	return problems;

@@ -111,29 +111,13 @@ export function emptyPlanModel(): PlanModel {
 	};
 }
 
-export const INDICATOR_KIND_LABELS: Record<IndicatorKind, string> = {
+/** The words of the workbook's « Nature » column for each kind of indicator (written and read). */
+export const INDICATOR_KIND_CELLS: Record<IndicatorKind, string> = {
 	count: 'Nombre',
 	percentage: 'Pourcentage',
 	amount: 'Montant en euros',
 	boolean: 'Oui ou non'
 };
-
-/**
- * What a value of each kind may be (targets, baselines), or null when it is accepted.
- * A count and an amount are never negative, a percentage stays within 0–100, yes/no is 1 or 0.
- */
-export function indicatorValueProblem(kind: IndicatorKind, value: number): string | null {
-	switch (kind) {
-		case 'count':
-			return value < 0 ? 'un nombre ne peut pas être négatif' : null;
-		case 'amount':
-			return value < 0 ? 'un montant ne peut pas être négatif' : null;
-		case 'percentage':
-			return value < 0 || value > 100 ? 'un pourcentage doit être compris entre 0 et 100' : null;
-		case 'boolean':
-			return value === 0 || value === 1 ? null : 'un indicateur oui/non vaut « oui » ou « non »';
-	}
-}
 
 const INDENT = '  ';
 const ORDERED = /^(\d+)\. (.*)$/;

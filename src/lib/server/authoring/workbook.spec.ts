@@ -269,7 +269,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 					sheet.getRow(2).getCell(5).value = 'Pourcentage';
 					sheet.getRow(2).getCell(6).value = 120;
 				}),
-			/^Feuille « Indicateurs », ligne 2, colonne « Cible » : 120 refusé : un pourcentage doit être compris entre 0 et 100/
+			/^Feuille « Indicateurs », ligne 2, colonne « Cible » : 120 refusé : cet indicateur est un pourcentage : sa valeur reste entre 0 et 100$/
 		],
 		[
 			'a negative count',
@@ -279,7 +279,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 					sheet.getRow(2).getCell(5).value = 'Nombre';
 					sheet.getRow(2).getCell(8).value = -3;
 				}),
-			/colonne « Valeur de départ » : -3 refusé : un nombre ne peut pas être négatif/
+			/colonne « Valeur de départ » : -3 refusé : cet indicateur compte quelque chose : sa valeur ne peut pas être négative$/
 		],
 		[
 			'a formula without a computed result',

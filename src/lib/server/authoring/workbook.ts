@@ -12,12 +12,8 @@ import type { IndicatorKind } from '../db/schema';
 import { formatNumber } from '../../utils/format';
 import { indicatorDateProblems } from '../../utils/rules';
 import { newWorkbook } from '../spreadsheet';
-import {
-	emptyPlanModel,
-	INDICATOR_KIND_LABELS,
-	indicatorValueProblem,
-	type PlanModel
-} from './plan-model';
+import { indicatorValueProblem } from '../../utils/indicator-kinds';
+import { emptyPlanModel, INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
 import {
 	inspectZip,
 	MAX_UNZIPPED_BYTES,
@@ -239,7 +235,7 @@ function planRows(model: PlanModel, latest: Map<string, LatestValue>): Record<Sh
 				i.position,
 				i.label,
 				i.unit,
-				INDICATOR_KIND_LABELS[i.kind],
+				INDICATOR_KIND_CELLS[i.kind],
 				yesNo(i.kind, i.target),
 				isoDate(i.targetDate),
 				yesNo(i.kind, i.baseline),
@@ -928,16 +924,21 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 		readers('indicators').map((r) => {
 			const fiche = knownFiche(r, 0);
 			const kindLabel = r.text(4);
-			const kind = kindOf(kindLabel, INDICATOR_KIND_LABELS) as IndicatorKind | undefined;
+			const kind = kindOf(kindLabel, INDICATOR_KIND_CELLS) as IndicatorKind | undefined;
 			if (kindLabel && !kind)
 				r.problem(
 					4,
-					`nature « ${kindLabel} » inconnue (natures possibles : ${Object.values(INDICATOR_KIND_LABELS).join(', ')})`
+					`nature « ${kindLabel} » inconnue (natures possibles : ${Object.values(INDICATOR_KIND_CELLS).join(', ')})`
 				);
 			const checked = (index: number): number | null => {
 				const value = r.optionalNumber(index);
+				// The portal's own rule and words (the fiche's form, a partner's measurement).
 				const problem = value !== null && kind ? indicatorValueProblem(kind, value) : null;
-				if (problem) r.problem(index, `${value} refusé : ${problem}`);
+				if (problem)
+					r.problem(
+						index,
+						`${value} refusé : ${problem.charAt(0).toLowerCase()}${problem.slice(1).replace(/\.$/, '')}`
+					);
 				return value;
 			};
 			const target = checked(5);
