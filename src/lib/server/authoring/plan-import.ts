@@ -246,7 +246,7 @@ async function changedSinceExport(
 		const by = revision.userName ? ` par ${revision.userName}` : '';
 		const how = revision.origin === 'import' ? ' (import d’un classeur)' : '';
 		problems.push(
-			`${change.title} : modifié dans le portail le ${formatDate(revision.createdAt)}${by}${how}, après l’export de ce classeur, qui en a l’ancienne version : l’importer déferait ce changement. Téléchargez à nouveau le plan (/donnees/plan.xlsx) et reportez-y vos modifications.`
+			`${change.title} : une modification en a été enregistrée le ${formatDate(revision.createdAt)}${by}${how}, après l’export de ce classeur, qui en a l’ancienne version : l’importer la déferait. Téléchargez à nouveau le plan (/donnees/plan.xlsx) et reportez-y vos modifications.`
 		);
 	}
 	return problems;
