@@ -1,4 +1,4 @@
-import type { Insertable, Updateable } from 'kysely';
+import type { ExpressionBuilder, Insertable, Updateable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Executor } from '../db';
 import { closedDecisions } from '../commission/repository';
@@ -12,7 +12,7 @@ import {
 	type FicheOwner,
 	type FichePartner
 } from '../plan/repository';
-import type { Database, IndicatorKind } from '../db/schema';
+import type { Database, IndicatorKind, PlanRevisionTable } from '../db/schema';
 import { apartFromPlanLoad, listFicheMoves } from './revisions-repository';
 
 export interface IndicatorRow {
@@ -441,6 +441,10 @@ export async function listRevisionViews(
 	limit: number | undefined,
 	{ authors }: { authors: boolean }
 ): Promise<{ revisions: RevisionView[]; total: number }> {
+	const whose = (eb: ExpressionBuilder<Database & { r: PlanRevisionTable }, 'r'>) =>
+		'ficheId' in of
+			? eb('r.fiche_id', '=', of.ficheId)
+			: eb.and([eb('r.entity', '=', of.entity), eb('r.entity_id', '=', of.id)]);
 	const rows = await db
 		.selectFrom('plan_revision as r')
 		.leftJoin('user_account as u', 'u.id', 'r.user_id')
@@ -459,22 +463,14 @@ export async function listRevisionViews(
 			's.held_on as heldOn',
 			'd.text as decisionText'
 		])
-		.where((eb) =>
-			'ficheId' in of
-				? eb('r.fiche_id', '=', of.ficheId)
-				: eb.and([eb('r.entity', '=', of.entity), eb('r.entity_id', '=', of.id)])
-		)
+		.where(whose)
 		.orderBy('r.id', 'desc')
 		.$if(limit !== undefined, (q) => q.limit(limit!))
 		.execute();
 	const { n } = await db
 		.selectFrom('plan_revision as r')
 		.select((eb) => eb.fn.countAll<number>().as('n'))
-		.where((eb) =>
-			'ficheId' in of
-				? eb('r.fiche_id', '=', of.ficheId)
-				: eb.and([eb('r.entity', '=', of.entity), eb('r.entity_id', '=', of.id)])
-		)
+		.where(whose)
 		.executeTakeFirstOrThrow();
 	return {
 		total: Number(n),

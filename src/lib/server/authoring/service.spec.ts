@@ -50,6 +50,15 @@ async function edit(code: string, changes: Record<string, string>) {
 	return parsed.input!;
 }
 
+/** An objective's row, by its number in the plan. */
+function objectiveNumbered(number: number) {
+	return db
+		.selectFrom('objective')
+		.select('id')
+		.where('number', '=', number)
+		.executeTakeFirstOrThrow();
+}
+
 describe('editing a fiche', () => {
 	it('the unchanged form gives the fiche back as it is (every text round-trips)', async () => {
 		for (const fiche of await listFiches(db)) {
@@ -253,11 +262,7 @@ describe('editing a fiche', () => {
 	});
 
 	it('moving a fiche to another objective gives it the next free code there', async () => {
-		const target = await db
-			.selectFrom('objective')
-			.select('id')
-			.where('number', '=', 4)
-			.executeTakeFirstOrThrow();
+		const target = await objectiveNumbered(4);
 		const input = await edit('17-3', { objective: String(target.id), reason: 'Rattachement' });
 		const result = await updateFiche(db, admin, '17-3', input, null);
 		expect(result).toEqual({ ok: true, value: { code: '4-2', changed: 2 } });
@@ -274,11 +279,7 @@ describe('editing a fiche', () => {
 		expect(await findMovedFicheCode(db, '17-3')).toBe('4-2');
 		expect(await findMovedFicheCode(db, '17-2')).toBeUndefined();
 		// 17-3, the highest code of objective 17, is not given again there.
-		const seventeen = await db
-			.selectFrom('objective')
-			.select('id')
-			.where('number', '=', 17)
-			.executeTakeFirstOrThrow();
+		const seventeen = await objectiveNumbered(17);
 		expect(
 			await createFiche(
 				db,
@@ -292,11 +293,7 @@ describe('editing a fiche', () => {
 
 describe('code allocation', () => {
 	it('refuses a tenth fiche in an objective, created or moved there (4-10 is no fiche’s code)', async () => {
-		const four = await db
-			.selectFrom('objective')
-			.select('id')
-			.where('number', '=', 4)
-			.executeTakeFirstOrThrow();
+		const four = await objectiveNumbered(4);
 		const create = () =>
 			createFiche(
 				db,
@@ -442,11 +439,7 @@ describe('after a conflict', () => {
 
 describe('structure', () => {
 	it('adds fiche 4-2 to objective 4 (its next free code), readable, listed and searchable', async () => {
-		const objective = await db
-			.selectFrom('objective')
-			.select('id')
-			.where('number', '=', 4)
-			.executeTakeFirstOrThrow();
+		const objective = await objectiveNumbered(4);
 		const result = await createFiche(
 			db,
 			admin,
