@@ -624,17 +624,23 @@ export async function listFreeItemTitles(db: Executor, sittingId: number): Promi
 	return items.map((i) => i.title!);
 }
 
-/** Whether a point already carries this very decision (same kind, opinion and text). */
+/** Whether a point already carries this very decision (same kind, priority, opinion and text). */
 export async function hasSameDecision(
 	db: Executor,
 	itemId: number,
-	decision: { kind: DecisionKind; opinion: Opinion | null; text: string }
+	decision: {
+		kind: DecisionKind;
+		newPriority: number | null;
+		opinion: Opinion | null;
+		text: string;
+	}
 ): Promise<boolean> {
 	const row = await db
 		.selectFrom('decision')
 		.select('id')
 		.where('agenda_item_id', '=', itemId)
 		.where('kind', '=', decision.kind)
+		.where('new_priority', 'is', decision.newPriority)
 		.where('opinion', 'is', decision.opinion)
 		.where('text', '=', decision.text)
 		.executeTakeFirst();

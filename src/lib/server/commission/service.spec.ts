@@ -543,7 +543,7 @@ describe('a form sent twice', () => {
 		).toMatchObject({ ok: true });
 	});
 
-	it('refuses the same guest, free point or decision a second time', async () => {
+	it('refuses the same guest or free point a second time, and records the same decision once', async () => {
 		const sitting = await heldSittingWith('4-1');
 		expect(await addAttendee(db, member, sitting.id, { guestName: 'Marie Curie' }, null)).toEqual({
 			ok: true
@@ -569,8 +569,41 @@ describe('a form sent twice', () => {
 		expect(await recordDecision(db, member, sitting.id, sitting.itemId, opinion, null)).toEqual({
 			ok: true
 		});
+		// Sent again (a reload, or a post the browser repeats when its answer was lost): answered as
+		// the first time, recorded once, journaled once.
+		const current = (await findFicheByCode(db, '4-1'))!.priority;
+		const priority = {
+			kind: 'priority' as const,
+			newPriority: current === 1 ? (2 as const) : (1 as const),
+			text: 'Changée.'
+		};
+		expect(await recordDecision(db, member, sitting.id, sitting.itemId, priority, null)).toEqual({
+			ok: true
+		});
+		for (const again of [opinion, priority])
+			expect(await recordDecision(db, member, sitting.id, sitting.itemId, again, null)).toEqual({
+				ok: true
+			});
+		const decisionsOnItem = async () =>
+			(await findSitting(db, sitting.id))!.items.find((i) => i.id === sitting.itemId)!.decisions;
+		expect(await decisionsOnItem()).toHaveLength(2);
 		expect(
-			await recordDecision(db, member, sitting.id, sitting.itemId, opinion, null)
+			await db
+				.selectFrom('audit_event')
+				.select('id')
+				.where('action', '=', 'decision.recorded')
+				.execute()
+		).toHaveLength(2);
+		// Another priority decision on the point is still refused.
+		expect(
+			await recordDecision(
+				db,
+				member,
+				sitting.id,
+				sitting.itemId,
+				{ ...priority, text: 'Autre.' },
+				null
+			)
 		).toMatchObject({ ok: false, status: 409 });
 		// Another opinion, or another text, on the same point is a decision of its own.
 		for (const other of [
@@ -581,6 +614,7 @@ describe('a form sent twice', () => {
 			expect(await recordDecision(db, member, sitting.id, sitting.itemId, other, null)).toEqual({
 				ok: true
 			});
+		expect(await decisionsOnItem()).toHaveLength(5);
 		const stored = await findSitting(db, sitting.id);
 		expect(stored!.attendees).toHaveLength(1);
 		// A member marked present is no longer offered.

@@ -400,6 +400,18 @@ export async function recordDecision(
 		}
 		const item = await findAgendaItem(trx, sittingId, itemId);
 		if (!item) return refuse(404, 'Ce point n’est pas à l’ordre du jour de la séance.');
+		// The same form sent twice (a page reloaded after sending without JavaScript, or a post sent
+		// again by the browser when its answer was lost) records the decision once and is answered
+		// as the first time: the person sees the decision they asked for, without a refusal.
+		if (
+			await hasSameDecision(trx, itemId, {
+				kind: input.kind,
+				newPriority: input.kind === 'priority' ? input.newPriority : null,
+				opinion: input.kind === 'opinion' ? input.opinion : null,
+				text: input.text
+			})
+		)
+			return ok();
 		let previous: number | null = null;
 		if (input.kind === 'priority') {
 			if (item.ficheId === null || item.priority === null)
@@ -415,15 +427,6 @@ export async function recordDecision(
 			if (lastDecidedOn !== null && lastDecidedOn > sitting.heldOn)
 				return refuse(409, laterDecisionMessage(item.code!, lastDecidedOn, sitting.heldOn));
 			previous = item.priority;
-		} else if (
-			await hasSameDecision(trx, itemId, {
-				kind: input.kind,
-				opinion: input.kind === 'opinion' ? input.opinion : null,
-				text: input.text
-			})
-		) {
-			// The same form sent twice (a page reloaded after sending, without JavaScript).
-			return refuse(409, 'Cette décision est déjà enregistrée sur ce point, avec ce texte.');
 		}
 		const id = await insertDecision(trx, {
 			sittingId: sittingId,
