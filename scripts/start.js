@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, proxySettingsProblem, readConfig } from '../src/lib/server/config.js';
 import { pidFileOf } from '../src/lib/server/db/server-pid.js';
 import { SECURITY_HEADERS } from '../src/lib/server/http/security-headers.js';
-import { log } from '../src/lib/server/log.js';
+import { flushLog, log } from '../src/lib/server/log.js';
 import { requireSupportedNode } from './node-version.js';
 
 export { proxySettingsProblem };
@@ -387,11 +387,13 @@ export async function main() {
 		const waits = [];
 		/** @type {import('node:events').EventEmitter} */ (process).emit(SHUTDOWN_EVENT, waits);
 		const limit = new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
-		void Promise.race([Promise.allSettled(waits), limit]).then(() => {
-			rmSync(pidFile, { force: true });
-			log().info({ event: 'stopped' }, 'Portail arrêté');
-			process.exit(code);
-		});
+		void Promise.race([Promise.allSettled(waits), limit])
+			.then(() => {
+				rmSync(pidFile, { force: true });
+				log().info({ event: 'stopped' }, 'Portail arrêté');
+				return flushLog();
+			})
+			.then(() => process.exit(code));
 	};
 	/** @param {NodeJS.Signals} signal */
 	const stop = (signal) => {

@@ -109,3 +109,19 @@ test('SIGTERM lets a request in flight finish, refuses new connections, closes t
 	expect(events.indexOf('request')).toBeLessThan(events.indexOf('database-closed'));
 	expect(events.at(-1)).toBe('stopped');
 });
+
+test('SIGTERM ends the server when its standard output has gone (a pipe whose reader closed)', async () => {
+	const portal = await startOwnPortal();
+	try {
+		// As `npm start | head -3` once head has its lines: every later write to the pipe fails.
+		portal.child.stdout!.destroy();
+		expect((await fetch(`${portal.url}/sante`)).status).toBe(200);
+		portal.child.kill('SIGTERM');
+		const stillRunning = new Promise((resolve) =>
+			setTimeout(() => resolve('still running'), 15_000)
+		);
+		expect(await Promise.race([portal.exited, stillRunning])).toBe(0);
+	} finally {
+		portal.child.kill('SIGKILL');
+	}
+});

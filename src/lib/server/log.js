@@ -45,11 +45,38 @@ function createLogger(level, destination) {
 	);
 }
 
-/** @type {import('pino').Logger | undefined} */
-let shared;
+/**
+ * Where the process keeps its one logger. This module is loaded twice in a served portal: by
+ * scripts/start.js, and bundled into the build's server code. Both must write through the same
+ * buffer (lines in order, one flush at exit), so the logger is kept on the process's global object
+ * rather than in a module variable.
+ */
+const SHARED = Symbol.for('sdusn.log');
+const holder = /** @type {{ [SHARED]?: import('pino').Logger }} */ (globalThis);
 
 /** The process's logger, at LOG_LEVEL (checked at start by scripts/start.js). */
 export function log() {
-	shared ??= createLogger(readConfig().logLevel);
-	return shared;
+	holder[SHARED] ??= createLogger(readConfig().logLevel);
+	return holder[SHARED];
+}
+
+/**
+ * Writes out the lines still waiting, then resolves (after `limitMs` at most): called before the
+ * process exits. pino's own last write at exit is synchronous, and sonic-boom 4 retries it forever
+ * when standard output is a pipe whose reader has gone (`… | head`, a log collector stopped): the
+ * process would never end. Written here asynchronously, that failure is an error on which pino
+ * stops logging, and the exit that follows has nothing left to write.
+ * @param {number} [limitMs]
+ * @returns {Promise<void>}
+ */
+export function flushLog(limitMs = 1_000) {
+	const logger = holder[SHARED];
+	if (!logger) return Promise.resolve();
+	return new Promise((resolve) => {
+		const limit = setTimeout(resolve, limitMs);
+		logger.flush(() => {
+			clearTimeout(limit);
+			resolve();
+		});
+	});
 }
