@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { text } from './plan-edit';
+import { NewFicheSchema, text } from './plan-edit';
 
 describe('a text of the plan forms', () => {
 	it('counts a line break once, as the browser’s CRLF or as stored (the import counts so)', () => {
@@ -18,5 +18,18 @@ describe('a text of the plan forms', () => {
 		expect(
 			text('Les facteurs', 300, { plural: true }).safeParse('a\u0007').error?.issues[0]?.message
 		).toBe('Les facteurs contiennent des caractères non autorisés.');
+	});
+});
+
+describe('a fiche’s title', () => {
+	const titleProblem = (title: string) =>
+		NewFicheSchema.safeParse({ objective: '4', title, reason: 'Ajout voté.', decision: '' })
+			.error?.issues.filter((issue) => issue.path[0] === 'title')
+			.map((issue) => issue.message);
+
+	it('is asked for when missing, and said too short when under 3 characters', () => {
+		expect(titleProblem('  ')).toEqual(['Indiquez le titre de la fiche.']);
+		expect(titleProblem('Wi')).toEqual(['Le titre de la fiche compte au moins 3 caractères.']);
+		expect(titleProblem('Wifi')).toBeUndefined();
 	});
 });

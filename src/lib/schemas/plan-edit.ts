@@ -115,6 +115,16 @@ export const revisionShape = {
 	decision: optionalId
 };
 
+/** A fiche's title: given, and of 3 characters at least (« Wi » is not one yet). */
+function ficheTitle() {
+	return text('Le titre', 300, { line: true })
+		.refine((v) => v.length > 0, 'Indiquez le titre de la fiche.')
+		.refine(
+			(v) => v.length === 0 || v.length >= 3,
+			'Le titre de la fiche compte au moins 3 caractères.'
+		);
+}
+
 const ficheSchema = z.object({
 	version: z
 		.string()
@@ -124,10 +134,7 @@ const ficheSchema = z.object({
 		.string()
 		.regex(/^\d{1,12}$/, INCOMPLETE)
 		.transform(Number),
-	title: text('Le titre', 300, { line: true }).refine(
-		(v) => v.length >= 3,
-		'Indiquez le titre de la fiche.'
-	),
+	title: ficheTitle(),
 	short_title: text('Le titre court', 120, { line: true }),
 	objective: z
 		.string()
@@ -365,9 +372,6 @@ export const NewFicheSchema = z.object({
 		.string()
 		.regex(/^\d{1,9}$/, 'Choisissez l’objectif de la fiche.')
 		.transform(Number),
-	title: text('Le titre', 300, { line: true }).refine(
-		(v) => v.length >= 3,
-		'Indiquez le titre de la fiche.'
-	),
+	title: ficheTitle(),
 	...revisionShape
 });
