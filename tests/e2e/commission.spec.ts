@@ -130,6 +130,13 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	const item = page
 		.getByRole('listitem')
 		.filter({ has: page.getByRole('heading', { name: /Fiche 4-1/ }) });
+	// Every point has the same fields: their group and button name the point they are for.
+	await expect(
+		item.getByRole('group', { name: 'Enregistrer une décision sur la fiche 4-1' })
+	).toBeVisible();
+	await expect(
+		item.getByRole('button', { name: 'Enregistrer la décision sur la fiche 4-1', exact: true })
+	).toBeVisible();
 	// The type comes first: no priority is chosen for the member, other types' fields stay hidden.
 	await expect(item.getByLabel('Type de décision')).toHaveValue('');
 	await expect(item.getByLabel(/Nouvelle priorité/)).toHaveCount(0);
