@@ -152,6 +152,10 @@ test('an indicator’s target, refused when it does not fit the kind, then shown
 	await admin.locator('#reason').fill('Cible');
 	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	await expect(admin.locator('#ind_0_target-error')).toContainText('entre 0 et 100');
+	// Every indicator has a « Cible »: the summary at the top says whose.
+	await expect(
+		admin.getByRole('alert').getByRole('link', { name: /^Indicateur 1, cible : .*entre 0 et 100/ })
+	).toHaveAttribute('href', '#ind_0_target');
 	await admin.locator('#ind_0_kind').selectOption('count');
 	await admin.locator('#ind_0_target').fill('340');
 	await admin.locator('#ind_0_target_date').fill('2027-12-31');
