@@ -70,6 +70,13 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 		'Le fichier « vide.xlsx » est vide (0 octet) : choisissez le classeur du plan (.xlsx).'
 	);
 
+	// A file over the server's body limit (5 MB): told under the field, the import page kept.
+	await upload(page, 'lourd.xlsx', Buffer.alloc(5 * 1024 * 1024, 1));
+	await expect(page.locator('#fichier-error')).toHaveText(
+		'Le fichier est trop lourd : un classeur du plan en pèse au plus 400 Ko.'
+	);
+	await expect(page.getByRole('button', { name: 'Vérifier le classeur' })).toBeVisible();
+
 	// A workbook that does not validate: the problems, nothing to confirm.
 	const broken = await planWorkbook(request);
 	broken.getWorksheet('Fiches')!.getCell('C1').value = 'Intitulé';

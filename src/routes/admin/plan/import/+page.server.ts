@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail, isHttpError, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
 	dropPendingImport,
@@ -30,6 +30,14 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
+/** A file over the workbook's limit, of this size when known (the server stops reading sooner). */
+function tooHeavy(size?: number): string {
+	const limit = `un classeur du plan en pèse au plus ${MAX_WORKBOOK_BYTES / 1024} Ko`;
+	return size === undefined
+		? `Le fichier est trop lourd : ${limit}.`
+		: `Le fichier pèse ${Math.ceil(size / 1024)} Ko : ${limit}.`;
+}
+
 function previewAnswer(preview: ImportPreview, token: string | null) {
 	return {
 		preview: {
@@ -47,7 +55,15 @@ function previewAnswer(preview: ImportPreview, token: string | null) {
 export const actions: Actions = {
 	preview: async (event) => {
 		const user = await authorize(event, 'plan.import');
-		const formData = await event.request.formData();
+		let formData: FormData;
+		try {
+			formData = await event.request.formData();
+		} catch (caught) {
+			// Over the server's body limit (BODY_SIZE_LIMIT): told under the field, as a file over
+			// the workbook's limit is, rather than on an error page that leaves the import.
+			if (isHttpError(caught, 413)) return fail(413, { errors: { fichier: tooHeavy() } });
+			throw caught;
+		}
 		const file = formData.get('fichier');
 		// Without a choice, browsers send a file with no name and no byte.
 		if (!(file instanceof File) || (file.size === 0 && file.name === ''))
@@ -65,9 +81,7 @@ export const actions: Actions = {
 			});
 		if (file.size > MAX_WORKBOOK_BYTES)
 			return fail(400, {
-				errors: {
-					fichier: `Le fichier pèse ${Math.ceil(file.size / 1024)} Ko : un classeur du plan en pèse au plus ${MAX_WORKBOOK_BYTES / 1024} Ko.`
-				} as Record<string, string>
+				errors: { fichier: tooHeavy(file.size) } as Record<string, string>
 			});
 		const bytes = new Uint8Array(await file.arrayBuffer());
 		const preview = await previewPlanImport(getDb(), bytes);
