@@ -136,6 +136,16 @@ describe('a workbook that does not validate: one French sentence per problem, no
 			/^Feuille « Liens » : la feuille « Liens » manque au classeur/
 		],
 		[
+			'a sheet the import does not read (a copy of « Fiches » to add fiches)',
+			() =>
+				edited((w) => {
+					const copy = w.addWorksheet('Fiches (2)');
+					copy.addRow(['Code', 'Objectif', 'Titre']);
+					copy.addRow(['4-2', '4', 'Budget participatif']);
+				}),
+			/^Feuille « Fiches \(2\) » : cette feuille n’est pas une feuille du plan : l’import ne la lirait pas\. Retirez-la du classeur, ou copiez ses lignes dans la feuille attendue \(les feuilles attendues : Plan, Axes/
+		],
+		[
 			'renamed header',
 			() => edited((w) => (w.getWorksheet('Fiches')!.getCell('C1').value = 'Intitulé')),
 			/^Feuille « Fiches », ligne 1, colonne « Titre » : l’en-tête de la colonne C doit être « Titre » et non « Intitulé »/

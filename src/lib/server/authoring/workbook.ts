@@ -420,25 +420,30 @@ async function loadWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook | null>
 	}
 }
 
+/** The plan's sheet a worksheet is, by its name (spaces around and case aside), if any. */
+function sheetKeyOf(name: string): SheetSpec | undefined {
+	return Object.values(SHEETS).find((s) => s.name.toLowerCase() === name.trim().toLowerCase());
+}
+
+function expectedSheets(): string {
+	return `les feuilles attendues : ${Object.values(SHEETS)
+		.map((s) => s.name)
+		.join(', ')}`;
+}
+
 /** The data rows of one sheet, once its headers are checked; null when the sheet cannot be read. */
 function readSheet(
 	workbook: ExcelJS.Workbook,
 	spec: SheetSpec,
 	problems: Problems
 ): DataRow[] | null {
-	const sheet = workbook.worksheets.find(
-		(w) => w.name.trim().toLowerCase() === spec.name.toLowerCase()
-	);
+	const sheet = workbook.worksheets.find((w) => sheetKeyOf(w.name) === spec);
 	if (!sheet) {
 		problems.add(
 			spec.name,
 			null,
 			null,
-			`la feuille « ${spec.name} » manque au classeur (les feuilles attendues : ${Object.values(
-				SHEETS
-			)
-				.map((s) => s.name)
-				.join(', ')})`
+			`la feuille « ${spec.name} » manque au classeur (${expectedSheets()})`
 		);
 		return null;
 	}
@@ -713,6 +718,15 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 	const sheets = {} as Record<SheetKey, DataRow[] | null>;
 	for (const key of Object.keys(SHEETS) as SheetKey[])
 		sheets[key] = readSheet(workbook, SHEETS[key], problems);
+	// A sheet the import does not read would be dropped without a word: a copy of « Fiches » made
+	// to add fiches (« Fiches (2) »), notes kept beside the plan. Said, so that nothing is lost.
+	for (const extra of workbook.worksheets.filter((w) => !sheetKeyOf(w.name)))
+		problems.add(
+			extra.name,
+			null,
+			null,
+			`cette feuille n’est pas une feuille du plan : l’import ne la lirait pas. Retirez-la du classeur, ou copiez ses lignes dans la feuille attendue (${expectedSheets()})`
+		);
 	if (problems.list.length > 0)
 		return { ok: false, problems: problems.list.slice(0, MAX_PROBLEMS) };
 
