@@ -12,6 +12,12 @@ describe('textField', () => {
 		expect(
 			textField('Le texte', 10_000).safeParse('x'.repeat(10_001)).error?.issues[0]?.message
 		).toBe('Le texte : 10\u202f000 caractères au plus.');
+		// A browser sends each line break as CRLF: counted once, as stored.
+		const ten = textField('Le texte', 10);
+		expect(ten.parse('abc\r\nefgh\r\n.')).toBe('abc\nefgh\n.');
+		expect(ten.safeParse('abc\r\nefgh\r\n..').error?.issues[0]?.message).toBe(
+			'Le texte : 10 caractères au plus.'
+		);
 	});
 
 	it('refuses control characters and makes line ends "\\n"', () => {

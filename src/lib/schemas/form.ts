@@ -106,8 +106,12 @@ export function textField(
 	}: { required?: boolean; trim?: boolean; plural?: boolean; line?: boolean } = {}
 ) {
 	const base = trim ? z.string().trim() : z.string();
+	// Counted as stored: a browser sends each line break as CRLF, two characters for one.
 	return base
-		.max(max, `${label} : ${formatNumber(max)} caractères au plus.`)
+		.refine(
+			(v) => unixLineBreaks(v).length <= max,
+			`${label} : ${formatNumber(max)} caractères au plus.`
+		)
 		.refine(
 			(v) => !required || v !== '',
 			`${label} ${plural ? 'sont obligatoires' : 'est obligatoire'}.`
