@@ -16,7 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, proxySettingsProblem, readConfig } from '../src/lib/server/config.js';
-import { pidFileOf } from '../src/lib/server/db/server-pid.js';
+import { pidFileOf, runningServerPid } from '../src/lib/server/db/server-pid.js';
 import { SECURITY_HEADERS } from '../src/lib/server/http/security-headers.js';
 import { flushLog, log } from '../src/lib/server/log.js';
 import { requireSupportedNode } from './node-version.js';
@@ -358,6 +358,13 @@ export async function main() {
 			fail('Le portail n’est pas construit : lancez « npm run build » avant « npm run serve ».');
 	} else buildIfNeeded();
 	process.stdout.write(`Base de données : ${resolve(config.databasePath)}\n`);
+	// One server per database: a second one would remove the first's pid file when it stops, and
+	// db:restore would then take the database for unused while the first still writes to it.
+	const running = runningServerPid(config.databasePath);
+	if (running !== null && running !== process.pid)
+		fail(
+			`La base ${resolve(config.databasePath)} est déjà utilisée par un autre serveur du portail (processus ${running}) : arrêtez-le avant d’en démarrer un autre sur la même base.`
+		);
 	// Before the database is opened and migrated: from here on, db:restore refuses.
 	const pidFile = pidFileOf(config.databasePath);
 	mkdirSync(dirname(resolve(config.databasePath)), { recursive: true, mode: 0o700 });
@@ -365,7 +372,12 @@ export async function main() {
 	// However the process ends (a start that fails on a refused plan workbook, an unexpected error),
 	// no pid file stays behind: its number, given later to another process, would make db:restore
 	// refuse. (A SIGKILL leaves it; db:restore then finds its process gone.)
-	process.once('exit', () => rmSync(pidFile, { force: true }));
+	// Only its own: never the file of another server's process.
+	const removePidFile = () => {
+		if (existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() === String(process.pid))
+			rmSync(pidFile, { force: true });
+	};
+	process.once('exit', removePidFile);
 	handler = answerSvelteKitAddresses(
 		/** @type {import('node:http').RequestListener} */ (await loadHandler()),
 		appFilesOf(join(root, 'build', 'client'))
@@ -389,7 +401,7 @@ export async function main() {
 		const limit = new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
 		void Promise.race([Promise.allSettled(waits), limit])
 			.then(() => {
-				rmSync(pidFile, { force: true });
+				removePidFile();
 				log().info({ event: 'stopped' }, 'Portail arrêté');
 				return flushLog();
 			})

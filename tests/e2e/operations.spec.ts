@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import process from 'node:process';
 import { expect, test } from '@playwright/test';
 import { createAccount, startOwnPortal } from './helpers/own-portal';
 
@@ -123,5 +126,32 @@ test('SIGTERM ends the server when its standard output has gone (a pipe whose re
 		expect(await Promise.race([portal.exited, stillRunning])).toBe(0);
 	} finally {
 		portal.child.kill('SIGKILL');
+	}
+});
+
+test('a second server on the same database is refused, and the first keeps its pid file', async () => {
+	const first = await startOwnPortal();
+	try {
+		const pidFile = `${first.databasePath}.serveur.pid`;
+		expect(readFileSync(pidFile, 'utf8').trim()).toBe(String(first.child.pid));
+		const second = spawnSync(process.execPath, ['scripts/start.js', '--sans-construction'], {
+			env: {
+				...process.env,
+				PORT: String(first.port + 1),
+				HOST: '127.0.0.1',
+				DATABASE_PATH: first.databasePath
+			},
+			encoding: 'utf8',
+			timeout: 30_000
+		});
+		expect(second.status).toBe(1);
+		expect(second.stderr.trim()).toBe(
+			`La base ${first.databasePath} est déjà utilisée par un autre serveur du portail (processus ${first.child.pid}) : arrêtez-le avant d’en démarrer un autre sur la même base.`
+		);
+		expect(readFileSync(pidFile, 'utf8').trim()).toBe(String(first.child.pid));
+		expect((await fetch(`${first.url}/sante`)).status).toBe(200);
+	} finally {
+		first.child.kill('SIGTERM');
+		await first.exited;
 	}
 });
