@@ -74,6 +74,10 @@ describe('db:backup', () => {
 		chmodSync(source, 0o644);
 		await openDatabase(source).destroy();
 		expect(mode(source)).toBe(0o600);
+		// A folder given as the database is refused, and keeps its mode.
+		chmodSync(join(dir, 'donnees'), 0o755);
+		expect(() => openDatabase(join(dir, 'donnees'))).toThrow();
+		expect(mode(join(dir, 'donnees'))).toBe(0o755);
 	});
 
 	it('refuses to overwrite an existing file', async () => {

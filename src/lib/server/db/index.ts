@@ -68,7 +68,9 @@ function createPrivately(path: string): void {
 	if (!existsSync(folder)) mkdirSync(folder, { recursive: true, mode: 0o700 });
 	if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
 	for (const file of [path, `${path}-wal`, `${path}-shm`])
-		if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+		// Files only: a folder given as the database (refused later, in French) keeps its mode.
+		if (existsSync(file) && statSync(file).isFile() && (statSync(file).mode & 0o077) !== 0)
+			chmodSync(file, 0o600);
 }
 
 const connections = new WeakMap<Db, SQLite.Database>();
