@@ -288,6 +288,18 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 	await page.setViewportSize({ width: 390, height: 844 });
 	await screenshot(item, testInfo.outputPath('decision-sans-script-390.png'));
 	await page.setViewportSize({ width: 1280, height: 720 });
+	// A refusal of the decision itself, not of one field, is summed up at the top too.
+	await item.getByLabel('Type de décision').selectOption('priority');
+	await item.getByLabel(/^Avis/).selectOption('');
+	await item.getByLabel(/Nouvelle priorité/).selectOption('2');
+	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
+	const refused = page
+		.getByRole('alert')
+		.filter({ hasText: 'La décision n’a pas été enregistrée' });
+	await expect(refused).toContainText('La fiche 5-1 est déjà en priorité 2.');
+	await expect(refused).toBeInViewport();
+	await item.getByLabel('Type de décision').selectOption('opinion');
+	await item.getByLabel(/^Avis/).selectOption('favorable');
 	await item.getByLabel(/Nouvelle priorité/).selectOption('');
 	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
 	await expect(page.getByRole('status')).toContainText('Décision enregistrée');
@@ -298,7 +310,9 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
 	await expect(page.getByRole('status')).toContainText('Décision enregistrée');
 	await expect(item.getByText('Une décision enregistrée par erreur.')).toBeVisible();
-	await item.getByRole('button', { name: /^Retirer cette décision \(Décision\)/ }).click();
+	await item
+		.getByRole('button', { name: 'Retirer cette décision (Décision, fiche 5-1)', exact: true })
+		.click();
 	await expect(page.getByRole('status')).toContainText('Décision retirée');
 	await expect(page.getByText('Une décision enregistrée par erreur.')).toHaveCount(0);
 
