@@ -367,8 +367,15 @@ export async function main() {
 		);
 	// Before the database is opened and migrated: from here on, db:restore refuses.
 	const pidFile = pidFileOf(config.databasePath);
-	mkdirSync(dirname(resolve(config.databasePath)), { recursive: true, mode: 0o700 });
-	writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
+	try {
+		mkdirSync(dirname(resolve(config.databasePath)), { recursive: true, mode: 0o700 });
+		writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
+	} catch (caught) {
+		const code = /** @type {NodeJS.ErrnoException} */ (caught).code ?? String(caught);
+		fail(
+			`Le portail ne peut pas écrire à côté de la base (${resolve(pidFile)} : ${code}) : DATABASE_PATH doit désigner un fichier dans un dossier où l’utilisateur du service peut écrire.`
+		);
+	}
 	// However the process ends (a start that fails on a refused plan workbook, an unexpected error),
 	// no pid file stays behind: its number, given later to another process, would make db:restore
 	// refuse. (A SIGKILL leaves it; db:restore then finds its process gone.)

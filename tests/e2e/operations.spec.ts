@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import process from 'node:process';
 import { expect, test } from '@playwright/test';
+import { freePort } from '../../scripts/serve-child';
 import { createAccount, startOwnPortal } from './helpers/own-portal';
 
 // Each test starts the built portal in a process of its own (it reads its log, or stops it).
@@ -154,4 +157,26 @@ test('a second server on the same database is refused, and the first keeps its p
 		first.child.kill('SIGTERM');
 		await first.exited;
 	}
+});
+
+test('a DATABASE_PATH where nothing can be written stops the start with one French line', async () => {
+	const port = await freePort();
+	const dir = mkdtempSync(join(tmpdir(), 'sdusn-ops-'));
+	writeFileSync(join(dir, 'fichier'), '');
+	const start = spawnSync(process.execPath, ['scripts/start.js', '--sans-construction'], {
+		env: {
+			...process.env,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			DATABASE_PATH: join(dir, 'fichier', 'sdusn.db')
+		},
+		encoding: 'utf8',
+		timeout: 30_000
+	});
+	expect(start.status).toBe(1);
+	expect(start.stderr.trim().split('\n')).toEqual([
+		expect.stringMatching(
+			/^Le portail ne peut pas écrire à côté de la base \(.*\/fichier\/sdusn\.db\.serveur\.pid : EEXIST\) : DATABASE_PATH doit désigner un fichier/
+		)
+	]);
 });
