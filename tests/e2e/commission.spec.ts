@@ -46,16 +46,22 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await page.getByLabel('Date').fill('2026-02-30');
 	await page.getByLabel('Lieu').fill('Cahors');
 	await page.getByRole('button', { name: 'Créer la séance' }).click();
-	await expect(page.getByText('Indiquez la date de la séance.')).toBeVisible();
+	await expect(page.locator('#held_on-error')).toHaveText('Indiquez la date de la séance.');
 	await expect(page.getByLabel('Lieu')).toHaveValue('Cahors');
 	// A day before the plan's adoption and an emptied title: both told at once.
 	await page.getByLabel('Date').fill('2018-05-01');
 	await page.getByLabel('Intitulé').fill('');
 	await page.getByRole('button', { name: 'Créer la séance' }).click();
-	await expect(
-		page.getByText('La séance doit être postérieure à l’adoption du schéma, le 19 juillet 2018.')
-	).toBeVisible();
-	await expect(page.getByText('L’intitulé est obligatoire.')).toBeVisible();
+	await expect(page.locator('#held_on-error')).toHaveText(
+		'La séance doit être postérieure à l’adoption du schéma, le 19 juillet 2018.'
+	);
+	await expect(page.locator('#title-error')).toHaveText('L’intitulé est obligatoire.');
+	// Also at the page's top, above the list of séances (where a page sent without script opens).
+	const summary = page.getByRole('alert').filter({ hasText: 'La séance n’a pas été créée' });
+	await expect(summary.getByRole('link')).toHaveText([
+		'La séance doit être postérieure à l’adoption du schéma, le 19 juillet 2018.',
+		'L’intitulé est obligatoire.'
+	]);
 	await expect(page.getByLabel('Lieu')).toHaveValue('Cahors');
 	await page.getByLabel('Intitulé').fill('Commission des usages numériques');
 	await page.getByLabel('Date').fill('2026-11-20');
