@@ -171,6 +171,10 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await expect(item.getByText('Priorité 2 → 1', { exact: true })).toBeVisible();
 	await page.getByRole('link', { name: 'Clore la séance…' }).click();
 	await expect(page.locator('h1')).toHaveText('Clore la séance du 20 novembre 2026 ?');
+	// Decisions take effect at the séance's date, whatever the day it is closed.
+	await expect(
+		page.getByText('prennent effet à la date de la séance, le 20 novembre 2026')
+	).toBeVisible();
 	await expect(page.getByRole('region', { name: 'Priorités qui changent' })).toContainText(
 		'Fiche 4-1 — Recours à des initiatives citoyennes pour co-construire et valoriser le territoire : priorité 2 → 1'
 	);
