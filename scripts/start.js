@@ -363,7 +363,7 @@ export async function main() {
 	const running = runningServerPid(config.databasePath);
 	if (running !== null && running !== process.pid)
 		fail(
-			`La base ${resolve(config.databasePath)} est déjà utilisée par un autre serveur du portail (processus ${running}) : arrêtez-le avant d’en démarrer un autre sur la même base.`
+			`La base ${resolve(config.databasePath)} est déjà utilisée par un autre serveur du portail (processus ${running}) : arrêtez-le avant d’en démarrer un autre sur la même base. Si aucun serveur du portail ne tourne (un arrêt brutal a laissé son fichier, et ce numéro est passé à un autre programme), supprimez ${resolve(pidFileOf(config.databasePath))}.`
 		);
 	// Before the database is opened and migrated: from here on, db:restore refuses.
 	const pidFile = pidFileOf(config.databasePath);

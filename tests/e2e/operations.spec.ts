@@ -149,7 +149,7 @@ test('a second server on the same database is refused, and the first keeps its p
 		});
 		expect(second.status).toBe(1);
 		expect(second.stderr.trim()).toBe(
-			`La base ${first.databasePath} est déjà utilisée par un autre serveur du portail (processus ${first.child.pid}) : arrêtez-le avant d’en démarrer un autre sur la même base.`
+			`La base ${first.databasePath} est déjà utilisée par un autre serveur du portail (processus ${first.child.pid}) : arrêtez-le avant d’en démarrer un autre sur la même base. Si aucun serveur du portail ne tourne (un arrêt brutal a laissé son fichier, et ce numéro est passé à un autre programme), supprimez ${pidFile}.`
 		);
 		expect(readFileSync(pidFile, 'utf8').trim()).toBe(String(first.child.pid));
 		expect((await fetch(`${first.url}/sante`)).status).toBe(200);
