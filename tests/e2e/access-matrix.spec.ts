@@ -277,7 +277,8 @@ const rows = (): Row[] => [
 	// Closing and publishing go through a confirmation page first.
 	['POST', `/commission/seances/${openSitting}?/close`, {}, [303, 403, 403, 303, 303]],
 	['GET', `/commission/seances/${openSitting}/cloture`, null, [303, 403, 403, 409, 409]],
-	['GET', `/commission/seances/${closedSitting}/cloture`, null, [303, 403, 403, 409, 409]],
+	// A closed sitting's confirmation step leads to its relevé.
+	['GET', `/commission/seances/${closedSitting}/cloture`, null, [303, 403, 403, 303, 303]],
 	['GET', '/admin/bilans/1/publication', null, [303, 403, 403, 403, 409]],
 	['POST', '/admin/bilans/1?/publish', {}, [303, 403, 403, 403, 303]]
 ];

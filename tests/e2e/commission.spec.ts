@@ -213,6 +213,10 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await page.emulateMedia({ media: 'print' });
 	await expect(closed).toBeHidden();
 	await page.emulateMedia({ media: 'screen' });
+	// Going back to the confirmation step after closing leads to the relevé, not to an error.
+	await page.goBack();
+	await expect(page.locator('h1')).toHaveText('Relevé de décisions du 20 novembre 2026');
+	await expect(page).toHaveURL(/\/commission\/seances\/\d+$/);
 	// The other tab, still showing the séance as held, tries one more decision: refused, and the
 	// page reads the séance again (closed, no form), the refusal above.
 	await otherItem.getByLabel('Type de décision').selectOption('free');

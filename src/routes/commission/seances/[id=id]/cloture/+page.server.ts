@@ -1,4 +1,4 @@
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { authorize } from '$lib/server/auth/guards';
 import { findSitting } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
@@ -15,7 +15,8 @@ export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'commission.manage');
 	const sitting = await findSitting(getDb(), Number(event.params.id));
 	if (!sitting) error(404, 'Cette séance n’existe pas.');
-	if (sitting.state === 'closed') error(409, 'Cette séance est déjà close : elle ne change plus.');
+	// Closed already (the page reloaded or gone back to after closing): its relevé, not an error.
+	if (sitting.state === 'closed') redirect(303, `/commission/seances/${sitting.id}`);
 	if (sitting.state !== 'held')
 		error(409, 'Cette séance est en préparation : ouvrez-la (tenue) avant de la clore.');
 	const decisions = sitting.items.flatMap((item) =>
