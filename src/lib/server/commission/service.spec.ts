@@ -198,6 +198,10 @@ describe('priority decisions', () => {
 			ok: false,
 			status: 409
 		});
+		// Closing it again (a second member's click): told it is closed already, not to open another.
+		const again = await changeSittingState(db, member, id, 'closed', null);
+		expect(again).toMatchObject({ ok: false, status: 409 });
+		expect(again.ok ? '' : again.message).toContain('a déjà été close');
 		expect(await counts()).toEqual(before);
 
 		const created = await createSitting(

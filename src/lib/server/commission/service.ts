@@ -45,6 +45,9 @@ import { DECISION_KIND_LABELS, SITTING_STATE_LABELS as STATE_LABELS } from '../.
 const CLOSED_MESSAGE =
 	'Cette séance est close : elle ne peut plus être modifiée. Ouvrez une nouvelle séance pour revenir sur ses décisions.';
 
+const ALREADY_CLOSED_MESSAGE =
+	'Cette séance a déjà été close (par un autre membre ou dans un autre onglet) : ses décisions ont pris effet ; son relevé est sur cette page.';
+
 type SittingRow = NonNullable<Awaited<ReturnType<typeof findSittingRow>>>;
 
 /** The sitting, if it exists and is not closed (a closed sitting is never changed again). */
@@ -525,6 +528,9 @@ export async function changeSittingState(
 ): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
 		const open = await openSitting(trx, sittingId);
+		// Closed meanwhile (another member, another tab): what was asked is done, said as such.
+		if (!open.ok && target === 'closed' && open.message === CLOSED_MESSAGE)
+			return refuse(409, ALREADY_CLOSED_MESSAGE);
 		if (!open.ok) return open;
 		const sitting = open.value;
 		const allowed =
