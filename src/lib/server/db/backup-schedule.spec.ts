@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -149,6 +149,17 @@ describe('db:restore', () => {
 		);
 		n.close();
 		expect(() => restoreDatabase(newer, target)).toThrow(/version plus récente/);
+		// A backup cut short (a copy interrupted) or altered: said damaged, in French.
+		const bytes = readFileSync(backup);
+		const truncated = join(dir, 'tronquee.db');
+		writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
+		expect(() => restoreDatabase(truncated, target)).toThrow(/« .*tronquee\.db » est endommagé/);
+		const altered = join(dir, 'alteree.db');
+		writeFileSync(
+			altered,
+			Buffer.concat([bytes.subarray(0, 4096), Buffer.alloc(8192, 7), bytes.subarray(12288)])
+		);
+		expect(() => restoreDatabase(altered, target)).toThrow(/« .*alteree\.db » est endommagé/);
 		expect(restoreDatabase(backup, target).aside).toBeTruthy();
 	});
 });

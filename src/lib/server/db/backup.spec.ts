@@ -1,6 +1,15 @@
-import { chmodSync, copyFileSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import {
+	chmodSync,
+	copyFileSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	statSync,
+	writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import process from 'node:process';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { seedPlan } from '../seed';
@@ -22,6 +31,16 @@ function dump(path: string): Record<string, unknown[]> {
 	} finally {
 		db.close();
 	}
+}
+
+/** A migrated database, closed, alone in a new folder. */
+async function migratedDatabase(): Promise<{ dir: string; source: string }> {
+	const dir = mkdtempSync(join(tmpdir(), 'sdusn-backup-'));
+	const source = join(dir, 'live.db');
+	const db = openDatabase(source);
+	await migrateToLatest(db);
+	await db.destroy();
+	return { dir, source };
 }
 
 describe('db:backup', () => {
@@ -81,16 +100,42 @@ describe('db:backup', () => {
 	});
 
 	it('refuses to overwrite an existing file', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'sdusn-backup-'));
-		const source = join(dir, 'live.db');
-		const db = openDatabase(source);
-		await migrateToLatest(db);
-		await db.destroy();
+		const { dir, source } = await migratedDatabase();
 		await expect(backupDatabase(source, source)).rejects.toThrow(/existe déjà/);
 		// A folder that is not there: one French sentence, not Node's ENOENT.
 		await expect(backupDatabase(source, join(dir, 'absent', 'copie.db'))).rejects.toThrow(
 			/Le dossier « .*absent » n’existe pas/
 		);
 		expect(readdirSync(dir)).toEqual(['live.db']);
+	});
+
+	it('says in French what stops a copy: a folder it cannot write, a base it cannot read', async () => {
+		const { dir, source } = await migratedDatabase();
+		await expect(backupDatabase(source, join(source, 'copie.db'))).rejects.toMatchObject({
+			name: 'StartupError',
+			message: expect.stringMatching(/^« .*live\.db » n’est pas un dossier/)
+		});
+		await expect(backupDatabase(dir, join(dir, 'copie.db'))).rejects.toMatchObject({
+			name: 'StartupError',
+			message: expect.stringContaining('ne peut pas être ouverte en lecture')
+		});
+		const text = join(dir, 'texte.db');
+		writeFileSync(text, 'pas une base '.repeat(400));
+		await expect(backupDatabase(text, join(dir, 'copie.db'))).rejects.toMatchObject({
+			name: 'StartupError',
+			message: expect.stringContaining('n’est pas lisible par SQLite')
+		});
+		expect(readdirSync(dir).sort()).toEqual(['live.db', 'texte.db']);
+	});
+
+	// Root writes anywhere: this one runs where the tests do not run as root.
+	it.skipIf(process.getuid?.() === 0)('says so of a folder it may not write', async () => {
+		const { dir, source } = await migratedDatabase();
+		const locked = join(dir, 'verrouille');
+		mkdirSync(locked, { mode: 0o500 });
+		await expect(backupDatabase(source, join(locked, 'copie.db'))).rejects.toMatchObject({
+			name: 'StartupError',
+			message: expect.stringMatching(/^Impossible d’écrire dans le dossier « .*verrouille »/)
+		});
 	});
 });

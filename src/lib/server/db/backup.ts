@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, openSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { StartupError } from './index';
@@ -8,6 +8,20 @@ const COMPANIONS = ['-wal', '-shm', '-journal'];
 
 function removeWithCompanions(path: string): void {
 	for (const suffix of ['', ...COMPANIONS]) rmSync(`${path}${suffix}`, { force: true });
+}
+
+/** What SQLite says when a copy fails, told as the operator can act on it. */
+function inFrench(error: unknown, source: string, folder: string): unknown {
+	const code = error instanceof SQLite.SqliteError ? error.code : '';
+	if (code === 'SQLITE_FULL')
+		return new StartupError(
+			`Le disque du dossier « ${folder} » est plein : rien n’a été écrit. Libérez de la place ou choisissez un autre dossier.`
+		);
+	if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))
+		return new StartupError(
+			`La base « ${source} » n’est pas lisible par SQLite (endommagée, ou pas une base) : rien n’a été écrit. Restaurez la dernière bonne sauvegarde.`
+		);
+	return error;
 }
 
 /**
@@ -24,12 +38,27 @@ export async function backupDatabase(source: string, target: string): Promise<{ 
 		throw new StartupError(
 			`Le dossier « ${folder} » n’existe pas : créez-le (accessible en écriture à l’utilisateur qui lance la sauvegarde) ou choisissez-en un autre.`
 		);
+	if (!statSync(folder).isDirectory())
+		throw new StartupError(`« ${folder} » n’est pas un dossier : choisissez un dossier.`);
 	const partial = `${target}.partiel`;
-	removeWithCompanions(partial);
-	const db = new SQLite(source, { readonly: true, fileMustExist: true });
+	let db: SQLite.Database;
+	try {
+		db = new SQLite(source, { readonly: true, fileMustExist: true });
+	} catch {
+		throw new StartupError(
+			`La base « ${source} » ne peut pas être ouverte en lecture : vérifiez que l’utilisateur qui lance la sauvegarde peut la lire.`
+		);
+	}
 	try {
 		db.pragma('busy_timeout = 5000');
-		closeSync(openSync(partial, 'w', 0o600));
+		try {
+			removeWithCompanions(partial);
+			closeSync(openSync(partial, 'w', 0o600));
+		} catch {
+			throw new StartupError(
+				`Impossible d’écrire dans le dossier « ${folder} » : choisissez un dossier où l’utilisateur qui lance la sauvegarde peut écrire.`
+			);
+		}
 		chmodSync(partial, 0o600);
 		// A write by another connection restarts an online backup: copied 100 pages at a time, a
 		// database written without pause (partners saving) was never copied to the end. After the
@@ -43,7 +72,7 @@ export async function backupDatabase(source: string, target: string): Promise<{ 
 			const result = copy.pragma('integrity_check', { simple: true });
 			if (result !== 'ok')
 				throw new StartupError(
-					`La sauvegarde n’est pas intègre (${String(result)}) : elle a été supprimée.`
+					`La copie ne passe pas la vérification d’intégrité de SQLite : elle a été supprimée. La base « ${source} » est peut-être endommagée : restaurez la dernière bonne sauvegarde.`
 				);
 		} finally {
 			copy.close();
@@ -52,7 +81,7 @@ export async function backupDatabase(source: string, target: string): Promise<{ 
 		return { pages: totalPages };
 	} catch (error) {
 		rmSync(partial, { force: true });
-		throw error;
+		throw inFrench(error, source, folder);
 	} finally {
 		db.close();
 		for (const suffix of COMPANIONS) rmSync(`${partial}${suffix}`, { force: true });

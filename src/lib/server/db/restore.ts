@@ -4,6 +4,13 @@ import { MIGRATIONS } from '../../../../migrations/index';
 import { StartupError } from './index';
 import { runningServerPid } from './server-pid.js';
 
+const DAMAGED = (file: string) =>
+	`« ${file} » est endommagé (tronqué ou altéré : la vérification d’intégrité de SQLite échoue) : rien n’a été changé. Restaurez une autre sauvegarde.`;
+
+function sqliteCode(error: unknown): string | undefined {
+	return error instanceof SQLite.SqliteError ? error.code : undefined;
+}
+
 /**
  * Checks that `file` is a sound backup of this portal: readable by SQLite, `integrity_check` ok,
  * with Kysely's migration table and no migration this version does not know (a newer portal's).
@@ -18,19 +25,23 @@ export function checkBackupFile(file: string): { migrations: number } {
 	}
 	try {
 		let result: unknown;
-		let names: string[];
 		try {
 			result = db.pragma('integrity_check', { simple: true });
+		} catch (error) {
+			// SQLite cannot even read it through: not a database, or cut short (a copy interrupted).
+			if (sqliteCode(error) === 'SQLITE_NOTADB')
+				throw new StartupError(`« ${file} » n’est pas une base SQLite lisible.`);
+			throw new StartupError(DAMAGED(file));
+		}
+		if (result !== 'ok') throw new StartupError(DAMAGED(file));
+		let names: string[];
+		try {
 			names = (db.prepare('SELECT name FROM kysely_migration').all() as { name: string }[]).map(
 				(row) => row.name
 			);
 		} catch {
 			throw new StartupError(`« ${file} » n’est pas une sauvegarde du portail SDUSN.`);
 		}
-		if (result !== 'ok')
-			throw new StartupError(
-				`« ${file} » n’est pas intègre (${String(result)}) : rien n’a été changé.`
-			);
 		const unknown = names.filter((name) => !(name in MIGRATIONS));
 		if (unknown.length > 0)
 			throw new StartupError(
