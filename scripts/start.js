@@ -357,23 +357,25 @@ export async function main() {
 		if (!existsSync(builtHandler))
 			fail('Le portail n’est pas construit : lancez « npm run build » avant « npm run serve ».');
 	} else buildIfNeeded();
-	process.stdout.write(`Base de données : ${resolve(config.databasePath)}\n`);
+	// On standard error, as every command does: standard output holds only the log's JSON lines.
+	const databaseFile = resolve(config.databasePath);
+	process.stderr.write(`Base de données : ${databaseFile}\n`);
+	const pidFile = resolve(pidFileOf(config.databasePath));
 	// One server per database: a second one would remove the first's pid file when it stops, and
 	// db:restore would then take the database for unused while the first still writes to it.
 	const running = runningServerPid(config.databasePath);
 	if (running !== null && running !== process.pid)
 		fail(
-			`La base ${resolve(config.databasePath)} est déjà utilisée par un autre serveur du portail (processus ${running}) : arrêtez-le avant d’en démarrer un autre sur la même base. Si aucun serveur du portail ne tourne (un arrêt brutal a laissé son fichier, et ce numéro est passé à un autre programme), supprimez ${resolve(pidFileOf(config.databasePath))}.`
+			`La base ${databaseFile} est déjà utilisée par un autre serveur du portail (processus ${running}) : arrêtez-le avant d’en démarrer un autre sur la même base. Si aucun serveur du portail ne tourne (un arrêt brutal a laissé son fichier, et ce numéro est passé à un autre programme), supprimez ${pidFile}.`
 		);
 	// Before the database is opened and migrated: from here on, db:restore refuses.
-	const pidFile = pidFileOf(config.databasePath);
 	try {
-		mkdirSync(dirname(resolve(config.databasePath)), { recursive: true, mode: 0o700 });
+		mkdirSync(dirname(databaseFile), { recursive: true, mode: 0o700 });
 		writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
 	} catch (caught) {
 		const code = /** @type {NodeJS.ErrnoException} */ (caught).code ?? String(caught);
 		fail(
-			`Le portail ne peut pas écrire à côté de la base (${resolve(pidFile)} : ${code}) : DATABASE_PATH doit désigner un fichier dans un dossier où l’utilisateur du service peut écrire.`
+			`Le portail ne peut pas écrire à côté de la base (${pidFile} : ${code}) : DATABASE_PATH doit désigner un fichier dans un dossier où l’utilisateur du service peut écrire.`
 		);
 	}
 	// However the process ends (a start that fails on a refused plan workbook, an unexpected error),
@@ -385,6 +387,13 @@ export async function main() {
 			rmSync(pidFile, { force: true });
 	};
 	process.once('exit', removePidFile);
+	// A stop asked while the build loads (migrations, seed) waits for it, then stops as below: the
+	// database is closed and the pid file removed, where Node's default would end at once.
+	/** @type {NodeJS.Signals | null} */
+	let askedEarly = null;
+	const early = (/** @type {NodeJS.Signals} */ signal) => (askedEarly ??= signal);
+	process.on('SIGTERM', early);
+	process.on('SIGINT', early);
 	handler = answerSvelteKitAddresses(
 		/** @type {import('node:http').RequestListener} */ (await loadHandler()),
 		appFilesOf(join(root, 'build', 'client'))
@@ -405,9 +414,16 @@ export async function main() {
 		/** @type {Promise<unknown>[]} */
 		const waits = [];
 		/** @type {import('node:events').EventEmitter} */ (process).emit(SHUTDOWN_EVENT, waits);
-		const limit = new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
-		void Promise.race([Promise.allSettled(waits), limit])
-			.then(() => {
+		const limit = new Promise((resolve) =>
+			setTimeout(() => resolve(false), config.shutdownTimeoutMs).unref()
+		);
+		void Promise.race([Promise.allSettled(waits).then(() => true), limit])
+			.then((done) => {
+				if (!done)
+					log().warn(
+						{ event: 'stop-timeout', stage: 'tasks' },
+						'Tâches d’arrêt encore en cours à la fin du délai (envoi de courrier, fermeture de la base) : coupées'
+					);
 				removePidFile();
 				log().info({ event: 'stopped' }, 'Portail arrêté');
 				return flushLog();
@@ -422,16 +438,28 @@ export async function main() {
 			{ event: 'stopping', signal, timeoutMs: config.shutdownTimeoutMs },
 			'Arrêt demandé : plus de nouvelle connexion, fin des requêtes en cours'
 		);
-		server.close(() => finish(0));
+		let closed = false;
+		server.close(() => {
+			closed = true;
+			finish(0);
+		});
 		server.closeIdleConnections();
 		setTimeout(() => {
-			log().warn({ event: 'stop-timeout' }, 'Requêtes encore en cours à la fin du délai : coupées');
+			// Every request had ended: what still runs is finish()'s, under its own limit.
+			if (closed) return;
+			log().warn(
+				{ event: 'stop-timeout', stage: 'requests' },
+				'Requêtes encore en cours à la fin du délai : coupées'
+			);
 			server.closeAllConnections();
 			finish(0);
 		}, config.shutdownTimeoutMs).unref();
 	};
+	process.off('SIGTERM', early);
+	process.off('SIGINT', early);
 	process.on('SIGTERM', stop);
 	process.on('SIGINT', stop);
+	if (askedEarly) stop(askedEarly);
 }
 
 /** Emitted on the process once the HTTP server has stopped, before exiting. */

@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -132,6 +132,73 @@ test('SIGTERM ends the server when its standard output has gone (a pipe whose re
 	}
 });
 
+test('SIGTERM during start-up (migrations, seed) stops once loaded: pid file removed, exit 0, JSON on stdout', async () => {
+	const port = await freePort();
+	const dir = mkdtempSync(join(tmpdir(), 'sdusn-ops-'));
+	const databasePath = join(dir, 'sdusn.db');
+	const child = spawn(process.execPath, ['scripts/start.js', '--sans-construction'], {
+		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: databasePath },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let stdout = '';
+	let stderr = '';
+	child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+	child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+	const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+	try {
+		// As soon as the pid file is written, before the new database is migrated and seeded.
+		await expect
+			.poll(() => existsSync(`${databasePath}.serveur.pid`), { intervals: [5] })
+			.toBe(true);
+		child.kill('SIGTERM');
+		expect(await exited).toBe(0);
+		expect(existsSync(`${databasePath}.serveur.pid`)).toBe(false);
+		expect(stderr).toBe(`Base de données : ${databasePath}\n`);
+		const lines = stdout.trim().split('\n');
+		// Standard output holds only the log's JSON lines, the stop after the start.
+		const events = lines.map((line) => (JSON.parse(line) as { event: string }).event);
+		expect(events.indexOf('start')).toBeLessThan(events.indexOf('stopping'));
+		expect(events.at(-1)).toBe('stopped');
+	} finally {
+		child.kill('SIGKILL');
+	}
+});
+
+test('a mail relay that never answers holds the stop at most SHUTDOWN_TIMEOUT, said as such', async () => {
+	// A relay that takes the connection and never greets.
+	const sockets: Socket[] = [];
+	const relay = createServer((socket) => sockets.push(socket));
+	await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+	const relayPort = (relay.address() as AddressInfo).port;
+	const portal = await startOwnPortal({
+		SMTP_URL: `smtp://127.0.0.1:${relayPort}`,
+		MAIL_FROM: 'portail@lot-numerique.test',
+		SHUTDOWN_TIMEOUT: '2'
+	});
+	try {
+		createAccount(portal.databasePath, { ...ADMIN, email: 'relais@lot-numerique.test' });
+		const asked = await fetch(`${portal.url}/mot-de-passe-oublie`, {
+			method: 'POST',
+			headers: { origin: portal.url, 'content-type': 'application/x-www-form-urlencoded' },
+			body: 'email=relais%40lot-numerique.test',
+			redirect: 'manual'
+		});
+		expect(asked.status).toBeLessThan(500);
+		await expect.poll(() => sockets.length, { timeout: 15_000 }).toBeGreaterThan(0);
+		const asking = Date.now();
+		portal.child.kill('SIGTERM');
+		expect(await portal.exited).toBe(0);
+		expect(Date.now() - asking).toBeLessThan(8_000);
+		const timeouts = portal.logLines().filter((line) => line.event === 'stop-timeout');
+		// No request was running: only the mail's delivery was cut, and the log says that.
+		expect(timeouts.map((line) => line.stage)).toEqual(['tasks']);
+	} finally {
+		portal.child.kill('SIGKILL');
+		for (const socket of sockets) socket.destroy();
+		relay.close();
+	}
+});
+
 test('a second server on the same database is refused, and the first keeps its pid file', async () => {
 	const first = await startOwnPortal();
 	try {
@@ -148,9 +215,10 @@ test('a second server on the same database is refused, and the first keeps its p
 			timeout: 30_000
 		});
 		expect(second.status).toBe(1);
-		expect(second.stderr.trim()).toBe(
+		expect(second.stderr.trim().split('\n')).toEqual([
+			`Base de données : ${first.databasePath}`,
 			`La base ${first.databasePath} est déjà utilisée par un autre serveur du portail (processus ${first.child.pid}) : arrêtez-le avant d’en démarrer un autre sur la même base. Si aucun serveur du portail ne tourne (un arrêt brutal a laissé son fichier, et ce numéro est passé à un autre programme), supprimez ${pidFile}.`
-		);
+		]);
 		expect(readFileSync(pidFile, 'utf8').trim()).toBe(String(first.child.pid));
 		expect((await fetch(`${first.url}/sante`)).status).toBe(200);
 	} finally {
@@ -175,6 +243,7 @@ test('a DATABASE_PATH where nothing can be written stops the start with one Fren
 	});
 	expect(start.status).toBe(1);
 	expect(start.stderr.trim().split('\n')).toEqual([
+		`Base de données : ${join(dir, 'fichier', 'sdusn.db')}`,
 		expect.stringMatching(
 			/^Le portail ne peut pas écrire à côté de la base \(.*\/fichier\/sdusn\.db\.serveur\.pid : EEXIST\) : DATABASE_PATH doit désigner un fichier/
 		)
