@@ -132,6 +132,35 @@ test('SIGTERM ends the server when its standard output has gone (a pipe whose re
 	}
 });
 
+test('an upload cut halfway logs a warning and its request line, no stack trace', async () => {
+	const portal = await startOwnPortal();
+	try {
+		const socket = connect(portal.port, '127.0.0.1');
+		await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+		socket.write(
+			`POST /connexion HTTP/1.1\r\nHost: 127.0.0.1:${portal.port}\r\nOrigin: ${portal.url}\r\n` +
+				`Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\n` +
+				'email=quelqu.un%40example.test&password='
+		);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		socket.destroy();
+		await expect
+			.poll(() => portal.logLines().filter((line) => line.event === 'request').length)
+			.toBe(1);
+		const lines = portal
+			.logLines()
+			.filter((line) => !/^(start|mail-start)$/.test(String(line.event)));
+		expect(lines).toEqual([
+			expect.objectContaining({ event: 'unreadable-form', reason: 'aborted' }),
+			expect.objectContaining({ event: 'request', method: 'POST', status: 400 })
+		]);
+		expect(portal.output()).not.toMatch(/\n\s+at /);
+	} finally {
+		portal.child.kill('SIGTERM');
+		await portal.exited;
+	}
+});
+
 test('SIGTERM during start-up (migrations, seed) stops once loaded: pid file removed, exit 0, JSON on stdout', async () => {
 	const port = await freePort();
 	const dir = mkdtempSync(join(tmpdir(), 'sdusn-ops-'));
