@@ -223,6 +223,10 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await otherItem.getByLabel('Texte de la décision').fill('Une décision de trop.');
 	await otherItem.getByRole('button', { name: 'Enregistrer la décision' }).click();
 	await expect(other.getByRole('alert')).toContainText('Cette séance est close');
+	// Its form gone, what was typed stays on the page, to be copied.
+	await expect(other.getByRole('alert')).toContainText(
+		'Texte saisi, non enregistré : Une décision de trop.'
+	);
 	await expect(other.locator('h1')).toHaveText('Relevé de décisions du 20 novembre 2026');
 	await expect(other.getByRole('button', { name: 'Enregistrer la décision' })).toHaveCount(0);
 	await other.close();
@@ -444,8 +448,44 @@ test('without JavaScript: a refused point or guest comes back with what was type
 	});
 	expect(stray.status()).toBeGreaterThanOrEqual(400);
 	expect(stray.status()).toBeLessThan(500);
-	expect(await stray.text()).toMatch(/role="alert"[^>]*>\s*<p>[^<]+</);
+	const strayPage = await stray.text();
+	expect(strayPage).toMatch(/role="alert"[^>]*>\s*<p>[^<]+</);
+	expect(strayPage).toMatch(/Texte saisi, non enregistré :.*Avis\./s);
 	await context.close();
+});
+
+test('a decision on a point another member removed meanwhile: told, the point gone, the text kept', async ({
+	page
+}) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const id = await createSitting(member, '2026-11-12', 'Cahors', 'Commission du point retiré');
+	for (const codes of ['6-1', '7-1'])
+		await member.post(`/commission/seances/${id}?/addFiches`, { form: { codes }, maxRedirects: 0 });
+	await member.post(`/commission/seances/${id}?/hold`, { form: {}, maxRedirects: 0 });
+	await loginPage(page, ACCOUNTS.commission);
+	await page.goto(`/commission/seances/${id}`);
+	await page.waitForLoadState('networkidle');
+	const item = page
+		.getByRole('listitem')
+		.filter({ has: page.getByRole('heading', { name: /Fiche 6-1/ }) });
+	const itemId = await item.locator('input[name="itemId"]').first().inputValue();
+	// Another member removes the point while this page shows it.
+	const removed = await member.post(`/commission/seances/${id}?/removeItem`, {
+		form: { itemId },
+		maxRedirects: 0
+	});
+	expect(removed.status()).toBeLessThan(400);
+	await item.getByLabel('Type de décision').selectOption('free');
+	await item
+		.getByLabel('Texte de la décision')
+		.fill('Reporter la fiche 6-1 à la prochaine séance.');
+	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
+	const alert = page.getByRole('alert');
+	await expect(alert).toContainText('Ce point n’est plus à l’ordre du jour');
+	await expect(alert).toContainText('Reporter la fiche 6-1 à la prochaine séance.');
+	// The page read the séance again: the removed point is gone, the other one stays.
+	await expect(page.getByRole('heading', { name: /Fiche 6-1/ })).toHaveCount(0);
+	await expect(page.getByRole('heading', { name: /Fiche 7-1/ })).toBeVisible();
 });
 
 test('a séance created by mistake is deleted, once confirmed', async ({ page }) => {
@@ -502,7 +542,15 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 	await expect(page).toHaveURL(/\/commission\?supprimee=1$/);
 	await expect(page.getByRole('status')).toContainText('a été supprimée');
 	await expect(page.getByRole('link', { name: /Séance en double/ })).toHaveCount(0);
-	expect((await page.request.get(`/commission/seances/${id}`)).status()).toBe(404);
+	const gone = await page.request.get(`/commission/seances/${id}`);
+	expect(gone.status()).toBe(404);
+	// A member who opens it again (a bookmark, another tab) is told it was deleted; a visitor is not.
+	expect(await gone.text()).toContain('Cette séance a été supprimée (créée par erreur)');
+	const visitor = await apiAs(null);
+	const unknown = await visitor.get(`/commission/seances/${id}`);
+	expect(unknown.status()).toBe(404);
+	expect(await unknown.text()).not.toContain('supprimée');
+	await visitor.dispose();
 });
 
 test('two members correct one séance: saving again keeps the other’s correction', async ({

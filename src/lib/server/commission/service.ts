@@ -45,6 +45,10 @@ import { DECISION_KIND_LABELS, SITTING_STATE_LABELS as STATE_LABELS } from '../.
 const CLOSED_MESSAGE =
 	'Cette séance est close : elle ne peut plus être modifiée. Ouvrez une nouvelle séance pour revenir sur ses décisions.';
 
+/** A séance deleted (created by mistake), as said to the members who open or post to it. */
+export const DELETED_SITTING_MESSAGE =
+	'Cette séance a été supprimée (créée par erreur) : rien n’a été enregistré. Retrouvez les séances sur la page de la commission.';
+
 const ALREADY_CLOSED_MESSAGE =
 	'Cette séance a déjà été close (par un autre membre ou dans un autre onglet) : ses décisions ont pris effet ; son relevé est sur cette page.';
 
@@ -54,11 +58,7 @@ type SittingRow = NonNullable<Awaited<ReturnType<typeof findSittingRow>>>;
 async function openSitting(db: Executor, id: number): Promise<Result<SittingRow>> {
 	const sitting = await findSittingRow(db, id);
 	if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
-	if (sitting.deletedAt !== null)
-		return refuse(
-			404,
-			'Cette séance a été supprimée (créée par erreur) : rien n’a été enregistré. Retrouvez les séances sur la page de la commission.'
-		);
+	if (sitting.deletedAt !== null) return refuse(404, DELETED_SITTING_MESSAGE);
 	if (sitting.state === 'closed') return refuse(409, CLOSED_MESSAGE);
 	return ok(sitting);
 }
@@ -402,7 +402,11 @@ export async function recordDecision(
 			);
 		}
 		const item = await findAgendaItem(trx, sittingId, itemId);
-		if (!item) return refuse(404, 'Ce point n’est pas à l’ordre du jour de la séance.');
+		if (!item)
+			return refuse(
+				404,
+				'Ce point n’est plus à l’ordre du jour de la séance (retiré entre-temps, dans un autre onglet ou par un autre membre) : la décision n’a pas été enregistrée.'
+			);
 		// The same form sent twice (a page reloaded after sending without JavaScript, or a post sent
 		// again by the browser when its answer was lost) records the decision once and is answered
 		// as the first time: the person sees the decision they asked for, without a refusal.

@@ -4,6 +4,7 @@ import { can } from '$lib/server/auth/permissions';
 import {
 	findPreparingCampaign,
 	findSitting,
+	findSittingRow,
 	listAttendeeCandidates,
 	listFicheFlags
 } from '$lib/server/commission/repository';
@@ -14,6 +15,7 @@ import {
 	changeSittingState,
 	deleteSitting,
 	CLOSING_CHANGED_MESSAGE,
+	DELETED_SITTING_MESSAGE,
 	recordDecision,
 	removeAgendaItem,
 	removeAttendee,
@@ -47,7 +49,12 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const db = getDb();
 	const sitting = await findSitting(db, Number(event.params.id));
-	if (!sitting) error(404, 'Cette séance n’existe pas.');
+	if (!sitting) {
+		// Deleted (created by mistake), maybe while a member's page showed it: said to the members.
+		const deleted = (await findSittingRow(db, Number(event.params.id)))?.deletedAt != null;
+		if (deleted && can(event.locals.user, 'commission.manage')) error(404, DELETED_SITTING_MESSAGE);
+		error(404, 'Cette séance n’existe pas.');
+	}
 	if (sitting.state !== 'closed') await authorize(event, 'commission.manage');
 	const user = event.locals.user;
 	const canManage = can(user, 'commission.manage');
