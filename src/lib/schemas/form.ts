@@ -108,10 +108,8 @@ export function textField(
 	const base = trim ? z.string().trim() : z.string();
 	// Counted as stored: a browser sends each line break as CRLF, two characters for one.
 	return base
-		.refine(
-			(v) => unixLineBreaks(v).length <= max,
-			`${label} : ${formatNumber(max)} caractères au plus.`
-		)
+		.transform(unixLineBreaks)
+		.refine((v) => v.length <= max, `${label} : ${formatNumber(max)} caractères au plus.`)
 		.refine(
 			(v) => !required || v !== '',
 			`${label} ${plural ? 'sont obligatoires' : 'est obligatoire'}.`
@@ -123,6 +121,5 @@ export function textField(
 		.refine(
 			(v) => !line || !/[\r\n]/.test(v),
 			`${label} ${plural ? 'tiennent sur une ligne : retirez leurs' : 'tient sur une ligne : retirez ses'} retours à la ligne.`
-		)
-		.transform(unixLineBreaks);
+		);
 }
