@@ -149,6 +149,8 @@ test('an indicator’s target, refused when it does not fit the kind, then shown
 	await admin.goto(`${portal.url}/admin/plan/fiches/14-1`);
 	await admin.locator('#ind_0_kind').selectOption('percentage');
 	await admin.locator('#ind_0_target').fill('120');
+	const unit = await admin.locator('#ind_0_unit').inputValue();
+	await admin.locator('#ind_0_unit').fill('u'.repeat(301));
 	await admin.locator('#reason').fill('Cible');
 	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	await expect(admin.locator('#ind_0_target-error')).toContainText('entre 0 et 100');
@@ -156,6 +158,14 @@ test('an indicator’s target, refused when it does not fit the kind, then shown
 	await expect(
 		admin.getByRole('alert').getByRole('link', { name: /^Indicateur 1, cible : .*entre 0 et 100/ })
 	).toHaveAttribute('href', '#ind_0_target');
+	// A row's text too long: said once, named by its row and field.
+	await expect(
+		admin
+			.getByRole('alert')
+			.getByRole('link', { name: 'Indicateur 1, unité : 300 caractères au plus.' })
+	).toHaveAttribute('href', '#ind_0_unit');
+	await expect(admin.locator('#ind_0_unit-error')).toHaveText('300 caractères au plus.');
+	await admin.locator('#ind_0_unit').fill(unit);
 	await admin.locator('#ind_0_kind').selectOption('count');
 	await admin.locator('#ind_0_target').fill('340');
 	await admin.locator('#ind_0_target_date').fill('2027-12-31');

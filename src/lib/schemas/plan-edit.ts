@@ -72,13 +72,16 @@ const INCOMPLETE = 'Le formulaire est incomplet : rechargez la page.';
 
 /**
  * A text of the plan. `line`: a title or a name, on one line (it heads pages, lists and CSV cells);
- * `plural`: the label is (« Les facteurs… contiennent »).
+ * `plural`: the label is (« Les facteurs… contiennent »). `label` null: a text of a row (a porteur's
+ * périmètre), whose messages are shown under its field and named by the row in the summary.
  */
 export function text(
-	label: string,
+	label: string | null,
 	max: number,
 	{ line = false, plural = false }: { line?: boolean; plural?: boolean } = {}
 ) {
+	const longest = `${max.toLocaleString('fr-FR')} caractères au plus.`;
+	const subject = label ?? 'Ce texte';
 	return (
 		z
 			.string()
@@ -88,14 +91,14 @@ export function text(
 			.pipe(
 				z
 					.string()
-					.max(max, `${label} : ${max.toLocaleString('fr-FR')} caractères au plus.`)
+					.max(max, label ? `${label} : ${longest}` : longest)
 					.refine(
 						(v) => !hasForbiddenCharacters(v, { oneLine: line, lineBreaksApart: true }),
-						`${label} ${plural ? 'contiennent' : 'contient'} des caractères non autorisés.`
+						`${subject} ${plural ? 'contiennent' : 'contient'} des caractères non autorisés.`
 					)
 					.refine(
 						(v) => !line || !v.includes('\n'),
-						`${label} tient sur une ligne : retirez ses retours à la ligne.`
+						`${subject} tient sur une ligne : retirez ses retours à la ligne.`
 					)
 			)
 	);
@@ -178,7 +181,7 @@ export interface FicheEditInput {
 	decisionId: number | null;
 }
 
-const rowText = text('Ce texte', 300, { line: true });
+const rowText = text(null, 300, { line: true });
 
 function readRowText(raw: string, errors: FieldErrors, field: string): string | null {
 	const parsed = rowText.safeParse(raw);
