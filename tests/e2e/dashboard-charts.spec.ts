@@ -61,6 +61,20 @@ test('on a phone the dashboard draws its charts inside the screen', async ({
 		[/Avancement par orientation/, 'orientations-390.png']
 	] as const)
 		await screenshot(page.getByRole('figure', { name }), testInfo.outputPath(file));
+	// A figure's table area is a tab stop while it scrolls sideways, not once it fits.
+	const tabStops = async () => {
+		const stops = { scrolling: 0, fitting: 0 };
+		for (const area of await page.locator('.figure-table').all()) {
+			const scrolls = await area.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+			if (scrolls) await expect(area).toHaveAttribute('tabindex', '0');
+			else await expect(area).not.toHaveAttribute('tabindex');
+			stops[scrolls ? 'scrolling' : 'fitting'] += 1;
+		}
+		return stops;
+	};
+	await tabStops();
+	await page.setViewportSize({ width: 1280, height: 900 });
+	await expect.poll(async () => (await tabStops()).fitting).toBeGreaterThan(0);
 	await context.close();
 });
 

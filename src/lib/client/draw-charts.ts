@@ -4,6 +4,7 @@
 // canvas that names one, so the rest of the page is not hydrated.
 import type { ChartConfiguration } from 'chart.js';
 import { createChart } from '../components/charts/chart-setup';
+import { focusableWhenScrolling } from './focusable-when-scrolling';
 
 async function drawCharts(): Promise<void> {
 	const source = document.querySelector<HTMLLinkElement>('link[data-charts]')?.href;
@@ -26,4 +27,7 @@ async function drawCharts(): Promise<void> {
 	}
 }
 
+// The page is not hydrated: its tables' scrolling areas are made tab stops only while they scroll here.
+for (const area of document.querySelectorAll<HTMLElement>('.table-scroll'))
+	focusableWhenScrolling(area);
 void drawCharts().catch((error: unknown) => console.error(error));
