@@ -13,7 +13,7 @@ import { startMail } from '$lib/server/mail/scheduler';
 import { scheduleBackups } from '$lib/server/db/backup-schedule';
 import { cacheStamps } from '$lib/server/db/change-stamp';
 import { closeDatabase, getDb, initDatabase } from '$lib/server/db/instance';
-import { logRequests, requestIdOf } from '$lib/server/http/request-log';
+import { logRequests, requestIdOf, requestsEnded } from '$lib/server/http/request-log';
 import { log } from '$lib/server/log.js';
 import {
 	canonicalPaths,
@@ -42,7 +42,7 @@ export const init: ServerInit = async () => {
 		clearInterval(pruning);
 		stopBackups();
 		waits.push(
-			mail.stop().finally(() => {
+			Promise.allSettled([mail.stop(), requestsEnded()]).finally(() => {
 				closeDatabase();
 				log().info({ event: 'database-closed' }, 'Base de données fermée');
 			})

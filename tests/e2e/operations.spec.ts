@@ -161,6 +161,34 @@ test('an upload cut halfway logs a warning and its request line, no stack trace'
 	}
 });
 
+test('an upload still running at the end of SHUTDOWN_TIMEOUT is cut and logged before the stop', async () => {
+	const portal = await startOwnPortal({ SHUTDOWN_TIMEOUT: '1' });
+	const socket = connect(portal.port, '127.0.0.1');
+	socket.on('error', () => undefined);
+	await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+	socket.write(
+		`POST /connexion HTTP/1.1\r\nHost: 127.0.0.1:${portal.port}\r\nOrigin: ${portal.url}\r\n` +
+			`Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\nemail=`
+	);
+	await new Promise((resolve) => setTimeout(resolve, 300));
+	portal.child.kill('SIGTERM');
+	expect(await portal.exited).toBe(0);
+	socket.destroy();
+	const events = portal
+		.logLines()
+		.map((line) => `${line.event}${line.stage ? `:${line.stage}` : ''}`);
+	// The cut request is logged (its warning, then its line), and only then the stop.
+	expect(events.filter((event) => event !== 'mail-start')).toEqual([
+		'start',
+		'stopping',
+		'stop-timeout:requests',
+		'unreadable-form',
+		'request',
+		'database-closed',
+		'stopped'
+	]);
+});
+
 test('SIGTERM during start-up (migrations, seed) stops once loaded: pid file removed, exit 0, JSON on stdout', async () => {
 	const port = await freePort();
 	const dir = mkdtempSync(join(tmpdir(), 'sdusn-ops-'));

@@ -23,6 +23,7 @@ export const logRequests: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	const requestId = requestIdOf(event);
 	let status = 500;
+	inFlight += 1;
 	try {
 		const response = await resolve(event);
 		status = response.status;
@@ -44,5 +45,18 @@ export const logRequests: Handle = async ({ event, resolve }) => {
 			},
 			'requête'
 		);
+		inFlight -= 1;
+		if (inFlight === 0) for (const done of waiting.splice(0)) done();
 	}
 };
+
+let inFlight = 0;
+const waiting: (() => void)[] = [];
+
+/**
+ * Resolves once no request is being handled (at once when none is): at shutdown, a request whose
+ * connection was cut at the time limit is logged, and ends, before the database closes.
+ */
+export function requestsEnded(): Promise<void> {
+	return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => waiting.push(resolve));
+}
