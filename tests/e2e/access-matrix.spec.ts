@@ -279,7 +279,8 @@ const rows = (): Row[] => [
 	['GET', `/commission/seances/${openSitting}/cloture`, null, [303, 403, 403, 409, 409]],
 	// A closed sitting's confirmation step leads to its relevé.
 	['GET', `/commission/seances/${closedSitting}/cloture`, null, [303, 403, 403, 303, 303]],
-	['GET', '/admin/bilans/1/publication', null, [303, 403, 403, 403, 409]],
+	// A published edition's confirmation step leads to the edition as published.
+	['GET', '/admin/bilans/1/publication', null, [303, 403, 403, 403, 303]],
 	['POST', '/admin/bilans/1?/publish', {}, [303, 403, 403, 403, 303]]
 ];
 

@@ -39,6 +39,11 @@ test('the live dashboard draws its charts, with tables, CSV and no CSP violation
 	await expect(figure.getByRole('table')).toContainText(
 		'« modernité » : Développement de l’innovation'
 	);
+	// A column of numbers has its heading over them, on the right.
+	const countHeading = page
+		.getByRole('figure', { name: /^Fiches par statut et par priorité/ })
+		.getByRole('columnheader', { name: 'Priorité 1' });
+	await expect(countHeading).toHaveCSS('text-align', 'right');
 	await expect(
 		page.getByText('Règle de calcul : l’avancement moyen ne porte que sur les fiches')
 	).toBeVisible();
@@ -123,6 +128,8 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	await page.getByLabel('Texte de l’axe « modernité »').fill('Le WIFI public se déploie.');
 	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
 	await expect(page.getByText('Aperçu du brouillon')).toBeVisible();
+	// A draft's figures are published nowhere yet: no link to download them.
+	await expect(page.locator('main p.csv')).toHaveCount(0);
 	// A draft is not « publiée le … », and no date is written the ISO way.
 	const cover = page.locator('.cover .cover-facts');
 	await expect(cover).toContainText('31 décembre 2019');
@@ -181,9 +188,24 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	await page.setViewportSize({ width: 390, height: 844 });
 	await screenshot(page, testInfo.outputPath('publication-390.png'));
 	await page.setViewportSize({ width: 1280, height: 720 });
+	// The same confirmation open in a second tab, as another admin might have it.
+	const publicationUrl = page.url();
+	const secondTab = await context.newPage();
+	await secondTab.goto(publicationUrl);
 	await page.getByRole('button', { name: 'Publier définitivement le bilan 2019' }).click();
 	await expect(page).toHaveURL(/\/bilans\/2019$/);
 	await expect(page.getByText('Le WIFI public se déploie.')).toBeVisible();
+	// Publishing again from the second tab says so above the bilan as published; the confirmation
+	// page opened again (reloaded, or gone back to) leads to that bilan instead of an error page.
+	await secondTab.getByRole('button', { name: 'Publier définitivement le bilan 2019' }).click();
+	await expect(secondTab.getByRole('alert')).toHaveText(
+		'Ce bilan a déjà été publié (dans un autre onglet ou par un autre administrateur) : le voici tel que publié.'
+	);
+	await expect(secondTab.locator('main')).toContainText('Le WIFI public se déploie.');
+	await secondTab.goto(publicationUrl);
+	await expect(secondTab).toHaveURL(publicationUrl.replace(/\/publication$/, ''));
+	await expect(secondTab.locator('main')).toContainText('Le WIFI public se déploie.');
+	await secondTab.close();
 	await screenshot(page, testInfo.outputPath('bilan-2019.png'));
 
 	const before = await (await anonymous.get('/bilans/2019/plan.json')).text();
@@ -279,6 +301,15 @@ test('a published edition is corrected as a version 2: the note is asked for, vi
 	await expect(reader).toHaveURL(/\/bilans\/2019\?version=1$/);
 	await expect(reader.getByText('Une année de lancement.', { exact: true })).toBeVisible();
 	await expect(reader.getByText('Correction par rapport à la version précédente')).toHaveCount(0);
+	// Version 1's figures are downloaded as version 1 froze them, not as the latest version.
+	const gridCsv = reader.getByRole('link', { name: 'CSV : les fiches par statut' });
+	await expect(gridCsv).toHaveAttribute('href', '/bilans/2019/grille-fiches.csv?version=1');
+	const visitorApi = await apiAs(null);
+	const gridOf = async (path: string) => (await visitorApi.get(path)).text();
+	expect(await gridOf('/bilans/2019/grille-fiches.csv?version=1')).not.toBe(
+		await gridOf('/bilans/2019/grille-fiches.csv')
+	);
+	await visitorApi.dispose();
 	await visitor.close();
 
 	// The update validated after version 1 (the test above) is in version 2's data only.

@@ -143,7 +143,11 @@ export async function publishEdition(
 	return db.transaction().execute(async (trx) => {
 		const edition = await findEdition(trx, id);
 		if (!edition) return refuse(404, 'Ce bilan n’existe pas.');
-		if (edition.state === 'published') return refuse(409, 'Ce bilan est déjà publié.');
+		if (edition.state === 'published')
+			return refuse(
+				409,
+				'Ce bilan a déjà été publié (dans un autre onglet ou par un autre administrateur) : le voici tel que publié.'
+			);
 		const tooSoon = tooSoonToPublish(edition.asOf, now);
 		if (tooSoon) return refuse(409, tooSoon);
 		const publishedAt = now.toISOString();

@@ -1,4 +1,4 @@
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { authorize } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { findEdition, listVersions } from '$lib/server/editions/repository';
@@ -12,7 +12,8 @@ export const load: PageServerLoad = async (event) => {
 	const db = getDb();
 	const edition = await findEdition(db, Number(event.params.id));
 	if (!edition) error(404, 'Ce bilan n’existe pas.');
-	if (edition.state === 'published') error(409, 'Ce bilan est déjà publié : il ne change plus.');
+	// Published already (the page reloaded or gone back to after publishing): the bilan as published.
+	if (edition.state === 'published') redirect(303, `/admin/bilans/${edition.id}`);
 	const previous = (await listVersions(db, edition.year))[0] ?? null;
 	return {
 		edition: {
