@@ -57,12 +57,21 @@ test('every open-data file: the same bytes from /donnees, from the export comman
 test('the data package names every file it describes, and each one is there', async ({
 	request
 }) => {
-	for (const base of ['/donnees', '/bilans/2018']) {
-		const descriptor = await (await request.get(`${base}/datapackage.json`)).json();
+	// Each path read as a reader of the package would: relative to the package's own address.
+	const packages = [
+		'/donnees/datapackage.json',
+		'/bilans/2018/datapackage.json',
+		'/bilans/2018/datapackage.json?version=1'
+	];
+	for (const address of packages) {
+		const packageUrl = new URL(address, 'http://portail');
+		const descriptor = await (await request.get(address)).json();
 		expect(descriptor.licenses[0].name).toBe('etalab-2.0');
 		for (const resource of descriptor.resources) {
-			const response = await request.get(`${base}/${resource.path}`);
-			expect(response.status(), `${base}/${resource.path}`).toBe(200);
+			const file = new URL(resource.path, packageUrl);
+			const response = await request.get(file.pathname + file.search);
+			expect(response.status(), `${file.pathname}${file.search}`).toBe(200);
+			expect(file.search).toBe(packageUrl.search);
 			expect((await response.body()).byteLength).toBe(resource.bytes);
 			if (resource.schema) {
 				const rows = parse(await response.text()) as string[][];

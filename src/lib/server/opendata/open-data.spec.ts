@@ -180,7 +180,7 @@ async function liveSet(): Promise<OpenDataSet> {
 	return new OpenDataSet(db, { generatedAt: (await getDataRevision(db))!.changedAt });
 }
 
-const text = (file: OpenDataFile) => Buffer.from(file.body).toString('utf8');
+const text = (file: Pick<OpenDataFile, 'body'>) => Buffer.from(file.body).toString('utf8');
 const strictCsv = (csv: string) =>
 	parse(csv, { bom: false, relax_quotes: false, relax_column_count: false }) as string[][];
 
@@ -422,13 +422,41 @@ describe('open data sdusn/plan@2', () => {
 		const before = files.map((f) => text(f));
 		await update('9-1', '2020-11-01', 'validate', { measurements: [['2020-10-31', 99]] });
 		const after = await Promise.all(
-			names.map(async (name) =>
-				text((await openDataFile(db, name, { year: 2020 }))! as OpenDataFile)
-			)
+			names.map(async (name) => text((await openDataFile(db, name, { year: 2020 }))!))
 		);
 		expect(after).toEqual(before);
 		const live = strictCsv(text((await (await liveSet()).file('mesures-2020'))!));
 		expect(live.some((row) => row[5] === '99')).toBe(true);
+	});
+
+	it('gives the package of a version asked for by its number paths to that version’s files', async () => {
+		await seedHistory();
+		await publishYear(2020);
+		await update('9-1', '2020-11-01', 'validate', { measurements: [['2020-10-31', 99]] });
+		const correction = await saveEditionDraft(db, admin, {
+			year: 2020,
+			asOf: '2020-12-31',
+			intro: 'Bilan 2020 corrigé',
+			axisTexts: {},
+			changeNote: 'La mesure d’octobre de 9-1 est comptée.'
+		});
+		if (!correction.ok) throw new Error('correction');
+		await publishEdition(db, admin, correction.value.id);
+		const packageOf = async (version?: number) =>
+			JSON.parse(text((await openDataFile(db, 'datapackage', { year: 2020, version }))!)) as {
+				resources: { name: string; path: string; bytes: number }[];
+			};
+		// As frozen, relative paths: the latest version's files, wherever it is served.
+		const latest = await packageOf();
+		expect(latest.resources.map((r) => r.path)).toContain('mesures.csv');
+		const first = await packageOf(1);
+		for (const resource of first.resources) {
+			expect(resource.path).toMatch(/^[a-z0-9-]+\.(csv|json)\?version=1$/);
+			const described = await openDataFile(db, resource.name, { year: 2020, version: 1 });
+			expect(described!.body.byteLength, resource.name).toBe(resource.bytes);
+		}
+		const mesures = first.resources.find((r) => r.name === 'mesures')!;
+		expect(mesures.bytes).not.toBe(latest.resources.find((r) => r.name === 'mesures')!.bytes);
 	});
 
 	it('gives the same bytes twice for the same database', async () => {

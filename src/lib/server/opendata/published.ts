@@ -17,7 +17,7 @@ export const liveOpenData = cachedByRevision(
 
 /**
  * One open-data file as `/donnees/…` serves it, or with `year` as the published edition of that
- * year froze it (its latest version, or `version`). The endpoint and `npm run export` both call
+ * year froze it (its latest version, or `version`). The endpoints and `npm run export` all call
  * this, so they give the same bytes.
  */
 export async function openDataFile(
@@ -27,7 +27,23 @@ export async function openDataFile(
 ): Promise<Pick<OpenDataFile, 'name' | 'body'> | undefined> {
 	if (!edition) return (await liveOpenData(db)).file(name);
 	const stored = await findPublishedFile(db, edition.year, name, edition.version);
-	return stored && { name, body: stored.body };
+	if (!stored) return undefined;
+	const named = name === 'datapackage' && edition.version !== undefined;
+	return { name, body: named ? packageOfVersion(stored.body, edition.version!) : stored.body };
+}
+
+/**
+ * The frozen data package of an edition asked for by its version (`datapackage.json?version=1`):
+ * each resource's path names that version too. Its relative paths alone lead to the latest
+ * version's files, whose sizes and hashes are not the ones it states once a correction is
+ * published. The frozen bytes stay as they are; only this answer differs.
+ */
+function packageOfVersion(body: Uint8Array, version: number): Uint8Array {
+	const descriptor = JSON.parse(Buffer.from(body).toString('utf8')) as {
+		resources: { path: string }[];
+	};
+	for (const resource of descriptor.resources) resource.path += `?version=${version}`;
+	return Buffer.from(`${JSON.stringify(descriptor, null, '\t')}\n`, 'utf8');
 }
 
 /** The dashboard's figures and tables, and the page's view of them. */

@@ -5,9 +5,9 @@ import { readOrigin } from '$lib/server/config.js';
 import { getDb } from '$lib/server/db/instance';
 import { keyedByRevision } from '$lib/server/db/revision-cache';
 import { editionPage } from '$lib/server/editions/snapshot';
+import { openDataFile } from '$lib/server/opendata/published';
 import {
 	findFrozenFiche,
-	findPublishedFile,
 	findPublishedSnapshot,
 	listVersions
 } from '$lib/server/editions/repository';
@@ -50,8 +50,8 @@ async function publishedEditionOf(yearParam: string, versionParam: string | null
 /** One open-data file of the published edition named by the URL, as frozen at publication. */
 export async function publishedFile(yearParam: string, name: string, url: URL) {
 	const { year, version } = editionKey(yearParam, url);
-	const file = await findPublishedFile(getDb(), year, name, version);
-	if (file) return { name, ...file };
+	const file = await openDataFile(getDb(), name, { year, version });
+	if (file) return { ...file, year };
 	return (await findPublishedSnapshot(getDb(), year, version))
 		? error(404, 'Ce fichier de données n’existe pas.')
 		: notPublished(year, version);
