@@ -3,6 +3,7 @@ import { ACCOUNTS, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
 import { pageWidth, widenTextSpacing } from './helpers/layout';
+import { sendAndWait } from './helpers/forms';
 
 const CREATE = 'Créer le compte et le lien d’invitation';
 
@@ -175,14 +176,10 @@ test('/compte tells every rule a password change breaks at once', async ({ page 
 		await page.locator('#current').fill(current);
 		await page.locator('#next').fill(next);
 		await page.locator('#confirm').fill(confirm);
-		// Each attempt waits for its own answer: the previous attempt's messages are still shown
-		// while it is sent, and the form ignores a new submission until the answer arrives.
-		const answered = page.waitForResponse(
-			(response) => response.request().method() === 'POST' && response.url().includes('/compte')
+		// Each attempt waits for its own answer: the previous attempt's messages are still shown.
+		await sendAndWait(page.locator('form[action="?/password"]'), () =>
+			page.getByRole('button', { name: 'Changer le mot de passe' }).click()
 		);
-		await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
-		await answered;
-		await expect(page.locator('form[action="?/password"]')).not.toHaveAttribute('aria-busy');
 	};
 	const tooShort = page.getByText('Le mot de passe doit compter au moins 12 caractères.');
 	// Refused by the form itself (the two entries differ): the weak password and the wrong

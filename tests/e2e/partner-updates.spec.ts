@@ -2,6 +2,7 @@ import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage, type Account } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
+import { sendAndWait } from './helpers/forms';
 import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
 
 /**
@@ -61,7 +62,10 @@ test('a colleague submits the draft meanwhile: my save and my submit are refused
 	const id = submittedId(a);
 
 	for (const button of ['Enregistrer le brouillon', 'Soumettre à Lot numérique']) {
-		await b.getByRole('button', { name: button }).click();
+		// The second time, the first refusal is still on screen: wait for this button's own answer.
+		await sendAndWait(b.locator('form#suivi'), () =>
+			b.getByRole('button', { name: button }).click()
+		);
 		await expect(b.getByRole('alert')).toContainText(
 			'Paul Partenaire a soumis cette mise à jour à Lot numérique'
 		);
@@ -109,7 +113,11 @@ test('draft against draft: the conflict screen compares both, « mine » wins kn
 	await a.getByLabel('Ce qui a été fait').fill('Version de Paul');
 	await b.getByLabel('Ce qui a été fait').fill('Version de Chloé');
 	await b.getByLabel('Avancement en %').fill('40');
-	await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	// « Brouillon enregistré » is still shown from Paul's first save: wait for this save's own
+	// answer, or Chloé saves before it and is not refused.
+	await sendAndWait(a.locator('form#suivi'), () =>
+		a.getByRole('button', { name: 'Enregistrer le brouillon' }).click()
+	);
 	await expect(a.getByRole('status')).toContainText('Brouillon enregistré');
 
 	await b.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
@@ -134,9 +142,7 @@ test('draft against draft: the conflict screen compares both, « mine » wins kn
 		() => b.getByRole('button', { name: 'Enregistrer le brouillon' }).click(),
 		() => b.getByLabel('Avancement en %').press('Enter')
 	]) {
-		const refused = b.waitForResponse((r) => r.request().method() === 'POST');
-		await send();
-		const answer = await refused;
+		const answer = await sendAndWait(b.locator('form#suivi'), send);
 		expect(new URLSearchParams(answer.request().postData() ?? '').get('intent')).toBe('draft');
 		expect(answer.status()).toBe(200);
 		await expect(b.getByRole('alert')).toContainText('pendant que vous la modifiiez');
@@ -305,6 +311,8 @@ test('after « Soumettre » the partner reads what was submitted and withdraws i
 	// Once staff have acted, it cannot be withdrawn any more.
 	await page.goto(`/espace/fiches/12-1/suivi?brouillon=${id}`);
 	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	// Submitted before leaving the page: a goto now would cancel the submission on its way.
+	await expect(page).toHaveURL(/\/espace\?soumis=\d+$/);
 	await page.goto(`/espace/suivis/${id}`);
 	await validate(id);
 	await page.getByRole('button', { name: 'Retirer la soumission (revenir au brouillon)' }).click();

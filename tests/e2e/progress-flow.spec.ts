@@ -2,6 +2,7 @@ import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
+import { sendAndWait } from './helpers/forms';
 import { screenshot } from './helpers/screenshots';
 
 /** An update of a fiche submitted by a plain form post, as the partner's client; its id. */
@@ -250,15 +251,13 @@ test('login: French messages, throttling, and no way in with a wrong password', 
 	await page.getByRole('button', { name: 'Se connecter' }).click();
 	await expect(page.getByText('Indiquez votre adresse électronique.')).toBeVisible();
 	await page.getByLabel('Adresse électronique').fill(ACCOUNTS.throttled.email);
+	const loginForm = page.locator('form', {
+		has: page.getByRole('button', { name: 'Se connecter' })
+	});
 	for (let i = 0; i < 6; i++) {
 		await page.getByLabel('Mot de passe').fill(`mauvais mot de passe ${i}`);
 		// Each answer before the next try: the alert of the previous one is already visible.
-		await Promise.all([
-			page.waitForResponse(
-				(r) => r.request().method() === 'POST' && r.url().includes('/connexion')
-			),
-			page.getByRole('button', { name: 'Se connecter' }).click()
-		]);
+		await sendAndWait(loginForm, () => page.getByRole('button', { name: 'Se connecter' }).click());
 		await expect(page.getByRole('alert')).toBeVisible();
 	}
 	await page.getByLabel('Mot de passe').fill(ACCOUNTS.throttled.password);
