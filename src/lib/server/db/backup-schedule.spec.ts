@@ -1,4 +1,11 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -161,5 +168,38 @@ describe('db:restore', () => {
 		);
 		expect(() => restoreDatabase(altered, target)).toThrow(/« .*alteree\.db » est endommagé/);
 		expect(restoreDatabase(backup, target).aside).toBeTruthy();
+	});
+
+	it('refuses a DATABASE_PATH naming a folder, or in a folder that is not there, and moves nothing', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-restauration-'));
+		const backup = join(dir, 'copie.db');
+		const db = openDatabase(backup);
+		await migrateToLatest(db);
+		await db.destroy();
+		// The data folder given without the file's name: not set aside with all it holds.
+		const data = join(dir, 'donnees');
+		mkdirSync(data);
+		writeFileSync(join(data, 'sdusn.db'), 'la base en service');
+		expect(() => restoreDatabase(backup, data)).toThrow(
+			/^« .*donnees » est un dossier : DATABASE_PATH doit nommer le fichier de la base/
+		);
+		expect(readdirSync(dir).sort()).toEqual(['copie.db', 'donnees']);
+		expect(readdirSync(data)).toEqual(['sdusn.db']);
+		expect(() => restoreDatabase(backup, join(dir, 'absent', 'sdusn.db'))).toThrow(
+			/^Le dossier « .*absent » de la base \(DATABASE_PATH\) n’existe pas : rien n’a été changé/
+		);
+		expect(readdirSync(dir).sort()).toEqual(['copie.db', 'donnees']);
+	});
+
+	it('says in French that it cannot write beside the database', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-restauration-'));
+		const backup = join(dir, 'copie.db');
+		const db = openDatabase(backup);
+		await migrateToLatest(db);
+		await db.destroy();
+		// /proc takes no new file, not even from root (who writes in any folder of his own).
+		expect(() => restoreDatabase(backup, '/proc/sdusn.db')).toThrow(
+			/^Impossible d’écrire dans le dossier « \/proc » : rien n’a été changé/
+		);
 	});
 });

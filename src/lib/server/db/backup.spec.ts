@@ -115,7 +115,9 @@ describe('db:backup', () => {
 			name: 'StartupError',
 			message: expect.stringMatching(/^« .*live\.db » n’est pas un dossier/)
 		});
-		await expect(backupDatabase(dir, join(dir, 'copie.db'))).rejects.toMatchObject({
+		await expect(
+			backupDatabase(join(dir, 'absente.db'), join(dir, 'copie.db'))
+		).rejects.toMatchObject({
 			name: 'StartupError',
 			message: expect.stringContaining('ne peut pas être ouverte en lecture')
 		});
@@ -126,6 +128,19 @@ describe('db:backup', () => {
 			message: expect.stringContaining('n’est pas lisible par SQLite')
 		});
 		expect(readdirSync(dir).sort()).toEqual(['live.db', 'texte.db']);
+		// A folder as the backup's name, a folder or an empty file as the database: said as such.
+		await expect(backupDatabase(source, dir)).rejects.toThrow(
+			/^« .* » est un dossier : donnez le nom du fichier de sauvegarde/
+		);
+		await expect(backupDatabase(dir, join(dir, 'copie.db'))).rejects.toThrow(
+			/^La base « .* » est un dossier : DATABASE_PATH doit nommer le fichier de la base/
+		);
+		const empty = join(dir, 'vide.db');
+		writeFileSync(empty, '');
+		await expect(backupDatabase(empty, join(dir, 'copie.db'))).rejects.toThrow(
+			/^La base « .*vide\.db » est vide \(0 octet\) : rien à sauvegarder/
+		);
+		expect(readdirSync(dir).sort()).toEqual(['live.db', 'texte.db', 'vide.db']);
 	});
 
 	// Root writes anywhere: this one runs where the tests do not run as root.

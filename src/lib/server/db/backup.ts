@@ -24,6 +24,21 @@ function inFrench(error: unknown, source: string, folder: string): unknown {
 	return error;
 }
 
+/** The database to copy is a file with something in it (DATABASE_PATH may name a folder, or a file
+ * SQLite would read as an empty base: its « copy » could not be restored). */
+function checkSource(source: string): void {
+	if (!existsSync(source)) return; // said when opening it, below
+	const stat = statSync(source);
+	if (stat.isDirectory())
+		throw new StartupError(
+			`La base « ${source} » est un dossier : DATABASE_PATH doit nommer le fichier de la base (par exemple « ${source}/sdusn.db »). Rien n’a été écrit.`
+		);
+	if (stat.size === 0)
+		throw new StartupError(
+			`La base « ${source} » est vide (0 octet) : rien à sauvegarder. Vérifiez DATABASE_PATH.`
+		);
+}
+
 /**
  * Copies a live database with SQLite's online backup API (consistent even while the server
  * writes), into a temporary file that becomes `target` only once `integrity_check` says ok. The
@@ -32,7 +47,11 @@ function inFrench(error: unknown, source: string, folder: string): unknown {
  */
 export async function backupDatabase(source: string, target: string): Promise<{ pages: number }> {
 	if (existsSync(target))
-		throw new StartupError(`Le fichier « ${target} » existe déjà : choisissez un autre nom.`);
+		throw new StartupError(
+			statSync(target).isDirectory()
+				? `« ${target} » est un dossier : donnez le nom du fichier de sauvegarde à y écrire (par exemple « ${target}/sdusn.db »).`
+				: `Le fichier « ${target} » existe déjà : choisissez un autre nom.`
+		);
 	const folder = dirname(target);
 	if (!existsSync(folder))
 		throw new StartupError(
@@ -40,6 +59,7 @@ export async function backupDatabase(source: string, target: string): Promise<{ 
 		);
 	if (!statSync(folder).isDirectory())
 		throw new StartupError(`« ${folder} » n’est pas un dossier : choisissez un dossier.`);
+	checkSource(source);
 	const partial = `${target}.partiel`;
 	let db: SQLite.Database;
 	try {

@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { MIGRATIONS } from '../../../../migrations/index';
 import { StartupError } from './index';
@@ -56,6 +57,22 @@ export function checkBackupFile(file: string): { migrations: number } {
 const COMPANIONS = ['-wal', '-shm'];
 
 /**
+ * DATABASE_PATH names the database's file, in a folder that exists: a folder named instead (the
+ * file's name forgotten) would be set aside whole, with everything in it.
+ */
+function checkTarget(target: string): void {
+	if (existsSync(target) && statSync(target).isDirectory())
+		throw new StartupError(
+			`« ${target} » est un dossier : DATABASE_PATH doit nommer le fichier de la base (par exemple « ${target}/sdusn.db »). Rien n’a été changé.`
+		);
+	const folder = dirname(target);
+	if (!existsSync(folder) || !statSync(folder).isDirectory())
+		throw new StartupError(
+			`Le dossier « ${folder} » de la base (DATABASE_PATH) n’existe pas : rien n’a été changé. Vérifiez DATABASE_PATH.`
+		);
+}
+
+/**
  * A complete copy of `file` as SQLite reads it, its WAL included (a file copy would miss the rows
  * still in `file-wal`, which the check above did see): one self-contained file, no WAL of its own.
  */
@@ -85,9 +102,19 @@ export function restoreDatabase(
 		throw new StartupError(
 			`Le portail tourne encore sur « ${target} » (processus ${pid}) : arrêtez-le avant de restaurer.`
 		);
+	checkTarget(target);
 	checkBackupFile(backup);
 	const incoming = `${target}.restauration`;
-	copyThroughSqlite(backup, incoming);
+	try {
+		copyThroughSqlite(backup, incoming);
+	} catch (error) {
+		rmSync(incoming, { force: true });
+		throw new StartupError(
+			sqliteCode(error) === 'SQLITE_FULL'
+				? `Le disque du dossier « ${dirname(target)} » est plein : rien n’a été changé. Libérez de la place avant de restaurer.`
+				: `Impossible d’écrire dans le dossier « ${dirname(target)} » : rien n’a été changé. Restaurez en tant qu’utilisateur du portail, qui peut y écrire.`
+		);
+	}
 	chmodSync(incoming, 0o600);
 	let aside: string | null = null;
 	if (existsSync(target)) {
