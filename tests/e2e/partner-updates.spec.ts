@@ -119,6 +119,8 @@ test('draft against draft: the conflict screen compares both, « mine » wins kn
 		a.getByRole('button', { name: 'Enregistrer le brouillon' }).click()
 	);
 	await expect(a.getByRole('status')).toContainText('Brouillon enregistré');
+	// Worded as after the first save, the confirmation is read again: it has the focus.
+	await expect(a.getByRole('status')).toBeFocused();
 
 	await b.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
 	await expect(b.getByRole('alert')).toContainText(

@@ -83,7 +83,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 					window.location.pathname === pathBefore
 				) {
 					await tick();
-					focusOutcome(shownBefore, submitter);
+					focusOutcome(shownBefore, submitter, result.type === 'redirect');
 				} else if (result.type === 'redirect') {
 					await tick();
 					focusArrival();
@@ -140,11 +140,14 @@ function shownStatuses(): { elements: Set<Element>; texts: Set<string> } {
 /**
  * After an answer that stays on the page: its confirmation (one drawn or worded anew; else, the
  * button pressed being gone with what it removed, the page's confirmation, « Point retiré. » said
- * again), or else the button pressed.
+ * again), or else the button pressed. An answer that leads to the page again (a redirect: a
+ * second « Enregistrer le brouillon ») draws the page's confirmation anew even when its words
+ * have not changed: it takes the focus, or a screen reader would hear nothing of the save.
  */
 function focusOutcome(
 	before: ReturnType<typeof shownStatuses>,
-	submitter: HTMLElement | null
+	submitter: HTMLElement | null,
+	redirected: boolean
 ): void {
 	const visible = [...document.querySelectorAll<HTMLElement>('main [role="status"]')].filter(
 		(status) => status.getClientRects().length > 0
@@ -153,7 +156,7 @@ function focusOutcome(
 		(status) => !before.elements.has(status) || !before.texts.has(status.textContent?.trim() ?? '')
 	);
 	const pressed = submitter?.isConnected && !submitter.matches(':disabled') ? submitter : null;
-	const target = fresh ?? pressed ?? visible[0];
+	const target = fresh ?? (redirected ? visible[0] : undefined) ?? pressed ?? visible[0];
 	if (!target) return;
 	if (target !== pressed && !target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
 	target.focus();
