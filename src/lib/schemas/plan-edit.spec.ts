@@ -19,6 +19,13 @@ describe('a text of the plan forms', () => {
 			text('Les facteurs', 300, { plural: true }).safeParse('a\u0007').error?.issues[0]?.message
 		).toBe('Les facteurs contiennent des caractères non autorisés.');
 	});
+
+	it('tells a row’s text without a subject: the summary names its row and field before it', () => {
+		const rowText = text(null, 300, { line: true });
+		const message = (value: string) => rowText.safeParse(value).error?.issues[0]?.message;
+		expect(message('x'.repeat(301))).toBe('300 caractères au plus.');
+		expect(message('Sud\u202Eouest')).toBe('Contient des caractères non autorisés : retirez-les.');
+	});
 });
 
 describe('a fiche’s title', () => {

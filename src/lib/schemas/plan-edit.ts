@@ -81,7 +81,11 @@ export function text(
 	{ line = false, plural = false }: { line?: boolean; plural?: boolean } = {}
 ) {
 	const longest = `${max.toLocaleString('fr-FR')} caractères au plus.`;
-	const subject = label ?? 'Ce texte';
+	// A row's text: the summary says « Porteur 1, périmètre : » before the message.
+	const forbidden = label
+		? `${label} ${plural ? 'contiennent' : 'contient'} des caractères non autorisés.`
+		: 'Contient des caractères non autorisés : retirez-les.';
+	const oneLine = `${label ?? 'Ce texte'} tient sur une ligne : retirez ses retours à la ligne.`;
 	return (
 		z
 			.string()
@@ -94,12 +98,9 @@ export function text(
 					.max(max, label ? `${label} : ${longest}` : longest)
 					.refine(
 						(v) => !hasForbiddenCharacters(v, { oneLine: line, lineBreaksApart: true }),
-						`${subject} ${plural ? 'contiennent' : 'contient'} des caractères non autorisés.`
+						forbidden
 					)
-					.refine(
-						(v) => !line || !v.includes('\n'),
-						`${subject} tient sur une ligne : retirez ses retours à la ligne.`
-					)
+					.refine((v) => !line || !v.includes('\n'), oneLine)
 			)
 	);
 }
