@@ -75,7 +75,8 @@ export function withoutPreviewHint(output) {
 
 export function buildIfNeeded() {
 	if (!buildIsStale()) return;
-	process.stdout.write('Construction du portail (vite build)…\n');
+	// On standard error, as the database's line: standard output carries only the log's JSON lines.
+	process.stderr.write('Construction du portail (vite build)…\n');
 	const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
 	if (!existsSync(vite))
 		fail('Les dépendances ne sont pas installées : lancez « npm ci » puis « npm start ».');
@@ -84,12 +85,12 @@ export function buildIfNeeded() {
 		stdio: ['ignore', 'pipe', 'inherit'],
 		encoding: 'utf8'
 	});
-	process.stdout.write(withoutPreviewHint(result.stdout ?? ''));
+	process.stderr.write(withoutPreviewHint(result.stdout ?? ''));
 	if (result.status !== 0)
 		fail('La construction du portail a échoué (voir les messages ci-dessus).');
 	const ops = spawnSync(process.execPath, [join(root, 'scripts', 'build-ops.js')], {
 		cwd: root,
-		stdio: 'inherit'
+		stdio: ['ignore', process.stderr, process.stderr]
 	});
 	if (ops.status !== 0)
 		fail('La construction des commandes d’exploitation a échoué (voir les messages ci-dessus).');
@@ -455,10 +456,12 @@ export async function main() {
 			finish(0);
 		}, config.shutdownTimeoutMs).unref();
 	};
-	process.off('SIGTERM', early);
-	process.off('SIGINT', early);
+	// `stop` listens before `early` goes: a signal without any listener is no longer watched, and
+	// one received while the start-up blocked the process, not yet handled, would be dropped.
 	process.on('SIGTERM', stop);
 	process.on('SIGINT', stop);
+	process.off('SIGTERM', early);
+	process.off('SIGINT', early);
 	if (askedEarly) stop(askedEarly);
 }
 

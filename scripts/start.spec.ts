@@ -177,7 +177,7 @@ describe('npm start, before anything else', () => {
 			);
 			expect(result.status).toBe(1);
 			expect(result.stderr).toContain(`Le port ${port} est déjà utilisé`);
-			expect(result.stdout).not.toContain('Construction du portail');
+			expect(result.stderr).not.toContain('Construction du portail');
 			expect(existsSync(database)).toBe(false);
 		} finally {
 			blocker.close();
