@@ -8,6 +8,10 @@ declare global {
 			message: string;
 			/** Shown on the error page, so a user can quote it; the server log carries it too. */
 			requestId?: string;
+			/** What the person typed in the form the error answers, to copy (nothing was saved). */
+			kept?: string;
+			/** Where to go instead (« Les séances de la commission »), in place of the plan's links. */
+			next?: { href: string; label: string };
 		}
 		interface Locals {
 			user: User | null;

@@ -537,15 +537,43 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 	await page.waitForLoadState('networkidle');
 	await section.getByRole('button', { name: 'Supprimer la séance' }).click();
 	await expect(section.getByRole('alert')).toContainText('Cochez la case pour confirmer');
+	// Another tab of the same member, where a guest is being typed while the séance is deleted.
+	const otherTab = await page.context().newPage();
+	await otherTab.goto(`/commission/seances/${id}`);
+	await otherTab.waitForLoadState('networkidle');
+	await otherTab.getByLabel('Invité').fill('Mme Invitée Tardive');
 	await section.getByLabel('Cette séance a été créée par erreur : la supprimer').check();
 	await section.getByRole('button', { name: 'Supprimer la séance' }).click();
 	await expect(page).toHaveURL(/\/commission\?supprimee=1$/);
+	// Sent after the deletion: the page says so, keeps what was typed and leads to the séances.
+	await otherTab.getByRole('button', { name: 'Ajouter l’invité' }).click();
+	await expect(otherTab.locator('main')).toContainText(
+		'Cette séance a été supprimée (créée par erreur) : rien n’a été enregistré.'
+	);
+	await expect(otherTab.locator('main blockquote')).toHaveText('Mme Invitée Tardive');
+	await expect(
+		otherTab.getByRole('link', { name: 'Les séances de la commission' })
+	).toHaveAttribute('href', '/commission');
+	await otherTab.close();
 	await expect(page.getByRole('status')).toContainText('a été supprimée');
 	await expect(page.getByRole('link', { name: /Séance en double/ })).toHaveCount(0);
 	const gone = await page.request.get(`/commission/seances/${id}`);
 	expect(gone.status()).toBe(404);
-	// A member who opens it again (a bookmark, another tab) is told it was deleted; a visitor is not.
-	expect(await gone.text()).toContain('Cette séance a été supprimée (créée par erreur)');
+	// A member who opens it again (a bookmark, another tab) is told it was deleted, without « rien
+	// n’a été enregistré » (nothing was sent), and led to the séances; a visitor is not.
+	const goneText = await gone.text();
+	expect(goneText).toContain('Cette séance a été supprimée (créée par erreur).');
+	expect(goneText).not.toContain('rien n’a été enregistré');
+	expect(goneText).toContain('<a href="/commission">Les séances de la commission</a>');
+	// Without a script, a decision sent to it shows the same page, with its text.
+	const lateDecision = await page.request.post(`/commission/seances/${id}?/decide`, {
+		form: { itemId: '1', kind: 'free', text: 'Une décision tardive.' },
+		headers: { origin: new URL(page.url()).origin, accept: 'text/html' }
+	});
+	expect(lateDecision.status()).toBe(404);
+	expect(await lateDecision.text()).toMatch(
+		/Texte saisi, non enregistré :.*Une décision tardive\./s
+	);
 	const visitor = await apiAs(null);
 	const unknown = await visitor.get(`/commission/seances/${id}`);
 	expect(unknown.status()).toBe(404);

@@ -45,9 +45,13 @@ import { DECISION_KIND_LABELS, SITTING_STATE_LABELS as STATE_LABELS } from '../.
 const CLOSED_MESSAGE =
 	'Cette séance est close : elle ne peut plus être modifiée. Ouvrez une nouvelle séance pour revenir sur ses décisions.';
 
-/** A séance deleted (created by mistake), as said to the members who open or post to it. */
+/** A séance deleted (created by mistake), as said to the members who post to it. */
 export const DELETED_SITTING_MESSAGE =
 	'Cette séance a été supprimée (créée par erreur) : rien n’a été enregistré. Retrouvez les séances sur la page de la commission.';
+
+/** The same, to the members who open it (a bookmark, a tab left open): nothing was sent. */
+export const DELETED_SITTING_OPENED_MESSAGE =
+	'Cette séance a été supprimée (créée par erreur). Retrouvez les séances sur la page de la commission.';
 
 const ALREADY_CLOSED_MESSAGE =
 	'Cette séance a déjà été close (par un autre membre ou dans un autre onglet) : ses décisions ont pris effet ; son relevé est sur cette page.';

@@ -16,6 +16,7 @@ import {
 	deleteSitting,
 	CLOSING_CHANGED_MESSAGE,
 	DELETED_SITTING_MESSAGE,
+	DELETED_SITTING_OPENED_MESSAGE,
 	recordDecision,
 	removeAgendaItem,
 	removeAttendee,
@@ -27,7 +28,7 @@ import {
 import type { User } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
-import { refuse, type Result } from '$lib/server/result';
+import { refuse, type Refusal, type Result } from '$lib/server/result';
 import {
 	DECISION_FIELDS,
 	DecisionSchema,
@@ -52,7 +53,8 @@ export const load: PageServerLoad = async (event) => {
 	if (!sitting) {
 		// Deleted (created by mistake), maybe while a member's page showed it: said to the members.
 		const deleted = (await findSittingRow(db, Number(event.params.id)))?.deletedAt != null;
-		if (deleted && can(event.locals.user, 'commission.manage')) error(404, DELETED_SITTING_MESSAGE);
+		if (deleted && can(event.locals.user, 'commission.manage'))
+			error(404, { message: DELETED_SITTING_OPENED_MESSAGE, next: SITTINGS_LINK });
 		error(404, 'Cette séance n’existe pas.');
 	}
 	if (sitting.state !== 'closed') await authorize(event, 'commission.manage');
@@ -110,8 +112,21 @@ async function managing(event: Event, user: User) {
 	};
 }
 
+const SITTINGS_LINK = { href: '/commission', label: 'Les séances de la commission' };
+
+/**
+ * A refusal as the form's answer. The séance deleted meanwhile (another member) is the page's
+ * error instead, with what was typed: the page read again to show a refusal would be that error
+ * anyway, and the typing would be lost with it.
+ */
+function refusal(result: Refusal, values?: Record<string, string>, typed?: string) {
+	if (result.status === 404 && result.message === DELETED_SITTING_MESSAGE)
+		error(404, { message: result.message, next: SITTINGS_LINK, ...(typed ? { kept: typed } : {}) });
+	return refusalAnswer(result, values);
+}
+
 async function respond(result: Result<unknown>, success: string) {
-	if (!result.ok) return refusalAnswer(result);
+	if (!result.ok) return refusal(result);
 	return { done: success };
 }
 
@@ -132,7 +147,7 @@ export const actions: Actions = {
 	convene: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const result = await conveneSitting(c.db, c.user, c.id, c.address);
-		if (!result.ok) return refusalAnswer(result);
+		if (!result.ok) return refusal(result);
 		const to = `${pluralize(result.value.members, 'membre', 'membres')} de la commission et ${pluralize(result.value.partners, 'partenaire concerné', 'partenaires concernés')}`;
 		return {
 			done: mailIsRelayed()
@@ -160,7 +175,7 @@ export const actions: Actions = {
 		if (answer) return answer;
 		const result = await addAgendaFreeItem(c.db, c.user, c.id, data.title, c.address);
 		// A point already on the agenda: told under the field, the title as typed.
-		if (!result.ok) return refusalAnswer(result, values);
+		if (!result.ok) return refusal(result, values, values.title);
 		return { done: 'Point ajouté.' };
 	},
 	edit: async (event: Event) => {
@@ -200,7 +215,7 @@ export const actions: Actions = {
 			seen
 		);
 		if (!result.ok)
-			return refusalAnswer(
+			return refusal(
 				result,
 				result.status === 409 && seen ? await rebaseSittingTyping(c.db, c.id, values, seen) : values
 			);
@@ -244,7 +259,7 @@ export const actions: Actions = {
 		if (answer) return answer;
 		const result = await addAttendee(c.db, c.user, c.id, { guestName: data.guest_name }, c.address);
 		// Someone already present: told under the field, the name as typed.
-		if (!result.ok) return refusalAnswer(result, values);
+		if (!result.ok) return refusal(result, values, values.guest_name);
 		return { done: 'Invité enregistré.' };
 	},
 	removeAttendee: async (event: Event) => {
@@ -266,7 +281,7 @@ export const actions: Actions = {
 				values
 			);
 		const result = await deleteSitting(c.db, c.user, c.id, c.address);
-		if (!result.ok) return refusalAnswer(result, values);
+		if (!result.ok) return refusal(result, values);
 		redirect(303, '/commission?supprimee=1');
 	},
 	hold: async (event: Event) => {
@@ -296,7 +311,7 @@ export const actions: Actions = {
 		);
 		if (!result.ok && result.message === CLOSING_CHANGED_MESSAGE)
 			redirect(303, `${confirmation}?relire=1`);
-		if (!result.ok) return refusalAnswer(result);
+		if (!result.ok) return refusal(result);
 		redirect(303, `/commission/seances/${event.params.id}?close=1`);
 	},
 	decide: async (event: Event) => {
@@ -315,7 +330,7 @@ export const actions: Actions = {
 					? { kind: 'opinion' as const, opinion: data.opinion, text: data.text }
 					: { kind: 'free' as const, text: data.text };
 		const result = await recordDecision(c.db, c.user, c.id, itemId, input, c.address);
-		if (!result.ok) return refusalAnswer(result, values);
+		if (!result.ok) return refusal(result, values, values.text);
 		return { done: 'Décision enregistrée ; elle prendra effet à la clôture de la séance.' };
 	}
 };
