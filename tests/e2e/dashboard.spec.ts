@@ -309,6 +309,15 @@ test('a published edition is corrected as a version 2: the note is asked for, vi
 	expect(await gridOf('/bilans/2019/grille-fiches.csv?version=1')).not.toBe(
 		await gridOf('/bilans/2019/grille-fiches.csv')
 	);
+	// Saved side by side, the two versions' files keep apart by their names.
+	const fileName = async (path: string) =>
+		(await visitorApi.get(path)).headers()['content-disposition'];
+	expect(await fileName('/bilans/2019/grille-fiches.csv?version=1')).toBe(
+		'attachment; filename="bilan-2019-version-1-grille-fiches.csv"'
+	);
+	expect(await fileName('/bilans/2019/grille-fiches.xlsx')).toContain(
+		'filename="bilan-2019-version-2-grille-fiches.xlsx"'
+	);
 	await visitorApi.dispose();
 	await visitor.close();
 

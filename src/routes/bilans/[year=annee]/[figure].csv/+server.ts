@@ -10,7 +10,7 @@ export const GET: RequestHandler = async ({ params, url }) => {
 	return new Response(tableToCsv(table), {
 		headers: {
 			'Content-Type': 'text/csv; charset=utf-8; header=present',
-			'Content-Disposition': `attachment; filename="bilan-${snapshot.year}-${table.id}.csv"`
+			'Content-Disposition': `attachment; filename="bilan-${snapshot.year}-version-${snapshot.version}-${table.id}.csv"`
 		}
 	});
 };

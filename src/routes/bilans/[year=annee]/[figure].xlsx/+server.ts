@@ -11,6 +11,6 @@ export const GET: RequestHandler = async ({ params, url }) => {
 	if (!table) error(404, 'Ce graphique n’existe pas.');
 	return xlsxResponse(
 		await sheetToXlsx(tableToSheet(table, `au ${formatDate(snapshot.asOf)}`)),
-		`bilan-${snapshot.year}-${table.id}.xlsx`
+		`bilan-${snapshot.year}-version-${snapshot.version}-${table.id}.xlsx`
 	);
 };
