@@ -225,7 +225,7 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await expect(other.getByRole('alert')).toContainText('Cette séance est close');
 	// Its form gone, what was typed stays on the page, to be copied.
 	await expect(other.getByRole('alert')).toContainText(
-		'Texte saisi, non enregistré : Une décision de trop.'
+		'Texte saisi, non enregistré (Décision libre) : Une décision de trop.'
 	);
 	await expect(other.locator('h1')).toHaveText('Relevé de décisions du 20 novembre 2026');
 	await expect(other.getByRole('button', { name: 'Enregistrer la décision' })).toHaveCount(0);
@@ -450,7 +450,7 @@ test('without JavaScript: a refused point or guest comes back with what was type
 	expect(stray.status()).toBeLessThan(500);
 	const strayPage = await stray.text();
 	expect(strayPage).toMatch(/role="alert"[^>]*>\s*<p>[^<]+</);
-	expect(strayPage).toMatch(/Texte saisi, non enregistré :.*Avis\./s);
+	expect(strayPage).toMatch(/Texte saisi, non enregistré \(Avis favorable\) :.*Avis\./s);
 	await context.close();
 });
 
