@@ -383,6 +383,22 @@ runCommand(async () => {
 		);
 	}
 
+	const javascript = scenariosOnly
+		? {}
+		: await javascriptBytes(served.plan!.portal!.url, [
+				'/fiches/1-1',
+				'/fiches/14-1',
+				'/tableau-de-bord'
+			]);
+	// The routes' servers stop before the scenarios': a second server on the same database is
+	// refused (start.js), and the scenarios measure their own.
+	const datasets = {} as Record<(typeof names)[number], DatasetResult>;
+	for (const name of names) {
+		const { volumes, portal, results } = served[name];
+		datasets[name] = { volumes, peakRssMb: portal ? peakRssMb(portal.child.pid!) : 0, results };
+		await portal?.stop();
+	}
+
 	// The scenarios, on servers of their own: the page cache off (cold); the cache on, reading the
 	// client's address from X-Forwarded-For so that the busy clients are two people (busy, filters).
 	const scenarios = {} as Record<
@@ -460,19 +476,6 @@ runCommand(async () => {
 			process.stdout.write(`${name.padEnd(8)} clients occupés : ${JSON.stringify(busyClients)}\n`);
 	}
 
-	const javascript = scenariosOnly
-		? {}
-		: await javascriptBytes(served.plan!.portal!.url, [
-				'/fiches/1-1',
-				'/fiches/14-1',
-				'/tableau-de-bord'
-			]);
-	const datasets = {} as Record<(typeof names)[number], DatasetResult>;
-	for (const name of names) {
-		const { volumes, portal, results } = served[name];
-		datasets[name] = { volumes, peakRssMb: portal ? peakRssMb(portal.child.pid!) : 0, results };
-		await portal?.stop();
-	}
 	removeSameSizeReference();
 
 	const report = {
