@@ -187,6 +187,43 @@ export function startBusyClients(base: string): {
 			return null;
 		}
 	};
+	/**
+	 * The partner's form as a browser opens it: at most one update is in progress per fiche, so the
+	 * form leads to the draft in progress (`?brouillon=…&reprise=1`) and saving means saving that
+	 * draft, with the version the form shows (a new draft beside it is refused, 409).
+	 */
+	const openForm = async (
+		path: string,
+		cookie: string
+	): Promise<{ action: string; fields: Record<string, string> } | null> => {
+		try {
+			let address = path;
+			let response = await fetch(`${base}${address}`, {
+				redirect: 'manual',
+				headers: { cookie, 'x-forwarded-for': '10.0.0.2' }
+			});
+			for (let hops = 0; response.status === 303 && hops < 3; hops++) {
+				await response.arrayBuffer();
+				address = response.headers.get('location') ?? path;
+				response = await fetch(`${base}${address}`, {
+					redirect: 'manual',
+					headers: { cookie, 'x-forwarded-for': '10.0.0.2' }
+				});
+			}
+			const html = await response.text();
+			count(`formulaire ${response.status}`);
+			const hidden = (name: string) =>
+				new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
+			const draft = /[?&]brouillon=(\d+)/.exec(address)?.[1];
+			return {
+				action: draft ? `${path}?brouillon=${draft}` : path,
+				fields: { submission_key: hidden('submission_key'), version: hidden('version') }
+			};
+		} catch {
+			count('formulaire erreur');
+			return null;
+		}
+	};
 	const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 	let partnerReady: () => void = () => undefined;
 	let intruderReady: () => void = () => undefined;
@@ -205,10 +242,11 @@ export function startBusyClients(base: string): {
 				new URLSearchParams({ email: PARTNER.email, password: PARTNER.password })
 			);
 			const cookie = (login?.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-			if (cookie) {
+			const form = cookie ? await openForm('/espace/fiches/9-1/suivi', cookie) : null;
+			if (form) {
 				await post(
 					'brouillon',
-					'/espace/fiches/9-1/suivi',
+					form.action,
 					'10.0.0.2',
 					new URLSearchParams({
 						reported_on: '2026-01-15',
@@ -217,14 +255,13 @@ export function startBusyClients(base: string): {
 						done: `Brouillon du banc ${n++}`,
 						next_steps: '',
 						difficulties: '',
-						submission_key: `banc-${Date.now()}-${n}`,
-						version: '',
+						...form.fields,
 						intent: 'draft'
 					}),
 					cookie
 				);
-				await post('déconnexion', '/deconnexion', '10.0.0.2', '', cookie);
 			}
+			if (cookie) await post('déconnexion', '/deconnexion', '10.0.0.2', '', cookie);
 			partnerReady();
 			await pause(500 - (Date.now() - started));
 		}

@@ -105,6 +105,7 @@ describe('benchmark measurement faults', () => {
 	it('accepts the busy clients’ expected statuses only, and requires that they ran', () => {
 		const expected = {
 			'connexion 303': 10,
+			'formulaire 200': 10,
 			'brouillon 303': 10,
 			'déconnexion 303': 10,
 			'mauvais mot de passe 400': 5,

@@ -80,6 +80,7 @@ export function measurementFaults(measurements: Measurement[]): string[] {
 /** What the busy scenario's clients may receive: anything else is a fault of the portal. */
 const EXPECTED_CLIENT_ANSWERS = new Set([
 	'connexion 303',
+	'formulaire 200',
 	'brouillon 303',
 	'déconnexion 303',
 	'mauvais mot de passe 400',
