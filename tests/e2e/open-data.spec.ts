@@ -52,6 +52,22 @@ test('every open-data file: the same bytes from /donnees, from the export comman
 	expect(plan.fiches).toHaveLength(23);
 	const edition = await (await request.get('/bilans/2018/plan.json')).json();
 	expect(edition).toMatchObject({ as_of: '2018-12-31', edition: { year: 2018, version: 1 } });
+	// Downloaded, an edition's file says its version; exported by version, the package is as frozen
+	// (its paths name the files exported beside it), not as its address by version gives it.
+	expect((await request.get('/bilans/2018/fiches.csv')).headers()['content-disposition']).toBe(
+		'attachment; filename="bilan-2018-version-1-fiches.csv"'
+	);
+	const byVersion = await exportCommand([
+		'--resource',
+		'datapackage',
+		'--year',
+		'2018',
+		'--version',
+		'1'
+	]);
+	expect(
+		byVersion.stdout.equals(await (await request.get('/bilans/2018/datapackage.json')).body())
+	).toBe(true);
 });
 
 test('the data package names every file it describes, and each one is there', async ({

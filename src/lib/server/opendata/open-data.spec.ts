@@ -18,7 +18,7 @@ import { publishEdition, saveEditionDraft } from '../editions/service';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
 import { protectFormula } from '../csv';
-import { openDataFile } from './published';
+import { openDataFile, packageOfVersion } from './published';
 import { OpenDataSet, TABLES, type OpenDataFile, type TableField } from './resources';
 
 let db: Db;
@@ -442,14 +442,19 @@ describe('open data sdusn/plan@2', () => {
 		});
 		if (!correction.ok) throw new Error('correction');
 		await publishEdition(db, admin, correction.value.id);
-		const packageOf = async (version?: number) =>
-			JSON.parse(text((await openDataFile(db, 'datapackage', { year: 2020, version }))!)) as {
-				resources: { name: string; path: string; bytes: number }[];
-			};
-		// As frozen, relative paths: the latest version's files, wherever it is served.
-		const latest = await packageOf();
+		type Package = { resources: { name: string; path: string; bytes: number }[] };
+		const frozen = async (version?: number) =>
+			(await openDataFile(db, 'datapackage', { year: 2020, version }))!;
+		// As frozen (and exported), relative paths: the files saved beside it.
+		const latest = JSON.parse(text(await frozen())) as Package;
 		expect(latest.resources.map((r) => r.path)).toContain('mesures.csv');
-		const first = await packageOf(1);
+		expect((JSON.parse(text(await frozen(1))) as Package).resources.map((r) => r.path)).toContain(
+			'mesures.csv'
+		);
+		// As its address asks for it by version: that version's files.
+		const first = JSON.parse(
+			Buffer.from(packageOfVersion((await frozen(1)).body, 1)).toString('utf8')
+		) as Package;
 		for (const resource of first.resources) {
 			expect(resource.path).toMatch(/^[a-z0-9-]+\.(csv|json)\?version=1$/);
 			const described = await openDataFile(db, resource.name, { year: 2020, version: 1 });

@@ -17,28 +17,27 @@ export const liveOpenData = cachedByRevision(
 
 /**
  * One open-data file as `/donnees/…` serves it, or with `year` as the published edition of that
- * year froze it (its latest version, or `version`). The endpoints and `npm run export` all call
- * this, so they give the same bytes.
+ * year froze it (its latest version, or `version`; `version` says which one it is). The endpoints
+ * and `npm run export` all call this, so they give the same bytes.
  */
 export async function openDataFile(
 	db: Db,
 	name: string,
 	edition?: { year: number; version?: number }
-): Promise<Pick<OpenDataFile, 'name' | 'body'> | undefined> {
+): Promise<(Pick<OpenDataFile, 'name' | 'body'> & { version?: number }) | undefined> {
 	if (!edition) return (await liveOpenData(db)).file(name);
 	const stored = await findPublishedFile(db, edition.year, name, edition.version);
-	if (!stored) return undefined;
-	const named = name === 'datapackage' && edition.version !== undefined;
-	return { name, body: named ? packageOfVersion(stored.body, edition.version!) : stored.body };
+	return stored && { name, body: stored.body, version: stored.version };
 }
 
 /**
- * The frozen data package of an edition asked for by its version (`datapackage.json?version=1`):
- * each resource's path names that version too. Its relative paths alone lead to the latest
- * version's files, whose sizes and hashes are not the ones it states once a correction is
- * published. The frozen bytes stay as they are; only this answer differs.
+ * An edition's frozen data package as its address asks for it by version
+ * (`/bilans/2019/datapackage.json?version=1`): each resource's path names that version too, since
+ * relative paths alone lead from that address to the latest version's files, whose sizes and hashes
+ * are not the ones it states once a correction is published. Exported (`npm run export`), the
+ * package stays as frozen: its paths name the files saved beside it.
  */
-function packageOfVersion(body: Uint8Array, version: number): Uint8Array {
+export function packageOfVersion(body: Uint8Array, version: number): Uint8Array {
 	const descriptor = JSON.parse(Buffer.from(body).toString('utf8')) as {
 		resources: { path: string }[];
 	};

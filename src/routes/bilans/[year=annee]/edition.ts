@@ -5,7 +5,7 @@ import { readOrigin } from '$lib/server/config.js';
 import { getDb } from '$lib/server/db/instance';
 import { keyedByRevision } from '$lib/server/db/revision-cache';
 import { editionPage } from '$lib/server/editions/snapshot';
-import { openDataFile } from '$lib/server/opendata/published';
+import { openDataFile, packageOfVersion } from '$lib/server/opendata/published';
 import {
 	findFrozenFiche,
 	findPublishedSnapshot,
@@ -51,7 +51,15 @@ async function publishedEditionOf(yearParam: string, versionParam: string | null
 export async function publishedFile(yearParam: string, name: string, url: URL) {
 	const { year, version } = editionKey(yearParam, url);
 	const file = await openDataFile(getDb(), name, { year, version });
-	if (file) return { ...file, year };
+	if (file)
+		return {
+			...file,
+			year,
+			body:
+				name === 'datapackage' && version !== undefined
+					? packageOfVersion(file.body, version)
+					: file.body
+		};
 	return (await findPublishedSnapshot(getDb(), year, version))
 		? error(404, 'Ce fichier de données n’existe pas.')
 		: notPublished(year, version);

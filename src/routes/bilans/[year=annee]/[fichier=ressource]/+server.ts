@@ -4,5 +4,6 @@ import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params, url }) => {
 	const file = await publishedFile(params.year, resourceOrNotFound(params.fichier), url);
-	return openDataResponse(file, `bilan-${file.year}`);
+	// Named after its version: two versions' files saved side by side keep apart.
+	return openDataResponse(file, `bilan-${file.year}-version-${file.version}`);
 };
