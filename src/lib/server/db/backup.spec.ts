@@ -140,6 +140,10 @@ describe('db:backup', () => {
 		await expect(backupDatabase(empty, join(dir, 'copie.db'))).rejects.toThrow(
 			/^La base « .*vide\.db » est vide \(0 octet\) : rien à sauvegarder/
 		);
+		// Not an ordinary file (a device): not told empty.
+		await expect(backupDatabase('/dev/null', join(dir, 'copie.db'))).rejects.toThrow(
+			/^« \/dev\/null » n’est pas un fichier de base de données/
+		);
 		expect(readdirSync(dir).sort()).toEqual(['live.db', 'texte.db', 'vide.db']);
 	});
 

@@ -33,6 +33,10 @@ function checkSource(source: string): void {
 		throw new StartupError(
 			`La base « ${source} » est un dossier : DATABASE_PATH doit nommer le fichier de la base (par exemple « ${source}/sdusn.db »). Rien n’a été écrit.`
 		);
+	if (!stat.isFile())
+		throw new StartupError(
+			`« ${source} » n’est pas un fichier de base de données (DATABASE_PATH) : rien n’a été écrit.`
+		);
 	if (stat.size === 0)
 		throw new StartupError(
 			`La base « ${source} » est vide (0 octet) : rien à sauvegarder. Vérifiez DATABASE_PATH.`
