@@ -10,6 +10,8 @@ declare global {
 			requestId?: string;
 			/** What the person typed in the form the error answers, to copy (nothing was saved). */
 			kept?: string;
+			/** What that text was (« Avis favorable »), said with it. */
+			keptAs?: string;
 			/** Where to go instead (« Les séances de la commission »), in place of the plan's links. */
 			next?: { href: string; label: string };
 		}

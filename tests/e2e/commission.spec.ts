@@ -551,6 +551,8 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 		'Cette séance a été supprimée (créée par erreur) : rien n’a été enregistré.'
 	);
 	await expect(otherTab.locator('main blockquote')).toHaveText('Mme Invitée Tardive');
+	// The button pressed went with the page: the error's heading has the focus, and is read.
+	await expect(otherTab.locator('main h1')).toBeFocused();
 	await expect(
 		otherTab.getByRole('link', { name: 'Les séances de la commission' })
 	).toHaveAttribute('href', '/commission');
@@ -572,7 +574,7 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 	});
 	expect(lateDecision.status()).toBe(404);
 	expect(await lateDecision.text()).toMatch(
-		/Texte saisi, non enregistré :.*Une décision tardive\./s
+		/Texte saisi, non enregistré \(Décision libre\) :.*Une décision tardive\./s
 	);
 	const visitor = await apiAs(null);
 	const unknown = await visitor.get(`/commission/seances/${id}`);

@@ -87,12 +87,24 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				} else if (result.type === 'redirect') {
 					await tick();
 					focusArrival();
+				} else if (result.type === 'error') {
+					// The page's error replaced the page (a séance deleted meanwhile), the button pressed
+					// with it: its heading takes the focus, or a screen reader would hear nothing.
+					await tick();
+					focusHeading();
 				}
 			} finally {
 				setSending(false);
 			}
 		};
 	});
+}
+
+function focusHeading(): void {
+	const heading = document.querySelector<HTMLElement>('main h1');
+	if (!heading) return;
+	if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+	heading.focus();
 }
 
 /** After a refusal: the first refused field of the form, or else the alert nearest above it. */

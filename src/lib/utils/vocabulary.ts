@@ -65,6 +65,18 @@ export const OPINION_LABELS = {
 	prise_acte: 'Prise d’acte'
 } as const;
 
+/**
+ * A decision as a séance's form sent it (`kind`, `new_priority`, `opinion`), in words: said beside
+ * its text when it could not be recorded, so that a priority or an opinion chosen is not lost.
+ */
+export function typedDecisionLabel(values: Record<string, string | undefined>): string {
+	if (values.kind === 'priority' && /^[12]$/.test(values.new_priority ?? ''))
+		return `Changement de priorité : priorité ${values.new_priority}`;
+	if (values.kind === 'opinion' && values.opinion && values.opinion in OPINION_LABELS)
+		return OPINION_LABELS[values.opinion as keyof typeof OPINION_LABELS];
+	return values.kind === 'free' ? 'Décision libre' : '';
+}
+
 /** The kinds of a commission decision. */
 export const DECISION_KIND_LABELS = {
 	priority: 'changement de priorité',

@@ -40,7 +40,7 @@ import {
 } from '$lib/schemas/commission';
 import { parseForm, readForm } from '$lib/schemas/form';
 import { mailIsRelayed } from '$lib/server/mail/outbox';
-import { NO_MAIL_RELAY } from '$lib/utils/vocabulary';
+import { NO_MAIL_RELAY, typedDecisionLabel } from '$lib/utils/vocabulary';
 import { conveneSitting } from '$lib/server/mail/notifications';
 import { pluralize } from '$lib/utils/format';
 import { parisToday } from '$lib/utils/dates';
@@ -119,9 +119,17 @@ const SITTINGS_LINK = { href: '/commission', label: 'Les séances de la commissi
  * error instead, with what was typed: the page read again to show a refusal would be that error
  * anyway, and the typing would be lost with it.
  */
-function refusal(result: Refusal, values?: Record<string, string>, typed?: string) {
+function refusal(
+	result: Refusal,
+	values?: Record<string, string>,
+	typed?: { text: string | undefined; as?: string }
+) {
 	if (result.status === 404 && result.message === DELETED_SITTING_MESSAGE)
-		error(404, { message: result.message, next: SITTINGS_LINK, ...(typed ? { kept: typed } : {}) });
+		error(404, {
+			message: result.message,
+			next: SITTINGS_LINK,
+			...(typed?.text ? { kept: typed.text, ...(typed.as ? { keptAs: typed.as } : {}) } : {})
+		});
 	return refusalAnswer(result, values);
 }
 
@@ -175,7 +183,7 @@ export const actions: Actions = {
 		if (answer) return answer;
 		const result = await addAgendaFreeItem(c.db, c.user, c.id, data.title, c.address);
 		// A point already on the agenda: told under the field, the title as typed.
-		if (!result.ok) return refusal(result, values, values.title);
+		if (!result.ok) return refusal(result, values, { text: values.title });
 		return { done: 'Point ajouté.' };
 	},
 	edit: async (event: Event) => {
@@ -259,7 +267,7 @@ export const actions: Actions = {
 		if (answer) return answer;
 		const result = await addAttendee(c.db, c.user, c.id, { guestName: data.guest_name }, c.address);
 		// Someone already present: told under the field, the name as typed.
-		if (!result.ok) return refusal(result, values, values.guest_name);
+		if (!result.ok) return refusal(result, values, { text: values.guest_name });
 		return { done: 'Invité enregistré.' };
 	},
 	removeAttendee: async (event: Event) => {
@@ -330,7 +338,8 @@ export const actions: Actions = {
 					? { kind: 'opinion' as const, opinion: data.opinion, text: data.text }
 					: { kind: 'free' as const, text: data.text };
 		const result = await recordDecision(c.db, c.user, c.id, itemId, input, c.address);
-		if (!result.ok) return refusal(result, values, values.text);
+		if (!result.ok)
+			return refusal(result, values, { text: values.text, as: typedDecisionLabel(values) });
 		return { done: 'Décision enregistrée ; elle prendra effet à la clôture de la séance.' };
 	}
 };
