@@ -28,6 +28,16 @@ function summaries(path: string): Set<string> {
 	}
 }
 
+/** A new folder holding one migrated database, closed, under `name`. */
+async function migratedIn(name: string): Promise<{ dir: string; file: string }> {
+	const dir = mkdtempSync(join(tmpdir(), 'sdusn-restauration-'));
+	const file = join(dir, name);
+	const db = openDatabase(file);
+	await migrateToLatest(db);
+	await db.destroy();
+	return { dir, file };
+}
+
 describe('scheduled backups', () => {
 	it('keeps every write acknowledged before the backup started, while writes go on', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'sdusn-sauvegardes-'));
@@ -126,11 +136,7 @@ describe('db:restore', () => {
 	});
 
 	it('refuses while a server uses the database, and refuses a file that is not a sound backup', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'sdusn-restauration-'));
-		const target = join(dir, 'sdusn.db');
-		const db = openDatabase(target);
-		await migrateToLatest(db);
-		await db.destroy();
+		const { dir, file: target } = await migratedIn('sdusn.db');
 		const backup = join(dir, 'copie.db');
 		const copy = new SQLite(target);
 		await copy.backup(backup);
@@ -171,11 +177,7 @@ describe('db:restore', () => {
 	});
 
 	it('refuses a DATABASE_PATH naming a folder, or in a folder that is not there, and moves nothing', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'sdusn-restauration-'));
-		const backup = join(dir, 'copie.db');
-		const db = openDatabase(backup);
-		await migrateToLatest(db);
-		await db.destroy();
+		const { dir, file: backup } = await migratedIn('copie.db');
 		// The data folder given without the file's name: not set aside with all it holds.
 		const data = join(dir, 'donnees');
 		mkdirSync(data);
@@ -192,11 +194,7 @@ describe('db:restore', () => {
 	});
 
 	it('says in French that it cannot write beside the database', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'sdusn-restauration-'));
-		const backup = join(dir, 'copie.db');
-		const db = openDatabase(backup);
-		await migrateToLatest(db);
-		await db.destroy();
+		const { file: backup } = await migratedIn('copie.db');
 		// /proc takes no new file, not even from root (who writes in any folder of his own).
 		expect(() => restoreDatabase(backup, '/proc/sdusn.db')).toThrow(
 			/^Impossible d’écrire dans le dossier « \/proc » : rien n’a été changé/
