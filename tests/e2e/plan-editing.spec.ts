@@ -126,11 +126,15 @@ test('two admins edit the same fiche: the second is refused with what changed, t
 	await expect(second.getByLabel(/^Titre court/)).toHaveValue('Wifi territorial');
 	await expectNoAxeViolations(second);
 	await screenshotsAtWidths(second, plansShot, 'conflict');
-	// On a phone the table of what changed fits the screen: « Après » needs no sideways scroll.
+	// On a phone the table of what changed fits the screen, each field a block: its name, then
+	// « Avant : » and « Après : » each across the screen (not a third of it, words cut mid-way).
 	await second.setViewportSize({ width: 390, height: 900 });
 	const table = alert.getByRole('table');
 	expect(await table.evaluate((t) => t.scrollWidth <= t.parentElement!.clientWidth)).toBe(true);
-	await expect(alert.getByRole('columnheader', { name: 'Après' })).toBeInViewport({ ratio: 1 });
+	const after = alert.getByRole('cell', { name: /Wifi public lotois dans chaque commune/ });
+	await expect(after).toBeInViewport({ ratio: 1 });
+	expect((await after.boundingBox())!.width).toBeGreaterThan(280);
+	expect(await after.evaluate((td) => getComputedStyle(td, '::before').content)).toBe('"Après : "');
 	await second.setViewportSize({ width: 1280, height: 900 });
 
 	// Saving again, knowingly, goes through.
