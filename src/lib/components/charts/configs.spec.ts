@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressChart, wrapLabel } from './configs';
+import { indicatorChart, progressChart, wrapLabel } from './configs';
 
 describe('chart labels', () => {
 	it('cuts a long axis label into lines at spaces, keeping every word', () => {
@@ -26,5 +26,16 @@ describe('chart labels', () => {
 			'l’e-administration'
 		]);
 		expect(config.options?.scales?.y?.ticks).toMatchObject({ autoSkip: false });
+	});
+	it('names an indicator’s series « Valeurs » and « Cible »: the caption names the indicator', () => {
+		const config = indicatorChart(
+			[
+				{ date: '2018-12-31', value: 10 },
+				{ date: '2019-06-30', value: 14 }
+			],
+			20
+		);
+		expect(config.data.datasets.map((d) => d.label)).toEqual(['Valeurs', 'Cible']);
+		expect(config.data.labels).toEqual(['31/12/2018', '30/06/2019']);
 	});
 });

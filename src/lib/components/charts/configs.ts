@@ -131,11 +131,14 @@ export function countChart(table: Table, labelKey: string, horizontal = false): 
 	};
 }
 
-/** One indicator's values over time, with its target as a dashed line when there is one. */
+/**
+ * One indicator's values over time, with its target as a dashed line when there is one. The legend
+ * says « Valeurs », as the fiche's own chart does: the figure's caption names the indicator, and a
+ * legend entry does not wrap (a long indicator name was cut at 390 px).
+ */
 export function indicatorChart(
 	points: { date: string; value: number }[],
-	target: number | null,
-	label: string
+	target: number | null
 ): ChartConfiguration {
 	const dates = points.map((p) => formatShortDate(p.date));
 	return {
@@ -144,7 +147,7 @@ export function indicatorChart(
 			labels: dates,
 			datasets: [
 				{
-					label,
+					label: 'Valeurs',
 					data: points.map((p) => p.value),
 					borderColor: '#000091',
 					backgroundColor: '#000091',

@@ -32,9 +32,7 @@ describe('the charts of graphiques.json', () => {
 		);
 		expect(view.indicators.length).toBeGreaterThan(0);
 		const first = view.indicators[0]!;
-		expect(charts[indicatorChartId(0)]).toEqual(
-			indicatorChart(first.points, first.target, first.label)
-		);
+		expect(charts[indicatorChartId(0)]).toEqual(indicatorChart(first.points, first.target));
 	});
 
 	it('has no chart for an id the view does not hold', async () => {
