@@ -29,6 +29,24 @@ for (const [path, title] of PUBLIC_PAGES) {
 	});
 }
 
+test('English expressions of the plan are marked as English for screen readers', async ({
+	page
+}) => {
+	await page.goto('/');
+	const english = page.locator('main [lang="en"]');
+	await expect(english.filter({ hasText: /^Open innovation$/ }).first()).toBeVisible();
+	await expect(english.filter({ hasText: /^Smart$/ }).first()).toBeVisible();
+	// The list of fiches, the fiche's own heading and its texts.
+	await expect(page.locator('a[href="/fiches/5-1"] [lang="en"]')).toHaveText('open data');
+	await page.goto('/fiches/6-1');
+	await expect(page.locator('h1 [lang="en"]')).toHaveText('data center');
+	await page.goto('/fiches/5-1');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+		'Fiche action 5-1 : Accompagnement des territoires dans l’open data'
+	);
+	expect(await page.locator('main section [lang="en"]').allTextContents()).toContain('Open Data');
+});
+
 test('an unknown fiche gives a French 404 page', async ({ page }) => {
 	for (const path of ['/fiches/99-9', '/fiches/abc', '/organisations/inconnue', '/nulle-part']) {
 		const response = await page.goto(path);

@@ -1,0 +1,80 @@
+// The English expressions the plan's French texts use as they are. A screen reader reads a text in
+// its page's language (French) unless a part says otherwise (RGAA 8.7, WCAG 3.1.2): « open data »
+// read with French sounds is hard to recognise. Words that French dictionaries have taken in
+// (wifi, web, cloud, coworking, hackathon, MOOC…) are read well as French and are not marked.
+
+/** Lower case; the longest first, so that « smart grid » is one part rather than « smart ». */
+const ENGLISH_EXPRESSIONS = [
+	'open innovation',
+	'data center',
+	'e-marketing',
+	'e-learning',
+	'smart grid',
+	'open data',
+	'fab labs',
+	'fab lab',
+	'barcamp',
+	'smart'
+] as const;
+
+/** A run of text, with its language when it is not the page's. */
+export interface TextPart {
+	text: string;
+	lang?: 'en';
+}
+
+// Not inside a longer word: « smartphone » and « open-data » stay French text; any space between
+// the words of an expression (a no-break one, a line break).
+const ENGLISH = new RegExp(
+	`(?<![\\p{L}\\p{N}-])(?:${ENGLISH_EXPRESSIONS.map((e) => e.replace(' ', '\\s+')).join('|')})(?![\\p{L}\\p{N}-])`,
+	'giu'
+);
+const parts = new Map<string, TextPart[]>();
+const markup = new Map<string, string>();
+
+/** `text` cut into French runs and English expressions (each part of the page's text once). */
+export function languageParts(text: string): TextPart[] {
+	const known = parts.get(text);
+	if (known) return known;
+	const result: TextPart[] = [];
+	let from = 0;
+	for (const match of text.matchAll(ENGLISH)) {
+		if (match.index > from) result.push({ text: text.slice(from, match.index) });
+		result.push({ text: match[0], lang: 'en' });
+		from = match.index + match[0].length;
+	}
+	if (from < text.length || result.length === 0) result.push({ text: text.slice(from) });
+	// The plan's texts come back on every page: each is cut once (bounded, as formatDate's cache).
+	if (parts.size >= 20_000) parts.clear();
+	parts.set(text, result);
+	return result;
+}
+
+const ESCAPES: Record<string, string> = {
+	'&': '&amp;',
+	'<': '&lt;',
+	'>': '&gt;',
+	'"': '&quot;',
+	"'": '&#39;'
+};
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+
+/**
+ * `text` as HTML: every character escaped, each English expression in `<span lang="en">`. What
+ * LangText.svelte inserts: one string rather than a Svelte block per part, whose hydration markers
+ * (about 30 bytes per text) made the plan's pages a tenth heavier.
+ */
+export function markedEnglish(text: string): string {
+	const known = markup.get(text);
+	if (known !== undefined) return known;
+	const html = languageParts(text)
+		.map((part) =>
+			part.lang
+				? `<span lang="${part.lang}">${escapeHtml(part.text)}</span>`
+				: escapeHtml(part.text)
+		)
+		.join('');
+	if (markup.size >= 20_000) markup.clear();
+	markup.set(text, html);
+	return html;
+}
