@@ -45,6 +45,13 @@ test('English expressions of the plan are marked as English for screen readers',
 		'Fiche action 5-1 : Accompagnement des territoires dans l’open data'
 	);
 	expect(await page.locator('main section [lang="en"]').allTextContents()).toContain('Open Data');
+	// The dashboard's tiles, and an edition's list of fiches.
+	await page.goto('/tableau-de-bord');
+	await expect(page.locator('a[href="/fiches/5-1"] [lang="en"]')).toHaveText('open data');
+	await page.goto('/bilans/2018');
+	await expect(
+		page.locator('main li [lang="en"]').filter({ hasText: 'open data' })
+	).not.toHaveCount(0);
 });
 
 test('an unknown fiche gives a French 404 page', async ({ page }) => {

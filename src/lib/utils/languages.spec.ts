@@ -20,6 +20,12 @@ describe('English expressions in French text', () => {
 			{ text: 'le ' },
 			{ text: 'Smart Grid', lang: 'en' }
 		]);
+		expect(languageParts('des data centers et des smart grids')).toEqual([
+			{ text: 'des ' },
+			{ text: 'data centers', lang: 'en' },
+			{ text: ' et des ' },
+			{ text: 'smart grids', lang: 'en' }
+		]);
 		expect(languageParts('un data\u00a0center')).toEqual([
 			{ text: 'un ' },
 			{ text: 'data\u00a0center', lang: 'en' }

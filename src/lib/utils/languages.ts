@@ -11,7 +11,6 @@ const ENGLISH_EXPRESSIONS = [
 	'e-learning',
 	'smart grid',
 	'open data',
-	'fab labs',
 	'fab lab',
 	'barcamp',
 	'smart'
@@ -24,9 +23,9 @@ export interface TextPart {
 }
 
 // Not inside a longer word: « smartphone » and « open-data » stay French text; any space between
-// the words of an expression (a no-break one, a line break).
+// the words of an expression (a no-break one, a line break); plurals (« data centers », « smart grids »).
 const ENGLISH = new RegExp(
-	`(?<![\\p{L}\\p{N}-])(?:${ENGLISH_EXPRESSIONS.map((e) => e.replace(' ', '\\s+')).join('|')})(?![\\p{L}\\p{N}-])`,
+	`(?<![\\p{L}\\p{N}-])(?:${ENGLISH_EXPRESSIONS.map((e) => e.replace(' ', '\\s+')).join('|')})s?(?![\\p{L}\\p{N}-])`,
 	'giu'
 );
 const parts = new Map<string, TextPart[]>();
