@@ -38,4 +38,16 @@ describe('chart labels', () => {
 		expect(config.data.datasets.map((d) => d.label)).toEqual(['Valeurs', 'Cible']);
 		expect(config.data.labels).toEqual(['31/12/2018', '30/06/2019']);
 	});
+	it('draws a single value’s target as a point, since one point makes no line', () => {
+		const [, single] = indicatorChart([{ date: '2018-12-31', value: 10 }], 20).data.datasets;
+		expect(single).toMatchObject({ label: 'Cible', data: [20], pointRadius: 4 });
+		const [, line] = indicatorChart(
+			[
+				{ date: '2018-12-31', value: 10 },
+				{ date: '2019-12-31', value: 12 }
+			],
+			20
+		).data.datasets;
+		expect(line).toMatchObject({ data: [20, 20], pointRadius: 0 });
+	});
 });

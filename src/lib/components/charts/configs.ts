@@ -161,7 +161,9 @@ export function indicatorChart(
 								data: points.map(() => target),
 								borderColor: '#b34000',
 								borderDash: [6, 4],
-								pointRadius: 0
+								// A single value draws no line: its target is then a point.
+								pointRadius: points.length === 1 ? 4 : 0,
+								backgroundColor: '#b34000'
 							}
 						])
 			]
