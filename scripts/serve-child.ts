@@ -47,13 +47,25 @@ export async function startPortal(
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
+	// The output is kept until the portal says it is ready, for the message if it stops before.
+	// After that it is read and dropped: the server logs a line per request at the default level,
+	// and keeping them (searched again on each chunk) had the benchmark's own process, which also
+	// runs autocannon, slow down more and more over a run.
 	let output = '';
+	let ready = false;
 	await new Promise<void>((resolve, reject) => {
 		child.stdout!.on('data', (chunk: Buffer) => {
+			if (ready) return;
 			output += chunk.toString();
-			if (output.includes('disponible sur')) resolve();
+			if (output.includes('disponible sur')) {
+				ready = true;
+				output = '';
+				resolve();
+			}
 		});
-		child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		child.stderr!.on('data', (chunk: Buffer) => {
+			if (!ready) output += chunk.toString();
+		});
 		child.on('exit', (code) =>
 			reject(new Error(`Le portail s’est arrêté (code ${code}) : ${output.trim()}`))
 		);
