@@ -28,13 +28,12 @@ const ENGLISH = new RegExp(
 	`(?<![\\p{L}\\p{N}-])(?:${ENGLISH_EXPRESSIONS.map((e) => e.replace(' ', '\\s+')).join('|')})s?(?![\\p{L}\\p{N}-])`,
 	'giu'
 );
-const parts = new Map<string, TextPart[]>();
 const markup = new Map<string, string>();
+/** Distinct texts kept as HTML: the plan's titles, labels and paragraphs, a few thousand at most. */
+const MARKUP_KEPT = 5_000;
 
-/** `text` cut into French runs and English expressions (each part of the page's text once). */
+/** `text` cut into French runs and English expressions. */
 export function languageParts(text: string): TextPart[] {
-	const known = parts.get(text);
-	if (known) return known;
 	const result: TextPart[] = [];
 	let from = 0;
 	for (const match of text.matchAll(ENGLISH)) {
@@ -43,9 +42,6 @@ export function languageParts(text: string): TextPart[] {
 		from = match.index + match[0].length;
 	}
 	if (from < text.length || result.length === 0) result.push({ text: text.slice(from) });
-	// The plan's texts come back on every page: each is cut once (bounded, as formatDate's cache).
-	if (parts.size >= 20_000) parts.clear();
-	parts.set(text, result);
 	return result;
 }
 
@@ -73,7 +69,8 @@ export function markedEnglish(text: string): string {
 				: escapeHtml(part.text)
 		)
 		.join('');
-	if (markup.size >= 20_000) markup.clear();
+	// The plan's texts come back on every page: each is cut and escaped once.
+	if (markup.size >= MARKUP_KEPT) markup.clear();
 	markup.set(text, html);
 	return html;
 }
