@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
-import { SERVER_NODE_FLAGS } from './server-flags.js';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from './server-flags.js';
 
 /**
  * scripts/start.js, found from the project's folder: this module runs from scripts/ (tsx) and,
@@ -39,6 +39,7 @@ export async function startPortal(
 	const port = await freePort();
 	const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeFlags, startScript()], {
 		env: {
+			...SERVER_ENV,
 			...process.env,
 			...env,
 			PORT: String(port),

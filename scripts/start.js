@@ -52,7 +52,7 @@ function newestMtime(path) {
 }
 
 // The server's memory budget (V8 flags), shared with the benchmark and the report.
-export { SERVER_NODE_FLAGS } from './server-flags.js';
+export { SERVER_ENV, SERVER_NODE_FLAGS } from './server-flags.js';
 
 export function buildIsStale() {
 	if (!existsSync(builtHandler)) return true;

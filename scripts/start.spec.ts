@@ -15,17 +15,27 @@ import {
 	ROUTE_RESOLUTION_MESSAGE,
 	MAX_CONNECTIONS_PER_ADDRESS,
 	proxySettingsProblem,
+	SERVER_ENV,
 	SERVER_NODE_FLAGS,
 	SERVER_TIMEOUTS,
 	withoutPreviewHint
 } from './start.js';
 
 describe('npm start', () => {
-	it('gives the server the same memory budget as the benchmark does', () => {
+	it('gives the server the same memory budget and allocator setting as the benchmark does', () => {
 		const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
 			scripts: Record<string, string>;
 		};
-		expect(pkg.scripts.start).toBe(`node ${SERVER_NODE_FLAGS.join(' ')} scripts/start.js`);
+		const env = Object.entries(SERVER_ENV).map(([name, value]) => `${name}=${value} `);
+		const node = `${env.join('')}node ${SERVER_NODE_FLAGS.join(' ')} scripts/start.js`;
+		expect(pkg.scripts.start).toBe(node);
+		expect(pkg.scripts.serve).toBe(`${node} --sans-construction`);
+		const unit = readFileSync(new URL('../docs/operations.md', import.meta.url), 'utf8');
+		expect(unit).toContain(
+			`ExecStart=/usr/bin/node ${SERVER_NODE_FLAGS.join(' ')} scripts/start.js --sans-construction`
+		);
+		for (const [name, value] of Object.entries(SERVER_ENV))
+			expect(unit).toContain(`Environment=${name}=${value}`);
 	});
 });
 
