@@ -263,6 +263,19 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	await expect(page.locator('.completion')).toContainText('Campagne complète');
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'campagne');
+	// On a phone each organisation is a block whose cells are named: the reminders sent are on
+	// screen, not off to the right of a table scrolled sideways.
+	await page.setViewportSize({ width: 390, height: 900 });
+	const table = page.getByRole('table', { name: 'Avancement par organisation' });
+	expect(await table.evaluate((t) => t.scrollWidth <= t.parentElement!.clientWidth)).toBe(true);
+	const reminders = row.getByRole('cell', { name: /J-1 le/ });
+	const box = (await reminders.boundingBox())!;
+	expect(box.x).toBeGreaterThanOrEqual(0);
+	expect(box.x + box.width).toBeLessThanOrEqual(390);
+	expect(await reminders.evaluate((td) => getComputedStyle(td, '::before').content)).toBe(
+		'"Rappels envoyés : "'
+	);
+	await page.setViewportSize({ width: 1280, height: 900 });
 	const csv = await page.request.get(`/admin/campagnes/${campaignId}/suivi.csv`);
 	expect(await csv.text()).toMatch(new RegExp(`${ficheCode},.*,Assureurs,soumise,J-1 : `));
 	const xlsx = await page.request.get(`/admin/campagnes/${campaignId}/suivi.xlsx`);
