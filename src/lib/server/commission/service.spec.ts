@@ -271,7 +271,8 @@ describe('holding and closing', () => {
 		expect(await changeSittingState(db, member, id, 'closed', null, new Date(), shown)).toEqual({
 			ok: false,
 			status: 409,
-			message: CLOSING_CHANGED_MESSAGE
+			message: CLOSING_CHANGED_MESSAGE,
+			reason: 'closing-changed'
 		});
 		expect((await findSitting(db, id))!.state).toBe('held');
 		expect((await findFicheByCode(db, '14-1'))!.priority).toBe(1);

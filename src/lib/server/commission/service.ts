@@ -46,7 +46,7 @@ const CLOSED_MESSAGE =
 	'Cette séance est close : elle ne peut plus être modifiée. Ouvrez une nouvelle séance pour revenir sur ses décisions.';
 
 /** A séance deleted (created by mistake), as said to the members who post to it. */
-export const DELETED_SITTING_MESSAGE =
+const DELETED_SITTING_MESSAGE =
 	'Cette séance a été supprimée (créée par erreur) : rien n’a été enregistré. Retrouvez les séances sur la page de la commission.';
 
 /** The same, to the members who open it (a bookmark, a tab left open): nothing was sent. */
@@ -62,8 +62,9 @@ type SittingRow = NonNullable<Awaited<ReturnType<typeof findSittingRow>>>;
 async function openSitting(db: Executor, id: number): Promise<Result<SittingRow>> {
 	const sitting = await findSittingRow(db, id);
 	if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
-	if (sitting.deletedAt !== null) return refuse(404, DELETED_SITTING_MESSAGE);
-	if (sitting.state === 'closed') return refuse(409, CLOSED_MESSAGE);
+	if (sitting.deletedAt !== null)
+		return refuse(404, DELETED_SITTING_MESSAGE, { reason: 'sitting-deleted' });
+	if (sitting.state === 'closed') return refuse(409, CLOSED_MESSAGE, { reason: 'sitting-closed' });
 	return ok(sitting);
 }
 
@@ -537,7 +538,7 @@ export async function changeSittingState(
 	return db.transaction().execute(async (trx) => {
 		const open = await openSitting(trx, sittingId);
 		// Closed meanwhile (another member, another tab): what was asked is done, said as such.
-		if (!open.ok && target === 'closed' && open.message === CLOSED_MESSAGE)
+		if (!open.ok && target === 'closed' && open.reason === 'sitting-closed')
 			return refuse(409, ALREADY_CLOSED_MESSAGE);
 		if (!open.ok) return open;
 		const sitting = open.value;
@@ -561,7 +562,7 @@ export async function changeSittingState(
 			const current = await listDecisionIds(trx, sittingId);
 			const shown = [...shownDecisionIds].sort((a, b) => a - b);
 			if (current.length !== shown.length || current.some((id, i) => id !== shown[i]))
-				return refuse(409, CLOSING_CHANGED_MESSAGE);
+				return refuse(409, CLOSING_CHANGED_MESSAGE, { reason: 'closing-changed' });
 		}
 		if (target === 'closed') {
 			const conflicts = await listPriorityConflicts(trx, sittingId, sitting.heldOn);

@@ -14,8 +14,6 @@ import {
 	addAttendee,
 	changeSittingState,
 	deleteSitting,
-	CLOSING_CHANGED_MESSAGE,
-	DELETED_SITTING_MESSAGE,
 	DELETED_SITTING_OPENED_MESSAGE,
 	recordDecision,
 	removeAgendaItem,
@@ -124,7 +122,7 @@ function refusal(
 	values?: Record<string, string>,
 	typed?: { text: string | undefined; as?: string }
 ) {
-	if (result.status === 404 && result.message === DELETED_SITTING_MESSAGE)
+	if (result.reason === 'sitting-deleted')
 		error(404, {
 			message: result.message,
 			next: SITTINGS_LINK,
@@ -317,7 +315,7 @@ export const actions: Actions = {
 			new Date(),
 			shown
 		);
-		if (!result.ok && result.message === CLOSING_CHANGED_MESSAGE)
+		if (!result.ok && result.reason === 'closing-changed')
 			redirect(303, `${confirmation}?relire=1`);
 		if (!result.ok) return refusal(result);
 		redirect(303, `/commission/seances/${event.params.id}?close=1`);
