@@ -576,6 +576,15 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 	expect(await lateDecision.text()).toMatch(
 		/Texte saisi, non enregistré \(Décision libre\) :.*Une décision tardive\./s
 	);
+	// Its date, time, place and title sent after the deletion: kept too, each named.
+	const lateDetails = await page.request.post(`/commission/seances/${id}?/edit`, {
+		form: { held_on: '2026-11-25', starts_at: '09:30', place: 'Figeac', title: 'Séance reportée' },
+		headers: { origin: new URL(page.url()).origin, accept: 'text/html' }
+	});
+	expect(lateDetails.status()).toBe(404);
+	expect(await lateDetails.text()).toContain(
+		'Date : 25 novembre 2026\nHeure : 9\u00a0h\u00a030\nLieu : Figeac\nIntitulé : Séance reportée'
+	);
 	const visitor = await apiAs(null);
 	const unknown = await visitor.get(`/commission/seances/${id}`);
 	expect(unknown.status()).toBe(404);

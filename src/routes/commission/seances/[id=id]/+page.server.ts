@@ -40,7 +40,7 @@ import { parseForm, readForm } from '$lib/schemas/form';
 import { mailIsRelayed } from '$lib/server/mail/outbox';
 import { NO_MAIL_RELAY, typedDecisionLabel } from '$lib/utils/vocabulary';
 import { conveneSitting } from '$lib/server/mail/notifications';
-import { pluralize } from '$lib/utils/format';
+import { formatClock, formatDate, pluralize } from '$lib/utils/format';
 import { parisToday } from '$lib/utils/dates';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -108,6 +108,17 @@ async function managing(event: Event, user: User) {
 		address: safeClientAddress(event),
 		form: await event.request.formData()
 	};
+}
+
+/** The séance's details as typed, one per line and named as the form names them (a deleted séance). */
+function typedSitting(values: Record<string, string>): { text: string } {
+	const lines = [
+		['Date', values.held_on ? formatDate(values.held_on) : ''],
+		['Heure', values.starts_at ? formatClock(values.starts_at) : ''],
+		['Lieu', values.place],
+		['Intitulé', values.title]
+	].filter(([, value]) => value);
+	return { text: lines.map(([name, value]) => `${name} : ${value}`).join('\n') };
 }
 
 const SITTINGS_LINK = { href: '/commission', label: 'Les séances de la commission' };
@@ -223,7 +234,10 @@ export const actions: Actions = {
 		if (!result.ok)
 			return refusal(
 				result,
-				result.status === 409 && seen ? await rebaseSittingTyping(c.db, c.id, values, seen) : values
+				result.status === 409 && seen
+					? await rebaseSittingTyping(c.db, c.id, values, seen)
+					: values,
+				typedSitting(values)
 			);
 		return { done: 'Date, heure, lieu et intitulé enregistrés.' };
 	},
