@@ -5,6 +5,7 @@ import { createTestDb } from '$lib/server/db/testing';
 import { reviewProgressUpdate, saveProgressUpdate } from '$lib/server/progress/service';
 import { createPartner, progressInput } from '$lib/server/progress/testing';
 import { abandonFiche } from '$lib/server/authoring/testing';
+import { HOME_PAGE_EVENTS } from '$lib/utils/rules';
 
 /**
  * Public pages keep what they read once per change of published data (keyedByRevision), also with
@@ -105,6 +106,30 @@ describe('pages read once per change of published data', () => {
 		expect((await organisation()).organisation.name).toBe('Centre de gestion du Lot');
 		const names = ((await filters()).organisations as { name: string }[]).map((o) => o.name);
 		expect(names).toContain('Centre de gestion du Lot');
+	});
+
+	it('the home page lists the plan’s latest events, /historique all of them, a new one at once', async () => {
+		type Events = { events: { title: string }[]; eventCount?: number };
+		const home = () => load(import('./+page.server'), {}) as Promise<Events>;
+		const history = () => load(import('./historique/+page.server'), {}) as Promise<Events>;
+		const seeded = (await history()).events.length;
+		await db
+			.insertInto('plan_event')
+			.values(
+				Array.from({ length: HOME_PAGE_EVENTS }, (_, i) => ({
+					occurred_on: `2030-01-${10 + i}`,
+					title: `Délibération ${i + 1}`,
+					body: 'Texte.',
+					source: 'Registre'
+				}))
+			)
+			.execute();
+		const all = (await history()).events;
+		expect(all).toHaveLength(seeded + HOME_PAGE_EVENTS);
+		const front = await home();
+		expect(front.eventCount).toBe(all.length);
+		expect(front.events).toEqual(all.slice(-HOME_PAGE_EVENTS));
+		expect(front.events.at(-1)!.title).toBe(`Délibération ${HOME_PAGE_EVENTS}`);
 	});
 
 	it('keeps the values of one database apart from another’s', async () => {

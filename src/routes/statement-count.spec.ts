@@ -139,8 +139,15 @@ const PAGES: Record<string, Page> = {
 	'/': {
 		module: () => import('./+page.server'),
 		// The plan, its tree, and its history: the register, sittings, editions, and the structural
-		// revisions named after the records they concern (once per change of published data).
-		max: 13
+		// revisions named after the records they concern (once per change of published data; the
+		// history, shared with /historique, under a stamp of its own).
+		max: 14
+	},
+	'/historique': {
+		module: () => import('./historique/+page.server'),
+		// The register, sittings, editions, and the structural revisions named after the records
+		// they concern (once per change of published data).
+		max: 9
 	},
 	'/fiches': { module: () => import('./fiches/+page.server') },
 	'/fiches?priorite=1&statut=en_cours&q=wifi': { module: () => import('./fiches/+page.server') },

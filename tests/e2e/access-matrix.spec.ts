@@ -79,6 +79,7 @@ test.afterAll(async () => {
 
 const rows = (): Row[] => [
 	['GET', '/', null, [200, 200, 200, 200, 200]],
+	['GET', '/historique', null, [200, 200, 200, 200, 200]],
 	['GET', '/fiches?priorite=1', null, [200, 200, 200, 200, 200]],
 	['GET', '/fiches/9-1', null, [200, 200, 200, 200, 200]],
 	// A fiche as a published edition froze it (#16): public; unknown fiche or edition, 404.

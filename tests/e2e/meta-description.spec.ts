@@ -6,6 +6,7 @@ const PUBLIC_PAGES = [
 	'/fiches/14-1',
 	'/fiches/13-1',
 	'/fiches/14-1/historique/2018',
+	'/historique',
 	'/organisations',
 	'/organisations/cdg46',
 	'/tableau-de-bord',

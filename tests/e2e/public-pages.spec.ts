@@ -10,6 +10,7 @@ const PUBLIC_PAGES = [
 	['/fiches/11-1', 'Fiche 11-1'],
 	['/fiches/17-1', 'Fiche 17-1'],
 	['/fiches/14-1/historique/2018', 'Historique 2018 de la fiche 14-1'],
+	['/historique', 'Historique du plan'],
 	['/organisations', 'Organisations'],
 	['/organisations/lot-numerique', 'Syndicat mixte Lot numérique'],
 	['/donnees', 'Données ouvertes'],

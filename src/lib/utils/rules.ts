@@ -35,6 +35,9 @@ export const FICHE_PAGE_HISTORY = 12;
 /** On the dashboard and in the editions: a year of monthly values, three years of quarterly ones. */
 export const INDICATOR_POINTS = 12;
 
+/** The latest events of the plan's history on the home page; `/historique` lists them all. */
+export const HOME_PAGE_EVENTS = 10;
+
 /** How many organisations the activity chart names; the others are counted together. */
 export const NAMED_ORGANISATIONS = 10;
 

@@ -12,6 +12,7 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
 	'/fiches/[code=fiche]',
 	'/fiches/[code=fiche]/historique/[annee=annee]',
 	'/fiches/[code=fiche]/modifications',
+	'/historique',
 	'/organisations',
 	'/organisations/[slug=slug]',
 	'/tableau-de-bord',

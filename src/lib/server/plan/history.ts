@@ -1,0 +1,52 @@
+import { structuralHistory } from '../authoring/service';
+import { listSittings } from '../commission/repository';
+import type { Db } from '../db';
+import { cachedByRevision } from '../db/revision-cache';
+import { listEditions } from '../editions/repository';
+import { formatDate, pluralize } from '../../utils/format';
+import { listPlanEvents } from './repository';
+
+/** One event of the plan's history, as the home page and `/historique` list it. */
+export interface PlanEvent {
+	occurredOn: string;
+	title: string;
+	body: string;
+	source: string | null;
+	link: { href: string; text: string } | null;
+}
+
+/**
+ * The plan's history, oldest first: the register's events, each closed sitting of the commission,
+ * each published edition, and the changes of the plan's structure (fiches added, moved or
+ * abandoned; axes, orientations and objectives added or moved). Put together once per change of
+ * published data.
+ */
+export const planHistory = cachedByRevision(async (db: Db): Promise<PlanEvent[]> => {
+	const [planEvents, sittings, editions, structure] = [
+		await listPlanEvents(db),
+		await listSittings(db, { closedOnly: true }),
+		await listEditions(db, { publishedOnly: true }),
+		await structuralHistory(db)
+	];
+	return [
+		...planEvents.map((e) => ({ ...e, link: null })),
+		...sittings.map((s) => ({
+			occurredOn: s.heldOn,
+			title: `Séance de la commission des usages numériques : ${pluralize(s.decisionCount, 'décision', 'décisions')}`,
+			body: `${s.title} (${s.place}), séance close : ses décisions ont pris effet.`,
+			source: null,
+			link: { href: `/commission/seances/${s.id}`, text: 'Relevé de décisions' }
+		})),
+		...editions.map((e) => ({
+			occurredOn: (e.publishedAt ?? e.asOf).slice(0, 10),
+			title: `Bilan ${e.year} publié${e.version > 1 ? ` (version ${e.version})` : ''}`,
+			body: `Chiffres arrêtés au ${formatDate(e.asOf)}.${e.changeNote ? ` Correction : ${e.changeNote}` : ''}`,
+			source: null,
+			link: {
+				href: `/bilans/${e.year}${e.version > 1 ? `?version=${e.version}` : ''}`,
+				text: `Bilan ${e.year}`
+			}
+		})),
+		...structure
+	].sort((a, b) => a.occurredOn.localeCompare(b.occurredOn));
+});
