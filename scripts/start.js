@@ -51,7 +51,7 @@ function newestMtime(path) {
 	return newest;
 }
 
-// The server's memory budget (V8 flags), shared with the benchmark and the report.
+// The server's memory budget (V8 flags) and allocator setting, shared with the benchmark and the report.
 export { SERVER_ENV, SERVER_NODE_FLAGS } from './server-flags.js';
 
 export function buildIsStale() {
