@@ -585,6 +585,18 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 	expect(await lateDetails.text()).toContain(
 		'Date : 25 novembre 2026\nHeure : 9\u00a0h\u00a030\nLieu : Figeac\nIntitulé : Séance reportée'
 	);
+	// Kept as well when the form itself is refused (a date before the plan's adoption, a time that
+	// is not one): the séance's deletion is said first.
+	const lateInvalid = await page.request.post(`/commission/seances/${id}?/edit`, {
+		form: { held_on: '2017-01-01', starts_at: '9h', place: 'Figeac', title: '' },
+		headers: { origin: new URL(page.url()).origin, accept: 'text/html' }
+	});
+	expect(lateInvalid.status()).toBe(404);
+	const lateInvalidText = await lateInvalid.text();
+	expect(lateInvalidText).toContain('rien n’a été enregistré');
+	expect(lateInvalidText).toContain(
+		'Date : 1er janvier 2017\nHeure : 9h\nLieu : Figeac</blockquote>'
+	);
 	const visitor = await apiAs(null);
 	const unknown = await visitor.get(`/commission/seances/${id}`);
 	expect(unknown.status()).toBe(404);

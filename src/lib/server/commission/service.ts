@@ -68,6 +68,15 @@ async function openSitting(db: Executor, id: number): Promise<Result<SittingRow>
 	return ok(sitting);
 }
 
+/**
+ * The refusal any form sent to a deleted séance gets, whatever else is wrong with it (null: the
+ * séance was not deleted), for a page that answers field errors only once the séance is known.
+ */
+export async function deletedSittingRefusal(db: Executor, id: number): Promise<Refusal | null> {
+	const open = await openSitting(db, id);
+	return !open.ok && open.reason === 'sitting-deleted' ? open : null;
+}
+
 /** A séance's date, time of day ("HH:MM"; left out or null: not given), place and title. */
 type SittingDetails = { heldOn: string; startsAt?: string | null; place: string; title: string };
 

@@ -14,6 +14,7 @@ import {
 	addAttendee,
 	changeSittingState,
 	deleteSitting,
+	deletedSittingRefusal,
 	DELETED_SITTING_OPENED_MESSAGE,
 	recordDecision,
 	removeAgendaItem,
@@ -110,15 +111,37 @@ async function managing(event: Event, user: User) {
 	};
 }
 
-/** The séance's details as typed, one per line and named as the form names them (a deleted séance). */
+/**
+ * The séance's details as typed, one per line and named as the form names them (a deleted séance);
+ * a time that is not one is shown as it was typed.
+ */
 function typedSitting(values: Record<string, string>): { text: string } {
 	const lines = [
 		['Date', values.held_on ? formatDate(values.held_on) : ''],
-		['Heure', values.starts_at ? formatClock(values.starts_at) : ''],
+		[
+			'Heure',
+			/^([01]\d|2[0-3]):[0-5]\d$/.test(values.starts_at)
+				? formatClock(values.starts_at)
+				: values.starts_at
+		],
 		['Lieu', values.place],
 		['Intitulé', values.title]
 	].filter(([, value]) => value);
 	return { text: lines.map(([name, value]) => `${name} : ${value}`).join('\n') };
+}
+
+/**
+ * Before a form's field errors are answered: a séance deleted meanwhile is the page's error, with
+ * what was typed (see `refusal`). Without a script, the page read again to show the errors would
+ * be that error anyway, and the typing lost with it.
+ */
+async function unlessDeleted(
+	c: { db: ReturnType<typeof getDb>; id: number },
+	values: Record<string, string>,
+	typed?: { text: string | undefined; as?: string }
+): Promise<void> {
+	const gone = await deletedSittingRefusal(c.db, c.id);
+	if (gone) refusal(gone, values, typed);
 }
 
 const SITTINGS_LINK = { href: '/commission', label: 'Les séances de la commission' };
@@ -189,7 +212,10 @@ export const actions: Actions = {
 		const { answer, values, data } = readPostedForm(c.form, ['title'], FreeItemSchema, undefined, {
 			oneField: true
 		});
-		if (answer) return answer;
+		if (answer) {
+			await unlessDeleted(c, values, { text: values.title });
+			return answer;
+		}
 		const result = await addAgendaFreeItem(c.db, c.user, c.id, data.title, c.address);
 		// A point already on the agenda: told under the field, the title as typed.
 		if (!result.ok) return refusal(result, values, { text: values.title });
@@ -203,11 +229,13 @@ export const actions: Actions = {
 			SittingSchema
 		);
 		// The date against the séance's rules too (the schema read it): every problem at once.
-		if (answer)
+		if (answer) {
+			await unlessDeleted(c, values, typedSitting(values));
 			return invalidFormAnswer(
 				{ ...(await sittingDayProblems(c.db, typed.held_on, c.id)), ...errors },
 				values
 			);
+		}
 		// The details as the form showed them: a correction made meanwhile is not overwritten unseen.
 		const shown = readForm(c.form, [
 			'shown_held_on',
@@ -276,7 +304,10 @@ export const actions: Actions = {
 				oneField: true
 			}
 		);
-		if (answer) return answer;
+		if (answer) {
+			await unlessDeleted(c, values, { text: values.guest_name });
+			return answer;
+		}
 		const result = await addAttendee(c.db, c.user, c.id, { guestName: data.guest_name }, c.address);
 		// Someone already present: told under the field, the name as typed.
 		if (!result.ok) return refusal(result, values, { text: values.guest_name });
@@ -341,8 +372,10 @@ export const actions: Actions = {
 		const errors = { ...decisionMismatches(values), ...parsed.errors };
 		const itemId = /^\d{1,9}$/.test(values.itemId) ? Number(values.itemId) : null;
 		if (itemId === null) errors.itemId = 'Point de l’ordre du jour inconnu.';
-		if (!data || itemId === null || Object.keys(errors).length > 0)
+		if (!data || itemId === null || Object.keys(errors).length > 0) {
+			await unlessDeleted(c, values, { text: values.text, as: typedDecisionLabel(values) });
 			return invalidFormAnswer(errors, values);
+		}
 		const input =
 			data.kind === 'priority'
 				? { kind: 'priority' as const, newPriority: data.new_priority, text: data.text }
