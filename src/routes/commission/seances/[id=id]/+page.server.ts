@@ -116,14 +116,10 @@ async function managing(event: Event, user: User) {
  * a time that is not one is shown as it was typed.
  */
 function typedSitting(values: Record<string, string>): { text: string } {
+	const time = values.starts_at ?? '';
 	const lines = [
 		['Date', values.held_on ? formatDate(values.held_on) : ''],
-		[
-			'Heure',
-			/^([01]\d|2[0-3]):[0-5]\d$/.test(values.starts_at)
-				? formatClock(values.starts_at)
-				: values.starts_at
-		],
+		['Heure', /^([01]\d|2[0-3]):[0-5]\d$/.test(time) ? formatClock(time) : time],
 		['Lieu', values.place],
 		['Intitulé', values.title]
 	].filter(([, value]) => value);
