@@ -9,6 +9,7 @@ const GUARD = /\b(requireUser|requireRole|authorize)\(/;
 const PUBLIC = new Set([
 	'+layout.server.ts',
 	'+page.server.ts',
+	'historique/+page.server.ts',
 	'fiches/+page.server.ts',
 	'fiches/[code=fiche]/+page.server.ts',
 	'fiches/[code=fiche]/historique/[annee=annee]/+page.server.ts',
