@@ -594,6 +594,15 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 	expect(lateInvalid.status()).toBe(404);
 	const lateInvalidText = await lateInvalid.text();
 	expect(lateInvalidText).toContain('rien n’a été enregistré');
+	// A blank point sent then: the deletion said, and no empty « Texte saisi » under it.
+	const lateBlank = await page.request.post(`/commission/seances/${id}?/addFree`, {
+		form: { title: '   ' },
+		headers: { origin: new URL(page.url()).origin, accept: 'text/html' }
+	});
+	expect(lateBlank.status()).toBe(404);
+	const lateBlankText = await lateBlank.text();
+	expect(lateBlankText).toContain('rien n’a été enregistré');
+	expect(lateBlankText).not.toContain('Texte saisi');
 	expect(lateInvalidText).toContain(
 		'Date : 1er janvier 2017\nHeure : 9h\nLieu : Figeac</blockquote>'
 	);

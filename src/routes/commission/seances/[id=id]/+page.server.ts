@@ -156,7 +156,9 @@ function refusal(
 		error(404, {
 			message: result.message,
 			next: SITTINGS_LINK,
-			...(typed?.text ? { kept: typed.text, ...(typed.as ? { keptAs: typed.as } : {}) } : {})
+			...(typed?.text?.trim()
+				? { kept: typed.text, ...(typed.as ? { keptAs: typed.as } : {}) }
+				: {})
 		});
 	return refusalAnswer(result, values);
 }
