@@ -232,7 +232,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 		.getByRole('row', { name: /^Assureurs/ });
 	await expect(row).toContainText('J-1 le');
 	// Each missing fiche's code on one line: « 9-1 » never cut after its hyphen.
-	const missing = row.locator('td[data-label="Fiches manquantes"] .code');
+	const missing = row.locator('td[data-label="Fiches manquantes"] .missing');
 	await expect(missing).toHaveText([ficheCode!]);
 	expect(await missing.evaluate((code) => getComputedStyle(code).whiteSpace)).toBe('nowrap');
 
