@@ -13,7 +13,7 @@ export const SERVER_NODE_FLAGS = ['--max-old-space-size=160'];
  * docs/operations.md). MALLOC_ARENA_MAX=2: glibc's allocator gives each thread that allocates its
  * own arena (up to eight per core); Node's worker threads compress answers and read files, and
  * what they freed stayed in their arenas. Two arenas kept the ten-years server's peak about 25 MB
- * lower under the same requests (docs/performance.md, 2026-12-03 afternoon). Read by glibc when
+ * lower under the same requests (docs/performance.md, « the allocator's arenas »). Read by glibc when
  * the process starts: it must be in the environment Node is started with.
  */
 export const SERVER_ENV = { MALLOC_ARENA_MAX: '2' };
