@@ -2,6 +2,11 @@ import { z } from 'zod';
 import { isIsoDate, textField } from './form';
 import { COMMENT_MAX_LENGTH } from './limits';
 
+/** A time of day as the séance form takes it: "HH:MM", 00:00 to 23:59. */
+export function isClockTime(value: string): boolean {
+	return /^([01]\d|2[0-3]):[0-5]\d$/.test(value);
+}
+
 export const SittingSchema = z.object({
 	held_on: z
 		.string()
@@ -17,7 +22,7 @@ export const SittingSchema = z.object({
 		.string()
 		.trim()
 		.refine(
-			(v) => v === '' || /^([01]\d|2[0-3]):[0-5]\d$/.test(v),
+			(v) => v === '' || isClockTime(v),
 			'L’heure s’écrit en heures et minutes (par exemple 14:30).'
 		)
 		.transform((v) => (v === '' ? null : v)),

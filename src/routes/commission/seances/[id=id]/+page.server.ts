@@ -35,7 +35,8 @@ import {
 	GuestSchema,
 	SittingSchema,
 	SITTING_FIELDS,
-	decisionMismatches
+	decisionMismatches,
+	isClockTime
 } from '$lib/schemas/commission';
 import { parseForm, readForm } from '$lib/schemas/form';
 import { mailIsRelayed } from '$lib/server/mail/outbox';
@@ -119,7 +120,7 @@ function typedSitting(values: Record<string, string>): { text: string } {
 	const time = values.starts_at ?? '';
 	const lines = [
 		['Date', values.held_on ? formatDate(values.held_on) : ''],
-		['Heure', /^([01]\d|2[0-3]):[0-5]\d$/.test(time) ? formatClock(time) : time],
+		['Heure', isClockTime(time) ? formatClock(time) : time],
 		['Lieu', values.place],
 		['Intitulé', values.title]
 	].filter(([, value]) => value);
