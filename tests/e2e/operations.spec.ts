@@ -1,12 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { expect, test } from '@playwright/test';
 import { freePort } from '../../scripts/serve-child';
-import { createAccount, startOwnPortal } from './helpers/own-portal';
+import { createAccount, scratchDir, startOwnPortal } from './helpers/own-portal';
 
 // Each test starts the built portal in a process of its own (it reads its log, or stops it).
 test.describe.configure({ timeout: 60_000 });
@@ -197,7 +196,7 @@ test('SIGTERM during start-up (migrations, seed) stops once loaded: pid file rem
 
 async function stopDuringStartUp(delayMs: number): Promise<void> {
 	const port = await freePort();
-	const dir = mkdtempSync(join(tmpdir(), 'sdusn-ops-'));
+	const dir = scratchDir();
 	const databasePath = join(dir, 'sdusn.db');
 	const child = spawn(process.execPath, ['scripts/start.js', '--sans-construction'], {
 		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: databasePath },
@@ -228,7 +227,6 @@ async function stopDuringStartUp(delayMs: number): Promise<void> {
 		expect(events.at(-1)).toBe('stopped');
 	} finally {
 		child.kill('SIGKILL');
-		rmSync(dir, { recursive: true, force: true });
 	}
 }
 
@@ -297,7 +295,7 @@ test('a second server on the same database is refused, and the first keeps its p
 
 test('a DATABASE_PATH where nothing can be written stops the start with one French line', async () => {
 	const port = await freePort();
-	const dir = mkdtempSync(join(tmpdir(), 'sdusn-ops-'));
+	const dir = scratchDir();
 	writeFileSync(join(dir, 'fichier'), '');
 	const start = spawnSync(process.execPath, ['scripts/start.js', '--sans-construction'], {
 		env: {

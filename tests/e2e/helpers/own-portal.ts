@@ -1,10 +1,28 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { freePort } from '../../../scripts/serve-child';
 import { userCreate } from './accounts';
+
+/** The folders this worker made (scratchDir) and the servers it started, gone when it exits. */
+const made = { dirs: new Set<string>(), children: new Set<ChildProcess>() };
+process.once('exit', () => {
+	for (const child of made.children) if (child.exitCode === null) child.kill('SIGKILL');
+	for (const dir of made.dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A new folder under the system's temporary one, removed when the Playwright worker exits: a test
+ * may still read it after its server stopped (the pid file, the database), and a run leaves
+ * nothing behind.
+ */
+export function scratchDir(): string {
+	const dir = mkdtempSync(join(tmpdir(), 'sdusn-ops-'));
+	made.dirs.add(dir);
+	return dir;
+}
 
 export interface OwnPortal {
 	url: string;
@@ -28,7 +46,7 @@ export async function startOwnPortal(
 	env: Record<string, string> = {},
 	{ copyOf }: { copyOf?: string } = {}
 ): Promise<OwnPortal> {
-	const dir = mkdtempSync(join(tmpdir(), 'sdusn-ops-'));
+	const dir = scratchDir();
 	const databasePath = join(dir, 'sdusn.db');
 	// A copy of an already migrated and seeded file starts in a second, without seeding again.
 	if (copyOf) copyFileSync(copyOf, databasePath);
@@ -45,6 +63,7 @@ export async function startOwnPortal(
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
+	made.children.add(child);
 	let output = '';
 	child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
 	child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

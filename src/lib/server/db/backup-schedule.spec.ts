@@ -1,12 +1,4 @@
-import {
-	copyFileSync,
-	mkdirSync,
-	mkdtempSync,
-	readdirSync,
-	readFileSync,
-	writeFileSync
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import SQLite from 'better-sqlite3';
@@ -17,6 +9,7 @@ import { openDatabase } from './index';
 import { migrateToLatest } from './migrate';
 import { checkBackupFile, restoreDatabase } from './restore';
 import { pidFileOf } from './server-pid.js';
+import { scratchDir } from './testing';
 
 function summaries(path: string): Set<string> {
 	const db = new SQLite(path, { readonly: true });
@@ -30,7 +23,7 @@ function summaries(path: string): Set<string> {
 
 /** A new folder holding one migrated database, closed, under `name`. */
 async function migratedIn(name: string): Promise<{ dir: string; file: string }> {
-	const dir = mkdtempSync(join(tmpdir(), 'sdusn-restauration-'));
+	const dir = scratchDir('restauration');
 	const file = join(dir, name);
 	const db = openDatabase(file);
 	await migrateToLatest(db);
@@ -40,7 +33,7 @@ async function migratedIn(name: string): Promise<{ dir: string; file: string }> 
 
 describe('scheduled backups', () => {
 	it('keeps every write acknowledged before the backup started, while writes go on', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'sdusn-sauvegardes-'));
+		const dir = scratchDir('sauvegardes');
 		const source = join(dir, 'live.db');
 		const db = openDatabase(source);
 		await migrateToLatest(db);
@@ -78,7 +71,7 @@ describe('scheduled backups', () => {
 	});
 
 	it('runs a minute after the start, then every BACKUP_EVERY, until stopped', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'sdusn-sauvegardes-'));
+		const dir = scratchDir('sauvegardes');
 		const source = join(dir, 'live.db');
 		const db = openDatabase(source);
 		await migrateToLatest(db);
@@ -101,7 +94,7 @@ describe('scheduled backups', () => {
 	});
 
 	it('keeps the newest BACKUP_KEEP backups and what an interrupted one left', () => {
-		const dir = mkdtempSync(join(tmpdir(), 'sdusn-sauvegardes-'));
+		const dir = scratchDir('sauvegardes');
 		const names = [0, 1, 2, 3, 4].map((day) => backupName(new Date(Date.UTC(2026, 10, 20 + day))));
 		for (const name of [...names, 'a-garder.db', `${names[4]}.partiel`])
 			writeFileSync(join(dir, name), '');
@@ -112,7 +105,7 @@ describe('scheduled backups', () => {
 
 describe('db:restore', () => {
 	it('restores the rows a backup still holds in its WAL file, not only its main file', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'sdusn-restauration-wal-'));
+		const dir = scratchDir('restauration-wal');
 		const source = join(dir, 'source.db');
 		const db = openDatabase(source);
 		await migrateToLatest(db);

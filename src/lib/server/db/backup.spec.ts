@@ -1,13 +1,4 @@
-import {
-	chmodSync,
-	copyFileSync,
-	mkdirSync,
-	mkdtempSync,
-	readdirSync,
-	statSync,
-	writeFileSync
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import SQLite from 'better-sqlite3';
@@ -18,6 +9,7 @@ import { saveProgressUpdate } from '../progress/service';
 import { backupDatabase } from './backup';
 import { openDatabase } from './index';
 import { migrateToLatest } from './migrate';
+import { scratchDir } from './testing';
 
 function dump(path: string): Record<string, unknown[]> {
 	const db = new SQLite(path, { readonly: true });
@@ -35,7 +27,7 @@ function dump(path: string): Record<string, unknown[]> {
 
 /** A migrated database, closed, alone in a new folder. */
 async function migratedDatabase(): Promise<{ dir: string; source: string }> {
-	const dir = mkdtempSync(join(tmpdir(), 'sdusn-backup-'));
+	const dir = scratchDir('backup');
 	const source = join(dir, 'live.db');
 	const db = openDatabase(source);
 	await migrateToLatest(db);
@@ -45,7 +37,7 @@ async function migratedDatabase(): Promise<{ dir: string; source: string }> {
 
 describe('db:backup', () => {
 	it('makes an online copy that, once restored, holds every row', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'sdusn-backup-'));
+		const dir = scratchDir('backup');
 		const source = join(dir, 'live.db');
 		const db = openDatabase(source);
 		await migrateToLatest(db);
@@ -76,7 +68,7 @@ describe('db:backup', () => {
 	});
 
 	it('keeps the database, its folder and its backups private, and leaves nothing behind', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'sdusn-backup-'));
+		const dir = scratchDir('backup');
 		const source = join(dir, 'donnees', 'live.db');
 		const db = openDatabase(source);
 		await migrateToLatest(db);

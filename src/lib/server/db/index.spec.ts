@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectionOf, databasePath, openDatabase } from './index';
 import { closeDatabase, initDatabase } from './instance';
 import { migrateToLatest } from './migrate';
+import { scratchDir } from './testing';
 
 describe('database', () => {
 	// initDatabase opens the process's one database: none may be left open by another file.
@@ -16,7 +16,7 @@ describe('database', () => {
 	});
 
 	it('opens with WAL, synchronous FULL, foreign keys and a busy timeout, creating the folder', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'sdusn-'));
+		const dir = scratchDir('base');
 		const db = openDatabase(join(dir, 'a', 'b', 'test.db'));
 		await migrateToLatest(db);
 		const pragma = async (name: string) =>
@@ -35,7 +35,7 @@ describe('database', () => {
 	});
 
 	it('refuses a corrupt file with one French sentence', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'sdusn-'));
+		const dir = scratchDir('base');
 		const path = join(dir, 'corrupt.db');
 		writeFileSync(
 			path,
@@ -45,7 +45,7 @@ describe('database', () => {
 	});
 
 	it('refuses a path whose folder cannot be created', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'sdusn-'));
+		const dir = scratchDir('base');
 		writeFileSync(join(dir, 'file'), '');
 		await expect(initDatabase(join(dir, 'file', 'x.db'))).rejects.toThrow(
 			/Impossible d’ouvrir ou de créer/

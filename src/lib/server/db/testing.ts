@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { inject } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject, onTestFinished } from 'vitest';
 import { connectionOf, openDatabase, openDatabaseCopy, type Db } from './index';
 
 declare module 'vitest' {
@@ -54,4 +56,14 @@ function image(seed: boolean): Promise<Buffer> {
  */
 export async function createTestDb({ seed = true } = {}): Promise<Db> {
 	return openDatabaseCopy(await image(seed));
+}
+
+/**
+ * A new folder under the system's temporary one (`sdusn-<label>-XXXXXX`), removed with all it
+ * holds when the test that asked for it ends, passed or failed: a run leaves nothing behind.
+ */
+export function scratchDir(label: string): string {
+	const dir = mkdtempSync(join(tmpdir(), `sdusn-${label}-`));
+	onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+	return dir;
 }

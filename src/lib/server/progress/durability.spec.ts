@@ -1,6 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +8,7 @@ import { seedPlan } from '../seed';
 import { insertUser } from '../auth/users';
 import { testChild } from '../../../../scripts/test-children';
 import { createPartner } from './testing';
+import { scratchDir } from '../db/testing';
 
 /** durability-server.ts, compiled once per run. */
 const SERVER = testChild('durability-server');
@@ -26,7 +25,7 @@ interface Reporter {
 async function prepareDatabase(
 	partners: number
 ): Promise<{ path: string; reporters: Reporter[]; adminId: number }> {
-	const path = join(mkdtempSync(join(tmpdir(), 'sdusn-durability-')), 'sdusn.db');
+	const path = join(scratchDir('durability'), 'sdusn.db');
 	const db = openDatabase(path);
 	await migrateToLatest(db);
 	await seedPlan(db);
