@@ -120,7 +120,7 @@ test('/donnees lists every file with its size, rows, last change and licence', a
 	const table = page.getByRole('table', { name: 'Fichiers de données ouvertes' });
 	for (const file of FILES) await expect(table.getByRole('link', { name: file })).toBeVisible();
 	const mesures = table.getByRole('row', { name: /^mesures\.csv/ });
-	await expect(mesures).toContainText(/\d+ lignes?/);
+	await expect(mesures).toContainText(/\d+\slignes?/);
 	await expect(mesures).toContainText(/octets|Ko|Mo/);
 	await expect(mesures).toContainText('Licence Ouverte 2.0');
 	await expect(page.getByRole('link', { name: /datapackage\.json/ }).first()).toHaveAttribute(

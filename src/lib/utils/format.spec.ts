@@ -49,8 +49,8 @@ describe('French formats', () => {
 		expect(formatQuantity(3, null)).toBe('3');
 		expect(formatNumberInput(2.755)).toBe('2,755');
 		expect(formatNumberInput(1500)).toBe('1500');
-		expect(formatBytes(512)).toBe('512 octets');
-		expect(formatBytes(25_907)).toBe('25,3 Ko');
-		expect(formatBytes(8_703_180)).toBe('8,3 Mo');
+		expect(formatBytes(512)).toBe('512\u00a0octets');
+		expect(formatBytes(25_907)).toBe('25,3\u00a0Ko');
+		expect(formatBytes(8_703_180)).toBe('8,3\u00a0Mo');
 	});
 });

@@ -108,11 +108,11 @@ export function formatNumberInput(value: number): string {
 	return String(value).replace('.', ',');
 }
 
-/** A file size: "512 octets", "25,3 Ko", "8,3 Mo". */
+/** A file size: "512 octets", "25,3 Ko", "8,3 Mo" (a no-break space before the unit). */
 export function formatBytes(bytes: number): string {
-	if (bytes < 1024) return `${formatNumber(bytes)} octets`;
-	if (bytes < 1024 * 1024) return `${formatNumber(Math.round((bytes / 1024) * 10) / 10)} Ko`;
-	return `${formatNumber(Math.round((bytes / 1024 / 1024) * 10) / 10)} Mo`;
+	if (bytes < 1024) return `${formatNumber(bytes)}\u00a0octets`;
+	if (bytes < 1024 * 1024) return `${formatNumber(Math.round((bytes / 1024) * 10) / 10)}\u00a0Ko`;
+	return `${formatNumber(Math.round((bytes / 1024 / 1024) * 10) / 10)}\u00a0Mo`;
 }
 
 const pluralRules = new Intl.PluralRules('fr-FR');
@@ -125,9 +125,12 @@ export function plural(count: number, singular: string, pluralForm: string): str
 	return pluralRules.select(count) === 'one' ? singular : pluralForm;
 }
 
-/** A count and its noun: « 1 fiche évaluée », « 4 fiches évaluées », « 0 point ». */
+/**
+ * A count and its noun: « 1 fiche évaluée », « 4 fiches évaluées », « 0 point », joined by a
+ * no-break space so that a line never ends on the number.
+ */
 export function pluralize(count: number, singular: string, pluralForm: string): string {
-	return `${formatNumber(count)} ${plural(count, singular, pluralForm)}`;
+	return `${formatNumber(count)}\u00a0${plural(count, singular, pluralForm)}`;
 }
 
 /** A reminder's day against the campaign's deadline, as the campaign page writes it: « J-14 », « J+3 ». */

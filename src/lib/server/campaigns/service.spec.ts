@@ -442,7 +442,7 @@ describe('campaigns', () => {
 		sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
 		expect(sheet.name).toBe('Suivi de la campagne');
 		expect(String(rows[0]![0])).toMatch(
-			/^Campagne de suivi « .+ », date limite le \d{1,2}(er)? \S+ \d{4} : 0 sur \d+ mises à jour attendues$/
+			/^Campagne de suivi « .+ », date limite le \d{1,2}(er)? \S+ \d{4} : 0 sur \d+\u00a0mises à jour attendues$/
 		);
 		expect(rows[1]).toEqual(['Fiche', 'Intitulé', 'Organisation', 'État', 'Rappels envoyés']);
 		// A text cell, never a formula: the title as typed.
