@@ -11,7 +11,7 @@ test('the plan’s history shows each closed commission sitting and each publish
 	const history = page.getByRole('main');
 	await expect(history.getByText('Bilan 2018 publié')).toBeVisible();
 	await expect(
-		history.getByText(/Séance de la commission des usages numériques : \d+\sdécisions/)
+		history.getByText(/Séance de la commission des usages numériques\s:\s\d+\sdécisions/)
 	).toBeVisible();
 	// As many sitting entries as closed sittings, as many edition entries as published editions.
 	const commission = await (await request.get('/commission')).text();

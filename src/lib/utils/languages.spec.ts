@@ -45,4 +45,10 @@ describe('English expressions in French text', () => {
 		expect(markedEnglish('<b>Smart</b>')).toBe('&lt;b&gt;<span lang="en">Smart</span>&lt;/b&gt;');
 		expect(markedEnglish('Rien d’anglais')).toBe('Rien d’anglais');
 	});
+
+	it('keeps guillemets and colons on the line of their words (French spacing)', () => {
+		expect(markedEnglish('Faciliter l’ouverture des données « open data » : lot')).toBe(
+			'Faciliter l’ouverture des données «\u00a0<span lang="en">open data</span>\u00a0»\u00a0: lot'
+		);
+	});
 });

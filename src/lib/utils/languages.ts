@@ -1,3 +1,5 @@
+import { frenchSpacing } from './text';
+
 // The English expressions the plan's French texts use as they are. A screen reader reads a text in
 // its page's language (French) unless a part says otherwise (RGAA 8.7, WCAG 3.1.2): « open data »
 // read with French sounds is hard to recognise. Words that French dictionaries have taken in
@@ -55,14 +57,15 @@ const ESCAPES: Record<string, string> = {
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 /**
- * `text` as HTML: every character escaped, each English expression in `<span lang="en">`. What
+ * `text` as HTML: every character escaped, each English expression in `<span lang="en">`, with
+ * French spacing (frenchSpacing) around guillemets and before « : ; ! ? ». What
  * LangText.svelte inserts: one string rather than a Svelte block per part, whose hydration markers
  * (about 30 bytes per text) made the plan's pages a tenth heavier.
  */
 export function markedEnglish(text: string): string {
 	const known = markup.get(text);
 	if (known !== undefined) return known;
-	const html = languageParts(text)
+	const html = languageParts(frenchSpacing(text))
 		.map((part) =>
 			part.lang
 				? `<span lang="${part.lang}">${escapeHtml(part.text)}</span>`

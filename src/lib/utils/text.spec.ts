@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { frenchSpacing } from './text';
+
+describe('frenchSpacing', () => {
+	it('binds guillemets and colons to their words with no-break spaces', () => {
+		expect(frenchSpacing('Axe 1 « performance » : Transformation vers l’e-administration')).toBe(
+			'Axe 1 «\u00a0performance\u00a0»\u00a0: Transformation vers l’e-administration'
+		);
+	});
+
+	it('puts a narrow no-break space before ; ! and ?', () => {
+		expect(frenchSpacing('Pourquoi ? Parce que ; enfin !')).toBe(
+			'Pourquoi\u202f? Parce que\u202f; enfin\u202f!'
+		);
+	});
+
+	it('keeps a number with its euros or percent, and « n° » with its number', () => {
+		expect(frenchSpacing('390 k€ pour 50 % du point n° 9, soit 500 € par an')).toBe(
+			'390\u00a0k€ pour 50\u00a0% du point n°\u00a09, soit 500\u00a0€ par an'
+		);
+	});
+
+	it('changes only the spaces typed, and adds none', () => {
+		expect(frenchSpacing('«open data», 9:30, https://lot.fr?x=1')).toBe(
+			'«open data», 9:30, https://lot.fr?x=1'
+		);
+		expect(frenchSpacing('deux  espaces  :')).toBe('deux  espaces\u00a0:');
+	});
+});
