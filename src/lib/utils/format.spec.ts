@@ -45,7 +45,7 @@ describe('French formats', () => {
 	});
 
 	it('writes a value with its unit, an editable number and a file size', () => {
-		expect(formatQuantity(1500, 'heures')).toBe('1\u202f500 heures');
+		expect(formatQuantity(1500, 'heures')).toBe('1\u202f500\u00a0heures');
 		expect(formatQuantity(3, null)).toBe('3');
 		expect(formatNumberInput(2.755)).toBe('2,755');
 		expect(formatNumberInput(1500)).toBe('1500');

@@ -98,9 +98,12 @@ export function formatEuros(value: number): string {
 	return `${Number.isInteger(value) ? formatNumber(value) : euroFormat.format(value)}\u00a0€`;
 }
 
-/** A measured value and its unit: "1 234 heures", "12" when the indicator has no unit. */
+/**
+ * A measured value and its unit, a no-break space between them: "1 234 heures", "12" when the
+ * indicator has no unit.
+ */
 export function formatQuantity(value: number, unit: string | null | undefined): string {
-	return unit ? `${formatNumber(value)} ${unit}` : formatNumber(value);
+	return unit ? `${formatNumber(value)}\u00a0${unit}` : formatNumber(value);
 }
 
 /** A number as a form field shows it for editing: every decimal kept, a decimal comma ("2,75"). */

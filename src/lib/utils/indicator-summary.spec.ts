@@ -11,7 +11,7 @@ describe('indicator chart summary', () => {
 				{ date: '2019-12-31', value: 42 }
 			])
 		).toBe(
-			'Bornes wifi : 3 valeurs du 1er janvier 2019 au 31 décembre 2019, de 10 communes à 1\u202f250,5 communes ; dernière valeur 42 communes ; cible 300 communes.'
+			'Bornes wifi : 3 valeurs du 1er janvier 2019 au 31 décembre 2019, de 10\u00a0communes à 1\u202f250,5\u00a0communes ; dernière valeur 42\u00a0communes ; cible 300\u00a0communes.'
 		);
 	});
 

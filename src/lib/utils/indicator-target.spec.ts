@@ -18,24 +18,24 @@ const count: TargetedIndicator = {
 
 describe('an indicator’s target and how far the latest value is from it', () => {
 	it('says what is left and the share of the way done', () => {
-		expect(targetText(count)).toBe('340 communes au 31 décembre 2027');
+		expect(targetText(count)).toBe('340\u00a0communes au 31 décembre 2027');
 		expect(targetGap(count, 85)).toBe(
-			'Reste 255 communes pour atteindre la cible (25\u202f% du chemin parcouru).'
+			'Reste 255\u00a0communes pour atteindre la cible (25\u202f% du chemin parcouru).'
 		);
 	});
 	it('measures from the baseline when there is one, and says when the target is reached', () => {
 		const withBaseline = { ...count, baseline: 100, baselineDate: '2019-01-01' };
-		expect(baselineText(withBaseline)).toBe('100 communes au 1er janvier 2019');
+		expect(baselineText(withBaseline)).toBe('100\u00a0communes au 1er janvier 2019');
 		expect(targetGap(withBaseline, 220)).toBe(
-			'Reste 120 communes pour atteindre la cible (50\u202f% du chemin parcouru depuis la référence).'
+			'Reste 120\u00a0communes pour atteindre la cible (50\u202f% du chemin parcouru depuis la référence).'
 		);
 		expect(targetGap(withBaseline, 340)).toBe('Cible atteinte.');
-		expect(targetGap(withBaseline, 350)).toBe('Cible atteinte et dépassée de 10 communes.');
+		expect(targetGap(withBaseline, 350)).toBe('Cible atteinte et dépassée de 10\u00a0communes.');
 	});
 	it('reads a falling target, a percentage and a yes/no', () => {
 		const falling = { ...count, target: 10, baseline: 50, baselineDate: '2019-01-01' };
-		expect(targetGap(falling, 30)).toContain('Reste 20 communes');
-		expect(targetGap(falling, 8)).toContain('dépassée de 2 communes');
+		expect(targetGap(falling, 30)).toContain('Reste 20\u00a0communes');
+		expect(targetGap(falling, 8)).toContain('dépassée de 2\u00a0communes');
 		const share = { ...count, kind: 'percentage' as const, unit: '%', target: 80 };
 		expect(targetGap(share, 60)).toBe(
 			'Reste 20\u202f% pour atteindre la cible (75\u202f% du chemin parcouru).'
@@ -54,7 +54,7 @@ describe('an indicator’s target and how far the latest value is from it', () =
 		};
 		expect(targetText(euros)).toBe(`1\u202f500,50\u00a0€`);
 		expect(indicatorValueText('amount', null, 1200)).toBe(`1\u202f200\u00a0€`);
-		expect(indicatorValueText('count', 'communes', 12)).toBe('12 communes');
+		expect(indicatorValueText('count', 'communes', 12)).toBe('12\u00a0communes');
 	});
 	it('says nothing without a target or without a value', () => {
 		expect(targetGap({ ...count, target: null }, 12)).toBeNull();

@@ -14,6 +14,12 @@ describe('frenchSpacing', () => {
 		);
 	});
 
+	it('keeps a number with the word it counts', () => {
+		expect(frenchSpacing('3 axes, 17 objectifs et 23 fiches-actions, dont 13 prioritaires')).toBe(
+			'3\u00a0axes, 17\u00a0objectifs et 23\u00a0fiches-actions, dont 13\u00a0prioritaires'
+		);
+	});
+
 	it('keeps a number with its euros or percent, and « n° » with its number', () => {
 		expect(frenchSpacing('390 k€ pour 50 % du point n° 9, soit 500 € par an')).toBe(
 			'390\u00a0k€ pour 50\u00a0% du point n°\u00a09, soit 500\u00a0€ par an'

@@ -49,14 +49,14 @@ export function sameWords(a: string, b: string): boolean {
  * French spacing for display: the spaces typed inside guillemets and before a colon become no-break
  * spaces, and those before « ; », « ! » and « ? » narrow no-break ones, so that a line never starts
  * with « » » or « : » nor ends with « « » (« Axe 1 « performance » : … » on a phone); likewise
- * between a number and « € », « k€ » or « % », and after « n° ». Only spaces already typed are
- * changed; none is added.
+ * between a number and the word, « € », « k€ » or « % » after it (« 13 prioritaires », « 38 € »),
+ * and after « n° ». Only spaces already typed are changed; none is added.
  */
 export function frenchSpacing(text: string): string {
 	return text
 		.replace(/« +/g, '«\u00a0')
 		.replace(/ +([»:])/g, '\u00a0$1')
 		.replace(/ +([;!?])/g, '\u202f$1')
-		.replace(/(\d) +(?=k?€|%)/g, '$1\u00a0')
+		.replace(/(\d) +(?=k?€|%|\p{L})/gu, '$1\u00a0')
 		.replace(/\bn° +(?=\d)/g, 'n°\u00a0');
 }
