@@ -185,12 +185,14 @@ test('the skip link takes the keyboard to the content', async ({ page }) => {
 });
 
 test('on a phone, a wide table scrolls sideways from the keyboard', async ({ page }) => {
-	await page.setViewportSize({ width: 390, height: 800 });
-	for (const [path, name] of [
-		['/donnees', 'Fichiers de données ouvertes'],
-		['/organisations', 'Organisations et nombre de fiches portées ou en partenariat'],
-		['/commission/priorites', /^Priorité de chaque fiche à l’adoption/]
+	for (const [path, name, width] of [
+		['/donnees', 'Fichiers de données ouvertes', 390],
+		['/organisations', 'Organisations et nombre de fiches portées ou en partenariat', 390],
+		['/commission/priorites', /^Priorité de chaque fiche à l’adoption/, 390],
+		// Date, value and comment: wider than a phone of 320 px.
+		['/fiches/14-1', /^Mesures de l’indicateur 1, « Nombre de communes/, 320]
 	] as const) {
+		await page.setViewportSize({ width, height: 800 });
 		await page.goto(path);
 		const area = page.getByRole('region', { name });
 		await area.focus();
