@@ -5,6 +5,7 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import {
 	auditRetentionDays,
+	listAuditEvents,
 	purgeAudit,
 	recordAudit,
 	SECURITY_ACTIONS,
@@ -29,6 +30,23 @@ const rows = async (table: 'audit_event' | 'audit_tally') =>
 	).n;
 
 describe('journal flood', () => {
+	it('is searched by its words whatever the spaces: plain, no-break or narrow no-break', async () => {
+		const server = { actor: null, actorLabel: 'serveur', action: 'plan.imported' as const };
+		await recordAudit(db, { ...server, summary: 'Import du classeur du plan : 4\u00a0éléments' });
+		await recordAudit(db, { ...server, summary: 'Import : 1\u202f200 champs modifiés' });
+		await recordAudit(db, { ...server, summary: 'Import : 4 éléments, avant la règle' });
+		const found = async (text: string) =>
+			(await listAuditEvents(db, { text })).entries.map((e) => e.summary).sort();
+		expect(await found('4 éléments')).toEqual([
+			'Import : 4 éléments, avant la règle',
+			'Import du classeur du plan : 4\u00a0éléments'
+		]);
+		// Typed as the page shows it (copied with its no-break space).
+		expect(await found('4\u00a0Éléments')).toHaveLength(2);
+		expect(await found('1 200 champs')).toEqual(['Import : 1\u202f200 champs modifiés']);
+		expect(await found('5 éléments')).toEqual([]);
+	});
+
 	it('stays bounded under 5,000 anonymous refused logins', async () => {
 		const now = Date.now();
 		for (let i = 0; i < 5000; i++) {

@@ -1,3 +1,4 @@
+import type { Expression } from 'kysely';
 import type { Executor } from '../db';
 import { formatDate, pluralize } from '../../utils/format';
 import { readAuditRetention } from '../config.js';
@@ -280,7 +281,9 @@ export async function listAuditEvents(
 	filters: AuditFilters,
 	page = 1
 ): Promise<{ entries: AuditEntry[]; hasMore: boolean }> {
-	const text = filters.text?.toLowerCase();
+	// Summaries write no-break spaces (« 4 décisions », « 1 200 ») where a search is typed with
+	// plain ones, and a text copied from a page brings them back: both sides read as plain spaces.
+	const text = filters.text?.toLowerCase().replace(/[\u00a0\u202f]/g, ' ');
 	const rows = await db
 		.selectFrom('audit_event')
 		.select([
@@ -300,7 +303,12 @@ export async function listAuditEvents(
 		.$if(Boolean(filters.from), (q) => q.where('occurred_at', '>=', filters.from!))
 		.$if(Boolean(filters.to), (q) => q.where('occurred_at', '<', filters.to!))
 		.$if(Boolean(text), (q) =>
-			q.where((eb) => eb(eb.fn('instr', [eb.fn('lower', ['summary']), eb.val(text!)]), '>', 0))
+			q.where((eb) => {
+				const noBreak = (value: Expression<string>, space: string) =>
+					eb.fn<string>('replace', [value, eb.val(space), eb.val(' ')]);
+				const summary = noBreak(noBreak(eb.fn<string>('lower', ['summary']), '\u00a0'), '\u202f');
+				return eb(eb.fn('instr', [summary, eb.val(text!)]), '>', 0);
+			})
 		)
 		.orderBy('occurred_at', 'desc')
 		.orderBy('id', 'desc')
