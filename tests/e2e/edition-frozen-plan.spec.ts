@@ -83,7 +83,7 @@ test('the 2018 edition keeps 17-1’s title, owners and indicator after an admin
 	);
 	const year = visitor.getByRole('region', { name: 'L’année 2018 dans le bilan' });
 	await expect(year).toContainText(/Priorité \d — .+ — avancement /);
-	await expect(visitor.locator('main')).toContainText(/Objectif 17 :/);
+	await expect(visitor.locator('main')).toContainText(/Objectif 17\s:/);
 	await expect(visitor.locator('main')).toContainText(OLD_INDICATOR);
 	await expect(visitor.locator('main')).not.toContainText(NEW_INDICATOR);
 	await expect(visitor.getByRole('region', { name: 'Indicateurs d’évaluation' })).not.toContainText(

@@ -116,7 +116,7 @@ test('the edition links its version to print, which gives each fiche its updates
 		.locator('.fiche-list > li')
 		.filter({ has: page.locator('a[href="/bilans/2018/fiches/14-1?version=1"]') });
 	await expect(fiche.locator('.updates > li')).toHaveCount(
-		Number(/(\d+) mises? à jour/.exec((await fiche.textContent()) ?? '')?.[1])
+		Number(/(\d+)\smises? à jour/.exec((await fiche.textContent()) ?? '')?.[1])
 	);
 	await expect(fiche.locator('.updates')).toContainText('QOS Télécom');
 	await expect(page.locator('canvas:not([data-drawn])')).toHaveCount(0);

@@ -26,6 +26,12 @@ describe('frenchSpacing', () => {
 		);
 	});
 
+	it('keeps a number typed with spaces, a time and « N° » whole', () => {
+		expect(frenchSpacing('1 000 communes à 9 h 30, délibération N° 12')).toBe(
+			'1\u202f000\u00a0communes à 9\u00a0h\u00a030, délibération N°\u00a012'
+		);
+	});
+
 	it('changes only the spaces typed, and adds none', () => {
 		expect(frenchSpacing('«open data», 9:30, https://lot.fr?x=1')).toBe(
 			'«open data», 9:30, https://lot.fr?x=1'

@@ -9,7 +9,8 @@ import { userCreate } from './accounts';
 /** The folders this worker made (scratchDir) and the servers it started, gone when it exits. */
 const made = { dirs: new Set<string>(), children: new Set<ChildProcess>() };
 process.once('exit', () => {
-	for (const child of made.children) if (child.exitCode === null) child.kill('SIGKILL');
+	for (const child of made.children)
+		if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 	for (const dir of made.dirs) rmSync(dir, { recursive: true, force: true });
 });
 

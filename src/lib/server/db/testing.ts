@@ -64,6 +64,7 @@ export async function createTestDb({ seed = true } = {}): Promise<Db> {
  */
 export function scratchDir(label: string): string {
 	const dir = mkdtempSync(join(tmpdir(), `sdusn-${label}-`));
-	onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+	// Retried: a server a timed-out test had started may still be writing in it for a moment.
+	onTestFinished(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
 	return dir;
 }
