@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frenchSpacing } from './text';
+import { axisTitle, frenchSpacing } from './text';
 
 describe('frenchSpacing', () => {
 	it('binds guillemets and colons to their words with no-break spaces', () => {
@@ -37,5 +37,15 @@ describe('frenchSpacing', () => {
 			'«open data», 9:30, https://lot.fr?x=1'
 		);
 		expect(frenchSpacing('deux  espaces  :')).toBe('deux  espaces\u00a0:');
+	});
+});
+
+describe('axisTitle', () => {
+	it('names an axis with its number when given, French-spaced', () => {
+		const axis = { shortName: 'performance', label: 'Transformation', position: 1 };
+		expect(axisTitle(axis)).toBe('Axe 1 «\u00a0performance\u00a0»\u00a0: Transformation');
+		expect(axisTitle({ ...axis, position: undefined })).toBe(
+			'Axe «\u00a0performance\u00a0»\u00a0: Transformation'
+		);
 	});
 });

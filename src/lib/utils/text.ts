@@ -66,3 +66,9 @@ export function frenchSpacing(text: string): string {
 			.replace(/\b([nN][°º]|h) +(?=\d)/g, '$1\u00a0')
 	);
 }
+
+/** An axis as headings name it, French-spaced: « Axe 1 « performance » : Transformation… » (its number when given). */
+export function axisTitle(axis: { shortName: string; label: string; position?: number }): string {
+	const number = axis.position === undefined ? '' : `${axis.position} `;
+	return frenchSpacing(`Axe ${number}« ${axis.shortName} » : ${axis.label}`);
+}
