@@ -283,7 +283,7 @@ test('a published edition is corrected as a version 2: the note is asked for, vi
 		)
 	).toBeVisible();
 	await expect(reader.getByText(/^Versions :/)).toHaveText(
-		/^Versions : version 2 du \d{1,2}(er)? [a-zéû]+ \d{4}, version 1 du \d{1,2}(er)? [a-zéû]+ \d{4}$/
+		/^Versions : version 2 du \d{1,2}(er)?\s[a-zéû]+\s\d{4}, version 1 du \d{1,2}(er)?\s[a-zéû]+\s\d{4}$/
 	);
 	await expect(reader.getByRole('link', { name: 'version 2', exact: true })).toHaveAttribute(
 		'aria-current',

@@ -179,7 +179,7 @@ test('an indicator’s target, refused when it does not fit the kind, then shown
 	const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
 	await visitor.goto(`${portal.url}/fiches/14-1`);
 	const indicators = visitor.getByRole('region', { name: 'Indicateurs d’évaluation' });
-	await expect(indicators).toContainText(/Cible\s:\s340\s.*au 31 décembre 2027/);
+	await expect(indicators).toContainText(/Cible\s:\s340\s.*au 31\sdécembre\s2027/);
 	await expect(indicators).toContainText(/pour atteindre la cible|Cible atteinte/);
 });
 

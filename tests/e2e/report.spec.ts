@@ -71,7 +71,7 @@ test('the printed report fits A4: nothing beyond the margins, no card split, con
 		run('pdftotext', ['-f', String(first), '-l', String(last), out, '-']).stdout;
 	// Cover: territory, year, date of publication; then a table of contents with page numbers.
 	expect(text(1)).toMatch(/Territoire : département du Lot/);
-	expect(text(1)).toMatch(/Publié le\s+1er février 2019/);
+	expect(text(1)).toMatch(/Publié le\s+1er\sfévrier\s2019/);
 	const contents = text(2);
 	expect(contents).toContain('Sommaire');
 	expect(contents).toMatch(/page 3/);
@@ -93,7 +93,7 @@ test('the printed report fits A4: nothing beyond the margins, no card split, con
 	expect(all).toContain('Pour chaque fiche : son état dans l’année et ses mises à jour publiées.');
 	expect(all).toContain('la société QOS Télécom est retenue en juillet 2018');
 	expect(all).toMatch(
-		/31 juillet 2018 \(Syndicat mixte Lot numérique\) : À l’issue d’un appel public/
+		/31\sjuillet\s2018 \(Syndicat mixte Lot numérique\) : À l’issue d’un appel public/
 	);
 	expect(all).not.toContain('Chaque fiche ouvre sa page');
 });

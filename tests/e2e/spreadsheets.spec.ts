@@ -49,11 +49,11 @@ test('the record of a closed sitting is offered as an Excel workbook', async ({ 
 	// The seeded sitting of 1 February 2019 and its opinions (other tests add sittings).
 	const list = await (await request.get('/commission')).text();
 	const id = Number(
-		/\/commission\/seances\/(\d+)(?="\s*>Séance du 1er février 2019)/.exec(list)?.[1]
+		/\/commission\/seances\/(\d+)(?="\s*>Séance du 1er\sfévrier\s2019)/.exec(list)?.[1]
 	);
 	const rows = await readXlsx(request, `/commission/seances/${id}/releve.xlsx`);
 	// Empty rows are not listed: the note, then the headers, then the decisions.
-	expect(rows[0]?.[0]).toMatch(/séance du 1er février 2019, Cahors ; présents/);
+	expect(rows[0]?.[0]).toMatch(/séance du 1er\sfévrier\s2019, Cahors ; présents/);
 	expect(rows[1]?.[0]).toBe('Date de la séance');
 	const decisions = rows.slice(2);
 	expect(decisions.length).toBeGreaterThan(0);

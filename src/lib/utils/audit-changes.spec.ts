@@ -13,7 +13,7 @@ describe('auditChanges', () => {
 				})
 			)
 		).toEqual([
-			{ field: 'échéance', before: null, after: '30 janvier 2027' },
+			{ field: 'échéance', before: null, after: '30\u00a0janvier\u00a02027' },
 			{ field: 'fiches concernées — type', before: null, after: 'celles d’une priorité' },
 			{ field: 'fiches concernées — priorité', before: null, after: '1' },
 			{ field: 'jours des rappels', before: null, after: '-3, 1' }

@@ -24,7 +24,7 @@ describe('Paris dates', () => {
 	});
 
 	it('shows a stored moment on its Paris day, and a plain day as it is', () => {
-		expect(formatDate('2026-11-30T23:30:00.000Z')).toBe('1er décembre 2026');
-		expect(formatDate('2026-11-30')).toBe('30 novembre 2026');
+		expect(formatDate('2026-11-30T23:30:00.000Z')).toBe('1er\u00a0décembre\u00a02026');
+		expect(formatDate('2026-11-30')).toBe('30\u00a0novembre\u00a02026');
 	});
 });

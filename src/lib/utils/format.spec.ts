@@ -9,7 +9,8 @@ import {
 	formatPercent,
 	formatQuantity,
 	formatShortDate,
-	formatSittingMoment
+	formatSittingMoment,
+	formatWait
 } from './format';
 
 describe('French formats', () => {
@@ -31,15 +32,17 @@ describe('French formats', () => {
 		expect(formatClock('14:30')).toBe('14\u00a0h\u00a030');
 		expect(formatClock('09:00')).toBe('9\u00a0h');
 		expect(formatSittingMoment({ heldOn: '2026-03-01', startsAt: '09:05' })).toBe(
-			'le 1er mars 2026 à 9\u00a0h\u00a005'
+			'le 1er\u00a0mars\u00a02026 à 9\u00a0h\u00a005'
 		);
-		expect(formatSittingMoment({ heldOn: '2026-03-01', startsAt: null })).toBe('le 1er mars 2026');
+		expect(formatSittingMoment({ heldOn: '2026-03-01', startsAt: null })).toBe(
+			'le 1er\u00a0mars\u00a02026'
+		);
 	});
 
 	it('writes dates long, short, and moments in Paris', () => {
-		expect(formatDate('2018-07-19')).toBe('19 juillet 2018');
-		expect(formatDate('2019-02-01')).toBe('1er février 2019');
-		expect(formatDate('2026-11-30T23:30:00.000Z')).toBe('1er décembre 2026');
+		expect(formatDate('2018-07-19')).toBe('19\u00a0juillet\u00a02018');
+		expect(formatDate('2019-02-01')).toBe('1er\u00a0février\u00a02019');
+		expect(formatDate('2026-11-30T23:30:00.000Z')).toBe('1er\u00a0décembre\u00a02026');
 		expect(formatShortDate('2019-12-31')).toBe('31/12/2019');
 		expect(formatDateTime('2026-07-14T08:05:09.000Z')).toBe('14/07/2026 10:05:09');
 	});
@@ -52,5 +55,12 @@ describe('French formats', () => {
 		expect(formatBytes(512)).toBe('512\u00a0octets');
 		expect(formatBytes(25_907)).toBe('25,3\u00a0Ko');
 		expect(formatBytes(8_703_180)).toBe('8,3\u00a0Mo');
+	});
+
+	it('says how long to wait, rounded up, the number held to its unit', () => {
+		expect(formatWait(1)).toBe('1\u00a0seconde');
+		expect(formatWait(44_200)).toBe('45\u00a0secondes');
+		expect(formatWait(60_000)).toBe('1\u00a0minute');
+		expect(formatWait(61_000)).toBe('2\u00a0minutes');
 	});
 });

@@ -10,7 +10,8 @@ const formattedDates = new Map<string, string>();
 const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 
 /**
- * "2018-07-19" → "19 juillet 2018" (1er for the first day of the month). A full timestamp
+ * "2018-07-19" → "19 juillet 2018" (1er for the first day of the month), its three parts joined
+ * by no-break spaces so that a line never splits a date. A full timestamp
  * ("2026-11-30T23:30:00.000Z") is shown on its day in Paris (here 1er décembre 2026).
  */
 export function formatDate(isoDate: string): string {
@@ -21,7 +22,7 @@ export function formatDate(isoDate: string): string {
 	const date = new Date(`${day}T00:00:00Z`);
 	const text = Number.isNaN(date.getTime())
 		? isoDate
-		: dateFormat.format(date).replace(/^1 /, '1er ');
+		: dateFormat.format(date).replace(/^1 /, '1er ').replaceAll(' ', '\u00a0');
 	// Pages format the same days again and again (hundreds per edition): each is formatted once.
 	if (formattedDates.size >= 20_000) formattedDates.clear();
 	formattedDates.set(isoDate, text);
@@ -134,6 +135,13 @@ export function plural(count: number, singular: string, pluralForm: string): str
  */
 export function pluralize(count: number, singular: string, pluralForm: string): string {
 	return `${formatNumber(count)}\u00a0${plural(count, singular, pluralForm)}`;
+}
+
+/** How long to wait, in French: « 45 secondes », « 2 minutes » (rounded up, a no-break space). */
+export function formatWait(ms: number): string {
+	const seconds = Math.ceil(ms / 1000);
+	if (seconds < 60) return pluralize(seconds, 'seconde', 'secondes');
+	return pluralize(Math.ceil(seconds / 60), 'minute', 'minutes');
 }
 
 /** A reminder's day against the campaign's deadline, as the campaign page writes it: « J-14 », « J+3 ». */

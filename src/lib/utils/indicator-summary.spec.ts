@@ -11,7 +11,7 @@ describe('indicator chart summary', () => {
 				{ date: '2019-12-31', value: 42 }
 			])
 		).toBe(
-			'Bornes wifi : 3 valeurs du 1er janvier 2019 au 31 décembre 2019, de 10\u00a0communes à 1\u202f250,5\u00a0communes ; dernière valeur 42\u00a0communes ; cible 300\u00a0communes.'
+			'Bornes wifi : 3 valeurs du 1er\u00a0janvier\u00a02019 au 31\u00a0décembre\u00a02019, de 10\u00a0communes à 1\u202f250,5\u00a0communes ; dernière valeur 42\u00a0communes ; cible 300\u00a0communes.'
 		);
 	});
 
@@ -20,7 +20,7 @@ describe('indicator chart summary', () => {
 			indicatorSummary('Participants', { kind: 'count', unit: null, target: null }, [
 				{ date: '2018-12-31', value: 10 }
 			])
-		).toBe('Participants : 10 au 31 décembre 2018.');
+		).toBe('Participants : 10 au 31\u00a0décembre\u00a02018.');
 		expect(indicatorSummary('Participants', { kind: 'count', unit: null, target: 50 }, [])).toBe(
 			'Participants : aucune valeur publiée ; cible 50.'
 		);
@@ -31,11 +31,13 @@ describe('indicator chart summary', () => {
 			indicatorSummary('Budget', { kind: 'amount', unit: null, target: 1500.5 }, [
 				{ date: '2018-12-31', value: 1200.5 }
 			])
-		).toBe(`Budget : ${formatEuros(1200.5)} au 31 décembre 2018 ; cible ${formatEuros(1500.5)}.`);
+		).toBe(
+			`Budget : ${formatEuros(1200.5)} au 31\u00a0décembre\u00a02018 ; cible ${formatEuros(1500.5)}.`
+		);
 		expect(
 			indicatorSummary('Charte signée', { kind: 'boolean', unit: null, target: 1 }, [
 				{ date: '2018-12-31', value: 0 }
 			])
-		).toBe('Charte signée : non au 31 décembre 2018 ; cible oui.');
+		).toBe('Charte signée : non au 31\u00a0décembre\u00a02018 ; cible oui.');
 	});
 });

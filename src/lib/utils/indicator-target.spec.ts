@@ -18,14 +18,14 @@ const count: TargetedIndicator = {
 
 describe('an indicator’s target and how far the latest value is from it', () => {
 	it('says what is left and the share of the way done', () => {
-		expect(targetText(count)).toBe('340\u00a0communes au 31 décembre 2027');
+		expect(targetText(count)).toBe('340\u00a0communes au 31\u00a0décembre\u00a02027');
 		expect(targetGap(count, 85)).toBe(
 			'Reste 255\u00a0communes pour atteindre la cible (25\u202f% du chemin parcouru).'
 		);
 	});
 	it('measures from the baseline when there is one, and says when the target is reached', () => {
 		const withBaseline = { ...count, baseline: 100, baselineDate: '2019-01-01' };
-		expect(baselineText(withBaseline)).toBe('100\u00a0communes au 1er janvier 2019');
+		expect(baselineText(withBaseline)).toBe('100\u00a0communes au 1er\u00a0janvier\u00a02019');
 		expect(targetGap(withBaseline, 220)).toBe(
 			'Reste 120\u00a0communes pour atteindre la cible (50\u202f% du chemin parcouru depuis la référence).'
 		);

@@ -12,8 +12,9 @@ import {
 } from './recovery-repository';
 import { passwordContext, UNKNOWN_ACCOUNT } from './service';
 import { createSession, invalidateUserSessions, type Session } from './sessions';
-import { formatWait, reserveAttempts, throttleKey } from './throttle-repository';
+import { reserveAttempts, throttleKey } from './throttle-repository';
 import { newSplitToken, openSingleUse } from './tokens';
+import { formatWait, pluralize } from '../../utils/format';
 import {
 	findPasswordHash,
 	findUserByEmail,
@@ -120,7 +121,7 @@ export async function resetPassword(
 				actor: reset.user,
 				action: 'password.reset',
 				target: { type: 'compte', id: reset.user.id },
-				summary: `Mot de passe réinitialisé par le lien reçu par courriel ; ${ended} session${ended > 1 ? 's' : ''} fermée${ended > 1 ? 's' : ''}`,
+				summary: `Mot de passe réinitialisé par le lien reçu par courriel ; ${pluralize(ended, 'session fermée', 'sessions fermées')}`,
 				clientAddress
 			},
 			new Date(now)

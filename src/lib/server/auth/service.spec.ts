@@ -124,7 +124,7 @@ describe('login', () => {
 		);
 		expect(blocked).toMatchObject({ ok: false, status: 429 });
 		expect(blocked.ok ? '' : blocked.message).toMatch(
-			/Trop de tentatives.*réessayez dans \d+ secondes/
+			/Trop de tentatives.*réessayez dans \d+\u00a0secondes/
 		);
 		const later = await login(
 			db,

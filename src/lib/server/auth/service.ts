@@ -9,12 +9,12 @@ import {
 	blockedFor,
 	clearFailures,
 	POLICIES,
-	formatWait,
 	releaseAttempt,
 	reserveAttempts,
 	throttleKey
 } from './throttle-repository';
 import { newSplitToken, openSingleUse } from './tokens';
+import { formatWait } from '../../utils/format';
 import {
 	findCredentials,
 	findPasswordHash,

@@ -143,11 +143,3 @@ export async function deleteForgottenFailures(db: Executor, now = Date.now()): P
 export async function clearFailures(db: Executor, { key }: ThrottleKey): Promise<void> {
 	await db.deleteFrom('login_throttle').where('key', '=', key).execute();
 }
-
-/** "2 minutes", "45 secondes": how long to wait, in French. */
-export function formatWait(ms: number): string {
-	const seconds = Math.ceil(ms / 1000);
-	if (seconds < 60) return `${seconds} seconde${seconds > 1 ? 's' : ''}`;
-	const minutes = Math.ceil(seconds / 60);
-	return `${minutes} minute${minutes > 1 ? 's' : ''}`;
-}

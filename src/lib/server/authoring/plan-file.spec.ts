@@ -48,7 +48,7 @@ describe('PLAN_FILE: an empty database started from a workbook', () => {
 		await expect(prepareDatabase(join(dir, 'vide.db'), bad)).rejects.toMatchObject({
 			name: 'StartupError',
 			message: expect.stringMatching(
-				/^Le classeur PLAN_FILE « .*faux\.xlsx » n’a pas pu être chargé \(1 problème\) : Le fichier n’est pas un classeur Excel/
+				/^Le classeur PLAN_FILE « .*faux\.xlsx » n’a pas pu être chargé \(1\u00a0problème\) : Le fichier n’est pas un classeur Excel/
 			)
 		});
 		const db = await prepareDatabase(join(dir, 'vide.db'), null, { seedEmpty: false });

@@ -414,7 +414,7 @@ describe('plan workbook round trip', () => {
 		const mine = await edit(old, editSeventwo);
 		const preview = await previewPlanImport(db, mine);
 		const changed =
-			' : une modification en a été enregistrée le 2 décembre 2026 par Camille Admin (import d’un classeur), après l’export de ce classeur, qui en a l’ancienne version : l’importer la déferait. Téléchargez à nouveau le plan (/donnees/plan.xlsx) et reportez-y vos modifications.';
+			' : une modification en a été enregistrée le 2\u00a0décembre\u00a02026 par Camille Admin (import d’un classeur), après l’export de ce classeur, qui en a l’ancienne version : l’importer la déferait. Téléchargez à nouveau le plan (/donnees/plan.xlsx) et reportez-y vos modifications.';
 		expect(preview.problems).toEqual([
 			expect.stringMatching(/^Orientation .* : une modification en a été enregistrée/),
 			expect.stringMatching(/^Fiche 5-1 — .* : une modification en a été enregistrée/)

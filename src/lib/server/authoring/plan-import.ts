@@ -373,7 +373,7 @@ async function importInTransaction(
 		if (checked.problems.length > 0)
 			return refuse(
 				400,
-				`Le classeur n’a pas été importé : ${checked.problems.length} problème${checked.problems.length > 1 ? 's' : ''}. ${checked.problems[0]}`
+				`Le classeur n’a pas été importé : ${pluralize(checked.problems.length, 'problème', 'problèmes')}. ${checked.problems[0]}`
 			);
 		if (
 			request.confirmedDigest !== undefined &&
@@ -595,7 +595,7 @@ export async function seedPlanFromWorkbook(db: Db, path: string): Promise<boolea
 		const { problems } = await previewPlanImport(db, bytes);
 		const shown = problems.slice(0, 5).join(' ');
 		throw new StartupError(
-			`Le classeur PLAN_FILE « ${path} » n’a pas pu être chargé (${problems.length} problème${problems.length > 1 ? 's' : ''}) : ${shown || applied.message}`
+			`Le classeur PLAN_FILE « ${path} » n’a pas pu être chargé (${pluralize(problems.length, 'problème', 'problèmes')}) : ${shown || applied.message}`
 		);
 	}
 	return true;

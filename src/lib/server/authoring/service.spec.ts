@@ -191,7 +191,7 @@ describe('editing a fiche', () => {
 			`Indicateur « ${first.label} » : état`,
 			'Nouvel indicateur'
 		]);
-		expect(revision!.changes[0]!.after).toBe('340 au 31 décembre 2027');
+		expect(revision!.changes[0]!.after).toBe('340 au 31\u00a0décembre\u00a02027');
 	});
 
 	it('refuses a decision of a sitting that is not closed, an unknown linked fiche, a bad target', async () => {

@@ -116,7 +116,7 @@ describe('campaigns', () => {
 		const opening = await mails('campaign');
 		expect(opening.map((m) => m.to).sort()).toEqual(['paul@cdg46.fr', 'sam@sdail.fr']);
 		const toSam = opening.find((m) => m.to === 'sam@sdail.fr')!.text;
-		expect(toSam).toContain('au plus tard le 1er avril 2026');
+		expect(toSam).toContain('au plus tard le 1er\u00a0avril\u00a02026');
 		expect(toSam).toContain('6-1 — ');
 		expect(toSam).toContain('9-1 — ');
 		expect(toSam).not.toContain('1-1 — ');
@@ -170,7 +170,7 @@ describe('campaigns', () => {
 		expect(reminders[0]!.text).toContain('1-1 — ');
 		expect(reminders[1]!.text).toContain('9-1 — ');
 		expect(reminders[1]!.text).not.toContain('1-1 — ');
-		expect(reminders[2]!.text).toContain('s’est terminée le 1er avril 2026');
+		expect(reminders[2]!.text).toContain('s’est terminée le 1er\u00a0avril\u00a02026');
 		const rows = await db.selectFrom('campaign_reminder').selectAll().execute();
 		expect(rows.map((r) => [r.organisation_id, r.offset_days])).toEqual([
 			[cdg, -14],
@@ -292,7 +292,7 @@ describe('campaigns', () => {
 			.where('action', '=', 'campaign.closed')
 			.execute();
 		expect(journal.map((j) => j.summary)).toEqual([
-			'Campagne « Bilan 2026 » close avant son échéance du 1er avril 2026'
+			'Campagne « Bilan 2026 » close avant son échéance du 1er\u00a0avril\u00a02026'
 		]);
 	});
 
@@ -373,21 +373,21 @@ describe('campaigns', () => {
 			ok: false,
 			fieldErrors: {
 				deadline:
-					'Choisissez une date limite au plus tard le 3 mars 2027 : une campagne dure au plus un an (vérifiez l’année).'
+					'Choisissez une date limite au plus tard le 3\u00a0mars\u00a02027 : une campagne dure au plus un an (vérifiez l’année).'
 			}
 		});
 		expect(await attemptOpening('2026-03-10', '-14, -3, +1')).toMatchObject({
 			ok: false,
 			fieldErrors: {
 				reminders:
-					'Le rappel -14 tomberait le 24 février 2026, au plus tard le jour de l’ouverture : il ne partirait pas. Retirez-le ou reportez la date limite.'
+					'Le rappel -14 tomberait le 24\u00a0février\u00a02026, au plus tard le jour de l’ouverture : il ne partirait pas. Retirez-le ou reportez la date limite.'
 			}
 		});
 		expect(await attemptOpening('2026-03-05', '-8, -3, +1')).toMatchObject({
 			ok: false,
 			fieldErrors: {
 				reminders:
-					'Les rappels -8 et -3 tomberaient au plus tard le jour de l’ouverture (25 février 2026, 2 mars 2026) : ils ne partiraient pas. Retirez-les ou reportez la date limite.'
+					'Les rappels -8 et -3 tomberaient au plus tard le jour de l’ouverture (25\u00a0février\u00a02026, 2\u00a0mars\u00a02026) : ils ne partiraient pas. Retirez-les ou reportez la date limite.'
 			}
 		});
 		expect(await db.selectFrom('campaign').selectAll().execute()).toEqual([]);
@@ -442,7 +442,7 @@ describe('campaigns', () => {
 		sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
 		expect(sheet.name).toBe('Suivi de la campagne');
 		expect(String(rows[0]![0])).toMatch(
-			/^Campagne de suivi « .+ », date limite le \d{1,2}(er)? \S+ \d{4} : 0 sur \d+\u00a0mises à jour attendues$/
+			/^Campagne de suivi « .+ », date limite le \d{1,2}(er)?\u00a0\S+\u00a0\d{4} : 0 sur \d+\u00a0mises à jour attendues$/
 		);
 		expect(rows[1]).toEqual(['Fiche', 'Intitulé', 'Organisation', 'État', 'Rappels envoyés']);
 		// A text cell, never a formula: the title as typed.

@@ -19,10 +19,10 @@ const sitting: SittingRecord = {
 describe('the relevé as a workbook', () => {
 	it('says the séance’s day, time when given, and place above the table', () => {
 		expect(releveSheet(sitting).note).toMatch(
-			/^Relevé de décisions de la commission des usages numériques — séance du 20 novembre 2026 à 14\u00a0h\u00a030, Cahors ; /
+			/^Relevé de décisions de la commission des usages numériques — séance du 20\u00a0novembre\u00a02026 à 14\u00a0h\u00a030, Cahors ; /
 		);
 		expect(releveSheet({ ...sitting, startsAt: null }).note).toMatch(
-			/— séance du 20 novembre 2026, Cahors ; /
+			/— séance du 20\u00a0novembre\u00a02026, Cahors ; /
 		);
 	});
 });

@@ -250,7 +250,7 @@ describe('holding and closing', () => {
 			ok: false,
 			status: 409,
 			message:
-				'La séance est datée du 10 décembre 2026 : elle ne peut être tenue qu’à partir de ce jour.'
+				'La séance est datée du 10\u00a0décembre\u00a02026 : elle ne peut être tenue qu’à partir de ce jour.'
 		});
 		expect((await findSitting(db, id))!.state).toBe('preparation');
 		const onTheDay = new Date('2026-12-09T23:30:00Z');
@@ -298,7 +298,7 @@ describe('holding and closing', () => {
 		const refused = await changeSittingState(db, member, june1.id, 'closed', null);
 		expect(refused).toMatchObject({ ok: false, status: 409 });
 		expect(!refused.ok && refused.message).toContain(
-			'La priorité de la fiche 4-1 a été décidée en séance du 15 juin 2026'
+			'La priorité de la fiche 4-1 a été décidée en séance du 15\u00a0juin\u00a02026'
 		);
 		expect(!refused.ok && refused.message).toContain('Retirez cette décision');
 		expect((await findSitting(db, june1.id))!.state).toBe('held');
@@ -311,7 +311,9 @@ describe('holding and closing', () => {
 		const decision = (await findSitting(db, june1.id))!.items[0]!.decisions[0]!;
 		expect(await removeDecision(db, member, june1.id, decision.id, null)).toEqual({ ok: true });
 		const lower = await decidePriority(june1, 2);
-		expect(!lower.ok && lower.message).toContain('après la date de cette séance (1er juin 2026)');
+		expect(!lower.ok && lower.message).toContain(
+			'après la date de cette séance (1er\u00a0juin\u00a02026)'
+		);
 		expect(await changeSittingState(db, member, june1.id, 'closed', null)).toEqual({ ok: true });
 		expect((await findFicheByCode(db, '4-1'))!.priority).toBe(1);
 	});
@@ -375,7 +377,8 @@ describe('corrections before closing', () => {
 	});
 
 	it('refuses a séance dated on or before the plan’s adoption (19 July 2018)', async () => {
-		const message = 'La séance doit être postérieure à l’adoption du schéma, le 19 juillet 2018.';
+		const message =
+			'La séance doit être postérieure à l’adoption du schéma, le 19\u00a0juillet\u00a02018.';
 		for (const heldOn of ['2018-03-01', '2018-07-19'])
 			expect(
 				await createSitting(db, member, { heldOn, place: 'Cahors', title: 'Trop tôt' }, null)
@@ -405,7 +408,8 @@ describe('corrections before closing', () => {
 		const { id } = await heldSittingWith('4-1');
 		const july = new Date('2026-07-01T10:00:00Z');
 		expect(await sittingDayProblems(db, '2018-07-19', null, july)).toEqual({
-			held_on: 'La séance doit être postérieure à l’adoption du schéma, le 19 juillet 2018.'
+			held_on:
+				'La séance doit être postérieure à l’adoption du schéma, le 19\u00a0juillet\u00a02018.'
 		});
 		expect(await sittingDayProblems(db, '2026-07-02', id, july)).toEqual({
 			held_on: 'La séance est déjà tenue : sa date ne peut pas être un jour à venir.'
@@ -493,7 +497,9 @@ describe('corrections before closing', () => {
 			twoLines
 		);
 		expect(untimed).toMatchObject({ ok: false, status: 409 });
-		expect(!untimed.ok && untimed.message).toContain('le 15 juin 2026 à 14\u00a0h\u00a030');
+		expect(!untimed.ok && untimed.message).toContain(
+			'le 15\u00a0juin\u00a02026 à 14\u00a0h\u00a030'
+		);
 		expect(await findSitting(db, id)).toMatchObject({
 			startsAt: '14:30',
 			place: 'Gourdon — mairie'
@@ -537,7 +543,7 @@ describe('a form sent twice', () => {
 			ok: false,
 			status: 409,
 			message:
-				'La séance du 15 juin 2026 à Cahors (« Séance de juin ») existe déjà : elle figure dans la liste des séances.'
+				'La séance du 15\u00a0juin\u00a02026 à Cahors (« Séance de juin ») existe déjà : elle figure dans la liste des séances.'
 		});
 		// Another place, or the afternoon's séance under another title, is another séance.
 		expect(await createSitting(db, member, { ...details, place: 'Figeac' }, null)).toMatchObject({
@@ -715,7 +721,7 @@ describe('a séance created by mistake', () => {
 			.where('action', '=', 'session.deleted')
 			.execute();
 		expect(journal.map((j) => j.summary)).toEqual([
-			'Séance du 15 juin 2026 supprimée (Commission des usages numériques, Cahors)'
+			'Séance du 15\u00a0juin\u00a02026 supprimée (Commission des usages numériques, Cahors)'
 		]);
 		expect(await deleteSitting(db, member, sitting.id, null)).toMatchObject({ status: 404 });
 		// Its number is never given again: a tab left open on it cannot write into another séance.

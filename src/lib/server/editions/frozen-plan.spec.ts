@@ -254,7 +254,7 @@ describe('a published edition keeps the plan as it stood at publication', () => 
 		const frozenPage = (await findFrozenFiche(db, 2019, '17-1'))!;
 		const indicator = frozenPage.plan!.fiches.find((f) => f.code === '17-1')!.indicators[0]!;
 		expect(indicator).toMatchObject({ label: 'Nombre d’itinéraires calculés', retired: true });
-		expect(targetText(indicator)).toBe('5\u202f000 au 31 décembre 2027');
-		expect(baselineText(indicator)).toBe('120 au 1er janvier 2020');
+		expect(targetText(indicator)).toBe('5\u202f000 au 31\u00a0décembre\u00a02027');
+		expect(baselineText(indicator)).toBe('120 au 1er\u00a0janvier\u00a02020');
 	});
 });

@@ -255,7 +255,7 @@ describe('yearly editions', () => {
 				ok: false,
 				status: 409,
 				message:
-					'Les chiffres de ce bilan sont arrêtés au 31 décembre 2031 : il ne peut être publié qu’une fois ce jour passé, à partir du 1er janvier 2032.'
+					'Les chiffres de ce bilan sont arrêtés au 31\u00a0décembre\u00a02031 : il ne peut être publié qu’une fois ce jour passé, à partir du 1er\u00a0janvier\u00a02032.'
 			});
 		expect(await findPublishedSnapshot(db, 2031)).toBeUndefined();
 		// 23:30 UTC on 31 December is already 1 January in Paris.

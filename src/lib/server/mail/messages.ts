@@ -1,4 +1,4 @@
-import { formatDate, formatSittingMoment } from '../../utils/format';
+import { formatDate, formatSittingMoment, pluralize } from '../../utils/format';
 import { sameWords } from '../../utils/text';
 import { absoluteUrl } from './outbox';
 import type { MailParts } from './templates';
@@ -77,7 +77,7 @@ export function submissionsDigest(
 	updates: { fiche: string; ficheTitle: string; organisation: string; id: number }[]
 ): Notification {
 	return {
-		subject: `${updates.length} mise${updates.length > 1 ? 's' : ''} à jour à valider`,
+		subject: `${pluralize(updates.length, 'mise à jour', 'mises à jour')} à valider`,
 		greeting: hello(user.name),
 		paragraphs: [
 			updates.length > 1

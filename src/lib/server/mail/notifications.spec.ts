@@ -57,7 +57,7 @@ describe('notifications', () => {
 		expect(await sendSubmissionDigest(db, clock)).toBe(2);
 		let mails = await deliver();
 		expect(mails.map((m) => m.envelopeTo)).toEqual([['admin@lot.fr']]);
-		expect(mails[0]!.mail.subject).toBe('2 mises à jour à valider');
+		expect(mails[0]!.mail.subject).toBe('2\u00a0mises à jour à valider');
 		expect(mails[0]!.mail.text).toMatch(/Fiche 9-1 « [^»]+ » — CDG46/);
 		expect(mails[0]!.mail.text).toContain('https://sdusn.test/admin/suivis/');
 		expect(mails[0]!.mail.headerLines.map((h) => h.key)).toContain('list-unsubscribe');
@@ -68,7 +68,7 @@ describe('notifications', () => {
 		clock += DIGEST_EVERY_MS;
 		expect(await sendSubmissionDigest(db, clock)).toBe(1);
 		mails = await deliver();
-		expect(mails[0]!.mail.subject).toBe('1 mise à jour à valider');
+		expect(mails[0]!.mail.subject).toBe('1\u00a0mise à jour à valider');
 		clock += DIGEST_EVERY_MS;
 		expect(await sendSubmissionDigest(db, clock)).toBe(0);
 	});
@@ -147,9 +147,11 @@ describe('notifications', () => {
 		);
 		// The free point in its place on the agenda, without a link.
 		expect(toMember.text).toMatch(/fiches\/9-1\n- Calendrier 2027\n- 10-1/);
-		expect(toMember.subject).toBe('Commission des usages numériques : séance du 1er mars 2026');
+		expect(toMember.subject).toBe(
+			'Commission des usages numériques : séance du 1er\u00a0mars\u00a02026'
+		);
 		expect(toMember.text).toContain(
-			'se réunit le 1er mars 2026 à 14\u00a0h\u00a030 (Cahors) : « Séance de printemps ».'
+			'se réunit le 1er\u00a0mars\u00a02026 à 14\u00a0h\u00a030 (Cahors) : « Séance de printemps ».'
 		);
 		// The sitting's own page: members only (a partner gets a 403 there until it is closed).
 		const sittingPage = new RegExp(`/commission/seances/${sittingId}(?!/fiches)`);
@@ -171,7 +173,9 @@ describe('notifications', () => {
 			'paul@cdg46.fr'
 		]);
 		expect(closing[0]!.mail.text).toContain(`https://sdusn.test/commission/seances/${sittingId}`);
-		expect(closing[0]!.mail.subject).toBe('Relevé de décisions de la séance du 1er mars 2026');
+		expect(closing[0]!.mail.subject).toBe(
+			'Relevé de décisions de la séance du 1er\u00a0mars\u00a02026'
+		);
 	});
 
 	it('does not name a séance titled as the commission itself twice in its convocation', async () => {
@@ -191,7 +195,7 @@ describe('notifications', () => {
 		await conveneSitting(db, member, created.value.id, null, clock);
 		const toMember = (await deliver()).find((m) => m.envelopeTo[0] === 'claude@commission.fr')!;
 		expect(toMember.mail.text).toContain(
-			'La commission des usages numériques se réunit le 1er mars 2026 (Cahors).'
+			'La commission des usages numériques se réunit le 1er\u00a0mars\u00a02026 (Cahors).'
 		);
 	});
 
@@ -222,10 +226,10 @@ describe('notifications', () => {
 			'paul@cdg46.fr'
 		]);
 		expect(cancelled[0]!.mail.subject).toBe(
-			'Séance du 1er mars 2026 annulée — commission des usages numériques'
+			'Séance du 1er\u00a0mars\u00a02026 annulée — commission des usages numériques'
 		);
 		expect(cancelled[0]!.mail.text).toContain(
-			'« Séance en double » de la commission des usages numériques, prévue le 1er mars 2026 à 9\u00a0h\u00a030 (Figeac)'
+			'« Séance en double » de la commission des usages numériques, prévue le 1er\u00a0mars\u00a02026 à 9\u00a0h\u00a030 (Figeac)'
 		);
 	});
 });

@@ -627,7 +627,7 @@ describe('an indicator retired while a partner writes', () => {
 		const refused = await saveProgressForm(db, cdg, '1-1', id, stale, null);
 		expect(refused).toMatchObject({ ok: false, status: 410 });
 		expect(!refused.ok && refused.message).toContain(
-			`L’indicateur « ${indicator.label} » a été retiré du plan le 2 mars 2026, depuis l’ouverture de cette page : il ne reçoit plus de valeur (vous aviez saisi 8).`
+			`L’indicateur « ${indicator.label} » a été retiré du plan le 2\u00a0mars\u00a02026, depuis l’ouverture de cette page : il ne reçoit plus de valeur (vous aviez saisi 8).`
 		);
 		const draft = (await findProgressUpdate(db, id))!;
 		expect(draft).toMatchObject({ version: 1, done: 'Réunion de lancement tenue.' });
