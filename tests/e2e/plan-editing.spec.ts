@@ -367,7 +367,7 @@ test('organisations: listed with counts, renamed (the former name still finds it
 	const summary = admin.getByRole('alert').filter({ hasText: 'L’organisation n’a pas été créée' });
 	await expect(summary).toBeInViewport();
 	await expect(summary.getByRole('link')).toHaveText([
-		/^« ADCF » porte déjà ce nom/,
+		/^«\sADCF\s» porte déjà ce nom/,
 		'Choisissez la nature dans la liste.'
 	]);
 	await summary.getByRole('link', { name: 'Choisissez la nature dans la liste.' }).click();
@@ -381,6 +381,44 @@ test('organisations: listed with counts, renamed (the former name still finds it
 		'Organisation créée : elle peut être choisie comme porteur ou partenaire.'
 	);
 	await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Tiers-lieu de Figeac');
+});
+
+test('two admins edit one organisation: the second is shown the other’s change, which saving again keeps', async ({
+	browser
+}) => {
+	const first = await signedIn(browser);
+	const second = await signedIn(browser);
+	for (const page of [first, second]) {
+		await page.goto(`${portal.url}/admin/organisations`);
+		await page.getByRole('link', { name: 'ADCF', exact: true }).click();
+	}
+	await first.locator('#name').fill('Intercommunalités de France');
+	await first.locator('#reason').fill('Nouveau nom de l’association');
+	await first.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+	await expect(first.getByRole('status')).toContainText('Modification enregistrée');
+
+	// The second admin, who opened the page before, gives a full name only.
+	await second.locator('#full_name').fill('Fédération nationale des élus de l’intercommunalité');
+	await second.locator('#reason').fill('Nom complet');
+	await second.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+	const alert = second.getByRole('alert');
+	await expect(alert).toContainText('rien n’a été enregistré');
+	await expect(alert).toContainText('les champs que vous n’aviez pas touchés ont repris');
+	await expect(alert.getByRole('row', { name: /Nom/ })).toContainText(
+		'Intercommunalités de France'
+	);
+	await expect(second.locator('#name')).toHaveValue('Intercommunalités de France');
+	await expect(second.locator('#full_name')).toHaveValue(
+		'Fédération nationale des élus de l’intercommunalité'
+	);
+	await expectNoAxeViolations(second);
+	// Saving again keeps both changes: the other's name is not put back.
+	await second.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+	await expect(second.getByRole('status')).toContainText('Modification enregistrée');
+	await expect(second.getByRole('heading', { level: 1 })).toHaveText('Intercommunalités de France');
+	await expect(second.locator('#full_name')).toHaveValue(
+		'Fédération nationale des élus de l’intercommunalité'
+	);
 });
 
 test('an admin abandons fiche 7-3, never started: not counted as engaged, its history does not say « à lancer »', async ({

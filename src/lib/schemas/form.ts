@@ -123,3 +123,19 @@ export function textField(
 			`${label} ${plural ? 'tiennent sur une ligne : retirez leurs' : 'tient sur une ligne : retirez ses'} retours à la ligne.`
 		);
 }
+
+/**
+ * A form given back after a conflict (another person's change came first): what was typed, except
+ * in the fields left as the form showed them, which take their value as stored now, so that
+ * saving again keeps the other's change. `fields`: each field's name, shown value and current one.
+ */
+export function keepTypedChanges(
+	typed: Record<string, string>,
+	fields: [field: string, shown: string | null, current: string | null][],
+	same: (typed: string, shown: string) => boolean = (a, b) => a.trim() === b.trim()
+): Record<string, string> {
+	const result = { ...typed };
+	for (const [field, shown, current] of fields)
+		if (same(typed[field] ?? '', shown ?? '')) result[field] = current ?? '';
+	return result;
+}

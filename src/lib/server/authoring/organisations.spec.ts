@@ -13,6 +13,7 @@ import {
 	editOrganisation,
 	mergeOrganisations,
 	organisationSlug,
+	rebaseOrganisationTyping,
 	retireOrganisation
 } from './service';
 
@@ -75,6 +76,73 @@ describe('organisations', () => {
 			expect(
 				await createOrganisation(db, admin, { name, fullName: null, kind: 'epci', ...WHY }, null)
 			).toMatchObject({ ok: false, fieldErrors: { name: expect.stringContaining('porte déjà') } });
+	});
+
+	it('edited meanwhile: the second admin is shown what changed, and saving again keeps it', async () => {
+		const cdg = await bySlug('cdg46');
+		const shown = { name: cdg.name, fullName: cdg.fullName ?? '', kind: cdg.kind };
+		const first = await editOrganisation(
+			db,
+			admin,
+			cdg.id,
+			{
+				version: cdg.version,
+				name: 'Centre de gestion du Lot',
+				fullName: cdg.fullName,
+				kind: cdg.kind,
+				...WHY
+			},
+			null
+		);
+		expect(first.ok).toBe(true);
+		// The second admin opened the page before, and typed a full name only.
+		const typed = {
+			name: cdg.name,
+			full_name: 'Centre de gestion de la fonction publique',
+			kind: cdg.kind
+		};
+		const second = await editOrganisation(
+			db,
+			admin,
+			cdg.id,
+			{
+				version: cdg.version,
+				name: typed.name,
+				fullName: typed.full_name,
+				kind: cdg.kind,
+				...WHY,
+				shown
+			},
+			null
+		);
+		expect(second).toMatchObject({
+			ok: false,
+			status: 409,
+			changes: [{ field: 'name', before: cdg.name, after: 'Centre de gestion du Lot' }]
+		});
+		expect(!second.ok && second.message).toContain('les champs que vous n’aviez pas touchés');
+		// The form given back: the other's new name, this admin's full name.
+		const again = await rebaseOrganisationTyping(db, cdg.id, typed, shown);
+		expect(again).toEqual({ ...typed, name: 'Centre de gestion du Lot' });
+		const now = (await findAdminOrganisation(db, cdg.id))!;
+		const saved = await editOrganisation(
+			db,
+			admin,
+			cdg.id,
+			{
+				version: now.version,
+				name: again.name!,
+				fullName: again.full_name!,
+				kind: cdg.kind,
+				...WHY
+			},
+			null
+		);
+		expect(saved.ok).toBe(true);
+		expect(await findAdminOrganisation(db, cdg.id)).toMatchObject({
+			name: 'Centre de gestion du Lot',
+			fullName: 'Centre de gestion de la fonction publique'
+		});
 	});
 
 	it('renamed, keep their former name findable; a stale form is refused', async () => {

@@ -8,6 +8,7 @@ import {
 } from '../../schemas/plan-edit';
 import type { StructureLevel } from '../../schemas/plan-structure';
 import { markupToRichText, richTextToMarkup } from '../../utils/rich-text-markup';
+import { keepTypedChanges } from '../../schemas/form';
 import type { RichText } from '../../utils/rich-text';
 import { formatDate, formatNumber } from '../../utils/format';
 import { INDICATOR_KIND_LABELS, indicatorValueProblem } from '../../utils/indicator-kinds';
@@ -667,7 +668,17 @@ export async function createOrganisation(
 const ORGANISATION_CONFLICT =
 	'Quelqu’un a modifié cette organisation depuis que vous avez ouvert la page : rien n’a été enregistré. Rechargez la page pour voir son état actuel.';
 
-/** Rename (the former name stays findable), full name and kind. */
+/** The organisation's name, full name and kind as its form showed them when it was opened. */
+export interface OrganisationShown {
+	name: string;
+	fullName: string;
+	kind: string;
+}
+
+/**
+ * Rename (the former name stays findable), full name and kind. `shown`: the fields as the form
+ * showed them; when another change came first, the refusal lists what it changed in them.
+ */
 export async function editOrganisation(
 	db: Db,
 	user: User,
@@ -677,6 +688,7 @@ export async function editOrganisation(
 		name: string;
 		fullName: string | null;
 		kind: OrganisationKind;
+		shown?: OrganisationShown | null;
 	},
 	clientAddress: string | null,
 	now = new Date()
@@ -684,7 +696,15 @@ export async function editOrganisation(
 	return db.transaction().execute(async (trx) => {
 		const current = await findAdminOrganisation(trx, id);
 		if (!current) return refuse(404, 'Cette organisation n’existe pas.');
-		if (current.version !== input.version) return refuse(409, ORGANISATION_CONFLICT);
+		if (current.version !== input.version)
+			return input.shown
+				? refuse(409, ORGANISATION_EDITED_MEANWHILE, {
+						changes: organisationChanges(shownReadable(input.shown), {
+							...organisationReadable(current),
+							state: ''
+						})
+					})
+				: refuse(409, ORGANISATION_CONFLICT);
 		const refusal =
 			(await nameTaken(trx, input.name, id)) ?? (await checkDecision(trx, input.decisionId));
 		if (refusal) return refusal;
@@ -715,6 +735,39 @@ export async function editOrganisation(
 		await refreshSearchText(trx);
 		return ok();
 	});
+}
+
+const ORGANISATION_EDITED_MEANWHILE =
+	'Quelqu’un a modifié cette organisation depuis que vous avez ouvert la page : rien n’a été enregistré. Ce qui a changé est montré ci-dessous ; vos changements sont conservés, les champs que vous n’aviez pas touchés ont repris leur valeur actuelle : relisez, puis enregistrez à nouveau.';
+
+/** The shown fields in the words of a change list (an unknown kind, sent by hand, as it came). */
+function shownReadable(shown: OrganisationShown) {
+	return {
+		name: shown.name,
+		fullName: shown.fullName,
+		kind: ORGANISATION_KIND_LABELS[shown.kind as OrganisationKind] ?? shown.kind,
+		state: ''
+	};
+}
+
+/**
+ * After an edit refused because another came first: what the person typed, except in the fields
+ * they had left as the form showed them, which take the organisation as it is now — saving again
+ * keeps the other's change. Fields are the form's (`name`, `full_name`, `kind`).
+ */
+export async function rebaseOrganisationTyping(
+	db: Db,
+	id: number,
+	typed: Record<string, string>,
+	shown: OrganisationShown
+): Promise<Record<string, string>> {
+	const current = await findAdminOrganisation(db, id);
+	if (!current) return typed;
+	return keepTypedChanges(typed, [
+		['name', shown.name, current.name],
+		['full_name', shown.fullName, current.fullName],
+		['kind', shown.kind, current.kind]
+	]);
 }
 
 export async function retireOrganisation(

@@ -39,7 +39,7 @@ import {
 import { parisToday } from '../../utils/dates';
 import { formatDate, formatSittingMoment, pluralize } from '../../utils/format';
 import { sameWords } from '../../utils/text';
-import { isIsoDate, storedText } from '../../schemas/form';
+import { isIsoDate, keepTypedChanges, storedText } from '../../schemas/form';
 import { DECISION_KIND_LABELS, SITTING_STATE_LABELS as STATE_LABELS } from '../../utils/vocabulary';
 
 const CLOSED_MESSAGE =
@@ -222,16 +222,16 @@ export async function rebaseSittingTyping(
 ): Promise<Record<string, string>> {
 	const now = await findSittingRow(db, sittingId);
 	if (!now) return typed;
-	const fields: [string, string | null, string | null][] = [
-		['held_on', shown.heldOn, now.heldOn],
-		['starts_at', shown.startsAt ?? null, now.startsAt],
-		['place', shown.place, now.place],
-		['title', shown.title, now.title]
-	];
-	const result = { ...typed };
-	for (const [field, before, current] of fields)
-		if (sameTyping(typed[field] ?? '', before ?? '')) result[field] = current ?? '';
-	return result;
+	return keepTypedChanges(
+		typed,
+		[
+			['held_on', shown.heldOn, now.heldOn],
+			['starts_at', shown.startsAt ?? null, now.startsAt],
+			['place', shown.place, now.place],
+			['title', shown.title, now.title]
+		],
+		sameTyping
+	);
 }
 
 export async function addAgendaFiches(

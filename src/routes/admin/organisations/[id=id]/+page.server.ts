@@ -8,11 +8,13 @@ import { listClosedDecisions } from '$lib/server/authoring/repository';
 import {
 	editOrganisation,
 	mergeOrganisations,
+	rebaseOrganisationTyping,
 	retireOrganisation,
 	withOrganisationNameProblem
 } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { readForm } from '$lib/schemas/form';
 import {
 	MERGE_FIELDS,
 	MergeSchema,
@@ -43,21 +45,22 @@ export const actions: Actions = {
 	modifier: async (event) => {
 		const admin = await authorize(event, 'plan.edit');
 		const id = Number(event.params.id);
+		const posted = await event.request.formData();
 		// The answer names the form, to show it at the right place.
-		const form = readPostedForm(
-			await event.request.formData(),
-			ORGANISATION_EDIT_FIELDS,
-			OrganisationEditSchema,
-			{
-				which: 'modifier'
-			}
-		);
+		const form = readPostedForm(posted, ORGANISATION_EDIT_FIELDS, OrganisationEditSchema, {
+			which: 'modifier'
+		});
 		if (form.answer)
 			return invalidFormAnswer(
 				await withOrganisationNameProblem(getDb(), form.errors, form.typed.name, id),
 				form.values
 			);
 		const { data } = form;
+		// The fields as the form showed them: a change made meanwhile is not overwritten unseen.
+		const seen = readForm(posted, ['shown_name', 'shown_full_name', 'shown_kind']).values;
+		const shown = posted.has('shown_name')
+			? { name: seen.shown_name, fullName: seen.shown_full_name, kind: seen.shown_kind }
+			: null;
 		const result = await editOrganisation(
 			getDb(),
 			admin,
@@ -68,11 +71,18 @@ export const actions: Actions = {
 				fullName: data.full_name || null,
 				kind: data.kind,
 				reason: data.reason,
-				decisionId: data.decision
+				decisionId: data.decision,
+				shown
 			},
 			safeClientAddress(event)
 		);
-		if (!result.ok) return refusalAnswer(result, form.values);
+		if (!result.ok)
+			return refusalAnswer(
+				result,
+				result.status === 409 && shown
+					? await rebaseOrganisationTyping(getDb(), id, form.values, shown)
+					: form.values
+			);
 		redirect(303, `/admin/organisations/${id}?enregistre=1`);
 	},
 	fusionner: async (event) => {
