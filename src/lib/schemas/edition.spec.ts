@@ -33,7 +33,9 @@ describe('edition form', () => {
 		]);
 	});
 
-	it('asks for an empty date of arrest rather than calling it invalid', () => {
-		expect(messages('2019', '')[0]).toEqual(['as_of', 'Indiquez la date d’arrêté des chiffres.']);
+	it('reads an empty date of arrest as the 31 December of the year', () => {
+		expect(messages('2019', '')).toEqual([]);
+		const parsed = EditionSchema.safeParse(form('2019', ' '));
+		expect(parsed.success && parsed.data.as_of).toBe('2019-12-31');
 	});
 });

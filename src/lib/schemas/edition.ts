@@ -8,11 +8,16 @@ export const EditionSchema = z
 			.regex(/^\d{4}$/, 'L’année s’écrit sur quatre chiffres (exemple : 2019).')
 			.transform(Number)
 			.refine((y) => y >= 2018 && y <= 2100, 'L’année doit être comprise entre 2018 et 2100.'),
+		// Left empty: the 31 December of the year (below), as the form says; the page's script
+		// fills it in as the year is typed, but a year typed before the script runs, or without
+		// it, must not be refused for a date the person never touched.
 		as_of: z
 			.string()
 			.trim()
-			.min(1, 'Indiquez la date d’arrêté des chiffres.')
-			.refine(isIsoDate, 'La date d’arrêté des chiffres n’est pas une date valide (jj/mm/aaaa).'),
+			.refine(
+				(v) => v === '' || isIsoDate(v),
+				'La date d’arrêté des chiffres n’est pas une date valide (jj/mm/aaaa).'
+			),
 		intro: textField('L’introduction', 10_000),
 		text_performance: textField('Le texte de l’axe « performance »', 5_000, { required: false }),
 		text_solidarite: textField('Le texte de l’axe « solidarité »', 5_000, { required: false }),
@@ -20,7 +25,8 @@ export const EditionSchema = z
 		change_note: textField('La note de correction', 2_000, { required: false })
 	})
 	// Checked only against a year written correctly: otherwise the year's own message is enough.
-	.refine((v) => !Number.isInteger(v.year) || v.as_of.slice(0, 4) === String(v.year), {
-		path: ['as_of'],
-		message: 'La date d’arrêté doit tomber dans l’année du bilan.'
-	});
+	.refine(
+		(v) => !Number.isInteger(v.year) || v.as_of === '' || v.as_of.slice(0, 4) === String(v.year),
+		{ path: ['as_of'], message: 'La date d’arrêté doit tomber dans l’année du bilan.' }
+	)
+	.transform((v) => ({ ...v, as_of: v.as_of || `${v.year}-12-31` }));
