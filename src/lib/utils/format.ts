@@ -107,6 +107,13 @@ export function formatQuantity(value: number, unit: string | null | undefined): 
 	return unit ? `${formatNumber(value)}\u00a0${unit}` : formatNumber(value);
 }
 
+const exactNumberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 20 });
+
+/** Every decimal kept, French style: "1 200,125" (where rounding would hide a change). */
+export function formatExactNumber(value: number): string {
+	return exactNumberFormat.format(value);
+}
+
 /** A number as a form field shows it for editing: every decimal kept, a decimal comma ("2,75"). */
 export function formatNumberInput(value: number): string {
 	return String(value).replace('.', ',');

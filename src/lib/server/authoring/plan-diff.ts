@@ -2,6 +2,7 @@ import type { FieldChange } from '../result';
 import type { RevisionEntity } from './revisions-repository';
 import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
 import { ORGANISATION_KIND_LABELS, STATUS_LABELS } from '../../utils/vocabulary';
+import { formatExactNumber } from '../../utils/format';
 import type { FicheStatus } from '../db/schema';
 import { SHEETS, type WorkbookProblem } from './workbook';
 
@@ -36,6 +37,11 @@ function shown(value: Value): string {
 	if (value === null || value === undefined) return '';
 	if (typeof value === 'number') return String(value).replace('.', ',');
 	return value;
+}
+
+/** A measured quantity as people read it (« 1 200,5 »), every decimal kept so no change is hidden. */
+function exactNumber(value: number | null | undefined): string | null {
+	return value === null || value === undefined ? null : formatExactNumber(value);
 }
 
 interface FieldSpec<T> {
@@ -362,9 +368,9 @@ export function diffPlans(
 					{ field: 'label', label: 'Libellé', get: (i) => i.label },
 					{ field: 'unit', label: 'Unité', get: (i) => i.unit },
 					{ field: 'kind', label: 'Nature', get: (i) => INDICATOR_KIND_CELLS[i.kind] },
-					{ field: 'target', label: 'Cible', get: (i) => i.target },
+					{ field: 'target', label: 'Cible', get: (i) => exactNumber(i.target) },
 					{ field: 'target_date', label: 'Date de la cible', get: (i) => i.targetDate },
-					{ field: 'baseline', label: 'Valeur de départ', get: (i) => i.baseline },
+					{ field: 'baseline', label: 'Valeur de départ', get: (i) => exactNumber(i.baseline) },
 					{
 						field: 'baseline_date',
 						label: 'Date de la valeur de départ',

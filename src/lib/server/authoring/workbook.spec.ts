@@ -358,6 +358,16 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		]);
 	});
 
+	it('shows a changed target the French way, every decimal kept', async () => {
+		const bytes = await edited((w) => {
+			w.getWorksheet('Indicateurs')!.getRow(2).getCell(6).value = 1200.125;
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.changes.flatMap((c) => c.changes)).toEqual([
+			expect.objectContaining({ field: 'target', after: '1\u202f200,125' })
+		]);
+	});
+
 	it('a small file that would unzip to far more is refused before it is inflated', async () => {
 		expect(unzippedSize(exported)).toBeGreaterThan(exported.length);
 		expect(unzippedSize(exported)).toBeLessThan(MAX_UNZIPPED_BYTES);
