@@ -1,10 +1,12 @@
 import adapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 import { withMemoizedMatchers } from './scripts/memoized-matchers.js';
+import { frenchSpacingPreprocess } from './scripts/svelte-french-spacing.js';
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
-	preprocess: vitePreprocess(),
+	// French spacing in the templates' own text (« Statut : »), once at compile time.
+	preprocess: [vitePreprocess(), frenchSpacingPreprocess()],
 	kit: {
 		// The route parameter matchers loaded once, not on every request (scripts/memoized-matchers.js).
 		adapter: withMemoizedMatchers(adapter({ precompress: true })),

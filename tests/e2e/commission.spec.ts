@@ -246,7 +246,7 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	const plan = await (await anonymous.get('/donnees/plan.json')).json();
 	expect(plan.fiches.find((f: { code: string }) => f.code === '4-1').priority).toBe(1);
 	const priorities = await (await anonymous.get('/commission/priorites')).text();
-	expect(priorities).toContain('changée : 2 → 1');
+	expect(priorities).toContain('changée\u00a0: 2 → 1');
 	await anonymous.dispose();
 	await context.close();
 });
@@ -418,7 +418,7 @@ test('without JavaScript: a refused point or guest comes back with what was type
 	await page.getByRole('button', { name: 'Ajouter le point' }).click();
 	// Told under the field, and at the page's top (where the page opens) with a link to the field.
 	const free = page.getByLabel('Point libre');
-	await expect(free).toHaveAccessibleDescription(/200 caractères au plus/);
+	await expect(free).toHaveAccessibleDescription(/200\scaractères au plus/);
 	await expect(page.getByRole('alert')).toContainText('200 caractères au plus');
 	await expect(free).toHaveValue(title);
 	// A point already on the agenda, written otherwise: told under the field too, typing kept.
@@ -433,7 +433,7 @@ test('without JavaScript: a refused point or guest comes back with what was type
 	const guest = `Invité ${'y'.repeat(120)}`;
 	await page.getByLabel('Invité').fill(guest);
 	await page.getByRole('button', { name: 'Ajouter l’invité' }).click();
-	await expect(page.getByLabel('Invité')).toHaveAccessibleDescription(/120 caractères au plus/);
+	await expect(page.getByLabel('Invité')).toHaveAccessibleDescription(/120\scaractères au plus/);
 	await page
 		.getByRole('alert')
 		.getByRole('link', { name: /120 caractères au plus/ })
@@ -450,7 +450,7 @@ test('without JavaScript: a refused point or guest comes back with what was type
 	expect(stray.status()).toBeLessThan(500);
 	const strayPage = await stray.text();
 	expect(strayPage).toMatch(/role="alert"[^>]*>\s*<p>[^<]+</);
-	expect(strayPage).toMatch(/Texte saisi, non enregistré \(Avis favorable\) :.*Avis\./s);
+	expect(strayPage).toMatch(/Texte saisi, non enregistré \(Avis favorable\)\s:.*Avis\./s);
 	await context.close();
 });
 
@@ -574,7 +574,7 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 	});
 	expect(lateDecision.status()).toBe(404);
 	expect(await lateDecision.text()).toMatch(
-		/Texte saisi, non enregistré \(Décision libre\) :.*Une décision tardive\./s
+		/Texte saisi, non enregistré \(Décision libre\)\s:.*Une décision tardive\./s
 	);
 	// Its date, time, place and title sent after the deletion: kept too, each named.
 	const lateDetails = await page.request.post(`/commission/seances/${id}?/edit`, {

@@ -70,7 +70,7 @@ test('the printed report fits A4: nothing beyond the margins, no card split, con
 	const text = (first: number, last = first) =>
 		run('pdftotext', ['-f', String(first), '-l', String(last), out, '-']).stdout;
 	// Cover: territory, year, date of publication; then a table of contents with page numbers.
-	expect(text(1)).toMatch(/Territoire : département du Lot/);
+	expect(text(1)).toMatch(/Territoire\s:\sdépartement du Lot/);
 	expect(text(1)).toMatch(/Publié le\s+1er\sfévrier\s2019/);
 	const contents = text(2);
 	expect(contents).toContain('Sommaire');
@@ -90,7 +90,7 @@ test('the printed report fits A4: nothing beyond the margins, no card split, con
 	expect(cards).toBe(23);
 	// Paper has no links: each fiche's validated updates of the year are printed under it.
 	const all = text(1, pages.length).replace(/\s+/g, ' ');
-	expect(all).toContain('Pour chaque fiche : son état dans l’année et ses mises à jour publiées.');
+	expect(all).toMatch(/Pour chaque fiche\s: son état dans l’année et ses mises à jour publiées\./);
 	expect(all).toContain('la société QOS Télécom est retenue en juillet 2018');
 	expect(all).toMatch(
 		/31\sjuillet\s2018 \(Syndicat mixte Lot numérique\) : À l’issue d’un appel public/

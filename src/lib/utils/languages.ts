@@ -1,4 +1,4 @@
-import { frenchSpacing } from './text';
+import { frenchSpacing } from './french-spacing';
 
 // The English expressions the plan's French texts use as they are. A screen reader reads a text in
 // its page's language (French) unless a part says otherwise (RGAA 8.7, WCAG 3.1.2): « open data »

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { axisTitle, frenchSpacing } from './text';
+import { frenchSpacing } from './french-spacing';
+import { axisTitle } from './text';
 
 describe('frenchSpacing', () => {
 	it('binds guillemets and colons to their words with no-break spaces', () => {

@@ -1,3 +1,5 @@
+import { frenchSpacing } from './french-spacing';
+
 /** Lower-case, accents removed, typographic apostrophes unified: the form used for searching. */
 export function foldForSearch(text: string): string {
 	return text
@@ -43,28 +45,6 @@ export const MAX_FICHE_NUMBER = 9;
 /** Two names or titles that differ only by case, accents, spaces or punctuation. */
 export function sameWords(a: string, b: string): boolean {
 	return foldForMatching(a) === foldForMatching(b);
-}
-
-/**
- * French spacing for display: the spaces typed inside guillemets and before a colon become no-break
- * spaces, and those before « ; », « ! » and « ? » narrow no-break ones, so that a line never starts
- * with « » » or « : » nor ends with « « » (« Axe 1 « performance » : … » on a phone); likewise
- * between a number and the word, « € », « k€ » or « % » after it (« 13 prioritaires », « 38 € »),
- * inside a number typed with spaces (« 1 000 », narrow), and after « n° » and the « h » of a time
- * (« 9 h 30 »). Only spaces already typed are changed; none is added.
- */
-export function frenchSpacing(text: string): string {
-	return (
-		text
-			.replace(/« +/g, '«\u00a0')
-			// From the first space of a run only: tried from each space of a long run, the search grew
-			// with the square of its length (10,000 spaces, the most a text field takes: 77 ms).
-			.replace(/(?<! ) +([»:])/g, '\u00a0$1')
-			.replace(/(?<! ) +([;!?])/g, '\u202f$1')
-			.replace(/(\d) +(?=\d{3}(?!\d))/g, '$1\u202f')
-			.replace(/(\d) +(?=k?€|%|\p{L})/gu, '$1\u00a0')
-			.replace(/\b([nN][°º]|h) +(?=\d)/g, '$1\u00a0')
-	);
 }
 
 /** An axis as headings name it, French-spaced: « Axe 1 « performance » : Transformation… » (its number when given). */
