@@ -24,6 +24,19 @@ describe('form field', () => {
 		expect(body).toMatch(/<p id="year-error" class="field-error[^"]*">Année invalide\.<\/p>/);
 	});
 
+	it('writes the server’s message and the hint with French spacing, no line starting with « : »', () => {
+		const body = html({
+			id: 'held_on',
+			label: 'Date',
+			hint: 'le jour : jj/mm/aaaa',
+			error: 'La séance du 3 mars : déjà tenue ; choisissez un autre jour.'
+		});
+		expect(body).toContain('(le jour\u00a0: jj/mm/aaaa)');
+		expect(body).toContain(
+			'La séance du 3\u00a0mars\u00a0: déjà tenue\u202f; choisissez un autre jour.'
+		);
+	});
+
 	it('gives a textarea when asked for rows, with its hint and another name', () => {
 		const body = html({
 			id: 'text-4',
