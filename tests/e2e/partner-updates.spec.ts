@@ -136,6 +136,17 @@ test('draft against draft: the conflict screen compares both, « mine » wins kn
 	await expect(b.getByLabel('Ce qui a été fait')).toHaveValue('Version de Chloé');
 	await expectNoAxeViolations(b);
 	await screenshotsAtWidths(b, testInfo.outputPath.bind(testInfo), 'conflit-brouillons');
+	// On a phone the stored version sits under the typing, not in a third column past the edge.
+	await b.setViewportSize({ width: 390, height: 900 });
+	const cells = comparison
+		.getByRole('row', { name: /Ce qui a été fait\s*— différent/ })
+		.getByRole('cell');
+	const [mine, theirs] = [(await cells.nth(0).boundingBox())!, (await cells.nth(1).boundingBox())!];
+	expect(theirs.x).toBeCloseTo(mine.x, 0);
+	expect(theirs.y).toBeGreaterThan(mine.y);
+	const table = comparison.getByRole('table');
+	expect(await table.evaluate((t) => t.scrollWidth <= t.parentElement!.clientWidth)).toBe(true);
+	await b.setViewportSize({ width: 1280, height: 720 });
 
 	// Saving again the ordinary way is still refused: only the explicit choice overwrites, neither
 	// the draft button nor Enter in a field. The alert is already on the page: each time, wait for
