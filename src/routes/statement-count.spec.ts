@@ -11,6 +11,7 @@ import { prepareDatabase } from '$lib/server/db/instance';
 import { saveEditionDraft } from '$lib/server/editions/service';
 import { saveProgressUpdate } from '$lib/server/progress/service';
 import { progressInput } from '$lib/server/progress/testing';
+import { parisToday, shiftDay } from '$lib/utils/dates';
 
 /**
  * How many SQL statements one request of each page issues — every public page and every signed-in
@@ -111,7 +112,8 @@ async function dataset(name: string, scale: number | null): Promise<Dataset> {
 	const sitting = await createSitting(
 		db,
 		users.admin,
-		{ heldOn: '2030-01-15', place: 'Cahors', title: 'Commission' },
+		// Open, a month ahead (a séance is planned a year ahead at most).
+		{ heldOn: shiftDay(parisToday(), -30), place: 'Cahors', title: 'Commission' },
 		null
 	);
 	if (!update.ok || !edition.ok || !sitting.ok) throw new Error('dataset');

@@ -337,7 +337,9 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 	// The date, time, place and title are corrected until closing; a held séance is never dated
 	// ahead; a time is hours and minutes. Both problems are told at once, the typing kept.
 	await page.getByText('Corriger la date, l’heure, le lieu ou l’intitulé').click();
-	await page.locator('#held_on').fill('2099-01-01');
+	// A month ahead: within the year a séance may be planned, but not a held one's day.
+	const monthAhead = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+	await page.locator('#held_on').fill(monthAhead);
 	await page.getByLabel('Lieu', { exact: true }).fill('Gourdon, salle du conseil');
 	await page.locator('#starts_at').evaluate((input: HTMLInputElement) => {
 		// A browser's time field sends only times; a hand-made post can send anything.
@@ -637,6 +639,9 @@ test('two members correct one séance: saving again keeps the other’s correcti
 	// What this person typed stays; the field they had not touched shows the other's correction.
 	await expect(page.getByLabel('Intitulé', { exact: true })).toHaveValue('Séance d’automne');
 	await expect(page.getByLabel('Lieu', { exact: true })).toHaveValue('Figeac');
+	// The page reads the séance again after a conflict; until then the form is still sending and
+	// a click does nothing (on a loaded machine the click came first).
+	await expect(save).not.toHaveAttribute('data-sending');
 	await save.click();
 	await expect(page.getByRole('status')).toContainText(
 		'Date, heure, lieu et intitulé enregistrés.'

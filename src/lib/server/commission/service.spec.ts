@@ -404,6 +404,15 @@ describe('corrections before closing', () => {
 		).toMatchObject({ ok: true });
 	});
 
+	it('refuses a séance dated over a year ahead (a mistyped year)', async () => {
+		const now = new Date('2026-12-03T10:00:00Z');
+		expect(await sittingDayProblems(db, '2027-12-04', null, now)).toEqual({});
+		expect(await sittingDayProblems(db, '2099-03-01', null, now)).toEqual({
+			held_on:
+				'Une séance se prévoit au plus un an à l’avance, au plus tard le 4\u00a0décembre\u00a02027 : vérifiez l’année.'
+		});
+	});
+
 	it('tells a form refused for other fields what the day’s rules say of its date too', async () => {
 		const { id } = await heldSittingWith('4-1');
 		const july = new Date('2026-07-01T10:00:00Z');

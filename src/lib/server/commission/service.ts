@@ -36,7 +36,7 @@ import {
 	updateSittingDetails
 } from './repository';
 
-import { parisToday } from '../../utils/dates';
+import { parisToday, shiftDay } from '../../utils/dates';
 import { formatDate, formatSittingMoment, pluralize } from '../../utils/format';
 import { sameWords } from '../../utils/text';
 import { isIsoDate, keepTypedChanges, storedText } from '../../schemas/form';
@@ -105,9 +105,19 @@ export async function sittingDayProblems(
 		return {
 			held_on: `La séance doit être postérieure à l’adoption du schéma, le ${formatDate(adopted)}.`
 		};
+	// A year mistyped (2062 for 2026) would file the séance decades away: one is planned a year
+	// ahead at most, as a campaign's deadline.
+	const latest = shiftDay(parisToday(now), -MAX_DAYS_AHEAD);
+	if (heldOn > latest)
+		return {
+			held_on: `Une séance se prévoit au plus un an à l’avance, au plus tard le ${formatDate(latest)} : vérifiez l’année.`
+		};
 	const sitting = sittingId === null ? undefined : await findSittingRow(db, sittingId);
 	return sitting?.state === 'held' && heldOn > parisToday(now) ? { held_on: HELD_IN_FUTURE } : {};
 }
+
+/** How far ahead a séance may be dated. */
+const MAX_DAYS_AHEAD = 366;
 
 /** The refusal of a séance's day that breaks its rules (sittingDayProblems), or null. */
 async function refusedDay(
