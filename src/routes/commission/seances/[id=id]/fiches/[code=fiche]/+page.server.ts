@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { authorize, requireUser } from '$lib/server/auth/guards';
+import { can } from '$lib/server/auth/permissions';
 import {
 	findPreviousClosedSitting,
 	findProgressAsOf,
@@ -13,11 +14,18 @@ import { ficheCampaignStatus } from '$lib/server/campaigns/service';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	requireUser(event);
+	const user = requireUser(event);
 	const db = getDb();
 	const sitting = await findSitting(db, Number(event.params.id));
 	if (!sitting) error(404, 'Cette séance n’existe pas.');
 	const item = sitting.items.find((i) => i.fiche?.code === event.params.code);
+	// A member or an admin, who may read any fiche's file on the agenda, is told why there is none;
+	// anyone else is refused as for any file they may not read.
+	if (!item && can(user, 'commission.file.view', { ficheOrganisationIds: [], onAgenda: true }))
+		error(
+			404,
+			`La fiche ${event.params.code} n’est pas à l’ordre du jour de cette séance : elle n’y a pas de dossier de préparation.`
+		);
 	await authorize(event, 'commission.file.view', {
 		ficheOrganisationIds: item?.fiche?.organisationIds ?? [],
 		onAgenda: item !== undefined
