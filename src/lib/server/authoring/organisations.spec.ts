@@ -145,6 +145,41 @@ describe('organisations', () => {
 		});
 	});
 
+	it('edited meanwhile elsewhere than its fields: refused with nothing listed, a kind sent by hand as it came', async () => {
+		const cdg = await bySlug('cdg46');
+		await retireOrganisation(db, admin, cdg.id, { version: cdg.version, ...WHY }, null);
+		const shown = { name: cdg.name, fullName: cdg.fullName ?? '', kind: 'constructor' };
+		const stale = await editOrganisation(
+			db,
+			admin,
+			cdg.id,
+			{ version: cdg.version, name: cdg.name, fullName: 'Autre', kind: cdg.kind, ...WHY, shown },
+			null
+		);
+		expect(stale).toMatchObject({ ok: false, status: 409 });
+		// Only the hand-made kind differs from what is stored, written as it came.
+		expect(!stale.ok && stale.changes).toEqual([
+			expect.objectContaining({ field: 'kind', before: 'constructor' })
+		]);
+		// Retired meanwhile, its fields untouched: nothing to list, the form is sent again.
+		const again = await editOrganisation(
+			db,
+			admin,
+			cdg.id,
+			{
+				version: cdg.version,
+				name: cdg.name,
+				fullName: 'Autre',
+				kind: cdg.kind,
+				...WHY,
+				shown: { ...shown, kind: cdg.kind }
+			},
+			null
+		);
+		expect(again).toMatchObject({ ok: false, status: 409, changes: [] });
+		expect(!again.ok && again.message).toContain('sans toucher à ces champs');
+	});
+
 	it('renamed, keep their former name findable; a stale form is refused', async () => {
 		const cdg = await bySlug('cdg46');
 		const renamed = await editOrganisation(

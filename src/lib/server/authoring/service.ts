@@ -12,7 +12,12 @@ import { keepTypedChanges } from '../../schemas/form';
 import type { RichText } from '../../utils/rich-text';
 import { formatDate, formatNumber } from '../../utils/format';
 import { INDICATOR_KIND_LABELS, indicatorValueProblem } from '../../utils/indicator-kinds';
-import { ORGANISATION_KIND_LABELS, STATUS_LABELS, type FicheStatus } from '../../utils/vocabulary';
+import {
+	ORGANISATION_KIND_LABELS,
+	ORGANISATION_KINDS,
+	STATUS_LABELS,
+	type FicheStatus
+} from '../../utils/vocabulary';
 import { foldForMatching, MAX_FICHE_NUMBER } from '../../utils/text';
 import { recordAudit, type AuditInput } from '../audit/repository';
 import type { User } from '../auth/users';
@@ -696,15 +701,22 @@ export async function editOrganisation(
 	return db.transaction().execute(async (trx) => {
 		const current = await findAdminOrganisation(trx, id);
 		if (!current) return refuse(404, 'Cette organisation n’existe pas.');
-		if (current.version !== input.version)
-			return input.shown
-				? refuse(409, ORGANISATION_EDITED_MEANWHILE, {
-						changes: organisationChanges(shownReadable(input.shown), {
-							...organisationReadable(current),
-							state: ''
-						})
-					})
-				: refuse(409, ORGANISATION_CONFLICT);
+		if (current.version !== input.version) {
+			if (!input.shown) return refuse(409, ORGANISATION_CONFLICT);
+			const changes = organisationChanges(shownReadable(input.shown), {
+				...organisationReadable(current),
+				state: ''
+			});
+			// Changed elsewhere than in these fields (a former name, a merge into it): nothing typed
+			// would undo it, the form is simply sent again.
+			return refuse(
+				409,
+				changes.length > 0 ? ORGANISATION_EDITED_MEANWHILE : ORGANISATION_TOUCHED,
+				{
+					changes
+				}
+			);
+		}
 		const refusal =
 			(await nameTaken(trx, input.name, id)) ?? (await checkDecision(trx, input.decisionId));
 		if (refusal) return refusal;
@@ -740,12 +752,16 @@ export async function editOrganisation(
 const ORGANISATION_EDITED_MEANWHILE =
 	'Quelqu’un a modifié cette organisation depuis que vous avez ouvert la page : rien n’a été enregistré. Ce qui a changé est montré ci-dessous ; vos changements sont conservés, les champs que vous n’aviez pas touchés ont repris leur valeur actuelle : relisez, puis enregistrez à nouveau.';
 
+const ORGANISATION_TOUCHED =
+	'Quelqu’un a modifié cette organisation depuis que vous avez ouvert la page (ses anciens noms ou ses fiches), sans toucher à ces champs : rien n’a été enregistré. Votre saisie est conservée : enregistrez à nouveau.';
+
 /** The shown fields in the words of a change list (an unknown kind, sent by hand, as it came). */
 function shownReadable(shown: OrganisationShown) {
+	const kind = ORGANISATION_KINDS.find((k) => k === shown.kind);
 	return {
 		name: shown.name,
 		fullName: shown.fullName,
-		kind: ORGANISATION_KIND_LABELS[shown.kind as OrganisationKind] ?? shown.kind,
+		kind: kind ? ORGANISATION_KIND_LABELS[kind] : shown.kind,
 		state: ''
 	};
 }
