@@ -146,6 +146,64 @@ test('two admins edit the same fiche: the second is refused with what changed, t
 	);
 });
 
+test('signed out in another tab, an admin’s fiche and organisation forms keep their typing; signed in again, they save', async ({
+	browser
+}) => {
+	const page = await signedIn(browser);
+	await page.goto(`${portal.url}/admin/plan/fiches/9-1`);
+	await page.getByLabel(/^Titre court/).fill('Médiation numérique');
+	await page.locator('#reason').fill('Titre court du tableau de bord');
+	const other = await page.context().newPage();
+	await other.goto(`${portal.url}/admin`);
+	await other.getByRole('button', { name: 'Se déconnecter' }).click();
+	await expect(other.getByRole('link', { name: 'Connexion' })).toBeVisible();
+
+	await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	const signedOut = page.getByRole('alert').filter({ hasText: 'Votre session a pris fin' });
+	await expect(signedOut).toContainText('votre saisie est conservée ci-dessous');
+	await expect(
+		signedOut.getByRole('link', { name: 'Se connecter dans un nouvel onglet' })
+	).toBeVisible();
+	await expect(page).toHaveURL(`${portal.url}/admin/plan/fiches/9-1`);
+	await expect(page.getByLabel(/^Titre court/)).toHaveValue('Médiation numérique');
+	await expect(page.locator('#reason')).toHaveValue('Titre court du tableau de bord');
+
+	// The organisation form, the same way.
+	const organisation = await page.context().newPage();
+	await other.goto(`${portal.url}/connexion`);
+	await other.getByLabel('Adresse électronique').fill(ADMIN.email);
+	await other.getByLabel('Mot de passe').fill(ADMIN.password);
+	await other.getByRole('button', { name: 'Se connecter' }).click();
+	await expect(other.getByRole('link', { name: ADMIN.name })).toBeVisible();
+	await organisation.goto(`${portal.url}/admin/organisations`);
+	await organisation.getByRole('link', { name: 'Préfecture du Lot', exact: true }).click();
+	await expect(organisation.getByRole('heading', { level: 1 })).toHaveText('Préfecture du Lot');
+	await organisation.locator('#full_name').fill('Préfecture du département du Lot');
+	await organisation.locator('#reason').fill('Nom complet');
+	await other.getByRole('button', { name: 'Se déconnecter' }).click();
+	await expect(other.getByRole('link', { name: 'Connexion' })).toBeVisible();
+	await organisation.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+	await expect(
+		organisation.getByRole('alert').filter({ hasText: 'Votre session a pris fin' })
+	).toBeVisible();
+	await expect(organisation.locator('#full_name')).toHaveValue('Préfecture du département du Lot');
+
+	// Signed in again in the other tab: both forms, sent again as they are, are saved.
+	await other.goto(`${portal.url}/connexion`);
+	await other.getByLabel('Adresse électronique').fill(ADMIN.email);
+	await other.getByLabel('Mot de passe').fill(ADMIN.password);
+	await other.getByRole('button', { name: 'Se connecter' }).click();
+	await expect(other.getByRole('link', { name: ADMIN.name })).toBeVisible();
+	await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(page.getByRole('status')).toContainText('Modifications enregistrées');
+	await expect(signedOut).toHaveCount(0);
+	await expect(page.getByLabel(/^Titre court/)).toHaveValue('Médiation numérique');
+	await organisation.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+	await expect(organisation.getByRole('status')).toContainText('Modification enregistrée');
+	await expect(organisation.locator('#full_name')).toHaveValue('Préfecture du département du Lot');
+	await page.context().close();
+});
+
 test('an indicator’s target, refused when it does not fit the kind, then shown with its gap', async ({
 	browser
 }) => {

@@ -23,6 +23,8 @@ const SEND_FAILED_MESSAGE =
  * - when the answer refuses fields, the focus goes to the first of them (its message is read with
  *   it, and it is scrolled into view): on a phone the messages may sit a screen above the button;
  *   a refusal of the whole form (a conflict) takes it to its alert, the nearest above the button;
+ *   a form marked `data-refusal-summary` (a long page whose refusals are listed at its top, in
+ *   ErrorSummary) takes it to that summary instead, as when the browser sends it without script;
  * - when the answer keeps the person on the same page (« Point retiré. »), the focus goes to the
  *   confirmation that appeared, or else back to the button pressed, where SvelteKit would leave it
  *   on the page's body (a keyboard user then starts again from the top); when it leads to another
@@ -109,6 +111,13 @@ function focusHeading(): void {
 
 /** After a refusal: the first refused field of the form, or else the alert nearest above it. */
 function focusRefusal(form: HTMLFormElement): void {
+	const summary = form.hasAttribute('data-refusal-summary')
+		? document.querySelector<HTMLElement>('main [data-error-summary]')
+		: null;
+	if (summary) {
+		summary.focus();
+		return;
+	}
 	const invalid = form.querySelector('[aria-invalid="true"]');
 	if (invalid instanceof HTMLElement) {
 		invalid.focus();
@@ -226,6 +235,19 @@ export const readAgainOnConflict: SubmitFunction =
 	async ({ result, update }) => {
 		await update();
 		if (result.type === 'failure' && result.status === 409) await invalidateAll();
+	};
+
+/**
+ * `use:enhanceOnce={readAgainOnRefusal}`: any refusal also reads the page's data again, as the
+ * page drawn anew after a form sent without script would: what was typed stays (the form's
+ * answer is kept) over the record as it is now (its version, after a conflict). For the
+ * administration's plan forms, enhanced so that a session ended in another tab keeps the typing.
+ */
+export const readAgainOnRefusal: SubmitFunction =
+	() =>
+	async ({ result, update }) => {
+		await update();
+		if (result.type === 'failure') await invalidateAll();
 	};
 
 /**
