@@ -116,7 +116,24 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (f) => testInfo.outputPath(f), 'import-plan-modifications');
 
+	// Signed out in another tab meanwhile: the reason typed stays, with a French alert; signed in
+	// again, the same confirmation is read (here, below, refused for want of a reason, then applied).
+	const reason = page.getByLabel(/Raison de ces modifications/);
+	await reason.fill('Écrite avant la fin de la session');
+	const other = await page.context().newPage();
+	await other.goto('/admin');
+	await other.getByRole('button', { name: 'Se déconnecter' }).click();
+	await expect(other.getByRole('link', { name: 'Connexion' })).toBeVisible();
+	await page.getByRole('button', { name: 'Appliquer ces modifications' }).click();
+	await expect(
+		page.getByRole('alert').filter({ hasText: 'Votre session a pris fin' })
+	).toContainText('votre saisie est conservée ci-dessous');
+	await expect(reason).toHaveValue('Écrite avant la fin de la session');
+	await loginPage(other, ACCOUNTS.admin);
+	await other.close();
+
 	// Without a reason: refused, the list still there.
+	await reason.fill('');
 	await page.getByRole('button', { name: 'Appliquer ces modifications' }).click();
 	await expect(page.getByText('Indiquez la raison de cet import en quelques mots')).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'Ce que l’import changerait' })).toBeVisible();
