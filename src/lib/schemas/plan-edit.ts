@@ -174,8 +174,9 @@ export interface FicheEditInput {
 	objectiveId: number;
 	texts: Record<TextSection, RichText>;
 	ownersNote: string | null;
-	owners: { organisationId: number; scope: string | null; note: string | null }[];
-	partners: { organisationId: number; detail: string | null }[];
+	/** `row`: the form's row (owner_2_org…), to say which one a refusal is about. */
+	owners: { organisationId: number; scope: string | null; note: string | null; row?: number }[];
+	partners: { organisationId: number; detail: string | null; row?: number }[];
 	linkedCodes: string[];
 	indicators: IndicatorInput[];
 	reason: string;
@@ -199,7 +200,7 @@ function readOrganisationRows<R>(
 	count: number,
 	orgField: (i: number) => string,
 	textFields: ((i: number) => string)[],
-	build: (organisationId: number, texts: (string | null)[]) => R
+	build: (organisationId: number, texts: (string | null)[], row: number) => R
 ): R[] {
 	const rows: R[] = [];
 	// One organisation may appear twice with two scopes (as in the plan), not twice the same.
@@ -223,7 +224,7 @@ function readOrganisationRows<R>(
 			continue;
 		}
 		seen.add(key);
-		rows.push(build(id, texts));
+		rows.push(build(id, texts, i));
 	}
 	return rows;
 }
@@ -327,10 +328,11 @@ export function parseFicheForm(formData: FormData): {
 		MAX_OWNERS,
 		(i) => ownerField(i, 'org'),
 		[(i) => ownerField(i, 'scope'), (i) => ownerField(i, 'note')],
-		(organisationId, [scope, note]) => ({
+		(organisationId, [scope, note], row) => ({
 			organisationId,
 			scope: scope ?? null,
-			note: note ?? null
+			note: note ?? null,
+			row
 		})
 	);
 	const partners = readOrganisationRows(
@@ -339,7 +341,7 @@ export function parseFicheForm(formData: FormData): {
 		MAX_PARTNERS,
 		(i) => partnerField(i, 'org'),
 		[(i) => partnerField(i, 'detail')],
-		(organisationId, [detail]) => ({ organisationId, detail: detail ?? null })
+		(organisationId, [detail], row) => ({ organisationId, detail: detail ?? null, row })
 	);
 	const indicators = readIndicators(values, errors);
 	const linkedCodes = readCodes(values.links ?? '', errors);

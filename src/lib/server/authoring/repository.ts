@@ -347,15 +347,16 @@ export async function listObjectiveFicheNumbers(
 	return [...rows.map((r) => r.number), ...former.filter(Number.isInteger)];
 }
 
-export async function countExistingOrganisations(db: Executor, ids: number[]): Promise<number> {
-	if (ids.length === 0) return 0;
-	const row = await db
+/** Which of these organisations exist and are not retired (a merged one is retired). */
+export async function findActiveOrganisationIds(db: Executor, ids: number[]): Promise<Set<number>> {
+	if (ids.length === 0) return new Set();
+	const rows = await db
 		.selectFrom('organisation')
-		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.select('id')
 		.where('id', 'in', ids)
 		.where('retired_at', 'is', null)
-		.executeTakeFirstOrThrow();
-	return Number(row.n);
+		.execute();
+	return new Set(rows.map((row) => row.id));
 }
 
 /** The id of a fiche's indicator at its position, as the workbook names it. */

@@ -73,6 +73,26 @@ describe('editing a fiche', () => {
 		}
 	});
 
+	it('an organisation retired meanwhile is refused on its own row, owner or partner', async () => {
+		const [ars, cdg] = [await organisationId('ars'), await organisationId('cdg46')];
+		// Chosen on a page opened before both were retired; the first owner row left empty.
+		const input = await edit('17-1', {
+			[ownerField(1, 'org')]: String(ars),
+			partner_2_org: String(cdg),
+			reason: 'Porteur et partenaire'
+		});
+		await db
+			.updateTable('organisation')
+			.set({ retired_at: '2026-12-01T10:00:00.000Z' })
+			.where('id', 'in', [ars, cdg])
+			.execute();
+		const result = await updateFiche(db, admin, '17-1', input, null);
+		expect(result).toMatchObject({ ok: false, status: 400 });
+		const errors = !result.ok ? result.fieldErrors : {};
+		expect(Object.keys(errors ?? {}).sort()).toEqual(['owner_1_org', 'partner_2_org']);
+		expect(errors?.owner_1_org).toMatch(/^Cette organisation a été retirée ou fusionnée/);
+	});
+
 	it('writes the owners, one revision with French labels, a journal line, and the search text', async () => {
 		const [decision] = await listClosedDecisions(db);
 		const input = await edit('17-1', {

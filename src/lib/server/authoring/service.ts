@@ -3,6 +3,8 @@ import {
 	MAX_INDICATORS,
 	MAX_OWNERS,
 	MAX_PARTNERS,
+	ownerField,
+	partnerField,
 	type FicheEditInput,
 	type IndicatorPart
 } from '../../schemas/plan-edit';
@@ -34,7 +36,7 @@ import {
 	type ReadableFiche
 } from './fiche-changes';
 import {
-	countExistingOrganisations,
+	findActiveOrganisationIds,
 	listStructuralRevisions,
 	findClosedDecision,
 	findFicheIdsByCodes,
@@ -193,6 +195,8 @@ async function recordChange(
 	);
 }
 
+const ORGANISATION_GONE_MESSAGE =
+	'Cette organisation a été retirée ou fusionnée entre-temps : choisissez-en une autre, ou « aucune » pour retirer la ligne.';
 export const FICHE_CONFLICT_MESSAGE =
 	'Quelqu’un a modifié cette fiche depuis que vous l’avez ouverte : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.';
 
@@ -225,16 +229,18 @@ export async function updateFiche(
 		const objectives = await listObjectiveChoices(trx);
 		const objective = objectives.find((o) => o.id === input.objectiveId);
 		if (!objective) fieldErrors.objective = 'Choisissez l’objectif dans la liste.';
-		const organisationIds = [
-			...new Set([...input.owners, ...input.partners].map((o) => o.organisationId))
-		];
+		// An organisation already on the fiche stays even when retired since; one newly chosen must
+		// be active: retired or merged meanwhile (the page was opened before), its row says so.
 		const known = new Set([...state.owners, ...state.partners].map((o) => o.organisationId));
-		const active = await countExistingOrganisations(
-			trx,
-			organisationIds.filter((id) => !known.has(id))
-		);
-		if (active !== organisationIds.filter((id) => !known.has(id)).length)
-			fieldErrors.owner_0_org = 'Une des organisations choisies n’existe pas ou a été retirée.';
+		const chosen = [
+			...input.owners.map((o, i) => ({ ...o, field: ownerField(o.row ?? i, 'org') })),
+			...input.partners.map((o, i) => ({ ...o, field: partnerField(o.row ?? i, 'org') }))
+		].filter((o) => !known.has(o.organisationId));
+		const active = await findActiveOrganisationIds(trx, [
+			...new Set(chosen.map((o) => o.organisationId))
+		]);
+		for (const row of chosen)
+			if (!active.has(row.organisationId)) fieldErrors[row.field] = ORGANISATION_GONE_MESSAGE;
 		const linked = await findFicheIdsByCodes(trx, input.linkedCodes);
 		const missing = input.linkedCodes.filter((c) => !linked.some((l) => l.code === c));
 		if (missing.length > 0)
