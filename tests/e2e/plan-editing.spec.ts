@@ -16,25 +16,39 @@ const ADMIN = {
 	password: 'le causse de gramat sous la neige'
 };
 
+/** A partner, to sign in with in another tab while an admin's form is open. */
+const PARTNER = {
+	email: 'paula.partenaire@cdg46.test',
+	name: 'Paula Partenaire',
+	role: 'partenaire' as const,
+	organisation: 'cdg46',
+	password: 'les falaises de rocamadour au soleil'
+};
+
 let portal: OwnPortal;
 
 test.beforeAll(async () => {
 	portal = await startOwnPortal();
 	createAccount(portal.databasePath, ADMIN);
+	createAccount(portal.databasePath, PARTNER);
 });
 test.afterAll(async () => {
 	portal.child.kill('SIGTERM');
 	await portal.exited;
 });
 
+/** Signs `account` in on `page` (another tab of a context whose form is open). */
+async function signInTab(page: Page, account: { email: string; password: string; name: string }) {
+	await page.goto(`${portal.url}/connexion`);
+	await page.getByLabel('Adresse électronique').fill(account.email);
+	await page.getByLabel('Mot de passe').fill(account.password);
+	await page.getByRole('button', { name: 'Se connecter' }).click();
+	await expect(page.getByRole('link', { name: account.name })).toBeVisible();
+}
+
 async function signedIn(browser: Browser): Promise<Page> {
 	const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
-	await page.goto(`${portal.url}/connexion`);
-	await page.waitForLoadState('networkidle');
-	await page.getByLabel('Adresse électronique').fill(ADMIN.email);
-	await page.getByLabel('Mot de passe').fill(ADMIN.password);
-	await page.getByRole('button', { name: 'Se connecter' }).click();
-	await expect(page.getByRole('link', { name: ADMIN.name })).toBeVisible();
+	await signInTab(page, ADMIN);
 	return page;
 }
 
@@ -168,13 +182,19 @@ test('signed out in another tab, an admin’s fiche and organisation forms keep 
 	await expect(page.getByLabel(/^Titre court/)).toHaveValue('Médiation numérique');
 	await expect(page.locator('#reason')).toHaveValue('Titre court du tableau de bord');
 
+	// Signed in again with another account, which may not edit the plan: the same.
+	await signInTab(other, PARTNER);
+	await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(
+		page.getByRole('alert').filter({ hasText: 'Le compte connecté n’a pas les droits nécessaires' })
+	).toContainText('votre saisie est conservée ci-dessous');
+	await expect(page.getByLabel(/^Titre court/)).toHaveValue('Médiation numérique');
+	await other.getByRole('button', { name: 'Se déconnecter' }).click();
+	await expect(other.getByRole('link', { name: 'Connexion' })).toBeVisible();
+
 	// The organisation form, the same way.
 	const organisation = await page.context().newPage();
-	await other.goto(`${portal.url}/connexion`);
-	await other.getByLabel('Adresse électronique').fill(ADMIN.email);
-	await other.getByLabel('Mot de passe').fill(ADMIN.password);
-	await other.getByRole('button', { name: 'Se connecter' }).click();
-	await expect(other.getByRole('link', { name: ADMIN.name })).toBeVisible();
+	await signInTab(other, ADMIN);
 	await organisation.goto(`${portal.url}/admin/organisations`);
 	await organisation.getByRole('link', { name: 'Préfecture du Lot', exact: true }).click();
 	await expect(organisation.getByRole('heading', { level: 1 })).toHaveText('Préfecture du Lot');
@@ -188,19 +208,18 @@ test('signed out in another tab, an admin’s fiche and organisation forms keep 
 	).toBeVisible();
 	await expect(organisation.locator('#full_name')).toHaveValue('Préfecture du département du Lot');
 
-	// Signed in again in the other tab: both forms, sent again as they are, are saved.
-	await other.goto(`${portal.url}/connexion`);
-	await other.getByLabel('Adresse électronique').fill(ADMIN.email);
-	await other.getByLabel('Mot de passe').fill(ADMIN.password);
-	await other.getByRole('button', { name: 'Se connecter' }).click();
-	await expect(other.getByRole('link', { name: ADMIN.name })).toBeVisible();
+	// Signed in again in the other tab: both forms, sent again as they are, are saved; the
+	// reason given for that change is not left in its field for the next one.
+	await signInTab(other, ADMIN);
 	await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	await expect(page.getByRole('status')).toContainText('Modifications enregistrées');
-	await expect(signedOut).toHaveCount(0);
+	await expect(page.locator('[data-send-failed]')).toHaveCount(0);
 	await expect(page.getByLabel(/^Titre court/)).toHaveValue('Médiation numérique');
+	await expect(page.locator('#reason')).toHaveValue('');
 	await organisation.getByRole('button', { name: 'Enregistrer', exact: true }).click();
 	await expect(organisation.getByRole('status')).toContainText('Modification enregistrée');
 	await expect(organisation.locator('#full_name')).toHaveValue('Préfecture du département du Lot');
+	await expect(organisation.locator('#reason')).toHaveValue('');
 	await page.context().close();
 });
 
@@ -479,6 +498,45 @@ test('two admins edit one organisation: the second is shown the other’s change
 	);
 });
 
+test('an organisation retired while a fiche’s form is open: refused on its row, kept in view, not taken for the row removed', async ({
+	browser
+}) => {
+	const other = await signedIn(browser);
+	await other.goto(`${portal.url}/admin/organisations`);
+	await other.locator('#name').fill('Espace numérique de Gramat');
+	await other.locator('#kind').selectOption({ label: 'Association ou réseau' });
+	await other.locator('#reason').fill('Nouveau partenaire');
+	await other.getByRole('button', { name: 'Créer l’organisation' }).click();
+	await expect(other.getByRole('heading', { level: 1 })).toHaveText('Espace numérique de Gramat');
+
+	const page = await signedIn(browser);
+	await page.goto(`${portal.url}/admin/plan/fiches/12-1`);
+	const row = await page
+		.locator('select[name^="owner_"]')
+		.evaluateAll((selects) => (selects as HTMLSelectElement[]).find((s) => s.value === '')!.id);
+	const select = page.locator(`#${row}`);
+	await select.selectOption({ label: 'Espace numérique de Gramat' });
+	await page.locator('#reason').fill('Nouveau porteur');
+
+	await other.locator('#retrait-reason').fill('Association dissoute');
+	await other.getByRole('button', { name: 'Retirer l’organisation' }).click();
+	await expect(other.locator('.lead')).toContainText('retirée le');
+
+	await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(
+		page.getByRole('alert').filter({ hasText: 'Rien n’a été enregistré' })
+	).toBeFocused();
+	await expect(page.locator(`#${row}-error`)).toHaveText(
+		/^Cette organisation a été retirée ou fusionnée entre-temps/
+	);
+	await expect(select.locator('option:checked')).toHaveText(
+		'Organisation retirée ou fusionnée entre-temps (à remplacer)'
+	);
+	await expect(page.locator('#reason')).toHaveValue('Nouveau porteur');
+	await other.context().close();
+	await page.context().close();
+});
+
 test('an admin abandons fiche 7-3, never started: not counted as engaged, its history does not say « à lancer »', async ({
 	browser
 }) => {
@@ -560,9 +618,17 @@ test('a fiche moved to another objective is found at its former address: 17-2 le
 
 	// The second admin saves on the page opened before the move: refused as a conflict, typing
 	// kept, on the fiche under its new code; saving again goes through.
+	// Read again after the refusal, the page comes under the new code, the refusal with it, and
+	// the refusal has the focus.
 	await stale.getByRole('button', { name: 'Enregistrer et publier' }).click();
-	await expect(stale.getByRole('alert')).toContainText('rien n’a été enregistré');
 	await expect(stale.getByRole('heading', { level: 1 })).toHaveText(`Modifier la fiche ${code}`);
+	await expect(stale).toHaveURL(`${portal.url}/admin/plan/fiches/${code}`);
+	const conflict = stale.getByRole('alert').filter({ hasText: 'rien n’a été enregistré' });
+	await expect(conflict).toBeFocused();
+	// Still there once the page has read its data again (it once came and went with the reading).
+	await stale.waitForLoadState('networkidle');
+	await expect(conflict).toBeFocused();
+	await expect(conflict).toContainText(code);
 	await expect(stale.getByLabel(/^Titre court/)).toHaveValue('Seniors connectés');
 	await expect(stale.getByLabel(/^Objectif/)).toHaveValue(
 		await page.getByLabel(/^Objectif/).inputValue()
@@ -570,6 +636,7 @@ test('a fiche moved to another objective is found at its former address: 17-2 le
 	await stale.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	await expect(stale.getByRole('status')).toContainText('Modifications enregistrées');
 	await expect(stale).toHaveURL(new RegExp(`/admin/plan/fiches/${code}\\?enregistre=1$`));
+	await expect(stale.locator('#reason')).toHaveValue('');
 	await stale.context().close();
 	await page.context().close();
 });

@@ -2,7 +2,7 @@
 // its first answer (a double click, or a second button of the same form) sends two requests whose
 // answers are applied in the order they arrive, not the order they were sent: a conflict answer
 // could arrive after the save that followed it and show the conflict again over a saved draft.
-import { enhance } from '$app/forms';
+import { applyAction, enhance } from '$app/forms';
 import { invalidateAll } from '$app/navigation';
 import { tick } from 'svelte';
 import type { SubmitFunction } from '@sveltejs/kit';
@@ -18,8 +18,9 @@ const SEND_FAILED_MESSAGE =
  * - when no answer comes (the connection failed) or the answer cannot be read, SvelteKit would
  *   replace the page by an English error page and lose what was typed: the form stays as it is,
  *   with a French alert at its top;
- * - when the session ended meanwhile (401: signed out in another tab), the same, with the server's
- *   message and a link to sign in in another tab, instead of SvelteKit's error page;
+ * - when the session ended meanwhile (401: signed out in another tab), or its account may not do
+ *   this (403: signed in again with another account), the same, with the server's message and a
+ *   link to sign in in another tab, instead of SvelteKit's error page;
  * - when the answer refuses fields, the focus goes to the first of them (its message is read with
  *   it, and it is scrolled into view): on a phone the messages may sit a screen above the button;
  *   a refusal of the whole form (a conflict) takes it to its alert, the nearest above the button;
@@ -64,9 +65,11 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 		return async (answer) => {
 			try {
 				// An error without a status is SvelteKit's own: no answer, or none it could read; a 401
-				// is the guards' (requireUser): the session ended. Either way the page stays as typed.
+				// is the guards' (requireUser): the session ended; a 403 theirs too (deny): the account
+				// signed in now may not do this. Either way the page stays as typed.
 				const { result } = answer;
-				const signedOut = result.type === 'error' && result.status === 401;
+				const signedOut =
+					result.type === 'error' && (result.status === 401 || result.status === 403);
 				if (result.type === 'error' && (result.status === undefined || signedOut)) {
 					const alert = signedOut
 						? formAlert(errorMessage(result.error) ?? SEND_FAILED_MESSAGE, true)
@@ -247,7 +250,12 @@ export const readAgainOnRefusal: SubmitFunction =
 	() =>
 	async ({ result, update }) => {
 		await update();
-		if (result.type === 'failure') await invalidateAll();
+		if (result.type !== 'failure') return;
+		const path = window.location.pathname;
+		await invalidateAll();
+		// Read again, the page may have been sent to another address (a fiche moved to another
+		// objective meanwhile: its new code) without the answer: the answer is shown there.
+		if (window.location.pathname !== path) await applyAction(result);
 	};
 
 /**

@@ -15,15 +15,20 @@ const SIGNED_OUT_MESSAGE =
  * typed, with the message above it (src/lib/client/enhance-once.ts), where following the redirect
  * would replace the page and lose what was typed.
  */
+/** A form sent by the page's script (SvelteKit's `enhance` marks the request). */
+function sentByScript(event: Event): boolean {
+	return (
+		event.request.method === 'POST' && event.request.headers.get('x-sveltekit-action') === 'true'
+	);
+}
+
 export function requireUser(event: Event): User {
 	const user = event.locals.user;
 	if (!user) {
-		if (
-			event.request.method === 'POST' &&
-			event.request.headers.get('x-sveltekit-action') === 'true'
-		)
-			error(401, SIGNED_OUT_MESSAGE);
-		const target = `${event.url.pathname}${event.url.search}`;
+		if (sentByScript(event)) error(401, SIGNED_OUT_MESSAGE);
+		// A form sent by the browser comes back to its page, not to its action (`?/enregistrer`).
+		const search = event.request.method === 'POST' ? '' : event.url.search;
+		const target = `${event.url.pathname}${search}`;
 		redirect(303, `/connexion?redirectTo=${encodeURIComponent(target)}`);
 	}
 	return user;
@@ -31,8 +36,14 @@ export function requireUser(event: Event): User {
 
 const FORBIDDEN_MESSAGE =
 	'Vous n’avez pas les droits nécessaires pour accéder à cette page ou faire cette action.';
+/** Signed in meanwhile, in another tab, with another account: the form stays as typed. */
+const FORBIDDEN_FORM_MESSAGE =
+	'Le compte connecté n’a pas les droits nécessaires pour cette action (connexion avec un autre compte dans un autre onglet ?) : rien n’a été enregistré et votre saisie est conservée ci-dessous. Connectez-vous avec le bon compte dans un autre onglet, puis renvoyez le formulaire.';
 
-/** Signed in but not allowed: journaled, then 403. */
+/**
+ * Signed in but not allowed: journaled, then 403. A form sent by the page's script gets a message
+ * for its alert (src/lib/client/enhance-once.ts keeps the typing, as for a 401).
+ */
 export async function deny(event: Event, user: User, what: string): Promise<never> {
 	await recordAudit(getDb(), {
 		actor: user,
@@ -41,7 +52,7 @@ export async function deny(event: Event, user: User, what: string): Promise<neve
 		summary: `${event.request.method} ${event.url.pathname} refusé (${what})`,
 		clientAddress: safeClientAddress(event)
 	});
-	error(403, FORBIDDEN_MESSAGE);
+	error(403, sentByScript(event) ? FORBIDDEN_FORM_MESSAGE : FORBIDDEN_MESSAGE);
 }
 
 export async function requireRole(event: Event, ...roles: User['role'][]): Promise<User> {

@@ -1,0 +1,96 @@
+import { isHttpError, isRedirect } from '@sveltejs/kit';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { User } from './users';
+
+// The journal row a refusal writes is not what these tests are about: it is only counted.
+const journal = vi.hoisted(() => ({ rows: [] as unknown[] }));
+vi.mock('../audit/repository', () => ({
+	recordAudit: async (_db: unknown, row: unknown) => {
+		journal.rows.push(row);
+	}
+}));
+vi.mock('../db/instance', () => ({ getDb: () => ({}) }));
+// The files of a worker share their loaded modules (vite.config.ts, isolate: false).
+afterAll(() => {
+	vi.resetModules();
+});
+
+const { requireRole, requireUser } = await import('./guards');
+
+const PARTNER: User = {
+	id: 7,
+	email: 'paul@cdg46.test',
+	name: 'Paul',
+	role: 'partenaire',
+	organisationId: 3,
+	organisationName: 'CDG46',
+	organisationSlug: 'cdg46',
+	disabled: false
+};
+
+function event(
+	user: User | null,
+	method: 'GET' | 'POST',
+	url: string,
+	sentByScript = false
+): Parameters<typeof requireUser>[0] {
+	const headers: Record<string, string> = sentByScript ? { 'x-sveltekit-action': 'true' } : {};
+	return {
+		locals: { user, session: null } as App.Locals,
+		url: new URL(url, 'http://portail.test'),
+		getClientAddress: () => '127.0.0.1',
+		request: new Request(new URL(url, 'http://portail.test'), { method, headers })
+	};
+}
+
+/** What a guard threw: a redirect's location, or an error's status and message. */
+async function thrown(guard: () => unknown): Promise<string> {
+	try {
+		await guard();
+	} catch (caught) {
+		if (isRedirect(caught)) return `${caught.status} ${caught.location}`;
+		if (isHttpError(caught)) return `${caught.status} ${caught.body.message}`;
+		throw caught;
+	}
+	return 'nothing thrown';
+}
+
+describe('requireUser, signed out', () => {
+	it('sends a page to the sign-in page, coming back to it with its query', async () => {
+		expect(await thrown(() => requireUser(event(null, 'GET', '/admin/journal?page=2')))).toBe(
+			'303 /connexion?redirectTo=%2Fadmin%2Fjournal%3Fpage%3D2'
+		);
+	});
+
+	it('sends a form posted by the browser back to its page, not to its action', async () => {
+		expect(
+			await thrown(() => requireUser(event(null, 'POST', '/admin/plan/objectifs/4?/enregistrer')))
+		).toBe('303 /connexion?redirectTo=%2Fadmin%2Fplan%2Fobjectifs%2F4');
+	});
+
+	it('answers a form sent by the page’s script 401, with a message for its alert', async () => {
+		const answer = await thrown(() =>
+			requireUser(event(null, 'POST', '/admin/plan/fiches/1-1?/enregistrer', true))
+		);
+		expect(answer).toMatch(/^401 Votre session a pris fin .*votre saisie est conservée/);
+	});
+});
+
+describe('requireRole, signed in with an account that may not', () => {
+	it('journals the refusal and answers a page 403 with the general message', async () => {
+		const before = journal.rows.length;
+		expect(await thrown(() => requireRole(event(PARTNER, 'GET', '/admin/plan'), 'admin'))).toBe(
+			'403 Vous n’avez pas les droits nécessaires pour accéder à cette page ou faire cette action.'
+		);
+		expect(journal.rows.length).toBe(before + 1);
+	});
+
+	it('answers a form sent by the page’s script 403, saying the typing is kept', async () => {
+		const answer = await thrown(() =>
+			requireRole(event(PARTNER, 'POST', '/admin/plan/fiches/1-1?/enregistrer', true), 'admin')
+		);
+		expect(answer).toMatch(
+			/^403 Le compte connecté n’a pas les droits nécessaires .*votre saisie est conservée/
+		);
+	});
+});
