@@ -130,19 +130,25 @@ export async function setPasswordHash(
 	await endOneTimeLinks(db, userId, now);
 }
 
-/** Disables (its one-time links end) or enables the account. */
+/**
+ * Disables (its one-time links end) or enables the account; false when it already was (another
+ * admin did it meanwhile): the condition is in the UPDATE, so two admins cannot both do it.
+ */
 export async function setDisabled(
 	db: Executor,
 	userId: number,
 	disabled: boolean,
 	now = new Date()
-): Promise<void> {
-	await db
+): Promise<boolean> {
+	const result = await db
 		.updateTable('user_account')
 		.set({ disabled_at: disabled ? now.toISOString() : null, updated_at: now.toISOString() })
 		.where('id', '=', userId)
-		.execute();
+		.where('disabled_at', disabled ? 'is' : 'is not', null)
+		.executeTakeFirst();
+	if (Number(result.numUpdatedRows) !== 1) return false;
 	if (disabled) await endOneTimeLinks(db, userId, now);
+	return true;
 }
 
 /**

@@ -159,6 +159,30 @@ describe('login', () => {
 		).toBe(true);
 	});
 
+	it('two admins disabling one account: the second is told it already is, journaled once', async () => {
+		expect((await setAccountDisabled(db, admin, partner.id, true, null)).ok).toBe(true);
+		expect(await setAccountDisabled(db, admin, partner.id, true, null)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringMatching(
+				/^Le compte de paul@cdg46\.fr est déjà désactivé .*rien n’a changé\.$/
+			)
+		});
+		expect((await setAccountDisabled(db, admin, partner.id, false, null)).ok).toBe(true);
+		expect(await setAccountDisabled(db, admin, partner.id, false, null)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringMatching(/est déjà actif/)
+		});
+		const journal = await db
+			.selectFrom('audit_event')
+			.select('action')
+			.where('action', 'in', ['account.disabled', 'account.enabled'])
+			.orderBy('id')
+			.execute();
+		expect(journal.map((j) => j.action)).toEqual(['account.disabled', 'account.enabled']);
+	});
+
 	it('refuses a disabled account with the one message, its right password too; the journal tells staff', async () => {
 		await setAccountDisabled(db, admin, partner.id, true, null);
 		expect(

@@ -439,8 +439,8 @@ export async function setAccountDisabled(
 	if (!target) return refuse(404, UNKNOWN_ACCOUNT);
 	if (target.id === admin.id)
 		return refuse(400, 'Vous ne pouvez pas désactiver votre propre compte.');
-	await db.transaction().execute(async (trx) => {
-		await setDisabled(trx, userId, disabled);
+	const changed = await db.transaction().execute(async (trx) => {
+		if (!(await setDisabled(trx, userId, disabled))) return false;
 		const ended = disabled ? await invalidateUserSessions(trx, userId) : 0;
 		await recordAudit(trx, {
 			actor: admin,
@@ -449,10 +449,16 @@ export async function setAccountDisabled(
 			summary: disabled
 				? `Compte de ${target.email} désactivé ; ${pluralize(ended, 'session terminée', 'sessions terminées')}`
 				: `Compte de ${target.email} réactivé`,
-			before: { disabled: target.disabled },
+			before: { disabled: !disabled },
 			after: { disabled },
 			clientAddress
 		});
+		return true;
 	});
+	if (!changed)
+		return refuse(
+			409,
+			`Le compte de ${target.email} est déjà ${disabled ? 'désactivé' : 'actif'} (un autre administrateur l’a fait entre-temps ?) : rien n’a changé.`
+		);
 	return ok({ email: target.email });
 }
