@@ -42,7 +42,16 @@ describe('LoginSchema', () => {
 			'camille@lot\u0007.test',
 			'a\uFFFDb@lot.test',
 			// Read « directionrf.64gdc@lot.fr » on screen: another domain than the real one.
-			'direction\u202Erf.tol@cdg46.fr'
+			'direction\u202Erf.tol@cdg46.fr',
+			// Characters an address holds only between quotes: refused by mail servers written so.
+			'<script>@x.fr',
+			'a,b@lot.test',
+			'a;b@lot.test',
+			'"camille"@lot.test',
+			'camille@[lot].test',
+			'a\\b@lot.test',
+			'camille(lot)@lot.test',
+			'a:b@lot.test'
 		]) {
 			const parsed = LoginSchema.safeParse({ email, password: 'x' });
 			expect(parsed.error?.issues[0]?.message, JSON.stringify(email)).toBe(

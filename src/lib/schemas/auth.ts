@@ -2,8 +2,12 @@ import { z } from 'zod';
 import { hasForbiddenCharacters } from './form';
 import { PASSWORD_MAX_LENGTH } from './limits';
 
-/** One part of an address (before its « @ », then on each side of a dot after it): no space nor « @ ». */
-const ADDRESS_PART = '[^\\s@\\p{Cc}\\uFFFD\\u202A-\\u202E\\u2066-\\u2069]+';
+/**
+ * One part of an address (before its « @ », then on each side of a dot after it): no space nor
+ * « @ », nor the characters an address may hold only between quotes, which mail servers refuse
+ * written plainly (« <script>@x.fr », « a,b@x.fr »).
+ */
+const ADDRESS_PART = '[^\\s@\\p{Cc}\\uFFFD\\u202A-\\u202E\\u2066-\\u2069<>()\\[\\]\\\\,;:"]+';
 
 /** An e-mail address; `missing` is what an empty field is told (one's own, or someone else's). */
 const emailField = (missing: string) =>
