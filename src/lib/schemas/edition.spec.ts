@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parisYear } from '../utils/dates';
 import { EditionSchema } from './edition';
 
 const form = (year: string, asOf: string) => ({
@@ -25,6 +26,18 @@ describe('edition form', () => {
 		expect(messages('2019', '2020-01-15')).toEqual([
 			['as_of', 'La date d’arrêté doit tomber dans l’année du bilan.']
 		]);
+	});
+
+	it('refuses a year not begun yet (a mistyped 2099 would stay as a draft for good)', () => {
+		const next = String(parisYear() + 1);
+		expect(messages(next, '')).toEqual([
+			[
+				'year',
+				`L’année doit être comprise entre 2018 et ${parisYear()} : un bilan porte sur une année commencée.`
+			]
+		]);
+		expect(messages(String(parisYear()), '')).toEqual([]);
+		expect(messages('2017', '')).toHaveLength(1);
 	});
 
 	it('gives one message for a badly written year, not a second one on the date', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parisYear } from '../utils/dates';
 import { isIsoDate, textField } from './form';
 
 export const EditionSchema = z
@@ -7,7 +8,16 @@ export const EditionSchema = z
 			.string()
 			.regex(/^\d{4}$/, 'L’année s’écrit sur quatre chiffres (exemple : 2019).')
 			.transform(Number)
-			.refine((y) => y >= 2018 && y <= 2100, 'L’année doit être comprise entre 2018 et 2100.'),
+			// A year begun at the latest: a draft cannot be deleted, so a mistyped 2099 would stay
+			// in the list for good, unpublishable before its date of arrest.
+			.superRefine((year, context) => {
+				const last = parisYear();
+				if (year < 2018 || year > last)
+					context.addIssue({
+						code: 'custom',
+						message: `L’année doit être comprise entre 2018 et ${last} : un bilan porte sur une année commencée.`
+					});
+			}),
 		// Left empty: the 31 December of the year (below), as the form says; the page's script
 		// fills it in as the year is typed, but a year typed before the script runs, or without
 		// it, must not be refused for a date the person never touched.
