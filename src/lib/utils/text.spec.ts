@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { frenchSpacing } from './french-spacing';
-import { axisTitle } from './text';
+import { axisTitle, ofName } from './text';
 
 describe('frenchSpacing', () => {
 	it('binds guillemets and colons to their words with no-break spaces', () => {
@@ -48,5 +48,14 @@ describe('axisTitle', () => {
 		expect(axisTitle({ ...axis, position: undefined })).toBe(
 			'Axe «\u00a0performance\u00a0»\u00a0: Transformation'
 		);
+	});
+});
+
+describe('ofName', () => {
+	it('elides « de » before a vowel, accented or not, and keeps it before a consonant or h', () => {
+		expect(ofName('émilie@exemple.fr')).toBe('d’émilie@exemple.fr');
+		expect(ofName('Anne Admin')).toBe('d’Anne Admin');
+		expect(ofName('paul@cdg46.fr')).toBe('de paul@cdg46.fr');
+		expect(ofName('Hugo')).toBe('de Hugo');
 	});
 });

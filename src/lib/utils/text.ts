@@ -52,3 +52,12 @@ export function axisTitle(axis: { shortName: string; label: string; position?: n
 	const number = axis.position === undefined ? '' : `${axis.position} `;
 	return frenchSpacing(`Axe ${number}« ${axis.shortName} » : ${axis.label}`);
 }
+
+/**
+ * « de » before a name or an address, elided before a vowel: « d’émilie@exemple.fr », « d’Anne
+ * Admin », « de Paul ». A name beginning with « h » keeps « de » (« de Hugo »: the aspirated h
+ * of most names).
+ */
+export function ofName(name: string): string {
+	return /^[aàâäeéèêëiîïoôöuùûüyæœ]/i.test(name) ? `d’${name}` : `de ${name}`;
+}

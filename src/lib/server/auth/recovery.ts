@@ -15,6 +15,7 @@ import { createSession, invalidateUserSessions, type Session } from './sessions'
 import { reserveAttempts, throttleKey } from './throttle-repository';
 import { newSplitToken, openSingleUse } from './tokens';
 import { formatWait, pluralize } from '../../utils/format';
+import { ofName } from '../../utils/text';
 import {
 	findPasswordHash,
 	findUserByEmail,
@@ -161,7 +162,7 @@ export async function revokeInvitation(
 			actor: admin,
 			action: 'account.invitation_revoked',
 			target: { type: 'compte', id: userId },
-			summary: `Invitation de ${target.email} révoquée`,
+			summary: `Invitation ${ofName(target.email)} révoquée`,
 			clientAddress
 		});
 		return ok({ revoked, email: target.email });

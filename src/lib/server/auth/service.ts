@@ -15,6 +15,7 @@ import {
 } from './throttle-repository';
 import { newSplitToken, openSingleUse } from './tokens';
 import { formatWait } from '../../utils/format';
+import { ofName } from '../../utils/text';
 import {
 	findCredentials,
 	findPasswordHash,
@@ -145,7 +146,7 @@ export async function login(
 			actor: user,
 			action: 'login.success',
 			target: { type: 'compte', id: user.id },
-			summary: `Connexion de ${user.email}`,
+			summary: `Connexion ${ofName(user.email)}`,
 			clientAddress: input.clientAddress
 		});
 		const device = await newDeviceCookie(trx, user.id, passwordHash);
@@ -165,7 +166,7 @@ export async function logout(
 			actor: user,
 			action: 'logout',
 			target: { type: 'compte', id: user.id },
-			summary: `Déconnexion de ${user.email}`,
+			summary: `Déconnexion ${ofName(user.email)}`,
 			clientAddress
 		});
 	});
@@ -447,8 +448,8 @@ export async function setAccountDisabled(
 			action: disabled ? 'account.disabled' : 'account.enabled',
 			target: { type: 'compte', id: userId },
 			summary: disabled
-				? `Compte de ${target.email} désactivé ; ${pluralize(ended, 'session terminée', 'sessions terminées')}`
-				: `Compte de ${target.email} réactivé`,
+				? `Compte ${ofName(target.email)} désactivé ; ${pluralize(ended, 'session terminée', 'sessions terminées')}`
+				: `Compte ${ofName(target.email)} réactivé`,
 			before: { disabled: !disabled },
 			after: { disabled },
 			clientAddress
@@ -458,7 +459,7 @@ export async function setAccountDisabled(
 	if (!changed)
 		return refuse(
 			409,
-			`Le compte de ${target.email} est déjà ${disabled ? 'désactivé' : 'actif'} (un autre administrateur l’a fait entre-temps ?) : rien n’a changé.`
+			`Le compte ${ofName(target.email)} est déjà ${disabled ? 'désactivé' : 'actif'} (un autre administrateur l’a fait entre-temps ?) : rien n’a changé.`
 		);
 	return ok({ email: target.email });
 }

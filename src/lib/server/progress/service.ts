@@ -11,6 +11,7 @@ import {
 	type ProgressInput
 } from '../../schemas/progress-update';
 import { UPDATE_STATE_LABELS as STATE_LABELS, STATUS_LABELS } from '../../utils/vocabulary';
+import { ofName } from '../../utils/text';
 import { formatDate, formatNumber, formatPercent } from '../../utils/format';
 import { parisDate, parisToday } from '../../utils/dates';
 import {
@@ -406,7 +407,7 @@ async function save(
 			action: saved === 'submitted' ? 'update.submitted' : 'update.saved',
 			target: { type: 'suivi', id: current.id },
 			summary: replacing
-				? `Mise à jour de la fiche ${fiche.code} enregistrée en brouillon (version ${current.version + 1}) à la place de la version ${current.version}${current.updatedByName ? ` de ${current.updatedByName}` : ''}, en connaissance de cause`
+				? `Mise à jour de la fiche ${fiche.code} enregistrée en brouillon (version ${current.version + 1}) à la place de la version ${current.version}${current.updatedByName ? ` ${ofName(current.updatedByName)}` : ''}, en connaissance de cause`
 				: `Mise à jour de la fiche ${fiche.code} ${verb} (version ${current.version + 1})`,
 			before: {
 				state: current.state,

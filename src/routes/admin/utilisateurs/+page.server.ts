@@ -1,3 +1,4 @@
+import { ofName } from '$lib/utils/text';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
 	createAccountWithInvitation,
@@ -90,7 +91,7 @@ export const actions: Actions = {
 		);
 		if (!result.ok) return refusalAnswer(result);
 		return {
-			message: `L’invitation de ${result.value.email} est révoquée : son lien ne sert plus.`
+			message: `L’invitation ${ofName(result.value.email)} est révoquée : son lien ne sert plus.`
 		};
 	},
 	disable: async (event) => {
@@ -104,7 +105,7 @@ export const actions: Actions = {
 		);
 		if (!result.ok) return refusalAnswer(result);
 		return {
-			message: `Le compte de ${result.value.email} est désactivé et toutes ses sessions sont fermées.`
+			message: `Le compte ${ofName(result.value.email)} est désactivé et toutes ses sessions sont fermées.`
 		};
 	},
 	enable: async (event) => {
@@ -117,6 +118,6 @@ export const actions: Actions = {
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result);
-		return { message: `Le compte de ${result.value.email} est réactivé.` };
+		return { message: `Le compte ${ofName(result.value.email)} est réactivé.` };
 	}
 };
