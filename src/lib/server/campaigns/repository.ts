@@ -198,7 +198,8 @@ export async function campaignPairs(db: Executor, campaignId: number) {
 					.orderBy('progress_update.submitted_at', 'desc')
 					.limit(1)
 					.as('state'),
-				// An organisation without an active partner account is never mailed and cannot answer.
+				// An organisation without an active partner account is never mailed and cannot answer:
+				// an invitation not yet accepted (no password) is no account yet (activeRecipients).
 				eb
 					.exists(
 						eb
@@ -207,6 +208,7 @@ export async function campaignPairs(db: Executor, campaignId: number) {
 							.whereRef('user_account.organisation_id', '=', 'organisation.id')
 							.where('user_account.role', '=', 'partenaire')
 							.where('user_account.disabled_at', 'is', null)
+							.where('user_account.password_hash', 'is not', null)
 					)
 					.as('hasAccount')
 			])

@@ -201,6 +201,31 @@ describe('campaigns', () => {
 		expect(after.value.done).toBe(after.value.total);
 	}, 60_000);
 
+	it('does not wait for an organisation whose only partner account is an invitation not yet accepted', async () => {
+		const id = await open();
+		const before = await campaignCompletion(db, id);
+		if (!before.ok) throw new Error('no campaign');
+		const [name] = before.value.withoutAccount;
+		const slug = (
+			await db
+				.selectFrom('organisation')
+				.select('slug')
+				.where('name', '=', name!)
+				.executeTakeFirstOrThrow()
+		).slug;
+		await createTestUser(db, {
+			email: 'invitee@exemple.fr',
+			name: 'Ines Invitée',
+			role: 'partenaire',
+			organisation: slug,
+			password: null
+		});
+		const after = await campaignCompletion(db, id);
+		if (!after.ok) throw new Error('no campaign');
+		expect(after.value.withoutAccount).toContain(name);
+		expect(after.value.total).toBe(before.value.total);
+	});
+
 	it('refuses the same campaign opened twice (two tabs), whatever the case and spaces', async () => {
 		const first = await open('2026-04-01', '-3');
 		const again = await attemptOpening('2026-04-20', '-3', OPENED, ' bilan  2026. ');
