@@ -47,6 +47,20 @@ describe('journal flood', () => {
 		expect(await found('5 éléments')).toEqual([]);
 	});
 
+	it('is searched without case or accents, and by the name of who acted', async () => {
+		await recordAudit(db, {
+			actor: null,
+			actorLabel: 'Claire Martin',
+			action: 'account.disabled',
+			summary: 'Compte d’émilie@exemple.fr désactivé ; 1\u00a0session terminée'
+		});
+		const found = async (text: string) =>
+			(await listAuditEvents(db, { text })).entries.map((e) => e.actorLabel);
+		for (const text of ['EMILIE', 'emilie', 'desactive', 'Désactivé', 'claire martin', 'MARTIN'])
+			expect(await found(text), text).toEqual(['Claire Martin']);
+		expect(await found('émile')).toEqual([]);
+	});
+
 	it('stays bounded under 5,000 anonymous refused logins', async () => {
 		const now = Date.now();
 		for (let i = 0; i < 5000; i++) {

@@ -1,6 +1,6 @@
-import type { Expression } from 'kysely';
 import type { Executor } from '../db';
 import { formatDate, pluralize } from '../../utils/format';
+import { foldForSearch } from '../../utils/text';
 import { readAuditRetention } from '../config.js';
 
 export const AUDIT_ACTIONS = {
@@ -282,8 +282,10 @@ export async function listAuditEvents(
 	page = 1
 ): Promise<{ entries: AuditEntry[]; hasMore: boolean }> {
 	// Summaries write no-break spaces (« 4 décisions », « 1 200 ») where a search is typed with
-	// plain ones, and a text copied from a page brings them back: both sides read as plain spaces.
-	const text = filters.text?.toLowerCase().replace(/[\u00a0\u202f]/g, ' ');
+	// plain ones, and a text copied from a page brings them back: both sides read as plain spaces,
+	// without case or accents (fold_for_search, db/index.ts: « emilie » finds « Émilie »). The
+	// person who acted is searched too (« Claire Martin »).
+	const text = filters.text ? foldForSearch(filters.text) : '';
 	const rows = await db
 		.selectFrom('audit_event')
 		.select([
@@ -304,10 +306,9 @@ export async function listAuditEvents(
 		.$if(Boolean(filters.to), (q) => q.where('occurred_at', '<', filters.to!))
 		.$if(Boolean(text), (q) =>
 			q.where((eb) => {
-				const noBreak = (value: Expression<string>, space: string) =>
-					eb.fn<string>('replace', [value, eb.val(space), eb.val(' ')]);
-				const summary = noBreak(noBreak(eb.fn<string>('lower', ['summary']), '\u00a0'), '\u202f');
-				return eb(eb.fn('instr', [summary, eb.val(text!)]), '>', 0);
+				const holds = (column: 'summary' | 'actor_label') =>
+					eb(eb.fn('instr', [eb.fn<string>('fold_for_search', [column]), eb.val(text)]), '>', 0);
+				return eb.or([holds('summary'), holds('actor_label')]);
 			})
 		)
 		.orderBy('occurred_at', 'desc')

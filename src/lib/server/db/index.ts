@@ -9,6 +9,7 @@ export type Db = Kysely<Database>;
 export type Executor = Kysely<Database>;
 
 import { DEFAULT_DATABASE_PATH } from '../config.js';
+import { foldForSearch } from '../../utils/text';
 
 /** A start-up failure whose message is one French sentence meant for the operator. */
 export class StartupError extends Error {
@@ -47,6 +48,11 @@ function configured(sqlite: SQLite.Database): SQLite.Database {
 	sqlite.pragma('synchronous = FULL');
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma('busy_timeout = 5000');
+	// Searches that ignore case and accents in any language's letters (SQLite's lower() only knows
+	// A to Z): « emilie » finds « Émilie ».
+	sqlite.function('fold_for_search', { deterministic: true }, (text: unknown) =>
+		typeof text === 'string' ? foldForSearch(text) : text
+	);
 	return sqlite;
 }
 
