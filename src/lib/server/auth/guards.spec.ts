@@ -10,7 +10,10 @@ vi.mock('../audit/repository', () => ({
 	}
 }));
 vi.mock('../db/instance', () => ({ getDb: () => ({}) }));
-// The files of a worker share their loaded modules (vite.config.ts, isolate: false).
+// The files of a worker share their loaded modules (vite.config.ts, isolate: false): the guards
+// are loaded anew against the mocks above (an earlier file may have loaded them without), and
+// dropped afterwards for the files after this one.
+vi.resetModules();
 afterAll(() => {
 	vi.resetModules();
 });
