@@ -9,12 +9,6 @@ type Event = Pick<RequestEvent, 'locals' | 'url' | 'getClientAddress' | 'request
 const SIGNED_OUT_MESSAGE =
 	'Votre session a pris fin (déconnexion, ou délai dépassé) : rien n’a été enregistré et votre saisie est conservée ci-dessous. Connectez-vous dans un autre onglet, puis renvoyez le formulaire.';
 
-/**
- * Not signed in: 303 to /connexion, coming back here afterwards. A form sent by the page's script
- * (SvelteKit's `enhance`, which marks the request) is answered 401 instead: the form then stays as
- * typed, with the message above it (src/lib/client/enhance-once.ts), where following the redirect
- * would replace the page and lose what was typed.
- */
 /** A form sent by the page's script (SvelteKit's `enhance` marks the request). */
 function sentByScript(event: Event): boolean {
 	return (
@@ -22,6 +16,12 @@ function sentByScript(event: Event): boolean {
 	);
 }
 
+/**
+ * Not signed in: 303 to /connexion, coming back here afterwards. A form sent by the page's script
+ * (SvelteKit's `enhance`, which marks the request) is answered 401 instead: the form then stays as
+ * typed, with the message above it (src/lib/client/enhance-once.ts), where following the redirect
+ * would replace the page and lose what was typed.
+ */
 export function requireUser(event: Event): User {
 	const user = event.locals.user;
 	if (!user) {
