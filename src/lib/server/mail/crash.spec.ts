@@ -43,7 +43,8 @@ beforeAll(async () => {
 	await db.destroy();
 	// The relay takes a few milliseconds to answer after accepting: kills land in that window too.
 	smtp = await startSmtp({ delayMs: () => Math.floor(Math.random() * 15) });
-});
+	// Migrating a new file took over the default 10 s once, beside three browser-test workers.
+}, 60_000);
 
 afterAll(async () => {
 	await smtp.close();
