@@ -11,6 +11,7 @@ import { saveProgressUpdate } from '$lib/server/progress/service';
 import { actions as loginActions } from './connexion/+page.server';
 import { actions as accountActions } from './compte/+page.server';
 import { actions as usersActions } from './admin/utilisateurs/+page.server';
+import { actions as roleActions } from './admin/utilisateurs/[id=id]/+page.server';
 import { actions as reviewActions } from './admin/suivis/[id=id]/+page.server';
 import { actions as reportActions } from './espace/fiches/[code=fiche]/suivi/+page.server';
 import { actions as withdrawActions } from './espace/suivis/[id=id]/+page.server';
@@ -337,6 +338,30 @@ describe('hostile input on every form action', () => {
 				{ numRuns: 20 }
 			);
 		}
+	});
+
+	it('a role change (/admin/utilisateurs/N)', async () => {
+		// Hostile values never change the partner's role, whatever the account the address names.
+		await fc.assert(
+			fc.asyncProperty(
+				formArbitrary(['role', 'organisation', 'currentRole', 'currentOrganisationId']),
+				fc.constantFrom(String(partner.id), String(admin.id), '999999'),
+				async (fields, id) => {
+					await expectRefusal(() =>
+						roleActions.role!(
+							fakeEvent(
+								`/admin/utilisateurs/${id}`,
+								{ id },
+								admin,
+								adminSessionId,
+								toFormData(fields)
+							)
+						)
+					);
+				}
+			),
+			RUNS
+		);
 	});
 
 	it('review (/admin/suivis/[id=id])', async () => {

@@ -244,6 +244,11 @@ const PAGES: Record<string, Page> = {
 		module: () => import('./admin/utilisateurs/+page.server'),
 		as: 'admin'
 	},
+	'/admin/utilisateurs/[id=id]': {
+		module: () => import('./admin/utilisateurs/[id=id]/+page.server'),
+		params: (data) => ({ id: String(data.users.partenaire.id) }),
+		as: 'admin'
+	},
 	'/admin/journal': { module: () => import('./admin/journal/+page.server'), as: 'admin' },
 	'/admin/bilans': { module: () => import('./admin/bilans/+page.server'), as: 'admin' },
 	'/admin/plan/fiches/14-1': {

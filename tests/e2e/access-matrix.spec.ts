@@ -137,6 +137,14 @@ const rows = (): Row[] => [
 	['POST', '/admin/utilisateurs?/invite', { userId: '999999' }, [303, 403, 403, 403, 404]],
 	['POST', '/admin/utilisateurs?/disable', { userId: '999999' }, [303, 403, 403, 403, 404]],
 	['POST', '/admin/utilisateurs?/enable', { userId: '999999' }, [303, 403, 403, 403, 404]],
+	['GET', '/admin/utilisateurs/1', null, [303, 403, 403, 403, 200]],
+	['GET', '/admin/utilisateurs/999999', null, [303, 403, 403, 403, 404]],
+	[
+		'POST',
+		'/admin/utilisateurs/999999?/role',
+		{ role: 'admin', organisation: '', currentRole: 'partenaire', currentOrganisationId: '' },
+		[303, 403, 403, 403, 404]
+	],
 	['GET', '/admin/journal', null, [303, 403, 403, 403, 200]],
 	// Editing the plan (#16): admins only; its revisions are public (commission members included).
 	['GET', '/admin/plan', null, [303, 403, 403, 403, 200]],

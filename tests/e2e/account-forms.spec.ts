@@ -280,3 +280,78 @@ test('on a phone, the tables of things to act on keep their actions on screen', 
 	await expect(page.locator('#deadline')).toHaveValue('2020-01-15');
 	await context.close();
 });
+
+test('an admin changes a partner’s role; a second admin on the same page is told, the person signs in again', async ({
+	page,
+	browser,
+	baseURL
+}, testInfo) => {
+	const alice = ACCOUNTS.otherPartner;
+	const partnerContext = await browser.newContext({ baseURL });
+	const partnerPage = await partnerContext.newPage();
+	await loginPage(partnerPage, alice);
+
+	await loginPage(page, ACCOUNTS.admin);
+	await page.goto('/admin/utilisateurs');
+	await page.getByRole('link', { name: `Changer le rôle de ${alice.email}` }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Compte de ${alice.name}`);
+	const address = page.url();
+
+	// A second admin opens the same page before the first one saves.
+	const otherContext = await browser.newContext({ baseURL });
+	const other = await otherContext.newPage();
+	await loginPage(other, ACCOUNTS.admin);
+	await other.goto(address);
+	await other.waitForLoadState('networkidle');
+
+	// A commission member belongs to no organisation: refused at the field, the choice kept.
+	await page.getByLabel('Nouveau rôle').selectOption('commission');
+	await page.getByRole('button', { name: 'Changer le rôle' }).click();
+	const organisation = page.getByLabel('Organisation');
+	await expect(organisation).toBeFocused();
+	await expect(organisation).toHaveAccessibleDescription(
+		/Seul un compte partenaire appartient à une organisation/
+	);
+	await expect(page.getByLabel('Nouveau rôle')).toHaveValue('commission');
+	await organisation.selectOption({ label: '—' });
+	await page.getByRole('button', { name: 'Changer le rôle' }).click();
+	await expect(page.getByRole('status')).toContainText(
+		`a maintenant le rôle\u00a0« Membre de la commission des usages numériques »`
+	);
+	await expect(page.locator('dd').nth(1)).toHaveText(
+		'Membre de la commission des usages numériques'
+	);
+	await expectNoAxeViolations(page);
+
+	// The second admin's choice was made on the role shown before: refused, then made knowingly.
+	await other.getByLabel('Nouveau rôle').selectOption('admin');
+	await other.getByLabel('Organisation').selectOption({ label: '—' });
+	await other.getByRole('button', { name: 'Changer le rôle' }).click();
+	await expect(other.getByRole('alert')).toContainText(
+		/a changé depuis l’ouverture de la page .*il est maintenant\s«\sMembre de la commission des usages numériques\s»/
+	);
+	await expect(other.getByLabel('Nouveau rôle')).toHaveValue('admin');
+	await other.getByRole('button', { name: 'Changer le rôle' }).click();
+	await expect(other.getByRole('status')).toContainText(
+		'a maintenant le rôle\u00a0« Équipe de Lot numérique (administration) »'
+	);
+	await otherContext.close();
+
+	// The person's session was closed: signed in again, the new role is theirs.
+	await partnerPage.goto('/espace');
+	await expect(partnerPage).toHaveURL(/\/connexion/);
+	await loginPage(partnerPage, alice);
+	await partnerPage.goto('/admin/utilisateurs');
+	await expect(partnerPage.getByRole('heading', { level: 1 })).toHaveText('Comptes et invitations');
+	await partnerContext.close();
+
+	// One's own role is not offered.
+	await page.goto('/admin/utilisateurs');
+	await page.getByRole('link', { name: `Changer le rôle de ${ACCOUNTS.admin.email}` }).click();
+	await expect(page.getByText('C’est votre propre compte')).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Changer le rôle' })).toHaveCount(0);
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.goBack();
+	expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+	await screenshot(page, testInfo.outputPath('changer-le-role-390.png'));
+});

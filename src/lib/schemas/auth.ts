@@ -56,8 +56,28 @@ export const InvitationSchema = z
 /** The roles an account can be given, as the command line and the form send them. */
 const ACCOUNT_ROLES = ['admin', 'commission', 'partenaire'] as const;
 
-export const NewAccountSchema = z
-	.object({
+const role = z.enum(ACCOUNT_ROLES, {
+	error: `Choisissez un rôle parmi : ${ACCOUNT_ROLES.join(', ')}.`
+});
+
+/** A partner belongs to an organisation, and only a partner does (the accounts' CHECK). */
+function withOrganisationRule<T extends z.ZodType<{ role: string; organisation: string }>>(
+	schema: T
+) {
+	return schema
+		.refine((v) => v.role !== 'partenaire' || v.organisation !== '', {
+			path: ['organisation'],
+			message: 'Un partenaire appartient à une organisation : choisissez-la.'
+		})
+		.refine((v) => v.role === 'partenaire' || v.organisation === '', {
+			path: ['organisation'],
+			message:
+				'Seul un compte partenaire appartient à une organisation : laissez ce champ vide ou choisissez le rôle partenaire.'
+		});
+}
+
+export const NewAccountSchema = withOrganisationRule(
+	z.object({
 		email: emailField('Indiquez l’adresse électronique de la personne.'),
 		name: z
 			.string()
@@ -69,20 +89,28 @@ export const NewAccountSchema = z
 				(v) => !hasForbiddenCharacters(v, { oneLine: true }),
 				'Le nom contient des caractères non autorisés.'
 			),
-		role: z.enum(ACCOUNT_ROLES, {
-			error: `Choisissez un rôle parmi : ${ACCOUNT_ROLES.join(', ')}.`
-		}),
+		role,
 		organisation: z.string().trim().max(80)
 	})
-	.refine((v) => v.role !== 'partenaire' || v.organisation !== '', {
-		path: ['organisation'],
-		message: 'Un partenaire appartient à une organisation : choisissez-la.'
+);
+
+/**
+ * « Changer le rôle » : the new role and organisation, and those the page showed (`current…`),
+ * which the change must still find in the database (two admins on one account).
+ */
+export const RoleChangeSchema = withOrganisationRule(
+	z.object({
+		role,
+		organisation: z.string().trim().max(80),
+		currentRole: z.enum(ACCOUNT_ROLES, {
+			error: 'Rechargez la page : le rôle affiché n’a pas été transmis.'
+		}),
+		currentOrganisationId: z
+			.string()
+			.regex(/^\d{0,9}$/, 'Rechargez la page : l’organisation affichée n’a pas été transmise.')
+			.transform((v) => (v === '' ? null : Number(v)))
 	})
-	.refine((v) => v.role === 'partenaire' || v.organisation === '', {
-		path: ['organisation'],
-		message:
-			'Seul un compte partenaire appartient à une organisation : laissez ce champ vide ou choisissez le rôle partenaire.'
-	});
+);
 
 /** « Mot de passe oublié » : one field. */
 export const PasswordResetRequestSchema = z.object({ email });

@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = {
 	'account.activated': 'Invitation utilisée',
 	'account.disabled': 'Compte désactivé',
 	'account.enabled': 'Compte réactivé',
+	'account.role_changed': 'Rôle d’un compte changé',
 	'update.saved': 'Mise à jour enregistrée (brouillon)',
 	'update.submitted': 'Mise à jour soumise',
 	'update.validated': 'Mise à jour validée',

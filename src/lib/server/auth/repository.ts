@@ -152,6 +152,32 @@ export async function setDisabled(
 }
 
 /**
+ * Gives the account another role and organisation (a partner's alone); false when its role or
+ * organisation is no longer `expected` (another admin changed them meanwhile): the condition is in
+ * the UPDATE, so two admins cannot both change it from what they saw.
+ */
+export async function setRole(
+	db: Executor,
+	userId: number,
+	change: { role: Role; organisationId: number | null },
+	expected: { role: Role; organisationId: number | null },
+	now = new Date()
+): Promise<boolean> {
+	const result = await db
+		.updateTable('user_account')
+		.set({
+			role: change.role,
+			organisation_id: change.organisationId,
+			updated_at: now.toISOString()
+		})
+		.where('id', '=', userId)
+		.where('role', '=', expected.role)
+		.where('organisation_id', 'is', expected.organisationId)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows) === 1;
+}
+
+/**
  * Every account, with whether it has a password and until when its invitation link still opens
  * (null when none is unused and unexpired: never sent, used, revoked or expired).
  */
@@ -190,6 +216,8 @@ export async function findOrganisationIdByNameOrSlug(
 	const row = await db
 		.selectFrom('organisation')
 		.select('id')
+		// A retired or merged organisation takes no new partner.
+		.where('retired_at', 'is', null)
 		.where((eb) =>
 			eb.or([
 				eb('slug', '=', value.toLowerCase()),

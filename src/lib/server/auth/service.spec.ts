@@ -7,11 +7,12 @@ import {
 	changePassword,
 	createAccountWithInvitation,
 	INVITATION_LIFETIME_MS,
+	changeAccountRole,
 	login,
 	setAccountDisabled
 } from './service';
 import { createSession, SESSION_IDLE_MS, SESSION_MAX_MS, validateSessionToken } from './sessions';
-import { findUserById, insertUser, type User } from './users';
+import { findOrganisationIdByNameOrSlug, findUserById, insertUser, type User } from './users';
 
 const PASSWORD = 'trois pommes vertes au marché';
 let db: Db;
@@ -406,5 +407,130 @@ describe('audit journal', () => {
 			db.updateTable('audit_event').set({ summary: 'effacé' }).execute()
 		).rejects.toThrow(/append-only/);
 		await expect(db.deleteFrom('audit_event').execute()).rejects.toThrow(/append-only/);
+	});
+});
+
+describe('changeAccountRole', () => {
+	const asShown = (user: User) => ({ role: user.role, organisationId: user.organisationId });
+
+	it('gives another role, ends the sessions and journals before and after', async () => {
+		const { token } = await createSession(db, partner.id);
+		const result = await changeAccountRole(
+			db,
+			admin,
+			partner.id,
+			{ role: 'commission', organisationId: null },
+			asShown(partner),
+			null
+		);
+		expect(result).toEqual({
+			ok: true,
+			value: {
+				email: 'paul@cdg46.fr',
+				role: 'Membre de la commission des usages numériques'
+			}
+		});
+		expect(await findUserById(db, partner.id)).toMatchObject({
+			role: 'commission',
+			organisationId: null
+		});
+		expect((await validateSessionToken(db, token)).user).toBeNull();
+		const row = await db
+			.selectFrom('audit_event')
+			.select(['summary', 'before_state', 'after_state', 'actor_id'])
+			.where('action', '=', 'account.role_changed')
+			.executeTakeFirstOrThrow();
+		expect(row.summary).toBe(
+			`Rôle du compte de paul@cdg46.fr : Partenaire — ${partner.organisationName} → Membre de la commission des usages numériques ; 1\u00a0session terminée`
+		);
+		expect(JSON.parse(row.before_state!)).toEqual(asShown(partner));
+		expect(JSON.parse(row.after_state!)).toEqual({ role: 'commission', organisationId: null });
+		expect(row.actor_id).toBe(admin.id);
+	});
+
+	it('refuses one’s own account, and a change to what the account already has', async () => {
+		expect(
+			await changeAccountRole(
+				db,
+				admin,
+				admin.id,
+				{ role: 'commission', organisationId: null },
+				asShown(admin),
+				null
+			)
+		).toMatchObject({ ok: false, status: 400, message: expect.stringMatching(/propre compte/) });
+		expect(
+			await changeAccountRole(db, admin, partner.id, asShown(partner), asShown(partner), null)
+		).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: { role: expect.stringMatching(/^Ce compte a déjà ce rôle/) }
+		});
+		expect(await findUserById(db, admin.id)).toMatchObject({ role: 'admin' });
+	});
+
+	it('two admins changing one account from the same page: the second is told what it is now', async () => {
+		const shown = asShown(partner);
+		expect(
+			(
+				await changeAccountRole(
+					db,
+					admin,
+					partner.id,
+					{ role: 'admin', organisationId: null },
+					shown,
+					null
+				)
+			).ok
+		).toBe(true);
+		expect(
+			await changeAccountRole(
+				db,
+				admin,
+				partner.id,
+				{ role: 'commission', organisationId: null },
+				shown,
+				null
+			)
+		).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringMatching(
+				/a changé depuis l’ouverture de la page .* il est maintenant « Équipe de Lot numérique \(administration\) »\. Rien n’a été enregistré/
+			)
+		});
+		expect(await findUserById(db, partner.id)).toMatchObject({ role: 'admin' });
+		const rows = await db
+			.selectFrom('audit_event')
+			.select('id')
+			.where('action', '=', 'account.role_changed')
+			.execute();
+		expect(rows).toHaveLength(1);
+	});
+
+	it('moves a partner to another organisation; a retired one is not found for an account', async () => {
+		const other = await db
+			.selectFrom('organisation')
+			.select(['id', 'slug'])
+			.where('slug', '!=', 'cdg46')
+			.orderBy('id')
+			.executeTakeFirstOrThrow();
+		const result = await changeAccountRole(
+			db,
+			admin,
+			partner.id,
+			{ role: 'partenaire', organisationId: other.id },
+			asShown(partner),
+			null
+		);
+		expect(result.ok).toBe(true);
+		expect(await findUserById(db, partner.id)).toMatchObject({ organisationId: other.id });
+		expect(await findOrganisationIdByNameOrSlug(db, other.slug)).toBe(other.id);
+		await db
+			.updateTable('organisation')
+			.set({ retired_at: '2026-12-01' })
+			.where('id', '=', other.id)
+			.execute();
+		expect(await findOrganisationIdByNameOrSlug(db, other.slug)).toBeUndefined();
 	});
 });

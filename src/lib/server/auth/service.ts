@@ -16,6 +16,7 @@ import {
 import { newSplitToken, openSingleUse } from './tokens';
 import { formatWait } from '../../utils/format';
 import { ofName } from '../../utils/text';
+import { ROLE_LABELS } from '../../utils/vocabulary';
 import {
 	findCredentials,
 	findPasswordHash,
@@ -25,6 +26,7 @@ import {
 	normaliseEmail,
 	setDisabled,
 	setPasswordHash,
+	setRole,
 	type Role,
 	type User
 } from './users';
@@ -36,6 +38,8 @@ import type { FieldErrors } from '../../schemas/form';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export const UNKNOWN_ACCOUNT = 'Ce compte n’existe pas.';
+export const UNKNOWN_ORGANISATION =
+	'Organisation inconnue, retirée ou fusionnée : choisissez-la dans la liste.';
 const LOGIN_FAILED_MESSAGE = 'Adresse électronique ou mot de passe incorrect.';
 
 /** Words a password must not be built on, beyond the shipped list. */
@@ -462,4 +466,65 @@ export async function setAccountDisabled(
 			`Le compte ${ofName(target.email)} est déjà ${disabled ? 'désactivé' : 'actif'} (un autre administrateur l’a fait entre-temps ?) : rien n’a changé.`
 		);
 	return ok({ email: target.email });
+}
+
+/** A role as a person reads it: « Partenaire — Lot numérique ». */
+function roleWording(user: Pick<User, 'role' | 'organisationName'>): string {
+	const role = ROLE_LABELS[user.role];
+	return user.organisationName ? `${role} — ${user.organisationName}` : role;
+}
+
+export interface RoleChange {
+	role: Role;
+	organisationId: number | null;
+}
+
+/**
+ * Gives another account another role (and organisation, for a partner), from the one the admin's
+ * page showed (`shown`). Its sessions end: the person signs in again under the new role. Never
+ * one's own account: an admin cannot take away the last administration this way.
+ */
+export async function changeAccountRole(
+	db: Db,
+	admin: User,
+	userId: number,
+	change: RoleChange,
+	shown: RoleChange,
+	clientAddress: string | null
+): Promise<Result<{ email: string; role: string }>> {
+	const target = await findUserById(db, userId);
+	if (!target) return refuse(404, UNKNOWN_ACCOUNT);
+	if (target.id === admin.id)
+		return refuse(
+			400,
+			'Vous ne pouvez pas changer le rôle de votre propre compte : demandez-le à un autre administrateur.'
+		);
+	if (change.role === shown.role && change.organisationId === shown.organisationId)
+		return fieldRefusal(
+			'role',
+			'Ce compte a déjà ce rôle et cette organisation : choisissez-en d’autres, ou revenez à la liste des comptes.'
+		);
+	const changed = await db.transaction().execute(async (trx) => {
+		if (!(await setRole(trx, userId, change, shown))) return null;
+		const after = (await findUserById(trx, userId))!;
+		const ended = await invalidateUserSessions(trx, userId);
+		await recordAudit(trx, {
+			actor: admin,
+			action: 'account.role_changed',
+			target: { type: 'compte', id: userId },
+			summary: `Rôle du compte ${ofName(target.email)} : ${roleWording(target)} → ${roleWording(after)} ; ${pluralize(ended, 'session terminée', 'sessions terminées')}`,
+			before: shown,
+			after: change,
+			clientAddress
+		});
+		return after;
+	});
+	if (!changed) {
+		const now = await findUserById(db, userId);
+		return refuse(
+			409,
+			`Le rôle de ce compte a changé depuis l’ouverture de la page (un autre administrateur ?) : il est maintenant « ${now ? roleWording(now) : '?'} ». Rien n’a été enregistré ; choisissez de nouveau si besoin.`
+		);
+	}
+	return ok({ email: target.email, role: roleWording(changed) });
 }

@@ -28,5 +28,6 @@ export {
 	insertUser,
 	listUsers,
 	setDisabled,
-	setPasswordHash
+	setPasswordHash,
+	setRole
 } from './repository';

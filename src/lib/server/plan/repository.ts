@@ -801,7 +801,14 @@ export async function findOrganisationBySlug(
 	return { ...org, owned, partnered };
 }
 
-export async function listOrganisationRefs(db: Executor): Promise<OrganisationRef[]> {
-	const rows = await db.selectFrom('organisation').select(['slug', 'name']).execute();
+export async function listOrganisationRefs(
+	db: Executor,
+	{ activeOnly = false } = {}
+): Promise<OrganisationRef[]> {
+	const rows = await db
+		.selectFrom('organisation')
+		.select(['slug', 'name'])
+		.$if(activeOnly, (q) => q.where('retired_at', 'is', null))
+		.execute();
 	return rows.sort((a, b) => compareFrench(a.name, b.name));
 }

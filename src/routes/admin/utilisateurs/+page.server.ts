@@ -3,7 +3,8 @@ import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
 	createAccountWithInvitation,
 	inviteAgain,
-	setAccountDisabled
+	setAccountDisabled,
+	UNKNOWN_ORGANISATION
 } from '$lib/server/auth/service';
 import { revokeInvitation } from '$lib/server/auth/recovery';
 import { findOrganisationIdByNameOrSlug, listUsers } from '$lib/server/auth/users';
@@ -18,7 +19,10 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'users.manage');
 	const db = getDb();
-	return { users: await listUsers(db), organisations: await listOrganisationRefs(db) };
+	return {
+		users: await listUsers(db),
+		organisations: await listOrganisationRefs(db, { activeOnly: true })
+	};
 };
 
 function invitationUrl(origin: string, token: string): string {
@@ -42,8 +46,7 @@ export const actions: Actions = {
 		let organisationId: number | null = null;
 		if (data && data.role === 'partenaire') {
 			organisationId = (await findOrganisationIdByNameOrSlug(getDb(), data.organisation)) ?? null;
-			if (organisationId === null)
-				errors.organisation = 'Organisation inconnue : choisissez-la dans la liste.';
+			if (organisationId === null) errors.organisation = UNKNOWN_ORGANISATION;
 		}
 		if (!data || Object.keys(errors).length > 0) return invalidFormAnswer(errors, values);
 		const result = await createAccountWithInvitation(

@@ -1,0 +1,52 @@
+import { error } from '@sveltejs/kit';
+import { authorize, safeClientAddress } from '$lib/server/auth/guards';
+import { changeAccountRole, UNKNOWN_ACCOUNT, UNKNOWN_ORGANISATION } from '$lib/server/auth/service';
+import { findOrganisationIdByNameOrSlug, findUserById } from '$lib/server/auth/users';
+import { getDb } from '$lib/server/db/instance';
+import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { listOrganisationRefs } from '$lib/server/plan/repository';
+import { RoleChangeSchema } from '$lib/schemas/auth';
+import { ofName } from '$lib/utils/text';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const admin = await authorize(event, 'users.manage');
+	const db = getDb();
+	const account = await findUserById(db, Number(event.params.id));
+	if (!account) error(404, UNKNOWN_ACCOUNT);
+	return {
+		account,
+		own: account.id === admin.id,
+		organisations: await listOrganisationRefs(db, { activeOnly: true })
+	};
+};
+
+export const actions: Actions = {
+	role: async (event) => {
+		const admin = await authorize(event, 'users.manage');
+		const { answer, errors, values, data } = readPostedForm(
+			await event.request.formData(),
+			['role', 'organisation', 'currentRole', 'currentOrganisationId'],
+			RoleChangeSchema
+		);
+		if (answer) return answer;
+		let organisationId: number | null = null;
+		if (data.role === 'partenaire') {
+			organisationId = (await findOrganisationIdByNameOrSlug(getDb(), data.organisation)) ?? null;
+			if (organisationId === null)
+				return invalidFormAnswer({ ...errors, organisation: UNKNOWN_ORGANISATION }, values);
+		}
+		const result = await changeAccountRole(
+			getDb(),
+			admin,
+			Number(event.params.id),
+			{ role: data.role, organisationId },
+			{ role: data.currentRole, organisationId: data.currentOrganisationId },
+			safeClientAddress(event)
+		);
+		if (!result.ok) return refusalAnswer(result, values);
+		return {
+			message: `Le compte ${ofName(result.value.email)} a maintenant le rôle « ${result.value.role} » ; ses sessions ouvertes sont fermées.`
+		};
+	}
+};
