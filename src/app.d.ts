@@ -14,6 +14,11 @@ declare global {
 			keptAs?: string;
 			/** Where to go instead (« Les séances de la commission »), in place of the plan's links. */
 			next?: { href: string; label: string };
+			/**
+			 * A form sent by script was refused for who is signed in (401, or 403 for another account):
+			 * signing in, in another tab, then sending it again may let it through; its alert says so.
+			 */
+			signIn?: boolean;
 		}
 		interface Locals {
 			user: User | null;

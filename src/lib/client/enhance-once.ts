@@ -5,6 +5,7 @@
 import { applyAction, enhance } from '$app/forms';
 import { invalidateAll } from '$app/navigation';
 import { tick } from 'svelte';
+import { frenchSpacing } from '$lib/utils/french-spacing';
 import type { SubmitFunction } from '@sveltejs/kit';
 
 const SEND_FAILED_MESSAGE =
@@ -68,11 +69,13 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				// is the guards' (requireUser): the session ended; a 403 theirs too (deny): the account
 				// signed in now may not do this. Either way the page stays as typed.
 				const { result } = answer;
-				const signedOut =
-					result.type === 'error' && (result.status === 401 || result.status === 403);
-				if (result.type === 'error' && (result.status === undefined || signedOut)) {
-					const alert = signedOut
-						? formAlert(errorMessage(result.error) ?? SEND_FAILED_MESSAGE, true)
+				const refused = result.type === 'error' && (result.status === 401 || result.status === 403);
+				if (result.type === 'error' && (result.status === undefined || refused)) {
+					const alert = refused
+						? formAlert(
+								errorMessage(result.error) ?? SEND_FAILED_MESSAGE,
+								(result.error as Partial<App.Error> | null)?.signIn === true
+							)
 						: formAlert(SEND_FAILED_MESSAGE, false);
 					form.prepend(alert);
 					// The button pressed is at the form's end: the alert at its top is brought into view.
@@ -211,7 +214,7 @@ function formAlert(message: string, signIn: boolean): HTMLElement {
 	alert.setAttribute('role', 'alert');
 	alert.dataset.sendFailed = '';
 	const text = document.createElement('p');
-	text.textContent = message;
+	text.textContent = frenchSpacing(message);
 	alert.append(text);
 	if (signIn) {
 		const link = document.createElement('a');

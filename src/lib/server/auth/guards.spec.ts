@@ -18,7 +18,7 @@ afterAll(() => {
 	vi.resetModules();
 });
 
-const { requireRole, requireUser } = await import('./guards');
+const { deny, requireRole, requireUser } = await import('./guards');
 
 const PARTNER: User = {
 	id: 7,
@@ -46,13 +46,17 @@ function event(
 	};
 }
 
-/** What a guard threw: a redirect's location, or an error's status and message. */
+/**
+ * What a guard threw: a redirect's location, or an error's status and message (and « [se
+ * connecter] » when the form's alert offers to sign in).
+ */
 async function thrown(guard: () => unknown): Promise<string> {
 	try {
 		await guard();
 	} catch (caught) {
 		if (isRedirect(caught)) return `${caught.status} ${caught.location}`;
-		if (isHttpError(caught)) return `${caught.status} ${caught.body.message}`;
+		if (isHttpError(caught))
+			return `${caught.status} ${caught.body.message}${caught.body.signIn ? ' [se connecter]' : ''}`;
 		throw caught;
 	}
 	return 'nothing thrown';
@@ -75,7 +79,9 @@ describe('requireUser, signed out', () => {
 		const answer = await thrown(() =>
 			requireUser(event(null, 'POST', '/admin/plan/fiches/1-1?/enregistrer', true))
 		);
-		expect(answer).toMatch(/^401 Votre session a pris fin .*votre saisie est conservée/);
+		expect(answer).toMatch(
+			/^401 Votre session a pris fin .*votre saisie est conservée.* \[se connecter\]$/
+		);
 	});
 });
 
@@ -93,7 +99,21 @@ describe('requireRole, signed in with an account that may not', () => {
 			requireRole(event(PARTNER, 'POST', '/admin/plan/fiches/1-1?/enregistrer', true), 'admin')
 		);
 		expect(answer).toMatch(
-			/^403 Le compte connecté n’a pas les droits nécessaires .*votre saisie est conservée/
+			/^403 Le compte connecté n’a pas les droits nécessaires .*votre saisie est conservée.* \[se connecter\]$/
 		);
+	});
+});
+
+describe('deny, with the reason a service gave', () => {
+	const REASON = 'Votre organisation ne porte pas cette fiche et n’en est pas partenaire.';
+
+	it('says the reason, not « another account », and does not offer to sign in', async () => {
+		const url = '/espace/fiches/17-2/suivi?/enregistrer';
+		expect(
+			await thrown(() => deny(event(PARTNER, 'POST', url, true), PARTNER, 'update.save', REASON))
+		).toBe(`403 ${REASON} Rien n’a été enregistré et votre saisie est conservée ci-dessous.`);
+		expect(
+			await thrown(() => deny(event(PARTNER, 'POST', url), PARTNER, 'update.save', REASON))
+		).toBe(`403 ${REASON}`);
 	});
 });

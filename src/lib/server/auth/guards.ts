@@ -25,7 +25,7 @@ function sentByScript(event: Event): boolean {
 export function requireUser(event: Event): User {
 	const user = event.locals.user;
 	if (!user) {
-		if (sentByScript(event)) error(401, SIGNED_OUT_MESSAGE);
+		if (sentByScript(event)) error(401, { message: SIGNED_OUT_MESSAGE, signIn: true });
 		// A form sent by the browser comes back to its page, not to its action (`?/enregistrer`).
 		const search = event.request.method === 'POST' ? '' : event.url.search;
 		const target = `${event.url.pathname}${search}`;
@@ -40,11 +40,22 @@ const FORBIDDEN_MESSAGE =
 const FORBIDDEN_FORM_MESSAGE =
 	'Le compte connecté n’a pas les droits nécessaires pour cette action (connexion avec un autre compte dans un autre onglet ?) : rien n’a été enregistré et votre saisie est conservée ci-dessous. Connectez-vous avec le bon compte dans un autre onglet, puis renvoyez le formulaire.';
 
+/** What a form sent by script is told beside a refusal: the typing stays. */
+const KEPT = 'Rien n’a été enregistré et votre saisie est conservée ci-dessous.';
+
 /**
  * Signed in but not allowed: journaled, then 403. A form sent by the page's script gets a message
- * for its alert (src/lib/client/enhance-once.ts keeps the typing, as for a 401).
+ * for its alert (src/lib/client/enhance-once.ts keeps the typing, as for a 401). `reason`: why this
+ * account may not (a service's refusal, « Votre organisation ne porte pas cette fiche… »), said as
+ * it is — signing in again would not change it; without it, the account signed in may be another
+ * one than the page's (signed in again in another tab), and the alert offers to sign in.
  */
-export async function deny(event: Event, user: User, what: string): Promise<never> {
+export async function deny(
+	event: Event,
+	user: User,
+	what: string,
+	reason?: string
+): Promise<never> {
 	await recordAudit(getDb(), {
 		actor: user,
 		action: 'access.denied',
@@ -52,7 +63,11 @@ export async function deny(event: Event, user: User, what: string): Promise<neve
 		summary: `${event.request.method} ${event.url.pathname} refusé (${what})`,
 		clientAddress: safeClientAddress(event)
 	});
-	error(403, sentByScript(event) ? FORBIDDEN_FORM_MESSAGE : FORBIDDEN_MESSAGE);
+	if (reason) error(403, sentByScript(event) ? `${reason} ${KEPT}` : reason);
+	error(
+		403,
+		sentByScript(event) ? { message: FORBIDDEN_FORM_MESSAGE, signIn: true } : FORBIDDEN_MESSAGE
+	);
 }
 
 export async function requireRole(event: Event, ...roles: User['role'][]): Promise<User> {

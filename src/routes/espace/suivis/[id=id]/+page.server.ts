@@ -75,7 +75,7 @@ export const actions: Actions = {
 			safeClientAddress(event)
 		);
 		if (!result.ok) {
-			if (result.status === 403) await deny(event, user, 'update.withdraw');
+			if (result.status === 403) await deny(event, user, 'update.withdraw', result.message);
 			return refusalAnswer(result);
 		}
 		redirect(

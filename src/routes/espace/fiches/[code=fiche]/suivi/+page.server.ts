@@ -124,7 +124,7 @@ export const actions: Actions = {
 		const moved = !result.ok && result.status === 404 ? await movedFicheCode(event) : null;
 		if (moved) result = await save((code = moved));
 		if (!result.ok) {
-			if (result.status === 403) await deny(event, user, 'update.save');
+			if (result.status === 403) await deny(event, user, 'update.save', result.message);
 			if (result.status === 404) error(404, result.message);
 			return refusalAnswer(result, typedValues(form));
 		}
