@@ -355,3 +355,33 @@ test('an admin changes a partner’s role; a second admin on the same page is to
 	expect(await pageWidth(page)).toBeLessThanOrEqual(390);
 	await screenshot(page, testInfo.outputPath('changer-le-role-390.png'));
 });
+
+test('two admins disabling one account: the second is alerted and the list shows it disabled', async ({
+	page,
+	browser,
+	baseURL
+}) => {
+	const tom = ACCOUNTS.throttled;
+	const disable = (p: typeof page) =>
+		p.getByRole('button', { name: `Désactiver ${tom.email}` }).click();
+	await loginPage(page, ACCOUNTS.admin);
+	await page.goto('/admin/utilisateurs');
+	await page.waitForLoadState('networkidle');
+	const otherContext = await browser.newContext({ baseURL });
+	const other = await otherContext.newPage();
+	await loginPage(other, ACCOUNTS.admin);
+	await other.goto('/admin/utilisateurs');
+	await other.waitForLoadState('networkidle');
+
+	await disable(page);
+	await expect(page.getByRole('status')).toContainText(`Le compte de ${tom.email} est désactivé`);
+	await disable(other);
+	await expect(other.getByRole('alert')).toContainText(
+		`Le compte de ${tom.email} est déjà désactivé`
+	);
+	// Read again: the row offers what can be done now.
+	await expect(other.getByRole('button', { name: `Réactiver ${tom.email}` })).toBeVisible();
+	await other.getByRole('button', { name: `Réactiver ${tom.email}` }).click();
+	await expect(other.getByRole('status')).toContainText(`Le compte de ${tom.email} est réactivé`);
+	await otherContext.close();
+});

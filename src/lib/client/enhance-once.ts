@@ -247,7 +247,8 @@ export const readAgainOnConflict: SubmitFunction =
  * `use:enhanceOnce={readAgainOnRefusal}`: any refusal also reads the page's data again, as the
  * page drawn anew after a form sent without script would: what was typed stays (the form's
  * answer is kept) over the record as it is now (its version, after a conflict). For the
- * administration's plan forms, enhanced so that a session ended in another tab keeps the typing.
+ * administration's plan forms, enhanced so that a session ended in another tab keeps the typing,
+ * and the accounts' buttons (a second admin told an account is already disabled sees it so).
  */
 export const readAgainOnRefusal: SubmitFunction =
 	() =>
