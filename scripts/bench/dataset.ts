@@ -36,16 +36,17 @@ export async function prepareDataset(
 		(_, i) => FIRST_GENERATED_YEAR + i
 	);
 	for (const year of years) {
-		const draft = await saveEditionDraft(withEditions, null, {
-			year,
-			asOf: `${year}-12-31`,
-			intro: `Bilan ${year}`,
-			axisTexts: {},
-			changeNote: null
-		});
-		// Generated years run past today: published as on the first day after each one.
+		// Generated years run past today: prepared and published as on the first day after each one.
 		const after = new Date(`${year + 1}-01-02T10:00:00Z`);
-		if (draft.ok) await publishEdition(withEditions, null, draft.value.id, null, after);
+		const draft = await saveEditionDraft(
+			withEditions,
+			null,
+			{ year, asOf: `${year}-12-31`, intro: `Bilan ${year}`, axisTexts: {}, changeNote: null },
+			null,
+			after
+		);
+		if (!draft.ok) throw new Error(`Bilan ${year} : ${draft.message}`);
+		await publishEdition(withEditions, null, draft.value.id, null, after);
 	}
 	await withEditions.destroy();
 	return {

@@ -102,13 +102,14 @@ async function dataset(name: string, scale: number | null): Promise<Dataset> {
 		progressInput({ reportedOn: '2030-01-10' }),
 		null
 	);
-	const edition = await saveEditionDraft(db, users.admin, {
-		year: 2031,
-		asOf: '2031-12-31',
-		intro: 'Bilan',
-		axisTexts: {},
-		changeNote: null
-	});
+	// Prepared during 2031, after the generated history (a draft's year has begun).
+	const edition = await saveEditionDraft(
+		db,
+		users.admin,
+		{ year: 2031, asOf: '2031-12-31', intro: 'Bilan', axisTexts: {}, changeNote: null },
+		null,
+		new Date('2031-06-01T12:00:00Z')
+	);
 	const sitting = await createSitting(
 		db,
 		users.admin,

@@ -28,16 +28,18 @@ describe('edition form', () => {
 		]);
 	});
 
-	it('refuses a year not begun yet (a mistyped 2099 would stay as a draft for good)', () => {
-		const next = String(parisYear() + 1);
-		expect(messages(next, '')).toEqual([
+	it('refuses a year before the plan, or one no edition could be about', () => {
+		const refusal = [
 			[
 				'year',
 				`L’année doit être comprise entre 2018 et ${parisYear()} : un bilan porte sur une année commencée.`
 			]
-		]);
-		expect(messages(String(parisYear()), '')).toEqual([]);
-		expect(messages('2017', '')).toHaveLength(1);
+		];
+		expect(messages('2017', '')).toEqual(refusal);
+		expect(messages('2101', '')).toEqual(refusal);
+		expect(messages('2018', '')).toEqual([]);
+		// A year not begun yet is refused for a new draft only (saveEditionDraft).
+		expect(messages(String(parisYear() + 1), '')).toEqual([]);
 	});
 
 	it('gives one message for a badly written year, not a second one on the date', () => {

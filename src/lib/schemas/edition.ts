@@ -2,21 +2,26 @@ import { z } from 'zod';
 import { parisYear } from '../utils/dates';
 import { isIsoDate, textField } from './form';
 
+/** The plan was adopted in 2018-2019: no edition reports on an earlier year. */
+const FIRST_EDITION_YEAR = 2018;
+
+/** Why a year is refused for a new edition, `last` being the current year. */
+export function editionYearMessage(last: number): string {
+	return `L’année doit être comprise entre ${FIRST_EDITION_YEAR} et ${last} : un bilan porte sur une année commencée.`;
+}
+
 export const EditionSchema = z
 	.object({
 		year: z
 			.string()
 			.regex(/^\d{4}$/, 'L’année s’écrit sur quatre chiffres (exemple : 2019).')
 			.transform(Number)
-			// A year begun at the latest: a draft cannot be deleted, so a mistyped 2099 would stay
-			// in the list for good, unpublishable before its date of arrest.
+			// Years a draft may carry; a new draft's year must have begun (saveEditionDraft): a draft
+			// cannot be deleted, so a mistyped 2099 would stay in the list for good, unpublishable
+			// before its date of arrest. A draft made before that rule keeps its year (read-only).
 			.superRefine((year, context) => {
-				const last = parisYear();
-				if (year < 2018 || year > last)
-					context.addIssue({
-						code: 'custom',
-						message: `L’année doit être comprise entre 2018 et ${last} : un bilan porte sur une année commencée.`
-					});
+				if (year < FIRST_EDITION_YEAR || year > 2100)
+					context.addIssue({ code: 'custom', message: editionYearMessage(parisYear()) });
 			}),
 		// Left empty: the 31 December of the year (below), as the form says; the page's script
 		// fills it in as the year is typed, but a year typed before the script runs, or without

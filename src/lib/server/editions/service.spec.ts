@@ -20,6 +20,7 @@ import {
 	listEditions
 } from './repository';
 import { findDraftDigest, publishEdition, saveEditionDraft } from './service';
+import { parisYear } from '../../utils/dates';
 import type { PlanDocument } from '../opendata/plan-document';
 import { editionPage } from './snapshot';
 
@@ -244,11 +245,14 @@ describe('yearly editions', () => {
 	});
 
 	it('is published only once the day its figures are arrested at is over', async () => {
-		const draft = await saveEditionDraft(db, admin, {
-			...draft2019,
-			year: 2031,
-			asOf: '2031-12-31'
-		});
+		// Prepared during 2031 (a draft's year has begun).
+		const draft = await saveEditionDraft(
+			db,
+			admin,
+			{ ...draft2019, year: 2031, asOf: '2031-12-31' },
+			null,
+			new Date('2031-06-01T12:00:00Z')
+		);
 		if (!draft.ok) throw new Error('draft');
 		for (const now of ['2026-12-02T10:00:00Z', '2031-12-31T22:00:00Z'])
 			expect(await publishEdition(db, admin, draft.value.id, null, new Date(now))).toEqual({
@@ -301,6 +305,31 @@ describe('yearly editions', () => {
 		const again = { ...other, shown: await findDraftDigest(db, 2019) };
 		expect(await saveEditionDraft(db, admin, again)).toMatchObject({ ok: true });
 		expect((await findEdition(db, first.value.id))!.axisTexts.modernite).toBe('D');
+	});
+
+	it('refuses a new draft for a year not begun, and keeps saving one made before that rule', async () => {
+		const year = parisYear() + 1;
+		const draft = { ...draft2019, year, asOf: `${year}-12-31`, intro: 'Bilan à venir' };
+		expect(await saveEditionDraft(db, admin, draft)).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: { year: expect.stringMatching(/^L’année doit être comprise entre 2018 et /) }
+		});
+		// Made the year before (as drafts of any year up to 2100 once were): it is saved again.
+		const made = await saveEditionDraft(
+			db,
+			admin,
+			draft,
+			null,
+			new Date(`${year}-02-01T12:00:00Z`)
+		);
+		expect(made.ok).toBe(true);
+		const again = await saveEditionDraft(db, admin, {
+			...draft,
+			intro: 'Bilan à venir, repris',
+			shown: await findDraftDigest(db, year)
+		});
+		expect(again).toMatchObject({ ok: true });
 	});
 
 	it('keeps drafts out of the public list', async () => {

@@ -16,7 +16,8 @@ import {
 } from './repository';
 import { ok, refuse, type FieldChange, type Result } from '../result';
 import { formatDate } from '../../utils/format';
-import { parisToday, shiftDay } from '../../utils/dates';
+import { parisToday, parisYear, shiftDay } from '../../utils/dates';
+import { editionYearMessage } from '../../schemas/edition';
 
 export interface DraftInput {
 	year: number;
@@ -93,6 +94,10 @@ export async function saveEditionDraft(
 ): Promise<Result<{ id: number }>> {
 	return db.transaction().execute(async (trx) => {
 		const existing = await findDraftOfYear(trx, input.year);
+		if (!existing && input.year > parisYear(now)) {
+			const message = editionYearMessage(parisYear(now));
+			return refuse(400, message, { fieldErrors: { year: message } });
+		}
 		if (existing && input.shown !== undefined && draftDigest(existing) !== input.shown)
 			return refuse(
 				409,
