@@ -184,6 +184,20 @@ describe('login', () => {
 		expect(journal.map((j) => j.action)).toEqual(['account.disabled', 'account.enabled']);
 	});
 
+	it('two admins disabling one account at the same moment: one is done, journaled once', async () => {
+		const outcomes = await Promise.all([
+			setAccountDisabled(db, admin, partner.id, true, null),
+			setAccountDisabled(db, admin, partner.id, true, null)
+		]);
+		expect(outcomes.map((o) => (o.ok ? 'done' : o.status)).sort()).toEqual([409, 'done']);
+		const journal = await db
+			.selectFrom('audit_event')
+			.select('id')
+			.where('action', '=', 'account.disabled')
+			.execute();
+		expect(journal).toHaveLength(1);
+	});
+
 	it('refuses a disabled account with the one message, its right password too; the journal tells staff', async () => {
 		await setAccountDisabled(db, admin, partner.id, true, null);
 		expect(
