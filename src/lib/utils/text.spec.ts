@@ -56,6 +56,7 @@ describe('ofName', () => {
 		expect(ofName('émilie@exemple.fr')).toBe('d’émilie@exemple.fr');
 		expect(ofName('Anne Admin')).toBe('d’Anne Admin');
 		expect(ofName('paul@cdg46.fr')).toBe('de paul@cdg46.fr');
-		expect(ofName('Hugo')).toBe('de Hugo');
+		expect(ofName('Hélène Martin')).toBe('d’Hélène Martin');
+		expect(ofName('henri@lot.fr')).toBe('d’henri@lot.fr');
 	});
 });

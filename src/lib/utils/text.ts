@@ -54,10 +54,10 @@ export function axisTitle(axis: { shortName: string; label: string; position?: n
 }
 
 /**
- * « de » before a name or an address, elided before a vowel: « d’émilie@exemple.fr », « d’Anne
- * Admin », « de Paul ». A name beginning with « h » keeps « de » (« de Hugo »: the aspirated h
- * of most names).
+ * « de » before a name or an address, elided before a vowel or an « h »: « d’émilie@exemple.fr »,
+ * « d’Anne Admin », « d’Hélène », « de Paul ». First names beginning with « h » take it mute
+ * (« d’Henri », « d’Hugo »); the few whose « h » is aspirated read well enough elided in a notice.
  */
 export function ofName(name: string): string {
-	return /^[aàâäeéèêëiîïoôöuùûüyæœ]/i.test(name) ? `d’${name}` : `de ${name}`;
+	return /^[aàâäeéèêëhiîïoôöuùûüyæœ]/i.test(name) ? `d’${name}` : `de ${name}`;
 }
