@@ -496,6 +496,16 @@ test('two admins edit one organisation: the second is shown the other’s change
 	await expect(second.locator('#full_name')).toHaveValue(
 		'Fédération nationale des élus de l’intercommunalité'
 	);
+
+	// The first admin's page is now behind: a full name typed but not sent, then « Retirer » sent
+	// without its reason. The refusal reads the page again; the typing in the other form stays.
+	await first.locator('#full_name').fill('Assemblée des communautés de France');
+	await first.getByRole('button', { name: 'Retirer l’organisation' }).click();
+	await expect(first.getByRole('alert').first()).toContainText(
+		'L’organisation n’a pas été retirée'
+	);
+	await expect(first.locator('#name')).toHaveValue('Intercommunalités de France');
+	await expect(first.locator('#full_name')).toHaveValue('Assemblée des communautés de France');
 });
 
 test('an organisation retired while a fiche’s form is open: refused on its row, kept in view, not taken for the row removed', async ({

@@ -250,17 +250,33 @@ export const readAgainOnConflict: SubmitFunction =
  * administration's plan forms, enhanced so that a session ended in another tab keeps the typing,
  * and the accounts' buttons (a second admin told an account is already disabled sees it so).
  */
-export const readAgainOnRefusal: SubmitFunction =
-	() =>
-	async ({ result, update }) => {
-		await update();
-		if (result.type !== 'failure') return;
-		const path = window.location.pathname;
-		await invalidateAll();
-		// Read again, the page may have been sent to another address (a fiche moved to another
-		// objective meanwhile: its new code) without the answer: the answer is shown there.
-		if (window.location.pathname !== path) await applyAction(result);
+export const readAgainOnRefusal: SubmitFunction = () => readAgain;
+
+type Answer = Parameters<Exclude<Awaited<ReturnType<SubmitFunction>>, void>>[0];
+
+async function readAgain({ result, update }: Answer): Promise<void> {
+	await update();
+	if (result.type !== 'failure') return;
+	const path = window.location.pathname;
+	await invalidateAll();
+	// Read again, the page may have been sent to another address (a fiche moved to another
+	// objective meanwhile: its new code) without the answer: the answer is shown there.
+	if (window.location.pathname !== path) await applyAction(result);
+}
+
+/**
+ * `use:enhanceOnce={readAgainOnRefusalThen(() => saves++)}`: readAgainOnRefusal, then `saved()`
+ * once an answer saved (a success, or a redirect to the page saved). A page of several forms keys
+ * them on that count: a save draws them anew from the record (a reason typed for one change is not
+ * left for the next), while a refusal of one, read again over another admin's change, leaves what
+ * is typed in the others as it is (keyed on the record's version, they were drawn anew).
+ */
+export function readAgainOnRefusalThen(saved: () => void): SubmitFunction {
+	return () => async (answer) => {
+		await readAgain(answer);
+		if (answer.result.type === 'success' || answer.result.type === 'redirect') saved();
 	};
+}
 
 /**
  * `use:enhanceOnce={readAgainWhenGone}`: a refusal because part of the form no longer exists
