@@ -2,11 +2,15 @@ import { z } from 'zod';
 import { PRIORITIES } from '../utils/vocabulary';
 import { hasForbiddenCharacters, isIsoDate } from './form';
 
-/** « -14, -3, +1 » : days from the deadline, negative before it. */
 /** The latest reminder goes this many days after the deadline. */
 export const LATEST_REMINDER_DAYS = 30;
 
+/**
+ * « -14, -3, +1 » : days from the deadline, negative before it; null when the text is not such a
+ * list. « 1,5 » (a comma between two digits, no space) is a French decimal, not the days 1 and 5.
+ */
 export function parseReminderDays(text: string): number[] | null {
+	if (/\d,\d/.test(text)) return null;
 	const parts = text
 		.split(/[,;\s]+/)
 		.map((p) => p.trim().replace('−', '-'))
@@ -39,7 +43,7 @@ export const CampaignSchema = z
 			.string()
 			.refine(
 				(v) => parseReminderDays(v) !== null,
-				'Indiquez les rappels en jours par rapport à la date limite, séparés par des virgules (par exemple -14, -3, +1), entre -60 et +30.'
+				'Indiquez les rappels en jours entiers par rapport à la date limite, séparés par une virgule et une espace (par exemple -14, -3, +1), entre -60 et +30.'
 			)
 	})
 	.superRefine((v, ctx) => {
