@@ -1,4 +1,5 @@
 import type { Executor } from '../db';
+import type { CampaignOutcomeTable } from '../db/schema';
 import { fromLiveSittings } from '../commission/repository';
 
 export type Scope =
@@ -162,15 +163,79 @@ export async function closeCampaignRow(
 
 /**
  * Every (fiche, organisation) pair of a campaign: the organisations carrying or partnering each
- * fiche, with the state of their latest update submitted since the campaign opened.
+ * fiche, with the state of their latest update submitted since the campaign opened. A closed
+ * campaign's are those kept when it was closed (campaign_outcome), so its figures stay as they
+ * were; one closed before they were kept is read from the live tables.
  */
-export async function campaignPairs(db: Executor, campaignId: number) {
+export interface CampaignPair {
+	ficheId: number;
+	code: string;
+	ficheTitle: string;
+	organisationId: number;
+	organisation: string;
+	/** The latest answer's state since the opening (submitted, validated, returned), or null. */
+	state: string | null;
+	/** Whether the organisation has an active partner account (a flag as SQLite gives it). */
+	hasAccount: unknown;
+}
+
+export async function campaignPairs(db: Executor, campaignId: number): Promise<CampaignPair[]> {
 	const campaign = await db
 		.selectFrom('campaign')
-		.select('opened_at as openedAt')
+		.select(['opened_at as openedAt', 'closed_at as closedAt'])
 		.where('id', '=', campaignId)
 		.executeTakeFirstOrThrow();
-	const since = new Date(campaign.openedAt).toISOString();
+	if (campaign.closedAt !== null) {
+		const kept = await keptPairs(db, campaignId);
+		if (kept.length > 0) return kept;
+	}
+	return livePairs(db, campaignId, new Date(campaign.openedAt).toISOString());
+}
+
+async function keptPairs(db: Executor, campaignId: number): Promise<CampaignPair[]> {
+	return db
+		.selectFrom('campaign_outcome as kept')
+		.innerJoin('fiche', 'fiche.id', 'kept.fiche_id')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.innerJoin('organisation', 'organisation.id', 'kept.organisation_id')
+		.select([
+			'fiche.id as ficheId',
+			'fiche.code',
+			'fiche.title as ficheTitle',
+			'organisation.id as organisationId',
+			'organisation.name as organisation',
+			'kept.state',
+			'kept.has_account as hasAccount'
+		])
+		.where('kept.campaign_id', '=', campaignId)
+		.orderBy('objective.number')
+		.orderBy('fiche.number')
+		.orderBy('organisation.name')
+		.execute();
+}
+
+/** Keeps a campaign's pairs as they are at its closing (closeCampaign, in its transaction). */
+export async function keepCampaignOutcome(
+	db: Executor,
+	campaignId: number,
+	pairs: CampaignPair[]
+): Promise<void> {
+	if (pairs.length === 0) return;
+	await db
+		.insertInto('campaign_outcome')
+		.values(
+			pairs.map((p) => ({
+				campaign_id: campaignId,
+				fiche_id: p.ficheId,
+				organisation_id: p.organisationId,
+				state: p.state as CampaignOutcomeTable['state'],
+				has_account: p.hasAccount ? 1 : 0
+			}))
+		)
+		.execute();
+}
+
+async function livePairs(db: Executor, campaignId: number, since: string): Promise<CampaignPair[]> {
 	const links = db
 		.selectFrom('fiche_owner')
 		.select(['fiche_id', 'organisation_id'])

@@ -321,6 +321,46 @@ describe('campaigns', () => {
 		]);
 	});
 
+	it('keeps a closed campaign’s figures as they were when it was closed', async () => {
+		const id = await open();
+		await submit(paul, '1-1', Date.parse('2026-03-05T10:00:00Z'));
+		await submit(sam, '6-1', Date.parse('2026-03-05T10:05:00Z'));
+		expect((await closeCampaign(db, admin, id, null, Date.parse('2026-03-10T10:00:00Z'))).ok).toBe(
+			true
+		);
+		const figures = async () => {
+			const completion = await campaignCompletion(db, id);
+			if (!completion.ok) throw new Error(completion.message);
+			const { done, total, withoutAccount, fiches } = completion.value;
+			return { done, total, withoutAccount, fiches };
+		};
+		const atClosing = await figures();
+		expect(atClosing.done).toBe(2);
+
+		// Afterwards: an answer comes late, an account is disabled, one without account gets one.
+		await submit(paul, '1-2', Date.parse('2026-03-12T10:00:00Z'));
+		await db
+			.updateTable('user_account')
+			.set({ disabled_at: '2026-03-12T11:00:00Z' })
+			.where('id', '=', sam.id)
+			.execute();
+		const slug = (
+			await db
+				.selectFrom('organisation')
+				.select('slug')
+				.where('name', '=', atClosing.withoutAccount[0]!)
+				.executeTakeFirstOrThrow()
+		).slug;
+		await createTestUser(db, {
+			email: 'nouveau@exemple.fr',
+			name: 'Nina Nouvelle',
+			role: 'partenaire',
+			organisation: slug,
+			password: 'une phrase de passe assez longue'
+		});
+		expect(await figures()).toEqual(atClosing);
+	});
+
 	it('lists a fiche moved to another objective in the plan’s order, under its new code', async () => {
 		// 12-1 moved to objective 1, as its editor does it: it becomes 1-3.
 		const first = await db

@@ -14,6 +14,7 @@ import { formatDate, formatReminderOffset, pluralize } from '../../utils/format'
 import { compareFrench, sameWords } from '../../utils/text';
 import {
 	campaignPairs,
+	keepCampaignOutcome,
 	campaignsOfFiche,
 	campaignsOfOrganisation,
 	closeCampaignRow,
@@ -227,11 +228,14 @@ export async function closeCampaign(
 	return db.transaction().execute(async (trx) => {
 		const campaign = await findCampaign(trx, id);
 		if (!campaign) return refuse(404, 'Cette campagne n’existe pas.');
+		// Read before the row is closed: its figures as they stand, kept with it from now on.
+		const pairs = await campaignPairs(trx, id);
 		if (!(await closeCampaignRow(trx, id, admin.id, now)))
 			return refuse(
 				409,
 				`Cette campagne a déjà été close${campaign.closedByName ? ` par ${campaign.closedByName}` : ''}.`
 			);
+		await keepCampaignOutcome(trx, id, pairs);
 		const ended = campaign.deadline < parisDate(new Date(now));
 		await recordAudit(trx, {
 			actor: admin,

@@ -424,6 +424,15 @@ export interface CampaignReminderTable {
 	sent_at: number;
 }
 
+/** A closed campaign's pairs as they were when it was closed (migration 2026_12_06). */
+export interface CampaignOutcomeTable {
+	campaign_id: number;
+	fiche_id: number;
+	organisation_id: number;
+	state: 'submitted' | 'validated' | 'returned' | null;
+	has_account: number;
+}
+
 export interface Database {
 	plan_revision: PlanRevisionTable;
 	organisation_alias: OrganisationAliasTable;
@@ -462,4 +471,5 @@ export interface Database {
 	campaign: CampaignTable;
 	campaign_fiche: CampaignFicheTable;
 	campaign_reminder: CampaignReminderTable;
+	campaign_outcome: CampaignOutcomeTable;
 }
