@@ -356,7 +356,7 @@ test('an admin changes a partner’s role; a second admin on the same page is to
 	await screenshot(page, testInfo.outputPath('changer-le-role-390.png'));
 });
 
-test('two admins disabling one account: the second is alerted and the list shows it disabled', async ({
+test('two admins on one account: disabling it twice, revoking an invitation sent again meanwhile', async ({
 	page,
 	browser,
 	baseURL
@@ -383,5 +383,24 @@ test('two admins disabling one account: the second is alerted and the list shows
 	await expect(other.getByRole('button', { name: `Réactiver ${tom.email}` })).toBeVisible();
 	await other.getByRole('button', { name: `Réactiver ${tom.email}` }).click();
 	await expect(other.getByRole('status')).toContainText(`Le compte de ${tom.email} est réactivé`);
+
+	// An invitation: the other admin sends it again while this page still shows the first one.
+	const email = 'irene.invitee@lot-numerique.test';
+	await page.getByLabel('Adresse électronique').fill(email);
+	await page.getByLabel('Nom et prénom').fill('Irène Invitée');
+	await page.getByLabel('Rôle').selectOption('commission');
+	await page.getByRole('button', { name: CREATE }).click();
+	await expect(page.locator('code.link')).toBeVisible();
+	await other.goto('/admin/utilisateurs');
+	await other.waitForLoadState('networkidle');
+	await other.getByRole('button', { name: `Renvoyer l’invitation à ${email}` }).click();
+	await expect(other.locator('code.link')).toBeVisible();
+	const revoke = page.getByRole('button', { name: `Révoquer l’invitation d’${email}` });
+	await revoke.click();
+	await expect(page.getByRole('alert')).toContainText('rien n’a été révoqué');
+	// Read again: revoked knowingly, its link no longer opens.
+	await revoke.click();
+	await expect(page.getByRole('status')).toContainText(`L’invitation d’${email} est révoquée`);
+	await expect(revoke).toHaveCount(0);
 	await otherContext.close();
 });

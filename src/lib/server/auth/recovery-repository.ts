@@ -46,6 +46,22 @@ export async function usePasswordReset(db: Executor, id: string, now: number): P
 }
 
 /** Ends the account's unused invitation links; returns how many there were. */
+/** Until when the account's latest unused invitation opens (null: none open). */
+export async function openInvitationUntil(
+	db: Executor,
+	userId: number,
+	now: number
+): Promise<number | null> {
+	const row = await db
+		.selectFrom('invitation')
+		.select((eb) => eb.fn.max('expires_at').as('until'))
+		.where('user_id', '=', userId)
+		.where('used_at', 'is', null)
+		.where('expires_at', '>', now)
+		.executeTakeFirst();
+	return row?.until == null ? null : Number(row.until);
+}
+
 export async function revokeInvitations(
 	db: Executor,
 	userId: number,

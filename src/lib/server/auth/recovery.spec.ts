@@ -281,14 +281,46 @@ describe('invitations by e-mail', () => {
 		expect(await pendingUntil(now)).toBe(now + INVITATION_LIFETIME_MS);
 		// Unused but past its seven days: no longer pending.
 		expect(await pendingUntil(now + INVITATION_LIFETIME_MS)).toBeNull();
-		expect(await revokeInvitation(db, admin, created.value.userId, null, now)).toMatchObject({
-			ok: true
-		});
+		const shown = (await pendingUntil(now))!;
+		expect(await revokeInvitation(db, admin, created.value.userId, shown, null, now)).toMatchObject(
+			{
+				ok: true
+			}
+		);
 		expect(await pendingUntil(now)).toBeNull();
 		expect((await acceptInvitation(db, again, NEW_PASSWORD, null, now + 1000)).ok).toBe(false);
-		expect(await revokeInvitation(db, admin, created.value.userId, null, now)).toMatchObject({
+		expect(await revokeInvitation(db, admin, created.value.userId, shown, null, now)).toMatchObject(
+			{
+				ok: false,
+				status: 400
+			}
+		);
+	});
+
+	it('does not revoke unseen an invitation sent again since the page was drawn', async () => {
+		const created = await inviteChloe();
+		if (!created.ok) throw new Error('not created');
+		const id = created.value.userId;
+		const shown = (await listUsers(db, now)).find((u) => u.id === id)!.invitationUntil!;
+		// Another admin sends it again a minute later: a fresh link, open a minute longer.
+		const fresh = await db
+			.transaction()
+			.execute((trx) => issueInvitation(trx, admin, id, null, now + 60_000));
+		expect(await revokeInvitation(db, admin, id, shown, null, now + 90_000)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringMatching(
+				/^Une nouvelle invitation a été envoyée .* rien n’a été révoqué/
+			)
+		});
+		const until = (await listUsers(db, now + 90_000)).find((u) => u.id === id)!.invitationUntil!;
+		expect(until).toBe(now + 60_000 + INVITATION_LIFETIME_MS);
+		// Read again, revoked knowingly; a page without the shown invitation is refused.
+		expect(await revokeInvitation(db, admin, id, null, null, now + 90_000)).toMatchObject({
 			ok: false,
 			status: 400
 		});
+		expect((await revokeInvitation(db, admin, id, until, null, now + 90_000)).ok).toBe(true);
+		expect((await acceptInvitation(db, fresh, NEW_PASSWORD, null, now + 100_000)).ok).toBe(false);
 	});
 });

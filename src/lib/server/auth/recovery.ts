@@ -7,6 +7,7 @@ import { checkPasswordPolicy, hashPassword } from './password';
 import {
 	findPasswordReset,
 	insertPasswordReset,
+	openInvitationUntil,
 	revokeInvitations,
 	usePasswordReset
 } from './recovery-repository';
@@ -150,12 +151,23 @@ export async function revokeInvitation(
 	db: Db,
 	admin: User,
 	userId: number,
+	shownUntil: number | null,
 	clientAddress: string | null,
 	now = Date.now()
 ): Promise<Result<{ revoked: number; email: string }>> {
 	const target = await findUserById(db, userId);
 	if (!target) return refuse(404, UNKNOWN_ACCOUNT);
+	if (shownUntil === null)
+		return refuse(400, 'Rechargez la page : l’invitation affichée n’a pas été transmise.');
 	return db.transaction().execute(async (trx) => {
+		// Sent again since the page was drawn (another admin, another tab): the fresh link is not
+		// revoked unseen; the page, read again, shows it, and a second click revokes it knowingly.
+		const until = await openInvitationUntil(trx, userId, now);
+		if (until !== null && until !== shownUntil)
+			return refuse(
+				409,
+				`Une nouvelle invitation a été envoyée ${ofName(target.email)} depuis l’affichage de la page (par un autre administrateur ?) : rien n’a été révoqué. Révoquez-la de nouveau si c’est bien voulu.`
+			);
 		const revoked = await revokeInvitations(trx, userId, now);
 		if (revoked === 0) return refuse(400, `Aucune invitation en cours pour ${target.email}.`);
 		await recordAudit(trx, {

@@ -86,10 +86,14 @@ export const actions: Actions = {
 	},
 	revoke: async (event) => {
 		const admin = await authorize(event, 'users.manage');
+		const form = await event.request.formData();
+		// Until when the invitation the page showed opened: one sent since is not revoked unseen.
+		const { shownUntil } = readForm(form, ['shownUntil']).values;
 		const result = await revokeInvitation(
 			getDb(),
 			admin,
-			targetId(await event.request.formData()),
+			targetId(form),
+			/^\d{1,15}$/.test(shownUntil) ? Number(shownUntil) : null,
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result);
