@@ -106,7 +106,8 @@ const rows = (): Row[] => [
 	['GET', '/compte', null, [303, 200, 200, 200, 200]],
 	['POST', '/compte?/password', { current: '', next: '', confirm: '' }, [303, 400, 400, 400, 400]],
 	['GET', '/deconnexion', null, [303, 200, 200, 200, 200]],
-	['GET', '/espace', null, [303, 200, 200, 403, 403]],
+	// Another role is taken to its own home page.
+	['GET', '/espace', null, [303, 200, 200, 303, 303]],
 	['GET', '/espace/fiches/9-1/suivi', null, [303, 200, 403, 403, 403]],
 	['POST', '/espace/fiches/9-1/suivi', { done: '' }, [303, 400, 403, 403, 403]],
 	['GET', `/espace/fiches/5-1/suivi?brouillon=${draftId}`, null, [303, 200, 403, 403, 403]],
@@ -142,7 +143,7 @@ const rows = (): Row[] => [
 	[
 		'POST',
 		'/admin/utilisateurs/999999?/role',
-		{ role: 'admin', organisation: '', currentRole: 'partenaire', currentOrganisationId: '' },
+		{ role: 'admin', organisation: '', currentRole: 'partenaire', currentOrganisationId: '3' },
 		[303, 403, 403, 403, 404]
 	],
 	['GET', '/admin/journal', null, [303, 403, 403, 403, 200]],

@@ -294,7 +294,7 @@ test('an admin changes a partner’s role; a second admin on the same page is to
 	await loginPage(page, ACCOUNTS.admin);
 	await page.goto('/admin/utilisateurs');
 	await page.getByRole('link', { name: `Changer le rôle de ${alice.email}` }).click();
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Compte de ${alice.name}`);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Compte d’${alice.name}`);
 	const address = page.url();
 
 	// A second admin opens the same page before the first one saves.
@@ -304,16 +304,17 @@ test('an admin changes a partner’s role; a second admin on the same page is to
 	await other.goto(address);
 	await other.waitForLoadState('networkidle');
 
-	// A commission member belongs to no organisation: refused at the field, the choice kept.
-	await page.getByLabel('Nouveau rôle').selectOption('commission');
-	await page.getByRole('button', { name: 'Changer le rôle' }).click();
+	// A partner belongs to an organisation: refused at the field, the choice kept.
 	const organisation = page.getByLabel('Organisation');
+	await organisation.selectOption({ label: '—' });
+	await page.getByRole('button', { name: 'Changer le rôle' }).click();
 	await expect(organisation).toBeFocused();
 	await expect(organisation).toHaveAccessibleDescription(
-		/Seul un compte partenaire appartient à une organisation/
+		/Un partenaire appartient à une organisation/
 	);
-	await expect(page.getByLabel('Nouveau rôle')).toHaveValue('commission');
-	await organisation.selectOption({ label: '—' });
+	// Another role: the organisation the select still shows is left aside, not refused.
+	await organisation.selectOption({ label: 'ARS' });
+	await page.getByLabel('Nouveau rôle').selectOption('commission');
 	await page.getByRole('button', { name: 'Changer le rôle' }).click();
 	await expect(page.getByRole('status')).toContainText(
 		`a maintenant le rôle\u00a0« Membre de la commission des usages numériques »`
@@ -341,6 +342,8 @@ test('an admin changes a partner’s role; a second admin on the same page is to
 	await partnerPage.goto('/espace');
 	await expect(partnerPage).toHaveURL(/\/connexion/);
 	await loginPage(partnerPage, alice);
+	// Back to /espace, a partner's page: taken to the administration instead of refused.
+	await expect(partnerPage).toHaveURL(/\/admin$/);
 	await partnerPage.goto('/admin/utilisateurs');
 	await expect(partnerPage.getByRole('heading', { level: 1 })).toHaveText('Comptes et invitations');
 	await partnerContext.close();

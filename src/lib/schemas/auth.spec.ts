@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoginSchema, NewAccountSchema } from './auth';
+import { LoginSchema, NewAccountSchema, RoleChangeSchema } from './auth';
 
 const account = {
 	email: 'camille@lot.test',
@@ -74,5 +74,38 @@ describe('a new account’s address', () => {
 		expect(LoginSchema.safeParse({ email: '', password: 'x' }).error?.issues[0]?.message).toBe(
 			'Indiquez votre adresse électronique.'
 		);
+	});
+});
+
+describe('RoleChangeSchema', () => {
+	const change = {
+		role: 'commission',
+		organisation: 'cdg46',
+		currentRole: 'partenaire',
+		currentOrganisationId: '3'
+	};
+	it('leaves aside the organisation the select still shows for a role that has none', () => {
+		expect(RoleChangeSchema.parse(change)).toEqual({
+			role: 'commission',
+			organisation: '',
+			currentRole: 'partenaire',
+			currentOrganisationId: 3
+		});
+	});
+	it('asks a partner’s organisation, and the one the page showed (« aucune » for none)', () => {
+		expect(
+			RoleChangeSchema.safeParse({ ...change, role: 'partenaire', organisation: '' }).error
+				?.issues[0]
+		).toMatchObject({
+			path: ['organisation'],
+			message: 'Un partenaire appartient à une organisation : choisissez-la.'
+		});
+		expect(
+			RoleChangeSchema.safeParse({ ...change, currentOrganisationId: '' }).error?.issues[0]?.message
+		).toBe('Rechargez la page : l’organisation affichée n’a pas été transmise.');
+		expect(
+			RoleChangeSchema.parse({ ...change, currentRole: 'admin', currentOrganisationId: 'aucune' })
+				.currentOrganisationId
+		).toBeNull();
 	});
 });

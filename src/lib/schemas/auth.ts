@@ -60,24 +60,14 @@ const role = z.enum(ACCOUNT_ROLES, {
 	error: `Choisissez un rôle parmi : ${ACCOUNT_ROLES.join(', ')}.`
 });
 
-/** A partner belongs to an organisation, and only a partner does (the accounts' CHECK). */
-function withOrganisationRule<T extends z.ZodType<{ role: string; organisation: string }>>(
-	schema: T
-) {
-	return schema
-		.refine((v) => v.role !== 'partenaire' || v.organisation !== '', {
-			path: ['organisation'],
-			message: 'Un partenaire appartient à une organisation : choisissez-la.'
-		})
-		.refine((v) => v.role === 'partenaire' || v.organisation === '', {
-			path: ['organisation'],
-			message:
-				'Seul un compte partenaire appartient à une organisation : laissez ce champ vide ou choisissez le rôle partenaire.'
-		});
-}
+/** A partner belongs to an organisation: choosing one is asked of the form. */
+const PARTNER_NEEDS_ORGANISATION = {
+	path: ['organisation'],
+	message: 'Un partenaire appartient à une organisation : choisissez-la.'
+};
 
-export const NewAccountSchema = withOrganisationRule(
-	z.object({
+export const NewAccountSchema = z
+	.object({
 		email: emailField('Indiquez l’adresse électronique de la personne.'),
 		name: z
 			.string()
@@ -92,14 +82,23 @@ export const NewAccountSchema = withOrganisationRule(
 		role,
 		organisation: z.string().trim().max(80)
 	})
-);
+	.refine((v) => v.role !== 'partenaire' || v.organisation !== '', PARTNER_NEEDS_ORGANISATION)
+	// Only a partner belongs to one (the accounts' CHECK): an organisation chosen for another role
+	// is a mistake the person is told of, not one silently dropped.
+	.refine((v) => v.role === 'partenaire' || v.organisation === '', {
+		path: ['organisation'],
+		message:
+			'Seul un compte partenaire appartient à une organisation : laissez ce champ vide ou choisissez le rôle partenaire.'
+	});
 
 /**
- * « Changer le rôle » : the new role and organisation, and those the page showed (`current…`),
- * which the change must still find in the database (two admins on one account).
+ * « Changer le rôle » : the new role and organisation, and those the page showed (`current…`,
+ * « aucune » for no organisation), which the change must still find in the database (two admins
+ * on one account). The organisation select starts on the partner's own: for another role it is
+ * left aside, not refused.
  */
-export const RoleChangeSchema = withOrganisationRule(
-	z.object({
+export const RoleChangeSchema = z
+	.object({
 		role,
 		organisation: z.string().trim().max(80),
 		currentRole: z.enum(ACCOUNT_ROLES, {
@@ -107,10 +106,14 @@ export const RoleChangeSchema = withOrganisationRule(
 		}),
 		currentOrganisationId: z
 			.string()
-			.regex(/^\d{0,9}$/, 'Rechargez la page : l’organisation affichée n’a pas été transmise.')
-			.transform((v) => (v === '' ? null : Number(v)))
+			.regex(
+				/^(\d{1,9}|aucune)$/,
+				'Rechargez la page : l’organisation affichée n’a pas été transmise.'
+			)
+			.transform((v) => (v === 'aucune' ? null : Number(v)))
 	})
-);
+	.refine((v) => v.role !== 'partenaire' || v.organisation !== '', PARTNER_NEEDS_ORGANISATION)
+	.transform((v) => (v.role === 'partenaire' ? v : { ...v, organisation: '' }));
 
 /** « Mot de passe oublié » : one field. */
 export const PasswordResetRequestSchema = z.object({ email });

@@ -1,4 +1,6 @@
-import { authorize } from '$lib/server/auth/guards';
+import { redirect } from '@sveltejs/kit';
+import { authorize, requireUser } from '$lib/server/auth/guards';
+import { homeFor } from '$lib/server/http/token-password';
 import { campaignsForOrganisation } from '$lib/server/campaigns/service';
 import { getDb } from '$lib/server/db/instance';
 import {
@@ -10,6 +12,10 @@ import { asksNothingOf, isStale } from '$lib/utils/rules';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
+	// Another role's own page: a member or an admin who follows a partner's link (or signs in
+	// again after their role changed, coming back here) is taken home rather than refused.
+	const signedIn = requireUser(event);
+	if (signedIn.role !== 'partenaire') redirect(303, homeFor(signedIn.role));
 	const user = await authorize(event, 'espace.view');
 	const db = getDb();
 	const today = parisToday();
