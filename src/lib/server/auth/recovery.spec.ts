@@ -254,7 +254,7 @@ describe('invitations by e-mail', () => {
 	});
 
 	it('an invitation sent again to an account that has a password says it replaces it', async () => {
-		const again = await inviteAgain(db, admin, partner.id, null, now);
+		const again = await inviteAgain(db, admin, partner.id, null, null, now);
 		expect(again).toMatchObject({ ok: true, value: { renewing: true } });
 		const found = await findValidInvitation(db, again.ok ? again.value.token : '', now + 1000);
 		expect(found?.renewing).toBe(true);
@@ -295,6 +295,26 @@ describe('invitations by e-mail', () => {
 				status: 400
 			}
 		);
+	});
+
+	it('does not replace unseen an invitation sent since the page was drawn', async () => {
+		const created = await inviteChloe();
+		if (!created.ok) throw new Error('not created');
+		const id = created.value.userId;
+		const shown = (await listUsers(db, now)).find((u) => u.id === id)!.invitationUntil!;
+		const first = await inviteAgain(db, admin, id, shown, null, now + 60_000);
+		if (!first.ok) throw new Error(first.message);
+		// A second admin, whose page still showed the earlier invitation, sends it again too.
+		expect(await inviteAgain(db, admin, id, shown, null, now + 90_000)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringMatching(
+				/^Un lien a été envoyé .* rien n’a été envoyé, et ce lien reste valable/
+			)
+		});
+		expect(
+			(await acceptInvitation(db, first.value.token, NEW_PASSWORD, null, now + 100_000)).ok
+		).toBe(true);
 	});
 
 	it('does not revoke unseen an invitation sent again since the page was drawn', async () => {

@@ -4,6 +4,7 @@ import { checkPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword }
 import { createSession, invalidateSession, invalidateUserSessions, type Session } from './sessions';
 import { newDeviceCookie, trustedDevice } from './device';
 import { findInvitation, insertInvitation, retireInvitations, useInvitation } from './repository';
+import { openInvitationUntil } from './recovery-repository';
 import {
 	attemptsOf,
 	blockedFor,
@@ -364,20 +365,33 @@ export async function issueInvitation(
 	return token;
 }
 
-/** A fresh invitation for an account that exists and is not disabled (« Nouvelle invitation »). */
+/**
+ * A fresh invitation for an account that exists and is not disabled (« Nouvelle invitation »).
+ * `shownUntil`: the end of the open invitation the admin's page showed (null: none). One sent
+ * since (another admin, another tab) is not replaced unseen: its link, maybe already passed on,
+ * would stop working.
+ */
 export async function inviteAgain(
 	db: Db,
 	admin: User,
 	userId: number,
+	shownUntil: number | null,
 	clientAddress: string | null,
 	now = Date.now()
 ): Promise<Result<{ email: string; token: string; renewing: boolean }>> {
 	const target = await findUserById(db, userId);
 	if (!target) return refuse(404, UNKNOWN_ACCOUNT);
 	if (target.disabled) return refuse(400, 'Réactivez d’abord ce compte.');
-	const token = await db
-		.transaction()
-		.execute((trx) => issueInvitation(trx, admin, userId, clientAddress, now));
+	const token = await db.transaction().execute(async (trx) => {
+		const until = await openInvitationUntil(trx, userId, now);
+		if (until !== null && until !== shownUntil) return null;
+		return issueInvitation(trx, admin, userId, clientAddress, now);
+	});
+	if (token === null)
+		return refuse(
+			409,
+			`Un lien a été envoyé ${ofName(target.email)} depuis l’affichage de la page (par un autre administrateur ?) : rien n’a été envoyé, et ce lien reste valable. En envoyer un nouveau l’annulerait : renvoyez de nouveau si c’est bien voulu.`
+		);
 	// An account that has a password gets a link to choose a new one (its mail says so too).
 	const renewing = (await findPasswordHash(db, userId)) !== null;
 	return ok({ email: target.email, token, renewing });

@@ -35,6 +35,15 @@ function targetId(formData: FormData): number {
 	return /^\d{1,9}$/.test(values.userId) ? Number(values.userId) : 0;
 }
 
+/**
+ * Until when the open invitation the page showed opens (`shownUntil`; null when it showed none):
+ * one sent since, by another admin, is neither replaced nor revoked unseen.
+ */
+function shownUntil(formData: FormData): number | null {
+	const { values } = readForm(formData, ['shownUntil']);
+	return /^\d{1,15}$/.test(values.shownUntil) ? Number(values.shownUntil) : null;
+}
+
 export const actions: Actions = {
 	create: async (event) => {
 		const admin = await authorize(event, 'users.manage');
@@ -67,10 +76,12 @@ export const actions: Actions = {
 	},
 	invite: async (event) => {
 		const admin = await authorize(event, 'users.manage');
+		const form = await event.request.formData();
 		const result = await inviteAgain(
 			getDb(),
 			admin,
-			targetId(await event.request.formData()),
+			targetId(form),
+			shownUntil(form),
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result);
@@ -87,13 +98,11 @@ export const actions: Actions = {
 	revoke: async (event) => {
 		const admin = await authorize(event, 'users.manage');
 		const form = await event.request.formData();
-		// Until when the invitation the page showed opened: one sent since is not revoked unseen.
-		const { shownUntil } = readForm(form, ['shownUntil']).values;
 		const result = await revokeInvitation(
 			getDb(),
 			admin,
 			targetId(form),
-			/^\d{1,15}$/.test(shownUntil) ? Number(shownUntil) : null,
+			shownUntil(form),
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result);
