@@ -11,9 +11,9 @@ import { parisToday } from '$lib/utils/dates';
 import { asksNothingOf, isStale } from '$lib/utils/rules';
 import type { PageServerLoad } from './$types';
 
+// A partner's own page: a member or an admin who follows a partner's link (or signs in again
+// after their role changed, coming back here) is taken to their home page rather than refused.
 export const load: PageServerLoad = async (event) => {
-	// Another role's own page: a member or an admin who follows a partner's link (or signs in
-	// again after their role changed, coming back here) is taken home rather than refused.
 	const signedIn = requireUser(event);
 	if (signedIn.role !== 'partenaire') redirect(303, homeFor(signedIn.role));
 	const user = await authorize(event, 'espace.view');
