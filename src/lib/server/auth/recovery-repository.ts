@@ -45,7 +45,6 @@ export async function usePasswordReset(db: Executor, id: string, now: number): P
 	return Number(result.numUpdatedRows) === 1;
 }
 
-/** Ends the account's unused invitation links; returns how many there were. */
 /** Until when the account's latest unused invitation opens (null: none open). */
 export async function openInvitationUntil(
 	db: Executor,
@@ -62,6 +61,7 @@ export async function openInvitationUntil(
 	return row?.until == null ? null : Number(row.until);
 }
 
+/** Ends the account's unused invitation links; returns how many there were. */
 export async function revokeInvitations(
 	db: Executor,
 	userId: number,

@@ -534,10 +534,10 @@ export async function changeAccountRole(
 		return after;
 	});
 	if (!changed) {
-		const now = await findUserById(db, userId);
+		const current = await findUserById(db, userId);
 		return refuse(
 			409,
-			`Le rôle de ce compte a changé depuis l’ouverture de la page (un autre administrateur ?) : il est maintenant « ${now ? roleWording(now) : '?'} ». Rien n’a été enregistré ; choisissez de nouveau si besoin.`
+			`Le rôle de ce compte a changé depuis l’ouverture de la page (un autre administrateur ?) : il est maintenant « ${current ? roleWording(current) : '?'} ». Rien n’a été enregistré ; choisissez de nouveau si besoin.`
 		);
 	}
 	return ok({ email: target.email, role: roleWording(changed) });

@@ -161,12 +161,7 @@ export async function closeCampaignRow(
 	return result.numUpdatedRows > 0n;
 }
 
-/**
- * Every (fiche, organisation) pair of a campaign: the organisations carrying or partnering each
- * fiche, with the state of their latest update submitted since the campaign opened. A closed
- * campaign's are those kept when it was closed (campaign_outcome), so its figures stay as they
- * were; one closed before they were kept is read from the live tables.
- */
+/** One (fiche, organisation) pair a campaign waits for (campaignPairs). */
 export interface CampaignPair {
 	ficheId: number;
 	code: string;
@@ -179,6 +174,12 @@ export interface CampaignPair {
 	hasAccount: unknown;
 }
 
+/**
+ * Every (fiche, organisation) pair of a campaign: the organisations carrying or partnering each
+ * fiche, with the state of their latest update submitted since the campaign opened. A closed
+ * campaign's are those kept when it was closed (campaign_outcome), so its figures stay as they
+ * were; one closed before they were kept is read from the live tables.
+ */
 export async function campaignPairs(db: Executor, campaignId: number): Promise<CampaignPair[]> {
 	const campaign = await db
 		.selectFrom('campaign')
