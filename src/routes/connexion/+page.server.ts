@@ -6,7 +6,7 @@ import { setSessionCookie } from '$lib/server/auth/sessions';
 import { redirectTarget } from '$lib/server/http/redirect-target';
 import { getDb } from '$lib/server/db/instance';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
-import { homeFor } from '$lib/server/http/token-password';
+import { homeFor } from '$lib/server/auth/permissions';
 import { LoginSchema } from '$lib/schemas/auth';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { authorize, requireUser } from '$lib/server/auth/guards';
-import { homeFor } from '$lib/server/http/token-password';
+import { homeFor } from '$lib/server/auth/permissions';
 import { campaignsForOrganisation } from '$lib/server/campaigns/service';
 import { getDb } from '$lib/server/db/instance';
 import {

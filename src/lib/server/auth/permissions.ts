@@ -6,6 +6,11 @@ export interface Actor {
 	organisationId: number | null;
 }
 
+/** Where a person lands once signed in, or on another role's page: their own space. */
+export function homeFor(role: Role): string {
+	return role === 'admin' ? '/admin' : role === 'partenaire' ? '/espace' : '/';
+}
+
 export type UpdateState = 'draft' | 'submitted' | 'returned' | 'validated';
 
 /** What each action is checked against. */

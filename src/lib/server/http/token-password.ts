@@ -3,6 +3,7 @@ import { safeClientAddress } from '../auth/guards';
 import { checkPasswordPolicy } from '../auth/password';
 import { passwordContext, type SignedIn } from '../auth/service';
 import { setSessionCookie } from '../auth/sessions';
+import { homeFor } from '../auth/permissions';
 import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { getDb } from '../db/instance';
@@ -27,11 +28,6 @@ export interface SingleUseTokenPassword {
 	): Promise<Result<SignedIn>>;
 	/** The page's 410 answer for a link used, expired or made up. */
 	invalidMessage: string;
-}
-
-/** Where a person lands once signed in: their own space. */
-export function homeFor(role: User['role']): string {
-	return role === 'admin' ? '/admin' : role === 'partenaire' ? '/espace' : '/';
 }
 
 /** The page's load: the account the link opens, or 410 Gone. */
