@@ -45,12 +45,16 @@ export async function usePasswordReset(db: Executor, id: string, now: number): P
 	return Number(result.numUpdatedRows) === 1;
 }
 
-/** Until when the account's latest unused invitation opens (null: none open). */
-export async function openInvitationUntil(
+/**
+ * Whether the account has an open invitation other than the one a page showed (`shownUntil`, its
+ * end; null when it showed none): one sent since, by another admin or in another tab.
+ */
+export async function invitationSentSince(
 	db: Executor,
 	userId: number,
+	shownUntil: number | null,
 	now: number
-): Promise<number | null> {
+): Promise<boolean> {
 	const row = await db
 		.selectFrom('invitation')
 		.select((eb) => eb.fn.max('expires_at').as('until'))
@@ -58,7 +62,7 @@ export async function openInvitationUntil(
 		.where('used_at', 'is', null)
 		.where('expires_at', '>', now)
 		.executeTakeFirst();
-	return row?.until == null ? null : Number(row.until);
+	return row?.until != null && Number(row.until) !== shownUntil;
 }
 
 /** Ends the account's unused invitation links; returns how many there were. */

@@ -7,7 +7,7 @@ import { checkPasswordPolicy, hashPassword } from './password';
 import {
 	findPasswordReset,
 	insertPasswordReset,
-	openInvitationUntil,
+	invitationSentSince,
 	revokeInvitations,
 	usePasswordReset
 } from './recovery-repository';
@@ -162,8 +162,7 @@ export async function revokeInvitation(
 	return db.transaction().execute(async (trx) => {
 		// Sent again since the page was drawn (another admin, another tab): the fresh link is not
 		// revoked unseen; the page, read again, shows it, and a second click revokes it knowingly.
-		const until = await openInvitationUntil(trx, userId, now);
-		if (until !== null && until !== shownUntil)
+		if (await invitationSentSince(trx, userId, shownUntil, now))
 			return refuse(
 				409,
 				`Une nouvelle invitation a été envoyée ${ofName(target.email)} depuis l’affichage de la page (par un autre administrateur ?) : rien n’a été révoqué. Révoquez-la de nouveau si c’est bien voulu.`

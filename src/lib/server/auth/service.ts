@@ -4,7 +4,7 @@ import { checkPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword }
 import { createSession, invalidateSession, invalidateUserSessions, type Session } from './sessions';
 import { newDeviceCookie, trustedDevice } from './device';
 import { findInvitation, insertInvitation, retireInvitations, useInvitation } from './repository';
-import { openInvitationUntil } from './recovery-repository';
+import { invitationSentSince } from './recovery-repository';
 import {
 	attemptsOf,
 	blockedFor,
@@ -383,8 +383,7 @@ export async function inviteAgain(
 	if (!target) return refuse(404, UNKNOWN_ACCOUNT);
 	if (target.disabled) return refuse(400, 'Réactivez d’abord ce compte.');
 	const token = await db.transaction().execute(async (trx) => {
-		const until = await openInvitationUntil(trx, userId, now);
-		if (until !== null && until !== shownUntil) return null;
+		if (await invitationSentSince(trx, userId, shownUntil, now)) return null;
 		return issueInvitation(trx, admin, userId, clientAddress, now);
 	});
 	if (token === null)
