@@ -160,6 +160,44 @@ test('two admins edit the same fiche: the second is refused with what changed, t
 	);
 });
 
+test('a refusal of one of the fiche’s two forms, read again over another admin’s save, leaves what is typed in the other', async ({
+	browser
+}) => {
+	const first = await signedIn(browser);
+	const second = await signedIn(browser);
+	for (const page of [first, second]) await page.goto(`${portal.url}/admin/plan/fiches/11-1`);
+	// The first admin types a reason to abandon the fiche, not sent, and a new context.
+	await first.locator('#abandon-reason').fill('Reprise par la région');
+	await first.locator('#context').fill('Contexte revu en comité');
+	await first.locator('#reason').fill('Relecture du contexte');
+	// Meanwhile the second admin saves another field.
+	await second.getByLabel(/^Titre court/).fill('Titre du second');
+	await second.locator('#reason').fill('Titre court du tableau');
+	await second.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(second.getByRole('status')).toContainText('Modifications enregistrées');
+
+	// The first save is refused with what changed; the reason typed to abandon stays.
+	await first.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(first.getByRole('alert').first()).toContainText('rien n’a été enregistré');
+	await expect(first.locator('#abandon-reason')).toHaveValue('Reprise par la région');
+	await expect(first.locator('#context')).toHaveValue('Contexte revu en comité');
+	await expect(first.getByLabel(/^Titre court/)).toHaveValue('Titre du second');
+
+	// « Abandonner » sent without its reason is refused; the fiche form keeps what was typed.
+	await first.locator('#abandon-reason').fill('');
+	await first.getByRole('button', { name: 'Abandonner la fiche' }).click();
+	await expect(first.getByRole('alert').first()).toContainText('La fiche n’a pas été abandonnée');
+	await expect(first.locator('#context')).toHaveValue('Contexte revu en comité');
+	await expect(first.locator('#reason')).toHaveValue('Relecture du contexte');
+
+	// Saving it now keeps both admins' changes.
+	await first.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(first.getByRole('status')).toContainText('Modifications enregistrées');
+	await expect(first.locator('#context')).toHaveValue('Contexte revu en comité');
+	await expect(first.getByLabel(/^Titre court/)).toHaveValue('Titre du second');
+	await expect(first.locator('#reason')).toHaveValue('');
+});
+
 test('signed out in another tab, an admin’s fiche and organisation forms keep their typing; signed in again, they save', async ({
 	browser
 }) => {
@@ -506,6 +544,24 @@ test('two admins edit one organisation: the second is shown the other’s change
 	);
 	await expect(first.locator('#name')).toHaveValue('Intercommunalités de France');
 	await expect(first.locator('#full_name')).toHaveValue('Assemblée des communautés de France');
+
+	// Its name emptied and saved with a reason: refused, the typing sent back. « Retirer » sent
+	// again without its reason leaves that form as its own refusal left it, not as stored.
+	await first.locator('#name').fill('');
+	await first.locator('#kind').selectOption({ label: 'Établissement ou organisme public' });
+	await first.locator('#reason').fill('Nom à revoir');
+	await first.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+	await expect(first.getByRole('alert').first()).toContainText(
+		'L’organisation n’a pas été modifiée'
+	);
+	await first.getByRole('button', { name: 'Retirer l’organisation' }).click();
+	await expect(first.getByRole('alert').first()).toContainText(
+		'L’organisation n’a pas été retirée'
+	);
+	await expect(first.locator('#name')).toHaveValue('');
+	await expect(first.locator('#full_name')).toHaveValue('Assemblée des communautés de France');
+	await expect(first.locator('#reason')).toHaveValue('Nom à revoir');
+	await expect(first.locator('#kind')).toHaveValue('public_body');
 });
 
 test('an organisation retired while a fiche’s form is open: refused on its row, kept in view, not taken for the row removed', async ({

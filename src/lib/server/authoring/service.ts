@@ -375,6 +375,7 @@ export async function ficheEditor(db: Db, code: string) {
 			organisations.push({ id: o.organisationId, name: o.name });
 	return ok({
 		fiche: {
+			id: state.id,
 			code: state.code,
 			title: state.title,
 			priority: state.priority,
