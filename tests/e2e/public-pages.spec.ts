@@ -70,6 +70,11 @@ test('an unknown fiche gives a French 404 page', async ({ page }) => {
 	// A version the edition never had is named, version 0 too.
 	expect((await page.goto('/bilans/2018?version=0'))?.status()).toBe(404);
 	await expect(page.getByText('Aucun bilan 2018 n’est publié en version 0.')).toBeVisible();
+	// A version that is not a number is told as such, on the page and on its data files.
+	for (const path of ['/bilans/2018?version=abc', '/bilans/2018/plan.json?version=abc']) {
+		expect((await page.goto(path))?.status(), path).toBe(404);
+		await expect(page.getByText('Cette version du bilan 2018 n’existe pas')).toBeVisible();
+	}
 });
 
 test('a fiche lists the fiches it links to and those that cite it, or says there are none', async ({

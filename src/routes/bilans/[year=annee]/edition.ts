@@ -12,7 +12,10 @@ import {
 	listVersions
 } from '$lib/server/editions/repository';
 
-/** The year and version named by the URL (`/bilans/2019`, `?version=1`), or a French 404. */
+/**
+ * The year and version named by the URL (`/bilans/2019`, `?version=1`), or a French 404 naming
+ * what is wrong: a version that is not a number (`?version=abc`) is told as such.
+ */
 function editionKey(yearParam: string, url: URL): { year: number; version: number | undefined } {
 	return editionKeyOf(yearParam, url.searchParams.get('version'));
 }
@@ -21,8 +24,12 @@ function editionKeyOf(
 	yearParam: string,
 	versionParam: string | null
 ): { year: number; version: number | undefined } {
-	if (!/^\d{4}$/.test(yearParam) || (versionParam !== null && !/^\d{1,4}$/.test(versionParam)))
-		error(404, 'Ce bilan n’existe pas.');
+	if (!/^\d{4}$/.test(yearParam)) error(404, 'Ce bilan n’existe pas.');
+	if (versionParam !== null && !/^\d{1,4}$/.test(versionParam))
+		error(
+			404,
+			`Cette version du bilan ${yearParam} n’existe pas : les versions sont numérotées 1, 2…`
+		);
 	return {
 		year: Number(yearParam),
 		version: versionParam === null ? undefined : Number(versionParam)
