@@ -327,6 +327,18 @@ test('an admin changes a partner’s role; a second admin on the same page is to
 	);
 	await expectNoAxeViolations(page);
 
+	// Signed out in another tab, the next change is refused: the confirmation of the change before
+	// is not left above the refusal, as if it spoke of this one.
+	const tab = await page.context().newPage();
+	await tab.goto('/admin');
+	await tab.getByRole('button', { name: 'Se déconnecter' }).click();
+	await page.getByLabel('Nouveau rôle').selectOption('admin');
+	await page.getByRole('button', { name: 'Changer le rôle' }).click();
+	await expect(page.getByRole('alert')).toContainText('Votre session a pris fin');
+	await expect(page.getByRole('status')).toBeHidden();
+	await loginPage(tab, ACCOUNTS.admin);
+	await tab.close();
+
 	// The second admin's choice was made on the role shown before: refused, then made knowingly.
 	await other.getByLabel('Nouveau rôle').selectOption('admin');
 	await other.getByLabel('Organisation').selectOption({ label: '—' });

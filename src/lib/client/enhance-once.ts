@@ -21,7 +21,9 @@ const SEND_FAILED_MESSAGE =
  *   with a French alert at its top;
  * - when the session ended meanwhile (401: signed out in another tab), or its account may not do
  *   this (403: signed in again with another account), the same, with the server's message and a
- *   link to sign in in another tab, instead of SvelteKit's error page;
+ *   link to sign in in another tab, instead of SvelteKit's error page; the page's confirmation of
+ *   an earlier answer (« … a maintenant le rôle … ») is hidden meanwhile, so that it is not read as
+ *   this answer's, and shown again with the next answer;
  * - when the answer refuses fields, the focus goes to the first of them (its message is read with
  *   it, and it is scrolled into view): on a phone the messages may sit a screen above the button;
  *   a refusal of the whole form (a conflict) takes it to its alert, the nearest above the button;
@@ -64,6 +66,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 		// A request aborted through its controller gets no answer callback from SvelteKit.
 		input.controller.signal.addEventListener('abort', () => setSending(false), { once: true });
 		return async (answer) => {
+			showConfirmations();
 			try {
 				// An error without a status is SvelteKit's own: no answer, or none it could read; a 401
 				// is the guards' (requireUser): the session ended; a 403 theirs too (deny): the account
@@ -78,6 +81,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 							)
 						: formAlert(SEND_FAILED_MESSAGE, false);
 					form.prepend(alert);
+					hideConfirmations(form);
 					// The button pressed is at the form's end: the alert at its top is brought into view.
 					alert.scrollIntoView({ block: 'nearest' });
 					return;
@@ -106,6 +110,31 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			}
 		};
 	});
+}
+
+/** Marks the confirmations hidden by hideConfirmations, to show them again. */
+const HIDDEN_CONFIRMATION = 'data-hidden-by-refusal';
+
+/**
+ * The page's confirmations of earlier answers (a `.notice` with `role="status"`; not a warning,
+ * not one inside the form), hidden while the form's alert says that this answer did nothing.
+ */
+function hideConfirmations(form: HTMLFormElement): void {
+	for (const notice of document.querySelectorAll<HTMLElement>(
+		'main .notice[role="status"]:not(.warning)'
+	)) {
+		if (form.contains(notice) || notice.hidden) continue;
+		notice.hidden = true;
+		notice.setAttribute(HIDDEN_CONFIRMATION, '');
+	}
+}
+
+/** Before the next answer is drawn: the confirmations hidden are the page's own again. */
+function showConfirmations(): void {
+	for (const notice of document.querySelectorAll<HTMLElement>(`[${HIDDEN_CONFIRMATION}]`)) {
+		notice.hidden = false;
+		notice.removeAttribute(HIDDEN_CONFIRMATION);
+	}
 }
 
 function focusHeading(): void {
