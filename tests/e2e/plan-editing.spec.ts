@@ -593,7 +593,7 @@ test('an organisation retired while a fiche’s form is open: refused on its row
 		page.getByRole('alert').filter({ hasText: 'Rien n’a été enregistré' })
 	).toBeFocused();
 	await expect(page.locator(`#${row}-error`)).toHaveText(
-		/^Cette organisation a été retirée ou fusionnée entre-temps/
+		/^L’organisation\s«\sEspace numérique de Gramat\s» a été retirée ou fusionnée entre-temps/
 	);
 	await expect(select.locator('option:checked')).toHaveText(
 		'Organisation retirée ou fusionnée entre-temps (à remplacer)'

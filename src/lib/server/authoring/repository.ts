@@ -347,16 +347,21 @@ export async function listObjectiveFicheNumbers(
 	return [...rows.map((r) => r.number), ...former.filter(Number.isInteger)];
 }
 
-/** Which of these organisations exist and are not retired (a merged one is retired). */
-export async function findActiveOrganisationIds(db: Executor, ids: number[]): Promise<Set<number>> {
-	if (ids.length === 0) return new Set();
+/**
+ * Which of these organisations exist, by id: their name, and whether they are retired (a merged
+ * one is retired). An id that names none is absent.
+ */
+export async function findOrganisationStates(
+	db: Executor,
+	ids: number[]
+): Promise<Map<number, { name: string; retired: boolean }>> {
+	if (ids.length === 0) return new Map();
 	const rows = await db
 		.selectFrom('organisation')
-		.select('id')
+		.select(['id', 'name', 'retired_at as retiredAt'])
 		.where('id', 'in', ids)
-		.where('retired_at', 'is', null)
 		.execute();
-	return new Set(rows.map((row) => row.id));
+	return new Map(rows.map((row) => [row.id, { name: row.name, retired: row.retiredAt !== null }]));
 }
 
 /** The id of a fiche's indicator at its position, as the workbook names it. */

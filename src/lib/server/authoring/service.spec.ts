@@ -90,7 +90,9 @@ describe('editing a fiche', () => {
 		expect(result).toMatchObject({ ok: false, status: 400 });
 		const errors = !result.ok ? result.fieldErrors : {};
 		expect(Object.keys(errors ?? {}).sort()).toEqual(['owner_1_org', 'partner_2_org']);
-		expect(errors?.owner_1_org).toMatch(/^Cette organisation a été retirée ou fusionnée/);
+		// Named, so that the admin knows which row to change.
+		expect(errors?.owner_1_org).toMatch(/^L’organisation « ARS » a été retirée ou fusionnée/);
+		expect(errors?.partner_2_org).toMatch(/^L’organisation « CDG46 » a été retirée/);
 	});
 
 	it('writes the owners, one revision with French labels, a journal line, and the search text', async () => {

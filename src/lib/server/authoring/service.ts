@@ -36,7 +36,7 @@ import {
 	type ReadableFiche
 } from './fiche-changes';
 import {
-	findActiveOrganisationIds,
+	findOrganisationStates,
 	listStructuralRevisions,
 	findClosedDecision,
 	findFicheIdsByCodes,
@@ -195,8 +195,10 @@ async function recordChange(
 	);
 }
 
-const ORGANISATION_GONE_MESSAGE =
-	'Cette organisation a été retirée ou fusionnée entre-temps : choisissez-en une autre, ou « aucune » pour retirer la ligne.';
+/** A row's organisation that may no longer be chosen: named, when it exists, retired or merged. */
+function organisationGoneMessage(name: string | undefined): string {
+	return `${name === undefined ? 'Cette organisation' : `L’organisation « ${name} »`} a été retirée ou fusionnée entre-temps : choisissez-en une autre, ou « aucune » pour retirer la ligne.`;
+}
 export const FICHE_CONFLICT_MESSAGE =
 	'Quelqu’un a modifié cette fiche depuis que vous l’avez ouverte : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.';
 
@@ -236,11 +238,13 @@ export async function updateFiche(
 			...input.owners.map((o, i) => ({ ...o, field: ownerField(o.row ?? i, 'org') })),
 			...input.partners.map((o, i) => ({ ...o, field: partnerField(o.row ?? i, 'org') }))
 		].filter((o) => !known.has(o.organisationId));
-		const active = await findActiveOrganisationIds(trx, [
+		const states = await findOrganisationStates(trx, [
 			...new Set(chosen.map((o) => o.organisationId))
 		]);
-		for (const row of chosen)
-			if (!active.has(row.organisationId)) fieldErrors[row.field] = ORGANISATION_GONE_MESSAGE;
+		for (const row of chosen) {
+			const state = states.get(row.organisationId);
+			if (!state || state.retired) fieldErrors[row.field] = organisationGoneMessage(state?.name);
+		}
 		const linked = await findFicheIdsByCodes(trx, input.linkedCodes);
 		const missing = input.linkedCodes.filter((c) => !linked.some((l) => l.code === c));
 		if (missing.length > 0)
