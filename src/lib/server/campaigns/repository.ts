@@ -176,7 +176,8 @@ export interface CampaignPair {
 
 /**
  * Every (fiche, organisation) pair of a campaign: the organisations carrying or partnering each
- * fiche, with the state of their latest update submitted since the campaign opened. A closed
+ * fiche not abandoned since, with the state of their latest update submitted since the campaign
+ * opened. A closed
  * campaign's are those kept when it was closed (campaign_outcome), so its figures stay as they
  * were; one closed before they were kept is read from the live tables.
  */
@@ -279,6 +280,8 @@ async function livePairs(db: Executor, campaignId: number, since: string): Promi
 					.as('hasAccount')
 			])
 			.where('campaign_fiche.campaign_id', '=', campaignId)
+			// A fiche abandoned since the opening awaits nothing more (its reminders and counts too).
+			.where('fiche.status', '!=', 'abandonnee')
 			.where('organisation.retired_at', 'is', null)
 			// The plan's order, which a fiche moved to another objective follows under its new code.
 			.orderBy('objective.number')
@@ -343,9 +346,11 @@ export async function campaignsOfOrganisation(db: Executor, organisationId: numb
 						'link.fiche_id',
 						'campaign_fiche.fiche_id'
 					)
+					.innerJoin('fiche', 'fiche.id', 'campaign_fiche.fiche_id')
 					.select('campaign_fiche.fiche_id')
 					.whereRef('campaign_fiche.campaign_id', '=', 'campaign.id')
 					.where('link.organisation_id', '=', organisationId)
+					.where('fiche.status', '!=', 'abandonnee')
 			)
 		)
 		.orderBy('campaign.deadline')

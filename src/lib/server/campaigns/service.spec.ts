@@ -11,6 +11,8 @@ import { savePreferences } from '../mail/preferences-repository';
 import { saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
 import { listCampaigns } from './repository';
+import { findFicheState } from '../authoring/repository';
+import { retireFiche } from '../authoring/service';
 import { parisDate } from '../../utils/dates';
 import {
 	campaignCompletion,
@@ -224,6 +226,34 @@ describe('campaigns', () => {
 		if (!after.ok) throw new Error('no campaign');
 		expect(after.value.withoutAccount).toContain(name);
 		expect(after.value.total).toBe(before.value.total);
+	});
+
+	it('no longer waits for a fiche abandoned while it is open: not counted, not listed, not reminded', async () => {
+		const id = await open();
+		const before = await campaignCompletion(db, id);
+		if (!before.ok) throw new Error('no campaign');
+		const state = (await findFicheState(db, '12-1'))!;
+		const retired = await retireFiche(
+			db,
+			admin,
+			'12-1',
+			{ version: state.version, reason: 'Reprise par la Région', decisionId: null },
+			null
+		);
+		expect(retired.ok).toBe(true);
+
+		const after = await campaignCompletion(db, id);
+		if (!after.ok) throw new Error('no campaign');
+		expect(after.value.fiches.map((f) => f.code)).not.toContain('12-1');
+		expect(after.value.organisations.find((o) => o.id === cdg)!.total).toBe(
+			before.value.organisations.find((o) => o.id === cdg)!.total - 1
+		);
+		const [workspace] = await campaignsForOrganisation(db, cdg, '2026-03-10');
+		expect(workspace!.toUpdate.map((f) => f.code)).not.toContain('12-1');
+		await sendCampaignReminders(db, Date.parse('2026-03-18T08:00:00Z'));
+		const [reminder] = await mails('reminder');
+		expect(reminder!.text).toContain('1-1 — ');
+		expect(reminder!.text).not.toContain('12-1 — ');
 	});
 
 	it('refuses the same campaign opened twice (two tabs), whatever the case and spaces', async () => {
