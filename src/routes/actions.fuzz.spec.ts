@@ -337,6 +337,13 @@ describe('hostile input on every form action', () => {
 				}),
 				{ numRuns: 20 }
 			);
+			// A real account's id sent twice, once empty (found by a run of the property above).
+			const twice = new FormData();
+			twice.append('userId', String(partner.id));
+			twice.append('userId', '');
+			await expectRefusal(() =>
+				usersActions[action]!(fakeEvent('/admin/utilisateurs', {}, admin, adminSessionId, twice))
+			);
 		}
 	});
 

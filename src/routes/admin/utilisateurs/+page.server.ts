@@ -31,6 +31,8 @@ function invitationUrl(origin: string, token: string): string {
 
 /** The account an action names (`userId`); 0, which names none, when the value is no id. */
 function targetId(formData: FormData): number {
+	// One account per button: a form naming several (a field sent twice) names none.
+	if (formData.getAll('userId').length !== 1) return 0;
 	const { values } = readForm(formData, ['userId']);
 	return /^\d{1,9}$/.test(values.userId) ? Number(values.userId) : 0;
 }
