@@ -18,6 +18,7 @@ import * as sittingTombstone from './2026_12_04_110000_sitting_tombstone';
 import * as sittingTime from './2026_12_05_100000_sitting_time';
 import * as sittingConvened from './2026_12_05_110000_sitting_convened';
 import * as campaignOutcome from './2026_12_06_100000_campaign_outcome';
+import * as mailLinkExpiry from './2026_12_07_100000_mail_link_expiry';
 
 /**
  * Every migration, by name. A static list rather than a glob so that the same module serves the
@@ -43,5 +44,6 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_12_04_110000_sitting_tombstone': sittingTombstone,
 	'2026_12_05_100000_sitting_time': sittingTime,
 	'2026_12_05_110000_sitting_convened': sittingConvened,
-	'2026_12_06_100000_campaign_outcome': campaignOutcome
+	'2026_12_06_100000_campaign_outcome': campaignOutcome,
+	'2026_12_07_100000_mail_link_expiry': mailLinkExpiry
 };

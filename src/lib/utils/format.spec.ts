@@ -4,6 +4,7 @@ import {
 	formatClock,
 	formatDate,
 	formatDateTime,
+	formatMoment,
 	formatNumber,
 	formatNumberInput,
 	formatPercent,
@@ -26,6 +27,16 @@ describe('French formats', () => {
 		expect(formatPercent(0)).toBe('0\u202f%');
 		expect(formatPercent(null)).toBe('non évalué');
 		expect(formatPercent(null, 'non renseigné')).toBe('non renseigné');
+	});
+
+	it('writes a moment in words, in Paris time (summer and winter), at midnight too', () => {
+		expect(formatMoment(Date.parse('2026-03-02T09:30:00Z'))).toBe(
+			'2\u00a0mars\u00a02026 à 10\u00a0h\u00a030'
+		);
+		expect(formatMoment('2026-07-14T22:00:00Z')).toBe('15\u00a0juillet\u00a02026 à 0\u00a0h');
+		expect(formatMoment('2026-11-30T23:05:00Z')).toBe(
+			'1er\u00a0décembre\u00a02026 à 0\u00a0h\u00a005'
+		);
 	});
 
 	it('writes a séance’s time of day the French way, and its moment with or without it', () => {

@@ -45,6 +45,19 @@ export function formatDateTime(moment: string | number): string {
 	return dateTimeFormat.format(new Date(moment));
 }
 
+const parisClock = new Intl.DateTimeFormat('fr-FR', {
+	hour: '2-digit',
+	minute: '2-digit',
+	hourCycle: 'h23',
+	timeZone: 'Europe/Paris'
+});
+
+/** A moment to the minute, in Paris, in words: « 2 mars 2026 à 10 h 30 » (ISO text or ms). */
+export function formatMoment(moment: string | number): string {
+	const date = new Date(moment);
+	return `${formatMomentDay(date.getTime())} à ${formatClock(parisClock.format(date))}`;
+}
+
 /** A time of day "14:30" the French way: « 14 h 30 », « 9 h » (no-break spaces). */
 export function formatClock(hhmm: string): string {
 	const [hours, minutes] = hhmm.split(':');

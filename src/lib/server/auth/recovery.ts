@@ -1,7 +1,7 @@
 import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
 import { mailIsRelayed, queueMail } from '../mail/outbox';
-import { invitationMail, passwordResetMail } from '../mail/messages';
+import { invitationMail, passwordResetMail, type LinkToken } from '../mail/messages';
 import { ok, refuse, type Result } from '../result';
 import { checkPasswordPolicy, hashPassword } from './password';
 import {
@@ -62,12 +62,9 @@ export async function requestPasswordReset(
 		const user = await findUserByEmail(trx, address);
 		if (user && !user.disabled) {
 			const { id, token, secretHash } = newSplitToken();
-			await insertPasswordReset(
-				trx,
-				{ id, secretHash, userId: user.id, expiresAt: now + RESET_LIFETIME_MS },
-				now
-			);
-			await queueMail(trx, 'reset', user, passwordResetMail(user, token), now);
+			const expiresAt = now + RESET_LIFETIME_MS;
+			await insertPasswordReset(trx, { id, secretHash, userId: user.id, expiresAt }, now);
+			await queueMail(trx, 'reset', user, passwordResetMail(user, { token, expiresAt }), now);
 			await recordAudit(
 				trx,
 				{
@@ -136,14 +133,14 @@ export async function resetPassword(
 export async function queueInvitationMail(
 	db: Executor,
 	userId: number,
-	token: string,
+	link: LinkToken,
 	invitedBy: string,
 	now: number
 ): Promise<void> {
 	const user = await findUserById(db, userId);
 	if (!user) return;
 	const hasPassword = (await findPasswordHash(db, userId)) !== null;
-	await queueMail(db, 'invitation', user, invitationMail(user, token, invitedBy, hasPassword), now);
+	await queueMail(db, 'invitation', user, invitationMail(user, link, invitedBy, hasPassword), now);
 }
 
 /** Ends the account's unused invitation links (admin). */

@@ -343,6 +343,7 @@ export async function issueInvitation(
 	now = Date.now()
 ): Promise<string> {
 	const { id, token, secretHash } = newSplitToken();
+	const expiresAt = now + INVITATION_LIFETIME_MS;
 	await retireInvitations(db, userId, now);
 	await insertInvitation(db, {
 		id,
@@ -350,9 +351,9 @@ export async function issueInvitation(
 		userId,
 		createdBy: admin.id,
 		createdAt: now,
-		expiresAt: now + INVITATION_LIFETIME_MS
+		expiresAt
 	});
-	await queueInvitationMail(db, userId, token, admin.name, now);
+	await queueInvitationMail(db, userId, { token, expiresAt }, admin.name, now);
 	await recordAudit(db, {
 		actor: admin,
 		action: 'account.invited',

@@ -366,6 +366,8 @@ export interface MailOutboxTable {
 	unsubscribe_url: string | null;
 	/** An invitation's or reset's link, kept only until the message is sent or given up. */
 	one_time_link: string | null;
+	/** When that link stops working (ms): the message is not sent after it (migration 2026_12_07). */
+	link_expires_at: number | null;
 	status: MailStatus;
 	attempts: Generated<number>;
 	next_attempt_at: number;

@@ -11,9 +11,15 @@ export type Notification = Omit<MailParts, 'stop' | 'unsubscribeUrl' | 'preferen
 
 const hello = (name: string) => `Bonjour ${name},`;
 
+/** A one-time link's token and when it stops working (ms since the epoch). */
+export interface LinkToken {
+	token: string;
+	expiresAt: number;
+}
+
 export function invitationMail(
 	user: { name: string },
-	token: string,
+	{ token, expiresAt }: LinkToken,
 	invitedBy: string,
 	/** The account already has a password: the link replaces it (« Renvoyer l’invitation »). */
 	hasPassword = false
@@ -29,7 +35,8 @@ export function invitationMail(
 			action: {
 				label: 'Choisir un nouveau mot de passe',
 				url: absoluteUrl(`/invitation/${token}`),
-				oneTimeLink: true
+				oneTimeLink: true,
+				expiresAt
 			},
 			reason:
 				'Vous recevez ce message parce que l’équipe de Lot numérique vous a renvoyé un lien d’accès.',
@@ -45,7 +52,8 @@ export function invitationMail(
 		action: {
 			label: 'Choisir mon mot de passe',
 			url: absoluteUrl(`/invitation/${token}`),
-			oneTimeLink: true
+			oneTimeLink: true,
+			expiresAt
 		},
 		reason:
 			'Vous recevez ce message parce que l’équipe de Lot numérique a créé un compte à votre adresse.',
@@ -53,7 +61,10 @@ export function invitationMail(
 	};
 }
 
-export function passwordResetMail(user: { name: string }, token: string): MailParts {
+export function passwordResetMail(
+	user: { name: string },
+	{ token, expiresAt }: LinkToken
+): MailParts {
 	return {
 		subject: 'Nouveau mot de passe pour le portail de suivi du SDUSN du Lot',
 		greeting: hello(user.name),
@@ -64,7 +75,8 @@ export function passwordResetMail(user: { name: string }, token: string): MailPa
 		action: {
 			label: 'Choisir un nouveau mot de passe',
 			url: absoluteUrl(`/mot-de-passe-oublie/${token}`),
-			oneTimeLink: true
+			oneTimeLink: true,
+			expiresAt
 		},
 		reason:
 			'Vous recevez ce message parce qu’une demande de nouveau mot de passe a été faite pour votre adresse.',

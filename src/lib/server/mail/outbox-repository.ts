@@ -13,6 +13,8 @@ export interface OutboxRow {
 	unsubscribeUrl: string | null;
 	/** Only while the message waits to be sent (see ONE_TIME_LINK in templates.ts). */
 	oneTimeLink: string | null;
+	/** When that link stops working (ms): the message is no longer sent after it. */
+	linkExpiresAt: number | null;
 	status: MailStatus;
 	attempts: number;
 	lastError: string | null;
@@ -30,6 +32,7 @@ export interface NewMessage {
 	html: string;
 	/** An invitation's or reset's link, which the bodies hold as ONE_TIME_LINK. */
 	oneTimeLink?: string | null;
+	linkExpiresAt?: number | null;
 	unsubscribeUrl: string | null;
 }
 
@@ -50,10 +53,14 @@ const LISTED_COLUMNS = [
 	'sent_at as sentAt'
 ] as const;
 
-const COLUMNS = [...LISTED_COLUMNS, 'one_time_link as oneTimeLink'] as const;
+const COLUMNS = [
+	...LISTED_COLUMNS,
+	'one_time_link as oneTimeLink',
+	'link_expires_at as linkExpiresAt'
+] as const;
 
 /** A message as the admins' page shows it. */
-export type ListedMessage = Omit<OutboxRow, 'oneTimeLink'>;
+export type ListedMessage = Omit<OutboxRow, 'oneTimeLink' | 'linkExpiresAt'>;
 
 /** Writes a message to the outbox; call it inside the transaction of the event that causes it. */
 export async function insertMessage(
@@ -73,6 +80,7 @@ export async function insertMessage(
 			html_body: message.html,
 			unsubscribe_url: message.unsubscribeUrl,
 			one_time_link: message.oneTimeLink ?? null,
+			link_expires_at: message.linkExpiresAt ?? null,
 			status: 'pending',
 			next_attempt_at: now,
 			created_at: now

@@ -75,6 +75,7 @@ export async function queueMail(
 			text: content.text,
 			html: content.html,
 			oneTimeLink: content.oneTimeLink,
+			linkExpiresAt: content.linkExpiresAt,
 			unsubscribeUrl: parts.unsubscribeUrl ?? null
 		},
 		now

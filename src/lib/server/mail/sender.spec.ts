@@ -88,7 +88,10 @@ describe('the outbox sender', () => {
 					trx,
 					'reset',
 					{ id: null, email: 'paul@cdg46.test' },
-					passwordResetMail({ name: 'Paul' }, 'secret-token-123'),
+					passwordResetMail(
+						{ name: 'Paul' },
+						{ token: 'secret-token-123', expiresAt: clock + 1_800_000 }
+					),
 					clock
 				).then(async (id) => {
 					await trx.updateTable('mail_outbox').set({ subject }).where('id', '=', id).execute();
@@ -126,6 +129,38 @@ describe('the outbox sender', () => {
 		expect(page.messages[0]!.text).toContain(
 			'(lien à usage unique : réservé au destinataire, jamais montré ici)'
 		);
+	});
+
+	it('does not send a one-time link that expired while the relay was refusing it', async () => {
+		const reset = (token: string, expiresAt: number) =>
+			db
+				.transaction()
+				.execute((trx) =>
+					queueMail(
+						trx,
+						'reset',
+						{ id: null, email: 'paul@cdg46.test' },
+						passwordResetMail({ name: 'Paul' }, { token, expiresAt }),
+						clock
+					)
+				);
+		const late = await reset('court-123', clock + 30 * 60_000);
+		const inTime = await reset('long-456', clock + 7 * 86_400_000);
+		smtp.refuseNext.push(421, 421);
+		const s = sender();
+		expect(await s.deliverDue()).toBe(2);
+		expect(smtp.received).toHaveLength(0);
+		// The relay answers again 31 minutes later: the reset link has expired, the invitation has not.
+		clock += 31 * 60_000;
+		expect(await s.deliverDue()).toBe(2);
+		expect(smtp.received).toHaveLength(1);
+		expect(smtp.received[0]!.mail.text).toContain('long-456');
+		const expired = await findMessage(db, late);
+		expect(expired).toMatchObject({ status: 'failed', attempts: 2, oneTimeLink: null });
+		expect(expired!.lastError).toMatch(
+			/^Non envoyé : son lien à usage unique a expiré le 2\u00a0mars\u00a02026 à 10\u00a0h\u00a030,/
+		);
+		expect(await findMessage(db, inTime)).toMatchObject({ status: 'sent' });
 	});
 
 	it('retries after a 421 with the same Message-ID and delivers once', async () => {

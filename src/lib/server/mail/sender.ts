@@ -2,6 +2,7 @@ import nodemailer from 'nodemailer';
 import type { SmtpConfig } from '../config.js';
 import type { Db } from '../db';
 import { log } from '../log.js';
+import { formatMoment } from '../../utils/format';
 import {
 	claimDueMessage,
 	interruptUnfinished,
@@ -136,6 +137,10 @@ function describe(error: unknown): string {
 	return [e.responseCode, e.code, text.slice(0, 300)].filter(Boolean).join(' ');
 }
 
+function linkExpiredReason(expiresAt: number): string {
+	return `Non envoyé : son lien à usage unique a expiré le ${formatMoment(expiresAt)}, avant que le serveur de courrier ne prenne le message. La personne doit demander un nouveau lien (ou un administrateur renvoyer l’invitation).`;
+}
+
 function retryDelay(attempts: number, baseMs = RETRY_BASE_MS): number {
 	return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), RETRY_MAX_MS);
 }
@@ -216,6 +221,15 @@ export class MailSender {
 	}
 
 	private async deliver(transport: MailTransport, message: OutboxRow): Promise<void> {
+		// A link that no longer works is not sent: the person would follow it to a refusal.
+		if (message.linkExpiresAt !== null && message.linkExpiresAt <= this.now()) {
+			await markStopped(this.db, message.id, 'failed', linkExpiredReason(message.linkExpiresAt));
+			log().warn(
+				{ event: 'mail-link-expired', id: message.id, kind: message.kind },
+				'Courriel non envoyé : lien expiré'
+			);
+			return;
+		}
 		try {
 			await transport.send({
 				messageId: message.messageId,

@@ -11,6 +11,8 @@ export interface MailContent {
 	html: string;
 	/** The action's one-time link, written in the bodies as ONE_TIME_LINK (see MailLink). */
 	oneTimeLink: string | null;
+	/** When that link stops working (ms since the epoch): the message is not sent after it. */
+	linkExpiresAt: number | null;
 }
 
 /**
@@ -25,6 +27,8 @@ export interface MailLink {
 	url: string;
 	/** A link that signs in or sets a password (invitation, reset): never stored in the bodies. */
 	oneTimeLink?: true;
+	/** When a one-time link stops working (ms since the epoch). */
+	expiresAt?: number;
 }
 
 export interface MailParts {
@@ -108,7 +112,8 @@ export function renderMail(parts: MailParts): MailContent {
 		subject: parts.subject,
 		text: textPart(shown),
 		html: htmlPart(shown),
-		oneTimeLink: secret
+		oneTimeLink: secret,
+		linkExpiresAt: secret ? (parts.action?.expiresAt ?? null) : null
 	};
 }
 
