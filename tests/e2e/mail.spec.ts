@@ -113,6 +113,21 @@ test('an admin invites a partner, who receives the mail and sets a password from
 	expect(await page.content()).not.toContain(link);
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'courriels');
+	// The list filtered by state, from the counts line; a state that does not exist is said so.
+	await page
+		.getByRole('navigation', { name: 'Filtrer par état' })
+		.getByRole('link', { name: /remis au serveur de courrier$/ })
+		.click();
+	await expect(page).toHaveURL(/\/admin\/courriels\?etat=remis$/);
+	await expect(page.locator('.mail-list .status').first()).toHaveText(
+		'remis au serveur de courrier'
+	);
+	expect(new Set(await page.locator('.mail-list summary .status').allTextContents())).toEqual(
+		new Set(['remis au serveur de courrier'])
+	);
+	const unknown = await page.goto('/admin/courriels?etat=perdus');
+	expect(unknown?.status()).toBe(400);
+	await expect(page.getByText('Cet état de message n’existe pas.')).toBeVisible();
 
 	const invited = await anonymous(browser);
 	await invited.goto(link);

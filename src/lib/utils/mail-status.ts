@@ -1,3 +1,5 @@
+import type { MailStatus } from '../server/db/schema';
+
 /** French words for the states of a message of the outbox (/admin/courriels). */
 export const MAIL_STATUS_LABELS: Record<string, string> = {
 	pending: 'en attente',
@@ -18,4 +20,20 @@ const PLURAL_LABELS: Record<string, string> = {
 
 export function mailStatusCount(status: string, count: number): string {
 	return `${count} ${(count > 1 ? PLURAL_LABELS : MAIL_STATUS_LABELS)[status] ?? status}`;
+}
+
+/** The words of /admin/courriels?etat=… for each state (French addresses, English states in code). */
+export const MAIL_STATUS_SLUGS: Record<string, string> = {
+	pending: 'en-attente',
+	sending: 'en-cours',
+	sent: 'remis',
+	failed: 'refuses',
+	interrupted: 'interrompus',
+	kept: 'gardes'
+};
+
+/** The state a slug of the address names, or undefined. */
+export function mailStatusOfSlug(slug: string): MailStatus | undefined {
+	const found = Object.entries(MAIL_STATUS_SLUGS).find(([, s]) => s === slug);
+	return found?.[0] as MailStatus | undefined;
 }

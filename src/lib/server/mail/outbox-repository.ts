@@ -20,6 +20,8 @@ export interface OutboxRow {
 	lastError: string | null;
 	createdAt: number;
 	sentAt: number | null;
+	/** While `pending`: when the sender tries it (again). */
+	nextAttemptAt: number;
 }
 
 export interface NewMessage {
@@ -50,7 +52,8 @@ const LISTED_COLUMNS = [
 	'attempts',
 	'last_error as lastError',
 	'created_at as createdAt',
-	'sent_at as sentAt'
+	'sent_at as sentAt',
+	'next_attempt_at as nextAttemptAt'
 ] as const;
 
 const COLUMNS = [
@@ -185,15 +188,17 @@ export async function keepPending(db: Executor): Promise<number> {
 	return Number(result.numUpdatedRows);
 }
 
-/** The most recent messages, newest first (admin page), and how many there are by status. */
+/** The most recent messages (of one status, if given), newest first (admin page). */
 export async function listMessages(
 	db: Executor,
 	limit: number,
-	offset: number
+	offset: number,
+	status?: MailStatus
 ): Promise<ListedMessage[]> {
 	return db
 		.selectFrom('mail_outbox')
 		.select(LISTED_COLUMNS)
+		.$if(status !== undefined, (q) => q.where('status', '=', status!))
 		.orderBy('id', 'desc')
 		.limit(limit)
 		.offset(offset)

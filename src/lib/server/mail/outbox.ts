@@ -3,6 +3,7 @@ import { SHA256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
 import type { Executor } from '../db';
+import type { MailStatus } from '../db/schema';
 import { randomToken } from '../auth/tokens';
 import { countMessagesByStatus, insertMessage, listMessages } from './outbox-repository';
 import { ensureSecret } from '../auth/repository';
@@ -158,14 +159,16 @@ const HIDDEN_LINK = '(lien à usage unique : réservé au destinataire, jamais m
  * The admin's view of the outbox: newest first, 50 a page, with the count of each status. A
  * one-time link is never in it (the rows listed do not carry it; the bodies say where it was).
  */
-export async function outboxPage(db: Executor, page: number) {
-	const rows = await listMessages(db, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE);
+/** A page of /admin/courriels: the messages (of one status, if given), newest first. */
+export async function outboxPage(db: Executor, page: number, status?: MailStatus) {
+	const rows = await listMessages(db, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE, status);
 	return {
 		messages: rows
 			.slice(0, PAGE_SIZE)
 			.map((row) => ({ ...row, text: row.text.replaceAll(ONE_TIME_LINK, HIDDEN_LINK) })),
 		hasMore: rows.length > PAGE_SIZE,
 		page,
+		status: status ?? null,
 		counts: await countMessagesByStatus(db)
 	};
 }

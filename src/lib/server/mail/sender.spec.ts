@@ -4,8 +4,9 @@ import { createTestDb } from '../db/testing';
 import { findMessage, insertMessage } from './outbox-repository';
 import { passwordResetMail } from './messages';
 import { outboxPage, queueMail } from './outbox';
-import { MailSender, classify, smtpTransport } from './sender';
+import { MailSender, classify, describeFailure, smtpTransport } from './sender';
 import { startSmtp, type TestSmtp } from './testing';
+import { mailStatusOfSlug } from '../../utils/mail-status';
 
 let db: Db;
 let smtp: TestSmtp;
@@ -197,6 +198,25 @@ describe('the outbox sender', () => {
 		expect(row!.lastError).toContain('550');
 	});
 
+	it('lists the messages of one state for the admins, and when a waiting one is tried again', async () => {
+		const refused = await queue('Refusé');
+		const waiting = await queue('En attente');
+		const sent = await queue('Remis');
+		smtp.refuseNext.push(550, 421);
+		await sender().deliverDue();
+		const failedPage = await outboxPage(db, 1, 'failed');
+		expect(failedPage.messages.map((m) => m.id)).toEqual([refused]);
+		expect(failedPage).toMatchObject({
+			status: 'failed',
+			counts: { failed: 1, pending: 1, sent: 1 }
+		});
+		const pendingPage = await outboxPage(db, 1, 'pending');
+		expect(pendingPage.messages).toMatchObject([{ id: waiting, nextAttemptAt: clock + 60_000 }]);
+		expect((await outboxPage(db, 1)).messages.map((m) => m.id)).toEqual([sent, waiting, refused]);
+		expect(mailStatusOfSlug('refuses')).toBe('failed');
+		expect(mailStatusOfSlug('failed')).toBeUndefined();
+	});
+
 	it('waits longer after each refused connection, then gives up', async () => {
 		const id = await queue();
 		await smtp.close();
@@ -299,5 +319,28 @@ describe('classify', () => {
 		// Cut off once the message was handed over: the relay may have it.
 		expect(classify({ code: 'ESOCKET', command: 'DATA' })).toBe('uncertain');
 		expect(classify(new Error('?'))).toBe('uncertain');
+	});
+});
+
+describe('describeFailure', () => {
+	it('says in French what went wrong, then the relay’s own words as a detail', () => {
+		expect(
+			describeFailure({ responseCode: 550, code: 'EMESSAGE', response: '550 5.1.1 No such user' })
+		).toBe(
+			'Refusé définitivement par le serveur de courrier (code 550) : adresse inconnue ou message rejeté. Détail technique (550 EMESSAGE) : 550 5.1.1 No such user'
+		);
+		expect(describeFailure({ responseCode: 421, response: '421 Try later' })).toMatch(
+			/^Refusé pour l’instant par le serveur de courrier \(code 421\)/
+		);
+		// Nodemailer wraps a refused connection in ESOCKET, the cause only in its message.
+		expect(
+			describeFailure({ code: 'ESOCKET', message: 'connect ECONNREFUSED 127.0.0.1:2525' })
+		).toMatch(/^Serveur de courrier injoignable \(ECONNREFUSED\) : nouvel essai plus tard\./);
+		expect(describeFailure({ code: 'EAUTH', response: '535 Bad credentials' })).toMatch(
+			/^Le serveur de courrier a refusé l’identifiant ou le mot de passe de SMTP_URL\./
+		);
+		expect(describeFailure(new Error('socket hang up'))).toBe(
+			'La connexion avec le serveur de courrier a été coupée. Détail technique : socket hang up'
+		);
 	});
 });

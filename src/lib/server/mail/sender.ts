@@ -125,16 +125,34 @@ export function classify(error: unknown): Outcome {
 	return 'uncertain';
 }
 
-/** A short description of the error for admins; never the message's content or the credentials. */
-function describe(error: unknown): string {
+/**
+ * What went wrong, in French for the admins' page, then the relay's own words (often English) as a
+ * detail; never the message's content or the credentials.
+ */
+export function describeFailure(error: unknown): string {
 	const e = (error ?? {}) as {
 		responseCode?: number;
 		code?: string;
 		response?: string;
 		message?: string;
 	};
-	const text = e.response ?? e.message ?? String(error);
-	return [e.responseCode, e.code, text.slice(0, 300)].filter(Boolean).join(' ');
+	const detail = (e.response ?? e.message ?? String(error)).slice(0, 300);
+	const codes = [e.responseCode, e.code].filter(Boolean).join(' ');
+	const unreachable = [...UNREACHABLE].find((code) => e.code === code || detail.includes(code));
+	let summary: string;
+	if (typeof e.responseCode === 'number' && e.responseCode >= 500)
+		summary = `Refusé définitivement par le serveur de courrier (code ${e.responseCode}) : adresse inconnue ou message rejeté.`;
+	else if (typeof e.responseCode === 'number' && e.responseCode >= 400)
+		summary = `Refusé pour l’instant par le serveur de courrier (code ${e.responseCode}) : nouvel essai plus tard.`;
+	else if (e.code === 'EAUTH')
+		summary = 'Le serveur de courrier a refusé l’identifiant ou le mot de passe de SMTP_URL.';
+	else if (e.code === 'ETLS')
+		summary = 'La connexion chiffrée (TLS) avec le serveur de courrier a échoué.';
+	else if (unreachable)
+		summary = `Serveur de courrier injoignable (${unreachable}) : nouvel essai plus tard.`;
+	else if (e.code === 'ETIMEDOUT') summary = 'Le serveur de courrier n’a pas répondu à temps.';
+	else summary = 'La connexion avec le serveur de courrier a été coupée.';
+	return `${summary} Détail technique${codes ? ` (${codes})` : ''} : ${detail}`;
 }
 
 function linkExpiredReason(expiresAt: number): string {
@@ -186,7 +204,10 @@ export class MailSender {
 		this.timer = setTimeout(() => {
 			this.running = this.tick()
 				.catch((error: unknown) =>
-					log().error({ event: 'mail-error', err: describe(error) }, 'Envoi des courriels : erreur')
+					log().error(
+						{ event: 'mail-error', err: error instanceof Error ? error.message : String(error) },
+						'Envoi des courriels : erreur'
+					)
 				)
 				.finally(() => {
 					this.running = undefined;
@@ -241,7 +262,7 @@ export class MailSender {
 			});
 		} catch (error) {
 			const outcome = classify(error);
-			const reason = describe(error);
+			const reason = describeFailure(error);
 			const maxAttempts = this.options.maxAttempts ?? MAX_ATTEMPTS;
 			if (outcome === 'temporary' && message.attempts < maxAttempts) {
 				await markRetry(
