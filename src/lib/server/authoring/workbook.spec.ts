@@ -76,6 +76,17 @@ describe('the plan workbook as written', () => {
 		const plan = workbook.getWorksheet('Plan')!;
 		expect(plan.getRow(2).getCell(5).value).toEqual(new Date('2018-07-19T00:00:00Z'));
 		expect(plan.getColumn(5).numFmt).toBe('dd/mm/yyyy');
+		// Codes typed in stay text (« 4-2 » is not turned into a date by the spreadsheet).
+		for (const [sheetName, column] of [
+			['Fiches', 1],
+			['Liens', 2],
+			['Axes', 1],
+			['Indicateurs', 1]
+		] as const) {
+			const sheet = workbook.getWorksheet(sheetName)!;
+			expect(sheet.getColumn(column).numFmt).toBe('@');
+			expect(sheet.getRow(2).getCell(column).numFmt).toBe('@');
+		}
 		const fiches = workbook.getWorksheet('Fiches')!;
 		expect((fiches.getRow(1).values as unknown[]).slice(1)).toEqual(
 			SHEETS.fiches.columns.map((c) => c.header)
@@ -116,6 +127,27 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		);
 		expect(found.filter((p) => p.includes('colonne « Titre »'))).toEqual([
 			expect.stringContaining('cette cellule tient sur une ligne')
+		]);
+	});
+
+	it('says once that the spreadsheet turned a fiche’s code into a date, without follow-on problems', async () => {
+		// A date written in a text-formatted cell reads back as the spreadsheet's day number.
+		const found = await problems(
+			await edited((w) => {
+				// What a spreadsheet makes of « 9-1 » typed in a cell not formatted as text.
+				const fiches = w.getWorksheet('Fiches')!;
+				fiches.getRow(rowOf(fiches, '9-1')).getCell(1).value = new Date('2026-01-09T00:00:00Z');
+				const people = w.getWorksheet('Porteurs et partenaires')!;
+				people.getRow(rowOf(people, '9-1')).getCell(1).value = 46031;
+			})
+		);
+		expect(found).toEqual([
+			expect.stringMatching(
+				/^Feuille « Fiches », ligne \d+, colonne « Code » : le tableur a pris ce code pour une date ou un nombre \(« 46031, soit le 9\u00a0janvier\u00a02026 »\) : mettez la colonne au format Texte, puis retapez le code \(par exemple 4-2\)$/
+			),
+			expect.stringMatching(
+				/^Feuille « Porteurs et partenaires », ligne \d+, colonne « Fiche » : le tableur a pris ce code pour une date ou un nombre \(« 46031, soit le 9\u00a0janvier\u00a02026 »\)/
+			)
 		]);
 	});
 

@@ -9,7 +9,7 @@ import {
 	type OrganisationKind
 } from '../../utils/vocabulary';
 import type { IndicatorKind } from '../db/schema';
-import { formatNumber } from '../../utils/format';
+import { formatDate, formatNumber } from '../../utils/format';
 import { indicatorDateProblems } from '../../utils/rules';
 import { newWorkbook } from '../spreadsheet';
 import { indicatorValueProblem } from '../../utils/indicator-kinds';
@@ -291,6 +291,8 @@ export async function writePlanWorkbook(
 			const target = sheet.getColumn(i + 1);
 			target.width = column.width;
 			if (column.kind === 'date') target.numFmt = 'dd/mm/yyyy';
+			// Text columns stay text when typed in: « 4-2 » is not turned into a date.
+			if (column.kind === 'text' || column.kind === 'long') target.numFmt = '@';
 			if (column.kind === 'long' || column.width >= 40)
 				target.alignment = { vertical: 'top', wrapText: true };
 			else target.alignment = { vertical: 'top' };
@@ -510,6 +512,19 @@ function columnLetter(index: number): string {
 	return letters;
 }
 
+function dateShown(date: Date): string {
+	return Number.isNaN(date.getTime())
+		? 'date illisible'
+		: formatDate(date.toISOString().slice(0, 10));
+}
+
+/** A spreadsheet's day number shown with its day: « 46031, soit le 9 janvier 2026 ». */
+function serialShown(value: number): string {
+	// Day numbers count from 30 December 1899 (after 1 March 1900), as Excel and LibreOffice do.
+	if (!Number.isInteger(value) || value < 61 || value > 73_415) return formatNumber(value);
+	return `${value}, soit le ${dateShown(new Date(Date.UTC(1899, 11, 30) + value * 86_400_000))}`;
+}
+
 /** Reads the cells of one row by column, each problem named by sheet, row and column. */
 class RowReader {
 	constructor(
@@ -562,6 +577,30 @@ class RowReader {
 			return text.slice(0, max);
 		}
 		return text;
+	}
+
+	/**
+	 * A code (fiche, axe, organisation…), or '' when the cell is missing or the spreadsheet turned
+	 * the code into a date or a number (« 4-2 » typed in a cell not formatted as text becomes the
+	 * 4th of February): said once, with what to do, instead of « 46057 n’est pas un code ».
+	 */
+	code(index: number): string {
+		const value = this.row.cells[index];
+		if (typeof value === 'number' || value instanceof Date) {
+			const shown = value instanceof Date ? dateShown(value) : serialShown(value);
+			this.fail(
+				index,
+				`le tableur a pris ce code pour une date ou un nombre (« ${shown} ») : mettez la colonne au format Texte, puis retapez le code (par exemple 4-2)`
+			);
+			return '';
+		}
+		return this.text(index);
+	}
+
+	/** Whether the cell holds a number or a date where a code is expected (see code()). */
+	codeUnreadable(index: number): boolean {
+		const value = this.row.cells[index];
+		return typeof value === 'number' || value instanceof Date;
 	}
 
 	text(index: number): string {
@@ -655,6 +694,11 @@ function uniqueBy<T>(
 	const kept: T[] = [];
 	for (const { item, reader } of items) {
 		const k = key(item);
+		// A missing or unreadable key has been reported already: not « déjà à la ligne » as well.
+		if (k === '') {
+			kept.push(item);
+			continue;
+		}
 		const first = seen.get(k);
 		if (first !== undefined) {
 			reader.problem(column, `${what} « ${k} » est déjà à la ligne ${first}`);
@@ -755,7 +799,7 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 		};
 
 	const codeOf = (r: RowReader, index: number, what: string): string => {
-		const code = r.text(index);
+		const code = r.code(index);
 		if (code && !CODE.test(code))
 			r.problem(index, `« ${code} » n’est pas un code de ${what} (minuscules, chiffres et tirets)`);
 		return code;
@@ -836,9 +880,13 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 	}
 
 	const ficheRows = new Map<string, number>();
+	// A fiche's code the spreadsheet turned into a date: the other sheets' rows naming that fiche
+	// are not also reported as naming an unknown one.
+	let ficheCodeUnreadable = false;
 	model.fiches = uniqueBy(
 		readers('fiches').map((r) => {
-			const code = r.text(0);
+			ficheCodeUnreadable ||= r.codeUnreadable(0);
+			const code = r.code(0);
 			if (!ficheRows.has(code)) ficheRows.set(code, r.number);
 			const objective = r.integer(1, 1, 99);
 			const match = FICHE_CODE_PATTERN.exec(code);
@@ -879,8 +927,8 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 	);
 	const ficheCodes = new Set(model.fiches.map((f) => f.code));
 	const knownFiche = (r: RowReader, index: number): string => {
-		const code = r.text(index);
-		if (code && !ficheCodes.has(code))
+		const code = r.code(index);
+		if (code && !ficheCodes.has(code) && !ficheCodeUnreadable)
 			r.problem(
 				index,
 				`la fiche « ${code} » n’existe pas dans la feuille « ${SHEETS.fiches.name} »`
