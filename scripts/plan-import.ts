@@ -96,6 +96,7 @@ runCommand(async () => {
 			process.exitCode = 1;
 			return;
 		}
+		for (const notice of preview.notices) process.stderr.write(`${notice}\n`);
 		if (preview.changes.length === 0) {
 			process.stdout.write(`${NO_CHANGE}\n`);
 			return;

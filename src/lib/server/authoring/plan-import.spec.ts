@@ -56,9 +56,46 @@ describe('plan workbook round trip', () => {
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toEqual([]);
 		expect(preview.changes).toEqual([]);
+		expect(preview.notices).toEqual([]);
 		const applied = await applyPlanImport(db, bytes, { reason: 'Relecture', actor: null });
 		expect(applied).toMatchObject({ ok: true, value: { changes: [], fieldCount: 0 } });
 		expect(await counts(db)).toEqual({ revisions: 0, audit: 0 });
+	});
+
+	it('a latest value edited in the workbook is said to be ignored, not « identique »', async () => {
+		const exported = await exportPlanWorkbook(db);
+		const rows: number[] = [];
+		const edited = (change: (measured: ExcelJS.Row, other: ExcelJS.Row) => void) =>
+			edit(exported, (workbook) => {
+				const sheet = workbook.getWorksheet('Indicateurs')!;
+				const all = sheet.getRows(2, sheet.rowCount - 1)!;
+				const measured = all.find((r) => typeof r.getCell(10).value === 'number')!;
+				const other = all.find((r) => r.getCell(10).value === null)!;
+				change(measured, other);
+				rows.splice(0, 2, measured.number, other.number);
+			});
+		// Its date changed on one row, a value typed on a row never measured.
+		const preview = await previewPlanImport(
+			db,
+			await edited((measured, other) => {
+				measured.getCell(11).value = new Date('2026-06-30T00:00:00Z');
+				other.getCell(10).value = 12;
+			})
+		);
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes).toEqual([]);
+		const [first, second] = rows.sort((a, b) => a - b);
+		expect(preview.notices).toEqual([
+			`Feuille « Indicateurs », lignes ${first} et ${second} : la « Dernière valeur » et sa date ne sont pas importées, les modifications sont ignorées. Une mesure se saisit dans une mise à jour de la fiche, validée par l’équipe.`
+		]);
+		// The same value typed again as text, the French way: not a change.
+		const retyped = await previewPlanImport(
+			db,
+			await edited((measured) => {
+				measured.getCell(10).value = String(measured.getCell(10).value).replace('.', ',');
+			})
+		);
+		expect(retyped.notices).toEqual([]);
 	});
 
 	it('three cells edited: exactly those three fields change, as revisions with the reason', async () => {

@@ -40,8 +40,10 @@ import {
 } from './revisions-repository';
 import {
 	describeProblem,
+	editedLatestRows,
 	MAX_PROBLEMS,
 	readPlanWorkbook,
+	SHEETS,
 	writePlanWorkbook,
 	type WorkbookProblem
 } from './workbook';
@@ -82,6 +84,8 @@ export interface ImportPreview {
 	digest: string;
 	/** Fiches the import would retire while creating one of the same title (recodedFiches). */
 	recoded: RecodedFiche[];
+	/** What the workbook holds that the import leaves aside (edited latest values). */
+	notices: string[];
 }
 
 interface Checked {
@@ -91,6 +95,7 @@ interface Checked {
 	creates: boolean;
 	/** The plan before the import (null when the file could not be read). */
 	current: PlanModel | null;
+	notices: string[];
 }
 
 /** A fiche retired by an import that creates, under another code, a fiche of the same title. */
@@ -125,7 +130,13 @@ function recodedFiches(
 }
 
 async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
-	const empty = { model: null as unknown as PlanModel, changes: [], creates: false, current: null };
+	const empty = {
+		model: null as unknown as PlanModel,
+		changes: [],
+		creates: false,
+		current: null,
+		notices: []
+	};
 	if (bytes.length === 0)
 		return {
 			...empty,
@@ -175,8 +186,23 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 			...(await changedSinceExport(db, reading.exportedRevision, diff.changes))
 		],
 		creates,
-		current
+		current,
+		notices: latestValueNotices(
+			editedLatestRows(reading.shownLatest, reading.model, await loadLatestValues(db))
+		)
 	};
+}
+
+/** Said beside the preview: the latest values edited in the workbook are not imported. */
+function latestValueNotices(rows: number[]): string[] {
+	if (rows.length === 0) return [];
+	const where =
+		rows.length === 1
+			? `ligne ${rows[0]}`
+			: `lignes ${rows.slice(0, -1).join(', ')} et ${rows.at(-1)}`;
+	return [
+		`Feuille « ${SHEETS.indicators.name} », ${where} : la « Dernière valeur » et sa date ne sont pas importées, ${rows.length === 1 ? 'la modification est ignorée' : 'les modifications sont ignorées'}. Une mesure se saisit dans une mise à jour de la fiche, validée par l’équipe.`
+	];
 }
 
 /**
@@ -300,7 +326,8 @@ export async function previewPlanImport(db: Executor, bytes: Uint8Array): Promis
 		recoded:
 			checked.current && checked.problems.length === 0
 				? recodedFiches(checked.current, checked.model, checked.changes)
-				: []
+				: [],
+		notices: checked.problems.length === 0 ? checked.notices : []
 	};
 }
 

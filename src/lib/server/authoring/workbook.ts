@@ -348,6 +348,8 @@ export type WorkbookReading =
 			/** The row of each fiche, by code. */ ficheRows: Map<string, number>;
 			/** The plan's revision the workbook was exported at, when it says (null otherwise). */
 			exportedRevision: number | null;
+			/** What each indicator row shows as its latest value (not imported: see editedLatestRows). */
+			shownLatest: ShownLatest[];
 	  }
 	| {
 			ok: false;
@@ -359,6 +361,54 @@ export type WorkbookReading =
 			 */
 			partial?: { model: PlanModel; ficheRows: Map<string, number> };
 	  };
+
+/** An indicator's row, with the latest value and date it shows (columns the import ignores). */
+export interface ShownLatest {
+	row: number;
+	fiche: string;
+	position: number;
+	value: Cell;
+	date: Cell;
+}
+
+/** A cell compared the way a person reads it: a day for a date, « 12.5 » for 12,5, « oui ». */
+function comparable(cell: Cell): string {
+	if (cell === null) return '';
+	if (cell instanceof Date)
+		return Number.isNaN(cell.getTime()) ? 'invalid' : cell.toISOString().slice(0, 10);
+	if (typeof cell === 'number') return String(cell);
+	return cell
+		.trim()
+		.toLowerCase()
+		.replace(/[\s\u00a0\u202f]/g, '')
+		.replace(',', '.');
+}
+
+/**
+ * The rows of « Indicateurs » whose « Dernière valeur » or its date differ from the latest
+ * validated measurement: the import ignores those columns (a measurement comes from a partner's
+ * validated update), so the preview says so instead of « identique ».
+ */
+export function editedLatestRows(
+	shown: ShownLatest[],
+	model: PlanModel,
+	latest: Map<string, LatestValue>
+): number[] {
+	const kinds = new Map(model.indicators.map((i) => [`${i.fiche}#${i.position}`, i.kind]));
+	return shown
+		.filter((s) => {
+			const kind = kinds.get(`${s.fiche}#${s.position}`);
+			const last = latest.get(`${s.fiche}#${s.position}`);
+			const value = last && kind ? yesNo(kind, last.value) : null;
+			const date = last ? isoDate(last.date) : null;
+			const [found, expected] = [comparable(s.value), comparable(value)];
+			const sameValue =
+				found === expected ||
+				(found !== '' && expected !== '' && Number(found) === Number(expected));
+			return !sameValue || comparable(s.date) !== comparable(date);
+		})
+		.map((s) => s.row);
+}
 
 /** Problems beyond this many are summed up in one last line. */
 export const MAX_PROBLEMS = 200;
@@ -374,6 +424,8 @@ class Problems {
 interface DataRow {
 	number: number;
 	cells: Cell[];
+	/** The cells of the columns shown for the reader only (`info`), as found; null elsewhere. */
+	info: Cell[];
 }
 
 /** The value of a cell as text, number or date; a formula gives its last computed result. */
@@ -479,6 +531,9 @@ function readSheet(
 	const rows: DataRow[] = [];
 	for (let number = 2; number <= sheet.rowCount; number++) {
 		const row = sheet.getRow(number);
+		const info = spec.columns.map((column, i) =>
+			column.info ? cellValue(row.getCell(i + 1), () => undefined) : null
+		);
 		const cells = spec.columns.map((column, i) => {
 			const cell = row.getCell(i + 1);
 			if (column.info) return null;
@@ -497,7 +552,7 @@ function readSheet(
 			return typeof value === 'string' && value.trim() === '' ? null : value;
 		});
 		if (cells.every((cell) => cell === null)) continue;
-		rows.push({ number, cells });
+		rows.push({ number, cells, info });
 	}
 	return rows;
 }
@@ -539,6 +594,11 @@ class RowReader {
 
 	get number(): number {
 		return this.row.number;
+	}
+
+	/** A cell of a column the import does not read, as found (see Column.info). */
+	info(index: number): Cell {
+		return this.row.info[index] ?? null;
 	}
 
 	problem(index: number, message: string): void {
@@ -982,6 +1042,7 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 		'le lien'
 	);
 
+	const shownLatest: ShownLatest[] = [];
 	model.indicators = uniqueBy(
 		readers('indicators').map((r) => {
 			const fiche = knownFiche(r, 0);
@@ -1016,11 +1077,13 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 				sentence.charAt(0).toLowerCase() + sentence.slice(1).replace(/\.$/, '');
 			if (dateProblems.target) r.problem(6, asProblem(dateProblems.target));
 			if (dateProblems.baseline) r.problem(8, asProblem(dateProblems.baseline));
+			const position = r.integer(1, 1, 99);
+			shownLatest.push({ row: r.number, fiche, position, value: r.info(9), date: r.info(10) });
 			return {
 				reader: r,
 				item: {
 					fiche,
-					position: r.integer(1, 1, 99),
+					position,
 					label: r.text(2),
 					unit: r.optionalText(3),
 					kind: kind ?? 'count',
@@ -1048,5 +1111,11 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 			});
 		return { ok: false, problems: list, partial: { model, ficheRows } };
 	}
-	return { ok: true, model, ficheRows, exportedRevision: exportedRevision(workbook) };
+	return {
+		ok: true,
+		model,
+		ficheRows,
+		exportedRevision: exportedRevision(workbook),
+		shownLatest
+	};
 }

@@ -45,7 +45,8 @@ function previewAnswer(preview: ImportPreview, token: string | null) {
 			changes: preview.changes,
 			fieldCount: preview.fieldCount,
 			creates: preview.creates,
-			recoded: preview.recoded
+			recoded: preview.recoded,
+			notices: preview.notices
 		},
 		token,
 		digest: preview.digest
