@@ -292,7 +292,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	expect(box.x).toBeGreaterThanOrEqual(0);
 	expect(box.x + box.width).toBeLessThanOrEqual(390);
 	expect(await reminders.evaluate((td) => getComputedStyle(td, '::before').content)).toBe(
-		'"Rappels envoyés : "'
+		'"Rappels : "'
 	);
 	await page.setViewportSize({ width: 1280, height: 900 });
 	const csv = await page.request.get(`/admin/campagnes/${campaignId}/suivi.csv`);

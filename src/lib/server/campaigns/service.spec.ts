@@ -539,10 +539,21 @@ describe('campaigns', () => {
 		expect(String(rows[0]![0])).toMatch(
 			/^Campagne de suivi « .+ », date limite le \d{1,2}(er)?\u00a0\S+\u00a0\d{4} : 0 sur \d+\u00a0mises à jour attendues$/
 		);
-		expect(rows[1]).toEqual(['Fiche', 'Intitulé', 'Organisation', 'État', 'Rappels envoyés']);
+		expect(rows[1]).toEqual(['Fiche', 'Intitulé', 'Organisation', 'État', 'Rappels']);
 		// A text cell, never a formula: the title as typed.
 		const nineOne = rows.find((r) => r[0] === '9-1')!;
 		expect(nineOne[1]).toBe('=HYPERLINK("x")');
 		expect(rows.length - 2).toBe(completionRows(completion, () => 'jamais').length - 1);
+	});
+
+	it('says in its workbook that a campaign is closed, and as of when', async () => {
+		const completion = await completionWithFormulaTitle();
+		const closed = {
+			...completion,
+			campaign: { ...completion.campaign, closedAt: Date.parse('2026-03-10T10:00:00Z') }
+		};
+		expect(completionSheet(closed, () => 'jamais').note).toMatch(
+			/, close le 10\u00a0mars\u00a02026 \(avancement du jour de la clôture\) : 0 sur /
+		);
 	});
 });

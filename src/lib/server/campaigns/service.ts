@@ -10,7 +10,7 @@ import { ok, refuse, type Result } from '../result';
 import { LATEST_REMINDER_DAYS, parseReminderDays } from '../../schemas/campaign';
 import { isIsoDate } from '../../schemas/form';
 import { parisDate, shiftDay } from '../../utils/dates';
-import { formatDate, formatReminderOffset, pluralize } from '../../utils/format';
+import { formatDate, formatMomentDay, formatReminderOffset, pluralize } from '../../utils/format';
 import { compareFrench, sameWords } from '../../utils/text';
 import {
 	campaignPairs,
@@ -405,11 +405,11 @@ export function completionRows(
  * as a formula, the titles go as they are).
  */
 export function completionSheet(completion: Completion, formatTime: (ms: number) => string): Sheet {
-	const { title, deadline } = completion.campaign;
+	const { title, deadline, closedAt } = completion.campaign;
 	return {
 		title: 'Suivi de la campagne',
-		note: `Campagne de suivi « ${title} », date limite le ${formatDate(deadline)} : ${completion.done} sur ${pluralize(completion.total, 'mise à jour attendue', 'mises à jour attendues')}`,
-		headers: ['Fiche', 'Intitulé', 'Organisation', 'État', 'Rappels envoyés'],
+		note: `Campagne de suivi « ${title} », date limite le ${formatDate(deadline)}${closedAt === null ? '' : `, close le ${formatMomentDay(closedAt)} (avancement du jour de la clôture)`} : ${completion.done} sur ${pluralize(completion.total, 'mise à jour attendue', 'mises à jour attendues')}`,
+		headers: ['Fiche', 'Intitulé', 'Organisation', 'État', 'Rappels'],
 		rows: completionLines(completion, formatTime)
 	};
 }
