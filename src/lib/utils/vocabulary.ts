@@ -2,6 +2,8 @@
 // the services' messages, the audit journal and the charts. Values stay English in code and in
 // the database; what a visitor reads is French.
 
+import { pluralize } from './format';
+
 export const FICHE_STATUSES = [
 	'a_lancer',
 	'en_cours',
@@ -22,6 +24,19 @@ export const STATUS_LABELS: Record<FicheStatus, string> = {
 	suspendue: 'Suspendue',
 	abandonnee: 'Abandonnée'
 };
+
+/** A status after a count, agreeing with it: « 1 réalisée », « 2 réalisées », « 3 à lancer ». */
+const STATUS_PLURALS: Record<FicheStatus, string> = {
+	a_lancer: 'à lancer',
+	en_cours: 'en cours',
+	realisee: 'réalisées',
+	suspendue: 'suspendues',
+	abandonnee: 'abandonnées'
+};
+
+export function statusCount(status: FicheStatus, count: number): string {
+	return pluralize(count, STATUS_LABELS[status].toLowerCase(), STATUS_PLURALS[status]);
+}
 
 /**
  * What a partner's update may say of its fiche: every status but « abandonnée », which only the

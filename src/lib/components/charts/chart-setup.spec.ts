@@ -10,4 +10,14 @@ describe('Chart.js setup', () => {
 		expect(Chart.registry.controllers.get('line')).toBeDefined();
 		expect(() => Chart.registry.getController('pie')).toThrow();
 	});
+
+	it('writes a tooltip the French way: a space before its colon', () => {
+		const label = Chart.defaults.plugins.tooltip.callbacks.label as unknown as (
+			item: unknown
+		) => string;
+		expect(label({ dataset: { label: 'Valeurs' }, formattedValue: '1\u202f729' })).toBe(
+			'Valeurs\u00a0: 1\u202f729'
+		);
+		expect(label({ dataset: {}, formattedValue: '3' })).toBe('3');
+	});
 });

@@ -28,6 +28,9 @@ Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, Aria
 Chart.defaults.color = '#161616';
 // French numbers on the axes and in tooltips (« 1 000 », « 2,5 »), like the rest of the page.
 Chart.defaults.locale = 'fr-FR';
+// « Valeurs : 12 » with the French space before the colon (Chart.js writes « Valeurs: 12 »).
+Chart.defaults.plugins.tooltip.callbacks.label = (item) =>
+	`${item.dataset.label ? `${item.dataset.label}\u00a0: ` : ''}${item.formattedValue}`;
 
 export function createChart(canvas: HTMLCanvasElement, config: ChartConfiguration): Chart {
 	const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;

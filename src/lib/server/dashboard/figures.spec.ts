@@ -1,3 +1,4 @@
+import { statusCount } from '../../utils/vocabulary';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { NAMED_ORGANISATIONS } from '../../utils/rules';
@@ -172,6 +173,22 @@ describe('chart tables and their CSV', () => {
 			);
 			expect(table.summary.length).toBeGreaterThan(10);
 		}
+	});
+
+	it('writes counts of statuses agreeing with their number, in the summaries', () => {
+		expect(statusCount('realisee', 2)).toBe('2\u00a0réalisées');
+		expect(statusCount('realisee', 1)).toBe('1\u00a0réalisée');
+		expect(statusCount('a_lancer', 3)).toBe('3\u00a0à lancer');
+		expect(statusCount('abandonnee', 0)).toBe('0\u00a0abandonnée');
+		const figures = computeDashboard(input);
+		figures.totals.statuses.realisee = 2;
+		figures.statusByPriority[0]!.statuses.suspendue = 3;
+		const summaries = figureTables(figures)
+			.map((t) => t.summary)
+			.join(' ');
+		expect(summaries).toContain('2\u00a0réalisées');
+		expect(summaries).toContain('3\u00a0suspendues');
+		expect(summaries).not.toMatch(/\b([2-9]|\d{2,})[\s\u00a0](réalisée|suspendue|abandonnée)\b/);
 	});
 
 	it('writes machine formats: dot decimals, ISO dates, empty for never assessed', () => {

@@ -1,8 +1,8 @@
 import { protectFormula, spreadsheetCsv } from '../csv';
-import { FICHE_STATUSES, STATUS_LABELS, isFicheStatus } from '../../utils/vocabulary';
+import { FICHE_STATUSES, STATUS_LABELS, isFicheStatus, statusCount } from '../../utils/vocabulary';
 import { isoDateCell, type Sheet } from '../spreadsheet';
 import type { DashboardFigures, GroupFigures } from './figures';
-import { formatPercent, plural, pluralize } from '../../utils/format';
+import { formatNumber, formatPercent, plural, pluralize } from '../../utils/format';
 
 export type Cell = string | number | null;
 
@@ -66,7 +66,7 @@ export function figureTables(figures: DashboardFigures): FigureTable[] {
 				STATUS_LABELS[s],
 				...figures.statusByPriority.map((p) => p.statuses[s])
 			]),
-			summary: `Fiches par statut : ${figures.statusByPriority.map((p) => `priorité ${p.priority}, ${FICHE_STATUSES.map((s) => `${p.statuses[s]} ${STATUS_LABELS[s].toLowerCase()}`).join(', ')}`).join(' ; ')}.`
+			summary: `Fiches par statut : ${figures.statusByPriority.map((p) => `priorité ${p.priority}, ${FICHE_STATUSES.map((s) => statusCount(s, p.statuses[s])).join(', ')}`).join(' ; ')}.`
 		},
 		{
 			id: 'activite-trimestres',
@@ -80,7 +80,7 @@ export function figureTables(figures: DashboardFigures): FigureTable[] {
 			summary:
 				figures.activityByQuarter.length === 0
 					? 'Aucune mise à jour validée.'
-					: `Mises à jour validées par trimestre : ${figures.activityByQuarter.map((a) => `${a.quarter} : ${a.count}`).join(', ')}.`
+					: `Mises à jour validées par trimestre : ${figures.activityByQuarter.map((a) => `${a.quarter} : ${formatNumber(a.count)}`).join(', ')}.`
 		},
 		{
 			id: 'activite-organisations',
@@ -94,7 +94,7 @@ export function figureTables(figures: DashboardFigures): FigureTable[] {
 			summary:
 				figures.activityByOrganisation.length === 0
 					? 'Aucune mise à jour validée.'
-					: `Mises à jour validées par organisation : ${figures.activityByOrganisation.map((a) => `${a.organisation} : ${a.count}`).join(', ')}.`
+					: `Mises à jour validées par organisation : ${figures.activityByOrganisation.map((a) => `${a.organisation} : ${formatNumber(a.count)}`).join(', ')}.`
 		},
 		{
 			id: 'indicateurs',
@@ -124,7 +124,7 @@ export function figureTables(figures: DashboardFigures): FigureTable[] {
 				{ key: 'statut', label: 'Statut' }
 			],
 			rows: figures.grid.map((f) => [f.code, f.title, f.priority, f.status]),
-			summary: `${figures.grid.length} fiches : ${FICHE_STATUSES.map((s) => `${figures.totals.statuses[s]} ${STATUS_LABELS[s].toLowerCase()}`).join(', ')}.`
+			summary: `${pluralize(figures.grid.length, 'fiche', 'fiches')} : ${FICHE_STATUSES.map((s) => statusCount(s, figures.totals.statuses[s])).join(', ')}.`
 		}
 	];
 }
