@@ -78,9 +78,19 @@ describe('parseFicheFilters', () => {
 	});
 
 	it('reads a fiche’s code as that fiche, and says when the search has nothing to look for', () => {
-		for (const typed of ['1-1', ' 1 - 1 ', '01‑1', '1–1', '1.1'])
+		for (const typed of [
+			'1-1',
+			' 1 - 1 ',
+			'01‑1',
+			'1–1',
+			'1.1',
+			'fiche 1-1',
+			'Fiche-action n° 1-1',
+			'fiche action no 1.1'
+		])
 			expect(parse(`q=${encodeURIComponent(typed)}`).query).toEqual({ code: '1-1' });
 		expect(parse('q=tiers-lieux').query).toEqual({ text: 'tiers lieux' });
+		expect(parse('q=fiche%20tiers').query).toEqual({ text: 'fiche tiers' });
 		const nothing = parse(`q=${encodeURIComponent('"*%')}`);
 		expect(nothing.query).toEqual({});
 		expect(nothing.ignored).toEqual(['Recherche « "*% » sans lettre ni chiffre : texte ignoré.']);
