@@ -1,3 +1,4 @@
+import SQLite from 'better-sqlite3';
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './helpers/axe';
 import { createAccount, startOwnPortal, type OwnPortal } from './helpers/own-portal';
@@ -125,4 +126,45 @@ test('the 2018 edition keeps 17-1’s title, owners and indicator after an admin
 		owners: [{ organisation: 'Département du Lot', scope: 'Pilotage' }],
 		indicators: [{ label: NEW_INDICATOR, target: 5000, kind: 'count', retired_on: null }]
 	});
+});
+
+test('a sitting of 2018 closed after the 2018 edition was published is named on it', async ({
+	browser
+}) => {
+	// Recorded late: a sitting held in June 2018, closed today, with one free decision.
+	const db = new SQLite(portal.databasePath);
+	try {
+		const now = new Date().toISOString();
+		db.transaction(() => {
+			const sitting = db
+				.prepare(
+					`INSERT INTO commission_session (held_on, place, title, state, created_at, closed_at)
+					 VALUES ('2018-06-15', 'Cahors', 'Commission rattrapée', 'closed', ?, ?)`
+				)
+				.run(now, now).lastInsertRowid;
+			const item = db
+				.prepare(
+					`INSERT INTO agenda_item (session_id, fiche_id, title, position)
+					 VALUES (?, NULL, 'Point divers', 1)`
+				)
+				.run(sitting).lastInsertRowid;
+			db.prepare(
+				`INSERT INTO decision (session_id, agenda_item_id, kind, text, recorded_at)
+				 VALUES (?, ?, 'free', 'Relevé saisi après le bilan', ?)`
+			).run(sitting, item, now);
+		})();
+	} finally {
+		db.close();
+	}
+	const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+	await visitor.goto(`${portal.url}/bilans/2018`);
+	const notice = visitor.locator('#decisions ~ .notice, section.decisions .notice');
+	await expect(notice).toContainText(
+		/Depuis la publication de ce bilan, la commission a clos une séance de 2018 \(séance du 15\sjuin\s2018, 1\sdécision\)\s:\s+ses décisions n’y figurent pas/
+	);
+	await expect(notice.getByRole('link')).toHaveText(/^séance du 15\sjuin\s2018, 1\sdécision$/);
+	await expectNoAxeViolations(visitor);
+	await visitor.setViewportSize({ width: 390, height: 900 });
+	await notice.scrollIntoViewIfNeeded();
+	await screenshot(visitor, 'test-results/bilan-seance-tardive-390.png');
 });

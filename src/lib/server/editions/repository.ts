@@ -280,6 +280,30 @@ export async function listClosedDecisionsBetween(db: Executor, from: string, to:
 		.execute();
 }
 
+/**
+ * The sittings held between `from` and `to` (an edition's year) but closed after `after` (its
+ * publication): their decisions are not in the edition. Each with how many decisions it took.
+ */
+export async function listSittingsClosedAfter(
+	db: Executor,
+	from: string,
+	to: string,
+	after: string
+): Promise<{ sittingId: number; heldOn: string; decisions: number }[]> {
+	return closedDecisions(db)
+		.select((eb) => [
+			'commission_session.id as sittingId',
+			'commission_session.held_on as heldOn',
+			eb.fn.countAll<number>().as('decisions')
+		])
+		.where('commission_session.held_on', '>=', from)
+		.where('commission_session.held_on', '<=', to)
+		.where('commission_session.closed_at', '>', after)
+		.groupBy('commission_session.id')
+		.orderBy('commission_session.held_on')
+		.execute();
+}
+
 /** The last edition published for an earlier year, with its frozen snapshot. */
 export async function findPreviousPublished(db: Executor, year: number) {
 	return db

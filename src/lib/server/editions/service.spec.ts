@@ -17,7 +17,8 @@ import {
 	findFrozenFiche,
 	findPublishedFile,
 	findPublishedSnapshot,
-	listEditions
+	listEditions,
+	listSittingsClosedAfter
 } from './repository';
 import { findDraftDigest, publishEdition, saveEditionDraft } from './service';
 import { parisYear } from '../../utils/dates';
@@ -125,6 +126,12 @@ describe('yearly editions', () => {
 		await changeSittingState(db, admin, sitting.value.id, 'closed', null);
 
 		expect(JSON.stringify(await findPublishedSnapshot(db, 2019))).toBe(before);
+		// The edition stays as published, and its page says which sitting of its year closed since.
+		const { publishedAt } = (await findPublishedSnapshot(db, 2019))!;
+		expect(await listSittingsClosedAfter(db, '2019-01-01', '2019-12-31', publishedAt!)).toEqual([
+			{ sittingId: sitting.value.id, heldOn: '2019-10-01', decisions: 1 }
+		]);
+		expect(await listSittingsClosedAfter(db, '2020-01-01', '2020-12-31', publishedAt!)).toEqual([]);
 		expect(await Promise.all(names.map((name) => frozen(2019, name)))).toEqual(openDataBefore);
 		await expect(
 			db

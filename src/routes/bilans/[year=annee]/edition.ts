@@ -9,6 +9,7 @@ import { openDataFile, packageOfVersion } from '$lib/server/opendata/published';
 import {
 	findFrozenFiche,
 	findPublishedSnapshot,
+	listSittingsClosedAfter,
 	listVersions
 } from '$lib/server/editions/repository';
 
@@ -136,6 +137,15 @@ async function editionViewOf(db: Executor, key: string, withUpdates: boolean) {
 	return {
 		snapshot: editionPage(snapshot, withUpdates),
 		versions: await listVersions(db, snapshot.year),
+		// Closed after the publication, a sitting of the year is not in it: the page says so.
+		laterSittings: snapshot.publishedAt
+			? await listSittingsClosedAfter(
+					db,
+					`${snapshot.year}-01-01`,
+					snapshot.asOf,
+					snapshot.publishedAt
+				)
+			: [],
 		// The portal's public address as configured (ORIGIN), never the one a request claims: the
 		// page is kept and shared by every visitor.
 		portal: readOrigin(process.env)
