@@ -2,7 +2,7 @@ import type { FieldChange } from '../result';
 import type { RevisionEntity } from './revisions-repository';
 import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
 import { ORGANISATION_KIND_LABELS, STATUS_LABELS } from '../../utils/vocabulary';
-import { formatExactNumber } from '../../utils/format';
+import { formatDate, formatExactNumber } from '../../utils/format';
 import type { FicheStatus } from '../db/schema';
 import { SHEETS, type WorkbookProblem } from './workbook';
 
@@ -42,6 +42,11 @@ function shown(value: Value): string {
 /** A measured quantity as people read it (« 1 200,5 »), every decimal kept so no change is hidden. */
 function exactNumber(value: number | null | undefined): string | null {
 	return value === null || value === undefined ? null : formatExactNumber(value);
+}
+
+/** A day as people read it (« 31 décembre 2026 »), not as stored (« 2026-12-31 »). */
+function dayText(day: string | null | undefined): string | null {
+	return day ? formatDate(day) : null;
 }
 
 interface FieldSpec<T> {
@@ -92,8 +97,8 @@ export function diffPlans(
 			{ field: 'territory', label: 'Territoire', get: (p) => p.territory },
 			{ field: 'period_start', label: 'Début', get: (p) => p.periodStart },
 			{ field: 'period_end', label: 'Fin', get: (p) => p.periodEnd },
-			{ field: 'adopted_on', label: 'Adopté le', get: (p) => p.adoptedOn },
-			{ field: 'finalised_on', label: 'Finalisé le', get: (p) => p.finalisedOn },
+			{ field: 'adopted_on', label: 'Adopté le', get: (p) => dayText(p.adoptedOn) },
+			{ field: 'finalised_on', label: 'Finalisé le', get: (p) => dayText(p.finalisedOn) },
 			{ field: 'source', label: 'Source', get: (p) => p.source }
 		];
 		push({
@@ -369,12 +374,12 @@ export function diffPlans(
 					{ field: 'unit', label: 'Unité', get: (i) => i.unit },
 					{ field: 'kind', label: 'Nature', get: (i) => INDICATOR_KIND_CELLS[i.kind] },
 					{ field: 'target', label: 'Cible', get: (i) => exactNumber(i.target) },
-					{ field: 'target_date', label: 'Date de la cible', get: (i) => i.targetDate },
+					{ field: 'target_date', label: 'Date de la cible', get: (i) => dayText(i.targetDate) },
 					{ field: 'baseline', label: 'Valeur de départ', get: (i) => exactNumber(i.baseline) },
 					{
 						field: 'baseline_date',
 						label: 'Date de la valeur de départ',
-						get: (i) => i.baselineDate
+						get: (i) => dayText(i.baselineDate)
 					}
 				],
 				old,

@@ -390,13 +390,16 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		]);
 	});
 
-	it('shows a changed target the French way, every decimal kept', async () => {
+	it('shows a changed target the French way, every decimal kept, and its date in words', async () => {
 		const bytes = await edited((w) => {
-			w.getWorksheet('Indicateurs')!.getRow(2).getCell(6).value = 1200.125;
+			const row = w.getWorksheet('Indicateurs')!.getRow(2);
+			row.getCell(6).value = 1200.125;
+			row.getCell(7).value = new Date('2026-12-31T00:00:00Z');
 		});
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.changes.flatMap((c) => c.changes)).toEqual([
-			expect.objectContaining({ field: 'target', after: '1\u202f200,125' })
+			expect.objectContaining({ field: 'target', after: '1\u202f200,125' }),
+			expect.objectContaining({ field: 'target_date', after: '31\u00a0décembre\u00a02026' })
 		]);
 	});
 
