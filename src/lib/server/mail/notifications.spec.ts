@@ -13,6 +13,7 @@ import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
 import { conveneSitting, DIGEST_EVERY_MS, sendSubmissionDigest } from './notifications';
 import { savePreferences } from './preferences-repository';
+import { outboxPage } from './outbox';
 import { startMailTest, type MailTest } from './test-context';
 
 let db: Db;
@@ -96,6 +97,13 @@ describe('notifications', () => {
 		expect(mail.text).toContain(`https://sdusn.test/espace/suivis/${first}`);
 		// Sent to the organisation that submitted it, porteur or partner.
 		expect(mail.text).toContain('parce que votre organisation a soumis cette mise à jour');
+		// The recipient's unsubscribe link is in the mail, never on the admins' page of messages.
+		expect(mail.text).toMatch(/Se désabonner en un clic : https:\/\/sdusn\.test\/desabonnement\//);
+		const listed = await outboxPage(db, 1);
+		expect(JSON.stringify(listed)).not.toContain('/desabonnement/');
+		expect(listed.messages[0]!.text).toContain(
+			'Se désabonner en un clic : (lien de désabonnement : réservé au destinataire, jamais montré ici)'
+		);
 		// Chloé turns validations off.
 		await savePreferences(
 			db,

@@ -38,7 +38,10 @@ export interface NewMessage {
 	unsubscribeUrl: string | null;
 }
 
-/** What the admins' page lists: everything but the one-time link. */
+/**
+ * What the admins' page lists: the text part, never the HTML part, the one-time link or the
+ * unsubscribe link (an admin could turn someone's messages off with it).
+ */
 const LISTED_COLUMNS = [
 	'id',
 	'message_id as messageId',
@@ -46,8 +49,6 @@ const LISTED_COLUMNS = [
 	'recipient',
 	'subject',
 	'text_body as text',
-	'html_body as html',
-	'unsubscribe_url as unsubscribeUrl',
 	'status',
 	'attempts',
 	'last_error as lastError',
@@ -58,12 +59,17 @@ const LISTED_COLUMNS = [
 
 const COLUMNS = [
 	...LISTED_COLUMNS,
+	'html_body as html',
+	'unsubscribe_url as unsubscribeUrl',
 	'one_time_link as oneTimeLink',
 	'link_expires_at as linkExpiresAt'
 ] as const;
 
 /** A message as the admins' page shows it. */
-export type ListedMessage = Omit<OutboxRow, 'oneTimeLink' | 'linkExpiresAt'>;
+export type ListedMessage = Omit<
+	OutboxRow,
+	'oneTimeLink' | 'linkExpiresAt' | 'html' | 'unsubscribeUrl'
+>;
 
 /** Writes a message to the outbox; call it inside the transaction of the event that causes it. */
 export async function insertMessage(

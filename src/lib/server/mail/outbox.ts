@@ -154,18 +154,23 @@ export async function readUnsubscribeToken(
 const PAGE_SIZE = 50;
 
 const HIDDEN_LINK = '(lien à usage unique : réservé au destinataire, jamais montré ici)';
+const HIDDEN_UNSUBSCRIBE = '(lien de désabonnement : réservé au destinataire, jamais montré ici)';
+const UNSUBSCRIBE_LINK = /https?:\/\/\S*\/desabonnement\/\S+/g;
 
 /**
- * The admin's view of the outbox: newest first, 50 a page, with the count of each status. A
- * one-time link is never in it (the rows listed do not carry it; the bodies say where it was).
+ * A page of /admin/courriels: the messages (of one status, if given), newest first, 50 a page,
+ * with the count of each status. Neither a one-time link (the rows listed do not carry it; the
+ * bodies say where it was) nor an unsubscribe link is in it.
  */
-/** A page of /admin/courriels: the messages (of one status, if given), newest first. */
 export async function outboxPage(db: Executor, page: number, status?: MailStatus) {
 	const rows = await listMessages(db, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE, status);
 	return {
-		messages: rows
-			.slice(0, PAGE_SIZE)
-			.map((row) => ({ ...row, text: row.text.replaceAll(ONE_TIME_LINK, HIDDEN_LINK) })),
+		messages: rows.slice(0, PAGE_SIZE).map((row) => ({
+			...row,
+			text: row.text
+				.replaceAll(ONE_TIME_LINK, HIDDEN_LINK)
+				.replace(UNSUBSCRIBE_LINK, HIDDEN_UNSUBSCRIBE)
+		})),
 		hasMore: rows.length > PAGE_SIZE,
 		page,
 		status: status ?? null,
