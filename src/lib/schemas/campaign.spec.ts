@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseReminderDays } from './campaign';
+import { CampaignSchema, parseReminderDays, reminderDaysProblem } from './campaign';
 
 describe('parseReminderDays', () => {
 	it('reads days before and after the deadline, in order, once each', () => {
@@ -17,5 +17,43 @@ describe('parseReminderDays', () => {
 		expect(parseReminderDays('+31')).toBeNull();
 		expect(parseReminderDays('demain')).toBeNull();
 		expect(parseReminderDays('-7 -6 -5 -4 -3 -2 -1')).toBeNull();
+	});
+});
+
+describe('what the campaign form says of a wrong value', () => {
+	it('says how many reminders are too many, which day is out of range, and what « 1,5 » is', () => {
+		expect(reminderDaysProblem('-7 -6 -5 -4 -3 -2 -1')).toBe(
+			'7 rappels : 6 au plus. Gardez les plus utiles (par exemple -14, -3, +1).'
+		);
+		expect(reminderDaysProblem('-90, -3, +45')).toBe(
+			'Un rappel tombe entre 60 jours avant la date limite et 30 jours après (de -60 à +30) : -90, +45 n’y est pas.'
+		);
+		expect(reminderDaysProblem('-14, 1,5')).toMatch(/^« 1,5 » se lit comme un nombre décimal/);
+		expect(reminderDaysProblem('demain')).toMatch(/^Indiquez les rappels en jours entiers/);
+		expect(reminderDaysProblem('-14, -3, +1')).toBeNull();
+	});
+
+	it('tells a title too short from a missing one', () => {
+		const titleError = (title: string) => {
+			const result = CampaignSchema.safeParse({
+				title,
+				deadline: '2026-04-01',
+				scope: 'all',
+				axis: '',
+				priority: '',
+				organisation: '',
+				sitting: '',
+				reminders: '-3'
+			});
+			return result.success ? null : result.error.issues.map((i) => i.message);
+		};
+		expect(titleError('  ')).toEqual([
+			'Donnez un titre à la campagne (par exemple « Bilan 2026 »).'
+		]);
+		expect(titleError('B')).toEqual([
+			'« B » est trop court : le titre compte au moins 3 caractères (par exemple « Bilan 2026 »).'
+		]);
+		expect(titleError('x'.repeat(121))).toEqual(['Le titre compte 121 caractères : 120 au plus.']);
+		expect(titleError('Bilan 2026')).toBeNull();
 	});
 });

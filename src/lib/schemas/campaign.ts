@@ -5,32 +5,66 @@ import { hasForbiddenCharacters, isIsoDate } from './form';
 /** The latest reminder goes this many days after the deadline. */
 export const LATEST_REMINDER_DAYS = 30;
 
+const MAX_REMINDERS = 6;
+const EARLIEST_REMINDER_DAYS = -60;
+
+const REMINDERS_FORMAT =
+	'Indiquez les rappels en jours entiers par rapport à la date limite, séparés par une virgule et une espace (par exemple -14, -3, +1), entre -60 et +30.';
+
 /**
- * « -14, -3, +1 » : days from the deadline, negative before it; null when the text is not such a
- * list. « 1,5 » (a comma between two digits, no space) is a French decimal, not the days 1 and 5.
+ * What is wrong with a list of reminders « -14, -3, +1 » (days from the deadline, negative before
+ * it), in words that say how to mend it; null when it is right. « 1,5 » (a comma between two
+ * digits, no space) is a French decimal, not the days 1 and 5.
  */
-export function parseReminderDays(text: string): number[] | null {
-	if (/\d,\d/.test(text)) return null;
+export function reminderDaysProblem(text: string): string | null {
+	const decimal = /\d+,\d+/.exec(text);
+	if (decimal)
+		return `« ${decimal[0]} » se lit comme un nombre décimal : un rappel est un nombre entier de jours. Séparez les rappels par une virgule et une espace (par exemple -14, -3, +1).`;
 	const parts = text
 		.split(/[,;\s]+/)
 		.map((p) => p.trim().replace('−', '-'))
 		.filter(Boolean);
-	if (parts.length > 6 || parts.some((p) => !/^[+-]?\d{1,2}$/.test(p))) return null;
-	const days = [...new Set(parts.map(Number))].sort((a, b) => a - b);
-	return days.every((d) => d >= -60 && d <= LATEST_REMINDER_DAYS) ? days : null;
+	if (parts.some((p) => !/^[+-]?\d{1,3}$/.test(p))) return REMINDERS_FORMAT;
+	const days = new Set(parts.map(Number));
+	if (days.size > MAX_REMINDERS)
+		return `${days.size} rappels : ${MAX_REMINDERS} au plus. Gardez les plus utiles (par exemple -14, -3, +1).`;
+	const outside = [...days].filter((d) => d < EARLIEST_REMINDER_DAYS || d > LATEST_REMINDER_DAYS);
+	if (outside.length > 0)
+		return `Un rappel tombe entre 60 jours avant la date limite et ${LATEST_REMINDER_DAYS} jours après (de -60 à +${LATEST_REMINDER_DAYS}) : ${outside.map((d) => (d > 0 ? `+${d}` : String(d))).join(', ')} n’y est pas.`;
+	return null;
 }
+
+/** The days of a list of reminders, in order, once each; null when reminderDaysProblem refuses it. */
+export function parseReminderDays(text: string): number[] | null {
+	if (reminderDaysProblem(text) !== null) return null;
+	const parts = text
+		.split(/[,;\s]+/)
+		.map((p) => p.trim().replace('−', '-'))
+		.filter(Boolean);
+	return [...new Set(parts.map(Number))].sort((a, b) => a - b);
+}
+
+/** What is wrong with a campaign's title, or null. */
+function titleProblem(title: string): string | null {
+	if (title === '') return 'Donnez un titre à la campagne (par exemple « Bilan 2026 »).';
+	if (title.length < 3)
+		return `« ${title} » est trop court : le titre compte au moins 3 caractères (par exemple « Bilan 2026 »).`;
+	if (title.length > 120) return `Le titre compte ${title.length} caractères : 120 au plus.`;
+	if (hasForbiddenCharacters(title, { oneLine: true }))
+		return 'Le titre contient des caractères non autorisés.';
+	return null;
+}
+
+/** A refinement adding `problem`'s sentence as the field's one message. */
+const said =
+	(problem: (value: string) => string | null) => (value: string, ctx: z.RefinementCtx) => {
+		const message = problem(value);
+		if (message) ctx.addIssue({ code: 'custom', message });
+	};
 
 export const CampaignSchema = z
 	.object({
-		title: z
-			.string()
-			.trim()
-			.min(3, 'Donnez un titre à la campagne (par exemple « Bilan 2026 »).')
-			.max(120, 'Le titre compte au plus 120 caractères.')
-			.refine(
-				(v) => !hasForbiddenCharacters(v, { oneLine: true }),
-				'Le titre contient des caractères non autorisés.'
-			),
+		title: z.string().trim().superRefine(said(titleProblem)),
 		deadline: z.string().refine(isIsoDate, 'Indiquez la date limite (jour, mois, année).'),
 		scope: z.enum(['all', 'axis', 'priority', 'organisation'], {
 			error: 'Choisissez les fiches concernées.'
@@ -39,12 +73,7 @@ export const CampaignSchema = z
 		priority: z.string(),
 		organisation: z.string(),
 		sitting: z.string().regex(/^(\d{1,9})?$/, 'Choisissez une séance dans la liste.'),
-		reminders: z
-			.string()
-			.refine(
-				(v) => parseReminderDays(v) !== null,
-				'Indiquez les rappels en jours entiers par rapport à la date limite, séparés par une virgule et une espace (par exemple -14, -3, +1), entre -60 et +30.'
-			)
+		reminders: z.string().superRefine(said(reminderDaysProblem))
 	})
 	.superRefine((v, ctx) => {
 		if (v.scope === 'axis' && !/^\d{1,9}$/.test(v.axis))
