@@ -99,6 +99,21 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 		page.getByText('Aucune modification : le classeur est identique au plan actuel.')
 	).toBeVisible();
 
+	// On a phone the answer comes into view; an edited latest value is said to be ignored.
+	await page.setViewportSize({ width: 390, height: 800 });
+	const latest = await planWorkbook(request);
+	const indicators = latest.getWorksheet('Indicateurs')!;
+	const measured = indicators
+		.getRows(2, indicators.rowCount - 1)!
+		.find((r) => typeof r.getCell(10).value === 'number')!;
+	measured.getCell(10).value = Number(measured.getCell(10).value) + 1;
+	await upload(page, 'plan-valeur.xlsx', latest);
+	await expect(page.getByRole('heading', { name: 'Aucune modification' })).toBeInViewport();
+	await expect(
+		page.getByText(/la « Dernière valeur » et sa date ne sont pas importées/)
+	).toContainText(`ligne ${measured.number}`);
+	await page.setViewportSize({ width: 1280, height: 900 });
+
 	// One cell changed: the context of 2-1 gains a sentence.
 	const edited = await planWorkbook(request);
 	const fiches = edited.getWorksheet('Fiches')!;
