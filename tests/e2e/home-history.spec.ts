@@ -16,7 +16,14 @@ test('the plan’s history shows each closed commission sitting and each publish
 	// As many sitting entries as closed sittings, as many edition entries as published editions.
 	const commission = await (await request.get('/commission')).text();
 	const closed = new Set(commission.match(/\/commission\/seances\/\d+(?=")/g) ?? []);
-	await expect(history.getByRole('link', { name: 'Relevé de décisions' })).toHaveCount(closed.size);
+	await expect(history.getByRole('link', { name: /^Relevé de décisions du \d/ })).toHaveCount(
+		closed.size
+	);
+	// Each named by its day, none the same.
+	const names = await history
+		.getByRole('link', { name: /^Relevé de décisions du \d/ })
+		.allTextContents();
+	expect(new Set(names).size).toBe(names.length);
 	const editions = await (await request.get('/bilans')).text();
 	const published = new Set(editions.match(/\/bilans\/\d{4}(?:\?version=\d+)?(?=")/g) ?? []);
 	await expect(history.getByRole('link', { name: /^Bilan \d{4}$/ })).toHaveCount(published.size);

@@ -35,7 +35,11 @@ export const planHistory = cachedByRevision(async (db: Db): Promise<PlanEvent[]>
 			title: `Séance de la commission des usages numériques : ${pluralize(s.decisionCount, 'décision', 'décisions')}`,
 			body: `${s.title} (${s.place}), séance close : ses décisions ont pris effet.`,
 			source: null,
-			link: { href: `/commission/seances/${s.id}`, text: 'Relevé de décisions' }
+			// Named by its day, as the page it leads to: a list of identical links says nothing.
+			link: {
+				href: `/commission/seances/${s.id}`,
+				text: `Relevé de décisions du ${formatDate(s.heldOn)}`
+			}
 		})),
 		...editions.map((e) => ({
 			occurredOn: (e.publishedAt ?? e.asOf).slice(0, 10),
