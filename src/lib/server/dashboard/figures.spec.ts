@@ -112,12 +112,18 @@ describe('computeDashboard', () => {
 		]);
 	});
 
-	it('adds months into quarters and sorts organisations by activity then name', () => {
+	it('adds months into quarters, each quarter between the first and last, and sorts organisations by activity then name', () => {
 		expect(quarterOf('2019-03')).toBe('2019-T1');
 		expect(quarterOf('2019-04')).toBe('2019-T2');
+		// The quarters without a validated update are there, as 0, not skipped.
 		expect(figures.activityByQuarter).toEqual([
 			{ quarter: '2019-T1', count: 3 },
 			{ quarter: '2019-T2', count: 4 },
+			{ quarter: '2019-T3', count: 0 },
+			{ quarter: '2019-T4', count: 0 },
+			{ quarter: '2020-T1', count: 0 },
+			{ quarter: '2020-T2', count: 0 },
+			{ quarter: '2020-T3', count: 0 },
 			{ quarter: '2020-T4', count: 1 }
 		]);
 		expect(figures.activityByOrganisation.map((o) => o.organisation)).toEqual([

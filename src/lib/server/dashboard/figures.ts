@@ -61,6 +61,25 @@ export interface DashboardFigures {
 	indicators: DashboardInput['indicators'];
 }
 
+/**
+ * Counts by quarter (« 2018-T3 »), from the first to the last, the quarters without any as 0: a
+ * chart that skipped them would draw 2019-T1 next to 2026-T4 as if nothing lay between.
+ */
+function everyQuarter(counts: Map<string, number>): { quarter: string; count: number }[] {
+	const known = [...counts.keys()].sort();
+	const parse = (q: string) => {
+		const [year, quarter] = q.split('-T').map(Number);
+		return (year ?? 0) * 4 + (quarter ?? 1) - 1;
+	};
+	if (known.length === 0) return [];
+	const result = [];
+	for (let i = parse(known[0]!); i <= parse(known.at(-1)!); i++) {
+		const quarter = `${Math.floor(i / 4)}-T${(i % 4) + 1}`;
+		result.push({ quarter, count: counts.get(quarter) ?? 0 });
+	}
+	return result;
+}
+
 const emptyCounts = (): StatusCounts =>
 	Object.fromEntries(FICHE_STATUSES.map((s) => [s, 0])) as StatusCounts;
 
@@ -150,9 +169,7 @@ export function computeDashboard(input: DashboardInput): DashboardFigures {
 				input.fiches.filter((f) => f.priority === priority)
 			).statuses
 		})),
-		activityByQuarter: [...quarters.entries()]
-			.sort(([a], [b]) => a.localeCompare(b))
-			.map(([quarter, count]) => ({ quarter, count })),
+		activityByQuarter: everyQuarter(quarters),
 		activityByOrganisation: mostActive(input.updatesByOrganisation),
 		grid: input.fiches.map((f) => ({
 			code: f.code,
