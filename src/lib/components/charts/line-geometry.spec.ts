@@ -18,11 +18,11 @@ describe('server-drawn line chart', () => {
 			null
 		);
 		const { left, right, top, bottom } = g.plot;
-		expect(g.points.map((p) => p.x)).toEqual([left, (left + right) / 2, right]);
+		// Placed by date: 1 July is 181 days into a 365-day span.
+		const july = Math.round((left + (181 / 365) * (right - left)) * 10) / 10;
+		expect(g.points.map((p) => p.x)).toEqual([left, july, right]);
 		expect(g.points.map((p) => p.y)).toEqual([bottom, (top + bottom) / 2, top]);
-		expect(g.path).toBe(
-			`M${left} ${bottom} L${(left + right) / 2} ${(top + bottom) / 2} L${right} ${top}`
-		);
+		expect(g.path).toBe(`M${left} ${bottom} L${july} ${(top + bottom) / 2} L${right} ${top}`);
 		expect(g.yTicks.map((t) => t.value)).toEqual([0, 25, 50, 75, 100]);
 		expect(g.target).toBeNull();
 	});
@@ -33,6 +33,21 @@ describe('server-drawn line chart', () => {
 		expect(g.target!.y).toBeGreaterThan(g.plot.top);
 		expect(g.target!.y).toBeLessThan(g.points[0]!.y);
 		expect(g.points[0]!.x).toBe((g.plot.left + g.plot.right) / 2);
+	});
+
+	it('places measurements by their date: a month apart closer than a year apart', () => {
+		const g = lineGeometry(
+			[
+				{ date: '2019-01-01', value: 1 },
+				{ date: '2019-02-01', value: 2 },
+				{ date: '2021-01-01', value: 3 }
+			],
+			null
+		);
+		const [a, b, c] = g.points.map((p) => p.x);
+		expect(b! - a!).toBeLessThan((c! - b!) / 10);
+		// The label of February would overlap January's: only the first and the last are written.
+		expect(g.xLabels.map((l) => l.date)).toEqual(['2019-01-01', '2021-01-01']);
 	});
 
 	it('labels at most six dates, always the first and the last', () => {

@@ -1,6 +1,7 @@
 /**
- * Geometry of a small line chart drawn as SVG on the server (no JavaScript): values evenly spaced
- * from left to right, a vertical scale from zero to a round maximum, an optional target line.
+ * Geometry of a small line chart drawn as SVG on the server (no JavaScript): values placed from
+ * left to right by their date (two measurements a month apart are closer than two a year apart), a
+ * vertical scale from zero to a round maximum, an optional target line.
  */
 export interface LineGeometry {
 	width: number;
@@ -41,11 +42,16 @@ export function lineGeometry(
 	const max = roundMaximum(Math.max(0, target ?? 0, ...values.map((v) => v.value)));
 	const y = (value: number) =>
 		round(plot.bottom - (Math.max(0, value) / max) * (plot.bottom - plot.top));
-	const step = values.length > 1 ? (plot.right - plot.left) / (values.length - 1) : 0;
+	const days = values.map((v) => Date.parse(`${v.date}T00:00:00Z`));
+	const first = Math.min(...days);
+	const span = Math.max(...days) - first;
 	const x = (index: number) =>
-		round(values.length > 1 ? plot.left + index * step : (plot.left + plot.right) / 2);
+		round(
+			span > 0
+				? plot.left + ((days[index]! - first) / span) * (plot.right - plot.left)
+				: (plot.left + plot.right) / 2
+		);
 	const points = values.map((v, i) => ({ x: x(i), y: y(v.value), date: v.date, value: v.value }));
-	const every = Math.max(1, Math.ceil((values.length - 1) / (MAX_X_LABELS - 1)));
 	return {
 		width: WIDTH,
 		height: HEIGHT,
@@ -53,14 +59,28 @@ export function lineGeometry(
 		points,
 		path: points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x} ${p.y}`).join(' '),
 		yTicks: [0, 0.25, 0.5, 0.75, 1].map((f) => ({ y: y(f * max), value: f * max })),
-		xLabels: points
-			.filter(
-				(p, i) =>
-					i === points.length - 1 || (i % every === 0 && points.at(-1)!.x - p.x >= MIN_LABEL_GAP)
-			)
-			.map((p) => ({ x: p.x, date: p.date })),
+		xLabels: dateLabels(points),
 		target: target === null ? null : { y: y(target), value: target }
 	};
+}
+
+/**
+ * The dates written under the axis: the first and the last, and between them those far enough from
+ * the one before and from the last not to overlap, six at most.
+ */
+function dateLabels(points: LineGeometry['points']): LineGeometry['xLabels'] {
+	const last = points.at(-1);
+	if (!last) return [];
+	const labels: LineGeometry['xLabels'] = [];
+	for (const p of points.slice(0, -1)) {
+		const previous = labels.at(-1);
+		if (labels.length >= MAX_X_LABELS - 1) break;
+		if (previous && p.x - previous.x < MIN_LABEL_GAP) continue;
+		if (last.x - p.x < MIN_LABEL_GAP) break;
+		labels.push({ x: p.x, date: p.date });
+	}
+	labels.push({ x: last.x, date: last.date });
+	return labels;
 }
 
 function round(n: number): number {
