@@ -259,13 +259,14 @@ export function createPortalServer(handler, { injectScheme, behindProxy }) {
 /**
  * Requests Node refuses before any handler sees them, answered in French as a short text (Node's own
  * answer has a status and no body: a blank page). The usual one is a 431: cookies grown too large
- * (16 KB of headers at most), which only the visitor can clear.
+ * or an address too long (16 KB of request line and headers at most), which only the visitor can
+ * mend.
  */
 const CLIENT_ERRORS = {
 	HPE_HEADER_OVERFLOW: [
 		431,
 		'Request Header Fields Too Large',
-		'La requête envoyée par votre navigateur est trop volumineuse (en-têtes, dont les cookies, de plus de 16 Ko). Effacez les cookies de ce site dans votre navigateur, puis rechargez la page.'
+		'La requête envoyée par votre navigateur est trop volumineuse (plus de 16 Ko d’adresse et d’en-têtes). Si l’adresse de la page est très longue, raccourcissez-la ; sinon, effacez les cookies de ce site dans votre navigateur, puis rechargez la page.'
 	],
 	ERR_HTTP_REQUEST_TIMEOUT: [
 		408,

@@ -130,7 +130,13 @@ describe('HTTP server', () => {
 			expect(head).toContain('Content-Type: text/plain; charset=utf-8');
 			expect(head).toContain('X-Content-Type-Options: nosniff');
 			expect(head).toContain(`Content-Length: ${Buffer.byteLength(body!)}`);
-			expect(body).toContain('Effacez les cookies de ce site');
+			expect(body).toContain('effacez les cookies de ce site');
+			// A very long address is refused the same way, and the answer says so too.
+			const longAddress = await send(
+				`GET /fiches?q=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: portail\r\n\r\n`
+			);
+			expect(longAddress).toMatch(/^HTTP\/1\.1 431 /);
+			expect(longAddress).toContain('Si l’adresse de la page est très longue, raccourcissez-la');
 			const malformed = await send('GET / HTTP/1.1\r\nHost: portail\r\nsans deux-points\r\n\r\n');
 			expect(malformed).toMatch(/^HTTP\/1\.1 400 /);
 			expect(malformed).toContain('Requête mal formée');
