@@ -336,9 +336,10 @@ describe('describeFailure', () => {
 		expect(
 			describeFailure({ code: 'ESOCKET', message: 'connect ECONNREFUSED 127.0.0.1:2525' })
 		).toMatch(/^Serveur de courrier injoignable \(ECONNREFUSED\) : nouvel essai plus tard\./);
-		expect(describeFailure({ code: 'EAUTH', response: '535 Bad credentials' })).toMatch(
-			/^Le serveur de courrier a refusé l’identifiant ou le mot de passe de SMTP_URL\./
-		);
+		// As Nodemailer gives a refused login: its code and the relay's reply code.
+		expect(
+			describeFailure({ code: 'EAUTH', responseCode: 535, response: '535 Bad credentials' })
+		).toMatch(/^Le serveur de courrier a refusé l’identifiant ou le mot de passe de SMTP_URL/);
 		expect(describeFailure(new Error('socket hang up'))).toBe(
 			'La connexion avec le serveur de courrier a été coupée. Détail technique : socket hang up'
 		);

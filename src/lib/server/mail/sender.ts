@@ -140,14 +140,17 @@ export function describeFailure(error: unknown): string {
 	const codes = [e.responseCode, e.code].filter(Boolean).join(' ');
 	const unreachable = [...UNREACHABLE].find((code) => e.code === code || detail.includes(code));
 	let summary: string;
-	if (typeof e.responseCode === 'number' && e.responseCode >= 500)
+	// Credentials and TLS first, as classify() does: a refused login carries a 535 reply code too.
+	if (e.code === 'EAUTH')
+		summary =
+			'Le serveur de courrier a refusé l’identifiant ou le mot de passe de SMTP_URL : nouvel essai plus tard, corrigez le réglage.';
+	else if (e.code === 'ETLS')
+		summary =
+			'La connexion chiffrée (TLS) avec le serveur de courrier a échoué : nouvel essai plus tard.';
+	else if (typeof e.responseCode === 'number' && e.responseCode >= 500)
 		summary = `Refusé définitivement par le serveur de courrier (code ${e.responseCode}) : adresse inconnue ou message rejeté.`;
 	else if (typeof e.responseCode === 'number' && e.responseCode >= 400)
 		summary = `Refusé pour l’instant par le serveur de courrier (code ${e.responseCode}) : nouvel essai plus tard.`;
-	else if (e.code === 'EAUTH')
-		summary = 'Le serveur de courrier a refusé l’identifiant ou le mot de passe de SMTP_URL.';
-	else if (e.code === 'ETLS')
-		summary = 'La connexion chiffrée (TLS) avec le serveur de courrier a échoué.';
 	else if (unreachable)
 		summary = `Serveur de courrier injoignable (${unreachable}) : nouvel essai plus tard.`;
 	else if (e.code === 'ETIMEDOUT') summary = 'Le serveur de courrier n’a pas répondu à temps.';
