@@ -7,7 +7,8 @@ export const MAIL_STATUS_LABELS: Record<string, string> = {
 	sent: 'remis au serveur de courrier',
 	failed: 'refusé (définitif)',
 	interrupted: 'interrompu (peut-être remis, jamais renvoyé)',
-	kept: 'gardé ici, non envoyé par SMTP'
+	kept: 'gardé ici, non envoyé par SMTP',
+	cancelled: 'non envoyé (lien expiré ou remplacé)'
 };
 
 /** The same words agreeing with a count of several messages (« 13 gardés ici… »). */
@@ -15,7 +16,8 @@ const PLURAL_LABELS: Record<string, string> = {
 	...MAIL_STATUS_LABELS,
 	failed: 'refusés (définitif)',
 	interrupted: 'interrompus (peut-être remis, jamais renvoyés)',
-	kept: 'gardés ici, non envoyés par SMTP'
+	kept: 'gardés ici, non envoyés par SMTP',
+	cancelled: 'non envoyés (lien expiré ou remplacé)'
 };
 
 export function mailStatusCount(status: string, count: number): string {
@@ -29,7 +31,8 @@ export const MAIL_STATUS_SLUGS: Record<string, string> = {
 	sent: 'remis',
 	failed: 'refuses',
 	interrupted: 'interrompus',
-	kept: 'gardes'
+	kept: 'gardes',
+	cancelled: 'non-envoyes'
 };
 
 /** The state a slug of the address names, or undefined. */

@@ -11,11 +11,12 @@ import {
 	revokeInvitations,
 	usePasswordReset
 } from './recovery-repository';
+import { findInvitation } from './repository';
 import { passwordContext, UNKNOWN_ACCOUNT } from './service';
 import { createSession, invalidateUserSessions, type Session } from './sessions';
 import { reserveAttempts, throttleKey } from './throttle-repository';
-import { newSplitToken, openSingleUse } from './tokens';
-import { formatWait, pluralize } from '../../utils/format';
+import { newSplitToken, openSingleUse, splitToken } from './tokens';
+import { formatMoment, formatWait, pluralize } from '../../utils/format';
 import { ofName } from '../../utils/text';
 import {
 	findPasswordHash,
@@ -175,4 +176,32 @@ export async function revokeInvitation(
 		});
 		return ok({ revoked, email: target.email });
 	});
+}
+
+/** The pages a one-time link leads to, and where its row is found. */
+const LINK_PAGES = {
+	invitation: findInvitation,
+	'mot-de-passe-oublie': findPasswordReset
+} as const;
+
+/**
+ * Why a one-time link of a message waiting to be sent will not work at `at`, or null: replaced by
+ * a newer link, already used, ended (a password change, a disabled account, a revoked invitation)
+ * or expired. The sender does not send such a message (MailSender's `linkProblem`).
+ */
+export async function oneTimeLinkProblem(
+	db: Executor,
+	link: string,
+	at: number
+): Promise<string | null> {
+	const match = /\/(invitation|mot-de-passe-oublie)\/([^/?#]+)$/.exec(new URL(link).pathname);
+	const parts = match ? splitToken(match[2]!) : null;
+	if (!match || !parts) return null;
+	const row = await LINK_PAGES[match[1] as keyof typeof LINK_PAGES](db, parts.id);
+	if (!row) return 'son lien à usage unique n’existe plus.';
+	if (row.usedAt !== null)
+		return 'son lien à usage unique ne sert plus : remplacé par un lien plus récent, déjà utilisé, ou arrêté par un changement de mot de passe, la désactivation du compte ou la révocation de l’invitation.';
+	if (row.expiresAt <= at)
+		return `son lien à usage unique expirait le ${formatMoment(row.expiresAt)}, avant d’avoir pu être remis.`;
+	return null;
 }

@@ -352,7 +352,15 @@ export interface OrganisationAliasTable {
 }
 
 // Mail, preferences, password reset, campaigns (migration 2026_12_01_130000_mail).
-export type MailStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'interrupted' | 'kept';
+export type MailStatus =
+	| 'pending'
+	| 'sending'
+	| 'sent'
+	| 'failed'
+	| 'interrupted'
+	| 'kept'
+	/** Not sent: its one-time link had stopped working (migration 2026_12_07_110000). */
+	| 'cancelled';
 
 export interface MailOutboxTable {
 	id: Generated<number>;

@@ -167,6 +167,24 @@ export function markStopped(
 }
 
 /**
+ * A claimed message not sent because its one-time link no longer works: `cancelled`, the link
+ * cleared, and the claim's attempt given back (nothing was tried).
+ */
+export async function markCancelled(db: Executor, id: number, reason: string): Promise<void> {
+	await db
+		.updateTable('mail_outbox')
+		.set((eb) => ({
+			status: 'cancelled',
+			one_time_link: null,
+			last_error: reason,
+			attempts: eb('attempts', '-', 1)
+		}))
+		.where('id', '=', id)
+		.where('status', '=', 'sending')
+		.execute();
+}
+
+/**
  * At start-up: a message still `sending` was being handed to the relay when the process died. It
  * may or may not have been delivered; it is never sent again (at-most-once) and shows as
  * interrupted at /admin/courriels.

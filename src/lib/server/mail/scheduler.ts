@@ -1,3 +1,4 @@
+import { oneTimeLinkProblem } from '../auth/recovery';
 import { sendCampaignReminders } from '../campaigns/service';
 import type { Config } from '../config.js';
 import type { Db } from '../db';
@@ -52,6 +53,7 @@ export async function startMail(
 		transport: config.smtp ? smtpTransport(config.smtp) : null,
 		from: config.mailFrom,
 		now,
+		linkProblem: (link, at) => oneTimeLinkProblem(db, link, at),
 		beforeDelivery: async (at) => {
 			if (at - lastJobs < (JOB_EVERY_OVERRIDE || JOB_EVERY_MS) && at >= lastJobs) return;
 			lastJobs = at;

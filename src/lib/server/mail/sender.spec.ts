@@ -4,7 +4,7 @@ import { createTestDb } from '../db/testing';
 import { findMessage, insertMessage } from './outbox-repository';
 import { passwordResetMail } from './messages';
 import { outboxPage, queueMail } from './outbox';
-import { MailSender, classify, describeFailure, smtpTransport } from './sender';
+import { LINK_MARGIN_MS, MailSender, classify, describeFailure, smtpTransport } from './sender';
 import { startSmtp, type TestSmtp } from './testing';
 import { mailStatusOfSlug } from '../../utils/mail-status';
 
@@ -40,6 +40,21 @@ async function queue(subject = 'Votre invitation', unsubscribeUrl: string | null
 			clock
 		)
 	);
+}
+
+/** A password-reset message to Paul, its link valid until `expiresAt`. */
+function queueReset(token: string, expiresAt: number) {
+	return db
+		.transaction()
+		.execute((trx) =>
+			queueMail(
+				trx,
+				'reset',
+				{ id: null, email: 'paul@cdg46.test' },
+				passwordResetMail({ name: 'Paul' }, { token, expiresAt }),
+				clock
+			)
+		);
 }
 
 function sender(overrides: Partial<ConstructorParameters<typeof MailSender>[1]> = {}) {
@@ -133,20 +148,8 @@ describe('the outbox sender', () => {
 	});
 
 	it('does not send a one-time link that expired while the relay was refusing it', async () => {
-		const reset = (token: string, expiresAt: number) =>
-			db
-				.transaction()
-				.execute((trx) =>
-					queueMail(
-						trx,
-						'reset',
-						{ id: null, email: 'paul@cdg46.test' },
-						passwordResetMail({ name: 'Paul' }, { token, expiresAt }),
-						clock
-					)
-				);
-		const late = await reset('court-123', clock + 30 * 60_000);
-		const inTime = await reset('long-456', clock + 7 * 86_400_000);
+		const late = await queueReset('court-123', clock + 30 * 60_000);
+		const inTime = await queueReset('long-456', clock + 7 * 86_400_000);
 		smtp.refuseNext.push(421, 421);
 		const s = sender();
 		expect(await s.deliverDue()).toBe(2);
@@ -157,11 +160,34 @@ describe('the outbox sender', () => {
 		expect(smtp.received).toHaveLength(1);
 		expect(smtp.received[0]!.mail.text).toContain('long-456');
 		const expired = await findMessage(db, late);
-		expect(expired).toMatchObject({ status: 'failed', attempts: 2, oneTimeLink: null });
+		// Not sent, not counted as tried: one attempt, the refused one.
+		expect(expired).toMatchObject({ status: 'cancelled', attempts: 1, oneTimeLink: null });
 		expect(expired!.lastError).toMatch(
-			/^Non envoyé : son lien à usage unique a expiré le 2\u00a0mars\u00a02026 à 10\u00a0h\u00a030,/
+			/^Non envoyé : son lien à usage unique expirait le 2\u00a0mars\u00a02026 à 10\u00a0h\u00a030,/
 		);
 		expect(await findMessage(db, inTime)).toMatchObject({ status: 'sent' });
+	});
+
+	it('does not send a link with less than five minutes of life left, nor one its linkProblem ends', async () => {
+		const almost = await queueReset('presque-123', clock + LINK_MARGIN_MS - 1000);
+		const replaced = await queueReset('remplace-456', clock + 30 * 60_000);
+		const live = await queueReset('vivant-789', clock + 30 * 60_000);
+		const asked: string[] = [];
+		const s = sender({
+			linkProblem: async (link) => {
+				asked.push(link);
+				return link.endsWith('remplace-456') ? 'remplacé par un lien plus récent.' : null;
+			}
+		});
+		expect(await s.deliverDue()).toBe(3);
+		expect(smtp.received.map((r) => r.mail.text)).toEqual([expect.stringContaining('vivant-789')]);
+		expect(await findMessage(db, almost)).toMatchObject({ status: 'cancelled', attempts: 0 });
+		expect(await findMessage(db, replaced)).toMatchObject({
+			status: 'cancelled',
+			lastError: 'Non envoyé : remplacé par un lien plus récent.'
+		});
+		expect(await findMessage(db, live)).toMatchObject({ status: 'sent' });
+		expect(asked).toHaveLength(2);
 	});
 
 	it('retries after a 421 with the same Message-ID and delivers once', async () => {

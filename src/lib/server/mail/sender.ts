@@ -9,6 +9,7 @@ import {
 	keepPending,
 	markRetry,
 	markSent,
+	markCancelled,
 	markStopped,
 	type OutboxRow
 } from './outbox-repository';
@@ -158,8 +159,12 @@ export function describeFailure(error: unknown): string {
 	return `${summary} Détail technique${codes ? ` (${codes})` : ''} : ${detail}`;
 }
 
-function linkExpiredReason(expiresAt: number): string {
-	return `Non envoyé : son lien à usage unique a expiré le ${formatMoment(expiresAt)}, avant que le serveur de courrier ne prenne le message. La personne doit demander un nouveau lien (ou un administrateur renvoyer l’invitation).`;
+function linkExpiredReason(expiresAt: number, kind: string): string {
+	const remedy =
+		kind === 'invitation'
+			? 'Renvoyez l’invitation depuis la liste des comptes.'
+			: 'La personne doit demander un nouveau lien.';
+	return `Non envoyé : son lien à usage unique expirait le ${formatMoment(expiresAt)}, avant d’avoir pu être remis (serveur de courrier injoignable ou refusant le message jusque-là). ${remedy}`;
 }
 
 function retryDelay(attempts: number, baseMs = RETRY_BASE_MS): number {
@@ -176,7 +181,18 @@ export interface SenderOptions {
 	maxAttempts?: number;
 	/** Runs before each delivery round (the scheduler: digests and campaign reminders). */
 	beforeDelivery?: (now: number) => Promise<void>;
+	/**
+	 * Why a one-time link no longer works at `at` (replaced by a newer one, used, ended by a
+	 * password change or a disabled account), or null: such a message is not sent.
+	 */
+	linkProblem?: (link: string, at: number) => Promise<string | null>;
 }
+
+/**
+ * A link with less life left than this is not sent: it would be dead by the time it is read.
+ * (Exported for the tests.)
+ */
+export const LINK_MARGIN_MS = 5 * 60_000;
 
 export class MailSender {
 	private timer: ReturnType<typeof setTimeout> | undefined;
@@ -246,11 +262,12 @@ export class MailSender {
 
 	private async deliver(transport: MailTransport, message: OutboxRow): Promise<void> {
 		// A link that no longer works is not sent: the person would follow it to a refusal.
-		if (message.linkExpiresAt !== null && message.linkExpiresAt <= this.now()) {
-			await markStopped(this.db, message.id, 'failed', linkExpiredReason(message.linkExpiresAt));
+		const dead = await this.deadLinkReason(message);
+		if (dead) {
+			await markCancelled(this.db, message.id, dead);
 			log().warn(
-				{ event: 'mail-link-expired', id: message.id, kind: message.kind },
-				'Courriel non envoyé : lien expiré'
+				{ event: 'mail-link-dead', id: message.id, kind: message.kind },
+				'Courriel non envoyé : lien à usage unique expiré ou remplacé'
 			);
 			return;
 		}
@@ -296,6 +313,16 @@ export class MailSender {
 		}
 		await markSent(this.db, message.id, this.now());
 		log().info({ event: 'mail-sent', id: message.id, kind: message.kind }, 'Courriel remis');
+	}
+
+	/** Why the message's one-time link will not work when read, or null (no link, or a live one). */
+	private async deadLinkReason(message: OutboxRow): Promise<string | null> {
+		if (!message.oneTimeLink) return null;
+		const at = this.now() + LINK_MARGIN_MS;
+		if (message.linkExpiresAt !== null && message.linkExpiresAt <= at)
+			return linkExpiredReason(message.linkExpiresAt, message.kind);
+		const problem = await this.options.linkProblem?.(message.oneTimeLink, at);
+		return problem ? `Non envoyé : ${problem}` : null;
 	}
 
 	/** Stops polling; resolves once the message being handed over (if any) is done. */

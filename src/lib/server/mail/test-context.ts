@@ -1,5 +1,6 @@
 // Test helpers for e-mailed features (kept apart from testing.ts, which a child process outside
 // Vitest imports: this file needs Vitest through createTestDb). Not part of the portal.
+import { oneTimeLinkProblem } from '../auth/recovery';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { configureMail } from './outbox';
@@ -36,7 +37,9 @@ export async function startMailTest(now: () => number): Promise<MailTest> {
 			await new MailSender(db, {
 				transport: smtpTransport(smtp.config),
 				from: TEST_FROM,
-				now
+				now,
+				// As the server's sender (scheduler.ts): a link that no longer works is not sent.
+				linkProblem: (link, at) => oneTimeLinkProblem(db, link, at)
 			}).deliverDue();
 			return smtp.received.slice(before);
 		},
