@@ -93,6 +93,8 @@ describe('plan workbook round trip', () => {
 			db,
 			await edited((measured) => {
 				measured.getCell(10).value = String(measured.getCell(10).value).replace('.', ',');
+				const day = (measured.getCell(11).value as Date).toISOString().slice(0, 10);
+				measured.getCell(11).value = day.split('-').reverse().join('/');
 			})
 		);
 		expect(retyped.notices).toEqual([]);

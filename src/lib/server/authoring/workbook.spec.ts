@@ -87,6 +87,8 @@ describe('the plan workbook as written', () => {
 			expect(sheet.getColumn(column).numFmt).toBe('@');
 			expect(sheet.getRow(2).getCell(column).numFmt).toBe('@');
 		}
+		// Not the long texts (Excel may show « #### » for a text-formatted cell over 255 characters).
+		expect(workbook.getWorksheet('Fiches')!.getColumn(6).numFmt).not.toBe('@');
 		const fiches = workbook.getWorksheet('Fiches')!;
 		expect((fiches.getRow(1).values as unknown[]).slice(1)).toEqual(
 			SHEETS.fiches.columns.map((c) => c.header)
@@ -139,6 +141,10 @@ describe('a workbook that does not validate: one French sentence per problem, no
 				fiches.getRow(rowOf(fiches, '9-1')).getCell(1).value = new Date('2026-01-09T00:00:00Z');
 				const people = w.getWorksheet('Porteurs et partenaires')!;
 				people.getRow(rowOf(people, '9-1')).getCell(1).value = 46031;
+				// A link to a fiche that exists nowhere is still said; one to 9-1 is not.
+				const links = w.getWorksheet('Liens')!;
+				links.addRow(['1-1', '99-9']);
+				links.addRow(['1-1', '9-1']);
 			})
 		);
 		expect(found).toEqual([
@@ -147,6 +153,9 @@ describe('a workbook that does not validate: one French sentence per problem, no
 			),
 			expect.stringMatching(
 				/^Feuille « Porteurs et partenaires », ligne \d+, colonne « Fiche » : le tableur a pris ce code pour une date ou un nombre \(« 46031, soit le 9\u00a0janvier\u00a02026 »\)/
+			),
+			expect.stringMatching(
+				/^Feuille « Liens », ligne \d+, colonne « Fiche liée » : la fiche « 99-9 » n’existe pas/
 			)
 		]);
 	});

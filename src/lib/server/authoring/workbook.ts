@@ -291,8 +291,10 @@ export async function writePlanWorkbook(
 			const target = sheet.getColumn(i + 1);
 			target.width = column.width;
 			if (column.kind === 'date') target.numFmt = 'dd/mm/yyyy';
-			// Text columns stay text when typed in: « 4-2 » is not turned into a date.
-			if (column.kind === 'text' || column.kind === 'long') target.numFmt = '@';
+			// Short text columns (codes, names, titles) stay text when typed in: « 4-2 » is not turned
+			// into a date. Not the long texts: some Excel versions show « #### » for a text-formatted
+			// cell of more than 255 characters.
+			if (column.kind === 'text') target.numFmt = '@';
 			if (column.kind === 'long' || column.width >= 40)
 				target.alignment = { vertical: 'top', wrapText: true };
 			else target.alignment = { vertical: 'top' };
@@ -375,8 +377,13 @@ export interface ShownLatest {
 function comparable(cell: Cell): string {
 	if (cell === null) return '';
 	if (cell instanceof Date)
-		return Number.isNaN(cell.getTime()) ? 'invalid' : cell.toISOString().slice(0, 10);
+		return Number.isNaN(cell.getTime())
+			? 'invalid'
+			: new Date(Math.round(cell.getTime() / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
 	if (typeof cell === 'number') return String(cell);
+	// A date typed as text, the French way, as the import reads it (« 31/12/2018 »).
+	const typed = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(cell.trim());
+	if (typed) return `${typed[3]}-${typed[2]!.padStart(2, '0')}-${typed[1]!.padStart(2, '0')}`;
 	return cell
 		.trim()
 		.toLowerCase()
@@ -657,10 +664,22 @@ class RowReader {
 		return this.text(index);
 	}
 
-	/** Whether the cell holds a number or a date where a code is expected (see code()). */
-	codeUnreadable(index: number): boolean {
+	/**
+	 * The fiche codes a code turned into a date may have been: « 9-1 » becomes 9 January or
+	 * 1 September depending on the spreadsheet's language. Empty when the cell is not a date.
+	 */
+	codeCandidates(index: number): string[] {
 		const value = this.row.cells[index];
-		return typeof value === 'number' || value instanceof Date;
+		const date =
+			value instanceof Date
+				? value
+				: typeof value === 'number' && Number.isInteger(value) && value > 60 && value < 73_415
+					? new Date(Date.UTC(1899, 11, 30) + value * 86_400_000)
+					: null;
+		if (!date || Number.isNaN(date.getTime())) return [];
+		const day = new Date(Math.round(date.getTime() / 86_400_000) * 86_400_000);
+		const [d, m] = [day.getUTCDate(), day.getUTCMonth() + 1];
+		return [`${d}-${m}`, `${m}-${d}`];
 	}
 
 	text(index: number): string {
@@ -941,11 +960,11 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 
 	const ficheRows = new Map<string, number>();
 	// A fiche's code the spreadsheet turned into a date: the other sheets' rows naming that fiche
-	// are not also reported as naming an unknown one.
-	let ficheCodeUnreadable = false;
+	// (its possible codes) are not also reported as naming an unknown one; other unknown codes are.
+	const unreadableCodes = new Set<string>();
 	model.fiches = uniqueBy(
 		readers('fiches').map((r) => {
-			ficheCodeUnreadable ||= r.codeUnreadable(0);
+			for (const code of r.codeCandidates(0)) unreadableCodes.add(code);
 			const code = r.code(0);
 			if (!ficheRows.has(code)) ficheRows.set(code, r.number);
 			const objective = r.integer(1, 1, 99);
@@ -988,7 +1007,7 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 	const ficheCodes = new Set(model.fiches.map((f) => f.code));
 	const knownFiche = (r: RowReader, index: number): string => {
 		const code = r.code(index);
-		if (code && !ficheCodes.has(code) && !ficheCodeUnreadable)
+		if (code && !ficheCodes.has(code) && !unreadableCodes.has(code))
 			r.problem(
 				index,
 				`la fiche « ${code} » n’existe pas dans la feuille « ${SHEETS.fiches.name} »`
