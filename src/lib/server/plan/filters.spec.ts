@@ -86,7 +86,13 @@ describe('parseFicheFilters', () => {
 			'1.1',
 			'fiche 1-1',
 			'Fiche-action n° 1-1',
-			'fiche action no 1.1'
+			'fiche action no 1.1',
+			'fiche action nº 1-1',
+			'fiche action numéro 1-1',
+			'fiche n. 1-1',
+			'fiche-action 1-1.',
+			'« fiche 1-1 »',
+			'n° 1-1'
 		])
 			expect(parse(`q=${encodeURIComponent(typed)}`).query).toEqual({ code: '1-1' });
 		expect(parse('q=tiers-lieux').query).toEqual({ text: 'tiers lieux' });

@@ -33,11 +33,12 @@ export interface ParsedFilters {
 const MAX_TEXT_LENGTH = 200;
 /**
  * A fiche's code as typed in the search: « 14-1 », « 14 - 1 », « 01-1 », « 14.1 », with a
- * typographic hyphen or dash — looser than FICHE_CODE_PATTERN (the code as written in addresses and files).
+ * typographic hyphen or dash — looser than FICHE_CODE_PATTERN (the code as written in addresses
+ * and files); and as a reader types it: « fiche 14-1 », « fiche-action nº 14-1 », « numéro 14-1 »,
+ * between quotes or followed by a full stop.
  */
-// « 14-1 », and as a reader types it: « fiche 14-1 », « fiche-action n° 14-1 ».
 const FICHE_CODE =
-	/^(?:fiches?(?:[\s-]*actions?)?\s*(?:n\s*[°o]\.?)?\s*)?(\d{1,2})\s*[-‐‑–.]\s*(\d{1,2})$/iu;
+	/^[\s«"“'(]*(?:fiches?(?:[\s-]*actions?)?\s*)?(?:n\s*[°ºo]?\.?|num[ée]ro)?\s*(\d{1,2})\s*[-‐‑–.]\s*(\d{1,2})[\s.,;:!?»"”')]*$/iu;
 
 /**
  * Reads the filters of the fiche list from the URL. A value that is unknown, malformed or given
