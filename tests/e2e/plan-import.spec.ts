@@ -110,7 +110,7 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 	await upload(page, 'plan-valeur.xlsx', latest);
 	await expect(page.getByRole('heading', { name: 'Aucune modification' })).toBeInViewport();
 	await expect(
-		page.getByText(/la « Dernière valeur » et sa date ne sont pas importées/)
+		page.getByText(/la «\sDernière valeur\s» et sa date ne sont pas importées/)
 	).toContainText(`ligne ${measured.number}`);
 	await page.setViewportSize({ width: 1280, height: 900 });
 
