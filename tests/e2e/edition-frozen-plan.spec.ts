@@ -160,7 +160,7 @@ test('a sitting of 2018 closed after the 2018 edition was published is named on 
 	await visitor.goto(`${portal.url}/bilans/2018`);
 	const notice = visitor.locator('#decisions ~ .notice, section.decisions .notice');
 	await expect(notice).toContainText(
-		/Depuis la publication de ce bilan, la commission a clos une séance de 2018 \(séance du 15\sjuin\s2018, 1\sdécision\)\s:\s+ses décisions n’y figurent pas/
+		/Depuis la publication de ce bilan, la commission a clos une séance de 2018 \(séance du 15\sjuin\s2018, 1\sdécision\)\s:\s+sa décision n’y figure pas, ni la priorité qu’elle a pu changer/
 	);
 	await expect(notice.getByRole('link')).toHaveText(/^séance du 15\sjuin\s2018, 1\sdécision$/);
 	await expectNoAxeViolations(visitor);
