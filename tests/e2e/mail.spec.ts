@@ -83,7 +83,7 @@ test('an admin invites a partner, who receives the mail and sets a password from
 	await page.getByLabel('Organisation').selectOption({ label: 'Assureurs' });
 	await page.getByRole('button', { name: /Créer le compte/ }).click();
 	await expect(page.getByRole('status')).toContainText(
-		`Invitation envoyée par courriel à ${INVITEE.email}`
+		`Invitation créée, valable 7 jours et une seule fois ; un courriel part vers ${INVITEE.email}`
 	);
 
 	const text = await lastMail(INVITEE.email, /Votre invitation/);
@@ -128,6 +128,12 @@ test('an admin invites a partner, who receives the mail and sets a password from
 	const unknown = await page.goto('/admin/courriels?etat=perdus');
 	expect(unknown?.status()).toBe(400);
 	await expect(page.getByText('Cet état de message n’existe pas.')).toBeVisible();
+	// A page past the last message of a state says so and leads back to the first.
+	await page.goto('/admin/courriels?etat=remis&page=99');
+	await expect(page.getByText(/^Cette page est au-delà du dernier message remis/)).toBeVisible();
+	await page.getByRole('link', { name: 'Revenir à la première page' }).click();
+	await expect(page).toHaveURL(/\/admin\/courriels\?etat=remis&page=1$/);
+	await expect(page.locator('.mail-list summary .status').first()).toBeVisible();
 
 	const invited = await anonymous(browser);
 	await invited.goto(link);
@@ -145,7 +151,7 @@ test('an admin invites a partner, who receives the mail and sets a password from
 	await expect(row.getByRole('cell').nth(3)).toContainText('actif');
 	await row.getByRole('button', { name: /^Envoyer un lien de nouveau mot de passe/ }).click();
 	await expect(page.getByRole('status')).toContainText(
-		`Lien de nouveau mot de passe envoyé par courriel à ${INVITEE.email}`
+		`Lien de nouveau mot de passe créé, valable 7 jours et une seule fois ; un courriel part vers ${INVITEE.email}`
 	);
 	const renewal = await lastMail(INVITEE.email, /nouveau mot de passe/);
 	const fresh = await anonymous(browser);
