@@ -37,7 +37,7 @@ test('without JavaScript the form sends only the filters set and narrows the lis
 	const allOrientations = (await shown('orientation')).length;
 	await page.getByLabel('Axe').selectOption('modernite');
 	await page.getByRole('button', { name: 'Filtrer' }).click();
-	await expect(page).toHaveURL(/\/fiches\?axe=modernite$/);
+	await expect(page).toHaveURL(/\/fiches\?axe=modernite#resultats$/);
 	const orientations = (await shown('orientation')).map((o) => o.trim());
 	expect(orientations.length).toBeGreaterThan(1);
 	expect(orientations.length).toBeLessThan(allOrientations);
@@ -45,6 +45,11 @@ test('without JavaScript the form sends only the filters set and narrows the lis
 	expect(orientations).not.toContain('E-inclusion');
 	expect((await shown('objectif')).filter((o) => /^\s*1\. /.test(o))).toEqual([]);
 	await screenshot(page, testInfo.outputPath('fiches-axe.png'));
+	// On a phone the answer's count comes into view, not the form again.
+	await page.setViewportSize({ width: 390, height: 800 });
+	await page.getByLabel('Priorité').selectOption('1');
+	await page.getByRole('button', { name: 'Filtrer' }).click();
+	await expect(page.getByRole('heading', { name: /fiches? trouvées?$/ })).toBeInViewport();
 	await context.close();
 });
 
