@@ -5,13 +5,19 @@ import { sql, type Kysely } from 'kysely';
 // A message whose one-time link stopped working before the relay took it (expired during an
 // outage, replaced by a newer link, ended by a password change or a disabled account) is not sent.
 // It was shown as « refusé (définitif) », as if the relay had refused it: it gets its own state,
-// `cancelled`. SQLite cannot change a CHECK constraint: the table is rebuilt, rows kept as they are.
+// `cancelled`. SQLite cannot change a CHECK constraint: the table is rebuilt, rows kept as they are,
+// in one transaction (Kysely's migrator does not open one for SQLite): a stop half-way leaves the
+// old table, and a server still sending meanwhile waits instead of writing to a copy.
 const COLUMNS = `id, message_id, kind, recipient, user_id, subject, text_body, html_body,
 	unsubscribe_url, status, attempts, next_attempt_at, last_error, created_at, sent_at,
 	one_time_link, link_expires_at`;
 
 async function rebuild(db: Kysely<unknown>, statuses: string[]): Promise<void> {
 	const allowed = statuses.map((s) => `'${s}'`).join(', ');
+	await db.transaction().execute(async (trx) => copy(trx, allowed));
+}
+
+async function copy(db: Kysely<unknown>, allowed: string): Promise<void> {
 	await sql
 		.raw(
 			`CREATE TABLE mail_outbox_new (
@@ -51,6 +57,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-	await sql`UPDATE mail_outbox SET status = 'failed' WHERE status = 'cancelled'`.execute(db);
-	await rebuild(db, BEFORE);
+	await db.transaction().execute(async (trx) => {
+		await sql`UPDATE mail_outbox SET status = 'failed' WHERE status = 'cancelled'`.execute(trx);
+		await copy(trx, BEFORE.map((s) => `'${s}'`).join(', '));
+	});
 }

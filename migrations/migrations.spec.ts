@@ -96,3 +96,51 @@ describe('2026_12_03_100000_mail_one_time_link', () => {
 		await db.destroy();
 	});
 });
+
+describe('2026_12_07_110000_mail_cancelled', () => {
+	it('rebuilds the outbox with every row, column and index, accepts « cancelled », and back', async () => {
+		const db = openDatabase(':memory:');
+		const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+		await migrator.migrateTo('2026_12_07_100000_mail_link_expiry');
+		const statuses = ['pending', 'sending', 'sent', 'failed', 'interrupted', 'kept'];
+		for (const [i, status] of statuses.entries())
+			await sql`INSERT INTO mail_outbox (message_id, kind, recipient, subject, text_body, html_body,
+				unsubscribe_url, status, attempts, next_attempt_at, last_error, created_at, sent_at,
+				one_time_link, link_expires_at)
+				VALUES (${`<m${i}@lot.test>`}, 'reset', 'paul@cdg46.test', 'Objet', 'texte', '<p>texte</p>',
+				NULL, ${status}, ${i}, ${1000 + i}, ${`erreur ${i}`}, ${2000 + i}, NULL,
+				${`https://sdusn.test/mot-de-passe-oublie/${i}`}, ${3000 + i})`.execute(db);
+		const read = async () => (await sql`SELECT * FROM mail_outbox ORDER BY id`.execute(db)).rows;
+		const shape = async () => ({
+			columns: (
+				await sql`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_xinfo('mail_outbox')`.execute(
+					db
+				)
+			).rows,
+			indexes: (
+				await sql`SELECT name FROM pragma_index_list('mail_outbox') ORDER BY name`.execute(db)
+			).rows
+		});
+		const [rowsBefore, shapeBefore] = [await read(), await shape()];
+		const insertCancelled = () =>
+			sql`INSERT INTO mail_outbox (message_id, kind, recipient, subject, text_body, html_body,
+				status, next_attempt_at, created_at) VALUES ('<x@lot.test>', 'reset', 'a@b.test', 'O', 't', 'h',
+				'cancelled', 0, 0)`.execute(db);
+		await expect(insertCancelled()).rejects.toThrow(/CHECK constraint/);
+
+		await migrator.migrateTo('2026_12_07_110000_mail_cancelled');
+		expect(await read()).toEqual(rowsBefore);
+		expect(await shape()).toEqual(shapeBefore);
+		await insertCancelled();
+		await expect(
+			sql`UPDATE mail_outbox SET status = 'perdu' WHERE id = 1`.execute(db)
+		).rejects.toThrow(/CHECK constraint/);
+
+		await migrator.migrateTo('2026_12_07_100000_mail_link_expiry');
+		const after = await read();
+		expect(after.slice(0, statuses.length)).toEqual(rowsBefore);
+		expect(after.at(-1)).toMatchObject({ status: 'failed' });
+		expect(await shape()).toEqual(shapeBefore);
+		await db.destroy();
+	});
+});
