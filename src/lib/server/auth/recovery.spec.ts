@@ -221,7 +221,7 @@ describe('password reset by e-mail', () => {
 		const [, first] = await listMessages(db, 10, 0);
 		expect(first).toMatchObject({ status: 'cancelled', attempts: 0 });
 		expect(first!.lastError).toMatch(
-			/^Non envoyé : son lien à usage unique ne sert plus : remplacé par un lien plus récent/
+			/^Non envoyé : son lien à usage unique ne sert plus \(remplacé par un lien plus récent, qui part à sa place/
 		);
 		expect(await findMessage(db, first!.id)).toMatchObject({ oneTimeLink: null });
 	});

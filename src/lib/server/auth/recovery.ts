@@ -187,21 +187,27 @@ const LINK_PAGES = {
 /**
  * Why a one-time link of a message waiting to be sent will not work at `at`, or null: replaced by
  * a newer link, already used, ended (a password change, a disabled account, a revoked invitation)
- * or expired. The sender does not send such a message (MailSender's `linkProblem`).
+ * or expired. The sender does not send such a message (MailSender's `linkProblem`). A link the
+ * portal did not write in this form (it always does) is let through.
  */
 export async function oneTimeLinkProblem(
 	db: Executor,
 	link: string,
 	at: number
 ): Promise<string | null> {
-	const match = /\/(invitation|mot-de-passe-oublie)\/([^/?#]+)$/.exec(new URL(link).pathname);
+	const path = URL.canParse(link) ? new URL(link).pathname : '';
+	const match = /\/(invitation|mot-de-passe-oublie)\/([^/?#]+)$/.exec(path);
 	const parts = match ? splitToken(match[2]!) : null;
 	if (!match || !parts) return null;
+	const invitation = match[1] === 'invitation';
 	const row = await LINK_PAGES[match[1] as keyof typeof LINK_PAGES](db, parts.id);
-	if (!row) return 'son lien à usage unique n’existe plus.';
+	const remedy = invitation
+		? 'Renvoyez l’invitation depuis la liste des comptes si elle est encore attendue.'
+		: 'La personne peut demander un nouveau lien.';
+	if (!row) return `son lien à usage unique n’existe plus. ${remedy}`;
 	if (row.usedAt !== null)
-		return 'son lien à usage unique ne sert plus : remplacé par un lien plus récent, déjà utilisé, ou arrêté par un changement de mot de passe, la désactivation du compte ou la révocation de l’invitation.';
+		return `son lien à usage unique ne sert plus (remplacé par un lien plus récent, qui part à sa place, déjà utilisé, ou arrêté par un changement de mot de passe ou la désactivation du compte${invitation ? ', ou la révocation de l’invitation' : ''}).`;
 	if (row.expiresAt <= at)
-		return `son lien à usage unique expirait le ${formatMoment(row.expiresAt)}, avant d’avoir pu être remis.`;
+		return `son lien à usage unique expire le ${formatMoment(row.expiresAt)}, trop tôt pour servir une fois reçu. ${remedy}`;
 	return null;
 }

@@ -87,8 +87,8 @@ describe('the plan workbook as written', () => {
 			expect(sheet.getColumn(column).numFmt).toBe('@');
 			expect(sheet.getRow(2).getCell(column).numFmt).toBe('@');
 		}
-		// Not the long texts (Excel may show « #### » for a text-formatted cell over 255 characters).
-		expect(workbook.getWorksheet('Fiches')!.getColumn(6).numFmt).not.toBe('@');
+		// The sections too: a line « - premier point » typed in stays text, not a formula.
+		expect(workbook.getWorksheet('Fiches')!.getColumn(6).numFmt).toBe('@');
 		const fiches = workbook.getWorksheet('Fiches')!;
 		expect((fiches.getRow(1).values as unknown[]).slice(1)).toEqual(
 			SHEETS.fiches.columns.map((c) => c.header)

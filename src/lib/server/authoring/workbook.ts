@@ -291,10 +291,10 @@ export async function writePlanWorkbook(
 			const target = sheet.getColumn(i + 1);
 			target.width = column.width;
 			if (column.kind === 'date') target.numFmt = 'dd/mm/yyyy';
-			// Short text columns (codes, names, titles) stay text when typed in: « 4-2 » is not turned
-			// into a date. Not the long texts: some Excel versions show « #### » for a text-formatted
-			// cell of more than 255 characters.
-			if (column.kind === 'text') target.numFmt = '@';
+			// Text columns stay text when typed in: a code « 4-2 » is not turned into a date, nor a
+			// section's line « - premier point » into a formula. (Some old Excel versions show « #### »
+			// for a text-formatted cell of more than 255 characters; the text is kept and imported.)
+			if (column.kind === 'text' || column.kind === 'long') target.numFmt = '@';
 			if (column.kind === 'long' || column.width >= 40)
 				target.alignment = { vertical: 'top', wrapText: true };
 			else target.alignment = { vertical: 'top' };

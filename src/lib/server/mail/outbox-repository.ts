@@ -185,6 +185,29 @@ export async function markCancelled(db: Executor, id: number, reason: string): P
 }
 
 /**
+ * A claim given back before anything was sent (its link could not be checked): `pending` again at
+ * `nextAttemptAt`, the claim's attempt not counted.
+ */
+export async function releaseClaim(
+	db: Executor,
+	id: number,
+	nextAttemptAt: number,
+	reason: string
+): Promise<void> {
+	await db
+		.updateTable('mail_outbox')
+		.set((eb) => ({
+			status: 'pending',
+			next_attempt_at: nextAttemptAt,
+			last_error: reason,
+			attempts: eb('attempts', '-', 1)
+		}))
+		.where('id', '=', id)
+		.where('status', '=', 'sending')
+		.execute();
+}
+
+/**
  * At start-up: a message still `sending` was being handed to the relay when the process died. It
  * may or may not have been delivered; it is never sent again (at-most-once) and shows as
  * interrupted at /admin/courriels.

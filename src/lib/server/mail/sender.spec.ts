@@ -163,7 +163,7 @@ describe('the outbox sender', () => {
 		// Not sent, not counted as tried: one attempt, the refused one.
 		expect(expired).toMatchObject({ status: 'cancelled', attempts: 1, oneTimeLink: null });
 		expect(expired!.lastError).toMatch(
-			/^Non envoyé : son lien à usage unique expirait le 2\u00a0mars\u00a02026 à 10\u00a0h\u00a030,/
+			/^Non envoyé : son lien à usage unique a expiré le 2\u00a0mars\u00a02026 à 10\u00a0h\u00a030,/
 		);
 		expect(await findMessage(db, inTime)).toMatchObject({ status: 'sent' });
 	});
@@ -182,12 +182,33 @@ describe('the outbox sender', () => {
 		expect(await s.deliverDue()).toBe(3);
 		expect(smtp.received.map((r) => r.mail.text)).toEqual([expect.stringContaining('vivant-789')]);
 		expect(await findMessage(db, almost)).toMatchObject({ status: 'cancelled', attempts: 0 });
+		expect((await findMessage(db, almost))!.lastError).toMatch(
+			/^Non envoyé : son lien à usage unique expire le .*, dans moins de 5 minutes, trop tôt pour servir une fois reçu\. La personne peut demander un nouveau lien\.$/
+		);
 		expect(await findMessage(db, replaced)).toMatchObject({
 			status: 'cancelled',
 			lastError: 'Non envoyé : remplacé par un lien plus récent.'
 		});
 		expect(await findMessage(db, live)).toMatchObject({ status: 'sent' });
 		expect(asked).toHaveLength(2);
+	});
+
+	it('gives the claim back when the link cannot be checked, and goes on with the others', async () => {
+		const unchecked = await queueReset('a-verifier-123', clock + 30 * 60_000);
+		const other = await queue('Autre');
+		const s = sender({
+			linkProblem: async () => {
+				throw new Error('SQLITE_BUSY: database is locked');
+			}
+		});
+		expect(await s.deliverDue()).toBe(2);
+		expect(smtp.received.map((r) => r.mail.subject)).toEqual(['Autre']);
+		expect(await findMessage(db, other)).toMatchObject({ status: 'sent' });
+		expect(await findMessage(db, unchecked)).toMatchObject({
+			status: 'pending',
+			attempts: 0,
+			lastError: 'Vérification du lien à usage unique impossible : nouvel essai plus tard.'
+		});
 	});
 
 	it('retries after a 421 with the same Message-ID and delivers once', async () => {
@@ -259,6 +280,9 @@ describe('the outbox sender', () => {
 		const row = await findMessage(db, id);
 		expect(row).toMatchObject({ status: 'failed', attempts: 4 });
 		expect(row!.lastError).toContain('ECONNREFUSED');
+		// Given up: it no longer says another attempt will come.
+		expect(row!.lastError).not.toContain('nouvel essai plus tard');
+		expect(row!.lastError).toMatch(/Abandonné après 4 essais\.$/);
 		smtp = await startSmtp();
 	});
 

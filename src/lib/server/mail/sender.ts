@@ -11,6 +11,7 @@ import {
 	markSent,
 	markCancelled,
 	markStopped,
+	releaseClaim,
 	type OutboxRow
 } from './outbox-repository';
 import { fillOneTimeLink } from './templates';
@@ -159,12 +160,15 @@ export function describeFailure(error: unknown): string {
 	return `${summary} Détail technique${codes ? ` (${codes})` : ''} : ${detail}`;
 }
 
-function linkExpiredReason(expiresAt: number, kind: string): string {
+function linkExpiredReason(expiresAt: number, kind: string, now: number): string {
 	const remedy =
 		kind === 'invitation'
 			? 'Renvoyez l’invitation depuis la liste des comptes.'
-			: 'La personne doit demander un nouveau lien.';
-	return `Non envoyé : son lien à usage unique expirait le ${formatMoment(expiresAt)}, avant d’avoir pu être remis (serveur de courrier injoignable ou refusant le message jusque-là). ${remedy}`;
+			: 'La personne peut demander un nouveau lien.';
+	const when = formatMoment(expiresAt);
+	return expiresAt <= now
+		? `Non envoyé : son lien à usage unique a expiré le ${when}, avant que le serveur de courrier ne prenne le message. ${remedy}`
+		: `Non envoyé : son lien à usage unique expire le ${when}, dans moins de 5 minutes, trop tôt pour servir une fois reçu. ${remedy}`;
 }
 
 function retryDelay(attempts: number, baseMs = RETRY_BASE_MS): number {
@@ -261,8 +265,24 @@ export class MailSender {
 	}
 
 	private async deliver(transport: MailTransport, message: OutboxRow): Promise<void> {
-		// A link that no longer works is not sent: the person would follow it to a refusal.
-		const dead = await this.deadLinkReason(message);
+		// A link that no longer works is not sent: the person would follow it to a refusal. A check
+		// that fails (a busy database) gives the claim back: nothing was sent, it is tried later.
+		let dead: string | null;
+		try {
+			dead = await this.deadLinkReason(message);
+		} catch (error) {
+			await releaseClaim(
+				this.db,
+				message.id,
+				this.now() + retryDelay(1, this.options.retryBaseMs),
+				'Vérification du lien à usage unique impossible : nouvel essai plus tard.'
+			);
+			log().warn(
+				{ event: 'mail-link-check-failed', id: message.id, err: (error as Error).message },
+				'Courriel : vérification du lien impossible'
+			);
+			return;
+		}
 		if (dead) {
 			await markCancelled(this.db, message.id, dead);
 			log().warn(
@@ -292,11 +312,16 @@ export class MailSender {
 					reason
 				);
 			} else {
+				// A temporary failure given up: not « nouvel essai plus tard » any more.
+				const final =
+					outcome === 'temporary'
+						? `${reason.replace(/ : nouvel essai plus tard(, corrigez le réglage)?\./, '.')} Abandonné après ${message.attempts} essais.`
+						: reason;
 				await markStopped(
 					this.db,
 					message.id,
 					outcome === 'uncertain' ? 'interrupted' : 'failed',
-					reason
+					final
 				);
 			}
 			log().warn(
@@ -320,7 +345,7 @@ export class MailSender {
 		if (!message.oneTimeLink) return null;
 		const at = this.now() + LINK_MARGIN_MS;
 		if (message.linkExpiresAt !== null && message.linkExpiresAt <= at)
-			return linkExpiredReason(message.linkExpiresAt, message.kind);
+			return linkExpiredReason(message.linkExpiresAt, message.kind, this.now());
 		const problem = await this.options.linkProblem?.(message.oneTimeLink, at);
 		return problem ? `Non envoyé : ${problem}` : null;
 	}
