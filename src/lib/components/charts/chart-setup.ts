@@ -12,6 +12,7 @@ import {
 	Tooltip,
 	type ChartConfiguration
 } from 'chart.js';
+import { formatDate, formatShortDate } from '$lib/utils/format';
 
 Chart.register(
 	BarController,
@@ -32,8 +33,74 @@ Chart.defaults.locale = 'fr-FR';
 Chart.defaults.plugins.tooltip.callbacks.label = (item) =>
 	`${item.dataset.label ? `${item.dataset.label}\u00a0: ` : ''}${item.formattedValue}`;
 
-export function createChart(canvas: HTMLCanvasElement, config: ChartConfiguration): Chart {
+const DAY_MS = 86_400_000;
+const dayIso = (day: number) => new Date(Math.round(day) * DAY_MS).toISOString().slice(0, 10);
+
+/** A date label is about this wide: ticks closer than it would overlap. */
+const LABEL_PX = 80;
+
+/**
+ * The days written under the axis: the first and the last, and between them those far enough from
+ * the one before and from the last not to overlap on an axis `width` pixels wide.
+ */
+export function spacedDays(days: number[], width: number): number[] {
+	if (days.length <= 1) return days;
+	const first = days[0]!;
+	const last = days.at(-1)!;
+	const gap = ((last - first) * LABEL_PX) / Math.max(width, LABEL_PX);
+	const kept = [first];
+	for (const day of days.slice(1, -1))
+		if (day - kept.at(-1)! >= gap && last - day >= gap) kept.push(day);
+	if (last - kept.at(-1)! >= gap) kept.push(last);
+	else kept[kept.length - 1] = last;
+	return kept;
+}
+
+/**
+ * A chart marked `dayAxis` (configs.ts, indicatorChart): its linear x axis counts days since 1970.
+ * Its ticks stand at the measurements' own days, written « 30/06/2019 » (Chart.js hides those that
+ * would overlap), and a tooltip is titled with the day in words.
+ */
+export function withDayAxis(config: ChartConfiguration): ChartConfiguration {
+	const plugins = (config.options?.plugins ?? {}) as Record<string, unknown>;
+	if (!plugins.dayAxis) return config;
+	const days = [
+		...new Set((config.data.datasets[0]?.data ?? []).map((point) => (point as { x: number }).x))
+	];
+	const x = (config.options?.scales?.x ?? {}) as Record<string, unknown>;
+	return {
+		...config,
+		options: {
+			...config.options,
+			scales: {
+				...config.options?.scales,
+				x: {
+					...x,
+					type: 'linear',
+					// One day's width around a single value, so that it stands in the middle.
+					...(days.length === 1 ? { min: days[0]! - 1, max: days[0]! + 1 } : {}),
+					afterBuildTicks: (scale: { ticks: { value: number }[]; maxWidth?: number }) => {
+						scale.ticks = spacedDays(days, scale.maxWidth ?? 600).map((value) => ({ value }));
+					},
+					ticks: { callback: (value: number | string) => formatShortDate(dayIso(Number(value))) }
+				}
+			},
+			plugins: {
+				...config.options?.plugins,
+				tooltip: {
+					callbacks: {
+						title: (items: { parsed: { x: number | null } }[]) =>
+							items[0]?.parsed.x == null ? '' : formatDate(dayIso(items[0].parsed.x))
+					}
+				}
+			}
+		}
+	} as ChartConfiguration;
+}
+
+export function createChart(canvas: HTMLCanvasElement, chartConfig: ChartConfiguration): Chart {
 	const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+	const config = withDayAxis(chartConfig);
 	return new Chart(canvas, {
 		...config,
 		options: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indicatorChart, progressChart, wrapLabel } from './configs';
+import { dayNumber, indicatorChart, progressChart, wrapLabel } from './configs';
 
 describe('chart labels', () => {
 	it('cuts a long axis label into lines at spaces, keeping every word', () => {
@@ -36,11 +36,21 @@ describe('chart labels', () => {
 			20
 		);
 		expect(config.data.datasets.map((d) => d.label)).toEqual(['Valeurs', 'Cible']);
-		expect(config.data.labels).toEqual(['31/12/2018', '30/06/2019']);
+		// Placed by date: x counts days since 1970, the axis is marked for chart-setup.ts.
+		expect(config.data.datasets[0]!.data).toEqual([
+			{ x: dayNumber('2018-12-31'), y: 10 },
+			{ x: dayNumber('2019-06-30'), y: 14 }
+		]);
+		expect(dayNumber('2019-06-30') - dayNumber('2018-12-31')).toBe(181);
+		expect(config.options?.plugins).toMatchObject({ dayAxis: true });
 	});
 	it('draws a single value’s target as a point, since one point makes no line', () => {
 		const [, single] = indicatorChart([{ date: '2018-12-31', value: 10 }], 20).data.datasets;
-		expect(single).toMatchObject({ label: 'Cible', data: [20], pointRadius: 4 });
+		expect(single).toMatchObject({
+			label: 'Cible',
+			data: [{ x: dayNumber('2018-12-31'), y: 20 }],
+			pointRadius: 4
+		});
 		const [, line] = indicatorChart(
 			[
 				{ date: '2018-12-31', value: 10 },
@@ -48,6 +58,12 @@ describe('chart labels', () => {
 			],
 			20
 		).data.datasets;
-		expect(line).toMatchObject({ data: [20, 20], pointRadius: 0 });
+		expect(line).toMatchObject({
+			data: [
+				{ x: dayNumber('2018-12-31'), y: 20 },
+				{ x: dayNumber('2019-12-31'), y: 20 }
+			],
+			pointRadius: 0
+		});
 	});
 });

@@ -1,6 +1,5 @@
 import type { ChartConfiguration } from 'chart.js';
 import { FICHE_STATUSES, STATUS_LABELS } from '$lib/utils/vocabulary';
-import { formatShortDate } from '$lib/utils/format';
 
 import type { FigureTable } from '$lib/server/dashboard/tables';
 
@@ -131,24 +130,29 @@ export function countChart(table: Table, labelKey: string, horizontal = false): 
 	};
 }
 
+/** A day (« 2019-06-30 ») as a number of days since 1970, the x of a chart by date. */
+export const dayNumber = (isoDate: string) => Date.parse(`${isoDate}T00:00:00Z`) / 86_400_000;
+
 /**
- * One indicator's values over time, with its target as a dashed line when there is one. The legend
- * says « Valeurs », as the fiche's own chart does: the figure's caption names the indicator, and a
- * legend entry does not wrap (a long indicator name was cut at 390 px).
+ * One indicator's values over time, placed by their date (two measurements a month apart closer
+ * than two a year apart), with its target as a dashed line when there is one. The x axis is a
+ * linear one in days, marked `dayAxis`: chart-setup.ts writes its ticks and tooltips as dates
+ * (a configuration travels as JSON, without functions). The legend says « Valeurs », as the
+ * fiche's own chart does: the figure's caption names the indicator.
  */
 export function indicatorChart(
 	points: { date: string; value: number }[],
 	target: number | null
 ): ChartConfiguration {
-	const dates = points.map((p) => formatShortDate(p.date));
+	const days = points.map((p) => dayNumber(p.date));
+	const span = days.length > 1 ? [days[0]!, days.at(-1)!] : days;
 	return {
 		type: 'line',
 		data: {
-			labels: dates,
 			datasets: [
 				{
 					label: 'Valeurs',
-					data: points.map((p) => p.value),
+					data: points.map((p, i) => ({ x: days[i]!, y: p.value })),
 					borderColor: '#000091',
 					backgroundColor: '#000091',
 					pointRadius: 4
@@ -158,7 +162,7 @@ export function indicatorChart(
 					: [
 							{
 								label: 'Cible',
-								data: points.map(() => target),
+								data: span.map((x) => ({ x, y: target })),
 								borderColor: '#b34000',
 								borderDash: [6, 4],
 								// A single value draws no line: its target is then a point.
@@ -168,6 +172,9 @@ export function indicatorChart(
 						])
 			]
 		},
-		options: { scales: { y: { beginAtZero: true } } }
+		options: {
+			scales: { x: { type: 'linear' }, y: { beginAtZero: true } },
+			plugins: { dayAxis: true } as Record<string, unknown>
+		}
 	};
 }
