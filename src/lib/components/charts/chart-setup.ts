@@ -13,6 +13,7 @@ import {
 	type ChartConfiguration
 } from 'chart.js';
 import { formatDate, formatShortDate } from '$lib/utils/format';
+import { spacedLabels } from './spaced-labels';
 
 Chart.register(
 	BarController,
@@ -40,20 +41,12 @@ const dayIso = (day: number) => new Date(Math.round(day) * DAY_MS).toISOString()
 const LABEL_PX = 80;
 
 /**
- * The days written under the axis: the first and the last, and between them those far enough from
- * the one before and from the last not to overlap on an axis `width` pixels wide.
+ * The days written under the axis: none overlapping on an axis `width` pixels wide (spacedLabels).
  */
-export function spacedDays(days: number[], width: number): number[] {
-	if (days.length <= 1) return days;
-	const first = days[0]!;
-	const last = days.at(-1)!;
-	const gap = ((last - first) * LABEL_PX) / Math.max(width, LABEL_PX);
-	const kept = [first];
-	for (const day of days.slice(1, -1))
-		if (day - kept.at(-1)! >= gap && last - day >= gap) kept.push(day);
-	if (last - kept.at(-1)! >= gap) kept.push(last);
-	else kept[kept.length - 1] = last;
-	return kept;
+function spacedDays(days: number[], width: number): number[] {
+	const span = days.length > 1 ? days.at(-1)! - days[0]! : 0;
+	const gap = (span * LABEL_PX) / Math.max(width, LABEL_PX);
+	return spacedLabels(days, gap).map((i) => days[i]!);
 }
 
 /**

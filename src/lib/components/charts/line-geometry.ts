@@ -1,3 +1,5 @@
+import { spacedLabels } from './spaced-labels';
+
 /**
  * Geometry of a small line chart drawn as SVG on the server (no JavaScript): values placed from
  * left to right by their date (two measurements a month apart are closer than two a year apart), a
@@ -64,23 +66,13 @@ export function lineGeometry(
 	};
 }
 
-/**
- * The dates written under the axis: the first and the last, and between them those far enough from
- * the one before and from the last not to overlap, six at most.
- */
+/** The dates written under the axis: six at most, none overlapping (spacedLabels). */
 function dateLabels(points: LineGeometry['points']): LineGeometry['xLabels'] {
-	const last = points.at(-1);
-	if (!last) return [];
-	const labels: LineGeometry['xLabels'] = [];
-	for (const p of points.slice(0, -1)) {
-		const previous = labels.at(-1);
-		if (labels.length >= MAX_X_LABELS - 1) break;
-		if (previous && p.x - previous.x < MIN_LABEL_GAP) continue;
-		if (last.x - p.x < MIN_LABEL_GAP) break;
-		labels.push({ x: p.x, date: p.date });
-	}
-	labels.push({ x: last.x, date: last.date });
-	return labels;
+	return spacedLabels(
+		points.map((p) => p.x),
+		MIN_LABEL_GAP,
+		MAX_X_LABELS
+	).map((i) => ({ x: points[i]!.x, date: points[i]!.date }));
 }
 
 function round(n: number): number {

@@ -376,14 +376,11 @@ export interface ShownLatest {
 /** A cell compared the way a person reads it: a day for a date, « 12.5 » for 12,5, « oui ». */
 function comparable(cell: Cell): string {
 	if (cell === null) return '';
-	if (cell instanceof Date)
-		return Number.isNaN(cell.getTime())
-			? 'invalid'
-			: new Date(Math.round(cell.getTime() / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
 	if (typeof cell === 'number') return String(cell);
-	// A date typed as text, the French way, as the import reads it (« 31/12/2018 »).
-	const typed = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(cell.trim());
-	if (typed) return `${typed[3]}-${typed[2]!.padStart(2, '0')}-${typed[1]!.padStart(2, '0')}`;
+	// A day, whether a date or typed as text, as the import reads it (« 31/12/2018 »).
+	const day = dayOfCell(cell);
+	if (day) return day;
+	if (cell instanceof Date) return 'invalid';
 	return cell
 		.trim()
 		.toLowerCase()
@@ -574,6 +571,31 @@ function columnLetter(index: number): string {
 	return letters;
 }
 
+/**
+ * The day a cell holds, « 2019-02-01 »: a date (rounded to its day: spreadsheets store a time
+ * too), or a text typed « 01/02/2019 » or « 2019-02-01 » naming a real day; null otherwise.
+ */
+function dayOfCell(value: Cell): string | null {
+	if (value instanceof Date)
+		return Number.isNaN(value.getTime())
+			? null
+			: new Date(Math.round(value.getTime() / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
+	if (typeof value !== 'string') return null;
+	const fr = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value.trim());
+	const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+	const parts = fr ? [fr[3], fr[2], fr[1]] : iso ? [iso[1], iso[2], iso[3]] : null;
+	if (!parts) return null;
+	const text = `${parts[0]}-${parts[1]!.padStart(2, '0')}-${parts[2]!.padStart(2, '0')}`;
+	const date = new Date(`${text}T00:00:00Z`);
+	return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text ? text : null;
+}
+
+/** A spreadsheet's day number as its date (days from 30 December 1899, after 1 March 1900), or null. */
+function serialDate(value: number): Date | null {
+	if (!Number.isInteger(value) || value < 61 || value > 73_415) return null;
+	return new Date(Date.UTC(1899, 11, 30) + value * 86_400_000);
+}
+
 function dateShown(date: Date): string {
 	return Number.isNaN(date.getTime())
 		? 'date illisible'
@@ -582,9 +604,8 @@ function dateShown(date: Date): string {
 
 /** A spreadsheet's day number shown with its day: « 46031, soit le 9 janvier 2026 ». */
 function serialShown(value: number): string {
-	// Day numbers count from 30 December 1899 (after 1 March 1900), as Excel and LibreOffice do.
-	if (!Number.isInteger(value) || value < 61 || value > 73_415) return formatNumber(value);
-	return `${value}, soit le ${dateShown(new Date(Date.UTC(1899, 11, 30) + value * 86_400_000))}`;
+	const date = serialDate(value);
+	return date ? `${value}, soit le ${dateShown(date)}` : formatNumber(value);
 }
 
 /** Reads the cells of one row by column, each problem named by sheet, row and column. */
@@ -670,15 +691,9 @@ class RowReader {
 	 */
 	codeCandidates(index: number): string[] {
 		const value = this.row.cells[index];
-		const date =
-			value instanceof Date
-				? value
-				: typeof value === 'number' && Number.isInteger(value) && value > 60 && value < 73_415
-					? new Date(Date.UTC(1899, 11, 30) + value * 86_400_000)
-					: null;
-		if (!date || Number.isNaN(date.getTime())) return [];
-		const day = new Date(Math.round(date.getTime() / 86_400_000) * 86_400_000);
-		const [d, m] = [day.getUTCDate(), day.getUTCMonth() + 1];
+		const day = dayOfCell(typeof value === 'number' ? serialDate(value) : (value ?? null));
+		if (!day || !(value instanceof Date || typeof value === 'number')) return [];
+		const [d, m] = [Number(day.slice(8, 10)), Number(day.slice(5, 7))];
 		return [`${d}-${m}`, `${m}-${d}`];
 	}
 
@@ -723,20 +738,8 @@ class RowReader {
 	optionalDate(index: number): string | null {
 		const value = this.row.cells[index];
 		if (value === null || value === undefined) return null;
-		if (value instanceof Date && !Number.isNaN(value.getTime())) {
-			const day = new Date(Math.round(value.getTime() / 86_400_000) * 86_400_000);
-			return day.toISOString().slice(0, 10);
-		}
-		if (typeof value === 'string') {
-			const fr = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value.trim());
-			const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
-			const parts = fr ? [fr[3], fr[2], fr[1]] : iso ? [iso[1], iso[2], iso[3]] : null;
-			if (parts) {
-				const text = `${parts[0]}-${parts[1]!.padStart(2, '0')}-${parts[2]!.padStart(2, '0')}`;
-				const date = new Date(`${text}T00:00:00Z`);
-				if (!Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text) return text;
-			}
-		}
+		const day = dayOfCell(value);
+		if (day) return day;
 		// A number far out of the spreadsheet's calendar reaches here as a date that is none.
 		const shown = value instanceof Date ? 'cette valeur' : `« ${String(value)} »`;
 		this.fail(

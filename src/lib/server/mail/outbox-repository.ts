@@ -166,17 +166,17 @@ export function markStopped(
 	return setOutcome(db, id, { status, last_error: error });
 }
 
-/**
- * A claimed message not sent because its one-time link no longer works: `cancelled`, the link
- * cleared, and the claim's attempt given back (nothing was tried).
- */
-export async function markCancelled(db: Executor, id: number, reason: string): Promise<void> {
+/** Undoes a claim made before anything was sent: the new state, the claim's attempt given back. */
+async function undoClaim(
+	db: Executor,
+	id: number,
+	values: { status: 'cancelled' | 'pending'; last_error: string; next_attempt_at?: number }
+): Promise<void> {
 	await db
 		.updateTable('mail_outbox')
 		.set((eb) => ({
-			status: 'cancelled',
-			one_time_link: null,
-			last_error: reason,
+			...values,
+			...(values.status === 'cancelled' ? { one_time_link: null } : {}),
 			attempts: eb('attempts', '-', 1)
 		}))
 		.where('id', '=', id)
@@ -184,27 +184,23 @@ export async function markCancelled(db: Executor, id: number, reason: string): P
 		.execute();
 }
 
-/**
- * A claim given back before anything was sent (its link could not be checked): `pending` again at
- * `nextAttemptAt`, the claim's attempt not counted.
- */
-export async function releaseClaim(
+/** A claimed message not sent because its one-time link no longer works: `cancelled`, link cleared. */
+export function markCancelled(db: Executor, id: number, reason: string): Promise<void> {
+	return undoClaim(db, id, { status: 'cancelled', last_error: reason });
+}
+
+/** A claim given back because its link could not be checked: `pending` again at `nextAttemptAt`. */
+export function releaseClaim(
 	db: Executor,
 	id: number,
 	nextAttemptAt: number,
 	reason: string
 ): Promise<void> {
-	await db
-		.updateTable('mail_outbox')
-		.set((eb) => ({
-			status: 'pending',
-			next_attempt_at: nextAttemptAt,
-			last_error: reason,
-			attempts: eb('attempts', '-', 1)
-		}))
-		.where('id', '=', id)
-		.where('status', '=', 'sending')
-		.execute();
+	return undoClaim(db, id, {
+		status: 'pending',
+		last_error: reason,
+		next_attempt_at: nextAttemptAt
+	});
 }
 
 /**
