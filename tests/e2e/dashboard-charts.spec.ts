@@ -84,7 +84,7 @@ test('the edition reads without JavaScript: its charts are drawn by a script it 
 	const { context, page } = await openWithoutScript(browser, '/bilans/2018');
 	await expect(
 		page.getByRole('figure', { name: /Mises à jour validées par trimestre/ }).getByRole('table')
-	).toContainText('2018-T3');
+	).toContainText('3e trimestre 2018');
 	// Each of the 23 fiches is listed, each line a link to the fiche as this edition froze it.
 	const fiches = page.locator('.fiche-list li');
 	await expect(fiches).toHaveCount(23);

@@ -67,7 +67,14 @@ test('the dashboard reads without JavaScript: the tables carry the figures', asy
 	await page.goto('/tableau-de-bord');
 	await expect(
 		page.getByRole('figure', { name: /Mises à jour validées par trimestre/ }).getByRole('table')
-	).toContainText('2018-T3');
+	).toContainText('3e trimestre 2018');
+	// A group's label is shown, not its code as the CSV holds it (« performance », « politique-donnee »).
+	const orientations = page
+		.getByRole('figure', { name: /Avancement par orientation/ })
+		.getByRole('table');
+	await expect(orientations.getByRole('columnheader', { name: 'Code' })).toHaveCount(0);
+	await expect(orientations.getByRole('cell', { name: 'politique-donnee' })).toHaveCount(0);
+	await expect(orientations).toContainText('Orientation');
 	await context.close();
 });
 

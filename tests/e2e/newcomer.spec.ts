@@ -130,6 +130,20 @@ test('at 320 px (a 400 % zoom), with wider text spacing, the fiche and edition p
 		await widenTextSpacing(page);
 		expect(await pageWidth(page), path).toBeLessThanOrEqual(320);
 	}
+	// The edition's cover puts each value under its label: « 31 décembre 2018 » on one line, its
+	// year not cut (« 201 / 8 »); a data file's name is not cut after its hyphen.
+	const lines = (text: string) =>
+		page
+			.getByText(text, { exact: true })
+			.first()
+			.evaluate((el) => {
+				const range = document.createRange();
+				range.selectNodeContents(el);
+				return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+			});
+	expect(await lines('31\u00a0décembre\u00a02018')).toBe(1);
+	await page.goto('/donnees');
+	expect(await lines('mesures-2018.csv')).toBe(1);
 	await context.close();
 });
 

@@ -9,6 +9,7 @@ import {
 	formatNumberInput,
 	formatPercent,
 	formatQuantity,
+	formatQuarter,
 	formatShortDate,
 	formatSittingMoment,
 	formatWait
@@ -56,6 +57,14 @@ describe('French formats', () => {
 		expect(formatDate('2026-11-30T23:30:00.000Z')).toBe('1er\u00a0décembre\u00a02026');
 		expect(formatShortDate('2019-12-31')).toBe('31/12/2019');
 		expect(formatDateTime('2026-07-14T08:05:09.000Z')).toBe('14/07/2026 10:05:09');
+	});
+
+	it('writes a quarter in words in tables, short under a chart, and leaves other text alone', () => {
+		expect(formatQuarter('2018-T3')).toBe('3e trimestre 2018');
+		expect(formatQuarter('2019-T1')).toBe('1er trimestre 2019');
+		expect(formatQuarter('2019-T1', 'short')).toBe('T1\u00a02019');
+		expect(formatQuarter('2019-T5')).toBe('2019-T5');
+		expect(formatQuarter('CDG46', 'short')).toBe('CDG46');
 	});
 
 	it('writes a value with its unit, an editable number and a file size', () => {

@@ -29,6 +29,20 @@ export function formatDate(isoDate: string): string {
 	return text;
 }
 
+/**
+ * A quarter as people read it, from its machine form « 2018-T3 » (kept in CSV files): « 3e
+ * trimestre 2018 » in tables and sentences, « T3 2018 » under a chart's bars. Anything else is
+ * given back as it is.
+ */
+export function formatQuarter(quarter: string, form: 'long' | 'short' = 'long'): string {
+	const match = /^(\d{4})-T([1-4])$/.exec(quarter);
+	if (!match) return quarter;
+	const [, year, rank] = match;
+	return form === 'short'
+		? `T${rank}\u00a0${year}`
+		: `${rank === '1' ? '1er' : `${rank}e`} trimestre ${year}`;
+}
+
 /** "31/12/2019" for "2019-12-31" (chart axes and labels, where a long date takes too much room). */
 export function formatShortDate(isoDate: string): string {
 	return `${isoDate.slice(8, 10)}/${isoDate.slice(5, 7)}/${isoDate.slice(0, 4)}`;

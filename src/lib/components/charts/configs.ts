@@ -1,5 +1,6 @@
 import type { ChartConfiguration } from 'chart.js';
 import { FICHE_STATUSES, STATUS_LABELS } from '$lib/utils/vocabulary';
+import { formatQuarter } from '$lib/utils/format';
 
 import type { FigureTable } from '$lib/server/dashboard/tables';
 
@@ -111,7 +112,9 @@ export function countChart(table: Table, labelKey: string, horizontal = false): 
 	return {
 		type: 'bar',
 		data: {
-			labels: horizontal ? wrappedLabels(table, labelKey) : labels(table, labelKey),
+			labels: horizontal
+				? wrappedLabels(table, labelKey)
+				: labels(table, labelKey).map((l) => formatQuarter(l, 'short')),
 			datasets: [
 				{
 					label: 'Mises à jour validées',

@@ -30,6 +30,9 @@ describe('the charts of graphiques.json', () => {
 		expect(charts['activite-organisations']).toEqual(
 			countChart(table('activite-organisations'), 'organisation', true)
 		);
+		// Quarters under the bars as people write them, not as the CSV does (« 2018-T3 »).
+		expect(table('activite-trimestres').rows[0]?.[0]).toBe('2018-T3');
+		expect(charts['activite-trimestres']?.data.labels?.[0]).toBe('T3\u00a02018');
 		expect(view.indicators.length).toBeGreaterThan(0);
 		const first = view.indicators[0]!;
 		expect(charts[indicatorChartId(0)]).toEqual(indicatorChart(first.points, first.target));

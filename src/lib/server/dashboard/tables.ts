@@ -2,7 +2,7 @@ import { protectFormula, spreadsheetCsv } from '../csv';
 import { FICHE_STATUSES, STATUS_LABELS, isFicheStatus, statusCount } from '../../utils/vocabulary';
 import { isoDateCell, type Sheet } from '../spreadsheet';
 import type { DashboardFigures, GroupFigures } from './figures';
-import { formatNumber, formatPercent, plural, pluralize } from '../../utils/format';
+import { formatNumber, formatPercent, formatQuarter, plural, pluralize } from '../../utils/format';
 
 export type Cell = string | number | null;
 
@@ -80,7 +80,7 @@ export function figureTables(figures: DashboardFigures): FigureTable[] {
 			summary:
 				figures.activityByQuarter.length === 0
 					? 'Aucune mise à jour validée.'
-					: `Mises à jour validées par trimestre : ${figures.activityByQuarter.map((a) => `${a.quarter} : ${formatNumber(a.count)}`).join(', ')}.`
+					: `Mises à jour validées par trimestre : ${figures.activityByQuarter.map((a) => `${formatQuarter(a.quarter)} : ${formatNumber(a.count)}`).join(', ')}.`
 		},
 		{
 			id: 'activite-organisations',
@@ -157,6 +157,7 @@ export function tableToSheet(table: FigureTable, period: string): Sheet {
 				if (typeof cell === 'string' && key === 'statut' && isFicheStatus(cell))
 					return STATUS_LABELS[cell];
 				if (cell === null && key === 'avancement_moyen') return 'non évalué';
+				if (typeof cell === 'string' && key === 'trimestre') return formatQuarter(cell);
 				return cell;
 			})
 		)
