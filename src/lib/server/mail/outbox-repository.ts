@@ -166,41 +166,22 @@ export function markStopped(
 	return setOutcome(db, id, { status, last_error: error });
 }
 
-/** Undoes a claim made before anything was sent: the new state, the claim's attempt given back. */
-async function undoClaim(
-	db: Executor,
-	id: number,
-	values: { status: 'cancelled' | 'pending'; last_error: string; next_attempt_at?: number }
-): Promise<void> {
+/**
+ * A claimed message not sent because its one-time link no longer works: `cancelled`, the link
+ * cleared, and the claim's attempt given back (nothing was tried with the relay).
+ */
+export async function markCancelled(db: Executor, id: number, reason: string): Promise<void> {
 	await db
 		.updateTable('mail_outbox')
 		.set((eb) => ({
-			...values,
-			...(values.status === 'cancelled' ? { one_time_link: null } : {}),
+			status: 'cancelled',
+			last_error: reason,
+			one_time_link: null,
 			attempts: eb('attempts', '-', 1)
 		}))
 		.where('id', '=', id)
 		.where('status', '=', 'sending')
 		.execute();
-}
-
-/** A claimed message not sent because its one-time link no longer works: `cancelled`, link cleared. */
-export function markCancelled(db: Executor, id: number, reason: string): Promise<void> {
-	return undoClaim(db, id, { status: 'cancelled', last_error: reason });
-}
-
-/** A claim given back because its link could not be checked: `pending` again at `nextAttemptAt`. */
-export function releaseClaim(
-	db: Executor,
-	id: number,
-	nextAttemptAt: number,
-	reason: string
-): Promise<void> {
-	return undoClaim(db, id, {
-		status: 'pending',
-		last_error: reason,
-		next_attempt_at: nextAttemptAt
-	});
 }
 
 /**

@@ -193,10 +193,11 @@ describe('the outbox sender', () => {
 		expect(asked).toHaveLength(2);
 	});
 
-	it('gives the claim back when the link cannot be checked, and goes on with the others', async () => {
-		const unchecked = await queueReset('a-verifier-123', clock + 30 * 60_000);
+	it('counts a link check that fails as a try: it backs off, goes on with the others, gives up at last', async () => {
+		const unchecked = await queueReset('a-verifier-123', clock + 7 * 86_400_000);
 		const other = await queue('Autre');
 		const s = sender({
+			maxAttempts: 3,
 			linkProblem: async () => {
 				throw new Error('SQLITE_BUSY: database is locked');
 			}
@@ -206,9 +207,29 @@ describe('the outbox sender', () => {
 		expect(await findMessage(db, other)).toMatchObject({ status: 'sent' });
 		expect(await findMessage(db, unchecked)).toMatchObject({
 			status: 'pending',
-			attempts: 0,
+			attempts: 1,
+			nextAttemptAt: clock + 60_000,
 			lastError: 'Vérification du lien à usage unique impossible : nouvel essai plus tard.'
 		});
+		// A lasting fault: tried after one minute, then two, then given up, not every minute for ever.
+		clock += 60_000;
+		expect(await s.deliverDue()).toBe(1);
+		expect(await findMessage(db, unchecked)).toMatchObject({
+			status: 'pending',
+			attempts: 2,
+			nextAttemptAt: clock + 120_000
+		});
+		clock += 120_000;
+		expect(await s.deliverDue()).toBe(1);
+		expect(await findMessage(db, unchecked)).toMatchObject({
+			status: 'failed',
+			attempts: 3,
+			oneTimeLink: null,
+			lastError: 'Vérification du lien à usage unique impossible. Abandonné après 3 essais.'
+		});
+		clock += 86_400_000;
+		expect(await s.deliverDue()).toBe(0);
+		expect(smtp.received).toHaveLength(1);
 	});
 
 	it('retries after a 421 with the same Message-ID and delivers once', async () => {

@@ -11,7 +11,6 @@ import {
 	markSent,
 	markCancelled,
 	markStopped,
-	releaseClaim,
 	type OutboxRow
 } from './outbox-repository';
 import { fillOneTimeLink } from './templates';
@@ -266,20 +265,20 @@ export class MailSender {
 
 	private async deliver(transport: MailTransport, message: OutboxRow): Promise<void> {
 		// A link that no longer works is not sent: the person would follow it to a refusal. A check
-		// that fails (a busy database) gives the claim back: nothing was sent, it is tried later.
+		// that fails (a busy database, a lasting fault) counts as a try: the message waits like one
+		// the relay put off, and is given up after the last attempt instead of waiting for ever.
 		let dead: string | null;
 		try {
 			dead = await this.deadLinkReason(message);
 		} catch (error) {
-			await releaseClaim(
-				this.db,
-				message.id,
-				this.now() + retryDelay(1, this.options.retryBaseMs),
-				'Vérification du lien à usage unique impossible : nouvel essai plus tard.'
-			);
 			log().warn(
 				{ event: 'mail-link-check-failed', id: message.id, err: (error as Error).message },
 				'Courriel : vérification du lien impossible'
+			);
+			await this.notDelivered(
+				message,
+				'temporary',
+				'Vérification du lien à usage unique impossible : nouvel essai plus tard.'
 			);
 			return;
 		}
@@ -302,28 +301,7 @@ export class MailSender {
 			});
 		} catch (error) {
 			const outcome = classify(error);
-			const reason = describeFailure(error);
-			const maxAttempts = this.options.maxAttempts ?? MAX_ATTEMPTS;
-			if (outcome === 'temporary' && message.attempts < maxAttempts) {
-				await markRetry(
-					this.db,
-					message.id,
-					this.now() + retryDelay(message.attempts, this.options.retryBaseMs),
-					reason
-				);
-			} else {
-				// A temporary failure given up: not « nouvel essai plus tard » any more.
-				const final =
-					outcome === 'temporary'
-						? `${reason.replace(/ : nouvel essai plus tard(, corrigez le réglage)?\./, '.')} Abandonné après ${message.attempts} essais.`
-						: reason;
-				await markStopped(
-					this.db,
-					message.id,
-					outcome === 'uncertain' ? 'interrupted' : 'failed',
-					final
-				);
-			}
+			await this.notDelivered(message, outcome, describeFailure(error));
 			log().warn(
 				{
 					event: 'mail-refused',
@@ -338,6 +316,34 @@ export class MailSender {
 		}
 		await markSent(this.db, message.id, this.now());
 		log().info({ event: 'mail-sent', id: message.id, kind: message.kind }, 'Courriel remis');
+	}
+
+	/**
+	 * A try that did not deliver: tried again later while the failure is temporary and attempts are
+	 * left, else stopped (`interrupted` when it may have been delivered, `failed` otherwise).
+	 */
+	private async notDelivered(message: OutboxRow, outcome: Outcome, reason: string): Promise<void> {
+		const maxAttempts = this.options.maxAttempts ?? MAX_ATTEMPTS;
+		if (outcome === 'temporary' && message.attempts < maxAttempts) {
+			await markRetry(
+				this.db,
+				message.id,
+				this.now() + retryDelay(message.attempts, this.options.retryBaseMs),
+				reason
+			);
+			return;
+		}
+		// A temporary failure given up: not « nouvel essai plus tard » any more.
+		const final =
+			outcome === 'temporary'
+				? `${reason.replace(/ : nouvel essai plus tard(, corrigez le réglage)?\./, '.')} Abandonné après ${message.attempts} essais.`
+				: reason;
+		await markStopped(
+			this.db,
+			message.id,
+			outcome === 'uncertain' ? 'interrupted' : 'failed',
+			final
+		);
 	}
 
 	/** Why the message's one-time link will not work when read, or null (no link, or a live one). */
