@@ -127,7 +127,11 @@ test('an admin invites a partner, who receives the mail and sets a password from
 	);
 	const unknown = await page.goto('/admin/courriels?etat=perdus');
 	expect(unknown?.status()).toBe(400);
-	await expect(page.getByText('Cet état de message n’existe pas.')).toBeVisible();
+	await expect(page.getByText(/^Cet état de message n’existe pas\./)).toContainText(
+		'refusé (définitif)'
+	);
+	await page.getByRole('link', { name: 'Voir tous les courriels et leurs états' }).click();
+	await expect(page).toHaveURL(/\/admin\/courriels$/);
 	// A page past the last message of a state says so and leads back to the first.
 	await page.goto('/admin/courriels?etat=remis&page=99');
 	await expect(page.getByText(/^Cette page est au-delà du dernier message remis/)).toBeVisible();

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { authorize } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { outboxPage } from '$lib/server/mail/outbox';
-import { MAIL_STATUS_SLUGS, mailStatusOfSlug } from '$lib/utils/mail-status';
+import { MAIL_STATUS_LABELS, mailStatusOfSlug } from '$lib/utils/mail-status';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -11,10 +11,11 @@ export const load: PageServerLoad = async (event) => {
 	const page = /^\d{1,5}$/.test(raw) && Number(raw) >= 1 ? Number(raw) : 1;
 	const slug = event.url.searchParams.get('etat');
 	const status = slug === null ? undefined : mailStatusOfSlug(slug);
+	// The states are named as the page names them, and the page's own counts lead to each.
 	if (slug !== null && !status)
-		error(
-			400,
-			`Cet état de message n’existe pas. États possibles : ${Object.values(MAIL_STATUS_SLUGS).join(', ')}.`
-		);
+		error(400, {
+			message: `Cet état de message n’existe pas. États possibles : ${Object.values(MAIL_STATUS_LABELS).join(' ; ')}.`,
+			next: { href: '/admin/courriels', label: 'Voir tous les courriels et leurs états' }
+		});
 	return outboxPage(getDb(), page, status);
 };
