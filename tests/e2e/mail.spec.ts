@@ -379,3 +379,53 @@ test('notification preferences at /compte, and one-click unsubscribe without log
 	);
 	await visitor.context().close();
 });
+
+test('the relay closes: the messages wait, and an admin sends them as soon as it is mended', async ({
+	page,
+	browser
+}, testInfo) => {
+	const received = () =>
+		smtp.received.filter(
+			(r) =>
+				r.envelopeTo.includes(INVITEE.email) && /Nouveau mot de passe/.test(r.mail.subject ?? '')
+		).length;
+	const before = received();
+	smtp.refuseNext.push(421);
+	const visitor = await anonymous(browser);
+	await visitor.goto('/mot-de-passe-oublie');
+	await visitor.waitForLoadState('networkidle');
+	await visitor.getByLabel('Adresse électronique').fill(INVITEE.email);
+	await visitor.getByRole('button', { name: 'Recevoir un lien' }).click();
+	await expect(visitor.getByRole('status')).toContainText('Si un compte existe');
+	await visitor.context().close();
+
+	await loginPage(page, ACCOUNTS.admin);
+	// Once the sender has tried (it polls every two seconds), the relay having said 421, the
+	// message waits, its next attempt a minute on.
+	const waiting = page
+		.locator('.mail-list li')
+		.filter({ hasText: INVITEE.email })
+		.filter({ hasText: 'code 421' });
+	await expect
+		.poll(async () => {
+			await page.goto('/admin/courriels?etat=en-attente');
+			return waiting.count();
+		})
+		.toBe(1);
+	await waiting.locator('summary').click();
+	await expect(waiting).toContainText(/prochain essai le/);
+	await expectNoAxeViolations(page);
+	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'courriels-en-attente');
+
+	// Mended: « Réessayer maintenant » sends it well before the minute is out.
+	await page.getByRole('button', { name: 'Réessayer maintenant les messages en attente' }).click();
+	await expect(page.getByRole('status')).toContainText(
+		/^1\smessage en attente part dans les secondes\s+qui viennent/
+	);
+	await expect.poll(received, { timeout: 20_000 }).toBe(before + 1);
+	// Said once: pressed again with nothing waiting, the page says there is nothing to do.
+	await page.goto('/admin/courriels');
+	await expect(
+		page.getByRole('button', { name: 'Réessayer maintenant les messages en attente' })
+	).toHaveCount(0);
+});

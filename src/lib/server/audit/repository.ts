@@ -51,7 +51,8 @@ export const AUDIT_ACTIONS = {
 	'mail.preferences': 'Préférences de courriel modifiées',
 	'campaign.opened': 'Campagne de suivi ouverte',
 	'campaign.closed': 'Campagne de suivi close par un administrateur',
-	'session.convened': 'Séance de la commission : convocation envoyée'
+	'session.convened': 'Séance de la commission : convocation envoyée',
+	'mail.retried': 'Courriels en attente réessayés maintenant'
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -43,6 +43,8 @@ export interface Resources {
 	'plan.import': undefined;
 	'commission.file.view': { ficheOrganisationIds: number[]; onAgenda: boolean };
 	'mail.view': undefined;
+	/** « Réessayer maintenant » the messages waiting for a later attempt (/admin/courriels). */
+	'mail.retry': undefined;
 	'campaigns.manage': undefined;
 }
 
@@ -101,6 +103,7 @@ export function can<A extends Action>(
 		}
 		case 'queue.view':
 		case 'mail.view':
+		case 'mail.retry':
 		case 'campaigns.manage':
 		case 'editions.manage':
 		case 'plan.edit':

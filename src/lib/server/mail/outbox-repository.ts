@@ -100,9 +100,11 @@ export async function insertMessage(
 }
 
 /**
- * Takes the oldest message due for an attempt: marks it `sending` and counts the attempt, before
- * anything is sent (at-most-once: a message found `sending` after a crash is never sent again).
- * Run in a transaction, so that no other sender takes the same message.
+ * Takes the first-written message due for an attempt: marks it `sending` and counts the attempt,
+ * before anything is sent (at-most-once: a message found `sending` after a crash is never sent
+ * again). Due messages go in the order they were written, whatever their attempts: after an outage
+ * a campaign's opening mail goes before its reminder. Run in a transaction, so that no other
+ * sender takes the same message.
  */
 export async function claimDueMessage(db: Executor, now: number): Promise<OutboxRow | undefined> {
 	const due = await db
@@ -110,7 +112,6 @@ export async function claimDueMessage(db: Executor, now: number): Promise<Outbox
 		.select('id')
 		.where('status', '=', 'pending')
 		.where('next_attempt_at', '<=', now)
-		.orderBy('next_attempt_at')
 		.orderBy('id')
 		.limit(1)
 		.executeTakeFirst();
@@ -154,6 +155,48 @@ export function markRetry(db: Executor, id: number, nextAttemptAt: number, error
 		next_attempt_at: nextAttemptAt,
 		last_error: error
 	});
+}
+
+/**
+ * The relay itself failed (unreachable, refused the connection or the login): every message
+ * waiting would fail the same way, so none is tried before `until`; the others keep their
+ * attempts, and all go together, in their order, once it answers. Returns how many were put off.
+ */
+export async function postponePending(db: Executor, until: number, reason: string) {
+	const result = await db
+		.updateTable('mail_outbox')
+		.set({ next_attempt_at: until, last_error: reason })
+		.where('status', '=', 'pending')
+		.where('next_attempt_at', '<', until)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}
+
+/**
+ * Whether a message that waits after a failure (it carries the error) is due now: what
+ * « Réessayer maintenant » makes of every waiting message.
+ */
+export async function hasRetryDue(db: Executor, now: number): Promise<boolean> {
+	const row = await db
+		.selectFrom('mail_outbox')
+		.select('id')
+		.where('status', '=', 'pending')
+		.where('last_error', 'is not', null)
+		.where('next_attempt_at', '<=', now)
+		.limit(1)
+		.executeTakeFirst();
+	return row !== undefined;
+}
+
+/** « Réessayer maintenant »: every message waiting for a later attempt is due now. */
+export async function makePendingDue(db: Executor, now: number): Promise<number> {
+	const result = await db
+		.updateTable('mail_outbox')
+		.set({ next_attempt_at: now })
+		.where('status', '=', 'pending')
+		.where('next_attempt_at', '>', now)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
 }
 
 /** `failed` (refused for good) or `interrupted` (may have been delivered: never sent again). */

@@ -2,10 +2,18 @@ import { hmac } from '@oslojs/crypto/hmac';
 import { SHA256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
-import type { Executor } from '../db';
+import type { Db, Executor } from '../db';
 import type { MailStatus } from '../db/schema';
 import { randomToken } from '../auth/tokens';
-import { countMessagesByStatus, insertMessage, listMessages } from './outbox-repository';
+import {
+	countMessagesByStatus,
+	insertMessage,
+	listMessages,
+	makePendingDue
+} from './outbox-repository';
+import { recordAudit } from '../audit/repository';
+import { ok, refuse, type Result } from '../result';
+import { pluralize } from '../../utils/format';
 import { ensureSecret } from '../auth/repository';
 import { findPreferences, type Category } from './preferences-repository';
 import { ONE_TIME_LINK, renderMail, type MailParts } from './templates';
@@ -176,4 +184,39 @@ export async function outboxPage(db: Executor, page: number, status?: MailStatus
 		status: status ?? null,
 		counts: await countMessagesByStatus(db)
 	};
+}
+
+/**
+ * « Réessayer maintenant » (/admin/courriels): once the relay is mended, the messages waiting for
+ * a later attempt need not wait for it; they are due now, and go in the order they were written.
+ */
+export async function retryWaitingMail(
+	db: Db,
+	admin: { id: number; name: string },
+	clientAddress: string | null,
+	now = Date.now()
+): Promise<Result<{ count: number }>> {
+	if (!settings.relayed)
+		return refuse(
+			409,
+			'Aucun serveur de courrier n’est configuré (SMTP_URL) : les messages restent ici, il n’y a rien à réessayer.'
+		);
+	const count = await db.transaction().execute(async (trx) => {
+		const due = await makePendingDue(trx, now);
+		if (due > 0)
+			await recordAudit(trx, {
+				actor: admin,
+				action: 'mail.retried',
+				summary: `${pluralize(due, 'courriel en attente réessayé', 'courriels en attente réessayés')} maintenant`,
+				after: { count: due },
+				clientAddress
+			});
+		return due;
+	});
+	if (count === 0)
+		return refuse(
+			409,
+			'Aucun message n’attend un prochain essai : rien n’a changé. Un message qui vient d’être écrit part dans les secondes qui suivent.'
+		);
+	return ok({ count });
 }

@@ -2,9 +2,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { findMessage, insertMessage } from './outbox-repository';
+import { insertUser } from '../auth/users';
 import { passwordResetMail } from './messages';
-import { outboxPage, queueMail } from './outbox';
-import { LINK_MARGIN_MS, MailSender, classify, describeFailure, smtpTransport } from './sender';
+import { configureMail, outboxPage, queueMail, retryWaitingMail } from './outbox';
+import {
+	LINK_MARGIN_MS,
+	MailSender,
+	classify,
+	describeFailure,
+	isRelayFault,
+	smtpTransport
+} from './sender';
 import { startSmtp, type TestSmtp } from './testing';
 import { mailStatusOfSlug } from '../../utils/mail-status';
 
@@ -150,10 +158,12 @@ describe('the outbox sender', () => {
 	it('does not send a one-time link that expired while the relay was refusing it', async () => {
 		const late = await queueReset('court-123', clock + 30 * 60_000);
 		const inTime = await queueReset('long-456', clock + 7 * 86_400_000);
-		smtp.refuseNext.push(421, 421);
+		smtp.refuseNext.push(421);
 		const s = sender();
-		expect(await s.deliverDue()).toBe(2);
+		// The relay closes (421): the invitation waits with the reset, its attempts untouched.
+		expect(await s.deliverDue()).toBe(1);
 		expect(smtp.received).toHaveLength(0);
+		expect(await findMessage(db, inTime)).toMatchObject({ status: 'pending', attempts: 0 });
 		// The relay answers again 31 minutes later: the reset link has expired, the invitation has not.
 		clock += 31 * 60_000;
 		expect(await s.deliverDue()).toBe(2);
@@ -232,6 +242,109 @@ describe('the outbox sender', () => {
 		expect(smtp.received).toHaveLength(1);
 	});
 
+	it('when the relay itself fails, every message waits with it, and all go in writing order', async () => {
+		const opening = await queue('Ouverture de la campagne');
+		const reminder = await queue('Rappel J-3');
+		smtp.refuseNext.push(421);
+		const s = sender();
+		expect(await s.deliverDue()).toBe(1);
+		expect(await findMessage(db, opening)).toMatchObject({ status: 'pending', attempts: 1 });
+		// The others are not tried against a relay that closes: they wait, their attempts untouched.
+		const waiting = await findMessage(db, reminder);
+		expect(waiting).toMatchObject({
+			status: 'pending',
+			attempts: 0,
+			nextAttemptAt: clock + 60_000
+		});
+		expect(waiting!.lastError).toMatch(
+			/^En attente : Refusé pour l’instant par le serveur de courrier \(code 421\)/
+		);
+		// One written meanwhile waits too, though nothing put it off…
+		clock += 30_000;
+		const later = await queue('Notification');
+		expect(await s.deliverDue()).toBe(0);
+		// …and once the relay may be tried again, all three go in the order they were written.
+		clock += 30_000;
+		expect(await s.deliverDue()).toBe(3);
+		expect(smtp.received.map((r) => r.mail.subject)).toEqual([
+			'Ouverture de la campagne',
+			'Rappel J-3',
+			'Notification'
+		]);
+		expect(await findMessage(db, reminder)).toMatchObject({ attempts: 1, lastError: null });
+		expect(await findMessage(db, later)).toMatchObject({ status: 'sent', attempts: 1 });
+	});
+
+	it('a refusal of one recipient (451) does not hold the others', async () => {
+		const first = await queue('Premier');
+		await queue('Second');
+		smtp.refuseNext.push(451);
+		expect(await sender().deliverDue()).toBe(2);
+		expect(smtp.received.map((r) => r.mail.subject)).toEqual(['Second']);
+		expect(await findMessage(db, first)).toMatchObject({ status: 'pending', attempts: 1 });
+	});
+
+	it('« Réessayer maintenant » sends the waiting messages before their next attempt, and is journaled', async () => {
+		const admin = {
+			id: await insertUser(db, {
+				email: 'anne@lot.fr',
+				name: 'Anne Admin',
+				role: 'admin',
+				organisationId: null,
+				passwordHash: null
+			}),
+			name: 'Anne Admin'
+		};
+		const previous = configureMail({
+			origin: 'https://sdusn.test',
+			from: 'x@y.test',
+			relayed: false
+		});
+		try {
+			expect(await retryWaitingMail(db, admin, null, clock)).toMatchObject({
+				ok: false,
+				status: 409,
+				message: expect.stringMatching(/^Aucun serveur de courrier n’est configuré/)
+			});
+			configureMail({ origin: 'https://sdusn.test', from: 'x@y.test', relayed: true });
+			const id = await queue('Rappel');
+			// Nothing waits for a later attempt yet: nothing to do, and said so.
+			expect(await retryWaitingMail(db, admin, null, clock)).toMatchObject({
+				ok: false,
+				status: 409,
+				message: expect.stringMatching(/^Aucun message n’attend un prochain essai/)
+			});
+			await queue('Autre');
+			smtp.refuseNext.push(421, 421);
+			const s = sender();
+			expect(await s.deliverDue()).toBe(1);
+			// Two minutes before the next attempt, the relay is mended and an admin asks.
+			clock += 10_000;
+			expect(await s.deliverDue()).toBe(0);
+			smtp.refuseNext.length = 0;
+			expect(await retryWaitingMail(db, admin, '203.0.113.9', clock)).toEqual({
+				ok: true,
+				value: { count: 2 }
+			});
+			expect(await s.deliverDue()).toBe(2);
+			expect(smtp.received.map((r) => r.mail.subject)).toEqual(['Rappel', 'Autre']);
+			expect(await findMessage(db, id)).toMatchObject({ status: 'sent', attempts: 2 });
+			const journal = await db
+				.selectFrom('audit_event')
+				.select(['action', 'summary', 'actor_label'])
+				.execute();
+			expect(journal).toEqual([
+				{
+					action: 'mail.retried',
+					summary: '2\u00a0courriels en attente réessayés maintenant',
+					actor_label: 'Anne Admin'
+				}
+			]);
+		} finally {
+			configureMail(previous);
+		}
+	});
+
 	it('retries after a 421 with the same Message-ID and delivers once', async () => {
 		const id = await queue();
 		smtp.refuseNext.push(421);
@@ -270,7 +383,7 @@ describe('the outbox sender', () => {
 		const refused = await queue('Refusé');
 		const waiting = await queue('En attente');
 		const sent = await queue('Remis');
-		smtp.refuseNext.push(550, 421);
+		smtp.refuseNext.push(550, 451);
 		await sender().deliverDue();
 		const failedPage = await outboxPage(db, 1, 'failed');
 		expect(failedPage.messages.map((m) => m.id)).toEqual([refused]);
@@ -383,6 +496,13 @@ describe('the outbox sender', () => {
 describe('classify', () => {
 	it('tells temporary, permanent and uncertain failures apart', () => {
 		expect(classify({ responseCode: 421, command: 'DATA' })).toBe('temporary');
+		// The relay's own faults hold every message; one recipient's refusal holds only its own.
+		expect(isRelayFault({ code: 'ESOCKET', command: 'CONN' })).toBe(true);
+		expect(isRelayFault({ code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' })).toBe(true);
+		expect(isRelayFault({ code: 'ECONNECTION', command: 'CONN' })).toBe(true);
+		expect(isRelayFault({ responseCode: 421, command: 'DATA' })).toBe(true);
+		expect(isRelayFault({ responseCode: 452, command: 'RCPT TO' })).toBe(false);
+		expect(isRelayFault({ responseCode: 451, command: 'DATA' })).toBe(false);
 		expect(classify({ responseCode: 451 })).toBe('temporary');
 		expect(classify({ responseCode: 550, command: 'RCPT TO' })).toBe('permanent');
 		expect(classify({ code: 'ECONNREFUSED' })).toBe('temporary');

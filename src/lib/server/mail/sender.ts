@@ -8,6 +8,8 @@ import {
 	interruptUnfinished,
 	keepPending,
 	markRetry,
+	postponePending,
+	hasRetryDue,
 	markSent,
 	markCancelled,
 	markStopped,
@@ -111,6 +113,22 @@ const UNREACHABLE = new Set([
 	'EDNS'
 ]);
 
+/** Steps where a failure is the relay's, not the message's: connecting, greeting, TLS, login. */
+const RELAY_STEPS = new Set(['CONN', 'EHLO', 'HELO', 'LHLO', 'STARTTLS', 'AUTH']);
+
+/**
+ * Whether a temporary failure is the relay's own (unreachable, silent, refused the connection, TLS
+ * or the login, or closing with 421), so that every other message would meet it too; a refusal of
+ * one recipient (450, 452 at RCPT TO) is not.
+ */
+export function isRelayFault(error: unknown): boolean {
+	const e = (error ?? {}) as { responseCode?: number; code?: string; command?: string };
+	if (e.responseCode === 421) return true;
+	if (e.code && (UNREACHABLE.has(e.code) || ['ETLS', 'EAUTH', 'ETIMEDOUT'].includes(e.code)))
+		return true;
+	return RELAY_STEPS.has((e.command ?? '').toUpperCase().split(' ')[0] ?? '');
+}
+
 /** What a delivery error means for the message (see the note at the top of this file). */
 export function classify(error: unknown): Outcome {
 	const e = (error ?? {}) as { responseCode?: number; code?: string; command?: string };
@@ -201,6 +219,11 @@ export class MailSender {
 	private timer: ReturnType<typeof setTimeout> | undefined;
 	private running: Promise<void> | undefined;
 	private stopped = false;
+	/**
+	 * After the relay's own failure, no message is tried before this moment (ms): those written
+	 * meanwhile wait with the others, and all go in the order they were written once it is past.
+	 */
+	private relayPausedUntil = 0;
 	private readonly now: () => number;
 
 	constructor(
@@ -251,8 +274,13 @@ export class MailSender {
 			await keepPending(this.db);
 			return 0;
 		}
+		if (this.now() < this.relayPausedUntil) {
+			// « Réessayer maintenant » (/admin/courriels) made the waiting messages due: the pause ends.
+			if (!(await hasRetryDue(this.db, this.now()))) return 0;
+			this.relayPausedUntil = 0;
+		}
 		let attempted = 0;
-		while (!this.stopped) {
+		while (!this.stopped && this.now() >= this.relayPausedUntil) {
 			const message = await this.db
 				.transaction()
 				.execute((trx) => claimDueMessage(trx, this.now()));
@@ -301,7 +329,13 @@ export class MailSender {
 			});
 		} catch (error) {
 			const outcome = classify(error);
-			await this.notDelivered(message, outcome, describeFailure(error));
+			const reason = describeFailure(error);
+			const retryAt = await this.notDelivered(message, outcome, reason);
+			// The relay's own fault: the other messages wait with this one, without spending attempts.
+			if (outcome === 'temporary' && isRelayFault(error)) {
+				this.relayPausedUntil = retryAt;
+				await postponePending(this.db, retryAt, `En attente : ${reason}`);
+			}
 			log().warn(
 				{
 					event: 'mail-refused',
@@ -321,17 +355,18 @@ export class MailSender {
 	/**
 	 * A try that did not deliver: tried again later while the failure is temporary and attempts are
 	 * left, else stopped (`interrupted` when it may have been delivered, `failed` otherwise).
+	 * Returns when a next try of the relay is due.
 	 */
-	private async notDelivered(message: OutboxRow, outcome: Outcome, reason: string): Promise<void> {
+	private async notDelivered(
+		message: OutboxRow,
+		outcome: Outcome,
+		reason: string
+	): Promise<number> {
 		const maxAttempts = this.options.maxAttempts ?? MAX_ATTEMPTS;
+		const retryAt = this.now() + retryDelay(message.attempts, this.options.retryBaseMs);
 		if (outcome === 'temporary' && message.attempts < maxAttempts) {
-			await markRetry(
-				this.db,
-				message.id,
-				this.now() + retryDelay(message.attempts, this.options.retryBaseMs),
-				reason
-			);
-			return;
+			await markRetry(this.db, message.id, retryAt, reason);
+			return retryAt;
 		}
 		// A temporary failure given up: not « nouvel essai plus tard » any more.
 		const final =
@@ -344,6 +379,7 @@ export class MailSender {
 			outcome === 'uncertain' ? 'interrupted' : 'failed',
 			final
 		);
+		return retryAt;
 	}
 
 	/** Why the message's one-time link will not work when read, or null (no link, or a live one). */

@@ -1,9 +1,10 @@
 import { error } from '@sveltejs/kit';
-import { authorize } from '$lib/server/auth/guards';
+import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
-import { outboxPage } from '$lib/server/mail/outbox';
+import { refusalAnswer } from '$lib/server/http/form-answer';
+import { mailIsRelayed, outboxPage, retryWaitingMail } from '$lib/server/mail/outbox';
 import { MAIL_STATUS_LABELS, mailStatusOfSlug } from '$lib/utils/mail-status';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'mail.view');
@@ -17,5 +18,14 @@ export const load: PageServerLoad = async (event) => {
 			message: `Cet état de message n’existe pas. États possibles : ${Object.values(MAIL_STATUS_LABELS).join(' ; ')}.`,
 			next: { href: '/admin/courriels', label: 'Voir tous les courriels et leurs états' }
 		});
-	return outboxPage(getDb(), page, status);
+	return { ...(await outboxPage(getDb(), page, status)), relayed: mailIsRelayed() };
+};
+
+export const actions: Actions = {
+	retry: async (event) => {
+		const admin = await authorize(event, 'mail.retry');
+		const result = await retryWaitingMail(getDb(), admin, safeClientAddress(event));
+		if (!result.ok) return refusalAnswer(result);
+		return { retried: result.value.count };
+	}
 };
