@@ -516,6 +516,11 @@ describe('plan workbook round trip', () => {
 			organisations.getRow(rowOf(organisations, 'adcf')).getCell(2).value = 'ADEFPAT';
 			organisations.getRow(rowOf(organisations, 'adefpat')).getCell(2).value = 'ADCF';
 		});
+		// The preview says that the fiches named under these names change organisation.
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.notices).toEqual([
+			'« ADCF » s’appellera « ADEFPAT » et « ADEFPAT » s’appellera « ADCF », un nom que porte aujourd’hui une autre organisation. La feuille « Porteurs et partenaires » nomme les organisations par leur nom : les fiches 1-1, 5-1 et 15-1 changent donc d’organisation (les changements ci-dessous les disent sous les nouveaux noms), et les comptes de la nouvelle organisation en rendront compte. Pour ne changer que les noms, écrivez aussi les nouveaux noms dans la feuille « Porteurs et partenaires ».'
+		]);
 		const applied = await applyPlanImport(db, bytes, { reason: 'Noms inversés', actor: null });
 		expect(applied).toMatchObject({ ok: true });
 		expect(
@@ -540,6 +545,24 @@ describe('plan workbook round trip', () => {
 				.where('name', 'in', ['ADCF', 'ADEFPAT'])
 				.execute()
 		).toEqual([]);
+	});
+
+	it('names swapped in both sheets move no fiche, and the preview says so', async () => {
+		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const organisations = workbook.getWorksheet('Organisations')!;
+			organisations.getRow(rowOf(organisations, 'adcf')).getCell(2).value = 'ADEFPAT';
+			organisations.getRow(rowOf(organisations, 'adefpat')).getCell(2).value = 'ADCF';
+			const swapped: Record<string, string> = { ADCF: 'ADEFPAT', ADEFPAT: 'ADCF' };
+			workbook.getWorksheet('Porteurs et partenaires')!.eachRow((row) => {
+				const name = swapped[String(row.getCell(3).value)];
+				if (name) row.getCell(3).value = name;
+			});
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.changes.map((c) => c.key)).toEqual(['adcf', 'adefpat']);
+		expect(preview.notices).toEqual([
+			'« ADCF » s’appellera « ADEFPAT » et « ADEFPAT » s’appellera « ADCF », un nom que porte aujourd’hui une autre organisation. Aucune fiche ne change d’organisation.'
+		]);
 	});
 
 	it('an import into an empty database creates the whole plan', async () => {

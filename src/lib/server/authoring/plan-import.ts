@@ -187,10 +187,50 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		],
 		creates,
 		current,
-		notices: latestValueNotices(
-			editedLatestRows(reading.shownLatest, reading.model, await loadLatestValues(db))
-		)
+		notices: [
+			...nameTakenNotices(current, reading.model),
+			...latestValueNotices(
+				editedLatestRows(reading.shownLatest, reading.model, await loadLatestValues(db))
+			)
+		]
 	};
+}
+
+/**
+ * Said beside the preview: an organisation given the name another one bears today. The sheet of
+ * owners and partners names organisations by name, so the fiches it lists under that name go to
+ * the organisation that takes it, with the right of its accounts to report on them; the change
+ * list shows them under the new names only, which is easily misread.
+ */
+function nameTakenNotices(current: PlanModel, next: PlanModel): string[] {
+	const nameToday = new Map(current.organisations.map((o) => [o.slug, o.name]));
+	const slugToday = new Map(current.organisations.map((o) => [o.name.toLowerCase(), o.slug]));
+	const takers = next.organisations.flatMap((o) => {
+		const before = nameToday.get(o.slug);
+		const from = slugToday.get(o.name.toLowerCase());
+		return before !== undefined && before !== o.name && from !== undefined && from !== o.slug
+			? [{ slug: o.slug, before, name: o.name, from }]
+			: [];
+	});
+	if (takers.length === 0) return [];
+	const involved = new Set(takers.flatMap((t) => [t.slug, t.from]));
+	const peopleOf = (model: PlanModel, fiche: string) =>
+		model.people
+			.filter((p) => p.fiche === fiche && involved.has(p.organisation))
+			.map((p) => `${p.role} ${p.organisation}`)
+			.sort()
+			.join('|');
+	const moved = next.fiches
+		.map((f) => f.code)
+		.filter((code) => peopleOf(current, code) !== peopleOf(next, code));
+	const renames = takers.map((t) => `« ${t.before} » s’appellera « ${t.name} »`);
+	const list = (items: string[]) =>
+		items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} et ${items.at(-1)}`;
+	const consequence =
+		moved.length === 0
+			? 'Aucune fiche ne change d’organisation.'
+			: `La feuille « ${SHEETS.people.name} » nomme les organisations par leur nom : ${moved.length === 1 ? 'la fiche' : 'les fiches'} ${list(moved)} ${moved.length === 1 ? 'change' : 'changent'} donc d’organisation (les changements ci-dessous les disent sous les nouveaux noms), et les comptes de la nouvelle organisation en rendront compte. Pour ne changer que les noms, écrivez aussi les nouveaux noms dans la feuille « ${SHEETS.people.name} ».`;
+	return [`${list(renames)}, un nom que porte aujourd’hui une autre organisation. ${consequence}`];
 }
 
 /** Said beside the preview: the latest values edited in the workbook are not imported. */

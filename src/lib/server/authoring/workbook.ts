@@ -955,11 +955,13 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 	});
 	model.organisations = uniqueBy(organisationRows, (o) => o.slug, 0, 'l’organisation');
 	uniqueBy(organisationRows, (o) => o.name.toLowerCase(), 1, 'le nom');
-	const organisationByName = new Map<string, string>();
-	for (const o of model.organisations) {
-		organisationByName.set(o.name.toLowerCase(), o.slug);
-		organisationByName.set(o.slug, o.slug);
-	}
+	// The other sheets name an organisation by its name (as exported) or its identifier; a name
+	// that is also another one's identifier (« ADEFPAT » given to adcf) names by its name, whatever
+	// the rows' order.
+	const organisationByName = new Map<string, string>([
+		...model.organisations.map((o) => [o.slug, o.slug] as const),
+		...model.organisations.map((o) => [o.name.toLowerCase(), o.slug] as const)
+	]);
 
 	const ficheRows = new Map<string, number>();
 	// A fiche's code the spreadsheet turned into a date: the other sheets' rows naming that fiche
