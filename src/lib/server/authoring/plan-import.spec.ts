@@ -547,6 +547,23 @@ describe('plan workbook round trip', () => {
 		).toEqual([]);
 	});
 
+	it('a fiche taken out of the « Fiches » sheet alone: its first citing row says where the others are and what to do', async () => {
+		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const fiches = workbook.getWorksheet('Fiches')!;
+			fiches.spliceRows(rowOf(fiches, '14-1'), 1);
+		});
+		const preview = await previewPlanImport(db, bytes);
+		const about = preview.problems.filter((p) => p.includes('« 14-1 »'));
+		expect(about).toEqual([
+			'Feuille « Porteurs et partenaires », ligne 126, colonne « Fiche » : la fiche « 14-1 » n’existe pas dans la feuille « Fiches » ; 4 lignes la citent (« Porteurs et partenaires » lignes 126 à 128, « Indicateurs » ligne 25) : pour retirer la fiche 14-1 du plan, supprimez aussi ces lignes ; pour la garder, remettez sa ligne dans la feuille « Fiches ».',
+			...[127, 128].map(
+				(row) =>
+					`Feuille « Porteurs et partenaires », ligne ${row}, colonne « Fiche » : la fiche « 14-1 » n’existe pas dans la feuille « Fiches ».`
+			),
+			'Feuille « Indicateurs », ligne 25, colonne « Fiche » : la fiche « 14-1 » n’existe pas dans la feuille « Fiches ».'
+		]);
+	});
+
 	it('names swapped in both sheets move no fiche, and the preview says so', async () => {
 		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
 			const organisations = workbook.getWorksheet('Organisations')!;

@@ -608,6 +608,37 @@ function serialShown(value: number): string {
 	return date ? `${value}, soit le ${dateShown(date)}` : formatNumber(value);
 }
 
+/**
+ * A fiche taken out of the « Fiches » sheet alone leaves its rows in the others, each refused: the
+ * first refusal says how many there are, where, and the two ways out.
+ */
+function unknownFicheGuidance(code: string, rows: { sheet: string; row: number }[]): string {
+	const sheets = [...new Set(rows.map((r) => r.sheet))].map((sheet) => {
+		const numbers = rows.filter((r) => r.sheet === sheet).map((r) => r.row);
+		return `« ${sheet} » ${numbers.length === 1 ? 'ligne' : 'lignes'} ${rowRanges(numbers)}`;
+	});
+	return ` ; ${rows.length} lignes la citent (${sheets.join(', ')}) : pour retirer la fiche ${code} du plan, supprimez aussi ces lignes ; pour la garder, remettez sa ligne dans la feuille « ${SHEETS.fiches.name} »`;
+}
+
+/** « 40 à 45 et 48 » for rows 40, 41, 42, 43, 44, 45 and 48. */
+function rowRanges(numbers: number[]): string {
+	const ranges: string[] = [];
+	const sorted = [...numbers].sort((a, b) => a - b);
+	for (let i = 0; i < sorted.length;) {
+		let j = i;
+		while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+		ranges.push(
+			j === i
+				? `${sorted[i]}`
+				: j === i + 1
+					? `${sorted[i]}, ${sorted[j]}`
+					: `${sorted[i]} à ${sorted[j]}`
+		);
+		i = j + 1;
+	}
+	return ranges.length === 1 ? ranges[0]! : `${ranges.slice(0, -1).join(', ')} et ${ranges.at(-1)}`;
+}
+
 /** Reads the cells of one row by column, each problem named by sheet, row and column. */
 class RowReader {
 	constructor(
@@ -622,6 +653,10 @@ class RowReader {
 
 	get number(): number {
 		return this.row.number;
+	}
+
+	get sheet(): string {
+		return this.spec.name;
 	}
 
 	/** A cell of a column the import does not read, as found (see Column.info). */
@@ -1010,13 +1045,27 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 		'la fiche'
 	);
 	const ficheCodes = new Set(model.fiches.map((f) => f.code));
+	// The rows of the other sheets that name a fiche the « Fiches » sheet lacks, by code: its first
+	// problem says how many rows name it and what to do (see unknownFicheGuidance).
+	const unknownFiches = new Map<
+		string,
+		{ rows: { sheet: string; row: number }[]; first: number }
+	>();
 	const knownFiche = (r: RowReader, index: number): string => {
 		const code = r.code(index);
-		if (code && !ficheCodes.has(code) && !unreadableCodes.has(code))
+		if (code && !ficheCodes.has(code) && !unreadableCodes.has(code)) {
+			const known = unknownFiches.get(code);
+			if (known) known.rows.push({ sheet: r.sheet, row: r.number });
+			else
+				unknownFiches.set(code, {
+					rows: [{ sheet: r.sheet, row: r.number }],
+					first: problems.list.length
+				});
 			r.problem(
 				index,
 				`la fiche « ${code} » n’existe pas dans la feuille « ${SHEETS.fiches.name} »`
 			);
+		}
 		return code;
 	};
 
@@ -1123,6 +1172,10 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 		'l’indicateur'
 	);
 	// A fiche may have no indicator yet, as the portal's form allows (a fiche just added).
+	for (const [code, { rows, first }] of unknownFiches) {
+		const problem = problems.list[first];
+		if (problem && rows.length > 1) problem.message += unknownFicheGuidance(code, rows);
+	}
 
 	if (problems.list.length > 0) {
 		const list = problems.list.slice(0, MAX_PROBLEMS);
