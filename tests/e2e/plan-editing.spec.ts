@@ -425,6 +425,11 @@ test('an admin renames an orientation and moves objective 4; a visitor sees both
 		await expectNoAxeViolations(admin);
 		await admin.getByRole('button', { name: /^Ajouter/ }).click();
 		await expect(admin.locator('#label-error')).toContainText('Indiquez l’intitulé');
+		// The refused fields are named at the top too, each a link to its field.
+		const summary = admin.locator('[data-error-summary]');
+		await expect(summary).toContainText('Rien n’a été enregistré');
+		await summary.getByRole('link', { name: /Indiquez l’intitulé/ }).click();
+		await expect(admin.getByLabel('Intitulé', { exact: true })).toBeFocused();
 		await expectNoAxeViolations(admin);
 	}
 	await screenshotsAtWidths(admin, plansShot, 'objectif-nouveau');
