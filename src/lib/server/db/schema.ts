@@ -384,6 +384,15 @@ export interface MailOutboxTable {
 	sent_at: number | null;
 }
 
+/** The relay's own state, one row (id 1; migration 2026_12_08): see sender.ts. */
+export interface MailRelayTable {
+	id: number;
+	failing_since: number | null;
+	failures: Generated<number>;
+	paused_until: number | null;
+	last_error: string | null;
+}
+
 export interface MailPreferenceTable {
 	user_id: number;
 	reminders: number;
@@ -475,6 +484,7 @@ export interface Database {
 	edition: EditionTable;
 	edition_resource: EditionResourceTable;
 	mail_outbox: MailOutboxTable;
+	mail_relay: MailRelayTable;
 	mail_preference: MailPreferenceTable;
 	password_reset: PasswordResetTable;
 	notification_event: NotificationEventTable;

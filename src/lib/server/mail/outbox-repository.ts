@@ -158,45 +158,112 @@ export function markRetry(db: Executor, id: number, nextAttemptAt: number, error
 }
 
 /**
- * The relay itself failed (unreachable, refused the connection or the login): every message
- * waiting would fail the same way, so none is tried before `until`; the others keep their
- * attempts, and all go together, in their order, once it answers. Returns how many were put off.
+ * « Réessayer maintenant »: every message waiting is due now (those waiting for a later attempt
+ * after their own failure too). Returns how many messages wait.
  */
-export async function postponePending(db: Executor, until: number, reason: string) {
-	const result = await db
-		.updateTable('mail_outbox')
-		.set({ next_attempt_at: until, last_error: reason })
-		.where('status', '=', 'pending')
-		.where('next_attempt_at', '<', until)
-		.executeTakeFirst();
-	return Number(result.numUpdatedRows);
-}
-
-/**
- * Whether a message that waits after a failure (it carries the error) is due now: what
- * « Réessayer maintenant » makes of every waiting message.
- */
-export async function hasRetryDue(db: Executor, now: number): Promise<boolean> {
-	const row = await db
-		.selectFrom('mail_outbox')
-		.select('id')
-		.where('status', '=', 'pending')
-		.where('last_error', 'is not', null)
-		.where('next_attempt_at', '<=', now)
-		.limit(1)
-		.executeTakeFirst();
-	return row !== undefined;
-}
-
-/** « Réessayer maintenant »: every message waiting for a later attempt is due now. */
 export async function makePendingDue(db: Executor, now: number): Promise<number> {
-	const result = await db
+	await db
 		.updateTable('mail_outbox')
 		.set({ next_attempt_at: now })
 		.where('status', '=', 'pending')
 		.where('next_attempt_at', '>', now)
+		.execute();
+	const { count } = await db
+		.selectFrom('mail_outbox')
+		.select((eb) => eb.fn.countAll<number>().as('count'))
+		.where('status', '=', 'pending')
+		.executeTakeFirstOrThrow();
+	return Number(count);
+}
+
+/** A claim given back untouched: the relay failed before this message was handed over. */
+export async function releaseClaim(db: Executor, id: number): Promise<void> {
+	await db
+		.updateTable('mail_outbox')
+		.set((eb) => ({ status: 'pending', attempts: eb('attempts', '-', 1) }))
+		.where('id', '=', id)
+		.where('status', '=', 'sending')
+		.execute();
+}
+
+/**
+ * After a long relay outage: the messages written at or before `writtenBefore` still waiting are
+ * given up together (in one statement, so none outlives an older one).
+ */
+export async function giveUpWaiting(
+	db: Executor,
+	writtenBefore: number,
+	reason: string
+): Promise<number> {
+	const result = await db
+		.updateTable('mail_outbox')
+		.set({ status: 'failed', last_error: reason, one_time_link: null })
+		.where('status', '=', 'pending')
+		.where('created_at', '<=', writtenBefore)
 		.executeTakeFirst();
 	return Number(result.numUpdatedRows);
+}
+
+/** The relay's own state (the one row of `mail_relay`). */
+export interface RelayState {
+	/** Since when the relay fails (ms), or null when it answered last. */
+	failingSince: number | null;
+	/** Tries in a row the relay failed. */
+	failures: number;
+	/** No message is tried before this moment (ms), or null. */
+	pausedUntil: number | null;
+	lastError: string | null;
+}
+
+export async function readRelayState(db: Executor): Promise<RelayState> {
+	const row = await db
+		.selectFrom('mail_relay')
+		.select([
+			'failing_since as failingSince',
+			'failures',
+			'paused_until as pausedUntil',
+			'last_error as lastError'
+		])
+		.where('id', '=', 1)
+		.executeTakeFirst();
+	return row ?? { failingSince: null, failures: 0, pausedUntil: null, lastError: null };
+}
+
+/** One more failure of the relay: every message waits until `pausedUntil`. */
+export async function recordRelayFailure(
+	db: Executor,
+	values: { now: number; failures: number; pausedUntil: number; reason: string }
+): Promise<void> {
+	await db
+		.updateTable('mail_relay')
+		.set((eb) => ({
+			failing_since: eb.fn.coalesce('failing_since', eb.val(values.now)),
+			failures: values.failures,
+			paused_until: values.pausedUntil,
+			last_error: values.reason
+		}))
+		.where('id', '=', 1)
+		.execute();
+}
+
+/** The relay answered: its failures are forgotten. */
+export async function clearRelayFailure(db: Executor): Promise<void> {
+	await db
+		.updateTable('mail_relay')
+		.set({ failing_since: null, failures: 0, paused_until: null, last_error: null })
+		.where('id', '=', 1)
+		.where('failing_since', 'is not', null)
+		.execute();
+}
+
+/** A restart, or « Réessayer maintenant »: the relay is tried at the next round. */
+export async function liftRelayPause(db: Executor): Promise<void> {
+	await db
+		.updateTable('mail_relay')
+		.set({ paused_until: null })
+		.where('id', '=', 1)
+		.where('paused_until', 'is not', null)
+		.execute();
 }
 
 /** `failed` (refused for good) or `interrupted` (may have been delivered: never sent again). */

@@ -8,8 +8,10 @@ import { randomToken } from '../auth/tokens';
 import {
 	countMessagesByStatus,
 	insertMessage,
+	liftRelayPause,
 	listMessages,
-	makePendingDue
+	makePendingDue,
+	readRelayState
 } from './outbox-repository';
 import { recordAudit } from '../audit/repository';
 import { ok, refuse, type Result } from '../result';
@@ -182,13 +184,15 @@ export async function outboxPage(db: Executor, page: number, status?: MailStatus
 		hasMore: rows.length > PAGE_SIZE,
 		page,
 		status: status ?? null,
-		counts: await countMessagesByStatus(db)
+		counts: await countMessagesByStatus(db),
+		relay: await readRelayState(db)
 	};
 }
 
 /**
- * « Réessayer maintenant » (/admin/courriels): once the relay is mended, the messages waiting for
- * a later attempt need not wait for it; they are due now, and go in the order they were written.
+ * « Réessayer maintenant » (/admin/courriels): once the relay is mended, the messages waiting need
+ * not wait for the next try; they are due now, the relay's pause is lifted, and they go in the
+ * order they were written.
  */
 export async function retryWaitingMail(
 	db: Db,
@@ -202,21 +206,18 @@ export async function retryWaitingMail(
 			'Aucun serveur de courrier n’est configuré (SMTP_URL) : les messages restent ici, il n’y a rien à réessayer.'
 		);
 	const count = await db.transaction().execute(async (trx) => {
-		const due = await makePendingDue(trx, now);
-		if (due > 0)
-			await recordAudit(trx, {
-				actor: admin,
-				action: 'mail.retried',
-				summary: `${pluralize(due, 'courriel en attente réessayé', 'courriels en attente réessayés')} maintenant`,
-				after: { count: due },
-				clientAddress
-			});
-		return due;
+		const waiting = await makePendingDue(trx, now);
+		if (waiting === 0) return 0;
+		await liftRelayPause(trx);
+		await recordAudit(trx, {
+			actor: admin,
+			action: 'mail.retried',
+			summary: `${pluralize(waiting, 'courriel en attente réessayé', 'courriels en attente réessayés')} maintenant`,
+			after: { count: waiting },
+			clientAddress
+		});
+		return waiting;
 	});
-	if (count === 0)
-		return refuse(
-			409,
-			'Aucun message n’attend un prochain essai : rien n’a changé. Un message qui vient d’être écrit part dans les secondes qui suivent.'
-		);
+	if (count === 0) return refuse(409, 'Aucun message n’attend d’être envoyé : rien n’a changé.');
 	return ok({ count });
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
-import { findMessage, insertMessage } from './outbox-repository';
+import { findMessage, insertMessage, readRelayState } from './outbox-repository';
 import { insertUser } from '../auth/users';
 import { passwordResetMail } from './messages';
 import { configureMail, outboxPage, queueMail, retryWaitingMail } from './outbox';
@@ -10,10 +10,10 @@ import {
 	MailSender,
 	classify,
 	describeFailure,
-	isRelayFault,
+	RELAY_GIVE_UP_MS,
 	smtpTransport
 } from './sender';
-import { startSmtp, type TestSmtp } from './testing';
+import { startScriptedRelay, startSmtp, type TestSmtp } from './testing';
 import { mailStatusOfSlug } from '../../utils/mail-status';
 
 let db: Db;
@@ -160,9 +160,10 @@ describe('the outbox sender', () => {
 		const inTime = await queueReset('long-456', clock + 7 * 86_400_000);
 		smtp.refuseNext.push(421);
 		const s = sender();
-		// The relay closes (421): the invitation waits with the reset, its attempts untouched.
+		// The relay closes (421): both wait, their attempts untouched.
 		expect(await s.deliverDue()).toBe(1);
 		expect(smtp.received).toHaveLength(0);
+		expect(await findMessage(db, late)).toMatchObject({ status: 'pending', attempts: 0 });
 		expect(await findMessage(db, inTime)).toMatchObject({ status: 'pending', attempts: 0 });
 		// The relay answers again 31 minutes later: the reset link has expired, the invitation has not.
 		clock += 31 * 60_000;
@@ -170,8 +171,8 @@ describe('the outbox sender', () => {
 		expect(smtp.received).toHaveLength(1);
 		expect(smtp.received[0]!.mail.text).toContain('long-456');
 		const expired = await findMessage(db, late);
-		// Not sent, not counted as tried: one attempt, the refused one.
-		expect(expired).toMatchObject({ status: 'cancelled', attempts: 1, oneTimeLink: null });
+		// Not sent, not counted as tried.
+		expect(expired).toMatchObject({ status: 'cancelled', attempts: 0, oneTimeLink: null });
 		expect(expired!.lastError).toMatch(
 			/^Non envoyé : son lien à usage unique a expiré le 2\u00a0mars\u00a02026 à 10\u00a0h\u00a030,/
 		);
@@ -235,31 +236,29 @@ describe('the outbox sender', () => {
 			status: 'failed',
 			attempts: 3,
 			oneTimeLink: null,
-			lastError: 'Vérification du lien à usage unique impossible. Abandonné après 3 essais.'
+			lastError:
+				'Vérification du lien à usage unique impossible. Abandonné après 3 essais. La personne peut demander un nouveau lien.'
 		});
 		clock += 86_400_000;
 		expect(await s.deliverDue()).toBe(0);
 		expect(smtp.received).toHaveLength(1);
 	});
 
-	it('when the relay itself fails, every message waits with it, and all go in writing order', async () => {
+	it('when the relay itself fails, every message waits, none spends an attempt, all go in writing order', async () => {
 		const opening = await queue('Ouverture de la campagne');
 		const reminder = await queue('Rappel J-3');
 		smtp.refuseNext.push(421);
 		const s = sender();
 		expect(await s.deliverDue()).toBe(1);
-		expect(await findMessage(db, opening)).toMatchObject({ status: 'pending', attempts: 1 });
-		// The others are not tried against a relay that closes: they wait, their attempts untouched.
-		const waiting = await findMessage(db, reminder);
-		expect(waiting).toMatchObject({
-			status: 'pending',
-			attempts: 0,
-			nextAttemptAt: clock + 60_000
-		});
-		expect(waiting!.lastError).toMatch(
-			/^En attente : Refusé pour l’instant par le serveur de courrier \(code 421\)/
+		// The relay closes (421): not this message's fault, its attempt is given back.
+		expect(await findMessage(db, opening)).toMatchObject({ status: 'pending', attempts: 0 });
+		expect(await findMessage(db, reminder)).toMatchObject({ status: 'pending', attempts: 0 });
+		const relay = await readRelayState(db);
+		expect(relay).toMatchObject({ failingSince: clock, failures: 1, pausedUntil: clock + 60_000 });
+		expect(relay.lastError).toMatch(
+			/^Le serveur de courrier est indisponible pour l’instant \(code 421\)/
 		);
-		// One written meanwhile waits too, though nothing put it off…
+		// One written meanwhile waits too…
 		clock += 30_000;
 		const later = await queue('Notification');
 		expect(await s.deliverDue()).toBe(0);
@@ -271,8 +270,59 @@ describe('the outbox sender', () => {
 			'Rappel J-3',
 			'Notification'
 		]);
-		expect(await findMessage(db, reminder)).toMatchObject({ attempts: 1, lastError: null });
+		expect(await findMessage(db, opening)).toMatchObject({ status: 'sent', attempts: 1 });
 		expect(await findMessage(db, later)).toMatchObject({ status: 'sent', attempts: 1 });
+		// The relay answered: the outage is over.
+		expect(await readRelayState(db)).toMatchObject({ failingSince: null, failures: 0 });
+	});
+
+	it('a long outage: the pause grows, no message fails one by one, and after three days the older ones are given up together', async () => {
+		const ids = [await queue('Ouverture'), await queue('Rappel'), await queue('Clôture')];
+		await smtp.close();
+		const s = sender({ maxAttempts: 3 });
+		const tries: number[] = [];
+		const start = clock;
+		while (clock - start < RELAY_GIVE_UP_MS - 3_600_000) {
+			if ((await s.deliverDue()) > 0) tries.push(clock - start);
+			clock += 60_000;
+		}
+		// 0, 1, 3, 7, 15, 31, 63 minutes, then every hour: more tries than maxAttempts, none counted.
+		expect(tries.slice(0, 7)).toEqual([0, 1, 3, 7, 15, 31, 63].map((m) => m * 60_000));
+		expect(tries[8]! - tries[7]!).toBe(3_600_000);
+		for (const id of ids)
+			expect(await findMessage(db, id)).toMatchObject({ status: 'pending', attempts: 0 });
+		// Written during the outage: it waits, and is not given up with the older ones.
+		const recent = await queue('Récent');
+		clock = start + RELAY_GIVE_UP_MS;
+		await s.deliverDue();
+		for (const id of ids) {
+			const row = await findMessage(db, id);
+			expect(row).toMatchObject({ status: 'failed', attempts: 0 });
+			expect(row!.lastError).toMatch(
+				/^Abandonné : le serveur de courrier ne répond plus depuis le 2\u00a0mars\u00a02026 à 10\u00a0h\. Dernière erreur : Serveur de courrier injoignable \(ECONNREFUSED\)/
+			);
+		}
+		expect(await findMessage(db, recent)).toMatchObject({ status: 'pending' });
+		smtp = await startSmtp();
+	});
+
+	it('a restart tries the relay at once, the held messages first', async () => {
+		await queue('Ouverture');
+		await queue('Rappel');
+		smtp.refuseNext.push(421);
+		expect(await sender().deliverDue()).toBe(1);
+		clock += 10_000;
+		await queue('Notification');
+		// The operator mends SMTP_URL and restarts: the pause is lifted, the order kept.
+		const restarted = sender({ pollMs: 3_600_000 });
+		await restarted.start();
+		await restarted.stop();
+		expect(await sender().deliverDue()).toBe(3);
+		expect(smtp.received.map((r) => r.mail.subject)).toEqual([
+			'Ouverture',
+			'Rappel',
+			'Notification'
+		]);
 	});
 
 	it('a refusal of one recipient (451) does not hold the others', async () => {
@@ -308,14 +358,8 @@ describe('the outbox sender', () => {
 			});
 			configureMail({ origin: 'https://sdusn.test', from: 'x@y.test', relayed: true });
 			const id = await queue('Rappel');
-			// Nothing waits for a later attempt yet: nothing to do, and said so.
-			expect(await retryWaitingMail(db, admin, null, clock)).toMatchObject({
-				ok: false,
-				status: 409,
-				message: expect.stringMatching(/^Aucun message n’attend un prochain essai/)
-			});
 			await queue('Autre');
-			smtp.refuseNext.push(421, 421);
+			smtp.refuseNext.push(421);
 			const s = sender();
 			expect(await s.deliverDue()).toBe(1);
 			// Two minutes before the next attempt, the relay is mended and an admin asks.
@@ -328,7 +372,13 @@ describe('the outbox sender', () => {
 			});
 			expect(await s.deliverDue()).toBe(2);
 			expect(smtp.received.map((r) => r.mail.subject)).toEqual(['Rappel', 'Autre']);
-			expect(await findMessage(db, id)).toMatchObject({ status: 'sent', attempts: 2 });
+			expect(await findMessage(db, id)).toMatchObject({ status: 'sent', attempts: 1 });
+			// Nothing waits any more: nothing to do, and said so.
+			expect(await retryWaitingMail(db, admin, null, clock)).toMatchObject({
+				ok: false,
+				status: 409,
+				message: 'Aucun message n’attend d’être envoyé : rien n’a changé.'
+			});
 			const journal = await db
 				.selectFrom('audit_event')
 				.select(['action', 'summary', 'actor_label'])
@@ -345,14 +395,14 @@ describe('the outbox sender', () => {
 		}
 	});
 
-	it('retries after a 421 with the same Message-ID and delivers once', async () => {
+	it('retries after a 451 with the same Message-ID and delivers once', async () => {
 		const id = await queue();
-		smtp.refuseNext.push(421);
+		smtp.refuseNext.push(451);
 		const s = sender();
 		await s.deliverDue();
 		expect(smtp.received).toHaveLength(0);
 		expect(await findMessage(db, id)).toMatchObject({ status: 'pending', attempts: 1 });
-		expect((await findMessage(db, id))!.lastError).toContain('421');
+		expect((await findMessage(db, id))!.lastError).toContain('451');
 		// Not before its delay…
 		clock += 59_000;
 		expect(await s.deliverDue()).toBe(0);
@@ -398,26 +448,67 @@ describe('the outbox sender', () => {
 		expect(mailStatusOfSlug('failed')).toBeUndefined();
 	});
 
-	it('waits longer after each refused connection, then gives up', async () => {
-		const id = await queue();
-		await smtp.close();
-		const s = sender({ maxAttempts: 4 });
-		const delays: number[] = [];
-		let last = clock;
-		for (let attempt = 1; attempt <= 4; attempt++) {
-			// Move to the moment the message is due again.
-			while ((await s.deliverDue()) === 0) clock += 1_000;
-			delays.push(clock - last);
-			last = clock;
+	it('never sends again a message the relay may have taken: a cut after its final dot', async () => {
+		const relay = await startScriptedRelay({ afterData: 'cut' });
+		try {
+			const id = await queue('Invitation');
+			const other = await queue('Autre');
+			const s = sender({ transport: smtpTransport(relay.config) });
+			expect(await s.deliverDue()).toBe(2);
+			clock += 86_400_000;
+			expect(await s.deliverDue()).toBe(0);
+			// Each taken once, never again: « interrompu », the others not held.
+			expect(relay.bodies).toHaveLength(2);
+			for (const row of [await findMessage(db, id), await findMessage(db, other)]) {
+				expect(row).toMatchObject({ status: 'interrupted', attempts: 1 });
+				expect(row!.lastError).toMatch(
+					/^La connexion avec le serveur de courrier a été coupée pendant la remise/
+				);
+			}
+			expect(await readRelayState(db)).toMatchObject({ failingSince: null });
+		} finally {
+			await relay.close();
 		}
-		expect(delays).toEqual([0, 60_000, 120_000, 240_000]);
-		const row = await findMessage(db, id);
-		expect(row).toMatchObject({ status: 'failed', attempts: 4 });
-		expect(row!.lastError).toContain('ECONNREFUSED');
-		// Given up: it no longer says another attempt will come.
-		expect(row!.lastError).not.toContain('nouvel essai plus tard');
-		expect(row!.lastError).toMatch(/Abandonné après 4 essais\.$/);
-		smtp = await startSmtp();
+	});
+
+	it('a relay that refuses the portal itself (greeting, sender, relaying) holds every message instead of failing them', async () => {
+		for (const script of [
+			{ greeting: '554 5.7.1 Pas de service pour vous' },
+			{ mailFrom: '550 5.7.1 Sender address rejected' },
+			{ mailFrom: '530 5.7.0 Authentication required' },
+			{ rcptTo: '554 5.7.1 Relay access denied' }
+		]) {
+			const relay = await startScriptedRelay(script);
+			try {
+				const first = await queue('Premier');
+				const second = await queue('Second');
+				const s = sender({ transport: smtpTransport(relay.config) });
+				expect(await s.deliverDue()).toBe(1);
+				for (const id of [first, second])
+					expect(await findMessage(db, id)).toMatchObject({ status: 'pending', attempts: 0 });
+				expect((await readRelayState(db)).lastError).toMatch(/^Le serveur de courrier refuse/);
+				expect(relay.bodies).toEqual([]);
+				await db.deleteFrom('mail_outbox').execute();
+				await db
+					.updateTable('mail_relay')
+					.set({ failing_since: null, failures: 0, paused_until: null, last_error: null })
+					.execute();
+			} finally {
+				await relay.close();
+			}
+		}
+	});
+
+	it('a message too big for the relay (552 at MAIL FROM) fails alone', async () => {
+		const relay = await startScriptedRelay({ mailFrom: '552 5.3.4 Message size exceeds limit' });
+		try {
+			const id = await queue('Gros');
+			expect(await sender({ transport: smtpTransport(relay.config) }).deliverDue()).toBe(1);
+			expect(await findMessage(db, id)).toMatchObject({ status: 'failed', attempts: 1 });
+			expect(await readRelayState(db)).toMatchObject({ failingSince: null });
+		} finally {
+			await relay.close();
+		}
 	});
 
 	it('keeps messages in the outbox without SMTP_URL (embedded default)', async () => {
@@ -494,21 +585,37 @@ describe('the outbox sender', () => {
 });
 
 describe('classify', () => {
-	it('tells temporary, permanent and uncertain failures apart', () => {
-		expect(classify({ responseCode: 421, command: 'DATA' })).toBe('temporary');
-		// The relay's own faults hold every message; one recipient's refusal holds only its own.
-		expect(isRelayFault({ code: 'ESOCKET', command: 'CONN' })).toBe(true);
-		expect(isRelayFault({ code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' })).toBe(true);
-		expect(isRelayFault({ code: 'ECONNECTION', command: 'CONN' })).toBe(true);
-		expect(isRelayFault({ responseCode: 421, command: 'DATA' })).toBe(true);
-		expect(isRelayFault({ responseCode: 452, command: 'RCPT TO' })).toBe(false);
-		expect(isRelayFault({ responseCode: 451, command: 'DATA' })).toBe(false);
-		expect(classify({ responseCode: 451 })).toBe('temporary');
-		expect(classify({ responseCode: 550, command: 'RCPT TO' })).toBe('permanent');
-		expect(classify({ code: 'ECONNREFUSED' })).toBe('temporary');
-		expect(classify({ code: 'ECONNECTION', command: 'CONN' })).toBe('temporary');
-		// Cut off once the message was handed over: the relay may have it.
-		expect(classify({ code: 'ESOCKET', command: 'DATA' })).toBe('uncertain');
+	it('tells the relay’s faults, temporary, permanent and uncertain failures apart', () => {
+		// Before the envelope, or the relay closing: every message would meet it.
+		expect(classify({ code: 'ESOCKET', command: 'CONN', phase: 'connect' })).toBe('relay');
+		expect(classify({ code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' })).toBe('relay');
+		expect(classify({ code: 'ECONNREFUSED' })).toBe('relay');
+		expect(classify({ responseCode: 421, command: 'DATA', phase: 'send' })).toBe('relay');
+		expect(classify({ responseCode: 550, command: 'MAIL FROM', phase: 'send' })).toBe('relay');
+		expect(
+			classify({
+				responseCode: 554,
+				command: 'RCPT TO',
+				response: '554 5.7.1 Relay access denied',
+				phase: 'send'
+			})
+		).toBe('relay');
+		// One recipient, one message.
+		expect(classify({ responseCode: 452, command: 'RCPT TO', phase: 'send' })).toBe('temporary');
+		expect(classify({ responseCode: 451, command: 'DATA', phase: 'send' })).toBe('temporary');
+		expect(
+			classify({
+				responseCode: 550,
+				command: 'RCPT TO',
+				response: '550 5.1.1 No such user',
+				phase: 'send'
+			})
+		).toBe('permanent');
+		expect(classify({ responseCode: 552, command: 'MAIL FROM', phase: 'send' })).toBe('permanent');
+		expect(classify({ code: 'EENVELOPE', command: 'API', phase: 'send' })).toBe('permanent');
+		// Cut or silent once the message was being handed over (Nodemailer says « CONN » then too).
+		expect(classify({ code: 'ECONNECTION', command: 'CONN', phase: 'send' })).toBe('uncertain');
+		expect(classify({ code: 'ETIMEDOUT', command: 'CONN', phase: 'send' })).toBe('uncertain');
 		expect(classify(new Error('?'))).toBe('uncertain');
 	});
 });
@@ -520,19 +627,26 @@ describe('describeFailure', () => {
 		).toBe(
 			'Refusé définitivement par le serveur de courrier (code 550) : adresse inconnue ou message rejeté. Détail technique (550 EMESSAGE) : 550 5.1.1 No such user'
 		);
-		expect(describeFailure({ responseCode: 421, response: '421 Try later' })).toMatch(
-			/^Refusé pour l’instant par le serveur de courrier \(code 421\)/
+		expect(describeFailure({ responseCode: 451, response: '451 Try later' })).toMatch(
+			/^Refusé pour l’instant par le serveur de courrier \(code 451\) : nouvel essai plus tard\./
+		);
+		expect(describeFailure({ responseCode: 421, response: '421 Closing' })).toMatch(
+			/^Le serveur de courrier est indisponible pour l’instant \(code 421\)\./
 		);
 		// Nodemailer wraps a refused connection in ESOCKET, the cause only in its message.
 		expect(
-			describeFailure({ code: 'ESOCKET', message: 'connect ECONNREFUSED 127.0.0.1:2525' })
-		).toMatch(/^Serveur de courrier injoignable \(ECONNREFUSED\) : nouvel essai plus tard\./);
+			describeFailure({
+				code: 'ESOCKET',
+				message: 'connect ECONNREFUSED 127.0.0.1:2525',
+				phase: 'connect'
+			})
+		).toMatch(/^Serveur de courrier injoignable \(ECONNREFUSED\)\. Détail technique/);
 		// As Nodemailer gives a refused login: its code and the relay's reply code.
 		expect(
 			describeFailure({ code: 'EAUTH', responseCode: 535, response: '535 Bad credentials' })
 		).toMatch(/^Le serveur de courrier a refusé l’identifiant ou le mot de passe de SMTP_URL/);
 		expect(describeFailure(new Error('socket hang up'))).toBe(
-			'La connexion avec le serveur de courrier a été coupée. Détail technique : socket hang up'
+			'La connexion avec le serveur de courrier a été coupée pendant la remise : le message a peut-être été remis ; il n’est pas renvoyé. Détail technique : socket hang up'
 		);
 	});
 });

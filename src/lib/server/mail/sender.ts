@@ -1,18 +1,23 @@
-import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpConfig } from '../config.js';
 import type { Db } from '../db';
 import { log } from '../log.js';
 import { formatMoment } from '../../utils/format';
 import {
 	claimDueMessage,
+	clearRelayFailure,
+	giveUpWaiting,
 	interruptUnfinished,
 	keepPending,
-	markRetry,
-	postponePending,
-	hasRetryDue,
-	markSent,
+	liftRelayPause,
 	markCancelled,
+	markRetry,
+	markSent,
 	markStopped,
+	readRelayState,
+	recordRelayFailure,
+	releaseClaim,
 	type OutboxRow
 } from './outbox-repository';
 import { fillOneTimeLink } from './templates';
@@ -22,15 +27,20 @@ import { fillOneTimeLink } from './templates';
  *
  * - the attempt is recorded (`sending`, attempts + 1) and committed **before** the message is
  *   handed to the relay, with its stable Message-ID;
- * - accepted: `sent`. Refused with 4xx, or the relay cannot be reached (nothing was delivered):
- *   `pending` again after a growing delay (1 min, 2, 4… at most 1 h), `failed` after
- *   MAX_ATTEMPTS. Refused with 5xx: `failed` at once. Cut off after the message was handed over
- *   (the relay may have it): `interrupted`, never sent again;
+ * - accepted: `sent`. Refused with 4xx for this message: `pending` again after a growing delay
+ *   (1 min, 2, 4… at most 1 h), `failed` after MAX_ATTEMPTS. Refused with 5xx: `failed` at once.
+ *   Cut off or silent once the message was being handed over (the relay may have it):
+ *   `interrupted`, never sent again;
+ * - the relay's own failure (unreachable, refusing the connection, TLS, the login or the portal's
+ *   sender address, closing with 421): no message spends an attempt; the claim is given back and
+ *   every message waits (`mail_relay.paused_until`, growing the same way) — those written meanwhile
+ *   too — then all go in the order they were written; after RELAY_GIVE_UP_MS of outage, the
+ *   messages older than that are given up together;
  * - a message found `sending` at start-up (the process died during the attempt) becomes
  *   `interrupted` too.
  *
- * So a message is delivered **at most once**: a crash at the wrong moment can lose one (shown to
- * admins at /admin/courriels, who can ask for a new link), never duplicate it.
+ * So a message is delivered **at most once**: a crash or a cut at the wrong moment can lose one
+ * (shown to admins at /admin/courriels, who can ask for a new link), never duplicate it.
  */
 export interface OutgoingMail {
 	messageId: string;
@@ -50,29 +60,30 @@ export interface MailTransport {
 const MAX_ATTEMPTS = 10;
 const RETRY_BASE_MS = 60_000;
 const RETRY_MAX_MS = 3_600_000;
+/** A relay down this long (a long weekend): the messages written before are given up. */
+export const RELAY_GIVE_UP_MS = 3 * 86_400_000;
 
-/** SMTP through Nodemailer; `tls` lets tests trust their own self-signed relay. */
+/**
+ * Where an SMTP exchange stood when it failed: `connect` (connection, greeting, EHLO, STARTTLS,
+ * login: nothing of the message was sent, and every message would meet the same) or `send` (the
+ * envelope and the message: from there a cut may come after the relay took the message).
+ */
+type Phase = 'connect' | 'send';
+
+/**
+ * SMTP with Nodemailer's SMTPConnection (its documented lower layer), one connection per message,
+ * so that a failure carries the phase it came in: Nodemailer's transport reports any cut or
+ * timeout as a `CONN` failure, even after the message was handed over. `tls` lets tests trust
+ * their own self-signed relay.
+ */
 export function smtpTransport(
 	config: SmtpConfig,
 	tls: { rejectUnauthorized?: boolean } = {}
 ): MailTransport {
-	const transporter = nodemailer.createTransport({
-		host: config.host,
-		port: config.port,
-		secure: config.secure,
-		// STARTTLS is used whenever the relay offers it; required unless loopback or turned off.
-		requireTLS: config.requireTls,
-		auth: config.user ? { user: config.user, pass: config.password ?? '' } : undefined,
-		connectionTimeout: 15_000,
-		greetingTimeout: 15_000,
-		socketTimeout: 60_000,
-		tls: { servername: config.host, ...tls },
-		logger: false,
-		debug: false
-	});
+	const auth = config.user ? { user: config.user, pass: config.password ?? '' } : null;
 	return {
 		async send(message) {
-			await transporter.sendMail({
+			const mail = new MailComposer({
 				messageId: message.messageId,
 				from: message.from,
 				to: message.to,
@@ -85,25 +96,59 @@ export function smtpTransport(
 							'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click'
 						}
 					: {}
+			}).compile();
+			const raw = await mail.build();
+			const connection = new SMTPConnection({
+				host: config.host,
+				port: config.port,
+				secure: config.secure,
+				// STARTTLS whenever the relay offers it; required unless loopback or turned off.
+				requireTLS: config.requireTls,
+				connectionTimeout: 15_000,
+				greetingTimeout: 15_000,
+				socketTimeout: 60_000,
+				tls: { servername: config.host, ...tls },
+				logger: false,
+				debug: false
+			});
+			await new Promise<void>((resolve, reject) => {
+				let phase: Phase = 'connect';
+				let settled = false;
+				const fail = (error: Error) => {
+					if (!settled) reject(Object.assign(error, { phase }));
+					settled = true;
+					connection.close();
+				};
+				// Kept for the connection's life: an error emitted after the answer is not thrown.
+				connection.on('error', fail);
+				connection.connect(() => {
+					const send = () => {
+						phase = 'send';
+						connection.send(mail.getEnvelope(), raw, (error) => {
+							if (error) return fail(error);
+							settled = true;
+							resolve();
+							connection.quit();
+						});
+					};
+					if (auth && connection.allowsAuth)
+						connection.login(auth, (error) => (error ? fail(error) : send()));
+					else send();
+				});
 			});
 		},
-		close: () => transporter.close()
+		close: () => {}
 	};
 }
 
-export type Outcome = 'temporary' | 'permanent' | 'uncertain';
+/**
+ * What a failure means: `relay`, the relay's own (every message would meet it: all wait, none
+ * spends an attempt); `temporary`, this message put off (tried again later); `permanent`, this
+ * message refused for good; `uncertain`, cut or silent while the message was being handed over
+ * (it may have been delivered: never sent again).
+ */
+export type Outcome = 'relay' | 'temporary' | 'permanent' | 'uncertain';
 
-/** Steps of an SMTP exchange before the message is handed over: a failure there delivered nothing. */
-const BEFORE_DATA = new Set([
-	'CONN',
-	'EHLO',
-	'HELO',
-	'LHLO',
-	'STARTTLS',
-	'AUTH',
-	'MAIL FROM',
-	'RCPT TO'
-]);
 const UNREACHABLE = new Set([
 	'ECONNREFUSED',
 	'ENOTFOUND',
@@ -113,34 +158,46 @@ const UNREACHABLE = new Set([
 	'EDNS'
 ]);
 
-/** Steps where a failure is the relay's, not the message's: connecting, greeting, TLS, login. */
-const RELAY_STEPS = new Set(['CONN', 'EHLO', 'HELO', 'LHLO', 'STARTTLS', 'AUTH']);
-
-/**
- * Whether a temporary failure is the relay's own (unreachable, silent, refused the connection, TLS
- * or the login, or closing with 421), so that every other message would meet it too; a refusal of
- * one recipient (450, 452 at RCPT TO) is not.
- */
-export function isRelayFault(error: unknown): boolean {
-	const e = (error ?? {}) as { responseCode?: number; code?: string; command?: string };
-	if (e.responseCode === 421) return true;
-	if (e.code && (UNREACHABLE.has(e.code) || ['ETLS', 'EAUTH', 'ETIMEDOUT'].includes(e.code)))
-		return true;
-	return RELAY_STEPS.has((e.command ?? '').toUpperCase().split(' ')[0] ?? '');
+interface SmtpFailure {
+	responseCode?: number;
+	code?: string;
+	command?: string;
+	response?: string;
+	message?: string;
+	phase?: Phase;
 }
 
-/** What a delivery error means for the message (see the note at the top of this file). */
+/** The SMTP command a failure answered (« MAIL FROM », « RCPT TO », « DATA »…), upper case. */
+const commandOf = (failure: SmtpFailure) =>
+	(failure.command ?? '').toUpperCase().split(' ').slice(0, 2).join(' ');
+
+/** A policy refusal (enhanced status 5.7.x: « Relay access denied »), not a wrong address. */
+const policyRefusal = (failure: SmtpFailure) => /\b5\.7\.\d{1,3}\b/.test(failure.response ?? '');
+
+/** What a delivery error means (see the note at the top of this file). */
 export function classify(error: unknown): Outcome {
-	const e = (error ?? {}) as { responseCode?: number; code?: string; command?: string };
-	// TLS or credentials refused before anything was sent: the operator may fix the relay's settings.
-	if (e.code === 'ETLS' || e.code === 'EAUTH') return 'temporary';
-	if (typeof e.responseCode === 'number') {
-		if (e.responseCode >= 500) return 'permanent';
-		if (e.responseCode >= 400) return 'temporary';
+	const err = (error ?? {}) as SmtpFailure;
+	// Before the envelope (connection, greeting, TLS, login) nothing of the message was sent, and
+	// every message would meet the same; unreachable relays, TLS and logins can fail nowhere else.
+	if (err.phase === 'connect' || (err.code && UNREACHABLE.has(err.code))) return 'relay';
+	if (err.code === 'ETLS' || err.code === 'EAUTH') return 'relay';
+	const command = commandOf(err);
+	if (typeof err.responseCode === 'number') {
+		// The relay answered, so it did not take the message: the reply decides.
+		if (err.responseCode === 421) return 'relay';
+		if (command === 'MAIL FROM') {
+			// Too big for this relay (552, 5.3.4): this message only. Otherwise the portal's
+			// sender address or its right to send (530, 550, 553, rate limits): every message.
+			if (err.responseCode === 552 || /\b5\.3\.4\b/.test(err.response ?? '')) return 'permanent';
+			return 'relay';
+		}
+		if (err.responseCode >= 500)
+			return command.startsWith('RCPT') && policyRefusal(err) ? 'relay' : 'permanent';
+		return 'temporary';
 	}
-	if (e.code && UNREACHABLE.has(e.code)) return 'temporary';
-	const command = (e.command ?? '').toUpperCase().split(' ').slice(0, 2).join(' ');
-	if (BEFORE_DATA.has(command) || BEFORE_DATA.has(command.split(' ')[0] ?? '')) return 'temporary';
+	// Refused by Nodemailer itself before anything was sent (an address it cannot write, a message
+	// larger than the relay announced): nothing left the portal.
+	if (err.code === 'EENVELOPE' || err.code === 'EMESSAGE') return 'permanent';
 	return 'uncertain';
 }
 
@@ -149,39 +206,50 @@ export function classify(error: unknown): Outcome {
  * detail; never the message's content or the credentials.
  */
 export function describeFailure(error: unknown): string {
-	const e = (error ?? {}) as {
-		responseCode?: number;
-		code?: string;
-		response?: string;
-		message?: string;
-	};
-	const detail = (e.response ?? e.message ?? String(error)).slice(0, 300);
-	const codes = [e.responseCode, e.code].filter(Boolean).join(' ');
-	const unreachable = [...UNREACHABLE].find((code) => e.code === code || detail.includes(code));
+	const err = (error ?? {}) as SmtpFailure;
+	const detail = (err.response ?? err.message ?? String(error)).slice(0, 300);
+	const codes = [err.responseCode, err.code].filter(Boolean).join(' ');
+	const unreachable = [...UNREACHABLE].find((code) => err.code === code || detail.includes(code));
+	const outcome = classify(error);
+	const command = commandOf(err);
 	let summary: string;
-	// Credentials and TLS first, as classify() does: a refused login carries a 535 reply code too.
-	if (e.code === 'EAUTH')
+	// Credentials and TLS first: a refused login carries a 535 reply code too.
+	if (err.code === 'EAUTH')
 		summary =
-			'Le serveur de courrier a refusé l’identifiant ou le mot de passe de SMTP_URL : nouvel essai plus tard, corrigez le réglage.';
-	else if (e.code === 'ETLS')
+			'Le serveur de courrier a refusé l’identifiant ou le mot de passe de SMTP_URL : corrigez le réglage.';
+	else if (err.code === 'ETLS')
+		summary = 'La connexion chiffrée (TLS) avec le serveur de courrier a échoué.';
+	else if (unreachable) summary = `Serveur de courrier injoignable (${unreachable}).`;
+	else if (outcome === 'relay' && command === 'MAIL FROM')
+		summary = `Le serveur de courrier refuse les envois du portail (code ${err.responseCode}) : vérifiez MAIL_FROM et les droits d’envoi de SMTP_URL.`;
+	else if (outcome === 'relay' && typeof err.responseCode === 'number' && err.responseCode >= 500)
+		summary = `Le serveur de courrier refuse de relayer les messages du portail (code ${err.responseCode}) : vérifiez SMTP_URL (identifiants, adresse autorisée).`;
+	else if (err.responseCode === 421)
+		summary = 'Le serveur de courrier est indisponible pour l’instant (code 421).';
+	else if (outcome === 'relay')
+		summary = `Le serveur de courrier n’a pas répondu ou a coupé la connexion avant l’envoi${err.responseCode ? ` (code ${err.responseCode})` : ''}.`;
+	else if (outcome === 'permanent' && err.responseCode === undefined)
 		summary =
-			'La connexion chiffrée (TLS) avec le serveur de courrier a échoué : nouvel essai plus tard.';
-	else if (typeof e.responseCode === 'number' && e.responseCode >= 500)
-		summary = `Refusé définitivement par le serveur de courrier (code ${e.responseCode}) : adresse inconnue ou message rejeté.`;
-	else if (typeof e.responseCode === 'number' && e.responseCode >= 400)
-		summary = `Refusé pour l’instant par le serveur de courrier (code ${e.responseCode}) : nouvel essai plus tard.`;
-	else if (unreachable)
-		summary = `Serveur de courrier injoignable (${unreachable}) : nouvel essai plus tard.`;
-	else if (e.code === 'ETIMEDOUT') summary = 'Le serveur de courrier n’a pas répondu à temps.';
-	else summary = 'La connexion avec le serveur de courrier a été coupée.';
+			'Refusé avant l’envoi : adresse que le serveur de courrier ne peut pas prendre, ou message trop volumineux pour lui.';
+	else if (outcome === 'permanent')
+		summary = `Refusé définitivement par le serveur de courrier (code ${err.responseCode}) : adresse inconnue ou message rejeté.`;
+	else if (outcome === 'temporary')
+		summary = `Refusé pour l’instant par le serveur de courrier (code ${err.responseCode}) : nouvel essai plus tard.`;
+	else
+		summary =
+			'La connexion avec le serveur de courrier a été coupée pendant la remise : le message a peut-être été remis ; il n’est pas renvoyé.';
 	return `${summary} Détail technique${codes ? ` (${codes})` : ''} : ${detail}`;
 }
 
+/** What to do when a message with a one-time link did not go. */
+function linkRemedy(kind: string): string {
+	return kind === 'invitation'
+		? 'Renvoyez l’invitation depuis la liste des comptes.'
+		: 'La personne peut demander un nouveau lien.';
+}
+
 function linkExpiredReason(expiresAt: number, kind: string, now: number): string {
-	const remedy =
-		kind === 'invitation'
-			? 'Renvoyez l’invitation depuis la liste des comptes.'
-			: 'La personne peut demander un nouveau lien.';
+	const remedy = linkRemedy(kind);
 	const when = formatMoment(expiresAt);
 	return expiresAt <= now
 		? `Non envoyé : son lien à usage unique a expiré le ${when}, avant que le serveur de courrier ne prenne le message. ${remedy}`
@@ -219,11 +287,6 @@ export class MailSender {
 	private timer: ReturnType<typeof setTimeout> | undefined;
 	private running: Promise<void> | undefined;
 	private stopped = false;
-	/**
-	 * After the relay's own failure, no message is tried before this moment (ms): those written
-	 * meanwhile wait with the others, and all go in the order they were written once it is past.
-	 */
-	private relayPausedUntil = 0;
 	private readonly now: () => number;
 
 	constructor(
@@ -233,8 +296,12 @@ export class MailSender {
 		this.now = options.now ?? Date.now;
 	}
 
-	/** Marks attempts a previous process left unfinished, then polls the outbox. */
+	/**
+	 * Marks attempts a previous process left unfinished, then polls the outbox. A restart is how an
+	 * operator applies a mended SMTP_URL: the relay is tried at once, whatever pause was left.
+	 */
 	async start(): Promise<void> {
+		await liftRelayPause(this.db);
 		const interrupted = await interruptUnfinished(this.db);
 		if (interrupted > 0)
 			log().warn(
@@ -274,27 +341,53 @@ export class MailSender {
 			await keepPending(this.db);
 			return 0;
 		}
-		if (this.now() < this.relayPausedUntil) {
-			// « Réessayer maintenant » (/admin/courriels) made the waiting messages due: the pause ends.
-			if (!(await hasRetryDue(this.db, this.now()))) return 0;
-			this.relayPausedUntil = 0;
-		}
+		let relay = await readRelayState(this.db);
+		await this.giveUpAfterLongOutage(relay.failingSince, relay.lastError);
+		if (relay.pausedUntil !== null && this.now() < relay.pausedUntil) return 0;
 		let attempted = 0;
-		while (!this.stopped && this.now() >= this.relayPausedUntil) {
+		while (!this.stopped) {
 			const message = await this.db
 				.transaction()
 				.execute((trx) => claimDueMessage(trx, this.now()));
 			if (!message) break;
 			attempted += 1;
-			await this.deliver(this.options.transport, message);
+			const outcome = await this.deliver(this.options.transport, message, relay.failures);
+			if (outcome === 'relay') break;
+			// Once the relay has answered, the outage is over.
+			if (relay.failingSince !== null) {
+				await clearRelayFailure(this.db);
+				relay = { failingSince: null, failures: 0, pausedUntil: null, lastError: null };
+			}
 		}
 		return attempted;
 	}
 
-	private async deliver(transport: MailTransport, message: OutboxRow): Promise<void> {
+	/**
+	 * A relay down for RELAY_GIVE_UP_MS: the messages written before that are given up together
+	 * (they would be days late); those written since keep waiting.
+	 */
+	private async giveUpAfterLongOutage(failingSince: number | null, lastError: string | null) {
+		if (failingSince === null || this.now() - failingSince < RELAY_GIVE_UP_MS) return;
+		const given = await giveUpWaiting(
+			this.db,
+			this.now() - RELAY_GIVE_UP_MS,
+			`Abandonné : le serveur de courrier ne répond plus depuis le ${formatMoment(failingSince)}.${lastError ? ` Dernière erreur : ${lastError}` : ''}`
+		);
+		if (given > 0)
+			log().warn(
+				{ event: 'mail-given-up', count: given },
+				'Courriels abandonnés : relais en panne'
+			);
+	}
+
+	/** One attempt; returns how it ended (`relay`: the relay failed, the round stops). */
+	private async deliver(
+		transport: MailTransport,
+		message: OutboxRow,
+		relayFailures: number
+	): Promise<Outcome | 'sent' | 'cancelled'> {
 		// A link that no longer works is not sent: the person would follow it to a refusal. A check
-		// that fails (a busy database, a lasting fault) counts as a try: the message waits like one
-		// the relay put off, and is given up after the last attempt instead of waiting for ever.
+		// that fails (a busy database, a lasting fault) counts as a try of this message.
 		let dead: string | null;
 		try {
 			dead = await this.deadLinkReason(message);
@@ -308,7 +401,7 @@ export class MailSender {
 				'temporary',
 				'Vérification du lien à usage unique impossible : nouvel essai plus tard.'
 			);
-			return;
+			return 'temporary';
 		}
 		if (dead) {
 			await markCancelled(this.db, message.id, dead);
@@ -316,7 +409,7 @@ export class MailSender {
 				{ event: 'mail-link-dead', id: message.id, kind: message.kind },
 				'Courriel non envoyé : lien à usage unique expiré ou remplacé'
 			);
-			return;
+			return 'cancelled';
 		}
 		try {
 			await transport.send({
@@ -330,56 +423,65 @@ export class MailSender {
 		} catch (error) {
 			const outcome = classify(error);
 			const reason = describeFailure(error);
-			const retryAt = await this.notDelivered(message, outcome, reason);
-			// The relay's own fault: the other messages wait with this one, without spending attempts.
-			if (outcome === 'temporary' && isRelayFault(error)) {
-				this.relayPausedUntil = retryAt;
-				await postponePending(this.db, retryAt, `En attente : ${reason}`);
+			if (outcome === 'relay') {
+				// Not this message's fault: its attempt is given back, and every message waits.
+				await releaseClaim(this.db, message.id);
+				const failures = relayFailures + 1;
+				await recordRelayFailure(this.db, {
+					now: this.now(),
+					failures,
+					pausedUntil: this.now() + retryDelay(failures, this.options.retryBaseMs),
+					reason
+				});
+				log().warn({ event: 'mail-relay-down', failures }, 'Serveur de courrier en panne');
+			} else {
+				await this.notDelivered(message, outcome, reason);
+				log().warn(
+					{
+						event: 'mail-refused',
+						id: message.id,
+						kind: message.kind,
+						attempts: message.attempts,
+						outcome
+					},
+					'Courriel non remis'
+				);
 			}
-			log().warn(
-				{
-					event: 'mail-refused',
-					id: message.id,
-					kind: message.kind,
-					attempts: message.attempts,
-					outcome
-				},
-				'Courriel non remis'
-			);
-			return;
+			return outcome;
 		}
 		await markSent(this.db, message.id, this.now());
 		log().info({ event: 'mail-sent', id: message.id, kind: message.kind }, 'Courriel remis');
+		return 'sent';
 	}
 
 	/**
-	 * A try that did not deliver: tried again later while the failure is temporary and attempts are
-	 * left, else stopped (`interrupted` when it may have been delivered, `failed` otherwise).
-	 * Returns when a next try of the relay is due.
+	 * A try of this message that did not deliver: tried again later while the failure is temporary
+	 * and attempts are left, else stopped (`interrupted` when it may have been delivered, `failed`
+	 * otherwise, with what to do for a one-time link).
 	 */
 	private async notDelivered(
 		message: OutboxRow,
-		outcome: Outcome,
+		outcome: Exclude<Outcome, 'relay'>,
 		reason: string
-	): Promise<number> {
+	): Promise<void> {
 		const maxAttempts = this.options.maxAttempts ?? MAX_ATTEMPTS;
-		const retryAt = this.now() + retryDelay(message.attempts, this.options.retryBaseMs);
 		if (outcome === 'temporary' && message.attempts < maxAttempts) {
+			const retryAt = this.now() + retryDelay(message.attempts, this.options.retryBaseMs);
 			await markRetry(this.db, message.id, retryAt, reason);
-			return retryAt;
+			return;
 		}
 		// A temporary failure given up: not « nouvel essai plus tard » any more.
 		const final =
 			outcome === 'temporary'
-				? `${reason.replace(/ : nouvel essai plus tard(, corrigez le réglage)?\./, '.')} Abandonné après ${message.attempts} essais.`
+				? `${reason.replace(/ : nouvel essai plus tard\./, '.')} Abandonné après ${message.attempts} essais.`
 				: reason;
+		const remedy = message.oneTimeLink ? ` ${linkRemedy(message.kind)}` : '';
 		await markStopped(
 			this.db,
 			message.id,
 			outcome === 'uncertain' ? 'interrupted' : 'failed',
-			final
+			`${final}${remedy}`
 		);
-		return retryAt;
 	}
 
 	/** Why the message's one-time link will not work when read, or null (no link, or a live one). */

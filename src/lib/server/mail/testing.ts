@@ -1,3 +1,4 @@
+import net from 'node:net';
 // Test helpers: a real SMTP server (smtp-server) on a free loopback port that parses what it
 // receives with mailparser. Not part of the portal.
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -77,6 +78,63 @@ export async function startSmtp(
 		port,
 		received,
 		refuseNext,
+		config: loopbackSmtp(port),
+		close: () => new Promise<void>((resolve) => server.close(() => resolve()))
+	};
+}
+
+/**
+ * A bare SMTP relay whose answers a test chooses, for what smtp-server does not do: a greeting
+ * that refuses (`greeting`: « 554 … »), a refused sender or recipient (`mailFrom`, `rcptTo`:
+ * « 550 … »), or a connection cut right after the message's final dot, without any answer
+ * (`afterData: 'cut'`), as a relay or a firewall may do once it has the message. `bodies` holds
+ * every message it took.
+ */
+export async function startScriptedRelay(script: {
+	greeting?: string;
+	mailFrom?: string;
+	rcptTo?: string;
+	afterData?: 'cut' | string;
+}) {
+	const bodies: string[] = [];
+	const server = net.createServer((socket) => {
+		let buffer = '';
+		let inData = false;
+		socket.on('error', () => {});
+		socket.write(`${script.greeting ?? '220 relais de test'}\r\n`);
+		if (script.greeting && !script.greeting.startsWith('2')) return void socket.end();
+		socket.on('data', (chunk) => {
+			buffer += chunk.toString('latin1');
+			for (;;) {
+				if (inData) {
+					const end = buffer.indexOf('\r\n.\r\n');
+					if (end < 0) return;
+					bodies.push(buffer.slice(0, end));
+					buffer = buffer.slice(end + 5);
+					inData = false;
+					if (script.afterData === 'cut') return void socket.destroy();
+					socket.write(`${script.afterData ?? '250 pris'}\r\n`);
+					continue;
+				}
+				const eol = buffer.indexOf('\r\n');
+				if (eol < 0) return;
+				const verb = buffer.slice(0, eol).slice(0, 4).toUpperCase();
+				buffer = buffer.slice(eol + 2);
+				if (verb === 'EHLO') socket.write('250-relais\r\n250 8BITMIME\r\n');
+				else if (verb === 'MAIL') socket.write(`${script.mailFrom ?? '250 OK'}\r\n`);
+				else if (verb === 'RCPT') socket.write(`${script.rcptTo ?? '250 OK'}\r\n`);
+				else if (verb === 'DATA') {
+					socket.write('354 la suite\r\n');
+					inData = true;
+				} else if (verb === 'QUIT') return void socket.end('221 au revoir\r\n');
+				else socket.write('250 OK\r\n');
+			}
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+	const port = (server.address() as net.AddressInfo).port;
+	return {
+		bodies,
 		config: loopbackSmtp(port),
 		close: () => new Promise<void>((resolve) => server.close(() => resolve()))
 	};
