@@ -519,7 +519,7 @@ describe('plan workbook round trip', () => {
 		// The preview says that the fiches named under these names change organisation.
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.notices).toEqual([
-			'« ADCF » s’appellera « ADEFPAT » et « ADEFPAT » s’appellera « ADCF », un nom que porte aujourd’hui une autre organisation. La feuille « Porteurs et partenaires » nomme les organisations par leur nom : les fiches 1-1, 5-1 et 15-1 changent donc d’organisation (les changements ci-dessous les disent sous les nouveaux noms), et les comptes de la nouvelle organisation en rendront compte. Pour ne changer que les noms, écrivez aussi les nouveaux noms dans la feuille « Porteurs et partenaires ».'
+			'« ADCF » s’appellera « ADEFPAT » et « ADEFPAT » s’appellera « ADCF », des noms que portent aujourd’hui d’autres organisations. La feuille « Porteurs et partenaires » nomme les organisations par leur nom : les fiches 1-1, 5-1 et 15-1 changent donc d’organisation (les changements ci-dessous les disent sous les nouveaux noms), et les comptes de la nouvelle organisation en rendront compte. Pour ne changer que les noms, écrivez aussi les nouveaux noms dans la feuille « Porteurs et partenaires ».'
 		]);
 		const applied = await applyPlanImport(db, bytes, { reason: 'Noms inversés', actor: null });
 		expect(applied).toMatchObject({ ok: true });
@@ -555,12 +555,25 @@ describe('plan workbook round trip', () => {
 		const preview = await previewPlanImport(db, bytes);
 		const about = preview.problems.filter((p) => p.includes('« 14-1 »'));
 		expect(about).toEqual([
-			'Feuille « Porteurs et partenaires », ligne 126, colonne « Fiche » : la fiche « 14-1 » n’existe pas dans la feuille « Fiches » ; 4 lignes la citent (« Porteurs et partenaires » lignes 126 à 128, « Indicateurs » ligne 25) : pour retirer la fiche 14-1 du plan, supprimez aussi ces lignes ; pour la garder, remettez sa ligne dans la feuille « Fiches ».',
+			'Feuille « Porteurs et partenaires », ligne 126, colonne « Fiche » : la fiche « 14-1 » n’existe pas dans la feuille « Fiches » ; 4 lignes la citent (« Porteurs et partenaires » lignes 126 à 128, « Indicateurs » ligne 25) : ajoutez ou remettez la ligne de la fiche 14-1 dans la feuille « Fiches », ou, si elle doit sortir du plan, supprimez aussi ces lignes.',
 			...[127, 128].map(
 				(row) =>
 					`Feuille « Porteurs et partenaires », ligne ${row}, colonne « Fiche » : la fiche « 14-1 » n’existe pas dans la feuille « Fiches ».`
 			),
 			'Feuille « Indicateurs », ligne 25, colonne « Fiche » : la fiche « 14-1 » n’existe pas dans la feuille « Fiches ».'
+		]);
+	});
+
+	it('a new organisation given the name of an existing one: the preview says which fiches go to it', async () => {
+		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const organisations = workbook.getWorksheet('Organisations')!;
+			const row = organisations.getRow(rowOf(organisations, 'adefpat'));
+			row.getCell(2).value = 'ADEFPAT (ancienne)';
+			organisations.addRow(['adefpat-2', 'ADEFPAT', null, row.getCell(4).value]);
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.notices).toEqual([
+			'La nouvelle organisation adefpat-2 s’appellera « ADEFPAT », un nom que porte aujourd’hui une autre organisation. La feuille « Porteurs et partenaires » nomme les organisations par leur nom : la fiche 15-1 change donc d’organisation (les changements ci-dessous les disent sous les nouveaux noms), et les comptes de la nouvelle organisation en rendront compte. Pour ne changer que les noms, écrivez aussi les nouveaux noms dans la feuille « Porteurs et partenaires ».'
 		]);
 	});
 
@@ -578,7 +591,7 @@ describe('plan workbook round trip', () => {
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.changes.map((c) => c.key)).toEqual(['adcf', 'adefpat']);
 		expect(preview.notices).toEqual([
-			'« ADCF » s’appellera « ADEFPAT » et « ADEFPAT » s’appellera « ADCF », un nom que porte aujourd’hui une autre organisation. Aucune fiche ne change d’organisation.'
+			'« ADCF » s’appellera « ADEFPAT » et « ADEFPAT » s’appellera « ADCF », des noms que portent aujourd’hui d’autres organisations. Aucune fiche ne change d’organisation.'
 		]);
 	});
 

@@ -205,10 +205,11 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 function nameTakenNotices(current: PlanModel, next: PlanModel): string[] {
 	const nameToday = new Map(current.organisations.map((o) => [o.slug, o.name]));
 	const slugToday = new Map(current.organisations.map((o) => [o.name.toLowerCase(), o.slug]));
+	// Renamed to another's name, or new under another's name.
 	const takers = next.organisations.flatMap((o) => {
 		const before = nameToday.get(o.slug);
 		const from = slugToday.get(o.name.toLowerCase());
-		return before !== undefined && before !== o.name && from !== undefined && from !== o.slug
+		return before !== o.name && from !== undefined && from !== o.slug
 			? [{ slug: o.slug, before, name: o.name, from }]
 			: [];
 	});
@@ -223,14 +224,23 @@ function nameTakenNotices(current: PlanModel, next: PlanModel): string[] {
 	const moved = next.fiches
 		.map((f) => f.code)
 		.filter((code) => peopleOf(current, code) !== peopleOf(next, code));
-	const renames = takers.map((t) => `« ${t.before} » s’appellera « ${t.name} »`);
+	const renames = takers.map((t) =>
+		t.before === undefined
+			? `la nouvelle organisation ${t.slug} s’appellera « ${t.name} »`
+			: `« ${t.before} » s’appellera « ${t.name} »`
+	);
 	const list = (items: string[]) =>
 		items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} et ${items.at(-1)}`;
 	const consequence =
 		moved.length === 0
 			? 'Aucune fiche ne change d’organisation.'
 			: `La feuille « ${SHEETS.people.name} » nomme les organisations par leur nom : ${moved.length === 1 ? 'la fiche' : 'les fiches'} ${list(moved)} ${moved.length === 1 ? 'change' : 'changent'} donc d’organisation (les changements ci-dessous les disent sous les nouveaux noms), et les comptes de la nouvelle organisation en rendront compte. Pour ne changer que les noms, écrivez aussi les nouveaux noms dans la feuille « ${SHEETS.people.name} ».`;
-	return [`${list(renames)}, un nom que porte aujourd’hui une autre organisation. ${consequence}`];
+	const taken =
+		takers.length === 1
+			? 'un nom que porte aujourd’hui une autre organisation'
+			: 'des noms que portent aujourd’hui d’autres organisations';
+	const sentence = `${list(renames)}, ${taken}.`;
+	return [`${sentence.charAt(0).toUpperCase()}${sentence.slice(1)} ${consequence}`];
 }
 
 /** Said beside the preview: the latest values edited in the workbook are not imported. */

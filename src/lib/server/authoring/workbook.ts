@@ -609,15 +609,16 @@ function serialShown(value: number): string {
 }
 
 /**
- * A fiche taken out of the « Fiches » sheet alone leaves its rows in the others, each refused: the
- * first refusal says how many there are, where, and the two ways out.
+ * A fiche taken out of the « Fiches » sheet alone (or a new one whose row was forgotten) leaves its
+ * rows in the others, each refused: the first refusal says how many there are, where, and the two
+ * ways out.
  */
 function unknownFicheGuidance(code: string, rows: { sheet: string; row: number }[]): string {
 	const sheets = [...new Set(rows.map((r) => r.sheet))].map((sheet) => {
 		const numbers = rows.filter((r) => r.sheet === sheet).map((r) => r.row);
 		return `« ${sheet} » ${numbers.length === 1 ? 'ligne' : 'lignes'} ${rowRanges(numbers)}`;
 	});
-	return ` ; ${rows.length} lignes la citent (${sheets.join(', ')}) : pour retirer la fiche ${code} du plan, supprimez aussi ces lignes ; pour la garder, remettez sa ligne dans la feuille « ${SHEETS.fiches.name} »`;
+	return ` ; ${rows.length} lignes la citent (${sheets.join(', ')}) : ajoutez ou remettez la ligne de la fiche ${code} dans la feuille « ${SHEETS.fiches.name} », ou, si elle doit sortir du plan, supprimez aussi ces lignes`;
 }
 
 /** « 40 à 45 et 48 » for rows 40, 41, 42, 43, 44, 45 and 48. */
