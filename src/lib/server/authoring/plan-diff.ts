@@ -215,13 +215,27 @@ export function diffPlans(
 			)
 		});
 
-	// Owners, partners and links compared by organisation identifier and fiche code, shown with
-	// the workbook's names (a renamed organisation does not change every fiche it works on).
-	const names = new Map([
-		...current.organisations.map((o) => [o.slug, o.name] as const),
-		...next.organisations.map((o) => [o.slug, o.name] as const)
-	]);
+	// Owners, partners and links compared by organisation identifier and fiche code (a renamed
+	// organisation does not change every fiche it works on), each side shown with its own names:
+	// before as the plan names them today, after as the workbook does (two organisations that swap
+	// names would otherwise show today's owner under tomorrow's name).
+	// An organisation renamed here is shown with its identifier too: after a swap of names, the
+	// same name stands for another organisation on each side.
+	const renamed = new Set(
+		next.organisations
+			.filter((o) => current.organisations.some((c) => c.slug === o.slug && c.name !== o.name))
+			.map((o) => o.slug)
+	);
+	const namesOf = (model: PlanModel) =>
+		new Map(
+			model.organisations.map(
+				(o) => [o.slug, renamed.has(o.slug) ? `${o.name} (${o.slug})` : o.name] as const
+			)
+		);
+	const currentNames = namesOf(current);
+	const nextNames = namesOf(next);
 	const relations = (model: PlanModel, code: string) => {
+		const names = model === current ? currentNames : nextNames;
 		const people = model.people.filter((p) => p.fiche === code);
 		const list = (role: 'owner' | 'partner') =>
 			people

@@ -519,7 +519,16 @@ describe('plan workbook round trip', () => {
 		// The preview says that the fiches named under these names change organisation.
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.notices).toEqual([
-			'« ADCF » s’appellera « ADEFPAT » et « ADEFPAT » s’appellera « ADCF », des noms que portent aujourd’hui d’autres organisations. La feuille « Porteurs et partenaires » nomme les organisations par leur nom : les fiches 1-1, 5-1 et 15-1 changent donc d’organisation (les changements ci-dessous les disent sous les nouveaux noms), et les comptes de la nouvelle organisation en rendront compte. Pour ne changer que les noms, écrivez aussi les nouveaux noms dans la feuille « Porteurs et partenaires ».'
+			'« ADCF » s’appellera « ADEFPAT » et « ADEFPAT » s’appellera « ADCF », des noms que portent aujourd’hui d’autres organisations. La feuille « Porteurs et partenaires » nomme les organisations par leur nom : les fiches 1-1, 5-1 et 15-1 changent donc d’organisation (les changements ci-dessous donnent l’identifiant de chacune), et les comptes de la nouvelle organisation en rendront compte. Pour ne changer que les noms, écrivez aussi les nouveaux noms dans la feuille « Porteurs et partenaires ».'
+		]);
+		// Each side names the organisation it means: today's, then the workbook's.
+		expect(preview.changes.find((c) => c.key === '1-1')?.changes).toEqual([
+			{
+				field: 'partners',
+				label: 'Partenaires',
+				before: 'Organismes de formation ; AMF46 ; ADCF (adcf) ; SGAR ; CDG46',
+				after: 'Organismes de formation ; AMF46 ; ADCF (adefpat) ; SGAR ; CDG46'
+			}
 		]);
 		const applied = await applyPlanImport(db, bytes, { reason: 'Noms inversés', actor: null });
 		expect(applied).toMatchObject({ ok: true });
@@ -573,7 +582,7 @@ describe('plan workbook round trip', () => {
 		});
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.notices).toEqual([
-			'La nouvelle organisation adefpat-2 s’appellera « ADEFPAT », un nom que porte aujourd’hui une autre organisation. La feuille « Porteurs et partenaires » nomme les organisations par leur nom : la fiche 15-1 change donc d’organisation (les changements ci-dessous les disent sous les nouveaux noms), et les comptes de la nouvelle organisation en rendront compte. Pour ne changer que les noms, écrivez aussi les nouveaux noms dans la feuille « Porteurs et partenaires ».'
+			'La nouvelle organisation adefpat-2 s’appellera « ADEFPAT », un nom que porte aujourd’hui une autre organisation. La feuille « Porteurs et partenaires » nomme les organisations par leur nom : la fiche 15-1 change donc d’organisation (les changements ci-dessous donnent l’identifiant de chacune), et les comptes de la nouvelle organisation en rendront compte. Pour ne changer que les noms, écrivez aussi les nouveaux noms dans la feuille « Porteurs et partenaires ».'
 		]);
 	});
 

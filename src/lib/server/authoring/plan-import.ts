@@ -234,7 +234,7 @@ function nameTakenNotices(current: PlanModel, next: PlanModel): string[] {
 	const consequence =
 		moved.length === 0
 			? 'Aucune fiche ne change d’organisation.'
-			: `La feuille « ${SHEETS.people.name} » nomme les organisations par leur nom : ${moved.length === 1 ? 'la fiche' : 'les fiches'} ${list(moved)} ${moved.length === 1 ? 'change' : 'changent'} donc d’organisation (les changements ci-dessous les disent sous les nouveaux noms), et les comptes de la nouvelle organisation en rendront compte. Pour ne changer que les noms, écrivez aussi les nouveaux noms dans la feuille « ${SHEETS.people.name} ».`;
+			: `La feuille « ${SHEETS.people.name} » nomme les organisations par leur nom : ${moved.length === 1 ? 'la fiche' : 'les fiches'} ${list(moved)} ${moved.length === 1 ? 'change' : 'changent'} donc d’organisation (les changements ci-dessous donnent l’identifiant de chacune), et les comptes de la nouvelle organisation en rendront compte. Pour ne changer que les noms, écrivez aussi les nouveaux noms dans la feuille « ${SHEETS.people.name} ».`;
 	const taken =
 		takers.length === 1
 			? 'un nom que porte aujourd’hui une autre organisation'

@@ -628,13 +628,8 @@ function rowRanges(numbers: number[]): string {
 	for (let i = 0; i < sorted.length;) {
 		let j = i;
 		while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-		ranges.push(
-			j === i
-				? `${sorted[i]}`
-				: j === i + 1
-					? `${sorted[i]}, ${sorted[j]}`
-					: `${sorted[i]} à ${sorted[j]}`
-		);
+		if (j === i + 1) ranges.push(`${sorted[i]}`, `${sorted[j]}`);
+		else ranges.push(j === i ? `${sorted[i]}` : `${sorted[i]} à ${sorted[j]}`);
 		i = j + 1;
 	}
 	return ranges.length === 1 ? ranges[0]! : `${ranges.slice(0, -1).join(', ')} et ${ranges.at(-1)}`;
