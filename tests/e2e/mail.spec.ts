@@ -409,7 +409,9 @@ test('the relay closes: the messages wait, and an admin sends them as soon as it
 			return banner.count();
 		})
 		.toBe(1);
-	await expect(banner).toContainText(/Le serveur de courrier ne répond plus depuis le/);
+	await expect(banner).toContainText(
+		/Le serveur de courrier est en panne ou refuse les envois du portail depuis le/
+	);
 	await expect(banner).toContainText(/prochain essai le/);
 	await expect(banner).toContainText(/code 421/);
 	await expect(page.locator('.mail-list li').filter({ hasText: INVITEE.email })).toHaveCount(1);

@@ -188,20 +188,39 @@ export async function releaseClaim(db: Executor, id: number): Promise<void> {
 
 /**
  * After a long relay outage: the messages written at or before `writtenBefore` still waiting are
- * given up together (in one statement, so none outlives an older one).
+ * given up together (none outlives an older one), a message with a one-time link with what to do
+ * (`remedyFor` its kind). Returns how many.
  */
 export async function giveUpWaiting(
 	db: Executor,
 	writtenBefore: number,
-	reason: string
+	reason: string,
+	remedyFor: (kind: string) => string
 ): Promise<number> {
-	const result = await db
-		.updateTable('mail_outbox')
-		.set({ status: 'failed', last_error: reason, one_time_link: null })
+	const waiting = await db
+		.selectFrom('mail_outbox')
+		.select(['kind', (eb) => eb('one_time_link', 'is not', null).as('withLink')])
 		.where('status', '=', 'pending')
 		.where('created_at', '<=', writtenBefore)
-		.executeTakeFirst();
-	return Number(result.numUpdatedRows);
+		.groupBy(['kind', 'withLink'])
+		.execute();
+	let given = 0;
+	for (const { kind, withLink } of waiting) {
+		const result = await db
+			.updateTable('mail_outbox')
+			.set({
+				status: 'failed',
+				last_error: withLink ? `${reason} ${remedyFor(kind)}` : reason,
+				one_time_link: null
+			})
+			.where('status', '=', 'pending')
+			.where('created_at', '<=', writtenBefore)
+			.where('kind', '=', kind)
+			.where('one_time_link', withLink ? 'is not' : 'is', null)
+			.executeTakeFirst();
+		given += Number(result.numUpdatedRows);
+	}
+	return given;
 }
 
 /** The relay's own state (the one row of `mail_relay`). */

@@ -50,6 +50,26 @@ async function queue(subject = 'Votre invitation', unsubscribeUrl: string | null
 	);
 }
 
+/** A message to another recipient. */
+function queueTo(recipient: string, subject: string) {
+	return db.transaction().execute((trx) =>
+		insertMessage(
+			trx,
+			{
+				messageId: `<${Math.random().toString(36).slice(2)}@lot-numerique.test>`,
+				kind: 'essai',
+				recipient,
+				userId: null,
+				subject,
+				text: 'Bonjour,\n',
+				html: '<p>Bonjour,</p>',
+				unsubscribeUrl: null
+			},
+			clock
+		)
+	);
+}
+
 /** A password-reset message to Paul, its link valid until `expiresAt`. */
 function queueReset(token: string, expiresAt: number) {
 	return db
@@ -286,9 +306,9 @@ describe('the outbox sender', () => {
 			if ((await s.deliverDue()) > 0) tries.push(clock - start);
 			clock += 60_000;
 		}
-		// 0, 1, 3, 7, 15, 31, 63 minutes, then every hour: more tries than maxAttempts, none counted.
-		expect(tries.slice(0, 7)).toEqual([0, 1, 3, 7, 15, 31, 63].map((m) => m * 60_000));
-		expect(tries[8]! - tries[7]!).toBe(3_600_000);
+		// 0, 1, 3, 7 minutes, then every five: more tries than maxAttempts, none counted.
+		expect(tries.slice(0, 6)).toEqual([0, 1, 3, 7, 12, 17].map((m) => m * 60_000));
+		expect(tries[100]! - tries[99]!).toBe(5 * 60_000);
 		for (const id of ids)
 			expect(await findMessage(db, id)).toMatchObject({ status: 'pending', attempts: 0 });
 		// Written during the outage: it waits, and is not given up with the older ones.
@@ -299,7 +319,7 @@ describe('the outbox sender', () => {
 			const row = await findMessage(db, id);
 			expect(row).toMatchObject({ status: 'failed', attempts: 0 });
 			expect(row!.lastError).toMatch(
-				/^Abandonné : le serveur de courrier ne répond plus depuis le 2\u00a0mars\u00a02026 à 10\u00a0h\. Dernière erreur : Serveur de courrier injoignable \(ECONNREFUSED\)/
+				/^Abandonné : le serveur de courrier est en panne ou refuse les envois du portail depuis le 2\u00a0mars\u00a02026 à 10\u00a0h\. Dernière erreur : Serveur de courrier injoignable \(ECONNREFUSED\)/
 			);
 		}
 		expect(await findMessage(db, recent)).toMatchObject({ status: 'pending' });
@@ -471,12 +491,11 @@ describe('the outbox sender', () => {
 		}
 	});
 
-	it('a relay that refuses the portal itself (greeting, sender, relaying) holds every message instead of failing them', async () => {
+	it('a relay that refuses the portal itself (greeting, sender) holds every message instead of failing them', async () => {
 		for (const script of [
 			{ greeting: '554 5.7.1 Pas de service pour vous' },
 			{ mailFrom: '550 5.7.1 Sender address rejected' },
-			{ mailFrom: '530 5.7.0 Authentication required' },
-			{ rcptTo: '554 5.7.1 Relay access denied' }
+			{ mailFrom: '530 5.7.0 Authentication required' }
 		]) {
 			const relay = await startScriptedRelay(script);
 			try {
@@ -497,6 +516,103 @@ describe('the outbox sender', () => {
 				await relay.close();
 			}
 		}
+	});
+
+	it('a relay that closes before its greeting holds every message, none marked « interrompu »', async () => {
+		const relay = await startScriptedRelay({ greeting: null });
+		try {
+			const ids = [await queue('Premier'), await queue('Second')];
+			expect(await sender({ transport: smtpTransport(relay.config) }).deliverDue()).toBe(1);
+			for (const id of ids)
+				expect(await findMessage(db, id)).toMatchObject({ status: 'pending', attempts: 0 });
+			expect(await readRelayState(db)).toMatchObject({ failures: 1 });
+		} finally {
+			await relay.close();
+		}
+	});
+
+	it('a cut before the message itself (at RCPT TO) delivered nothing: this message waits alone', async () => {
+		const relay = await startScriptedRelay({
+			rcptTo: (address) => (address === 'coupe@cdg46.test' ? 'cut' : '250 OK')
+		});
+		try {
+			const cut = await queueTo('coupe@cdg46.test', 'Coupé');
+			const other = await queue('Autre');
+			expect(await sender({ transport: smtpTransport(relay.config) }).deliverDue()).toBe(2);
+			const row = await findMessage(db, cut);
+			expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+			expect(row!.lastError).toMatch(
+				/^La connexion avec le serveur de courrier a été coupée avant l’envoi du message : nouvel essai plus tard\./
+			);
+			expect(await findMessage(db, other)).toMatchObject({ status: 'sent' });
+			expect(relay.bodies).toHaveLength(1);
+		} finally {
+			await relay.close();
+		}
+	});
+
+	it('one recipient refused by policy (5.7.1) waits alone; two in a round are the relay’s refusal', async () => {
+		const refused = (address: string) =>
+			address.endsWith('@orange.test') ? `554 5.7.1 <${address}>: Relay access denied` : '250 OK';
+		const relay = await startScriptedRelay({ rcptTo: refused });
+		try {
+			const outside = await queueTo('alice@orange.test', 'Dehors');
+			const inside = await queue('Dedans');
+			const s = sender({ transport: smtpTransport(relay.config) });
+			expect(await s.deliverDue()).toBe(2);
+			const row = await findMessage(db, outside);
+			expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+			// The relay's words without the address: the text is shown to every admin.
+			expect(row!.lastError).toMatch(
+				/^Le serveur de courrier refuse de relayer vers cette adresse \(code 554\)/
+			);
+			expect(row!.lastError).toContain('<adresse>');
+			expect(row!.lastError).not.toContain('alice@');
+			expect(await findMessage(db, inside)).toMatchObject({ status: 'sent' });
+			expect(await readRelayState(db)).toMatchObject({ failingSince: null });
+			// Two recipients refused the same way in one round: every message waits.
+			clock += 60_000;
+			const second = await queueTo('bob@orange.test', 'Dehors aussi');
+			const third = await queue('Dedans aussi');
+			expect(await s.deliverDue()).toBe(2);
+			expect(await findMessage(db, second)).toMatchObject({ status: 'pending', attempts: 0 });
+			expect(await findMessage(db, third)).toMatchObject({ status: 'pending', attempts: 0 });
+			expect(await readRelayState(db)).toMatchObject({ failures: 1 });
+		} finally {
+			await relay.close();
+		}
+	});
+
+	it('keeps the relay’s reply to a login out of what admins read (it may quote the credentials)', async () => {
+		const relay = await startScriptedRelay({
+			auth: '500 5.5.1 Command unrecognized: "AUTH PLAIN AHBvcnRhaWwAVHIzcy1zM2NyZXQh"'
+		});
+		try {
+			await queue('Premier');
+			const config = { ...relay.config, user: 'portail', password: 'Tr3s-s3cret!' };
+			await sender({ transport: smtpTransport(config) }).deliverDue();
+			const { lastError } = await readRelayState(db);
+			expect(lastError).toMatch(
+				/^Le serveur de courrier a refusé l’identifiant ou le mot de passe de SMTP_URL \(code 500\)/
+			);
+			expect(lastError).not.toContain('AHBvcnRhaWw');
+		} finally {
+			await relay.close();
+		}
+	});
+
+	it('a message cancelled during an outage does not end it: the relay was not tried', async () => {
+		await queueReset('court-123', clock + 30 * 60_000);
+		await queue('Invitation');
+		await smtp.close();
+		const s = sender();
+		const start = clock;
+		expect(await s.deliverDue()).toBe(1);
+		// 31 minutes on, the reset's link is dead: cancelled without trying the relay.
+		clock += 31 * 60_000;
+		await s.deliverDue();
+		expect((await readRelayState(db)).failingSince).toBe(start);
+		smtp = await startSmtp();
 	});
 
 	it('a message too big for the relay (552 at MAIL FROM) fails alone', async () => {
@@ -599,7 +715,7 @@ describe('classify', () => {
 				response: '554 5.7.1 Relay access denied',
 				phase: 'send'
 			})
-		).toBe('relay');
+		).toBe('policy');
 		// One recipient, one message.
 		expect(classify({ responseCode: 452, command: 'RCPT TO', phase: 'send' })).toBe('temporary');
 		expect(classify({ responseCode: 451, command: 'DATA', phase: 'send' })).toBe('temporary');

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpConfig } from '../config.js';
@@ -34,7 +35,8 @@ import { fillOneTimeLink } from './templates';
  * - the relay's own failure (unreachable, refusing the connection, TLS, the login or the portal's
  *   sender address, closing with 421): no message spends an attempt; the claim is given back and
  *   every message waits (`mail_relay.paused_until`, growing the same way) — those written meanwhile
- *   too — then all go in the order they were written; after RELAY_GIVE_UP_MS of outage, the
+ *   too — the relay tried again after 1, 2, 4, then every 5 minutes — then all go in the order
+ *   they were written; after RELAY_GIVE_UP_MS of outage, the
  *   messages older than that are given up together;
  * - a message found `sending` at start-up (the process died during the attempt) becomes
  *   `interrupted` too.
@@ -60,15 +62,22 @@ export interface MailTransport {
 const MAX_ATTEMPTS = 10;
 const RETRY_BASE_MS = 60_000;
 const RETRY_MAX_MS = 3_600_000;
+/**
+ * The relay is tried again at most this long after its last failure: a try costs no message an
+ * attempt, and a reset asked for meanwhile (its link lives 30 minutes) must not wait an hour once
+ * the relay is mended.
+ */
+const RELAY_RETRY_MAX_MS = 5 * 60_000;
 /** A relay down this long (a long weekend): the messages written before are given up. */
 export const RELAY_GIVE_UP_MS = 3 * 86_400_000;
 
 /**
  * Where an SMTP exchange stood when it failed: `connect` (connection, greeting, EHLO, STARTTLS,
- * login: nothing of the message was sent, and every message would meet the same) or `send` (the
- * envelope and the message: from there a cut may come after the relay took the message).
+ * login: nothing of the message was sent, and every message would meet the same), `envelope`
+ * (MAIL FROM, RCPT TO, DATA until its 354: this message only, nothing delivered) or `data` (the
+ * message itself: from there a cut may come after the relay took it).
  */
-type Phase = 'connect' | 'send';
+type Phase = 'connect' | 'envelope' | 'data';
 
 /**
  * SMTP with Nodemailer's SMTPConnection (its documented lower layer), one connection per message,
@@ -121,10 +130,20 @@ export function smtpTransport(
 				};
 				// Kept for the connection's life: an error emitted after the answer is not thrown.
 				connection.on('error', fail);
-				connection.connect(() => {
+				// A relay that closes before its greeting is told here, not by an 'error' event.
+				connection.connect((error) => {
+					if (error) return fail(error);
 					const send = () => {
-						phase = 'send';
-						connection.send(mail.getEnvelope(), raw, (error) => {
+						phase = 'envelope';
+						// SMTPConnection pipes the message only once DATA got its 354: from that moment
+						// the relay may take it, and a cut may come after it did.
+						const body = Readable.from([raw]);
+						const pipe = body.pipe.bind(body);
+						body.pipe = ((destination, options) => {
+							phase = 'data';
+							return pipe(destination, options);
+						}) as typeof body.pipe;
+						connection.send(mail.getEnvelope(), body, (error) => {
 							if (error) return fail(error);
 							settled = true;
 							resolve();
@@ -143,11 +162,14 @@ export function smtpTransport(
 
 /**
  * What a failure means: `relay`, the relay's own (every message would meet it: all wait, none
- * spends an attempt); `temporary`, this message put off (tried again later); `permanent`, this
- * message refused for good; `uncertain`, cut or silent while the message was being handed over
- * (it may have been delivered: never sent again).
+ * spends an attempt); `policy`, a policy refusal of a recipient (5.7.x at RCPT TO: « Relay access
+ * denied »), which may be this recipient's (a relay that serves internal domains only) or the
+ * relay's for every message — the first of a round holds this message alone, a second makes it the
+ * relay's; `temporary`, this message put off (tried again later); `permanent`, this message
+ * refused for good; `uncertain`, cut or silent while the message itself was being handed over (it
+ * may have been delivered: never sent again).
  */
-export type Outcome = 'relay' | 'temporary' | 'permanent' | 'uncertain';
+export type Outcome = 'relay' | 'policy' | 'temporary' | 'permanent' | 'uncertain';
 
 const UNREACHABLE = new Set([
 	'ECONNREFUSED',
@@ -192,12 +214,14 @@ export function classify(error: unknown): Outcome {
 			return 'relay';
 		}
 		if (err.responseCode >= 500)
-			return command.startsWith('RCPT') && policyRefusal(err) ? 'relay' : 'permanent';
+			return command.startsWith('RCPT') && policyRefusal(err) ? 'policy' : 'permanent';
 		return 'temporary';
 	}
 	// Refused by Nodemailer itself before anything was sent (an address it cannot write, a message
 	// larger than the relay announced): nothing left the portal.
 	if (err.code === 'EENVELOPE' || err.code === 'EMESSAGE') return 'permanent';
+	// Cut or silent before the message itself: nothing was delivered; this message waits alone.
+	if (err.phase === 'envelope') return 'temporary';
 	return 'uncertain';
 }
 
@@ -207,38 +231,62 @@ export function classify(error: unknown): Outcome {
  */
 export function describeFailure(error: unknown): string {
 	const err = (error ?? {}) as SmtpFailure;
-	const detail = (err.response ?? err.message ?? String(error)).slice(0, 300);
-	const codes = [err.responseCode, err.code].filter(Boolean).join(' ');
-	const unreachable = [...UNREACHABLE].find((code) => err.code === code || detail.includes(code));
 	const outcome = classify(error);
 	const command = commandOf(err);
+	const login = err.code === 'EAUTH' || command.startsWith('AUTH');
+	// The relay's reply to a login may quote what was sent (the credentials, base64-encoded): only
+	// its code is kept. Elsewhere, addresses and long tokens are left out: the text is shown to
+	// every admin, and copied into each message a long outage gives up.
+	const detail = login
+		? ''
+		: (err.response ?? err.message ?? String(error))
+				.slice(0, 300)
+				.replace(/<[^<>\s]*@[^<>\s]*>|[^\s<>"]+@[^\s<>"]+/g, '<adresse>')
+				.replace(/[A-Za-z0-9+/=]{24,}/g, '…');
+	const codes = [err.responseCode, err.code].filter(Boolean).join(' ');
+	const unreachable = [...UNREACHABLE].find(
+		(code) => err.code === code || (err.message ?? '').includes(code)
+	);
+	const reply = err.responseCode ? ` (code ${err.responseCode})` : '';
 	let summary: string;
 	// Credentials and TLS first: a refused login carries a 535 reply code too.
-	if (err.code === 'EAUTH')
+	if (login)
 		summary =
-			'Le serveur de courrier a refusé l’identifiant ou le mot de passe de SMTP_URL : corrigez le réglage.';
+			err.responseCode === undefined
+				? 'L’identification auprès du serveur de courrier n’a pas pu se faire (mot de passe absent de SMTP_URL, ou identification non proposée) : corrigez le réglage.'
+				: `Le serveur de courrier a refusé l’identifiant ou le mot de passe de SMTP_URL${reply} : corrigez le réglage.`;
 	else if (err.code === 'ETLS')
 		summary = 'La connexion chiffrée (TLS) avec le serveur de courrier a échoué.';
 	else if (unreachable) summary = `Serveur de courrier injoignable (${unreachable}).`;
-	else if (outcome === 'relay' && command === 'MAIL FROM')
-		summary = `Le serveur de courrier refuse les envois du portail (code ${err.responseCode}) : vérifiez MAIL_FROM et les droits d’envoi de SMTP_URL.`;
-	else if (outcome === 'relay' && typeof err.responseCode === 'number' && err.responseCode >= 500)
-		summary = `Le serveur de courrier refuse de relayer les messages du portail (code ${err.responseCode}) : vérifiez SMTP_URL (identifiants, adresse autorisée).`;
 	else if (err.responseCode === 421)
 		summary = 'Le serveur de courrier est indisponible pour l’instant (code 421).';
+	else if (outcome === 'relay' && command === 'MAIL FROM')
+		summary =
+			(err.responseCode ?? 0) >= 500
+				? `Le serveur de courrier refuse les envois du portail${reply} : vérifiez MAIL_FROM et les droits d’envoi de SMTP_URL.`
+				: `Le serveur de courrier ne prend pas de message du portail pour l’instant${reply}.`;
+	else if (outcome === 'relay' && (err.responseCode ?? 0) >= 500)
+		summary = `Le serveur de courrier refuse la connexion du portail${reply} : vérifiez SMTP_URL.`;
 	else if (outcome === 'relay')
-		summary = `Le serveur de courrier n’a pas répondu ou a coupé la connexion avant l’envoi${err.responseCode ? ` (code ${err.responseCode})` : ''}.`;
+		summary = `Le serveur de courrier n’a pas répondu ou a coupé la connexion avant l’envoi${reply}.`;
+	else if (outcome === 'policy')
+		summary = `Le serveur de courrier refuse de relayer vers cette adresse${reply} : adresse hors de ce qu’il dessert, ou identifiants de SMTP_URL à vérifier.`;
 	else if (outcome === 'permanent' && err.responseCode === undefined)
 		summary =
 			'Refusé avant l’envoi : adresse que le serveur de courrier ne peut pas prendre, ou message trop volumineux pour lui.';
 	else if (outcome === 'permanent')
-		summary = `Refusé définitivement par le serveur de courrier (code ${err.responseCode}) : adresse inconnue ou message rejeté.`;
+		summary = `Refusé définitivement par le serveur de courrier${reply} : adresse inconnue ou message rejeté.`;
+	else if (outcome === 'temporary' && err.responseCode === undefined)
+		summary =
+			'La connexion avec le serveur de courrier a été coupée avant l’envoi du message : nouvel essai plus tard.';
 	else if (outcome === 'temporary')
-		summary = `Refusé pour l’instant par le serveur de courrier (code ${err.responseCode}) : nouvel essai plus tard.`;
+		summary = `Refusé pour l’instant par le serveur de courrier${reply} : nouvel essai plus tard.`;
 	else
 		summary =
 			'La connexion avec le serveur de courrier a été coupée pendant la remise : le message a peut-être été remis ; il n’est pas renvoyé.';
-	return `${summary} Détail technique${codes ? ` (${codes})` : ''} : ${detail}`;
+	return detail
+		? `${summary} Détail technique${codes ? ` (${codes})` : ''} : ${detail}`
+		: `${summary}${codes ? ` Détail technique : ${codes}.` : ''}`;
 }
 
 /** What to do when a message with a one-time link did not go. */
@@ -256,8 +304,8 @@ function linkExpiredReason(expiresAt: number, kind: string, now: number): string
 		: `Non envoyé : son lien à usage unique expire le ${when}, dans moins de 5 minutes, trop tôt pour servir une fois reçu. ${remedy}`;
 }
 
-function retryDelay(attempts: number, baseMs = RETRY_BASE_MS): number {
-	return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), RETRY_MAX_MS);
+function retryDelay(attempts: number, baseMs = RETRY_BASE_MS, maxMs = RETRY_MAX_MS): number {
+	return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), maxMs);
 }
 
 export interface SenderOptions {
@@ -345,18 +393,20 @@ export class MailSender {
 		await this.giveUpAfterLongOutage(relay.failingSince, relay.lastError);
 		if (relay.pausedUntil !== null && this.now() < relay.pausedUntil) return 0;
 		let attempted = 0;
+		const round = { relayFailures: relay.failures, policySeen: false };
 		while (!this.stopped) {
 			const message = await this.db
 				.transaction()
 				.execute((trx) => claimDueMessage(trx, this.now()));
 			if (!message) break;
 			attempted += 1;
-			const outcome = await this.deliver(this.options.transport, message, relay.failures);
-			if (outcome === 'relay') break;
-			// Once the relay has answered, the outage is over.
-			if (relay.failingSince !== null) {
+			const ended = await this.deliver(this.options.transport, message, round);
+			if (ended === 'relay') break;
+			// Once the relay has answered (not a message cancelled without trying it), the outage is over.
+			if (ended === 'reached' && relay.failingSince !== null) {
 				await clearRelayFailure(this.db);
 				relay = { failingSince: null, failures: 0, pausedUntil: null, lastError: null };
+				round.relayFailures = 0;
 			}
 		}
 		return attempted;
@@ -368,11 +418,16 @@ export class MailSender {
 	 */
 	private async giveUpAfterLongOutage(failingSince: number | null, lastError: string | null) {
 		if (failingSince === null || this.now() - failingSince < RELAY_GIVE_UP_MS) return;
-		const given = await giveUpWaiting(
-			this.db,
-			this.now() - RELAY_GIVE_UP_MS,
-			`Abandonné : le serveur de courrier ne répond plus depuis le ${formatMoment(failingSince)}.${lastError ? ` Dernière erreur : ${lastError}` : ''}`
-		);
+		const given = await this.db
+			.transaction()
+			.execute((trx) =>
+				giveUpWaiting(
+					trx,
+					this.now() - RELAY_GIVE_UP_MS,
+					`Abandonné : le serveur de courrier est en panne ou refuse les envois du portail depuis le ${formatMoment(failingSince)}.${lastError ? ` Dernière erreur : ${lastError}` : ''}`,
+					linkRemedy
+				)
+			);
 		if (given > 0)
 			log().warn(
 				{ event: 'mail-given-up', count: given },
@@ -384,8 +439,8 @@ export class MailSender {
 	private async deliver(
 		transport: MailTransport,
 		message: OutboxRow,
-		relayFailures: number
-	): Promise<Outcome | 'sent' | 'cancelled'> {
+		round: { relayFailures: number; policySeen: boolean }
+	): Promise<'relay' | 'reached' | 'not-tried'> {
 		// A link that no longer works is not sent: the person would follow it to a refusal. A check
 		// that fails (a busy database, a lasting fault) counts as a try of this message.
 		let dead: string | null;
@@ -401,7 +456,7 @@ export class MailSender {
 				'temporary',
 				'Vérification du lien à usage unique impossible : nouvel essai plus tard.'
 			);
-			return 'temporary';
+			return 'not-tried';
 		}
 		if (dead) {
 			await markCancelled(this.db, message.id, dead);
@@ -409,7 +464,7 @@ export class MailSender {
 				{ event: 'mail-link-dead', id: message.id, kind: message.kind },
 				'Courriel non envoyé : lien à usage unique expiré ou remplacé'
 			);
-			return 'cancelled';
+			return 'not-tried';
 		}
 		try {
 			await transport.send({
@@ -421,19 +476,27 @@ export class MailSender {
 				unsubscribeUrl: message.unsubscribeUrl
 			});
 		} catch (error) {
-			const outcome = classify(error);
+			const classified = classify(error);
+			// A recipient refused by policy: this message waits alone, unless another recipient of
+			// the same round was refused the same way (then it is the relay's refusal).
+			const outcome =
+				classified === 'policy' ? (round.policySeen ? 'relay' : 'temporary') : classified;
+			if (classified === 'policy') round.policySeen = true;
 			const reason = describeFailure(error);
 			if (outcome === 'relay') {
 				// Not this message's fault: its attempt is given back, and every message waits.
 				await releaseClaim(this.db, message.id);
-				const failures = relayFailures + 1;
+				const failures = round.relayFailures + 1;
+				round.relayFailures = failures;
 				await recordRelayFailure(this.db, {
 					now: this.now(),
 					failures,
-					pausedUntil: this.now() + retryDelay(failures, this.options.retryBaseMs),
+					pausedUntil:
+						this.now() + retryDelay(failures, this.options.retryBaseMs, RELAY_RETRY_MAX_MS),
 					reason
 				});
 				log().warn({ event: 'mail-relay-down', failures }, 'Serveur de courrier en panne');
+				return 'relay';
 			} else {
 				await this.notDelivered(message, outcome, reason);
 				log().warn(
@@ -447,11 +510,11 @@ export class MailSender {
 					'Courriel non remis'
 				);
 			}
-			return outcome;
+			return 'reached';
 		}
 		await markSent(this.db, message.id, this.now());
 		log().info({ event: 'mail-sent', id: message.id, kind: message.kind }, 'Courriel remis');
-		return 'sent';
+		return 'reached';
 	}
 
 	/**
@@ -461,7 +524,7 @@ export class MailSender {
 	 */
 	private async notDelivered(
 		message: OutboxRow,
-		outcome: Exclude<Outcome, 'relay'>,
+		outcome: Exclude<Outcome, 'relay' | 'policy'>,
 		reason: string
 	): Promise<void> {
 		const maxAttempts = this.options.maxAttempts ?? MAX_ATTEMPTS;

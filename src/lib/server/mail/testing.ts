@@ -91,9 +91,12 @@ export async function startSmtp(
  * every message it took.
  */
 export async function startScriptedRelay(script: {
-	greeting?: string;
+	/** null: the connection is closed before any greeting. */
+	greeting?: string | null;
 	mailFrom?: string;
-	rcptTo?: string;
+	/** An answer to every RCPT TO, or one per recipient address; 'cut' closes the connection. */
+	rcptTo?: string | ((address: string) => string);
+	auth?: string;
 	afterData?: 'cut' | string;
 }) {
 	const bodies: string[] = [];
@@ -101,6 +104,7 @@ export async function startScriptedRelay(script: {
 		let buffer = '';
 		let inData = false;
 		socket.on('error', () => {});
+		if (script.greeting === null) return void socket.destroy();
 		socket.write(`${script.greeting ?? '220 relais de test'}\r\n`);
 		if (script.greeting && !script.greeting.startsWith('2')) return void socket.end();
 		socket.on('data', (chunk) => {
@@ -118,11 +122,19 @@ export async function startScriptedRelay(script: {
 				}
 				const eol = buffer.indexOf('\r\n');
 				if (eol < 0) return;
-				const verb = buffer.slice(0, eol).slice(0, 4).toUpperCase();
+				const line = buffer.slice(0, eol);
+				const verb = line.slice(0, 4).toUpperCase();
 				buffer = buffer.slice(eol + 2);
-				if (verb === 'EHLO') socket.write('250-relais\r\n250 8BITMIME\r\n');
+				const rcpt =
+					typeof script.rcptTo === 'function'
+						? script.rcptTo(/<([^>]*)>/.exec(line)?.[1] ?? '')
+						: script.rcptTo;
+				if (verb === 'EHLO')
+					socket.write(`250-relais\r\n${script.auth ? '250-AUTH PLAIN\r\n' : ''}250 8BITMIME\r\n`);
+				else if (verb === 'AUTH') socket.write(`${script.auth ?? '235 OK'}\r\n`);
 				else if (verb === 'MAIL') socket.write(`${script.mailFrom ?? '250 OK'}\r\n`);
-				else if (verb === 'RCPT') socket.write(`${script.rcptTo ?? '250 OK'}\r\n`);
+				else if (verb === 'RCPT' && rcpt === 'cut') return void socket.destroy();
+				else if (verb === 'RCPT') socket.write(`${rcpt ?? '250 OK'}\r\n`);
 				else if (verb === 'DATA') {
 					socket.write('354 la suite\r\n');
 					inData = true;
