@@ -326,6 +326,29 @@ describe('the outbox sender', () => {
 		smtp = await startSmtp();
 	});
 
+	it('after three days of outage, only a relay found failing again gives the old messages up', async () => {
+		const old = await queue('Ancien');
+		clock += RELAY_GIVE_UP_MS;
+		const outage = { failing_since: clock - RELAY_GIVE_UP_MS, failures: 40, last_error: 'Panne.' };
+		// The pause is over and the relay was mended meanwhile: the message goes, nothing is given up.
+		await db
+			.updateTable('mail_relay')
+			.set({ ...outage, paused_until: clock - 1 })
+			.execute();
+		expect(await sender().deliverDue()).toBe(1);
+		expect(await findMessage(db, old)).toMatchObject({ status: 'sent' });
+		// Still failing at the next try: the messages of three days ago are given up.
+		const older = await queue('Plus ancien');
+		clock += RELAY_GIVE_UP_MS;
+		await db
+			.updateTable('mail_relay')
+			.set({ ...outage, failing_since: clock - RELAY_GIVE_UP_MS, paused_until: clock - 1 })
+			.execute();
+		smtp.refuseNext.push(421);
+		expect(await sender().deliverDue()).toBe(1);
+		expect(await findMessage(db, older)).toMatchObject({ status: 'failed', attempts: 0 });
+	});
+
 	it('a restart tries the relay at once, the held messages first', async () => {
 		await queue('Ouverture');
 		await queue('Rappel');

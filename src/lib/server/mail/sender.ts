@@ -106,7 +106,10 @@ export function smtpTransport(
 						}
 					: {}
 			}).compile();
-			const raw = await mail.build();
+			// A message that cannot be written out is refused here: nothing reached the relay.
+			const raw = await mail.build().catch((error: Error) => {
+				throw Object.assign(error, { code: 'EMESSAGE' });
+			});
 			const connection = new SMTPConnection({
 				host: config.host,
 				port: config.port,
@@ -390,7 +393,6 @@ export class MailSender {
 			return 0;
 		}
 		let relay = await readRelayState(this.db);
-		await this.giveUpAfterLongOutage(relay.failingSince, relay.lastError);
 		if (relay.pausedUntil !== null && this.now() < relay.pausedUntil) return 0;
 		let attempted = 0;
 		const round = { relayFailures: relay.failures, policySeen: false };
@@ -496,6 +498,9 @@ export class MailSender {
 					reason
 				});
 				log().warn({ event: 'mail-relay-down', failures }, 'Serveur de courrier en panne');
+				// Only a relay just found failing gives anything up: one mended meanwhile sends them.
+				const state = await readRelayState(this.db);
+				await this.giveUpAfterLongOutage(state.failingSince, state.lastError);
 				return 'relay';
 			} else {
 				await this.notDelivered(message, outcome, reason);
