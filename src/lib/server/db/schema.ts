@@ -393,6 +393,16 @@ export interface MailRelayTable {
 	last_error: string | null;
 }
 
+/** Which process sends the mail (at most one row; see migration 2026_12_09_100000). */
+export interface MailSenderTable {
+	id: number;
+	holder: string;
+	process: string;
+	host: string;
+	pid: number;
+	lease_until: number;
+}
+
 export interface MailPreferenceTable {
 	user_id: number;
 	reminders: number;
@@ -485,6 +495,7 @@ export interface Database {
 	edition_resource: EditionResourceTable;
 	mail_outbox: MailOutboxTable;
 	mail_relay: MailRelayTable;
+	mail_sender: MailSenderTable;
 	mail_preference: MailPreferenceTable;
 	password_reset: PasswordResetTable;
 	notification_event: NotificationEventTable;

@@ -21,6 +21,7 @@ import {
 	releaseClaim,
 	type OutboxRow
 } from './outbox-repository';
+import { SENDER_LEASE_MS, SenderLease } from './sender-lease';
 import { fillOneTimeLink } from './templates';
 
 /**
@@ -39,7 +40,9 @@ import { fillOneTimeLink } from './templates';
  *   they were written; after RELAY_GIVE_UP_MS of outage, the
  *   messages older than that are given up together;
  * - a message found `sending` at start-up (the process died during the attempt) becomes
- *   `interrupted` too.
+ *   `interrupted` too;
+ * - one sender per database (SenderLease): a second process started on the same database waits,
+ *   and takes over only once the first has stopped or died.
  *
  * So a message is delivered **at most once**: a crash or a cut at the wrong moment can lose one
  * (shown to admins at /admin/courriels, who can ask for a new link), never duplicate it.
@@ -336,30 +339,82 @@ export const LINK_MARGIN_MS = 5 * 60_000;
 
 export class MailSender {
 	private timer: ReturnType<typeof setTimeout> | undefined;
+	private heartbeat: ReturnType<typeof setInterval> | undefined;
 	private running: Promise<void> | undefined;
 	private stopped = false;
+	/** Polling (start): a round then stops when the lease is lost. deliverDue alone (tests) is not. */
+	private polling = false;
+	/** The holder this sender was last told it waits for (logged once each). */
+	private waitingFor: string | null = null;
 	private readonly now: () => number;
+	private readonly lease: SenderLease;
 
 	constructor(
 		private readonly db: Db,
 		private readonly options: SenderOptions
 	) {
 		this.now = options.now ?? Date.now;
+		this.lease = new SenderLease(db, this.now);
 	}
 
 	/**
-	 * Marks attempts a previous process left unfinished, then polls the outbox. A restart is how an
-	 * operator applies a mended SMTP_URL: the relay is tried at once, whatever pause was left.
+	 * Takes the right to send this database's mail (or waits for it), then polls the outbox. A
+	 * restart is how an operator applies a mended SMTP_URL: the relay is tried at once, whatever
+	 * pause was left.
 	 */
 	async start(): Promise<void> {
-		await liftRelayPause(this.db);
-		const interrupted = await interruptUnfinished(this.db);
-		if (interrupted > 0)
-			log().warn(
-				{ event: 'mail-interrupted', count: interrupted },
-				'Courriels interrompus par un arrêt'
-			);
+		this.polling = true;
+		await this.takeLease();
+		// A long round (a slow relay, many messages) keeps the lease: rounds renew it only between them.
+		this.heartbeat = setInterval(() => void this.renewLease(), SENDER_LEASE_MS / 4);
+		this.heartbeat.unref?.();
 		this.schedule(0);
+	}
+
+	/**
+	 * Takes or keeps the lease; on taking it, marks the attempts a previous process left unfinished
+	 * and lifts the relay's pause. False while another process sends.
+	 */
+	private async takeLease(): Promise<boolean> {
+		const outcome = await this.lease.take();
+		if (outcome === 'kept') return true;
+		if (outcome === 'taken') {
+			if (this.waitingFor !== null)
+				log().info({ event: 'mail-sender-taken' }, 'Ce processus envoie désormais les courriels');
+			this.waitingFor = null;
+			await liftRelayPause(this.db);
+			const interrupted = await interruptUnfinished(this.db);
+			if (interrupted > 0)
+				log().warn(
+					{ event: 'mail-interrupted', count: interrupted },
+					'Courriels interrompus par un arrêt'
+				);
+			return true;
+		}
+		const { holder, host, pid } = outcome.waiting;
+		if (this.waitingFor !== holder)
+			log().warn(
+				{ event: 'mail-sender-waiting', host, pid },
+				`Un autre processus du portail (machine ${host}, processus ${pid}) envoie les courriels de cette base : celui-ci attend qu’il s’arrête`
+			);
+		this.waitingFor = holder;
+		return false;
+	}
+
+	private async renewLease(): Promise<void> {
+		if (!this.lease.holding || this.stopped) return;
+		try {
+			if (!(await this.lease.renew()))
+				log().warn(
+					{ event: 'mail-sender-lost' },
+					'Un autre processus a pris l’envoi des courriels de cette base'
+				);
+		} catch (error) {
+			log().error(
+				{ event: 'mail-error', err: error instanceof Error ? error.message : String(error) },
+				'Envoi des courriels : erreur'
+			);
+		}
 	}
 
 	private schedule(delay: number): void {
@@ -382,6 +437,7 @@ export class MailSender {
 
 	/** One round of the loop: the hook (digest, reminders), then delivery. */
 	private async tick(): Promise<void> {
+		if (!(await this.takeLease())) return;
 		await this.options.beforeDelivery?.(this.now());
 		await this.deliverDue();
 	}
@@ -396,7 +452,7 @@ export class MailSender {
 		if (relay.pausedUntil !== null && this.now() < relay.pausedUntil) return 0;
 		let attempted = 0;
 		const round = { relayFailures: relay.failures, policySeen: false };
-		while (!this.stopped) {
+		while (!this.stopped && (!this.polling || this.lease.holding)) {
 			const message = await this.db
 				.transaction()
 				.execute((trx) => claimDueMessage(trx, this.now()));
@@ -566,7 +622,9 @@ export class MailSender {
 	async stop(): Promise<void> {
 		this.stopped = true;
 		if (this.timer) clearTimeout(this.timer);
+		if (this.heartbeat) clearInterval(this.heartbeat);
 		await this.running;
 		this.options.transport?.close();
+		await this.lease.release();
 	}
 }

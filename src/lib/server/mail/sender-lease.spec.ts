@@ -1,0 +1,128 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import process from 'node:process';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { findMessage, insertMessage } from './outbox-repository';
+import { MailSender, smtpTransport } from './sender';
+import { readSenderLease } from './sender-lease-repository';
+import { SENDER_LEASE_MS } from './sender-lease';
+import { startSmtp, type TestSmtp } from './testing';
+
+let db: Db;
+let smtp: TestSmtp;
+const senders: MailSender[] = [];
+
+beforeEach(async () => {
+	db = await createTestDb({ seed: false });
+	smtp = await startSmtp({ delayMs: () => 200 });
+});
+afterEach(async () => {
+	await Promise.all(senders.splice(0).map((s) => s.stop()));
+	await smtp.close();
+	await db.destroy();
+});
+
+/** A message written now; returns its id. */
+function write(subject: string): Promise<number> {
+	return insertMessage(
+		db,
+		{
+			messageId: `<${subject}-${Math.random().toString(36).slice(2)}@lot-numerique.test>`,
+			kind: 'essai',
+			recipient: 'claire@adefpat.test',
+			userId: null,
+			subject,
+			text: subject,
+			html: `<p>${subject}</p>`,
+			unsubscribeUrl: null
+		},
+		Date.now()
+	);
+}
+
+/** A sender polling every 10 ms, as a server's would (stopped after each test). */
+async function startSender(): Promise<MailSender> {
+	const sender = new MailSender(db, {
+		transport: smtpTransport(smtp.config),
+		from: 'Portail SDUSN <ne-pas-repondre@lot-numerique.test>',
+		pollMs: 10
+	});
+	senders.push(sender);
+	await sender.start();
+	return sender;
+}
+
+async function until(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
+	const end = Date.now() + 5_000;
+	while (!(await check())) {
+		if (Date.now() > end) throw new Error(`toujours pas : ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 5));
+	}
+}
+
+/** The lease as a sender of another process left it. */
+async function leaseOf(holder: { host: string; pid: number; leaseUntil: number }) {
+	await db
+		.insertInto('mail_sender')
+		.values({
+			id: 1,
+			holder: 'autre-envoyeur',
+			process: 'autre-processus',
+			host: holder.host,
+			pid: holder.pid,
+			lease_until: holder.leaseUntil
+		})
+		.execute();
+}
+
+describe('one sender per database', () => {
+	it('a second process waits: the message in flight stays the first’s, and the second sends once the first stops', async () => {
+		const first = await write('Premier');
+		const a = await startSender();
+		await until(async () => (await findMessage(db, first))?.status === 'sending', 'en cours');
+		// A second server started on the same database (or `vite dev` beside `npm start`).
+		const b = await startSender();
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect((await findMessage(db, first))?.status).not.toBe('interrupted');
+		await a.stop();
+		expect(await findMessage(db, first)).toMatchObject({ status: 'sent', attempts: 1 });
+		const second = await write('Second');
+		await until(async () => (await findMessage(db, second))?.status === 'sent', 'envoyé par b');
+		expect(smtp.received.map((r) => r.mail.subject)).toEqual(['Premier', 'Second']);
+		await b.stop();
+		expect(await readSenderLease(db)).toBeUndefined();
+	});
+
+	it('takes over at once from a process that died on this machine, its message in flight interrupted', async () => {
+		const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+		await leaseOf({ host: hostname(), pid: dead, leaseUntil: Date.now() + SENDER_LEASE_MS });
+		const inFlight = await write('En cours');
+		await db.updateTable('mail_outbox').set({ status: 'sending', attempts: 1 }).execute();
+		const waiting = await write('En attente');
+		await startSender();
+		expect(await findMessage(db, inFlight)).toMatchObject({ status: 'interrupted' });
+		await until(async () => (await findMessage(db, waiting))?.status === 'sent', 'envoyé');
+		expect(await readSenderLease(db)).toMatchObject({ host: hostname(), pid: process.pid });
+	});
+
+	it('waits for a live holder, or one on another machine until its lease runs out', async () => {
+		// This process's parent lives: its lease is respected however long it has left.
+		await leaseOf({ host: hostname(), pid: process.ppid, leaseUntil: Date.now() + 60_000 });
+		const inFlight = await write('En cours');
+		await db.updateTable('mail_outbox').set({ status: 'sending', attempts: 1 }).execute();
+		await startSender();
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(await findMessage(db, inFlight)).toMatchObject({ status: 'sending' });
+		expect(await readSenderLease(db)).toMatchObject({ holder: 'autre-envoyeur' });
+
+		// Another machine: its process cannot be checked; its lease ends, and the waiting sender takes over.
+		await db
+			.updateTable('mail_sender')
+			.set({ host: 'autre-machine', lease_until: Date.now() - 1 })
+			.execute();
+		await until(async () => (await findMessage(db, inFlight))?.status === 'interrupted', 'repris');
+		expect(await readSenderLease(db)).toMatchObject({ host: hostname(), pid: process.pid });
+	});
+});
