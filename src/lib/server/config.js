@@ -204,7 +204,8 @@ function readLogLevel(env) {
  *   secure: boolean,
  *   requireTls: boolean,
  *   user: string | null,
- *   password: string | null
+ *   password: string | null,
+ *   clientName: string | null
  * }} SmtpConfig
  */
 
@@ -258,8 +259,31 @@ function readSmtp(env) {
 		secure,
 		requireTls: !secure && requireRaw !== 'false' && !isLoopbackHost(host),
 		user: url.username ? decodeURIComponent(url.username) : null,
-		password: url.password ? decodeURIComponent(url.password) : null
+		password: url.password ? decodeURIComponent(url.password) : null,
+		clientName: readEhloName(env)
 	};
+}
+
+const HOST_NAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i;
+
+/**
+ * The name the portal gives itself to the relay (EHLO): SMTP_EHLO_NAME, else ORIGIN's host name when
+ * it is a domain name, else null — Nodemailer's default, the machine's name when it has a domain,
+ * otherwise `[127.0.0.1]`, which some relays refuse.
+ * @param {NodeJS.ProcessEnv} env @returns {string | null}
+ */
+function readEhloName(env) {
+	const raw = read(env, 'SMTP_EHLO_NAME');
+	if (raw) {
+		if (!HOST_NAME.test(raw))
+			throw new ConfigError(
+				`SMTP_EHLO_NAME vaut « ${JSON.stringify(raw).slice(1, -1)} » : indiquez le nom de domaine complet de la machine qui envoie, par exemple sdusn.lot-numerique.fr, ou retirez la variable.`
+			);
+		return raw.toLowerCase();
+	}
+	const origin = readOrigin(env);
+	const name = origin ? new URL(origin).hostname : '';
+	return HOST_NAME.test(name) && !/^[\d.]+$/.test(name) ? name : null;
 }
 
 /** MAIL_FROM: the sender of every message (`Portail SDUSN <ne-pas-repondre@…>`). @param {NodeJS.ProcessEnv} env @param {boolean} needed */

@@ -56,7 +56,8 @@ describe('configuration', () => {
 				secure: false,
 				requireTls: true,
 				user: 'relais@lot',
-				password: 'mot de passe'
+				password: 'mot de passe',
+				clientName: 'sdusn.lot-numerique.fr'
 			},
 			mailFrom: 'Portail SDUSN <ne-pas-repondre@lot-numerique.fr>'
 		});
@@ -130,6 +131,28 @@ describe('configuration', () => {
 		expect(
 			smtp({ SMTP_URL: 'smtp://relais.example.fr:25', SMTP_REQUIRE_TLS: 'false' })?.requireTls
 		).toBe(false);
+	});
+
+	it('names the portal to the relay by SMTP_EHLO_NAME, else by the host name of ORIGIN', () => {
+		const name = (env: Record<string, string>) =>
+			readConfig({
+				SMTP_URL: 'smtp://relais.example.fr',
+				MAIL_FROM: 'ne-pas-repondre@lot-numerique.fr',
+				...env
+			}).smtp?.clientName;
+		expect(name({ ORIGIN: 'https://sdusn.lot-numerique.fr' })).toBe('sdusn.lot-numerique.fr');
+		expect(
+			name({
+				ORIGIN: 'https://sdusn.lot-numerique.fr',
+				SMTP_EHLO_NAME: 'Serveur1.Lot-Numerique.fr'
+			})
+		).toBe('serveur1.lot-numerique.fr');
+		// Not a domain name: Nodemailer's default (the machine's name when it has a domain).
+		for (const origin of ['http://localhost:3000', 'http://192.168.1.20', 'http://[::1]:3000'])
+			expect(name({ ORIGIN: origin })).toBeNull();
+		expect(name({})).toBeNull();
+		for (const bad of ['relais example.fr', 'sdusn', '-a.fr', 'a..fr', 'sdusn.fr\r\nRCPT'])
+			expect(() => name({ SMTP_EHLO_NAME: bad })).toThrow(/^SMTP_EHLO_NAME vaut .* indiquez/);
 	});
 
 	it('never repeats the SMTP password in its message', () => {

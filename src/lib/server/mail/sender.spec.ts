@@ -682,6 +682,13 @@ describe('the outbox sender', () => {
 		expect(smtp.received).toHaveLength(1);
 	});
 
+	it('gives the relay the name it is configured with (EHLO)', async () => {
+		await queue();
+		const named = smtpTransport({ ...smtp.config, clientName: 'sdusn.lot-numerique.fr' });
+		expect(await sender({ transport: named }).deliverDue()).toBe(1);
+		expect(smtp.received[0]?.clientName).toBe('sdusn.lot-numerique.fr');
+	});
+
 	it('uses STARTTLS when offered, and refuses to send in clear when TLS is required', async () => {
 		await smtp.close();
 		smtp = await startSmtp({ disabledCommands: [] });

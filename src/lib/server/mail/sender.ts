@@ -117,6 +117,7 @@ export function smtpTransport(
 				host: config.host,
 				port: config.port,
 				secure: config.secure,
+				...(config.clientName ? { name: config.clientName } : {}),
 				// STARTTLS whenever the relay offers it; required unless loopback or turned off.
 				requireTLS: config.requireTls,
 				connectionTimeout: 15_000,

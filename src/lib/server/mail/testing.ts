@@ -9,6 +9,8 @@ export interface Received {
 	envelopeTo: string[];
 	mail: ParsedMail;
 	secure: boolean;
+	/** The name the client gave itself (EHLO). */
+	clientName: string;
 }
 
 export interface TestSmtp {
@@ -29,7 +31,8 @@ export function loopbackSmtp(port: number): SmtpConfig {
 		secure: false,
 		requireTls: false,
 		user: null,
-		password: null
+		password: null,
+		clientName: null
 	};
 }
 
@@ -61,7 +64,8 @@ export async function startSmtp(
 					received.push({
 						envelopeTo: session.envelope.rcptTo.map((r) => r.address),
 						mail: await simpleParser(Buffer.concat(chunks)),
-						secure: session.secure
+						secure: session.secure,
+						clientName: session.hostNameAppearsAs
 					});
 					// Accepted, answer not sent yet: the window where a client crash loses the answer.
 					const delay = options.delayMs?.() ?? 0;
