@@ -253,15 +253,24 @@ export async function recordRelayFailure(
 	db: Executor,
 	values: { now: number; failures: number; pausedUntil: number; reason: string }
 ): Promise<void> {
+	// An upsert: a row lost (a hand-edited database) must not turn the outage into a silent loop.
 	await db
-		.updateTable('mail_relay')
-		.set((eb) => ({
-			failing_since: eb.fn.coalesce('failing_since', eb.val(values.now)),
+		.insertInto('mail_relay')
+		.values({
+			id: 1,
+			failing_since: values.now,
 			failures: values.failures,
 			paused_until: values.pausedUntil,
 			last_error: values.reason
-		}))
-		.where('id', '=', 1)
+		})
+		.onConflict((oc) =>
+			oc.column('id').doUpdateSet((eb) => ({
+				failing_since: eb.fn.coalesce('mail_relay.failing_since', eb.val(values.now)),
+				failures: values.failures,
+				paused_until: values.pausedUntil,
+				last_error: values.reason
+			}))
+		)
 		.execute();
 }
 

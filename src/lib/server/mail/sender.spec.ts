@@ -349,6 +349,14 @@ describe('the outbox sender', () => {
 		expect(await findMessage(db, older)).toMatchObject({ status: 'failed', attempts: 0 });
 	});
 
+	it('records an outage even when the relay’s row was lost', async () => {
+		await db.deleteFrom('mail_relay').execute();
+		await queue();
+		smtp.refuseNext.push(421);
+		expect(await sender().deliverDue()).toBe(1);
+		expect(await readRelayState(db)).toMatchObject({ failingSince: clock, failures: 1 });
+	});
+
 	it('a restart tries the relay at once, the held messages first', async () => {
 		await queue('Ouverture');
 		await queue('Rappel');
