@@ -400,6 +400,7 @@ export interface MailSenderTable {
 	process: string;
 	host: string;
 	pid: number;
+	database: string;
 	lease_until: number;
 }
 

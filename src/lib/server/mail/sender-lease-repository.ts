@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../db';
 
 /** Who holds the right to send this database's mail (the one row of `mail_sender`). */
@@ -6,13 +7,23 @@ export interface SenderLeaseRow {
 	process: string;
 	host: string;
 	pid: number;
+	/** The database file, as SQLite names it ('' in memory). */
+	database: string;
 	leaseUntil: number;
+}
+
+/** The file of the database `db` reads and writes, as SQLite names it ('' for one in memory). */
+export async function databaseFile(db: Executor): Promise<string> {
+	const { rows } = await sql<{
+		file: string;
+	}>`SELECT file FROM pragma_database_list WHERE name = 'main'`.execute(db);
+	return rows[0]?.file ?? '';
 }
 
 export async function readSenderLease(db: Executor): Promise<SenderLeaseRow | undefined> {
 	return db
 		.selectFrom('mail_sender')
-		.select(['holder', 'process', 'host', 'pid', 'lease_until as leaseUntil'])
+		.select(['holder', 'process', 'host', 'pid', 'database', 'lease_until as leaseUntil'])
 		.where('id', '=', 1)
 		.executeTakeFirst();
 }
@@ -20,7 +31,7 @@ export async function readSenderLease(db: Executor): Promise<SenderLeaseRow | un
 /**
  * Takes the lease for `claimant` until `leaseUntil`, in one statement: when nobody holds it, when
  * `claimant` already does, when it ran out at `now`, or when it is `goneHolder`'s (a sender whose
- * process is known to be dead). Returns whether `claimant` holds it now.
+ * process is known to be dead, or that sends for another file). Returns whether `claimant` holds it now.
  */
 export async function takeSenderLease(
 	db: Executor,
@@ -40,6 +51,7 @@ export async function takeSenderLease(
 					process: eb.ref('excluded.process'),
 					host: eb.ref('excluded.host'),
 					pid: eb.ref('excluded.pid'),
+					database: eb.ref('excluded.database'),
 					lease_until: eb.ref('excluded.lease_until')
 				}))
 				.where((eb) =>

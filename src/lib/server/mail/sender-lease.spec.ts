@@ -1,12 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { hostname } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import process from 'node:process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../db';
+import { sql } from 'kysely';
+import { openDatabase, type Db } from '../db';
+import { migrateToLatest } from '../db/migrate';
 import { createTestDb } from '../db/testing';
 import { findMessage, insertMessage } from './outbox-repository';
 import { MailSender, smtpTransport } from './sender';
-import { readSenderLease } from './sender-lease-repository';
+import { databaseFile, readSenderLease } from './sender-lease-repository';
 import { SENDER_LEASE_MS } from './sender-lease';
 import { startSmtp, type TestSmtp } from './testing';
 
@@ -24,22 +28,22 @@ afterEach(async () => {
 	await db.destroy();
 });
 
+function message(subject: string) {
+	return {
+		messageId: `<${subject.replace(/\W/g, '')}-${Math.random().toString(36).slice(2)}@lot-numerique.test>`,
+		kind: 'essai',
+		recipient: 'claire@adefpat.test',
+		userId: null,
+		subject,
+		text: subject,
+		html: `<p>${subject}</p>`,
+		unsubscribeUrl: null
+	};
+}
+
 /** A message written now; returns its id. */
 function write(subject: string): Promise<number> {
-	return insertMessage(
-		db,
-		{
-			messageId: `<${subject}-${Math.random().toString(36).slice(2)}@lot-numerique.test>`,
-			kind: 'essai',
-			recipient: 'claire@adefpat.test',
-			userId: null,
-			subject,
-			text: subject,
-			html: `<p>${subject}</p>`,
-			unsubscribeUrl: null
-		},
-		Date.now()
-	);
+	return insertMessage(db, message(subject), Date.now());
 }
 
 /** A sender polling every 10 ms, as a server's would (stopped after each test). */
@@ -62,8 +66,13 @@ async function until(check: () => Promise<boolean> | boolean, what: string): Pro
 	}
 }
 
-/** The lease as a sender of another process left it. */
-async function leaseOf(holder: { host: string; pid: number; leaseUntil: number }) {
+/** The lease as a sender of another process left it, for this database unless told otherwise. */
+async function leaseOf(holder: {
+	host: string;
+	pid: number;
+	leaseUntil: number;
+	database?: string;
+}) {
 	await db
 		.insertInto('mail_sender')
 		.values({
@@ -72,6 +81,7 @@ async function leaseOf(holder: { host: string; pid: number; leaseUntil: number }
 			process: 'autre-processus',
 			host: holder.host,
 			pid: holder.pid,
+			database: holder.database ?? (await databaseFile(db)),
 			lease_until: holder.leaseUntil
 		})
 		.execute();
@@ -105,6 +115,31 @@ describe('one sender per database', () => {
 		expect(await findMessage(db, inFlight)).toMatchObject({ status: 'interrupted' });
 		await until(async () => (await findMessage(db, waiting))?.status === 'sent', 'envoyé');
 		expect(await readSenderLease(db)).toMatchObject({ host: hostname(), pid: process.pid });
+	});
+
+	it('does not wait for the sender of the file a copy was made from', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-bail-'));
+		const original = openDatabase(join(dir, 'portail.db'));
+		try {
+			await migrateToLatest(original);
+			const holder = new MailSender(original, { transport: null, from: 'a@lot-numerique.test' });
+			await holder.start();
+			// A backup or a test's template, made while the original's sender runs.
+			await sql`VACUUM INTO ${join(dir, 'copie.db')}`.execute(original);
+			const copy = openDatabase(join(dir, 'copie.db'));
+			const inFlight = await insertMessage(copy, message('En cours'), Date.now());
+			await copy.updateTable('mail_outbox').set({ status: 'sending' }).execute();
+			const sender = new MailSender(copy, { transport: null, from: 'a@lot-numerique.test' });
+			await sender.start();
+			expect(await findMessage(copy, inFlight)).toMatchObject({ status: 'interrupted' });
+			expect(await readSenderLease(copy)).toMatchObject({ database: join(dir, 'copie.db') });
+			await sender.stop();
+			await holder.stop();
+			await copy.destroy();
+		} finally {
+			await original.destroy();
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 
 	it('waits for a live holder, or one on another machine until its lease runs out', async () => {

@@ -3,6 +3,7 @@ import process from 'node:process';
 import { randomToken } from '../auth/tokens';
 import type { Db } from '../db';
 import {
+	databaseFile,
 	readSenderLease,
 	releaseSenderLease,
 	renewSenderLease,
@@ -16,8 +17,12 @@ export const SENDER_LEASE_MS = 60_000;
 /** Random per process: tells this process from an earlier one that had the same pid. */
 const PROCESS = randomToken(10);
 
-/** Whether the process that holds `row` is known to be dead (same machine only). */
-function holderIsGone(row: SenderLeaseRow): boolean {
+/**
+ * Whether `row` no longer holds `database`: it was copied with the file (a backup, a test's copy),
+ * or its process is known to be dead (same machine only).
+ */
+function holderIsGone(row: SenderLeaseRow, database: string): boolean {
+	if (row.database !== database) return true;
 	if (row.host !== hostname()) return false;
 	// This pid is ours: the holder was an earlier process with the same number (a container's pid 1).
 	if (row.pid === process.pid) return row.process !== PROCESS;
@@ -48,6 +53,7 @@ export type LeaseOutcome =
 export class SenderLease {
 	private readonly holder = randomToken(15);
 	private held = false;
+	private database: string | undefined;
 
 	constructor(
 		private readonly db: Db,
@@ -62,6 +68,7 @@ export class SenderLease {
 	/** Takes the lease, or keeps it (renewed when half of it has run). */
 	async take(): Promise<LeaseOutcome> {
 		const now = this.now();
+		this.database ??= await databaseFile(this.db);
 		const current = await readSenderLease(this.db);
 		if (
 			this.held &&
@@ -69,10 +76,16 @@ export class SenderLease {
 			current.leaseUntil - now > SENDER_LEASE_MS / 2
 		)
 			return 'kept';
-		const gone = current && current.holder !== this.holder && holderIsGone(current);
+		const gone = current && current.holder !== this.holder && holderIsGone(current, this.database);
 		const taken = await takeSenderLease(
 			this.db,
-			{ holder: this.holder, process: PROCESS, host: hostname(), pid: process.pid },
+			{
+				holder: this.holder,
+				process: PROCESS,
+				host: hostname(),
+				pid: process.pid,
+				database: this.database
+			},
 			now,
 			now + SENDER_LEASE_MS,
 			gone ? current.holder : null
