@@ -1,5 +1,5 @@
 // npm run bench [-- --scale 100 --seed 42 --duration 5 --rounds 3]
-//                 [--only scenarios|froid|occupé|filtres] [--dataset plan|dix-ans] [--profile DIR]
+//                 [--only scenarios|froid|occupé|filtres|journal] [--dataset plan|dix-ans] [--profile DIR]
 // Measures the pages on the seeded plan and on a synthetic "ten years" dataset, against the
 // static file served by the same server; writes docs/bench-results.json. Never touches data/.
 import { execFileSync } from 'node:child_process';
@@ -14,6 +14,7 @@ import { getDataRevision } from '../src/lib/server/db/revision';
 import { OpenDataSet } from '../src/lib/server/opendata/resources';
 import { percentile, runAutocannon } from './bench/autocannon-run';
 import { PARTNER, prepareDataset } from './bench/dataset';
+import { benchJournal } from './bench/journal';
 import { FIRST_GENERATED_YEAR } from './bench/generate';
 import {
 	COLD_ROUTES,
@@ -191,7 +192,7 @@ async function javascriptBytes(
 	return result;
 }
 
-const USAGE = `Usage : npm run bench -- [--scale N] [--seed N] [--duration S] [--rounds N] [--only scenarios|froid|occupé|filtres [--dataset plan|dix-ans]] [--profile DOSSIER]
+const USAGE = `Usage : npm run bench -- [--scale N] [--seed N] [--duration S] [--rounds N] [--only scenarios|froid|occupé|filtres [--dataset plan|dix-ans] | --only journal] [--profile DOSSIER]
 Mesure les pages du portail construit contre un fichier statique (méthode dans docs/performance.md).`;
 
 runCommand(async () => {
@@ -204,9 +205,19 @@ runCommand(async () => {
 	// `filtres` or `occupé`: one of them; `--dataset plan|dix-ans`: one dataset. A run limited to one
 	// scenario or one dataset prints its figures and leaves docs/bench-results.json as it was.
 	const only = options.get('only');
+	if (only === 'journal') {
+		// The journal's search alone, in this process (scripts/bench/journal.ts).
+		const journalDir = mkdtempSync(join(tmpdir(), 'sdusn-bench-'));
+		try {
+			await benchJournal(journalDir);
+		} finally {
+			rmSync(journalDir, { recursive: true, force: true });
+		}
+		return;
+	}
 	if (only !== undefined && !(only in SCENARIO_CHOICES))
 		throw new UsageError(
-			`--only attend ${Object.keys(SCENARIO_CHOICES).join(', ')} (reçu « ${only} »).`
+			`--only attend ${[...Object.keys(SCENARIO_CHOICES), 'journal'].join(', ')} (reçu « ${only} »).`
 		);
 	const scenarioNames: readonly ScenarioName[] =
 		only === undefined ? SCENARIO_CHOICES.scenarios : SCENARIO_CHOICES[only as 'scenarios'];

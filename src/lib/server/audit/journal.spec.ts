@@ -5,6 +5,7 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import {
 	auditRetentionDays,
+	fillAuditSearchText,
 	listAuditEvents,
 	purgeAudit,
 	recordAudit,
@@ -59,6 +60,41 @@ describe('journal flood', () => {
 		for (const text of ['EMILIE', 'emilie', 'desactive', 'Désactivé', 'claire martin', 'MARTIN'])
 			expect(await found(text), text).toEqual(['Claire Martin']);
 		expect(await found('émile')).toEqual([]);
+	});
+
+	it('finds rows written before their search text, which is then written once', async () => {
+		// A row as the journal held it before `search_text` (migration 2026_12_09_110000).
+		await db
+			.insertInto('audit_event')
+			.values({
+				occurred_at: '2025-06-01T08:00:00.000Z',
+				actor_label: 'Émilie Dupré',
+				action: 'account.disabled',
+				summary: 'Compte de paul@cdg46.fr désactivé'
+			})
+			.execute();
+		await recordAudit(db, {
+			actor: null,
+			actorLabel: 'Claire Martin',
+			action: 'account.disabled',
+			summary: 'Compte de luc@cdg46.fr désactivé'
+		});
+		const found = async (text: string) =>
+			(await listAuditEvents(db, { text })).entries.map((e) => e.actorLabel);
+		expect(await found('emilie')).toEqual(['Émilie Dupré']);
+		expect(await fillAuditSearchText(db)).toBe(1);
+		expect(await fillAuditSearchText(db)).toBe(0);
+		expect(await found('EMILIE DUPRE')).toEqual(['Émilie Dupré']);
+		expect(await found('desactive')).toEqual(['Claire Martin', 'Émilie Dupré']);
+		// Within the summary or the name, never across them.
+		expect(await found('desactive claire')).toEqual([]);
+		// Written once: the journal stays append-only.
+		await expect(
+			db.updateTable('audit_event').set({ search_text: 'autre' }).execute()
+		).rejects.toThrow(/append-only/);
+		await expect(db.updateTable('audit_event').set({ summary: 'autre' }).execute()).rejects.toThrow(
+			/append-only/
+		);
 	});
 
 	it('stays bounded under 5,000 anonymous refused logins', async () => {

@@ -1,3 +1,4 @@
+import { fillAuditSearchText } from '../audit/repository';
 import { readPlanIdentity } from '../authoring/import-repository';
 import { seedPlanFromWorkbook } from '../authoring/plan-import';
 import { readPlanFile } from '../config.js';
@@ -50,6 +51,7 @@ export async function prepareDatabase(
 			await seedEditions(db);
 		}
 		await refreshSearchText(db);
+		await fillAuditSearchText(db);
 		await freezeEditionsWithoutFiles(db);
 	} catch (error) {
 		await db.destroy().catch(() => undefined);

@@ -243,6 +243,8 @@ export interface AuditEventTable {
 	before_state: string | null;
 	after_state: string | null;
 	client_address: string | null;
+	/** Summary and author, folded for the search (foldForSearch), one line each. */
+	search_text: string | null;
 }
 
 export type SittingState = 'preparation' | 'held' | 'closed';
