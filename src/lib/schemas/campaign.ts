@@ -17,7 +17,8 @@ const REMINDERS_FORMAT =
  * digits, no space) is a French decimal, not the days 1 and 5.
  */
 export function reminderDaysProblem(text: string): string | null {
-	const decimal = /\d+,\d+/.exec(text);
+	// From the first digit of a run only: tried from each digit, a long run took seconds.
+	const decimal = /(?<!\d)\d+,\d+/.exec(text);
 	if (decimal)
 		return `« ${decimal[0]} » se lit comme un nombre décimal : un rappel est un nombre entier de jours. Séparez les rappels par une virgule et une espace (par exemple -14, -3, +1).`;
 	const parts = text

@@ -38,10 +38,18 @@ function readLine(raw: string): Line {
 	if (raw.trim() === '') return { depth: 0, kind: 'blank', text: '' };
 	const indent = /^[ \t]*/.exec(raw)![0].replace(/\t/g, '  ').length;
 	const rest = raw.trim();
-	const bullet = /^[-*•]\s+(.*)$/.exec(rest);
-	if (bullet) return { depth: Math.floor(indent / 2), kind: 'ul', text: bullet[1]!.trim() };
-	const numbered = /^\d{1,3}[.)]\s+(.*)$/.exec(rest);
-	if (numbered) return { depth: Math.floor(indent / 2), kind: 'ol', text: numbered[1]!.trim() };
+	// The marker and one space, the text after it trimmed: a pattern reading the spaces and the text
+	// apart could read each space either way, its time growing with the square of the line's length.
+	const bullet = /^[-*•]\s/.exec(rest);
+	if (bullet)
+		return { depth: Math.floor(indent / 2), kind: 'ul', text: rest.slice(bullet[0].length).trim() };
+	const numbered = /^\d{1,3}[.)]\s/.exec(rest);
+	if (numbered)
+		return {
+			depth: Math.floor(indent / 2),
+			kind: 'ol',
+			text: rest.slice(numbered[0].length).trim()
+		};
 	return { depth: 0, kind: 'p', text: rest.replace(/\s+/g, ' ') };
 }
 

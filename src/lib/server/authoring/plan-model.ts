@@ -151,7 +151,7 @@ interface Line {
 }
 
 function parseLine(raw: string): Line | null {
-	const trimmedEnd = raw.replace(/\s+$/, '');
+	const trimmedEnd = raw.trimEnd();
 	if (trimmedEnd.trim() === '') return null;
 	const spaces = /^ */.exec(trimmedEnd)![0].length;
 	const body = trimmedEnd.slice(spaces);

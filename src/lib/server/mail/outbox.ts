@@ -58,7 +58,8 @@ export function absoluteUrl(path: string): string {
 
 /** A stable Message-ID, made once when the message is written: the same at every attempt. */
 function newMessageId(): string {
-	const domain = /@([^>\s]+)>?$/.exec(settings.from)?.[1] ?? 'localhost';
+	const after = settings.from.slice(settings.from.lastIndexOf('@') + 1).replace(/>$/, '');
+	const domain = settings.from.includes('@') && /^[^>\s]+$/.test(after) ? after : 'localhost';
 	return `<${randomToken(15)}@${domain}>`;
 }
 

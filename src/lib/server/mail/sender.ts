@@ -248,6 +248,7 @@ export function describeFailure(error: unknown): string {
 		? ''
 		: (err.response ?? err.message ?? String(error))
 				.slice(0, 300)
+				// eslint-disable-next-line regexp/no-super-linear-backtracking, regexp/no-super-linear-move -- on 300 characters at most
 				.replace(/<[^<>\s]*@[^<>\s]*>|[^\s<>"]+@[^\s<>"]+/g, '<adresse>')
 				.replace(/[A-Za-z0-9+/=]{24,}/g, '…');
 	const codes = [err.responseCode, err.code].filter(Boolean).join(' ');

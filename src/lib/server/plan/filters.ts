@@ -38,6 +38,7 @@ const MAX_TEXT_LENGTH = 200;
  * between quotes or followed by a full stop.
  */
 const FICHE_CODE =
+	// eslint-disable-next-line regexp/no-super-linear-backtracking -- read on MAX_TEXT_LENGTH characters at most: under a millisecond, whatever is typed
 	/^[\s«"“'(]*(?:fiches?(?:[\s-]*actions?)?\s*)?(?:n\s*[°ºo]?\.?|num[ée]ro)?\s*(\d{1,2})\s*[-‐‑–.]\s*(\d{1,2})[\s.,;:!?»"”')]*$/iu;
 
 /**
