@@ -18,6 +18,7 @@ import {
 	inspectZip,
 	MAX_UNZIPPED_BYTES,
 	MAX_WORKBOOK_CELLS,
+	MAX_WORKBOOK_ELEMENTS,
 	MAX_WORKBOOK_ROWS,
 	unzippedSize
 } from './zip-guard';
@@ -847,6 +848,8 @@ function zipProblem(bytes: Uint8Array): string | null {
 			return `le classeur compte plus de ${formatNumber(MAX_WORKBOOK_ROWS)} lignes en tout : celui du plan en compte quelques centaines`;
 		case 'too-many-cells':
 			return `le classeur compte plus de ${formatNumber(MAX_WORKBOOK_CELLS)} cellules remplies en tout : celui du plan en compte quelques milliers`;
+		case 'too-many-elements':
+			return `le classeur compte plus de ${formatNumber(MAX_WORKBOOK_ELEMENTS)} éléments en tout (cellules, textes, styles, polices…) : celui du plan en compte quelques milliers`;
 	}
 }
 

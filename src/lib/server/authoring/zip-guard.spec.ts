@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { inspectZip, MAX_UNZIPPED_BYTES, MAX_WORKBOOK_CELLS, unzippedSize } from './zip-guard';
+import {
+	inspectZip,
+	MAX_UNZIPPED_BYTES,
+	MAX_WORKBOOK_CELLS,
+	MAX_WORKBOOK_ELEMENTS,
+	unzippedSize
+} from './zip-guard';
 import { zip } from './zip-testing';
 
 const sheet = (rows: string) =>
@@ -24,6 +30,49 @@ describe('inspectZip', () => {
 			])
 		);
 		expect(contents).toMatchObject({ ok: true, rows: 3, cells: 4 });
+	});
+
+	it('refuses styles, fonts or strings by the million, which ExcelJS would keep one object each', () => {
+		// 3 million empty cell styles: 15 Mo of XML, a few dozen kilobytes zipped, no row nor cell.
+		const styles = zip([
+			{
+				name: 'xl/styles.xml',
+				content: Buffer.from(
+					`<styleSheet><cellXfs>${'<xf/>'.repeat(3_000_000)}</cellXfs></styleSheet>`
+				)
+			}
+		]);
+		expect(styles.length).toBeLessThan(100_000);
+		expect(inspectZip(styles)).toMatchObject({ ok: false, problem: 'too-many-elements' });
+		// Counted over every part together; a workbook the size of the Lot plan's passes.
+		const parts = (n: number) =>
+			zip(
+				['xl/styles.xml', 'xl/sharedStrings.xml'].map((name) => ({
+					name,
+					content: Buffer.from(`<x>${'<si><t>a</t></si>'.repeat(n / 2)}</x>`)
+				}))
+			);
+		expect(inspectZip(parts(MAX_WORKBOOK_ELEMENTS / 2))).toMatchObject({ ok: false });
+		expect(inspectZip(parts(5_000))).toMatchObject({ ok: true });
+	});
+
+	// Not a measure of speed (npm run bench does those): a bound hundreds of times above what the
+	// guard takes, and hundreds of times below what the quadratic patterns took (a 544-byte archive
+	// held the server 40 s).
+	it('reads hostile XML in a time that grows with its length', () => {
+		const hostile = [
+			'<'.repeat(100_000),
+			'<col '.repeat(20_000),
+			'<definedName>'.repeat(10_000),
+			'<!--'.repeat(25_000),
+			`<mergeCell ${' '.repeat(100_000)}`
+		];
+		for (const xml of hostile) {
+			const archive = zip([{ name: 'xl/worksheets/sheet1.xml', content: Buffer.from(xml) }]);
+			const started = performance.now();
+			inspectZip(archive);
+			expect(performance.now() - started, xml.slice(0, 12)).toBeLessThan(1_000);
+		}
 	});
 
 	it('inflates what the archive really holds, whatever its directory declares', () => {

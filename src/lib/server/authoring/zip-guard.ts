@@ -13,13 +13,20 @@ export const MAX_UNZIPPED_BYTES = 16 * 1024 * 1024;
 /** Rows and cells of all sheets together (the Lot plan's: about 400 rows and 1,900 cells). */
 export const MAX_WORKBOOK_ROWS = 40_000;
 export const MAX_WORKBOOK_CELLS = 40_000;
+/**
+ * XML elements of every part together (the Lot plan's workbook: about 5,000). ExcelJS makes an
+ * object of each style, font, shared string or run (about 200 bytes): 3 million empty `<xf/>`,
+ * 24 KB once zipped, took the server from 180 to 810 MB.
+ */
+export const MAX_WORKBOOK_ELEMENTS = 100_000;
 
 export type ZipContents =
 	| { ok: true; unzippedBytes: number; rows: number; cells: number }
 	| { ok: false; problem: 'unreadable' }
 	| { ok: false; problem: 'too-big' }
 	| { ok: false; problem: 'too-many-rows'; rows: number }
-	| { ok: false; problem: 'too-many-cells'; cells: number };
+	| { ok: false; problem: 'too-many-cells'; cells: number }
+	| { ok: false; problem: 'too-many-elements'; elements: number };
 
 const END_OF_DIRECTORY = 0x06054b50;
 const DIRECTORY_ENTRY = 0x02014b50;
@@ -107,24 +114,41 @@ function wholeNumber(value: string): number {
 }
 
 /**
+ * The text of each defined name (`<definedName name="…">'Plan'!$A$1</definedName>`), its inner tags
+ * taken out. In one pass: an opening without its closing ends the search (no later one could be
+ * closed either), where a pattern spanning both scanned the rest of the text from every opening.
+ */
+function* definedNames(xml: string): Generator<string> {
+	const opening = /<(?:[A-Za-z_][\w.-]*:)?definedName(?:\s[^<>]*)?>/g;
+	const closing = /<\/(?:[A-Za-z_][\w.-]*:)?definedName\s*>/g;
+	for (let open = opening.exec(xml); open; open = opening.exec(xml)) {
+		closing.lastIndex = opening.lastIndex;
+		const close = closing.exec(xml);
+		if (!close) return;
+		yield xml.slice(opening.lastIndex, close.index).replace(/<[^<>]*>/g, '');
+		opening.lastIndex = closing.lastIndex;
+	}
+}
+
+/**
  * The cells ExcelJS makes objects for beyond those written one by one: a `<col min max>` range
  * (one object per column), a merged range and a data validation's ranges, and the ranges of the
- * workbook's defined names (one per cell).
+ * workbook's defined names (one per cell). A tag is read up to its « > » and holds no « < »: each
+ * pattern's time grows with the text's length (« [^>]* » read « <<<… » from each « < » to the end:
+ * 544 bytes of archive held the server 40 s). A raw « < » inside a tag is not XML: ExcelJS's parser
+ * refuses the workbook, so such a tag need not be counted.
  */
 function expandedCells(xml: string): number {
 	let count = 0;
-	for (const [, content] of xml.matchAll(
-		/<(?:[A-Za-z_][\w.-]*:)?definedName(?:\s[^>]*)?>([\s\S]*?)<\/(?:[A-Za-z_][\w.-]*:)?definedName\s*>/g
-	))
-		count += namedCells(content!.replace(/<[^>]*>/g, ''));
-	for (const [tag] of xml.matchAll(/<(?:[A-Za-z_][\w.-]*:)?col\s[^>]*>/g)) {
+	for (const content of definedNames(xml)) count += namedCells(content);
+	for (const [tag] of xml.matchAll(/<(?:[A-Za-z_][\w.-]*:)?col\s[^<>]*>/g)) {
 		const min = wholeNumber(attribute(tag, 'min') ?? '1');
 		const max = wholeNumber(attribute(tag, 'max') ?? String(min));
 		count += Math.abs(max - min) + 1;
 	}
-	for (const [tag] of xml.matchAll(/<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*>/g))
+	for (const [tag] of xml.matchAll(/<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^<>]*>/g))
 		count += rangeArea(attribute(tag, 'ref') ?? '');
-	for (const [tag] of xml.matchAll(/<[^>]*\ssqref\s*=[^>]*>/g))
+	for (const [tag] of xml.matchAll(/<[^<>]*\ssqref\s*=[^<>]*>/g))
 		for (const range of (attribute(tag, 'sqref') ?? '').split(/\s+/).filter(Boolean))
 			count += rangeArea(range);
 	return count;
@@ -136,8 +160,8 @@ function expandedCells(xml: string): number {
  * entities decoded. `&lt;` stays: decoded, it could only make more elements to count.
  */
 function readableXml(xml: string): string {
-	return xml
-		.replace(/<!--[\s\S]*?-->|<!\[CDATA\[|\]\]>/g, '')
+	return withoutComments(xml)
+		.replace(/<!\[CDATA\[|\]\]>/g, '')
 		.replace(/&(#x[0-9A-Fa-f]{1,8}|#\d{1,10}|apos|quot|amp);/g, (_, name: string) => {
 			if (name === 'apos') return "'";
 			if (name === 'quot') return '"';
@@ -145,6 +169,31 @@ function readableXml(xml: string): string {
 			const code = name.startsWith('#x') ? parseInt(name.slice(2), 16) : Number(name.slice(1));
 			return code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
 		});
+}
+
+/**
+ * The text without its comments, in one pass (a lazy pattern read « <!--<!--… » from each opening
+ * to the end); an unclosed comment is kept, as the pattern kept it (a parser refuses it anyway).
+ */
+function withoutComments(xml: string): string {
+	const parts: string[] = [];
+	let from = 0;
+	for (let open = xml.indexOf('<!--'); open >= 0; open = xml.indexOf('<!--', from)) {
+		const close = xml.indexOf('-->', open + 4);
+		if (close < 0) break;
+		parts.push(xml.slice(from, open));
+		from = close + 3;
+	}
+	parts.push(xml.slice(from));
+	return parts.join('');
+}
+
+/** How many elements of any name an XML text holds. */
+function countAllElements(xml: string): number {
+	const pattern = /<[A-Za-z_]/g;
+	let count = 0;
+	while (pattern.exec(xml)) count++;
+	return count;
 }
 
 /** How many elements of this name (with or without a namespace prefix) an XML text holds. */
@@ -180,6 +229,7 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 	let unzippedBytes = 0;
 	let rows = 0;
 	let cells = 0;
+	let elements = 0;
 	for (let n = 0; n < entries; n++) {
 		if (offset + 46 > bytes.length || view.getUint32(offset, true) !== DIRECTORY_ENTRY)
 			return { ok: false, problem: 'unreadable' };
@@ -229,6 +279,9 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 		cells += countElements(xml, 'c') + expandedCells(xml);
 		if (rows > MAX_WORKBOOK_ROWS) return { ok: false, problem: 'too-many-rows', rows };
 		if (cells > MAX_WORKBOOK_CELLS) return { ok: false, problem: 'too-many-cells', cells };
+		elements += countAllElements(xml);
+		if (elements > MAX_WORKBOOK_ELEMENTS)
+			return { ok: false, problem: 'too-many-elements', elements };
 	}
 	// JSZip reads directory entries as long as it finds them, whatever count the end record gives:
 	// the entries read here must fill the directory exactly.
