@@ -1,14 +1,17 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { login } from '../auth/service';
+import { insertUser } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import {
 	auditRetentionDays,
+	DENIALS_JOURNALED_PER_DAY,
 	fillAuditSearchText,
 	listAuditEvents,
 	purgeAudit,
 	recordAudit,
+	recordDenial,
 	SECURITY_ACTIONS,
 	tallyRefusal,
 	TALLY_SUBJECTS_PER_DAY
@@ -95,6 +98,33 @@ describe('journal flood', () => {
 		await expect(db.updateTable('audit_event').set({ summary: 'autre' }).execute()).rejects.toThrow(
 			/append-only/
 		);
+	});
+
+	it('journals a signed-in account’s refusals one by one up to a bound, then counts them', async () => {
+		const id = await insertUser(db, {
+			email: 'claire@lot.fr',
+			name: 'Claire',
+			role: 'commission',
+			organisationId: null,
+			passwordHash: null
+		});
+		const denial = (n: number) =>
+			recordDenial(db, {
+				actor: { id, name: 'Claire' },
+				action: 'access.denied',
+				summary: `GET /admin/${n} refusé (rôle commission)`
+			});
+		// Sent together, as a script would: the bound holds all the same.
+		await Promise.all(Array.from({ length: DENIALS_JOURNALED_PER_DAY + 30 }, (_, n) => denial(n)));
+		const journaled = await db
+			.selectFrom('audit_event')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('action', '=', 'access.denied')
+			.executeTakeFirstOrThrow();
+		expect(journaled.n).toBe(DENIALS_JOURNALED_PER_DAY);
+		expect(
+			await db.selectFrom('audit_tally').select(['action', 'subject', 'count']).execute()
+		).toEqual([{ action: 'access.denied', subject: `compte ${id}`, count: 30 }]);
 	});
 
 	it('stays bounded under 5,000 anonymous refused logins', async () => {

@@ -1,5 +1,5 @@
 import type { ExpressionBuilder } from 'kysely';
-import type { Executor } from '../db';
+import type { Db, Executor } from '../db';
 import type { Database } from '../db/schema';
 import { formatDate, pluralize } from '../../utils/format';
 import { foldForSearch } from '../../utils/text';
@@ -84,13 +84,45 @@ export const SECURITY_ACTIONS: readonly AuditAction[] = [
 	'mail.preferences'
 ];
 
-/** Refusals anyone can cause without an account: counted per day and subject, not one row each. */
+/**
+ * Refused pages and actions journaled one by one per account and day; beyond, they are counted
+ * (tallyRefusal, subject « compte N »): a signed-in person sending refused requests in a loop
+ * added 140 rows a second, kept two years.
+ */
+export const DENIALS_JOURNALED_PER_DAY = 20;
+
+/**
+ * Refusals counted per day and subject, not one row each: those anyone can cause without an
+ * account, and a signed-in account's refused requests beyond DENIALS_JOURNALED_PER_DAY.
+ */
 export const TALLY_ACTIONS = {
 	'login.unknown': 'Connexions refusées : compte inconnu',
-	'login.throttled': 'Tentatives refusées pendant un blocage'
+	'login.throttled': 'Tentatives refusées pendant un blocage',
+	'access.denied': `Accès refusés à un compte au-delà de ${DENIALS_JOURNALED_PER_DAY} dans la journée`
 } as const;
 
 export type TallyAction = keyof typeof TALLY_ACTIONS;
+
+/**
+ * A refusal of a signed-in account: its own row while the account has had fewer than
+ * DENIALS_JOURNALED_PER_DAY today, then one count per account and day. Counted and written in one
+ * transaction, so that parallel requests cannot pass the bound together.
+ */
+export async function recordDenial(db: Db, input: AuditInput & { actor: { id: number } }) {
+	const now = new Date();
+	await db.transaction().execute(async (trx) => {
+		const day = now.toISOString().slice(0, 10);
+		const { n } = await trx
+			.selectFrom('audit_event')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('actor_id', '=', input.actor.id)
+			.where('occurred_at', '>=', day)
+			.where('action', '=', 'access.denied')
+			.executeTakeFirstOrThrow();
+		if (n < DENIALS_JOURNALED_PER_DAY) await recordAudit(trx, input, now);
+		else await tallyRefusal(trx, 'access.denied', `compte ${input.actor.id}`, now);
+	});
+}
 
 /** Distinct subjects counted per kind and day; beyond, they share the row « autres ». */
 export const TALLY_SUBJECTS_PER_DAY = 500;

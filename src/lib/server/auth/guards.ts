@@ -1,5 +1,5 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
-import { recordAudit } from '../audit/repository';
+import { recordDenial } from '../audit/repository';
 import { getDb } from '../db/instance';
 import { can, type Action, type Resources } from './permissions';
 import type { User } from './users';
@@ -56,7 +56,7 @@ export async function deny(
 	what: string,
 	reason?: string
 ): Promise<never> {
-	await recordAudit(getDb(), {
+	await recordDenial(getDb(), {
 		actor: user,
 		action: 'access.denied',
 		target: { type: 'route', id: event.url.pathname },

@@ -2,6 +2,7 @@ import { authorize } from '$lib/server/auth/guards';
 import {
 	AUDIT_ACTIONS,
 	auditRetentionDays,
+	DENIALS_JOURNALED_PER_DAY,
 	listAuditEvents,
 	listAuditTallies,
 	type AuditAction,
@@ -52,6 +53,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		tallies: await listAuditTallies(db),
 		retentionDays: auditRetentionDays(),
+		denialsPerDay: DENIALS_JOURNALED_PER_DAY,
 		entries,
 		hasMore,
 		page,
