@@ -8,14 +8,14 @@ export interface Health {
 	base: 'joignable' | 'injoignable';
 	migrations: 'à jour' | 'en retard' | 'inconnues';
 	version: string;
-	node: string;
 	/** Seconds since the process started. */
 	enMarcheDepuis: number;
 }
 
 /**
  * What `/sante` answers: whether the database answers and has every migration of this version.
- * Nothing personal, nothing about the data itself.
+ * Nothing personal, nothing about the data itself, and not Node's version, which anyone could
+ * match against published flaws (the server's log gives it at start-up).
  */
 export async function checkHealth(db: Executor | null): Promise<Health> {
 	let base: Health['base'] = 'injoignable';
@@ -36,7 +36,6 @@ export async function checkHealth(db: Executor | null): Promise<Health> {
 		base,
 		migrations,
 		version: pkg.version,
-		node: process.version,
 		enMarcheDepuis: Math.round(process.uptime())
 	};
 }
