@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fillAuditSearchText, listAuditEvents } from '../../src/lib/server/audit/repository';
 import { openDatabase } from '../../src/lib/server/db/index';
 import { pluralize } from '../../src/lib/utils/format';
+import { writeUnfoldedJournal } from './journal-repository';
 import { migrateToLatest } from '../../src/lib/server/db/migrate';
 
 const ROWS = 200_000;
@@ -22,22 +23,7 @@ export async function benchJournal(dir: string): Promise<void> {
 	const db = openDatabase(join(dir, 'journal.db'));
 	try {
 		await migrateToLatest(db);
-		const start = Date.parse('2026-01-01T00:00:00Z');
-		// Written as rows from before the folded text existed; filled below.
-		await db.transaction().execute(async (trx) => {
-			for (let i = 0; i < ROWS; i += 500)
-				await trx
-					.insertInto('audit_event')
-					.values(
-						Array.from({ length: Math.min(500, ROWS - i) }, (_, k) => ({
-							occurred_at: new Date(start + (i + k) * 60_000).toISOString(),
-							actor_label: (i + k) % 3 ? 'Claire Martin' : 'Émilie Dupré',
-							action: 'login.success',
-							summary: `Connexion réussie depuis le poste ${i + k}`
-						}))
-					)
-					.execute();
-		});
+		await writeUnfoldedJournal(db, ROWS);
 		const before: number[] = [];
 		for (const text of SEARCHES) before.push((await timed(() => listAuditEvents(db, { text })))[1]);
 		const [filled, fillMs] = await timed(() => fillAuditSearchText(db));

@@ -5,7 +5,7 @@ import type { User } from './users';
 // The journal row a refusal writes is not what these tests are about: it is only counted.
 const journal = vi.hoisted(() => ({ rows: [] as unknown[] }));
 vi.mock('../audit/repository', () => ({
-	recordAudit: async (_db: unknown, row: unknown) => {
+	recordDenial: async (_db: unknown, row: unknown) => {
 		journal.rows.push(row);
 	}
 }));
