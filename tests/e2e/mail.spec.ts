@@ -417,6 +417,10 @@ test('the relay closes: the messages wait, and an admin sends them as soon as it
 	await expect(page.locator('.mail-list li').filter({ hasText: INVITEE.email })).toHaveCount(1);
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'courriels-en-attente');
+	// A second tab, opened now, will press the button once the message has left.
+	const second = await page.context().newPage();
+	await second.goto('/admin/courriels?etat=en-attente');
+	await second.waitForLoadState('networkidle');
 
 	// Mended: « Réessayer maintenant » sends it well before the minute is out.
 	await page.getByRole('button', { name: 'Réessayer maintenant les messages en attente' }).click();
@@ -424,6 +428,19 @@ test('the relay closes: the messages wait, and an admin sends them as soon as it
 		/^1\smessage en attente part dans les secondes\s+qui viennent/
 	);
 	await expect.poll(received, { timeout: 20_000 }).toBe(before + 1);
+	// The second tab's list is stale: pressing its button says nothing changed, and shows the list
+	// as it is now (the message sent, no longer waiting).
+	await second
+		.getByRole('button', { name: 'Réessayer maintenant les messages en attente' })
+		.click();
+	await expect(second.getByRole('status')).toContainText(
+		/^Aucun message n’attend plus d’être envoyé [\s\S]* La liste ci-dessous est à jour\.$/
+	);
+	await expect(second.locator('.mail-list li').filter({ hasText: INVITEE.email })).toHaveCount(0);
+	await expect(
+		second.getByRole('button', { name: 'Réessayer maintenant les messages en attente' })
+	).toHaveCount(0);
+	await second.close();
 	// The relay answered: the outage is over.
 	await page.goto('/admin/courriels');
 	await expect(banner).toHaveCount(0);

@@ -219,6 +219,7 @@ export async function retryWaitingMail(
 		});
 		return waiting;
 	});
-	if (count === 0) return refuse(409, 'Aucun message n’attend d’être envoyé : rien n’a changé.');
+	// Nothing waits (sent meanwhile, another admin's tab): not a refusal, so that the page, reloaded
+	// after a success, shows the list as it is now and says nothing changed.
 	return ok({ count });
 }

@@ -424,11 +424,11 @@ describe('the outbox sender', () => {
 			expect(await s.deliverDue()).toBe(2);
 			expect(smtp.received.map((r) => r.mail.subject)).toEqual(['Rappel', 'Autre']);
 			expect(await findMessage(db, id)).toMatchObject({ status: 'sent', attempts: 1 });
-			// Nothing waits any more: nothing to do, and said so.
-			expect(await retryWaitingMail(db, admin, null, clock)).toMatchObject({
-				ok: false,
-				status: 409,
-				message: 'Aucun message n’attend d’être envoyé : rien n’a changé.'
+			// Nothing waits any more (another tab sent them): nothing done, not journaled, and not a
+			// refusal, so that the page shows the list as it is now.
+			expect(await retryWaitingMail(db, admin, null, clock)).toEqual({
+				ok: true,
+				value: { count: 0 }
 			});
 			const journal = await db
 				.selectFrom('audit_event')
