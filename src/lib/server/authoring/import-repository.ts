@@ -14,7 +14,8 @@ import {
 	type OrientationRow,
 	type PersonRow,
 	type PlanInfo,
-	type PlanModel
+	type PlanModel,
+	type RetiredOrganisation
 } from './plan-model';
 import {
 	insertAxis,
@@ -38,63 +39,75 @@ function richJson(cell: string): string {
 	return JSON.stringify(text);
 }
 
+/** The organisations retired from the plan (fiches may still name them), by identifier. */
+export async function listRetiredOrganisations(db: Executor): Promise<RetiredOrganisation[]> {
+	return db
+		.selectFrom('organisation')
+		.select(['slug', 'name'])
+		.where('retired_at', 'is not', null)
+		.orderBy('slug')
+		.execute();
+}
+
 /** The plan as it stands (retired fiches and indicators left out), in the workbook's order. */
 export async function loadPlanModel(db: Executor): Promise<PlanModel> {
-	const [plan, axes, orientations, objectives, organisations, fiches, links] = await Promise.all([
-		planQuery(db).executeTakeFirst(),
-		db
-			.selectFrom('axis')
-			.select(['code', 'short_name as shortName', 'label'])
-			.orderBy('position')
-			.orderBy('id')
-			.execute(),
-		db
-			.selectFrom('orientation')
-			.innerJoin('axis', 'axis.id', 'orientation.axis_id')
-			.select(['orientation.code', 'axis.code as axis', 'orientation.label'])
-			.orderBy('orientation.position')
-			.orderBy('orientation.id')
-			.execute(),
-		listObjectives(db),
-		db
-			.selectFrom('organisation')
-			.select(['slug', 'name', 'full_name as fullName', 'kind'])
-			.where('retired_at', 'is', null)
-			.orderBy('name')
-			.execute(),
-		db
-			.selectFrom('fiche')
-			.innerJoin('objective', 'objective.id', 'fiche.objective_id')
-			.select((eb) => [
-				'fiche.code',
-				'objective.number as objective',
-				'fiche.number',
-				'fiche.title',
-				'fiche.short_title',
-				'fiche.priority',
-				'fiche.context',
-				'fiche.existing',
-				'fiche.description',
-				'fiche.success_factors',
-				'fiche.owners_note',
-				ficheOwners(eb).as('owners'),
-				fichePartners(eb).as('partners')
-			])
-			.where('fiche.retired_on', 'is', null)
-			.orderBy('objective.number')
-			.orderBy('fiche.number')
-			.execute(),
-		db
-			.selectFrom('fiche_link')
-			.innerJoin('fiche as f', 'f.id', 'fiche_link.fiche_id')
-			.innerJoin('fiche as l', 'l.id', 'fiche_link.linked_fiche_id')
-			.select(['f.code as fiche', 'l.code as linked'])
-			.where('f.retired_on', 'is', null)
-			.where('l.retired_on', 'is', null)
-			.orderBy('fiche_link.fiche_id')
-			.orderBy('fiche_link.position')
-			.execute()
-	]);
+	const [plan, axes, orientations, objectives, organisations, fiches, links, retired] =
+		await Promise.all([
+			planQuery(db).executeTakeFirst(),
+			db
+				.selectFrom('axis')
+				.select(['code', 'short_name as shortName', 'label'])
+				.orderBy('position')
+				.orderBy('id')
+				.execute(),
+			db
+				.selectFrom('orientation')
+				.innerJoin('axis', 'axis.id', 'orientation.axis_id')
+				.select(['orientation.code', 'axis.code as axis', 'orientation.label'])
+				.orderBy('orientation.position')
+				.orderBy('orientation.id')
+				.execute(),
+			listObjectives(db),
+			db
+				.selectFrom('organisation')
+				.select(['slug', 'name', 'full_name as fullName', 'kind'])
+				.where('retired_at', 'is', null)
+				.orderBy('name')
+				.execute(),
+			db
+				.selectFrom('fiche')
+				.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+				.select((eb) => [
+					'fiche.code',
+					'objective.number as objective',
+					'fiche.number',
+					'fiche.title',
+					'fiche.short_title',
+					'fiche.priority',
+					'fiche.context',
+					'fiche.existing',
+					'fiche.description',
+					'fiche.success_factors',
+					'fiche.owners_note',
+					ficheOwners(eb).as('owners'),
+					fichePartners(eb).as('partners')
+				])
+				.where('fiche.retired_on', 'is', null)
+				.orderBy('objective.number')
+				.orderBy('fiche.number')
+				.execute(),
+			db
+				.selectFrom('fiche_link')
+				.innerJoin('fiche as f', 'f.id', 'fiche_link.fiche_id')
+				.innerJoin('fiche as l', 'l.id', 'fiche_link.linked_fiche_id')
+				.select(['f.code as fiche', 'l.code as linked'])
+				.where('f.retired_on', 'is', null)
+				.where('l.retired_on', 'is', null)
+				.orderBy('fiche_link.fiche_id')
+				.orderBy('fiche_link.position')
+				.execute(),
+			listRetiredOrganisations(db)
+		]);
 	const indicators = await db
 		.selectFrom('indicator')
 		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
@@ -151,6 +164,7 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 			}))
 		]),
 		links,
+		retiredOrganisations: retired,
 		indicators: indicators.map((i): IndicatorRow => ({
 			fiche: i.code,
 			position: i.position,

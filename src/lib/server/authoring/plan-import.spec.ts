@@ -8,7 +8,7 @@ import { findFicheByCode } from '../plan/repository';
 import { loadPlanModel } from './import-repository';
 import { diffPlans } from './plan-diff';
 import { applyPlanImport, exportPlanWorkbook, previewPlanImport } from './plan-import';
-import { createFiche } from './service';
+import { createFiche, retireOrganisation } from './service';
 import { insertAdmin } from './testing';
 
 async function edit(
@@ -60,6 +60,42 @@ describe('plan workbook round trip', () => {
 		const applied = await applyPlanImport(db, bytes, { reason: 'Relecture', actor: null });
 		expect(applied).toMatchObject({ ok: true, value: { changes: [], fieldCount: 0 } });
 		expect(await counts(db)).toEqual({ revisions: 0, audit: 0 });
+	});
+
+	it('an organisation retired but still named on fiches: the unchanged export comes back unchanged', async () => {
+		const admin = await insertAdmin(db);
+		const cdg = await db
+			.selectFrom('organisation')
+			.select(['id', 'version'])
+			.where('slug', '=', 'cdg46')
+			.executeTakeFirstOrThrow();
+		const retired = await retireOrganisation(
+			db,
+			admin,
+			cdg.id,
+			{ version: cdg.version, reason: 'Organisation dissoute', decisionId: null },
+			null
+		);
+		expect(retired.ok).toBe(true);
+		const bytes = await exportPlanWorkbook(db);
+		// Named by its name on the fiches' rows, though the « Organisations » sheet lists it no more.
+		const workbook = new ExcelJS.Workbook();
+		await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+		const names = workbook.worksheets
+			.flatMap((sheet) => sheet.getSheetValues())
+			.flat()
+			.filter((value) => typeof value === 'string');
+		expect(names).toContain('CDG46');
+		expect(names).not.toContain('cdg46');
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes).toEqual([]);
+		const applied = await applyPlanImport(db, bytes, { reason: 'Relecture', actor: null });
+		expect(applied).toMatchObject({ ok: true, value: { changes: [], fieldCount: 0 } });
+		// Still retired, still on its fiches.
+		const after = await loadPlanModel(db);
+		expect(after.organisations.map((o) => o.slug)).not.toContain('cdg46');
+		expect(after.people.filter((p) => p.organisation === 'cdg46').length).toBeGreaterThan(0);
 	});
 
 	it('a latest value edited in the workbook is said to be ignored, not « identique »', async () => {

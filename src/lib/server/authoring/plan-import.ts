@@ -13,6 +13,7 @@ import {
 	releaseOrganisationName,
 	listFicheStatuses,
 	listRetiredFicheCodes,
+	listRetiredOrganisations,
 	loadLatestValues,
 	loadPlanIds,
 	loadPlanModel,
@@ -149,7 +150,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 				`Le fichier pèse ${Math.ceil(bytes.length / 1024)} Ko : un classeur du plan en pèse au plus ${MAX_WORKBOOK_BYTES / 1024} Ko.`
 			]
 		};
-	const reading = await readPlanWorkbook(bytes);
+	const reading = await readPlanWorkbook(bytes, await listRetiredOrganisations(db));
 	if (!reading.ok && !reading.partial)
 		return { ...empty, problems: reading.problems.map(capitalised) };
 	const read = reading.ok ? reading : reading.partial!;

@@ -18,6 +18,16 @@ export interface PlanModel {
 	people: PersonRow[];
 	links: LinkRow[];
 	indicators: IndicatorRow[];
+	/**
+	 * Organisations retired from the plan, which fiches may still name (a retirement leaves them
+	 * there): not in the « Organisations » sheet, but named in the sheet of owners and partners.
+	 */
+	retiredOrganisations?: RetiredOrganisation[];
+}
+
+export interface RetiredOrganisation {
+	slug: string;
+	name: string;
 }
 
 export interface PlanInfo {

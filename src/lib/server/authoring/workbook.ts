@@ -13,7 +13,12 @@ import { formatDate, formatNumber } from '../../utils/format';
 import { indicatorDateProblems } from '../../utils/rules';
 import { newWorkbook } from '../spreadsheet';
 import { indicatorValueProblem } from '../../utils/indicator-kinds';
-import { emptyPlanModel, INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
+import {
+	emptyPlanModel,
+	INDICATOR_KIND_CELLS,
+	type PlanModel,
+	type RetiredOrganisation
+} from './plan-model';
 import {
 	inspectZip,
 	MAX_UNZIPPED_BYTES,
@@ -184,7 +189,10 @@ function wrappedLines(cell: Cell, column: Column): number {
 
 /** The rows of each sheet for a plan (the latest measurement of each indicator by « fiche#N »). */
 function planRows(model: PlanModel, latest: Map<string, LatestValue>): Record<SheetKey, Cell[][]> {
-	const orgName = new Map(model.organisations.map((o) => [o.slug, o.name]));
+	// A retired organisation is named by its name too (not in the « Organisations » sheet).
+	const orgName = new Map(
+		[...(model.retiredOrganisations ?? []), ...model.organisations].map((o) => [o.slug, o.name])
+	);
 	const p = model.plan;
 	return {
 		plan: p
@@ -857,7 +865,10 @@ function zipProblem(bytes: Uint8Array): string | null {
  * Reads a workbook written by writePlanWorkbook (and edited in a spreadsheet): every sheet, every
  * header, every row, every reference between sheets. Returns the plan, or every problem found.
  */
-export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReading> {
+export async function readPlanWorkbook(
+	bytes: Uint8Array,
+	retiredOrganisations: RetiredOrganisation[] = []
+): Promise<WorkbookReading> {
 	const refusal = zipProblem(bytes);
 	if (refusal)
 		return { ok: false, problems: [{ sheet: null, row: null, column: null, message: refusal }] };
@@ -890,7 +901,7 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 	if (problems.list.length > 0)
 		return { ok: false, problems: problems.list.slice(0, MAX_PROBLEMS) };
 
-	const model = emptyPlanModel();
+	const model: PlanModel = { ...emptyPlanModel(), retiredOrganisations };
 	const readers = (key: SheetKey) =>
 		(sheets[key] ?? []).map((row) => new RowReader(SHEETS[key], row, problems));
 
@@ -992,7 +1003,12 @@ export async function readPlanWorkbook(bytes: Uint8Array): Promise<WorkbookReadi
 	// The other sheets name an organisation by its name (as exported) or its identifier; a name
 	// that is also another one's identifier (« ADEFPAT » given to adcf) names by its name, whatever
 	// the rows' order.
+	// An organisation retired from the plan stays on the fiches that name it, and the export names
+	// it there though the « Organisations » sheet lists it no more: it is read by its name or
+	// identifier, unless a listed organisation has taken that name or identifier.
 	const organisationByName = new Map<string, string>([
+		...retiredOrganisations.map((o) => [o.slug, o.slug] as const),
+		...retiredOrganisations.map((o) => [o.name.toLowerCase(), o.slug] as const),
 		...model.organisations.map((o) => [o.slug, o.slug] as const),
 		...model.organisations.map((o) => [o.name.toLowerCase(), o.slug] as const)
 	]);
