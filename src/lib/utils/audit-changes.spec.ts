@@ -23,6 +23,45 @@ describe('auditChanges', () => {
 		]);
 	});
 
+	it('names the plan’s fields in French, and a plan import element by element', () => {
+		// As a validation, a structure form, a fiche form and an import journal them.
+		expect(
+			auditChanges(
+				JSON.stringify({ fiche: { lastUpdate: null }, label: 'A', synthesis_label: null }),
+				JSON.stringify({
+					fiche: { lastUpdate: '2026-12-04' },
+					label: 'B',
+					synthesis_label: 'Synthèse B',
+					objective: 4,
+					links: '2-1, 3-1',
+					context: 'Un contexte'
+				})
+			).map((c) => c.field)
+		).toEqual([
+			'fiche — dernière mise à jour',
+			'intitulé',
+			'intitulé de synthèse',
+			'objectif',
+			'fiches liées',
+			'contexte'
+		]);
+		expect(
+			auditChanges(
+				null,
+				JSON.stringify([
+					{ entity: 'fiche', key: '4-2', action: 'created', fields: ['title', 'priority'] },
+					{ entity: 'objective', key: '4', action: 'updated', fields: ['synthesis_label'] }
+				])
+			)
+		).toEqual([
+			{
+				field: 'valeur',
+				before: null,
+				after: 'fiche 4-2 : ajouté (titre, priorité) ; objectif 4 : modifié (intitulé de synthèse)'
+			}
+		]);
+	});
+
 	it('writes one readable line per changed field, in French', () => {
 		expect(
 			auditChanges(

@@ -46,8 +46,76 @@ const FIELD_LABELS: Record<string, string> = {
 	scope: 'fiches concernées',
 	axisId: 'axe (n°)',
 	userId: 'compte (n°)',
-	guestName: 'invité'
+	guestName: 'invité',
+	// A fiche's published state (a validation) and the plan's own fields (plan authoring writes the
+	// database's names: synthesis_label, owners_note…; the fiche form its own: shortTitle…).
+	lastUpdate: 'dernière mise à jour',
+	code: 'code',
+	label: 'intitulé',
+	synthesis_label: 'intitulé de synthèse',
+	synthesisLabel: 'intitulé de synthèse',
+	short_name: 'nom court',
+	full_name: 'nom complet',
+	fullName: 'nom complet',
+	slug: 'identifiant',
+	axis: 'axe',
+	orientation: 'orientation',
+	objective: 'objectif',
+	position: 'ordre',
+	short_title: 'titre court',
+	shortTitle: 'titre court',
+	context: 'contexte',
+	existing: 'existant',
+	description: 'description',
+	success_factors: 'facteurs clés de succès',
+	successFactors: 'facteurs clés de succès',
+	owners_note: 'note sur les porteurs',
+	ownersNote: 'note sur les porteurs',
+	owners: 'porteurs',
+	partners: 'partenaires',
+	links: 'fiches liées',
+	indicators: 'indicateurs',
+	unit: 'unité',
+	target: 'cible',
+	target_date: 'date de la cible',
+	baseline: 'valeur de départ',
+	retired: 'retiré',
+	merged: 'fusion',
+	adopted_on: 'adopté le',
+	finalised_on: 'finalisé le',
+	period_start: 'début',
+	period_end: 'fin',
+	territory: 'territoire',
+	source: 'source',
+	count: 'nombre'
 };
+
+/** What a plan import changed, element by element (its journal row's « après »). */
+const ENTITY_LABELS: Record<string, string> = {
+	plan: 'plan',
+	axis: 'axe',
+	orientation: 'orientation',
+	objective: 'objectif',
+	organisation: 'organisation',
+	fiche: 'fiche',
+	indicator: 'indicateur'
+};
+const ACTION_LABELS: Record<string, string> = {
+	created: 'ajouté',
+	updated: 'modifié',
+	moved: 'déplacé',
+	retired: 'retiré'
+};
+
+/** « fiche 4-2 ajouté (titre, priorité) », from `{ entity, key, action, fields }`. */
+function importedElement(value: Record<string, unknown>): string {
+	const fields = Array.isArray(value.fields)
+		? value.fields.map((f) => FIELD_LABELS[String(f)] ?? String(f))
+		: [];
+	const entity = ENTITY_LABELS[String(value.entity)] ?? String(value.entity);
+	const action = ACTION_LABELS[String(value.action)] ?? String(value.action);
+	return `${entity} ${String(value.key)} : ${action}${fields.length ? ` (${fields.join(', ')})` : ''}`;
+}
 
 // A campaign's choice of fiches (its `scope`, whose `kind` is not a decision's).
 const SCOPE_LABELS: Record<string, string> = {
@@ -90,7 +158,13 @@ function show(key: string, value: unknown): string {
 		if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value);
 		return value;
 	}
-	if (Array.isArray(value)) return value.map((v) => show(key, v)).join(', ');
+	if (Array.isArray(value))
+		return value.map((v) => show(key, v)).join(isRecord(value[0]) ? ' ; ' : ', ');
+	if (isRecord(value) && 'entity' in value && 'action' in value) return importedElement(value);
+	if (isRecord(value))
+		return Object.entries(value)
+			.map(([k, v]) => `${FIELD_LABELS[k] ?? k} : ${show(k, v)}`)
+			.join(', ');
 	return JSON.stringify(value);
 }
 

@@ -340,6 +340,13 @@ export interface AuditEntry {
 
 const AUDIT_PAGE_SIZE = 100;
 
+/** The plan's levels as the structure forms journal them, in French (« [objectif 4] »). */
+const TARGET_TYPE_LABELS: Record<string, string> = {
+	axis: 'axe',
+	orientation: 'orientation',
+	objective: 'objectif'
+};
+
 export async function listAuditEvents(
 	db: Executor,
 	filters: AuditFilters,
@@ -385,7 +392,9 @@ export async function listAuditEvents(
 		entries: rows.slice(0, AUDIT_PAGE_SIZE).map(({ targetType, targetId, ...r }) => ({
 			...r,
 			actionLabel: AUDIT_ACTIONS[r.action as AuditAction] ?? r.action,
-			target: targetType ? `${targetType} ${targetId ?? ''}`.trim() : null
+			target: targetType
+				? `${TARGET_TYPE_LABELS[targetType] ?? targetType} ${targetId ?? ''}`.trim()
+				: null
 		}))
 	};
 }
