@@ -680,7 +680,9 @@ test('a fiche moved to another objective is found at its former address: 17-2 le
 	// The signed-in addresses follow too (a partner's link in a campaign mail already sent).
 	for (const [former, now] of [
 		['/admin/plan/fiches/17-2', `/admin/plan/fiches/${code}`],
-		['/espace/fiches/17-2/suivi?brouillon=1', `/espace/fiches/${code}/suivi?brouillon=1`]
+		['/espace/fiches/17-2/suivi?brouillon=1', `/espace/fiches/${code}/suivi?brouillon=1`],
+		// A convocation's link to the fiche's file for a sitting (the seeded history's first).
+		['/commission/seances/1/fiches/17-2', `/commission/seances/1/fiches/${code}`]
 	]) {
 		const answer = await page.request.get(`${portal.url}${former}`, { maxRedirects: 0 });
 		expect(answer.status()).toBe(307);

@@ -9,6 +9,7 @@ import {
 	listPriorityHistory
 } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
+import { movedFicheCode } from '$lib/server/http/moved-fiche';
 import { findFicheByCode } from '$lib/server/plan/repository';
 import { ficheCampaignStatus } from '$lib/server/campaigns/service';
 import type { PageServerLoad } from './$types';
@@ -19,6 +20,9 @@ export const load: PageServerLoad = async (event) => {
 	const sitting = await findSitting(db, Number(event.params.id));
 	if (!sitting) error(404, 'Cette séance n’existe pas.');
 	const item = sitting.items.find((i) => i.fiche?.code === event.params.code);
+	// A fiche moved to another objective since the convocation's link was sent: its file is under
+	// its new code (307).
+	if (!item) await movedFicheCode(event);
 	// A member or an admin, who may read any fiche's file on the agenda, is told why there is none;
 	// anyone else is refused as for any file they may not read.
 	if (!item && can(user, 'commission.file.view', { ficheOrganisationIds: [], onAgenda: true }))
