@@ -127,10 +127,32 @@ export const PasswordResetRequestSchema = z.object({ email });
 const checkbox = z.enum(['', 'on'], { error: 'Cochez ou décochez la case.' });
 
 /** /compte: the notifications the person receives (unchecked boxes are not sent). */
+/** What the page showed of a box (`shown_reminders`…): « on » or « off »; absent, not known. */
+const shownBox = z.enum(['on', 'off']).optional();
+
 export const MailPreferencesSchema = z
-	.object({ reminders: checkbox, validations: checkbox, commission: checkbox })
+	.object({
+		reminders: checkbox,
+		validations: checkbox,
+		commission: checkbox,
+		shown_reminders: shownBox,
+		shown_validations: shownBox,
+		shown_commission: shownBox
+	})
 	.transform((v) => ({
-		reminders: v.reminders === 'on',
-		validations: v.validations === 'on',
-		commission: v.commission === 'on'
+		preferences: {
+			reminders: v.reminders === 'on',
+			validations: v.validations === 'on',
+			commission: v.commission === 'on'
+		},
+		// The boxes as the page showed them, so that a box left as it was does not undo a change
+		// made meanwhile in another tab; null when the page did not say (every box is then taken).
+		shown:
+			v.shown_reminders && v.shown_validations && v.shown_commission
+				? {
+						reminders: v.shown_reminders === 'on',
+						validations: v.shown_validations === 'on',
+						commission: v.shown_commission === 'on'
+					}
+				: null
 	}));

@@ -33,7 +33,14 @@ export const actions: Actions = {
 		// The boxes show what is stored, not what was sent: nothing is given back.
 		const { answer, data } = readPostedForm(
 			await event.request.formData(),
-			['reminders', 'validations', 'commission'],
+			[
+				'reminders',
+				'validations',
+				'commission',
+				'shown_reminders',
+				'shown_validations',
+				'shown_commission'
+			],
 			MailPreferencesSchema,
 			undefined,
 			{ echo: () => undefined }
@@ -41,7 +48,10 @@ export const actions: Actions = {
 		if (answer) return answer;
 		const result = await updateMailPreferences(getDb(), user, data, safeClientAddress(event));
 		if (!result.ok) return refusalAnswer(result);
-		return { preferencesSaved: true };
+		return {
+			preferencesSaved: true,
+			keptMeanwhile: result.value.kept.map((c) => CATEGORY_LABELS[c])
+		};
 	},
 	password: async (event) => {
 		const user = await authorize(event, 'account.own');

@@ -29,15 +29,26 @@ function describe(preferences: Preferences): string {
 	return on.length === 0 ? 'aucune notification' : on.map((c) => CATEGORY_LABELS[c]).join(' ; ');
 }
 
+/**
+ * Saves the boxes the person changed on the page (`sent` against `shown`, what the page showed);
+ * a box left as shown keeps what is stored, so that a second tab opened earlier does not undo a
+ * change made meanwhile in the first. Without `shown`, every box is taken as sent. Returns what is
+ * stored now, and the boxes changed meanwhile elsewhere that were kept.
+ */
 export async function updateMailPreferences(
 	db: Db,
 	user: User,
-	preferences: Preferences,
+	{ preferences: sent, shown }: { preferences: Preferences; shown: Preferences | null },
 	clientAddress: string | null,
 	now = Date.now()
-): Promise<Result<Preferences>> {
+): Promise<Result<{ preferences: Preferences; kept: Category[] }>> {
 	return db.transaction().execute(async (trx) => {
 		const before = await findPreferences(trx, user.id);
+		const touched = (c: Category) => shown === null || sent[c] !== shown[c];
+		const preferences = Object.fromEntries(
+			CATEGORIES.map((c) => [c, touched(c) ? sent[c] : before[c]])
+		) as Preferences;
+		const kept = CATEGORIES.filter((c) => !touched(c) && before[c] !== shown![c]);
 		await savePreferences(trx, user.id, preferences, now);
 		await recordAudit(trx, {
 			actor: user,
@@ -48,7 +59,7 @@ export async function updateMailPreferences(
 			after: preferences,
 			clientAddress
 		});
-		return ok(preferences);
+		return ok({ preferences, kept });
 	});
 }
 

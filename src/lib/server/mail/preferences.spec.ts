@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findUserById, insertUser, type User } from '../auth/users';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { mailPreferences, updateMailPreferences } from './preferences';
+
+let db: Db;
+let user: User;
+beforeEach(async () => {
+	db = await createTestDb({ seed: false });
+	const id = await insertUser(db, {
+		email: 'claire@lot.fr',
+		name: 'Claire',
+		role: 'commission',
+		organisationId: null,
+		passwordHash: null
+	});
+	user = (await findUserById(db, id))!;
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+const ALL_ON = { reminders: true, validations: true, commission: true };
+
+describe('mail preferences from two tabs', () => {
+	it('a tab opened earlier saves only the boxes it changed, and says which it kept', async () => {
+		// Tab A turns the reminders off.
+		const a = await updateMailPreferences(
+			db,
+			user,
+			{ preferences: { ...ALL_ON, reminders: false }, shown: ALL_ON },
+			null
+		);
+		expect(a).toMatchObject({ ok: true, value: { kept: [] } });
+		// Tab B, opened before, still shows them on, and turns the commission's off.
+		const b = await updateMailPreferences(
+			db,
+			user,
+			{ preferences: { ...ALL_ON, commission: false }, shown: ALL_ON },
+			null
+		);
+		expect(b).toEqual({
+			ok: true,
+			value: {
+				preferences: { reminders: false, validations: true, commission: false },
+				kept: ['reminders']
+			}
+		});
+		expect(await mailPreferences(db, user)).toEqual({
+			reminders: false,
+			validations: true,
+			commission: false
+		});
+		// A box changed here wins over the same box changed there; without what the page showed,
+		// every box is taken as sent.
+		await updateMailPreferences(
+			db,
+			user,
+			{ preferences: ALL_ON, shown: { ...ALL_ON, reminders: false } },
+			null
+		);
+		expect((await mailPreferences(db, user)).reminders).toBe(true);
+		await updateMailPreferences(db, user, { preferences: ALL_ON, shown: null }, null);
+		expect(await mailPreferences(db, user)).toEqual(ALL_ON);
+	});
+});
