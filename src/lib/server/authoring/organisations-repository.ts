@@ -71,6 +71,17 @@ export async function findAdminOrganisation(
 	return (await listAdminOrganisations(db)).find((o) => o.id === id);
 }
 
+/** The accounts of an organisation that are not disabled (invitations not yet accepted included). */
+export async function countActiveAccounts(db: Executor, organisationId: number): Promise<number> {
+	const { n } = await db
+		.selectFrom('user_account')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('organisation_id', '=', organisationId)
+		.where('disabled_at', 'is', null)
+		.executeTakeFirstOrThrow();
+	return Number(n);
+}
+
 export async function slugExists(db: Executor, slug: string): Promise<boolean> {
 	const row = await db
 		.selectFrom('organisation')

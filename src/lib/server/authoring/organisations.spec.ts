@@ -145,6 +145,37 @@ describe('organisations', () => {
 		});
 	});
 
+	it('is not retired while it has accounts: they are disabled first, or follow a merge', async () => {
+		const cdg = await bySlug('cdg46');
+		const partner = await insertUser(db, {
+			email: 'paul@cdg46.fr',
+			name: 'Paul',
+			role: 'partenaire',
+			organisationId: cdg.id,
+			passwordHash: null
+		});
+		const refused = await retireOrganisation(
+			db,
+			admin,
+			cdg.id,
+			{ version: cdg.version, ...WHY },
+			null
+		);
+		expect(refused).toMatchObject({ ok: false, status: 409 });
+		expect(!refused.ok && refused.message).toMatch(
+			/^L’organisation « CDG46 » a encore 1\u00a0compte actif .* Rien n’a été enregistré\.$/
+		);
+		expect((await bySlug('cdg46')).retiredAt).toBeNull();
+		await db
+			.updateTable('user_account')
+			.set({ disabled_at: new Date().toISOString() })
+			.where('id', '=', partner)
+			.execute();
+		expect(
+			(await retireOrganisation(db, admin, cdg.id, { version: cdg.version, ...WHY }, null)).ok
+		).toBe(true);
+	});
+
 	it('edited meanwhile elsewhere than its fields: refused with nothing listed, a kind sent by hand as it came', async () => {
 		const cdg = await bySlug('cdg46');
 		await retireOrganisation(db, admin, cdg.id, { version: cdg.version, ...WHY }, null);

@@ -12,7 +12,7 @@ import type { StructureLevel } from '../../schemas/plan-structure';
 import { markupToRichText, richTextToMarkup } from '../../utils/rich-text-markup';
 import { keepTypedChanges } from '../../schemas/form';
 import type { RichText } from '../../utils/rich-text';
-import { formatDate, formatNumber } from '../../utils/format';
+import { formatDate, formatNumber, pluralize } from '../../utils/format';
 import { INDICATOR_KIND_LABELS, indicatorValueProblem } from '../../utils/indicator-kinds';
 import {
 	ORGANISATION_KIND_LABELS,
@@ -80,6 +80,7 @@ import {
 import { ficheFormValues } from './fiche-form';
 import {
 	addAlias,
+	countActiveAccounts,
 	findAdminOrganisation,
 	findOrganisationNamed,
 	insertOrganisation,
@@ -810,6 +811,14 @@ export async function retireOrganisation(
 		if (!current) return refuse(404, 'Cette organisation n’existe pas.');
 		if (current.version !== input.version) return refuse(409, ORGANISATION_CONFLICT);
 		if (current.retiredAt) return refuse(409, 'Cette organisation est déjà retirée.');
+		// Its partners would keep signing in for fiches no campaign expects of it any more, and be
+		// thanked for updates they never sent: their accounts go first, or follow a merge.
+		const accounts = await countActiveAccounts(trx, id);
+		if (accounts > 0)
+			return refuse(
+				409,
+				`L’organisation « ${current.name} » a encore ${pluralize(accounts, 'compte actif', 'comptes actifs')} (partenaires, ou invitations pas encore acceptées) : désactivez-les à /admin/utilisateurs, ou fusionnez-la dans l’organisation qui la remplace (ses comptes la suivent), avant de la retirer. Rien n’a été enregistré.`
+			);
 		const refusal = await checkDecision(trx, input.decisionId);
 		if (refusal) return refusal;
 		const retiredAt = now.toISOString().slice(0, 10);
