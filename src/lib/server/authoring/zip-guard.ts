@@ -1,4 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
+import { SaxesParser } from 'saxes';
 
 /**
  * What an uploaded .xlsx file (a zip archive) holds, found before ExcelJS builds the workbook in
@@ -102,106 +103,70 @@ function namedCells(text: string): number {
 	return count;
 }
 
-/** An attribute's value in a tag, in double or single quotes (`max="3"`, `max = '3'`). */
-function attribute(tag: string, name: string): string | undefined {
-	const match = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(tag);
-	return match ? (match[1] ?? match[2]) : undefined;
-}
-
 /** A count read from an attribute; a value that is not plain digits counts as too many. */
 function wholeNumber(value: string): number {
 	return /^\d{1,9}$/.test(value) ? Number(value) : Number.MAX_SAFE_INTEGER;
 }
 
-/**
- * The text of each defined name (`<definedName name="…">'Plan'!$A$1</definedName>`), its inner tags
- * taken out. In one pass: an opening without its closing ends the search (no later one could be
- * closed either), where a pattern spanning both scanned the rest of the text from every opening.
- */
-function* definedNames(xml: string): Generator<string> {
-	const opening = /<(?:[A-Za-z_][\w.-]*:)?definedName(?:\s[^<>]*)?>/g;
-	const closing = /<\/(?:[A-Za-z_][\w.-]*:)?definedName\s*>/g;
-	for (let open = opening.exec(xml); open; open = opening.exec(xml)) {
-		closing.lastIndex = opening.lastIndex;
-		const close = closing.exec(xml);
-		if (!close) return;
-		yield xml.slice(opening.lastIndex, close.index).replace(/<[^<>]*>/g, '');
-		opening.lastIndex = closing.lastIndex;
-	}
+interface Counts {
+	rows: number;
+	cells: number;
+	elements: number;
 }
 
 /**
- * The cells ExcelJS makes objects for beyond those written one by one: a `<col min max>` range
- * (one object per column), a merged range and a data validation's ranges, and the ranges of the
- * workbook's defined names (one per cell). A tag is read up to its « > » and holds no « < »: each
- * pattern's time grows with the text's length (« [^>]* » read « <<<… » from each « < » to the end:
- * 544 bytes of archive held the server 40 s). A raw « < » inside a tag is not XML: ExcelJS's parser
- * refuses the workbook, so such a tag need not be counted.
+ * Whether ExcelJS reads this entry as XML: its parts are named « ….xml », « ….rels » and « ….vml »
+ * (found by patterns that a leading « / », another folder or a suffix do not stop). The others
+ * (images, printer settings) it keeps as bytes.
  */
-function expandedCells(xml: string): number {
-	let count = 0;
-	for (const content of definedNames(xml)) count += namedCells(content);
-	for (const [tag] of xml.matchAll(/<(?:[A-Za-z_][\w.-]*:)?col\s[^<>]*>/g)) {
-		const min = wholeNumber(attribute(tag, 'min') ?? '1');
-		const max = wholeNumber(attribute(tag, 'max') ?? String(min));
-		count += Math.abs(max - min) + 1;
-	}
-	for (const [tag] of xml.matchAll(/<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^<>]*>/g))
-		count += rangeArea(attribute(tag, 'ref') ?? '');
-	for (const [tag] of xml.matchAll(/<[^<>]*\ssqref\s*=[^<>]*>/g))
-		for (const range of (attribute(tag, 'sqref') ?? '').split(/\s+/).filter(Boolean))
-			count += rangeArea(range);
-	return count;
+function readAsXml(name: string): boolean {
+	return /\.(xml|rels|vml)/i.test(name);
 }
 
 /**
- * XML as a parser reads it, for counting: comments and CDATA markers taken out (a parser joins the
- * text around them), character references (`&#36;`, `&#x24;`) and the quote and ampersand
- * entities decoded. `&lt;` stays: decoded, it could only make more elements to count.
+ * Counts what ExcelJS would make objects of, reading the XML as ExcelJS reads it (saxes, its own
+ * parser: entities, comments, CDATA and a « > » inside an attribute's value as XML has them):
+ * every element; the rows and cells; the cells of a `<col min max>` range (one object per column),
+ * of a merged range and of any `sqref` ranges (data validations); the ranges of the defined names
+ * (one per cell). Regular expressions read tags otherwise than XML does: a « > » in a value, or a
+ * comment opened inside CDATA, hid ranges and rows from them. False when the XML is not well
+ * formed: ExcelJS would refuse it, after reading all of it.
  */
-function readableXml(xml: string): string {
-	return withoutComments(xml)
-		.replace(/<!\[CDATA\[|\]\]>/g, '')
-		.replace(/&(#x[0-9A-Fa-f]{1,8}|#\d{1,10}|apos|quot|amp);/g, (_, name: string) => {
-			if (name === 'apos') return "'";
-			if (name === 'quot') return '"';
-			if (name === 'amp') return '&';
-			const code = name.startsWith('#x') ? parseInt(name.slice(2), 16) : Number(name.slice(1));
-			return code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
-		});
-}
-
-/**
- * The text without its comments, in one pass (a lazy pattern read « <!--<!--… » from each opening
- * to the end); an unclosed comment is kept, as the pattern kept it (a parser refuses it anyway).
- */
-function withoutComments(xml: string): string {
-	const parts: string[] = [];
-	let from = 0;
-	for (let open = xml.indexOf('<!--'); open >= 0; open = xml.indexOf('<!--', from)) {
-		const close = xml.indexOf('-->', open + 4);
-		if (close < 0) break;
-		parts.push(xml.slice(from, open));
-		from = close + 3;
-	}
-	parts.push(xml.slice(from));
-	return parts.join('');
-}
-
-/** How many elements of any name an XML text holds. */
-function countAllElements(xml: string): number {
-	const pattern = /<[A-Za-z_]/g;
-	let count = 0;
-	while (pattern.exec(xml)) count++;
-	return count;
-}
-
-/** How many elements of this name (with or without a namespace prefix) an XML text holds. */
-function countElements(xml: string, name: string): number {
-	const pattern = new RegExp(`<(?:[A-Za-z_][\\w.-]*:)?${name}[\\s/>]`, 'g');
-	let count = 0;
-	while (pattern.exec(xml)) count++;
-	return count;
+function countXml(xml: string, counts: Counts): boolean {
+	const parser = new SaxesParser();
+	let wellFormed = true;
+	let definedName: string | null = null;
+	parser.on('error', () => {
+		wellFormed = false;
+	});
+	parser.on('opentag', (node) => {
+		counts.elements += 1;
+		const name = node.name.slice(node.name.indexOf(':') + 1);
+		const attributes = node.attributes as Record<string, string>;
+		if (name === 'row') counts.rows += 1;
+		else if (name === 'c') counts.cells += 1;
+		else if (name === 'col') {
+			const min = wholeNumber(attributes.min ?? '1');
+			const max = wholeNumber(attributes.max ?? String(min));
+			counts.cells += Math.abs(max - min) + 1;
+		} else if (name === 'mergeCell') counts.cells += rangeArea(attributes.ref ?? '');
+		else if (name === 'definedName') definedName = '';
+		for (const range of (attributes.sqref ?? '').split(/\s+/).filter(Boolean))
+			counts.cells += rangeArea(range);
+	});
+	parser.on('text', (text) => {
+		if (definedName !== null) definedName += text;
+	});
+	parser.on('closetag', (node) => {
+		if (definedName !== null && node.name.slice(node.name.indexOf(':') + 1) === 'definedName') {
+			counts.cells += namedCells(definedName);
+			definedName = null;
+		}
+	});
+	parser.write(xml);
+	if (!wellFormed) return false;
+	parser.close();
+	return wellFormed;
 }
 
 /**
@@ -227,9 +192,7 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 	)
 		return { ok: false, problem: 'unreadable' };
 	let unzippedBytes = 0;
-	let rows = 0;
-	let cells = 0;
-	let elements = 0;
+	const counts: Counts = { rows: 0, cells: 0, elements: 0 };
 	for (let n = 0; n < entries; n++) {
 		if (offset + 46 > bytes.length || view.getUint32(offset, true) !== DIRECTORY_ENTRY)
 			return { ok: false, problem: 'unreadable' };
@@ -238,6 +201,11 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 		if (compressedSize === 0xffffffff || view.getUint32(offset + 42, true) === 0xffffffff)
 			return { ok: false, problem: 'unreadable' };
 		const nameLength = view.getUint16(offset + 28, true);
+		const name = Buffer.from(
+			bytes.buffer,
+			bytes.byteOffset + offset + 46,
+			Math.min(nameLength, Math.max(0, bytes.length - offset - 46))
+		).toString('latin1');
 		const localHeader = view.getUint32(offset + 42, true);
 		offset +=
 			46 + nameLength + view.getUint16(offset + 30, true) + view.getUint16(offset + 32, true);
@@ -270,21 +238,17 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 			return { ok: false, problem: 'unreadable' };
 		}
 		unzippedBytes += content.length;
-		// Every entry, whatever its name: ExcelJS finds its sheets by a pattern looser than any
-		// written here (a leading « / », another folder, a suffix), and no other part has rows.
-		const xml = readableXml(
-			Buffer.from(content.buffer, content.byteOffset, content.length).toString('latin1')
-		);
-		rows += countElements(xml, 'row');
-		cells += countElements(xml, 'c') + expandedCells(xml);
+		if (!readAsXml(name)) continue;
+		const text = Buffer.from(content.buffer, content.byteOffset, content.length).toString('utf8');
+		if (!countXml(text, counts)) return { ok: false, problem: 'unreadable' };
+		const { rows, cells, elements } = counts;
 		if (rows > MAX_WORKBOOK_ROWS) return { ok: false, problem: 'too-many-rows', rows };
 		if (cells > MAX_WORKBOOK_CELLS) return { ok: false, problem: 'too-many-cells', cells };
-		elements += countAllElements(xml);
 		if (elements > MAX_WORKBOOK_ELEMENTS)
 			return { ok: false, problem: 'too-many-elements', elements };
 	}
 	// JSZip reads directory entries as long as it finds them, whatever count the end record gives:
 	// the entries read here must fill the directory exactly.
 	if (offset !== end) return { ok: false, problem: 'unreadable' };
-	return { ok: true, unzippedBytes, rows, cells };
+	return { ok: true, unzippedBytes, rows: counts.rows, cells: counts.cells };
 }
