@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -11,7 +11,7 @@ import { createTestDb } from '../db/testing';
 import { findMessage, insertMessage } from './outbox-repository';
 import { MailSender, smtpTransport } from './sender';
 import { databaseFile, readSenderLease } from './sender-lease-repository';
-import { SENDER_LEASE_MS } from './sender-lease';
+import { PID_SPACE, SENDER_LEASE_MS } from './sender-lease';
 import { startSmtp, type TestSmtp } from './testing';
 
 let db: Db;
@@ -107,14 +107,14 @@ describe('one sender per database', () => {
 
 	it('takes over at once from a process that died on this machine, its message in flight interrupted', async () => {
 		const dead = spawnSync(process.execPath, ['-e', '']).pid!;
-		await leaseOf({ host: hostname(), pid: dead, leaseUntil: Date.now() + SENDER_LEASE_MS });
+		await leaseOf({ host: PID_SPACE, pid: dead, leaseUntil: Date.now() + SENDER_LEASE_MS });
 		const inFlight = await write('En cours');
 		await db.updateTable('mail_outbox').set({ status: 'sending', attempts: 1 }).execute();
 		const waiting = await write('En attente');
 		await startSender();
 		expect(await findMessage(db, inFlight)).toMatchObject({ status: 'interrupted' });
 		await until(async () => (await findMessage(db, waiting))?.status === 'sent', 'envoyé');
-		expect(await readSenderLease(db)).toMatchObject({ host: hostname(), pid: process.pid });
+		expect(await readSenderLease(db)).toMatchObject({ host: PID_SPACE, pid: process.pid });
 	});
 
 	it('does not wait for the sender of the file a copy was made from', async () => {
@@ -132,7 +132,10 @@ describe('one sender per database', () => {
 			const sender = new MailSender(copy, { transport: null, from: 'a@lot-numerique.test' });
 			await sender.start();
 			expect(await findMessage(copy, inFlight)).toMatchObject({ status: 'interrupted' });
-			expect(await readSenderLease(copy)).toMatchObject({ database: join(dir, 'copie.db') });
+			// The file itself (device and inode), not the path that reached it: a bind mount or a link
+			// to the same file is the same database.
+			const { dev, ino } = statSync(join(dir, 'copie.db'));
+			expect(await readSenderLease(copy)).toMatchObject({ database: `${dev}:${ino}` });
 			await sender.stop();
 			await holder.stop();
 			await copy.destroy();
@@ -142,9 +145,21 @@ describe('one sender per database', () => {
 		}
 	});
 
+	it('waits for a holder with its own pid namespace, even one with this process’s pid', async () => {
+		// Another container of the same name, its node as pid 1 as ours may be: its pid says nothing here.
+		await leaseOf({
+			host: `${hostname()} pid:[1]`,
+			pid: process.pid,
+			leaseUntil: Date.now() + SENDER_LEASE_MS
+		});
+		await startSender();
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(await readSenderLease(db)).toMatchObject({ holder: 'autre-envoyeur' });
+	});
+
 	it('waits for a live holder, or one on another machine until its lease runs out', async () => {
 		// This process's parent lives: its lease is respected however long it has left.
-		await leaseOf({ host: hostname(), pid: process.ppid, leaseUntil: Date.now() + 60_000 });
+		await leaseOf({ host: PID_SPACE, pid: process.ppid, leaseUntil: Date.now() + 60_000 });
 		const inFlight = await write('En cours');
 		await db.updateTable('mail_outbox').set({ status: 'sending', attempts: 1 }).execute();
 		await startSender();
@@ -158,6 +173,6 @@ describe('one sender per database', () => {
 			.set({ host: 'autre-machine', lease_until: Date.now() - 1 })
 			.execute();
 		await until(async () => (await findMessage(db, inFlight))?.status === 'interrupted', 'repris');
-		expect(await readSenderLease(db)).toMatchObject({ host: hostname(), pid: process.pid });
+		expect(await readSenderLease(db)).toMatchObject({ host: PID_SPACE, pid: process.pid });
 	});
 });

@@ -1,3 +1,4 @@
+import { readlinkSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import process from 'node:process';
 import { randomToken } from '../auth/tokens';
@@ -18,12 +19,41 @@ export const SENDER_LEASE_MS = 60_000;
 const PROCESS = randomToken(10);
 
 /**
+ * Where pids are this process's: the machine's name and, on Linux, its pid namespace (two
+ * containers may share a name, each with its own pid 1). Only there does a pid say whether a
+ * process lives.
+ */
+function pidSpace(): string {
+	try {
+		return `${hostname()} ${readlinkSync('/proc/self/ns/pid')}`;
+	} catch {
+		return hostname();
+	}
+}
+export const PID_SPACE = pidSpace();
+
+/**
+ * The database file itself (device and inode), whatever path reaches it (a bind mount, a link);
+ * '' for one in memory. A copy is another file.
+ */
+function fileIdentity(path: string): string {
+	if (path === '') return '';
+	try {
+		const { dev, ino } = statSync(path);
+		return `${dev}:${ino}`;
+	} catch {
+		return path;
+	}
+}
+
+/**
  * Whether `row` no longer holds `database`: it was copied with the file (a backup, a test's copy),
- * or its process is known to be dead (same machine only).
+ * or its process is known to be dead (same pid namespace of the same machine only; elsewhere, its
+ * lease runs out).
  */
 function holderIsGone(row: SenderLeaseRow, database: string): boolean {
 	if (row.database !== database) return true;
-	if (row.host !== hostname()) return false;
+	if (row.host !== PID_SPACE) return false;
 	// This pid is ours: the holder was an earlier process with the same number (a container's pid 1).
 	if (row.pid === process.pid) return row.process !== PROCESS;
 	try {
@@ -68,7 +98,7 @@ export class SenderLease {
 	/** Takes the lease, or keeps it (renewed when half of it has run). */
 	async take(): Promise<LeaseOutcome> {
 		const now = this.now();
-		this.database ??= await databaseFile(this.db);
+		this.database ??= fileIdentity(await databaseFile(this.db));
 		const current = await readSenderLease(this.db);
 		if (
 			this.held &&
@@ -82,7 +112,7 @@ export class SenderLease {
 			{
 				holder: this.holder,
 				process: PROCESS,
-				host: hostname(),
+				host: PID_SPACE,
 				pid: process.pid,
 				database: this.database
 			},
