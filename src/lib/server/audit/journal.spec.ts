@@ -98,6 +98,26 @@ describe('journal flood', () => {
 		await expect(db.updateTable('audit_event').set({ summary: 'autre' }).execute()).rejects.toThrow(
 			/append-only/
 		);
+		// Nor renumbered (its id is its rowid), nor given its search text with another change.
+		await expect(sql`UPDATE audit_event SET rowid = rowid + 1000`.execute(db)).rejects.toThrow(
+			/append-only/
+		);
+		await db
+			.insertInto('audit_event')
+			.values({
+				occurred_at: '2025-06-02T08:00:00.000Z',
+				actor_label: 'Luc',
+				action: 'account.disabled',
+				summary: 'ancien'
+			})
+			.execute();
+		await expect(
+			db
+				.updateTable('audit_event')
+				.set({ search_text: 'luc', summary: 'réécrit' })
+				.where('search_text', 'is', null)
+				.execute()
+		).rejects.toThrow(/append-only/);
 	});
 
 	it('journals a signed-in account’s refusals one by one up to a bound, then counts them', async () => {
