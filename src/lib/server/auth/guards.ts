@@ -1,4 +1,5 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { log } from '../log.js';
 import { recordDenial } from '../audit/repository';
 import { getDb } from '../db/instance';
 import { can, type Action, type Resources } from './permissions';
@@ -56,13 +57,19 @@ export async function deny(
 	what: string,
 	reason?: string
 ): Promise<never> {
+	// A journal busy with another process's write (SQLITE_BUSY) must not turn the 403 into a 500.
 	await recordDenial(getDb(), {
 		actor: user,
 		action: 'access.denied',
 		target: { type: 'route', id: event.url.pathname },
 		summary: `${event.request.method} ${event.url.pathname} refusé (${what})`,
 		clientAddress: safeClientAddress(event)
-	});
+	}).catch((failure: unknown) =>
+		log().error(
+			{ event: 'audit-error', err: failure instanceof Error ? failure.message : String(failure) },
+			'Refus d’accès non journalisé'
+		)
+	);
 	if (reason) error(403, sentByScript(event) ? `${reason} ${KEPT}` : reason);
 	error(
 		403,
