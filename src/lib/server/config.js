@@ -276,7 +276,7 @@ const HOST_NAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,6
 function readEhloName(env) {
 	const raw = read(env, 'SMTP_EHLO_NAME');
 	if (raw) {
-		if (!HOST_NAME.test(raw))
+		if (!HOST_NAME.test(raw) || /^[\d.]+$/.test(raw))
 			throw new ConfigError(
 				`SMTP_EHLO_NAME vaut « ${JSON.stringify(raw).slice(1, -1)} » : indiquez le nom de domaine complet de la machine qui envoie, par exemple sdusn.lot-numerique.fr, ou retirez la variable.`
 			);

@@ -151,7 +151,14 @@ describe('configuration', () => {
 		for (const origin of ['http://localhost:3000', 'http://192.168.1.20', 'http://[::1]:3000'])
 			expect(name({ ORIGIN: origin })).toBeNull();
 		expect(name({})).toBeNull();
-		for (const bad of ['relais example.fr', 'sdusn', '-a.fr', 'a..fr', 'sdusn.fr\r\nRCPT'])
+		for (const bad of [
+			'relais example.fr',
+			'sdusn',
+			'-a.fr',
+			'a..fr',
+			'192.168.1.20',
+			'sdusn.fr\r\nRCPT'
+		])
 			expect(() => name({ SMTP_EHLO_NAME: bad })).toThrow(/^SMTP_EHLO_NAME vaut .* indiquez/);
 	});
 
