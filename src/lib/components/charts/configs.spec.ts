@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayNumber, indicatorChart, progressChart, wrapLabel } from './configs';
+import { countChart, dayNumber, indicatorChart, progressChart, wrapLabel } from './configs';
 
 describe('chart labels', () => {
 	it('cuts a long axis label into lines at spaces, keeping every word', () => {
@@ -26,6 +26,30 @@ describe('chart labels', () => {
 			'l’e-administration'
 		]);
 		expect(config.options?.scales?.y?.ticks).toMatchObject({ autoSkip: false });
+	});
+	it('names every organisation, but writes as many quarters, level, as the width holds', () => {
+		const table = {
+			columns: [
+				{ key: 'trimestre', label: 'Trimestre' },
+				{ key: 'mises_a_jour', label: 'Mises à jour' }
+			],
+			rows: [
+				['2018-T3', 2],
+				['2018-T4', 0]
+			]
+		};
+		const quarters = countChart(table, 'trimestre');
+		expect(quarters.data.labels?.map((l) => String(l).replace(/\s/g, ' '))).toEqual([
+			'T3 2018',
+			'T4 2018'
+		]);
+		expect(quarters.options?.scales?.x?.ticks).toMatchObject({ autoSkip: true, maxRotation: 0 });
+		const organisations = countChart(
+			{ ...table, columns: [{ key: 'libelle', label: 'Organisation' }, table.columns[1]!] },
+			'libelle',
+			true
+		);
+		expect(organisations.options?.scales?.y?.ticks).toMatchObject({ autoSkip: false });
 	});
 	it('names an indicator’s series « Valeurs » and « Cible »: the caption names the indicator', () => {
 		const config = indicatorChart(

@@ -127,7 +127,11 @@ export function countChart(table: Table, labelKey: string, horizontal = false): 
 			indexAxis: horizontal ? 'y' : 'x',
 			scales: {
 				[horizontal ? 'x' : 'y']: { ticks: { precision: 0 } },
-				[horizontal ? 'y' : 'x']: { ticks: { autoSkip: false } }
+				// Every organisation is named; quarters, written level, as many as the width holds (34
+				// quarters turned on a phone piled into one unreadable band): the table gives each.
+				[horizontal ? 'y' : 'x']: {
+					ticks: horizontal ? { autoSkip: false } : { autoSkip: true, maxRotation: 0 }
+				}
 			}
 		}
 	};
