@@ -1,6 +1,7 @@
 import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
 import { notifySittingClosed, notifySittingCancelled } from '../mail/notifications';
+import { findSittingForNotice } from '../mail/notifications-repository';
 import type { User } from '../auth/users';
 import type { Opinion } from '../db/schema';
 import { ok, refuse, type Refusal, type Result } from '../result';
@@ -180,7 +181,7 @@ export async function updateSitting(
 	clientAddress: string | null,
 	shown: SittingDetails | null = null,
 	now = new Date()
-): Promise<Result> {
+): Promise<Result<{ convenedAt: number | null }>> {
 	const input = { ...details, startsAt: details.startsAt ?? null };
 	return db.transaction().execute(async (trx) => {
 		const open = await openSitting(trx, sittingId);
@@ -215,7 +216,15 @@ export async function updateSitting(
 			after: input,
 			clientAddress
 		});
-		return ok();
+		// Convened already, with another day, hour or place: those convened must be told again.
+		const moved =
+			before.heldOn !== input.heldOn ||
+			before.startsAt !== input.startsAt ||
+			!sameTyping(before.place, input.place);
+		const convenedAt = moved
+			? ((await findSittingForNotice(trx, sittingId))?.convenedAt ?? null)
+			: null;
+		return ok({ convenedAt });
 	});
 }
 

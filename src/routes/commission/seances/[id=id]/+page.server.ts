@@ -42,7 +42,7 @@ import { parseForm, readForm } from '$lib/schemas/form';
 import { mailIsRelayed } from '$lib/server/mail/outbox';
 import { NO_MAIL_RELAY, typedDecisionLabel } from '$lib/utils/vocabulary';
 import { conveneSitting } from '$lib/server/mail/notifications';
-import { formatClock, formatDate, pluralize } from '$lib/utils/format';
+import { formatClock, formatDate, formatMoment, pluralize } from '$lib/utils/format';
 import { parisToday } from '$lib/utils/dates';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -266,7 +266,13 @@ export const actions: Actions = {
 					: values,
 				typedSitting(values)
 			);
-		return { done: 'Date, heure, lieu et intitulé enregistrés.' };
+		const convened = result.value.convenedAt;
+		return {
+			done:
+				convened === null
+					? 'Date, heure, lieu et intitulé enregistrés.'
+					: `Date, heure, lieu et intitulé enregistrés. La convocation envoyée le ${formatMoment(convened)} annonçait l’ancien jour, l’ancienne heure ou l’ancien lieu : envoyez-la de nouveau (« Envoyer la convocation », plus bas) pour prévenir les convoqués.`
+		};
 	},
 	removeDecision: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
