@@ -134,10 +134,11 @@ function readAsXml(name: string): boolean {
  */
 function countXml(xml: string, counts: Counts): boolean {
 	const parser = new SaxesParser();
-	let wellFormed = true;
 	let definedName: string | null = null;
+	// The first fault ends the reading (thrown out of write): a text of « < » by the million would
+	// otherwise be a million faults.
 	parser.on('error', () => {
-		wellFormed = false;
+		throw NOT_WELL_FORMED;
 	});
 	parser.on('opentag', (node) => {
 		counts.elements += 1;
@@ -163,11 +164,16 @@ function countXml(xml: string, counts: Counts): boolean {
 			definedName = null;
 		}
 	});
-	parser.write(xml);
-	if (!wellFormed) return false;
-	parser.close();
-	return wellFormed;
+	try {
+		parser.write(xml).close();
+		return true;
+	} catch (error) {
+		if (error === NOT_WELL_FORMED) return false;
+		throw error;
+	}
 }
+
+const NOT_WELL_FORMED = new Error('XML mal formé');
 
 /**
  * Inflates every entry of the archive, stopping as soon as the whole would pass the budget, and
