@@ -143,7 +143,7 @@ describe('notifications', () => {
 		await addAgendaFreeItem(db, member, sittingId, 'Calendrier 2027', null);
 		await addAgendaFiches(db, member, sittingId, ['10-1'], null);
 		const convened = await conveneSitting(db, member, sittingId, null, clock);
-		expect(convened).toMatchObject({ ok: true });
+		expect(convened).toMatchObject({ ok: true, value: { members: 1, partners: 2, optedOut: 0 } });
 		const mails = await deliver();
 		const byRecipient = new Map(mails.map((m) => [m.envelopeTo[0], m.mail]));
 		const toMember = byRecipient.get('claude@commission.fr')!;
@@ -205,6 +205,31 @@ describe('notifications', () => {
 		expect(toMember.mail.text).toContain(
 			'La commission des usages numériques se réunit le 1er\u00a0mars\u00a02026 (Cahors).'
 		);
+	});
+
+	it('counts apart, not as convened, those who turned the commission’s messages off', async () => {
+		await savePreferences(
+			db,
+			member.id,
+			{ reminders: true, validations: true, commission: false },
+			clock
+		);
+		const created = await createSitting(
+			db,
+			member,
+			{ heldOn: '2026-03-01', startsAt: null, place: 'Cahors', title: 'Séance' },
+			null
+		);
+		if (!created.ok) throw new Error('no sitting');
+		await addAgendaFiches(db, member, created.value.id, ['9-1'], null);
+		expect(await conveneSitting(db, member, created.value.id, null, clock)).toEqual({
+			ok: true,
+			value: { members: 0, partners: 2, optedOut: 1 }
+		});
+		expect((await deliver()).map((m) => m.envelopeTo[0]).sort()).toEqual([
+			'chloe@cdg46.fr',
+			'paul@cdg46.fr'
+		]);
 	});
 
 	it('writes its cancellation to those convened when a séance is deleted, and only then', async () => {

@@ -115,12 +115,18 @@ export async function conveneSitting(
 	sittingId: number,
 	clientAddress: string | null,
 	now = Date.now()
-): Promise<Result<{ members: number; partners: number }>> {
+): Promise<Result<{ members: number; partners: number; optedOut: number }>> {
 	return db.transaction().execute(async (trx) => {
 		const sitting = await findSittingForNotice(trx, sittingId);
 		if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
 		if (sitting.state === 'closed')
 			return refuse(409, 'Cette séance est close : il n’y a plus personne à convoquer.');
+		// Those who turned the commission's messages off get none: counted apart, not as convened.
+		const written = { members: 0, partners: 0, optedOut: 0 };
+		const count = (id: number | null, who: 'members' | 'partners') => {
+			if (id === null) written.optedOut += 1;
+			else written[who] += 1;
+		};
 		const { agenda, partners, members } = await sittingAudience(trx, sittingId);
 		if (agenda.length === 0)
 			return refuse(
@@ -135,37 +141,43 @@ export async function conveneSitting(
 			place: sitting.place
 		};
 		for (const member of members)
-			await queueNotification(
-				trx,
-				'convened',
-				'commission',
-				member,
-				sittingConvenedMail(member, facts, agenda, true),
-				now
+			count(
+				await queueNotification(
+					trx,
+					'convened',
+					'commission',
+					member,
+					sittingConvenedMail(member, facts, agenda, true),
+					now
+				),
+				'members'
 			);
 		for (const partner of partners)
-			await queueNotification(
-				trx,
-				'convened',
-				'commission',
-				partner,
-				sittingConvenedMail(
+			count(
+				await queueNotification(
+					trx,
+					'convened',
+					'commission',
 					partner,
-					facts,
-					agenda.filter((a) => a.ficheId !== null && partner.fiches.has(a.ficheId)),
-					false
+					sittingConvenedMail(
+						partner,
+						facts,
+						agenda.filter((a) => a.ficheId !== null && partner.fiches.has(a.ficheId)),
+						false
+					),
+					now
 				),
-				now
+				'partners'
 			);
 		await markSittingConvened(trx, sittingId, now);
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.convened',
 			target: { type: 'séance', id: sittingId },
-			summary: `Convocation ${mailIsRelayed() ? 'envoyée' : 'écrite (pas de serveur de courrier : gardée sans être envoyée)'} pour la séance du ${formatDate(sitting.heldOn)} : ${pluralize(members.length, 'membre', 'membres')}, ${pluralize(partners.length, 'partenaire', 'partenaires')}`,
+			summary: `Convocation ${mailIsRelayed() ? 'envoyée' : 'écrite (pas de serveur de courrier : gardée sans être envoyée)'} pour la séance du ${formatDate(sitting.heldOn)} : ${pluralize(written.members, 'membre', 'membres')}, ${pluralize(written.partners, 'partenaire', 'partenaires')}${written.optedOut > 0 ? ` (${pluralize(written.optedOut, 'personne désabonnée', 'personnes désabonnées')})` : ''}`,
 			clientAddress
 		});
-		return ok({ members: members.length, partners: partners.length });
+		return ok(written);
 	});
 }
 

@@ -187,11 +187,18 @@ export const actions: Actions = {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const result = await conveneSitting(c.db, c.user, c.id, c.address);
 		if (!result.ok) return refusal(result);
-		const to = `${pluralize(result.value.members, 'membre', 'membres')} de la commission et ${pluralize(result.value.partners, 'partenaire concerné', 'partenaires concernés')}`;
+		const { members, partners, optedOut } = result.value;
+		const to = `${pluralize(members, 'membre', 'membres')} de la commission et ${pluralize(partners, 'partenaire concerné', 'partenaires concernés')}`;
+		const left =
+			optedOut === 0
+				? ''
+				: optedOut === 1
+					? ' Une autre personne convoquée ne reçoit plus les messages de la commission (ses préférences, à /compte) : prévenez-la autrement.'
+					: ` ${pluralize(optedOut, 'autre personne convoquée', 'autres personnes convoquées')} ne reçoivent plus les messages de la commission (leurs préférences, à /compte) : prévenez-les autrement.`;
 		return {
 			done: mailIsRelayed()
-				? `Convocation envoyée à ${to}.`
-				: `Convocation écrite pour ${to}, mais pas envoyée : ${NO_MAIL_RELAY}`
+				? `Convocation envoyée à ${to}.${left}`
+				: `Convocation écrite pour ${to}, mais pas envoyée : ${NO_MAIL_RELAY}${left}`
 		};
 	},
 	addFiches: async (event: Event) => {
