@@ -57,7 +57,8 @@ describe('auditChanges', () => {
 			{
 				field: 'valeur',
 				before: null,
-				after: 'fiche 4-2 : ajouté (titre, priorité) ; objectif 4 : modifié (intitulé de synthèse)'
+				after:
+					'fiche 4-2 : ajout (titre, priorité) ; objectif 4 : modification (intitulé de synthèse)'
 			}
 		]);
 	});

@@ -100,14 +100,15 @@ const ENTITY_LABELS: Record<string, string> = {
 	fiche: 'fiche',
 	indicator: 'indicateur'
 };
+// Nouns: the element may be a fiche or an axis, and a participle would have to agree with it.
 const ACTION_LABELS: Record<string, string> = {
-	created: 'ajouté',
-	updated: 'modifié',
-	moved: 'déplacé',
-	retired: 'retiré'
+	created: 'ajout',
+	updated: 'modification',
+	moved: 'déplacement',
+	retired: 'retrait'
 };
 
-/** « fiche 4-2 ajouté (titre, priorité) », from `{ entity, key, action, fields }`. */
+/** « fiche 4-2 : ajout (titre, priorité) », from `{ entity, key, action, fields }`. */
 function importedElement(value: Record<string, unknown>): string {
 	const fields = Array.isArray(value.fields)
 		? value.fields.map((f) => FIELD_LABELS[String(f)] ?? String(f))
