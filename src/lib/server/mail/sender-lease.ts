@@ -78,7 +78,7 @@ export type LeaseOutcome =
  * second server on the same database, or `vite dev` beside `npm start`, waits instead of sending
  * the same outbox and running the same scheduled jobs, and does not mark the first's message in
  * flight as interrupted. The holder renews it; when it stops it gives it up; when it dies, another
- * takes it at once on the same machine, otherwise after SENDER_LEASE_MS.
+ * takes it at once in the same pid namespace of the same machine, otherwise after SENDER_LEASE_MS.
  */
 export class SenderLease {
 	private readonly holder = randomToken(15);
@@ -123,7 +123,8 @@ export class SenderLease {
 		const wasHeld = this.held;
 		this.held = taken;
 		if (taken) return wasHeld ? 'kept' : 'taken';
-		return { waiting: (await readSenderLease(this.db)) ?? current! };
+		// Refused: held by another live sender (read again only if it was written since the read).
+		return { waiting: current ?? (await readSenderLease(this.db))! };
 	}
 
 	/** Pushes the lease back while a round is long; false when it was lost meanwhile. */
