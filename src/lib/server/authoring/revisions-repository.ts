@@ -43,6 +43,33 @@ export function apartFromPlanLoad(createdAt: Expression<string>) {
 	);
 }
 
+/**
+ * Whether an axis, an orientation, an objective or a fiche was already in the plan at the end of
+ * `day` (UTC, as revisions are stamped): not added afterwards, in the portal or by an import. What
+ * the plan's first load created was there from the start. An edition prepared for a past year
+ * counts only what this lets through.
+ */
+export function inPlanBy(
+	entity: 'axis' | 'orientation' | 'objective' | 'fiche',
+	id: Expression<number>,
+	day: string
+) {
+	const eb = expressionBuilder<Database>();
+	const dayAfter = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString();
+	return eb.not(
+		eb.exists(
+			eb
+				.selectFrom('plan_revision as added')
+				.select('added.id')
+				.where('added.entity', '=', entity)
+				.where('added.entity_id', '=', id)
+				.where('added.action', '=', 'created')
+				.where('added.created_at', '>=', dayAfter)
+				.where(({ ref }) => apartFromPlanLoad(ref('added.created_at')))
+		)
+	);
+}
+
 /** The plan's last revision (0 before any): a workbook exported now holds every change up to it. */
 export async function latestRevisionId(db: Executor): Promise<number> {
 	const row = await db

@@ -4,7 +4,7 @@ import { formatNumber } from '../../utils/format';
 import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
-import { insertAdmin } from './testing';
+import { editedFiche, insertAdmin } from './testing';
 import { listPriorityHistory } from '../commission/repository';
 import { findFicheByCode, listFiches } from '../plan/repository';
 import { ficheFormValues } from './fiche-form';
@@ -41,11 +41,7 @@ async function organisationId(slug: string): Promise<number> {
 
 /** The form as the page fills it for `code`, with `changes` typed over it, parsed. */
 async function edit(code: string, changes: Record<string, string>) {
-	const state = (await findFicheState(db, code))!;
-	const values = { ...ficheFormValues(state, await lastFicheRevisionId(db, state.id)), ...changes };
-	const data = new FormData();
-	for (const [k, v] of Object.entries(values)) data.set(k, v);
-	const parsed = parseFicheForm(data);
+	const parsed = await editedFiche(db, code, changes);
 	expect(parsed.errors).toEqual({});
 	return parsed.input!;
 }

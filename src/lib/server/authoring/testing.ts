@@ -1,7 +1,9 @@
 import { findUserById, insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
-import { findFicheState } from './repository';
-import { retireFiche } from './service';
+import { parseFicheForm } from '../../schemas/plan-edit';
+import { ficheFormValues } from './fiche-form';
+import { findFicheState, lastFicheRevisionId } from './repository';
+import { retireFiche, updateFiche } from './service';
 
 /** The admin who edits the plan in this folder's tests. */
 export async function insertAdmin(db: Db): Promise<User> {
@@ -25,4 +27,27 @@ export async function abandonFiche(db: Db, admin: User, code: string) {
 		{ version: state.version, reason: 'Projet repris par la Région', decisionId: null },
 		null
 	);
+}
+
+/**
+ * The fiche's edit form as the page fills it, with `changes` typed in, read as the route reads it:
+ * its input, or the form's errors.
+ */
+export async function editedFiche(db: Db, code: string, changes: Record<string, string>) {
+	const state = (await findFicheState(db, code))!;
+	const values = { ...ficheFormValues(state, await lastFicheRevisionId(db, state.id)), ...changes };
+	const data = new FormData();
+	for (const [k, v] of Object.entries(values)) data.set(k, v);
+	return parseFicheForm(data);
+}
+
+/** Moves `code` to the objective numbered `objective` through the fiche's form, at `now`. */
+export async function moveFiche(db: Db, admin: User, code: string, objective: number, now: Date) {
+	const { id } = await db
+		.selectFrom('objective')
+		.select('id')
+		.where('number', '=', objective)
+		.executeTakeFirstOrThrow();
+	const { input } = await editedFiche(db, code, { objective: String(id), reason: 'Rattachement' });
+	return updateFiche(db, admin, code, input!, null, now);
 }

@@ -2,15 +2,18 @@ import { sql } from 'kysely';
 import type { Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
 import { fichesInPlan, listAxes, listOrientations, rankedMeasurements } from '../plan/repository';
+import { inPlanBy } from '../authoring/revisions-repository';
 import type { DashboardInput } from './figures';
 import { INDICATOR_POINTS } from '../../utils/rules';
 
 /**
  * Every fiche with its current state and, as of the end of `day`, its status, advancement and
- * priority from validated updates and closed sittings (`*_then`).
+ * priority from validated updates and closed sittings (`*_then`). With `inPlanThen`, only the
+ * fiches already in the plan at the end of `day`.
  */
-async function listFicheStates(db: Executor, day: string) {
+async function listFicheStates(db: Executor, day: string, inPlanThen: boolean) {
 	return fichesInPlan(db)
+		.$if(inPlanThen, (q) => q.where(({ ref }) => inPlanBy('fiche', ref('fiche.id'), day)))
 		.select((eb) => [
 			'fiche.code',
 			'fiche.title',
@@ -79,7 +82,7 @@ export async function loadFicheStatesAsOf(
 	db: Executor,
 	day: string
 ): Promise<Pick<DashboardInput['fiches'][number], 'code' | 'status' | 'progress' | 'priority'>[]> {
-	return (await listFicheStates(db, day)).map((f) => ({
+	return (await listFicheStates(db, day, true)).map((f) => ({
 		code: f.code,
 		priority: f.priorityThen ?? f.adoptedPriority,
 		status: statusThen(f, day),
@@ -88,13 +91,14 @@ export async function loadFicheStatesAsOf(
 }
 
 /**
- * The dashboard's input from validated data only. With `asOf`, every fiche's status, advancement and
- * priority are those in force at the end of that day, and only what was reported by then counts.
+ * The dashboard's input from validated data only. With `asOf`, the plan as it stood at the end of
+ * that day (without what was added to it later), every fiche's status, advancement and priority
+ * then in force, and only what was reported by then counts.
  */
 export async function loadDashboardInput(db: Executor, asOf?: string): Promise<DashboardInput> {
 	const day = asOf ?? '9999-12-31';
-	const [axes, orientations] = [await listAxes(db), await listOrientations(db)];
-	const fiches = await listFicheStates(db, day);
+	const [axes, orientations] = [await listAxes(db, asOf), await listOrientations(db, asOf)];
+	const fiches = await listFicheStates(db, day, asOf !== undefined);
 
 	const month = sql<string>`substr(${sql.ref('progress_update.reported_on')}, 1, 7)`;
 	const byMonth = await db
@@ -102,6 +106,7 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 		.select((eb) => [month.as('month'), eb.fn.countAll<number>().as('count')])
 		.where('state', '=', 'validated')
 		.where('reported_on', '<=', day)
+		.$if(asOf !== undefined, (q) => q.where(({ ref }) => inPlanBy('fiche', ref('fiche_id'), day)))
 		.groupBy(month)
 		.execute();
 	const byOrganisation = await db
@@ -110,6 +115,9 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 		.select((eb) => ['organisation.name as organisation', eb.fn.countAll<number>().as('count')])
 		.where('progress_update.state', '=', 'validated')
 		.where('progress_update.reported_on', '<=', day)
+		.$if(asOf !== undefined, (q) =>
+			q.where(({ ref }) => inPlanBy('fiche', ref('progress_update.fiche_id'), day))
+		)
 		.groupBy('organisation.name')
 		.execute();
 	// The latest values of each indicator only: what a chart can show, and a cost that does not
@@ -134,6 +142,7 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 			'm.value'
 		])
 		.where('m.rank', '<=', INDICATOR_POINTS)
+		.$if(asOf !== undefined, (q) => q.where(({ ref }) => inPlanBy('fiche', ref('fiche.id'), day)))
 		// The plan's order, which a fiche moved to another objective follows under its new code.
 		.orderBy('objective.number')
 		.orderBy('fiche.number')

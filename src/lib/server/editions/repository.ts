@@ -7,8 +7,12 @@ import {
 	ficheOwners,
 	fichePartners,
 	INDICATOR_COLUMNS,
+	listAxes,
+	listObjectives,
+	listOrientations,
 	nested
 } from '../plan/repository';
+import { inPlanBy } from '../authoring/revisions-repository';
 import type { IndicatorKind } from '../../utils/indicator-kinds';
 import type { RichText } from '../../utils/rich-text';
 import type { FrozenFiche, FrozenFicheTexts, FrozenPlan, FrozenTexts } from './frozen-plan';
@@ -319,28 +323,28 @@ export async function findPreviousPublished(db: Executor, year: number) {
 
 /**
  * The live plan as an edition freezes it: structure, and each fiche with its owners, partners,
- * links and indicators (nested lists: one statement for the fiches), and its texts apart.
+ * links and indicators (nested lists: one statement for the fiches), and its texts apart; without
+ * what was added to the plan after `asOf`, the edition's date.
  */
 export async function loadPlanToFreeze(
-	db: Executor
+	db: Executor,
+	asOf: string
 ): Promise<{ plan: FrozenPlan; texts: FrozenTexts }> {
-	const axes = await db
-		.selectFrom('axis')
-		.select(['code', 'short_name as shortName', 'label'])
-		.orderBy('position')
-		.execute();
-	const orientations = await db
-		.selectFrom('orientation')
-		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
-		.select(['orientation.code', 'axis.code as axis', 'orientation.label'])
-		.orderBy('orientation.position')
-		.execute();
-	const objectives = await db
-		.selectFrom('objective')
-		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
-		.select(['objective.number', 'orientation.code as orientation', 'objective.label'])
-		.orderBy('objective.number')
-		.execute();
+	const axes = (await listAxes(db, asOf)).map(({ code, shortName, label }) => ({
+		code,
+		shortName,
+		label
+	}));
+	const orientations = (await listOrientations(db, asOf)).map(({ code, axis, label }) => ({
+		code,
+		axis,
+		label
+	}));
+	const objectives = (await listObjectives(db, asOf)).map(({ number, orientation, label }) => ({
+		number,
+		orientation,
+		label
+	}));
 	const rows = await db
 		.selectFrom('fiche')
 		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
@@ -352,7 +356,7 @@ export async function loadPlanToFreeze(
 			...FICHE_TEXT_COLUMNS,
 			ficheOwners(eb).as('owners'),
 			fichePartners(eb).as('partners'),
-			ficheLinkedFiches(eb).as('linked'),
+			ficheLinkedFiches(eb, asOf).as('linked'),
 			jsonArrayFrom(
 				eb
 					.selectFrom('indicator')
@@ -364,6 +368,7 @@ export async function loadPlanToFreeze(
 					.orderBy('indicator.position')
 			).as('indicators')
 		])
+		.where(({ ref }) => inPlanBy('fiche', ref('fiche.id'), asOf))
 		.orderBy('objective.number')
 		.orderBy('fiche.number')
 		.execute();

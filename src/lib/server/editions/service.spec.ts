@@ -21,6 +21,8 @@ import {
 	listSittingsClosedAfter
 } from './repository';
 import { findDraftDigest, publishEdition, saveEditionDraft } from './service';
+import { createFiche, saveStructure } from '../authoring/service';
+import { moveFiche } from '../authoring/testing';
 import { parisYear } from '../../utils/dates';
 import type { PlanDocument } from '../opendata/plan-document';
 import { editionPage } from './snapshot';
@@ -55,7 +57,7 @@ async function validatedUpdate(code: string, reportedOn: string, progress: numbe
 		progressInput({ reportedOn, progress, status: 'en_cours' }),
 		null
 	);
-	if (!created.ok) throw new Error('update');
+	if (!created.ok) throw new Error(`update: ${JSON.stringify(created)}`);
 	await reviewProgressUpdate(
 		db,
 		admin,
@@ -178,6 +180,80 @@ describe('yearly editions', () => {
 			progress: 20,
 			last_update: '2019-05-01'
 		});
+	});
+
+	it('prepared later for a past year, shows the plan as it stood then, and the next one what was added', async () => {
+		// Added in March 2020: an axis, then a fiche in an objective of the first axis.
+		const march = new Date('2020-03-02T09:00:00Z');
+		const axis = await saveStructure(
+			db,
+			admin,
+			'axis',
+			null,
+			{
+				...{ version: null, seenRevision: null, synthesisLabel: null, parentId: null },
+				label: 'Un quatrième axe',
+				shortName: 'quatrième',
+				reason: 'Révision du schéma',
+				decisionId: null
+			},
+			null,
+			march
+		);
+		if (!axis.ok) throw new Error('axis');
+		const objective = (await db
+			.selectFrom('objective')
+			.select('id')
+			.where('number', '=', 1)
+			.executeTakeFirst())!;
+		const fiche = await createFiche(
+			db,
+			admin,
+			{ objectiveId: objective.id, title: 'Une fiche de 2020', reason: 'Essai', decisionId: null },
+			null,
+			march
+		);
+		if (!fiche.ok) throw new Error('fiche');
+		const publish = async (draft: typeof draft2019) => {
+			const saved = await saveEditionDraft(db, admin, draft);
+			if (!saved.ok) throw new Error('draft');
+			await publishEdition(db, admin, saved.value.id);
+			return (await findPublishedSnapshot(db, draft.year))!;
+		};
+
+		await validatedUpdate('12-1', '2019-06-01', 30);
+		const then = await publish(draft2019);
+		expect(then.axes.map((a) => a.fiches.length)).toEqual([7, 9, 7]);
+		expect(then.figures.totals.fiches).toBe(23);
+		expect(then.figures.byAxis).toHaveLength(3);
+		expect(then.frozenPlan!.axes).toHaveLength(3);
+		expect(then.frozenPlan!.fiches.map((f) => f.code)).not.toContain(fiche.value.code);
+		expect(then.comparison.added).toEqual([]);
+		const plan2019 = await openData(2019);
+		expect(plan2019.axes).toHaveLength(3);
+		expect(plan2019.fiches).toHaveLength(23);
+		expect(await frozen(2019, 'fiches')).not.toContain('Une fiche de 2020');
+
+		// Moved in 2020 from objective 12 to objective 4 (12-1 becomes 4-2): the same fiche, not a new one.
+		const moved = await moveFiche(db, admin, '12-1', 4, march);
+		expect(moved).toMatchObject({ ok: true, value: { code: '4-2' } });
+		await validatedUpdate('4-2', '2020-06-01', 50);
+
+		const next = await publish({
+			...draft2019,
+			year: 2020,
+			asOf: '2020-12-31',
+			intro: 'Bilan 2020'
+		});
+		expect(next.axes.map((a) => a.fiches.length)).toEqual([9, 8, 7, 0]);
+		expect(next.figures.totals.fiches).toBe(24);
+		expect(next.comparison.previous?.year).toBe(2019);
+		expect(next.comparison.added).toEqual([{ code: fiche.value.code, title: 'Une fiche de 2020' }]);
+		expect(next.comparison.changes.find((c) => c.code === '4-2')).toMatchObject({
+			progressBefore: 30,
+			progressAfter: 50
+		});
+		expect((await openData(2020)).fiches).toHaveLength(24);
 	});
 
 	it('counts a fiche abandoned by an edit of the plan as abandoned from that day on', async () => {

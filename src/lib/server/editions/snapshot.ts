@@ -10,6 +10,7 @@ import {
 } from '../dashboard/tables';
 import { OpenDataSet, type OpenDataFile } from '../opendata/resources';
 import type { FrozenPlan, FrozenTexts } from './frozen-plan';
+import { listFicheMoves } from '../authoring/revisions-repository';
 import {
 	findPreviousPublished,
 	listClosedDecisionsBetween,
@@ -54,6 +55,8 @@ export interface EditionSnapshot {
 			progressBefore: number | null;
 			progressAfter: number | null;
 		}[];
+		/** Fiches the previous bilan did not have (absent from snapshots published before it). */
+		added?: { code: string; title: string }[];
 	};
 }
 
@@ -137,7 +140,7 @@ export async function buildEditionSnapshot(
 	const figures = computeDashboard(end);
 	const startByCode = new Map(start.map((f) => [f.code, f]));
 
-	const frozenPlan = read.plan ?? (await loadPlanToFreeze(db)).plan;
+	const frozenPlan = read.plan ?? (await loadPlanToFreeze(db, edition.asOf)).plan;
 	const updates = await listValidatedUpdatesBetween(db, yearStart, edition.asOf);
 	const decisions = await listClosedDecisionsBetween(db, yearStart, edition.asOf);
 
@@ -173,9 +176,22 @@ export async function buildEditionSnapshot(
 			{ status: f.statusEnd, priority: f.priority, progress: f.progressEnd }
 		])
 	);
+	// A fiche moved to another objective since had another code in the previous bilan (the moves
+	// are read only when a fiche's code is not found there).
+	const formerCodes =
+		previous && end.fiches.some((f) => !previousByCode.has(f.code)) ? await listFicheMoves(db) : [];
+	const thenOf = (code: string) =>
+		previousByCode.get(code) ??
+		formerCodes
+			.filter((m) => m.code === code)
+			.map((m) => previousByCode.get(m.formerCode))
+			.find((then) => then !== undefined);
+	const compared = end.fiches.map((f) => ({ now: f, then: thenOf(f.code) }));
+	const added = compared
+		.filter(({ then }) => then === undefined)
+		.map(({ now }) => ({ code: now.code, title: now.title }));
 	const changes = previous
-		? end.fiches
-				.map((f) => ({ now: f, then: previousByCode.get(f.code) }))
+		? compared
 				.filter(
 					({ now, then }) =>
 						then &&
@@ -220,7 +236,8 @@ export async function buildEditionSnapshot(
 			previous: previous
 				? { year: previous.year, version: previous.version, asOf: previous.asOf }
 				: null,
-			changes
+			changes,
+			added: previous ? added : []
 		}
 	};
 }
@@ -236,7 +253,7 @@ export async function buildPublication(
 	publishedAt: string
 ): Promise<{ snapshot: EditionSnapshot; texts: FrozenTexts; files: OpenDataFile[] }> {
 	const state = await loadDashboardInput(db, edition.asOf);
-	const { plan, texts } = await loadPlanToFreeze(db);
+	const { plan, texts } = await loadPlanToFreeze(db, edition.asOf);
 	const snapshot = await buildEditionSnapshot(db, edition, publishedAt, { state, plan });
 	const openData = new OpenDataSet(db, {
 		generatedAt: publishedAt,

@@ -77,7 +77,8 @@ export const toTimestamp = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * Builds `plan.json` from published data only. Live, `generatedAt` is when published data last
- * changed, so the same database always gives the same bytes. For an edition (`asOf`), every fiche's
+ * changed, so the same database always gives the same bytes. For an edition (`asOf`), the plan
+ * without what was added to it after that day, and every fiche's
  * priority, status, progress and indicators are those in force at the end of that day (`state`:
  * the dashboard's input as of that day, read once for the whole publication).
  */
@@ -88,11 +89,11 @@ export async function buildPlanDocument(
 ): Promise<PlanDocument> {
 	const plan = await findPlan(db);
 	const [axes, orientations, objectives, fiches, relations, indicators] = [
-		await listAxes(db),
-		await listOrientations(db),
-		await listObjectives(db),
-		await listFiches(db),
-		await listFicheRelations(db),
+		await listAxes(db, edition?.asOf),
+		await listOrientations(db, edition?.asOf),
+		await listObjectives(db, edition?.asOf),
+		await listFiches(db, { asOf: edition?.asOf }),
+		await listFicheRelations(db, edition?.asOf),
 		await listIndicatorSummaries(db, edition?.asOf)
 	];
 	const lastUpdates = edition

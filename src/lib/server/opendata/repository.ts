@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db';
 import { closedDecisions } from '../commission/repository';
+import { inPlanBy } from '../authoring/revisions-repository';
 import type { DecisionKind, FicheStatus, IndicatorKind, Opinion } from '../db/schema';
 import {
 	ficheLinkedFiches,
@@ -13,19 +14,23 @@ import {
 
 /**
  * What the open data reads, published data only: validated updates and their measurements, closed
- * commission sittings. With `asOf` (an edition), only what was dated by the end of that day.
+ * commission sittings. With `asOf` (an edition), only what was dated by the end of that day, and
+ * only for fiches already in the plan then.
  * Ordered as the files are: fiches by objective then number, indicators by rank, then by date.
  */
 
-/** Each fiche's owners, partners and the fiches it links to, by fiche id, in one statement. */
-export async function listFicheRelations(db: Executor) {
+/**
+ * Each fiche's owners, partners and the fiches it links to, by fiche id, in one statement; with
+ * `asOf`, the links to fiches added to the plan after that day are left out.
+ */
+export async function listFicheRelations(db: Executor, asOf?: string) {
 	const rows = await db
 		.selectFrom('fiche')
 		.select((eb) => [
 			'fiche.id',
 			ficheOwners(eb).as('owners'),
 			fichePartners(eb).as('partners'),
-			ficheLinkedFiches(eb).as('linked')
+			ficheLinkedFiches(eb, asOf).as('linked')
 		])
 		.execute();
 	return new Map(
@@ -125,7 +130,11 @@ function publishedMeasurements(db: Executor, asOf?: string) {
 		.selectFrom('measurement')
 		.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
 		.where('progress_update.state', '=', 'validated')
-		.$if(asOf !== undefined, (q) => q.where('measurement.measured_on', '<=', asOf!));
+		.$if(asOf !== undefined, (q) =>
+			q
+				.where('measurement.measured_on', '<=', asOf!)
+				.where(({ ref }) => inPlanBy('fiche', ref('progress_update.fiche_id'), asOf!))
+		);
 }
 
 /**
@@ -213,7 +222,11 @@ export async function listValidatedUpdates(db: Executor, asOf?: string): Promise
 		.orderBy('fiche.number')
 		.orderBy('progress_update.reported_on')
 		.orderBy('progress_update.id')
-		.$if(asOf !== undefined, (q) => q.where('progress_update.reported_on', '<=', asOf!))
+		.$if(asOf !== undefined, (q) =>
+			q
+				.where('progress_update.reported_on', '<=', asOf!)
+				.where(({ ref }) => inPlanBy('fiche', ref('fiche.id'), asOf!))
+		)
 		.execute();
 }
 

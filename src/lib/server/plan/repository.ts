@@ -6,6 +6,7 @@ import { flattenRichText } from '../../utils/rich-text';
 import { compareFrench, foldForMatching } from '../../utils/text';
 import { FICHE_PAGE_HISTORY, FICHE_PAGE_MEASUREMENTS } from '../../utils/rules';
 import type { Database, FicheStatus, IndicatorKind, OrganisationKind } from '../db/schema';
+import { inPlanBy } from '../authoring/revisions-repository';
 
 export interface PlanInfo {
 	title: string;
@@ -166,24 +167,31 @@ export async function listPlanEvents(db: Executor): Promise<PlanEvent[]> {
 		.execute();
 }
 
-export async function listAxes(db: Executor): Promise<AxisRef[]> {
+// With `asOf` (an edition prepared for a past year), the readers below leave out what was added
+// to the plan after that day (`inPlanBy`).
+
+export async function listAxes(db: Executor, asOf?: string): Promise<AxisRef[]> {
 	return db
 		.selectFrom('axis')
 		.select(['code', 'short_name as shortName', 'label', 'position'])
+		.$if(asOf !== undefined, (q) => q.where(({ ref }) => inPlanBy('axis', ref('axis.id'), asOf!)))
 		.orderBy('position')
 		.execute();
 }
 
-export async function listOrientations(db: Executor): Promise<OrientationRef[]> {
+export async function listOrientations(db: Executor, asOf?: string): Promise<OrientationRef[]> {
 	return db
 		.selectFrom('orientation')
 		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
 		.select(['orientation.code', 'axis.code as axis', 'orientation.label', 'orientation.position'])
+		.$if(asOf !== undefined, (q) =>
+			q.where(({ ref }) => inPlanBy('orientation', ref('orientation.id'), asOf!))
+		)
 		.orderBy('orientation.position')
 		.execute();
 }
 
-export async function listObjectives(db: Executor): Promise<ObjectiveRef[]> {
+export async function listObjectives(db: Executor, asOf?: string): Promise<ObjectiveRef[]> {
 	return db
 		.selectFrom('objective')
 		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
@@ -193,6 +201,9 @@ export async function listObjectives(db: Executor): Promise<ObjectiveRef[]> {
 			'objective.label',
 			'objective.synthesis_label as synthesisLabel'
 		])
+		.$if(asOf !== undefined, (q) =>
+			q.where(({ ref }) => inPlanBy('objective', ref('objective.id'), asOf!))
+		)
 		.orderBy('objective.number')
 		.execute();
 }
@@ -259,11 +270,13 @@ export interface FicheQuery {
 	text?: string;
 	/** A fiche's code typed as the search (« 1-1 »): that fiche only. */
 	code?: string;
+	/** Only the fiches already in the plan at the end of that day (an edition's date). */
+	asOf?: string;
 }
 
 /** Fiches matching every given criterion, in plan order. */
 export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<FicheSummary[]> {
-	const { axis, orientation, objective, priority, status, organisation: slug, code } = query;
+	const { axis, orientation, objective, priority, status, organisation: slug, code, asOf } = query;
 	// Every word of the search, in any order, anywhere in the fiche's texts.
 	const words = (query.text ?? '').split(' ').filter(Boolean);
 	return ficheSummaryQuery(db)
@@ -273,6 +286,7 @@ export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<
 		.$if(priority !== undefined, (q) => q.where('fiche.priority', '=', priority!))
 		.$if(Boolean(status), (q) => q.where('fiche.status', '=', status!))
 		.$if(Boolean(code), (q) => q.where('fiche.code', '=', code!))
+		.$if(asOf !== undefined, (q) => q.where(({ ref }) => inPlanBy('fiche', ref('fiche.id'), asOf!)))
 		.$if(Boolean(slug), (q) =>
 			q.where((eb) =>
 				eb.or([
@@ -445,13 +459,16 @@ export const fichePartners = (eb: ExpressionBuilder<Database, 'fiche'>) =>
 	ficheRoster(eb, 'fiche_partner');
 
 /** The fiches a fiche links to, in the order it names them (the plan's own order of links). */
-export function ficheLinkedFiches(eb: ExpressionBuilder<Database, 'fiche'>) {
+export function ficheLinkedFiches(eb: ExpressionBuilder<Database, 'fiche'>, asOf?: string) {
 	return jsonArrayFrom(
 		eb
 			.selectFrom('fiche_link')
 			.innerJoin('fiche as linked', 'linked.id', 'fiche_link.linked_fiche_id')
 			.select(['linked.id as ficheId', 'linked.code'])
 			.whereRef('fiche_link.fiche_id', '=', 'fiche.id')
+			.$if(asOf !== undefined, (q) =>
+				q.where(({ ref }) => inPlanBy('fiche', ref('linked.id'), asOf!))
+			)
 			.orderBy('fiche_link.position')
 	);
 }
