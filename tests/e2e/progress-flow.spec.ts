@@ -184,6 +184,46 @@ test('a returned update comes back to the partner with the comment', async ({ br
 	await partnerContext.close();
 });
 
+test('leaving a half-typed update asks first, and keeps the typing when the partner stays', async ({
+	page
+}) => {
+	await loginPage(page, ACCOUNTS.partner);
+	const questions: string[] = [];
+	page.on('dialog', (dialog) => {
+		questions.push(dialog.message());
+		void dialog.dismiss();
+	});
+	const leave = () =>
+		page
+			.getByRole('navigation', { name: 'Mon compte' })
+			.getByRole('link', { name: 'Mon espace' })
+			.click();
+	const form = '/espace/fiches/5-1/suivi';
+
+	// Untouched, or typed and put back: nothing to lose, nothing asked.
+	await page.goto(form);
+	await page.getByLabel('Ce qui a été fait').fill('Trois réunions');
+	await page.getByLabel('Ce qui a été fait').fill('');
+	await leave();
+	await expect(page).toHaveURL(/\/espace$/);
+
+	await page.goto(form);
+	await page.getByLabel('Ce qui a été fait').fill('Trois réunions tenues');
+	await leave();
+	await expect
+		.poll(() => questions)
+		.toEqual(['Votre saisie n’est pas enregistrée. Quitter cette page et la perdre ?']);
+	await expect(page).toHaveURL(new RegExp(`${form}$`));
+	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue('Trois réunions tenues');
+
+	// Saved as a draft: what the form holds is kept, leaving asks nothing.
+	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(page).toHaveURL(/brouillon=\d+&enregistre=1$/);
+	await leave();
+	await expect(page).toHaveURL(/\/espace$/);
+	expect(questions).toHaveLength(1);
+});
+
 test('staff deciding on an update its partner changed meanwhile are told so and read it again, their comment kept', async ({
 	browser
 }) => {

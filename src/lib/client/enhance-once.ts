@@ -7,6 +7,7 @@ import { invalidateAll } from '$app/navigation';
 import { tick } from 'svelte';
 import { frenchSpacing } from '$lib/utils/french-spacing';
 import type { SubmitFunction } from '@sveltejs/kit';
+import { answered } from './unsaved-typing';
 
 const SEND_FAILED_MESSAGE =
 	'L’envoi n’a pas abouti (connexion interrompue ou portail indisponible) : votre saisie est conservée, renvoyez le formulaire.';
@@ -67,6 +68,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 		input.controller.signal.addEventListener('abort', () => setSending(false), { once: true });
 		return async (answer) => {
 			showConfirmations();
+			let saved = false;
 			try {
 				// An error without a status is SvelteKit's own: no answer, or none it could read; a 401
 				// is the guards' (requireUser): the session ended; a 403 theirs too (deny): the account
@@ -87,6 +89,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 					return;
 				}
 				await (after ? after(answer) : answer.update());
+				saved = result.type === 'success' || result.type === 'redirect';
 				if (answer.result.type === 'failure') {
 					await tick();
 					focusRefusal(form);
@@ -107,6 +110,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				}
 			} finally {
 				setSending(false);
+				answered(form, saved);
 			}
 		};
 	});
