@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parisYear } from '../utils/dates';
-import { EditionSchema } from './edition';
+import { editionSchema } from './edition';
+
+const AXES = [
+	{ code: 'performance', shortName: 'performance' },
+	{ code: 'solidarite', shortName: 'solidarité' },
+	{ code: 'modernite', shortName: 'modernité' }
+];
+const EditionSchema = editionSchema(AXES);
 
 const form = (year: string, asOf: string) => ({
 	year,
@@ -52,5 +59,20 @@ describe('edition form', () => {
 		expect(messages('2019', '')).toEqual([]);
 		const parsed = EditionSchema.safeParse(form('2019', ' '));
 		expect(parsed.success && parsed.data.as_of).toBe('2019-12-31');
+	});
+
+	it('offers a text for each axis of the plan, an axis added in the portal too, read by code', () => {
+		const schema = editionSchema([...AXES, { code: 'ruralite', shortName: 'ruralité' }]);
+		const parsed = schema.safeParse({ ...form('2019', ''), text_ruralite: 'Le quatrième' });
+		expect(parsed.success && parsed.data.axisTexts).toEqual({
+			performance: '',
+			solidarite: '',
+			modernite: '',
+			ruralite: 'Le quatrième'
+		});
+		const tooLong = schema.safeParse({ ...form('2019', ''), text_ruralite: 'x'.repeat(5_001) });
+		expect(tooLong.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+			['text_ruralite', expect.stringMatching(/^Le texte de l’axe « ruralité » /)]
+		]);
 	});
 });

@@ -23,6 +23,7 @@ import {
 import { findDraftDigest, publishEdition, saveEditionDraft } from './service';
 import { createFiche, saveStructure } from '../authoring/service';
 import { moveFiche } from '../authoring/testing';
+import { listAxes } from '../plan/repository';
 import { parisYear } from '../../utils/dates';
 import type { PlanDocument } from '../opendata/plan-document';
 import { editionPage } from './snapshot';
@@ -239,12 +240,17 @@ describe('yearly editions', () => {
 		expect(moved).toMatchObject({ ok: true, value: { code: '4-2' } });
 		await validatedUpdate('4-2', '2020-06-01', 50);
 
+		// The new axis has its own text, under its code.
+		const fourth = (await listAxes(db)).at(-1)!;
+		expect(fourth.shortName).toBe('quatrième');
 		const next = await publish({
 			...draft2019,
 			year: 2020,
 			asOf: '2020-12-31',
-			intro: 'Bilan 2020'
+			intro: 'Bilan 2020',
+			axisTexts: { ...draft2019.axisTexts, [fourth.code]: 'Un axe de plus' }
 		});
+		expect(next.axes.map((a) => a.text)).toEqual(['A', 'B', 'C', 'Un axe de plus']);
 		expect(next.axes.map((a) => a.fiches.length)).toEqual([9, 8, 7, 0]);
 		expect(next.figures.totals.fiches).toBe(24);
 		expect(next.comparison.previous?.year).toBe(2019);

@@ -1,4 +1,4 @@
-import type { Db } from '../db';
+import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
 import type { User } from '../auth/users';
 import { buildPublication } from './snapshot';
@@ -17,7 +17,8 @@ import {
 import { ok, refuse, type FieldChange, type Result } from '../result';
 import { formatDate } from '../../utils/format';
 import { parisToday, parisYear, shiftDay } from '../../utils/dates';
-import { editionYearMessage } from '../../schemas/edition';
+import { axisTextField, editionYearMessage } from '../../schemas/edition';
+import { listAxes } from '../plan/repository';
 
 export interface DraftInput {
 	year: number;
@@ -35,15 +36,16 @@ export interface DraftInput {
 
 type DraftTexts = Omit<DraftInput, 'year' | 'shown'>;
 
-const AXIS_LABELS: Record<string, string> = {
-	performance: 'Texte de l’axe « performance »',
-	solidarite: 'Texte de l’axe « solidarité »',
-	modernite: 'Texte de l’axe « modernité »'
-};
+/** The texts written for axes, by axis code in code order (an axis left blank has none). */
+function writtenAxisTexts(axisTexts: Record<string, string>): [string, string][] {
+	return Object.entries(axisTexts)
+		.filter(([, text]) => text !== '')
+		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
 
 /** What a draft's form showed of it, to tell later whether it changed since. */
 export function draftDigest(draft: DraftTexts): string {
-	const axes = Object.keys(AXIS_LABELS).map((axis) => draft.axisTexts[axis] ?? '');
+	const axes = writtenAxisTexts(draft.axisTexts);
 	return createHash('sha256')
 		.update(JSON.stringify([draft.asOf, draft.intro, axes, draft.changeNote ?? '']))
 		.digest('base64url');
@@ -55,16 +57,30 @@ export async function findDraftDigest(db: Db, year: number): Promise<string> {
 	return draft ? draftDigest(draft) : '';
 }
 
-/** Each text where the stored draft and what was typed differ: stored (`before`), typed (`after`). */
-function draftChanges(stored: DraftTexts, typed: DraftTexts): FieldChange[] {
+/**
+ * Each text where the stored draft and what was typed differ: stored (`before`), typed (`after`);
+ * an axis named by its short name in `axes` (the plan's, in order), or else by its code.
+ */
+function draftChanges(
+	stored: DraftTexts,
+	typed: DraftTexts,
+	axes: { code: string; shortName: string }[]
+): FieldChange[] {
+	const codes = [
+		...new Set([
+			...axes.map((a) => a.code),
+			...Object.keys(stored.axisTexts),
+			...Object.keys(typed.axisTexts)
+		])
+	];
 	const fields: [string, string, string, string][] = [
 		['as_of', 'Chiffres arrêtés au', formatDate(stored.asOf), formatDate(typed.asOf)],
 		['intro', 'Introduction', stored.intro, typed.intro],
-		...Object.entries(AXIS_LABELS).map(([axis, label]): [string, string, string, string] => [
-			`text_${axis}`,
-			label,
-			stored.axisTexts[axis] ?? '',
-			typed.axisTexts[axis] ?? ''
+		...codes.map((code): [string, string, string, string] => [
+			axisTextField(code),
+			`Texte de l’axe « ${axes.find((a) => a.code === code)?.shortName ?? code} »`,
+			stored.axisTexts[code] ?? '',
+			typed.axisTexts[code] ?? ''
 		]),
 		['change_note', 'Note de correction', stored.changeNote ?? '', typed.changeNote ?? '']
 	];
@@ -84,6 +100,20 @@ export function tooSoonToPublish(asOf: string, now = new Date()): string | null 
 	return `Les chiffres de ce bilan sont arrêtés au ${formatDate(asOf)} : il ne peut être publié qu’une fois ce jour passé, à partir du ${formatDate(dayAfter)}.`;
 }
 
+/**
+ * Why `year` cannot have a draft: a new draft's year must have begun (a draft cannot be deleted,
+ * and a mistyped 2099 would stay in the list for good). Asked by the form beside its other
+ * checks, so that a wrong year is told with them.
+ */
+export async function newDraftYearProblem(
+	db: Executor,
+	year: number,
+	now = new Date()
+): Promise<string | null> {
+	if (year <= parisYear(now) || (await findDraftOfYear(db, year))) return null;
+	return editionYearMessage(parisYear(now));
+}
+
 /** Creates or updates the draft of a year; its version follows the last published one. */
 export async function saveEditionDraft(
 	db: Db,
@@ -94,17 +124,15 @@ export async function saveEditionDraft(
 ): Promise<Result<{ id: number }>> {
 	return db.transaction().execute(async (trx) => {
 		const existing = await findDraftOfYear(trx, input.year);
-		if (!existing && input.year > parisYear(now)) {
-			const message = editionYearMessage(parisYear(now));
-			return refuse(400, message, { fieldErrors: { year: message } });
-		}
+		const yearProblem = await newDraftYearProblem(trx, input.year, now);
+		if (yearProblem) return refuse(400, yearProblem, { fieldErrors: { year: yearProblem } });
 		if (existing && input.shown !== undefined && draftDigest(existing) !== input.shown)
 			return refuse(
 				409,
 				input.shown === ''
 					? `Un brouillon du bilan ${input.year} existe déjà : rien n’a été enregistré, pour ne pas remplacer ses textes. Ce qui diffère de votre saisie est listé ci-dessous ; votre saisie est gardée. Enregistrez à nouveau pour remplacer le brouillon par votre saisie, ou reprenez-le avec « modifier » dans la liste des bilans.`
 					: `Quelqu’un a modifié ce brouillon depuis que vous l’avez ouvert : rien n’a été enregistré. Ce qui diffère entre le brouillon enregistré et votre saisie est listé ci-dessous ; votre saisie est gardée. Enregistrez à nouveau pour remplacer le brouillon par votre saisie.`,
-				{ changes: draftChanges(existing, input) }
+				{ changes: draftChanges(existing, input, await listAxes(trx)) }
 			);
 		const lastVersion = await lastPublishedVersion(trx, input.year);
 		if (lastVersion > 0 && !input.changeNote) {

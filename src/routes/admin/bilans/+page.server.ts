@@ -1,30 +1,32 @@
 import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
-import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { findEdition, listEditions } from '$lib/server/editions/repository';
-import { draftDigest, findDraftDigest, saveEditionDraft } from '$lib/server/editions/service';
+import {
+	draftDigest,
+	findDraftDigest,
+	newDraftYearProblem,
+	saveEditionDraft
+} from '$lib/server/editions/service';
+import { listAxes } from '$lib/server/plan/repository';
 import { readForm } from '$lib/schemas/form';
-import { EditionSchema } from '$lib/schemas/edition';
+import { axisTextField, editionFormFields, editionSchema } from '$lib/schemas/edition';
 import type { Actions, PageServerLoad } from './$types';
-
-const FIELDS = [
-	'year',
-	'as_of',
-	'intro',
-	'text_performance',
-	'text_solidarite',
-	'text_modernite',
-	'change_note'
-] as const;
 
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'editions.manage');
 	const db = getDb();
+	// One text per axis of the plan as it stands (an axis added in the portal gets its own).
+	const axes = (await listAxes(db)).map(({ code, shortName }) => ({ code, shortName }));
 	// `?brouillon=ID`: the form opens on that draft's texts, to correct them.
 	const id = event.url.searchParams.get('brouillon') ?? '';
 	const draft = /^\d{1,9}$/.test(id) ? await findEdition(db, Number(id)) : undefined;
 	return {
+		axisFields: axes.map((a) => ({
+			name: axisTextField(a.code),
+			label: `Texte de l’axe « ${a.shortName} »`
+		})),
 		editions: await listEditions(db, { publishedOnly: false }),
 		editing:
 			draft?.state === 'draft'
@@ -33,9 +35,9 @@ export const load: PageServerLoad = async (event) => {
 						year: String(draft.year),
 						as_of: draft.asOf,
 						intro: draft.intro,
-						text_performance: draft.axisTexts.performance ?? '',
-						text_solidarite: draft.axisTexts.solidarite ?? '',
-						text_modernite: draft.axisTexts.modernite ?? '',
+						...Object.fromEntries(
+							axes.map((a) => [axisTextField(a.code), draft.axisTexts[a.code] ?? ''])
+						),
 						change_note: draft.changeNote ?? '',
 						shown: draftDigest(draft)
 					}
@@ -47,11 +49,23 @@ export const actions: Actions = {
 	save: async (event) => {
 		const admin = await authorize(event, 'editions.manage');
 		const form = await event.request.formData();
+		const db = getDb();
+		const axes = await listAxes(db);
 		// The digest of the draft the form showed ('' for none), given back with any refusal.
 		const { shown } = readForm(form, ['shown']).values;
-		const { answer, values, data } = readPostedForm(form, FIELDS, EditionSchema, { shown });
-		if (answer) return answer;
-		const db = getDb();
+		const { answer, errors, values, data } = readPostedForm(
+			form,
+			editionFormFields(axes),
+			editionSchema(axes),
+			{ shown }
+		);
+		if (answer) {
+			// A year not begun is told with the form's other problems, not once they are mended.
+			const year = /^\d{4}$/.test(values.year ?? '') ? Number(values.year) : null;
+			const yearProblem =
+				!errors.year && year !== null ? await newDraftYearProblem(db, year) : null;
+			return yearProblem ? invalidFormAnswer({ ...errors, year: yearProblem }, values) : answer;
+		}
 		const result = await saveEditionDraft(
 			db,
 			admin,
@@ -59,11 +73,7 @@ export const actions: Actions = {
 				year: data.year,
 				asOf: data.as_of,
 				intro: data.intro,
-				axisTexts: {
-					performance: data.text_performance,
-					solidarite: data.text_solidarite,
-					modernite: data.text_modernite
-				},
+				axisTexts: data.axisTexts,
 				changeNote: data.change_note || null,
 				shown
 			},
