@@ -113,6 +113,7 @@ test('draft against draft: the conflict screen compares both, « mine » wins kn
 	await a.getByLabel('Ce qui a été fait').fill('Version de Paul');
 	await b.getByLabel('Ce qui a été fait').fill('Version de Chloé');
 	await b.getByLabel('Avancement en %').fill('40');
+	await b.getByLabel('Statut de la fiche').selectOption('en_cours');
 	// « Brouillon enregistré » is still shown from Paul's first save: wait for this save's own
 	// answer, or Chloé saves before it and is not refused.
 	await sendAndWait(a.locator('form#suivi'), () =>
@@ -432,6 +433,7 @@ test('signed out in another tab, a save keeps the typing and says so; signed in 
 	await page.goto('/espace/fiches/5-1/suivi');
 	await page.getByLabel('Ce qui a été fait').fill('Écrit avant la déconnexion');
 	await page.getByLabel('Avancement en %').fill('30');
+	await page.getByLabel('Statut de la fiche').selectOption('en_cours');
 	const other = await context.newPage();
 	await other.goto('/espace');
 	await other.getByRole('button', { name: 'Se déconnecter' }).click();

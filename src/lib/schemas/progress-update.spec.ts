@@ -158,4 +158,28 @@ describe('the status a partner reports', () => {
 			parseProgressForm(form({ status: 'suspendue' }), INDICATORS, '2026-03-01').input?.status
 		).toBe('suspendue');
 	});
+
+	it('refuses an advancement its status contradicts, told on the advancement with the rest', () => {
+		const parse = (status: string, progress: string, done = 'Fait') =>
+			parseProgressForm(form({ status, progress, done }), INDICATORS, '2026-03-01');
+		const done = parse('realisee', '30');
+		expect(done.input).toBeUndefined();
+		expect(done.errors).toEqual({
+			progress:
+				'Une fiche réalisée est avancée à 100\u202f% : corrigez l’avancement, ou choisissez le statut « En cours ».'
+		});
+		expect(done.values).toMatchObject({ status: 'realisee', progress: '30' });
+		expect(parse('a_lancer', '40 %').errors.progress).toMatch(/^Une fiche à lancer n’a pas/);
+		// Told at once with the form's other problems.
+		expect(Object.keys(parse('realisee', '30', '').errors).sort()).toEqual(['done', 'progress']);
+		// Agreeing, or the advancement left empty: accepted.
+		expect(parse('realisee', '100').input?.progress).toBe(100);
+		expect(parse('realisee', '').input?.progress).toBeNull();
+		expect(parse('a_lancer', '0').input?.progress).toBe(0);
+		expect(parse('suspendue', '30').input?.progress).toBe(30);
+		// An advancement refused on its own keeps its own message.
+		expect(parse('realisee', '150').errors.progress).toBe(
+			'L’avancement est un pourcentage entre 0 et 100.'
+		);
+	});
 });

@@ -39,6 +39,45 @@ function date(label: string, today: string) {
 		);
 }
 
+const progressField = z
+	.string()
+	// « 40 % » is what people write: the sign (and the spaces before it, no-break ones too) is
+	// left out — without a regular expression, which took seconds on « 1 », 100,000 spaces, « 1 ».
+	.transform((v) => {
+		const trimmed = v.trim();
+		const number = trimmed.endsWith('%') ? trimmed.slice(0, -1).trimEnd() : trimmed;
+		// A sign alone is not a value left empty: it is kept, and refused below.
+		return number === '' && trimmed !== '' ? trimmed : number;
+	})
+	.superRefine((v, context) => {
+		if (v === '' || /^\d{1,3}$/.test(v)) return;
+		context.addIssue({
+			code: 'custom',
+			message: /^\d+[.,]\d+$/.test(v)
+				? 'L’avancement est un nombre entier de 0 à 100, sans décimale.'
+				: 'L’avancement est un nombre entier de 0 à 100 (exemple : 40).'
+		});
+	})
+	.transform((v) => (v === '' ? null : Number(v)))
+	.refine(
+		(v) => v === null || (v >= 0 && v <= 100),
+		'L’avancement est un pourcentage entre 0 et 100.'
+	);
+
+/**
+ * An advancement the status contradicts (« Réalisée » at 30 %, « À lancer » at 40 %): its
+ * message, told on the advancement; null when they agree or either is refused on its own.
+ */
+function progressContradiction(status: string, progress: string): string | null {
+	const read = progressField.safeParse(progress);
+	if (!read.success || read.data === null) return null;
+	if (status === 'realisee' && read.data < 100)
+		return 'Une fiche réalisée est avancée à 100\u202f% : corrigez l’avancement, ou choisissez le statut « En cours ».';
+	if (status === 'a_lancer' && read.data > 0)
+		return 'Une fiche à lancer n’a pas encore avancé : laissez l’avancement vide ou à 0, ou choisissez le statut « En cours ».';
+	return null;
+}
+
 function schema(today: string) {
 	return z.object({
 		reported_on: date('la date de la mise à jour', today),
@@ -48,30 +87,7 @@ function schema(today: string) {
 					? ABANDON_BY_PLAN_MESSAGE
 					: 'Choisissez un statut dans la liste.'
 		}),
-		progress: z
-			.string()
-			// « 40 % » is what people write: the sign (and the spaces before it, no-break ones too) is
-			// left out — without a regular expression, which took seconds on « 1 », 100,000 spaces, « 1 ».
-			.transform((v) => {
-				const trimmed = v.trim();
-				const number = trimmed.endsWith('%') ? trimmed.slice(0, -1).trimEnd() : trimmed;
-				// A sign alone is not a value left empty: it is kept, and refused below.
-				return number === '' && trimmed !== '' ? trimmed : number;
-			})
-			.superRefine((v, context) => {
-				if (v === '' || /^\d{1,3}$/.test(v)) return;
-				context.addIssue({
-					code: 'custom',
-					message: /^\d+[.,]\d+$/.test(v)
-						? 'L’avancement est un nombre entier de 0 à 100, sans décimale.'
-						: 'L’avancement est un nombre entier de 0 à 100 (exemple : 40).'
-				});
-			})
-			.transform((v) => (v === '' ? null : Number(v)))
-			.refine(
-				(v) => v === null || (v >= 0 && v <= 100),
-				'L’avancement est un pourcentage entre 0 et 100.'
-			),
+		progress: progressField,
 		done: textField('Ce qui a été fait', TEXT_MAX_LENGTH, { required: false, trim: false }).refine(
 			(v) => v.trim() !== '',
 			'Décrivez ce qui a été fait depuis la dernière mise à jour.'
@@ -206,6 +222,11 @@ export function parseProgressForm(
 			value,
 			comment: rawComment.trim() || null
 		});
+	}
+
+	if (!allErrors.status && !allErrors.progress) {
+		const contradiction = progressContradiction(values.status ?? '', values.progress ?? '');
+		if (contradiction) allErrors.progress = contradiction;
 	}
 
 	if (!data || Object.keys(allErrors).length > 0) return { values, errors: allErrors };
