@@ -1,9 +1,11 @@
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, loginPage } from './helpers/accounts';
+import SQLite from 'better-sqlite3';
+import { ACCOUNTS, loginPage, portalDatabase } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
 import { pageWidth, widenTextSpacing } from './helpers/layout';
 import { sendAndWait } from './helpers/forms';
+import { parisToday, shiftDay } from '../../src/lib/utils/dates';
 
 const CREATE = 'Créer le compte et le lien d’invitation';
 
@@ -151,20 +153,25 @@ test('what is typed before the page’s script has loaded stays in the fields', 
 
 	// Boxes ticked or cleared before the script: the mail preferences, an indicator « retiré ».
 	const preferences = await typedBeforeScripts(page, '/compte');
-	const reminders = page.locator('#mail-reminders');
-	const wanted = !(await reminders.isChecked());
-	await reminders.setChecked(wanted);
+	// Staff are written to about the updates submitted to them only.
+	await expect(
+		page.getByRole('group', { name: 'Notifications par courriel' }).getByRole('checkbox')
+	).toHaveCount(1);
+	const digest = page.locator('#mail-validations');
+	await expect(digest).toHaveAccessibleName(/^Mises à jour soumises par les partenaires/);
+	const wanted = !(await digest.isChecked());
+	await digest.setChecked(wanted);
 	await preferences();
-	await expect(reminders).toBeChecked({ checked: wanted });
+	await expect(digest).toBeChecked({ checked: wanted });
 	await page.getByRole('button', { name: 'Enregistrer mes préférences' }).click();
 	await expect(page.getByText('Vos préférences de courriel sont enregistrées.')).toBeVisible();
 	// The answer stays on the page: the focus is on its confirmation, not back at the page's top.
 	await expect(
 		page.getByRole('status').filter({ hasText: 'Vos préférences de courriel sont enregistrées.' })
 	).toBeFocused();
-	await expect(reminders).toBeChecked({ checked: wanted });
+	await expect(digest).toBeChecked({ checked: wanted });
 	await page.reload();
-	await expect(reminders).toBeChecked({ checked: wanted });
+	await expect(digest).toBeChecked({ checked: wanted });
 
 	const fiche = await typedBeforeScripts(page, '/admin/plan/fiches/9-1');
 	await page.locator('#ind_0_retire').check();
@@ -175,6 +182,11 @@ test('what is typed before the page’s script has loaded stays in the fields', 
 test('/compte tells every rule a password change breaks at once', async ({ page }) => {
 	await loginPage(page, ACCOUNTS.commission);
 	await page.goto('/compte');
+	// A member is written to about sittings only: the partners' categories are not offered.
+	await expect(
+		page.getByRole('group', { name: 'Notifications par courriel' }).getByRole('checkbox')
+	).toHaveCount(1);
+	await expect(page.getByLabel(/^Commission : convocations/)).toBeChecked();
 	const change = async (current: string, next: string, confirm: string) => {
 		await page.locator('#current').fill(current);
 		await page.locator('#next').fill(next);
@@ -250,6 +262,11 @@ test('on a phone, the tables of things to act on keep their actions on screen', 
 	expect(box.x + box.width).toBeLessThanOrEqual(390);
 	// Each cell says which column it belongs to.
 	await expect(page.locator('td[data-label="Adresse"]').first()).toBeVisible();
+	// One's own row offers neither what is refused for it nor a way to lock oneself out.
+	const own = page.getByRole('row').filter({ hasText: ACCOUNTS.admin.email });
+	await expect(own.getByText('Votre compte : seul un autre administrateur')).toBeVisible();
+	await expect(own.getByRole('button', { name: /^Désactiver/ })).toHaveCount(0);
+	await expect(own.getByRole('link', { name: /^Changer le rôle/ })).toHaveCount(0);
 
 	// A table's scrolling area is a tab stop while it scrolls (on this phone), not once it fits.
 	await page.goto('/admin/organisations');
@@ -282,6 +299,22 @@ test('on a phone, the tables of things to act on keep their actions on screen', 
 	);
 	await expect(page.locator('#deadline')).toHaveValue('2020-01-15');
 	await context.close();
+});
+
+test('a campaign that reaches nobody says so when it opens', async ({ page }) => {
+	await loginPage(page, ACCOUNTS.admin);
+	await page.goto('/admin/campagnes');
+	await page.waitForLoadState('networkidle');
+	await page.getByLabel(/^Titre/).fill('Le syndicat seul');
+	await page.getByLabel(/^Date limite/).fill(shiftDay(parisToday(), -20));
+	await page.getByLabel('Fiches concernées').selectOption('organisation');
+	// Neither the prefecture nor any organisation of its fiches has a partner account here.
+	await page.getByLabel(/^Organisation/).selectOption({ label: 'Préfecture du Lot' });
+	await page.getByRole('button', { name: /^Ouvrir la campagne/ }).click();
+	await expect(page).toHaveURL(/\/admin\/campagnes\/\d+\?ouverte=1$/);
+	const notice = page.getByRole('status').first();
+	await expect(notice).toContainText('Campagne ouverte, mais elle n’atteint personne');
+	await expect(notice).not.toContainText('un courriel part');
 });
 
 test('an admin changes a partner’s role; a second admin on the same page is told, the person signs in again', async ({
@@ -363,9 +396,16 @@ test('an admin changes a partner’s role; a second admin on the same page is to
 	await expect(partnerPage.getByRole('heading', { level: 1 })).toHaveText('Comptes et invitations');
 	await partnerContext.close();
 
-	// One's own role is not offered.
+	// One's own role is not offered: no link in the list, and its page, by its address, says why.
 	await page.goto('/admin/utilisateurs');
-	await page.getByRole('link', { name: `Changer le rôle de ${ACCOUNTS.admin.email}` }).click();
+	const own = page.getByRole('row').filter({ hasText: ACCOUNTS.admin.email });
+	await expect(own.getByRole('link', { name: /^Changer le rôle/ })).toHaveCount(0);
+	const db = new SQLite(await portalDatabase(), { readonly: true });
+	const { id: ownId } = db
+		.prepare('SELECT id FROM user_account WHERE email = ?')
+		.get(ACCOUNTS.admin.email) as { id: number };
+	db.close();
+	await page.goto(`/admin/utilisateurs/${ownId}`);
 	await expect(page.getByText('C’est votre propre compte')).toBeVisible();
 	await expect(page.getByRole('button', { name: 'Changer le rôle' })).toHaveCount(0);
 	await page.setViewportSize({ width: 390, height: 844 });

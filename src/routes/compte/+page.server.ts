@@ -5,7 +5,8 @@ import { deleteSessionCookie } from '$lib/server/auth/sessions';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import {
-	CATEGORY_LABELS,
+	CATEGORIES_BY_ROLE,
+	categoryLabel,
 	mailPreferences,
 	updateMailPreferences
 } from '$lib/server/mail/preferences';
@@ -23,7 +24,11 @@ export const load: PageServerLoad = async (event) => {
 			organisation: user.organisationName
 		},
 		mail: await mailPreferences(getDb(), user),
-		mailLabels: CATEGORY_LABELS
+		// The categories the account's role is written to, each named for that role.
+		mailCategories: CATEGORIES_BY_ROLE[user.role].map((category) => ({
+			category,
+			label: categoryLabel(category, user.role)
+		}))
 	};
 };
 
@@ -50,7 +55,7 @@ export const actions: Actions = {
 		if (!result.ok) return refusalAnswer(result);
 		return {
 			preferencesSaved: true,
-			keptMeanwhile: result.value.kept.map((c) => CATEGORY_LABELS[c])
+			keptMeanwhile: result.value.kept.map((c) => categoryLabel(c, user.role))
 		};
 	},
 	password: async (event) => {

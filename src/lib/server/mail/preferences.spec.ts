@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findUserById, insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
-import { mailPreferences, updateMailPreferences } from './preferences';
+import {
+	CATEGORIES_BY_ROLE,
+	categoryLabel,
+	mailPreferences,
+	updateMailPreferences
+} from './preferences';
 
 let db: Db;
 let user: User;
@@ -63,5 +68,23 @@ describe('mail preferences from two tabs', () => {
 		expect((await mailPreferences(db, user)).reminders).toBe(true);
 		await updateMailPreferences(db, user, { preferences: ALL_ON, shown: null }, null);
 		expect(await mailPreferences(db, user)).toEqual(ALL_ON);
+	});
+});
+
+describe('categories by role', () => {
+	it('journals a member’s choice in the one category a member is written to', async () => {
+		await updateMailPreferences(db, user, { preferences: ALL_ON, shown: null }, null);
+		const { summary } = await db
+			.selectFrom('audit_event')
+			.select('summary')
+			.where('action', '=', 'mail.preferences')
+			.executeTakeFirstOrThrow();
+		expect(summary).toBe(
+			'Notifications reçues : Commission : convocations, ordres du jour et relevés de décisions'
+		);
+		expect(CATEGORIES_BY_ROLE.admin.map((c) => categoryLabel(c, 'admin'))).toEqual([
+			'Mises à jour soumises par les partenaires, à relire (un récapitulatif par heure au plus)'
+		]);
+		expect(CATEGORIES_BY_ROLE.partenaire).toEqual(['reminders', 'validations', 'commission']);
 	});
 });

@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import type { Role } from '../db/schema';
 import { recordAudit } from '../audit/repository';
 import { findUserById, type User } from '../auth/users';
 import { ok, refuse, type Result } from '../result';
@@ -13,20 +14,40 @@ import {
 
 export type { Category, Preferences };
 
-/** How each category is named to the person (/compte, the unsubscribe page). */
-export const CATEGORY_LABELS: Record<Category, string> = {
+/** How each category is named to a partner (/compte, the unsubscribe page). */
+const CATEGORY_LABELS: Record<Category, string> = {
 	reminders: 'Rappels des campagnes de suivi (ouverture, échéances)',
 	validations: 'Validations et renvois des mises à jour de mon organisation',
 	commission: 'Commission : convocations, ordres du jour et relevés de décisions'
 };
 
+/**
+ * The categories each role is written to in: a partner in all three; a commission member about
+ * sittings only; staff about the updates submitted to them (the « validations » category, a
+ * digest). /compte offers only these.
+ */
+export const CATEGORIES_BY_ROLE: Record<Role, readonly Category[]> = {
+	partenaire: CATEGORIES,
+	commission: ['commission'],
+	admin: ['validations']
+};
+
+/** How a category is named to a person of `role`. */
+export function categoryLabel(category: Category, role: Role): string {
+	return role === 'admin' && category === 'validations'
+		? 'Mises à jour soumises par les partenaires, à relire (un récapitulatif par heure au plus)'
+		: CATEGORY_LABELS[category];
+}
+
 export function mailPreferences(db: Db, user: User): Promise<Preferences> {
 	return findPreferences(db, user.id);
 }
 
-function describe(preferences: Preferences): string {
-	const on = CATEGORIES.filter((c) => preferences[c]);
-	return on.length === 0 ? 'aucune notification' : on.map((c) => CATEGORY_LABELS[c]).join(' ; ');
+function describe(preferences: Preferences, role: Role): string {
+	const on = CATEGORIES_BY_ROLE[role].filter((c) => preferences[c]);
+	return on.length === 0
+		? 'aucune notification'
+		: on.map((c) => categoryLabel(c, role)).join(' ; ');
 }
 
 /**
@@ -54,7 +75,7 @@ export async function updateMailPreferences(
 			actor: user,
 			action: 'mail.preferences',
 			target: { type: 'compte', id: user.id },
-			summary: `Notifications reçues : ${describe(preferences)}`,
+			summary: `Notifications reçues : ${describe(preferences, user.role)}`,
 			before,
 			after: preferences,
 			clientAddress
@@ -78,7 +99,7 @@ export async function unsubscribeTarget(
 	return ok({
 		email: user.email,
 		category: read.category,
-		label: CATEGORY_LABELS[read.category],
+		label: categoryLabel(read.category, user.role),
 		active: preferences[read.category]
 	});
 }
@@ -102,12 +123,12 @@ export async function unsubscribe(
 				actor: user,
 				action: 'mail.preferences',
 				target: { type: 'compte', id: user.id },
-				summary: `Désabonnement en un clic : ${CATEGORY_LABELS[read.category]}`,
+				summary: `Désabonnement en un clic : ${categoryLabel(read.category, user.role)}`,
 				before,
 				after,
 				clientAddress
 			});
 		}
-		return ok({ label: CATEGORY_LABELS[read.category] });
+		return ok({ label: categoryLabel(read.category, user.role) });
 	});
 }

@@ -17,9 +17,11 @@ import { parseForm, readForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	await authorize(event, 'users.manage');
+	const viewer = await authorize(event, 'users.manage');
 	const db = getDb();
 	return {
+		// One's own row offers neither a role change nor disabling: both are refused.
+		ownId: viewer.id,
 		users: await listUsers(db),
 		organisations: await listOrganisationRefs(db, { activeOnly: true })
 	};
