@@ -57,6 +57,16 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
 	if (token) {
+		// A form's account is checked once its whole body has come: checked before, a request
+		// whose body is held back acted, up to the 30 s a body may take, for an account disabled,
+		// demoted or signed out meanwhile. The copy read here is what the action reads (a tee);
+		// a body refused for its size is refused where the action reads it.
+		const { method, body } = event.request;
+		if (method !== 'GET' && method !== 'HEAD' && body !== null)
+			await event.request
+				.clone()
+				.arrayBuffer()
+				.catch(() => undefined);
 		const result = await validateSessionToken(getDb(), token);
 		if (result.session) {
 			event.locals.user = result.user;

@@ -3,6 +3,8 @@ import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, portalUrl } from './helpers/accounts';
 import { startOwnPortal } from './helpers/own-portal';
 import { E2E_TEMPLATE } from '../../playwright.config';
+import net from 'node:net';
+import { parisToday, shiftDay } from '../../src/lib/utils/dates';
 
 /** What an outside probe found (issue 12), checked against the running portal. */
 
@@ -318,4 +320,57 @@ test('repeated wrong current passwords on /compte end the session', async () => 
 	expect(after.status()).toBe(303);
 	expect(after.headers().location).toMatch(/^\/connexion\?redirectTo=/);
 	await person.dispose();
+});
+
+test('a form whose body is still coming when its account is disabled acts for nobody', async () => {
+	const admin = await apiAs(ACCOUNTS.admin);
+	const email = 'membre.en.vol@lot.test';
+	const link = await invite(admin, email);
+	const member = await apiAs(null);
+	const password = 'les gabarres de saint-cirq au matin';
+	expect((await member.post(link, { form: { password, confirm: password } })).status()).toBe(303);
+	const [cookie] = (await member.storageState()).cookies;
+	const list = await (await admin.get('/admin/utilisateurs')).text();
+	const id = /name="userId" value="(\d+)"/.exec(list.slice(list.indexOf(email)))?.[1];
+	expect(id).toBeTruthy();
+
+	// The member sends a new séance's headers and the start of its body, and waits.
+	const base = new URL(await portalUrl());
+	const title = 'Séance envoyée au ralenti';
+	const body = new URLSearchParams({
+		title,
+		held_on: shiftDay(parisToday(), -30),
+		starts_at: '14:00',
+		place: 'Cahors'
+	}).toString();
+	const socket = net.connect(Number(base.port), base.hostname);
+	let answer = '';
+	socket.on('data', (chunk) => (answer += chunk));
+	const closed = new Promise((done) => socket.on('close', done));
+	await new Promise((connected) => socket.on('connect', connected));
+	socket.write(
+		[
+			`POST /commission?/create HTTP/1.1`,
+			`Host: ${base.host}`,
+			`Origin: ${base.origin}`,
+			`Cookie: ${cookie!.name}=${cookie!.value}`,
+			'Accept: text/html',
+			'Content-Type: application/x-www-form-urlencoded',
+			`Content-Length: ${Buffer.byteLength(body)}`,
+			'Connection: close',
+			'',
+			body.slice(0, 10)
+		].join('\r\n')
+	);
+	await new Promise((wait) => setTimeout(wait, 500));
+	// Meanwhile an administrator disables the account: its sessions end.
+	const disabled = await admin.post('/admin/utilisateurs?/disable', { form: { userId: id! } });
+	expect(disabled.status()).toBe(200);
+	socket.end(body.slice(10));
+	await closed;
+	// The séance was not created: the request is answered as one without a session.
+	expect(answer).toMatch(/^HTTP\/1\.1 303/);
+	expect(answer).toMatch(/\r\nlocation: \/connexion/i);
+	expect(await (await admin.get('/commission')).text()).not.toContain(title);
+	await Promise.all([admin.dispose(), member.dispose()]);
 });
