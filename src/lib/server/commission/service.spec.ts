@@ -232,6 +232,15 @@ describe('the agenda', () => {
 			'17-1'
 		]);
 	});
+
+	it('adds a fiche named many times once, with one parameter', async () => {
+		const id = await newSitting('2026-12-10');
+		const codes = Array.from({ length: 40_000 }, () => '1-1');
+		expect(await addAgendaFiches(db, member, id, codes, null)).toEqual({
+			ok: true,
+			value: { added: 1 }
+		});
+	});
 });
 
 describe('holding and closing', () => {

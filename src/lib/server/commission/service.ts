@@ -263,8 +263,10 @@ export async function addAgendaFiches(
 	return db.transaction().execute(async (trx) => {
 		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
-		const fiches = await findFicheIdsByCode(trx, codes);
-		if (fiches.length !== new Set(codes).size)
+		// A code named twice is one fiche, and one parameter of the query.
+		const distinct = [...new Set(codes)];
+		const fiches = await findFicheIdsByCode(trx, distinct);
+		if (fiches.length !== distinct.length)
 			return refuse(400, 'Une des fiches choisies n’existe pas.');
 		const present = await listAgendaFicheIds(trx, sittingId);
 		const added: string[] = [];

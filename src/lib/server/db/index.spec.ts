@@ -76,4 +76,20 @@ describe('statements through Kysely', () => {
 		expect(prepare).toHaveBeenCalledTimes(2);
 		await db.destroy();
 	});
+
+	it('do not keep a statement with more parameters than a page’s query has (a posted list)', async () => {
+		const db = openDatabase(':memory:');
+		await migrateToLatest(db);
+		const prepare = vi.spyOn(connectionOf(db), 'prepare');
+		const slugs = (n: number) => Array.from({ length: n }, (_, i) => `s${i}`);
+		const read = (n: number) =>
+			db.selectFrom('organisation').select('name').where('slug', 'in', slugs(n)).execute();
+		await read(100);
+		await read(100);
+		await read(101);
+		await read(101);
+		// A hundred parameters: compiled once and kept; one more: compiled on each run.
+		expect(prepare).toHaveBeenCalledTimes(3);
+		await db.destroy();
+	});
 });

@@ -141,6 +141,12 @@ async function unlessDeleted(
 	if (gone) refusal(gone, values, typed);
 }
 
+/**
+ * More fiches than a choice in the list can name (the plan has 23, at most nine per objective):
+ * refused before any query, which would hold one parameter per code sent.
+ */
+const MAX_AGENDA_CHOICES = 500;
+
 const SITTINGS_LINK = { href: '/commission', label: 'Les séances de la commission' };
 
 /**
@@ -203,11 +209,13 @@ export const actions: Actions = {
 	},
 	addFiches: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const codes = c.form
-			.getAll('codes')
-			.filter((v): v is string => typeof v === 'string' && /^\d{1,2}-\d$/.test(v));
-		if (codes.length === 0 || codes.length !== c.form.getAll('codes').length)
+		const sent = c.form.getAll('codes');
+		const listed = (v: FormDataEntryValue): v is string =>
+			typeof v === 'string' && /^\d{1,2}-\d$/.test(v);
+		if (sent.length === 0 || sent.length > MAX_AGENDA_CHOICES || !sent.every(listed))
 			return badChoice('Choisissez au moins une fiche dans la liste.');
+		// A code sent twice names its fiche once.
+		const codes = [...new Set(sent.filter(listed))];
 		return respond(
 			await addAgendaFiches(c.db, c.user, c.id, codes, c.address),
 			'Ordre du jour mis à jour.'
