@@ -312,18 +312,18 @@ describe('editing a fiche', () => {
 describe('code allocation', () => {
 	it('refuses a tenth fiche in an objective, created or moved there (4-10 is no fiche’s code)', async () => {
 		const four = await objectiveNumbered(4);
-		const create = () =>
+		const create = (n: number) =>
 			createFiche(
 				db,
 				admin,
-				{ objectiveId: four.id, title: 'Une de plus', reason: 'Essai', decisionId: null },
+				{ objectiveId: four.id, title: `Une de plus (${n})`, reason: 'Essai', decisionId: null },
 				null
 			);
 		for (let n = 2; n <= 9; n++)
-			expect(await create()).toEqual({ ok: true, value: { code: `4-${n}` } });
+			expect(await create(n)).toEqual({ ok: true, value: { code: `4-${n}` } });
 		const message =
 			'L’objectif 4 a déjà reçu neuf fiches (4-1 à 4-9, abandonnées ou déplacées comprises) : un code de fiche n’a qu’un chiffre après le tiret. Choisissez un autre objectif, ou créez-en un.';
-		expect(await create()).toEqual({
+		expect(await create(10)).toEqual({
 			ok: false,
 			status: 409,
 			message,
@@ -339,6 +339,25 @@ describe('code allocation', () => {
 		expect(moved).toMatchObject({ ok: false, status: 409, fieldErrors: { objective: message } });
 		expect(await findFicheState(db, '17-3')).toBeDefined();
 		expect(await findFicheState(db, '4-10')).toBeUndefined();
+	});
+
+	it('adds a fiche sent twice once: the second is told which fiche has its title', async () => {
+		const four = await objectiveNumbered(4);
+		const input = {
+			objectiveId: four.id,
+			title: 'Fiche envoyée deux fois',
+			reason: 'Essai',
+			decisionId: null
+		};
+		const [first, second] = await Promise.all([
+			createFiche(db, admin, input, null),
+			createFiche(db, admin, { ...input, title: ' fiche  ENVOYÉE deux fois ' }, null)
+		]);
+		expect(first).toEqual({ ok: true, value: { code: '4-2' } });
+		const message =
+			'La fiche 4-2 porte déjà ce titre : rien n’a été ajouté (un envoi précédent l’a peut-être créée). Pour une autre fiche, donnez-lui un autre titre.';
+		expect(second).toEqual({ ok: false, status: 409, message, fieldErrors: { title: message } });
+		expect(await findFicheState(db, '4-3')).toBeUndefined();
 	});
 
 	it('gives the number after the highest ever given in the objective', () => {

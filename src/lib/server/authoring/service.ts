@@ -946,6 +946,15 @@ export async function createFiche(
 			return refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
 				fieldErrors: { objective: 'Choisissez l’objectif dans la liste.' }
 			});
+		// The same form sent twice (Back then send again, two tabs, a double click without script)
+		// would add two public fiches, whose codes are never given again.
+		const twin = (await listFiches(trx)).find(
+			(f) => foldForMatching(f.title) === foldForMatching(input.title)
+		);
+		if (twin) {
+			const message = `La fiche ${twin.code} porte déjà ce titre : rien n’a été ajouté (un envoi précédent l’a peut-être créée). Pour une autre fiche, donnez-lui un autre titre.`;
+			return refuse(409, message, { fieldErrors: { title: message } });
+		}
 		const refusal = await checkDecision(trx, input.decisionId);
 		if (refusal) return refusal;
 		const number = nextFicheNumber(await listObjectiveFicheNumbers(trx, objective.id));
