@@ -36,6 +36,7 @@ import { queueInvitationMail } from './recovery';
 import { mailIsRelayed } from '../mail/outbox';
 import { ok, refuse, type Result } from '../result';
 import type { FieldErrors } from '../../schemas/form';
+import { listOrganisationRefs } from '../plan/repository';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export const UNKNOWN_ACCOUNT = 'Ce compte n’existe pas.';
@@ -459,6 +460,16 @@ export async function setAccountDisabled(
 	if (target.id === admin.id)
 		return refuse(400, 'Vous ne pouvez pas désactiver votre propre compte.');
 	const changed = await db.transaction().execute(async (trx) => {
+		// Retiring an organisation is refused while it has active accounts: one of its accounts is
+		// not made active again afterwards (its partner would act for a retired organisation).
+		if (
+			!disabled &&
+			target.organisationSlug !== null &&
+			!(await listOrganisationRefs(trx, { activeOnly: true })).some(
+				(o) => o.slug === target.organisationSlug
+			)
+		)
+			return 'retired';
 		if (!(await setDisabled(trx, userId, disabled))) return false;
 		const ended = disabled ? await invalidateUserSessions(trx, userId) : 0;
 		await recordAudit(trx, {
@@ -474,6 +485,11 @@ export async function setAccountDisabled(
 		});
 		return true;
 	});
+	if (changed === 'retired')
+		return refuse(
+			409,
+			`L’organisation ${target.organisationName ?? ''} de ce compte est retirée du plan : le compte ${ofName(target.email)} ne peut pas être réactivé. Donnez-lui d’abord une organisation du plan (« Changer le rôle »), puis réactivez-le.`
+		);
 	if (!changed)
 		return refuse(
 			409,

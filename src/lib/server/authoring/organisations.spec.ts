@@ -4,6 +4,7 @@ import { findUserById, insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { insertAdmin } from './testing';
+import { setAccountDisabled } from '../auth/service';
 import { findFicheByCode, listFiches } from '../plan/repository';
 import { findAdminOrganisation, listAdminOrganisations } from './organisations-repository';
 import { listOrganisationChoices } from './repository';
@@ -174,6 +175,13 @@ describe('organisations', () => {
 		expect(
 			(await retireOrganisation(db, admin, cdg.id, { version: cdg.version, ...WHY }, null)).ok
 		).toBe(true);
+		// Retired, its disabled account is not made active again.
+		const enabled = await setAccountDisabled(db, admin, partner, false, null);
+		expect(enabled).toMatchObject({ ok: false, status: 409 });
+		expect(!enabled.ok && enabled.message).toMatch(
+			/^L’organisation CDG46 de ce compte est retirée du plan : le compte de paul@cdg46\.fr ne peut pas être réactivé\./
+		);
+		expect((await findUserById(db, partner))!.disabled).toBe(true);
 	});
 
 	it('edited meanwhile elsewhere than its fields: refused with nothing listed, a kind sent by hand as it came', async () => {
