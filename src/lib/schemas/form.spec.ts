@@ -31,6 +31,36 @@ describe('parseForm', () => {
 		});
 	});
 
+	it('reads a value that shows nothing (characters without width) as empty, and keeps them in text', () => {
+		const invisible = '\u200b\u2060 \ufeff\u00ad\u200c\u200d';
+		const blank = parseForm(
+			form([
+				['title', invisible],
+				['count', '3']
+			]),
+			['title', 'count'],
+			Schema
+		);
+		expect(blank.errors).toEqual({ title: 'Indiquez un titre.' });
+		expect(blank.values.title).toBe('');
+		// Within a visible text they stay as typed (a soft hyphen in a long word).
+		const word = parseForm(
+			form([
+				['title', 'Numé\u00adrique'],
+				['count', '3']
+			]),
+			['title', 'count'],
+			Schema
+		);
+		expect(word.data?.title).toBe('Numé\u00adrique');
+		// Spaces alone are left to the schema (trimmed there).
+		expect(
+			parseForm(form([['title', '   ']]), ['title'], Schema.pick({ title: true })).values
+		).toEqual({
+			title: '   '
+		});
+	});
+
 	it('keeps what was typed and gives one French message per field', () => {
 		const result = parseForm(form([['count', '2,5']]), ['title', 'count'], Schema);
 		expect(result.data).toBeNull();

@@ -3,9 +3,22 @@ import { formatNumber } from '../utils/format';
 
 export type FieldErrors = Record<string, string>;
 
+/** Characters that show nothing: zero-width space and joiners, word joiner, byte order mark, soft hyphen. */
+const WIDTHLESS = /[\u00AD\u200B-\u200D\u2060\uFEFF]/;
+
+/**
+ * Whether a text shows nothing: made of spaces and of characters without width only (pasted from
+ * a word processor or a web page). Such a text is no title, name, reason or decision.
+ */
+export function showsNothing(text: string): boolean {
+	return text.replace(new RegExp(WIDTHLESS, 'g'), '').trim() === '';
+}
+
 /**
  * Reads only the named fields of a posted form (anything else, such as an added "priority" field,
- * is ignored). A field sent more than once, or sent as a file, is reported instead of guessed.
+ * is ignored). A field sent more than once, or sent as a file, is reported instead of guessed. A
+ * value that shows nothing though it holds characters without width is read as empty: every
+ * required field then says so, as for one left blank.
  */
 export function readForm<F extends string>(
 	formData: FormData,
@@ -16,7 +29,8 @@ export function readForm<F extends string>(
 	for (const field of fields) {
 		const all = formData.getAll(field);
 		const first = all[0];
-		values[field] = typeof first === 'string' ? first : '';
+		const text = typeof first === 'string' ? first : '';
+		values[field] = WIDTHLESS.test(text) && showsNothing(text) ? '' : text;
 		if (all.length > 1)
 			errors[field] = 'Ce champ a été envoyé plusieurs fois : renvoyez le formulaire.';
 		else if (first !== undefined && typeof first !== 'string')

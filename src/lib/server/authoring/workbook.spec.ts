@@ -132,6 +132,18 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		]);
 	});
 
+	it('takes a title that shows nothing (characters without width) for an empty one', async () => {
+		const found = await problems(
+			await edited((w) => {
+				const sheet = w.getWorksheet('Fiches')!;
+				sheet.getRow(rowOf(sheet, '9-1')).getCell(3).value = '\u200b\u200b \u2060';
+			})
+		);
+		expect(found.filter((p) => p.includes('colonne « Titre »'))).toEqual([
+			expect.stringContaining('cette cellule est obligatoire')
+		]);
+	});
+
 	it('says once that the spreadsheet turned a fiche’s code into a date, without follow-on problems', async () => {
 		// A date written in a text-formatted cell reads back as the spreadsheet's day number.
 		const found = await problems(

@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import { TEXT_MAX_LENGTH } from '../../schemas/limits';
-import { hasForbiddenCharacters } from '../../schemas/form';
+import { hasForbiddenCharacters, showsNothing } from '../../schemas/form';
 import { FICHE_CODE_PATTERN } from '../../utils/text';
 import {
 	ORGANISATION_KIND_LABELS,
@@ -562,7 +562,8 @@ function readSheet(
 			const value = cellValue(cell, (message) =>
 				problems.add(spec.name, number, column.header, message)
 			);
-			return typeof value === 'string' && value.trim() === '' ? null : value;
+			// A cell that shows nothing (spaces, characters without width) is an empty cell.
+			return typeof value === 'string' && showsNothing(value) ? null : value;
 		});
 		if (cells.every((cell) => cell === null)) continue;
 		rows.push({ number, cells, info });
