@@ -27,6 +27,18 @@ describe('server-drawn line chart', () => {
 		expect(g.target).toBeNull();
 	});
 
+	it('leaves room on the left for the widest scale label (2 500 000 keeps its first digits)', () => {
+		const small = lineGeometry([{ date: '2019-06-30', value: 40 }], null);
+		expect(small.plot.left).toBe(64);
+		const large = lineGeometry([{ date: '2019-06-30', value: 2_500_000 }], null);
+		expect(large.yTicks.at(-1)!.label).toBe('2\u202f500\u202f000');
+		// Nine characters of about 8 units, drawn 8 units before the plot, from 8 units in.
+		expect(large.plot.left).toBeGreaterThanOrEqual(8 + 9 * 8 + 8);
+		expect(
+			lineGeometry([{ date: '2019-06-30', value: 123_456_789_012.5 }], null).plot.left
+		).toBeGreaterThan(large.plot.left);
+	});
+
 	it('keeps the target in view even above every value, and one value in the middle', () => {
 		const g = lineGeometry([{ date: '2019-06-30', value: 40 }], 340);
 		expect(g.yTicks.at(-1)!.value).toBe(500);

@@ -1,4 +1,5 @@
 import { spacedLabels } from './spaced-labels';
+import { formatNumber } from '../../utils/format';
 
 /**
  * Geometry of a small line chart drawn as SVG on the server (no JavaScript): values placed from
@@ -11,7 +12,7 @@ export interface LineGeometry {
 	plot: { left: number; right: number; top: number; bottom: number };
 	points: { x: number; y: number; date: string; value: number }[];
 	path: string;
-	yTicks: { y: number; value: number }[];
+	yTicks: { y: number; value: number; label: string }[];
 	xLabels: { x: number; date: string }[];
 	target: { y: number; value: number } | null;
 }
@@ -19,6 +20,13 @@ export interface LineGeometry {
 const WIDTH = 640;
 const HEIGHT = 240;
 const MARGIN = { left: 64, right: 44, top: 16, bottom: 40 };
+/**
+ * What a character of a scale label takes at its 13-unit size (digits and the narrow spaces
+ * between their groups, rounded up), and the gap before the plot: the left margin grows with the
+ * widest label, or « 2 500 000 » would lose its first digits past the drawing's edge.
+ */
+const LABEL_CHARACTER = 8;
+const LABEL_GAP = 8;
 /** Date labels closer than this would overlap (a date is about 70 units wide). */
 const MIN_LABEL_GAP = 90;
 const MAX_X_LABELS = 6;
@@ -35,13 +43,18 @@ export function lineGeometry(
 	values: { date: string; value: number }[],
 	target: number | null
 ): LineGeometry {
+	const max = roundMaximum(Math.max(0, target ?? 0, ...values.map((v) => v.value)));
+	const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({
+		value: f * max,
+		label: formatNumber(f * max)
+	}));
+	const widest = Math.max(...ticks.map((t) => t.label.length));
 	const plot = {
-		left: MARGIN.left,
+		left: Math.max(MARGIN.left, LABEL_GAP * 2 + widest * LABEL_CHARACTER),
 		right: WIDTH - MARGIN.right,
 		top: MARGIN.top,
 		bottom: HEIGHT - MARGIN.bottom
 	};
-	const max = roundMaximum(Math.max(0, target ?? 0, ...values.map((v) => v.value)));
 	const y = (value: number) =>
 		round(plot.bottom - (Math.max(0, value) / max) * (plot.bottom - plot.top));
 	const days = values.map((v) => Date.parse(`${v.date}T00:00:00Z`));
@@ -60,7 +73,7 @@ export function lineGeometry(
 		plot,
 		points,
 		path: points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x} ${p.y}`).join(' '),
-		yTicks: [0, 0.25, 0.5, 0.75, 1].map((f) => ({ y: y(f * max), value: f * max })),
+		yTicks: ticks.map((t) => ({ ...t, y: y(t.value) })),
 		xLabels: dateLabels(points),
 		target: target === null ? null : { y: y(target), value: target }
 	};
