@@ -63,6 +63,27 @@ describe('auditChanges', () => {
 		]);
 	});
 
+	it('names an objective’s number and a fiche’s indicators in French', () => {
+		expect(
+			auditChanges(
+				JSON.stringify({ 'indicator.31.label': 'Postes', 'indicator.31.unit': 'postes' }),
+				JSON.stringify({
+					number: 18,
+					'indicator.31.label': 'Ordinateurs',
+					'indicator.31.unit': 'ordinateurs',
+					'indicator.new.1': 'Nombre de postes',
+					'indicator.31.baseline_date': '2026-01-01'
+				})
+			).map((c) => c.field)
+		).toEqual([
+			'indicateur n° 31 : intitulé',
+			'indicateur n° 31 : unité',
+			'numéro',
+			'indicateur ajouté (1)',
+			'indicateur n° 31 : date de la valeur de départ'
+		]);
+	});
+
 	it('writes one readable line per changed field, in French', () => {
 		expect(
 			auditChanges(

@@ -87,8 +87,25 @@ const FIELD_LABELS: Record<string, string> = {
 	period_end: 'fin',
 	territory: 'territoire',
 	source: 'source',
-	count: 'nombre'
+	count: 'nombre',
+	number: 'numéro',
+	baseline_date: 'date de la valeur de départ'
 };
+
+/**
+ * A field's French name; a fiche's indicator is named in the rows of its changes by its number
+ * (`indicator.31.label`: « indicateur n° 31 : intitulé ») or, added, by its place in the form
+ * (`indicator.new.1`: « indicateur ajouté (1) »).
+ */
+function fieldLabel(key: string): string {
+	const named = FIELD_LABELS[key];
+	if (named) return named;
+	const added = /^indicator\.new\.(\d+)$/.exec(key);
+	if (added) return `indicateur ajouté (${added[1]})`;
+	const field = /^indicator\.(\d+)\.(\w+)$/.exec(key);
+	if (field) return `indicateur n° ${field[1]} : ${FIELD_LABELS[field[2]!] ?? field[2]}`;
+	return key;
+}
 
 /** What a plan import changed, element by element (its journal row's « après »). */
 const ENTITY_LABELS: Record<string, string> = {
@@ -110,9 +127,7 @@ const ACTION_LABELS: Record<string, string> = {
 
 /** « fiche 4-2 : ajout (titre, priorité) », from `{ entity, key, action, fields }`. */
 function importedElement(value: Record<string, unknown>): string {
-	const fields = Array.isArray(value.fields)
-		? value.fields.map((f) => FIELD_LABELS[String(f)] ?? String(f))
-		: [];
+	const fields = Array.isArray(value.fields) ? value.fields.map((f) => fieldLabel(String(f))) : [];
 	const entity = ENTITY_LABELS[String(value.entity)] ?? String(value.entity);
 	const action = ACTION_LABELS[String(value.action)] ?? String(value.action);
 	return `${entity} ${String(value.key)} : ${action}${fields.length ? ` (${fields.join(', ')})` : ''}`;
@@ -164,7 +179,7 @@ function show(key: string, value: unknown): string {
 	if (isRecord(value) && 'entity' in value && 'action' in value) return importedElement(value);
 	if (isRecord(value))
 		return Object.entries(value)
-			.map(([k, v]) => `${FIELD_LABELS[k] ?? k} : ${show(k, v)}`)
+			.map(([k, v]) => `${fieldLabel(k)} : ${show(k, v)}`)
 			.join(', ');
 	return JSON.stringify(value);
 }
@@ -196,7 +211,7 @@ function flatten(
 		return fields;
 	}
 	for (const [key, inner] of Object.entries(value)) {
-		const label = FIELD_LABELS[key] ?? key;
+		const label = fieldLabel(key);
 		const path = prefix ? `${prefix} — ${label}` : label;
 		if (isRecord(inner)) for (const [p, v] of flatten(inner, path, key)) fields.set(p, v);
 		else fields.set(path, { key: parent === 'scope' ? `scope.${key}` : key, value: inner });
