@@ -675,6 +675,16 @@ test('a fiche moved to another objective is found at its former address: 17-2 le
 	await visitor.goto(`${portal.url}/fiches/17-2`);
 	await expect(visitor).toHaveURL(new RegExp(`/fiches/${code}$`));
 	expect((await visitor.request.get(`${portal.url}/fiches/17-9`)).status()).toBe(404);
+	// Its former code typed in the search finds it, and says what it became; the history names both.
+	await visitor.goto(`${portal.url}/fiches?q=17-2`);
+	await expect(visitor.locator('#resultats')).toHaveText('1 fiche trouvée');
+	await expect(visitor.locator('main')).toContainText(
+		`La fiche 17-2 a été rattachée à un autre objectif : elle est devenue la fiche ${code}.`
+	);
+	await visitor.goto(`${portal.url}/historique`);
+	await expect(visitor.locator('main')).toContainText(
+		`Fiche 17-2 rattachée à un autre objectif : elle devient ${code}`
+	);
 	await visitor.context().close();
 
 	// The signed-in addresses follow too (a partner's link in a campaign mail already sent).

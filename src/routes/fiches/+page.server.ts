@@ -10,6 +10,7 @@ import {
 	listOrientations
 } from '$lib/server/plan/repository';
 import { renderedOnly } from '$lib/utils/rendered-only';
+import { findMovedFicheCode } from '$lib/server/authoring/revisions-repository';
 import type { PageServerLoad } from './$types';
 
 // Nothing to interact with: rendered on the server only, no script sent (docs/performance.md).
@@ -44,7 +45,11 @@ export const load: PageServerLoad = async (event) => {
 			objectiveOrientation: new Map(objectives.map((o) => [o.number, o.orientation]))
 		}
 	});
-	const fiches = await listFiches(db, query);
+	let fiches = await listFiches(db, query);
+	// A former code typed alone (9-1, moved since to another objective): the fiche it names now.
+	const moved =
+		query.code && fiches.length === 0 ? await findMovedFicheCode(db, query.code) : undefined;
+	if (moved) fiches = await listFiches(db, { ...query, code: moved });
 	// Each orientation and objective says where it belongs; those outside the chosen axis (and
 	// orientation) are sent hidden: the page's style shows them again when another axis is chosen.
 	const outside = (axis: string, orientation: string | null) =>
@@ -59,6 +64,7 @@ export const load: PageServerLoad = async (event) => {
 		}),
 		organisations,
 		fiches,
+		movedFrom: moved ? { former: query.code!, code: moved } : null,
 		values,
 		ignored
 	});

@@ -16,6 +16,7 @@ import {
 	nextFicheNumber,
 	rebaseTyping,
 	retireFiche,
+	structuralHistory,
 	updateFiche
 } from './service';
 
@@ -293,6 +294,11 @@ describe('editing a fiche', () => {
 			['code', '17-3', '4-2'],
 			['objective', expect.stringMatching(/^17\. /), '4. Développer l’e-citoyenneté']
 		]);
+		// The plan's history names both codes, and its link the fiche it leads to.
+		expect((await structuralHistory(db)).at(-1)).toMatchObject({
+			title: 'Fiche 17-3 rattachée à un autre objectif : elle devient 4-2',
+			link: { href: '/fiches/4-2/modifications', text: 'Modifications de la fiche 4-2' }
+		});
 		// Its former code still leads to it (the public pages redirect there); others lead nowhere.
 		expect(await findMovedFicheCode(db, '17-3')).toBe('4-2');
 		expect(await findMovedFicheCode(db, '17-2')).toBeUndefined();

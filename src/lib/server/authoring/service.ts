@@ -1427,18 +1427,29 @@ export async function structuralHistory(db: Db) {
 	const [rows, structure] = [await listStructuralRevisions(db), await listStructure(db)];
 	return rows.map((r) => {
 		const occurredOn = r.createdAt.slice(0, 10);
-		if (r.entity === 'fiche')
+		const changes = JSON.parse(r.changes) as FieldChange[];
+		if (r.entity === 'fiche') {
+			// The code the fiche had then (a move gives it another), and today's when it changed since.
+			const code = changes.find((c) => c.field === 'code');
+			const then = code?.after || r.ficheCode;
+			const today = then !== r.ficheCode ? ` (aujourd’hui ${r.ficheCode})` : '';
 			return {
 				occurredOn,
-				title: `Fiche ${r.ficheCode} ${FICHE_HISTORY_TITLES[r.action]}`,
+				title:
+					r.action === 'moved' && code?.before
+						? `Fiche ${code.before} rattachée à un autre objectif : elle devient ${code.after}${today}`
+						: `Fiche ${then} ${FICHE_HISTORY_TITLES[r.action]}${today}`,
 				body: `${r.ficheTitle ?? ''}. Raison : ${r.reason}`,
 				source: null,
-				link: { href: `/fiches/${r.ficheCode}/modifications`, text: 'Modifications de la fiche' }
+				link: {
+					href: `/fiches/${r.ficheCode}/modifications`,
+					text: `Modifications de la fiche ${r.ficheCode}`
+				}
 			};
+		}
 		const level = r.entity;
 		const words = LEVEL_WORDS[level];
 		const record = recordsOf(structure, level).find((x) => x.id === r.entityId);
-		const changes = JSON.parse(r.changes) as FieldChange[];
 		const parent = changes.find((c) => c.field === words.parentField);
 		const name = record
 			? structureName(level, record as { label: string; number?: number })
