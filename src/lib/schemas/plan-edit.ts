@@ -9,7 +9,7 @@ import type { RichText } from '../utils/rich-text';
 import { hasForbiddenCharacters, isIsoDate, parseForm, type FieldErrors } from './form';
 import { TEXT_MAX_LENGTH } from './limits';
 import { indicatorDateProblems } from '../utils/rules';
-import { parseDecimal } from './progress-update';
+import { numberProblem, parseDecimal } from './progress-update';
 
 /** Rows the fiche form can send: more than any fiche of the plan has, plus blank ones to add. */
 export const MAX_OWNERS = 12;
@@ -238,7 +238,7 @@ function readValue(
 ): number | null {
 	if (raw.trim() === '') return null;
 	const value = parseDecimal(raw);
-	const problem = indicatorValueProblem(kind, value);
+	const problem = Number.isFinite(value) ? indicatorValueProblem(kind, value) : numberProblem(raw);
 	if (problem) errors[field] = problem;
 	return value;
 }

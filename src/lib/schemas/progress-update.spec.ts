@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isCountIndicator } from '../utils/indicators';
 import { progressFormData } from '../server/progress/testing';
-import { parseProgressForm } from './progress-update';
+import { numberProblem, parseDecimal, parseProgressForm } from './progress-update';
 
 const INDICATORS = [
 	{ id: 1, label: 'Nombre de communes ayant installé une borne wifi', unit: 'communes' },
@@ -87,6 +87,19 @@ describe('indicator values', () => {
 		expect(isCountIndicator({ label: 'Budget', unit: 'euros' })).toBe(false);
 		expect(isCountIndicator({ label: 'Taux de couverture', unit: '%' })).toBe(false);
 		expect(isCountIndicator({ label: 'Fréquence d’utilisation', unit: null })).toBe(false);
+	});
+});
+
+describe('a value with a point before three digits', () => {
+	it('is refused, saying both readings, where 1,25 and 1250 are taken as typed', () => {
+		expect(parseDecimal('1.250')).toBeNaN();
+		expect(numberProblem('1.250')).toBe(
+			'« 1.250 » se lit de deux façons : écrivez 1250 sans point pour un nombre entier, ou 1,250 avec une virgule pour des décimales.'
+		);
+		expect(parseDecimal('1,250')).toBe(1.25);
+		expect(parseDecimal('1 250')).toBe(1250);
+		expect(parseDecimal('1.25')).toBe(1.25);
+		expect(parseDecimal('1250.5')).toBe(1250.5);
 	});
 });
 

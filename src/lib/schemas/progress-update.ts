@@ -146,19 +146,26 @@ export const indicatorField = (id: number, part: 'date' | 'value' | 'comment') =
 
 /** "12,5" or "12.5" or "1 200" → number; anything else → NaN. */
 /** Why a value that parseDecimal refuses is refused, in French. */
-function numberProblem(raw: string): string {
+export function numberProblem(raw: string): string {
 	const cleaned = raw.trim().replace(/[\s\u00a0\u202f]/g, '');
+	if (THOUSANDS_OR_DECIMALS.test(cleaned))
+		return `« ${cleaned} » se lit de deux façons : écrivez ${cleaned.replace('.', '')} sans point pour un nombre entier, ou ${cleaned.replace('.', ',')} avec une virgule pour des décimales.`;
 	if (/^-?\d{13,}([.,]\d*)?$/.test(cleaned))
 		return 'La valeur compte au plus 12 chiffres avant la virgule.';
 	if (/^-?\d+[.,]\d{7,}$/.test(cleaned)) return 'La valeur compte au plus 6 décimales.';
 	return 'La valeur doit être un nombre (exemple : 12 ou 12,5).';
 }
 
+/**
+ * « 1.250 »: a point before exactly three digits is a thousands separator to many in France, and a
+ * decimal point to others; read as 1,25 it was 1,000 times too small. Refused, saying both readings.
+ */
+const THOUSANDS_OR_DECIMALS = /^-?\d{1,3}\.\d{3}$/;
+
 export function parseDecimal(raw: string): number {
-	const cleaned = raw
-		.trim()
-		.replace(/[\s\u00a0\u202f]/g, '')
-		.replace(',', '.');
+	const typed = raw.trim().replace(/[\s\u00a0\u202f]/g, '');
+	if (THOUSANDS_OR_DECIMALS.test(typed)) return NaN;
+	const cleaned = typed.replace(',', '.');
 	if (!/^-?\d{1,12}(\.\d{1,6})?$/.test(cleaned)) return NaN;
 	return Number(cleaned);
 }
