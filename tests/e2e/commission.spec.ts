@@ -1,4 +1,4 @@
-import type { APIRequestContext } from '@playwright/test';
+import type { APIRequestContext, Dialog } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations, expectNoAxeViolationsWithoutScript } from './helpers/axe';
@@ -133,6 +133,22 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 
 	await page.getByRole('button', { name: 'Ouvrir la séance (tenue)' }).click();
 	await expect(page.getByRole('status')).toContainText('La séance est tenue');
+	// Nothing typed in its decision forms (the page's script reshapes them): leaving asks nothing.
+	const held = page.url();
+	const asked: string[] = [];
+	const onDialog = (dialog: Dialog) => {
+		asked.push(dialog.message());
+		void dialog.dismiss();
+	};
+	page.on('dialog', onDialog);
+	await page
+		.getByRole('navigation', { name: 'Menu principal' })
+		.getByRole('link', { name: 'Commission' })
+		.click();
+	await expect(page).toHaveURL(/\/commission$/);
+	expect(asked).toEqual([]);
+	page.off('dialog', onDialog);
+	await page.goto(held);
 	const item = page
 		.getByRole('listitem')
 		.filter({ has: page.getByRole('heading', { name: /Fiche 4-1/ }) });

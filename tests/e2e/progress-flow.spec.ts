@@ -104,8 +104,17 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	).toBeVisible();
 	await expectNoAxeViolations(admin);
 	await screenshot(admin, testInfo.outputPath('admin-relecture.png'));
+	// A return comment begun, then « Valider » chosen after all: the validation leads to its list
+	// without a question about the comment (asked after the validation, it would strand the page).
+	await admin.getByLabel(/Commentaire pour le partenaire/).fill('Précisez les dates');
+	const questions: string[] = [];
+	admin.on('dialog', (dialog) => {
+		questions.push(dialog.message());
+		void dialog.dismiss();
+	});
 	await admin.getByRole('button', { name: 'Valider et publier' }).click();
 	await expect(admin.getByRole('status')).toContainText('Décision enregistrée.');
+	expect(questions).toEqual([]);
 	// On the list it leads to, the confirmation has the focus: it is read.
 	await expect(admin.getByRole('status')).toBeFocused();
 

@@ -7,7 +7,7 @@ import { invalidateAll } from '$app/navigation';
 import { tick } from 'svelte';
 import { frenchSpacing } from '$lib/utils/french-spacing';
 import type { SubmitFunction } from '@sveltejs/kit';
-import { answered } from './unsaved-typing';
+import { answered, leaveUnasked } from './unsaved-typing';
 
 const SEND_FAILED_MESSAGE =
 	'L’envoi n’a pas abouti (connexion interrompue ou portail indisponible) : votre saisie est conservée, renvoyez le formulaire.';
@@ -88,7 +88,12 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 					alert.scrollIntoView({ block: 'nearest' });
 					return;
 				}
-				await (after ? after(answer) : answer.update());
+				const apply = async () => {
+					await (after ? after(answer) : answer.update());
+				};
+				// A save that leads to another page is what the person asked for: not questioned
+				// for typing in the page's other forms.
+				await (result.type === 'redirect' ? leaveUnasked(apply) : apply());
 				saved = result.type === 'success' || result.type === 'redirect';
 				if (answer.result.type === 'failure') {
 					await tick();

@@ -5,18 +5,22 @@
 interface Watched {
 	/** The form's values when the page showed it, or when the server last saved them. */
 	initial: string;
+	/** Typed in (an input or change event) since then: fields the page's script adds or hides are no typing. */
+	touched: boolean;
 	/** Sent and not answered yet: the answer may lead to another page (a save, then its page). */
 	sent: boolean;
 }
 
 const watched = new Map<HTMLFormElement, Watched>();
+/** The state of forms no longer on the page, for the answer that comes after them. */
+const gone = new WeakMap<HTMLFormElement, Watched>();
 
 /**
- * A link marked `data-drops-typing` says itself that it leaves the typing (« Annuler », « Prendre la
- * version enregistrée (abandonner ma saisie) »): followed, it is not asked about. Set while its
- * click is handled (SvelteKit asks `beforeNavigate` within it), cleared right after.
+ * Set while a navigation needs no question: a link marked `data-drops-typing` says itself that it
+ * leaves the typing (« Annuler », « Prendre la version enregistrée (abandonner ma saisie) »), and a
+ * saved form's answer leads to its next page (the person chose to act, with this form).
  */
-let dropping = false;
+let leaving = 0;
 let listening = false;
 function listenForDroppingLinks() {
 	if (listening) return;
@@ -26,11 +30,22 @@ function listenForDroppingLinks() {
 		(event) => {
 			if (!(event.target instanceof Element) || !event.target.closest('a[data-drops-typing]'))
 				return;
-			dropping = true;
-			setTimeout(() => (dropping = false));
+			// SvelteKit asks `beforeNavigate` within the click's handling: cleared right after.
+			leaving++;
+			setTimeout(() => leaving--);
 		},
 		{ capture: true }
 	);
+}
+
+/** Runs `navigate` (a saved form's answer leading to another page) without asking. */
+export async function leaveUnasked(navigate: () => Promise<void>): Promise<void> {
+	leaving++;
+	try {
+		await navigate();
+	} finally {
+		leaving--;
+	}
 }
 
 /** A form's values as text: what was typed or chosen, and the name and size of a chosen file. */
@@ -42,16 +57,31 @@ function values(form: HTMLFormElement): string {
 	);
 }
 
+/** Which form a form drawn anew (after a refusal read the page again) takes over from. */
+function identity(form: HTMLFormElement): string {
+	return `${form.getAttribute('action') ?? ''}#${form.id}`;
+}
+
 /** `use:warnOnLeave`: asks before leaving the page while the form holds unsent typing. */
 export function warnOnLeave(form: HTMLFormElement) {
 	listenForDroppingLinks();
-	const state: Watched = { initial: values(form), sent: false };
+	const state: Watched = { initial: values(form), touched: false, sent: false };
 	watched.set(form, state);
+	// Once the page's script has settled (fields it shows or hides on mount), the form as shown.
+	requestAnimationFrame(() => {
+		if (!state.touched) state.initial = values(form);
+	});
+	const onTyping = () => (state.touched = true);
 	const onSubmit = () => (state.sent = true);
+	form.addEventListener('input', onTyping);
+	form.addEventListener('change', onTyping);
 	form.addEventListener('submit', onSubmit);
 	return {
 		destroy() {
 			watched.delete(form);
+			gone.set(form, state);
+			form.removeEventListener('input', onTyping);
+			form.removeEventListener('change', onTyping);
 			form.removeEventListener('submit', onSubmit);
 		}
 	};
@@ -59,20 +89,32 @@ export function warnOnLeave(form: HTMLFormElement) {
 
 /**
  * Called by `enhanceOnce` once the answer to a form is drawn: saved, what the form holds now is
- * what the server keeps; refused or unanswered, the typing is still to be saved.
+ * what the server keeps; refused or unanswered, the typing is still to be saved — also when the
+ * refusal read the page again and drew the form anew with the typing in it.
  */
 export function answered(form: HTMLFormElement, saved: boolean): void {
-	const state = watched.get(form);
+	const state = watched.get(form) ?? gone.get(form);
 	if (!state) return;
 	state.sent = false;
-	if (saved) state.initial = values(form);
+	if (saved) {
+		state.initial = values(form);
+		state.touched = false;
+		return;
+	}
+	if (form.isConnected) return;
+	for (const [successor, next] of watched)
+		if (successor.isConnected && identity(successor) === identity(form)) {
+			next.initial = state.initial;
+			next.touched = state.touched;
+		}
 }
 
 /** Whether a watched form on the page holds typing not sent. */
 export function hasUnsentTyping(): boolean {
-	if (dropping) return false;
+	if (leaving > 0) return false;
 	for (const [form, state] of watched)
-		if (!state.sent && form.isConnected && values(form) !== state.initial) return true;
+		if (state.touched && !state.sent && form.isConnected && values(form) !== state.initial)
+			return true;
 	return false;
 }
 
