@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parisDate, parisToday, parisYear, shiftDay } from './dates';
+import { parisDate, parisDayEnd, parisToday, parisYear, shiftDay } from './dates';
 import { formatDate } from './format';
 
 describe('Paris dates', () => {
@@ -26,5 +26,16 @@ describe('Paris dates', () => {
 	it('shows a stored moment on its Paris day, and a plain day as it is', () => {
 		expect(formatDate('2026-11-30T23:30:00.000Z')).toBe('1er\u00a0décembre\u00a02026');
 		expect(formatDate('2026-11-30')).toBe('30\u00a0novembre\u00a02026');
+	});
+});
+
+describe('the end of a Paris day', () => {
+	it('is the next midnight in Paris: 23:00 UTC in winter, 22:00 UTC in summer', () => {
+		expect(parisDayEnd('2019-12-31')).toBe('2019-12-31T23:00:00.000Z');
+		expect(parisDayEnd('2020-06-30')).toBe('2020-06-30T22:00:00.000Z');
+		// The days the clocks change (at 2 or 3 in the night) end as their next day begins.
+		expect(parisDayEnd('2026-03-28')).toBe('2026-03-28T23:00:00.000Z');
+		expect(parisDayEnd('2026-03-29')).toBe('2026-03-29T22:00:00.000Z');
+		expect(parisDayEnd('2026-10-25')).toBe('2026-10-25T23:00:00.000Z');
 	});
 });

@@ -31,3 +31,18 @@ export function parisYear(now = new Date()): number {
 export function shiftDay(day: string, days: number): string {
 	return new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 }
+
+/**
+ * The moment a Paris day ends (the next day's midnight in Paris), as a UTC ISO timestamp: what
+ * happened before it, stamped in UTC, happened by the end of that day in Lot.
+ */
+export function parisDayEnd(day: string): string {
+	const next = shiftDay(day, -1);
+	const midnightUtc = Date.parse(`${next}T00:00:00Z`);
+	// Paris is one hour ahead of UTC in winter, two in summer (never changing at midnight).
+	for (const hours of [2, 1]) {
+		const moment = new Date(midnightUtc - hours * 3_600_000);
+		if (parisDate(moment) === next) return moment.toISOString();
+	}
+	return new Date(midnightUtc).toISOString();
+}

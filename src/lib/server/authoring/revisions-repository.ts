@@ -2,6 +2,7 @@ import { expressionBuilder, type Expression } from 'kysely';
 import type { Executor } from '../db';
 import type { Database, PlanRevisionTable } from '../db/schema';
 import type { FieldChange } from '../result';
+import { parisDayEnd } from '../../utils/dates';
 
 export type RevisionEntity = PlanRevisionTable['entity'];
 export type RevisionAction = PlanRevisionTable['action'];
@@ -45,17 +46,17 @@ export function apartFromPlanLoad(createdAt: Expression<string>) {
 
 /**
  * Whether an axis, an orientation, an objective or a fiche was already in the plan at the end of
- * `day` (UTC, as revisions are stamped): not added afterwards, in the portal or by an import. What
+ * `day` in Paris (revisions are stamped in UTC): not added afterwards, in the portal or by an import. What
  * the plan's first load created was there from the start. An edition prepared for a past year
  * counts only what this lets through.
  */
 export function inPlanBy(
 	entity: 'axis' | 'orientation' | 'objective' | 'fiche',
-	id: Expression<number>,
+	id: Expression<number | null>,
 	day: string
 ) {
 	const eb = expressionBuilder<Database>();
-	const dayAfter = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString();
+	const dayAfter = parisDayEnd(day);
 	return eb.not(
 		eb.exists(
 			eb
@@ -68,6 +69,15 @@ export function inPlanBy(
 				.where(({ ref }) => apartFromPlanLoad(ref('added.created_at')))
 		)
 	);
+}
+
+/**
+ * A row about no fiche (a free point of a sitting), or about a fiche already in the plan at the
+ * end of `day`: what an edition dated that day may show of decisions.
+ */
+export function noFicheOrInPlanBy(ficheId: Expression<number | null>, day: string) {
+	const eb = expressionBuilder<Database>();
+	return eb.or([eb(ficheId, 'is', null), inPlanBy('fiche', ficheId, day)]);
 }
 
 /** The plan's last revision (0 before any): a workbook exported now holds every change up to it. */

@@ -5,7 +5,7 @@ import { can } from '../auth/permissions';
 import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
-import { insertAdmin } from './testing';
+import { insertAdmin, openedStructure } from './testing';
 import { findFicheByCode, listFiches, listOrientations } from '../plan/repository';
 import { listStructure, updateObjective } from './repository';
 import { listEntityRevisions, listFicheRevisions } from './revisions-repository';
@@ -33,25 +33,11 @@ afterEach(async () => {
 const WHY = { reason: 'Décision du comité syndical', decisionId: null };
 
 /** The form as the edit page fills it for a record, with `changes` typed over it. */
-async function opened(
+const opened = (
 	level: 'axis' | 'orientation' | 'objective',
 	id: number,
 	changes: Partial<StructureInput> = {}
-): Promise<StructureInput> {
-	const editor = await structureEditor(db, level, id);
-	if (!editor.ok) throw new Error(editor.message);
-	const v = editor.value.values;
-	return {
-		version: Number(v.version),
-		seenRevision: Number(v.seen_revision),
-		label: v.label!,
-		shortName: v.short_name || null,
-		synthesisLabel: v.synthesis_label || null,
-		parentId: v.parent ? Number(v.parent) : null,
-		...WHY,
-		...changes
-	};
-}
+) => openedStructure(db, level, id, { ...WHY, ...changes });
 
 /** The add form of a record, filled in. */
 function newRecord(label: string, parentId: number | null, more: Partial<StructureInput> = {}) {

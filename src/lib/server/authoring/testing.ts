@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import { parseFicheForm } from '../../schemas/plan-edit';
 import { ficheFormValues } from './fiche-form';
 import { findFicheState, lastFicheRevisionId } from './repository';
-import { retireFiche, updateFiche } from './service';
+import { retireFiche, structureEditor, updateFiche, type StructureInput } from './service';
 
 /** The admin who edits the plan in this folder's tests. */
 export async function insertAdmin(db: Db): Promise<User> {
@@ -50,4 +50,30 @@ export async function moveFiche(db: Db, admin: User, code: string, objective: nu
 		.executeTakeFirstOrThrow();
 	const { input } = await editedFiche(db, code, { objective: String(id), reason: 'Rattachement' });
 	return updateFiche(db, admin, code, input!, null, now);
+}
+
+/**
+ * An axis's, orientation's or objective's form as its edit page fills it, with `changes` typed over
+ * it (a reason among them).
+ */
+export async function openedStructure(
+	db: Db,
+	level: 'axis' | 'orientation' | 'objective',
+	id: number,
+	changes: Partial<StructureInput> = {}
+): Promise<StructureInput> {
+	const editor = await structureEditor(db, level, id);
+	if (!editor.ok) throw new Error(editor.message);
+	const v = editor.value.values;
+	return {
+		version: Number(v.version),
+		seenRevision: Number(v.seen_revision),
+		label: v.label!,
+		shortName: v.short_name || null,
+		synthesisLabel: v.synthesis_label || null,
+		parentId: v.parent ? Number(v.parent) : null,
+		reason: 'Révision du schéma',
+		decisionId: null,
+		...changes
+	};
 }

@@ -12,7 +12,7 @@ import {
 	listOrientations,
 	nested
 } from '../plan/repository';
-import { inPlanBy } from '../authoring/revisions-repository';
+import { inPlanBy, noFicheOrInPlanBy } from '../authoring/revisions-repository';
 import type { IndicatorKind } from '../../utils/indicator-kinds';
 import type { RichText } from '../../utils/rich-text';
 import type { FrozenFiche, FrozenFicheTexts, FrozenPlan, FrozenTexts } from './frozen-plan';
@@ -263,7 +263,10 @@ export async function listValidatedUpdatesBetween(db: Executor, from: string, to
 		.execute();
 }
 
-/** The decisions of the sittings closed between two dates (inclusive). */
+/**
+ * The decisions of the sittings closed between two dates (inclusive), but those on a fiche added
+ * to the plan after `to` (an edition's date: the fiche is not in it).
+ */
 export async function listClosedDecisionsBetween(db: Executor, from: string, to: string) {
 	return closedDecisions(db)
 		.select([
@@ -279,6 +282,7 @@ export async function listClosedDecisionsBetween(db: Executor, from: string, to:
 		])
 		.where('commission_session.held_on', '>=', from)
 		.where('commission_session.held_on', '<=', to)
+		.where(({ ref }) => noFicheOrInPlanBy(ref('agenda_item.fiche_id'), to))
 		.orderBy('commission_session.held_on')
 		.orderBy('decision.id')
 		.execute();

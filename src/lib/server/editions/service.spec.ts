@@ -22,7 +22,7 @@ import {
 } from './repository';
 import { findDraftDigest, publishEdition, saveEditionDraft } from './service';
 import { createFiche, saveStructure } from '../authoring/service';
-import { moveFiche } from '../authoring/testing';
+import { moveFiche, openedStructure } from '../authoring/testing';
 import { listAxes } from '../plan/repository';
 import { parisYear } from '../../utils/dates';
 import type { PlanDocument } from '../opendata/plan-document';
@@ -73,6 +73,24 @@ async function openData(year: number): Promise<PlanDocument> {
 	const stored = await findPublishedFile(db, year, 'plan');
 	if (!stored) throw new Error(`no open data for ${year}`);
 	return JSON.parse(Buffer.from(stored.body).toString('utf8')) as PlanDocument;
+}
+
+/** An axis added to the plan at `when`, through its form: its id. */
+async function addAxis(label: string, shortName: string, when: Date): Promise<number> {
+	const axis = await saveStructure(
+		db,
+		admin,
+		'axis',
+		null,
+		{
+			...{ version: null, seenRevision: null, synthesisLabel: null, parentId: null },
+			...{ label, shortName, reason: 'Révision du schéma', decisionId: null }
+		},
+		null,
+		when
+	);
+	if (!axis.ok) throw new Error(axis.message);
+	return axis.value.id;
 }
 
 const draft2019 = {
@@ -186,22 +204,7 @@ describe('yearly editions', () => {
 	it('prepared later for a past year, shows the plan as it stood then, and the next one what was added', async () => {
 		// Added in March 2020: an axis, then a fiche in an objective of the first axis.
 		const march = new Date('2020-03-02T09:00:00Z');
-		const axis = await saveStructure(
-			db,
-			admin,
-			'axis',
-			null,
-			{
-				...{ version: null, seenRevision: null, synthesisLabel: null, parentId: null },
-				label: 'Un quatrième axe',
-				shortName: 'quatrième',
-				reason: 'Révision du schéma',
-				decisionId: null
-			},
-			null,
-			march
-		);
-		if (!axis.ok) throw new Error('axis');
+		await addAxis('Un quatrième axe', 'quatrième', march);
 		const objective = (await db
 			.selectFrom('objective')
 			.select('id')
@@ -260,6 +263,104 @@ describe('yearly editions', () => {
 			progressAfter: 50
 		});
 		expect((await openData(2020)).fiches).toHaveLength(24);
+	});
+
+	it('prepared later, keeps under a later axis what lay in the plan then, and ends its day in Paris', async () => {
+		// March 2020: a new axis, and the first orientation (with its objectives and fiches) under it.
+		const march = new Date('2020-03-02T09:00:00Z');
+		const axis = await addAxis('Un axe de la révision', 'révision', march);
+		const [first] = await db.selectFrom('orientation').select('id').orderBy('position').execute();
+		const moved = await saveStructure(
+			db,
+			admin,
+			'orientation',
+			first!.id,
+			await openedStructure(db, 'orientation', first!.id, { parentId: axis }),
+			null,
+			march
+		);
+		expect(moved.ok).toBe(true);
+		// 1 January 2020 at 00:30 in Paris (23:30 UTC the day before): not in the 2019 plan.
+		const objective = (await db
+			.selectFrom('objective')
+			.select('id')
+			.where('number', '=', 2)
+			.executeTakeFirst())!;
+		const newYear = await createFiche(
+			db,
+			admin,
+			{
+				objectiveId: objective.id,
+				title: 'Une fiche du Nouvel An',
+				reason: 'Essai',
+				decisionId: null
+			},
+			null,
+			new Date('2019-12-31T23:30:00Z')
+		);
+		if (!newYear.ok) throw new Error('fiche');
+
+		const saved = await saveEditionDraft(db, admin, draft2019);
+		if (!saved.ok) throw new Error('draft');
+		await publishEdition(db, admin, saved.value.id);
+		const then = (await findPublishedSnapshot(db, 2019))!;
+		// Every fiche of 2019 is under an axis of the bilan: none lost, none added.
+		expect(then.axes.reduce((n, a) => n + a.fiches.length, 0)).toBe(23);
+		expect(then.figures.totals.fiches).toBe(23);
+		const plan = await openData(2019);
+		const axes = new Set(plan.axes.map((a) => a.code));
+		const orientations = new Set(plan.orientations.map((o) => o.code));
+		const objectives = new Set(plan.objectives.map((o) => o.number));
+		expect(plan.orientations.every((o) => axes.has(o.axis))).toBe(true);
+		expect(plan.objectives.every((o) => orientations.has(o.orientation))).toBe(true);
+		expect(plan.fiches.every((f) => objectives.has(f.objective))).toBe(true);
+		expect(plan.fiches.map((f) => f.code)).not.toContain(newYear.value.code);
+	});
+
+	it('leaves out of a past year’s bilan a decision on a fiche added after it (a sitting recorded late)', async () => {
+		const objective = (await db
+			.selectFrom('objective')
+			.select('id')
+			.where('number', '=', 1)
+			.executeTakeFirst())!;
+		const february = new Date('2020-02-10T10:00:00Z');
+		const fiche = await createFiche(
+			db,
+			admin,
+			{ objectiveId: objective.id, title: 'Une fiche de 2020', reason: 'Essai', decisionId: null },
+			null,
+			february
+		);
+		if (!fiche.ok) throw new Error('fiche');
+		// The sitting of 15 November 2019, recorded afterwards, decides on it.
+		const sitting = await createSitting(
+			db,
+			admin,
+			{ heldOn: '2019-11-15', place: 'Cahors', title: 'Commission' },
+			null
+		);
+		if (!sitting.ok) throw new Error('sitting');
+		await addAgendaFiches(db, admin, sitting.value.id, [fiche.value.code, '4-1'], null);
+		await changeSittingState(db, admin, sitting.value.id, 'held', null);
+		for (const item of (await findSitting(db, sitting.value.id))!.items)
+			await recordDecision(
+				db,
+				admin,
+				sitting.value.id,
+				item.id,
+				{ kind: 'opinion', opinion: 'favorable', text: 'Avis' },
+				null
+			);
+		await changeSittingState(db, admin, sitting.value.id, 'closed', null);
+		const saved = await saveEditionDraft(db, admin, draft2019);
+		if (!saved.ok) throw new Error('draft');
+		await publishEdition(db, admin, saved.value.id);
+		const snapshot = (await findPublishedSnapshot(db, 2019))!;
+		expect(snapshot.decisions.map((d) => d.fiche)).toContain('4-1');
+		expect(snapshot.decisions.map((d) => d.fiche)).not.toContain(fiche.value.code);
+		const decisions = await frozen(2019, 'decisions');
+		expect(decisions).toContain('4-1');
+		expect(decisions).not.toContain(`${fiche.value.code},`);
 	});
 
 	it('counts a fiche abandoned by an edit of the plan as abandoned from that day on', async () => {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db';
 import { closedDecisions } from '../commission/repository';
-import { inPlanBy } from '../authoring/revisions-repository';
+import { inPlanBy, noFicheOrInPlanBy } from '../authoring/revisions-repository';
 import type { DecisionKind, FicheStatus, IndicatorKind, Opinion } from '../db/schema';
 import {
 	ficheLinkedFiches,
@@ -262,6 +262,10 @@ export async function listClosedDecisions(db: Executor, asOf?: string): Promise<
 		.orderBy('commission_session.id')
 		.orderBy('agenda_item.position')
 		.orderBy('decision.id')
-		.$if(asOf !== undefined, (q) => q.where('commission_session.held_on', '<=', asOf!))
+		.$if(asOf !== undefined, (q) =>
+			q
+				.where('commission_session.held_on', '<=', asOf!)
+				.where(({ ref }) => noFicheOrInPlanBy(ref('agenda_item.fiche_id'), asOf!))
+		)
 		.execute();
 }

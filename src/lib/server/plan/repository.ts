@@ -1,5 +1,10 @@
 import type { Executor } from '../db';
-import type { ExpressionBuilder, RawBuilder } from 'kysely';
+import {
+	expressionBuilder,
+	type Expression,
+	type ExpressionBuilder,
+	type RawBuilder
+} from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { RichText } from '../../utils/rich-text';
 import { flattenRichText } from '../../utils/rich-text';
@@ -168,13 +173,57 @@ export async function listPlanEvents(db: Executor): Promise<PlanEvent[]> {
 }
 
 // With `asOf` (an edition prepared for a past year), the readers below leave out what was added
-// to the plan after that day (`inPlanBy`).
+// to the plan after that day (`inPlanBy`). An axis, an orientation or an objective added later
+// stays when something that was in the plan then now lies under it (an orientation of 2019 moved
+// in 2020 under an axis added in 2020): no fiche of the edition is left without its place.
+
+function objectiveInPlanBy(id: Expression<number>, day: string) {
+	const eb = expressionBuilder<Database>();
+	return eb.or([
+		inPlanBy('objective', id, day),
+		eb.exists(
+			eb
+				.selectFrom('fiche as kept_fiche')
+				.select('kept_fiche.id')
+				.where('kept_fiche.objective_id', '=', id)
+				.where(({ ref }) => inPlanBy('fiche', ref('kept_fiche.id'), day))
+		)
+	]);
+}
+
+function orientationInPlanBy(id: Expression<number>, day: string) {
+	const eb = expressionBuilder<Database>();
+	return eb.or([
+		inPlanBy('orientation', id, day),
+		eb.exists(
+			eb
+				.selectFrom('objective as kept_objective')
+				.select('kept_objective.id')
+				.where('kept_objective.orientation_id', '=', id)
+				.where(({ ref }) => objectiveInPlanBy(ref('kept_objective.id'), day))
+		)
+	]);
+}
+
+function axisInPlanBy(id: Expression<number>, day: string) {
+	const eb = expressionBuilder<Database>();
+	return eb.or([
+		inPlanBy('axis', id, day),
+		eb.exists(
+			eb
+				.selectFrom('orientation as kept_orientation')
+				.select('kept_orientation.id')
+				.where('kept_orientation.axis_id', '=', id)
+				.where(({ ref }) => orientationInPlanBy(ref('kept_orientation.id'), day))
+		)
+	]);
+}
 
 export async function listAxes(db: Executor, asOf?: string): Promise<AxisRef[]> {
 	return db
 		.selectFrom('axis')
 		.select(['code', 'short_name as shortName', 'label', 'position'])
-		.$if(asOf !== undefined, (q) => q.where(({ ref }) => inPlanBy('axis', ref('axis.id'), asOf!)))
+		.$if(asOf !== undefined, (q) => q.where(({ ref }) => axisInPlanBy(ref('axis.id'), asOf!)))
 		.orderBy('position')
 		.execute();
 }
@@ -185,7 +234,7 @@ export async function listOrientations(db: Executor, asOf?: string): Promise<Ori
 		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
 		.select(['orientation.code', 'axis.code as axis', 'orientation.label', 'orientation.position'])
 		.$if(asOf !== undefined, (q) =>
-			q.where(({ ref }) => inPlanBy('orientation', ref('orientation.id'), asOf!))
+			q.where(({ ref }) => orientationInPlanBy(ref('orientation.id'), asOf!))
 		)
 		.orderBy('orientation.position')
 		.execute();
@@ -202,7 +251,7 @@ export async function listObjectives(db: Executor, asOf?: string): Promise<Objec
 			'objective.synthesis_label as synthesisLabel'
 		])
 		.$if(asOf !== undefined, (q) =>
-			q.where(({ ref }) => inPlanBy('objective', ref('objective.id'), asOf!))
+			q.where(({ ref }) => objectiveInPlanBy(ref('objective.id'), asOf!))
 		)
 		.orderBy('objective.number')
 		.execute();
