@@ -32,7 +32,7 @@ describe('parseForm', () => {
 	});
 
 	it('reads a value that shows nothing (characters without width) as empty, and keeps them in text', () => {
-		const invisible = '\u200b\u2060 \ufeff\u00ad\u200c\u200d';
+		const invisible = '\u200b\u2060 \ufeff\u00ad\u200c\u200d\u200e\u200f\u061c\u034f\u2800\u3164';
 		const blank = parseForm(
 			form([
 				['title', invisible],

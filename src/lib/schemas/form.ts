@@ -3,15 +3,19 @@ import { formatNumber } from '../utils/format';
 
 export type FieldErrors = Record<string, string>;
 
-/** Characters that show nothing: zero-width space and joiners, word joiner, byte order mark, soft hyphen. */
-const WIDTHLESS = /[\u00AD\u200B-\u200D\u2060\uFEFF]/;
+/**
+ * Characters that show nothing: Unicode's « default ignorable » ones (zero-width space and joiners,
+ * word joiner, byte order mark, soft hyphen, the left-to-right and right-to-left marks that pasted
+ * text often carries…), and the braille blank.
+ */
+const WIDTHLESS = /[\p{Default_Ignorable_Code_Point}\u2800]/u;
 
 /**
  * Whether a text shows nothing: made of spaces and of characters without width only (pasted from
  * a word processor or a web page). Such a text is no title, name, reason or decision.
  */
 export function showsNothing(text: string): boolean {
-	return text.replace(new RegExp(WIDTHLESS, 'g'), '').trim() === '';
+	return text.replace(new RegExp(WIDTHLESS, 'gu'), '').trim() === '';
 }
 
 /**

@@ -185,9 +185,11 @@ describe('the status a partner reports', () => {
 		expect(parse('a_lancer', '40 %').errors.progress).toMatch(/^Une fiche à lancer n’a pas/);
 		// Told at once with the form's other problems.
 		expect(Object.keys(parse('realisee', '30', '').errors).sort()).toEqual(['done', 'progress']);
-		// Agreeing, or the advancement left empty: accepted.
+		// Agreeing, or the advancement left empty but under « Réalisée »: accepted.
 		expect(parse('realisee', '100').input?.progress).toBe(100);
-		expect(parse('realisee', '').input?.progress).toBeNull();
+		expect(parse('realisee', '').errors.progress).toBe(
+			'Une fiche réalisée est avancée à 100\u202f% : indiquez 100 dans l’avancement.'
+		);
 		expect(parse('a_lancer', '0').input?.progress).toBe(0);
 		expect(parse('suspendue', '30').input?.progress).toBe(30);
 		// An advancement refused on its own keeps its own message.

@@ -65,12 +65,18 @@ const progressField = z
 	);
 
 /**
- * An advancement the status contradicts (« Réalisée » at 30 %, « À lancer » at 40 %): its
- * message, told on the advancement; null when they agree or either is refused on its own.
+ * An advancement the status contradicts (« Réalisée » at 30 %, or left empty, which keeps the
+ * fiche's last one; « À lancer » at 40 %): its message, told on the advancement; null when they
+ * agree or either is refused on its own.
  */
 function progressContradiction(status: string, progress: string): string | null {
 	const read = progressField.safeParse(progress);
-	if (!read.success || read.data === null) return null;
+	if (!read.success) return null;
+	// Left empty, the fiche would keep its last advancement (30 %) under « réalisée ».
+	if (read.data === null)
+		return status === 'realisee'
+			? 'Une fiche réalisée est avancée à 100\u202f% : indiquez 100 dans l’avancement.'
+			: null;
 	if (status === 'realisee' && read.data < 100)
 		return 'Une fiche réalisée est avancée à 100\u202f% : corrigez l’avancement, ou choisissez le statut « En cours ».';
 	if (status === 'a_lancer' && read.data > 0)

@@ -4,7 +4,7 @@ import { formatNumber } from '../../utils/format';
 import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
-import { editedFiche, insertAdmin } from './testing';
+import { abandonFiche, editedFiche, insertAdmin } from './testing';
 import { listPriorityHistory } from '../commission/repository';
 import { findFicheByCode, listFiches } from '../plan/repository';
 import { ficheFormValues } from './fiche-form';
@@ -364,6 +364,9 @@ describe('code allocation', () => {
 			'La fiche 4-2 porte déjà ce titre : rien n’a été ajouté (un envoi précédent l’a peut-être créée). Pour une autre fiche, donnez-lui un autre titre.';
 		expect(second).toEqual({ ok: false, status: 409, message, fieldErrors: { title: message } });
 		expect(await findFicheState(db, '4-3')).toBeUndefined();
+		// Abandoned, its title may be given to a fiche started afresh.
+		expect((await abandonFiche(db, admin, '4-2')).ok).toBe(true);
+		expect(await createFiche(db, admin, input, null)).toEqual({ ok: true, value: { code: '4-3' } });
 	});
 
 	it('gives the number after the highest ever given in the objective', () => {

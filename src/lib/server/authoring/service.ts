@@ -948,8 +948,9 @@ export async function createFiche(
 			});
 		// The same form sent twice (Back then send again, two tabs, a double click without script)
 		// would add two public fiches, whose codes are never given again.
+		// An abandoned fiche's title may be taken again (a fiche started afresh).
 		const twin = (await listFiches(trx)).find(
-			(f) => foldForMatching(f.title) === foldForMatching(input.title)
+			(f) => f.status !== 'abandonnee' && foldForMatching(f.title) === foldForMatching(input.title)
 		);
 		if (twin) {
 			const message = `La fiche ${twin.code} porte déjà ce titre : rien n’a été ajouté (un envoi précédent l’a peut-être créée). Pour une autre fiche, donnez-lui un autre titre.`;
