@@ -43,9 +43,22 @@ function richJson(cell: string): string {
 export async function listRetiredOrganisations(db: Executor): Promise<RetiredOrganisation[]> {
 	return db
 		.selectFrom('organisation')
-		.select(['slug', 'name'])
-		.where('retired_at', 'is not', null)
-		.orderBy('slug')
+		.select((eb) => [
+			'organisation.slug',
+			'organisation.name',
+			// Merged into another, its name is one of that other's former names.
+			eb
+				.selectFrom('organisation_alias as alias')
+				.innerJoin('organisation as kept', 'kept.id', 'alias.organisation_id')
+				.select('kept.name')
+				.whereRef('alias.name', '=', 'organisation.name')
+				.whereRef('kept.id', '!=', 'organisation.id')
+				.where('kept.retired_at', 'is', null)
+				.limit(1)
+				.as('mergedInto')
+		])
+		.where('organisation.retired_at', 'is not', null)
+		.orderBy('organisation.slug')
 		.execute();
 }
 

@@ -226,12 +226,14 @@ export function diffPlans(
 			.filter((o) => current.organisations.some((c) => c.slug === o.slug && c.name !== o.name))
 			.map((o) => o.slug)
 	);
+	// A retired organisation still named on a fiche is named by its name too, not its identifier.
 	const namesOf = (model: PlanModel) =>
-		new Map(
-			model.organisations.map(
+		new Map([
+			...(model.retiredOrganisations ?? []).map((o) => [o.slug, o.name] as const),
+			...model.organisations.map(
 				(o) => [o.slug, renamed.has(o.slug) ? `${o.name} (${o.slug})` : o.name] as const
 			)
-		);
+		]);
 	const currentNames = namesOf(current);
 	const nextNames = namesOf(next);
 	const relations = (model: PlanModel, code: string) => {

@@ -8,7 +8,7 @@ import { findFicheByCode } from '../plan/repository';
 import { loadPlanModel } from './import-repository';
 import { diffPlans } from './plan-diff';
 import { applyPlanImport, exportPlanWorkbook, previewPlanImport } from './plan-import';
-import { createFiche, retireOrganisation } from './service';
+import { createFiche, mergeOrganisations, retireOrganisation } from './service';
 import { insertAdmin } from './testing';
 
 async function edit(
@@ -96,6 +96,40 @@ describe('plan workbook round trip', () => {
 		const after = await loadPlanModel(db);
 		expect(after.organisations.map((o) => o.slug)).not.toContain('cdg46');
 		expect(after.people.filter((p) => p.organisation === 'cdg46').length).toBeGreaterThan(0);
+		// Named on another fiche, it is refused: it stays where it was and goes nowhere else.
+		const added = await edit(bytes, (w) => {
+			w.getWorksheet('Porteurs et partenaires')!.addRow(['14-1', 'Partenaire', 'CDG46']);
+		});
+		expect((await previewPlanImport(db, added)).problems).toEqual([
+			'Feuille « Porteurs et partenaires », fiche 14-1 (partenaire) : l’organisation « CDG46 » est retirée du plan : nommez une organisation de la feuille « Organisations », ou remettez-la dans cette feuille pour la rendre au plan.'
+		]);
+	});
+
+	it('an organisation merged into another, named on a fiche: refused, naming the one it went into', async () => {
+		const admin = await insertAdmin(db);
+		const [ars, cdg] = await Promise.all(
+			['ars', 'cdg46'].map((slug) =>
+				db
+					.selectFrom('organisation')
+					.select(['id', 'version', 'name'])
+					.where('slug', '=', slug)
+					.executeTakeFirstOrThrow()
+			)
+		);
+		const merged = await mergeOrganisations(
+			db,
+			admin,
+			ars!.id,
+			{ version: ars!.version, into: cdg!.id, reason: 'Regroupement', decisionId: null },
+			null
+		);
+		expect(merged.ok).toBe(true);
+		const added = await edit(await exportPlanWorkbook(db), (w) => {
+			w.getWorksheet('Porteurs et partenaires')!.addRow(['14-1', 'Partenaire', ars!.name]);
+		});
+		expect((await previewPlanImport(db, added)).problems).toEqual([
+			`Feuille « Porteurs et partenaires », fiche 14-1 (partenaire) : l’organisation « ${ars!.name} » a été fusionnée dans « ${cdg!.name} » : nommez celle-ci.`
+		]);
 	});
 
 	it('a latest value edited in the workbook is said to be ignored, not « identique »', async () => {

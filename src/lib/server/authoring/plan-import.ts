@@ -130,6 +130,30 @@ function recodedFiches(
 	});
 }
 
+/**
+ * A retired organisation stays on the fiches that named it (the export names it there, and an
+ * unchanged workbook reads back as it was), but is given to no other fiche or role: such a row
+ * would bring it back on the public pages, and one merged into another apart from it again.
+ */
+function retiredOrganisationProblems(current: PlanModel, model: PlanModel): string[] {
+	const listed = new Set(model.organisations.map((o) => o.slug));
+	const retired = new Map(
+		(model.retiredOrganisations ?? []).filter((o) => !listed.has(o.slug)).map((o) => [o.slug, o])
+	);
+	const had = new Set(current.people.map((p) => `${p.fiche} ${p.role} ${p.organisation}`));
+	return model.people
+		.filter(
+			(p) => retired.has(p.organisation) && !had.has(`${p.fiche} ${p.role} ${p.organisation}`)
+		)
+		.map((p) => {
+			const organisation = retired.get(p.organisation)!;
+			const why = organisation.mergedInto
+				? `a été fusionnée dans « ${organisation.mergedInto} » : nommez celle-ci`
+				: `est retirée du plan : nommez une organisation de la feuille « ${SHEETS.organisations.name} », ou remettez-la dans cette feuille pour la rendre au plan`;
+			return `Feuille « ${SHEETS.people.name} », fiche ${p.fiche} (${p.role === 'owner' ? 'porteur' : 'partenaire'}) : l’organisation « ${organisation.name} » ${why}.`;
+		});
+}
+
 async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const empty = {
 		model: null as unknown as PlanModel,
@@ -183,6 +207,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		changes: diff.changes,
 		problems: [
 			...diff.problems.map(capitalised),
+			...retiredOrganisationProblems(current, reading.model),
 			...(await indicatorKindProblems(db, reading.model, diff.changes)),
 			...(await changedSinceExport(db, reading.exportedRevision, diff.changes))
 		],

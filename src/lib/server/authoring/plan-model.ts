@@ -28,6 +28,8 @@ export interface PlanModel {
 export interface RetiredOrganisation {
 	slug: string;
 	name: string;
+	/** The organisation it was merged into, when it was. */
+	mergedInto?: string | null;
 }
 
 export interface PlanInfo {
