@@ -320,6 +320,25 @@ describe('organisations', () => {
 			.where('organisation_id', '=', kept.id)
 			.execute();
 		expect(moved).toHaveLength(updatesBefore.length);
+		// A tab opened on it before the merge renames it no more.
+		const renamed = await editOrganisation(
+			db,
+			admin,
+			absorbed.id,
+			{
+				version: absorbed.version,
+				name: 'Un autre nom',
+				fullName: null,
+				kind: absorbed.kind,
+				...WHY
+			},
+			null
+		);
+		expect(renamed).toEqual({
+			ok: false,
+			status: 409,
+			message: `L’organisation « ${absorbed.name} » a été fusionnée dans « ${kept.name} » : elle ne se modifie plus. Rien n’a été enregistré ; modifiez « ${kept.name} » s’il y a lieu.`
+		});
 		// 1-2 had both as owners: one fiche revision says so.
 		const fiche = (await findFicheByCode(db, '1-2'))!;
 		expect(fiche.owners.map((o) => o.slug)).toEqual(['lot-numerique', 'lot-numerique']);

@@ -84,6 +84,7 @@ import {
 	findAdminOrganisation,
 	findOrganisationNamed,
 	insertOrganisation,
+	listAdminOrganisations,
 	listFichesWithTwoOpenUpdates,
 	listOrganisationFicheIds,
 	moveOrganisationRecords,
@@ -713,6 +714,18 @@ export async function editOrganisation(
 	return db.transaction().execute(async (trx) => {
 		const current = await findAdminOrganisation(trx, id);
 		if (!current) return refuse(404, 'Cette organisation n’existe pas.');
+		// Merged into another (maybe in another tab meanwhile): its name is now that one's former
+		// name, and renaming it would list it apart again.
+		const into = current.retiredAt
+			? (await listAdminOrganisations(trx)).find(
+					(o) => o.id !== id && o.retiredAt === null && o.aliases.includes(current.name)
+				)
+			: undefined;
+		if (into)
+			return refuse(
+				409,
+				`L’organisation « ${current.name} » a été fusionnée dans « ${into.name} » : elle ne se modifie plus. Rien n’a été enregistré ; modifiez « ${into.name} » s’il y a lieu.`
+			);
 		if (current.version !== input.version) {
 			if (!input.shown) return refuse(409, ORGANISATION_CONFLICT);
 			const changes = organisationChanges(shownReadable(input.shown), {
