@@ -62,21 +62,34 @@ function identity(form: HTMLFormElement): string {
 	return `${form.getAttribute('action') ?? ''}#${form.id}`;
 }
 
-/** `use:warnOnLeave`: asks before leaving the page while the form holds unsent typing. */
-export function warnOnLeave(form: HTMLFormElement) {
+/**
+ * `use:warnOnLeave`: asks before leaving the page while the form holds unsent typing.
+ * `use:warnOnLeave={key}`: the same form shows another record when `key` changes (the page of
+ * another draft): what it shows then is its new reference.
+ */
+export function warnOnLeave(form: HTMLFormElement, key?: unknown) {
+	let showing = key;
 	listenForDroppingLinks();
 	const state: Watched = { initial: values(form), touched: false, sent: false };
 	watched.set(form, state);
 	// Once the page's script has settled (fields it shows or hides on mount), the form as shown.
-	requestAnimationFrame(() => {
-		if (!state.touched) state.initial = values(form);
-	});
+	const settle = () =>
+		requestAnimationFrame(() => {
+			if (!state.touched) state.initial = values(form);
+		});
+	settle();
 	const onTyping = () => (state.touched = true);
 	const onSubmit = () => (state.sent = true);
 	form.addEventListener('input', onTyping);
 	form.addEventListener('change', onTyping);
 	form.addEventListener('submit', onSubmit);
 	return {
+		update(next?: unknown) {
+			if (next === showing) return;
+			showing = next;
+			state.touched = false;
+			settle();
+		},
 		destroy() {
 			watched.delete(form);
 			gone.set(form, state);
