@@ -12,6 +12,7 @@ const sitting: SittingRecord = {
 	source: null,
 	closedAt: '2026-11-20T17:00:00.000Z',
 	closedBy: 'Claude Commission',
+	convenedAt: null,
 	attendees: [{ id: 1, name: 'Claude Commission', guest: false }],
 	items: []
 };

@@ -68,6 +68,8 @@ export interface SittingRecord {
 	source: string | null;
 	closedAt: string | null;
 	closedBy: string | null;
+	/** When its convocation last left (ms), null before any. */
+	convenedAt: number | null;
 	attendees: { id: number; name: string; guest: boolean }[];
 	items: AgendaItemRecord[];
 }
@@ -126,7 +128,8 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 			's.state',
 			's.source',
 			's.closed_at as closedAt',
-			'closer.name as closedBy'
+			'closer.name as closedBy',
+			's.convened_at as convenedAt'
 		])
 		.where('s.id', '=', id)
 		.executeTakeFirst();

@@ -9,6 +9,7 @@ import {
 	createSitting,
 	deleteSitting
 } from '../commission/service';
+import { findSitting } from '../commission/repository';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
 import { conveneSitting, DIGEST_EVERY_MS, sendSubmissionDigest } from './notifications';
@@ -205,6 +206,35 @@ describe('notifications', () => {
 		expect(toMember.mail.text).toContain(
 			'La commission des usages numériques se réunit le 1er\u00a0mars\u00a02026 (Cahors).'
 		);
+	});
+
+	it('sends a convocation pressed twice from one page once; pressed again on the page read anew, again', async () => {
+		const created = await createSitting(
+			db,
+			member,
+			{ heldOn: '2026-03-01', startsAt: null, place: 'Cahors', title: 'Séance' },
+			null
+		);
+		if (!created.ok) throw new Error('no sitting');
+		const id = created.value.id;
+		await addAgendaFiches(db, member, id, ['9-1'], null);
+		// Twenty presses at once from a page that showed no convocation sent.
+		const presses = await Promise.all(
+			Array.from({ length: 20 }, () => conveneSitting(db, member, id, null, clock, null))
+		);
+		expect(presses.filter((p) => p.ok)).toHaveLength(1);
+		const refused = presses.find((p) => !p.ok);
+		expect(refused).toMatchObject({ ok: false, status: 409 });
+		expect(!refused!.ok && refused!.message).toMatch(
+			/^La convocation est partie le .* : elle n’a pas été envoyée une seconde fois\./
+		);
+		expect(
+			(await deliver()).filter((m) => m.envelopeTo[0] === 'claude@commission.fr')
+		).toHaveLength(1);
+		// The page read again shows when it left: sent again on purpose, it goes.
+		const sent = (await findSitting(db, id))!.convenedAt;
+		expect(sent).toBe(clock);
+		expect((await conveneSitting(db, member, id, null, clock + 60_000, sent)).ok).toBe(true);
 	});
 
 	it('counts apart, not as convened, those who turned the commission’s messages off', async () => {

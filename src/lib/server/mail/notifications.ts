@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
-import { formatDate, pluralize } from '../../utils/format';
+import { formatDate, formatMoment, pluralize } from '../../utils/format';
 import type { User } from '../auth/users';
 import { ok, refuse, type Result } from '../result';
 import {
@@ -114,13 +114,26 @@ export async function conveneSitting(
 	user: User,
 	sittingId: number,
 	clientAddress: string | null,
-	now = Date.now()
+	now = Date.now(),
+	/** When the page showed the last convocation as sent (null: never); undefined: not checked. */
+	shownConvenedAt?: number | null
 ): Promise<Result<{ members: number; partners: number; optedOut: number }>> {
 	return db.transaction().execute(async (trx) => {
 		const sitting = await findSittingForNotice(trx, sittingId);
 		if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
 		if (sitting.state === 'closed')
 			return refuse(409, 'Cette séance est close : il n’y a plus personne à convoquer.');
+		// The same press sent twice (a double click without script, Back then send, two tabs, two
+		// members): the convocation that left meanwhile is not sent again unseen.
+		if (
+			shownConvenedAt !== undefined &&
+			sitting.convenedAt !== null &&
+			sitting.convenedAt !== shownConvenedAt
+		)
+			return refuse(
+				409,
+				`La convocation est partie le ${formatMoment(sitting.convenedAt)}, après l’ouverture de cette page (un autre onglet ou un autre membre) : elle n’a pas été envoyée une seconde fois. Pour l’envoyer de nouveau, appuyez encore sur « Envoyer la convocation ».`
+			);
 		// Those who turned the commission's messages off get none: counted apart, not as convened.
 		const written = { members: 0, partners: 0, optedOut: 0 };
 		const count = (id: number | null, who: 'members' | 'partners') => {

@@ -191,7 +191,20 @@ const DELETE_UNCONFIRMED =
 export const actions: Actions = {
 	convene: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const result = await conveneSitting(c.db, c.user, c.id, c.address);
+		// When the page showed the last convocation as sent: a second press sent unseen is refused.
+		const shown = c.form.get('convened_at');
+		const result = await conveneSitting(
+			c.db,
+			c.user,
+			c.id,
+			c.address,
+			Date.now(),
+			shown === ''
+				? null
+				: typeof shown === 'string' && /^\d{1,15}$/.test(shown)
+					? Number(shown)
+					: undefined
+		);
 		if (!result.ok) return refusal(result);
 		const { members, partners, optedOut } = result.value;
 		const to = `${pluralize(members, 'membre', 'membres')} de la commission et ${pluralize(partners, 'partenaire concerné', 'partenaires concernés')}`;
