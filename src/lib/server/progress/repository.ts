@@ -73,6 +73,8 @@ export interface ProgressUpdateRecord {
 	reviewerName: string | null;
 	updatedAt: string | null;
 	updatedByName: string | null;
+	/** Who last saved it (null before any save in the portal). */
+	updatedBy: number | null;
 	submittedAt: string | null;
 	lastPostKey: string | null;
 	measurements: {
@@ -116,6 +118,7 @@ function updateQuery(db: Executor) {
 			'reviewer.name as reviewerName',
 			'u.updated_at as updatedAt',
 			'editor.name as updatedByName',
+			'u.updated_by as updatedBy',
 			'u.submitted_at as submittedAt',
 			'u.last_post_key as lastPostKey'
 		]);

@@ -115,6 +115,24 @@ describe('saveProgressUpdate', () => {
 		expect(await count()).toBe(9 + 1);
 	});
 
+	it('tells an account refused over its own save in another tab that it was itself', async () => {
+		const id = await created(cdg, '1-2', { intent: 'draft' });
+		const save = (done: string) =>
+			saveProgressUpdate(
+				db,
+				cdg,
+				'1-2',
+				id,
+				progressInput({ intent: 'draft', version: 1, done }),
+				null
+			);
+		expect((await save('Premier onglet')).ok).toBe(true);
+		const ownTab = await save('Second onglet');
+		expect(!ownTab.ok && ownTab.message).toMatch(
+			/^Vous avez enregistré cette mise à jour dans un autre onglet pendant que vous la modifiiez\./
+		);
+	});
+
 	it('refuses the second of two concurrent edits of the same draft and says what changed', async () => {
 		const id = await created(cdg, '1-2', { intent: 'draft' });
 		const saved = await saveProgressUpdate(
@@ -137,6 +155,7 @@ describe('saveProgressUpdate', () => {
 		expect(late).toMatchObject({ ok: false, status: 409 });
 		if (late.ok) return;
 		expect(late.message).toContain('Partenaire paul@cdg46.fr a enregistré cette mise à jour');
+
 		expect(late.stored?.version).toBe(2);
 		expect(late.changes).toEqual(
 			expect.arrayContaining([

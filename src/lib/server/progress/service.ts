@@ -371,13 +371,16 @@ async function save(
 		// The form accepted last, posted again (Back then submit, double click): not a conflict.
 		if (current.lastPostKey !== null && current.lastPostKey === input.submissionKey)
 			return repeated(current);
-		const who = current.updatedByName ?? 'Une autre personne';
+		// Saved by this very account: from another tab or window, said as such.
+		const self = current.updatedBy === user.id;
+		const who = self ? 'Vous avez' : `${current.updatedByName ?? 'Une autre personne'} a`;
+		const elsewhere = self ? ' dans un autre onglet' : '';
 		const message =
 			current.state === 'validated'
 				? 'Cette mise à jour a été validée et publiée entre-temps par Lot numérique : elle ne peut plus être modifiée. Votre saisie est conservée ci-dessous, à côté de la version publiée ; pour compléter, créez une nouvelle mise à jour.'
 				: current.state === 'submitted'
-					? `${who} a soumis cette mise à jour à Lot numérique${current.submittedAt ? ` le ${formatDate(current.submittedAt)}` : ''} pendant que vous la modifiiez. Rien n’a été écrasé : votre saisie est conservée ci-dessous, à côté de la version soumise.`
-					: `${who} a enregistré cette mise à jour pendant que vous la modifiiez. Rien n’a été écrasé : votre saisie est conservée ci-dessous, à côté de la version enregistrée.`;
+					? `${who} soumis cette mise à jour à Lot numérique${current.submittedAt ? ` le ${formatDate(current.submittedAt)}` : ''}${elsewhere} pendant que vous la modifiiez. Rien n’a été écrasé : votre saisie est conservée ci-dessous, à côté de la version soumise.`
+					: `${who} enregistré cette mise à jour${elsewhere} pendant que vous la modifiiez. Rien n’a été écrasé : votre saisie est conservée ci-dessous, à côté de la version enregistrée.`;
 		return refuseWith(
 			current,
 			message,
