@@ -39,6 +39,19 @@ describe('server-drawn line chart', () => {
 		).toBeGreaterThan(large.plot.left);
 	});
 
+	it('marks a count’s scale at whole numbers only (10 communes: 0, 2, 4, 6, 8, 10)', () => {
+		const ten = lineGeometry([{ date: '2019-06-30', value: 10 }], null, { whole: true });
+		expect(ten.yTicks.map((t) => t.value)).toEqual([0, 2, 4, 6, 8, 10]);
+		const three = lineGeometry([{ date: '2019-06-30', value: 2.3 }], null, { whole: true });
+		expect(three.yTicks.map((t) => t.value)).toEqual([0, 1, 2, 3, 4, 5]);
+		const yes = lineGeometry([{ date: '2019-06-30', value: 1 }], null, { whole: true });
+		expect(yes.yTicks.map((t) => t.value)).toEqual([0, 1]);
+		// Any number: quarters, as before.
+		expect(
+			lineGeometry([{ date: '2019-06-30', value: 10 }], null).yTicks.map((t) => t.value)
+		).toEqual([0, 2.5, 5, 7.5, 10]);
+	});
+
 	it('keeps the target in view even above every value, and one value in the middle', () => {
 		const g = lineGeometry([{ date: '2019-06-30', value: 40 }], 340);
 		expect(g.yTicks.at(-1)!.value).toBe(500);

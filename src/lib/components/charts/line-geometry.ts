@@ -31,20 +31,31 @@ const LABEL_GAP = 8;
 const MIN_LABEL_GAP = 90;
 const MAX_X_LABELS = 6;
 
-/** The smallest of 1, 2, 2.5, 5 × 10ⁿ that is at least `value` (and at least 1). */
-export function roundMaximum(value: number): number {
+/**
+ * The smallest of 1, 2, 2.5, 5 × 10ⁿ that is at least `value` (and at least 1); for whole numbers
+ * (a count), without 2.5 below 10 (a scale of communes has no 2,5).
+ */
+export function roundMaximum(value: number, whole = false): number {
 	if (!(value > 1)) return 1;
 	const magnitude = 10 ** Math.floor(Math.log10(value));
-	for (const step of [1, 2, 2.5, 5, 10]) if (step * magnitude >= value) return step * magnitude;
+	const steps = whole && magnitude < 10 ? [1, 2, 5, 10] : [1, 2, 2.5, 5, 10];
+	for (const step of steps) if (step * magnitude >= value) return step * magnitude;
 	return 10 * magnitude;
+}
+
+/** The scale's marks as fractions of its maximum: quarters, or for whole numbers whole steps. */
+function tickFractions(max: number, whole: boolean): number[] {
+	const parts = whole ? ([4, 5, 2, 3, 1].find((n) => max % n === 0) ?? 1) : 4;
+	return Array.from({ length: parts + 1 }, (_, i) => i / parts);
 }
 
 export function lineGeometry(
 	values: { date: string; value: number }[],
-	target: number | null
+	target: number | null,
+	{ whole = false }: { whole?: boolean } = {}
 ): LineGeometry {
-	const max = roundMaximum(Math.max(0, target ?? 0, ...values.map((v) => v.value)));
-	const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({
+	const max = roundMaximum(Math.max(0, target ?? 0, ...values.map((v) => v.value)), whole);
+	const ticks = tickFractions(max, whole).map((f) => ({
 		value: f * max,
 		label: formatNumber(f * max)
 	}));
