@@ -3,7 +3,7 @@ import { lineGeometry, roundMaximum } from './line-geometry';
 
 describe('server-drawn line chart', () => {
 	it('rounds the scale up to 1, 2, 2.5 or 5 times a power of ten', () => {
-		expect([0, 0.4, 1, 3, 24, 25, 26, 80, 101, 4200].map(roundMaximum)).toEqual([
+		expect([0, 0.4, 1, 3, 24, 25, 26, 80, 101, 4200].map((v) => roundMaximum(v))).toEqual([
 			1, 1, 1, 5, 25, 25, 50, 100, 200, 5000
 		]);
 	});
