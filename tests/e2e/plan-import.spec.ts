@@ -123,6 +123,8 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 	cell.value = `${String(cell.value)}\n${ADDED}`;
 	await upload(page, 'plan-modifie.xlsx', edited);
 	await expect(page.getByRole('heading', { name: 'Ce que l’import changerait' })).toBeVisible();
+	// The page the browser's post answers: the result's heading has the focus (it is read).
+	await expect(page.getByRole('heading', { name: 'Ce que l’import changerait' })).toBeFocused();
 	await expect(page.getByText('1 élément, 1 champ.')).toBeVisible();
 	const change = page.getByRole('listitem').filter({ hasText: /^Fiche 2-1 — / });
 	await expect(change.getByRole('heading', { level: 3 })).toHaveText(/ modifiée$/);
@@ -152,6 +154,9 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 	await page.getByRole('button', { name: 'Appliquer ces modifications' }).click();
 	await expect(page.getByText('Indiquez la raison de cet import en quelques mots')).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'Ce que l’import changerait' })).toBeVisible();
+	// The confirmation is drawn anew with the answer: the refused field still takes the focus.
+	await expect(reason).toBeFocused();
+	await expect(reason).toHaveAccessibleDescription(/Indiquez la raison de cet import/);
 	await expectNoAxeViolations(page);
 
 	await page

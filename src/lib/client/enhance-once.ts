@@ -162,7 +162,11 @@ function focusRefusal(form: HTMLFormElement): void {
 		summary.focus();
 		return;
 	}
-	const invalid = form.querySelector('[aria-invalid="true"]');
+	// The form may have been drawn anew with the answer (the plan import's confirmation): the
+	// page's first refused field then.
+	const invalid = (
+		form.isConnected ? form : (document.querySelector('main') ?? document.body)
+	).querySelector('[aria-invalid="true"]');
 	if (invalid instanceof HTMLElement) {
 		invalid.focus();
 		return;
