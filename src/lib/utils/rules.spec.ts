@@ -12,8 +12,13 @@ describe('staleness rule (« aucune mise à jour depuis 6 mois »)', () => {
 		expect(isStale(fiche('2026-06-30'), '2026-06-30')).toBe(false);
 	});
 
-	it('holds a fiche never updated as stale', () => {
+	it('holds a fiche never updated as stale, unless it was added to the plan less than six months ago', () => {
 		expect(isStale(fiche(null), '2019-01-01')).toBe(true);
+		const added = (addedAt: string) => ({ ...fiche(null), addedAt });
+		// Added on 4 December 2026 in Paris (23:30 UTC on the 3rd is 00:30 on the 4th there).
+		expect(isStale(added('2026-12-03T23:30:00.000Z'), '2026-12-04')).toBe(false);
+		expect(isStale(added('2026-12-03T23:30:00.000Z'), '2027-06-04')).toBe(false);
+		expect(isStale(added('2026-12-03T23:30:00.000Z'), '2027-06-05')).toBe(true);
 	});
 
 	it('never holds an abandoned fiche as stale: nothing is asked of it', () => {

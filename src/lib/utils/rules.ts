@@ -1,7 +1,7 @@
 // The portal's rules that more than one page applies: one home for each, so that a page and the
 // sentence that explains it never disagree.
 
-import { shiftDay } from './dates';
+import { parisDate, shiftDay } from './dates';
 
 /** A fiche is « sans mise à jour depuis 6 mois » after this many days without a validated update. */
 export const STALE_AFTER_DAYS = 182;
@@ -12,15 +12,17 @@ export function asksNothingOf(fiche: { status: string }): boolean {
 }
 
 /**
- * No validated update for six months before `asOf` ("YYYY-MM-DD"), or none ever — never said of a
- * fiche of which nothing is asked.
+ * No validated update for six months before `asOf` ("YYYY-MM-DD"), or none ever since the fiche
+ * was added to the plan (`addedAt`, a UTC timestamp; null for the plan's first fiches) — never
+ * said of a fiche of which nothing is asked, nor of one added less than six months ago.
  */
 export function isStale(
-	fiche: { status: string; lastUpdate: string | null },
+	fiche: { status: string; lastUpdate: string | null; addedAt?: string | null },
 	asOf: string
 ): boolean {
 	if (asksNothingOf(fiche)) return false;
-	return fiche.lastUpdate === null || fiche.lastUpdate < shiftDay(asOf, STALE_AFTER_DAYS);
+	const since = fiche.lastUpdate ?? (fiche.addedAt ? parisDate(new Date(fiche.addedAt)) : null);
+	return since === null || since < shiftDay(asOf, STALE_AFTER_DAYS);
 }
 
 // Page bounds: how much of the history a page shows (the open data has it all), shared by the

@@ -80,6 +80,22 @@ export function noFicheOrInPlanBy(ficheId: Expression<number | null>, day: strin
 	return eb.or([eb(ficheId, 'is', null), inPlanBy('fiche', ficheId, day)]);
 }
 
+/**
+ * When a fiche was added to the plan (its « created » revision, in the portal or by an import), as
+ * a UTC timestamp; null for a fiche of the plan's first load.
+ */
+export function ficheAddedAt(ficheId: Expression<number>) {
+	const eb = expressionBuilder<Database>();
+	return eb
+		.selectFrom('plan_revision as addition')
+		.select('addition.created_at')
+		.where('addition.entity', '=', 'fiche')
+		.where('addition.entity_id', '=', ficheId)
+		.where('addition.action', '=', 'created')
+		.where(({ ref }) => apartFromPlanLoad(ref('addition.created_at')))
+		.limit(1);
+}
+
 /** The plan's last revision (0 before any): a workbook exported now holds every change up to it. */
 export async function latestRevisionId(db: Executor): Promise<number> {
 	const row = await db

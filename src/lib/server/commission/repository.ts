@@ -4,7 +4,7 @@ import { asksNothingOf, isStale } from '../../utils/rules';
 import { parisDate } from '../../utils/dates';
 import { countIndicatorsWithoutValue } from '../progress/repository';
 import { fichesInPlan } from '../plan/repository';
-import { apartFromPlanLoad } from '../authoring/revisions-repository';
+import { apartFromPlanLoad, ficheAddedAt } from '../authoring/revisions-repository';
 import type { Database, DecisionKind, FicheStatus, Opinion, SittingState } from '../db/schema';
 
 /**
@@ -342,6 +342,7 @@ export async function listFicheFlags(db: Executor, asOf: string): Promise<FicheF
 			'fiche.priority',
 			'fiche.status',
 			'fiche.last_update as lastUpdate',
+			ficheAddedAt(eb.ref('fiche.id')).as('addedAt'),
 			countIndicatorsWithoutValue(eb).as('neverMeasured')
 		])
 		.orderBy('objective.number')

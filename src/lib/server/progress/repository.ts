@@ -1,6 +1,7 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../db';
 import type { Database, FicheStatus, IndicatorKind, UpdateState } from '../db/schema';
+import { ficheAddedAt } from '../authoring/revisions-repository';
 
 /**
  * Recomputes a fiche's published state from its validated updates: the status and advancement of
@@ -288,6 +289,8 @@ export interface OrganisationFiche {
 	status: FicheStatus;
 	progress: number | null;
 	lastUpdate: string | null;
+	/** When it was added to the plan (UTC timestamp); null for the plan's first fiches. */
+	addedAt: string | null;
 	roles: ('porteur' | 'partenaire')[];
 	indicatorCount: number;
 	indicatorsWithoutValueThisYear: number;
@@ -310,6 +313,7 @@ export async function listFichesForOrganisation(
 			'fiche.status',
 			'fiche.progress',
 			'fiche.last_update as lastUpdate',
+			ficheAddedAt(eb.ref('fiche.id')).as('addedAt'),
 			eb
 				.exists(
 					eb
