@@ -340,6 +340,11 @@ test('an admin adds fiche 4-2: tree, list, organisation page, dashboard and open
 	await expect(visitor.getByRole('link', { name: /Budget participatif numérique/ })).toBeVisible();
 	await visitor.goto(`${portal.url}/organisations/lot-numerique`);
 	await expect(visitor.getByRole('link', { name: /Budget participatif numérique/ })).toBeVisible();
+	// It had no priority at the adoption of 2018: the comparison says when it was added instead.
+	await visitor.goto(`${portal.url}/commission/priorites`);
+	await expect(visitor.getByRole('row', { name: /4-2 — Budget participatif/ })).toContainText(
+		/—\s+\(ajoutée au plan le \d{1,2}(er)?\s\S+\s\d{4},\s+en\s+priorité 2\)/
+	);
 	await visitor.goto(`${portal.url}/tableau-de-bord`);
 	await expect(visitor.locator('main')).toContainText('24 fiches-actions');
 	const csv = await (await visitor.request.get(`${portal.url}/donnees/fiches.csv`)).text();

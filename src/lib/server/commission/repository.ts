@@ -292,13 +292,15 @@ export async function listPriorityHistory(db: Executor, ficheId: number): Promis
 
 export async function listPriorityComparison(db: Executor, axis?: string) {
 	const rows = await fichesInPlan(db)
-		.select([
+		.select((eb) => [
 			'fiche.code',
 			'fiche.title',
 			'fiche.adopted_priority as adopted',
 			'fiche.priority as current',
 			'fiche.status',
-			'axis.code as axis'
+			'axis.code as axis',
+			// A fiche added since the adoption had no priority then: its first one is its own.
+			ficheAddedAt(eb.ref('fiche.id')).as('addedAt')
 		])
 		.$if(Boolean(axis), (q) => q.where('axis.code', '=', axis!))
 		.orderBy('objective.number')
