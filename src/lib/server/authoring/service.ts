@@ -1262,7 +1262,9 @@ export async function saveStructure(
 		const same = recordsOf(structure, level).find(
 			(r) => r.id !== id && foldForMatching(r.label) === foldForMatching(input.label)
 		);
-		if (same) fieldErrors.label = `${structureName(level, same)} porte déjà cet intitulé.`;
+		// « L’axe « … » », « L’orientation « … » », « L’objectif 4 « … » »: each begins with a vowel.
+		if (same)
+			fieldErrors.label = `L’${structureName(level, same).replace(/^./, (c) => c.toLowerCase())} porte déjà cet intitulé.`;
 		// The short name names the axis in filters and charts: two alike could not be told apart.
 		const twin =
 			level === 'axis'

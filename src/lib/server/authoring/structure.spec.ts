@@ -134,7 +134,7 @@ describe('renaming', () => {
 		).toMatchObject({
 			ok: false,
 			status: 400,
-			fieldErrors: { label: 'Orientation « Territoire en réseau » porte déjà cet intitulé.' }
+			fieldErrors: { label: 'L’orientation « Territoire en réseau » porte déjà cet intitulé.' }
 		});
 		expect(
 			await saveStructure(
