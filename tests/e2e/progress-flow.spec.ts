@@ -369,8 +369,12 @@ test('admin pages are accessible', async ({ page }, testInfo) => {
 		.getByLabel('Mot de passe, encore une fois')
 		.fill('le causse de gramat sous la neige');
 	await invited.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
-	await expect(invited).toHaveURL(/\/espace$/);
+	await expect(invited).toHaveURL(/\/espace\?mot-de-passe=enregistre$/);
 	await invited.goto(new URL(link).pathname);
-	await expect(invited.locator('h1')).toHaveText('Erreur 410');
+	await expect(invited.locator('h1')).toHaveText('Lien expiré ou déjà utilisé');
+	await expect(invited).toHaveTitle('Lien expiré ou déjà utilisé — SDUSN du Lot');
+	await expect(invited.locator('main')).toContainText(
+		'Ce lien (invitation ou nouveau mot de passe envoyé par Lot numérique) n’est pas ou plus valable'
+	);
 	await invitee.close();
 });
