@@ -146,7 +146,7 @@ test('an admin invites a partner, who receives the mail and sets a password from
 	await invited.getByLabel(/^Mot de passe \(/).fill(INVITEE.first);
 	await invited.getByLabel('Mot de passe, encore une fois').fill(INVITEE.first);
 	await invited.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
-	await expect(invited).toHaveURL(/\/espace$/);
+	await expect(invited).toHaveURL(/\/espace\?mot-de-passe=enregistre$/);
 	await invited.context().close();
 
 	// Active now: the admin is offered a link to a new password, not an invitation.
@@ -198,7 +198,10 @@ test('a partner resets a forgotten password from the mail', async ({ page, brows
 	await page.getByLabel(/^Nouveau mot de passe \(/).fill(INVITEE.second);
 	await page.getByLabel('Nouveau mot de passe, encore une fois').fill(INVITEE.second);
 	await page.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
-	await expect(page).toHaveURL(/\/espace$/);
+	await expect(page).toHaveURL(/\/espace\?mot-de-passe=enregistre$/);
+	await expect(page.getByRole('status').first()).toHaveText(
+		'Votre mot de passe est enregistré : vous êtes connecté avec lui.'
+	);
 	// Single use.
 	const again = await page.request.get(link);
 	expect(again.status()).toBe(410);

@@ -68,5 +68,6 @@ export async function setPasswordFromToken(
 	if (!result.ok) return refusalAnswer(result);
 	const { token, session, user } = result.value;
 	setSessionCookie(event.cookies, token, session.expiresAt, event.url.protocol === 'https:');
-	redirect(303, homeFor(user.role));
+	// The home page says it was saved (the root layout's confirmation).
+	redirect(303, `${homeFor(user.role)}?mot-de-passe=enregistre`);
 }
