@@ -301,14 +301,23 @@ function readIndicators(values: Record<string, string>, errors: FieldErrors): In
 	return rows;
 }
 
-/** « 3-1, 8-1 » or « 3-1 8-1 » → ['3-1', '8-1']; a malformed code is reported. */
+/**
+ * « 3-1, 8-1 » or « 3-1 8-1 » → ['3-1', '8-1'], full-width digits and dashes read as such (« ７-１ »
+ * typed with a Japanese keyboard is 7-1); every malformed code is reported at once.
+ */
 function readCodes(raw: string, errors: FieldErrors): string[] {
 	const codes = raw
+		.normalize('NFKC')
+		.replace(/[\u2010-\u2015\u2212]/g, '-')
 		.split(/[\s,;]+/)
 		.map((c) => c.trim())
 		.filter(Boolean);
-	const bad = codes.find((c) => !/^\d{1,3}-\d{1,3}$/.test(c));
-	if (bad) errors.links = `« ${bad} » n’est pas un code de fiche (exemple : 3-1).`;
+	const bad = [...new Set(codes.filter((c) => !/^\d{1,3}-\d{1,3}$/.test(c)))];
+	if (bad.length > 0)
+		errors.links =
+			bad.length === 1
+				? `« ${bad[0]} » n’est pas un code de fiche (exemple : 3-1).`
+				: `${bad.map((c) => `« ${c} »`).join(', ')} ne sont pas des codes de fiche (exemple : 3-1).`;
 	return [...new Set(codes)];
 }
 

@@ -280,6 +280,16 @@ describe('editing a fiche', () => {
 		).toEqual({});
 	});
 
+	it('reads linked codes typed with full-width digits, and names every malformed one at once', async () => {
+		const wide = await editedFiche(db, '17-3', { links: '７-１, 2‑1', reason: 'Liens' });
+		expect(wide.errors).toEqual({});
+		expect(wide.input?.linkedCodes).toEqual(['7-1', '2-1']);
+		const bad = await editedFiche(db, '17-3', { links: '99-9, abc, 7-1, x1', reason: 'Liens' });
+		expect(bad.errors.links).toBe(
+			'« abc », « x1 » ne sont pas des codes de fiche (exemple : 3-1).'
+		);
+	});
+
 	it('moving a fiche to another objective gives it the next free code there', async () => {
 		const target = await objectiveNumbered(4);
 		const input = await edit('17-3', { objective: String(target.id), reason: 'Rattachement' });
