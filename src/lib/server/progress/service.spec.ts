@@ -115,6 +115,35 @@ describe('saveProgressUpdate', () => {
 		expect(await count()).toBe(9 + 1);
 	});
 
+	it('refuses « À lancer » without an advancement on a fiche published as advanced', async () => {
+		await validate(await created(cdg, '1-2', { status: 'en_cours', progress: 40 }));
+		const back = await saveProgressUpdate(
+			db,
+			cdg,
+			'1-2',
+			null,
+			progressInput({ status: 'a_lancer', progress: null, submissionKey: 'retour-a-lancer' }),
+			null
+		);
+		expect(back).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: {
+				progress:
+					'La fiche est publiée avancée à 40\u202f% : une fiche à lancer ne l’est pas. Indiquez 0 dans l’avancement, ou choisissez le statut « En cours ».'
+			}
+		});
+		const zero = await saveProgressUpdate(
+			db,
+			cdg,
+			'1-2',
+			null,
+			progressInput({ status: 'a_lancer', progress: 0, submissionKey: 'retour-a-zero' }),
+			null
+		);
+		expect(zero.ok).toBe(true);
+	});
+
 	it('tells an account refused over its own save in another tab that it was itself', async () => {
 		const id = await created(cdg, '1-2', { intent: 'draft' });
 		const save = (done: string) =>

@@ -274,6 +274,13 @@ async function save(
 	const indicatorIds = new Set(fiche.indicators.map((i) => i.id));
 	if (input.measurements.some((m) => !indicatorIds.has(m.indicatorId)))
 		return refuse(403, 'Un indicateur ne correspond pas à cette fiche.');
+	// « À lancer » with the advancement left empty would keep the fiche's published one (40 %).
+	if (input.status === 'a_lancer' && input.progress === null && (fiche.progress ?? 0) > 0) {
+		const message = `La fiche est publiée avancée à ${formatPercent(fiche.progress)} : une fiche à lancer ne l’est pas. Indiquez 0 dans l’avancement, ou choisissez le statut « En cours ».`;
+		return refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
+			fieldErrors: { progress: message }
+		});
+	}
 
 	/** Refuses the post: journaled, with the stored update beside what was typed. */
 	const refuseWith = async (stored: ProgressUpdateRecord, message: string, why: string) => {
