@@ -100,6 +100,9 @@ describe('a value with a point before three digits', () => {
 		expect(parseDecimal('1 250')).toBe(1250);
 		expect(parseDecimal('1.25')).toBe(1.25);
 		expect(parseDecimal('1250.5')).toBe(1250.5);
+		// A lone 0 is never followed by a thousands separator: one reading only.
+		expect(parseDecimal('0.250')).toBe(0.25);
+		expect(parseDecimal('-0.500')).toBe(-0.5);
 	});
 });
 

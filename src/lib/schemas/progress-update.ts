@@ -166,7 +166,7 @@ export function numberProblem(raw: string): string {
  * « 1.250 »: a point before exactly three digits is a thousands separator to many in France, and a
  * decimal point to others; read as 1,25 it was 1,000 times too small. Refused, saying both readings.
  */
-const THOUSANDS_OR_DECIMALS = /^-?\d{1,3}\.\d{3}$/;
+export const THOUSANDS_OR_DECIMALS = /^-?[1-9]\d{0,2}\.\d{3}$/;
 
 export function parseDecimal(raw: string): number {
 	const typed = raw.trim().replace(/[\s\u00a0\u202f]/g, '');

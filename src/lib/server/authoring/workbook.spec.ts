@@ -132,6 +132,20 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		]);
 	});
 
+	it('refuses a target typed « 1.250 » as text, saying both readings', async () => {
+		const found = await problems(
+			await edited((w) => {
+				const sheet = w.getWorksheet('Indicateurs')!;
+				sheet.getRow(2).getCell(6).value = '1.250';
+			})
+		);
+		expect(found.filter((p) => p.includes('1.250'))).toEqual([
+			expect.stringContaining(
+				'« 1.250 » se lit de deux façons : écrivez 1250 sans point pour un nombre entier, ou 1,250 avec une virgule pour des décimales'
+			)
+		]);
+	});
+
 	it('takes a title that shows nothing (characters without width) for an empty one', async () => {
 		const found = await problems(
 			await edited((w) => {

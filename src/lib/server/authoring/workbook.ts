@@ -1,6 +1,7 @@
 import type ExcelJS from 'exceljs';
 import { TEXT_MAX_LENGTH } from '../../schemas/limits';
 import { hasForbiddenCharacters, showsNothing } from '../../schemas/form';
+import { numberProblem, THOUSANDS_OR_DECIMALS } from '../../schemas/progress-update';
 import { FICHE_CODE_PATTERN } from '../../utils/text';
 import {
 	ORGANISATION_KIND_LABELS,
@@ -752,7 +753,13 @@ class RowReader {
 		if (value === null || value === undefined) return null;
 		if (typeof value === 'number') return value;
 		if (typeof value === 'string') {
-			const normalised = value.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
+			// « 1.250 » typed as text reads two ways (1 250, or 1,25): refused, saying both.
+			const typed = value.replace(/[\s\u00a0\u202f]/g, '');
+			if (THOUSANDS_OR_DECIMALS.test(typed)) {
+				this.fail(index, numberProblem(typed).replace(/\.$/, ''));
+				return null;
+			}
+			const normalised = typed.replace(',', '.');
 			if (/^-?\d+(\.\d+)?$/.test(normalised)) return Number(normalised);
 			if (/^(oui|non)$/i.test(value.trim())) return value.trim().toLowerCase() === 'oui' ? 1 : 0;
 		}
