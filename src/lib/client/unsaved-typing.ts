@@ -9,7 +9,12 @@ interface Watched {
 	touched: boolean;
 	/** Sent and not answered yet: the answer may lead to another page (a save, then its page). */
 	sent: boolean;
+	/** When it was put on the page, and taken off (a count of the forms watched so far). */
+	born: number;
+	died?: number;
 }
+
+let forms = 0;
 
 const watched = new Map<HTMLFormElement, Watched>();
 /** The state of forms no longer on the page, for the answer that comes after them. */
@@ -70,7 +75,7 @@ function identity(form: HTMLFormElement): string {
 export function warnOnLeave(form: HTMLFormElement, key?: unknown) {
 	let showing = key;
 	listenForDroppingLinks();
-	const state: Watched = { initial: values(form), touched: false, sent: false };
+	const state: Watched = { initial: values(form), touched: false, sent: false, born: ++forms };
 	watched.set(form, state);
 	// Once the page's script has settled (fields it shows or hides on mount), the form as shown.
 	const settle = () =>
@@ -91,6 +96,7 @@ export function warnOnLeave(form: HTMLFormElement, key?: unknown) {
 			settle();
 		},
 		destroy() {
+			state.died = forms;
 			watched.delete(form);
 			gone.set(form, state);
 			form.removeEventListener('input', onTyping);
@@ -115,11 +121,18 @@ export function answered(form: HTMLFormElement, saved: boolean): void {
 		return;
 	}
 	if (form.isConnected) return;
-	for (const [successor, next] of watched)
-		if (successor.isConnected && identity(successor) === identity(form)) {
-			next.initial = state.initial;
-			next.touched = state.touched;
-		}
+	// The one form of the same action put on the page after it was taken off: not the page's
+	// other forms of that action (one decision form per point of a séance).
+	const successors = [...watched].filter(
+		([successor, next]) =>
+			successor.isConnected &&
+			identity(successor) === identity(form) &&
+			next.born > (state.died ?? Infinity)
+	);
+	if (successors.length !== 1) return;
+	const [, next] = successors[0]!;
+	next.initial = state.initial;
+	next.touched = state.touched;
 }
 
 /** Whether a watched form on the page holds typing not sent. */
