@@ -130,6 +130,18 @@ describe('plan workbook round trip', () => {
 		expect((await previewPlanImport(db, added)).problems).toEqual([
 			`Feuille « Porteurs et partenaires », fiche 14-1 (partenaire) : l’organisation « ${ars!.name} » a été fusionnée dans « ${cdg!.name} » : nommez celle-ci.`
 		]);
+		// Listed again in « Organisations » (a row pasted from an older export): refused too.
+		const relisted = await edit(await exportPlanWorkbook(db), (w) => {
+			w.getWorksheet('Organisations')!.addRow([
+				'ars',
+				ars!.name,
+				null,
+				'Établissement ou organisme public'
+			]);
+		});
+		expect((await previewPlanImport(db, relisted)).problems).toContain(
+			`Feuille « Organisations » : l’organisation « ${ars!.name} » a été fusionnée dans « ${cdg!.name} » : retirez sa ligne.`
+		);
 	});
 
 	it('a latest value edited in the workbook is said to be ignored, not « identique »', async () => {

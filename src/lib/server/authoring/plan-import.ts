@@ -137,21 +137,32 @@ function recodedFiches(
  */
 function retiredOrganisationProblems(current: PlanModel, model: PlanModel): string[] {
 	const listed = new Set(model.organisations.map((o) => o.slug));
+	// Listed again in « Organisations », a retired organisation comes back to the plan; one merged
+	// into another does not (its name is that other's former name now).
+	const relisted = (model.retiredOrganisations ?? [])
+		.filter((o) => listed.has(o.slug) && o.mergedInto)
+		.map(
+			(o) =>
+				`Feuille « ${SHEETS.organisations.name} » : l’organisation « ${o.name} » a été fusionnée dans « ${o.mergedInto} » : retirez sa ligne.`
+		);
 	const retired = new Map(
 		(model.retiredOrganisations ?? []).filter((o) => !listed.has(o.slug)).map((o) => [o.slug, o])
 	);
 	const had = new Set(current.people.map((p) => `${p.fiche} ${p.role} ${p.organisation}`));
-	return model.people
-		.filter(
-			(p) => retired.has(p.organisation) && !had.has(`${p.fiche} ${p.role} ${p.organisation}`)
-		)
-		.map((p) => {
-			const organisation = retired.get(p.organisation)!;
-			const why = organisation.mergedInto
-				? `a été fusionnée dans « ${organisation.mergedInto} » : nommez celle-ci`
-				: `est retirée du plan : nommez une organisation de la feuille « ${SHEETS.organisations.name} », ou remettez-la dans cette feuille pour la rendre au plan`;
-			return `Feuille « ${SHEETS.people.name} », fiche ${p.fiche} (${p.role === 'owner' ? 'porteur' : 'partenaire'}) : l’organisation « ${organisation.name} » ${why}.`;
-		});
+	return [
+		...relisted,
+		...model.people
+			.filter(
+				(p) => retired.has(p.organisation) && !had.has(`${p.fiche} ${p.role} ${p.organisation}`)
+			)
+			.map((p) => {
+				const organisation = retired.get(p.organisation)!;
+				const why = organisation.mergedInto
+					? `a été fusionnée dans « ${organisation.mergedInto} » : nommez celle-ci`
+					: `est retirée du plan : nommez une organisation de la feuille « ${SHEETS.organisations.name} », ou remettez-la dans cette feuille pour la rendre au plan`;
+				return `Feuille « ${SHEETS.people.name} », fiche ${p.fiche} (${p.role === 'owner' ? 'porteur' : 'partenaire'}) : l’organisation « ${organisation.name} » ${why}.`;
+			})
+	];
 }
 
 async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
