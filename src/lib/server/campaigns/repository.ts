@@ -111,8 +111,11 @@ function campaignQuery(db: Executor) {
 		.select((eb) =>
 			eb
 				.selectFrom('campaign_fiche')
+				// A fiche abandoned since the opening awaits nothing more: not counted, as on its page.
+				.innerJoin('fiche', 'fiche.id', 'campaign_fiche.fiche_id')
 				.select(eb.fn.countAll<number>().as('n'))
 				.whereRef('campaign_fiche.campaign_id', '=', 'campaign.id')
+				.where('fiche.status', '!=', 'abandonnee')
 				.as('fiches')
 		);
 }

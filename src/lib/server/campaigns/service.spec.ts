@@ -232,6 +232,7 @@ describe('campaigns', () => {
 		const id = await open();
 		const before = await campaignCompletion(db, id);
 		if (!before.ok) throw new Error('no campaign');
+		const listedBefore = (await listCampaigns(db)).find((c) => c.id === id)!.fiches;
 		const state = (await findFicheState(db, '12-1'))!;
 		const retired = await retireFiche(
 			db,
@@ -245,6 +246,8 @@ describe('campaigns', () => {
 		const after = await campaignCompletion(db, id);
 		if (!after.ok) throw new Error('no campaign');
 		expect(after.value.fiches.map((f) => f.code)).not.toContain('12-1');
+		// The list of campaigns counts it no more either.
+		expect((await listCampaigns(db)).find((c) => c.id === id)!.fiches).toBe(listedBefore - 1);
 		expect(after.value.organisations.find((o) => o.id === cdg)!.total).toBe(
 			before.value.organisations.find((o) => o.id === cdg)!.total - 1
 		);
