@@ -1451,6 +1451,7 @@ export async function structuralHistory(db: Db) {
 			const today = then !== r.ficheCode ? ` (aujourd’hui ${r.ficheCode})` : '';
 			return {
 				occurredOn,
+				at: r.createdAt,
 				title:
 					r.action === 'moved' && code?.before
 						? `Fiche ${code.before} rattachée à un autre objectif : elle devient ${code.after}${today}`
@@ -1487,6 +1488,7 @@ export async function structuralHistory(db: Db) {
 				: '';
 		return {
 			occurredOn,
+			at: r.createdAt,
 			title,
 			body: `${from}${fiches}Raison : ${r.reason}`,
 			source: null,

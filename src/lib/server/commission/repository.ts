@@ -27,6 +27,8 @@ export interface SittingSummary {
 	place: string;
 	title: string;
 	state: SittingState;
+	/** When it was closed (a timestamp), null while it is not. */
+	closedAt: string | null;
 	itemCount: number;
 	decisionCount: number;
 }
@@ -94,6 +96,7 @@ export async function listSittings(
 			's.place',
 			's.title',
 			's.state',
+			's.closed_at as closedAt',
 			eb
 				.selectFrom('agenda_item')
 				.select((e) => e.fn.countAll<number>().as('n'))

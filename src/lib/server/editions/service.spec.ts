@@ -24,6 +24,7 @@ import { findDraftDigest, publishEdition, saveEditionDraft } from './service';
 import { createFiche, saveStructure } from '../authoring/service';
 import { moveFiche, openedStructure } from '../authoring/testing';
 import { listAxes } from '../plan/repository';
+import { planHistory } from '../plan/history';
 import { parisYear } from '../../utils/dates';
 import type { PlanDocument } from '../opendata/plan-document';
 import { editionPage } from './snapshot';
@@ -361,6 +362,29 @@ describe('yearly editions', () => {
 		const decisions = await frozen(2019, 'decisions');
 		expect(decisions).toContain('4-1');
 		expect(decisions).not.toContain(`${fiche.value.code},`);
+	});
+
+	it('lists the day’s events of the plan’s history in the order they happened', async () => {
+		const objective = (await db
+			.selectFrom('objective')
+			.select('id')
+			.where('number', '=', 1)
+			.executeTakeFirst())!;
+		const fiche = await createFiche(
+			db,
+			admin,
+			{ objectiveId: objective.id, title: 'Une fiche du jour', reason: 'Essai', decisionId: null },
+			null
+		);
+		if (!fiche.ok) throw new Error('fiche');
+		const saved = await saveEditionDraft(db, admin, draft2019);
+		if (!saved.ok) throw new Error('draft');
+		await publishEdition(db, admin, saved.value.id);
+		const titles = (await planHistory(db)).map((e) => e.title);
+		// Added, then published: not the bilan first because bilans are listed before changes.
+		expect(titles.indexOf(`Fiche ${fiche.value.code} ajoutée au plan`)).toBeLessThan(
+			titles.indexOf('Bilan 2019 publié')
+		);
 	});
 
 	it('counts a fiche abandoned by an edit of the plan as abandoned from that day on', async () => {

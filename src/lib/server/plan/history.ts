@@ -13,6 +13,12 @@ export interface PlanEvent {
 	body: string;
 	source: string | null;
 	link: { href: string; text: string } | null;
+	/**
+	 * When, within its day, it happened (a timestamp): a sitting closed, an edition published, a
+	 * change of the structure saved. Events of one day follow that order; the register's, undated
+	 * within their day, come first.
+	 */
+	at?: string;
 }
 
 /**
@@ -28,10 +34,11 @@ export const planHistory = cachedByRevision(async (db: Db): Promise<PlanEvent[]>
 		await listEditions(db, { publishedOnly: true }),
 		await structuralHistory(db)
 	];
-	return [
+	const events: PlanEvent[] = [
 		...planEvents.map((e) => ({ ...e, link: null })),
 		...sittings.map((s) => ({
 			occurredOn: s.heldOn,
+			at: s.closedAt ?? undefined,
 			title: `Séance de la commission des usages numériques : ${pluralize(s.decisionCount, 'décision', 'décisions')}`,
 			body: `${s.title} (${s.place}), séance close : ses décisions ont pris effet.`,
 			source: null,
@@ -43,6 +50,7 @@ export const planHistory = cachedByRevision(async (db: Db): Promise<PlanEvent[]>
 		})),
 		...editions.map((e) => ({
 			occurredOn: (e.publishedAt ?? e.asOf).slice(0, 10),
+			at: e.publishedAt ?? undefined,
 			title: `Bilan ${e.year} publié${e.version > 1 ? ` (version ${e.version})` : ''}`,
 			body: `Chiffres arrêtés au ${formatDate(e.asOf)}.${e.changeNote ? ` Correction : ${e.changeNote}` : ''}`,
 			source: null,
@@ -52,5 +60,8 @@ export const planHistory = cachedByRevision(async (db: Db): Promise<PlanEvent[]>
 			}
 		})),
 		...structure
-	].sort((a, b) => a.occurredOn.localeCompare(b.occurredOn));
+	];
+	return events.sort(
+		(a, b) => a.occurredOn.localeCompare(b.occurredOn) || (a.at ?? '').localeCompare(b.at ?? '')
+	);
 });
