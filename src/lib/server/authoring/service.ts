@@ -712,12 +712,13 @@ export async function editOrganisation(
 	now = new Date()
 ): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
-		const current = await findAdminOrganisation(trx, id);
+		const organisations = await listAdminOrganisations(trx);
+		const current = organisations.find((o) => o.id === id);
 		if (!current) return refuse(404, 'Cette organisation n’existe pas.');
 		// Merged into another (maybe in another tab meanwhile): its name is now that one's former
 		// name, and renaming it would list it apart again.
 		const into = current.retiredAt
-			? (await listAdminOrganisations(trx)).find(
+			? organisations.find(
 					(o) => o.id !== id && o.retiredAt === null && o.aliases.includes(current.name)
 				)
 			: undefined;

@@ -76,6 +76,24 @@ async function openData(year: number): Promise<PlanDocument> {
 	return JSON.parse(Buffer.from(stored.body).toString('utf8')) as PlanDocument;
 }
 
+/** A fiche added to objective `objective` at `when`, through the plan's form: its code. */
+async function addFiche(objective: number, title: string, when = new Date()): Promise<string> {
+	const { id } = (await db
+		.selectFrom('objective')
+		.select('id')
+		.where('number', '=', objective)
+		.executeTakeFirst())!;
+	const fiche = await createFiche(
+		db,
+		admin,
+		{ objectiveId: id, title, reason: 'Essai', decisionId: null },
+		null,
+		when
+	);
+	if (!fiche.ok) throw new Error(fiche.message);
+	return fiche.value.code;
+}
+
 /** An axis added to the plan at `when`, through its form: its id. */
 async function addAxis(label: string, shortName: string, when: Date): Promise<number> {
 	const axis = await saveStructure(
@@ -206,19 +224,7 @@ describe('yearly editions', () => {
 		// Added in March 2020: an axis, then a fiche in an objective of the first axis.
 		const march = new Date('2020-03-02T09:00:00Z');
 		await addAxis('Un quatrième axe', 'quatrième', march);
-		const objective = (await db
-			.selectFrom('objective')
-			.select('id')
-			.where('number', '=', 1)
-			.executeTakeFirst())!;
-		const fiche = await createFiche(
-			db,
-			admin,
-			{ objectiveId: objective.id, title: 'Une fiche de 2020', reason: 'Essai', decisionId: null },
-			null,
-			march
-		);
-		if (!fiche.ok) throw new Error('fiche');
+		const fiche = await addFiche(1, 'Une fiche de 2020', march);
 		const publish = async (draft: typeof draft2019) => {
 			const saved = await saveEditionDraft(db, admin, draft);
 			if (!saved.ok) throw new Error('draft');
@@ -232,7 +238,7 @@ describe('yearly editions', () => {
 		expect(then.figures.totals.fiches).toBe(23);
 		expect(then.figures.byAxis).toHaveLength(3);
 		expect(then.frozenPlan!.axes).toHaveLength(3);
-		expect(then.frozenPlan!.fiches.map((f) => f.code)).not.toContain(fiche.value.code);
+		expect(then.frozenPlan!.fiches.map((f) => f.code)).not.toContain(fiche);
 		expect(then.comparison.added).toEqual([]);
 		const plan2019 = await openData(2019);
 		expect(plan2019.axes).toHaveLength(3);
@@ -258,7 +264,7 @@ describe('yearly editions', () => {
 		expect(next.axes.map((a) => a.fiches.length)).toEqual([9, 8, 7, 0]);
 		expect(next.figures.totals.fiches).toBe(24);
 		expect(next.comparison.previous?.year).toBe(2019);
-		expect(next.comparison.added).toEqual([{ code: fiche.value.code, title: 'Une fiche de 2020' }]);
+		expect(next.comparison.added).toEqual([{ code: fiche, title: 'Une fiche de 2020' }]);
 		expect(next.comparison.changes.find((c) => c.code === '4-2')).toMatchObject({
 			progressBefore: 30,
 			progressAfter: 50
@@ -282,24 +288,7 @@ describe('yearly editions', () => {
 		);
 		expect(moved.ok).toBe(true);
 		// 1 January 2020 at 00:30 in Paris (23:30 UTC the day before): not in the 2019 plan.
-		const objective = (await db
-			.selectFrom('objective')
-			.select('id')
-			.where('number', '=', 2)
-			.executeTakeFirst())!;
-		const newYear = await createFiche(
-			db,
-			admin,
-			{
-				objectiveId: objective.id,
-				title: 'Une fiche du Nouvel An',
-				reason: 'Essai',
-				decisionId: null
-			},
-			null,
-			new Date('2019-12-31T23:30:00Z')
-		);
-		if (!newYear.ok) throw new Error('fiche');
+		const newYear = await addFiche(2, 'Une fiche du Nouvel An', new Date('2019-12-31T23:30:00Z'));
 
 		const saved = await saveEditionDraft(db, admin, draft2019);
 		if (!saved.ok) throw new Error('draft');
@@ -315,24 +304,11 @@ describe('yearly editions', () => {
 		expect(plan.orientations.every((o) => axes.has(o.axis))).toBe(true);
 		expect(plan.objectives.every((o) => orientations.has(o.orientation))).toBe(true);
 		expect(plan.fiches.every((f) => objectives.has(f.objective))).toBe(true);
-		expect(plan.fiches.map((f) => f.code)).not.toContain(newYear.value.code);
+		expect(plan.fiches.map((f) => f.code)).not.toContain(newYear);
 	});
 
 	it('leaves out of a past year’s bilan a decision on a fiche added after it (a sitting recorded late)', async () => {
-		const objective = (await db
-			.selectFrom('objective')
-			.select('id')
-			.where('number', '=', 1)
-			.executeTakeFirst())!;
-		const february = new Date('2020-02-10T10:00:00Z');
-		const fiche = await createFiche(
-			db,
-			admin,
-			{ objectiveId: objective.id, title: 'Une fiche de 2020', reason: 'Essai', decisionId: null },
-			null,
-			february
-		);
-		if (!fiche.ok) throw new Error('fiche');
+		const fiche = await addFiche(1, 'Une fiche de 2020', new Date('2020-02-10T10:00:00Z'));
 		// The sitting of 15 November 2019, recorded afterwards, decides on it.
 		const sitting = await createSitting(
 			db,
@@ -341,7 +317,7 @@ describe('yearly editions', () => {
 			null
 		);
 		if (!sitting.ok) throw new Error('sitting');
-		await addAgendaFiches(db, admin, sitting.value.id, [fiche.value.code, '4-1'], null);
+		await addAgendaFiches(db, admin, sitting.value.id, [fiche, '4-1'], null);
 		await changeSittingState(db, admin, sitting.value.id, 'held', null);
 		for (const item of (await findSitting(db, sitting.value.id))!.items)
 			await recordDecision(
@@ -358,31 +334,20 @@ describe('yearly editions', () => {
 		await publishEdition(db, admin, saved.value.id);
 		const snapshot = (await findPublishedSnapshot(db, 2019))!;
 		expect(snapshot.decisions.map((d) => d.fiche)).toContain('4-1');
-		expect(snapshot.decisions.map((d) => d.fiche)).not.toContain(fiche.value.code);
+		expect(snapshot.decisions.map((d) => d.fiche)).not.toContain(fiche);
 		const decisions = await frozen(2019, 'decisions');
 		expect(decisions).toContain('4-1');
-		expect(decisions).not.toContain(`${fiche.value.code},`);
+		expect(decisions).not.toContain(`${fiche},`);
 	});
 
 	it('lists the day’s events of the plan’s history in the order they happened', async () => {
-		const objective = (await db
-			.selectFrom('objective')
-			.select('id')
-			.where('number', '=', 1)
-			.executeTakeFirst())!;
-		const fiche = await createFiche(
-			db,
-			admin,
-			{ objectiveId: objective.id, title: 'Une fiche du jour', reason: 'Essai', decisionId: null },
-			null
-		);
-		if (!fiche.ok) throw new Error('fiche');
+		const fiche = await addFiche(1, 'Une fiche du jour');
 		const saved = await saveEditionDraft(db, admin, draft2019);
 		if (!saved.ok) throw new Error('draft');
 		await publishEdition(db, admin, saved.value.id);
 		const titles = (await planHistory(db)).map((e) => e.title);
 		// Added, then published: not the bilan first because bilans are listed before changes.
-		expect(titles.indexOf(`Fiche ${fiche.value.code} ajoutée au plan`)).toBeLessThan(
+		expect(titles.indexOf(`Fiche ${fiche} ajoutée au plan`)).toBeLessThan(
 			titles.indexOf('Bilan 2019 publié')
 		);
 	});
