@@ -174,6 +174,8 @@ const rows = (): Row[] => [
 	['GET', '/admin/plan/objectifs/999999', null, [303, 403, 403, 403, 404]],
 	['GET', '/admin/plan/objectifs/nouveau', null, [303, 403, 403, 403, 200]],
 	['POST', '/admin/plan/objectifs/1?/enregistrer', { label: '' }, [303, 403, 403, 403, 400]],
+	['POST', '/admin/plan/objectifs/1?/retirer', { reason: '' }, [303, 403, 403, 403, 400]],
+	['POST', '/admin/plan/axes/1?/retirer', { reason: '' }, [303, 403, 403, 403, 400]],
 	['POST', '/admin/plan/objectifs/nouveau?/enregistrer', { label: '' }, [303, 403, 403, 403, 400]],
 	['GET', '/admin/organisations', null, [303, 403, 403, 403, 200]],
 	['GET', '/admin/organisations?q=cdg', null, [303, 403, 403, 403, 200]],

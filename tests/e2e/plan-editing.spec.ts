@@ -728,3 +728,71 @@ test('a fiche moved to another objective is found at its former address: 17-2 le
 	await stale.context().close();
 	await page.context().close();
 });
+
+test('an objective added by mistake is withdrawn from its page: gone from the plan and its data, told in the history', async ({
+	browser
+}) => {
+	const admin = await signedIn(browser);
+	await admin.goto(`${portal.url}/admin/plan`);
+	await admin
+		.getByRole('link', { name: 'Ajouter un objectif à l’orientation « Territoire en réseau »' })
+		.click();
+	await admin.getByLabel('Intitulé', { exact: true }).fill('Objectif saisi par erreur');
+	await admin.locator('#reason').fill('Essai de saisie');
+	await admin.getByRole('button', { name: 'Ajouter l’objectif' }).click();
+	await expect(admin.getByRole('heading', { level: 1 })).toContainText('Objectif saisi par erreur');
+	const number = /l’objectif (\d+)/.exec(
+		await admin.getByRole('heading', { level: 1 }).innerText()
+	)![1];
+	const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+	await visitor.goto(`${portal.url}/`);
+	await expect(visitor.getByRole('heading', { name: /Objectif saisi par erreur/ })).toHaveCount(1);
+
+	// Without a reason: refused in French, the edit form left as it was.
+	const section = admin.getByRole('region', { name: 'Retirer l’objectif du plan' });
+	await section.getByRole('button', { name: 'Retirer l’objectif du plan' }).click();
+	await expect(admin.locator('[data-error-summary]')).toContainText(
+		'L’élément n’a pas été retiré du plan'
+	);
+	await expect(admin.locator('#retrait-reason-error')).toContainText('Indiquez en quelques mots');
+	await expect(admin.getByLabel('Intitulé', { exact: true })).toHaveValue(
+		'Objectif saisi par erreur'
+	);
+	await admin.locator('#retrait-reason').fill('Objectif créé par erreur, sans fiche');
+	await section.getByRole('button', { name: 'Retirer l’objectif du plan' }).click();
+	await expect(admin.locator('main')).toContainText(
+		`L’objectif ${number} « Objectif saisi par erreur » a été retiré du plan le`
+	);
+	await expect(admin.getByRole('button', { name: 'Enregistrer et publier' })).toHaveCount(0);
+	await expect(admin.getByRole('region', { name: 'Ses modifications' })).toContainText(
+		'Objectif créé par erreur, sans fiche'
+	);
+	await expectNoAxeViolations(admin);
+	await screenshotsAtWidths(admin, plansShot, 'objectif-retire');
+
+	// Listed apart in the admin's plan; an objective with fiches says why it stays.
+	await admin.goto(`${portal.url}/admin/plan`);
+	await expect(admin.getByRole('region', { name: 'Retirés du plan' })).toContainText(
+		`Objectif ${number} « Objectif saisi par erreur », retiré le`
+	);
+	await admin.getByRole('link', { name: 'Modifier l’objectif 7' }).click();
+	await expect(admin.getByRole('region', { name: 'Retirer l’objectif du plan' })).toContainText(
+		'porte encore les fiches 7-1, 7-2, 7-3'
+	);
+	await expect(admin.getByRole('button', { name: 'Retirer l’objectif du plan' })).toHaveCount(0);
+
+	// Out of the plan's tree; its addition and withdrawal stay in the history.
+	await visitor.goto(`${portal.url}/`);
+	await expect(visitor.getByRole('heading', { name: /Objectif saisi par erreur/ })).toHaveCount(0);
+	await expect(visitor.getByRole('region', { name: 'Historique du plan' })).toContainText(
+		`Objectif ${number} « Objectif saisi par erreur » retiré du plan`
+	);
+	await visitor.goto(`${portal.url}/historique`);
+	await expect(visitor.locator('main')).toContainText(
+		`Objectif ${number} « Objectif saisi par erreur » retiré du plan`
+	);
+	const plan = (await (await visitor.request.get(`${portal.url}/donnees/plan.json`)).json()) as {
+		objectives: { number: number }[];
+	};
+	expect(plan.objectives.map((o) => o.number)).not.toContain(Number(number));
+});

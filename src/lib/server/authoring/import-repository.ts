@@ -62,7 +62,35 @@ export async function listRetiredOrganisations(db: Executor): Promise<RetiredOrg
 		.execute();
 }
 
-/** The plan as it stands (retired fiches and indicators left out), in the workbook's order. */
+/** The keys of the axes, orientations and objectives withdrawn from the plan (see `diffPlans`). */
+export async function listRetiredStructureKeys(db: Executor): Promise<Set<string>> {
+	const rows = await db
+		.selectFrom('axis')
+		.select((eb) => [eb.val('axis').as('entity'), 'code as key'])
+		.where('retired_at', 'is not', null)
+		.unionAll(
+			db
+				.selectFrom('orientation')
+				.select((eb) => [eb.val('orientation').as('entity'), 'code as key'])
+				.where('retired_at', 'is not', null)
+		)
+		.unionAll(
+			db
+				.selectFrom('objective')
+				.select((eb) => [
+					eb.val('objective').as('entity'),
+					eb.cast<string>('number', 'text').as('key')
+				])
+				.where('retired_at', 'is not', null)
+		)
+		.execute();
+	return new Set(rows.map((r) => `${r.entity}:${r.key}`));
+}
+
+/**
+ * The plan as it stands (retired fiches and indicators, withdrawn axes, orientations and
+ * objectives left out), in the workbook's order.
+ */
 export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 	const [plan, axes, orientations, objectives, organisations, fiches, links, retired] =
 		await Promise.all([
@@ -70,6 +98,7 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 			db
 				.selectFrom('axis')
 				.select(['code', 'short_name as shortName', 'label'])
+				.where('retired_at', 'is', null)
 				.orderBy('position')
 				.orderBy('id')
 				.execute(),
@@ -77,6 +106,7 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 				.selectFrom('orientation')
 				.innerJoin('axis', 'axis.id', 'orientation.axis_id')
 				.select(['orientation.code', 'axis.code as axis', 'orientation.label'])
+				.where('orientation.retired_at', 'is', null)
 				.orderBy('orientation.position')
 				.orderBy('orientation.id')
 				.execute(),

@@ -13,6 +13,7 @@ import {
 	releaseOrganisationName,
 	listFicheStatuses,
 	listRetiredFicheCodes,
+	listRetiredStructureKeys,
 	listRetiredOrganisations,
 	loadLatestValues,
 	loadPlanIds,
@@ -189,9 +190,10 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	if (!reading.ok && !reading.partial)
 		return { ...empty, problems: reading.problems.map(capitalised) };
 	const read = reading.ok ? reading : reading.partial!;
-	const [current, retiredFiches, statuses, moves, creates] = await Promise.all([
+	const [current, retiredFiches, retiredStructure, statuses, moves, creates] = await Promise.all([
 		loadPlanModel(db),
 		listRetiredFicheCodes(db),
+		listRetiredStructureKeys(db),
 		listFicheStatuses(db),
 		listFicheMoves(db),
 		planExists(db).then((exists) => !exists)
@@ -203,6 +205,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const diff = diffPlans(current, read.model, {
 		ficheRows: read.ficheRows,
 		retiredFiches,
+		retiredStructure,
 		statuses,
 		formerCodes
 	});

@@ -104,6 +104,7 @@ export async function listObjectiveChoices(db: Executor): Promise<ObjectiveChoic
 			'objective.label',
 			'orientation.label as orientationLabel'
 		])
+		.where('objective.retired_at', 'is', null)
 		.orderBy('objective.number')
 		.execute();
 }
@@ -583,7 +584,7 @@ export async function listStructuralRevisions(db: Executor): Promise<StructuralR
 				]),
 				eb.and([
 					eb('r.entity', 'in', ['axis', 'orientation', 'objective']),
-					eb('r.action', 'in', ['created', 'moved'])
+					eb('r.action', 'in', ['created', 'moved', 'retired'])
 				])
 			])
 		)
@@ -602,6 +603,8 @@ export interface AxisRecord {
 	label: string;
 	position: number;
 	version: number;
+	/** When it was withdrawn from the plan (UTC), or null. */
+	retiredAt: string | null;
 }
 
 export interface OrientationRecord {
@@ -611,6 +614,8 @@ export interface OrientationRecord {
 	label: string;
 	position: number;
 	version: number;
+	/** When it was withdrawn from the plan (UTC), or null. */
+	retiredAt: string | null;
 }
 
 export interface ObjectiveRecord {
@@ -620,6 +625,8 @@ export interface ObjectiveRecord {
 	label: string;
 	synthesisLabel: string | null;
 	version: number;
+	/** When it was withdrawn from the plan (UTC), or null. */
+	retiredAt: string | null;
 }
 
 export interface Structure {
@@ -628,17 +635,36 @@ export interface Structure {
 	objectives: ObjectiveRecord[];
 }
 
-/** The plan's structure with ids and versions, in the plan's order (a few dozen rows). */
+/**
+ * The plan's structure with ids and versions, in the plan's order (a few dozen rows); withdrawn
+ * elements included (`retiredAt`): their codes and numbers are never given again.
+ */
 export async function listStructure(db: Executor): Promise<Structure> {
 	const axes = await db
 		.selectFrom('axis')
-		.select(['id', 'code', 'short_name as shortName', 'label', 'position', 'version'])
+		.select([
+			'id',
+			'code',
+			'short_name as shortName',
+			'label',
+			'position',
+			'version',
+			'retired_at as retiredAt'
+		])
 		.orderBy('position')
 		.orderBy('id')
 		.execute();
 	const orientations = await db
 		.selectFrom('orientation')
-		.select(['id', 'code', 'axis_id as axisId', 'label', 'position', 'version'])
+		.select([
+			'id',
+			'code',
+			'axis_id as axisId',
+			'label',
+			'position',
+			'version',
+			'retired_at as retiredAt'
+		])
 		.orderBy('position')
 		.orderBy('id')
 		.execute();
@@ -650,16 +676,17 @@ export async function listStructure(db: Executor): Promise<Structure> {
 			'orientation_id as orientationId',
 			'label',
 			'synthesis_label as synthesisLabel',
-			'version'
+			'version',
+			'retired_at as retiredAt'
 		])
 		.orderBy('number')
 		.execute();
 	return { axes, orientations, objectives };
 }
 
-export type AxisFields = Omit<AxisRecord, 'id' | 'version'>;
-export type OrientationFields = Omit<OrientationRecord, 'id' | 'version'>;
-export type ObjectiveFields = Omit<ObjectiveRecord, 'id' | 'version'>;
+export type AxisFields = Omit<AxisRecord, 'id' | 'version' | 'retiredAt'>;
+export type OrientationFields = Omit<OrientationRecord, 'id' | 'version' | 'retiredAt'>;
+export type ObjectiveFields = Omit<ObjectiveRecord, 'id' | 'version' | 'retiredAt'>;
 
 const axisColumns = (f: AxisFields) => ({
 	code: f.code,
@@ -741,6 +768,54 @@ export const updateObjective = (
 	f: ObjectiveFields,
 	expectedVersion?: number
 ) => updateVersioned(db, 'objective', id, objectiveColumns(f), expectedVersion);
+
+/** Where a withdrawn axis or orientation is put: after every position of the plan, one each. */
+const RETIRED_POSITIONS = 1_000_000;
+
+/**
+ * Withdraws an axis, an orientation or an objective from the plan at `at` (UTC), if nobody changed
+ * it since `expectedVersion`. False when it moved on meanwhile. An axis or an orientation leaves
+ * its position to the next ones (positions stay the ranks of what is in the plan, as the workbook
+ * numbers them) and goes after them all (a past year's bilan, which still shows it, lists it last).
+ */
+export async function retireStructureRecord(
+	db: Executor,
+	table: StructureTable,
+	id: number,
+	at: string,
+	expectedVersion: number
+): Promise<boolean> {
+	if (table === 'objective')
+		return updateVersioned(db, table, id, { retired_at: at }, expectedVersion);
+	const row = await db
+		.selectFrom(table as 'axis')
+		.select('position')
+		.where('id', '=', id)
+		.executeTakeFirst();
+	if (!row) return false;
+	const saved = await updateVersioned(
+		db,
+		table,
+		id,
+		{ retired_at: at, position: RETIRED_POSITIONS + id },
+		expectedVersion
+	);
+	if (!saved) return false;
+	// Positions are unique at each row written: the later ones are set aside, then put back one
+	// place earlier.
+	await db
+		.updateTable(table as 'axis')
+		.set((eb) => ({ position: eb.neg(eb.ref('position')) }))
+		.where('position', '>', row.position)
+		.where('position', '<', RETIRED_POSITIONS)
+		.execute();
+	await db
+		.updateTable(table as 'axis')
+		.set((eb) => ({ position: eb(eb.neg(eb.ref('position')), '-', 1) }))
+		.where('position', '<', 0)
+		.execute();
+	return true;
+}
 
 /** The fiches of an objective (retired ones included), by number. */
 export async function listObjectiveFiches(

@@ -12,7 +12,7 @@ import type { StructureLevel } from '../../schemas/plan-structure';
 import { markupToRichText, richTextToMarkup } from '../../utils/rich-text-markup';
 import { keepTypedChanges } from '../../schemas/form';
 import type { RichText } from '../../utils/rich-text';
-import { formatDate, formatNumber, pluralize } from '../../utils/format';
+import { formatDate, formatNumber, plural, pluralize } from '../../utils/format';
 import { INDICATOR_KIND_LABELS, indicatorValueProblem } from '../../utils/indicator-kinds';
 import {
 	ORGANISATION_KIND_LABELS,
@@ -61,6 +61,7 @@ import {
 	insertOrientation,
 	listObjectiveFiches,
 	listStructure,
+	retireStructureRecord,
 	updateAxis,
 	updateObjective,
 	updateOrientation,
@@ -1090,20 +1091,29 @@ const STRUCTURE_LABELS = {
 } as const satisfies Record<StructureLevel, Record<string, string>>;
 
 const LEVEL_WORDS = {
-	axis: { parent: null, parentField: null, added: 'ajouté', changed: 'modifié', moved: 'rattaché' },
+	axis: {
+		parent: null,
+		parentField: null,
+		added: 'ajouté',
+		changed: 'modifié',
+		moved: 'rattaché',
+		retired: 'retiré'
+	},
 	orientation: {
 		parent: 'axe',
 		parentField: 'axis',
 		added: 'ajoutée',
 		changed: 'modifiée',
-		moved: 'rattachée'
+		moved: 'rattachée',
+		retired: 'retirée'
 	},
 	objective: {
 		parent: 'orientation',
 		parentField: 'orientation',
 		added: 'ajouté',
 		changed: 'modifié',
-		moved: 'rattaché'
+		moved: 'rattaché',
+		retired: 'retiré'
 	}
 } as const;
 
@@ -1149,6 +1159,25 @@ function readableRecord(
 	};
 }
 
+/** What is in the plan today: withdrawn records left out. */
+function inPlan<T extends { retiredAt: string | null }>(records: T[]): T[] {
+	return records.filter((r) => r.retiredAt === null);
+}
+
+/** The records a record of `level` may be placed under (none for an axis). */
+function parentsOf(structure: Structure, level: StructureLevel): StructureRecord[] {
+	const parents: StructureRecord[] =
+		level === 'orientation' ? structure.axes : level === 'objective' ? structure.orientations : [];
+	return inPlan(parents);
+}
+
+/** « L’objectif 18 « … » a été retiré du plan le 4 décembre 2026 : … » */
+function retiredMessage(level: StructureLevel, record: StructureRecord): string {
+	const name = structureName(level, record as { label: string; number?: number });
+	const pronoun = level === 'orientation' ? 'elle' : 'il';
+	return `L’${name.replace(/^./, (c) => c.toLowerCase())} a été ${LEVEL_WORDS[level].retired} du plan le ${formatDate(record.retiredAt!)} : ${pronoun} ne se modifie plus.`;
+}
+
 function parentOf(level: StructureLevel, r: StructureRecord): number | null {
 	if (level === 'orientation') return (r as OrientationRecord).axisId;
 	if (level === 'objective') return (r as ObjectiveRecord).orientationId;
@@ -1170,14 +1199,20 @@ async function nextRecord(
 			: uniqueSlug(slugify(input.label, fallback, 40), (slug) =>
 					records.some((x) => (x as AxisRecord).code === slug)
 				);
-	const base = { id: current?.id ?? 0, version: current?.version ?? 1, label: input.label };
+	const base = {
+		id: current?.id ?? 0,
+		version: current?.version ?? 1,
+		label: input.label,
+		retiredAt: current?.retiredAt ?? null
+	};
 	if (level === 'axis')
 		return {
 			...base,
 			code: await code('axe'),
 			shortName: input.shortName ?? '',
 			position:
-				(current as AxisRecord | undefined)?.position ?? next(structure.axes.map((a) => a.position))
+				(current as AxisRecord | undefined)?.position ??
+				next(inPlan(structure.axes).map((a) => a.position))
 		};
 	if (level === 'orientation')
 		return {
@@ -1186,7 +1221,7 @@ async function nextRecord(
 			axisId: input.parentId!,
 			position:
 				(current as OrientationRecord | undefined)?.position ??
-				next(structure.orientations.map((o) => o.position))
+				next(inPlan(structure.orientations).map((o) => o.position))
 		};
 	return {
 		...base,
@@ -1243,6 +1278,7 @@ export async function saveStructure(
 		const words = LEVEL_WORDS[level];
 		const current = id === null ? undefined : recordsOf(structure, level).find((r) => r.id === id);
 		if (id !== null && !current) return refuse(404, 'Cet élément du plan n’existe pas.');
+		if (current?.retiredAt) return refuse(409, retiredMessage(level, current));
 		if (current && input.version === null)
 			return refuse(400, 'Le formulaire est incomplet : rechargez la page.');
 		if (current && current.version !== input.version) {
@@ -1252,15 +1288,11 @@ export async function saveStructure(
 			return refuse(409, STRUCTURE_CONFLICT_MESSAGE, { changes: mergeChanges(since) });
 		}
 		const fieldErrors: Record<string, string> = {};
-		const parents =
-			level === 'orientation'
-				? structure.axes
-				: level === 'objective'
-					? structure.orientations
-					: [];
+		const parents = parentsOf(structure, level);
 		if (words.parent && !parents.some((p) => p.id === input.parentId))
 			fieldErrors.parent = `Choisissez l’${words.parent} dans la liste.`;
-		const same = recordsOf(structure, level).find(
+		// A withdrawn element's label may be taken again (its code, or number, is not).
+		const same = inPlan(recordsOf(structure, level)).find(
 			(r) => r.id !== id && foldForMatching(r.label) === foldForMatching(input.label)
 		);
 		// « L’axe « … » », « L’orientation « … » », « L’objectif 4 « … » »: each begins with a vowel.
@@ -1269,7 +1301,7 @@ export async function saveStructure(
 		// The short name names the axis in filters and charts: two alike could not be told apart.
 		const twin =
 			level === 'axis'
-				? structure.axes.find(
+				? inPlan(structure.axes).find(
 						(a) =>
 							a.id !== id && foldForMatching(a.shortName) === foldForMatching(input.shortName ?? '')
 					)
@@ -1349,16 +1381,17 @@ export async function structureEditor(
 		? (await listRevisionViews(db, { entity: level, id: record.id }, undefined, { authors: true }))
 				.revisions
 		: [];
-	const parents = (
-		level === 'orientation' ? structure.axes : level === 'objective' ? structure.orientations : []
-	).map((p) => ({ id: p.id, label: p.label }));
+	const parents = parentsOf(structure, level).map((p) => ({ id: p.id, label: p.label }));
 	const parent = record ? parentOf(level, record) : parentId;
 	return ok({
 		record: record
 			? {
 					id: record.id,
 					name: structureName(level, record as { label: string; number?: number }),
-					code: 'code' in record ? record.code : String(record.number)
+					code: 'code' in record ? record.code : String(record.number),
+					retired: record.retiredAt ? retiredMessage(level, record) : null,
+					// Why it may not be withdrawn now (null: it may).
+					keptBy: record.retiredAt ? null : await retireBlocker(db, structure, level, record)
 				}
 			: null,
 		values: {
@@ -1378,6 +1411,98 @@ export async function structureEditor(
 		decisions: await listClosedDecisions(db)
 	});
 }
+
+/**
+ * Why an axis, an orientation or an objective may not be withdrawn from the plan: what still lies
+ * under it (an objective's fiches, abandoned ones included: they stay readable in their place; an
+ * orientation's or an axis's elements still in the plan), or its being the plan's last axis.
+ */
+async function retireBlocker(
+	db: Executor,
+	structure: Structure,
+	level: StructureLevel,
+	record: StructureRecord
+): Promise<string | null> {
+	const name = structureName(level, record as { label: string; number?: number }).replace(
+		/^./,
+		(c) => `L’${c.toLowerCase()}`
+	);
+	if (level === 'objective') {
+		const fiches = (await listObjectiveFiches(db, record.id)).map((f) => f.code);
+		if (fiches.length === 0) return null;
+		return `${name} porte encore ${plural(fiches.length, 'la fiche', 'les fiches')} ${fiches.join(', ')} : rattachez-les d’abord à un autre objectif (une fiche abandonnée reste lisible sous son objectif, qui reste alors au plan).`;
+	}
+	if (level === 'orientation') {
+		const objectives = inPlan(structure.objectives).filter((o) => o.orientationId === record.id);
+		if (objectives.length === 0) return null;
+		return `${name} porte encore ${plural(objectives.length, 'l’objectif', 'les objectifs')} ${objectives.map((o) => o.number).join(', ')} : rattachez-les d’abord à une autre orientation, ou retirez-les.`;
+	}
+	const orientations = inPlan(structure.orientations).filter((o) => o.axisId === record.id);
+	if (orientations.length > 0)
+		return `${name} porte encore ${plural(orientations.length, 'l’orientation', 'les orientations')} ${orientations.map((o) => `« ${o.label} »`).join(', ')} : rattachez-les d’abord à un autre axe, ou retirez-les.`;
+	if (inPlan(structure.axes).length === 1) return `${name} est le dernier axe du plan.`;
+	return null;
+}
+
+/**
+ * Withdraws an empty axis, orientation or objective from the plan (one added by mistake, or left
+ * empty once its elements moved): it leaves every page, list and file of today's plan, and stays in
+ * the history with its reason; its code, or number, is never given again. One transaction with
+ * its revision and journal line; refused when something still lies under it, or when another edit
+ * came first (`version`).
+ */
+export async function retireStructure(
+	db: Db,
+	user: User,
+	level: StructureLevel,
+	id: number,
+	input: RevisionInput & { version: number },
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result> {
+	return db.transaction().execute(async (trx) => {
+		const structure = await listStructure(trx);
+		const current = recordsOf(structure, level).find((r) => r.id === id);
+		if (!current) return refuse(404, 'Cet élément du plan n’existe pas.');
+		if (current.retiredAt) return refuse(409, retiredMessage(level, current));
+		if (current.version !== input.version) return refuse(409, STRUCTURE_RETIRE_CONFLICT);
+		const blocker = await retireBlocker(trx, structure, level, current);
+		if (blocker) return refuse(409, blocker);
+		const refusal = await checkDecision(trx, input.decisionId);
+		if (refusal) return refusal;
+		const at = now.toISOString();
+		if (!(await retireStructureRecord(trx, level, id, at, current.version)))
+			return refuse(409, STRUCTURE_RETIRE_CONFLICT);
+		const words = LEVEL_WORDS[level];
+		const name = structureName(level, current as { label: string; number?: number });
+		await recordChange(
+			{ trx, user, why: input, clientAddress, now },
+			{
+				entity: level,
+				entityId: id,
+				ficheId: null,
+				action: 'retired',
+				changes: [
+					{
+						field: 'status',
+						label: 'État',
+						before: 'dans le plan',
+						after: `${words.retired} du plan`
+					}
+				]
+			},
+			{
+				action: 'plan.structure_changed',
+				target: { type: level, id },
+				summary: `${name} ${words.retired} du plan`
+			}
+		);
+		return ok();
+	});
+}
+
+const STRUCTURE_RETIRE_CONFLICT =
+	'Quelqu’un a modifié cet élément du plan depuis que vous avez ouvert la page : il n’a pas été retiré. Relisez la page, puis recommencez si c’est toujours voulu.';
 
 /**
  * After a refused edit of an axis, an orientation or an objective (another came first): what the
@@ -1411,16 +1536,20 @@ export async function rebaseStructureTyping(
 }
 
 /** The plan as the admins' tree shows it: axes › orientations › objectives › fiches, with ids. */
+/**
+ * The plan as the admin's page shows it: axes, orientations, objectives and fiches, in order; and
+ * apart, the elements withdrawn from it (newest first), whose pages keep their history.
+ */
 export async function planTree(db: Db) {
 	const structure = await listStructure(db);
 	const fiches = await listFiches(db);
-	return structure.axes.map((axis) => ({
+	const axes = inPlan(structure.axes).map((axis) => ({
 		...axis,
-		orientations: structure.orientations
+		orientations: inPlan(structure.orientations)
 			.filter((o) => o.axisId === axis.id)
 			.map((orientation) => ({
 				...orientation,
-				objectives: structure.objectives
+				objectives: inPlan(structure.objectives)
 					.filter((o) => o.orientationId === orientation.id)
 					.map((objective) => ({
 						...objective,
@@ -1428,6 +1557,20 @@ export async function planTree(db: Db) {
 					}))
 			}))
 	}));
+	const levels = ['axis', 'orientation', 'objective'] as const;
+	const retired = levels
+		.flatMap((level) =>
+			recordsOf(structure, level)
+				.filter((r) => r.retiredAt !== null)
+				.map((r) => ({
+					level,
+					id: r.id,
+					name: structureName(level, r as { label: string; number?: number }),
+					retiredAt: r.retiredAt!
+				}))
+		)
+		.sort((a, b) => b.retiredAt.localeCompare(a.retiredAt));
+	return { axes, retired };
 }
 
 const FICHE_HISTORY_TITLES = {
@@ -1478,7 +1621,9 @@ export async function structuralHistory(db: Db) {
 		const title =
 			r.action === 'moved'
 				? `${name} ${words.moved} à l’${words.parent} « ${parent?.after ?? ''} »`
-				: `${name} ${words.added} au plan`;
+				: r.action === 'retired'
+					? `${name} ${words.retired} du plan`
+					: `${name} ${words.added} au plan`;
 		const from =
 			r.action === 'moved' && parent?.before
 				? `Auparavant : ${words.parent} « ${parent.before} ». `

@@ -5,7 +5,7 @@ import { can } from '../auth/permissions';
 import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
-import { insertAdmin, openedStructure } from './testing';
+import { insertAdmin, newStructure, openedStructure } from './testing';
 import { findFicheByCode, listFiches, listOrientations } from '../plan/repository';
 import { listStructure, updateObjective } from './repository';
 import { listEntityRevisions, listFicheRevisions } from './revisions-repository';
@@ -40,18 +40,8 @@ const opened = (
 ) => openedStructure(db, level, id, { ...WHY, ...changes });
 
 /** The add form of a record, filled in. */
-function newRecord(label: string, parentId: number | null, more: Partial<StructureInput> = {}) {
-	return {
-		...WHY,
-		version: null,
-		seenRevision: null,
-		label,
-		shortName: null,
-		synthesisLabel: null,
-		parentId,
-		...more
-	};
-}
+const newRecord = (label: string, parentId: number | null, more: Partial<StructureInput> = {}) =>
+	newStructure(label, parentId, { ...WHY, ...more });
 
 async function publishedRevision(): Promise<number> {
 	const row = await db.selectFrom('data_revision').select('revision').executeTakeFirstOrThrow();

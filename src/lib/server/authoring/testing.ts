@@ -77,3 +77,22 @@ export async function openedStructure(
 		...changes
 	};
 }
+
+/** The add form of an axis, an orientation or an objective, filled in (`more` typed over it). */
+export function newStructure(
+	label: string,
+	parentId: number | null,
+	more: Partial<StructureInput> = {}
+): StructureInput {
+	return {
+		reason: 'Révision du schéma',
+		decisionId: null,
+		version: null,
+		seenRevision: null,
+		label,
+		shortName: null,
+		synthesisLabel: null,
+		parentId,
+		...more
+	};
+}

@@ -378,7 +378,12 @@ export async function campaignsOfFiche(db: Executor, ficheId: number) {
 }
 
 export async function listAxes(db: Executor) {
-	return db.selectFrom('axis').select(['id', 'code', 'label']).orderBy('position').execute();
+	return db
+		.selectFrom('axis')
+		.select(['id', 'code', 'label'])
+		.where('retired_at', 'is', null)
+		.orderBy('position')
+		.execute();
 }
 
 export async function listOrganisations(db: Executor) {

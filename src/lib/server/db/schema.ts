@@ -42,6 +42,8 @@ export interface AxisTable {
 	label: string;
 	position: number;
 	version: Generated<number>;
+	/** When it was withdrawn from the plan (UTC); null while it is in the plan. */
+	retired_at: string | null;
 }
 
 export interface OrientationTable {
@@ -51,6 +53,8 @@ export interface OrientationTable {
 	label: string;
 	position: number;
 	version: Generated<number>;
+	/** When it was withdrawn from the plan (UTC); null while it is in the plan. */
+	retired_at: string | null;
 }
 
 export interface ObjectiveTable {
@@ -60,6 +64,8 @@ export interface ObjectiveTable {
 	label: string;
 	synthesis_label: string | null;
 	version: Generated<number>;
+	/** When it was withdrawn from the plan (UTC); null while it is in the plan. */
+	retired_at: string | null;
 }
 
 export interface OrganisationTable {

@@ -12,6 +12,7 @@ import { compareFrench, foldForMatching } from '../../utils/text';
 import { FICHE_PAGE_HISTORY, FICHE_PAGE_MEASUREMENTS } from '../../utils/rules';
 import type { Database, FicheStatus, IndicatorKind, OrganisationKind } from '../db/schema';
 import { inPlanBy } from '../authoring/revisions-repository';
+import { parisDayEnd } from '../../utils/dates';
 
 export interface PlanInfo {
 	title: string;
@@ -176,6 +177,16 @@ export async function listPlanEvents(db: Executor): Promise<PlanEvent[]> {
 // to the plan after that day (`inPlanBy`). An axis, an orientation or an objective added later
 // stays when something that was in the plan then now lies under it (an orientation of 2019 moved
 // in 2020 under an axis added in 2020): no fiche of the edition is left without its place.
+// An axis, an orientation or an objective withdrawn from the plan (`retired_at`) is left out from
+// its withdrawal on: today's plan has none, a past year's has those withdrawn after its day.
+
+/** Whether a `retired_at` column says the element was still in the plan (at the end of `day`). */
+function notRetired(column: Expression<string | null>, day?: string) {
+	const eb = expressionBuilder<Database>();
+	return day === undefined
+		? eb(column, 'is', null)
+		: eb.or([eb(column, 'is', null), eb(column, '>=', parisDayEnd(day))]);
+}
 
 function objectiveInPlanBy(id: Expression<number>, day: string) {
 	const eb = expressionBuilder<Database>();
@@ -200,6 +211,7 @@ function orientationInPlanBy(id: Expression<number>, day: string) {
 				.selectFrom('objective as kept_objective')
 				.select('kept_objective.id')
 				.where('kept_objective.orientation_id', '=', id)
+				.where(({ ref }) => notRetired(ref('kept_objective.retired_at'), day))
 				.where(({ ref }) => objectiveInPlanBy(ref('kept_objective.id'), day))
 		)
 	]);
@@ -214,6 +226,7 @@ function axisInPlanBy(id: Expression<number>, day: string) {
 				.selectFrom('orientation as kept_orientation')
 				.select('kept_orientation.id')
 				.where('kept_orientation.axis_id', '=', id)
+				.where(({ ref }) => notRetired(ref('kept_orientation.retired_at'), day))
 				.where(({ ref }) => orientationInPlanBy(ref('kept_orientation.id'), day))
 		)
 	]);
@@ -223,6 +236,7 @@ export async function listAxes(db: Executor, asOf?: string): Promise<AxisRef[]> 
 	return db
 		.selectFrom('axis')
 		.select(['code', 'short_name as shortName', 'label', 'position'])
+		.where(({ ref }) => notRetired(ref('axis.retired_at'), asOf))
 		.$if(asOf !== undefined, (q) => q.where(({ ref }) => axisInPlanBy(ref('axis.id'), asOf!)))
 		.orderBy('position')
 		.execute();
@@ -233,6 +247,7 @@ export async function listOrientations(db: Executor, asOf?: string): Promise<Ori
 		.selectFrom('orientation')
 		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
 		.select(['orientation.code', 'axis.code as axis', 'orientation.label', 'orientation.position'])
+		.where(({ ref }) => notRetired(ref('orientation.retired_at'), asOf))
 		.$if(asOf !== undefined, (q) =>
 			q.where(({ ref }) => orientationInPlanBy(ref('orientation.id'), asOf!))
 		)
@@ -250,6 +265,7 @@ export async function listObjectives(db: Executor, asOf?: string): Promise<Objec
 			'objective.label',
 			'objective.synthesis_label as synthesisLabel'
 		])
+		.where(({ ref }) => notRetired(ref('objective.retired_at'), asOf))
 		.$if(asOf !== undefined, (q) =>
 			q.where(({ ref }) => objectiveInPlanBy(ref('objective.id'), asOf!))
 		)

@@ -11,7 +11,7 @@ export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'plan.edit');
 	const db = getDb();
 	return {
-		axes: await planTree(db),
+		...(await planTree(db)),
 		objectiveChoices: await listObjectiveChoices(db),
 		decisions: await listClosedDecisions(db)
 	};

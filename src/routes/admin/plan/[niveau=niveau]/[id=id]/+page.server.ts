@@ -1,7 +1,9 @@
-import { error } from '@sveltejs/kit';
-import { authorize } from '$lib/server/auth/guards';
-import { structureEditor } from '$lib/server/authoring/service';
+import { error, redirect } from '@sveltejs/kit';
+import { authorize, safeClientAddress } from '$lib/server/auth/guards';
+import { retireStructure, structureEditor } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
+import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { RETIRE_FIELDS, RetireSchema } from '$lib/schemas/organisation';
 import { saveStructureForm, structureLevel } from '../structure-form';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -14,7 +16,7 @@ export const load: PageServerLoad = async (event) => {
 		...editor.value,
 		level,
 		niveau: event.params.niveau,
-		saved: event.url.searchParams.get('enregistre') === '1'
+		saved: event.url.searchParams.get('enregistre')
 	};
 };
 
@@ -22,5 +24,26 @@ export const actions: Actions = {
 	enregistrer: async (event) => {
 		const admin = await authorize(event, 'plan.edit');
 		return saveStructureForm(event, admin, Number(event.params.id));
+	},
+	retirer: async (event) => {
+		const admin = await authorize(event, 'plan.edit');
+		const { answer, values, data } = readPostedForm(
+			await event.request.formData(),
+			RETIRE_FIELDS,
+			RetireSchema,
+			{ which: 'retirer' }
+		);
+		if (answer) return answer;
+		const id = Number(event.params.id);
+		const result = await retireStructure(
+			getDb(),
+			admin,
+			structureLevel(event.params.niveau),
+			id,
+			{ version: data.version, reason: data.reason, decisionId: data.decision },
+			safeClientAddress(event)
+		);
+		if (!result.ok) return refusalAnswer(result, values);
+		redirect(303, `/admin/plan/${event.params.niveau}/${id}?enregistre=retrait`);
 	}
 };

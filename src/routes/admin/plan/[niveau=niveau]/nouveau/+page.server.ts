@@ -17,7 +17,7 @@ export const load: PageServerLoad = async (event) => {
 		/^\d{1,9}$/.test(parent) ? Number(parent) : null
 	);
 	if (!editor.ok) error(editor.status, editor.message);
-	return { ...editor.value, level, niveau: event.params.niveau, saved: false };
+	return { ...editor.value, level, niveau: event.params.niveau, saved: null };
 };
 
 export const actions: Actions = {

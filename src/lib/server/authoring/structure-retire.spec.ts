@@ -1,0 +1,209 @@
+import ExcelJS from 'exceljs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { User } from '../auth/users';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { listAxes, listObjectives, listOrientations } from '../plan/repository';
+import { listStructure } from './repository';
+import { listEntityRevisions } from './revisions-repository';
+import { exportPlanWorkbook, previewPlanImport } from './plan-import';
+import {
+	planTree,
+	retireStructure,
+	saveStructure,
+	structuralHistory,
+	structureEditor,
+	type StructureInput
+} from './service';
+import { abandonFiche, insertAdmin, moveFiche, newStructure, openedStructure } from './testing';
+
+let db: Db;
+let admin: User;
+
+beforeEach(async () => {
+	db = await createTestDb();
+	admin = await insertAdmin(db);
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+const WHY = { reason: 'Ajouté par erreur', decisionId: null };
+
+const newRecord = (label: string, parentId: number | null, more: Partial<StructureInput> = {}) =>
+	newStructure(label, parentId, { ...WHY, ...more });
+
+async function add(level: 'axis' | 'orientation' | 'objective', input: StructureInput) {
+	const result = await saveStructure(db, admin, level, null, input, null);
+	if (!result.ok) throw new Error(result.message);
+	return result.value.id;
+}
+
+async function versionOf(level: 'axis' | 'orientation' | 'objective', id: number) {
+	return (await openedStructure(db, level, id)).version!;
+}
+
+const retire = async (
+	level: 'axis' | 'orientation' | 'objective',
+	id: number,
+	now = new Date('2026-12-10T10:00:00Z')
+) =>
+	retireStructure(
+		db,
+		admin,
+		level,
+		id,
+		{ ...WHY, version: await versionOf(level, id) },
+		'192.0.2.1',
+		now
+	);
+
+async function publishedRevision(): Promise<number> {
+	const row = await db.selectFrom('data_revision').select('revision').executeTakeFirstOrThrow();
+	return row.revision;
+}
+
+describe('withdrawing an axis, an orientation or an objective', () => {
+	it('withdraws an empty objective: out of the plan’s lists, kept with its revision and history; its number is not given again', async () => {
+		const orientation = (await listStructure(db)).orientations[0]!;
+		const id = await add('objective', newRecord('Objectif saisi par erreur', orientation.id));
+		expect((await listObjectives(db)).map((o) => o.number)).toContain(18);
+		const before = await publishedRevision();
+
+		expect(await retire('objective', id)).toEqual({ ok: true });
+
+		expect((await listObjectives(db)).map((o) => o.number)).not.toContain(18);
+		expect((await listObjectives(db)).length).toBe(17);
+		expect(await publishedRevision()).toBeGreaterThan(before);
+		const [revision] = await listEntityRevisions(db, 'objective', id);
+		expect(revision).toMatchObject({ action: 'retired', reason: 'Ajouté par erreur' });
+		const journal = await db
+			.selectFrom('audit_event')
+			.select('summary')
+			.where('action', '=', 'plan.structure_changed')
+			.orderBy('id', 'desc')
+			.executeTakeFirstOrThrow();
+		expect(journal.summary).toBe(
+			'Objectif 18 « Objectif saisi par erreur » retiré du plan : Ajouté par erreur'
+		);
+		const history = await structuralHistory(db);
+		expect(history.at(-1)?.title).toBe('Objectif 18 « Objectif saisi par erreur » retiré du plan');
+
+		// The admin's plan lists it apart; its page says so and offers no form.
+		const tree = await planTree(db);
+		expect(tree.retired).toEqual([
+			expect.objectContaining({
+				level: 'objective',
+				id,
+				name: 'Objectif 18 « Objectif saisi par erreur »'
+			})
+		]);
+		expect(tree.axes.flatMap((a) => a.orientations.flatMap((o) => o.objectives))).toHaveLength(17);
+		const editor = await structureEditor(db, 'objective', id);
+		expect(editor.ok && editor.value.record?.retired).toBe(
+			'L’objectif 18 « Objectif saisi par erreur » a été retiré du plan le 10\u00a0décembre\u00a02026 : il ne se modifie plus.'
+		);
+
+		// Neither edited nor withdrawn again; the next objective takes 19.
+		const edit = await saveStructure(
+			db,
+			admin,
+			'objective',
+			id,
+			newRecord('Autre intitulé', orientation.id, { version: 2, seenRevision: 0 }),
+			null
+		);
+		expect(edit).toMatchObject({ ok: false, status: 409 });
+		expect(await retire('objective', id)).toMatchObject({ ok: false, status: 409 });
+		const next = await add('objective', newRecord('Objectif saisi par erreur', orientation.id));
+		expect((await listStructure(db)).objectives.find((o) => o.id === next)?.number).toBe(19);
+	});
+
+	it('refuses what still holds something: an objective with fiches (abandoned ones too), an orientation with objectives, an axis with orientations', async () => {
+		const structure = await listStructure(db);
+		const objective = structure.objectives.find((o) => o.number === 7)!;
+		const refused = await retire('objective', objective.id);
+		expect(refused).toMatchObject({ ok: false, status: 409 });
+		expect(!refused.ok && refused.message).toMatch(
+			/^L’objectif 7 « .+ » porte encore les fiches 7-1, 7-2, 7-3 : rattachez-les d’abord à un autre objectif/
+		);
+		const orientation = structure.orientations.find((o) => o.id === objective.orientationId)!;
+		const byOrientation = await retire('orientation', orientation.id);
+		expect(!byOrientation.ok && byOrientation.message).toMatch(
+			/porte encore les objectifs 7, 8, 9 : rattachez-les d’abord à une autre orientation, ou retirez-les\.$/
+		);
+		const axis = structure.axes[0]!;
+		const byAxis = await retire('axis', axis.id);
+		expect(!byAxis.ok && byAxis.message).toMatch(/^L’axe « .+ » porte encore les orientations « /);
+		// An abandoned fiche stays readable under its objective, which stays in the plan.
+		await abandonFiche(db, admin, '2-1');
+		const two = structure.objectives.find((o) => o.number === 2)!;
+		const byAbandoned = await retire('objective', two.id);
+		expect(!byAbandoned.ok && byAbandoned.message).toMatch(/porte encore la fiche 2-1 : /);
+		// Nothing was written.
+		expect((await listStructure(db)).objectives.every((o) => o.retiredAt === null)).toBe(true);
+		const editor = await structureEditor(db, 'objective', objective.id);
+		expect(editor.ok && editor.value.record?.keptBy).toMatch(/porte encore les fiches 7-1/);
+	});
+
+	it('an objective emptied by moving its fiche is withdrawn, then its orientation; a past year’s plan keeps them until their withdrawal', async () => {
+		const structure = await listStructure(db);
+		const eight = structure.objectives.find((o) => o.number === 8)!;
+		expect((await moveFiche(db, admin, '8-1', 7, new Date('2024-03-01T10:00:00Z'))).ok).toBe(true);
+		expect(await retire('objective', eight.id, new Date('2024-06-01T10:00:00Z'))).toEqual({
+			ok: true
+		});
+		expect((await listObjectives(db)).map((o) => o.number)).not.toContain(8);
+		expect((await listObjectives(db, '2023-12-31')).map((o) => o.number)).toContain(8);
+		expect((await listObjectives(db, '2024-12-31')).map((o) => o.number)).not.toContain(8);
+
+		// An orientation added for the purpose, then left empty, goes too.
+		const axis = structure.axes[0]!;
+		const added = await add('orientation', newRecord('Orientation provisoire', axis.id));
+		expect(await retire('orientation', added)).toEqual({ ok: true });
+		expect((await listOrientations(db)).map((o) => o.label)).not.toContain(
+			'Orientation provisoire'
+		);
+	});
+
+	it('axes keep positions that are their ranks: one withdrawn between two, then one added, lists in order without a clash', async () => {
+		const first = await add('axis', newRecord('Axe provisoire un', null, { shortName: 'un' }));
+		const second = await add('axis', newRecord('Axe provisoire deux', null, { shortName: 'deux' }));
+		expect(await retire('axis', first)).toEqual({ ok: true });
+		const third = await add(
+			'axis',
+			newRecord('Axe provisoire trois', null, { shortName: 'trois' })
+		);
+		const axes = (await listStructure(db)).axes.filter((a) => a.retiredAt === null);
+		expect(axes.map((a) => a.position)).toEqual([1, 2, 3, 4, 5]);
+		expect(axes.slice(3).map((a) => a.id)).toEqual([second, third]);
+		expect((await listAxes(db)).map((a) => a.shortName).slice(3)).toEqual(['deux', 'trois']);
+		// Its label and short name may be taken again: a new axis, with a code of its own.
+		const again = await add('axis', newRecord('Axe provisoire un', null, { shortName: 'un' }));
+		const codes = (await listStructure(db)).axes.filter((a) => a.id === first || a.id === again);
+		expect(new Set(codes.map((a) => a.code)).size).toBe(2);
+	});
+
+	it('the plan workbook leaves it out; an older workbook that still has its row is refused, naming it', async () => {
+		const orientation = (await listStructure(db)).orientations[0]!;
+		const id = await add('objective', newRecord('Objectif saisi par erreur', orientation.id));
+		const older = await exportPlanWorkbook(db);
+		expect(await retire('objective', id)).toEqual({ ok: true });
+
+		const workbook = new ExcelJS.Workbook();
+		await workbook.xlsx.load((await exportPlanWorkbook(db)) as unknown as ArrayBuffer);
+		const objectives = workbook.worksheets.find((w) => w.name.startsWith('Objectifs'))!;
+		const numbers: unknown[] = [];
+		objectives.eachRow((row, n) => {
+			if (n > 1) numbers.push(row.getCell(1).value);
+		});
+		expect(numbers).not.toContain(18);
+		expect(numbers).toHaveLength(17);
+
+		const preview = await previewPlanImport(db, older);
+		expect(preview.changes).toEqual([]);
+		expect(preview.problems.join('\n')).toMatch(
+			/Feuille « Objectifs » : l’objectif « 18 » a été retiré du plan \(sa page garde son historique\) : un import ne le remet pas et ne redonne pas son numéro/
+		);
+	});
+});
