@@ -199,9 +199,25 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	const publicationUrl = page.url();
 	const secondTab = await context.newPage();
 	await secondTab.goto(publicationUrl);
+	// The draft saved again in another tab after the confirmation was read is not published
+	// unseen: the confirmation says so, and publishes the draft as it is once confirmed again.
+	const editor = await context.newPage();
+	await editor.goto(draftUrl);
+	await editor.getByRole('link', { name: 'Modifier les textes du brouillon' }).click();
+	await editor
+		.getByLabel('Texte de l’axe « solidarité »')
+		.fill('Les premiers tiers-lieux ouvrent leurs portes.');
+	await editor.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
+	await expect(editor).toHaveURL(draftUrl);
+	await editor.close();
+	await page.getByRole('button', { name: 'Publier définitivement le bilan 2019' }).click();
+	await expect(page.getByRole('alert')).toContainText('Le bilan n’a pas été publié');
+	await expect(page).toHaveURL(`${publicationUrl}?relire=1`);
+	await expect((await anonymous.get('/bilans/2019', { maxRedirects: 0 })).status()).toBe(404);
 	await page.getByRole('button', { name: 'Publier définitivement le bilan 2019' }).click();
 	await expect(page).toHaveURL(/\/bilans\/2019$/);
 	await expect(page.getByText('Le WIFI public se déploie.')).toBeVisible();
+	await expect(page.getByText('Les premiers tiers-lieux ouvrent leurs portes.')).toBeVisible();
 	// Publishing again from the second tab says so above the bilan as published; the confirmation
 	// page opened again (reloaded, or gone back to) leads to that bilan instead of an error page.
 	await secondTab.getByRole('button', { name: 'Publier définitivement le bilan 2019' }).click();

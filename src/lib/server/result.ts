@@ -40,7 +40,8 @@ export interface StoredVersion {
  * What a caller may need to tell apart among refusals of one status, named for code: a route that
  * answers one of them its own way compares this, never the French sentence (which may be reworded).
  */
-export type RefusalReason = 'sitting-deleted' | 'sitting-closed' | 'closing-changed';
+export type RefusalReason =
+	'sitting-deleted' | 'sitting-closed' | 'closing-changed' | 'draft-changed';
 
 export interface RefusalDetails {
 	reason?: RefusalReason;

@@ -121,6 +121,30 @@ const draft2019 = {
 };
 
 describe('yearly editions', () => {
+	it('publishes only the draft its confirmation page showed: one saved meanwhile is refused, unpublished', async () => {
+		const draft = await saveEditionDraft(db, admin, draft2019);
+		if (!draft.ok) throw new Error('draft');
+		const shown = await findDraftDigest(db, 2019);
+		// Saved again in another tab, with another date of arrest, after the page was read.
+		const again = await saveEditionDraft(db, admin, {
+			...draft2019,
+			asOf: '2019-03-31',
+			intro: 'Texte jamais relu',
+			shown
+		});
+		expect(again.ok).toBe(true);
+		const refused = await publishEdition(db, admin, draft.value.id, null, new Date(), shown);
+		expect(refused).toMatchObject({ ok: false, status: 409, reason: 'draft-changed' });
+		expect((await findEdition(db, draft.value.id))?.state).toBe('draft');
+		expect(await findPublishedSnapshot(db, 2019)).toBeUndefined();
+		// The page read again shows the draft as it is: that one is published.
+		const reread = await findDraftDigest(db, 2019);
+		expect(await publishEdition(db, admin, draft.value.id, null, new Date(), reread)).toMatchObject(
+			{ ok: true }
+		);
+		expect((await findPublishedSnapshot(db, 2019))?.asOf).toBe('2019-03-31');
+	});
+
 	it('seeds the published 2018 edition from the register, valid open data as of 31 December 2018', async () => {
 		const snapshot = (await findPublishedSnapshot(db, 2018))!;
 		expect(snapshot).toMatchObject({ year: 2018, version: 1, asOf: '2018-12-31' });

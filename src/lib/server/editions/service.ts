@@ -165,13 +165,18 @@ export async function saveEditionDraft(
 	});
 }
 
-/** Freezes the snapshot of a draft and makes it the public edition of its year. */
+/**
+ * Freezes the snapshot of a draft and makes it the public edition of its year. With `shown` (the
+ * confirmation page's `draftDigest`), only the draft that page showed: one saved meanwhile, in
+ * another tab or by another administrator, is refused (`draft-changed`), not published unseen.
+ */
 export async function publishEdition(
 	db: Db,
 	admin: User | null,
 	id: number,
 	clientAddress: string | null = null,
-	now = new Date()
+	now = new Date(),
+	shown?: string
 ): Promise<Result<{ year: number; version: number }>> {
 	return db.transaction().execute(async (trx) => {
 		const edition = await findEdition(trx, id);
@@ -180,6 +185,12 @@ export async function publishEdition(
 			return refuse(
 				409,
 				'Ce bilan a déjà été publié (dans un autre onglet ou par un autre administrateur) : le voici tel que publié.'
+			);
+		if (shown !== undefined && draftDigest(edition) !== shown)
+			return refuse(
+				409,
+				'Le brouillon a été modifié depuis que vous avez ouvert la page de publication : rien n’a été publié.',
+				{ reason: 'draft-changed' }
 			);
 		const tooSoon = tooSoonToPublish(edition.asOf, now);
 		if (tooSoon) return refuse(409, tooSoon);

@@ -38,15 +38,23 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	publish: async (event) => {
 		const admin = await authorize(event, 'editions.manage');
-		// Irreversible: only from the confirmation page, which says what will be frozen.
-		if (readForm(await event.request.formData(), ['confirm']).values.confirm !== 'oui')
-			redirect(303, `/admin/bilans/${event.params.id}/publication`);
+		// Irreversible: only from the confirmation page, which says what will be frozen, and only
+		// the draft that page showed (`shown`).
+		const confirmation = `/admin/bilans/${event.params.id}/publication`;
+		const { confirm, shown } = readForm(await event.request.formData(), [
+			'confirm',
+			'shown'
+		]).values;
+		if (confirm !== 'oui' || !shown) redirect(303, confirmation);
 		const result = await publishEdition(
 			getDb(),
 			admin,
 			Number(event.params.id),
-			safeClientAddress(event)
+			safeClientAddress(event),
+			new Date(),
+			shown
 		);
+		if (!result.ok && result.reason === 'draft-changed') redirect(303, `${confirmation}?relire=1`);
 		if (!result.ok) return refusalAnswer(result);
 		redirect(303, `/bilans/${result.value.year}`);
 	}

@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { authorize } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { findEdition, listVersions } from '$lib/server/editions/repository';
-import { tooSoonToPublish } from '$lib/server/editions/service';
+import { draftDigest, tooSoonToPublish } from '$lib/server/editions/service';
 import type { PageServerLoad } from './$types';
 
 // The confirmation step before publishing an edition: what becomes public and what is frozen. The
@@ -25,6 +25,10 @@ export const load: PageServerLoad = async (event) => {
 		},
 		previous: previous ? { version: previous.version, publishedAt: previous.publishedAt } : null,
 		// Refused by publishEdition: said here instead of a button that would be refused.
-		tooSoon: tooSoonToPublish(edition.asOf)
+		tooSoon: tooSoonToPublish(edition.asOf),
+		// Sent back by the form: publishing freezes this draft or nothing.
+		shown: draftDigest(edition),
+		// Back here because the draft was saved again after this page was read.
+		changed: event.url.searchParams.has('relire')
 	};
 };
