@@ -53,6 +53,16 @@ describe('parseForm', () => {
 			Schema
 		);
 		expect(word.data?.title).toBe('Numé\u00adrique');
+		// Direction marks are dropped: a right-to-left one shows « 1 500 000 » as « 000 500 1 ».
+		const budget = parseForm(
+			form([
+				['title', 'Budget : \u200f1 500 000 €, \u061c2 000 €, \u200e3 €'],
+				['count', '3']
+			]),
+			['title', 'count'],
+			Schema
+		);
+		expect(budget.data?.title).toBe('Budget : 1 500 000 €, 2 000 €, 3 €');
 		// Spaces alone are left to the schema (trimmed there).
 		expect(
 			parseForm(form([['title', '   ']]), ['title'], Schema.pick({ title: true })).values

@@ -11,6 +11,19 @@ export type FieldErrors = Record<string, string>;
 const WIDTHLESS = /[\p{Default_Ignorable_Code_Point}\u2800]/u;
 
 /**
+ * The invisible marks that set the direction of what follows them (left-to-right, right-to-left,
+ * Arabic letter marks): text pasted from a web page or a word processor carries them, and a
+ * right-to-left one before « 1 500 000 € » shows it as « 000 500 1 € ». Dropped when a text is
+ * read; the embeddings and isolates that do the same are refused (`hasForbiddenCharacters`).
+ */
+const DIRECTION_MARKS = /[\u200E\u200F\u061C]/g;
+
+/** A typed or pasted text without its direction marks (see DIRECTION_MARKS). */
+export function withoutDirectionMarks(text: string): string {
+	return text.replace(DIRECTION_MARKS, '');
+}
+
+/**
  * Whether a text shows nothing: made of spaces and of characters without width only (pasted from
  * a word processor or a web page). Such a text is no title, name, reason or decision.
  */
@@ -22,7 +35,7 @@ export function showsNothing(text: string): boolean {
  * Reads only the named fields of a posted form (anything else, such as an added "priority" field,
  * is ignored). A field sent more than once, or sent as a file, is reported instead of guessed. A
  * value that shows nothing though it holds characters without width is read as empty: every
- * required field then says so, as for one left blank.
+ * required field then says so, as for one left blank. Direction marks are dropped.
  */
 export function readForm<F extends string>(
 	formData: FormData,
@@ -33,7 +46,7 @@ export function readForm<F extends string>(
 	for (const field of fields) {
 		const all = formData.getAll(field);
 		const first = all[0];
-		const text = typeof first === 'string' ? first : '';
+		const text = typeof first === 'string' ? withoutDirectionMarks(first) : '';
 		values[field] = WIDTHLESS.test(text) && showsNothing(text) ? '' : text;
 		if (all.length > 1)
 			errors[field] = 'Ce champ a été envoyé plusieurs fois : renvoyez le formulaire.';

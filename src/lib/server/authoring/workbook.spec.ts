@@ -146,6 +146,17 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		]);
 	});
 
+	it('drops the marks that would show a number’s groups reversed (« 000 500 1 € »)', async () => {
+		const reading = await readPlanWorkbook(
+			await edited((w) => {
+				const sheet = w.getWorksheet('Fiches')!;
+				sheet.getRow(rowOf(sheet, '9-1')).getCell(3).value = 'Budget de \u200f1 500 000 €\u061c';
+			})
+		);
+		if (!reading.ok) throw new Error(reading.problems.join('\n'));
+		expect(reading.model.fiches.find((f) => f.code === '9-1')?.title).toBe('Budget de 1 500 000 €');
+	});
+
 	it('takes a title that shows nothing (characters without width) for an empty one', async () => {
 		const found = await problems(
 			await edited((w) => {

@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import { TEXT_MAX_LENGTH } from '../../schemas/limits';
-import { hasForbiddenCharacters, showsNothing } from '../../schemas/form';
+import { hasForbiddenCharacters, showsNothing, withoutDirectionMarks } from '../../schemas/form';
 import { numberProblem, THOUSANDS_OR_DECIMALS } from '../../schemas/progress-update';
 import { FICHE_CODE_PATTERN } from '../../utils/text';
 import {
@@ -684,7 +684,7 @@ class RowReader {
 			this.fail(index, 'cette cellule est au format date avec une valeur hors du calendrier');
 			return null;
 		}
-		const text = String(value).replace(/\r\n?/g, '\n').trim();
+		const text = withoutDirectionMarks(String(value)).replace(/\r\n?/g, '\n').trim();
 		const column = this.spec.columns[index]!;
 		// Refused, the text is still given back (as a too long one): the row fails once, without
 		// « cette cellule est obligatoire » as well.
