@@ -445,11 +445,25 @@ export async function campaignsForOrganisation(db: Db, organisationId: number, t
 	return result;
 }
 
-/** The commission's review file: the fiche's state in each campaign it is part of. */
-export async function ficheCampaignStatus(db: Db, ficheId: number) {
+/**
+ * The commission's review file: the fiche's state in each campaign it is part of, for each
+ * organisation asked; with `onlyOrganisationId` (a partner reading the file), that organisation's
+ * only: how staff judged another's update (« renvoyée ») is not a partner's to read.
+ */
+export async function ficheCampaignStatus(
+	db: Db,
+	ficheId: number,
+	onlyOrganisationId?: number | null
+) {
 	const result = [];
 	for (const c of await campaignsOfFiche(db, ficheId)) {
-		const pairs = (await campaignPairs(db, c.id)).filter((p) => p.ficheId === ficheId);
+		const pairs = (await campaignPairs(db, c.id)).filter(
+			(p) =>
+				p.ficheId === ficheId &&
+				(onlyOrganisationId === undefined || p.organisationId === onlyOrganisationId)
+		);
+		// A campaign that asked nothing of the partner's organisation on this fiche: not theirs.
+		if (pairs.length === 0 && onlyOrganisationId !== undefined) continue;
 		result.push({
 			...c,
 			organisations: pairs.map((p) => ({

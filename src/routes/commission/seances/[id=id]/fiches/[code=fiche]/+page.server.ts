@@ -48,7 +48,12 @@ export const load: PageServerLoad = async (event) => {
 			place: sitting.place
 		},
 		previousDate: previous?.heldOn ?? null,
-		campaigns: await ficheCampaignStatus(db, fiche.id),
+		// A partner reads their own organisation's state only (members and staff: every one's).
+		campaigns: await ficheCampaignStatus(
+			db,
+			fiche.id,
+			user.role === 'partenaire' ? user.organisationId : undefined
+		),
 		fiche: {
 			code: fiche.code,
 			title: fiche.title,
