@@ -23,6 +23,11 @@ declare global {
 		interface Locals {
 			user: User | null;
 			session: Session | null;
+			/**
+			 * The session was renewed by this request: its answer carries the renewed cookie, so it is
+			 * rendered, never replayed from the page cache (see hooks.server.ts).
+			 */
+			sessionRenewed?: boolean;
 			/** This request's identifier in the server log (see hooks.server.ts). */
 			requestId: string;
 		}

@@ -71,7 +71,14 @@ const authenticate: Handle = async ({ event, resolve }) => {
 		if (result.session) {
 			event.locals.user = result.user;
 			event.locals.session = result.session;
-			if (result.renewed) setSessionCookie(event.cookies, token, result.session.expiresAt, secure);
+			if (result.renewed) {
+				setSessionCookie(event.cookies, token, result.session.expiresAt, secure);
+				// The answer must carry the renewed cookie, which SvelteKit writes in `resolve` only: it
+				// is rendered, never replayed from the page cache (a replayed /espace dropped it, and the
+				// browser let the cookie expire at its old date while the database, renewed for 30
+				// days, renewed it no more).
+				event.locals.sessionRenewed = true;
+			}
 		} else {
 			deleteSessionCookie(event.cookies, secure);
 		}
@@ -130,7 +137,7 @@ const cacheAnswers: Handle = async ({ event, resolve }) => {
 		scope = 'public';
 		cacheControl = PUBLIC_CACHE_CONTROL;
 		stamp = (await cacheStamps(getDb())).published;
-	} else if (event.locals.session && SESSION_ROUTES.has(route)) {
+	} else if (event.locals.session && SESSION_ROUTES.has(route) && !event.locals.sessionRenewed) {
 		scope = `session:${event.locals.session.id}`;
 		cacheControl = PRIVATE_CACHE_CONTROL;
 		stamp = (await cacheStamps(getDb())).workspace;

@@ -1,6 +1,7 @@
 import type { APIRequestContext, APIResponse } from '@playwright/test';
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, apiAs, portalUrl } from './helpers/accounts';
+import SQLite from 'better-sqlite3';
+import { ACCOUNTS, apiAs, portalDatabase, portalUrl } from './helpers/accounts';
 import { startOwnPortal } from './helpers/own-portal';
 import { E2E_TEMPLATE } from '../../playwright.config';
 import net from 'node:net';
@@ -373,4 +374,26 @@ test('a form whose body is still coming when its account is disabled acts for no
 	expect(answer).toMatch(/\r\nlocation: \/connexion/i);
 	expect(await (await admin.get('/commission')).text()).not.toContain(title);
 	await Promise.all([admin.dispose(), member.dispose()]);
+});
+
+test('a session renewed on a page replayed from the cache still gets its renewed cookie', async () => {
+	const partner = await apiAs(ACCOUNTS.partner);
+	const { cookies } = await partner.storageState();
+	const token = cookies.find((c) => c.name === 'sdusn_session')!.value;
+	// Three seconds more than the 15 days under which a session is renewed: the first page is
+	// rendered (and kept) without renewal, the one three seconds later renews it.
+	const db = new SQLite(await portalDatabase());
+	db.prepare('UPDATE user_session SET expires_at = ? WHERE id = ?').run(
+		Date.now() + 15 * 86_400_000 + 3_000,
+		token.split('.')[0]
+	);
+	db.close();
+	const first = await partner.get('/espace');
+	expect(first.status()).toBe(200);
+	expect(first.headers()['set-cookie']).toBeUndefined();
+	await new Promise((resolve) => setTimeout(resolve, 3_500));
+	const renewed = await partner.get('/espace');
+	expect(renewed.status()).toBe(200);
+	expect(renewed.headers()['set-cookie']).toMatch(/^sdusn_session=[^;]+;.*Expires=/i);
+	await partner.dispose();
 });
