@@ -98,7 +98,8 @@ export const DENIALS_JOURNALED_PER_DAY = 20;
 export const TALLY_ACTIONS = {
 	'login.unknown': 'Connexions refusées : compte inconnu',
 	'login.throttled': 'Tentatives refusées pendant un blocage',
-	'access.denied': `Accès refusés à un compte au-delà de ${DENIALS_JOURNALED_PER_DAY} dans la journée`
+	'access.denied': `Accès refusés à un compte au-delà de ${DENIALS_JOURNALED_PER_DAY} dans la journée`,
+	'update.conflict': `Enregistrements refusés d’une mise à jour au-delà de ${DENIALS_JOURNALED_PER_DAY} dans la journée`
 } as const;
 
 export type TallyAction = keyof typeof TALLY_ACTIONS;
@@ -109,19 +110,31 @@ export type TallyAction = keyof typeof TALLY_ACTIONS;
  * transaction, so that parallel requests cannot pass the bound together.
  */
 export async function recordDenial(db: Db, input: AuditInput & { actor: { id: number } }) {
-	const now = new Date();
-	await db.transaction().execute(async (trx) => {
-		const day = now.toISOString().slice(0, 10);
-		const { n } = await trx
-			.selectFrom('audit_event')
-			.select((eb) => eb.fn.countAll<number>().as('n'))
-			.where('actor_id', '=', input.actor.id)
-			.where('occurred_at', '>=', day)
-			.where('action', '=', 'access.denied')
-			.executeTakeFirstOrThrow();
-		if (n < DENIALS_JOURNALED_PER_DAY) await recordAudit(trx, input, now);
-		else await tallyRefusal(trx, 'access.denied', `compte ${input.actor.id}`, now);
-	});
+	await db.transaction().execute((trx) => recordBounded(trx, input, 'access.denied'));
+}
+
+/**
+ * A refusal that a signed-in account can repeat at will (`access.denied`, a refused save of a
+ * progress update): its own row while the account has had fewer than DENIALS_JOURNALED_PER_DAY of
+ * that kind today, then one count per account and day. Run in the caller's transaction: counted
+ * and written together, parallel requests cannot pass the bound together.
+ */
+export async function recordBounded(
+	trx: Executor,
+	input: AuditInput & { actor: { id: number } },
+	action: 'access.denied' | 'update.conflict',
+	now = new Date()
+): Promise<void> {
+	const day = now.toISOString().slice(0, 10);
+	const { n } = await trx
+		.selectFrom('audit_event')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('actor_id', '=', input.actor.id)
+		.where('occurred_at', '>=', day)
+		.where('action', '=', action)
+		.executeTakeFirstOrThrow();
+	if (n < DENIALS_JOURNALED_PER_DAY) await recordAudit(trx, { ...input, action }, now);
+	else await tallyRefusal(trx, action, `compte ${input.actor.id}`, now);
 }
 
 /** Distinct subjects counted per kind and day; beyond, they share the row « autres ». */

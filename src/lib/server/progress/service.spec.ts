@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DENIALS_JOURNALED_PER_DAY } from '../audit/repository';
 import { hashPassword } from '../auth/password';
 import { findUserById, insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
@@ -283,6 +284,33 @@ describe('saveProgressUpdate', () => {
 			state: 'submitted',
 			done: 'Version soumise par Paul'
 		});
+	});
+
+	it('journals a partner’s stale saves one by one up to a bound a day, then counts them', async () => {
+		const id = await created(cdg, '1-2', { intent: 'draft', done: 'Brouillon' });
+		const stale = () =>
+			saveProgressUpdate(
+				db,
+				cdg,
+				'1-2',
+				id,
+				progressInput({ intent: 'draft', version: 999, done: 'En boucle' }),
+				null
+			);
+		for (let i = 0; i < DENIALS_JOURNALED_PER_DAY + 15; i++)
+			expect(await stale()).toMatchObject({ ok: false, status: 409 });
+		const { n } = await db
+			.selectFrom('audit_event')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('action', '=', 'update.conflict')
+			.executeTakeFirstOrThrow();
+		expect(Number(n)).toBe(DENIALS_JOURNALED_PER_DAY);
+		const tally = await db
+			.selectFrom('audit_tally')
+			.select(['subject', 'count'])
+			.where('action', '=', 'update.conflict')
+			.execute();
+		expect(tally).toEqual([{ subject: `compte ${cdg.id}`, count: 15 }]);
 	});
 
 	it('journals a draft’s saves without its content, and the content once submitted', async () => {

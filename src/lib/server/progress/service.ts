@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../db';
 import { notifyReview } from '../mail/notifications';
-import { recordAudit } from '../audit/repository';
+import { recordAudit, recordBounded } from '../audit/repository';
 import { can } from '../auth/permissions';
 import type { User } from '../auth/users';
 import type { UpdateState } from '../db/schema';
@@ -284,7 +284,8 @@ async function save(
 
 	/** Refuses the post: journaled, with the stored update beside what was typed. */
 	const refuseWith = async (stored: ProgressUpdateRecord, message: string, why: string) => {
-		await recordAudit(
+		// A partner may post a stale form in a loop: journaled one by one up to a bound a day.
+		await recordBounded(
 			trx,
 			{
 				actor: user,
@@ -296,6 +297,7 @@ async function save(
 				after: { intent: input.intent, version: input.version },
 				clientAddress
 			},
+			'update.conflict',
 			now
 		);
 		return refuse(409, message, {
