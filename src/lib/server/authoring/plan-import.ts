@@ -1,3 +1,4 @@
+import { parisDate } from '../../utils/dates';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -536,7 +537,8 @@ async function writeChanges(
 	now: Date
 ): Promise<void> {
 	const stamp = now.toISOString();
-	const day = stamp.slice(0, 10);
+	// The day a fiche the workbook left out is abandoned: in Paris, as every day the portal shows.
+	const day = parisDate(now);
 	const changed = (entity: EntityChange['entity'], key: string) =>
 		changes.find((c) => c.entity === entity && c.key === key);
 	const ids = await loadPlanIds(trx);

@@ -13,6 +13,7 @@ import { markupToRichText, richTextToMarkup } from '../../utils/rich-text-markup
 import { keepTypedChanges } from '../../schemas/form';
 import type { RichText } from '../../utils/rich-text';
 import { formatDate, formatNumber, plural, pluralize } from '../../utils/format';
+import { parisDate } from '../../utils/dates';
 import { INDICATOR_KIND_LABELS, indicatorValueProblem } from '../../utils/indicator-kinds';
 import {
 	ORGANISATION_KIND_LABELS,
@@ -289,7 +290,7 @@ export async function updateFiche(
 			const o = objectives.find((x) => x.id === id);
 			return o ? `${o.number}. ${o.label}` : '';
 		};
-		const retiredOn = now.toISOString().slice(0, 10);
+		const retiredOn = parisDate(now);
 		const indicators = input.indicators.map((i) => ({
 			...i,
 			retiredAt: i.retire ? (ownIndicators.get(i.id ?? -1)?.retiredAt ?? retiredOn) : null
@@ -836,7 +837,7 @@ export async function retireOrganisation(
 			);
 		const refusal = await checkDecision(trx, input.decisionId);
 		if (refusal) return refusal;
-		const retiredAt = now.toISOString().slice(0, 10);
+		const retiredAt = parisDate(now);
 		if (!(await updateOrganisation(trx, id, input.version, { ...current, retiredAt })))
 			return refuse(409, ORGANISATION_CONFLICT);
 		const changes = organisationChanges(
@@ -895,7 +896,7 @@ export async function mergeOrganisations(
 
 		await moveOrganisationRecords(trx, absorbed.id, kept.id);
 		await addAlias(trx, kept.id, absorbed.name, now.toISOString());
-		const retiredAt = now.toISOString().slice(0, 10);
+		const retiredAt = parisDate(now);
 		await updateOrganisation(trx, absorbed.id, absorbed.version, { ...absorbed, retiredAt });
 		const changes: FieldChange[] = [
 			{ field: 'merged', label: 'Fusion', before: absorbed.name, after: kept.name }
@@ -1030,7 +1031,7 @@ export async function retireFiche(
 		if (state.version !== input.version) return refuse(409, FICHE_CONFLICT_MESSAGE);
 		const refusal = await checkDecision(trx, input.decisionId);
 		if (refusal) return refusal;
-		const on = now.toISOString().slice(0, 10);
+		const on = parisDate(now);
 		if (!(await markFicheRetired(trx, state.id, state.version, input.reason, on)))
 			return refuse(409, FICHE_CONFLICT_MESSAGE);
 		const status = {
@@ -1586,7 +1587,7 @@ const FICHE_HISTORY_TITLES = {
 export async function structuralHistory(db: Db) {
 	const [rows, structure] = [await listStructuralRevisions(db), await listStructure(db)];
 	return rows.map((r) => {
-		const occurredOn = r.createdAt.slice(0, 10);
+		const occurredOn = parisDate(new Date(r.createdAt));
 		const changes = JSON.parse(r.changes) as FieldChange[];
 		if (r.entity === 'fiche') {
 			// The code the fiche had then (a move gives it another), and today's when it changed since.

@@ -4,11 +4,12 @@ import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { listAxes, listObjectives, listOrientations } from '../plan/repository';
-import { listStructure } from './repository';
+import { findFicheState, listStructure } from './repository';
 import { listEntityRevisions } from './revisions-repository';
 import { exportPlanWorkbook, previewPlanImport } from './plan-import';
 import {
 	planTree,
+	retireFiche,
 	retireStructure,
 	saveStructure,
 	structuralHistory,
@@ -205,5 +206,32 @@ describe('withdrawing an axis, an orientation or an objective', () => {
 		expect(preview.problems.join('\n')).toMatch(
 			/Feuille « Objectifs » : l’objectif « 18 » a été retiré du plan \(sa page garde son historique\) : un import ne le remet pas et ne redonne pas son numéro/
 		);
+	});
+
+	it('dates a change by its day in Paris: half past midnight there is the next day in UTC’s evening', async () => {
+		const lateEvening = new Date('2026-12-04T23:30:00Z');
+		const orientation = (await listStructure(db)).orientations[0]!;
+		const id = await add('objective', newRecord('Objectif de minuit', orientation.id));
+		expect(await retire('objective', id, lateEvening)).toEqual({ ok: true });
+		const state = (await findFicheState(db, '2-1'))!;
+		await retireFiche(
+			db,
+			admin,
+			'2-1',
+			{ version: state.version, reason: 'Projet repris', decisionId: null },
+			null,
+			lateEvening
+		);
+		const fiche = await db
+			.selectFrom('fiche')
+			.select('retired_on')
+			.where('code', '=', '2-1')
+			.executeTakeFirstOrThrow();
+		expect(fiche.retired_on).toBe('2026-12-05');
+		const history = await structuralHistory(db);
+		expect(history.slice(-2).map((h) => [h.occurredOn, h.title])).toEqual([
+			['2026-12-05', 'Objectif 18 « Objectif de minuit » retiré du plan'],
+			['2026-12-05', 'Fiche 2-1 abandonnée']
+		]);
 	});
 });

@@ -337,6 +337,27 @@ describe('open data sdusn/plan@2', () => {
 		});
 	});
 
+	it('dates a validation by its day in Paris: at 00:30 there, the next day in UTC’s evening', async () => {
+		const created = await saveProgressUpdate(
+			db,
+			partner,
+			'9-1',
+			null,
+			progressInput({ reportedOn: '2026-12-04', progress: 40, intent: 'submit' }),
+			null
+		);
+		if (!created.ok) throw new Error(created.message);
+		await reviewProgressUpdate(
+			db,
+			admin,
+			{ updateId: created.value.id, version: 1, decision: 'validate', comment: '' },
+			null,
+			new Date('2026-12-04T23:30:00Z')
+		);
+		const updates = strictCsv(text((await (await liveSet()).file('mises-a-jour'))!));
+		expect(updates.find((r) => r[0] === '9-1' && r[1] === '2026-12-04')?.at(-1)).toBe('2026-12-05');
+	});
+
 	it('writes free text that a spreadsheet would run as a formula with a leading apostrophe, and nothing else', async () => {
 		expect(
 			['=1+1', '+33', '-2', '@SUM', '\tx', '\rx', 'ok', '', '3-1'].map(protectFormula)

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FICHE_STATUSES } from '../../utils/vocabulary';
+import { parisDate } from '../../utils/dates';
 import type { Executor } from '../db';
 import type { DashboardInput } from '../dashboard/figures';
 import { csvLine, csvText, toCsv, type CsvValue } from './csv';
@@ -300,7 +301,9 @@ export function resourceTitle(name: string): string {
 }
 
 const encoder = new TextEncoder();
-const day = (timestamp: string | null | undefined) => timestamp?.slice(0, 10) ?? '';
+/** The day of a UTC timestamp in Paris (a validation at 00:30 there is of that day), or ''. */
+const day = (timestamp: string | null | undefined) =>
+	timestamp ? parisDate(new Date(timestamp)) : '';
 const latestDay = (values: (string | null)[], fallback: string) =>
 	values.reduce<string>((max, v) => (v && day(v) > max ? day(v) : max), '') || fallback;
 

@@ -4,6 +4,7 @@ import type { Db } from '../db';
 import { cachedByRevision } from '../db/revision-cache';
 import { listEditions } from '../editions/repository';
 import { formatDate, pluralize } from '../../utils/format';
+import { parisDate } from '../../utils/dates';
 import { listPlanEvents } from './repository';
 
 /** One event of the plan's history, as the home page and `/historique` list it. */
@@ -49,7 +50,7 @@ export const planHistory = cachedByRevision(async (db: Db): Promise<PlanEvent[]>
 			}
 		})),
 		...editions.map((e) => ({
-			occurredOn: (e.publishedAt ?? e.asOf).slice(0, 10),
+			occurredOn: e.publishedAt ? parisDate(new Date(e.publishedAt)) : e.asOf,
 			at: e.publishedAt ?? undefined,
 			title: `Bilan ${e.year} publié${e.version > 1 ? ` (version ${e.version})` : ''}`,
 			body: `Chiffres arrêtés au ${formatDate(e.asOf)}.${e.changeNote ? ` Correction : ${e.changeNote}` : ''}`,

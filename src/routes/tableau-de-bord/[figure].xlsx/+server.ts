@@ -9,7 +9,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ params }) => {
 	const table = (await liveDashboard(getDb())).tables.find((t) => t.id === params.figure);
 	if (!table) error(404, 'Ce graphique n’existe pas.');
-	const period = `au ${formatDate(new Date().toISOString().slice(0, 10))}`;
+	const period = `au ${formatDate(new Date().toISOString())}`;
 	return xlsxResponse(
 		await sheetToXlsx(tableToSheet(table, period)),
 		`tableau-de-bord-${table.id}.xlsx`
