@@ -263,8 +263,16 @@ async function livePairs(db: Executor, campaignId: number, since: string): Promi
 					.select('progress_update.state')
 					.whereRef('progress_update.fiche_id', '=', 'fiche.id')
 					.whereRef('progress_update.organisation_id', '=', 'organisation.id')
-					.where('progress_update.submitted_at', '>=', since)
 					.where('progress_update.state', 'in', ['submitted', 'validated', 'returned'])
+					// Sent since the opening; or sent before it and still awaiting review, or validated
+					// since: the organisation answered, it is not asked again (nor reminded).
+					.where((w) =>
+						w.or([
+							w('progress_update.submitted_at', '>=', since),
+							w('progress_update.state', '=', 'submitted'),
+							w('progress_update.validated_at', '>=', since)
+						])
+					)
 					.orderBy('progress_update.submitted_at', 'desc')
 					.limit(1)
 					.as('state'),

@@ -8,7 +8,7 @@ import type { User } from '../auth/users';
 import { configureMail } from '../mail/outbox';
 import { listMessages } from '../mail/outbox-repository';
 import { savePreferences } from '../mail/preferences-repository';
-import { saveProgressUpdate } from '../progress/service';
+import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
 import { listCampaigns } from './repository';
 import { findFicheState } from '../authoring/repository';
@@ -148,6 +148,39 @@ describe('campaigns', () => {
 		expect((await mails('reminder')).map((m) => m.to)).toEqual(['paul@cdg46.fr']);
 		const after = await campaignCompletion(db, id);
 		expect(after.ok && after.value.notMailed).toEqual([]);
+	});
+
+	it('counts an update sent just before the opening and still awaiting review, or validated since: not asked again', async () => {
+		const before = OPENED - HOUR;
+		await submit(paul, '1-2', before);
+		await submit(paul, '9-1', before);
+		// Sent and validated before the opening: the campaign asks for a new one.
+		await submit(paul, '1-1', before);
+		const early = (await db
+			.selectFrom('progress_update')
+			.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
+			.select('progress_update.id')
+			.where('fiche.code', 'in', ['1-1', '9-1'])
+			.orderBy('fiche.code')
+			.execute()) as { id: number }[];
+		const review = (updateId: number, at: number) =>
+			reviewProgressUpdate(
+				db,
+				admin,
+				{ updateId, version: 1, decision: 'validate', comment: '' },
+				null,
+				new Date(at)
+			);
+		expect((await review(early[0]!.id, before + 60_000)).ok).toBe(true);
+		const id = await open();
+		expect((await review(early[1]!.id, OPENED + HOUR)).ok).toBe(true);
+		const completion = await campaignCompletion(db, id);
+		if (!completion.ok) throw new Error('no campaign');
+		const paulOrg = completion.value.organisations.find((o) => o.id === cdg)!;
+		expect(paulOrg.missing).toContain('1-1');
+		expect(paulOrg.missing).not.toContain('1-2');
+		expect(paulOrg.missing).not.toContain('9-1');
+		expect(paulOrg.done).toBe(2);
 	});
 
 	it('reminds on the right days, only those missing, never twice across restarts and clock jumps', async () => {
