@@ -27,6 +27,20 @@ describe('chart labels', () => {
 		]);
 		expect(config.options?.scales?.y?.ticks).toMatchObject({ autoSkip: false });
 	});
+	it('draws no bar for a group none of whose fiches is assessed, and says so in its label', () => {
+		const config = progressChart({
+			columns: [
+				{ key: 'libelle', label: 'Axe' },
+				{ key: 'avancement_moyen', label: 'Avancement' }
+			],
+			rows: [
+				['« performance »', 43.8],
+				['« modernité »', null]
+			]
+		});
+		expect(config.data.datasets[0]!.data).toEqual([43.8, null]);
+		expect(config.data.labels?.[1]).toEqual(['« modernité »', '(non évalué)']);
+	});
 	it('names every organisation, but writes as many quarters, level, as the width holds', () => {
 		const table = {
 			columns: [

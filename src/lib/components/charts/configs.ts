@@ -19,6 +19,12 @@ const STATUS_COLOURS = {
 const column = (table: Table, key: string) => table.columns.findIndex((c) => c.key === key);
 const numbers = (table: Table, key: string) =>
 	table.rows.map((r) => Number(r[column(table, key)] ?? 0));
+/** Values that may be missing (an axis none of whose fiches is assessed): null, no bar at 0. */
+const nullableNumbers = (table: Table, key: string) =>
+	table.rows.map((r) => {
+		const value = r[column(table, key)];
+		return value === null || value === undefined || value === '' ? null : Number(value);
+	});
 const labels = (table: Table, key: string) =>
 	table.rows.map((r) => String(r[column(table, key)] ?? ''));
 
@@ -41,16 +47,22 @@ export function wrapLabel(text: string, width = 22): string[] {
 }
 const wrappedLabels = (table: Table, key: string) => labels(table, key).map((l) => wrapLabel(l));
 
-/** Mean advancement per group (axis or orientation), 0-100 %. */
+/**
+ * Mean advancement per group (axis or orientation), 0-100 %. A group none of whose fiches is
+ * assessed has no bar, and its label says « non évalué » (an empty bar would read as 0 %).
+ */
 export function progressChart(table: Table): ChartConfiguration {
+	const values = nullableNumbers(table, 'avancement_moyen');
 	return {
 		type: 'bar',
 		data: {
-			labels: wrappedLabels(table, 'libelle'),
+			labels: labels(table, 'libelle').map((l, i) =>
+				values[i] === null ? [...wrapLabel(l), '(non évalué)'] : wrapLabel(l)
+			),
 			datasets: [
 				{
 					label: 'Avancement moyen des fiches évaluées (%)',
-					data: numbers(table, 'avancement_moyen'),
+					data: values,
 					backgroundColor: '#000091'
 				}
 			]
