@@ -63,6 +63,11 @@ describe('notifications', () => {
 		expect(mails[0]!.mail.text).toMatch(/Fiche 9-1 « [^»]+ » — CDG46/);
 		expect(mails[0]!.mail.text).toContain('https://sdusn.test/admin/suivis/');
 		expect(mails[0]!.mail.headerLines.map((h) => h.key)).toContain('list-unsubscribe');
+		// Its footer names what an administrator receives, in /compte's words.
+		expect(mails[0]!.mail.text).toContain(
+			'Pour ne plus recevoir ce récapitulatif des mises à jour soumises à relire'
+		);
+		expect(mails[0]!.mail.text).not.toContain('validations et renvois');
 		clock += 60_000;
 		await submit('1-1', 'c');
 		// Within the hour: nothing, even with a new submission.

@@ -99,6 +99,10 @@ const CATEGORY_WORDS: Record<Category, string> = {
 	validations: 'les validations et renvois de mises à jour',
 	commission: 'les messages de la commission'
 };
+/** Where a kind of message names its category otherwise: the staff's digest, in /compte's words. */
+const KIND_WORDS: Partial<Record<string, string>> = {
+	digest: 'ce récapitulatif des mises à jour soumises à relire'
+};
 
 /**
  * A notification to an account: nothing when the person turned this category off; otherwise
@@ -121,7 +125,7 @@ export async function queueNotification(
 		to,
 		{
 			...parts,
-			stop: `Pour ne plus recevoir ${CATEGORY_WORDS[category]}, désabonnez-vous en un clic ou changez vos préférences.`,
+			stop: `Pour ne plus recevoir ${KIND_WORDS[kind] ?? CATEGORY_WORDS[category]}, désabonnez-vous en un clic ou changez vos préférences.`,
 			unsubscribeUrl: absoluteUrl(`/desabonnement/${token}/un-clic`),
 			preferencesUrl: absoluteUrl('/compte#courriels')
 		},
