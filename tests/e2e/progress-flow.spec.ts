@@ -188,6 +188,18 @@ test('a returned update comes back to the partner with the comment', async ({ br
 		page.getByText('Renvoyée par Lot numérique : Indiquez le nombre de réponses reçues.')
 	).toBeVisible();
 	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue('Questionnaire envoyé');
+
+	// Corrected and sent again: the review page says what was asked, to check the answer.
+	await page.getByLabel('Ce qui a été fait').fill('Questionnaire envoyé : 41 réponses reçues');
+	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(page).not.toHaveURL(/\/suivi$/);
+	await admin.goto('/admin/suivis');
+	await admin
+		.getByRole('row', { name: /1-2 — Formations/ })
+		.getByRole('link', { name: /Relire/ })
+		.click();
+	await expect(admin.locator('main')).toContainText('Renvoyée auparavant, avec ce commentaire');
+	await expect(admin.locator('main')).toContainText('Indiquez le nombre de réponses reçues.');
 	await partner.dispose();
 	await adminContext.close();
 	await partnerContext.close();
