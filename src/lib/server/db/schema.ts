@@ -274,6 +274,8 @@ export interface CommissionSessionTable {
 	starts_at: string | null;
 	/** When its convocation was last sent (milliseconds); null: never convened. */
 	convened_at: number | null;
+	/** What the last convocation announced (JSON: title, heldOn, startsAt, place); null: none. */
+	convened_as: string | null;
 }
 
 export interface SessionAttendeeTable {

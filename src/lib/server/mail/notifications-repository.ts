@@ -84,10 +84,19 @@ export async function findSittingForNotice(db: Executor, sittingId: number) {
 			'starts_at as startsAt',
 			'place',
 			'state',
-			'convened_at as convenedAt'
+			'convened_at as convenedAt',
+			'convened_as as convenedAs'
 		])
 		.where('id', '=', sittingId)
 		.executeTakeFirst();
+}
+
+/** What a séance's convocation announced: the facts its mail gave. */
+export interface ConvenedFacts {
+	title: string;
+	heldOn: string;
+	startsAt: string | null;
+	place: string;
 }
 
 /** A sitting's agenda, in order: its fiches (`ficheId`, `code`) and its free points (title only). */
@@ -140,10 +149,15 @@ export async function organisationsOfFiches(
 }
 
 /** The séance's convocation was sent at `at` (a deletion afterwards tells those convened). */
-export async function markSittingConvened(db: Executor, sittingId: number, at: number) {
+export async function markSittingConvened(
+	db: Executor,
+	sittingId: number,
+	at: number,
+	facts: ConvenedFacts
+) {
 	await db
 		.updateTable('commission_session')
-		.set({ convened_at: at })
+		.set({ convened_at: at, convened_as: JSON.stringify(facts) })
 		.where('id', '=', sittingId)
 		.execute();
 }

@@ -7,7 +7,8 @@ import {
 	addAgendaFreeItem,
 	addAgendaFiches,
 	createSitting,
-	deleteSitting
+	deleteSitting,
+	updateSitting
 } from '../commission/service';
 import { findSitting } from '../commission/repository';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
@@ -298,6 +299,28 @@ describe('notifications', () => {
 		);
 		expect(cancelled[0]!.mail.text).toContain(
 			'« Séance en double » de la commission des usages numériques, prévue le 1er\u00a0mars\u00a02026 à 9\u00a0h\u00a030 (Figeac)'
+		);
+
+		// Moved after its convocation, never convened again, then deleted: those convened are told
+		// of the séance they knew, on 1 March in Figeac, not of a day they never heard of.
+		const moved = await sitting('Séance déplacée');
+		await conveneSitting(db, member, moved, null, clock);
+		await deliver();
+		const edit = await updateSitting(
+			db,
+			member,
+			moved,
+			{ heldOn: '2026-03-08', startsAt: '14:00', place: 'Cahors', title: 'Séance déplacée' },
+			null
+		);
+		expect(edit.ok).toBe(true);
+		expect(await deleteSitting(db, member, moved, null, new Date(clock))).toEqual({ ok: true });
+		const told = await deliver();
+		expect(told[0]!.mail.subject).toBe(
+			'Séance du 1er\u00a0mars\u00a02026 annulée — commission des usages numériques'
+		);
+		expect(told[0]!.mail.text).toContain(
+			'prévue le 1er\u00a0mars\u00a02026 à 9\u00a0h\u00a030 (Figeac)'
 		);
 	});
 });

@@ -14,6 +14,7 @@ import {
 import {
 	agendaOfSitting,
 	findSittingForNotice,
+	type ConvenedFacts,
 	findUpdateForNotice,
 	lastDigestAt,
 	markSittingConvened,
@@ -182,7 +183,12 @@ export async function conveneSitting(
 				),
 				'partners'
 			);
-		await markSittingConvened(trx, sittingId, now);
+		await markSittingConvened(trx, sittingId, now, {
+			title: facts.title,
+			heldOn: facts.heldOn,
+			startsAt: facts.startsAt,
+			place: facts.place
+		});
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.convened',
@@ -242,11 +248,16 @@ export async function notifySittingCancelled(
 ): Promise<number> {
 	const sitting = await findSittingForNotice(db, sittingId);
 	if (!sitting || sitting.convenedAt === null) return 0;
+	// The séance as its convocation announced it: moved since without a new convocation, its new
+	// day was never told.
+	const announced = sitting.convenedAs
+		? (JSON.parse(sitting.convenedAs) as ConvenedFacts)
+		: sitting;
 	return notifySittingAudience(
 		db,
 		sittingId,
 		'cancelled',
-		(person) => sittingCancelledMail(person, sitting),
+		(person) => sittingCancelledMail(person, announced),
 		now
 	);
 }
