@@ -117,6 +117,8 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	browser
 }, testInfo) => {
 	const { context, page } = await adminOnEditions(browser);
+	// Another admin's page, open before the draft exists (its list shows no 2019 draft yet).
+	const other = await adminOnEditions(browser);
 	await expectNoAxeViolations(page);
 	await page.getByLabel('Année').fill('deux mille dix-neuf');
 	await page.getByLabel(/Chiffres arrêtés au/).fill('2020-01-15');
@@ -158,7 +160,6 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	await expect(page.getByLabel('Texte de l’axe « modernité »')).toHaveValue(
 		'Le WIFI public se déploie.'
 	);
-	const other = await adminOnEditions(browser);
 	await other.page.getByLabel('Année').fill('2019');
 	await other.page.getByLabel('Introduction').fill('Une autre introduction.');
 	await other.page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
@@ -172,6 +173,10 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 		'Le WIFI public se déploie.'
 	);
 	await expect(other.page.getByLabel('Introduction')).toHaveValue('Une autre introduction.');
+	// The refusal sends to « modifier » in the list: the list, read again, offers it.
+	await expect(
+		other.page.getByRole('link', { name: 'Modifier le brouillon du bilan 2019' })
+	).toBeVisible();
 	await expectNoAxeViolations(other.page);
 	await other.context.close();
 	await page.getByLabel('Texte de l’axe « solidarité »').fill('Les premiers tiers-lieux ouvrent.');
