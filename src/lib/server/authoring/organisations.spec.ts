@@ -5,7 +5,12 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { insertAdmin } from './testing';
 import { setAccountDisabled } from '../auth/service';
-import { findFicheByCode, listFiches } from '../plan/repository';
+import {
+	findFicheByCode,
+	findOrganisationBySlug,
+	listFiches,
+	listOrganisations
+} from '../plan/repository';
 import { findAdminOrganisation, listAdminOrganisations } from './organisations-repository';
 import { listOrganisationChoices } from './repository';
 import { listFicheRevisions } from './revisions-repository';
@@ -320,6 +325,11 @@ describe('organisations', () => {
 			.where('organisation_id', '=', kept.id)
 			.execute();
 		expect(moved).toHaveLength(updatesBefore.length);
+		// The public list names it no more (the kept one carries its former name); its page leads
+		// to the kept one's.
+		expect((await listOrganisations(db)).map((o) => o.slug)).not.toContain('cdg46');
+		expect((await findOrganisationBySlug(db, 'cdg46'))?.mergedInto).toBe('lot-numerique');
+		expect((await findOrganisationBySlug(db, 'lot-numerique'))?.mergedInto).toBeNull();
 		// A tab opened on it before the merge renames it no more.
 		const renamed = await editOrganisation(
 			db,

@@ -803,9 +803,27 @@ export interface OrganisationWithCounts extends Organisation {
 	partnered: number;
 }
 
+/**
+ * The organisation a retired one was merged into (its name is among that one's former names), by
+ * slug; null for any other.
+ */
+function mergedInto(eb: ExpressionBuilder<Database, 'organisation'>) {
+	return eb
+		.selectFrom('organisation_alias as alias')
+		.innerJoin('organisation as kept', 'kept.id', 'alias.organisation_id')
+		.select('kept.slug')
+		.whereRef('alias.name', '=', 'organisation.name')
+		.whereRef('kept.id', '!=', 'organisation.id')
+		.where('kept.retired_at', 'is', null)
+		.where('organisation.retired_at', 'is not', null)
+		.limit(1);
+}
+
+/** The organisations of the plan with their counts; one merged into another is that other now. */
 export async function listOrganisations(db: Executor): Promise<OrganisationWithCounts[]> {
 	const rows = await db
 		.selectFrom('organisation')
+		.where((eb) => eb.not(eb.exists(mergedInto(eb))))
 		.select((eb) => [
 			'organisation.id',
 			'organisation.slug',
@@ -834,6 +852,8 @@ export async function findOrganisationBySlug(
 	slug: string
 ): Promise<
 	| (Organisation & {
+			/** The organisation it was merged into (its page leads there), or null. */
+			mergedInto: string | null;
 			owned: (FicheSummary & { scopes: string[] })[];
 			partnered: (FicheSummary & { detail: string | null })[];
 	  })
@@ -849,6 +869,7 @@ export async function findOrganisationBySlug(
 			'organisation.name',
 			'organisation.full_name as fullName',
 			'organisation.kind',
+			mergedInto(eb).as('mergedInto'),
 			jsonArrayFrom(
 				eb
 					.selectFrom('fiche_owner')

@@ -1,4 +1,4 @@
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/instance';
 import { keyedByRevision } from '$lib/server/db/revision-cache';
 import { findOrganisationBySlug } from '$lib/server/plan/repository';
@@ -17,5 +17,7 @@ export const load: PageServerLoad = async (event) => {
 		? await organisationPage(getDb(), params.slug)
 		: undefined;
 	if (!organisation) error(404, 'Cette organisation n’existe pas dans le plan.');
+	// Merged into another: its fiches, names and address are that one's now.
+	if (organisation.mergedInto) redirect(308, `/organisations/${organisation.mergedInto}`);
 	return renderedOnly(event, { organisation });
 };
