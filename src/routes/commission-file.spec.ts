@@ -1,4 +1,3 @@
-import type { Cookies } from '@sveltejs/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
 import { findUserById, insertUser, type User } from '$lib/server/auth/users';
@@ -10,35 +9,23 @@ import { reviewProgressUpdate, saveProgressUpdate } from '$lib/server/progress/s
 import { createPartner, progressInput } from '$lib/server/progress/testing';
 import { parisDate } from '$lib/utils/dates';
 import { load } from './commission/seances/[id=id]/fiches/[code=fiche]/+page.server';
+import { routeEvent } from './route-testing';
 
 // The commission's file of a fiche on an agenda, read by the route's own load as each role.
 
 let db: Db;
 
-const cookies = {
-	get: () => undefined,
-	getAll: () => [],
-	set: () => undefined,
-	delete: () => undefined,
-	serialize: () => ''
-} as unknown as Cookies;
-
 async function fileAs(user: User, sittingId: number, code: string) {
 	const { session } = await createSession(db, user.id);
 	const id = String(sittingId);
-	const url = new URL(`http://localhost/commission/seances/${id}/fiches/${code}`);
-	return (await load({
-		request: new Request(url),
-		url,
-		params: { id, code },
-		locals: { user, session },
-		cookies,
-		getClientAddress: () => '127.0.0.1',
-		route: { id: '/commission/seances/[id=id]/fiches/[code=fiche]' },
-		setHeaders: () => undefined,
-		isDataRequest: false,
-		isSubRequest: false
-	} as never)) as { campaigns: { organisations: { name: string; label: string }[] }[] };
+	return (await load(
+		routeEvent(
+			`/commission/seances/${id}/fiches/${code}`,
+			'/commission/seances/[id=id]/fiches/[code=fiche]',
+			{ id, code },
+			{ user, session }
+		)
+	)) as { campaigns: { organisations: { name: string; label: string }[] }[] };
 }
 
 async function staff(role: 'admin' | 'commission', email: string): Promise<User> {

@@ -329,6 +329,8 @@ export function parseFicheForm(formData: FormData): {
 	values: Record<string, string>;
 	errors: FieldErrors;
 	input?: FicheEditInput;
+	/** The linked codes read, well formed (also when another field is refused). */
+	linkedCodes: string[];
 } {
 	const { values, errors, data } = parseForm(formData, FICHE_FIELDS, ficheSchema);
 	const owners = readOrganisationRows(
@@ -354,10 +356,11 @@ export function parseFicheForm(formData: FormData): {
 	);
 	const indicators = readIndicators(values, errors);
 	const linkedCodes = readCodes(values.links ?? '', errors);
-	if (!data || Object.keys(errors).length > 0) return { values, errors };
+	if (!data || Object.keys(errors).length > 0) return { values, errors, linkedCodes };
 	return {
 		values,
 		errors: {},
+		linkedCodes,
 		input: {
 			version: data.version,
 			seenRevision: data.seen_revision,

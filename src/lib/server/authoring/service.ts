@@ -203,6 +203,22 @@ async function recordChange(
 function organisationGoneMessage(name: string | undefined): string {
 	return `${name === undefined ? 'Cette organisation' : `L’organisation « ${name} »`} a été retirée ou fusionnée entre-temps : choisissez-en une autre, ou « aucune » pour retirer la ligne.`;
 }
+/**
+ * The fiches a fiche's form links to, by code, and what is wrong with them: a code no fiche has,
+ * or the fiche itself. Also asked when another field is refused, so that the form says it at once.
+ */
+export async function readLinkedCodes(db: Executor, ficheCode: string, codes: string[]) {
+	const linked = await findFicheIdsByCodes(db, codes);
+	const missing = codes.filter((c) => !linked.some((l) => l.code === c));
+	const problem =
+		missing.length > 0
+			? `Aucune fiche ne porte le code ${missing.join(', ')}.`
+			: codes.includes(ficheCode)
+				? 'Une fiche ne peut pas être liée à elle-même.'
+				: null;
+	return { linked, problem };
+}
+
 export const FICHE_CONFLICT_MESSAGE =
 	'Quelqu’un a modifié cette fiche depuis que vous l’avez ouverte : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.';
 
@@ -249,12 +265,8 @@ export async function updateFiche(
 			const state = states.get(row.organisationId);
 			if (!state || state.retired) fieldErrors[row.field] = organisationGoneMessage(state?.name);
 		}
-		const linked = await findFicheIdsByCodes(trx, input.linkedCodes);
-		const missing = input.linkedCodes.filter((c) => !linked.some((l) => l.code === c));
-		if (missing.length > 0)
-			fieldErrors.links = `Aucune fiche ne porte le code ${missing.join(', ')}.`;
-		else if (input.linkedCodes.includes(state.code))
-			fieldErrors.links = 'Une fiche ne peut pas être liée à elle-même.';
+		const { linked, problem } = await readLinkedCodes(trx, state.code, input.linkedCodes);
+		if (problem) fieldErrors.links = problem;
 		const ownIndicators = new Map(state.indicators.map((i) => [i.id, i]));
 		if (input.indicators.some((i) => i.id !== null && !ownIndicators.has(i.id)))
 			return refuse(400, 'Le formulaire est incomplet : rechargez la page.');

@@ -1,6 +1,12 @@
 import { error, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
-import { ficheEditor, rebaseTyping, retireFiche, updateFiche } from '$lib/server/authoring/service';
+import {
+	ficheEditor,
+	readLinkedCodes,
+	rebaseTyping,
+	retireFiche,
+	updateFiche
+} from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
 import { movedFicheCode } from '$lib/server/http/moved-fiche';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
@@ -28,7 +34,14 @@ export const actions: Actions = {
 	enregistrer: async (event) => {
 		const admin = await authorize(event, 'plan.edit');
 		const parsed = parseFicheForm(await event.request.formData());
-		if (!parsed.input) return invalidFormAnswer(parsed.errors, parsed.values);
+		if (!parsed.input) {
+			// Unknown linked codes are told with the other refusals, not at the next try.
+			if (!parsed.errors.links && parsed.linkedCodes.length > 0) {
+				const { problem } = await readLinkedCodes(getDb(), event.params.code, parsed.linkedCodes);
+				if (problem) parsed.errors.links = problem;
+			}
+			return invalidFormAnswer(parsed.errors, parsed.values);
+		}
 		// Opened before the fiche moved: refused as a conflict (the move changed its version), with
 		// the typing kept, on the fiche under its new code.
 		const save = (code: string) =>

@@ -1,0 +1,37 @@
+import type { Cookies } from '@sveltejs/kit';
+import type { Session } from '$lib/server/auth/sessions';
+import type { User } from '$lib/server/auth/users';
+
+const cookies = {
+	get: () => undefined,
+	getAll: () => [],
+	set: () => undefined,
+	delete: () => undefined,
+	serialize: () => ''
+} as unknown as Cookies;
+
+/**
+ * The request event a route's `load` or action receives, signed in as `user` (tests that call a
+ * route's own code, its guard included): GET, or POST with `form`.
+ */
+export function routeEvent(
+	path: string,
+	route: string,
+	params: Record<string, string>,
+	signedIn: { user: User; session: Session },
+	form?: FormData
+) {
+	const url = new URL(`http://localhost${path}`);
+	return {
+		request: form ? new Request(url, { method: 'POST', body: form }) : new Request(url),
+		url,
+		params,
+		locals: { ...signedIn, requestId: 'test' },
+		cookies,
+		getClientAddress: () => '127.0.0.1',
+		route: { id: route },
+		setHeaders: () => undefined,
+		isDataRequest: false,
+		isSubRequest: false
+	} as never;
+}
