@@ -106,7 +106,9 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 		.select((eb) => [month.as('month'), eb.fn.countAll<number>().as('count')])
 		.where('state', '=', 'validated')
 		.where('reported_on', '<=', day)
-		.$if(asOf !== undefined, (q) => q.where(({ ref }) => inPlanBy('fiche', ref('fiche_id'), day)))
+		.$if(asOf !== undefined, (q) =>
+			q.where(({ ref }) => inPlanBy('fiche', ref('progress_update.fiche_id'), day))
+		)
 		.groupBy(month)
 		.execute();
 	const byOrganisation = await db

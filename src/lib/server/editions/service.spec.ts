@@ -28,6 +28,7 @@ import { planHistory } from '../plan/history';
 import { parisYear } from '../../utils/dates';
 import type { PlanDocument } from '../opendata/plan-document';
 import { editionPage } from './snapshot';
+import { loadDashboardInput } from '../dashboard/repository';
 
 let db: Db;
 let admin: User;
@@ -121,6 +122,16 @@ const draft2019 = {
 };
 
 describe('yearly editions', () => {
+	it('a past year’s activity by quarter counts its validated updates though fiches were added since', async () => {
+		await validatedUpdate('9-1', '2019-05-01', 20);
+		await addFiche(4, 'Une fiche ajoutée bien après 2019');
+		const input = await loadDashboardInput(db, '2019-12-31');
+		expect(input.updatesByMonth).toContainEqual({ month: '2019-05', count: 1 });
+		const byOrganisation = input.updatesByOrganisation.reduce((n, o) => n + o.count, 0);
+		const byMonth = input.updatesByMonth.reduce((n, m) => n + m.count, 0);
+		expect(byMonth).toBe(byOrganisation);
+	});
+
 	it('publishes only the draft its confirmation page showed: one saved meanwhile is refused, unpublished', async () => {
 		const draft = await saveEditionDraft(db, admin, draft2019);
 		if (!draft.ok) throw new Error('draft');
