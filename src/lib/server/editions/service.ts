@@ -18,6 +18,7 @@ import { ok, refuse, type FieldChange, type Result } from '../result';
 import { formatDate } from '../../utils/format';
 import { parisToday, parisYear, shiftDay } from '../../utils/dates';
 import { axisTextField, editionYearMessage } from '../../schemas/edition';
+import { isIsoDate } from '../../schemas/form';
 import { listAxes } from '../plan/repository';
 
 export interface DraftInput {
@@ -105,6 +106,22 @@ export function tooSoonToPublish(asOf: string, now = new Date()): string | null 
  * and a mistyped 2099 would stay in the list for good). Asked by the form beside its other
  * checks, so that a wrong year is told with them.
  */
+/**
+ * The axes a bilan's form offers a text for: those the bilan shows (in the plan at its date of
+ * arrest: one withdrawn since is still shown, and keeps its text), then today's others (a text
+ * typed is never dropped unseen). Without a valid date, today's axes.
+ */
+export async function editionFormAxes(
+	db: Executor,
+	asOf: string | undefined
+): Promise<{ code: string; shortName: string }[]> {
+	const today = await listAxes(db);
+	const then = asOf && isIsoDate(asOf) ? await listAxes(db, asOf) : [];
+	return [...then, ...today.filter((a) => !then.some((t) => t.code === a.code))].map(
+		({ code, shortName }) => ({ code, shortName })
+	);
+}
+
 export async function newDraftYearProblem(
 	db: Executor,
 	year: number,

@@ -5,11 +5,11 @@ import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/ht
 import { findEdition, listEditions } from '$lib/server/editions/repository';
 import {
 	draftDigest,
+	editionFormAxes,
 	findDraftDigest,
 	newDraftYearProblem,
 	saveEditionDraft
 } from '$lib/server/editions/service';
-import { listAxes } from '$lib/server/plan/repository';
 import { readForm } from '$lib/schemas/form';
 import { axisTextField, editionFormFields, editionSchema } from '$lib/schemas/edition';
 import type { Actions, PageServerLoad } from './$types';
@@ -17,11 +17,11 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'editions.manage');
 	const db = getDb();
-	// One text per axis of the plan as it stands (an axis added in the portal gets its own).
-	const axes = (await listAxes(db)).map(({ code, shortName }) => ({ code, shortName }));
 	// `?brouillon=ID`: the form opens on that draft's texts, to correct them.
 	const id = event.url.searchParams.get('brouillon') ?? '';
 	const draft = /^\d{1,9}$/.test(id) ? await findEdition(db, Number(id)) : undefined;
+	// One text per axis the bilan shows (a past year's: the plan at its date), and today's.
+	const axes = await editionFormAxes(db, draft?.state === 'draft' ? draft.asOf : undefined);
 	return {
 		axisFields: axes.map((a) => ({
 			name: axisTextField(a.code),
@@ -50,9 +50,9 @@ export const actions: Actions = {
 		const admin = await authorize(event, 'editions.manage');
 		const form = await event.request.formData();
 		const db = getDb();
-		const axes = await listAxes(db);
 		// The digest of the draft the form showed ('' for none), given back with any refusal.
-		const { shown } = readForm(form, ['shown']).values;
+		const { shown, as_of: asOf } = readForm(form, ['shown', 'as_of']).values;
+		const axes = await editionFormAxes(db, asOf);
 		const { answer, errors, values, data } = readPostedForm(
 			form,
 			editionFormFields(axes),

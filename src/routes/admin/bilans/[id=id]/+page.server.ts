@@ -3,7 +3,7 @@ import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { refusalAnswer } from '$lib/server/http/form-answer';
 import { findEdition, findPublishedSnapshot } from '$lib/server/editions/repository';
-import { publishEdition, tooSoonToPublish } from '$lib/server/editions/service';
+import { draftDigest, publishEdition, tooSoonToPublish } from '$lib/server/editions/service';
 import { buildEditionSnapshot, editionPage } from '$lib/server/editions/snapshot';
 import { readForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
@@ -31,7 +31,10 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		edition,
 		snapshot: editionPage(snapshot!),
-		tooSoon: edition.state === 'draft' ? tooSoonToPublish(edition.asOf) : null
+		tooSoon: edition.state === 'draft' ? tooSoonToPublish(edition.asOf) : null,
+		// The draft this preview shows: its « Publier » link carries it to the confirmation, which
+		// publishes that draft or nothing.
+		read: edition.state === 'draft' ? draftDigest(edition) : null
 	};
 };
 

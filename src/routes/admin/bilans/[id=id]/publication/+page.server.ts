@@ -28,7 +28,11 @@ export const load: PageServerLoad = async (event) => {
 		tooSoon: tooSoonToPublish(edition.asOf),
 		// Sent back by the form: publishing freezes this draft or nothing.
 		shown: draftDigest(edition),
-		// Back here because the draft was saved again after this page was read.
-		changed: event.url.searchParams.has('relire')
+		// The draft was saved again since the preview read (`vu`, the preview's digest), or since
+		// this page was (back here refused, `relire`), or the page was opened without the preview:
+		// no button, the preview to read first.
+		changed:
+			event.url.searchParams.has('relire') ||
+			event.url.searchParams.get('vu') !== draftDigest(edition)
 	};
 };
