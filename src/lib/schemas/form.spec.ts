@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { parseForm } from './form';
+import { parseForm, readForm } from './form';
 
 const Schema = z.object({
 	title: z.string().trim().min(1, 'Indiquez un titre.'),
@@ -63,6 +63,19 @@ describe('parseForm', () => {
 			Schema
 		);
 		expect(budget.data?.title).toBe('Budget : 1 500 000 €, 2 000 €, 3 €');
+		// A password is a secret, read as typed: its hash was made with its marks.
+		const secret = 'Cahors\u200fnumérique-2026!';
+		expect(
+			readForm(
+				form([
+					['password', secret],
+					['current', secret],
+					['next', secret],
+					['confirm', secret]
+				]),
+				['password', 'current', 'next', 'confirm']
+			).values
+		).toEqual({ password: secret, current: secret, next: secret, confirm: secret });
 		// Spaces alone are left to the schema (trimmed there).
 		expect(
 			parseForm(form([['title', '   ']]), ['title'], Schema.pick({ title: true })).values

@@ -18,6 +18,12 @@ const WIDTHLESS = /[\p{Default_Ignorable_Code_Point}\u2800]/u;
  */
 const DIRECTION_MARKS = /[\u200E\u200F\u061C]/g;
 
+/**
+ * The fields that hold a password (login, /compte, invitation and reset): a secret is read as
+ * typed, its hash was made of every character, direction marks included.
+ */
+const SECRET_FIELDS: ReadonlySet<string> = new Set(['password', 'current', 'next', 'confirm']);
+
 /** A typed or pasted text without its direction marks (see DIRECTION_MARKS). */
 export function withoutDirectionMarks(text: string): string {
 	return text.replace(DIRECTION_MARKS, '');
@@ -35,7 +41,8 @@ export function showsNothing(text: string): boolean {
  * Reads only the named fields of a posted form (anything else, such as an added "priority" field,
  * is ignored). A field sent more than once, or sent as a file, is reported instead of guessed. A
  * value that shows nothing though it holds characters without width is read as empty: every
- * required field then says so, as for one left blank. Direction marks are dropped.
+ * required field then says so, as for one left blank. Direction marks are dropped, but from a
+ * password (SECRET_FIELDS).
  */
 export function readForm<F extends string>(
 	formData: FormData,
@@ -46,7 +53,12 @@ export function readForm<F extends string>(
 	for (const field of fields) {
 		const all = formData.getAll(field);
 		const first = all[0];
-		const text = typeof first === 'string' ? withoutDirectionMarks(first) : '';
+		const text =
+			typeof first !== 'string'
+				? ''
+				: SECRET_FIELDS.has(field)
+					? first
+					: withoutDirectionMarks(first);
 		values[field] = WIDTHLESS.test(text) && showsNothing(text) ? '' : text;
 		if (all.length > 1)
 			errors[field] = 'Ce champ a été envoyé plusieurs fois : renvoyez le formulaire.';
