@@ -155,6 +155,20 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		);
 		if (!reading.ok) throw new Error(reading.problems.join('\n'));
 		expect(reading.model.fiches.find((f) => f.code === '9-1')?.title).toBe('Budget de 1 500 000 €');
+		// A number or a date typed as text with a mark is read as the number or the date.
+		const numbers = await readPlanWorkbook(
+			await edited((w) => {
+				const sheet = w.getWorksheet('Indicateurs')!;
+				const row = sheet.getRow(2);
+				const header = sheet.getRow(1);
+				header.eachCell((cell, column) => {
+					if (cell.value === 'Cible') row.getCell(column).value = '\u200f1500';
+					if (cell.value === 'Date de la cible') row.getCell(column).value = '\u200f31/12/2026';
+				});
+			})
+		);
+		if (!numbers.ok) throw new Error(numbers.problems.join('\n'));
+		expect(numbers.model.indicators[0]).toMatchObject({ target: 1500, targetDate: '2026-12-31' });
 	});
 
 	it('takes a title that shows nothing (characters without width) for an empty one', async () => {

@@ -563,8 +563,10 @@ function readSheet(
 			const value = cellValue(cell, (message) =>
 				problems.add(spec.name, number, column.header, message)
 			);
-			// A cell that shows nothing (spaces, characters without width) is an empty cell.
-			return typeof value === 'string' && showsNothing(value) ? null : value;
+			// A cell that shows nothing (spaces, characters without width) is an empty cell; a text
+			// is read without its direction marks, whatever the column (a number typed as text too).
+			if (typeof value !== 'string') return value;
+			return showsNothing(value) ? null : withoutDirectionMarks(value);
 		});
 		if (cells.every((cell) => cell === null)) continue;
 		rows.push({ number, cells, info });
@@ -684,7 +686,7 @@ class RowReader {
 			this.fail(index, 'cette cellule est au format date avec une valeur hors du calendrier');
 			return null;
 		}
-		const text = withoutDirectionMarks(String(value)).replace(/\r\n?/g, '\n').trim();
+		const text = String(value).replace(/\r\n?/g, '\n').trim();
 		const column = this.spec.columns[index]!;
 		// Refused, the text is still given back (as a too long one): the row fails once, without
 		// « cette cellule est obligatoire » as well.
