@@ -265,11 +265,12 @@ async function livePairs(db: Executor, campaignId: number, since: string): Promi
 					.whereRef('progress_update.organisation_id', '=', 'organisation.id')
 					.where('progress_update.state', 'in', ['submitted', 'validated', 'returned'])
 					// Sent since the opening; or sent before it and still awaiting review, or validated
-					// since: the organisation answered, it is not asked again (nor reminded).
+					// since: the organisation answered, it is not asked again (nor reminded). Sent before
+					// and returned: its one open update, « renvoyée » (still asked and reminded).
 					.where((w) =>
 						w.or([
 							w('progress_update.submitted_at', '>=', since),
-							w('progress_update.state', '=', 'submitted'),
+							w('progress_update.state', 'in', ['submitted', 'returned']),
 							w('progress_update.validated_at', '>=', since)
 						])
 					)

@@ -10,7 +10,7 @@ import { listMessages } from '../mail/outbox-repository';
 import { savePreferences } from '../mail/preferences-repository';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
-import { listCampaigns } from './repository';
+import { campaignPairs, listCampaigns } from './repository';
 import { findFicheState } from '../authoring/repository';
 import { retireFiche } from '../authoring/service';
 import { parisDate } from '../../utils/dates';
@@ -181,6 +181,28 @@ describe('campaigns', () => {
 		expect(paulOrg.missing).not.toContain('1-2');
 		expect(paulOrg.missing).not.toContain('9-1');
 		expect(paulOrg.done).toBe(2);
+		// Sent before the opening and returned since: « renvoyée », not « manquante ».
+		await submit(paul, '5-1', before);
+		const fiveOne = (await db
+			.selectFrom('progress_update')
+			.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
+			.select('progress_update.id')
+			.where('fiche.code', '=', '5-1')
+			.executeTakeFirstOrThrow()) as { id: number };
+		const returned = await reviewProgressUpdate(
+			db,
+			admin,
+			{ updateId: fiveOne.id, version: 1, decision: 'return', comment: 'À préciser' },
+			null,
+			new Date(OPENED + 2 * HOUR)
+		);
+		expect(returned.ok).toBe(true);
+		const states = (await campaignPairs(db, id)).filter((p) => p.organisationId === cdg);
+		expect(states.find((p) => p.code === '5-1')?.state).toBe('returned');
+		// The opening mail asked for what was missing then: not 1-2, awaiting review.
+		const [opening] = await mails('campaign');
+		expect(opening!.text).toContain('1-1 — ');
+		expect(opening!.text).not.toContain('1-2 — ');
 	});
 
 	it('reminds on the right days, only those missing, never twice across restarts and clock jumps', async () => {

@@ -199,7 +199,10 @@ export async function openCampaign(
 			now
 		);
 		const pairs = await campaignPairs(trx, id);
-		for (const [organisationId, fiches] of byOrganisation(pairs))
+		// An update sent just before the opening, still awaiting review, already answers: the
+		// opening mail asks only for the others (an organisation with none is not written to).
+		const asked = pairs.filter((p) => !answered(stateOf(p)));
+		for (const [organisationId, fiches] of byOrganisation(asked))
 			await mailOrganisation(trx, organisationId, input, fiches, null, now);
 		await recordAudit(trx, {
 			actor: admin,
