@@ -107,6 +107,7 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 				.innerJoin('axis', 'axis.id', 'orientation.axis_id')
 				.select(['orientation.code', 'axis.code as axis', 'orientation.label'])
 				.where('orientation.retired_at', 'is', null)
+				.orderBy('axis.position')
 				.orderBy('orientation.position')
 				.orderBy('orientation.id')
 				.execute(),

@@ -4,6 +4,8 @@ import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { listAxes, listObjectives, listOrientations } from '../plan/repository';
+import { buildPlanDocument } from '../opendata/plan-document';
+import { loadDashboardInput } from '../dashboard/repository';
 import { findFicheState, listStructure } from './repository';
 import { listEntityRevisions } from './revisions-repository';
 import { exportPlanWorkbook, previewPlanImport } from './plan-import';
@@ -34,8 +36,12 @@ const WHY = { reason: 'Ajouté par erreur', decisionId: null };
 const newRecord = (label: string, parentId: number | null, more: Partial<StructureInput> = {}) =>
 	newStructure(label, parentId, { ...WHY, ...more });
 
-async function add(level: 'axis' | 'orientation' | 'objective', input: StructureInput) {
-	const result = await saveStructure(db, admin, level, null, input, null);
+async function add(
+	level: 'axis' | 'orientation' | 'objective',
+	input: StructureInput,
+	now = new Date()
+) {
+	const result = await saveStructure(db, admin, level, null, input, null, now);
 	if (!result.ok) throw new Error(result.message);
 	return result.value.id;
 }
@@ -233,5 +239,54 @@ describe('withdrawing an axis, an orientation or an objective', () => {
 			['2026-12-05', 'Objectif 18 « Objectif de minuit » retiré du plan'],
 			['2026-12-05', 'Fiche 2-1 abandonnée']
 		]);
+	});
+
+	it('a past year’s open data still lists a withdrawn axis, at a position 1 to n; orientations follow their axis’s order', async () => {
+		const first = await add(
+			'axis',
+			newRecord('Axe provisoire un', null, { shortName: 'un' }),
+			new Date('2025-03-01T10:00:00Z')
+		);
+		await add(
+			'axis',
+			newRecord('Axe provisoire deux', null, { shortName: 'deux' }),
+			new Date('2025-03-02T10:00:00Z')
+		);
+		expect(await retire('axis', first, new Date('2026-02-01T10:00:00Z'))).toEqual({ ok: true });
+		const edition = {
+			asOf: '2025-12-31',
+			state: await loadDashboardInput(db, '2025-12-31'),
+			year: 2025,
+			version: 1
+		};
+		const then = await buildPlanDocument(db, '2026-03-01T00:00:00Z', edition);
+		expect(then.axes.map((a) => a.position)).toEqual([1, 2, 3, 4, 5]);
+		expect(then.axes.map((a) => a.code)).toContain('axe-provisoire-un');
+		const today = await buildPlanDocument(db, '2026-03-01T00:00:00Z');
+		expect(today.axes.map((a) => a.position)).toEqual([1, 2, 3, 4]);
+		expect(today.axes.map((a) => a.code)).not.toContain('axe-provisoire-un');
+
+		// An orientation moved under the first axis is listed with that axis's, first.
+		const last = (await listOrientations(db)).at(-1)!;
+		const firstAxis = (await listStructure(db)).axes[0]!;
+		const moved = (await listStructure(db)).orientations.find((o) => o.code === last.code)!;
+		const result = await saveStructure(
+			db,
+			admin,
+			'orientation',
+			moved.id,
+			await openedStructure(db, 'orientation', moved.id, {
+				parentId: firstAxis.id,
+				reason: 'Rattachement'
+			}),
+			null
+		);
+		expect(result.ok).toBe(true);
+		const orientations = await listOrientations(db);
+		const axisOrder = (await listAxes(db)).map((a) => a.code);
+		const ranks = orientations.map((o) => axisOrder.indexOf(o.axis));
+		expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+		const plan = await buildPlanDocument(db, '2026-03-01T00:00:00Z');
+		expect(plan.orientations.map((o) => o.position)).toEqual(orientations.map((_, i) => i + 1));
 	});
 });

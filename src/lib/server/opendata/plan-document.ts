@@ -118,8 +118,10 @@ export async function buildPlanDocument(
 			period_end: plan.periodEnd,
 			adopted_on: plan.adoptedOn
 		},
-		axes: axes.map((a) => ({ code: a.code, label: a.label, position: a.position })),
-		orientations,
+		// Positions are ranks in the plan's order, 1 to n: the stored column is an ordering key (an
+		// element withdrawn since, still in a past year's edition, is kept apart far after the others).
+		axes: axes.map((a, i) => ({ code: a.code, label: a.label, position: i + 1 })),
+		orientations: orientations.map((o, i) => ({ ...o, position: i + 1 })),
 		objectives: objectives.map((o) => ({
 			number: o.number,
 			orientation: o.orientation,

@@ -243,16 +243,25 @@ export async function listAxes(db: Executor, asOf?: string): Promise<AxisRef[]> 
 }
 
 export async function listOrientations(db: Executor, asOf?: string): Promise<OrientationRef[]> {
-	return db
-		.selectFrom('orientation')
-		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
-		.select(['orientation.code', 'axis.code as axis', 'orientation.label', 'orientation.position'])
-		.where(({ ref }) => notRetired(ref('orientation.retired_at'), asOf))
-		.$if(asOf !== undefined, (q) =>
-			q.where(({ ref }) => orientationInPlanBy(ref('orientation.id'), asOf!))
-		)
-		.orderBy('orientation.position')
-		.execute();
+	return (
+		db
+			.selectFrom('orientation')
+			.innerJoin('axis', 'axis.id', 'orientation.axis_id')
+			.select([
+				'orientation.code',
+				'axis.code as axis',
+				'orientation.label',
+				'orientation.position'
+			])
+			.where(({ ref }) => notRetired(ref('orientation.retired_at'), asOf))
+			.$if(asOf !== undefined, (q) =>
+				q.where(({ ref }) => orientationInPlanBy(ref('orientation.id'), asOf!))
+			)
+			// Under their axis, in its order: an axis moved before another takes its orientations along.
+			.orderBy('axis.position')
+			.orderBy('orientation.position')
+			.execute()
+	);
 }
 
 export async function listObjectives(db: Executor, asOf?: string): Promise<ObjectiveRef[]> {
