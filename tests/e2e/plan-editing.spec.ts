@@ -777,7 +777,7 @@ test('an objective added by mistake is withdrawn from its page: gone from the pl
 	);
 	await admin.getByRole('link', { name: 'Modifier l’objectif 7' }).click();
 	await expect(admin.getByRole('region', { name: 'Retirer l’objectif du plan' })).toContainText(
-		'porte encore les fiches 7-1, 7-2, 7-3'
+		'porte encore les fiches 7-1, 7-2 et 7-3'
 	);
 	await expect(admin.getByRole('button', { name: 'Retirer l’objectif du plan' })).toHaveCount(0);
 

@@ -140,7 +140,10 @@ export function diffPlans(
 					sheet,
 					row: null,
 					column: null,
-					message: `${what} « ${key(item)} » a été retiré du plan (sa page garde son historique) : un import ne le remet pas et ne redonne pas son ${entity === 'objective' ? 'numéro' : 'code'} ; retirez sa ligne, ou donnez-en un autre s’il s’agit d’un nouvel élément`
+					message:
+						entity === 'orientation'
+							? `${what} « ${key(item)} » a été retirée du plan (sa page garde son historique) : un import ne la remet pas et ne redonne pas son code ; retirez sa ligne, ou donnez-en un autre s’il s’agit d’une nouvelle orientation`
+							: `${what} « ${key(item)} » a été retiré du plan (sa page garde son historique) : un import ne le remet pas et ne redonne pas son ${entity === 'objective' ? 'numéro' : 'code'} ; retirez sa ligne, ou donnez-en un autre s’il s’agit d’un nouvel ${entity === 'objective' ? 'objectif' : 'axe'}`
 				});
 				return;
 			}

@@ -1425,6 +1425,13 @@ export async function structureEditor(
 	});
 }
 
+/** « 7-1, 7-2 et 7-3 ». */
+function listed(items: string[]): string {
+	return items.length < 2
+		? (items[0] ?? '')
+		: `${items.slice(0, -1).join(', ')} et ${items.at(-1)}`;
+}
+
 /**
  * Why an axis, an orientation or an objective may not be withdrawn from the plan: what still lies
  * under it (an objective's fiches, abandoned ones included: they stay readable in their place; an
@@ -1443,16 +1450,16 @@ async function retireBlocker(
 	if (level === 'objective') {
 		const fiches = (await listObjectiveFiches(db, record.id)).map((f) => f.code);
 		if (fiches.length === 0) return null;
-		return `${name} porte encore ${plural(fiches.length, 'la fiche', 'les fiches')} ${fiches.join(', ')} : rattachez-les d’abord à un autre objectif (une fiche abandonnée reste lisible sous son objectif, qui reste alors au plan).`;
+		return `${name} porte encore ${plural(fiches.length, 'la fiche', 'les fiches')} ${listed(fiches)} : ${plural(fiches.length, 'rattachez-la', 'rattachez-les')} d’abord à un autre objectif (une fiche abandonnée reste lisible sous son objectif, qui reste alors au plan).`;
 	}
 	if (level === 'orientation') {
 		const objectives = inPlan(structure.objectives).filter((o) => o.orientationId === record.id);
 		if (objectives.length === 0) return null;
-		return `${name} porte encore ${plural(objectives.length, 'l’objectif', 'les objectifs')} ${objectives.map((o) => o.number).join(', ')} : rattachez-les d’abord à une autre orientation, ou retirez-les.`;
+		return `${name} porte encore ${plural(objectives.length, 'l’objectif', 'les objectifs')} ${listed(objectives.map((o) => String(o.number)))} : ${plural(objectives.length, 'rattachez-le d’abord à une autre orientation, ou retirez-le', 'rattachez-les d’abord à une autre orientation, ou retirez-les')}.`;
 	}
 	const orientations = inPlan(structure.orientations).filter((o) => o.axisId === record.id);
 	if (orientations.length > 0)
-		return `${name} porte encore ${plural(orientations.length, 'l’orientation', 'les orientations')} ${orientations.map((o) => `« ${o.label} »`).join(', ')} : rattachez-les d’abord à un autre axe, ou retirez-les.`;
+		return `${name} porte encore ${plural(orientations.length, 'l’orientation', 'les orientations')} ${listed(orientations.map((o) => `« ${o.label} »`))} : ${plural(orientations.length, 'rattachez-la d’abord à un autre axe, ou retirez-la', 'rattachez-les d’abord à un autre axe, ou retirez-les')}.`;
 	if (inPlan(structure.axes).length === 1) return `${name} est le dernier axe du plan.`;
 	return null;
 }

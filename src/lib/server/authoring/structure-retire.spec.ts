@@ -132,12 +132,12 @@ describe('withdrawing an axis, an orientation or an objective', () => {
 		const refused = await retire('objective', objective.id);
 		expect(refused).toMatchObject({ ok: false, status: 409 });
 		expect(!refused.ok && refused.message).toMatch(
-			/^L’objectif 7 « .+ » porte encore les fiches 7-1, 7-2, 7-3 : rattachez-les d’abord à un autre objectif/
+			/^L’objectif 7 « .+ » porte encore les fiches 7-1, 7-2 et 7-3 : rattachez-les d’abord à un autre objectif/
 		);
 		const orientation = structure.orientations.find((o) => o.id === objective.orientationId)!;
 		const byOrientation = await retire('orientation', orientation.id);
 		expect(!byOrientation.ok && byOrientation.message).toMatch(
-			/porte encore les objectifs 7, 8, 9 : rattachez-les d’abord à une autre orientation, ou retirez-les\.$/
+			/porte encore les objectifs 7, 8 et 9 : rattachez-les d’abord à une autre orientation, ou retirez-les\.$/
 		);
 		const axis = structure.axes[0]!;
 		const byAxis = await retire('axis', axis.id);
@@ -146,11 +146,15 @@ describe('withdrawing an axis, an orientation or an objective', () => {
 		await abandonFiche(db, admin, '2-1');
 		const two = structure.objectives.find((o) => o.number === 2)!;
 		const byAbandoned = await retire('objective', two.id);
-		expect(!byAbandoned.ok && byAbandoned.message).toMatch(/porte encore la fiche 2-1 : /);
+		expect(!byAbandoned.ok && byAbandoned.message).toMatch(
+			/porte encore la fiche 2-1 : rattachez-la d’abord/
+		);
 		// Nothing was written.
 		expect((await listStructure(db)).objectives.every((o) => o.retiredAt === null)).toBe(true);
 		const editor = await structureEditor(db, 'objective', objective.id);
-		expect(editor.ok && editor.value.record?.keptBy).toMatch(/porte encore les fiches 7-1/);
+		expect(editor.ok && editor.value.record?.keptBy).toMatch(
+			/porte encore les fiches 7-1, 7-2 et 7-3/
+		);
 	});
 
 	it('an objective emptied by moving its fiche is withdrawn, then its orientation; a past year’s plan keeps them until their withdrawal', async () => {

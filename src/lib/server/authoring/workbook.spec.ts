@@ -171,6 +171,17 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		expect(numbers.model.indicators[0]).toMatchObject({ target: 1500, targetDate: '2026-12-31' });
 	});
 
+	it('quotes a refused code without turning the message around', async () => {
+		const found = await problems(
+			await edited((w) => {
+				w.getWorksheet('Axes')!.addRow(['villes\u202econnectees', 'villes', 'Villes connectées']);
+			})
+		);
+		const message = found.find((p) => p.includes('villes'))!;
+		expect(message).toContain('« villes\ufffdconnectees » n’est pas un code d’axe');
+		expect(message).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+	});
+
 	it('takes a title that shows nothing (characters without width) for an empty one', async () => {
 		const found = await problems(
 			await edited((w) => {

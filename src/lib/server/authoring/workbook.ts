@@ -350,7 +350,10 @@ export function describeProblem(problem: WorkbookProblem): string {
 		problem.row ? `ligne ${problem.row}` : null,
 		problem.column ? `colonne « ${problem.column} »` : null
 	].filter(Boolean);
-	return where.length > 0 ? `${where.join(', ')} : ${problem.message}` : problem.message;
+	const text = where.length > 0 ? `${where.join(', ')} : ${problem.message}` : problem.message;
+	// A refused cell is quoted: its invisible characters that turn the text around (the reason it
+	// was refused) would turn the rest of the message around too. Each is shown as « � ».
+	return text.replace(/[\u202A-\u202E\u2066-\u2069]/g, '\uFFFD');
 }
 
 export type WorkbookReading =
@@ -938,14 +941,14 @@ export async function readPlanWorkbook(
 	const codeOf = (r: RowReader, index: number, what: string): string => {
 		const code = r.code(index);
 		if (code && !CODE.test(code))
-			r.problem(index, `« ${code} » n’est pas un code de ${what} (minuscules, chiffres et tirets)`);
+			r.problem(index, `« ${code} » n’est pas un code ${what} (minuscules, chiffres et tirets)`);
 		return code;
 	};
 
 	model.axes = uniqueBy(
 		readers('axes').map((r) => ({
 			reader: r,
-			item: { code: codeOf(r, 0, 'axe'), shortName: r.text(1), label: r.text(2) }
+			item: { code: codeOf(r, 0, 'd’axe'), shortName: r.text(1), label: r.text(2) }
 		})),
 		(a) => a.code,
 		0,
@@ -958,7 +961,7 @@ export async function readPlanWorkbook(
 			const axis = r.text(1);
 			if (axis && !axisCodes.has(axis))
 				r.problem(1, `l’axe « ${axis} » n’existe pas dans la feuille « ${SHEETS.axes.name} »`);
-			return { reader: r, item: { code: codeOf(r, 0, 'orientation'), axis, label: r.text(2) } };
+			return { reader: r, item: { code: codeOf(r, 0, 'd’orientation'), axis, label: r.text(2) } };
 		}),
 		(o) => o.code,
 		0,
@@ -1001,7 +1004,7 @@ export async function readPlanWorkbook(
 		return {
 			reader: r,
 			item: {
-				slug: codeOf(r, 0, 'organisation'),
+				slug: codeOf(r, 0, 'd’organisation'),
 				name: r.text(1),
 				fullName: r.optionalText(2),
 				kind: kind ?? 'public_body'
