@@ -219,6 +219,17 @@ export async function readLinkedCodes(db: Executor, ficheCode: string, codes: st
 	return { linked, problem };
 }
 
+/**
+ * Why an objective may not be chosen: withdrawn from the plan meanwhile (the page was opened
+ * before), said with its name; otherwise not in the list.
+ */
+async function objectiveChoiceProblem(db: Executor, id: number): Promise<string> {
+	const withdrawn = (await listStructure(db)).objectives.find((o) => o.id === id && o.retiredAt);
+	return withdrawn
+		? `L’objectif ${withdrawn.number} « ${withdrawn.label} » a été retiré du plan entre-temps : choisissez-en un autre.`
+		: 'Choisissez l’objectif dans la liste.';
+}
+
 export const FICHE_CONFLICT_MESSAGE =
 	'Quelqu’un a modifié cette fiche depuis que vous l’avez ouverte : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.';
 
@@ -250,7 +261,7 @@ export async function updateFiche(
 		const fieldErrors: Record<string, string> = {};
 		const objectives = await listObjectiveChoices(trx);
 		const objective = objectives.find((o) => o.id === input.objectiveId);
-		if (!objective) fieldErrors.objective = 'Choisissez l’objectif dans la liste.';
+		if (!objective) fieldErrors.objective = await objectiveChoiceProblem(trx, input.objectiveId);
 		// An organisation already on the fiche stays even when retired since; one newly chosen must
 		// be active: retired or merged meanwhile (the page was opened before), its row says so.
 		const known = new Set([...state.owners, ...state.partners].map((o) => o.organisationId));
@@ -972,7 +983,7 @@ export async function createFiche(
 		const objective = (await listObjectiveChoices(trx)).find((o) => o.id === input.objectiveId);
 		if (!objective)
 			return refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
-				fieldErrors: { objective: 'Choisissez l’objectif dans la liste.' }
+				fieldErrors: { objective: await objectiveChoiceProblem(trx, input.objectiveId) }
 			});
 		// The same form sent twice (Back then send again, two tabs, a double click without script)
 		// would add two public fiches, whose codes are never given again.
@@ -1302,8 +1313,15 @@ export async function saveStructure(
 		}
 		const fieldErrors: Record<string, string> = {};
 		const parents = parentsOf(structure, level);
-		if (words.parent && !parents.some((p) => p.id === input.parentId))
-			fieldErrors.parent = `Choisissez l’${words.parent} dans la liste.`;
+		if (words.parent && !parents.some((p) => p.id === input.parentId)) {
+			// Withdrawn meanwhile (the page was opened before): said with its name.
+			const withdrawn = (level === 'orientation' ? structure.axes : structure.orientations).find(
+				(p) => p.id === input.parentId && p.retiredAt
+			);
+			fieldErrors.parent = withdrawn
+				? `${level === 'orientation' ? 'L’axe' : 'L’orientation'} « ${withdrawn.label} » a été ${level === 'orientation' ? 'retiré' : 'retirée'} du plan entre-temps : choisissez-en ${level === 'orientation' ? 'un autre' : 'une autre'}.`
+				: `Choisissez l’${words.parent} dans la liste.`;
+		}
 		// A withdrawn element's label may be taken again (its code, or number, is not).
 		const same = inPlan(recordsOf(structure, level)).find(
 			(r) => r.id !== id && foldForMatching(r.label) === foldForMatching(input.label)

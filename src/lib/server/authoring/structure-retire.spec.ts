@@ -10,6 +10,7 @@ import { findFicheState, listStructure } from './repository';
 import { listEntityRevisions } from './revisions-repository';
 import { exportPlanWorkbook, previewPlanImport } from './plan-import';
 import {
+	createFiche,
 	planTree,
 	retireFiche,
 	retireStructure,
@@ -292,5 +293,46 @@ describe('withdrawing an axis, an orientation or an objective', () => {
 		expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
 		const plan = await buildPlanDocument(db, '2026-03-01T00:00:00Z');
 		expect(plan.orientations.map((o) => o.position)).toEqual(orientations.map((_, i) => i + 1));
+	});
+
+	it('a form opened before its parent or objective was withdrawn is told so, by name', async () => {
+		const axis = await add('axis', newRecord('Axe éphémère', null, { shortName: 'ephemere' }));
+		const orientation = await add('orientation', newRecord('Orientation éphémère', axis));
+		expect(await retire('orientation', orientation)).toEqual({ ok: true });
+		expect(await retire('axis', axis)).toEqual({ ok: true });
+		const underAxis = await saveStructure(
+			db,
+			admin,
+			'orientation',
+			null,
+			newRecord('Villes connectées', axis),
+			null
+		);
+		expect(!underAxis.ok && underAxis.fieldErrors?.parent).toBe(
+			'L’axe « Axe éphémère » a été retiré du plan entre-temps : choisissez-en un autre.'
+		);
+		const underOrientation = await saveStructure(
+			db,
+			admin,
+			'objective',
+			null,
+			newRecord('Objectif tardif', orientation),
+			null
+		);
+		expect(!underOrientation.ok && underOrientation.fieldErrors?.parent).toBe(
+			'L’orientation « Orientation éphémère » a été retirée du plan entre-temps : choisissez-en une autre.'
+		);
+		const first = (await listStructure(db)).orientations[0]!;
+		const objective = await add('objective', newRecord('Objectif éphémère', first.id));
+		expect(await retire('objective', objective)).toEqual({ ok: true });
+		const fiche = await createFiche(
+			db,
+			admin,
+			{ objectiveId: objective, title: 'Fiche tardive', reason: 'Essai', decisionId: null },
+			null
+		);
+		expect(!fiche.ok && fiche.fieldErrors?.objective).toBe(
+			'L’objectif 18 « Objectif éphémère » a été retiré du plan entre-temps : choisissez-en un autre.'
+		);
 	});
 });
