@@ -3,6 +3,7 @@ import type { Db, Executor } from '../db';
 import type { Database } from '../db/schema';
 import { formatDate, pluralize } from '../../utils/format';
 import { foldForSearch } from '../../utils/text';
+import { parisDate, parisDayEnd, shiftDay } from '../../utils/dates';
 import { readAuditRetention } from '../config.js';
 
 export const AUDIT_ACTIONS = {
@@ -125,12 +126,13 @@ export async function recordBounded(
 	action: 'access.denied' | 'update.conflict',
 	now = new Date()
 ): Promise<void> {
-	const day = now.toISOString().slice(0, 10);
+	// Today in Paris: the bound starts again at midnight there, as the journal's days are shown.
+	const dayStart = parisDayEnd(shiftDay(parisDate(now), 1));
 	const { n } = await trx
 		.selectFrom('audit_event')
 		.select((eb) => eb.fn.countAll<number>().as('n'))
 		.where('actor_id', '=', input.actor.id)
-		.where('occurred_at', '>=', day)
+		.where('occurred_at', '>=', dayStart)
 		.where('action', '=', action)
 		.executeTakeFirstOrThrow();
 	if (n < DENIALS_JOURNALED_PER_DAY) await recordAudit(trx, { ...input, action }, now);
@@ -152,7 +154,7 @@ export async function tallyRefusal(
 	now = new Date()
 ): Promise<void> {
 	const at = now.toISOString();
-	const day = at.slice(0, 10);
+	const day = parisDate(now);
 	const known = await db
 		.selectFrom('audit_tally')
 		.select('count')

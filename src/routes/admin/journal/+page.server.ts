@@ -11,7 +11,7 @@ import {
 import { listUsers } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { isIsoDate } from '$lib/schemas/form';
-import { shiftDay } from '$lib/utils/dates';
+import { parisDayEnd, shiftDay } from '$lib/utils/dates';
 import { formatDate } from '$lib/utils/format';
 import type { PageServerLoad } from './$types';
 
@@ -41,8 +41,9 @@ export const load: PageServerLoad = async (event) => {
 			`La date de début était après la date de fin : le journal est montré du ${formatDate(from)} au ${formatDate(to)}.`
 		);
 	}
-	if (isIsoDate(from)) filters.from = from;
-	if (isIsoDate(to)) filters.to = shiftDay(to, -1);
+	// Days in Paris, as the journal shows each moment: from its midnight there, to the next one.
+	if (isIsoDate(from)) filters.from = parisDayEnd(shiftDay(from, 1));
+	if (isIsoDate(to)) filters.to = parisDayEnd(to);
 	const text = (params.get('q') ?? '').trim().slice(0, 100);
 	if (text) filters.text = text;
 	const pageRaw = params.get('page') ?? '1';
