@@ -737,6 +737,12 @@ test('an objective added by mistake is withdrawn from its page: gone from the pl
 	await admin
 		.getByRole('link', { name: 'Ajouter un objectif à l’orientation « Territoire en réseau »' })
 		.click();
+	// Sent empty: the summary names the refused fields in the page's order.
+	await admin.getByRole('button', { name: 'Ajouter l’objectif' }).click();
+	const summaryLinks = admin.locator('[data-error-summary]').getByRole('link');
+	await expect(summaryLinks).toHaveCount(2);
+	await expect(summaryLinks.first()).toContainText('Indiquez l’intitulé');
+	await expect(summaryLinks.last()).toContainText('Indiquez en quelques mots');
 	await admin.getByLabel('Intitulé', { exact: true }).fill('Objectif saisi par erreur');
 	await admin.locator('#reason').fill('Essai de saisie');
 	await admin.getByRole('button', { name: 'Ajouter l’objectif' }).click();
@@ -748,6 +754,9 @@ test('an objective added by mistake is withdrawn from its page: gone from the pl
 	await visitor.goto(`${portal.url}/`);
 	await expect(visitor.getByRole('heading', { name: /Objectif saisi par erreur/ })).toHaveCount(1);
 
+	// The same page open in another tab, to withdraw it too.
+	const otherTab = await admin.context().newPage();
+	await otherTab.goto(admin.url());
 	// Without a reason: refused in French, the edit form left as it was.
 	const section = admin.getByRole('region', { name: 'Retirer l’objectif du plan' });
 	await section.getByRole('button', { name: 'Retirer l’objectif du plan' }).click();
@@ -769,6 +778,12 @@ test('an objective added by mistake is withdrawn from its page: gone from the pl
 	);
 	await expectNoAxeViolations(admin);
 	await screenshotsAtWidths(admin, plansShot, 'objectif-retire');
+	// Withdrawn meanwhile: the other tab's withdrawal leads to the page saying so, no refusal.
+	await otherTab.locator('#retrait-reason').fill('Retrait en double');
+	await otherTab.getByRole('button', { name: 'Retirer l’objectif du plan' }).click();
+	await expect(otherTab.locator('main')).toContainText('a été retiré du plan le');
+	await expect(otherTab.locator('[data-error-summary]')).toHaveCount(0);
+	await otherTab.close();
 
 	// Listed apart in the admin's plan; an objective with fiches says why it stays.
 	await admin.goto(`${portal.url}/admin/plan`);

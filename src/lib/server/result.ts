@@ -41,7 +41,7 @@ export interface StoredVersion {
  * answers one of them its own way compares this, never the French sentence (which may be reworded).
  */
 export type RefusalReason =
-	'sitting-deleted' | 'sitting-closed' | 'closing-changed' | 'draft-changed';
+	'sitting-deleted' | 'sitting-closed' | 'closing-changed' | 'draft-changed' | 'withdrawn';
 
 export interface RefusalDetails {
 	reason?: RefusalReason;

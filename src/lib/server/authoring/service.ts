@@ -1502,7 +1502,8 @@ export async function retireStructure(
 		const structure = await listStructure(trx);
 		const current = recordsOf(structure, level).find((r) => r.id === id);
 		if (!current) return refuse(404, 'Cet élément du plan n’existe pas.');
-		if (current.retiredAt) return refuse(409, retiredMessage(level, current));
+		if (current.retiredAt)
+			return refuse(409, retiredMessage(level, current), { reason: 'withdrawn' });
 		if (current.version !== input.version) return refuse(409, STRUCTURE_RETIRE_CONFLICT);
 		const blocker = await retireBlocker(trx, structure, level, current);
 		if (blocker) return refuse(409, blocker);

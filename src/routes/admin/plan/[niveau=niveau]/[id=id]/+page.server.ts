@@ -43,6 +43,9 @@ export const actions: Actions = {
 			{ version: data.version, reason: data.reason, decisionId: data.decision },
 			safeClientAddress(event)
 		);
+		// Withdrawn meanwhile (another tab, another admin): its page says so, as after one's own.
+		if (!result.ok && result.reason === 'withdrawn')
+			redirect(303, `/admin/plan/${event.params.niveau}/${id}`);
 		if (!result.ok) return refusalAnswer(result, values);
 		redirect(303, `/admin/plan/${event.params.niveau}/${id}?enregistre=retrait`);
 	}
