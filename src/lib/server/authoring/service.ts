@@ -1624,13 +1624,22 @@ const FICHE_HISTORY_TITLES = {
  */
 export async function structuralHistory(db: Db) {
 	const [rows, structure] = [await listStructuralRevisions(db), await listStructure(db)];
-	return rows.map((r) => {
+	/** A fiche's code before its first move after row `i` (undefined: it has not moved since). */
+	const codeBeforeNextMove = (i: number, ficheId: number) => {
+		const move = rows
+			.slice(i + 1)
+			.find((x) => x.entity === 'fiche' && x.entityId === ficheId && x.action === 'moved');
+		return move
+			? (JSON.parse(move.changes) as FieldChange[]).find((c) => c.field === 'code')?.before
+			: undefined;
+	};
+	return rows.map((r, i) => {
 		const occurredOn = parisDate(new Date(r.createdAt));
 		const changes = JSON.parse(r.changes) as FieldChange[];
 		if (r.entity === 'fiche') {
 			// The code the fiche had then (a move gives it another), and today's when it changed since.
 			const code = changes.find((c) => c.field === 'code');
-			const then = code?.after || r.ficheCode;
+			const then = code?.after || codeBeforeNextMove(i, r.entityId) || r.ficheCode;
 			const today = then !== r.ficheCode ? ` (aujourd’hui ${r.ficheCode})` : '';
 			return {
 				occurredOn,

@@ -335,4 +335,14 @@ describe('withdrawing an axis, an orientation or an objective', () => {
 			'L’objectif 18 « Objectif éphémère » a été retiré du plan entre-temps : choisissez-en un autre.'
 		);
 	});
+
+	it('the history names an abandoned fiche by the code it had then, moved since', async () => {
+		await abandonFiche(db, admin, '2-1');
+		expect((await moveFiche(db, admin, '2-1', 7, new Date())).ok).toBe(true);
+		const titles = (await structuralHistory(db)).map((h) => h.title);
+		expect(titles.slice(-2)).toEqual([
+			'Fiche 2-1 abandonnée (aujourd’hui 7-4)',
+			'Fiche 2-1 rattachée à un autre objectif : elle devient 7-4'
+		]);
+	});
 });
