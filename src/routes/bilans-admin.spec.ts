@@ -83,6 +83,59 @@ describe('the bilans’ admin pages', () => {
 		expect((await findEdition(db, saved.value.id))!.axisTexts[axis.code]).toBe('Texte provisoire');
 	});
 
+	it('keep the text of an axis withdrawn before the bilan’s date, which the form no longer offers', async () => {
+		const made = await saveStructure(
+			db,
+			admin,
+			'axis',
+			null,
+			newStructure('Axe de passage', null, { shortName: 'passage' }),
+			null,
+			new Date('2023-03-01T10:00:00Z')
+		);
+		if (!made.ok) throw new Error(made.message);
+		const axis = (await listAxes(db)).find((a) => a.shortName === 'passage')!;
+		const saved = await saveEditionDraft(
+			db,
+			admin,
+			{
+				year: 2023,
+				asOf: '2023-12-31',
+				intro: 'Bilan 2023',
+				axisTexts: { [axis.code]: 'Texte soigneusement rédigé' },
+				changeNote: null
+			},
+			null
+		);
+		if (!saved.ok) throw new Error(saved.message);
+		const { version } = await openedStructure(db, 'axis', made.value.id);
+		expect(
+			await retireStructure(
+				db,
+				admin,
+				'axis',
+				made.value.id,
+				{ version: version!, reason: 'Vide', decisionId: null },
+				null,
+				new Date('2023-06-01T10:00:00Z')
+			)
+		).toEqual({ ok: true });
+		const form = (await bilans.load(
+			await as(`/admin/bilans?brouillon=${saved.value.id}`, '/admin/bilans', {})
+		)) as { axisFields: { name: string }[]; editing: Record<string, string> };
+		expect(form.axisFields.map((f) => f.name)).not.toContain(axisTextField(axis.code));
+		const body = new FormData();
+		for (const [name, value] of Object.entries(form.editing))
+			if (name !== 'id') body.set(name, String(value));
+		body.set('intro', 'Bilan 2023, relu');
+		await Promise.resolve(
+			bilans.actions.save!(await as('/admin/bilans?/save', '/admin/bilans', {}, body))
+		).catch(() => undefined);
+		const after = (await findEdition(db, saved.value.id))!;
+		expect(after.intro).toBe('Bilan 2023, relu');
+		expect(after.axisTexts[axis.code]).toBe('Texte soigneusement rédigé');
+	});
+
 	it('offer to publish only the draft the preview showed: saved again since, the confirmation has no button', async () => {
 		const saved = await saveEditionDraft(
 			db,

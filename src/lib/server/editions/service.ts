@@ -33,9 +33,14 @@ export interface DraftInput {
 	 * overwritten unseen. Left out by the seed and the tools, which write drafts on purpose.
 	 */
 	shown?: string;
+	/**
+	 * The axes the form offered a text for: the draft's texts of the others (an axis withdrawn
+	 * since) are kept, not dropped unseen. Left out: the texts given are all there is.
+	 */
+	offeredAxes?: string[];
 }
 
-type DraftTexts = Omit<DraftInput, 'year' | 'shown'>;
+type DraftTexts = Omit<DraftInput, 'year' | 'shown' | 'offeredAxes'>;
 
 /** The texts written for axes, by axis code in code order (an axis left blank has none). */
 function writtenAxisTexts(axisTexts: Record<string, string>): [string, string][] {
@@ -156,10 +161,15 @@ export async function saveEditionDraft(
 			const message = `Le bilan ${input.year} est déjà publié : une correction en fait une nouvelle version, dites ce qui change (note de correction).`;
 			return refuse(400, message, { fieldErrors: { change_note: message } });
 		}
+		const { offeredAxes, ...draft } = input;
+		const kept = Object.entries(existing?.axisTexts ?? {}).filter(
+			([code, text]) => offeredAxes !== undefined && !offeredAxes.includes(code) && text !== ''
+		);
 		const id = await upsertDraft(
 			trx,
 			{
-				...input,
+				...draft,
+				axisTexts: { ...Object.fromEntries(kept), ...input.axisTexts },
 				changeNote: lastVersion > 0 ? input.changeNote : null,
 				version: lastVersion + 1,
 				createdBy: admin?.id ?? null,

@@ -75,7 +75,8 @@ export const actions: Actions = {
 				intro: data.intro,
 				axisTexts: data.axisTexts,
 				changeNote: data.change_note || null,
-				shown
+				shown,
+				offeredAxes: axes.map((a) => a.code)
 			},
 			safeClientAddress(event)
 		);
