@@ -1379,16 +1379,24 @@ export async function saveStructure(
 						: `${name} ${words.changed} (${changes.map((c) => c.label).join(', ')})`
 			}
 		);
-		// The fiches of a moved objective change orientation: each says so in its own list.
-		if (level === 'objective' && parentChange)
-			for (const fiche of await listObjectiveFiches(trx, savedId))
-				await addRevision(context, {
-					entity: 'fiche',
-					entityId: fiche.id,
-					ficheId: fiche.id,
-					action: 'updated',
-					changes: [parentChange]
-				});
+		// The fiches of a moved objective change orientation, those of a moved orientation change
+		// axis: each says so in its own list.
+		const objectiveIds =
+			level === 'objective'
+				? [savedId]
+				: level === 'orientation'
+					? structure.objectives.filter((o) => o.orientationId === savedId).map((o) => o.id)
+					: [];
+		if (parentChange)
+			for (const objectiveId of objectiveIds)
+				for (const fiche of await listObjectiveFiches(trx, objectiveId))
+					await addRevision(context, {
+						entity: 'fiche',
+						entityId: fiche.id,
+						ficheId: fiche.id,
+						action: 'updated',
+						changes: [parentChange]
+					});
 		return ok({ id: savedId });
 	});
 }

@@ -7,7 +7,7 @@ import { listAxes, listObjectives, listOrientations } from '../plan/repository';
 import { buildPlanDocument } from '../opendata/plan-document';
 import { loadDashboardInput } from '../dashboard/repository';
 import { findFicheState, listStructure } from './repository';
-import { listEntityRevisions } from './revisions-repository';
+import { listEntityRevisions, listFicheRevisions } from './revisions-repository';
 import { exportPlanWorkbook, previewPlanImport } from './plan-import';
 import {
 	createFiche,
@@ -343,6 +343,31 @@ describe('withdrawing an axis, an orientation or an objective', () => {
 		expect(titles.slice(-2)).toEqual([
 			'Fiche 2-1 abandonnée (aujourd’hui 7-4)',
 			'Fiche 2-1 rattachée à un autre objectif : elle devient 7-4'
+		]);
+	});
+
+	it('an orientation moved to another axis writes « Axe : avant → après » on each of its fiches', async () => {
+		const structure = await listStructure(db);
+		const seventeen = structure.objectives.find((o) => o.number === 17)!;
+		const orientation = structure.orientations.find((o) => o.id === seventeen.orientationId)!;
+		const other = structure.axes.find((a) => a.id !== orientation.axisId)!;
+		const moved = await saveStructure(
+			db,
+			admin,
+			'orientation',
+			orientation.id,
+			await openedStructure(db, 'orientation', orientation.id, {
+				parentId: other.id,
+				reason: 'Rattachement à un autre axe'
+			}),
+			null
+		);
+		expect(moved.ok).toBe(true);
+		const fiche = (await findFicheState(db, '17-1'))!;
+		const [revision] = await listFicheRevisions(db, fiche.id);
+		expect(revision).toMatchObject({ action: 'updated', reason: 'Rattachement à un autre axe' });
+		expect(revision!.changes).toEqual([
+			expect.objectContaining({ field: 'axis', label: 'Axe', after: other.label })
 		]);
 	});
 });
