@@ -40,8 +40,10 @@ export const AUDIT_ACTIONS = {
 	'edition.published': 'Bilan publié',
 	'plan.fiche_updated': 'Fiche du plan modifiée',
 	'plan.fiche_created': 'Fiche ajoutée au plan',
-	'plan.fiche_retired': 'Fiche retirée du plan',
+	// A fiche abandoned stays on the plan's pages: « retiré du plan » is said of the structure.
+	'plan.fiche_retired': 'Fiche abandonnée',
 	'plan.structure_changed': 'Structure du plan modifiée',
+	'plan.structure_retired': 'Axe, orientation ou objectif retiré du plan',
 	'plan.organisation_created': 'Organisation créée',
 	'plan.organisation_updated': 'Organisation modifiée',
 	'plan.organisation_merged': 'Organisations fusionnées',

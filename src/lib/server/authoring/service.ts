@@ -1539,7 +1539,7 @@ export async function retireStructure(
 				]
 			},
 			{
-				action: 'plan.structure_changed',
+				action: 'plan.structure_retired',
 				target: { type: level, id },
 				summary: `${name} ${words.retired} du plan`
 			}

@@ -88,7 +88,7 @@ describe('withdrawing an axis, an orientation or an objective', () => {
 		const journal = await db
 			.selectFrom('audit_event')
 			.select('summary')
-			.where('action', '=', 'plan.structure_changed')
+			.where('action', '=', 'plan.structure_retired')
 			.orderBy('id', 'desc')
 			.executeTakeFirstOrThrow();
 		expect(journal.summary).toBe(
