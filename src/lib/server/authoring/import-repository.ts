@@ -2,7 +2,14 @@ import { isRichText, type RichText } from '../../utils/rich-text';
 import type { Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
 import { listIndicatorSummaries } from '../opendata/repository';
-import { ficheOwners, fichePartners, listObjectives, nested, planQuery } from '../plan/repository';
+import {
+	ficheOwners,
+	fichePartners,
+	listObjectives,
+	mergedInto,
+	nested,
+	planQuery
+} from '../plan/repository';
 import {
 	cellToRichText,
 	richTextToCell,
@@ -47,15 +54,7 @@ export async function listRetiredOrganisations(db: Executor): Promise<RetiredOrg
 			'organisation.slug',
 			'organisation.name',
 			// Merged into another, its name is one of that other's former names.
-			eb
-				.selectFrom('organisation_alias as alias')
-				.innerJoin('organisation as kept', 'kept.id', 'alias.organisation_id')
-				.select('kept.name')
-				.whereRef('alias.name', '=', 'organisation.name')
-				.whereRef('kept.id', '!=', 'organisation.id')
-				.where('kept.retired_at', 'is', null)
-				.limit(1)
-				.as('mergedInto')
+			mergedInto(eb, 'kept.name').as('mergedInto')
 		])
 		.where('organisation.retired_at', 'is not', null)
 		.orderBy('organisation.slug')

@@ -226,8 +226,14 @@ export async function readLinkedCodes(db: Executor, ficheCode: string, codes: st
 async function objectiveChoiceProblem(db: Executor, id: number): Promise<string> {
 	const withdrawn = (await listStructure(db)).objectives.find((o) => o.id === id && o.retiredAt);
 	return withdrawn
-		? `L’objectif ${withdrawn.number} « ${withdrawn.label} » a été retiré du plan entre-temps : choisissez-en un autre.`
+		? withdrawnMeanwhile('objective', withdrawn)
 		: 'Choisissez l’objectif dans la liste.';
+}
+
+/** « L’axe « … » a été retiré du plan entre-temps : choisissez-en un autre. » */
+function withdrawnMeanwhile(level: StructureLevel, record: { label: string; number?: number }) {
+	const another = level === 'orientation' ? 'une autre' : 'un autre';
+	return `${theStructure(level, record)} a été ${LEVEL_WORDS[level].retired} du plan entre-temps : choisissez-en ${another}.`;
 }
 
 export const FICHE_CONFLICT_MESSAGE =
@@ -1151,6 +1157,11 @@ function recordsOf(structure: Structure, level: StructureLevel): StructureRecord
 			: structure.objectives;
 }
 
+/** A record as a sentence begins with it: « L’axe « … » », « L’objectif 4 « … » » (each a vowel). */
+function theStructure(level: StructureLevel, record: { label: string; number?: number }) {
+	return `L’${structureName(level, record).replace(/^./, (c) => c.toLowerCase())}`;
+}
+
 /** How a person names a record: « Axe « … » », « Orientation « … » », « Objectif 4 « … » ». */
 function structureName(level: StructureLevel, record: { label: string; number?: number }) {
 	if (level === 'axis') return `Axe « ${record.label} »`;
@@ -1197,9 +1208,8 @@ function parentsOf(structure: Structure, level: StructureLevel): StructureRecord
 
 /** « L’objectif 18 « … » a été retiré du plan le 4 décembre 2026 : … » */
 function retiredMessage(level: StructureLevel, record: StructureRecord): string {
-	const name = structureName(level, record as { label: string; number?: number });
 	const pronoun = level === 'orientation' ? 'elle' : 'il';
-	return `L’${name.replace(/^./, (c) => c.toLowerCase())} a été ${LEVEL_WORDS[level].retired} du plan le ${formatDate(record.retiredAt!)} : ${pronoun} ne se modifie plus.`;
+	return `${theStructure(level, record as { label: string; number?: number })} a été ${LEVEL_WORDS[level].retired} du plan le ${formatDate(record.retiredAt!)} : ${pronoun} ne se modifie plus.`;
 }
 
 function parentOf(level: StructureLevel, r: StructureRecord): number | null {
@@ -1315,20 +1325,20 @@ export async function saveStructure(
 		const parents = parentsOf(structure, level);
 		if (words.parent && !parents.some((p) => p.id === input.parentId)) {
 			// Withdrawn meanwhile (the page was opened before): said with its name.
-			const withdrawn = (level === 'orientation' ? structure.axes : structure.orientations).find(
+			const parentLevel = level === 'orientation' ? 'axis' : 'orientation';
+			const withdrawn = recordsOf(structure, parentLevel).find(
 				(p) => p.id === input.parentId && p.retiredAt
 			);
 			fieldErrors.parent = withdrawn
-				? `${level === 'orientation' ? 'L’axe' : 'L’orientation'} « ${withdrawn.label} » a été ${level === 'orientation' ? 'retiré' : 'retirée'} du plan entre-temps : choisissez-en ${level === 'orientation' ? 'un autre' : 'une autre'}.`
+				? withdrawnMeanwhile(parentLevel, withdrawn as { label: string })
 				: `Choisissez l’${words.parent} dans la liste.`;
 		}
 		// A withdrawn element's label may be taken again (its code, or number, is not).
 		const same = inPlan(recordsOf(structure, level)).find(
 			(r) => r.id !== id && foldForMatching(r.label) === foldForMatching(input.label)
 		);
-		// « L’axe « … » », « L’orientation « … » », « L’objectif 4 « … » »: each begins with a vowel.
 		if (same)
-			fieldErrors.label = `L’${structureName(level, same).replace(/^./, (c) => c.toLowerCase())} porte déjà cet intitulé.`;
+			fieldErrors.label = `${theStructure(level, same as { label: string; number?: number })} porte déjà cet intitulé.`;
 		// The short name names the axis in filters and charts: two alike could not be told apart.
 		const twin =
 			level === 'axis'
@@ -1469,10 +1479,7 @@ async function retireBlocker(
 	level: StructureLevel,
 	record: StructureRecord
 ): Promise<string | null> {
-	const name = structureName(level, record as { label: string; number?: number }).replace(
-		/^./,
-		(c) => `L’${c.toLowerCase()}`
-	);
+	const name = theStructure(level, record as { label: string; number?: number });
 	if (level === 'objective') {
 		const fiches = (await listObjectiveFiches(db, record.id)).map((f) => f.code);
 		if (fiches.length === 0) return null;
@@ -1582,7 +1589,6 @@ export async function rebaseStructureTyping(
 	return result;
 }
 
-/** The plan as the admins' tree shows it: axes › orientations › objectives › fiches, with ids. */
 /**
  * The plan as the admin's page shows it: axes, orientations, objectives and fiches, in order; and
  * apart, the elements withdrawn from it (newest first), whose pages keep their history.

@@ -107,11 +107,6 @@ export function tooSoonToPublish(asOf: string, now = new Date()): string | null 
 }
 
 /**
- * Why `year` cannot have a draft: a new draft's year must have begun (a draft cannot be deleted,
- * and a mistyped 2099 would stay in the list for good). Asked by the form beside its other
- * checks, so that a wrong year is told with them.
- */
-/**
  * The axes a bilan's form offers a text for: those the bilan shows (in the plan at its date of
  * arrest: one withdrawn since is still shown, and keeps its text), then today's others (a text
  * typed is never dropped unseen). Without a valid date, today's axes.
@@ -127,6 +122,11 @@ export async function editionFormAxes(
 	);
 }
 
+/**
+ * Why `year` cannot have a draft: a new draft's year must have begun (a draft cannot be deleted,
+ * and a mistyped 2099 would stay in the list for good). Asked by the form beside its other
+ * checks, so that a wrong year is told with them.
+ */
 export async function newDraftYearProblem(
 	db: Executor,
 	year: number,
@@ -194,8 +194,9 @@ export async function saveEditionDraft(
 
 /**
  * Freezes the snapshot of a draft and makes it the public edition of its year. With `shown` (the
- * confirmation page's `draftDigest`), only the draft that page showed: one saved meanwhile, in
- * another tab or by another administrator, is refused (`draft-changed`), not published unseen.
+ * `draftDigest` of the preview the admin read, carried by the confirmation page), only that
+ * draft: one saved meanwhile, in another tab or by another administrator, is refused
+ * (`draft-changed`), not published unseen.
  */
 export async function publishEdition(
 	db: Db,

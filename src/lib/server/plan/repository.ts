@@ -813,14 +813,17 @@ export interface OrganisationWithCounts extends Organisation {
 }
 
 /**
- * The organisation a retired one was merged into (its name is among that one's former names), by
- * slug; null for any other.
+ * The organisation a retired one was merged into (its name is among that one's former names): its
+ * slug or its name; null for any other.
  */
-function mergedInto(eb: ExpressionBuilder<Database, 'organisation'>) {
+export function mergedInto(
+	eb: ExpressionBuilder<Database, 'organisation'>,
+	column: 'kept.slug' | 'kept.name' = 'kept.slug'
+) {
 	return eb
 		.selectFrom('organisation_alias as alias')
 		.innerJoin('organisation as kept', 'kept.id', 'alias.organisation_id')
-		.select('kept.slug')
+		.select(column)
 		.whereRef('alias.name', '=', 'organisation.name')
 		.whereRef('kept.id', '!=', 'organisation.id')
 		.where('kept.retired_at', 'is', null)

@@ -15,6 +15,7 @@ export const load: PageServerLoad = async (event) => {
 	// Published already (the page reloaded or gone back to after publishing): the bilan as published.
 	if (edition.state === 'published') redirect(303, `/admin/bilans/${edition.id}`);
 	const previous = (await listVersions(db, edition.year))[0] ?? null;
+	const shown = draftDigest(edition);
 	return {
 		edition: {
 			id: edition.id,
@@ -27,12 +28,10 @@ export const load: PageServerLoad = async (event) => {
 		// Refused by publishEdition: said here instead of a button that would be refused.
 		tooSoon: tooSoonToPublish(edition.asOf),
 		// Sent back by the form: publishing freezes this draft or nothing.
-		shown: draftDigest(edition),
+		shown,
 		// The draft was saved again since the preview read (`vu`, the preview's digest), or since
 		// this page was (back here refused, `relire`), or the page was opened without the preview:
 		// no button, the preview to read first.
-		changed:
-			event.url.searchParams.has('relire') ||
-			event.url.searchParams.get('vu') !== draftDigest(edition)
+		changed: event.url.searchParams.has('relire') || event.url.searchParams.get('vu') !== shown
 	};
 };
