@@ -32,6 +32,8 @@ export const load: PageServerLoad = async (event) => {
 		// The draft was saved again since the preview read (`vu`, the preview's digest), or since
 		// this page was (back here refused, `relire`), or the page was opened without the preview:
 		// no button, the preview to read first.
-		changed: event.url.searchParams.has('relire') || event.url.searchParams.get('vu') !== shown
+		changed: event.url.searchParams.has('relire') || event.url.searchParams.get('vu') !== shown,
+		// Back here because publishing was refused (not merely opened without the preview).
+		refused: event.url.searchParams.has('relire')
 	};
 };
