@@ -326,6 +326,36 @@ describe('editing a fiche', () => {
 });
 
 describe('code allocation', () => {
+	it('gives a fiche moved back to an objective the code it had there', async () => {
+		const four = await objectiveNumbered(4);
+		const seventeen = await objectiveNumbered(17);
+		const move = async (code: string, objectiveId: number) =>
+			updateFiche(
+				db,
+				admin,
+				code,
+				(await edit(code, { objective: String(objectiveId), reason: 'Rattachement' }))!,
+				null
+			);
+		expect(await move('17-3', four.id)).toMatchObject({ ok: true, value: { code: '4-2' } });
+		// A move undone: 17-3 again, not 17-4; 4-2 now leads to it, and is not given again in 4.
+		expect(await move('4-2', seventeen.id)).toMatchObject({ ok: true, value: { code: '17-3' } });
+		expect(await findMovedFicheCode(db, '4-2')).toBe('17-3');
+		expect((await structuralHistory(db)).at(-1)).toMatchObject({
+			title: 'Fiche 4-2 rattachée à un autre objectif : elle devient 17-3'
+		});
+		expect(
+			await createFiche(
+				db,
+				admin,
+				{ objectiveId: four.id, title: 'Une nouvelle', reason: 'Essai', decisionId: null },
+				null
+			)
+		).toEqual({ ok: true, value: { code: '4-3' } });
+		// Moved to 4 once more, it has 4-2 back.
+		expect(await move('17-3', four.id)).toMatchObject({ ok: true, value: { code: '4-2' } });
+	});
+
 	it('refuses a tenth fiche in an objective, created or moved there (4-10 is no fiche’s code)', async () => {
 		const four = await objectiveNumbered(4);
 		const create = (n: number) =>

@@ -100,6 +100,25 @@ export function nextFicheNumber(used: number[]): number {
 }
 
 /**
+ * The number a fiche takes in the objective it is moved to: the one it had there, when it comes
+ * back (a move undone gives its code back; that code was never given to another fiche,
+ * listObjectiveFicheNumbers), otherwise the next free one.
+ */
+async function numberInObjective(
+	db: Executor,
+	ficheId: number,
+	objective: { id: number; number: number }
+): Promise<number> {
+	const prefix = `${objective.number}-`;
+	const former = (await listFicheRevisions(db, ficheId))
+		.filter((r) => r.entity === 'fiche' && r.action === 'moved')
+		.flatMap((r) => r.changes.filter((c) => c.field === 'code' && c.before.startsWith(prefix)))
+		.map((c) => Number(c.before.slice(prefix.length)))
+		.find((n) => Number.isInteger(n) && n > 0);
+	return former ?? nextFicheNumber(await listObjectiveFicheNumbers(db, objective.id));
+}
+
+/**
  * The refusal of a fiche created in, or moved to, an objective whose nine numbers were all given
  * (a code has one digit after the dash: 4-10 would be no fiche's address, nor valid open data).
  */
@@ -303,10 +322,11 @@ export async function updateFiche(
 				fieldErrors
 			});
 
-		// A fiche that changes objective takes the next free code of its new objective.
+		// A fiche that changes objective takes the next free code of its new objective, or the code
+		// it had there before.
 		let { code: newCode, number } = state;
 		if (objective.id !== state.objectiveId) {
-			number = nextFicheNumber(await listObjectiveFicheNumbers(trx, objective.id));
+			number = await numberInObjective(trx, state.id, objective);
 			const full = objectiveFull(objective.number, number);
 			if (full) return full;
 			newCode = ficheCode(objective.number, number);
