@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { findUserById, insertUser, type User } from '$lib/server/auth/users';
 import type { Db } from '$lib/server/db';
 import { createTestDb } from '$lib/server/db/testing';
@@ -17,8 +17,12 @@ vi.mock('$lib/server/db/instance', async (original) => ({
 	...(await original<typeof import('$lib/server/db/instance')>()),
 	getDb: () => state.db
 }));
-// The files of a worker share their loaded modules (vite.config.ts, isolate: false): the modules
-// loaded here against the mock above are dropped, so that later files load them again.
+// The files of a worker share their loaded modules (vite.config.ts, isolate: false): the routes an
+// earlier file loaded against the real database are dropped, so that this file's imports load them
+// against the mock above; and those loaded here are dropped, so that later files load them again.
+beforeAll(() => {
+	vi.resetModules();
+});
 afterAll(() => {
 	vi.resetModules();
 });
