@@ -11,6 +11,7 @@ import {
 } from '$lib/server/plan/repository';
 import { renderedOnly } from '$lib/utils/rendered-only';
 import { findMovedFicheCode } from '$lib/server/authoring/revisions-repository';
+import { listRetiredStructureKeys } from '$lib/server/authoring/import-repository';
 import type { PageServerLoad } from './$types';
 
 // Nothing to interact with: rendered on the server only, no script sent (docs/performance.md).
@@ -21,7 +22,8 @@ const filterChoices = cachedByRevision(async (db) => ({
 	axes: await listAxes(db),
 	orientations: await listOrientations(db),
 	objectives: await listObjectives(db),
-	organisations: await listOrganisationRefs(db)
+	organisations: await listOrganisationRefs(db),
+	withdrawn: await listRetiredStructureKeys(db)
 }));
 
 export const load: PageServerLoad = async (event) => {
@@ -33,13 +35,14 @@ export const load: PageServerLoad = async (event) => {
 		redirect(303, set.length > 0 ? `/fiches?${new URLSearchParams(set)}` : '/fiches');
 
 	const db = getDb();
-	const { axes, orientations, objectives, organisations } = await filterChoices(db);
+	const { axes, orientations, objectives, organisations, withdrawn } = await filterChoices(db);
 	const orientationAxis = new Map(orientations.map((o) => [o.code, o.axis]));
 	const { query, values, ignored } = parseFicheFilters(url.searchParams, {
 		axes: axes.map((a) => a.code),
 		orientations: orientations.map((o) => o.code),
 		objectives: objectives.map((o) => o.number),
 		organisations: organisations.map((o) => o.slug),
+		withdrawn,
 		parents: {
 			orientationAxis,
 			objectiveOrientation: new Map(objectives.map((o) => [o.number, o.orientation]))

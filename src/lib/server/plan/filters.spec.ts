@@ -60,6 +60,20 @@ describe('parseFicheFilters', () => {
 		expect(result.ignored[0]).toContain(note);
 	});
 
+	it('says a withdrawn axis, orientation or objective was withdrawn', () => {
+		const withdrawn = new Set(['axis:ancien', 'orientation:abandonnee', 'objective:18']);
+		const result = parseFicheFilters(
+			new URLSearchParams('axe=ancien&orientation=abandonnee&objectif=18'),
+			{ ...vocab, withdrawn }
+		);
+		expect(result.query).toEqual({});
+		expect(result.ignored).toEqual([
+			'Axe « ancien » retiré du plan : filtre ignoré.',
+			'Orientation « abandonnee » retirée du plan : filtre ignoré.',
+			'Objectif 18 retiré du plan : filtre ignoré.'
+		]);
+	});
+
 	it('keeps the first of repeated values and says so', () => {
 		const result = parse('priorite=2&priorite=1');
 		expect(result.query).toEqual({ priority: 2 });

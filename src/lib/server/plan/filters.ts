@@ -18,6 +18,11 @@ export interface FilterVocabulary {
 	orientations: string[];
 	objectives: number[];
 	organisations: string[];
+	/**
+	 * Axes, orientations and objectives withdrawn from the plan (`axis:code`, `orientation:code`,
+	 * `objective:18`): a filter on one says so, rather than « inconnu ».
+	 */
+	withdrawn?: Set<string>;
 	/** Where each orientation and objective belongs, to drop one that contradicts a wider choice */
 	parents?: { orientationAxis: Map<string, string>; objectiveOrientation: Map<number, string> };
 }
@@ -68,14 +73,18 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 		if (vocab.axes.includes(axis)) {
 			query.axis = axis;
 			values.axis = axis;
-		} else ignored.push(`Axe inconnu « ${quote(axis)} » : filtre ignoré.`);
+		} else if (vocab.withdrawn?.has(`axis:${axis}`))
+			ignored.push(`Axe « ${quote(axis)} » retiré du plan : filtre ignoré.`);
+		else ignored.push(`Axe inconnu « ${quote(axis)} » : filtre ignoré.`);
 	}
 	const orientation = take('orientation');
 	if (orientation !== undefined) {
 		if (vocab.orientations.includes(orientation)) {
 			query.orientation = orientation;
 			values.orientation = orientation;
-		} else ignored.push(`Orientation inconnue « ${quote(orientation)} » : filtre ignoré.`);
+		} else if (vocab.withdrawn?.has(`orientation:${orientation}`))
+			ignored.push(`Orientation « ${quote(orientation)} » retirée du plan : filtre ignoré.`);
+		else ignored.push(`Orientation inconnue « ${quote(orientation)} » : filtre ignoré.`);
 	}
 	const objective = take('objective');
 	if (objective !== undefined) {
@@ -83,7 +92,9 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 		if (vocab.objectives.includes(n)) {
 			query.objective = n;
 			values.objective = objective;
-		} else ignored.push(`Objectif inconnu « ${quote(objective)} » : filtre ignoré.`);
+		} else if (vocab.withdrawn?.has(`objective:${n}`))
+			ignored.push(`Objectif ${n} retiré du plan : filtre ignoré.`);
+		else ignored.push(`Objectif inconnu « ${quote(objective)} » : filtre ignoré.`);
 	}
 	const priority = take('priority');
 	if (priority !== undefined) {

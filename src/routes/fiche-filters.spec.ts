@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '$lib/server/auth/users';
+import { listStructure } from '$lib/server/authoring/repository';
+import { retireStructure, saveStructure } from '$lib/server/authoring/service';
+import { insertAdmin, newStructure, openedStructure } from '$lib/server/authoring/testing';
+import type { Db } from '$lib/server/db';
+import { closeDatabase, initDatabase } from '$lib/server/db/instance';
+import { load } from './fiches/+page.server';
+import { routeEvent } from './route-testing';
+
+let db: Db;
+let admin: User;
+
+beforeAll(async () => {
+	db = await initDatabase(':memory:');
+	admin = await insertAdmin(db);
+});
+afterAll(closeDatabase);
+
+const anonymous = { user: null, session: null } as never;
+const ignoredNotes = async (query: string) =>
+	((await load(routeEvent(`/fiches?${query}`, '/fiches', {}, anonymous))) as { ignored: string[] })
+		.ignored;
+
+describe('/fiches filters', () => {
+	it('a filter on a withdrawn objective or orientation says it was withdrawn, not « inconnu »', async () => {
+		const orientation = (await listStructure(db)).orientations[0]!;
+		const why = { reason: 'Ajouté par erreur', decisionId: null };
+		const added = await saveStructure(
+			db,
+			admin,
+			'objective',
+			null,
+			newStructure('Objectif saisi par erreur', orientation.id, why),
+			null
+		);
+		if (!added.ok) throw new Error(added.message);
+		const { version } = await openedStructure(db, 'objective', added.value.id);
+		const retired = await retireStructure(
+			db,
+			admin,
+			'objective',
+			added.value.id,
+			{ ...why, version: version! },
+			null
+		);
+		expect(retired).toEqual({ ok: true });
+
+		expect(await ignoredNotes('objectif=18')).toEqual([
+			'Objectif 18 retiré du plan : filtre ignoré.'
+		]);
+		expect(await ignoredNotes('objectif=99')).toEqual(['Objectif inconnu « 99 » : filtre ignoré.']);
+		expect(await ignoredNotes('objectif=17')).toEqual([]);
+	});
+});
