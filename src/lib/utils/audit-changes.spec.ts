@@ -55,7 +55,7 @@ describe('auditChanges', () => {
 			)
 		).toEqual([
 			{
-				field: 'valeur',
+				field: 'éléments du classeur',
 				before: null,
 				after:
 					'fiche 4-2 : ajout (titre, priorité) ; objectif 4 : modification (intitulé de synthèse)'

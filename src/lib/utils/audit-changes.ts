@@ -196,6 +196,12 @@ function parse(json: string | null): unknown {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
 	typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The name of a journaled value that is not a record of fields: a plan import's list of elements. */
+function topLevelName(value: unknown): string {
+	const imported = Array.isArray(value) && value.every((v) => isRecord(v) && 'entity' in v);
+	return imported && value.length > 0 ? 'éléments du classeur' : 'valeur';
+}
+
 /**
  * Nested records become « fiche — statut » lines; a campaign's `scope.kind` keeps its parent's
  * name, since its values are not a decision's kinds.
@@ -207,7 +213,7 @@ function flatten(
 ): Map<string, { key: string; value: unknown }> {
 	const fields = new Map<string, { key: string; value: unknown }>();
 	if (!isRecord(value)) {
-		if (value !== undefined) fields.set(prefix || 'valeur', { key: prefix, value });
+		if (value !== undefined) fields.set(prefix || topLevelName(value), { key: prefix, value });
 		return fields;
 	}
 	for (const [key, inner] of Object.entries(value)) {
