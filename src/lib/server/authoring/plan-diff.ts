@@ -78,11 +78,6 @@ export function diffPlans(
 	options: {
 		ficheRows?: Map<string, number>;
 		retiredFiches?: string[];
-		/**
-		 * Axes, orientations and objectives withdrawn from the plan, as `axis:code`,
-		 * `orientation:code`, `objective:number`: their codes and numbers are not given again.
-		 */
-		retiredStructure?: Set<string>;
 		/** Each fiche's status now: what a fiche removed from the workbook was before it is retired. */
 		statuses?: Map<string, FicheStatus>;
 		/** Codes fiches had before they moved to another objective, and the code each has now. */
@@ -135,18 +130,6 @@ export function diffPlans(
 		];
 		nextItems.forEach((item, i) => {
 			const old = before.get(key(item));
-			if (!old && options.retiredStructure?.has(`${entity}:${key(item)}`)) {
-				problems.push({
-					sheet,
-					row: null,
-					column: null,
-					message:
-						entity === 'orientation'
-							? `${what} « ${key(item)} » a été retirée du plan (sa page garde son historique) : un import ne la remet pas et ne redonne pas son code ; retirez sa ligne, ou donnez-en un autre s’il s’agit d’une nouvelle orientation`
-							: `${what} « ${key(item)} » a été retiré du plan (sa page garde son historique) : un import ne le remet pas et ne redonne pas son ${entity === 'objective' ? 'numéro' : 'code'} ; retirez sa ligne, ou donnez-en un autre s’il s’agit d’un nouvel ${entity === 'objective' ? 'objectif' : 'axe'}`
-				});
-				return;
-			}
 			const oldWithPosition = old ? { ...old, _position: positions.get(key(item))! } : undefined;
 			const fieldList = entity === 'objective' ? (fields as typeof withPosition) : withPosition;
 			push({

@@ -187,14 +187,17 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 				`Le fichier pèse ${Math.ceil(bytes.length / 1024)} Ko : un classeur du plan en pèse au plus ${MAX_WORKBOOK_BYTES / 1024} Ko.`
 			]
 		};
-	const reading = await readPlanWorkbook(bytes, await listRetiredOrganisations(db));
+	const reading = await readPlanWorkbook(
+		bytes,
+		await listRetiredOrganisations(db),
+		await listRetiredStructureKeys(db)
+	);
 	if (!reading.ok && !reading.partial)
 		return { ...empty, problems: reading.problems.map(capitalised) };
 	const read = reading.ok ? reading : reading.partial!;
-	const [current, retiredFiches, retiredStructure, statuses, moves, creates] = await Promise.all([
+	const [current, retiredFiches, statuses, moves, creates] = await Promise.all([
 		loadPlanModel(db),
 		listRetiredFicheCodes(db),
-		listRetiredStructureKeys(db),
 		listFicheStatuses(db),
 		listFicheMoves(db),
 		planExists(db).then((exists) => !exists)
@@ -206,7 +209,6 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const diff = diffPlans(current, read.model, {
 		ficheRows: read.ficheRows,
 		retiredFiches,
-		retiredStructure,
 		statuses,
 		formerCodes
 	});

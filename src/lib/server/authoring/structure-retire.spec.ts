@@ -214,9 +214,21 @@ describe('withdrawing an axis, an orientation or an objective', () => {
 
 		const preview = await previewPlanImport(db, older);
 		expect(preview.changes).toEqual([]);
-		expect(preview.problems.join('\n')).toMatch(
-			/Feuille « Objectifs » : l’objectif « 18 » a été retiré du plan \(sa page garde son historique\) : un import ne le remet pas et ne redonne pas son numéro/
-		);
+		expect(preview.problems).toEqual([
+			'Feuille « Objectifs », ligne 19, colonne « Numéro » : l’objectif « 18 » a été retiré du plan (sa page garde son historique) : un import ne le remet pas et ne redonne pas son numéro ; retirez sa ligne, ou donnez-en un autre s’il s’agit d’un nouvel objectif.'
+		]);
+
+		// Told with the workbook's other problems, in one upload.
+		const edited = new ExcelJS.Workbook();
+		await edited.xlsx.load(older as unknown as ArrayBuffer);
+		edited.worksheets
+			.find((w) => w.name.startsWith('Axes'))!
+			.getRow(2)
+			.getCell(3).value = '';
+		const both = await previewPlanImport(db, new Uint8Array(await edited.xlsx.writeBuffer()));
+		expect(both.problems).toHaveLength(2);
+		expect(both.problems[0]).toMatch(/^Feuille « Axes », ligne 2, colonne « Intitulé »/);
+		expect(both.problems[1]).toMatch(/^Feuille « Objectifs », ligne 19, .* retiré du plan/);
 	});
 
 	it('dates a change by its day in Paris: half past midnight there is the next day in UTC’s evening', async () => {

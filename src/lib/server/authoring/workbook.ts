@@ -1,3 +1,4 @@
+import type { StructureLevel } from '../../schemas/plan-structure';
 import type ExcelJS from 'exceljs';
 import { TEXT_MAX_LENGTH } from '../../schemas/limits';
 import { hasForbiddenCharacters, showsNothing, withoutDirectionMarks } from '../../schemas/form';
@@ -875,12 +876,25 @@ function zipProblem(bytes: Uint8Array): string | null {
 }
 
 /**
+ * A workbook row that brings back an axis, orientation or objective withdrawn from the plan (an
+ * older workbook): refused, since its code, or number, is never given again.
+ */
+function withdrawnRowMessage(level: StructureLevel, key: string): string {
+	if (level === 'orientation')
+		return `l’orientation « ${key} » a été retirée du plan (sa page garde son historique) : un import ne la remet pas et ne redonne pas son code ; retirez sa ligne, ou donnez-en un autre s’il s’agit d’une nouvelle orientation`;
+	const [what, word, again] =
+		level === 'objective' ? ['l’objectif', 'numéro', 'objectif'] : ['l’axe', 'code', 'axe'];
+	return `${what} « ${key} » a été retiré du plan (sa page garde son historique) : un import ne le remet pas et ne redonne pas son ${word} ; retirez sa ligne, ou donnez-en un autre s’il s’agit d’un nouvel ${again}`;
+}
+
+/**
  * Reads a workbook written by writePlanWorkbook (and edited in a spreadsheet): every sheet, every
  * header, every row, every reference between sheets. Returns the plan, or every problem found.
  */
 export async function readPlanWorkbook(
 	bytes: Uint8Array,
-	retiredOrganisations: RetiredOrganisation[] = []
+	retiredOrganisations: RetiredOrganisation[] = [],
+	withdrawn: Set<string> = new Set()
 ): Promise<WorkbookReading> {
 	const refusal = zipProblem(bytes);
 	if (refusal)
@@ -944,12 +958,17 @@ export async function readPlanWorkbook(
 			r.problem(index, `« ${code} » n’est pas un code ${what} (minuscules, chiffres et tirets)`);
 		return code;
 	};
+	/** A row that brings back an axis, orientation or objective withdrawn from the plan. */
+	const notWithdrawn = (r: RowReader, level: StructureLevel, key: string) => {
+		if (key && withdrawn.has(`${level}:${key}`)) r.problem(0, withdrawnRowMessage(level, key));
+	};
 
 	model.axes = uniqueBy(
-		readers('axes').map((r) => ({
-			reader: r,
-			item: { code: codeOf(r, 0, 'd’axe'), shortName: r.text(1), label: r.text(2) }
-		})),
+		readers('axes').map((r) => {
+			const code = codeOf(r, 0, 'd’axe');
+			notWithdrawn(r, 'axis', code);
+			return { reader: r, item: { code, shortName: r.text(1), label: r.text(2) } };
+		}),
 		(a) => a.code,
 		0,
 		'l’axe'
@@ -961,7 +980,9 @@ export async function readPlanWorkbook(
 			const axis = r.text(1);
 			if (axis && !axisCodes.has(axis))
 				r.problem(1, `l’axe « ${axis} » n’existe pas dans la feuille « ${SHEETS.axes.name} »`);
-			return { reader: r, item: { code: codeOf(r, 0, 'd’orientation'), axis, label: r.text(2) } };
+			const code = codeOf(r, 0, 'd’orientation');
+			notWithdrawn(r, 'orientation', code);
+			return { reader: r, item: { code, axis, label: r.text(2) } };
 		}),
 		(o) => o.code,
 		0,
@@ -977,10 +998,12 @@ export async function readPlanWorkbook(
 					1,
 					`l’orientation « ${orientation} » n’existe pas dans la feuille « ${SHEETS.orientations.name} »`
 				);
+			const number = r.integer(0, 1, 99);
+			if (Number.isInteger(number)) notWithdrawn(r, 'objective', String(number));
 			return {
 				reader: r,
 				item: {
-					number: r.integer(0, 1, 99),
+					number,
 					orientation,
 					label: r.text(2),
 					synthesisLabel: r.optionalText(3)
