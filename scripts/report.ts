@@ -5,6 +5,7 @@
 // already running there (production), which it must do when one runs on that database.
 import { existsSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
+import { proxySettingsProblem } from '../src/lib/server/config.js';
 import { runningServerPid } from '../src/lib/server/db/server-pid.js';
 import { initDatabase } from '../src/lib/server/db/instance';
 import { findPublishedSnapshot, listEditions } from '../src/lib/server/editions/repository';
@@ -42,6 +43,27 @@ function portalAddress(value: string): string {
 			`L’adresse « ${value} » n’est pas celle d’un portail : écrivez-la comme http://127.0.0.1:3000.`
 		);
 	return url.origin;
+}
+
+/**
+ * The header a portal behind a proxy reads the client's address from (ADDRESS_HEADER, as in its
+ * service): it refuses (400) a request without it. The report, which asks the portal directly on
+ * its local address, sends it when the command is given the same variable.
+ */
+function addressHeader(): Record<string, string> {
+	const problem = proxySettingsProblem({ ADDRESS_HEADER: process.env.ADDRESS_HEADER });
+	if (problem) throw new UsageError(problem);
+	const header = process.env.ADDRESS_HEADER?.trim();
+	return header ? { [header]: '127.0.0.1' } : {};
+}
+
+/** Why the portal's answer cannot be printed as the bilan, in French; null when it can. */
+function answerProblem(address: string, status: number | null): string | null {
+	if (status !== null && status >= 200 && status < 300) return null;
+	const answered = `Le portail à l’adresse ${address} a répondu ${status ?? 'sans page'} au lieu du bilan : rien n’a été imprimé.`;
+	if (status === 400 && !process.env.ADDRESS_HEADER)
+		return `${answered} Derrière un mandataire inverse, le portail attend l’adresse du client dans l’en-tête de sa variable ADDRESS_HEADER : lancez la commande avec la même variable que son service (par exemple ADDRESS_HEADER=X-Forwarded-For).`;
+	return answered;
 }
 
 const USAGE = `Usage : npm run report -- --year AAAA [--out bilan-AAAA.pdf] [--version N] [--adresse http://127.0.0.1:3000]
@@ -90,6 +112,7 @@ runCommand(async () => {
 			`Un portail tourne sur cette base (processus ${running}) : imprimez depuis lui, avec --adresse suivi de l’adresse où il écoute (par exemple --adresse http://127.0.0.1:3000).`
 		);
 
+	const headers = address ? addressHeader() : {};
 	const { chromium } = await import('playwright-core');
 	const portal = address ? { url: address, stop: async () => undefined } : await startPortal(path);
 	const browser = await chromium.launch({
@@ -106,15 +129,21 @@ runCommand(async () => {
 		// The window is as wide as the sheet, so charts are drawn at the width they print at.
 		const page = await browser.newPage({
 			viewport: { width: PAGE_WIDTH_PX, height: 1000 },
-			locale: 'fr-FR'
+			locale: 'fr-FR',
+			extraHTTPHeaders: headers
 		});
 		await page.emulateMedia({ media: 'print', reducedMotion: 'reduce' });
-		await page.goto(
-			`${portal.url}/bilans/${year}/impression${version ? `?version=${version}` : ''}`,
-			{
+		const answer = await page
+			.goto(`${portal.url}/bilans/${year}/impression${version ? `?version=${version}` : ''}`, {
 				waitUntil: 'networkidle'
-			}
-		);
+			})
+			.catch(() => {
+				throw new UsageError(
+					`Aucun portail ne répond à l’adresse ${portal.url} : vérifiez qu’il tourne et l’adresse donnée avec --adresse (celle où il écoute, par exemple http://127.0.0.1:3000).`
+				);
+			});
+		const problem = answerProblem(portal.url, answer?.status() ?? null);
+		if (problem) throw new UsageError(problem);
 		// Charts draw after Chart.js loads: wait until every canvas has been sized by it.
 		await page.waitForFunction(
 			() => document.querySelectorAll('canvas:not([data-drawn])').length === 0,

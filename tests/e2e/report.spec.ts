@@ -1,10 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './helpers/portal';
 import { portalDatabase } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
+import { startOwnPortal } from './helpers/own-portal';
 import { E2E_TEMPLATE } from '../../playwright.config';
 
 /** A grey-level PGM (P5) image as written by pdftoppm -gray. */
@@ -160,6 +169,49 @@ for (const path of ['/bilans/2018', '/bilans/2018/impression'])
 			.evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth + 1).length);
 		expect(clipped).toBe(0);
 	});
+
+// eslint-disable-next-line no-empty-pattern -- no fixture needed; Playwright gives testInfo second
+test('behind a proxy, the report sends the client-address header its service names, and never prints a refusal as the bilan', async ({}, testInfo) => {
+	test.setTimeout(120_000);
+	// The portal as its systemd unit starts it (docs/operations.md): it refuses a request that does
+	// not say the client's address, as the report's, sent straight to its local address.
+	const portal = await startOwnPortal(
+		{ ADDRESS_HEADER: 'X-Forwarded-For', XFF_DEPTH: '1' },
+		{ copyOf: E2E_TEMPLATE }
+	);
+	try {
+		const out = testInfo.outputPath('bilan-2018.pdf');
+		const report = (env: Record<string, string>, address = portal.url) =>
+			run(
+				'npm',
+				['run', '--silent', 'report', '--', '--year', '2018', '--out', out, '--adresse', address],
+				{ DATABASE_PATH: portal.databasePath, ...env }
+			);
+		const refused = report({});
+		expect(refused.status).toBe(1);
+		expect(refused.stderr).toContain(
+			`Le portail à l’adresse ${portal.url} a répondu 400 au lieu du bilan : rien n’a été imprimé.`
+		);
+		expect(refused.stderr).toContain('ADDRESS_HEADER=X-Forwarded-For');
+		expect(existsSync(out)).toBe(false);
+
+		const printed = report({ ADDRESS_HEADER: 'X-Forwarded-For' });
+		expect(printed.status, printed.stderr).toBe(0);
+		const text = run('pdftotext', ['-l', '1', out, '-']).stdout;
+		expect(text.replace(/\s+/g, ' ')).toContain(
+			'Bilan 2018 du schéma des usages et services numériques'
+		);
+
+		// Nothing listens there: said in French, not Playwright's error.
+		const nowhere = report({}, 'http://127.0.0.1:9');
+		expect(nowhere.status).toBe(1);
+		expect(nowhere.stderr).toContain('Aucun portail ne répond à l’adresse http://127.0.0.1:9');
+		expect(nowhere.stderr).not.toContain('page.goto');
+	} finally {
+		portal.child.kill('SIGTERM');
+		await portal.exited;
+	}
+});
 
 test('asked for a year that is not published, the report names the years that are', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'sdusn-report-'));
