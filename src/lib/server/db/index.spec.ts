@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectionOf, databasePath, openDatabase } from './index';
 import { closeDatabase, initDatabase } from './instance';
@@ -44,12 +45,77 @@ describe('database', () => {
 		await expect(initDatabase(path)).rejects.toThrow(/illisible ou corrompue/);
 	});
 
+	it('refuses, before writing anything, a damaged file, another application’s database, or a newer portal’s', async () => {
+		const dir = scratchDir('base');
+		const sound = join(dir, 'sound.db');
+		const db = await initDatabase(sound);
+		closeDatabase();
+		expect(db).toBeDefined();
+
+		// One b-tree page overwritten (a disk fault): the header still reads.
+		const damaged = join(dir, 'damaged.db');
+		const bytes = readFileSync(sound);
+		bytes.set([0x0d, 0, 0, 0xff, 0xff, 0xff, 0xff], 4096 * 10);
+		writeFileSync(damaged, bytes);
+		await expect(initDatabase(damaged)).rejects.toThrow(
+			`La base de données « ${damaged} » est endommagée (la vérification d’intégrité de SQLite échoue) : le portail ne démarre pas dessus et n’y a rien écrit.`
+		);
+
+		const foreign = join(dir, 'autre.db');
+		const other = new SQLite(foreign);
+		other.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1);');
+		other.close();
+		chmodSync(foreign, 0o644);
+		const before = readFileSync(foreign);
+		await expect(initDatabase(foreign)).rejects.toThrow(
+			`« ${foreign} » est une base SQLite d’une autre application (tables t) : le portail n’y a rien écrit.`
+		);
+		expect(readFileSync(foreign).equals(before)).toBe(true);
+		expect(statSync(foreign).mode & 0o777).toBe(0o644);
+
+		const newer = join(dir, 'newer.db');
+		const copy = new SQLite(sound);
+		copy.prepare('VACUUM INTO ?').run(newer);
+		copy.close();
+		const later = new SQLite(newer);
+		later
+			.prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)')
+			.run('2099_01_01_000000_future', new Date().toISOString());
+		later.close();
+		await expect(initDatabase(newer)).rejects.toThrow(
+			`La base de données « ${newer} » vient d’une version plus récente du portail (migration 2099_01_01_000000_future) : le portail n’y a rien écrit.`
+		);
+	});
+
 	it('refuses a path whose folder cannot be created', async () => {
 		const dir = scratchDir('base');
 		writeFileSync(join(dir, 'file'), '');
 		await expect(initDatabase(join(dir, 'file', 'x.db'))).rejects.toThrow(
 			/Impossible d’ouvrir ou de créer/
 		);
+	});
+});
+
+describe('transactions', () => {
+	it('keep the error that made SQLite end the transaction itself, rather than « cannot rollback »', async () => {
+		const db = openDatabase(':memory:');
+		await migrateToLatest(db);
+		// As SQLite does after a disk I/O error or a file turned read-only: the transaction is over.
+		const failed = db.transaction().execute(async (trx) => {
+			await trx.updateTable('plan').set({ title: 'x' }).execute();
+			connectionOf(db).exec('ROLLBACK');
+			throw new Error('disk I/O error');
+		});
+		await expect(failed).rejects.toThrow('disk I/O error');
+		// A transaction still open is rolled back as before.
+		await expect(
+			db.transaction().execute(async (trx) => {
+				await trx.updateTable('plan').set({ title: 'y' }).execute();
+				throw new Error('refus');
+			})
+		).rejects.toThrow('refus');
+		expect(connectionOf(db).inTransaction).toBe(false);
+		await db.destroy();
 	});
 });
 

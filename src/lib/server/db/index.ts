@@ -10,6 +10,7 @@ export type Executor = Kysely<Database>;
 
 import { DEFAULT_DATABASE_PATH } from '../config.js';
 import { foldForSearch } from '../../utils/text';
+import { databaseFileProblem, type FileProblem } from './file-check';
 
 /** A start-up failure whose message is one French sentence meant for the operator. */
 export class StartupError extends Error {
@@ -25,6 +26,7 @@ export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
  * ':memory:' gives a private in-memory database (tests).
  */
 export function openDatabase(path: string): Db {
+	refuseUnfitFile(path);
 	let sqlite: SQLite.Database;
 	try {
 		if (path !== ':memory:') createPrivately(path);
@@ -33,6 +35,42 @@ export function openDatabase(path: string): Db {
 		throw explainOpenError(path, error);
 	}
 	return wrap(sqlite);
+}
+
+/**
+ * A file the portal must not start on, nor write into: damaged, another application's SQLite
+ * database (DATABASE_PATH mistyped), or a newer portal's (a version rolled back). `db:restore`
+ * refuses the same files. Read on a connection of its own, before anything is written (the journal
+ * mode, the file's permissions).
+ */
+function refuseUnfitFile(path: string): void {
+	if (path === ':memory:' || !existsSync(path)) return;
+	let problem: FileProblem | null;
+	try {
+		const sqlite = new SQLite(path, { readonly: true, fileMustExist: true });
+		try {
+			problem = databaseFileProblem(sqlite, 'quick_check');
+		} finally {
+			sqlite.close();
+		}
+	} catch (error) {
+		throw explainOpenError(path, error);
+	}
+	if (!problem) return;
+	if (problem.kind === 'unreadable') throw explainOpenError(path, { code: 'SQLITE_NOTADB' });
+	if (problem.kind === 'damaged')
+		throw new StartupError(
+			`La base de données « ${path} » est endommagée (la vérification d’intégrité de SQLite échoue) : le portail ne démarre pas dessus et n’y a rien écrit. Restaurez la dernière bonne sauvegarde (npm run db:restore) ou indiquez un autre fichier avec DATABASE_PATH.`
+		);
+	if (problem.kind === 'foreign') {
+		const listed = problem.tables.slice(0, 3).join(', ') + (problem.tables.length > 3 ? '…' : '');
+		throw new StartupError(
+			`« ${path} » est une base SQLite d’une autre application (tables ${listed}) : le portail n’y a rien écrit. Indiquez sa propre base avec DATABASE_PATH (un fichier absent est créé).`
+		);
+	}
+	throw new StartupError(
+		`La base de données « ${path} » vient d’une version plus récente du portail (migration ${problem.migration}) : le portail n’y a rien écrit. Installez cette version, ou restaurez une sauvegarde faite avant la mise à jour (npm run db:restore).`
+	);
 }
 
 /**
@@ -103,9 +141,16 @@ function parameterCount(sql: string): number {
  * step showed in a profile of cold renders. Values are still bound on each run, never part of the
  * text. Kysely's streaming (which would hold a statement open) is not used.
  */
+/** A statement that does nothing, in place of a rollback with no transaction left to end. */
+const NOTHING = 'SELECT 1 WHERE 0';
+
 function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
 	const statements = new Map<string, SQLite.Statement>();
 	const prepare = (sql: string): SQLite.Statement => {
+		// SQLite ends the transaction itself after some errors (disk full, I/O, read-only file): the
+		// rollback Kysely then asks for would fail, and its « cannot rollback » would be thrown and
+		// logged instead of the error that caused it.
+		if (sql === 'rollback' && !sqlite.inTransaction) sql = NOTHING;
 		let statement = statements.get(sql);
 		if (statement) statements.delete(sql);
 		else {

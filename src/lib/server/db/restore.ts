@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { MIGRATIONS } from '../../../../migrations/index';
+import { databaseFileProblem } from './file-check';
 import { StartupError } from './index';
 import { runningServerPid } from './server-pid.js';
 
@@ -16,7 +16,7 @@ function sqliteCode(error: unknown): string | undefined {
  * Checks that `file` is a sound backup of this portal: readable by SQLite, `integrity_check` ok,
  * with Kysely's migration table and no migration this version does not know (a newer portal's).
  */
-export function checkBackupFile(file: string): { migrations: number } {
+export function checkBackupFile(file: string): void {
 	if (!existsSync(file)) throw new StartupError(`Le fichier « ${file} » n’existe pas.`);
 	let db: SQLite.Database;
 	try {
@@ -25,33 +25,28 @@ export function checkBackupFile(file: string): { migrations: number } {
 		throw new StartupError(`« ${file} » n’est pas une base SQLite lisible.`);
 	}
 	try {
-		let result: unknown;
-		try {
-			result = db.pragma('integrity_check', { simple: true });
-		} catch (error) {
-			// SQLite cannot even read it through: not a database, or cut short (a copy interrupted).
-			if (sqliteCode(error) === 'SQLITE_NOTADB')
-				throw new StartupError(`« ${file} » n’est pas une base SQLite lisible.`);
-			throw new StartupError(DAMAGED(file));
-		}
-		if (result !== 'ok') throw new StartupError(DAMAGED(file));
-		let names: string[];
-		try {
-			names = (db.prepare('SELECT name FROM kysely_migration').all() as { name: string }[]).map(
-				(row) => row.name
-			);
-		} catch {
+		const problem = databaseFileProblem(db, 'integrity_check');
+		if (problem?.kind === 'unreadable')
+			throw new StartupError(`« ${file} » n’est pas une base SQLite lisible.`);
+		if (problem?.kind === 'damaged') throw new StartupError(DAMAGED(file));
+		// An empty file is no backup either: it holds no migration.
+		if (problem?.kind === 'foreign' || !hasMigrations(db))
 			throw new StartupError(`« ${file} » n’est pas une sauvegarde du portail SDUSN.`);
-		}
-		const unknown = names.filter((name) => !(name in MIGRATIONS));
-		if (unknown.length > 0)
+		if (problem?.kind === 'newer')
 			throw new StartupError(
-				`« ${file} » vient d’une version plus récente du portail (migration ${unknown[0]}) : installez cette version pour la restaurer.`
+				`« ${file} » vient d’une version plus récente du portail (migration ${problem.migration}) : installez cette version pour la restaurer.`
 			);
-		return { migrations: names.length };
 	} finally {
 		db.close();
 	}
+}
+
+function hasMigrations(db: SQLite.Database): boolean {
+	return (
+		db
+			.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'kysely_migration'")
+			.get() !== undefined
+	);
 }
 
 const COMPANIONS = ['-wal', '-shm'];
