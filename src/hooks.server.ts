@@ -32,7 +32,14 @@ const SHUTDOWN_EVENT = 'sdusn:shutdown';
 
 export const init: ServerInit = async () => {
 	const config = readConfig();
-	const db = await initDatabase(config.databasePath, config.planFile);
+	// An upgrade says in the log what it changed in the database.
+	const db = await initDatabase(config.databasePath, config.planFile, (names) => {
+		if (names.length > 0)
+			log().info(
+				{ event: 'migrations', migrations: names },
+				`${names.length} migration${names.length > 1 ? 's' : ''} de la base appliquée${names.length > 1 ? 's' : ''}`
+			);
+	});
 	const pruning = schedulePruning(db, config.auditRetentionDays);
 	const stopBackups = config.backups
 		? scheduleBackups(config.databasePath, config.backups)

@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../../migrations/index';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
@@ -60,6 +61,12 @@ test('the server log has one line per request and never a password, token, cooki
 		const lines = portal.logLines();
 		const start = lines.find((l) => l.event === 'start');
 		expect(start?.node).toBe(process.version);
+		// A new database: every migration applied, named in the log (an upgrade says what it changed).
+		const migrations = lines.find((l) => l.event === 'migrations');
+		expect(migrations?.migrations).toEqual(Object.keys(MIGRATIONS));
+		expect(migrations?.msg).toBe(
+			`${Object.keys(MIGRATIONS).length} migrations de la base appliquées`
+		);
 		const requests = lines.filter((l) => l.event === 'request');
 		expect(requests.map((l) => `${l.method} ${l.route} ${l.status}`)).toEqual([
 			'POST /connexion 303',

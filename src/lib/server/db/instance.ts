@@ -24,9 +24,10 @@ let instance: Db | undefined;
  */
 export async function initDatabase(
 	path = databasePath(),
-	planFile = readPlanFile(process.env)
+	planFile = readPlanFile(process.env),
+	onMigrated?: (names: string[]) => void
 ): Promise<Db> {
-	instance ??= await prepareDatabase(path, planFile);
+	instance ??= await prepareDatabase(path, planFile, { onMigrated });
 	return instance;
 }
 
@@ -34,16 +35,21 @@ export async function initDatabase(
  * Opens, migrates and seeds a database file without making it the process's one (tools). An empty
  * database gets the Lot plan, or the plan of the workbook PLAN_FILE names; the Lot plan's history
  * (commission sittings, the 2018 edition) is only loaded beside the Lot plan. `seedEmpty: false`
- * leaves an empty database empty (`plan:import` creates the plan from its workbook).
+ * leaves an empty database empty (`plan:import` creates the plan from its workbook). `onMigrated`
+ * receives the migrations just applied (none when the schema was already the latest).
  */
 export async function prepareDatabase(
 	path: string,
 	planFile: string | null = readPlanFile(process.env),
-	{ seedEmpty = true } = {}
+	{
+		seedEmpty = true,
+		onMigrated
+	}: { seedEmpty?: boolean; onMigrated?: (names: string[]) => void } = {}
 ): Promise<Db> {
 	const db = openDatabase(path);
 	try {
-		await migrateToLatest(db);
+		const applied = await migrateToLatest(db);
+		onMigrated?.(applied);
 		if (planFile) await seedPlanFromWorkbook(db, planFile);
 		else if (seedEmpty) await seedPlan(db);
 		if (await isLotPlan(db)) {
