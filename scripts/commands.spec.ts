@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { testChild, type TestChild } from './test-children';
 
 const dir = mkdtempSync(join(tmpdir(), 'sdusn-commands-'));
@@ -29,6 +29,39 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		expect(result.status).toBe(1);
 		expect(result.stderr).toContain(`Base de données : ${resolve(dir, 'commandes.db')}`);
 		expect(result.stderr).toContain('Choisissez un rôle parmi : admin, commission, partenaire.');
+	});
+
+	it('user:create typed at a terminal never shows the password, and asks it twice', async () => {
+		// A pseudo-terminal (util-linux's script), as an operator's shell gives the command.
+		const typeAt = async (first: string, second: string) => {
+			const child = spawn(
+				'script',
+				[
+					'-qec',
+					`${process.execPath} ${testChild('user-create')} --email t@lot.test --name Tess --role admin`,
+					'/dev/null'
+				],
+				{ env: { ...process.env, DATABASE_PATH: join(dir, 'commandes.db') } }
+			);
+			let shown = '';
+			child.stdout.on('data', (chunk: Buffer) => (shown += chunk.toString('utf8')));
+			const prompted = (text: string) =>
+				vi.waitFor(() => expect(shown).toContain(text), { timeout: 30_000, interval: 50 });
+			await prompted('Mot de passe (une ligne, non affiché) : ');
+			child.stdin.write(`${first}\r`);
+			await prompted('Le même mot de passe, pour confirmer : ');
+			child.stdin.write(`${second}\r`);
+			const code = await new Promise((done) => child.on('close', done));
+			return { code, shown };
+		};
+		const secret = 'une phrase tapée au clavier du serveur';
+		const differing = await typeAt(secret, 'une autre phrase tapée au clavier');
+		expect(differing.code).toBe(1);
+		expect(differing.shown).toContain('Les deux saisies du mot de passe diffèrent');
+		const created = await typeAt(secret, secret);
+		expect(created.code, created.shown).toBe(0);
+		expect(created.shown).toContain('créé pour t@lot.test');
+		for (const run of [differing, created]) expect(run.shown).not.toContain('tapée au clavier');
 	});
 
 	it('user:create refuses an organisation for a commission member', () => {

@@ -15,13 +15,48 @@ import { NewAccountSchema } from '../src/lib/schemas/auth';
 import { commandDatabasePath, parseOptions, runCommand, UsageError } from './cli';
 
 async function readPasswordLine(): Promise<string> {
-	if (process.stdin.isTTY) process.stderr.write('Mot de passe (une ligne) : ');
+	if (process.stdin.isTTY) {
+		// Typed at a terminal: not shown (it would stay in the scrollback), so asked twice.
+		const password = await readHidden('Mot de passe (une ligne, non affiché) : ');
+		if ((await readHidden('Le même mot de passe, pour confirmer : ')) !== password)
+			throw new UsageError('Les deux saisies du mot de passe diffèrent : aucun compte créé.');
+		return password;
+	}
 	const lines = createInterface({ input: process.stdin, terminal: false });
 	for await (const line of lines) {
 		lines.close();
 		return line;
 	}
 	throw new UsageError('Aucun mot de passe reçu sur l’entrée standard.');
+}
+
+/** One line typed at the terminal, without echo (raw mode): Enter ends it, Ctrl+C gives up. */
+function readHidden(prompt: string): Promise<string> {
+	const stdin = process.stdin;
+	process.stderr.write(prompt);
+	stdin.setRawMode(true);
+	stdin.setEncoding('utf8');
+	stdin.resume();
+	return new Promise((resolve, reject) => {
+		let typed: string[] = [];
+		const end = (settle: () => void) => {
+			stdin.off('data', take);
+			stdin.setRawMode(false);
+			stdin.pause();
+			process.stderr.write('\n');
+			settle();
+		};
+		const take = (chunk: string) => {
+			for (const character of chunk) {
+				if (character === '\r' || character === '\n') return end(() => resolve(typed.join('')));
+				if (character === '\u0003' || character === '\u0004')
+					return end(() => reject(new UsageError('Saisie interrompue : aucun compte créé.')));
+				if (character === '\u007f' || character === '\b') typed = typed.slice(0, -1);
+				else if (character >= ' ') typed.push(character);
+			}
+		};
+		stdin.on('data', take);
+	});
 }
 
 const USAGE = `Usage : npm run --silent user:create -- --email ADRESSE --name "Prénom Nom" --role admin|commission|partenaire [--organisation "Nom ou identifiant"]
