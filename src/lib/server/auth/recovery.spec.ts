@@ -184,6 +184,32 @@ describe('password reset by e-mail', () => {
 		expect((await acceptInvitation(db, second, NEW_PASSWORD, null, now + 4000)).ok).toBe(false);
 	});
 
+	it('sends nothing to an account without a password yet: its invitation pending, revoked or expired is the only way in', async () => {
+		const created = await inviteChloe();
+		if (!created.ok) throw new Error('not created');
+		await deliver();
+		expect(smtp.received).toHaveLength(1);
+		const ask = async () => {
+			const answer = await requestPasswordReset(db, 'chloe@cdg46.fr', null, now);
+			expect(answer).toEqual({ ok: true, value: { message: RESET_REQUESTED_MESSAGE } });
+			await deliver();
+		};
+		await ask();
+		const shown = (await listUsers(db, now)).find((u) => u.id === created.value.userId)!;
+		const revoked = await revokeInvitation(
+			db,
+			admin,
+			created.value.userId,
+			shown.invitationUntil,
+			null,
+			now
+		);
+		expect(revoked.ok).toBe(true);
+		await ask();
+		expect(smtp.received).toHaveLength(1);
+		expect(await db.selectFrom('password_reset').selectAll().execute()).toEqual([]);
+	});
+
 	it('answers the same for an unknown address and sends nothing', async () => {
 		const answer = await requestPasswordReset(db, 'personne@nulle-part.fr', '192.0.2.1', now);
 		expect(answer).toEqual({ ok: true, value: { message: RESET_REQUESTED_MESSAGE } });

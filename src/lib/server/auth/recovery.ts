@@ -40,8 +40,9 @@ export const RESET_WITHOUT_RELAY_MESSAGE =
 /**
  * « Mot de passe oublié » : refused when no relay delivers mail (nothing written); otherwise
  * counted per address asked for and per client address in one transaction (like a login), then, for an active account, a single-use link (only the SHA-256 of
- * its secret kept) e-mailed in the same transaction. Unknown or disabled addresses get the same
- * answer and nothing is sent.
+ * its secret kept) e-mailed in the same transaction. Unknown or disabled addresses, and accounts
+ * without a password yet (an invitation pending, revoked or expired), get the same answer and
+ * nothing is sent.
  */
 export async function requestPasswordReset(
 	db: Db,
@@ -61,7 +62,9 @@ export async function requestPasswordReset(
 				`Trop de demandes de nouveau mot de passe. Réessayez dans ${formatWait(waitMs)}.`
 			);
 		const user = await findUserByEmail(trx, address);
-		if (user && !user.disabled) {
+		// An account that never set its password has only its invitation, which an administrator
+		// may have revoked or let expire: a reset link would get past that.
+		if (user && !user.disabled && (await findPasswordHash(trx, user.id)) !== null) {
 			const { id, token, secretHash } = newSplitToken();
 			const expiresAt = now + RESET_LIFETIME_MS;
 			await insertPasswordReset(trx, { id, secretHash, userId: user.id, expiresAt }, now);
