@@ -8,7 +8,7 @@ export const MAIL_STATUS_LABELS: Record<string, string> = {
 	failed: 'refusé (définitif)',
 	interrupted: 'interrompu (peut-être remis, jamais renvoyé)',
 	kept: 'gardé ici, non envoyé par SMTP',
-	cancelled: 'non envoyé (lien à usage unique périmé)'
+	cancelled: 'non envoyé (lien périmé, ou destinataire désactivé ou désabonné depuis)'
 };
 
 /** The same words agreeing with a count of several messages (« 13 gardés ici… »). */
@@ -17,7 +17,7 @@ const PLURAL_LABELS: Record<string, string> = {
 	failed: 'refusés (définitif)',
 	interrupted: 'interrompus (peut-être remis, jamais renvoyés)',
 	kept: 'gardés ici, non envoyés par SMTP',
-	cancelled: 'non envoyés (lien à usage unique périmé)'
+	cancelled: 'non envoyés (lien périmé, ou destinataire désactivé ou désabonné depuis)'
 };
 
 export function mailStatusCount(status: string, count: number): string {

@@ -7,6 +7,8 @@ export interface OutboxRow {
 	messageId: string;
 	kind: string;
 	recipient: string;
+	/** The account written to (null: an address without an account). */
+	userId: number | null;
 	subject: string;
 	text: string;
 	html: string;
@@ -47,6 +49,7 @@ const LISTED_COLUMNS = [
 	'message_id as messageId',
 	'kind',
 	'recipient',
+	'user_id as userId',
 	'subject',
 	'text_body as text',
 	'status',

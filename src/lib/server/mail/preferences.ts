@@ -132,3 +132,23 @@ export async function unsubscribe(
 		return ok({ label: categoryLabel(read.category, user.role) });
 	});
 }
+
+/**
+ * Why a notification written earlier (it waited for the relay) must not reach its account now:
+ * the account was disabled since, or the person turned that category off since. Null for a
+ * message that is no notification (an invitation, a reset: their links are checked apart).
+ */
+export async function unwantedNotification(
+	db: Db,
+	message: { userId: number | null; unsubscribeUrl: string | null }
+): Promise<string | null> {
+	if (message.userId === null || message.unsubscribeUrl === null) return null;
+	const user = await findUserById(db, message.userId);
+	if (!user || user.disabled)
+		return 'le compte du destinataire a été désactivé depuis que le message a été écrit.';
+	const token = /\/desabonnement\/([^/]+)\/un-clic$/.exec(message.unsubscribeUrl)?.[1];
+	const unsubscribe = token ? await readUnsubscribeToken(db, token) : null;
+	if (unsubscribe && !(await findPreferences(db, user.id))[unsubscribe.category])
+		return 'le destinataire a désactivé ces messages depuis que celui-ci a été écrit.';
+	return null;
+}

@@ -5,6 +5,7 @@ import type { Db } from '../db';
 import { log } from '../log.js';
 import { sendSubmissionDigest } from './notifications';
 import { configureMail } from './outbox';
+import { unwantedNotification } from './preferences';
 import { MailSender, smtpTransport } from './sender';
 
 /** A job run by the scheduler at most once a minute (digests, campaign reminders). */
@@ -54,6 +55,7 @@ export async function startMail(
 		from: config.mailFrom,
 		now,
 		linkProblem: (link, at) => oneTimeLinkProblem(db, link, at),
+		recipientProblem: (message) => unwantedNotification(db, message),
 		beforeDelivery: async (at) => {
 			if (at - lastJobs < (JOB_EVERY_OVERRIDE || JOB_EVERY_MS) && at >= lastJobs) return;
 			lastJobs = at;

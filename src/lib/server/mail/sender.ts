@@ -331,6 +331,11 @@ export interface SenderOptions {
 	 * password change or a disabled account), or null: such a message is not sent.
 	 */
 	linkProblem?: (link: string, at: number) => Promise<string | null>;
+	/**
+	 * Why a notification waiting in the outbox must no longer go to its account (disabled since,
+	 * or its category turned off since), or null: such a message is not sent either.
+	 */
+	recipientProblem?: (message: OutboxRow) => Promise<string | null>;
 }
 
 /**
@@ -522,7 +527,7 @@ export class MailSender {
 			await markCancelled(this.db, message.id, dead);
 			log().warn(
 				{ event: 'mail-link-dead', id: message.id, kind: message.kind },
-				'Courriel non envoyé : lien à usage unique expiré ou remplacé'
+				'Courriel non envoyé : lien à usage unique expiré ou remplacé, ou destinataire qui n’en veut plus'
 			);
 			return 'not-tried';
 		}
@@ -610,8 +615,13 @@ export class MailSender {
 		);
 	}
 
-	/** Why the message's one-time link will not work when read, or null (no link, or a live one). */
+	/**
+	 * Why the message must not be sent now, or null: its one-time link will not work when read, or
+	 * its account no longer wants it (recipientProblem).
+	 */
 	private async deadLinkReason(message: OutboxRow): Promise<string | null> {
+		const unwanted = await this.options.recipientProblem?.(message);
+		if (unwanted) return `Non envoyé : ${unwanted}`;
 		if (!message.oneTimeLink) return null;
 		const at = this.now() + LINK_MARGIN_MS;
 		if (message.linkExpiresAt !== null && message.linkExpiresAt <= at)

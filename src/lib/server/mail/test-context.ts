@@ -4,6 +4,7 @@ import { oneTimeLinkProblem } from '../auth/recovery';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { configureMail } from './outbox';
+import { unwantedNotification } from './preferences';
 import { MailSender, smtpTransport } from './sender';
 import { startSmtp, type Received, type TestSmtp } from './testing';
 
@@ -39,7 +40,8 @@ export async function startMailTest(now: () => number): Promise<MailTest> {
 				from: TEST_FROM,
 				now,
 				// As the server's sender (scheduler.ts): a link that no longer works is not sent.
-				linkProblem: (link, at) => oneTimeLinkProblem(db, link, at)
+				linkProblem: (link, at) => oneTimeLinkProblem(db, link, at),
+				recipientProblem: (message) => unwantedNotification(db, message)
 			}).deliverDue();
 			return smtp.received.slice(before);
 		},
