@@ -166,6 +166,16 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await item.getByLabel('Type de décision').selectOption('opinion');
 	await expect(item.getByLabel('Avis', { exact: true })).toHaveValue('');
 	await expect(item.getByLabel(/Nouvelle priorité/)).toHaveCount(0);
+	// What was typed comes back with its type, even after « — choisissez d’abord le type — »
+	// (reached with the arrow keys, which change a closed list's value at each press).
+	await item.getByLabel('Avis', { exact: true }).selectOption('favorable');
+	await item.getByLabel('Texte de l’avis').fill('Un avis tapé avec soin.');
+	await item.getByLabel('Type de décision').selectOption('');
+	await expect(item.getByLabel('Texte de l’avis')).toHaveCount(0);
+	await item.getByLabel('Type de décision').selectOption('opinion');
+	await expect(item.getByLabel('Avis', { exact: true })).toHaveValue('favorable');
+	await expect(item.getByLabel('Texte de l’avis')).toHaveValue('Un avis tapé avec soin.');
+	await item.getByLabel('Texte de l’avis').fill('');
 	await item.getByLabel('Type de décision').selectOption('priority');
 	await expect(item.getByLabel(/Nouvelle priorité/)).toHaveValue('');
 	await expect(item.getByLabel('Avis', { exact: true })).toHaveCount(0);
