@@ -7,7 +7,12 @@ import { listPriorityHistory } from '../commission/repository';
 import { findFicheByCode } from '../plan/repository';
 import { loadPlanModel } from './import-repository';
 import { diffPlans } from './plan-diff';
-import { applyPlanImport, exportPlanWorkbook, previewPlanImport } from './plan-import';
+import {
+	applyPlanImport,
+	exportPlanWorkbook,
+	oneWorkbookAtATime,
+	previewPlanImport
+} from './plan-import';
 import { createFiche, mergeOrganisations, retireOrganisation } from './service';
 import { insertAdmin } from './testing';
 
@@ -714,5 +719,29 @@ describe('plan workbook round trip', () => {
 		} finally {
 			await empty.destroy();
 		}
+	});
+});
+
+describe('workbook reads', () => {
+	it('run one at a time, each in its turn, a failed one not stopping the next', async () => {
+		const log: string[] = [];
+		const read = (name: string, fail = false) =>
+			oneWorkbookAtATime(async () => {
+				log.push(`${name} commence`);
+				await new Promise((resolve) => setTimeout(resolve, 20));
+				log.push(`${name} finit`);
+				if (fail) throw new Error(name);
+				return name;
+			});
+		const results = await Promise.allSettled([read('a'), read('b', true), read('c')]);
+		expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+		expect(log).toEqual([
+			'a commence',
+			'a finit',
+			'b commence',
+			'b finit',
+			'c commence',
+			'c finit'
+		]);
 	});
 });

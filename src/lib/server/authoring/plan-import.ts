@@ -187,10 +187,10 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 				`Le fichier pèse ${Math.ceil(bytes.length / 1024)} Ko : un classeur du plan en pèse au plus ${MAX_WORKBOOK_BYTES / 1024} Ko.`
 			]
 		};
-	const reading = await readPlanWorkbook(
-		bytes,
-		await listRetiredOrganisations(db),
-		await listRetiredStructureKeys(db)
+	const retiredOrganisations = await listRetiredOrganisations(db);
+	const withdrawn = await listRetiredStructureKeys(db);
+	const reading = await oneWorkbookAtATime(() =>
+		readPlanWorkbook(bytes, retiredOrganisations, withdrawn)
 	);
 	if (!reading.ok && !reading.partial)
 		return { ...empty, problems: reading.problems.map(capitalised) };
@@ -313,6 +313,19 @@ function rowProblemsBeside(
 	return found
 		.filter((p) => p.row !== null && !refusedRows.has(`${p.sheet}\u0000${p.row}`))
 		.slice(0, MAX_PROBLEMS - refusals.length);
+}
+
+let workbookReads: Promise<unknown> = Promise.resolve();
+
+/**
+ * Reads one workbook at a time: ExcelJS holds a whole workbook in memory (up to tens of megabytes
+ * for one the guard lets through), and a few read at once by several tabs or a script stopped a
+ * server given 160 MB (security probe). The others wait their turn.
+ */
+export function oneWorkbookAtATime<T>(read: () => Promise<T>): Promise<T> {
+	const turn = workbookReads.then(read, read);
+	workbookReads = turn.catch(() => undefined);
+	return turn;
 }
 
 /**

@@ -486,7 +486,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 				break;
 			}
 		expect(await problems(bomb)).toEqual([
-			'le classeur, une fois décompressé, pèserait 4097 Mo : un classeur du plan en pèse au plus 16 Mo'
+			'le classeur, une fois décompressé, pèserait 4097 Mo : un classeur du plan en pèse au plus 4 Mo'
 		]);
 	});
 
@@ -505,9 +505,17 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		const huge = links(340_000);
 		expect(huge.length).toBeLessThan(400 * 1024);
 		expect(await problems(huge)).toEqual([
-			'le classeur, une fois décompressé, pèserait 30 Mo : un classeur du plan en pèse au plus 16 Mo'
+			'le classeur, une fois décompressé, pèserait 30 Mo : un classeur du plan en pèse au plus 4 Mo'
 		]);
-		expect(await problems(links(45_000))).toEqual([
+		const rows = zip([
+			{
+				name: 'xl/worksheets/sheet8.xml',
+				content: Buffer.from(
+					`<worksheet><sheetData>${'<row><c><v>1</v></c></row>'.repeat(45_000)}</sheetData></worksheet>`
+				)
+			}
+		]);
+		expect(await problems(rows)).toEqual([
 			'le classeur compte plus de 40\u202f000 lignes en tout : celui du plan en compte quelques centaines'
 		]);
 		// Declared as 2000 bytes, 20 Mo once inflated.
@@ -519,7 +527,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 			}
 		]);
 		expect(await problems(lying)).toEqual([
-			'le classeur, une fois décompressé, pèserait plus de 16 Mo : un classeur du plan en pèse au plus 16 Mo'
+			'le classeur, une fois décompressé, pèserait plus de 4 Mo : un classeur du plan en pèse au plus 4 Mo'
 		]);
 	});
 

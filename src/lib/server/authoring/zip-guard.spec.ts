@@ -1,9 +1,11 @@
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import {
 	inspectZip,
 	MAX_UNZIPPED_BYTES,
 	MAX_WORKBOOK_CELLS,
 	MAX_WORKBOOK_ELEMENTS,
+	MAX_WORKBOOK_ROWS,
 	unzippedSize
 } from './zip-guard';
 import { zip } from './zip-testing';
@@ -34,12 +36,13 @@ describe('inspectZip', () => {
 	});
 
 	it('refuses styles, fonts or strings by the million, which ExcelJS would keep one object each', () => {
-		// 3 million empty cell styles: 15 Mo of XML, a few dozen kilobytes zipped, no row nor cell.
+		// 600,000 empty cell styles: 3 Mo of XML (under the size bound), a few kilobytes zipped, no
+		// row nor cell.
 		const styles = zip([
 			{
 				name: 'xl/styles.xml',
 				content: Buffer.from(
-					`<styleSheet><cellXfs>${'<xf/>'.repeat(3_000_000)}</cellXfs></styleSheet>`
+					`<styleSheet><cellXfs>${'<xf/>'.repeat(600_000)}</cellXfs></styleSheet>`
 				)
 			}
 		]);
@@ -214,6 +217,44 @@ describe('inspectZip', () => {
 		view.setUint16(archive.length - 22 + 8, 1, true);
 		view.setUint16(archive.length - 22 + 10, 1, true);
 		expect(inspectZip(archive)).toEqual({ ok: false, problem: 'unreadable' });
+	});
+
+	it('refuses an entry JSZip would name otherwise than its directory: local header, Unicode path, non-ASCII', async () => {
+		const rows = sheet('<row><c><v>1</v></c></row>'.repeat(MAX_WORKBOOK_ROWS + 1));
+		// Named « .bin » in the directory, « .xml » in its local header: ExcelJS parses a sheet.
+		const renamed = Buffer.from(zip([{ name: 'xl/worksheets/sheet9.bin', content: rows }]));
+		renamed.write(
+			'xl/worksheets/sheet9.xml',
+			renamed.indexOf('xl/worksheets/sheet9.bin'),
+			'latin1'
+		);
+		const files = Object.keys((await JSZip.loadAsync(renamed, { checkCRC32: false })).files);
+		expect(files).toContain('xl/worksheets/sheet9.xml');
+		expect(inspectZip(new Uint8Array(renamed))).toEqual({ ok: false, problem: 'unreadable' });
+
+		// « .bin » in both headers, with an Info-ZIP Unicode Path extra field (0x7075) saying « .xml ».
+		const name = Buffer.from('xl/worksheets/sheet9.bin');
+		const unicodePath = Buffer.concat([
+			Buffer.from([0x75, 0x70, 0, 0, 1, 0, 0, 0, 0]),
+			Buffer.from('xl/worksheets/sheet9.xml')
+		]);
+		unicodePath.writeUInt16LE(unicodePath.length - 4, 2);
+		const plain = Buffer.from(zip([{ name: name.toString(), content: Buffer.from('<x/>') }]));
+		const local = plain.subarray(0, plain.indexOf(name) + name.length);
+		const rest = plain.subarray(local.length);
+		local.writeUInt16LE(unicodePath.length, 28);
+		const withExtra = Buffer.concat([local, unicodePath, rest]);
+		// The directory's offsets follow the local header's new length.
+		const end = withExtra.length - 22;
+		withExtra.writeUInt32LE(withExtra.readUInt32LE(end + 16) + unicodePath.length, end + 16);
+		expect(inspectZip(new Uint8Array(withExtra))).toEqual({ ok: false, problem: 'unreadable' });
+
+		expect(
+			inspectZip(zip([{ name: 'xl/worksheets/feuille-é.xml', content: Buffer.from('<x/>') }]))
+		).toEqual({ ok: false, problem: 'unreadable' });
+		expect(
+			inspectZip(zip([{ name: 'xl/worksheets/sheet1.xml', content: Buffer.from('<x/>') }]))
+		).toMatchObject({ ok: true });
 	});
 
 	it('refuses what is not a readable zip archive', () => {

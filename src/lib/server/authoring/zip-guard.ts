@@ -10,7 +10,7 @@ import { SaxesParser } from 'saxes';
  */
 
 /** What a workbook may weigh once unzipped (the Lot plan's: about 150 Ko). */
-export const MAX_UNZIPPED_BYTES = 16 * 1024 * 1024;
+export const MAX_UNZIPPED_BYTES = 4 * 1024 * 1024;
 /** Rows and cells of all sheets together (the Lot plan's: about 400 rows and 1,900 cells). */
 export const MAX_WORKBOOK_ROWS = 40_000;
 export const MAX_WORKBOOK_CELLS = 40_000;
@@ -32,6 +32,26 @@ export type ZipContents =
 const END_OF_DIRECTORY = 0x06054b50;
 const DIRECTORY_ENTRY = 0x02014b50;
 const LOCAL_HEADER = 0x04034b50;
+
+/** Entry names of a workbook: printable ASCII (a name in another encoding could be read two ways). */
+const PLAIN_NAME = /^[\x20-\x7e]+$/;
+/** Info-ZIP's Unicode Path extra field: another name for the entry, which JSZip prefers. */
+const UNICODE_PATH = 0x7075;
+
+/** The bytes at `at` as Latin-1 text, cut at the end of the archive. */
+function textAt(bytes: Uint8Array, at: number, length: number): string {
+	const available = Math.min(length, Math.max(0, bytes.length - at));
+	return Buffer.from(bytes.buffer, bytes.byteOffset + at, available).toString('latin1');
+}
+
+/** Whether an extra-field block holds a Unicode Path (or cannot be read through: the same risk). */
+function hasUnicodePath(view: DataView, block: { at: number; length: number }): boolean {
+	const end = block.at + block.length;
+	if (end > view.byteLength) return true;
+	for (let at = block.at; at + 4 <= end; at += 4 + view.getUint16(at + 2, true))
+		if (view.getUint16(at, true) === UNICODE_PATH) return true;
+	return false;
+}
 
 function endOfDirectory(view: DataView): number {
 	for (let i = view.byteLength - 22; i >= Math.max(0, view.byteLength - 65_557); i--)
@@ -207,16 +227,31 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 		if (compressedSize === 0xffffffff || view.getUint32(offset + 42, true) === 0xffffffff)
 			return { ok: false, problem: 'unreadable' };
 		const nameLength = view.getUint16(offset + 28, true);
-		const name = Buffer.from(
-			bytes.buffer,
-			bytes.byteOffset + offset + 46,
-			Math.min(nameLength, Math.max(0, bytes.length - offset - 46))
-		).toString('latin1');
+		const name = textAt(bytes, offset + 46, nameLength);
 		const localHeader = view.getUint32(offset + 42, true);
-		offset +=
-			46 + nameLength + view.getUint16(offset + 30, true) + view.getUint16(offset + 32, true);
+		const directoryExtra = {
+			at: offset + 46 + nameLength,
+			length: view.getUint16(offset + 30, true)
+		};
+		offset += 46 + nameLength + directoryExtra.length + view.getUint16(offset + 32, true);
 
 		if (localHeader + 30 > bytes.length || view.getUint32(localHeader, true) !== LOCAL_HEADER)
+			return { ok: false, problem: 'unreadable' };
+		// Which entries are XML is decided by name; JSZip (ExcelJS's reader) names an entry after its
+		// local header, or after a Unicode path extra field: an archive where those could name it
+		// otherwise than the directory does is refused (a worksheet would pass here as « .bin »).
+		const localNameLength = view.getUint16(localHeader + 26, true);
+		const localName = textAt(bytes, localHeader + 30, localNameLength);
+		const localExtra = {
+			at: localHeader + 30 + localNameLength,
+			length: view.getUint16(localHeader + 28, true)
+		};
+		if (
+			localName !== name ||
+			!PLAIN_NAME.test(name) ||
+			hasUnicodePath(view, directoryExtra) ||
+			hasUnicodePath(view, localExtra)
+		)
 			return { ok: false, problem: 'unreadable' };
 		const start =
 			localHeader +
