@@ -128,17 +128,31 @@ export async function recordBounded(
 	action: 'access.denied' | 'update.conflict',
 	now = new Date()
 ): Promise<void> {
-	// Today in Paris: the bound starts again at midnight there, as the journal's days are shown.
+	const n = await countTodaysActions(trx, input.actor.id, action, now);
+	if (n < DENIALS_JOURNALED_PER_DAY) await recordAudit(trx, { ...input, action }, now);
+	else await tallyRefusal(trx, action, `compte ${input.actor.id}`, now);
+}
+
+/**
+ * How many rows of `action` an account has written today (in Paris: a bound starts again at
+ * midnight there, as the journal's days are shown). Read in the caller's transaction, before it
+ * writes the next: parallel requests cannot pass a bound together.
+ */
+export async function countTodaysActions(
+	trx: Executor,
+	actorId: number,
+	action: AuditAction,
+	now = new Date()
+): Promise<number> {
 	const dayStart = parisDayEnd(shiftDay(parisDate(now), 1));
 	const { n } = await trx
 		.selectFrom('audit_event')
 		.select((eb) => eb.fn.countAll<number>().as('n'))
-		.where('actor_id', '=', input.actor.id)
+		.where('actor_id', '=', actorId)
 		.where('occurred_at', '>=', dayStart)
 		.where('action', '=', action)
 		.executeTakeFirstOrThrow();
-	if (n < DENIALS_JOURNALED_PER_DAY) await recordAudit(trx, { ...input, action }, now);
-	else await tallyRefusal(trx, action, `compte ${input.actor.id}`, now);
+	return n;
 }
 
 /** Distinct subjects counted per kind and day; beyond, they share the row « autres ». */

@@ -28,6 +28,25 @@ afterEach(async () => {
 
 const ALL_ON = { reminders: true, validations: true, commission: true };
 
+describe('mail preferences saved unchanged', () => {
+	it('write nothing, and no row of the journal', async () => {
+		const journal = () =>
+			db.selectFrom('audit_event').select('id').where('action', '=', 'mail.preferences').execute();
+		for (let n = 0; n < 3; n++)
+			expect(
+				await updateMailPreferences(db, user, { preferences: ALL_ON, shown: ALL_ON }, null)
+			).toEqual({ ok: true, value: { preferences: ALL_ON, kept: [] } });
+		expect(await journal()).toHaveLength(0);
+		await updateMailPreferences(
+			db,
+			user,
+			{ preferences: { ...ALL_ON, commission: false }, shown: ALL_ON },
+			null
+		);
+		expect(await journal()).toHaveLength(1);
+	});
+});
+
 describe('mail preferences from two tabs', () => {
 	it('a tab opened earlier saves only the boxes it changed, and says which it kept', async () => {
 		// Tab A turns the reminders off.
@@ -73,7 +92,12 @@ describe('mail preferences from two tabs', () => {
 
 describe('categories by role', () => {
 	it('journals a member’s choice in the one category a member is written to', async () => {
-		await updateMailPreferences(db, user, { preferences: ALL_ON, shown: null }, null);
+		await updateMailPreferences(
+			db,
+			user,
+			{ preferences: { ...ALL_ON, reminders: false }, shown: null },
+			null
+		);
 		const { summary } = await db
 			.selectFrom('audit_event')
 			.select('summary')

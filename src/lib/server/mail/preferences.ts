@@ -70,6 +70,9 @@ export async function updateMailPreferences(
 			CATEGORIES.map((c) => [c, touched(c) ? sent[c] : before[c]])
 		) as Preferences;
 		const kept = CATEGORIES.filter((c) => !touched(c) && before[c] !== shown![c]);
+		// Saved as they were: nothing to write, nor to journal (a row per click would let any
+		// account fill the journal).
+		if (CATEGORIES.every((c) => preferences[c] === before[c])) return ok({ preferences, kept });
 		await savePreferences(trx, user.id, preferences, now);
 		await recordAudit(trx, {
 			actor: user,

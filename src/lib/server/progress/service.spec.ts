@@ -12,7 +12,8 @@ import {
 	reviewProgressUpdate,
 	saveProgressForm,
 	saveProgressUpdate,
-	withdrawProgressUpdate
+	withdrawProgressUpdate,
+	WITHDRAWALS_PER_DAY
 } from './service';
 import { createPartner, progressFormData, progressInput } from './testing';
 
@@ -532,6 +533,32 @@ describe('withdrawProgressUpdate', () => {
 			.where('action', '=', 'update.withdrawn')
 			.execute();
 		expect(journal).toHaveLength(1);
+	});
+
+	it('is refused beyond WITHDRAWALS_PER_DAY a day per account: a withdraw-and-submit loop cannot fill the journal', async () => {
+		const id = await created(cdg, '12-1');
+		const now = new Date('2026-03-02T10:00:00Z');
+		let version = 1;
+		for (let n = 0; n < WITHDRAWALS_PER_DAY; n++) {
+			expect((await withdrawProgressUpdate(db, cdg, id, version, null, now)).ok).toBe(true);
+			const again = await saveProgressUpdate(
+				db,
+				cdg,
+				'12-1',
+				id,
+				progressInput({ intent: 'submit', version: version + 1 }),
+				null
+			);
+			expect(again).toMatchObject({ ok: true, value: { state: 'submitted' } });
+			version += 2;
+		}
+		const refused = await withdrawProgressUpdate(db, cdg, id, version, null, now);
+		expect(refused).toMatchObject({ ok: false, status: 429 });
+		if (!refused.ok) expect(refused.message).toContain('celle-ci reste soumise à Lot numérique');
+		expect((await findProgressUpdate(db, id))?.state).toBe('submitted');
+		// The next day in Paris, it may be withdrawn again.
+		const tomorrow = new Date('2026-03-03T00:30:00+01:00');
+		expect((await withdrawProgressUpdate(db, cdg, id, version, null, tomorrow)).ok).toBe(true);
 	});
 });
 

@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../db';
 import { notifyReview } from '../mail/notifications';
-import { recordAudit, recordBounded } from '../audit/repository';
+import { countTodaysActions, recordAudit, recordBounded } from '../audit/repository';
 import { can } from '../auth/permissions';
 import type { User } from '../auth/users';
 import type { UpdateState } from '../db/schema';
@@ -435,6 +435,9 @@ async function save(
 	return ok({ id: current.id, state: saved, duplicate: false });
 }
 
+/** Withdrawals a partner account may make in a day (in Paris). */
+export const WITHDRAWALS_PER_DAY = 20;
+
 /**
  * A partner takes their organisation's submitted update back to draft, until staff have acted on
  * it (validated or returned). The version seen on the page guards against a decision in between.
@@ -466,6 +469,13 @@ export async function withdrawProgressUpdate(
 		}
 		if (update.version !== version)
 			return refuse(409, 'Cette mise à jour a changé depuis l’ouverture de la page : relisez-la.');
+		// Each withdrawal and each submission after it is a row of the journal, which keeps them: a
+		// loop of the two would fill it (security probe). Far more than anyone withdraws in a day.
+		if ((await countTodaysActions(trx, user.id, 'update.withdrawn', now)) >= WITHDRAWALS_PER_DAY)
+			return refuse(
+				429,
+				`Vous avez déjà retiré ${WITHDRAWALS_PER_DAY} mises à jour aujourd’hui : celle-ci reste soumise à Lot numérique. Pour la corriger, demandez à l’équipe de vous la renvoyer.`
+			);
 		await withdrawUpdate(trx, update.id, update.version, user.id, now.toISOString());
 		await recordAudit(
 			trx,
