@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { changePassword, newPasswordRefusal } from '$lib/server/auth/service';
-import { deleteSessionCookie } from '$lib/server/auth/sessions';
+import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/sessions';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import {
@@ -87,6 +87,8 @@ export const actions: Actions = {
 			}
 			return refusalAnswer(result);
 		}
-		return { changed: true, endedSessions: result.value.endedSessions };
+		const { token, session, endedSessions } = result.value;
+		setSessionCookie(event.cookies, token, session.expiresAt, event.url.protocol === 'https:');
+		return { changed: true, endedSessions };
 	}
 };

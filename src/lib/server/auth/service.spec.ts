@@ -243,6 +243,23 @@ describe('sessions', () => {
 		expect((await validateSessionToken(db, busy, start + SESSION_MAX_MS + 1)).session).toBeNull();
 	});
 
+	it('near its 90-day end, is renewed once, not at every request (a write and a cookie each)', async () => {
+		const start = Date.UTC(2026, 0, 1);
+		const day = 86_400_000;
+		const { token } = await createSession(db, admin.id, start);
+		for (const d of [20, 40, 60]) await validateSessionToken(db, token, start + d * day);
+		const renewals: boolean[] = [];
+		for (let minute = 0; minute < 5; minute++)
+			renewals.push(
+				(await validateSessionToken(db, token, start + 80 * day + minute * 60_000)).renewed
+			);
+		expect(renewals.filter(Boolean)).toHaveLength(0);
+		// Still renewed while it gains something: used on day 20, it runs to day 50.
+		const { token: young } = await createSession(db, admin.id, start);
+		const renewed = await validateSessionToken(db, young, start + 20 * day);
+		expect(renewed).toMatchObject({ renewed: true, session: { expiresAt: start + 50 * day } });
+	});
+
 	it('refuses a token whose secret does not match', async () => {
 		const { token } = await createSession(db, admin.id);
 		const [id] = token.split('.');
@@ -250,7 +267,7 @@ describe('sessions', () => {
 		expect((await validateSessionToken(db, 'pas-un-jeton')).session).toBeNull();
 	});
 
-	it('ends the other sessions when the password changes, keeping the current one', async () => {
+	it('ends the other sessions when the password changes, and gives the current one a new token', async () => {
 		const current = await createSession(db, partner.id);
 		const other = await createSession(db, partner.id);
 		const result = await changePassword(
@@ -260,9 +277,12 @@ describe('sessions', () => {
 			{ current: PASSWORD, next: 'un tout nouveau mot de passe solide' },
 			null
 		);
-		expect(result).toEqual({ ok: true, value: { endedSessions: 1 } });
+		expect(result).toMatchObject({ ok: true, value: { endedSessions: 1 } });
 		expect((await validateSessionToken(db, other.token)).session).toBeNull();
-		expect((await validateSessionToken(db, current.token)).session).not.toBeNull();
+		// A copy of the old cookie (a stolen one) no longer works; the new token does.
+		expect((await validateSessionToken(db, current.token)).session).toBeNull();
+		if (!result.ok) throw new Error(result.message);
+		expect((await validateSessionToken(db, result.value.token)).user?.id).toBe(partner.id);
 		const text = await auditText();
 		expect(text).toContain('password.changed');
 		expect(text).not.toContain('un tout nouveau mot de passe solide');

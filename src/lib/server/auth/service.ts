@@ -195,7 +195,7 @@ export async function changePassword(
 	input: { current: string; next: string; refused?: FieldErrors },
 	clientAddress: string | null,
 	now = Date.now()
-): Promise<Result<{ endedSessions: number }>> {
+): Promise<Result<{ endedSessions: number; token: string; session: Session }>> {
 	const key = throttleKey('reauth', String(user.id));
 	const waitMs = await db.transaction().execute(async (trx) => reserveAttempts(trx, [key], now));
 	if (waitMs > 0) {
@@ -234,9 +234,13 @@ export async function changePassword(
 			}
 		);
 	const newHash = await hashPassword(input.next);
-	const ended = await db.transaction().execute(async (trx) => {
+	const changed = await db.transaction().execute(async (trx) => {
 		await setPasswordHash(trx, user.id, newHash);
 		const count = await invalidateUserSessions(trx, user.id, sessionId);
+		// The current session too gets a new token: a copy of the old cookie (the reason one
+		// changes a password) no longer works.
+		await invalidateSession(trx, sessionId);
+		const renewed = await createSession(trx, user.id, now);
 		await recordAudit(trx, {
 			actor: user,
 			action: 'password.changed',
@@ -251,9 +255,9 @@ export async function changePassword(
 			summary: `${pluralize(count, 'autre session terminée', 'autres sessions terminées')} après le changement de mot de passe`,
 			clientAddress
 		});
-		return count;
+		return { endedSessions: count, ...renewed };
 	});
-	return ok({ endedSessions: ended });
+	return ok(changed);
 }
 
 /**

@@ -37,6 +37,9 @@ export async function createSession(
 	return { token, session };
 }
 
+/** A renewal that would move the session's end by less than this is not made. */
+const RENEWAL_MIN_GAIN_MS = 24 * 60 * 60 * 1000;
+
 export type SessionValidation =
 	| { session: Session; user: User; renewed: boolean }
 	| { session: null; user: null; renewed: false };
@@ -60,8 +63,12 @@ export async function validateSessionToken(
 	}
 	let expiresAt = row.expiresAt;
 	let renewed = false;
-	if (expiresAt - now < RENEW_WHEN_LEFT_MS) {
-		expiresAt = Math.min(now + SESSION_IDLE_MS, row.createdAt + SESSION_MAX_MS);
+	// Renewed when its end is near and renewing moves it (near its absolute end, the end is
+	// already as far as it goes: renewing at every request would write the row and send a cookie
+	// each time for nothing).
+	const renewal = Math.min(now + SESSION_IDLE_MS, row.createdAt + SESSION_MAX_MS);
+	if (expiresAt - now < RENEW_WHEN_LEFT_MS && renewal - expiresAt > RENEWAL_MIN_GAIN_MS) {
+		expiresAt = renewal;
 		await setSessionExpiry(db, row.sessionId, expiresAt);
 		renewed = true;
 	}
