@@ -299,6 +299,26 @@ describe('invitations by e-mail', () => {
 		);
 		expect(mail.text).toContain('l’utiliser remplace votre mot de passe actuel');
 		expect(mail.text).not.toContain('vous a créé un compte');
+		// Used, the journal names who made the link (they could have used it themselves).
+		expect(
+			(
+				await acceptInvitation(
+					db,
+					again.ok ? again.value.token : '',
+					NEW_PASSWORD,
+					null,
+					now + 2000
+				)
+			).ok
+		).toBe(true);
+		const { summary } = await db
+			.selectFrom('audit_event')
+			.select('summary')
+			.where('action', '=', 'account.activated')
+			.executeTakeFirstOrThrow();
+		expect(summary).toBe(
+			'Mot de passe de paul@cdg46.fr remplacé par un lien de nouveau mot de passe créé par Anne Admin (admin@lot.fr)'
+		);
 	});
 
 	it('resends (the old link stops) and revokes', async () => {

@@ -370,7 +370,7 @@ export const SINGLE_USE_COLUMNS = [
 export async function findInvitation(db: Executor, id: string) {
 	return db
 		.selectFrom('invitation')
-		.select(SINGLE_USE_COLUMNS)
+		.select([...SINGLE_USE_COLUMNS, 'created_by as createdBy'])
 		.where('id', '=', id)
 		.executeTakeFirst();
 }

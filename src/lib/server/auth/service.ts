@@ -406,14 +406,16 @@ export async function findValidInvitation(
 	db: Db,
 	token: string,
 	now = Date.now()
-): Promise<{ invitationId: string; user: User; renewing: boolean } | undefined> {
+): Promise<
+	{ invitationId: string; user: User; renewing: boolean; createdBy: number | null } | undefined
+> {
 	const row = await openSingleUse(token, (id) => findInvitation(db, id), now);
 	if (!row) return undefined;
 	const user = await findUserById(db, row.userId);
 	if (!user || user.disabled) return undefined;
 	// Sent by an admin to an account that has a password: the link chooses a new one.
 	const renewing = (await findPasswordHash(db, user.id)) !== null;
-	return { invitationId: row.id, user, renewing };
+	return { invitationId: row.id, user, renewing, createdBy: row.createdBy };
 }
 
 export async function acceptInvitation(
@@ -441,11 +443,16 @@ export async function acceptInvitation(
 		await setPasswordHash(trx, invitation.user.id, hash, new Date(now));
 		await invalidateUserSessions(trx, invitation.user.id);
 		const session = await createSession(trx, invitation.user.id, now);
+		// A link that replaced a password was made by an administrator, who might have used it:
+		// the journal names them, so that what follows is not read as the account holder's alone.
+		const maker = invitation.createdBy ? await findUserById(trx, invitation.createdBy) : undefined;
 		await recordAudit(trx, {
 			actor: invitation.user,
 			action: 'account.activated',
 			target: { type: 'compte', id: invitation.user.id },
-			summary: `Mot de passe choisi par ${invitation.user.email} via son invitation`,
+			summary: invitation.renewing
+				? `Mot de passe de ${invitation.user.email} remplacé par un lien de nouveau mot de passe créé par ${maker ? `${maker.name} (${maker.email})` : 'un administrateur'}`
+				: `Mot de passe choisi par ${invitation.user.email} via son invitation`,
 			clientAddress
 		});
 		return ok({ user: invitation.user, ...session });

@@ -90,11 +90,14 @@ export const actions: Actions = {
 		);
 		if (!result.ok) return refusalAnswer(result);
 		const { email, token, renewing } = result.value;
+		const mailed = mailIsRelayed();
 		return {
 			invitation: {
 				email,
-				url: invitationUrl(event.url.origin, token),
-				mailed: mailIsRelayed(),
+				// A link that replaces someone's password goes to them alone when mail is relayed:
+				// shown here, it would let an administrator take over another's account.
+				url: renewing && mailed ? null : invitationUrl(event.url.origin, token),
+				mailed,
 				renewing
 			}
 		};
