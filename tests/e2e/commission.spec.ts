@@ -193,7 +193,10 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 			'Les initiatives citoyennes se multiplient dans le Lot : la commission en fait une priorité.'
 		);
 	await item.getByRole('button', { name: 'Enregistrer la décision' }).click();
-	await expect(page.getByRole('status')).toContainText('Décision enregistrée');
+	// Told in its point, which keeps the focus: the next point's form is a few keys away.
+	const recorded = item.getByRole('status');
+	await expect(recorded).toContainText('Décision enregistrée sur la fiche 4-1');
+	await expect(recorded).toBeFocused();
 	await expect(item.getByText('Priorité 2 → 1', { exact: true })).toBeVisible();
 	await page.getByRole('link', { name: 'Clore la séance…' }).click();
 	await expect(page.locator('h1')).toHaveText('Clore la séance du 20 novembre 2026 ?');
@@ -225,8 +228,12 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await otherItem.getByRole('button', { name: 'Enregistrer la décision' }).click();
 	await expect(other.getByRole('status')).toContainText('Décision enregistrée');
 	await page.getByRole('button', { name: 'Clore définitivement la séance' }).click();
-	await expect(page).toHaveURL(/\/cloture\?relire=1$/);
+	// Said first: the refusal takes the focus, the title says so, and the address drops ?relire=1
+	// (read again later, the page would repeat a refusal that is over).
 	await expect(page.getByRole('alert')).toContainText('La séance n’a pas été close');
+	await expect(page.getByRole('alert')).toBeFocused();
+	await expect(page).toHaveTitle(/^Séance non close — Clore la séance du /);
+	await expect(page).toHaveURL(/\/cloture$/);
 	await expect(
 		page.getByRole('region', { name: 'Avis et décisions publiés au relevé' })
 	).toContainText('La commission soutient les tiers-lieux citoyens.');

@@ -418,6 +418,7 @@ export const actions: Actions = {
 		const result = await recordDecision(c.db, c.user, c.id, itemId, input, c.address);
 		if (!result.ok)
 			return refusal(result, values, { text: values.text, as: typedDecisionLabel(values) });
-		return { done: 'Décision enregistrée ; elle prendra effet à la clôture de la séance.' };
+		// Told inside its point, where the focus stays: the next point's form is a few keys away.
+		return { decided: itemId };
 	}
 };
