@@ -137,16 +137,34 @@ export function reviewMail(
 	};
 }
 
+/**
+ * A convocation. `earlier`: the séance as the previous convocation announced it, when one was
+ * sent: this one says what changed (day, time, place; otherwise its agenda) and that it replaces
+ * it, so that nobody keeps two convocations to two days without knowing which holds.
+ */
 export function sittingConvenedMail(
 	user: { name: string },
 	sitting: { id: number; title: string; heldOn: string; startsAt: string | null; place: string },
 	agenda: { code: string | null; title: string }[],
-	member: boolean
+	member: boolean,
+	earlier: { heldOn: string; startsAt: string | null; place: string } | null = null
 ): Notification {
+	const moved =
+		earlier !== null &&
+		(earlier.heldOn !== sitting.heldOn || earlier.startsAt !== sitting.startsAt);
+	const elsewhere = earlier !== null && earlier.place !== sitting.place;
+	const change = !earlier
+		? null
+		: moved
+			? `La séance prévue ${formatSittingMoment(earlier)} (${earlier.place}) est déplacée : cette convocation remplace la précédente.`
+			: elsewhere
+				? `La séance change de lieu (elle était prévue à ${earlier.place}) : cette convocation remplace la précédente.`
+				: 'L’ordre du jour a changé depuis la précédente convocation, que celle-ci remplace.';
 	return {
-		subject: `Commission des usages numériques : séance du ${formatDate(sitting.heldOn)}`,
+		subject: `Commission des usages numériques : séance du ${formatDate(sitting.heldOn)}${moved ? ' (nouvelle date)' : elsewhere ? ' (nouveau lieu)' : earlier ? ' (convocation mise à jour)' : ''}`,
 		greeting: hello(user.name),
 		paragraphs: [
+			...(change ? [change] : []),
 			// A séance named as the commission itself (the form's usual title) is not named twice.
 			`La commission des usages numériques se réunit ${formatSittingMoment(sitting)} (${sitting.place})${sameWords(sitting.title, 'Commission des usages numériques') ? '' : ` : « ${sitting.title} »`}.`,
 			member
@@ -187,7 +205,7 @@ export function sittingCancelledMail(
 		subject: `Séance du ${formatDate(sitting.heldOn)} annulée — commission des usages numériques`,
 		greeting: hello(user.name),
 		paragraphs: [
-			`La séance « ${sitting.title} » de la commission des usages numériques, prévue ${formatSittingMoment(sitting)} (${sitting.place}), à laquelle vous aviez été convoqué, est annulée : elle avait été créée par erreur et a été supprimée.`,
+			`La séance « ${sitting.title} » de la commission des usages numériques, prévue ${formatSittingMoment(sitting)} (${sitting.place}) et annoncée par sa convocation, est annulée.`,
 			'Les liens de sa convocation ne mènent plus nulle part. Une nouvelle convocation vous parviendra si une autre séance est prévue.'
 		],
 		reason:

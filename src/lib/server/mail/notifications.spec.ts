@@ -241,6 +241,32 @@ describe('notifications', () => {
 		const sent = (await findSitting(db, id))!.convenedAt;
 		expect(sent).toBe(clock);
 		expect((await conveneSitting(db, member, id, null, clock + 60_000, sent)).ok).toBe(true);
+		clock += 120_000;
+		const again = await deliver();
+		expect(again[0]!.mail.subject).toBe(
+			'Commission des usages numériques : séance du 1er\u00a0mars\u00a02026 (convocation mise à jour)'
+		);
+		expect(again[0]!.mail.text).toContain(
+			'L’ordre du jour a changé depuis la précédente convocation, que celle-ci remplace.'
+		);
+		// Moved since: the next one says from when, and that it replaces the previous.
+		const moved = await updateSitting(
+			db,
+			member,
+			id,
+			{ heldOn: '2026-03-08', startsAt: '14:00', place: 'Cahors', title: 'Séance' },
+			null
+		);
+		expect(moved.ok).toBe(true);
+		const last = (await findSitting(db, id))!.convenedAt;
+		expect((await conveneSitting(db, member, id, null, clock, last)).ok).toBe(true);
+		const [movedMail] = await deliver();
+		expect(movedMail!.mail.subject).toBe(
+			'Commission des usages numériques : séance du 8\u00a0mars\u00a02026 (nouvelle date)'
+		);
+		expect(movedMail!.mail.text).toContain(
+			'La séance prévue le 1er\u00a0mars\u00a02026 (Cahors) est déplacée : cette convocation remplace la précédente.'
+		);
 	});
 
 	it('counts apart, not as convened, those who turned the commission’s messages off', async () => {
@@ -298,8 +324,10 @@ describe('notifications', () => {
 			'Séance du 1er\u00a0mars\u00a02026 annulée — commission des usages numériques'
 		);
 		expect(cancelled[0]!.mail.text).toContain(
-			'« Séance en double » de la commission des usages numériques, prévue le 1er\u00a0mars\u00a02026 à 9\u00a0h\u00a030 (Figeac)'
+			'« Séance en double » de la commission des usages numériques, prévue le 1er\u00a0mars\u00a02026 à 9\u00a0h\u00a030 (Figeac) et annoncée par sa convocation, est annulée.'
 		);
+		// A real séance may be cancelled for any reason: none is made up for it.
+		expect(cancelled[0]!.mail.text).not.toContain('par erreur');
 
 		// Moved after its convocation, never convened again, then deleted: those convened are told
 		// of the séance they knew, on 1 March in Figeac, not of a day they never heard of.

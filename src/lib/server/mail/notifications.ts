@@ -154,6 +154,13 @@ export async function conveneSitting(
 			startsAt: sitting.startsAt,
 			place: sitting.place
 		};
+		// Convened before: this convocation says what changed since, and that it replaces it.
+		const earlier =
+			sitting.convenedAt === null
+				? null
+				: sitting.convenedAs
+					? (JSON.parse(sitting.convenedAs) as ConvenedFacts)
+					: facts;
 		for (const member of members)
 			count(
 				await queueNotification(
@@ -161,7 +168,7 @@ export async function conveneSitting(
 					'convened',
 					'commission',
 					member,
-					sittingConvenedMail(member, facts, agenda, true),
+					sittingConvenedMail(member, facts, agenda, true, earlier),
 					now
 				),
 				'members'
@@ -177,7 +184,8 @@ export async function conveneSitting(
 						partner,
 						facts,
 						agenda.filter((a) => a.ficheId !== null && partner.fiches.has(a.ficheId)),
-						false
+						false,
+						earlier
 					),
 					now
 				),
