@@ -15,7 +15,8 @@ export class ConfigError extends Error {
 	name = 'StartupError';
 }
 
-import { statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
@@ -153,11 +154,40 @@ function readBackups(env) {
 			);
 		return null;
 	}
+	const problem = folderProblem(dir);
+	if (problem)
+		throw new ConfigError(
+			`BACKUP_DIR vaut « ${dir} », ${problem} : indiquez un dossier où l’utilisateur du portail peut écrire (il est créé s’il manque).`
+		);
 	return {
 		dir,
 		everyMs: every ? parseDuration('BACKUP_EVERY', every, 60_000, '6h') : 86_400_000,
 		keep: readInteger(env, 'BACKUP_KEEP', 14, 1, 10_000, 'le nombre de sauvegardes à garder')
 	};
+}
+
+/**
+ * Why a folder cannot receive files, or null: it is a file, or the nearest part of its path that
+ * exists is not a folder this process may write into (the folder is created there when needed).
+ * @param {string} dir @returns {string | null}
+ */
+function folderProblem(dir) {
+	let at = resolve(dir);
+	for (;;) {
+		if (existsSync(at)) {
+			if (!statSync(at).isDirectory())
+				return at === resolve(dir) ? 'qui est un fichier' : `sous « ${at} », qui est un fichier`;
+			try {
+				accessSync(at, constants.W_OK);
+				return null;
+			} catch {
+				return `dans « ${at} », où le portail ne peut pas écrire`;
+			}
+		}
+		const parent = dirname(at);
+		if (parent === at) return 'introuvable';
+		at = parent;
+	}
 }
 
 /**
@@ -231,6 +261,8 @@ function readSmtp(env) {
 		throw new ConfigError(
 			`SMTP_REQUIRE_TLS vaut « ${read(env, 'SMTP_REQUIRE_TLS')} » : indiquez true (par défaut) ou false.`
 		);
+	// Checked without a relay too: a bad value set now would stop the start only the day a relay is.
+	const clientName = readEhloName(env);
 	if (!raw) return null;
 	/** @type {URL | null} */
 	let url = null;
@@ -261,7 +293,7 @@ function readSmtp(env) {
 		requireTls: !secure && requireRaw !== 'false' && !isLoopbackHost(host),
 		user: url.username ? decodeURIComponent(url.username) : null,
 		password: url.password ? decodeURIComponent(url.password) : null,
-		clientName: readEhloName(env)
+		clientName
 	};
 }
 

@@ -96,6 +96,14 @@ describe('configuration', () => {
 		[{ SMTP_URL: 'smtp://relais.example.fr' }, /MAIL_FROM/],
 		[{ MAIL_FROM: 'pas une adresse' }, /MAIL_FROM/],
 		[{ SMTP_REQUIRE_TLS: 'peut-être' }, /SMTP_REQUIRE_TLS/],
+		// Checked without a relay too: set wrong now, it would stop the start the day one is.
+		[{ SMTP_EHLO_NAME: '1.2.3.4' }, /SMTP_EHLO_NAME/],
+		// Under a file: the backups would fail a minute after the start, in English.
+		[
+			{ BACKUP_DIR: 'package.json/sauvegardes' },
+			/BACKUP_DIR vaut « package\.json\/sauvegardes », sous « .*package\.json », qui est un fichier/
+		],
+		[{ BACKUP_DIR: 'package.json' }, /BACKUP_DIR vaut « package\.json », qui est un fichier/],
 		[{ BODY_SIZE_LIMIT: 'abc' }, /BODY_SIZE_LIMIT/],
 		[{ BODY_SIZE_LIMIT: '512 Ko' }, /BODY_SIZE_LIMIT/],
 		[{ BODY_SIZE_LIMIT: '' }, /BODY_SIZE_LIMIT/]

@@ -72,8 +72,16 @@ export function scheduleBackups(
 			)
 			.finally(() => (running = false));
 	};
-	const first = setTimeout(run, Math.min(60_000, settings.everyMs)).unref();
-	const every = setInterval(run, settings.everyMs).unref();
+	// The first a minute after the start (or sooner), then every period from it: started together,
+	// a period of one minute ran both at the same moment.
+	let every: ReturnType<typeof setInterval> | undefined;
+	const first = setTimeout(
+		() => {
+			run();
+			every = setInterval(run, settings.everyMs).unref();
+		},
+		Math.min(60_000, settings.everyMs)
+	).unref();
 	return () => {
 		clearTimeout(first);
 		clearInterval(every);
