@@ -401,9 +401,13 @@ export async function main() {
 		appFilesOf(join(root, 'build', 'client'))
 	);
 	const shown = host === '0.0.0.0' ? 'localhost' : host;
+	const listening = `http://${shown}:${port}/`;
+	// Behind a proxy, the address people use is ORIGIN; the one the server listens on is said beside.
 	log().info(
 		{ event: 'start', node: process.version, version: portalVersion(), port, host },
-		`Portail SDUSN disponible sur http://${shown}:${port}/ (Node ${process.version})`
+		config.origin
+			? `Portail SDUSN disponible sur ${config.origin}/ (écoute sur ${listening}, Node ${process.version})`
+			: `Portail SDUSN disponible sur ${listening} (Node ${process.version})`
 	);
 	let stopping = false;
 	let finishing = false;

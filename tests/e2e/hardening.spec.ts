@@ -109,6 +109,10 @@ test('a form sent by the page’s script but refused as cross-site shows the Fre
 		{ copyOf: E2E_TEMPLATE }
 	);
 	try {
+		// Its start line gives the address people use, and the one it listens on beside.
+		expect(portal.output()).toContain(
+			`Portail SDUSN disponible sur http://portail.example/ (écoute sur ${portal.url}/`
+		);
 		await page.goto(`${portal.url}/connexion`);
 		await page.waitForLoadState('networkidle');
 		await page.getByLabel('Adresse électronique').fill(ACCOUNTS.commission.email);

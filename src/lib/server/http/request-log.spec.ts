@@ -27,14 +27,19 @@ describe('request log', () => {
 		info.mockRestore();
 	});
 
-	it('keeps a well-formed request id from the proxy, not a made-up one', async () => {
-		const kept = event('http://localhost/', { 'x-request-id': 'a1b2c3d4e5f60718' });
+	it('keeps a well-formed request id from the proxy, not a made-up one, nor one sent without a proxy', async () => {
 		const info = vi.spyOn(log(), 'info').mockImplementation(() => undefined);
+		const direct = event('http://localhost/', { 'x-request-id': 'a1b2c3d4e5f60718' });
+		await logRequests({ event: direct, resolve: async () => new Response('') } as never);
+		expect(direct.locals.requestId).toMatch(/^[0-9a-f-]{36}$/);
+		vi.stubEnv('ADDRESS_HEADER', 'X-Forwarded-For');
+		const kept = event('http://localhost/', { 'x-request-id': 'a1b2c3d4e5f60718' });
 		await logRequests({ event: kept, resolve: async () => new Response('') } as never);
 		expect(kept.locals.requestId).toBe('a1b2c3d4e5f60718');
 		const refused = event('http://localhost/', { 'x-request-id': '<script>' });
 		await logRequests({ event: refused, resolve: async () => new Response('') } as never);
 		expect(refused.locals.requestId).toMatch(/^[0-9a-f-]{36}$/);
+		vi.unstubAllEnvs();
 		info.mockRestore();
 	});
 
