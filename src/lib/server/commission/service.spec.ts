@@ -5,6 +5,7 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { buildPlanDocument } from '../opendata/plan-document';
 import { findFicheByCode } from '../plan/repository';
+import { planHistory } from '../plan/history';
 import { isOpenSitting, listOpenSittings } from '../campaigns/repository';
 import { findSittingForNotice } from '../mail/notifications-repository';
 import {
@@ -216,6 +217,18 @@ describe('priority decisions', () => {
 		expect(
 			await recordDecision(db, member, created.value.id, item.id, { kind: 'free', text: 'x' }, null)
 		).toMatchObject({ ok: false, status: 409 });
+	});
+});
+
+describe('the plan’s history', () => {
+	it('tells a séance closed without a decision as such, not « ses décisions ont pris effet »', async () => {
+		const { id } = await heldSittingWith('4-1');
+		expect(await changeSittingState(db, member, id, 'closed', null)).toEqual({ ok: true });
+		const told = (await planHistory(db)).find((e) => e.link?.href === `/commission/seances/${id}`);
+		expect(told).toMatchObject({
+			title: 'Séance de la commission des usages numériques : aucune décision',
+			body: 'Commission des usages numériques (Cahors), séance close sans décision.'
+		});
 	});
 });
 

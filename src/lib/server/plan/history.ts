@@ -40,8 +40,8 @@ export const planHistory = cachedByRevision(async (db: Db): Promise<PlanEvent[]>
 		...sittings.map((s) => ({
 			occurredOn: s.heldOn,
 			at: s.closedAt ?? undefined,
-			title: `Séance de la commission des usages numériques : ${pluralize(s.decisionCount, 'décision', 'décisions')}`,
-			body: `${s.title} (${s.place}), séance close : ses décisions ont pris effet.`,
+			title: `Séance de la commission des usages numériques : ${s.decisionCount === 0 ? 'aucune décision' : pluralize(s.decisionCount, 'décision', 'décisions')}`,
+			body: `${s.title} (${s.place}), séance close${s.decisionCount === 0 ? ' sans décision.' : ' : ses décisions ont pris effet.'}`,
 			source: null,
 			// Named by its day, as the page it leads to: a list of identical links says nothing.
 			link: {

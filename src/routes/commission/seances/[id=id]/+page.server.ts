@@ -87,6 +87,8 @@ export const load: PageServerLoad = async (event) => {
 		},
 		editable,
 		canManage,
+		// Without a relay a convocation is written, not sent: the page says so.
+		mailRelayed: mailIsRelayed(),
 		preparedBy,
 		suggestions: flags
 			.filter((f) => !onAgenda.has(f.code))
