@@ -607,11 +607,13 @@ export class MailSender {
 				? `${reason.replace(/ : nouvel essai plus tard\./, '.')} Abandonné après ${message.attempts} essais.`
 				: reason;
 		const remedy = message.oneTimeLink ? ` ${linkRemedy(message.kind)}` : '';
+		// A relay's own words may end without a full stop; the remedy is a sentence of its own.
+		const ended = remedy && !/[.!?]$/.test(final.trim()) ? `${final.trim()}.` : final;
 		await markStopped(
 			this.db,
 			message.id,
 			outcome === 'uncertain' ? 'interrupted' : 'failed',
-			`${final}${remedy}`
+			`${ended}${remedy}`
 		);
 	}
 

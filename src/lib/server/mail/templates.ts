@@ -92,7 +92,8 @@ function htmlPart(parts: MailParts): string {
 		body.push(
 			`<p><a href="${escapeHtml(parts.action.url)}" style="display:inline-block;padding:10px 16px;background:#1d3b6f;color:#ffffff;text-decoration:none;border-radius:4px">${escapeHtml(parts.action.label)}</a></p>`,
 			// A long address breaks anywhere: on a phone it would make the whole mail scroll sideways.
-			`<p style="font-size:13px;overflow-wrap:anywhere;word-break:break-all">Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur : ${escapeHtml(parts.action.url)}</p>`
+			// Only the address may break anywhere: on a phone, the words of the sentence stay whole.
+			`<p style="font-size:13px">Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur\u00a0: <span style="overflow-wrap:anywhere;word-break:break-all">${escapeHtml(parts.action.url)}</span></p>`
 		);
 	const footer = [escapeHtml(parts.reason), escapeHtml(parts.stop)];
 	if (parts.unsubscribeUrl) footer.push(link(parts.unsubscribeUrl, 'Se désabonner en un clic'));
