@@ -532,12 +532,17 @@ describe('corrections before closing', () => {
 		expect(
 			await updateSitting(db, member, id, twoLines, null, { ...shown, place: 'Gourdon — mairie' })
 		).toMatchObject({ ok: true });
+		// (Saved unchanged: not a conflict, nothing written nor journaled.)
 		expect(
 			await updateSitting(db, member, id, twoLines, null, {
 				...twoLines,
 				title: 'Séance\r\nde printemps'
 			})
-		).toMatchObject({ ok: true });
+		).toEqual({
+			ok: false,
+			status: 400,
+			message: 'Rien n’a changé : la date, l’heure, le lieu et l’intitulé sont déjà ceux-là.'
+		});
 
 		// A time given meanwhile is a correction too, said in the refusal.
 		const timed = { ...twoLines, startsAt: '14:30' };

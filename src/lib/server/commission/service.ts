@@ -206,6 +206,17 @@ export async function updateSitting(
 			place: sitting.place,
 			title: sitting.title
 		};
+		// Saved as it was: nothing to write, nor to journal as a correction.
+		if (
+			before.heldOn === input.heldOn &&
+			before.startsAt === input.startsAt &&
+			before.place === input.place &&
+			before.title === input.title
+		)
+			return refuse(
+				400,
+				'Rien n’a changé : la date, l’heure, le lieu et l’intitulé sont déjà ceux-là.'
+			);
 		await updateSittingDetails(trx, sittingId, input);
 		await recordAudit(trx, {
 			actor: user,
