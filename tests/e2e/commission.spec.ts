@@ -68,6 +68,9 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await page.getByLabel('Heure').fill('14:30');
 	await page.getByRole('button', { name: 'Créer la séance' }).click();
 	await expect(page.locator('h1')).toHaveText('Séance du 20 novembre 2026');
+	// Said, and heard: the confirmation takes the focus on arrival.
+	const created = page.getByRole('status').filter({ hasText: 'Séance créée' });
+	await expect(created).toBeFocused();
 
 	// The helper explains what may justify a review; nothing is ticked for the member.
 	const proposals = page.getByRole('group', { name: 'Fiches à ajouter à l’ordre du jour' });

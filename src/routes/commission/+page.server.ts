@@ -35,6 +35,6 @@ export const actions: Actions = {
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result, values);
-		redirect(303, `/commission/seances/${result.value.id}`);
+		redirect(303, `/commission/seances/${result.value.id}?creee=1`);
 	}
 };
