@@ -23,9 +23,12 @@ export function databaseFileProblem(
 		result = sqlite.pragma(check, { simple: true });
 	} catch (error) {
 		// SQLite cannot even read it through: not a database, or cut short (a copy interrupted).
-		if (error instanceof SQLite.SqliteError && error.code === 'SQLITE_NOTADB')
-			return { kind: 'unreadable' };
-		return { kind: 'damaged' };
+		const code = error instanceof SQLite.SqliteError ? error.code : '';
+		if (code === 'SQLITE_NOTADB') return { kind: 'unreadable' };
+		if (code.startsWith('SQLITE_CORRUPT')) return { kind: 'damaged' };
+		// Anything else (a folder it may not write its -shm into, a lock, a full disk) says
+		// nothing of the file's soundness: told as it is by the caller, never as damage.
+		throw error;
 	}
 	if (result !== 'ok') return { kind: 'damaged' };
 	const tables = sqlite

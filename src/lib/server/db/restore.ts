@@ -25,7 +25,13 @@ export function checkBackupFile(file: string): void {
 		throw new StartupError(`« ${file} » n’est pas une base SQLite lisible.`);
 	}
 	try {
-		const problem = databaseFileProblem(db, 'integrity_check');
+		let problem;
+		try {
+			problem = databaseFileProblem(db, 'integrity_check');
+		} catch {
+			// Not read through for another reason than damage: still no backup to restore from.
+			throw new StartupError(`« ${file} » n’a pas pu être lu en entier : rien n’a été changé.`);
+		}
 		if (problem?.kind === 'unreadable')
 			throw new StartupError(`« ${file} » n’est pas une base SQLite lisible.`);
 		if (problem?.kind === 'damaged') throw new StartupError(DAMAGED(file));
