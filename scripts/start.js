@@ -16,7 +16,12 @@ import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, proxySettingsProblem, readConfig } from '../src/lib/server/config.js';
-import { pidFileOf, runningServerPid } from '../src/lib/server/db/server-pid.js';
+import {
+	pidFileOf,
+	pidFileText,
+	pidInFile,
+	runningServerPid
+} from '../src/lib/server/db/server-pid.js';
 import { SECURITY_HEADERS } from '../src/lib/server/http/security-headers.js';
 import { flushLog, log } from '../src/lib/server/log.js';
 import { requireSupportedNode } from './node-version.js';
@@ -373,7 +378,7 @@ export async function main() {
 	// Before the database is opened and migrated: from here on, db:restore refuses.
 	try {
 		mkdirSync(dirname(databaseFile), { recursive: true, mode: 0o700 });
-		writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
+		writeFileSync(pidFile, pidFileText(), { mode: 0o600 });
 	} catch (caught) {
 		const code = /** @type {NodeJS.ErrnoException} */ (caught).code ?? String(caught);
 		fail(
@@ -385,7 +390,7 @@ export async function main() {
 	// refuse. (A SIGKILL leaves it; db:restore then finds its process gone.)
 	// Only its own: never the file of another server's process.
 	const removePidFile = () => {
-		if (existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() === String(process.pid))
+		if (existsSync(pidFile) && pidInFile(readFileSync(pidFile, 'utf8')) === process.pid)
 			rmSync(pidFile, { force: true });
 	};
 	process.once('exit', removePidFile);

@@ -276,7 +276,7 @@ test('a second server on the same database is refused, and the first keeps its p
 	const first = await startOwnPortal();
 	try {
 		const pidFile = `${first.databasePath}.serveur.pid`;
-		expect(readFileSync(pidFile, 'utf8').trim()).toBe(String(first.child.pid));
+		expect(readFileSync(pidFile, 'utf8').split('\n')[0]).toBe(String(first.child.pid));
 		const second = spawnSync(process.execPath, ['scripts/start.js', '--sans-construction'], {
 			env: {
 				...process.env,
@@ -292,7 +292,7 @@ test('a second server on the same database is refused, and the first keeps its p
 			`Base de données : ${first.databasePath}`,
 			`La base ${first.databasePath} est déjà utilisée par un autre serveur du portail (processus ${first.child.pid}) : arrêtez-le avant d’en démarrer un autre sur la même base. Si aucun serveur du portail ne tourne (un arrêt brutal a laissé son fichier, et ce numéro est passé à un autre programme), supprimez ${pidFile}.`
 		]);
-		expect(readFileSync(pidFile, 'utf8').trim()).toBe(String(first.child.pid));
+		expect(readFileSync(pidFile, 'utf8').split('\n')[0]).toBe(String(first.child.pid));
 		expect((await fetch(`${first.url}/sante`)).status).toBe(200);
 	} finally {
 		first.child.kill('SIGTERM');

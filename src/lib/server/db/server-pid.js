@@ -1,7 +1,7 @@
 // The file that tells the ops commands a server is using a database: scripts/start.js writes it
 // once listening and removes it when it stops; db:restore refuses to run while its process lives.
 // Plain JavaScript, like config.js: read by scripts/start.js before anything is built.
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 
 /**
  * Beside the database's real file: a second name for it (a symbolic link to the file) leads to
@@ -19,30 +19,42 @@ export function pidFileOf(databasePath) {
 }
 
 /**
- * When this machine last started (Linux's /proc/stat), in milliseconds; null elsewhere.
- * @returns {number | null}
+ * This boot of the machine (Linux's random boot id, the same until the next start whatever the
+ * clock does); null elsewhere.
+ * @returns {string | null}
  */
-function bootTime() {
+function bootId() {
 	try {
-		const line = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
-		return line ? Number(line[1]) * 1000 : null;
+		return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
 	} catch {
 		return null;
 	}
 }
 
+/** What the server writes in its pid file: its number, and the boot it runs in. */
+export function pidFileText() {
+	return `${process.pid}\n${bootId() ?? ''}\n`;
+}
+
+/** The pid a pid file's text names (its first line), or NaN. @param {string} text */
+export function pidInFile(text) {
+	return Number(text.split('\n')[0]?.trim());
+}
+
 /**
  * The pid of a live server using this database, or null: no file, its process is gone, or the
- * file was written before the machine last started (a power cut left it; its number may since
- * have been given to another program, which must not keep the portal from starting).
+ * file was written during an earlier boot of the machine (a power cut left it; its number may
+ * since have been given to another program, which must not keep the portal from starting).
  * @param {string} databasePath
  */
 export function runningServerPid(databasePath) {
 	const file = pidFileOf(databasePath);
 	if (!existsSync(file)) return null;
-	const booted = bootTime();
-	if (booted !== null && statSync(file).mtimeMs < booted) return null;
-	const pid = Number(readFileSync(file, 'utf8').trim());
+	const text = readFileSync(file, 'utf8');
+	const writtenIn = text.split('\n')[1]?.trim();
+	const now = bootId();
+	if (writtenIn && now && writtenIn !== now) return null;
+	const pid = pidInFile(text);
 	if (!Number.isInteger(pid) || pid <= 0) return null;
 	try {
 		process.kill(pid, 0);

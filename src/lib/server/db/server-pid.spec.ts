@@ -1,7 +1,7 @@
-import { symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pidFileOf, runningServerPid } from './server-pid.js';
+import { pidFileOf, pidFileText, runningServerPid } from './server-pid.js';
 import { scratchDir } from './testing';
 
 describe('the running server’s pid file', () => {
@@ -16,14 +16,26 @@ describe('the running server’s pid file', () => {
 		expect(runningServerPid(link)).toBe(process.pid);
 	});
 
-	it('is stale when written before the machine last started, whatever process has its number now', () => {
+	it('is stale when written during an earlier boot of the machine, whatever process has its number now', () => {
 		const dir = scratchDir('pid');
 		const database = join(dir, 'sdusn.db');
 		writeFileSync(database, '');
-		// A live process's number (this one), in a file from before the last boot (a power cut).
-		writeFileSync(pidFileOf(database), `${process.pid}\n`);
+		// A live process's number (this one), as the server writes it: seen.
+		writeFileSync(pidFileOf(database), pidFileText());
 		expect(runningServerPid(database)).toBe(process.pid);
-		utimesSync(pidFileOf(database), new Date('2000-01-01'), new Date('2000-01-01'));
+		// The same number in a file from another boot (a power cut left it): not a server.
+		writeFileSync(pidFileOf(database), `${process.pid}\n00000000-0000-4000-8000-000000000000\n`);
 		expect(runningServerPid(database)).toBeNull();
+	});
+
+	it('is still seen after the clock was stepped since the machine started (NTP, a VM restored)', () => {
+		const dir = scratchDir('pid');
+		const database = join(dir, 'sdusn.db');
+		writeFileSync(database, '');
+		writeFileSync(pidFileOf(database), pidFileText());
+		// Written, by the clock of then, before what /proc/stat now gives as the boot's time.
+		const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))![1]) * 1000;
+		utimesSync(pidFileOf(database), new Date(btime - 60_000), new Date(btime - 60_000));
+		expect(runningServerPid(database)).toBe(process.pid);
 	});
 });
