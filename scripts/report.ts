@@ -114,7 +114,11 @@ runCommand(async () => {
 
 	const headers = address ? addressHeader() : {};
 	const { chromium } = await import('playwright-core');
-	const portal = address ? { url: address, stop: async () => undefined } : await startPortal(path);
+	// A portal of its own listens on the loopback, behind no proxy, whatever the service's
+	// variables in this shell say; and at the info level, whose line tells it is ready.
+	const portal = address
+		? { url: address, stop: async () => undefined }
+		: await startPortal(path, { ADDRESS_HEADER: '', XFF_DEPTH: '', LOG_LEVEL: 'info' });
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		args: [

@@ -207,6 +207,18 @@ test('behind a proxy, the report sends the client-address header its service nam
 		expect(nowhere.status).toBe(1);
 		expect(nowhere.stderr).toContain('Aucun portail ne répond à l’adresse http://127.0.0.1:9');
 		expect(nowhere.stderr).not.toContain('page.goto');
+
+		// Without --adresse, on a database no server uses, with the service's variables in the
+		// shell: its own portal listens behind no proxy, and says it is ready whatever LOG_LEVEL.
+		const copy = join(portal.dir, 'copie.db');
+		copyFileSync(E2E_TEMPLATE, copy);
+		const own = run('npm', ['run', '--silent', 'report', '--', '--year', '2018', '--out', out], {
+			DATABASE_PATH: copy,
+			ADDRESS_HEADER: 'X-Forwarded-For',
+			XFF_DEPTH: '1',
+			LOG_LEVEL: 'warn'
+		});
+		expect(own.status, own.stderr).toBe(0);
 	} finally {
 		portal.child.kill('SIGTERM');
 		await portal.exited;
