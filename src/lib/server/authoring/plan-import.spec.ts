@@ -723,6 +723,13 @@ describe('plan workbook round trip', () => {
 });
 
 describe('workbook reads', () => {
+	it('end a turn that never ends, so that the next read goes', async () => {
+		const stuck = oneWorkbookAtATime(() => new Promise<string>(() => undefined), 50);
+		const next = oneWorkbookAtATime(async () => 'lu', 50);
+		await expect(stuck).rejects.toThrow('La lecture du classeur n’a pas abouti.');
+		expect(await next).toBe('lu');
+	});
+
 	it('run one at a time, each in its turn, a failed one not stopping the next', async () => {
 		const log: string[] = [];
 		const read = (name: string, fail = false) =>

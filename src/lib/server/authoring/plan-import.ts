@@ -191,7 +191,14 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const withdrawn = await listRetiredStructureKeys(db);
 	const reading = await oneWorkbookAtATime(() =>
 		readPlanWorkbook(bytes, retiredOrganisations, withdrawn)
-	);
+	).catch(() => null);
+	if (!reading)
+		return {
+			...empty,
+			problems: [
+				'La lecture du classeur n’a pas abouti (plus de 30 secondes) : rien n’a été importé. Enregistrez-le de nouveau depuis votre tableur, ou repartez du classeur téléchargé depuis le portail.'
+			]
+		};
 	if (!reading.ok && !reading.partial)
 		return { ...empty, problems: reading.problems.map(capitalised) };
 	const read = reading.ok ? reading : reading.partial!;
@@ -322,11 +329,29 @@ let workbookReads: Promise<unknown> = Promise.resolve();
  * for one the guard lets through), and a few read at once by several tabs or a script stopped a
  * server given 160 MB (security probe). The others wait their turn.
  */
-export function oneWorkbookAtATime<T>(read: () => Promise<T>): Promise<T> {
-	const turn = workbookReads.then(read, read);
+export function oneWorkbookAtATime<T>(
+	read: () => Promise<T>,
+	limitMs = WORKBOOK_READ_LIMIT_MS
+): Promise<T> {
+	const bounded = () => {
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		// A read that never ends (a fault of the reader on some file) must not hold every later
+		// import until a restart: its turn ends, and its caller is told.
+		const late = new Promise<never>((_, reject) => {
+			timer = setTimeout(
+				() => reject(new Error('La lecture du classeur n’a pas abouti.')),
+				limitMs
+			);
+		});
+		return Promise.race([read(), late]).finally(() => clearTimeout(timer));
+	};
+	const turn = workbookReads.then(bounded, bounded);
 	workbookReads = turn.catch(() => undefined);
 	return turn;
 }
+
+/** How long one workbook's reading may hold the others (the Lot's plan reads in well under 1 s). */
+const WORKBOOK_READ_LIMIT_MS = 30_000;
 
 /**
  * A workbook exported before someone changed the plan in the portal (or imported another workbook)
