@@ -236,10 +236,9 @@ export async function changePassword(
 	const newHash = await hashPassword(input.next);
 	const changed = await db.transaction().execute(async (trx) => {
 		await setPasswordHash(trx, user.id, newHash);
-		const count = await invalidateUserSessions(trx, user.id, sessionId);
-		// The current session too gets a new token: a copy of the old cookie (the reason one
-		// changes a password) no longer works.
-		await invalidateSession(trx, sessionId);
+		// Every session ends, the current one too, which gets a new token: a copy of the old cookie
+		// (the reason one changes a password) no longer works. The others are counted.
+		const count = Math.max(0, (await invalidateUserSessions(trx, user.id)) - 1);
 		const renewed = await createSession(trx, user.id, now);
 		await recordAudit(trx, {
 			actor: user,

@@ -4,13 +4,15 @@ import { MIGRATIONS } from '../../../../migrations/index';
 /**
  * What makes a SQLite file unfit for this portal, read on an open connection: damaged (SQLite's
  * own check fails), another application's (tables, but not Kysely's migration table), or a newer
- * portal's (a migration this version does not know). Null when the file is fit, or empty.
+ * portal's (a migration this version does not know); `empty` when it holds no table yet (a new
+ * database, but no backup). Null when the file is fit.
  * `integrity_check` reads everything (a backup about to be restored); `quick_check` skips the
  * indexes' contents and is what a start can afford on every launch (0.16 s on ten years' data).
  */
 export type FileProblem =
 	| { kind: 'damaged' }
 	| { kind: 'unreadable' }
+	| { kind: 'empty' }
 	| { kind: 'foreign'; tables: string[] }
 	| { kind: 'newer'; migration: string };
 
@@ -35,7 +37,7 @@ export function databaseFileProblem(
 		.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
 		.pluck()
 		.all() as string[];
-	if (tables.length === 0) return null;
+	if (tables.length === 0) return { kind: 'empty' };
 	if (!tables.includes('kysely_migration')) return { kind: 'foreign', tables };
 	const names = sqlite.prepare('SELECT name FROM kysely_migration').pluck().all() as string[];
 	const unknown = names.find((name) => !(name in MIGRATIONS));

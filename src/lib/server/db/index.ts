@@ -56,7 +56,7 @@ function refuseUnfitFile(path: string): void {
 	} catch (error) {
 		throw explainOpenError(path, error);
 	}
-	if (!problem) return;
+	if (!problem || problem.kind === 'empty') return;
 	if (problem.kind === 'unreadable') throw explainOpenError(path, { code: 'SQLITE_NOTADB' });
 	if (problem.kind === 'damaged')
 		throw new StartupError(
@@ -135,15 +135,15 @@ function parameterCount(sql: string): number {
 	return count;
 }
 
+/** A statement that does nothing, in place of a rollback with no transaction left to end. */
+const NOTHING = 'SELECT 1 WHERE 0';
+
 /**
  * The connection as Kysely sees it, with a prepare() that keeps each statement by its SQL text
  * (least recently used dropped first): Kysely prepares every query it runs, and SQLite's compile
  * step showed in a profile of cold renders. Values are still bound on each run, never part of the
  * text. Kysely's streaming (which would hold a statement open) is not used.
  */
-/** A statement that does nothing, in place of a rollback with no transaction left to end. */
-const NOTHING = 'SELECT 1 WHERE 0';
-
 function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
 	const statements = new Map<string, SQLite.Statement>();
 	const prepare = (sql: string): SQLite.Statement => {

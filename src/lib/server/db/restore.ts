@@ -36,7 +36,7 @@ export function checkBackupFile(file: string): void {
 			throw new StartupError(`« ${file} » n’est pas une base SQLite lisible.`);
 		if (problem?.kind === 'damaged') throw new StartupError(DAMAGED(file));
 		// An empty file is no backup either: it holds no migration.
-		if (problem?.kind === 'foreign' || !hasMigrations(db))
+		if (problem?.kind === 'foreign' || problem?.kind === 'empty')
 			throw new StartupError(`« ${file} » n’est pas une sauvegarde du portail SDUSN.`);
 		if (problem?.kind === 'newer')
 			throw new StartupError(
@@ -45,14 +45,6 @@ export function checkBackupFile(file: string): void {
 	} finally {
 		db.close();
 	}
-}
-
-function hasMigrations(db: SQLite.Database): boolean {
-	return (
-		db
-			.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'kysely_migration'")
-			.get() !== undefined
-	);
 }
 
 const COMPANIONS = ['-wal', '-shm'];

@@ -155,12 +155,7 @@ export async function conveneSitting(
 			place: sitting.place
 		};
 		// Convened before: this convocation says what changed since, and that it replaces it.
-		const earlier =
-			sitting.convenedAt === null
-				? null
-				: sitting.convenedAs
-					? (JSON.parse(sitting.convenedAs) as ConvenedFacts)
-					: facts;
+		const earlier = sitting.convenedAt === null ? null : announcedFacts(sitting);
 		for (const member of members)
 			count(
 				await queueNotification(
@@ -206,6 +201,16 @@ export async function conveneSitting(
 		});
 		return ok(written);
 	});
+}
+
+/**
+ * The séance as its last convocation announced it (`convened_as`); a séance convened before that
+ * was recorded announced what it holds still.
+ */
+function announcedFacts<T extends ConvenedFacts & { convenedAs: string | null }>(
+	sitting: T
+): ConvenedFacts {
+	return sitting.convenedAs ? (JSON.parse(sitting.convenedAs) as ConvenedFacts) : sitting;
 }
 
 /** One message to each member and concerned partner of a séance, once each. */
@@ -258,9 +263,7 @@ export async function notifySittingCancelled(
 	if (!sitting || sitting.convenedAt === null) return 0;
 	// The séance as its convocation announced it: moved since without a new convocation, its new
 	// day was never told.
-	const announced = sitting.convenedAs
-		? (JSON.parse(sitting.convenedAs) as ConvenedFacts)
-		: sitting;
+	const announced = announcedFacts(sitting);
 	return notifySittingAudience(
 		db,
 		sittingId,

@@ -510,7 +510,7 @@ export class MailSender {
 		// that fails (a busy database, a lasting fault) counts as a try of this message.
 		let dead: string | null;
 		try {
-			dead = await this.deadLinkReason(message);
+			dead = await this.unsendableReason(message);
 		} catch (error) {
 			log().warn(
 				{ event: 'mail-link-check-failed', id: message.id, err: (error as Error).message },
@@ -621,7 +621,7 @@ export class MailSender {
 	 * Why the message must not be sent now, or null: its one-time link will not work when read, or
 	 * its account no longer wants it (recipientProblem).
 	 */
-	private async deadLinkReason(message: OutboxRow): Promise<string | null> {
+	private async unsendableReason(message: OutboxRow): Promise<string | null> {
 		const unwanted = await this.options.recipientProblem?.(message);
 		if (unwanted) return `Non envoyé : ${unwanted}`;
 		if (!message.oneTimeLink) return null;
