@@ -653,6 +653,47 @@ test('an admin abandons fiche 7-3, never started: not counted as engaged, its hi
 	await page.context().close();
 });
 
+test('an admin applies the commission’s decision to suspend fiche 5-1: refused without a status nor a reason, typing kept; then published in its history', async ({
+	browser
+}) => {
+	const page = await signedIn(browser);
+	await page.goto(`${portal.url}/admin/plan/fiches/5-1`);
+	const section = page.getByRole('region', { name: 'Changer le statut' });
+	await section.getByLabel('Raison du changement de statut').fill('  ');
+	await section.getByRole('button', { name: 'Changer le statut' }).click();
+	const summary = page.getByRole('alert').filter({ hasText: 'Le statut n’a pas été changé' });
+	await expect(summary).toBeFocused();
+	await expect(summary.getByRole('link')).toHaveText([
+		'Choisissez le nouveau statut dans la liste.',
+		/^Indiquez en quelques mots pourquoi/
+	]);
+	await summary.getByRole('link').first().click();
+	await expect(page.locator('#new-status')).toBeFocused();
+	await section.getByLabel('Nouveau statut').selectOption({ label: 'Suspendue' });
+	await section.getByLabel('Raison du changement de statut').fill('En attente du financement');
+	const decision = section.getByLabel(/^Décision de la commission à l’origine du changement/);
+	// The fiche's own decisions would come first; 5-1 has none: the others, named so.
+	await expect(decision.locator('optgroup')).toHaveAttribute('label', 'Autres décisions');
+	await decision.selectOption({ index: 1 });
+	await section.getByRole('button', { name: 'Changer le statut' }).click();
+	await expect(page.getByRole('status')).toContainText(
+		'Statut changé : la fiche est « Suspendue »'
+	);
+	// The status it has is no longer offered.
+	await expect(section.getByLabel('Nouveau statut').locator('option')).toHaveText([
+		'Choisissez',
+		'À lancer',
+		'En cours'
+	]);
+	await page.goto(`${portal.url}/fiches/5-1`);
+	await expect(page.locator('dd').filter({ hasText: 'Suspendue' })).toBeVisible();
+	const history = page.getByRole('region', { name: 'Historique' });
+	await expect(history.getByRole('listitem').last()).toContainText(
+		/statut\s:\sSuspendue[\s\S]*En attente du financement[\s\S]*Source\s:\sLot numérique, en application de la décision de la commission du /
+	);
+	await page.context().close();
+});
+
 test('a fiche moved to another objective is found at its former address: 17-2 leads to its new code', async ({
 	browser
 }) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORGANISATION_KINDS } from '../utils/vocabulary';
+import { DECIDED_STATUSES, ORGANISATION_KINDS } from '../utils/vocabulary';
 import { REVISION_FIELDS, revisionShape, text } from './plan-edit';
 
 const INCOMPLETE = 'Le formulaire est incomplet : rechargez la page.';
@@ -34,3 +34,10 @@ export const MergeSchema = z.object({
 
 export const RETIRE_FIELDS = ['version', ...REVISION_FIELDS] as const;
 export const RetireSchema = z.object({ version, ...revisionShape });
+
+/** A fiche's status set by Lot numérique (« Changer le statut »). */
+export const STATUS_FIELDS = ['status', ...REVISION_FIELDS] as const;
+export const StatusSchema = z.object({
+	status: z.enum(DECIDED_STATUSES, { error: 'Choisissez le nouveau statut dans la liste.' }),
+	...revisionShape
+});

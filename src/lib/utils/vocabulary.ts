@@ -48,6 +48,13 @@ export function isReportedStatus(value: string | undefined): boolean {
 	return (REPORTED_STATUSES as readonly string[]).includes(value ?? '');
 }
 
+/**
+ * What Lot numérique may set on a fiche itself, on a commission's decision (to suspend it, to take
+ * it up again): « réalisée » and its 100 % come from those who carry the fiche, « abandonnée » from
+ * the plan's own form.
+ */
+export const DECIDED_STATUSES = ['a_lancer', 'en_cours', 'suspendue'] as const;
+
 export const ABANDON_BY_PLAN_MESSAGE =
 	'Une fiche n’est abandonnée que par Lot numérique, avec sa raison, dans le plan : choisissez un autre statut et dites-le dans « Difficultés rencontrées ».';
 

@@ -42,6 +42,7 @@ export const AUDIT_ACTIONS = {
 	'plan.fiche_created': 'Fiche ajoutée au plan',
 	// A fiche abandoned stays on the plan's pages: « retiré du plan » is said of the structure.
 	'plan.fiche_retired': 'Fiche abandonnée',
+	'plan.fiche_status': 'Statut d’une fiche changé par Lot numérique',
 	'plan.structure_changed': 'Structure du plan modifiée',
 	'plan.structure_retired': 'Axe, orientation ou objectif retiré du plan',
 	'plan.organisation_created': 'Organisation créée',

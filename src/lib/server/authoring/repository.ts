@@ -12,7 +12,7 @@ import {
 	type FicheOwner,
 	type FichePartner
 } from '../plan/repository';
-import type { Database, IndicatorKind, PlanRevisionTable } from '../db/schema';
+import type { Database, FicheStatus, IndicatorKind, PlanRevisionTable } from '../db/schema';
 import { apartFromPlanLoad, listFicheMoves } from './revisions-repository';
 
 export interface IndicatorRow {
@@ -42,7 +42,7 @@ export interface FicheState {
 	successFactors: string;
 	ownersNote: string | null;
 	priority: number;
-	status: string;
+	status: FicheStatus;
 	owners: FicheOwner[];
 	partners: FichePartner[];
 	links: { ficheId: number; code: string }[];
@@ -424,7 +424,8 @@ export interface RevisionView {
 	createdAt: string;
 	/** The editor's name: given to those allowed to see it only (see the route). */
 	authorName: string | null;
-	decision: { sittingId: number; heldOn: string; text: string } | null;
+	/** The commission's decision applied; `ficheCode`: the fiche it was taken on, if any. */
+	decision: { sittingId: number; heldOn: string; text: string; ficheCode: string | null } | null;
 }
 
 /** Whose revisions: a fiche's (with its indicators'), or one axis's, orientation's or objective's. */
@@ -457,6 +458,8 @@ export async function listRevisionViews(
 		.leftJoin('user_account as u', 'u.id', 'r.user_id')
 		.leftJoin('decision as d', 'd.id', 'r.decision_id')
 		.leftJoin('commission_session as s', 's.id', 'd.session_id')
+		.leftJoin('agenda_item as a', 'a.id', 'd.agenda_item_id')
+		.leftJoin('fiche as df', 'df.id', 'a.fiche_id')
 		.select([
 			'r.id',
 			'r.action',
@@ -468,7 +471,8 @@ export async function listRevisionViews(
 			'u.name as authorName',
 			's.id as sittingId',
 			's.held_on as heldOn',
-			'd.text as decisionText'
+			'd.text as decisionText',
+			'df.code as decisionFicheCode'
 		])
 		.where(whose)
 		.orderBy('r.id', 'desc')
@@ -492,7 +496,12 @@ export async function listRevisionViews(
 			authorName: authors ? r.authorName : null,
 			decision:
 				r.sittingId !== null && r.heldOn !== null && r.decisionText !== null
-					? { sittingId: r.sittingId, heldOn: r.heldOn, text: r.decisionText }
+					? {
+							sittingId: r.sittingId,
+							heldOn: r.heldOn,
+							text: r.decisionText,
+							ficheCode: r.decisionFicheCode
+						}
 					: null
 		}))
 	};

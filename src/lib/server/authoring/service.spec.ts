@@ -8,7 +8,12 @@ import { abandonFiche, editedFiche, insertAdmin } from './testing';
 import { listPriorityHistory } from '../commission/repository';
 import { findFicheByCode, listFiches } from '../plan/repository';
 import { ficheFormValues } from './fiche-form';
-import { findFicheState, lastFicheRevisionId, listClosedDecisions } from './repository';
+import {
+	findFicheState,
+	lastFicheRevisionId,
+	listClosedDecisions,
+	listFicheRevisionViews
+} from './repository';
 import { findMovedFicheCode, listFicheRevisions } from './revisions-repository';
 import {
 	createFiche,
@@ -119,6 +124,15 @@ describe('editing a fiche', () => {
 			changes: [
 				{ field: 'owners', label: 'Porteurs', before: '', after: 'Département du Lot — Pilotage' }
 			]
+		});
+		// Its public list names the fiche the decision was taken on (not 17-1: another one).
+		const { revisions } = await listFicheRevisionViews(db, fiche.id, 3, { authors: false });
+		expect(decision!.ficheCode).not.toBe('17-1');
+		expect(revisions[0]!.decision).toEqual({
+			sittingId: expect.any(Number),
+			heldOn: decision!.heldOn,
+			text: decision!.text,
+			ficheCode: decision!.ficheCode
 		});
 		const journal = await db
 			.selectFrom('audit_event')

@@ -18,8 +18,7 @@ import { INDICATOR_KIND_LABELS, indicatorValueProblem } from '../../utils/indica
 import {
 	ORGANISATION_KIND_LABELS,
 	ORGANISATION_KINDS,
-	STATUS_LABELS,
-	type FicheStatus
+	STATUS_LABELS
 } from '../../utils/vocabulary';
 import { foldForMatching, MAX_FICHE_NUMBER } from '../../utils/text';
 import { recordAudit, type AuditInput } from '../audit/repository';
@@ -1086,7 +1085,7 @@ export async function retireFiche(
 		const status = {
 			field: 'status',
 			label: 'Statut',
-			before: STATUS_LABELS[state.status as FicheStatus] ?? state.status,
+			before: STATUS_LABELS[state.status],
 			after: STATUS_LABELS.abandonnee
 		};
 		await recordChange(

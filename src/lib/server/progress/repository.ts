@@ -475,6 +475,48 @@ export async function insertProgressUpdate(
 }
 
 /**
+ * A status Lot numérique sets itself (a commission's decision applied): an update validated as it
+ * is written, by its author, with no organisation and its provenance in `source`.
+ */
+export async function insertStaffStatusUpdate(
+	db: Executor,
+	update: {
+		ficheId: number;
+		reportedOn: string;
+		status: FicheStatus;
+		reason: string;
+		source: string;
+		authorId: number;
+		at: string;
+	}
+): Promise<number> {
+	const { id } = await db
+		.insertInto('progress_update')
+		.values({
+			fiche_id: update.ficheId,
+			organisation_id: null,
+			reported_on: update.reportedOn,
+			status: update.status,
+			progress: null,
+			done: update.reason,
+			source: update.source,
+			state: 'validated',
+			validated_at: update.at,
+			author_id: update.authorId,
+			submission_key: null,
+			last_post_key: null,
+			review_comment: null,
+			reviewed_by: update.authorId,
+			updated_by: update.authorId,
+			updated_at: update.at,
+			submitted_at: update.at
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return id;
+}
+
+/**
  * Saves the fields over the version the person started from; false when another writer got
  * there first (optimistic concurrency: the version is checked in the UPDATE itself).
  */

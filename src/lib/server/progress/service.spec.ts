@@ -7,10 +7,14 @@ import { getDataRevision } from '../db/revision';
 import { createTestDb } from '../db/testing';
 import { abandonFiche } from '../authoring/testing';
 import { findFicheByCode } from '../plan/repository';
+import { listClosedDecisions } from '../authoring/repository';
+import { OpenDataSet } from '../opendata/resources';
+import { STATUS_LABELS } from '../../utils/vocabulary';
 import { findFicheForReporting, findProgressUpdate, listSubmittedUpdates } from './repository';
 import {
 	reviewProgressUpdate,
 	saveProgressForm,
+	setFicheStatus,
 	saveProgressUpdate,
 	withdrawProgressUpdate,
 	WITHDRAWALS_PER_DAY
@@ -774,5 +778,85 @@ describe('a form refused for its fields, its update changed meanwhile', () => {
 		expect(!refused.ok && refused.message).toContain(
 			`Par ailleurs, ${colleague.name} a soumis cette mise à jour à Lot numérique entre-temps`
 		);
+	});
+});
+
+describe('setFicheStatus', () => {
+	const suspend = (code: string, decisionId: number | null = null, user = admin) =>
+		setFicheStatus(
+			db,
+			user,
+			code,
+			{ status: 'suspendue', reason: 'Suspendue jusqu’au prochain bilan', decisionId },
+			null,
+			new Date('2026-03-10T10:00:00Z')
+		);
+
+	it('applies a commission’s decision to suspend a fiche: published as an update of Lot numérique, read everywhere the status is', async () => {
+		const [decision] = await listClosedDecisions(db);
+		const before = (await findFicheByCode(db, '9-1'))!.status;
+		expect(await suspend('9-1', decision!.id)).toEqual({ ok: true, value: undefined });
+		const fiche = (await findFicheByCode(db, '9-1'))!;
+		expect(fiche.status).toBe('suspendue');
+		expect(fiche.history.at(-1)).toMatchObject({
+			reportedOn: '2026-03-10',
+			status: 'suspendue',
+			done: 'Suspendue jusqu’au prochain bilan',
+			organisation: null,
+			source: expect.stringMatching(
+				/^Lot numérique, en application de la décision de la commission du \d/
+			)
+		});
+		const csv = (name: string) =>
+			new OpenDataSet(db, { generatedAt: '2026-12-05T10:00:00.000Z' })
+				.file(name)
+				.then((f) => Buffer.from(f!.body).toString('utf8'));
+		expect(await csv('fiches')).toMatch(/\n9-1,[^\n]*,suspendue,/);
+		expect(await csv('mises-a-jour')).toContain('9-1,2026-03-10,suspendue,,Suspendue jusqu’au');
+		const journal = await db
+			.selectFrom('audit_event')
+			.select(['summary', 'actor_id'])
+			.where('action', '=', 'plan.fiche_status')
+			.execute();
+		expect(journal).toEqual([
+			{
+				summary: `Statut de la fiche 9-1 changé : ${STATUS_LABELS[before]} → Suspendue`,
+				actor_id: admin.id
+			}
+		]);
+		// Its owners’ next validated update says how it goes on.
+		await validate(
+			await created(cdg, '9-1', { status: 'en_cours', progress: 10, reportedOn: '2026-04-01' })
+		);
+		expect((await findFicheByCode(db, '9-1'))!.status).toBe('en_cours');
+	});
+
+	it('refuses the status the fiche has, « À lancer » once advanced, an abandoned fiche, an unknown decision, and anyone but the staff', async () => {
+		await suspend('7-3');
+		expect(await suspend('7-3')).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: { status: expect.stringContaining('déjà « Suspendue »') }
+		});
+		await validate(await created(cdg, '9-1', { status: 'en_cours', progress: 40 }));
+		expect(
+			await setFicheStatus(
+				db,
+				admin,
+				'9-1',
+				{ status: 'a_lancer', reason: 'Pas commencée', decisionId: null },
+				null
+			)
+		).toMatchObject({ status: 400, fieldErrors: { status: expect.stringContaining('40') } });
+		expect(await suspend('8-1', 999999)).toMatchObject({
+			status: 400,
+			fieldErrors: { decision: expect.stringContaining('séance close') }
+		});
+		expect(await suspend('7-1', null, cdg)).toMatchObject({ ok: false, status: 403 });
+		await abandonFiche(db, admin, '8-1');
+		expect(await suspend('8-1')).toMatchObject({ ok: false, status: 409 });
+		expect(await suspend('99-9')).toMatchObject({ ok: false, status: 404 });
+		expect((await findFicheByCode(db, '8-1'))!.status).toBe('abandonnee');
+		expect((await findFicheByCode(db, '7-1'))!.status).not.toBe('suspendue');
 	});
 });

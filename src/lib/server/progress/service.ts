@@ -10,7 +10,12 @@ import {
 	parseProgressForm,
 	type ProgressInput
 } from '../../schemas/progress-update';
-import { UPDATE_STATE_LABELS as STATE_LABELS, STATUS_LABELS } from '../../utils/vocabulary';
+import {
+	DECIDED_STATUSES,
+	UPDATE_STATE_LABELS as STATE_LABELS,
+	STATUS_LABELS
+} from '../../utils/vocabulary';
+import { findClosedDecision } from '../authoring/repository';
 import { ofName } from '../../utils/text';
 import { formatDate, formatNumber, formatPercent } from '../../utils/format';
 import { parisDate, parisToday } from '../../utils/dates';
@@ -22,6 +27,7 @@ import {
 	findPublishedState,
 	findUpdateBySubmissionKey,
 	insertProgressUpdate,
+	insertStaffStatusUpdate,
 	recordReview,
 	refreshFicheState,
 	replaceMeasurements,
@@ -552,6 +558,78 @@ export async function reviewProgressUpdate(
 			now
 		);
 		await notifyReview(trx, { ...input, updateId: update.id }, now.getTime());
+		return ok();
+	});
+}
+
+/** What « Changer le statut » sends: the new status, why, and the commission's decision applied. */
+export interface StatusDecisionInput {
+	status: (typeof DECIDED_STATUSES)[number];
+	reason: string;
+	decisionId: number | null;
+}
+
+/**
+ * Lot numérique sets a fiche's status itself — a commission's decision to suspend it or take it up
+ * again — as an update validated at once, dated today, the reason for its text and the decision
+ * for its source. The status stays that of the latest validated update: the fiche's page, the
+ * dashboard, the bilans and the open data read this one as any other, and a later update of its
+ * owners changes it again.
+ */
+export async function setFicheStatus(
+	db: Db,
+	admin: User,
+	code: string,
+	input: StatusDecisionInput,
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result> {
+	if (!can(admin, 'plan.edit'))
+		return refuse(403, 'Seule l’équipe de Lot numérique modifie le plan.');
+	return db.transaction().execute(async (trx) => {
+		const fiche = await findFicheForReporting(trx, code);
+		if (!fiche) return refuse(404, 'Cette fiche n’existe pas.');
+		if (fiche.retiredOn)
+			return refuse(409, 'Cette fiche est abandonnée : son statut ne change plus.');
+		const fieldErrors: Record<string, string> = {};
+		if (fiche.status === input.status)
+			fieldErrors.status = `La fiche est déjà « ${STATUS_LABELS[input.status]} » : choisissez un autre statut.`;
+		else if (input.status === 'a_lancer' && (fiche.progress ?? 0) > 0)
+			fieldErrors.status = `La fiche est avancée à ${formatPercent(fiche.progress)} : elle n’est plus « À lancer ». Choisissez « En cours » ou « Suspendue ».`;
+		const decision =
+			input.decisionId === null ? null : await findClosedDecision(trx, input.decisionId);
+		if (input.decisionId !== null && !decision)
+			fieldErrors.decision = 'Choisissez une décision d’une séance close dans la liste.';
+		if (Object.keys(fieldErrors).length > 0)
+			return refuse(400, 'Le statut n’a pas été changé : corrigez les champs signalés.', {
+				fieldErrors
+			});
+		const at = now.toISOString();
+		await insertStaffStatusUpdate(trx, {
+			ficheId: fiche.id,
+			reportedOn: parisDate(now),
+			status: input.status,
+			reason: input.reason,
+			source: decision
+				? `Lot numérique, en application de la décision de la commission du ${formatDate(decision.heldOn)}`
+				: 'Lot numérique',
+			authorId: admin.id,
+			at
+		});
+		await refreshFicheState(trx, fiche.id);
+		await recordAudit(
+			trx,
+			{
+				actor: admin,
+				action: 'plan.fiche_status',
+				target: { type: 'fiche', id: fiche.code },
+				summary: `Statut de la fiche ${fiche.code} changé : ${STATUS_LABELS[fiche.status]} → ${STATUS_LABELS[input.status]}`,
+				before: { status: fiche.status },
+				after: { status: input.status },
+				clientAddress
+			},
+			now
+		);
 		return ok();
 	});
 }

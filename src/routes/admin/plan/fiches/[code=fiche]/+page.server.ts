@@ -10,9 +10,16 @@ import {
 import { getDb } from '$lib/server/db/instance';
 import { movedFicheCode } from '$lib/server/http/moved-fiche';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
-import { RETIRE_FIELDS, RetireSchema } from '$lib/schemas/organisation';
+import { setFicheStatus } from '$lib/server/progress/service';
+import {
+	RETIRE_FIELDS,
+	RetireSchema,
+	STATUS_FIELDS,
+	StatusSchema
+} from '$lib/schemas/organisation';
 import { parseFicheForm } from '$lib/schemas/plan-edit';
-import type { Actions, PageServerLoad } from './$types';
+import type { Result } from '$lib/server/result';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'plan.edit');
@@ -23,8 +30,8 @@ export const load: PageServerLoad = async (event) => {
 	}
 	if (!editor.ok) error(editor.status, editor.message);
 	// « ajout »: the fiche was just added (/admin/plan leads here), « abandon »: just abandoned;
-	// « 1 »: a change saved.
-	const saved = (['1', 'ajout', 'abandon'] as const).find(
+	// « statut »: its status set; « 1 »: a change saved.
+	const saved = (['1', 'ajout', 'abandon', 'statut'] as const).find(
 		(v) => v === event.url.searchParams.get('enregistre')
 	);
 	return { ...editor.value, saved: saved ?? null };
@@ -58,6 +65,26 @@ export const actions: Actions = {
 		if (!result.ok) return refusalAnswer(result, parsed.values);
 		redirect(303, `/admin/plan/fiches/${result.value.code}?enregistre=1`);
 	},
+	statut: async (event) => {
+		const admin = await authorize(event, 'plan.edit');
+		const { answer, values, data } = readPostedForm(
+			await event.request.formData(),
+			STATUS_FIELDS,
+			StatusSchema,
+			{ which: 'statut' }
+		);
+		if (answer) return answer;
+		const why = { reason: data.reason, decisionId: data.decision };
+		return actOnFiche(event, values, 'statut', (code) =>
+			setFicheStatus(
+				getDb(),
+				admin,
+				code,
+				{ ...why, status: data.status },
+				safeClientAddress(event)
+			)
+		);
+	},
 	abandonner: async (event) => {
 		const admin = await authorize(event, 'plan.edit');
 		const { answer, values, data } = readPostedForm(
@@ -67,19 +94,30 @@ export const actions: Actions = {
 			{ which: 'abandonner' }
 		);
 		if (answer) return answer;
-		const retire = (code: string) =>
-			retireFiche(
-				getDb(),
-				admin,
-				code,
-				{ version: data.version, reason: data.reason, decisionId: data.decision },
-				safeClientAddress(event)
-			);
-		let code = event.params.code;
-		let result = await retire(code);
-		const moved = !result.ok && result.status === 404 ? await movedFicheCode(event) : null;
-		if (moved) result = await retire((code = moved));
-		if (!result.ok) return refusalAnswer(result, values);
-		redirect(303, `/admin/plan/fiches/${code}?enregistre=abandon`);
+		const why = { reason: data.reason, decisionId: data.decision };
+		return actOnFiche(event, values, 'abandon', (code) =>
+			retireFiche(getDb(), admin, code, { ...why, version: data.version }, safeClientAddress(event))
+		);
 	}
 };
+
+/** One of the page's acts on the fiche of code `code`. */
+type FicheAct = (code: string) => Promise<Result>;
+
+/**
+ * Runs one of the page's acts on the fiche — under its new code when it moved since the page was
+ * opened — then leads back to its page, which says `done`; a refusal keeps what was typed.
+ */
+async function actOnFiche(
+	event: RequestEvent,
+	values: Record<string, string>,
+	done: 'statut' | 'abandon',
+	act: FicheAct
+) {
+	let code = event.params.code!;
+	let result = await act(code);
+	const moved = !result.ok && result.status === 404 ? await movedFicheCode(event) : null;
+	if (moved) result = await act((code = moved));
+	if (!result.ok) return refusalAnswer(result, values);
+	redirect(303, `/admin/plan/fiches/${code}?enregistre=${done}`);
+}
