@@ -405,8 +405,43 @@ describe('campaigns', () => {
 			.where('action', '=', 'campaign.closed')
 			.execute();
 		expect(journal.map((j) => j.summary)).toEqual([
-			'Campagne « Bilan 2026 » close avant son échéance du 1er\u00a0avril\u00a02026'
+			// Its opening mails had not left: no sender runs here.
+			expect.stringMatching(
+				/^Campagne « Bilan 2026 » close avant son échéance du 1er\u00a0avril\u00a02026 ; \d+\u00a0courriels en attente annulés$/
+			)
 		]);
+	});
+
+	it('closed before its opening mails left (relay down): they are cancelled, said so, those of another campaign go', async () => {
+		const id = await open();
+		const kept = await open('2026-04-15', '-3');
+		const closing = await closeCampaign(db, admin, id, null, Date.parse('2026-03-10T10:00:00Z'));
+		expect(closing.ok).toBe(true);
+		const rows = await db
+			.selectFrom('mail_outbox')
+			.select(['campaign_id', 'status', 'last_error'])
+			.where('kind', '=', 'campaign')
+			.execute();
+		expect(rows.filter((r) => r.campaign_id === id).length).toBeGreaterThan(0);
+		for (const row of rows)
+			expect(row).toEqual(
+				row.campaign_id === id
+					? {
+							campaign_id: id,
+							status: 'cancelled',
+							last_error: 'Non envoyé : la campagne a été close avant le départ du message.'
+						}
+					: { campaign_id: kept, status: 'pending', last_error: null }
+			);
+		const cancelled = rows.filter((r) => r.campaign_id === id).length;
+		const [summary] = await db
+			.selectFrom('audit_event')
+			.select('summary')
+			.where('action', '=', 'campaign.closed')
+			.execute();
+		expect(summary!.summary).toMatch(
+			new RegExp(` ; ${cancelled}\u00a0courriels en attente annulés$`)
+		);
 	});
 
 	it('keeps a closed campaign’s figures as they were when it was closed', async () => {

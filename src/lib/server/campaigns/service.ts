@@ -5,6 +5,7 @@ import { protectFormula } from '../csv';
 import type { Sheet } from '../spreadsheet';
 import { campaignMail } from '../mail/messages';
 import { queueNotification } from '../mail/outbox';
+import { cancelCampaignMail, tieToCampaign } from '../mail/outbox-repository';
 import { activeRecipients, organisationReceives } from '../mail/preferences-repository';
 import { ok, refuse, type Result } from '../result';
 import { LATEST_REMINDER_DAYS, parseReminderDays } from '../../schemas/campaign';
@@ -96,13 +97,13 @@ function byOrganisation<T extends { organisationId: number }>(pairs: T[]): Map<n
 async function mailOrganisation(
 	db: Executor,
 	organisationId: number,
-	campaign: { title: string; deadline: string },
+	campaign: { id: number; title: string; deadline: string },
 	fiches: { code: string; ficheTitle: string }[],
 	reminder: number | null,
 	now: number
 ): Promise<void> {
-	for (const person of await activeRecipients(db, { organisationId }))
-		await queueNotification(
+	for (const person of await activeRecipients(db, { organisationId })) {
+		const queued = await queueNotification(
 			db,
 			reminder === null ? 'campaign' : 'reminder',
 			'reminders',
@@ -115,6 +116,8 @@ async function mailOrganisation(
 			),
 			now
 		);
+		if (queued !== null) await tieToCampaign(db, queued, campaign.id);
+	}
 }
 
 /**
@@ -203,7 +206,7 @@ export async function openCampaign(
 		// opening mail asks only for the others (an organisation with none is not written to).
 		const asked = pairs.filter((p) => !answered(stateOf(p)));
 		for (const [organisationId, fiches] of byOrganisation(asked))
-			await mailOrganisation(trx, organisationId, input, fiches, null, now);
+			await mailOrganisation(trx, organisationId, { ...input, id }, fiches, null, now);
 		await recordAudit(trx, {
 			actor: admin,
 			action: 'campaign.opened',
@@ -239,12 +242,18 @@ export async function closeCampaign(
 				`Cette campagne a déjà été close${campaign.closedByName ? ` par ${campaign.closedByName}` : ''}.`
 			);
 		await keepCampaignOutcome(trx, id, pairs);
+		// Its opening or reminders still waiting for the relay no longer ask anything.
+		const cancelled = await cancelCampaignMail(
+			trx,
+			id,
+			'Non envoyé : la campagne a été close avant le départ du message.'
+		);
 		const ended = campaign.deadline < parisDate(new Date(now));
 		await recordAudit(trx, {
 			actor: admin,
 			action: 'campaign.closed',
 			target: { type: 'campagne', id },
-			summary: `Campagne « ${campaign.title} » close ${ended ? 'après' : 'avant'} son échéance du ${formatDate(campaign.deadline)}${ended ? ' (ses rappels de relance s’arrêtent)' : ''}`,
+			summary: `Campagne « ${campaign.title} » close ${ended ? 'après' : 'avant'} son échéance du ${formatDate(campaign.deadline)}${ended ? ' (ses rappels de relance s’arrêtent)' : ''}${cancelled > 0 ? ` ; ${pluralize(cancelled, 'courriel en attente annulé', 'courriels en attente annulés')}` : ''}`,
 			clientAddress
 		});
 		return ok();

@@ -386,6 +386,8 @@ export interface MailOutboxTable {
 	one_time_link: string | null;
 	/** When that link stops working (ms): the message is not sent after it (migration 2026_12_07). */
 	link_expires_at: number | null;
+	/** The campaign it opens or reminds of (migration 2026_12_11): cancelled when it closes first. */
+	campaign_id: number | null;
 	status: MailStatus;
 	attempts: Generated<number>;
 	next_attempt_at: number;

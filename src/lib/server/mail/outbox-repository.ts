@@ -325,6 +325,33 @@ export async function markCancelled(db: Executor, id: number, reason: string): P
 		.execute();
 }
 
+/** Ties a queued message to the campaign it opens or reminds of. */
+export async function tieToCampaign(db: Executor, id: number, campaignId: number): Promise<void> {
+	await db
+		.updateTable('mail_outbox')
+		.set({ campaign_id: campaignId })
+		.where('id', '=', id)
+		.execute();
+}
+
+/**
+ * A campaign closed: its messages not yet handed to the relay are cancelled with `reason` (one
+ * being handed over at that moment goes). How many.
+ */
+export async function cancelCampaignMail(
+	db: Executor,
+	campaignId: number,
+	reason: string
+): Promise<number> {
+	const result = await db
+		.updateTable('mail_outbox')
+		.set({ status: 'cancelled', last_error: reason })
+		.where('campaign_id', '=', campaignId)
+		.where('status', '=', 'pending')
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}
+
 /**
  * At start-up: a message still `sending` was being handed to the relay when the process died. It
  * may or may not have been delivered; it is never sent again (at-most-once) and shows as
