@@ -781,6 +781,86 @@ describe('a form refused for its fields, its update changed meanwhile', () => {
 	});
 });
 
+describe('what a partner can repeat at will stays bounded in the journal (security probe)', () => {
+	const journalRows = async () =>
+		Number(
+			(
+				await db
+					.selectFrom('audit_event')
+					.select((eb) => eb.fn.countAll<number>().as('n'))
+					.executeTakeFirstOrThrow()
+			).n
+		);
+
+	it('bounds « replace » of a submitted update, then submit, as withdrawals are', async () => {
+		const id = await created(cdg, '9-1');
+		let version = 1;
+		for (let n = 0; n < WITHDRAWALS_PER_DAY; n++) {
+			const back = await saveProgressUpdate(
+				db,
+				cdg,
+				'9-1',
+				id,
+				progressInput({ intent: 'replace', version, done: `Essai ${n}` }),
+				null
+			);
+			expect(back).toMatchObject({ ok: true, value: { state: 'draft' } });
+			const again = await saveProgressUpdate(
+				db,
+				cdg,
+				'9-1',
+				id,
+				progressInput({ intent: 'submit', version: version + 1, done: `Essai ${n}` }),
+				null
+			);
+			expect(again.ok).toBe(true);
+			version += 2;
+		}
+		const refused = await saveProgressUpdate(
+			db,
+			cdg,
+			'9-1',
+			id,
+			progressInput({ intent: 'replace', version, done: 'Encore' }),
+			null
+		);
+		expect(refused).toMatchObject({ ok: false, status: 429 });
+		expect((await findProgressUpdate(db, id))!.state).toBe('submitted');
+		// A withdrawal is refused too: the two share one count.
+		expect(await withdrawProgressUpdate(db, cdg, id, version, null)).toMatchObject({
+			ok: false,
+			status: 429
+		});
+	});
+
+	it('writes nothing for a draft saved again unchanged, and says so; a change is saved', async () => {
+		const draft = progressInput({ intent: 'draft' });
+		const first = await saveProgressUpdate(db, cdg, '9-1', null, draft, null);
+		if (!first.ok) throw new Error(first.message);
+		const rows = await journalRows();
+		for (let n = 0; n < 5; n++)
+			expect(
+				await saveProgressUpdate(db, cdg, '9-1', first.value.id, { ...draft, version: 1 }, null)
+			).toEqual({
+				ok: true,
+				value: { id: first.value.id, state: 'draft', duplicate: false, unchanged: true }
+			});
+		expect(await journalRows()).toBe(rows);
+		expect((await findProgressUpdate(db, first.value.id))!.version).toBe(1);
+		const changed = await saveProgressUpdate(
+			db,
+			cdg,
+			'9-1',
+			first.value.id,
+			{ ...draft, version: 1, progress: 31 },
+			null
+		);
+		expect(changed).toMatchObject({ ok: true, value: { state: 'draft', duplicate: false } });
+		expect(changed.ok && changed.value.unchanged).toBeFalsy();
+		expect(await journalRows()).toBe(rows + 1);
+	});
+});
+
 describe('setFicheStatus', () => {
 	const suspend = (code: string, decisionId: number | null = null, user = admin) =>
 		setFicheStatus(

@@ -41,6 +41,8 @@ export interface Saved {
 	id: number;
 	state: UpdateState;
 	duplicate: boolean;
+	/** A draft saved again as it was: nothing written, nothing journaled. */
+	unchanged?: boolean;
 }
 
 const FIELD_LABELS = {
@@ -95,6 +97,21 @@ function compare(
 		});
 	}
 	return rows;
+}
+
+/** Whether what was typed is the stored update, to the last decimal (not as the screen shows it). */
+function sameContent(current: ProgressUpdateRecord, input: ProgressInput): boolean {
+	const fields = ['reportedOn', 'status', 'progress', 'done', 'nextSteps', 'difficulties'] as const;
+	const measured = (list: Measured[]) =>
+		JSON.stringify(
+			list
+				.map((m) => [m.indicatorId, m.measuredOn, m.value, m.comment ?? null])
+				.sort((a, b) => Number(a[0]) - Number(b[0]))
+		);
+	return (
+		fields.every((f) => current[f] === input[f]) &&
+		measured(current.measurements) === measured(input.measurements)
+	);
 }
 
 /**
@@ -403,6 +420,14 @@ async function save(
 		);
 	}
 	const saved: UpdateState = replacing ? 'draft' : state;
+	// A draft saved again as it is (a partner's loop of saves was 40 journal rows, kept for ever).
+	if (saved === 'draft' && current.state === 'draft' && sameContent(current, input))
+		return ok({ id: current.id, state: saved, duplicate: false, unchanged: true });
+	// « Replace » takes a submitted update back to draft, as a withdrawal does: the same bound, so
+	// that a loop of it and submit cannot fill the journal (security probe).
+	const withdrawing = replacing && current.state === 'submitted';
+	if (withdrawing && (await withdrawalsSpent(trx, user, now)))
+		return refuse(429, WITHDRAWALS_SPENT_MESSAGE);
 	const written = await updateProgressFields(trx, current.id, current.version, {
 		...input,
 		state: saved,
@@ -422,7 +447,11 @@ async function save(
 		trx,
 		{
 			actor: user,
-			action: saved === 'submitted' ? 'update.submitted' : 'update.saved',
+			action: withdrawing
+				? 'update.withdrawn'
+				: saved === 'submitted'
+					? 'update.submitted'
+					: 'update.saved',
 			target: { type: 'suivi', id: current.id },
 			summary: replacing
 				? `Mise à jour de la fiche ${fiche.code} enregistrée en brouillon (version ${current.version + 1}) à la place de la version ${current.version}${current.updatedByName ? ` ${ofName(current.updatedByName)}` : ''}, en connaissance de cause`
@@ -441,8 +470,19 @@ async function save(
 	return ok({ id: current.id, state: saved, duplicate: false });
 }
 
-/** Withdrawals a partner account may make in a day (in Paris). */
+/** Withdrawals a partner account may make in a day (in Paris), « replace » of a submitted one included. */
 export const WITHDRAWALS_PER_DAY = 20;
+
+const WITHDRAWALS_SPENT_MESSAGE = `Vous avez déjà repris ${WITHDRAWALS_PER_DAY} mises à jour soumises aujourd’hui : celle-ci reste soumise à Lot numérique. Pour la corriger, demandez à l’équipe de vous la renvoyer.`;
+
+/**
+ * Whether the account has taken back WITHDRAWALS_PER_DAY submitted updates today: each withdrawal
+ * and the submission after it is a row of the journal, which keeps them; a loop of the two would
+ * fill it (security probe). Read in the transaction that writes the next one.
+ */
+async function withdrawalsSpent(trx: Executor, user: User, now: Date): Promise<boolean> {
+	return (await countTodaysActions(trx, user.id, 'update.withdrawn', now)) >= WITHDRAWALS_PER_DAY;
+}
 
 /**
  * A partner takes their organisation's submitted update back to draft, until staff have acted on
@@ -475,13 +515,7 @@ export async function withdrawProgressUpdate(
 		}
 		if (update.version !== version)
 			return refuse(409, 'Cette mise à jour a changé depuis l’ouverture de la page : relisez-la.');
-		// Each withdrawal and each submission after it is a row of the journal, which keeps them: a
-		// loop of the two would fill it (security probe). Far more than anyone withdraws in a day.
-		if ((await countTodaysActions(trx, user.id, 'update.withdrawn', now)) >= WITHDRAWALS_PER_DAY)
-			return refuse(
-				429,
-				`Vous avez déjà retiré ${WITHDRAWALS_PER_DAY} mises à jour aujourd’hui : celle-ci reste soumise à Lot numérique. Pour la corriger, demandez à l’équipe de vous la renvoyer.`
-			);
+		if (await withdrawalsSpent(trx, user, now)) return refuse(429, WITHDRAWALS_SPENT_MESSAGE);
 		await withdrawUpdate(trx, update.id, update.version, user.id, now.toISOString());
 		await recordAudit(
 			trx,

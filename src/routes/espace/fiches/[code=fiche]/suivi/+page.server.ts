@@ -128,11 +128,11 @@ export const actions: Actions = {
 			if (result.status === 404) error(404, result.message);
 			return refusalAnswer(result, typedValues(form));
 		}
-		const { id, state, duplicate } = result.value;
+		const { id, state, duplicate, unchanged } = result.value;
 		if (state === 'draft' || state === 'returned')
 			redirect(
 				303,
-				`/espace/fiches/${code}/suivi?brouillon=${id}&enregistre=${duplicate ? 'deja' : '1'}`
+				`/espace/fiches/${code}/suivi?brouillon=${id}&enregistre=${unchanged ? 'inchange' : duplicate ? 'deja' : '1'}`
 			);
 		if (state === 'validated') redirect(303, `/espace/suivis/${id}`);
 		redirect(303, `/espace?soumis=${id}${duplicate ? '&deja=1' : ''}`);
