@@ -203,7 +203,8 @@ const rows = (): Row[] => [
 	['GET', '/admin/campagnes/999999/suivi.csv', null, [303, 403, 403, 403, 404]],
 	['GET', '/admin/campagnes/999999/suivi.xlsx', null, [303, 403, 403, 403, 404]],
 	['POST', '/admin/campagnes/999999?/close', { confirm: 'oui' }, [303, 403, 403, 403, 404]],
-	['POST', `/commission/seances/${openSitting}?/convene`, {}, [303, 403, 403, 200, 200]],
+	// The member's convocation goes; the admin's, right after with nothing changed, is refused.
+	['POST', `/commission/seances/${openSitting}?/convene`, {}, [303, 403, 403, 200, 409]],
 	['POST', '/admin/utilisateurs?/revoke', { userId: '999999' }, [303, 403, 403, 403, 404]],
 	['GET', '/mot-de-passe-oublie', null, [200, 200, 200, 200, 200]],
 	['POST', '/mot-de-passe-oublie', { email: 'pas-une-adresse' }, [400, 400, 400, 400, 400]],

@@ -147,7 +147,13 @@ export function sittingConvenedMail(
 	sitting: { id: number; title: string; heldOn: string; startsAt: string | null; place: string },
 	agenda: { code: string | null; title: string }[],
 	member: boolean,
-	earlier: { heldOn: string; startsAt: string | null; place: string } | null = null
+	/** The convocation it replaces: what it announced, and whether the agenda changed since. */
+	earlier: {
+		heldOn: string;
+		startsAt: string | null;
+		place: string;
+		agendaChanged: boolean;
+	} | null = null
 ): Notification {
 	const moved =
 		earlier !== null &&
@@ -159,7 +165,9 @@ export function sittingConvenedMail(
 			? `La séance prévue ${formatSittingMoment(earlier)} (${earlier.place}) est déplacée : cette convocation remplace la précédente.`
 			: elsewhere
 				? `La séance change de lieu (elle était prévue à ${earlier.place}) : cette convocation remplace la précédente.`
-				: 'L’ordre du jour a changé depuis la précédente convocation, que celle-ci remplace.';
+				: earlier.agendaChanged
+					? 'L’ordre du jour a changé depuis la précédente convocation, que celle-ci remplace.'
+					: 'Cette convocation remplace la précédente.';
 	return {
 		subject: `Commission des usages numériques : séance du ${formatDate(sitting.heldOn)}${moved ? ' (nouvelle date)' : elsewhere ? ' (nouveau lieu)' : earlier ? ' (convocation mise à jour)' : ''}`,
 		greeting: hello(user.name),
@@ -207,6 +215,23 @@ export function sittingCancelledMail(
 		paragraphs: [
 			`La séance « ${sitting.title} » de la commission des usages numériques, prévue ${formatSittingMoment(sitting)} (${sitting.place}) et annoncée par sa convocation, est annulée.`,
 			'Les liens de sa convocation ne mènent plus nulle part. Une nouvelle convocation vous parviendra si une autre séance est prévue.'
+		],
+		reason:
+			'Vous recevez ce message parce que cette séance vous avait été annoncée par sa convocation.'
+	};
+}
+
+/** To a partner convened before whose fiches have all left the séance's agenda. */
+export function sittingReleasedMail(
+	user: { name: string },
+	sitting: { title: string; heldOn: string; startsAt: string | null; place: string }
+): Notification {
+	return {
+		subject: `Séance du ${formatDate(sitting.heldOn)} : vos fiches ne sont plus à l’ordre du jour — commission des usages numériques`,
+		greeting: hello(user.name),
+		paragraphs: [
+			`L’ordre du jour de la séance « ${sitting.title} » de la commission des usages numériques, ${formatSittingMoment(sitting)} (${sitting.place}), ne comprend plus de fiche de votre organisation : la convocation que vous aviez reçue ne vaut plus, et ses liens ne mènent plus aux dossiers.`,
+			'Une nouvelle convocation vous parviendra si une fiche de votre organisation est inscrite à une séance.'
 		],
 		reason:
 			'Vous recevez ce message parce que cette séance vous avait été annoncée par sa convocation.'

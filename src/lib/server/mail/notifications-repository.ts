@@ -99,6 +99,15 @@ export interface ConvenedFacts {
 	place: string;
 }
 
+/**
+ * What the last convocation announced (`convened_as`): the facts, and, since 2026-12-05, its agenda
+ * (one line per point) and the accounts it was written to. Older rows have the facts only.
+ */
+export interface Convened extends ConvenedFacts {
+	agenda?: string[];
+	recipients?: number[];
+}
+
 /** A sitting's agenda, in order: its fiches (`ficheId`, `code`) and its free points (title only). */
 export async function agendaOfSitting(
 	db: Executor,
@@ -153,7 +162,7 @@ export async function markSittingConvened(
 	db: Executor,
 	sittingId: number,
 	at: number,
-	facts: ConvenedFacts
+	facts: Convened
 ) {
 	await db
 		.updateTable('commission_session')

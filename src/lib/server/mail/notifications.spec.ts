@@ -8,6 +8,7 @@ import {
 	addAgendaFiches,
 	createSitting,
 	deleteSitting,
+	removeAgendaItem,
 	updateSitting
 } from '../commission/service';
 import { findSitting } from '../commission/repository';
@@ -237,9 +238,17 @@ describe('notifications', () => {
 		expect(
 			(await deliver()).filter((m) => m.envelopeTo[0] === 'claude@commission.fr')
 		).toHaveLength(1);
-		// The page read again shows when it left: sent again on purpose, it goes.
+		// The page read again shows when it left: sent again with nothing changed, refused (a
+		// script posting it in a loop wrote one message per person and press).
 		const sent = (await findSitting(db, id))!.convenedAt;
 		expect(sent).toBe(clock);
+		const unchanged = await conveneSitting(db, member, id, null, clock + 60_000, sent);
+		expect(unchanged).toMatchObject({ ok: false, status: 409 });
+		expect(!unchanged.ok && unchanged.message).toMatch(
+			/^Rien n’a changé depuis la convocation du /
+		);
+		// Its agenda changed: sent again on purpose, it goes, and says so.
+		await addAgendaFiches(db, member, id, ['5-1'], null);
 		expect((await conveneSitting(db, member, id, null, clock + 60_000, sent)).ok).toBe(true);
 		clock += 120_000;
 		const again = await deliver();
@@ -286,12 +295,110 @@ describe('notifications', () => {
 		await addAgendaFiches(db, member, created.value.id, ['9-1'], null);
 		expect(await conveneSitting(db, member, created.value.id, null, clock)).toEqual({
 			ok: true,
-			value: { members: 0, partners: 2, optedOut: 1 }
+			value: { members: 0, partners: 2, optedOut: 1, released: 0 }
 		});
 		expect((await deliver()).map((m) => m.envelopeTo[0]).sort()).toEqual([
 			'chloe@cdg46.fr',
 			'paul@cdg46.fr'
 		]);
+	});
+
+	it('tells a convened partner whose fiches left the agenda, and writes the cancellation to them too', async () => {
+		const created = await createSitting(
+			db,
+			member,
+			{ heldOn: '2026-03-01', startsAt: null, place: 'Cahors', title: 'Séance' },
+			null
+		);
+		if (!created.ok) throw new Error('no sitting');
+		const id = created.value.id;
+		await addAgendaFiches(db, member, id, ['9-1'], null);
+		await conveneSitting(db, member, id, null, clock);
+		await deliver();
+		const [item] = await db
+			.selectFrom('agenda_item')
+			.select('id')
+			.where('session_id', '=', id)
+			.execute();
+		expect((await removeAgendaItem(db, member, id, item!.id, null)).ok).toBe(true);
+		await addAgendaFreeItem(db, member, id, 'Questions diverses', null);
+		const sent = (await findSitting(db, id))!.convenedAt;
+		expect(await conveneSitting(db, member, id, null, clock, sent)).toEqual({
+			ok: true,
+			value: { members: 1, partners: 0, optedOut: 0, released: 2 }
+		});
+		const told = await deliver();
+		const released = told.filter((m) => m.envelopeTo[0] !== 'claude@commission.fr');
+		expect(released.map((m) => m.envelopeTo[0]).sort()).toEqual([
+			'chloe@cdg46.fr',
+			'paul@cdg46.fr'
+		]);
+		expect(released[0]!.mail.subject).toBe(
+			'Séance du 1er\u00a0mars\u00a02026 : vos fiches ne sont plus à l’ordre du jour — commission des usages numériques'
+		);
+		expect(released[0]!.mail.text).toContain('la convocation que vous aviez reçue ne vaut plus');
+		// Cancelled now: everyone its convocations reached is told, the partners included.
+		await conveneSitting(db, member, id, null, clock, (await findSitting(db, id))!.convenedAt);
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
+		expect((await deliver()).map((m) => m.envelopeTo[0]).sort()).toEqual(['claude@commission.fr']);
+	});
+
+	it('writes the cancellation to a partner convened whose fiche left the agenda without a new convocation', async () => {
+		const created = await createSitting(
+			db,
+			member,
+			{ heldOn: '2026-03-01', startsAt: null, place: 'Cahors', title: 'Séance' },
+			null
+		);
+		if (!created.ok) throw new Error('no sitting');
+		const id = created.value.id;
+		await addAgendaFiches(db, member, id, ['9-1'], null);
+		await addAgendaFreeItem(db, member, id, 'Questions diverses', null);
+		await conveneSitting(db, member, id, null, clock);
+		await deliver();
+		const [item] = await db
+			.selectFrom('agenda_item')
+			.select('id')
+			.where('session_id', '=', id)
+			.where('fiche_id', 'is not', null)
+			.execute();
+		expect((await removeAgendaItem(db, member, id, item!.id, null)).ok).toBe(true);
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
+		expect((await deliver()).map((m) => m.envelopeTo[0]).sort()).toEqual([
+			'chloe@cdg46.fr',
+			'claude@commission.fr',
+			'paul@cdg46.fr'
+		]);
+	});
+
+	it('writes again only to those newly concerned when the séance and its agenda are as announced', async () => {
+		const created = await createSitting(
+			db,
+			member,
+			{ heldOn: '2026-03-01', startsAt: null, place: 'Cahors', title: 'Séance' },
+			null
+		);
+		if (!created.ok) throw new Error('no sitting');
+		const id = created.value.id;
+		await addAgendaFreeItem(db, member, id, 'Bilan de l’année', null);
+		await conveneSitting(db, member, id, null, clock);
+		expect((await deliver()).map((m) => m.envelopeTo[0])).toEqual(['claude@commission.fr']);
+		await createTestUser(db, {
+			email: 'nadia@commission.fr',
+			name: 'Nadia Commission',
+			role: 'commission'
+		});
+		const sent = (await findSitting(db, id))!.convenedAt;
+		expect(await conveneSitting(db, member, id, null, clock, sent)).toMatchObject({
+			ok: true,
+			value: { members: 1, partners: 0 }
+		});
+		const [first] = await deliver();
+		expect(first!.envelopeTo).toEqual(['nadia@commission.fr']);
+		// Her first convocation: it replaces nothing.
+		expect(first!.mail.subject).toBe(
+			'Commission des usages numériques : séance du 1er\u00a0mars\u00a02026'
+		);
 	});
 
 	it('writes its cancellation to those convened when a séance is deleted, and only then', async () => {

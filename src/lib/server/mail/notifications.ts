@@ -8,12 +8,14 @@ import {
 	sittingCancelledMail,
 	sittingClosedMail,
 	sittingConvenedMail,
+	sittingReleasedMail,
 	submissionsDigest,
 	type Notification
 } from './messages';
 import {
 	agendaOfSitting,
 	findSittingForNotice,
+	type Convened,
 	type ConvenedFacts,
 	findUpdateForNotice,
 	lastDigestAt,
@@ -106,9 +108,15 @@ async function sittingAudience(db: Executor, sittingId: number) {
 	return { agenda, partners: [...partners.values()], members };
 }
 
+/** A point of the agenda as a convocation announces it: compared with the next one's. */
+const agendaLine = (a: { code: string | null; title: string }) => `${a.code ?? '·'} ${a.title}`;
+
 /**
  * « Convoquer » : mails the commission's members the agenda (its fiches with links to their review
- * files, and its free points), and the partners whose fiches are on it (their fiches only).
+ * files, and its free points), and the partners whose fiches are on it (their fiches only). Sent
+ * again, it writes to everyone when the séance or its agenda changed (saying what changed), only to
+ * those not yet convened when only the people did, and tells a partner whose fiches have all left
+ * the agenda that its convocation no longer holds; nothing changed, it is refused.
  */
 export async function conveneSitting(
 	db: Db,
@@ -118,7 +126,7 @@ export async function conveneSitting(
 	now = Date.now(),
 	/** When the page showed the last convocation as sent (null: never); undefined: not checked. */
 	shownConvenedAt?: number | null
-): Promise<Result<{ members: number; partners: number; optedOut: number }>> {
+): Promise<Result<{ members: number; partners: number; optedOut: number; released: number }>> {
 	return db.transaction().execute(async (trx) => {
 		const sitting = await findSittingForNotice(trx, sittingId);
 		if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
@@ -136,8 +144,8 @@ export async function conveneSitting(
 				`La convocation est partie le ${formatMoment(sitting.convenedAt)}, après l’ouverture de cette page (un autre onglet ou un autre membre) : elle n’a pas été envoyée une seconde fois. Pour l’envoyer de nouveau, appuyez encore sur « Envoyer la convocation ».`
 			);
 		// Those who turned the commission's messages off get none: counted apart, not as convened.
-		const written = { members: 0, partners: 0, optedOut: 0 };
-		const count = (id: number | null, who: 'members' | 'partners') => {
+		const written = { members: 0, partners: 0, optedOut: 0, released: 0 };
+		const count = (id: number | null, who: 'members' | 'partners' | 'released') => {
 			if (id === null) written.optedOut += 1;
 			else written[who] += 1;
 		};
@@ -154,9 +162,27 @@ export async function conveneSitting(
 			startsAt: sitting.startsAt,
 			place: sitting.place
 		};
-		// Convened before: this convocation says what changed since, and that it replaces it.
-		const earlier = sitting.convenedAt === null ? null : announcedFacts(sitting);
-		for (const member of members)
+		const lines = agenda.map(agendaLine);
+		const audience = [...members, ...partners].map((p) => p.id);
+		// Convened before: what it announced, to whom (known since 2026-12-05).
+		const before = sitting.convenedAt === null ? null : announced(sitting);
+		const sameSitting =
+			before !== null &&
+			(['title', 'heldOn', 'startsAt', 'place'] as const).every((f) => before[f] === facts[f]);
+		const agendaChanged =
+			before?.agenda === undefined || before.agenda.join('\n') !== lines.join('\n');
+		const told = new Set(before?.recipients ?? []);
+		// The séance and its agenda as announced: only those not convened yet have anything to read.
+		const onlyNew = sameSitting && !agendaChanged && before?.recipients !== undefined;
+		const released = before?.recipients?.filter((id) => !audience.includes(id)) ?? [];
+		const writeTo = (id: number) => !onlyNew || !told.has(id);
+		if (onlyNew && !audience.some(writeTo) && released.length === 0)
+			return refuse(
+				409,
+				`Rien n’a changé depuis la convocation du ${formatMoment(sitting.convenedAt!)} (ni la séance, ni son ordre du jour, ni les personnes à convoquer) : elle n’a pas été envoyée de nouveau.`
+			);
+		const earlier = before === null || onlyNew ? null : { ...before, agendaChanged };
+		for (const member of members.filter((m) => writeTo(m.id)))
 			count(
 				await queueNotification(
 					trx,
@@ -168,7 +194,7 @@ export async function conveneSitting(
 				),
 				'members'
 			);
-		for (const partner of partners)
+		for (const partner of partners.filter((p) => writeTo(p.id)))
 			count(
 				await queueNotification(
 					trx,
@@ -186,17 +212,32 @@ export async function conveneSitting(
 				),
 				'partners'
 			);
+		// Convened before for fiches no longer on the agenda: their convocation no longer holds.
+		for (const person of await activeRecipients(trx, { userIds: released }))
+			count(
+				await queueNotification(
+					trx,
+					'convened',
+					'commission',
+					person,
+					sittingReleasedMail(person, facts),
+					now
+				),
+				'released'
+			);
 		await markSittingConvened(trx, sittingId, now, {
 			title: facts.title,
 			heldOn: facts.heldOn,
 			startsAt: facts.startsAt,
-			place: facts.place
+			place: facts.place,
+			agenda: lines,
+			recipients: audience
 		});
 		await recordAudit(trx, {
 			actor: user,
 			action: 'session.convened',
 			target: { type: 'séance', id: sittingId },
-			summary: `Convocation ${mailIsRelayed() ? 'envoyée' : 'écrite (pas de serveur de courrier : gardée sans être envoyée)'} pour la séance du ${formatDate(sitting.heldOn)} : ${pluralize(written.members, 'membre', 'membres')}, ${pluralize(written.partners, 'partenaire', 'partenaires')}${written.optedOut > 0 ? ` (${pluralize(written.optedOut, 'personne désabonnée', 'personnes désabonnées')})` : ''}`,
+			summary: `Convocation ${mailIsRelayed() ? 'envoyée' : 'écrite (pas de serveur de courrier : gardée sans être envoyée)'} pour la séance du ${formatDate(sitting.heldOn)} : ${pluralize(written.members, 'membre', 'membres')}, ${pluralize(written.partners, 'partenaire', 'partenaires')}${onlyNew ? ' (nouvellement concernés)' : ''}${written.released > 0 ? `, ${pluralize(written.released, 'partenaire prévenu', 'partenaires prévenus')} que ses fiches n’y sont plus` : ''}${written.optedOut > 0 ? ` (${pluralize(written.optedOut, 'personne désabonnée', 'personnes désabonnées')})` : ''}`,
 			clientAddress
 		});
 		return ok(written);
@@ -207,23 +248,26 @@ export async function conveneSitting(
  * The séance as its last convocation announced it (`convened_as`); a séance convened before that
  * was recorded announced what it holds still.
  */
-function announcedFacts<T extends ConvenedFacts & { convenedAs: string | null }>(
-	sitting: T
-): ConvenedFacts {
-	return sitting.convenedAs ? (JSON.parse(sitting.convenedAs) as ConvenedFacts) : sitting;
+function announced<T extends ConvenedFacts & { convenedAs: string | null }>(sitting: T): Convened {
+	return sitting.convenedAs ? (JSON.parse(sitting.convenedAs) as Convened) : sitting;
 }
 
-/** One message to each member and concerned partner of a séance, once each. */
+/**
+ * One message to each member and concerned partner of a séance, and to `also` (accounts its last
+ * convocation reached), once each.
+ */
 async function notifySittingAudience(
 	db: Executor,
 	sittingId: number,
 	kind: string,
 	mail: (person: { name: string }) => Notification,
-	now: number
+	now: number,
+	also: number[] = []
 ): Promise<number> {
 	const { partners, members } = await sittingAudience(db, sittingId);
+	const convened = await activeRecipients(db, { userIds: also });
 	const seen = new Set<number>();
-	for (const person of [...members, ...partners]) {
+	for (const person of [...members, ...partners, ...convened]) {
 		if (seen.has(person.id)) continue;
 		seen.add(person.id);
 		await queueNotification(db, kind, 'commission', person, mail(person), now);
@@ -251,7 +295,8 @@ export async function notifySittingClosed(
 
 /**
  * In the deletion's transaction, before its agenda goes: a séance already convened tells those its
- * convocation reached (members, partners of the fiches on its agenda) that it will not take place.
+ * convocation reached (members, partners of the fiches on its agenda, and those it reached whose
+ * fiches left it since) that it will not take place.
  * How many were told; none when it was never convened.
  */
 export async function notifySittingCancelled(
@@ -263,12 +308,13 @@ export async function notifySittingCancelled(
 	if (!sitting || sitting.convenedAt === null) return 0;
 	// The séance as its convocation announced it: moved since without a new convocation, its new
 	// day was never told.
-	const announced = announcedFacts(sitting);
+	const told = announced(sitting);
 	return notifySittingAudience(
 		db,
 		sittingId,
 		'cancelled',
-		(person) => sittingCancelledMail(person, announced),
-		now
+		(person) => sittingCancelledMail(person, told),
+		now,
+		told.recipients
 	);
 }

@@ -201,15 +201,12 @@ export const actions: Actions = {
 			c.id,
 			c.address,
 			Date.now(),
-			shown === ''
-				? null
-				: typeof shown === 'string' && /^\d{1,15}$/.test(shown)
-					? Number(shown)
-					: undefined
+			// Left out or unreadable: as a page that showed none (refused once one has left).
+			typeof shown === 'string' && /^\d{1,15}$/.test(shown) ? Number(shown) : null
 		);
 		if (!result.ok) return refusal(result);
-		const { members, partners, optedOut } = result.value;
-		const to = `${pluralize(members, 'membre', 'membres')} de la commission et ${pluralize(partners, 'partenaire concerné', 'partenaires concernés')}`;
+		const { members, partners, optedOut, released } = result.value;
+		const to = `${pluralize(members, 'membre', 'membres')} de la commission et ${pluralize(partners, 'partenaire concerné', 'partenaires concernés')}${released > 0 ? `, et ${pluralize(released, 'partenaire dont les fiches ne sont plus à l’ordre du jour', 'partenaires dont les fiches ne sont plus à l’ordre du jour')}` : ''}`;
 		const left =
 			optedOut === 0
 				? ''
