@@ -521,17 +521,34 @@ export async function setSittingState(
 		.execute();
 }
 
-/** The fiches of these codes, in the plan's order (2-1 before 10-1), as an agenda lists them. */
+/**
+ * The fiches of these codes, in the plan's order (2-1 before 10-1), as an agenda lists them, with
+ * when each was added to the plan (null: adopted with it).
+ */
 export async function findFicheIdsByCode(db: Executor, codes: string[]) {
 	if (codes.length === 0) return [];
 	return db
 		.selectFrom('fiche')
 		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
-		.select(['fiche.id', 'fiche.code'])
+		.select((eb) => ['fiche.id', 'fiche.code', ficheAddedAt(eb.ref('fiche.id')).as('addedAt')])
 		.where('fiche.code', 'in', codes)
 		.orderBy('objective.number')
 		.orderBy('fiche.number')
 		.execute();
+}
+
+/** The fiches on a sitting's agenda that were added to the plan after it was adopted, and when. */
+export async function listAgendaFicheAdditions(
+	db: Executor,
+	sittingId: number
+): Promise<{ code: string; addedAt: string }[]> {
+	const rows = await db
+		.selectFrom('agenda_item')
+		.innerJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+		.select((eb) => ['fiche.code', ficheAddedAt(eb.ref('fiche.id')).as('addedAt')])
+		.where('agenda_item.session_id', '=', sittingId)
+		.execute();
+	return rows.flatMap((r) => (r.addedAt === null ? [] : [{ code: r.code, addedAt: r.addedAt }]));
 }
 
 export async function listAgendaFicheIds(db: Executor, sittingId: number): Promise<Set<number>> {
@@ -595,13 +612,14 @@ export async function deleteAgendaItem(db: Executor, itemId: number): Promise<vo
 	await db.deleteFrom('agenda_item').where('id', '=', itemId).execute();
 }
 
-/** A member of the commission or of the staff, who may be listed as present. */
+/** A member of the commission or of the staff, who may be listed as present: not disabled. */
 export async function findCommissionMember(db: Executor, userId: number) {
 	return db
 		.selectFrom('user_account')
 		.select(['id', 'name'])
 		.where('id', '=', userId)
 		.where('role', 'in', ['commission', 'admin'])
+		.where('disabled_at', 'is', null)
 		.executeTakeFirst();
 }
 

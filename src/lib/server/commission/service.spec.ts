@@ -8,6 +8,8 @@ import { findFicheByCode } from '../plan/repository';
 import { planHistory } from '../plan/history';
 import { isOpenSitting, listOpenSittings } from '../campaigns/repository';
 import { findSittingForNotice } from '../mail/notifications-repository';
+import { createFiche } from '../authoring/service';
+import { insertAdmin } from '../authoring/testing';
 import {
 	findSitting,
 	listSittingsOfDay,
@@ -613,6 +615,27 @@ describe('a form sent twice', () => {
 		).toMatchObject({ ok: true });
 	});
 
+	it('refuses as present a disabled account, which the list does not offer (security probe)', async () => {
+		const sitting = await heldSittingWith('4-1');
+		const gone = await insertUser(db, {
+			email: 'ancien@commission.fr',
+			name: 'Ancien Membre',
+			role: 'commission',
+			organisationId: null,
+			passwordHash: null
+		});
+		await db
+			.updateTable('user_account')
+			.set({ disabled_at: '2026-06-01T00:00:00.000Z' })
+			.where('id', '=', gone)
+			.execute();
+		expect(await addAttendee(db, member, sitting.id, { userId: gone }, null)).toMatchObject({
+			ok: false,
+			status: 400
+		});
+		expect(await findSitting(db, sitting.id)).toMatchObject({ attendees: [] });
+	});
+
 	it('refuses the same guest or free point a second time, and records the same decision once', async () => {
 		const sitting = await heldSittingWith('4-1');
 		expect(await addAttendee(db, member, sitting.id, { guestName: 'Marie Curie' }, null)).toEqual({
@@ -894,5 +917,49 @@ describe('validation of commission forms', () => {
 			expect(result.success, held_on).toBe(false);
 			expect(result.error?.issues[0]?.message).toMatch(/date/);
 		}
+	});
+});
+
+describe('a séance and a fiche added to the plan after its day (security probe)', () => {
+	it('refuses the fiche on its agenda, and the séance moved to before the fiche was added', async () => {
+		const admin = await insertAdmin(db);
+		const { id: objectiveId } = await db
+			.selectFrom('objective')
+			.select('id')
+			.where('number', '=', 4)
+			.executeTakeFirstOrThrow();
+		const added = await createFiche(
+			db,
+			admin,
+			{ objectiveId, title: 'Une fiche nouvelle', reason: 'Décidée en 2026', decisionId: null },
+			null,
+			new Date('2026-06-10T10:00:00Z')
+		);
+		if (!added.ok) throw new Error(added.message);
+		const code = added.value.code;
+		const early = await newSitting('2026-03-01');
+		const before = await counts();
+		expect(await addAgendaFiches(db, member, early, [code], null)).toEqual({
+			ok: false,
+			status: 409,
+			message: `La fiche ${code} n’a été ajoutée au plan que le 10\u00a0juin\u00a02026 : une séance du 1er\u00a0mars\u00a02026 ne peut pas en décider.`
+		});
+		expect(await counts()).toEqual(before);
+		// The day of its addition is fine; moved to before it, the séance is refused.
+		const later = await newSitting('2026-06-10');
+		expect((await addAgendaFiches(db, member, later, [code], null)).ok).toBe(true);
+		expect(
+			await updateSitting(
+				db,
+				member,
+				later,
+				{ heldOn: '2026-06-09', place: 'Cahors', title: 'Commission des usages numériques' },
+				null
+			)
+		).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: { held_on: expect.stringContaining(`La fiche ${code} n’a été ajoutée`) }
+		});
 	});
 });

@@ -26,6 +26,7 @@ import {
 	insertDecision,
 	insertSitting,
 	isAttending,
+	listAgendaFicheAdditions,
 	listFreeItemTitles,
 	listAttendeeNames,
 	listSittingsOfDay,
@@ -37,7 +38,7 @@ import {
 	updateSittingDetails
 } from './repository';
 
-import { parisToday, shiftDay } from '../../utils/dates';
+import { parisDate, parisToday, shiftDay } from '../../utils/dates';
 import { formatDate, formatSittingMoment, pluralize } from '../../utils/format';
 import { sameWords } from '../../utils/text';
 import { isIsoDate, keepTypedChanges, storedText } from '../../schemas/form';
@@ -114,7 +115,23 @@ export async function sittingDayProblems(
 			held_on: `Une séance se prévoit au plus un an à l’avance, au plus tard le ${formatDate(latest)} : vérifiez l’année.`
 		};
 	const sitting = sittingId === null ? undefined : await findSittingRow(db, sittingId);
-	return sitting?.state === 'held' && heldOn > parisToday(now) ? { held_on: HELD_IN_FUTURE } : {};
+	if (sitting?.state === 'held' && heldOn > parisToday(now)) return { held_on: HELD_IN_FUTURE };
+	const later = sittingId === null ? [] : await listAgendaFicheAdditions(db, sittingId);
+	const early = addedAfter(later, heldOn);
+	return early ? { held_on: early } : {};
+}
+
+/**
+ * Why a séance of `heldOn` cannot take up these fiches: one added to the plan after that day (its
+ * decisions would come before the fiche and its first priority). Null when none is.
+ */
+function addedAfter(fiches: { code: string; addedAt: string | null }[], heldOn: string) {
+	const late = fiches.filter((f) => f.addedAt !== null && parisDate(new Date(f.addedAt)) > heldOn);
+	if (late.length === 0) return null;
+	const [first] = late;
+	return late.length === 1
+		? `La fiche ${first!.code} n’a été ajoutée au plan que le ${formatDate(first!.addedAt!)} : une séance du ${formatDate(heldOn)} ne peut pas en décider.`
+		: `Les fiches ${late.map((f) => f.code).join(', ')} ont été ajoutées au plan après le ${formatDate(heldOn)} : une séance de ce jour ne peut pas en décider.`;
 }
 
 /** How far ahead a séance may be dated. */
@@ -279,6 +296,8 @@ export async function addAgendaFiches(
 		const fiches = await findFicheIdsByCode(trx, distinct);
 		if (fiches.length !== distinct.length)
 			return refuse(400, 'Une des fiches choisies n’existe pas.');
+		const early = addedAfter(fiches, open.value.heldOn);
+		if (early) return refuse(409, early);
 		const present = await listAgendaFicheIds(trx, sittingId);
 		const added: string[] = [];
 		for (const fiche of fiches) {

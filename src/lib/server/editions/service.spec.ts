@@ -1,3 +1,4 @@
+import { appendAgendaItem } from '../commission/repository';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EditionPlanDocumentSchema } from '../../schemas/plan-document';
 import { findUserById, insertUser, type User } from '../auth/users';
@@ -352,7 +353,15 @@ describe('yearly editions', () => {
 			null
 		);
 		if (!sitting.ok) throw new Error('sitting');
-		await addAgendaFiches(db, admin, sitting.value.id, [fiche, '4-1'], null);
+		// Refused since (a séance cannot take up a fiche added after its day): as written before.
+		expect((await addAgendaFiches(db, admin, sitting.value.id, [fiche], null)).ok).toBe(false);
+		await addAgendaFiches(db, admin, sitting.value.id, ['4-1'], null);
+		const { id: ficheId } = await db
+			.selectFrom('fiche')
+			.select('id')
+			.where('code', '=', fiche)
+			.executeTakeFirstOrThrow();
+		await appendAgendaItem(db, sitting.value.id, { ficheId });
 		await changeSittingState(db, admin, sitting.value.id, 'held', null);
 		for (const item of (await findSitting(db, sitting.value.id))!.items)
 			await recordDecision(
