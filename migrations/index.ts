@@ -26,6 +26,7 @@ import * as auditSearchText from './2026_12_09_110000_audit_search_text';
 import * as structureRetired from './2026_12_10_100000_structure_retired';
 import * as sittingConvenedAs from './2026_12_10_110000_sitting_convened_as';
 import * as mailCampaign from './2026_12_11_100000_mail_campaign';
+import * as repairEdited from './2026_12_11_110000_repair_edited';
 
 /**
  * Every migration, by name. A static list rather than a glob so that the same module serves the
@@ -59,5 +60,6 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_12_09_110000_audit_search_text': auditSearchText,
 	'2026_12_10_100000_structure_retired': structureRetired,
 	'2026_12_10_110000_sitting_convened_as': sittingConvenedAs,
-	'2026_12_11_100000_mail_campaign': mailCampaign
+	'2026_12_11_100000_mail_campaign': mailCampaign,
+	'2026_12_11_110000_repair_edited': repairEdited
 };

@@ -144,3 +144,81 @@ describe('2026_12_07_110000_mail_cancelled', () => {
 		await db.destroy();
 	});
 });
+
+describe('2026_12_11_110000_repair_edited', () => {
+	/** Every table, index and trigger as SQLite stores it, but the migrator's own. */
+	const schemaOf = async (db: ReturnType<typeof openDatabase>) =>
+		(
+			await sql<{ type: string; name: string; sql: string | null }>`
+			SELECT type, name, sql FROM sqlite_schema
+			WHERE name NOT LIKE 'kysely_%' AND name NOT LIKE 'sqlite_%' ORDER BY type, name`.execute(db)
+		).rows.map((r) => ({ ...r, sql: r.sql?.replace(/\s+/g, ' ') ?? null }));
+
+	it('brings a database that ran the first versions of edited migrations to a fresh one’s schema, and takes out the secrets they left', async () => {
+		const fresh = openDatabase(':memory:');
+		await new Migrator({
+			db: fresh,
+			provider: { getMigrations: async () => MIGRATIONS }
+		}).migrateToLatest();
+
+		const old = openDatabase(':memory:');
+		const migrator = new Migrator({ db: old, provider: { getMigrations: async () => MIGRATIONS } });
+		await migrator.migrateTo('2026_12_11_100000_mail_campaign');
+		// As the first versions left them.
+		await sql`DROP TABLE mail_sender`.execute(old);
+		await sql`CREATE TABLE mail_sender (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL,
+			process TEXT NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL,
+			lease_until INTEGER NOT NULL) STRICT`.execute(old);
+		await sql`INSERT INTO mail_sender VALUES (1, 'h', 'p', 'host', 12, 0)`.execute(old);
+		await sql`DROP TRIGGER audit_event_no_update`.execute(old);
+		await sql`CREATE TRIGGER audit_event_search_once BEFORE UPDATE OF search_text ON audit_event
+			WHEN OLD.search_text IS NOT NULL
+			BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END`.execute(old);
+		await sql`DROP TRIGGER campaign_work_revision`.execute(old);
+		await sql`INSERT INTO mail_outbox (message_id, kind, recipient, subject, text_body, html_body,
+			status, next_attempt_at, created_at) VALUES ('<m@x>', 'invitation', 'a@b.fr', 'Invitation',
+			'Ouvrez https://portail.test/invitation/(lien-retire).s3cr3tS3cr3t pour choisir',
+			'<a href="https://portail.test/invitation/(lien-retire).s3cr3tS3cr3t">lien</a>', 'sent', 0, 0)`.execute(
+			old
+		);
+		expect(await schemaOf(old)).not.toEqual(await schemaOf(fresh));
+
+		await migrator.migrateToLatest();
+		expect(await schemaOf(old)).toEqual(await schemaOf(fresh));
+		const { rows } = await sql<{
+			text_body: string;
+			html_body: string;
+		}>`SELECT text_body, html_body FROM mail_outbox`.execute(old);
+		expect(JSON.stringify(rows)).not.toContain('s3cr3t');
+		expect(rows[0]!.text_body).toBe(
+			'Ouvrez https://portail.test/invitation/(lien-retire) pour choisir'
+		);
+		// A row's id can no longer be changed with its search text.
+		await sql`INSERT INTO audit_event (occurred_at, actor_label, action, summary)
+			VALUES ('2026-12-05T10:00:00Z', 'système', 'plan.imported', 'Plan importé')`.execute(old);
+		await expect(
+			sql`UPDATE audit_event SET id = id + 1000, search_text = 'x' WHERE search_text IS NULL`.execute(
+				old
+			)
+		).rejects.toThrow(/append-only/);
+		await old.destroy();
+		await fresh.destroy();
+	});
+});
+
+describe('every table', () => {
+	it('is STRICT', async () => {
+		const db = openDatabase(':memory:');
+		await new Migrator({
+			db,
+			provider: { getMigrations: async () => MIGRATIONS }
+		}).migrateToLatest();
+		const { rows } = await sql<{ name: string; strict: number }>`
+			SELECT name, strict FROM pragma_table_list
+			WHERE schema = 'main' AND type = 'table'
+				AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%'`.execute(db);
+		expect(rows.length).toBeGreaterThan(20);
+		expect(rows.filter((r) => r.strict !== 1).map((r) => r.name)).toEqual([]);
+		await db.destroy();
+	});
+});
