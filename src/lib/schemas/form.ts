@@ -122,12 +122,6 @@ export function isIsoDate(value: string): boolean {
 	return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
-/**
- * A text field: at most `max` characters, no control characters, line ends made "\n". Trimmed and
- * required unless told otherwise (the progress form keeps what the partner typed, spaces included,
- * and leaves its texts optional). Messages name the field by `label` (« Le lieu »…), plural when
- * `plural` says so (« Les difficultés contiennent… »); `line`: a title or a name, on one line.
- */
 /** Line breaks as stored: LF (a browser sends CRLF). */
 function unixLineBreaks(value: string): string {
 	return value.replace(/\r\n?/g, '\n');
@@ -138,6 +132,12 @@ export function storedText(value: string): string {
 	return unixLineBreaks(value.trim());
 }
 
+/**
+ * A text field: at most `max` characters, no control characters, line ends made "\n". Trimmed and
+ * required unless told otherwise (the progress form keeps what the partner typed, spaces included,
+ * and leaves its texts optional). Messages name the field by `label` (« Le lieu »…), plural when
+ * `plural` says so (« Les difficultés contiennent… »); `line`: a title or a name, on one line.
+ */
 export function textField(
 	label: string,
 	max: number,

@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = {
 	'access.denied': 'Accès refusé',
 	'account.created': 'Compte créé',
 	'account.invited': 'Invitation créée',
+	'account.reset_link': 'Lien de nouveau mot de passe créé par un administrateur',
 	'account.activated': 'Invitation utilisée',
 	'account.disabled': 'Compte désactivé',
 	'account.enabled': 'Compte réactivé',

@@ -1,3 +1,4 @@
+import { actorRefusal } from './acting';
 import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
 import { mailIsRelayed, queueMail } from '../mail/outbox';
@@ -161,12 +162,14 @@ export async function revokeInvitation(
 	if (shownUntil === null)
 		return refuse(400, 'Rechargez la page : l’invitation affichée n’a pas été transmise.');
 	return db.transaction().execute(async (trx) => {
+		const refusal = await actorRefusal(trx, admin, 'users.manage');
+		if (refusal) return refusal;
 		// Sent again since the page was drawn (another admin, another tab): the fresh link is not
 		// revoked unseen; the page, read again, shows it, and a second click revokes it knowingly.
 		if (await invitationSentSince(trx, userId, shownUntil, now))
 			return refuse(
 				409,
-				`Une nouvelle invitation a été envoyée ${ofName(target.email)} depuis l’affichage de la page (par un autre administrateur ?) : rien n’a été révoqué. Révoquez-la de nouveau si c’est bien voulu.`
+				`Une nouvelle invitation a été envoyée à ${target.email} depuis l’affichage de la page (par un autre administrateur ?) : rien n’a été révoqué. Révoquez-la de nouveau si c’est bien voulu.`
 			);
 		const revoked = await revokeInvitations(trx, userId, now);
 		if (revoked === 0) return refuse(400, `Aucune invitation en cours pour ${target.email}.`);

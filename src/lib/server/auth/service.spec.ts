@@ -160,6 +160,36 @@ describe('login', () => {
 		).toBe(true);
 	});
 
+	it('two admins who demote or disable each other from pages open at once: the second is refused, one admin stays', async () => {
+		const otherId = await insertUser(db, {
+			email: 'bea@lot.fr',
+			name: 'Béa Admin',
+			role: 'admin',
+			organisationId: null,
+			passwordHash: null
+		});
+		// Both read by their guards before either acts.
+		const bea = (await findUserById(db, otherId))!;
+		const asAdmin = { role: 'admin' as const, organisationId: null };
+		const toCommission = { role: 'commission' as const, organisationId: null };
+		expect((await changeAccountRole(db, admin, bea.id, toCommission, asAdmin, null)).ok).toBe(true);
+		expect(await changeAccountRole(db, bea, admin.id, toCommission, asAdmin, null)).toMatchObject({
+			ok: false,
+			status: 403,
+			message: expect.stringMatching(/^Votre compte n’a plus ce droit/)
+		});
+		expect(await setAccountDisabled(db, bea, admin.id, true, null)).toMatchObject({
+			ok: false,
+			status: 403
+		});
+		expect(await findUserById(db, admin.id)).toMatchObject({ role: 'admin', disabled: false });
+		// A role the guards would refuse is refused by the service too.
+		expect(await setAccountDisabled(db, partner, admin.id, true, null)).toMatchObject({
+			ok: false,
+			status: 403
+		});
+	});
+
 	it('two admins disabling one account: the second is told it already is, journaled once', async () => {
 		expect((await setAccountDisabled(db, admin, partner.id, true, null)).ok).toBe(true);
 		expect(await setAccountDisabled(db, admin, partner.id, true, null)).toMatchObject({

@@ -37,6 +37,7 @@ import { mailIsRelayed } from '../mail/outbox';
 import { ok, refuse, type Result } from '../result';
 import type { FieldErrors } from '../../schemas/form';
 import { listOrganisationRefs } from '../plan/repository';
+import { actorRefusal } from './acting';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export const UNKNOWN_ACCOUNT = 'Ce compte n’existe pas.';
@@ -320,6 +321,8 @@ export async function createAccountWithInvitation(
 	if (await findUserByEmail(db, account.email))
 		return fieldRefusal('email', 'Un compte existe déjà avec cette adresse électronique.');
 	return db.transaction().execute(async (trx) => {
+		const refusal = await actorRefusal(trx, admin, 'users.manage');
+		if (refusal) return refusal;
 		const userId = await insertUser(trx, { ...account, passwordHash: null }, new Date(now));
 		await recordAudit(trx, {
 			actor: admin,
@@ -358,13 +361,18 @@ export async function issueInvitation(
 		expiresAt
 	});
 	await queueInvitationMail(db, userId, { token, expiresAt }, admin.name, now);
+	// An account that has a password gets a link to choose a new one: journaled as such, with its
+	// address, so that a search for the person finds it.
+	const renewing = (await findPasswordHash(db, userId)) !== null;
+	const email = (await findUserById(db, userId))?.email ?? '';
+	const link = renewing ? 'Lien de nouveau mot de passe' : 'Lien d’invitation';
 	await recordAudit(db, {
 		actor: admin,
-		action: 'account.invited',
+		action: renewing ? 'account.reset_link' : 'account.invited',
 		target: { type: 'compte', id: userId },
 		summary: mailIsRelayed()
-			? 'Lien d’invitation créé et envoyé par courriel (valable 7 jours)'
-			: 'Lien d’invitation créé (valable 7 jours), courriel gardé sans être envoyé : pas de serveur de courrier',
+			? `${link} créé pour ${email} et envoyé par courriel (valable 7 jours)`
+			: `${link} créé pour ${email} (valable 7 jours), courriel gardé sans être envoyé : pas de serveur de courrier`,
 		clientAddress
 	});
 	return token;
@@ -388,13 +396,16 @@ export async function inviteAgain(
 	if (!target) return refuse(404, UNKNOWN_ACCOUNT);
 	if (target.disabled) return refuse(400, 'Réactivez d’abord ce compte.');
 	const token = await db.transaction().execute(async (trx) => {
+		const refusal = await actorRefusal(trx, admin, 'users.manage');
+		if (refusal) return refusal;
 		if (await invitationSentSince(trx, userId, shownUntil, now)) return null;
 		return issueInvitation(trx, admin, userId, clientAddress, now);
 	});
+	if (token !== null && typeof token !== 'string') return token;
 	if (token === null)
 		return refuse(
 			409,
-			`Un lien a été envoyé ${ofName(target.email)} depuis l’affichage de la page (par un autre administrateur ?) : rien n’a été envoyé, et ce lien reste valable. En envoyer un nouveau l’annulerait : renvoyez de nouveau si c’est bien voulu.`
+			`Un lien a été envoyé à ${target.email} depuis l’affichage de la page (par un autre administrateur ?) : rien n’a été envoyé, et ce lien reste valable. En envoyer un nouveau l’annulerait : renvoyez de nouveau si c’est bien voulu.`
 		);
 	// An account that has a password gets a link to choose a new one (its mail says so too).
 	const renewing = (await findPasswordHash(db, userId)) !== null;
@@ -470,6 +481,8 @@ export async function setAccountDisabled(
 	if (target.id === admin.id)
 		return refuse(400, 'Vous ne pouvez pas désactiver votre propre compte.');
 	const changed = await db.transaction().execute(async (trx) => {
+		const refusal = await actorRefusal(trx, admin, 'users.manage');
+		if (refusal) return refusal;
 		// Retiring an organisation is refused while it has active accounts: one of its accounts is
 		// not made active again afterwards (its partner would act for a retired organisation).
 		if (
@@ -495,6 +508,7 @@ export async function setAccountDisabled(
 		});
 		return true;
 	});
+	if (typeof changed === 'object') return changed;
 	if (changed === 'retired')
 		return refuse(
 			409,
@@ -545,6 +559,8 @@ export async function changeAccountRole(
 			'Ce compte a déjà ce rôle et cette organisation : choisissez-en d’autres, ou revenez à la liste des comptes.'
 		);
 	const changed = await db.transaction().execute(async (trx) => {
+		const refusal = await actorRefusal(trx, admin, 'users.manage');
+		if (refusal) return refusal;
 		if (!(await setRole(trx, userId, change, shown))) return null;
 		const after = (await findUserById(trx, userId))!;
 		const ended = await invalidateUserSessions(trx, userId);
@@ -559,6 +575,7 @@ export async function changeAccountRole(
 		});
 		return after;
 	});
+	if (changed && 'ok' in changed) return changed;
 	if (!changed) {
 		const current = await findUserById(db, userId);
 		return refuse(

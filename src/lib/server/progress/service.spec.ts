@@ -861,6 +861,25 @@ describe('what a partner can repeat at will stays bounded in the journal (securi
 	});
 });
 
+describe('reviewProgressUpdate', () => {
+	it('refuses a return without a comment, whoever calls it: the partner must know what to correct', async () => {
+		const id = await created(cdg, '9-1');
+		expect(
+			await reviewProgressUpdate(
+				db,
+				admin,
+				{ updateId: id, version: 1, decision: 'return', comment: '  ' },
+				null
+			)
+		).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: { comment: 'Expliquez au partenaire ce qu’il doit corriger.' }
+		});
+		expect((await findProgressUpdate(db, id))!.state).toBe('submitted');
+	});
+});
+
 describe('setFicheStatus', () => {
 	const suspend = (code: string, decisionId: number | null = null, user = admin) =>
 		setFicheStatus(

@@ -16,6 +16,7 @@ import {
 	STATUS_LABELS
 } from '../../utils/vocabulary';
 import { findClosedDecision } from '../authoring/repository';
+import { RETURN_NEEDS_COMMENT } from '../../schemas/review';
 import { ofName } from '../../utils/text';
 import { formatDate, formatNumber, formatPercent } from '../../utils/format';
 import { parisDate, parisToday } from '../../utils/dates';
@@ -562,6 +563,8 @@ export async function reviewProgressUpdate(
 			);
 		if (!can(admin, 'update.review', { state: update.state }))
 			return refuse(403, 'Seule l’équipe de Lot numérique valide les mises à jour.');
+		if (input.decision === 'return' && input.comment.trim() === '')
+			return refuse(400, RETURN_NEEDS_COMMENT, { fieldErrors: { comment: RETURN_NEEDS_COMMENT } });
 		const ficheBefore = await findPublishedState(trx, update.ficheId);
 		const validated = input.decision === 'validate';
 		await recordReview(trx, update.id, {

@@ -1,12 +1,11 @@
 import { error, redirect } from '@sveltejs/kit';
-import { z } from 'zod';
 import { requireRole, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
 import { findProgressUpdate } from '$lib/server/progress/repository';
 import { reviewProgressUpdate } from '$lib/server/progress/service';
-import { hasForbiddenCharacters, parseForm } from '$lib/schemas/form';
-import { COMMENT_MAX_LENGTH } from '$lib/schemas/limits';
+import { parseForm } from '$lib/schemas/form';
+import { REVIEW_FIELDS, ReviewSchema } from '$lib/schemas/review';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -27,32 +26,14 @@ export const load: PageServerLoad = async (event) => {
 	return { update, draft: null };
 };
 
-const ReviewSchema = z.object({
-	version: z
-		.string()
-		.regex(/^\d{1,9}$/, 'Le formulaire est incomplet : rechargez la page.')
-		.transform(Number),
-	comment: z
-		.string()
-		.trim()
-		.max(COMMENT_MAX_LENGTH, `Le commentaire compte au plus ${COMMENT_MAX_LENGTH} caractères.`)
-		.refine(
-			(v) => !hasForbiddenCharacters(v),
-			'Le commentaire contient des caractères non autorisés.'
-		)
-});
-
 async function decide(event: Parameters<Actions[string]>[0], decision: 'validate' | 'return') {
 	const admin = await requireRole(event, 'admin');
 	const id = Number(event.params.id);
 	const { values, errors, data } = parseForm(
 		await event.request.formData(),
-		['version', 'comment'],
+		REVIEW_FIELDS,
 		ReviewSchema
 	);
-	if (data && decision === 'return' && data.comment === '') {
-		errors.comment = 'Expliquez au partenaire ce qu’il doit corriger.';
-	}
 	if (!data || Object.keys(errors).length > 0)
 		return invalidFormAnswer(errors, { comment: values.comment });
 	const result = await reviewProgressUpdate(
