@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { requireRole, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
-import { findProgressUpdate } from '$lib/server/progress/repository';
+import { findProgressUpdate, findPublishedState } from '$lib/server/progress/repository';
 import { reviewProgressUpdate } from '$lib/server/progress/service';
 import { parseForm } from '$lib/schemas/form';
 import { REVIEW_FIELDS, ReviewSchema } from '$lib/schemas/review';
@@ -23,7 +23,14 @@ export const load: PageServerLoad = async (event) => {
 				organisationName: update.organisationName
 			}
 		};
-	return { update, draft: null };
+	// What the fiche publishes today, beside what the update proposes: a drop (35 % → 10 %) is seen
+	// before validating, and an update dated before the latest published one changes neither.
+	const published = await findPublishedState(getDb(), update.ficheId);
+	const later =
+		update.state === 'submitted' &&
+		published.lastUpdate !== null &&
+		update.reportedOn < published.lastUpdate;
+	return { update, draft: null, published, laterPublished: later ? published.lastUpdate : null };
 };
 
 async function decide(event: Parameters<Actions[string]>[0], decision: 'validate' | 'return') {
