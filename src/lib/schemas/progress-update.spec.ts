@@ -146,7 +146,9 @@ describe('indicator kinds where partners enter measurements', () => {
 		expect(parsed.input).toBeUndefined();
 		expect(parsed.errors.indicator_1_value).toContain('ne peut pas être négative');
 		expect(parsed.errors.indicator_2_value).toContain('entre 0 et 100');
-		expect(parsed.errors.indicator_3_value).toContain('1 (oui) ou 0 (non)');
+		expect(parsed.errors.indicator_3_value).toBe(
+			'Cet indicateur se lit oui ou non : écrivez « oui » ou « non » (ou 1 ou 0).'
+		);
 		expect(parsed.values.indicator_2_value).toBe('101');
 	});
 
@@ -158,6 +160,25 @@ describe('indicator kinds where partners enter measurements', () => {
 		);
 		expect(parsed.errors).toEqual({});
 		expect(parsed.input?.measurements.map((m) => m.value)).toEqual([0, 99.5, 1]);
+	});
+
+	it('reads « oui » and « non » for a yes/no, and « 45 % » for a percentage, as the public pages write them', () => {
+		const yes = parseProgressForm(
+			form({ ...entry(2, '45 %'), ...entry(3, ' Oui ') }),
+			KINDS,
+			'2026-03-01'
+		);
+		expect(yes.errors).toEqual({});
+		expect(yes.input?.measurements.map((m) => m.value)).toEqual([45, 1]);
+		const no = parseProgressForm(form(entry(3, 'non')), KINDS, '2026-03-01');
+		expect(no.input?.measurements.map((m) => m.value)).toEqual([0]);
+		// Anything else is told in the indicator's own words, not « un nombre (exemple : 12,5) ».
+		const maybe = parseProgressForm(form(entry(3, 'peut-être')), KINDS, '2026-03-01');
+		expect(maybe.errors.indicator_3_value).toMatch(/^Cet indicateur se lit oui ou non/);
+		// A count still takes no « % ».
+		expect(
+			parseProgressForm(form(entry(1, '45 %')), KINDS, '2026-03-01').errors.indicator_1_value
+		).toMatch(/doit être un nombre/);
 	});
 });
 

@@ -3,7 +3,12 @@ import { ABANDON_BY_PLAN_MESSAGE, REPORTED_STATUSES, type FicheStatus } from '..
 import { hasForbiddenCharacters, isIsoDate, parseForm, textField, type FieldErrors } from './form';
 import { COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH } from './limits';
 import { isCountIndicator, type ReportedIndicator } from '../utils/indicators';
-import { indicatorValueProblem, type IndicatorKind } from '../utils/indicator-kinds';
+import {
+	indicatorValueProblem,
+	yesNoValue,
+	YES_NO_MESSAGE,
+	type IndicatorKind
+} from '../utils/indicator-kinds';
 
 const PROGRESS_FIELDS = [
 	'reported_on',
@@ -168,6 +173,19 @@ export function numberProblem(raw: string): string {
  */
 export const THOUSANDS_OR_DECIMALS = /^-?[1-9]\d{0,2}\.\d{3}$/;
 
+/**
+ * A measurement as typed, read by its indicator's kind: « oui » and « non » for a yes/no one, a
+ * trailing « % » for a percentage (as the advancement field reads it); otherwise parseDecimal.
+ */
+function readIndicatorValue(kind: IndicatorKind | null | undefined, raw: string): number {
+	if (kind === 'boolean') {
+		const word = yesNoValue(raw);
+		if (word !== null) return word;
+	}
+	const typed = raw.trim();
+	return parseDecimal(kind === 'percentage' && typed.endsWith('%') ? typed.slice(0, -1) : typed);
+}
+
 export function parseDecimal(raw: string): number {
 	const typed = raw.trim().replace(/[\s\u00a0\u202f]/g, '');
 	if (THOUSANDS_OR_DECIMALS.test(typed)) return NaN;
@@ -209,13 +227,16 @@ export function parseProgressForm(
 		const rawValue = values[indicatorField(id, 'value')] ?? '';
 		const rawComment = values[indicatorField(id, 'comment')] ?? '';
 		if (!rawDate.trim() && !rawValue.trim() && !rawComment.trim()) continue;
-		const value = parseDecimal(rawValue);
+		const kind = kinds.get(id);
+		const value = readIndicatorValue(kind, rawValue);
 		if (!rawValue.trim())
 			allErrors[indicatorField(id, 'value')] = 'Indiquez la valeur mesurée, ou videz la ligne.';
 		else if (!Number.isFinite(value))
-			allErrors[indicatorField(id, 'value')] = numberProblem(rawValue);
+			allErrors[indicatorField(id, 'value')] =
+				kind === 'boolean' ? YES_NO_MESSAGE : numberProblem(rawValue);
+		else if (kind === 'boolean' && value !== 0 && value !== 1)
+			allErrors[indicatorField(id, 'value')] = YES_NO_MESSAGE;
 		else {
-			const kind = kinds.get(id);
 			const problem = kind ? indicatorValueProblem(kind, value) : null;
 			if (problem) allErrors[indicatorField(id, 'value')] = problem;
 		}

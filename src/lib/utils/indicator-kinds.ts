@@ -16,10 +16,28 @@ export const INDICATOR_KIND_LABELS: Record<IndicatorKind, string> = {
 	boolean: 'oui ou non (1 ou 0)'
 };
 
+/** What the partner's « Valeur » field says it expects, by kind (none for a plain number). */
+export const INDICATOR_VALUE_HINTS: Record<IndicatorKind, string | null> = {
+	count: null,
+	percentage: 'de 0 à 100, le signe % est permis',
+	amount: 'en euros',
+	boolean: '« oui » ou « non » (ou 1 ou 0)'
+};
+
+/** « oui », « non » for a yes/no indicator (the words its public page shows); null otherwise. */
+export function yesNoValue(raw: string): 0 | 1 | null {
+	const word = raw.trim().toLowerCase();
+	return word === 'oui' ? 1 : word === 'non' ? 0 : null;
+}
+
 /**
  * Whether a value fits the indicator's kind: a French sentence saying why not, or null. The same
  * rule for the measurements partners enter, for targets and for baselines.
  */
+/** A yes/no measurement the partner's form cannot read: the words it reads, too. */
+export const YES_NO_MESSAGE =
+	'Cet indicateur se lit oui ou non : écrivez « oui » ou « non » (ou 1 ou 0).';
+
 export function indicatorValueProblem(kind: IndicatorKind, value: number): string | null {
 	if (!Number.isFinite(value)) return 'La valeur doit être un nombre (exemple : 12 ou 12,5).';
 	switch (kind) {
