@@ -54,7 +54,9 @@ export const load: PageServerLoad = async (event) => {
 			state: u.state,
 			reviewComment: u.reviewComment,
 			authorName: u.authorName,
-			submittedAt: u.submittedAt
+			submittedAt: u.submittedAt,
+			// Its organisation no longer works on the fiche: read only (/espace/suivis/[id] says why).
+			carried: fiches.some((f) => f.code === u.ficheCode)
 		}))
 	};
 };

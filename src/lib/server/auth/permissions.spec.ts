@@ -60,8 +60,10 @@ const CASES: Case[] = [
 	[
 		'update.view',
 		{ ...FICHE, updateOrganisationId: OTHER },
-		'lire une mise à jour d’une autre organisation',
-		[false, false, false, false, false]
+		// The other partner's own update, on a fiche its organisation no longer works on: what it
+		// wrote stays readable to it (never to the fiche's partner, nor to anyone else).
+		'lire une mise à jour d’une autre organisation, ou de la sienne sur une fiche qu’elle ne porte plus',
+		[false, false, true, false, false]
 	],
 	[
 		'update.withdraw',

@@ -64,9 +64,15 @@ export function can<A extends Action>(
 		actor.role === 'partenaire' &&
 		actor.organisationId !== null &&
 		ids.includes(actor.organisationId);
+	/** An update written by the actor's organisation (a partner's). */
+	const ownOrganisation = (r: Resources['update.view'] | undefined) =>
+		!!r &&
+		actor.role === 'partenaire' &&
+		actor.organisationId !== null &&
+		r.updateOrganisationId === actor.organisationId;
 	/** An update of the actor's organisation, on a fiche the organisation works on. */
 	const ownUpdate = (r: Resources['update.view'] | undefined): r is Resources['update.view'] =>
-		!!r && partnerOf(r.ficheOrganisationIds) && r.updateOrganisationId === actor.organisationId;
+		ownOrganisation(r) && partnerOf(r!.ficheOrganisationIds);
 	switch (action) {
 		case 'account.own':
 			return true;
@@ -80,10 +86,11 @@ export function can<A extends Action>(
 			const r = resource as Resources['update.edit'] | undefined;
 			return ownUpdate(r) && (r!.state === 'draft' || r!.state === 'returned');
 		}
-		// A partner reads every update of their organisation on a fiche they work on, and may take a
-		// submitted one back to draft until staff have acted on it.
+		// A partner reads every update of their organisation — on a fiche it no longer works on too:
+		// what it wrote stays readable — and may take a submitted one back to draft, on a fiche it
+		// works on, until staff have acted on it.
 		case 'update.view':
-			return ownUpdate(resource as Resources['update.view'] | undefined);
+			return ownOrganisation(resource as Resources['update.view'] | undefined);
 		case 'update.withdraw': {
 			const r = resource as Resources['update.withdraw'] | undefined;
 			return ownUpdate(r) && r!.state === 'submitted';

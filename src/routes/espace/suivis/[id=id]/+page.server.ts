@@ -14,7 +14,7 @@ function updateId(raw: string): number {
 	return Number(raw);
 }
 
-/** An update of the person's organisation, on a fiche the organisation works on. */
+/** An update of the person's organisation (on a fiche it may no longer work on). */
 async function ownUpdate(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 	const user = requireUser(event);
 	const db = getDb();
@@ -52,6 +52,7 @@ export const load: PageServerLoad = async (event) => {
 			submittedAt: update.submittedAt,
 			measurements: update.measurements
 		},
+		carried: can(user, 'update.create', { ficheOrganisationIds }),
 		canWithdraw: can(user, 'update.withdraw', {
 			ficheOrganisationIds,
 			updateOrganisationId: update.organisationId,

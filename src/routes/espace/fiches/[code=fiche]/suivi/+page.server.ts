@@ -47,6 +47,11 @@ async function loadContext(event: Parameters<PageServerLoad>[0]) {
 		!can(user, 'update.view', { ficheOrganisationIds, updateOrganisationId: draft.organisationId })
 	)
 		await deny(event, user, 'update.edit');
+	// The organisation no longer works on the fiche: its update is read where it says so.
+	if (!can(user, 'update.create', { ficheOrganisationIds })) {
+		if (event.request.method === 'GET') redirect(303, `/espace/suivis/${draft.id}`);
+		await deny(event, user, 'update.edit');
+	}
 	return { user, fiche, draft };
 }
 

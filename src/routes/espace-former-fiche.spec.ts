@@ -1,0 +1,77 @@
+import { isRedirect } from '@sveltejs/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession } from '$lib/server/auth/sessions';
+import type { User } from '$lib/server/auth/users';
+import type { Db } from '$lib/server/db';
+import { closeDatabase, initDatabase } from '$lib/server/db/instance';
+import { saveProgressUpdate } from '$lib/server/progress/service';
+import { createPartner, progressInput } from '$lib/server/progress/testing';
+import * as espace from './espace/+page.server';
+import * as form from './espace/fiches/[code=fiche]/suivi/+page.server';
+import * as readOnly from './espace/suivis/[id=id]/+page.server';
+import { routeEvent } from './route-testing';
+
+// A partner's open update of a fiche its organisation no longer works on (partner walk: listed
+// with « Reprendre et soumettre », which led to a bare « Erreur 403 »).
+
+let db: Db;
+let partner: User;
+let draftId: number;
+
+beforeAll(async () => {
+	db = await initDatabase(':memory:');
+	partner = await createPartner(db, 'cdg46', 'paul@cdg46.fr');
+	const saved = await saveProgressUpdate(
+		db,
+		partner,
+		'9-1',
+		null,
+		progressInput({ intent: 'draft', done: 'ENT déployé dans 12 collèges.' }),
+		null
+	);
+	if (!saved.ok) throw new Error(saved.message);
+	draftId = saved.value.id;
+	// The staff take the organisation off the fiche.
+	const fiche = await db
+		.selectFrom('fiche')
+		.select('id')
+		.where('code', '=', '9-1')
+		.executeTakeFirstOrThrow();
+	await db.deleteFrom('fiche_owner').where('fiche_id', '=', fiche.id).execute();
+	await db.deleteFrom('fiche_partner').where('fiche_id', '=', fiche.id).execute();
+});
+afterAll(closeDatabase);
+
+async function as(path: string, route: string, params: Record<string, string>) {
+	const { session } = await createSession(db, partner.id);
+	return routeEvent(path, route, params, { user: partner, session });
+}
+
+describe('an update of a fiche the organisation no longer works on', () => {
+	it('is listed as such, read where it says why, and its form leads there rather than to a 403', async () => {
+		const home = (await espace.load(await as('/espace', '/espace', {}))) as {
+			pending: { id: number; carried: boolean }[];
+		};
+		expect(home.pending.find((u) => u.id === draftId)).toMatchObject({ carried: false });
+		const page = (await readOnly.load(
+			await as(`/espace/suivis/${draftId}`, '/espace/suivis/[id=id]', { id: String(draftId) })
+		)) as { carried: boolean; canWithdraw: boolean; update: { done: string } };
+		expect(page).toMatchObject({
+			carried: false,
+			canWithdraw: false,
+			update: { done: 'ENT déployé dans 12 collèges.' }
+		});
+		const opened = await Promise.resolve(
+			form.load(
+				await as(
+					`/espace/fiches/9-1/suivi?brouillon=${draftId}`,
+					'/espace/fiches/[code=fiche]/suivi',
+					{
+						code: '9-1'
+					}
+				)
+			)
+		).catch((e: unknown) => e);
+		expect(isRedirect(opened) && opened.location).toBe(`/espace/suivis/${draftId}`);
+	});
+});
