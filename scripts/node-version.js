@@ -3,8 +3,17 @@
 // ops commands check the version before anything opens the database.
 import process from 'node:process';
 
-/** The oldest major version of Node the portal runs on. */
-export const MINIMUM_NODE_MAJOR = 20;
+/** The oldest Node the portal runs on, `major.minor` as in `engines` (Vite 7 and `require(esm)`). */
+export const MINIMUM_NODE_VERSION = '20.19';
+
+/**
+ * `major.minor` of a version as one comparable number (0 when it is not a version).
+ * @param {string} version `v20.19.5` or `20.19`
+ */
+const rank = (version) => {
+	const match = /^v?(\d+)\.(\d+)/.exec(version);
+	return match ? Number(match[1]) * 1000 + Number(match[2]) : 0;
+};
 
 /**
  * The French sentence that refuses a Node too old for the portal, or null when `version` is fine.
@@ -13,11 +22,10 @@ export const MINIMUM_NODE_MAJOR = 20;
  * @returns {string | null}
  */
 export function unsupportedNodeMessage(version, executable) {
-	const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
-	if (major >= MINIMUM_NODE_MAJOR) return null;
+	if (rank(version) >= rank(MINIMUM_NODE_VERSION)) return null;
 	return (
-		`Le portail demande Node ${MINIMUM_NODE_MAJOR} ou plus récent, et ${executable} est Node ${version} : ` +
-		`installez Node ${MINIMUM_NODE_MAJOR} ou plus récent, puis relancez « npm ci ».`
+		`Le portail demande Node ${MINIMUM_NODE_VERSION} ou plus récent, et ${executable} est Node ${version} : ` +
+		`installez Node ${MINIMUM_NODE_VERSION} ou plus récent, puis relancez « npm ci ».`
 	);
 }
 
