@@ -1,6 +1,5 @@
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import process from 'node:process';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { seedPlan } from '../seed';
@@ -9,7 +8,7 @@ import { saveProgressUpdate } from '../progress/service';
 import { backupDatabase } from './backup';
 import { openDatabase } from './index';
 import { migrateToLatest } from './migrate';
-import { scratchDir } from './testing';
+import { handToUnprivileged, runUnprivileged, scratchDir } from './testing';
 
 function dump(path: string): Record<string, unknown[]> {
 	const db = new SQLite(path, { readonly: true });
@@ -139,14 +138,19 @@ describe('db:backup', () => {
 		expect(readdirSync(dir).sort()).toEqual(['live.db', 'texte.db', 'vide.db']);
 	});
 
-	// Root writes anywhere: this one runs where the tests do not run as root.
-	it.skipIf(process.getuid?.() === 0)('says so of a folder it may not write', async () => {
+	// Root writes anywhere: the copy is asked of an unprivileged user, as the service's.
+	it('says so of a folder it may not write', async () => {
 		const { dir, source } = await migratedDatabase();
 		const locked = join(dir, 'verrouille');
 		mkdirSync(locked, { mode: 0o500 });
-		await expect(backupDatabase(source, join(locked, 'copie.db'))).rejects.toMatchObject({
-			name: 'StartupError',
-			message: expect.stringMatching(/^Impossible d’écrire dans le dossier « .*verrouille »/)
-		});
+		handToUnprivileged(dir, source, locked);
+		const said = runUnprivileged(
+			dir,
+			`import { backupDatabase } from ${JSON.stringify(join(import.meta.dirname, 'backup.ts'))};
+try { await backupDatabase(process.argv[2], process.argv[3]); console.log('copied'); }
+catch (e) { console.log(\`\${e.name}: \${e.message}\`); }`,
+			[source, join(locked, 'copie.db')]
+		);
+		expect(said).toMatch(/^StartupError: Impossible d’écrire dans le dossier « .*verrouille »/);
 	});
 });

@@ -1,46 +1,19 @@
 // A sound database that cannot be opened for writing is told so, never called damaged: the
 // advice for a damaged file (restore a backup) would lose what was written since.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from './index';
-import { scratchDir } from './testing';
-
-const root = resolve(import.meta.dirname, '../../../..');
+import { handToUnprivileged, runUnprivileged, scratchDir } from './testing';
 
 /** openDatabase(path) in a process of an unprivileged user (root ignores a folder's mode). */
-function openAsUnprivileged(path: string): string {
-	if (process.getuid?.() !== 0) {
-		try {
-			openDatabase(path);
-			return 'opened';
-		} catch (error) {
-			return (error as Error).message;
-		}
-	}
-	const script = join(path, '..', '..', 'probe.mts');
-	writeFileSync(
-		script,
-		`import { openDatabase } from ${JSON.stringify(join(root, 'src/lib/server/db/index.ts'))};
-try { openDatabase(process.argv[2]); console.log('opened'); } catch (e) { console.log(e.message); }`
+const openAsUnprivileged = (dir: string, path: string): string =>
+	runUnprivileged(
+		dir,
+		`import { openDatabase } from ${JSON.stringify(join(import.meta.dirname, 'index.ts'))};
+try { openDatabase(process.argv[2]); console.log('opened'); } catch (e) { console.log(e.message); }`,
+		[path]
 	);
-	chmodSync(script, 0o644);
-	const run = spawnSync(
-		'setpriv',
-		[
-			'--reuid=65534',
-			'--regid=65534',
-			'--clear-groups',
-			join(root, 'node_modules/.bin/tsx'),
-			script,
-			path
-		],
-		{ encoding: 'utf8', cwd: root }
-	);
-	return (run.stdout + run.stderr).trim();
-}
 
 describe('opening a database the service cannot write beside', () => {
 	it('a sound WAL database in a folder the service cannot write to is not called « endommagée » (restore advice on a sound file)', () => {
@@ -53,10 +26,10 @@ describe('opening a database the service cannot write beside', () => {
 		sqlite.pragma('journal_mode = WAL');
 		sqlite.exec('CREATE TABLE kysely_migration (name TEXT, timestamp TEXT)');
 		sqlite.close(); // the last connection removes -wal and -shm
-		if (process.getuid?.() === 0) chownSync(path, 65534, 65534);
+		handToUnprivileged(path);
 		chmodSync(folder, 0o555); // read-only folder (a read-only mount, a wrong owner)
 		try {
-			const message = openAsUnprivileged(path);
+			const message = openAsUnprivileged(dir, path);
 			expect(message).not.toMatch(/endommagée/);
 			expect(message).toMatch(/Impossible d’ouvrir ou de créer la base de données/);
 		} finally {

@@ -1,6 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import process from 'node:process';
 import { inject, onTestFinished } from 'vitest';
 import { connectionOf, openDatabase, openDatabaseCopy, type Db } from './index';
 
@@ -67,4 +69,34 @@ export function scratchDir(label: string): string {
 	// Retried: a server a timed-out test had started may still be writing in it for a moment.
 	onTestFinished(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
 	return dir;
+}
+
+/** The user a test acts as when it needs a refusal root would never get (nobody). */
+const UNPRIVILEGED = 65534;
+const runsAsRoot = process.getuid?.() === 0;
+
+/** Gives files or folders to the unprivileged user when the tests run as root (else: nothing). */
+export function handToUnprivileged(...paths: string[]): void {
+	if (runsAsRoot) for (const path of paths) chownSync(path, UNPRIVILEGED, UNPRIVILEGED);
+}
+
+/**
+ * Runs `code` (a TypeScript module; its arguments from `process.argv[2]`) in a new process of an
+ * unprivileged user, and returns what it printed. Root ignores a folder's mode, so a test of what
+ * the portal says when it may not read or write runs as root only this way (`setpriv`, as the
+ * tests run on this project's machines); otherwise as the user who runs the tests. The module is
+ * written in `dir`, which is opened (0755) to every user for it.
+ */
+export function runUnprivileged(dir: string, code: string, args: string[] = []): string {
+	const root = resolve(import.meta.dirname, '../../../..');
+	const script = join(dir, 'unprivileged.mts');
+	writeFileSync(script, code);
+	chmodSync(script, 0o644);
+	chmodSync(dir, 0o755);
+	const tsx = join(root, 'node_modules/.bin/tsx');
+	const [command, ...prefix] = runsAsRoot
+		? ['setpriv', `--reuid=${UNPRIVILEGED}`, `--regid=${UNPRIVILEGED}`, '--clear-groups', tsx]
+		: [tsx];
+	const run = spawnSync(command, [...prefix, script, ...args], { encoding: 'utf8', cwd: root });
+	return (run.stdout + run.stderr).trim();
 }
