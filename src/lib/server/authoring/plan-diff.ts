@@ -1,6 +1,6 @@
 import type { FieldChange } from '../result';
 import type { RevisionEntity } from './revisions-repository';
-import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
+import { INDICATOR_KIND_CELLS, NEW_FICHE_PRIORITY, type PlanModel } from './plan-model';
 import { ORGANISATION_KIND_LABELS, STATUS_LABELS } from '../../utils/vocabulary';
 import { formatDate, formatExactNumber } from '../../utils/format';
 import type { FicheStatus } from '../db/schema';
@@ -300,14 +300,14 @@ export function diffPlans(
 			});
 			continue;
 		}
-		// A fiche added to a plan in force starts at priority 2, as from its form; the commission
-		// alone makes it a priority. (A workbook that creates the whole plan gives each its own.)
-		if (!old && current.plan !== null && fiche.priority !== 2) {
+		// A fiche added to a plan in force starts at NEW_FICHE_PRIORITY, as from its form. (A workbook
+		// that creates the whole plan gives each its own.)
+		if (!old && current.plan !== null && fiche.priority !== NEW_FICHE_PRIORITY) {
 			problems.push({
 				sheet: SHEETS.fiches.name,
 				row,
 				column: 'Priorité',
-				message: `la nouvelle fiche ${fiche.code} commence en priorité 2, comme une fiche ajoutée depuis son formulaire : elle ne devient prioritaire que par une décision de la commission (mettez 2)`
+				message: `la nouvelle fiche ${fiche.code} commence en priorité ${NEW_FICHE_PRIORITY}, comme une fiche ajoutée depuis son formulaire : elle ne devient prioritaire que par une décision de la commission (mettez ${NEW_FICHE_PRIORITY})`
 			});
 			continue;
 		}

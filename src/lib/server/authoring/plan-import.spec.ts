@@ -7,6 +7,7 @@ import { listPriorityHistory } from '../commission/repository';
 import { findFicheByCode } from '../plan/repository';
 import { loadPlanModel } from './import-repository';
 import { diffPlans } from './plan-diff';
+import { NEW_FICHE_PRIORITY } from './plan-model';
 import {
 	applyPlanImport,
 	exportPlanWorkbook,
@@ -354,6 +355,15 @@ describe('plan workbook round trip', () => {
 				/^Feuille « Fiches », ligne \d+, colonne « Priorité » : la nouvelle fiche 1-3 commence en priorité 2, comme une fiche ajoutée depuis son formulaire : elle ne devient prioritaire que par une décision de la commission \(mettez 2\)\.$/
 			)
 		]);
+		// At the priority a fiche added from its form starts at, it is taken, and starts there.
+		const asFromItsForm = await edit(prioritised, (workbook) => {
+			const fiches = workbook.getWorksheet('Fiches')!;
+			fiches.getRow(rowOf(fiches, '1-3')).getCell(5).value = NEW_FICHE_PRIORITY;
+		});
+		expect((await applyPlanImport(db, asFromItsForm, { reason: 'Essai', actor: null })).ok).toBe(
+			true
+		);
+		expect((await findFicheByCode(db, '1-3'))?.priority).toBe(NEW_FICHE_PRIORITY);
 	});
 
 	it('a changed priority is told with the cells refused elsewhere, in one upload', async () => {

@@ -3,6 +3,12 @@ import { blockList, itemChildren, itemText } from '../../utils/rich-text';
 import type { IndicatorKind, OrganisationKind } from '../db/schema';
 
 /**
+ * The priority of a fiche added to a plan in force, from its form (createFiche) as from the
+ * workbook (plan-diff.ts refuses another): the commission alone makes it a priority.
+ */
+export const NEW_FICHE_PRIORITY = 2;
+
+/**
  * The plan as the workbook holds it (src/lib/server/authoring/workbook.ts) and as the import
  * compares it: flat rows keyed by what a person reads (codes, numbers, organisation identifiers),
  * text sections as the text of their cell. Read from the database by import-repository.ts, from a

@@ -79,6 +79,7 @@ import {
 	type NewRevision
 } from './revisions-repository';
 import { ficheFormValues } from './fiche-form';
+import { NEW_FICHE_PRIORITY } from './plan-model';
 import {
 	addAlias,
 	countActiveAccounts,
@@ -1026,13 +1027,13 @@ export async function createFiche(
 		const full = objectiveFull(objective.number, number);
 		if (full) return full;
 		const code = ficheCode(objective.number, number);
-		// Priority 2 until a commission decision makes it a priority (the only way it changes).
+		// Until a commission decision makes it a priority (the only way it changes).
 		const id = await insertFiche(trx, {
 			code,
 			objectiveId: objective.id,
 			number,
 			title: input.title,
-			priority: 2
+			priority: NEW_FICHE_PRIORITY
 		});
 		const changes: FieldChange[] = [
 			{ field: 'code', label: 'Code', before: '', after: code },
