@@ -37,6 +37,20 @@ export function showsNothing(text: string): boolean {
 	return text.replace(new RegExp(WIDTHLESS, 'gu'), '').trim() === '';
 }
 
+/** A text that shows nothing though it holds characters without width, read as empty. */
+function blankWhenInvisible(text: string): string {
+	return WIDTHLESS.test(text) && showsNothing(text) ? '' : text;
+}
+
+/**
+ * A text as a form reads it (readForm, a field that is not a password), for the same text given
+ * elsewhere, such as `npm run plan:import -- --reason`: without direction marks, empty when it
+ * shows nothing.
+ */
+export function typedText(text: string): string {
+	return blankWhenInvisible(withoutDirectionMarks(text));
+}
+
 /**
  * Reads only the named fields of a posted form (anything else, such as an added "priority" field,
  * is ignored). A field sent more than once, or sent as a file, is reported instead of guessed. A
@@ -59,7 +73,7 @@ export function readForm<F extends string>(
 				: SECRET_FIELDS.has(field)
 					? first
 					: withoutDirectionMarks(first);
-		values[field] = WIDTHLESS.test(text) && showsNothing(text) ? '' : text;
+		values[field] = blankWhenInvisible(text);
 		if (all.length > 1)
 			errors[field] = 'Ce champ a été envoyé plusieurs fois : renvoyez le formulaire.';
 		else if (first !== undefined && typeof first !== 'string')

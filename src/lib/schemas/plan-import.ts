@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { hasForbiddenCharacters } from './form';
 
+/**
+ * The reason of an import, published with each revision it makes: from the page's form as from
+ * `npm run plan:import -- --reason` (applyPlanImport reads it as a form would, `typedText`).
+ */
+export const ImportReasonSchema = z
+	.string()
+	.trim()
+	.min(3, 'Indiquez la raison de cet import en quelques mots (au moins 3 caractères).')
+	.max(500, 'La raison tient en 500 caractères au plus.')
+	.refine((v) => !hasForbiddenCharacters(v), 'La raison contient des caractères non autorisés.');
+
 /** The confirmation of an import on /admin/plan/import: the file kept, what was shown, why. */
 export const PLAN_IMPORT_FIELDS = ['token', 'digest', 'reason'] as const;
 
@@ -9,10 +20,5 @@ export const PlanImportConfirmSchema = z.object({
 	digest: z
 		.string()
 		.regex(/^[0-9a-f]{64}$/, 'Ce classeur n’est plus en attente : envoyez-le de nouveau.'),
-	reason: z
-		.string()
-		.trim()
-		.min(3, 'Indiquez la raison de cet import en quelques mots (au moins 3 caractères).')
-		.max(500, 'La raison tient en 500 caractères au plus.')
-		.refine((v) => !hasForbiddenCharacters(v), 'La raison contient des caractères non autorisés.')
+	reason: ImportReasonSchema
 });

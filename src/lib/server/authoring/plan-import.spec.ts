@@ -252,6 +252,23 @@ describe('plan workbook round trip', () => {
 		expect(again.changes).toEqual([]);
 	});
 
+	// The command (`npm run plan:import -- --reason`) gives its reason to applyPlanImport alone: it
+	// is refused as the page's form refuses it, since it is published with each revision.
+	it.each([
+		['three zero-width spaces (shows nothing)', '\u200B\u200B\u200B', /au moins 3 caractères/],
+		['a right-to-left override', 'Relecture \u202E2019 ed', /caractères non autorisés/],
+		['a control character', 'Rel\u0007ecture', /caractères non autorisés/]
+	])('a reason the form would refuse is refused: %s', async (_label, reason, message) => {
+		const edited = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const fiches = workbook.getWorksheet('Fiches')!;
+			fiches.getRow(rowOf(fiches, '17-1')).getCell(3).value = 'Nouveau titre de la 17-1';
+		});
+		expect((await previewPlanImport(db, edited)).fieldCount).toBe(1);
+		const applied = await applyPlanImport(db, edited, { reason, actor: null });
+		expect(applied).toMatchObject({ ok: false, status: 400, message });
+		expect((await counts(db)).revisions).toBe(0);
+	});
+
 	it('adds a fiche, retires one, and the priority only changes through the commission', async () => {
 		const bytes = await exportPlanWorkbook(db);
 		const added = await edit(bytes, (workbook) => {

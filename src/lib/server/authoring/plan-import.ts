@@ -1,4 +1,6 @@
 import { parisDate } from '../../utils/dates';
+import { typedText } from '../../schemas/form';
+import { ImportReasonSchema } from '../../schemas/plan-import';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -479,14 +481,6 @@ export interface ImportOutcome {
 	created: boolean;
 }
 
-function checkReason(reason: string): string | null {
-	const trimmed = reason.trim();
-	if (trimmed.length < 3)
-		return 'Indiquez la raison de cet import en quelques mots (au moins 3 caractères).';
-	if (trimmed.length > 500) return 'La raison tient en 500 caractères au plus.';
-	return null;
-}
-
 /**
  * Applies a workbook: checked again, compared with the plan as it is now, written in one
  * transaction with a revision per changed record (origin « import », the reason given) and one
@@ -497,9 +491,13 @@ export async function applyPlanImport(
 	bytes: Uint8Array,
 	request: ImportRequest
 ): Promise<Result<ImportOutcome>> {
-	const reasonProblem = checkReason(request.reason);
-	if (reasonProblem) return refuse(400, reasonProblem, { fieldErrors: { reason: reasonProblem } });
-	const reason = request.reason.trim();
+	// Checked as the page checks it: the command's --reason reaches only this.
+	const read = ImportReasonSchema.safeParse(typedText(request.reason));
+	if (!read.success) {
+		const message = read.error.issues[0]!.message;
+		return refuse(400, message, { fieldErrors: { reason: message } });
+	}
+	const reason = read.data;
 	const now = request.now ?? new Date();
 	try {
 		return await importInTransaction(db, bytes, request, reason, now);
