@@ -82,6 +82,23 @@ const rows = (): Row[] => [
 	['GET', '/historique', null, [200, 200, 200, 200, 200]],
 	['GET', '/fiches?priorite=1', null, [200, 200, 200, 200, 200]],
 	['GET', '/fiches/9-1', null, [200, 200, 200, 200, 200]],
+	['GET', '/fiches/14-1/historique/2018', null, [200, 200, 200, 200, 200]],
+	['GET', '/fiches/14-1/historique/2017', null, [404, 404, 404, 404, 404]],
+	// Published pages and their files (#16, #18): public.
+	['GET', '/tableau-de-bord', null, [200, 200, 200, 200, 200]],
+	['GET', '/tableau-de-bord/statuts-priorites.csv', null, [200, 200, 200, 200, 200]],
+	['GET', '/tableau-de-bord/statuts-priorites.xlsx', null, [200, 200, 200, 200, 200]],
+	['GET', '/bilans', null, [200, 200, 200, 200, 200]],
+	['GET', '/bilans/2018', null, [200, 200, 200, 200, 200]],
+	['GET', '/bilans/2099', null, [404, 404, 404, 404, 404]],
+	['GET', '/bilans/2018/plan.json', null, [200, 200, 200, 200, 200]],
+	['GET', '/bilans/2018/statuts-priorites.csv', null, [200, 200, 200, 200, 200]],
+	['GET', '/bilans/2018/statuts-priorites.xlsx', null, [200, 200, 200, 200, 200]],
+	['GET', '/organisations', null, [200, 200, 200, 200, 200]],
+	['GET', '/donnees', null, [200, 200, 200, 200, 200]],
+	['GET', '/accessibilite', null, [200, 200, 200, 200, 200]],
+	['GET', '/mentions-legales', null, [200, 200, 200, 200, 200]],
+	['GET', '/donnees-personnelles', null, [200, 200, 200, 200, 200]],
 	// A fiche as a published edition froze it (#16): public; unknown fiche or edition, 404.
 	['GET', '/bilans/2018/fiches/17-1', null, [200, 200, 200, 200, 200]],
 	['GET', '/bilans/2018/fiches/17-9', null, [404, 404, 404, 404, 404]],
@@ -105,6 +122,7 @@ const rows = (): Row[] => [
 	['POST', '/invitation/jeton-invalide', { password: '', confirm: '' }, [410, 410, 410, 410, 410]],
 	['GET', '/compte', null, [303, 200, 200, 200, 200]],
 	['POST', '/compte?/password', { current: '', next: '', confirm: '' }, [303, 400, 400, 400, 400]],
+	['POST', '/compte?/preferences', { reminders: 'x' }, [303, 400, 400, 400, 400]],
 	['GET', '/deconnexion', null, [303, 200, 200, 200, 200]],
 	// Another role is taken to its own home page.
 	['GET', '/espace', null, [303, 200, 200, 303, 303]],
@@ -147,12 +165,18 @@ const rows = (): Row[] => [
 		[303, 403, 403, 403, 404]
 	],
 	['GET', '/admin/journal', null, [303, 403, 403, 403, 200]],
+	// Bilans (#18): drafted, previewed and published by admins only.
+	['GET', '/admin/bilans', null, [303, 403, 403, 403, 200]],
+	['POST', '/admin/bilans?/save', { year: '' }, [303, 403, 403, 403, 400]],
+	['GET', '/admin/bilans/1', null, [303, 403, 403, 403, 200]],
+	['GET', '/admin/bilans/999999', null, [303, 403, 403, 403, 404]],
 	// Editing the plan (#16): admins only; its revisions are public (commission members included).
 	['GET', '/admin/plan', null, [303, 403, 403, 403, 200]],
 	['GET', '/admin/plan/fiches/9-1', null, [303, 403, 403, 403, 200]],
 	['GET', '/admin/plan/fiches/99-9', null, [303, 403, 403, 403, 404]],
 	['POST', '/admin/plan/fiches/9-1?/enregistrer', { version: 'x' }, [303, 403, 403, 403, 400]],
 	['POST', '/admin/plan/fiches/9-1?/abandonner', { version: 'x' }, [303, 403, 403, 403, 400]],
+	['POST', '/admin/plan/fiches/9-1?/statut', { version: 'x' }, [303, 403, 403, 403, 400]],
 	['POST', '/admin/plan?/ajouter', { objective: 'x' }, [303, 403, 403, 403, 400]],
 	// The plan's structure (#16): axes, orientations, objectives, added and edited by admins only.
 	['GET', '/admin/plan/axes/1', null, [303, 403, 403, 403, 200]],
@@ -197,6 +221,7 @@ const rows = (): Row[] => [
 	],
 	// Mail (#17).
 	['GET', '/admin/courriels', null, [303, 403, 403, 403, 200]],
+	['POST', '/admin/courriels?/retry', {}, [303, 403, 403, 403, 409]],
 	['GET', '/admin/campagnes', null, [303, 403, 403, 403, 200]],
 	['POST', '/admin/campagnes?/open', { title: '' }, [303, 403, 403, 403, 400]],
 	['GET', '/admin/campagnes/999999', null, [303, 403, 403, 403, 404]],
@@ -219,6 +244,11 @@ const rows = (): Row[] => [
 		[410, 410, 410, 410, 410]
 	],
 	['GET', '/commission', null, [200, 200, 200, 200, 200]],
+	// Unsubscribing (#17): guarded by its signed token alone, whoever asks.
+	['GET', '/desabonnement/jeton-invalide', null, [404, 404, 404, 404, 404]],
+	['POST', '/desabonnement/jeton-invalide', {}, [404, 404, 404, 404, 404]],
+	['GET', '/desabonnement/jeton-invalide/un-clic', null, [303, 303, 303, 303, 303]],
+	['POST', '/desabonnement/jeton-invalide/un-clic', {}, [404, 404, 404, 404, 404]],
 	[
 		'POST',
 		'/commission?/create',
@@ -272,6 +302,18 @@ const rows = (): Row[] => [
 		{ itemId: 'x', kind: 'priority', new_priority: '3', text: '' },
 		[303, 403, 403, 400, 400]
 	],
+	[
+		'POST',
+		`/commission/seances/${openSitting}?/removeDecision`,
+		{ decisionId: 'x' },
+		[303, 403, 403, 400, 400]
+	],
+	[
+		'POST',
+		`/commission/seances/${openSitting}?/edit`,
+		{ held_on: 'pas une date', place: '', title: '' },
+		[303, 403, 403, 400, 400]
+	],
 	['POST', `/commission/seances/${closedSitting}?/hold`, {}, [303, 403, 403, 409, 409]],
 	// Unconfirmed: refused before anything is deleted; a closed séance is never deleted.
 	['POST', `/commission/seances/${openSitting}?/delete`, {}, [303, 403, 403, 400, 400]],
@@ -311,7 +353,14 @@ test('every route answers each role as expected', async () => {
 				failures.push(
 					`${method} ${path} as ${who}: ${response.status()} (expected ${expected[index]})`
 				);
-			if (response.status() === 303 && expected[index] === 303 && who === 'anonyme') {
+			// Anonymous sent away where a signed-in profile is answered: to the sign-in page.
+			const signInFirst = expected.some((status) => status !== 303);
+			if (
+				response.status() === 303 &&
+				expected[index] === 303 &&
+				who === 'anonyme' &&
+				signInFirst
+			) {
 				expect(response.headers().location).toMatch(/^\/connexion\?redirectTo=/);
 			}
 			if (response.status() >= 500) failures.push(`${method} ${path} as ${who}: server error`);
