@@ -1,5 +1,7 @@
 // A synthetic "ten years" dataset for the benchmark: deterministic from a seed number, written in
 // one transaction with prepared statements so that it takes seconds.
+// Its SQL is written for better-sqlite3 directly, outside the query layer: named, with the reason,
+// in RAW_SQL_ALLOWED of src/architecture.spec.ts (statement-count.spec runs it on every test run).
 import SQLite from 'better-sqlite3';
 
 /** The generated history starts in January of this year (the seeded plan's register ends in 2018). */
