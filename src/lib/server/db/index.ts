@@ -76,6 +76,8 @@ function refuseUnfitFile(path: string): void {
 /**
  * A private in-memory database holding a copy of `image` (bytes of `serialize()`), with the same
  * connection settings: the tests clone one migrated and seeded database instead of building one each.
+ * Only db/testing.ts calls it; it stays here because it shares `configured` and `wrap` with
+ * openDatabase, so that a test's connection is configured as the server's is.
  */
 export function openDatabaseCopy(image: Buffer): Db {
 	return wrap(configured(new SQLite(image)));

@@ -1,6 +1,6 @@
 import { appendAgendaItem } from '../commission/repository';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EditionPlanDocumentSchema } from '../../schemas/plan-document';
+import { EditionPlanDocumentSchema } from '../opendata/testing';
 import { findUserById, insertUser, type User } from '../auth/users';
 import {
 	addAgendaFiches,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PlanDocumentSchema } from '../../schemas/plan-document';
+import { PlanDocumentSchema } from './testing';
 import { findUserById, insertUser, type User } from '../auth/users';
 import {
 	addAgendaFiches,
@@ -279,6 +279,16 @@ describe('open data sdusn/plan@2', () => {
 		const plan = JSON.parse(text(byPath.get('plan.json')!));
 		expect(() => PlanDocumentSchema.parse(plan)).not.toThrow();
 		expect(plan.fiches).toHaveLength(23);
+		// The oracle holds fiche codes to the published pattern (docs/open-data.md): « 01-1 » and
+		// « 4-10 » are no codes, though digits, dash, digits.
+		for (const code of ['01-1', '4-10', '0-1'])
+			expect(
+				PlanDocumentSchema.safeParse({
+					...plan,
+					fiches: [{ ...plan.fiches[0], code }, ...plan.fiches.slice(1)]
+				}).success,
+				code
+			).toBe(false);
 		expect(strictCsv(text(byPath.get('decisions.csv')!)).slice(1)).toHaveLength(
 			(await db.selectFrom('decision').select('id').execute()).length
 		);

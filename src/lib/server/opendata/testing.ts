@@ -1,4 +1,8 @@
+// Test oracles for the open data: the shape of plan.json as docs/open-data.md publishes it, which
+// the specs check each generated document against (they validate no form, hence not in schemas/).
 import { z } from 'zod';
+import { FICHE_CODE_PATTERN } from '../../utils/text';
+import { FICHE_STATUSES } from '../../utils/vocabulary';
 
 /** The shape of plan.json, `sdusn/plan@2` (docs/open-data.md), strictly: no field more, none less. */
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -28,7 +32,7 @@ export const PlanDocumentSchema = z.strictObject({
 	),
 	fiches: z.array(
 		z.strictObject({
-			code: z.string().regex(/^\d+-\d+$/),
+			code: z.string().regex(FICHE_CODE_PATTERN),
 			objective: z.number().int(),
 			title: z.string().min(1),
 			priority: z.union([z.literal(1), z.literal(2)]),
@@ -36,7 +40,7 @@ export const PlanDocumentSchema = z.strictObject({
 				z.strictObject({ organisation: z.string().min(1), scope: z.string().nullable() })
 			),
 			partners: z.array(z.string().min(1)),
-			linked: z.array(z.string().regex(/^\d+-\d+$/)),
+			linked: z.array(z.string().regex(FICHE_CODE_PATTERN)),
 			indicators: z.array(
 				z.strictObject({
 					id: z.string().regex(/^\d+-\d+-\d+$/),
@@ -52,7 +56,7 @@ export const PlanDocumentSchema = z.strictObject({
 					measurement_count: z.number().int().min(0)
 				})
 			),
-			status: z.enum(['a_lancer', 'en_cours', 'realisee', 'suspendue', 'abandonnee']),
+			status: z.enum(FICHE_STATUSES),
 			progress: z.number().int().min(0).max(100).nullable(),
 			last_update: isoDate.nullable()
 		})
