@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { DECIDED_STATUSES, ORGANISATION_KINDS } from '../utils/vocabulary';
-import { REVISION_FIELDS, revisionShape, text } from './plan-edit';
+import {
+	holdsListSeparator,
+	LIST_SEPARATOR_REASON,
+	REVISION_FIELDS,
+	revisionShape,
+	text
+} from './plan-edit';
 
 const INCOMPLETE = 'Le formulaire est incomplet : rechargez la page.';
 const version = z
@@ -10,10 +16,9 @@ const version = z
 
 export const ORGANISATION_FIELDS = ['name', 'full_name', 'kind', ...REVISION_FIELDS] as const;
 export const OrganisationSchema = z.object({
-	name: text('Le nom', 120, { line: true }).refine(
-		(v) => v.length >= 2,
-		'Indiquez le nom de l’organisation.'
-	),
+	name: text('Le nom', 120, { line: true })
+		.refine((v) => v.length >= 2, 'Indiquez le nom de l’organisation.')
+		.refine((v) => !holdsListSeparator(v), `Le nom ne peut pas contenir ${LIST_SEPARATOR_REASON}.`),
 	full_name: text('Le nom complet', 300, { line: true }),
 	kind: z.enum(ORGANISATION_KINDS, { error: 'Choisissez la nature dans la liste.' }),
 	...revisionShape

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NewFicheSchema, text } from './plan-edit';
+import { OrganisationEditSchema } from './organisation';
+import { NewFicheSchema, ownerField, parseFicheForm, partnerField, text } from './plan-edit';
 
 describe('a text of the plan forms', () => {
 	it('counts a line break once, as the browser’s CRLF or as stored (the import counts so)', () => {
@@ -38,5 +39,35 @@ describe('a fiche’s title', () => {
 		expect(titleProblem('  ')).toEqual(['Indiquez le titre de la fiche.']);
 		expect(titleProblem('Wi')).toEqual(['Le titre de la fiche compte au moins 3 caractères.']);
 		expect(titleProblem('Wifi')).toBeUndefined();
+	});
+});
+
+describe('the open data’s separator « | » (docs/open-data.md: a cell’s values split on it)', () => {
+	const reason =
+		'la barre verticale « | » : elle sépare les valeurs d’une cellule dans les données ouvertes';
+
+	it('is refused in an organisation’s name', () => {
+		const issues = OrganisationEditSchema.safeParse({
+			name: 'Ad’Occ | Agence régionale',
+			full_name: '',
+			kind: 'public_body',
+			reason: 'Nom complet.',
+			decision: '',
+			version: '1'
+		}).error?.issues.map((issue) => issue.message);
+		expect(issues).toEqual([`Le nom ne peut pas contenir ${reason}.`]);
+	});
+
+	it('is refused in an owner’s scope and a partner’s précision, not in an owner’s note', () => {
+		const form = new FormData();
+		form.set(ownerField(0, 'org'), '1');
+		form.set(ownerField(0, 'scope'), 'Prestation | hébergement');
+		form.set(ownerField(0, 'note'), 'Voir | plus bas');
+		form.set(partnerField(0, 'org'), '2');
+		form.set(partnerField(0, 'detail'), 'Formation | conseil');
+		const { errors } = parseFicheForm(form);
+		expect(errors[ownerField(0, 'scope')]).toBe(`Ne peut pas contenir ${reason}.`);
+		expect(errors[partnerField(0, 'detail')]).toBe(`Ne peut pas contenir ${reason}.`);
+		expect(errors[ownerField(0, 'note')]).toBeUndefined();
 	});
 });

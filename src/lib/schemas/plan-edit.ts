@@ -185,8 +185,29 @@ export interface FicheEditInput {
 
 const rowText = text(null, 300, { line: true });
 
-function readRowText(raw: string, errors: FieldErrors, field: string): string | null {
-	const parsed = rowText.safeParse(raw);
+/**
+ * The open data joins a cell's several values with « | » (the porteurs and partenaires of
+ * fiches.csv, docs/open-data.md): an organisation's name, an owner's scope and a partner's précision
+ * never hold it, so that such a cell always splits back into its values. Said in the forms and at
+ * the workbook import.
+ */
+export const holdsListSeparator = (value: string) => value.includes('|');
+export const LIST_SEPARATOR_REASON =
+	'la barre verticale « | » : elle sépare les valeurs d’une cellule dans les données ouvertes';
+
+/** An owner's scope or a partner's précision: a row's text without the open data's separator. */
+const listedRowText = rowText.refine(
+	(v) => !holdsListSeparator(v),
+	`Ne peut pas contenir ${LIST_SEPARATOR_REASON}.`
+);
+
+function readRowText(
+	raw: string,
+	errors: FieldErrors,
+	field: string,
+	schema: typeof rowText | typeof listedRowText = rowText
+): string | null {
+	const parsed = schema.safeParse(raw);
 	if (!parsed.success) {
 		errors[field] = parsed.error.issues[0]?.message ?? 'Texte invalide.';
 		return null;
@@ -199,7 +220,7 @@ function readOrganisationRows<R>(
 	errors: FieldErrors,
 	count: number,
 	orgField: (i: number) => string,
-	textFields: ((i: number) => string)[],
+	textFields: { field: (i: number) => string; listed?: true }[],
 	build: (organisationId: number, texts: (string | null)[], row: number) => R
 ): R[] {
 	const rows: R[] = [];
@@ -207,7 +228,9 @@ function readOrganisationRows<R>(
 	const seen = new Set<string>();
 	for (const i of range(count)) {
 		const org = (values[orgField(i)] ?? '').trim();
-		const texts = textFields.map((f) => readRowText(values[f(i)] ?? '', errors, f(i)));
+		const texts = textFields.map(({ field, listed }) =>
+			readRowText(values[field(i)] ?? '', errors, field(i), listed ? listedRowText : rowText)
+		);
 		if (org === '') {
 			if (texts.some((t) => t !== null))
 				errors[orgField(i)] = 'Choisissez l’organisation, ou videz la ligne.';
@@ -338,7 +361,10 @@ export function parseFicheForm(formData: FormData): {
 		errors,
 		MAX_OWNERS,
 		(i) => ownerField(i, 'org'),
-		[(i) => ownerField(i, 'scope'), (i) => ownerField(i, 'note')],
+		[
+			{ field: (i) => ownerField(i, 'scope'), listed: true },
+			{ field: (i) => ownerField(i, 'note') }
+		],
 		(organisationId, [scope, note], row) => ({
 			organisationId,
 			scope: scope ?? null,
@@ -351,7 +377,7 @@ export function parseFicheForm(formData: FormData): {
 		errors,
 		MAX_PARTNERS,
 		(i) => partnerField(i, 'org'),
-		[(i) => partnerField(i, 'detail')],
+		[{ field: (i) => partnerField(i, 'detail'), listed: true }],
 		(organisationId, [detail], row) => ({ organisationId, detail: detail ?? null, row })
 	);
 	const indicators = readIndicators(values, errors);

@@ -311,6 +311,24 @@ describe('a workbook that does not validate: one French sentence per problem, no
 			/^Feuille « Fiches », ligne \d+, colonne « Titre » : cette cellule contient des caractères non autorisés/
 		],
 		[
+			'an organisation’s name holding the open data’s separator « | »',
+			() =>
+				edited((w) => {
+					const sheet = w.getWorksheet('Organisations')!;
+					sheet.getRow(2).getCell(2).value = 'Ad’Occ | Agence régionale';
+				}),
+			/^Feuille « Organisations », ligne 2, colonne « Nom » : cette cellule ne peut pas contenir la barre verticale « \| » : elle sépare les valeurs d’une cellule dans les données ouvertes/
+		],
+		[
+			'an owner’s précision holding the open data’s separator « | »',
+			() =>
+				edited((w) => {
+					const sheet = w.getWorksheet('Porteurs et partenaires')!;
+					sheet.getRow(2).getCell(4).value = 'Prestation | hébergement';
+				}),
+			/^Feuille « Porteurs et partenaires », ligne 2, colonne « Précision » : cette cellule ne peut pas contenir la barre verticale « \| »/
+		],
+		[
 			'link to an unknown fiche',
 			() => edited((w) => w.getWorksheet('Liens')!.addRow(['1-1', '9-9'])),
 			/^Feuille « Liens », ligne \d+, colonne « Fiche liée » : la fiche « 9-9 » n’existe pas/

@@ -2,6 +2,7 @@ import type { StructureLevel } from '../../schemas/plan-structure';
 import type ExcelJS from 'exceljs';
 import { TEXT_MAX_LENGTH } from '../../schemas/limits';
 import { hasForbiddenCharacters, showsNothing, withoutDirectionMarks } from '../../schemas/form';
+import { holdsListSeparator, LIST_SEPARATOR_REASON } from '../../schemas/plan-edit';
 import { numberProblem, THOUSANDS_OR_DECIMALS } from '../../schemas/progress-update';
 import { FICHE_CODE_PATTERN } from '../../utils/text';
 import {
@@ -745,6 +746,13 @@ class RowReader {
 		return [`${d}-${m}`, `${m}-${d}`];
 	}
 
+	/** A text the open data lists in one cell with others, given back as read (see holdsListSeparator). */
+	listed<T extends string | null>(index: number, value: T): T {
+		if (value !== null && holdsListSeparator(value))
+			this.fail(index, `cette cellule ne peut pas contenir ${LIST_SEPARATOR_REASON}`);
+		return value;
+	}
+
 	text(index: number): string {
 		const value = this.optionalText(index);
 		if (value === null) {
@@ -1028,7 +1036,7 @@ export async function readPlanWorkbook(
 			reader: r,
 			item: {
 				slug: codeOf(r, 0, 'd’organisation'),
-				name: r.text(1),
+				name: r.listed(1, r.text(1)),
 				fullName: r.optionalText(2),
 				kind: kind ?? 'public_body'
 			}
@@ -1142,7 +1150,7 @@ export async function readPlanWorkbook(
 					fiche,
 					role: role ?? 'owner',
 					organisation: organisation ?? name,
-					detail: r.optionalText(3),
+					detail: r.listed(3, r.optionalText(3)),
 					note
 				}
 			};
