@@ -10,6 +10,8 @@ import {
 	recordDecision
 } from '../commission/service';
 import { findSitting } from '../commission/repository';
+import { editOrganisation, updateFiche } from '../authoring/service';
+import { editedFiche } from '../authoring/testing';
 import type { Db } from '../db';
 import { getDataRevision } from '../db/revision';
 import { createTestDb } from '../db/testing';
@@ -493,6 +495,68 @@ describe('open data sdusn/plan@2', () => {
 		}
 		const mesures = first.resources.find((r) => r.name === 'mesures')!;
 		expect(mesures.bytes).not.toBe(latest.resources.find((r) => r.name === 'mesures')!.bytes);
+	});
+
+	it('dates a file by the plan’s last change to what it names, when later than its rows’ validations', async () => {
+		const ids = [
+			await update('9-1', '2019-03-01', 'validate', { measurements: [['2019-02-28', 12]] }),
+			await update('1-1', '2020-03-01', 'validate', { measurements: [['2020-02-28', 5]] })
+		];
+		await db
+			.updateTable('progress_update')
+			.set({ validated_at: '2020-03-02T10:00:00.000Z' })
+			.where('id', 'in', ids)
+			.execute();
+		const days = async () =>
+			Object.fromEntries((await (await liveSet()).all()).map((f) => [f.name, f.lastChange]));
+		expect(await days()).toMatchObject({
+			'mesures-2019': '2020-03-02',
+			'mesures-2020': '2020-03-02',
+			'mises-a-jour': '2020-03-02'
+		});
+
+		// 9-1's indicator relabelled in the plan: mesures-2019.csv and mesures.csv change, not 2020's.
+		const { input } = await editedFiche(db, '9-1', {
+			ind_0_label: 'Nombre de communes équipées',
+			reason: 'Intitulé précisé'
+		});
+		const relabelled = await updateFiche(
+			db,
+			admin,
+			'9-1',
+			input!,
+			null,
+			new Date('2026-11-10T10:00:00Z')
+		);
+		expect(relabelled.ok).toBe(true);
+		// The partner's organisation renamed: mises-a-jour.csv's organisation column changes.
+		const cdg46 = await db
+			.selectFrom('organisation')
+			.select(['id', 'version', 'full_name', 'kind'])
+			.where('slug', '=', 'cdg46')
+			.executeTakeFirstOrThrow();
+		const renamed = await editOrganisation(
+			db,
+			admin,
+			cdg46.id,
+			{
+				version: cdg46.version,
+				name: 'Centre de gestion du Lot',
+				fullName: cdg46.full_name,
+				kind: cdg46.kind,
+				reason: 'Nom complet',
+				decisionId: null
+			},
+			null,
+			new Date('2026-11-20T10:00:00Z')
+		);
+		expect(renamed.ok).toBe(true);
+		expect(await days()).toMatchObject({
+			mesures: '2026-11-10',
+			'mesures-2019': '2026-11-10',
+			'mesures-2020': '2020-03-02',
+			'mises-a-jour': '2026-11-20'
+		});
 	});
 
 	it('gives the same bytes twice for the same database', async () => {

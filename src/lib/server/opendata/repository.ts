@@ -177,6 +177,31 @@ export async function listIndicatorLabels(db: Executor) {
 		.execute();
 }
 
+/**
+ * When the plan last changed each fiche (by code) and each organisation (by name): a fiche's code,
+ * its indicators' labels and units, an organisation's name are written in the measurement, update
+ * and decision files, whose rows' validations alone do not date them.
+ */
+export async function listPlanChanges(db: Executor) {
+	const [fiches, organisations] = [
+		await db
+			.selectFrom('plan_revision')
+			.innerJoin('fiche', 'fiche.id', 'plan_revision.fiche_id')
+			.select((eb) => ['fiche.code as key', eb.fn.max('plan_revision.created_at').as('at')])
+			.groupBy('fiche.code')
+			.execute(),
+		await db
+			.selectFrom('plan_revision')
+			.innerJoin('organisation', 'organisation.id', 'plan_revision.entity_id')
+			.where('plan_revision.entity', '=', 'organisation')
+			.select((eb) => ['organisation.name as key', eb.fn.max('plan_revision.created_at').as('at')])
+			.groupBy('organisation.name')
+			.execute()
+	];
+	const byKey = (rows: { key: string; at: string }[]) => new Map(rows.map((r) => [r.key, r.at]));
+	return { fiches: byKey(fiches), organisations: byKey(organisations) };
+}
+
 /** For each year that has published measurements, when the latest of them was validated. */
 export async function listMeasurementYears(db: Executor, asOf?: string) {
 	const year = sql<string>`substr(${sql.ref('measurement.measured_on')}, 1, 4)`;

@@ -15,6 +15,7 @@ import {
 	listClosedDecisions,
 	listIndicatorLabels,
 	listMeasurementYears,
+	listPlanChanges,
 	listPublishedMeasurements,
 	listValidatedUpdates,
 	type DecisionRow
@@ -356,6 +357,7 @@ export interface OpenDataOptions {
 export class OpenDataSet {
 	#plan?: Promise<PlanDocument>;
 	#measurements?: Promise<OpenDataFile[]>;
+	#changes?: ReturnType<typeof listPlanChanges>;
 	readonly #files = new Map<string, Promise<OpenDataFile | undefined>>();
 
 	constructor(
@@ -369,6 +371,27 @@ export class OpenDataSet {
 
 	get #generatedDay() {
 		return day(this.options.generatedAt);
+	}
+
+	/**
+	 * The day a file last changed: its rows' latest validation (or closing), or the plan's latest
+	 * change to a fiche or an organisation the file names (a code, an indicator's label or unit, a
+	 * name are in its bytes), whichever is later; the day published data last changed when it has
+	 * no row.
+	 */
+	async #lastChange(
+		timestamps: (string | null)[],
+		fiches: Iterable<string | null>,
+		organisations: Iterable<string | null> = []
+	): Promise<string> {
+		const changes = await (this.#changes ??= listPlanChanges(this.db));
+		const planChanges = [
+			...[...fiches].map((code) => (code === null ? null : (changes.fiches.get(code) ?? null))),
+			...[...organisations].map((name) =>
+				name === null ? null : (changes.organisations.get(name) ?? null)
+			)
+		];
+		return latestDay([...timestamps, ...planChanges], this.#generatedDay);
 	}
 
 	#planDocument(): Promise<PlanDocument> {
@@ -391,39 +414,48 @@ export class OpenDataSet {
 			const { fields } = TABLES.mesures as TableSpec;
 			const header = fields.map((f) => f.name);
 			const free = fields.map((f) => f.free === true);
-			const prefixes = new Map(
+			const described = new Map(
 				indicators.map((i) => [
 					i.id,
-					`${csvLine([i.code, indicatorId(i.code, i.position), i.label, i.unit], free)},`
+					{
+						code: i.code,
+						prefix: `${csvLine([i.code, indicatorId(i.code, i.position), i.label, i.unit], free)},`
+					}
 				])
 			);
 			const all: string[] = [];
 			const byYear = new Map(years.map((y) => [y.year, [] as string[]]));
+			// The fiches each year's file names: their changes in the plan date it too.
+			const fichesByYear = new Map(years.map((y) => [y.year, new Set<string>()]));
 			for (const m of rows) {
-				const line = prefixes.get(m.indicator)! + csvLine([m.date, m.value], []);
+				const { code, prefix } = described.get(m.indicator)!;
+				const line = prefix + csvLine([m.date, m.value], []);
+				const year = m.date.slice(0, 4);
 				all.push(line);
-				byYear.get(m.date.slice(0, 4))!.push(line);
+				byYear.get(year)!.push(line);
+				fichesByYear.get(year)!.add(code);
 			}
-			const generated = this.#generatedDay;
 			return [
 				file(
 					'mesures',
 					csvText(header, all),
 					all.length,
-					latestDay(
+					await this.#lastChange(
 						years.map((y) => y.validatedAt),
-						generated
+						[...fichesByYear.values()].flatMap((codes) => [...codes])
 					)
 				),
-				...years.map((y) => {
-					const lines = byYear.get(y.year)!;
-					return file(
-						`mesures-${y.year}`,
-						csvText(header, lines),
-						lines.length,
-						latestDay([y.validatedAt], generated)
-					);
-				})
+				...(await Promise.all(
+					years.map(async (y) => {
+						const lines = byYear.get(y.year)!;
+						return file(
+							`mesures-${y.year}`,
+							csvText(header, lines),
+							lines.length,
+							await this.#lastChange([y.validatedAt], fichesByYear.get(y.year)!)
+						);
+					})
+				))
 			];
 		})());
 	}
@@ -454,9 +486,10 @@ export class OpenDataSet {
 					u.organisation,
 					day(u.validatedAt) || null
 				]);
-				const lastChange = latestDay(
+				const lastChange = await this.#lastChange(
 					updates.map((u) => u.validatedAt),
-					this.#generatedDay
+					new Set(updates.map((u) => u.fiche)),
+					new Set(updates.map((u) => u.organisation))
 				);
 				return file('mises-a-jour', tableCsv('mises-a-jour', rows), rows.length, lastChange);
 			}
@@ -471,9 +504,9 @@ export class OpenDataSet {
 					d.kind === 'priority' ? d.newPriority : null,
 					d.fiche === null && d.itemTitle ? `${d.itemTitle} : ${d.text}` : d.text
 				]);
-				const lastChange = latestDay(
+				const lastChange = await this.#lastChange(
 					decisions.map((d) => d.closedAt ?? d.heldOn),
-					this.#generatedDay
+					new Set(decisions.map((d) => d.fiche))
 				);
 				return file('decisions', tableCsv('decisions', rows), rows.length, lastChange);
 			}
