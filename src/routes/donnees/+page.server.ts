@@ -1,12 +1,12 @@
 import { getDb } from '$lib/server/db/instance';
 import { LICENCE, resourceTitle, TABLES } from '$lib/server/opendata/resources';
-import { liveOpenData } from '$lib/server/opendata/published';
+import { readLiveOpenData } from '$lib/server/opendata/published';
 import type { PageServerLoad } from './$types';
 
 export const csr = false;
 
 export const load: PageServerLoad = async () => {
-	const files = await (await liveOpenData(getDb())).all();
+	const files = await readLiveOpenData(getDb(), (set) => set.all());
 	return {
 		licence: LICENCE,
 		tables: Object.entries(TABLES).map(([name, table]) => ({

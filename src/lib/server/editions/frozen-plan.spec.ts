@@ -10,7 +10,7 @@ import { insertRevision } from '../authoring/revisions-repository';
 import { createFiche, updateFiche } from '../authoring/service';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
-import { liveOpenData } from '../opendata/published';
+import { openDataFile } from '../opendata/published';
 import type { PlanDocument } from '../opendata/plan-document';
 import { findFicheByCode } from '../plan/repository';
 import { findFrozenFiche, findPublishedFile, findPublishedSnapshot } from './repository';
@@ -160,9 +160,7 @@ describe('a published edition keeps the plan as it stood at publication', () => 
 		expect((await findFicheByCode(db, '17-1'))!.title).toBe(
 			'Mobilité : un calculateur d’itinéraires lotois'
 		);
-		const live = JSON.parse(
-			text((await (await liveOpenData(db)).file('plan'))!.body)
-		) as PlanDocument;
+		const live = JSON.parse(text((await openDataFile(db, 'plan'))!.body)) as PlanDocument;
 		const liveFiche = live.fiches.find((f) => f.code === '17-1')!;
 		expect(liveFiche.title).toBe('Mobilité : un calculateur d’itinéraires lotois');
 		expect(liveFiche.owners).toEqual([{ organisation: 'Département du Lot', scope: 'Pilotage' }]);
@@ -240,9 +238,7 @@ describe('a published edition keeps the plan as it stood at publication', () => 
 
 	it('plan.json gives a retired indicator its day, and an edition dated before it none', async () => {
 		await editThePlan(new Date('2020-02-01T10:00:00Z'), { [indicatorRowField(0, 'retire')]: 'on' });
-		const live = JSON.parse(
-			text((await (await liveOpenData(db)).file('plan'))!.body)
-		) as PlanDocument;
+		const live = JSON.parse(text((await openDataFile(db, 'plan'))!.body)) as PlanDocument;
 		expect(live.fiches.find((f) => f.code === '17-1')!.indicators[0]!.retired_on).toBe(
 			'2020-02-01'
 		);

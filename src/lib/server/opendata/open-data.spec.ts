@@ -20,7 +20,7 @@ import { publishEdition, saveEditionDraft } from '../editions/service';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
 import { protectFormula } from '../csv';
-import { openDataFile, packageOfVersion } from './published';
+import { openDataFile, packageOfVersion, readLiveOpenData } from './published';
 import { OpenDataSet, TABLES, type OpenDataFile, type TableField } from './resources';
 
 let db: Db;
@@ -557,6 +557,63 @@ describe('open data sdusn/plan@2', () => {
 			'mesures-2020': '2020-03-02',
 			'mises-a-jour': '2026-11-20'
 		});
+	});
+
+	it('builds the live files from one state: a validation committed meanwhile is in all of them or in none', async () => {
+		const indicator = await indicatorOf('9-1');
+		// What a validation commits at once: the update and a measurement of a year not yet published.
+		const validate = () =>
+			db.transaction().execute(async (trx) => {
+				const { id } = await trx
+					.insertInto('progress_update')
+					.values({
+						fiche_id: (await trx
+							.selectFrom('fiche')
+							.select('id')
+							.where('code', '=', '9-1')
+							.executeTakeFirstOrThrow())!.id,
+						organisation_id: partner.organisationId!,
+						reported_on: '2025-06-01',
+						status: 'en_cours',
+						progress: 50,
+						done: 'Bornes posées',
+						next_steps: '',
+						difficulties: '',
+						state: 'validated',
+						validated_at: '2025-06-02T10:00:00.000Z',
+						version: 1
+					} as never)
+					.returning('id')
+					.executeTakeFirstOrThrow();
+				await trx
+					.insertInto('measurement')
+					.values({
+						indicator_id: indicator,
+						progress_update_id: id,
+						measured_on: '2025-06-01',
+						value: 12
+					} as never)
+					.execute();
+			});
+		for (let ticks = 0; ticks < 200; ticks += 4) {
+			await db.deleteFrom('measurement').where('measured_on', '=', '2025-06-01').execute();
+			await db.deleteFrom('progress_update').where('reported_on', '=', '2025-06-01').execute();
+			const building = readLiveOpenData(db, async (set) => {
+				const [mesures, updates, plan] = await Promise.all(
+					['mesures', 'mises-a-jour', 'plan'].map(async (name) => text((await set.file(name))!))
+				);
+				return { mesures: mesures!, updates: updates!, plan: plan! };
+			});
+			for (let i = 0; i < ticks; i++) await Promise.resolve();
+			await validate();
+			const files = await building;
+			const seen = [
+				files.mesures.includes('2025-06-01'),
+				files.updates.includes('Bornes posées'),
+				files.plan.includes('"date":"2025-06-01"')
+			];
+			expect(seen).toEqual(seen[0] ? [true, true, true] : [false, false, false]);
+		}
 	});
 
 	it('gives the same bytes twice for the same database', async () => {

@@ -5,15 +5,34 @@ import { computeDashboard } from '../dashboard/figures';
 import { loadDashboardInput } from '../dashboard/repository';
 import { dashboardView, figureTables } from '../dashboard/tables';
 import { findPublishedFile } from '../editions/repository';
-import { OpenDataSet, type OpenDataFile } from './resources';
+import { OpenDataSet, StaleOpenData, type OpenDataFile } from './resources';
 
 /** The live open data: one set of files per change of published data, each built on first demand. */
-export const liveOpenData = cachedByRevision(
-	async (db) =>
-		new OpenDataSet(db, {
-			generatedAt: (await getDataRevision(db))?.changedAt ?? new Date(0).toISOString()
-		})
-);
+const liveOpenData = cachedByRevision(async (db) => {
+	const revision = await getDataRevision(db);
+	return new OpenDataSet(db, {
+		generatedAt: revision?.changedAt ?? new Date(0).toISOString(),
+		revision: revision?.revision ?? 0
+	});
+});
+
+/**
+ * Reads the live open data: `use` is given the set of the current state. A change of published
+ * data committed while the set was being built makes its reading stale (StaleOpenData): it is read
+ * again from the set of the new state, so that every file comes from one state.
+ */
+export async function readLiveOpenData<T>(
+	db: Db,
+	use: (set: OpenDataSet) => Promise<T>
+): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await use(await liveOpenData(db));
+		} catch (e) {
+			if (!(e instanceof StaleOpenData) || attempt === 5) throw e;
+		}
+	}
+}
 
 /**
  * One open-data file as `/donnees/…` serves it, or with `year` as the published edition of that
@@ -25,7 +44,7 @@ export async function openDataFile(
 	name: string,
 	edition?: { year: number; version?: number }
 ): Promise<(Pick<OpenDataFile, 'name' | 'body'> & { version?: number }) | undefined> {
-	if (!edition) return (await liveOpenData(db)).file(name);
+	if (!edition) return readLiveOpenData(db, (set) => set.file(name));
 	const stored = await findPublishedFile(db, edition.year, name, edition.version);
 	return stored && { name, body: stored.body, version: stored.version };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { FICHE_STATUSES } from '../../utils/vocabulary';
 import { parisDate } from '../../utils/dates';
 import type { Executor } from '../db';
+import { getDataRevision } from '../db/revision';
 import type { DashboardInput } from '../dashboard/figures';
 import { csvLine, csvText, toCsv, type CsvValue } from './csv';
 import {
@@ -346,8 +347,20 @@ function decisionType(d: DecisionRow): (typeof DECISION_TYPES)[number] {
 export interface OpenDataOptions {
 	/** When published data last changed (live) or when the edition was published. */
 	generatedAt: string;
+	/**
+	 * Live: the revision of published data the set stands for. Each reading checks it in its own
+	 * transaction, so that every file of the set shows that one state (StaleOpenData otherwise).
+	 */
+	revision?: number;
 	/** An edition: everything as it stood at the end of `asOf`. */
 	edition?: { asOf: string; state: DashboardInput; year: number; version: number };
+}
+
+/** Published data changed while a live set was being built: a new set gives the new state. */
+export class StaleOpenData extends Error {
+	constructor() {
+		super('Les données publiées ont changé pendant la lecture : relisez-les.');
+	}
 }
 
 /**
@@ -364,6 +377,20 @@ export class OpenDataSet {
 		readonly db: Executor,
 		readonly options: OpenDataOptions
 	) {}
+
+	/**
+	 * Runs reads on the set's state: an edition's set is built in its publication's transaction; a
+	 * live set's reads each run in a transaction that first checks the revision of published data,
+	 * so that a validation committed between two of them is seen by none (StaleOpenData).
+	 */
+	#read<T>(reads: (db: Executor) => Promise<T>): Promise<T> {
+		const revision = this.options.revision;
+		if (revision === undefined) return reads(this.db);
+		return this.db.transaction().execute(async (trx) => {
+			if (((await getDataRevision(trx))?.revision ?? 0) !== revision) throw new StaleOpenData();
+			return reads(trx);
+		});
+	}
 
 	get #asOf() {
 		return this.options.edition?.asOf;
@@ -384,7 +411,7 @@ export class OpenDataSet {
 		fiches: Iterable<string | null>,
 		organisations: Iterable<string | null> = []
 	): Promise<string> {
-		const changes = await (this.#changes ??= listPlanChanges(this.db));
+		const changes = await (this.#changes ??= this.#read(listPlanChanges));
 		const planChanges = [
 			...[...fiches].map((code) => (code === null ? null : (changes.fiches.get(code) ?? null))),
 			...[...organisations].map((name) =>
@@ -395,21 +422,22 @@ export class OpenDataSet {
 	}
 
 	#planDocument(): Promise<PlanDocument> {
-		return (this.#plan ??= buildPlanDocument(
-			this.db,
-			this.options.generatedAt,
-			this.options.edition
+		return (this.#plan ??= this.#read((db) =>
+			buildPlanDocument(db, this.options.generatedAt, this.options.edition)
 		));
 	}
 
 	/** mesures.csv and one mesures-YYYY.csv per year that has any, from one reading. */
 	#measurementFiles(): Promise<OpenDataFile[]> {
 		return (this.#measurements ??= (async () => {
-			const [indicators, years, rows] = [
-				await listIndicatorLabels(this.db),
-				await listMeasurementYears(this.db, this.#asOf),
-				await listPublishedMeasurements(this.db, this.#asOf)
-			];
+			const [indicators, years, rows] = await this.#read(
+				async (db) =>
+					[
+						await listIndicatorLabels(db),
+						await listMeasurementYears(db, this.#asOf),
+						await listPublishedMeasurements(db, this.#asOf)
+					] as const
+			);
 			// Each row is written once; the full file and the yearly ones share the lines.
 			const { fields } = TABLES.mesures as TableSpec;
 			const header = fields.map((f) => f.name);
@@ -474,7 +502,7 @@ export class OpenDataSet {
 			case 'fiches':
 				return fichesFile(await this.#planDocument(), this.#generatedDay);
 			case 'mises-a-jour': {
-				const updates = await listValidatedUpdates(this.db, this.#asOf);
+				const updates = await this.#read((db) => listValidatedUpdates(db, this.#asOf));
 				const rows = updates.map((u) => [
 					u.fiche,
 					u.date,
@@ -494,7 +522,7 @@ export class OpenDataSet {
 				return file('mises-a-jour', tableCsv('mises-a-jour', rows), rows.length, lastChange);
 			}
 			case 'decisions': {
-				const decisions = await listClosedDecisions(this.db, this.#asOf);
+				const decisions = await this.#read((db) => listClosedDecisions(db, this.#asOf));
 				const rows = decisions.map((d) => [
 					d.session,
 					d.heldOn,
