@@ -253,4 +253,45 @@ describe('a published edition keeps the plan as it stood at publication', () => 
 		expect(targetText(indicator)).toBe('5\u202f000 au 31\u00a0décembre\u00a02027');
 		expect(baselineText(indicator)).toBe('120 au 1er\u00a0janvier\u00a02020');
 	});
+
+	it('plan.json of an edition leaves out an indicator added after its date, in the form or by an import', async () => {
+		const rank = (await findFicheState(db, '17-1'))!.indicators.length;
+		await editThePlan(new Date('2020-02-01T10:00:00Z'), {
+			[indicatorRowField(rank, 'label')]: 'Nombre de communes raccordées',
+			[indicatorRowField(rank, 'kind')]: 'count'
+		});
+		const labels = (document: PlanDocument, code: string) =>
+			document.fiches.find((f) => f.code === code)!.indicators.map((i) => i.label);
+		// What an import records: a revision of the indicator itself.
+		const imported = await db
+			.selectFrom('indicator')
+			.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+			.select(['indicator.id', 'indicator.fiche_id as ficheId', 'indicator.label'])
+			.where('fiche.code', '=', '1-1')
+			.orderBy('indicator.position')
+			.executeTakeFirstOrThrow();
+		await insertRevision(db, {
+			entity: 'indicator',
+			entityId: imported.id,
+			ficheId: imported.ficheId,
+			action: 'created',
+			changes: [{ field: 'label', label: 'Libellé', before: '', after: imported.label }],
+			reason: 'Classeur du plan',
+			decisionId: null,
+			origin: 'import',
+			userId: null,
+			createdAt: '2020-02-01T10:00:00.000Z'
+		});
+		const live = JSON.parse(text((await openDataFile(db, 'plan'))!.body)) as PlanDocument;
+		expect(labels(live, '17-1')).toContain('Nombre de communes raccordées');
+		expect(labels(live, '1-1')).toContain(imported.label);
+
+		await publish(2019, new Date('2020-03-01T10:00:00Z'));
+		const frozen = JSON.parse(
+			text((await findPublishedFile(db, 2019, 'plan'))!.body)
+		) as PlanDocument;
+		expect(labels(frozen, '17-1')).toHaveLength(rank);
+		expect(labels(frozen, '17-1')).not.toContain('Nombre de communes raccordées');
+		expect(labels(frozen, '1-1')).not.toContain(imported.label);
+	});
 });

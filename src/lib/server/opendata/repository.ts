@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { expressionBuilder, sql, type Expression } from 'kysely';
 import type { Executor } from '../db';
+import { parisDayEnd } from '../../utils/dates';
 import { closedDecisions } from '../commission/repository';
-import { inPlanBy, noFicheOrInPlanBy } from '../authoring/revisions-repository';
-import type { DecisionKind, FicheStatus, IndicatorKind, Opinion } from '../db/schema';
+import { apartFromPlanLoad, inPlanBy, noFicheOrInPlanBy } from '../authoring/revisions-repository';
+import type { Database, DecisionKind, FicheStatus, IndicatorKind, Opinion } from '../db/schema';
 import {
 	ficheLinkedFiches,
 	ficheOwners,
@@ -57,6 +58,42 @@ export interface IndicatorSummary {
 	latest: { date: string; value: number } | null;
 }
 
+/**
+ * Whether the indicator read as `indicator` was already in the plan at the end of `day` in Paris:
+ * not added afterwards, by an import (a revision of the indicator itself) or in its fiche's form
+ * (a revision of the fiche whose changes name `indicator.new.N`, N the rank the form gave it, its
+ * position). The indicator table has no creation date: the plan's history dates it.
+ */
+function indicatorInPlanBy(
+	indicator: { id: Expression<number>; ficheId: Expression<number>; position: Expression<number> },
+	day: string
+) {
+	const eb = expressionBuilder<Database>();
+	return eb.not(
+		eb.exists(
+			eb
+				.selectFrom('plan_revision as added')
+				.select('added.id')
+				.where('added.created_at', '>=', parisDayEnd(day))
+				.where(({ ref }) => apartFromPlanLoad(ref('added.created_at')))
+				.where((w) =>
+					w.or([
+						w.and([
+							w('added.entity', '=', 'indicator'),
+							w('added.action', '=', 'created'),
+							w('added.entity_id', '=', indicator.id)
+						]),
+						w.and([
+							w('added.entity', '=', 'fiche'),
+							w('added.fiche_id', '=', indicator.ficheId),
+							sql<boolean>`exists (select 1 from json_each(${sql.ref('added.changes')}) as c where json_extract(c.value, '$.field') = 'indicator.new.' || ${indicator.position})`
+						])
+					])
+				)
+		)
+	);
+}
+
 /** Every indicator with its number of published measurements and the latest one (by date, then id). */
 export async function listIndicatorSummaries(
 	db: Executor,
@@ -93,6 +130,18 @@ export async function listIndicatorSummaries(
 			's.latest_date as latestDate',
 			's.latest_value as latestValue'
 		])
+		.$if(asOf !== undefined, (q) =>
+			q.where(({ ref }) =>
+				indicatorInPlanBy(
+					{
+						id: ref('indicator.id'),
+						ficheId: ref('indicator.fiche_id'),
+						position: ref('indicator.position')
+					},
+					asOf!
+				)
+			)
+		)
 		.orderBy('indicator.fiche_id')
 		.orderBy('indicator.position')
 		.execute();
