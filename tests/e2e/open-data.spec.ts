@@ -115,6 +115,46 @@ test('the whole history comes compressed and with validators', async ({ request 
 	expect(unknown.stderr).toMatch(/Ressource « inconnu » inconnue/);
 });
 
+test('a script of another origin gets the files, their validators, a preflight and the refusals', async ({
+	request
+}) => {
+	const file = await request.get('/donnees/plan.json', {
+		headers: { origin: 'https://exemple.test' }
+	});
+	expect(file.status()).toBe(200);
+	const headers = file.headers();
+	expect(headers['access-control-allow-origin']).toBe('*');
+	expect(headers['access-control-expose-headers']).toBe('ETag, Last-Modified, Content-Disposition');
+	expect(new Date(headers['last-modified']!).toUTCString()).toBe(headers['last-modified']);
+	// A validator sent from another origin asks the browser's preflight first.
+	for (const path of ['/donnees/plan.json', '/bilans/2018/mesures.csv']) {
+		const preflight = await request.fetch(path, {
+			method: 'OPTIONS',
+			headers: {
+				origin: 'https://exemple.test',
+				'access-control-request-method': 'GET',
+				'access-control-request-headers': 'if-none-match'
+			}
+		});
+		expect(preflight.status(), path).toBe(204);
+		expect(preflight.headers()).toMatchObject({
+			'access-control-allow-origin': '*',
+			'access-control-allow-headers': 'If-None-Match, If-Modified-Since'
+		});
+	}
+	// A refusal is readable too: « not published » is not a network failure.
+	for (const [path, message] of [
+		['/bilans/2031/plan.json', 'Aucun bilan 2031 n’est publié.'],
+		['/donnees/mesures-1999.csv', 'Ce fichier de données n’existe pas.'],
+		['/bilans/2018/mesures.csv?version=9', 'Aucun bilan 2018 n’est publié en version 9.']
+	]) {
+		const refused = await request.get(path!, { headers: { accept: '*/*' } });
+		expect(refused.status(), path).toBe(404);
+		expect(refused.headers()['access-control-allow-origin'], path).toBe('*');
+		expect(await refused.json(), path).toEqual({ message });
+	}
+});
+
 test('/donnees lists every file with its size, rows, last change and licence', async ({ page }) => {
 	await page.goto('/donnees');
 	const table = page.getByRole('table', { name: 'Fichiers de données ouvertes' });

@@ -75,14 +75,18 @@ export async function findPublishedFile(
 	year: number,
 	name: string,
 	version?: number
-): Promise<{ year: number; version: number; body: Uint8Array } | undefined> {
-	const edition = publishedRow(db, year, version).select(['id', 'year', 'version']).as('e');
-	return db
+): Promise<{ year: number; version: number; body: Uint8Array; publishedAt: string } | undefined> {
+	const edition = publishedRow(db, year, version)
+		.select(['id', 'year', 'version', 'published_at'])
+		.as('e');
+	const row = await db
 		.selectFrom(edition)
 		.innerJoin('edition_resource', 'edition_resource.edition_id', 'e.id')
-		.select(['e.year', 'e.version', 'edition_resource.body'])
+		.select(['e.year', 'e.version', 'e.published_at as publishedAt', 'edition_resource.body'])
 		.where('edition_resource.name', '=', name)
 		.executeTakeFirst();
+	// A published edition has its day of publication (the state says so; the column allows null).
+	return row && { ...row, publishedAt: row.publishedAt ?? new Date(0).toISOString() };
 }
 
 /** Freezes the open-data files of an edition that has just been published (the database refuses any later change). */

@@ -1,4 +1,4 @@
-import { error } from '@sveltejs/kit';
+import { error, isHttpError, json } from '@sveltejs/kit';
 import { mediaTypeOf, pathOfResource, resourceOfPath } from './resources';
 
 /** The resource a URL's file name names (`mesures-2019.csv` → `mesures-2019`), or a French 404. */
@@ -6,9 +6,22 @@ export function resourceOrNotFound(fileName: string): string {
 	return resourceOfPath(fileName) ?? error(404, 'Ce fichier de données n’existe pas.');
 }
 
-/** An open-data file as served: its bytes, its media type, open to every origin. */
+/**
+ * Open to a script of any origin, which may also read the validators (to ask again with
+ * If-None-Match or If-Modified-Since) and the download name.
+ */
+const CORS_HEADERS = {
+	'Access-Control-Allow-Origin': '*',
+	'Access-Control-Expose-Headers': 'ETag, Last-Modified, Content-Disposition'
+} as const;
+
+/**
+ * An open-data file as served: its bytes, its media type, open to every origin. `modifiedAt`: when
+ * its bytes may last have changed (live, the last change of published data; in an edition, its
+ * publication), sent as Last-Modified.
+ */
 export function openDataResponse(
-	file: { name: string; body: Uint8Array } | undefined,
+	file: { name: string; body: Uint8Array; modifiedAt: string } | undefined,
 	downloadPrefix: string
 ): Response {
 	if (!file) error(404, 'Ce fichier de données n’existe pas.');
@@ -17,7 +30,41 @@ export function openDataResponse(
 		headers: {
 			'Content-Type': mediaTypeOf(path),
 			'Content-Disposition': `${path.endsWith('.json') ? 'inline' : 'attachment'}; filename="${downloadPrefix}-${path}"`,
-			'Access-Control-Allow-Origin': '*'
+			'Last-Modified': new Date(file.modifiedAt).toUTCString(),
+			...CORS_HEADERS
 		}
 	});
+}
+
+/**
+ * The preflight a browser sends before a script's request of another origin that carries a
+ * validator (If-None-Match): allowed, so that the script can ask again without downloading.
+ */
+export function openDataPreflight(): Response {
+	return new Response(null, {
+		status: 204,
+		headers: {
+			...CORS_HEADERS,
+			'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
+			'Access-Control-Allow-Headers': 'If-None-Match, If-Modified-Since',
+			'Access-Control-Max-Age': '86400'
+		}
+	});
+}
+
+/**
+ * Answers an open-data request. A refusal (404: no such year, version or file) reaches a script of
+ * any origin as `{ "message": … }` with the CORS headers, so that it can tell « not published » from
+ * a network failure; a browser's navigation (which asks for HTML) still gets the error page.
+ */
+export async function openDataAnswer(
+	request: Request,
+	answer: () => Promise<Response>
+): Promise<Response> {
+	try {
+		return await answer();
+	} catch (thrown) {
+		if (!isHttpError(thrown) || request.headers.get('accept')?.includes('text/html')) throw thrown;
+		return json({ message: thrown.body.message }, { status: thrown.status, headers: CORS_HEADERS });
+	}
 }

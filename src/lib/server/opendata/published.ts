@@ -43,10 +43,23 @@ export async function openDataFile(
 	db: Db,
 	name: string,
 	edition?: { year: number; version?: number }
-): Promise<(Pick<OpenDataFile, 'name' | 'body'> & { version?: number }) | undefined> {
-	if (!edition) return readLiveOpenData(db, (set) => set.file(name));
+): Promise<
+	| (Pick<OpenDataFile, 'name' | 'body'> & {
+			version?: number;
+			/** When its bytes may last have changed: the set's change of published data, or the publication. */
+			modifiedAt: string;
+	  })
+	| undefined
+> {
+	if (!edition)
+		return readLiveOpenData(db, async (set) => {
+			const file = await set.file(name);
+			return file && { name, body: file.body, modifiedAt: set.options.generatedAt };
+		});
 	const stored = await findPublishedFile(db, edition.year, name, edition.version);
-	return stored && { name, body: stored.body, version: stored.version };
+	return (
+		stored && { name, body: stored.body, version: stored.version, modifiedAt: stored.publishedAt }
+	);
 }
 
 /**

@@ -1,7 +1,16 @@
 import { getDb } from '$lib/server/db/instance';
-import { openDataResponse, resourceOrNotFound } from '$lib/server/opendata/http';
+import {
+	openDataAnswer,
+	openDataPreflight,
+	openDataResponse,
+	resourceOrNotFound
+} from '$lib/server/opendata/http';
 import { openDataFile } from '$lib/server/opendata/published';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ params }) =>
-	openDataResponse(await openDataFile(getDb(), resourceOrNotFound(params.fichier)), 'sdusn');
+export const GET: RequestHandler = ({ params, request }) =>
+	openDataAnswer(request, async () =>
+		openDataResponse(await openDataFile(getDb(), resourceOrNotFound(params.fichier)), 'sdusn')
+	);
+
+export const OPTIONS: RequestHandler = () => openDataPreflight();
