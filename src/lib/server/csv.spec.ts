@@ -10,6 +10,9 @@ describe('protectFormula', () => {
 		['@SUM(A1)', "'@SUM(A1)"],
 		['\t=1', "'\t=1"],
 		['\r=1', "'\r=1"],
+		// Quoted too, so that stripping one leading quote always gives the text back.
+		["'Wifi' territorial", "''Wifi' territorial"],
+		["'=1+1", "''=1+1"],
 		['Réunion tenue', 'Réunion tenue'],
 		['a=1', 'a=1'],
 		['', '']

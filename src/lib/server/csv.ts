@@ -4,11 +4,13 @@ import { stringify } from 'csv-stringify/sync';
  * CSV formula injection (OWASP): a spreadsheet runs a cell that begins with `=`, `+`, `-`, `@`, a
  * tab or a carriage return as a formula. Every free-text cell the portal writes to a CSV (titles,
  * names, reasons — never numbers, dates or codes, whose meaning the quote would change) goes
- * through this function, which adds one leading `'`; consumers strip that one quote.
+ * through this function, which adds one leading `'`. A text that itself begins with `'` gets one
+ * too, so that the rule can always be undone: a consumer strips one leading `'` from every
+ * free-text cell that begins with one (`'=1` and `''=1` come back as `=1` and `'=1`).
  * csv-stringify's `escape_formulas` cannot be used as is: it would also quote negative numbers.
  */
 export function protectFormula(text: string): string {
-	return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+	return /^[=+\-@\t\r']/.test(text) ? `'${text}` : text;
 }
 
 /**

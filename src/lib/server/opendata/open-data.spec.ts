@@ -391,6 +391,23 @@ describe('open data sdusn/plan@2', () => {
 		const fields = descriptor.resources.find((r) => r.name === 'fiches')!.schema!.fields;
 		expect(fields.find((f) => f.name === 'titre')!.description).toMatch(/apostrophe/);
 		expect(fields.find((f) => f.name === 'code')!.description).not.toMatch(/apostrophe/);
+		// The documented reading (one leading quote stripped) gives every title back, and two titles
+		// never give the same cell.
+		const titles = [
+			"'Wifi' territorial : équipement des communes",
+			"'=1+1 : mode d’emploi",
+			'=1+1 : mode d’emploi'
+		];
+		for (const [code, title] of [
+			['14-1', titles[0]],
+			['13-1', titles[1]],
+			['12-1', titles[2]]
+		])
+			await db.updateTable('fiche').set({ title }).where('code', '=', code!).execute();
+		const read = strictCsv(text((await (await liveSet()).file('fiches'))!));
+		expect(
+			['14-1', '13-1', '12-1'].map((code) => read.find((r) => r[0] === code)![4]!.replace(/^'/, ''))
+		).toEqual(titles);
 		expect(TABLES.mesures.fields.map((f) => f.name)).toEqual([
 			'fiche',
 			'indicateur',

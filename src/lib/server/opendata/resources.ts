@@ -46,7 +46,7 @@ export interface TableField {
 }
 
 const FREE_TEXT =
-	' Texte libre : une cellule qui commencerait par =, +, -, @, une tabulation ou un retour chariot est précédée d’une apostrophe (à retirer à la lecture).';
+	' Texte libre : une cellule qui commencerait par =, +, -, @, une tabulation, un retour chariot ou une apostrophe est précédée d’une apostrophe ; à la lecture, retirez l’apostrophe initiale de toute cellule qui en a une.';
 
 /** A column of free text: written through protectFormula, and its description says so. */
 const text = (
