@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { countChart, dayNumber, indicatorChart, progressChart, wrapLabel } from './configs';
+import {
+	countChart,
+	dayNumber,
+	indicatorChart,
+	progressChart,
+	progressChartHeight,
+	wrapLabel
+} from './configs';
 
 describe('chart labels', () => {
 	it('cuts a long axis label into lines at spaces, keeping every word', () => {
@@ -26,6 +33,29 @@ describe('chart labels', () => {
 			'l’e-administration'
 		]);
 		expect(config.options?.scales?.y?.ticks).toMatchObject({ autoSkip: false });
+	});
+	it('is as tall as its wrapped labels need, never less than its minimum', () => {
+		const columns = [
+			{ key: 'libelle', label: 'Axe' },
+			{ key: 'avancement_moyen', label: 'Avancement' }
+		];
+		const long = '« solidarité » : Accompagnement du territoire dans la transition numérique';
+		// Three axes of five lines each (« (non évalué) » included) took 240 px: 52 px a band.
+		const tall = progressChartHeight(
+			{
+				columns,
+				rows: [
+					[long, null],
+					[long, 10],
+					[long, null]
+				]
+			},
+			240
+		);
+		const lines = wrapLabel(long).length;
+		expect(lines).toBe(4);
+		expect(tall).toBeGreaterThanOrEqual(90 + 3 * (lines + 1) * 18);
+		expect(progressChartHeight({ columns, rows: [['« a »', 10]] }, 240)).toBe(240);
 	});
 	it('draws no bar for a group none of whose fiches is assessed, and says so in its label', () => {
 		const config = progressChart({

@@ -47,22 +47,37 @@ export function wrapLabel(text: string, width = 22): string[] {
 }
 const wrappedLabels = (table: Table, key: string) => labels(table, key).map((l) => wrapLabel(l));
 
+/** The lines of each group's label, « (non évalué) » under those without a mean. */
+function progressLabels(table: Table): string[][] {
+	const values = nullableNumbers(table, 'avancement_moyen');
+	return labels(table, 'libelle').map((l, i) =>
+		values[i] === null ? [...wrapLabel(l), '(non évalué)'] : wrapLabel(l)
+	);
+}
+
+/**
+ * The height (px) of a progress chart: each band as tall as its label's lines (about 18 px each,
+ * and room between bands), plus the legend and the axis; never below `minimum`. A fixed height
+ * per band let five-line labels run into each other (« (non évalué) » over the next axis's name).
+ */
+export function progressChartHeight(table: Table, minimum: number): number {
+	const lines = progressLabels(table).reduce((sum, l) => sum + Math.max(2, l.length) + 1, 0);
+	return Math.max(minimum, lines * 18 + 90);
+}
+
 /**
  * Mean advancement per group (axis or orientation), 0-100 %. A group none of whose fiches is
  * assessed has no bar, and its label says « non évalué » (an empty bar would read as 0 %).
  */
 export function progressChart(table: Table): ChartConfiguration {
-	const values = nullableNumbers(table, 'avancement_moyen');
 	return {
 		type: 'bar',
 		data: {
-			labels: labels(table, 'libelle').map((l, i) =>
-				values[i] === null ? [...wrapLabel(l), '(non évalué)'] : wrapLabel(l)
-			),
+			labels: progressLabels(table),
 			datasets: [
 				{
 					label: 'Avancement moyen des fiches évaluées (%)',
-					data: values,
+					data: nullableNumbers(table, 'avancement_moyen'),
 					backgroundColor: '#000091'
 				}
 			]
