@@ -26,7 +26,7 @@ describe('what the campaign form says of a wrong value', () => {
 			'7 rappels : 6 au plus. Gardez les plus utiles (par exemple -14, -3, +1).'
 		);
 		expect(reminderDaysProblem('-90, -3, +45')).toBe(
-			'Un rappel tombe entre 60 jours avant la date limite et 30 jours après (de -60 à +30) : -90, +45 n’y est pas.'
+			'Un rappel tombe entre 60 jours avant la date limite et 30 jours après (de -60 à +30) : -90, +45 n’y sont pas.'
 		);
 		expect(reminderDaysProblem('-14, 1,5')).toMatch(/^« 1,5 » se lit comme un nombre décimal/);
 		expect(reminderDaysProblem('demain')).toMatch(/^Indiquez les rappels en jours entiers/);
