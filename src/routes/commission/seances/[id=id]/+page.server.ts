@@ -44,6 +44,7 @@ import { NO_MAIL_RELAY, typedDecisionLabel } from '$lib/utils/vocabulary';
 import { conveneSitting } from '$lib/server/mail/notifications';
 import { formatClock, formatDate, formatMoment, pluralize } from '$lib/utils/format';
 import { parisToday } from '$lib/utils/dates';
+import { FICHE_CODE_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 // The record of a closed sitting is public; a sitting being prepared or held is for members and staff.
@@ -223,7 +224,7 @@ export const actions: Actions = {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const sent = c.form.getAll('codes');
 		const listed = (v: FormDataEntryValue): v is string =>
-			typeof v === 'string' && /^\d{1,2}-\d$/.test(v);
+			typeof v === 'string' && FICHE_CODE_PATTERN.test(v);
 		if (sent.length === 0 || sent.length > MAX_AGENDA_CHOICES || !sent.every(listed))
 			return badChoice('Choisissez au moins une fiche dans la liste.');
 		// A code sent twice names its fiche once.
