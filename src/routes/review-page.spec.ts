@@ -4,7 +4,12 @@ import type { User } from '$lib/server/auth/users';
 import { insertAdmin } from '$lib/server/authoring/testing';
 import type { Db } from '$lib/server/db';
 import { closeDatabase, initDatabase } from '$lib/server/db/instance';
-import { reviewProgressUpdate, saveProgressUpdate } from '$lib/server/progress/service';
+import { findFicheByCode } from '$lib/server/plan/repository';
+import {
+	reviewProgressUpdate,
+	saveProgressUpdate,
+	setFicheStatus
+} from '$lib/server/progress/service';
 import { createPartner, progressInput } from '$lib/server/progress/testing';
 import * as review from './admin/suivis/[id=id]/+page.server';
 import { routeEvent } from './route-testing';
@@ -47,7 +52,10 @@ async function page(id: number) {
 				session
 			}
 		)
-	)) as { published?: { progress: number | null }; laterPublished?: string | null };
+	)) as {
+		published?: { progress: number | null };
+		superseded?: { status: string | null; progress: string | null };
+	};
 }
 
 describe('the review page of a submitted update', () => {
@@ -62,7 +70,7 @@ describe('the review page of a submitted update', () => {
 		const older = await submitted('2026-04-01', 10);
 		expect(await page(older)).toMatchObject({
 			published: { progress: 35, lastUpdate: '2026-05-01' },
-			laterPublished: '2026-05-01'
+			superseded: { status: '2026-05-01', progress: '2026-05-01' }
 		});
 		await reviewProgressUpdate(
 			db,
@@ -75,7 +83,39 @@ describe('the review page of a submitted update', () => {
 		const latest = await submitted('2026-06-01', 10);
 		expect(await page(latest)).toMatchObject({
 			published: { progress: 35 },
-			laterPublished: null
+			superseded: { status: null, progress: null }
 		});
+		await reviewProgressUpdate(
+			db,
+			admin,
+			{ updateId: latest, version: 1, decision: 'validate', comment: '' },
+			null
+		);
+	});
+
+	it('after a status set by Lot numérique, says the status is kept but not the advancement (review)', async () => {
+		const set = (status: 'suspendue' | 'en_cours', day: string) =>
+			setFicheStatus(
+				db,
+				admin,
+				'9-1',
+				{ status, reason: 'Décision de la commission', decisionId: null },
+				null,
+				new Date(`${day}T10:00:00Z`)
+			);
+		expect((await set('suspendue', '2026-07-10')).ok).toBe(true);
+		const older = await submitted('2026-07-01', 60);
+		expect((await page(older)).superseded).toEqual({ status: '2026-07-10', progress: null });
+		await reviewProgressUpdate(
+			db,
+			admin,
+			{ updateId: older, version: 1, decision: 'validate', comment: '' },
+			null
+		);
+		expect(await findFicheByCode(db, '9-1')).toMatchObject({ status: 'suspendue', progress: 60 });
+		// The same day as a status set afterwards: the later one (by id) keeps the status, said so.
+		const sameDay = await submitted('2026-08-01', 70);
+		expect((await set('en_cours', '2026-08-01')).ok).toBe(true);
+		expect((await page(sameDay)).superseded).toEqual({ status: '2026-08-01', progress: null });
 	});
 });

@@ -105,6 +105,9 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 		.selectFrom('progress_update')
 		.select((eb) => [month.as('month'), eb.fn.countAll<number>().as('count')])
 		.where('state', '=', 'validated')
+		// Reports of those who carry the fiches: not a status Lot numérique set itself (no
+		// organisation), which the chart by organisation cannot count either.
+		.where('organisation_id', 'is not', null)
 		.where('reported_on', '<=', day)
 		.$if(asOf !== undefined, (q) =>
 			q.where(({ ref }) => inPlanBy('fiche', ref('progress_update.fiche_id'), day))

@@ -188,7 +188,10 @@ export const TABLES = {
 			text('realise', 'Ce qui a été réalisé.'),
 			text('prochaines_etapes', 'Prochaines étapes.'),
 			text('difficultes', 'Difficultés rencontrées.'),
-			text('organisation', 'Organisation qui a rendu compte (jamais le nom d’une personne).'),
+			text(
+				'organisation',
+				'Organisation qui a rendu compte (jamais le nom d’une personne) ; vide pour un statut fixé par Lot numérique en application d’une décision de la commission.'
+			),
 			{
 				name: 'valide_le',
 				type: 'date',

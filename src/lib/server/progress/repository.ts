@@ -5,7 +5,7 @@ import { ficheAddedAt } from '../authoring/revisions-repository';
 
 /**
  * Recomputes a fiche's published state from its validated updates: the status and advancement of
- * the latest update that states them, and the date of the latest update. Called once per change.
+ * the latest update that states them, and the date of its owners' latest. Called once per change.
  * A fiche abandoned by the plan (`retired_on`) stays abandoned, and an update's « abandonnée »
  * abandons nothing: only the plan's own form, with its reason, abandons a fiche.
  */
@@ -32,7 +32,12 @@ export async function refreshFicheState(db: Executor, ficheId: number): Promise<
 			.orderBy('id', 'desc')
 			.limit(1)
 			.executeTakeFirst(),
-		validated.select((eb) => eb.fn.max('reported_on').as('last')).executeTakeFirst()
+		// The last report of those who carry it: a status Lot numérique set itself (no organisation)
+		// does not make a fiche look followed (« sans mise à jour depuis 6 mois »).
+		validated
+			.select((eb) => eb.fn.max('reported_on').as('last'))
+			.where('organisation_id', 'is not', null)
+			.executeTakeFirst()
 	]);
 	await db
 		.updateTable('fiche')
@@ -588,6 +593,27 @@ export async function recordReview(
 		})
 		.where('id', '=', id)
 		.execute();
+}
+
+/**
+ * The validated updates of a fiche that set its status and its advancement today (the latest
+ * stating each, by date then id, as refreshFicheState reads them): an update older than these
+ * changes neither once validated.
+ */
+export async function findStatingUpdates(db: Executor, ficheId: number) {
+	const latest = (column: 'status' | 'progress') =>
+		db
+			.selectFrom('progress_update')
+			.select(['id', 'reported_on as reportedOn'])
+			.where('fiche_id', '=', ficheId)
+			.where('state', '=', 'validated')
+			.where(column, 'is not', null)
+			.$if(column === 'status', (q) => q.where('status', '!=', 'abandonnee'))
+			.orderBy('reported_on', 'desc')
+			.orderBy('id', 'desc')
+			.limit(1)
+			.executeTakeFirst();
+	return { status: await latest('status'), progress: await latest('progress') };
 }
 
 /** A fiche's published state, as journaled before and after a validation. */

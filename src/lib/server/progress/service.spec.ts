@@ -7,6 +7,8 @@ import { getDataRevision } from '../db/revision';
 import { createTestDb } from '../db/testing';
 import { abandonFiche } from '../authoring/testing';
 import { findFicheByCode } from '../plan/repository';
+import { listFicheFlags } from '../commission/repository';
+import { loadDashboardInput } from '../dashboard/repository';
 import { listClosedDecisions } from '../authoring/repository';
 import { OpenDataSet } from '../opendata/resources';
 import { STATUS_LABELS } from '../../utils/vocabulary';
@@ -928,6 +930,22 @@ describe('setFicheStatus', () => {
 			await created(cdg, '9-1', { status: 'en_cours', progress: 10, reportedOn: '2026-04-01' })
 		);
 		expect((await findFicheByCode(db, '9-1'))!.status).toBe('en_cours');
+	});
+
+	it('is not read as a report of the fiche’s owners: still « sans mise à jour depuis 6 mois », not counted in the activity charts (review)', async () => {
+		const stale = (await listFicheFlags(db, '2026-03-10')).find(
+			(f) => f.stale && f.status !== 'suspendue' && f.status !== 'abandonnee'
+		)!;
+		const total = (rows: { count: number }[]) => rows.reduce((n, r) => n + r.count, 0);
+		const before = await loadDashboardInput(db);
+		expect(total(before.updatesByMonth)).toBe(total(before.updatesByOrganisation));
+		expect((await suspend(stale.code)).ok).toBe(true);
+		expect(
+			(await listFicheFlags(db, '2026-03-10')).find((f) => f.code === stale.code)
+		).toMatchObject({ status: 'suspendue', stale: true });
+		const after = await loadDashboardInput(db);
+		expect(total(after.updatesByMonth)).toBe(total(before.updatesByMonth));
+		expect(total(after.updatesByOrganisation)).toBe(total(before.updatesByOrganisation));
 	});
 
 	it('refuses the status the fiche has, « À lancer » once advanced, an abandoned fiche, an unknown decision, and anyone but the staff', async () => {

@@ -2,7 +2,11 @@ import { error, redirect } from '@sveltejs/kit';
 import { requireRole, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
-import { findProgressUpdate, findPublishedState } from '$lib/server/progress/repository';
+import {
+	findProgressUpdate,
+	findPublishedState,
+	findStatingUpdates
+} from '$lib/server/progress/repository';
 import { reviewProgressUpdate } from '$lib/server/progress/service';
 import { parseForm } from '$lib/schemas/form';
 import { REVIEW_FIELDS, ReviewSchema } from '$lib/schemas/review';
@@ -26,11 +30,25 @@ export const load: PageServerLoad = async (event) => {
 	// What the fiche publishes today, beside what the update proposes: a drop (35 % → 10 %) is seen
 	// before validating, and an update dated before the latest published one changes neither.
 	const published = await findPublishedState(getDb(), update.ficheId);
-	const later =
+	const stating = await findStatingUpdates(getDb(), update.ficheId);
+	// The day of the validated update that keeps setting what this one states, if it is later.
+	const laterThan = (row: { id: number; reportedOn: string } | undefined, states: boolean) =>
 		update.state === 'submitted' &&
-		published.lastUpdate !== null &&
-		update.reportedOn < published.lastUpdate;
-	return { update, draft: null, published, laterPublished: later ? published.lastUpdate : null };
+		states &&
+		row &&
+		(row.reportedOn > update.reportedOn ||
+			(row.reportedOn === update.reportedOn && row.id > update.id))
+			? row.reportedOn
+			: null;
+	return {
+		update,
+		draft: null,
+		published,
+		superseded: {
+			status: laterThan(stating.status, update.status !== null),
+			progress: laterThan(stating.progress, update.progress !== null)
+		}
+	};
 };
 
 async function decide(event: Parameters<Actions[string]>[0], decision: 'validate' | 'return') {
