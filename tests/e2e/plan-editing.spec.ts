@@ -213,6 +213,12 @@ test('signed out in another tab, an admin’s fiche and organisation forms keep 
 	await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	const signedOut = page.getByRole('alert').filter({ hasText: 'Votre session a pris fin' });
 	await expect(signedOut).toContainText('votre saisie est conservée ci-dessous');
+	// It takes the focus: its sign-in link is the next Tab.
+	await expect(signedOut).toBeFocused();
+	await page.keyboard.press('Tab');
+	await expect(
+		signedOut.getByRole('link', { name: 'Se connecter dans un nouvel onglet' })
+	).toBeFocused();
 	await expect(
 		signedOut.getByRole('link', { name: 'Se connecter dans un nouvel onglet' })
 	).toBeVisible();

@@ -84,8 +84,12 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 						: formAlert(SEND_FAILED_MESSAGE, false);
 					form.prepend(alert);
 					hideConfirmations(form);
-					// The button pressed is at the form's end: the alert at its top is brought into view.
+					// The button pressed is at the form's end: the alert at its top is brought into view,
+					// and takes the focus, so that its sign-in link is the next Tab (on a phone, the
+					// focus stayed on the button, off screen, 16 Shift+Tab from the link).
+					alert.tabIndex = -1;
 					alert.scrollIntoView({ block: 'nearest' });
+					alert.focus({ preventScroll: true });
 					return;
 				}
 				const apply = async () => {
