@@ -290,6 +290,17 @@ describe('invitations by e-mail', () => {
 	it('an invitation sent again to an account that has a password says it replaces it', async () => {
 		const again = await inviteAgain(db, admin, partner.id, null, null, now);
 		expect(again).toMatchObject({ ok: true, value: { renewing: true } });
+		// Journaled as what it is, naming the account (a search for the person finds it).
+		const [line] = await db
+			.selectFrom('audit_event')
+			.select('summary')
+			.where('action', '=', 'account.invited')
+			.orderBy('id', 'desc')
+			.limit(1)
+			.execute();
+		expect(line!.summary).toMatch(
+			new RegExp(`^Lien de nouveau mot de passe créé pour ${partner.email.replace('.', '\\.')} `)
+		);
 		const found = await findValidInvitation(db, again.ok ? again.value.token : '', now + 1000);
 		expect(found?.renewing).toBe(true);
 		await deliver();

@@ -368,7 +368,8 @@ export async function issueInvitation(
 	const link = renewing ? 'Lien de nouveau mot de passe' : 'Lien d’invitation';
 	await recordAudit(db, {
 		actor: admin,
-		action: renewing ? 'account.reset_link' : 'account.invited',
+		// One action for both, a security event purged with the others (its line names the address).
+		action: 'account.invited',
 		target: { type: 'compte', id: userId },
 		summary: mailIsRelayed()
 			? `${link} créé pour ${email} et envoyé par courriel (valable 7 jours)`

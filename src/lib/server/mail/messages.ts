@@ -152,7 +152,8 @@ export function sittingConvenedMail(
 		heldOn: string;
 		startsAt: string | null;
 		place: string;
-		agendaChanged: boolean;
+		/** Null: not known (a convocation sent before its agenda was recorded). */
+		agendaChanged: boolean | null;
 	} | null = null
 ): Notification {
 	const moved =
@@ -165,7 +166,7 @@ export function sittingConvenedMail(
 			? `La séance prévue ${formatSittingMoment(earlier)} (${earlier.place}) est déplacée : cette convocation remplace la précédente.`
 			: elsewhere
 				? `La séance change de lieu (elle était prévue à ${earlier.place}) : cette convocation remplace la précédente.`
-				: earlier.agendaChanged
+				: earlier.agendaChanged === true
 					? 'L’ordre du jour a changé depuis la précédente convocation, que celle-ci remplace.'
 					: 'Cette convocation remplace la précédente.';
 	return {

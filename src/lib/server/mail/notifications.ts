@@ -145,9 +145,19 @@ export async function conveneSitting(
 			);
 		// Those who turned the commission's messages off get none: counted apart, not as convened.
 		const written = { members: 0, partners: 0, optedOut: 0, released: 0 };
-		const count = (id: number | null, who: 'members' | 'partners' | 'released') => {
+		// Those the convocation reached: its recipients from now on (not those who opted out, who
+		// are written to again once they opt back in).
+		const reached: number[] = [];
+		const count = (
+			id: number | null,
+			who: 'members' | 'partners' | 'released',
+			person: { id: number }
+		) => {
 			if (id === null) written.optedOut += 1;
-			else written[who] += 1;
+			else {
+				written[who] += 1;
+				if (who !== 'released') reached.push(person.id);
+			}
 		};
 		const { agenda, partners, members } = await sittingAudience(trx, sittingId);
 		if (agenda.length === 0)
@@ -169,11 +179,12 @@ export async function conveneSitting(
 		const sameSitting =
 			before !== null &&
 			(['title', 'heldOn', 'startsAt', 'place'] as const).every((f) => before[f] === facts[f]);
+		// Unknown for a convocation sent before its agenda was recorded.
 		const agendaChanged =
-			before?.agenda === undefined || before.agenda.join('\n') !== lines.join('\n');
+			before?.agenda === undefined ? null : before.agenda.join('\n') !== lines.join('\n');
 		const told = new Set(before?.recipients ?? []);
 		// The séance and its agenda as announced: only those not convened yet have anything to read.
-		const onlyNew = sameSitting && !agendaChanged && before?.recipients !== undefined;
+		const onlyNew = sameSitting && agendaChanged === false && before?.recipients !== undefined;
 		const released = before?.recipients?.filter((id) => !audience.includes(id)) ?? [];
 		const writeTo = (id: number) => !onlyNew || !told.has(id);
 		if (onlyNew && !audience.some(writeTo) && released.length === 0)
@@ -192,7 +203,8 @@ export async function conveneSitting(
 					sittingConvenedMail(member, facts, agenda, true, earlier),
 					now
 				),
-				'members'
+				'members',
+				member
 			);
 		for (const partner of partners.filter((p) => writeTo(p.id)))
 			count(
@@ -210,10 +222,12 @@ export async function conveneSitting(
 					),
 					now
 				),
-				'partners'
+				'partners',
+				partner
 			);
-		// Convened before for fiches no longer on the agenda: their convocation no longer holds.
-		for (const person of await activeRecipients(trx, { userIds: released }))
+		// Partners convened before for fiches no longer on the agenda: their convocation no longer
+		// holds (a member who became staff meanwhile is not told of « vos fiches »).
+		for (const person of await activeRecipients(trx, { userIds: released, role: 'partenaire' }))
 			count(
 				await queueNotification(
 					trx,
@@ -223,7 +237,14 @@ export async function conveneSitting(
 					sittingReleasedMail(person, facts),
 					now
 				),
-				'released'
+				'released',
+				person
+			);
+		// Only people who turned the commission's messages off were left to write to: nothing left.
+		if (onlyNew && written.members + written.partners + written.released === 0)
+			return refuse(
+				409,
+				`Rien n’a changé depuis la convocation du ${formatMoment(sitting.convenedAt!)} : les personnes qui ne l’ont pas reçue ne reçoivent pas les messages de la commission (leurs préférences, à /compte). Elle n’a pas été envoyée de nouveau.`
 			);
 		await markSittingConvened(trx, sittingId, now, {
 			title: facts.title,
@@ -231,7 +252,9 @@ export async function conveneSitting(
 			startsAt: facts.startsAt,
 			place: facts.place,
 			agenda: lines,
-			recipients: audience
+			recipients: onlyNew
+				? [...new Set([...audience.filter((id) => told.has(id)), ...reached])]
+				: reached
 		});
 		await recordAudit(trx, {
 			actor: user,

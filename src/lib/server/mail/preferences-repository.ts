@@ -43,9 +43,12 @@ export async function savePreferences(
 /** Active accounts to notify: admins, or the people of an organisation, with their e-mail. */
 export async function activeRecipients(
 	db: Executor,
-	who: { role: 'admin' | 'commission' } | { organisationId: number } | { userIds: number[] }
+	who:
+		| { role: 'admin' | 'commission' }
+		| { organisationId: number }
+		| { userIds: number[]; role?: 'partenaire' }
 ): Promise<{ id: number; email: string; name: string }[]> {
-	const role = 'role' in who ? who.role : null;
+	const role = 'role' in who ? (who.role ?? null) : null;
 	const organisationId = 'organisationId' in who ? who.organisationId : null;
 	const userIds = 'userIds' in who ? who.userIds : null;
 	if (userIds?.length === 0) return [];
