@@ -40,6 +40,19 @@ afterEach(() => mail.close());
 
 const deliver = () => mail.deliver();
 
+/** A séance in Cahors created by the member, with these fiches on its agenda: its id. */
+async function sittingWith(codes: string[], heldOn = '2026-03-01'): Promise<number> {
+	const created = await createSitting(
+		db,
+		member,
+		{ heldOn, startsAt: null, place: 'Cahors', title: 'Séance' },
+		null
+	);
+	if (!created.ok) throw new Error('no sitting');
+	if (codes.length > 0) await addAgendaFiches(db, member, created.value.id, codes, null);
+	return created.value.id;
+}
+
 async function submit(fiche: string, key: string) {
 	const result = await saveProgressUpdate(
 		db,
@@ -216,15 +229,7 @@ describe('notifications', () => {
 	});
 
 	it('sends a convocation pressed twice from one page once; pressed again on the page read anew, again', async () => {
-		const created = await createSitting(
-			db,
-			member,
-			{ heldOn: '2026-03-01', startsAt: null, place: 'Cahors', title: 'Séance' },
-			null
-		);
-		if (!created.ok) throw new Error('no sitting');
-		const id = created.value.id;
-		await addAgendaFiches(db, member, id, ['9-1'], null);
+		const id = await sittingWith(['9-1']);
 		// Twenty presses at once from a page that showed no convocation sent.
 		const presses = await Promise.all(
 			Array.from({ length: 20 }, () => conveneSitting(db, member, id, null, clock, null))
@@ -304,15 +309,7 @@ describe('notifications', () => {
 	});
 
 	it('tells a convened partner whose fiches left the agenda, and writes the cancellation to them too', async () => {
-		const created = await createSitting(
-			db,
-			member,
-			{ heldOn: '2026-03-01', startsAt: null, place: 'Cahors', title: 'Séance' },
-			null
-		);
-		if (!created.ok) throw new Error('no sitting');
-		const id = created.value.id;
-		await addAgendaFiches(db, member, id, ['9-1'], null);
+		const id = await sittingWith(['9-1']);
 		await conveneSitting(db, member, id, null, clock);
 		await deliver();
 		const [item] = await db
@@ -344,15 +341,7 @@ describe('notifications', () => {
 	});
 
 	it('writes the cancellation to a partner convened whose fiche left the agenda without a new convocation', async () => {
-		const created = await createSitting(
-			db,
-			member,
-			{ heldOn: '2026-03-01', startsAt: null, place: 'Cahors', title: 'Séance' },
-			null
-		);
-		if (!created.ok) throw new Error('no sitting');
-		const id = created.value.id;
-		await addAgendaFiches(db, member, id, ['9-1'], null);
+		const id = await sittingWith(['9-1']);
 		await addAgendaFreeItem(db, member, id, 'Questions diverses', null);
 		await conveneSitting(db, member, id, null, clock);
 		await deliver();
@@ -372,14 +361,7 @@ describe('notifications', () => {
 	});
 
 	it('writes again only to those newly concerned when the séance and its agenda are as announced', async () => {
-		const created = await createSitting(
-			db,
-			member,
-			{ heldOn: '2026-03-01', startsAt: null, place: 'Cahors', title: 'Séance' },
-			null
-		);
-		if (!created.ok) throw new Error('no sitting');
-		const id = created.value.id;
+		const id = await sittingWith([]);
 		await addAgendaFreeItem(db, member, id, 'Bilan de l’année', null);
 		await conveneSitting(db, member, id, null, clock);
 		expect((await deliver()).map((m) => m.envelopeTo[0])).toEqual(['claude@commission.fr']);
@@ -457,5 +439,97 @@ describe('notifications', () => {
 		expect(told[0]!.mail.text).toContain(
 			'prévue le 1er\u00a0mars\u00a02026 à 9\u00a0h\u00a030 (Figeac)'
 		);
+	});
+});
+
+// Who a convocation sent again reaches (review of session 39).
+describe('a convocation sent again', () => {
+	it('convenes a member who had turned the commission’s messages off and turned them on again', async () => {
+		const nadia = await createTestUser(db, {
+			email: 'nadia@commission.fr',
+			name: 'Nadia Commission',
+			role: 'commission'
+		});
+		await savePreferences(
+			db,
+			nadia.id,
+			{ reminders: true, validations: true, commission: false },
+			clock
+		);
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		expect(await conveneSitting(db, member, id, null, clock)).toMatchObject({
+			ok: true,
+			value: { optedOut: 1 }
+		});
+		await mail.deliver();
+		// Pressed again while she still turns them off: nothing to write, refused (no journal row).
+		const unchanged = await conveneSitting(
+			db,
+			member,
+			id,
+			null,
+			clock,
+			(await findSitting(db, id))!.convenedAt
+		);
+		expect(unchanged).toMatchObject({ ok: false, status: 409 });
+		expect(!unchanged.ok && unchanged.message).toMatch(
+			/ne reçoivent pas les messages de la commission/
+		);
+		// She wants the commission's messages again: pressing « Envoyer la convocation » should reach her.
+		await savePreferences(
+			db,
+			nadia.id,
+			{ reminders: true, validations: true, commission: true },
+			clock
+		);
+		const sent = (await findSitting(db, id))!.convenedAt;
+		const again = await conveneSitting(db, member, id, null, clock, sent);
+		// No mail was written to her: she is not among those convened.
+		expect(again).toMatchObject({ ok: true, value: { members: 1 } });
+		expect((await mail.deliver()).map((m) => m.envelopeTo[0])).toEqual(['nadia@commission.fr']);
+	});
+
+	it('does not tell a former member (now an administrator) that « vos fiches ne sont plus à l’ordre du jour »', async () => {
+		const nadia = await createTestUser(db, {
+			email: 'nadia@commission.fr',
+			name: 'Nadia Commission',
+			role: 'commission'
+		});
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		await conveneSitting(db, member, id, null, clock);
+		await mail.deliver();
+		// She leaves the commission: now one of Lot numérique's administrators.
+		await db
+			.updateTable('user_account')
+			.set({ role: 'admin' })
+			.where('id', '=', nadia.id)
+			.execute();
+		const sent = (await findSitting(db, id))!.convenedAt;
+		await conveneSitting(db, member, id, null, clock, sent);
+		const mails = await mail.deliver();
+		const toNadia = mails.filter((m) => m.envelopeTo[0] === 'nadia@commission.fr');
+		// She was convened as a member: « vos fiches » never were hers.
+		expect(toNadia.map((m) => m.mail.subject)).not.toContainEqual(
+			expect.stringContaining('vos fiches ne sont plus à l’ordre du jour')
+		);
+	});
+
+	it('does not tell everyone « L’ordre du jour a changé » when a séance convened before 2026-12-05 is convened again unchanged', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		await conveneSitting(db, member, id, null, clock);
+		await mail.deliver();
+		// A row written before its agenda and recipients were recorded: the facts only.
+		const facts = { title: 'Séance', heldOn: '2026-03-20', startsAt: null, place: 'Cahors' };
+		await db
+			.updateTable('commission_session')
+			.set({ convened_as: JSON.stringify(facts) })
+			.where('id', '=', id)
+			.execute();
+		const sent = (await findSitting(db, id))!.convenedAt;
+		expect((await conveneSitting(db, member, id, null, clock, sent)).ok).toBe(true);
+		const texts = (await mail.deliver()).map((m) => m.mail.text);
+		expect(texts.length).toBeGreaterThan(0);
+		// Whether the agenda changed is not known: it is not said.
+		for (const text of texts) expect(text).not.toContain('L’ordre du jour a changé');
 	});
 });

@@ -10,32 +10,15 @@ import { ficheAddedAt } from '../authoring/revisions-repository';
  * abandons nothing: only the plan's own form, with its reason, abandons a fiche.
  */
 export async function refreshFicheState(db: Executor, ficheId: number): Promise<void> {
-	const validated = db
-		.selectFrom('progress_update')
-		.where('fiche_id', '=', ficheId)
-		.where('state', '=', 'validated');
-	const [status, progress, last] = await Promise.all([
-		validated
-			.select('status')
-			.where('status', 'is not', null)
-			// An update validated as « abandonnée » (partners could propose it before) abandons
-			// nothing: the plan does, with its reason.
-			.where('status', '!=', 'abandonnee')
-			.orderBy('reported_on', 'desc')
-			.orderBy('id', 'desc')
-			.limit(1)
-			.executeTakeFirst(),
-		validated
-			.select('progress')
-			.where('progress', 'is not', null)
-			.orderBy('reported_on', 'desc')
-			.orderBy('id', 'desc')
-			.limit(1)
-			.executeTakeFirst(),
+	const [{ status, progress }, last] = await Promise.all([
+		findStatingUpdates(db, ficheId),
 		// The last report of those who carry it: a status Lot numérique set itself (no organisation)
 		// does not make a fiche look followed (« sans mise à jour depuis 6 mois »).
-		validated
+		db
+			.selectFrom('progress_update')
 			.select((eb) => eb.fn.max('reported_on').as('last'))
+			.where('fiche_id', '=', ficheId)
+			.where('state', '=', 'validated')
 			.where('organisation_id', 'is not', null)
 			.executeTakeFirst()
 	]);
@@ -596,15 +579,16 @@ export async function recordReview(
 }
 
 /**
- * The validated updates of a fiche that set its status and its advancement today (the latest
- * stating each, by date then id, as refreshFicheState reads them): an update older than these
- * changes neither once validated.
+ * The validated updates of a fiche that set its status and its advancement (the latest stating
+ * each, by date then id): what refreshFicheState publishes, and what an older update submitted
+ * since cannot change once validated. An update validated as « abandonnée » (partners could
+ * propose it before) abandons nothing: the plan does, with its reason.
  */
 export async function findStatingUpdates(db: Executor, ficheId: number) {
 	const latest = (column: 'status' | 'progress') =>
 		db
 			.selectFrom('progress_update')
-			.select(['id', 'reported_on as reportedOn'])
+			.select(['id', 'reported_on as reportedOn', 'status', 'progress'])
 			.where('fiche_id', '=', ficheId)
 			.where('state', '=', 'validated')
 			.where(column, 'is not', null)
@@ -613,7 +597,8 @@ export async function findStatingUpdates(db: Executor, ficheId: number) {
 			.orderBy('id', 'desc')
 			.limit(1)
 			.executeTakeFirst();
-	return { status: await latest('status'), progress: await latest('progress') };
+	const [status, progress] = await Promise.all([latest('status'), latest('progress')]);
+	return { status, progress };
 }
 
 /** A fiche's published state, as journaled before and after a validation. */
