@@ -56,6 +56,25 @@ describe('page cache', () => {
 		expect(await plain.text()).toBe(body);
 	});
 
+	it('answers 304 to If-Modified-Since no earlier than Last-Modified, unless If-None-Match differs', async () => {
+		const cache = new PageCache(1_000_000, 100_000);
+		const withDate = headers();
+		withDate.set('last-modified', 'Tue, 01 Dec 2026 10:00:00 GMT');
+		const entry = await cache.store('k', withDate, html('<p>données</p>'));
+		const since = (date: string, extra: Record<string, string> = {}) =>
+			replay(entry, get({ 'if-modified-since': date, ...extra }), 'x').status;
+		expect(since('Tue, 01 Dec 2026 10:00:00 GMT')).toBe(304);
+		expect(since('Wed, 02 Dec 2026 08:00:00 GMT')).toBe(304);
+		expect(since('Tue, 01 Dec 2026 09:59:59 GMT')).toBe(200);
+		expect(since('pas une date')).toBe(200);
+		// An entity tag, when sent, decides alone.
+		expect(since('Wed, 02 Dec 2026 08:00:00 GMT', { 'if-none-match': '"autre"' })).toBe(200);
+		const undated = await cache.store('u', headers(), html('<p>page</p>'));
+		expect(
+			replay(undated, get({ 'if-modified-since': 'Wed, 02 Dec 2026 08:00:00 GMT' }), 'x').status
+		).toBe(200);
+	});
+
 	it('sends a small body as it is', async () => {
 		const cache = new PageCache(1_000_000, 100_000);
 		const entry = await cache.store('k', headers(), html('<p>court</p>'));

@@ -302,6 +302,18 @@ export function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
 }
 
 /**
+ * True when the client holds this answer: its If-None-Match names the entity tag or, when it sends
+ * none (RFC 9110 § 13.2.2), its If-Modified-Since is no earlier than the answer's Last-Modified.
+ */
+function clientHolds(request: Request, etag: string, lastModified: string | null): boolean {
+	const ifNoneMatch = request.headers.get('if-none-match');
+	if (ifNoneMatch !== null) return matchesEtag(ifNoneMatch, etag);
+	const since = Date.parse(request.headers.get('if-modified-since') ?? '');
+	const modified = Date.parse(lastModified ?? '');
+	return Number.isFinite(since) && Number.isFinite(modified) && modified <= since;
+}
+
+/**
  * The coding to send among those offered, as the client's Accept-Encoding ranks them: the highest
  * quality wins, the server's order (smallest first) breaks ties, `*` stands for codings not named,
  * and q=0 refuses. Null when no offered coding is acceptable (the plain body is sent).
@@ -353,7 +365,7 @@ export function replay(entry: CachedAnswer, request: Request, cacheControl: stri
 	headers.set('ETag', entry.etag);
 	headers.set('Cache-Control', cacheControl);
 	headers.set('Vary', VARY);
-	if (matchesEtag(request.headers.get('if-none-match'), entry.etag)) {
+	if (clientHolds(request, entry.etag, headers.get('last-modified'))) {
 		for (const name of ['content-type', 'content-disposition', 'content-security-policy'])
 			headers.delete(name);
 		return new Response(null, { status: 304, headers });
