@@ -1,4 +1,4 @@
-import { expressionBuilder, type Expression } from 'kysely';
+import { expressionBuilder, sql, type Expression } from 'kysely';
 import type { Executor } from '../db';
 import type { Database, PlanRevisionTable } from '../db/schema';
 import type { FieldChange } from '../result';
@@ -67,6 +67,42 @@ export function inPlanBy(
 				.where('added.action', '=', 'created')
 				.where('added.created_at', '>=', dayAfter)
 				.where(({ ref }) => apartFromPlanLoad(ref('added.created_at')))
+		)
+	);
+}
+
+/**
+ * Whether the indicator read as `indicator` was already in the plan at the end of `day` in Paris:
+ * not added afterwards, by an import (a revision of the indicator itself) or in its fiche's form
+ * (a revision of the fiche whose changes name `indicator.new.N`, N the rank the form gave it, its
+ * position). The indicator table has no creation date: the plan's history dates it.
+ */
+export function indicatorInPlanBy(
+	indicator: { id: Expression<number>; ficheId: Expression<number>; position: Expression<number> },
+	day: string
+) {
+	const eb = expressionBuilder<Database>();
+	return eb.not(
+		eb.exists(
+			eb
+				.selectFrom('plan_revision as added')
+				.select('added.id')
+				.where('added.created_at', '>=', parisDayEnd(day))
+				.where(({ ref }) => apartFromPlanLoad(ref('added.created_at')))
+				.where((w) =>
+					w.or([
+						w.and([
+							w('added.entity', '=', 'indicator'),
+							w('added.action', '=', 'created'),
+							w('added.entity_id', '=', indicator.id)
+						]),
+						w.and([
+							w('added.entity', '=', 'fiche'),
+							w('added.fiche_id', '=', indicator.ficheId),
+							sql<boolean>`exists (select 1 from json_each(${sql.ref('added.changes')}) as c where json_extract(c.value, '$.field') = 'indicator.new.' || ${indicator.position})`
+						])
+					])
+				)
 		)
 	);
 }

@@ -254,7 +254,7 @@ describe('a published edition keeps the plan as it stood at publication', () => 
 		expect(baselineText(indicator)).toBe('120 au 1er\u00a0janvier\u00a02020');
 	});
 
-	it('plan.json of an edition leaves out an indicator added after its date, in the form or by an import', async () => {
+	it('plan.json and the fiche pages of an edition leave out an indicator added after its date, in the form or by an import', async () => {
 		const rank = (await findFicheState(db, '17-1'))!.indicators.length;
 		await editThePlan(new Date('2020-02-01T10:00:00Z'), {
 			[indicatorRowField(rank, 'label')]: 'Nombre de communes raccordées',
@@ -293,5 +293,12 @@ describe('a published edition keeps the plan as it stood at publication', () => 
 		expect(labels(frozen, '17-1')).toHaveLength(rank);
 		expect(labels(frozen, '17-1')).not.toContain('Nombre de communes raccordées');
 		expect(labels(frozen, '1-1')).not.toContain(imported.label);
+		// The edition's fiche pages read its frozen plan: the same indicators.
+		const pageLabels = async (code: string) =>
+			(await findFrozenFiche(db, 2019, code))!
+				.plan!.fiches.find((f) => f.code === code)!
+				.indicators.map((i) => i.label);
+		expect(await pageLabels('17-1')).toEqual(labels(frozen, '17-1'));
+		expect(await pageLabels('1-1')).not.toContain(imported.label);
 	});
 });

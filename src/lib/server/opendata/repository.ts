@@ -1,9 +1,8 @@
-import { expressionBuilder, sql, type Expression } from 'kysely';
+import { sql } from 'kysely';
 import type { Executor } from '../db';
-import { parisDayEnd } from '../../utils/dates';
 import { closedDecisions } from '../commission/repository';
-import { apartFromPlanLoad, inPlanBy, noFicheOrInPlanBy } from '../authoring/revisions-repository';
-import type { Database, DecisionKind, FicheStatus, IndicatorKind, Opinion } from '../db/schema';
+import { indicatorInPlanBy, inPlanBy, noFicheOrInPlanBy } from '../authoring/revisions-repository';
+import type { DecisionKind, FicheStatus, IndicatorKind, Opinion } from '../db/schema';
 import {
 	ficheLinkedFiches,
 	ficheOwners,
@@ -56,42 +55,6 @@ export interface IndicatorSummary {
 	retiredAt: string | null;
 	count: number;
 	latest: { date: string; value: number } | null;
-}
-
-/**
- * Whether the indicator read as `indicator` was already in the plan at the end of `day` in Paris:
- * not added afterwards, by an import (a revision of the indicator itself) or in its fiche's form
- * (a revision of the fiche whose changes name `indicator.new.N`, N the rank the form gave it, its
- * position). The indicator table has no creation date: the plan's history dates it.
- */
-function indicatorInPlanBy(
-	indicator: { id: Expression<number>; ficheId: Expression<number>; position: Expression<number> },
-	day: string
-) {
-	const eb = expressionBuilder<Database>();
-	return eb.not(
-		eb.exists(
-			eb
-				.selectFrom('plan_revision as added')
-				.select('added.id')
-				.where('added.created_at', '>=', parisDayEnd(day))
-				.where(({ ref }) => apartFromPlanLoad(ref('added.created_at')))
-				.where((w) =>
-					w.or([
-						w.and([
-							w('added.entity', '=', 'indicator'),
-							w('added.action', '=', 'created'),
-							w('added.entity_id', '=', indicator.id)
-						]),
-						w.and([
-							w('added.entity', '=', 'fiche'),
-							w('added.fiche_id', '=', indicator.ficheId),
-							sql<boolean>`exists (select 1 from json_each(${sql.ref('added.changes')}) as c where json_extract(c.value, '$.field') = 'indicator.new.' || ${indicator.position})`
-						])
-					])
-				)
-		)
-	);
 }
 
 /** Every indicator with its number of published measurements and the latest one (by date, then id). */
