@@ -1,10 +1,30 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Executor } from '../db';
-import type { FicheStatus } from '../db/schema';
+import type { Database, FicheStatus } from '../db/schema';
 import { fichesInPlan, listAxes, listOrientations, rankedMeasurements } from '../plan/repository';
 import { inPlanBy } from '../authoring/revisions-repository';
 import type { DashboardInput } from './figures';
 import { INDICATOR_POINTS } from '../../utils/rules';
+
+/** A validated update's place in a fiche's order (day, then id), comparable as text. */
+const rankKey = sql<string>`printf('%s|%012d', ${sql.ref('progress_update.reported_on')}, ${sql.ref('progress_update.id')})`;
+
+/** The fiche's latest validated update stating `column` by the end of `day`. */
+function latestValidated(
+	eb: ExpressionBuilder<Database, 'fiche'>,
+	column: 'status' | 'progress',
+	day: string
+) {
+	return eb
+		.selectFrom('progress_update')
+		.whereRef('progress_update.fiche_id', '=', 'fiche.id')
+		.where('state', '=', 'validated')
+		.where(column, 'is not', null)
+		.where('reported_on', '<=', day)
+		.orderBy('reported_on', 'desc')
+		.orderBy('id', 'desc')
+		.limit(1);
+}
 
 /**
  * Every fiche with its current state and, as of the end of `day`, its status, advancement and
@@ -24,28 +44,10 @@ async function listFicheStates(db: Executor, day: string, inPlanThen: boolean) {
 			'fiche.status as currentStatus',
 			'fiche.retired_on as retiredOn',
 			'fiche.progress as currentProgress',
-			eb
-				.selectFrom('progress_update')
-				.select('status')
-				.whereRef('progress_update.fiche_id', '=', 'fiche.id')
-				.where('state', '=', 'validated')
-				.where('status', 'is not', null)
-				.where('reported_on', '<=', day)
-				.orderBy('reported_on', 'desc')
-				.orderBy('id', 'desc')
-				.limit(1)
-				.as('statusThen'),
-			eb
-				.selectFrom('progress_update')
-				.select('progress')
-				.whereRef('progress_update.fiche_id', '=', 'fiche.id')
-				.where('state', '=', 'validated')
-				.where('progress', 'is not', null)
-				.where('reported_on', '<=', day)
-				.orderBy('reported_on', 'desc')
-				.orderBy('id', 'desc')
-				.limit(1)
-				.as('progressThen'),
+			latestValidated(eb, 'status', day).select('status').as('statusThen'),
+			latestValidated(eb, 'status', day).select(rankKey.as('rank')).as('statusThenRank'),
+			latestValidated(eb, 'progress', day).select('progress').as('progressThen'),
+			latestValidated(eb, 'progress', day).select(rankKey.as('rank')).as('progressThenRank'),
 			eb
 				.selectFrom('decision')
 				.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
@@ -63,6 +65,21 @@ async function listFicheStates(db: Executor, day: string, inPlanThen: boolean) {
 		.orderBy('objective.number')
 		.orderBy('fiche.number')
 		.execute();
+}
+
+/**
+ * A fiche's advancement at the end of `day`: the last validated update's that states one, unless
+ * a later one said « à lancer » (nothing begun), as the live state reads it (findStatingUpdates).
+ */
+function progressThen(f: {
+	statusThen: string | null;
+	statusThenRank: string | null;
+	progressThen: number | null;
+	progressThenRank: string | null;
+}): number | null {
+	const restarted =
+		f.statusThen === 'a_lancer' && (f.statusThenRank ?? '') > (f.progressThenRank ?? '');
+	return restarted ? null : f.progressThen;
 }
 
 /**
@@ -86,7 +103,7 @@ export async function loadFicheStatesAsOf(
 		code: f.code,
 		priority: f.priorityThen ?? f.adoptedPriority,
 		status: statusThen(f, day),
-		progress: f.progressThen
+		progress: progressThen(f)
 	}));
 }
 
@@ -171,7 +188,7 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 			orientation: f.orientation,
 			priority: asOf ? (f.priorityThen ?? f.adoptedPriority) : f.currentPriority,
 			status: asOf ? statusThen(f, day) : f.currentStatus,
-			progress: asOf ? f.progressThen : f.currentProgress
+			progress: asOf ? progressThen(f) : f.currentProgress
 		})),
 		updatesByMonth: byMonth.map((r) => ({ month: r.month, count: Number(r.count) })),
 		updatesByOrganisation: byOrganisation.map((r) => ({ ...r, count: Number(r.count) })),

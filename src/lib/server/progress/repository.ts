@@ -598,7 +598,15 @@ export async function findStatingUpdates(db: Executor, ficheId: number) {
 			.limit(1)
 			.executeTakeFirst();
 	const [status, progress] = await Promise.all([latest('status'), latest('progress')]);
-	return { status, progress };
+	// « À lancer » says nothing has begun: stated after an advancement (the commission takes a
+	// fiche up again; an older update validated since), it stands for the advancement too, so that
+	// the fiche never publishes « à lancer » at 10 %.
+	const restarts =
+		status?.status === 'a_lancer' &&
+		progress !== undefined &&
+		(status.reportedOn > progress.reportedOn ||
+			(status.reportedOn === progress.reportedOn && status.id > progress.id));
+	return { status, progress: restarts ? status : progress };
 }
 
 /** A fiche's published state, as journaled before and after a validation. */

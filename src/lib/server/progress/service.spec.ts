@@ -8,7 +8,7 @@ import { createTestDb } from '../db/testing';
 import { abandonFiche } from '../authoring/testing';
 import { findFicheByCode } from '../plan/repository';
 import { listFicheFlags } from '../commission/repository';
-import { loadDashboardInput } from '../dashboard/repository';
+import { loadDashboardInput, loadFicheStatesAsOf } from '../dashboard/repository';
 import { listClosedDecisions } from '../authoring/repository';
 import { OpenDataSet } from '../opendata/resources';
 import { STATUS_LABELS } from '../../utils/vocabulary';
@@ -937,6 +937,36 @@ describe('setFicheStatus', () => {
 		const after = await loadDashboardInput(db);
 		expect(total(after.updatesByMonth)).toBe(total(before.updatesByMonth));
 		expect(total(after.updatesByOrganisation)).toBe(total(before.updatesByOrganisation));
+	});
+
+	it('never publishes « À lancer » with an advancement: an older update validated after the commission took the fiche up again keeps its status and its advancement (review)', async () => {
+		const waiting = await created(cdg, '9-1', {
+			status: 'en_cours',
+			progress: 10,
+			reportedOn: '2026-03-10'
+		});
+		const apply = (status: 'suspendue' | 'a_lancer') =>
+			setFicheStatus(
+				db,
+				admin,
+				'9-1',
+				{ status, reason: 'Décision de la commission', decisionId: null },
+				null,
+				new Date('2026-03-10T10:00:00Z')
+			);
+		expect((await apply('suspendue')).ok).toBe(true);
+		expect((await apply('a_lancer')).ok).toBe(true);
+		expect((await validate(waiting)).ok).toBe(true);
+		expect(await findFicheByCode(db, '9-1')).toMatchObject({ status: 'a_lancer', progress: null });
+		// A bilan dated that day reads it the same way.
+		expect(
+			(await loadFicheStatesAsOf(db, '2026-03-10')).find((f) => f.code === '9-1')
+		).toMatchObject({ status: 'a_lancer', progress: null });
+		// Its owners' next update, later, states both again.
+		await validate(
+			await created(cdg, '9-1', { status: 'en_cours', progress: 20, reportedOn: '2026-03-12' })
+		);
+		expect(await findFicheByCode(db, '9-1')).toMatchObject({ status: 'en_cours', progress: 20 });
 	});
 
 	it('refuses the status the fiche has, « À lancer » once advanced, an abandoned fiche, an unknown decision, and anyone but the staff', async () => {
