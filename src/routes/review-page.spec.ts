@@ -94,12 +94,17 @@ describe('the review page of a submitted update', () => {
 	});
 
 	it('after a status set by Lot numérique, says the status is kept but not the advancement (review)', async () => {
-		const set = (status: 'suspendue' | 'en_cours', day: string) =>
+		const set = async (status: 'suspendue' | 'en_cours', day: string) =>
 			setFicheStatus(
 				db,
 				admin,
 				'9-1',
-				{ status, reason: 'Décision de la commission', decisionId: null },
+				{
+					status,
+					shownStatus: (await findFicheByCode(db, '9-1'))!.status,
+					reason: 'Décision de la commission',
+					decisionId: null
+				},
 				null,
 				new Date(`${day}T10:00:00Z`)
 			);

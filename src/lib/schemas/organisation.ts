@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DECIDED_STATUSES, ORGANISATION_KINDS } from '../utils/vocabulary';
+import { DECIDED_STATUSES, FICHE_STATUSES, ORGANISATION_KINDS } from '../utils/vocabulary';
 import {
 	holdsListSeparator,
 	LIST_SEPARATOR_REASON,
@@ -41,8 +41,10 @@ export const RETIRE_FIELDS = ['version', ...REVISION_FIELDS] as const;
 export const RetireSchema = z.object({ version, ...revisionShape });
 
 /** A fiche's status set by Lot numérique (« Changer le statut »). */
-export const STATUS_FIELDS = ['status', ...REVISION_FIELDS] as const;
+export const STATUS_FIELDS = ['status', 'shown_status', ...REVISION_FIELDS] as const;
 export const StatusSchema = z.object({
 	status: z.enum(DECIDED_STATUSES, { error: 'Choisissez le nouveau statut dans la liste.' }),
+	/** The status the page showed: another change since is told, not silently replaced. */
+	shown_status: z.enum(FICHE_STATUSES, { error: INCOMPLETE }),
 	...revisionShape
 });

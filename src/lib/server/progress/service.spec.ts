@@ -11,7 +11,8 @@ import { listFicheFlags } from '../commission/repository';
 import { loadDashboardInput, loadFicheStatesAsOf } from '../dashboard/repository';
 import { listClosedDecisions } from '../authoring/repository';
 import { OpenDataSet } from '../opendata/resources';
-import { STATUS_LABELS } from '../../utils/vocabulary';
+import { STATUS_LABELS, type FicheStatus } from '../../utils/vocabulary';
+import { insertRevision } from '../authoring/revisions-repository';
 import { findFicheForReporting, findProgressUpdate, listSubmittedUpdates } from './repository';
 import {
 	reviewProgressUpdate,
@@ -874,21 +875,42 @@ describe('reviewProgressUpdate', () => {
 });
 
 describe('setFicheStatus', () => {
-	const suspend = (code: string, decisionId: number | null = null, user = admin) =>
+	/** Sets the status of `code` from a page showing its status of now (or `shown`). */
+	const setStatus = async (
+		code: string,
+		status: 'suspendue' | 'a_lancer' | 'en_cours',
+		{
+			decisionId = null,
+			user = admin,
+			reason = 'Décision de la commission',
+			shown
+		}: { decisionId?: number | null; user?: User; reason?: string; shown?: FicheStatus } = {}
+	) =>
 		setFicheStatus(
 			db,
 			user,
 			code,
-			{ status: 'suspendue', reason: 'Suspendue jusqu’au prochain bilan', decisionId },
+			{
+				status,
+				shownStatus: shown ?? (await findFicheByCode(db, code))?.status ?? 'a_lancer',
+				reason,
+				decisionId
+			},
 			null,
 			new Date('2026-03-10T10:00:00Z')
 		);
+	const suspend = (code: string, decisionId: number | null = null, user = admin) =>
+		setStatus(code, 'suspendue', {
+			decisionId,
+			user,
+			reason: 'Suspendue jusqu’au prochain bilan'
+		});
 
 	it('applies a commission’s decision to suspend a fiche: published as an update of Lot numérique, read everywhere the status is', async () => {
-		const [decision] = await listClosedDecisions(db);
-		const before = (await findFicheByCode(db, '9-1'))!.status;
-		expect(await suspend('9-1', decision!.id)).toEqual({ ok: true, value: undefined });
-		const fiche = (await findFicheByCode(db, '9-1'))!;
+		const decision = (await listClosedDecisions(db)).find((d) => d.ficheCode === '10-1');
+		const before = (await findFicheByCode(db, '10-1'))!.status;
+		expect(await suspend('10-1', decision!.id)).toEqual({ ok: true, value: undefined });
+		const fiche = (await findFicheByCode(db, '10-1'))!;
 		expect(fiche.status).toBe('suspendue');
 		expect(fiche.history.at(-1)).toMatchObject({
 			reportedOn: '2026-03-10',
@@ -903,8 +925,8 @@ describe('setFicheStatus', () => {
 			new OpenDataSet(db, { generatedAt: '2026-12-05T10:00:00.000Z' })
 				.file(name)
 				.then((f) => Buffer.from(f!.body).toString('utf8'));
-		expect(await csv('fiches')).toMatch(/\n9-1,[^\n]*,suspendue,/);
-		expect(await csv('mises-a-jour')).toContain('9-1,2026-03-10,suspendue,,Suspendue jusqu’au');
+		expect(await csv('fiches')).toMatch(/\n10-1,[^\n]*,suspendue,/);
+		expect(await csv('mises-a-jour')).toContain('10-1,2026-03-10,suspendue,,Suspendue jusqu’au');
 		const journal = await db
 			.selectFrom('audit_event')
 			.select(['summary', 'actor_id'])
@@ -912,15 +934,16 @@ describe('setFicheStatus', () => {
 			.execute();
 		expect(journal).toEqual([
 			{
-				summary: `Statut de la fiche 9-1 changé : ${STATUS_LABELS[before]} → Suspendue`,
+				summary: `Statut de la fiche 10-1 changé : ${STATUS_LABELS[before]} → Suspendue`,
 				actor_id: admin.id
 			}
 		]);
 		// Its owners’ next validated update says how it goes on.
+		const owner = await createPartner(db, 'lot-numerique', 'lea@lot-numerique.fr');
 		await validate(
-			await created(cdg, '9-1', { status: 'en_cours', progress: 10, reportedOn: '2026-04-01' })
+			await created(owner, '10-1', { status: 'en_cours', progress: 10, reportedOn: '2026-04-01' })
 		);
-		expect((await findFicheByCode(db, '9-1'))!.status).toBe('en_cours');
+		expect((await findFicheByCode(db, '10-1'))!.status).toBe('en_cours');
 	});
 
 	it('is not read as a report of the fiche’s owners: still « sans mise à jour depuis 6 mois », not counted in the activity charts (review)', async () => {
@@ -945,17 +968,8 @@ describe('setFicheStatus', () => {
 			progress: 10,
 			reportedOn: '2026-03-10'
 		});
-		const apply = (status: 'suspendue' | 'a_lancer') =>
-			setFicheStatus(
-				db,
-				admin,
-				'9-1',
-				{ status, reason: 'Décision de la commission', decisionId: null },
-				null,
-				new Date('2026-03-10T10:00:00Z')
-			);
-		expect((await apply('suspendue')).ok).toBe(true);
-		expect((await apply('a_lancer')).ok).toBe(true);
+		expect((await setStatus('9-1', 'suspendue')).ok).toBe(true);
+		expect((await setStatus('9-1', 'a_lancer')).ok).toBe(true);
 		expect((await validate(waiting)).ok).toBe(true);
 		expect(await findFicheByCode(db, '9-1')).toMatchObject({ status: 'a_lancer', progress: null });
 		// A bilan dated that day reads it the same way.
@@ -977,15 +991,10 @@ describe('setFicheStatus', () => {
 			fieldErrors: { status: expect.stringContaining('déjà « Suspendue »') }
 		});
 		await validate(await created(cdg, '9-1', { status: 'en_cours', progress: 40 }));
-		expect(
-			await setFicheStatus(
-				db,
-				admin,
-				'9-1',
-				{ status: 'a_lancer', reason: 'Pas commencée', decisionId: null },
-				null
-			)
-		).toMatchObject({ status: 400, fieldErrors: { status: expect.stringContaining('40') } });
+		expect(await setStatus('9-1', 'a_lancer')).toMatchObject({
+			status: 400,
+			fieldErrors: { status: expect.stringContaining('40') }
+		});
 		expect(await suspend('8-1', 999999)).toMatchObject({
 			status: 400,
 			fieldErrors: { decision: expect.stringContaining('séance close') }
@@ -996,5 +1005,42 @@ describe('setFicheStatus', () => {
 		expect(await suspend('99-9')).toMatchObject({ ok: false, status: 404 });
 		expect((await findFicheByCode(db, '8-1'))!.status).toBe('abandonnee');
 		expect((await findFicheByCode(db, '7-1'))!.status).not.toBe('suspendue');
+	});
+
+	it('refuses a change chosen on a page showing another status, and a decision on another fiche or from before the fiche (probe)', async () => {
+		// Two staff pages show « À lancer »: the first change is published, the second is told.
+		expect((await setStatus('7-1', 'suspendue', { shown: 'a_lancer' })).ok).toBe(true);
+		expect(await setStatus('7-1', 'en_cours', { shown: 'a_lancer' })).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringContaining('maintenant « Suspendue »')
+		});
+		expect((await findFicheByCode(db, '7-1'))!.status).toBe('suspendue');
+		const decisions = await listClosedDecisions(db);
+		const onOther = decisions.find((d) => d.ficheCode === '3-1')!;
+		expect(await suspend('1-2', onOther.id)).toMatchObject({
+			status: 400,
+			fieldErrors: { decision: expect.stringContaining('porte sur la fiche 3-1') }
+		});
+		// A fiche added in 2026 cannot apply a decision of 2019, even its own code's.
+		const fiche = (await findFicheByCode(db, '10-1'))!;
+		await insertRevision(db, {
+			entity: 'fiche',
+			entityId: fiche.id,
+			ficheId: fiche.id,
+			action: 'created',
+			changes: [],
+			reason: 'Ajout',
+			decisionId: null,
+			origin: 'portal',
+			userId: admin.id,
+			createdAt: '2026-01-15T10:00:00.000Z'
+		});
+		const own = decisions.find((d) => d.ficheCode === '10-1')!;
+		expect(await suspend('10-1', own.id)).toMatchObject({
+			status: 400,
+			fieldErrors: { decision: expect.stringContaining('avant l’ajout de la fiche au plan') }
+		});
+		expect((await findFicheByCode(db, '10-1'))!.status).not.toBe('suspendue');
 	});
 });

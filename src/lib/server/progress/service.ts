@@ -3,7 +3,7 @@ import { notifyReview } from '../mail/notifications';
 import { countTodaysActions, recordAudit, recordBounded } from '../audit/repository';
 import { can } from '../auth/permissions';
 import type { User } from '../auth/users';
-import type { UpdateState } from '../db/schema';
+import type { FicheStatus, UpdateState } from '../db/schema';
 import { ok, refuse, type FieldChange, type Result } from '../result';
 import {
 	indicatorField,
@@ -16,6 +16,7 @@ import {
 	STATUS_LABELS
 } from '../../utils/vocabulary';
 import { findClosedDecision } from '../authoring/repository';
+import { findFicheAddedAt } from '../authoring/revisions-repository';
 import { RETURN_NEEDS_COMMENT } from '../../schemas/review';
 import { ofName } from '../../utils/text';
 import { formatDate, formatNumber, formatPercent } from '../../utils/format';
@@ -602,6 +603,8 @@ export async function reviewProgressUpdate(
 /** What « Changer le statut » sends: the new status, why, and the commission's decision applied. */
 export interface StatusDecisionInput {
 	status: (typeof DECIDED_STATUSES)[number];
+	/** The status the page showed when the change was chosen. */
+	shownStatus: FicheStatus;
 	reason: string;
 	decisionId: number | null;
 }
@@ -613,6 +616,24 @@ export interface StatusDecisionInput {
  * dashboard, the bilans and the open data read this one as any other, and a later update of its
  * owners changes it again.
  */
+/**
+ * Why a status change cannot be published « en application de » this decision, or null: it must
+ * bear on the fiche itself, or be a free point of a séance held once the fiche was in the plan
+ * (its public history would otherwise cite a decision about something else, or from before it).
+ */
+async function statusDecisionProblem(
+	db: Executor,
+	fiche: { id: number; code: string },
+	decision: { heldOn: string; ficheCode: string | null }
+): Promise<string | null> {
+	if (decision.ficheCode !== null && decision.ficheCode !== fiche.code)
+		return `Cette décision porte sur la fiche ${decision.ficheCode} : choisissez une décision sur la fiche ${fiche.code}, ou sur un point libre de séance.`;
+	const addedAt = await findFicheAddedAt(db, fiche.id);
+	if (addedAt !== null && parisDate(new Date(addedAt)) > decision.heldOn)
+		return `Cette décision date du ${formatDate(decision.heldOn)}, avant l’ajout de la fiche au plan (le ${formatDate(addedAt)}) : elle ne peut pas en décider.`;
+	return null;
+}
+
 export async function setFicheStatus(
 	db: Db,
 	admin: User,
@@ -628,6 +649,11 @@ export async function setFicheStatus(
 		if (!fiche) return refuse(404, 'Cette fiche n’existe pas.');
 		if (fiche.retiredOn)
 			return refuse(409, 'Cette fiche est abandonnée : son statut ne change plus.');
+		if (fiche.status !== input.shownStatus)
+			return refuse(
+				409,
+				`Le statut de la fiche a changé depuis l’ouverture de la page : elle est maintenant « ${STATUS_LABELS[fiche.status]} » (la page le montre à présent). Vérifiez qu’il faut encore le changer.`
+			);
 		const fieldErrors: Record<string, string> = {};
 		if (fiche.status === input.status)
 			fieldErrors.status = `La fiche est déjà « ${STATUS_LABELS[input.status]} » : choisissez un autre statut.`;
@@ -637,6 +663,10 @@ export async function setFicheStatus(
 			input.decisionId === null ? null : await findClosedDecision(trx, input.decisionId);
 		if (input.decisionId !== null && !decision)
 			fieldErrors.decision = 'Choisissez une décision d’une séance close dans la liste.';
+		else if (decision) {
+			const problem = await statusDecisionProblem(trx, fiche, decision);
+			if (problem) fieldErrors.decision = problem;
+		}
 		if (Object.keys(fieldErrors).length > 0)
 			return refuse(400, 'Le statut n’a pas été changé : corrigez les champs signalés.', {
 				fieldErrors

@@ -80,7 +80,7 @@ export const actions: Actions = {
 				getDb(),
 				admin,
 				code,
-				{ ...why, status: data.status },
+				{ ...why, status: data.status, shownStatus: data.shown_status },
 				safeClientAddress(event)
 			)
 		);
