@@ -96,6 +96,12 @@ export const SECURITY_ACTIONS: readonly AuditAction[] = [
 export const DENIALS_JOURNALED_PER_DAY = 20;
 
 /**
+ * A partner's draft saves journaled one by one per account and day; beyond, counted: saving a
+ * draft back and forth (30 %, 31 %…) wrote a row each, kept for ever (security probe).
+ */
+export const DRAFT_SAVES_JOURNALED_PER_DAY = 50;
+
+/**
  * Refusals counted per day and subject, not one row each: those anyone can cause without an
  * account, and a signed-in account's refused requests beyond DENIALS_JOURNALED_PER_DAY.
  */
@@ -103,7 +109,8 @@ export const TALLY_ACTIONS = {
 	'login.unknown': 'Connexions refusées : compte inconnu',
 	'login.throttled': 'Tentatives refusées pendant un blocage',
 	'access.denied': `Accès refusés à un compte au-delà de ${DENIALS_JOURNALED_PER_DAY} dans la journée`,
-	'update.conflict': `Enregistrements refusés d’une mise à jour au-delà de ${DENIALS_JOURNALED_PER_DAY} dans la journée`
+	'update.conflict': `Enregistrements refusés d’une mise à jour au-delà de ${DENIALS_JOURNALED_PER_DAY} dans la journée`,
+	'update.saved': `Brouillons enregistrés par un compte au-delà de ${DRAFT_SAVES_JOURNALED_PER_DAY} dans la journée`
 } as const;
 
 export type TallyAction = keyof typeof TALLY_ACTIONS;
@@ -126,11 +133,13 @@ export async function recordDenial(db: Db, input: AuditInput & { actor: { id: nu
 export async function recordBounded(
 	trx: Executor,
 	input: AuditInput & { actor: { id: number } },
-	action: 'access.denied' | 'update.conflict',
+	action: 'access.denied' | 'update.conflict' | 'update.saved',
 	now = new Date()
 ): Promise<void> {
 	const n = await countTodaysActions(trx, input.actor.id, action, now);
-	if (n < DENIALS_JOURNALED_PER_DAY) await recordAudit(trx, { ...input, action }, now);
+	const bound =
+		action === 'update.saved' ? DRAFT_SAVES_JOURNALED_PER_DAY : DENIALS_JOURNALED_PER_DAY;
+	if (n < bound) await recordAudit(trx, { ...input, action }, now);
 	else await tallyRefusal(trx, action, `compte ${input.actor.id}`, now);
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DENIALS_JOURNALED_PER_DAY } from '../audit/repository';
+import { DENIALS_JOURNALED_PER_DAY, DRAFT_SAVES_JOURNALED_PER_DAY } from '../audit/repository';
 import { hashPassword } from '../auth/password';
 import { findUserById, insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
@@ -114,6 +114,32 @@ describe('saveProgressUpdate', () => {
 		const result = await saveProgressUpdate(db, ars, '9-1', null, progressInput(), null);
 		expect(result).toMatchObject({ ok: false, status: 403 });
 		expect(await count()).toBe(before);
+	});
+
+	it('tells a partner whose organisation was taken off the fiche while they wrote, not « another tab » (review)', async () => {
+		const draft = await created(cdg, '9-1', { intent: 'draft' });
+		const fiche = (await findFicheForReporting(db, '9-1'))!;
+		for (const table of ['fiche_owner', 'fiche_partner'] as const)
+			await db
+				.deleteFrom(table)
+				.where('fiche_id', '=', fiche.id)
+				.where('organisation_id', '=', cdg.organisationId!)
+				.execute();
+		for (const intent of ['draft', 'replace'] as const) {
+			const refused = await saveProgressUpdate(
+				db,
+				cdg,
+				'9-1',
+				draft,
+				progressInput({ intent, done: 'Fait, et plus', version: 1, submissionKey: intent }),
+				null
+			);
+			expect(refused).toMatchObject({
+				ok: false,
+				message: expect.stringContaining('ne porte plus la fiche 9-1')
+			});
+		}
+		expect((await findProgressUpdate(db, draft))!.done).not.toBe('Fait, et plus');
 	});
 
 	it('creates one update for a form posted twice', async () => {
@@ -541,6 +567,54 @@ describe('withdrawProgressUpdate', () => {
 			.where('action', '=', 'update.withdrawn')
 			.execute();
 		expect(journal).toHaveLength(1);
+	});
+
+	it('journals a draft saved back and forth one row per save up to DRAFT_SAVES_JOURNALED_PER_DAY a day, then counts it (probe)', async () => {
+		const now = new Date('2026-03-02T10:00:00Z');
+		const draft = progressInput({ intent: 'draft' });
+		const first = await saveProgressUpdate(db, cdg, '9-1', null, draft, null, now);
+		if (!first.ok) throw new Error(first.message);
+		const saves = DRAFT_SAVES_JOURNALED_PER_DAY + 10;
+		for (let n = 1; n < saves; n++) {
+			const saved = await saveProgressUpdate(
+				db,
+				cdg,
+				'9-1',
+				first.value.id,
+				{ ...draft, version: n, progress: n % 2 ? 31 : 30, submissionKey: `aller-retour-${n}` },
+				null,
+				now
+			);
+			expect(saved).toMatchObject({ ok: true, value: { state: 'draft' } });
+		}
+		const rows = await db
+			.selectFrom('audit_event')
+			.select('id')
+			.where('action', '=', 'update.saved')
+			.execute();
+		expect(rows).toHaveLength(DRAFT_SAVES_JOURNALED_PER_DAY);
+		const tally = await db.selectFrom('audit_tally').selectAll().execute();
+		expect(tally).toEqual([
+			expect.objectContaining({ action: 'update.saved', subject: `compte ${cdg.id}`, count: 10 })
+		]);
+		// Its submission keeps its own row.
+		const submitted = await saveProgressUpdate(
+			db,
+			cdg,
+			'9-1',
+			first.value.id,
+			{ ...draft, intent: 'submit', version: saves, submissionKey: 'envoi' },
+			null,
+			now
+		);
+		expect(submitted.ok).toBe(true);
+		expect(
+			await db
+				.selectFrom('audit_event')
+				.select('id')
+				.where('action', '=', 'update.submitted')
+				.execute()
+		).toHaveLength(1);
 	});
 
 	it('is refused beyond WITHDRAWALS_PER_DAY a day per account: a withdraw-and-submit loop cannot fill the journal', async () => {

@@ -378,7 +378,7 @@ async function save(
 			at: stamp
 		});
 		await replaceMeasurements(trx, id, input.measurements);
-		await recordAudit(
+		await journalSave(
 			trx,
 			{
 				actor: user,
@@ -401,6 +401,18 @@ async function save(
 	const replacing = input.intent === 'replace';
 	const editable =
 		can(user, 'update.edit', access) || (replacing && can(user, 'update.withdraw', access));
+	// Taken off the fiche while writing: said as such, not as someone else's save.
+	const leftFiche =
+		!editable &&
+		current.organisationId !== null &&
+		current.organisationId === user.organisationId &&
+		!ficheOrganisationIds.includes(current.organisationId);
+	if (leftFiche)
+		return refuseWith(
+			current,
+			`Votre organisation ne porte plus la fiche ${fiche.code} et n’en est plus partenaire : Lot numérique l’en a retirée pendant que vous écriviez. Rien n’a été enregistré ; votre saisie est conservée ci-dessous, pour la copier ou l’envoyer à Lot numérique.`,
+			'organisation retirée de la fiche'
+		);
 	if (!editable || input.version !== current.version) {
 		// The form accepted last, posted again (Back then submit, double click): not a conflict.
 		if (current.lastPostKey !== null && current.lastPostKey === input.submissionKey)
@@ -445,7 +457,7 @@ async function save(
 		);
 	}
 	await replaceMeasurements(trx, current.id, input.measurements);
-	await recordAudit(
+	await journalSave(
 		trx,
 		{
 			actor: user,
@@ -470,6 +482,20 @@ async function save(
 		now
 	);
 	return ok({ id: current.id, state: saved, duplicate: false });
+}
+
+/**
+ * Journals a save: a draft's within DRAFT_SAVES_JOURNALED_PER_DAY a day, then counted (recordBounded);
+ * a submission or a withdrawal always has its own row.
+ */
+function journalSave(
+	trx: Executor,
+	event: Parameters<typeof recordAudit>[1] & { actor: User },
+	now: Date
+): Promise<void> {
+	return event.action === 'update.saved'
+		? recordBounded(trx, event, 'update.saved', now)
+		: recordAudit(trx, event, now);
 }
 
 /** Withdrawals a partner account may make in a day (in Paris), « replace » of a submitted one included. */
