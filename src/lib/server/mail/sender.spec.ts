@@ -113,15 +113,17 @@ describe('the outbox sender', () => {
 		const lines = mail.headerLines.map((h) => h.line);
 		expect(lines).toContain('List-Unsubscribe: <https://sdusn.test/desabonnement/abc>');
 		expect(lines).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+		expect(lines).toContain('Auto-Submitted: auto-generated');
 		expect(row).toMatchObject({ status: 'sent', attempts: 1, sentAt: clock });
 	});
 
-	it('sends transactional messages without List-Unsubscribe', async () => {
+	it('sends transactional messages without List-Unsubscribe, as automatically generated', async () => {
 		await queue('Invitation');
 		await sender().deliverDue();
 		const lines = smtp.received[0]!.mail.headerLines.map((h) => h.key);
 		expect(lines).not.toContain('list-unsubscribe');
 		expect(lines).not.toContain('list-unsubscribe-post');
+		expect(smtp.received[0]!.mail.headers.get('auto-submitted')).toBe('auto-generated');
 	});
 
 	it('sends a one-time link to the recipient only: never in the stored bodies, gone from the outbox once its fate is known', async () => {

@@ -102,12 +102,16 @@ export function smtpTransport(
 				subject: message.subject,
 				text: message.text,
 				html: message.html,
-				headers: message.unsubscribeUrl
-					? {
-							'List-Unsubscribe': `<${message.unsubscribeUrl}>`,
-							'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click'
-						}
-					: {}
+				// Every message is written by the portal (RFC 3834): out-of-office replies stay away.
+				headers: {
+					'Auto-Submitted': 'auto-generated',
+					...(message.unsubscribeUrl
+						? {
+								'List-Unsubscribe': `<${message.unsubscribeUrl}>`,
+								'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click'
+							}
+						: {})
+				}
 			}).compile();
 			// A message that cannot be written out is refused here: nothing reached the relay.
 			const raw = await mail.build().catch((error: Error) => {
