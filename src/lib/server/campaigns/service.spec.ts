@@ -416,7 +416,6 @@ describe('campaigns', () => {
 		const id = await open();
 		const kept = await open('2026-04-15', '-3');
 		const closing = await closeCampaign(db, admin, id, null, Date.parse('2026-03-10T10:00:00Z'));
-		expect(closing.ok).toBe(true);
 		const rows = await db
 			.selectFrom('mail_outbox')
 			.select(['campaign_id', 'status', 'last_error'])
@@ -434,6 +433,8 @@ describe('campaigns', () => {
 					: { campaign_id: kept, status: 'pending', last_error: null }
 			);
 		const cancelled = rows.filter((r) => r.campaign_id === id).length;
+		// The closing notice says it too (/admin/campagnes/N?close=1&annules=…).
+		expect(closing).toEqual({ ok: true, value: { cancelled } });
 		const [summary] = await db
 			.selectFrom('audit_event')
 			.select('summary')

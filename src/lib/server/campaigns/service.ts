@@ -222,7 +222,8 @@ export async function openCampaign(
 /**
  * Closes a campaign (opened by mistake, every answer in, or past its deadline with late reminders
  * still to go): no reminder leaves any more and partners no longer see it in their workspace; its
- * page and follow-up stay. Two admins closing it at once: the second is told it already is.
+ * page and follow-up stay. Two admins closing it at once: the second is told it already is. Says
+ * how many of its mails still waiting for the relay were cancelled.
  */
 export async function closeCampaign(
 	db: Db,
@@ -230,7 +231,7 @@ export async function closeCampaign(
 	id: number,
 	clientAddress: string | null,
 	now = Date.now()
-): Promise<Result> {
+): Promise<Result<{ cancelled: number }>> {
 	return db.transaction().execute(async (trx) => {
 		const campaign = await findCampaign(trx, id);
 		if (!campaign) return refuse(404, 'Cette campagne n’existe pas.');
@@ -256,7 +257,7 @@ export async function closeCampaign(
 			summary: `Campagne « ${campaign.title} » close ${ended ? 'après' : 'avant'} son échéance du ${formatDate(campaign.deadline)}${ended ? ' (ses rappels de relance s’arrêtent)' : ''}${cancelled > 0 ? ` ; ${pluralize(cancelled, 'courriel en attente annulé', 'courriels en attente annulés')}` : ''}`,
 			clientAddress
 		});
-		return ok();
+		return ok({ cancelled });
 	});
 }
 

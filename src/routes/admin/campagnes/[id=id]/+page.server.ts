@@ -15,6 +15,7 @@ export const load: PageServerLoad = async (event) => {
 		...result.value,
 		opened: event.url.searchParams.get('ouverte') === '1',
 		closed: event.url.searchParams.get('close') === '1',
+		cancelledMail: Number(/^\d{1,6}$/.exec(event.url.searchParams.get('annules') ?? '')?.[0] ?? 0),
 		mailed: mailIsRelayed()
 	};
 };
@@ -33,6 +34,7 @@ export const actions: Actions = {
 			);
 		const result = await closeCampaign(getDb(), admin, id, safeClientAddress(event));
 		if (!result.ok) return refusalAnswer(result);
-		redirect(303, `/admin/campagnes/${id}?close=1`);
+		const { cancelled } = result.value;
+		redirect(303, `/admin/campagnes/${id}?close=1${cancelled > 0 ? `&annules=${cancelled}` : ''}`);
 	}
 };
