@@ -137,6 +137,22 @@ describe('password reset by e-mail', () => {
 		expect(journal.map((j) => j.action)).toEqual(['password.reset_requested', 'password.reset']);
 	});
 
+	it('a link replaced by a second request sends its reader to the newer mail, not to a third request', async () => {
+		await requestPasswordReset(db, partner.email, null, now);
+		await deliver();
+		await requestPasswordReset(db, partner.email, null, now + 60_000);
+		await deliver();
+		const [older, newer] = smtp.received.map(({ mail }) =>
+			linkIn(mail.text!, '/mot-de-passe-oublie')
+		);
+		const refused = await resetPassword(db, older!, NEW_PASSWORD, null, now + 120_000);
+		expect(refused).toMatchObject({ ok: false, status: 410 });
+		expect(!refused.ok && refused.message).toMatch(
+			/Si vous avez demandé plusieurs liens, utilisez celui du courriel le plus récent/
+		);
+		expect((await findValidReset(db, newer!, now + 120_000))?.user.id).toBe(partner.id);
+	});
+
 	it('a link sent before the password changed, or before the account was disabled, sets nothing', async () => {
 		const session = await createSession(db, partner.id, now);
 		await requestPasswordReset(db, partner.email, null, now);

@@ -97,8 +97,12 @@ export async function findValidReset(
 	return user && !user.disabled ? { resetId: row.id, user } : undefined;
 }
 
+/**
+ * A link used, expired or replaced by a newer request: whoever asked twice is sent to the newer
+ * mail, already in their inbox (asking again would replace it too, and count against them).
+ */
 export const RESET_INVALID_MESSAGE =
-	'Ce lien n’est pas ou plus valable (il sert une seule fois, pendant 30 minutes) : demandez-en un nouveau.';
+	'Ce lien n’est pas ou plus valable : il sert une seule fois, pendant 30 minutes, et chaque demande remplace le lien envoyé avant elle. Si vous avez demandé plusieurs liens, utilisez celui du courriel le plus récent ; sinon, demandez-en un nouveau.';
 
 /** Sets the new password, ends every session of the account and opens a new one. */
 export async function resetPassword(
