@@ -605,6 +605,10 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 	expect(goneText).toContain('Cette séance a été supprimée (créée par erreur).');
 	expect(goneText).not.toContain('rien n’a été enregistré');
 	expect(goneText).toContain('<a href="/commission">Les séances de la commission</a>');
+	// So does a dossier link of its convocation, instead of « Cette séance n’existe pas. »
+	const goneFile = await page.request.get(`/commission/seances/${id}/fiches/1-1`);
+	expect(goneFile.status()).toBe(404);
+	expect(await goneFile.text()).toContain('Cette séance a été supprimée (créée par erreur).');
 	// Without a script, a decision sent to it shows the same page, with its text.
 	const lateDecision = await page.request.post(`/commission/seances/${id}?/decide`, {
 		form: { itemId: '1', kind: 'free', text: 'Une décision tardive.' },

@@ -5,6 +5,7 @@ import {
 	findPreviousClosedSitting,
 	findProgressAsOf,
 	findSitting,
+	findSittingRow,
 	listFicheFlags,
 	listPriorityHistory
 } from '$lib/server/commission/repository';
@@ -12,13 +13,23 @@ import { getDb } from '$lib/server/db/instance';
 import { movedFicheCode } from '$lib/server/http/moved-fiche';
 import { findFicheByCode } from '$lib/server/plan/repository';
 import { ficheCampaignStatus } from '$lib/server/campaigns/service';
+import { DELETED_SITTING_OPENED_MESSAGE } from '$lib/server/commission/service';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const db = getDb();
 	const sitting = await findSitting(db, Number(event.params.id));
-	if (!sitting) error(404, 'Cette séance n’existe pas.');
+	if (!sitting) {
+		// Deleted since its convocation named this file: said to members, as the séance page does.
+		const deleted = (await findSittingRow(db, Number(event.params.id)))?.deletedAt != null;
+		if (deleted && can(user, 'commission.manage'))
+			error(404, {
+				message: DELETED_SITTING_OPENED_MESSAGE,
+				next: { href: '/commission', label: 'Les séances de la commission' }
+			});
+		error(404, 'Cette séance n’existe pas.');
+	}
 	const item = sitting.items.find((i) => i.fiche?.code === event.params.code);
 	// A fiche moved to another objective since the convocation's link was sent: its file is under
 	// its new code (307).
