@@ -192,7 +192,7 @@ test('a partner resets a forgotten password from the mail', async ({ page, brows
 	await other.context().close();
 
 	const text = await lastMail(INVITEE.email, /Nouveau mot de passe/);
-	expect(text).toContain('30 minutes');
+	expect(text).toContain('30\u00a0minutes');
 	const link = linkIn(text, '/mot-de-passe-oublie');
 	await page.goto(link);
 	await page.waitForLoadState('networkidle');

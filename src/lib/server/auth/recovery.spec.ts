@@ -106,7 +106,7 @@ describe('password reset by e-mail', () => {
 		expect(envelopeTo).toEqual(['paul@cdg46.fr']);
 		expect(mail.subject).toBe('Nouveau mot de passe pour le portail de suivi du SDUSN du Lot');
 		expect(mail.text).toContain('Bonjour Paul Partenaire,');
-		expect(mail.text).toContain('30 minutes');
+		expect(mail.text).toContain('30\u00a0minutes');
 		expect(mail.html).toContain('https://sdusn.test/mot-de-passe-oublie/');
 		// Transactional: no unsubscribe header.
 		expect(mail.headerLines.map((h) => h.key)).not.toContain('list-unsubscribe');

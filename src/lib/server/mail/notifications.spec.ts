@@ -75,7 +75,7 @@ describe('notifications', () => {
 		let mails = await deliver();
 		expect(mails.map((m) => m.envelopeTo)).toEqual([['admin@lot.fr']]);
 		expect(mails[0]!.mail.subject).toBe('2\u00a0mises à jour à valider');
-		expect(mails[0]!.mail.text).toMatch(/Fiche 9-1 « [^»]+ » — CDG46/);
+		expect(mails[0]!.mail.text).toMatch(/Fiche 9-1 «\u00a0[^»]+\u00a0» — CDG46/);
 		expect(mails[0]!.mail.text).toContain('https://sdusn.test/admin/suivis/');
 		expect(mails[0]!.mail.headerLines.map((h) => h.key)).toContain('list-unsubscribe');
 		// Its footer names what an administrator receives, in /compte's words.
@@ -113,17 +113,19 @@ describe('notifications', () => {
 		expect(mails.map((m) => m.envelopeTo[0]).sort()).toEqual(['chloe@cdg46.fr', 'paul@cdg46.fr']);
 		const { mail } = mails[0]!;
 		expect(mail.subject).toBe('Mise à jour renvoyée : fiche 9-1');
-		expect(mail.text).toContain('Commentaire : Précisez le nombre de communes <svp>.');
+		expect(mail.text).toContain('Commentaire\u00a0: Précisez le nombre de communes <svp>.');
 		expect(mail.html).toContain('Précisez le nombre de communes &lt;svp&gt;.');
 		expect(mail.text).toContain(`https://sdusn.test/espace/suivis/${first}`);
 		// Sent to the organisation that submitted it, porteur or partner.
 		expect(mail.text).toContain('parce que votre organisation a soumis cette mise à jour');
 		// The recipient's unsubscribe link is in the mail, never on the admins' page of messages.
-		expect(mail.text).toMatch(/Se désabonner en un clic : https:\/\/sdusn\.test\/desabonnement\//);
+		expect(mail.text).toMatch(
+			/Se désabonner en un clic\u00a0: https:\/\/sdusn\.test\/desabonnement\//
+		);
 		const listed = await outboxPage(db, 1);
 		expect(JSON.stringify(listed)).not.toContain('/desabonnement/');
 		expect(listed.messages[0]!.text).toContain(
-			'Se désabonner en un clic : (lien de désabonnement : réservé au destinataire, jamais montré ici)'
+			'Se désabonner en un clic\u00a0: (lien de désabonnement : réservé au destinataire, jamais montré ici)'
 		);
 		// Chloé turns validations off.
 		await savePreferences(
@@ -180,7 +182,7 @@ describe('notifications', () => {
 			'Commission des usages numériques : séance du 1er\u00a0mars\u00a02026'
 		);
 		expect(toMember.text).toContain(
-			'se réunit le 1er\u00a0mars\u00a02026 à 14\u00a0h\u00a030 (Cahors) : « Séance de printemps ».'
+			'se réunit le 1er\u00a0mars\u00a02026\u00a0à 14\u00a0h\u00a030 (Cahors)\u00a0: «\u00a0Séance de printemps\u00a0».'
 		);
 		// The sitting's own page: members only (a partner gets a 403 there until it is closed).
 		const sittingPage = new RegExp(`/commission/seances/${sittingId}(?!/fiches)`);
@@ -279,7 +281,7 @@ describe('notifications', () => {
 			'Commission des usages numériques : séance du 8\u00a0mars\u00a02026 (nouvelle date)'
 		);
 		expect(movedMail!.mail.text).toContain(
-			'La séance prévue le 1er\u00a0mars\u00a02026 (Cahors) est déplacée : cette convocation remplace la précédente.'
+			'La séance prévue le 1er\u00a0mars\u00a02026 (Cahors) est déplacée\u00a0: cette convocation remplace la précédente.'
 		);
 	});
 
@@ -413,7 +415,7 @@ describe('notifications', () => {
 			'Séance du 1er\u00a0mars\u00a02026 annulée — commission des usages numériques'
 		);
 		expect(cancelled[0]!.mail.text).toContain(
-			'« Séance en double » de la commission des usages numériques, prévue le 1er\u00a0mars\u00a02026 à 9\u00a0h\u00a030 (Figeac) et annoncée par sa convocation, est annulée.'
+			'«\u00a0Séance en double\u00a0» de la commission des usages numériques, prévue le 1er\u00a0mars\u00a02026\u00a0à 9\u00a0h\u00a030 (Figeac) et annoncée par sa convocation, est annulée.'
 		);
 		// A real séance may be cancelled for any reason: none is made up for it.
 		expect(cancelled[0]!.mail.text).not.toContain('par erreur');
@@ -437,7 +439,7 @@ describe('notifications', () => {
 			'Séance du 1er\u00a0mars\u00a02026 annulée — commission des usages numériques'
 		);
 		expect(told[0]!.mail.text).toContain(
-			'prévue le 1er\u00a0mars\u00a02026 à 9\u00a0h\u00a030 (Figeac)'
+			'prévue le 1er\u00a0mars\u00a02026\u00a0à 9\u00a0h\u00a030 (Figeac)'
 		);
 	});
 });

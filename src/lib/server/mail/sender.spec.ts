@@ -161,7 +161,7 @@ describe('the outbox sender', () => {
 		const kept = await reset('gardé');
 		await sender({ transport: null }).deliverDue();
 		expect(smtp.received).toHaveLength(1);
-		expect(smtp.received[0]!.mail.text).toContain(`Choisir un nouveau mot de passe : ${link}`);
+		expect(smtp.received[0]!.mail.text).toContain(`Choisir un nouveau mot de passe\u00a0: ${link}`);
 		expect(smtp.received[0]!.mail.html).toContain(`href="${link}"`);
 		for (const id of [sent, refused, kept]) {
 			const row = await stored(id);
@@ -736,7 +736,7 @@ describe('the outbox sender', () => {
 		const { mail } = smtp.received[0]!;
 		expect(mail.html).toContain('Bonjour &lt;script&gt;alert(1)&lt;/script&gt;,');
 		expect(mail.html).not.toContain('<b>non</b>');
-		expect(mail.text).toContain('Commentaire : « <b>non</b> & "oui" »');
+		expect(mail.text).toContain('Commentaire\u00a0: «\u00a0<b>non</b> & "oui"\u00a0»');
 	});
 });
 

@@ -1,7 +1,10 @@
+import { frenchSpacing } from '../../utils/french-spacing';
+
 /**
  * Every message the portal sends: French, plain text and HTML (every value escaped), the portal's
  * name, absolute links built from ORIGIN, and a footer saying why the person receives it and how
- * to stop. Pure functions: the services pass the words, the outbox keeps the result.
+ * to stop. Pure functions: the services pass the words, the outbox keeps the result. Its words are
+ * spaced as the pages' are (frenchSpacing): on a phone no line starts with « : », « ; » or « » ».
  */
 const PORTAL_NAME = 'Portail de suivi du SDUSN du Lot';
 
@@ -58,6 +61,11 @@ function escapeHtml(value: string): string {
 		.replace(/'/g, '&#39;');
 }
 
+/** Words of the message, spaced the French way, then escaped for the HTML part. */
+function words(value: string): string {
+	return escapeHtml(frenchSpacing(value));
+}
+
 function textPart(parts: MailParts): string {
 	const lines = [parts.greeting, ''];
 	for (const paragraph of parts.paragraphs) lines.push(paragraph, '');
@@ -69,40 +77,41 @@ function textPart(parts: MailParts): string {
 	lines.push('-- ', PORTAL_NAME, parts.reason, parts.stop);
 	if (parts.unsubscribeUrl) lines.push(`Se désabonner en un clic : ${parts.unsubscribeUrl}`);
 	if (parts.preferencesUrl) lines.push(`Vos préférences : ${parts.preferencesUrl}`);
-	return `${lines.join('\n')}\n`;
+	// Addresses hold no space: only the words' spaces change.
+	return `${frenchSpacing(lines.join('\n'))}\n`;
 }
 
 function link(url: string, label: string): string {
-	return `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>`;
+	return `<a href="${escapeHtml(url)}">${words(label)}</a>`;
 }
 
 function htmlPart(parts: MailParts): string {
 	const body: string[] = [
 		`<p style="margin:0 0 16px;font-weight:bold;color:#1d3b6f">${escapeHtml(PORTAL_NAME)}</p>`,
-		`<p>${escapeHtml(parts.greeting)}</p>`,
-		...parts.paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+		`<p>${words(parts.greeting)}</p>`,
+		...parts.paragraphs.map((p) => `<p>${words(p).replace(/\n/g, '<br>')}</p>`)
 	];
 	if (parts.items?.length)
 		body.push(
 			`<ul>${parts.items
-				.map((item) => `<li>${item.url ? link(item.url, item.text) : escapeHtml(item.text)}</li>`)
+				.map((item) => `<li>${item.url ? link(item.url, item.text) : words(item.text)}</li>`)
 				.join('')}</ul>`
 		);
 	if (parts.action)
 		body.push(
-			`<p><a href="${escapeHtml(parts.action.url)}" style="display:inline-block;padding:10px 16px;background:#1d3b6f;color:#ffffff;text-decoration:none;border-radius:4px">${escapeHtml(parts.action.label)}</a></p>`,
+			`<p><a href="${escapeHtml(parts.action.url)}" style="display:inline-block;padding:10px 16px;background:#1d3b6f;color:#ffffff;text-decoration:none;border-radius:4px">${words(parts.action.label)}</a></p>`,
 			// A long address breaks anywhere: on a phone it would make the whole mail scroll sideways.
 			// Only the address may break anywhere: on a phone, the words of the sentence stay whole.
 			`<p style="font-size:13px">Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur\u00a0: <span style="overflow-wrap:anywhere;word-break:break-all">${escapeHtml(parts.action.url)}</span></p>`
 		);
-	const footer = [escapeHtml(parts.reason), escapeHtml(parts.stop)];
+	const footer = [words(parts.reason), words(parts.stop)];
 	if (parts.unsubscribeUrl) footer.push(link(parts.unsubscribeUrl, 'Se désabonner en un clic'));
 	if (parts.preferencesUrl) footer.push(link(parts.preferencesUrl, 'Vos préférences de courriel'));
 	body.push(
 		`<hr style="border:none;border-top:1px solid #ccc;margin:24px 0 8px">`,
 		`<p style="font-size:13px;color:#444">${footer.join('<br>')}</p>`
 	);
-	return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(parts.subject)}</title></head><body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;max-width:640px;margin:0 auto;padding:16px">${body.join('\n')}</body></html>`;
+	return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${words(parts.subject)}</title></head><body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;max-width:640px;margin:0 auto;padding:16px">${body.join('\n')}</body></html>`;
 }
 
 export function renderMail(parts: MailParts): MailContent {
