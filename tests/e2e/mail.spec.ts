@@ -423,7 +423,20 @@ test('the relay closes: the messages wait, and an admin sends them as soon as it
 	await expect(page.locator('.mail-list li').filter({ hasText: INVITEE.email })).toHaveCount(1);
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'courriels-en-attente');
-	// A second tab, opened now, will press the button once the message has left.
+	// The administration's home page warns the staff too…
+	await page.goto('/admin');
+	await expect(page.locator('.relay-down')).toContainText('partiront dès qu’il répondra');
+	// …and a link to a new password, whose mail waits, is shown to the admin to pass on if need be.
+	await page.goto('/admin/utilisateurs');
+	await page
+		.getByRole('row')
+		.filter({ hasText: ACCOUNTS.commission.email })
+		.getByRole('button', { name: /^Envoyer un lien de nouveau mot de passe/ })
+		.click();
+	await expect(page.getByRole('status')).toContainText('il partira dès qu’il répondra');
+	await expect(page.locator('code.link')).toContainText('/invitation/');
+	await page.goto('/admin/courriels?etat=en-attente');
+	// A second tab, opened now, will press the button once the messages have left.
 	const second = await page.context().newPage();
 	await second.goto('/admin/courriels?etat=en-attente');
 	await second.waitForLoadState('networkidle');
@@ -431,7 +444,7 @@ test('the relay closes: the messages wait, and an admin sends them as soon as it
 	// Mended: « Réessayer maintenant » sends it well before the minute is out.
 	await page.getByRole('button', { name: 'Réessayer maintenant les messages en attente' }).click();
 	await expect(page.getByRole('status')).toContainText(
-		/^1\smessage en attente part dans les secondes\s+qui viennent/
+		/^2\smessages en attente partent dans les secondes\s+qui viennent/
 	);
 	await expect.poll(received, { timeout: 20_000 }).toBe(before + 1);
 	// The second tab's list is stale: pressing its button says nothing changed, and shows the list

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { configureMail } from '../mail/outbox';
-import { findMessage, listMessages } from '../mail/outbox-repository';
+import { findMessage, listMessages, recordRelayFailure } from '../mail/outbox-repository';
 import { startMailTest, type MailTest } from '../mail/test-context';
 import type { TestSmtp } from '../mail/testing';
 import { verifyPassword } from './password';
@@ -9,6 +9,7 @@ import { createTestUser, PEOPLE, TEST_PASSWORD } from './testing';
 import {
 	findValidReset,
 	requestPasswordReset,
+	RESET_DELAYED_MESSAGE,
 	RESET_LIFETIME_MS,
 	RESET_REQUESTED_MESSAGE,
 	RESET_WITHOUT_RELAY_MESSAGE,
@@ -135,6 +136,22 @@ describe('password reset by e-mail', () => {
 			.orderBy('id')
 			.execute();
 		expect(journal.map((j) => j.action)).toEqual(['password.reset_requested', 'password.reset']);
+	});
+
+	it('while the relay is down, says the mail will leave when it answers, whether the address has an account or not', async () => {
+		await recordRelayFailure(db, {
+			now,
+			failures: 1,
+			pausedUntil: now + 60_000,
+			reason: 'Serveur de courrier injoignable (ECONNREFUSED).'
+		});
+		for (const address of [partner.email, 'personne@inconnu.test'])
+			expect(await requestPasswordReset(db, address, null, now)).toEqual({
+				ok: true,
+				value: { message: RESET_DELAYED_MESSAGE }
+			});
+		expect(RESET_DELAYED_MESSAGE).toMatch(/le courriel partira dès qu’il répondra/);
+		expect(await listMessages(db, 10, 0)).toHaveLength(1); // written, waiting for the relay
 	});
 
 	it('a link replaced by a second request sends its reader to the newer mail, not to a third request', async () => {

@@ -1,7 +1,7 @@
 import { actorRefusal } from './acting';
 import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
-import { mailIsRelayed, queueMail } from '../mail/outbox';
+import { mailIsRelayed, queueMail, relayDownSince } from '../mail/outbox';
 import { invitationMail, passwordResetMail, type LinkToken } from '../mail/messages';
 import { ok, refuse, type Result } from '../result';
 import { checkPasswordPolicy, hashPassword } from './password';
@@ -33,6 +33,13 @@ export const RESET_LIFETIME_MS = 30 * 60 * 1000;
 /** The same answer whether the address has an account or not (no account enumeration). */
 export const RESET_REQUESTED_MESSAGE =
 	'Si un compte existe pour cette adresse, un courriel vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe, valable 30 minutes. Pensez à regarder dans les indésirables.';
+
+/**
+ * The same answer while the relay is down (the link is written, its mail waits): said instead of
+ * « vient de lui être envoyé », with what to do if it comes too late.
+ */
+export const RESET_DELAYED_MESSAGE =
+	'Si un compte existe pour cette adresse, un courriel lui est écrit avec un lien pour choisir un nouveau mot de passe, valable 30 minutes. Notre serveur de courrier ne répond pas pour l’instant : le courriel partira dès qu’il répondra. S’il n’est pas arrivé d’ici 30 minutes, refaites une demande ou demandez une invitation à l’équipe de Lot numérique.';
 
 /** Without a relay no link can reach the person: said instead of pretending to send one. */
 export const RESET_WITHOUT_RELAY_MESSAGE =
@@ -82,7 +89,8 @@ export async function requestPasswordReset(
 				new Date(now)
 			);
 		}
-		return ok({ message: RESET_REQUESTED_MESSAGE });
+		const waiting = (await relayDownSince(trx)) !== null;
+		return ok({ message: waiting ? RESET_DELAYED_MESSAGE : RESET_REQUESTED_MESSAGE });
 	});
 }
 

@@ -51,6 +51,14 @@ export function mailIsRelayed(): boolean {
 	return settings.relayed;
 }
 
+/**
+ * Since when the relay has refused the portal or not answered (ms), or null: while it does, a
+ * message written now waits, and the pages that write one say so instead of « il part ».
+ */
+export async function relayDownSince(db: Executor): Promise<number | null> {
+	return settings.relayed ? (await readRelayState(db)).failingSince : null;
+}
+
 /** The absolute address of a page of the portal, for a message. */
 export function absoluteUrl(path: string): string {
 	return new URL(path, settings.origin).href;

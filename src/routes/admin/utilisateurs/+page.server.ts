@@ -8,7 +8,7 @@ import {
 } from '$lib/server/auth/service';
 import { revokeInvitation } from '$lib/server/auth/recovery';
 import { findOrganisationIdByNameOrSlug, listUsers } from '$lib/server/auth/users';
-import { mailIsRelayed } from '$lib/server/mail/outbox';
+import { mailIsRelayed, relayDownSince } from '$lib/server/mail/outbox';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
 import { listOrganisationRefs } from '$lib/server/plan/repository';
@@ -74,6 +74,7 @@ export const actions: Actions = {
 				email: data.email.toLowerCase(),
 				url: invitationUrl(event.url.origin, result.value.invitationToken),
 				mailed: mailIsRelayed(),
+				relayDownSince: await relayDownSince(getDb()),
 				renewing: false
 			}
 		};
@@ -91,13 +92,16 @@ export const actions: Actions = {
 		if (!result.ok) return refusalAnswer(result);
 		const { email, token, renewing } = result.value;
 		const mailed = mailIsRelayed();
+		const down = await relayDownSince(getDb());
 		return {
 			invitation: {
 				email,
 				// A link that replaces someone's password goes to them alone when mail is relayed:
-				// shown here, it would let an administrator take over another's account.
-				url: renewing && mailed ? null : invitationUrl(event.url.origin, token),
+				// shown here, it would let an administrator take over another's account. While the
+				// relay is down it is shown all the same: the person may need it before the mail leaves.
+				url: renewing && mailed && down === null ? null : invitationUrl(event.url.origin, token),
 				mailed,
+				relayDownSince: down,
 				renewing
 			}
 		};
