@@ -57,10 +57,19 @@ export function readOrigin(env) {
 	} catch {
 		url = null;
 	}
+	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+		throw new ConfigError(
+			`ORIGIN vaut « ${raw} » : indiquez l’adresse publique du portail, commençant par https://, par exemple https://sdusn.lot-numerique.fr.`
+		);
+	// Capitals in the host name and the default port (:443, :80) are the same origin: the URL
+	// gives it written as browsers send it. A path, a query or a user name are not part of it.
 	if (
-		!url ||
-		(url.protocol !== 'https:' && url.protocol !== 'http:') ||
-		url.origin !== raw.replace(/\/$/, '')
+		url.pathname !== '/' ||
+		url.search ||
+		url.hash ||
+		url.username ||
+		url.password ||
+		/[?#]$/.test(raw)
 	)
 		throw new ConfigError(
 			`ORIGIN vaut « ${raw} » : indiquez l’adresse publique du portail sans chemin, par exemple https://sdusn.lot-numerique.fr.`
@@ -291,10 +300,25 @@ function readSmtp(env) {
 		port: url.port ? Number(url.port) : secure ? 465 : 587,
 		secure,
 		requireTls: !secure && requireRaw !== 'false' && !isLoopbackHost(host),
-		user: url.username ? decodeURIComponent(url.username) : null,
-		password: url.password ? decodeURIComponent(url.password) : null,
+		user: url.username ? decodeCredential(url.username, 'le nom d’utilisateur') : null,
+		password: url.password ? decodeCredential(url.password, 'le mot de passe') : null,
 		clientName
 	};
+}
+
+/**
+ * A user name or password of SMTP_URL, URL-decoded. A « % » not followed by two hexadecimal digits
+ * (« 50%off ») cannot be decoded: one French line naming the variable, never the value.
+ * @param {string} encoded @param {string} what
+ */
+function decodeCredential(encoded, what) {
+	try {
+		return decodeURIComponent(encoded);
+	} catch {
+		throw new ConfigError(
+			`SMTP_URL : ${what} contient un « % » qui n’est pas suivi de deux chiffres hexadécimaux : indiquez chaque « % » encodé en %25 (comme « @ » en %40, « : » en %3A, « / » en %2F).`
+		);
+	}
 }
 
 const HOST_NAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i;

@@ -77,6 +77,8 @@ describe('configuration', () => {
 		[{ ORIGIN: 'sdusn.lot-numerique.fr' }, /ORIGIN/],
 		[{ ORIGIN: 'https://sdusn.lot-numerique.fr/portail' }, /ORIGIN/],
 		[{ ORIGIN: 'ftp://sdusn.lot-numerique.fr' }, /ORIGIN/],
+		[{ ORIGIN: 'https://sdusn.lot-numerique.fr/?a=1' }, /ORIGIN.*sans chemin/],
+		[{ ORIGIN: 'https://moi@sdusn.lot-numerique.fr' }, /ORIGIN.*sans chemin/],
 		[{ ADDRESS_HEADER: 'X Forwarded' }, /ADDRESS_HEADER/],
 		[{ XFF_DEPTH: '1' }, /XFF_DEPTH/],
 		[{ PROTOCOL_HEADER: 'x proto' }, /PROTOCOL_HEADER/],
@@ -94,6 +96,15 @@ describe('configuration', () => {
 		[{ SMTP_URL: 'relais.example.fr:25', MAIL_FROM: 'a@b.fr' }, /SMTP_URL/],
 		[{ SMTP_URL: 'smtp://relais.example.fr/chemin', MAIL_FROM: 'a@b.fr' }, /SMTP_URL/],
 		[{ SMTP_URL: 'smtp://relais.example.fr' }, /MAIL_FROM/],
+		// A « % » left as typed in the password (« 50%off »): not a URIError stack.
+		[
+			{
+				SMTP_URL: 'smtp://portail%40lot.fr:50%off-secret@smtp.hebergeur.fr:587',
+				MAIL_FROM: 'a@b.fr'
+			},
+			/^SMTP_URL : le mot de passe contient un « % »(?!.*off-secret)/
+		],
+		[{ SMTP_URL: 'smtp://a%zz:b@smtp.hebergeur.fr', MAIL_FROM: 'a@b.fr' }, /^SMTP_URL : le nom/],
 		[{ MAIL_FROM: 'pas une adresse' }, /MAIL_FROM/],
 		[{ SMTP_REQUIRE_TLS: 'peut-être' }, /SMTP_REQUIRE_TLS/],
 		// Checked without a relay too: set wrong now, it would stop the start the day one is.
@@ -118,6 +129,17 @@ describe('configuration', () => {
 		expect(message).toMatch(variable);
 		expect(message).toMatch(/indiquez|retirez/);
 		expect(message).not.toContain('\n');
+	});
+
+	it('takes ORIGIN with capitals or the default port as the origin browsers send', () => {
+		for (const origin of [
+			'https://SDUSN.Lot-Numerique.fr',
+			'https://sdusn.lot-numerique.fr:443',
+			'https://sdusn.lot-numerique.fr:443/'
+		])
+			expect(readConfig({ ORIGIN: origin }).origin).toBe('https://sdusn.lot-numerique.fr');
+		expect(readConfig({ ORIGIN: 'http://localhost:80' }).origin).toBe('http://localhost');
+		expect(readConfig({ ORIGIN: 'https://a.fr:8443' }).origin).toBe('https://a.fr:8443');
 	});
 
 	it('requires STARTTLS except on the local machine, over smtps or when told not to', () => {
