@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import process from 'node:process';
 import { databasePath } from '../src/lib/server/db/index';
 
@@ -45,6 +45,41 @@ export function commandDatabasePath({ mustExist = false } = {}): string {
  */
 export function userPath(arg: string): string {
 	return resolve(process.env.INIT_CWD ?? process.cwd(), arg);
+}
+
+/**
+ * The file an --out option names (from the folder where it was typed), checked before the command
+ * does its work: a folder that is missing, is a file, or cannot be written to by this user is said
+ * in one French line (the write at the end threw ENOENT or EACCES with a Node stack).
+ */
+export function outputPath(arg: string): string {
+	const path = userPath(arg);
+	const folder = dirname(path);
+	const writable = (file: string) => {
+		try {
+			accessSync(file, constants.W_OK);
+			return true;
+		} catch {
+			return false;
+		}
+	};
+	if (!existsSync(folder))
+		throw new UsageError(
+			`Le dossier « ${folder} » n’existe pas : créez-le ou choisissez-en un autre (option --out).`
+		);
+	if (!statSync(folder).isDirectory())
+		throw new UsageError(
+			`« ${folder} » n’est pas un dossier : choisissez un dossier (option --out).`
+		);
+	if (existsSync(path) && statSync(path).isDirectory())
+		throw new UsageError(
+			`« ${path} » est un dossier : donnez le nom du fichier à y écrire (option --out).`
+		);
+	if (!writable(folder) || (existsSync(path) && !writable(path)))
+		throw new UsageError(
+			`Impossible d’écrire « ${path} » : choisissez un dossier où l’utilisateur qui lance la commande peut écrire (option --out).`
+		);
+	return path;
 }
 
 export class UsageError extends Error {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -143,6 +143,30 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		expect(result.stdout).toBe('');
 		expect(readdirSync(typedIn)).toEqual([]);
 	});
+
+	// The bilan took 10 s to print before the write into a missing folder failed with a Node stack.
+	it.each([
+		['plan-export', ['--out', 'absent/plan.xlsx'], 'absent'],
+		['report', ['--year', '2018', '--out', 'absent/b.pdf'], 'absent'],
+		['report', ['--year', '2018', '--out', 'fichier/b.pdf'], 'fichier'],
+		['plan-export', ['--out', 'dossier.xlsx'], 'dossier.xlsx']
+	] as const)(
+		'%s %o says in one French line where it cannot write, before any work',
+		(script, args, named) => {
+			const typedIn = mkdtempSync(join(dir, 'sortie-'));
+			writeFileSync(join(typedIn, 'fichier'), '');
+			mkdirSync(join(typedIn, 'dossier.xlsx'));
+			const result = command(script, [...args], '', {
+				INIT_CWD: typedIn,
+				DATABASE_PATH: join(typedIn, 'jamais.db')
+			});
+			expect(result.status).toBe(1);
+			// One line, naming the place, and before the database is even opened.
+			expect(result.stderr).toMatch(/^(Le dossier )?« [^\n]+ » [^\n]+\(option --out\)\.\n$/);
+			expect(result.stderr).toContain(`« ${join(typedIn, named)} »`);
+			expect(readdirSync(typedIn).sort()).toEqual(['dossier.xlsx', 'fichier']);
+		}
+	);
 
 	it('db:backup and demo refuse any other option, never taking it for a file name', () => {
 		const typedIn = mkdtempSync(join(dir, 'option-'));

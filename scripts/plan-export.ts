@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import process from 'node:process';
 import { exportPlanWorkbook } from '../src/lib/server/authoring/plan-import';
 import { initDatabase } from '../src/lib/server/db/instance';
-import { commandDatabasePath, parseOptions, runCommand, UsageError, userPath } from './cli';
+import { commandDatabasePath, outputPath, parseOptions, runCommand, UsageError } from './cli';
 
 const USAGE = `Usage : npm run --silent plan:export -- [--out plan.xlsx]
 Écrit le plan en cours dans un classeur Excel (le même que /donnees/plan.xlsx) : dans le fichier nommé, ou sur la sortie standard.`;
@@ -15,12 +15,13 @@ runCommand(async () => {
 	const out = options.get('out');
 	if (out !== undefined && !/\.xlsx$/i.test(out))
 		throw new UsageError(`Le fichier « ${out} » doit finir par .xlsx (un classeur Excel).`);
+	const path = out === undefined ? undefined : outputPath(out);
 	const db = await initDatabase(commandDatabasePath({ mustExist: true }));
 	try {
 		const body = await exportPlanWorkbook(db);
-		if (out) {
-			writeFileSync(userPath(out), body);
-			process.stderr.write(`Plan écrit dans ${userPath(out)}\n`);
+		if (path) {
+			writeFileSync(path, body);
+			process.stderr.write(`Plan écrit dans ${path}\n`);
 		} else process.stdout.write(body);
 	} finally {
 		await db.destroy();

@@ -9,7 +9,7 @@ import { proxySettingsProblem } from '../src/lib/server/config.js';
 import { runningServerPid } from '../src/lib/server/db/server-pid.js';
 import { initDatabase } from '../src/lib/server/db/instance';
 import { findPublishedSnapshot, listEditions } from '../src/lib/server/editions/repository';
-import { commandDatabasePath, parseOptions, runCommand, UsageError, userPath } from './cli';
+import { commandDatabasePath, outputPath, parseOptions, runCommand, UsageError } from './cli';
 import { destinationPages } from './report/pdf-pages';
 import { startPortal } from './serve-child';
 
@@ -77,6 +77,7 @@ runCommand(async () => {
 		throw new UsageError(
 			`Le fichier « ${out} » doit finir par .pdf (le bilan est imprimé en PDF).`
 		);
+	const file = outputPath(out);
 	const version = options.get('version');
 	const address = options.has('adresse') ? portalAddress(options.get('adresse') ?? '') : null;
 	const path = commandDatabasePath({ mustExist: true });
@@ -174,7 +175,7 @@ runCommand(async () => {
 				if (number) cell.textContent = `page ${number}`;
 			}
 		}, pages);
-		writeFileSync(userPath(out), await print());
+		writeFileSync(file, await print());
 		process.stdout.write(`Bilan ${year} (version ${snapshot.version}) imprimé dans « ${out} ».\n`);
 	} finally {
 		await browser.close();
