@@ -1,4 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+	chmodSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
@@ -23,5 +34,92 @@ describe('documentation', () => {
 			.find((line) => line.startsWith('| `commission`'));
 		expect(row).toMatch(/tenir les séances/);
 		expect(row).not.toMatch(/autre chantier/);
+	});
+
+	// The upgrade block is pasted as it stands: replayed twice, then undone, on a copy of /srv with
+	// systemctl, sudo and npm stubbed (the backup refuses an existing name, as db:backup does). With
+	// fixed names, the second backup was refused, the block went on, and the way back restored the
+	// first upgrade's backup and the version from two upgrades ago.
+	it('documents an upgrade that can be done again and undone, stopping at the first failure', () => {
+		const section = read('docs/operations.md').split('### Mettre à jour le portail')[1] ?? '';
+		const [upgrade, undo] = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+		const root = mkdtempSync(join(tmpdir(), 'sdusn-mise-a-jour-'));
+		try {
+			const srv = join(root, 'srv');
+			const bin = join(root, 'bin');
+			const log = join(root, 'journal');
+			for (const dir of [bin, `${srv}/sdusn/app`, `${srv}/sdusn/data`, `${srv}/sauvegardes`])
+				mkdirSync(dir, { recursive: true });
+			const stub = (name: string, body: string) => {
+				writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
+				chmodSync(join(bin, name), 0o755);
+			};
+			stub('systemctl', `echo "systemctl $*" >> ${log}`);
+			stub('journalctl', 'true');
+			stub('sudo', 'shift 2; exec "$@"');
+			// A new name each call, as date gives a minute later.
+			stub(
+				'date',
+				`n=$(cat ${root}/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${root}/n; echo "2026-12-0$n-081500"`
+			);
+			stub(
+				'npm',
+				[
+					`echo "npm $* ($(cat VERSION))" >> ${log}`,
+					'db="$DATABASE_PATH"; eval "last=\\${$#}"',
+					'case "$*" in',
+					'*db:backup*) test ! -e "$last" || { echo existe déjà >&2; exit 1; }; cp "$db" "$last";;',
+					'*db:restore*) cp "$last" "$db";;',
+					'esac'
+				].join('\n')
+			);
+			const release = (version: string) => {
+				const tree = join(root, `v${version}`);
+				mkdirSync(tree);
+				writeFileSync(join(tree, 'VERSION'), version);
+				execFileSync('tar', ['czf', join(root, 'sdusn.tar.gz'), '-C', tree, '.']);
+			};
+			const run = (block: string, quand = '') =>
+				spawnSync(
+					'sh',
+					[
+						'-c',
+						block.replaceAll('/srv/', `${srv}/`).replace(/^quand=2026-.*$/m, `quand=${quand}`)
+					],
+					{
+						cwd: root,
+						env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+						encoding: 'utf8'
+					}
+				);
+			const version = () => readFileSync(`${srv}/sdusn/app/VERSION`, 'utf8');
+			const database = () => readFileSync(`${srv}/sdusn/data/sdusn.db`, 'utf8');
+			writeFileSync(`${srv}/sdusn/app/VERSION`, '1');
+			writeFileSync(`${srv}/sdusn/data/sdusn.db`, 'saisi sous 1');
+			for (const next of ['2', '3']) {
+				release(next);
+				const done = run(upgrade ?? '');
+				expect(done.status, done.stderr).toBe(0);
+				expect(version()).toBe(next);
+				writeFileSync(`${srv}/sdusn/data/sdusn.db`, `saisi sous ${next}`);
+			}
+			// npm ci runs in the new tree while the old one still serves.
+			const steps = readFileSync(log, 'utf8').split('\n');
+			expect(steps.indexOf('npm ci --omit=dev (3)')).toBeLessThan(
+				steps.lastIndexOf('systemctl stop sdusn')
+			);
+			// Undoing the second upgrade puts back version 2 and what was saved under it.
+			const undone = run(undo ?? '', '2026-12-02-081500');
+			expect(undone.status, undone.stderr).toBe(0);
+			expect(version()).toBe('2');
+			expect(database()).toBe('saisi sous 2');
+			// A failure stops the block before the service is stopped.
+			rmSync(join(root, 'sdusn.tar.gz'));
+			writeFileSync(log, '');
+			expect(run(upgrade ?? '').status).not.toBe(0);
+			expect(readFileSync(log, 'utf8')).toBe('');
+		} finally {
+			rmSync(root, { recursive: true, force: true });
+		}
 	});
 });
