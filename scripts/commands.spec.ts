@@ -1,7 +1,18 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	chmodSync,
+	chownSync,
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	rmSync,
+	statSync,
+	writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { testChild, type TestChild } from './test-children';
 
@@ -165,6 +176,62 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 			expect(result.stderr).toMatch(/^(Le dossier )?« [^\n]+ » [^\n]+\(option --out\)\.\n$/);
 			expect(result.stderr).toContain(`« ${join(typedIn, named)} »`);
 			expect(readdirSync(typedIn).sort()).toEqual(['dossier.xlsx', 'fichier']);
+		}
+	);
+
+	// The usual slip: db:restore typed as root leaves a root-owned 0600 database, which the service
+	// user cannot open; or the backup it restores is root's. Both were told as other faults (the
+	// folder, « pas une base SQLite »). Run as nobody, so that the file's rights apply.
+	it.skipIf(process.getuid?.() !== 0)(
+		'names the database file, its owner and rights, and an unreadable backup, when rights stop them',
+		() => {
+			const shared = mkdtempSync(join(dir, 'droits-'));
+			for (const folder of [dir, shared, dirname(testChild('db-migrate'))])
+				chmodSync(folder, folder === shared ? 0o777 : 0o755);
+			const db = join(shared, 'sdusn.db');
+			expect(command('db-migrate', [], '', { DATABASE_PATH: db }).status).toBe(0);
+			chmodSync(db, 0o600);
+			const asNobody = (script: TestChild, args: string[]) =>
+				spawnSync(process.execPath, [testChild(script), ...args], {
+					env: { ...process.env, DATABASE_PATH: db, INIT_CWD: shared },
+					cwd: shared,
+					uid: 65534,
+					gid: 65534,
+					encoding: 'utf8',
+					timeout: 60_000
+				});
+			const fileSentence = `Le fichier « ${db} » de la base de données ne peut pas être lu et écrit`;
+			const rootOwned = asNobody('db-migrate', []);
+			expect(rootOwned.status).toBe(1);
+			expect(rootOwned.stderr).toContain(fileSentence);
+			expect(rootOwned.stderr).toContain('(il appartient à root, droits 0600)');
+			expect(rootOwned.stderr).not.toContain('vérifiez que le dossier');
+
+			copyFileSync(db, join(shared, 'sauvegarde-root.db'));
+			chmodSync(join(shared, 'sauvegarde-root.db'), 0o600);
+			const restore = asNobody('db-restore', ['sauvegarde-root.db']);
+			expect(restore.status).toBe(1);
+			expect(restore.stderr).toMatch(/« .*sauvegarde-root\.db » est illisible \(droits\)/);
+			expect(restore.stderr).not.toContain('pas une base SQLite');
+
+			// A read-only file of the service user's own (here new, so that migrating must write).
+			rmSync(db);
+			writeFileSync(db, '');
+			chownSync(db, 65534, 65534);
+			chmodSync(db, 0o400);
+			const readOnly = asNobody('db-migrate', []);
+			expect(readOnly.status).toBe(1);
+			expect(readOnly.stderr).toContain(fileSentence);
+
+			// Restored by root, the database stays the service user's, who can then open it.
+			const byRoot = command('db-restore', ['sauvegarde-root.db'], '', {
+				DATABASE_PATH: db,
+				INIT_CWD: shared
+			});
+			expect(byRoot.status, byRoot.stderr).toBe(0);
+			expect(statSync(db).uid).toBe(65534);
+			expect(asNobody('db-migrate', []).status).toBe(0);
+			expect(readOnly.stderr).toContain('droits 0400');
 		}
 	);
 

@@ -23,6 +23,7 @@ const CHILDREN = {
 	'kill-child': 'src/lib/server/mail/kill-child.ts',
 	'user-create': 'scripts/user-create.ts',
 	'db-backup': 'scripts/db-backup.ts',
+	'db-restore': 'scripts/db-restore.ts',
 	'db-migrate': 'scripts/db-migrate.ts',
 	demo: 'scripts/demo.ts',
 	export: 'scripts/export.ts',

@@ -1,4 +1,14 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import {
+	accessSync,
+	chmodSync,
+	closeSync,
+	constants,
+	existsSync,
+	mkdirSync,
+	openSync,
+	statSync
+} from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -197,10 +207,36 @@ export function explainOpenError(path: string, error: unknown): StartupError {
 		code.startsWith('SQLITE_READONLY') ||
 		code.startsWith('SQLITE_IOERR')
 	) {
+		const file = fileAccessProblem(path);
+		if (file) return new StartupError(file);
 		return new StartupError(
 			`Impossible d’ouvrir ou de créer la base de données « ${path} » : vérifiez que le dossier existe ou peut être créé et qu’il est accessible en écriture (variable DATABASE_PATH).`
 		);
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return new StartupError(`La base de données « ${path} » n’a pas pu être ouverte (${message}).`);
+}
+
+/** Who a file belongs to and its mode, as `ls -l` would let the operator check them. */
+export function fileOwnership(file: string): string {
+	const { uid, mode } = statSync(file);
+	const owner = uid === 0 ? 'root' : `l’utilisateur n° ${uid}`;
+	return `il appartient à ${owner}, droits ${(mode & 0o777).toString(8).padStart(4, '0')}`;
+}
+
+/**
+ * The database file (or its -wal/-shm) that exists but that this user cannot read and write: a
+ * restore typed as root leaves a root-owned 0600 file; a file made read-only. The folder is fine
+ * then, and saying « vérifiez que le dossier… » sent the operator to the wrong place.
+ */
+function fileAccessProblem(path: string): string | null {
+	for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+		if (!existsSync(file)) continue;
+		try {
+			accessSync(file, constants.R_OK | constants.W_OK);
+		} catch {
+			return `Le fichier « ${resolve(file)} » de la base de données ne peut pas être lu et écrit par l’utilisateur ${userInfo().username} qui lance le portail (${fileOwnership(file)}) : rendez-le-lui (chown) ou accessible en écriture (chmod 600), par exemple après une restauration faite en root (variable DATABASE_PATH).`;
+		}
+	}
+	return null;
 }

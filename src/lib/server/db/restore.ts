@@ -1,8 +1,18 @@
-import { chmodSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+	accessSync,
+	chmodSync,
+	chownSync,
+	constants,
+	existsSync,
+	renameSync,
+	rmSync,
+	statSync
+} from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { databaseFileProblem } from './file-check';
-import { StartupError } from './index';
+import { fileOwnership, StartupError } from './index';
 import { runningServerPid } from './server-pid.js';
 
 const DAMAGED = (file: string) =>
@@ -18,6 +28,14 @@ function sqliteCode(error: unknown): string | undefined {
  */
 export function checkBackupFile(file: string): void {
 	if (!existsSync(file)) throw new StartupError(`Le fichier « ${file} » n’existe pas.`);
+	try {
+		accessSync(file, constants.R_OK);
+	} catch {
+		// Not « pas une base SQLite »: the backup is likely sound, only out of this user's reach.
+		throw new StartupError(
+			`« ${file} » est illisible (droits) pour l’utilisateur ${userInfo().username} qui lance la restauration (${fileOwnership(file)}) : rendez-le lisible (chmod ou chown) ou lancez la commande sous l’utilisateur qui l’a écrit. Rien n’a été changé.`
+		);
+	}
 	let db: SQLite.Database;
 	try {
 		db = new SQLite(file, { readonly: true, fileMustExist: true });
@@ -109,6 +127,12 @@ export function restoreDatabase(
 		);
 	}
 	chmodSync(incoming, 0o600);
+	// Typed as root (without sudo -u), the restored file was root's, and the service could no
+	// longer open it: it keeps the owner of the file it replaces (else of the folder).
+	if (process.getuid?.() === 0) {
+		const { uid, gid } = statSync(existsSync(target) ? target : dirname(target));
+		chownSync(incoming, uid, gid);
+	}
 	let aside: string | null = null;
 	if (existsSync(target)) {
 		aside = `${target}.avant-restauration-${now.toISOString().replace(/[:.]/g, '-')}`;
