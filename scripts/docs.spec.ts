@@ -28,6 +28,21 @@ describe('documentation', () => {
 		);
 	});
 
+	it('names every operator command, the partner option and how to get the first certificate', () => {
+		const commands = read('README.md')
+			.split('\n')
+			.filter((line) => line.startsWith('| `npm '))
+			.join('\n');
+		for (const name of ['user:create', 'report', 'demo', '--organisation'])
+			expect(commands, name).toContain(name);
+		const operations = read('docs/operations.md');
+		expect(operations).toMatch(/--role partenaire --organisation/);
+		expect(operations).toContain('certbot certonly --webroot -w /var/www/html');
+		// certbot's challenge is served over http, not redirected to https (the portal's 404).
+		const http = read('docs/nginx/sdusn.conf').split('listen 443')[0] ?? '';
+		expect(http).toMatch(/location \/\.well-known\/acme-challenge\/ \{\s*root \/var\/www\/html;/);
+	});
+
 	it('says commission members run the sittings', () => {
 		const row = read('README.md')
 			.split('\n')
