@@ -27,6 +27,40 @@ describe('request log', () => {
 		info.mockRestore();
 	});
 
+	// Posted by script (use:enhance), a refused login is a 200 whose body says 400 or 429: the log
+	// said 200, and someone watching it for refused or throttled logins saw nothing.
+	it('logs the outcome of a form posted by script, with the HTTP status beside it', async () => {
+		const info = vi.spyOn(log(), 'info').mockImplementation(() => undefined);
+		const posted = (body: unknown, headers: Record<string, string> = {}) => ({
+			event: {
+				request: new Request('http://localhost/connexion', { method: 'POST', headers }),
+				route: { id: '/connexion' },
+				locals: {} as App.Locals
+			},
+			resolve: async () =>
+				new Response(JSON.stringify(body), {
+					headers: { 'content-type': 'application/json' }
+				})
+		});
+		const enhanced = { 'x-sveltekit-action': 'true' };
+		const response = (await logRequests(
+			posted({ type: 'failure', status: 429, data: '[]' }, enhanced) as never
+		)) as Response;
+		await logRequests(posted({ type: 'failure', status: 400, data: '[]' }, enhanced) as never);
+		await logRequests(posted({ type: 'success', status: 200, data: '[]' }, enhanced) as never);
+		await logRequests(posted({ type: 'failure', status: 400 }) as never);
+		const logged = info.mock.calls.map(([fields]) => fields as unknown as Record<string, unknown>);
+		expect(logged.map(({ status, httpStatus }) => [status, httpStatus])).toEqual([
+			[429, 200],
+			[400, 200],
+			[200, undefined],
+			[200, undefined]
+		]);
+		// The page still receives its whole answer.
+		expect(await response.json()).toMatchObject({ type: 'failure', status: 429 });
+		info.mockRestore();
+	});
+
 	it('keeps a well-formed request id from the proxy, not a made-up one, nor one sent without a proxy', async () => {
 		const info = vi.spyOn(log(), 'info').mockImplementation(() => undefined);
 		const direct = event('http://localhost/', { 'x-request-id': 'a1b2c3d4e5f60718' });

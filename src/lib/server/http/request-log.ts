@@ -28,10 +28,13 @@ export const logRequests: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	const requestId = requestIdOf(event);
 	let status = 500;
+	let httpStatus: number | undefined;
 	inFlight += 1;
 	try {
 		const response = await resolve(event);
 		status = response.status;
+		const outcome = await actionOutcome(event.request, response);
+		if (outcome !== null && outcome !== status) [httpStatus, status] = [status, outcome];
 		return response;
 	} catch (error) {
 		// error() and redirect() thrown past the other hooks carry their status.
@@ -46,6 +49,7 @@ export const logRequests: Handle = async ({ event, resolve }) => {
 				method: event.request.method,
 				route: event.route.id,
 				status,
+				...(httpStatus === undefined ? {} : { httpStatus }),
 				durationMs: Math.round((performance.now() - started) * 10) / 10
 			},
 			'requête'
@@ -54,6 +58,30 @@ export const logRequests: Handle = async ({ event, resolve }) => {
 		if (inFlight === 0) for (const done of waiting.splice(0)) done();
 	}
 };
+
+/**
+ * A form posted by script (use:enhance, `x-sveltekit-action`) gets 200 with the action's result
+ * in JSON: its real outcome (a refused login's 400 or 429, a redirect's 303) is in the body only.
+ * Read from a copy, so that the log says refused as it does for the same form posted without
+ * script; null for anything else.
+ */
+async function actionOutcome(request: Request, response: Response): Promise<number | null> {
+	if (
+		request.method !== 'POST' ||
+		request.headers.get('x-sveltekit-action') !== 'true' ||
+		!response.headers.get('content-type')?.startsWith('application/json')
+	)
+		return null;
+	try {
+		const result = (await response.clone().json()) as { type?: unknown; status?: unknown };
+		return (result.type === 'failure' || result.type === 'redirect') &&
+			typeof result.status === 'number'
+			? result.status
+			: null;
+	} catch {
+		return null;
+	}
+}
 
 let inFlight = 0;
 const waiting: (() => void)[] = [];
