@@ -15,7 +15,12 @@ import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConfigError, proxySettingsProblem, readConfig } from '../src/lib/server/config.js';
+import {
+	ConfigError,
+	portalVersion,
+	proxySettingsProblem,
+	readConfig
+} from '../src/lib/server/config.js';
 import {
 	pidFileOf,
 	pidFileText,
@@ -409,7 +414,7 @@ export async function main() {
 	const listening = `http://${shown}:${port}/`;
 	// Behind a proxy, the address people use is ORIGIN; the one the server listens on is said beside.
 	log().info(
-		{ event: 'start', node: process.version, version: portalVersion(), port, host },
+		{ event: 'start', node: process.version, version: builtVersion(), port, host },
 		config.origin
 			? `Portail SDUSN disponible sur ${config.origin}/ (écoute sur ${listening}, Node ${process.version})`
 			: `Portail SDUSN disponible sur ${listening} (Node ${process.version})`
@@ -478,9 +483,17 @@ export async function main() {
 /** Emitted on the process once the HTTP server has stopped, before exiting. */
 export const SHUTDOWN_EVENT = 'sdusn:shutdown';
 
-function portalVersion() {
+/** package.json's version and the build's name, as `/sante` gives them (build/client/_app/version.json). */
+function builtVersion() {
 	const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-	return String(pkg.version);
+	let build = '';
+	try {
+		const file = join(root, 'build', 'client', '_app', 'version.json');
+		build = String(JSON.parse(readFileSync(file, 'utf8')).version ?? '');
+	} catch {
+		build = '';
+	}
+	return portalVersion(String(pkg.version), build);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

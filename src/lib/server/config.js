@@ -427,3 +427,20 @@ export function readConfig(env = process.env) {
 		planFile: readPlanFile(env)
 	};
 }
+
+/**
+ * The version `/sante` and the start line give: package.json's, which never changes, plus the
+ * build's own name (SvelteKit's version, the build time in milliseconds unless set), so that an
+ * upgrade shows: `0.1.0+20261205T081500Z`.
+ * @param {string} packageVersion @param {string} buildName
+ */
+export function portalVersion(packageVersion, buildName) {
+	const time = /^\d{12,14}$/.test(buildName) ? new Date(Number(buildName)) : null;
+	const build = time
+		? time
+				.toISOString()
+				.replace(/\.\d+Z$/, 'Z')
+				.replace(/[-:]/g, '')
+		: buildName.replace(/[^\w.-]/g, '');
+	return build ? `${packageVersion}+${build}` : packageVersion;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readConfig } from './config.js';
+import { portalVersion, readConfig } from './config.js';
 
 describe('configuration', () => {
 	it('has a default for every setting', () => {
@@ -140,6 +140,12 @@ describe('configuration', () => {
 			expect(readConfig({ ORIGIN: origin }).origin).toBe('https://sdusn.lot-numerique.fr');
 		expect(readConfig({ ORIGIN: 'http://localhost:80' }).origin).toBe('http://localhost');
 		expect(readConfig({ ORIGIN: 'https://a.fr:8443' }).origin).toBe('https://a.fr:8443');
+	});
+
+	it('gives a version that changes with each build, package.json’s staying 0.1.0', () => {
+		expect(portalVersion('0.1.0', '1796451797859')).toBe('0.1.0+20261205T062317Z');
+		expect(portalVersion('0.1.0', 'a1b2c3d')).toBe('0.1.0+a1b2c3d');
+		expect(portalVersion('0.1.0', '')).toBe('0.1.0');
 	});
 
 	it('requires STARTTLS except on the local machine, over smtps or when told not to', () => {

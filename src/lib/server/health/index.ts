@@ -1,5 +1,7 @@
+import { version as buildName } from '$app/environment';
 import { MIGRATIONS } from '../../../../migrations/index';
 import pkg from '../../../../package.json';
+import { portalVersion } from '../config.js';
 import type { Executor } from '../db';
 import { appliedMigrations } from './repository';
 
@@ -35,7 +37,7 @@ export async function checkHealth(db: Executor | null): Promise<Health> {
 		statut: base === 'joignable' && migrations === 'à jour' ? 'ok' : 'dégradé',
 		base,
 		migrations,
-		version: pkg.version,
+		version: portalVersion(pkg.version, buildName),
 		enMarcheDepuis: Math.round(process.uptime())
 	};
 }
