@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { openDatabase, type Db } from '../db';
 import { migrateToLatest } from '../db/migrate';
+import { log } from '../log.js';
 import { createTestDb } from '../db/testing';
 import { findMessage, insertMessage } from './outbox-repository';
 import { MailSender, smtpTransport } from './sender';
@@ -152,9 +153,23 @@ describe('one sender per database', () => {
 			pid: process.pid,
 			leaseUntil: Date.now() + SENDER_LEASE_MS
 		});
+		const warn = vi.spyOn(log(), 'warn');
 		await startSender();
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		expect(await readSenderLease(db)).toMatchObject({ holder: 'autre-envoyeur' });
+		// One pid key per line (pino's own is this process's), and a sentence without the namespace.
+		const waiting = warn.mock.calls.find(
+			([fields]) => (fields as { event?: string }).event === 'mail-sender-waiting'
+		);
+		expect(waiting?.[0]).toEqual({
+			event: 'mail-sender-waiting',
+			host: `${hostname()} pid:[1]`,
+			holderPid: process.pid
+		});
+		expect(waiting?.[1]).toBe(
+			`Un autre processus du portail (machine ${hostname()}, processus ${process.pid}) envoie les courriels de cette base : celui-ci attend qu’il s’arrête`
+		);
+		warn.mockRestore();
 	});
 
 	it('waits for a live holder, or one on another machine until its lease runs out', async () => {

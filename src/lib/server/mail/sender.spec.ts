@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
+import { log } from '../log.js';
 import { findMessage, insertMessage, readRelayState } from './outbox-repository';
 import { insertUser } from '../auth/users';
 import { passwordResetMail } from './messages';
@@ -296,6 +297,23 @@ describe('the outbox sender', () => {
 		expect(await findMessage(db, later)).toMatchObject({ status: 'sent', attempts: 1 });
 		// The relay answered: the outage is over.
 		expect(await readRelayState(db)).toMatchObject({ failingSince: null, failures: 0 });
+	});
+
+	it('says in the log why the relay is down, as the admins’ page does', async () => {
+		await queue('Ouverture');
+		await smtp.close();
+		const warn = vi.spyOn(log(), 'warn');
+		await sender().deliverDue();
+		const down = warn.mock.calls.find(
+			([fields]) => (fields as { event?: string }).event === 'mail-relay-down'
+		);
+		warn.mockRestore();
+		smtp = await startSmtp();
+		expect(down?.[0]).toMatchObject({
+			failures: 1,
+			reason: expect.stringMatching(/^Serveur de courrier injoignable \(ECONNREFUSED\)/)
+		});
+		expect(down?.[1]).toMatch(/^Serveur de courrier en panne : Serveur de courrier injoignable/);
 	});
 
 	it('a long outage: the pause grows, no message fails one by one, and after three days the older ones are given up together', async () => {

@@ -403,10 +403,13 @@ export class MailSender {
 			return true;
 		}
 		const { holder, host, pid } = outcome.waiting;
+		// holderPid, not pid: pino's own pid (this process's) is on every line, and a JSON reader
+		// keeps the last of two keys. The host's pid namespace (« pid:[4026531836] ») stays in the
+		// field, out of the sentence.
 		if (this.waitingFor !== holder)
 			log().warn(
-				{ event: 'mail-sender-waiting', host, pid },
-				`Un autre processus du portail (machine ${host}, processus ${pid}) envoie les courriels de cette base : celui-ci attend qu’il s’arrête`
+				{ event: 'mail-sender-waiting', host, holderPid: pid },
+				`Un autre processus du portail (machine ${host.replace(/ pid:\[\d+\]$/, '')}, processus ${pid}) envoie les courriels de cette base : celui-ci attend qu’il s’arrête`
 			);
 		this.waitingFor = holder;
 		return false;
@@ -564,7 +567,11 @@ export class MailSender {
 						this.now() + retryDelay(failures, this.options.retryBaseMs, RELAY_RETRY_MAX_MS),
 					reason
 				});
-				log().warn({ event: 'mail-relay-down', failures }, 'Serveur de courrier en panne');
+				// Why, as the admins' page says it (a login's reply, which may quote credentials, left out).
+				log().warn(
+					{ event: 'mail-relay-down', failures, reason },
+					`Serveur de courrier en panne : ${reason}`
+				);
 				// Only a relay just found failing gives anything up: one mended meanwhile sends them.
 				const state = await readRelayState(this.db);
 				await this.giveUpAfterLongOutage(state.failingSince, state.lastError);
