@@ -5,7 +5,7 @@
 // already running there (production), which it must do when one runs on that database.
 import { existsSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
-import { proxySettingsProblem } from '../src/lib/server/config.js';
+import { localAddressHeaders } from '../src/lib/server/config.js';
 import { runningServerPid } from '../src/lib/server/db/server-pid.js';
 import { initDatabase } from '../src/lib/server/db/instance';
 import { findPublishedSnapshot, listEditions } from '../src/lib/server/editions/repository';
@@ -43,18 +43,6 @@ function portalAddress(value: string): string {
 			`L’adresse « ${value} » n’est pas celle d’un portail : écrivez-la comme http://127.0.0.1:3000.`
 		);
 	return url.origin;
-}
-
-/**
- * The header a portal behind a proxy reads the client's address from (ADDRESS_HEADER, as in its
- * service): it refuses (400) a request without it. The report, which asks the portal directly on
- * its local address, sends it when the command is given the same variable.
- */
-function addressHeader(): Record<string, string> {
-	const problem = proxySettingsProblem({ ADDRESS_HEADER: process.env.ADDRESS_HEADER });
-	if (problem) throw new UsageError(problem);
-	const header = process.env.ADDRESS_HEADER?.trim();
-	return header ? { [header]: '127.0.0.1' } : {};
 }
 
 /** Why the portal's answer cannot be printed as the bilan, in French; null when it can. */
@@ -113,7 +101,9 @@ runCommand(async () => {
 			`Un portail tourne sur cette base (processus ${running}) : imprimez depuis lui, avec --adresse suivi de l’adresse où il écoute (par exemple --adresse http://127.0.0.1:3000).`
 		);
 
-	const headers = address ? addressHeader() : {};
+	// A portal behind a proxy refuses (400) a request that does not say the client's address in
+	// ADDRESS_HEADER: sent here as its proxy would, given the service's variables (XFF_DEPTH too).
+	const headers = address ? localAddressHeaders(process.env) : {};
 	const { chromium } = await import('playwright-core');
 	// A portal of its own listens on the loopback, behind no proxy, whatever the service's
 	// variables in this shell say; and at the info level, whose line tells it is ready.

@@ -101,6 +101,20 @@ export function proxySettingsProblem(env) {
 	return null;
 }
 
+/**
+ * The client-address header a local command (report --adresse) sends to a portal behind a proxy,
+ * as that proxy would: with XFF_DEPTH=n, X-Forwarded-For must hold n addresses (the portal reads
+ * the n-th from the end, and refused one address with 400). Refuses what proxySettingsProblem does.
+ * @param {NodeJS.ProcessEnv} env @returns {Record<string, string>}
+ */
+export function localAddressHeaders(env) {
+	const problem = proxySettingsProblem(env);
+	if (problem) throw new ConfigError(problem);
+	const header = read(env, 'ADDRESS_HEADER');
+	const depth = Number(read(env, 'XFF_DEPTH') || 1);
+	return header ? { [header]: Array(depth).fill('127.0.0.1').join(', ') } : {};
+}
+
 /** AUDIT_RETENTION: days security events are kept (default 730, at least 180). @param {NodeJS.ProcessEnv} env */
 export function readAuditRetention(env) {
 	const raw = read(env, 'AUDIT_RETENTION');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { portalVersion, readConfig } from './config.js';
+import { localAddressHeaders, portalVersion, readConfig } from './config.js';
 
 describe('configuration', () => {
 	it('has a default for every setting', () => {
@@ -146,6 +146,21 @@ describe('configuration', () => {
 		expect(portalVersion('0.1.0', '1796451797859')).toBe('0.1.0+20261205T062317Z');
 		expect(portalVersion('0.1.0', 'a1b2c3d')).toBe('0.1.0+a1b2c3d');
 		expect(portalVersion('0.1.0', '')).toBe('0.1.0');
+	});
+
+	// report --adresse behind two proxies: one address was refused (400, missing-address).
+	it('gives a local command as many client addresses as the proxies the portal trusts', () => {
+		expect(localAddressHeaders({})).toEqual({});
+		expect(localAddressHeaders({ ADDRESS_HEADER: 'X-Forwarded-For' })).toEqual({
+			'X-Forwarded-For': '127.0.0.1'
+		});
+		expect(localAddressHeaders({ ADDRESS_HEADER: 'X-Forwarded-For', XFF_DEPTH: '2' })).toEqual({
+			'X-Forwarded-For': '127.0.0.1, 127.0.0.1'
+		});
+		expect(localAddressHeaders({ ADDRESS_HEADER: 'X-Real-IP' })).toEqual({
+			'X-Real-IP': '127.0.0.1'
+		});
+		expect(() => localAddressHeaders({ XFF_DEPTH: '2' })).toThrow(/^XFF_DEPTH est réglé sans/);
 	});
 
 	it('requires STARTTLS except on the local machine, over smtps or when told not to', () => {
