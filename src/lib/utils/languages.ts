@@ -1,4 +1,5 @@
 import { frenchSpacing } from './french-spacing';
+import { escapeHtml } from './html';
 
 // The English expressions the plan's French texts use as they are. A screen reader reads a text in
 // its page's language (French) unless a part says otherwise (RGAA 8.7, WCAG 3.1.2): « open data »
@@ -46,15 +47,6 @@ export function languageParts(text: string): TextPart[] {
 	if (from < text.length || result.length === 0) result.push({ text: text.slice(from) });
 	return result;
 }
-
-const ESCAPES: Record<string, string> = {
-	'&': '&amp;',
-	'<': '&lt;',
-	'>': '&gt;',
-	'"': '&quot;',
-	"'": '&#39;'
-};
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 /**
  * `text` as HTML: every character escaped, each English expression in `<span lang="en">`, with

@@ -2,6 +2,8 @@ import { error, json, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { log } from '../log.js';
 import { PUBLIC_ROUTES } from './cacheable-routes';
 import { SECURITY_HEADERS } from './security-headers.js';
+import errorTemplate from '../../../error.html?raw';
+import { escapeHtml } from '../../utils/html';
 
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 
@@ -110,7 +112,30 @@ export const sameOriginForms: Handle = async ({ event, resolve }) => {
 function refuseForm(event: RequestEvent, status: number, message: string): Response {
 	if (event.request.headers.get('x-sveltekit-action') === 'true')
 		return json({ type: 'error', error: { message } }, { status });
-	error(status, message);
+	return refusalPage(status, message);
+}
+
+/** No script, no source but the page's own style: what a refusal page needs, and no more. */
+const REFUSAL_CSP =
+	"default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/**
+ * The error page (src/error.html, as SvelteKit fills it) answered before any page runs, with the
+ * headers every page has: private, and a content security policy (thrown from a hook, SvelteKit
+ * sent it without either).
+ */
+function refusalPage(status: number, message: string): Response {
+	const html = errorTemplate
+		.replaceAll('%sveltekit.status%', String(status))
+		.replace('%sveltekit.error.message%', escapeHtml(message));
+	return new Response(html, {
+		status,
+		headers: {
+			'Content-Type': 'text/html; charset=utf-8',
+			'Cache-Control': PRIVATE_CACHE_CONTROL,
+			'Content-Security-Policy': REFUSAL_CSP
+		}
+	});
 }
 
 /**

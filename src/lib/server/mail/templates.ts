@@ -1,4 +1,5 @@
 import { frenchSpacing } from '../../utils/french-spacing';
+import { escapeHtml } from '../../utils/html';
 
 /**
  * Every message the portal sends: French, plain text and HTML (every value escaped), the portal's
@@ -50,15 +51,6 @@ export interface MailParts {
 	unsubscribeUrl?: string;
 	/** The page where preferences are changed. */
 	preferencesUrl?: string;
-}
-
-function escapeHtml(value: string): string {
-	return value
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;')
-		.replace(/'/g, '&#39;');
 }
 
 /** Words of the message, spaced the French way, then escaped for the HTML part. */
