@@ -253,7 +253,9 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 		/Rappel : campagne de suivi « Bilan des assureurs »/
 	);
 	expect(reminder).toContain(`${ficheCode} — `);
-	// Not « not yet submitted »: a fiche whose update was returned is awaited too.
+	// The wording is not « not yet submitted »: it also fits a fiche whose update was returned,
+	// which the campaign still awaits and reminds (no update is returned in this journey: that rule
+	// is src/lib/server/campaigns/service.spec.ts « counts an update returned … as missing »).
 	expect(reminder).toContain(
 		'Lot numérique attend encore de votre organisation une mise à jour de ces fiches (à soumettre, ou à compléter si elle vous a été renvoyée)'
 	);

@@ -205,6 +205,36 @@ describe('campaigns', () => {
 		expect(opening!.text).not.toContain('1-2 — ');
 	});
 
+	it('counts an update returned since the opening as missing: listed and reminded', async () => {
+		const id = await open('2026-04-01', '-3');
+		// Every fiche of CDG46 answered after the opening, then 1-1's update returned.
+		for (const code of ['1-1', '1-2', '5-1', '6-1', '9-1', '12-1'])
+			await submit(paul, code, OPENED + HOUR);
+		const oneOne = (await db
+			.selectFrom('progress_update')
+			.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
+			.select('progress_update.id')
+			.where('fiche.code', '=', '1-1')
+			.executeTakeFirstOrThrow()) as { id: number };
+		const returned = await reviewProgressUpdate(
+			db,
+			admin,
+			{ updateId: oneOne.id, version: 1, decision: 'return', comment: 'À préciser' },
+			null,
+			new Date(OPENED + 2 * HOUR)
+		);
+		expect(returned.ok).toBe(true);
+		const completion = await campaignCompletion(db, id);
+		if (!completion.ok) throw new Error('no campaign');
+		const org = completion.value.organisations.find((o) => o.id === cdg)!;
+		expect(org.missing).toEqual(['1-1']);
+		await sendCampaignReminders(db, Date.parse('2026-03-29T09:00:00Z'));
+		const toPaul = (await mails('reminder')).filter((m) => m.to === 'paul@cdg46.fr');
+		expect(toPaul).toHaveLength(1);
+		expect(toPaul[0]!.text).toContain('1-1 — ');
+		expect(toPaul[0]!.text).not.toContain('1-2 — ');
+	});
+
 	it('reminds on the right days, only those missing, never twice across restarts and clock jumps', async () => {
 		const id = await open();
 		await submit(sam, '6-1', Date.parse('2026-03-10T10:00:00Z'));
@@ -590,8 +620,9 @@ describe('campaigns', () => {
 			.values({ user_id: sam.id, reminders: 0, validations: 1, commission: 1, updated_at: 0 })
 			.execute();
 		await open('2026-03-10', '-3, +1');
-		// A reminder due before the opening (a campaign opened before the form refused them).
-		await db.updateTable('campaign').set({ reminder_days: '[-14,-3,1]' }).execute();
+		// Reminders due before the opening and on its day, 2 March (a campaign opened before the
+		// form refused them): the opening's own mail went that day.
+		await db.updateTable('campaign').set({ reminder_days: '[-14,-8,-3,1]' }).execute();
 		expect((await mails('campaign')).map((m) => m.to)).toEqual(['paul@cdg46.fr']);
 		await sendCampaignReminders(db, Date.parse('2026-03-03T09:00:00Z'));
 		expect(await mails('reminder')).toEqual([]);
