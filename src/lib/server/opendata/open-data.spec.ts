@@ -61,7 +61,11 @@ async function update(
 	code: string,
 	reportedOn: string,
 	outcome: 'validate' | 'return' | 'submitted' | 'draft',
-	fields: { done?: string; measurements?: [string, number][]; comment?: string } = {}
+	fields: {
+		done?: string;
+		measurements?: ([string, number] | [string, number, string])[];
+		comment?: string;
+	} = {}
 ): Promise<number> {
 	const indicatorId = await indicatorOf(code);
 	const created = await saveProgressUpdate(
@@ -74,11 +78,11 @@ async function update(
 			progress: 40,
 			done: fields.done ?? `Avancée du ${reportedOn}`,
 			intent: outcome === 'draft' ? 'draft' : 'submit',
-			measurements: (fields.measurements ?? []).map(([measuredOn, value]) => ({
+			measurements: (fields.measurements ?? []).map(([measuredOn, value, comment]) => ({
 				indicatorId,
 				measuredOn,
 				value,
-				comment: null
+				comment: comment ?? null
 			}))
 		}),
 		null
@@ -119,6 +123,7 @@ const SECRETS = [
 	'RENVOI-SECRET',
 	'COMMENTAIRE-INTERNE',
 	'COMMENTAIRE-DE-VALIDATION',
+	'COMMENTAIRE-DE-MESURE',
 	'SEANCE-NON-CLOSE',
 	'Paulette',
 	'paulette.partenaire',
@@ -128,7 +133,10 @@ const SECRETS = [
 	'987654'
 ];
 
-/** Everything that must never leave the database: drafts, pending and returned updates, comments. */
+/**
+ * Everything that must never leave the database: drafts, pending and returned updates, comments
+ * (of a review, and of a validated update's measurement).
+ */
 async function seedSecrets() {
 	// One open update per fiche and organisation: the draft, the pending and the returned update
 	// each sit on a fiche of their own.
@@ -145,7 +153,10 @@ async function seedSecrets() {
 		comment: 'COMMENTAIRE-INTERNE',
 		measurements: [['2021-05-01', 987654]]
 	});
-	await update('6-1', '2021-06-01', 'validate', { comment: 'COMMENTAIRE-DE-VALIDATION' });
+	await update('6-1', '2021-06-01', 'validate', {
+		comment: 'COMMENTAIRE-DE-VALIDATION',
+		measurements: [['2021-06-01', 7, 'COMMENTAIRE-DE-MESURE']]
+	});
 	const sitting = await createSitting(
 		db,
 		admin,
@@ -430,10 +441,31 @@ describe('open data sdusn/plan@2', () => {
 		for (const secret of SECRETS)
 			for (const content of everything) expect(content).not.toContain(secret);
 		for (const content of everything) expect(content).not.toMatch(/[\w.-]+@[\w-]+\.[a-z]{2,}/);
-		// The validated update of 6-1 is there, without its reviewer's comment.
+		// The validated update of 6-1 is there, without its reviewer's comment, and its measurement
+		// without its own comment.
 		const updates = strictCsv(text(live.find((f) => f.name === 'mises-a-jour')!));
 		expect(updates.filter((r) => r[0] === '6-1').map((r) => r[1])).toEqual(['2021-06-01']);
 		expect(updates[0]).not.toContain('commentaire');
+		const measures = strictCsv(text(live.find((f) => f.name === 'mesures')!));
+		expect(measures.filter((r) => r[0] === '6-1').map((r) => r.at(-2))).toEqual(['2021-06-01']);
+		// Values, not only markers: the draft, pending and returned updates leave no date and no
+		// row, live or frozen (1-1, 1-2 and 5-1 have no validated update).
+		const unvalidated = ['1-1', '1-2', '5-1'];
+		for (const [i, body] of everything.entries()) {
+			const { path } = live[i % live.length]!;
+			const where = `${i < live.length ? 'live' : 'frozen'} ${path}`;
+			if (path.endsWith('plan.json')) {
+				const { fiches } = JSON.parse(body) as {
+					fiches: { code: string; last_update: string | null }[];
+				};
+				const dates = fiches.filter((f) => unvalidated.includes(f.code)).map((f) => f.last_update);
+				expect(dates, where).toEqual([null, null, null]);
+			}
+			if (path.endsWith('.csv'))
+				for (const row of strictCsv(body).filter((r) => unvalidated.includes(r[0]!)))
+					for (const day of ['2021-03-01', '2021-04-01', '2021-05-01'])
+						expect(row, where).not.toContain(day);
+		}
 	});
 
 	it('freezes every file in a published edition, as of its date', async () => {
