@@ -86,6 +86,24 @@ describe('parallel password guesses', () => {
 			expect(result.ok, `sign-in ${i}`).toBe(true);
 		}
 	});
+
+	it('leave a shared address unblocked when the right password comes on its last free attempt', async () => {
+		const now = Date.now();
+		// A town hall's shared address: 20 refused sign-ins by several people, then a right one.
+		for (let i = 0; i < 20; i++)
+			await login(
+				db,
+				{ email: `x${i}@lot.fr`, password: 'faux', clientAddress: '192.0.2.50' },
+				now
+			);
+		const right = await login(
+			db,
+			{ email: 'admin@lot.fr', password: PASSWORD, clientAddress: '192.0.2.50' },
+			now
+		);
+		expect(right.ok).toBe(true);
+		expect(await blockedFor(db, [throttleKey('address', '192.0.2.50')], now)).toBe(0);
+	});
 });
 
 describe('device cookie (OWASP)', () => {
