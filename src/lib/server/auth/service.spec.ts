@@ -290,6 +290,19 @@ describe('sessions', () => {
 		expect(renewed).toMatchObject({ renewed: true, session: { expiresAt: start + 50 * day } });
 	});
 
+	it('is not renewed for less than a day near its 90-day end', async () => {
+		const start = Date.UTC(2026, 0, 1);
+		const day = 86_400_000;
+		const { token } = await createSession(db, admin.id, start);
+		for (const d of [16, 31.5, 59.5])
+			expect((await validateSessionToken(db, token, start + d * day)).renewed, `day ${d}`).toBe(
+				true
+			);
+		// Ends on day 89.5: renewed on day 75, it would gain half a day only.
+		const late = await validateSessionToken(db, token, start + 75 * day);
+		expect(late).toMatchObject({ renewed: false, session: { expiresAt: start + 89.5 * day } });
+	});
+
 	it('refuses a token whose secret does not match', async () => {
 		const { token } = await createSession(db, admin.id);
 		const [id] = token.split('.');
