@@ -8,6 +8,7 @@ import {
 	mailPreferences,
 	updateMailPreferences
 } from './preferences';
+import { activeRecipients } from './preferences-repository';
 
 let db: Db;
 let user: User;
@@ -110,5 +111,44 @@ describe('categories by role', () => {
 			'Mises à jour soumises par les partenaires, à relire (un récapitulatif par heure au plus)'
 		]);
 		expect(CATEGORIES_BY_ROLE.partenaire).toEqual(['reminders', 'validations', 'commission']);
+	});
+});
+
+describe('recipients', () => {
+	it('are never a disabled account nor an invitation not yet accepted, whoever is asked for', async () => {
+		const org = await db
+			.insertInto('organisation')
+			.values({ slug: 'cdg46', name: 'CDG46', full_name: null, kind: 'syndicat_mixte' })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const account = (email: string, role: 'commission' | 'partenaire', disabled = false) =>
+			insertUser(db, {
+				email,
+				name: email,
+				role,
+				organisationId: role === 'partenaire' ? org.id : null,
+				passwordHash: 'x'
+			}).then(async (id) => {
+				if (disabled)
+					await db
+						.updateTable('user_account')
+						.set({ disabled_at: '2026-03-01T00:00:00.000Z' })
+						.where('id', '=', id)
+						.execute();
+				return id;
+			});
+		const member = await account('membre@lot.fr', 'commission');
+		const gone = await account('parti@lot.fr', 'commission', true);
+		const partner = await account('paul@cdg46.fr', 'partenaire');
+		const left = await account('partie@cdg46.fr', 'partenaire', true);
+		const emails = async (who: Parameters<typeof activeRecipients>[1]) =>
+			(await activeRecipients(db, who)).map((r) => r.email);
+		// Claire (beforeEach) has no password yet: an invitation, not a recipient either.
+		expect(await emails({ role: 'commission' })).toEqual(['membre@lot.fr']);
+		expect(await emails({ organisationId: org.id })).toEqual(['paul@cdg46.fr']);
+		expect(await emails({ userIds: [user.id, member, gone, partner, left] })).toEqual([
+			'membre@lot.fr',
+			'paul@cdg46.fr'
+		]);
 	});
 });
