@@ -28,14 +28,17 @@ describe('spreadsheetCsv', () => {
 			['1-1', protectFormula('+cmd\n@SUM(1+1)')],
 			['1-2', 'ligne\r=HYPERLINK("x")'],
 			['1-3', 'deux\r\nlignes'],
-			['1-4', 'une ligne']
+			['1-4', 'une ligne'],
+			// A bare \r and nothing else that asks for quotes (1-2 holds a " that would).
+			['1-5', 'ligne\r=1+1']
 		]);
 		expect(spreadsheetLines(csv)).toEqual([
 			'fiche,texte',
 			'1-1,"\'+cmd\n@SUM(1+1)"',
 			'1-2,"ligne\r=HYPERLINK(""x"")"',
 			'1-3,"deux\r\nlignes"',
-			'1-4,une ligne'
+			'1-4,une ligne',
+			'1-5,"ligne\r=1+1"'
 		]);
 		expect(csv.endsWith('\r\n')).toBe(true);
 	});
