@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { testChild, type TestChild } from './test-children';
 
@@ -116,6 +117,30 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		const result = command('db-backup', ['copie.db'], '', { INIT_CWD: typedIn });
 		expect(result.status, result.stderr).toBe(0);
 		expect(existsSync(join(typedIn, 'copie.db'))).toBe(true);
+	});
+
+	it('db:backup of a damaged database deletes the copy that fails integrity_check, and fails', () => {
+		// Readable page by page (the online copy goes through), but an index misses its rows.
+		const damaged = join(dir, 'endommagee.db');
+		const db = new SQLite(damaged);
+		db.exec('CREATE TABLE t (x INTEGER, y INTEGER); CREATE INDEX t_x ON t (x);');
+		for (let i = 0; i < 50; i++) db.prepare('INSERT INTO t VALUES (?, ?)').run(i, 100 - i);
+		db.unsafeMode(true);
+		db.pragma('writable_schema = ON');
+		db.prepare(
+			"UPDATE sqlite_master SET sql = 'CREATE INDEX t_x ON t (y)' WHERE name = 't_x'"
+		).run();
+		db.close();
+		const folder = join(dir, 'copies');
+		mkdirSync(folder);
+		const result = command('db-backup', [join(folder, 'copie.db')], '', {
+			DATABASE_PATH: damaged
+		});
+		expect(result.status).toBe(1);
+		expect(result.stderr).toContain(
+			'La copie ne passe pas la vérification d’intégrité de SQLite : elle a été supprimée.'
+		);
+		expect(readdirSync(folder)).toEqual([]);
 	});
 
 	// The shared parser (user:create), a command taking a file name (db:backup), one with its own
