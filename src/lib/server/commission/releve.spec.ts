@@ -58,5 +58,9 @@ describe('who recorded each decision', () => {
 		const sheet = releveSheet(decided);
 		expect(sheet.headers.at(-1)).toBe('Saisie par');
 		expect(sheet.rows[0]?.at(-1)).toBe('Françoise Lacombe');
+		// An account's name may begin like a formula (only control characters are refused).
+		const byFormula = structuredClone(decided);
+		byFormula.items[0]!.decisions[0]!.recordedBy = '=HYPERLINK("http://exemple.test")';
+		expect(releveRows(byFormula)[0]?.at(-1)).toBe('\'=HYPERLINK("http://exemple.test")');
 	});
 });
