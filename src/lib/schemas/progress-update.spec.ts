@@ -32,6 +32,24 @@ describe('indicator values', () => {
 		).toContain('ne peut pas être négative');
 	});
 
+	it('takes a measurement comment of 2 000 characters, not one more', () => {
+		const withComment = (length: number) =>
+			parseProgressForm(
+				form({
+					indicator_1_date: '2026-02-01',
+					indicator_1_value: '3',
+					indicator_1_comment: 'é'.repeat(length)
+				}),
+				INDICATORS,
+				'2026-03-01'
+			);
+		expect(withComment(2000).errors).toEqual({});
+		expect(withComment(2000).input?.measurements[0]?.comment).toHaveLength(2000);
+		expect(withComment(2001).errors.indicator_1_comment).toBe(
+			'Le commentaire compte au plus 2000 caractères.'
+		);
+	});
+
 	it('says what is wrong with a progress or a value, rather than a rule that was kept', () => {
 		const progress = (typed: string) =>
 			parseProgressForm(form({ progress: typed }), INDICATORS, '2026-03-01');
