@@ -112,6 +112,9 @@ const CASES: Case[] = [
 	],
 	['users.manage', undefined, 'comptes', [false, false, false, false, true]],
 	['editions.manage', undefined, 'bilans annuels', [false, false, false, false, true]],
+	['mail.view', undefined, 'courriels envoyés', [false, false, false, false, true]],
+	['mail.retry', undefined, 'renvoyer un courriel', [false, false, false, false, true]],
+	['campaigns.manage', undefined, 'campagnes de suivi', [false, false, false, false, true]],
 	[
 		'plan.import',
 		undefined,
