@@ -34,6 +34,21 @@ export default ts.config(
 		}
 	},
 	{
+		// A forgotten `.only` turns the rest of a file into tests that cannot fail, a `.skip` the test
+		// itself: neither may reach a commit (Vitest and Playwright also refuse `.only` under CI=true).
+		files: ['**/*.spec.ts', 'tests/e2e/**/*.ts'],
+		rules: {
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector:
+						"MemberExpression[property.name=/^(only|skip)$/]:matches([object.name=/^(it|test|describe)$/], [object.property.name='describe'])",
+					message: 'Pas de .only ni de .skip dans un test remis : chaque test doit pouvoir échouer.'
+				}
+			]
+		}
+	},
+	{
 		files: ['**/*.ts', '**/*.svelte'],
 		languageOptions: {
 			parserOptions: {
