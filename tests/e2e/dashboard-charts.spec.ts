@@ -1,4 +1,4 @@
-import type { Browser } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { expectNoAxeViolations } from './helpers/axe';
 import { screenshot } from './helpers/screenshots';
@@ -12,6 +12,30 @@ async function openWithoutScript(browser: Browser, path: string) {
 	expect(await charts.count()).toBeGreaterThan(3);
 	for (const chart of await charts.all()) await expect(chart).toBeHidden();
 	return { context, page };
+}
+
+/**
+ * The opaque pixels each drawn canvas of `page` holds: `light` ones (seen on a black theme) and
+ * `design` ones, in the portal's own text or value colour (#161616, #000091: unseen on black).
+ */
+function canvasInk(page: Page) {
+	return page.locator('canvas[data-drawn]').evaluateAll((canvases) =>
+		(canvases as HTMLCanvasElement[]).map((canvas) => {
+			const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+			const ink = { light: 0, design: 0 };
+			const near = (i: number, [r, g, b]: number[], within: number) =>
+				Math.abs(data[i]! - r!) + Math.abs(data[i + 1]! - g!) + Math.abs(data[i + 2]! - b!) <
+				within;
+			for (let i = 0; i < data.length; i += 4) {
+				if (data[i + 3]! < 200) continue;
+				if ((data[i]! + data[i + 1]! + data[i + 2]!) / 3 > 128) ink.light += 1;
+				// Whole pixels of the text colour (a stripe's edge is grey too, but not opaque).
+				const text = data[i + 3] === 255 && near(i, [22, 22, 22], 6);
+				if (text || near(i, [0, 0, 145], 24)) ink.design += 1;
+			}
+			return ink;
+		})
+	);
 }
 
 test('an empty chart says why in words (the 2018 edition has no assessed fiche)', async ({
@@ -75,6 +99,55 @@ test('on a phone the dashboard draws its charts inside the screen', async ({
 	await tabStops();
 	await page.setViewportSize({ width: 1280, height: 900 });
 	await expect.poll(async () => (await tabStops()).fitting).toBeGreaterThan(0);
+	await context.close();
+});
+
+test('with forced colours and a dark theme the charts draw in the theme’s colours, and back when it ends', async ({
+	browser
+}, testInfo) => {
+	const context = await browser.newContext({ forcedColors: 'active', colorScheme: 'dark' });
+	const page = await context.newPage();
+	await page.goto('/tableau-de-bord');
+	await expect(page.locator('canvas:not([data-drawn])')).toHaveCount(0);
+	await expect(page.locator('body')).toHaveCSS('background-color', 'rgb(0, 0, 0)');
+	// Chart.js draws its text, grid, legend and bars in the system's colours: light ink on black.
+	await expect
+		.poll(async () => (await canvasInk(page)).every((ink) => ink.light > 200 && ink.design === 0))
+		.toBe(true);
+	await screenshot(page, testInfo.outputPath('tableau-de-bord-couleurs-forcees.png'));
+	// The mode ends while the page is open: the charts take the design's colours again.
+	await page.emulateMedia({ forcedColors: 'none' });
+	await expect
+		.poll(async () => (await canvasInk(page)).every((ink) => ink.light === 0 && ink.design > 0))
+		.toBe(true);
+	await page.emulateMedia({ forcedColors: 'active' });
+	await expect
+		.poll(async () => (await canvasInk(page)).every((ink) => ink.light > 200 && ink.design === 0))
+		.toBe(true);
+
+	// The fiche's chart, SVG drawn on the server: its text in CanvasText, its values in Highlight.
+	await page.goto('/fiches/14-1');
+	const chart = page.locator('.line-svg').first();
+	// The page's text is forced to CanvasText (white here); the values are in Highlight, light too.
+	const text = await page.locator('body').evaluate((body) => getComputedStyle(body).color);
+	expect(text).toBe('rgb(255, 255, 255)');
+	await expect(chart.locator('.tick').first()).toHaveCSS('fill', text);
+	await expect(chart.locator('.legend text').first()).toHaveCSS('fill', text);
+	const lightness = (colour: string) => {
+		const [r, g, b] = colour.match(/\d+/g)!.map(Number);
+		return (r! + g! + b!) / 3;
+	};
+	for (const [mark, property] of [
+		['.point', 'fill'],
+		['path.values', 'stroke']
+	] as const) {
+		const colour = await chart
+			.locator(mark)
+			.first()
+			.evaluate((el, p) => getComputedStyle(el).getPropertyValue(p), property);
+		expect(lightness(colour), `${mark} ${colour}`).toBeGreaterThan(128);
+	}
+	await screenshot(chart, testInfo.outputPath('fiche-14-1-couleurs-forcees.png'));
 	await context.close();
 });
 

@@ -10,7 +10,8 @@ import {
 	LineElement,
 	PointElement,
 	Tooltip,
-	type ChartConfiguration
+	type ChartConfiguration,
+	type ChartDataset
 } from 'chart.js';
 import { formatDate, formatShortDate } from '$lib/utils/format';
 import { spacedLabels } from './spaced-labels';
@@ -27,7 +28,9 @@ Chart.register(
 	Tooltip
 );
 Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif';
-Chart.defaults.color = '#161616';
+const TEXT = '#161616';
+/** Chart.js's own grid colour. */
+const GRID = 'rgba(0, 0, 0, 0.1)';
 // French numbers on the axes and in tooltips (« 1 000 », « 2,5 »), like the rest of the page.
 Chart.defaults.locale = 'fr-FR';
 // « Valeurs : 12 » with the French space before the colon (Chart.js writes « Valeurs: 12 »).
@@ -91,16 +94,108 @@ export function withDayAxis(config: ChartConfiguration): ChartConfiguration {
 	} as ChartConfiguration;
 }
 
-export function createChart(canvas: HTMLCanvasElement, chartConfig: ChartConfiguration): Chart {
+/**
+ * Forced colours (Windows high contrast, light or dark): the page takes the user's colours, but a
+ * canvas keeps the pixels it was given, and #161616 text on a black theme could not be seen. The
+ * charts then draw with the system colours of the user's theme (CSS Color 4): text in CanvasText,
+ * the grid in a faint CanvasText, the series in the colours below by their order (a status chart has five:
+ * the fifth is striped, Canvas borders part the stacked bars). Read when the chart is drawn and
+ * again when the mode changes; the tables beside the charts keep the figures either way.
+ */
+const FORCED_COLOURS = '(forced-colors: active)';
+const FORCED_SERIES = ['Highlight', 'CanvasText', 'LinkText', 'GrayText'] as const;
+
+/** A CSS colour (a system colour: « CanvasText ») as the page resolves it now, for the canvas. */
+function systemColour(name: string): string {
+	const probe = document.createElement('span');
+	probe.style.color = name;
+	// Under forced colours an element's own colour is forced too: the probe keeps the one asked for.
+	probe.style.forcedColorAdjust = 'none';
+	document.body.append(probe);
+	const colour = getComputedStyle(probe).color;
+	probe.remove();
+	return colour;
+}
+
+/** Stripes of `colour` on `background`: the fifth series under forced colours. */
+function stripes(colour: string, background: string): CanvasPattern | string {
+	const tile = document.createElement('canvas');
+	tile.width = tile.height = 8;
+	const context = tile.getContext('2d');
+	if (!context) return colour;
+	context.fillStyle = background;
+	context.fillRect(0, 0, 8, 8);
+	context.strokeStyle = colour;
+	context.lineWidth = 3;
+	context.beginPath();
+	context.moveTo(-2, 10);
+	context.lineTo(10, -2);
+	context.stroke();
+	return context.createPattern(tile, 'repeat') ?? colour;
+}
+
+type Colours = Pick<ChartDataset, 'backgroundColor' | 'borderColor' | 'borderWidth'>;
+
+/** The colours of a chart's `index`th series under forced colours. */
+function forcedSeries(index: number, line: boolean): Colours {
+	const canvas = systemColour('Canvas');
+	const name = FORCED_SERIES[index % (FORCED_SERIES.length + 1)];
+	const colour = name ? systemColour(name) : stripes(systemColour('CanvasText'), canvas);
+	return line
+		? { borderColor: colour, backgroundColor: colour }
+		: { backgroundColor: colour, borderColor: canvas, borderWidth: 1 };
+}
+
+/** Text, grid and series in the system's colours under forced colours, else in the design's. */
+function paint(datasets: ChartDataset[], own: Colours[], line: boolean, forced: boolean): void {
+	Chart.defaults.color = forced ? systemColour('CanvasText') : TEXT;
+	// Faint, like the design's grid: GrayText would read as one of the series.
+	Chart.defaults.borderColor = forced
+		? systemColour('CanvasText').replace(/^rgb\((.*)\)$/, 'rgba($1, 0.35)')
+		: GRID;
+	datasets.forEach((dataset, i) => Object.assign(dataset, forced ? forcedSeries(i, line) : own[i]));
+}
+
+/**
+ * Draws `chartConfig` on `canvas`, in the system's colours while forced colours are on; drawn again
+ * when they start or end (Chart.js's update() kept the axes' text in the colours it had drawn them
+ * with). The handle destroys the chart in place at the time and stops listening.
+ */
+export function createChart(
+	canvas: HTMLCanvasElement,
+	chartConfig: ChartConfiguration
+): { destroy(): void } {
 	const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+	const forcedColours = window.matchMedia(FORCED_COLOURS);
 	const config = withDayAxis(chartConfig);
-	return new Chart(canvas, {
-		...config,
-		options: {
-			...config.options,
-			animation: reduceMotion ? false : config.options?.animation,
-			responsive: true,
-			maintainAspectRatio: false
+	const datasets = config.data.datasets;
+	const own = datasets.map(({ backgroundColor, borderColor, borderWidth }) => ({
+		backgroundColor,
+		borderColor,
+		borderWidth
+	}));
+	const draw = (animated: boolean) => {
+		paint(datasets, own, config.type === 'line', forcedColours.matches);
+		return new Chart(canvas, {
+			...config,
+			options: {
+				...config.options,
+				animation: reduceMotion || !animated ? false : config.options?.animation,
+				responsive: true,
+				maintainAspectRatio: false
+			}
+		});
+	};
+	let chart = draw(true);
+	const redraw = () => {
+		chart.destroy();
+		chart = draw(false);
+	};
+	forcedColours.addEventListener('change', redraw);
+	return {
+		destroy() {
+			forcedColours.removeEventListener('change', redraw);
+			chart.destroy();
 		}
-	});
+	};
 }
