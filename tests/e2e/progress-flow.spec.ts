@@ -158,7 +158,7 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 
 test('a returned update comes back to the partner with the comment', async ({ browser }) => {
 	const partner = await apiAs(ACCOUNTS.partner);
-	await submitUpdate(partner, '1-2', 'Questionnaire envoyé');
+	const id = await submitUpdate(partner, '1-2', 'Questionnaire envoyé');
 	const adminContext = await browser.newContext();
 	const admin = await adminContext.newPage();
 	await loginPage(admin, ACCOUNTS.admin);
@@ -171,7 +171,7 @@ test('a returned update comes back to the partner with the comment', async ({ br
 	await expect(admin.getByText('Expliquez au partenaire ce qu’il doit corriger.')).toBeVisible();
 	await admin
 		.getByLabel(/Commentaire pour le partenaire/)
-		.fill('Indiquez le nombre de réponses reçues.');
+		.fill('Merci : indiquez le nombre de réponses reçues.');
 	await admin.getByRole('button', { name: 'Renvoyer pour correction' }).click();
 	await expect(admin).toHaveURL(/\/admin\/suivis\?fait=1$/);
 
@@ -179,14 +179,22 @@ test('a returned update comes back to the partner with the comment', async ({ br
 	const page = await partnerContext.newPage();
 	await loginPage(page, ACCOUNTS.partner);
 	await expect(
-		page.getByText('Commentaire de Lot numérique : Indiquez le nombre de réponses reçues.')
+		page.getByText('Commentaire de Lot numérique : Merci : indiquez le nombre de réponses reçues.')
 	).toBeVisible();
+	// Typed with a plain space before « : »: shown with a no-break one, so no line starts with it,
+	// on each page where the partner reads it.
+	const typed = 'Merci\u00a0: indiquez le nombre de réponses reçues.';
+	expect(await page.locator('.typed-text').first().textContent()).toBe(typed);
+	await page.goto(`/espace/suivis/${id}`);
+	expect(await page.locator('.typed-text').first().textContent()).toBe(typed);
+	await page.goto('/espace');
 	await page
 		.getByRole('link', { name: 'Reprendre et soumettre la mise à jour de la fiche 1-2' })
 		.click();
 	await expect(
-		page.getByText('Renvoyée par Lot numérique : Indiquez le nombre de réponses reçues.')
+		page.getByText('Renvoyée par Lot numérique : Merci : indiquez le nombre de réponses reçues.')
 	).toBeVisible();
+	expect(await page.locator('.typed-text').first().textContent()).toBe(typed);
 	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue('Questionnaire envoyé');
 
 	// Corrected and sent again: the review page says what was asked, to check the answer.
@@ -199,7 +207,7 @@ test('a returned update comes back to the partner with the comment', async ({ br
 		.getByRole('link', { name: /Relire/ })
 		.click();
 	await expect(admin.locator('main')).toContainText('Renvoyée auparavant, avec ce commentaire');
-	await expect(admin.locator('main')).toContainText('Indiquez le nombre de réponses reçues.');
+	await expect(admin.locator('main')).toContainText('indiquez le nombre de réponses reçues.');
 	await partner.dispose();
 	await adminContext.close();
 	await partnerContext.close();
