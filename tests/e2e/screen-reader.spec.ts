@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, loginPage } from './helpers/accounts';
+import { parisToday, shiftDay } from '../../src/lib/utils/dates';
 
 /** The texts of `page`'s main content naming an English expression outside any `lang="en"`. */
 function unmarkedEnglish(page: Page): Promise<string[]> {
@@ -32,4 +33,28 @@ test('English expressions are marked lang="en" in the figures’ tables, the pri
 	await expect(page.locator('main [lang="en"]').first()).toBeAttached();
 	await page.goto('/espace/fiches/5-1/suivi');
 	await expect(page.locator('.lead a [lang="en"]')).toHaveText('open data');
+});
+
+test('links that would read alone say where they lead, starting with their visible text', async ({
+	page
+}) => {
+	await page.goto('/fiches/14-1');
+	await expect(
+		page.getByRole('link', { name: /^2018\s*:\s*mises à jour de la fiche 14-1$/ })
+	).toBeVisible();
+
+	// A campaign open for every fiche: the partner's line names the fiches still to update.
+	await loginPage(page, ACCOUNTS.admin);
+	await page.goto('/admin/campagnes');
+	await page.waitForLoadState('networkidle');
+	await page.getByLabel(/^Titre/).fill('Bilan pour les lecteurs d’écran');
+	await page.getByLabel(/^Date limite/).fill(shiftDay(parisToday(), -30));
+	await page.getByRole('button', { name: /^Ouvrir la campagne/ }).click();
+	await expect(page).toHaveURL(/\/admin\/campagnes\/\d+\?ouverte=1$/);
+	await page.getByRole('button', { name: 'Se déconnecter' }).click();
+	await loginPage(page, ACCOUNTS.partner);
+	const campaign = page.getByRole('region', { name: 'Campagnes de suivi en cours' });
+	const link = campaign.getByRole('link', { name: /^1-1\s*:\s*mettre à jour la fiche$/ });
+	await expect(link).toBeVisible();
+	await expect(link).toHaveAttribute('href', '/espace/fiches/1-1/suivi');
 });
