@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, loginPage } from './helpers/accounts';
+import { screenshot } from './helpers/screenshots';
 import { parisToday, shiftDay } from '../../src/lib/utils/dates';
 
 /** The texts of `page`'s main content naming an English expression outside any `lang="en"`. */
@@ -57,4 +58,28 @@ test('links that would read alone say where they lead, starting with their visib
 	const link = campaign.getByRole('link', { name: /^1-1\s*:\s*mettre à jour la fiche$/ });
 	await expect(link).toBeVisible();
 	await expect(link).toHaveAttribute('href', '/espace/fiches/1-1/suivi');
+});
+
+test('signing out says so on the home page, focused, under the same address for every visitor', async ({
+	page
+}, testInfo) => {
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.goto('/');
+	await expect(page.getByText('Vous êtes déconnecté(e).')).toBeHidden();
+	await loginPage(page, ACCOUNTS.partner);
+	const homes: string[] = [];
+	page.on('request', (request) => {
+		if (new URL(request.url()).pathname === '/') homes.push(request.url());
+	});
+	await page.getByRole('button', { name: 'Se déconnecter' }).click();
+	const notice = page.getByRole('status').filter({ hasText: 'Vous êtes déconnecté(e).' });
+	await expect(notice).toBeVisible();
+	await expect(notice).toBeFocused();
+	await expect(page.getByRole('link', { name: 'Connexion' })).toBeVisible();
+	// The page asked is the home page itself, without a query: one answer in the page cache.
+	expect(homes.map((url) => new URL(url).search)).toEqual(['']);
+	await screenshot(page, testInfo.outputPath('deconnecte-390.png'), { fullPage: false });
+	// Anyone else reaching the home page reads no such notice.
+	await page.goto('/');
+	await expect(notice).toBeHidden();
 });

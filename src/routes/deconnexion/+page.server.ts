@@ -16,6 +16,8 @@ export const actions: Actions = {
 		if (event.locals.session)
 			await logout(getDb(), user, event.locals.session.id, safeClientAddress(event));
 		deleteSessionCookie(event.cookies, event.url.protocol === 'https:');
-		redirect(303, '/');
+		// Said on the home page by its fragment (src/routes/+page.svelte): a query string would
+		// make the public page a second entry of the page cache (and of any shared cache).
+		redirect(303, '/#deconnecte');
 	}
 };
