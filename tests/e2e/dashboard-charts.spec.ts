@@ -1,5 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
+import { ACCOUNTS, apiAs } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { screenshot } from './helpers/screenshots';
 
@@ -167,4 +168,71 @@ test('the edition reads without JavaScript: its charts are drawn by a script it 
 	);
 	await screenshot(page, testInfo.outputPath('bilan-sans-js.png'));
 	await context.close();
+});
+
+/** Updates of CDG46's fiches, with their advancement, submitted and validated. */
+async function assess(progress: Record<string, number>) {
+	const partner = await apiAs(ACCOUNTS.partner);
+	const admin = await apiAs(ACCOUNTS.admin);
+	for (const [code, value] of Object.entries(progress)) {
+		const submitted = await partner.post(`/espace/fiches/${code}/suivi`, {
+			form: {
+				reported_on: '2026-03-01',
+				status: 'en_cours',
+				progress: String(value),
+				done: 'Avancement évalué',
+				next_steps: '',
+				difficulties: '',
+				submission_key: `telephone-etroit-${code}`,
+				version: '',
+				intent: 'submit'
+			}
+		});
+		const id = /soumis=(\d+)/.exec(submitted.headers().location ?? '')?.[1];
+		expect(id, code).toBeTruthy();
+		const validated = await admin.post(`/admin/suivis/${id}?/valider`, { form: { version: '1' } });
+		expect(validated.status(), code).toBe(303);
+	}
+	await partner.dispose();
+	await admin.dispose();
+}
+
+test('on a narrow phone (320 and 375 px) the bar charts draw their labels and legend inside the canvas', async ({
+	browser
+}, testInfo) => {
+	// Fiches assessed in two axes out of three: the chart by axis is drawn, with « (non évalué) ».
+	await assess({ '1-2': 40, '9-1': 70, '12-1': 20 });
+	for (const width of [320, 375]) {
+		const context = await browser.newContext({
+			viewport: { width, height: 700 },
+			isMobile: true,
+			hasTouch: true,
+			deviceScaleFactor: 2
+		});
+		const page = await context.newPage();
+		await page.goto('/tableau-de-bord');
+		await expect(page.locator('canvas:not([data-drawn])')).toHaveCount(0);
+		await expect(page.getByRole('img', { name: /^Avancement par axe :/ })).toBeVisible();
+		// A label or legend cut by the canvas' edge leaves ink in its first or last columns of pixels.
+		const edges = () =>
+			page.locator('canvas[data-drawn]').evaluateAll((canvases) =>
+				(canvases as HTMLCanvasElement[]).map((canvas) => {
+					const context = canvas.getContext('2d')!;
+					const ink = (x: number) =>
+						context
+							.getImageData(x, 0, 2, canvas.height)
+							.data.filter((value, i) => i % 4 === 3 && value > 100).length;
+					return `${canvas.getAttribute('aria-label')!.slice(0, 40)} : ${ink(0)}, ${ink(canvas.width - 2)}`;
+				})
+			);
+		await expect
+			.poll(async () => (await edges()).filter((edge) => !edge.endsWith(' : 0, 0')))
+			.toEqual([]);
+		for (const [name, file] of [
+			[/Avancement par axe/, `axes-${width}.png`],
+			[/Avancement par orientation/, `orientations-${width}.png`]
+		] as const)
+			await screenshot(page.getByRole('figure', { name }), testInfo.outputPath(file));
+		await context.close();
+	}
 });

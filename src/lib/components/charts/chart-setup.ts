@@ -11,9 +11,11 @@ import {
 	PointElement,
 	Tooltip,
 	type ChartConfiguration,
-	type ChartDataset
+	type ChartDataset,
+	type Scale
 } from 'chart.js';
 import { formatDate, formatShortDate } from '$lib/utils/format';
+import { wrapLabel } from './configs';
 import { spacedLabels } from './spaced-labels';
 
 Chart.register(
@@ -95,6 +97,65 @@ export function withDayAxis(config: ChartConfiguration): ChartConfiguration {
 }
 
 /**
+ * The room (px) a horizontal bar chart leaves its labels: Chart.js gives the y axis at most half
+ * the chart's width, its tick marks (8 px) and their padding (3 px) included.
+ */
+const labelRoom = (chartWidth: number) => chartWidth / 2 - 16;
+
+/**
+ * A label's `lines` as they are when each fits in `room`, else cut again at that width; a line
+ * the server put apart in brackets (« (non évalué) ») stays apart.
+ */
+function fittedLines(lines: string[], room: number, measure: (text: string) => number): string[] {
+	if (lines.every((line) => measure(line) <= room)) return lines;
+	const groups: string[][] = [];
+	for (const line of lines)
+		if (line.startsWith('(') || groups.length === 0) groups.push([line]);
+		else groups.at(-1)!.push(line);
+	return groups.flatMap((group) => wrapLabel(group.join(' '), room, measure));
+}
+
+/**
+ * A horizontal bar chart (`indexAxis: 'y'`): the lines of its labels, cut on the server at 22
+ * characters (configs.ts, wrapLabel), are cut again, in pixels, when one is wider than the room
+ * the canvas leaves them: Chart.js draws a longer line past the canvas' left edge (at 320 px
+ * « Transformation vers » lost its T). Worked out at each drawing, so a phone turned gets lines
+ * of its new width.
+ */
+function withFittedLabels(config: ChartConfiguration): ChartConfiguration {
+	if (config.options?.indexAxis !== 'y') return config;
+	const y = (config.options.scales?.y ?? {}) as Record<string, unknown>;
+	return {
+		...config,
+		options: {
+			...config.options,
+			scales: {
+				...config.options.scales,
+				y: {
+					...y,
+					ticks: {
+						...(y.ticks as object),
+						callback(this: Scale, value: number | string) {
+							const label = this.getLabelForValue(Number(value)) as string | string[];
+							const context = this.ctx;
+							context.save();
+							context.font = `${Chart.defaults.font.size}px ${Chart.defaults.font.family}`;
+							const lines = fittedLines(
+								Array.isArray(label) ? label : [label],
+								labelRoom(this.chart.width),
+								(text) => context.measureText(text).width
+							);
+							context.restore();
+							return lines;
+						}
+					}
+				}
+			}
+		}
+	} as ChartConfiguration;
+}
+
+/**
  * Forced colours (Windows high contrast, light or dark): the page takes the user's colours, but a
  * canvas keeps the pixels it was given, and #161616 text on a black theme could not be seen. The
  * charts then draw with the system colours of the user's theme (CSS Color 4): text in CanvasText,
@@ -167,7 +228,7 @@ export function createChart(
 ): { destroy(): void } {
 	const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 	const forcedColours = window.matchMedia(FORCED_COLOURS);
-	const config = withDayAxis(chartConfig);
+	const config = withFittedLabels(withDayAxis(chartConfig));
 	const datasets = config.data.datasets;
 	const own = datasets.map(({ backgroundColor, borderColor, borderWidth }) => ({
 		backgroundColor,

@@ -31,13 +31,19 @@ const labels = (table: Table, key: string) =>
 /**
  * A long category label cut into lines of about `width` characters at spaces: Chart.js gives the
  * labels of a horizontal bar chart at most a share of the chart's width and cuts what passes it
- * (on a phone, in the printed report); lines keep every word readable. The table keeps the label whole.
+ * (on a phone, in the printed report); lines keep every word readable. The table keeps the label
+ * whole. The server cuts at 22 characters; in the browser chart-setup.ts cuts again, in pixels
+ * (`measure`), the lines wider than the room the canvas leaves them (a 320 px phone).
  */
-export function wrapLabel(text: string, width = 22): string[] {
+export function wrapLabel(
+	text: string,
+	width = 22,
+	measure: (line: string) => number = (line) => line.length
+): string[] {
 	const lines: string[] = [];
 	let line = '';
 	for (const word of text.split(/\s+/).filter(Boolean)) {
-		if (line && line.length + 1 + word.length > width) {
+		if (line && measure(`${line} ${word}`) > width) {
 			lines.push(line);
 			line = word;
 		} else line = line ? `${line} ${word}` : word;
@@ -84,6 +90,9 @@ export function progressChart(table: Table): ChartConfiguration {
 		},
 		options: {
 			indexAxis: 'y',
+			// The caption says what the bars are (« avancement moyen en % des fiches évaluées ») and
+			// the axis says « % »: a legend as long would pass the edge of a phone's canvas.
+			plugins: { legend: { display: false } },
 			scales: {
 				x: { min: 0, max: 100, title: { display: true, text: '%' } },
 				y: { ticks: { autoSkip: false } }
