@@ -776,6 +776,51 @@ test('a fiche moved to another objective is found at its former address: 17-2 le
 	await page.context().close();
 });
 
+test('a partner’s open form whose fiche moved and lost an indicator meanwhile: on submit, the refusal and the typing under the new code', async ({
+	browser
+}) => {
+	const partner = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+	await signInTab(partner, PARTNER);
+	await partner.goto(`${portal.url}/espace/fiches/12-1/suivi`);
+	await partner.getByLabel('Statut de la fiche').selectOption('en_cours');
+	await partner.getByLabel('Ce qui a été fait').fill('Fait : texte du partenaire');
+	await partner.getByLabel('Prochaines étapes').fill('Prochaines étapes tapées');
+	const value = partner.locator('form#suivi input[name$="_value"]').first();
+	const name = (await value.getAttribute('name'))!;
+	await partner.locator(`[name="${name.replace(/_value$/, '_date')}"]`).fill('2026-11-30');
+	await value.fill('4');
+
+	// Meanwhile an admin retires that indicator and moves the fiche to objective 13.
+	const admin = await signedIn(browser);
+	await admin.goto(`${portal.url}/admin/plan/fiches/12-1`);
+	await admin.locator('#ind_0_retire').check();
+	await admin.getByLabel(/^Objectif/).selectOption({ value: '13' });
+	await admin.locator('#reason').fill('Indicateur retiré et fiche rattachée');
+	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(admin.getByRole('heading', { level: 1 })).toHaveText(/^Modifier la fiche 13-\d$/);
+	const code = (await admin.getByRole('heading', { level: 1 }).innerText()).split(' ').at(-1)!;
+
+	// The partner submits: refused for the retired indicator, on the fiche's new address, with
+	// everything else typed still there (it once came back as a blank form, the refusal lost).
+	await partner.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(partner).toHaveURL(`${portal.url}/espace/fiches/${code}/suivi`);
+	await partner.waitForLoadState('networkidle');
+	const refusal = partner.getByRole('alert');
+	await expect(refusal).toContainText('a été retiré du plan le');
+	await expect(refusal).toContainText('vous aviez saisi 4');
+	await expect(refusal).toBeFocused();
+	await expect(partner.getByLabel('Ce qui a été fait')).toHaveValue('Fait : texte du partenaire');
+	await expect(partner.getByLabel('Prochaines étapes')).toHaveValue('Prochaines étapes tapées');
+	await expect(partner.locator(`[name="${name}"]`)).toHaveCount(0);
+	// Sent again, it is submitted, without the retired indicator.
+	await partner.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(partner.getByRole('status')).toContainText(
+		`Votre mise à jour de la fiche ${code} est soumise à Lot numérique.`
+	);
+	await partner.context().close();
+	await admin.context().close();
+});
+
 test('an objective added by mistake is withdrawn from its page: gone from the plan and its data, told in the history', async ({
 	browser
 }) => {

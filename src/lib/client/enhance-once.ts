@@ -302,11 +302,17 @@ type Answer = Parameters<Exclude<Awaited<ReturnType<SubmitFunction>>, void>>[0];
 
 async function readAgain({ result, update }: Answer): Promise<void> {
 	await update();
-	if (result.type !== 'failure') return;
+	if (result.type === 'failure') await readAgainKeeping(result);
+}
+
+/**
+ * Reads the page's data again after a refusal. Read again, the page may have been sent to another
+ * address (a fiche moved to another objective meanwhile: its new code) without the answer: the
+ * answer (the refusal, and what was typed) is shown there.
+ */
+async function readAgainKeeping(result: Answer['result']): Promise<void> {
 	const path = window.location.pathname;
 	await invalidateAll();
-	// Read again, the page may have been sent to another address (a fiche moved to another
-	// objective meanwhile: its new code) without the answer: the answer is shown there.
 	if (window.location.pathname !== path) await applyAction(result);
 }
 
@@ -327,12 +333,12 @@ export function readAgainOnRefusalThen(saved: () => void): SubmitFunction {
 /**
  * `use:enhanceOnce={readAgainWhenGone}`: a refusal because part of the form no longer exists
  * (410: an indicator retired from the plan meanwhile) reads the page's data again, so that the
- * form is drawn without it; what was typed in the rest stays. The form's conflict screen (409) is
- * left as it is.
+ * form is drawn without it; what was typed in the rest stays, at the fiche's new address too when
+ * it was moved meanwhile. The form's conflict screen (409) is left as it is.
  */
 export const readAgainWhenGone: SubmitFunction =
 	() =>
 	async ({ result, update }) => {
 		await update();
-		if (result.type === 'failure' && result.status === 410) await invalidateAll();
+		if (result.type === 'failure' && result.status === 410) await readAgainKeeping(result);
 	};
