@@ -378,6 +378,17 @@ export function diffPlans(
 	const indicators = byKey(current.indicators, indicatorKey);
 	for (const indicator of next.indicators) {
 		const old = indicators.get(indicatorKey(indicator));
+		const renumbered = old && renumberedFrom(current.indicators, old, indicator);
+		if (renumbered) {
+			problems.push({
+				// Said as the other indicators' problems are (by fiche and N°, not by row).
+				sheet: null,
+				row: null,
+				column: null,
+				message: `feuille « ${SHEETS.indicators.name} », indicateur ${indicator.position} de la fiche ${indicator.fiche}, colonne « N° » : la ligne porte le libellé de son indicateur ${renumbered.position} (« ${renumbered.label} ») : le N° d’un indicateur l’identifie, et ses mesures restent attachées à ce N°, elles changeraient de sens. L’ordre des indicateurs ne se change pas par le classeur : remettez à chaque ligne son N° d’origine (pour corriger un libellé, modifiez-le sur sa ligne)`
+			});
+			continue;
+		}
 		push({
 			entity: 'indicator',
 			key: indicatorKey(indicator),
@@ -418,6 +429,30 @@ export function diffPlans(
 			});
 
 	return { changes, problems };
+}
+
+const sameLabel = (a: string, b: string) =>
+	a.trim().toLocaleLowerCase('fr') === b.trim().toLocaleLowerCase('fr');
+
+/**
+ * The indicator of the same fiche whose label the row under this N° now bears, when it is not its
+ * own: rows renumbered (two N° swapped, a row inserted above others), which would re-label the
+ * indicator and its measurements. Null for a label corrected or replaced by a new one.
+ */
+function renumberedFrom(
+	current: PlanModel['indicators'],
+	old: PlanModel['indicators'][number],
+	next: PlanModel['indicators'][number]
+): PlanModel['indicators'][number] | null {
+	if (sameLabel(old.label, next.label)) return null;
+	return (
+		current.find(
+			(other) =>
+				other.fiche === next.fiche &&
+				other.position !== next.position &&
+				sameLabel(other.label, next.label)
+		) ?? null
+	);
 }
 
 /** How many fields change in all (the round trip counts them). */

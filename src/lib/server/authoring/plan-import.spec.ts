@@ -462,6 +462,57 @@ describe('plan workbook round trip', () => {
 		expect((await applyPlanImport(db, bytes, { reason: 'Essai', actor: null })).ok).toBe(false);
 	});
 
+	it('two indicators’ N° swapped in the workbook: refused, the measurements keep their label', async () => {
+		await db
+			.insertInto('indicator')
+			.values({
+				fiche_id: (await findFicheByCode(db, '14-1'))!.id,
+				label: 'Nombre de points d’accès installés',
+				position: 2,
+				kind: 'count',
+				target: 500
+			})
+			.execute();
+		const labels = () =>
+			db
+				.selectFrom('indicator')
+				.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+				.select(['indicator.position', 'indicator.label'])
+				.where('fiche.code', '=', '14-1')
+				.orderBy('indicator.position')
+				.execute();
+		const before = await labels();
+		// The owner reorders the fiche's two indicators by swapping their N°.
+		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const sheet = workbook.getWorksheet('Indicateurs')!;
+			for (let r = 2; r <= sheet.rowCount; r++) {
+				const row = sheet.getRow(r);
+				if (row.getCell(1).value === '14-1')
+					row.getCell(2).value = row.getCell(2).value === 1 ? 2 : 1;
+			}
+		});
+		const preview = await previewPlanImport(db, bytes);
+		// In the rows' order: N° 2 comes first now.
+		expect(preview.problems).toEqual([
+			`Feuille « Indicateurs », indicateur 2 de la fiche 14-1, colonne « N° » : la ligne porte le libellé de son indicateur 1 (« ${before[0]!.label} ») : le N° d’un indicateur l’identifie, et ses mesures restent attachées à ce N°, elles changeraient de sens. L’ordre des indicateurs ne se change pas par le classeur : remettez à chaque ligne son N° d’origine (pour corriger un libellé, modifiez-le sur sa ligne).`,
+			`Feuille « Indicateurs », indicateur 1 de la fiche 14-1, colonne « N° » : la ligne porte le libellé de son indicateur 2 (« Nombre de points d’accès installés ») : le N° d’un indicateur l’identifie, et ses mesures restent attachées à ce N°, elles changeraient de sens. L’ordre des indicateurs ne se change pas par le classeur : remettez à chaque ligne son N° d’origine (pour corriger un libellé, modifiez-le sur sa ligne).`
+		]);
+		expect((await applyPlanImport(db, bytes, { reason: 'Réordonner', actor: null })).ok).toBe(
+			false
+		);
+		expect(await labels()).toEqual(before);
+		// A label corrected on its own row still goes through.
+		const corrected = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const sheet = workbook.getWorksheet('Indicateurs')!;
+			for (let r = 2; r <= sheet.rowCount; r++) {
+				const row = sheet.getRow(r);
+				if (row.getCell(1).value === '14-1' && row.getCell(2).value === 2)
+					row.getCell(3).value = 'Nombre de points d’accès wifi installés';
+			}
+		});
+		expect((await previewPlanImport(db, corrected)).problems).toEqual([]);
+	});
+
 	it('a new axis in the middle moves the others; a renamed organisation keeps its old name', async () => {
 		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
 			const axes = workbook.getWorksheet('Axes')!;
