@@ -23,6 +23,11 @@ export interface EntityChange {
 	/** The fiche it belongs to (a fiche, or one of its indicators). */
 	fiche: string | null;
 	changes: FieldChange[];
+	/**
+	 * An indicator's label before the change (a new one's own): its revision names it in the fiche's
+	 * history, as the fiche form's revisions do.
+	 */
+	indicatorLabel?: string;
 }
 
 export interface PlanDiff {
@@ -395,6 +400,7 @@ export function diffPlans(
 			title: `Indicateur ${indicator.position} de la fiche ${indicator.fiche} — ${indicator.label}`,
 			action: old ? 'updated' : 'created',
 			fiche: indicator.fiche,
+			indicatorLabel: old?.label ?? indicator.label,
 			changes: fieldChanges(
 				[
 					{ field: 'label', label: 'Libellé', get: (i) => i.label },
@@ -423,6 +429,7 @@ export function diffPlans(
 				title: `Indicateur ${indicator.position} de la fiche ${indicator.fiche} — ${indicator.label}`,
 				action: 'retired',
 				fiche: indicator.fiche,
+				indicatorLabel: indicator.label,
 				changes: [
 					{ field: 'retired', label: 'Retiré', before: 'non', after: 'oui (ses mesures restent)' }
 				]

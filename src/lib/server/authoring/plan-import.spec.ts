@@ -6,6 +6,7 @@ import { createTestDb } from '../db/testing';
 import { listPriorityHistory } from '../commission/repository';
 import { findFicheByCode } from '../plan/repository';
 import { loadPlanModel } from './import-repository';
+import { listFicheRevisionViews } from './repository';
 import { diffPlans } from './plan-diff';
 import { NEW_FICHE_PRIORITY } from './plan-model';
 import {
@@ -245,6 +246,24 @@ describe('plan workbook round trip', () => {
 				before: before.fiches.find((f) => f.code === '17-1')!.title,
 				after: 'Nouveau titre de la 17-1'
 			}
+		]);
+		// The fiche's public history names the indicator changed, as the fiche form's revisions do.
+		const indicator = before.indicators.find((i) => i.fiche === '14-1' && i.position === 1)!;
+		const history = await listFicheRevisionViews(
+			db,
+			(await findFicheByCode(db, '14-1'))!.id,
+			undefined,
+			{ authors: false }
+		);
+		expect(history.revisions.map((r) => r.changes)).toEqual([
+			[
+				{
+					field: 'target',
+					label: `Indicateur « ${indicator.label} » : cible`,
+					before: indicator.target === null ? '' : String(indicator.target),
+					after: '250'
+				}
+			]
 		]);
 		expect((await counts(db)).audit).toBe(1);
 		// Exported again, the edited plan reads back with no change.

@@ -714,13 +714,26 @@ async function writeChanges(
 			entityId: entityIds.get(change)!,
 			ficheId: change.fiche ? (ids.fiches.get(change.fiche) ?? null) : null,
 			action: change.action,
-			changes: change.changes,
+			changes: revisionChanges(change),
 			reason,
 			decisionId: null,
 			origin: 'import',
 			userId: request.actor?.id ?? null,
 			createdAt: stamp
 		});
+}
+
+/**
+ * The fields a change's revision records: an indicator's are named after it (« Indicateur « … » :
+ * cible »), as the fiche form's are; the fiche's history lists them with the fiche's own fields.
+ */
+function revisionChanges(change: EntityChange): EntityChange['changes'] {
+	const { indicatorLabel } = change;
+	if (indicatorLabel === undefined) return change.changes;
+	return change.changes.map((c) => ({
+		...c,
+		label: `Indicateur « ${indicatorLabel} » : ${c.label.charAt(0).toLowerCase()}${c.label.slice(1)}`
+	}));
 }
 
 /** The reason the revisions of a plan loaded from a file give. */
