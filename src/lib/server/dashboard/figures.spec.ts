@@ -99,6 +99,28 @@ describe('computeDashboard', () => {
 		});
 	});
 
+	it('leaves an abandoned fiche out of the mean advancement, even with an advancement validated', () => {
+		// An update submitted before the fiche was abandoned, validated after: 10 % on an abandoned
+		// fiche, which weighs on nothing.
+		const abandoned = computeDashboard({
+			...input,
+			fiches: [
+				...input.fiches,
+				{
+					code: '3-2',
+					title: 'Cinq',
+					axis: 'b',
+					orientation: 'b1',
+					priority: 2,
+					status: 'abandonnee',
+					progress: 10
+				}
+			]
+		});
+		expect(abandoned.byAxis[1]).toMatchObject({ fiches: 2, assessed: 0, meanProgress: null });
+		expect(abandoned.totals).toMatchObject({ fiches: 5, assessed: 2, meanProgress: 70 });
+	});
+
 	it('splits statuses by priority', () => {
 		expect(figures.statusByPriority).toEqual([
 			{

@@ -92,7 +92,11 @@ function mean(values: number[]): number | null {
 function group(code: string, label: string, fiches: DashboardInput['fiches']): GroupFigures {
 	const statuses = emptyCounts();
 	for (const f of fiches) statuses[f.status]++;
-	const assessed = fiches.filter((f) => f.progress !== null).map((f) => f.progress as number);
+	// An abandoned fiche weighs on no mean, even with an advancement (an update submitted before it
+	// was abandoned, validated after).
+	const assessed = fiches
+		.filter((f) => f.progress !== null && f.status !== 'abandonnee')
+		.map((f) => f.progress as number);
 	return {
 		code,
 		label,
@@ -132,7 +136,8 @@ function mostActive(
 
 /**
  * The rule for fiches never assessed: they count in the number of fiches and in the statuses, but
- * not in the mean advancement, which covers assessed fiches only (and is null when there are none).
+ * not in the mean advancement, which covers assessed fiches only (and is null when there are none);
+ * nor do abandoned fiches.
  */
 export function computeDashboard(input: DashboardInput): DashboardFigures {
 	const total = group('total', 'Ensemble du plan', input.fiches);
