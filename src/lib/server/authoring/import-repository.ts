@@ -285,6 +285,45 @@ export async function listRetiredFicheCodes(db: Executor): Promise<string[]> {
 	return rows.map((r) => r.code);
 }
 
+/**
+ * What changed fiches outside the workbook's cells since it was exported at plan revision
+ * `afterRevision`: each fiche abandoned since (when, by whom), and each fiche whose priority a
+ * sitting closed since changed (the sitting's day). Latest first.
+ */
+export async function listFicheEventsAfter(
+	db: Executor,
+	afterRevision: number
+): Promise<{
+	abandoned: { code: string; at: string; by: string | null }[];
+	priority: { code: string; heldOn: string }[];
+}> {
+	const abandoned = await db
+		.selectFrom('plan_revision as r')
+		.innerJoin('fiche as f', 'f.id', 'r.entity_id')
+		.leftJoin('user_account as u', 'u.id', 'r.user_id')
+		.select(['f.code', 'r.created_at as at', 'u.name as by'])
+		.where('r.entity', '=', 'fiche')
+		.where('r.action', '=', 'retired')
+		.where('r.id', '>', afterRevision)
+		.orderBy('r.id', 'desc')
+		.execute();
+	const priority = await db
+		.selectFrom('decision as d')
+		.innerJoin('agenda_item as i', 'i.id', 'd.agenda_item_id')
+		.innerJoin('commission_session as s', 's.id', 'd.session_id')
+		.innerJoin('fiche as f', 'f.id', 'i.fiche_id')
+		.select(['f.code', 's.held_on as heldOn'])
+		.where('d.kind', '=', 'priority')
+		.where('s.state', '=', 'closed')
+		.where('s.deleted_at', 'is', null)
+		.where('s.closed_at', '>', (eb) =>
+			eb.selectFrom('plan_revision').select('created_at').where('id', '=', afterRevision)
+		)
+		.orderBy('s.closed_at', 'desc')
+		.execute();
+	return { abandoned, priority };
+}
+
 export async function savePlanInfo(db: Executor, plan: PlanInfo, exists: boolean): Promise<void> {
 	const values = {
 		title: plan.title,

@@ -76,6 +76,9 @@ function byKey<T>(items: T[], key: (item: T) => string): Map<string, T> {
 	return new Map(items.map((item) => [key(item), item]));
 }
 
+const DOWNLOAD_AGAIN =
+	'téléchargez à nouveau le plan (/donnees/plan.xlsx) et reportez-y vos modifications';
+
 /** Compares the plan in the database with the plan of a workbook. */
 export function diffPlans(
 	current: PlanModel,
@@ -87,6 +90,13 @@ export function diffPlans(
 		statuses?: Map<string, FicheStatus>;
 		/** Codes fiches had before they moved to another objective, and the code each has now. */
 		formerCodes?: Map<string, string>;
+		/**
+		 * What happened to fiches after the workbook's export, outside its cells (its abandonment:
+		 * « le 4 décembre 2026 par … » ; a priority decision: « par la séance du … »), by code: the
+		 * workbook is then said out of date, not the owner's edit refused.
+		 */
+		abandonedSinceExport?: Map<string, string>;
+		prioritySinceExport?: Map<string, string>;
 	} = {}
 ): PlanDiff {
 	const changes: EntityChange[] = [];
@@ -277,6 +287,16 @@ export function diffPlans(
 	for (const fiche of next.fiches) {
 		const old = fiches.get(fiche.code);
 		const row = options.ficheRows?.get(fiche.code) ?? null;
+		const abandonedSince = options.abandonedSinceExport?.get(fiche.code);
+		if (!old && retired.has(fiche.code) && abandonedSince) {
+			problems.push({
+				sheet: SHEETS.fiches.name,
+				row,
+				column: 'Code',
+				message: `la fiche ${fiche.code} a été abandonnée ${abandonedSince}, après l’export de ce classeur, qui en a l’ancienne version : ${DOWNLOAD_AGAIN}`
+			});
+			continue;
+		}
 		if (!old && retired.has(fiche.code)) {
 			problems.push({
 				sheet: SHEETS.fiches.name,
@@ -293,6 +313,16 @@ export function diffPlans(
 				row,
 				column: 'Code',
 				message: `le code ${fiche.code} était celui de la fiche ${movedTo} avant son rattachement à un autre objectif, et son ancienne adresse y mène : donnez un autre code à la nouvelle fiche`
+			});
+			continue;
+		}
+		const prioritySince = options.prioritySinceExport?.get(fiche.code);
+		if (old && old.priority !== fiche.priority && prioritySince) {
+			problems.push({
+				sheet: SHEETS.fiches.name,
+				row,
+				column: 'Priorité',
+				message: `la priorité de la fiche ${fiche.code} est passée de ${fiche.priority} à ${old.priority} ${prioritySince}, après l’export de ce classeur, qui en a l’ancienne : ${DOWNLOAD_AGAIN}`
 			});
 			continue;
 		}

@@ -16,7 +16,7 @@ import {
 	previewPlanImport
 } from './plan-import';
 import { createFiche, mergeOrganisations, retireOrganisation } from './service';
-import { insertAdmin } from './testing';
+import { abandonFiche, insertAdmin } from './testing';
 
 async function edit(
 	bytes: Uint8Array,
@@ -593,6 +593,60 @@ describe('plan workbook round trip', () => {
 		const preview = await previewPlanImport(db, await exportPlanWorkbook(db));
 		expect(preview.problems).toEqual([]);
 		expect(preview.changes).toEqual([]);
+	});
+
+	it('a workbook exported before an abandonment or a priority decision is said out of date', async () => {
+		const admin = await insertAdmin(db);
+		// A first revision, which the export then notes.
+		expect((await abandonFiche(db, admin, '17-1')).ok).toBe(true);
+		const bytes = await exportPlanWorkbook(db);
+		// After the export: 3-1 abandoned; a sitting closed that changed 2-1's priority.
+		expect((await abandonFiche(db, admin, '3-1')).ok).toBe(true);
+		const fiche = (await findFicheByCode(db, '2-1'))!;
+		const { id: sitting } = await db
+			.insertInto('commission_session')
+			.values({
+				held_on: '2026-12-04',
+				place: 'Cahors',
+				title: 'Séance',
+				state: 'closed',
+				created_at: new Date().toISOString(),
+				closed_at: new Date(Date.now() + 1000).toISOString()
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const { id: item } = await db
+			.insertInto('agenda_item')
+			.values({ session_id: sitting, fiche_id: fiche.id, position: 1 })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const now = fiche.priority === 1 ? 2 : 1;
+		await db
+			.insertInto('decision')
+			.values({
+				session_id: sitting,
+				agenda_item_id: item,
+				kind: 'priority',
+				previous_priority: fiche.priority,
+				new_priority: now,
+				text: 'Changement de priorité',
+				recorded_at: new Date().toISOString()
+			})
+			.execute();
+		await db.updateTable('fiche').set({ priority: now }).where('id', '=', fiche.id).execute();
+		const problems = (await previewPlanImport(db, bytes)).problems;
+		expect(problems).toContainEqual(
+			expect.stringMatching(
+				/^Feuille « Fiches », ligne \d+, colonne « Code » : la fiche 3-1 a été abandonnée le \d+\s\S+\s\d{4} par Camille Admin, après l’export de ce classeur, qui en a l’ancienne version : téléchargez à nouveau le plan \(\/donnees\/plan\.xlsx\) et reportez-y vos modifications\.$/
+			)
+		);
+		expect(problems).toContainEqual(
+			expect.stringMatching(
+				new RegExp(
+					`^Feuille « Fiches », ligne \\d+, colonne « Priorité » : la priorité de la fiche 2-1 est passée de ${fiche.priority} à ${now} par la séance du 4\\sdécembre\\s2026, après l’export de ce classeur`
+				)
+			)
+		);
 	});
 
 	it('a new fiche may not take the former code of a fiche that moved (its old address leads there)', async () => {

@@ -15,6 +15,7 @@ import {
 	dropOtherAliasesNamed,
 	releaseOrganisationName,
 	listFicheStatuses,
+	listFicheEventsAfter,
 	listRetiredFicheCodes,
 	listRetiredStructureKeys,
 	listRetiredOrganisations,
@@ -219,7 +220,8 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		ficheRows: read.ficheRows,
 		retiredFiches,
 		statuses,
-		formerCodes
+		formerCodes,
+		...(await ficheEventsSinceExport(db, reading.ok ? reading.exportedRevision : null))
 	});
 	if (!reading.ok)
 		return {
@@ -409,6 +411,30 @@ async function changedSinceExport(
 		);
 	}
 	return problems;
+}
+
+/**
+ * The fiches abandoned, or whose priority a sitting changed, since the workbook's export (none when
+ * it does not say its revision): said as a workbook out of date, with when and by whom.
+ */
+async function ficheEventsSinceExport(
+	db: Executor,
+	exported: number | null
+): Promise<{
+	abandonedSinceExport: Map<string, string>;
+	prioritySinceExport: Map<string, string>;
+}> {
+	const abandonedSinceExport = new Map<string, string>();
+	const prioritySinceExport = new Map<string, string>();
+	if (exported === null) return { abandonedSinceExport, prioritySinceExport };
+	const events = await listFicheEventsAfter(db, exported);
+	for (const { code, at, by } of events.abandoned)
+		if (!abandonedSinceExport.has(code))
+			abandonedSinceExport.set(code, `le ${formatDate(at)}${by ? ` par ${by}` : ''}`);
+	for (const { code, heldOn } of events.priority)
+		if (!prioritySinceExport.has(code))
+			prioritySinceExport.set(code, `par la séance du ${formatDate(heldOn)}`);
+	return { abandonedSinceExport, prioritySinceExport };
 }
 
 /**
