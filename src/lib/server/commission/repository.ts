@@ -336,8 +336,16 @@ export interface FicheFlags {
 	neverMeasured: number;
 }
 
-/** Review flags of every fiche as of a date: no update for 6 months, priority 1 still to start, indicators never measured. */
-export async function listFicheFlags(db: Executor, asOf: string): Promise<FicheFlags[]> {
+/**
+ * Review flags as of a date: no update for 6 months, priority 1 still to start, indicators never
+ * measured. Of the fiche `code` when given (its preparation file), whatever its status; else of
+ * every fiche an agenda may take up: not an abandoned one, of which nothing more is expected.
+ */
+export async function listFicheFlags(
+	db: Executor,
+	asOf: string,
+	code?: string
+): Promise<FicheFlags[]> {
 	const rows = await db
 		.selectFrom('fiche')
 		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
@@ -350,6 +358,8 @@ export async function listFicheFlags(db: Executor, asOf: string): Promise<FicheF
 			ficheAddedAt(eb.ref('fiche.id')).as('addedAt'),
 			countIndicatorsWithoutValue(eb).as('neverMeasured')
 		])
+		.$if(code !== undefined, (q) => q.where('fiche.code', '=', code!))
+		.$if(code === undefined, (q) => q.where('fiche.status', '!=', 'abandonnee'))
 		.orderBy('objective.number')
 		.orderBy('fiche.number')
 		.execute();
@@ -587,7 +597,13 @@ export async function findAgendaItem(db: Executor, sittingId: number, itemId: nu
 	return db
 		.selectFrom('agenda_item')
 		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
-		.select(['agenda_item.id', 'agenda_item.fiche_id as ficheId', 'fiche.code', 'fiche.priority'])
+		.select([
+			'agenda_item.id',
+			'agenda_item.fiche_id as ficheId',
+			'fiche.code',
+			'fiche.priority',
+			'fiche.status'
+		])
 		.where('agenda_item.id', '=', itemId)
 		.where('agenda_item.session_id', '=', sittingId)
 		.executeTakeFirst();
@@ -825,7 +841,7 @@ export async function listDecisionIds(db: Executor, sittingId: number): Promise<
 }
 
 /**
- * The sitting's priority decisions, each with its fiche's priority now and the day of the latest
+ * The sitting's priority decisions, each with its fiche's priority and status now and the day of the latest
  * closed sitting that decided that fiche's priority (null when none has).
  */
 export async function listPriorityDecisions(db: Executor, sittingId: number) {
@@ -838,6 +854,7 @@ export async function listPriorityDecisions(db: Executor, sittingId: number) {
 			'f.id',
 			'f.code',
 			'f.priority',
+			'f.status',
 			'd.previous_priority as previousPriority',
 			'd.new_priority as newPriority',
 			lastPriorityDecisionDay(eb.ref('f.id'))

@@ -9,12 +9,13 @@ import { planHistory } from '../plan/history';
 import { isOpenSitting, listOpenSittings } from '../campaigns/repository';
 import { findSittingForNotice } from '../mail/notifications-repository';
 import { createFiche } from '../authoring/service';
-import { insertAdmin } from '../authoring/testing';
+import { abandonFiche, insertAdmin } from '../authoring/testing';
 import {
 	findSitting,
 	listSittingsOfDay,
 	listAttendeeCandidates,
 	listFicheDecisions,
+	listFicheFlags,
 	listPriorityComparison,
 	listPriorityHistory,
 	listSittings
@@ -356,6 +357,48 @@ describe('holding and closing', () => {
 			.where('action', '=', 'priority.changed')
 			.execute();
 		expect(audits).toHaveLength(0);
+	});
+});
+
+describe('an abandoned fiche', () => {
+	it('gets no priority decision, nor a proposal for the agenda (review s40)', async () => {
+		const admin = await insertAdmin(db);
+		const sitting = await heldSittingWith('7-3', '2026-03-01');
+		expect(await abandonFiche(db, admin, '7-3')).toEqual({ ok: true });
+		const raised = await decidePriority(sitting, 1);
+		expect(raised).toEqual({
+			ok: false,
+			status: 409,
+			message:
+				'La fiche 7-3 est abandonnée : sa priorité ne change plus (un avis ou une décision libre s’enregistrent encore).'
+		});
+		// An opinion on it is still recorded (« prise d’acte » of the abandonment).
+		const noted = await recordDecision(
+			db,
+			member,
+			sitting.id,
+			sitting.itemId,
+			{ kind: 'free', text: 'La commission prend acte de l’abandon.' },
+			null
+		);
+		expect(noted).toEqual({ ok: true });
+		// The agenda's proposals leave it out; its preparation file still reads its flags.
+		expect((await listFicheFlags(db, '2026-03-01')).map((f) => f.code)).not.toContain('7-3');
+		expect(await listFicheFlags(db, '2026-03-01', '7-3')).toMatchObject([{ code: '7-3' }]);
+	});
+
+	it('abandoned after a priority decision was recorded: the séance does not close on it', async () => {
+		const admin = await insertAdmin(db);
+		const sitting = await heldSittingWith('7-3', '2026-03-01');
+		expect(await decidePriority(sitting, 1)).toEqual({ ok: true });
+		expect(await abandonFiche(db, admin, '7-3')).toEqual({ ok: true });
+		const conflicts = await listPriorityConflicts(db, sitting.id, '2026-03-01');
+		expect(conflicts.map((c) => c.message)).toEqual([
+			'La décision « priorité 2 → 1 » sur la fiche 7-3 ne peut pas prendre effet : la fiche a été abandonnée depuis, et la priorité d’une fiche abandonnée ne change plus.'
+		]);
+		const closed = await changeSittingState(db, member, sitting.id, 'closed', null);
+		expect(closed).toMatchObject({ ok: false, status: 409 });
+		expect((await findFicheByCode(db, '7-3'))!.priority).toBe(2);
 	});
 });
 

@@ -488,6 +488,7 @@ export async function recordDecision(
 		if (input.kind === 'priority') {
 			if (item.ficheId === null || item.priority === null)
 				return refuse(400, 'Une décision de priorité porte sur une fiche, pas sur un point libre.');
+			if (item.status === 'abandonnee') return refuse(409, abandonedFicheMessage(item.code!));
 			if (item.priority === input.newPriority)
 				return refuse(400, `La fiche ${item.code} est déjà en priorité ${input.newPriority}.`);
 			if (await agendaItemHasDecision(trx, itemId, 'priority'))
@@ -533,6 +534,11 @@ function laterDecisionMessage(code: string, lastDecidedOn: string, heldOn: strin
 	return `La priorité de la fiche ${code} a été décidée en séance du ${formatDate(lastDecidedOn)}, après la date de cette séance (${formatDate(heldOn)}) : une décision de cette séance ne peut plus la changer.`;
 }
 
+/** Why no séance changes the priority of an abandoned fiche: nothing more is expected of it. */
+function abandonedFicheMessage(code: string): string {
+	return `La fiche ${code} est abandonnée : sa priorité ne change plus (un avis ou une décision libre s’enregistrent encore).`;
+}
+
 /** A priority decision of a held sitting that can no longer take effect, and why. */
 export interface PriorityConflict {
 	decisionId: number;
@@ -541,10 +547,12 @@ export interface PriorityConflict {
 }
 
 /**
- * The sitting's priority decisions that closing could not apply as recorded: the fiche's priority
- * changed since (another sitting closed first, or the plan was edited), or a sitting dated after
- * this one has decided it since. Applied anyway, the first would publish « priorité 1 → 1 » and
- * the second would put the fiche's history out of order; the members take them back instead.
+ * The sitting's priority decisions that closing could not apply as recorded: the fiche was
+ * abandoned since (its priority no longer changes), its priority changed since (another sitting
+ * closed first, or the plan was edited), or a sitting dated after this one has decided it since.
+ * Applied anyway, the first would publish a priority for an abandoned fiche, the second
+ * « priorité 1 → 1 » and the third would put the fiche's history out of order; the members take
+ * them back instead.
  */
 export async function listPriorityConflicts(
 	db: Executor,
@@ -555,7 +563,9 @@ export async function listPriorityConflicts(
 	for (const change of await listPriorityDecisions(db, sittingId)) {
 		const decided = `priorité ${change.previousPriority} → ${change.newPriority}`;
 		let message: string | null = null;
-		if (change.lastDecidedOn !== null && change.lastDecidedOn > heldOn)
+		if (change.status === 'abandonnee')
+			message = `La décision « ${decided} » sur la fiche ${change.code} ne peut pas prendre effet : la fiche a été abandonnée depuis, et la priorité d’une fiche abandonnée ne change plus.`;
+		else if (change.lastDecidedOn !== null && change.lastDecidedOn > heldOn)
 			message = laterDecisionMessage(change.code, change.lastDecidedOn, heldOn);
 		else if (change.priority !== change.previousPriority)
 			message = `La décision « ${decided} » sur la fiche ${change.code} a été enregistrée quand la fiche était en priorité ${change.previousPriority} ; elle est maintenant en priorité ${change.priority}.`;

@@ -49,7 +49,7 @@ export const load: PageServerLoad = async (event) => {
 	const previous = await findPreviousClosedSitting(db, sitting.heldOn, sitting.id);
 	const since = previous?.heldOn ?? '0000-01-01';
 	const progressThen = previous ? await findProgressAsOf(db, fiche.id, previous.heldOn) : null;
-	const flags = (await listFicheFlags(db, sitting.heldOn)).find((f) => f.code === fiche.code)!;
+	const flags = (await listFicheFlags(db, sitting.heldOn, fiche.code))[0]!;
 	return {
 		sitting: {
 			id: sitting.id,
