@@ -233,7 +233,8 @@ export interface PriorityStep {
 
 /**
  * Priority history of a fiche, oldest first: its first priority (at the plan's adoption, or on the
- * day the fiche was added to the plan afterwards), then each closed sitting's decision.
+ * day the fiche was added to the plan afterwards), then each closed sitting's decision, by day,
+ * hour (none given: first of its day) and closing.
  */
 export async function listPriorityHistory(db: Executor, ficheId: number): Promise<PriorityStep[]> {
 	const [fiche, plan] = [
@@ -270,6 +271,7 @@ export async function listPriorityHistory(db: Executor, ficheId: number): Promis
 		.where('d.kind', '=', 'priority')
 		.where('s.state', '=', 'closed')
 		.orderBy('s.held_on')
+		.orderBy('s.starts_at')
 		.orderBy('s.closed_at')
 		.orderBy('d.id')
 		.execute();
@@ -427,6 +429,8 @@ export async function listFicheDecisions(db: Executor, ficheId: number) {
 		])
 		.where('agenda_item.fiche_id', '=', ficheId)
 		.orderBy('commission_session.held_on')
+		.orderBy('commission_session.starts_at')
+		.orderBy('commission_session.closed_at')
 		.orderBy('decision.id')
 		.execute();
 }
@@ -841,8 +845,8 @@ export async function listDecisionIds(db: Executor, sittingId: number): Promise<
 }
 
 /**
- * The sitting's priority decisions, each with its fiche's priority and status now and the day of the latest
- * closed sitting that decided that fiche's priority (null when none has).
+ * The sitting's priority decisions, each with its fiche's priority and status now and the day and
+ * hour of the latest closed sitting that decided that fiche's priority (null when none has).
  */
 export async function listPriorityDecisions(db: Executor, sittingId: number) {
 	return db
@@ -857,7 +861,8 @@ export async function listPriorityDecisions(db: Executor, sittingId: number) {
 			'f.status',
 			'd.previous_priority as previousPriority',
 			'd.new_priority as newPriority',
-			lastPriorityDecisionDay(eb.ref('f.id'))
+			lastPriorityDecision(eb.ref('f.id'), 'held_on').as('lastDecidedOn'),
+			lastPriorityDecision(eb.ref('f.id'), 'starts_at').as('lastDecidedAt')
 		])
 		.where('d.session_id', '=', sittingId)
 		.where('d.kind', '=', 'priority')
@@ -865,31 +870,41 @@ export async function listPriorityDecisions(db: Executor, sittingId: number) {
 		.execute();
 }
 
-/** The day of the latest closed sitting that decided the fiche's priority, as `lastDecidedOn`. */
-function lastPriorityDecisionDay(ficheId: Expression<number>) {
+/**
+ * The day (`held_on`) or hour (`starts_at`) of the latest closed sitting that decided the fiche's
+ * priority: séances in order of day, then hour (a séance whose hour was not given first of its
+ * day), then closing.
+ */
+function lastPriorityDecision(ficheId: Expression<number>, column: 'held_on' | 'starts_at') {
 	return expressionBuilder<Database>()
 		.selectFrom('decision as later')
 		.innerJoin('agenda_item as li', 'li.id', 'later.agenda_item_id')
 		.innerJoin('commission_session as ls', 'ls.id', 'later.session_id')
-		.select((eb) => eb.fn.max('ls.held_on').as('day'))
+		.select(`ls.${column}`)
 		.where('li.fiche_id', '=', ficheId)
 		.where('later.kind', '=', 'priority')
 		.where('ls.state', '=', 'closed')
-		.$asScalar()
-		.as('lastDecidedOn');
+		.orderBy('ls.held_on', 'desc')
+		.orderBy('ls.starts_at', 'desc')
+		.orderBy('ls.closed_at', 'desc')
+		.limit(1)
+		.$asScalar();
 }
 
-/** The day of the latest closed sitting that decided this fiche's priority, or null. */
-export async function findLastPriorityDecisionDay(
+/** The day and hour of the latest closed sitting that decided this fiche's priority, or null. */
+export async function findLastPriorityDecision(
 	db: Executor,
 	ficheId: number
-): Promise<string | null> {
+): Promise<{ heldOn: string; startsAt: string | null } | null> {
 	const row = await db
 		.selectFrom('fiche as f')
-		.select((eb) => [lastPriorityDecisionDay(eb.ref('f.id'))])
+		.select((eb) => [
+			lastPriorityDecision(eb.ref('f.id'), 'held_on').as('heldOn'),
+			lastPriorityDecision(eb.ref('f.id'), 'starts_at').as('startsAt')
+		])
 		.where('f.id', '=', ficheId)
 		.executeTakeFirst();
-	return row?.lastDecidedOn ?? null;
+	return row?.heldOn ? { heldOn: row.heldOn, startsAt: row.startsAt ?? null } : null;
 }
 
 export async function setFichePriority(

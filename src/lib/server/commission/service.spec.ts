@@ -4,6 +4,7 @@ import { findUserById, insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { buildPlanDocument } from '../opendata/plan-document';
+import { listClosedDecisions } from '../opendata/repository';
 import { findFicheByCode } from '../plan/repository';
 import { planHistory } from '../plan/history';
 import { isOpenSitting, listOpenSittings } from '../campaigns/repository';
@@ -318,7 +319,10 @@ describe('holding and closing', () => {
 		expect(await raise(june1)).toEqual({ ok: true });
 		expect(await changeSittingState(db, member, june15.id, 'closed', null)).toEqual({ ok: true });
 		// 4-1 is at 1 since 15 June: the decision of 1 June (« 2 → 1 ») has no object left.
-		const conflicts = await listPriorityConflicts(db, june1.id, '2026-06-01');
+		const conflicts = await listPriorityConflicts(db, june1.id, {
+			heldOn: '2026-06-01',
+			startsAt: null
+		});
 		expect(conflicts.map((c) => c.code)).toEqual(['4-1']);
 		const refused = await changeSittingState(db, member, june1.id, 'closed', null);
 		expect(refused).toMatchObject({ ok: false, status: 409 });
@@ -366,12 +370,10 @@ describe('an abandoned fiche', () => {
 		const sitting = await heldSittingWith('7-3', '2026-03-01');
 		expect(await abandonFiche(db, admin, '7-3')).toEqual({ ok: true });
 		const raised = await decidePriority(sitting, 1);
-		expect(raised).toEqual({
-			ok: false,
-			status: 409,
-			message:
-				'La fiche 7-3 est abandonnée : sa priorité ne change plus (un avis ou une décision libre s’enregistrent encore).'
-		});
+		expect(raised).toMatchObject({ ok: false, status: 409 });
+		expect(!raised.ok && raised.message).toBe(
+			'La fiche 7-3 est abandonnée : sa priorité ne change plus (un avis ou une décision libre s’enregistrent encore).'
+		);
 		// An opinion on it is still recorded (« prise d’acte » of the abandonment).
 		const noted = await recordDecision(
 			db,
@@ -392,13 +394,107 @@ describe('an abandoned fiche', () => {
 		const sitting = await heldSittingWith('7-3', '2026-03-01');
 		expect(await decidePriority(sitting, 1)).toEqual({ ok: true });
 		expect(await abandonFiche(db, admin, '7-3')).toEqual({ ok: true });
-		const conflicts = await listPriorityConflicts(db, sitting.id, '2026-03-01');
+		const conflicts = await listPriorityConflicts(db, sitting.id, {
+			heldOn: '2026-03-01',
+			startsAt: null
+		});
 		expect(conflicts.map((c) => c.message)).toEqual([
 			'La décision « priorité 2 → 1 » sur la fiche 7-3 ne peut pas prendre effet : la fiche a été abandonnée depuis, et la priorité d’une fiche abandonnée ne change plus.'
 		]);
 		const closed = await changeSittingState(db, member, sitting.id, 'closed', null);
 		expect(closed).toMatchObject({ ok: false, status: 409 });
 		expect((await findFicheByCode(db, '7-3'))!.priority).toBe(2);
+	});
+});
+
+describe('two séances of one day', () => {
+	/** A séance of 1 March 2026 at `startsAt` (null: no hour given), held, with 4-1 on its agenda. */
+	async function sittingAt(startsAt: string | null) {
+		const title = `Séance de ${startsAt ?? 'la journée'}`;
+		const created = await createSitting(
+			db,
+			member,
+			{ heldOn: '2026-03-01', startsAt, place: 'Cahors', title },
+			null
+		);
+		if (!created.ok) throw new Error(created.message);
+		await addAgendaFiches(db, member, created.value.id, ['4-1'], null);
+		await changeSittingState(db, member, created.value.id, 'held', null);
+		return {
+			id: created.value.id,
+			itemId: (await findSitting(db, created.value.id))!.items[0]!.id
+		};
+	}
+
+	it('are ordered by their hour: the morning one, closed last, does not undo the evening one (review s40)', async () => {
+		const morning = await sittingAt('09:00');
+		const evening = await sittingAt('20:00');
+		expect(await decidePriority(evening, 1)).toEqual({ ok: true });
+		expect(await changeSittingState(db, member, evening.id, 'closed', null)).toEqual({ ok: true });
+		// The 09:00 séance cannot have seen the priority the 20:00 one gave.
+		const late = await decidePriority(morning, 2);
+		expect(late).toEqual({
+			ok: false,
+			status: 409,
+			message:
+				'La priorité de la fiche 4-1 a été décidée en séance du 1er\u00a0mars\u00a02026 à 20\u00a0h, plus tard que cette séance (1er\u00a0mars\u00a02026 à 9\u00a0h) : une décision de cette séance ne peut plus la changer.'
+		});
+		expect((await findFicheByCode(db, '4-1'))!.priority).toBe(1);
+		// A séance whose hour was not given counts as the first of its day, and is told so.
+		const untimed = await sittingAt(null);
+		const refused = await decidePriority(untimed, 2);
+		expect(!refused.ok && refused.message).toContain(
+			'plus tard que cette séance (1er\u00a0mars\u00a02026, dont l’heure n’est pas dite : elle compte comme la première de son jour)'
+		);
+	});
+
+	it('closed before the evening decided: its decision is a conflict at closing', async () => {
+		const morning = await sittingAt('09:00');
+		const evening = await sittingAt('20:00');
+		expect(await decidePriority(morning, 1)).toEqual({ ok: true });
+		expect(await decidePriority(evening, 1)).toEqual({ ok: true });
+		expect(await changeSittingState(db, member, evening.id, 'closed', null)).toEqual({ ok: true });
+		const conflicts = await listPriorityConflicts(db, morning.id, {
+			heldOn: '2026-03-01',
+			startsAt: '09:00'
+		});
+		expect(conflicts.map((c) => c.message)).toEqual([
+			'La priorité de la fiche 4-1 a été décidée en séance du 1er\u00a0mars\u00a02026 à 20\u00a0h, plus tard que cette séance (1er\u00a0mars\u00a02026 à 9\u00a0h) : une décision de cette séance ne peut plus la changer.'
+		]);
+	});
+
+	it('publish their decisions in their hours’ order, whatever order they were created in', async () => {
+		// The evening séance was created first (a lower number) and closed last.
+		const evening = await sittingAt('20:00');
+		const morning = await sittingAt('09:00');
+		// Noted in the evening before the morning séance decides (a lower number too).
+		const note = { kind: 'free' as const, text: 'Point fait le soir.' };
+		expect(await recordDecision(db, member, evening.id, evening.itemId, note, null)).toEqual({
+			ok: true
+		});
+		expect(await decidePriority(morning, 1)).toEqual({ ok: true });
+		expect(await changeSittingState(db, member, morning.id, 'closed', null)).toEqual({ ok: true });
+		expect(await decidePriority(evening, 2)).toEqual({ ok: true });
+		expect(await changeSittingState(db, member, evening.id, 'closed', null)).toEqual({ ok: true });
+		const chain = (await listClosedDecisions(db))
+			.filter((d) => d.fiche === '4-1' && d.kind === 'priority')
+			.map((d) => [d.session, d.previousPriority, d.newPriority]);
+		expect(chain).toEqual([
+			[morning.id, 2, 1],
+			[evening.id, 1, 2]
+		]);
+		const fiche = (await findFicheByCode(db, '4-1'))!;
+		expect(fiche.priority).toBe(2);
+		expect((await listPriorityHistory(db, fiche.id)).map((s) => s.sittingId)).toEqual([
+			null,
+			morning.id,
+			evening.id
+		]);
+		expect((await listFicheDecisions(db, fiche.id)).map((d) => d.sittingId)).toEqual([
+			morning.id,
+			evening.id,
+			evening.id
+		]);
 	});
 });
 

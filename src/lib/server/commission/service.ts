@@ -16,7 +16,7 @@ import {
 	findAdoptionDay,
 	findAgendaItem,
 	findCommissionMember,
-	findLastPriorityDecisionDay,
+	findLastPriorityDecision,
 	findPreparingCampaign,
 	findFicheIdsByCode,
 	findSittingDecision,
@@ -39,7 +39,7 @@ import {
 } from './repository';
 
 import { parisDate, parisToday, shiftDay } from '../../utils/dates';
-import { formatDate, formatSittingMoment, pluralize } from '../../utils/format';
+import { formatDate, formatSittingDay, formatSittingMoment, pluralize } from '../../utils/format';
 import { sameWords } from '../../utils/text';
 import { isIsoDate, keepTypedChanges, storedText } from '../../schemas/form';
 import { DECISION_KIND_LABELS, SITTING_STATE_LABELS as STATE_LABELS } from '../../utils/vocabulary';
@@ -496,9 +496,9 @@ export async function recordDecision(
 					409,
 					'Une décision de priorité est déjà enregistrée pour cette fiche dans cette séance.'
 				);
-			const lastDecidedOn = await findLastPriorityDecisionDay(trx, item.ficheId);
-			if (lastDecidedOn !== null && lastDecidedOn > sitting.heldOn)
-				return refuse(409, laterDecisionMessage(item.code!, lastDecidedOn, sitting.heldOn));
+			const last = await findLastPriorityDecision(trx, item.ficheId);
+			if (last !== null && heldLater(last, sitting))
+				return refuse(409, laterDecisionMessage(item.code!, last, sitting));
 			previous = item.priority;
 		}
 		const id = await insertDecision(trx, {
@@ -530,8 +530,25 @@ function sameTyping(sent: string, stored: string): boolean {
 	return storedText(sent) === stored;
 }
 
-function laterDecisionMessage(code: string, lastDecidedOn: string, heldOn: string): string {
-	return `La priorité de la fiche ${code} a été décidée en séance du ${formatDate(lastDecidedOn)}, après la date de cette séance (${formatDate(heldOn)}) : une décision de cette séance ne peut plus la changer.`;
+/** A séance's day and hour (null: not given), which order its decisions among others'. */
+type SittingTime = { heldOn: string; startsAt: string | null };
+
+/**
+ * Whether `a` was held after `b`: a later day, or the same day at a later hour. A séance whose hour
+ * was not given counts as the first of its day (as the histories order it, listPriorityHistory).
+ */
+function heldLater(a: SittingTime, b: SittingTime): boolean {
+	if (a.heldOn !== b.heldOn) return a.heldOn > b.heldOn;
+	return (a.startsAt ?? '') > (b.startsAt ?? '');
+}
+
+function laterDecisionMessage(code: string, last: SittingTime, sitting: SittingTime): string {
+	if (last.heldOn !== sitting.heldOn)
+		return `La priorité de la fiche ${code} a été décidée en séance du ${formatDate(last.heldOn)}, après la date de cette séance (${formatDate(sitting.heldOn)}) : une décision de cette séance ne peut plus la changer.`;
+	const untimed = sitting.startsAt
+		? ''
+		: ', dont l’heure n’est pas dite : elle compte comme la première de son jour';
+	return `La priorité de la fiche ${code} a été décidée en séance du ${formatSittingDay(last)}, plus tard que cette séance (${formatSittingDay(sitting)}${untimed}) : une décision de cette séance ne peut plus la changer.`;
 }
 
 /** Why no séance changes the priority of an abandoned fiche: nothing more is expected of it. */
@@ -549,7 +566,8 @@ export interface PriorityConflict {
 /**
  * The sitting's priority decisions that closing could not apply as recorded: the fiche was
  * abandoned since (its priority no longer changes), its priority changed since (another sitting
- * closed first, or the plan was edited), or a sitting dated after this one has decided it since.
+ * closed first, or the plan was edited), or a sitting held after this one (a later day, or a
+ * later hour of its day) has decided it since.
  * Applied anyway, the first would publish a priority for an abandoned fiche, the second
  * « priorité 1 → 1 » and the third would put the fiche's history out of order; the members take
  * them back instead.
@@ -557,16 +575,20 @@ export interface PriorityConflict {
 export async function listPriorityConflicts(
 	db: Executor,
 	sittingId: number,
-	heldOn: string
+	sitting: SittingTime
 ): Promise<PriorityConflict[]> {
 	const conflicts: PriorityConflict[] = [];
 	for (const change of await listPriorityDecisions(db, sittingId)) {
 		const decided = `priorité ${change.previousPriority} → ${change.newPriority}`;
+		const last =
+			change.lastDecidedOn === null
+				? null
+				: { heldOn: change.lastDecidedOn, startsAt: change.lastDecidedAt };
 		let message: string | null = null;
 		if (change.status === 'abandonnee')
 			message = `La décision « ${decided} » sur la fiche ${change.code} ne peut pas prendre effet : la fiche a été abandonnée depuis, et la priorité d’une fiche abandonnée ne change plus.`;
-		else if (change.lastDecidedOn !== null && change.lastDecidedOn > heldOn)
-			message = laterDecisionMessage(change.code, change.lastDecidedOn, heldOn);
+		else if (last !== null && heldLater(last, sitting))
+			message = laterDecisionMessage(change.code, last, sitting);
 		else if (change.priority !== change.previousPriority)
 			message = `La décision « ${decided} » sur la fiche ${change.code} a été enregistrée quand la fiche était en priorité ${change.previousPriority} ; elle est maintenant en priorité ${change.priority}.`;
 		if (message) conflicts.push({ decisionId: change.decisionId, code: change.code, message });
@@ -635,7 +657,7 @@ export async function changeSittingState(
 				return refuse(409, CLOSING_CHANGED_MESSAGE, { reason: 'closing-changed' });
 		}
 		if (target === 'closed') {
-			const conflicts = await listPriorityConflicts(trx, sittingId, sitting.heldOn);
+			const conflicts = await listPriorityConflicts(trx, sittingId, sitting);
 			if (conflicts.length > 0)
 				return refuse(
 					409,

@@ -280,7 +280,11 @@ export interface DecisionRow {
 	text: string;
 }
 
-/** Decisions of closed sittings only: those of a sitting being prepared or held are not public. */
+/**
+ * Decisions of closed sittings only: those of a sitting being prepared or held are not public. Two
+ * séances of one day in their hours' order (none given: first), then of closing: the order their
+ * priority decisions took effect in, each one's « avant » the one before's « après ».
+ */
 export async function listClosedDecisions(db: Executor, asOf?: string): Promise<DecisionRow[]> {
 	return closedDecisions(db)
 		.select([
@@ -296,6 +300,8 @@ export async function listClosedDecisions(db: Executor, asOf?: string): Promise<
 			'decision.text'
 		])
 		.orderBy('commission_session.held_on')
+		.orderBy('commission_session.starts_at')
+		.orderBy('commission_session.closed_at')
 		.orderBy('commission_session.id')
 		.orderBy('agenda_item.position')
 		.orderBy('decision.id')

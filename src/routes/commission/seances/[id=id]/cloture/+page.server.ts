@@ -30,7 +30,7 @@ export const load: PageServerLoad = async (event) => {
 			subject: item.fiche ? `Fiche ${item.fiche.code} — ${item.fiche.title}` : (item.title ?? '')
 		}))
 	);
-	const conflicts = await listPriorityConflicts(getDb(), sitting.id, sitting.heldOn);
+	const conflicts = await listPriorityConflicts(getDb(), sitting.id, sitting);
 	return {
 		// Priority decisions closing would refuse: the members take them back first.
 		conflicts: conflicts.map((c) => c.message),
