@@ -283,6 +283,8 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	expect(plan.fiches.find((f: { code: string }) => f.code === '4-1').priority).toBe(1);
 	const priorities = await (await anonymous.get('/commission/priorites')).text();
 	expect(priorities).toContain('changée\u00a0: 2 → 1');
+	// With the count of decisions, and a link to the fiche's priority history.
+	expect(priorities).toMatch(/\(<a href="\/fiches\/4-1#priorite">1\u00a0décision<\/a>\)/);
 	await anonymous.dispose();
 	await context.close();
 });

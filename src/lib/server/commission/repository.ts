@@ -295,6 +295,10 @@ export async function listPriorityHistory(db: Executor, ficheId: number): Promis
 	];
 }
 
+/**
+ * Each fiche's priority at the adoption and now, with how many priority decisions closed séances
+ * took on it (a priority changed and changed back reads « inchangée » otherwise).
+ */
 export async function listPriorityComparison(db: Executor, axis?: string) {
 	const rows = await fichesInPlan(db)
 		.select((eb) => [
@@ -305,13 +309,26 @@ export async function listPriorityComparison(db: Executor, axis?: string) {
 			'fiche.status',
 			'axis.code as axis',
 			// A fiche added since the adoption had no priority then: its first one is its own.
-			ficheAddedAt(eb.ref('fiche.id')).as('addedAt')
+			ficheAddedAt(eb.ref('fiche.id')).as('addedAt'),
+			eb
+				.selectFrom('decision as d')
+				.innerJoin('agenda_item as i', 'i.id', 'd.agenda_item_id')
+				.innerJoin('commission_session as s', 's.id', 'd.session_id')
+				.select((e) => e.fn.countAll<number>().as('n'))
+				.whereRef('i.fiche_id', '=', 'fiche.id')
+				.where('d.kind', '=', 'priority')
+				.where('s.state', '=', 'closed')
+				.as('decisions')
 		])
 		.$if(Boolean(axis), (q) => q.where('axis.code', '=', axis!))
 		.orderBy('objective.number')
 		.orderBy('fiche.number')
 		.execute();
-	return rows.map((r) => ({ ...r, moved: r.adopted !== r.current }));
+	return rows.map((r) => ({
+		...r,
+		decisions: Number(r.decisions ?? 0),
+		moved: r.adopted !== r.current
+	}));
 }
 
 /** The closed sitting before `heldOn` (the reference point of a review file). */

@@ -364,6 +364,23 @@ describe('holding and closing', () => {
 	});
 });
 
+describe('the comparison of priorities (/commission/priorites)', () => {
+	it('counts the decisions of a priority changed and changed back (review s40)', async () => {
+		const june = await heldSittingWith('4-1');
+		expect(await decidePriority(june, 1)).toEqual({ ok: true });
+		expect(await changeSittingState(db, member, june.id, 'closed', null)).toEqual({ ok: true });
+		const july = await heldSittingWith('4-1', '2026-07-01');
+		expect(await decidePriority(july, 2)).toEqual({ ok: true });
+		// Not closed yet: its decision does not count.
+		const before = (await listPriorityComparison(db)).find((f) => f.code === '4-1');
+		expect(before).toMatchObject({ moved: true, decisions: 1 });
+		expect(await changeSittingState(db, member, july.id, 'closed', null)).toEqual({ ok: true });
+		const after = (await listPriorityComparison(db)).find((f) => f.code === '4-1');
+		expect(after).toMatchObject({ adopted: 2, current: 2, moved: false, decisions: 2 });
+		expect((await listPriorityComparison(db)).find((f) => f.code === '5-1')!.decisions).toBe(0);
+	});
+});
+
 describe('an abandoned fiche', () => {
 	it('gets no priority decision, nor a proposal for the agenda (review s40)', async () => {
 		const admin = await insertAdmin(db);
