@@ -246,13 +246,16 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	// Printed right away, the relevé leaves out what the closing did (a confirmation for the screen).
 	const closed = page.getByRole('status').filter({ hasText: 'La séance est close' });
 	await expect(closed).toBeVisible();
+	// Said as every other action of the séance is: the confirmation takes the focus (review s40 #9).
+	await expect(closed).toBeFocused();
 	await page.emulateMedia({ media: 'print' });
 	await expect(closed).toBeHidden();
 	await page.emulateMedia({ media: 'screen' });
-	// Going back to the confirmation step after closing leads to the relevé, not to an error.
+	// Going back after closing leads to the relevé, not to an error: the confirmation step, replaced
+	// in the history by the relevé, is not offered again.
 	await page.goBack();
 	await expect(page.locator('h1')).toHaveText('Relevé de décisions du 20 novembre 2026');
-	await expect(page).toHaveURL(/\/commission\/seances\/\d+$/);
+	await expect(page).toHaveURL(/\/commission\/seances\/\d+(\?.*)?$/);
 	// The other tab, still showing the séance as held, tries one more decision: refused, and the
 	// page reads the séance again (closed, no form), the refusal above.
 	await otherItem.getByLabel('Type de décision').selectOption('free');
