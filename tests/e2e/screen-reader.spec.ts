@@ -65,14 +65,16 @@ test('signing out says so on the home page, focused, under the same address for 
 }, testInfo) => {
 	await page.setViewportSize({ width: 390, height: 844 });
 	await page.goto('/');
-	await expect(page.getByText('Vous êtes déconnecté(e).')).toBeHidden();
+	await expect(page.getByText('Déconnexion faite : votre session est fermée.')).toBeHidden();
 	await loginPage(page, ACCOUNTS.partner);
 	const homes: string[] = [];
 	page.on('request', (request) => {
 		if (new URL(request.url()).pathname === '/') homes.push(request.url());
 	});
 	await page.getByRole('button', { name: 'Se déconnecter' }).click();
-	const notice = page.getByRole('status').filter({ hasText: 'Vous êtes déconnecté(e).' });
+	const notice = page
+		.getByRole('status')
+		.filter({ hasText: 'Déconnexion faite : votre session est fermée.' });
 	await expect(notice).toBeVisible();
 	await expect(notice).toBeFocused();
 	await expect(page.getByRole('link', { name: 'Connexion' })).toBeVisible();

@@ -495,10 +495,11 @@ describe('two séances of one day', () => {
 		expect(await changeSittingState(db, member, evening.id, 'closed', null)).toEqual({ ok: true });
 		const chain = (await listClosedDecisions(db))
 			.filter((d) => d.fiche === '4-1' && d.kind === 'priority')
-			.map((d) => [d.session, d.previousPriority, d.newPriority]);
+			.map((d) => [d.previousPriority, d.newPriority]);
+		// The morning's 2 → 1, then the evening's 1 → 2.
 		expect(chain).toEqual([
-			[morning.id, 2, 1],
-			[evening.id, 1, 2]
+			[2, 1],
+			[1, 2]
 		]);
 		const fiche = (await findFicheByCode(db, '4-1'))!;
 		expect(fiche.priority).toBe(2);
