@@ -154,14 +154,34 @@ export async function countTodaysActions(
 	action: AuditAction,
 	now = new Date()
 ): Promise<number> {
+	return countToday(trx, { actorId, actions: [action] }, now);
+}
+
+/**
+ * How many rows of these actions were written today (Paris), by an account or about a target
+ * (`séance` 12): as countTodaysActions, read in the caller's transaction.
+ */
+export async function countToday(
+	trx: Executor,
+	of: {
+		actions: readonly AuditAction[];
+		actorId?: number;
+		target?: { type: string; id: number | string };
+	},
+	now = new Date()
+): Promise<number> {
 	const dayStart = parisDayEnd(shiftDay(parisDate(now), 1));
-	const { n } = await trx
+	let query = trx
 		.selectFrom('audit_event')
 		.select((eb) => eb.fn.countAll<number>().as('n'))
-		.where('actor_id', '=', actorId)
 		.where('occurred_at', '>=', dayStart)
-		.where('action', '=', action)
-		.executeTakeFirstOrThrow();
+		.where('action', 'in', of.actions);
+	if (of.actorId !== undefined) query = query.where('actor_id', '=', of.actorId);
+	if (of.target)
+		query = query
+			.where('target_type', '=', of.target.type)
+			.where('target_id', '=', String(of.target.id));
+	const { n } = await query.executeTakeFirstOrThrow();
 	return n;
 }
 

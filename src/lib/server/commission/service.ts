@@ -728,21 +728,27 @@ export async function deleteSitting(
 				`La campagne de suivi « ${campaign.title} » prépare cette séance : elle ne peut pas être supprimée. Corrigez plutôt sa date, son lieu ou son intitulé.`
 			);
 		// Before its agenda goes: the partners told are those of the fiches it had.
-		const told = await notifySittingCancelled(trx, sittingId, now.getTime());
+		const cancelled = await notifySittingCancelled(trx, user, sittingId, now.getTime());
+		if (!cancelled.ok) return cancelled;
+		const told = cancelled.value;
 		await deleteSittingRows(trx, sittingId, now.toISOString());
-		await recordAudit(trx, {
-			actor: user,
-			action: 'session.deleted',
-			target: { type: 'séance', id: sittingId },
-			summary: `Séance du ${formatDate(sitting.heldOn)} supprimée (${sitting.title}, ${sitting.place})${told > 0 ? ` ; annulation écrite à ${pluralize(told, 'personne convoquée', 'personnes convoquées')}` : ''}`,
-			before: {
-				heldOn: sitting.heldOn,
-				place: sitting.place,
-				title: sitting.title,
-				state: sitting.state
+		await recordAudit(
+			trx,
+			{
+				actor: user,
+				action: 'session.deleted',
+				target: { type: 'séance', id: sittingId },
+				summary: `Séance du ${formatDate(sitting.heldOn)} supprimée (${sitting.title}, ${sitting.place})${told > 0 ? ` ; annulation écrite à ${pluralize(told, 'personne convoquée', 'personnes convoquées')}` : ''}`,
+				before: {
+					heldOn: sitting.heldOn,
+					place: sitting.place,
+					title: sitting.title,
+					state: sitting.state
+				},
+				clientAddress
 			},
-			clientAddress
-		});
+			now
+		);
 		return ok();
 	});
 }

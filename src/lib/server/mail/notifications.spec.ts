@@ -14,7 +14,13 @@ import {
 import { findSitting } from '../commission/repository';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
-import { conveneSitting, DIGEST_EVERY_MS, sendSubmissionDigest } from './notifications';
+import {
+	conveneSitting,
+	CONVOCATIONS_PER_SITTING_PER_DAY,
+	DIGEST_EVERY_MS,
+	sendSubmissionDigest,
+	SITTING_MAILINGS_PER_ACCOUNT_PER_DAY
+} from './notifications';
 import { savePreferences } from './preferences-repository';
 import { outboxPage } from './outbox';
 import { startMailTest, type MailTest } from './test-context';
@@ -533,5 +539,56 @@ describe('a convocation sent again', () => {
 		expect(texts.length).toBeGreaterThan(0);
 		// Whether the agenda changed is not known: it is not said.
 		for (const text of texts) expect(text).not.toContain('L’ordre du jour a changé');
+	});
+});
+
+// Probe of session 40: a one-word change between two presses sent a convocation to everyone again.
+describe('the day’s bound on a séance’s mail', () => {
+	it('stops a séance’s convocations after CONVOCATIONS_PER_SITTING_PER_DAY in a day (title toggled)', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		let sent = 0;
+		let refusal = '';
+		for (let i = 0; i < 12; i++) {
+			const shown = (await findSitting(db, id))!.convenedAt;
+			const result = await conveneSitting(db, member, id, null, clock, shown);
+			if (result.ok) sent++;
+			else refusal = result.message;
+			const title = i % 2 ? 'A' : 'B';
+			const details = { heldOn: '2026-03-20', startsAt: null, place: 'Cahors', title };
+			await updateSitting(db, member, id, details, null);
+			clock += 1000;
+		}
+		expect(sent).toBe(CONVOCATIONS_PER_SITTING_PER_DAY);
+		expect(refusal).toContain('déjà partie 10\u00a0fois aujourd’hui');
+		const toPartner = (await deliver()).filter((m) => m.envelopeTo[0] === partner.email);
+		expect(toPartner).toHaveLength(CONVOCATIONS_PER_SITTING_PER_DAY);
+		// The next day (Paris), the séance may be convened again.
+		clock = Date.parse('2026-03-03T00:30:00Z');
+		const shown = (await findSitting(db, id))!.convenedAt;
+		expect((await conveneSitting(db, member, id, null, clock, shown)).ok).toBe(true);
+	});
+
+	it('stops an account’s convocations and cancellations after SITTING_MAILINGS_PER_ACCOUNT_PER_DAY in a day', async () => {
+		const refusals = new Set<string>();
+		for (let i = 0; i < 12; i++) {
+			const id = await sittingWith(['9-1'], '2026-03-20');
+			const convened = await conveneSitting(db, member, id, null, clock, null);
+			if (!convened.ok) refusals.add(convened.message);
+			const deleted = await deleteSitting(db, member, id, null, new Date(clock));
+			if (!deleted.ok) refusals.add(deleted.message);
+			clock += 1000;
+		}
+		const toPartner = (await deliver()).filter((m) => m.envelopeTo[0] === partner.email);
+		expect(toPartner).toHaveLength(SITTING_MAILINGS_PER_ACCOUNT_PER_DAY);
+		expect([...refusals]).toEqual([expect.stringContaining('Envoyez cette convocation demain.')]);
+		// A convened séance whose cancellation would pass the bound stays, and says why.
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		expect((await conveneSitting(db, admin, id, null, clock, null)).ok).toBe(true);
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toMatchObject({
+			ok: false,
+			status: 429,
+			message: expect.stringContaining('Supprimez cette séance demain')
+		});
+		expect(await findSitting(db, id)).toBeDefined();
 	});
 });

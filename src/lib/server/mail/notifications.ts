@@ -1,8 +1,8 @@
 import type { Db, Executor } from '../db';
-import { recordAudit } from '../audit/repository';
+import { countToday, recordAudit } from '../audit/repository';
 import { formatDate, formatMoment, pluralize } from '../../utils/format';
 import type { User } from '../auth/users';
-import { ok, refuse, type Result } from '../result';
+import { ok, refuse, type Refusal, type Result } from '../result';
 import {
 	reviewMail,
 	sittingCancelledMail,
@@ -108,6 +108,56 @@ async function sittingAudience(db: Executor, sittingId: number) {
 	return { agenda, partners: [...partners.values()], members };
 }
 
+/**
+ * Convocations of one séance in a day (Paris), whoever sends them: a commission corrects an agenda
+ * two or three times before a séance, not ten.
+ */
+export const CONVOCATIONS_PER_SITTING_PER_DAY = 10;
+
+/**
+ * Convocations and deletions of séances one account makes in a day (Paris): each writes to every
+ * member and concerned partner, and a one-word change was enough to send one again.
+ */
+export const SITTING_MAILINGS_PER_ACCOUNT_PER_DAY = 20;
+
+/**
+ * The refusal of a convocation (`sittingId`) or a cancellation (null) once a day's bound is reached:
+ * counted in the transaction that writes the messages and its journal row, so that parallel
+ * requests cannot pass it together.
+ */
+async function sittingMailSpent(
+	trx: Executor,
+	user: User,
+	sittingId: number | null,
+	now: number
+): Promise<Refusal | null> {
+	const at = new Date(now);
+	if (
+		sittingId !== null &&
+		(await countToday(
+			trx,
+			{ actions: ['session.convened'], target: { type: 'séance', id: sittingId } },
+			at
+		)) >= CONVOCATIONS_PER_SITTING_PER_DAY
+	)
+		return refuse(
+			429,
+			`La convocation de cette séance est déjà partie ${CONVOCATIONS_PER_SITTING_PER_DAY}\u00a0fois aujourd’hui : c’est la limite d’une journée, pour que les convoqués ne reçoivent pas message sur message. Envoyez-la de nouveau demain, ou prévenez-les autrement.`
+		);
+	if (
+		(await countToday(
+			trx,
+			{ actions: ['session.convened', 'session.deleted'], actorId: user.id },
+			at
+		)) >= SITTING_MAILINGS_PER_ACCOUNT_PER_DAY
+	)
+		return refuse(
+			429,
+			`Vous avez déjà envoyé ou annulé ${SITTING_MAILINGS_PER_ACCOUNT_PER_DAY}\u00a0convocations de séance aujourd’hui : c’est la limite d’une journée, pour que le portail n’écrive pas sans fin aux membres et aux partenaires. ${sittingId === null ? 'Supprimez cette séance demain : ses convoqués recevraient son annulation.' : 'Envoyez cette convocation demain.'}`
+		);
+	return null;
+}
+
 /** A point of the agenda as a convocation announces it: compared with the next one's. */
 const agendaLine = (a: { code: string | null; title: string }) => `${a.code ?? '·'} ${a.title}`;
 
@@ -132,6 +182,8 @@ export async function conveneSitting(
 		if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
 		if (sitting.state === 'closed')
 			return refuse(409, 'Cette séance est close : il n’y a plus personne à convoquer.');
+		const spent = await sittingMailSpent(trx, user, sittingId, now);
+		if (spent) return spent;
 		// The same press sent twice (a double click without script, Back then send, two tabs, two
 		// members): the convocation that left meanwhile is not sent again unseen.
 		if (
@@ -256,13 +308,17 @@ export async function conveneSitting(
 				? [...new Set([...audience.filter((id) => told.has(id)), ...reached])]
 				: reached
 		});
-		await recordAudit(trx, {
-			actor: user,
-			action: 'session.convened',
-			target: { type: 'séance', id: sittingId },
-			summary: `Convocation ${mailIsRelayed() ? 'envoyée' : 'écrite (pas de serveur de courrier : gardée sans être envoyée)'} pour la séance du ${formatDate(sitting.heldOn)} : ${pluralize(written.members, 'membre', 'membres')}, ${pluralize(written.partners, 'partenaire', 'partenaires')}${onlyNew ? ' (nouvellement concernés)' : ''}${written.released > 0 ? `, ${pluralize(written.released, 'partenaire prévenu', 'partenaires prévenus')} que ses fiches n’y sont plus` : ''}${written.optedOut > 0 ? ` (${pluralize(written.optedOut, 'personne désabonnée', 'personnes désabonnées')})` : ''}`,
-			clientAddress
-		});
+		await recordAudit(
+			trx,
+			{
+				actor: user,
+				action: 'session.convened',
+				target: { type: 'séance', id: sittingId },
+				summary: `Convocation ${mailIsRelayed() ? 'envoyée' : 'écrite (pas de serveur de courrier : gardée sans être envoyée)'} pour la séance du ${formatDate(sitting.heldOn)} : ${pluralize(written.members, 'membre', 'membres')}, ${pluralize(written.partners, 'partenaire', 'partenaires')}${onlyNew ? ' (nouvellement concernés)' : ''}${written.released > 0 ? `, ${pluralize(written.released, 'partenaire prévenu', 'partenaires prévenus')} que ses fiches n’y sont plus` : ''}${written.optedOut > 0 ? ` (${pluralize(written.optedOut, 'personne désabonnée', 'personnes désabonnées')})` : ''}`,
+				clientAddress
+			},
+			new Date(now)
+		);
 		return ok(written);
 	});
 }
@@ -319,25 +375,30 @@ export async function notifySittingClosed(
 /**
  * In the deletion's transaction, before its agenda goes: a séance already convened tells those its
  * convocation reached (members, partners of the fiches on its agenda, and those it reached whose
- * fiches left it since) that it will not take place.
+ * fiches left it since) that it will not take place, unless `user` has reached the day's bound.
  * How many were told; none when it was never convened.
  */
 export async function notifySittingCancelled(
 	db: Executor,
+	user: User,
 	sittingId: number,
 	now: number
-): Promise<number> {
+): Promise<Result<number>> {
 	const sitting = await findSittingForNotice(db, sittingId);
-	if (!sitting || sitting.convenedAt === null) return 0;
+	if (!sitting || sitting.convenedAt === null) return ok(0);
+	const spent = await sittingMailSpent(db, user, null, now);
+	if (spent) return spent;
 	// The séance as its convocation announced it: moved since without a new convocation, its new
 	// day was never told.
 	const told = announced(sitting);
-	return notifySittingAudience(
-		db,
-		sittingId,
-		'cancelled',
-		(person) => sittingCancelledMail(person, told),
-		now,
-		told.recipients
+	return ok(
+		await notifySittingAudience(
+			db,
+			sittingId,
+			'cancelled',
+			(person) => sittingCancelledMail(person, told),
+			now,
+			told.recipients
+		)
 	);
 }
