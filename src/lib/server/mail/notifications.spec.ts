@@ -59,6 +59,19 @@ async function sittingWith(codes: string[], heldOn = '2026-03-01'): Promise<numb
 	return created.value.id;
 }
 
+/**
+ * A séance of sittingWith(…, '2026-03-20') as convened before 2026-12-05: its convocation's row
+ * has the facts only, not the agenda nor the recipients.
+ */
+async function convenedBeforeDecember(id: number) {
+	const facts = { title: 'Séance', heldOn: '2026-03-20', startsAt: null, place: 'Cahors' };
+	await db
+		.updateTable('commission_session')
+		.set({ convened_as: JSON.stringify(facts) })
+		.where('id', '=', id)
+		.execute();
+}
+
 async function submit(fiche: string, key: string) {
 	const result = await saveProgressUpdate(
 		db,
@@ -526,19 +539,40 @@ describe('a convocation sent again', () => {
 		const id = await sittingWith(['9-1'], '2026-03-20');
 		await conveneSitting(db, member, id, null, clock);
 		await mail.deliver();
-		// A row written before its agenda and recipients were recorded: the facts only.
-		const facts = { title: 'Séance', heldOn: '2026-03-20', startsAt: null, place: 'Cahors' };
-		await db
-			.updateTable('commission_session')
-			.set({ convened_as: JSON.stringify(facts) })
-			.where('id', '=', id)
-			.execute();
+		await convenedBeforeDecember(id);
 		const sent = (await findSitting(db, id))!.convenedAt;
 		expect((await conveneSitting(db, member, id, null, clock, sent)).ok).toBe(true);
 		const texts = (await mail.deliver()).map((m) => m.mail.text);
 		expect(texts.length).toBeGreaterThan(0);
 		// Whether the agenda changed is not known: it is not said.
 		for (const text of texts) expect(text).not.toContain('L’ordre du jour a changé');
+	});
+});
+
+// Probe of session 40: « Séance annulée » reached people the convocation never had.
+describe('the cancellation of a convened séance', () => {
+	it('goes to those its convocation reached, not to a partner whose fiche joined the agenda since', async () => {
+		const sam = await createTestUser(db, PEOPLE.sam); // SDAIL: on 6-1, not on 10-1
+		const id = await sittingWith(['10-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		const convened = (await deliver()).map((m) => m.envelopeTo[0]).sort();
+		await addAgendaFiches(db, member, id, ['6-1'], null);
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
+		const cancelled = (await deliver()).map((m) => m.envelopeTo[0]).sort();
+		expect(cancelled).toEqual(convened);
+		expect(cancelled).not.toContain(sam.email);
+	});
+
+	it('goes to the members and the agenda’s partners of a séance convened before 2026-12-05', async () => {
+		const id = await sittingWith(['10-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		await deliver();
+		await convenedBeforeDecember(id);
+		await addAgendaFiches(db, member, id, ['9-1'], null);
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
+		expect((await deliver()).map((m) => m.envelopeTo[0])).toEqual(
+			expect.arrayContaining(['claude@commission.fr', 'paul@cdg46.fr'])
+		);
 	});
 });
 

@@ -331,27 +331,33 @@ function announced<T extends ConvenedFacts & { convenedAs: string | null }>(sitt
 	return sitting.convenedAs ? (JSON.parse(sitting.convenedAs) as Convened) : sitting;
 }
 
-/**
- * One message to each member and concerned partner of a séance, and to `also` (accounts its last
- * convocation reached), once each.
- */
-async function notifySittingAudience(
+/** One message of `kind` to each of these people, once each: how many. */
+async function writeToEach(
 	db: Executor,
-	sittingId: number,
+	people: { id: number; email: string; name: string }[],
 	kind: string,
 	mail: (person: { name: string }) => Notification,
-	now: number,
-	also: number[] = []
+	now: number
 ): Promise<number> {
-	const { partners, members } = await sittingAudience(db, sittingId);
-	const convened = await activeRecipients(db, { userIds: also });
 	const seen = new Set<number>();
-	for (const person of [...members, ...partners, ...convened]) {
+	for (const person of people) {
 		if (seen.has(person.id)) continue;
 		seen.add(person.id);
 		await queueNotification(db, kind, 'commission', person, mail(person), now);
 	}
 	return seen.size;
+}
+
+/** One message to each member and concerned partner of a séance, once each. */
+async function notifySittingAudience(
+	db: Executor,
+	sittingId: number,
+	kind: string,
+	mail: (person: { name: string }) => Notification,
+	now: number
+): Promise<number> {
+	const { partners, members } = await sittingAudience(db, sittingId);
+	return writeToEach(db, [...members, ...partners], kind, mail, now);
 }
 
 /** In the closing transaction: members and concerned partners get the link to the relevé. */
@@ -373,10 +379,11 @@ export async function notifySittingClosed(
 }
 
 /**
- * In the deletion's transaction, before its agenda goes: a séance already convened tells those its
- * convocation reached (members, partners of the fiches on its agenda, and those it reached whose
- * fiches left it since) that it will not take place, unless `user` has reached the day's bound.
- * How many were told; none when it was never convened.
+ * In the deletion's transaction: a séance already convened tells those its last convocation
+ * reached (`convened_as.recipients`: not a partner whose fiche joined its agenda since, nor an
+ * account created since) that it will not take place, unless `user` has reached the day's bound.
+ * One convened before those were recorded (2026-12-05) tells its members and the partners of the
+ * fiches on its agenda, before the agenda goes. How many were told; none when it was never convened.
  */
 export async function notifySittingCancelled(
 	db: Executor,
@@ -391,14 +398,16 @@ export async function notifySittingCancelled(
 	// The séance as its convocation announced it: moved since without a new convocation, its new
 	// day was never told.
 	const told = announced(sitting);
+	const mail = (person: { name: string }) => sittingCancelledMail(person, told);
 	return ok(
-		await notifySittingAudience(
-			db,
-			sittingId,
-			'cancelled',
-			(person) => sittingCancelledMail(person, told),
-			now,
-			told.recipients
-		)
+		told.recipients
+			? await writeToEach(
+					db,
+					await activeRecipients(db, { userIds: told.recipients }),
+					'cancelled',
+					mail,
+					now
+				)
+			: await notifySittingAudience(db, sittingId, 'cancelled', mail, now)
 	);
 }
