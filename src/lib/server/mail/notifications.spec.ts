@@ -549,6 +549,31 @@ describe('a convocation sent again', () => {
 	});
 });
 
+// Mail review of session 40: a first convocation read « que celle-ci remplace ».
+describe('a first convocation after others were sent', () => {
+	it('is a plain convocation to a partner the previous one did not reach, moved or not', async () => {
+		const sam = await createTestUser(db, PEOPLE.sam); // SDAIL: on 6-1, not on 10-1
+		const id = await sittingWith(['10-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		await deliver();
+		await addAgendaFiches(db, member, id, ['6-1'], null);
+		const moved = { heldOn: '2026-03-21', startsAt: null, place: 'Cahors', title: 'Séance' };
+		expect((await updateSitting(db, member, id, moved, null)).ok).toBe(true);
+		const shown = (await findSitting(db, id))!.convenedAt;
+		expect((await conveneSitting(db, member, id, null, clock, shown)).ok).toBe(true);
+		const mails = await deliver();
+		const toSam = mails.filter((m) => m.envelopeTo[0] === sam.email);
+		expect(toSam.map((m) => m.mail.subject)).toEqual([
+			'Commission des usages numériques : séance du 21\u00a0mars\u00a02026'
+		]);
+		expect(toSam[0]!.mail.text).not.toContain('remplace');
+		expect(toSam[0]!.mail.text).not.toContain('déplacée');
+		// The member convened before reads that the séance moved.
+		const toMember = mails.find((m) => m.envelopeTo[0] === 'claude@commission.fr')!;
+		expect(toMember.mail.subject).toContain('(nouvelle date)');
+	});
+});
+
 // Probe of session 40: « Séance annulée » reached people the convocation never had.
 describe('the cancellation of a convened séance', () => {
 	it('goes to those its convocation reached, not to a partner whose fiche joined the agenda since', async () => {

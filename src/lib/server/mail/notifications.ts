@@ -245,6 +245,10 @@ export async function conveneSitting(
 				`Rien n’a changé depuis la convocation du ${formatMoment(sitting.convenedAt!)} (ni la séance, ni son ordre du jour, ni les personnes à convoquer) : elle n’a pas été envoyée de nouveau.`
 			);
 		const earlier = before === null || onlyNew ? null : { ...before, agendaChanged };
+		// Only those the previous convocation reached read that this one replaces it (a séance
+		// convened before its recipients were recorded: everyone).
+		const earlierFor = (id: number) =>
+			before?.recipients === undefined || told.has(id) ? earlier : null;
 		for (const member of members.filter((m) => writeTo(m.id)))
 			count(
 				await queueNotification(
@@ -252,7 +256,7 @@ export async function conveneSitting(
 					'convened',
 					'commission',
 					member,
-					sittingConvenedMail(member, facts, agenda, true, earlier),
+					sittingConvenedMail(member, facts, agenda, true, earlierFor(member.id)),
 					now
 				),
 				'members',
@@ -270,7 +274,7 @@ export async function conveneSitting(
 						facts,
 						agenda.filter((a) => a.ficheId !== null && partner.fiches.has(a.ficheId)),
 						false,
-						earlier
+						earlierFor(partner.id)
 					),
 					now
 				),
