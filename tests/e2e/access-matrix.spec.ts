@@ -55,7 +55,12 @@ test.beforeAll(async () => {
 	expect(draftId).toBeGreaterThan(0);
 	expect(submittedId).toBeGreaterThan(0);
 	const created = await clients.commission.post('/commission?/create', {
-		form: { held_on: '2026-10-01', place: 'Cahors', title: 'Séance de la matrice' },
+		// A day to come: a séance whose day is past is not convened.
+		form: {
+			held_on: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10),
+			place: 'Cahors',
+			title: 'Séance de la matrice'
+		},
 		maxRedirects: 0
 	});
 	expect(created.status()).toBe(303);

@@ -531,6 +531,21 @@ test('a decision on a point another member removed meanwhile: told, the point go
 	await expect(page.getByRole('heading', { name: /Fiche 7-1/ })).toBeVisible();
 });
 
+test('a séance dated of a day past says so, and offers no convocation', async ({ page }) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const past = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);
+	const id = await createSitting(member, past, 'Gourdon', 'Séance datée trop tôt');
+	await member.post(`/commission/seances/${id}?/addFiches`, { form: { codes: '9-1' } });
+	await loginPage(page, ACCOUNTS.commission);
+	await page.goto(`/commission/seances/${id}?creee=1`);
+	await expect(page.getByRole('status')).toContainText('datée d’un jour passé');
+	const course = page.getByRole('region', { name: 'Déroulement' });
+	await expect(course).toContainText('un jour passé : sa convocation ne part pas');
+	await expect(course.getByRole('button', { name: 'Envoyer la convocation' })).toHaveCount(0);
+	const sent = await member.post(`/commission/seances/${id}?/convene`, { form: {} });
+	expect(sent.status()).toBe(409);
+});
+
 test('a séance created by mistake is deleted, once confirmed', async ({ page }) => {
 	const member = await apiAs(ACCOUNTS.commission);
 	const id = await createSitting(member, '2026-11-18', 'Souillac', 'Séance en double');

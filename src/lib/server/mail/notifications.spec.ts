@@ -31,10 +31,11 @@ let admin: User;
 let partner: User;
 let colleague: User;
 let member: User;
-let clock = Date.parse('2026-03-02T09:00:00Z');
+// Before the 1 March séances of the specs: a séance whose day is past is not convened.
+let clock = Date.parse('2026-02-27T09:00:00Z');
 
 beforeEach(async () => {
-	clock = Date.parse('2026-03-02T09:00:00Z');
+	clock = Date.parse('2026-02-27T09:00:00Z');
 	mail = await startMailTest(() => clock + 1);
 	db = mail.db;
 	admin = await createTestUser(db, PEOPLE.admin);
@@ -215,6 +216,7 @@ describe('notifications', () => {
 		expect(byRecipient.has('admin@lot.fr')).toBe(false);
 
 		await changeSittingState(db, member, sittingId, 'held', null);
+		clock = Date.parse('2026-03-02T09:00:00Z');
 		await changeSittingState(db, member, sittingId, 'closed', null, new Date(clock));
 		const closing = await deliver();
 		expect(closing.map((m) => m.envelopeTo[0]).sort()).toEqual([
@@ -571,6 +573,34 @@ describe('a first convocation after others were sent', () => {
 		// The member convened before reads that the séance moved.
 		const toMember = mails.find((m) => m.envelopeTo[0] === 'claude@commission.fr')!;
 		expect(toMember.mail.subject).toContain('(nouvelle date)');
+	});
+});
+
+// Commission review of session 40: convocations to a day gone.
+describe('a convocation to a day gone', () => {
+	it('is refused for a séance whose day is past (Paris), moved there or held', async () => {
+		const id = await sittingWith(['9-1'], '2026-02-26');
+		expect(await conveneSitting(db, member, id, null, clock, null)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringContaining('datée du 26\u00a0février\u00a02026, un jour passé')
+		});
+		// Convened, then moved into the past: no « nouvelle date » to a day gone.
+		const later = await sittingWith(['9-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, later, null, clock, null)).ok).toBe(true);
+		const past = { heldOn: '2026-02-20', startsAt: null, place: 'Cahors', title: 'Séance' };
+		expect((await updateSitting(db, member, later, past, null)).ok).toBe(true);
+		const shown = (await findSitting(db, later))!.convenedAt;
+		expect((await conveneSitting(db, member, later, null, clock, shown)).ok).toBe(false);
+		// Today's séance, held: it is no longer announced.
+		const today = await sittingWith(['9-1'], '2026-02-27');
+		await changeSittingState(db, member, today, 'held', null, new Date(clock));
+		expect(await conveneSitting(db, member, today, null, clock, null)).toMatchObject({
+			ok: false,
+			message: 'La séance est déjà tenue : il n’y a plus personne à convoquer.'
+		});
+		await deliver();
+		expect((await deliver()).length).toBe(0);
 	});
 });
 

@@ -1,6 +1,7 @@
 import type { Db, Executor } from '../db';
 import { countToday, recordAudit } from '../audit/repository';
 import { formatDate, formatMoment, pluralize } from '../../utils/format';
+import { parisToday } from '../../utils/dates';
 import type { User } from '../auth/users';
 import { ok, refuse, type Refusal, type Result } from '../result';
 import {
@@ -158,6 +159,10 @@ async function sittingMailSpent(
 	return null;
 }
 
+/** Why a séance whose day is past (Paris) is not convened: said on its page too. */
+export const pastDayMessage = (heldOn: string) =>
+	`La séance est datée du ${formatDate(heldOn)}, un jour passé : sa convocation ne part pas. Si la date est une erreur, corrigez-la ; si la séance a eu lieu, ouvrez-la (« Ouvrir la séance (tenue) »).`;
+
 /** A point of the agenda as a convocation announces it: compared with the next one's. */
 const agendaLine = (a: { code: string | null; title: string }) => `${a.code ?? '·'} ${a.title}`;
 
@@ -182,6 +187,12 @@ export async function conveneSitting(
 		if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
 		if (sitting.state === 'closed')
 			return refuse(409, 'Cette séance est close : il n’y a plus personne à convoquer.');
+		// A séance held, or whose day is past, is not announced: the convocation would call people
+		// to a day gone (a date mistyped, or moved into the past).
+		if (sitting.state === 'held')
+			return refuse(409, 'La séance est déjà tenue : il n’y a plus personne à convoquer.');
+		if (sitting.heldOn < parisToday(new Date(now)))
+			return refuse(409, pastDayMessage(sitting.heldOn));
 		const spent = await sittingMailSpent(trx, user, sittingId, now);
 		if (spent) return spent;
 		// The same press sent twice (a double click without script, Back then send, two tabs, two

@@ -41,7 +41,7 @@ import {
 import { parseForm, readForm } from '$lib/schemas/form';
 import { mailIsRelayed } from '$lib/server/mail/outbox';
 import { NO_MAIL_RELAY, typedDecisionLabel } from '$lib/utils/vocabulary';
-import { conveneSitting } from '$lib/server/mail/notifications';
+import { conveneSitting, pastDayMessage } from '$lib/server/mail/notifications';
 import { formatClock, formatDate, formatMoment, pluralize } from '$lib/utils/format';
 import { parisToday } from '$lib/utils/dates';
 import { FICHE_CODE_PATTERN } from '$lib/utils/text';
@@ -91,6 +91,11 @@ export const load: PageServerLoad = async (event) => {
 		// Without a relay a convocation is written, not sent: the page says so.
 		mailRelayed: mailIsRelayed(),
 		preparedBy,
+		// A séance in preparation whose day is past (Paris): not convened, said on the page.
+		pastDay:
+			sitting.state === 'preparation' && sitting.heldOn < parisToday()
+				? pastDayMessage(sitting.heldOn)
+				: null,
 		suggestions: flags
 			.filter((f) => !onAgenda.has(f.code))
 			.map((f) => ({
@@ -295,9 +300,12 @@ export const actions: Actions = {
 				typedSitting(values)
 			);
 		const convened = result.value.convenedAt;
+		// Moved to a day past: no convocation to send again, the page says why.
+		const past = data.held_on < parisToday();
 		return {
-			done:
-				convened === null
+			done: past
+				? 'Date, heure, lieu et intitulé enregistrés. Ce jour est passé : la séance ne se convoque plus (voir « Déroulement »).'
+				: convened === null
 					? 'Date, heure, lieu et intitulé enregistrés.'
 					: `Date, heure, lieu et intitulé enregistrés. La convocation envoyée le ${formatMoment(convened)} annonçait l’ancien jour, l’ancienne heure ou l’ancien lieu : envoyez-la de nouveau (« Envoyer la convocation », plus bas) pour prévenir les convoqués.`
 		};
