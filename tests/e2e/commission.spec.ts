@@ -546,6 +546,19 @@ test('a séance dated of a day past says so, and offers no convocation', async (
 	expect(sent.status()).toBe(409);
 });
 
+test('each fiche offered for the agenda is heard with the signals it is sorted by', async ({
+	page
+}) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const id = await createSitting(member, '2026-12-30', 'Gramat', 'Séance d’écoute');
+	await loginPage(page, ACCOUNTS.commission);
+	await page.goto(`/commission/seances/${id}`);
+	const box = page.getByRole('checkbox', { name: /^1-1 — / });
+	const signals = await page.locator('#fiche-1-1-signaux').textContent();
+	expect(signals?.trim()).toBeTruthy();
+	await expect(box).toHaveAccessibleDescription(signals!.trim().replace(/\s+/g, ' '));
+});
+
 test('a séance created by mistake is deleted, once confirmed', async ({ page }) => {
 	const member = await apiAs(ACCOUNTS.commission);
 	const id = await createSitting(member, '2026-11-18', 'Souillac', 'Séance en double');
