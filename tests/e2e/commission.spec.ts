@@ -546,6 +546,27 @@ test('a séance dated of a day past says so, and offers no convocation', async (
 	expect(sent.status()).toBe(409);
 });
 
+test('after the agenda of a convened séance changes, the page asks to send it again', async ({
+	page
+}) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const id = await createSitting(member, '2026-12-29', 'Souillac', 'Séance à revoir');
+	await member.post(`/commission/seances/${id}?/addFiches`, { form: { codes: '9-1' } });
+	const sent = await member.post(`/commission/seances/${id}?/convene`, {
+		form: { convened_at: '' }
+	});
+	expect(sent.status()).toBe(200);
+	await loginPage(page, ACCOUNTS.commission);
+	const course = page.getByRole('region', { name: 'Déroulement' });
+	await page.goto(`/commission/seances/${id}`);
+	await expect(course).not.toContainText('L’ordre du jour a changé');
+	await member.post(`/commission/seances/${id}?/addFree`, { form: { title: 'Calendrier' } });
+	await page.goto(`/commission/seances/${id}`);
+	await expect(course).toContainText(
+		'L’ordre du jour a changé depuis cette convocation : envoyez-la de nouveau'
+	);
+});
+
 test('each fiche offered for the agenda is heard with the signals it is sorted by', async ({
 	page
 }) => {

@@ -15,6 +15,7 @@ import { findSitting } from '../commission/repository';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
 import {
+	agendaChangedSinceConvened,
 	conveneSitting,
 	CONVOCATIONS_PER_SITTING_PER_DAY,
 	DIGEST_EVERY_MS,
@@ -601,6 +602,21 @@ describe('a convocation to a day gone', () => {
 		});
 		await deliver();
 		expect((await deliver()).length).toBe(0);
+	});
+});
+
+// Commission review of session 40: nothing said the convocation was out of date.
+describe('the agenda of a convened séance changed', () => {
+	it('is told until the convocation is sent again', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		expect(await agendaChangedSinceConvened(db, id)).toBe(false);
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		expect(await agendaChangedSinceConvened(db, id)).toBe(false);
+		await addAgendaFreeItem(db, member, id, 'Questions diverses', null);
+		expect(await agendaChangedSinceConvened(db, id)).toBe(true);
+		const shown = (await findSitting(db, id))!.convenedAt;
+		expect((await conveneSitting(db, member, id, null, clock, shown)).ok).toBe(true);
+		expect(await agendaChangedSinceConvened(db, id)).toBe(false);
 	});
 });
 

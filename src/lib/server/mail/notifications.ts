@@ -339,6 +339,19 @@ export async function conveneSitting(
 }
 
 /**
+ * Whether a convened séance's agenda differs from the one its last convocation announced (false:
+ * the same, never convened, or convened before its agenda was recorded): its page asks to send
+ * the convocation again.
+ */
+export async function agendaChangedSinceConvened(db: Executor, sittingId: number) {
+	const sitting = await findSittingForNotice(db, sittingId);
+	const announcedAgenda = sitting?.convenedAt ? announced(sitting).agenda : undefined;
+	if (announcedAgenda === undefined) return false;
+	const lines = (await agendaOfSitting(db, sittingId)).map(agendaLine);
+	return lines.join('\n') !== announcedAgenda.join('\n');
+}
+
+/**
  * The séance as its last convocation announced it (`convened_as`); a séance convened before that
  * was recorded announced what it holds still.
  */

@@ -41,7 +41,11 @@ import {
 import { parseForm, readForm } from '$lib/schemas/form';
 import { mailIsRelayed } from '$lib/server/mail/outbox';
 import { NO_MAIL_RELAY, typedDecisionLabel } from '$lib/utils/vocabulary';
-import { conveneSitting, pastDayMessage } from '$lib/server/mail/notifications';
+import {
+	agendaChangedSinceConvened,
+	conveneSitting,
+	pastDayMessage
+} from '$lib/server/mail/notifications';
 import { formatClock, formatDate, formatMoment, pluralize } from '$lib/utils/format';
 import { parisToday } from '$lib/utils/dates';
 import { FICHE_CODE_PATTERN } from '$lib/utils/text';
@@ -96,6 +100,8 @@ export const load: PageServerLoad = async (event) => {
 			sitting.state === 'preparation' && sitting.heldOn < parisToday()
 				? pastDayMessage(sitting.heldOn)
 				: null,
+		// Its agenda changed since the convocation: the page asks to send it again.
+		agendaChanged: editable && (await agendaChangedSinceConvened(db, sitting.id)),
 		suggestions: flags
 			.filter((f) => !onAgenda.has(f.code))
 			.map((f) => ({
