@@ -280,7 +280,10 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	await expect(partner.getByRole('region', { name: 'Campagnes de suivi en cours' })).toContainText(
 		'Bilan des assureurs'
 	);
-	await partner.getByRole('link', { name: ficheCode!, exact: true }).first().click();
+	await partner
+		.getByRole('link', { name: `${ficheCode!} : mettre à jour la fiche`, exact: true })
+		.first()
+		.click();
 	await partner.waitForLoadState('networkidle');
 	await partner.getByLabel('Date de la mise à jour').fill(new Date().toISOString().slice(0, 10));
 	await partner.getByLabel('Statut de la fiche').selectOption('en_cours');

@@ -659,11 +659,11 @@ test('an admin abandons fiche 7-3, never started: not counted as engaged, its hi
 	await page.context().close();
 });
 
-test('an admin applies the commission’s decision to suspend fiche 5-1: refused without a status nor a reason, typing kept; then published in its history', async ({
+test('an admin applies the commission’s decision to suspend fiche 10-1: refused without a status nor a reason, typing kept; then published in its history', async ({
 	browser
 }) => {
 	const page = await signedIn(browser);
-	await page.goto(`${portal.url}/admin/plan/fiches/5-1`);
+	await page.goto(`${portal.url}/admin/plan/fiches/10-1`);
 	const section = page.getByRole('region', { name: 'Changer le statut' });
 	await section.getByLabel('Raison du changement de statut').fill('  ');
 	await section.getByRole('button', { name: 'Changer le statut' }).click();
@@ -678,8 +678,12 @@ test('an admin applies the commission’s decision to suspend fiche 5-1: refused
 	await section.getByLabel('Nouveau statut').selectOption({ label: 'Suspendue' });
 	await section.getByLabel('Raison du changement de statut').fill('En attente du financement');
 	const decision = section.getByLabel(/^Décision de la commission à l’origine du changement/);
-	// The fiche's own decisions would come first; 5-1 has none: the others, named so.
-	await expect(decision.locator('optgroup')).toHaveAttribute('label', 'Autres décisions');
+	// Only the fiche's own decisions (and free points'), its own named so: not 13-1's or 3-1's.
+	await expect(decision.locator('optgroup')).toHaveAttribute(
+		'label',
+		'Décisions sur la fiche 10-1'
+	);
+	await expect(decision.locator('option')).toHaveCount(2);
 	await decision.selectOption({ index: 1 });
 	await section.getByRole('button', { name: 'Changer le statut' }).click();
 	await expect(page.getByRole('status')).toContainText(
@@ -691,7 +695,7 @@ test('an admin applies the commission’s decision to suspend fiche 5-1: refused
 		'À lancer',
 		'En cours'
 	]);
-	await page.goto(`${portal.url}/fiches/5-1`);
+	await page.goto(`${portal.url}/fiches/10-1`);
 	await expect(page.locator('dd').filter({ hasText: 'Suspendue' })).toBeVisible();
 	const history = page.getByRole('region', { name: 'Historique' });
 	await expect(history.getByRole('listitem').last()).toContainText(

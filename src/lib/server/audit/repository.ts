@@ -171,17 +171,17 @@ export async function countToday(
 	now = new Date()
 ): Promise<number> {
 	const dayStart = parisDayEnd(shiftDay(parisDate(now), 1));
-	let query = trx
+	const { target, actorId } = of;
+	const { n } = await trx
 		.selectFrom('audit_event')
 		.select((eb) => eb.fn.countAll<number>().as('n'))
 		.where('occurred_at', '>=', dayStart)
-		.where('action', 'in', of.actions);
-	if (of.actorId !== undefined) query = query.where('actor_id', '=', of.actorId);
-	if (of.target)
-		query = query
-			.where('target_type', '=', of.target.type)
-			.where('target_id', '=', String(of.target.id));
-	const { n } = await query.executeTakeFirstOrThrow();
+		.where('action', 'in', of.actions)
+		.$if(actorId !== undefined, (q) => q.where('actor_id', '=', actorId!))
+		.$if(target !== undefined, (q) =>
+			q.where('target_type', '=', target!.type).where('target_id', '=', String(target!.id))
+		)
+		.executeTakeFirstOrThrow();
 	return n;
 }
 

@@ -112,6 +112,10 @@ export const sameOriginForms: Handle = async ({ event, resolve }) => {
 function refuseForm(event: RequestEvent, status: number, message: string): Response {
 	if (event.request.headers.get('x-sveltekit-action') === 'true')
 		return json({ type: 'error', error: { message } }, { status });
+	// A script asking for JSON gets `{ message }`, as SvelteKit answers it an error.
+	const accept = event.request.headers.get('accept') ?? '';
+	if (accept.includes('application/json') && !accept.includes('text/html'))
+		return json({ message }, { status, headers: { 'Cache-Control': PRIVATE_CACHE_CONTROL } });
 	return refusalPage(status, message);
 }
 
