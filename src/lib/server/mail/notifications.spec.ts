@@ -324,12 +324,28 @@ describe('notifications', () => {
 		await addAgendaFiches(db, member, created.value.id, ['9-1'], null);
 		expect(await conveneSitting(db, member, created.value.id, null, clock)).toEqual({
 			ok: true,
-			value: { members: 0, partners: 2, optedOut: 1, released: 0 }
+			value: { members: 0, partners: 2, optedOut: 1, released: 0, notReached: ['vous-même'] }
 		});
 		expect((await deliver()).map((m) => m.envelopeTo[0]).sort()).toEqual([
 			'chloe@cdg46.fr',
 			'paul@cdg46.fr'
 		]);
+	});
+
+	it('names to the convener those who no longer receive the commission’s messages: a partner by organisation (review)', async () => {
+		await savePreferences(
+			db,
+			partner.id,
+			{ reminders: true, validations: true, commission: false },
+			clock
+		);
+		const id = await sittingWith(['9-1']);
+		const convened = await conveneSitting(db, member, id, null, clock);
+		expect(convened).toMatchObject({ ok: true, value: { optedOut: 1, partners: 1 } });
+		expect(convened.ok && convened.value.notReached).toEqual([
+			expect.stringMatching(/^un compte de \S/)
+		]);
+		expect(convened.ok && convened.value.notReached[0]).not.toContain(partner.name);
 	});
 
 	it('tells a convened partner whose fiches left the agenda, and writes the cancellation to them too', async () => {
@@ -346,7 +362,7 @@ describe('notifications', () => {
 		const sent = (await findSitting(db, id))!.convenedAt;
 		expect(await conveneSitting(db, member, id, null, clock, sent)).toEqual({
 			ok: true,
-			value: { members: 1, partners: 0, optedOut: 0, released: 2 }
+			value: { members: 1, partners: 0, optedOut: 0, released: 2, notReached: [] }
 		});
 		const told = await deliver();
 		const released = told.filter((m) => m.envelopeTo[0] !== 'claude@commission.fr');

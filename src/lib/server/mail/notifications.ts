@@ -21,6 +21,7 @@ import {
 	findUpdateForNotice,
 	lastDigestAt,
 	markSittingConvened,
+	organisationNames,
 	organisationsOfFiches,
 	recordDigest,
 	undigestedSubmissions
@@ -97,11 +98,16 @@ async function sittingAudience(db: Executor, sittingId: number) {
 	);
 	const partners = new Map<
 		number,
-		{ id: number; email: string; name: string; fiches: Set<number> }
+		{ id: number; email: string; name: string; organisation: string; fiches: Set<number> }
 	>();
+	const names = await organisationNames(db, [...new Set(links.map((l) => l.organisationId))]);
 	for (const link of links)
 		for (const person of await activeRecipients(db, { organisationId: link.organisationId })) {
-			const entry = partners.get(person.id) ?? { ...person, fiches: new Set<number>() };
+			const entry = partners.get(person.id) ?? {
+				...person,
+				organisation: names.get(link.organisationId) ?? '',
+				fiches: new Set<number>()
+			};
 			entry.fiches.add(link.ficheId);
 			partners.set(person.id, entry);
 		}
@@ -181,7 +187,15 @@ export async function conveneSitting(
 	now = Date.now(),
 	/** When the page showed the last convocation as sent (null: never); undefined: not checked. */
 	shownConvenedAt?: number | null
-): Promise<Result<{ members: number; partners: number; optedOut: number; released: number }>> {
+): Promise<
+	Result<{
+		members: number;
+		partners: number;
+		optedOut: number;
+		released: number;
+		notReached: string[];
+	}>
+> {
 	return db.transaction().execute(async (trx) => {
 		const sitting = await findSittingForNotice(trx, sittingId);
 		if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
@@ -207,17 +221,34 @@ export async function conveneSitting(
 				`La convocation est partie le ${formatMoment(sitting.convenedAt)}, après l’ouverture de cette page (un autre onglet ou un autre membre) : elle n’a pas été envoyée une seconde fois. Pour l’envoyer de nouveau, appuyez encore sur « Envoyer la convocation ».`
 			);
 		// Those who turned the commission's messages off get none: counted apart, not as convened.
-		const written = { members: 0, partners: 0, optedOut: 0, released: 0 };
+		const written = {
+			members: 0,
+			partners: 0,
+			optedOut: 0,
+			released: 0,
+			/** Who those are, for the convener to warn: members by name, partners by organisation. */
+			notReached: [] as string[]
+		};
 		// Those the convocation reached: its recipients from now on (not those who opted out, who
 		// are written to again once they opt back in).
 		const reached: number[] = [];
 		const count = (
 			id: number | null,
 			who: 'members' | 'partners' | 'released',
-			person: { id: number }
+			person: { id: number; name: string; organisation?: string }
 		) => {
-			if (id === null) written.optedOut += 1;
-			else {
+			if (id === null) {
+				written.optedOut += 1;
+				written.notReached.push(
+					person.id === user.id
+						? 'vous-même'
+						: who === 'members'
+							? person.name
+							: who === 'partners'
+								? `un compte de ${person.organisation ?? 'partenaire'}`
+								: 'un partenaire dont les fiches ont quitté l’ordre du jour'
+				);
+			} else {
 				written[who] += 1;
 				if (who !== 'released') reached.push(person.id);
 			}

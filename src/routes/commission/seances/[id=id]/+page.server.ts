@@ -217,14 +217,19 @@ export const actions: Actions = {
 			typeof shown === 'string' && /^\d{1,15}$/.test(shown) ? Number(shown) : null
 		);
 		if (!result.ok) return refusal(result);
-		const { members, partners, optedOut, released } = result.value;
+		const { members, partners, released, notReached } = result.value;
 		const to = `${pluralize(members, 'membre', 'membres')} de la commission et ${pluralize(partners, 'partenaire concerné', 'partenaires concernés')}${released > 0 ? `, et ${pluralize(released, 'partenaire dont les fiches ne sont plus à l’ordre du jour', 'partenaires dont les fiches ne sont plus à l’ordre du jour')}` : ''}`;
-		const left =
-			optedOut === 0
+		const others = notReached.filter((who) => who !== 'vous-même');
+		const named = others.join(', ');
+		const left = `${
+			notReached.includes('vous-même')
+				? ' Vous ne recevez plus les messages de la commission (vos préférences, à /compte) : cette convocation ne vous parvient pas.'
+				: ''
+		}${
+			others.length === 0
 				? ''
-				: optedOut === 1
-					? ' Une autre personne convoquée ne reçoit plus les messages de la commission (ses préférences, à /compte) : prévenez-la autrement.'
-					: ` ${pluralize(optedOut, 'autre personne convoquée', 'autres personnes convoquées')} ne reçoivent plus les messages de la commission (leurs préférences, à /compte) : prévenez-les autrement.`;
+				: ` ${named.charAt(0).toUpperCase()}${named.slice(1)} ${others.length === 1 ? 'ne reçoit' : 'ne reçoivent'} plus les messages de la commission (préférences, à /compte) : à prévenir autrement.`
+		}`;
 		return {
 			done: mailIsRelayed()
 				? `Convocation envoyée à ${to}.${left}`
