@@ -25,6 +25,25 @@ export function isStale(
 	return since === null || since < shiftDay(asOf, STALE_AFTER_DAYS);
 }
 
+/**
+ * A validated update's place in its fiche's order — its day, then its id — as text that sorts so
+ * (the repositories compute the same in SQL: `printf('%s|%012d', reported_on, id)`).
+ */
+export const updateRank = (update: { reportedOn: string; id: number }): string =>
+	`${update.reportedOn}|${String(update.id).padStart(12, '0')}`;
+
+/**
+ * Whether the fiche's latest status, « à lancer », was stated after the update its advancement
+ * comes from: nothing has begun, so it publishes no advancement (never « à lancer » at 10 %).
+ */
+export function restartedAfterAdvancement(
+	status: string | null | undefined,
+	statusRank: string | null | undefined,
+	progressRank: string | null | undefined
+): boolean {
+	return status === 'a_lancer' && !!statusRank && !!progressRank && statusRank > progressRank;
+}
+
 // Page bounds: how much of the history a page shows (the open data has it all), shared by the
 // queries that fetch it and the sentences that tell the visitor.
 

@@ -132,16 +132,6 @@ export function ficheAddedAt(ficheId: Expression<number>) {
 		.limit(1);
 }
 
-/** When the fiche of id `ficheId` was added to the plan (see ficheAddedAt), or null. */
-export async function findFicheAddedAt(db: Executor, ficheId: number): Promise<string | null> {
-	const row = await db
-		.selectFrom('fiche')
-		.select((eb) => ficheAddedAt(eb.ref('fiche.id')).as('addedAt'))
-		.where('fiche.id', '=', ficheId)
-		.executeTakeFirst();
-	return row?.addedAt ?? null;
-}
-
 /** The plan's last revision (0 before any): a workbook exported now holds every change up to it. */
 export async function latestRevisionId(db: Executor): Promise<number> {
 	const row = await db

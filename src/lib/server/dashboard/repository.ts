@@ -4,9 +4,9 @@ import type { Database, FicheStatus } from '../db/schema';
 import { fichesInPlan, listAxes, listOrientations, rankedMeasurements } from '../plan/repository';
 import { inPlanBy } from '../authoring/revisions-repository';
 import type { DashboardInput } from './figures';
-import { INDICATOR_POINTS } from '../../utils/rules';
+import { INDICATOR_POINTS, restartedAfterAdvancement } from '../../utils/rules';
 
-/** A validated update's place in a fiche's order (day, then id), comparable as text. */
+/** A validated update's place in a fiche's order, as updateRank writes it. */
 const rankKey = sql<string>`printf('%s|%012d', ${sql.ref('progress_update.reported_on')}, ${sql.ref('progress_update.id')})`;
 
 /** The fiche's latest validated update stating `column` by the end of `day`. */
@@ -77,9 +77,9 @@ function progressThen(f: {
 	progressThen: number | null;
 	progressThenRank: string | null;
 }): number | null {
-	const restarted =
-		f.statusThen === 'a_lancer' && (f.statusThenRank ?? '') > (f.progressThenRank ?? '');
-	return restarted ? null : f.progressThen;
+	return restartedAfterAdvancement(f.statusThen, f.statusThenRank, f.progressThenRank)
+		? null
+		: f.progressThen;
 }
 
 /**

@@ -132,17 +132,6 @@ export async function agendaOfSitting(
 	}));
 }
 
-/** The names of these organisations, by id. */
-export async function organisationNames(db: Executor, ids: number[]): Promise<Map<number, string>> {
-	if (ids.length === 0) return new Map();
-	const rows = await db
-		.selectFrom('organisation')
-		.select(['id', 'name'])
-		.where('id', 'in', ids)
-		.execute();
-	return new Map(rows.map((r) => [r.id, r.name]));
-}
-
 /** Organisations that carry or partner one of the fiches, with the fiches concerned. */
 export async function organisationsOfFiches(
 	db: Executor,

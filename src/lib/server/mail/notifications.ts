@@ -1,5 +1,6 @@
 import type { Db, Executor } from '../db';
 import { countToday, recordAudit } from '../audit/repository';
+import { findOrganisationStates } from '../authoring/repository';
 import { formatDate, formatMoment, pluralize } from '../../utils/format';
 import { parisToday } from '../../utils/dates';
 import type { User } from '../auth/users';
@@ -21,7 +22,6 @@ import {
 	findUpdateForNotice,
 	lastDigestAt,
 	markSittingConvened,
-	organisationNames,
 	organisationsOfFiches,
 	recordDigest,
 	undigestedSubmissions
@@ -100,12 +100,12 @@ async function sittingAudience(db: Executor, sittingId: number) {
 		number,
 		{ id: number; email: string; name: string; organisation: string; fiches: Set<number> }
 	>();
-	const names = await organisationNames(db, [...new Set(links.map((l) => l.organisationId))]);
+	const names = await findOrganisationStates(db, [...new Set(links.map((l) => l.organisationId))]);
 	for (const link of links)
 		for (const person of await activeRecipients(db, { organisationId: link.organisationId })) {
 			const entry = partners.get(person.id) ?? {
 				...person,
-				organisation: names.get(link.organisationId) ?? '',
+				organisation: names.get(link.organisationId)?.name ?? '',
 				fiches: new Set<number>()
 			};
 			entry.fiches.add(link.ficheId);

@@ -2,6 +2,7 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../db';
 import type { Database, FicheStatus, IndicatorKind, UpdateState } from '../db/schema';
 import { ficheAddedAt } from '../authoring/revisions-repository';
+import { restartedAfterAdvancement, updateRank } from '../../utils/rules';
 
 /**
  * Recomputes a fiche's published state from its validated updates: the status and advancement of
@@ -601,11 +602,11 @@ export async function findStatingUpdates(db: Executor, ficheId: number) {
 	// « À lancer » says nothing has begun: stated after an advancement (the commission takes a
 	// fiche up again; an older update validated since), it stands for the advancement too, so that
 	// the fiche never publishes « à lancer » at 10 %.
-	const restarts =
-		status?.status === 'a_lancer' &&
-		progress !== undefined &&
-		(status.reportedOn > progress.reportedOn ||
-			(status.reportedOn === progress.reportedOn && status.id > progress.id));
+	const restarts = restartedAfterAdvancement(
+		status?.status,
+		status && updateRank(status),
+		progress && updateRank(progress)
+	);
 	return { status, progress: restarts ? status : progress };
 }
 

@@ -16,7 +16,7 @@ import {
 	STATUS_LABELS
 } from '../../utils/vocabulary';
 import { findClosedDecision } from '../authoring/repository';
-import { findFicheAddedAt } from '../authoring/revisions-repository';
+import { findFicheIdsByCode } from '../commission/repository';
 import { RETURN_NEEDS_COMMENT } from '../../schemas/review';
 import { ofName } from '../../utils/text';
 import { formatDate, formatNumber, formatPercent } from '../../utils/format';
@@ -654,7 +654,7 @@ async function statusDecisionProblem(
 ): Promise<string | null> {
 	if (decision.ficheCode !== null && decision.ficheCode !== fiche.code)
 		return `Cette décision porte sur la fiche ${decision.ficheCode} : choisissez une décision sur la fiche ${fiche.code}, ou sur un point libre de séance.`;
-	const addedAt = await findFicheAddedAt(db, fiche.id);
+	const [{ addedAt } = { addedAt: null }] = await findFicheIdsByCode(db, [fiche.code]);
 	if (addedAt !== null && parisDate(new Date(addedAt)) > decision.heldOn)
 		return `Cette décision date du ${formatDate(decision.heldOn)}, avant l’ajout de la fiche au plan (le ${formatDate(addedAt)}) : elle ne peut pas en décider.`;
 	return null;
