@@ -12,6 +12,7 @@ import { readConfig } from '$lib/server/config.js';
 import { startMail } from '$lib/server/mail/scheduler';
 import { scheduleBackups } from '$lib/server/db/backup-schedule';
 import { cacheStamps } from '$lib/server/db/change-stamp';
+import { DATABASE_BUSY_MESSAGE, isBusy } from '$lib/server/db/busy';
 import { closeDatabase, getDb, initDatabase } from '$lib/server/db/instance';
 import { logRequests, requestIdOf, requestsEnded } from '$lib/server/http/request-log';
 import { log } from '$lib/server/log.js';
@@ -180,6 +181,15 @@ export const handle = sequence(
 // address, a form sent as JSON…) reach here too, in English: the visitor reads them in French.
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	const requestId = requestIdOf(event);
+	// Another process (a backup, an import, a command) kept the write lock past the patience of
+	// db/busy.ts: nothing was written; the visitor can try again in a moment.
+	if (isBusy(error)) {
+		log().warn(
+			{ event: 'database-busy', requestId, route: event.route.id },
+			'Base de données occupée par un autre processus : requête abandonnée'
+		);
+		return { requestId, message: DATABASE_BUSY_MESSAGE };
+	}
 	if (status >= 500)
 		log().error(
 			{

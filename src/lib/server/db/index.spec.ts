@@ -2,6 +2,7 @@ import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { SQLITE_BUSY_TIMEOUT_MS } from './busy';
 import { connectionOf, databasePath, openDatabase } from './index';
 import { closeDatabase, initDatabase } from './instance';
 import { migrateToLatest } from './migrate';
@@ -31,7 +32,7 @@ describe('database', () => {
 		expect(await pragma('journal_mode')).toEqual({ journal_mode: 'wal' });
 		expect(await pragma('synchronous')).toEqual({ synchronous: 2 });
 		expect(await pragma('foreign_keys')).toEqual({ foreign_keys: 1 });
-		expect(await pragma('busy_timeout')).toEqual({ timeout: 5000 });
+		expect(await pragma('busy_timeout')).toEqual({ timeout: SQLITE_BUSY_TIMEOUT_MS });
 		await db.destroy();
 	});
 

@@ -11,7 +11,7 @@ import {
 import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
@@ -20,6 +20,7 @@ export type Executor = Kysely<Database>;
 
 import { DEFAULT_DATABASE_PATH } from '../config.js';
 import { foldForSearch } from '../../utils/text';
+import { PatientSqliteDialect, SQLITE_BUSY_TIMEOUT_MS } from './busy';
 import { databaseFileProblem, type FileProblem } from './file-check';
 
 /** A start-up failure whose message is one French sentence meant for the operator. */
@@ -35,7 +36,7 @@ export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
  * Opens the SQLite file (creating its folder), with the connection settings every process uses.
  * ':memory:' gives a private in-memory database (tests).
  */
-export function openDatabase(path: string): Db {
+export function openDatabase(path: string, busyPatience?: number): Db {
 	refuseUnfitFile(path);
 	let sqlite: SQLite.Database;
 	try {
@@ -44,7 +45,7 @@ export function openDatabase(path: string): Db {
 	} catch (error) {
 		throw explainOpenError(path, error);
 	}
-	return wrap(sqlite);
+	return wrap(sqlite, busyPatience);
 }
 
 /**
@@ -97,7 +98,7 @@ function configured(sqlite: SQLite.Database): SQLite.Database {
 	sqlite.pragma('journal_mode = WAL');
 	sqlite.pragma('synchronous = FULL');
 	sqlite.pragma('foreign_keys = ON');
-	sqlite.pragma('busy_timeout = 5000');
+	sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
 	// Searches that ignore case and accents in any language's letters (SQLite's lower() only knows
 	// A to Z): « emilie » finds « Émilie ».
 	sqlite.function('fold_for_search', { deterministic: true }, (text: unknown) =>
@@ -106,9 +107,9 @@ function configured(sqlite: SQLite.Database): SQLite.Database {
 	return sqlite;
 }
 
-function wrap(sqlite: SQLite.Database): Db {
+function wrap(sqlite: SQLite.Database, busyPatience?: number): Db {
 	const db = new Kysely<Database>({
-		dialect: new SqliteDialect({ database: withStatementCache(sqlite) })
+		dialect: new PatientSqliteDialect(withStatementCache(sqlite), busyPatience)
 	});
 	connections.set(db, sqlite);
 	return db;

@@ -92,4 +92,21 @@ describe('request log', () => {
 		expect(fields.requestId).toBe(shown.requestId);
 		error.mockRestore();
 	});
+
+	it('tells the visitor to try again when another process kept the database busy, and logs no error', () => {
+		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		const error = vi.spyOn(log(), 'error').mockImplementation(() => undefined);
+		const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+		const shown = handleError({
+			error: busy,
+			event: event('http://localhost/connexion'),
+			status: 500,
+			message: 'Internal Error'
+		} as never) as App.Error;
+		expect(shown.message).toMatch(/rien n’a été enregistré\. Réessayez dans quelques instants/);
+		expect(error).not.toHaveBeenCalled();
+		expect(warn.mock.calls[0]?.[0]).toMatchObject({ event: 'database-busy' });
+		warn.mockRestore();
+		error.mockRestore();
+	});
 });

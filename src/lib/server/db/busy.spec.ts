@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from './index';
+import { scratchDir } from './testing';
+
+/**
+ * Another process's write lock, played by a second connection of this process: it takes the lock
+ * at once and lets it go when `release` is called — from a timer, which can only fire if the
+ * portal's connection leaves the event loop free while it waits.
+ */
+function lockHolder(path: string) {
+	const other = new SQLite(path);
+	other.pragma('journal_mode = WAL');
+	other.exec('BEGIN IMMEDIATE');
+	other.prepare('INSERT INTO note (text) VALUES (?)').run('écrit par l’autre processus');
+	return {
+		release() {
+			if (other.inTransaction) other.exec('COMMIT');
+		},
+		close() {
+			this.release();
+			other.close();
+		}
+	};
+}
+
+const opened: { close(): void }[] = [];
+afterEach(() => {
+	for (const item of opened.splice(0)) item.close();
+});
+
+async function database(patience?: number): Promise<{ db: Db; path: string }> {
+	const path = join(scratchDir('occupee'), 'base.db');
+	const db = openDatabase(path, patience);
+	await sql`CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT`.execute(db);
+	await sql`INSERT INTO note (text) VALUES ('avant')`.execute(db);
+	opened.push({ close: () => void db.destroy() });
+	return { db, path };
+}
+
+const count = async (db: Db) =>
+	(await sql<{ n: number }>`SELECT count(*) AS n FROM note`.execute(db)).rows[0]!.n;
+
+describe('a write while another process holds the lock', () => {
+	it('waits for it without holding the server, then a transaction that reads first writes', async () => {
+		const { db, path } = await database();
+		const holder = lockHolder(path);
+		opened.push(holder);
+		setTimeout(() => holder.release(), 300);
+		// Read, then write: begun DEFERRED, the transaction was refused its lock (SQLITE_BUSY) once
+		// the other process had written; and SQLite's synchronous wait kept the timer from firing.
+		await db.transaction().execute(async (trx) => {
+			const before = await count(trx);
+			await sql`INSERT INTO note (text) VALUES (${`après ${before}`})`.execute(trx);
+		});
+		expect(await count(db)).toBe(3);
+		const last = await sql<{
+			text: string;
+		}>`SELECT text FROM note ORDER BY id DESC LIMIT 1`.execute(db);
+		expect(last.rows[0]?.text).toBe('après 2');
+	});
+
+	it('waits for it with a single statement, too', async () => {
+		const { db, path } = await database();
+		const holder = lockHolder(path);
+		opened.push(holder);
+		let ticks = 0;
+		const ticking = setInterval(() => ticks++, 10);
+		setTimeout(() => holder.release(), 300);
+		try {
+			await sql`INSERT INTO note (text) VALUES ('seule')`.execute(db);
+		} finally {
+			clearInterval(ticking);
+		}
+		expect(ticks).toBeGreaterThan(5);
+		expect(await count(db)).toBe(3);
+	});
+
+	it('gives up with SQLITE_BUSY once its patience is spent, and the database stays usable', async () => {
+		const { db, path } = await database(200);
+		const holder = lockHolder(path);
+		opened.push(holder);
+		const started = Date.now();
+		await expect(
+			db.transaction().execute(async (trx) => {
+				await sql`INSERT INTO note (text) VALUES ('jamais')`.execute(trx);
+			})
+		).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
+		expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+		holder.release();
+		await sql`INSERT INTO note (text) VALUES ('ensuite')`.execute(db);
+		expect(await count(db)).toBe(3);
+	});
+
+	it('does not try a statement again inside a transaction that already holds the lock', async () => {
+		const { db } = await database();
+		await expect(
+			db.transaction().execute(async (trx) => {
+				await sql`INSERT INTO note (text) VALUES ('dedans')`.execute(trx);
+				await sql`INSERT INTO missing_table (text) VALUES ('x')`.execute(trx);
+			})
+		).rejects.toThrow(/no such table/);
+		expect(await count(db)).toBe(1);
+	});
+});

@@ -1,0 +1,92 @@
+import type SQLite from 'better-sqlite3';
+import {
+	CompiledQuery,
+	SqliteDialect,
+	type DatabaseConnection,
+	type Driver,
+	type QueryResult
+} from 'kysely';
+
+/**
+ * How long a write waits for another process's lock (a backup, an import or a command run beside
+ * the server) before it fails with SQLITE_BUSY.
+ */
+const BUSY_PATIENCE_MS = 5000;
+
+/**
+ * SQLite's own wait for a lock (`busy_timeout`). better-sqlite3 is synchronous: while SQLite waits,
+ * the whole server waits with it (pages from the cache, static files, every other request). So
+ * SQLite waits only this long, and the rest of the patience is spent here between attempts, with
+ * the server free to answer others.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 20;
+
+/** The error page's words when the patience ran out (hooks.server.ts). */
+export const DATABASE_BUSY_MESSAGE =
+	'Le portail attendait la fin d’une autre opération sur sa base de données (une sauvegarde, une importation) : rien n’a été enregistré. Réessayez dans quelques instants.';
+
+/** The pause between two attempts grows from the first to the last. */
+const FIRST_PAUSE_MS = 5;
+const LONGEST_PAUSE_MS = 100;
+
+/**
+ * Kysely's SQLite dialect with two changes to how it meets another process's lock:
+ * - a transaction begins `IMMEDIATE`, taking the write lock first: a transaction begun `DEFERRED`
+ *   reads, then asks for the lock to write, and SQLite refuses it at once (SQLITE_BUSY, without
+ *   waiting) when another process wrote in the meantime: a login then answered 500;
+ * - a statement refused for the lock outside a transaction (a `BEGIN IMMEDIATE`, or a single
+ *   statement) is tried again after a pause, without holding the server, until `patience` has
+ *   passed. Inside a transaction the lock is already held: nothing is tried again there.
+ */
+export class PatientSqliteDialect extends SqliteDialect {
+	readonly #sqlite: SQLite.Database;
+	readonly #patience: number;
+
+	constructor(sqlite: SQLite.Database, patience: number = BUSY_PATIENCE_MS) {
+		super({ database: sqlite });
+		this.#sqlite = sqlite;
+		this.#patience = patience;
+	}
+
+	override createDriver(): Driver {
+		const driver = super.createDriver();
+		const acquire = driver.acquireConnection.bind(driver);
+		let patient: DatabaseConnection | undefined;
+		driver.acquireConnection = async () => {
+			const connection = await acquire();
+			patient ??= patientConnection(connection, this.#sqlite, this.#patience);
+			return patient;
+		};
+		driver.beginTransaction = async (connection) => {
+			await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+		};
+		return driver;
+	}
+}
+
+function patientConnection(
+	connection: DatabaseConnection,
+	sqlite: SQLite.Database,
+	patience: number
+): DatabaseConnection {
+	return {
+		async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+			const deadline = Date.now() + patience;
+			for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(pause * 2, LONGEST_PAUSE_MS)) {
+				try {
+					return await connection.executeQuery<R>(query);
+				} catch (error) {
+					if (!isBusy(error) || sqlite.inTransaction || Date.now() + pause > deadline) throw error;
+				}
+				await new Promise((resolve) => setTimeout(resolve, pause));
+			}
+		},
+		streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize)
+	};
+}
+
+/** SQLITE_BUSY and its extended codes (SQLITE_BUSY_SNAPSHOT…). */
+export function isBusy(error: unknown): boolean {
+	const code = (error as { code?: unknown } | null)?.code;
+	return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
