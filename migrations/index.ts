@@ -27,6 +27,7 @@ import * as structureRetired from './2026_12_10_100000_structure_retired';
 import * as sittingConvenedAs from './2026_12_10_110000_sitting_convened_as';
 import * as mailCampaign from './2026_12_11_100000_mail_campaign';
 import * as repairEdited from './2026_12_11_110000_repair_edited';
+import * as mailSitting from './2026_12_12_100000_mail_sitting';
 
 /**
  * Every migration, by name. A static list rather than a glob so that the same module serves the
@@ -61,5 +62,6 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_12_10_100000_structure_retired': structureRetired,
 	'2026_12_10_110000_sitting_convened_as': sittingConvenedAs,
 	'2026_12_11_100000_mail_campaign': mailCampaign,
-	'2026_12_11_110000_repair_edited': repairEdited
+	'2026_12_11_110000_repair_edited': repairEdited,
+	'2026_12_12_100000_mail_sitting': mailSitting
 };

@@ -5,7 +5,7 @@ import { protectFormula } from '../csv';
 import type { Sheet } from '../spreadsheet';
 import { campaignMail } from '../mail/messages';
 import { queueNotification } from '../mail/outbox';
-import { cancelCampaignMail, tieToCampaign } from '../mail/outbox-repository';
+import { cancelPendingAbout } from '../mail/outbox-repository';
 import { activeRecipients, organisationReceives } from '../mail/preferences-repository';
 import { ok, refuse, type Result } from '../result';
 import { LATEST_REMINDER_DAYS, parseReminderDays } from '../../schemas/campaign';
@@ -103,7 +103,7 @@ async function mailOrganisation(
 	now: number
 ): Promise<void> {
 	for (const person of await activeRecipients(db, { organisationId })) {
-		const queued = await queueNotification(
+		await queueNotification(
 			db,
 			reminder === null ? 'campaign' : 'reminder',
 			'reminders',
@@ -114,9 +114,9 @@ async function mailOrganisation(
 				fiches.map((f) => ({ code: f.code, title: f.ficheTitle })),
 				reminder
 			),
-			now
+			now,
+			{ campaignId: campaign.id }
 		);
-		if (queued !== null) await tieToCampaign(db, queued, campaign.id);
 	}
 }
 
@@ -244,11 +244,13 @@ export async function closeCampaign(
 			);
 		await keepCampaignOutcome(trx, id, pairs);
 		// Its opening or reminders still waiting for the relay no longer ask anything.
-		const cancelled = await cancelCampaignMail(
-			trx,
-			id,
-			'Non envoyé : la campagne a été close avant le départ du message.'
-		);
+		const cancelled = (
+			await cancelPendingAbout(
+				trx,
+				{ campaignId: id },
+				'Non envoyé : la campagne a été close avant le départ du message.'
+			)
+		).length;
 		const ended = campaign.deadline < parisDate(new Date(now));
 		await recordAudit(trx, {
 			actor: admin,

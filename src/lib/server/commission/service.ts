@@ -730,7 +730,7 @@ export async function deleteSitting(
 		// Before its agenda goes: the partners told are those of the fiches it had.
 		const cancelled = await notifySittingCancelled(trx, user, sittingId, now.getTime());
 		if (!cancelled.ok) return cancelled;
-		const told = cancelled.value;
+		const { told, withdrawn } = cancelled.value;
 		await deleteSittingRows(trx, sittingId, now.toISOString());
 		await recordAudit(
 			trx,
@@ -738,7 +738,7 @@ export async function deleteSitting(
 				actor: user,
 				action: 'session.deleted',
 				target: { type: 'séance', id: sittingId },
-				summary: `Séance du ${formatDate(sitting.heldOn)} supprimée (${sitting.title}, ${sitting.place})${told > 0 ? ` ; annulation écrite à ${pluralize(told, 'personne convoquée', 'personnes convoquées')}` : ''}`,
+				summary: `Séance du ${formatDate(sitting.heldOn)} supprimée (${sitting.title}, ${sitting.place})${told > 0 ? ` ; annulation écrite à ${pluralize(told, 'personne convoquée', 'personnes convoquées')}` : ''}${withdrawn > 0 ? ` ; ${pluralize(withdrawn, 'message pas encore parti retiré', 'messages pas encore partis retirés')}` : ''}`,
 				before: {
 					heldOn: sitting.heldOn,
 					place: sitting.place,

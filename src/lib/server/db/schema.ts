@@ -388,6 +388,8 @@ export interface MailOutboxTable {
 	link_expires_at: number | null;
 	/** The campaign it opens or reminds of (migration 2026_12_11): cancelled when it closes first. */
 	campaign_id: number | null;
+	/** The séance it convenes, cancels or reports (migration 2026_12_12): cancelled if it is deleted first. */
+	sitting_id: number | null;
 	status: MailStatus;
 	attempts: Generated<number>;
 	next_attempt_at: number;

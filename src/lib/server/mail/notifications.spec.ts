@@ -650,6 +650,51 @@ describe('the cancellation of a convened séance', () => {
 		expect(cancelled).not.toContain(sam.email);
 	});
 
+	it('withdraws a convocation still waiting for the relay, and tells no one who never got one', async () => {
+		const id = await sittingWith(['10-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		// The relay is down: nothing has left when the séance is deleted.
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
+		expect(await deliver()).toEqual([]);
+		const listed = await outboxPage(db, 1);
+		const convocations = listed.messages.filter((m) => m.kind === 'convened');
+		expect(convocations.length).toBeGreaterThan(0);
+		for (const message of convocations) {
+			expect(message.status).toBe('cancelled');
+			expect(message.lastError).toBe(
+				'Non envoyé : la séance a été supprimée avant le départ du message.'
+			);
+		}
+		const journal = await db
+			.selectFrom('audit_event')
+			.select('summary')
+			.where('action', '=', 'session.deleted')
+			.executeTakeFirstOrThrow();
+		expect(journal.summary).toMatch(
+			new RegExp(`${convocations.length}\u00a0messages? pas encore partis? retirés?`)
+		);
+		expect(journal.summary).not.toContain('annulation écrite');
+	});
+
+	it('withdraws a second convocation not yet sent, and still cancels for those the first reached', async () => {
+		const id = await sittingWith(['10-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		const convened = (await deliver()).map((m) => m.envelopeTo[0]).sort();
+		const moved = await updateSitting(
+			db,
+			member,
+			id,
+			{ heldOn: '2026-03-21', startsAt: null, place: 'Cahors', title: 'Séance' },
+			null
+		);
+		expect(moved).toMatchObject({ ok: true });
+		expect((await conveneSitting(db, member, id, null, clock)).ok).toBe(true);
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
+		const after = await deliver();
+		expect(after.map((m) => m.envelopeTo[0]).sort()).toEqual(convened);
+		for (const message of after) expect(message.mail.subject).toMatch(/annulée/);
+	});
+
 	it('goes to the members and the agenda’s partners of a séance convened before 2026-12-05', async () => {
 		const id = await sittingWith(['10-1'], '2026-03-20');
 		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
@@ -691,15 +736,19 @@ describe('the day’s bound on a séance’s mail', () => {
 
 	it('stops an account’s convocations and cancellations after SITTING_MAILINGS_PER_ACCOUNT_PER_DAY in a day', async () => {
 		const refusals = new Set<string>();
+		const delivered = [];
 		for (let i = 0; i < 12; i++) {
 			const id = await sittingWith(['9-1'], '2026-03-20');
 			const convened = await conveneSitting(db, member, id, null, clock, null);
 			if (!convened.ok) refusals.add(convened.message);
+			// Sent before the deletion: a convocation still waiting would be withdrawn, not cancelled.
+			delivered.push(...(await deliver()));
 			const deleted = await deleteSitting(db, member, id, null, new Date(clock));
 			if (!deleted.ok) refusals.add(deleted.message);
 			clock += 1000;
 		}
-		const toPartner = (await deliver()).filter((m) => m.envelopeTo[0] === partner.email);
+		delivered.push(...(await deliver()));
+		const toPartner = delivered.filter((m) => m.envelopeTo[0] === partner.email);
 		expect(toPartner).toHaveLength(SITTING_MAILINGS_PER_ACCOUNT_PER_DAY);
 		expect([...refusals]).toEqual([expect.stringContaining('Envoyez cette convocation demain.')]);
 		// A convened séance whose cancellation would pass the bound stays, and says why.

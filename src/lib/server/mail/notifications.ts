@@ -26,6 +26,7 @@ import {
 	recordDigest,
 	undigestedSubmissions
 } from './notifications-repository';
+import { cancelPendingAbout, findReachedAboutSitting } from './outbox-repository';
 import { mailIsRelayed, queueNotification } from './outbox';
 import { activeRecipients } from './preferences-repository';
 
@@ -299,7 +300,8 @@ export async function conveneSitting(
 					'commission',
 					member,
 					sittingConvenedMail(member, facts, agenda, true, earlierFor(member.id)),
-					now
+					now,
+					{ sittingId }
 				),
 				'members',
 				member
@@ -318,7 +320,8 @@ export async function conveneSitting(
 						false,
 						earlierFor(partner.id)
 					),
-					now
+					now,
+					{ sittingId }
 				),
 				'partners',
 				partner
@@ -333,7 +336,8 @@ export async function conveneSitting(
 					'commission',
 					person,
 					sittingReleasedMail(person, facts),
-					now
+					now,
+					{ sittingId }
 				),
 				'released',
 				person
@@ -393,6 +397,7 @@ function announced<T extends ConvenedFacts & { convenedAs: string | null }>(sitt
 /** One message of `kind` to each of these people, once each: how many. */
 async function writeToEach(
 	db: Executor,
+	sittingId: number,
 	people: { id: number; email: string; name: string }[],
 	kind: string,
 	mail: (person: { name: string }) => Notification,
@@ -402,7 +407,7 @@ async function writeToEach(
 	for (const person of people) {
 		if (seen.has(person.id)) continue;
 		seen.add(person.id);
-		await queueNotification(db, kind, 'commission', person, mail(person), now);
+		await queueNotification(db, kind, 'commission', person, mail(person), now, { sittingId });
 	}
 	return seen.size;
 }
@@ -416,7 +421,7 @@ async function notifySittingAudience(
 	now: number
 ): Promise<number> {
 	const { partners, members } = await sittingAudience(db, sittingId);
-	return writeToEach(db, [...members, ...partners], kind, mail, now);
+	return writeToEach(db, sittingId, [...members, ...partners], kind, mail, now);
 }
 
 /** In the closing transaction: members and concerned partners get the link to the relevé. */
@@ -441,32 +446,45 @@ export async function notifySittingClosed(
  * In the deletion's transaction: a séance already convened tells those its last convocation
  * reached (`convened_as.recipients`: not a partner whose fiche joined its agenda since, nor an
  * account created since) that it will not take place, unless `user` has reached the day's bound.
- * One convened before those were recorded (2026-12-05) tells its members and the partners of the
- * fiches on its agenda, before the agenda goes. How many were told; none when it was never convened.
+ * Its messages still waiting for the relay are cancelled first, and whoever they were the only
+ * messages for is not told of a séance they never heard of. One convened before the recipients
+ * were recorded (2026-12-05) tells its members and the partners of the fiches on its agenda, before
+ * the agenda goes. How many were told, and how many messages were withdrawn; none when it was never
+ * convened.
  */
 export async function notifySittingCancelled(
 	db: Executor,
 	user: User,
 	sittingId: number,
 	now: number
-): Promise<Result<number>> {
+): Promise<Result<{ told: number; withdrawn: number }>> {
 	const sitting = await findSittingForNotice(db, sittingId);
-	if (!sitting || sitting.convenedAt === null) return ok(0);
+	if (!sitting || sitting.convenedAt === null) return ok({ told: 0, withdrawn: 0 });
 	const spent = await sittingMailSpent(db, user, null, now);
 	if (spent) return spent;
+	const withdrawn = await cancelPendingAbout(
+		db,
+		{ sittingId },
+		'Non envoyé : la séance a été supprimée avant le départ du message.'
+	);
+	const waiting = withdrawn.flatMap((id) => (id === null ? [] : [id]));
+	const reached = await findReachedAboutSitting(db, sittingId, waiting);
+	const neverTold = new Set(waiting.filter((id) => !reached.has(id)));
 	// The séance as its convocation announced it: moved since without a new convocation, its new
 	// day was never told.
 	const told = announced(sitting);
 	const mail = (person: { name: string }) => sittingCancelledMail(person, told);
-	return ok(
-		told.recipients
-			? await writeToEach(
-					db,
-					await activeRecipients(db, { userIds: told.recipients }),
-					'cancelled',
-					mail,
-					now
-				)
-			: await notifySittingAudience(db, sittingId, 'cancelled', mail, now)
-	);
+	const written = told.recipients
+		? await writeToEach(
+				db,
+				sittingId,
+				(await activeRecipients(db, { userIds: told.recipients })).filter(
+					(person) => !neverTold.has(person.id)
+				),
+				'cancelled',
+				mail,
+				now
+			)
+		: await notifySittingAudience(db, sittingId, 'cancelled', mail, now);
+	return ok({ told: written, withdrawn: withdrawn.length });
 }

@@ -41,6 +41,12 @@ export interface NewMessage {
 }
 
 /**
+ * What a message is about, when closing it (a campaign) or deleting it (a séance) must cancel the
+ * messages about it that have not left yet.
+ */
+export type MessageAbout = { campaignId?: number; sittingId?: number };
+
+/**
  * What the admins' page lists: the text part, never the HTML part, the one-time link or the
  * unsubscribe link (an admin could turn someone's messages off with it).
  */
@@ -78,7 +84,8 @@ export type ListedMessage = Omit<
 export async function insertMessage(
 	db: Executor,
 	message: NewMessage,
-	now: number
+	now: number,
+	about: MessageAbout = {}
 ): Promise<number> {
 	const { id } = await db
 		.insertInto('mail_outbox')
@@ -93,6 +100,8 @@ export async function insertMessage(
 			unsubscribe_url: message.unsubscribeUrl,
 			one_time_link: message.oneTimeLink ?? null,
 			link_expires_at: message.linkExpiresAt ?? null,
+			campaign_id: about.campaignId ?? null,
+			sitting_id: about.sittingId ?? null,
 			status: 'pending',
 			next_attempt_at: now,
 			created_at: now
@@ -325,31 +334,50 @@ export async function markCancelled(db: Executor, id: number, reason: string): P
 		.execute();
 }
 
-/** Ties a queued message to the campaign it opens or reminds of. */
-export async function tieToCampaign(db: Executor, id: number, campaignId: number): Promise<void> {
-	await db
+/**
+ * A campaign closed, or a séance deleted: the messages about it not yet handed to the relay are
+ * cancelled with `reason` (one being handed over at that moment goes). The accounts they were for,
+ * one entry per message.
+ */
+export async function cancelPendingAbout(
+	db: Executor,
+	about: { campaignId: number } | { sittingId: number },
+	reason: string
+): Promise<(number | null)[]> {
+	const rows = await db
 		.updateTable('mail_outbox')
-		.set({ campaign_id: campaignId })
-		.where('id', '=', id)
+		.set({ status: 'cancelled', last_error: reason })
+		.$if('campaignId' in about, (q) =>
+			q.where('campaign_id', '=', 'campaignId' in about ? about.campaignId : null)
+		)
+		.$if('sittingId' in about, (q) =>
+			q.where('sitting_id', '=', 'sittingId' in about ? about.sittingId : null)
+		)
+		.where('status', '=', 'pending')
+		.returning('user_id')
 		.execute();
+	return rows.map((row) => row.user_id);
 }
 
 /**
- * A campaign closed: its messages not yet handed to the relay are cancelled with `reason` (one
- * being handed over at that moment goes). How many.
+ * Of `userIds`, those a message about the séance reached, or may have reached (handed to the relay,
+ * or interrupted while it was).
  */
-export async function cancelCampaignMail(
+export async function findReachedAboutSitting(
 	db: Executor,
-	campaignId: number,
-	reason: string
-): Promise<number> {
-	const result = await db
-		.updateTable('mail_outbox')
-		.set({ status: 'cancelled', last_error: reason })
-		.where('campaign_id', '=', campaignId)
-		.where('status', '=', 'pending')
-		.executeTakeFirst();
-	return Number(result.numUpdatedRows);
+	sittingId: number,
+	userIds: number[]
+): Promise<Set<number>> {
+	if (userIds.length === 0) return new Set();
+	const rows = await db
+		.selectFrom('mail_outbox')
+		.select('user_id')
+		.distinct()
+		.where('sitting_id', '=', sittingId)
+		.where('status', 'in', ['sent', 'sending', 'interrupted'])
+		.where('user_id', 'in', userIds)
+		.execute();
+	return new Set(rows.flatMap((row) => (row.user_id === null ? [] : [row.user_id])));
 }
 
 /**

@@ -11,7 +11,8 @@ import {
 	liftRelayPause,
 	listMessages,
 	makePendingDue,
-	readRelayState
+	readRelayState,
+	type MessageAbout
 } from './outbox-repository';
 import { recordAudit } from '../audit/repository';
 import { ok, refuse, type Result } from '../result';
@@ -81,7 +82,8 @@ export async function queueMail(
 	kind: string,
 	to: Recipient,
 	parts: MailParts,
-	now = Date.now()
+	now = Date.now(),
+	about: MessageAbout = {}
 ): Promise<number> {
 	const content = renderMail(parts);
 	return insertMessage(
@@ -98,7 +100,8 @@ export async function queueMail(
 			linkExpiresAt: content.linkExpiresAt,
 			unsubscribeUrl: parts.unsubscribeUrl ?? null
 		},
-		now
+		now,
+		about
 	);
 }
 
@@ -122,7 +125,8 @@ export async function queueNotification(
 	category: Category,
 	to: { id: number; email: string },
 	parts: Omit<MailParts, 'stop' | 'unsubscribeUrl' | 'preferencesUrl'>,
-	now = Date.now()
+	now = Date.now(),
+	about: MessageAbout = {}
 ): Promise<number | null> {
 	const preferences = await findPreferences(db, to.id);
 	if (!preferences[category]) return null;
@@ -137,7 +141,8 @@ export async function queueNotification(
 			unsubscribeUrl: absoluteUrl(`/desabonnement/${token}/un-clic`),
 			preferencesUrl: absoluteUrl('/compte#courriels')
 		},
-		now
+		now,
+		about
 	);
 }
 
