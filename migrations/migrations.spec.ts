@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { sql } from 'kysely';
-import { Migrator } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/lib/server/db/index';
+import { portalMigrator } from '../src/lib/server/db/migrate';
 import { MIGRATIONS } from './index';
 
 describe('migration registry', () => {
@@ -18,7 +18,7 @@ describe('migration registry', () => {
 describe('2026_11_30_040000_edition_open_data', () => {
 	it('moves the open data of a published edition out of its snapshot, unchanged, and back', async () => {
 		const db = openDatabase(':memory:');
-		const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+		const migrator = portalMigrator(db);
 		await migrator.migrateTo('2026_11_29_030000_editions');
 		const plan = {
 			schema: 'sdusn/plan@1',
@@ -62,7 +62,7 @@ describe('2026_11_30_040000_edition_open_data', () => {
 describe('2026_12_03_100000_mail_one_time_link', () => {
 	it('takes whole one-time links out of earlier messages; one still waiting keeps it apart', async () => {
 		const db = openDatabase(':memory:');
-		const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+		const migrator = portalMigrator(db);
 		await migrator.migrateTo('2026_12_02_110000_structure_versions');
 		const insert = (id: number, kind: string, status: string, link: string) =>
 			sql`INSERT INTO mail_outbox (id, message_id, kind, recipient, subject, text_body, html_body,
@@ -100,7 +100,7 @@ describe('2026_12_03_100000_mail_one_time_link', () => {
 describe('2026_12_07_110000_mail_cancelled', () => {
 	it('rebuilds the outbox with every row, column and index, accepts « cancelled », and back', async () => {
 		const db = openDatabase(':memory:');
-		const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+		const migrator = portalMigrator(db);
 		await migrator.migrateTo('2026_12_07_100000_mail_link_expiry');
 		const statuses = ['pending', 'sending', 'sent', 'failed', 'interrupted', 'kept'];
 		for (const [i, status] of statuses.entries())
@@ -156,13 +156,10 @@ describe('2026_12_11_110000_repair_edited', () => {
 
 	it('brings a database that ran the first versions of edited migrations to a fresh one’s schema, and takes out the secrets they left', async () => {
 		const fresh = openDatabase(':memory:');
-		await new Migrator({
-			db: fresh,
-			provider: { getMigrations: async () => MIGRATIONS }
-		}).migrateToLatest();
+		await portalMigrator(fresh).migrateToLatest();
 
 		const old = openDatabase(':memory:');
-		const migrator = new Migrator({ db: old, provider: { getMigrations: async () => MIGRATIONS } });
+		const migrator = portalMigrator(old);
 		await migrator.migrateTo('2026_12_11_100000_mail_campaign');
 		// As the first versions left them.
 		await sql`DROP TABLE mail_sender`.execute(old);
@@ -209,10 +206,7 @@ describe('2026_12_11_110000_repair_edited', () => {
 describe('every table', () => {
 	it('is STRICT', async () => {
 		const db = openDatabase(':memory:');
-		await new Migrator({
-			db,
-			provider: { getMigrations: async () => MIGRATIONS }
-		}).migrateToLatest();
+		await portalMigrator(db).migrateToLatest();
 		const { rows } = await sql<{ name: string; strict: number }>`
 			SELECT name, strict FROM pragma_table_list
 			WHERE schema = 'main' AND type = 'table'
@@ -220,5 +214,43 @@ describe('every table', () => {
 		expect(rows.length).toBeGreaterThan(20);
 		expect(rows.filter((r) => r.strict !== 1).map((r) => r.name)).toEqual([]);
 		await db.destroy();
+	});
+});
+
+describe('one start’s migrations', () => {
+	it('run in one transaction: one that fails leaves the database as it was, the former ones too', async () => {
+		const db = openDatabase(':memory:');
+		const only = (names: string[]) =>
+			Object.fromEntries(names.map((name) => [name, MIGRATIONS[name]!]));
+		const names = Object.keys(MIGRATIONS);
+		await portalMigrator(db, only(names.slice(0, 2))).migrateToLatest();
+		const failing = {
+			up: async (trx: typeof db) => {
+				await sql`CREATE TABLE half_done (id INTEGER PRIMARY KEY) STRICT`.execute(trx);
+				throw new Error('interrompue');
+			}
+		};
+		const { error } = await portalMigrator(db, {
+			...only(names.slice(0, 4)),
+			'2099_01_01_000000_failing': failing as never
+		}).migrateToLatest();
+		expect(error).toBeInstanceOf(Error);
+		const done = await sql<{
+			name: string;
+		}>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);
+		expect(done.rows.map((r) => r.name)).toEqual(names.slice(0, 2));
+		const tables = await sql<{ name: string }>`
+			SELECT name FROM sqlite_schema WHERE name = 'half_done'`.execute(db);
+		expect(tables.rows).toEqual([]);
+		// Nothing of the third and fourth migrations either: the next start runs them again.
+		expect((await portalMigrator(db).migrateToLatest()).error).toBeUndefined();
+		await db.destroy();
+	});
+
+	it('change no PRAGMA that a transaction would ignore', () => {
+		for (const [name, migration] of Object.entries(MIGRATIONS))
+			expect(`${name}: ${String(migration.up)}`).not.toMatch(
+				/PRAGMA\s+(foreign_keys|journal_mode|legacy_alter_table)|VACUUM/i
+			);
 	});
 });

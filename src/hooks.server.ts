@@ -12,7 +12,7 @@ import { readConfig } from '$lib/server/config.js';
 import { startMail } from '$lib/server/mail/scheduler';
 import { scheduleBackups } from '$lib/server/db/backup-schedule';
 import { cacheStamps } from '$lib/server/db/change-stamp';
-import { DATABASE_BUSY_MESSAGE, isBusy } from '$lib/server/db/busy';
+import { DATABASE_BUSY_MESSAGE, isBusy } from '$lib/server/db/dialect';
 import { closeDatabase, getDb, initDatabase } from '$lib/server/db/instance';
 import { logRequests, requestIdOf, requestsEnded } from '$lib/server/http/request-log';
 import { log } from '$lib/server/log.js';
@@ -182,7 +182,7 @@ export const handle = sequence(
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	const requestId = requestIdOf(event);
 	// Another process (a backup, an import, a command) kept the write lock past the patience of
-	// db/busy.ts: nothing was written; the visitor can try again in a moment.
+	// db/dialect.ts: nothing was written; the visitor can try again in a moment.
 	if (isBusy(error)) {
 		log().warn(
 			{ event: 'database-busy', requestId, route: event.route.id },

@@ -2,7 +2,7 @@ import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { SQLITE_BUSY_TIMEOUT_MS } from './busy';
+import { SQLITE_BUSY_TIMEOUT_MS } from './dialect';
 import { connectionOf, databasePath, openDatabase } from './index';
 import { closeDatabase, initDatabase } from './instance';
 import { migrateToLatest } from './migrate';

@@ -20,7 +20,7 @@ export type Executor = Kysely<Database>;
 
 import { DEFAULT_DATABASE_PATH } from '../config.js';
 import { foldForSearch } from '../../utils/text';
-import { PatientSqliteDialect, SQLITE_BUSY_TIMEOUT_MS } from './busy';
+import { PortalSqliteDialect, SQLITE_BUSY_TIMEOUT_MS } from './dialect';
 import { databaseFileProblem, type FileProblem } from './file-check';
 
 /** A start-up failure whose message is one French sentence meant for the operator. */
@@ -109,7 +109,7 @@ function configured(sqlite: SQLite.Database): SQLite.Database {
 
 function wrap(sqlite: SQLite.Database, busyPatience?: number): Db {
 	const db = new Kysely<Database>({
-		dialect: new PatientSqliteDialect(withStatementCache(sqlite), busyPatience)
+		dialect: new PortalSqliteDialect(withStatementCache(sqlite), busyPatience)
 	});
 	connections.set(db, sqlite);
 	return db;
