@@ -276,7 +276,7 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await expect(
 		page.getByRole('region', { name: 'Priorité et décisions de la commission' })
 	).toContainText(
-		'Priorité 1 depuis le 20 novembre 2026, décidée en séance du 20 novembre 2026 : Les initiatives citoyennes se multiplient dans le Lot'
+		'Priorité 1 depuis le 20 novembre 2026, décidée en séance du 20 novembre 2026 à 14 h 30 : Les initiatives citoyennes se multiplient dans le Lot'
 	);
 	await expect(
 		page.getByRole('region', { name: 'Priorité et décisions de la commission' })

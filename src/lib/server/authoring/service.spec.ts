@@ -571,6 +571,7 @@ describe('structure', () => {
 				since: '2026-12-01',
 				sittingId: null,
 				sittingDate: null,
+				sittingStartsAt: null,
 				rationale: 'Priorité fixée à l’ajout de la fiche au plan.'
 			}
 		]);

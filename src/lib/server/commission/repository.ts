@@ -228,6 +228,8 @@ export interface PriorityStep {
 	since: string;
 	sittingId: number | null;
 	sittingDate: string | null;
+	/** The séance's hour, to tell apart two séances of one day. */
+	sittingStartsAt: string | null;
 	rationale: string;
 }
 
@@ -266,7 +268,13 @@ export async function listPriorityHistory(db: Executor, ficheId: number): Promis
 		.selectFrom('decision as d')
 		.innerJoin('agenda_item as i', 'i.id', 'd.agenda_item_id')
 		.innerJoin('commission_session as s', 's.id', 'd.session_id')
-		.select(['d.new_priority as newPriority', 'd.text', 's.id', 's.held_on as heldOn'])
+		.select([
+			'd.new_priority as newPriority',
+			'd.text',
+			's.id',
+			's.held_on as heldOn',
+			's.starts_at as startsAt'
+		])
 		.where('i.fiche_id', '=', ficheId)
 		.where('d.kind', '=', 'priority')
 		.where('s.state', '=', 'closed')
@@ -281,6 +289,7 @@ export async function listPriorityHistory(db: Executor, ficheId: number): Promis
 			since: fiche.addedAt ? parisDate(new Date(fiche.addedAt)) : plan.adoptedOn,
 			sittingId: null,
 			sittingDate: null,
+			sittingStartsAt: null,
 			rationale: fiche.addedAt
 				? 'Priorité fixée à l’ajout de la fiche au plan.'
 				: 'Priorité fixée à l’adoption du plan d’actions par le comité syndical.'
@@ -290,6 +299,7 @@ export async function listPriorityHistory(db: Executor, ficheId: number): Promis
 			since: d.heldOn,
 			sittingId: d.id,
 			sittingDate: d.heldOn,
+			sittingStartsAt: d.startsAt,
 			rationale: d.text
 		}))
 	];
@@ -442,6 +452,7 @@ export async function listFicheDecisions(db: Executor, ficheId: number) {
 			'decision.text',
 			'commission_session.id as sittingId',
 			'commission_session.held_on as sittingDate',
+			'commission_session.starts_at as sittingStartsAt',
 			'commission_session.title as sittingTitle'
 		])
 		.where('agenda_item.fiche_id', '=', ficheId)

@@ -142,6 +142,7 @@ describe('priority decisions', () => {
 				since: '2018-07-19',
 				sittingId: null,
 				sittingDate: null,
+				sittingStartsAt: null,
 				rationale: 'Priorité fixée à l’adoption du plan d’actions par le comité syndical.'
 			},
 			{
@@ -149,6 +150,7 @@ describe('priority decisions', () => {
 				since: '2026-06-15',
 				sittingId: id,
 				sittingDate: '2026-06-15',
+				sittingStartsAt: null,
 				rationale: 'Les initiatives citoyennes se multiplient.'
 			}
 		]);
@@ -503,15 +505,20 @@ describe('two séances of one day', () => {
 		]);
 		const fiche = (await findFicheByCode(db, '4-1'))!;
 		expect(fiche.priority).toBe(2);
-		expect((await listPriorityHistory(db, fiche.id)).map((s) => s.sittingId)).toEqual([
-			null,
-			morning.id,
-			evening.id
+		// With their hours, which tell the two séances of one day apart on the fiche's page.
+		expect(
+			(await listPriorityHistory(db, fiche.id)).map((s) => [s.sittingId, s.sittingStartsAt])
+		).toEqual([
+			[null, null],
+			[morning.id, '09:00'],
+			[evening.id, '20:00']
 		]);
-		expect((await listFicheDecisions(db, fiche.id)).map((d) => d.sittingId)).toEqual([
-			morning.id,
-			evening.id,
-			evening.id
+		expect(
+			(await listFicheDecisions(db, fiche.id)).map((d) => [d.sittingId, d.sittingStartsAt])
+		).toEqual([
+			[morning.id, '09:00'],
+			[evening.id, '20:00'],
+			[evening.id, '20:00']
 		]);
 	});
 });
