@@ -72,6 +72,26 @@ export async function findPasswordHash(db: Executor, userId: number): Promise<st
 	return row?.passwordHash ?? null;
 }
 
+/**
+ * Whether the account still has this password hash and is not disabled: read again in the
+ * transaction that acts on a password checked before it (a sign-in, a change), so that a password
+ * changed or reset, or an account disabled, during the slow check is not acted on.
+ */
+export async function passwordStillValid(
+	db: Executor,
+	userId: number,
+	passwordHash: string
+): Promise<boolean> {
+	const row = await db
+		.selectFrom('user_account')
+		.select('id')
+		.where('id', '=', userId)
+		.where('password_hash', '=', passwordHash)
+		.where('disabled_at', 'is', null)
+		.executeTakeFirst();
+	return row !== undefined;
+}
+
 export async function insertUser(
 	db: Executor,
 	values: {

@@ -3,7 +3,13 @@ import { recordAudit, tallyRefusal } from '../audit/repository';
 import { checkPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from './password';
 import { createSession, invalidateSession, invalidateUserSessions, type Session } from './sessions';
 import { newDeviceCookie, trustedDevice } from './device';
-import { findInvitation, insertInvitation, retireInvitations, useInvitation } from './repository';
+import {
+	findInvitation,
+	insertInvitation,
+	passwordStillValid,
+	retireInvitations,
+	useInvitation
+} from './repository';
 import { invitationSentSince } from './recovery-repository';
 import {
 	attemptsOf,
@@ -146,6 +152,18 @@ export async function login(
 
 	const { user, passwordHash } = credentials;
 	return db.transaction().execute(async (trx) => {
+		// Changed, reset or disabled while the password was being checked (the owner of a leaked
+		// password changing it): refused like a wrong password, and the attempt stays counted.
+		if (!(await passwordStillValid(trx, user.id, passwordHash))) {
+			await recordAudit(trx, {
+				actor: user,
+				action: 'login.failure',
+				target: { type: 'compte', id: user.id },
+				summary: `Connexion refusée pour ${email} : mot de passe changé ou compte désactivé pendant la vérification`,
+				clientAddress: input.clientAddress
+			});
+			return refuse(400, LOGIN_FAILED_MESSAGE);
+		}
 		await clearFailures(trx, reserved.primary);
 		if (reserved.address) await releaseAttempt(trx, reserved.address);
 		const { token, session } = await createSession(trx, user.id, now);
@@ -178,6 +196,9 @@ export async function logout(
 		});
 	});
 }
+
+export const PASSWORD_CHANGED_MEANWHILE_MESSAGE =
+	'Votre mot de passe a été changé entre-temps (dans une autre session ou par un lien de nouveau mot de passe) : le nouveau n’a pas été enregistré, et cette session est fermée. Reconnectez-vous pour continuer.';
 
 export const REAUTH_ENDED_MESSAGE =
 	'Votre session a été fermée après plusieurs mots de passe actuels incorrects : reconnectez-vous.';
@@ -236,6 +257,9 @@ export async function changePassword(
 		);
 	const newHash = await hashPassword(input.next);
 	const changed = await db.transaction().execute(async (trx) => {
+		// Changed (another session, a reset link) or disabled while the current password was being
+		// checked: every session has ended, this one too; the new password is not written over.
+		if (!(await passwordStillValid(trx, user.id, hash))) return null;
 		await setPasswordHash(trx, user.id, newHash);
 		// Every session ends, the current one too, which gets a new token: a copy of the old cookie
 		// (the reason one changes a password) no longer works. The others are counted.
@@ -257,6 +281,7 @@ export async function changePassword(
 		});
 		return { endedSessions: count, ...renewed };
 	});
+	if (!changed) return fieldRefusal('current', PASSWORD_CHANGED_MEANWHILE_MESSAGE, 409);
 	return ok(changed);
 }
 
@@ -277,7 +302,7 @@ export function newPasswordRefusal(
 }
 
 /** A refusal that one field explains: the message goes under that field. */
-function fieldRefusal(field: string, message: string, status: 400 | 410 = 400) {
+function fieldRefusal(field: string, message: string, status: 400 | 409 | 410 = 400) {
 	return refuse(status, message, { fieldErrors: { [field]: message } });
 }
 
