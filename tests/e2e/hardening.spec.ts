@@ -198,7 +198,7 @@ test('a malformed form body answers 400 with the French error page', async () =>
 	await api.dispose();
 });
 
-test('a form naming the reserved `default` action answers 404 in French, not 500', async () => {
+test('a form naming the reserved `default` action, or a member of Object.prototype, answers 404 in French, not 500', async () => {
 	const api = await apiAs(null);
 	for (const path of [
 		'/connexion?/default',
@@ -209,6 +209,23 @@ test('a form naming the reserved `default` action answers 404 in French, not 500
 		expect(response.status(), path).toBe(404);
 		expect(await response.text()).toContain('Page introuvable.');
 	}
+	// Names every object inherits: SvelteKit's actions[name] found and called them (a 500, or for a
+	// script's post a 200 « success » past the page's guard).
+	for (const path of [
+		'/connexion?/constructor',
+		'/connexion?/__proto__',
+		'/admin/utilisateurs?/hasOwnProperty'
+	]) {
+		const response = await api.post(path, { form: { x: '1' } });
+		expect(response.status(), path).toBe(404);
+		expect(await response.text()).toContain('Page introuvable.');
+	}
+	const scripted = await api.post('/admin/utilisateurs?/toString', {
+		form: { x: '1' },
+		headers: { accept: 'application/json', 'x-sveltekit-action': 'true' }
+	});
+	expect(scripted.status()).toBe(404);
+	expect(await scripted.json()).toEqual({ type: 'error', error: { message: 'Page introuvable.' } });
 	await api.dispose();
 });
 

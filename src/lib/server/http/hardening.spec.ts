@@ -162,6 +162,48 @@ describe('unreadable forms', () => {
 			expect(await (await post(search)).text()).toBe('ok');
 	});
 
+	// SvelteKit looks an action up as `actions[name]`: these were found on every route and called
+	// (a 500 and a stack trace in the log, or a 200 « success » past every guard).
+	it.each([
+		'constructor',
+		'__proto__',
+		'hasOwnProperty',
+		'valueOf',
+		'toString',
+		'isPrototypeOf',
+		'__defineGetter__',
+		'toLocaleString'
+	])(
+		'answers a form naming `%s`, inherited by every object, 404 as any unknown action',
+		async (name) => {
+			const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+			const post = (headers: Record<string, string> = {}) =>
+				readableForms({
+					event: event(`http://localhost/admin/utilisateurs?/${name}`, {
+						method: 'POST',
+						body: 'x=1',
+						headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }
+					}),
+					resolve: ok
+				} as never);
+			const refused = await post();
+			expect(refused.status).toBe(404);
+			expect(await refused.text()).toContain('<p>Page introuvable.</p>');
+			expect(refused.headers.get('cache-control')).toBe('private, no-store');
+			expect(refused.headers.get('content-security-policy')).toMatch(/^default-src 'none';/);
+			const scripted = await post({ 'x-sveltekit-action': 'true', accept: 'application/json' });
+			expect(scripted.status).toBe(404);
+			expect(await scripted.json()).toEqual({
+				type: 'error',
+				error: { message: 'Page introuvable.' }
+			});
+			expect(warn).toHaveBeenCalledTimes(2);
+			expect(String(warn.mock.calls[0]?.[1])).toBe(
+				`404 : action réservée « ${name} » demandée par son nom`
+			);
+		}
+	);
+
 	it('leaves a good form alone', async () => {
 		const form = new FormData();
 		form.append('email', 'a@b.fr');

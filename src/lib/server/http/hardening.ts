@@ -143,12 +143,22 @@ function refusalPage(status: number, message: string): Response {
 }
 
 /**
- * `?/default` names the action SvelteKit keeps for a form without a name: asked by its name,
- * SvelteKit throws (a 500 and a stack trace in the log, for any visitor's post). The same answer
- * as any other unknown action's, a 404, logged in one line.
+ * Action names no route has, that SvelteKit would not answer 404: `default`, kept for a form
+ * without a name (asked by its name, SvelteKit throws), and every member of Object.prototype
+ * (`constructor`, `toString`, `__proto__`…), which SvelteKit's `actions[name]` finds on any route
+ * and calls (a 500, or a 200 « success » past every guard). Any visitor's post would write a stack
+ * trace in the log: the same answer as any other unknown action's, a 404, logged in one line.
  */
-function namesDefaultAction(url: URL): boolean {
-	return [...url.searchParams.keys()].find((key) => key.startsWith('/')) === '/default';
+const RESERVED_ACTIONS = new Set([
+	'default',
+	'__proto__',
+	...Object.getOwnPropertyNames(Object.prototype)
+]);
+
+/** The action the form names, as SvelteKit reads it (the first key starting with `/`), if reserved. */
+function reservedActionName(url: URL): string | null {
+	const key = [...url.searchParams.keys()].find((k) => k.startsWith('/'));
+	return key !== undefined && RESERVED_ACTIONS.has(key.slice(1)) ? key.slice(1) : null;
 }
 
 export const UNREADABLE_FORM_MESSAGE =
@@ -170,10 +180,11 @@ function isPayloadTooLarge(caught: unknown): boolean {
  * page, and the server logs one line, never a stack trace. A body over the size limit answers 413.
  */
 export const readableForms: Handle = async ({ event, resolve }) => {
-	if (event.request.method === 'POST' && namesDefaultAction(event.url)) {
+	const reserved = event.request.method === 'POST' ? reservedActionName(event.url) : null;
+	if (reserved !== null) {
 		log().warn(
-			{ event: 'default-action-named', route: event.route?.id ?? null },
-			'404 : action « default » demandée par son nom'
+			{ event: 'reserved-action-named', action: reserved, route: event.route?.id ?? null },
+			`404 : action réservée « ${reserved} » demandée par son nom`
 		);
 		return refuseForm(event, 404, 'Page introuvable.');
 	}
