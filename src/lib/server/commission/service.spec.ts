@@ -29,10 +29,13 @@ import {
 	CLOSING_CHANGED_MESSAGE,
 	createSitting,
 	deleteSitting,
+	FREE_ITEMS_PER_SITTING,
+	GUESTS_PER_SITTING,
 	listPriorityConflicts,
 	recordDecision,
 	removeDecision,
 	rebaseSittingTyping,
+	SITTINGS_CREATED_PER_ACCOUNT_PER_DAY,
 	sittingDayProblems,
 	updateSitting
 } from './service';
@@ -1125,5 +1128,61 @@ describe('a séance and a fiche added to the plan after its day (security probe)
 			status: 400,
 			fieldErrors: { held_on: expect.stringContaining(`La fiche ${code} n’a été ajoutée`) }
 		});
+	});
+});
+
+describe('bounds (security probe: a script filled an agenda with 1 000 points)', () => {
+	it('refuses a free point beyond 50, and a guest beyond 100, under their field', async () => {
+		const sitting = await heldSittingWith('4-1');
+		const { agenda } = await counts();
+		for (let n = 1; n <= FREE_ITEMS_PER_SITTING; n++)
+			expect(await addAgendaFreeItem(db, member, sitting.id, `Point ${n}`, null)).toEqual({
+				ok: true
+			});
+		const point =
+			'L’ordre du jour compte déjà 50\u00a0points libres, le maximum d’une séance : regroupez-en, ou retirez-en un avant d’en ajouter un autre.';
+		expect(await addAgendaFreeItem(db, member, sitting.id, 'Un de plus', null)).toMatchObject({
+			ok: false,
+			status: 409,
+			fieldErrors: { title: point }
+		});
+		expect((await counts()).agenda).toBe(agenda + FREE_ITEMS_PER_SITTING);
+		// A member present is not a guest: the bound counts guests alone.
+		expect((await addAttendee(db, member, sitting.id, { userId: member.id }, null)).ok).toBe(true);
+		for (let n = 1; n <= GUESTS_PER_SITTING; n++)
+			expect(
+				(await addAttendee(db, member, sitting.id, { guestName: `Invité ${n}` }, null)).ok
+			).toBe(true);
+		expect(
+			await addAttendee(db, member, sitting.id, { guestName: 'Invité de trop' }, null)
+		).toMatchObject({
+			ok: false,
+			status: 409,
+			fieldErrors: {
+				guest_name:
+					'Cette séance compte déjà 100\u00a0invités, le maximum d’une séance : retirez-en un avant d’en ajouter un autre.'
+			}
+		});
+		expect((await findSitting(db, sitting.id))!.attendees).toHaveLength(1 + GUESTS_PER_SITTING);
+	});
+
+	it('creates at most 20 séances per account and day, parallel posts included', async () => {
+		const results = await Promise.all(
+			Array.from({ length: SITTINGS_CREATED_PER_ACCOUNT_PER_DAY + 5 }, (_, n) =>
+				createSitting(
+					db,
+					member,
+					{ heldOn: '2026-06-15', place: 'Cahors', title: `Séance ${n}` },
+					null
+				)
+			)
+		);
+		expect(results.filter((r) => r.ok)).toHaveLength(SITTINGS_CREATED_PER_ACCOUNT_PER_DAY);
+		expect(results.find((r) => !r.ok)).toMatchObject({
+			status: 429,
+			message:
+				'Vous avez déjà créé 20\u00a0séances aujourd’hui : c’est la limite d’une journée. Créez celle-ci demain ; une séance créée par erreur se supprime de sa page.'
+		});
+		expect((await counts()).sittings).toBe(1 + SITTINGS_CREATED_PER_ACCOUNT_PER_DAY);
 	});
 });

@@ -1,5 +1,5 @@
 import type { Db, Executor } from '../db';
-import { recordAudit } from '../audit/repository';
+import { countTodaysActions, recordAudit } from '../audit/repository';
 import { notifySittingClosed, notifySittingCancelled } from '../mail/notifications';
 import { findSittingForNotice } from '../mail/notifications-repository';
 import type { User } from '../auth/users';
@@ -148,6 +148,21 @@ async function refusedDay(
 	return problem ? refuse(400, problem, { fieldErrors: { held_on: problem } }) : null;
 }
 
+/**
+ * Séances one account creates in a day (Paris): a commission meets a few times a year, and each
+ * séance is a journal row and a line of the list, published once closed.
+ */
+export const SITTINGS_CREATED_PER_ACCOUNT_PER_DAY = 20;
+
+/**
+ * Free points of a séance's agenda: each is written in every convocation, on the séance's page and
+ * in its relevé, published once closed; an agenda names at most 500 fiches beside them.
+ */
+export const FREE_ITEMS_PER_SITTING = 50;
+
+/** Guests of a séance, listed on its page and in its relevé. */
+export const GUESTS_PER_SITTING = 100;
+
 export async function createSitting(
 	db: Db,
 	user: User,
@@ -166,6 +181,15 @@ export async function createSitting(
 			return refuse(
 				409,
 				`La séance du ${formatDate(input.heldOn)} à ${same.place} (« ${same.title} ») existe déjà : elle figure dans la liste des séances.`
+			);
+		// Counted in the transaction that writes the next one: parallel posts cannot pass it together.
+		if (
+			(await countTodaysActions(trx, user.id, 'session.created')) >=
+			SITTINGS_CREATED_PER_ACCOUNT_PER_DAY
+		)
+			return refuse(
+				429,
+				`Vous avez déjà créé ${SITTINGS_CREATED_PER_ACCOUNT_PER_DAY}\u00a0séances aujourd’hui : c’est la limite d’une journée. Créez celle-ci demain ; une séance créée par erreur se supprime de sa page.`
 			);
 		const id = await insertSitting(trx, {
 			...input,
@@ -327,11 +351,14 @@ export async function addAgendaFreeItem(
 	return db.transaction().execute(async (trx) => {
 		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
-		const same = (await listFreeItemTitles(trx, sittingId)).find((other) =>
-			sameWords(other, title)
-		);
+		const titles = await listFreeItemTitles(trx, sittingId);
+		const same = titles.find((other) => sameWords(other, title));
 		if (same !== undefined) {
 			const message = `Le point « ${same} » est déjà à l’ordre du jour.`;
+			return refuse(409, message, { fieldErrors: { title: message } });
+		}
+		if (titles.length >= FREE_ITEMS_PER_SITTING) {
+			const message = `L’ordre du jour compte déjà ${FREE_ITEMS_PER_SITTING}\u00a0points libres, le maximum d’une séance : regroupez-en, ou retirez-en un avant d’en ajouter un autre.`;
 			return refuse(409, message, { fieldErrors: { title: message } });
 		}
 		await appendAgendaItem(trx, sittingId, { title });
@@ -398,11 +425,14 @@ export async function addAttendee(
 				);
 		} else {
 			// A guest bearing the name of someone already present, guest or member, is that person.
-			const same = (await listAttendeeNames(trx, sittingId)).find((other) =>
-				sameWords(other.name, attendee.guestName)
-			);
+			const present = await listAttendeeNames(trx, sittingId);
+			const same = present.find((other) => sameWords(other.name, attendee.guestName));
 			if (same) {
 				const message = `${same.name} figure déjà parmi les présents.`;
+				return refuse(409, message, { fieldErrors: { guest_name: message } });
+			}
+			if (present.filter((other) => other.guest).length >= GUESTS_PER_SITTING) {
+				const message = `Cette séance compte déjà ${GUESTS_PER_SITTING}\u00a0invités, le maximum d’une séance : retirez-en un avant d’en ajouter un autre.`;
 				return refuse(409, message, { fieldErrors: { guest_name: message } });
 			}
 		}
