@@ -15,6 +15,7 @@ import { findFicheState } from '../authoring/repository';
 import { retireFiche } from '../authoring/service';
 import { parisDate } from '../../utils/dates';
 import {
+	CAMPAIGNS_OPENED_PER_ACCOUNT_PER_DAY,
 	campaignCompletion,
 	campaignsForOrganisation,
 	campaignsPage,
@@ -358,6 +359,26 @@ describe('campaigns', () => {
 		// Closed, or past its deadline, it no longer stands in the way.
 		await closeCampaign(db, admin, first, null, OPENED);
 		expect(await attemptOpening('2026-04-20', '-3', OPENED, 'Bilan 2026')).toMatchObject({
+			ok: true
+		});
+	});
+
+	it('opens at most 5 campaigns per account and day, 20 parallel posts included (security probe)', async () => {
+		const tried = await Promise.all(
+			Array.from({ length: 20 }, () => attemptOpening('2026-04-01', '-3'))
+		);
+		expect(tried.filter((t) => t.ok)).toHaveLength(CAMPAIGNS_OPENED_PER_ACCOUNT_PER_DAY);
+		expect(tried.find((t) => !t.ok)).toMatchObject({
+			status: 429,
+			message:
+				'Vous avez déjà ouvert 5\u00a0campagnes aujourd’hui : c’est la limite d’une journée, pour que le portail n’écrive pas sans fin aux organisations. Ouvrez celle-ci demain.'
+		});
+		expect(await listCampaigns(db)).toHaveLength(CAMPAIGNS_OPENED_PER_ACCOUNT_PER_DAY);
+		expect((await mails('campaign')).filter((m) => m.to === paul.email)).toHaveLength(
+			CAMPAIGNS_OPENED_PER_ACCOUNT_PER_DAY
+		);
+		// The next day (Paris), the bound starts again.
+		expect(await attemptOpening('2026-04-01', '-3', OPENED + 24 * HOUR)).toMatchObject({
 			ok: true
 		});
 	});

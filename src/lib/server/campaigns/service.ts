@@ -1,5 +1,5 @@
 import type { Db, Executor } from '../db';
-import { recordAudit } from '../audit/repository';
+import { countTodaysActions, recordAudit } from '../audit/repository';
 import type { User } from '../auth/users';
 import { protectFormula } from '../csv';
 import type { Sheet } from '../spreadsheet';
@@ -145,6 +145,12 @@ export function campaignDateProblems(
 	return early.length > 0 ? { reminders: earlyRemindersMessage(early, deadline) } : {};
 }
 
+/**
+ * Campaigns one account opens in a day (Paris): each writes to every organisation concerned, then
+ * reminds it, and a title that differs by one word passes the check of a campaign opened twice.
+ */
+export const CAMPAIGNS_OPENED_PER_ACCOUNT_PER_DAY = 5;
+
 /** Opens a campaign and, in the same transaction, mails each organisation concerned its fiches. */
 export async function openCampaign(
 	db: Db,
@@ -176,6 +182,15 @@ export async function openCampaign(
 					title: `Une campagne « ${twin.title} » est déjà ouverte (échéance le ${formatDate(twin.deadline)}) : rien n’a été ouvert en double. Donnez un autre titre pour en ouvrir une autre.`
 				}
 			});
+		// Counted in the transaction that writes the next one: parallel posts cannot pass it together.
+		if (
+			(await countTodaysActions(trx, admin.id, 'campaign.opened', new Date(now))) >=
+			CAMPAIGNS_OPENED_PER_ACCOUNT_PER_DAY
+		)
+			return refuse(
+				429,
+				`Vous avez déjà ouvert ${CAMPAIGNS_OPENED_PER_ACCOUNT_PER_DAY}\u00a0campagnes aujourd’hui : c’est la limite d’une journée, pour que le portail n’écrive pas sans fin aux organisations. Ouvrez celle-ci demain.`
+			);
 		// A séance closed (or removed) since the form was drawn, or a number typed by hand.
 		if (input.sittingId !== null && !(await isOpenSitting(trx, input.sittingId)))
 			return refuse(400, 'Cette séance n’existe pas ou est déjà close.', {
@@ -207,14 +222,19 @@ export async function openCampaign(
 		const asked = pairs.filter((p) => !answered(stateOf(p)));
 		for (const [organisationId, fiches] of byOrganisation(asked))
 			await mailOrganisation(trx, organisationId, { ...input, id }, fiches, null, now);
-		await recordAudit(trx, {
-			actor: admin,
-			action: 'campaign.opened',
-			target: { type: 'campagne', id },
-			summary: `Campagne « ${input.title} » ouverte : ${pluralize(ficheIds.length, 'fiche', 'fiches')}, ${pluralize(byOrganisation(pairs).size, 'organisation', 'organisations')}, échéance le ${formatDate(input.deadline)}`,
-			after: { ...input, reminderDays, fiches: ficheIds.length },
-			clientAddress
-		});
+		await recordAudit(
+			trx,
+			{
+				actor: admin,
+				action: 'campaign.opened',
+				target: { type: 'campagne', id },
+				summary: `Campagne « ${input.title} » ouverte : ${pluralize(ficheIds.length, 'fiche', 'fiches')}, ${pluralize(byOrganisation(pairs).size, 'organisation', 'organisations')}, échéance le ${formatDate(input.deadline)}`,
+				after: { ...input, reminderDays, fiches: ficheIds.length },
+				clientAddress
+			},
+			// Dated by the clock that counts the day's openings above.
+			new Date(now)
+		);
 		return ok({ id });
 	});
 }
