@@ -685,10 +685,16 @@ test('an admin applies the commission’s decision to suspend fiche 10-1: refuse
 	);
 	await expect(decision.locator('option')).toHaveCount(2);
 	await decision.selectOption({ index: 1 });
+	// Typing in the fiche's form, not saved yet, outlives the status changed below it.
+	const shortTitle = page.getByLabel(/^Titre court/);
+	const shortTitleSaved = await shortTitle.inputValue();
+	await shortTitle.fill('Tiers-lieux (en cours de saisie)');
 	await section.getByRole('button', { name: 'Changer le statut' }).click();
 	await expect(page.getByRole('status')).toContainText(
 		'Statut changé : la fiche est « Suspendue »'
 	);
+	await expect(shortTitle).toHaveValue('Tiers-lieux (en cours de saisie)');
+	await shortTitle.fill(shortTitleSaved);
 	// The status it has is no longer offered.
 	await expect(section.getByLabel('Nouveau statut').locator('option')).toHaveText([
 		'Choisissez',
