@@ -154,7 +154,9 @@ export function sittingConvenedMail(
 		place: string;
 		/** Null: not known (a convocation sent before its agenda was recorded). */
 		agendaChanged: boolean | null;
-	} | null = null
+	} | null = null,
+	/** A partner's fiches the earlier convocation announced that are no longer on the agenda. */
+	left: { code: string; title: string }[] = []
 ): Notification {
 	const moved =
 		earlier !== null &&
@@ -174,6 +176,13 @@ export function sittingConvenedMail(
 		greeting: hello(user.name),
 		paragraphs: [
 			...(change ? [change] : []),
+			...(left.length === 0
+				? []
+				: [
+						left.length === 1
+							? `La fiche ${left[0]!.code} — ${left[0]!.title} n’est plus à l’ordre du jour.`
+							: `Ces fiches de votre organisation ne sont plus à l’ordre du jour : ${left.map((f) => `${f.code} — ${f.title}`).join(' ; ')}.`
+					]),
 			// A séance named as the commission itself (the form's usual title) is not named twice.
 			`La commission des usages numériques se réunit ${formatSittingMoment(sitting)} (${sitting.place})${sameWords(sitting.title, 'Commission des usages numériques') ? '' : ` : « ${sitting.title} »`}.`,
 			member

@@ -400,6 +400,47 @@ describe('notifications', () => {
 		]);
 	});
 
+	it('tells a partner which of their fiches left the agenda when another stays (mail review, s40)', async () => {
+		const id = await sittingWith(['9-1', '12-1']);
+		await conveneSitting(db, member, id, null, clock);
+		await deliver();
+		const [first] = await db
+			.selectFrom('agenda_item')
+			.select('id')
+			.where('session_id', '=', id)
+			.orderBy('position')
+			.execute();
+		expect((await removeAgendaItem(db, member, id, first!.id, null)).ok).toBe(true);
+		expect((await conveneSitting(db, member, id, null, clock)).ok).toBe(true);
+		const toPaul = (await deliver()).find((m) => m.envelopeTo[0] === 'paul@cdg46.fr')!;
+		expect(toPaul.mail.text).toMatch(/La fiche 9-1 — [^\n]+ n’est plus à l’ordre du jour\./);
+		expect(toPaul.mail.text).toContain('12-1 — ');
+		expect(toPaul.mail.text).toContain('L’ordre du jour a changé depuis la précédente convocation');
+	});
+
+	it('does not write again to a partner whose fiches are as announced when only the rest of the agenda changed', async () => {
+		const id = await sittingWith(['12-1']);
+		await conveneSitting(db, member, id, null, clock);
+		const convened = (await deliver()).map((m) => m.envelopeTo[0]).sort();
+		expect(convened).toContain('paul@cdg46.fr');
+		await addAgendaFreeItem(db, member, id, 'Questions diverses', null);
+		expect(await conveneSitting(db, member, id, null, clock)).toMatchObject({
+			ok: true,
+			value: { members: 1, partners: 0 }
+		});
+		const again = await deliver();
+		expect(again.map((m) => m.envelopeTo[0])).toEqual(['claude@commission.fr']);
+		expect(again[0]!.mail.text).toContain('L’ordre du jour a changé');
+		// Nothing more to tell anyone: refused.
+		expect(await conveneSitting(db, member, id, null, clock)).toMatchObject({
+			ok: false,
+			status: 409
+		});
+		// Their convocation still holds: a deletion tells them.
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
+		expect((await deliver()).map((m) => m.envelopeTo[0]).sort()).toEqual(convened);
+	});
+
 	it('writes again only to those newly concerned when the séance and its agenda are as announced', async () => {
 		const id = await sittingWith([]);
 		await addAgendaFreeItem(db, member, id, 'Bilan de l’année', null);

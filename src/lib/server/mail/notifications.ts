@@ -1,6 +1,7 @@
 import type { Db, Executor } from '../db';
 import { countToday, recordAudit } from '../audit/repository';
 import { findOrganisationStates } from '../authoring/repository';
+import { findFicheIdsByCode } from '../commission/repository';
 import { formatDate, formatMoment, pluralize } from '../../utils/format';
 import { parisToday } from '../../utils/dates';
 import type { User } from '../auth/users';
@@ -172,6 +173,38 @@ export const pastDayMessage = (heldOn: string) =>
 
 /** A point of the agenda as a convocation announces it: compared with the next one's. */
 const agendaLine = (a: { code: string | null; title: string }) => `${a.code ?? '·'} ${a.title}`;
+/** The fiche's code of such a line (« · » for a free point). */
+const codeOfLine = (line: string) => line.slice(0, line.indexOf(' '));
+const lineAsItem = (line: string) => ({
+	code: codeOfLine(line),
+	title: line.slice(codeOfLine(line).length + 1)
+});
+
+/**
+ * The fiches a convocation announced that are no longer on the agenda, by the accounts of their
+ * organisations: each account's lines of the earlier convocation that left.
+ */
+async function leftLinesByPerson(
+	db: Executor,
+	before: string[],
+	now: string[]
+): Promise<Map<number, string[]>> {
+	const gone = before.filter((line) => codeOfLine(line) !== '·' && !now.includes(line));
+	const fiches = await findFicheIdsByCode(db, [...new Set(gone.map(codeOfLine))]);
+	const byPerson = new Map<number, string[]>();
+	for (const link of await organisationsOfFiches(
+		db,
+		fiches.map((f) => f.id)
+	)) {
+		const code = fiches.find((f) => f.id === link.ficheId)!.code;
+		for (const person of await activeRecipients(db, { organisationId: link.organisationId }))
+			byPerson.set(person.id, [
+				...(byPerson.get(person.id) ?? []),
+				...gone.filter((line) => codeOfLine(line) === code)
+			]);
+	}
+	return byPerson;
+}
 
 /**
  * « Convoquer » : mails the commission's members the agenda (its fiches with links to their review
@@ -281,8 +314,33 @@ export async function conveneSitting(
 		// The séance and its agenda as announced: only those not convened yet have anything to read.
 		const onlyNew = sameSitting && agendaChanged === false && before?.recipients !== undefined;
 		const released = before?.recipients?.filter((id) => !audience.includes(id)) ?? [];
-		const writeTo = (id: number) => !onlyNew || !told.has(id);
-		if (onlyNew && !audience.some(writeTo) && released.length === 0)
+		// A partner reads only their fiches: the agenda changed elsewhere (a free point, another
+		// organisation's fiche), their convocation still holds; one of their fiches left, they are
+		// told which.
+		const left =
+			before?.agenda === undefined || before.recipients === undefined
+				? new Map<number, string[]>()
+				: await leftLinesByPerson(trx, before.agenda, lines);
+		const partnerView = new Map(
+			partners.map((p) => {
+				const now = agenda.filter((a) => a.ficheId !== null && p.fiches.has(a.ficheId));
+				const codes = new Set(now.map((a) => a.code));
+				const gone = left.get(p.id) ?? [];
+				const then = before?.agenda?.filter(
+					(line) => codes.has(codeOfLine(line)) || gone.includes(line)
+				);
+				const changed =
+					then === undefined ? null : then.join('\n') !== now.map(agendaLine).join('\n');
+				return [p.id, { now, gone, changed }];
+			})
+		);
+		const writeTo = (id: number) => {
+			if (!told.has(id)) return true;
+			const view = partnerView.get(id);
+			if (view && before?.recipients !== undefined) return !sameSitting || view.changed !== false;
+			return !onlyNew;
+		};
+		if (before !== null && !audience.some(writeTo) && released.length === 0)
 			return refuse(
 				409,
 				`Rien n’a changé depuis la convocation du ${formatMoment(sitting.convenedAt!)} (ni la séance, ni son ordre du jour, ni les personnes à convoquer) : elle n’a pas été envoyée de nouveau.`
@@ -291,7 +349,9 @@ export async function conveneSitting(
 		// Only those the previous convocation reached read that this one replaces it (a séance
 		// convened before its recipients were recorded: everyone).
 		const earlierFor = (id: number) =>
-			before?.recipients === undefined || told.has(id) ? earlier : null;
+			before?.recipients === undefined || told.has(id)
+				? earlier && { ...earlier, agendaChanged: partnerView.get(id)?.changed ?? agendaChanged }
+				: null;
 		for (const member of members.filter((m) => writeTo(m.id)))
 			count(
 				await queueNotification(
@@ -316,9 +376,10 @@ export async function conveneSitting(
 					sittingConvenedMail(
 						partner,
 						facts,
-						agenda.filter((a) => a.ficheId !== null && partner.fiches.has(a.ficheId)),
+						partnerView.get(partner.id)!.now,
 						false,
-						earlierFor(partner.id)
+						earlierFor(partner.id),
+						told.has(partner.id) ? partnerView.get(partner.id)!.gone.map(lineAsItem) : []
 					),
 					now,
 					{ sittingId }
@@ -354,9 +415,10 @@ export async function conveneSitting(
 			startsAt: facts.startsAt,
 			place: facts.place,
 			agenda: lines,
-			recipients: onlyNew
-				? [...new Set([...audience.filter((id) => told.has(id)), ...reached])]
-				: reached
+			// Those written to now, and those whose convocation still holds (not written to again).
+			recipients: [
+				...new Set([...audience.filter((id) => told.has(id) && !writeTo(id)), ...reached])
+			]
 		});
 		await recordAudit(
 			trx,
