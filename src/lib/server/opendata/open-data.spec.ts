@@ -21,7 +21,13 @@ import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
 import { protectFormula } from '../csv';
 import { openDataFile, packageOfVersion, readLiveOpenData } from './published';
-import { OpenDataSet, TABLES, type OpenDataFile, type TableField } from './resources';
+import {
+	OpenDataSet,
+	pathOfResource,
+	TABLES,
+	type OpenDataFile,
+	type TableField
+} from './resources';
 
 let db: Db;
 let admin: User;
@@ -45,12 +51,14 @@ afterEach(async () => {
 	await db.destroy();
 });
 
-async function indicatorOf(code: string): Promise<number> {
+/** The fiche's first indicator, or the one at `position`. */
+async function indicatorOf(code: string, position?: number): Promise<number> {
 	const row = await db
 		.selectFrom('indicator')
 		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
 		.select('indicator.id')
 		.where('fiche.code', '=', code)
+		.$if(position !== undefined, (q) => q.where('indicator.position', '=', position!))
 		.orderBy('indicator.position')
 		.executeTakeFirstOrThrow();
 	return row.id;
@@ -65,9 +73,11 @@ async function update(
 		done?: string;
 		measurements?: ([string, number] | [string, number, string])[];
 		comment?: string;
+		/** The position of the measured indicator (the first one otherwise). */
+		indicator?: number;
 	} = {}
 ): Promise<number> {
-	const indicatorId = await indicatorOf(code);
+	const indicatorId = await indicatorOf(code, fields.indicator);
 	const created = await saveProgressUpdate(
 		db,
 		partner,
@@ -189,6 +199,22 @@ async function publishYear(year: number) {
 	await publishEdition(db, admin, draft.value.id);
 }
 
+/** Every file of the year's published edition (latest version), as the package names them. */
+async function editionFiles(year: number): Promise<OpenDataFile[]> {
+	const stored = async (name: string) =>
+		new Uint8Array((await openDataFile(db, name, { year }))!.body);
+	const { resources } = JSON.parse(
+		Buffer.from(await stored('datapackage')).toString()
+	) as Descriptor;
+	return Promise.all(
+		['datapackage', ...resources.map((r) => r.name)].map(async (name) => {
+			const path = pathOfResource(name);
+			const body = await stored(name);
+			return { name, path, body, count: strictCsvCount(path, body), lastChange: '' };
+		})
+	);
+}
+
 async function liveSet(): Promise<OpenDataSet> {
 	return new OpenDataSet(db, { generatedAt: (await getDataRevision(db))!.changedAt });
 }
@@ -269,7 +295,33 @@ function checkPackage(files: OpenDataFile[]): Map<string, OpenDataFile> {
 			expect(new Set(values).size).toBe(values.length);
 		}
 	}
+	expect(foreignKeyProblems(byPath)).toEqual([]);
 	return byPath;
+}
+
+/**
+ * Rows naming a fiche that fiches.csv does not list, or an indicator that plan.json does not: a
+ * reuser joins the files on these columns, live and in every edition.
+ */
+function foreignKeyProblems(byPath: Map<string, OpenDataFile>): string[] {
+	const plan = JSON.parse(text(byPath.get('plan.json')!)) as {
+		fiches: { indicators: { id: string }[] }[];
+	};
+	const indicators = new Set(plan.fiches.flatMap((f) => f.indicators.map((i) => i.id)));
+	const fiches = new Set(strictCsv(text(byPath.get('fiches.csv')!)).map((row) => row[0]));
+	const problems: string[] = [];
+	for (const [path, file] of byPath) {
+		if (!path.endsWith('.csv') || path === 'fiches.csv') continue;
+		const [header, ...rows] = strictCsv(text(file));
+		const fiche = header!.indexOf('fiche');
+		const indicator = header!.indexOf('indicateur');
+		for (const row of rows) {
+			if (row[fiche] !== '' && !fiches.has(row[fiche])) problems.push(`${path} : ${row[fiche]}`);
+			if (indicator >= 0 && !indicators.has(row[indicator]!))
+				problems.push(`${path} : ${row[indicator]}`);
+		}
+	}
+	return problems;
 }
 
 describe('open data sdusn/plan@2', () => {
@@ -509,6 +561,36 @@ describe('open data sdusn/plan@2', () => {
 		expect(after).toEqual(before);
 		const live = strictCsv(text((await (await liveSet()).file('mesures-2020'))!));
 		expect(live.some((row) => row[5] === '99')).toBe(true);
+	});
+
+	it('leaves out of an edition the measurements of an indicator added after its date, even dated back', async () => {
+		// 2026-11: staff add a second indicator to 9-1 (the partner's fiche); the partner reports its
+		// value as it stood in mid-2025 (the form accepts any day since 2018), validated; then the
+		// 2025 edition (as of 2025-12-31) is published.
+		const { input } = await editedFiche(db, '9-1', {
+			ind_1_label: 'Part des processus partagés',
+			ind_1_unit: '%',
+			ind_1_kind: 'percentage',
+			reason: 'Nouvel indicateur'
+		});
+		const added = await updateFiche(db, admin, '9-1', input!, null, new Date('2026-11-10T10:00Z'));
+		expect(added.ok).toBe(true);
+		await update('9-1', '2025-06-30', 'validate', {
+			indicator: 2,
+			measurements: [['2025-06-30', 42.5]]
+		});
+		await publishYear(2025);
+		// plan.json lists no 9-1-2, so no file of the edition names it (checkPackage: foreign keys).
+		const byPath = checkPackage(await editionFiles(2025));
+		const plan = JSON.parse(text(byPath.get('plan.json')!)) as {
+			fiches: { indicators: { id: string; measurement_count: number }[] }[];
+		};
+		const counted = plan.fiches.flatMap((f) => f.indicators.map((i) => i.measurement_count));
+		expect(counted.reduce((a, b) => a + b, 0)).toBe(byPath.get('mesures.csv')!.count);
+		// Live, where the indicator is in the plan, its measurement is.
+		expect(text((await (await liveSet()).file('mesures'))!)).toContain(
+			'9-1,9-1-2,Part des processus partagés,%,2025-06-30,42.5\n'
+		);
 	});
 
 	it('gives the package of a version asked for by its number paths to that version’s files', async () => {

@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { expressionBuilder, sql } from 'kysely';
 import type { Executor } from '../db';
 import { closedDecisions } from '../commission/repository';
 import { indicatorInPlanBy, inPlanBy, noFicheOrInPlanBy } from '../authoring/revisions-repository';
-import type { DecisionKind, FicheStatus, IndicatorKind, Opinion } from '../db/schema';
+import type { Database, DecisionKind, FicheStatus, IndicatorKind, Opinion } from '../db/schema';
 import {
 	ficheLinkedFiches,
 	ficheOwners,
@@ -38,6 +38,22 @@ export async function listFicheRelations(db: Executor, asOf?: string) {
 			r.id,
 			{ owners: nested(r.owners), partners: nested(r.partners), linked: nested(r.linked) }
 		])
+	);
+}
+
+/**
+ * Whether the row of `indicator` was in the plan at the end of `day` (indicatorInPlanBy): what
+ * an edition's plan.json lists and what its mesures.csv names, by one rule.
+ */
+function indicatorRowInPlanBy(day: string) {
+	const { ref } = expressionBuilder<Database, 'indicator'>();
+	return indicatorInPlanBy(
+		{
+			id: ref('indicator.id'),
+			ficheId: ref('indicator.fiche_id'),
+			position: ref('indicator.position')
+		},
+		day
 	);
 }
 
@@ -93,18 +109,7 @@ export async function listIndicatorSummaries(
 			's.latest_date as latestDate',
 			's.latest_value as latestValue'
 		])
-		.$if(asOf !== undefined, (q) =>
-			q.where(({ ref }) =>
-				indicatorInPlanBy(
-					{
-						id: ref('indicator.id'),
-						ficheId: ref('indicator.fiche_id'),
-						position: ref('indicator.position')
-					},
-					asOf!
-				)
-			)
-		)
+		.$if(asOf !== undefined, (q) => q.where(indicatorRowInPlanBy(asOf!)))
 		.orderBy('indicator.fiche_id')
 		.orderBy('indicator.position')
 		.execute();
@@ -137,15 +142,22 @@ export interface MeasurementRow {
 	value: number;
 }
 
+/**
+ * With `asOf`, the rule of listIndicatorSummaries (indicatorInPlanBy): an indicator added to the
+ * plan after that day is not in the edition's plan.json, so its measurements, even dated back
+ * before it, are not in its mesures.csv either (every `indicateur` is an id of plan.json).
+ */
 function publishedMeasurements(db: Executor, asOf?: string) {
 	return db
 		.selectFrom('measurement')
 		.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
+		.innerJoin('indicator', 'indicator.id', 'measurement.indicator_id')
 		.where('progress_update.state', '=', 'validated')
 		.$if(asOf !== undefined, (q) =>
 			q
 				.where('measurement.measured_on', '<=', asOf!)
 				.where(({ ref }) => inPlanBy('fiche', ref('progress_update.fiche_id'), asOf!))
+				.where(indicatorRowInPlanBy(asOf!))
 		);
 }
 
@@ -158,7 +170,6 @@ export async function listPublishedMeasurements(
 	asOf?: string
 ): Promise<MeasurementRow[]> {
 	return publishedMeasurements(db, asOf)
-		.innerJoin('indicator', 'indicator.id', 'measurement.indicator_id')
 		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
 		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
 		.select([
