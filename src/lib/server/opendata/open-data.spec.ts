@@ -13,6 +13,7 @@ import { findSitting } from '../commission/repository';
 import { editOrganisation, updateFiche } from '../authoring/service';
 import { editedFiche } from '../authoring/testing';
 import type { Db } from '../db';
+import type { FicheStatus } from '../db/schema';
 import { getDataRevision } from '../db/revision';
 import { createTestDb } from '../db/testing';
 import { findPublishedFile } from '../editions/repository';
@@ -75,6 +76,8 @@ async function update(
 		comment?: string;
 		/** The position of the measured indicator (the first one otherwise). */
 		indicator?: number;
+		/** The status stated (« en cours » otherwise). */
+		status?: FicheStatus;
 	} = {}
 ): Promise<number> {
 	const indicatorId = await indicatorOf(code, fields.indicator);
@@ -88,6 +91,7 @@ async function update(
 			progress: 40,
 			done: fields.done ?? `Avancée du ${reportedOn}`,
 			intent: outcome === 'draft' ? 'draft' : 'submit',
+			...(fields.status ? { status: fields.status } : {}),
 			measurements: (fields.measurements ?? []).map(([measuredOn, value, comment]) => ({
 				indicatorId,
 				measuredOn,
@@ -410,6 +414,26 @@ describe('open data sdusn/plan@2', () => {
 			measurement_count: 5,
 			latest: { date: '2021-01-10', value: 32 }
 		});
+	});
+
+	it('writes an update’s statut only when it changes the status, empty when it states the one in force', async () => {
+		await seedHistory();
+		await update('9-1', '2021-03-01', 'validate', { status: 'realisee' });
+		await update('9-1', '2021-04-01', 'validate', { status: 'realisee' });
+		await update('9-1', '2021-05-01', 'validate', { status: 'en_cours' });
+		const rows = strictCsv(text((await (await liveSet()).file('mises-a-jour'))!));
+		const statusOn = new Map(rows.filter((r) => r[0] === '9-1').map((r) => [r[1], r[2]]));
+		expect(Object.fromEntries(statusOn)).toMatchObject({
+			'2020-05-01': '',
+			'2021-01-15': '',
+			'2021-02-15': '',
+			'2021-03-01': 'realisee',
+			'2021-04-01': '',
+			'2021-05-01': 'en_cours'
+		});
+		// Before any status stated, a fiche is « à lancer »: its first update states a change.
+		const first = rows.find((r) => r[0] === '9-1')!;
+		expect(first[2]).toBe('en_cours');
 	});
 
 	it('dates a validation by its day in Paris: at 00:30 there, the next day in UTC’s evening', async () => {

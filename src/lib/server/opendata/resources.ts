@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { FICHE_STATUSES } from '../../utils/vocabulary';
 import { parisDate } from '../../utils/dates';
 import type { Executor } from '../db';
+import type { FicheStatus } from '../db/schema';
 import { getDataRevision } from '../db/revision';
 import type { DashboardInput } from '../dashboard/figures';
 import { csvLine, csvText, toCsv, type CsvValue } from './csv';
@@ -19,7 +20,8 @@ import {
 	listPlanChanges,
 	listPublishedMeasurements,
 	listValidatedUpdates,
-	type DecisionRow
+	type DecisionRow,
+	type UpdateRow
 } from './repository';
 
 /** Open data `sdusn/plan@2` (docs/open-data.md): its files, their Table Schemas and their bytes. */
@@ -347,6 +349,24 @@ function decisionType(d: DecisionRow): (typeof DECISION_TYPES)[number] {
 	return d.opinion === 'prise_acte' ? 'prise_acte' : (`avis_${d.opinion ?? 'favorable'}` as const);
 }
 
+/**
+ * Each update's `statut` as mises-a-jour.csv writes it: empty when it states the status its fiche
+ * already had — the one the rows before it (same fiche, earlier in the file's order) last stated,
+ * « à lancer » before any, as the fiche's status as of a day is read — so that a status written is
+ * a change. An update stating « abandonnée » abandons nothing (the plan does, findStatingUpdates):
+ * written, it leaves the status in force as it was.
+ */
+function changedStatuses(updates: UpdateRow[]): UpdateRow[] {
+	let fiche: string | null = null;
+	let inForce: FicheStatus = 'a_lancer';
+	return updates.map((u) => {
+		if (u.fiche !== fiche) [fiche, inForce] = [u.fiche, 'a_lancer'];
+		if (u.status === null || u.status === inForce) return { ...u, status: null };
+		if (u.status !== 'abandonnee') inForce = u.status;
+		return u;
+	});
+}
+
 export interface OpenDataOptions {
 	/** When published data last changed (live) or when the edition was published. */
 	generatedAt: string;
@@ -505,7 +525,9 @@ export class OpenDataSet {
 			case 'fiches':
 				return fichesFile(await this.#planDocument(), this.#generatedDay);
 			case 'mises-a-jour': {
-				const updates = await this.#read((db) => listValidatedUpdates(db, this.#asOf));
+				const updates = changedStatuses(
+					await this.#read((db) => listValidatedUpdates(db, this.#asOf))
+				);
 				const rows = updates.map((u) => [
 					u.fiche,
 					u.date,
