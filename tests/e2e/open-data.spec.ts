@@ -115,6 +115,35 @@ test('the whole history comes compressed and with validators', async ({ request 
 	expect(unknown.stderr).toMatch(/Ressource « inconnu » inconnue/);
 });
 
+test('a broken download resumes: a range of bytes, live and frozen, unless the file changed', async ({
+	request
+}) => {
+	for (const path of ['/donnees/mesures.csv', '/bilans/2018/mesures.csv']) {
+		const identity = { 'accept-encoding': 'identity' };
+		const whole = await request.get(path, { headers: identity });
+		expect(whole.headers()['accept-ranges'], path).toBe('bytes');
+		const etag = whole.headers()['etag']!;
+		expect(etag, path).toMatch(/^"/);
+		const body = await whole.body();
+		const part = await request.get(path, {
+			headers: { ...identity, range: 'bytes=100-', 'if-range': etag }
+		});
+		expect(part.status(), path).toBe(206);
+		expect(part.headers()['content-range'], path).toBe(
+			`bytes 100-${body.length - 1}/${body.length}`
+		);
+		expect((await part.body()).equals(body.subarray(100)), path).toBe(true);
+		const past = await request.get(path, { headers: { range: `bytes=${body.length}-` } });
+		expect(past.status(), path).toBe(416);
+		expect(past.headers()['content-range'], path).toBe(`bytes */${body.length}`);
+		const changed = await request.get(path, {
+			headers: { ...identity, range: 'bytes=100-', 'if-range': '"autre-version"' }
+		});
+		expect(changed.status(), path).toBe(200);
+		expect((await changed.body()).length, path).toBe(body.length);
+	}
+});
+
 test('a script of another origin gets the files, their validators, a preflight and the refusals', async ({
 	request
 }) => {
@@ -124,7 +153,9 @@ test('a script of another origin gets the files, their validators, a preflight a
 	expect(file.status()).toBe(200);
 	const headers = file.headers();
 	expect(headers['access-control-allow-origin']).toBe('*');
-	expect(headers['access-control-expose-headers']).toBe('ETag, Last-Modified, Content-Disposition');
+	expect(headers['access-control-expose-headers']).toBe(
+		'ETag, Last-Modified, Content-Disposition, Content-Range'
+	);
 	expect(new Date(headers['last-modified']!).toUTCString()).toBe(headers['last-modified']);
 	// A validator sent from another origin asks the browser's preflight first.
 	for (const path of ['/donnees/plan.json', '/bilans/2018/mesures.csv']) {
@@ -139,7 +170,7 @@ test('a script of another origin gets the files, their validators, a preflight a
 		expect(preflight.status(), path).toBe(204);
 		expect(preflight.headers()).toMatchObject({
 			'access-control-allow-origin': '*',
-			'access-control-allow-headers': 'If-None-Match, If-Modified-Since'
+			'access-control-allow-headers': 'If-None-Match, If-Modified-Since, Range, If-Range'
 		});
 	}
 	// A refusal is readable too: « not published » is not a network failure.

@@ -201,6 +201,49 @@ describe('page cache', () => {
 		expect(matchesEtag('*', '"b"')).toBe(true);
 		expect(matchesEtag(null, '"b"')).toBe(false);
 	});
+
+	it('sends a part of an answer that offers ranges: 206, 416 past the end, whole when If-Range differs', async () => {
+		const cache = new PageCache(1_000_000, 100_000);
+		const csv = `fiche,valeur\n${'9-1,12.5\n'.repeat(500)}`;
+		const offered = new Headers({
+			'content-type': 'text/csv',
+			'accept-ranges': 'bytes',
+			'last-modified': 'Sat, 05 Dec 2026 09:50:36 GMT'
+		});
+		const entry = await cache.store('csv', offered, html(csv));
+		const gzip = { 'accept-encoding': 'gzip, br' };
+		// Whole: compressed with the weak tag, or plain with the strong one (If-Range needs it).
+		const whole = replay(entry, get(gzip), 'x');
+		expect(whole.headers.get('content-encoding')).toBe('gzip');
+		expect(whole.headers.get('accept-ranges')).toBe('bytes');
+		const strong = replay(entry, get(), 'x').headers.get('etag')!;
+		expect(strong).toBe(entry.etag.replace(/^W\//, ''));
+		const part = replay(entry, get({ ...gzip, range: 'bytes=0-12' }), 'x');
+		expect(part.status).toBe(206);
+		expect(part.headers.get('content-encoding')).toBeNull();
+		expect(part.headers.get('content-range')).toBe(`bytes 0-12/${csv.length}`);
+		expect(part.headers.get('content-length')).toBe('13');
+		expect(await part.text()).toBe('fiche,valeur\n');
+		const resumed = replay(entry, get({ range: 'bytes=4000-', 'if-range': strong }), 'x');
+		expect(resumed.status).toBe(206);
+		expect(await resumed.text()).toBe(csv.slice(4000));
+		const tail = replay(entry, get({ range: 'bytes=-9' }), 'x');
+		expect(await tail.text()).toBe('9-1,12.5\n');
+		const past = replay(entry, get({ range: `bytes=${csv.length}-` }), 'x');
+		expect(past.status).toBe(416);
+		expect(past.headers.get('content-range')).toBe(`bytes */${csv.length}`);
+		const byDate = 'Sat, 05 Dec 2026 09:50:36 GMT';
+		expect(replay(entry, get({ range: 'bytes=1-2', 'if-range': byDate }), 'x').status).toBe(206);
+		for (const ifRange of ['"autre"', entry.etag, 'Sat, 05 Dec 2026 09:55:59 GMT']) {
+			const changed = replay(entry, get({ range: 'bytes=0-12', 'if-range': ifRange }), 'x');
+			expect(changed.status, ifRange).toBe(200);
+			expect((await changed.text()).length).toBe(csv.length);
+		}
+		// Several ranges, or ranges on an answer that offers none: the whole answer.
+		expect(replay(entry, get({ range: 'bytes=0-1,5-6' }), 'x').status).toBe(200);
+		const page = await cache.store('page', headers(), html(csv));
+		expect(replay(page, get({ range: 'bytes=0-12' }), 'x').status).toBe(200);
+	});
 });
 
 describe('cacheable routes', () => {

@@ -359,7 +359,50 @@ function codingFor(acceptEncoding: string | null, entry: CachedAnswer): Coding |
 	return coding;
 }
 
-/** The answer to send: 304 when the client holds it, compressed when accepted, plain otherwise. */
+/**
+ * The one range of bytes a Range header asks for (RFC 9110 § 14.1.2: `bytes=first-last`,
+ * `bytes=first-` or `bytes=-suffix`) within a body of `length` bytes. Undefined when there is no
+ * such header, or it is not one valid range of bytes (several ranges included): the whole body is
+ * sent, as RFC 9110 allows. Null when the range is unsatisfiable (416).
+ */
+function byteRange(
+	header: string | null,
+	length: number
+): { start: number; end: number } | null | undefined {
+	const match = /^bytes=(\d*)-(\d*)$/.exec(header?.trim() ?? '');
+	if (!match || (match[1] === '' && match[2] === '')) return undefined;
+	const [first, last] = [match[1]!, match[2]!];
+	if (first === '') {
+		const suffix = Number(last);
+		return suffix === 0 || length === 0
+			? null
+			: { start: Math.max(0, length - suffix), end: length - 1 };
+	}
+	const start = Number(first);
+	if (last !== '' && Number(last) < start) return undefined;
+	if (start >= length) return null;
+	return { start, end: last === '' ? length - 1 : Math.min(Number(last), length - 1) };
+}
+
+/**
+ * Whether a request's If-Range, if any, names this answer: its strong entity tag exactly (a weak
+ * one never matches, RFC 9110 § 13.1.5), or its Last-Modified date exactly. Otherwise the whole
+ * answer is sent: the part the client holds is of another version.
+ */
+function ifRangeHolds(request: Request, strongEtag: string, lastModified: string | null): boolean {
+	const ifRange = request.headers.get('if-range')?.trim();
+	if (ifRange === undefined) return true;
+	return ifRange.startsWith('"') ? ifRange === strongEtag : ifRange === lastModified;
+}
+
+/**
+ * The answer to send: 304 when the client holds it, compressed when accepted, plain otherwise. An
+ * answer that offers ranges (its route sends `Accept-Ranges: bytes`: the open data, whose ten-year
+ * mesures.csv is megabytes a broken download resumes with `curl -C -` or `wget -c`) is sent plain
+ * to a GET with Range, as 206 with the part asked for (416 when past the end, the whole body when
+ * If-Range names another version); its plain answers carry a strong ETag (the weak one's digest,
+ * that of the plain body) for If-Range.
+ */
 export function replay(entry: CachedAnswer, request: Request, cacheControl: string): Response {
 	const headers = new Headers(entry.headers);
 	headers.set('ETag', entry.etag);
@@ -370,7 +413,9 @@ export function replay(entry: CachedAnswer, request: Request, cacheControl: stri
 			headers.delete(name);
 		return new Response(null, { status: 304, headers });
 	}
-	const coding = codingFor(request.headers.get('accept-encoding'), entry);
+	const ranges = headers.get('accept-ranges') === 'bytes';
+	const range = ranges && request.method === 'GET' ? request.headers.get('range') : null;
+	const coding = range === null ? codingFor(request.headers.get('accept-encoding'), entry) : null;
 	const encoded = coding && entry.encoded[coding];
 	// HEAD: the same headers as GET, no body.
 	const head = request.method === 'HEAD';
@@ -378,6 +423,26 @@ export function replay(entry: CachedAnswer, request: Request, cacheControl: stri
 		headers.set('Content-Encoding', coding);
 		headers.set('Content-Length', String(encoded.byteLength));
 		return new Response(head ? null : encoded, { status: 200, headers });
+	}
+	const strongEtag = entry.etag.replace(/^W\//, '');
+	if (ranges) headers.set('ETag', strongEtag);
+	const part =
+		range !== null && ifRangeHolds(request, strongEtag, headers.get('last-modified'))
+			? byteRange(range, entry.length)
+			: undefined;
+	if (part === null) {
+		headers.set('Content-Range', `bytes */${entry.length}`);
+		headers.delete('content-type');
+		headers.delete('content-disposition');
+		return new Response(null, { status: 416, headers });
+	}
+	if (part) {
+		headers.set('Content-Range', `bytes ${part.start}-${part.end}/${entry.length}`);
+		headers.set('Content-Length', String(part.end - part.start + 1));
+		return new Response(plainBody(entry).subarray(part.start, part.end + 1), {
+			status: 206,
+			headers
+		});
 	}
 	headers.set('Content-Length', String(entry.length));
 	return new Response(head ? null : plainBody(entry), { status: 200, headers });

@@ -8,11 +8,11 @@ export function resourceOrNotFound(fileName: string): string {
 
 /**
  * Open to a script of any origin, which may also read the validators (to ask again with
- * If-None-Match or If-Modified-Since) and the download name.
+ * If-None-Match or If-Modified-Since), the download name and the part a range request got.
  */
 const CORS_HEADERS = {
 	'Access-Control-Allow-Origin': '*',
-	'Access-Control-Expose-Headers': 'ETag, Last-Modified, Content-Disposition'
+	'Access-Control-Expose-Headers': 'ETag, Last-Modified, Content-Disposition, Content-Range'
 } as const;
 
 /**
@@ -31,6 +31,8 @@ export function openDataResponse(
 			'Content-Type': mediaTypeOf(path),
 			'Content-Disposition': `${path.endsWith('.json') ? 'inline' : 'attachment'}; filename="${downloadPrefix}-${path}"`,
 			'Last-Modified': new Date(file.modifiedAt).toUTCString(),
+			// The page cache answers a Range (replay): a broken download resumes.
+			'Accept-Ranges': 'bytes',
 			...CORS_HEADERS
 		}
 	});
@@ -38,7 +40,8 @@ export function openDataResponse(
 
 /**
  * The preflight a browser sends before a script's request of another origin that carries a
- * validator (If-None-Match): allowed, so that the script can ask again without downloading.
+ * validator (If-None-Match) or asks for a part (If-Range, a Range of several parts): allowed, so
+ * that the script can ask again without downloading, or resume.
  */
 export function openDataPreflight(): Response {
 	return new Response(null, {
@@ -46,7 +49,7 @@ export function openDataPreflight(): Response {
 		headers: {
 			...CORS_HEADERS,
 			'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
-			'Access-Control-Allow-Headers': 'If-None-Match, If-Modified-Since',
+			'Access-Control-Allow-Headers': 'If-None-Match, If-Modified-Since, Range, If-Range',
 			'Access-Control-Max-Age': '86400'
 		}
 	});
