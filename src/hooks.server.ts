@@ -26,6 +26,7 @@ import {
 	sveltekitErrorMessage
 } from '$lib/server/http/hardening';
 import { PageCache } from '$lib/server/http/page-cache';
+import { openDataAddresses } from '$lib/server/opendata/http';
 import { PUBLIC_ROUTES, SESSION_ROUTES } from '$lib/server/http/cacheable-routes';
 
 /** Emitted by scripts/start.js once its HTTP server has stopped (SIGTERM), before it exits. */
@@ -172,6 +173,7 @@ export const handle = sequence(
 	canonicalPaths,
 	requireClientAddress,
 	readableForms,
+	openDataAddresses,
 	authenticate,
 	cacheAnswers
 );

@@ -177,9 +177,16 @@ test('a script of another origin gets the files, their validators, a preflight a
 	for (const [path, message] of [
 		['/bilans/2031/plan.json', 'Aucun bilan 2031 n’est publié.'],
 		['/donnees/mesures-1999.csv', 'Ce fichier de données n’existe pas.'],
+		// Names no route matches, and a typo taken for a figure of the edition.
+		['/donnees/nope.csv', 'Ce fichier de données n’existe pas.'],
+		['/donnees/Plan.json', 'Ce fichier de données n’existe pas.'],
+		['/bilans/abcd/plan.json', 'Ce fichier de données n’existe pas.'],
+		['/bilans/2018/mesure-2018.csv', 'Ce fichier de données n’existe pas.'],
 		['/bilans/2018/mesures.csv?version=9', 'Aucun bilan 2018 n’est publié en version 9.']
 	]) {
-		const refused = await request.get(path!, { headers: { accept: '*/*' } });
+		const refused = await request.get(path!, {
+			headers: { accept: '*/*', origin: 'https://exemple.test' }
+		});
 		expect(refused.status(), path).toBe(404);
 		expect(refused.headers()['access-control-allow-origin'], path).toBe('*');
 		expect(await refused.json(), path).toEqual({ message });

@@ -1,9 +1,12 @@
-import { error, isHttpError, json } from '@sveltejs/kit';
+import { error, isHttpError, json, type Handle } from '@sveltejs/kit';
 import { mediaTypeOf, pathOfResource, resourceOfPath } from './resources';
+
+/** What a missing file of the open data or of an edition answers (docs/open-data.md). */
+export const NO_SUCH_FILE = 'Ce fichier de données n’existe pas.';
 
 /** The resource a URL's file name names (`mesures-2019.csv` → `mesures-2019`), or a French 404. */
 export function resourceOrNotFound(fileName: string): string {
-	return resourceOfPath(fileName) ?? error(404, 'Ce fichier de données n’existe pas.');
+	return resourceOfPath(fileName) ?? error(404, NO_SUCH_FILE);
 }
 
 /**
@@ -24,7 +27,7 @@ export function openDataResponse(
 	file: { name: string; body: Uint8Array; modifiedAt: string } | undefined,
 	downloadPrefix: string
 ): Response {
-	if (!file) error(404, 'Ce fichier de données n’existe pas.');
+	if (!file) error(404, NO_SUCH_FILE);
 	const path = pathOfResource(file.name);
 	return new Response(file.body as Uint8Array<ArrayBuffer>, {
 		headers: {
@@ -67,7 +70,41 @@ export async function openDataAnswer(
 	try {
 		return await answer();
 	} catch (thrown) {
-		if (!isHttpError(thrown) || request.headers.get('accept')?.includes('text/html')) throw thrown;
+		if (!isHttpError(thrown) || asksForHtml(request)) throw thrown;
 		return json({ message: thrown.body.message }, { status: thrown.status, headers: CORS_HEADERS });
 	}
 }
+
+/** A browser's navigation, which gets the error page rather than `{ message }`. */
+const asksForHtml = (request: Request) => request.headers.get('accept')?.includes('text/html');
+
+/**
+ * Every file under /donnees/, and every file of an edition (`/bilans/2019/plan.json`); not the
+ * data SvelteKit's script asks for a page (`/bilans/2019/__data.json`).
+ */
+const OPEN_DATA_ADDRESS = /^\/(?:donnees\/|bilans\/[^/]+\/(?=[^/]+\.[^/.]+$))(?!__data\.json$)./;
+
+/**
+ * Every answer at an address of the open data carries the CORS headers, refusals included, so that a
+ * script of another origin reads « this file does not exist » instead of a network failure. A name
+ * no route matches (`/donnees/nope.csv`, `/bilans/2019/mesure.json`, `/bilans/abcd/plan.json`),
+ * which the routes' matchers leave to SvelteKit's page, answers as a missing file does
+ * (openDataAnswer), and its preflight is allowed; a browser's navigation still gets the error page.
+ */
+export const openDataAddresses: Handle = async ({ event, resolve }) => {
+	if (!OPEN_DATA_ADDRESS.test(event.url.pathname)) return resolve(event);
+	if (event.route.id === null) {
+		if (event.request.method === 'OPTIONS') return openDataPreflight();
+		if (!asksForHtml(event.request))
+			return json({ message: NO_SUCH_FILE }, { status: 404, headers: CORS_HEADERS });
+	}
+	const response = await resolve(event);
+	if (response.headers.has('access-control-allow-origin')) return response;
+	const headers = new Headers(response.headers);
+	for (const [name, value] of Object.entries(CORS_HEADERS)) headers.set(name, value);
+	return new Response(response.body, {
+		status: response.status,
+		statusText: response.statusText,
+		headers
+	});
+};

@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { NO_SUCH_FILE } from '$lib/server/opendata/http';
 import { tableToCsv } from '$lib/server/dashboard/tables';
 import { publishedEdition } from '../edition';
 import type { RequestHandler } from './$types';
@@ -6,7 +7,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ params, url }) => {
 	const snapshot = await publishedEdition(params.year, url);
 	const table = snapshot.tables.find((t) => t.id === params.figure);
-	if (!table) error(404, 'Ce graphique n’existe pas.');
+	if (!table) error(404, NO_SUCH_FILE);
 	return new Response(tableToCsv(table), {
 		headers: {
 			'Content-Type': 'text/csv; charset=utf-8; header=present',

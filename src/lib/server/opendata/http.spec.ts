@@ -1,0 +1,81 @@
+import type { RequestEvent } from '@sveltejs/kit';
+import { describe, expect, it } from 'vitest';
+import { NO_SUCH_FILE, openDataAddresses } from './http';
+
+/** A request as the hook sees it: `route` null when no route matched the address. */
+function event(path: string, route: string | null, headers: Record<string, string> = {}) {
+	const method = headers['access-control-request-method'] ? 'OPTIONS' : 'GET';
+	const url = `http://127.0.0.1${path}`;
+	return {
+		url: new URL(url),
+		route: { id: route },
+		request: new Request(url, { method, headers: { origin: 'https://exemple.test', ...headers } })
+	} as unknown as RequestEvent;
+}
+
+/** SvelteKit's answers the hook wraps: its error page, or a route's refusal as JSON, without CORS. */
+const errorPage = () =>
+	new Response('<h1>Cette page n’existe pas.</h1>', {
+		status: 404,
+		headers: { 'content-type': 'text/html' }
+	});
+const script = { accept: '*/*' };
+
+describe('addresses of the open data', () => {
+	it('answers a name no route knows as a missing file, readable by a script of another origin', async () => {
+		for (const path of [
+			'/donnees/nope.csv',
+			'/donnees/Plan.json',
+			'/donnees/mesures-20255.csv',
+			'/bilans/abcd/plan.json',
+			'/bilans/2025/mesures.json'
+		]) {
+			const answer = await openDataAddresses({
+				event: event(path, null, script),
+				resolve: errorPage
+			});
+			expect(answer.status, path).toBe(404);
+			expect(answer.headers.get('access-control-allow-origin'), path).toBe('*');
+			expect(await answer.json(), path).toEqual({ message: NO_SUCH_FILE });
+		}
+		const preflight = await openDataAddresses({
+			event: event('/donnees/nope.csv', null, { 'access-control-request-method': 'GET' }),
+			resolve: errorPage
+		});
+		expect(preflight.status).toBe(204);
+		expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+	});
+
+	it('adds the CORS headers to every other answer there, the error page of a navigation included', async () => {
+		const navigation = await openDataAddresses({
+			event: event('/donnees/nope.csv', null, { accept: 'text/html' }),
+			resolve: errorPage
+		});
+		expect(navigation.status).toBe(404);
+		expect(navigation.headers.get('content-type')).toBe('text/html');
+		expect(navigation.headers.get('access-control-allow-origin')).toBe('*');
+		const refusal = await openDataAddresses({
+			event: event('/bilans/2025/nope.csv', '/bilans/[year=annee]/[figure].csv', script),
+			resolve: () => Response.json({ message: NO_SUCH_FILE }, { status: 404 })
+		});
+		expect(refusal.status).toBe(404);
+		expect(refusal.headers.get('access-control-expose-headers')).toContain('ETag');
+		expect(await refusal.json()).toEqual({ message: NO_SUCH_FILE });
+	});
+
+	it('leaves the other addresses as they are, pages’ data included', async () => {
+		for (const [path, route] of [
+			['/fiches/14-1', '/fiches/[code=fiche]'],
+			['/bilans/2025/__data.json', '/bilans/[year=annee]'],
+			['/bilans/2025/fiches/14-1', null],
+			['/donnees', '/donnees']
+		] as const) {
+			const answer = await openDataAddresses({
+				event: event(path, route, script),
+				resolve: errorPage
+			});
+			expect(answer.headers.get('access-control-allow-origin'), path).toBeNull();
+			expect(answer.headers.get('content-type'), path).toBe('text/html');
+		}
+	});
+});
