@@ -73,8 +73,14 @@ describe('French formats', () => {
 		expect(formatNumberInput(2.755)).toBe('2,755');
 		expect(formatNumberInput(1500)).toBe('1500');
 		expect(formatBytes(512)).toBe('512\u00a0octets');
-		expect(formatBytes(25_907)).toBe('25,3\u00a0Ko');
-		expect(formatBytes(8_703_180)).toBe('8,3\u00a0Mo');
+		// Decimal units, as French uses Ko and Mo: the ten-year mesures.csv and its package.
+		expect(formatBytes(999)).toBe('999\u00a0octets');
+		expect(formatBytes(1000)).toBe('1\u00a0Ko');
+		expect(formatBytes(25_907)).toBe('25,9\u00a0Ko');
+		expect(formatBytes(35_169)).toBe('35,2\u00a0Ko');
+		expect(formatBytes(999_960)).toBe('1\u00a0Mo');
+		expect(formatBytes(8_279_282)).toBe('8,3\u00a0Mo');
+		expect(formatBytes(8_703_180)).toBe('8,7\u00a0Mo');
 	});
 
 	it('says how long to wait, rounded up, the number held to its unit', () => {

@@ -146,11 +146,16 @@ export function formatNumberInput(value: number): string {
 	return String(value).replace('.', ',');
 }
 
-/** A file size: "512 octets", "25,3 Ko", "8,3 Mo" (a no-break space before the unit). */
+/**
+ * A file size in the units French uses, decimal ones (1 Ko = 1 000 octets, 1 Mo = 1 000 000, the
+ * SI's kilo and méga; Kio and Mio are the binary ones): "512 octets", "25,9 Ko", "8,3 Mo" for
+ * 8 279 282 octets (a no-break space before the unit). A size that rounds to 1 000 Ko is 1 Mo.
+ */
 export function formatBytes(bytes: number): string {
-	if (bytes < 1024) return `${formatNumber(bytes)}\u00a0octets`;
-	if (bytes < 1024 * 1024) return `${formatNumber(Math.round((bytes / 1024) * 10) / 10)}\u00a0Ko`;
-	return `${formatNumber(Math.round((bytes / 1024 / 1024) * 10) / 10)}\u00a0Mo`;
+	if (bytes < 1000) return `${formatNumber(bytes)}\u00a0octets`;
+	const kilo = Math.round(bytes / 100) / 10;
+	if (kilo < 1000) return `${formatNumber(kilo)}\u00a0Ko`;
+	return `${formatNumber(Math.round(bytes / 100_000) / 10)}\u00a0Mo`;
 }
 
 const pluralRules = new Intl.PluralRules('fr-FR');
