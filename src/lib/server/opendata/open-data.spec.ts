@@ -27,7 +27,8 @@ import {
 	pathOfResource,
 	TABLES,
 	type OpenDataFile,
-	type TableField
+	type TableField,
+	type TableSpec
 } from './resources';
 
 let db: Db;
@@ -227,7 +228,10 @@ const text = (file: Pick<OpenDataFile, 'body'>) => Buffer.from(file.body).toStri
 const strictCsv = (csv: string) =>
 	parse(csv, { bom: false, relax_quotes: false, relax_column_count: false }) as string[][];
 
-/** A cell against its Table Schema field: type, required, enum, range, pattern. */
+/**
+ * A cell against its Table Schema field: type, required, enum, range, pattern (an XML Schema
+ * regular expression, anchored at both ends by the standard itself).
+ */
 function cellProblem(field: TableField, cell: string): string | null {
 	const c = field.constraints ?? {};
 	if (cell === '') return c.required ? 'vide' : null;
@@ -358,6 +362,16 @@ describe('open data sdusn/plan@2', () => {
 				}).success,
 				code
 			).toBe(false);
+		// Patterns match the whole value without ^…$, which XML Schema would read as characters.
+		const patterns = (Object.values(TABLES) as TableSpec[]).flatMap((t) =>
+			t.fields.flatMap((f) => f.constraints?.pattern ?? [])
+		);
+		expect(patterns.length).toBeGreaterThan(0);
+		for (const pattern of patterns) expect(pattern).not.toMatch(/^\^|\$$/);
+		const code: TableField = TABLES.fiches.fields[0]!;
+		expect(cellProblem(code, '19-1')).toBeNull();
+		for (const cell of ['x9-1', '9-1x', '01-1', '4-10'])
+			expect(cellProblem(code, cell), cell).toBe('hors motif');
 		expect(strictCsv(text(byPath.get('decisions.csv')!)).slice(1)).toHaveLength(
 			(await db.selectFrom('decision').select('id').execute()).length
 		);

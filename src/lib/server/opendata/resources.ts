@@ -63,7 +63,9 @@ const text = (
 	free: true
 });
 
-const FICHE_CODE = { required: true, pattern: '^[1-9][0-9]?-[1-9]$' };
+// Table Schema patterns are XML Schema regular expressions, which match the whole value: no ^…$
+// (there, literal characters a strict validator would require).
+const FICHE_CODE = { required: true, pattern: '[1-9][0-9]?-[1-9]' };
 const STATUS_ENUM = [...FICHE_STATUSES];
 const PERCENT = { minimum: 0, maximum: 100 };
 
@@ -148,7 +150,7 @@ export const TABLES = {
 				name: 'indicateur',
 				type: 'string',
 				description: 'Identifiant de l’indicateur (celui de plan.json) : code de la fiche et rang.',
-				constraints: { required: true, pattern: '^[1-9][0-9]?-[1-9]-[1-9][0-9]*$' }
+				constraints: { required: true, pattern: '[1-9][0-9]?-[1-9]-[1-9][0-9]*' }
 			},
 			text('libelle', 'Intitulé de l’indicateur.', true),
 			text('unite', 'Unité de la valeur, vide si aucune.'),
