@@ -104,6 +104,33 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		expect(result.stdout.split('\n')[0]).toMatch(/^\uFEFF?[a-z_]+,/);
 	});
 
+	it('demo says the updates it saved, and why one was refused, never one it did not make', () => {
+		const fresh = { DATABASE_PATH: join(dir, 'demo.db') };
+		const made = command('demo', [], '', fresh);
+		expect(made.status).toBe(0);
+		expect(made.stdout).toContain(
+			'Le partenaire (CDG46) a soumis deux mises à jour (fiches 1-2 et 9-1) et garde un brouillon (5-1).'
+		);
+		// Another database (the bench's) where CDG46 takes no part in 5-1: no draft is made there.
+		const other = { DATABASE_PATH: join(dir, 'demo-autre.db') };
+		expect(command('db-migrate', [], '', other).status).toBe(0);
+		expect(command('export', ['--resource', 'fiches'], '', other).status).toBe(0);
+		const sqlite = new SQLite(other.DATABASE_PATH);
+		for (const table of ['fiche_owner', 'fiche_partner'])
+			sqlite
+				.prepare(
+					`DELETE FROM ${table} WHERE fiche_id = (SELECT id FROM fiche WHERE code = '5-1') AND organisation_id = (SELECT id FROM organisation WHERE slug = 'cdg46')`
+				)
+				.run();
+		sqlite.close();
+		const said = command('demo', [], '', other);
+		expect(said.status).toBe(0);
+		expect(said.stdout).toContain(
+			'Le partenaire (CDG46) a soumis deux mises à jour (fiches 1-2 et 9-1).\nMise à jour de démonstration non enregistrée, fiche 5-1 : Votre organisation ne porte pas cette fiche et n’en est pas partenaire.'
+		);
+		expect(said.stdout).not.toContain('brouillon');
+	});
+
 	it('db:backup writes a relative file name in the folder where it was typed (INIT_CWD)', () => {
 		const typedIn = join(dir, 'ailleurs');
 		mkdirSync(typedIn);

@@ -16,6 +16,7 @@ import { saveProgressUpdate } from '../src/lib/server/progress/service';
 import { findFicheForReporting } from '../src/lib/server/progress/repository';
 import { commandDatabasePath, parseOptions, runCommand } from './cli';
 import { parisToday } from '../src/lib/utils/dates';
+import { plural } from '../src/lib/utils/format';
 
 const ACCOUNTS: { email: string; name: string; role: Role; organisation?: string }[] = [
 	{
@@ -98,9 +99,13 @@ runCommand(async () => {
 				next: ''
 			}
 		];
+		// What was saved is said, not what was meant: on another database (the bench's), the partner
+		// may not report on a fiche, or may already have an update there.
+		const saved: { submit: string[]; draft: string[] } = { submit: [], draft: [] };
+		const refused: string[] = [];
 		for (const sample of samples) {
 			const fiche = (await findFicheForReporting(db, sample.code))!;
-			await saveProgressUpdate(
+			const result = await saveProgressUpdate(
 				db,
 				partner,
 				sample.code,
@@ -129,6 +134,8 @@ runCommand(async () => {
 				},
 				null
 			);
+			if (result.ok) saved[sample.intent].push(sample.code);
+			else refused.push(`fiche ${sample.code} : ${result.message}`);
 		}
 
 		process.stdout.write(
@@ -139,10 +146,30 @@ runCommand(async () => {
 				`  ${account.role.padEnd(11)} ${account.email}  mot de passe : ${account.password}\n`
 			);
 		}
-		process.stdout.write(
-			'\nLe partenaire (CDG46) a soumis deux mises à jour (fiches 1-2 et 9-1) et garde un brouillon (5-1) ; connectez-vous sur /connexion.\n'
-		);
+		process.stdout.write(`\n${demoUpdatesSentence(saved, refused)}\n`);
 	} finally {
 		await db.destroy();
 	}
 });
+
+/**
+ * What the partner's sample updates became, as saved: « Le partenaire (CDG46) a soumis deux mises
+ * à jour (fiches 1-2 et 9-1) et garde un brouillon (5-1). », then each one refused and why.
+ */
+function demoUpdatesSentence(saved: { submit: string[]; draft: string[] }, refused: string[]) {
+	const { submit, draft } = saved;
+	const count = (n: number) => ['une', 'deux'][n - 1] ?? String(n);
+	const parts = [
+		submit.length > 0 &&
+			`a soumis ${count(submit.length)} ${plural(submit.length, 'mise à jour', 'mises à jour')} (${plural(submit.length, 'fiche', 'fiches')} ${submit.join(' et ')})`,
+		draft.length > 0 &&
+			`garde ${plural(draft.length, 'un brouillon', `${draft.length} brouillons`)} (${draft.join(' et ')})`
+	].filter((part) => part !== false);
+	return [
+		parts.length > 0
+			? `Le partenaire (CDG46) ${parts.join(' et ')}.`
+			: 'Le partenaire (CDG46) n’a aucune mise à jour de démonstration.',
+		...refused.map((r) => `Mise à jour de démonstration non enregistrée, ${r}`),
+		'Connectez-vous sur /connexion.'
+	].join('\n');
+}
