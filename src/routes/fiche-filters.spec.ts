@@ -1,3 +1,4 @@
+import { render } from 'svelte/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '$lib/server/auth/users';
 import { listStructure } from '$lib/server/authoring/repository';
@@ -5,6 +6,7 @@ import { retireStructure, saveStructure } from '$lib/server/authoring/service';
 import { insertAdmin, newStructure, openedStructure } from '$lib/server/authoring/testing';
 import type { Db } from '$lib/server/db';
 import { closeDatabase, initDatabase } from '$lib/server/db/instance';
+import FichesPage from './fiches/+page.svelte';
 import { load } from './fiches/+page.server';
 import { routeEvent } from './route-testing';
 
@@ -51,5 +53,21 @@ describe('/fiches filters', () => {
 		]);
 		expect(await ignoredNotes('objectif=99')).toEqual(['Objectif inconnu « 99 » : filtre ignoré.']);
 		expect(await ignoredNotes('objectif=17')).toEqual([]);
+	});
+});
+
+describe('/fiches filter lists', () => {
+	it('mark an option named in English as English (an option cannot mark a part of its text)', async () => {
+		const data = await load(routeEvent('/fiches', '/fiches', {}, anonymous));
+		const html = render(FichesPage, { props: { data } as never }).body;
+		const option = (label: string) => {
+			const found = new RegExp(`<option[^>]*>${label}</option>`).exec(html)?.[0];
+			expect(found, label).toBeDefined();
+			return found!;
+		};
+		expect(option('Open innovation')).toContain('lang="en"');
+		expect(option('Smart territoire')).toContain('lang="en"');
+		expect(option('E-inclusion')).not.toContain('lang=');
+		expect(option('5\\. Faciliter l’ouverture des données « open data »')).not.toContain('lang=');
 	});
 });

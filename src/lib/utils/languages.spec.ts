@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { languageParts, markedEnglish } from './languages';
+import { languageParts, markedEnglish, wholeTextLang } from './languages';
 
 describe('English expressions in French text', () => {
 	it('marks each English expression of the plan, whatever its case, and keeps the rest French', () => {
@@ -50,5 +50,15 @@ describe('English expressions in French text', () => {
 		expect(markedEnglish('Faciliter l’ouverture des données « open data » : lot')).toBe(
 			'Faciliter l’ouverture des données «\u00a0<span lang="en">open data</span>\u00a0»\u00a0: lot'
 		);
+	});
+});
+
+describe('the language of a text that cannot mark a part (an option of a list)', () => {
+	it('is English when the English expressions make at least half of its words', () => {
+		expect(wholeTextLang('Open innovation')).toBe('en');
+		expect(wholeTextLang('Smart territoire')).toBe('en');
+		expect(wholeTextLang('Faciliter l’ouverture des données « open data »')).toBeUndefined();
+		expect(wholeTextLang('Téléservices publics et e-citoyenneté')).toBeUndefined();
+		expect(wholeTextLang('')).toBeUndefined();
 	});
 });

@@ -48,6 +48,21 @@ export function languageParts(text: string): TextPart[] {
 	return result;
 }
 
+const WORD = /[\p{L}\p{N}]+/gu;
+const words = (text: string) => text.match(WORD)?.length ?? 0;
+
+/**
+ * The language of a text that cannot mark a part of itself (an `<option>` holds text only, no
+ * `<span>`): English when its English expressions make at least half of its words (« Open
+ * innovation », « Smart territoire »), otherwise the page's (undefined).
+ */
+export function wholeTextLang(text: string): 'en' | undefined {
+	const english = languageParts(text)
+		.filter((part) => part.lang)
+		.reduce((count, part) => count + words(part.text), 0);
+	return english > 0 && english * 2 >= words(text) ? 'en' : undefined;
+}
+
 /**
  * `text` as HTML: every character escaped, each English expression in `<span lang="en">`, with
  * French spacing (frenchSpacing) around guillemets and before « : ; ! ? ». What
