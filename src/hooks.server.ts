@@ -1,5 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { parisToday } from '$lib/utils/dates';
+import { refusedPage } from '$lib/utils/refused-title';
 import { sequence } from '@sveltejs/kit/hooks';
 import {
 	deleteSessionCookie,
@@ -166,6 +167,28 @@ const cacheAnswers: Handle = async ({ event, resolve }) => {
 		: cache.answer(key, event.request, render, cacheControl);
 };
 
+/**
+ * A form sent without script and refused (the page drawn again with the action's 4xx answer): its
+ * title says so first (refusedPage). Such answers are rare and one page long; the rest pass as they are.
+ */
+const refusedTitles: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	if (
+		event.request.method !== 'POST' ||
+		response.status < 400 ||
+		response.status >= 500 ||
+		!response.headers.get('Content-Type')?.startsWith('text/html')
+	)
+		return response;
+	const headers = new Headers(response.headers);
+	headers.delete('Content-Length');
+	return new Response(refusedPage(await response.text()), {
+		status: response.status,
+		statusText: response.statusText,
+		headers
+	});
+};
+
 export const handle = sequence(
 	logRequests,
 	securityHeaders,
@@ -175,6 +198,7 @@ export const handle = sequence(
 	readableForms,
 	openDataAddresses,
 	authenticate,
+	refusedTitles,
 	cacheAnswers
 );
 

@@ -1,0 +1,23 @@
+/**
+ * A page's title when its form was refused: « Erreur : » first (RGAA 8.6, the usual wording), so
+ * that the title, the first thing a screen reader reads of a page sent again without script, says
+ * that this is the same form refused, not the page as it was. One rule for every page: applied by
+ * the server to a refused form's page (hooks.server.ts) and, with a script, by the root layout.
+ */
+const PREFIX = 'Erreur\u00a0: ';
+/** A title that already says so (the error page's « Erreur 403 ») is left as it is. */
+const SAYS_ERROR = /^Erreur\b/;
+
+/** `title` with the prefix when `refused`, without it otherwise (a later answer that succeeded). */
+export function refusedTitle(title: string, refused: boolean): string {
+	const plain = title.startsWith(PREFIX) ? title.slice(PREFIX.length) : title;
+	return refused && !SAYS_ERROR.test(plain) ? `${PREFIX}${plain}` : plain;
+}
+
+/** A page's HTML with its `<title>` said refused (the page a form sent without script answers). */
+export function refusedPage(html: string): string {
+	return html.replace(
+		/(<title>)([^<]*)(<\/title>)/,
+		(_, open: string, title: string, close: string) => `${open}${refusedTitle(title, true)}${close}`
+	);
+}
