@@ -1,11 +1,60 @@
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS } from './helpers/accounts';
+import { ACCOUNTS, loginPage } from './helpers/accounts';
 
 /**
  * A refused form, with or without a script: the page's title says so first (RGAA 8.6), and each
  * field in error is named in a summary at the page's top, with a link to it, and tied to its
  * message (RGAA 11.10).
  */
+
+test('the partner’s update form sent without script: the summary at the top names the fields in error and leads to them; the title says « Erreur : »', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await loginPage(page, ACCOUNTS.partner);
+	await page.goto('/espace/fiches/9-1/suivi');
+	const title = await page.title();
+	expect(title).toMatch(/ — fiche 9-1 — SDUSN du Lot$/);
+	// The last indicator's value, at the form's end.
+	const value = page.locator('#suivi input[id^="indicator_"][id$="_value"]').last();
+	const id = await value.getAttribute('id');
+	await value.fill('beaucoup');
+	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+
+	await expect(page).toHaveTitle(`Erreur\u00a0: ${title}`);
+	// The page opens at its top, thousands of pixels above the last indicator: the summary is there
+	// (with a script, sent before it ran, it takes the focus: ErrorSummary).
+	const summary = page.getByRole('alert').filter({ hasText: 'Rien n’a été enregistré' });
+	await expect(summary).toBeInViewport();
+	await expect(summary.getByRole('heading')).toHaveText(/\d\u00a0champs à corriger$/);
+	// Not the bare « corrigez les champs signalés », which names no field.
+	await expect(page.getByText('Le formulaire contient des erreurs')).toHaveCount(0);
+	// In the form's order, the last indicator's date then its value, each naming its indicator.
+	const links = summary.getByRole('link');
+	const targets = await links.evaluateAll((all) => all.map((a) => a.getAttribute('href')));
+	expect(targets.slice(-2)).toEqual([`#${id!.replace('_value', '_date')}`, `#${id}`]);
+	await expect(links.last()).toContainText(', valeur\u00a0: ');
+	await links.last().click();
+	await expect(page.locator(`#${id}`)).toBeFocused();
+	await expect(page.locator(`#${id}`)).toHaveValue('beaucoup');
+	await expect(page.locator(`#${id}`)).toHaveAttribute('aria-invalid', 'true');
+	await context.close();
+
+	// With a script: the same summary and title; the focus on the first field in error.
+	const scripted = await browser.newContext();
+	const withScript = await scripted.newPage();
+	await loginPage(withScript, ACCOUNTS.partner);
+	await withScript.goto('/espace/fiches/9-1/suivi');
+	await withScript.locator(`#${id}`).fill('beaucoup');
+	await withScript.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(withScript.locator('#suivi [aria-invalid="true"]').first()).toBeFocused();
+	await expect(
+		withScript.getByRole('alert').filter({ hasText: 'Rien n’a été enregistré' }).getByRole('link')
+	).toHaveCount(targets.length);
+	await expect(withScript).toHaveTitle(`Erreur\u00a0: ${title}`);
+	await scripted.close();
+});
 
 test('a refused sign-in says « Erreur : » in its title, with or without script; a page opened afterwards does not', async ({
 	browser

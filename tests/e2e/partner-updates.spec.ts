@@ -359,7 +359,9 @@ test('a count indicator refuses a negative value, in French, keeping the typing'
 	await territories.getByLabel('Valeur').fill('-3');
 	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
 	await expect(
-		page.getByText('Cet indicateur compte quelque chose : sa valeur ne peut pas être négative.')
+		territories.getByText(
+			'Cet indicateur compte quelque chose : sa valeur ne peut pas être négative.'
+		)
 	).toBeVisible();
 	await expect(territories.getByLabel('Valeur')).toHaveValue('-3');
 	await expect(territories.getByLabel('Valeur')).toBeFocused();

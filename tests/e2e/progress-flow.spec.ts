@@ -54,16 +54,20 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	await page.getByLabel('Valeur').fill('douze');
 	await page.getByLabel('Prochaines étapes').fill('Ne pas perdre ce texte');
 	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
-	await expect(page.getByRole('alert')).toContainText('Le formulaire contient des erreurs');
+	// Named in the summary at the top, with a link each, and under each field.
+	await expect(page.getByRole('alert')).toContainText(
+		'Rien n’a été enregistré\u00a0: 5\u00a0champs à corriger'
+	);
+	const form = page.locator('#suivi');
 	await expect(
-		page.getByText('La date de la mise à jour ne peut pas être dans le futur.')
+		form.getByText('La date de la mise à jour ne peut pas être dans le futur.')
 	).toBeVisible();
-	await expect(page.getByText('L’avancement est un pourcentage entre 0 et 100.')).toBeVisible();
+	await expect(form.getByText('L’avancement est un pourcentage entre 0 et 100.')).toBeVisible();
 	await expect(
-		page.getByText('Décrivez ce qui a été fait depuis la dernière mise à jour.')
+		form.getByText('Décrivez ce qui a été fait depuis la dernière mise à jour.')
 	).toBeVisible();
 	await expect(
-		page.getByText('La valeur doit être un nombre (exemple : 12 ou 12,5).')
+		form.getByText('La valeur doit être un nombre (exemple : 12 ou 12,5).')
 	).toBeVisible();
 	await expect(page.getByLabel('Prochaines étapes')).toHaveValue('Ne pas perdre ce texte');
 	await expect(page.getByLabel(/Avancement en %/)).toHaveValue('150');

@@ -856,6 +856,11 @@ describe('a form refused for its fields, its update changed meanwhile', () => {
 		expect(!refused.ok && refused.message).toContain(
 			`Par ailleurs, ${colleague.name} a soumis cette mise à jour à Lot numérique entre-temps`
 		);
+		// The page's summary of the fields says it above their links (the fields alone, unchanged).
+		expect(!refused.ok && refused.fieldErrors?.form).toMatch(
+			new RegExp(`^Par ailleurs, ${colleague.name} a soumis`)
+		);
+		expect(!alone.ok && alone.fieldErrors).not.toHaveProperty('form');
 	});
 });
 

@@ -253,8 +253,9 @@ export async function saveProgressForm(
 		const parsed = parseProgressForm(form, context.value.fiche.indicators, parisToday(now));
 		if (!parsed.input) {
 			const meanwhile = changedMeanwhile(context.value.current, form);
+			// What changed meanwhile is said in the page's summary of the fields, above their links.
 			return refuse(400, meanwhile ? `${FORM_ERRORS_MESSAGE} ${meanwhile}` : FORM_ERRORS_MESSAGE, {
-				fieldErrors: parsed.errors
+				fieldErrors: meanwhile ? { ...parsed.errors, form: meanwhile } : parsed.errors
 			});
 		}
 		return save(trx, user, context.value, parsed.input, clientAddress, now);
