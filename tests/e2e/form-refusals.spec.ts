@@ -1,11 +1,22 @@
+import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, loginPage } from './helpers/accounts';
+import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
 
 /**
  * A refused form, with or without a script: the page's title says so first (RGAA 8.6), and each
  * field in error is named in a summary at the page's top, with a link to it, and tied to its
  * message (RGAA 11.10).
  */
+
+async function createSitting(member: APIRequestContext, title: string): Promise<string> {
+	const created = await member.post('/commission?/create', {
+		form: { held_on: '2027-03-16', place: 'Cahors', title },
+		maxRedirects: 0
+	});
+	const id = /seances\/(\d+)/.exec(created.headers().location ?? '')?.[1];
+	expect(id, 'séance created').toBeTruthy();
+	return id!;
+}
 
 test('the partner’s update form sent without script: the summary at the top names the fields in error and leads to them; the title says « Erreur : »', async ({
 	browser
@@ -54,6 +65,60 @@ test('the partner’s update form sent without script: the summary at the top na
 	).toHaveCount(targets.length);
 	await expect(withScript).toHaveTitle(`Erreur\u00a0: ${title}`);
 	await scripted.close();
+});
+
+test('the séance page: no member chosen, no fiche ticked — told under the field, marked invalid, in the summary; the title says « Erreur : » until the next answer', async ({
+	page,
+	browser
+}) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const id = await createSitting(member, 'Séance des champs refusés');
+	await member.dispose();
+
+	await loginPage(page, ACCOUNTS.commission);
+	await page.goto(`/commission/seances/${id}`);
+	const title = await page.title();
+	const select = page.getByLabel('Membre présent');
+	await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
+	await expect(select).toBeFocused();
+	await expect(select).toHaveAttribute('aria-invalid', 'true');
+	await expect(select).toHaveAccessibleDescription('Choisissez un membre dans la liste.');
+	const summary = page.getByRole('alert').filter({ hasText: 'Rien n’a été enregistré' });
+	await expect(summary.getByRole('link')).toHaveText('Choisissez un membre dans la liste.');
+	await expect(page).toHaveTitle(`Erreur\u00a0: ${title}`);
+	// Chosen: the presence is saved, the field and the title are as before.
+	await select.selectOption({ label: ACCOUNTS.commission.name });
+	await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
+	await expect(page.getByRole('status')).toHaveText('Présence enregistrée.');
+	await expect(page).toHaveTitle(title);
+	await expect(select).not.toHaveAttribute('aria-invalid');
+
+	await page.getByRole('button', { name: 'Ajouter les fiches cochées' }).click();
+	const group = page.getByRole('group', { name: 'Fiches à ajouter à l’ordre du jour' });
+	const first = group.getByRole('checkbox').first();
+	await expect(first).toBeFocused();
+	await expect(first).toHaveAttribute('aria-invalid', 'true');
+	await expect(group).toHaveAccessibleDescription('Choisissez au moins une fiche dans la liste.');
+	await expect(page).toHaveTitle(`Erreur\u00a0: ${title}`);
+
+	// Without a script, the page answers at its top: the summary leads to the list.
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const noScript = await context.newPage();
+	await loginPage(noScript, ACCOUNTS.commission);
+	await noScript.goto(`/commission/seances/${id}`);
+	await noScript.getByRole('button', { name: 'Ajouter les fiches cochées' }).click();
+	await expect(noScript).toHaveTitle(`Erreur\u00a0: ${title}`);
+	const link = noScript
+		.getByRole('alert')
+		.getByRole('link', { name: 'Choisissez au moins une fiche dans la liste.' });
+	await link.click();
+	await expect(
+		noScript
+			.getByRole('group', { name: 'Fiches à ajouter à l’ordre du jour' })
+			.getByRole('checkbox')
+			.first()
+	).toBeFocused();
+	await context.close();
 });
 
 test('a refused sign-in says « Erreur : » in its title, with or without script; a page opened afterwards does not', async ({

@@ -194,9 +194,12 @@ function idField(form: FormData, name: string): number | null {
 	return !errors[name] && /^\d{1,9}$/.test(values[name] ?? '') ? Number(values[name]) : null;
 }
 
-/** The answer to a form whose choice is not one the page offered: its message above the forms. */
-function badChoice(message: string) {
-	return refusalAnswer(refuse(400, message));
+/**
+ * The answer to a form whose choice is not one the page offered: its message above the forms, and
+ * under the field it names (`field`: a list to choose from), which is marked as refused.
+ */
+function badChoice(message: string, field?: string) {
+	return refusalAnswer(refuse(400, message, field ? { fieldErrors: { [field]: message } } : {}));
 }
 
 const DELETE_UNCONFIRMED =
@@ -242,7 +245,7 @@ export const actions: Actions = {
 		const listed = (v: FormDataEntryValue): v is string =>
 			typeof v === 'string' && FICHE_CODE_PATTERN.test(v);
 		if (sent.length === 0 || sent.length > MAX_AGENDA_CHOICES || !sent.every(listed))
-			return badChoice('Choisissez au moins une fiche dans la liste.');
+			return badChoice('Choisissez au moins une fiche dans la liste.', 'codes');
 		// A code sent twice names its fiche once.
 		const codes = [...new Set(sent.filter(listed))];
 		return respond(
@@ -339,7 +342,7 @@ export const actions: Actions = {
 	addMember: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const userId = idField(c.form, 'userId');
-		if (userId === null) return badChoice('Choisissez un membre dans la liste.');
+		if (userId === null) return badChoice('Choisissez un membre dans la liste.', 'userId');
 		return respond(
 			await addAttendee(c.db, c.user, c.id, { userId }, c.address),
 			'Présence enregistrée.'
