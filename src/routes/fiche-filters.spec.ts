@@ -8,6 +8,7 @@ import type { Db } from '$lib/server/db';
 import { closeDatabase, initDatabase } from '$lib/server/db/instance';
 import FichesPage from './fiches/+page.svelte';
 import { load } from './fiches/+page.server';
+import { organisationSelectHtml } from './fiches/organisation-options';
 import { routeEvent } from './route-testing';
 
 let db: Db;
@@ -53,6 +54,21 @@ describe('/fiches filters', () => {
 		]);
 		expect(await ignoredNotes('objectif=99')).toEqual(['Objectif inconnu « 99 » : filtre ignoré.']);
 		expect(await ignoredNotes('objectif=17')).toEqual([]);
+	});
+
+	it('the organisation filter is the list written once per change, the chosen one selected', async () => {
+		type Data = { organisations: { slug: string; name: string }[] };
+		const all = (await load(routeEvent('/fiches', '/fiches', {}, anonymous))) as Data;
+		const chosen = all.organisations[1]!.slug;
+		const data = (await load(
+			routeEvent(`/fiches?organisation=${chosen}`, '/fiches', {}, anonymous)
+		)) as Data;
+		const html = render(FichesPage, { props: { data } as never }).body;
+		// Not written by Svelte option by option on every render (docs/performance.md).
+		expect(html).toContain(organisationSelectHtml(data.organisations, chosen));
+		expect(html.match(/<option value="[^"]+" selected="">/g)).toEqual([
+			`<option value="${chosen}" selected="">`
+		]);
 	});
 });
 
