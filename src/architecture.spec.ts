@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -10,11 +11,18 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '..');
 const SCANNED = ['src', 'scripts'];
 
-const QUERY_CALL = /\.\s*(selectFrom|insertInto|updateTable|deleteFrom|replaceInto)\s*\(/;
-const SQL_IMPORT = /import\s*(?:type\s*)?\{[^}]*\bsql\b[^}]*\}\s*from\s*['"]kysely['"]/;
-/** SQL written as text, for Kysely's `sql` or any other runner, and better-sqlite3 itself. */
-const RAW_SQL =
-	/\b(INSERT INTO|DELETE FROM|UPDATE \w+ SET|SELECT [\w*, ]+ FROM)\b|from\s*['"]better-sqlite3['"]/;
+/** Kysely's query builders: a call, a computed member (`db['selectFrom']`) or a name kept in a string. */
+const QUERY_METHODS = new Set([
+	'selectFrom',
+	'insertInto',
+	'updateTable',
+	'deleteFrom',
+	'replaceInto'
+]);
+/** SQL written as text, in any case, for Kysely's `sql` or any other runner. */
+const RAW_SQL = /\b(insert\s+into|delete\s+from|update\s+\w+\s+set|select\b[^;]*?\bfrom)\b/i;
+/** `connectionOf` (`$lib/server/db`) hands out better-sqlite3 itself: its `prepare` runs any SQL. */
+const RAW_CONNECTION = 'connectionOf';
 
 /**
  * Files outside the query layer allowed SQL of their own, with the reason. Each is run by the
@@ -42,18 +50,83 @@ function mayHoldSql(path: string): boolean {
 	);
 }
 
-/** What in a file's text is SQL outside the query layer: each offending line, numbered. */
-function sqlOutsideRepositories(text: string): string[] {
-	return text
-		.split('\n')
-		.map((line, index) => ({ line, number: index + 1 }))
-		.filter(
-			({ line }) =>
-				QUERY_CALL.test(line) ||
-				SQL_IMPORT.test(line) ||
-				(RAW_SQL.test(line) && !/^\s*(\/\/|\*)/.test(line))
-		)
-		.map(({ line, number }) => `${number}: ${line.trim()}`);
+/** A `.svelte` file's scripts, the rest blanked so that line numbers hold; other files whole. */
+function scriptText(path: string, text: string): string {
+	if (!path.endsWith('.svelte')) return text;
+	const blank = (part: string) => part.replace(/[^\n]/g, ' ');
+	return text.replace(
+		/(<script\b[^>]*>)([\s\S]*?)(<\/script>)|[\s\S]+?(?=<script\b|$)/g,
+		(whole, open?: string, body?: string, close?: string) =>
+			open === undefined ? blank(whole) : blank(open) + body + blank(close!)
+	);
+}
+
+/** The text of a string or template literal, a template's parts joined. */
+function literalText(node: ts.Node): string | undefined {
+	if (ts.isStringLiteralLike(node)) return node.text;
+	if (ts.isTemplateExpression(node))
+		return [node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join(' ? ');
+	return undefined;
+}
+
+const RAW_MODULE = /^(better-sqlite3|kysely(\/.*)?)$/;
+
+/** A value (not only a type) imported from Kysely or better-sqlite3, statically or not. */
+function importsRawModule(node: ts.Node): boolean {
+	if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+		const clause = node.importClause;
+		const values =
+			clause === undefined ||
+			(!clause.isTypeOnly &&
+				(clause.name !== undefined ||
+					(clause.namedBindings !== undefined &&
+						(ts.isNamespaceImport(clause.namedBindings) ||
+							clause.namedBindings.elements.some((element) => !element.isTypeOnly)))));
+		return values && RAW_MODULE.test(node.moduleSpecifier.text);
+	}
+	return (
+		ts.isCallExpression(node) &&
+		(node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+			(ts.isIdentifier(node.expression) && node.expression.text === 'require')) &&
+		node.arguments.some((argument) => RAW_MODULE.test(literalText(argument) ?? ''))
+	);
+}
+
+/** Whether a node is SQL outside the query layer. */
+function isSql(node: ts.Node): boolean {
+	const literal = literalText(node);
+	return (
+		importsRawModule(node) ||
+		(ts.isIdentifier(node) && node.text === RAW_CONNECTION) ||
+		(ts.isPropertyAccessExpression(node) && QUERY_METHODS.has(node.name.text)) ||
+		(literal !== undefined && (QUERY_METHODS.has(literal) || RAW_SQL.test(literal)))
+	);
+}
+
+/**
+ * What in a file is SQL outside the query layer: each offending line, numbered. The file is read
+ * whole by TypeScript's parser, not line by line: an import over several lines, a namespace
+ * import, SQL in any case or over several lines, a computed member all count; comments do not.
+ */
+function sqlOutsideRepositories(text: string, path = 'sample.ts'): string[] {
+	const kind = path.endsWith('.svelte') ? ts.ScriptKind.TS : undefined;
+	const source = ts.createSourceFile(
+		path,
+		scriptText(path, text),
+		ts.ScriptTarget.Latest,
+		true,
+		kind
+	);
+	const lines = new Set<number>();
+	const visit = (node: ts.Node): void => {
+		// A chained call is reported on the line of its method.
+		const at = ts.isPropertyAccessExpression(node) ? node.name : node;
+		if (isSql(node)) lines.add(source.getLineAndCharacterOfPosition(at.getStart(source)).line);
+		ts.forEachChild(node, visit);
+	};
+	visit(source);
+	const all = text.split('\n');
+	return [...lines].sort((a, b) => a - b).map((line) => `${line + 1}: ${all[line]!.trim()}`);
 }
 
 /**
@@ -107,6 +180,53 @@ describe('architecture: one query layer', () => {
 			"9: db.prepare('UPDATE fiche SET status = ?').run(status);"
 		]);
 		expect(sqlOutsideRepositories("import type { Kysely } from 'kysely';")).toEqual([]);
+		expect(
+			sqlOutsideRepositories("import { type Kysely, type Selectable } from 'kysely';")
+		).toEqual([]);
+	});
+
+	it('finds the ways around a line-by-line reading', () => {
+		// Each written as a newcomer would, and as the review's probe (h41) did.
+		const sample = [
+			'import {',
+			'\tsql,',
+			'\ttype Kysely',
+			"} from 'kysely';",
+			"import * as k from 'kysely';",
+			"import { connectionOf } from '../db';",
+			'await k.sql`SELECT count(*) FROM fiche`.execute(db);',
+			'await raw`delete from campaign where id = ${1}`.execute(db);',
+			'const ids = run(`select f.id',
+			'\tfrom fiche f where f.id = ${id}`);',
+			"connectionOf(db).prepare('select id from fiche').all();",
+			"const rows = db['selectFrom']('fiche').selectAll().execute();",
+			"const from = 'insertInto' as const;",
+			'// Select the fiches from the plan: a comment is not SQL.',
+			"const label = 'Sélectionnez une fiche dans la liste';",
+			"const { sql: text } = await import('kysely');"
+		].join('\n');
+		expect(sqlOutsideRepositories(sample)).toEqual([
+			'1: import {',
+			"5: import * as k from 'kysely';",
+			"6: import { connectionOf } from '../db';",
+			'7: await k.sql`SELECT count(*) FROM fiche`.execute(db);',
+			'8: await raw`delete from campaign where id = ${1}`.execute(db);',
+			'9: const ids = run(`select f.id',
+			"11: connectionOf(db).prepare('select id from fiche').all();",
+			"12: const rows = db['selectFrom']('fiche').selectAll().execute();",
+			"13: const from = 'insertInto' as const;",
+			"16: const { sql: text } = await import('kysely');"
+		]);
+		const component = [
+			'<script lang="ts">',
+			"\timport { sql } from 'kysely';",
+			'</script>',
+			'',
+			'<p>Select one from the list</p>'
+		].join('\n');
+		expect(sqlOutsideRepositories(component, 'src/lib/components/Probe.svelte')).toEqual([
+			"2: import { sql } from 'kysely';"
+		]);
 		expect(mayHoldSql('src/lib/server/commission/service.ts')).toBe(false);
 		expect(mayHoldSql('src/lib/server/auth/throttle-repository.ts')).toBe(true);
 	});
@@ -114,7 +234,7 @@ describe('architecture: one query layer', () => {
 	it('allows SQL of its own only to files that still hold some', () => {
 		expect(
 			Object.keys(RAW_SQL_ALLOWED).filter(
-				(path) => sqlOutsideRepositories(readFileSync(join(ROOT, path), 'utf8')).length === 0
+				(path) => sqlOutsideRepositories(readFileSync(join(ROOT, path), 'utf8'), path).length === 0
 			)
 		).toEqual([]);
 	});
@@ -123,7 +243,7 @@ describe('architecture: one query layer', () => {
 		const offenders = SCANNED.flatMap(sourceFiles)
 			.filter((path) => !mayHoldSql(path) && !(path in RAW_SQL_ALLOWED))
 			.flatMap((path) =>
-				sqlOutsideRepositories(readFileSync(join(ROOT, path), 'utf8')).map(
+				sqlOutsideRepositories(readFileSync(join(ROOT, path), 'utf8'), path).map(
 					(line) => `${relative('.', path)}:${line}`
 				)
 			);
