@@ -16,12 +16,35 @@ const sha256 = (name: string) =>
 		.update(readFileSync(new URL(name, folder)))
 		.digest('hex');
 
+/**
+ * Names recorded as shipped whose file is gone. A database knows its migrations by name: one that
+ * ran a file now renamed or deleted refuses to start, telling the operator it comes from a newer
+ * portal (src/lib/server/db/index.ts), which is false.
+ */
+function vanished(recorded: Record<string, string>, present: string[]): string[] {
+	return Object.keys(recorded).filter((name) => !present.includes(name));
+}
+
 describe('migrations that have shipped', () => {
 	it('are never edited: a change is a new migration', () => {
 		const edited = files.filter(
 			(name) => name in shipped && shipped[name as keyof typeof shipped] !== sha256(name)
 		);
 		expect(edited, 'write a new migration instead of editing these').toEqual([]);
+	});
+
+	it('are never renamed or deleted', () => {
+		// The review's probe (s41): 2026_12_10_110000_sitting_convened_as.ts renamed, its new name
+		// recorded as the test asked.
+		const renamed = files.map((name) =>
+			name === '2026_12_10_110000_sitting_convened_as.ts'
+				? '2026_12_10_110000_convened_as.ts'
+				: name
+		);
+		expect(vanished({ ...shipped, '2026_12_10_110000_convened_as.ts': 'new' }, renamed)).toEqual([
+			'2026_12_10_110000_sitting_convened_as.ts'
+		]);
+		expect(vanished(shipped, files), 'a shipped migration is never renamed or deleted').toEqual([]);
 	});
 
 	it('each have their checksum recorded in migrations/checksums.json', () => {
