@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { foldForMatching } from '../../utils/text';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findUserById, insertUser, type User } from '../auth/users';
@@ -18,6 +19,9 @@ import {
 	createOrganisation,
 	editOrganisation,
 	mergeOrganisations,
+	ORGANISATION_SHOWN_FIELDS,
+	organisationFormValues,
+	organisationShown,
 	organisationSlug,
 	rebaseOrganisationTyping,
 	retireOrganisation
@@ -40,6 +44,27 @@ async function bySlug(slug: string) {
 }
 
 describe('organisations', () => {
+	it('have one line per own column in the service, so a new field is compared, revised and journaled', async () => {
+		// A field added to organisations without its line there was refused « Aucune modification
+		// à enregistrer » when edited alone, and left out of the revision and the journal otherwise
+		// (review s41, a newcomer adding `website`).
+		const columns = await sql<{ name: string }>`select name from pragma_table_info('organisation')`
+			.execute(db)
+			.then(({ rows }) => rows.map((row) => row.name));
+		const own = columns.filter((name) => !['id', 'slug', 'version', 'retired_at'].includes(name));
+		const cdg = await bySlug('cdg46');
+		const values = organisationFormValues(cdg);
+		expect(Object.keys(values)).toEqual(own);
+		expect(ORGANISATION_SHOWN_FIELDS).toEqual(own.map((name) => `shown_${name}`));
+		// The hidden fields read back as the service compares them.
+		const posted = Object.fromEntries(own.map((name) => [`shown_${name}`, values[name]!]));
+		expect(organisationShown(posted)).toEqual({
+			name: cdg.name,
+			fullName: cdg.fullName ?? '',
+			kind: cdg.kind
+		});
+	});
+
 	it('are listed with how many fiches and accounts each has', async () => {
 		await insertUser(db, {
 			email: 'p@cdg46.fr',

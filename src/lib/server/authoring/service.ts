@@ -621,25 +621,92 @@ interface RevisionInput {
 	decisionId: number | null;
 }
 
-const ORGANISATION_LABELS = {
-	name: 'Nom',
-	fullName: 'Nom complet',
-	kind: 'Nature',
-	state: 'État'
-} as const;
-
-function organisationReadable(o: {
+/** An organisation's own fields, as stored or as its form sent them. */
+interface OrganisationValues {
 	name: string;
 	fullName: string | null;
 	kind: OrganisationKind;
-	retiredAt: string | null;
-}) {
+}
+
+/** A kind in the words of a change list (an unknown kind, sent by hand, as it came). */
+const kindWords = (kind: string) =>
+	ORGANISATION_KINDS.includes(kind as OrganisationKind)
+		? ORGANISATION_KIND_LABELS[kind as OrganisationKind]
+		: kind;
+
+/**
+ * An organisation's own fields, one line each, in the form's order: its form field (its column),
+ * the label of its revisions and journal lines, its value as the form shows it, and that value in
+ * words. A field added to organisations gets its line here, and nowhere else in this file: its
+ * change is then saved, revised, journaled, and kept through a conflict (the form's hidden
+ * `shown_…` fields come from here too). organisations.spec.ts fails while the table's columns and
+ * these lines differ.
+ */
+interface OrganisationFieldLine {
+	form: string;
+	label: string;
+	shown: (o: OrganisationValues) => string;
+	words?: (shown: string) => string;
+}
+
+const ORGANISATION_FIELD_LINES = {
+	name: { form: 'name', label: 'Nom', shown: (o: OrganisationValues) => o.name },
+	fullName: {
+		form: 'full_name',
+		label: 'Nom complet',
+		shown: (o: OrganisationValues) => o.fullName ?? ''
+	},
+	kind: {
+		form: 'kind',
+		label: 'Nature',
+		shown: (o: OrganisationValues) => o.kind,
+		words: kindWords
+	}
+} satisfies Record<string, OrganisationFieldLine>;
+type OrganisationField = keyof typeof ORGANISATION_FIELD_LINES;
+const organisationLines = Object.entries(ORGANISATION_FIELD_LINES) as [
+	OrganisationField,
+	OrganisationFieldLine
+][];
+
+const ORGANISATION_LABELS = {
+	...(Object.fromEntries(organisationLines.map(([field, line]) => [field, line.label])) as Record<
+		OrganisationField,
+		string
+	>),
+	state: 'État'
+};
+
+/** The organisation's fields as its form shows them, by form field (`full_name`…). */
+export function organisationFormValues(o: OrganisationValues): Record<string, string> {
+	return Object.fromEntries(organisationLines.map(([, line]) => [line.form, line.shown(o)]));
+}
+
+/** The hidden fields of an organisation's form: its fields as the page showed them. */
+export const ORGANISATION_SHOWN_FIELDS = organisationLines.map(([, line]) => `shown_${line.form}`);
+
+/** The fields as the page showed them, read from ORGANISATION_SHOWN_FIELDS. */
+export function organisationShown(values: Record<string, string>): OrganisationShown {
+	return Object.fromEntries(
+		organisationLines.map(([field, line]) => [field, values[`shown_${line.form}`] ?? ''])
+	) as OrganisationShown;
+}
+
+/** Shown values in the words of a change list, plus the state. */
+function inWords(shown: OrganisationShown, state: string) {
 	return {
-		name: o.name,
-		fullName: o.fullName ?? '',
-		kind: ORGANISATION_KIND_LABELS[o.kind],
-		state: o.retiredAt ? `retirée le ${formatDate(o.retiredAt)}` : 'active'
+		...(Object.fromEntries(
+			organisationLines.map(([field, line]) => [field, (line.words ?? String)(shown[field])])
+		) as OrganisationShown),
+		state
 	};
+}
+
+function organisationReadable(o: OrganisationValues & { retiredAt: string | null }) {
+	const shown = Object.fromEntries(
+		organisationLines.map(([field, line]) => [field, line.shown(o)])
+	) as OrganisationShown;
+	return inWords(shown, o.retiredAt ? `retirée le ${formatDate(o.retiredAt)}` : 'active');
 }
 
 function organisationChanges(
@@ -737,12 +804,8 @@ export async function createOrganisation(
 const ORGANISATION_CONFLICT =
 	'Quelqu’un a modifié cette organisation depuis que vous avez ouvert la page : rien n’a été enregistré. Rechargez la page pour voir son état actuel.';
 
-/** The organisation's name, full name and kind as its form showed them when it was opened. */
-export interface OrganisationShown {
-	name: string;
-	fullName: string;
-	kind: string;
-}
+/** The organisation's fields as its form showed them when it was opened. */
+export type OrganisationShown = Record<OrganisationField, string>;
 
 /**
  * Rename (the former name stays findable), full name and kind. `shown`: the fields as the form
@@ -780,7 +843,7 @@ export async function editOrganisation(
 			);
 		if (current.version !== input.version) {
 			if (!input.shown) return refuse(409, ORGANISATION_CONFLICT);
-			const changes = organisationChanges(shownReadable(input.shown), {
+			const changes = organisationChanges(inWords(input.shown, ''), {
 				...organisationReadable(current),
 				state: ''
 			});
@@ -832,21 +895,10 @@ const ORGANISATION_EDITED_MEANWHILE =
 const ORGANISATION_TOUCHED =
 	'Quelqu’un a modifié cette organisation depuis que vous avez ouvert la page (ses anciens noms ou ses fiches), sans toucher à ces champs : rien n’a été enregistré. Votre saisie est conservée : enregistrez à nouveau.';
 
-/** The shown fields in the words of a change list (an unknown kind, sent by hand, as it came). */
-function shownReadable(shown: OrganisationShown) {
-	const kind = ORGANISATION_KINDS.find((k) => k === shown.kind);
-	return {
-		name: shown.name,
-		fullName: shown.fullName,
-		kind: kind ? ORGANISATION_KIND_LABELS[kind] : shown.kind,
-		state: ''
-	};
-}
-
 /**
  * After an edit refused because another came first: what the person typed, except in the fields
  * they had left as the form showed them, which take the organisation as it is now — saving again
- * keeps the other's change. Fields are the form's (`name`, `full_name`, `kind`).
+ * keeps the other's change. Fields are the form's (ORGANISATION_FIELD_LINES).
  */
 export async function rebaseOrganisationTyping(
 	db: Db,
@@ -856,11 +908,10 @@ export async function rebaseOrganisationTyping(
 ): Promise<Record<string, string>> {
 	const current = await findAdminOrganisation(db, id);
 	if (!current) return typed;
-	return keepTypedChanges(typed, [
-		['name', shown.name, current.name],
-		['full_name', shown.fullName, current.fullName],
-		['kind', shown.kind, current.kind]
-	]);
+	return keepTypedChanges(
+		typed,
+		organisationLines.map(([field, line]) => [line.form, shown[field], line.shown(current)])
+	);
 }
 
 export async function retireOrganisation(

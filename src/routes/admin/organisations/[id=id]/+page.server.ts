@@ -8,6 +8,9 @@ import { listClosedDecisions } from '$lib/server/authoring/repository';
 import {
 	editOrganisation,
 	mergeOrganisations,
+	ORGANISATION_SHOWN_FIELDS,
+	organisationFormValues,
+	organisationShown,
 	rebaseOrganisationTyping,
 	retireOrganisation,
 	withOrganisationNameProblem
@@ -32,6 +35,8 @@ export const load: PageServerLoad = async (event) => {
 	if (!organisation) error(404, 'Cette organisation n’existe pas.');
 	return {
 		organisation,
+		// Its fields as the form shows them, and as its hidden `shown_…` fields keep them.
+		formValues: organisationFormValues(organisation),
 		others: (await listAdminOrganisations(db))
 			.filter((o) => o.id !== organisation.id && !o.retiredAt)
 			.map((o) => ({ id: o.id, name: o.name })),
@@ -57,9 +62,8 @@ export const actions: Actions = {
 			);
 		const { data } = form;
 		// The fields as the form showed them: a change made meanwhile is not overwritten unseen.
-		const seen = readForm(posted, ['shown_name', 'shown_full_name', 'shown_kind']).values;
 		const shown = posted.has('shown_name')
-			? { name: seen.shown_name, fullName: seen.shown_full_name, kind: seen.shown_kind }
+			? organisationShown(readForm(posted, ORGANISATION_SHOWN_FIELDS).values)
 			: null;
 		const result = await editOrganisation(
 			getDb(),
