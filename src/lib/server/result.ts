@@ -11,8 +11,11 @@ export interface Ok<T> {
 	value: T;
 }
 
-/** 401: the person's session was ended by the refusal itself (sign in again). 410: a link used up. */
-export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 410 | 429 | 503;
+/**
+ * 401: the person's session was ended by the refusal itself (sign in again). 410: a link used up.
+ * 413: a file over the server's body limit.
+ */
+export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 503;
 
 /**
  * One field that another writer changed since the form was opened (optimistic concurrency): on a

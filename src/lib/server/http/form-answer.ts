@@ -6,10 +6,15 @@ import { refuse, type Refusal } from '../result';
 /**
  * The form answer for a refused action: the status, the message, the message under each field
  * (or, when the refusal names no field, under `form`: above the form), what the person typed (so nothing is lost) and, for a conflict,
- * what the other writer changed and the version stored now.
+ * what the other writer changed and the version stored now. `extra`: what the page shows beside
+ * the form (the plan import's preview).
  */
-export function refusalAnswer<V extends Record<string, unknown>>(refusal: Refusal, values?: V) {
+export function refusalAnswer<
+	V extends Record<string, unknown>,
+	X extends Record<string, unknown> = Record<never, never>
+>(refusal: Refusal, values?: V, extra?: X) {
 	return fail(refusal.status, {
+		...(extra as X),
 		values,
 		message: refusal.message,
 		errors: (refusal.fieldErrors ?? { form: refusal.message }) as Record<string, string>,
@@ -32,12 +37,11 @@ const INVALID_FORM_MESSAGE = 'Le formulaire contient des erreurs : corrigez les 
  * The answer to a form some of whose fields do not pass: 400, each field's message, what was
  * typed, and `message` above the form (by default: « corrigez les champs signalés »).
  */
-export function invalidFormAnswer<V extends Record<string, unknown>>(
-	fieldErrors: FieldErrors,
-	values?: V,
-	message = INVALID_FORM_MESSAGE
-) {
-	return refusalAnswer(refuse(400, message, { fieldErrors }), values);
+export function invalidFormAnswer<
+	V extends Record<string, unknown>,
+	X extends Record<string, unknown> = Record<never, never>
+>(fieldErrors: FieldErrors, values?: V, message = INVALID_FORM_MESSAGE, extra?: X) {
+	return refusalAnswer(refuse(400, message, { fieldErrors }), values, extra);
 }
 
 /** How readPostedForm answers, when a form differs from the usual one. */

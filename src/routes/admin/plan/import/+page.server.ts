@@ -1,4 +1,4 @@
-import { fail, isHttpError, redirect } from '@sveltejs/kit';
+import { isHttpError, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
 	dropPendingImport,
@@ -12,7 +12,8 @@ import {
 	type ImportPreview
 } from '$lib/server/authoring/plan-import';
 import { getDb } from '$lib/server/db/instance';
-import { refusalAnswer } from '$lib/server/http/form-answer';
+import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
+import { refuse } from '$lib/server/result';
 import { parseForm } from '$lib/schemas/form';
 import { PLAN_IMPORT_FIELDS, PlanImportConfirmSchema } from '$lib/schemas/plan-import';
 import type { Actions, PageServerLoad } from './$types';
@@ -36,6 +37,11 @@ function tooHeavy(size?: number): string {
 	return size === undefined
 		? `Le fichier est trop lourd : ${limit}.`
 		: `Le fichier pèse ${Math.ceil(size / 1024)} Ko : ${limit}.`;
+}
+
+/** A refused file: its message under the field, and above the form. */
+function fileRefusal(status: 400 | 413, message: string) {
+	return refusalAnswer(refuse(status, message, { fieldErrors: { fichier: message } }));
 }
 
 function previewAnswer(preview: ImportPreview, token: string | null) {
@@ -62,28 +68,19 @@ export const actions: Actions = {
 		} catch (caught) {
 			// Over the server's body limit (BODY_SIZE_LIMIT): told under the field, as a file over
 			// the workbook's limit is, rather than on an error page that leaves the import.
-			if (isHttpError(caught, 413)) return fail(413, { errors: { fichier: tooHeavy() } });
+			if (isHttpError(caught, 413)) return fileRefusal(413, tooHeavy());
 			throw caught;
 		}
 		const file = formData.get('fichier');
 		// Without a choice, browsers send a file with no name and no byte.
 		if (!(file instanceof File) || (file.size === 0 && file.name === ''))
-			return fail(400, {
-				errors: { fichier: 'Choisissez le classeur du plan (.xlsx) à importer.' } as Record<
-					string,
-					string
-				>
-			});
+			return fileRefusal(400, 'Choisissez le classeur du plan (.xlsx) à importer.');
 		if (file.size === 0)
-			return fail(400, {
-				errors: {
-					fichier: `Le fichier « ${file.name.slice(0, 200)} » est vide (0 octet) : choisissez le classeur du plan (.xlsx).`
-				} as Record<string, string>
-			});
-		if (file.size > MAX_WORKBOOK_BYTES)
-			return fail(400, {
-				errors: { fichier: tooHeavy(file.size) } as Record<string, string>
-			});
+			return fileRefusal(
+				400,
+				`Le fichier « ${file.name.slice(0, 200)} » est vide (0 octet) : choisissez le classeur du plan (.xlsx).`
+			);
+		if (file.size > MAX_WORKBOOK_BYTES) return fileRefusal(400, tooHeavy(file.size));
 		const bytes = new Uint8Array(await file.arrayBuffer());
 		const preview = await previewPlanImport(getDb(), bytes);
 		const token =
@@ -101,14 +98,23 @@ export const actions: Actions = {
 		);
 		const bytes = findPendingImport(values.token, user.id);
 		if (!bytes)
-			return fail(409, {
-				errors: {
-					form: 'Ce classeur n’est plus en attente (plus de 30 minutes, ou déjà importé) : envoyez-le de nouveau.'
-				} as Record<string, string>
-			});
+			return refusalAnswer(
+				refuse(
+					409,
+					'Ce classeur n’est plus en attente (plus de 30 minutes, ou déjà importé) : envoyez-le de nouveau.'
+				),
+				values
+			);
 		if (!data || Object.keys(errors).length > 0) {
 			const preview = await previewPlanImport(getDb(), bytes);
-			return fail(400, { values, errors, ...previewAnswer(preview, values.token) });
+			// The fingerprint is a hidden field: its message goes above the form.
+			const { digest, ...fieldErrors } = errors;
+			return invalidFormAnswer(
+				digest ? { form: digest, ...fieldErrors } : fieldErrors,
+				values,
+				undefined,
+				previewAnswer(preview, values.token)
+			);
 		}
 		const result = await applyPlanImport(getDb(), bytes, {
 			reason: data.reason,
@@ -118,11 +124,11 @@ export const actions: Actions = {
 		});
 		if (!result.ok) {
 			const preview = await previewPlanImport(getDb(), bytes);
-			const answer = refusalAnswer(result, values);
-			return fail(answer.status, {
-				...answer.data,
-				...previewAnswer(preview, preview.problems.length === 0 ? values.token : null)
-			});
+			return refusalAnswer(
+				result,
+				values,
+				previewAnswer(preview, preview.problems.length === 0 ? values.token : null)
+			);
 		}
 		dropPendingImport(values.token);
 		redirect(303, `/admin/plan/import?importe=${result.value.changes.length}`);

@@ -1,9 +1,10 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { deny, requireUser, safeClientAddress } from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
 import { getDb } from '$lib/server/db/instance';
 import { refusalAnswer } from '$lib/server/http/form-answer';
 import { findFicheOrganisationIds, findProgressUpdate } from '$lib/server/progress/repository';
+import { refuse } from '$lib/server/result';
 import { withdrawProgressUpdate } from '$lib/server/progress/service';
 import { UPDATE_STATE_LABELS } from '$lib/utils/vocabulary';
 import { readForm } from '$lib/schemas/form';
@@ -67,7 +68,7 @@ export const actions: Actions = {
 		const { user, update } = await ownUpdate(event);
 		const { values, errors } = readForm(await event.request.formData(), ['version']);
 		if (errors.version || !/^\d{1,9}$/.test(values.version))
-			return fail(400, { message: 'Le formulaire est incomplet : rechargez la page.' });
+			return refusalAnswer(refuse(400, 'Le formulaire est incomplet : rechargez la page.'));
 		const result = await withdrawProgressUpdate(
 			getDb(),
 			user,
