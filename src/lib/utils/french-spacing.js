@@ -5,9 +5,9 @@
  * French spacing for display: the spaces typed inside guillemets and before a colon become no-break
  * spaces, and those before « ; », « ! » and « ? » narrow no-break ones, so that a line never starts
  * with « » » or « : » nor ends with « « » (« Axe 1 « performance » : … » on a phone); likewise
- * between a number and the word, « € », « k€ » or « % » after it (« 13 prioritaires », « 38 € »),
- * inside a number typed with spaces (« 1 000 », narrow), and after « n° » and the « h » of a time
- * (« 9 h 30 »). Only spaces already typed are changed; none is added.
+ * between a number and the word, « € » or « k€ » after it (« 13 prioritaires », « 38 € »), and
+ * before « % » (narrow, as formatPercent), inside a number typed with spaces (« 1 000 »,
+ * narrow), and after « n° » and the « h » of a time (« 9 h 30 »). Only spaces already typed are changed; none is added.
  *
  * @param {string} text
  * @returns {string}
@@ -21,7 +21,9 @@ export function frenchSpacing(text) {
 			.replace(/(?<! ) +([»:])/g, '\u00a0$1')
 			.replace(/(?<! ) +([;!?])/g, '\u202f$1')
 			.replace(/(\d) +(?=\d{3}(?!\d))/g, '$1\u202f')
-			.replace(/(\d) +(?=k?€|%|\p{L})/gu, '$1\u00a0')
+			.replace(/(\d) +(?=k?€|\p{L})/gu, '$1\u00a0')
+			// Narrow before « % », as formatPercent writes it: one spacing for a percentage on a page.
+			.replace(/(\d) +(?=%)/g, '$1\u202f')
 			.replace(/\b([nN][°º]|h) +(?=\d)/g, '$1\u00a0')
 	);
 }

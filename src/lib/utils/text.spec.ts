@@ -21,9 +21,9 @@ describe('frenchSpacing', () => {
 		);
 	});
 
-	it('keeps a number with its euros or percent, and « n° » with its number', () => {
+	it('keeps a number with its euros or percent (narrow, as formatPercent), and « n° » with its number', () => {
 		expect(frenchSpacing('390 k€ pour 50 % du point n° 9, soit 500 € par an')).toBe(
-			'390\u00a0k€ pour 50\u00a0% du point n°\u00a09, soit 500\u00a0€ par an'
+			'390\u00a0k€ pour 50\u202f% du point n°\u00a09, soit 500\u00a0€ par an'
 		);
 	});
 
