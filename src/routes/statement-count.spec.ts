@@ -11,7 +11,7 @@ import { prepareDatabase } from '$lib/server/db/instance';
 import { saveEditionDraft } from '$lib/server/editions/service';
 import { saveProgressUpdate } from '$lib/server/progress/service';
 import { progressInput } from '$lib/server/progress/testing';
-import { parisToday, shiftDay } from '$lib/utils/dates';
+import { daysAfter, parisToday } from '$lib/utils/dates';
 
 /**
  * How many SQL statements one request of each page issues — every public page and every signed-in
@@ -115,7 +115,7 @@ async function dataset(name: string, scale: number | null): Promise<Dataset> {
 		db,
 		users.admin,
 		// Open, a month ahead (a séance is planned a year ahead at most).
-		{ heldOn: shiftDay(parisToday(), -30), place: 'Cahors', title: 'Commission' },
+		{ heldOn: daysAfter(parisToday(), 30), place: 'Cahors', title: 'Commission' },
 		null
 	);
 	if (!update.ok || !edition.ok || !sitting.ok) throw new Error('dataset');

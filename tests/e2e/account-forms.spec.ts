@@ -5,7 +5,7 @@ import { expectNoAxeViolations } from './helpers/axe';
 import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
 import { pageWidth, widenTextSpacing } from './helpers/layout';
 import { sendAndWait } from './helpers/forms';
-import { parisToday, shiftDay } from '../../src/lib/utils/dates';
+import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 
 const CREATE = 'Créer le compte et le lien d’invitation';
 
@@ -306,7 +306,7 @@ test('a campaign that reaches nobody says so when it opens', async ({ page }) =>
 	await page.goto('/admin/campagnes');
 	await page.waitForLoadState('networkidle');
 	await page.getByLabel(/^Titre/).fill('Le syndicat seul');
-	await page.getByLabel(/^Date limite/).fill(shiftDay(parisToday(), -20));
+	await page.getByLabel(/^Date limite/).fill(daysAfter(parisToday(), 20));
 	await page.getByLabel('Fiches concernées').selectOption('organisation');
 	// Neither the prefecture nor any organisation of its fiches has a partner account here.
 	await page.getByLabel(/^Organisation/).selectOption({ label: 'Préfecture du Lot' });

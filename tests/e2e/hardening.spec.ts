@@ -5,7 +5,7 @@ import { ACCOUNTS, apiAs, portalDatabase, portalUrl } from './helpers/accounts';
 import { startOwnPortal } from './helpers/own-portal';
 import { E2E_TEMPLATE } from '../../playwright.config';
 import net from 'node:net';
-import { parisToday, shiftDay } from '../../src/lib/utils/dates';
+import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 
 /** What an outside probe found (issue 12), checked against the running portal. */
 
@@ -361,7 +361,7 @@ test('a form whose body is still coming when its account is disabled acts for no
 	const title = 'Séance envoyée au ralenti';
 	const body = new URLSearchParams({
 		title,
-		held_on: shiftDay(parisToday(), -30),
+		held_on: daysAfter(parisToday(), 30),
 		starts_at: '14:00',
 		place: 'Cahors'
 	}).toString();

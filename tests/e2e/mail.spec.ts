@@ -4,7 +4,7 @@ import { ACCOUNTS, apiAs, loginPage, portalDatabase } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { expect, test } from './helpers/portal';
 import { screenshotsAtWidths } from './helpers/screenshots';
-import { parisToday, shiftDay } from '../../src/lib/utils/dates';
+import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 import { formatDate } from '../../src/lib/utils/format';
 import { startSmtp, type TestSmtp } from '../../src/lib/server/mail/testing';
 
@@ -228,7 +228,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'campagnes');
 	// In two days (Paris), with a reminder the day before: a reminder due on the opening day would
 	// never go, and the form refuses it.
-	const deadline = shiftDay(parisToday(), -2);
+	const deadline = daysAfter(parisToday(), 2);
 	await page.getByLabel(/^Titre/).fill('Bilan des assureurs');
 	await page.getByLabel(/^Date limite/).fill(deadline);
 	await page.getByLabel('Fiches concernées').selectOption('organisation');
@@ -246,7 +246,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	const db = new SQLite(await portalDatabase());
 	db.prepare(
 		'UPDATE campaign SET opened_at = opened_at - 7 * 86400000, deadline = ? WHERE id = ?'
-	).run(shiftDay(parisToday(), -1), campaignId);
+	).run(daysAfter(parisToday(), 1), campaignId);
 	db.close();
 	const reminder = await lastMail(
 		INVITEE.email,

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, loginPage } from './helpers/accounts';
 import { screenshot } from './helpers/screenshots';
-import { parisToday, shiftDay } from '../../src/lib/utils/dates';
+import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 
 /** The texts of `page`'s main content naming an English expression outside any `lang="en"`. */
 function unmarkedEnglish(page: Page): Promise<string[]> {
@@ -49,7 +49,7 @@ test('links that would read alone say where they lead, starting with their visib
 	await page.goto('/admin/campagnes');
 	await page.waitForLoadState('networkidle');
 	await page.getByLabel(/^Titre/).fill('Bilan pour les lecteurs d’écran');
-	await page.getByLabel(/^Date limite/).fill(shiftDay(parisToday(), -30));
+	await page.getByLabel(/^Date limite/).fill(daysAfter(parisToday(), 30));
 	await page.getByRole('button', { name: /^Ouvrir la campagne/ }).click();
 	await expect(page).toHaveURL(/\/admin\/campagnes\/\d+\?ouverte=1$/);
 	await page.getByRole('button', { name: 'Se déconnecter' }).click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parisDate, parisDayEnd, parisToday, parisYear, shiftDay } from './dates';
+import { daysAfter, daysBefore, parisDate, parisDayEnd, parisToday, parisYear } from './dates';
 import { formatDate } from './format';
 
 describe('Paris dates', () => {
@@ -19,8 +19,12 @@ describe('Paris dates', () => {
 	});
 
 	it('shifts calendar days across months and years', () => {
-		expect(shiftDay('2026-03-01', 1)).toBe('2026-02-28');
-		expect(shiftDay('2026-01-01', 182)).toBe('2025-07-03');
+		expect(daysBefore('2026-03-01', 1)).toBe('2026-02-28');
+		expect(daysBefore('2026-01-01', 182)).toBe('2025-07-03');
+		// Each name says its direction: a positive count goes the way it reads.
+		expect(daysAfter('2026-02-28', 1)).toBe('2026-03-01');
+		expect(daysAfter('2025-07-03', 182)).toBe('2026-01-01');
+		expect(daysAfter('2026-03-10', -7)).toBe('2026-03-03');
 	});
 
 	it('shows a stored moment on its Paris day, and a plain day as it is', () => {

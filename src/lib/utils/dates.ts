@@ -27,9 +27,14 @@ export function parisYear(now = new Date()): number {
 	return Number(parisToday(now).slice(0, 4));
 }
 
-/** A calendar day `days` before (or after, if negative) a "YYYY-MM-DD" day. */
-export function shiftDay(day: string, days: number): string {
+/** The calendar day `days` before a "YYYY-MM-DD" day (after it, if `days` is negative). */
+export function daysBefore(day: string, days: number): string {
 	return new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The calendar day `days` after a "YYYY-MM-DD" day (before it, if `days` is negative). */
+export function daysAfter(day: string, days: number): string {
+	return daysBefore(day, -days);
 }
 
 /**
@@ -37,7 +42,7 @@ export function shiftDay(day: string, days: number): string {
  * happened before it, stamped in UTC, happened by the end of that day in Lot.
  */
 export function parisDayEnd(day: string): string {
-	const next = shiftDay(day, -1);
+	const next = daysAfter(day, 1);
 	const midnightUtc = Date.parse(`${next}T00:00:00Z`);
 	// Paris is one hour ahead of UTC in winter, two in summer (never changing at midnight).
 	for (const hours of [2, 1]) {

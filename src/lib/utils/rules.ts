@@ -1,7 +1,7 @@
 // The portal's rules that more than one page applies: one home for each, so that a page and the
 // sentence that explains it never disagree.
 
-import { parisDate, shiftDay } from './dates';
+import { daysBefore, parisDate } from './dates';
 
 /** A fiche is « sans mise à jour depuis 6 mois » after this many days without a validated update. */
 export const STALE_AFTER_DAYS = 182;
@@ -22,7 +22,7 @@ export function isStale(
 ): boolean {
 	if (asksNothingOf(fiche)) return false;
 	const since = fiche.lastUpdate ?? (fiche.addedAt ? parisDate(new Date(fiche.addedAt)) : null);
-	return since === null || since < shiftDay(asOf, STALE_AFTER_DAYS);
+	return since === null || since < daysBefore(asOf, STALE_AFTER_DAYS);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Db, Executor } from '../db';
 import type { Database } from '../db/schema';
 import { formatDate, pluralize } from '../../utils/format';
 import { foldForSearch } from '../../utils/text';
-import { parisDate, parisDayEnd, shiftDay } from '../../utils/dates';
+import { daysBefore, parisDate, parisDayEnd } from '../../utils/dates';
 import { readAuditRetention } from '../config.js';
 
 export const AUDIT_ACTIONS = {
@@ -170,7 +170,7 @@ export async function countToday(
 	},
 	now = new Date()
 ): Promise<number> {
-	const dayStart = parisDayEnd(shiftDay(parisDate(now), 1));
+	const dayStart = parisDayEnd(daysBefore(parisDate(now), 1));
 	const { target, actorId } = of;
 	const { n } = await trx
 		.selectFrom('audit_event')

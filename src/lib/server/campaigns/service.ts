@@ -10,7 +10,7 @@ import { activeRecipients, organisationReceives } from '../mail/preferences-repo
 import { ok, refuse, type Result } from '../result';
 import { LATEST_REMINDER_DAYS, parseReminderDays } from '../../schemas/campaign';
 import { isIsoDate } from '../../schemas/form';
-import { parisDate, shiftDay } from '../../utils/dates';
+import { daysAfter, daysBefore, parisDate } from '../../utils/dates';
 import { formatDate, formatMomentDay, formatReminderOffset, pluralize } from '../../utils/format';
 import { compareFrench, sameWords } from '../../utils/text';
 import {
@@ -59,7 +59,7 @@ const answered = (s: PairState) => s === 'submitted' || s === 'validated';
 
 /** The day a reminder goes: `offset` days from the deadline (negative: before). */
 function reminderDay(deadline: string, offset: number): string {
-	return shiftDay(deadline, -offset);
+	return daysAfter(deadline, offset);
 }
 
 /** A campaign's deadline is at most this many days after its opening. */
@@ -134,7 +134,7 @@ export function campaignDateProblems(
 	if (!isIsoDate(deadline)) return {};
 	const today = parisDate(new Date(now));
 	if (deadline < today) return { deadline: 'Choisissez une date limite à venir.' };
-	const latest = shiftDay(today, -MAX_CAMPAIGN_DAYS);
+	const latest = daysAfter(today, MAX_CAMPAIGN_DAYS);
 	if (deadline > latest)
 		return {
 			deadline: `Choisissez une date limite au plus tard le ${formatDate(latest)} : une campagne dure au plus un an (vérifiez l’année).`
@@ -295,7 +295,7 @@ export async function sendCampaignReminders(db: Db, now: number): Promise<number
 	let sent = 0;
 	for (const campaign of await listCampaignsEndingAfter(
 		db,
-		shiftDay(today, LATEST_REMINDER_DAYS)
+		daysBefore(today, LATEST_REMINDER_DAYS)
 	)) {
 		const openedOn = parisDate(new Date(campaign.openedAt));
 		const due = campaign.reminderDays.filter((offset) => {
@@ -460,7 +460,7 @@ export async function campaignsForOrganisation(db: Db, organisationId: number, t
 	const candidates = await campaignsOfOrganisation(
 		db,
 		organisationId,
-		shiftDay(today, LATEST_REMINDER_DAYS)
+		daysBefore(today, LATEST_REMINDER_DAYS)
 	);
 	for (const { reminderDays, ...c } of candidates) {
 		const late = c.deadline < today;

@@ -38,7 +38,7 @@ import {
 	updateSittingDetails
 } from './repository';
 
-import { parisDate, parisToday, shiftDay } from '../../utils/dates';
+import { daysAfter, parisDate, parisToday } from '../../utils/dates';
 import { formatDate, formatSittingDay, formatSittingMoment, pluralize } from '../../utils/format';
 import { sameWords } from '../../utils/text';
 import { isIsoDate, keepTypedChanges, storedText } from '../../schemas/form';
@@ -109,7 +109,7 @@ export async function sittingDayProblems(
 		};
 	// A year mistyped (2062 for 2026) would file the séance decades away: one is planned a year
 	// ahead at most, as a campaign's deadline.
-	const latest = shiftDay(parisToday(now), -MAX_DAYS_AHEAD);
+	const latest = daysAfter(parisToday(now), MAX_DAYS_AHEAD);
 	if (heldOn > latest)
 		return {
 			held_on: `Une séance se prévoit au plus un an à l’avance, au plus tard le ${formatDate(latest)} : vérifiez l’année.`

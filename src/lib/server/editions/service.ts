@@ -16,7 +16,7 @@ import {
 } from './repository';
 import { ok, refuse, type FieldChange, type Result } from '../result';
 import { formatDate } from '../../utils/format';
-import { parisToday, parisYear, shiftDay } from '../../utils/dates';
+import { daysAfter, parisToday, parisYear } from '../../utils/dates';
 import { axisTextField, editionYearMessage } from '../../schemas/edition';
 import { isIsoDate } from '../../schemas/form';
 import { listAxes } from '../plan/repository';
@@ -101,7 +101,7 @@ function draftChanges(
  * day after has come.
  */
 export function tooSoonToPublish(asOf: string, now = new Date()): string | null {
-	const dayAfter = shiftDay(asOf, -1);
+	const dayAfter = daysAfter(asOf, 1);
 	if (parisToday(now) >= dayAfter) return null;
 	return `Les chiffres de ce bilan sont arrêtés au ${formatDate(asOf)} : il ne peut être publié qu’une fois ce jour passé, à partir du ${formatDate(dayAfter)}.`;
 }

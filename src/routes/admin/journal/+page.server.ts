@@ -11,7 +11,7 @@ import {
 import { listUsers } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { isIsoDate } from '$lib/schemas/form';
-import { parisDayEnd, shiftDay } from '$lib/utils/dates';
+import { daysBefore, parisDayEnd } from '$lib/utils/dates';
 import { formatDate } from '$lib/utils/format';
 import type { PageServerLoad } from './$types';
 
@@ -42,7 +42,7 @@ export const load: PageServerLoad = async (event) => {
 		);
 	}
 	// Days in Paris, as the journal shows each moment: from its midnight there, to the next one.
-	if (isIsoDate(from)) filters.from = parisDayEnd(shiftDay(from, 1));
+	if (isIsoDate(from)) filters.from = parisDayEnd(daysBefore(from, 1));
 	if (isIsoDate(to)) filters.to = parisDayEnd(to);
 	const text = (params.get('q') ?? '').trim().slice(0, 100);
 	if (text) filters.text = text;
