@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { parseForm, readForm } from './form';
+import { INCOMPLETE_FORM, parseForm, readForm, versionField } from './form';
+import { OrganisationEditSchema, RetireSchema } from './organisation';
+import { ReviewSchema } from './review';
 
 const Schema = z.object({
 	title: z.string().trim().min(1, 'Indiquez un titre.'),
@@ -106,5 +108,15 @@ describe('parseForm', () => {
 		expect(result.errors).toEqual({
 			title: 'Ce champ a été envoyé plusieurs fois : renvoyez le formulaire.'
 		});
+	});
+});
+
+describe('versionField', () => {
+	it('is the one « version » of every form: a number, or the one message of a stale page', () => {
+		expect(versionField.parse('12')).toBe(12);
+		expect(versionField.safeParse('x').error?.issues[0]?.message).toBe(INCOMPLETE_FORM);
+		// The forms that edit a record share it, message included.
+		for (const schema of [OrganisationEditSchema, RetireSchema, ReviewSchema])
+			expect(schema.shape.version).toBe(versionField);
 	});
 });

@@ -3,6 +3,15 @@ import { formatNumber } from '../utils/format';
 
 export type FieldErrors = Record<string, string>;
 
+/** The message of a hidden field that does not pass: the page is stale or was made by hand. */
+export const INCOMPLETE_FORM = 'Le formulaire est incomplet : rechargez la page.';
+
+/** The hidden « version » of the record a form edits (optimistic concurrency), as a number. */
+export const versionField = z
+	.string()
+	.regex(/^\d{1,9}$/, INCOMPLETE_FORM)
+	.transform(Number);
+
 /**
  * Characters that show nothing: Unicode's « default ignorable » ones (zero-width space and joiners,
  * word joiner, byte order mark, soft hyphen, the left-to-right and right-to-left marks that pasted

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INCOMPLETE_FORM, versionField } from './form';
 import { DECIDED_STATUSES, FICHE_STATUSES, ORGANISATION_KINDS } from '../utils/vocabulary';
 import {
 	holdsListSeparator,
@@ -7,12 +8,6 @@ import {
 	revisionShape,
 	text
 } from './plan-edit';
-
-const INCOMPLETE = 'Le formulaire est incomplet : rechargez la page.';
-const version = z
-	.string()
-	.regex(/^\d{1,9}$/, INCOMPLETE)
-	.transform(Number);
 
 export const ORGANISATION_FIELDS = ['name', 'full_name', 'kind', ...REVISION_FIELDS] as const;
 export const OrganisationSchema = z.object({
@@ -25,7 +20,7 @@ export const OrganisationSchema = z.object({
 });
 
 export const ORGANISATION_EDIT_FIELDS = [...ORGANISATION_FIELDS, 'version'] as const;
-export const OrganisationEditSchema = OrganisationSchema.extend({ version });
+export const OrganisationEditSchema = OrganisationSchema.extend({ version: versionField });
 
 export const MERGE_FIELDS = ['into', 'version', ...REVISION_FIELDS] as const;
 export const MergeSchema = z.object({
@@ -33,18 +28,18 @@ export const MergeSchema = z.object({
 		.string()
 		.regex(/^\d{1,9}$/, 'Choisissez l’organisation qui reste dans la liste.')
 		.transform(Number),
-	version,
+	version: versionField,
 	...revisionShape
 });
 
 export const RETIRE_FIELDS = ['version', ...REVISION_FIELDS] as const;
-export const RetireSchema = z.object({ version, ...revisionShape });
+export const RetireSchema = z.object({ version: versionField, ...revisionShape });
 
 /** A fiche's status set by Lot numérique (« Changer le statut »). */
 export const STATUS_FIELDS = ['status', 'shown_status', ...REVISION_FIELDS] as const;
 export const StatusSchema = z.object({
 	status: z.enum(DECIDED_STATUSES, { error: 'Choisissez le nouveau statut dans la liste.' }),
 	/** The status the page showed: another change since is told, not silently replaced. */
-	shown_status: z.enum(FICHE_STATUSES, { error: INCOMPLETE }),
+	shown_status: z.enum(FICHE_STATUSES, { error: INCOMPLETE_FORM }),
 	...revisionShape
 });

@@ -6,7 +6,14 @@ import {
 } from '../utils/indicator-kinds';
 import { markupToRichText } from '../utils/rich-text-markup';
 import type { RichText } from '../utils/rich-text';
-import { hasForbiddenCharacters, isIsoDate, parseForm, type FieldErrors } from './form';
+import {
+	hasForbiddenCharacters,
+	INCOMPLETE_FORM,
+	isIsoDate,
+	parseForm,
+	versionField,
+	type FieldErrors
+} from './form';
 import { TEXT_MAX_LENGTH } from './limits';
 import { indicatorDateProblems } from '../utils/rules';
 import { numberProblem, parseDecimal } from './progress-update';
@@ -68,8 +75,6 @@ const FICHE_FIELDS = [
 	...range(MAX_INDICATORS).flatMap((i) => INDICATOR_PARTS.map((p) => indicatorRowField(i, p)))
 ];
 
-const INCOMPLETE = 'Le formulaire est incomplet : rechargez la page.';
-
 /**
  * A text of the plan. `line`: a title or a name, on one line (it heads pages, lists and CSV cells);
  * `plural`: the label is (« Les facteurs… contiennent »). `label` null: a text of a row (a porteur's
@@ -130,13 +135,10 @@ function ficheTitle() {
 }
 
 const ficheSchema = z.object({
-	version: z
-		.string()
-		.regex(/^\d{1,9}$/, INCOMPLETE)
-		.transform(Number),
+	version: versionField,
 	seen_revision: z
 		.string()
-		.regex(/^\d{1,12}$/, INCOMPLETE)
+		.regex(/^\d{1,12}$/, INCOMPLETE_FORM)
 		.transform(Number),
 	title: ficheTitle(),
 	short_title: text('Le titre court', 120, { line: true }),
@@ -284,7 +286,7 @@ function readIndicators(values: Record<string, string>, errors: FieldErrors): In
 		);
 		if (rawId === '' && !typed) continue;
 		if (rawId !== '' && !/^\d{1,9}$/.test(rawId)) {
-			errors[field('label')] = INCOMPLETE;
+			errors[field('label')] = INCOMPLETE_FORM;
 			continue;
 		}
 		const kind = get('kind') as IndicatorKind;

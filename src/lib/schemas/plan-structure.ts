@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INCOMPLETE_FORM } from './form';
 import { REVISION_FIELDS, revisionShape, text } from './plan-edit';
 
 /**
@@ -8,10 +9,9 @@ import { REVISION_FIELDS, revisionShape, text } from './plan-edit';
 
 export type StructureLevel = 'axis' | 'orientation' | 'objective';
 
-const INCOMPLETE = 'Le formulaire est incomplet : rechargez la page.';
 const optionalNumber = z
 	.string()
-	.regex(/^\d{0,12}$/, INCOMPLETE)
+	.regex(/^\d{0,12}$/, INCOMPLETE_FORM)
 	.transform((v) => (v === '' ? null : Number(v)));
 
 const label = (what: string) =>

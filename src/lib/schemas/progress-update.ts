@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { ABANDON_BY_PLAN_MESSAGE, REPORTED_STATUSES, type FicheStatus } from '../utils/vocabulary';
-import { hasForbiddenCharacters, isIsoDate, parseForm, textField, type FieldErrors } from './form';
+import {
+	hasForbiddenCharacters,
+	INCOMPLETE_FORM,
+	isIsoDate,
+	parseForm,
+	textField,
+	type FieldErrors
+} from './form';
 import { COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH } from './limits';
 import { isCountIndicator, type ReportedIndicator } from '../utils/indicators';
 import {
@@ -113,9 +120,7 @@ function schema(today: string) {
 			trim: false,
 			plural: true
 		}),
-		submission_key: z
-			.string()
-			.regex(/^[a-z0-9-]{8,64}$/, 'Le formulaire est incomplet : rechargez la page.'),
+		submission_key: z.string().regex(/^[a-z0-9-]{8,64}$/, INCOMPLETE_FORM),
 		version: versionField,
 		// The version seen on the conflict screen, sent only by « Enregistrer ma version à la place ».
 		replace_version: versionField,
@@ -127,7 +132,7 @@ function schema(today: string) {
 
 const versionField = z
 	.string()
-	.regex(/^\d{0,9}$/, 'Le formulaire est incomplet : rechargez la page.')
+	.regex(/^\d{0,9}$/, INCOMPLETE_FORM)
 	.transform((v) => (v === '' ? null : Number(v)));
 
 export interface MeasurementInput {

@@ -1,15 +1,12 @@
 import { z } from 'zod';
-import { textField } from './form';
+import { textField, versionField } from './form';
 import { COMMENT_MAX_LENGTH } from './limits';
 
 /** What the staff's decision on a submitted update sends (/admin/suivis/[id]). */
 export const REVIEW_FIELDS = ['version', 'comment'] as const;
 
 export const ReviewSchema = z.object({
-	version: z
-		.string()
-		.regex(/^\d{1,9}$/, 'Le formulaire est incomplet : rechargez la page.')
-		.transform(Number),
+	version: versionField,
 	comment: textField('Le commentaire', COMMENT_MAX_LENGTH, { required: false })
 });
 

@@ -10,7 +10,7 @@ import {
 } from '../../schemas/plan-edit';
 import type { StructureLevel } from '../../schemas/plan-structure';
 import { markupToRichText, richTextToMarkup } from '../../utils/rich-text-markup';
-import { keepTypedChanges } from '../../schemas/form';
+import { INCOMPLETE_FORM, keepTypedChanges } from '../../schemas/form';
 import type { RichText } from '../../utils/rich-text';
 import { formatDate, formatNumber, plural, pluralize } from '../../utils/format';
 import { parisDate } from '../../utils/dates';
@@ -305,7 +305,7 @@ export async function updateFiche(
 		if (problem) fieldErrors.links = problem;
 		const ownIndicators = new Map(state.indicators.map((i) => [i.id, i]));
 		if (input.indicators.some((i) => i.id !== null && !ownIndicators.has(i.id)))
-			return refuse(400, 'Le formulaire est incomplet : rechargez la page.');
+			return refuse(400, INCOMPLETE_FORM);
 		// A new kind must fit the values already given: they keep their meaning on the public pages.
 		for (const [row, indicator] of input.indicators.entries()) {
 			const own = indicator.id === null ? undefined : ownIndicators.get(indicator.id);
@@ -1384,8 +1384,7 @@ export async function saveStructure(
 		const current = id === null ? undefined : recordsOf(structure, level).find((r) => r.id === id);
 		if (id !== null && !current) return refuse(404, 'Cet élément du plan n’existe pas.');
 		if (current?.retiredAt) return refuse(409, retiredMessage(level, current));
-		if (current && input.version === null)
-			return refuse(400, 'Le formulaire est incomplet : rechargez la page.');
+		if (current && input.version === null) return refuse(400, INCOMPLETE_FORM);
 		if (current && current.version !== input.version) {
 			const since = (await listEntityRevisions(trx, level, current.id))
 				.filter((r) => r.id > (input.seenRevision ?? 0))

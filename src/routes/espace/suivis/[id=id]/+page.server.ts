@@ -7,7 +7,7 @@ import { findFicheOrganisationIds, findProgressUpdate } from '$lib/server/progre
 import { refuse } from '$lib/server/result';
 import { withdrawProgressUpdate } from '$lib/server/progress/service';
 import { UPDATE_STATE_LABELS } from '$lib/utils/vocabulary';
-import { readForm } from '$lib/schemas/form';
+import { INCOMPLETE_FORM, readForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function updateId(raw: string): number {
@@ -68,7 +68,7 @@ export const actions: Actions = {
 		const { user, update } = await ownUpdate(event);
 		const { values, errors } = readForm(await event.request.formData(), ['version']);
 		if (errors.version || !/^\d{1,9}$/.test(values.version))
-			return refusalAnswer(refuse(400, 'Le formulaire est incomplet : rechargez la page.'));
+			return refusalAnswer(refuse(400, INCOMPLETE_FORM));
 		const result = await withdrawProgressUpdate(
 			getDb(),
 			user,
