@@ -23,6 +23,7 @@ import {
 	type DecisionRow,
 	type UpdateRow
 } from './repository';
+import { OPEN_DATA_FILE } from '../../utils/open-data-files';
 
 /** Open data `sdusn/plan@2` (docs/open-data.md): its files, their Table Schemas and their bytes. */
 
@@ -277,10 +278,7 @@ export interface OpenDataFile {
 
 /** `mesures-2019.csv` → `mesures-2019`; undefined for a name that is not an open-data file. */
 export function resourceOfPath(path: string): string | undefined {
-	const match =
-		/^(datapackage|plan)\.json$|^(fiches|mesures|mesures-\d{4}|mises-a-jour|decisions)\.csv$/.exec(
-			path
-		);
+	const match = OPEN_DATA_FILE.exec(path);
 	return match ? (match[1] ?? match[2]) : undefined;
 }
 
