@@ -1,5 +1,6 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../db';
-import type { CampaignOutcomeTable } from '../db/schema';
+import type { CampaignOutcomeTable, Database } from '../db/schema';
 import { fromLiveSittings } from '../commission/repository';
 
 export type Scope =
@@ -175,6 +176,8 @@ export interface CampaignPair {
 	state: string | null;
 	/** Whether the organisation has an active partner account (a flag as SQLite gives it). */
 	hasAccount: unknown;
+	/** When the organisation was retired (one that answered before stays), or null. */
+	retiredAt: string | null;
 }
 
 /**
@@ -209,6 +212,7 @@ async function keptPairs(db: Executor, campaignId: number): Promise<CampaignPair
 			'fiche.title as ficheTitle',
 			'organisation.id as organisationId',
 			'organisation.name as organisation',
+			'organisation.retired_at as retiredAt',
 			'kept.state',
 			'kept.has_account as hasAccount'
 		])
@@ -241,6 +245,26 @@ export async function keepCampaignOutcome(
 }
 
 async function livePairs(db: Executor, campaignId: number, since: string): Promise<CampaignPair[]> {
+	/** The organisation's latest answer on the fiche that counts for this campaign. */
+	const answer = (eb: ExpressionBuilder<Database, 'fiche' | 'organisation'>) =>
+		eb
+			.selectFrom('progress_update')
+			.select('progress_update.state')
+			.whereRef('progress_update.fiche_id', '=', 'fiche.id')
+			.whereRef('progress_update.organisation_id', '=', 'organisation.id')
+			.where('progress_update.state', 'in', ['submitted', 'validated', 'returned'])
+			// Sent since the opening; or sent before it and still awaiting review, or validated
+			// since: the organisation answered, it is not asked again (nor reminded). Sent before
+			// and returned: its one open update, « renvoyée » (still asked and reminded).
+			.where((w) =>
+				w.or([
+					w('progress_update.submitted_at', '>=', since),
+					w('progress_update.state', 'in', ['submitted', 'returned']),
+					w('progress_update.validated_at', '>=', since)
+				])
+			)
+			.orderBy('progress_update.submitted_at', 'desc')
+			.limit(1);
 	const links = db
 		.selectFrom('fiche_owner')
 		.select(['fiche_id', 'organisation_id'])
@@ -258,25 +282,8 @@ async function livePairs(db: Executor, campaignId: number, since: string): Promi
 				'fiche.title as ficheTitle',
 				'organisation.id as organisationId',
 				'organisation.name as organisation',
-				eb
-					.selectFrom('progress_update')
-					.select('progress_update.state')
-					.whereRef('progress_update.fiche_id', '=', 'fiche.id')
-					.whereRef('progress_update.organisation_id', '=', 'organisation.id')
-					.where('progress_update.state', 'in', ['submitted', 'validated', 'returned'])
-					// Sent since the opening; or sent before it and still awaiting review, or validated
-					// since: the organisation answered, it is not asked again (nor reminded). Sent before
-					// and returned: its one open update, « renvoyée » (still asked and reminded).
-					.where((w) =>
-						w.or([
-							w('progress_update.submitted_at', '>=', since),
-							w('progress_update.state', 'in', ['submitted', 'returned']),
-							w('progress_update.validated_at', '>=', since)
-						])
-					)
-					.orderBy('progress_update.submitted_at', 'desc')
-					.limit(1)
-					.as('state'),
+				'organisation.retired_at as retiredAt',
+				answer(eb).as('state'),
 				// An organisation without an active partner account is never mailed and cannot answer:
 				// an invitation not yet accepted (no password) is no account yet (activeRecipients).
 				eb
@@ -294,7 +301,8 @@ async function livePairs(db: Executor, campaignId: number, since: string): Promi
 			.where('campaign_fiche.campaign_id', '=', campaignId)
 			// A fiche abandoned since the opening awaits nothing more (its reminders and counts too).
 			.where('fiche.status', '!=', 'abandonnee')
-			.where('organisation.retired_at', 'is', null)
+			// A retired organisation is asked nothing more; one that answered keeps its answer here.
+			.where((eb) => eb.or([eb('organisation.retired_at', 'is', null), eb.exists(answer(eb))]))
 			// The plan's order, which a fiche moved to another objective follows under its new code.
 			.orderBy('objective.number')
 			.orderBy('fiche.number')

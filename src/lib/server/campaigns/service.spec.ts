@@ -106,6 +106,24 @@ async function submit(user: User, fiche: string, at: number) {
 	if (!result.ok) throw new Error(result.message);
 }
 
+/** Staff's decision on the update of a fiche (its first version), an hour after the opening's. */
+async function review(code: string, decision: 'validate' | 'return', comment = '') {
+	const update = await db
+		.selectFrom('progress_update')
+		.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
+		.select('progress_update.id')
+		.where('fiche.code', '=', code)
+		.executeTakeFirstOrThrow();
+	const result = await reviewProgressUpdate(
+		db,
+		admin,
+		{ updateId: update.id, version: 1, decision, comment },
+		null,
+		new Date(OPENED + 2 * HOUR)
+	);
+	expect(result.ok).toBe(true);
+}
+
 async function mails(kind: string) {
 	return (await listMessages(db, 1000, 0))
 		.filter((m) => m.kind === kind)
@@ -211,20 +229,7 @@ describe('campaigns', () => {
 		// Every fiche of CDG46 answered after the opening, then 1-1's update returned.
 		for (const code of ['1-1', '1-2', '5-1', '6-1', '9-1', '12-1'])
 			await submit(paul, code, OPENED + HOUR);
-		const oneOne = (await db
-			.selectFrom('progress_update')
-			.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
-			.select('progress_update.id')
-			.where('fiche.code', '=', '1-1')
-			.executeTakeFirstOrThrow()) as { id: number };
-		const returned = await reviewProgressUpdate(
-			db,
-			admin,
-			{ updateId: oneOne.id, version: 1, decision: 'return', comment: 'À préciser' },
-			null,
-			new Date(OPENED + 2 * HOUR)
-		);
-		expect(returned.ok).toBe(true);
+		await review('1-1', 'return', 'À préciser');
 		const completion = await campaignCompletion(db, id);
 		if (!completion.ok) throw new Error('no campaign');
 		const org = completion.value.organisations.find((o) => o.id === cdg)!;
@@ -343,6 +348,53 @@ describe('campaigns', () => {
 		const [reminder] = await mails('reminder');
 		expect(reminder!.text).toContain('1-1 — ');
 		expect(reminder!.text).not.toContain('12-1 — ');
+	});
+
+	it('keeps an organisation retired after it answered: its row, its answer and its count, marked « retirée »', async () => {
+		const id = await open();
+		await submit(paul, '1-2', OPENED + HOUR);
+		await review('1-2', 'validate');
+		const before = await campaignCompletion(db, id);
+		if (!before.ok) throw new Error('no campaign');
+		expect(before.value.done).toBe(1);
+		// As /admin/utilisateurs then /admin/organisations/[id] « Retirer » do: its account
+		// disabled, then the organisation retired.
+		await db
+			.updateTable('user_account')
+			.set({ disabled_at: '2026-03-02T12:00:00.000Z' })
+			.where('organisation_id', '=', cdg)
+			.execute();
+		await db
+			.updateTable('organisation')
+			.set({ retired_at: '2026-03-02' })
+			.where('id', '=', cdg)
+			.execute();
+		const pairs = (await campaignPairs(db, id)).filter((p) => p.organisationId === cdg);
+		// Its validated answer to 1-2 stays; the fiches it did not answer are asked of nobody.
+		expect(pairs.map((p) => [p.code, p.state])).toEqual([['1-2', 'validated']]);
+		const after = await campaignCompletion(db, id);
+		if (!after.ok) throw new Error('no campaign');
+		expect(after.value.done).toBe(1);
+		expect(after.value.fiches.find((f) => f.code === '1-2')!.organisations).toContainEqual({
+			name: 'CDG46 (retirée)',
+			state: 'validated',
+			label: 'validée'
+		});
+		expect(after.value.organisations.find((o) => o.id === cdg)).toMatchObject({
+			name: 'CDG46 (retirée)',
+			done: 1,
+			total: 1
+		});
+		expect(completionRows(after.value, () => 'jamais')).toContainEqual([
+			'1-2',
+			expect.any(String),
+			'CDG46 (retirée)',
+			'validée',
+			''
+		]);
+		expect(completionSheet(after.value, () => 'jamais').rows).toContainEqual(
+			completionRows(after.value, () => 'jamais').find((r) => r[2] === 'CDG46 (retirée)')
+		);
 	});
 
 	it('refuses the same campaign opened twice (two tabs), whatever the case and spaces', async () => {

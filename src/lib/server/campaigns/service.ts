@@ -57,6 +57,10 @@ function stateOf(pair: { state: string | null; hasAccount: unknown }): PairState
 }
 const answered = (s: PairState) => s === 'submitted' || s === 'validated';
 
+/** An organisation's name in a campaign's follow-up: one retired since it answered says so. */
+const shownName = (pair: { organisation: string; retiredAt: string | null }) =>
+	pair.retiredAt === null ? pair.organisation : `${pair.organisation} (retirée)`;
+
 /** The day a reminder goes: `offset` days from the deadline (negative: before). */
 function reminderDay(deadline: string, offset: number): string {
 	return daysAfter(deadline, offset);
@@ -359,6 +363,7 @@ export async function campaignCompletion(db: Db, id: number): Promise<Result<Com
 	if (!campaign) return refuse(404, 'Cette campagne n’existe pas.');
 	const pairs = (await campaignPairs(db, id)).map((p) => ({
 		...p,
+		organisation: shownName(p),
 		pairState: stateOf(p)
 	}));
 	const expected = pairs.filter((p) => p.pairState !== 'unreachable');
@@ -502,7 +507,7 @@ export async function ficheCampaignStatus(
 		result.push({
 			...c,
 			organisations: pairs.map((p) => ({
-				name: p.organisation,
+				name: shownName(p),
 				label: PAIR_LABELS[stateOf(p)]
 			}))
 		});
