@@ -33,6 +33,19 @@ describe('what the campaign form says of a wrong value', () => {
 		expect(reminderDaysProblem('-14, -3, +1')).toBeNull();
 	});
 
+	it('names a reminder missing between two commas instead of dropping the slot', () => {
+		expect(reminderDaysProblem('-14,,+1')).toBe(
+			'Un rappel manque entre deux virgules, après « -14 » : ajoutez-le, ou retirez la virgule en trop (par exemple -14, -3, +1).'
+		);
+		expect(reminderDaysProblem('-30 -14, , +1')).toMatch(
+			/^Un rappel manque entre deux virgules, après « -14 »/
+		);
+		expect(reminderDaysProblem(',,+1')).toMatch(/^Un rappel manque entre deux virgules, au début/);
+		expect(parseReminderDays('-14,,+1')).toBeNull();
+		// A comma left at the end hides no reminder.
+		expect(parseReminderDays('-14, -3,')).toEqual([-14, -3]);
+	});
+
 	it('tells a title too short from a missing one', () => {
 		const titleError = (title: string) => {
 			const result = CampaignSchema.safeParse({

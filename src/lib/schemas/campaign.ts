@@ -12,6 +12,17 @@ const REMINDERS_FORMAT =
 	'Indiquez les rappels en jours entiers par rapport à la date limite, séparés par une virgule et une espace (par exemple -14, -3, +1), entre -60 et +30.';
 
 /**
+ * « -14,,+1 »: the reminder typed before an empty slot between two commas (« -14 »), '' when the
+ * slot comes first; null when there is none. A comma at the very end is only left over.
+ */
+function missingReminder(text: string): string | null {
+	const items = text.split(/[,;]/);
+	const empty = items.findIndex((item, i) => i > 0 && i < items.length - 1 && item.trim() === '');
+	if (empty === -1) return null;
+	return items[empty - 1]!.trim().split(/\s+/).at(-1)!;
+}
+
+/**
  * What is wrong with a list of reminders « -14, -3, +1 » (days from the deadline, negative before
  * it), in words that say how to mend it; null when it is right. « 1,5 » (a comma between two
  * digits, no space) is a French decimal, not the days 1 and 5.
@@ -21,6 +32,9 @@ export function reminderDaysProblem(text: string): string | null {
 	const decimal = /(?<!\d)\d+,\d+/.exec(text);
 	if (decimal)
 		return `« ${decimal[0]} » se lit comme un nombre décimal : un rappel est un nombre entier de jours. Séparez les rappels par une virgule et une espace (par exemple -14, -3, +1).`;
+	const missing = missingReminder(text);
+	if (missing !== null)
+		return `Un rappel manque entre deux virgules, ${missing === '' ? 'au début' : `après « ${missing} »`} : ajoutez-le, ou retirez la virgule en trop (par exemple -14, -3, +1).`;
 	const parts = text
 		.split(/[,;\s]+/)
 		.map((p) => p.trim().replace('−', '-'))
