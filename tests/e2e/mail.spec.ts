@@ -237,7 +237,10 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	await page.getByRole('button', { name: /Ouvrir la campagne/ }).click();
 	await expect(page.getByRole('status').first()).toContainText('Campagne ouverte');
 	const campaignId = Number(/campagnes\/(\d+)/.exec(page.url())?.[1]);
-	const opening = await lastMail(INVITEE.email, /Campagne de suivi « Bilan des assureurs »/);
+	const opening = await lastMail(
+		INVITEE.email,
+		/Campagne de suivi «\u00a0Bilan des assureurs\u00a0»/
+	);
 	expect(opening).toContain(`au plus tard le ${formatDate(deadline)}`);
 	const ficheCode = /- (\d{1,2}-\d) — /.exec(opening)?.[1];
 	expect(ficheCode).toBeTruthy();
@@ -250,7 +253,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	db.close();
 	const reminder = await lastMail(
 		INVITEE.email,
-		/Rappel : campagne de suivi « Bilan des assureurs »/
+		/Rappel\u00a0: campagne de suivi «\u00a0Bilan des assureurs\u00a0»/
 	);
 	expect(reminder).toContain(`${ficheCode} — `);
 	// The wording is not « not yet submitted »: it also fits a fiche whose update was returned,
@@ -354,7 +357,7 @@ test('notification preferences at /compte, and one-click unsubscribe without log
 	await expect(page.getByLabel(/Rappels des campagnes/)).toBeChecked();
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'compte');
-	const reminder = await lastMail(INVITEE.email, /Rappel : campagne/);
+	const reminder = await lastMail(INVITEE.email, /Rappel\u00a0: campagne/);
 	const oneClick = linkIn(reminder, '/desabonnement');
 	expect(oneClick).toMatch(/\/un-clic$/);
 

@@ -145,6 +145,13 @@ describe('campaigns', () => {
 		const toPaul = opening.find((m) => m.to === 'paul@cdg46.fr')!.text;
 		for (const code of ['1-1', '1-2', '5-1', '6-1', '9-1', '12-1'])
 			expect(toPaul).toContain(`${code} — `);
+		// Its subject spaced as its body: no break before « : » nor inside « ».
+		const subjects = (await listMessages(db, 1000, 0)).map((m) => m.subject);
+		expect(new Set(subjects)).toEqual(
+			new Set([
+				'Campagne de suivi «\u00a0Bilan 2026\u00a0»\u00a0: au plus tard le 1er\u00a0avril\u00a02026'
+			])
+		);
 	});
 
 	it('never records as reminded an organisation where nobody receives reminders; the first to turn them on again gets those due', async () => {

@@ -133,7 +133,7 @@ describe('notifications', () => {
 		let mails = await deliver();
 		expect(mails.map((m) => m.envelopeTo[0]).sort()).toEqual(['chloe@cdg46.fr', 'paul@cdg46.fr']);
 		const { mail } = mails[0]!;
-		expect(mail.subject).toBe('Mise à jour renvoyée : fiche 9-1');
+		expect(mail.subject).toBe('Mise à jour renvoyée\u00a0: fiche 9-1');
 		expect(mail.text).toContain('Commentaire\u00a0: Précisez le nombre de communes <svp>.');
 		expect(mail.html).toContain('Précisez le nombre de communes &lt;svp&gt;.');
 		expect(mail.text).toContain(`https://sdusn.test/espace/suivis/${first}`);
@@ -165,7 +165,7 @@ describe('notifications', () => {
 		);
 		mails = await deliver();
 		expect(mails.map((m) => m.envelopeTo)).toEqual([['paul@cdg46.fr']]);
-		expect(mails[0]!.mail.subject).toBe('Mise à jour validée : fiche 5-1');
+		expect(mails[0]!.mail.subject).toBe('Mise à jour validée\u00a0: fiche 5-1');
 	});
 
 	it('convenes members and concerned partners, and sends the relevé at closing', async () => {
@@ -200,7 +200,7 @@ describe('notifications', () => {
 		// The free point in its place on the agenda, without a link.
 		expect(toMember.text).toMatch(/fiches\/9-1\n- Calendrier 2027\n- 10-1/);
 		expect(toMember.subject).toBe(
-			'Commission des usages numériques : séance du 1er\u00a0mars\u00a02026'
+			'Commission des usages numériques\u00a0: séance du 1er\u00a0mars\u00a02026'
 		);
 		expect(toMember.text).toContain(
 			'se réunit le 1er\u00a0mars\u00a02026\u00a0à 14\u00a0h\u00a030 (Cahors)\u00a0: «\u00a0Séance de printemps\u00a0».'
@@ -282,7 +282,7 @@ describe('notifications', () => {
 		clock += 120_000;
 		const again = await deliver();
 		expect(again[0]!.mail.subject).toBe(
-			'Commission des usages numériques : séance du 1er\u00a0mars\u00a02026 (convocation mise à jour)'
+			'Commission des usages numériques\u00a0: séance du 1er\u00a0mars\u00a02026 (convocation mise à jour)'
 		);
 		expect(again[0]!.mail.text).toContain(
 			'L’ordre du jour a changé depuis la précédente convocation, que celle-ci remplace.'
@@ -300,7 +300,7 @@ describe('notifications', () => {
 		expect((await conveneSitting(db, member, id, null, clock, last)).ok).toBe(true);
 		const [movedMail] = await deliver();
 		expect(movedMail!.mail.subject).toBe(
-			'Commission des usages numériques : séance du 8\u00a0mars\u00a02026 (nouvelle date)'
+			'Commission des usages numériques\u00a0: séance du 8\u00a0mars\u00a02026 (nouvelle date)'
 		);
 		expect(movedMail!.mail.text).toContain(
 			'La séance prévue le 1er\u00a0mars\u00a02026 (Cahors) est déplacée\u00a0: cette convocation remplace la précédente.'
@@ -371,7 +371,7 @@ describe('notifications', () => {
 			'paul@cdg46.fr'
 		]);
 		expect(released[0]!.mail.subject).toBe(
-			'Séance du 1er\u00a0mars\u00a02026 : vos fiches ne sont plus à l’ordre du jour — commission des usages numériques'
+			'Séance du 1er\u00a0mars\u00a02026\u00a0: vos fiches ne sont plus à l’ordre du jour — commission des usages numériques'
 		);
 		expect(released[0]!.mail.text).toContain('la convocation que vous aviez reçue ne vaut plus');
 		// Cancelled now: everyone its convocations reached is told, the partners included.
@@ -460,7 +460,7 @@ describe('notifications', () => {
 		expect(first!.envelopeTo).toEqual(['nadia@commission.fr']);
 		// Her first convocation: it replaces nothing.
 		expect(first!.mail.subject).toBe(
-			'Commission des usages numériques : séance du 1er\u00a0mars\u00a02026'
+			'Commission des usages numériques\u00a0: séance du 1er\u00a0mars\u00a02026'
 		);
 	});
 
@@ -491,7 +491,7 @@ describe('notifications', () => {
 			'paul@cdg46.fr'
 		]);
 		expect(cancelled[0]!.mail.subject).toBe(
-			'Séance du 1er\u00a0mars\u00a02026 annulée — commission des usages numériques'
+			'Séance du 1er\u00a0mars\u00a02026\u00a0annulée — commission des usages numériques'
 		);
 		expect(cancelled[0]!.mail.text).toContain(
 			'«\u00a0Séance en double\u00a0» de la commission des usages numériques, prévue le 1er\u00a0mars\u00a02026\u00a0à 9\u00a0h\u00a030 (Figeac) et annoncée par sa convocation, est annulée.'
@@ -515,7 +515,7 @@ describe('notifications', () => {
 		expect(await deleteSitting(db, member, moved, null, new Date(clock))).toEqual({ ok: true });
 		const told = await deliver();
 		expect(told[0]!.mail.subject).toBe(
-			'Séance du 1er\u00a0mars\u00a02026 annulée — commission des usages numériques'
+			'Séance du 1er\u00a0mars\u00a02026\u00a0annulée — commission des usages numériques'
 		);
 		expect(told[0]!.mail.text).toContain(
 			'prévue le 1er\u00a0mars\u00a02026\u00a0à 9\u00a0h\u00a030 (Figeac)'
@@ -624,7 +624,7 @@ describe('a first convocation after others were sent', () => {
 		const mails = await deliver();
 		const toSam = mails.filter((m) => m.envelopeTo[0] === sam.email);
 		expect(toSam.map((m) => m.mail.subject)).toEqual([
-			'Commission des usages numériques : séance du 21\u00a0mars\u00a02026'
+			'Commission des usages numériques\u00a0: séance du 21\u00a0mars\u00a02026'
 		]);
 		expect(toSam[0]!.mail.text).not.toContain('remplace');
 		expect(toSam[0]!.mail.text).not.toContain('déplacée');

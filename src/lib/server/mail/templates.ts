@@ -4,8 +4,9 @@ import { escapeHtml } from '../../utils/html';
 /**
  * Every message the portal sends: French, plain text and HTML (every value escaped), the portal's
  * name, absolute links built from ORIGIN, and a footer saying why the person receives it and how
- * to stop. Pure functions: the services pass the words, the outbox keeps the result. Its words are
- * spaced as the pages' are (frenchSpacing): on a phone no line starts with « : », « ; » or « » ».
+ * to stop. Pure functions: the services pass the words, the outbox keeps the result. Its words,
+ * subject included, are spaced as the pages' are (frenchSpacing): on a phone no line starts with
+ * « : », « ; » or « » ».
  */
 const PORTAL_NAME = 'Portail de suivi du SDUSN du Lot';
 
@@ -111,7 +112,8 @@ export function renderMail(parts: MailParts): MailContent {
 	const shown =
 		secret && parts.action ? { ...parts, action: { ...parts.action, url: ONE_TIME_LINK } } : parts;
 	return {
-		subject: parts.subject,
+		// Spaced as the bodies are: in a narrow inbox list, no break before « : » or inside « ».
+		subject: frenchSpacing(parts.subject),
 		text: textPart(shown),
 		html: htmlPart(shown),
 		oneTimeLink: secret,
