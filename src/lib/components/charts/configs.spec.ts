@@ -112,6 +112,17 @@ describe('chart labels', () => {
 		expect(dayNumber('2019-06-30') - dayNumber('2018-12-31')).toBe(181);
 		expect(config.options?.plugins).toMatchObject({ dayAxis: true });
 	});
+	it('gives a count indicator whole ticks only, and leaves the others’ as Chart.js sets them', () => {
+		const points = [{ date: '2026-06-30', value: 2 }];
+		expect(indicatorChart(points, null, 'count').options?.scales?.y).toEqual({
+			beginAtZero: true,
+			ticks: { precision: 0 }
+		});
+		expect(indicatorChart(points, null, 'percentage').options?.scales?.y).toEqual({
+			beginAtZero: true
+		});
+		expect(indicatorChart(points, null).options?.scales?.y).toEqual({ beginAtZero: true });
+	});
 	it('draws a single value’s target as a point, since one point makes no line', () => {
 		const [, single] = indicatorChart([{ date: '2018-12-31', value: 10 }], 20).data.datasets;
 		expect(single).toMatchObject({

@@ -3,6 +3,7 @@ import { FICHE_STATUSES, STATUS_LABELS } from '$lib/utils/vocabulary';
 import { formatQuarter } from '$lib/utils/format';
 
 import type { FigureTable } from '$lib/server/dashboard/tables';
+import type { IndicatorKind } from '$lib/server/db/schema';
 
 /** What a chart reads of a figure's table (the server's FigureTable). */
 type Table = Pick<FigureTable, 'columns' | 'rows'>;
@@ -181,11 +182,13 @@ export const dayNumber = (isoDate: string) => Date.parse(`${isoDate}T00:00:00Z`)
  * than two a year apart), with its target as a dashed line when there is one. The x axis is a
  * linear one in days, marked `dayAxis`: chart-setup.ts writes its ticks and tooltips as dates
  * (a configuration travels as JSON, without functions). The legend says « Valeurs », as the
- * fiche's own chart does: the figure's caption names the indicator.
+ * fiche's own chart does: the figure's caption names the indicator. A count's axis has whole ticks;
+ * `kind` is absent from dashboards frozen before indicators had one.
  */
 export function indicatorChart(
 	points: { date: string; value: number }[],
-	target: number | null
+	target: number | null,
+	kind?: IndicatorKind
 ): ChartConfiguration {
 	const days = points.map((p) => dayNumber(p.date));
 	const span = days.length > 1 ? [days[0]!, days.at(-1)!] : days;
@@ -216,7 +219,11 @@ export function indicatorChart(
 			]
 		},
 		options: {
-			scales: { x: { type: 'linear' }, y: { beginAtZero: true } },
+			scales: {
+				x: { type: 'linear' },
+				// A count (« 2 territoires ») is never « 0,4 »: whole ticks only, as the bar charts have.
+				y: { beginAtZero: true, ...(kind === 'count' ? { ticks: { precision: 0 } } : {}) }
+			},
 			plugins: { dayAxis: true } as Record<string, unknown>
 		}
 	};

@@ -35,7 +35,14 @@ describe('the charts of graphiques.json', () => {
 		expect(charts['activite-trimestres']?.data.labels?.[0]).toBe('T3\u00a02018');
 		expect(view.indicators.length).toBeGreaterThan(0);
 		const first = view.indicators[0]!;
-		expect(charts[indicatorChartId(0)]).toEqual(indicatorChart(first.points, first.target));
+		expect(charts[indicatorChartId(0)]).toEqual(
+			indicatorChart(first.points, first.target, first.kind)
+		);
+		// A count indicator's chart has whole ticks (« 2 territoires », never 0,4).
+		const count = view.indicators.findIndex((i) => i.kind === 'count');
+		expect(charts[indicatorChartId(count)]?.options?.scales?.y?.ticks).toMatchObject({
+			precision: 0
+		});
 	});
 
 	it('has no chart for an id the view does not hold', async () => {
