@@ -196,22 +196,44 @@ export async function listOrganisationFicheIds(
 	return rows.map((r) => r.fiche_id);
 }
 
-/** Fiches on which both organisations have an open update (a merge would leave two open). */
+/** An update in progress (draft, submitted or returned) of one of two organisations to merge. */
+export interface OpenUpdate {
+	code: string;
+	organisation: string;
+	state: 'draft' | 'submitted' | 'returned';
+}
+
+/**
+ * The updates in progress of `a` and `b` on the fiches where each has one (a merge would leave two
+ * open), in the plan's order.
+ */
 export async function listFichesWithTwoOpenUpdates(
 	db: Executor,
 	a: number,
 	b: number
-): Promise<string[]> {
-	const rows = await db
+): Promise<OpenUpdate[]> {
+	return db
 		.selectFrom('progress_update as u')
 		.innerJoin('fiche', 'fiche.id', 'u.fiche_id')
-		.select('fiche.code')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.innerJoin('organisation', 'organisation.id', 'u.organisation_id')
+		.select(['fiche.code', 'organisation.name as organisation', 'u.state'])
 		.where('u.organisation_id', 'in', [a, b])
 		.where('u.state', 'in', ['draft', 'submitted', 'returned'])
-		.groupBy('fiche.code')
-		.having((eb) => eb.fn.count('u.organisation_id').distinct(), '=', 2)
+		.where('u.fiche_id', 'in', (eb) =>
+			eb
+				.selectFrom('progress_update as v')
+				.select('v.fiche_id')
+				.where('v.organisation_id', 'in', [a, b])
+				.where('v.state', 'in', ['draft', 'submitted', 'returned'])
+				.groupBy('v.fiche_id')
+				.having((h) => h.fn.count('v.organisation_id').distinct(), '=', 2)
+		)
+		.orderBy('objective.number')
+		.orderBy('fiche.number')
+		.orderBy('organisation.name')
+		.$narrowType<{ state: OpenUpdate['state'] }>()
 		.execute();
-	return rows.map((r) => r.code);
 }
 
 /**

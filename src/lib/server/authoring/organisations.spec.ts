@@ -6,6 +6,9 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { insertAdmin } from './testing';
 import { setAccountDisabled } from '../auth/service';
+import { createTestUser, PEOPLE } from '../auth/testing';
+import { saveProgressUpdate } from '../progress/service';
+import { progressInput } from '../progress/testing';
 import {
 	findFicheByCode,
 	findOrganisationBySlug,
@@ -381,6 +384,41 @@ describe('organisations', () => {
 		expect(revision).toMatchObject({
 			action: 'merged',
 			changes: [{ field: 'owners', label: 'Porteurs' }]
+		});
+	});
+
+	it('refuses a merge that would leave two updates in progress, saying who holds what and who may act', async () => {
+		const paul = await createTestUser(db, PEOPLE.paul);
+		const sam = await createTestUser(db, PEOPLE.sam);
+		const send = async (user: User, code: string, intent: 'draft' | 'submit') => {
+			const saved = await saveProgressUpdate(db, user, code, null, progressInput({ intent }), null);
+			if (!saved.ok) throw new Error(saved.message);
+		};
+		await send(paul, '6-1', 'draft');
+		await send(sam, '6-1', 'submit');
+		const sdail = await bySlug('sdail');
+		const cdg = await bySlug('cdg46');
+		const merge = () =>
+			mergeOrganisations(
+				db,
+				admin,
+				sdail.id,
+				{ version: sdail.version, into: cdg.id, ...WHY },
+				null
+			);
+		expect(await merge()).toEqual({
+			ok: false,
+			status: 409,
+			message: `Les deux organisations ont chacune une mise à jour en cours de la fiche 6-1 : un brouillon de CDG46 et une mise à jour soumise de ${sdail.name}. Pour fusionner, l’une des deux doit être validée (un renvoi la laisse en cours) : une mise à jour soumise se valide à /admin/suivis ; un brouillon ou une mise à jour renvoyée ne peut être soumis que par un compte de son organisation (CDG46), puis se valide. Rien n’a été enregistré.`
+		});
+		await send(paul, '9-1', 'submit');
+		await send(sam, '9-1', 'submit');
+		expect(await merge()).toMatchObject({
+			message: expect.stringMatching(
+				new RegExp(
+					`^Les deux organisations ont chacune une mise à jour en cours des fiches 6-1 et 9-1 : 6-1, un brouillon de CDG46 et une mise à jour soumise de ${sdail.name} ; 9-1, une mise à jour soumise de CDG46 et une mise à jour soumise de ${sdail.name}\\. Pour fusionner`
+				)
+			)
 		});
 	});
 

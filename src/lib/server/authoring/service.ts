@@ -88,6 +88,7 @@ import {
 	insertOrganisation,
 	listAdminOrganisations,
 	listFichesWithTwoOpenUpdates,
+	type OpenUpdate,
 	listOrganisationFicheIds,
 	moveOrganisationRecords,
 	slugExists,
@@ -959,6 +960,43 @@ export async function retireOrganisation(
 	});
 }
 
+const OPEN_UPDATE_WORDS: Record<OpenUpdate['state'], string> = {
+	draft: 'un brouillon',
+	submitted: 'une mise à jour soumise',
+	returned: 'une mise à jour renvoyée'
+};
+
+/**
+ * Why two organisations may not merge yet: on each fiche, what each holds, and who may act. Only a
+ * validation closes an update (a return leaves it open); a draft or a returned update is its
+ * organisation's to submit, which staff cannot do for it.
+ */
+function twoOpenUpdatesMessage(clash: OpenUpdate[]): string {
+	const codes = [...new Set(clash.map((u) => u.code))];
+	const held = (code: string) =>
+		listed(
+			clash
+				.filter((u) => u.code === code)
+				.map((u) => `${OPEN_UPDATE_WORDS[u.state]} de ${u.organisation}`)
+		);
+	const head =
+		codes.length === 1
+			? `Les deux organisations ont chacune une mise à jour en cours de la fiche ${codes[0]} : ${held(codes[0]!)}.`
+			: `Les deux organisations ont chacune une mise à jour en cours des fiches ${listed(codes)} : ${codes.map((c) => `${c}, ${held(c)}`).join(' ; ')}.`;
+	const toSubmit = [
+		...new Set(clash.filter((u) => u.state !== 'submitted').map((u) => u.organisation))
+	];
+	const steps = [
+		clash.some((u) => u.state === 'submitted')
+			? 'une mise à jour soumise se valide à /admin/suivis'
+			: '',
+		toSubmit.length > 0
+			? `un brouillon ou une mise à jour renvoyée ne peut être soumis que par un compte de son organisation (${toSubmit.join(' ou ')}), puis se valide`
+			: ''
+	].filter(Boolean);
+	return `${head} Pour fusionner, l’une des deux doit être validée (un renvoi la laisse en cours) : ${steps.join(' ; ')}. Rien n’a été enregistré.`;
+}
+
 /**
  * Merges `absorbedId` into `input.into`: every owner, partner, account and progress update
  * follows; the absorbed name becomes a former name of the one kept, and the absorbed record is
@@ -984,11 +1022,7 @@ export async function mergeOrganisations(
 		const refusal = await checkDecision(trx, input.decisionId);
 		if (refusal) return refusal;
 		const clash = await listFichesWithTwoOpenUpdates(trx, absorbed.id, kept.id);
-		if (clash.length > 0)
-			return refuse(
-				409,
-				`Les deux organisations ont chacune une mise à jour en cours sur la fiche ${clash.join(', ')} : faites valider ou retirer l’une d’elles avant de fusionner.`
-			);
+		if (clash.length > 0) return refuse(409, twoOpenUpdatesMessage(clash));
 		const ficheIds = await listOrganisationFicheIds(trx, absorbed.id);
 		const fiches = (await listFicheChoices(trx)).filter((f) => ficheIds.includes(f.id));
 		const before = new Map<number, FicheState>();
