@@ -22,13 +22,17 @@ export const OrganisationSchema = z.object({
 export const ORGANISATION_EDIT_FIELDS = [...ORGANISATION_FIELDS, 'version'] as const;
 export const OrganisationEditSchema = OrganisationSchema.extend({ version: versionField });
 
-export const MERGE_FIELDS = ['into', 'version', ...REVISION_FIELDS] as const;
+/** A merge cannot be undone: as closing a campaign, a box to tick first. */
+const MERGE_UNCONFIRMED = 'Cochez la case pour confirmer la fusion : une fusion ne se défait pas.';
+
+export const MERGE_FIELDS = ['into', 'version', 'confirm', ...REVISION_FIELDS] as const;
 export const MergeSchema = z.object({
 	into: z
 		.string()
 		.regex(/^\d{1,9}$/, 'Choisissez l’organisation qui reste dans la liste.')
 		.transform(Number),
 	version: versionField,
+	confirm: z.literal('oui', MERGE_UNCONFIRMED),
 	...revisionShape
 });
 

@@ -13,7 +13,11 @@ export interface AdminOrganisation {
 	/** Fiches it carries or partners (each counted once). */
 	ficheCount: number;
 	accountCount: number;
+	/** Its progress updates, whatever their state (a merge moves them all). */
+	updateCount: number;
 	aliases: string[];
+	/** The organisation it was merged into (retired, its name is a former name of that one). */
+	mergedInto: { id: number; name: string } | null;
 }
 
 /** Every organisation, retired ones included, with how many fiches and accounts each has. */
@@ -48,7 +52,12 @@ export async function listAdminOrganisations(db: Executor): Promise<AdminOrganis
 				.selectFrom('user_account')
 				.select((e) => e.fn.countAll<number>().as('n'))
 				.whereRef('user_account.organisation_id', '=', 'o.id')
-				.as('accountCount')
+				.as('accountCount'),
+			eb
+				.selectFrom('progress_update')
+				.select((e) => e.fn.countAll<number>().as('n'))
+				.whereRef('progress_update.organisation_id', '=', 'o.id')
+				.as('updateCount')
 		])
 		.execute();
 	const aliases = await db
@@ -56,12 +65,21 @@ export async function listAdminOrganisations(db: Executor): Promise<AdminOrganis
 		.select(['organisation_id', 'name'])
 		.orderBy('id')
 		.execute();
-	return rows.map((r) => ({
-		...r,
-		ficheCount: Number(r.ficheCount ?? 0),
-		accountCount: Number(r.accountCount ?? 0),
-		aliases: aliases.filter((a) => a.organisation_id === r.id).map((a) => a.name)
-	}));
+	const aliasesOf = (id: number) =>
+		aliases.filter((a) => a.organisation_id === id).map((a) => a.name);
+	return rows.map((r) => {
+		const into = r.retiredAt
+			? rows.find((o) => o.id !== r.id && o.retiredAt === null && aliasesOf(o.id).includes(r.name))
+			: undefined;
+		return {
+			...r,
+			ficheCount: Number(r.ficheCount ?? 0),
+			accountCount: Number(r.accountCount ?? 0),
+			updateCount: Number(r.updateCount ?? 0),
+			aliases: aliasesOf(r.id),
+			mergedInto: into ? { id: into.id, name: into.name } : null
+		};
+	});
 }
 
 export async function findAdminOrganisation(

@@ -86,7 +86,6 @@ import {
 	findAdminOrganisation,
 	findOrganisationNamed,
 	insertOrganisation,
-	listAdminOrganisations,
 	listFichesWithTwoOpenUpdates,
 	type OpenUpdate,
 	listOrganisationFicheIds,
@@ -827,16 +826,11 @@ export async function editOrganisation(
 	now = new Date()
 ): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
-		const organisations = await listAdminOrganisations(trx);
-		const current = organisations.find((o) => o.id === id);
+		const current = await findAdminOrganisation(trx, id);
 		if (!current) return refuse(404, 'Cette organisation n’existe pas.');
 		// Merged into another (maybe in another tab meanwhile): its name is now that one's former
 		// name, and renaming it would list it apart again.
-		const into = current.retiredAt
-			? organisations.find(
-					(o) => o.id !== id && o.retiredAt === null && o.aliases.includes(current.name)
-				)
-			: undefined;
+		const into = current.mergedInto;
 		if (into)
 			return refuse(
 				409,

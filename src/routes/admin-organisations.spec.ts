@@ -1,0 +1,75 @@
+import { isRedirect } from '@sveltejs/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession } from '$lib/server/auth/sessions';
+import type { User } from '$lib/server/auth/users';
+import { listAdminOrganisations } from '$lib/server/authoring/organisations-repository';
+import { insertAdmin } from '$lib/server/authoring/testing';
+import type { Db } from '$lib/server/db';
+import { closeDatabase, initDatabase } from '$lib/server/db/instance';
+import * as organisation from './admin/organisations/[id=id]/+page.server';
+import { routeEvent } from './route-testing';
+
+// /admin/organisations/[id]: merging, through the route's own load and action.
+
+let db: Db;
+let admin: User;
+
+beforeAll(async () => {
+	db = await initDatabase(':memory:');
+	admin = await insertAdmin(db);
+});
+afterAll(closeDatabase);
+
+const ROUTE = '/admin/organisations/[id=id]';
+
+async function as(id: number, form?: FormData) {
+	const { session } = await createSession(db, admin.id);
+	const path = `/admin/organisations/${id}${form ? '?/fusionner' : ''}`;
+	return routeEvent(path, ROUTE, { id: String(id) }, { user: admin, session }, form);
+}
+
+async function bySlug(slug: string) {
+	return (await listAdminOrganisations(db)).find((o) => o.slug === slug)!;
+}
+
+describe('merging an organisation', () => {
+	it('asks for the box to be ticked, as closing a campaign does, then names the one that absorbed it', async () => {
+		const absorbed = await bySlug('adcf');
+		const kept = await bySlug('amf46');
+		const form = (confirm?: string) => {
+			const body = new FormData();
+			body.set('into', String(kept.id));
+			body.set('version', String(absorbed.version));
+			body.set('reason', 'Regroupement');
+			body.set('decision', '');
+			if (confirm) body.set('confirm', confirm);
+			return body;
+		};
+		const page = (await organisation.load(await as(absorbed.id))) as {
+			organisation: { mergedInto: unknown; updateCount: number };
+		};
+		expect(page.organisation.mergedInto).toBeNull();
+		expect(page.organisation.updateCount).toBeGreaterThanOrEqual(0);
+
+		const unticked = await organisation.actions.fusionner!(await as(absorbed.id, form()));
+		expect(unticked).toMatchObject({
+			status: 400,
+			data: {
+				errors: {
+					confirm: 'Cochez la case pour confirmer la fusion : une fusion ne se défait pas.'
+				}
+			}
+		});
+		expect((await bySlug('adcf')).retiredAt).toBeNull();
+
+		const sent = await Promise.resolve(
+			organisation.actions.fusionner!(await as(absorbed.id, form('oui')))
+		).catch((thrown: unknown) => thrown);
+		expect(isRedirect(sent)).toBe(true);
+		const after = (await organisation.load(await as(absorbed.id))) as {
+			organisation: { retiredAt: string | null; mergedInto: unknown };
+		};
+		expect(after.organisation.retiredAt).not.toBeNull();
+		expect(after.organisation.mergedInto).toEqual({ id: kept.id, name: kept.name });
+	});
+});
