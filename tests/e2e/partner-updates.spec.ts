@@ -434,8 +434,13 @@ test('signed out in another tab, a save keeps the typing and says so; signed in 
 	const { context, page } = await signedIn(browser, ACCOUNTS.partner);
 	await page.goto('/espace/fiches/5-1/suivi');
 	await page.getByLabel('Ce qui a été fait').fill('Écrit avant la déconnexion');
-	await page.getByLabel('Avancement en %').fill('30');
 	await page.getByLabel('Statut de la fiche').selectOption('en_cours');
+	// A refusal first: its summary no longer applies once the session has ended.
+	await page.getByLabel('Avancement en %').fill('300');
+	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	const stale = page.getByRole('alert').filter({ hasText: 'Le formulaire contient des erreurs' });
+	await expect(stale).toBeVisible();
+	await page.getByLabel('Avancement en %').fill('30');
 	const other = await context.newPage();
 	await other.goto('/espace');
 	await other.getByRole('button', { name: 'Se déconnecter' }).click();
@@ -448,6 +453,7 @@ test('signed out in another tab, a save keeps the typing and says so; signed in 
 	await expect(
 		page.getByRole('alert').getByRole('link', { name: 'Se connecter dans un nouvel onglet' })
 	).toBeVisible();
+	await expect(stale).toBeHidden();
 	await expect(page).toHaveURL(/\/espace\/fiches\/5-1\/suivi$/);
 	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue('Écrit avant la déconnexion');
 	await expect(page.getByLabel('Avancement en %')).toHaveValue('30');

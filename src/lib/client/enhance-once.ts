@@ -129,12 +129,14 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 const HIDDEN_CONFIRMATION = 'data-hidden-by-refusal';
 
 /**
- * The page's confirmations of earlier answers (a `.notice` with `role="status"`; not a warning,
- * not one inside the form), hidden while the form's alert says that this answer did nothing.
+ * The page's confirmations and error summaries of earlier answers (a `.notice` with
+ * `role="status"`, not a warning; a `data-error-summary`; not one inside the form), hidden while
+ * the form's alert says that this answer did nothing: « Le formulaire contient des erreurs » of
+ * the sending before is not left beside « Votre session a pris fin ».
  */
 function hideConfirmations(form: HTMLFormElement): void {
 	for (const notice of document.querySelectorAll<HTMLElement>(
-		'main .notice[role="status"]:not(.warning)'
+		'main .notice[role="status"]:not(.warning), main [data-error-summary]'
 	)) {
 		if (form.contains(notice) || notice.hidden) continue;
 		notice.hidden = true;
@@ -142,7 +144,7 @@ function hideConfirmations(form: HTMLFormElement): void {
 	}
 }
 
-/** Before the next answer is drawn: the confirmations hidden are the page's own again. */
+/** Before the next answer is drawn: the notices hidden are the page's own again. */
 function showConfirmations(): void {
 	for (const notice of document.querySelectorAll<HTMLElement>(`[${HIDDEN_CONFIRMATION}]`)) {
 		notice.hidden = false;
