@@ -438,7 +438,7 @@ test('signed out in another tab, a save keeps the typing and says so; signed in 
 	// A refusal first: its summary no longer applies once the session has ended.
 	await page.getByLabel('Avancement en %').fill('300');
 	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
-	const stale = page.getByRole('alert').filter({ hasText: 'Le formulaire contient des erreurs' });
+	const stale = page.locator('[data-error-summary]');
 	await expect(stale).toBeVisible();
 	await page.getByLabel('Avancement en %').fill('30');
 	const other = await context.newPage();
