@@ -147,3 +147,20 @@ test('a refused sign-in says « Erreur : » in its title, with or without script
 	await expect(withScript).toHaveTitle('Erreur\u00a0: Connexion — SDUSN du Lot');
 	await scripted.close();
 });
+
+test('a refused form on a page that reads its data again (an organisation’s merge) says « Erreur : » in its title', async ({
+	browser
+}) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await loginPage(page, ACCOUNTS.admin);
+	await page.goto('/admin/organisations');
+	await page.getByRole('link', { name: 'ADCF' }).first().click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('ADCF');
+	await expect(page).toHaveTitle(/^ADCF — /);
+	const title = await page.title();
+	await page.getByRole('button', { name: /^Fusionner/ }).click();
+	await expect(page.getByRole('alert').filter({ hasText: 'n’a pas été fusionnée' })).toBeVisible();
+	await expect(page).toHaveTitle(`Erreur\u00a0: ${title}`);
+	await context.close();
+});

@@ -8,6 +8,7 @@ import { tick } from 'svelte';
 import { frenchSpacing } from '$lib/utils/french-spacing';
 import type { SubmitFunction } from '@sveltejs/kit';
 import { answered, leaveUnasked } from './unsaved-typing';
+import { refusedTitle } from '$lib/utils/refused-title';
 
 const SEND_FAILED_MESSAGE =
 	'L’envoi n’a pas abouti (connexion interrompue ou portail indisponible) : votre saisie est conservée, renvoyez le formulaire.';
@@ -101,6 +102,9 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				saved = result.type === 'success' || result.type === 'redirect';
 				if (answer.result.type === 'failure') {
 					await tick();
+					// The root layout says it from page.status, which a page that reads its data again
+					// after a refusal (readAgainOnRefusal) has set back to 200 by now.
+					document.title = refusedTitle(document.title, true);
 					focusRefusal(form);
 				} else if (
 					(result.type === 'success' || result.type === 'redirect') &&
