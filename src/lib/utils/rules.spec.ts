@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isStale, STALE_AFTER_DAYS } from './rules';
+import { isStale, rankAgendaSuggestions, STALE_AFTER_DAYS } from './rules';
 
 const fiche = (lastUpdate: string | null, status = 'en_cours') => ({ status, lastUpdate });
 
@@ -24,5 +24,33 @@ describe('staleness rule (« aucune mise à jour depuis 6 mois »)', () => {
 	it('never holds an abandoned fiche as stale: nothing is asked of it', () => {
 		expect(isStale(fiche(null, 'abandonnee'), '2026-06-30')).toBe(false);
 		expect(isStale(fiche('2020-01-01', 'abandonnee'), '2026-06-30')).toBe(false);
+	});
+});
+
+describe('agenda suggestions', () => {
+	it('come with the most signals first, each signal counted once', () => {
+		const flag = (
+			code: string,
+			stale: boolean,
+			priorityOneNotStarted: boolean,
+			neverMeasured: number
+		) => ({
+			code,
+			stale,
+			priorityOneNotStarted,
+			neverMeasured
+		});
+		const ranked = rankAgendaSuggestions([
+			flag('1-1', false, false, 0),
+			flag('2-1', true, false, 3),
+			flag('3-1', true, true, 1),
+			flag('4-1', false, true, 0)
+		]);
+		expect(ranked.map((f) => [f.code, f.score])).toEqual([
+			['3-1', 3],
+			['2-1', 2],
+			['4-1', 1],
+			['1-1', 0]
+		]);
 	});
 });

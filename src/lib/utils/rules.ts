@@ -85,3 +85,19 @@ export function indicatorDateProblems(
 		problems.baseline = `La ${baselineName} doit être datée avant la cible.`;
 	return problems;
 }
+
+/**
+ * The fiches suggested for a séance's agenda, those with the most signals first: without an
+ * update for six months, priority 1 not started, an indicator never measured (the séance page
+ * explains the same three).
+ */
+export function rankAgendaSuggestions<
+	F extends { stale: boolean; priorityOneNotStarted: boolean; neverMeasured: number }
+>(flags: F[]): (F & { score: number })[] {
+	return flags
+		.map((f) => ({
+			...f,
+			score: Number(f.stale) + Number(f.priorityOneNotStarted) + Number(f.neverMeasured > 0)
+		}))
+		.sort((a, b) => b.score - a.score);
+}

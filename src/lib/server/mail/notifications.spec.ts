@@ -17,6 +17,7 @@ import { progressInput } from '../progress/testing';
 import {
 	agendaChangedSinceConvened,
 	conveneSitting,
+	convocationSummary,
 	CONVOCATIONS_PER_SITTING_PER_DAY,
 	DIGEST_EVERY_MS,
 	sendSubmissionDigest,
@@ -801,5 +802,29 @@ describe('the day’s bound on a séance’s mail', () => {
 			message: expect.stringContaining('Supprimez cette séance demain')
 		});
 		expect(await findSitting(db, id)).toBeDefined();
+	});
+});
+
+describe('the convener’s summary', () => {
+	it('says to how many, whether it left, and whom to warn otherwise', () => {
+		expect(convocationSummary({ members: 2, partners: 1, released: 0, notReached: [] }, true)).toBe(
+			'Convocation envoyée à 2\u00a0membres de la commission et 1\u00a0partenaire concerné.'
+		);
+		const summary = convocationSummary(
+			{
+				members: 1,
+				partners: 0,
+				released: 1,
+				notReached: ['vous-même', 'Claude Commission', 'un compte de CDG46']
+			},
+			false
+		);
+		expect(summary).toMatch(
+			/^Convocation écrite pour 1\u00a0membre de la commission et 0\u00a0partenaire concerné, et 1\u00a0partenaire dont les fiches ne sont plus à l’ordre du jour, mais pas envoyée : /
+		);
+		expect(summary).toContain('cette convocation ne vous parvient pas.');
+		expect(summary).toContain(
+			'Claude Commission, un compte de CDG46 ne reçoivent plus les messages de la commission (préférences, à /compte) : à prévenir autrement.'
+		);
 	});
 });

@@ -4,6 +4,7 @@ import { findOrganisationStates } from '../authoring/repository';
 import { findFicheIdsByCode } from '../commission/repository';
 import { formatDate, formatMoment, pluralize } from '../../utils/format';
 import { parisToday } from '../../utils/dates';
+import { NO_MAIL_RELAY } from '../../utils/vocabulary';
 import type { User } from '../auth/users';
 import { ok, refuse, type Refusal, type Result } from '../result';
 import {
@@ -204,6 +205,32 @@ async function leftLinesByPerson(
 			]);
 	}
 	return byPerson;
+}
+
+/**
+ * What the convener reads once a convocation is written: to how many, sent or only written (no
+ * relay), and who no longer receives the commission's messages, to warn them otherwise.
+ */
+export function convocationSummary(
+	written: { members: number; partners: number; released: number; notReached: string[] },
+	relayed: boolean
+): string {
+	const { members, partners, released, notReached } = written;
+	const to = `${pluralize(members, 'membre', 'membres')} de la commission et ${pluralize(partners, 'partenaire concerné', 'partenaires concernés')}${released > 0 ? `, et ${pluralize(released, 'partenaire dont les fiches ne sont plus à l’ordre du jour', 'partenaires dont les fiches ne sont plus à l’ordre du jour')}` : ''}`;
+	const others = notReached.filter((who) => who !== 'vous-même');
+	const named = others.join(', ');
+	const left = `${
+		notReached.includes('vous-même')
+			? ' Vous ne recevez plus les messages de la commission (vos préférences, à /compte) : cette convocation ne vous parvient pas.'
+			: ''
+	}${
+		others.length === 0
+			? ''
+			: ` ${named.charAt(0).toUpperCase()}${named.slice(1)} ${others.length === 1 ? 'ne reçoit' : 'ne reçoivent'} plus les messages de la commission (préférences, à /compte) : à prévenir autrement.`
+	}`;
+	return relayed
+		? `Convocation envoyée à ${to}.${left}`
+		: `Convocation écrite pour ${to}, mais pas envoyée : ${NO_MAIL_RELAY}${left}`;
 }
 
 /**

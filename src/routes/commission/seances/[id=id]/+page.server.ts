@@ -40,13 +40,15 @@ import {
 } from '$lib/schemas/commission';
 import { parseForm, readForm } from '$lib/schemas/form';
 import { mailIsRelayed } from '$lib/server/mail/outbox';
-import { NO_MAIL_RELAY, typedDecisionLabel } from '$lib/utils/vocabulary';
+import { typedDecisionLabel } from '$lib/utils/vocabulary';
 import {
 	agendaChangedSinceConvened,
 	conveneSitting,
+	convocationSummary,
 	pastDayMessage
 } from '$lib/server/mail/notifications';
-import { formatClock, formatDate, formatMoment, pluralize } from '$lib/utils/format';
+import { rankAgendaSuggestions } from '$lib/utils/rules';
+import { formatClock, formatDate, formatMoment } from '$lib/utils/format';
 import { parisToday } from '$lib/utils/dates';
 import { FICHE_CODE_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -102,13 +104,7 @@ export const load: PageServerLoad = async (event) => {
 				: null,
 		// Its agenda changed since the convocation: the page asks to send it again.
 		agendaChanged: editable && (await agendaChangedSinceConvened(db, sitting.id)),
-		suggestions: flags
-			.filter((f) => !onAgenda.has(f.code))
-			.map((f) => ({
-				...f,
-				score: Number(f.stale) + Number(f.priorityOneNotStarted) + Number(f.neverMeasured > 0)
-			}))
-			.sort((a, b) => b.score - a.score),
+		suggestions: rankAgendaSuggestions(flags.filter((f) => !onAgenda.has(f.code))),
 		candidates: editable ? await listAttendeeCandidates(db, sitting.id) : []
 	};
 };
@@ -220,24 +216,7 @@ export const actions: Actions = {
 			typeof shown === 'string' && /^\d{1,15}$/.test(shown) ? Number(shown) : null
 		);
 		if (!result.ok) return refusal(result);
-		const { members, partners, released, notReached } = result.value;
-		const to = `${pluralize(members, 'membre', 'membres')} de la commission et ${pluralize(partners, 'partenaire concerné', 'partenaires concernés')}${released > 0 ? `, et ${pluralize(released, 'partenaire dont les fiches ne sont plus à l’ordre du jour', 'partenaires dont les fiches ne sont plus à l’ordre du jour')}` : ''}`;
-		const others = notReached.filter((who) => who !== 'vous-même');
-		const named = others.join(', ');
-		const left = `${
-			notReached.includes('vous-même')
-				? ' Vous ne recevez plus les messages de la commission (vos préférences, à /compte) : cette convocation ne vous parvient pas.'
-				: ''
-		}${
-			others.length === 0
-				? ''
-				: ` ${named.charAt(0).toUpperCase()}${named.slice(1)} ${others.length === 1 ? 'ne reçoit' : 'ne reçoivent'} plus les messages de la commission (préférences, à /compte) : à prévenir autrement.`
-		}`;
-		return {
-			done: mailIsRelayed()
-				? `Convocation envoyée à ${to}.${left}`
-				: `Convocation écrite pour ${to}, mais pas envoyée : ${NO_MAIL_RELAY}${left}`
-		};
+		return { done: convocationSummary(result.value, mailIsRelayed()) };
 	},
 	addFiches: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
