@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/lib/server/db/index';
@@ -248,9 +248,10 @@ describe('one start’s migrations', () => {
 	});
 
 	it('change no PRAGMA that a transaction would ignore', () => {
-		for (const [name, migration] of Object.entries(MIGRATIONS))
-			expect(`${name}: ${String(migration.up)}`).not.toMatch(
-				/PRAGMA\s+(foreign_keys|journal_mode|legacy_alter_table)|VACUUM/i
-			);
+		// The whole file: a table rebuild keeps its SQL in helpers beside up().
+		for (const name of Object.keys(MIGRATIONS))
+			expect(
+				`${name}: ${readFileSync(new URL(`./${name}.ts`, import.meta.url), 'utf8')}`
+			).not.toMatch(/PRAGMA\s+(foreign_keys|journal_mode|legacy_alter_table)|VACUUM/i);
 	});
 });

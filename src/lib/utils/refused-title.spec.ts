@@ -12,6 +12,13 @@ describe('the title of a page whose form was refused', () => {
 
 	it('leaves a title that already says so (the error page)', () => {
 		expect(refusedTitle('Erreur 403 — SDUSN du Lot', true)).toBe('Erreur 403 — SDUSN du Lot');
+		// A form sent without script and answered by the error page (a 404, a link gone).
+		expect(refusedTitle('Page introuvable — SDUSN du Lot', true)).toBe(
+			'Page introuvable — SDUSN du Lot'
+		);
+		expect(refusedTitle('Lien expiré ou déjà utilisé — SDUSN du Lot', true)).toBe(
+			'Lien expiré ou déjà utilisé — SDUSN du Lot'
+		);
 	});
 
 	it('is put in the page’s <title>, the rest of the page as it was', () => {

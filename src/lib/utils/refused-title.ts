@@ -5,8 +5,11 @@
  * the server to a refused form's page (hooks.server.ts) and, with a script, by the root layout.
  */
 const PREFIX = 'Erreur\u00a0: ';
-/** A title that already says so (the error page's « Erreur 403 ») is left as it is. */
-const SAYS_ERROR = /^Erreur\b/;
+/**
+ * A title that already says so is left as it is: the error page's « Erreur 403 », « Page
+ * introuvable », « Lien expiré ou déjà utilisé » (src/routes/+error.svelte).
+ */
+const SAYS_ERROR = /^(Erreur\b|Page introuvable|Lien expiré)/;
 
 /** `title` with the prefix when `refused`, without it otherwise (a later answer that succeeded). */
 export function refusedTitle(title: string, refused: boolean): string {

@@ -301,8 +301,14 @@ async function livePairs(db: Executor, campaignId: number, since: string): Promi
 			.where('campaign_fiche.campaign_id', '=', campaignId)
 			// A fiche abandoned since the opening awaits nothing more (its reminders and counts too).
 			.where('fiche.status', '!=', 'abandonnee')
-			// A retired organisation is asked nothing more; one that answered keeps its answer here.
-			.where((eb) => eb.or([eb('organisation.retired_at', 'is', null), eb.exists(answer(eb))]))
+			// A retired organisation is asked nothing more; one that answered keeps its answer here
+			// (not a returned one: it can no longer send it again, and the campaign would wait for ever).
+			.where((eb) =>
+				eb.or([
+					eb('organisation.retired_at', 'is', null),
+					eb(answer(eb), 'in', ['submitted', 'validated'])
+				])
+			)
 			// The plan's order, which a fiche moved to another objective follows under its new code.
 			.orderBy('objective.number')
 			.orderBy('fiche.number')

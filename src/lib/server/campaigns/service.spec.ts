@@ -404,6 +404,18 @@ describe('campaigns', () => {
 		);
 	});
 
+	it('does not wait for a retired organisation whose answer was returned: it can no longer send it again', async () => {
+		const id = await open();
+		await submit(paul, '1-2', OPENED + HOUR);
+		await review('1-2', 'return', 'Précisez le nombre de sessions.');
+		await db
+			.updateTable('organisation')
+			.set({ retired_at: '2026-03-02' })
+			.where('id', '=', cdg)
+			.execute();
+		expect((await campaignPairs(db, id)).filter((p) => p.organisationId === cdg)).toEqual([]);
+	});
+
 	it('refuses the same campaign opened twice (two tabs), whatever the case and spaces', async () => {
 		const first = await open('2026-04-01', '-3');
 		const again = await attemptOpening('2026-04-20', '-3', OPENED, ' bilan  2026. ');

@@ -87,15 +87,4 @@ describe('a write while another process holds the lock', () => {
 		await sql`INSERT INTO note (text) VALUES ('ensuite')`.execute(db);
 		expect(await count(db)).toBe(3);
 	});
-
-	it('does not try a statement again inside a transaction that already holds the lock', async () => {
-		const { db } = await database();
-		await expect(
-			db.transaction().execute(async (trx) => {
-				await sql`INSERT INTO note (text) VALUES ('dedans')`.execute(trx);
-				await sql`INSERT INTO missing_table (text) VALUES ('x')`.execute(trx);
-			})
-		).rejects.toThrow(/no such table/);
-		expect(await count(db)).toBe(1);
-	});
 });

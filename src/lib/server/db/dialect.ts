@@ -25,7 +25,7 @@ export const SQLITE_BUSY_TIMEOUT_MS = 20;
 
 /** The error page's words when the patience ran out (hooks.server.ts). */
 export const DATABASE_BUSY_MESSAGE =
-	'Le portail attendait la fin d’une autre opération sur sa base de données (une sauvegarde, une importation) : rien n’a été enregistré. Réessayez dans quelques instants.';
+	'Le portail attendait la fin d’une autre opération sur sa base de données (une sauvegarde, une importation) : votre demande n’a pas abouti. Réessayez dans quelques instants.';
 
 /** The pause between two attempts grows from the first to the last. */
 const FIRST_PAUSE_MS = 5;

@@ -103,7 +103,9 @@ describe('request log', () => {
 			status: 500,
 			message: 'Internal Error'
 		} as never) as App.Error;
-		expect(shown.message).toMatch(/rien n’a été enregistré\. Réessayez dans quelques instants/);
+		expect(shown.message).toMatch(
+			/votre demande n’a pas abouti\. Réessayez dans quelques instants/
+		);
 		expect(error).not.toHaveBeenCalled();
 		expect(warn.mock.calls[0]?.[0]).toMatchObject({ event: 'database-busy' });
 		warn.mockRestore();

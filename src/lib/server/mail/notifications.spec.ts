@@ -419,6 +419,21 @@ describe('notifications', () => {
 		expect(toPaul.mail.text).toContain('L’ordre du jour a changé depuis la précédente convocation');
 	});
 
+	it('does not tell a partner that a fiche whose title was corrected left the agenda', async () => {
+		const id = await sittingWith(['9-1', '12-1']);
+		await conveneSitting(db, member, id, null, clock);
+		await deliver();
+		await db
+			.updateTable('fiche')
+			.set({ title: 'Titre corrigé de la fiche' })
+			.where('code', '=', '12-1')
+			.execute();
+		expect((await conveneSitting(db, member, id, null, clock)).ok).toBe(true);
+		const toPaul = (await deliver()).find((m) => m.envelopeTo[0] === 'paul@cdg46.fr')!;
+		expect(toPaul.mail.text).toContain('12-1 — Titre corrigé de la fiche');
+		expect(toPaul.mail.text).not.toContain('n’est plus à l’ordre du jour');
+	});
+
 	it('does not write again to a partner whose fiches are as announced when only the rest of the agenda changed', async () => {
 		const id = await sittingWith(['12-1']);
 		await conveneSitting(db, member, id, null, clock);

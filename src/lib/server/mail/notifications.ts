@@ -190,7 +190,9 @@ async function leftLinesByPerson(
 	before: string[],
 	now: string[]
 ): Promise<Map<number, string[]>> {
-	const gone = before.filter((line) => codeOfLine(line) !== '·' && !now.includes(line));
+	// By code: a fiche whose title was corrected since is still on the agenda.
+	const codesNow = new Set(now.map(codeOfLine));
+	const gone = before.filter((line) => codeOfLine(line) !== '·' && !codesNow.has(codeOfLine(line)));
 	const fiches = await findFicheIdsByCode(db, [...new Set(gone.map(codeOfLine))]);
 	const byPerson = new Map<number, string[]>();
 	for (const link of await organisationsOfFiches(
