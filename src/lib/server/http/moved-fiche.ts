@@ -1,6 +1,7 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { findMovedFicheCode } from '../authoring/revisions-repository';
 import { getDb } from '../db/instance';
+import type { Result } from '../result';
 import { FICHE_CODE_PATTERN } from '../../utils/text';
 
 /**
@@ -21,6 +22,26 @@ export async function movedFicheCode(event: RequestEvent): Promise<string | null
 	const method = event.request.method;
 	if (method === 'GET' || method === 'HEAD') redirectToMovedFiche(event.url, code, moved);
 	return moved;
+}
+
+/** A refusal saying there is no such fiche (or no such thing under it): what a move would cause. */
+export const notFound = (result: Result<unknown>): boolean => !result.ok && result.status === 404;
+
+/**
+ * Runs `act` on the fiche of the address's code and, when `missed` says it found none there, once
+ * more under the code the fiche has now if it moved since (`movedFicheCode`: a page asked for is
+ * redirected instead). What was answered, and the code it was answered under: a page opened before
+ * the move reads, and its form saves, the fiche under its new code.
+ */
+export async function retryUnderMovedCode<T>(
+	event: RequestEvent,
+	act: (code: string) => Promise<T>,
+	missed: (answer: T) => boolean
+): Promise<{ answer: T; code: string }> {
+	const code = event.params.code ?? '';
+	const answer = await act(code);
+	const moved = missed(answer) ? await movedFicheCode(event) : null;
+	return moved ? { answer: await act(moved), code: moved } : { answer, code };
 }
 
 /**

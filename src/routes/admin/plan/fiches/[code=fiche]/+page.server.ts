@@ -8,7 +8,7 @@ import {
 	updateFiche
 } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
-import { movedFicheCode } from '$lib/server/http/moved-fiche';
+import { notFound, retryUnderMovedCode } from '$lib/server/http/moved-fiche';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { setFicheStatus } from '$lib/server/progress/service';
 import {
@@ -23,11 +23,11 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'plan.edit');
-	let editor = await ficheEditor(getDb(), event.params.code);
-	if (!editor.ok && editor.status === 404) {
-		const moved = await movedFicheCode(event);
-		if (moved) editor = await ficheEditor(getDb(), moved);
-	}
+	const { answer: editor } = await retryUnderMovedCode(
+		event,
+		(code) => ficheEditor(getDb(), code),
+		notFound
+	);
 	if (!editor.ok) error(editor.status, editor.message);
 	// « ajout »: the fiche was just added (/admin/plan leads here), « abandon »: just abandoned;
 	// « statut »: its status set; « 1 »: a change saved.
@@ -51,12 +51,11 @@ export const actions: Actions = {
 		}
 		// Opened before the fiche moved: refused as a conflict (the move changed its version), with
 		// the typing kept, on the fiche under its new code.
-		const save = (code: string) =>
-			updateFiche(getDb(), admin, code, parsed.input!, safeClientAddress(event));
-		let code = event.params.code;
-		let result = await save(code);
-		const moved = !result.ok && result.status === 404 ? await movedFicheCode(event) : null;
-		if (moved) result = await save((code = moved));
+		const { answer: result, code } = await retryUnderMovedCode(
+			event,
+			(code) => updateFiche(getDb(), admin, code, parsed.input!, safeClientAddress(event)),
+			notFound
+		);
 		if (!result.ok && result.status === 409)
 			return refusalAnswer(
 				result,
@@ -114,10 +113,7 @@ async function actOnFiche(
 	done: 'statut' | 'abandon',
 	act: FicheAct
 ) {
-	let code = event.params.code!;
-	let result = await act(code);
-	const moved = !result.ok && result.status === 404 ? await movedFicheCode(event) : null;
-	if (moved) result = await act((code = moved));
+	const { answer: result, code } = await retryUnderMovedCode(event, act, notFound);
 	if (!result.ok) return refusalAnswer(result, values);
 	redirect(303, `/admin/plan/fiches/${code}?enregistre=${done}`);
 }

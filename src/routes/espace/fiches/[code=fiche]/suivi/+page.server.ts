@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { authorize, deny, requireUser, safeClientAddress } from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
 import { getDb } from '$lib/server/db/instance';
-import { movedFicheCode } from '$lib/server/http/moved-fiche';
+import { notFound, retryUnderMovedCode } from '$lib/server/http/moved-fiche';
 import {
 	findFicheForReporting,
 	findFicheOrganisationIds,
@@ -30,9 +30,11 @@ function draftId(url: URL): number | null {
  */
 async function loadContext(event: Parameters<PageServerLoad>[0]) {
 	const db = getDb();
-	let fiche = await findFicheForReporting(db, event.params.code);
-	const moved = fiche ? null : await movedFicheCode(event);
-	if (moved) fiche = await findFicheForReporting(db, moved);
+	const { answer: fiche } = await retryUnderMovedCode(
+		event,
+		(code) => findFicheForReporting(db, code),
+		(found) => !found
+	);
 	if (!fiche) error(404, 'Cette fiche n’existe pas.');
 	const ficheOrganisationIds = await findFicheOrganisationIds(db, fiche.id);
 	const id = draftId(event.url);
@@ -122,12 +124,12 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		// The service reads the fiche and the update, decides and saves in one transaction. A page
 		// opened before the fiche moved to another objective saves on its new code.
-		const save = (code: string) =>
-			saveProgressForm(getDb(), user, code, draftId(event.url), form, safeClientAddress(event));
-		let code = event.params.code;
-		let result = await save(code);
-		const moved = !result.ok && result.status === 404 ? await movedFicheCode(event) : null;
-		if (moved) result = await save((code = moved));
+		const { answer: result, code } = await retryUnderMovedCode(
+			event,
+			(code) =>
+				saveProgressForm(getDb(), user, code, draftId(event.url), form, safeClientAddress(event)),
+			notFound
+		);
 		if (!result.ok) {
 			if (result.status === 403) await deny(event, user, 'update.save', result.message);
 			if (result.status === 404) error(404, result.message);
