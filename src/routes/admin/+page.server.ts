@@ -1,11 +1,11 @@
-import { requireRole } from '$lib/server/auth/guards';
+import { authorize } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { relayDownSince } from '$lib/server/mail/outbox';
 import { listSubmittedUpdates } from '$lib/server/progress/repository';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	await requireRole(event, 'admin');
+	await authorize(event, 'queue.view');
 	const db = getDb();
 	return {
 		queueLength: (await listSubmittedUpdates(db)).length,

@@ -18,7 +18,7 @@ afterAll(() => {
 	vi.resetModules();
 });
 
-const { deny, requireRole, requireUser } = await import('./guards');
+const { authorize, deny, requireUser } = await import('./guards');
 
 const PARTNER: User = {
 	id: 7,
@@ -85,10 +85,10 @@ describe('requireUser, signed out', () => {
 	});
 });
 
-describe('requireRole, signed in with an account that may not', () => {
+describe('authorize, signed in with an account that may not', () => {
 	it('journals the refusal and answers a page 403 with the general message', async () => {
 		const before = journal.rows.length;
-		expect(await thrown(() => requireRole(event(PARTNER, 'GET', '/admin/plan'), 'admin'))).toBe(
+		expect(await thrown(() => authorize(event(PARTNER, 'GET', '/admin/plan'), 'plan.edit'))).toBe(
 			'403 Vous n’avez pas les droits nécessaires pour accéder à cette page ou faire cette action.'
 		);
 		expect(journal.rows.length).toBe(before + 1);
@@ -96,7 +96,7 @@ describe('requireRole, signed in with an account that may not', () => {
 
 	it('answers a form sent by the page’s script 403, saying the typing is kept', async () => {
 		const answer = await thrown(() =>
-			requireRole(event(PARTNER, 'POST', '/admin/plan/fiches/1-1?/enregistrer', true), 'admin')
+			authorize(event(PARTNER, 'POST', '/admin/plan/fiches/1-1?/enregistrer', true), 'plan.edit')
 		);
 		expect(answer).toMatch(
 			/^403 Le compte connecté n’a pas les droits nécessaires .*votre saisie est conservée.* \[se connecter\]$/

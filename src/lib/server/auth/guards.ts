@@ -77,12 +77,6 @@ export async function deny(
 	);
 }
 
-export async function requireRole(event: Event, ...roles: User['role'][]): Promise<User> {
-	const user = requireUser(event);
-	if (!roles.includes(user.role)) await deny(event, user, `rôle ${user.role}`);
-	return user;
-}
-
 export async function authorize<A extends Action>(
 	event: Event,
 	action: A,

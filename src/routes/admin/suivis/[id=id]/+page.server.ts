@@ -1,5 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
-import { requireRole, safeClientAddress } from '$lib/server/auth/guards';
+import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
 import {
@@ -13,7 +13,7 @@ import { REVIEW_FIELDS, ReviewSchema } from '$lib/schemas/review';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	await requireRole(event, 'admin');
+	await authorize(event, 'queue.view');
 	const update = await findProgressUpdate(getDb(), Number(event.params.id));
 	if (!update) error(404, 'Cette mise à jour n’existe pas.');
 	// A draft (never sent, or withdrawn by its organisation) is visible to that organisation alone,
@@ -52,7 +52,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 async function decide(event: Parameters<Actions[string]>[0], decision: 'validate' | 'return') {
-	const admin = await requireRole(event, 'admin');
+	const admin = await authorize(event, 'queue.view');
 	const id = Number(event.params.id);
 	const { values, errors, data } = parseForm(
 		await event.request.formData(),
@@ -73,11 +73,11 @@ async function decide(event: Parameters<Actions[string]>[0], decision: 'validate
 
 export const actions: Actions = {
 	valider: async (event) => {
-		await requireRole(event, 'admin');
+		await authorize(event, 'queue.view');
 		return decide(event, 'validate');
 	},
 	renvoyer: async (event) => {
-		await requireRole(event, 'admin');
+		await authorize(event, 'queue.view');
 		return decide(event, 'return');
 	}
 };
