@@ -284,7 +284,11 @@ describe('architecture: one way to build a query', () => {
  * The database keeps its names (`commission_session`, `session_id`), and so do the journal's
  * actions (`'session.created'`) and what is already stored under them.
  */
-const SITTING_FOLDERS = ['src/lib/server/commission', 'src/routes/commission'];
+const SITTING_FOLDERS = [
+	'src/lib/server/commission',
+	'src/routes/commission',
+	'src/lib/server/opendata'
+];
 const SESSION_WORD = /\b[A-Za-z]*[sS]ession[A-Za-z]*\b/g;
 const LOGIN_OR_STORED = /^(session_\w+|commission_session\w*|user_session)$/;
 

@@ -279,7 +279,7 @@ export async function listValidatedUpdates(db: Executor, asOf?: string): Promise
 }
 
 export interface DecisionRow {
-	session: number;
+	sitting: number;
 	heldOn: string;
 	closedAt: string | null;
 	fiche: string | null;
@@ -299,7 +299,7 @@ export interface DecisionRow {
 export async function listClosedDecisions(db: Executor, asOf?: string): Promise<DecisionRow[]> {
 	return closedDecisions(db)
 		.select([
-			'commission_session.id as session',
+			'commission_session.id as sitting',
 			'commission_session.held_on as heldOn',
 			'commission_session.closed_at as closedAt',
 			'fiche.code as fiche',

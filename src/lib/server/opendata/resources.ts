@@ -549,7 +549,7 @@ export class OpenDataSet {
 			case 'decisions': {
 				const decisions = await this.#read((db) => listClosedDecisions(db, this.#asOf));
 				const rows = decisions.map((d) => [
-					d.session,
+					d.sitting,
 					d.heldOn,
 					d.fiche,
 					decisionType(d),
