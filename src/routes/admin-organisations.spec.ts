@@ -1,35 +1,24 @@
 import { isRedirect } from '@sveltejs/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
-import type { User } from '$lib/server/auth/users';
 import { listAdminOrganisations } from '$lib/server/authoring/organisations-repository';
-import { insertAdmin } from '$lib/server/authoring/testing';
-import type { Db } from '$lib/server/db';
-import { closeDatabase, initDatabase } from '$lib/server/db/instance';
 import * as organisation from './admin/organisations/[id=id]/+page.server';
-import { routeEvent } from './route-testing';
+import { adminDatabase, routeEvent } from './route-testing';
 
 // /admin/organisations/[id]: merging, through the route's own load and action.
 
-let db: Db;
-let admin: User;
-
-beforeAll(async () => {
-	db = await initDatabase(':memory:');
-	admin = await insertAdmin(db);
-});
-afterAll(closeDatabase);
+const portal = adminDatabase();
 
 const ROUTE = '/admin/organisations/[id=id]';
 
 async function as(id: number, form?: FormData) {
-	const { session } = await createSession(db, admin.id);
+	const { session } = await createSession(portal.db, portal.admin.id);
 	const path = `/admin/organisations/${id}${form ? '?/fusionner' : ''}`;
-	return routeEvent(path, ROUTE, { id: String(id) }, { user: admin, session }, form);
+	return routeEvent(path, ROUTE, { id: String(id) }, { user: portal.admin, session }, form);
 }
 
 async function bySlug(slug: string) {
-	return (await listAdminOrganisations(db)).find((o) => o.slug === slug)!;
+	return (await listAdminOrganisations(portal.db)).find((o) => o.slug === slug)!;
 }
 
 describe('merging an organisation', () => {

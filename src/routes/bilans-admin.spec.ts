@@ -1,11 +1,8 @@
 import { isRedirect } from '@sveltejs/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
-import type { User } from '$lib/server/auth/users';
-import { insertAdmin, newStructure, openedStructure } from '$lib/server/authoring/testing';
+import { newStructure, openedStructure } from '$lib/server/authoring/testing';
 import { retireStructure, saveStructure } from '$lib/server/authoring/service';
-import type { Db } from '$lib/server/db';
-import { closeDatabase, initDatabase } from '$lib/server/db/instance';
 import { findEdition, loadPlanToFreeze } from '$lib/server/editions/repository';
 import { draftDigest, saveEditionDraft } from '$lib/server/editions/service';
 import { listAxes } from '$lib/server/plan/repository';
@@ -13,29 +10,22 @@ import { axisTextField } from '$lib/schemas/edition';
 import * as bilans from './admin/bilans/+page.server';
 import * as preview from './admin/bilans/[id=id]/+page.server';
 import * as publication from './admin/bilans/[id=id]/publication/+page.server';
-import { routeEvent } from './route-testing';
+import { adminDatabase, routeEvent } from './route-testing';
 
 // The bilans' admin pages, through the routes' own loads and actions.
 
-let db: Db;
-let admin: User;
-
-beforeAll(async () => {
-	db = await initDatabase(':memory:');
-	admin = await insertAdmin(db);
-});
-afterAll(closeDatabase);
+const portal = adminDatabase();
 
 async function as(path: string, route: string, params: Record<string, string>, form?: FormData) {
-	const { session } = await createSession(db, admin.id);
-	return routeEvent(path, route, params, { user: admin, session }, form);
+	const { session } = await createSession(portal.db, portal.admin.id);
+	return routeEvent(path, route, params, { user: portal.admin, session }, form);
 }
 
 describe('the bilans’ admin pages', () => {
 	it('offer, and keep, the text of an axis a past year’s bilan still shows though withdrawn since', async () => {
 		const made = await saveStructure(
-			db,
-			admin,
+			portal.db,
+			portal.admin,
 			'axis',
 			null,
 			newStructure('Axe provisoire de 2025', null, { shortName: 'provisoire' }),
@@ -43,21 +33,21 @@ describe('the bilans’ admin pages', () => {
 			new Date('2025-03-01T10:00:00Z')
 		);
 		if (!made.ok) throw new Error(made.message);
-		const axis = (await listAxes(db)).find((a) => a.shortName === 'provisoire')!;
+		const axis = (await listAxes(portal.db)).find((a) => a.shortName === 'provisoire')!;
 		const texts = Object.fromEntries(
-			(await listAxes(db)).map((a) => [a.code, `Texte ${a.shortName}`])
+			(await listAxes(portal.db)).map((a) => [a.code, `Texte ${a.shortName}`])
 		);
 		const saved = await saveEditionDraft(
-			db,
-			admin,
+			portal.db,
+			portal.admin,
 			{ year: 2025, asOf: '2025-12-31', intro: 'Bilan 2025', axisTexts: texts, changeNote: null },
 			null
 		);
 		if (!saved.ok) throw new Error(saved.message);
-		const { version } = await openedStructure(db, 'axis', made.value.id);
+		const { version } = await openedStructure(portal.db, 'axis', made.value.id);
 		const retired = await retireStructure(
-			db,
-			admin,
+			portal.db,
+			portal.admin,
 			'axis',
 			made.value.id,
 			{ version: version!, reason: 'Vide', decisionId: null },
@@ -65,9 +55,9 @@ describe('the bilans’ admin pages', () => {
 			new Date('2026-02-01T10:00:00Z')
 		);
 		expect(retired).toEqual({ ok: true });
-		expect((await loadPlanToFreeze(db, '2025-12-31')).plan.axes.map((a) => a.code)).toContain(
-			axis.code
-		);
+		expect(
+			(await loadPlanToFreeze(portal.db, '2025-12-31')).plan.axes.map((a) => a.code)
+		).toContain(axis.code);
 
 		const form = (await bilans.load(
 			await as(`/admin/bilans?brouillon=${saved.value.id}`, '/admin/bilans', {})
@@ -80,13 +70,15 @@ describe('the bilans’ admin pages', () => {
 			bilans.actions.save!(await as('/admin/bilans?/save', '/admin/bilans', {}, body))
 		).catch((thrown: unknown) => thrown);
 		expect(isRedirect(sent)).toBe(true);
-		expect((await findEdition(db, saved.value.id))!.axisTexts[axis.code]).toBe('Texte provisoire');
+		expect((await findEdition(portal.db, saved.value.id))!.axisTexts[axis.code]).toBe(
+			'Texte provisoire'
+		);
 	});
 
 	it('keep the text of an axis withdrawn before the bilan’s date, which the form no longer offers', async () => {
 		const made = await saveStructure(
-			db,
-			admin,
+			portal.db,
+			portal.admin,
 			'axis',
 			null,
 			newStructure('Axe de passage', null, { shortName: 'passage' }),
@@ -94,10 +86,10 @@ describe('the bilans’ admin pages', () => {
 			new Date('2023-03-01T10:00:00Z')
 		);
 		if (!made.ok) throw new Error(made.message);
-		const axis = (await listAxes(db)).find((a) => a.shortName === 'passage')!;
+		const axis = (await listAxes(portal.db)).find((a) => a.shortName === 'passage')!;
 		const saved = await saveEditionDraft(
-			db,
-			admin,
+			portal.db,
+			portal.admin,
 			{
 				year: 2023,
 				asOf: '2023-12-31',
@@ -108,11 +100,11 @@ describe('the bilans’ admin pages', () => {
 			null
 		);
 		if (!saved.ok) throw new Error(saved.message);
-		const { version } = await openedStructure(db, 'axis', made.value.id);
+		const { version } = await openedStructure(portal.db, 'axis', made.value.id);
 		expect(
 			await retireStructure(
-				db,
-				admin,
+				portal.db,
+				portal.admin,
 				'axis',
 				made.value.id,
 				{ version: version!, reason: 'Vide', decisionId: null },
@@ -131,15 +123,15 @@ describe('the bilans’ admin pages', () => {
 		await Promise.resolve(
 			bilans.actions.save!(await as('/admin/bilans?/save', '/admin/bilans', {}, body))
 		).catch(() => undefined);
-		const after = (await findEdition(db, saved.value.id))!;
+		const after = (await findEdition(portal.db, saved.value.id))!;
 		expect(after.intro).toBe('Bilan 2023, relu');
 		expect(after.axisTexts[axis.code]).toBe('Texte soigneusement rédigé');
 	});
 
 	it('offer to publish only the draft the preview showed: saved again since, the confirmation has no button', async () => {
 		const saved = await saveEditionDraft(
-			db,
-			admin,
+			portal.db,
+			portal.admin,
 			{ year: 2024, asOf: '2024-12-31', intro: 'Texte relu', axisTexts: {}, changeNote: null },
 			null
 		);
@@ -160,15 +152,15 @@ describe('the bilans’ admin pages', () => {
 		expect(await confirmation(read)).toMatchObject({ changed: false, shown: read });
 		// Saved again in another tab after the preview was read.
 		const again = await saveEditionDraft(
-			db,
-			admin,
+			portal.db,
+			portal.admin,
 			{
 				year: 2024,
 				asOf: '2024-12-31',
 				intro: 'Texte que personne n’a relu',
 				axisTexts: {},
 				changeNote: null,
-				shown: draftDigest((await findEdition(db, saved.value.id))!)
+				shown: draftDigest((await findEdition(portal.db, saved.value.id))!)
 			},
 			null
 		);

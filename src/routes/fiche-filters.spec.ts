@@ -1,24 +1,14 @@
 import { render } from 'svelte/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { User } from '$lib/server/auth/users';
+import { describe, expect, it } from 'vitest';
 import { listStructure } from '$lib/server/authoring/repository';
 import { retireStructure, saveStructure } from '$lib/server/authoring/service';
-import { insertAdmin, newStructure, openedStructure } from '$lib/server/authoring/testing';
-import type { Db } from '$lib/server/db';
-import { closeDatabase, initDatabase } from '$lib/server/db/instance';
+import { newStructure, openedStructure } from '$lib/server/authoring/testing';
 import FichesPage from './fiches/+page.svelte';
 import { load } from './fiches/+page.server';
 import { organisationSelectHtml } from './fiches/organisation-options';
-import { routeEvent } from './route-testing';
+import { adminDatabase, routeEvent } from './route-testing';
 
-let db: Db;
-let admin: User;
-
-beforeAll(async () => {
-	db = await initDatabase(':memory:');
-	admin = await insertAdmin(db);
-});
-afterAll(closeDatabase);
+const portal = adminDatabase();
 
 const anonymous = { user: null, session: null } as never;
 const ignoredNotes = async (query: string) =>
@@ -27,21 +17,21 @@ const ignoredNotes = async (query: string) =>
 
 describe('/fiches filters', () => {
 	it('a filter on a withdrawn objective or orientation says it was withdrawn, not « inconnu »', async () => {
-		const orientation = (await listStructure(db)).orientations[0]!;
+		const orientation = (await listStructure(portal.db)).orientations[0]!;
 		const why = { reason: 'Ajouté par erreur', decisionId: null };
 		const added = await saveStructure(
-			db,
-			admin,
+			portal.db,
+			portal.admin,
 			'objective',
 			null,
 			newStructure('Objectif saisi par erreur', orientation.id, why),
 			null
 		);
 		if (!added.ok) throw new Error(added.message);
-		const { version } = await openedStructure(db, 'objective', added.value.id);
+		const { version } = await openedStructure(portal.db, 'objective', added.value.id);
 		const retired = await retireStructure(
-			db,
-			admin,
+			portal.db,
+			portal.admin,
 			'objective',
 			added.value.id,
 			{ ...why, version: version! },

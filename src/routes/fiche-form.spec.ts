@@ -1,37 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
-import type { User } from '$lib/server/auth/users';
 import { findFicheState, lastFicheRevisionId } from '$lib/server/authoring/repository';
 import { ficheFormValues } from '$lib/server/authoring/fiche-form';
-import { insertAdmin } from '$lib/server/authoring/testing';
-import type { Db } from '$lib/server/db';
-import { closeDatabase, initDatabase } from '$lib/server/db/instance';
 import { actions } from './admin/plan/fiches/[code=fiche]/+page.server';
-import { routeEvent } from './route-testing';
+import { adminDatabase, routeEvent } from './route-testing';
 
 // A fiche's form, sent to the route's own action as an administrator.
 
-let db: Db;
-let admin: User;
-
-beforeAll(async () => {
-	db = await initDatabase(':memory:');
-	admin = await insertAdmin(db);
-});
-afterAll(closeDatabase);
+const portal = adminDatabase();
 
 async function send(code: string, changes: Record<string, string>) {
-	const state = (await findFicheState(db, code))!;
-	const values = { ...ficheFormValues(state, await lastFicheRevisionId(db, state.id)), ...changes };
+	const state = (await findFicheState(portal.db, code))!;
+	const values = {
+		...ficheFormValues(state, await lastFicheRevisionId(portal.db, state.id)),
+		...changes
+	};
 	const form = new FormData();
 	for (const [name, value] of Object.entries(values)) form.set(name, value);
-	const { session } = await createSession(db, admin.id);
+	const { session } = await createSession(portal.db, portal.admin.id);
 	return (await actions.enregistrer!(
 		routeEvent(
 			`/admin/plan/fiches/${code}?/enregistrer`,
 			'/admin/plan/fiches/[code=fiche]',
 			{ code },
-			{ user: admin, session },
+			{ user: portal.admin, session },
 			form
 		)
 	)) as { status: number; data: { errors: Record<string, string> } };

@@ -1,22 +1,12 @@
 import { render } from 'svelte/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { User } from '$lib/server/auth/users';
+import { describe, expect, it } from 'vitest';
 import { saveStructure } from '$lib/server/authoring/service';
-import { insertAdmin, newStructure } from '$lib/server/authoring/testing';
-import type { Db } from '$lib/server/db';
-import { closeDatabase, initDatabase } from '$lib/server/db/instance';
+import { newStructure } from '$lib/server/authoring/testing';
 import Page from './+page.svelte';
 import { load } from './+page.server';
-import { routeEvent } from './route-testing';
+import { adminDatabase, routeEvent } from './route-testing';
 
-let db: Db;
-let admin: User;
-
-beforeAll(async () => {
-	db = await initDatabase(':memory:');
-	admin = await insertAdmin(db);
-});
-afterAll(closeDatabase);
+const portal = adminDatabase();
 
 const anonymous = { user: null, session: null } as never;
 const WHY = { reason: 'Révision du schéma', decisionId: null };
@@ -26,7 +16,14 @@ async function add(
 	label: string,
 	parent: number | null
 ) {
-	const saved = await saveStructure(db, admin, level, null, newStructure(label, parent, WHY), null);
+	const saved = await saveStructure(
+		portal.db,
+		portal.admin,
+		level,
+		null,
+		newStructure(label, parent, WHY),
+		null
+	);
 	if (!saved.ok) throw new Error(saved.message);
 	return saved.value.id;
 }

@@ -1,38 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
-import type { User } from '$lib/server/auth/users';
 import {
 	DENIALS_JOURNALED_PER_DAY,
 	listAuditTallies,
 	recordAudit,
 	recordBounded
 } from '$lib/server/audit/repository';
-import { insertAdmin } from '$lib/server/authoring/testing';
-import type { Db } from '$lib/server/db';
-import { closeDatabase, initDatabase } from '$lib/server/db/instance';
 import { load } from './admin/journal/+page.server';
-import { routeEvent } from './route-testing';
+import { adminDatabase, routeEvent } from './route-testing';
 
 // The journal's days are days in Paris, as every moment it shows (00:30 on 5 December there is
 // 23:30 UTC on the 4th).
 
-let db: Db;
-let admin: User;
-
-beforeAll(async () => {
-	db = await initDatabase(':memory:');
-	admin = await insertAdmin(db);
-});
-afterAll(closeDatabase);
+const portal = adminDatabase();
 
 describe('the journal’s days', () => {
 	it('bound refusals per day in Paris, and count them under that day', async () => {
 		const refuse = (at: string) =>
-			db.transaction().execute((trx) =>
+			portal.db.transaction().execute((trx) =>
 				recordBounded(
 					trx,
 					{
-						actor: admin,
+						actor: portal.admin,
 						action: 'update.conflict',
 						summary: 'Enregistrement refusé',
 						clientAddress: null
@@ -44,21 +33,21 @@ describe('the journal’s days', () => {
 		// 23:30 in Paris on 4 December: the day's bound used up; 00:30 on the 5th: a new day.
 		for (let i = 0; i < DENIALS_JOURNALED_PER_DAY; i++) await refuse('2026-12-04T22:30:00Z');
 		await refuse('2026-12-04T23:30:00Z');
-		const { n } = await db
+		const { n } = await portal.db
 			.selectFrom('audit_event')
 			.select((eb) => eb.fn.countAll<number>().as('n'))
 			.where('action', '=', 'update.conflict')
 			.executeTakeFirstOrThrow();
 		expect(Number(n)).toBe(DENIALS_JOURNALED_PER_DAY + 1);
 		for (let i = 0; i < DENIALS_JOURNALED_PER_DAY; i++) await refuse('2026-12-04T23:40:00Z');
-		expect((await listAuditTallies(db)).map((t) => t.day)).toEqual(['2026-12-05']);
+		expect((await listAuditTallies(portal.db)).map((t) => t.day)).toEqual(['2026-12-05']);
 	});
 
 	it('« du 5 décembre » finds what happened at 00:30 there, « au 4 décembre » does not', async () => {
 		await recordAudit(
-			db,
+			portal.db,
 			{
-				actor: admin,
+				actor: portal.admin,
 				action: 'logout',
 				summary: 'Déconnexion à minuit et demie',
 				clientAddress: null
@@ -66,9 +55,9 @@ describe('the journal’s days', () => {
 			new Date('2026-12-04T23:30:00Z')
 		);
 		const page = async (query: string) => {
-			const { session } = await createSession(db, admin.id);
+			const { session } = await createSession(portal.db, portal.admin.id);
 			const data = (await load(
-				routeEvent(`/admin/journal?${query}`, '/admin/journal', {}, { user: admin, session })
+				routeEvent(`/admin/journal?${query}`, '/admin/journal', {}, { user: portal.admin, session })
 			)) as { entries: { summary: string }[] };
 			return data.entries.filter((e) => e.summary.startsWith('Déconnexion à minuit'));
 		};

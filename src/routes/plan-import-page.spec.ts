@@ -1,35 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
-import type { User } from '$lib/server/auth/users';
 import { keepPendingImport } from '$lib/server/authoring/pending-imports';
 import { exportPlanWorkbook } from '$lib/server/authoring/plan-import';
-import { insertAdmin } from '$lib/server/authoring/testing';
-import type { Db } from '$lib/server/db';
-import { closeDatabase, initDatabase } from '$lib/server/db/instance';
 import * as importPage from './admin/plan/import/+page.server';
-import { routeEvent } from './route-testing';
+import { adminDatabase, routeEvent } from './route-testing';
 
 // The plan import's refusals, through the route's own actions: the answer every form gets
 // (refusalAnswer), each message where the page shows one.
 
-let db: Db;
-let admin: User;
-
-beforeAll(async () => {
-	db = await initDatabase(':memory:');
-	admin = await insertAdmin(db);
-});
-afterAll(closeDatabase);
+const portal = adminDatabase();
 
 async function post(action: 'preview' | 'apply', fields: Record<string, string | File>) {
-	const { session } = await createSession(db, admin.id);
+	const { session } = await createSession(portal.db, portal.admin.id);
 	const form = new FormData();
 	for (const [name, value] of Object.entries(fields)) form.set(name, value);
 	const event = routeEvent(
 		`/admin/plan/import?/${action}`,
 		'/admin/plan/import',
 		{},
-		{ user: admin, session },
+		{ user: portal.admin, session },
 		form
 	);
 	return (await importPage.actions[action]!(event)) as {
@@ -42,7 +31,7 @@ describe('/admin/plan/import', () => {
 	it('answers a confirmation whose fingerprint does not pass above the form, with the preview', async () => {
 		// The digest's message came back under `errors.digest`, which the page shows nowhere: a 400
 		// with no word (review s41 #4).
-		const token = keepPendingImport(admin.id, await exportPlanWorkbook(db));
+		const token = keepPendingImport(portal.admin.id, await exportPlanWorkbook(portal.db));
 		const answer = await post('apply', { token, digest: 'abc', reason: 'Registre du comité' });
 		expect(answer.status).toBe(400);
 		expect(answer.data.errors).toEqual({

@@ -1,6 +1,10 @@
 import type { Cookies } from '@sveltejs/kit';
+import { afterAll, beforeAll } from 'vitest';
 import type { Session } from '$lib/server/auth/sessions';
 import type { User } from '$lib/server/auth/users';
+import { insertAdmin } from '$lib/server/authoring/testing';
+import type { Db } from '$lib/server/db';
+import { closeDatabase, initDatabase } from '$lib/server/db/instance';
 
 const cookies = {
 	get: () => undefined,
@@ -34,4 +38,19 @@ export function routeEvent(
 		isDataRequest: false,
 		isSubRequest: false
 	} as never;
+}
+
+/**
+ * The spec file's database — the process's one (`initDatabase`), fresh in memory — and the
+ * administrator who edits the plan in it: opened before the file's tests, closed after them. Read
+ * `db` and `admin` from the tests (they are set once the tests start).
+ */
+export function adminDatabase(): { db: Db; admin: User } {
+	const opened = {} as { db: Db; admin: User };
+	beforeAll(async () => {
+		opened.db = await initDatabase(':memory:');
+		opened.admin = await insertAdmin(opened.db);
+	});
+	afterAll(closeDatabase);
+	return opened;
 }
