@@ -101,11 +101,13 @@ export interface ConvenedFacts {
 
 /**
  * What the last convocation announced (`convened_as`): the facts, and, since 2026-12-05, its agenda
- * (one line per point) and the accounts it was written to. Older rows have the facts only.
+ * (one line per point) and the accounts it was written to; since 2026-12-13, the lines each partner
+ * among them read (their fiches only), by account. Older rows have less.
  */
 export interface Convened extends ConvenedFacts {
 	agenda?: string[];
 	recipients?: number[];
+	partnerAgenda?: Record<number, string[]>;
 }
 
 /** A sitting's agenda, in order: its fiches (`ficheId`, `code`) and its free points (title only). */

@@ -625,6 +625,75 @@ describe('a convocation sent again', () => {
 	});
 });
 
+// Left as noticed in session 41: a partner's part of the agenda changed while the agenda did not.
+describe('a convocation sent again after an organisation joined a fiche on the agenda', () => {
+	/** The organisation `slug` becomes a partner of the fiche `code`, or ceases to be one. */
+	async function partnership(code: string, slug: string, partner: boolean) {
+		const fiche = await db
+			.selectFrom('fiche')
+			.select('id')
+			.where('code', '=', code)
+			.executeTakeFirstOrThrow();
+		const organisation = await db
+			.selectFrom('organisation')
+			.select('id')
+			.where('slug', '=', slug)
+			.executeTakeFirstOrThrow();
+		if (partner)
+			await db
+				.insertInto('fiche_partner')
+				.values({
+					fiche_id: fiche.id,
+					organisation_id: organisation.id,
+					detail: null,
+					position: 99
+				})
+				.execute();
+		else
+			await db
+				.deleteFrom('fiche_partner')
+				.where('fiche_id', '=', fiche.id)
+				.where('organisation_id', '=', organisation.id)
+				.execute();
+	}
+
+	/** « Envoyer la convocation » on the séance's page as read now. */
+	const pressedOnPageReadAgain = async (id: number) =>
+		conveneSitting(db, member, id, null, clock, (await findSitting(db, id))!.convenedAt);
+
+	it('reaches its accounts, convened for another fiche, about the new one; and only them', async () => {
+		const sam = await createTestUser(db, PEOPLE.sam); // SDAIL: on 6-1, not on 10-1
+		const id = await sittingWith(['10-1', '6-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		const first = (await deliver()).find((m) => m.envelopeTo[0] === sam.email)!;
+		expect(first.mail.text).toContain('/fiches/6-1');
+		expect(first.mail.text).not.toContain('/fiches/10-1');
+		// SDAIL joins 10-1: the agenda reads the same, Sam's part of it does not.
+		await partnership('10-1', 'sdail', true);
+		const shown = (await findSitting(db, id))!.convenedAt;
+		expect(await conveneSitting(db, member, id, null, clock, shown)).toMatchObject({
+			ok: true,
+			value: { members: 0, partners: 1, released: 0 }
+		});
+		const again = await deliver();
+		expect(again.map((m) => m.envelopeTo[0])).toEqual([sam.email]);
+		expect(again[0]!.mail.subject).toContain('(convocation mise à jour)');
+		expect(again[0]!.mail.text).toContain('/fiches/10-1');
+		expect(again[0]!.mail.text).toContain('/fiches/6-1');
+		expect(again[0]!.mail.text).not.toContain('n’est plus à l’ordre du jour');
+		// Nothing changed for anyone since: refused.
+		expect(await pressedOnPageReadAgain(id)).toMatchObject({ ok: false, status: 409 });
+		// SDAIL leaves 10-1: Sam reads his part without it, and not that 10-1 left the agenda.
+		await partnership('10-1', 'sdail', false);
+		expect((await pressedOnPageReadAgain(id)).ok).toBe(true);
+		const last = await deliver();
+		expect(last.map((m) => m.envelopeTo[0])).toEqual([sam.email]);
+		expect(last[0]!.mail.text).not.toContain('/fiches/10-1');
+		expect(last[0]!.mail.text).toContain('/fiches/6-1');
+		expect(last[0]!.mail.text).not.toContain('n’est plus à l’ordre du jour');
+	});
+});
+
 // Mail review of session 40: a first convocation read « que celle-ci remplace ».
 describe('a first convocation after others were sent', () => {
 	it('is a plain convocation to a partner the previous one did not reach, moved or not', async () => {

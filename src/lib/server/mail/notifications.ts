@@ -93,6 +93,18 @@ export async function notifyReview(
 		);
 }
 
+/**
+ * The active accounts of each organisation of these fiches' links, read once per organisation (an
+ * organisation carries or partners several fiches of an agenda).
+ */
+async function accountsOfOrganisations(db: Executor, links: { organisationId: number }[]) {
+	const accounts = new Map<number, { id: number; email: string; name: string }[]>();
+	for (const { organisationId } of links)
+		if (!accounts.has(organisationId))
+			accounts.set(organisationId, await activeRecipients(db, { organisationId }));
+	return accounts;
+}
+
 async function sittingAudience(db: Executor, sittingId: number) {
 	const agenda = await agendaOfSitting(db, sittingId);
 	const links = await organisationsOfFiches(
@@ -104,8 +116,9 @@ async function sittingAudience(db: Executor, sittingId: number) {
 		{ id: number; email: string; name: string; organisation: string; fiches: Set<number> }
 	>();
 	const names = await findOrganisationStates(db, [...new Set(links.map((l) => l.organisationId))]);
+	const accounts = await accountsOfOrganisations(db, links);
 	for (const link of links)
-		for (const person of await activeRecipients(db, { organisationId: link.organisationId })) {
+		for (const person of accounts.get(link.organisationId)!) {
 			const entry = partners.get(person.id) ?? {
 				...person,
 				organisation: names.get(link.organisationId)?.name ?? '',
@@ -183,7 +196,8 @@ const lineAsItem = (line: string) => ({
 
 /**
  * The fiches a convocation announced that are no longer on the agenda, by the accounts of their
- * organisations: each account's lines of the earlier convocation that left.
+ * organisations: each account's lines of the earlier convocation that left (a convocation sent
+ * before each partner's lines were recorded, `Convened.partnerAgenda`).
  */
 async function leftLinesByPerson(
 	db: Executor,
@@ -195,12 +209,14 @@ async function leftLinesByPerson(
 	const gone = before.filter((line) => codeOfLine(line) !== '·' && !codesNow.has(codeOfLine(line)));
 	const fiches = await findFicheIdsByCode(db, [...new Set(gone.map(codeOfLine))]);
 	const byPerson = new Map<number, string[]>();
-	for (const link of await organisationsOfFiches(
+	const links = await organisationsOfFiches(
 		db,
 		fiches.map((f) => f.id)
-	)) {
+	);
+	const accounts = await accountsOfOrganisations(db, links);
+	for (const link of links) {
 		const code = fiches.find((f) => f.id === link.ficheId)!.code;
-		for (const person of await activeRecipients(db, { organisationId: link.organisationId }))
+		for (const person of accounts.get(link.organisationId)!)
 			byPerson.set(person.id, [
 				...(byPerson.get(person.id) ?? []),
 				...gone.filter((line) => codeOfLine(line) === code)
@@ -344,20 +360,28 @@ export async function conveneSitting(
 		const onlyNew = sameSitting && agendaChanged === false && before?.recipients !== undefined;
 		const released = before?.recipients?.filter((id) => !audience.includes(id)) ?? [];
 		// A partner reads only their fiches: the agenda changed elsewhere (a free point, another
-		// organisation's fiche), their convocation still holds; one of their fiches left, they are
-		// told which.
+		// organisation's fiche), their convocation still holds; their own part changed (one of
+		// their fiches left, or their organisation joined a fiche already on it), they are written
+		// to again, and told which of their fiches left. What each partner read is recorded since
+		// 2026-12-13 (`partnerAgenda`); before, it is rebuilt from the agenda announced and the
+		// fiches of their organisation today.
 		const left =
-			before?.agenda === undefined || before.recipients === undefined
+			before?.agenda === undefined ||
+			before.recipients === undefined ||
+			before.partnerAgenda !== undefined
 				? new Map<number, string[]>()
 				: await leftLinesByPerson(trx, before.agenda, lines);
+		const codesNow = new Set(lines.map(codeOfLine));
 		const partnerView = new Map(
 			partners.map((p) => {
 				const now = agenda.filter((a) => a.ficheId !== null && p.fiches.has(a.ficheId));
 				const codes = new Set(now.map((a) => a.code));
-				const gone = left.get(p.id) ?? [];
-				const then = before?.agenda?.filter(
-					(line) => codes.has(codeOfLine(line)) || gone.includes(line)
-				);
+				const then =
+					before?.partnerAgenda?.[p.id] ??
+					before?.agenda?.filter(
+						(line) => codes.has(codeOfLine(line)) || (left.get(p.id) ?? []).includes(line)
+					);
+				const gone = then?.filter((line) => !codesNow.has(codeOfLine(line))) ?? [];
 				const changed =
 					then === undefined ? null : then.join('\n') !== now.map(agendaLine).join('\n');
 				return [p.id, { now, gone, changed }];
@@ -374,7 +398,9 @@ export async function conveneSitting(
 				409,
 				`Rien n’a changé depuis la convocation du ${formatMoment(sitting.convenedAt!)} (ni la séance, ni son ordre du jour, ni les personnes à convoquer) : elle n’a pas été envoyée de nouveau.`
 			);
-		const earlier = before === null || onlyNew ? null : { ...before, agendaChanged };
+		// Also when only the people changed: a partner convened before whose own part changed (their
+		// organisation joined a fiche already on it) reads what this one replaces.
+		const earlier = before === null ? null : { ...before, agendaChanged };
 		// Only those the previous convocation reached read that this one replaces it (a séance
 		// convened before its recipients were recorded: everyone).
 		const earlierFor = (id: number) =>
@@ -438,16 +464,24 @@ export async function conveneSitting(
 				409,
 				`Rien n’a changé depuis la convocation du ${formatMoment(sitting.convenedAt!)} : les personnes qui ne l’ont pas reçue ne reçoivent pas les messages de la commission (leurs préférences, à /compte). Elle n’a pas été envoyée de nouveau.`
 			);
+		// Those written to now, and those whose convocation still holds (not written to again).
+		const recipients = [
+			...new Set([...audience.filter((id) => told.has(id) && !writeTo(id)), ...reached])
+		];
 		await markSittingConvened(trx, sittingId, now, {
 			title: facts.title,
 			heldOn: facts.heldOn,
 			startsAt: facts.startsAt,
 			place: facts.place,
 			agenda: lines,
-			// Those written to now, and those whose convocation still holds (not written to again).
-			recipients: [
-				...new Set([...audience.filter((id) => told.has(id) && !writeTo(id)), ...reached])
-			]
+			recipients,
+			// A partner's part as they read it: written now, or as announced (not written: unchanged).
+			partnerAgenda: Object.fromEntries(
+				recipients.flatMap((id) => {
+					const view = partnerView.get(id);
+					return view ? [[id, view.now.map(agendaLine)] as const] : [];
+				})
+			)
 		});
 		await recordAudit(
 			trx,
