@@ -28,6 +28,7 @@ import * as sittingConvenedAs from './2026_12_10_110000_sitting_convened_as';
 import * as mailCampaign from './2026_12_11_100000_mail_campaign';
 import * as repairEdited from './2026_12_11_110000_repair_edited';
 import * as mailSitting from './2026_12_12_100000_mail_sitting';
+import * as mailSittingEarlier from './2026_12_13_100000_mail_sitting_earlier';
 
 /**
  * Every migration, by name. A static list rather than a glob so that the same module serves the
@@ -63,5 +64,6 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_12_10_110000_sitting_convened_as': sittingConvenedAs,
 	'2026_12_11_100000_mail_campaign': mailCampaign,
 	'2026_12_11_110000_repair_edited': repairEdited,
-	'2026_12_12_100000_mail_sitting': mailSitting
+	'2026_12_12_100000_mail_sitting': mailSitting,
+	'2026_12_13_100000_mail_sitting_earlier': mailSittingEarlier
 };

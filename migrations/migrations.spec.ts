@@ -203,6 +203,49 @@ describe('2026_12_11_110000_repair_edited', () => {
 	});
 });
 
+describe('2026_12_13_100000_mail_sitting_earlier', () => {
+	it('gives an earlier convocation or relevé the séance it links to, where that is sure', async () => {
+		const db = openDatabase(':memory:');
+		const migrator = portalMigrator(db);
+		await migrator.migrateTo('2026_12_12_100000_mail_sitting');
+		for (const [id, createdAt] of [
+			[4, '2026-12-01T09:00:00.000Z'],
+			[5, '2026-12-03T09:00:00.000Z'],
+			[12, '2026-12-01T09:00:00.000Z']
+		] as const)
+			await sql`INSERT INTO commission_session (id, held_on, place, title, state, created_at)
+				VALUES (${id}, '2027-01-20', 'Cahors', 'Séance', 'preparation', ${createdAt})`.execute(db);
+		const at = Date.parse('2026-12-02T09:00:00.000Z');
+		const insert = (id: number, kind: string, text: string) =>
+			sql`INSERT INTO mail_outbox (id, message_id, kind, recipient, subject, text_body, html_body,
+				status, next_attempt_at, created_at)
+				VALUES (${id}, ${`<m${id}@test>`}, ${kind}, 'a@b.test', 'Objet', ${text}, '<p>x</p>',
+				'sent', 0, ${at})`.execute(db);
+		const site = 'https://sdusn.test/commission/seances';
+		// A member's convocation, a partner's (its fiches' dossiers), a relevé.
+		await insert(
+			1,
+			'convened',
+			`- 9-1 — Fiche : ${site}/12/fiches/9-1\nVoir la séance : ${site}/12\n`
+		);
+		await insert(2, 'convened', `- 9-1 — Fiche : ${site}/12/fiches/9-1\n`);
+		await insert(3, 'closed', `Lire le relevé : ${site}/4\n`);
+		// A partner told their fiches left: no link. A séance created after the message (its number
+		// given again before 2026-12-04). Two séances named. Another kind of message.
+		await insert(4, 'convened', 'La convocation que vous aviez reçue ne vaut plus.');
+		await insert(5, 'convened', `Voir la séance : ${site}/5\n`);
+		await insert(6, 'convened', `${site}/4 ${site}/12\n`);
+		await insert(7, 'campaign', `${site}/12\n`);
+		await insert(8, 'convened', `Voir la séance : ${site}/13\n`);
+		await migrator.migrateToLatest();
+		const { rows } = await sql<{
+			sitting_id: number | null;
+		}>`SELECT sitting_id FROM mail_outbox ORDER BY id`.execute(db);
+		expect(rows.map((r) => r.sitting_id)).toEqual([12, 12, 4, null, null, null, null, null]);
+		await db.destroy();
+	});
+});
+
 describe('every table', () => {
 	it('is STRICT', async () => {
 		const db = openDatabase(':memory:');

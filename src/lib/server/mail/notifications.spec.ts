@@ -26,6 +26,7 @@ import {
 import { savePreferences } from './preferences-repository';
 import { outboxPage } from './outbox';
 import { startMailTest, type MailTest } from './test-context';
+import { up as fillEarlierSittings } from '../../../../migrations/2026_12_13_100000_mail_sitting_earlier';
 
 let db: Db;
 let mail: MailTest;
@@ -814,6 +815,27 @@ describe('the cancellation of a convened séance', () => {
 			null
 		);
 		expect(moved).toMatchObject({ ok: true });
+		expect((await conveneSitting(db, member, id, null, clock)).ok).toBe(true);
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
+		const after = await deliver();
+		expect(after.map((m) => m.envelopeTo[0]).sort()).toEqual(convened);
+		for (const message of after) expect(message.mail.subject).toMatch(/annulée/);
+	});
+
+	it('still cancels for those whose first convocation left before messages named their séance (2026-12-12)', async () => {
+		const id = await sittingWith(['10-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		const convened = (await deliver()).map((m) => m.envelopeTo[0]).sort();
+		// As written before 2026_12_12 (no séance on the row), by a séance created before it.
+		await db.updateTable('mail_outbox').set({ sitting_id: null }).execute();
+		await db
+			.updateTable('commission_session')
+			.set({ created_at: new Date(clock - 60_000).toISOString() })
+			.where('id', '=', id)
+			.execute();
+		await fillEarlierSittings(db as never);
+		const moved = { heldOn: '2026-03-21', startsAt: null, place: 'Cahors', title: 'Séance' };
+		expect(await updateSitting(db, member, id, moved, null)).toMatchObject({ ok: true });
 		expect((await conveneSitting(db, member, id, null, clock)).ok).toBe(true);
 		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
 		const after = await deliver();
