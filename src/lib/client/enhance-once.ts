@@ -8,7 +8,7 @@ import { tick } from 'svelte';
 import { frenchSpacing } from '$lib/utils/french-spacing';
 import type { SubmitFunction } from '@sveltejs/kit';
 import { answered, leaveUnasked } from './unsaved-typing';
-import { refusedTitle } from '$lib/utils/refused-title';
+import { shownAnswer } from './refused-answer.svelte';
 
 const SEND_FAILED_MESSAGE =
 	'L’envoi n’a pas abouti (connexion interrompue ou portail indisponible) : votre saisie est conservée, renvoyez le formulaire.';
@@ -96,15 +96,14 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				const apply = async () => {
 					await (after ? after(answer) : answer.update());
 				};
+				// The page's title says whether this answer refused the form (the root layout).
+				shownAnswer.refused = result.type === 'failure';
 				// A save that leads to another page is what the person asked for: not questioned
 				// for typing in the page's other forms.
 				await (result.type === 'redirect' ? leaveUnasked(apply) : apply());
 				saved = result.type === 'success' || result.type === 'redirect';
 				if (answer.result.type === 'failure') {
 					await tick();
-					// The root layout says it from page.status, which a page that reads its data again
-					// after a refusal (readAgainOnRefusal) has set back to 200 by now.
-					document.title = refusedTitle(document.title, true);
 					focusRefusal(form);
 				} else if (
 					(result.type === 'success' || result.type === 'redirect') &&

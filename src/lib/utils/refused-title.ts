@@ -2,7 +2,8 @@
  * A page's title when its form was refused: « Erreur : » first (RGAA 8.6, the usual wording), so
  * that the title, the first thing a screen reader reads of a page sent again without script, says
  * that this is the same form refused, not the page as it was. One rule for every page: applied by
- * the server to a refused form's page (hooks.server.ts) and, with a script, by the root layout.
+ * the server to a refused form's page (hooks.server.ts) and, with a script, by the root layout
+ * alone (from the answer enhanceOnce applied: src/lib/client/refused-answer.svelte.ts).
  */
 const PREFIX = 'Erreur\u00a0: ';
 /**
