@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PRIORITIES } from '../utils/vocabulary';
+import { ID_PATTERN } from '../utils/text';
 import { hasForbiddenCharacters, isIsoDate } from './form';
 
 /** The latest reminder goes this many days after the deadline. */
@@ -91,11 +92,11 @@ export const CampaignSchema = z
 		reminders: z.string().superRefine(said(reminderDaysProblem))
 	})
 	.superRefine((v, ctx) => {
-		if (v.scope === 'axis' && !/^\d{1,9}$/.test(v.axis))
+		if (v.scope === 'axis' && !ID_PATTERN.test(v.axis))
 			ctx.addIssue({ code: 'custom', path: ['axis'], message: 'Choisissez un axe.' });
 		if (v.scope === 'priority' && !PRIORITIES.some((p) => String(p) === v.priority))
 			ctx.addIssue({ code: 'custom', path: ['priority'], message: 'Choisissez une priorité.' });
-		if (v.scope === 'organisation' && !/^\d{1,9}$/.test(v.organisation))
+		if (v.scope === 'organisation' && !ID_PATTERN.test(v.organisation))
 			ctx.addIssue({
 				code: 'custom',
 				path: ['organisation'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatNumber } from '../utils/format';
+import { ID_PATTERN } from '../utils/text';
 
 export type FieldErrors = Record<string, string>;
 
@@ -7,10 +8,7 @@ export type FieldErrors = Record<string, string>;
 export const INCOMPLETE_FORM = 'Le formulaire est incomplet : rechargez la page.';
 
 /** The hidden « version » of the record a form edits (optimistic concurrency), as a number. */
-export const versionField = z
-	.string()
-	.regex(/^\d{1,9}$/, INCOMPLETE_FORM)
-	.transform(Number);
+export const versionField = z.string().regex(ID_PATTERN, INCOMPLETE_FORM).transform(Number);
 
 /**
  * Characters that show nothing: Unicode's « default ignorable » ones (zero-width space and joiners,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INCOMPLETE_FORM, versionField } from './form';
 import { DECIDED_STATUSES, FICHE_STATUSES, ORGANISATION_KINDS } from '../utils/vocabulary';
+import { ID_PATTERN } from '../utils/text';
 import {
 	holdsListSeparator,
 	LIST_SEPARATOR_REASON,
@@ -29,7 +30,7 @@ export const MERGE_FIELDS = ['into', 'version', 'confirm', ...REVISION_FIELDS] a
 export const MergeSchema = z.object({
 	into: z
 		.string()
-		.regex(/^\d{1,9}$/, 'Choisissez l’organisation qui reste dans la liste.')
+		.regex(ID_PATTERN, 'Choisissez l’organisation qui reste dans la liste.')
 		.transform(Number),
 	version: versionField,
 	confirm: z.literal('oui', MERGE_UNCONFIRMED),

@@ -16,6 +16,7 @@ import {
 } from './form';
 import { TEXT_MAX_LENGTH } from './limits';
 import { indicatorDateProblems } from '../utils/rules';
+import { ID_PATTERN } from '../utils/text';
 import { numberProblem, parseDecimal } from './progress-update';
 
 /** Rows the fiche form can send: more than any fiche of the plan has, plus blank ones to add. */
@@ -142,10 +143,7 @@ const ficheSchema = z.object({
 		.transform(Number),
 	title: ficheTitle(),
 	short_title: text('Le titre court', 120, { line: true }),
-	objective: z
-		.string()
-		.regex(/^\d{1,9}$/, 'Choisissez l’objectif de la fiche.')
-		.transform(Number),
+	objective: z.string().regex(ID_PATTERN, 'Choisissez l’objectif de la fiche.').transform(Number),
 	context: text('Le contexte', TEXT_MAX_LENGTH),
 	existing: text('L’existant', TEXT_MAX_LENGTH),
 	description: text('La description', TEXT_MAX_LENGTH),
@@ -238,7 +236,7 @@ function readOrganisationRows<R>(
 				errors[orgField(i)] = 'Choisissez l’organisation, ou videz la ligne.';
 			continue;
 		}
-		if (!/^\d{1,9}$/.test(org)) {
+		if (!ID_PATTERN.test(org)) {
 			errors[orgField(i)] = 'Choisissez l’organisation dans la liste.';
 			continue;
 		}
@@ -285,7 +283,7 @@ function readIndicators(values: Record<string, string>, errors: FieldErrors): In
 			(p) => get(p).trim() !== ''
 		);
 		if (rawId === '' && !typed) continue;
-		if (rawId !== '' && !/^\d{1,9}$/.test(rawId)) {
+		if (rawId !== '' && !ID_PATTERN.test(rawId)) {
 			errors[field('label')] = INCOMPLETE_FORM;
 			continue;
 		}
@@ -414,10 +412,7 @@ export function parseFicheForm(formData: FormData): {
 
 export const NEW_FICHE_FIELDS = ['objective', 'title', ...REVISION_FIELDS] as const;
 export const NewFicheSchema = z.object({
-	objective: z
-		.string()
-		.regex(/^\d{1,9}$/, 'Choisissez l’objectif de la fiche.')
-		.transform(Number),
+	objective: z.string().regex(ID_PATTERN, 'Choisissez l’objectif de la fiche.').transform(Number),
 	title: ficheTitle(),
 	...revisionShape
 });

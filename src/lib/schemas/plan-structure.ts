@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INCOMPLETE_FORM } from './form';
 import { REVISION_FIELDS, revisionShape, text } from './plan-edit';
+import { ID_PATTERN } from '../utils/text';
 
 /**
  * The forms of the plan's structure (#16): add or edit an axis, an orientation or an objective.
@@ -18,11 +19,7 @@ const label = (what: string) =>
 	text('L’intitulé', 300, { line: true })
 		.refine((v) => v.length >= 3, `Indiquez l’intitulé ${what}.`)
 		.refine((v) => v.length < 3 || /\p{L}/u.test(v), 'L’intitulé doit contenir des mots.');
-const parent = (message: string) =>
-	z
-		.string()
-		.regex(/^\d{1,9}$/, message)
-		.transform(Number);
+const parent = (message: string) => z.string().regex(ID_PATTERN, message).transform(Number);
 const orNull = (v: string) => (v === '' ? null : v);
 
 const common = {

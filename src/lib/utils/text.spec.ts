@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { frenchSpacing } from './french-spacing';
-import { axisTitle, ofName } from './text';
+import { match as idParameter } from '../../params/id';
+import { axisTitle, ID_PATTERN, ofName } from './text';
 
 describe('frenchSpacing', () => {
 	it('binds guillemets and colons to their words with no-break spaces', () => {
@@ -58,5 +59,14 @@ describe('ofName', () => {
 		expect(ofName('paul@cdg46.fr')).toBe('de paul@cdg46.fr');
 		expect(ofName('Hélène Martin')).toBe('d’Hélène Martin');
 		expect(ofName('henri@lot.fr')).toBe('d’henri@lot.fr');
+	});
+});
+
+describe('ID_PATTERN', () => {
+	it('takes a row’s number as the address and the forms give it, the `[id=id]` matcher too', () => {
+		for (const id of ['1', '42', '999999999', '007'])
+			expect([ID_PATTERN.test(id), idParameter(id)], id).toEqual([true, true]);
+		for (const id of ['', '1234567890', '-1', '1.5', '1e3', ' 1', '1 ', '0x1', '١٢'])
+			expect([ID_PATTERN.test(id), idParameter(id)], id).toEqual([false, false]);
 	});
 });

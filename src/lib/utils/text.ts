@@ -39,6 +39,11 @@ export function compareFicheCodes(a: string, b: string): number {
 }
 
 export const FICHE_CODE_PATTERN = /^([1-9]\d?)-([1-9])$/;
+/**
+ * A row's number (its id, or its version) as an address or a form gives it: digits only, at most
+ * nine (`[id=id]` in a route's folder name checks its parameter so).
+ */
+export const ID_PATTERN = /^\d{1,9}$/;
 /** A fiche's number in its objective is one digit (the open data's pattern): nine at most. */
 export const MAX_FICHE_NUMBER = 9;
 

@@ -12,6 +12,7 @@ import {
 } from '$lib/server/editions/service';
 import { readForm } from '$lib/schemas/form';
 import { axisTextField, editionFormFields, editionSchema } from '$lib/schemas/edition';
+import { ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -19,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
 	const db = getDb();
 	// `?brouillon=ID`: the form opens on that draft's texts, to correct them.
 	const id = event.url.searchParams.get('brouillon') ?? '';
-	const draft = /^\d{1,9}$/.test(id) ? await findEdition(db, Number(id)) : undefined;
+	const draft = ID_PATTERN.test(id) ? await findEdition(db, Number(id)) : undefined;
 	// One text per axis the bilan shows (a past year's: the plan at its date), and today's.
 	const axes = await editionFormAxes(db, draft?.state === 'draft' ? draft.asOf : undefined);
 	return {

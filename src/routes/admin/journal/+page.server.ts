@@ -13,6 +13,7 @@ import { getDb } from '$lib/server/db/instance';
 import { isIsoDate } from '$lib/schemas/form';
 import { daysBefore, parisDayEnd } from '$lib/utils/dates';
 import { formatDate } from '$lib/utils/format';
+import { ID_PATTERN } from '$lib/utils/text';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -27,7 +28,7 @@ export const load: PageServerLoad = async (event) => {
 	}
 	const actor = params.get('compte') ?? '';
 	if (actor) {
-		if (/^\d{1,9}$/.test(actor)) filters.actorId = Number(actor);
+		if (ID_PATTERN.test(actor)) filters.actorId = Number(actor);
 		else notes.push('Compte inconnu : filtre ignoré.');
 	}
 	let from = params.get('du') ?? '';

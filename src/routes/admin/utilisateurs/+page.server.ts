@@ -1,4 +1,4 @@
-import { ofName } from '$lib/utils/text';
+import { ID_PATTERN, ofName } from '$lib/utils/text';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
 	createAccountWithInvitation,
@@ -36,7 +36,7 @@ function targetId(formData: FormData): number {
 	// One account per button: a form naming several (a field sent twice) names none.
 	if (formData.getAll('userId').length !== 1) return 0;
 	const { values } = readForm(formData, ['userId']);
-	return /^\d{1,9}$/.test(values.userId) ? Number(values.userId) : 0;
+	return ID_PATTERN.test(values.userId) ? Number(values.userId) : 0;
 }
 
 /**

@@ -50,7 +50,7 @@ import {
 import { rankAgendaSuggestions } from '$lib/utils/rules';
 import { formatClock, formatDate, formatMoment } from '$lib/utils/format';
 import { parisToday } from '$lib/utils/dates';
-import { FICHE_CODE_PATTERN } from '$lib/utils/text';
+import { FICHE_CODE_PATTERN, ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 // The record of a closed sitting is public; a sitting being prepared or held is for members and staff.
@@ -187,7 +187,7 @@ async function respond(result: Result<unknown>, success: string) {
 
 function idField(form: FormData, name: string): number | null {
 	const { values, errors } = readForm(form, [name]);
-	return !errors[name] && /^\d{1,9}$/.test(values[name] ?? '') ? Number(values[name]) : null;
+	return !errors[name] && ID_PATTERN.test(values[name] ?? '') ? Number(values[name]) : null;
 }
 
 /**
@@ -404,7 +404,7 @@ export const actions: Actions = {
 		const parsed = parseForm(c.form, DECISION_FIELDS, DecisionSchema);
 		const { values, data } = parsed;
 		const errors = { ...decisionMismatches(values), ...parsed.errors };
-		const itemId = /^\d{1,9}$/.test(values.itemId) ? Number(values.itemId) : null;
+		const itemId = ID_PATTERN.test(values.itemId) ? Number(values.itemId) : null;
 		if (itemId === null) errors.itemId = 'Point de l’ordre du jour inconnu.';
 		if (!data || itemId === null || Object.keys(errors).length > 0) {
 			await unlessDeleted(c, values, { text: values.text, as: typedDecisionLabel(values) });

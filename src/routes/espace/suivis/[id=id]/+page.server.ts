@@ -8,18 +8,14 @@ import { refuse } from '$lib/server/result';
 import { withdrawProgressUpdate } from '$lib/server/progress/service';
 import { UPDATE_STATE_LABELS } from '$lib/utils/vocabulary';
 import { INCOMPLETE_FORM, readForm } from '$lib/schemas/form';
+import { ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-
-function updateId(raw: string): number {
-	if (!/^\d{1,9}$/.test(raw)) error(404, 'Cette mise à jour n’existe pas.');
-	return Number(raw);
-}
 
 /** An update of the person's organisation (on a fiche it may no longer work on). */
 async function ownUpdate(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 	const user = requireUser(event);
 	const db = getDb();
-	const update = await findProgressUpdate(db, updateId(event.params.id));
+	const update = await findProgressUpdate(db, Number(event.params.id));
 	if (!update) error(404, 'Cette mise à jour n’existe pas.');
 	const ficheOrganisationIds = await findFicheOrganisationIds(db, update.ficheId);
 	if (
@@ -67,7 +63,7 @@ export const actions: Actions = {
 		requireUser(event);
 		const { user, update } = await ownUpdate(event);
 		const { values, errors } = readForm(await event.request.formData(), ['version']);
-		if (errors.version || !/^\d{1,9}$/.test(values.version))
+		if (errors.version || !ID_PATTERN.test(values.version))
 			return refusalAnswer(refuse(400, INCOMPLETE_FORM));
 		const result = await withdrawProgressUpdate(
 			getDb(),

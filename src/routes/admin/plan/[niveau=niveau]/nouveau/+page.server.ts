@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { authorize } from '$lib/server/auth/guards';
 import { structureEditor } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
+import { ID_PATTERN } from '$lib/utils/text';
 import { saveStructureForm, structureLevel } from '../structure-form';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -14,7 +15,7 @@ export const load: PageServerLoad = async (event) => {
 		getDb(),
 		level,
 		null,
-		/^\d{1,9}$/.test(parent) ? Number(parent) : null
+		ID_PATTERN.test(parent) ? Number(parent) : null
 	);
 	if (!editor.ok) error(editor.status, editor.message);
 	return { ...editor.value, level, niveau: event.params.niveau, saved: null };

@@ -14,12 +14,13 @@ import { saveProgressForm } from '$lib/server/progress/service';
 import { indicatorField } from '$lib/schemas/progress-update';
 import { parisToday } from '$lib/utils/dates';
 import { formatNumberInput } from '$lib/utils/format';
+import { ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad } from './$types';
 
 function draftId(url: URL): number | null {
 	const raw = url.searchParams.get('brouillon');
 	if (raw === null) return null;
-	if (!/^\d{1,9}$/.test(raw)) error(404, 'Cette mise à jour n’existe pas.');
+	if (!ID_PATTERN.test(raw)) error(404, 'Cette mise à jour n’existe pas.');
 	return Number(raw);
 }
 
