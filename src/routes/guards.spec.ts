@@ -37,10 +37,10 @@ const PUBLIC = new Set([
 	// The version to print of a published edition: the same public data as the edition's page.
 	'bilans/[year=annee]/impression/+page.server.ts',
 	'bilans/[year=annee]/[fichier=ressource]/+server.ts',
-	'bilans/[year=annee]/[figure].csv/+server.ts',
-	'tableau-de-bord/[figure].csv/+server.ts',
-	'bilans/[year=annee]/[figure].xlsx/+server.ts',
-	'tableau-de-bord/[figure].xlsx/+server.ts',
+	'bilans/[year=annee]/[figure=figure].csv/+server.ts',
+	'tableau-de-bord/[figure=figure].csv/+server.ts',
+	'bilans/[year=annee]/[figure=figure].xlsx/+server.ts',
+	'tableau-de-bord/[figure=figure].xlsx/+server.ts',
 	// The charts of the pages rendered on the server only (ChartsScript.svelte).
 	'bilans/[year=annee]/graphiques.json/+server.ts',
 	'tableau-de-bord/graphiques.json/+server.ts',

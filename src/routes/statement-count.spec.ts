@@ -172,7 +172,7 @@ const PAGES: Record<string, Page> = {
 	},
 	'/tableau-de-bord': { module: () => import('./tableau-de-bord/+page.server') },
 	'/tableau-de-bord/indicateurs.csv': {
-		module: () => import('./tableau-de-bord/[figure].csv/+server'),
+		module: () => import('./tableau-de-bord/[figure=figure].csv/+server'),
 		params: () => ({ figure: 'indicateurs' })
 	},
 	'/bilans': { module: () => import('./bilans/+page.server') },
@@ -189,7 +189,7 @@ const PAGES: Record<string, Page> = {
 		params: () => ({ year: '2018', code: '17-1' })
 	},
 	'/bilans/2018/grille-fiches.csv': {
-		module: () => import('./bilans/[year=annee]/[figure].csv/+server'),
+		module: () => import('./bilans/[year=annee]/[figure=figure].csv/+server'),
 		params: () => ({ year: '2018', figure: 'grille-fiches' })
 	},
 	'/bilans/2018/mesures.csv': {

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { NAMED_ORGANISATIONS } from '../../utils/rules';
 import { computeDashboard, quarterOf, type DashboardInput } from './figures';
 import { figureTables, tableToCsv } from './tables';
+import { FIGURE_IDS } from '../../utils/figure-ids';
+import { match as figureParameter } from '../../../params/figure';
 
 /** A small plan whose figures are worked out by hand below. */
 const input: DashboardInput = {
@@ -183,16 +185,15 @@ describe('computeDashboard', () => {
 describe('chart tables and their CSV', () => {
 	const tables = figureTables(computeDashboard(input));
 
+	it('are each reached at its file’s address, and no other name is (src/params/figure.ts)', () => {
+		expect(tables.filter((t) => !figureParameter(t.id))).toEqual([]);
+		// An edition's open-data file (`/bilans/2025/fiches.csv`) is left to its own route.
+		for (const name of ['fiches', 'mesures-2019', 'decisions', 'plan', 'nope', 'Indicateurs', ''])
+			expect(figureParameter(name), name).toBe(false);
+	});
+
 	it('give each chart a table, a summary and the same figures in CSV', () => {
-		expect(tables.map((t) => t.id)).toEqual([
-			'avancement-axes',
-			'avancement-orientations',
-			'statuts-priorites',
-			'activite-trimestres',
-			'activite-organisations',
-			'indicateurs',
-			'grille-fiches'
-		]);
+		expect(tables.map((t) => t.id)).toEqual(FIGURE_IDS);
 		for (const table of tables) {
 			const rows = parse(tableToCsv(table)) as string[][];
 			expect(rows[0]).toEqual(table.columns.map((c) => c.key));

@@ -55,7 +55,7 @@ describe('addresses of the open data', () => {
 		expect(navigation.headers.get('content-type')).toBe('text/html');
 		expect(navigation.headers.get('access-control-allow-origin')).toBe('*');
 		const refusal = await openDataAddresses({
-			event: event('/bilans/2025/nope.csv', '/bilans/[year=annee]/[figure].csv', script),
+			event: event('/bilans/2025/nope.csv', '/bilans/[year=annee]/[figure=figure].csv', script),
 			resolve: () => Response.json({ message: NO_SUCH_FILE }, { status: 404 })
 		});
 		expect(refusal.status).toBe(404);
