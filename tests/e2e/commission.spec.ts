@@ -235,7 +235,7 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	// (read again later, the page would repeat a refusal that is over).
 	await expect(page.getByRole('alert')).toContainText('La séance n’a pas été close');
 	await expect(page.getByRole('alert')).toBeFocused();
-	await expect(page).toHaveTitle(/^Séance non close — Clore la séance du /);
+	await expect(page).toHaveTitle(/^Erreur\u00a0: Séance non close — Clore la séance du /);
 	await expect(page).toHaveURL(/\/cloture$/);
 	await expect(
 		page.getByRole('region', { name: 'Avis et décisions publiés au relevé' })

@@ -39,8 +39,9 @@ export const load: PageServerLoad = async (event) => {
 		emptyAgenda: sitting.items.length === 0 ? EMPTY_AGENDA_MESSAGE : null,
 		// Sent back by the form: closing applies these decisions or none (changeSittingState).
 		shownDecisions: decisions.map((d) => d.id).join(','),
-		// Back here because decisions changed after this page was read.
-		changed: event.url.searchParams.has('relire'),
+		// Back here because decisions changed after this page was read: the closing was refused,
+		// which the page's title says (« Erreur : », the root layout's rule for `refused`).
+		refused: event.url.searchParams.has('relire'),
 		sitting: {
 			id: sitting.id,
 			heldOn: sitting.heldOn,
