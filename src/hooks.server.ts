@@ -26,7 +26,7 @@ import {
 	securityHeaders,
 	sveltekitErrorMessage
 } from '$lib/server/http/hardening';
-import { PageCache } from '$lib/server/http/page-cache';
+import { PageCache, rangedAnswer } from '$lib/server/http/page-cache';
 import { openDataAddresses } from '$lib/server/opendata/http';
 import { PUBLIC_ROUTES, SESSION_ROUTES } from '$lib/server/http/cacheable-routes';
 
@@ -138,12 +138,20 @@ function today(): string {
 const cacheAnswers: Handle = async ({ event, resolve }) => {
 	const route = event.route.id;
 	const method = event.request.method;
-	if (PAGE_CACHE_OFF || (method !== 'GET' && method !== 'HEAD') || !route) return resolve(event);
+	if ((method !== 'GET' && method !== 'HEAD') || !route) return resolve(event);
 	const secure = event.url.protocol === 'https:';
+	const shared = !event.cookies.get(sessionCookieName(secure)) && PUBLIC_ROUTES.has(route);
+	// Not replayed from the cache: a range of an open-data file is still honoured (rangedAnswer).
+	if (PAGE_CACHE_OFF)
+		return rangedAnswer(
+			event.request,
+			await resolve(event),
+			shared ? PUBLIC_CACHE_CONTROL : PRIVATE_CACHE_CONTROL
+		);
 	let scope: string;
 	let cacheControl: string;
 	let stamp: string;
-	if (!event.cookies.get(sessionCookieName(secure)) && PUBLIC_ROUTES.has(route)) {
+	if (shared) {
 		scope = 'public';
 		cacheControl = PUBLIC_CACHE_CONTROL;
 		stamp = (await cacheStamps(getDb())).published;
@@ -152,7 +160,7 @@ const cacheAnswers: Handle = async ({ event, resolve }) => {
 		cacheControl = PRIVATE_CACHE_CONTROL;
 		stamp = (await cacheStamps(getDb())).workspace;
 	} else {
-		return resolve(event);
+		return rangedAnswer(event.request, await resolve(event), PRIVATE_CACHE_CONTROL);
 	}
 	// The raw URL: it tells a page from its __data.json and keeps every query parameter.
 	const requested = new URL(event.request.url);

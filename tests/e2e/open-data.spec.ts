@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { expect, test } from './helpers/portal';
 import { parse } from 'csv-parse/sync';
-import { portalDatabase } from './helpers/accounts';
+import { ACCOUNTS, apiAs, portalDatabase } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 
 /** `npm run --silent export -- …`'s bytes, run on the server's database. */
@@ -142,6 +142,25 @@ test('a broken download resumes: a range of bytes, live and frozen, unless the f
 		expect(changed.status(), path).toBe(200);
 		expect((await changed.body()).length, path).toBe(body.length);
 	}
+});
+
+test('a broken download resumes for a signed-in visitor too, whose answers the page cache does not keep', async () => {
+	const admin = await apiAs(ACCOUNTS.admin);
+	const identity = { 'accept-encoding': 'identity' };
+	const whole = await admin.get('/donnees/mesures.csv', { headers: identity });
+	expect(whole.headers()['accept-ranges']).toBe('bytes');
+	const body = await whole.body();
+	const part = await admin.get('/donnees/mesures.csv', {
+		headers: { ...identity, range: 'bytes=100-', 'if-range': whole.headers()['last-modified']! }
+	});
+	expect(part.status()).toBe(206);
+	expect(part.headers()['content-range']).toBe(`bytes 100-${body.length - 1}/${body.length}`);
+	expect((await part.body()).equals(body.subarray(100))).toBe(true);
+	const past = await admin.get('/donnees/mesures.csv', {
+		headers: { range: `bytes=${body.length}-` }
+	});
+	expect(past.status()).toBe(416);
+	await admin.dispose();
 });
 
 test('a script of another origin gets the files, their validators, a preflight and the refusals', async ({

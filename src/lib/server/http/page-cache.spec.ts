@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { matchesEtag, PageCache, preferredCoding, replay } from './page-cache';
+import { matchesEtag, PageCache, preferredCoding, rangedAnswer, replay } from './page-cache';
 import { PUBLIC_ROUTES, SESSION_ROUTES } from './cacheable-routes';
 
 const html = (text: string) => new Uint8Array(new TextEncoder().encode(text));
@@ -243,6 +243,35 @@ describe('page cache', () => {
 		expect(replay(entry, get({ range: 'bytes=0-1,5-6' }), 'x').status).toBe(200);
 		const page = await cache.store('page', headers(), html(csv));
 		expect(replay(page, get({ range: 'bytes=0-12' }), 'x').status).toBe(200);
+	});
+
+	it('sends a part of an answer that offers ranges and is not replayed from the cache, as a kept one (left as noticed in session 41)', async () => {
+		const csv = `fiche,valeur\n${'9-1,12.5\n'.repeat(500)}`;
+		const rendered = () =>
+			new Response(csv, {
+				headers: {
+					'content-type': 'text/csv',
+					'accept-ranges': 'bytes',
+					'last-modified': 'Sat, 05 Dec 2026 09:50:36 GMT',
+					'set-cookie': 'session=renouvelee'
+				}
+			});
+		const part = await rangedAnswer(get({ range: 'bytes=4000-' }), rendered(), 'private, no-store');
+		expect(part.status).toBe(206);
+		expect(part.headers.get('content-range')).toBe(`bytes 4000-${csv.length - 1}/${csv.length}`);
+		expect(await part.text()).toBe(csv.slice(4000));
+		// A session renewed by the request keeps its cookie; the answer is not stored.
+		expect(part.headers.getSetCookie()).toEqual(['session=renouvelee']);
+		expect(part.headers.get('cache-control')).toBe('private, no-store');
+		const past = await rangedAnswer(get({ range: `bytes=${csv.length}-` }), rendered(), 'x');
+		expect(past.status).toBe(416);
+		const byDate = { range: 'bytes=0-12', 'if-range': 'Sat, 05 Dec 2026 09:55:59 GMT' };
+		expect((await rangedAnswer(get(byDate), rendered(), 'x')).status).toBe(200);
+		// Without Range, or on an answer that offers none: as rendered.
+		const whole = rendered();
+		expect(await rangedAnswer(get(), whole, 'x')).toBe(whole);
+		const page = new Response(csv, { headers: { 'content-type': 'text/html' } });
+		expect(await rangedAnswer(get({ range: 'bytes=0-12' }), page, 'x')).toBe(page);
 	});
 });
 

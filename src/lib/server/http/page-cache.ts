@@ -284,6 +284,38 @@ async function prepareAnswer(
 	};
 }
 
+/**
+ * An answer rendered and not replayed from the cache (the cache off, a signed-in visitor, an
+ * address never kept) that offers ranges (`Accept-Ranges: bytes`: the open data): a GET with
+ * Range is answered by replay, as a kept answer is (206, 416, If-Range), not with the whole file
+ * the route rendered. Any other answer passes as it is.
+ */
+export async function rangedAnswer(
+	request: Request,
+	response: Response,
+	cacheControl: string
+): Promise<Response> {
+	if (
+		request.method !== 'GET' ||
+		!request.headers.has('range') ||
+		response.status !== 200 ||
+		response.headers.get('accept-ranges') !== 'bytes'
+	)
+		return response;
+	const body = new Uint8Array(await response.arrayBuffer());
+	const replayed = replay(
+		await prepareAnswer(response.headers, body, false),
+		request,
+		cacheControl
+	);
+	// A session renewed by this request: its cookie, which no kept answer carries, goes with it.
+	const cookies = response.headers.getSetCookie();
+	if (cookies.length === 0) return replayed;
+	const headers = new Headers(replayed.headers);
+	for (const cookie of cookies) headers.append('set-cookie', cookie);
+	return new Response(replayed.body, { status: replayed.status, headers });
+}
+
 /** The plain body: kept, or inflated from the gzip copy (at most PLAIN_FROM_GZIP_UP_TO_BYTES). */
 function plainBody(entry: CachedAnswer): Uint8Array<ArrayBuffer> {
 	return entry.body ?? new Uint8Array(gunzipSync(entry.encoded.gzip!));

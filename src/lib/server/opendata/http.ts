@@ -34,7 +34,8 @@ export function openDataResponse(
 			'Content-Type': mediaTypeOf(path),
 			'Content-Disposition': `${path.endsWith('.json') ? 'inline' : 'attachment'}; filename="${downloadPrefix}-${path}"`,
 			'Last-Modified': new Date(file.modifiedAt).toUTCString(),
-			// The page cache answers a Range (replay): a broken download resumes.
+			// A Range is answered by the page cache's replay, kept or not (rangedAnswer in
+			// hooks.server.ts: a signed-in visitor, the cache off): a broken download resumes.
 			'Accept-Ranges': 'bytes',
 			...CORS_HEADERS
 		}
