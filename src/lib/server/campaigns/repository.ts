@@ -149,6 +149,39 @@ export async function listCampaignsEndingAfter(db: Executor, date: string): Prom
 	).map(toCampaign);
 }
 
+/**
+ * The campaigns not closed, whose deadline is `today` or later, that end on `deadline`: each with
+ * its fiches (an opening that repeats one of them asks the same again).
+ */
+export async function listOpenCampaignsEndingOn(
+	db: Executor,
+	today: string,
+	deadline: string
+): Promise<{ id: number; title: string; ficheIds: number[] }[]> {
+	const campaigns = await db
+		.selectFrom('campaign')
+		.select(['id', 'title'])
+		.where('closed_at', 'is', null)
+		.where('deadline', '=', deadline)
+		.where('deadline', '>=', today)
+		.orderBy('id')
+		.execute();
+	if (campaigns.length === 0) return [];
+	const fiches = await db
+		.selectFrom('campaign_fiche')
+		.select(['campaign_id as campaignId', 'fiche_id as ficheId'])
+		.where(
+			'campaign_id',
+			'in',
+			campaigns.map((c) => c.id)
+		)
+		.execute();
+	return campaigns.map((c) => ({
+		...c,
+		ficheIds: fiches.filter((f) => f.campaignId === c.id).map((f) => f.ficheId)
+	}));
+}
+
 /** Closes a campaign still open; false when it was already closed (or does not exist). */
 export async function closeCampaignRow(
 	db: Executor,

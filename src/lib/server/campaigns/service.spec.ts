@@ -435,8 +435,11 @@ describe('campaigns', () => {
 	});
 
 	it('opens at most 5 campaigns per account and day, 20 parallel posts included (security probe)', async () => {
+		// Each its own date limit: the same fiches by the same day would be refused as a repeat.
 		const tried = await Promise.all(
-			Array.from({ length: 20 }, () => attemptOpening('2026-04-01', '-3'))
+			Array.from({ length: 20 }, (_, i) =>
+				attemptOpening(`2026-04-${String(i + 1).padStart(2, '0')}`, '-3')
+			)
 		);
 		expect(tried.filter((t) => t.ok)).toHaveLength(CAMPAIGNS_OPENED_PER_ACCOUNT_PER_DAY);
 		expect(tried.find((t) => !t.ok)).toMatchObject({
@@ -449,7 +452,42 @@ describe('campaigns', () => {
 			CAMPAIGNS_OPENED_PER_ACCOUNT_PER_DAY
 		);
 		// The next day (Paris), the bound starts again.
-		expect(await attemptOpening('2026-04-01', '-3', OPENED + 24 * HOUR)).toMatchObject({
+		expect(await attemptOpening('2026-04-21', '-3', OPENED + 24 * HOUR)).toMatchObject({
+			ok: true
+		});
+	});
+
+	it('refuses a campaign that repeats an open one’s fiches and date limit under another title, naming it (left as noticed in session 41)', async () => {
+		const first = await open('2026-04-01', '-3');
+		const again = await attemptOpening('2026-04-01', '-14', OPENED, 'Relance des mises à jour');
+		expect(again).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringContaining(
+				'La campagne « Bilan 2026 », ouverte, demande déjà ces mêmes fiches pour le 1er\u00a0avril\u00a02026'
+			),
+			fieldErrors: { scope: expect.stringContaining('« Bilan 2026 »') }
+		});
+		expect((await listCampaigns(db)).map((c) => c.id)).toEqual([first]);
+		// Another date limit, or other fiches: another campaign.
+		expect(await attemptOpening('2026-04-15', '-3', OPENED, 'Relance')).toMatchObject({ ok: true });
+		const others = await openCampaign(
+			db,
+			admin,
+			{
+				title: 'Fiches du SDAIL',
+				deadline: '2026-04-01',
+				scope: { kind: 'organisation', organisationId: sdail },
+				sittingId: null,
+				reminders: '-3'
+			},
+			null,
+			OPENED
+		);
+		expect(others).toMatchObject({ ok: true });
+		// Closed, it no longer stands in the way.
+		await closeCampaign(db, admin, first, null, OPENED);
+		expect(await attemptOpening('2026-04-01', '-3', OPENED, 'Relance bis')).toMatchObject({
 			ok: true
 		});
 	});

@@ -25,6 +25,7 @@ import {
 	listAxes,
 	listCampaigns,
 	listCampaignsEndingAfter,
+	listOpenCampaignsEndingOn,
 	listOpenSittings,
 	listOrganisations,
 	listReminders,
@@ -208,6 +209,16 @@ export async function openCampaign(
 			return refuse(400, 'Aucune fiche ne correspond à cette sélection.', {
 				fieldErrors: { scope: 'Aucune fiche ne correspond à cette sélection.' }
 			});
+		// The same fiches by the same day under another title (opened again, renamed): every
+		// organisation would be asked twice for the same updates, and reminded twice.
+		const asking = new Set(ficheIds);
+		const repeated = (await listOpenCampaignsEndingOn(trx, today, input.deadline)).find(
+			(c) => c.ficheIds.length === asking.size && c.ficheIds.every((id) => asking.has(id))
+		);
+		if (repeated) {
+			const message = `La campagne « ${repeated.title} », ouverte, demande déjà ces mêmes fiches pour le ${formatDate(input.deadline)} : rien n’a été ouvert en double (ses rappels relancent les organisations). Pour une autre campagne, choisissez d’autres fiches ou une autre date limite.`;
+			return refuse(409, message, { fieldErrors: { scope: message } });
+		}
 		const id = await insertCampaign(
 			trx,
 			{
