@@ -164,3 +164,28 @@ test('a refused form on a page that reads its data again (an organisation’s me
 	await expect(page).toHaveTitle(`Erreur\u00a0: ${title}`);
 	await context.close();
 });
+
+test('a form’s refusal message is hidden while « Votre session a pris fin » says the next sending was not received (the séance’s, as every form’s)', async ({
+	browser
+}) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const id = await createSitting(member, 'Séance sans ordre du jour');
+	await member.dispose();
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await loginPage(page, ACCOUNTS.commission);
+	await page.goto(`/commission/seances/${id}`);
+	await page.getByRole('button', { name: 'Envoyer la convocation' }).click();
+	const stale = page.getByRole('alert').filter({ hasText: 'L’ordre du jour est vide' });
+	await expect(stale).toBeVisible();
+	const other = await context.newPage();
+	await other.goto('/commission');
+	await other.getByRole('button', { name: 'Se déconnecter' }).click();
+	await expect(other.getByRole('link', { name: 'Connexion' })).toBeVisible();
+	await page.getByRole('button', { name: 'Envoyer la convocation' }).click();
+	await expect(
+		page.getByRole('alert').filter({ hasText: 'Votre session a pris fin' })
+	).toBeVisible();
+	await expect(stale).toBeHidden();
+	await context.close();
+});

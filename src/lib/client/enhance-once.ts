@@ -133,15 +133,17 @@ const HIDDEN_CONFIRMATION = 'data-hidden-by-refusal';
 
 /**
  * The page's confirmations and error summaries of earlier answers (a `.notice` with
- * `role="status"`, not a warning; a `data-error-summary`; not one inside the form), hidden while
- * the form's alert says that this answer did nothing: « Le formulaire contient des erreurs » of
- * the sending before is not left beside « Votre session a pris fin ».
+ * `role="status"`, not a warning, not one inside the form; a `data-error-summary`, which every
+ * form's refusal message carries, inside the form too), hidden while the form's alert says that
+ * this answer did nothing: « Le formulaire contient des erreurs » of the sending before is not left
+ * beside « Votre session a pris fin ».
  */
 function hideConfirmations(form: HTMLFormElement): void {
 	for (const notice of document.querySelectorAll<HTMLElement>(
 		'main .notice[role="status"]:not(.warning), main [data-error-summary]'
 	)) {
-		if (form.contains(notice) || notice.hidden) continue;
+		if (notice.hidden) continue;
+		if (form.contains(notice) && !notice.hasAttribute('data-error-summary')) continue;
 		notice.hidden = true;
 		notice.setAttribute(HIDDEN_CONFIRMATION, '');
 	}
