@@ -219,6 +219,8 @@ export interface OpenUpdate {
 	code: string;
 	organisation: string;
 	state: 'draft' | 'submitted' | 'returned';
+	/** Whether the organisation has an account not disabled, the only one who may submit it. */
+	hasAccount: boolean;
 }
 
 /**
@@ -236,6 +238,17 @@ export async function listFichesWithTwoOpenUpdates(
 		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
 		.innerJoin('organisation', 'organisation.id', 'u.organisation_id')
 		.select(['fiche.code', 'organisation.name as organisation', 'u.state'])
+		.select((eb) =>
+			eb
+				.exists(
+					eb
+						.selectFrom('user_account as a')
+						.select('a.id')
+						.whereRef('a.organisation_id', '=', 'u.organisation_id')
+						.where('a.disabled_at', 'is', null)
+				)
+				.as('hasAccount')
+		)
 		.where('u.organisation_id', 'in', [a, b])
 		.where('u.state', 'in', ['draft', 'submitted', 'returned'])
 		.where('u.fiche_id', 'in', (eb) =>
@@ -251,7 +264,8 @@ export async function listFichesWithTwoOpenUpdates(
 		.orderBy('fiche.number')
 		.orderBy('organisation.name')
 		.$narrowType<{ state: OpenUpdate['state'] }>()
-		.execute();
+		.execute()
+		.then((rows) => rows.map((r) => ({ ...r, hasAccount: Boolean(r.hasAccount) })));
 }
 
 /**

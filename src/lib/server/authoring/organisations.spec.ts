@@ -411,6 +411,14 @@ describe('organisations', () => {
 			status: 409,
 			message: `Les deux organisations ont chacune une mise à jour en cours de la fiche 6-1 : un brouillon de CDG46 et une mise à jour soumise de ${sdail.name}. Pour fusionner, l’une des deux doit être validée (un renvoi la laisse en cours) : une mise à jour soumise se valide à /admin/suivis ; un brouillon ou une mise à jour renvoyée ne peut être soumis que par un compte de son organisation (CDG46), puis se valide. Rien n’a été enregistré.`
 		});
+		// CDG46's only account disabled: nobody can submit its draft; the refusal says what to do.
+		const disabled = await setAccountDisabled(db, admin, paul.id, true, null);
+		expect(disabled.ok).toBe(true);
+		const refused = await merge();
+		expect(refused.ok ? '' : refused.message).toContain(
+			'CDG46 n’a aucun compte actif : créez-en ou réactivez-en un à /admin/utilisateurs, pour qu’une personne de l’organisation soumette ou reprenne ce qu’elle a en cours. Rien n’a été enregistré.'
+		);
+		expect((await setAccountDisabled(db, admin, paul.id, false, null)).ok).toBe(true);
 		await send(paul, '9-1', 'submit');
 		await send(sam, '9-1', 'submit');
 		expect(await merge()).toMatchObject({

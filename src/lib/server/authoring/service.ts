@@ -977,8 +977,11 @@ function twoOpenUpdatesMessage(clash: OpenUpdate[]): string {
 		codes.length === 1
 			? `Les deux organisations ont chacune une mise à jour en cours de la fiche ${codes[0]} : ${held(codes[0]!)}.`
 			: `Les deux organisations ont chacune une mise à jour en cours des fiches ${listed(codes)} : ${codes.map((c) => `${c}, ${held(c)}`).join(' ; ')}.`;
-	const toSubmit = [
-		...new Set(clash.filter((u) => u.state !== 'submitted').map((u) => u.organisation))
+	const unsubmitted = clash.filter((u) => u.state !== 'submitted');
+	const toSubmit = [...new Set(unsubmitted.map((u) => u.organisation))];
+	// Nobody can submit for an organisation without an account: staff must give it one first.
+	const withoutAccount = [
+		...new Set(unsubmitted.filter((u) => !u.hasAccount).map((u) => u.organisation))
 	];
 	const steps = [
 		clash.some((u) => u.state === 'submitted')
@@ -986,6 +989,9 @@ function twoOpenUpdatesMessage(clash: OpenUpdate[]): string {
 			: '',
 		toSubmit.length > 0
 			? `un brouillon ou une mise à jour renvoyée ne peut être soumis que par un compte de son organisation (${toSubmit.join(' ou ')}), puis se valide`
+			: '',
+		withoutAccount.length > 0
+			? `${listed(withoutAccount)} ${withoutAccount.length > 1 ? 'n’ont' : 'n’a'} aucun compte actif : créez-en ou réactivez-en un à /admin/utilisateurs, pour qu’une personne de l’organisation soumette ou reprenne ce qu’elle a en cours`
 			: ''
 	].filter(Boolean);
 	return `${head} Pour fusionner, l’une des deux doit être validée (un renvoi la laisse en cours) : ${steps.join(' ; ')}. Rien n’a été enregistré.`;
