@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { INCOMPLETE_FORM, versionField } from './form';
-import { DECIDED_STATUSES, FICHE_STATUSES, ORGANISATION_KINDS } from '../utils/vocabulary';
+import { versionField } from './form';
+import { ORGANISATION_KINDS } from '../utils/vocabulary';
 import { ID_PATTERN } from '../utils/text';
 import {
 	holdsListSeparator,
@@ -39,12 +39,3 @@ export const MergeSchema = z.object({
 
 export const RETIRE_FIELDS = ['version', ...REVISION_FIELDS] as const;
 export const RetireSchema = z.object({ version: versionField, ...revisionShape });
-
-/** A fiche's status set by Lot numérique (« Changer le statut »). */
-export const STATUS_FIELDS = ['status', 'shown_status', ...REVISION_FIELDS] as const;
-export const StatusSchema = z.object({
-	status: z.enum(DECIDED_STATUSES, { error: 'Choisissez le nouveau statut dans la liste.' }),
-	/** The status the page showed: another change since is told, not silently replaced. */
-	shown_status: z.enum(FICHE_STATUSES, { error: INCOMPLETE_FORM }),
-	...revisionShape
-});

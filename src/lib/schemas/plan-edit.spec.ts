@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { OrganisationEditSchema } from './organisation';
-import { NewFicheSchema, ownerField, parseFicheForm, partnerField, text } from './plan-edit';
+import {
+	NewFicheSchema,
+	ownerField,
+	parseFicheForm,
+	partnerField,
+	StatusSchema,
+	text
+} from './plan-edit';
 
 describe('a text of the plan forms', () => {
 	it('counts a line break once, as the browser’s CRLF or as stored (the import counts so)', () => {
@@ -69,5 +76,32 @@ describe('the open data’s separator « | » (docs/open-data.md: a cell’s val
 		expect(errors[ownerField(0, 'scope')]).toBe(`Ne peut pas contenir ${reason}.`);
 		expect(errors[partnerField(0, 'detail')]).toBe(`Ne peut pas contenir ${reason}.`);
 		expect(errors[ownerField(0, 'note')]).toBeUndefined();
+	});
+});
+
+describe('the status form of a fiche (« Changer le statut »)', () => {
+	const sent = (status: string, shown_status: string) =>
+		StatusSchema.safeParse({
+			status,
+			shown_status,
+			reason: 'Décision de la commission',
+			decision: ''
+		});
+
+	it('takes a status Lot numérique may set, and the status the page showed', () => {
+		expect(sent('suspendue', 'en_cours').data).toMatchObject({
+			status: 'suspendue',
+			shown_status: 'en_cours'
+		});
+	});
+
+	it('refuses « réalisée » and « abandonnée », which come from elsewhere, and a made-up shown status', () => {
+		expect(sent('realisee', 'en_cours').error?.issues[0]?.message).toBe(
+			'Choisissez le nouveau statut dans la liste.'
+		);
+		expect(sent('abandonnee', 'en_cours').success).toBe(false);
+		expect(sent('suspendue', 'finie').error?.issues[0]?.message).toBe(
+			'Le formulaire est incomplet : rechargez la page.'
+		);
 	});
 });

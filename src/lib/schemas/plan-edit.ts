@@ -16,6 +16,7 @@ import {
 } from './form';
 import { TEXT_MAX_LENGTH } from './limits';
 import { indicatorDateProblems } from '../utils/rules';
+import { DECIDED_STATUSES, FICHE_STATUSES } from '../utils/vocabulary';
 import { ID_PATTERN } from '../utils/text';
 import { numberProblem, parseDecimal } from './progress-update';
 
@@ -414,5 +415,14 @@ export const NEW_FICHE_FIELDS = ['objective', 'title', ...REVISION_FIELDS] as co
 export const NewFicheSchema = z.object({
 	objective: z.string().regex(ID_PATTERN, 'Choisissez l’objectif de la fiche.').transform(Number),
 	title: ficheTitle(),
+	...revisionShape
+});
+
+/** A fiche's status set by Lot numérique (« Changer le statut »). */
+export const STATUS_FIELDS = ['status', 'shown_status', ...REVISION_FIELDS] as const;
+export const StatusSchema = z.object({
+	status: z.enum(DECIDED_STATUSES, { error: 'Choisissez le nouveau statut dans la liste.' }),
+	/** The status the page showed: another change since is told, not silently replaced. */
+	shown_status: z.enum(FICHE_STATUSES, { error: INCOMPLETE_FORM }),
 	...revisionShape
 });
