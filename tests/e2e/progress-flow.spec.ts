@@ -183,7 +183,7 @@ test('a returned update comes back to the partner with the comment', async ({ br
 	const page = await partnerContext.newPage();
 	await loginPage(page, ACCOUNTS.partner);
 	await expect(
-		page.getByText('Commentaire de Lot numérique : Merci : indiquez le nombre de réponses reçues.')
+		page.getByText('Renvoyée par Lot numérique : Merci : indiquez le nombre de réponses reçues.')
 	).toBeVisible();
 	// Typed with a plain space before « : »: shown with a no-break one, so no line starts with it,
 	// on each page where the partner reads it.
@@ -200,6 +200,24 @@ test('a returned update comes back to the partner with the comment', async ({ br
 	).toBeVisible();
 	expect(await page.locator('.typed-text').first().textContent()).toBe(typed);
 	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue('Questionnaire envoyé');
+
+	// Saved as a draft to finish later: the comment is still what to correct, on each of the three
+	// pages, until the update is sent again (it vanished with the « returned » state).
+	await page.getByLabel('Ce qui a été fait').fill('Questionnaire envoyé : réponses en cours');
+	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).first().click();
+	await expect(page).toHaveURL(/enregistre=1/);
+	const stillShown = async () => {
+		await expect(page.locator('main')).toContainText(
+			'Renvoyée par Lot numérique : Merci : indiquez le nombre de réponses reçues.'
+		);
+		await expect(page.locator('main')).toContainText('Enregistrée en brouillon depuis');
+	};
+	await stillShown();
+	await page.goto('/espace');
+	await stillShown();
+	await page.goto(`/espace/suivis/${id}`);
+	await stillShown();
+	await page.goto(`/espace/fiches/1-2/suivi?brouillon=${id}`);
 
 	// Corrected and sent again: the review page says what was asked, to check the answer.
 	await page.getByLabel('Ce qui a été fait').fill('Questionnaire envoyé : 41 réponses reçues');
