@@ -148,7 +148,8 @@ describe('indicator kinds where partners enter measurements', () => {
 	const KINDS = [
 		{ id: 1, label: 'Communes équipées', unit: 'communes', kind: 'count' as const },
 		{ id: 2, label: 'Taux de couverture', unit: '%', kind: 'percentage' as const },
-		{ id: 3, label: 'Service ouvert', unit: null, kind: 'boolean' as const }
+		{ id: 3, label: 'Service ouvert', unit: null, kind: 'boolean' as const },
+		{ id: 4, label: 'Montant des subventions', unit: '€', kind: 'amount' as const }
 	];
 	const entry = (id: number, value: string) => ({
 		[`indicator_${id}_date`]: '2026-02-01',
@@ -197,6 +198,23 @@ describe('indicator kinds where partners enter measurements', () => {
 		expect(
 			parseProgressForm(form(entry(1, '45 %')), KINDS, '2026-03-01').errors.indicator_1_value
 		).toMatch(/doit être un nombre/);
+	});
+
+	it('reads « 1 500 € » on an amount (its field says « en euros »), and says which forms it reads', () => {
+		const amount = (typed: string) => parseProgressForm(form(entry(4, typed)), KINDS, '2026-03-01');
+		for (const typed of ['1 500 €', '1\u202f500\u00a0€', '1500€', '1 500'])
+			expect(amount(typed).input?.measurements.map((m) => m.value)).toEqual([1500]);
+		expect(amount('1 500 $').errors.indicator_4_value).toBe(
+			'La valeur doit être un montant écrit en chiffres (exemples : 1 500, 1 500 € ou 12,50).'
+		);
+		expect(amount('1.500 €').errors.indicator_4_value).toMatch(/se lit de deux façons/);
+		expect(
+			parseProgressForm(form(entry(2, 'moitié')), KINDS, '2026-03-01').errors.indicator_2_value
+		).toBe('La valeur doit être un pourcentage écrit en chiffres (exemples : 45, 45 % ou 12,5).');
+		// A count takes no « € ».
+		expect(
+			parseProgressForm(form(entry(1, '15 €')), KINDS, '2026-03-01').errors.indicator_1_value
+		).toBe('La valeur doit être un nombre (exemple : 12 ou 12,5).');
 	});
 });
 

@@ -161,15 +161,32 @@ export const indicatorField = (id: number, part: 'date' | 'value' | 'comment') =
 	`indicator_${id}_${part}`;
 
 /** "12,5" or "12.5" or "1 200" → number; anything else → NaN. */
-/** Why a value that parseDecimal refuses is refused, in French. */
-export function numberProblem(raw: string): string {
-	const cleaned = raw.trim().replace(/[\s\u00a0\u202f]/g, '');
+/**
+ * Why a value that parseDecimal refuses is refused, in French; for a percentage or an amount, the
+ * forms its indicator reads, sign included (« 45 % », « 1 500 € »).
+ */
+export function numberProblem(raw: string, kind?: IndicatorKind | null): string {
+	const cleaned = withoutSign(kind, raw).replace(/[\s\u00a0\u202f]/g, '');
 	if (THOUSANDS_OR_DECIMALS.test(cleaned))
 		return `« ${cleaned} » se lit de deux façons : écrivez ${cleaned.replace('.', '')} sans point pour un nombre entier, ou ${cleaned.replace('.', ',')} avec une virgule pour des décimales.`;
 	if (/^-?\d{13,}([.,]\d*)?$/.test(cleaned))
 		return 'La valeur compte au plus 12 chiffres avant la virgule.';
 	if (/^-?\d+[.,]\d{7,}$/.test(cleaned)) return 'La valeur compte au plus 6 décimales.';
+	if (kind === 'percentage')
+		return 'La valeur doit être un pourcentage écrit en chiffres (exemples : 45, 45 % ou 12,5).';
+	if (kind === 'amount')
+		return 'La valeur doit être un montant écrit en chiffres (exemples : 1 500, 1 500 € ou 12,50).';
 	return 'La valeur doit être un nombre (exemple : 12 ou 12,5).';
+}
+
+/** The sign a percentage or an amount may be typed with, as the « Valeur » field's hint says. */
+const VALUE_SIGNS: Partial<Record<IndicatorKind, string>> = { percentage: '%', amount: '€' };
+
+/** The value as typed, trimmed, without the sign its kind may end with (« 45 % », « 1 500 € »). */
+function withoutSign(kind: IndicatorKind | null | undefined, raw: string): string {
+	const typed = raw.trim();
+	const sign = kind ? VALUE_SIGNS[kind] : undefined;
+	return sign && typed.endsWith(sign) ? typed.slice(0, -sign.length) : typed;
 }
 
 /**
@@ -180,15 +197,15 @@ export const THOUSANDS_OR_DECIMALS = /^-?[1-9]\d{0,2}\.\d{3}$/;
 
 /**
  * A measurement as typed, read by its indicator's kind: « oui » and « non » for a yes/no one, a
- * trailing « % » for a percentage (as the advancement field reads it); otherwise parseDecimal.
+ * trailing « % » for a percentage (as the advancement field reads it) and « € » for an amount;
+ * otherwise parseDecimal.
  */
 function readIndicatorValue(kind: IndicatorKind | null | undefined, raw: string): number {
 	if (kind === 'boolean') {
 		const word = yesNoValue(raw);
 		if (word !== null) return word;
 	}
-	const typed = raw.trim();
-	return parseDecimal(kind === 'percentage' && typed.endsWith('%') ? typed.slice(0, -1) : typed);
+	return parseDecimal(withoutSign(kind, raw));
 }
 
 export function parseDecimal(raw: string): number {
@@ -238,7 +255,7 @@ export function parseProgressForm(
 			allErrors[indicatorField(id, 'value')] = 'Indiquez la valeur mesurée, ou videz la ligne.';
 		else if (!Number.isFinite(value))
 			allErrors[indicatorField(id, 'value')] =
-				kind === 'boolean' ? YES_NO_MESSAGE : numberProblem(rawValue);
+				kind === 'boolean' ? YES_NO_MESSAGE : numberProblem(rawValue, kind);
 		else if (kind === 'boolean' && value !== 0 && value !== 1)
 			allErrors[indicatorField(id, 'value')] = YES_NO_MESSAGE;
 		else {
