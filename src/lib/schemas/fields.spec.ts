@@ -7,16 +7,22 @@ describe('textField', () => {
 		expect(place.parse('  Cahors ')).toBe('Cahors');
 		expect(place.safeParse('   ').error?.issues[0]?.message).toBe('Le lieu est obligatoire.');
 		expect(place.safeParse('x'.repeat(11)).error?.issues[0]?.message).toBe(
-			'Le lieu : 10 caractères au plus.'
+			'Le lieu : 10 caractères au plus (11 saisis, 1 de trop).'
 		);
+		// How many were typed, and how many to cut, with French spacing.
 		expect(
-			textField('Le texte', 10_000).safeParse('x'.repeat(10_001)).error?.issues[0]?.message
-		).toBe('Le texte : 10\u202f000 caractères au plus.');
+			textField('Le texte', 10_000).safeParse('x'.repeat(10_412)).error?.issues[0]?.message
+		).toBe('Le texte : 10\u202f000 caractères au plus (10\u202f412 saisis, 412 de trop).');
+		// An emoji is one character to the person typing it (two UTF-16 units).
+		expect(place.parse('🎉'.repeat(10))).toBe('🎉'.repeat(10));
+		expect(place.safeParse('🎉'.repeat(11)).error?.issues[0]?.message).toBe(
+			'Le lieu : 10 caractères au plus (11 saisis, 1 de trop).'
+		);
 		// A browser sends each line break as CRLF: counted once, as stored.
 		const ten = textField('Le texte', 10);
 		expect(ten.parse('abc\r\nefgh\r\n.')).toBe('abc\nefgh\n.');
 		expect(ten.safeParse('abc\r\nefgh\r\n..').error?.issues[0]?.message).toBe(
-			'Le texte : 10 caractères au plus.'
+			'Le texte : 10 caractères au plus (11 saisis, 1 de trop).'
 		);
 	});
 

@@ -154,6 +154,19 @@ export function storedText(value: string): string {
 }
 
 /**
+ * Characters as a person counts them: an emoji is one (`length` counts UTF-16 units, two for it),
+ * as SQLite's length() counts them too.
+ */
+export function characterCount(text: string): number {
+	return [...text].length;
+}
+
+/** « Ce qui a été fait : 10 000 caractères au plus (10 412 saisis, 412 de trop). » */
+export function tooLong(label: string, count: number, max: number): string {
+	return `${label} : ${formatNumber(max)} caractères au plus (${formatNumber(count)} saisis, ${formatNumber(count - max)} de trop).`;
+}
+
+/**
  * A text field: at most `max` characters, no control characters, line ends made "\n". Trimmed and
  * required unless told otherwise (the progress form keeps what the partner typed, spaces included,
  * and leaves its texts optional). Messages name the field by `label` (« Le lieu »…), plural when
@@ -173,7 +186,10 @@ export function textField(
 	// Counted as stored: a browser sends each line break as CRLF, two characters for one.
 	return base
 		.transform(unixLineBreaks)
-		.refine((v) => v.length <= max, `${label} : ${formatNumber(max)} caractères au plus.`)
+		.superRefine((v, ctx) => {
+			const count = characterCount(v);
+			if (count > max) ctx.addIssue({ code: 'custom', message: tooLong(label, count, max) });
+		})
 		.refine(
 			(v) => !required || v !== '',
 			`${label} ${plural ? 'sont obligatoires' : 'est obligatoire'}.`

@@ -45,9 +45,21 @@ describe('indicator values', () => {
 			);
 		expect(withComment(2000).errors).toEqual({});
 		expect(withComment(2000).input?.measurements[0]?.comment).toHaveLength(2000);
-		expect(withComment(2001).errors.indicator_1_comment).toBe(
-			'Le commentaire compte au plus 2000 caractères.'
+		expect(withComment(2100).errors.indicator_1_comment).toBe(
+			'Le commentaire : 2\u202f000 caractères au plus (2\u202f100 saisis, 100 de trop).'
 		);
+	});
+
+	it('counts characters as the person typing does: 6 000 emojis are 6 000, within 10 000', () => {
+		const parsed = parseProgressForm(
+			form({ done: '🎉'.repeat(6000), indicator_1_date: '2026-02-01', indicator_1_value: '3' }),
+			INDICATORS,
+			'2026-03-01'
+		);
+		expect(parsed.errors).toEqual({});
+		expect(
+			parseProgressForm(form({ done: '🎉'.repeat(10_001) }), INDICATORS, '2026-03-01').errors.done
+		).toBe('Ce qui a été fait : 10\u202f000 caractères au plus (10\u202f001 saisis, 1 de trop).');
 	});
 
 	it('says what is wrong with a progress or a value, rather than a rule that was kept', () => {

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { ABANDON_BY_PLAN_MESSAGE, REPORTED_STATUSES, type FicheStatus } from '../utils/vocabulary';
 import {
+	characterCount,
 	hasForbiddenCharacters,
 	INCOMPLETE_FORM,
 	isIsoDate,
 	parseForm,
 	textField,
+	tooLong,
 	type FieldErrors
 } from './form';
 import { COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH } from './limits';
@@ -266,9 +268,13 @@ export function parseProgressForm(
 		if (!dateResult.success)
 			allErrors[indicatorField(id, 'date')] =
 				dateResult.error.issues[0]?.message ?? 'Date invalide.';
-		if (rawComment.length > COMMENT_MAX_LENGTH)
-			allErrors[indicatorField(id, 'comment')] =
-				`Le commentaire compte au plus ${COMMENT_MAX_LENGTH} caractères.`;
+		const commentLength = characterCount(rawComment);
+		if (commentLength > COMMENT_MAX_LENGTH)
+			allErrors[indicatorField(id, 'comment')] = tooLong(
+				'Le commentaire',
+				commentLength,
+				COMMENT_MAX_LENGTH
+			);
 		else if (hasForbiddenCharacters(rawComment))
 			allErrors[indicatorField(id, 'comment')] =
 				'Le commentaire contient des caractères non autorisés.';
