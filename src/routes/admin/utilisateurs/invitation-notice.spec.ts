@@ -1,0 +1,36 @@
+import { render } from 'svelte/server';
+import { describe, expect, it } from 'vitest';
+import Page from './+page.svelte';
+
+/** The notice after an account is created, as the page renders it (text only, spaces collapsed). */
+function notice(invitation: Record<string, unknown>): string {
+	const { body } = render(Page, {
+		props: {
+			data: { users: [], organisations: [], ownId: 1 },
+			form: {
+				invitation: {
+					renewing: false,
+					mailed: true,
+					relayDownSince: null,
+					email: 'martine@example.org',
+					url: 'https://sdusn.example/invitation/abc',
+					...invitation
+				}
+			}
+		} as never
+	});
+	const status = /<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '';
+	return status
+		.replace(/<!--[^>]*-->/g, '')
+		.replace(/<[^>]+>/g, '')
+		.replace(/\s+/g, ' ');
+}
+
+describe('the invitation notice on the accounts page', () => {
+	it('keeps the space between its sentences, whichever follows the mail’s one', () => {
+		expect(notice({})).toContain('(sa remise se suit dans les courriels). Le lien peut aussi');
+		expect(notice({ url: null })).toContain(
+			'(sa remise se suit dans les courriels). Le lien, qui remplace'
+		);
+	});
+});
