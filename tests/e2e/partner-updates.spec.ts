@@ -172,6 +172,10 @@ test('draft against draft: the conflict screen compares both, « mine » wins kn
 	await expect(a.getByRole('alert')).toContainText(
 		'Chloé Collègue a enregistré cette mise à jour pendant que vous la modifiiez'
 	);
+	// The line above the buttons agrees with the panel: Chloé saved last, no longer Paul.
+	await expect(a.getByText(/^Dernier enregistrement par/)).toContainText(
+		'Dernier enregistrement par Chloé Collègue'
+	);
 	await a
 		.getByRole('link', { name: 'Prendre la version enregistrée (abandonner ma saisie)' })
 		.click();
