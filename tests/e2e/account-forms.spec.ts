@@ -1,6 +1,6 @@
 import { expect, test } from './helpers/portal';
 import SQLite from 'better-sqlite3';
-import { ACCOUNTS, loginPage, portalDatabase } from './helpers/accounts';
+import { ACCOUNTS, loginPage, portalDatabase, signInThroughForm } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
 import { pageWidth, widenTextSpacing } from './helpers/layout';
@@ -325,9 +325,9 @@ test('an admin changes a partner’s role; a second admin on the same page is to
 	const alice = ACCOUNTS.otherPartner;
 	const partnerContext = await browser.newContext({ baseURL });
 	const partnerPage = await partnerContext.newPage();
-	await loginPage(partnerPage, alice);
+	await signInThroughForm(partnerPage, alice);
 
-	await loginPage(page, ACCOUNTS.admin);
+	await signInThroughForm(page, ACCOUNTS.admin);
 	await page.goto('/admin/utilisateurs');
 	await page.getByRole('link', { name: `Changer le rôle de ${alice.email}` }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Compte d’${alice.name}`);
@@ -336,7 +336,7 @@ test('an admin changes a partner’s role; a second admin on the same page is to
 	// A second admin opens the same page before the first one saves.
 	const otherContext = await browser.newContext({ baseURL });
 	const other = await otherContext.newPage();
-	await loginPage(other, ACCOUNTS.admin);
+	await signInThroughForm(other, ACCOUNTS.admin);
 	await other.goto(address);
 	await other.waitForLoadState('networkidle');
 
@@ -369,7 +369,7 @@ test('an admin changes a partner’s role; a second admin on the same page is to
 	await page.getByRole('button', { name: 'Changer le rôle' }).click();
 	await expect(page.getByRole('alert')).toContainText('Votre session a pris fin');
 	await expect(page.getByRole('status')).toBeHidden();
-	await loginPage(tab, ACCOUNTS.admin);
+	await signInThroughForm(tab, ACCOUNTS.admin);
 	await tab.close();
 
 	// The second admin's choice was made on the role shown before: refused, then made knowingly.
@@ -389,7 +389,7 @@ test('an admin changes a partner’s role; a second admin on the same page is to
 	// The person's session was closed: signed in again, the new role is theirs.
 	await partnerPage.goto('/espace');
 	await expect(partnerPage).toHaveURL(/\/connexion/);
-	await loginPage(partnerPage, alice);
+	await signInThroughForm(partnerPage, alice);
 	// Back to /espace, a partner's page: taken to the administration instead of refused.
 	await expect(partnerPage).toHaveURL(/\/admin$/);
 	await partnerPage.goto('/admin/utilisateurs');

@@ -1,6 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
+import { ACCOUNTS, apiAs, loginPage, signInThroughForm } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { screenshot } from './helpers/screenshots';
 
@@ -110,6 +110,8 @@ async function adminOnEditions(browser: Browser) {
 	const page = await context.newPage();
 	await loginPage(page, ACCOUNTS.admin);
 	await page.goto('/admin/bilans');
+	// The form's script must be there before typing: the date of arrest follows the year typed.
+	await page.waitForLoadState('networkidle');
 	return { context, page };
 }
 
@@ -392,7 +394,7 @@ test('signed out in another tab, an edition’s texts stay as typed with a Frenc
 	await expectNoAxeViolations(page);
 
 	// Signed in again: the same form reaches the action, which reads it (here: refuses the year).
-	await loginPage(other, ACCOUNTS.admin);
+	await signInThroughForm(other, ACCOUNTS.admin);
 	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
 	await expect(
 		page.getByText('L’année s’écrit sur quatre chiffres (exemple : 2019).')

@@ -1,6 +1,6 @@
 import SQLite from 'better-sqlite3';
 import type { APIRequestContext, Browser, Page } from '@playwright/test';
-import { ACCOUNTS, apiAs, loginPage, portalDatabase } from './helpers/accounts';
+import { ACCOUNTS, apiAs, loginPage, portalDatabase, signInThroughForm } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { expect, test } from './helpers/portal';
 import { screenshotsAtWidths } from './helpers/screenshots';
@@ -208,7 +208,7 @@ test('a partner resets a forgotten password from the mail', async ({ page, brows
 	// Single use.
 	const again = await page.request.get(link);
 	expect(again.status()).toBe(410);
-	await loginPage(await anonymous(browser), {
+	await signInThroughForm(await anonymous(browser), {
 		email: INVITEE.email,
 		name: INVITEE.name,
 		role: 'partenaire',

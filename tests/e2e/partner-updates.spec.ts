@@ -1,6 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, apiAs, loginPage, type Account } from './helpers/accounts';
+import { ACCOUNTS, apiAs, loginPage, signInThroughForm, type Account } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { sendAndWait } from './helpers/forms';
 import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
@@ -463,7 +463,7 @@ test('signed out in another tab, a save keeps the typing and says so; signed in 
 	await expect(page.getByLabel('Avancement en %')).toHaveValue('30');
 	await expectNoAxeViolations(page);
 
-	await loginPage(other, ACCOUNTS.partner);
+	await signInThroughForm(other, ACCOUNTS.partner);
 	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
 	await expect(page).toHaveURL(/\/espace\?soumis=\d+$/);
 	await validate(submittedId(page));

@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { loginPage, signInThroughForm } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { createAccount, startOwnPortal, type OwnPortal } from './helpers/own-portal';
 import { screenshotsAtWidths } from './helpers/screenshots';
@@ -37,18 +38,15 @@ test.afterAll(async () => {
 	await portal.exited;
 });
 
-/** Signs `account` in on `page` (another tab of a context whose form is open). */
+/** Signs `account` in on `page` through the form (another tab of a context whose form is open). */
 async function signInTab(page: Page, account: { email: string; password: string; name: string }) {
-	await page.goto(`${portal.url}/connexion`);
-	await page.getByLabel('Adresse électronique').fill(account.email);
-	await page.getByLabel('Mot de passe').fill(account.password);
-	await page.getByRole('button', { name: 'Se connecter' }).click();
-	await expect(page.getByRole('link', { name: account.name })).toBeVisible();
+	await signInThroughForm(page, account, portal.url);
 }
 
+/** A new context signed in as the admin: through the form the first time, then on its session. */
 async function signedIn(browser: Browser): Promise<Page> {
 	const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
-	await signInTab(page, ADMIN);
+	await loginPage(page, ADMIN, portal.url);
 	return page;
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { ACCOUNTS, loginPage } from './helpers/accounts';
+import { ACCOUNTS, loginPage, signInThroughForm } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { expect, test } from './helpers/portal';
 import { startOwnPortal } from './helpers/own-portal';
@@ -146,7 +146,7 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 		page.getByRole('alert').filter({ hasText: 'Votre session a pris fin' })
 	).toContainText('votre saisie est conservée ci-dessous');
 	await expect(reason).toHaveValue('Écrite avant la fin de la session');
-	await loginPage(other, ACCOUNTS.admin);
+	await signInThroughForm(other, ACCOUNTS.admin);
 	await other.close();
 
 	// Without a reason: refused, the list still there.

@@ -1,6 +1,6 @@
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
+import { ACCOUNTS, apiAs, loginPage, signInThroughForm } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { sendAndWait } from './helpers/forms';
 import { screenshot } from './helpers/screenshots';
@@ -368,7 +368,7 @@ test('the session cookie is HttpOnly and SameSite=Lax, never readable by scripts
 	page,
 	context
 }) => {
-	await loginPage(page, ACCOUNTS.commission);
+	await signInThroughForm(page, ACCOUNTS.commission);
 	const cookie = (await context.cookies()).find((c) => c.name === 'sdusn_session');
 	expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
 	expect(await page.evaluate(() => document.cookie)).not.toContain('sdusn_session');

@@ -1,5 +1,5 @@
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
+import { ACCOUNTS, apiAs, signInThroughForm } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { screenshotsAtWidths } from './helpers/screenshots';
 
@@ -11,7 +11,7 @@ test('behind a blocked shared address, a person who signed in from this browser 
 }, testInfo) => {
 	// Anne has signed in from her browser before: it keeps a device cookie.
 	const anne = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
-	await loginPage(anne, ACCOUNTS.admin);
+	await signInThroughForm(anne, ACCOUNTS.admin);
 	await anne.getByRole('button', { name: 'Se déconnecter' }).click();
 	await expect(anne.getByRole('link', { name: 'Connexion' })).toBeVisible();
 
@@ -40,6 +40,6 @@ test('behind a blocked shared address, a person who signed in from this browser 
 	await screenshotsAtWidths(claude, (file) => testInfo.outputPath(file), 'adresse-bloquee');
 
 	// Anne's browser is not held by the address.
-	await loginPage(anne, ACCOUNTS.admin);
+	await signInThroughForm(anne, ACCOUNTS.admin);
 	await Promise.all([anne.context().close(), claude.context().close()]);
 });

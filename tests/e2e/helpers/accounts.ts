@@ -3,6 +3,7 @@ import {
 	request as playwrightRequest,
 	expect,
 	type APIRequestContext,
+	type Cookie,
 	type Page
 } from '@playwright/test';
 
@@ -120,12 +121,51 @@ export function createTestAccounts(databasePath: string): void {
 	}
 }
 
-export async function loginPage(page: Page, account: Account): Promise<void> {
-	await page.goto('/connexion');
+/** Who signs in: an account of ACCOUNTS, or one a spec made. */
+type SignIn = Pick<Account, 'email' | 'name' | 'password'> & Partial<Account>;
+
+/**
+ * Signs `account` in through the login form, on the portal of `origin` (the page's own by
+ * default): what a test about signing in uses, and the first sign-in of each account on each
+ * portal (`loginPage`). Each call opens a session of its own.
+ */
+export async function signInThroughForm(page: Page, account: SignIn, origin = ''): Promise<void> {
+	await page.goto(`${origin}/connexion`);
 	await page.getByLabel('Adresse électronique').fill(account.email);
 	await page.getByLabel('Mot de passe').fill(account.password);
 	await page.getByRole('button', { name: 'Se connecter' }).click();
 	await expect(page.getByRole('link', { name: account.name })).toBeVisible();
+}
+
+/** The session cookie's name on a portal served over plain HTTP (sessionCookieName). */
+const SESSION_COOKIE = 'sdusn_session';
+
+/** The sessions this worker opened through the form, per portal and account, and where each led. */
+const openedSessions = new Map<string, { cookie: Cookie; landing: string }>();
+
+/**
+ * Signs `account` in on `page`, for a test that is not about signing in. The first time on each
+ * portal it goes through the login form (`signInThroughForm`); after that, the session it opened is
+ * given to the page's context (its cookie alone, no device cookie) and the page opens where the
+ * form led, which costs one page instead of the form's page, its password hash and the page after.
+ * Every context signed in so shares one session: a test that signs out in one tab and expects
+ * another to stay signed in, or that checks what the form sets, calls `signInThroughForm`. A
+ * session closed since (signed out, account disabled or its role changed) is opened again through
+ * the form.
+ */
+export async function loginPage(page: Page, account: SignIn, origin = ''): Promise<void> {
+	const portal = origin || new URL(await portalUrl()).origin;
+	const key = `${portal} ${account.email}`;
+	const known = openedSessions.get(key);
+	if (known) {
+		await page.context().addCookies([known.cookie]);
+		await page.goto(`${portal}${known.landing}`);
+		if (await page.getByRole('link', { name: account.name }).isVisible()) return;
+	}
+	await signInThroughForm(page, account, origin);
+	const cookie = (await page.context().cookies(portal)).find((c) => c.name === SESSION_COOKIE);
+	const url = new URL(page.url());
+	if (cookie) openedSessions.set(key, { cookie, landing: `${url.pathname}${url.search}` });
 }
 
 /** An HTTP client signed in as `account` (or anonymous), sending the Origin a browser would. */
