@@ -286,6 +286,30 @@ export async function listRetiredFicheCodes(db: Executor): Promise<string[]> {
 }
 
 /**
+ * The retired indicators of the fiches still in the plan, by « fiche#N »: the workbook leaves them
+ * out, but their N° stays theirs (their measurements are published under it).
+ */
+export async function listRetiredIndicators(
+	db: Executor
+): Promise<Map<string, { label: string; retiredAt: string }>> {
+	const rows = await db
+		.selectFrom('indicator')
+		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+		.select([
+			'fiche.code',
+			'indicator.position',
+			'indicator.label',
+			'indicator.retired_at as retiredAt'
+		])
+		.where('fiche.retired_on', 'is', null)
+		.where('indicator.retired_at', 'is not', null)
+		.execute();
+	return new Map(
+		rows.map((r) => [`${r.code}#${r.position}`, { label: r.label, retiredAt: r.retiredAt! }])
+	);
+}
+
+/**
  * What changed fiches outside the workbook's cells since it was exported at plan revision
  * `afterRevision`: each fiche abandoned since (when, by whom), and each fiche whose priority a
  * sitting closed since changed (the sitting's day). Latest first.
@@ -595,8 +619,7 @@ export async function saveIndicator(
 		target: indicator.target,
 		target_date: indicator.targetDate,
 		baseline: indicator.baseline,
-		baseline_date: indicator.baselineDate,
-		retired_at: null
+		baseline_date: indicator.baselineDate
 	};
 	if (id !== undefined) {
 		await db.updateTable('indicator').set(values).where('id', '=', id).execute();

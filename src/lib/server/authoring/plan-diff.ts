@@ -86,6 +86,11 @@ export function diffPlans(
 	options: {
 		ficheRows?: Map<string, number>;
 		retiredFiches?: string[];
+		/**
+		 * The retired indicators of the plan's fiches, by « fiche#N » (the workbook leaves them out):
+		 * their N° is not given to a new row.
+		 */
+		retiredIndicators?: Map<string, { label: string; retiredAt: string }>;
 		/** Each fiche's status now: what a fiche removed from the workbook was before it is retired. */
 		statuses?: Map<string, FicheStatus>;
 		/** Codes fiches had before they moved to another objective, and the code each has now. */
@@ -413,6 +418,16 @@ export function diffPlans(
 	const indicators = byKey(current.indicators, indicatorKey);
 	for (const indicator of next.indicators) {
 		const old = indicators.get(indicatorKey(indicator));
+		const retiredHere = old ? undefined : options.retiredIndicators?.get(indicatorKey(indicator));
+		if (retiredHere) {
+			problems.push({
+				sheet: null,
+				row: null,
+				column: null,
+				message: `feuille « ${SHEETS.indicators.name} », indicateur ${indicator.position} de la fiche ${indicator.fiche}, colonne « N° » : ce N° est celui de l’indicateur « ${retiredHere.label} », retiré le ${formatDate(retiredHere.retiredAt)}, dont les mesures restent publiées sous ce N°. Une nouvelle ligne est un nouvel indicateur : donnez-lui le N° ${freeIndicatorNumber(current, next, options.retiredIndicators!, indicator.fiche)}. Pour remettre l’indicateur retiré en service, décochez « Indicateur retiré » dans le formulaire de la fiche (si ce classeur a été exporté avant son retrait, ${DOWNLOAD_AGAIN})`
+			});
+			continue;
+		}
 		const renumbered = old && renumberedFrom(current.indicators, old, indicator);
 		if (renumbered) {
 			problems.push({
@@ -466,6 +481,24 @@ export function diffPlans(
 			});
 
 	return { changes, problems };
+}
+
+/** The first N° of a fiche that neither its indicators, retired or not, nor the workbook's rows hold. */
+function freeIndicatorNumber(
+	current: PlanModel,
+	next: PlanModel,
+	retired: Map<string, unknown>,
+	fiche: string
+): number {
+	const taken = [
+		...[...current.indicators, ...next.indicators]
+			.filter((i) => i.fiche === fiche)
+			.map((i) => i.position),
+		...[...retired.keys()]
+			.filter((key) => key.startsWith(`${fiche}#`))
+			.map((key) => Number(key.slice(fiche.length + 1)))
+	];
+	return taken.reduce((max, n) => Math.max(max, n), 0) + 1;
 }
 
 const sameLabel = (a: string, b: string) =>

@@ -17,6 +17,7 @@ import {
 	listFicheStatuses,
 	listFicheEventsAfter,
 	listRetiredFicheCodes,
+	listRetiredIndicators,
 	listRetiredStructureKeys,
 	listRetiredOrganisations,
 	loadLatestValues,
@@ -205,9 +206,10 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	if (!reading.ok && !reading.partial)
 		return { ...empty, problems: reading.problems.map(capitalised) };
 	const read = reading.ok ? reading : reading.partial!;
-	const [current, retiredFiches, statuses, moves, creates] = await Promise.all([
+	const [current, retiredFiches, retiredIndicators, statuses, moves, creates] = await Promise.all([
 		loadPlanModel(db),
 		listRetiredFicheCodes(db),
+		listRetiredIndicators(db),
 		listFicheStatuses(db),
 		listFicheMoves(db),
 		planExists(db).then((exists) => !exists)
@@ -219,6 +221,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const diff = diffPlans(current, read.model, {
 		ficheRows: read.ficheRows,
 		retiredFiches,
+		retiredIndicators,
 		statuses,
 		formerCodes,
 		...(await ficheEventsSinceExport(db, reading.ok ? reading.exportedRevision : null))

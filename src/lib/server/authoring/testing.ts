@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { findUserById, insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
 import { parseFicheForm } from '../../schemas/plan-edit';
@@ -95,4 +96,15 @@ export function newStructure(
 		parentId,
 		...more
 	};
+}
+
+/** The workbook `bytes` as a spreadsheet saves it after `change` (cells typed, rows added). */
+export async function editedWorkbook(
+	bytes: Uint8Array,
+	change: (workbook: ExcelJS.Workbook) => void
+): Promise<Uint8Array> {
+	const workbook = new ExcelJS.Workbook();
+	await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+	change(workbook);
+	return new Uint8Array(await workbook.xlsx.writeBuffer());
 }

@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { indicatorRowField } from '../../schemas/plan-edit';
+import type { User } from '../auth/users';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { applyPlanImport, exportPlanWorkbook, previewPlanImport } from './plan-import';
+import { findFicheState } from './repository';
+import { updateFiche } from './service';
+import { editedFiche, editedWorkbook, insertAdmin } from './testing';
+
+/** The plan's workbook beside the portal's forms: what one changed, the other does not undo. */
+
+let db: Db;
+let admin: User;
+
+beforeEach(async () => {
+	db = await createTestDb();
+	admin = await insertAdmin(db);
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+const measurementsOf = async (indicatorId: number) =>
+	Number(
+		(
+			await db
+				.selectFrom('measurement')
+				.select((eb) => eb.fn.countAll<number>().as('n'))
+				.where('indicator_id', '=', indicatorId)
+				.executeTakeFirstOrThrow()
+		).n
+	);
+
+describe('plan import after edits in the portal’s forms', () => {
+	it('a new indicator row at a retired indicator’s N° is refused, and does not bring it back with its measurements', async () => {
+		// 14-1's indicator 1 (with measurements) is retired in the fiche's form.
+		const state = (await findFicheState(db, '14-1'))!;
+		const old = state.indicators[0]!;
+		expect(await measurementsOf(old.id)).toBeGreaterThan(0);
+		const retire = await editedFiche(db, '14-1', {
+			[indicatorRowField(0, 'retire')]: 'on',
+			reason: 'Indicateur abandonné'
+		});
+		expect((await updateFiche(db, admin, '14-1', retire.input!, null)).ok).toBe(true);
+		const exported = await exportPlanWorkbook(db);
+		const withRow = (n: number) =>
+			editedWorkbook(exported, (workbook) => {
+				const sheet = workbook.getWorksheet('Indicateurs')!;
+				for (let r = 2; r <= sheet.rowCount; r++)
+					if (sheet.getRow(r).getCell(1).value === '14-1')
+						expect(sheet.getRow(r).getCell(2).value).not.toBe(1);
+				sheet.addRow(['14-1', n, 'Charte wifi signée', null, 'Oui ou non', 'oui']);
+			});
+		// The N° the sheet seems to leave free is the retired indicator's.
+		const taken = await withRow(1);
+		const preview = await previewPlanImport(db, taken);
+		expect(preview.changes).toEqual([]);
+		expect(preview.problems).toHaveLength(1);
+		expect(preview.problems[0]).toContain(
+			`Feuille « Indicateurs », indicateur 1 de la fiche 14-1, colonne « N° » : ce N° est celui de l’indicateur « ${old.label} », retiré le`
+		);
+		const free = state.indicators.length + 1;
+		expect(preview.problems[0]).toContain(`donnez-lui le N° ${free}`);
+		expect(
+			(await applyPlanImport(db, taken, { reason: 'Nouvel indicateur', actor: admin })).ok
+		).toBe(false);
+		expect(
+			(await findFicheState(db, '14-1'))!.indicators.find((i) => i.id === old.id)
+		).toMatchObject({
+			label: old.label,
+			retiredAt: expect.any(String)
+		});
+		// With the N° the message gives, a new indicator, without measurements.
+		const bytes = await withRow(free);
+		expect((await previewPlanImport(db, bytes)).problems).toEqual([]);
+		expect(
+			(await applyPlanImport(db, bytes, { reason: 'Nouvel indicateur', actor: admin })).ok
+		).toBe(true);
+		const after = (await findFicheState(db, '14-1'))!;
+		const fresh = after.indicators.find((i) => i.label === 'Charte wifi signée')!;
+		expect(fresh.id).not.toBe(old.id);
+		expect(await measurementsOf(fresh.id)).toBe(0);
+		expect(after.indicators.find((i) => i.id === old.id)?.retiredAt).not.toBeNull();
+	});
+});
