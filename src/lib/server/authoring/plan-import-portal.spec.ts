@@ -83,4 +83,47 @@ describe('plan import after edits in the portal’s forms', () => {
 		expect(await measurementsOf(fresh.id)).toBe(0);
 		expect(after.indicators.find((i) => i.id === old.id)?.retiredAt).not.toBeNull();
 	});
+
+	it('a workbook exported before a colleague changed or added an indicator in the fiche form is refused as out of date', async () => {
+		// Some revision exists before the export (the workbook then says its revision).
+		const earlier = await editedFiche(db, '2-1', {
+			short_title: 'Téléservices',
+			reason: 'Titre court'
+		});
+		expect((await updateFiche(db, admin, '2-1', earlier.input!, null)).ok).toBe(true);
+		const exported = await exportPlanWorkbook(db);
+		// The colleague sets 16-1's first indicator's target, and adds an indicator to 14-1.
+		const target = await editedFiche(db, '16-1', {
+			[indicatorRowField(0, 'target')]: '42',
+			reason: 'Cible votée'
+		});
+		expect((await updateFiche(db, admin, '16-1', target.input!, null)).ok).toBe(true);
+		const n = (await findFicheState(db, '14-1'))!.indicators.length;
+		const added = await editedFiche(db, '14-1', {
+			[indicatorRowField(n, 'label')]: 'Nombre de salles équipées',
+			[indicatorRowField(n, 'kind')]: 'count',
+			reason: 'Nouvel indicateur'
+		});
+		expect((await updateFiche(db, admin, '14-1', added.input!, null)).ok).toBe(true);
+		// The older workbook, edited elsewhere (a title), is imported.
+		const bytes = await editedWorkbook(exported, (workbook) => {
+			const sheet = workbook.getWorksheet('Fiches')!;
+			for (let r = 2; r <= sheet.rowCount; r++)
+				if (sheet.getRow(r).getCell(1).value === '1-1')
+					sheet.getRow(r).getCell(3).value = 'Accompagnement des élus au numérique';
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.changes).toEqual([]);
+		expect(preview.problems).toEqual([
+			expect.stringMatching(
+				/^Indicateur 1 de la fiche 16-1 — .* : une modification en a été enregistrée le /
+			),
+			expect.stringMatching(
+				new RegExp(
+					`^Indicateur ${n + 1} de la fiche 14-1 — Nombre de salles équipées : une modification`
+				)
+			)
+		]);
+		expect(preview.problems[0]).toContain('par Camille Admin');
+	});
 });

@@ -395,11 +395,24 @@ async function changedSinceExport(
 				return ids.indicators.get(change.key);
 		}
 	};
-	// Latest first: the first revision of a row is its latest change.
+	// Latest first: the first revision of a row is its latest change. The fiche's form records its
+	// indicators' changes in the fiche's revision (fields « indicator.<id>.<field> », and
+	// « indicator.new.<N° given> » for one it adds): each is also a change of that indicator.
+	const codes = new Map([...ids.fiches].map(([code, id]) => [id, code]));
+	const indicatorOf = (ficheId: number, field: string): number | undefined => {
+		const [, ref, n] = /^indicator\.(new\.)?(\d+)(?:\.|$)/.exec(field) ?? [];
+		if (n === undefined) return undefined;
+		return ref ? ids.indicators.get(`${codes.get(ficheId)}#${n}`) : Number(n);
+	};
 	const latest = new Map<string, (typeof revisions)[number]>();
 	for (const revision of revisions) {
-		const key = `${revision.entity}:${revision.entityId}`;
-		if (!latest.has(key)) latest.set(key, revision);
+		const keys = [`${revision.entity}:${revision.entityId}`];
+		if (revision.entity === 'fiche')
+			for (const { field } of JSON.parse(revision.changes) as { field: string }[]) {
+				const indicator = indicatorOf(revision.entityId, field);
+				if (indicator !== undefined) keys.push(`indicator:${indicator}`);
+			}
+		for (const key of keys) if (!latest.has(key)) latest.set(key, revision);
 	}
 	const problems: string[] = [];
 	for (const change of changes) {

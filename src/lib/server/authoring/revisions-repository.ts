@@ -149,6 +149,7 @@ export async function listRevisionsAfter(db: Executor, afterId: number) {
 		.select([
 			'plan_revision.entity',
 			'plan_revision.entity_id as entityId',
+			'plan_revision.changes',
 			'plan_revision.origin',
 			'plan_revision.created_at as createdAt',
 			'user_account.name as userName'
