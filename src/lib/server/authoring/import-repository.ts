@@ -531,7 +531,10 @@ export async function saveFiche(
 	return row.id;
 }
 
-/** Replaces a fiche's owners, partners and links by the workbook's (in its order). */
+/**
+ * Replaces a fiche's owners, partners and links by the workbook's (in its order). Its links to
+ * abandoned fiches, which the workbook does not show, are kept after the others.
+ */
 export async function replaceFicheRelations(
 	db: Executor,
 	ficheId: number,
@@ -545,7 +548,19 @@ export async function replaceFicheRelations(
 ): Promise<void> {
 	await db.deleteFrom('fiche_owner').where('fiche_id', '=', ficheId).execute();
 	await db.deleteFrom('fiche_partner').where('fiche_id', '=', ficheId).execute();
+	const abandoned = await db
+		.selectFrom('fiche_link')
+		.innerJoin('fiche as l', 'l.id', 'fiche_link.linked_fiche_id')
+		.select('fiche_link.linked_fiche_id as id')
+		.where('fiche_link.fiche_id', '=', ficheId)
+		.where('l.retired_on', 'is not', null)
+		.orderBy('fiche_link.position')
+		.execute();
 	await db.deleteFrom('fiche_link').where('fiche_id', '=', ficheId).execute();
+	const links = [
+		...linkedIds,
+		...abandoned.map((l) => l.id).filter((id) => !linkedIds.includes(id))
+	];
 	const owners = people.filter((p) => p.role === 'owner');
 	const partners = people.filter((p) => p.role === 'partner');
 	if (owners.length > 0)
@@ -573,11 +588,11 @@ export async function replaceFicheRelations(
 				}))
 			)
 			.execute();
-	if (linkedIds.length > 0)
+	if (links.length > 0)
 		await db
 			.insertInto('fiche_link')
 			.values(
-				linkedIds.map((linked, position) => ({
+				links.map((linked, position) => ({
 					fiche_id: ficheId,
 					linked_fiche_id: linked,
 					position

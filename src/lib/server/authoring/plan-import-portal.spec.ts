@@ -6,7 +6,7 @@ import { createTestDb } from '../db/testing';
 import { applyPlanImport, exportPlanWorkbook, previewPlanImport } from './plan-import';
 import { findFicheState } from './repository';
 import { updateFiche } from './service';
-import { editedFiche, editedWorkbook, insertAdmin } from './testing';
+import { abandonFiche, editedFiche, editedWorkbook, insertAdmin } from './testing';
 
 /** The plan's workbook beside the portal's forms: what one changed, the other does not undo. */
 
@@ -125,5 +125,43 @@ describe('plan import after edits in the portal’s forms', () => {
 			)
 		]);
 		expect(preview.problems[0]).toContain('par Camille Admin');
+	});
+
+	it('a link to an abandoned fiche survives an import that changes the fiche’s partners', async () => {
+		const linkCount = async () =>
+			Number(
+				(
+					await db
+						.selectFrom('fiche_link')
+						.innerJoin('fiche as f', 'f.id', 'fiche_link.fiche_id')
+						.innerJoin('fiche as l', 'l.id', 'fiche_link.linked_fiche_id')
+						.select((eb) => eb.fn.countAll<number>().as('n'))
+						.where('f.code', '=', '2-1')
+						.where('l.code', '=', '3-1')
+						.executeTakeFirstOrThrow()
+				).n
+			);
+		expect(await linkCount()).toBe(1);
+		expect((await abandonFiche(db, admin, '3-1')).ok).toBe(true);
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+			const sheet = workbook.getWorksheet('Porteurs et partenaires')!;
+			for (let r = sheet.rowCount; r >= 2; r--)
+				if (
+					sheet.getRow(r).getCell(1).value === '2-1' &&
+					sheet.getRow(r).getCell(2).value === 'Partenaire'
+				) {
+					sheet.spliceRows(r, 1);
+					break;
+				}
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes.flatMap((c) => c.changes.map((f) => f.field))).toEqual(['partners']);
+		expect(
+			(await applyPlanImport(db, bytes, { reason: 'Partenaire retiré', actor: admin })).ok
+		).toBe(true);
+		expect(await linkCount()).toBe(1);
+		// The unchanged export reads back unchanged.
+		expect((await previewPlanImport(db, await exportPlanWorkbook(db))).changes).toEqual([]);
 	});
 });
