@@ -4,7 +4,9 @@ import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { applyPlanImport, exportPlanWorkbook, previewPlanImport } from './plan-import';
+import { findFicheByCode } from '../plan/repository';
 import { findFicheState } from './repository';
+import { listFicheRevisions } from './revisions-repository';
 import { updateFiche } from './service';
 import { abandonFiche, editedFiche, editedWorkbook, insertAdmin } from './testing';
 
@@ -163,5 +165,44 @@ describe('plan import after edits in the portal’s forms', () => {
 		expect(await linkCount()).toBe(1);
 		// The unchanged export reads back unchanged.
 		expect((await previewPlanImport(db, await exportPlanWorkbook(db))).changes).toEqual([]);
+	});
+
+	it('an objective moved by the workbook writes a revision on each of its fiches, as its form does', async () => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+			const sheet = workbook.getWorksheet('Objectifs')!;
+			for (let r = 2; r <= sheet.rowCount; r++)
+				if (sheet.getRow(r).getCell(1).value === 4)
+					sheet.getRow(r).getCell(2).value = 'territoire-en-reseau';
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes.map((c) => `${c.action} ${c.entity} ${c.key}`)).toEqual([
+			'moved objective 4'
+		]);
+		expect((await applyPlanImport(db, bytes, { reason: 'Rattachement', actor: admin })).ok).toBe(
+			true
+		);
+		const fiche = (await findFicheByCode(db, '4-1'))!;
+		const revisions = await listFicheRevisions(db, fiche.id);
+		expect(revisions.map((r) => r.changes.map((c) => `${c.label}: ${c.after}`))).toEqual([
+			['Orientation: Territoire en réseau']
+		]);
+		expect(revisions[0]).toMatchObject({ origin: 'import', reason: 'Rattachement' });
+	});
+
+	it('an orientation moved to another axis by the workbook writes a revision on its fiches, as its form does', async () => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+			const sheet = workbook.getWorksheet('Orientations')!;
+			for (let r = 2; r <= sheet.rowCount; r++)
+				if (sheet.getRow(r).getCell(1).value === 'politique-donnee')
+					sheet.getRow(r).getCell(2).value = 'solidarite';
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		const applied = await applyPlanImport(db, bytes, { reason: 'Rattachement', actor: admin });
+		expect(applied.ok ? 'ok' : applied.message).toBe('ok');
+		const fiche = (await findFicheByCode(db, '5-1'))!;
+		const revisions = await listFicheRevisions(db, fiche.id);
+		expect(revisions.map((r) => r.changes.map((c) => c.label))).toEqual([['Axe']]);
 	});
 });

@@ -37,6 +37,7 @@ import {
 	setPositionsAside
 } from './import-repository';
 import { countFieldChanges, diffPlans, type EntityChange } from './plan-diff';
+import { reviseMovedFiches } from './service';
 import { findIndicatorId, listIndicatorValues } from './repository';
 import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
 import {
@@ -583,7 +584,7 @@ async function importInTransaction(
 			);
 		const fieldCount = countFieldChanges({ changes: checked.changes, problems: [] });
 		if (checked.changes.length === 0) return ok({ changes: [], fieldCount: 0, created: false });
-		await writeChanges(trx, checked.model, checked.changes, reason, request, now);
+		await writeChanges(trx, checked, reason, request, now);
 		await refreshSearchText(trx);
 		await recordAudit(
 			trx,
@@ -610,8 +611,7 @@ async function importInTransaction(
 /** The writes of an import, in the order the foreign keys need, then the revisions. */
 async function writeChanges(
 	trx: Executor,
-	model: PlanModel,
-	changes: EntityChange[],
+	{ model, changes, current }: Pick<Checked, 'model' | 'changes' | 'current'>,
 	reason: string,
 	request: ImportRequest,
 	now: Date
@@ -691,6 +691,38 @@ async function writeChanges(
 		);
 		ids.objectives.set(objective.number, saved);
 		entityIds.set(change, saved);
+	}
+	// As from their forms: the fiches of a moved objective, and of an orientation moved to another
+	// axis, each say so in their own list (before the fiches this import adds exist).
+	for (const change of changes) {
+		if (change.action !== 'moved') continue;
+		if (change.entity !== 'objective' && change.entity !== 'orientation') continue;
+		const ofObjective = change.entity === 'objective';
+		const parent = change.changes.find((c) => c.field === (ofObjective ? 'orientation' : 'axis'));
+		if (!parent) continue;
+		const labelIn = (list: { code: string; label: string }[], code: string) =>
+			list.find((x) => x.code === code)?.label ?? code;
+		const objectiveIds = ofObjective
+			? [ids.objectives.get(Number(change.key))!]
+			: model.objectives
+					.filter((o) => o.orientation === change.key)
+					.map((o) => ids.objectives.get(o.number)!);
+		await reviseMovedFiches(
+			trx,
+			objectiveIds,
+			{
+				...parent,
+				before: labelIn((ofObjective ? current?.orientations : current?.axes) ?? [], parent.before),
+				after: labelIn(ofObjective ? model.orientations : model.axes, parent.after)
+			},
+			{
+				reason,
+				decisionId: null,
+				origin: 'import',
+				userId: request.actor?.id ?? null,
+				createdAt: stamp
+			}
+		);
 	}
 	const ficheChanges = model.fiches.flatMap((fiche) => {
 		const change = changed('fiche', fiche.code);

@@ -1502,17 +1502,38 @@ export async function saveStructure(
 					? structure.objectives.filter((o) => o.orientationId === savedId).map((o) => o.id)
 					: [];
 		if (parentChange)
-			for (const objectiveId of objectiveIds)
-				for (const fiche of await listObjectiveFiches(trx, objectiveId))
-					await addRevision(context, {
-						entity: 'fiche',
-						entityId: fiche.id,
-						ficheId: fiche.id,
-						action: 'updated',
-						changes: [parentChange]
-					});
+			await reviseMovedFiches(trx, objectiveIds, parentChange, {
+				reason: input.reason,
+				decisionId: input.decisionId,
+				origin: 'portal',
+				userId: user.id,
+				createdAt: now.toISOString()
+			});
 		return ok({ id: savedId });
 	});
+}
+
+/**
+ * The fiches of a moved objective change orientation, those of a moved orientation change axis:
+ * each gets a revision with `change` (the parent, before → after, by label), whether the element
+ * was moved from its form or by an import of the plan's workbook.
+ */
+export async function reviseMovedFiches(
+	trx: Executor,
+	objectiveIds: number[],
+	change: FieldChange,
+	stamp: Pick<NewRevision, 'reason' | 'decisionId' | 'origin' | 'userId' | 'createdAt'>
+): Promise<void> {
+	for (const objectiveId of objectiveIds)
+		for (const fiche of await listObjectiveFiches(trx, objectiveId))
+			await insertRevision(trx, {
+				entity: 'fiche',
+				entityId: fiche.id,
+				ficheId: fiche.id,
+				action: 'updated',
+				changes: [change],
+				...stamp
+			});
 }
 
 /**
