@@ -383,6 +383,16 @@ export async function setPositionsAside(
 		.execute();
 }
 
+/** Puts an axis or an orientation at `position`, nothing else changed (its version neither). */
+export async function setPosition(
+	db: Executor,
+	table: 'axis' | 'orientation',
+	id: number,
+	position: number
+): Promise<void> {
+	await db.updateTable(table).set({ position }).where('id', '=', id).execute();
+}
+
 export async function saveAxis(
 	db: Executor,
 	id: number | undefined,

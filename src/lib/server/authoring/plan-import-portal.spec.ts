@@ -5,10 +5,10 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { applyPlanImport, exportPlanWorkbook, previewPlanImport } from './plan-import';
 import { findFicheByCode } from '../plan/repository';
-import { findFicheState } from './repository';
+import { findFicheState, listStructure } from './repository';
 import { listFicheRevisions } from './revisions-repository';
-import { updateFiche } from './service';
-import { abandonFiche, editedFiche, editedWorkbook, insertAdmin } from './testing';
+import { saveStructure, updateFiche } from './service';
+import { abandonFiche, editedFiche, editedWorkbook, insertAdmin, newStructure } from './testing';
 
 /** The plan's workbook beside the portal's forms: what one changed, the other does not undo. */
 
@@ -204,5 +204,37 @@ describe('plan import after edits in the portal’s forms', () => {
 		const fiche = (await findFicheByCode(db, '5-1'))!;
 		const revisions = await listFicheRevisions(db, fiche.id);
 		expect(revisions.map((r) => r.changes.map((c) => c.label))).toEqual([['Axe']]);
+	});
+
+	it('after an orientation is added to the first axis by its form, an import renaming another orientation applies', async () => {
+		const structure = await listStructure(db);
+		const firstAxis = structure.axes.sort((a, b) => a.position - b.position)[0]!;
+		const added = await saveStructure(
+			db,
+			admin,
+			'orientation',
+			null,
+			newStructure('Culture numérique des élus', firstAxis.id, { reason: 'Comité syndical' }),
+			null
+		);
+		expect(added.ok).toBe(true);
+		const other = (await listStructure(db)).orientations
+			.filter((o) => o.axisId !== firstAxis.id && o.retiredAt === null)
+			.sort((a, b) => a.position - b.position)[0]!;
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+			const sheet = workbook.getWorksheet('Orientations')!;
+			for (let r = 2; r <= sheet.rowCount; r++)
+				if (sheet.getRow(r).getCell(1).value === other.code)
+					sheet.getRow(r).getCell(3).value = `${other.label} (intitulé revu)`;
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes.map((c) => c.changes.map((f) => f.field).join())).toEqual(['label']);
+		const applied = await applyPlanImport(db, bytes, { reason: 'Intitulé', actor: admin });
+		expect(applied.ok ? 'ok' : applied.message).toBe('ok');
+		// Positions are the sheet's ranks again: the unchanged export reads back unchanged.
+		expect((await previewPlanImport(db, await exportPlanWorkbook(db))).changes).toEqual([]);
+		const after = await listStructure(db);
+		expect(after.orientations.find((o) => o.id === other.id)?.version).toBe(other.version + 1);
 	});
 });

@@ -34,6 +34,7 @@ import {
 	saveOrganisation,
 	saveOrientation,
 	savePlanInfo,
+	setPosition,
 	setPositionsAside
 } from './import-repository';
 import { countFieldChanges, diffPlans, type EntityChange } from './plan-diff';
@@ -652,14 +653,22 @@ async function writeChanges(
 		ids.organisations.set(organisation.slug, saved);
 		entityIds.set(change, saved);
 	}
-	const moving = (entity: 'axis' | 'orientation', ids_: Map<string, number>) =>
-		changes.flatMap((c) =>
-			c.entity === entity && c.changes.some((f) => f.field === 'position') && ids_.has(c.key)
-				? [ids_.get(c.key)!]
-				: []
+	const movingAxes = changes.flatMap((c) =>
+		c.entity === 'axis' && c.changes.some((f) => f.field === 'position') && ids.axes.has(c.key)
+			? [ids.axes.get(c.key)!]
+			: []
+	);
+	await setPositionsAside(trx, 'axis', movingAxes);
+	// An orientation added from its form goes after all the others (max + 1), one moved to another
+	// axis keeps its position: positions may then not be the ranks the sheet lists them at (axis
+	// order, then position). When any orientation changes, each is put back at its rank.
+	const orientationsChange = changes.some((c) => c.entity === 'orientation');
+	if (orientationsChange)
+		await setPositionsAside(
+			trx,
+			'orientation',
+			model.orientations.flatMap((o) => ids.orientations.get(o.code) ?? [])
 		);
-	await setPositionsAside(trx, 'axis', moving('axis', ids.axes));
-	await setPositionsAside(trx, 'orientation', moving('orientation', ids.orientations));
 	for (const [position, axis] of model.axes.entries()) {
 		const change = changed('axis', axis.code);
 		if (!change) continue;
@@ -669,6 +678,9 @@ async function writeChanges(
 	}
 	for (const [position, orientation] of model.orientations.entries()) {
 		const change = changed('orientation', orientation.code);
+		const id = ids.orientations.get(orientation.code);
+		if (!change && orientationsChange && id !== undefined)
+			await setPosition(trx, 'orientation', id, position + 1);
 		if (!change) continue;
 		const saved = await saveOrientation(
 			trx,
