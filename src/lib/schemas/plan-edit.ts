@@ -41,7 +41,7 @@ export type IndicatorPart =
 	| 'baseline_date'
 	| 'retire';
 export const indicatorRowField = (i: number, part: IndicatorPart) => `ind_${i}_${part}`;
-const INDICATOR_PARTS: IndicatorPart[] = [
+export const INDICATOR_PARTS: IndicatorPart[] = [
 	'id',
 	'label',
 	'unit',

@@ -535,6 +535,66 @@ describe('after a conflict', () => {
 		const after = (await findFicheState(db, '14-1'))!.indicators[0]!;
 		expect([after.label, after.target]).toEqual(['Points d’accès wifi en service', 42]);
 	});
+
+	it('two admins each add an indicator: the second, after the conflict, saves theirs after the first’s', async () => {
+		const state = (await findFicheState(db, '14-1'))!;
+		const opened = ficheFormValues(state, await lastFicheRevisionId(db, state.id));
+		const n = state.indicators.length;
+		const newRow = (label: string, reason: string) => ({
+			...opened,
+			[indicatorRowField(n, 'label')]: label,
+			[indicatorRowField(n, 'kind')]: 'count',
+			reason
+		});
+		const first = inputOf(newRow('Nombre de bornes installées', 'Premier'));
+		expect((await updateFiche(db, admin, '14-1', first, null)).ok).toBe(true);
+		const rebased = await savedAfterConflict(
+			'14-1',
+			newRow('Nombre de communes couvertes', 'Second')
+		);
+		// The form shows the first admin's indicator, then the typing of the second.
+		expect([
+			rebased[indicatorRowField(n, 'label')],
+			rebased[indicatorRowField(n + 1, 'label')],
+			rebased[indicatorRowField(n + 1, 'id')] ?? ''
+		]).toEqual(['Nombre de bornes installées', 'Nombre de communes couvertes', '']);
+		expect((await updateFiche(db, admin, '14-1', inputOf(rebased), null)).ok).toBe(true);
+		const labels = (await findFicheState(db, '14-1'))!.indicators.map((i) => i.label);
+		expect(labels.slice(n)).toEqual([
+			'Nombre de bornes installées',
+			'Nombre de communes couvertes'
+		]);
+	});
+
+	it('a new indicator saved by a form that does not show another admin’s new one takes a free position', async () => {
+		const state = (await findFicheState(db, '14-1'))!;
+		const opened = ficheFormValues(state, await lastFicheRevisionId(db, state.id));
+		const n = state.indicators.length;
+		const row = (label: string) => ({
+			[indicatorRowField(n, 'label')]: label,
+			[indicatorRowField(n, 'kind')]: 'count'
+		});
+		const first = inputOf({ ...opened, ...row('Nombre de bornes installées'), reason: 'Premier' });
+		expect((await updateFiche(db, admin, '14-1', first, null)).ok).toBe(true);
+		// The same page, sent again with the fiche's new version but without the first's indicator.
+		const fresh = ficheFormValues(
+			(await findFicheState(db, '14-1'))!,
+			await lastFicheRevisionId(db, state.id)
+		);
+		const second = inputOf({
+			...opened,
+			version: fresh.version!,
+			seen_revision: fresh.seen_revision!,
+			...row('Nombre de communes couvertes'),
+			reason: 'Second'
+		});
+		expect((await updateFiche(db, admin, '14-1', second, null)).ok).toBe(true);
+		const labels = (await findFicheState(db, '14-1'))!.indicators.map((i) => i.label);
+		expect(labels.slice(n)).toEqual([
+			'Nombre de bornes installées',
+			'Nombre de communes couvertes'
+		]);
+	});
 });
 
 describe('structure', () => {

@@ -1,4 +1,5 @@
 import {
+	INDICATOR_PARTS,
 	indicatorRowField,
 	MAX_INDICATORS,
 	MAX_OWNERS,
@@ -340,10 +341,16 @@ export async function updateFiche(
 			return o ? `${o.number}. ${o.label}` : '';
 		};
 		const retiredOn = parisDate(now);
-		const indicators = input.indicators.map((i) => ({
+		const typedIndicators = input.indicators.map((i) => ({
 			...i,
 			retiredAt: i.retire ? (ownIndicators.get(i.id ?? -1)?.retiredAt ?? retiredOn) : null
 		}));
+		// The fiche's indicators in their order, as the form sends them; those left out of the form
+		// (added by someone else since it was opened) are kept as they are; new ones come after all.
+		const indicators = [
+			...state.indicators.map((i) => typedIndicators.find((x) => x.id === i.id) ?? i),
+			...typedIndicators.filter((i) => i.id === null)
+		];
 		const before = readableState(state, objectiveLabel(state.objectiveId));
 		const after: ReadableFiche = {
 			code: newCode,
@@ -362,13 +369,7 @@ export async function updateFiche(
 				input.partners.map((p) => ({ ...p, name: names.get(p.organisationId) ?? '' }))
 			),
 			links: input.linkedCodes.join(', '),
-			// Indicators left out of the form are kept as they are.
-			indicators: [
-				...indicators.map(readableIndicator),
-				...state.indicators
-					.filter((i) => !indicators.some((x) => x.id === i.id))
-					.map(readableIndicator)
-			]
+			indicators: indicators.map(readableIndicator)
 		};
 		const changes = ficheChanges(before, after);
 		if (changes.length === 0)
@@ -395,6 +396,8 @@ export async function updateFiche(
 				state.id,
 				input.linkedCodes.map((c) => linked.find((l) => l.code === c)!.id)
 			);
+		// Numbered 1, 2… in that order: an indicator only ever moves down until the new ones are
+		// written after all, so no two share a position (unique per fiche), not even for a moment.
 		let position = 0;
 		for (const indicator of indicators) {
 			position++;
@@ -535,6 +538,43 @@ export async function rebaseTyping(
 		else if (change.field === 'partners' && typedPartners === change.before) takeFresh('partner_');
 		else rebaseIndicatorField(change, typed, fresh, typedIndicators, result);
 	}
+	return withIndicatorsAddedMeanwhile(result, fresh);
+}
+
+/**
+ * The indicators the other edit added, which this person's form does not have: shown as they are
+ * now, before the rows this person added (which the form moves down by as many), so that saving
+ * again lists every indicator in the fiche's order. Past the form's last row, the form is left as
+ * it was (saving keeps them anyway).
+ */
+function withIndicatorsAddedMeanwhile(
+	values: Record<string, string>,
+	fresh: Record<string, string>
+): Record<string, string> {
+	const row = (source: Record<string, string>, i: number) =>
+		Object.fromEntries(INDICATOR_PARTS.map((p) => [p, source[indicatorRowField(i, p)] ?? '']));
+	const all = Array.from({ length: MAX_INDICATORS }, (_, i) => i);
+	const ids = new Set(all.map((i) => values[indicatorRowField(i, 'id')]).filter(Boolean));
+	const added = all
+		.filter((i) => fresh[indicatorRowField(i, 'id')] && !ids.has(fresh[indicatorRowField(i, 'id')]))
+		.map((i) => row(fresh, i));
+	if (added.length === 0) return values;
+	const typed = all.map((i) => row(values, i));
+	const firstNew = typed.findIndex((r) => !r.id);
+	if (firstNew < 0) return values;
+	const rows = [...typed.slice(0, firstNew), ...added, ...typed.slice(firstNew)];
+	// Blank rows at the end make room; a row with typing is never pushed out.
+	const blank = (r: Record<string, string>) =>
+		INDICATOR_PARTS.every((p) => p === 'kind' || r[p] === '');
+	while (rows.length > MAX_INDICATORS && blank(rows.at(-1)!)) rows.pop();
+	if (rows.length > MAX_INDICATORS) return values;
+	const result = { ...values };
+	rows.forEach((r, i) => {
+		for (const part of INDICATOR_PARTS) {
+			if (r[part]) result[indicatorRowField(i, part)] = r[part];
+			else delete result[indicatorRowField(i, part)];
+		}
+	});
 	return result;
 }
 
