@@ -492,6 +492,47 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		]);
 	});
 
+	it('reads « 80 % » in a percentage indicator’s « Cible » as 80, typed in a number cell or as text', async () => {
+		const bytes = await edited((w) => {
+			const sheet = w.getWorksheet('Indicateurs')!;
+			// Typed « 80 % » in a number cell, the spreadsheet stores 0.8 shown through a « 0% » format.
+			const stored = sheet.addRow([
+				'14-1',
+				8,
+				'Part des communes couvertes',
+				'%',
+				'Pourcentage',
+				0.8
+			]);
+			stored.getCell(6).numFmt = '0%';
+			sheet.addRow(['14-1', 9, 'Part des salles équipées', '%', 'Pourcentage', '80 %']);
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		expect(
+			['14-1#8', '14-1#9'].map(
+				(key) =>
+					preview.changes.find((c) => c.key === key)?.changes.find((c) => c.field === 'target')
+						?.after
+			)
+		).toEqual(['80', '80']);
+	});
+
+	it('refuses « 80 % » in the « Cible » of an indicator that is not a percentage', async () => {
+		const found = await problems(
+			await edited((w) => {
+				const sheet = w.getWorksheet('Indicateurs')!;
+				const stored = sheet.addRow(['14-1', 8, 'Nombre de communes', null, 'Nombre', 0.8]);
+				stored.getCell(6).numFmt = '0%';
+				sheet.addRow(['14-1', 9, 'Nombre de salles', null, 'Nombre', '80 %']);
+			})
+		);
+		expect(found.filter((p) => p.includes('80'))).toEqual([
+			expect.stringContaining('« 80 % » n’est pas un nombre'),
+			expect.stringContaining('« 80 % » n’est pas un nombre')
+		]);
+	});
+
 	it('a small file that would unzip to far more is refused before it is inflated', async () => {
 		expect(unzippedSize(exported)).toBeGreaterThan(exported.length);
 		expect(unzippedSize(exported)).toBeLessThan(MAX_UNZIPPED_BYTES);

@@ -565,8 +565,9 @@ function readSheet(
 				);
 				return null;
 			}
-			const value = cellValue(cell, (message) =>
-				problems.add(spec.name, number, column.header, message)
+			const value = shownPercent(
+				cellValue(cell, (message) => problems.add(spec.name, number, column.header, message)),
+				cell.numFmt
 			);
 			// A cell that shows nothing (spaces, characters without width) is an empty cell; a text
 			// is read without its direction marks, whatever the column (a number typed as text too).
@@ -577,6 +578,16 @@ function readSheet(
 		rows.push({ number, cells, info });
 	}
 	return rows;
+}
+
+/**
+ * A number shown through a percent format (« 80 % » typed in a number cell: the spreadsheet stores
+ * 0.8) is read as the text it shows, « 80 % », which only a percentage indicator accepts.
+ */
+function shownPercent(value: Cell, format: string | undefined): Cell {
+	const percent = (format ?? '').replace(/"[^"]*"|\\.|\[[^[\]]*\]/g, '').includes('%');
+	if (typeof value !== 'number' || !percent) return value;
+	return `${Number((value * 100).toPrecision(12))} %`;
 }
 
 function columnLetter(index: number): string {
@@ -762,13 +773,15 @@ class RowReader {
 		return value;
 	}
 
-	optionalNumber(index: number): number | null {
+	/** `percent`: a trailing « % » is allowed (a percentage indicator's values, as the forms read them). */
+	optionalNumber(index: number, percent = false): number | null {
 		const value = this.row.cells[index];
 		if (value === null || value === undefined) return null;
 		if (typeof value === 'number') return value;
 		if (typeof value === 'string') {
 			// « 1.250 » typed as text reads two ways (1 250, or 1,25): refused, saying both.
-			const typed = value.replace(/[\s\u00a0\u202f]/g, '');
+			const spaceless = value.replace(/[\s\u00a0\u202f]/g, '');
+			const typed = percent && spaceless.endsWith('%') ? spaceless.slice(0, -1) : spaceless;
 			if (THOUSANDS_OR_DECIMALS.test(typed)) {
 				this.fail(index, numberProblem(typed).replace(/\.$/, ''));
 				return null;
@@ -1186,7 +1199,7 @@ export async function readPlanWorkbook(
 					`nature « ${kindLabel} » inconnue (natures possibles : ${Object.values(INDICATOR_KIND_CELLS).join(', ')})`
 				);
 			const checked = (index: number): number | null => {
-				const value = r.optionalNumber(index);
+				const value = r.optionalNumber(index, kind === 'percentage');
 				// The portal's own rule and words (the fiche's form, a partner's measurement).
 				const problem = value !== null && kind ? indicatorValueProblem(kind, value) : null;
 				if (problem)
