@@ -492,6 +492,39 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		]);
 	});
 
+	it('takes the day a date cell shows, whatever its hour (a pasted timestamp, =MAINTENANT())', async () => {
+		const bytes = await edited((w) => {
+			const sheet = w.getWorksheet('Indicateurs')!;
+			const formula = sheet.addRow(['14-1', 7, 'Nombre de bornes', null, 'Nombre', 10]);
+			formula.getCell(7).value = {
+				formula: 'DATE(2027,12,31)',
+				result: new Date(Date.UTC(2027, 11, 31))
+			} as ExcelJS.CellFormulaValue;
+			for (const [position, hour] of [
+				[8, 18],
+				[9, 23]
+			] as const) {
+				const row = sheet.addRow([
+					'14-1',
+					position,
+					`Nombre de salles ${hour} h`,
+					null,
+					'Nombre',
+					10
+				]);
+				row.getCell(7).value = new Date(Date.UTC(2027, 11, 31, hour, 59));
+				row.getCell(7).numFmt = 'dd/mm/yyyy hh:mm';
+			}
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		expect(
+			preview.changes
+				.filter((c) => c.entity === 'indicator')
+				.map((c) => c.changes.find((f) => f.field === 'target_date')?.after)
+		).toEqual(Array(3).fill('31\u00a0décembre\u00a02027'));
+	});
+
 	it('reads « 80 % » in a percentage indicator’s « Cible » as 80, typed in a number cell or as text', async () => {
 		const bytes = await edited((w) => {
 			const sheet = w.getWorksheet('Indicateurs')!;

@@ -601,14 +601,18 @@ function columnLetter(index: number): string {
 }
 
 /**
- * The day a cell holds, « 2019-02-01 »: a date (rounded to its day: spreadsheets store a time
- * too), or a text typed « 01/02/2019 » or « 2019-02-01 » naming a real day; null otherwise.
+ * The day a cell holds, « 2019-02-01 »: a date (the day it shows, whatever its hour: 31/12/2027
+ * 18:00 is the 31st; a second short of midnight, the float error of a spreadsheet's day number,
+ * counts as midnight), or a text typed « 01/02/2019 » or « 2019-02-01 » naming a real day; null
+ * otherwise.
  */
 function dayOfCell(value: Cell): string | null {
 	if (value instanceof Date)
 		return Number.isNaN(value.getTime())
 			? null
-			: new Date(Math.round(value.getTime() / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
+			: new Date(Math.floor((value.getTime() + 1000) / 86_400_000) * 86_400_000)
+					.toISOString()
+					.slice(0, 10);
 	if (typeof value !== 'string') return null;
 	const fr = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value.trim());
 	const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
