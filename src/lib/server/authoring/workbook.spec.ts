@@ -492,6 +492,25 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		]);
 	});
 
+	it('says a column filled beside the sheet’s columns, rather than drop it without a word', async () => {
+		const found = await problems(
+			await edited((w) => {
+				const sheet = w.getWorksheet('Fiches')!;
+				const last = sheet.getRow(1).cellCount;
+				sheet.getRow(1).getCell(last + 1).value = 'Commentaire';
+				sheet.getRow(2).getCell(last + 1).value = 'À revoir avec le Département avant le comité';
+				sheet.getRow(4).getCell(last + 1).value = 'Idem';
+				// A header alone loses nothing: not said.
+				sheet.getRow(1).getCell(last + 2).value = 'Notes';
+			})
+		);
+		expect(found).toEqual([
+			expect.stringMatching(
+				/^Feuille « Fiches », colonne « Commentaire » : la colonne [A-Z]+ \(remplie en 2 lignes, la première en ligne 2\) n’est pas une colonne de la feuille : l’import ne la lirait pas/
+			)
+		]);
+	});
+
 	it('takes the day a date cell shows, whatever its hour (a pasted timestamp, =MAINTENANT())', async () => {
 		const bytes = await edited((w) => {
 			const sheet = w.getWorksheet('Indicateurs')!;

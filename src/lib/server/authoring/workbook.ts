@@ -547,6 +547,7 @@ function readSheet(
 		}
 	});
 	if (!headersOk) return null;
+	extraColumns(sheet, spec, problems);
 	const rows: DataRow[] = [];
 	for (let number = 2; number <= sheet.rowCount; number++) {
 		const row = sheet.getRow(number);
@@ -588,6 +589,40 @@ function shownPercent(value: Cell, format: string | undefined): Cell {
 	const percent = (format ?? '').replace(/"[^"]*"|\\.|\[[^[\]]*\]/g, '').includes('%');
 	if (typeof value !== 'number' || !percent) return value;
 	return `${Number((value * 100).toPrecision(12))} %`;
+}
+
+/**
+ * A column filled beside the sheet's columns (a « Commentaire », notes) would be dropped without a
+ * word, as a sheet the import does not read: said once per column, with its header and its first
+ * row, so that nothing is lost.
+ */
+function extraColumns(sheet: ExcelJS.Worksheet, spec: SheetSpec, problems: Problems): void {
+	const found = new Map<number, { header: string; rows: number[] }>();
+	sheet.eachRow((row, number) =>
+		row.eachCell((cell, column) => {
+			if (column <= spec.columns.length) return;
+			const value = cellValue(cell, () => undefined);
+			if (value === null || (typeof value === 'string' && showsNothing(value))) return;
+			const seen = found.get(column) ?? { header: '', rows: [] };
+			if (number === 1) seen.header = String(value).trim();
+			else seen.rows.push(number);
+			found.set(column, seen);
+		})
+	);
+	for (const [column, { header, rows }] of [...found].sort(([a], [b]) => a - b)) {
+		// A header alone loses nothing.
+		if (rows.length === 0) continue;
+		const filled =
+			rows.length === 1
+				? `remplie en ligne ${rows[0]}`
+				: `remplie en ${rows.length} lignes, la première en ligne ${rows[0]}`;
+		problems.add(
+			spec.name,
+			null,
+			header || null,
+			`la colonne ${columnLetter(column - 1)} (${filled}) n’est pas une colonne de la feuille : l’import ne la lirait pas. Retirez-la, ou copiez son contenu dans une colonne attendue (${spec.columns.map((c) => c.header).join(', ')})`
+		);
+	}
 }
 
 function columnLetter(index: number): string {
