@@ -31,7 +31,7 @@ describe('/admin/plan/import', () => {
 	it('answers a confirmation whose fingerprint does not pass above the form, with the preview', async () => {
 		// The digest's message came back under `errors.digest`, which the page shows nowhere: a 400
 		// with no word (review s41 #4).
-		const token = keepPendingImport(portal.admin.id, await exportPlanWorkbook(portal.db));
+		const token = keepPendingImport(portal.admin.id, await exportPlanWorkbook(portal.db))!;
 		const answer = await post('apply', { token, digest: 'abc', reason: 'Registre du comité' });
 		expect(answer.status).toBe(400);
 		expect(answer.data.errors).toEqual({

@@ -8,7 +8,13 @@ import { randomUUID } from 'node:crypto';
  */
 
 const TTL_MS = 30 * 60 * 1000;
-const MAX_PENDING = 20;
+/**
+ * Per account: a person's sixth preview replaces their own oldest (never a colleague's). For the
+ * server: past this many (each at most 400 Ko), a new one is refused rather than another account's
+ * pushed out, which its confirmation would then refuse for a wrong reason.
+ */
+export const MAX_PENDING_PER_ACCOUNT = 5;
+export const MAX_PENDING = 50;
 
 interface Pending {
 	userId: number;
@@ -18,14 +24,24 @@ interface Pending {
 
 const pending = new Map<string, Pending>();
 
-function sweep(now: number): void {
+function sweep(userId: number, now: number): void {
 	for (const [token, entry] of pending) if (entry.expiresAt <= now) pending.delete(token);
-	while (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value!);
+	const own = [...pending].filter(([, entry]) => entry.userId === userId);
+	for (const [token] of own.slice(0, Math.max(0, own.length - MAX_PENDING_PER_ACCOUNT + 1)))
+		pending.delete(token);
 }
 
-/** Keeps an uploaded workbook; returns the token its confirmation form carries. */
-export function keepPendingImport(userId: number, bytes: Uint8Array, now = Date.now()): string {
-	sweep(now);
+/**
+ * Keeps an uploaded workbook; returns the token its confirmation form carries, or null when the
+ * server already holds as many as it keeps (the person sends it again a little later).
+ */
+export function keepPendingImport(
+	userId: number,
+	bytes: Uint8Array,
+	now = Date.now()
+): string | null {
+	sweep(userId, now);
+	if (pending.size >= MAX_PENDING) return null;
 	const token = randomUUID();
 	pending.set(token, { userId, bytes, expiresAt: now + TTL_MS });
 	return token;

@@ -3,7 +3,8 @@ import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
 	dropPendingImport,
 	findPendingImport,
-	keepPendingImport
+	keepPendingImport,
+	MAX_PENDING_PER_ACCOUNT
 } from '$lib/server/authoring/pending-imports';
 import {
 	applyPlanImport,
@@ -83,10 +84,15 @@ export const actions: Actions = {
 		if (file.size > MAX_WORKBOOK_BYTES) return fileRefusal(400, tooHeavy(file.size));
 		const bytes = new Uint8Array(await file.arrayBuffer());
 		const preview = await previewPlanImport(getDb(), bytes);
-		const token =
-			preview.problems.length === 0 && preview.changes.length > 0
-				? keepPendingImport(user.id, bytes)
-				: null;
+		const toConfirm = preview.problems.length === 0 && preview.changes.length > 0;
+		const token = toConfirm ? keepPendingImport(user.id, bytes) : null;
+		if (toConfirm && !token)
+			return refusalAnswer(
+				refuse(
+					503,
+					'Trop de classeurs attendent déjà leur confirmation sur le serveur : rien n’a été gardé. Envoyez de nouveau ce classeur dans quelques minutes.'
+				)
+			);
 		return { fileName: file.name.slice(0, 200), ...previewAnswer(preview, token) };
 	},
 	apply: async (event) => {
@@ -101,7 +107,7 @@ export const actions: Actions = {
 			return refusalAnswer(
 				refuse(
 					409,
-					'Ce classeur n’est plus en attente (plus de 30 minutes, ou déjà importé) : envoyez-le de nouveau.'
+					`Ce classeur n’est plus en attente (plus de 30 minutes, déjà importé, ou remplacé par vos ${MAX_PENDING_PER_ACCOUNT} envois suivants) : envoyez-le de nouveau.`
 				),
 				values
 			);

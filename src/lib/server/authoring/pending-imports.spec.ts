@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import {
+	findPendingImport,
+	keepPendingImport,
+	MAX_PENDING,
+	MAX_PENDING_PER_ACCOUNT
+} from './pending-imports';
+
+const HOUR = 60 * 60 * 1000;
+const bytes = new Uint8Array([0x50, 0x4b]);
+// Each test starts hours after the previous one: what it kept before has expired.
+let clock = 0;
+const later = () => (clock += 10 * HOUR);
+
+describe('workbooks waiting for their confirmation', () => {
+	it('a colleague’s many previews do not push out another account’s pending import', () => {
+		const now = later();
+		const mine = keepPendingImport(1, bytes, now)!;
+		// Sixty corrected versions of a colleague’s workbook within the half hour.
+		for (let i = 0; i < 60; i++) keepPendingImport(2, bytes, now + i);
+		expect(findPendingImport(mine, 1, now + 1000)).toEqual(bytes);
+	});
+
+	it('an account’s newest previews replace its own oldest, past its share', () => {
+		const now = later();
+		const tokens = Array.from({ length: MAX_PENDING_PER_ACCOUNT + 1 }, (_, i) =>
+			keepPendingImport(3, bytes, now + i)!
+		);
+		expect(tokens.map((t) => findPendingImport(t, 3, now + 100) !== null)).toEqual([
+			false,
+			...Array(MAX_PENDING_PER_ACCOUNT).fill(true)
+		]);
+	});
+
+	it('once the server holds as many as it keeps, a new one is refused, none evicted', () => {
+		const now = later();
+		const held = Array.from({ length: MAX_PENDING }, (_, i) =>
+			keepPendingImport(100 + i, bytes, now)
+		);
+		expect(held.every((t) => t !== null)).toBe(true);
+		expect(keepPendingImport(999, bytes, now + 1)).toBeNull();
+		expect(held.every((t, i) => findPendingImport(t!, 100 + i, now + 2) !== null)).toBe(true);
+		// Thirty minutes later they have expired: room again.
+		expect(keepPendingImport(999, bytes, now + HOUR)).not.toBeNull();
+	});
+});
