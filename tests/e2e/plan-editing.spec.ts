@@ -158,6 +158,36 @@ test('two admins edit the same fiche: the second is refused with what changed, t
 	);
 });
 
+test('two admins each add an indicator to the same fiche: the second, refused, saves theirs after the first’s', async ({
+	browser
+}) => {
+	const first = await signedIn(browser);
+	const second = await signedIn(browser);
+	for (const page of [first, second]) await page.goto(`${portal.url}/admin/plan/fiches/12-1`);
+	const newRow = (page: Page) =>
+		page.getByRole('group', { name: 'Nouvel indicateur', exact: true }).getByLabel(/^Intitulé/);
+
+	await newRow(first).fill('Nombre de bornes (A)');
+	await first.locator('#reason').fill('Indicateur voté');
+	await first.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(first.getByRole('status')).toContainText('Modifications enregistrées');
+
+	await newRow(second).fill('Nombre de communes (B)');
+	await second.locator('#reason').fill('Autre indicateur');
+	await second.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(second.getByRole('alert')).toContainText('rien n’a été enregistré');
+	// The first's indicator is shown in its place; the typing of the second follows it.
+	await expect(second.locator('input[value="Nombre de bornes (A)"]')).toHaveCount(1);
+	await expect(second.getByRole('group', { name: 'Indicateur 3' })).toBeVisible();
+	await expect(newRow(second).first()).toHaveValue('Nombre de communes (B)');
+
+	await second.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(second.getByRole('status')).toContainText('Modifications enregistrées');
+	await second.goto(`${portal.url}/fiches/12-1`);
+	await expect(second.getByRole('main')).toContainText('Nombre de bornes (A)');
+	await expect(second.getByRole('main')).toContainText('Nombre de communes (B)');
+});
+
 test('a refusal of one of the fiche’s two forms, read again over another admin’s save, leaves what is typed in the other', async ({
 	browser
 }) => {
