@@ -1,16 +1,28 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
+	dropPendingImport,
 	findPendingImport,
-	keepPendingImport,
+	keepPendingImport as keepFor,
 	MAX_PENDING,
 	MAX_PENDING_PER_ACCOUNT
 } from './pending-imports';
 
 const HOUR = 60 * 60 * 1000;
 const bytes = new Uint8Array([0x50, 0x4b]);
-// Each test starts hours after the previous one: what it kept before has expired.
-let clock = 0;
+// Each test starts hours after the previous one (and after what other test files kept, on the real
+// clock): what was kept before has expired. What these tests keep is dropped after each, so that
+// the files run after them find the room they expect.
+let clock = Date.now();
 const later = () => (clock += 10 * HOUR);
+const kept: string[] = [];
+function keepPendingImport(userId: number, workbook: Uint8Array, now: number): string | null {
+	const token = keepFor(userId, workbook, now);
+	if (token) kept.push(token);
+	return token;
+}
+afterEach(() => {
+	for (const token of kept.splice(0)) dropPendingImport(token);
+});
 
 describe('workbooks waiting for their confirmation', () => {
 	it('a colleague’s many previews do not push out another account’s pending import', () => {
