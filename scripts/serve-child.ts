@@ -41,6 +41,8 @@ export async function startPortal(
 		env: {
 			...SERVER_ENV,
 			...process.env,
+			// Behind a proxy (ADDRESS_HEADER), the portal refuses to start without its public address.
+			...(env.ADDRESS_HEADER && !env.ORIGIN ? { ORIGIN: `http://127.0.0.1:${port}` } : {}),
 			...env,
 			PORT: String(port),
 			HOST: '127.0.0.1',

@@ -416,6 +416,12 @@ function checkBodySizeLimit(env) {
 export function readConfig(env = process.env) {
 	const proxyProblem = proxySettingsProblem(env);
 	if (proxyProblem) throw new ConfigError(proxyProblem);
+	// Behind a proxy, the public address cannot be guessed: served as https, every form (the sign-in
+	// too) would be refused as sent from another site, and the session cookie would not be Secure.
+	if (read(env, 'ADDRESS_HEADER') && !read(env, 'ORIGIN') && !read(env, 'PROTOCOL_HEADER'))
+		throw new ConfigError(
+			'ADDRESS_HEADER est réglé, donc le portail est derrière un mandataire inverse, mais ORIGIN manque : indiquez l’adresse publique du portail, par exemple ORIGIN=https://sdusn.lot-numerique.fr.'
+		);
 	checkBodySizeLimit(env);
 	const smtp = readSmtp(env);
 	return {

@@ -80,6 +80,9 @@ describe('configuration', () => {
 		[{ ORIGIN: 'https://sdusn.lot-numerique.fr/?a=1' }, /ORIGIN.*sans chemin/],
 		[{ ORIGIN: 'https://moi@sdusn.lot-numerique.fr' }, /ORIGIN.*sans chemin/],
 		[{ ADDRESS_HEADER: 'X Forwarded' }, /ADDRESS_HEADER/],
+		// Behind a proxy without ORIGIN: served as https, every form, the sign-in too, was refused
+		// as sent from another site (review s42, ops).
+		[{ ADDRESS_HEADER: 'X-Forwarded-For', XFF_DEPTH: '1' }, /ADDRESS_HEADER.*ORIGIN=https:/],
 		[{ XFF_DEPTH: '1' }, /XFF_DEPTH/],
 		[{ PROTOCOL_HEADER: 'x proto' }, /PROTOCOL_HEADER/],
 		[{ AUDIT_RETENTION: '30' }, /AUDIT_RETENTION/],

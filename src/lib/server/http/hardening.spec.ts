@@ -7,6 +7,7 @@ import {
 	canonicalSearch,
 	CROSS_SITE_FORM_MESSAGE,
 	isCrossSiteForm,
+	MISCONFIGURED_ORIGIN_MESSAGE,
 	readableForms,
 	sameOriginForms,
 	requireClientAddress,
@@ -323,6 +324,42 @@ describe('forms from another site, by route and by way of sending', () => {
 			error: { message: CROSS_SITE_FORM_MESSAGE }
 		});
 		expect((await crossSite('/desabonnement/[token]')).status).toBe(403);
+	});
+});
+
+describe('a form refused because ORIGIN is wrong, not because of another site', () => {
+	// Behind a TLS proxy with ORIGIN=http://… (review s42, ops): the person is on the portal.
+	const fromPortal = () =>
+		sameOriginForms({
+			event: event('http://sdusn.lot-numerique.fr/connexion', {
+				method: 'POST',
+				body: 'a=1',
+				headers: {
+					'content-type': 'application/x-www-form-urlencoded',
+					origin: 'https://sdusn.lot-numerique.fr'
+				}
+			}),
+			resolve: ok
+		} as never);
+
+	it('tells the person the portal is misconfigured, and the operator once what to set', async () => {
+		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		const refused = await fromPortal();
+		expect(refused.status).toBe(403);
+		const page = await refused.text();
+		expect(page).toContain('Le portail est mal configuré');
+		expect(MISCONFIGURED_ORIGIN_MESSAGE).toContain('prévenez l’administrateur');
+		expect(page).not.toContain('autre site');
+		await fromPortal();
+		const told = warn.mock.calls.filter(
+			([fields]) => (fields as { event?: string }).event === 'origin-misconfigured'
+		);
+		expect(told).toHaveLength(1);
+		expect(told[0]?.[0]).toMatchObject({
+			origin: 'https://sdusn.lot-numerique.fr',
+			expected: 'http://sdusn.lot-numerique.fr'
+		});
+		expect(told[0]?.[1]).toContain('ORIGIN=https://sdusn.lot-numerique.fr');
 	});
 });
 

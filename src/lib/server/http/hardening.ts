@@ -61,6 +61,21 @@ export const requireClientAddress: Handle = async ({ event, resolve }) => {
 export const CROSS_SITE_FORM_MESSAGE =
 	'Ce formulaire a été envoyé depuis un autre site que le portail : par sécurité, il est refusé. Ouvrez la page sur le portail et envoyez le formulaire de là.';
 
+/**
+ * A form from the portal's own machine name under another scheme or port than ORIGIN's: not
+ * another site, but a portal behind a TLS proxy with ORIGIN set to http:// (or the wrong port).
+ */
+export const MISCONFIGURED_ORIGIN_MESSAGE =
+	'Le portail est mal configuré : son adresse publique (ORIGIN) ne correspond pas à celle de cette page, et il refuse donc les formulaires. Rien n’a été enregistré : prévenez l’administrateur du portail.';
+
+/** True when `sent` (a browser's Origin) names the same machine as `expected` under another origin. */
+function sameHostOtherOrigin(sent: string | null, expected: string): boolean {
+	if (!sent || !URL.canParse(sent)) return false;
+	return new URL(sent).hostname === new URL(expected).hostname;
+}
+
+let misconfigurationLogged = false;
+
 /** The bodies a browser's form sends, which a page on another site can post (CSRF). */
 const FORM_TYPES: ReadonlySet<string> = new Set([
 	'application/x-www-form-urlencoded',
@@ -100,7 +115,18 @@ export const sameOriginForms: Handle = async ({ event, resolve }) => {
 			},
 			'403 : formulaire envoyé depuis un autre site'
 		);
-		return refuseForm(event, 403, CROSS_SITE_FORM_MESSAGE);
+		const sent = event.request.headers.get('origin');
+		if (!sameHostOtherOrigin(sent, event.url.origin))
+			return refuseForm(event, 403, CROSS_SITE_FORM_MESSAGE);
+		// Once per process: the operator's fix, not a line per refused form.
+		if (!misconfigurationLogged) {
+			misconfigurationLogged = true;
+			log().warn(
+				{ event: 'origin-misconfigured', origin: sent, expected: event.url.origin },
+				`ORIGIN (${event.url.origin}) ne correspond pas à l’adresse des pages du portail dans les navigateurs (${sent}) : chaque formulaire est refusé ; réglez ORIGIN=${sent}`
+			);
+		}
+		return refuseForm(event, 403, MISCONFIGURED_ORIGIN_MESSAGE);
 	}
 	return resolve(event);
 };
