@@ -49,6 +49,11 @@ function readHost(env) {
 /** @param {NodeJS.ProcessEnv} env @returns {string | null} */
 export function readOrigin(env) {
 	const raw = read(env, 'ORIGIN');
+	// Set but empty (`Environment=ORIGIN=`): adapter-node would stop the start in English.
+	if (!raw && env.ORIGIN !== undefined)
+		throw new ConfigError(
+			'ORIGIN est réglé mais vide : indiquez l’adresse publique du portail, par exemple ORIGIN=https://sdusn.lot-numerique.fr, ou retirez la variable.'
+		);
 	if (!raw) return null;
 	/** @type {URL | null} */
 	let url = null;
@@ -376,6 +381,18 @@ function readMailFrom(env, needed) {
 }
 
 /**
+ * The smallest BODY_SIZE_LIMIT accepted, adapter-node's default: the largest form the portal takes,
+ * the plan's workbook (400 Ko, MAX_WORKBOOK_BYTES) with the rest of its form, fits under it.
+ */
+export const MIN_BODY_SIZE_BYTES = 512 * 1024;
+const BYTE_UNITS = /** @type {Record<string, number>} */ ({
+	'': 1,
+	K: 1024,
+	M: 1024 ** 2,
+	G: 1024 ** 3
+});
+
+/**
  * BODY_SIZE_LIMIT is adapter-node's, read by the built server when it loads: checked here the way
  * adapter-node reads it (bytes, or a number followed by K, M or G), so that a bad value stops the
  * start with one French line instead of adapter-node's English stack trace.
@@ -384,10 +401,20 @@ function readMailFrom(env, needed) {
 function checkBodySizeLimit(env) {
 	// As adapter-node reads it: untrimmed.
 	const raw = env.BODY_SIZE_LIMIT;
-	if (raw === undefined || /^(\d+(\.\d+)?[KMG]?|Infinity)$/i.test(raw)) return;
-	throw new ConfigError(
-		`BODY_SIZE_LIMIT vaut « ${raw} » : indiquez une taille en octets, éventuellement suivie de K, M ou G (par exemple 512K), ou retirez la variable.`
-	);
+	if (raw === undefined || /^Infinity$/i.test(raw)) return;
+	const match = /^(\d+(?:\.\d+)?)([KMG]?)$/i.exec(raw);
+	if (!match)
+		throw new ConfigError(
+			`BODY_SIZE_LIMIT vaut « ${raw} » : indiquez une taille en octets, éventuellement suivie de K, M ou G (par exemple 512K), ou retirez la variable.`
+		);
+	// 0 is not « no limit » for adapter-node: every form, the sign-in too, would be refused (413).
+	if (
+		Number(match[1]) * /** @type {number} */ (BYTE_UNITS[(match[2] ?? '').toUpperCase()]) <
+		MIN_BODY_SIZE_BYTES
+	)
+		throw new ConfigError(
+			`BODY_SIZE_LIMIT vaut « ${raw} », trop peu pour les formulaires du portail (le classeur du plan pèse jusqu’à 400 Ko) : indiquez au moins ${MIN_BODY_SIZE_BYTES / 1024}K, ou retirez la variable.`
+		);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { localAddressHeaders, portalVersion, readConfig } from './config.js';
+import { MAX_WORKBOOK_BYTES } from './authoring/plan-import';
+import { localAddressHeaders, MIN_BODY_SIZE_BYTES, portalVersion, readConfig } from './config.js';
 
 describe('configuration', () => {
 	it('has a default for every setting', () => {
@@ -65,6 +66,10 @@ describe('configuration', () => {
 		expect(readConfig({ BACKUP_DIR: 'b', BACKUP_EVERY: '1j' }).backups?.everyMs).toBe(86_400_000);
 	});
 
+	it('accepts no BODY_SIZE_LIMIT below the largest form, the plan’s workbook', () => {
+		expect(MIN_BODY_SIZE_BYTES).toBeGreaterThan(MAX_WORKBOOK_BYTES + 64 * 1024);
+	});
+
 	it('takes BODY_SIZE_LIMIT as adapter-node reads it', () => {
 		for (const value of [undefined, '512K', '1m', '2G', '1048576', '1.5M', 'Infinity'])
 			expect(() => readConfig({ BODY_SIZE_LIMIT: value })).not.toThrow();
@@ -120,7 +125,14 @@ describe('configuration', () => {
 		[{ BACKUP_DIR: 'package.json' }, /BACKUP_DIR vaut « package\.json », qui est un fichier/],
 		[{ BODY_SIZE_LIMIT: 'abc' }, /BODY_SIZE_LIMIT/],
 		[{ BODY_SIZE_LIMIT: '512 Ko' }, /BODY_SIZE_LIMIT/],
-		[{ BODY_SIZE_LIMIT: '' }, /BODY_SIZE_LIMIT/]
+		[{ BODY_SIZE_LIMIT: '' }, /BODY_SIZE_LIMIT/],
+		// Too small for the sign-in itself: every form answered 413 (review s42, ops).
+		[{ BODY_SIZE_LIMIT: '0' }, /BODY_SIZE_LIMIT.*au moins 512K/],
+		[{ BODY_SIZE_LIMIT: '512' }, /BODY_SIZE_LIMIT.*au moins 512K/],
+		[{ BODY_SIZE_LIMIT: '0.4M' }, /BODY_SIZE_LIMIT.*au moins 512K/],
+		// Set but empty: adapter-node stopped the start with its English stack (review s42, ops).
+		[{ ORIGIN: '' }, /ORIGIN est réglé mais vide/],
+		[{ ORIGIN: ' ' }, /ORIGIN est réglé mais vide/]
 	])('refuses %o with one French line naming the variable', (env, variable) => {
 		let message = '';
 		try {
