@@ -98,16 +98,52 @@ function copyThroughSqlite(file: string, copy: string): void {
 }
 
 /**
+ * Marks sent, in the restored copy, the messages the database being replaced says were handed to
+ * the relay (by Message-ID): waiting in the backup, they had left after it was taken, and would
+ * otherwise leave a second time. Returns how many. A database being replaced that cannot be read
+ * (damaged, or older than the outbox) marks nothing: what the backup had waiting is then sent.
+ */
+function markSentSince(replaced: string, copy: string): number {
+	let sent: { messageId: string; sentAt: number }[];
+	try {
+		const old = new SQLite(replaced, { readonly: true, fileMustExist: true });
+		try {
+			sent = old
+				.prepare(
+					"SELECT message_id AS messageId, sent_at AS sentAt FROM mail_outbox WHERE status = 'sent'"
+				)
+				.all() as { messageId: string; sentAt: number }[];
+		} finally {
+			old.close();
+		}
+	} catch {
+		return 0;
+	}
+	const db = new SQLite(copy);
+	try {
+		const mark = db.prepare(
+			"UPDATE mail_outbox SET status = 'sent', sent_at = ?, one_time_link = NULL, last_error = NULL WHERE message_id = ? AND status IN ('pending', 'sending', 'failed', 'interrupted')"
+		);
+		return db.transaction(() =>
+			sent.reduce((count, row) => count + mark.run(row.sentAt, row.messageId).changes, 0)
+		)();
+	} finally {
+		db.close();
+	}
+}
+
+/**
  * Restores a backup into `target` (the portal's DATABASE_PATH) while the portal is stopped: the
  * backup is checked, copied beside the target, the current database and its WAL files are set
  * aside (`….avant-restauration-<date>`), then the copy takes the target's name. Refused while a
- * server uses the target.
+ * server uses the target. Mail the replaced database had sent since the backup is marked sent in
+ * the restored one (`alreadySent`), never sent twice.
  */
 export function restoreDatabase(
 	backup: string,
 	target: string,
 	now = new Date()
-): { aside: string | null } {
+): { aside: string | null; alreadySent: number } {
 	const pid = runningServerPid(target);
 	if (pid !== null)
 		throw new StartupError(
@@ -126,6 +162,7 @@ export function restoreDatabase(
 				: `Impossible d’écrire dans le dossier « ${dirname(target)} » : rien n’a été changé. Restaurez en tant qu’utilisateur du portail, qui peut y écrire.`
 		);
 	}
+	const alreadySent = existsSync(target) ? markSentSince(target, incoming) : 0;
 	chmodSync(incoming, 0o600);
 	// Typed as root (without sudo -u), the restored file was root's, and the service could no
 	// longer open it: it keeps the owner of the file it replaces (else of the folder).
@@ -142,5 +179,5 @@ export function restoreDatabase(
 	}
 	for (const suffix of COMPANIONS) rmSync(`${target}${suffix}`, { force: true });
 	renameSync(incoming, target);
-	return { aside };
+	return { aside, alreadySent };
 }
