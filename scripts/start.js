@@ -386,6 +386,10 @@ export async function main() {
 		writeFileSync(pidFile, pidFileText(), { mode: 0o600 });
 	} catch (caught) {
 		const code = /** @type {NodeJS.ErrnoException} */ (caught).code ?? String(caught);
+		if (code === 'ENOSPC')
+			fail(
+				`Le disque de la base (${dirname(databaseFile)}) est plein : libérez de la place, puis redémarrez le portail.`
+			);
 		fail(
 			`Le portail ne peut pas écrire à côté de la base (${pidFile} : ${code}) : DATABASE_PATH doit désigner un fichier dans un dossier où l’utilisateur du service peut écrire.`
 		);

@@ -13,7 +13,13 @@ import { readConfig } from '$lib/server/config.js';
 import { startMail } from '$lib/server/mail/scheduler';
 import { scheduleBackups } from '$lib/server/db/backup-schedule';
 import { cacheStamps } from '$lib/server/db/change-stamp';
-import { DATABASE_BUSY_MESSAGE, isBusy } from '$lib/server/db/dialect';
+import {
+	DATABASE_BUSY_MESSAGE,
+	DISK_FULL_MESSAGE,
+	isBusy,
+	isDiskFull,
+	noteDiskFull
+} from '$lib/server/db/dialect';
 import { closeDatabase, getDb, initDatabase } from '$lib/server/db/instance';
 import { logRequests, requestIdOf, requestsEnded } from '$lib/server/http/request-log';
 import { log } from '$lib/server/log.js';
@@ -223,6 +229,16 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 			'Base de données occupée par un autre processus : requête abandonnée'
 		);
 		return { requestId, message: DATABASE_BUSY_MESSAGE };
+	}
+	// The disk is full: one line without a stack (a stack per request flooded the log), /sante
+	// reports it, and the visitor reads that nothing was saved.
+	if (isDiskFull(error)) {
+		noteDiskFull();
+		log().error(
+			{ event: 'disk-full', requestId, route: event.route.id },
+			'Espace disque plein : écriture refusée, rien n’a été enregistré'
+		);
+		return { requestId, message: DISK_FULL_MESSAGE };
 	}
 	if (status >= 500)
 		log().error(

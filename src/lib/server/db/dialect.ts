@@ -103,6 +103,29 @@ function patientConnection(
 	};
 }
 
+export const DISK_FULL_MESSAGE =
+	'L’espace disque du serveur est plein : rien n’a été enregistré. Réessayez plus tard ; si cela dure, prévenez l’administrateur du portail.';
+
+/** SQLITE_FULL (disk or database full) or ENOSPC: nothing was written. */
+export function isDiskFull(error: unknown): boolean {
+	const code = (error as { code?: unknown } | null)?.code;
+	return code === 'SQLITE_FULL' || code === 'ENOSPC';
+}
+
+/** How long /sante reports a write refused for a full disk. */
+const DISK_FULL_REPORTED_MS = 5 * 60_000;
+let lastDiskFullAt: number | null = null;
+
+/** Remembers a write refused for a full disk, for /sante. */
+export function noteDiskFull(now = Date.now()): void {
+	lastDiskFullAt = now;
+}
+
+/** Whether a write was refused for a full disk in the last few minutes. */
+export function diskRecentlyFull(now = Date.now()): boolean {
+	return lastDiskFullAt !== null && now - lastDiskFullAt < DISK_FULL_REPORTED_MS;
+}
+
 /** SQLITE_BUSY and its extended codes (SQLITE_BUSY_SNAPSHOT…). */
 export function isBusy(error: unknown): boolean {
 	const code = (error as { code?: unknown } | null)?.code;

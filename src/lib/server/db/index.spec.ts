@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SQLITE_BUSY_TIMEOUT_MS } from './dialect';
-import { connectionOf, databasePath, openDatabase } from './index';
+import { connectionOf, databasePath, explainOpenError, openDatabase } from './index';
 import { closeDatabase, initDatabase } from './instance';
 import { migrateToLatest } from './migrate';
 import { scratchDir } from './testing';
@@ -158,5 +158,14 @@ describe('statements through Kysely', () => {
 		// A hundred parameters: compiled once and kept; one more: compiled on each run.
 		expect(prepare).toHaveBeenCalledTimes(3);
 		await db.destroy();
+	});
+});
+
+describe('a database that cannot be opened for a full disk', () => {
+	// Review s42, ops: starting on a full disk sent the operator to permissions.
+	it.each(['SQLITE_FULL', 'ENOSPC'])('says the disk is full (%s), not the rights', (code) => {
+		const message = explainOpenError('/srv/sdusn/data/sdusn.db', { code }).message;
+		expect(message).toMatch(/disque .* est plein/);
+		expect(message).not.toMatch(/accessible en écriture|droits/);
 	});
 });

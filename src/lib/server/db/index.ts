@@ -198,6 +198,10 @@ export function explainOpenError(path: string, error: unknown): StartupError {
 			`La base de données « ${path} » est illisible ou corrompue : restaurez une sauvegarde ou indiquez un autre fichier avec DATABASE_PATH.`
 		);
 	}
+	if (code === 'SQLITE_FULL' || code === 'ENOSPC')
+		return new StartupError(
+			`Le disque de la base de données « ${path} » est plein : libérez de la place, puis redémarrez le portail.`
+		);
 	if (
 		code === 'EACCES' ||
 		code === 'EPERM' ||

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db';
+import { noteDiskFull } from '../db/dialect';
 import { migrateToLatest } from '../db/migrate';
 import { checkHealth } from '.';
 
@@ -14,7 +15,7 @@ describe('health', () => {
 		expect(health.version).toMatch(/^\d+\.\d+\.\d+\+\d{8}T\d{6}Z$/);
 		// Small and impersonal: exactly these fields.
 		expect(Object.keys(health).sort()).toEqual(
-			['base', 'enMarcheDepuis', 'migrations', 'statut', 'version'].sort()
+			['base', 'disque', 'enMarcheDepuis', 'migrations', 'statut', 'version'].sort()
 		);
 		await db.destroy();
 	});
@@ -34,5 +35,16 @@ describe('health', () => {
 		await db.destroy();
 		expect(await checkHealth(db)).toMatchObject({ statut: 'dégradé', base: 'injoignable' });
 		expect(await checkHealth(null)).toMatchObject({ statut: 'dégradé', base: 'injoignable' });
+	});
+
+	// Review s42, ops: on a full disk every write failed while /sante answered 200 « ok ».
+	it('is degraded for a few minutes after a write refused for a full disk', async () => {
+		const db = openDatabase(':memory:');
+		await migrateToLatest(db);
+		noteDiskFull(Date.now());
+		expect(await checkHealth(db)).toMatchObject({ statut: 'dégradé', disque: 'plein' });
+		noteDiskFull(Date.now() - 10 * 60_000);
+		expect(await checkHealth(db)).toMatchObject({ statut: 'ok', disque: 'ok' });
+		await db.destroy();
 	});
 });

@@ -3,11 +3,14 @@ import { MIGRATIONS } from '../../../../migrations/index';
 import pkg from '../../../../package.json';
 import { portalVersion } from '../config.js';
 import type { Executor } from '../db';
+import { diskRecentlyFull } from '../db/dialect';
 import { appliedMigrations } from './repository';
 
 export interface Health {
 	statut: 'ok' | 'dégradé';
 	base: 'joignable' | 'injoignable';
+	/** 'plein': a write was refused for a full disk in the last minutes. */
+	disque: 'ok' | 'plein';
 	migrations: 'à jour' | 'en retard' | 'inconnues';
 	version: string;
 	/** Seconds since the process started. */
@@ -33,9 +36,11 @@ export async function checkHealth(db: Executor | null): Promise<Health> {
 			base = 'injoignable';
 		}
 	}
+	const disque = diskRecentlyFull() ? 'plein' : 'ok';
 	return {
-		statut: base === 'joignable' && migrations === 'à jour' ? 'ok' : 'dégradé',
+		statut: base === 'joignable' && migrations === 'à jour' && disque === 'ok' ? 'ok' : 'dégradé',
 		base,
+		disque,
 		migrations,
 		version: portalVersion(pkg.version, buildName),
 		enMarcheDepuis: Math.round(process.uptime())

@@ -1,3 +1,4 @@
+import SQLite from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { handleError } from '../../../hooks.server';
 import { log } from '../log.js';
@@ -9,6 +10,16 @@ function event(url: string, headers: Record<string, string> = {}) {
 		route: { id: '/invitation/[token]' },
 		locals: {} as App.Locals
 	};
+}
+
+/** What handleError gives the visitor for an error thrown at `url`. */
+function shownFor(error: unknown, url: string): App.Error {
+	return handleError({
+		error,
+		event: event(url),
+		status: 500,
+		message: 'Internal Error'
+	} as never) as App.Error;
 }
 
 describe('request log', () => {
@@ -97,18 +108,38 @@ describe('request log', () => {
 		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
 		const error = vi.spyOn(log(), 'error').mockImplementation(() => undefined);
 		const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
-		const shown = handleError({
-			error: busy,
-			event: event('http://localhost/connexion'),
-			status: 500,
-			message: 'Internal Error'
-		} as never) as App.Error;
+		const shown = shownFor(busy, 'http://localhost/connexion');
 		expect(shown.message).toMatch(
 			/votre demande n’a pas abouti\. Réessayez dans quelques instants/
 		);
 		expect(error).not.toHaveBeenCalled();
 		expect(warn.mock.calls[0]?.[0]).toMatchObject({ event: 'database-busy' });
 		warn.mockRestore();
+		error.mockRestore();
+	});
+
+	// Review s42, ops: a full disk gave « Une erreur inattendue » and a stack per request.
+	it('says the disk is full and nothing was saved, in one log line without a stack', () => {
+		const error = vi.spyOn(log(), 'error').mockImplementation(() => undefined);
+		// A real SQLITE_FULL: a database allowed two pages.
+		const sqlite = new SQLite(':memory:');
+		sqlite.exec('CREATE TABLE t (x TEXT)');
+		sqlite.pragma('max_page_count = 2');
+		let full: unknown = null;
+		try {
+			for (let i = 0; i < 100; i++)
+				sqlite.prepare('INSERT INTO t VALUES (?)').run('x'.repeat(1000));
+		} catch (caught) {
+			full = caught;
+		}
+		sqlite.close();
+		expect((full as { code?: string }).code).toBe('SQLITE_FULL');
+		const shown = shownFor(full, 'http://localhost/espace/fiches/5-1/suivi');
+		expect(shown.message).toMatch(/L’espace disque du serveur est plein : rien n’a été enregistré/);
+		expect(error).toHaveBeenCalledTimes(1);
+		const [fields] = error.mock.calls[0] as unknown as [Record<string, unknown>];
+		expect(fields).toMatchObject({ event: 'disk-full' });
+		expect(JSON.stringify(fields)).not.toContain('stack');
 		error.mockRestore();
 	});
 });
