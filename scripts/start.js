@@ -17,6 +17,7 @@ import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
 	ConfigError,
+	lookalikeVariables,
 	portalVersion,
 	proxySettingsProblem,
 	readConfig
@@ -422,6 +423,17 @@ export async function main() {
 		config.origin
 			? `Portail SDUSN disponible sur ${config.origin}/ (écoute sur ${listening}, Node ${process.version})`
 			: `Portail SDUSN disponible sur ${listening} (Node ${process.version})`
+	);
+	for (const { name, known } of lookalikeVariables(process.env))
+		log().warn(
+			{ event: 'unknown-variable', variable: name, known },
+			`La variable ${name} n’est pas lue par le portail : vouliez-vous dire ${known} ?`
+		);
+	log().info(
+		{ event: 'backups', dir: config.backups?.dir ?? null },
+		config.backups
+			? `Sauvegardes programmées : toutes les ${Math.round(config.backups.everyMs / 60_000)} min dans ${resolve(config.backups.dir)} (${config.backups.keep} gardées)`
+			: 'Sauvegardes programmées : aucune (BACKUP_DIR absent)'
 	);
 	let stopping = false;
 	let finishing = false;

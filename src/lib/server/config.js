@@ -475,6 +475,77 @@ export function readConfig(env = process.env) {
 	};
 }
 
+/** Every variable the portal reads (docs/operations.md lists them). */
+const KNOWN_VARIABLES = [
+	'PORT',
+	'HOST',
+	'ORIGIN',
+	'DATABASE_PATH',
+	'ADDRESS_HEADER',
+	'XFF_DEPTH',
+	'PROTOCOL_HEADER',
+	'HOST_HEADER',
+	'PORT_HEADER',
+	'AUDIT_RETENTION',
+	'LOG_LEVEL',
+	'BACKUP_DIR',
+	'BACKUP_EVERY',
+	'BACKUP_KEEP',
+	'SHUTDOWN_TIMEOUT',
+	'BODY_SIZE_LIMIT',
+	'PLAN_FILE',
+	'SMTP_URL',
+	'SMTP_REQUIRE_TLS',
+	'SMTP_EHLO_NAME',
+	'MAIL_FROM'
+];
+const KNOWN_PREFIXES = [
+	'DATABASE_',
+	'AUDIT_',
+	'BACKUP_',
+	'SMTP_',
+	'MAIL_',
+	'PLAN_',
+	'BODY_SIZE_',
+	'SHUTDOWN_',
+	'XFF_'
+];
+
+/** @param {string} a @param {string} b */
+function editDistance(a, b) {
+	let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+	for (let i = 1; i <= a.length; i++) {
+		const row = [i];
+		for (let j = 1; j <= b.length; j++)
+			row[j] = Math.min(
+				/** @type {number} */ (previous[j]) + 1,
+				/** @type {number} */ (row[j - 1]) + 1,
+				/** @type {number} */ (previous[j - 1]) + (a[i - 1] === b[j - 1] ? 0 : 1)
+			);
+		previous = row;
+	}
+	return /** @type {number} */ (previous[b.length]);
+}
+
+/**
+ * Variables set that the portal does not read but that look like one it does (same prefix, or a
+ * spelling two letters away): a misspelt BACKUP_DIR would otherwise be ignored in silence.
+ * @param {NodeJS.ProcessEnv} env @returns {{ name: string, known: string }[]}
+ */
+export function lookalikeVariables(env) {
+	return Object.keys(env)
+		.filter((name) => !KNOWN_VARIABLES.includes(name))
+		.map((name) => {
+			const [known] = [...KNOWN_VARIABLES].sort(
+				(a, b) => editDistance(name, a) - editDistance(name, b)
+			);
+			const close = name.length >= 6 && editDistance(name, /** @type {string} */ (known)) <= 2;
+			const prefixed = KNOWN_PREFIXES.some((prefix) => name.startsWith(prefix));
+			return close || prefixed ? { name, known: /** @type {string} */ (known) } : null;
+		})
+		.filter((found) => found !== null);
+}
+
 /**
  * The version `/sante` and the start line give: package.json's, which never changes, plus the
  * build's own name (SvelteKit's version, the build time in milliseconds unless set), so that an

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_WORKBOOK_BYTES } from './authoring/plan-import';
-import { localAddressHeaders, MIN_BODY_SIZE_BYTES, portalVersion, readConfig } from './config.js';
+import {
+	localAddressHeaders,
+	lookalikeVariables,
+	MIN_BODY_SIZE_BYTES,
+	portalVersion,
+	readConfig
+} from './config.js';
 
 describe('configuration', () => {
 	it('has a default for every setting', () => {
@@ -232,5 +238,27 @@ describe('configuration', () => {
 		expect(() =>
 			readConfig({ SMTP_URL: 'ftp://moi:secret-du-relais@relais.example.fr', MAIL_FROM: 'a@b.fr' })
 		).toThrow(/^(?!.*secret-du-relais)/);
+	});
+});
+
+// Review s42, ops: BACKUP_DIRECTORY for BACKUP_DIR was ignored in silence; no backup was written.
+describe('variables that look like the portal’s', () => {
+	it('names the one the portal reads, for a misspelling or a known prefix', () => {
+		expect(
+			lookalikeVariables({
+				BACKUP_DIRECTORY: '/srv/sauvegardes',
+				DATABSE_PATH: '/srv/x.db',
+				SMTP_URI: 'smtp://relais:587',
+				BACKUP_DIR: '/srv/sauvegardes',
+				PATH: '/usr/bin',
+				HOME: '/root',
+				HOSTNAME: 'serveur',
+				E2E_PORT: '4390'
+			})
+		).toEqual([
+			{ name: 'BACKUP_DIRECTORY', known: 'BACKUP_DIR' },
+			{ name: 'DATABSE_PATH', known: 'DATABASE_PATH' },
+			{ name: 'SMTP_URI', known: 'SMTP_URL' }
+		]);
 	});
 });
