@@ -424,6 +424,26 @@ test('a form sent again before its answer sends nothing more: one request, answe
 	await screenshot(page, testInfo.outputPath('envoi-sans-reponse.png'), { fullPage: false });
 	await page.unroute('**/espace/fiches/5-1/suivi**');
 
+	// The server fails (its disk full, say): its French message above the form, not the error page
+	// that would replace the typing.
+	const failure = 'L’espace disque du serveur est plein : rien n’a été enregistré.';
+	await page.route('**/espace/fiches/5-1/suivi**', (route) =>
+		route.request().method() === 'POST'
+			? route.fulfill({
+					status: 500,
+					contentType: 'application/json',
+					body: JSON.stringify({ type: 'error', error: { message: failure } })
+				})
+			: route.continue()
+	);
+	await page.getByLabel('Ce qui a été fait').fill('Envoyé disque plein');
+	await save.click();
+	await expect(page.getByRole('alert')).toHaveText(failure);
+	await expect(page.locator('h1')).toHaveText('Reprendre la mise à jour de la fiche 5-1');
+	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue('Envoyé disque plein');
+	await expect(form).not.toHaveAttribute('aria-busy');
+	await page.unroute('**/espace/fiches/5-1/suivi**');
+
 	// Sent again once answered, the form works as before: submitted, then validated by staff.
 	await page.getByLabel('Ce qui a été fait').fill('Envoyé deux fois');
 	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();

@@ -136,6 +136,8 @@ test('two admins edit the same fiche: the second is refused with what changed, t
 		'Wifi public lotois dans chaque commune'
 	);
 	await expect(second.getByLabel(/^Titre court/)).toHaveValue('Wifi territorial');
+	// The conflict notice takes the focus (a keyboard or screen-reader user hears it first).
+	await expect(alert).toBeFocused();
 	await expectNoAxeViolations(second);
 	await screenshotsAtWidths(second, plansShot, 'conflict');
 	// On a phone the table of what changed fits the screen, each field a block: its name, then

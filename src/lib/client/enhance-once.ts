@@ -20,7 +20,8 @@ const SEND_FAILED_MESSAGE =
  *   stays where it was (no button is disabled under it);
  * - when no answer comes (the connection failed) or the answer cannot be read, SvelteKit would
  *   replace the page by an English error page and lose what was typed: the form stays as it is,
- *   with a French alert at its top;
+ *   with a French alert at its top; the same when the server failed (5xx: the database busy, the
+ *   disk full), with the server's French message;
  * - when the session ended meanwhile (401: signed out in another tab), or its account may not do
  *   this (403: signed in again with another account), the same, with the server's message and a
  *   link to sign in in another tab, instead of SvelteKit's error page; the page's confirmation of
@@ -76,13 +77,18 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				// signed in now may not do this. Either way the page stays as typed.
 				const { result } = answer;
 				const refused = result.type === 'error' && (result.status === 401 || result.status === 403);
-				if (result.type === 'error' && (result.status === undefined || refused)) {
-					const alert = refused
-						? formAlert(
-								errorMessage(result.error) ?? SEND_FAILED_MESSAGE,
-								(result.error as Partial<App.Error> | null)?.signIn === true
-							)
-						: formAlert(SEND_FAILED_MESSAGE, false);
+				// A server's failure (5xx: the database busy, the disk full, an unexpected error): its
+				// French message above the form, the typing kept, rather than the error page.
+				const failed = result.type === 'error' && (result.status ?? 0) >= 500;
+				if (result.type === 'error' && (result.status === undefined || refused || failed)) {
+					const alert = failed
+						? formAlert(errorMessage(result.error) ?? SEND_FAILED_MESSAGE, false)
+						: refused
+							? formAlert(
+									errorMessage(result.error) ?? SEND_FAILED_MESSAGE,
+									(result.error as Partial<App.Error> | null)?.signIn === true
+								)
+							: formAlert(SEND_FAILED_MESSAGE, false);
 					form.prepend(alert);
 					hideConfirmations(form);
 					// The button pressed is at the form's end: the alert at its top is brought into view,
@@ -166,10 +172,16 @@ function focusHeading(): void {
 
 /** After a refusal: the first refused field of the form, or else the alert nearest above it. */
 function focusRefusal(form: HTMLFormElement): void {
-	const summary = form.hasAttribute('data-refusal-summary')
-		? document.querySelector<HTMLElement>('main [data-error-summary]')
-		: null;
+	// The summary listing the refused fields (ErrorSummary, focusable) before any other refusal
+	// message marked as such (a conflict notice): the first shown, made focusable.
+	const summaries = form.hasAttribute('data-refusal-summary')
+		? [...document.querySelectorAll<HTMLElement>('main [data-error-summary]')].filter(
+				(candidate) => !candidate.hidden
+			)
+		: [];
+	const summary = summaries.find((s) => s.hasAttribute('tabindex')) ?? summaries[0];
 	if (summary) {
+		if (!summary.hasAttribute('tabindex')) summary.setAttribute('tabindex', '-1');
 		summary.focus();
 		return;
 	}
