@@ -57,6 +57,7 @@ test('the partner’s update form sent without script: the summary at the top na
 	const withScript = await scripted.newPage();
 	await loginPage(withScript, ACCOUNTS.partner);
 	await withScript.goto('/espace/fiches/9-1/suivi');
+	await withScript.waitForLoadState('networkidle');
 	await withScript.locator(`#${id}`).fill('beaucoup');
 	await withScript.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
 	await expect(withScript.locator('#suivi [aria-invalid="true"]').first()).toBeFocused();

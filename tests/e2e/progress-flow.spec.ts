@@ -251,14 +251,17 @@ test('leaving a half-typed update asks first, and keeps the typing when the part
 			.click();
 	const form = '/espace/fiches/5-1/suivi';
 
-	// Untouched, or typed and put back: nothing to lose, nothing asked.
+	// Untouched, or typed and put back: nothing to lose, nothing asked. The form's script first:
+	// typing before it loads would be taken for the form's starting values.
 	await page.goto(form);
+	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Ce qui a été fait').fill('Trois réunions');
 	await page.getByLabel('Ce qui a été fait').fill('');
 	await leave();
 	await expect(page).toHaveURL(/\/espace$/);
 
 	await page.goto(form);
+	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Ce qui a été fait').fill('Trois réunions tenues');
 	await leave();
 	await expect

@@ -159,7 +159,9 @@ export async function loginPage(page: Page, account: SignIn, origin = ''): Promi
 	const known = openedSessions.get(key);
 	if (known) {
 		await page.context().addCookies([known.cookie]);
-		await page.goto(`${portal}${known.landing}`);
+		// Until the network rests, as after the form: the pages' scripts are then loaded and cached,
+		// so the next page is ready as soon (a test typing at once is not ahead of its script).
+		await page.goto(`${portal}${known.landing}`, { waitUntil: 'networkidle' });
 		if (await page.getByRole('link', { name: account.name }).isVisible()) return;
 	}
 	await signInThroughForm(page, account, origin);

@@ -60,6 +60,8 @@ export async function startOwnPortal(
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			DATABASE_PATH: databasePath,
+			// Behind a proxy (ADDRESS_HEADER) the portal refuses to start without its public address.
+			...(env.ADDRESS_HEADER && !env.ORIGIN ? { ORIGIN: `http://127.0.0.1:${port}` } : {}),
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
