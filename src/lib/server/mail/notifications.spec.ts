@@ -934,3 +934,50 @@ describe('the convener’s summary', () => {
 		);
 	});
 });
+
+describe('a séance convened before each partner’s lines were recorded (before 2026-12-13)', () => {
+	it('reaches again a partner whose organisation joined a fiche already on the agenda', async () => {
+		const sam = await createTestUser(db, PEOPLE.sam); // SDAIL: on 6-1, not on 10-1
+		const id = await sittingWith(['10-1', '6-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		await deliver();
+		// As a convocation of 2026-12-12 recorded it: no partnerAgenda.
+		const row = await db
+			.selectFrom('commission_session')
+			.select('convened_as')
+			.where('id', '=', id)
+			.executeTakeFirstOrThrow();
+		const as = JSON.parse(row.convened_as!);
+		delete as.partnerAgenda;
+		await db
+			.updateTable('commission_session')
+			.set({ convened_as: JSON.stringify(as) })
+			.where('id', '=', id)
+			.execute();
+		const fiche = await db
+			.selectFrom('fiche')
+			.select('id')
+			.where('code', '=', '10-1')
+			.executeTakeFirstOrThrow();
+		const org = await db
+			.selectFrom('organisation')
+			.select('id')
+			.where('slug', '=', 'sdail')
+			.executeTakeFirstOrThrow();
+		await db
+			.insertInto('fiche_partner')
+			.values({ fiche_id: fiche.id, organisation_id: org.id, detail: null, position: 99 })
+			.execute();
+		const shown = (await findSitting(db, id))!.convenedAt;
+		const result = await conveneSitting(db, member, id, null, clock, shown);
+		expect(result).toMatchObject({ ok: true });
+		// What each partner read is not known: every partner convened is written to again.
+		const sent = await deliver();
+		expect(sent.map((m) => m.envelopeTo[0]).sort()).toEqual(
+			['chloe@cdg46.fr', 'paul@cdg46.fr', sam.email].sort()
+		);
+		const toSam = sent.find((m) => m.envelopeTo[0] === sam.email)!;
+		expect(toSam.mail.text).toContain('10-1');
+		expect(toSam.mail.text).toContain('Cette convocation remplace la précédente.');
+	});
+});

@@ -363,8 +363,9 @@ export async function conveneSitting(
 		// organisation's fiche), their convocation still holds; their own part changed (one of
 		// their fiches left, or their organisation joined a fiche already on it), they are written
 		// to again, and told which of their fiches left. What each partner read is recorded since
-		// 2026-12-13 (`partnerAgenda`); before, it is rebuilt from the agenda announced and the
-		// fiches of their organisation today.
+		// 2026-12-13 (`partnerAgenda`). Before, it is not known (their organisation may have joined
+		// a fiche already on the agenda since): they are written to again, and the fiches that
+		// left are rebuilt from the agenda announced and the fiches of their organisation today.
 		const left =
 			before?.agenda === undefined ||
 			before.recipients === undefined ||
@@ -383,7 +384,9 @@ export async function conveneSitting(
 					);
 				const gone = then?.filter((line) => !codesNow.has(codeOfLine(line))) ?? [];
 				const changed =
-					then === undefined ? null : then.join('\n') !== now.map(agendaLine).join('\n');
+					then === undefined || before?.partnerAgenda === undefined
+						? null
+						: then.join('\n') !== now.map(agendaLine).join('\n');
 				return [p.id, { now, gone, changed }];
 			})
 		);
