@@ -544,6 +544,16 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		).toEqual(Array(3).fill('31\u00a0décembre\u00a02027'));
 	});
 
+	/** The « Cible » read for indicators 14-1#8 and 14-1#9 of a workbook without problems. */
+	async function targetsOf8And9(bytes: Uint8Array) {
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		return ['14-1#8', '14-1#9'].map(
+			(key) =>
+				preview.changes.find((c) => c.key === key)?.changes.find((c) => c.field === 'target')?.after
+		);
+	}
+
 	it('reads « 80 % » in a percentage indicator’s « Cible » as 80, typed in a number cell or as text', async () => {
 		const bytes = await edited((w) => {
 			const sheet = w.getWorksheet('Indicateurs')!;
@@ -559,15 +569,22 @@ describe('a workbook that does not validate: one French sentence per problem, no
 			stored.getCell(6).numFmt = '0%';
 			sheet.addRow(['14-1', 9, 'Part des salles équipées', '%', 'Pourcentage', '80 %']);
 		});
-		const preview = await previewPlanImport(db, bytes);
-		expect(preview.problems).toEqual([]);
-		expect(
-			['14-1#8', '14-1#9'].map(
-				(key) =>
-					preview.changes.find((c) => c.key === key)?.changes.find((c) => c.field === 'target')
-						?.after
-			)
-		).toEqual(['80', '80']);
+		expect(await targetsOf8And9(bytes)).toEqual(['80', '80']);
+	});
+
+	it('reads a stored percent with decimals as the number shown, without float noise', async () => {
+		const bytes = await edited((w) => {
+			const sheet = w.getWorksheet('Indicateurs')!;
+			// 0.12345 shown « 12 % » by a « 0% » format: 12.345, not a text that reads two ways.
+			for (const [position, value] of [
+				[8, 0.12345],
+				[9, 0.07]
+			] as const)
+				sheet
+					.addRow(['14-1', position, `Part ${position}`, '%', 'Pourcentage', value])
+					.getCell(6).numFmt = '0%';
+		});
+		expect(await targetsOf8And9(bytes)).toEqual(['12,345', '7']); // as shown, French decimal comma
 	});
 
 	it('refuses « 80 % » in the « Cible » of an indicator that is not a percentage', async () => {

@@ -583,12 +583,14 @@ function readSheet(
 
 /**
  * A number shown through a percent format (« 80 % » typed in a number cell: the spreadsheet stores
- * 0.8) is read as the text it shows, « 80 % », which only a percentage indicator accepts.
+ * 0.8) is read as the text it shows, « 80 % », which only a percentage indicator accepts (0.12345,
+ * shown « 12 % », as « 12,345 % »: the number stored, not its rounding).
  */
 function shownPercent(value: Cell, format: string | undefined): Cell {
 	const percent = (format ?? '').replace(/"[^"]*"|\\.|\[[^[\]]*\]/g, '').includes('%');
 	if (typeof value !== 'number' || !percent) return value;
-	return `${Number((value * 100).toPrecision(12))} %`;
+	// With a decimal comma: « 12.345 % » would read two ways (12 345 or 12,345), as typed text does.
+	return `${String(Number((value * 100).toPrecision(12))).replace('.', ',')} %`;
 }
 
 /**
