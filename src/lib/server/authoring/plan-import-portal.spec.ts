@@ -190,6 +190,36 @@ describe('plan import after edits in the portal’s forms', () => {
 		expect(revisions[0]).toMatchObject({ origin: 'import', reason: 'Rattachement' });
 	});
 
+	it('an objective moved into an orientation the same workbook moves to another axis: its fiches’ « Axe » starts from their own axis', async () => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+			const objectives = workbook.getWorksheet('Objectifs')!;
+			for (let r = 2; r <= objectives.rowCount; r++)
+				if (objectives.getRow(r).getCell(1).value === 7)
+					objectives.getRow(r).getCell(2).value = 'politique-donnee';
+			const orientations = workbook.getWorksheet('Orientations')!;
+			for (let r = 2; r <= orientations.rowCount; r++)
+				if (orientations.getRow(r).getCell(1).value === 'politique-donnee')
+					orientations.getRow(r).getCell(2).value = 'modernite';
+		});
+		const applied = await applyPlanImport(db, bytes, { reason: 'Rattachement', actor: admin });
+		expect(applied.ok ? 'ok' : applied.message).toBe('ok');
+		const history = async (code: string) =>
+			(await listFicheRevisions(db, (await findFicheByCode(db, code))!.id)).map((r) =>
+				r.changes.map((c) => `${c.label}: ${c.before} → ${c.after}`)
+			);
+		// Objective 7 was on « Territoire en réseau », axis « Accompagnement… », not on the axis
+		// « Politique de la donnée » leaves.
+		expect(await history('7-2')).toEqual([
+			['Orientation: Territoire en réseau → Politique de la donnée'],
+			[
+				'Axe: Accompagnement du territoire dans la transition numérique → Développement de l’innovation'
+			]
+		]);
+		expect(await history('5-1')).toEqual([
+			['Axe: Transformation vers l’e-administration → Développement de l’innovation']
+		]);
+	});
+
 	it('an orientation moved to another axis by the workbook writes a revision on its fiches, as its form does', async () => {
 		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const sheet = workbook.getWorksheet('Orientations')!;

@@ -714,27 +714,36 @@ async function writeChanges(
 		if (!parent) continue;
 		const labelIn = (list: { code: string; label: string }[], code: string) =>
 			list.find((x) => x.code === code)?.label ?? code;
-		const objectiveIds = ofObjective
-			? [ids.objectives.get(Number(change.key))!]
-			: model.objectives
-					.filter((o) => o.orientation === change.key)
-					.map((o) => ids.objectives.get(o.number)!);
-		await reviseMovedFiches(
-			trx,
-			objectiveIds,
-			{
-				...parent,
-				before: labelIn((ofObjective ? current?.orientations : current?.axes) ?? [], parent.before),
-				after: labelIn(ofObjective ? model.orientations : model.axes, parent.after)
-			},
-			{
-				reason,
-				decisionId: null,
-				origin: 'import',
-				userId: request.actor?.id ?? null,
-				createdAt: stamp
-			}
-		);
+		// By the parent each objective's fiches had before the import: an objective this workbook
+		// also moves into the orientation came from its own orientation's axis, not this one's.
+		const byBefore = new Map<string, number[]>();
+		for (const objective of ofObjective
+			? [Number(change.key)]
+			: model.objectives.filter((o) => o.orientation === change.key).map((o) => o.number)) {
+			const was = current?.objectives.find((o) => o.number === objective)?.orientation;
+			const before = ofObjective
+				? parent.before
+				: (current?.orientations.find((o) => o.code === was)?.axis ?? parent.before);
+			if (before === parent.after) continue;
+			byBefore.set(before, [...(byBefore.get(before) ?? []), ids.objectives.get(objective)!]);
+		}
+		for (const [before, objectiveIds] of byBefore)
+			await reviseMovedFiches(
+				trx,
+				objectiveIds,
+				{
+					...parent,
+					before: labelIn((ofObjective ? current?.orientations : current?.axes) ?? [], before),
+					after: labelIn(ofObjective ? model.orientations : model.axes, parent.after)
+				},
+				{
+					reason,
+					decisionId: null,
+					origin: 'import',
+					userId: request.actor?.id ?? null,
+					createdAt: stamp
+				}
+			);
 	}
 	const ficheChanges = model.fiches.flatMap((fiche) => {
 		const change = changed('fiche', fiche.code);
