@@ -1,10 +1,11 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MailSender, smtpTransport } from '../mail/sender';
 import { startSmtp, type TestSmtp } from '../mail/testing';
 import { openDatabase } from './index';
-import { migrateToLatest } from './migrate';
+import { migrateToLatest, portalMigrator } from './migrate';
 import { restoreDatabase } from './restore';
 import { scratchDir } from './testing';
 
@@ -44,7 +45,11 @@ async function withWaitingMessage(file: string): Promise<SQLite.Database> {
 	const db = openDatabase(file);
 	await migrateToLatest(db);
 	await db.destroy();
-	const raw = new SQLite(file);
+	return addWaitingMessage(new SQLite(file));
+}
+
+/** Writes into `raw`'s outbox one message waiting, whatever columns the outbox has beyond. */
+function addWaitingMessage(raw: SQLite.Database): SQLite.Database {
 	raw
 		.prepare(
 			`INSERT INTO mail_outbox (message_id, kind, recipient, subject, text_body, html_body, status, next_attempt_at, created_at)
@@ -85,5 +90,51 @@ describe('restoring a backup and the mail it had waiting', () => {
 		const target = join(dir, 'sdusn.db');
 		expect(restoreDatabase(source, target).alreadySent).toBe(0);
 		expect(statusOf(target)).toBe('pending');
+	});
+});
+
+describe('restoring a backup older than the outbox or its columns', () => {
+	/** A database at `file` migrated up to `migration`, as a backup of that time would be. */
+	async function migratedTo(file: string, migration: string): Promise<void> {
+		const db = openDatabase(file);
+		await portalMigrator(db).migrateTo(migration);
+		await db.destroy();
+	}
+
+	// Review s42, diff: marking sent what the replaced database sent wrote `one_time_link` (or
+	// `mail_outbox`) into a copy that did not have it yet, failed with a raw SQLite error and left
+	// `sdusn.db.restauration` behind.
+	for (const [what, migration] of <[string, string][]>[
+		['before the one-time link column', '2026_12_02_110000_structure_versions'],
+		['before the outbox', '2026_12_01_100000_plan_authoring']
+	])
+		it(`restores a backup taken ${what} over a database that sent mail since`, async () => {
+			const dir = scratchDir('restauration-ancienne');
+			const backup = join(dir, 'ancienne.db');
+			await migratedTo(backup, migration);
+			const target = join(dir, 'sdusn.db');
+			const raw = await withWaitingMessage(target);
+			raw.prepare("UPDATE mail_outbox SET status = 'sent', sent_at = ?").run(NOW);
+			raw.close();
+			expect(restoreDatabase(backup, target).alreadySent).toBe(0);
+			expect(existsSync(`${target}.restauration`)).toBe(false);
+		});
+
+	it('marks sent, in a backup without the one-time link column, what left since', async () => {
+		const dir = scratchDir('restauration-ancienne');
+		const target = join(dir, 'sdusn.db');
+		const raw = await withWaitingMessage(target);
+		raw.close();
+		const backup = join(dir, 'ancienne.db');
+		const db = openDatabase(backup);
+		await migrateToLatest(db);
+		await portalMigrator(db).migrateTo('2026_12_02_110000_structure_versions');
+		await db.destroy();
+		addWaitingMessage(new SQLite(backup)).close();
+		const current = new SQLite(target);
+		current.prepare("UPDATE mail_outbox SET status = 'sent', sent_at = ?").run(NOW);
+		current.close();
+		expect(restoreDatabase(backup, target).alreadySent).toBe(1);
+		expect(statusOf(target)).toBe('sent');
 	});
 });

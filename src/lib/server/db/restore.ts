@@ -22,6 +22,15 @@ function sqliteCode(error: unknown): string | undefined {
 	return error instanceof SQLite.SqliteError ? error.code : undefined;
 }
 
+/** SQLite's or the system's code for `error` (SQLITE_IOERR, EPERM…), never its English text. */
+function errorCode(error: unknown): string {
+	const code = (error as { code?: unknown } | null)?.code;
+	return typeof code === 'string' ? code : 'inconnue';
+}
+
+const diskFull = (target: string) =>
+	`Le disque du dossier « ${dirname(target)} » est plein : rien n’a été changé. Libérez de la place avant de restaurer.`;
+
 /**
  * Checks that `file` is a sound backup of this portal: readable by SQLite, `integrity_check` ok,
  * with Kysely's migration table and no migration this version does not know (a newer portal's).
@@ -97,11 +106,19 @@ function copyThroughSqlite(file: string, copy: string): void {
 	}
 }
 
+/** The columns of `table` in `db`, none when it has no such table (a backup older than it). */
+function columnsOf(db: SQLite.Database, table: string): Set<string> {
+	const rows = db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[];
+	return new Set(rows.map((row) => row.name));
+}
+
 /**
  * Marks sent, in the restored copy, the messages the database being replaced says were handed to
  * the relay (by Message-ID): waiting in the backup, they had left after it was taken, and would
  * otherwise leave a second time. Returns how many. A database being replaced that cannot be read
- * (damaged, or older than the outbox) marks nothing: what the backup had waiting is then sent.
+ * (damaged, or older than the outbox), or a backup older than the outbox, marks nothing: what the
+ * backup had waiting is then sent. Only the columns the copy has are written (an older backup is
+ * migrated when the server starts).
  */
 function markSentSince(replaced: string, copy: string): number {
 	let sent: { messageId: string; sentAt: number }[];
@@ -121,8 +138,11 @@ function markSentSince(replaced: string, copy: string): number {
 	}
 	const db = new SQLite(copy);
 	try {
+		const columns = columnsOf(db, 'mail_outbox');
+		if (sent.length === 0 || columns.size === 0) return 0;
+		const clearLink = columns.has('one_time_link') ? ', one_time_link = NULL' : '';
 		const mark = db.prepare(
-			"UPDATE mail_outbox SET status = 'sent', sent_at = ?, one_time_link = NULL, last_error = NULL WHERE message_id = ? AND status IN ('pending', 'sending', 'failed', 'interrupted')"
+			`UPDATE mail_outbox SET status = 'sent', sent_at = ?, last_error = NULL${clearLink} WHERE message_id = ? AND status IN ('pending', 'sending', 'failed', 'interrupted')`
 		);
 		return db.transaction(() =>
 			sent.reduce((count, row) => count + mark.run(row.sentAt, row.messageId).changes, 0)
@@ -137,7 +157,8 @@ function markSentSince(replaced: string, copy: string): number {
  * backup is checked, copied beside the target, the current database and its WAL files are set
  * aside (`….avant-restauration-<date>`), then the copy takes the target's name. Refused while a
  * server uses the target. Mail the replaced database had sent since the backup is marked sent in
- * the restored one (`alreadySent`), never sent twice.
+ * the restored one (`alreadySent`), never sent twice. On a failure before the target is touched,
+ * the copy is removed.
  */
 export function restoreDatabase(
 	backup: string,
@@ -158,17 +179,27 @@ export function restoreDatabase(
 		rmSync(incoming, { force: true });
 		throw new StartupError(
 			sqliteCode(error) === 'SQLITE_FULL'
-				? `Le disque du dossier « ${dirname(target)} » est plein : rien n’a été changé. Libérez de la place avant de restaurer.`
+				? diskFull(target)
 				: `Impossible d’écrire dans le dossier « ${dirname(target)} » : rien n’a été changé. Restaurez en tant qu’utilisateur du portail, qui peut y écrire.`
 		);
 	}
-	const alreadySent = existsSync(target) ? markSentSince(target, incoming) : 0;
-	chmodSync(incoming, 0o600);
-	// Typed as root (without sudo -u), the restored file was root's, and the service could no
-	// longer open it: it keeps the owner of the file it replaces (else of the folder).
-	if (process.getuid?.() === 0) {
-		const { uid, gid } = statSync(existsSync(target) ? target : dirname(target));
-		chownSync(incoming, uid, gid);
+	let alreadySent = 0;
+	try {
+		if (existsSync(target)) alreadySent = markSentSince(target, incoming);
+		chmodSync(incoming, 0o600);
+		// Typed as root (without sudo -u), the restored file was root's, and the service could no
+		// longer open it: it keeps the owner of the file it replaces (else of the folder).
+		if (process.getuid?.() === 0) {
+			const { uid, gid } = statSync(existsSync(target) ? target : dirname(target));
+			chownSync(incoming, uid, gid);
+		}
+	} catch (error) {
+		rmSync(incoming, { force: true });
+		throw new StartupError(
+			sqliteCode(error) === 'SQLITE_FULL'
+				? diskFull(target)
+				: `La copie de la sauvegarde n’a pas pu être préparée à côté de la base (erreur ${errorCode(error)}) : rien n’a été changé, la copie est effacée.`
+		);
 	}
 	let aside: string | null = null;
 	if (existsSync(target)) {
