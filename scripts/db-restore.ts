@@ -14,12 +14,15 @@ runCommand(async () => {
 		'Indiquez un seul fichier de sauvegarde : npm run db:restore -- sauvegarde.db'
 	);
 	const target = databasePath();
-	const { aside, alreadySent } = restoreDatabase(userPath(backup), target);
+	const { aside, alreadySent, interrupted } = restoreDatabase(userPath(backup), target);
 	process.stdout.write(
 		`Sauvegarde « ${backup} » vérifiée et restaurée dans « ${target} ».` +
 			(aside ? ` L’ancienne base est gardée sous « ${aside} ».` : '') +
 			(alreadySent > 0
 				? ` ${alreadySent} courriel${alreadySent > 1 ? 's' : ''} en attente dans la sauvegarde, parti${alreadySent > 1 ? 's' : ''} depuis, ${alreadySent > 1 ? 'sont marqués envoyés' : 'est marqué envoyé'} : ${alreadySent > 1 ? 'ils ne partiront' : 'il ne partira'} pas une seconde fois.`
+				: '') +
+			(interrupted > 0
+				? ` ${interrupted} courriel${interrupted > 1 ? 's' : ''} en attente dans la sauvegarde, dont l’envoi a été interrompu depuis (peut-être remis), ${interrupted > 1 ? 'sont marqués interrompus' : 'est marqué interrompu'} : ${interrupted > 1 ? 'ils ne partiront' : 'il ne partira'} pas une seconde fois (voir /admin/courriels).`
 				: '') +
 			' Redémarrez le portail.\n'
 	);

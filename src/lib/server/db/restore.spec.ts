@@ -83,6 +83,28 @@ describe('restoring a backup and the mail it had waiting', () => {
 		}
 	});
 
+	// Review s42, diff: a message the replaced database was handing over when it stopped (it may
+	// have arrived: `interrupted`, never sent again) was waiting again after the restore.
+	for (const status of ['interrupted', 'sending'])
+		it(`does not send again a message ${status} (maybe delivered) after the backup`, async () => {
+			const dir = scratchDir('restauration-courriel');
+			const target = join(dir, 'sdusn.db');
+			const raw = await withWaitingMessage(target);
+			const backup = join(dir, 'sauvegarde.db');
+			raw.prepare('VACUUM INTO ?').run(backup);
+			raw.prepare('UPDATE mail_outbox SET status = ?').run(status);
+			raw.close();
+
+			const smtp = await startSmtp();
+			try {
+				expect(restoreDatabase(backup, target)).toMatchObject({ alreadySent: 0, interrupted: 1 });
+				expect(statusOf(target)).toBe('interrupted');
+				expect(await deliver(target, smtp)).toBe(0);
+			} finally {
+				await smtp.close();
+			}
+		});
+
 	it('still sends what was waiting when nothing says it left (no database replaced)', async () => {
 		const dir = scratchDir('restauration-courriel');
 		const source = join(dir, 'source.db');

@@ -106,6 +106,10 @@ function copyThroughSqlite(file: string, copy: string): void {
 	}
 }
 
+/** For a message the replaced database had `sending` (its server died handing it over). */
+const INTERRUPTED_ERROR =
+	'Envoi interrompu avant la restauration d’une sauvegarde : peut-être remis, jamais renvoyé.';
+
 /** The columns of `table` in `db`, none when it has no such table (a backup older than it). */
 function columnsOf(db: SQLite.Database, table: string): Set<string> {
 	const rows = db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as { name: string }[];
@@ -113,40 +117,56 @@ function columnsOf(db: SQLite.Database, table: string): Set<string> {
 }
 
 /**
- * Marks sent, in the restored copy, the messages the database being replaced says were handed to
- * the relay (by Message-ID): waiting in the backup, they had left after it was taken, and would
- * otherwise leave a second time. Returns how many. A database being replaced that cannot be read
- * (damaged, or older than the outbox), or a backup older than the outbox, marks nothing: what the
- * backup had waiting is then sent. Only the columns the copy has are written (an older backup is
- * migrated when the server starts).
+ * Carries over into the restored copy what the database being replaced says left since the backup
+ * (by Message-ID): waiting in the backup, they would otherwise leave a second time. Handed to the
+ * relay: marked sent. Being handed over when that server stopped (`sending`, `interrupted`: it
+ * may have arrived): marked interrupted, as the sender does, never sent again. Returns how many of
+ * each. A database being replaced that cannot be read (damaged, or older than the outbox), or a
+ * backup older than the outbox, marks nothing: what the backup had waiting is then sent. Only the
+ * columns the copy has are written (an older backup is migrated when the server starts).
  */
-function markSentSince(replaced: string, copy: string): number {
-	let sent: { messageId: string; sentAt: number }[];
+function markLeftSince(
+	replaced: string,
+	copy: string
+): { alreadySent: number; interrupted: number } {
+	let left: { messageId: string; status: string; sentAt: number | null; error: string | null }[];
 	try {
 		const old = new SQLite(replaced, { readonly: true, fileMustExist: true });
 		try {
-			sent = old
+			left = old
 				.prepare(
-					"SELECT message_id AS messageId, sent_at AS sentAt FROM mail_outbox WHERE status = 'sent'"
+					"SELECT message_id AS messageId, status, sent_at AS sentAt, last_error AS error FROM mail_outbox WHERE status IN ('sent', 'sending', 'interrupted')"
 				)
-				.all() as { messageId: string; sentAt: number }[];
+				.all() as typeof left;
 		} finally {
 			old.close();
 		}
 	} catch {
-		return 0;
+		return { alreadySent: 0, interrupted: 0 };
 	}
 	const db = new SQLite(copy);
 	try {
 		const columns = columnsOf(db, 'mail_outbox');
-		if (sent.length === 0 || columns.size === 0) return 0;
+		if (left.length === 0 || columns.size === 0) return { alreadySent: 0, interrupted: 0 };
 		const clearLink = columns.has('one_time_link') ? ', one_time_link = NULL' : '';
-		const mark = db.prepare(
+		const markSent = db.prepare(
 			`UPDATE mail_outbox SET status = 'sent', sent_at = ?, last_error = NULL${clearLink} WHERE message_id = ? AND status IN ('pending', 'sending', 'failed', 'interrupted')`
 		);
-		return db.transaction(() =>
-			sent.reduce((count, row) => count + mark.run(row.sentAt, row.messageId).changes, 0)
-		)();
+		const markInterrupted = db.prepare(
+			`UPDATE mail_outbox SET status = 'interrupted', last_error = ?${clearLink} WHERE message_id = ? AND status IN ('pending', 'sending', 'failed')`
+		);
+		return db.transaction(() => {
+			const counts = { alreadySent: 0, interrupted: 0 };
+			for (const row of left)
+				if (row.status === 'sent')
+					counts.alreadySent += markSent.run(row.sentAt, row.messageId).changes;
+				else
+					counts.interrupted += markInterrupted.run(
+						row.error ?? INTERRUPTED_ERROR,
+						row.messageId
+					).changes;
+			return counts;
+		})();
 	} finally {
 		db.close();
 	}
@@ -157,14 +177,15 @@ function markSentSince(replaced: string, copy: string): number {
  * backup is checked, copied beside the target, the current database and its WAL files are set
  * aside (`….avant-restauration-<date>`), then the copy takes the target's name. Refused while a
  * server uses the target. Mail the replaced database had sent since the backup is marked sent in
- * the restored one (`alreadySent`), never sent twice. On a failure before the target is touched,
- * the copy is removed.
+ * the restored one (`alreadySent`), mail it was handing over when it stopped interrupted
+ * (`interrupted`): neither is sent twice. On a failure before the target is touched, the copy is
+ * removed.
  */
 export function restoreDatabase(
 	backup: string,
 	target: string,
 	now = new Date()
-): { aside: string | null; alreadySent: number } {
+): { aside: string | null; alreadySent: number; interrupted: number } {
 	const pid = runningServerPid(target);
 	if (pid !== null)
 		throw new StartupError(
@@ -183,9 +204,9 @@ export function restoreDatabase(
 				: `Impossible d’écrire dans le dossier « ${dirname(target)} » : rien n’a été changé. Restaurez en tant qu’utilisateur du portail, qui peut y écrire.`
 		);
 	}
-	let alreadySent = 0;
+	let left = { alreadySent: 0, interrupted: 0 };
 	try {
-		if (existsSync(target)) alreadySent = markSentSince(target, incoming);
+		if (existsSync(target)) left = markLeftSince(target, incoming);
 		chmodSync(incoming, 0o600);
 		// Typed as root (without sudo -u), the restored file was root's, and the service could no
 		// longer open it: it keeps the owner of the file it replaces (else of the folder).
@@ -210,5 +231,5 @@ export function restoreDatabase(
 	}
 	for (const suffix of COMPANIONS) rmSync(`${target}${suffix}`, { force: true });
 	renameSync(incoming, target);
-	return { aside, alreadySent };
+	return { aside, ...left };
 }
