@@ -361,6 +361,30 @@ describe('a form refused because ORIGIN is wrong, not because of another site', 
 		});
 		expect(told[0]?.[1]).toContain('ORIGIN=https://sdusn.lot-numerique.fr');
 	});
+
+	// Review s42, diff: another port of the same machine (another application) was taken for the
+	// portal, and the first such origin was the only one ever logged, with its advice.
+	const postedFrom = (origin: string) =>
+		sameOriginForms({
+			event: event('https://portail.example/connexion', {
+				method: 'POST',
+				body: 'a=1',
+				headers: { 'content-type': 'application/x-www-form-urlencoded', origin }
+			}),
+			resolve: ok
+		} as never);
+
+	it('takes another port for another site, and logs each origin under another scheme', async () => {
+		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		const otherPort = await postedFrom('https://portail.example:8080');
+		expect(await otherPort.text()).not.toContain('mal configuré');
+		await postedFrom('http://portail.example');
+		await postedFrom('http://portail.example');
+		const told = warn.mock.calls
+			.filter(([fields]) => (fields as { event?: string }).event === 'origin-misconfigured')
+			.map(([fields]) => (fields as { origin?: string }).origin);
+		expect(told).toEqual(['http://portail.example']);
+	});
 });
 
 describe('SvelteKit’s own refusals', () => {

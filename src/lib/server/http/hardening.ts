@@ -68,13 +68,21 @@ export const CROSS_SITE_FORM_MESSAGE =
 export const MISCONFIGURED_ORIGIN_MESSAGE =
 	'Le portail est mal configuré : son adresse publique (ORIGIN) ne correspond pas à celle de cette page, et il refuse donc les formulaires. Rien n’a été enregistré : prévenez l’administrateur du portail.';
 
-/** True when `sent` (a browser's Origin) names the same machine as `expected` under another origin. */
-function sameHostOtherOrigin(sent: string | null, expected: string): boolean {
+/**
+ * True when `sent` (a browser's Origin) is `expected`'s host under another scheme: the portal's
+ * own pages behind a proxy with the wrong scheme in ORIGIN (`http://` behind https). Another port
+ * of the same machine is another site (another application), not this.
+ */
+function sameHostOtherScheme(sent: string | null, expected: string): boolean {
 	if (!sent || !URL.canParse(sent)) return false;
-	return new URL(sent).hostname === new URL(expected).hostname;
+	const from = new URL(sent);
+	const to = new URL(expected);
+	return from.host === to.host && from.protocol !== to.protocol;
 }
 
-let misconfigurationLogged = false;
+/** Origins already logged as a misconfiguration: once each, and no more than a few in all. */
+const misconfigurationsLogged = new Set<string>();
+const MISCONFIGURATIONS_LOGGED_AT_MOST = 10;
 
 /** The bodies a browser's form sends, which a page on another site can post (CSRF). */
 const FORM_TYPES: ReadonlySet<string> = new Set([
@@ -116,14 +124,17 @@ export const sameOriginForms: Handle = async ({ event, resolve }) => {
 			'403 : formulaire envoyé depuis un autre site'
 		);
 		const sent = event.request.headers.get('origin');
-		if (!sameHostOtherOrigin(sent, event.url.origin))
+		if (!sent || !sameHostOtherScheme(sent, event.url.origin))
 			return refuseForm(event, 403, CROSS_SITE_FORM_MESSAGE);
-		// Once per process: the operator's fix, not a line per refused form.
-		if (!misconfigurationLogged) {
-			misconfigurationLogged = true;
+		// Once per origin seen: the operator's fix, not a line per refused form.
+		if (
+			!misconfigurationsLogged.has(sent) &&
+			misconfigurationsLogged.size < MISCONFIGURATIONS_LOGGED_AT_MOST
+		) {
+			misconfigurationsLogged.add(sent);
 			log().warn(
 				{ event: 'origin-misconfigured', origin: sent, expected: event.url.origin },
-				`ORIGIN (${event.url.origin}) ne correspond pas à l’adresse des pages du portail dans les navigateurs (${sent}) : chaque formulaire est refusé ; réglez ORIGIN=${sent}`
+				`ORIGIN (${event.url.origin}) et l’adresse de la page dans le navigateur (${sent}) ne diffèrent que par le schéma : chaque formulaire venu de là est refusé ; si ${sent} est l’adresse publique du portail, réglez ORIGIN=${sent}`
 			);
 		}
 		return refuseForm(event, 403, MISCONFIGURED_ORIGIN_MESSAGE);
