@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { log } from '../log.js';
 import { backupDatabase } from './backup';
+import { noteIfDiskFull } from './dialect';
 
 /** Backups written by the schedule: `sdusn-<UTC date and time>.db`, sortable by name. */
 const NAME = /^sdusn-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.db$/;
@@ -64,12 +65,13 @@ export function scheduleBackups(
 		if (running) return;
 		running = true;
 		runScheduledBackup(databasePath, settings)
-			.catch((error: unknown) =>
+			.catch((error: unknown) => {
+				noteIfDiskFull(error);
 				log().error(
 					{ event: 'backup-failed', dir: settings.dir, err: String(error) },
 					'Sauvegarde programmée impossible'
-				)
-			)
+				);
+			})
 			.finally(() => (running = false));
 	};
 	// The first a minute after the start (or sooner), then every period from it: started together,

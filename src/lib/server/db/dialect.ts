@@ -121,6 +121,14 @@ export function noteDiskFull(now = Date.now()): void {
 	lastDiskFullAt = now;
 }
 
+/**
+ * For background work (scheduled backup, mail sender) failing outside any request: remembers a
+ * full disk for /sante as a refused request does.
+ */
+export function noteIfDiskFull(error: unknown): void {
+	if (isDiskFull(error)) noteDiskFull();
+}
+
 /** Whether a write was refused for a full disk in the last few minutes. */
 export function diskRecentlyFull(now = Date.now()): boolean {
 	return lastDiskFullAt !== null && now - lastDiskFullAt < DISK_FULL_REPORTED_MS;

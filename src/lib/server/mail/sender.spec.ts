@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db';
+import { diskRecentlyFull } from '../db/dialect';
 import { createTestDb } from '../db/testing';
 import { log } from '../log.js';
 import { findMessage, insertMessage, readRelayState } from './outbox-repository';
@@ -698,6 +699,20 @@ describe('the outbox sender', () => {
 		await s.stop();
 		expect(smtp.received).toHaveLength(0);
 		expect(await findMessage(db, id)).toMatchObject({ status: 'interrupted', attempts: 1 });
+	});
+
+	// Review s42, diff: /sante heard of a full disk only from a visitor's refused request, never
+	// from the sender writing outside any request.
+	it('tells /sante of a full disk met while sending', async () => {
+		vi.spyOn(log(), 'error').mockImplementation(() => undefined);
+		const s = sender({ pollMs: 10 });
+		vi.spyOn(s as unknown as { tick: () => Promise<void> }, 'tick').mockRejectedValue(
+			Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
+		);
+		expect(diskRecentlyFull()).toBe(false);
+		await s.start();
+		await vi.waitFor(() => expect(diskRecentlyFull()).toBe(true));
+		await s.stop();
 	});
 
 	it('stops after the message being handed over, not in its middle', async () => {

@@ -3,6 +3,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpConfig } from '../config.js';
 import type { Db } from '../db';
+import { noteIfDiskFull } from '../db/dialect';
 import { log } from '../log.js';
 import { formatMoment } from '../../utils/format';
 import {
@@ -424,6 +425,7 @@ export class MailSender {
 					'Un autre processus a pris l’envoi des courriels de cette base'
 				);
 		} catch (error) {
+			noteIfDiskFull(error);
 			log().error(
 				{ event: 'mail-error', err: error instanceof Error ? error.message : String(error) },
 				'Envoi des courriels : erreur'
@@ -435,12 +437,13 @@ export class MailSender {
 		if (this.stopped) return;
 		this.timer = setTimeout(() => {
 			this.running = this.tick()
-				.catch((error: unknown) =>
+				.catch((error: unknown) => {
+					noteIfDiskFull(error);
 					log().error(
 						{ event: 'mail-error', err: error instanceof Error ? error.message : String(error) },
 						'Envoi des courriels : erreur'
-					)
-				)
+					);
+				})
 				.finally(() => {
 					this.running = undefined;
 					this.schedule(this.options.pollMs ?? 2_000);
