@@ -15,7 +15,8 @@ function inFrench(error: unknown, source: string, folder: string): unknown {
 	const code = error instanceof SQLite.SqliteError ? error.code : '';
 	if (code === 'SQLITE_FULL')
 		return new StartupError(
-			`Le disque du dossier « ${folder} » est plein : rien n’a été écrit. Libérez de la place ou choisissez un autre dossier.`
+			`Le disque du dossier « ${folder} » est plein : rien n’a été écrit. Libérez de la place ou choisissez un autre dossier.`,
+			{ cause: error }
 		);
 	if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))
 		return new StartupError(

@@ -108,8 +108,9 @@ export const DISK_FULL_MESSAGE =
 
 /** SQLITE_FULL (disk or database full) or ENOSPC: nothing was written. */
 export function isDiskFull(error: unknown): boolean {
-	const code = (error as { code?: unknown } | null)?.code;
-	return code === 'SQLITE_FULL' || code === 'ENOSPC';
+	const { code, cause } = (error ?? {}) as { code?: unknown; cause?: unknown };
+	// A French error made from SQLite's keeps it as its cause (the backup's, db/backup.ts).
+	return code === 'SQLITE_FULL' || code === 'ENOSPC' || (cause !== undefined && isDiskFull(cause));
 }
 
 /** How long /sante reports a write refused for a full disk. */

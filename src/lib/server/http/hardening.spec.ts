@@ -385,6 +385,32 @@ describe('a form refused because ORIGIN is wrong, not because of another site', 
 			.map(([fields]) => (fields as { origin?: string }).origin);
 		expect(told).toEqual(['http://portail.example']);
 	});
+
+	// Read-back s42: made-up schemes filled the ten logged origins before the real mistake came;
+	// ORIGIN with the service's port behind the proxy (http://host:3000) is the usual one.
+	it('takes no made-up scheme for the portal, and an ORIGIN with the service’s port for a misconfiguration', async () => {
+		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		for (let i = 0; i < 12; i++) {
+			const madeUp = await postedFrom(`a${i}://portail.example`);
+			expect(await madeUp.text()).not.toContain('mal configuré');
+		}
+		const behindProxy = await sameOriginForms({
+			event: event('http://portail.example:3000/connexion', {
+				method: 'POST',
+				body: 'a=1',
+				headers: {
+					'content-type': 'application/x-www-form-urlencoded',
+					origin: 'https://portail.example'
+				}
+			}),
+			resolve: ok
+		} as never);
+		expect(await behindProxy.text()).toContain('mal configuré');
+		const told = warn.mock.calls
+			.filter(([fields]) => (fields as { event?: string }).event === 'origin-misconfigured')
+			.map(([fields]) => (fields as { origin?: string }).origin);
+		expect(told).toContain('https://portail.example');
+	});
 });
 
 describe('SvelteKit’s own refusals', () => {

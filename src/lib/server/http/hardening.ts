@@ -68,16 +68,24 @@ export const CROSS_SITE_FORM_MESSAGE =
 export const MISCONFIGURED_ORIGIN_MESSAGE =
 	'Le portail est mal configuré : son adresse publique (ORIGIN) ne correspond pas à celle de cette page, et il refuse donc les formulaires. Rien n’a été enregistré : prévenez l’administrateur du portail.';
 
+const WEB_SCHEMES: ReadonlySet<string> = new Set(['http:', 'https:']);
+
 /**
- * True when `sent` (a browser's Origin) is `expected`'s host under another scheme: the portal's
- * own pages behind a proxy with the wrong scheme in ORIGIN (`http://` behind https). Another port
- * of the same machine is another site (another application), not this.
+ * True when `sent` (a browser's Origin) is `expected`'s machine under the other web scheme: the
+ * portal's own pages behind a proxy with the wrong scheme in ORIGIN (`http://`, with or without
+ * the service's port, behind https). The same scheme on another port is another site (another
+ * application), and a made-up scheme (`a://…`), which no browser sends, is not counted.
  */
 function sameHostOtherScheme(sent: string | null, expected: string): boolean {
 	if (!sent || !URL.canParse(sent)) return false;
 	const from = new URL(sent);
 	const to = new URL(expected);
-	return from.host === to.host && from.protocol !== to.protocol;
+	return (
+		WEB_SCHEMES.has(from.protocol) &&
+		WEB_SCHEMES.has(to.protocol) &&
+		from.hostname === to.hostname &&
+		from.protocol !== to.protocol
+	);
 }
 
 /** Origins already logged as a misconfiguration: once each, and no more than a few in all. */
