@@ -7,17 +7,14 @@ import { scratchDir } from './testing';
 
 // The backup itself fails as on a full disk: no small file system to fill here. It rejects as
 // the real one does (db/backup.ts): SQLite's error told in French, kept as the cause.
-vi.mock('./backup', async () => {
-	const { StartupError } = await import('./index');
-	return {
-		backupDatabase: () =>
-			Promise.reject(
-				new StartupError('Le disque du dossier « sauvegardes » est plein : rien n’a été écrit.', {
-					cause: Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
-				})
-			)
-	};
-});
+vi.mock('./backup', () => ({
+	backupDatabase: () =>
+		Promise.reject(
+			new Error('Le disque du dossier « sauvegardes » est plein : rien n’a été écrit.', {
+				cause: Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
+			})
+		)
+}));
 
 describe('a scheduled backup on a full disk', () => {
 	// Review s42, diff: /sante heard of a full disk only from a visitor's refused request; the
