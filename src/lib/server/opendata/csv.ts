@@ -6,6 +6,7 @@
 import { protectFormula } from '../csv';
 
 const NEEDS_QUOTES = /[",\r\n]/;
+const encoder = new TextEncoder();
 
 function cell(value: string | number | null): string {
 	if (value === null) return '';
@@ -27,7 +28,7 @@ export function csvLine(row: readonly CsvValue[], freeText: readonly boolean[]):
 }
 
 /** The header then one line per row, each ended by `\n`. */
-export function csvText(header: readonly string[], lines: readonly string[]): string {
+function csvText(header: readonly string[], lines: readonly string[]): string {
 	return lines.length === 0
 		? `${header.map(cell).join(',')}\n`
 		: `${header.map(cell).join(',')}\n${lines.join('\n')}\n`;
@@ -42,4 +43,42 @@ export function toCsv(
 		header,
 		rows.map((row) => csvLine(row, freeText))
 	);
+}
+
+/**
+ * Several CSV files sharing one header, written as UTF-8 bytes from the same rows: each row's line
+ * (`lineOf`, without its end) goes to every file `filesOf` names. The bytes are those of
+ * `csvText(header, lines)` for each file, but no file's lines are held as strings nor joined: the
+ * files' sizes are counted in a first pass over the rows, then each line is written straight into
+ * its files' bytes, which keeps the server's peak memory down when the measurement files are built
+ * (docs/performance.md, « the measurement files written as bytes »). Every file of `files` is
+ * returned, a file no row names with its header alone.
+ */
+export function csvFiles<Row, File>(
+	header: readonly string[],
+	files: readonly File[],
+	rows: readonly Row[],
+	lineOf: (row: Row) => string,
+	filesOf: (row: Row) => readonly File[]
+): Map<File, Uint8Array<ArrayBuffer>> {
+	const head = `${header.map(cell).join(',')}\n`;
+	const sizes = new Map(files.map((f) => [f, Buffer.byteLength(head)]));
+	for (const row of rows) {
+		const size = Buffer.byteLength(lineOf(row)) + 1;
+		for (const f of filesOf(row)) sizes.set(f, sizes.get(f)! + size);
+	}
+	const written = new Map(
+		files.map((f) => {
+			const bytes = new Uint8Array(sizes.get(f)!);
+			return [f, { bytes, at: encoder.encodeInto(head, bytes).written }];
+		})
+	);
+	for (const row of rows) {
+		const line = `${lineOf(row)}\n`;
+		for (const f of filesOf(row)) {
+			const file = written.get(f)!;
+			file.at += encoder.encodeInto(line, file.bytes.subarray(file.at)).written;
+		}
+	}
+	return new Map(files.map((f) => [f, written.get(f)!.bytes]));
 }

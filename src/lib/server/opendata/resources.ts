@@ -5,7 +5,7 @@ import type { Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
 import { getDataRevision } from '../db/revision';
 import type { DashboardInput } from '../dashboard/figures';
-import { csvLine, csvText, toCsv, type CsvValue } from './csv';
+import { csvFiles, csvLine, toCsv, type CsvValue } from './csv';
 import {
 	buildPlanDocument,
 	indicatorId,
@@ -315,7 +315,16 @@ const latestDay = (values: (string | null)[], fallback: string) =>
 	values.reduce<string>((max, v) => (v && day(v) > max ? day(v) : max), '') || fallback;
 
 function file(name: string, content: string, count: number, lastChange: string): OpenDataFile {
-	return { name, path: pathOfResource(name), body: encoder.encode(content), count, lastChange };
+	return fileOfBytes(name, encoder.encode(content), count, lastChange);
+}
+
+function fileOfBytes(
+	name: string,
+	body: Uint8Array<ArrayBuffer>,
+	count: number,
+	lastChange: string
+): OpenDataFile {
+	return { name, path: pathOfResource(name), body, count, lastChange };
 }
 
 const JOIN = ' | ';
@@ -461,9 +470,8 @@ export class OpenDataSet {
 						await listPublishedMeasurements(db, this.#asOf)
 					] as const
 			);
-			// Each row is written once; the full file and the yearly ones share the lines.
+			// Each row is written once, into the full file and its year's.
 			const { fields } = TABLES.mesures as TableSpec;
-			const header = fields.map((f) => f.name);
 			const free = fields.map((f) => f.free === true);
 			const described = new Map(
 				indicators.map((i) => [
@@ -474,40 +482,40 @@ export class OpenDataSet {
 					}
 				])
 			);
-			const all: string[] = [];
-			const byYear = new Map(years.map((y) => [y.year, [] as string[]]));
-			// The fiches each year's file names: their changes in the plan date it too.
-			const fichesByYear = new Map(years.map((y) => [y.year, new Set<string>()]));
+			// Each year's count of rows, and the fiches its file names: their changes in the plan date it too.
+			const ofYear = new Map(years.map((y) => [y.year, { count: 0, fiches: new Set<string>() }]));
 			for (const m of rows) {
-				const { code, prefix } = described.get(m.indicator)!;
-				const line = prefix + csvLine([m.date, m.value], []);
-				const year = m.date.slice(0, 4);
-				all.push(line);
-				byYear.get(year)!.push(line);
-				fichesByYear.get(year)!.add(code);
+				const year = ofYear.get(m.date.slice(0, 4))!;
+				year.count++;
+				year.fiches.add(described.get(m.indicator)!.code);
 			}
-			return [
-				file(
-					'mesures',
-					csvText(header, all),
-					all.length,
-					await this.#lastChange(
-						years.map((y) => y.validatedAt),
-						[...fichesByYear.values()].flatMap((codes) => [...codes])
-					)
-				),
-				...(await Promise.all(
-					years.map(async (y) => {
-						const lines = byYear.get(y.year)!;
-						return file(
-							`mesures-${y.year}`,
-							csvText(header, lines),
-							lines.length,
-							await this.#lastChange([y.validatedAt], fichesByYear.get(y.year)!)
-						);
-					})
-				))
-			];
+			const bodies = csvFiles(
+				fields.map((f) => f.name),
+				['mesures', ...years.map((y) => `mesures-${y.year}`)],
+				rows,
+				(m) => described.get(m.indicator)!.prefix + csvLine([m.date, m.value], []),
+				(m) => ['mesures', `mesures-${m.date.slice(0, 4)}`]
+			);
+			const all = fileOfBytes(
+				'mesures',
+				bodies.get('mesures')!,
+				rows.length,
+				await this.#lastChange(
+					years.map((y) => y.validatedAt),
+					[...ofYear.values()].flatMap((y) => [...y.fiches])
+				)
+			);
+			const yearly = years.map(async (y) => {
+				const { count, fiches } = ofYear.get(y.year)!;
+				const name = `mesures-${y.year}`;
+				return fileOfBytes(
+					name,
+					bodies.get(name)!,
+					count,
+					await this.#lastChange([y.validatedAt], fiches)
+				);
+			});
+			return [all, ...(await Promise.all(yearly))];
 		})());
 	}
 
