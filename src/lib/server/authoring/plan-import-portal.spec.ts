@@ -167,7 +167,7 @@ describe('plan import after edits in the portal’s forms', () => {
 		expect((await previewPlanImport(db, await exportPlanWorkbook(db))).changes).toEqual([]);
 	});
 
-	it('an objective moved by the workbook writes a revision on each of its fiches, as its form does', async () => {
+	it('an objective moved by the workbook writes a revision on each of its fiches, as its form does, its axis with it', async () => {
 		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const sheet = workbook.getWorksheet('Objectifs')!;
 			for (let r = 2; r <= sheet.rowCount; r++)
@@ -184,8 +184,12 @@ describe('plan import after edits in the portal’s forms', () => {
 		);
 		const fiche = (await findFicheByCode(db, '4-1'))!;
 		const revisions = await listFicheRevisions(db, fiche.id);
+		// Orientation « Territoire en réseau » is on another axis than objective 4's.
 		expect(revisions.map((r) => r.changes.map((c) => `${c.label}: ${c.after}`))).toEqual([
-			['Orientation: Territoire en réseau']
+			[
+				'Orientation: Territoire en réseau',
+				'Axe: Accompagnement du territoire dans la transition numérique'
+			]
 		]);
 		expect(revisions[0]).toMatchObject({ origin: 'import', reason: 'Rattachement' });
 	});

@@ -38,7 +38,7 @@ import {
 	setPositionsAside
 } from './import-repository';
 import { countFieldChanges, diffPlans, type EntityChange } from './plan-diff';
-import { reviseMovedFiches } from './service';
+import { fieldChange, reviseMovedFiches, STRUCTURE_LABELS } from './service';
 import { findIndicatorId, listIndicatorValues } from './repository';
 import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
 import {
@@ -727,15 +727,34 @@ async function writeChanges(
 			if (before === parent.after) continue;
 			byBefore.set(before, [...(byBefore.get(before) ?? []), ids.objectives.get(objective)!]);
 		}
+		// An objective moved into an orientation of another axis changes its fiches' axis too, unless
+		// this workbook also moves that orientation: its own move then says so, from their axis.
+		const axisOf = (list: { code: string; axis: string }[] | undefined, code: string) =>
+			list?.find((o) => o.code === code)?.axis;
+		const newAxis = axisOf(model.orientations, parent.after);
+		const axisChange =
+			ofObjective &&
+			newAxis !== undefined &&
+			axisOf(current?.orientations, parent.after) === newAxis
+				? fieldChange(
+						'axis',
+						STRUCTURE_LABELS.orientation.axis,
+						labelIn(current?.axes ?? [], axisOf(current?.orientations, parent.before) ?? ''),
+						labelIn(model.axes, newAxis)
+					)
+				: null;
 		for (const [before, objectiveIds] of byBefore)
 			await reviseMovedFiches(
 				trx,
 				objectiveIds,
-				{
-					...parent,
-					before: labelIn((ofObjective ? current?.orientations : current?.axes) ?? [], before),
-					after: labelIn(ofObjective ? model.orientations : model.axes, parent.after)
-				},
+				[
+					{
+						...parent,
+						before: labelIn((ofObjective ? current?.orientations : current?.axes) ?? [], before),
+						after: labelIn(ofObjective ? model.orientations : model.axes, parent.after)
+					},
+					...(axisChange ? [axisChange] : [])
+				],
 				{
 					reason,
 					decisionId: null,

@@ -1254,7 +1254,8 @@ export interface StructureInput extends RevisionInput {
 	parentId: number | null;
 }
 
-const STRUCTURE_LABELS = {
+/** How a revision names each field of the plan's structure. */
+export const STRUCTURE_LABELS = {
 	axis: { code: 'Code', short_name: 'Nom court', label: 'Intitulé' },
 	orientation: { code: 'Code', axis: 'Axe', label: 'Intitulé' },
 	objective: {
@@ -1337,6 +1338,25 @@ function readableRecord(
 		label: o.label,
 		synthesis_label: o.synthesisLabel ?? ''
 	};
+}
+
+/** The label of the axis an orientation is on. */
+function axisLabelOf(structure: Structure, orientationId: number): string {
+	const axisId = structure.orientations.find((o) => o.id === orientationId)?.axisId;
+	return structure.axes.find((a) => a.id === axisId)?.label ?? '';
+}
+
+/**
+ * A change of `field` as a revision lists it, or null when before and after are the same.
+ * Exported for the plan's workbook, whose moves revise fiches as the forms do.
+ */
+export function fieldChange(
+	field: string,
+	label: string,
+	before: string,
+	after: string
+): FieldChange | null {
+	return before === after ? null : { field, label, before, after };
 }
 
 /** What is in the plan today: withdrawn records left out. */
@@ -1541,27 +1561,43 @@ export async function saveStructure(
 				: level === 'orientation'
 					? structure.objectives.filter((o) => o.orientationId === savedId).map((o) => o.id)
 					: [];
+		// An objective moved into an orientation of another axis changes its fiches' axis too.
+		const axisChange =
+			level === 'objective' && current && parentChange
+				? fieldChange(
+						'axis',
+						STRUCTURE_LABELS.orientation.axis,
+						axisLabelOf(structure, (current as ObjectiveRecord).orientationId),
+						axisLabelOf(structure, (record as ObjectiveRecord).orientationId)
+					)
+				: null;
 		if (parentChange)
-			await reviseMovedFiches(trx, objectiveIds, parentChange, {
-				reason: input.reason,
-				decisionId: input.decisionId,
-				origin: 'portal',
-				userId: user.id,
-				createdAt: now.toISOString()
-			});
+			await reviseMovedFiches(
+				trx,
+				objectiveIds,
+				[parentChange, ...(axisChange ? [axisChange] : [])],
+				{
+					reason: input.reason,
+					decisionId: input.decisionId,
+					origin: 'portal',
+					userId: user.id,
+					createdAt: now.toISOString()
+				}
+			);
 		return ok({ id: savedId });
 	});
 }
 
 /**
- * The fiches of a moved objective change orientation, those of a moved orientation change axis:
- * each gets a revision with `change` (the parent, before → after, by label), whether the element
- * was moved from its form or by an import of the plan's workbook.
+ * The fiches of a moved objective change orientation (and axis, when the orientation is on another
+ * one), those of a moved orientation change axis: each gets a revision with `changes` (the parent,
+ * before → after, by label), whether the element was moved from its form or by an import of the
+ * plan's workbook.
  */
 export async function reviseMovedFiches(
 	trx: Executor,
 	objectiveIds: number[],
-	change: FieldChange,
+	changes: FieldChange[],
 	stamp: Pick<NewRevision, 'reason' | 'decisionId' | 'origin' | 'userId' | 'createdAt'>
 ): Promise<void> {
 	for (const objectiveId of objectiveIds)
@@ -1571,7 +1607,7 @@ export async function reviseMovedFiches(
 				entityId: fiche.id,
 				ficheId: fiche.id,
 				action: 'updated',
-				changes: [change],
+				changes,
 				...stamp
 			});
 }

@@ -358,6 +358,42 @@ describe('withdrawing an axis, an orientation or an objective', () => {
 		]);
 	});
 
+	it('an objective moved into an orientation of another axis writes its fiches’ « Axe » too, one of the same axis does not', async () => {
+		const structure = await listStructure(db);
+		const label = (list: { id: number; label: string }[], id: number) =>
+			list.find((x) => x.id === id)!.label;
+		const four = structure.objectives.find((o) => o.number === 4)!;
+		const from = structure.orientations.find((o) => o.id === four.orientationId)!;
+		const elsewhere = structure.orientations.find((o) => o.axisId !== from.axisId)!;
+		const sameAxis = structure.orientations.find(
+			(o) => o.axisId === elsewhere.axisId && o.id !== elsewhere.id
+		)!;
+		const move = async (orientationId: number) =>
+			saveStructure(
+				db,
+				admin,
+				'objective',
+				four.id,
+				await openedStructure(db, 'objective', four.id, {
+					parentId: orientationId,
+					reason: 'Rattachement'
+				}),
+				null
+			);
+		expect((await move(elsewhere.id)).ok).toBe(true);
+		const fiche = (await findFicheState(db, '4-1'))!;
+		const changesOf = async () =>
+			(await listFicheRevisions(db, fiche.id))[0]!.changes.map(
+				(c) => `${c.label}: ${c.before} → ${c.after}`
+			);
+		expect(await changesOf()).toEqual([
+			`Orientation: ${from.label} → ${elsewhere.label}`,
+			`Axe: ${label(structure.axes, from.axisId)} → ${label(structure.axes, elsewhere.axisId)}`
+		]);
+		expect((await move(sameAxis.id)).ok).toBe(true);
+		expect(await changesOf()).toEqual([`Orientation: ${elsewhere.label} → ${sameAxis.label}`]);
+	});
+
 	it('an orientation moved to another axis writes « Axe : avant → après » on each of its fiches', async () => {
 		const structure = await listStructure(db);
 		const seventeen = structure.objectives.find((o) => o.number === 17)!;

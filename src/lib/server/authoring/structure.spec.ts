@@ -323,7 +323,11 @@ describe('moving an objective', () => {
 		expect((await listFicheRevisions(db, fiche.id))[0]).toMatchObject({
 			entity: 'fiche',
 			action: 'updated',
-			changes: [{ field: 'orientation', after: 'Territoire en réseau' }]
+			// « Territoire en réseau » is on another axis.
+			changes: [
+				{ field: 'orientation', after: 'Territoire en réseau' },
+				{ field: 'axis', after: 'Accompagnement du territoire dans la transition numérique' }
+			]
 		});
 		const entry = (await structuralHistory(db)).at(-1)!;
 		expect(entry.title).toBe(
