@@ -2,6 +2,7 @@
 import process from 'node:process';
 import { databasePath } from '../src/lib/server/db/index';
 import { restoreDatabase } from '../src/lib/server/db/restore';
+import { plural } from '../src/lib/utils/format';
 import { oneFileArgument, runCommand, userPath } from './cli';
 
 const USAGE = `Usage : npm run db:restore -- sauvegarde.db
@@ -19,10 +20,10 @@ runCommand(async () => {
 		`Sauvegarde « ${backup} » vérifiée et restaurée dans « ${target} ».` +
 			(aside ? ` L’ancienne base est gardée sous « ${aside} ».` : '') +
 			(alreadySent > 0
-				? ` ${alreadySent} courriel${alreadySent > 1 ? 's' : ''} en attente dans la sauvegarde, parti${alreadySent > 1 ? 's' : ''} depuis, ${alreadySent > 1 ? 'sont marqués envoyés' : 'est marqué envoyé'} : ${alreadySent > 1 ? 'ils ne partiront' : 'il ne partira'} pas une seconde fois.`
+				? ` ${alreadySent} ${plural(alreadySent, 'courriel', 'courriels')} en attente dans la sauvegarde, ${plural(alreadySent, 'parti', 'partis')} depuis, ${plural(alreadySent, 'est marqué envoyé', 'sont marqués envoyés')} : ${plural(alreadySent, 'il ne partira', 'ils ne partiront')} pas une seconde fois.`
 				: '') +
 			(interrupted > 0
-				? ` ${interrupted} courriel${interrupted > 1 ? 's' : ''} en attente dans la sauvegarde, dont l’envoi a été interrompu depuis (peut-être remis), ${interrupted > 1 ? 'sont marqués interrompus' : 'est marqué interrompu'} : ${interrupted > 1 ? 'ils ne partiront' : 'il ne partira'} pas une seconde fois (voir /admin/courriels).`
+				? ` ${interrupted} ${plural(interrupted, 'courriel', 'courriels')} en attente dans la sauvegarde, dont l’envoi a été interrompu depuis (peut-être remis), ${plural(interrupted, 'est marqué interrompu', 'sont marqués interrompus')} : ${plural(interrupted, 'il ne partira', 'ils ne partiront')} pas une seconde fois (voir /admin/courriels).`
 				: '') +
 			' Redémarrez le portail.\n'
 	);

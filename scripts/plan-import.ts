@@ -13,7 +13,7 @@ import {
 	previewPlanImport
 } from '../src/lib/server/authoring/plan-import';
 import type { EntityChange } from '../src/lib/server/authoring/plan-diff';
-import { pluralize } from '../src/lib/utils/format';
+import { plural, pluralize } from '../src/lib/utils/format';
 import { prepareDatabase } from '../src/lib/server/db/instance';
 import {
 	asksForHelp,
@@ -91,7 +91,7 @@ runCommand(async () => {
 		const preview = await previewPlanImport(db, bytes);
 		if (preview.problems.length > 0) {
 			process.stderr.write(
-				`Le classeur n’est pas valable, rien n’a été modifié (${preview.problems.length} problème${preview.problems.length > 1 ? 's' : ''}) :\n${preview.problems.map((p) => `- ${p}`).join('\n')}\n`
+				`Le classeur n’est pas valable, rien n’a été modifié (${preview.problems.length} ${plural(preview.problems.length, 'problème', 'problèmes')}) :\n${preview.problems.map((p) => `- ${p}`).join('\n')}\n`
 			);
 			process.exitCode = 1;
 			return;

@@ -1,5 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { parisToday } from '$lib/utils/dates';
+import { plural } from '$lib/utils/format';
 import { refusedPage } from '$lib/utils/refused-title';
 import { sequence } from '@sveltejs/kit/hooks';
 import {
@@ -46,7 +47,7 @@ export const init: ServerInit = async () => {
 		if (names.length > 0)
 			log().info(
 				{ event: 'migrations', migrations: names },
-				`${names.length} migration${names.length > 1 ? 's' : ''} de la base appliquée${names.length > 1 ? 's' : ''}`
+				`${names.length} ${plural(names.length, 'migration de la base appliquée', 'migrations de la base appliquées')}`
 			);
 	});
 	const pruning = schedulePruning(db, config.auditRetentionDays);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plural } from '../utils/format';
 import { PRIORITIES } from '../utils/vocabulary';
 import { ID_PATTERN } from '../utils/text';
 import { hasForbiddenCharacters, isIsoDate } from './form';
@@ -46,7 +47,7 @@ export function reminderDaysProblem(text: string): string | null {
 		return `${days.size} rappels : ${MAX_REMINDERS} au plus. Gardez les plus utiles (par exemple -14, -3, +1).`;
 	const outside = [...days].filter((d) => d < EARLIEST_REMINDER_DAYS || d > LATEST_REMINDER_DAYS);
 	if (outside.length > 0)
-		return `Un rappel tombe entre 60 jours avant la date limite et ${LATEST_REMINDER_DAYS} jours après (de -60 à +${LATEST_REMINDER_DAYS}) : ${outside.map((d) => (d > 0 ? `+${d}` : String(d))).join(', ')} n’y ${outside.length > 1 ? 'sont' : 'est'} pas.`;
+		return `Un rappel tombe entre 60 jours avant la date limite et ${LATEST_REMINDER_DAYS} jours après (de -60 à +${LATEST_REMINDER_DAYS}) : ${outside.map((d) => (d > 0 ? `+${d}` : String(d))).join(', ')} n’y ${plural(outside.length, 'est', 'sont')} pas.`;
 	return null;
 }
 

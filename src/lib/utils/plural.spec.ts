@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { plural, pluralize } from './format';
+import { portalSources } from './source-testing';
 
 describe('French plurals', () => {
 	it('uses the singular for 0 and 1 and the plural from 2 on', () => {
@@ -14,20 +13,25 @@ describe('French plurals', () => {
 	});
 
 	it('leaves no « (s) » placeholder plural in what the portal writes', () => {
-		const found: string[] = [];
-		const walk = (dir: string) => {
-			for (const name of readdirSync(dir)) {
-				const path = join(dir, name);
-				if (statSync(path).isDirectory()) walk(path);
-				else if (/\.(svelte|ts)$/.test(name) && !name.endsWith('.spec.ts')) {
-					const lines = readFileSync(path, 'utf8').split('\n');
-					lines.forEach((line, i) => {
-						if (/\p{L}\((?:s|e|es|x)\)/u.test(line)) found.push(`${path}:${i + 1}`);
-					});
-				}
-			}
-		};
-		walk('src');
+		const found = portalSources('src').flatMap(({ path, text }) =>
+			text
+				.split('\n')
+				.flatMap((line, i) => (/\p{L}\((?:s|e|es|x)\)/u.test(line) ? [`${path}:${i + 1}`] : []))
+		);
+		expect(found).toEqual([]);
+	});
+});
+
+describe('hand-made plurals', () => {
+	it('are none: a count chooses its words by plural(), the language’s rule, in one place', () => {
+		// « fiche{n > 1 ? 's' : ''} », « n === 1 ? 'ligne' : 'lignes' »: each wrote the rule again.
+		const handMade = [
+			/\?\s*'s'\s*:\s*''/g,
+			/[\w.]+\s*(?:===|>)\s*1\s*\?\s*'(?!oui')[^']*'\s*:\s*'[^']*'/g
+		];
+		const found = portalSources('src', 'scripts').flatMap(({ path, text }) =>
+			handMade.flatMap((pattern) => [...text.matchAll(pattern)].map((m) => `${path}: ${m[0]}`))
+		);
 		expect(found).toEqual([]);
 	});
 });

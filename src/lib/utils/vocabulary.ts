@@ -2,7 +2,7 @@
 // the services' messages, the audit journal and the charts. Values stay English in code and in
 // the database; what a visitor reads is French.
 
-import { pluralize } from './format';
+import { plural, pluralize } from './format';
 
 export const FICHE_STATUSES = [
 	'a_lancer',
@@ -38,6 +38,11 @@ export function statusCount(status: FicheStatus, count: number): string {
 	return pluralize(count, STATUS_LABELS[status].toLowerCase(), STATUS_PLURALS[status]);
 }
 
+/** The same words without the count, where the page sets the number apart (bold key figures). */
+export function statusWord(status: FicheStatus, count: number): string {
+	return plural(count, STATUS_LABELS[status].toLowerCase(), STATUS_PLURALS[status]);
+}
+
 /**
  * What a partner's update may say of its fiche: every status but « abandonnée », which only the
  * plan's own form gives, with its reason (a validated update never abandons a fiche).
@@ -69,6 +74,15 @@ export const UPDATE_STATE_LABELS = {
 	returned: 'renvoyée pour correction',
 	validated: 'validée et publiée'
 } as const;
+
+/**
+ * What Lot numérique did with a partner's update, after « Soumise le … ; »: the state in one word
+ * (« validée », « renvoyée »).
+ */
+export const UPDATE_DECISION_WORDS = { validated: 'validée', returned: 'renvoyée' } as const;
+
+/** An update its partner may read but no longer change: « la version soumise », « … publiée ». */
+export const UPDATE_VERSION_WORDS = { submitted: 'soumise', validated: 'publiée' } as const;
 
 /** A sitting (« séance ») of the commission: prepared, held, then closed for good. */
 export const SITTING_STATE_LABELS = {
@@ -143,6 +157,45 @@ export const ORGANISATION_KIND_LABELS: Record<OrganisationKind, string> = {
 	training: 'Formation',
 	fund: 'Fonds de financement'
 };
+
+/** French words for the states of a message of the outbox (/admin/courriels). */
+export const MAIL_STATUS_LABELS: Record<string, string> = {
+	pending: 'en attente',
+	sending: 'en cours d’envoi',
+	sent: 'remis au serveur de courrier',
+	failed: 'refusé (définitif)',
+	interrupted: 'interrompu (peut-être remis, jamais renvoyé)',
+	kept: 'gardé ici, non envoyé par SMTP',
+	cancelled:
+		'non envoyé (lien périmé, destinataire désactivé ou désabonné depuis, ou campagne close)'
+};
+
+/**
+ * The words of one message's state: a message not sent says only that, its own reason (a dead
+ * link, a recipient gone, its campaign closed) being shown beside it, not the list of them all.
+ */
+export function mailStatusLabel(status: string): string {
+	return status === 'cancelled' ? 'non envoyé' : (MAIL_STATUS_LABELS[status] ?? status);
+}
+
+/** The same words agreeing with a count of several messages (« 13 gardés ici… »). */
+const PLURAL_LABELS: Record<string, string> = {
+	...MAIL_STATUS_LABELS,
+	failed: 'refusés (définitif)',
+	interrupted: 'interrompus (peut-être remis, jamais renvoyés)',
+	kept: 'gardés ici, non envoyés par SMTP',
+	cancelled:
+		'non envoyés (lien périmé, destinataire désactivé ou désabonné depuis, ou campagne close)'
+};
+
+export function mailStatusCount(status: string, count: number): string {
+	const words = plural(
+		count,
+		MAIL_STATUS_LABELS[status] ?? status,
+		PLURAL_LABELS[status] ?? status
+	);
+	return `${count} ${words}`;
+}
 
 /** A label at the start of a sentence or a cell: « soumise… » → « Soumise… ». */
 export function capitalized(label: string): string {

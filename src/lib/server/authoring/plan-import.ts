@@ -4,7 +4,7 @@ import { ImportReasonSchema } from '../../schemas/plan-import';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { formatDate, formatNumber, pluralize } from '../../utils/format';
+import { formatDate, formatNumber, plural, pluralize } from '../../utils/format';
 import { indicatorValueProblem } from '../../utils/indicator-kinds';
 import { recordAudit } from '../audit/repository';
 import { StartupError, type Db, type Executor } from '../db';
@@ -293,11 +293,12 @@ function nameTakenNotices(current: PlanModel, next: PlanModel): string[] {
 	const consequence =
 		moved.length === 0
 			? 'Aucune fiche ne change d’organisation.'
-			: `La feuille « ${SHEETS.people.name} » nomme les organisations par leur nom : ${moved.length === 1 ? 'la fiche' : 'les fiches'} ${list(moved)} ${moved.length === 1 ? 'change' : 'changent'} donc d’organisation (les changements ci-dessous donnent l’identifiant de chacune), et les comptes de la nouvelle organisation en rendront compte. Pour ne changer que les noms, écrivez aussi les nouveaux noms dans la feuille « ${SHEETS.people.name} ».`;
-	const taken =
-		takers.length === 1
-			? 'un nom que porte aujourd’hui une autre organisation'
-			: 'des noms que portent aujourd’hui d’autres organisations';
+			: `La feuille « ${SHEETS.people.name} » nomme les organisations par leur nom : ${plural(moved.length, 'la fiche', 'les fiches')} ${list(moved)} ${plural(moved.length, 'change', 'changent')} donc d’organisation (les changements ci-dessous donnent l’identifiant de chacune), et les comptes de la nouvelle organisation en rendront compte. Pour ne changer que les noms, écrivez aussi les nouveaux noms dans la feuille « ${SHEETS.people.name} ».`;
+	const taken = plural(
+		takers.length,
+		'un nom que porte aujourd’hui une autre organisation',
+		'des noms que portent aujourd’hui d’autres organisations'
+	);
 	const sentence = `${list(renames)}, ${taken}.`;
 	return [`${sentence.charAt(0).toUpperCase()}${sentence.slice(1)} ${consequence}`];
 }
@@ -310,7 +311,7 @@ function latestValueNotices(rows: number[]): string[] {
 			? `ligne ${rows[0]}`
 			: `lignes ${rows.slice(0, -1).join(', ')} et ${rows.at(-1)}`;
 	return [
-		`Feuille « ${SHEETS.indicators.name} », ${where} : la « Dernière valeur » et sa date ne sont pas importées, ${rows.length === 1 ? 'la modification est ignorée' : 'les modifications sont ignorées'}. Une mesure se saisit dans une mise à jour de la fiche, validée par l’équipe.`
+		`Feuille « ${SHEETS.indicators.name} », ${where} : la « Dernière valeur » et sa date ne sont pas importées, ${plural(rows.length, 'la modification est ignorée', 'les modifications sont ignorées')}. Une mesure se saisit dans une mise à jour de la fiche, validée par l’équipe.`
 	];
 }
 
@@ -476,7 +477,7 @@ async function indicatorKindProblems(
 		);
 		if (misfits.length > 0)
 			problems.push(
-				`Feuille « Indicateurs », indicateur ${indicator.position} de la fiche ${indicator.fiche}, colonne « Nature » : il a déjà reçu ${misfits.length > 1 ? 'des valeurs qui ne conviennent' : 'une valeur qui ne convient'} pas à la nature « ${INDICATOR_KIND_CELLS[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et ajoutez un nouvel indicateur.`
+				`Feuille « Indicateurs », indicateur ${indicator.position} de la fiche ${indicator.fiche}, colonne « Nature » : il a déjà reçu ${plural(misfits.length, 'une valeur qui ne convient', 'des valeurs qui ne conviennent')} pas à la nature « ${INDICATOR_KIND_CELLS[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et ajoutez un nouvel indicateur.`
 			);
 	}
 	return problems;

@@ -19,7 +19,8 @@ import { INDICATOR_KIND_LABELS, indicatorValueProblem } from '../../utils/indica
 import {
 	ORGANISATION_KIND_LABELS,
 	ORGANISATION_KINDS,
-	STATUS_LABELS
+	STATUS_LABELS,
+	statusWord
 } from '../../utils/vocabulary';
 import { foldForMatching, MAX_FICHE_NUMBER } from '../../utils/text';
 import { recordAudit, type AuditInput } from '../audit/repository';
@@ -316,7 +317,7 @@ export async function updateFiche(
 			);
 			if (misfits.length > 0)
 				fieldErrors[indicatorRowField(row, 'kind')] =
-					`Cet indicateur a déjà reçu ${misfits.length > 1 ? 'des valeurs qui ne conviennent' : 'une valeur qui ne convient'} pas à la nature « ${INDICATOR_KIND_LABELS[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`;
+					`Cet indicateur a déjà reçu ${plural(misfits.length, 'une valeur qui ne convient', 'des valeurs qui ne conviennent')} pas à la nature « ${INDICATOR_KIND_LABELS[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`;
 		}
 		if (Object.keys(fieldErrors).length > 0 || !objective)
 			return refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
@@ -1031,7 +1032,7 @@ function twoOpenUpdatesMessage(clash: OpenUpdate[]): string {
 			? `un brouillon ou une mise à jour renvoyée ne peut être soumis que par un compte de son organisation (${toSubmit.join(' ou ')}), puis se valide`
 			: '',
 		withoutAccount.length > 0
-			? `${listed(withoutAccount)} ${withoutAccount.length > 1 ? 'n’ont' : 'n’a'} aucun compte actif : créez-en ou réactivez-en un à /admin/utilisateurs, pour qu’une personne de l’organisation soumette ou reprenne ce qu’elle a en cours`
+			? `${listed(withoutAccount)} ${plural(withoutAccount.length, 'n’a', 'n’ont')} aucun compte actif : créez-en ou réactivez-en un à /admin/utilisateurs, pour qu’une personne de l’organisation soumette ou reprenne ce qu’elle a en cours`
 			: ''
 	].filter(Boolean);
 	return `${head} Pour fusionner, l’une des deux doit être validée (un renvoi la laisse en cours) : ${steps.join(' ; ')}. Rien n’a été enregistré.`;
@@ -1830,7 +1831,7 @@ export async function planTree(db: Db) {
 const FICHE_HISTORY_TITLES = {
 	created: 'ajoutée au plan',
 	moved: 'rattachée à un autre objectif',
-	retired: 'abandonnée'
+	retired: statusWord('abandonnee', 1)
 } as const;
 
 /**

@@ -12,7 +12,7 @@ import {
 	type OrganisationKind
 } from '../../utils/vocabulary';
 import type { IndicatorKind } from '../db/schema';
-import { formatDate, formatNumber } from '../../utils/format';
+import { formatDate, formatNumber, plural } from '../../utils/format';
 import { indicatorDateProblems } from '../../utils/rules';
 import { newWorkbook } from '../spreadsheet';
 import { indicatorValueProblem } from '../../utils/indicator-kinds';
@@ -686,7 +686,7 @@ function serialShown(value: number): string {
 function unknownFicheGuidance(code: string, rows: { sheet: string; row: number }[]): string {
 	const sheets = [...new Set(rows.map((r) => r.sheet))].map((sheet) => {
 		const numbers = rows.filter((r) => r.sheet === sheet).map((r) => r.row);
-		return `« ${sheet} » ${numbers.length === 1 ? 'ligne' : 'lignes'} ${rowRanges(numbers)}`;
+		return `« ${sheet} » ${plural(numbers.length, 'ligne', 'lignes')} ${rowRanges(numbers)}`;
 	});
 	return ` ; ${rows.length} lignes la citent (${sheets.join(', ')}) : ajoutez ou remettez la ligne de la fiche ${code} dans la feuille « ${SHEETS.fiches.name} », ou, si elle doit sortir du plan, supprimez aussi ces lignes`;
 }

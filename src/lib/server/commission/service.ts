@@ -39,7 +39,13 @@ import {
 } from './repository';
 
 import { daysAfter, parisDate, parisToday } from '../../utils/dates';
-import { formatDate, formatSittingDay, formatSittingMoment, pluralize } from '../../utils/format';
+import {
+	formatDate,
+	formatSittingDay,
+	formatSittingMoment,
+	plural,
+	pluralize
+} from '../../utils/format';
 import { sameWords } from '../../utils/text';
 import { isIsoDate, keepTypedChanges, storedText } from '../../schemas/form';
 import { DECISION_KIND_LABELS, SITTING_STATE_LABELS as STATE_LABELS } from '../../utils/vocabulary';
@@ -628,9 +634,11 @@ export async function listPriorityConflicts(
 
 /** What to do about conflicts, after their messages. */
 export function conflictsAdvice(count: number): string {
-	return count > 1
-		? 'Retirez ces décisions sur la page de la séance (et décidez à nouveau s’il le faut) avant de la clore.'
-		: 'Retirez cette décision sur la page de la séance (et décidez à nouveau s’il le faut) avant de la clore.';
+	return plural(
+		count,
+		'Retirez cette décision sur la page de la séance (et décidez à nouveau s’il le faut) avant de la clore.',
+		'Retirez ces décisions sur la page de la séance (et décidez à nouveau s’il le faut) avant de la clore.'
+	);
 }
 
 /** Why a séance with nothing on its agenda is not closed (said on its confirmation page too). */

@@ -1,8 +1,14 @@
 import { protectFormula, spreadsheetCsv } from '../csv';
-import { FICHE_STATUSES, STATUS_LABELS, isFicheStatus, statusCount } from '../../utils/vocabulary';
+import {
+	FICHE_STATUSES,
+	STATUS_LABELS,
+	isFicheStatus,
+	statusCount,
+	statusWord
+} from '../../utils/vocabulary';
 import { isoDateCell, type Sheet } from '../spreadsheet';
 import type { DashboardFigures, GroupFigures } from './figures';
-import { formatNumber, formatPercent, formatQuarter, plural, pluralize } from '../../utils/format';
+import { formatNumber, formatPercent, formatQuarter, pluralize } from '../../utils/format';
 
 export type Cell = string | number | null;
 
@@ -40,7 +46,7 @@ function groupTable(id: string, title: string, first: string, groups: GroupFigur
 			g.meanProgress,
 			...FICHE_STATUSES.map((s) => g.statuses[s])
 		]),
-		summary: `${title} : ${groups.map((g) => `${g.label}, ${pluralize(g.fiches, 'fiche', 'fiches')} dont ${g.statuses.en_cours} en cours et ${g.statuses.realisee} ${plural(g.statuses.realisee, 'réalisée', 'réalisées')}, avancement moyen ${formatPercent(g.meanProgress)}`).join(' ; ')}.`
+		summary: `${title} : ${groups.map((g) => `${g.label}, ${pluralize(g.fiches, 'fiche', 'fiches')} dont ${g.statuses.en_cours} ${statusWord('en_cours', g.statuses.en_cours)} et ${g.statuses.realisee} ${statusWord('realisee', g.statuses.realisee)}, avancement moyen ${formatPercent(g.meanProgress)}`).join(' ; ')}.`
 	};
 }
 

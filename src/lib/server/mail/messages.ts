@@ -1,4 +1,4 @@
-import { formatDate, formatSittingMoment, pluralize } from '../../utils/format';
+import { formatDate, formatSittingMoment, plural, pluralize } from '../../utils/format';
 import { sameWords } from '../../utils/text';
 import { absoluteUrl } from './outbox';
 import type { MailParts } from './templates';
@@ -187,9 +187,11 @@ export function sittingConvenedMail(
 			`La commission des usages numériques se réunit ${formatSittingMoment(sitting)} (${sitting.place})${sameWords(sitting.title, 'Commission des usages numériques') ? '' : ` : « ${sitting.title} »`}.`,
 			member
 				? 'L’ordre du jour, avec le dossier d’examen de chaque fiche :'
-				: agenda.length === 1
-					? 'Une fiche de votre organisation est à l’ordre du jour, avec son dossier d’examen :'
-					: 'Des fiches de votre organisation sont à l’ordre du jour, avec leur dossier d’examen :'
+				: plural(
+						agenda.length,
+						'Une fiche de votre organisation est à l’ordre du jour, avec son dossier d’examen :',
+						'Des fiches de votre organisation sont à l’ordre du jour, avec leur dossier d’examen :'
+					)
 		],
 		items: agenda.map((a) =>
 			a.code === null

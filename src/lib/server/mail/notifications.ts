@@ -2,7 +2,7 @@ import type { Db, Executor } from '../db';
 import { countToday, recordAudit } from '../audit/repository';
 import { findOrganisationStates } from '../authoring/repository';
 import { findFicheIdsByCode } from '../commission/repository';
-import { formatDate, formatMoment, pluralize } from '../../utils/format';
+import { formatDate, formatMoment, plural, pluralize } from '../../utils/format';
 import { parisToday } from '../../utils/dates';
 import { NO_MAIL_RELAY } from '../../utils/vocabulary';
 import type { User } from '../auth/users';
@@ -244,7 +244,7 @@ export function convocationSummary(
 	}${
 		others.length === 0
 			? ''
-			: ` ${named.charAt(0).toUpperCase()}${named.slice(1)} ${others.length === 1 ? 'ne reçoit' : 'ne reçoivent'} plus les messages de la commission (préférences, à /compte) : à prévenir autrement.`
+			: ` ${named.charAt(0).toUpperCase()}${named.slice(1)} ${plural(others.length, 'ne reçoit', 'ne reçoivent')} plus les messages de la commission (préférences, à /compte) : à prévenir autrement.`
 	}`;
 	return relayed
 		? `Convocation envoyée à ${to}.${left}`

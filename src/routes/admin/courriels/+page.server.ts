@@ -3,7 +3,8 @@ import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { refusalAnswer } from '$lib/server/http/form-answer';
 import { mailIsRelayed, outboxPage, retryWaitingMail } from '$lib/server/mail/outbox';
-import { MAIL_STATUS_LABELS, mailStatusOfSlug } from '$lib/utils/mail-status';
+import { mailStatusOfSlug } from '$lib/utils/mail-status';
+import { MAIL_STATUS_LABELS } from '$lib/utils/vocabulary';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

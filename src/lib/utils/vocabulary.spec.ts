@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { portalSources } from './source-testing';
+import { FICHE_STATUSES, mailStatusCount, mailStatusLabel, statusWord } from './vocabulary';
+
+describe('the words of /admin/courriels for a message not sent', () => {
+	it('counts the messages of a closed campaign among those not sent, not as dead links', () => {
+		expect(mailStatusCount('cancelled', 2)).toMatch(/^2 non envoyés \(.*campagne close\)$/);
+	});
+
+	it('labels one such message « non envoyé » alone: its own reason is shown beside it', () => {
+		expect(mailStatusLabel('cancelled')).toBe('non envoyé');
+		expect(mailStatusLabel('sent')).toBe('remis au serveur de courrier');
+	});
+
+	it('agrees with one message, or none, as French does', () => {
+		expect(mailStatusCount('kept', 1)).toBe('1 gardé ici, non envoyé par SMTP');
+		expect(mailStatusCount('kept', 0)).toBe('0 gardé ici, non envoyé par SMTP');
+		expect(mailStatusCount('kept', 13)).toBe('13 gardés ici, non envoyés par SMTP');
+	});
+});
+
+describe('a fiche’s status after its count', () => {
+	it('agrees with the count, the number left to the page (bold key figures)', () => {
+		expect(statusWord('realisee', 1)).toBe('réalisée');
+		expect(statusWord('realisee', 2)).toBe('réalisées');
+		expect(statusWord('abandonnee', 0)).toBe('abandonnée');
+		expect(statusWord('suspendue', 3)).toBe('suspendues');
+		expect(statusWord('en_cours', 4)).toBe('en cours');
+		expect(statusWord('a_lancer', 1)).toBe('à lancer');
+	});
+
+	it('is written in vocabulary.ts alone', () => {
+		// « réalisée » / « réalisées » written again beside a count (key figures, a chart's summary)
+		// let one page say « 1 réalisées » when the other was mended.
+		const words = new Set(
+			FICHE_STATUSES.filter((s) => statusWord(s, 1) !== statusWord(s, 2))
+				.flatMap((s) => [statusWord(s, 1), statusWord(s, 2)])
+				.filter((word) => !(FICHE_STATUSES as readonly string[]).includes(word))
+		);
+		const found = portalSources('src')
+			.filter(({ path }) => !path.endsWith(join('utils', 'vocabulary.ts')))
+			.flatMap(({ path, text }) =>
+				[...text.matchAll(/'([^'\n]+)'/g)]
+					.filter((m) => words.has(m[1]!))
+					.map((m) => `${path}: ${m[0]}`)
+			);
+		expect(found).toEqual([]);
+	});
+});
