@@ -29,6 +29,27 @@ export async function freePort(): Promise<number> {
 	});
 }
 
+/**
+ * The environment of a portal a test, the benchmark or the report starts as a child: this
+ * process's own, `env` over it, on loopback `port` and `databasePath`. Behind a proxy
+ * (ADDRESS_HEADER), the portal refuses to start without its public address: unless `env` gives
+ * one, its ORIGIN is the child's own address.
+ */
+export function childPortalEnv(
+	port: number,
+	databasePath: string,
+	env: Record<string, string> = {}
+): NodeJS.ProcessEnv {
+	return {
+		...process.env,
+		...(env.ADDRESS_HEADER && !env.ORIGIN ? { ORIGIN: `http://127.0.0.1:${port}` } : {}),
+		...env,
+		PORT: String(port),
+		HOST: '127.0.0.1',
+		DATABASE_PATH: databasePath
+	};
+}
+
 /** Starts the built portal (`npm start`'s script) on a free loopback port and a given database. */
 export async function startPortal(
 	databasePath: string,
@@ -38,16 +59,7 @@ export async function startPortal(
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
 	const port = await freePort();
 	const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeFlags, startScript()], {
-		env: {
-			...SERVER_ENV,
-			...process.env,
-			// Behind a proxy (ADDRESS_HEADER), the portal refuses to start without its public address.
-			...(env.ADDRESS_HEADER && !env.ORIGIN ? { ORIGIN: `http://127.0.0.1:${port}` } : {}),
-			...env,
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			DATABASE_PATH: databasePath
-		},
+		env: { ...SERVER_ENV, ...childPortalEnv(port, databasePath, env) },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	// The output is kept until the portal says it is ready, for the message if it stops before.

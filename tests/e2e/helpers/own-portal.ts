@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { freePort } from '../../../scripts/serve-child';
+import { childPortalEnv, freePort } from '../../../scripts/serve-child';
 import { userCreate } from './accounts';
 
 /** The folders this worker made (scratchDir) and the servers it started, gone when it exits. */
@@ -55,15 +55,7 @@ export async function startOwnPortal(
 	// The suite's web server has just built the portal: never build again (a source edited since
 	// would start a build longer than a test).
 	const child = spawn(process.execPath, ['scripts/start.js', '--sans-construction'], {
-		env: {
-			...process.env,
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			DATABASE_PATH: databasePath,
-			// Behind a proxy (ADDRESS_HEADER) the portal refuses to start without its public address.
-			...(env.ADDRESS_HEADER && !env.ORIGIN ? { ORIGIN: `http://127.0.0.1:${port}` } : {}),
-			...env
-		},
+		env: childPortalEnv(port, databasePath, env),
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	made.children.add(child);
