@@ -4,6 +4,7 @@ import { ACCOUNTS, apiAs, loginPage, signInThroughForm } from './helpers/account
 import { expectNoAxeViolations } from './helpers/axe';
 import { sendAndWait } from './helpers/forms';
 import { screenshot } from './helpers/screenshots';
+import { formatDate } from '../../src/lib/utils/format';
 
 /** An update of a fiche submitted by a plain form post, as the partner's client; its id. */
 async function submitUpdate(partner: APIRequestContext, code: string, done: string) {
@@ -179,12 +180,12 @@ test('a returned update comes back to the partner with the comment', async ({ br
 	await admin.getByRole('button', { name: 'Renvoyer pour correction' }).click();
 	await expect(admin).toHaveURL(/\/admin\/suivis\?fait=1$/);
 
+	// Said with the day it was returned, on each page that shows the comment.
+	const returnedToday = `Renvoyée le ${formatDate(new Date().toISOString())} par Lot numérique : Merci : indiquez le nombre de réponses reçues.`;
 	const partnerContext = await browser.newContext();
 	const page = await partnerContext.newPage();
 	await loginPage(page, ACCOUNTS.partner);
-	await expect(
-		page.getByText('Renvoyée par Lot numérique : Merci : indiquez le nombre de réponses reçues.')
-	).toBeVisible();
+	await expect(page.getByText(returnedToday)).toBeVisible();
 	// Typed with a plain space before « : »: shown with a no-break one, so no line starts with it,
 	// on each page where the partner reads it.
 	const typed = 'Merci\u00a0: indiquez le nombre de réponses reçues.';
@@ -195,9 +196,7 @@ test('a returned update comes back to the partner with the comment', async ({ br
 	await page
 		.getByRole('link', { name: 'Reprendre et soumettre la mise à jour de la fiche 1-2' })
 		.click();
-	await expect(
-		page.getByText('Renvoyée par Lot numérique : Merci : indiquez le nombre de réponses reçues.')
-	).toBeVisible();
+	await expect(page.getByText(returnedToday)).toBeVisible();
 	expect(await page.locator('.typed-text').first().textContent()).toBe(typed);
 	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue('Questionnaire envoyé');
 
@@ -207,9 +206,7 @@ test('a returned update comes back to the partner with the comment', async ({ br
 	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).first().click();
 	await expect(page).toHaveURL(/enregistre=1/);
 	const stillShown = async () => {
-		await expect(page.locator('main')).toContainText(
-			'Renvoyée par Lot numérique : Merci : indiquez le nombre de réponses reçues.'
-		);
+		await expect(page.locator('main')).toContainText(returnedToday);
 		await expect(page.locator('main')).toContainText('Enregistrée en brouillon depuis');
 	};
 	await stillShown();

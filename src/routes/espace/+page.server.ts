@@ -53,6 +53,7 @@ export const load: PageServerLoad = async (event) => {
 			reportedOn: u.reportedOn,
 			state: u.state,
 			reviewComment: u.reviewComment,
+			returnedAt: u.returnedAt,
 			authorName: u.authorName,
 			submittedAt: u.submittedAt,
 			// Its organisation no longer works on the fiche: read only (/espace/suivis/[id] says why).

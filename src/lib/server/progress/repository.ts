@@ -61,6 +61,8 @@ export interface ProgressUpdateRecord {
 	version: number;
 	reviewComment: string | null;
 	reviewerName: string | null;
+	/** When Lot numérique last returned it (the journal's row of that return): its comment's day. */
+	returnedAt: string | null;
 	updatedAt: string | null;
 	updatedByName: string | null;
 	/** Who last saved it (null before any save in the portal). */
@@ -111,7 +113,19 @@ function updateQuery(db: Executor) {
 			'u.updated_by as updatedBy',
 			'u.submitted_at as submittedAt',
 			'u.last_post_key as lastPostKey'
-		]);
+		])
+		.select((eb) =>
+			eb
+				.selectFrom('audit_event')
+				.select('audit_event.occurred_at')
+				.where('audit_event.action', '=', 'update.returned')
+				.where('audit_event.target_type', '=', 'suivi')
+				.whereRef('audit_event.target_id', '=', 'u.id')
+				.orderBy('audit_event.occurred_at', 'desc')
+				.orderBy('audit_event.id', 'desc')
+				.limit(1)
+				.as('returnedAt')
+		);
 }
 
 type UpdateRow = Awaited<ReturnType<ReturnType<typeof updateQuery>['executeTakeFirstOrThrow']>>;

@@ -740,6 +740,34 @@ describe('reviewProgressUpdate', () => {
 		expect((await findFicheByCode(db, '1-2'))!.history).toEqual([]);
 	});
 
+	it('keeps the day of the last return with its comment: the journal row of that return', async () => {
+		const id = await created(cdg, '1-2');
+		expect((await findProgressUpdate(db, id))!.returnedAt).toBeNull();
+		const sendBack = (version: number, comment: string, at: string) =>
+			reviewProgressUpdate(
+				db,
+				admin,
+				{ updateId: id, version, decision: 'return', comment },
+				null,
+				new Date(at)
+			);
+		await sendBack(1, 'Précisez le nombre d’agents formés.', '2026-12-01T09:00:00.000Z');
+		expect((await findProgressUpdate(db, id))!.returnedAt).toBe('2026-12-01T09:00:00.000Z');
+		const input = progressInput({ version: 2, done: '42 agents formés.' });
+		await saveProgressUpdate(db, colleague, '1-2', id, input, null);
+		await sendBack(3, 'Et combien de sessions ?', '2026-12-05T10:00:00.000Z');
+		// Saved as a draft since: still the comment of the second return, and its day.
+		const draft = progressInput({ version: 4, intent: 'draft', done: '42 agents, 3 sessions.' });
+		expect(await saveProgressUpdate(db, colleague, '1-2', id, draft, null)).toMatchObject({
+			ok: true
+		});
+		expect(await findProgressUpdate(db, id)).toMatchObject({
+			state: 'draft',
+			reviewComment: 'Et combien de sessions ?',
+			returnedAt: '2026-12-05T10:00:00.000Z'
+		});
+	});
+
 	it('refuses a decision on a version the admin has not seen', async () => {
 		const id = await created(cdg, '1-2');
 		expect(

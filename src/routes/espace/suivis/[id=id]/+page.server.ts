@@ -43,6 +43,7 @@ export const load: PageServerLoad = async (event) => {
 			stateLabel: UPDATE_STATE_LABELS[update.state],
 			version: update.version,
 			reviewComment: update.reviewComment,
+			returnedAt: update.returnedAt,
 			authorName: update.authorName,
 			updatedByName: update.updatedByName,
 			updatedAt: update.updatedAt,

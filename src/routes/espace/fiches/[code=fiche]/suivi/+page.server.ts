@@ -103,6 +103,7 @@ export const load: PageServerLoad = async (event) => {
 					id: draft.id,
 					state: draft.state,
 					reviewComment: draft.reviewComment,
+					returnedAt: draft.returnedAt,
 					updatedByName: draft.updatedByName,
 					updatedAt: draft.updatedAt,
 					// Values typed before their indicator was retired: said, since the form no
