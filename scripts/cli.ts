@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import process from 'node:process';
 import { databasePath } from '../src/lib/server/db/index';
@@ -22,21 +22,61 @@ export function runCommand(main: () => Promise<void>): void {
 	});
 }
 
+/** The option by which the operator says a command may create the database it names. */
+export const CREATE_OPTION = '--creer';
+
+/** The command line without --creer, and what to do with a missing database (see below). */
+export function takeCreateOption(argv: string[]): { argv: string[]; missing: MissingDatabase } {
+	return {
+		argv: argv.filter((arg) => arg !== CREATE_OPTION),
+		missing: argv.includes(CREATE_OPTION) ? 'create' : 'refuse'
+	};
+}
+
+/**
+ * What a command does when its database file does not exist: `create` it (--creer given, or the
+ * command checks by itself), `refuse` it (a command that writes: an account or a plan made in a
+ * new database under a mistyped path was reported as done, and the portal never saw it), or
+ * `refuse-named` only when DATABASE_PATH names it (a command that only reads: it answered from a
+ * freshly seeded plan as if it were the portal's; the default database is created on first use).
+ */
+export type MissingDatabase = 'create' | 'refuse' | 'refuse-named';
+
 /**
  * The SQLite file a command works on (DATABASE_PATH, or data/sdusn.db), said on stderr so that
  * the operator knows which one it is (stdout stays for what the command prints, such as an export).
  */
-export function commandDatabasePath({ mustExist = false } = {}): string {
+export function commandDatabasePath(missing: MissingDatabase = 'create'): string {
 	const path = databasePath();
 	process.stderr.write(`Base de données : ${resolve(path)}\n`);
-	// A command that only reads (export, plan:export, report) would otherwise create and seed a
-	// database under a mistyped DATABASE_PATH, then answer from that fresh plan as if it were the
-	// portal's. Without the variable, the default database is still created on first use.
-	if (mustExist && process.env.DATABASE_PATH?.trim() && !existsSync(path))
-		throw new UsageError(
-			`La base « ${resolve(path)} » n’existe pas (variable DATABASE_PATH) : vérifiez le chemin.`
-		);
+	const named = Boolean(process.env.DATABASE_PATH?.trim());
+	if (!existsSync(path) && (missing === 'refuse' || (missing === 'refuse-named' && named)))
+		throw new UsageError(missingDatabaseMessage(resolve(path), named, missing === 'refuse'));
 	return path;
+}
+
+/** One French sentence: the missing file, the databases of its folder, and --creer when offered. */
+function missingDatabaseMessage(path: string, named: boolean, offerCreate: boolean): string {
+	const beside = databaseFilesIn(dirname(path));
+	return (
+		`La base « ${path} » n’existe pas (${named ? 'variable DATABASE_PATH' : 'chemin par défaut : DATABASE_PATH n’est pas réglée'}` +
+		`${beside.length > 0 ? ` ; dans ce dossier : ${beside.join(', ')}` : ''}) : vérifiez le chemin` +
+		`${offerCreate ? `, ou ajoutez ${CREATE_OPTION} pour y créer une base neuve` : ''}.`
+	);
+}
+
+/** The .db files of a folder (ten at most, then « … »), none when it cannot be read. */
+function databaseFilesIn(folder: string): string[] {
+	let names: string[];
+	try {
+		names = readdirSync(folder, { withFileTypes: true })
+			.filter((entry) => entry.isFile() && entry.name.endsWith('.db'))
+			.map((entry) => entry.name)
+			.sort();
+	} catch {
+		return [];
+	}
+	return names.length > 10 ? [...names.slice(0, 10), '…'] : names;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testChild, type TestChild } from './test-children';
 
 const dir = mkdtempSync(join(tmpdir(), 'sdusn-commands-'));
@@ -32,6 +32,12 @@ function command(script: TestChild, args: string[], input = '', env: NodeJS.Proc
 // Each test starts Node (the command compiled once per run: scripts/test-children.ts): seconds on a loaded machine,
 // more than Vitest's 5 s default; the spawn itself gives up after 60 s.
 describe('command-line tools', { timeout: 60_000 }, () => {
+	// The database most tests share, made as an operator makes one outside `npm start`.
+	beforeAll(() => {
+		const made = command('db-migrate', ['--creer']);
+		expect(made.status, made.stderr).toBe(0);
+	}, 60_000);
+
 	it('user:create names the valid roles and the database it uses', () => {
 		const result = command(
 			'user-create',
@@ -96,8 +102,7 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 	});
 
 	it('export says which database it reads on stderr, the document alone on stdout', () => {
-		// export reads an existing database only: db:migrate creates it (the plan seeded at export).
-		expect(command('db-migrate', []).status).toBe(0);
+		// export reads an existing database only (made by db:migrate --creer; the plan seeded here).
 		const result = command('export', ['--format', 'csv']);
 		expect(result.status).toBe(0);
 		expect(result.stderr).toBe(`Base de données : ${resolve(dir, 'commandes.db')}\n`);
@@ -106,14 +111,14 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 
 	it('demo says the updates it saved, and why one was refused, never one it did not make', () => {
 		const fresh = { DATABASE_PATH: join(dir, 'demo.db') };
-		const made = command('demo', [], '', fresh);
+		const made = command('demo', ['--creer'], '', fresh);
 		expect(made.status).toBe(0);
 		expect(made.stdout).toContain(
 			'Le partenaire (CDG46) a soumis deux mises à jour (fiches 1-2 et 9-1) et garde un brouillon (5-1).'
 		);
 		// Another database (the bench's) where CDG46 takes no part in 5-1: no draft is made there.
 		const other = { DATABASE_PATH: join(dir, 'demo-autre.db') };
-		expect(command('db-migrate', [], '', other).status).toBe(0);
+		expect(command('db-migrate', ['--creer'], '', other).status).toBe(0);
 		expect(command('export', ['--resource', 'fiches'], '', other).status).toBe(0);
 		const sqlite = new SQLite(other.DATABASE_PATH);
 		for (const table of ['fiche_owner', 'fiche_partner'])
@@ -207,6 +212,75 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		expect(readdirSync(typedIn)).toEqual([]);
 	});
 
+	// Review s42, ops: user:create and db:migrate under a mistyped DATABASE_PATH (or none set, on
+	// the server) created a new, empty database and reported success; the portal never saw the
+	// account. A command that writes refuses a missing file, unless --creer says it is meant.
+	const PASSWORD = 'une phrase assez longue pour passer\n';
+	it.each([
+		['user-create', ['--email', 'f@lot.test', '--name', 'Fanny', '--role', 'admin'], PASSWORD],
+		['db-migrate', [], ''],
+		['demo', [], ''],
+		['plan-import', [join(process.cwd(), 'tests/fixtures/plan-exemple.xlsx')], '']
+	] as const)(
+		'%s refuses a database that does not exist, names the ones beside it, and creates none',
+		(script, args, input) => {
+			const typedIn = mkdtempSync(join(dir, 'absente-'));
+			writeFileSync(join(typedIn, 'sdusn.db'), '');
+			writeFileSync(join(typedIn, 'notes.txt'), '');
+			const mistyped = join(typedIn, 'sduns.db');
+			const result = command(script, [...args], input, {
+				INIT_CWD: typedIn,
+				DATABASE_PATH: mistyped
+			});
+			expect(result.status).toBe(1);
+			expect(result.stderr).toContain(
+				`La base « ${mistyped} » n’existe pas (variable DATABASE_PATH ; dans ce dossier : sdusn.db) : vérifiez le chemin, ou ajoutez --creer pour y créer une base neuve.\n`
+			);
+			expect(result.stdout).toBe('');
+			expect(readdirSync(typedIn).sort()).toEqual(['notes.txt', 'sdusn.db']);
+		}
+	);
+
+	it('without DATABASE_PATH, a command that writes refuses the default database it would create', () => {
+		const typedIn = mkdtempSync(join(dir, 'defaut-'));
+		const result = spawnSync(process.execPath, [testChild('db-migrate')], {
+			env: { ...process.env, DATABASE_PATH: '' },
+			cwd: typedIn,
+			encoding: 'utf8',
+			timeout: 60_000
+		});
+		expect(result.status).toBe(1);
+		expect(result.stderr).toContain(
+			`La base « ${join(typedIn, 'data', 'sdusn.db')} » n’existe pas (chemin par défaut : DATABASE_PATH n’est pas réglée) : vérifiez le chemin, ou ajoutez --creer pour y créer une base neuve.`
+		);
+		expect(readdirSync(typedIn)).toEqual([]);
+	});
+
+	it('--creer creates the database: db:migrate, and user:create for a first account', () => {
+		const typedIn = mkdtempSync(join(dir, 'creer-'));
+		const migrated = join(typedIn, 'migree.db');
+		const migrate = command('db-migrate', ['--creer'], '', { DATABASE_PATH: migrated });
+		expect(migrate.status, migrate.stderr).toBe(0);
+		expect(migrate.stdout).toContain(`Migrations appliquées à « ${migrated} »`);
+		const first = join(typedIn, 'premiere.db');
+		const created = command(
+			'user-create',
+			['--email', 'g@lot.test', '--name', 'Gaël', '--role', 'admin', '--creer'],
+			PASSWORD,
+			{ DATABASE_PATH: first }
+		);
+		expect(created.status, created.stderr).toBe(0);
+		expect(created.stdout).toContain('créé pour g@lot.test (admin).');
+		// The database exists now: the same command needs no --creer any more.
+		const again = command(
+			'user-create',
+			['--email', 'h@lot.test', '--name', 'Hugo', '--role', 'commission'],
+			PASSWORD,
+			{ DATABASE_PATH: first }
+		);
+		expect(again.status, again.stderr).toBe(0);
+	});
+
 	// The bilan took 10 s to print before the write into a missing folder failed with a Node stack.
 	it.each([
 		['plan-export', ['--out', 'absent/plan.xlsx'], 'absent'],
@@ -241,7 +315,7 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 			for (const folder of [dir, shared, dirname(testChild('db-migrate'))])
 				chmodSync(folder, folder === shared ? 0o777 : 0o755);
 			const db = join(shared, 'sdusn.db');
-			expect(command('db-migrate', [], '', { DATABASE_PATH: db }).status).toBe(0);
+			expect(command('db-migrate', ['--creer'], '', { DATABASE_PATH: db }).status).toBe(0);
 			chmodSync(db, 0o600);
 			const asNobody = (script: TestChild, args: string[]) =>
 				spawnSync(process.execPath, [testChild(script), ...args], {

@@ -14,7 +14,7 @@ import { initDatabase } from '../src/lib/server/db/instance';
 import type { Role } from '../src/lib/server/db/schema';
 import { saveProgressUpdate } from '../src/lib/server/progress/service';
 import { findFicheForReporting } from '../src/lib/server/progress/repository';
-import { commandDatabasePath, parseOptions, runCommand } from './cli';
+import { commandDatabasePath, parseOptions, runCommand, takeCreateOption } from './cli';
 import { parisToday } from '../src/lib/utils/dates';
 import { plural } from '../src/lib/utils/format';
 
@@ -33,12 +33,13 @@ const ACCOUNTS: { email: string; name: string; role: Role; organisation?: string
 	{ email: 'demo.admin@lot-numerique.invalid', name: 'Alex Administration (démo)', role: 'admin' }
 ];
 
-const USAGE = `Usage : npm run demo
-Crée dans la base (DATABASE_PATH) un compte de démonstration par rôle, administrateur compris, et affiche leurs mots de passe une fois : jamais sur la base de production.`;
+const USAGE = `Usage : npm run demo -- [--creer]
+Crée dans la base (DATABASE_PATH) un compte de démonstration par rôle, administrateur compris, et affiche leurs mots de passe une fois : jamais sur la base de production. Une base qui n’existe pas est refusée, sauf avec --creer.`;
 
 runCommand(async () => {
-	parseOptions(process.argv.slice(2), [], USAGE);
-	const db = await initDatabase(commandDatabasePath());
+	const { argv, missing } = takeCreateOption(process.argv.slice(2));
+	parseOptions(argv, [], USAGE);
+	const db = await initDatabase(commandDatabasePath(missing));
 	try {
 		if (await findUserByEmail(db, ACCOUNTS[0]!.email)) {
 			process.stdout.write(

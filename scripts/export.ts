@@ -35,7 +35,7 @@ runCommand(async () => {
 		throw new UsageError(`L’année « ${year} » n’est pas une année sur quatre chiffres.`);
 	if (version !== undefined && (year === undefined || !/^\d{1,4}$/.test(version)))
 		throw new UsageError('L’option --version attend un numéro, avec --year.');
-	const db = await initDatabase(commandDatabasePath({ mustExist: true }));
+	const db = await initDatabase(commandDatabasePath('refuse-named'));
 	try {
 		const edition = year
 			? { year: Number(year), version: version ? Number(version) : undefined }

@@ -49,7 +49,7 @@ let template: Promise<string> | undefined;
 async function examplePlace(): Promise<Place> {
 	template ??= (async () => {
 		const at = freshPlace();
-		const result = command(at, 'plan-import', [EXAMPLE]);
+		const result = command(at, 'plan-import', [EXAMPLE, '--creer']);
 		if (result.status !== 0) throw new Error(result.stderr);
 		return at.database;
 	})();
@@ -81,7 +81,7 @@ async function state(at: Place) {
 describe('plan:import and plan:export', () => {
 	it('an empty database takes the plan of the example workbook, not the Lot plan', async () => {
 		const at = freshPlace();
-		const result = command(at, 'plan-import', [EXAMPLE]);
+		const result = command(at, 'plan-import', [EXAMPLE, '--creer']);
 		expect(result.status, result.stderr).toBe(0);
 		expect(result.stdout).toContain('Plan à créer');
 		expect(result.stdout).toContain('Import terminé');

@@ -16,7 +16,7 @@ runCommand(async () => {
 	if (out !== undefined && !/\.xlsx$/i.test(out))
 		throw new UsageError(`Le fichier « ${out} » doit finir par .xlsx (un classeur Excel).`);
 	const path = out === undefined ? undefined : outputPath(out);
-	const db = await initDatabase(commandDatabasePath({ mustExist: true }));
+	const db = await initDatabase(commandDatabasePath('refuse-named'));
 	try {
 		const body = await exportPlanWorkbook(db);
 		if (path) {

@@ -1,4 +1,4 @@
-// npm run plan:import -- plan.xlsx [--dry-run] [--reason "…"]
+// npm run plan:import -- plan.xlsx [--dry-run] [--reason "…"] [--creer]
 // Reads a workbook in the format of /donnees/plan.xlsx, checks every row, says what would change
 // (added, modified, retired; field by field) and, without --dry-run, applies it in one transaction
 // as revisions with the reason given. A workbook that does not validate changes nothing (exit 1).
@@ -18,7 +18,9 @@ import { prepareDatabase } from '../src/lib/server/db/instance';
 import {
 	asksForHelp,
 	commandDatabasePath,
+	CREATE_OPTION,
 	exitWithError,
+	type MissingDatabase,
 	printUsage,
 	runCommand,
 	UsageError,
@@ -49,23 +51,30 @@ function short(text: string): string {
 	return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
 
-const USAGE = `Usage : npm run plan:import -- plan.xlsx [--dry-run] [--reason "…"]
-Lit un classeur au format de /donnees/plan.xlsx, dit ce qui changerait et, sans --dry-run, l’applique en une fois avec la raison donnée.`;
+const USAGE = `Usage : npm run plan:import -- plan.xlsx [--dry-run] [--reason "…"] [--creer]
+Lit un classeur au format de /donnees/plan.xlsx, dit ce qui changerait et, sans --dry-run, l’applique en une fois avec la raison donnée. Une base (DATABASE_PATH) qui n’existe pas est refusée, sauf avec --creer (elle est alors créée vide, et le classeur devient son plan).`;
 
-function parseArgs(argv: string[]): { file: string; dryRun: boolean; reason: string | null } {
+function parseArgs(argv: string[]): {
+	file: string;
+	dryRun: boolean;
+	reason: string | null;
+	missing: MissingDatabase;
+} {
 	let file: string | null = null;
 	let dryRun = false;
+	let missing: MissingDatabase = 'refuse';
 	let reason: string | null = null;
 	if (asksForHelp(argv)) printUsage(USAGE);
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
 		if (arg === '--dry-run') dryRun = true;
+		else if (arg === CREATE_OPTION) missing = 'create';
 		else if (arg === '--reason' || arg.startsWith('--reason=')) {
 			reason = arg.startsWith('--reason=') ? arg.slice(9) : (argv[++i] ?? null);
 			if (reason === null) throw new UsageError('L’option --reason attend une phrase.');
 		} else if (arg.startsWith('-'))
 			throw new UsageError(
-				`Option inconnue « ${arg} » (options possibles : --dry-run, --reason ; --aide pour l’usage).`
+				`Option inconnue « ${arg} » (options possibles : --dry-run, --reason, --creer ; --aide pour l’usage).`
 			);
 		else if (file) throw new UsageError('Indiquez un seul classeur à importer.');
 		else file = arg;
@@ -74,11 +83,11 @@ function parseArgs(argv: string[]): { file: string; dryRun: boolean; reason: str
 		throw new UsageError(
 			'Indiquez le classeur à importer : npm run plan:import -- plan.xlsx [--dry-run] [--reason "…"]'
 		);
-	return { file, dryRun, reason };
+	return { file, dryRun, reason, missing };
 }
 
 runCommand(async () => {
-	const { file, dryRun, reason } = parseArgs(process.argv.slice(2));
+	const { file, dryRun, reason, missing } = parseArgs(process.argv.slice(2));
 	let bytes: Uint8Array;
 	try {
 		bytes = new Uint8Array(readFileSync(userPath(file)));
@@ -86,7 +95,7 @@ runCommand(async () => {
 		throw new UsageError(`Le fichier « ${file} » est introuvable ou illisible.`);
 	}
 	// No Lot plan seeded here: on an empty database the workbook is the plan.
-	const db = await prepareDatabase(commandDatabasePath(), null, { seedEmpty: false });
+	const db = await prepareDatabase(commandDatabasePath(missing), null, { seedEmpty: false });
 	try {
 		const preview = await previewPlanImport(db, bytes);
 		if (preview.problems.length > 0) {

@@ -68,7 +68,7 @@ runCommand(async () => {
 	const file = outputPath(out);
 	const version = options.get('version');
 	const address = options.has('adresse') ? portalAddress(options.get('adresse') ?? '') : null;
-	const path = commandDatabasePath({ mustExist: true });
+	const path = commandDatabasePath('refuse-named');
 	const db = await initDatabase(path);
 	const years = [...new Set((await listEditions(db, { publishedOnly: true })).map((e) => e.year))];
 	const snapshot = /^\d{4}$/.test(year)

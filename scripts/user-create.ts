@@ -1,4 +1,4 @@
-// npm run --silent user:create -- --email E --name "N" --role admin|commission|partenaire [--organisation "Nom ou slug"]
+// npm run --silent user:create -- --email E --name "N" --role admin|commission|partenaire [--organisation "Nom ou slug"] [--creer]
 // Reads the password from standard input (one line). There is no default account.
 import process from 'node:process';
 import { createInterface } from 'node:readline';
@@ -12,7 +12,7 @@ import {
 } from '../src/lib/server/auth/users';
 import { initDatabase } from '../src/lib/server/db/instance';
 import { NewAccountSchema } from '../src/lib/schemas/auth';
-import { commandDatabasePath, parseOptions, runCommand, UsageError } from './cli';
+import { commandDatabasePath, parseOptions, runCommand, takeCreateOption, UsageError } from './cli';
 
 async function readPasswordLine(): Promise<string> {
 	if (process.stdin.isTTY) {
@@ -59,16 +59,13 @@ function readHidden(prompt: string): Promise<string> {
 	});
 }
 
-const USAGE = `Usage : npm run --silent user:create -- --email ADRESSE --name "Prénom Nom" --role admin|commission|partenaire [--organisation "Nom ou identifiant"]
-Crée un compte ; le mot de passe est lu sur l’entrée standard (une ligne). --organisation est requis pour un compte partenaire, et lui seul.`;
+const USAGE = `Usage : npm run --silent user:create -- --email ADRESSE --name "Prénom Nom" --role admin|commission|partenaire [--organisation "Nom ou identifiant"] [--creer]
+Crée un compte ; le mot de passe est lu sur l’entrée standard (une ligne). --organisation est requis pour un compte partenaire, et lui seul. Une base (DATABASE_PATH) qui n’existe pas est refusée, sauf avec --creer.`;
 
 runCommand(async () => {
-	const options = parseOptions(
-		process.argv.slice(2),
-		['email', 'name', 'role', 'organisation'],
-		USAGE
-	);
-	const path = commandDatabasePath();
+	const { argv, missing } = takeCreateOption(process.argv.slice(2));
+	const options = parseOptions(argv, ['email', 'name', 'role', 'organisation'], USAGE);
+	const path = commandDatabasePath(missing);
 	const parsed = NewAccountSchema.safeParse({
 		email: options.get('email') ?? '',
 		name: options.get('name') ?? '',
