@@ -22,6 +22,7 @@ import {
 	noteDiskFull
 } from '$lib/server/db/dialect';
 import { closeDatabase, getDb, initDatabase } from '$lib/server/db/instance';
+import { watchFreeSpace } from '$lib/server/health';
 import { logRequests, requestIdOf, requestsEnded } from '$lib/server/http/request-log';
 import { log } from '$lib/server/log.js';
 import {
@@ -50,6 +51,7 @@ export const init: ServerInit = async () => {
 				`${names.length} ${plural(names.length, 'migration de la base appliquée', 'migrations de la base appliquées')}`
 			);
 	});
+	watchFreeSpace(config.databasePath, config.minFreeDiskBytes);
 	const pruning = schedulePruning(db, config.auditRetentionDays);
 	const stopBackups = config.backups
 		? scheduleBackups(config.databasePath, config.backups)

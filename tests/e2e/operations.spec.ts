@@ -324,3 +324,19 @@ test('a DATABASE_PATH where nothing can be written stops the start with one Fren
 		)
 	]);
 });
+
+// Review s42, ops: a disk filling up was seen only once a write had failed. The real statfs of
+// the database's folder, against a threshold no disk reaches; the answer gives no figure, no path.
+test('/sante answers 503 « presque plein » while free space is under DISK_MIN_FREE', async () => {
+	const portal = await startOwnPortal({ DISK_MIN_FREE: '999999G' });
+	try {
+		const answer = await fetch(`${portal.url}/sante`);
+		expect(answer.status).toBe(503);
+		const health = (await answer.json()) as Record<string, unknown>;
+		expect(health).toMatchObject({ statut: 'dégradé', base: 'joignable', disque: 'presque plein' });
+		expect(JSON.stringify(health)).not.toContain(portal.dir);
+	} finally {
+		portal.child.kill('SIGTERM');
+		await portal.exited;
+	}
+});

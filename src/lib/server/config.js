@@ -417,6 +417,26 @@ function checkBodySizeLimit(env) {
 		);
 }
 
+/** The free space DISK_MIN_FREE leaves by default: under it, /sante answers 503. */
+const DEFAULT_MIN_FREE_DISK_BYTES = 100 * 1024 ** 2;
+
+/**
+ * DISK_MIN_FREE: the free space of the database's folder under which /sante answers 503 (« presque
+ * plein »), before a write fails for want of room: bytes, or a number followed by K, M or G (« o »
+ * may follow, as in 100Mo); 0 measures nothing.
+ * @param {NodeJS.ProcessEnv} env
+ */
+function readMinFreeDisk(env) {
+	const raw = read(env, 'DISK_MIN_FREE');
+	if (!raw) return DEFAULT_MIN_FREE_DISK_BYTES;
+	const match = /^(\d{1,7})\s*([KMG]?)o?$/i.exec(raw);
+	if (!match)
+		throw new ConfigError(
+			`DISK_MIN_FREE vaut « ${raw} » : indiquez l’espace libre sous lequel /sante répond 503, un nombre suivi de K, M ou G (par exemple 100M, la valeur par défaut), ou 0 pour ne pas le mesurer.`
+		);
+	return Number(match[1]) * /** @type {number} */ (BYTE_UNITS[(match[2] ?? '').toUpperCase()]);
+}
+
 /**
  * @typedef {{
  *   port: number,
@@ -429,6 +449,7 @@ function checkBodySizeLimit(env) {
  *   backups: { dir: string, everyMs: number, keep: number } | null,
  *   shutdownTimeoutMs: number,
  *   planFile: string | null,
+ *   minFreeDiskBytes: number,
  *   smtp: SmtpConfig | null,
  *   mailFrom: string
  * }} Config
@@ -471,7 +492,8 @@ export function readConfig(env = process.env) {
 				300,
 				'le nombre de secondes laissées aux requêtes en cours à l’arrêt'
 			) * 1000,
-		planFile: readPlanFile(env)
+		planFile: readPlanFile(env),
+		minFreeDiskBytes: readMinFreeDisk(env)
 	};
 }
 
@@ -494,6 +516,7 @@ const KNOWN_VARIABLES = [
 	'SHUTDOWN_TIMEOUT',
 	'BODY_SIZE_LIMIT',
 	'PLAN_FILE',
+	'DISK_MIN_FREE',
 	'SMTP_URL',
 	'SMTP_REQUIRE_TLS',
 	'SMTP_EHLO_NAME',
@@ -508,7 +531,8 @@ const KNOWN_PREFIXES = [
 	'PLAN_',
 	'BODY_SIZE_',
 	'SHUTDOWN_',
-	'XFF_'
+	'XFF_',
+	'DISK_'
 ];
 
 /** @param {string} a @param {string} b */

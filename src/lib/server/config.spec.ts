@@ -21,6 +21,7 @@ describe('configuration', () => {
 			backups: null,
 			shutdownTimeoutMs: 10_000,
 			planFile: null,
+			minFreeDiskBytes: 100 * 1024 * 1024,
 			smtp: null,
 			mailFrom: 'Portail SDUSN <ne-pas-repondre@localhost>'
 		});
@@ -42,6 +43,7 @@ describe('configuration', () => {
 				BACKUP_KEEP: '28',
 				SHUTDOWN_TIMEOUT: '20',
 				PLAN_FILE: 'tests/fixtures/plan-exemple.xlsx',
+				DISK_MIN_FREE: '2G',
 				SMTP_URL: 'smtp://relais%40lot:mot%20de%20passe@relais.lot-numerique.fr:587',
 				MAIL_FROM: 'Portail SDUSN <ne-pas-repondre@lot-numerique.fr>'
 			})
@@ -56,6 +58,7 @@ describe('configuration', () => {
 			backups: { dir: '/srv/sauvegardes', everyMs: 6 * 3_600_000, keep: 28 },
 			shutdownTimeoutMs: 20_000,
 			planFile: 'tests/fixtures/plan-exemple.xlsx',
+			minFreeDiskBytes: 2 * 1024 ** 3,
 			smtp: {
 				url: 'smtp://relais.lot-numerique.fr:587',
 				host: 'relais.lot-numerique.fr',
@@ -70,6 +73,15 @@ describe('configuration', () => {
 		});
 		expect(readConfig({ BACKUP_DIR: 'b', BACKUP_EVERY: '30min' }).backups?.everyMs).toBe(1_800_000);
 		expect(readConfig({ BACKUP_DIR: 'b', BACKUP_EVERY: '1j' }).backups?.everyMs).toBe(86_400_000);
+	});
+
+	it('takes DISK_MIN_FREE in bytes, K, M or G (Ko, Mo, Go too), 0 measuring nothing', () => {
+		const min = (value: string) => readConfig({ DISK_MIN_FREE: value }).minFreeDiskBytes;
+		expect(min('500M')).toBe(500 * 1024 ** 2);
+		expect(min('100Mo')).toBe(100 * 1024 ** 2);
+		expect(min('64k')).toBe(64 * 1024);
+		expect(min('1048576')).toBe(1024 ** 2);
+		expect(min('0')).toBe(0);
 	});
 
 	it('accepts no BODY_SIZE_LIMIT below the largest form, the plan’s workbook', () => {
@@ -129,6 +141,9 @@ describe('configuration', () => {
 			/BACKUP_DIR vaut « package\.json\/sauvegardes », sous « .*package\.json », qui est un fichier/
 		],
 		[{ BACKUP_DIR: 'package.json' }, /BACKUP_DIR vaut « package\.json », qui est un fichier/],
+		[{ DISK_MIN_FREE: '10 %' }, /DISK_MIN_FREE/],
+		[{ DISK_MIN_FREE: '-1M' }, /DISK_MIN_FREE/],
+		[{ DISK_MIN_FREE: '1T' }, /DISK_MIN_FREE/],
 		[{ BODY_SIZE_LIMIT: 'abc' }, /BODY_SIZE_LIMIT/],
 		[{ BODY_SIZE_LIMIT: '512 Ko' }, /BODY_SIZE_LIMIT/],
 		[{ BODY_SIZE_LIMIT: '' }, /BODY_SIZE_LIMIT/],

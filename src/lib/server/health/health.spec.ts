@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db';
 import { noteDiskFull } from '../db/dialect';
 import { migrateToLatest } from '../db/migrate';
-import { checkHealth } from '.';
+import { checkHealth, watchFreeSpace } from '.';
 
 describe('health', () => {
 	it('is ok when the database answers and has every migration', async () => {
@@ -46,5 +46,43 @@ describe('health', () => {
 		noteDiskFull(Date.now() - 10 * 60_000);
 		expect(await checkHealth(db)).toMatchObject({ statut: 'ok', disque: 'ok' });
 		await db.destroy();
+	});
+
+	// Review s42, ops: a disk filling up was seen only once a write had failed. statfs stubbed.
+	it('is degraded while the database’s folder has less free space than DISK_MIN_FREE', async () => {
+		const db = openDatabase(':memory:');
+		await migrateToLatest(db);
+		let free = 101 * 1024 * 1024;
+		const measured: string[] = [];
+		const measure = async (folder: string) => {
+			measured.push(folder);
+			return { bavail: free / 4096, bsize: 4096 };
+		};
+		try {
+			watchFreeSpace('/srv/sdusn/data/sdusn.db', 100 * 1024 * 1024, measure);
+			expect(await checkHealth(db)).toMatchObject({ statut: 'ok', disque: 'ok' });
+			free = 99 * 1024 * 1024;
+			const short = await checkHealth(db);
+			expect(short).toMatchObject({ statut: 'dégradé', disque: 'presque plein' });
+			// Measured at each call, in the database's folder; and the answer says no figure, no path.
+			expect(measured).toEqual(['/srv/sdusn/data', '/srv/sdusn/data']);
+			expect(Object.keys(short).sort()).toEqual(
+				['base', 'disque', 'enMarcheDepuis', 'migrations', 'statut', 'version'].sort()
+			);
+			expect(JSON.stringify(short)).not.toContain('srv');
+			free = 200 * 1024 * 1024;
+			expect(await checkHealth(db)).toMatchObject({ statut: 'ok', disque: 'ok' });
+			// 0 measures nothing; a folder that cannot be measured is not said short of space.
+			watchFreeSpace('/srv/sdusn/data/sdusn.db', 0, measure);
+			free = 0;
+			expect(await checkHealth(db)).toMatchObject({ statut: 'ok', disque: 'ok' });
+			watchFreeSpace('/srv/sdusn/data/sdusn.db', 100 * 1024 * 1024, () =>
+				Promise.reject(new Error('ENOENT'))
+			);
+			expect(await checkHealth(db)).toMatchObject({ statut: 'ok', disque: 'ok' });
+		} finally {
+			watchFreeSpace(':memory:', 0);
+			await db.destroy();
+		}
 	});
 });

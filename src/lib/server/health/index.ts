@@ -1,3 +1,5 @@
+import { statfs } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { version as buildName } from '$app/environment';
 import { MIGRATIONS } from '../../../../migrations/index';
 import pkg from '../../../../package.json';
@@ -9,16 +11,53 @@ import { appliedMigrations } from './repository';
 export interface Health {
 	statut: 'ok' | 'dégradé';
 	base: 'joignable' | 'injoignable';
-	/** 'plein': a write was refused for a full disk in the last minutes. */
-	disque: 'ok' | 'plein';
+	/**
+	 * 'plein': a write was refused for a full disk in the last minutes; 'presque plein': the
+	 * database's folder has less free space than DISK_MIN_FREE (no figure: anyone may ask).
+	 */
+	disque: 'ok' | 'plein' | 'presque plein';
 	migrations: 'à jour' | 'en retard' | 'inconnues';
 	version: string;
 	/** Seconds since the process started. */
 	enMarcheDepuis: number;
 }
 
+/** The free space of a folder's file system, as `fs.statfs` gives it. */
+type MeasureFolder = (folder: string) => Promise<{ bavail: number; bsize: number }>;
+
+let freeSpace: { folder: string; minFreeBytes: number; measure: MeasureFolder } | null = null;
+
 /**
- * What `/sante` answers: whether the database answers and has every migration of this version.
+ * Makes `/sante` measure the free space of the database's folder at each call (one statfs, cheap)
+ * and answer 503 under `minFreeBytes` (DISK_MIN_FREE), before a write fails for want of room; 0
+ * measures nothing. Called once by the server's init; `measure` is replaced in tests.
+ */
+export function watchFreeSpace(
+	databasePath: string,
+	minFreeBytes: number,
+	measure: MeasureFolder = statfs
+): void {
+	freeSpace =
+		databasePath === ':memory:' || minFreeBytes <= 0
+			? null
+			: { folder: dirname(resolve(databasePath)), minFreeBytes, measure };
+}
+
+/** Whether the database's folder has less free space than allowed (unknown: not said short). */
+async function shortOfSpace(): Promise<boolean> {
+	if (!freeSpace) return false;
+	try {
+		const { bavail, bsize } = await freeSpace.measure(freeSpace.folder);
+		return bavail * bsize < freeSpace.minFreeBytes;
+	} catch {
+		// A folder that cannot be measured: the database's own answer says what is wrong.
+		return false;
+	}
+}
+
+/**
+ * What `/sante` answers: whether the database answers and has every migration of this version,
+ * and whether its disk has room.
  * Nothing personal, nothing about the data itself, and not Node's version, which anyone could
  * match against published flaws (the server's log gives it at start-up).
  */
@@ -36,7 +75,7 @@ export async function checkHealth(db: Executor | null): Promise<Health> {
 			base = 'injoignable';
 		}
 	}
-	const disque = diskRecentlyFull() ? 'plein' : 'ok';
+	const disque = diskRecentlyFull() ? 'plein' : (await shortOfSpace()) ? 'presque plein' : 'ok';
 	return {
 		statut: base === 'joignable' && migrations === 'à jour' && disque === 'ok' ? 'ok' : 'dégradé',
 		base,
