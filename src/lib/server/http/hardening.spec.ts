@@ -411,6 +411,30 @@ describe('a form refused because ORIGIN is wrong, not because of another site', 
 			.map(([fields]) => (fields as { origin?: string }).origin);
 		expect(told).toContain('https://portail.example');
 	});
+	// Review s42, ops: the cap on the misconfiguration warnings was untested. A fresh module, so
+	// that the origins the tests above logged do not count.
+	it('logs ten misconfigured origins at most, and still refuses the next ones as misconfigured', async () => {
+		vi.resetModules();
+		const fresh = await import('./hardening');
+		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		const origins = Array.from({ length: 12 }, (_, i) => `https://plafond.example:${8001 + i}`);
+		for (const origin of [...origins, origins[0]!]) {
+			const refused = await fresh.sameOriginForms({
+				event: event('http://plafond.example/connexion', {
+					method: 'POST',
+					body: 'a=1',
+					headers: { 'content-type': 'application/x-www-form-urlencoded', origin }
+				}),
+				resolve: ok
+			} as never);
+			expect(refused.status).toBe(403);
+			expect(await refused.text()).toContain('mal configuré');
+		}
+		const told = warn.mock.calls
+			.filter(([fields]) => (fields as { event?: string }).event === 'origin-misconfigured')
+			.map(([fields]) => (fields as { origin?: string }).origin);
+		expect(told).toEqual(origins.slice(0, 10));
+	});
 });
 
 describe('SvelteKit’s own refusals', () => {
