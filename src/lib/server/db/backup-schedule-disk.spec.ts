@@ -1,8 +1,6 @@
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { log } from '../log.js';
-import { scheduleBackups } from './backup-schedule';
-import { diskRecentlyFull, noteDiskFull } from './dialect';
 import { scratchDir } from './testing';
 
 // The backup itself fails as on a full disk: no small file system to fill here. It rejects as
@@ -15,6 +13,16 @@ vi.mock('./backup', () => ({
 			})
 		)
 }));
+
+// The files of a worker share their loaded modules (vite.config.ts, isolate: false): the schedule
+// is loaded anew against the mock above (an earlier file may have loaded it with the real backup,
+// which then succeeded), with a /sante state no other file has set, and dropped afterwards.
+vi.resetModules();
+afterAll(() => {
+	vi.resetModules();
+});
+const { scheduleBackups } = await import('./backup-schedule');
+const { diskRecentlyFull } = await import('./dialect');
 
 describe('a scheduled backup on a full disk', () => {
 	// Review s42, diff: /sante heard of a full disk only from a visitor's refused request; the
@@ -29,8 +37,6 @@ describe('a scheduled backup on a full disk', () => {
 				everyMs: 3_600_000,
 				keep: 2
 			});
-			// The files of a worker share their modules: another may have met a full disk just before.
-			noteDiskFull(0);
 			expect(diskRecentlyFull()).toBe(false);
 			await vi.advanceTimersByTimeAsync(60_000);
 			stop();
