@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { log } from '../log.js';
 import { scratchDir } from './testing';
 
 // The backup itself fails as on a full disk: no small file system to fill here. It rejects as
@@ -13,14 +12,16 @@ vi.mock('./backup', () => ({
 			})
 		)
 }));
-
-// The files of a worker share their loaded modules (vite.config.ts, isolate: false): the schedule
-// is loaded anew against the mock above (an earlier file may have loaded it with the real backup,
-// which then succeeded), with a /sante state no other file has set, and dropped afterwards.
+// The files of a worker share their loaded modules (vite.config.ts, isolate: false): the schedule,
+// with the log and the disk state it writes to, is loaded anew against the mock above, and the
+// mocked backup is dropped for the files after this one (backup-schedule.spec.ts, run after it in
+// the same worker, got it: its backups failed « disque plein »).
 vi.resetModules();
 afterAll(() => {
 	vi.resetModules();
 });
+
+const { log } = await import('../log.js');
 const { scheduleBackups } = await import('./backup-schedule');
 const { diskRecentlyFull } = await import('./dialect');
 
