@@ -1,7 +1,7 @@
 // npm run db:restore -- <sauvegarde> : restores a backup into DATABASE_PATH, the portal stopped.
 import process from 'node:process';
 import { databasePath } from '../src/lib/server/db/index';
-import { restoreDatabase } from '../src/lib/server/db/restore';
+import { restoreBackup } from '../src/lib/server/db/restore';
 import { plural } from '../src/lib/utils/format';
 import { oneFileArgument, runCommand, userPath } from './cli';
 
@@ -15,7 +15,7 @@ runCommand(async () => {
 		'Indiquez un seul fichier de sauvegarde : npm run db:restore -- sauvegarde.db'
 	);
 	const target = databasePath();
-	const { aside, alreadySent, interrupted } = restoreDatabase(userPath(backup), target);
+	const { aside, alreadySent, interrupted } = await restoreBackup(userPath(backup), target);
 	process.stdout.write(
 		`Sauvegarde « ${backup} » vérifiée et restaurée dans « ${target} ».` +
 			(aside ? ` L’ancienne base est gardée sous « ${aside} ».` : '') +

@@ -11,6 +11,7 @@ import {
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { backupSchemaDifference } from './backup-schema';
 import { databaseFileProblem } from './file-check';
 import { fileOwnership, StartupError } from './index';
 import { runningServerPid } from './server-pid.js';
@@ -232,4 +233,23 @@ export function restoreDatabase(
 	for (const suffix of COMPANIONS) rmSync(`${target}${suffix}`, { force: true });
 	renameSync(incoming, target);
 	return { aside, ...left };
+}
+
+/**
+ * `npm run db:restore`: `restoreDatabase`, once the backup's schema is found to be what its own
+ * migrations create (async: they run in a scratch database). A backup changed after it was
+ * written (a trigger added, a guard dropped) is refused with what differs, nothing changed.
+ */
+export async function restoreBackup(
+	backup: string,
+	target: string,
+	now = new Date()
+): Promise<ReturnType<typeof restoreDatabase>> {
+	checkBackupFile(backup);
+	const difference = await backupSchemaDifference(backup);
+	if (difference !== null)
+		throw new StartupError(
+			`La structure de « ${backup} » n’est pas celle que créent ses migrations (${difference}) : la sauvegarde a été modifiée après coup. Rien n’a été changé. Restaurez une autre sauvegarde.`
+		);
+	return restoreDatabase(backup, target, now);
 }
