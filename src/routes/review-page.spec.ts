@@ -1,5 +1,7 @@
+import { isRedirect } from '@sveltejs/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
+import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
 import type { User } from '$lib/server/auth/users';
 import { insertAdmin } from '$lib/server/authoring/testing';
 import type { Db } from '$lib/server/db';
@@ -122,5 +124,50 @@ describe('the review page of a submitted update', () => {
 		const sameDay = await submitted('2026-08-01', 70);
 		expect((await set('en_cours', '2026-08-01')).ok).toBe(true);
 		expect((await page(sameDay)).superseded).toEqual({ status: '2026-08-01', progress: null });
+	});
+});
+
+describe('« Valider » on the review page', () => {
+	// Probe s43, finding 2: a comment crafted into « Valider » (the form has no such field) was
+	// e-mailed to the organisation and kept nowhere.
+	it('reads no comment: the validated mail goes without the one posted', async () => {
+		// A colleague with a password: an account that receives the organisation's mail.
+		await createTestUser(db, PEOPLE.chloe);
+		const saved = await saveProgressUpdate(
+			db,
+			partner,
+			'5-1',
+			null,
+			progressInput({ reportedOn: '2026-09-01', progress: 80 }),
+			null
+		);
+		if (!saved.ok) throw new Error(saved.message);
+		const id = saved.value.id;
+		const { session } = await createSession(db, admin.id);
+		const form = new FormData();
+		form.set('version', '1');
+		form.set('comment', 'Note interne H43');
+		const sent = await Promise.resolve(
+			review.actions.valider!(
+				routeEvent(
+					`/admin/suivis/${id}`,
+					'/admin/suivis/[id=id]',
+					{ id: String(id) },
+					{ user: admin, session },
+					form
+				)
+			)
+		).catch((thrown: unknown) => thrown);
+		expect(isRedirect(sent)).toBe(true);
+		const mails = await db
+			.selectFrom('mail_outbox')
+			.select(['subject', 'text_body as text', 'html_body as html'])
+			.where('kind', '=', 'validated')
+			.where('subject', 'like', '%5-1%')
+			.orderBy('id', 'desc')
+			.execute();
+		expect(mails.length).toBeGreaterThan(0);
+		expect(mails[0]!.text).toContain('a été validée');
+		expect(JSON.stringify(mails)).not.toContain('Note interne H43');
 	});
 });

@@ -563,7 +563,10 @@ export async function withdrawProgressUpdate(
 	});
 }
 
-/** Staff decision on a submitted update: validate (it becomes public) or return it with a comment. */
+/**
+ * Staff decision on a submitted update: validate (it becomes public; `comment` is ignored) or return
+ * it with a comment.
+ */
 export async function reviewProgressUpdate(
 	db: Db,
 	admin: User,
@@ -622,7 +625,12 @@ export async function reviewProgressUpdate(
 			},
 			now
 		);
-		await notifyReview(trx, { ...input, updateId: update.id }, now.getTime());
+		// A validation keeps no comment, so it mails none either (only a return's is kept).
+		await notifyReview(
+			trx,
+			{ ...input, updateId: update.id, comment: validated ? '' : input.comment },
+			now.getTime()
+		);
 		return ok();
 	});
 }

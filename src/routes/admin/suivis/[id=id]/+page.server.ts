@@ -54,11 +54,10 @@ export const load: PageServerLoad = async (event) => {
 async function decide(event: Parameters<Actions[string]>[0], decision: 'validate' | 'return') {
 	const admin = await authorize(event, 'queue.view');
 	const id = Number(event.params.id);
-	const { values, errors, data } = parseForm(
-		await event.request.formData(),
-		REVIEW_FIELDS,
-		ReviewSchema
-	);
+	const form = await event.request.formData();
+	// « Valider » has no comment field: a comment posted with it is not read (it used to be mailed).
+	if (decision === 'validate') form.delete('comment');
+	const { values, errors, data } = parseForm(form, REVIEW_FIELDS, ReviewSchema);
 	if (!data || Object.keys(errors).length > 0)
 		return invalidFormAnswer(errors, { comment: values.comment });
 	const result = await reviewProgressUpdate(
