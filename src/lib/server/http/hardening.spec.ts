@@ -411,19 +411,54 @@ describe('a form refused because ORIGIN is wrong, not because of another site', 
 			.map(([fields]) => (fields as { origin?: string }).origin);
 		expect(told).toContain('https://portail.example');
 	});
-	// Review s42, ops: the cap on the misconfiguration warnings was untested. A fresh module, so
-	// that the origins the tests above logged do not count.
+
+	// Probe s43, finding 3: eleven forged ports of the portal's machine under the other scheme
+	// filled the ten logged origins, and the genuine one was never logged.
+	it('counts only the other scheme’s default port or ORIGIN’s own: forged ports leave the genuine one logged', async () => {
+		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		const from = (origin: string) =>
+			sameOriginForms({
+				event: event('http://forge.example:4751/connexion', {
+					method: 'POST',
+					body: 'a=1',
+					headers: { 'content-type': 'application/x-www-form-urlencoded', origin }
+				}),
+				resolve: ok
+			} as never);
+		for (let port = 9001; port <= 9011; port++) {
+			const forged = await from(`https://forge.example:${port}`);
+			expect(await forged.text()).not.toContain('mal configuré');
+		}
+		// The same origin spelt otherwise is logged once.
+		for (const genuine of [
+			'https://forge.example',
+			'HTTPS://forge.example:443',
+			'https://forge.example/'
+		])
+			expect(await (await from(genuine)).text()).toContain('mal configuré');
+		expect(await (await from('https://forge.example:4751')).text()).toContain('mal configuré');
+		const told = warn.mock.calls
+			.filter(([fields]) => (fields as { event?: string }).event === 'origin-misconfigured')
+			.map(([fields]) => (fields as { origin?: string }).origin);
+		expect(told).toEqual(['https://forge.example', 'https://forge.example:4751']);
+	});
+	// Review s42, ops: the cap on the misconfiguration warnings was untested. Without ORIGIN the
+	// address comes from the Host header, which a client chooses: one host per form here. A fresh
+	// module, so that the origins the tests above logged do not count.
 	it('logs ten misconfigured origins at most, and still refuses the next ones as misconfigured', async () => {
 		vi.resetModules();
 		const fresh = await import('./hardening');
 		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
-		const origins = Array.from({ length: 12 }, (_, i) => `https://plafond.example:${8001 + i}`);
-		for (const origin of [...origins, origins[0]!]) {
+		const hosts = Array.from({ length: 12 }, (_, i) => `plafond-${i + 1}.example`);
+		for (const host of [...hosts, hosts[0]!]) {
 			const refused = await fresh.sameOriginForms({
-				event: event('http://plafond.example/connexion', {
+				event: event(`http://${host}/connexion`, {
 					method: 'POST',
 					body: 'a=1',
-					headers: { 'content-type': 'application/x-www-form-urlencoded', origin }
+					headers: {
+						'content-type': 'application/x-www-form-urlencoded',
+						origin: `https://${host}`
+					}
 				}),
 				resolve: ok
 			} as never);
@@ -433,7 +468,7 @@ describe('a form refused because ORIGIN is wrong, not because of another site', 
 		const told = warn.mock.calls
 			.filter(([fields]) => (fields as { event?: string }).event === 'origin-misconfigured')
 			.map(([fields]) => (fields as { origin?: string }).origin);
-		expect(told).toEqual(origins.slice(0, 10));
+		expect(told).toEqual(hosts.slice(0, 10).map((host) => `https://${host}`));
 	});
 });
 

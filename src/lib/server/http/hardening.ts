@@ -71,24 +71,26 @@ export const MISCONFIGURED_ORIGIN_MESSAGE =
 const WEB_SCHEMES: ReadonlySet<string> = new Set(['http:', 'https:']);
 
 /**
- * True when `sent` (a browser's Origin) is `expected`'s machine under the other web scheme: the
- * portal's own pages behind a proxy with the wrong scheme in ORIGIN (`http://`, with or without
- * the service's port, behind https). The same scheme on another port is another site (another
- * application), and a made-up scheme (`a://…`), which no browser sends, is not counted.
+ * `sent` (a browser's Origin), normalised, when it is an address the portal's own pages could have
+ * behind a proxy with the wrong scheme in ORIGIN: `expected`'s machine under the other web scheme,
+ * on that scheme's default port (`https://host` for ORIGIN=http://host:3000) or on ORIGIN's own
+ * port. Null otherwise: the same scheme, or any other port, is another site (another application,
+ * or forged to fill the log), and a made-up scheme (`a://…`), which no browser sends, is not counted.
  */
-function sameHostOtherScheme(sent: string | null, expected: string): boolean {
-	if (!sent || !URL.canParse(sent)) return false;
+function misconfiguredOrigin(sent: string | null, expected: string): string | null {
+	if (!sent || !URL.canParse(sent)) return null;
 	const from = new URL(sent);
 	const to = new URL(expected);
-	return (
-		WEB_SCHEMES.has(from.protocol) &&
+	return WEB_SCHEMES.has(from.protocol) &&
 		WEB_SCHEMES.has(to.protocol) &&
 		from.hostname === to.hostname &&
-		from.protocol !== to.protocol
-	);
+		from.protocol !== to.protocol &&
+		(from.port === '' || from.port === to.port)
+		? from.origin
+		: null;
 }
 
-/** Origins already logged as a misconfiguration: once each, and no more than a few in all. */
+/** Origins already logged as a misconfiguration (two at most per ORIGIN): once each, a few in all. */
 const misconfigurationsLogged = new Set<string>();
 const MISCONFIGURATIONS_LOGGED_AT_MOST = 10;
 
@@ -131,9 +133,8 @@ export const sameOriginForms: Handle = async ({ event, resolve }) => {
 			},
 			'403 : formulaire envoyé depuis un autre site'
 		);
-		const sent = event.request.headers.get('origin');
-		if (!sent || !sameHostOtherScheme(sent, event.url.origin))
-			return refuseForm(event, 403, CROSS_SITE_FORM_MESSAGE);
+		const sent = misconfiguredOrigin(event.request.headers.get('origin'), event.url.origin);
+		if (!sent) return refuseForm(event, 403, CROSS_SITE_FORM_MESSAGE);
 		// Once per origin seen: the operator's fix, not a line per refused form.
 		if (
 			!misconfigurationsLogged.has(sent) &&
