@@ -1,3 +1,4 @@
+import { isHttpError, isRedirect } from '@sveltejs/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
 import { findUserById, insertUser, type User } from '$lib/server/auth/users';
@@ -7,8 +8,10 @@ import type { Db } from '$lib/server/db';
 import { closeDatabase, initDatabase } from '$lib/server/db/instance';
 import { reviewProgressUpdate, saveProgressUpdate } from '$lib/server/progress/service';
 import { createPartner, progressInput } from '$lib/server/progress/testing';
+import { conveneSitting } from '$lib/server/mail/notifications';
 import { parisDate } from '$lib/utils/dates';
 import { load } from './commission/seances/[id=id]/fiches/[code=fiche]/+page.server';
+import { load as sittingLoad } from './commission/seances/[id=id]/+page.server';
 import { routeEvent } from './route-testing';
 
 // The commission's file of a fiche on an agenda, read by the route's own load as each role.
@@ -43,6 +46,18 @@ beforeAll(async () => {
 	db = await initDatabase(':memory:');
 });
 afterAll(closeDatabase);
+
+/** What a load threw, or what it returned. */
+const outcome = (loading: Promise<unknown>) =>
+	loading.then(
+		() => 'ok',
+		(thrown: unknown) =>
+			isRedirect(thrown)
+				? `redirect ${thrown.location.split('?')[0]}`
+				: isHttpError(thrown)
+					? thrown.status
+					: thrown
+	);
 
 describe('the commission’s file of a fiche', () => {
 	it('tells a partner their own organisation’s state in a campaign, not how staff judged another’s update', async () => {
@@ -91,6 +106,8 @@ describe('the commission’s file of a fiche', () => {
 		if (!sitting.ok) throw new Error(sitting.message);
 		await addAgendaFiches(db, admin, sitting.value.id, ['6-1'], null);
 
+		expect((await conveneSitting(db, admin, sitting.value.id, null, now)).ok).toBe(true);
+
 		const byMember = (await fileAs(member, sitting.value.id, '6-1')).campaigns[0]!.organisations;
 		expect(byMember).toContainEqual({
 			name: 'Département du Lot',
@@ -99,5 +116,63 @@ describe('the commission’s file of a fiche', () => {
 		expect(byMember.length).toBeGreaterThan(1);
 		const byPartner = (await fileAs(cdg, sitting.value.id, '6-1')).campaigns[0]!.organisations;
 		expect(byPartner).toEqual([{ name: 'CDG46', label: expect.any(String) }]);
+	});
+});
+
+describe('a séance not yet convened', () => {
+	// Probe s43, finding 5: a partner read its fiche's « document interne » file, with the draft
+	// séance's day, place and title, before the commission had convened anyone; and an anonymous
+	// visitor told an unpublished séance (sent to sign in) from a missing one (404).
+	it('keeps its files from the partners until convened; members and staff read them all along', async () => {
+		const admin = await staff('admin', 'alice@lot.fr');
+		const member = await staff('commission', 'michel@lot.fr');
+		const partner = await createPartner(db, 'cdg46', 'pierre@cdg46.fr');
+		const now = Date.now();
+		const created = await createSitting(
+			db,
+			member,
+			{ heldOn: parisDate(new Date(now + 50 * 86_400_000)), place: 'Cahors', title: 'Brouillon' },
+			null
+		);
+		if (!created.ok) throw new Error(created.message);
+		const id = created.value.id;
+		await addAgendaFiches(db, member, id, ['1-1'], null);
+		expect(await outcome(fileAs(partner, id, '1-1'))).toBe(403);
+		expect(await outcome(fileAs(member, id, '1-1'))).toBe('ok');
+		expect(await outcome(fileAs(admin, id, '1-1'))).toBe('ok');
+
+		expect((await conveneSitting(db, member, id, null, now)).ok).toBe(true);
+		expect(await outcome(fileAs(partner, id, '1-1'))).toBe('ok');
+		expect(await outcome(fileAs(member, id, '1-1'))).toBe('ok');
+	});
+
+	it('sends an anonymous visitor to sign in whether the séance exists or not', async () => {
+		const member = await staff('commission', 'mona@lot.fr');
+		const created = await createSitting(
+			db,
+			member,
+			{
+				heldOn: parisDate(new Date(Date.now() + 60 * 86_400_000)),
+				place: 'Figeac',
+				title: 'Projet'
+			},
+			null
+		);
+		if (!created.ok) throw new Error(created.message);
+		const anonymous = (id: number) =>
+			outcome(
+				Promise.resolve(
+					sittingLoad(
+						routeEvent(
+							`/commission/seances/${id}`,
+							'/commission/seances/[id=id]',
+							{ id: String(id) },
+							{ user: null, session: null } as never
+						)
+					)
+				)
+			);
+		expect(await anonymous(created.value.id)).toBe('redirect /connexion');
+		expect(await anonymous(999_999)).toBe('redirect /connexion');
 	});
 });

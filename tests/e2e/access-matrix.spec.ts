@@ -269,7 +269,8 @@ const rows = (): Row[] => [
 	['GET', `/commission/seances/${openSitting}/releve.xlsx`, null, [404, 404, 404, 404, 404]],
 	['GET', `/commission/seances/${openSitting}/fiches/9-1`, null, [303, 200, 403, 200, 200]],
 	['GET', `/commission/seances/${openSitting}/fiches/1-1`, null, [303, 403, 403, 404, 404]],
-	['GET', '/commission/seances/999999', null, [404, 404, 404, 404, 404]],
+	// Probe s43: an anonymous visitor is sent to sign in, as for a séance not yet public.
+	['GET', '/commission/seances/999999', null, [303, 404, 404, 404, 404]],
 	[
 		'POST',
 		`/commission/seances/${openSitting}?/addFiches`,

@@ -100,13 +100,20 @@ const CASES: Case[] = [
 	['commission.manage', undefined, 'séances et décisions', [false, false, false, true, true]],
 	[
 		'commission.file.view',
-		{ ...FICHE, onAgenda: true },
+		{ ...FICHE, onAgenda: true, convened: true },
 		'dossier d’une fiche à l’ordre du jour',
 		[false, true, false, true, true]
 	],
+	// Probe s43: a partner read its fiche's file on a séance still in preparation.
 	[
 		'commission.file.view',
-		{ ...FICHE, onAgenda: false },
+		{ ...FICHE, onAgenda: true, convened: false },
+		'dossier d’une fiche à l’ordre du jour d’une séance pas encore convoquée',
+		[false, false, false, true, true]
+	],
+	[
+		'commission.file.view',
+		{ ...FICHE, onAgenda: false, convened: true },
 		'dossier d’une fiche hors ordre du jour',
 		[false, false, false, false, false]
 	],

@@ -41,7 +41,8 @@ export interface Resources {
 	'plan.revisions.authors': undefined;
 	/** Import the plan from a workbook (/admin/plan/import). */
 	'plan.import': undefined;
-	'commission.file.view': { ficheOrganisationIds: number[]; onAgenda: boolean };
+	/** `convened`: its convocation has left, or the séance is held or closed (sittingConvened). */
+	'commission.file.view': { ficheOrganisationIds: number[]; onAgenda: boolean; convened: boolean };
 	'mail.view': undefined;
 	/** « Réessayer maintenant » the messages waiting for a later attempt (/admin/courriels). */
 	'mail.retry': undefined;
@@ -104,8 +105,11 @@ export function can<A extends Action>(
 		case 'commission.file.view': {
 			const r = resource as Resources['commission.file.view'] | undefined;
 			if (!r || !r.onAgenda) return false;
+			// A partner reads its fiche's file once convened, not while the séance is being prepared.
 			return (
-				actor.role === 'commission' || actor.role === 'admin' || partnerOf(r.ficheOrganisationIds)
+				actor.role === 'commission' ||
+				actor.role === 'admin' ||
+				(r.convened && partnerOf(r.ficheOrganisationIds))
 			);
 		}
 		case 'queue.view':
@@ -122,4 +126,9 @@ export function can<A extends Action>(
 		default:
 			return false;
 	}
+}
+
+/** Whether a séance's agenda is out to the partners: its convocation has left, or it is held or closed. */
+export function sittingConvened(sitting: { state: string; convenedAt: number | null }): boolean {
+	return sitting.convenedAt !== null || sitting.state !== 'preparation';
 }

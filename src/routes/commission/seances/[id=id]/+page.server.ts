@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
-import { authorize, safeClientAddress } from '$lib/server/auth/guards';
-import { can } from '$lib/server/auth/permissions';
+import { authorize, requireUser, safeClientAddress } from '$lib/server/auth/guards';
+import { can, sittingConvened } from '$lib/server/auth/permissions';
 import {
 	findPreparingCampaign,
 	findSitting,
@@ -58,6 +58,9 @@ export const load: PageServerLoad = async (event) => {
 	const db = getDb();
 	const sitting = await findSitting(db, Number(event.params.id));
 	if (!sitting) {
+		// Sent to sign in, as for a séance that exists but is not public yet: an anonymous visitor
+		// cannot tell from its number whether an unpublished séance exists.
+		requireUser(event);
 		// Deleted (created by mistake), maybe while a member's page showed it: said to the members.
 		const deleted = (await findSittingRow(db, Number(event.params.id)))?.deletedAt != null;
 		if (deleted && can(event.locals.user, 'commission.manage'))
@@ -88,7 +91,8 @@ export const load: PageServerLoad = async (event) => {
 					fiche !== null &&
 					can(user, 'commission.file.view', {
 						ficheOrganisationIds: fiche.organisationIds,
-						onAgenda: true
+						onAgenda: true,
+						convened: sittingConvened(sitting)
 					})
 			}))
 		},

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { authorize, requireUser } from '$lib/server/auth/guards';
-import { can } from '$lib/server/auth/permissions';
+import { can, sittingConvened } from '$lib/server/auth/permissions';
 import {
 	findPreviousClosedSitting,
 	findProgressAsOf,
@@ -36,14 +36,18 @@ export const load: PageServerLoad = async (event) => {
 	if (!item) await movedFicheCode(event);
 	// A member or an admin, who may read any fiche's file on the agenda, is told why there is none;
 	// anyone else is refused as for any file they may not read.
-	if (!item && can(user, 'commission.file.view', { ficheOrganisationIds: [], onAgenda: true }))
+	if (
+		!item &&
+		can(user, 'commission.file.view', { ficheOrganisationIds: [], onAgenda: true, convened: true })
+	)
 		error(
 			404,
 			`La fiche ${event.params.code} n’est pas à l’ordre du jour de cette séance : elle n’y a pas de dossier de préparation.`
 		);
 	await authorize(event, 'commission.file.view', {
 		ficheOrganisationIds: item?.fiche?.organisationIds ?? [],
-		onAgenda: item !== undefined
+		onAgenda: item !== undefined,
+		convened: sittingConvened(sitting)
 	});
 	const fiche = (await findFicheByCode(db, event.params.code))!;
 	const previous = await findPreviousClosedSitting(db, sitting.heldOn, sitting.id);
