@@ -1,4 +1,12 @@
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+	chmodSync,
+	copyFileSync,
+	mkdirSync,
+	readdirSync,
+	rmSync,
+	statSync,
+	writeFileSync
+} from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -92,11 +100,28 @@ describe('db:backup', () => {
 
 	it('refuses to overwrite an existing file', async () => {
 		const { dir, source } = await migratedDatabase();
-		await expect(backupDatabase(source, source)).rejects.toThrow(/existe déjà/);
+		await expect(backupDatabase(source, source)).rejects.toThrow(/est la base elle-même/);
+		copyFileSync(source, join(dir, 'autre.db'));
+		await expect(backupDatabase(source, join(dir, 'autre.db'))).rejects.toThrow(/existe déjà/);
+		rmSync(join(dir, 'autre.db'));
 		// A folder that is not there: one French sentence, not Node's ENOENT.
 		await expect(backupDatabase(source, join(dir, 'absent', 'copie.db'))).rejects.toThrow(
 			/Le dossier « .*absent » n’existe pas/
 		);
+		expect(readdirSync(dir)).toEqual(['live.db']);
+	});
+
+	// Probe s43, finding 6: « sauvegarde écrite » into the database's own -wal, which SQLite deleted
+	// at the next opening.
+	it('refuses the database’s own -wal, -shm and -journal, however the path is written', async () => {
+		const { dir, source } = await migratedDatabase();
+		for (const suffix of ['-wal', '-shm', '-journal'])
+			await expect(backupDatabase(source, `${source}${suffix}`)).rejects.toThrow(
+				new RegExp(`est un fichier de la base \\(${suffix}\\).*rien n’a été écrit`)
+			);
+		await expect(
+			backupDatabase(source, join(dir, '.', '..', dir.split('/').at(-1)!, 'live.db-wal'))
+		).rejects.toThrow(/un fichier de la base/);
 		expect(readdirSync(dir)).toEqual(['live.db']);
 	});
 

@@ -1,5 +1,5 @@
 import { chmodSync, closeSync, existsSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { StartupError } from './index';
 
@@ -51,6 +51,13 @@ function checkSource(source: string): void {
  * the database it copies; nothing else is left behind, even on failure.
  */
 export async function backupDatabase(source: string, target: string): Promise<{ pages: number }> {
+	// The database's own -wal (or -shm, -journal) would be taken by SQLite for its own and deleted
+	// at the next opening: a backup reported written, then gone.
+	const suffix = ['', ...COMPANIONS].find((s) => resolve(target) === resolve(`${source}${s}`));
+	if (suffix !== undefined)
+		throw new StartupError(
+			`« ${target} » est ${suffix === '' ? 'la base elle-même' : `un fichier de la base (${suffix}), que SQLite efface ou réécrit`} : rien n’a été écrit. Choisissez un autre nom de sauvegarde.`
+		);
 	if (existsSync(target))
 		throw new StartupError(
 			statSync(target).isDirectory()
