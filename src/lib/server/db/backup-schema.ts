@@ -48,7 +48,8 @@ function named(key: string): string {
 /** A few names, and how many more: the refusal names what differs without dumping the schema. */
 function few(keys: string[], limit = 4): string {
 	const shown = keys.slice(0, limit).map(named).join(', ');
-	return keys.length > limit ? `${shown} et ${keys.length - limit} autre(s)` : shown;
+	const more = keys.length - limit;
+	return more > 0 ? `${shown} et ${more} autre${more > 1 ? 's' : ''}` : shown;
 }
 
 /**
@@ -89,7 +90,7 @@ export async function backupSchemaDifference(file: string): Promise<string | nul
 		.sort();
 	const parts = [
 		extra.length > 0 && `en trop : ${few(extra)}`,
-		missing.length > 0 && `absent(s) : ${few(missing)}`,
+		missing.length > 0 && `${missing.length > 1 ? 'absents' : 'absent'} : ${few(missing)}`,
 		changed.length > 0 && `définition changée : ${few(changed)}`
 	].filter((part): part is string => typeof part === 'string');
 	return parts.length > 0 ? parts.join(' ; ') : null;

@@ -46,7 +46,7 @@ describe('db:restore of a backup whose schema was changed', () => {
 			'DROP TRIGGER audit_event_no_delete; DROP TRIGGER audit_event_no_update;'
 		);
 		await expect(restoreBackup(backup, target)).rejects.toThrow(
-			/absent\(s\) : déclencheur « audit_event_no_delete », déclencheur « audit_event_no_update »/
+			/absents : déclencheur « audit_event_no_delete », déclencheur « audit_event_no_update »/
 		);
 	});
 
