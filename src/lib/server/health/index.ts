@@ -17,9 +17,16 @@ export interface Health {
 	 */
 	disque: 'ok' | 'plein' | 'presque plein';
 	migrations: 'à jour' | 'en retard' | 'inconnues';
-	version: string;
-	/** Seconds since the process started. */
-	enMarcheDepuis: number;
+	/** For the operator only (`detailed`): the build, and seconds since the process started. */
+	version?: string;
+	enMarcheDepuis?: number;
+}
+
+/** This machine itself: 127.0.0.0/8 and ::1, also written as IPv4 in IPv6. */
+export function isLoopback(address: string | null): boolean {
+	if (address === null) return false;
+	const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+	return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
 /** The free space of a folder's file system, as `fs.statfs` gives it. */
@@ -59,9 +66,11 @@ async function shortOfSpace(): Promise<boolean> {
  * What `/sante` answers: whether the database answers and has every migration of this version,
  * and whether its disk has room.
  * Nothing personal, nothing about the data itself, and not Node's version, which anyone could
- * match against published flaws (the server's log gives it at start-up).
+ * match against published flaws (the server's log gives it at start-up). The build's time and the
+ * uptime only when `detailed` (the operator): to anyone else they would date each deployment and
+ * tell from outside whether, and when, the process was restarted.
  */
-export async function checkHealth(db: Executor | null): Promise<Health> {
+export async function checkHealth(db: Executor | null, detailed = false): Promise<Health> {
 	let base: Health['base'] = 'injoignable';
 	let migrations: Health['migrations'] = 'inconnues';
 	if (db) {
@@ -81,7 +90,9 @@ export async function checkHealth(db: Executor | null): Promise<Health> {
 		base,
 		disque,
 		migrations,
-		version: portalVersion(pkg.version, buildName),
-		enMarcheDepuis: Math.round(process.uptime())
+		...(detailed && {
+			version: portalVersion(pkg.version, buildName),
+			enMarcheDepuis: Math.round(process.uptime())
+		})
 	};
 }
