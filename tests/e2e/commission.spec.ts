@@ -567,6 +567,45 @@ test('after the agenda of a convened séance changes, the page asks to send it a
 	);
 });
 
+// Review h43 (moved-convocation proof): a move was told once, in the answer to its author.
+test('a convened séance moved keeps asking to send it again, until moved back', async ({
+	page
+}) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const inMonth = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+	const later = new Date(Date.now() + 25 * 86_400_000).toISOString().slice(0, 10);
+	const id = await createSitting(member, inMonth, 'Lacapelle-Marival', 'Séance déplacée');
+	await member.post(`/commission/seances/${id}?/addFiches`, { form: { codes: '9-1' } });
+	const sent = await member.post(`/commission/seances/${id}?/convene`, {
+		form: { convened_at: '' }
+	});
+	expect(sent.status()).toBe(200);
+	await loginPage(page, ACCOUNTS.commission);
+	await page.goto(`/commission/seances/${id}`);
+	const course = page.getByRole('region', { name: 'Déroulement' });
+	await expect(course).not.toContainText('envoyez-la de nouveau');
+	const correct = async (heldOn: string) => {
+		await page.getByText('Corriger la date, l’heure, le lieu ou l’intitulé').click();
+		await page.locator('form[action="?/edit"] [name=held_on]').fill(heldOn);
+		await page
+			.getByRole('button', { name: 'Enregistrer la date, l’heure, le lieu et l’intitulé' })
+			.click();
+		await expect(page.getByRole('status')).toContainText('enregistrés.');
+	};
+	await correct(later);
+	await expect(page.getByRole('status')).toContainText('annonçait un autre jour');
+	// Read again (the page reloaded, another member): still said, with the day announced.
+	await page.goto(`/commission/seances/${id}`);
+	await expect(course).toContainText(/La\sconvocation\sdu\s.*\sannonçait\sun\sautre\sjour\s\(le\s/);
+	await expect(course).toContainText('envoyez-la de nouveau');
+	// Back to the day announced: nothing to send again, and the sender agrees.
+	await correct(inMonth);
+	await expect(page.getByRole('status')).not.toContainText('annonçait');
+	await expect(course).not.toContainText('envoyez-la de nouveau');
+	await course.getByRole('button', { name: 'Envoyer la convocation' }).click();
+	await expect(page.getByRole('alert')).toContainText('Rien n’a changé depuis la convocation');
+});
+
 test('each fiche offered for the agenda is heard with the signals it is sorted by', async ({
 	page
 }) => {

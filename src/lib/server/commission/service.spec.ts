@@ -620,27 +620,33 @@ describe('corrections before closing', () => {
 		expect(await sittingDayProblems(db, '02/07/2026', id, july)).toEqual({});
 	});
 
-	it('says when a séance moved to another day, hour or place had been convened already', async () => {
+	// Review h43: a correction was compared with the values before it, not with the convocation.
+	it('says what of a convened séance differs from what its convocation announced', async () => {
 		const { id } = await heldSittingWith('4-1');
 		const shown = {
 			heldOn: '2026-06-15',
+			startsAt: null,
 			place: 'Cahors',
 			title: 'Commission des usages numériques'
 		};
-		await db.updateTable('commission_session').set({ convened_at: 1_780_000_000_000 }).execute();
-		// Its title alone: nothing to tell those convened.
-		expect(
-			await updateSitting(db, member, id, { ...shown, title: 'Séance de juin' }, null)
-		).toEqual({ ok: true, value: { convenedAt: null } });
-		expect(
-			await updateSitting(
-				db,
-				member,
-				id,
-				{ ...shown, title: 'Séance de juin', place: 'Figeac' },
-				null
-			)
-		).toEqual({ ok: true, value: { convenedAt: 1_780_000_000_000 } });
+		await db
+			.updateTable('commission_session')
+			.set({ convened_at: 1_780_000_000_000, convened_as: JSON.stringify(shown) })
+			.execute();
+		const changed = async (details: typeof shown) => {
+			const result = await updateSitting(db, member, id, details, null);
+			if (!result.ok) throw new Error(result.message);
+			return result.value.sinceConvened && result.value.sinceConvened.facts;
+		};
+		// Its title alone: told too (the next convocation says it).
+		expect(await changed({ ...shown, title: 'Séance de juin' })).toEqual(['title']);
+		expect(await changed({ ...shown, title: 'Séance de juin', place: 'Figeac' })).toEqual([
+			'place',
+			'title'
+		]);
+		// Back to what the convocation announced: nothing to send again.
+		expect(await changed({ ...shown, title: 'Séance de juin' })).toEqual(['title']);
+		expect(await changed(shown)).toEqual([]);
 	});
 
 	it('after such a refusal, gives back the typing with the others’ correction in untouched fields', async () => {
@@ -651,7 +657,7 @@ describe('corrections before closing', () => {
 			title: 'Commission des usages numériques'
 		};
 		expect(await updateSitting(db, member, id, { ...shown, place: 'Figeac' }, null, shown)).toEqual(
-			{ ok: true, value: { convenedAt: null } }
+			{ ok: true, value: { sinceConvened: null } }
 		);
 		// The other member changed only the title, on the form drawn before.
 		const typed = {

@@ -1,7 +1,11 @@
 import type { Db, Executor } from '../db';
 import { countTodaysActions, recordAudit } from '../audit/repository';
-import { notifySittingClosed, notifySittingCancelled } from '../mail/notifications';
-import { findSittingForNotice } from '../mail/notifications-repository';
+import {
+	changedSinceConvened,
+	notifySittingClosed,
+	notifySittingCancelled,
+	type SinceConvened
+} from '../mail/notifications';
 import type { User } from '../auth/users';
 import type { Opinion } from '../db/schema';
 import { ok, refuse, type Refusal, type Result } from '../result';
@@ -228,7 +232,7 @@ export async function updateSitting(
 	clientAddress: string | null,
 	shown: SittingDetails | null = null,
 	now = new Date()
-): Promise<Result<{ convenedAt: number | null }>> {
+): Promise<Result<{ sinceConvened: SinceConvened | null }>> {
 	const input = { ...details, startsAt: details.startsAt ?? null };
 	return db.transaction().execute(async (trx) => {
 		const open = await openSitting(trx, sittingId);
@@ -274,15 +278,9 @@ export async function updateSitting(
 			after: input,
 			clientAddress
 		});
-		// Convened already, with another day, hour or place: those convened must be told again.
-		const moved =
-			before.heldOn !== input.heldOn ||
-			before.startsAt !== input.startsAt ||
-			!sameTyping(before.place, input.place);
-		const convenedAt = moved
-			? ((await findSittingForNotice(trx, sittingId))?.convenedAt ?? null)
-			: null;
-		return ok({ convenedAt });
+		// Convened already: what its convocation announced that the séance no longer is (moved
+		// back to it, nothing), for the answer to ask to send it again.
+		return ok({ sinceConvened: await changedSinceConvened(trx, sittingId) });
 	});
 }
 

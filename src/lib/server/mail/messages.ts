@@ -2,6 +2,7 @@ import { formatDate, formatSittingMoment, plural, pluralize } from '../../utils/
 import { sameWords } from '../../utils/text';
 import { absoluteUrl } from './outbox';
 import type { MailParts } from './templates';
+import type { ConvenedFacts } from './notifications-repository';
 
 /**
  * The words of each message the portal sends. Notifications get their "how to stop" footer and
@@ -139,7 +140,7 @@ export function reviewMail(
 
 /**
  * A convocation. `earlier`: the séance as the previous convocation announced it, when one was
- * sent: this one says what changed (day, time, place; otherwise its agenda) and that it replaces
+ * sent: this one says what changed (day, time, place, title, agenda) and that it replaces
  * it, so that nobody keeps two convocations to two days without knowing which holds.
  */
 export function sittingConvenedMail(
@@ -147,32 +148,49 @@ export function sittingConvenedMail(
 	sitting: { id: number; title: string; heldOn: string; startsAt: string | null; place: string },
 	agenda: { code: string | null; title: string }[],
 	member: boolean,
-	/** The convocation it replaces: what it announced, and whether the agenda changed since. */
+	/**
+	 * The convocation it replaces: what it announced, which of the séance's facts differ from it
+	 * now (`sittingChangedSince`), and whether the agenda changed since.
+	 */
 	earlier: {
 		heldOn: string;
 		startsAt: string | null;
 		place: string;
+		title: string;
+		changed: readonly (keyof ConvenedFacts)[];
 		/** Null: not known (a convocation sent before its agenda was recorded). */
 		agendaChanged: boolean | null;
 	} | null = null,
 	/** A partner's fiches the earlier convocation announced that are no longer on the agenda. */
 	left: { code: string; title: string }[] = []
 ): Notification {
-	const moved =
-		earlier !== null &&
-		(earlier.heldOn !== sitting.heldOn || earlier.startsAt !== sitting.startsAt);
-	const elsewhere = earlier !== null && earlier.place !== sitting.place;
+	const changed = (fact: keyof ConvenedFacts) => earlier?.changed.includes(fact) ?? false;
+	const moved = changed('heldOn') || changed('startsAt');
+	const elsewhere = changed('place');
+	const retitled = changed('title');
+	// Every change told, the agenda's last: « La séance … est déplacée ; son intitulé devient … ».
+	const told = [
+		moved
+			? `la séance prévue ${formatSittingMoment(earlier!)} (${earlier!.place}) est déplacée`
+			: '',
+		elsewhere && !moved ? `la séance change de lieu (elle était prévue à ${earlier!.place})` : '',
+		elsewhere && moved ? `elle se tient désormais à ${sitting.place}` : '',
+		retitled ? `son intitulé devient « ${sitting.title} » (il était « ${earlier!.title} »)` : '',
+		earlier?.agendaChanged === true && (moved || elsewhere || retitled)
+			? 'l’ordre du jour a changé'
+			: ''
+	]
+		.filter(Boolean)
+		.join(' ; ');
 	const change = !earlier
 		? null
-		: moved
-			? `La séance prévue ${formatSittingMoment(earlier)} (${earlier.place}) est déplacée : cette convocation remplace la précédente.`
-			: elsewhere
-				? `La séance change de lieu (elle était prévue à ${earlier.place}) : cette convocation remplace la précédente.`
-				: earlier.agendaChanged === true
-					? 'L’ordre du jour a changé depuis la précédente convocation, que celle-ci remplace.'
-					: 'Cette convocation remplace la précédente.';
+		: told
+			? `${told.charAt(0).toUpperCase()}${told.slice(1)} : cette convocation remplace la précédente.`
+			: earlier.agendaChanged === true
+				? 'L’ordre du jour a changé depuis la précédente convocation, que celle-ci remplace.'
+				: 'Cette convocation remplace la précédente.';
 	return {
-		subject: `Commission des usages numériques : séance du ${formatDate(sitting.heldOn)}${moved ? ' (nouvelle date)' : elsewhere ? ' (nouveau lieu)' : earlier ? ' (convocation mise à jour)' : ''}`,
+		subject: `Commission des usages numériques : séance du ${formatDate(sitting.heldOn)}${moved ? ' (nouvelle date)' : elsewhere ? ' (nouveau lieu)' : retitled ? ' (nouvel intitulé)' : earlier ? ' (convocation mise à jour)' : ''}`,
 		greeting: hello(user.name),
 		paragraphs: [
 			...(change ? [change] : []),

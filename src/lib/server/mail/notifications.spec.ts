@@ -15,7 +15,8 @@ import { findSitting } from '../commission/repository';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
 import {
-	agendaChangedSinceConvened,
+	changedSinceConvened,
+	convokeAgainMessage,
 	conveneSitting,
 	convocationSummary,
 	CONVOCATIONS_PER_SITTING_PER_DAY,
@@ -751,15 +752,67 @@ describe('a convocation to a day gone', () => {
 // Commission review of session 40: nothing said the convocation was out of date.
 describe('the agenda of a convened séance changed', () => {
 	it('is told until the convocation is sent again', async () => {
+		const agendaChanged = async (id: number) => (await changedSinceConvened(db, id))?.agenda;
 		const id = await sittingWith(['9-1'], '2026-03-20');
-		expect(await agendaChangedSinceConvened(db, id)).toBe(false);
+		expect(await changedSinceConvened(db, id)).toBeNull();
 		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
-		expect(await agendaChangedSinceConvened(db, id)).toBe(false);
+		expect(await agendaChanged(id)).toBe(false);
 		await addAgendaFreeItem(db, member, id, 'Questions diverses', null);
-		expect(await agendaChangedSinceConvened(db, id)).toBe(true);
+		expect(await agendaChanged(id)).toBe(true);
 		const shown = (await findSitting(db, id))!.convenedAt;
 		expect((await conveneSitting(db, member, id, null, clock, shown)).ok).toBe(true);
-		expect(await agendaChangedSinceConvened(db, id)).toBe(false);
+		expect(await agendaChanged(id)).toBe(false);
+	});
+});
+
+// Review h43: a move was told once, to its author; a title changed was not told at all.
+describe('a convened séance moved or renamed', () => {
+	const announced: { heldOn: string; startsAt: string | null; place: string; title: string } = {
+		heldOn: '2026-03-20',
+		startsAt: null,
+		place: 'Cahors',
+		title: 'Séance'
+	};
+	const edit = (id: number, changes: Partial<typeof announced>) =>
+		updateSitting(db, member, id, { ...announced, ...changes }, null);
+
+	it('is told, from what the convocation announced, until it is sent again', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		expect(convokeAgainMessage(await changedSinceConvened(db, id))).toBeNull();
+		await edit(id, { heldOn: '2026-03-22', startsAt: '14:30', place: 'Figeac' });
+		// Read again (another member, the page reloaded): still told, with what was announced.
+		expect(convokeAgainMessage(await changedSinceConvened(db, id))).toMatch(
+			/^La convocation du .* annonçait un autre jour \(le 20\u00a0mars\u00a02026\), une autre heure \(elle n’en donnait pas\) et un autre lieu \(Cahors\) : envoyez-la de nouveau/
+		);
+		// Moved back to the day, hour and place announced: nothing left to tell, nor to send.
+		await edit(id, {});
+		expect(convokeAgainMessage(await changedSinceConvened(db, id))).toBeNull();
+		const shown = (await findSitting(db, id))!.convenedAt;
+		expect(await conveneSitting(db, member, id, null, clock, shown)).toMatchObject({
+			ok: false,
+			message: expect.stringMatching(/^Rien n’a changé depuis la convocation du /)
+		});
+	});
+
+	it('says a new title, in the page and in the convocation sent again', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		await deliver();
+		await edit(id, { title: 'Séance de printemps' });
+		expect(convokeAgainMessage(await changedSinceConvened(db, id))).toMatch(
+			/annonçait un autre intitulé \(« Séance »\) : envoyez-la de nouveau/
+		);
+		const shown = (await findSitting(db, id))!.convenedAt;
+		expect((await conveneSitting(db, member, id, null, clock, shown)).ok).toBe(true);
+		const [again] = await deliver();
+		expect(again!.mail.subject).toBe(
+			'Commission des usages numériques\u00a0: séance du 20\u00a0mars\u00a02026 (nouvel intitulé)'
+		);
+		expect(again!.mail.text).toContain(
+			'Son intitulé devient «\u00a0Séance de printemps\u00a0» (il était «\u00a0Séance\u00a0»)\u00a0: cette convocation remplace la précédente.'
+		);
+		expect(await changedSinceConvened(db, id)).toMatchObject({ facts: [], agenda: false });
 	});
 });
 

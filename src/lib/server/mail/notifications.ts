@@ -2,7 +2,7 @@ import type { Db, Executor } from '../db';
 import { countToday, recordAudit } from '../audit/repository';
 import { findOrganisationStates } from '../authoring/repository';
 import { findFicheIdsByCode } from '../commission/repository';
-import { formatDate, formatMoment, plural, pluralize } from '../../utils/format';
+import { formatClock, formatDate, formatMoment, plural, pluralize } from '../../utils/format';
 import { parisToday } from '../../utils/dates';
 import { NO_MAIL_RELAY } from '../../utils/vocabulary';
 import type { User } from '../auth/users';
@@ -349,9 +349,8 @@ export async function conveneSitting(
 		const audience = [...members, ...partners].map((p) => p.id);
 		// Convened before: what it announced, to whom (known since 2026-12-05).
 		const before = sitting.convenedAt === null ? null : announced(sitting);
-		const sameSitting =
-			before !== null &&
-			(['title', 'heldOn', 'startsAt', 'place'] as const).every((f) => before[f] === facts[f]);
+		const changed = before === null ? [] : sittingChangedSince(before, facts);
+		const sameSitting = before !== null && changed.length === 0;
 		// Unknown for a convocation sent before its agenda was recorded.
 		const agendaChanged =
 			before?.agenda === undefined ? null : before.agenda.join('\n') !== lines.join('\n');
@@ -403,7 +402,7 @@ export async function conveneSitting(
 			);
 		// Also when only the people changed: a partner convened before whose own part changed (their
 		// organisation joined a fiche already on it) reads what this one replaces.
-		const earlier = before === null ? null : { ...before, agendaChanged };
+		const earlier = before === null ? null : { ...before, changed, agendaChanged };
 		// Only those the previous convocation reached read that this one replaces it (a séance
 		// convened before its recipients were recorded: everyone).
 		const earlierFor = (id: number) =>
@@ -501,17 +500,74 @@ export async function conveneSitting(
 	});
 }
 
+/** The facts of a séance a convocation announces, in the order they are named. */
+const SITTING_FACTS = ['heldOn', 'startsAt', 'place', 'title'] as const;
+
 /**
- * Whether a convened séance's agenda differs from the one its last convocation announced (false:
- * the same, never convened, or convened before its agenda was recorded): its page asks to send
- * the convocation again.
+ * Which of the séance's day, hour, place and title differ from what a convocation announced: what
+ * its page, the answer to a correction and the next convocation say changed. Compared with the
+ * convocation, not with the values before the last correction: moved back, nothing changed.
  */
-export async function agendaChangedSinceConvened(db: Executor, sittingId: number) {
+function sittingChangedSince(
+	announcedFacts: ConvenedFacts,
+	sitting: ConvenedFacts
+): (keyof ConvenedFacts)[] {
+	return SITTING_FACTS.filter((fact) => announcedFacts[fact] !== sitting[fact]);
+}
+
+/** What changed in a convened séance since its last convocation (null: never convened). */
+export interface SinceConvened {
+	convenedAt: number;
+	announced: ConvenedFacts;
+	facts: (keyof ConvenedFacts)[];
+	/** False too for a convocation sent before its agenda was recorded. */
+	agenda: boolean;
+}
+
+/**
+ * What differs in a convened séance from what its last convocation announced — its day, hour,
+ * place, title (`sittingChangedSince`) and agenda — for its page to ask to send it again; null
+ * when it was never convened.
+ */
+export async function changedSinceConvened(
+	db: Executor,
+	sittingId: number
+): Promise<SinceConvened | null> {
 	const sitting = await findSittingForNotice(db, sittingId);
-	const announcedAgenda = sitting?.convenedAt ? announced(sitting).agenda : undefined;
-	if (announcedAgenda === undefined) return false;
+	if (!sitting || sitting.convenedAt === null) return null;
+	const before = announced(sitting);
 	const lines = (await agendaOfSitting(db, sittingId)).map(agendaLine);
-	return lines.join('\n') !== announcedAgenda.join('\n');
+	return {
+		convenedAt: sitting.convenedAt,
+		announced: before,
+		facts: sittingChangedSince(before, sitting),
+		agenda: before.agenda !== undefined && lines.join('\n') !== before.agenda.join('\n')
+	};
+}
+
+/** A list said in French: « a, b et c ». */
+const inWords = (parts: string[]) =>
+	parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} et ${parts.at(-1)}`;
+
+/**
+ * What the séance's page (and the answer to a correction) says of a convocation out of date: what
+ * it announced that the séance no longer is, and to send it again; null when it still holds.
+ */
+export function convokeAgainMessage(since: SinceConvened | null): string | null {
+	if (!since || (since.facts.length === 0 && !since.agenda)) return null;
+	const again = 'envoyez-la de nouveau (« Envoyer la convocation ») pour prévenir les convoqués.';
+	if (since.facts.length === 0)
+		return `L’ordre du jour a changé depuis cette convocation : ${again}`;
+	const was = since.announced;
+	const words: Record<keyof ConvenedFacts, string> = {
+		heldOn: `un autre jour (le ${formatDate(was.heldOn)})`,
+		startsAt: was.startsAt
+			? `une autre heure (${formatClock(was.startsAt)})`
+			: 'une autre heure (elle n’en donnait pas)',
+		place: `un autre lieu (${was.place})`,
+		title: `un autre intitulé (« ${was.title} »)`
+	};
+	return `La convocation du ${formatMoment(since.convenedAt)} annonçait ${inWords(since.facts.map((f) => words[f]))}${since.agenda ? ', et l’ordre du jour a changé depuis' : ''} : ${again}`;
 }
 
 /**

@@ -42,13 +42,14 @@ import { parseForm, readForm } from '$lib/schemas/form';
 import { mailIsRelayed } from '$lib/server/mail/outbox';
 import { typedDecisionLabel } from '$lib/utils/vocabulary';
 import {
-	agendaChangedSinceConvened,
+	changedSinceConvened,
 	conveneSitting,
 	convocationSummary,
+	convokeAgainMessage,
 	pastDayMessage
 } from '$lib/server/mail/notifications';
 import { rankAgendaSuggestions } from '$lib/utils/rules';
-import { formatClock, formatDate, formatMoment } from '$lib/utils/format';
+import { formatClock, formatDate } from '$lib/utils/format';
 import { parisToday } from '$lib/utils/dates';
 import { FICHE_CODE_PATTERN, ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -106,8 +107,11 @@ export const load: PageServerLoad = async (event) => {
 			sitting.state === 'preparation' && sitting.heldOn < parisToday()
 				? pastDayMessage(sitting.heldOn)
 				: null,
-		// Its agenda changed since the convocation: the page asks to send it again.
-		agendaChanged: editable && (await agendaChangedSinceConvened(db, sitting.id)),
+		// Moved, renamed or its agenda changed since the convocation: the page asks to send it again.
+		convokeAgain:
+			editable && sitting.state === 'preparation'
+				? convokeAgainMessage(await changedSinceConvened(db, sitting.id))
+				: null,
 		suggestions: rankAgendaSuggestions(flags.filter((f) => !onAgenda.has(f.code))),
 		candidates: editable ? await listAttendeeCandidates(db, sitting.id) : []
 	};
@@ -296,15 +300,17 @@ export const actions: Actions = {
 					: values,
 				typedSitting(values)
 			);
-		const convened = result.value.convenedAt;
 		// Moved to a day past: no convocation to send again, the page says why.
 		const past = data.held_on < parisToday();
 		return {
 			done: past
 				? 'Date, heure, lieu et intitulé enregistrés. Ce jour est passé : la séance ne se convoque plus (voir « Déroulement »).'
-				: convened === null
-					? 'Date, heure, lieu et intitulé enregistrés.'
-					: `Date, heure, lieu et intitulé enregistrés. La convocation envoyée le ${formatMoment(convened)} annonçait l’ancien jour, l’ancienne heure ou l’ancien lieu : envoyez-la de nouveau (« Envoyer la convocation », plus bas) pour prévenir les convoqués.`
+				: [
+						'Date, heure, lieu et intitulé enregistrés.',
+						convokeAgainMessage(result.value.sinceConvened)
+					]
+						.filter(Boolean)
+						.join(' ')
 		};
 	},
 	removeDecision: async (event: Event) => {
