@@ -17,6 +17,18 @@ export function parisDate(moment: Date): string {
 	return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
+const isoClock = new Intl.DateTimeFormat('en-GB', {
+	timeZone: PORTAL_TIME_ZONE,
+	hour: '2-digit',
+	minute: '2-digit',
+	hourCycle: 'h23'
+});
+
+/** The time of day in Paris of a moment, as "HH:MM". */
+export function parisClockTime(moment: Date): string {
+	return isoClock.format(moment);
+}
+
 /** Today in Paris, "YYYY-MM-DD". */
 export function parisToday(now = new Date()): string {
 	return parisDate(now);

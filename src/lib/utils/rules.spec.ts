@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isStale, rankAgendaSuggestions, STALE_AFTER_DAYS } from './rules';
+import { isStale, rankAgendaSuggestions, sittingStartIsPast, STALE_AFTER_DAYS } from './rules';
 
 const fiche = (lastUpdate: string | null, status = 'en_cours') => ({ status, lastUpdate });
 
@@ -52,5 +52,25 @@ describe('agenda suggestions', () => {
 			['4-1', 1],
 			['1-1', 0]
 		]);
+	});
+});
+
+// Review h43: a séance of today whose hour had passed was still convened.
+describe('a séance whose start is past (Paris)', () => {
+	// 5 December 2026, 16:04 in Paris (UTC+1).
+	const now = new Date('2026-12-05T15:04:00Z');
+	it('is one of a day past, or of today whose hour has come', () => {
+		expect(sittingStartIsPast({ heldOn: '2026-12-04', startsAt: '18:00' }, now)).toBe(true);
+		expect(sittingStartIsPast({ heldOn: '2026-12-05', startsAt: '08:00' }, now)).toBe(true);
+		expect(sittingStartIsPast({ heldOn: '2026-12-05', startsAt: '16:04' }, now)).toBe(true);
+		expect(sittingStartIsPast({ heldOn: '2026-12-05', startsAt: '16:05' }, now)).toBe(false);
+		// Today without an hour: its day has not passed.
+		expect(sittingStartIsPast({ heldOn: '2026-12-05', startsAt: null }, now)).toBe(false);
+		expect(sittingStartIsPast({ heldOn: '2026-12-06', startsAt: '08:00' }, now)).toBe(false);
+		// Past midnight in Paris, still the 5th in UTC: the 5th is past.
+		const night = new Date('2026-12-05T23:30:00Z');
+		expect(sittingStartIsPast({ heldOn: '2026-12-05', startsAt: '23:59' }, night)).toBe(true);
+		expect(sittingStartIsPast({ heldOn: '2026-12-06', startsAt: '00:15' }, night)).toBe(true);
+		expect(sittingStartIsPast({ heldOn: '2026-12-06', startsAt: '00:45' }, night)).toBe(false);
 	});
 });

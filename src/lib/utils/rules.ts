@@ -1,7 +1,7 @@
 // The portal's rules that more than one page applies: one home for each, so that a page and the
 // sentence that explains it never disagree.
 
-import { daysBefore, parisDate } from './dates';
+import { daysBefore, parisClockTime, parisDate, parisToday } from './dates';
 
 /** A fiche is « sans mise à jour depuis 6 mois » after this many days without a validated update. */
 export const STALE_AFTER_DAYS = 182;
@@ -100,4 +100,18 @@ export function rankAgendaSuggestions<
 			score: Number(f.stale) + Number(f.priorityOneNotStarted) + Number(f.neverMeasured > 0)
 		}))
 		.sort((a, b) => b.score - a.score);
+}
+
+/**
+ * Whether a séance's start is past (Paris): its day is past, or it is today and its hour (when
+ * given) has come. Such a séance is no longer convened: the convocation would call people to a
+ * moment gone.
+ */
+export function sittingStartIsPast(
+	sitting: { heldOn: string; startsAt: string | null },
+	now = new Date()
+): boolean {
+	const today = parisToday(now);
+	if (sitting.heldOn !== today) return sitting.heldOn < today;
+	return sitting.startsAt !== null && sitting.startsAt <= parisClockTime(now);
 }

@@ -749,6 +749,43 @@ describe('a convocation to a day gone', () => {
 	});
 });
 
+// Review h43: a séance of today at 08:00 was convened at 16:04, eight hours after its start.
+describe('a séance whose hour has passed today (Paris)', () => {
+	it('is not convened, as one whose day is past; later that day, or without an hour, it is', async () => {
+		// 27 February 2026, 10:00 in Paris (the spec's clock, UTC+1).
+		const today = '2026-02-27';
+		const early = await sittingWith(['9-1'], today);
+		const at = (startsAt: string) =>
+			updateSitting(
+				db,
+				member,
+				early,
+				{ heldOn: today, startsAt, place: 'Cahors', title: 'Séance' },
+				null
+			);
+		await at('08:00');
+		expect(await conveneSitting(db, member, early, null, clock, null)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringMatching(
+				/^La séance est prévue le 27\u00a0février\u00a02026 à 8\u00a0h, une heure passée : sa convocation ne part pas\./
+			)
+		});
+		// Moved to later that day: convened.
+		await at('18:00');
+		expect((await conveneSitting(db, member, early, null, clock, null)).ok).toBe(true);
+		const untimed = await createSitting(
+			db,
+			member,
+			{ heldOn: today, startsAt: null, place: 'Gourdon', title: 'Séance' },
+			null
+		);
+		if (!untimed.ok) throw new Error('no sitting');
+		await addAgendaFiches(db, member, untimed.value.id, ['9-1'], null);
+		expect((await conveneSitting(db, member, untimed.value.id, null, clock, null)).ok).toBe(true);
+	});
+});
+
 // Commission review of session 40: nothing said the convocation was out of date.
 describe('the agenda of a convened séance changed', () => {
 	it('is told until the convocation is sent again', async () => {

@@ -2,7 +2,15 @@ import type { Db, Executor } from '../db';
 import { countToday, recordAudit } from '../audit/repository';
 import { findOrganisationStates } from '../authoring/repository';
 import { findFicheIdsByCode } from '../commission/repository';
-import { formatClock, formatDate, formatMoment, plural, pluralize } from '../../utils/format';
+import {
+	formatClock,
+	formatDate,
+	formatMoment,
+	formatSittingMoment,
+	plural,
+	pluralize
+} from '../../utils/format';
+import { sittingStartIsPast } from '../../utils/rules';
 import { parisToday } from '../../utils/dates';
 import { NO_MAIL_RELAY } from '../../utils/vocabulary';
 import type { User } from '../auth/users';
@@ -181,9 +189,17 @@ async function sittingMailSpent(
 	return null;
 }
 
-/** Why a séance whose day is past (Paris) is not convened: said on its page too. */
-export const pastDayMessage = (heldOn: string) =>
-	`La séance est datée du ${formatDate(heldOn)}, un jour passé : sa convocation ne part pas. Si la date est une erreur, corrigez-la ; si la séance a eu lieu, ouvrez-la (« Ouvrir la séance (tenue) »).`;
+/**
+ * Why a séance whose start is past (Paris: its day, or today its hour, `sittingStartIsPast`) is not
+ * convened: said on its page too.
+ */
+export const pastDayMessage = (
+	sitting: { heldOn: string; startsAt: string | null },
+	now = new Date()
+) =>
+	sitting.heldOn < parisToday(now) || sitting.startsAt === null
+		? `La séance est datée du ${formatDate(sitting.heldOn)}, un jour passé : sa convocation ne part pas. Si la date est une erreur, corrigez-la ; si la séance a eu lieu, ouvrez-la (« Ouvrir la séance (tenue) »).`
+		: `La séance est prévue ${formatSittingMoment(sitting)}, une heure passée : sa convocation ne part pas. Si la date ou l’heure est une erreur, corrigez-la ; si la séance a eu lieu, ouvrez-la (« Ouvrir la séance (tenue) »).`;
 
 /** A point of the agenda as a convocation announces it: compared with the next one's. */
 const agendaLine = (a: { code: string | null; title: string }) => `${a.code ?? '·'} ${a.title}`;
@@ -280,12 +296,12 @@ export async function conveneSitting(
 		if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
 		if (sitting.state === 'closed')
 			return refuse(409, 'Cette séance est close : il n’y a plus personne à convoquer.');
-		// A séance held, or whose day is past, is not announced: the convocation would call people
-		// to a day gone (a date mistyped, or moved into the past).
+		// A séance held, or whose start is past (its day, or today its hour), is not announced: the
+		// convocation would call people to a moment gone (a date mistyped, or moved into the past).
 		if (sitting.state === 'held')
 			return refuse(409, 'La séance est déjà tenue : il n’y a plus personne à convoquer.');
-		if (sitting.heldOn < parisToday(new Date(now)))
-			return refuse(409, pastDayMessage(sitting.heldOn));
+		if (sittingStartIsPast(sitting, new Date(now)))
+			return refuse(409, pastDayMessage(sitting, new Date(now)));
 		const spent = await sittingMailSpent(trx, user, sittingId, now);
 		if (spent) return spent;
 		// The same press sent twice (a double click without script, Back then send, two tabs, two

@@ -48,7 +48,7 @@ import {
 	convokeAgainMessage,
 	pastDayMessage
 } from '$lib/server/mail/notifications';
-import { rankAgendaSuggestions } from '$lib/utils/rules';
+import { rankAgendaSuggestions, sittingStartIsPast } from '$lib/utils/rules';
 import { formatClock, formatDate } from '$lib/utils/format';
 import { parisToday } from '$lib/utils/dates';
 import { FICHE_CODE_PATTERN, ID_PATTERN } from '$lib/utils/text';
@@ -102,10 +102,10 @@ export const load: PageServerLoad = async (event) => {
 		// Without a relay a convocation is written, not sent: the page says so.
 		mailRelayed: mailIsRelayed(),
 		preparedBy,
-		// A séance in preparation whose day is past (Paris): not convened, said on the page.
+		// A séance in preparation whose start is past (Paris): not convened, said on the page.
 		pastDay:
-			sitting.state === 'preparation' && sitting.heldOn < parisToday()
-				? pastDayMessage(sitting.heldOn)
+			sitting.state === 'preparation' && sittingStartIsPast(sitting)
+				? pastDayMessage(sitting)
 				: null,
 		// Moved, renamed or its agenda changed since the convocation: the page asks to send it again.
 		convokeAgain:
@@ -300,11 +300,11 @@ export const actions: Actions = {
 					: values,
 				typedSitting(values)
 			);
-		// Moved to a day past: no convocation to send again, the page says why.
-		const past = data.held_on < parisToday();
+		// Moved to a day or an hour past: no convocation to send again, the page says why.
+		const past = sittingStartIsPast({ heldOn: data.held_on, startsAt: data.starts_at });
 		return {
 			done: past
-				? 'Date, heure, lieu et intitulé enregistrés. Ce jour est passé : la séance ne se convoque plus (voir « Déroulement »).'
+				? `Date, heure, lieu et intitulé enregistrés. ${data.held_on < parisToday() ? 'Ce jour est passé' : 'Cette heure est passée'} : la séance ne se convoque plus (voir « Déroulement »).`
 				: [
 						'Date, heure, lieu et intitulé enregistrés.',
 						convokeAgainMessage(result.value.sinceConvened)
