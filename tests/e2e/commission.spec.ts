@@ -394,9 +394,19 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 		page.getByText('La séance est déjà tenue : sa date ne peut pas être un jour à venir.').first()
 	).toBeVisible();
 	await expect(
-		page.getByText('L’heure s’écrit en heures et minutes (par exemple 14:30).')
+		page.getByText('L’heure s’écrit en heures et minutes (par exemple 14:30).').first()
 	).toBeVisible();
 	await expect(page.getByLabel('Lieu', { exact: true })).toHaveValue('Gourdon, salle du conseil');
+	// Review h43: named at the page's top too, each with a link to its field, as the page's other
+	// forms do (not the bare « corrigez les champs signalés »).
+	const editSummary = page.getByRole('alert').filter({ hasText: 'La séance n’a pas été corrigée' });
+	await expect(editSummary.getByRole('heading')).toHaveText(
+		'La séance n’a pas été corrigée\u00a0: 2\u00a0champs à corriger'
+	);
+	expect(
+		await editSummary.getByRole('link').evaluateAll((all) => all.map((a) => a.getAttribute('href')))
+	).toEqual(['#held_on', '#starts_at']);
+	await expect(page.getByText('Le formulaire contient des erreurs')).toHaveCount(0);
 	await page.locator('#held_on').fill('2026-11-10');
 	await page.getByLabel(/^Heure/).fill('14:30');
 	await page
