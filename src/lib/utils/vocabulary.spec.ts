@@ -5,7 +5,15 @@ import { FICHE_STATUSES, mailStatusCount, mailStatusLabel, statusWord } from './
 
 describe('the words of /admin/courriels for a message not sent', () => {
 	it('counts the messages of a closed campaign among those not sent, not as dead links', () => {
-		expect(mailStatusCount('cancelled', 2)).toMatch(/^2 non envoyés \(.*campagne close\)$/);
+		expect(mailStatusCount('cancelled', 2)).toMatch(/^2 non envoyés \(.*campagne close.*\)$/);
+	});
+
+	// Review h43: a séance deleted before its convocations left was not among the reasons.
+	it('names every reason a message is cancelled for, a séance deleted included', () => {
+		for (const count of [1, 3])
+			expect(mailStatusCount('cancelled', count)).toMatch(
+				/\(lien périmé, destinataire désactivé ou désabonné depuis, campagne close ou séance supprimée\)$/
+			);
 	});
 
 	it('labels one such message « non envoyé » alone: its own reason is shown beside it', () => {

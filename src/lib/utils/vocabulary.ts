@@ -158,6 +158,10 @@ export const ORGANISATION_KIND_LABELS: Record<OrganisationKind, string> = {
 	fund: 'Fonds de financement'
 };
 
+/** Why a message of the outbox was not sent (`cancelled`), in the words of its reasons. */
+const CANCELLED_REASONS =
+	'lien périmé, destinataire désactivé ou désabonné depuis, campagne close ou séance supprimée';
+
 /** French words for the states of a message of the outbox (/admin/courriels). */
 export const MAIL_STATUS_LABELS: Record<string, string> = {
 	pending: 'en attente',
@@ -166,13 +170,15 @@ export const MAIL_STATUS_LABELS: Record<string, string> = {
 	failed: 'refusé (définitif)',
 	interrupted: 'interrompu (peut-être remis, jamais renvoyé)',
 	kept: 'gardé ici, non envoyé par SMTP',
-	cancelled:
-		'non envoyé (lien périmé, destinataire désactivé ou désabonné depuis, ou campagne close)'
+	// Every reason a message is cancelled for: the sender (a dead link, a recipient gone), a
+	// campaign closed and a séance deleted before it left (cancelPendingAbout).
+	cancelled: `non envoyé (${CANCELLED_REASONS})`
 };
 
 /**
  * The words of one message's state: a message not sent says only that, its own reason (a dead
- * link, a recipient gone, its campaign closed) being shown beside it, not the list of them all.
+ * link, a recipient gone, its campaign closed, its séance deleted) being shown beside it, not the
+ * list of them all.
  */
 export function mailStatusLabel(status: string): string {
 	return status === 'cancelled' ? 'non envoyé' : (MAIL_STATUS_LABELS[status] ?? status);
@@ -184,8 +190,7 @@ const PLURAL_LABELS: Record<string, string> = {
 	failed: 'refusés (définitif)',
 	interrupted: 'interrompus (peut-être remis, jamais renvoyés)',
 	kept: 'gardés ici, non envoyés par SMTP',
-	cancelled:
-		'non envoyés (lien périmé, destinataire désactivé ou désabonné depuis, ou campagne close)'
+	cancelled: `non envoyés (${CANCELLED_REASONS})`
 };
 
 export function mailStatusCount(status: string, count: number): string {
