@@ -1,8 +1,8 @@
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import { MIGRATIONS } from '../../../../migrations/index';
-import { openDatabase } from './index';
-import { portalMigrator } from './migrate';
+import { plural } from '../../utils/format';
+import { openDatabase, openDatabaseCopy, StartupError, type Db } from './index';
+import { migrateToLatest } from './migrate';
 
 /** One table, index, trigger or view as SQLite keeps it in `sqlite_schema`. */
 interface SchemaEntry {
@@ -49,40 +49,37 @@ function named(key: string): string {
 function few(keys: string[], limit = 4): string {
 	const shown = keys.slice(0, limit).map(named).join(', ');
 	const more = keys.length - limit;
-	return more > 0 ? `${shown} et ${more} autre${more > 1 ? 's' : ''}` : shown;
+	return more > 0 ? `${shown} et ${more} ${plural(more, 'autre', 'autres')}` : shown;
 }
 
 /**
- * What differs between `file`'s schema and the one its own migrations (those its `kysely_migration`
- * lists, all known to this version: `checkBackupFile` came first) create in a scratch database:
- * objects in excess, missing, or defined otherwise. A French sentence, null when they are the same.
- * A backup edited after it was written (a trigger that makes an account admin, the journal's
- * append-only guards dropped) is thereby refused before it replaces the database.
+ * What differs between the schema `file` would have once the portal started on it (a copy in
+ * memory, migrated as a start-up would: the migrations it lacks, the repair of databases that ran
+ * an edited migration's first version included) and the schema of a database migrated from
+ * nothing: objects in excess, missing, or defined otherwise. A French sentence, null when they are
+ * the same. A backup edited after it was written (a trigger that makes an account admin, the
+ * journal's append-only guards dropped) is thereby refused before it replaces the database, while
+ * an older backup, or one an earlier version wrote, is not. The migrations failing on the copy are
+ * said too: better known before the database is replaced than at the next start.
  */
 export async function backupSchemaDifference(file: string): Promise<string | null> {
 	const backup = new SQLite(file, { readonly: true, fileMustExist: true });
-	let names: string[];
-	let actual: Map<string, string>;
+	let image: Buffer;
 	try {
-		names = backup.prepare('SELECT name FROM kysely_migration').pluck().all() as string[];
-		actual = normalised(backup.prepare(SCHEMA_QUERY).all() as SchemaEntry[]);
+		image = backup.serialize();
 	} finally {
 		backup.close();
 	}
-	const listed = new Set(names);
-	const scratch = openDatabase(':memory:');
-	let expected: Map<string, string>;
-	try {
-		const { error } = await portalMigrator(
-			scratch,
-			Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => listed.has(name)))
-		).migrateToLatest();
-		if (error) throw error;
-		const { rows } = await sql<SchemaEntry>`${sql.raw(SCHEMA_QUERY)}`.execute(scratch);
-		expected = normalised(rows);
-	} finally {
-		await scratch.destroy();
-	}
+	// A file in WAL mode says so in its header (bytes 18 and 19: 2), which a database in memory
+	// cannot open: the copy reads as a rollback-journal database (1), its pages unchanged.
+	if (image[18] === 2) image[18] = 1;
+	if (image[19] === 2) image[19] = 1;
+	const actual = await migratedSchema(openDatabaseCopy(image)).catch((error: unknown) => {
+		throw new StartupError(
+			`Les migrations de cette version échouent sur « ${file} » (${error instanceof Error ? error.message : String(error)}) : rien n’a été changé. Restaurez une autre sauvegarde.`
+		);
+	});
+	const expected = await migratedSchema(openDatabase(':memory:'));
 	const extra = [...actual.keys()].filter((key) => !expected.has(key)).sort();
 	const missing = [...expected.keys()].filter((key) => !actual.has(key)).sort();
 	const changed = [...actual.keys()]
@@ -90,8 +87,19 @@ export async function backupSchemaDifference(file: string): Promise<string | nul
 		.sort();
 	const parts = [
 		extra.length > 0 && `en trop : ${few(extra)}`,
-		missing.length > 0 && `${missing.length > 1 ? 'absents' : 'absent'} : ${few(missing)}`,
+		missing.length > 0 && `${plural(missing.length, 'absent', 'absents')} : ${few(missing)}`,
 		changed.length > 0 && `définition changée : ${few(changed)}`
 	].filter((part): part is string => typeof part === 'string');
 	return parts.length > 0 ? parts.join(' ; ') : null;
+}
+
+/** `db` migrated to this version's latest, its schema read, and `db` closed. */
+async function migratedSchema(db: Db): Promise<Map<string, string>> {
+	try {
+		await migrateToLatest(db);
+		const { rows } = await sql<SchemaEntry>`${sql.raw(SCHEMA_QUERY)}`.execute(db);
+		return normalised(rows);
+	} finally {
+		await db.destroy();
+	}
 }

@@ -67,11 +67,32 @@ describe('db:restore of a backup whose schema was changed', () => {
 		);
 	});
 
-	it('restores a genuine backup, an older one and one SQLite’s statistics were added to', async () => {
+	it('refuses, before anything is replaced, a backup the migrations it lacks cannot run on', async () => {
+		const { backup, target } = await backupEdited(
+			'ALTER TABLE mail_outbox ADD COLUMN sitting_id INTEGER;',
+			'2026_12_11_110000_repair_edited'
+		);
+		await expect(restoreBackup(backup, target)).rejects.toThrow(
+			/Les migrations de cette version échouent sur « .*sauvegarde\.db » \(.*sitting_id.*\) : rien n’a été changé/
+		);
+		expect(existsSync(target)).toBe(false);
+	});
+
+	it('restores a genuine backup, older ones (one its start would repair) and one SQLite’s statistics were added to', async () => {
 		for (const [edit, to] of [
 			['', undefined],
 			['ANALYZE; PRAGMA optimize;', undefined],
-			['', '2026_12_05_110000_sitting_convened']
+			['', '2026_12_05_110000_sitting_convened'],
+			// A database that ran the first version of an edited migration (the mail sender's lease
+			// without its `database` column), before the migration that repairs it: its start
+			// would repair it, so its backup restores.
+			[
+				`DROP TABLE mail_sender;
+				 CREATE TABLE mail_sender (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL,
+				   process TEXT NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL,
+				   lease_until INTEGER NOT NULL) STRICT;`,
+				'2026_12_11_100000_mail_campaign'
+			]
 		] as const) {
 			const { backup, target } = await backupEdited(edit, to);
 			await expect(restoreBackup(backup, target)).resolves.toMatchObject({ aside: null });

@@ -236,9 +236,10 @@ export function restoreDatabase(
 }
 
 /**
- * `npm run db:restore`: `restoreDatabase`, once the backup's schema is found to be what its own
- * migrations create (async: they run in a scratch database). A backup changed after it was
- * written (a trigger added, a guard dropped) is refused with what differs, nothing changed.
+ * `npm run db:restore`: `restoreDatabase`, once the backup's schema, migrated as a start would
+ * migrate it, is found to be what the migrations create (async: they run on a copy in memory). A
+ * backup changed after it was written (a trigger added, a guard dropped) is refused with what
+ * differs, nothing changed.
  */
 export async function restoreBackup(
 	backup: string,
