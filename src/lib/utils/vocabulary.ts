@@ -160,7 +160,7 @@ export const ORGANISATION_KIND_LABELS: Record<OrganisationKind, string> = {
 
 /** Why a message of the outbox was not sent (`cancelled`), in the words of its reasons. */
 const CANCELLED_REASONS =
-	'lien périmé, destinataire désactivé ou désabonné depuis, campagne close ou séance supprimée';
+	'lien périmé, destinataire désactivé ou désabonné depuis, campagne close, rappel dépassé ou séance supprimée';
 
 /** French words for the states of a message of the outbox (/admin/courriels). */
 export const MAIL_STATUS_LABELS: Record<string, string> = {
@@ -170,15 +170,16 @@ export const MAIL_STATUS_LABELS: Record<string, string> = {
 	failed: 'refusé (définitif)',
 	interrupted: 'interrompu (peut-être remis, jamais renvoyé)',
 	kept: 'gardé ici, non envoyé par SMTP',
-	// Every reason a message is cancelled for: the sender (a dead link, a recipient gone), a
-	// campaign closed and a séance deleted before it left (cancelPendingAbout).
+	// Every reason a message is cancelled for: the sender (a dead link, a recipient gone, a
+	// campaign's mail out of date), a campaign closed, a newer reminder and a séance deleted before
+	// it left (cancelPendingAbout).
 	cancelled: `non envoyé (${CANCELLED_REASONS})`
 };
 
 /**
  * The words of one message's state: a message not sent says only that, its own reason (a dead
- * link, a recipient gone, its campaign closed, its séance deleted) being shown beside it, not the
- * list of them all.
+ * link, a recipient gone, its campaign closed, a reminder out of date, its séance deleted) being
+ * shown beside it, not the list of them all.
  */
 export function mailStatusLabel(status: string): string {
 	return status === 'cancelled' ? 'non envoyé' : (MAIL_STATUS_LABELS[status] ?? status);

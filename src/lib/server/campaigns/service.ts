@@ -107,7 +107,17 @@ async function mailOrganisation(
 	reminder: number | null,
 	now: number
 ): Promise<void> {
-	for (const person of await activeRecipients(db, { organisationId })) {
+	const people = await activeRecipients(db, { organisationId });
+	// A reminder still waiting for the relay is replaced by this one: it lists fiches answered
+	// since, and may announce as coming a deadline now past.
+	if (reminder !== null)
+		await cancelPendingAbout(
+			db,
+			{ campaignId: campaign.id },
+			'Non envoyé : un rappel plus récent de la même campagne l’a remplacé.',
+			{ kind: 'reminder', userIds: people.map((p) => p.id) }
+		);
+	for (const person of people) {
 		await queueNotification(
 			db,
 			reminder === null ? 'campaign' : 'reminder',
@@ -342,6 +352,32 @@ export async function sendCampaignReminders(db: Db, now: number): Promise<number
 		});
 	}
 	return sent;
+}
+
+/**
+ * Why a campaign's opening or reminder, written earlier (it waited for the relay), must not leave
+ * now, or null: the campaign was closed since; the deadline it announced as coming has passed; or
+ * the recipient's organisation has answered every fiche it asked for. (A newer reminder cancels an
+ * older one when it is written: mailOrganisation.)
+ */
+export async function outdatedCampaignMail(
+	db: Executor,
+	message: { campaignId: number; createdAt: number },
+	organisationId: number | null,
+	now: number
+): Promise<string | null> {
+	const campaign = await findCampaign(db, message.campaignId);
+	if (!campaign) return null;
+	if (campaign.closedAt !== null) return 'la campagne a été close avant le départ du message.';
+	const today = parisDate(new Date(now));
+	if (parisDate(new Date(message.createdAt)) <= campaign.deadline && campaign.deadline < today)
+		return `l’échéance de la campagne (le ${formatDate(campaign.deadline)}), que le message annonçait à venir, est passée depuis qu’il a été écrit.`;
+	const asked = (await campaignPairs(db, campaign.id)).filter(
+		(p) => p.organisationId === organisationId
+	);
+	if (asked.length > 0 && asked.every((p) => answered(stateOf(p))))
+		return 'l’organisation du destinataire a soumis depuis une mise à jour de chaque fiche que le message demandait.';
+	return null;
 }
 
 export interface Completion {

@@ -24,6 +24,8 @@ export interface OutboxRow {
 	sentAt: number | null;
 	/** While `pending`: when the sender tries it (again). */
 	nextAttemptAt: number;
+	/** The campaign it opens or reminds of, if any: checked again before it leaves. */
+	campaignId: number | null;
 }
 
 export interface NewMessage {
@@ -71,13 +73,14 @@ const COLUMNS = [
 	'html_body as html',
 	'unsubscribe_url as unsubscribeUrl',
 	'one_time_link as oneTimeLink',
-	'link_expires_at as linkExpiresAt'
+	'link_expires_at as linkExpiresAt',
+	'campaign_id as campaignId'
 ] as const;
 
 /** A message as the admins' page shows it. */
 export type ListedMessage = Omit<
 	OutboxRow,
-	'oneTimeLink' | 'linkExpiresAt' | 'html' | 'unsubscribeUrl'
+	'oneTimeLink' | 'linkExpiresAt' | 'html' | 'unsubscribeUrl' | 'campaignId'
 >;
 
 /** Writes a message to the outbox; call it inside the transaction of the event that causes it. */
@@ -336,17 +339,23 @@ export async function markCancelled(db: Executor, id: number, reason: string): P
 
 /**
  * A campaign closed, or a séance deleted: the messages about it not yet handed to the relay are
- * cancelled with `reason` (one being handed over at that moment goes). The accounts they were for,
+ * cancelled with `reason` (one being handed over at that moment goes); with `only`, those of that
+ * kind to those accounts alone (a reminder replaced by a newer one). The accounts they were for,
  * one entry per message.
  */
 export async function cancelPendingAbout(
 	db: Executor,
 	about: { campaignId: number } | { sittingId: number },
-	reason: string
+	reason: string,
+	only?: { kind: string; userIds: number[] }
 ): Promise<(number | null)[]> {
+	if (only?.userIds.length === 0) return [];
 	const rows = await db
 		.updateTable('mail_outbox')
 		.set({ status: 'cancelled', last_error: reason })
+		.$if(only !== undefined, (q) =>
+			q.where('kind', '=', only!.kind).where('user_id', 'in', only!.userIds)
+		)
 		.$if('campaignId' in about, (q) =>
 			q.where('campaign_id', '=', 'campaignId' in about ? about.campaignId : null)
 		)

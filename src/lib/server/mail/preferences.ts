@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import type { Role } from '../db/schema';
 import { recordAudit } from '../audit/repository';
 import { findUserById, type User } from '../auth/users';
+import { outdatedCampaignMail } from '../campaigns/service';
 import { ok, refuse, type Result } from '../result';
 import { readUnsubscribeToken } from './outbox';
 import {
@@ -137,13 +138,20 @@ export async function unsubscribe(
 }
 
 /**
- * Why a notification written earlier (it waited for the relay) must not reach its account now:
- * the account was disabled since, or the person turned that category off since. Null for a
- * message that is no notification (an invitation, a reset: their links are checked apart).
+ * Why a notification written earlier (it waited for the relay) must not reach its account now
+ * (`now`): the account was disabled since, or the person turned that category off since, or it is
+ * about a campaign and out of date (outdatedCampaignMail). Null for a message that is no
+ * notification (an invitation, a reset: their links are checked apart).
  */
 export async function unwantedNotification(
 	db: Db,
-	message: { userId: number | null; unsubscribeUrl: string | null }
+	message: {
+		userId: number | null;
+		unsubscribeUrl: string | null;
+		campaignId: number | null;
+		createdAt: number;
+	},
+	now: number
 ): Promise<string | null> {
 	if (message.userId === null || message.unsubscribeUrl === null) return null;
 	const user = await findUserById(db, message.userId);
@@ -153,5 +161,12 @@ export async function unwantedNotification(
 	const unsubscribe = token ? await readUnsubscribeToken(db, token) : null;
 	if (unsubscribe && !(await findPreferences(db, user.id))[unsubscribe.category])
 		return 'le destinataire a désactivé ces messages depuis que celui-ci a été écrit.';
+	if (message.campaignId !== null)
+		return outdatedCampaignMail(
+			db,
+			{ campaignId: message.campaignId, createdAt: message.createdAt },
+			user.organisationId,
+			now
+		);
 	return null;
 }

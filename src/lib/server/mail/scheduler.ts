@@ -55,7 +55,7 @@ export async function startMail(
 		from: config.mailFrom,
 		now,
 		linkProblem: (link, at) => oneTimeLinkProblem(db, link, at),
-		recipientProblem: (message) => unwantedNotification(db, message),
+		recipientProblem: (message, at) => unwantedNotification(db, message, at),
 		beforeDelivery: async (at) => {
 			if (at - lastJobs < (JOB_EVERY_OVERRIDE || JOB_EVERY_MS) && at >= lastJobs) return;
 			lastJobs = at;

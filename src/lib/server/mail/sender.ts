@@ -337,10 +337,11 @@ export interface SenderOptions {
 	 */
 	linkProblem?: (link: string, at: number) => Promise<string | null>;
 	/**
-	 * Why a notification waiting in the outbox must no longer go to its account (disabled since,
-	 * or its category turned off since), or null: such a message is not sent either.
+	 * Why a notification waiting in the outbox must no longer go to its account at `at` (disabled
+	 * since, its category turned off since, its campaign's reminder out of date), or null: such a
+	 * message is not sent either.
 	 */
-	recipientProblem?: (message: OutboxRow) => Promise<string | null>;
+	recipientProblem?: (message: OutboxRow, at: number) => Promise<string | null>;
 }
 
 /**
@@ -636,7 +637,7 @@ export class MailSender {
 	 * its account no longer wants it (recipientProblem).
 	 */
 	private async unsendableReason(message: OutboxRow): Promise<string | null> {
-		const unwanted = await this.options.recipientProblem?.(message);
+		const unwanted = await this.options.recipientProblem?.(message, this.now());
 		if (unwanted) return `Non envoyé : ${unwanted}`;
 		if (!message.oneTimeLink) return null;
 		const at = this.now() + LINK_MARGIN_MS;

@@ -41,7 +41,7 @@ export async function startMailTest(now: () => number): Promise<MailTest> {
 				now,
 				// As the server's sender (scheduler.ts): a link that no longer works is not sent.
 				linkProblem: (link, at) => oneTimeLinkProblem(db, link, at),
-				recipientProblem: (message) => unwantedNotification(db, message)
+				recipientProblem: (message, at) => unwantedNotification(db, message, at)
 			}).deliverDue();
 			return smtp.received.slice(before);
 		},
