@@ -15,7 +15,7 @@ describe('the words of /admin/courriels for a message not sent', () => {
 		for (const count of [1, 3])
 			for (const reason of [
 				'lien périmé',
-				'désactivé ou désabonné depuis',
+				'désactivé, désabonné ou passé à un autre rôle ou une autre organisation depuis',
 				'campagne close',
 				'rappel dépassé',
 				'séance supprimée'

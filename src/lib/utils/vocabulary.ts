@@ -160,7 +160,7 @@ export const ORGANISATION_KIND_LABELS: Record<OrganisationKind, string> = {
 
 /** Why a message of the outbox was not sent (`cancelled`), in the words of its reasons. */
 const CANCELLED_REASONS =
-	'lien périmé, destinataire désactivé ou désabonné depuis, campagne close, rappel dépassé ou séance supprimée';
+	'lien périmé, destinataire désactivé, désabonné ou passé à un autre rôle ou une autre organisation depuis, campagne close, rappel dépassé ou séance supprimée';
 
 /** French words for the states of a message of the outbox (/admin/courriels). */
 export const MAIL_STATUS_LABELS: Record<string, string> = {

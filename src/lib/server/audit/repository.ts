@@ -1,6 +1,6 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Db, Executor } from '../db';
-import type { Database } from '../db/schema';
+import type { Database, Role } from '../db/schema';
 import { formatDate, pluralize } from '../../utils/format';
 import { foldForSearch } from '../../utils/text';
 import { daysBefore, parisDate, parisDayEnd } from '../../utils/dates';
@@ -376,6 +376,30 @@ export async function fillAuditSearchText(db: Executor): Promise<number> {
 		.where('search_text', 'is', null)
 		.executeTakeFirst();
 	return Number(result.numUpdatedRows);
+}
+
+/**
+ * The role and organisation an account had at `since`, when they changed after it: what its first
+ * role change journaled from then started from; null when none was.
+ */
+export async function roleHeldAt(
+	db: Executor,
+	userId: number,
+	since: Date
+): Promise<{ role: Role; organisationId: number | null } | null> {
+	const first = await db
+		.selectFrom('audit_event')
+		.select('before_state as before')
+		.where('action', '=', 'account.role_changed')
+		.where('occurred_at', '>=', since.toISOString())
+		.where('target_type', '=', 'compte')
+		.where('target_id', '=', String(userId))
+		.orderBy('id')
+		.limit(1)
+		.executeTakeFirst();
+	return first?.before
+		? (JSON.parse(first.before) as { role: Role; organisationId: number | null })
+		: null;
 }
 
 export interface AuditFilters {

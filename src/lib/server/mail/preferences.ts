@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import type { Role } from '../db/schema';
-import { recordAudit } from '../audit/repository';
+import { recordAudit, roleHeldAt } from '../audit/repository';
 import { findUserById, type User } from '../auth/users';
 import { outdatedCampaignMail } from '../campaigns/service';
 import { ok, refuse, type Result } from '../result';
@@ -139,8 +139,9 @@ export async function unsubscribe(
 
 /**
  * Why a notification written earlier (it waited for the relay) must not reach its account now
- * (`now`): the account was disabled since, or the person turned that category off since, or it is
- * about a campaign and out of date (outdatedCampaignMail). Null for a message that is no
+ * (`now`): the account was disabled since, or moved to another organisation or role since (the
+ * audit journal's role changes), or the person turned that category off since, or it is about a
+ * campaign and out of date (outdatedCampaignMail). Null for a message that is no
  * notification (an invitation, a reset: their links are checked apart).
  */
 export async function unwantedNotification(
@@ -157,6 +158,13 @@ export async function unwantedNotification(
 	const user = await findUserById(db, message.userId);
 	if (!user || user.disabled)
 		return 'le compte du destinataire a été désactivé depuis que le message a été écrit.';
+	// Written for the role and organisation the account had then: a person moved to another
+	// organisation must not read the former one's work (its comments, its fiches, its links).
+	const then = await roleHeldAt(db, user.id, new Date(message.createdAt));
+	if (then && then.role !== user.role)
+		return 'le destinataire a changé de rôle depuis que le message a été écrit : il s’adressait à son rôle d’alors.';
+	if (then && then.organisationId !== user.organisationId)
+		return 'le destinataire a changé d’organisation depuis que le message a été écrit : il concernait son ancienne organisation.';
 	const token = /\/desabonnement\/([^/]+)\/un-clic$/.exec(message.unsubscribeUrl)?.[1];
 	const unsubscribe = token ? await readUnsubscribeToken(db, token) : null;
 	if (unsubscribe && !(await findPreferences(db, user.id))[unsubscribe.category])

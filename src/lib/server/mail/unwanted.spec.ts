@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestUser, PEOPLE } from '../auth/testing';
-import { setAccountDisabled } from '../auth/service';
+import { changeAccountRole, setAccountDisabled } from '../auth/service';
 import type { User } from '../auth/users';
 import { findMessage } from './outbox-repository';
 import { queueNotification } from './outbox';
@@ -79,5 +79,50 @@ describe('a notification waiting in the outbox', () => {
 				'Non envoyé : le destinataire a désactivé ces messages depuis que celui-ci a été écrit.'
 		});
 		expect((await findMessage(mail.db, reminder!))?.status).toBe('sent');
+	});
+
+	it('is not sent to a person moved to another organisation since: it was about the former one', async () => {
+		const id = (await notify())!;
+		const sdail = (
+			await mail.db
+				.selectFrom('organisation')
+				.select('id')
+				.where('slug', '=', 'sdail')
+				.executeTakeFirstOrThrow()
+		).id;
+		const cdg = partner.organisationId;
+		const moved = await changeAccountRole(
+			mail.db,
+			admin,
+			partner.id,
+			{ role: 'partenaire', organisationId: sdail },
+			{ role: 'partenaire', organisationId: cdg },
+			null
+		);
+		expect(moved.ok).toBe(true);
+		expect(await mail.deliver()).toEqual([]);
+		expect(await findMessage(mail.db, id)).toMatchObject({
+			status: 'cancelled',
+			lastError:
+				'Non envoyé : le destinataire a changé d’organisation depuis que le message a été écrit : il concernait son ancienne organisation.'
+		});
+	});
+
+	it('is not sent to a person whose role changed since, and is once they are back where it was written', async () => {
+		const first = (await notify())!;
+		const shown = { role: 'partenaire' as const, organisationId: partner.organisationId };
+		const staff = { role: 'admin' as const, organisationId: null };
+		expect((await changeAccountRole(mail.db, admin, partner.id, staff, shown, null)).ok).toBe(true);
+		expect(await mail.deliver()).toEqual([]);
+		expect(await findMessage(mail.db, first)).toMatchObject({
+			status: 'cancelled',
+			lastError:
+				'Non envoyé : le destinataire a changé de rôle depuis que le message a été écrit : il s’adressait à son rôle d’alors.'
+		});
+		// Back to the organisation it was written for: a message written before both changes goes.
+		const second = (await notify())!;
+		expect((await changeAccountRole(mail.db, admin, partner.id, shown, staff, null)).ok).toBe(true);
+		expect((await mail.deliver()).map((m) => m.mail.subject)).toEqual(['Mise à jour validée']);
+		expect((await findMessage(mail.db, second))?.status).toBe('sent');
 	});
 });
