@@ -6,7 +6,7 @@ import { expect, test } from './helpers/portal';
 import { screenshotsAtWidths } from './helpers/screenshots';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 import { formatDate } from '../../src/lib/utils/format';
-import { startSmtp, type TestSmtp } from '../../src/lib/server/mail/testing';
+import { startSmtp, type Received, type TestSmtp } from '../../src/lib/server/mail/testing';
 
 // This spec's portal sends its mail to a real SMTP server (smtp-server, parsed with mailparser)
 // started with its worker: the tests read each message as its recipient does and follow its links
@@ -47,17 +47,22 @@ test.afterAll(async () => {
 	await admin.dispose();
 });
 
-/** The text of the newest message received for `to` whose subject matches. */
-async function lastMail(to: string, subject: RegExp): Promise<string> {
+/** The newest message received for `to` whose subject matches (text, HTML, subject parsed). */
+async function lastReceived(to: string, subject: RegExp): Promise<Received> {
 	const deadline = Date.now() + 15_000;
 	while (Date.now() < deadline) {
 		const found = smtp.received.findLast(
 			(r) => r.envelopeTo.includes(to) && subject.test(r.mail.subject ?? '')
 		);
-		if (found) return found.mail.text ?? '';
+		if (found) return found;
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	throw new Error(`no message « ${subject} » to ${to}`);
+}
+
+/** The text of the newest message received for `to` whose subject matches. */
+async function lastMail(to: string, subject: RegExp): Promise<string> {
+	return (await lastReceived(to, subject)).mail.text ?? '';
 }
 
 function linkIn(text: string, path: string): string {
@@ -475,4 +480,64 @@ test('the relay closes: the messages wait, and an admin sends them as soon as it
 	await expect(
 		page.getByRole('button', { name: 'Réessayer maintenant les messages en attente' })
 	).toHaveCount(0);
+});
+
+test('a convened séance deleted: its cancellation goes, the page says to how many, its links say it was cancelled', async ({
+	page
+}) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const heldOn = daysAfter(parisToday(), 20);
+	const created = await member.post('/commission?/create', {
+		// The form's usual title: the mails do not name the commission twice.
+		form: { held_on: heldOn, place: 'Figeac', title: 'Commission des usages numériques' },
+		maxRedirects: 0
+	});
+	const id = /seances\/(\d+)/.exec(created.headers().location ?? '')?.[1];
+	expect(id).toBeDefined();
+	await member.post(`/commission/seances/${id}?/addFiches`, { form: { codes: '9-1' } });
+	const convened = await member.post(`/commission/seances/${id}?/convene`, {
+		form: { convened_at: '' }
+	});
+	expect(convened.status()).toBe(200);
+	const file = `/commission/seances/${id}/fiches/9-1`;
+	const convocation = await lastMail(ACCOUNTS.partner.email, /Commission des usages numériques/);
+	expect(convocation).toContain(file);
+
+	await loginPage(page, ACCOUNTS.commission);
+	await page.goto(`/commission/seances/${id}`);
+	await page.waitForLoadState('networkidle');
+	const section = page.getByRole('region', { name: 'Supprimer la séance' });
+	await section.getByLabel('Cette séance a été créée par erreur : la supprimer').check();
+	await section.getByRole('button', { name: 'Supprimer la séance' }).click();
+	await expect(page).toHaveURL(/\/commission\?annulee=\d+$/);
+	const told = Number(/annulee=(\d+)/.exec(page.url())![1]);
+	expect(told).toBeGreaterThanOrEqual(2);
+	await expect(page.getByRole('status')).toHaveText(
+		new RegExp(
+			`^La séance, déjà convoquée, a été annulée et supprimée\\. Son annulation a été envoyée à ${told}\\spersonnes convoquées\\.$`
+		)
+	);
+
+	const cancellation = await lastReceived(ACCOUNTS.partner.email, /annulée/);
+	const spaced = (text: string) => text.replace(/\s+/g, ' ').trim();
+	expect(spaced(cancellation.mail.subject ?? '')).toBe(
+		spaced(`Séance du ${formatDate(heldOn)} annulée — commission des usages numériques`)
+	);
+	// Read as text, and as the HTML part shows it.
+	await page.setContent(String(cancellation.mail.html));
+	for (const body of [cancellation.mail.text ?? '', await page.locator('body').innerText()])
+		expect(spaced(body)).toContain('est annulée');
+
+	// The links of the convocation: the séance was cancelled, not « créée par erreur ».
+	const partner = await apiAs(ACCOUNTS.partner);
+	const gone = await partner.get(file);
+	expect(gone.status()).toBe(404);
+	expect(await gone.text()).toContain('Cette séance a été annulée après sa convocation');
+	await partner.dispose();
+	const page404 = await member.get(`/commission/seances/${id}`);
+	expect(page404.status()).toBe(404);
+	const text = await page404.text();
+	expect(text).toContain('Cette séance a été annulée après sa convocation');
+	expect(text).not.toContain('créée par erreur');
+	await member.dispose();
 });

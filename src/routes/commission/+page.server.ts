@@ -4,6 +4,7 @@ import { can } from '$lib/server/auth/permissions';
 import { listSittings } from '$lib/server/commission/repository';
 import { createSitting, sittingDayProblems } from '$lib/server/commission/service';
 import { getDb } from '$lib/server/db/instance';
+import { mailIsRelayed } from '$lib/server/mail/outbox';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { SittingSchema, SITTING_FIELDS } from '$lib/schemas/commission';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,7 +12,12 @@ import type { Actions, PageServerLoad } from './$types';
 // Public: the record of closed sittings. Members and staff also see sittings being prepared.
 export const load: PageServerLoad = async ({ locals }) => {
 	const canManage = can(locals.user, 'commission.manage');
-	return { canManage, sittings: await listSittings(getDb(), { closedOnly: !canManage }) };
+	return {
+		canManage,
+		// Whether a séance's cancellation went, or was only written (no relay): said to its deleter.
+		relayed: canManage && mailIsRelayed(),
+		sittings: await listSittings(getDb(), { closedOnly: !canManage })
+	};
 };
 
 export const actions: Actions = {

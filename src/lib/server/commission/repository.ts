@@ -476,7 +476,9 @@ export async function findSittingRow(db: Executor, id: number) {
 			'starts_at as startsAt',
 			'place',
 			'title',
-			'deleted_at as deletedAt'
+			'deleted_at as deletedAt',
+			'convened_at as convenedAt',
+			'convened_as as convenedAs'
 		])
 		.where('id', '=', id)
 		.executeTakeFirst();

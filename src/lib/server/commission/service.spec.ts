@@ -936,7 +936,11 @@ describe('a séance created by mistake', () => {
 			open: true,
 			campaignChoices: expect.arrayContaining([id])
 		});
-		expect(await deleteSitting(db, member, id, null)).toEqual({ ok: true });
+		// Never convened: nobody to tell of its cancellation.
+		expect(await deleteSitting(db, member, id, null)).toEqual({
+			ok: true,
+			value: { convened: false, told: 0 }
+		});
 		const after = await readings();
 		expect(after).toEqual({
 			list: expect.not.arrayContaining([id]),
@@ -964,7 +968,7 @@ describe('a séance created by mistake', () => {
 			.where('session_id', '=', sitting.id)
 			.executeTakeFirstOrThrow();
 		await removeDecision(db, member, sitting.id, decision.id, null);
-		expect(await deleteSitting(db, member, sitting.id, null)).toEqual({ ok: true });
+		expect(await deleteSitting(db, member, sitting.id, null)).toMatchObject({ ok: true });
 		expect(await findSitting(db, sitting.id)).toBeUndefined();
 		for (const table of ['agenda_item', 'session_attendee'] as const)
 			expect(
@@ -1032,7 +1036,7 @@ describe('a séance created by mistake', () => {
 		});
 		// Once that campaign is over, the séance goes, and the campaign keeps the rest.
 		await db.updateTable('campaign').set({ closed_at: 1 }).execute();
-		expect(await deleteSitting(db, member, sitting.id, null, today)).toEqual({ ok: true });
+		expect(await deleteSitting(db, member, sitting.id, null, today)).toMatchObject({ ok: true });
 		expect(await db.selectFrom('campaign').select('session_id').execute()).toEqual([
 			{ session_id: null }
 		]);

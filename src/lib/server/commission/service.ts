@@ -62,8 +62,34 @@ const DELETED_SITTING_MESSAGE =
 	'Cette séance a été supprimée (créée par erreur) : rien n’a été enregistré. Retrouvez les séances sur la page de la commission.';
 
 /** The same, to the members who open it (a bookmark, a tab left open): nothing was sent. */
-export const DELETED_SITTING_OPENED_MESSAGE =
+const DELETED_SITTING_OPENED_MESSAGE =
 	'Cette séance a été supprimée (créée par erreur). Retrouvez les séances sur la page de la commission.';
+
+/** The same for a séance deleted once convened: it was cancelled, and its convened were told. */
+export const CANCELLED_SITTING_OPENED_MESSAGE =
+	'Cette séance a été annulée après sa convocation : les personnes convoquées en ont été prévenues par courriel. Retrouvez les séances sur la page de la commission.';
+
+/**
+ * What a person who opens a deleted séance, or one of its files (a link of its convocation, a
+ * bookmark), reads: cancelled when it had been convened — to members and staff (`manages`), and to
+ * the people its convocation reached —, created by mistake otherwise, to members and staff. Null
+ * when it was not deleted, or to anyone else (« n’existe pas »).
+ */
+export async function deletedSittingNotice(
+	db: Executor,
+	id: number,
+	reader: { id: number; manages: boolean } | null
+): Promise<string | null> {
+	const sitting = await findSittingRow(db, id);
+	if (!sitting || sitting.deletedAt === null || !reader) return null;
+	if (sitting.convenedAt !== null) {
+		const recipients = sitting.convenedAs
+			? ((JSON.parse(sitting.convenedAs) as { recipients?: number[] }).recipients ?? [])
+			: [];
+		if (reader.manages || recipients.includes(reader.id)) return CANCELLED_SITTING_OPENED_MESSAGE;
+	}
+	return reader.manages ? DELETED_SITTING_OPENED_MESSAGE : null;
+}
 
 const ALREADY_CLOSED_MESSAGE =
 	'Cette séance a déjà été close (par un autre membre ou dans un autre onglet) : ses décisions ont pris effet ; son relevé est sur cette page.';
@@ -739,7 +765,8 @@ export async function changeSittingState(
  * A séance created by mistake (twice, or at the wrong date) removed, with its agenda and attendees:
  * only while nothing has been decided in it and it is not closed (a closed séance is public). A
  * campaign still running that prepares it keeps it; one closed or past loses its link to it. A
- * séance already convened writes its cancellation to those convened. Journaled with what it was.
+ * séance already convened writes its cancellation to those convened (`told`: to how many, said to
+ * the member who deleted it). Journaled with what it was.
  */
 export async function deleteSitting(
 	db: Db,
@@ -747,7 +774,7 @@ export async function deleteSitting(
 	sittingId: number,
 	clientAddress: string | null,
 	now = new Date()
-): Promise<Result> {
+): Promise<Result<{ convened: boolean; told: number }>> {
 	return db.transaction().execute(async (trx) => {
 		const open = await openSitting(trx, sittingId);
 		if (!open.ok) return open;
@@ -785,7 +812,7 @@ export async function deleteSitting(
 			},
 			now
 		);
-		return ok();
+		return ok({ convened: sitting.convenedAt !== null, told });
 	});
 }
 

@@ -3,11 +3,13 @@ import type { Db } from '../db';
 import { createTestUser, PEOPLE } from '../auth/testing';
 import type { User } from '../auth/users';
 import {
+	CANCELLED_SITTING_OPENED_MESSAGE,
 	changeSittingState,
 	addAgendaFreeItem,
 	addAgendaFiches,
 	createSitting,
 	deleteSitting,
+	deletedSittingNotice,
 	removeAgendaItem,
 	updateSitting
 } from '../commission/service';
@@ -379,7 +381,11 @@ describe('notifications', () => {
 		expect(released[0]!.mail.text).toContain('la convocation que vous aviez reçue ne vaut plus');
 		// Cancelled now: everyone its convocations reached is told, the partners included.
 		await conveneSitting(db, member, id, null, clock, (await findSitting(db, id))!.convenedAt);
-		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
+		// The member who deleted it reads to how many its cancellation went.
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({
+			ok: true,
+			value: { convened: true, told: 1 }
+		});
 		expect((await deliver()).map((m) => m.envelopeTo[0]).sort()).toEqual(['claude@commission.fr']);
 	});
 
@@ -395,7 +401,10 @@ describe('notifications', () => {
 			.where('fiche_id', 'is not', null)
 			.execute();
 		expect((await removeAgendaItem(db, member, id, item!.id, null)).ok).toBe(true);
-		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({
+			ok: true,
+			value: { convened: true, told: 3 }
+		});
 		expect((await deliver()).map((m) => m.envelopeTo[0]).sort()).toEqual([
 			'chloe@cdg46.fr',
 			'claude@commission.fr',
@@ -455,7 +464,7 @@ describe('notifications', () => {
 			status: 409
 		});
 		// Their convocation still holds: a deletion tells them.
-		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toMatchObject({ ok: true });
 		expect((await deliver()).map((m) => m.envelopeTo[0]).sort()).toEqual(convened);
 	});
 
@@ -495,13 +504,17 @@ describe('notifications', () => {
 			return created.value.id;
 		};
 		const quiet = await sitting('Jamais convoquée');
-		expect(await deleteSitting(db, member, quiet, null, new Date(clock))).toEqual({ ok: true });
+		expect(await deleteSitting(db, member, quiet, null, new Date(clock))).toMatchObject({
+			ok: true
+		});
 		expect(await deliver()).toEqual([]);
 
 		const convened = await sitting('Séance en double');
 		await conveneSitting(db, member, convened, null, clock);
 		await deliver();
-		expect(await deleteSitting(db, member, convened, null, new Date(clock))).toEqual({ ok: true });
+		expect(await deleteSitting(db, member, convened, null, new Date(clock))).toMatchObject({
+			ok: true
+		});
 		const cancelled = await deliver();
 		expect(cancelled.map((m) => m.envelopeTo[0]).sort()).toEqual([
 			'chloe@cdg46.fr',
@@ -530,7 +543,9 @@ describe('notifications', () => {
 			null
 		);
 		expect(edit.ok).toBe(true);
-		expect(await deleteSitting(db, member, moved, null, new Date(clock))).toEqual({ ok: true });
+		expect(await deleteSitting(db, member, moved, null, new Date(clock))).toMatchObject({
+			ok: true
+		});
 		const told = await deliver();
 		expect(told[0]!.mail.subject).toBe(
 			'Séance du 1er\u00a0mars\u00a02026\u00a0annulée — commission des usages numériques'
@@ -861,17 +876,38 @@ describe('the cancellation of a convened séance', () => {
 		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
 		const convened = (await deliver()).map((m) => m.envelopeTo[0]).sort();
 		await addAgendaFiches(db, member, id, ['6-1'], null);
-		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toMatchObject({ ok: true });
 		const cancelled = (await deliver()).map((m) => m.envelopeTo[0]).sort();
 		expect(cancelled).toEqual(convened);
 		expect(cancelled).not.toContain(sam.email);
+	});
+
+	it('leaves its links saying it was cancelled, to those convened; a séance never convened, created by mistake', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		await deliver();
+		const quiet = await sittingWith(['9-1'], '2026-03-21');
+		expect((await deleteSitting(db, member, id, null, new Date(clock))).ok).toBe(true);
+		expect((await deleteSitting(db, member, quiet, null, new Date(clock))).ok).toBe(true);
+		const reading = (sittingId: number, user: User, manages = false) =>
+			deletedSittingNotice(db, sittingId, { id: user.id, manages });
+		expect(await reading(id, member, true)).toBe(CANCELLED_SITTING_OPENED_MESSAGE);
+		expect(await reading(id, partner)).toBe(CANCELLED_SITTING_OPENED_MESSAGE);
+		expect(CANCELLED_SITTING_OPENED_MESSAGE).toContain('annulée après sa convocation');
+		// An account its convocation did not reach (the administrator) reads « n’existe pas ».
+		expect(await reading(id, admin)).toBeNull();
+		expect(await reading(quiet, member, true)).toBe(
+			'Cette séance a été supprimée (créée par erreur). Retrouvez les séances sur la page de la commission.'
+		);
+		expect(await reading(quiet, partner)).toBeNull();
+		expect(await deletedSittingNotice(db, id, null)).toBeNull();
 	});
 
 	it('withdraws a convocation still waiting for the relay, and tells no one who never got one', async () => {
 		const id = await sittingWith(['10-1'], '2026-03-20');
 		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
 		// The relay is down: nothing has left when the séance is deleted.
-		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toMatchObject({ ok: true });
 		expect(await deliver()).toEqual([]);
 		const listed = await outboxPage(db, 1);
 		const convocations = listed.messages.filter((m) => m.kind === 'convened');
@@ -906,7 +942,7 @@ describe('the cancellation of a convened séance', () => {
 		);
 		expect(moved).toMatchObject({ ok: true });
 		expect((await conveneSitting(db, member, id, null, clock)).ok).toBe(true);
-		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toMatchObject({ ok: true });
 		const after = await deliver();
 		expect(after.map((m) => m.envelopeTo[0]).sort()).toEqual(convened);
 		for (const message of after) expect(message.mail.subject).toMatch(/annulée/);
@@ -927,7 +963,7 @@ describe('the cancellation of a convened séance', () => {
 		const moved = { heldOn: '2026-03-21', startsAt: null, place: 'Cahors', title: 'Séance' };
 		expect(await updateSitting(db, member, id, moved, null)).toMatchObject({ ok: true });
 		expect((await conveneSitting(db, member, id, null, clock)).ok).toBe(true);
-		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toMatchObject({ ok: true });
 		const after = await deliver();
 		expect(after.map((m) => m.envelopeTo[0]).sort()).toEqual(convened);
 		for (const message of after) expect(message.mail.subject).toMatch(/annulée/);
@@ -939,7 +975,7 @@ describe('the cancellation of a convened séance', () => {
 		await deliver();
 		await convenedBeforeDecember(id);
 		await addAgendaFiches(db, member, id, ['9-1'], null);
-		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({ ok: true });
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toMatchObject({ ok: true });
 		expect((await deliver()).map((m) => m.envelopeTo[0])).toEqual(
 			expect.arrayContaining(['claude@commission.fr', 'paul@cdg46.fr'])
 		);

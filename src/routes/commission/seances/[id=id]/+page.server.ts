@@ -4,7 +4,6 @@ import { can, sittingConvened } from '$lib/server/auth/permissions';
 import {
 	findPreparingCampaign,
 	findSitting,
-	findSittingRow,
 	listAttendeeCandidates,
 	listFicheFlags
 } from '$lib/server/commission/repository';
@@ -14,8 +13,8 @@ import {
 	addAttendee,
 	changeSittingState,
 	deleteSitting,
+	deletedSittingNotice,
 	deletedSittingRefusal,
-	DELETED_SITTING_OPENED_MESSAGE,
 	recordDecision,
 	removeAgendaItem,
 	removeAttendee,
@@ -62,10 +61,15 @@ export const load: PageServerLoad = async (event) => {
 		// Sent to sign in, as for a séance that exists but is not public yet: an anonymous visitor
 		// cannot tell from its number whether an unpublished séance exists.
 		requireUser(event);
-		// Deleted (created by mistake), maybe while a member's page showed it: said to the members.
-		const deleted = (await findSittingRow(db, Number(event.params.id)))?.deletedAt != null;
-		if (deleted && can(event.locals.user, 'commission.manage'))
-			error(404, { message: DELETED_SITTING_OPENED_MESSAGE, next: SITTINGS_LINK });
+		// Deleted (created by mistake, or cancelled once convened), maybe while a member's page
+		// showed it: said to the members, and to those its convocation reached.
+		const reader = event.locals.user;
+		const gone = await deletedSittingNotice(
+			db,
+			Number(event.params.id),
+			reader && { id: reader.id, manages: can(reader, 'commission.manage') }
+		);
+		if (gone) error(404, { message: gone, next: SITTINGS_LINK });
 		error(404, 'Cette séance n’existe pas.');
 	}
 	if (sitting.state !== 'closed') await authorize(event, 'commission.manage');
@@ -377,7 +381,11 @@ export const actions: Actions = {
 			);
 		const result = await deleteSitting(c.db, c.user, c.id, c.address);
 		if (!result.ok) return refusal(result, values);
-		redirect(303, '/commission?supprimee=1');
+		// A séance convened was cancelled: the page says to how many its cancellation went.
+		redirect(
+			303,
+			result.value.convened ? `/commission?annulee=${result.value.told}` : '/commission?supprimee=1'
+		);
 	},
 	hold: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));

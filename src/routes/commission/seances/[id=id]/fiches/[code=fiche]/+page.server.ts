@@ -5,7 +5,6 @@ import {
 	findPreviousClosedSitting,
 	findProgressAsOf,
 	findSitting,
-	findSittingRow,
 	listFicheFlags,
 	listPriorityHistory
 } from '$lib/server/commission/repository';
@@ -13,7 +12,7 @@ import { getDb } from '$lib/server/db/instance';
 import { movedFicheCode } from '$lib/server/http/moved-fiche';
 import { findFicheByCode } from '$lib/server/plan/repository';
 import { ficheCampaignStatus } from '$lib/server/campaigns/service';
-import { DELETED_SITTING_OPENED_MESSAGE } from '$lib/server/commission/service';
+import { deletedSittingNotice } from '$lib/server/commission/service';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -21,11 +20,15 @@ export const load: PageServerLoad = async (event) => {
 	const db = getDb();
 	const sitting = await findSitting(db, Number(event.params.id));
 	if (!sitting) {
-		// Deleted since its convocation named this file: said to members, as the séance page does.
-		const deleted = (await findSittingRow(db, Number(event.params.id)))?.deletedAt != null;
-		if (deleted && can(user, 'commission.manage'))
+		// Deleted since its convocation named this file: said to members, and to those the
+		// convocation reached, as the séance page does.
+		const gone = await deletedSittingNotice(db, Number(event.params.id), {
+			id: user.id,
+			manages: can(user, 'commission.manage')
+		});
+		if (gone)
 			error(404, {
-				message: DELETED_SITTING_OPENED_MESSAGE,
+				message: gone,
 				next: { href: '/commission', label: 'Les séances de la commission' }
 			});
 		error(404, 'Cette séance n’existe pas.');
