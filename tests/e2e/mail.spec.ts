@@ -525,8 +525,11 @@ test('a convened séance deleted: its cancellation goes, the page says to how ma
 	);
 	// Read as text, and as the HTML part shows it.
 	await page.setContent(String(cancellation.mail.html));
-	for (const body of [cancellation.mail.text ?? '', await page.locator('body').innerText()])
-		expect(spaced(body)).toContain('est annulée');
+	// The séance has the form's usual title: the commission is not named twice.
+	for (const body of [cancellation.mail.text ?? '', await page.locator('body').innerText()]) {
+		expect(spaced(body)).toContain('La séance de la commission des usages numériques, prévue le');
+		expect(spaced(body)).not.toContain('« Commission des usages numériques »');
+	}
 
 	// The links of the convocation: the séance was cancelled, not « créée par erreur ».
 	const partner = await apiAs(ACCOUNTS.partner);

@@ -235,6 +235,16 @@ export function sittingConvenedMail(
 	};
 }
 
+/**
+ * A séance as the cancellation, release and relevé name it: by its title, unless it is named as
+ * the commission itself (the form's usual title), which would then be named twice (« La séance
+ * « Commission des usages numériques » de la commission des usages numériques »).
+ */
+const sittingNamed = (title: string) =>
+	sameWords(title, 'Commission des usages numériques')
+		? 'séance de la commission des usages numériques'
+		: `séance « ${title} » de la commission des usages numériques`;
+
 export function sittingCancelledMail(
 	user: { name: string },
 	sitting: { title: string; heldOn: string; startsAt: string | null; place: string }
@@ -243,7 +253,7 @@ export function sittingCancelledMail(
 		subject: `Séance du ${formatDate(sitting.heldOn)} annulée — commission des usages numériques`,
 		greeting: hello(user.name),
 		paragraphs: [
-			`La séance « ${sitting.title} » de la commission des usages numériques, prévue ${formatSittingMoment(sitting)} (${sitting.place}) et annoncée par sa convocation, est annulée.`,
+			`La ${sittingNamed(sitting.title)}, prévue ${formatSittingMoment(sitting)} (${sitting.place}) et annoncée par sa convocation, est annulée.`,
 			'Les liens de sa convocation ne mènent plus nulle part. Une nouvelle convocation vous parviendra si une autre séance est prévue.'
 		],
 		reason:
@@ -260,7 +270,7 @@ export function sittingReleasedMail(
 		subject: `Séance du ${formatDate(sitting.heldOn)} : vos fiches ne sont plus à l’ordre du jour — commission des usages numériques`,
 		greeting: hello(user.name),
 		paragraphs: [
-			`L’ordre du jour de la séance « ${sitting.title} » de la commission des usages numériques, ${formatSittingMoment(sitting)} (${sitting.place}), ne comprend plus de fiche de votre organisation : la convocation que vous aviez reçue ne vaut plus, et ses liens ne mènent plus aux dossiers.`,
+			`L’ordre du jour de la ${sittingNamed(sitting.title)}, ${formatSittingMoment(sitting)} (${sitting.place}), ne comprend plus de fiche de votre organisation : la convocation que vous aviez reçue ne vaut plus, et ses liens ne mènent plus aux dossiers.`,
 			'Une nouvelle convocation vous parviendra si une fiche de votre organisation est inscrite à une séance.'
 		],
 		reason:
@@ -276,7 +286,7 @@ export function sittingClosedMail(
 		subject: `Relevé de décisions de la séance du ${formatDate(sitting.heldOn)}`,
 		greeting: hello(user.name),
 		paragraphs: [
-			`La séance « ${sitting.title} » du ${formatDate(sitting.heldOn)} est close ; son relevé de décisions est publié.`
+			`La ${sittingNamed(sitting.title)} du ${formatDate(sitting.heldOn)} est close ; son relevé de décisions est publié.`
 		],
 		action: { label: 'Lire le relevé', url: absoluteUrl(`/commission/seances/${sitting.id}`) },
 		reason:

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { sittingCancelledMail, sittingClosedMail, sittingReleasedMail } from './messages';
+
+// A séance keeps the form's usual title, « Commission des usages numériques », more often than not:
+// its mails named it twice (« La séance « Commission des usages numériques » de la commission des
+// usages numériques »). The convocation already left such a title out; so do the others.
+
+const person = { name: 'Paul Partenaire' };
+const sitting = (title: string) => ({
+	id: 7,
+	title,
+	heldOn: '2027-01-21',
+	startsAt: '14:30',
+	place: 'Cahors'
+});
+const mails = (title: string) => ({
+	cancelled: sittingCancelledMail(person, sitting(title)),
+	released: sittingReleasedMail(person, sitting(title)),
+	closed: sittingClosedMail(person, sitting(title))
+});
+
+describe('the mails of a séance after its convocation', () => {
+	it('do not name a séance titled as the commission twice', () => {
+		for (const title of ['Commission des usages numériques', 'commission des usages  numériques'])
+			for (const [kind, mail] of Object.entries(mails(title))) {
+				const first = mail.paragraphs[0]!;
+				expect(first, kind).toContain('séance de la commission des usages numériques');
+				expect(first, kind).not.toContain('«');
+			}
+		expect(mails('Commission des usages numériques').cancelled.paragraphs[0]).toMatch(
+			/^La séance de la commission des usages numériques, prévue le /
+		);
+	});
+
+	it('name a séance of another title by it', () => {
+		for (const [kind, mail] of Object.entries(mails('Séance budgétaire')))
+			expect(mail.paragraphs[0], kind).toContain(
+				'séance « Séance budgétaire » de la commission des usages numériques'
+			);
+		expect(mails('Séance budgétaire').closed.paragraphs[0]).toBe(
+			'La séance « Séance budgétaire » de la commission des usages numériques du 21\u00a0janvier\u00a02027 est close ; son relevé de décisions est publié.'
+		);
+	});
+});
