@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { sittingCancelledMail, sittingClosedMail, sittingReleasedMail } from './messages';
+import {
+	campaignMail,
+	sittingCancelledMail,
+	sittingClosedMail,
+	sittingReleasedMail
+} from './messages';
 
 // A séance keeps the form's usual title, « Commission des usages numériques », more often than not:
 // its mails named it twice (« La séance « Commission des usages numériques » de la commission des
@@ -39,6 +44,26 @@ describe('the mails of a séance after its convocation', () => {
 			);
 		expect(mails('Séance budgétaire').closed.paragraphs[0]).toBe(
 			'La séance « Séance budgétaire » de la commission des usages numériques du 21\u00a0janvier\u00a02027 est close ; son relevé de décisions est publié.'
+		);
+	});
+});
+
+describe('a campaign reminder', () => {
+	const campaign = { title: 'Suivi de fin d’année 2026', deadline: '2026-12-31' };
+	const fiches = [{ code: '4-1', title: 'Fiche' }];
+	const subject = (reminder: number | null) =>
+		campaignMail(person, campaign, fiches, reminder).subject.replace(/\s/g, ' ');
+
+	it('sent after the deadline has a subject of its own, which says it is late', () => {
+		expect(subject(-14)).toBe(
+			'Rappel : campagne de suivi « Suivi de fin d’année 2026 » (échéance le 31 décembre 2026)'
+		);
+		expect(subject(-3)).toBe(subject(-14));
+		expect(subject(1)).toBe(
+			'Rappel après l’échéance : campagne de suivi « Suivi de fin d’année 2026 » (terminée le 31 décembre 2026, il est encore temps)'
+		);
+		expect(subject(null)).toBe(
+			'Campagne de suivi « Suivi de fin d’année 2026 » : au plus tard le 31 décembre 2026'
 		);
 	});
 });

@@ -312,10 +312,14 @@ export function campaignMail(
 				? `Rappel : la campagne « ${campaign.title} » se termine le ${deadline}. ${STILL_AWAITED} :`
 				: `La campagne « ${campaign.title} » s’est terminée le ${deadline}. ${STILL_AWAITED} ; il est encore temps :`;
 	return {
+		// A reminder after the deadline says so from its subject: in a list, it is no copy of the
+		// reminders before it.
 		subject:
 			reminder === null
 				? `Campagne de suivi « ${campaign.title} » : au plus tard le ${deadline}`
-				: `Rappel : campagne de suivi « ${campaign.title} » (échéance le ${deadline})`,
+				: reminder <= 0
+					? `Rappel : campagne de suivi « ${campaign.title} » (échéance le ${deadline})`
+					: `Rappel après l’échéance : campagne de suivi « ${campaign.title} » (terminée le ${deadline}, il est encore temps)`,
 		greeting: hello(user.name),
 		paragraphs: [lead],
 		items: fiches.map((f) => ({
