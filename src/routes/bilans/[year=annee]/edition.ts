@@ -105,7 +105,9 @@ const frozenFiche = keyedByRevision(async (db, key: string) => {
 		fiche,
 		ficheYear: edition.ficheYear ?? null,
 		texts: edition.texts,
-		place: { axis, orientation, objective }
+		place: { axis, orientation, objective },
+		// A later version says, on this one's fiches too, that it replaced it.
+		versions: await listVersions(db, year)
 	};
 }, 64);
 

@@ -1,0 +1,89 @@
+import { render } from 'svelte/server';
+import { describe, expect, it } from 'vitest';
+import { publishEdition, saveEditionDraft } from '$lib/server/editions/service';
+import { findPublishedSnapshot } from '$lib/server/editions/repository';
+import EditionPage from './bilans/[year=annee]/+page.svelte';
+import * as edition from './bilans/[year=annee]/+page.server';
+import PrintPage from './bilans/[year=annee]/impression/+page.svelte';
+import * as print from './bilans/[year=annee]/impression/+page.server';
+import FichePage from './bilans/[year=annee]/fiches/[code=fiche]/+page.svelte';
+import * as fiche from './bilans/[year=annee]/fiches/[code=fiche]/+page.server';
+import { adminDatabase, routeEvent } from './route-testing';
+
+// A version of a bilan that a correction replaced says so, on its page, its print and its fiches.
+
+const portal = adminDatabase();
+const anonymous = { user: null, session: null } as never;
+
+/** A page's text as a reader reads it (tags and comments dropped, any spaces as one). */
+async function shown(
+	Page: never,
+	load: (event: never) => unknown,
+	path: string,
+	route: string,
+	params: Record<string, string>
+): Promise<string> {
+	const data = await load(routeEvent(path, route, params, anonymous));
+	return render(Page, { props: { data } as never })
+		.body.replace(/<!--[^>]*-->/g, '')
+		.replace(/<[^>]+>/g, ' ')
+		.replace(/\s+/g, ' ');
+}
+
+const pages = [
+	[EditionPage, edition.load, '/bilans/2018', '/bilans/[year=annee]', { year: '2018' }],
+	[
+		PrintPage,
+		print.load,
+		'/bilans/2018/impression',
+		'/bilans/[year=annee]/impression',
+		{ year: '2018' }
+	],
+	[
+		FichePage,
+		fiche.load,
+		'/bilans/2018/fiches/14-1',
+		'/bilans/[year=annee]/fiches/[code=fiche]',
+		{ year: '2018', code: '14-1' }
+	]
+] as const;
+
+describe('a bilan’s version replaced by a correction', () => {
+	it('says by which version, with its note, and links the latest; the latest says nothing', async () => {
+		const first = (await findPublishedSnapshot(portal.db, 2018))!;
+		for (const [Page, load, path, route, params] of pages)
+			expect(
+				await shown(Page as never, load as never, `${path}?version=1`, route, params)
+			).not.toContain('remplacée');
+		const saved = await saveEditionDraft(portal.db, portal.admin, {
+			year: 2018,
+			asOf: first.asOf,
+			intro: 'Introduction reformulée.',
+			axisTexts: {},
+			changeNote: 'Introduction reformulée.'
+		});
+		if (!saved.ok) throw new Error(saved.message);
+		const published = await publishEdition(
+			portal.db,
+			portal.admin,
+			saved.value.id,
+			null,
+			new Date('2026-12-05T10:00:00Z')
+		);
+		expect(published).toMatchObject({ ok: true });
+
+		for (const [Page, load, path, route, params] of pages) {
+			const old = await shown(Page as never, load as never, `${path}?version=1`, route, params);
+			expect(old).toContain(
+				'Cette version a été remplacée par la version 2 du 5 décembre 2026 : Introduction reformulée. Lire la version la plus récente du bilan 2018 (version 2)'
+			);
+			const data = await load(routeEvent(`${path}?version=1`, route, params, anonymous) as never);
+			const html = render(Page as never, { props: { data } as never }).body;
+			expect(html).toMatch(/<a href="\/bilans\/2018">Lire la version la plus récente/);
+			for (const latest of [path, `${path}?version=2`])
+				expect(await shown(Page as never, load as never, latest, route, params)).not.toContain(
+					'remplacée'
+				);
+		}
+	});
+});
