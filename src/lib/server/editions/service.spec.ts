@@ -467,6 +467,25 @@ describe('yearly editions', () => {
 		).toHaveLength(2);
 	});
 
+	it('leaves each version’s event of the plan’s history linking that version, named', async () => {
+		const saved = await saveEditionDraft(db, admin, {
+			...draft2019,
+			year: 2018,
+			asOf: '2018-11-30',
+			changeNote: 'Chiffres arrêtés au 30 novembre.'
+		});
+		if (!saved.ok) throw new Error(saved.message);
+		expect(await publishEdition(db, admin, saved.value.id)).toMatchObject({ ok: true });
+		const links = (await planHistory(db))
+			.filter((e) => e.title.startsWith('Bilan 2018 publié'))
+			.map((e) => e.link);
+		// `/bilans/2018` is now version 2: version 1's event leads to version 1.
+		expect(links).toEqual([
+			{ href: '/bilans/2018?version=1', text: 'Bilan 2018, version 1' },
+			{ href: '/bilans/2018?version=2', text: 'Bilan 2018, version 2' }
+		]);
+	});
+
 	it('is published only once the day its figures are arrested at is over', async () => {
 		// Prepared during 2031 (a draft's year has begun).
 		const draft = await saveEditionDraft(

@@ -55,9 +55,10 @@ export const planHistory = cachedByRevision(async (db: Db): Promise<PlanEvent[]>
 			title: `Bilan ${e.year} publié${e.version > 1 ? ` (version ${e.version})` : ''}`,
 			body: `Chiffres arrêtés au ${formatDate(e.asOf)}.${e.changeNote ? ` Correction : ${e.changeNote}` : ''}`,
 			source: null,
+			// Its own version, named: `/bilans/2025` is the latest, which a correction replaces.
 			link: {
-				href: `/bilans/${e.year}${e.version > 1 ? `?version=${e.version}` : ''}`,
-				text: `Bilan ${e.year}`
+				href: `/bilans/${e.year}?version=${e.version}`,
+				text: `Bilan ${e.year}, version ${e.version}`
 			}
 		})),
 		...structure
