@@ -1,12 +1,57 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FICHE_STATUSES } from '$lib/utils/vocabulary';
 import {
 	countChart,
 	dayNumber,
 	indicatorChart,
 	progressChart,
 	progressChartHeight,
+	statusStackChart,
 	wrapLabel
 } from './configs';
+
+describe('status colours', () => {
+	const chart = statusStackChart(
+		{ columns: [{ key: 'libelle', label: 'Axe' }], rows: [['Axe', 1, 1, 1, 1, 1]] },
+		'libelle'
+	);
+	const colours = chart.data.datasets.map((d) => String(d.backgroundColor));
+	const channels = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+	/** Rec. 601 luma, 0–255: how light a colour prints in grey. */
+	const luma = (hex: string) => {
+		const [r = 0, g = 0, b = 0] = channels(hex);
+		return 0.299 * r + 0.587 * g + 0.114 * b;
+	};
+	/** WCAG contrast ratio against white. */
+	const contrast = (hex: string) => {
+		const [r = 0, g = 0, b = 0] = channels(hex).map((c) =>
+			c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4
+		);
+		return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
+	};
+
+	it('stay apart in grey: at least 20 levels of luma between any two statuses', () => {
+		expect(colours).toHaveLength(FICHE_STATUSES.length);
+		const close = colours.flatMap((a, i) =>
+			colours
+				.slice(i + 1)
+				.filter((b) => Math.abs(luma(a) - luma(b)) < 20)
+				.map((b) => [a, b])
+		);
+		expect(close).toEqual([]);
+	});
+
+	it('are each at least 3:1 against white, and the dashboard’s tiles use them', () => {
+		for (const colour of colours) expect(contrast(colour)).toBeGreaterThanOrEqual(3);
+		const dashboard = readFileSync('src/lib/components/charts/Dashboard.svelte', 'utf8');
+		FICHE_STATUSES.forEach((status, i) =>
+			expect(dashboard).toMatch(
+				new RegExp(`\\.status-${status} \\{\\s*border-left-color: ${colours[i]};`)
+			)
+		);
+	});
+});
 
 describe('chart labels', () => {
 	it('cuts a long axis label into lines at spaces, keeping every word', () => {

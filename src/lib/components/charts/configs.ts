@@ -8,13 +8,18 @@ import type { IndicatorKind } from '$lib/server/db/schema';
 /** What a chart reads of a figure's table (the server's FigureTable). */
 type Table = Pick<FigureTable, 'columns' | 'rows'>;
 
-/** Status colours, each at least 3:1 against white; labels and tables carry the meaning too. */
+/**
+ * Status colours, each at least 3:1 against white; labels and tables carry the meaning too. Printed
+ * or seen in grey they stay apart: from light (à lancer) to dark (abandonnée), at least 20 levels
+ * of Rec. 601 luma between any two (configs.spec.ts), so that two stacked series show a boundary.
+ * Dashboard.svelte's tiles use the same colours.
+ */
 const STATUS_COLOURS = {
-	a_lancer: '#666666',
-	en_cours: '#0063cb',
-	realisee: '#18753c',
-	suspendue: '#b34000',
-	abandonnee: '#ce0500'
+	a_lancer: '#919191',
+	en_cours: '#2e8ae6',
+	realisee: '#1e5c2c',
+	suspendue: '#b44b00',
+	abandonnee: '#850000'
 } as const;
 
 const column = (table: Table, key: string) => table.columns.findIndex((c) => c.key === key);
