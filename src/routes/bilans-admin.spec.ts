@@ -169,4 +169,23 @@ describe('the bilans’ admin pages', () => {
 		// Opened without the preview: read it first.
 		expect(await confirmation('')).toMatchObject({ changed: true });
 	});
+
+	it('refuse a correction note typed for a bilan never published, under its field, the typing kept', async () => {
+		const body = new FormData();
+		body.set('year', '2022');
+		body.set('as_of', '2022-12-31');
+		body.set('intro', 'Bilan 2022');
+		body.set('change_note', 'Note ignorée ?');
+		const sent = (await bilans.actions.save!(
+			await as('/admin/bilans?/save', '/admin/bilans', {}, body)
+		)) as {
+			status: number;
+			data: { values: Record<string, string>; errors: Record<string, string> };
+		};
+		expect(sent.status).toBe(400);
+		expect(sent.data.errors.change_note).toBe(
+			'Le bilan 2022 n’a pas encore de version publiée : la note de correction est pour une nouvelle version d’un bilan publié. Videz ce champ.'
+		);
+		expect(sent.data.values).toMatchObject({ intro: 'Bilan 2022', change_note: 'Note ignorée ?' });
+	});
 });

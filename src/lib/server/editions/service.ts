@@ -161,6 +161,11 @@ export async function saveEditionDraft(
 			const message = `Le bilan ${input.year} est déjà publié : une correction en fait une nouvelle version, dites ce qui change (note de correction).`;
 			return refuse(400, message, { fieldErrors: { change_note: message } });
 		}
+		if (lastVersion === 0 && input.changeNote) {
+			// Kept nowhere (a first version corrects nothing): said, not dropped unseen.
+			const message = `Le bilan ${input.year} n’a pas encore de version publiée : la note de correction est pour une nouvelle version d’un bilan publié. Videz ce champ.`;
+			return refuse(400, message, { fieldErrors: { change_note: message } });
+		}
 		const { offeredAxes, ...draft } = input;
 		const kept = Object.entries(existing?.axisTexts ?? {}).filter(
 			([code, text]) => offeredAxes !== undefined && !offeredAxes.includes(code) && text !== ''
@@ -170,7 +175,7 @@ export async function saveEditionDraft(
 			{
 				...draft,
 				axisTexts: { ...Object.fromEntries(kept), ...input.axisTexts },
-				changeNote: lastVersion > 0 ? input.changeNote : null,
+				changeNote: input.changeNote,
 				version: lastVersion + 1,
 				createdBy: admin?.id ?? null,
 				at: now.toISOString()
