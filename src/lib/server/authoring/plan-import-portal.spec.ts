@@ -224,6 +224,46 @@ describe('plan import after edits in the portal’s forms', () => {
 		]);
 	});
 
+	// Review s43, diff: an objective moved into an orientation the same workbook adds on another
+	// axis got no « Axe » revision.
+	it('an objective moved into an orientation the workbook adds on another axis: « Axe » too', async () => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+			const orientations = workbook.getWorksheet('Orientations')!;
+			// Objective 4 is on « Téléservices » (axis « performance »).
+			orientations.addRow(['nouvelle-orientation', 'modernite', 'Nouvelle orientation']);
+			const objectives = workbook.getWorksheet('Objectifs')!;
+			for (let r = 2; r <= objectives.rowCount; r++)
+				if (objectives.getRow(r).getCell(1).value === 4)
+					objectives.getRow(r).getCell(2).value = 'nouvelle-orientation';
+		});
+		const applied = await applyPlanImport(db, bytes, { reason: 'Rattachement', actor: admin });
+		expect(applied.ok ? 'ok' : applied.message).toBe('ok');
+		const revisions = await listFicheRevisions(db, (await findFicheByCode(db, '4-1'))!.id);
+		expect(revisions[0]!.changes.map((c) => `${c.label}: ${c.before} → ${c.after}`)).toEqual([
+			'Orientation: Téléservices publics et e-citoyenneté → Nouvelle orientation',
+			'Axe: Transformation vers l’e-administration → Développement de l’innovation'
+		]);
+	});
+
+	// Review s43, diff: axes were compared by label, so an axis renamed by the same workbook read as
+	// another axis.
+	it('an objective moved within an axis the same workbook renames gets no « Axe » revision', async () => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+			const axes = workbook.getWorksheet('Axes')!;
+			for (let r = 2; r <= axes.rowCount; r++)
+				if (axes.getRow(r).getCell(1).value === 'performance')
+					axes.getRow(r).getCell(3).value = 'Transformation numérique de l’administration';
+			const objectives = workbook.getWorksheet('Objectifs')!;
+			for (let r = 2; r <= objectives.rowCount; r++)
+				if (objectives.getRow(r).getCell(1).value === 4)
+					objectives.getRow(r).getCell(2).value = 'politique-donnee';
+		});
+		const applied = await applyPlanImport(db, bytes, { reason: 'Rattachement', actor: admin });
+		expect(applied.ok ? 'ok' : applied.message).toBe('ok');
+		const revisions = await listFicheRevisions(db, (await findFicheByCode(db, '4-1'))!.id);
+		expect(revisions.map((r) => r.changes.map((c) => c.label))).toEqual([['Orientation']]);
+	});
+
 	it('an orientation moved to another axis by the workbook writes a revision on its fiches, as its form does', async () => {
 		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const sheet = workbook.getWorksheet('Orientations')!;

@@ -729,18 +729,24 @@ async function writeChanges(
 			byBefore.set(before, [...(byBefore.get(before) ?? []), ids.objectives.get(objective)!]);
 		}
 		// An objective moved into an orientation of another axis changes its fiches' axis too, unless
-		// this workbook also moves that orientation: its own move then says so, from their axis.
+		// this workbook also moves that orientation: its own move then says so, from their axis. An
+		// orientation this workbook adds has no move of its own. Axes compared by code: one renamed
+		// by the same workbook is still the same axis.
 		const axisOf = (list: { code: string; axis: string }[] | undefined, code: string) =>
 			list?.find((o) => o.code === code)?.axis;
 		const newAxis = axisOf(model.orientations, parent.after);
+		const wasOn = axisOf(current?.orientations, parent.after);
+		const oldAxis = axisOf(current?.orientations, parent.before);
 		const axisChange =
 			ofObjective &&
 			newAxis !== undefined &&
-			axisOf(current?.orientations, parent.after) === newAxis
+			oldAxis !== undefined &&
+			oldAxis !== newAxis &&
+			(wasOn === undefined || wasOn === newAxis)
 				? fieldChange(
 						'axis',
 						STRUCTURE_LABELS.orientation.axis,
-						labelIn(current?.axes ?? [], axisOf(current?.orientations, parent.before) ?? ''),
+						labelIn(current?.axes ?? [], oldAxis),
 						labelIn(model.axes, newAxis)
 					)
 				: null;

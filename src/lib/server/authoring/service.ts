@@ -1341,10 +1341,10 @@ function readableRecord(
 	};
 }
 
-/** The label of the axis an orientation is on. */
-function axisLabelOf(structure: Structure, orientationId: number): string {
+/** The axis an orientation is on. */
+function axisOf(structure: Structure, orientationId: number): AxisRecord | undefined {
 	const axisId = structure.orientations.find((o) => o.id === orientationId)?.axisId;
-	return structure.axes.find((a) => a.id === axisId)?.label ?? '';
+	return structure.axes.find((a) => a.id === axisId);
 }
 
 /**
@@ -1563,14 +1563,14 @@ export async function saveStructure(
 					? structure.objectives.filter((o) => o.orientationId === savedId).map((o) => o.id)
 					: [];
 		// An objective moved into an orientation of another axis changes its fiches' axis too.
+		const [axisBefore, axisAfter] = [current, record].map((r) =>
+			level === 'objective' && r
+				? axisOf(structure, (r as ObjectiveRecord).orientationId)
+				: undefined
+		);
 		const axisChange =
-			level === 'objective' && current && parentChange
-				? fieldChange(
-						'axis',
-						STRUCTURE_LABELS.orientation.axis,
-						axisLabelOf(structure, (current as ObjectiveRecord).orientationId),
-						axisLabelOf(structure, (record as ObjectiveRecord).orientationId)
-					)
+			parentChange && axisBefore && axisAfter && axisBefore.id !== axisAfter.id
+				? fieldChange('axis', STRUCTURE_LABELS.orientation.axis, axisBefore.label, axisAfter.label)
 				: null;
 		if (parentChange)
 			await reviseMovedFiches(
