@@ -7,7 +7,11 @@ import { adminDatabase } from './route-testing';
 const opened = adminDatabase();
 
 /** What /sante answers a caller from `address`, signed in as `user` or not. */
-async function health(address: string, user?: 'admin' | 'partenaire') {
+async function health(
+	address: string,
+	user?: 'admin' | 'partenaire',
+	headers: Record<string, string> = {}
+) {
 	const signedIn =
 		user === 'admin'
 			? opened.admin
@@ -16,7 +20,7 @@ async function health(address: string, user?: 'admin' | 'partenaire') {
 				: null;
 	const session = signedIn ? (await createSession(opened.db, signedIn.id)).session : null;
 	const response = await GET({
-		request: new Request('http://localhost/sante'),
+		request: new Request('http://localhost/sante', { headers }),
 		url: new URL('http://localhost/sante'),
 		locals: { user: signedIn, session, requestId: 'test' },
 		getClientAddress: () => address
@@ -42,5 +46,24 @@ describe('/sante', () => {
 				version: expect.stringMatching(/\+/),
 				enMarcheDepuis: expect.any(Number)
 			});
+	});
+
+	// Review s43, diff: behind a proxy without ADDRESS_HEADER every request comes from 127.0.0.1.
+	it('does not take a request forwarded by a proxy for this machine, unless ADDRESS_HEADER names its client', async () => {
+		const forwarded = { 'x-forwarded-for': '203.0.113.5' };
+		expect(await health('127.0.0.1', undefined, forwarded)).not.toHaveProperty('version');
+		expect(
+			await health('127.0.0.1', undefined, { forwarded: 'for=203.0.113.5' })
+		).not.toHaveProperty('enMarcheDepuis');
+		expect(await health('127.0.0.1', 'admin', forwarded)).toHaveProperty('version');
+		process.env.ADDRESS_HEADER = 'X-Forwarded-For';
+		try {
+			// The address is then the client's as the proxy gives it: this machine's own, here.
+			expect(
+				await health('127.0.0.1', undefined, { 'x-forwarded-for': '127.0.0.1' })
+			).toHaveProperty('version');
+		} finally {
+			delete process.env.ADDRESS_HEADER;
+		}
 	});
 });

@@ -4,6 +4,9 @@ import { safeClientAddress } from '$lib/server/auth/guards';
 import { checkHealth, isLoopback } from '$lib/server/health';
 import type { RequestHandler } from './$types';
 
+/** What a proxy adds to a request it passes on. */
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'];
+
 /** Health check for the supervisor or the proxy: 200 when the portal can serve, 503 otherwise. */
 export const GET: RequestHandler = async (event) => {
 	let db = null;
@@ -13,10 +16,13 @@ export const GET: RequestHandler = async (event) => {
 		db = null;
 	}
 	// The version and the uptime for the operator: this machine itself, or an admin signed in.
-	const health = await checkHealth(
-		db,
-		isLoopback(safeClientAddress(event)) || event.locals.user?.role === 'admin'
-	);
+	// Behind a proxy without ADDRESS_HEADER every request comes from the proxy, on this machine:
+	// one that says it was forwarded is then not taken for a local one.
+	const forwarded = FORWARDING_HEADERS.some((name) => event.request.headers.has(name));
+	const local =
+		isLoopback(safeClientAddress(event)) &&
+		(Boolean(process.env.ADDRESS_HEADER?.trim()) || !forwarded);
+	const health = await checkHealth(db, local || event.locals.user?.role === 'admin');
 	return json(health, {
 		status: health.statut === 'ok' ? 200 : 503,
 		headers: { 'cache-control': 'no-store' }
