@@ -81,51 +81,61 @@ export interface ProgressUpdateRecord {
 }
 
 function updateQuery(db: Executor) {
-	return db
-		.selectFrom('progress_update as u')
-		.innerJoin('fiche', 'fiche.id', 'u.fiche_id')
-		.leftJoin('organisation', 'organisation.id', 'u.organisation_id')
-		.leftJoin('user_account as author', 'author.id', 'u.author_id')
-		.leftJoin('user_account as reviewer', 'reviewer.id', 'u.reviewed_by')
-		.leftJoin('user_account as editor', 'editor.id', 'u.updated_by')
-		.select([
-			'u.id',
-			'u.fiche_id as ficheId',
-			'fiche.code as ficheCode',
-			'fiche.title as ficheTitle',
-			'fiche.retired_on as ficheRetiredOn',
-			'u.organisation_id as organisationId',
-			'organisation.name as organisationName',
-			'u.author_id as authorId',
-			'author.name as authorName',
-			'u.reported_on as reportedOn',
-			'u.status',
-			'u.progress',
-			'u.done',
-			'u.next_steps as nextSteps',
-			'u.difficulties',
-			'u.state',
-			'u.version',
-			'u.review_comment as reviewComment',
-			'reviewer.name as reviewerName',
-			'u.updated_at as updatedAt',
-			'editor.name as updatedByName',
-			'u.updated_by as updatedBy',
-			'u.submitted_at as submittedAt',
-			'u.last_post_key as lastPostKey'
-		])
-		.select((eb) =>
-			eb
-				.selectFrom('audit_event')
-				.select('audit_event.occurred_at')
-				.where('audit_event.action', '=', 'update.returned')
-				.where('audit_event.target_type', '=', 'suivi')
-				.whereRef('audit_event.target_id', '=', 'u.id')
-				.orderBy('audit_event.occurred_at', 'desc')
-				.orderBy('audit_event.id', 'desc')
-				.limit(1)
-				.as('returnedAt')
-		);
+	return (
+		db
+			.selectFrom('progress_update as u')
+			.innerJoin('fiche', 'fiche.id', 'u.fiche_id')
+			.leftJoin('organisation', 'organisation.id', 'u.organisation_id')
+			.leftJoin('user_account as author', 'author.id', 'u.author_id')
+			.leftJoin('user_account as reviewer', 'reviewer.id', 'u.reviewed_by')
+			.leftJoin('user_account as editor', 'editor.id', 'u.updated_by')
+			.select([
+				'u.id',
+				'u.fiche_id as ficheId',
+				'fiche.code as ficheCode',
+				'fiche.title as ficheTitle',
+				'fiche.retired_on as ficheRetiredOn',
+				'u.organisation_id as organisationId',
+				'organisation.name as organisationName',
+				'u.author_id as authorId',
+				'author.name as authorName',
+				'u.reported_on as reportedOn',
+				'u.status',
+				'u.progress',
+				'u.done',
+				'u.next_steps as nextSteps',
+				'u.difficulties',
+				'u.state',
+				'u.version',
+				'u.review_comment as reviewComment',
+				'reviewer.name as reviewerName',
+				'u.updated_at as updatedAt',
+				'editor.name as updatedByName',
+				'u.updated_by as updatedBy',
+				'u.submitted_at as submittedAt',
+				'u.last_post_key as lastPostKey'
+			])
+			// Read only for an update that shows a return comment: the journal's returns, newest first
+			// (audit_event_action), are walked until its own; one never returned would read them all.
+			.select((eb) =>
+				eb
+					.case()
+					.when('u.review_comment', 'is not', null)
+					.then(
+						eb
+							.selectFrom('audit_event')
+							.select('audit_event.occurred_at')
+							.where('audit_event.action', '=', 'update.returned')
+							.where('audit_event.target_type', '=', 'suivi')
+							.whereRef('audit_event.target_id', '=', 'u.id')
+							.orderBy('audit_event.occurred_at', 'desc')
+							.orderBy('audit_event.id', 'desc')
+							.limit(1)
+					)
+					.end()
+					.as('returnedAt')
+			)
+	);
 }
 
 type UpdateRow = Awaited<ReturnType<ReturnType<typeof updateQuery>['executeTakeFirstOrThrow']>>;
