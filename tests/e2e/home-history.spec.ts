@@ -26,7 +26,11 @@ test('the plan’s history shows each closed commission sitting and each publish
 	expect(new Set(names).size).toBe(names.length);
 	const editions = await (await request.get('/bilans')).text();
 	const published = new Set(editions.match(/\/bilans\/\d{4}(?:\?version=\d+)?(?=")/g) ?? []);
-	await expect(history.getByRole('link', { name: /^Bilan \d{4}$/ })).toHaveCount(published.size);
+	const bilans = history.getByRole('link', { name: /^Bilan \d{4}, version \d+$/ });
+	await expect(bilans).toHaveCount(published.size);
+	// Each leads to its own version, named: none the same.
+	const bilanNames = await bilans.allTextContents();
+	expect(new Set(bilanNames).size).toBe(bilanNames.length);
 	// In the order of their dates, the adoption first.
 	const dates = await history
 		.locator('time')

@@ -12,14 +12,15 @@ type Table = Pick<FigureTable, 'columns' | 'rows'>;
  * Status colours, each at least 3:1 against white; labels and tables carry the meaning too. Printed
  * or seen in grey they stay apart: from light (à lancer) to dark (abandonnée), at least 20 levels
  * of Rec. 601 luma between any two (configs.spec.ts), so that two stacked series show a boundary.
- * Dashboard.svelte's tiles use the same colours.
+ * None lighter than mid-grey: the forced-colours test (dashboard-charts.spec.ts) tells the
+ * design's ink from the theme's by that. Dashboard.svelte's tiles use the same colours.
  */
 const STATUS_COLOURS = {
-	a_lancer: '#919191',
-	en_cours: '#2e8ae6',
-	realisee: '#1e5c2c',
-	suspendue: '#b44b00',
-	abandonnee: '#850000'
+	a_lancer: '#7f7f7f',
+	en_cours: '#2676e0',
+	realisee: '#185426',
+	suspendue: '#9e3f00',
+	abandonnee: '#7a0000'
 } as const;
 
 const column = (table: Table, key: string) => table.columns.findIndex((c) => c.key === key);
