@@ -494,6 +494,25 @@ export async function findAdoptionDay(db: Executor): Promise<string> {
 	return plan.adoptedOn;
 }
 
+/**
+ * A séance convened before its convocation's facts were recorded (`convened_as`, 2026-12-10): the
+ * facts it holds before a first correction are taken for what that convocation announced, so that
+ * the correction is told as a move, lastingly. Nothing for a séance not convened, or recorded.
+ */
+export async function keepLegacyConvocationFacts(
+	db: Executor,
+	id: number,
+	facts: { heldOn: string; startsAt: string | null; place: string; title: string }
+): Promise<void> {
+	await db
+		.updateTable('commission_session')
+		.set({ convened_as: JSON.stringify(facts) })
+		.where('id', '=', id)
+		.where('convened_at', 'is not', null)
+		.where('convened_as', 'is', null)
+		.execute();
+}
+
 export async function updateSittingDetails(
 	db: Executor,
 	id: number,

@@ -9,6 +9,7 @@ import { findFicheByCode } from '../plan/repository';
 import { planHistory } from '../plan/history';
 import { isOpenSitting, listOpenSittings } from '../campaigns/repository';
 import { findSittingForNotice } from '../mail/notifications-repository';
+import { changedSinceConvened } from '../mail/notifications';
 import { createFiche } from '../authoring/service';
 import { abandonFiche, insertAdmin } from '../authoring/testing';
 import {
@@ -647,6 +648,31 @@ describe('corrections before closing', () => {
 		// Back to what the convocation announced: nothing to send again.
 		expect(await changed({ ...shown, title: 'Séance de juin' })).toEqual(['title']);
 		expect(await changed(shown)).toEqual([]);
+	});
+
+	// Review s43, diff: a séance convened before convened_as was recorded (2026-12-10) then moved
+	// no longer asked to be convened again, on its page nor in the correction's answer.
+	it('takes what a séance convened before 2026-12-10 held for what its convocation announced', async () => {
+		const { id } = await heldSittingWith('4-1');
+		await db
+			.updateTable('commission_session')
+			.set({ convened_at: 1_780_000_000_000, convened_as: null })
+			.where('id', '=', id)
+			.execute();
+		const sitting = (await findSittingForNotice(db, id))!;
+		const held = {
+			heldOn: sitting.heldOn,
+			startsAt: sitting.startsAt,
+			place: sitting.place,
+			title: sitting.title
+		};
+		expect(held.place).not.toBe('Figeac');
+		const moved = await updateSitting(db, member, id, { ...held, place: 'Figeac' }, null);
+		expect(moved.ok && moved.value.sinceConvened?.facts).toEqual(['place']);
+		// Lastingly: the page's reading says it too, and moving back clears it.
+		expect((await changedSinceConvened(db, id))?.facts).toEqual(['place']);
+		const back = await updateSitting(db, member, id, held, null);
+		expect(back.ok && back.value.sinceConvened?.facts).toEqual([]);
 	});
 
 	it('after such a refusal, gives back the typing with the others’ correction in untouched fields', async () => {

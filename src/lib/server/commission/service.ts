@@ -30,6 +30,7 @@ import {
 	insertDecision,
 	insertSitting,
 	isAttending,
+	keepLegacyConvocationFacts,
 	listAgendaFicheAdditions,
 	listFreeItemTitles,
 	listAttendeeNames,
@@ -294,6 +295,7 @@ export async function updateSitting(
 				400,
 				'Rien n’a changé : la date, l’heure, le lieu et l’intitulé sont déjà ceux-là.'
 			);
+		await keepLegacyConvocationFacts(trx, sittingId, before);
 		await updateSittingDetails(trx, sittingId, input);
 		await recordAudit(trx, {
 			actor: user,
