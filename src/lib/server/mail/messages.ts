@@ -139,6 +139,25 @@ export function reviewMail(
 }
 
 /**
+ * What a convocation sent again says of fiches that left the agenda or joined it (`one`, `many`:
+ * « n’est plus », « est désormais »…): a partner reads of their organisation's only.
+ */
+function agendaMoves(
+	fiches: { code: string; title: string }[],
+	member: boolean,
+	one: string,
+	many: string
+): string[] {
+	if (fiches.length === 0) return [];
+	const listed = fiches.map((f) => `${f.code} — ${f.title}`).join(' ; ');
+	return [
+		fiches.length === 1
+			? `La fiche ${listed} ${one} à l’ordre du jour.`
+			: `Ces fiches${member ? '' : ' de votre organisation'} ${many} à l’ordre du jour : ${listed}.`
+	];
+}
+
+/**
  * A convocation. `earlier`: the séance as the previous convocation announced it, when one was
  * sent: this one says what changed (day, time, place, title, agenda) and that it replaces
  * it, so that nobody keeps two convocations to two days without knowing which holds.
@@ -161,8 +180,12 @@ export function sittingConvenedMail(
 		/** Null: not known (a convocation sent before its agenda was recorded). */
 		agendaChanged: boolean | null;
 	} | null = null,
-	/** A partner's fiches the earlier convocation announced that are no longer on the agenda. */
-	left: { code: string; title: string }[] = []
+	/**
+	 * The fiches the earlier convocation announced that are no longer on the agenda (a partner's:
+	 * theirs only), and those on it since.
+	 */
+	left: { code: string; title: string }[] = [],
+	joined: { code: string; title: string }[] = []
 ): Notification {
 	const changed = (fact: keyof ConvenedFacts) => earlier?.changed.includes(fact) ?? false;
 	const moved = changed('heldOn') || changed('startsAt');
@@ -194,13 +217,8 @@ export function sittingConvenedMail(
 		greeting: hello(user.name),
 		paragraphs: [
 			...(change ? [change] : []),
-			...(left.length === 0
-				? []
-				: [
-						left.length === 1
-							? `La fiche ${left[0]!.code} — ${left[0]!.title} n’est plus à l’ordre du jour.`
-							: `Ces fiches de votre organisation ne sont plus à l’ordre du jour : ${left.map((f) => `${f.code} — ${f.title}`).join(' ; ')}.`
-					]),
+			...agendaMoves(left, member, 'n’est plus', 'ne sont plus'),
+			...agendaMoves(joined, member, 'est désormais', 'sont désormais'),
 			// A séance named as the commission itself (the form's usual title) is not named twice.
 			`La commission des usages numériques se réunit ${formatSittingMoment(sitting)} (${sitting.place})${sameWords(sitting.title, 'Commission des usages numériques') ? '' : ` : « ${sitting.title} »`}.`,
 			member

@@ -1107,3 +1107,42 @@ describe('a séance convened before each partner’s lines were recorded (before
 		expect(toSam.mail.text).toContain('Cette convocation remplace la précédente.');
 	});
 });
+
+// A convocation sent again after its agenda changed named neither the fiches that left nor those
+// that joined it: members compared the two lists themselves (reviewer's finding 3, session 43).
+describe('a convocation sent again after its agenda changed', () => {
+	it('names the fiches that left and joined: all of them to members, theirs to a partner', async () => {
+		const id = await sittingWith(['9-1', '10-1'], '2026-03-20');
+		await addAgendaFreeItem(db, member, id, 'Questions diverses', null);
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		await deliver();
+		const [nine] = await db
+			.selectFrom('agenda_item')
+			.innerJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+			.select('agenda_item.id')
+			.where('agenda_item.session_id', '=', id)
+			.where('fiche.code', '=', '9-1')
+			.execute();
+		expect((await removeAgendaItem(db, member, id, nine!.id, null)).ok).toBe(true);
+		await addAgendaFiches(db, member, id, ['1-2', '5-1'], null);
+		const sent = (await findSitting(db, id))!.convenedAt;
+		expect((await conveneSitting(db, member, id, null, clock, sent)).ok).toBe(true);
+		const texts = new Map(
+			(await deliver()).map((m) => [m.envelopeTo[0], (m.mail.text ?? '').replace(/\s+/g, ' ')])
+		);
+		for (const to of ['claude@commission.fr', 'paul@cdg46.fr']) {
+			const text = texts.get(to)!;
+			expect(text, to).toContain('L’ordre du jour a changé depuis la précédente convocation');
+			expect(text, to).toMatch(/La fiche 9-1 — [^.]+ n’est plus à l’ordre du jour\./);
+			// The free point and the fiche that stayed are not named as changes.
+			expect(text, to).not.toMatch(/10-1 — [^\n]*désormais/);
+			expect(text, to).not.toContain('Questions diverses ;');
+		}
+		expect(texts.get('claude@commission.fr')).toMatch(
+			/Ces fiches sont désormais à l’ordre du jour : 1-2 — [^;]+ ; 5-1 — [^.]+\./
+		);
+		expect(texts.get('paul@cdg46.fr')).toMatch(
+			/Ces fiches de votre organisation sont désormais à l’ordre du jour : 1-2 — [^;]+ ; 5-1 — [^.]+\./
+		);
+	});
+});

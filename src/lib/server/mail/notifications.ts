@@ -388,6 +388,21 @@ export async function conveneSitting(
 				? new Map<number, string[]>()
 				: await leftLinesByPerson(trx, before.agenda, lines);
 		const codesNow = new Set(lines.map(codeOfLine));
+		// The fiches that left the agenda announced, or joined it since: named to the members.
+		const fichesMoved = (then: string[] | undefined, now: typeof agenda) => {
+			const codesThen = new Set(then?.map(codeOfLine));
+			return {
+				gone:
+					then?.filter((line) => codeOfLine(line) !== '·' && !codesNow.has(codeOfLine(line))) ?? [],
+				joined:
+					then === undefined
+						? []
+						: now.flatMap((a) =>
+								a.code === null || codesThen.has(a.code) ? [] : [{ code: a.code, title: a.title }]
+							)
+			};
+		};
+		const agendaMoved = fichesMoved(before?.agenda, agenda);
 		const partnerView = new Map(
 			partners.map((p) => {
 				const now = agenda.filter((a) => a.ficheId !== null && p.fiches.has(a.ficheId));
@@ -397,12 +412,12 @@ export async function conveneSitting(
 					before?.agenda?.filter(
 						(line) => codes.has(codeOfLine(line)) || (left.get(p.id) ?? []).includes(line)
 					);
-				const gone = then?.filter((line) => !codesNow.has(codeOfLine(line))) ?? [];
+				const { gone, joined } = fichesMoved(then, now);
 				const changed =
 					then === undefined || before?.partnerAgenda === undefined
 						? null
 						: then.join('\n') !== now.map(agendaLine).join('\n');
-				return [p.id, { now, gone, changed }];
+				return [p.id, { now, gone, joined, changed }];
 			})
 		);
 		const writeTo = (id: number) => {
@@ -432,7 +447,16 @@ export async function conveneSitting(
 					'convened',
 					'commission',
 					member,
-					sittingConvenedMail(member, facts, agenda, true, earlierFor(member.id)),
+					sittingConvenedMail(
+						member,
+						facts,
+						agenda,
+						true,
+						earlierFor(member.id),
+						...(earlierFor(member.id)
+							? ([agendaMoved.gone.map(lineAsItem), agendaMoved.joined] as const)
+							: [])
+					),
 					now,
 					{ sittingId }
 				),
@@ -452,7 +476,12 @@ export async function conveneSitting(
 						partnerView.get(partner.id)!.now,
 						false,
 						earlierFor(partner.id),
-						told.has(partner.id) ? partnerView.get(partner.id)!.gone.map(lineAsItem) : []
+						...(told.has(partner.id)
+							? ([
+									partnerView.get(partner.id)!.gone.map(lineAsItem),
+									partnerView.get(partner.id)!.joined
+								] as const)
+							: [])
 					),
 					now,
 					{ sittingId }
