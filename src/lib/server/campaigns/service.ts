@@ -356,13 +356,15 @@ export async function sendCampaignReminders(db: Db, now: number): Promise<number
 
 /**
  * Why a campaign's opening or reminder, written earlier (it waited for the relay), must not leave
- * now, or null: the campaign was closed since; the deadline it announced as coming has passed; or
- * the recipient's organisation has answered every fiche it asked for. (A newer reminder cancels an
- * older one when it is written: mailOrganisation.)
+ * now, or null: the campaign was closed since; a reminder's deadline, announced as coming, has
+ * passed; or the recipient's organisation has answered every fiche it asked for. An opening still
+ * leaves once its deadline is past, while the campaign is open: without it the organisation would
+ * never hear of the campaign. (A newer reminder cancels an older one when it is written:
+ * mailOrganisation.)
  */
 export async function outdatedCampaignMail(
 	db: Executor,
-	message: { campaignId: number; createdAt: number },
+	message: { kind: string; campaignId: number; createdAt: number },
 	organisationId: number | null,
 	now: number
 ): Promise<string | null> {
@@ -370,7 +372,11 @@ export async function outdatedCampaignMail(
 	if (!campaign) return null;
 	if (campaign.closedAt !== null) return 'la campagne a été close avant le départ du message.';
 	const today = parisDate(new Date(now));
-	if (parisDate(new Date(message.createdAt)) <= campaign.deadline && campaign.deadline < today)
+	if (
+		message.kind === 'reminder' &&
+		parisDate(new Date(message.createdAt)) <= campaign.deadline &&
+		campaign.deadline < today
+	)
 		return `l’échéance de la campagne (le ${formatDate(campaign.deadline)}), que le message annonçait à venir, est passée depuis qu’il a été écrit.`;
 	const asked = (await campaignPairs(db, campaign.id)).filter(
 		(p) => p.organisationId === organisationId

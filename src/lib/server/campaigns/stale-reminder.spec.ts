@@ -27,7 +27,7 @@ beforeEach(async () => {
 afterEach(async () => t.close());
 
 /** « Bilan 2026 », CDG46's fiches, due 1 April; its opening mail goes (the relay works then). */
-async function openBilan(reminders: string) {
+async function openBilan(reminders: string, relayUp = true) {
 	const cdg = (
 		await t.db
 			.selectFrom('organisation')
@@ -49,7 +49,7 @@ async function openBilan(reminders: string) {
 		clock
 	);
 	expect(opened.ok).toBe(true);
-	await t.deliver();
+	if (relayUp) await t.deliver();
 }
 
 async function answer(codes: string[]) {
@@ -129,6 +129,15 @@ describe('a campaign reminder that waited for the relay', () => {
 					'Non envoyé : l’organisation du destinataire a soumis depuis une mise à jour de chaque fiche que le message demandait.'
 			}
 		]);
+	});
+
+	// Review s43, second read-back: the opening of a campaign still open was dropped as out of date.
+	it('does not stop the opening of a campaign still open, though its deadline passed while it waited', async () => {
+		await openBilan('', false);
+		clock = Date.parse('2026-04-03T08:00:00Z');
+		const received = await t.deliver();
+		expect(received.map((r) => r.envelopeTo)).toEqual([[paul.email]]);
+		expect(received[0]!.mail.text).toContain('Bilan 2026');
 	});
 
 	it('still goes late when it is the late reminder and fiches are still missing', async () => {

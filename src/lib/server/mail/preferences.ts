@@ -147,6 +147,7 @@ export async function unsubscribe(
 export async function unwantedNotification(
 	db: Db,
 	message: {
+		kind: string;
 		userId: number | null;
 		unsubscribeUrl: string | null;
 		campaignId: number | null;
@@ -172,7 +173,7 @@ export async function unwantedNotification(
 	if (message.campaignId !== null)
 		return outdatedCampaignMail(
 			db,
-			{ campaignId: message.campaignId, createdAt: message.createdAt },
+			{ kind: message.kind, campaignId: message.campaignId, createdAt: message.createdAt },
 			user.organisationId,
 			now
 		);
