@@ -623,7 +623,10 @@ function announced<T extends ConvenedFacts & { convenedAs: string | null }>(sitt
 	return sitting.convenedAs ? (JSON.parse(sitting.convenedAs) as Convened) : sitting;
 }
 
-/** One message of `kind` to each of these people, once each: how many. */
+/**
+ * One message of `kind` to each of these people, once each: how many were written (not to those
+ * who turned the commission's mail off).
+ */
 async function writeToEach(
 	db: Executor,
 	sittingId: number,
@@ -633,12 +636,16 @@ async function writeToEach(
 	now: number
 ): Promise<number> {
 	const seen = new Set<number>();
+	let written = 0;
 	for (const person of people) {
 		if (seen.has(person.id)) continue;
 		seen.add(person.id);
-		await queueNotification(db, kind, 'commission', person, mail(person), now, { sittingId });
+		const id = await queueNotification(db, kind, 'commission', person, mail(person), now, {
+			sittingId
+		});
+		if (id !== null) written++;
 	}
-	return seen.size;
+	return written;
 }
 
 /** One message to each member and concerned partner of a séance, once each. */
