@@ -87,8 +87,9 @@ function refuseUnfitFile(path: string): void {
 /**
  * A private in-memory database holding a copy of `image` (bytes of `serialize()`), with the same
  * connection settings: the tests clone one migrated and seeded database instead of building one each.
- * Only db/testing.ts calls it; it stays here because it shares `configured` and `wrap` with
- * openDatabase, so that a test's connection is configured as the server's is.
+ * db/testing.ts calls it, and db:restore's check of a backup (backup-schema.ts, on a copy it
+ * migrates); it stays here because it shares `configured` and `wrap` with openDatabase, so that
+ * such a connection is configured as the server's is.
  */
 export function openDatabaseCopy(image: Buffer): Db {
 	return wrap(configured(new SQLite(image)));
