@@ -2,6 +2,7 @@ import { json } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/instance';
 import { safeClientAddress } from '$lib/server/auth/guards';
 import { checkHealth, isLoopback } from '$lib/server/health';
+import { behindProxy } from '$lib/server/http/request-log';
 import type { RequestHandler } from './$types';
 
 /** What a proxy adds to a request it passes on. */
@@ -19,9 +20,7 @@ export const GET: RequestHandler = async (event) => {
 	// Behind a proxy without ADDRESS_HEADER every request comes from the proxy, on this machine:
 	// one that says it was forwarded is then not taken for a local one.
 	const forwarded = FORWARDING_HEADERS.some((name) => event.request.headers.has(name));
-	const local =
-		isLoopback(safeClientAddress(event)) &&
-		(Boolean(process.env.ADDRESS_HEADER?.trim()) || !forwarded);
+	const local = isLoopback(safeClientAddress(event)) && (behindProxy() || !forwarded);
 	const health = await checkHealth(db, local || event.locals.user?.role === 'admin');
 	return json(health, {
 		status: health.statut === 'ok' ? 200 : 503,

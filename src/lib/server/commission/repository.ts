@@ -494,6 +494,9 @@ export async function findAdoptionDay(db: Executor): Promise<string> {
 	return plan.adoptedOn;
 }
 
+/** What a convocation announces of a séance: its day, hour, place and title. */
+type SittingFacts = { heldOn: string; startsAt: string | null; place: string; title: string };
+
 /**
  * A séance convened before its convocation's facts were recorded (`convened_as`, 2026-12-10): the
  * facts it holds before a first correction are taken for what that convocation announced, so that
@@ -502,7 +505,7 @@ export async function findAdoptionDay(db: Executor): Promise<string> {
 export async function keepLegacyConvocationFacts(
 	db: Executor,
 	id: number,
-	facts: { heldOn: string; startsAt: string | null; place: string; title: string }
+	facts: SittingFacts
 ): Promise<void> {
 	await db
 		.updateTable('commission_session')
@@ -516,7 +519,7 @@ export async function keepLegacyConvocationFacts(
 export async function updateSittingDetails(
 	db: Executor,
 	id: number,
-	details: { heldOn: string; startsAt: string | null; place: string; title: string }
+	details: SittingFacts
 ): Promise<void> {
 	await db
 		.updateTable('commission_session')

@@ -5,6 +5,11 @@ import { log } from '../log.js';
 /** A request id set by the proxy (nginx's $request_id) is kept only when it looks like one. */
 const PROXY_REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 
+/** Behind a proxy that names each request's client (ADDRESS_HEADER set, as nginx does). */
+export function behindProxy(): boolean {
+	return Boolean(process.env.ADDRESS_HEADER?.trim());
+}
+
 /**
  * This request's id: the proxy's X-Request-Id when well formed, otherwise a fresh one. Read only
  * behind a proxy (ADDRESS_HEADER set, as nginx replaces the header): reached directly, a client
@@ -12,8 +17,7 @@ const PROXY_REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
  */
 export function requestIdOf(event: Pick<RequestEvent, 'locals' | 'request'>): string {
 	if (!event.locals.requestId) {
-		const behindProxy = Boolean(process.env.ADDRESS_HEADER?.trim());
-		const given = behindProxy ? (event.request.headers.get('x-request-id') ?? '') : '';
+		const given = behindProxy() ? (event.request.headers.get('x-request-id') ?? '') : '';
 		event.locals.requestId = PROXY_REQUEST_ID.test(given) ? given : randomUUID();
 	}
 	return event.locals.requestId;

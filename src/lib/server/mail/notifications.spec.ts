@@ -1146,3 +1146,26 @@ describe('a convocation sent again after its agenda changed', () => {
 		);
 	});
 });
+
+// Review s43, second read-back: the count told to the deleter of a convened séance included the
+// people who had turned the commission's mail off.
+describe('a convened séance deleted: the count told to its deleter', () => {
+	it('counts only the people the cancellation was written to', async () => {
+		const id = await sittingWith(['9-1']);
+		await conveneSitting(db, member, id, null, clock);
+		await deliver();
+		// Both partners turn the commission's messages off after their convocation.
+		for (const p of [partner, colleague])
+			await savePreferences(
+				db,
+				p.id,
+				{ reminders: true, validations: true, commission: false },
+				clock
+			);
+		const result = await deleteSitting(db, member, id, null, new Date(clock));
+		const delivered = (await deliver()).map((m) => m.envelopeTo[0]);
+		expect(delivered).toEqual(['claude@commission.fr']);
+		// The page then says « Son annulation a été envoyée à N personnes convoquées ».
+		expect(result).toEqual({ ok: true, value: { convened: true, told: delivered.length } });
+	});
+});
