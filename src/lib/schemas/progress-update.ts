@@ -162,7 +162,6 @@ export interface ProgressInput {
 export const indicatorField = (id: number, part: 'date' | 'value' | 'comment') =>
 	`indicator_${id}_${part}`;
 
-/** "12,5" or "12.5" or "1 200" → number; anything else → NaN. */
 /**
  * Why a value that parseDecimal refuses is refused, in French; for a percentage or an amount, the
  * forms its indicator reads, sign included (« 45 % », « 1 500 € »).
@@ -202,7 +201,7 @@ export const THOUSANDS_OR_DECIMALS = /^-?[1-9]\d{0,2}\.\d{3}$/;
  * trailing « % » for a percentage (as the advancement field reads it) and « € » for an amount;
  * otherwise parseDecimal.
  */
-function readIndicatorValue(kind: IndicatorKind | null | undefined, raw: string): number {
+export function readIndicatorValue(kind: IndicatorKind | null | undefined, raw: string): number {
 	if (kind === 'boolean') {
 		const word = yesNoValue(raw);
 		if (word !== null) return word;
@@ -210,6 +209,18 @@ function readIndicatorValue(kind: IndicatorKind | null | undefined, raw: string)
 	return parseDecimal(withoutSign(kind, raw));
 }
 
+/** Why readIndicatorValue refuses what was typed, in French (the partner's form's words). */
+export function indicatorValueReadingProblem(
+	kind: IndicatorKind | null | undefined,
+	raw: string
+): string {
+	return kind === 'boolean' ? YES_NO_MESSAGE : numberProblem(raw, kind);
+}
+
+/**
+ * "12,5" or "12.5" or "1 200" → number, 12 digits and 6 decimals at most (what the database and
+ * every form keep); anything else → NaN.
+ */
 export function parseDecimal(raw: string): number {
 	const typed = raw.trim().replace(/[\s\u00a0\u202f]/g, '');
 	if (THOUSANDS_OR_DECIMALS.test(typed)) return NaN;
@@ -256,8 +267,7 @@ export function parseProgressForm(
 		if (!rawValue.trim())
 			allErrors[indicatorField(id, 'value')] = 'Indiquez la valeur mesurée, ou videz la ligne.';
 		else if (!Number.isFinite(value))
-			allErrors[indicatorField(id, 'value')] =
-				kind === 'boolean' ? YES_NO_MESSAGE : numberProblem(rawValue, kind);
+			allErrors[indicatorField(id, 'value')] = indicatorValueReadingProblem(kind, rawValue);
 		else if (kind === 'boolean' && value !== 0 && value !== 1)
 			allErrors[indicatorField(id, 'value')] = YES_NO_MESSAGE;
 		else {

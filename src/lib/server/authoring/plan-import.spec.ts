@@ -15,7 +15,8 @@ import {
 	oneWorkbookAtATime,
 	previewPlanImport
 } from './plan-import';
-import { createFiche, mergeOrganisations, retireOrganisation } from './service';
+import { createFiche, ficheEditor, mergeOrganisations, retireOrganisation } from './service';
+import { indicatorRowField, parseFicheForm } from '../../schemas/plan-edit';
 import { abandonFiche, insertAdmin } from './testing';
 
 async function edit(
@@ -187,6 +188,49 @@ describe('plan workbook round trip', () => {
 			})
 		);
 		expect(retyped.notices).toEqual([]);
+	});
+
+	it('reads a target as the fiche’s form does: what it imports, the form saves again', async () => {
+		const bytes = await exportPlanWorkbook(db);
+		let line = 0;
+		const withTarget = (target: number | string) =>
+			edit(bytes, (workbook) => {
+				const sheet = workbook.getWorksheet('Indicateurs')!;
+				line = rowOf(sheet, '1-1');
+				sheet.getRow(line).getCell(6).value = target;
+			});
+		const apply = async (target: number | string) =>
+			applyPlanImport(db, await withTarget(target), { reason: 'Cible', actor: null });
+		// More decimals than the form keeps, or « oui » for an indicator that counts: refused, the
+		// cell named, as the form would refuse them.
+		expect(await apply(100 / 3)).toMatchObject({
+			ok: false,
+			message: expect.stringMatching(
+				new RegExp(
+					`problème\\. Feuille « Indicateurs », ligne ${line}, colonne « Cible » : « 33,333333333333336 » refusé : la valeur compte au plus 6 décimales\\.$`
+				)
+			)
+		});
+		expect(await apply('oui')).toMatchObject({
+			ok: false,
+			message: expect.stringContaining(
+				`ligne ${line}, colonne « Cible » : « oui » refusé : la valeur doit être un nombre`
+			)
+		});
+		expect(await apply(1e13)).toMatchObject({
+			ok: false,
+			message: expect.stringContaining('la valeur compte au plus 12 chiffres avant la virgule')
+		});
+		// Six decimals are kept; the fiche, as its form shows it, is saved again unchanged.
+		expect(await apply(33.333333)).toMatchObject({ ok: true });
+		const editor = await ficheEditor(db, '1-1');
+		if (!editor.ok) throw new Error(editor.message);
+		const data = new FormData();
+		for (const [k, v] of Object.entries({ ...editor.value.values, reason: 'Relecture' }))
+			data.set(k, v);
+		const parsed = parseFicheForm(data);
+		expect(parsed.errors).toEqual({});
+		expect(parsed.values[indicatorRowField(0, 'target')]).toBe('33,333333');
 	});
 
 	it('three cells edited: exactly those three fields change, as revisions with the reason', async () => {

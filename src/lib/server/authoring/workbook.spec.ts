@@ -340,7 +340,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 					const sheet = w.getWorksheet('Indicateurs')!;
 					sheet.getRow(2).getCell(6).value = 'beaucoup';
 				}),
-			/^Feuille « Indicateurs », ligne 2, colonne « Cible » : « beaucoup » n’est pas un nombre/
+			/^Feuille « Indicateurs », ligne 2, colonne « Cible » : « beaucoup » refusé : la valeur doit être un nombre \(exemple : 12 ou 12,5\)$/
 		],
 		[
 			'a date out of the calendar',
@@ -597,8 +597,8 @@ describe('a workbook that does not validate: one French sentence per problem, no
 			})
 		);
 		expect(found.filter((p) => p.includes('80'))).toEqual([
-			expect.stringContaining('« 80 % » n’est pas un nombre'),
-			expect.stringContaining('« 80 % » n’est pas un nombre')
+			expect.stringContaining('« 80 % » refusé : la valeur doit être un nombre'),
+			expect.stringContaining('« 80 % » refusé : la valeur doit être un nombre')
 		]);
 	});
 

@@ -3,7 +3,7 @@ import type ExcelJS from 'exceljs';
 import { TEXT_MAX_LENGTH } from '../../schemas/limits';
 import { hasForbiddenCharacters, showsNothing, withoutDirectionMarks } from '../../schemas/form';
 import { holdsListSeparator, LIST_SEPARATOR_REASON } from '../../schemas/plan-edit';
-import { numberProblem, THOUSANDS_OR_DECIMALS } from '../../schemas/progress-update';
+import { indicatorValueReadingProblem, readIndicatorValue } from '../../schemas/progress-update';
 import { FICHE_CODE_PATTERN } from '../../utils/text';
 import {
 	ORGANISATION_KIND_LABELS,
@@ -814,27 +814,28 @@ class RowReader {
 		return value;
 	}
 
-	/** `percent`: a trailing « % » is allowed (a percentage indicator's values, as the forms read them). */
-	optionalNumber(index: number, percent = false): number | null {
+	/**
+	 * A number as the portal's forms read it (parseDecimal: 12 digits and 6 decimals at most), so
+	 * that what is imported can be saved again from the fiche's form. `kind`: an indicator's, whose
+	 * values are read as its partners' form reads them (« oui » or « non » for a yes/no one only,
+	 * « 45 % » for a percentage, « 1 500 € » for an amount).
+	 */
+	optionalNumber(index: number, kind?: IndicatorKind | null): number | null {
 		const value = this.row.cells[index];
 		if (value === null || value === undefined) return null;
-		if (typeof value === 'number') return value;
-		if (typeof value === 'string') {
-			// « 1.250 » typed as text reads two ways (1 250, or 1,25): refused, saying both.
-			const spaceless = value.replace(/[\s\u00a0\u202f]/g, '');
-			const typed = percent && spaceless.endsWith('%') ? spaceless.slice(0, -1) : spaceless;
-			if (THOUSANDS_OR_DECIMALS.test(typed)) {
-				this.fail(index, numberProblem(typed).replace(/\.$/, ''));
-				return null;
-			}
-			const normalised = typed.replace(',', '.');
-			if (/^-?\d+(\.\d+)?$/.test(normalised)) return Number(normalised);
-			if (/^(oui|non)$/i.test(value.trim())) return value.trim().toLowerCase() === 'oui' ? 1 : 0;
-		}
-		this.fail(
-			index,
-			`« ${String(value instanceof Date ? value.toISOString().slice(0, 10) : value)} » n’est pas un nombre`
-		);
+		// A number cell is read as it would be typed, with a decimal comma: 1.234 stored is no
+		// « 1.250 » typed, which reads two ways; 100/3 stored has more decimals than a form keeps.
+		const typed =
+			value instanceof Date
+				? value.toISOString().slice(0, 10)
+				: typeof value === 'number'
+					? String(value).replace('.', ',')
+					: value;
+		const number = value instanceof Date ? Number.NaN : readIndicatorValue(kind, typed);
+		if (Number.isFinite(number)) return number;
+		const problem = asProblem(indicatorValueReadingProblem(kind, typed));
+		// « « 1.250 » se lit de deux façons… » names the value already.
+		this.fail(index, problem.startsWith('«') ? problem : `« ${typed.trim()} » refusé : ${problem}`);
 		return null;
 	}
 
@@ -871,6 +872,11 @@ class RowReader {
 			this.fail(index, 'cette cellule est obligatoire');
 		return value ?? '';
 	}
+}
+
+/** A form's sentence written as the import's other problems are: « cette date … », no full stop. */
+function asProblem(sentence: string): string {
+	return sentence.charAt(0).toLowerCase() + sentence.slice(1).replace(/\.$/, '');
 }
 
 function kindOf(label: string | null, labels: Record<string, string>): string | undefined {
@@ -1240,14 +1246,10 @@ export async function readPlanWorkbook(
 					`nature « ${kindLabel} » inconnue (natures possibles : ${Object.values(INDICATOR_KIND_CELLS).join(', ')})`
 				);
 			const checked = (index: number): number | null => {
-				const value = r.optionalNumber(index, kind === 'percentage');
+				const value = r.optionalNumber(index, kind);
 				// The portal's own rule and words (the fiche's form, a partner's measurement).
 				const problem = value !== null && kind ? indicatorValueProblem(kind, value) : null;
-				if (problem)
-					r.problem(
-						index,
-						`${value} refusé : ${problem.charAt(0).toLowerCase()}${problem.slice(1).replace(/\.$/, '')}`
-					);
+				if (problem) r.problem(index, `${value} refusé : ${asProblem(problem)}`);
 				return value;
 			};
 			const target = checked(5);
@@ -1258,9 +1260,6 @@ export async function readPlanWorkbook(
 			if (baselineDate && baseline === null)
 				r.problem(7, 'une date de valeur de départ demande une valeur de départ');
 			const dateProblems = indicatorDateProblems(targetDate, baselineDate, 'valeur de départ');
-			// The form's sentences, as the import's other problems are written: « cette date … ».
-			const asProblem = (sentence: string) =>
-				sentence.charAt(0).toLowerCase() + sentence.slice(1).replace(/\.$/, '');
 			if (dateProblems.target) r.problem(6, asProblem(dateProblems.target));
 			if (dateProblems.baseline) r.problem(8, asProblem(dateProblems.baseline));
 			const position = r.integer(1, 1, 99);
