@@ -72,3 +72,12 @@ export function refuse(
 ): Refusal {
 	return { ok: false, status, message, ...details };
 }
+
+/** The sentence above a form some of whose fields do not pass, each with its own message. */
+export const INVALID_FORM_MESSAGE =
+	'Le formulaire contient des erreurs : corrigez les champs signalés.';
+
+/** A form refused field by field: 400, INVALID_FORM_MESSAGE above it, a message under each field. */
+export function invalidFields(fieldErrors: Record<string, string>): Refusal {
+	return refuse(400, INVALID_FORM_MESSAGE, { fieldErrors });
+}

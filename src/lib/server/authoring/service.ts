@@ -28,7 +28,7 @@ import type { User } from '../auth/users';
 import type { Db, Executor } from '../db';
 import type { OrganisationKind } from '../db/schema';
 import { listFiches, refreshSearchText } from '../plan/repository';
-import { ok, refuse, type FieldChange, type Refusal, type Result } from '../result';
+import { invalidFields, ok, refuse, type FieldChange, type Refusal, type Result } from '../result';
 import {
 	ficheChanges,
 	mergeChanges,
@@ -319,10 +319,7 @@ export async function updateFiche(
 				fieldErrors[indicatorRowField(row, 'kind')] =
 					`Cet indicateur a déjà reçu ${plural(misfits.length, 'une valeur qui ne convient', 'des valeurs qui ne conviennent')} pas à la nature « ${INDICATOR_KIND_LABELS[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`;
 		}
-		if (Object.keys(fieldErrors).length > 0 || !objective)
-			return refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
-				fieldErrors
-			});
+		if (Object.keys(fieldErrors).length > 0 || !objective) return invalidFields(fieldErrors);
 
 		// A fiche that changes objective takes the next free code of its new objective, or the code
 		// it had there before.
@@ -790,11 +787,7 @@ async function organisationNameProblem(db: Executor, name: string, exceptId: num
 
 async function nameTaken(trx: Executor, name: string, exceptId: number | null) {
 	const problem = await organisationNameProblem(trx, name, exceptId);
-	return problem
-		? refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
-				fieldErrors: { name: problem }
-			})
-		: null;
+	return problem ? invalidFields({ name: problem }) : null;
 }
 
 /**
@@ -1134,9 +1127,7 @@ export async function createFiche(
 	return db.transaction().execute(async (trx) => {
 		const objective = (await listObjectiveChoices(trx)).find((o) => o.id === input.objectiveId);
 		if (!objective)
-			return refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
-				fieldErrors: { objective: await objectiveChoiceProblem(trx, input.objectiveId) }
-			});
+			return invalidFields({ objective: await objectiveChoiceProblem(trx, input.objectiveId) });
 		// The same form sent twice (Back then send again, two tabs, a double click without script)
 		// would add two public fiches, whose codes are never given again.
 		// An abandoned fiche's title may be taken again (a fiche started afresh).
@@ -1513,10 +1504,7 @@ export async function saveStructure(
 					)
 				: undefined;
 		if (twin) fieldErrors.short_name = `L’axe « ${twin.label} » porte déjà ce nom court.`;
-		if (Object.keys(fieldErrors).length > 0)
-			return refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
-				fieldErrors
-			});
+		if (Object.keys(fieldErrors).length > 0) return invalidFields(fieldErrors);
 		const refusal = await checkDecision(trx, input.decisionId);
 		if (refusal) return refusal;
 

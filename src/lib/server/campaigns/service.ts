@@ -7,7 +7,7 @@ import { campaignMail } from '../mail/messages';
 import { queueNotification } from '../mail/outbox';
 import { cancelPendingAbout } from '../mail/outbox-repository';
 import { activeRecipients, organisationReceives } from '../mail/preferences-repository';
-import { ok, refuse, type Result } from '../result';
+import { invalidFields, ok, refuse, type Result } from '../result';
 import { LATEST_REMINDER_DAYS, parseReminderDays } from '../../schemas/campaign';
 import { isIsoDate } from '../../schemas/form';
 import { daysAfter, daysBefore, parisDate } from '../../utils/dates';
@@ -181,10 +181,7 @@ export async function openCampaign(
 		});
 	const today = parisDate(new Date(now));
 	const dateProblems = campaignDateProblems(input.deadline, input.reminders, now);
-	if (Object.keys(dateProblems).length > 0)
-		return refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
-			fieldErrors: dateProblems
-		});
+	if (Object.keys(dateProblems).length > 0) return invalidFields(dateProblems);
 	return db.transaction().execute(async (trx) => {
 		// The same campaign opened twice (two tabs, a form sent again): every partner would get
 		// two openings and two rounds of reminders.

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { parseForm, type FieldErrors } from '../../schemas/form';
-import { refuse, type Refusal } from '../result';
+import { INVALID_FORM_MESSAGE, refuse, type Refusal } from '../result';
 
 /**
  * The form answer for a refused action: the status, the message, the message under each field
@@ -29,9 +29,6 @@ export function typedValues(form: FormData): Record<string, string> {
 	for (const [name, value] of form) if (typeof value === 'string') values[name] = value;
 	return values;
 }
-
-/** The message above a form some of whose fields do not pass. */
-const INVALID_FORM_MESSAGE = 'Le formulaire contient des erreurs : corrigez les champs signalés.';
 
 /**
  * The answer to a form some of whose fields do not pass: 400, each field's message, what was

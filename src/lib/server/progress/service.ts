@@ -4,7 +4,14 @@ import { countTodaysActions, recordAudit, recordBounded } from '../audit/reposit
 import { can } from '../auth/permissions';
 import type { User } from '../auth/users';
 import type { FicheStatus, UpdateState } from '../db/schema';
-import { ok, refuse, type FieldChange, type Result } from '../result';
+import {
+	INVALID_FORM_MESSAGE,
+	invalidFields,
+	ok,
+	refuse,
+	type FieldChange,
+	type Result
+} from '../result';
 import {
 	indicatorField,
 	parseProgressForm,
@@ -176,8 +183,6 @@ async function reportingContext(
 	return ok({ fiche, ficheOrganisationIds, current });
 }
 
-const FORM_ERRORS_MESSAGE = 'Le formulaire contient des erreurs : corrigez les champs signalés.';
-
 /** Indicators retired since the form was drawn, for which it sends a value. */
 function retiredWithValue(
 	retired: { id: number; label: string; retiredAt: string }[],
@@ -254,9 +259,13 @@ export async function saveProgressForm(
 		if (!parsed.input) {
 			const meanwhile = changedMeanwhile(context.value.current, form);
 			// What changed meanwhile is said in the page's summary of the fields, above their links.
-			return refuse(400, meanwhile ? `${FORM_ERRORS_MESSAGE} ${meanwhile}` : FORM_ERRORS_MESSAGE, {
-				fieldErrors: meanwhile ? { ...parsed.errors, form: meanwhile } : parsed.errors
-			});
+			return refuse(
+				400,
+				meanwhile ? `${INVALID_FORM_MESSAGE} ${meanwhile}` : INVALID_FORM_MESSAGE,
+				{
+					fieldErrors: meanwhile ? { ...parsed.errors, form: meanwhile } : parsed.errors
+				}
+			);
 		}
 		return save(trx, user, context.value, parsed.input, clientAddress, now);
 	});
@@ -303,9 +312,7 @@ async function save(
 	// « À lancer » with the advancement left empty would keep the fiche's published one (40 %).
 	if (input.status === 'a_lancer' && input.progress === null && (fiche.progress ?? 0) > 0) {
 		const message = `La fiche est publiée avancée à ${formatPercent(fiche.progress)} : une fiche à lancer ne l’est pas. Indiquez 0 dans l’avancement, ou choisissez le statut « En cours ».`;
-		return refuse(400, 'Le formulaire contient des erreurs : corrigez les champs signalés.', {
-			fieldErrors: { progress: message }
-		});
+		return invalidFields({ progress: message });
 	}
 
 	/** Refuses the post: journaled, with the stored update beside what was typed. */
