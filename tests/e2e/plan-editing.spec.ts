@@ -315,11 +315,13 @@ test('an indicator’s target, refused when it does not fit the kind, then shown
 	).toHaveAttribute('href', '#ind_0_target');
 	// A row's text too long: said once, named by its row and field.
 	await expect(
-		admin
-			.getByRole('alert')
-			.getByRole('link', { name: 'Indicateur 1, unité : 300 caractères au plus.' })
+		admin.getByRole('alert').getByRole('link', {
+			name: 'Indicateur 1, unité : 300 caractères au plus (301 saisis, 1 de trop).'
+		})
 	).toHaveAttribute('href', '#ind_0_unit');
-	await expect(admin.locator('#ind_0_unit-error')).toHaveText('300 caractères au plus.');
+	await expect(admin.locator('#ind_0_unit-error')).toHaveText(
+		'300 caractères au plus (301 saisis, 1 de trop).'
+	);
 	await admin.locator('#ind_0_unit').fill(unit);
 	await admin.locator('#ind_0_kind').selectOption('count');
 	await admin.locator('#ind_0_target').fill('340');

@@ -161,9 +161,13 @@ export function characterCount(text: string): number {
 	return [...text].length;
 }
 
-/** « Ce qui a été fait : 10 000 caractères au plus (10 412 saisis, 412 de trop). » */
-export function tooLong(label: string, count: number, max: number): string {
-	return `${label} : ${formatNumber(max)} caractères au plus (${formatNumber(count)} saisis, ${formatNumber(count - max)} de trop).`;
+/**
+ * « Ce qui a été fait : 10 000 caractères au plus (10 412 saisis, 412 de trop). »; without a label
+ * (a row's text, see textField), « 300 caractères au plus (…). »
+ */
+export function tooLong(label: string | null, count: number, max: number): string {
+	const limit = `${formatNumber(max)} caractères au plus (${formatNumber(count)} saisis, ${formatNumber(count - max)} de trop).`;
+	return label ? `${label} : ${limit}` : limit;
 }
 
 /**
@@ -171,9 +175,11 @@ export function tooLong(label: string, count: number, max: number): string {
  * required unless told otherwise (the progress form keeps what the partner typed, spaces included,
  * and leaves its texts optional). Messages name the field by `label` (« Le lieu »…), plural when
  * `plural` says so (« Les difficultés contiennent… »); `line`: a title or a name, on one line.
+ * `label` null: a text of a row (a porteur's périmètre), whose messages go without a subject: the
+ * form's summary names the row and the field before them (« Porteur 1, périmètre : … »).
  */
 export function textField(
-	label: string,
+	label: string | null,
 	max: number,
 	{
 		required = true,
@@ -183,6 +189,11 @@ export function textField(
 	}: { required?: boolean; trim?: boolean; plural?: boolean; line?: boolean } = {}
 ) {
 	const base = trim ? z.string().trim() : z.string();
+	// « Le titre contient… », or for a row's text « Contient… ».
+	const says = (singular: string, many: string) => {
+		const verb = plural ? many : singular;
+		return label ? `${label} ${verb}` : `${verb.charAt(0).toUpperCase()}${verb.slice(1)}`;
+	};
 	// Counted as stored: a browser sends each line break as CRLF, two characters for one.
 	return base
 		.transform(unixLineBreaks)
@@ -190,17 +201,14 @@ export function textField(
 			const count = characterCount(v);
 			if (count > max) ctx.addIssue({ code: 'custom', message: tooLong(label, count, max) });
 		})
-		.refine(
-			(v) => !required || v !== '',
-			`${label} ${plural ? 'sont obligatoires' : 'est obligatoire'}.`
-		)
+		.refine((v) => !required || v !== '', `${says('est obligatoire', 'sont obligatoires')}.`)
 		.refine(
 			(v) => !hasForbiddenCharacters(v, { oneLine: line, lineBreaksApart: true }),
-			`${label} ${plural ? 'contiennent' : 'contient'} des caractères non autorisés.`
+			`${says('contient', 'contiennent')} des caractères non autorisés.`
 		)
 		.refine(
 			(v) => !line || !/[\r\n]/.test(v),
-			`${label} ${plural ? 'tiennent sur une ligne : retirez leurs' : 'tient sur une ligne : retirez ses'} retours à la ligne.`
+			`${says('tient sur une ligne : retirez ses', 'tiennent sur une ligne : retirez leurs')} retours à la ligne.`
 		);
 }
 

@@ -31,8 +31,37 @@ describe('a text of the plan forms', () => {
 	it('tells a row’s text without a subject: the summary names its row and field before it', () => {
 		const rowText = text(null, 300, { line: true });
 		const message = (value: string) => rowText.safeParse(value).error?.issues[0]?.message;
-		expect(message('x'.repeat(301))).toBe('300 caractères au plus.');
-		expect(message('Sud\u202Eouest')).toBe('Contient des caractères non autorisés : retirez-les.');
+		// The words of every form's text field (textField), without its subject.
+		expect(message('x'.repeat(301))).toBe('300 caractères au plus (301 saisis, 1 de trop).');
+		expect(message('Sud\u202Eouest')).toBe('Contient des caractères non autorisés.');
+		expect(message('Sud\nouest')).toBe('Tient sur une ligne : retirez ses retours à la ligne.');
+	});
+
+	it('says a labelled text too long as every form does, an emoji counted once', () => {
+		const message = (value: string) =>
+			text('Le titre', 300, { line: true }).safeParse(value).error?.issues[0]?.message;
+		expect(message('x'.repeat(301))).toBe(
+			'Le titre : 300 caractères au plus (301 saisis, 1 de trop).'
+		);
+		expect(message('🙂'.repeat(300))).toBeUndefined();
+	});
+});
+
+describe('the reason of a change, and the codes of the linked fiches', () => {
+	it('counts the reason’s characters as a person does: two emoji are not three characters', () => {
+		const reason = StatusSchema.shape.reason;
+		expect(reason.safeParse('🙂🙂').error?.issues[0]?.message).toBe(
+			'Indiquez en quelques mots pourquoi vous faites cette modification (3 caractères au moins).'
+		);
+		expect(reason.safeParse('🙂🙂🙂').success).toBe(true);
+	});
+
+	it('reads a fiche code as the rest of the portal does (FICHE_CODE_PATTERN)', () => {
+		const form = new FormData();
+		form.set('links', '3-1, 10-12 0-1');
+		expect(parseFicheForm(form).errors.links).toBe(
+			'« 10-12 », « 0-1 » ne sont pas des codes de fiche (exemple : 3-1).'
+		);
 	});
 });
 

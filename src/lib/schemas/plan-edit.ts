@@ -7,17 +7,18 @@ import {
 import { markupToRichText } from '../utils/rich-text-markup';
 import type { RichText } from '../utils/rich-text';
 import {
-	hasForbiddenCharacters,
+	characterCount,
 	INCOMPLETE_FORM,
 	isIsoDate,
 	parseForm,
+	textField,
 	versionField,
 	type FieldErrors
 } from './form';
 import { TEXT_MAX_LENGTH } from './limits';
 import { indicatorDateProblems } from '../utils/rules';
 import { DECIDED_STATUSES, FICHE_STATUSES } from '../utils/vocabulary';
-import { ID_PATTERN } from '../utils/text';
+import { FICHE_CODE_PATTERN, ID_PATTERN } from '../utils/text';
 import { numberProblem, parseDecimal } from './progress-update';
 
 /** Rows the fiche form can send: more than any fiche of the plan has, plus blank ones to add. */
@@ -78,38 +79,17 @@ const FICHE_FIELDS = [
 ];
 
 /**
- * A text of the plan. `line`: a title or a name, on one line (it heads pages, lists and CSV cells);
- * `plural`: the label is (« Les facteurs… contiennent »). `label` null: a text of a row (a porteur's
- * périmètre), whose messages are shown under its field and named by the row in the summary.
+ * A text of the plan, which may be left empty: a textField, its words those of every form. `line`: a
+ * title or a name, on one line (it heads pages, lists and CSV cells); `plural`: the label is (« Les
+ * facteurs… contiennent »). `label` null: a text of a row (a porteur's périmètre), whose messages
+ * are shown under its field and named by the row in the summary.
  */
 export function text(
 	label: string | null,
 	max: number,
-	{ line = false, plural = false }: { line?: boolean; plural?: boolean } = {}
+	options: { line?: boolean; plural?: boolean } = {}
 ) {
-	const longest = `${max.toLocaleString('fr-FR')} caractères au plus.`;
-	// A row's text: the summary says « Porteur 1, périmètre : » before the message.
-	const forbidden = label
-		? `${label} ${plural ? 'contiennent' : 'contient'} des caractères non autorisés.`
-		: 'Contient des caractères non autorisés : retirez-les.';
-	const oneLine = `${label ?? 'Ce texte'} tient sur une ligne : retirez ses retours à la ligne.`;
-	return (
-		z
-			.string()
-			// A browser sends a textarea's line breaks as CRLF: counted once, as stored and as the
-			// plan import counts them.
-			.transform((v) => v.replace(/\r\n?/g, '\n').trim())
-			.pipe(
-				z
-					.string()
-					.max(max, label ? `${label} : ${longest}` : longest)
-					.refine(
-						(v) => !hasForbiddenCharacters(v, { oneLine: line, lineBreaksApart: true }),
-						forbidden
-					)
-					.refine((v) => !line || !v.includes('\n'), oneLine)
-			)
-	);
+	return textField(label, max, { ...options, required: false });
 }
 
 const optionalId = z
@@ -120,7 +100,7 @@ const optionalId = z
 /** The reason and the commission decision every change of the plan carries. */
 export const revisionShape = {
 	reason: text('La raison', 500).refine(
-		(v) => v.length >= 3,
+		(v) => characterCount(v) >= 3,
 		'Indiquez en quelques mots pourquoi vous faites cette modification (3 caractères au moins).'
 	),
 	decision: optionalId
@@ -131,7 +111,7 @@ function ficheTitle() {
 	return text('Le titre', 300, { line: true })
 		.refine((v) => v.length > 0, 'Indiquez le titre de la fiche.')
 		.refine(
-			(v) => v.length === 0 || v.length >= 3,
+			(v) => v.length === 0 || characterCount(v) >= 3,
 			'Le titre de la fiche compte au moins 3 caractères.'
 		);
 }
@@ -336,7 +316,7 @@ function readCodes(raw: string, errors: FieldErrors): string[] {
 		.split(/[\s,;]+/)
 		.map((c) => c.trim())
 		.filter(Boolean);
-	const bad = [...new Set(codes.filter((c) => !/^\d{1,3}-\d{1,3}$/.test(c)))];
+	const bad = [...new Set(codes.filter((c) => !FICHE_CODE_PATTERN.test(c)))];
 	if (bad.length > 0)
 		errors.links =
 			bad.length === 1

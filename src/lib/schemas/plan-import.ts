@@ -1,16 +1,14 @@
 import { z } from 'zod';
-import { hasForbiddenCharacters } from './form';
+import { characterCount, textField } from './form';
 
 /**
  * The reason of an import, published with each revision it makes: from the page's form as from
  * `npm run plan:import -- --reason` (applyPlanImport reads it as a form would, `typedText`).
  */
-export const ImportReasonSchema = z
-	.string()
-	.trim()
-	.min(3, 'Indiquez la raison de cet import en quelques mots (au moins 3 caractères).')
-	.max(500, 'La raison tient en 500 caractères au plus.')
-	.refine((v) => !hasForbiddenCharacters(v), 'La raison contient des caractères non autorisés.');
+export const ImportReasonSchema = textField('La raison', 500, { required: false }).refine(
+	(v) => characterCount(v) >= 3,
+	'Indiquez la raison de cet import en quelques mots (au moins 3 caractères).'
+);
 
 /** The confirmation of an import on /admin/plan/import: the file kept, what was shown, why. */
 export const PLAN_IMPORT_FIELDS = ['token', 'digest', 'reason'] as const;
