@@ -1,11 +1,12 @@
 import { isActionFailure, isHttpError, isRedirect, type Cookies } from '@sveltejs/kit';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword } from '$lib/server/auth/password';
 import { createSession } from '$lib/server/auth/sessions';
 import { findUserById, insertUser, type User } from '$lib/server/auth/users';
 import type { Db } from '$lib/server/db';
-import { closeDatabase, initDatabase } from '$lib/server/db/instance';
+import { closeDatabase } from '$lib/server/db/instance';
+import { createTestInstance } from '$lib/server/db/testing';
 import { createPartner, progressInput } from '$lib/server/progress/testing';
 import { saveProgressUpdate } from '$lib/server/progress/service';
 import { actions as loginActions } from './connexion/+page.server';
@@ -32,8 +33,8 @@ let adminSessionId: string;
 let partnerSessionId: string;
 let submittedId: number;
 
-beforeAll(async () => {
-	db = await initDatabase(':memory:');
+beforeEach(async () => {
+	db = await createTestInstance();
 	partner = await createPartner(db, 'cdg46', 'paul@cdg46.fr');
 	admin = (await findUserById(
 		db,
@@ -51,7 +52,7 @@ beforeAll(async () => {
 	if (!created.ok) throw new Error('setup');
 	submittedId = created.value.id;
 });
-// The process's one database is this file's own: closed, the next file opens its own.
+// Each test's database is the process's one in turn: closed after the last, the next file opens its own.
 afterAll(closeDatabase);
 
 const hostile = fc.oneof(

@@ -1,11 +1,12 @@
 import { isHttpError, isRedirect } from '@sveltejs/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
 import { findUserById, insertUser, type User } from '$lib/server/auth/users';
 import { openCampaign } from '$lib/server/campaigns/service';
 import { addAgendaFiches, createSitting } from '$lib/server/commission/service';
 import type { Db } from '$lib/server/db';
-import { closeDatabase, initDatabase } from '$lib/server/db/instance';
+import { closeDatabase } from '$lib/server/db/instance';
+import { createTestInstance } from '$lib/server/db/testing';
 import { reviewProgressUpdate, saveProgressUpdate } from '$lib/server/progress/service';
 import { createPartner, progressInput } from '$lib/server/progress/testing';
 import { conveneSitting } from '$lib/server/mail/notifications';
@@ -42,8 +43,8 @@ async function staff(role: 'admin' | 'commission', email: string): Promise<User>
 	return (await findUserById(db, id))!;
 }
 
-beforeAll(async () => {
-	db = await initDatabase(':memory:');
+beforeEach(async () => {
+	db = await createTestInstance();
 });
 afterAll(closeDatabase);
 

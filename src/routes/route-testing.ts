@@ -1,10 +1,11 @@
 import type { Cookies } from '@sveltejs/kit';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeEach } from 'vitest';
 import type { Session } from '$lib/server/auth/sessions';
 import type { User } from '$lib/server/auth/users';
 import { insertAdmin } from '$lib/server/authoring/testing';
 import type { Db } from '$lib/server/db';
-import { closeDatabase, initDatabase } from '$lib/server/db/instance';
+import { closeDatabase } from '$lib/server/db/instance';
+import { createTestInstance } from '$lib/server/db/testing';
 
 const cookies = {
 	get: () => undefined,
@@ -41,14 +42,14 @@ export function routeEvent(
 }
 
 /**
- * The spec file's database — the process's one (`initDatabase`), fresh in memory — and the
- * administrator who edits the plan in it: opened before the file's tests, closed after them. Read
- * `db` and `admin` from the tests (they are set once the tests start).
+ * Each test's own database — made the process's one (`createTestInstance`): a test's writes are
+ * never seen by another, whatever their order — and the administrator who edits the plan in it;
+ * closed after the file's last test. Read `db` and `admin` from the tests (set once each starts).
  */
 export function adminDatabase(): { db: Db; admin: User } {
 	const opened = {} as { db: Db; admin: User };
-	beforeAll(async () => {
-		opened.db = await initDatabase(':memory:');
+	beforeEach(async () => {
+		opened.db = await createTestInstance();
 		opened.admin = await insertAdmin(opened.db);
 	});
 	afterAll(closeDatabase);

@@ -79,6 +79,15 @@ export function getDb(): Db {
 	return instance;
 }
 
+/**
+ * Makes `db`, already migrated, the process's database in place of the one open, which is closed
+ * (tests of routes, which read `getDb()`: each test its own copy, `createTestInstance`).
+ */
+export function replaceDatabase(db: Db): void {
+	closeDatabase();
+	instance = db;
+}
+
 /** Closes the process's database (shutdown): SQLite checkpoints its WAL and releases the file. */
 export function closeDatabase(): void {
 	if (!instance) return;

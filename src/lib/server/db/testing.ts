@@ -61,6 +61,20 @@ export async function createTestDb({ seed = true } = {}): Promise<Db> {
 }
 
 /**
+ * A private copy (createTestDb) made the process's database, for a test that calls a route's own
+ * code (which reads `getDb()`); the next one closes it, `closeDatabase` after the file's last test.
+ */
+export async function createTestInstance(options: { seed?: boolean } = {}): Promise<Db> {
+	// Imported here: instance.ts loads the seed and most services, which createTestDb's users need not.
+	const [db, { replaceDatabase }] = await Promise.all([
+		createTestDb(options),
+		import('./instance')
+	]);
+	replaceDatabase(db);
+	return db;
+}
+
+/**
  * A new folder under the system's temporary one (`sdusn-<label>-XXXXXX`), removed with all it
  * holds when the test that asked for it ends, passed or failed: a run leaves nothing behind.
  */

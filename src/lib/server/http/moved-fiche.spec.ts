@@ -1,9 +1,10 @@
 import { isRedirect, type RequestEvent } from '@sveltejs/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '../auth/users';
 import { insertAdmin, moveFiche } from '../authoring/testing';
 import type { Db } from '../db';
-import { closeDatabase, initDatabase } from '../db/instance';
+import { closeDatabase } from '../db/instance';
+import { createTestInstance } from '../db/testing';
 import { refuse } from '../result';
 import { notFound, retryUnderMovedCode } from './moved-fiche';
 
@@ -13,8 +14,8 @@ let db: Db;
 let admin: User;
 let moved: string;
 
-beforeAll(async () => {
-	db = await initDatabase(':memory:');
+beforeEach(async () => {
+	db = await createTestInstance();
 	admin = await insertAdmin(db);
 	const result = await moveFiche(db, admin, '9-1', 1, new Date());
 	if (!result.ok) throw new Error(result.message);
