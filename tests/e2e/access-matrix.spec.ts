@@ -1,6 +1,7 @@
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs } from './helpers/accounts';
+import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 
 /**
  * Every route, GET and each action, as anonymous, partner of the fiche's organisation, partner of
@@ -57,7 +58,7 @@ test.beforeAll(async () => {
 	const created = await clients.commission.post('/commission?/create', {
 		// A day to come: a séance whose day is past is not convened.
 		form: {
-			held_on: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10),
+			held_on: daysAfter(parisToday(), 20),
 			place: 'Cahors',
 			title: 'Séance de la matrice'
 		},

@@ -79,7 +79,7 @@ test('an admin cannot give a commission account an organisation; the invitation 
 	await screenshot(page, testInfo.outputPath('journal.png'));
 
 	// Dates typed the wrong way round: the period meant, said, and the creation still listed.
-	const today = new Date().toISOString().slice(0, 10);
+	const today = parisToday();
 	await page.goto(`/admin/journal?du=${today}&au=2019-01-01`);
 	await expect(page.getByText('La date de début était après la date de fin')).toBeVisible();
 	await expect(page.getByLabel('Du', { exact: true })).toHaveValue('2019-01-01');

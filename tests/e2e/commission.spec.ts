@@ -3,6 +3,7 @@ import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations, expectNoAxeViolationsWithoutScript } from './helpers/axe';
 import { screenshot } from './helpers/screenshots';
+import { daysAfter, daysBefore, parisToday } from '../../src/lib/utils/dates';
 
 /** A sitting created by a commission member through the form's action; its id. */
 async function createSitting(
@@ -379,7 +380,7 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 	// ahead; a time is hours and minutes. Both problems are told at once, the typing kept.
 	await page.getByText('Corriger la date, l’heure, le lieu ou l’intitulé').click();
 	// A month ahead: within the year a séance may be planned, but not a held one's day.
-	const monthAhead = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+	const monthAhead = daysAfter(parisToday(), 30);
 	await page.locator('#held_on').fill(monthAhead);
 	await page.getByLabel('Lieu', { exact: true }).fill('Gourdon, salle du conseil');
 	await page.locator('#starts_at').evaluate((input: HTMLInputElement) => {
@@ -543,7 +544,7 @@ test('a decision on a point another member removed meanwhile: told, the point go
 
 test('a séance dated of a day past says so, and offers no convocation', async ({ page }) => {
 	const member = await apiAs(ACCOUNTS.commission);
-	const past = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);
+	const past = daysBefore(parisToday(), 5);
 	const id = await createSitting(member, past, 'Gourdon', 'Séance datée trop tôt');
 	await member.post(`/commission/seances/${id}?/addFiches`, { form: { codes: '9-1' } });
 	await loginPage(page, ACCOUNTS.commission);
@@ -582,8 +583,8 @@ test('a convened séance moved keeps asking to send it again, until moved back',
 	page
 }) => {
 	const member = await apiAs(ACCOUNTS.commission);
-	const inMonth = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
-	const later = new Date(Date.now() + 25 * 86_400_000).toISOString().slice(0, 10);
+	const inMonth = daysAfter(parisToday(), 20);
+	const later = daysAfter(parisToday(), 25);
 	const id = await createSitting(member, inMonth, 'Lacapelle-Marival', 'Séance déplacée');
 	await member.post(`/commission/seances/${id}?/addFiches`, { form: { codes: '9-1' } });
 	const sent = await member.post(`/commission/seances/${id}?/convene`, {
@@ -644,7 +645,7 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 			title: 'Préparer la séance en double',
 			// Not the day of screen-reader.spec's campaign for every fiche: the same fiches by the
 			// same day are refused as a repeat of an open campaign.
-			deadline: new Date(Date.now() + 29 * 86_400_000).toISOString().slice(0, 10),
+			deadline: daysAfter(parisToday(), 29),
 			scope: 'all',
 			axis: '',
 			priority: '',

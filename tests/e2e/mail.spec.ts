@@ -293,7 +293,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 		.first()
 		.click();
 	await partner.waitForLoadState('networkidle');
-	await partner.getByLabel('Date de la mise à jour').fill(new Date().toISOString().slice(0, 10));
+	await partner.getByLabel('Date de la mise à jour').fill(parisToday());
 	await partner.getByLabel('Statut de la fiche').selectOption('en_cours');
 	await partner.getByLabel('Ce qui a été fait').fill('Réunion des assureurs sur la cybersécurité.');
 	await partner.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
