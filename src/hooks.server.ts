@@ -36,7 +36,11 @@ import {
 } from '$lib/server/http/hardening';
 import { PageCache, rangedAnswer } from '$lib/server/http/page-cache';
 import { openDataAddresses } from '$lib/server/opendata/http';
-import { PUBLIC_ROUTES, SESSION_ROUTES } from '$lib/server/http/cacheable-routes';
+import {
+	PRIVATE_CACHE_CONTROL,
+	PUBLIC_ROUTES,
+	SESSION_ROUTES
+} from '$lib/server/http/cacheable-routes';
 
 /** Emitted by scripts/start.js once its HTTP server has stopped (SIGTERM), before it exits. */
 const SHUTDOWN_EVENT = 'sdusn:shutdown';
@@ -107,7 +111,6 @@ const authenticate: Handle = async ({ event, resolve }) => {
 
 // Public answers may be stored by browsers but must be revalidated (cheap: ETag and 304).
 const PUBLIC_CACHE_CONTROL = 'public, no-cache';
-const PRIVATE_CACHE_CONTROL = 'private, no-store';
 const MB = 1024 * 1024;
 // Answers under their plain address: 48 MB, one up to 16 MB (the ten-years mesures.csv, the whole
 // history in one file, must be kept to be sent compressed and with validators; its measured size

@@ -112,7 +112,7 @@ describe('the commission’s file of a fiche', () => {
 		const byMember = (await fileAs(member, sitting.value.id, '6-1')).campaigns[0]!.organisations;
 		expect(byMember).toContainEqual({
 			name: 'Département du Lot',
-			label: 'renvoyée (à reprendre)'
+			label: 'renvoyée pour correction'
 		});
 		expect(byMember.length).toBeGreaterThan(1);
 		const byPartner = (await fileAs(cdg, sitting.value.id, '6-1')).campaigns[0]!.organisations;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { isStale, rankAgendaSuggestions, sittingStartIsPast, STALE_AFTER_DAYS } from './rules';
+import {
+	isStale,
+	MAX_DAYS_AHEAD,
+	rankAgendaSuggestions,
+	sittingStartIsPast,
+	STALE_AFTER_DAYS,
+	STALE_AFTER_WORDS
+} from './rules';
+import { portalSources } from './source-testing';
 
 const fiche = (lastUpdate: string | null, status = 'en_cours') => ({ status, lastUpdate });
 
@@ -72,5 +80,23 @@ describe('a séance whose start is past (Paris)', () => {
 		expect(sittingStartIsPast({ heldOn: '2026-12-05', startsAt: '23:59' }, night)).toBe(true);
 		expect(sittingStartIsPast({ heldOn: '2026-12-06', startsAt: '00:15' }, night)).toBe(true);
 		expect(sittingStartIsPast({ heldOn: '2026-12-06', startsAt: '00:45' }, night)).toBe(false);
+	});
+});
+
+describe('the rules said in words', () => {
+	it('says the staleness delay from the rule, never typed again in a page', () => {
+		expect(STALE_AFTER_WORDS).toBe('6\u00a0mois');
+		const typed = portalSources('src')
+			.filter(({ path, text }) => path.endsWith('.svelte') && /\b(?:6|six) mois\b/.test(text))
+			.map(({ path }) => path);
+		expect(typed).toEqual([]);
+	});
+
+	it('has one limit of a year ahead, for a séance’s day and a campaign’s deadline', () => {
+		expect(MAX_DAYS_AHEAD).toBe(366);
+		const again = portalSources('src/lib/server')
+			.filter(({ text }) => /\b366\b/.test(text))
+			.map(({ path }) => path);
+		expect(again).toEqual([]);
 	});
 });

@@ -2,9 +2,19 @@
 // sentence that explains it never disagree.
 
 import { daysBefore, parisClockTime, parisDate, parisToday } from './dates';
+import { pluralize } from './format';
 
 /** A fiche is « sans mise à jour depuis 6 mois » after this many days without a validated update. */
 export const STALE_AFTER_DAYS = 182;
+
+/** STALE_AFTER_DAYS as the pages say it: « 6 mois » (a month being 30,4 days on average). */
+export const STALE_AFTER_WORDS = pluralize(Math.round(STALE_AFTER_DAYS / 30.4), 'mois', 'mois');
+
+/**
+ * How far ahead a séance or a campaign's deadline may be set, in days: « un an » to the person,
+ * so that a year mistyped (2062 for 2026) does not file it decades away.
+ */
+export const MAX_DAYS_AHEAD = 366;
 
 /** A fiche the plan abandoned: nothing is asked of it any more (update, measurement). */
 export function asksNothingOf(fiche: { status: string }): boolean {

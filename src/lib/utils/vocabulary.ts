@@ -81,6 +81,15 @@ export const UPDATE_STATE_LABELS = {
  */
 export const UPDATE_DECISION_WORDS = { validated: 'validée', returned: 'renvoyée' } as const;
 
+/**
+ * A sent update's state in one word, where a list puts it beside a name (a campaign's follow-up):
+ * the short form of UPDATE_STATE_LABELS.
+ */
+export const UPDATE_STATE_WORDS = { submitted: 'soumise', ...UPDATE_DECISION_WORDS } as const;
+
+/** The message of a 404 that says nothing more (the error page then shows its own words alone). */
+export const PAGE_NOT_FOUND = 'Page introuvable.';
+
 /** An update its partner may read but no longer change: « la version soumise », « … publiée ». */
 export const UPDATE_VERSION_WORDS = { submitted: 'soumise', validated: 'publiée' } as const;
 

@@ -13,6 +13,8 @@ import { isIsoDate } from '../../schemas/form';
 import { daysAfter, daysBefore, parisDate } from '../../utils/dates';
 import { formatDate, formatMomentDay, formatReminderOffset, pluralize } from '../../utils/format';
 import { compareFrench, sameWords } from '../../utils/text';
+import { MAX_DAYS_AHEAD } from '../../utils/rules';
+import { UPDATE_STATE_LABELS, UPDATE_STATE_WORDS } from '../../utils/vocabulary';
 import {
 	campaignPairs,
 	keepCampaignOutcome,
@@ -40,9 +42,9 @@ const DEFAULT_REMINDERS = '-14, -3, +1';
 export type PairState = 'submitted' | 'validated' | 'returned' | 'missing' | 'unreachable';
 
 const PAIR_LABELS: Record<PairState, string> = {
-	submitted: 'soumise',
-	validated: 'validée',
-	returned: 'renvoyée (à reprendre)',
+	submitted: UPDATE_STATE_WORDS.submitted,
+	validated: UPDATE_STATE_WORDS.validated,
+	returned: UPDATE_STATE_LABELS.returned,
 	missing: 'manquante',
 	unreachable: 'sans compte (ne peut pas répondre)'
 };
@@ -66,9 +68,6 @@ const shownName = (pair: { organisation: string; retiredAt: string | null }) =>
 function reminderDay(deadline: string, offset: number): string {
 	return daysAfter(deadline, offset);
 }
-
-/** A campaign's deadline is at most this many days after its opening. */
-const MAX_CAMPAIGN_DAYS = 366;
 
 /**
  * Reminders due on or before the opening day are never sent (the opening's own message goes that
@@ -149,7 +148,7 @@ export function campaignDateProblems(
 	if (!isIsoDate(deadline)) return {};
 	const today = parisDate(new Date(now));
 	if (deadline < today) return { deadline: 'Choisissez une date limite à venir.' };
-	const latest = daysAfter(today, MAX_CAMPAIGN_DAYS);
+	const latest = daysAfter(today, MAX_DAYS_AHEAD);
 	if (deadline > latest)
 		return {
 			deadline: `Choisissez une date limite au plus tard le ${formatDate(latest)} : une campagne dure au plus un an (vérifiez l’année).`

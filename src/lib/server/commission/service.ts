@@ -44,6 +44,7 @@ import {
 } from './repository';
 
 import { daysAfter, parisDate, parisToday } from '../../utils/dates';
+import { MAX_DAYS_AHEAD } from '../../utils/rules';
 import {
 	formatDate,
 	formatSittingDay,
@@ -170,9 +171,6 @@ function addedAfter(fiches: { code: string; addedAt: string | null }[], heldOn: 
 		? `La fiche ${first!.code} n’a été ajoutée au plan que le ${formatDate(first!.addedAt!)} : une séance du ${formatDate(heldOn)} ne peut pas en décider.`
 		: `Les fiches ${late.map((f) => f.code).join(', ')} ont été ajoutées au plan après le ${formatDate(heldOn)} : une séance de ce jour ne peut pas en décider.`;
 }
-
-/** How far ahead a séance may be dated. */
-const MAX_DAYS_AHEAD = 366;
 
 /** The refusal of a séance's day that breaks its rules (sittingDayProblems), or null. */
 async function refusedDay(

@@ -1,3 +1,6 @@
+/** Every answer that is not a public page: signed-in pages, errors, forms, a campaign's files. */
+export const PRIVATE_CACHE_CONTROL = 'private, no-store';
+
 /**
  * Routes whose answer to an anonymous visitor depends only on the URL, the database and the day:
  * those answers are kept in the page cache and carry HTTP validators. A route not listed here is

@@ -1,4 +1,7 @@
 import { log } from '../log.js';
+import { portalSources } from '../../utils/source-testing';
+import { PAGE_NOT_FOUND } from '../../utils/vocabulary';
+import { PRIVATE_CACHE_CONTROL } from './cacheable-routes';
 import { isHttpError } from '@sveltejs/kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -498,5 +501,19 @@ describe('SvelteKit’s own refusals', () => {
 		expect(response.status).toBe(405);
 		expect(response.headers.get('allow')).toBe('GET, HEAD');
 		expect(await response.text()).toMatch(/^Cette adresse ne reçoit pas/);
+	});
+});
+
+describe('words and headers the error page and the hooks share', () => {
+	it('are written once: the 404 message the error page hides, the private cache header', () => {
+		// +error.svelte compared the message with its own copy of the sentence: a rewording in
+		// hardening.ts would have shown « Page introuvable » twice.
+		expect(sveltekitErrorMessage(404, 'Not Found')).toBe(PAGE_NOT_FOUND);
+		const copies = (literal: string) =>
+			portalSources('src')
+				.filter(({ text }) => text.includes(`'${literal}'`))
+				.map(({ path }) => path);
+		expect(copies(PAGE_NOT_FOUND)).toEqual(['src/lib/utils/vocabulary.ts']);
+		expect(copies(PRIVATE_CACHE_CONTROL)).toEqual(['src/lib/server/http/cacheable-routes.ts']);
 	});
 });

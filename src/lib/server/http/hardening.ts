@@ -1,6 +1,7 @@
 import { error, json, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { log } from '../log.js';
-import { PUBLIC_ROUTES } from './cacheable-routes';
+import { PRIVATE_CACHE_CONTROL, PUBLIC_ROUTES } from './cacheable-routes';
+import { PAGE_NOT_FOUND } from '../../utils/vocabulary';
 import { SECURITY_HEADERS } from './security-headers.js';
 import errorTemplate from '../../../error.html?raw';
 import { escapeHtml } from '../../utils/html';
@@ -232,7 +233,7 @@ export const readableForms: Handle = async ({ event, resolve }) => {
 			{ event: 'reserved-action-named', action: reserved, route: event.route?.id ?? null },
 			`404 : action réservée « ${reserved} » demandée par son nom`
 		);
-		return refuseForm(event, 404, 'Page introuvable.');
+		return refuseForm(event, 404, PAGE_NOT_FOUND);
 	}
 	if (event.request.method === 'POST') {
 		const request = event.request;
@@ -282,7 +283,6 @@ function frenchMethodRefusal(response: Response): Response {
 
 /** Routes whose anonymous answer carries personal data or a secret in its address. */
 const NO_STORE_ROUTES: ReadonlySet<string> = new Set(['/invitation/[token]']);
-const PRIVATE_CACHE_CONTROL = 'private, no-store';
 
 /**
  * Security headers on every rendered answer, and `private, no-store` on every answer that is
@@ -311,7 +311,7 @@ export function sveltekitErrorMessage(status: number, message: string): string {
 				? 'Cette adresse est mal formée (un « % » n’y est pas suivi de deux chiffres hexadécimaux valides) : vérifiez-la ou repartez de l’accueil.'
 				: 'La requête est mal formée : rechargez la page et recommencez.';
 		case 404:
-			return 'Page introuvable.';
+			return PAGE_NOT_FOUND;
 		case 405:
 			return METHOD_NOT_ALLOWED_MESSAGE;
 		case 413:
