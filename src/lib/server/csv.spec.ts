@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { protectFormula, spreadsheetCsv } from './csv';
+import { portalSources } from '../utils/source-testing';
+import { CSV_MEDIA_TYPE, csvResponse, protectFormula, spreadsheetCsv } from './csv';
 import { spreadsheetLines } from './csv-testing';
 
 describe('protectFormula', () => {
@@ -41,5 +42,19 @@ describe('spreadsheetCsv', () => {
 			'1-5,"ligne\r=1+1"'
 		]);
 		expect(csv.endsWith('\r\n')).toBe(true);
+	});
+});
+
+describe('a CSV file to download', () => {
+	it('is answered by csvResponse, its type and name written once', async () => {
+		const response = csvResponse('a;b\r\n1;2\r\n', 'tableau.csv');
+		expect(response.headers.get('Content-Type')).toBe(CSV_MEDIA_TYPE);
+		expect(response.headers.get('Content-Disposition')).toBe('attachment; filename="tableau.csv"');
+		expect(await response.text()).toBe('a;b\r\n1;2\r\n');
+		// A route that builds the headers by hand (four did) may drift from the others'.
+		const byHand = portalSources('src')
+			.filter(({ text }) => text.includes(`'${CSV_MEDIA_TYPE}'`))
+			.map(({ path }) => path);
+		expect(byHand).toEqual(['src/lib/server/csv.ts']);
 	});
 });

@@ -19,6 +19,19 @@ export function protectFormula(text: string): string {
  * spreadsheet starts a new row at a bare `\n` or `\r` — the text after it would open a cell
  * unprotected (`reason\n=HYPERLINK(…)`).
  */
+/** The type of every CSV file the portal gives: UTF-8, its first row the headers. */
+export const CSV_MEDIA_TYPE = 'text/csv; charset=utf-8; header=present';
+
+/** A CSV file to download (a table, a sheet's rows), as xlsxResponse gives a workbook. */
+export function csvResponse(body: string, filename: string): Response {
+	return new Response(body, {
+		headers: {
+			'Content-Type': CSV_MEDIA_TYPE,
+			'Content-Disposition': `attachment; filename="${filename}"`
+		}
+	});
+}
+
 export function spreadsheetCsv(rows: string[][]): string {
 	return stringify(rows, { record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
 }

@@ -24,6 +24,7 @@ import {
 	type UpdateRow
 } from './repository';
 import { OPEN_DATA_FILE } from '../../utils/open-data-files';
+import { CSV_MEDIA_TYPE } from '../csv';
 
 /** Open data `sdusn/plan@2` (docs/open-data.md): its files, their Table Schemas and their bytes. */
 
@@ -286,9 +287,7 @@ export const pathOfResource = (name: string) =>
 	name === 'plan' || name === 'datapackage' ? `${name}.json` : `${name}.csv`;
 
 export function mediaTypeOf(path: string): string {
-	return path.endsWith('.json')
-		? 'application/json; charset=utf-8'
-		: 'text/csv; charset=utf-8; header=present';
+	return path.endsWith('.json') ? 'application/json; charset=utf-8' : CSV_MEDIA_TYPE;
 }
 
 /** Titles shown on /donnees and in the data package. */

@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { csvResponse } from '$lib/server/csv';
 import { tableToCsv } from '$lib/server/dashboard/tables';
 import { getDb } from '$lib/server/db/instance';
 import { liveDashboard } from '$lib/server/opendata/published';
@@ -7,10 +8,5 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ params }) => {
 	const table = (await liveDashboard(getDb())).tables.find((t) => t.id === params.figure);
 	if (!table) error(404, 'Ce graphique n’existe pas.');
-	return new Response(tableToCsv(table), {
-		headers: {
-			'Content-Type': 'text/csv; charset=utf-8; header=present',
-			'Content-Disposition': `attachment; filename="tableau-de-bord-${table.id}.csv"`
-		}
-	});
+	return csvResponse(tableToCsv(table), `tableau-de-bord-${table.id}.csv`);
 };

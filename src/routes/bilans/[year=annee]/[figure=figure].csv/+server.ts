@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { NO_SUCH_FILE } from '$lib/server/opendata/http';
+import { csvResponse } from '$lib/server/csv';
 import { tableToCsv } from '$lib/server/dashboard/tables';
 import { publishedEdition } from '../edition';
 import type { RequestHandler } from './$types';
@@ -8,10 +9,8 @@ export const GET: RequestHandler = async ({ params, url }) => {
 	const snapshot = await publishedEdition(params.year, url);
 	const table = snapshot.tables.find((t) => t.id === params.figure);
 	if (!table) error(404, NO_SUCH_FILE);
-	return new Response(tableToCsv(table), {
-		headers: {
-			'Content-Type': 'text/csv; charset=utf-8; header=present',
-			'Content-Disposition': `attachment; filename="bilan-${snapshot.year}-version-${snapshot.version}-${table.id}.csv"`
-		}
-	});
+	return csvResponse(
+		tableToCsv(table),
+		`bilan-${snapshot.year}-version-${snapshot.version}-${table.id}.csv`
+	);
 };

@@ -1,7 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { authorize } from '$lib/server/auth/guards';
 import { campaignCompletion, completionRows } from '$lib/server/campaigns/service';
-import { spreadsheetCsv } from '$lib/server/csv';
+import { csvResponse, spreadsheetCsv } from '$lib/server/csv';
+import { PRIVATE_CACHE_CONTROL } from '$lib/server/http/cacheable-routes';
 import { getDb } from '$lib/server/db/instance';
 import { parisDate } from '$lib/utils/dates';
 import { formatShortDate } from '$lib/utils/format';
@@ -15,11 +16,7 @@ export const GET: RequestHandler = async (event) => {
 	const body = spreadsheetCsv(
 		completionRows(result.value, (ms) => formatShortDate(parisDate(new Date(ms))))
 	);
-	return new Response(body, {
-		headers: {
-			'Content-Type': 'text/csv; charset=utf-8; header=present',
-			'Content-Disposition': `attachment; filename="campagne-${id}.csv"`,
-			'Cache-Control': 'private, no-store'
-		}
-	});
+	const response = csvResponse(body, `campagne-${id}.csv`);
+	response.headers.set('Cache-Control', PRIVATE_CACHE_CONTROL);
+	return response;
 };

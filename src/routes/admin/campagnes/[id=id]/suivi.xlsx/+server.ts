@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { authorize } from '$lib/server/auth/guards';
 import { campaignCompletion, completionSheet } from '$lib/server/campaigns/service';
 import { getDb } from '$lib/server/db/instance';
+import { PRIVATE_CACHE_CONTROL } from '$lib/server/http/cacheable-routes';
 import { sheetToXlsx, xlsxResponse } from '$lib/server/spreadsheet';
 import { parisDate } from '$lib/utils/dates';
 import { formatShortDate } from '$lib/utils/format';
@@ -16,6 +17,6 @@ export const GET: RequestHandler = async (event) => {
 	if (!result.ok) error(404, result.message);
 	const sheet = completionSheet(result.value, (ms) => formatShortDate(parisDate(new Date(ms))));
 	const response = xlsxResponse(await sheetToXlsx(sheet), `campagne-${id}.xlsx`);
-	response.headers.set('Cache-Control', 'private, no-store');
+	response.headers.set('Cache-Control', PRIVATE_CACHE_CONTROL);
 	return response;
 };

@@ -1,5 +1,5 @@
 import { closedSittingRecord, RELEVE_COLUMNS, releveRows } from '$lib/server/commission/releve';
-import { spreadsheetCsv } from '$lib/server/csv';
+import { csvResponse, spreadsheetCsv } from '$lib/server/csv';
 import { getDb } from '$lib/server/db/instance';
 import type { RequestHandler } from './$types';
 
@@ -7,10 +7,5 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ params }) => {
 	const sitting = await closedSittingRecord(getDb(), Number(params.id));
 	const body = spreadsheetCsv([RELEVE_COLUMNS, ...releveRows(sitting)]);
-	return new Response(body, {
-		headers: {
-			'Content-Type': 'text/csv; charset=utf-8; header=present',
-			'Content-Disposition': `attachment; filename="releve-decisions-${sitting.heldOn}.csv"`
-		}
-	});
+	return csvResponse(body, `releve-decisions-${sitting.heldOn}.csv`);
 };
