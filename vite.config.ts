@@ -37,7 +37,7 @@ export default defineConfig({
 				test: {
 					name: 'fast',
 					// The files of a worker share their loaded modules (the libraries, the compiled
-					// sources): twice as fast as loading them again for each of 80 files. Each test still
+					// sources): twice as fast as loading them again for each file. Each test still
 					// gets its own database (createTestDb); a file that opens the process's one
 					// (initDatabase) closes it when done (closeDatabase), and a file that mocks a module
 					// (vi.mock) drops the modules it loaded when done (vi.resetModules).

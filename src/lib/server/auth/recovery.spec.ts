@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { configureMail } from '../mail/outbox';
-import { findMessage, listMessages, recordRelayFailure } from '../mail/outbox-repository';
+import { listMessages, recordRelayFailure } from '../mail/outbox-repository';
+import { findMessage } from '../mail/testing';
 import { startMailTest, type MailTest } from '../mail/test-context';
 import type { TestSmtp } from '../mail/testing';
 import { verifyPassword } from './password';

@@ -442,7 +442,3 @@ export async function countMessagesByStatus(db: Executor): Promise<Record<string
 		.execute();
 	return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
 }
-
-export async function findMessage(db: Executor, id: number): Promise<OutboxRow | undefined> {
-	return db.selectFrom('mail_outbox').select(COLUMNS).where('id', '=', id).executeTakeFirst();
-}

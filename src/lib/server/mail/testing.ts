@@ -4,6 +4,7 @@ import net from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { SmtpConfig } from '../config.js';
+import type { Executor } from '../db';
 
 export interface Received {
 	envelopeTo: string[];
@@ -154,4 +155,13 @@ export async function startScriptedRelay(script: {
 		config: loopbackSmtp(port),
 		close: () => new Promise<void>((resolve) => server.close(() => resolve()))
 	};
+}
+
+/** What became of one message of the outbox (its status, last error, one-time link). */
+export async function findMessage(db: Executor, id: number) {
+	return db
+		.selectFrom('mail_outbox')
+		.select(['status', 'last_error as lastError', 'one_time_link as oneTimeLink'])
+		.where('id', '=', id)
+		.executeTakeFirst();
 }

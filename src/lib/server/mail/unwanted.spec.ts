@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestUser, PEOPLE } from '../auth/testing';
 import { changeAccountRole, setAccountDisabled } from '../auth/service';
 import type { User } from '../auth/users';
-import { findMessage } from './outbox-repository';
+import { findMessage } from './testing';
 import { queueNotification } from './outbox';
 import { updateMailPreferences } from './preferences';
 import { startMailTest, type MailTest } from './test-context';
