@@ -25,9 +25,17 @@ describe('French plurals', () => {
 describe('hand-made plurals', () => {
 	it('are none: a count chooses its words by plural(), the language’s rule, in one place', () => {
 		// « fiche{n > 1 ? 's' : ''} », « n === 1 ? 'ligne' : 'lignes' »: each wrote the rule again.
+		// « n === 1 ? '1 mise à jour' : `${n} mises à jour` »: a branch that starts with the count,
+		// as a string or a template literal (without formatNumber, and a plain space before its noun).
+		const branch = String.raw`(?:'[^'\n]*'|\`[^\`]*\`)`;
+		const counted = String.raw`(?:'1 [^'\n]*'|\`(?:1 |\$\{[\w.!]+\} )[^\`]*\`)`;
 		const handMade = [
 			/\?\s*'s'\s*:\s*''/g,
-			/[\w.]+\s*(?:===|>)\s*1\s*\?\s*'(?!oui')[^']*'\s*:\s*'[^']*'/g
+			/[\w.]+\s*(?:===|>)\s*1\s*\?\s*'(?!oui')[^']*'\s*:\s*'[^']*'/g,
+			new RegExp(
+				String.raw`[\w.]+\s*(?:(?:===|!==|>)\s*1|(?:<|>=)\s*2)\s*\?\s*(?:${counted}\s*:\s*${branch}|${branch}\s*:\s*${counted})`,
+				'g'
+			)
 		];
 		const found = portalSources('src', 'scripts').flatMap(({ path, text }) =>
 			handMade.flatMap((pattern) => [...text.matchAll(pattern)].map((m) => `${path}: ${m[0]}`))

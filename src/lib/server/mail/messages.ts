@@ -93,9 +93,11 @@ export function submissionsDigest(
 		subject: `${pluralize(updates.length, 'mise à jour', 'mises à jour')} à valider`,
 		greeting: hello(user.name),
 		paragraphs: [
-			updates.length > 1
-				? `${updates.length} mises à jour ont été soumises et attendent votre validation :`
-				: 'Une mise à jour a été soumise et attend votre validation :'
+			plural(
+				updates.length,
+				'Une mise à jour a été soumise et attend votre validation :',
+				`${pluralize(updates.length, 'mise à jour', 'mises à jour')} ont été soumises et attendent votre validation :`
+			)
 		],
 		items: updates.map((u) => ({
 			text: `Fiche ${u.fiche} « ${u.ficheTitle} » — ${u.organisation}`,
