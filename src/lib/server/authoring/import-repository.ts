@@ -30,7 +30,10 @@ import {
 	insertOrientation,
 	updateAxis,
 	updateObjective,
-	updateOrientation
+	updateOrientation,
+	replaceLinks,
+	replaceOwners,
+	replacePartners
 } from './repository';
 import type { LatestValue } from './workbook';
 
@@ -556,8 +559,6 @@ export async function replaceFicheRelations(
 	}[],
 	linkedIds: number[]
 ): Promise<void> {
-	await db.deleteFrom('fiche_owner').where('fiche_id', '=', ficheId).execute();
-	await db.deleteFrom('fiche_partner').where('fiche_id', '=', ficheId).execute();
 	const abandoned = await db
 		.selectFrom('fiche_link')
 		.innerJoin('fiche as l', 'l.id', 'fiche_link.linked_fiche_id')
@@ -566,49 +567,24 @@ export async function replaceFicheRelations(
 		.where('l.retired_on', 'is not', null)
 		.orderBy('fiche_link.position')
 		.execute();
-	await db.deleteFrom('fiche_link').where('fiche_id', '=', ficheId).execute();
-	const links = [
+	await replaceOwners(
+		db,
+		ficheId,
+		people
+			.filter((p) => p.role === 'owner')
+			.map((o) => ({ organisationId: o.organisationId, scope: o.detail, note: o.note }))
+	);
+	await replacePartners(
+		db,
+		ficheId,
+		people
+			.filter((p) => p.role === 'partner')
+			.map((p) => ({ organisationId: p.organisationId, detail: p.detail }))
+	);
+	await replaceLinks(db, ficheId, [
 		...linkedIds,
 		...abandoned.map((l) => l.id).filter((id) => !linkedIds.includes(id))
-	];
-	const owners = people.filter((p) => p.role === 'owner');
-	const partners = people.filter((p) => p.role === 'partner');
-	if (owners.length > 0)
-		await db
-			.insertInto('fiche_owner')
-			.values(
-				owners.map((o, position) => ({
-					fiche_id: ficheId,
-					organisation_id: o.organisationId,
-					scope: o.detail,
-					note: o.note,
-					position
-				}))
-			)
-			.execute();
-	if (partners.length > 0)
-		await db
-			.insertInto('fiche_partner')
-			.values(
-				partners.map((p, position) => ({
-					fiche_id: ficheId,
-					organisation_id: p.organisationId,
-					detail: p.detail,
-					position
-				}))
-			)
-			.execute();
-	if (links.length > 0)
-		await db
-			.insertInto('fiche_link')
-			.values(
-				links.map((linked, position) => ({
-					fiche_id: ficheId,
-					linked_fiche_id: linked,
-					position
-				}))
-			)
-			.execute();
+	]);
 }
 
 export async function retireFiche(

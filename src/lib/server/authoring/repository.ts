@@ -212,6 +212,10 @@ export async function updateFicheFields(
 	return Number(result.numUpdatedRows) === 1;
 }
 
+// A fiche's owners, partners and links are numbered from 0 in their order, as the initial plan
+// and the workbook import write them (replaceFicheRelations calls these three); the position is
+// read for ordering only.
+
 export async function replaceOwners(
 	db: Executor,
 	ficheId: number,
@@ -227,7 +231,7 @@ export async function replaceOwners(
 					organisation_id: o.organisationId,
 					scope: o.scope,
 					note: o.note,
-					position: i + 1
+					position: i
 				}))
 			)
 			.execute();
@@ -247,7 +251,7 @@ export async function replacePartners(
 					fiche_id: ficheId,
 					organisation_id: p.organisationId,
 					detail: p.detail,
-					position: i + 1
+					position: i
 				}))
 			)
 			.execute();
@@ -266,7 +270,7 @@ export async function replaceLinks(
 				linkedIds.map((linked, i) => ({
 					fiche_id: ficheId,
 					linked_fiche_id: linked,
-					position: i + 1
+					position: i
 				}))
 			)
 			.execute();
