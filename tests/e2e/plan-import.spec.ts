@@ -128,7 +128,7 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 	await expect(page.getByText('1 élément, 1 champ.')).toBeVisible();
 	const change = page.getByRole('listitem').filter({ hasText: /^Fiche 2-1 — / });
 	await expect(change.getByRole('heading', { level: 3 })).toHaveText(/ modifiée$/);
-	await expect(change.getByRole('rowheader', { name: 'Contexte' })).toBeVisible();
+	await expect(change.getByRole('rowheader', { name: 'Enjeux et contexte' })).toBeVisible();
 	await expect(change.getByRole('cell', { name: new RegExp(ADDED) })).toBeVisible();
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (f) => testInfo.outputPath(f), 'import-plan-modifications');

@@ -67,6 +67,27 @@ export function isFicheStatus(value: string): value is FicheStatus {
 	return (FICHE_STATUSES as readonly string[]).includes(value);
 }
 
+/**
+ * A fiche's fields as every list of its changes names them, whoever made the change (its form,
+ * the workbook import: /fiches/X/modifications, the import's preview); its four texts as its
+ * page heads them (FicheTexts.svelte).
+ */
+export const FICHE_FIELD_LABELS = {
+	code: 'Code',
+	objective: 'Objectif',
+	title: 'Titre',
+	shortTitle: 'Titre court',
+	priority: 'Priorité',
+	context: 'Enjeux et contexte',
+	existing: 'Dispositif existant',
+	description: 'Descriptif de l’action',
+	successFactors: 'Facteurs clés de réussite et points de vigilance',
+	ownersNote: 'Note sur les porteurs',
+	owners: 'Porteurs',
+	partners: 'Partenaires',
+	links: 'Fiches liées'
+} as const;
+
 /** A partner's progress update, from draft to validation. */
 export const UPDATE_STATE_LABELS = {
 	draft: 'brouillon',

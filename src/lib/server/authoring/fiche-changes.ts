@@ -1,6 +1,7 @@
 import { formatDate, formatNumber } from '../../utils/format';
 import type { IndicatorKind } from '../../utils/indicator-kinds';
 import type { FieldChange } from '../result';
+import { FICHE_FIELD_LABELS } from '../../utils/vocabulary';
 
 /**
  * A fiche as a person reads it, field by field, in the words the revision list shows: what the
@@ -33,20 +34,21 @@ export interface ReadableIndicator {
 	state: string;
 }
 
-const FICHE_FIELD_LABELS: Record<Exclude<keyof ReadableFiche, 'indicators'>, string> = {
-	code: 'Code',
-	objective: 'Objectif',
-	title: 'Titre',
-	shortTitle: 'Titre court',
-	context: 'Contexte',
-	existing: 'Existant',
-	description: 'Description de l’action',
-	successFactors: 'Facteurs clés de succès',
-	ownersNote: 'Note sur les porteurs',
-	owners: 'Porteurs',
-	partners: 'Partenaires',
-	links: 'Fiches liées'
-};
+/** The fields compared, in the order the changes are listed, with the vocabulary's labels. */
+const COMPARED_FIELDS: Exclude<keyof ReadableFiche, 'indicators'>[] = [
+	'code',
+	'objective',
+	'title',
+	'shortTitle',
+	'context',
+	'existing',
+	'description',
+	'successFactors',
+	'ownersNote',
+	'owners',
+	'partners',
+	'links'
+];
 
 const INDICATOR_FIELD_LABELS: Record<Exclude<keyof ReadableIndicator, 'id'>, string> = {
 	label: 'intitulé',
@@ -95,12 +97,14 @@ export function readableIndicator(indicator: {
 /** The fields that differ, before → after, with their French labels; empty when nothing did. */
 export function ficheChanges(before: ReadableFiche, after: ReadableFiche): FieldChange[] {
 	const changes: FieldChange[] = [];
-	for (const [field, label] of Object.entries(FICHE_FIELD_LABELS) as [
-		keyof typeof FICHE_FIELD_LABELS,
-		string
-	][])
+	for (const field of COMPARED_FIELDS)
 		if (before[field] !== after[field])
-			changes.push({ field, label, before: before[field], after: after[field] });
+			changes.push({
+				field,
+				label: FICHE_FIELD_LABELS[field],
+				before: before[field],
+				after: after[field]
+			});
 
 	const previous = new Map(before.indicators.map((i) => [i.id, i]));
 	after.indicators.forEach((indicator, index) => {

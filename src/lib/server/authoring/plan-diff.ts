@@ -1,7 +1,11 @@
 import type { FieldChange } from '../result';
 import type { RevisionEntity } from './revisions-repository';
 import { INDICATOR_KIND_CELLS, NEW_FICHE_PRIORITY, type PlanModel } from './plan-model';
-import { ORGANISATION_KIND_LABELS, STATUS_LABELS } from '../../utils/vocabulary';
+import {
+	FICHE_FIELD_LABELS,
+	ORGANISATION_KIND_LABELS,
+	STATUS_LABELS
+} from '../../utils/vocabulary';
 import { formatDate, formatExactNumber } from '../../utils/format';
 import type { FicheStatus } from '../db/schema';
 import { SHEETS, type WorkbookProblem } from './workbook';
@@ -355,20 +359,26 @@ export function diffPlans(
 		const after = relations(next, fiche.code);
 		const fields = fieldChanges(
 			[
-				{ field: 'title', label: 'Titre', get: (f) => f.title },
-				{ field: 'short_title', label: 'Titre court', get: (f) => f.shortTitle },
+				{ field: 'title', label: FICHE_FIELD_LABELS.title, get: (f) => f.title },
+				{ field: 'short_title', label: FICHE_FIELD_LABELS.shortTitle, get: (f) => f.shortTitle },
 				...(old
 					? []
-					: [{ field: 'priority', label: 'Priorité', get: (f: typeof fiche) => f.priority }]),
-				{ field: 'context', label: 'Contexte', get: (f) => f.context },
-				{ field: 'existing', label: 'Existant', get: (f) => f.existing },
-				{ field: 'description', label: 'Description', get: (f) => f.description },
+					: [
+							{
+								field: 'priority',
+								label: FICHE_FIELD_LABELS.priority,
+								get: (f: typeof fiche) => f.priority
+							}
+						]),
+				{ field: 'context', label: FICHE_FIELD_LABELS.context, get: (f) => f.context },
+				{ field: 'existing', label: FICHE_FIELD_LABELS.existing, get: (f) => f.existing },
+				{ field: 'description', label: FICHE_FIELD_LABELS.description, get: (f) => f.description },
 				{
 					field: 'success_factors',
-					label: 'Facteurs clés de succès',
+					label: FICHE_FIELD_LABELS.successFactors,
 					get: (f) => f.successFactors
 				},
-				{ field: 'owners_note', label: 'Note sur les porteurs', get: (f) => f.ownersNote }
+				{ field: 'owners_note', label: FICHE_FIELD_LABELS.ownersNote, get: (f) => f.ownersNote }
 			],
 			old,
 			fiche
@@ -379,9 +389,9 @@ export function diffPlans(
 			'owners' | 'partners' | 'links',
 			'ownerKeys' | 'partnerKeys' | 'links'
 		][] = [
-			['owners', 'Porteurs', 'owners', 'ownerKeys'],
-			['partners', 'Partenaires', 'partners', 'partnerKeys'],
-			['links', 'Fiches liées', 'links', 'links']
+			['owners', FICHE_FIELD_LABELS.owners, 'owners', 'ownerKeys'],
+			['partners', FICHE_FIELD_LABELS.partners, 'partners', 'partnerKeys'],
+			['links', FICHE_FIELD_LABELS.links, 'links', 'links']
 		];
 		for (const [field, label, shownKey, compareKey] of relationFields)
 			if ((before?.[compareKey] ?? '') !== after[compareKey])

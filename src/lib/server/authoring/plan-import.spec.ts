@@ -8,6 +8,7 @@ import { findFicheByCode } from '../plan/repository';
 import { loadPlanModel } from './import-repository';
 import { listFicheRevisionViews } from './repository';
 import { diffPlans } from './plan-diff';
+import { ficheChanges } from './fiche-changes';
 import { NEW_FICHE_PRIORITY } from './plan-model';
 import {
 	applyPlanImport,
@@ -691,6 +692,46 @@ describe('plan workbook round trip', () => {
 				)
 			)
 		);
+	});
+
+	it('names a fiche’s changed fields as its form does, and its texts as its page heads them', async () => {
+		const model = await loadPlanModel(db);
+		const fiche = model.fiches.find((f) => f.code === '1-1')!;
+		const changed = {
+			...fiche,
+			shortTitle: 'Court',
+			context: ['Autre contexte'],
+			existing: ['Autre existant'],
+			description: ['Autre description'],
+			successFactors: ['Autre facteur']
+		};
+		const next = { ...model, fiches: model.fiches.map((f) => (f === fiche ? changed : f)) };
+		const imported = diffPlans(model, next).changes.find((c) => c.key === '1-1')!.changes;
+		const readable = (f: typeof fiche) => ({
+			code: f.code,
+			objective: '',
+			title: f.title,
+			shortTitle: f.shortTitle ?? '',
+			context: JSON.stringify(f.context),
+			existing: JSON.stringify(f.existing),
+			description: JSON.stringify(f.description),
+			successFactors: JSON.stringify(f.successFactors),
+			ownersNote: '',
+			owners: '',
+			partners: '',
+			links: '',
+			indicators: []
+		});
+		const edited = ficheChanges(readable(fiche), readable(changed));
+		const labels = (changes: { label: string }[]) => changes.map((c) => c.label);
+		expect(labels(imported)).toEqual(labels(edited));
+		expect(labels(edited)).toEqual([
+			'Titre court',
+			'Enjeux et contexte',
+			'Dispositif existant',
+			'Descriptif de l’action',
+			'Facteurs clés de réussite et points de vigilance'
+		]);
 	});
 
 	it('a new fiche may not take the former code of a fiche that moved (its old address leads there)', async () => {
