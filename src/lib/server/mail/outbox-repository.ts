@@ -68,7 +68,8 @@ const LISTED_COLUMNS = [
 	'next_attempt_at as nextAttemptAt'
 ] as const;
 
-const COLUMNS = [
+/** A message's every column, as `OutboxRow` names them. */
+export const OUTBOX_COLUMNS = [
 	...LISTED_COLUMNS,
 	'html_body as html',
 	'unsubscribe_url as unsubscribeUrl',
@@ -136,7 +137,7 @@ export async function claimDueMessage(db: Executor, now: number): Promise<Outbox
 		.set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1) }))
 		.where('id', '=', due.id)
 		.where('status', '=', 'pending')
-		.returning(COLUMNS)
+		.returning(OUTBOX_COLUMNS)
 		.executeTakeFirst();
 }
 

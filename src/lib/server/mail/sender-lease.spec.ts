@@ -9,11 +9,11 @@ import { openDatabase, type Db } from '../db';
 import { migrateToLatest } from '../db/migrate';
 import { log } from '../log.js';
 import { createTestDb } from '../db/testing';
-import { findMessage, insertMessage } from './outbox-repository';
+import { insertMessage } from './outbox-repository';
 import { MailSender, smtpTransport } from './sender';
 import { databaseFile, readSenderLease } from './sender-lease-repository';
 import { PID_SPACE, SENDER_LEASE_MS } from './sender-lease';
-import { startSmtp, type TestSmtp } from './testing';
+import { findMessage, startSmtp, type TestSmtp } from './testing';
 
 let db: Db;
 let smtp: TestSmtp;

@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import { diskRecentlyFull, noteDiskFull } from '../db/dialect';
 import { createTestDb } from '../db/testing';
 import { log } from '../log.js';
-import { findMessage, insertMessage, readRelayState } from './outbox-repository';
+import { insertMessage, readRelayState } from './outbox-repository';
 import { insertUser } from '../auth/users';
 import { passwordResetMail } from './messages';
 import { configureMail, outboxPage, queueMail, retryWaitingMail } from './outbox';
@@ -15,7 +15,7 @@ import {
 	RELAY_GIVE_UP_MS,
 	smtpTransport
 } from './sender';
-import { startScriptedRelay, startSmtp, type TestSmtp } from './testing';
+import { findMessage, startScriptedRelay, startSmtp, type TestSmtp } from './testing';
 import { mailStatusOfSlug } from '../../utils/mail-status';
 
 let db: Db;

@@ -5,6 +5,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { SmtpConfig } from '../config.js';
 import type { Executor } from '../db';
+import { OUTBOX_COLUMNS, type OutboxRow } from './outbox-repository';
 
 export interface Received {
 	envelopeTo: string[];
@@ -157,11 +158,11 @@ export async function startScriptedRelay(script: {
 	};
 }
 
-/** What became of one message of the outbox (its status, last error, one-time link). */
-export async function findMessage(db: Executor, id: number) {
+/** One message of the outbox, every column read. */
+export async function findMessage(db: Executor, id: number): Promise<OutboxRow | undefined> {
 	return db
 		.selectFrom('mail_outbox')
-		.select(['status', 'last_error as lastError', 'one_time_link as oneTimeLink'])
+		.select(OUTBOX_COLUMNS)
 		.where('id', '=', id)
 		.executeTakeFirst();
 }
