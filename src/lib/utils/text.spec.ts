@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { frenchSpacing } from './french-spacing';
 import { match as idParameter } from '../../params/id';
-import { axisTitle, ID_PATTERN, ofName } from './text';
+import { axisTitle, ID_PATTERN, ofName, readPageNumber, readTimestamp } from './text';
 
 describe('frenchSpacing', () => {
 	it('binds guillemets and colons to their words with no-break spaces', () => {
@@ -68,5 +68,26 @@ describe('ID_PATTERN', () => {
 			expect([ID_PATTERN.test(id), idParameter(id)], id).toEqual([true, true]);
 		for (const id of ['', '1234567890', '-1', '1.5', '1e3', ' 1', '1 ', '0x1', '١٢'])
 			expect([ID_PATTERN.test(id), idParameter(id)], id).toEqual([false, false]);
+	});
+});
+
+describe('readPageNumber and readTimestamp', () => {
+	it('read a page number of 1 to 99 999, the first page otherwise', () => {
+		expect([null, '', '0', '-2', 'abc', '2.5', '100000'].map(readPageNumber)).toEqual([
+			1, 1, 1, 1, 1, 1, 1
+		]);
+		expect(['1', '7', '99999'].map(readPageNumber)).toEqual([1, 7, 99999]);
+	});
+
+	it('read a moment of at most fifteen digits, null otherwise', () => {
+		expect(readTimestamp('1767225600000')).toBe(1767225600000);
+		expect([null, undefined, '', '-1', '1e12', '1234567890123456'].map(readTimestamp)).toEqual([
+			null,
+			null,
+			null,
+			null,
+			null,
+			null
+		]);
 	});
 });

@@ -44,6 +44,19 @@ export const FICHE_CODE_PATTERN = /^([1-9]\d?)-([1-9])$/;
  * nine (`[id=id]` in a route's folder name checks its parameter so).
  */
 export const ID_PATTERN = /^\d{1,9}$/;
+
+/** A list's page number as an address gives it (`?page=`): 1 to 99 999, the first page otherwise. */
+export function readPageNumber(raw: string | null): number {
+	return raw !== null && /^\d{1,5}$/.test(raw) && Number(raw) >= 1 ? Number(raw) : 1;
+}
+
+/**
+ * A moment in milliseconds that a page put in its form (what it showed, to tell a change made
+ * since): digits only, at most fifteen; null when left out or unreadable.
+ */
+export function readTimestamp(raw: unknown): number | null {
+	return typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
+}
 /** A fiche's number in its objective is one digit (the open data's pattern): nine at most. */
 export const MAX_FICHE_NUMBER = 9;
 

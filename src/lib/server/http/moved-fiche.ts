@@ -2,7 +2,6 @@ import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { findMovedFicheCode } from '../authoring/revisions-repository';
 import { getDb } from '../db/instance';
 import type { Result } from '../result';
-import { FICHE_CODE_PATTERN } from '../../utils/text';
 
 /**
  * Asked when a page or a form found no fiche under the address's code (`code` parameter; a form
@@ -15,8 +14,8 @@ import { FICHE_CODE_PATTERN } from '../../utils/text';
  * typed is lost.
  */
 export async function movedFicheCode(event: RequestEvent): Promise<string | null> {
+	// A fiche code's shape: the routes' `[code=fiche]` checked it.
 	const code = event.params.code ?? '';
-	if (!FICHE_CODE_PATTERN.test(code)) return null;
 	const moved = await findMovedFicheCode(getDb(), code);
 	if (!moved) return null;
 	const method = event.request.method;

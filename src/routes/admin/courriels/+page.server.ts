@@ -4,13 +4,13 @@ import { getDb } from '$lib/server/db/instance';
 import { refusalAnswer } from '$lib/server/http/form-answer';
 import { mailIsRelayed, outboxPage, retryWaitingMail } from '$lib/server/mail/outbox';
 import { mailStatusOfSlug } from '$lib/utils/mail-status';
+import { readPageNumber } from '$lib/utils/text';
 import { MAIL_STATUS_LABELS } from '$lib/utils/vocabulary';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'mail.view');
-	const raw = event.url.searchParams.get('page') ?? '1';
-	const page = /^\d{1,5}$/.test(raw) && Number(raw) >= 1 ? Number(raw) : 1;
+	const page = readPageNumber(event.url.searchParams.get('page'));
 	const slug = event.url.searchParams.get('etat');
 	const status = slug === null ? undefined : mailStatusOfSlug(slug);
 	// The states are named as the page names them, and the page's own counts lead to each.

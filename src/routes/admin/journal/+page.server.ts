@@ -13,7 +13,7 @@ import { getDb } from '$lib/server/db/instance';
 import { isIsoDate } from '$lib/schemas/form';
 import { daysBefore, parisDayEnd } from '$lib/utils/dates';
 import { formatDate } from '$lib/utils/format';
-import { ID_PATTERN } from '$lib/utils/text';
+import { ID_PATTERN, readPageNumber } from '$lib/utils/text';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -47,8 +47,7 @@ export const load: PageServerLoad = async (event) => {
 	if (isIsoDate(to)) filters.to = parisDayEnd(to);
 	const text = (params.get('q') ?? '').trim().slice(0, 100);
 	if (text) filters.text = text;
-	const pageRaw = params.get('page') ?? '1';
-	const page = /^\d{1,5}$/.test(pageRaw) && Number(pageRaw) >= 1 ? Number(pageRaw) : 1;
+	const page = readPageNumber(params.get('page'));
 	const db = getDb();
 	const { entries, hasMore } = await listAuditEvents(db, filters, page);
 	const users = (await listUsers(db)).map((u) => ({ id: u.id, label: `${u.name} (${u.email})` }));

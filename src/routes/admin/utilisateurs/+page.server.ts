@@ -1,4 +1,4 @@
-import { ID_PATTERN, ofName } from '$lib/utils/text';
+import { ID_PATTERN, ofName, readTimestamp } from '$lib/utils/text';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
 	createAccountWithInvitation,
@@ -45,7 +45,7 @@ function targetId(formData: FormData): number {
  */
 function shownUntil(formData: FormData): number | null {
 	const { values } = readForm(formData, ['shownUntil']);
-	return /^\d{1,15}$/.test(values.shownUntil) ? Number(values.shownUntil) : null;
+	return readTimestamp(values.shownUntil);
 }
 
 export const actions: Actions = {

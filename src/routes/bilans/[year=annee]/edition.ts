@@ -25,7 +25,6 @@ function editionKeyOf(
 	yearParam: string,
 	versionParam: string | null
 ): { year: number; version: number | undefined } {
-	if (!/^\d{4}$/.test(yearParam)) error(404, 'Ce bilan n’existe pas.');
 	if (versionParam !== null && !/^\d{1,4}$/.test(versionParam))
 		error(
 			404,

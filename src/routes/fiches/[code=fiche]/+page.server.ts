@@ -29,4 +29,4 @@ const fichePage = keyedByRevision(async (db, code: string) => {
 }, 64);
 
 export const load: PageServerLoad = async (event) =>
-	renderedOnly(event, await ficheOr404(event.params.code, fichePage, event.url));
+	renderedOnly(event, await ficheOr404(event, fichePage));

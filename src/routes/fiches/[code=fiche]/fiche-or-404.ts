@@ -1,25 +1,22 @@
-import { error } from '@sveltejs/kit';
-import { findMovedFicheCode } from '$lib/server/authoring/revisions-repository';
+import { error, type RequestEvent } from '@sveltejs/kit';
 import type { Db } from '$lib/server/db';
 import { getDb } from '$lib/server/db/instance';
-import { redirectToMovedFiche } from '$lib/server/http/moved-fiche';
-import { FICHE_CODE_PATTERN } from '$lib/utils/text';
+import { movedFicheCode } from '$lib/server/http/moved-fiche';
 
 /**
  * The fiche named by the URL, read by `find`; a fiche that moved to another objective (a new code)
  * is found at its former address too, by a redirect to its new one (bookmarks, links in mails
  * already sent), a temporary one (307) that browsers do not keep for good; otherwise a French 404.
- * The code is not given again in its objective (listObjectiveFicheNumbers).
+ * The code is not given again in its objective (listObjectiveFicheNumbers). The address's code
+ * has a fiche code's shape (`[code=fiche]`).
  */
 export async function ficheOr404<T>(
-	code: string,
-	find: (db: Db, code: string) => Promise<T | undefined>,
-	url: URL
+	event: RequestEvent,
+	find: (db: Db, code: string) => Promise<T | undefined>
 ): Promise<T> {
-	const known = FICHE_CODE_PATTERN.test(code);
-	const fiche = known ? await find(getDb(), code) : undefined;
+	const code = event.params.code ?? '';
+	const fiche = await find(getDb(), code);
 	if (fiche) return fiche;
-	const moved = known ? await findMovedFicheCode(getDb(), code) : undefined;
-	if (moved) redirectToMovedFiche(url, code, moved);
+	await movedFicheCode(event);
 	error(404, `Aucune fiche-action ne porte le code « ${code.slice(0, 20)} ».`);
 }

@@ -50,7 +50,7 @@ import {
 import { rankAgendaSuggestions, sittingStartIsPast } from '$lib/utils/rules';
 import { formatClock, formatDate } from '$lib/utils/format';
 import { parisToday } from '$lib/utils/dates';
-import { FICHE_CODE_PATTERN, ID_PATTERN } from '$lib/utils/text';
+import { FICHE_CODE_PATTERN, ID_PATTERN, readTimestamp } from '$lib/utils/text';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 // The record of a closed sitting is public; a sitting being prepared or held is for members and staff.
@@ -225,7 +225,7 @@ export const actions: Actions = {
 			c.address,
 			Date.now(),
 			// Left out or unreadable: as a page that showed none (refused once one has left).
-			typeof shown === 'string' && /^\d{1,15}$/.test(shown) ? Number(shown) : null
+			readTimestamp(shown)
 		);
 		if (!result.ok) return refusal(result);
 		return { done: convocationSummary(result.value, mailIsRelayed()) };

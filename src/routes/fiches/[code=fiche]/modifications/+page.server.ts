@@ -9,9 +9,9 @@ import type { PageServerLoad } from './$types';
 // an anonymous visitor's answer, the only one cached, never has them).
 export const csr = false;
 
-export const load: PageServerLoad = async ({ params, locals, url }) => {
-	const fiche = await ficheOr404(params.code, findFicheSummaryByCode, url);
-	const authors = can(locals.user ?? null, 'plan.revisions.authors');
+export const load: PageServerLoad = async (event) => {
+	const fiche = await ficheOr404(event, findFicheSummaryByCode);
+	const authors = can(event.locals.user ?? null, 'plan.revisions.authors');
 	return {
 		fiche: { code: fiche.code, title: fiche.title },
 		authors,

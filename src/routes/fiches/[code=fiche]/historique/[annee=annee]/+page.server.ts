@@ -11,11 +11,10 @@ import type { PageServerLoad } from './$types';
 // Read-only and public, like the fiche page: rendered on the server, no JavaScript.
 export const csr = false;
 
-export const load: PageServerLoad = async ({ params, url }) => {
+export const load: PageServerLoad = async (event) => {
 	const db = getDb();
-	const fiche = await ficheOr404(params.code, findFicheSummaryByCode, url);
-	if (!/^\d{4}$/.test(params.annee)) error(404, 'Cette année n’existe pas.');
-	const year = Number(params.annee);
+	const fiche = await ficheOr404(event, findFicheSummaryByCode);
+	const year = Number(event.params.annee);
 	const years = await listHistoryYears(db, fiche.id);
 	if (!years.some((y) => y.year === year))
 		error(404, `La fiche ${fiche.code} n’a pas de mise à jour publiée en ${year}.`);
