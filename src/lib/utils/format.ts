@@ -1,3 +1,4 @@
+import type { SittingFacts } from '../server/db/schema';
 import { parisDate } from './dates';
 
 const dateFormat = new Intl.DateTimeFormat('fr-FR', {
@@ -80,13 +81,13 @@ export function formatClock(hhmm: string): string {
 }
 
 /** A séance's day and time: « 20 novembre 2026 à 14 h 30 » (« séance du … »), or the day alone. */
-export function formatSittingDay(sitting: { heldOn: string; startsAt: string | null }): string {
+export function formatSittingDay(sitting: Pick<SittingFacts, 'heldOn' | 'startsAt'>): string {
 	const day = formatDate(sitting.heldOn);
 	return sitting.startsAt ? `${day} à ${formatClock(sitting.startsAt)}` : day;
 }
 
 /** When a séance meets: « le 20 novembre 2026 à 14 h 30 », or the day alone when its time was not given. */
-export function formatSittingMoment(sitting: { heldOn: string; startsAt: string | null }): string {
+export function formatSittingMoment(sitting: Pick<SittingFacts, 'heldOn' | 'startsAt'>): string {
 	return `le ${formatSittingDay(sitting)}`;
 }
 

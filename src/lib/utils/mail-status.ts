@@ -1,7 +1,7 @@
 import type { MailStatus } from '../server/db/schema';
 
 /** The words of /admin/courriels?etat=… for each state (French addresses, English states in code). */
-export const MAIL_STATUS_SLUGS: Record<string, string> = {
+export const MAIL_STATUS_SLUGS: Record<MailStatus, string> = {
 	pending: 'en-attente',
 	sending: 'en-cours',
 	sent: 'remis',
@@ -13,6 +13,6 @@ export const MAIL_STATUS_SLUGS: Record<string, string> = {
 
 /** The state a slug of the address names, or undefined. */
 export function mailStatusOfSlug(slug: string): MailStatus | undefined {
-	const found = Object.entries(MAIL_STATUS_SLUGS).find(([, s]) => s === slug);
-	return found?.[0] as MailStatus | undefined;
+	const statuses = Object.keys(MAIL_STATUS_SLUGS) as MailStatus[];
+	return statuses.find((status) => MAIL_STATUS_SLUGS[status] === slug);
 }

@@ -1,6 +1,7 @@
 // The portal's rules that more than one page applies: one home for each, so that a page and the
 // sentence that explains it never disagree.
 
+import type { SittingFacts } from '../server/db/schema';
 import { daysBefore, parisClockTime, parisDate, parisToday } from './dates';
 import { pluralize } from './format';
 
@@ -118,7 +119,7 @@ export function rankAgendaSuggestions<
  * moment gone.
  */
 export function sittingStartIsPast(
-	sitting: { heldOn: string; startsAt: string | null },
+	sitting: Pick<SittingFacts, 'heldOn' | 'startsAt'>,
 	now = new Date()
 ): boolean {
 	const today = parisToday(now);

@@ -2,6 +2,7 @@
 // the services' messages, the audit journal and the charts. Values stay English in code and in
 // the database; what a visitor reads is French.
 
+import type { MailStatus } from '../server/db/schema';
 import { plural, pluralize } from './format';
 
 export const FICHE_STATUSES = [
@@ -193,7 +194,7 @@ const CANCELLED_REASONS =
 	'lien périmé, destinataire désactivé, désabonné ou passé à un autre rôle ou une autre organisation depuis, campagne close, rappel dépassé ou séance supprimée';
 
 /** French words for the states of a message of the outbox (/admin/courriels). */
-export const MAIL_STATUS_LABELS: Record<string, string> = {
+export const MAIL_STATUS_LABELS: Record<MailStatus, string> = {
 	pending: 'en attente',
 	sending: 'en cours d’envoi',
 	sent: 'remis au serveur de courrier',
@@ -211,12 +212,12 @@ export const MAIL_STATUS_LABELS: Record<string, string> = {
  * link, a recipient gone, its campaign closed, a reminder out of date, its séance deleted) being
  * shown beside it, not the list of them all.
  */
-export function mailStatusLabel(status: string): string {
-	return status === 'cancelled' ? 'non envoyé' : (MAIL_STATUS_LABELS[status] ?? status);
+export function mailStatusLabel(status: MailStatus): string {
+	return status === 'cancelled' ? 'non envoyé' : MAIL_STATUS_LABELS[status];
 }
 
 /** The same words agreeing with a count of several messages (« 13 gardés ici… »). */
-const PLURAL_LABELS: Record<string, string> = {
+const PLURAL_LABELS: Record<MailStatus, string> = {
 	...MAIL_STATUS_LABELS,
 	failed: 'refusés (définitif)',
 	interrupted: 'interrompus (peut-être remis, jamais renvoyés)',
@@ -224,12 +225,8 @@ const PLURAL_LABELS: Record<string, string> = {
 	cancelled: `non envoyés (${CANCELLED_REASONS})`
 };
 
-export function mailStatusCount(status: string, count: number): string {
-	const words = plural(
-		count,
-		MAIL_STATUS_LABELS[status] ?? status,
-		PLURAL_LABELS[status] ?? status
-	);
+export function mailStatusCount(status: MailStatus, count: number): string {
+	const words = plural(count, MAIL_STATUS_LABELS[status], PLURAL_LABELS[status]);
 	return `${count} ${words}`;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { can, type Action, type Actor, type Resources, type UpdateState } from './permissions';
+import type { UpdateState } from '../db/schema';
+import { can, type Action, type Actor, type Resources } from './permissions';
 
 const OWN = 10;
 const OTHER = 20;

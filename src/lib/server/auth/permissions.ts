@@ -1,4 +1,4 @@
-import type { Role } from '../db/schema';
+import type { Role, UpdateState } from '../db/schema';
 
 export interface Actor {
 	id: number;
@@ -10,8 +10,6 @@ export interface Actor {
 export function homeFor(role: Role): string {
 	return role === 'admin' ? '/admin' : role === 'partenaire' ? '/espace' : '/';
 }
-
-export type UpdateState = 'draft' | 'submitted' | 'returned' | 'validated';
 
 /** What each action is checked against. */
 export interface Resources {

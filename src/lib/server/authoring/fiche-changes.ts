@@ -2,6 +2,7 @@ import { formatDate, formatNumber } from '../../utils/format';
 import type { IndicatorKind } from '../../utils/indicator-kinds';
 import type { FieldChange } from '../result';
 import { FICHE_FIELD_LABELS } from '../../utils/vocabulary';
+import type { IndicatorRow } from './repository';
 
 /**
  * A fiche as a person reads it, field by field, in the words the revision list shows: what the
@@ -72,17 +73,10 @@ function datedValue(value: number | null, date: string | null): string {
 	return date ? `${formatNumber(value)} au ${formatDate(date)}` : formatNumber(value);
 }
 
-export function readableIndicator(indicator: {
-	id: number | null;
-	label: string;
-	unit: string | null;
-	kind: IndicatorKind;
-	target: number | null;
-	targetDate: string | null;
-	baseline: number | null;
-	baselineDate: string | null;
-	retiredAt: string | null;
-}): ReadableIndicator {
+/** An indicator in the words of a revision (`id` null: not stored yet). */
+export function readableIndicator(
+	indicator: Omit<IndicatorRow, 'id'> & { id: number | null }
+): ReadableIndicator {
 	return {
 		id: indicator.id,
 		label: indicator.label,

@@ -5,7 +5,14 @@ import { parisDate } from '../../utils/dates';
 import { countIndicatorsWithoutValue } from '../progress/repository';
 import { fichesInPlan } from '../plan/repository';
 import { apartFromPlanLoad, ficheAddedAt } from '../authoring/revisions-repository';
-import type { Database, DecisionKind, FicheStatus, Opinion, SittingState } from '../db/schema';
+import type {
+	Database,
+	DecisionKind,
+	FicheStatus,
+	Opinion,
+	SittingFacts,
+	SittingState
+} from '../db/schema';
 
 /**
  * Decisions of closed sittings, with their sitting, agenda item and fiche (if any): the only
@@ -493,9 +500,6 @@ export async function findAdoptionDay(db: Executor): Promise<string> {
 		.executeTakeFirstOrThrow();
 	return plan.adoptedOn;
 }
-
-/** What a convocation announces of a séance: its day, hour, place and title. */
-type SittingFacts = { heldOn: string; startsAt: string | null; place: string; title: string };
 
 /**
  * A séance convened before its convocation's facts were recorded (`convened_as`, 2026-12-10): the

@@ -7,7 +7,7 @@ import {
 	type SinceConvened
 } from '../mail/notifications';
 import type { User } from '../auth/users';
-import type { Opinion } from '../db/schema';
+import type { Opinion, SittingFacts } from '../db/schema';
 import { ok, refuse, type Refusal, type Result } from '../result';
 import {
 	agendaItemHasDecision,
@@ -117,8 +117,8 @@ export async function deletedSittingRefusal(db: Executor, id: number): Promise<R
 	return !open.ok && open.reason === 'sitting-deleted' ? open : null;
 }
 
-/** A séance's date, time of day ("HH:MM"; left out or null: not given), place and title. */
-type SittingDetails = { heldOn: string; startsAt?: string | null; place: string; title: string };
+/** A séance's facts as a form or a command gives them: a time of day left out is not given. */
+type SittingDetails = Omit<SittingFacts, 'startsAt'> & Partial<Pick<SittingFacts, 'startsAt'>>;
 
 /**
  * A séance of the plan's commission comes after the plan's adoption: dated before, its priority
@@ -591,7 +591,7 @@ function sameTyping(sent: string, stored: string): boolean {
 }
 
 /** A séance's day and hour (null: not given), which order its decisions among others'. */
-type SittingTime = { heldOn: string; startsAt: string | null };
+type SittingTime = Pick<SittingFacts, 'heldOn' | 'startsAt'>;
 
 /**
  * Whether `a` was held after `b`: a later day, or the same day at a later hour. A séance whose hour

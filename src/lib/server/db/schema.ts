@@ -257,6 +257,18 @@ export type SittingState = 'preparation' | 'held' | 'closed';
 export type DecisionKind = 'priority' | 'opinion' | 'free';
 export type Opinion = 'favorable' | 'reserve' | 'defavorable' | 'prise_acte';
 
+/**
+ * A séance's facts as the portal reads and writes them (camelCase): its day, time of day ("HH:MM",
+ * Paris; null: not given), place and title; what a convocation announces. The one type of them:
+ * a part is a `Pick` of it.
+ */
+export interface SittingFacts {
+	heldOn: string;
+	startsAt: string | null;
+	place: string;
+	title: string;
+}
+
 export interface CommissionSessionTable {
 	id: Generated<number>;
 	held_on: string;

@@ -2,7 +2,7 @@ import { formatDate, formatSittingMoment, plural, pluralize } from '../../utils/
 import { sameWords } from '../../utils/text';
 import { absoluteUrl } from './outbox';
 import type { MailParts } from './templates';
-import type { ConvenedFacts } from './notifications-repository';
+import type { SittingFacts } from '../db/schema';
 
 /**
  * The words of each message the portal sends. Notifications get their "how to stop" footer and
@@ -166,22 +166,20 @@ function agendaMoves(
  */
 export function sittingConvenedMail(
 	user: { name: string },
-	sitting: { id: number; title: string; heldOn: string; startsAt: string | null; place: string },
+	sitting: SittingFacts & { id: number },
 	agenda: { code: string | null; title: string }[],
 	member: boolean,
 	/**
 	 * The convocation it replaces: what it announced, which of the séance's facts differ from it
 	 * now (`sittingChangedSince`), and whether the agenda changed since.
 	 */
-	earlier: {
-		heldOn: string;
-		startsAt: string | null;
-		place: string;
-		title: string;
-		changed: readonly (keyof ConvenedFacts)[];
-		/** Null: not known (a convocation sent before its agenda was recorded). */
-		agendaChanged: boolean | null;
-	} | null = null,
+	earlier:
+		| (SittingFacts & {
+				changed: readonly (keyof SittingFacts)[];
+				/** Null: not known (a convocation sent before its agenda was recorded). */
+				agendaChanged: boolean | null;
+		  })
+		| null = null,
 	/**
 	 * The fiches the earlier convocation announced that are no longer on the agenda (a partner's:
 	 * theirs only), and those on it since.
@@ -189,7 +187,7 @@ export function sittingConvenedMail(
 	left: { code: string; title: string }[] = [],
 	joined: { code: string; title: string }[] = []
 ): Notification {
-	const changed = (fact: keyof ConvenedFacts) => earlier?.changed.includes(fact) ?? false;
+	const changed = (fact: keyof SittingFacts) => earlier?.changed.includes(fact) ?? false;
 	const moved = changed('heldOn') || changed('startsAt');
 	const elsewhere = changed('place');
 	const retitled = changed('title');
@@ -265,10 +263,7 @@ const sittingNamed = (title: string) =>
 		? 'séance de la commission des usages numériques'
 		: `séance « ${title} » de la commission des usages numériques`;
 
-export function sittingCancelledMail(
-	user: { name: string },
-	sitting: { title: string; heldOn: string; startsAt: string | null; place: string }
-): Notification {
+export function sittingCancelledMail(user: { name: string }, sitting: SittingFacts): Notification {
 	return {
 		subject: `Séance du ${formatDate(sitting.heldOn)} annulée — commission des usages numériques`,
 		greeting: hello(user.name),
@@ -282,10 +277,7 @@ export function sittingCancelledMail(
 }
 
 /** To a partner convened before whose fiches have all left the séance's agenda. */
-export function sittingReleasedMail(
-	user: { name: string },
-	sitting: { title: string; heldOn: string; startsAt: string | null; place: string }
-): Notification {
+export function sittingReleasedMail(user: { name: string }, sitting: SittingFacts): Notification {
 	return {
 		subject: `Séance du ${formatDate(sitting.heldOn)} : vos fiches ne sont plus à l’ordre du jour — commission des usages numériques`,
 		greeting: hello(user.name),
@@ -300,7 +292,7 @@ export function sittingReleasedMail(
 
 export function sittingClosedMail(
 	user: { name: string },
-	sitting: { id: number; title: string; heldOn: string }
+	sitting: Pick<SittingFacts, 'title' | 'heldOn'> & { id: number }
 ): Notification {
 	return {
 		subject: `Relevé de décisions de la séance du ${formatDate(sitting.heldOn)}`,

@@ -1,4 +1,5 @@
 import type { Executor } from '../db';
+import type { SittingFacts } from '../db/schema';
 import { fromLiveSittings } from '../commission/repository';
 
 /** Submitted updates no digest has mentioned since their submission, oldest first. */
@@ -91,20 +92,12 @@ export async function findSittingForNotice(db: Executor, sittingId: number) {
 		.executeTakeFirst();
 }
 
-/** What a séance's convocation announced: the facts its mail gave. */
-export interface ConvenedFacts {
-	title: string;
-	heldOn: string;
-	startsAt: string | null;
-	place: string;
-}
-
 /**
  * What the last convocation announced (`convened_as`): the facts, and, since 2026-12-05, its agenda
  * (one line per point) and the accounts it was written to; since 2026-12-13, the lines each partner
  * among them read (their fiches only), by account. Older rows have less.
  */
-export interface Convened extends ConvenedFacts {
+export interface Convened extends SittingFacts {
 	agenda?: string[];
 	recipients?: number[];
 	partnerAgenda?: Record<number, string[]>;

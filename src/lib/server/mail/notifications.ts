@@ -28,7 +28,6 @@ import {
 	agendaOfSitting,
 	findSittingForNotice,
 	type Convened,
-	type ConvenedFacts,
 	findUpdateForNotice,
 	lastDigestAt,
 	markSittingConvened,
@@ -39,6 +38,7 @@ import {
 import { cancelPendingAbout, findReachedAboutSitting } from './outbox-repository';
 import { mailIsRelayed, queueNotification } from './outbox';
 import { activeRecipients } from './preferences-repository';
+import type { SittingFacts } from '../db/schema';
 
 export const DIGEST_EVERY_MS = 60 * 60 * 1000;
 
@@ -194,7 +194,7 @@ async function sittingMailSpent(
  * convened: said on its page too.
  */
 export const pastDayMessage = (
-	sitting: { heldOn: string; startsAt: string | null },
+	sitting: Pick<SittingFacts, 'heldOn' | 'startsAt'>,
 	now = new Date()
 ) =>
 	sitting.heldOn < parisToday(now) || sitting.startsAt === null
@@ -554,17 +554,17 @@ const SITTING_FACTS = ['heldOn', 'startsAt', 'place', 'title'] as const;
  * convocation, not with the values before the last correction: moved back, nothing changed.
  */
 function sittingChangedSince(
-	announcedFacts: ConvenedFacts,
-	sitting: ConvenedFacts
-): (keyof ConvenedFacts)[] {
+	announcedFacts: SittingFacts,
+	sitting: SittingFacts
+): (keyof SittingFacts)[] {
 	return SITTING_FACTS.filter((fact) => announcedFacts[fact] !== sitting[fact]);
 }
 
 /** What changed in a convened séance since its last convocation (null: never convened). */
 export interface SinceConvened {
 	convenedAt: number;
-	announced: ConvenedFacts;
-	facts: (keyof ConvenedFacts)[];
+	announced: SittingFacts;
+	facts: (keyof SittingFacts)[];
 	/** False too for a convocation sent before its agenda was recorded. */
 	agenda: boolean;
 }
@@ -604,7 +604,7 @@ export function convokeAgainMessage(since: SinceConvened | null): string | null 
 	if (since.facts.length === 0)
 		return `L’ordre du jour a changé depuis cette convocation : ${again}`;
 	const was = since.announced;
-	const words: Record<keyof ConvenedFacts, string> = {
+	const words: Record<keyof SittingFacts, string> = {
 		heldOn: `un autre jour (le ${formatDate(was.heldOn)})`,
 		startsAt: was.startsAt
 			? `une autre heure (${formatClock(was.startsAt)})`
@@ -619,7 +619,7 @@ export function convokeAgainMessage(since: SinceConvened | null): string | null 
  * The séance as its last convocation announced it (`convened_as`); a séance convened before that
  * was recorded announced what it holds still.
  */
-function announced<T extends ConvenedFacts & { convenedAs: string | null }>(sitting: T): Convened {
+function announced<T extends SittingFacts & { convenedAs: string | null }>(sitting: T): Convened {
 	return sitting.convenedAs ? (JSON.parse(sitting.convenedAs) as Convened) : sitting;
 }
 

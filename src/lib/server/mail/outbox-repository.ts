@@ -435,7 +435,9 @@ export async function listMessages(
 		.execute();
 }
 
-export async function countMessagesByStatus(db: Executor): Promise<Record<string, number>> {
+export async function countMessagesByStatus(
+	db: Executor
+): Promise<Partial<Record<MailStatus, number>>> {
 	const rows = await db
 		.selectFrom('mail_outbox')
 		.select(['status', (eb) => eb.fn.countAll<number>().as('count')])
