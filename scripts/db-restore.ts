@@ -25,6 +25,7 @@ runCommand(async () => {
 			(interrupted > 0
 				? ` ${interrupted} ${plural(interrupted, 'courriel', 'courriels')} en attente dans la sauvegarde, dont l’envoi a été interrompu depuis (peut-être remis), ${plural(interrupted, 'est marqué interrompu', 'sont marqués interrompus')} : ${plural(interrupted, 'il ne partira', 'ils ne partiront')} pas une seconde fois (voir /admin/courriels).`
 				: '') +
+			' Les sessions ouvertes sont fermées (chacun se reconnecte) et les liens de nouveau mot de passe non utilisés annulés (à redemander) ; les invitations restent valables.' +
 			' Redémarrez le portail.\n'
 	);
 });

@@ -2,6 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { findValidReset } from '../auth/recovery';
+import { insertPasswordReset, usePasswordReset } from '../auth/recovery-repository';
+import { createSession, invalidateSession, validateSessionToken } from '../auth/sessions';
+import { createTestUser, PEOPLE } from '../auth/testing';
+import { newSplitToken } from '../auth/tokens';
 import { MailSender, smtpTransport } from '../mail/sender';
 import { startSmtp, type TestSmtp } from '../mail/testing';
 import { openDatabase } from './index';
@@ -158,5 +163,57 @@ describe('restoring a backup older than the outbox or its columns', () => {
 		current.close();
 		expect(restoreDatabase(backup, target).alreadySent).toBe(1);
 		expect(statusOf(target)).toBe('sent');
+	});
+});
+
+describe('restoring a backup and the sessions it had open', () => {
+	// Hostile probe s44: a session closed after the backup (sign-out, password or role changed,
+	// account disabled) and a reset link used since worked again once the backup was restored.
+	it('closes every session and drops pending reset links; keeps invitations', async () => {
+		const dir = scratchDir('restauration-sessions');
+		const target = join(dir, 'sdusn.db');
+		const db = openDatabase(target);
+		await migrateToLatest(db);
+		const user = await createTestUser(db, PEOPLE.admin);
+		const { token, session } = await createSession(db, user.id, NOW);
+		const reset = newSplitToken();
+		await insertPasswordReset(
+			db,
+			{ id: reset.id, secretHash: reset.secretHash, userId: user.id, expiresAt: NOW + 3_600_000 },
+			NOW
+		);
+		await db
+			.insertInto('invitation')
+			.values({
+				id: 'invitation-1',
+				secret_hash: new Uint8Array(32),
+				user_id: user.id,
+				created_by: null,
+				created_at: NOW,
+				expires_at: NOW + 3_600_000,
+				used_at: null
+			})
+			.execute();
+		await db.destroy();
+		const backup = join(dir, 'sauvegarde.db');
+		const raw = new SQLite(target);
+		raw.prepare('VACUUM INTO ?').run(backup);
+		raw.close();
+
+		const current = openDatabase(target);
+		await invalidateSession(current, session.id);
+		await usePasswordReset(current, reset.id, NOW + 1000);
+		await current.destroy();
+
+		expect(restoreDatabase(backup, target)).toMatchObject({ sessionsClosed: 1, resetsDropped: 1 });
+		const restored = openDatabase(target);
+		try {
+			expect((await validateSessionToken(restored, token, NOW + 2000)).session).toBeNull();
+			expect(await findValidReset(restored, reset.token, NOW + 2000)).toBeUndefined();
+			const invitations = await restored.selectFrom('invitation').select('id').execute();
+			expect(invitations).toEqual([{ id: 'invitation-1' }]);
+		} finally {
+			await restored.destroy();
+		}
 	});
 });

@@ -174,19 +174,52 @@ function markLeftSince(
 }
 
 /**
+ * Closes, in the restored copy, every session and every pending password-reset link: the backup
+ * knows nothing of what was closed since it was taken (a sign-out, a password or role changed, an
+ * account disabled, a reset link used), and would otherwise let those back in. Everyone signs in
+ * again; a reset link is asked again. Invitations stay: one used since the backup has its account
+ * back to not activated, and its link is what lets the person in again. A backup older than
+ * a table has none of its rows to close.
+ */
+function closeSessions(copy: string): { sessionsClosed: number; resetsDropped: number } {
+	const db = new SQLite(copy);
+	try {
+		return db.transaction(() => ({
+			sessionsClosed:
+				columnsOf(db, 'user_session').size === 0
+					? 0
+					: db.prepare('DELETE FROM user_session').run().changes,
+			resetsDropped:
+				columnsOf(db, 'password_reset').size === 0
+					? 0
+					: db.prepare('DELETE FROM password_reset WHERE used_at IS NULL').run().changes
+		}))();
+	} finally {
+		db.close();
+	}
+}
+
+/**
  * Restores a backup into `target` (the portal's DATABASE_PATH) while the portal is stopped: the
  * backup is checked, copied beside the target, the current database and its WAL files are set
  * aside (`….avant-restauration-<date>`), then the copy takes the target's name. Refused while a
  * server uses the target. Mail the replaced database had sent since the backup is marked sent in
  * the restored one (`alreadySent`), mail it was handing over when it stopped interrupted
- * (`interrupted`): neither is sent twice. On a failure before the target is touched, the copy is
+ * (`interrupted`): neither is sent twice. Every session and pending reset link of the restored
+ * database is closed (`closeSessions`). On a failure before the target is touched, the copy is
  * removed.
  */
 export function restoreDatabase(
 	backup: string,
 	target: string,
 	now = new Date()
-): { aside: string | null; alreadySent: number; interrupted: number } {
+): {
+	aside: string | null;
+	alreadySent: number;
+	interrupted: number;
+	sessionsClosed: number;
+	resetsDropped: number;
+} {
 	const pid = runningServerPid(target);
 	if (pid !== null)
 		throw new StartupError(
@@ -206,8 +239,10 @@ export function restoreDatabase(
 		);
 	}
 	let left = { alreadySent: 0, interrupted: 0 };
+	let closed = { sessionsClosed: 0, resetsDropped: 0 };
 	try {
 		if (existsSync(target)) left = markLeftSince(target, incoming);
+		closed = closeSessions(incoming);
 		chmodSync(incoming, 0o600);
 		// Typed as root (without sudo -u), the restored file was root's, and the service could no
 		// longer open it: it keeps the owner of the file it replaces (else of the folder).
@@ -232,7 +267,7 @@ export function restoreDatabase(
 	}
 	for (const suffix of COMPANIONS) rmSync(`${target}${suffix}`, { force: true });
 	renameSync(incoming, target);
-	return { aside, ...left };
+	return { aside, ...left, ...closed };
 }
 
 /**
