@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, linkSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { MailSender, smtpTransport } from '../mail/sender';
 import { startSmtp, type TestSmtp } from '../mail/testing';
 import { openDatabase } from './index';
 import { migrateToLatest, portalMigrator } from './migrate';
-import { restoreDatabase } from './restore';
+import { restoreBackup, restoreDatabase } from './restore';
 import { scratchDir } from './testing';
 
 const NOW = Date.UTC(2026, 11, 5, 9, 0);
@@ -216,4 +216,28 @@ describe('restoring a backup and the sessions it had open', () => {
 			await restored.destroy();
 		}
 	});
+});
+
+describe('restoring the database over itself', () => {
+	// Hostile probe s44: db:restore took the live database itself (same path, a symbolic or a
+	// hard link to it) as its backup, set it aside and put a copy in its place.
+	for (const [what, link] of <[string, (target: string, other: string) => void][]>[
+		['its own path', () => {}],
+		['a symbolic link to it', (target, other) => symlinkSync(target, other)],
+		['a hard link to it', (target, other) => linkSync(target, other)]
+	])
+		it(`refuses ${what}, in French, and changes nothing`, async () => {
+			const dir = scratchDir('restauration-elle-meme');
+			const target = join(dir, 'sdusn.db');
+			const db = openDatabase(target);
+			await migrateToLatest(db);
+			await db.destroy();
+			const backup = what === 'its own path' ? target : join(dir, 'sauvegarde.db');
+			link(target, backup);
+			const files = readdirSync(dir).sort();
+			const refusal = `« ${backup} » est la base elle-même (DATABASE_PATH « ${target} »), pas une sauvegarde : rien n’a été changé.`;
+			await expect(restoreBackup(backup, target)).rejects.toThrow(refusal);
+			expect(() => restoreDatabase(backup, target)).toThrow(refusal);
+			expect(readdirSync(dir).sort()).toEqual(files);
+		});
 });

@@ -4,6 +4,7 @@ import {
 	chownSync,
 	constants,
 	existsSync,
+	realpathSync,
 	renameSync,
 	rmSync,
 	statSync
@@ -200,6 +201,20 @@ function closeSessions(copy: string): { sessionsClosed: number; resetsDropped: n
 }
 
 /**
+ * The backup named is the database itself (the same path, a symbolic or a hard link to it): set
+ * aside and replaced by itself, it would be lost.
+ */
+function checkNotTheDatabase(backup: string, target: string): void {
+	if (!existsSync(backup) || !existsSync(target)) return;
+	const a = statSync(backup);
+	const b = statSync(target);
+	if (realpathSync(backup) === realpathSync(target) || (a.dev === b.dev && a.ino === b.ino))
+		throw new StartupError(
+			`« ${backup} » est la base elle-même (DATABASE_PATH « ${target} »), pas une sauvegarde : rien n’a été changé. Indiquez le fichier de sauvegarde à restaurer.`
+		);
+}
+
+/**
  * Restores a backup into `target` (the portal's DATABASE_PATH) while the portal is stopped: the
  * backup is checked, copied beside the target, the current database and its WAL files are set
  * aside (`….avant-restauration-<date>`), then the copy takes the target's name. Refused while a
@@ -220,6 +235,7 @@ export function restoreDatabase(
 	sessionsClosed: number;
 	resetsDropped: number;
 } {
+	checkNotTheDatabase(backup, target);
 	const pid = runningServerPid(target);
 	if (pid !== null)
 		throw new StartupError(
@@ -281,6 +297,7 @@ export async function restoreBackup(
 	target: string,
 	now = new Date()
 ): Promise<ReturnType<typeof restoreDatabase>> {
+	checkNotTheDatabase(backup, target);
 	checkBackupFile(backup);
 	const difference = await backupSchemaDifference(backup);
 	if (difference !== null)
