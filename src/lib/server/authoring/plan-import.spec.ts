@@ -700,10 +700,10 @@ describe('plan workbook round trip', () => {
 		const changed = {
 			...fiche,
 			shortTitle: 'Court',
-			context: ['Autre contexte'],
-			existing: ['Autre existant'],
-			description: ['Autre description'],
-			successFactors: ['Autre facteur']
+			context: 'Autre contexte',
+			existing: 'Autre existant',
+			description: 'Autre description',
+			successFactors: '- Autre facteur'
 		};
 		const next = { ...model, fiches: model.fiches.map((f) => (f === fiche ? changed : f)) };
 		const imported = diffPlans(model, next).changes.find((c) => c.key === '1-1')!.changes;
@@ -712,10 +712,10 @@ describe('plan workbook round trip', () => {
 			objective: '',
 			title: f.title,
 			shortTitle: f.shortTitle ?? '',
-			context: JSON.stringify(f.context),
-			existing: JSON.stringify(f.existing),
-			description: JSON.stringify(f.description),
-			successFactors: JSON.stringify(f.successFactors),
+			context: f.context,
+			existing: f.existing,
+			description: f.description,
+			successFactors: f.successFactors,
 			ownersNote: '',
 			owners: '',
 			partners: '',
