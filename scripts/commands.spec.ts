@@ -101,6 +101,35 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		expect(result.stderr).toContain('Seul un compte partenaire appartient à une organisation');
 	});
 
+	it('user:create says in its own words an unknown organisation and an address taken', () => {
+		const partner = (organisation: string, email: string) =>
+			command(
+				'user-create',
+				[
+					'--email',
+					email,
+					'--name',
+					'Paola',
+					'--role',
+					'partenaire',
+					'--organisation',
+					organisation
+				],
+				PASSWORD
+			);
+		const unknown = partner('nulle-part', 'p@lot.test');
+		expect(unknown.status).toBe(1);
+		expect(unknown.stderr).toContain(
+			'Organisation inconnue : « nulle-part ». Indiquez son nom ou son identifiant (voir la page /organisations).'
+		);
+		const made = partner('cdg46', 'p@lot.test');
+		expect(made.status, made.stderr).toBe(0);
+		expect(made.stdout).toContain('créé pour p@lot.test (partenaire).');
+		const again = partner('cdg46', 'P@lot.test');
+		expect(again.status).toBe(1);
+		expect(again.stderr).toContain('Un compte existe déjà avec l’adresse P@lot.test.');
+	});
+
 	it('export says which database it reads on stderr, the document alone on stdout', () => {
 		// export reads an existing database only (made by db:migrate --creer; the plan seeded here).
 		const result = command('export', ['--format', 'csv']);

@@ -1,15 +1,10 @@
 // npm run demo : demonstration accounts (one per role) with random passwords printed once, and a
 // few draft and submitted updates, so a newcomer can try each role. Never run by npm start.
 import process from 'node:process';
-import { recordAudit } from '../src/lib/server/audit/repository';
 import { hashPassword } from '../src/lib/server/auth/password';
+import { createAccountWithPassword } from '../src/lib/server/auth/service';
 import { randomToken } from '../src/lib/server/auth/tokens';
-import {
-	findOrganisationIdByNameOrSlug,
-	findUserByEmail,
-	findUserById,
-	insertUser
-} from '../src/lib/server/auth/users';
+import { findUserByEmail, findUserById } from '../src/lib/server/auth/users';
 import { initDatabase } from '../src/lib/server/db/instance';
 import type { Role } from '../src/lib/server/db/schema';
 import { saveProgressUpdate } from '../src/lib/server/progress/service';
@@ -53,23 +48,14 @@ runCommand(async () => {
 			const password = randomToken(13)
 				.replace(/(.{5})/g, '$1-')
 				.replace(/-$/, '');
-			const organisationId = account.organisation
-				? ((await findOrganisationIdByNameOrSlug(db, account.organisation)) ?? null)
-				: null;
-			const id = await insertUser(db, {
-				email: account.email,
-				name: account.name,
-				role: account.role,
-				organisationId,
-				passwordHash: await hashPassword(password)
-			});
-			await recordAudit(db, {
-				actor: null,
-				action: 'account.created',
-				target: { type: 'compte', id },
-				summary: `Compte de démonstration ${account.role} créé par npm run demo`
-			});
-			created.push({ email: account.email, role: account.role, password, id });
+			const made = await createAccountWithPassword(
+				db,
+				{ ...account, organisation: account.organisation ?? '' },
+				await hashPassword(password),
+				'par npm run demo (démonstration)'
+			);
+			if (!made.ok) throw new Error(made.message);
+			created.push({ email: account.email, role: account.role, password, id: made.value.userId });
 		}
 
 		const partner = (await findUserById(db, created[0]!.id))!;

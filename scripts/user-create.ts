@@ -2,14 +2,8 @@
 // Reads the password from standard input (one line). There is no default account.
 import process from 'node:process';
 import { createInterface } from 'node:readline';
-import { recordAudit } from '../src/lib/server/audit/repository';
 import { checkPasswordPolicy, hashPassword } from '../src/lib/server/auth/password';
-import { passwordContext } from '../src/lib/server/auth/service';
-import {
-	findOrganisationIdByNameOrSlug,
-	findUserByEmail,
-	insertUser
-} from '../src/lib/server/auth/users';
+import { createAccountWithPassword, passwordContext } from '../src/lib/server/auth/service';
 import { initDatabase } from '../src/lib/server/db/instance';
 import { NewAccountSchema } from '../src/lib/schemas/auth';
 import { commandDatabasePath, parseOptions, runCommand, takeCreateOption, UsageError } from './cli';
@@ -82,37 +76,24 @@ runCommand(async () => {
 
 	const db = await initDatabase(path);
 	try {
-		let organisationId: number | null = null;
-		if (account.role === 'partenaire') {
-			organisationId = (await findOrganisationIdByNameOrSlug(db, account.organisation)) ?? null;
-			if (organisationId === null) {
-				throw new UsageError(
-					`Organisation inconnue : « ${account.organisation} ». Indiquez son nom ou son identifiant (voir la page /organisations).`
-				);
-			}
+		const created = await createAccountWithPassword(
+			db,
+			account,
+			await hashPassword(password),
+			'en ligne de commande'
+		);
+		if (!created.ok) {
+			// The command's own words: where to look an organisation up, the address refused.
+			throw new UsageError(
+				created.fieldErrors?.organisation
+					? `Organisation inconnue : « ${account.organisation} ». Indiquez son nom ou son identifiant (voir la page /organisations).`
+					: created.fieldErrors?.email
+						? `Un compte existe déjà avec l’adresse ${account.email}.`
+						: created.message
+			);
 		}
-		if (await findUserByEmail(db, account.email)) {
-			throw new UsageError(`Un compte existe déjà avec l’adresse ${account.email}.`);
-		}
-		const passwordHash = await hashPassword(password);
-		const id = await db.transaction().execute(async (trx) => {
-			const userId = await insertUser(trx, { ...account, organisationId, passwordHash });
-			await recordAudit(trx, {
-				actor: null,
-				action: 'account.created',
-				target: { type: 'compte', id: userId },
-				summary: `Compte ${account.role} créé en ligne de commande pour ${account.email.toLowerCase()}`,
-				after: {
-					email: account.email.toLowerCase(),
-					name: account.name,
-					role: account.role,
-					organisationId
-				}
-			});
-			return userId;
-		});
 		process.stdout.write(
-			`Compte n° ${id} créé pour ${account.email.toLowerCase()} (${account.role}).\n`
+			`Compte n° ${created.value.userId} créé pour ${account.email.toLowerCase()} (${account.role}).\n`
 		);
 	} finally {
 		await db.destroy();

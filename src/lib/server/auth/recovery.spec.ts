@@ -61,7 +61,7 @@ function inviteChloe() {
 			email: 'chloe@cdg46.fr',
 			name: 'Chloé Collègue',
 			role: 'partenaire',
-			organisationId: partner.organisationId
+			organisation: 'cdg46'
 		},
 		null,
 		now

@@ -6,13 +6,20 @@ import {
 	acceptInvitation,
 	changePassword,
 	createAccountWithInvitation,
+	createAccountWithPassword,
 	INVITATION_LIFETIME_MS,
 	changeAccountRole,
 	login,
 	setAccountDisabled
 } from './service';
 import { createSession, SESSION_IDLE_MS, SESSION_MAX_MS, validateSessionToken } from './sessions';
-import { findOrganisationIdByNameOrSlug, findUserById, insertUser, type User } from './users';
+import {
+	findOrganisationIdByNameOrSlug,
+	findUserByEmail,
+	findUserById,
+	insertUser,
+	type User
+} from './users';
 
 const PASSWORD = 'trois pommes vertes au marché';
 let db: Db;
@@ -171,7 +178,7 @@ describe('login', () => {
 		// Both read by their guards before either acts.
 		const bea = (await findUserById(db, otherId))!;
 		const asAdmin = { role: 'admin' as const, organisationId: null };
-		const toCommission = { role: 'commission' as const, organisationId: null };
+		const toCommission = { role: 'commission' as const, organisation: '' };
 		expect((await changeAccountRole(db, admin, bea.id, toCommission, asAdmin, null)).ok).toBe(true);
 		expect(await changeAccountRole(db, bea, admin.id, toCommission, asAdmin, null)).toMatchObject({
 			ok: false,
@@ -411,7 +418,7 @@ describe('invitations', () => {
 		const created = await createAccountWithInvitation(
 			db,
 			admin,
-			{ email: 'new@lot.fr', name: 'Nina Nouvelle', role: 'commission', organisationId: null },
+			{ email: 'new@lot.fr', name: 'Nina Nouvelle', role: 'commission', organisation: '' },
 			null
 		);
 		expect(created.ok).toBe(true);
@@ -448,7 +455,7 @@ describe('invitations', () => {
 		const created = await createAccountWithInvitation(
 			db,
 			admin,
-			{ email: 'late@lot.fr', name: 'Léo Retard', role: 'commission', organisationId: null },
+			{ email: 'late@lot.fr', name: 'Léo Retard', role: 'commission', organisation: '' },
 			null,
 			now
 		);
@@ -467,13 +474,104 @@ describe('invitations', () => {
 		const result = await createAccountWithInvitation(
 			db,
 			admin,
-			{ email: 'ADMIN@lot.fr', name: 'Doublon', role: 'admin', organisationId: null },
+			{ email: 'ADMIN@lot.fr', name: 'Doublon', role: 'admin', organisation: '' },
 			null
 		);
 		expect(result).toMatchObject({
 			ok: false,
 			fieldErrors: { email: 'Un compte existe déjà avec cette adresse électronique.' }
 		});
+	});
+
+	it('finds a partner’s organisation by its name or slug, and refuses one it does not know', async () => {
+		const partnerOf = (organisation: string) =>
+			createAccountWithInvitation(
+				db,
+				admin,
+				{
+					email: `p.${organisation}@lot.fr`,
+					name: 'Pia Partenaire',
+					role: 'partenaire',
+					organisation
+				},
+				null
+			);
+		expect(await partnerOf('nulle-part')).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: { organisation: expect.stringMatching(/^Organisation inconnue/) }
+		});
+		expect(await partnerOf('CDG46')).toMatchObject({ ok: true });
+		expect(await findUserById(db, (await findUserByEmail(db, 'p.cdg46@lot.fr'))!.id)).toMatchObject(
+			{ organisationId: await findOrganisationIdByNameOrSlug(db, 'cdg46') }
+		);
+		expect(
+			await changeAccountRole(
+				db,
+				admin,
+				partner.id,
+				{ role: 'partenaire', organisation: 'nulle-part' },
+				{ role: partner.role, organisationId: partner.organisationId },
+				null
+			)
+		).toMatchObject({ ok: false, fieldErrors: { organisation: expect.any(String) } });
+	});
+});
+
+describe('createAccountWithPassword (commands)', () => {
+	it('writes the account with its password, the role in words in the journal', async () => {
+		const made = await createAccountWithPassword(
+			db,
+			{ email: 'Cmd@Lot.fr', name: 'Camille Commande', role: 'commission', organisation: '' },
+			await hashPassword('une phrase de passe correcte'),
+			'en ligne de commande'
+		);
+		if (!made.ok) throw new Error(made.message);
+		expect(await findUserById(db, made.value.userId)).toMatchObject({
+			email: 'cmd@lot.fr',
+			role: 'commission'
+		});
+		const row = await db
+			.selectFrom('audit_event')
+			.select(['summary', 'actor_id as actorId'])
+			.where('action', '=', 'account.created')
+			.where('target_id', '=', String(made.value.userId))
+			.executeTakeFirstOrThrow();
+		expect(row).toEqual({
+			summary:
+				'Compte « Membre de la commission des usages numériques » créé en ligne de commande pour cmd@lot.fr',
+			actorId: null
+		});
+	});
+
+	it('refuses an address taken and an organisation unknown, writing nothing', async () => {
+		const hash = await hashPassword('une phrase de passe correcte');
+		const before = await db
+			.selectFrom('user_account')
+			.select((eb) => eb.fn.countAll().as('n'))
+			.executeTakeFirstOrThrow();
+		expect(
+			await createAccountWithPassword(
+				db,
+				{ email: 'ADMIN@lot.fr', name: 'Doublon', role: 'admin', organisation: '' },
+				hash,
+				'en ligne de commande'
+			)
+		).toMatchObject({ ok: false, fieldErrors: { email: expect.any(String) } });
+		expect(
+			await createAccountWithPassword(
+				db,
+				{ email: 'x@lot.fr', name: 'Xavier', role: 'partenaire', organisation: 'nulle-part' },
+				hash,
+				'en ligne de commande'
+			)
+		).toMatchObject({ ok: false, fieldErrors: { organisation: expect.any(String) } });
+		expect(
+			await db
+				.selectFrom('user_account')
+				.select((eb) => eb.fn.countAll().as('n'))
+				.executeTakeFirstOrThrow()
+		).toEqual(before);
 	});
 });
 
@@ -496,7 +594,7 @@ describe('changeAccountRole', () => {
 			db,
 			admin,
 			partner.id,
-			{ role: 'commission', organisationId: null },
+			{ role: 'commission', organisation: '' },
 			asShown(partner),
 			null
 		);
@@ -531,13 +629,20 @@ describe('changeAccountRole', () => {
 				db,
 				admin,
 				admin.id,
-				{ role: 'commission', organisationId: null },
+				{ role: 'commission', organisation: '' },
 				asShown(admin),
 				null
 			)
 		).toMatchObject({ ok: false, status: 400, message: expect.stringMatching(/propre compte/) });
 		expect(
-			await changeAccountRole(db, admin, partner.id, asShown(partner), asShown(partner), null)
+			await changeAccountRole(
+				db,
+				admin,
+				partner.id,
+				{ role: 'partenaire', organisation: 'cdg46' },
+				asShown(partner),
+				null
+			)
 		).toMatchObject({
 			ok: false,
 			status: 400,
@@ -554,7 +659,7 @@ describe('changeAccountRole', () => {
 					db,
 					admin,
 					partner.id,
-					{ role: 'admin', organisationId: null },
+					{ role: 'admin', organisation: '' },
 					shown,
 					null
 				)
@@ -565,7 +670,7 @@ describe('changeAccountRole', () => {
 				db,
 				admin,
 				partner.id,
-				{ role: 'commission', organisationId: null },
+				{ role: 'commission', organisation: '' },
 				shown,
 				null
 			)
@@ -596,7 +701,7 @@ describe('changeAccountRole', () => {
 			db,
 			admin,
 			partner.id,
-			{ role: 'partenaire', organisationId: other.id },
+			{ role: 'partenaire', organisation: other.slug },
 			asShown(partner),
 			null
 		);

@@ -26,6 +26,7 @@ import { ofName } from '../../utils/text';
 import { ROLE_LABELS } from '../../utils/vocabulary';
 import {
 	findCredentials,
+	findOrganisationIdByNameOrSlug,
 	findPasswordHash,
 	findUserByEmail,
 	findUserById,
@@ -47,7 +48,7 @@ import { actorRefusal } from './acting';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export const UNKNOWN_ACCOUNT = 'Ce compte n’existe pas.';
-export const UNKNOWN_ORGANISATION =
+const UNKNOWN_ORGANISATION =
 	'Organisation inconnue, retirée ou fusionnée : choisissez-la dans la liste.';
 const LOGIN_FAILED_MESSAGE = 'Adresse électronique ou mot de passe incorrect.';
 
@@ -328,11 +329,61 @@ async function endSessionAfterChecks(
 	});
 }
 
-export interface NewAccount {
+/** A role as a form or a command gives it: a partner's organisation by its name or slug. */
+export interface RoleChoice {
+	role: Role;
+	/** A partner's organisation, its name or slug; what another role gives is not read. */
+	organisation: string;
+}
+
+export interface NewAccount extends RoleChoice {
 	email: string;
 	name: string;
-	role: Role;
-	organisationId: number | null;
+}
+
+/**
+ * The role chosen, its organisation found: a partner's by its name or slug (an organisation retired
+ * or merged takes no new partner), none for another role; refused when there is no such one.
+ */
+async function chosenRole(db: Executor, choice: RoleChoice): Promise<Result<RoleChange>> {
+	if (choice.role !== 'partenaire') return ok({ role: choice.role, organisationId: null });
+	const organisationId = await findOrganisationIdByNameOrSlug(db, choice.organisation);
+	if (organisationId === undefined) return fieldRefusal('organisation', UNKNOWN_ORGANISATION);
+	return ok({ role: choice.role, organisationId });
+}
+
+const EMAIL_TAKEN = 'Un compte existe déjà avec cette adresse électronique.';
+
+/**
+ * Writes a new account and its line in the journal, in the caller's transaction: its organisation
+ * found and its address free, read there too. `summary` words the line from the role's label.
+ */
+async function insertAccount(
+	trx: Executor,
+	account: NewAccount,
+	passwordHash: string | null,
+	actor: User | null,
+	summary: (roleLabel: string, email: string) => string,
+	now: Date
+): Promise<Result<{ userId: number }>> {
+	const role = await chosenRole(trx, account);
+	if (!role.ok) return role;
+	if (await findUserByEmail(trx, account.email)) return fieldRefusal('email', EMAIL_TAKEN);
+	const { organisationId } = role.value;
+	const email = normaliseEmail(account.email);
+	const userId = await insertUser(
+		trx,
+		{ email: account.email, name: account.name, role: account.role, organisationId, passwordHash },
+		now
+	);
+	await recordAudit(trx, {
+		actor,
+		action: 'account.created',
+		target: { type: 'compte', id: userId },
+		summary: summary(ROLE_LABELS[account.role], email),
+		after: { email, name: account.name, role: account.role, organisationId }
+	});
+	return ok({ userId });
 }
 
 /** Creates an account without a password and a one-time invitation link for it. */
@@ -343,27 +394,46 @@ export async function createAccountWithInvitation(
 	clientAddress: string | null,
 	now = Date.now()
 ): Promise<Result<{ userId: number; invitationToken: string }>> {
-	if (await findUserByEmail(db, account.email))
-		return fieldRefusal('email', 'Un compte existe déjà avec cette adresse électronique.');
 	return db.transaction().execute(async (trx) => {
 		const refusal = await actorRefusal(trx, admin, 'users.manage');
 		if (refusal) return refusal;
-		const userId = await insertUser(trx, { ...account, passwordHash: null }, new Date(now));
-		await recordAudit(trx, {
-			actor: admin,
-			action: 'account.created',
-			target: { type: 'compte', id: userId },
-			summary: `Compte créé pour ${normaliseEmail(account.email)}`,
-			after: {
-				email: normaliseEmail(account.email),
-				name: account.name,
-				role: account.role,
-				organisationId: account.organisationId
-			}
-		});
+		const created = await insertAccount(
+			trx,
+			account,
+			null,
+			admin,
+			(_, email) => `Compte créé pour ${email}`,
+			new Date(now)
+		);
+		if (!created.ok) return created;
+		const { userId } = created.value;
 		const invitationToken = await issueInvitation(trx, admin, userId, clientAddress, now);
 		return ok({ userId, invitationToken });
 	});
+}
+
+/**
+ * Creates an account with its password, from a command on the server (nobody signed in acts):
+ * `user:create`, `demo`. `how` says in the journal how it was made (« en ligne de commande »).
+ */
+export async function createAccountWithPassword(
+	db: Db,
+	account: NewAccount,
+	passwordHash: string,
+	how: string
+): Promise<Result<{ userId: number }>> {
+	return db
+		.transaction()
+		.execute((trx) =>
+			insertAccount(
+				trx,
+				account,
+				passwordHash,
+				null,
+				(role, email) => `Compte « ${role} » créé ${how} pour ${email}`,
+				new Date()
+			)
+		);
 }
 
 /** A fresh single-use link for the account; earlier unused links stop working. */
@@ -568,12 +638,15 @@ export async function changeAccountRole(
 	db: Db,
 	admin: User,
 	userId: number,
-	change: RoleChange,
+	choice: RoleChoice,
 	shown: RoleChange,
 	clientAddress: string | null
 ): Promise<Result<{ email: string; role: string }>> {
 	const target = await findUserById(db, userId);
 	if (!target) return refuse(404, UNKNOWN_ACCOUNT);
+	const chosen = await chosenRole(db, choice);
+	if (!chosen.ok) return chosen;
+	const change = chosen.value;
 	if (target.id === admin.id)
 		return refuse(
 			400,

@@ -83,19 +83,12 @@ describe('a notification waiting in the outbox', () => {
 
 	it('is not sent to a person moved to another organisation since: it was about the former one', async () => {
 		const id = (await notify())!;
-		const sdail = (
-			await mail.db
-				.selectFrom('organisation')
-				.select('id')
-				.where('slug', '=', 'sdail')
-				.executeTakeFirstOrThrow()
-		).id;
 		const cdg = partner.organisationId;
 		const moved = await changeAccountRole(
 			mail.db,
 			admin,
 			partner.id,
-			{ role: 'partenaire', organisationId: sdail },
+			{ role: 'partenaire', organisation: 'sdail' },
 			{ role: 'partenaire', organisationId: cdg },
 			null
 		);
@@ -112,7 +105,10 @@ describe('a notification waiting in the outbox', () => {
 		const first = (await notify())!;
 		const shown = { role: 'partenaire' as const, organisationId: partner.organisationId };
 		const staff = { role: 'admin' as const, organisationId: null };
-		expect((await changeAccountRole(mail.db, admin, partner.id, staff, shown, null)).ok).toBe(true);
+		const toStaff = { role: 'admin' as const, organisation: '' };
+		expect((await changeAccountRole(mail.db, admin, partner.id, toStaff, shown, null)).ok).toBe(
+			true
+		);
 		expect(await mail.deliver()).toEqual([]);
 		expect(await findMessage(mail.db, first)).toMatchObject({
 			status: 'cancelled',
@@ -121,7 +117,8 @@ describe('a notification waiting in the outbox', () => {
 		});
 		// Back to the organisation it was written for: a message written before both changes goes.
 		const second = (await notify())!;
-		expect((await changeAccountRole(mail.db, admin, partner.id, shown, staff, null)).ok).toBe(true);
+		const back = { role: 'partenaire' as const, organisation: 'cdg46' };
+		expect((await changeAccountRole(mail.db, admin, partner.id, back, staff, null)).ok).toBe(true);
 		expect((await mail.deliver()).map((m) => m.mail.subject)).toEqual(['Mise à jour validée']);
 		expect((await findMessage(mail.db, second))?.status).toBe('sent');
 	});

@@ -3,11 +3,10 @@ import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
 	createAccountWithInvitation,
 	inviteAgain,
-	setAccountDisabled,
-	UNKNOWN_ORGANISATION
+	setAccountDisabled
 } from '$lib/server/auth/service';
 import { revokeInvitation } from '$lib/server/auth/recovery';
-import { findOrganisationIdByNameOrSlug, listUsers } from '$lib/server/auth/users';
+import { listUsers } from '$lib/server/auth/users';
 import { mailIsRelayed, relayDownSince } from '$lib/server/mail/outbox';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
@@ -56,16 +55,11 @@ export const actions: Actions = {
 			['email', 'name', 'role', 'organisation'],
 			NewAccountSchema
 		);
-		let organisationId: number | null = null;
-		if (data && data.role === 'partenaire') {
-			organisationId = (await findOrganisationIdByNameOrSlug(getDb(), data.organisation)) ?? null;
-			if (organisationId === null) errors.organisation = UNKNOWN_ORGANISATION;
-		}
 		if (!data || Object.keys(errors).length > 0) return invalidFormAnswer(errors, values);
 		const result = await createAccountWithInvitation(
 			getDb(),
 			admin,
-			{ email: data.email, name: data.name, role: data.role, organisationId },
+			data,
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result, values);

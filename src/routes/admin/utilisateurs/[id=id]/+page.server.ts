@@ -1,9 +1,9 @@
 import { error } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
-import { changeAccountRole, UNKNOWN_ACCOUNT, UNKNOWN_ORGANISATION } from '$lib/server/auth/service';
-import { findOrganisationIdByNameOrSlug, findUserById } from '$lib/server/auth/users';
+import { changeAccountRole, UNKNOWN_ACCOUNT } from '$lib/server/auth/service';
+import { findUserById } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
-import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { listOrganisationRefs } from '$lib/server/plan/repository';
 import { RoleChangeSchema } from '$lib/schemas/auth';
 import { ofName } from '$lib/utils/text';
@@ -24,23 +24,17 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	role: async (event) => {
 		const admin = await authorize(event, 'users.manage');
-		const { answer, errors, values, data } = readPostedForm(
+		const { answer, values, data } = readPostedForm(
 			await event.request.formData(),
 			['role', 'organisation', 'currentRole', 'currentOrganisationId'],
 			RoleChangeSchema
 		);
 		if (answer) return answer;
-		let organisationId: number | null = null;
-		if (data.role === 'partenaire') {
-			organisationId = (await findOrganisationIdByNameOrSlug(getDb(), data.organisation)) ?? null;
-			if (organisationId === null)
-				return invalidFormAnswer({ ...errors, organisation: UNKNOWN_ORGANISATION }, values);
-		}
 		const result = await changeAccountRole(
 			getDb(),
 			admin,
 			Number(event.params.id),
-			{ role: data.role, organisationId },
+			{ role: data.role, organisation: data.organisation },
 			{ role: data.currentRole, organisationId: data.currentOrganisationId },
 			safeClientAddress(event)
 		);
