@@ -1,3 +1,4 @@
+import { foldForSearch } from '../../utils/text';
 import type { Executor } from '../db';
 import { normaliseEmail, type Role, type User } from './users';
 
@@ -228,24 +229,37 @@ export async function listUsers(
 	}));
 }
 
+/** An organisation that takes new partners (not retired or merged), by its slug. */
+function activeOrganisations(db: Executor) {
+	return db.selectFrom('organisation').select('id').where('retired_at', 'is', null);
+}
+
+/** The active organisation whose slug is `slug` (what the account forms post). */
+export async function findOrganisationIdBySlug(
+	db: Executor,
+	slug: string
+): Promise<number | undefined> {
+	const row = await activeOrganisations(db).where('slug', '=', slug.trim()).executeTakeFirst();
+	return row?.id;
+}
+
+/**
+ * The active organisation named by `nameOrSlug`, as typed on a command line: its slug first (one
+ * organisation's name may be another's slug: the slug wins), else its name, compared folded
+ * (case and accents: SQLite's lower() knows only A to Z, « État » was not found). A name that two
+ * organisations share once folded finds none.
+ */
 export async function findOrganisationIdByNameOrSlug(
 	db: Executor,
 	nameOrSlug: string
 ): Promise<number | undefined> {
-	const value = nameOrSlug.trim();
-	const row = await db
-		.selectFrom('organisation')
-		.select('id')
-		// A retired or merged organisation takes no new partner.
-		.where('retired_at', 'is', null)
-		.where((eb) =>
-			eb.or([
-				eb('slug', '=', value.toLowerCase()),
-				eb(eb.fn('lower', ['name']), '=', value.toLowerCase())
-			])
-		)
-		.executeTakeFirst();
-	return row?.id;
+	const bySlug = await findOrganisationIdBySlug(db, nameOrSlug.trim().toLowerCase());
+	if (bySlug !== undefined) return bySlug;
+	const byName = await activeOrganisations(db)
+		.where((eb) => eb(eb.fn('fold_for_search', ['name']), '=', foldForSearch(nameOrSlug)))
+		.limit(2)
+		.execute();
+	return byName.length === 1 ? byName[0].id : undefined;
 }
 
 // — Sessions —

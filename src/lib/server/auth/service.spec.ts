@@ -16,6 +16,7 @@ import { createSession, SESSION_IDLE_MS, SESSION_MAX_MS, validateSessionToken } 
 import {
 	findOrganisationIdByNameOrSlug,
 	findUserByEmail,
+	findOrganisationIdBySlug,
 	findUserById,
 	insertUser,
 	type User
@@ -714,5 +715,44 @@ describe('changeAccountRole', () => {
 			.where('id', '=', other.id)
 			.execute();
 		expect(await findOrganisationIdByNameOrSlug(db, other.slug)).toBeUndefined();
+	});
+});
+
+describe('finding an organisation for an account', () => {
+	const idOf = async (slug: string) =>
+		(
+			await db
+				.selectFrom('organisation')
+				.select('id')
+				.where('slug', '=', slug)
+				.executeTakeFirstOrThrow()
+		).id;
+
+	// Hostile probe s44: ADCF renamed « nouvelle-cible » beside an organisation whose identifier is
+	// nouvelle-cible; the account forms, posting nouvelle-cible, attached the partner to ADCF.
+	it('prefers the identifier to another organisation’s name written the same', async () => {
+		const adcf = await idOf('adcf');
+		await db
+			.updateTable('organisation')
+			.set({ name: 'nouvelle-cible' })
+			.where('id', '=', adcf)
+			.execute();
+		const target = await db
+			.insertInto('organisation')
+			.values({ slug: 'nouvelle-cible', name: 'Nouvelle cible', kind: 'public_body' })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		expect(await findOrganisationIdBySlug(db, 'nouvelle-cible')).toBe(target.id);
+		expect(await findOrganisationIdByNameOrSlug(db, 'nouvelle-cible')).toBe(target.id);
+		// A name is no identifier; the services' lookup (forms and command line) finds it by name.
+		expect(await findOrganisationIdBySlug(db, 'Nouvelle cible')).toBeUndefined();
+		expect(await findOrganisationIdByNameOrSlug(db, 'Nouvelle cible')).toBe(target.id);
+	});
+
+	// Hostile probe s44: SQLite's lower() folds only A to Z: « État » was « Organisation inconnue ».
+	it('finds a name whatever its capitals, accented ones included', async () => {
+		const etat = await idOf('etat');
+		for (const name of ['État', 'état', 'ÉTAT', ' État '])
+			expect(await findOrganisationIdByNameOrSlug(db, name)).toBe(etat);
 	});
 });
