@@ -109,7 +109,20 @@ export async function slugExists(db: Executor, slug: string): Promise<boolean> {
 	return !!row;
 }
 
-/** Another organisation (retired or not) with this name, or with it as a former name. */
+/** Another organisation (retired or not) whose identifier is written exactly `text`. */
+export async function findOrganisationWithSlug(
+	db: Executor,
+	text: string,
+	exceptId: number | null
+): Promise<{ name: string; slug: string } | undefined> {
+	return db
+		.selectFrom('organisation')
+		.select(['name', 'slug'])
+		.where('slug', '=', text)
+		.where('id', '!=', exceptId ?? -1)
+		.executeTakeFirst();
+}
+
 /**
  * Another organisation that has this name, or had it: compared without accents, capitals, spaces
  * or punctuation (« CDG 46 » is « CDG46 »). The organisations are a few dozen: compared here.

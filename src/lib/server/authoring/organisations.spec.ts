@@ -112,6 +112,26 @@ describe('organisations', () => {
 			).toMatchObject({ ok: false, fieldErrors: { name: expect.stringContaining('porte déjà') } });
 	});
 
+	// Hostile probe s44: a name written as another organisation's identifier made a command naming
+	// it (user:create --organisation) find the other one.
+	it('refuses a name written as another organisation’s identifier', async () => {
+		expect(
+			await createOrganisation(
+				db,
+				admin,
+				{ name: 'lot-numerique', fullName: null, kind: 'epci', ...WHY },
+				null
+			)
+		).toMatchObject({
+			ok: false,
+			fieldErrors: {
+				name: '« lot-numerique » est l’identifiant de l’organisation « Syndicat mixte Lot numérique » : choisissez un autre nom.'
+			}
+		});
+		// The other way needs no rule: an identifier is made from its name, and a name that reads
+		// as it is already refused as the same name (« Grand Figeac » and « grand-figeac »).
+	});
+
 	it('edited meanwhile: the second admin is shown what changed, and saving again keeps it', async () => {
 		const cdg = await bySlug('cdg46');
 		const shown = { name: cdg.name, fullName: cdg.fullName ?? '', kind: cdg.kind };

@@ -833,6 +833,25 @@ describe('plan workbook round trip', () => {
 		).toEqual([]);
 	});
 
+	// Hostile probe s44: ADCF renamed « nouvelle-cible » beside a new organisation whose identifier
+	// is nouvelle-cible passed the preview; a partner created for « Nouvelle cible » then got ADCF.
+	it('refuses a name written as another organisation’s identifier, naming both', async () => {
+		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const organisations = workbook.getWorksheet('Organisations')!;
+			organisations.getRow(rowOf(organisations, 'adcf')).getCell(2).value = 'nouvelle-cible';
+			organisations.addRow([
+				'nouvelle-cible',
+				'Nouvelle cible',
+				null,
+				'Établissement ou organisme public'
+			]);
+		});
+		const { problems } = await previewPlanImport(db, bytes);
+		expect(problems.join('\n')).toMatch(
+			/Feuille « Organisations », ligne \d+, colonne « Nom » : le nom « nouvelle-cible » de l’organisation « adcf » est l’identifiant de l’organisation « Nouvelle cible » \(ligne \d+\)/
+		);
+	});
+
 	it('two organisations swap their names in one import', async () => {
 		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
 			const organisations = workbook.getWorksheet('Organisations')!;

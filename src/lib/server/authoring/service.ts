@@ -92,6 +92,7 @@ import {
 	type OpenUpdate,
 	listOrganisationFicheIds,
 	moveOrganisationRecords,
+	findOrganisationWithSlug,
 	slugExists,
 	updateOrganisation
 } from './organisations-repository';
@@ -780,8 +781,12 @@ async function recordOrganisationChange(
 /** The message under an organisation's name when another organisation has or had it, or null. */
 async function organisationNameProblem(db: Executor, name: string, exceptId: number | null) {
 	const other = await findOrganisationNamed(db, name, exceptId);
-	return other
-		? `« ${other.name} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`
+	if (other)
+		return `« ${other.name} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`;
+	// A command naming it (user:create --organisation) would find the other one.
+	const withSlug = await findOrganisationWithSlug(db, name.trim(), exceptId);
+	return withSlug
+		? `« ${name.trim()} » est l’identifiant de l’organisation « ${withSlug.name} » : choisissez un autre nom.`
 		: null;
 }
 

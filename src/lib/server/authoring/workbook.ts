@@ -1104,6 +1104,22 @@ export async function readPlanWorkbook(
 	});
 	model.organisations = uniqueBy(organisationRows, (o) => o.slug, 0, 'l’organisation');
 	uniqueBy(organisationRows, (o) => o.name.toLowerCase(), 1, 'le nom');
+	// A name written as another organisation's identifier: a command naming it (user:create
+	// --organisation) would find the one whose identifier it is, not the one with that name.
+	const bySlug = new Map<string, { slug: string; name: string; row?: number }>([
+		...retiredOrganisations.map((o) => [o.slug, o] as const),
+		...organisationRows.map(
+			({ item, reader }) => [item.slug, { ...item, row: reader.number }] as const
+		)
+	]);
+	for (const { item, reader } of organisationRows) {
+		const other = bySlug.get(item.name.trim());
+		if (item.name && other && other.slug !== item.slug)
+			reader.problem(
+				1,
+				`le nom « ${item.name} » de l’organisation « ${item.slug} » est l’identifiant de l’organisation « ${other.name} »${other.row ? ` (ligne ${other.row})` : ' (retirée)'} : un nom ne peut pas s’écrire comme l’identifiant d’une autre organisation, choisissez-en un autre`
+			);
+	}
 	// The other sheets name an organisation by its name (as exported) or its identifier; a name
 	// that is also another one's identifier (« ADEFPAT » given to adcf) names by its name, whatever
 	// the rows' order.
