@@ -577,6 +577,38 @@ describe('plan workbook round trip', () => {
 		expect((await previewPlanImport(db, corrected)).problems).toEqual([]);
 	});
 
+	// Hostile probe s44: a « Valeur de départ » without its date passed the import, which the
+	// fiche's form refuses: once applied, the fiche could not be saved without repairing it.
+	it('refuses a baseline without its date, and numbers the fiche’s form refuses', async () => {
+		const day = new Date(Date.UTC(2019, 0, 1));
+		const odd = [1e300, 5e-324, 1.23456789e-7, '1234567890123456789', '12,1234567'];
+		let first = 0;
+		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const sheet = workbook.getWorksheet('Indicateurs')!;
+			first = sheet.addRow(['14-1', 3, 'Départ sans date', null, 'Nombre', null, null, 12]).number;
+			odd.forEach((value, i) => {
+				sheet.addRow(['14-1', 4 + 2 * i, `Cible ${i}`, null, 'Nombre', value, day]);
+				sheet.addRow(['14-1', 5 + 2 * i, `Départ ${i}`, null, 'Nombre', null, null, value, day]);
+			});
+		});
+		const { problems } = await previewPlanImport(db, bytes);
+		expect(problems).toContain(
+			`Feuille « Indicateurs », ligne ${first}, colonne « Date de la valeur de départ » : une valeur de départ demande sa date.`
+		);
+		odd.forEach((value, i) => {
+			for (const [line, column] of <[number, string][]>[
+				[first + 1 + 2 * i, 'Cible'],
+				[first + 2 + 2 * i, 'Valeur de départ']
+			]) {
+				const start = `Feuille « Indicateurs », ligne ${line}, colonne « ${column} » : «`;
+				expect(
+					problems.some((p) => p.startsWith(start) && p.includes('» refusé :')),
+					`${value} en « ${column} »`
+				).toBe(true);
+			}
+		});
+	});
+
 	it('a new axis in the middle moves the others; a renamed organisation keeps its old name', async () => {
 		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
 			const axes = workbook.getWorksheet('Axes')!;

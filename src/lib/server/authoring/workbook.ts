@@ -866,6 +866,12 @@ class RowReader {
 		return null;
 	}
 
+	/** The cell is empty (an unreadable one is not: its problem is told already). */
+	blank(index: number): boolean {
+		const value = this.row.cells[index];
+		return value === null || value === undefined;
+	}
+
 	date(index: number): string {
 		const value = this.optionalDate(index);
 		if (value === null && this.row.cells[index] === null)
@@ -1275,6 +1281,8 @@ export async function readPlanWorkbook(
 			if (targetDate && target === null) r.problem(5, 'une date de cible demande une cible');
 			if (baselineDate && baseline === null)
 				r.problem(7, 'une date de valeur de départ demande une valeur de départ');
+			// As the fiche's form demands (plan-edit.ts): else, once applied, it could not be saved.
+			if (baseline !== null && r.blank(8)) r.problem(8, 'une valeur de départ demande sa date');
 			const dateProblems = indicatorDateProblems(targetDate, baselineDate, 'valeur de départ');
 			if (dateProblems.target) r.problem(6, asProblem(dateProblems.target));
 			if (dateProblems.baseline) r.problem(8, asProblem(dateProblems.baseline));
