@@ -478,17 +478,23 @@ export async function releaseOrganisationName(db: Executor, id: number): Promise
 		.execute();
 }
 
-/** Forgets the former names of other organisations that equal `name` (now `organisationId`'s). */
+/**
+ * Forgets the former names of other organisations that equal `name` (now `organisationId`'s),
+ * capitals aside as the workbook compares names (toLowerCase: SQLite's lower() folds only A to Z,
+ * « État » stayed another's former name). The aliases are a few dozen: compared here.
+ */
 export async function dropOtherAliasesNamed(
 	db: Executor,
 	name: string,
 	organisationId: number
 ): Promise<void> {
-	await db
-		.deleteFrom('organisation_alias')
-		.where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+	const aliases = await db
+		.selectFrom('organisation_alias')
+		.select(['id', 'name'])
 		.where('organisation_id', '!=', organisationId)
 		.execute();
+	const ids = aliases.filter((a) => a.name.toLowerCase() === name.toLowerCase()).map((a) => a.id);
+	if (ids.length > 0) await db.deleteFrom('organisation_alias').where('id', 'in', ids).execute();
 }
 
 /** Keeps the old name findable when an import renames an organisation. */

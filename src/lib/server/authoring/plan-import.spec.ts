@@ -5,7 +5,7 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { listPriorityHistory } from '../commission/repository';
 import { findFicheByCode } from '../plan/repository';
-import { loadPlanModel } from './import-repository';
+import { addOrganisationAlias, loadPlanModel } from './import-repository';
 import { listFicheRevisionViews } from './repository';
 import { diffPlans } from './plan-diff';
 import { ficheChanges } from './fiche-changes';
@@ -862,6 +862,22 @@ describe('plan workbook round trip', () => {
 		expect(second).toMatchObject({ ok: true });
 		expect(
 			await db.selectFrom('organisation_alias').select('name').where('name', '=', 'ADCF').execute()
+		).toEqual([]);
+		// Hostile probe s44: SQLite's lower() folds only A to Z: a former name « État » of another
+		// organisation stayed when the organisation named « État » was saved by an import.
+		const adefpat = await db
+			.selectFrom('organisation')
+			.select('id')
+			.where('slug', '=', 'adefpat')
+			.executeTakeFirstOrThrow();
+		await addOrganisationAlias(db, adefpat.id, 'État', '2026-12-01');
+		const edited = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const organisations = workbook.getWorksheet('Organisations')!;
+			organisations.getRow(rowOf(organisations, 'etat')).getCell(3).value = 'L’État';
+		});
+		expect((await applyPlanImport(db, edited, { reason: 'Trois', actor: null })).ok).toBe(true);
+		expect(
+			await db.selectFrom('organisation_alias').select('name').where('name', '=', 'État').execute()
 		).toEqual([]);
 	});
 
