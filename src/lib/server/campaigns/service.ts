@@ -102,7 +102,7 @@ async function mailOrganisation(
 	db: Executor,
 	organisationId: number,
 	campaign: { id: number; title: string; deadline: string },
-	fiches: { code: string; ficheTitle: string }[],
+	fiches: { ficheId: number; code: string; ficheTitle: string }[],
 	reminder: number | null,
 	now: number
 ): Promise<void> {
@@ -129,7 +129,8 @@ async function mailOrganisation(
 				reminder
 			),
 			now,
-			{ campaignId: campaign.id }
+			// The fiches it asks for: before it leaves, it is judged on them (outdatedCampaignMail).
+			{ campaignId: campaign.id, campaignFicheIds: fiches.map((f) => f.ficheId) }
 		);
 	}
 }
@@ -353,14 +354,16 @@ export async function sendCampaignReminders(db: Db, now: number): Promise<number
 /**
  * Why a campaign's opening or reminder, written earlier (it waited for the relay), must not leave
  * now, or null: the campaign was closed since; a reminder's deadline, announced as coming, has
- * passed; or the recipient's organisation has answered every fiche it asked for. An opening still
- * leaves once its deadline is past, while the campaign is open: without it the organisation would
- * never hear of the campaign. (A newer reminder cancels an older one when it is written:
- * mailOrganisation.)
+ * passed; or the recipient's organisation has answered every fiche the message asked for
+ * (`ficheIds`, its own list: a fiche the organisation joined since is not in it, one it left or
+ * that was abandoned since is no longer asked of it). A message written before that list was kept
+ * (null) is judged on the organisation's fiches of the day. An opening still leaves once its
+ * deadline is past, while the campaign is open: without it the organisation would never hear of
+ * the campaign. (A newer reminder cancels an older one when it is written: mailOrganisation.)
  */
 export async function outdatedCampaignMail(
 	db: Executor,
-	message: { kind: string; campaignId: number; createdAt: number },
+	message: { kind: string; campaignId: number; createdAt: number; ficheIds: number[] | null },
 	organisationId: number | null,
 	now: number
 ): Promise<string | null> {
@@ -374,12 +377,18 @@ export async function outdatedCampaignMail(
 		campaign.deadline < today
 	)
 		return `l’échéance de la campagne (le ${formatDate(campaign.deadline)}), que le message annonçait à venir, est passée depuis qu’il a été écrit.`;
-	const asked = (await campaignPairs(db, campaign.id)).filter(
+	const held = (await campaignPairs(db, campaign.id)).filter(
 		(p) => p.organisationId === organisationId
 	);
-	if (asked.length > 0 && asked.every((p) => answered(stateOf(p))))
-		return 'l’organisation du destinataire a soumis depuis une mise à jour de chaque fiche que le message demandait.';
-	return null;
+	const named = message.ficheIds ?? held.map((p) => p.ficheId);
+	if (named.length === 0) return null;
+	const asked = held.filter((p) => named.includes(p.ficheId));
+	if (asked.some((p) => !answered(stateOf(p)))) return null;
+	if (asked.length === 0)
+		return 'aucune des fiches que le message demandait ne concerne plus l’organisation du destinataire.';
+	return asked.length === named.length
+		? 'l’organisation du destinataire a soumis depuis une mise à jour de chaque fiche que le message demandait.'
+		: 'l’organisation du destinataire a soumis depuis une mise à jour de chaque fiche que le message demandait, hors celles qui ne la concernent plus.';
 }
 
 export interface Completion {

@@ -26,22 +26,28 @@ beforeEach(async () => {
 });
 afterEach(async () => t.close());
 
-/** « Bilan 2026 », CDG46's fiches, due 1 April; its opening mail goes (the relay works then). */
-async function openBilan(reminders: string, relayUp = true) {
-	const cdg = (
+const cdgId = async () =>
+	(
 		await t.db
 			.selectFrom('organisation')
 			.select('id')
 			.where('slug', '=', 'cdg46')
 			.executeTakeFirstOrThrow()
 	).id;
+
+/**
+ * « Bilan 2026 », CDG46's fiches (or every fiche: `everyFiche`), due 1 April; its opening mail
+ * goes (the relay works then).
+ */
+async function openBilan(reminders: string, relayUp = true, everyFiche = false) {
+	const cdg = await cdgId();
 	const opened = await openCampaign(
 		t.db,
 		admin,
 		{
 			title: 'Bilan 2026',
 			deadline: '2026-04-01',
-			scope: { kind: 'organisation', organisationId: cdg },
+			scope: everyFiche ? { kind: 'all' } : { kind: 'organisation', organisationId: cdg },
 			sittingId: null,
 			reminders
 		},
@@ -67,6 +73,34 @@ async function answer(codes: string[]) {
 	}
 }
 
+/** CDG46 becomes a partner of these fiches (after a message was written). */
+async function join(codes: string[]) {
+	const organisationId = await cdgId();
+	for (const code of codes) {
+		const fiche = await t.db
+			.selectFrom('fiche')
+			.select('id')
+			.where('code', '=', code)
+			.executeTakeFirstOrThrow();
+		await t.db
+			.insertInto('fiche_partner')
+			.values({ fiche_id: fiche.id, organisation_id: organisationId, detail: null, position: 99 })
+			.execute();
+	}
+}
+
+/** CDG46 no longer carries nor partners these fiches. */
+async function leave(codes: string[]) {
+	const organisationId = await cdgId();
+	const ficheIds = t.db.selectFrom('fiche').select('id').where('code', 'in', codes);
+	for (const table of ['fiche_owner', 'fiche_partner'] as const)
+		await t.db
+			.deleteFrom(table)
+			.where('organisation_id', '=', organisationId)
+			.where('fiche_id', 'in', ficheIds)
+			.execute();
+}
+
 /** Paul's reminders in the outbox, oldest first: state and why not sent. */
 async function remindersOfPaul() {
 	return (await listMessages(t.db, 50, 0))
@@ -74,6 +108,25 @@ async function remindersOfPaul() {
 		.reverse()
 		.map((m) => ({ status: m.status, lastError: m.lastError }));
 }
+
+/**
+ * The J-3 reminder written on 29 March while the relay is down, `meanwhile` done, the relay back
+ * on 30 March: what was received.
+ */
+async function reminderAfter(meanwhile: () => Promise<void>, everyFiche = false) {
+	await openBilan('-3', true, everyFiche);
+	clock = Date.parse('2026-03-29T08:00:00Z');
+	await sendCampaignReminders(t.db, clock);
+	await meanwhile();
+	clock = Date.parse('2026-03-30T08:00:00Z');
+	return t.deliver();
+}
+
+/** Paul's only reminder, not sent for this reason. */
+const notSent = (reason: string) => [{ status: 'cancelled', lastError: `Non envoyé : ${reason}` }];
+
+const ALL_ANSWERED =
+	'l’organisation du destinataire a soumis depuis une mise à jour de chaque fiche que le message demandait.';
 
 describe('a campaign reminder that waited for the relay', () => {
 	it('is not delivered once the deadline it announced has passed and every fiche was answered', async () => {
@@ -116,19 +169,8 @@ describe('a campaign reminder that waited for the relay', () => {
 	});
 
 	it('is not delivered once the organisation answered every fiche it asked for, before the deadline', async () => {
-		await openBilan('-3');
-		clock = Date.parse('2026-03-29T08:00:00Z');
-		await sendCampaignReminders(t.db, clock);
-		await answer(CDG_FICHES);
-		clock = Date.parse('2026-03-30T08:00:00Z');
-		expect(await t.deliver()).toEqual([]);
-		expect(await remindersOfPaul()).toEqual([
-			{
-				status: 'cancelled',
-				lastError:
-					'Non envoyé : l’organisation du destinataire a soumis depuis une mise à jour de chaque fiche que le message demandait.'
-			}
-		]);
+		expect(await reminderAfter(() => answer(CDG_FICHES))).toEqual([]);
+		expect(await remindersOfPaul()).toEqual(notSent(ALL_ANSWERED));
 	});
 
 	// Review s43, second read-back: the opening of a campaign still open was dropped as out of date.
@@ -149,5 +191,49 @@ describe('a campaign reminder that waited for the relay', () => {
 		expect(received.map((r) => r.mail.text)).toEqual([
 			expect.stringContaining(`s’est terminée le ${APRIL_1}`)
 		]);
+	});
+
+	// Review s44: the fiches it asked for were read from the organisation of the day, not from the
+	// message: a fiche joined since kept a reminder whose fiches were all answered; one left since
+	// was said answered, and a message whose fiches all left still went.
+	it('is judged on its own fiches: one its organisation joined since does not keep it', async () => {
+		const received = await reminderAfter(async () => {
+			await answer(CDG_FICHES);
+			await join(['2-1']);
+		}, true);
+		expect(received).toEqual([]);
+		expect(await remindersOfPaul()).toEqual(notSent(ALL_ANSWERED));
+	});
+
+	it('still goes while a fiche it asked for is unanswered, though one joined since is answered', async () => {
+		const received = await reminderAfter(async () => {
+			await join(['2-1']);
+			await answer([...CDG_FICHES.filter((code) => code !== '1-1'), '2-1']);
+		}, true);
+		expect(received.map((r) => r.envelopeTo)).toEqual([[paul.email]]);
+		expect(received[0]!.mail.text).toContain('1-1 —');
+		expect(await remindersOfPaul()).toEqual([{ status: 'sent', lastError: null }]);
+	});
+
+	it('is dropped once its organisation left every fiche it asked for, and says so', async () => {
+		expect(await reminderAfter(() => leave(CDG_FICHES))).toEqual([]);
+		expect(await remindersOfPaul()).toEqual(
+			notSent(
+				'aucune des fiches que le message demandait ne concerne plus l’organisation du destinataire.'
+			)
+		);
+	});
+
+	it('is dropped once the fiches it asked for are answered or left, and does not say all were answered', async () => {
+		const received = await reminderAfter(async () => {
+			await leave(['1-1']);
+			await answer(CDG_FICHES.filter((code) => code !== '1-1'));
+		});
+		expect(received).toEqual([]);
+		expect(await remindersOfPaul()).toEqual(
+			notSent(
+				'l’organisation du destinataire a soumis depuis une mise à jour de chaque fiche que le message demandait, hors celles qui ne la concernent plus.'
+			)
+		);
 	});
 });

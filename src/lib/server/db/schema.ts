@@ -402,6 +402,11 @@ export interface MailOutboxTable {
 	campaign_id: number | null;
 	/** The séance it convenes, cancels or reports (migration 2026_12_12): cancelled if it is deleted first. */
 	sitting_id: number | null;
+	/**
+	 * The fiches a campaign's message asks for, a JSON array of fiche ids (migration 2026_12_14):
+	 * what it is judged on before it leaves. Null: no campaign's, or written before that.
+	 */
+	campaign_fiche_ids: string | null;
 	status: MailStatus;
 	attempts: Generated<number>;
 	next_attempt_at: number;

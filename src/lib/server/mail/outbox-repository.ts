@@ -26,6 +26,8 @@ export interface OutboxRow {
 	nextAttemptAt: number;
 	/** The campaign it opens or reminds of, if any: checked again before it leaves. */
 	campaignId: number | null;
+	/** The fiches that campaign message asks for, a JSON array of fiche ids (null: written before 2026_12_14). */
+	campaignFicheIds: string | null;
 }
 
 export interface NewMessage {
@@ -46,7 +48,12 @@ export interface NewMessage {
  * What a message is about, when closing it (a campaign) or deleting it (a séance) must cancel the
  * messages about it that have not left yet.
  */
-export type MessageAbout = { campaignId?: number; sittingId?: number };
+export type MessageAbout = {
+	campaignId?: number;
+	/** The fiches a campaign's message asks for: whether it is still of use is judged on them. */
+	campaignFicheIds?: number[];
+	sittingId?: number;
+};
 
 /**
  * What the admins' page lists: the text part, never the HTML part, the one-time link or the
@@ -75,13 +82,14 @@ export const OUTBOX_COLUMNS = [
 	'unsubscribe_url as unsubscribeUrl',
 	'one_time_link as oneTimeLink',
 	'link_expires_at as linkExpiresAt',
-	'campaign_id as campaignId'
+	'campaign_id as campaignId',
+	'campaign_fiche_ids as campaignFicheIds'
 ] as const;
 
 /** A message as the admins' page shows it. */
 export type ListedMessage = Omit<
 	OutboxRow,
-	'oneTimeLink' | 'linkExpiresAt' | 'html' | 'unsubscribeUrl' | 'campaignId'
+	'oneTimeLink' | 'linkExpiresAt' | 'html' | 'unsubscribeUrl' | 'campaignId' | 'campaignFicheIds'
 >;
 
 /** Writes a message to the outbox; call it inside the transaction of the event that causes it. */
@@ -105,6 +113,7 @@ export async function insertMessage(
 			one_time_link: message.oneTimeLink ?? null,
 			link_expires_at: message.linkExpiresAt ?? null,
 			campaign_id: about.campaignId ?? null,
+			campaign_fiche_ids: about.campaignFicheIds ? JSON.stringify(about.campaignFicheIds) : null,
 			sitting_id: about.sittingId ?? null,
 			status: 'pending',
 			next_attempt_at: now,

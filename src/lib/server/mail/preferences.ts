@@ -151,6 +151,7 @@ export async function unwantedNotification(
 		userId: number | null;
 		unsubscribeUrl: string | null;
 		campaignId: number | null;
+		campaignFicheIds: string | null;
 		createdAt: number;
 	},
 	now: number
@@ -173,7 +174,14 @@ export async function unwantedNotification(
 	if (message.campaignId !== null)
 		return outdatedCampaignMail(
 			db,
-			{ kind: message.kind, campaignId: message.campaignId, createdAt: message.createdAt },
+			{
+				kind: message.kind,
+				campaignId: message.campaignId,
+				createdAt: message.createdAt,
+				ficheIds: message.campaignFicheIds
+					? (JSON.parse(message.campaignFicheIds) as number[])
+					: null
+			},
 			user.organisationId,
 			now
 		);
