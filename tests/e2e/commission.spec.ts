@@ -557,6 +557,28 @@ test('a séance dated of a day past says so, and offers no convocation', async (
 	expect(sent.status()).toBe(409);
 });
 
+// Review s44: a séance of today whose hour had passed was said « datée d’un jour passé ».
+test('a séance created for today at an hour past says its hour is past, not its day', async ({
+	page
+}) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	// Midnight has always passed today in Paris.
+	const created = await member.post('/commission?/create', {
+		form: { held_on: parisToday(), starts_at: '00:00', place: 'Cahors', title: 'Séance trop tard' },
+		maxRedirects: 0
+	});
+	const id = /seances\/(\d+)/.exec(created.headers().location ?? '')?.[1];
+	expect(id).toBeDefined();
+	await loginPage(page, ACCOUNTS.commission);
+	await page.goto(`/commission/seances/${id}?creee=1`);
+	const banner = page.getByRole('status');
+	await expect(banner).toContainText('Séance créée pour aujourd’hui, à une heure passée');
+	await expect(banner).toContainText('Si l’heure est une erreur, corrigez-la.');
+	await expect(banner).not.toContainText('jour passé');
+	const course = page.getByRole('region', { name: 'Déroulement' });
+	await expect(course).toContainText('une heure passée : sa convocation ne part pas');
+});
+
 test('after the agenda of a convened séance changes, the page asks to send it again', async ({
 	page
 }) => {

@@ -3,6 +3,7 @@ import {
 	isStale,
 	MAX_DAYS_AHEAD,
 	rankAgendaSuggestions,
+	sittingPastPart,
 	sittingStartIsPast,
 	STALE_AFTER_DAYS,
 	STALE_AFTER_WORDS
@@ -80,6 +81,15 @@ describe('a séance whose start is past (Paris)', () => {
 		expect(sittingStartIsPast({ heldOn: '2026-12-05', startsAt: '23:59' }, night)).toBe(true);
 		expect(sittingStartIsPast({ heldOn: '2026-12-06', startsAt: '00:15' }, night)).toBe(true);
 		expect(sittingStartIsPast({ heldOn: '2026-12-06', startsAt: '00:45' }, night)).toBe(false);
+	});
+	// Review s44: the banner of a séance created today at an hour past said « un jour passé ».
+	it('says whether its day or, today, its hour is past', () => {
+		expect(sittingPastPart({ heldOn: '2026-12-04', startsAt: '18:00' }, now)).toBe('day');
+		expect(sittingPastPart({ heldOn: '2026-12-04', startsAt: null }, now)).toBe('day');
+		expect(sittingPastPart({ heldOn: '2026-12-05', startsAt: '08:00' }, now)).toBe('hour');
+		expect(sittingPastPart({ heldOn: '2026-12-05', startsAt: '16:05' }, now)).toBeNull();
+		expect(sittingPastPart({ heldOn: '2026-12-05', startsAt: null }, now)).toBeNull();
+		expect(sittingPastPart({ heldOn: '2026-12-06', startsAt: '08:00' }, now)).toBeNull();
 	});
 });
 

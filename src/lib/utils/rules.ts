@@ -114,15 +114,23 @@ export function rankAgendaSuggestions<
 }
 
 /**
- * Whether a séance's start is past (Paris): its day is past, or it is today and its hour (when
- * given) has come. Such a séance is no longer convened: the convocation would call people to a
- * moment gone.
+ * What of a séance's start is past (Paris): its day (`'day'`), or, today, its hour when given
+ * (`'hour'`); null when it is still to come. Such a séance is no longer convened: the convocation
+ * would call people to a moment gone. Its pages say which one is past.
  */
+export function sittingPastPart(
+	sitting: { heldOn: string; startsAt: string | null },
+	now = new Date()
+): 'day' | 'hour' | null {
+	const today = parisToday(now);
+	if (sitting.heldOn !== today) return sitting.heldOn < today ? 'day' : null;
+	return sitting.startsAt !== null && sitting.startsAt <= parisClockTime(now) ? 'hour' : null;
+}
+
+/** Whether a séance's start is past (Paris): its day, or today its hour (`sittingPastPart`). */
 export function sittingStartIsPast(
 	sitting: Pick<SittingFacts, 'heldOn' | 'startsAt'>,
 	now = new Date()
 ): boolean {
-	const today = parisToday(now);
-	if (sitting.heldOn !== today) return sitting.heldOn < today;
-	return sitting.startsAt !== null && sitting.startsAt <= parisClockTime(now);
+	return sittingPastPart(sitting, now) !== null;
 }

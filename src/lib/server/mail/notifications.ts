@@ -10,8 +10,7 @@ import {
 	plural,
 	pluralize
 } from '../../utils/format';
-import { sittingStartIsPast } from '../../utils/rules';
-import { parisToday } from '../../utils/dates';
+import { sittingPastPart, sittingStartIsPast } from '../../utils/rules';
 import { NO_MAIL_RELAY } from '../../utils/vocabulary';
 import type { User } from '../auth/users';
 import { ok, refuse, type Refusal, type Result } from '../result';
@@ -190,14 +189,14 @@ async function sittingMailSpent(
 }
 
 /**
- * Why a séance whose start is past (Paris: its day, or today its hour, `sittingStartIsPast`) is not
+ * Why a séance whose start is past (Paris: its day, or today its hour, `sittingPastPart`) is not
  * convened: said on its page too.
  */
 export const pastDayMessage = (
 	sitting: Pick<SittingFacts, 'heldOn' | 'startsAt'>,
 	now = new Date()
 ) =>
-	sitting.heldOn < parisToday(now) || sitting.startsAt === null
+	sittingPastPart(sitting, now) !== 'hour'
 		? `La séance est datée du ${formatDate(sitting.heldOn)}, un jour passé : sa convocation ne part pas. Si la date est une erreur, corrigez-la ; si la séance a eu lieu, ouvrez-la (« Ouvrir la séance (tenue) »).`
 		: `La séance est prévue ${formatSittingMoment(sitting)}, une heure passée : sa convocation ne part pas. Si la date ou l’heure est une erreur, corrigez-la ; si la séance a eu lieu, ouvrez-la (« Ouvrir la séance (tenue) »).`;
 

@@ -47,7 +47,7 @@ import {
 	convokeAgainMessage,
 	pastDayMessage
 } from '$lib/server/mail/notifications';
-import { rankAgendaSuggestions, sittingStartIsPast } from '$lib/utils/rules';
+import { rankAgendaSuggestions, sittingPastPart } from '$lib/utils/rules';
 import { formatClock, formatDate } from '$lib/utils/format';
 import { parisToday } from '$lib/utils/dates';
 import { FICHE_CODE_PATTERN, ID_PATTERN, readTimestamp } from '$lib/utils/text';
@@ -80,6 +80,7 @@ export const load: PageServerLoad = async (event) => {
 	const onAgenda = new Set(sitting.items.map((i) => i.fiche?.code));
 	// A running campaign that prepares it keeps the séance: said instead of a deletion form refused.
 	const undecided = sitting.items.every((item) => item.decisions.length === 0);
+	const pastPart = sitting.state === 'preparation' ? sittingPastPart(sitting) : null;
 	const preparedBy =
 		editable && undecided
 			? ((await findPreparingCampaign(db, sitting.id, parisToday()))?.title ?? null)
@@ -106,11 +107,10 @@ export const load: PageServerLoad = async (event) => {
 		// Without a relay a convocation is written, not sent: the page says so.
 		mailRelayed: mailIsRelayed(),
 		preparedBy,
-		// A séance in preparation whose start is past (Paris): not convened, said on the page.
-		pastDay:
-			sitting.state === 'preparation' && sittingStartIsPast(sitting)
-				? pastDayMessage(sitting)
-				: null,
+		// A séance in preparation whose start is past (Paris): not convened, said on the page, with
+		// which of its day or its hour is past.
+		pastDay: pastPart ? pastDayMessage(sitting) : null,
+		pastPart,
 		// Moved, renamed or its agenda changed since the convocation: the page asks to send it again.
 		convokeAgain:
 			editable && sitting.state === 'preparation'
@@ -305,10 +305,10 @@ export const actions: Actions = {
 				typedSitting(values)
 			);
 		// Moved to a day or an hour past: no convocation to send again, the page says why.
-		const past = sittingStartIsPast({ heldOn: data.held_on, startsAt: data.starts_at });
+		const past = sittingPastPart({ heldOn: data.held_on, startsAt: data.starts_at });
 		return {
 			done: past
-				? `Date, heure, lieu et intitulé enregistrés. ${data.held_on < parisToday() ? 'Ce jour est passé' : 'Cette heure est passée'} : la séance ne se convoque plus (voir « Déroulement »).`
+				? `Date, heure, lieu et intitulé enregistrés. ${past === 'day' ? 'Ce jour est passé' : 'Cette heure est passée'} : la séance ne se convoque plus (voir « Déroulement »).`
 				: [
 						'Date, heure, lieu et intitulé enregistrés.',
 						convokeAgainMessage(result.value.sinceConvened)
