@@ -2,6 +2,7 @@ import type { APIRequestContext, Dialog } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
 import { expectNoAxeViolations, expectNoAxeViolationsWithoutScript } from './helpers/axe';
+import { cancelConvenedSitting } from './helpers/commission';
 import { screenshot } from './helpers/screenshots';
 import { daysAfter, daysBefore, parisToday } from '../../src/lib/utils/dates';
 
@@ -577,6 +578,36 @@ test('a séance created for today at an hour past says its hour is past, not its
 	await expect(banner).not.toContainText('jour passé');
 	const course = page.getByRole('region', { name: 'Déroulement' });
 	await expect(course).toContainText('une heure passée : sa convocation ne part pas');
+});
+
+// Review s44: the box of a convened séance read « créée par erreur », and without a relay the
+// notice after its deletion must not say its cancellation was sent.
+test('a convened séance deleted without a mail relay: the box says it is cancelled, the notice that its cancellation waits', async ({
+	page
+}) => {
+	const member = await apiAs(ACCOUNTS.commission);
+	const id = await createSitting(
+		member,
+		daysAfter(parisToday(), 24),
+		'Puy-l’Évêque',
+		'Séance annulée'
+	);
+	await member.post(`/commission/seances/${id}?/addFiches`, { form: { codes: '9-1' } });
+	const sent = await member.post(`/commission/seances/${id}?/convene`, {
+		form: { convened_at: '' }
+	});
+	expect(sent.status()).toBe(200);
+	await member.dispose();
+	await loginPage(page, ACCOUNTS.commission);
+	const told = await cancelConvenedSitting(page, id);
+	expect(told).toBeGreaterThanOrEqual(2);
+	const notice = page.getByRole('status');
+	await expect(notice).toHaveText(
+		new RegExp(
+			`^La séance, déjà convoquée, a été annulée et supprimée\\. Son annulation a été écrite pour ${told}\\spersonnes convoquées, mais pas envoyée\\s: ce portail n’envoie pas de courriels`
+		)
+	);
+	await expect(notice).not.toContainText('envoyée à');
 });
 
 test('after the agenda of a convened séance changes, the page asks to send it again', async ({

@@ -2,6 +2,7 @@ import SQLite from 'better-sqlite3';
 import type { APIRequestContext, Browser, Page } from '@playwright/test';
 import { ACCOUNTS, apiAs, loginPage, portalDatabase, signInThroughForm } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
+import { cancelConvenedSitting } from './helpers/commission';
 import { expect, test } from './helpers/portal';
 import { screenshotsAtWidths } from './helpers/screenshots';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
@@ -504,13 +505,7 @@ test('a convened séance deleted: its cancellation goes, the page says to how ma
 	expect(convocation).toContain(file);
 
 	await loginPage(page, ACCOUNTS.commission);
-	await page.goto(`/commission/seances/${id}`);
-	await page.waitForLoadState('networkidle');
-	const section = page.getByRole('region', { name: 'Supprimer la séance' });
-	await section.getByLabel('Cette séance a été créée par erreur : la supprimer').check();
-	await section.getByRole('button', { name: 'Supprimer la séance' }).click();
-	await expect(page).toHaveURL(/\/commission\?annulee=\d+$/);
-	const told = Number(/annulee=(\d+)/.exec(page.url())![1]);
+	const told = await cancelConvenedSitting(page, id);
 	expect(told).toBeGreaterThanOrEqual(2);
 	await expect(page.getByRole('status')).toHaveText(
 		new RegExp(

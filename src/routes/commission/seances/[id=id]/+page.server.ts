@@ -210,8 +210,7 @@ function badChoice(message: string, field?: string) {
 	return refusalAnswer(refuse(400, message, field ? { fieldErrors: { [field]: message } } : {}));
 }
 
-const DELETE_UNCONFIRMED =
-	'Cochez la case pour confirmer que cette séance a été créée par erreur et doit être supprimée.';
+const DELETE_UNCONFIRMED = 'Cochez la case pour confirmer que la séance doit être supprimée.';
 
 export const actions: Actions = {
 	convene: async (event: Event) => {

@@ -1,0 +1,21 @@
+import { expect, type Page } from '@playwright/test';
+
+/**
+ * A convened séance deleted from its page, as a member does it: its box says it is cancelled (not
+ * « créée par erreur »), ticked, then « Supprimer la séance ». How many its cancellation was written
+ * to, as the page it leads to says (`/commission?annulee=N`).
+ */
+export async function cancelConvenedSitting(page: Page, id: string | undefined): Promise<number> {
+	await page.goto(`/commission/seances/${id}`);
+	await page.waitForLoadState('networkidle');
+	const section = page.getByRole('region', { name: 'Supprimer la séance' });
+	await expect(section.getByLabel('créée par erreur')).toHaveCount(0);
+	await section
+		.getByLabel(
+			'Cette séance déjà convoquée n’aura pas lieu : l’annuler, prévenir les personnes convoquées et la supprimer'
+		)
+		.check();
+	await section.getByRole('button', { name: 'Supprimer la séance' }).click();
+	await expect(page).toHaveURL(/\/commission\?annulee=\d+$/);
+	return Number(/annulee=(\d+)/.exec(page.url())![1]);
+}
