@@ -608,6 +608,17 @@ test('a convened séance deleted without a mail relay: the box says it is cancel
 		)
 	);
 	await expect(notice).not.toContainText('envoyée à');
+	// Its page says it was cancelled; printed, the notice's link gives its address (review s44).
+	await page.goto(`/commission/seances/${id}`);
+	await expect(page.locator('main')).toContainText(
+		'Cette séance a été annulée après sa convocation'
+	);
+	const back = page.getByRole('link', { name: 'Les séances de la commission' });
+	const printedAfter = () => back.evaluate((a) => getComputedStyle(a, '::after').content);
+	expect(await printedAfter()).toBe('none');
+	await page.emulateMedia({ media: 'print' });
+	expect(await printedAfter()).toBe(`"\u202f: ${new URL('/commission', page.url()).href}"`);
+	await page.emulateMedia({ media: 'screen' });
 });
 
 test('after the agenda of a convened séance changes, the page asks to send it again', async ({
@@ -763,7 +774,9 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 	const goneText = await gone.text();
 	expect(goneText).toContain('Cette séance a été supprimée (créée par erreur).');
 	expect(goneText).not.toContain('rien n’a été enregistré');
-	expect(goneText).toContain('<a href="/commission">Les séances de la commission</a>');
+	expect(goneText).toMatch(
+		/<a href="\/commission" data-print-url="http:\/\/[^"]+\/commission">(<!---->)?Les séances de la commission/
+	);
 	// So does a dossier link of its convocation, instead of « Cette séance n’existe pas. »
 	const goneFile = await page.request.get(`/commission/seances/${id}/fiches/1-1`);
 	expect(goneFile.status()).toBe(404);

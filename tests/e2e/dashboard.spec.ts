@@ -338,6 +338,15 @@ test('a published edition is corrected as a version 2: the note is asked for, vi
 	await expect(reader).toHaveURL(/\/bilans\/2019\?version=1$/);
 	await expect(reader.getByText('Une année de lancement.', { exact: true })).toBeVisible();
 	await expect(reader.getByText('Correction par rapport à la version précédente')).toHaveCount(0);
+	// Printed, the notice « Cette version a été remplacée… » gives its link's address (review s44).
+	const latest = reader.getByRole('link', {
+		name: /^Lire la version la plus récente du bilan 2019/
+	});
+	const printedAfter = () => latest.evaluate((a) => getComputedStyle(a, '::after').content);
+	expect(await printedAfter()).toBe('none');
+	await reader.emulateMedia({ media: 'print' });
+	expect(await printedAfter()).toBe(`"\u202f: ${new URL('/bilans/2019', reader.url()).href}"`);
+	await reader.emulateMedia({ media: 'screen' });
 	// Version 1's figures are downloaded as version 1 froze them, not as the latest version.
 	const gridCsv = reader.getByRole('link', { name: 'CSV : les fiches par statut' });
 	await expect(gridCsv).toHaveAttribute('href', '/bilans/2019/grille-fiches.csv?version=1');

@@ -1,15 +1,24 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
+import { SITE_ORIGIN } from './PrintedLink.svelte';
 import ReplacedVersionNotice from './ReplacedVersionNotice.svelte';
 
-/** The notice as read (tags and comments dropped). */
-function said(changeNote: string | null): string {
+/** The notice's markup, on a portal reached at https://portail.example.fr (the root layout's). */
+function rendered(changeNote: string | null): string {
 	const versions = [
 		{ version: 1, publishedAt: '2019-02-01', changeNote: null },
 		{ version: 2, publishedAt: '2026-12-05', changeNote }
 	];
-	return render(ReplacedVersionNotice, { props: { year: 2018, version: 1, versions } })
-		.body.replace(/<!--[^>]*-->/g, '')
+	return render(ReplacedVersionNotice, {
+		props: { year: 2018, version: 1, versions },
+		context: new Map([[SITE_ORIGIN, 'https://portail.example.fr']])
+	}).body;
+}
+
+/** The notice as read (tags and comments dropped). */
+function said(changeNote: string | null): string {
+	return rendered(changeNote)
+		.replace(/<!--[^>]*-->/g, '')
 		.replace(/<[^>]+>/g, '')
 		.replace(/\s+/g, ' ')
 		.trim();
@@ -24,5 +33,12 @@ describe('the notice of a replaced version of a bilan', () => {
 			);
 		expect(said('Pourquoi pas ?')).toContain('Pourquoi pas ? Lire');
 		expect(said(null)).toMatch(/du 5 décembre 2026\. Lire/);
+	});
+
+	// Review s44: on paper, the link to the latest version could not be followed, nor read.
+	it('gives its link the absolute address printed after it on paper', () => {
+		expect(rendered(null)).toContain(
+			'<a href="/bilans/2018" data-print-url="https://portail.example.fr/bilans/2018">'
+		);
 	});
 });
