@@ -26,11 +26,32 @@ describe('a figure’s table', () => {
 		]).replaceAll(/<!--[^>]*-->/g, '');
 		// The group's code is for machines (CSV): not a column on the page.
 		expect(body).not.toContain('politique-donnee');
-		expect(body).toContain('<td><span lang="en">Open data</span> &amp; &lt;données&gt;</td>');
+		expect(body).toContain(
+			'<th scope="row"><span lang="en">Open data</span> &amp; &lt;données&gt;</th>'
+		);
 		expect(body).toContain('<td>En cours</td>');
 		expect(body).toContain(`<td>${formatDate('2026-03-02')}</td>`);
 		expect(body).toContain('<td>non évalué</td>');
 		expect(body).toContain(`<td class="num">${formatNumber(1234.5)}</td>`);
+	});
+
+	it('heads each row with its first column shown, a date in an indicator’s table', () => {
+		// Screen readers announce each figure with what names its row (WCAG 1.3.1, RGAA 5.7).
+		const body = tableBody(
+			[
+				{ key: 'date', label: 'Date' },
+				{ key: 'valeur', label: 'Valeur' }
+			],
+			[
+				['2026-01-01', 3],
+				['2026-04-01', 5]
+			]
+		);
+		expect(body.match(/<th scope="row">/g)).toHaveLength(2);
+		expect(body).toContain(
+			`<th scope="row">${formatDate('2026-04-01')}</th><td class="num">5</td>`
+		);
+		expect(body.match(/<td/g)).toHaveLength(2);
 	});
 
 	it('says when there is nothing to show', () => {
@@ -51,7 +72,8 @@ describe('a figure’s table', () => {
 			],
 			rows
 		);
-		expect(body.match(/<td/g)).toHaveLength(600);
+		expect(body.match(/<td/g)).toHaveLength(400);
+		expect(body.match(/<th scope="row"/g)).toHaveLength(200);
 		expect(body.match(/<!--/g)?.length ?? 0).toBeLessThanOrEqual(2);
 	});
 });

@@ -20,18 +20,22 @@ function shownText(cell: Cell, key: string): string {
  * escapes every character). A Svelte component per cell (LangText) cost a renderer and three
  * hydration comments each, written even on pages without script: the dashboard and an edition
  * have about 900 cells at ten years (docs/performance.md, « the figure tables' cells »).
+ * The first column shown names its row (an axis, a status, a quarter, an organisation, a date):
+ * its cells are row headers, `<th scope="row">`, so that a screen reader announces each figure
+ * with what it counts (WCAG 1.3.1).
  */
 export function figureRowsHtml(keys: string[], shown: number[], rows: Cell[][]): string {
 	if (rows.length === 0) return `<tr><td colspan="${shown.length}">Aucune donnée.</td></tr>`;
 	let html = '';
 	for (const row of rows) {
 		html += '<tr>';
-		for (const j of shown) {
+		shown.forEach((j, i) => {
 			const cell = row[j] ?? null;
-			html += typeof cell === 'number' ? '<td class="num">' : '<td>';
+			const tag = i === 0 ? 'th' : 'td';
+			html += `<${tag}${i === 0 ? ' scope="row"' : ''}${typeof cell === 'number' ? ' class="num"' : ''}>`;
 			html += markedEnglish(shownText(cell, keys[j] ?? ''));
-			html += '</td>';
-		}
+			html += `</${tag}>`;
+		});
 		html += '</tr>';
 	}
 	return html;
