@@ -55,4 +55,13 @@ describe('/admin/plan/import', () => {
 		expect(empty.data.errors.fichier).toMatch(/est vide/);
 		expect(empty.data.message).toBe(empty.data.errors.fichier);
 	});
+
+	it('refuses a workbook with problems (a 400: the page’s title says « Erreur : »), the problems shown', async () => {
+		// A refused workbook kept the page's title as it was, while no file at all changed it
+		// (accessibility audit, RGAA 8.6).
+		const broken = await post('preview', { fichier: new File(['pas un classeur'], 'casse.xlsx') });
+		expect(broken.status).toBe(400);
+		expect(broken.data).toMatchObject({ fileName: 'casse.xlsx' });
+		expect((broken.data.preview as { problems: string[] }).problems.length).toBeGreaterThan(0);
+	});
 });

@@ -90,6 +90,7 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 		)
 	).toBeVisible();
 	await expect(page.getByRole('button', { name: 'Appliquer ces modifications' })).toHaveCount(0);
+	await expect(page).toHaveTitle(/^Erreur\u00a0: Importer le plan/);
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (f) => testInfo.outputPath(f), 'import-plan-erreurs');
 

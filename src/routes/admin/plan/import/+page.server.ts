@@ -1,4 +1,4 @@
-import { isHttpError, redirect } from '@sveltejs/kit';
+import { fail, isHttpError, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
 	dropPendingImport,
@@ -93,7 +93,10 @@ export const actions: Actions = {
 					'Trop de classeurs attendent déjà leur confirmation sur le serveur : rien n’a été gardé. Envoyez de nouveau ce classeur dans quelques minutes.'
 				)
 			);
-		return { fileName: file.name.slice(0, 200), ...previewAnswer(preview, token) };
+		const answer = { fileName: file.name.slice(0, 200), ...previewAnswer(preview, token) };
+		// A workbook with problems is refused as a missing file is (a 400): the page's title says
+		// « Erreur : » first (hooks.server.ts, refused-title.ts), the problems listed on the page.
+		return preview.problems.length > 0 ? fail(400, answer) : answer;
 	},
 	apply: async (event) => {
 		const user = await authorize(event, 'plan.import');
