@@ -2,18 +2,28 @@ import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
 import { listSittings } from '$lib/server/commission/repository';
-import { createSitting, sittingDayProblems } from '$lib/server/commission/service';
+import {
+	createSitting,
+	sittingDayProblems,
+	sittingDeletionNotice
+} from '$lib/server/commission/service';
 import { getDb } from '$lib/server/db/instance';
 import { mailIsRelayed } from '$lib/server/mail/outbox';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { SittingSchema, SITTING_FIELDS } from '$lib/schemas/commission';
+import { ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad } from './$types';
 
 // Public: the record of closed sittings. Members and staff also see sittings being prepared.
-export const load: PageServerLoad = async ({ locals }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
 	const canManage = can(locals.user, 'commission.manage');
+	// After a séance was deleted (`?supprimee=ID`): what its deleter is told, read from the séance.
+	const deleted = url.searchParams.get('supprimee') ?? '';
 	return {
 		canManage,
+		deletion: ID_PATTERN.test(deleted)
+			? await sittingDeletionNotice(getDb(), Number(deleted), canManage)
+			: null,
 		// Whether a séance's cancellation went, or was only written (no relay): said to its deleter.
 		relayed: canManage && mailIsRelayed(),
 		sittings: await listSittings(getDb(), { closedOnly: !canManage })

@@ -3,7 +3,7 @@ import { expect, type Page } from '@playwright/test';
 /**
  * A convened séance deleted from its page, as a member does it: its box says it is cancelled (not
  * « créée par erreur »), ticked, then « Supprimer la séance ». How many its cancellation was written
- * to, as the page it leads to says (`/commission?annulee=N`).
+ * to, as the page it leads to says (`/commission?supprimee=ID`).
  */
 export async function cancelConvenedSitting(page: Page, id: string | undefined): Promise<number> {
 	await page.goto(`/commission/seances/${id}`);
@@ -16,6 +16,7 @@ export async function cancelConvenedSitting(page: Page, id: string | undefined):
 		)
 		.check();
 	await section.getByRole('button', { name: 'Supprimer la séance' }).click();
-	await expect(page).toHaveURL(/\/commission\?annulee=\d+$/);
-	return Number(/annulee=(\d+)/.exec(page.url())![1]);
+	await expect(page).toHaveURL(new RegExp(`/commission\\?supprimee=${id}$`));
+	const notice = await page.getByRole('status').innerText();
+	return Number(/(\d+)\spersonnes? convoquées?/.exec(notice)?.[1] ?? 0);
 }

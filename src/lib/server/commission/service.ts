@@ -6,6 +6,7 @@ import {
 	notifySittingCancelled,
 	type SinceConvened
 } from '../mail/notifications';
+import { countCancellationsOfSitting } from '../mail/outbox-repository';
 import type { User } from '../auth/users';
 import type { Opinion, SittingFacts } from '../db/schema';
 import { ok, refuse, type Refusal, type Result } from '../result';
@@ -67,9 +68,16 @@ const DELETED_SITTING_MESSAGE =
 const DELETED_SITTING_OPENED_MESSAGE =
 	'Cette séance a été supprimée (créée par erreur). Retrouvez les séances sur la page de la commission.';
 
-/** The same for a séance deleted once convened: it was cancelled, and its convened were told. */
-export const CANCELLED_SITTING_OPENED_MESSAGE =
-	'Cette séance a été annulée après sa convocation : les personnes convoquées en ont été prévenues par courriel. Retrouvez les séances sur la page de la commission.';
+/**
+ * The same for a séance deleted once convened: it was cancelled; whether a cancellation was written
+ * to those convened (`written`, messages of kind `cancelled`), never that it reached them: without
+ * a relay, or while it is down, it waits.
+ */
+export function cancelledSittingOpenedMessage(written: number): string {
+	return written > 0
+		? 'Cette séance a été annulée après sa convocation : un courriel d’annulation a été écrit aux personnes convoquées. Retrouvez les séances sur la page de la commission.'
+		: 'Cette séance a été annulée après sa convocation. Retrouvez les séances sur la page de la commission.';
+}
 
 /**
  * What a person who opens a deleted séance, or one of its files (a link of its convocation, a
@@ -88,9 +96,28 @@ export async function deletedSittingNotice(
 		const recipients = sitting.convenedAs
 			? ((JSON.parse(sitting.convenedAs) as { recipients?: number[] }).recipients ?? [])
 			: [];
-		if (reader.manages || recipients.includes(reader.id)) return CANCELLED_SITTING_OPENED_MESSAGE;
+		if (reader.manages || recipients.includes(reader.id))
+			return cancelledSittingOpenedMessage(await countCancellationsOfSitting(db, id));
 	}
 	return reader.manages ? DELETED_SITTING_OPENED_MESSAGE : null;
+}
+
+/**
+ * What the commission's page tells the member who has just deleted a séance (`/commission?supprimee=ID`):
+ * it was created by mistake, or, convened, cancelled with how many cancellations were written. Read
+ * from the séance and its messages, never from the address: null to anyone but members and staff,
+ * and for a séance not deleted or unknown, so that a link made up by hand says nothing.
+ */
+export async function sittingDeletionNotice(
+	db: Executor,
+	id: number,
+	manages: boolean
+): Promise<{ convened: false } | { convened: true; told: number } | null> {
+	if (!manages) return null;
+	const sitting = await findSittingRow(db, id);
+	if (!sitting || sitting.deletedAt === null) return null;
+	if (sitting.convenedAt === null) return { convened: false };
+	return { convened: true, told: await countCancellationsOfSitting(db, id) };
 }
 
 const ALREADY_CLOSED_MESSAGE =

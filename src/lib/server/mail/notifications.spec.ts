@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import { createTestUser, PEOPLE } from '../auth/testing';
 import type { User } from '../auth/users';
 import {
-	CANCELLED_SITTING_OPENED_MESSAGE,
+	cancelledSittingOpenedMessage,
 	changeSittingState,
 	addAgendaFreeItem,
 	addAgendaFiches,
@@ -11,6 +11,7 @@ import {
 	deleteSitting,
 	deletedSittingNotice,
 	removeAgendaItem,
+	sittingDeletionNotice,
 	updateSitting
 } from '../commission/service';
 import { findSitting } from '../commission/repository';
@@ -891,9 +892,32 @@ describe('the cancellation of a convened séance', () => {
 		expect((await deleteSitting(db, member, quiet, null, new Date(clock))).ok).toBe(true);
 		const reading = (sittingId: number, user: User, manages = false) =>
 			deletedSittingNotice(db, sittingId, { id: user.id, manages });
-		expect(await reading(id, member, true)).toBe(CANCELLED_SITTING_OPENED_MESSAGE);
-		expect(await reading(id, partner)).toBe(CANCELLED_SITTING_OPENED_MESSAGE);
-		expect(CANCELLED_SITTING_OPENED_MESSAGE).toContain('annulée après sa convocation');
+		const written = await db
+			.selectFrom('mail_outbox')
+			.select('id')
+			.where('sitting_id', '=', id)
+			.where('kind', '=', 'cancelled')
+			.execute();
+		expect(written.length).toBeGreaterThan(0);
+		expect(await reading(id, member, true)).toBe(cancelledSittingOpenedMessage(written.length));
+		expect(await reading(id, partner)).toBe(cancelledSittingOpenedMessage(written.length));
+		expect(cancelledSittingOpenedMessage(written.length)).toContain(
+			'annulée après sa convocation : un courriel d’annulation a été écrit'
+		);
+		// Review s44: « prévenues par courriel » was said even when no cancellation was written.
+		expect(cancelledSittingOpenedMessage(0)).not.toContain('courriel');
+		// The deleter's notice is read from the séance, never from the address (probe s44: a link
+		// made up by hand, ?annulee=999999, said a cancellation had gone to 999 999 people).
+		expect(await sittingDeletionNotice(db, id, true)).toEqual({
+			convened: true,
+			told: written.length
+		});
+		expect(await sittingDeletionNotice(db, quiet, true)).toEqual({ convened: false });
+		expect(await sittingDeletionNotice(db, id, false)).toBeNull();
+		expect(await sittingDeletionNotice(db, 999999, true)).toBeNull();
+		expect(
+			await sittingDeletionNotice(db, await sittingWith(['9-1'], '2026-03-22'), true)
+		).toBeNull();
 		// An account its convocation did not reach (the administrator) reads « n’existe pas ».
 		expect(await reading(id, admin)).toBeNull();
 		expect(await reading(quiet, member, true)).toBe(

@@ -378,6 +378,20 @@ export async function cancelPendingAbout(
 	return rows.map((row) => row.user_id);
 }
 
+/** How many cancellations of a séance were written (kind `cancelled`), whatever became of them. */
+export async function countCancellationsOfSitting(
+	db: Executor,
+	sittingId: number
+): Promise<number> {
+	const row = await db
+		.selectFrom('mail_outbox')
+		.select((eb) => eb.fn.countAll<number>().as('count'))
+		.where('sitting_id', '=', sittingId)
+		.where('kind', '=', 'cancelled')
+		.executeTakeFirstOrThrow();
+	return Number(row.count);
+}
+
 /**
  * Of `userIds`, those a message about the séance reached, or may have reached (handed to the relay,
  * or interrupted while it was).

@@ -380,11 +380,9 @@ export const actions: Actions = {
 			);
 		const result = await deleteSitting(c.db, c.user, c.id, c.address);
 		if (!result.ok) return refusal(result, values);
-		// A séance convened was cancelled: the page says to how many its cancellation went.
-		redirect(
-			303,
-			result.value.convened ? `/commission?annulee=${result.value.told}` : '/commission?supprimee=1'
-		);
+		// The commission's page says it, read from the séance: created by mistake, or cancelled and
+		// to how many its cancellation was written.
+		redirect(303, `/commission?supprimee=${c.id}`);
 	},
 	hold: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
