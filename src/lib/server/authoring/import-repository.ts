@@ -1,6 +1,7 @@
 import { isRichText, type RichText } from '../../utils/rich-text';
 import type { Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
+import { closedDecisions } from '../commission/repository';
 import { listIndicatorSummaries } from '../opendata/repository';
 import {
 	ficheOwners,
@@ -334,19 +335,16 @@ export async function listFicheEventsAfter(
 		.where('r.id', '>', afterRevision)
 		.orderBy('r.id', 'desc')
 		.execute();
-	const priority = await db
-		.selectFrom('decision as d')
-		.innerJoin('agenda_item as i', 'i.id', 'd.agenda_item_id')
-		.innerJoin('commission_session as s', 's.id', 'd.session_id')
-		.innerJoin('fiche as f', 'f.id', 'i.fiche_id')
-		.select(['f.code', 's.held_on as heldOn'])
-		.where('d.kind', '=', 'priority')
-		.where('s.state', '=', 'closed')
-		.where('s.deleted_at', 'is', null)
-		.where('s.closed_at', '>', (eb) =>
+	const priority = await closedDecisions(db)
+		.select(['decided_fiche.code', 'commission_session.held_on as heldOn'])
+		.where('decision.kind', '=', 'priority')
+		.where('decided_fiche.code', 'is not', null)
+		.where('commission_session.deleted_at', 'is', null)
+		.where('commission_session.closed_at', '>', (eb) =>
 			eb.selectFrom('plan_revision').select('created_at').where('id', '=', afterRevision)
 		)
-		.orderBy('s.closed_at', 'desc')
+		.orderBy('commission_session.closed_at', 'desc')
+		.$narrowType<{ code: string }>()
 		.execute();
 	return { abandoned, priority };
 }

@@ -163,7 +163,7 @@ function decisionChoices(db: Executor) {
 		'decision.id',
 		'commission_session.held_on as heldOn',
 		'commission_session.title as sittingTitle',
-		'fiche.code as ficheCode',
+		'decided_fiche.code as ficheCode',
 		'decision.text'
 	]);
 }

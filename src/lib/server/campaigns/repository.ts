@@ -2,6 +2,7 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../db';
 import type { CampaignOutcomeTable, Database } from '../db/schema';
 import { fromLiveSittings } from '../commission/repository';
+import { fichesInPlan } from '../plan/repository';
 
 export type Scope =
 	| { kind: 'all' }
@@ -14,10 +15,7 @@ export async function selectFicheIds(db: Executor, scope: Scope): Promise<number
 	const axisId = scope.kind === 'axis' ? scope.axisId : null;
 	const priority = scope.kind === 'priority' ? scope.priority : null;
 	const organisationId = scope.kind === 'organisation' ? scope.organisationId : null;
-	const rows = await db
-		.selectFrom('fiche')
-		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
-		.innerJoin('orientation', 'orientation.id', 'objective.orientation_id')
+	const rows = await fichesInPlan(db)
 		.select('fiche.id')
 		.where('fiche.retired_on', 'is', null)
 		.$if(axisId !== null, (q) => q.where('orientation.axis_id', '=', axisId!))

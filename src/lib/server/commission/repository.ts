@@ -1,4 +1,4 @@
-import { expressionBuilder, type Expression } from 'kysely';
+import type { Expression, QueryCreator } from 'kysely';
 import type { Executor } from '../db';
 import { asksNothingOf, isStale } from '../../utils/rules';
 import { parisDate } from '../../utils/dates';
@@ -18,13 +18,31 @@ import type {
  * Decisions of closed sittings, with their sitting, agenda item and fiche (if any): the only
  * decisions shown or cited outside the commission (open data, editions, changes of the plan).
  */
-export function closedDecisions(db: Executor) {
-	return db
-		.selectFrom('decision')
-		.innerJoin('commission_session', 'commission_session.id', 'decision.session_id')
-		.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
-		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
-		.where('commission_session.state', '=', 'closed');
+export function closedDecisions(db: QueryCreator<Database>) {
+	return (
+		db
+			.selectFrom('decision')
+			.innerJoin('commission_session', 'commission_session.id', 'decision.session_id')
+			.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
+			// Named apart: a subquery of a query that reads `fiche` refers to the outer one.
+			.leftJoin('fiche as decided_fiche', 'decided_fiche.id', 'agenda_item.fiche_id')
+			.where('commission_session.state', '=', 'closed')
+	);
+}
+
+/**
+ * The priority decisions of closed séances in the order they took effect (`asc`), or the latest
+ * first (`desc`): by the séance's day, then hour (a séance whose hour was not given first of its
+ * day), then closing, then the decision's own order. The one order of « the latest priority
+ * decision » (history, dashboard, the séance's page).
+ */
+export function priorityDecisions(db: QueryCreator<Database>, order: 'asc' | 'desc') {
+	return closedDecisions(db)
+		.where('decision.kind', '=', 'priority')
+		.orderBy('commission_session.held_on', order)
+		.orderBy('commission_session.starts_at', order)
+		.orderBy('commission_session.closed_at', order)
+		.orderBy('decision.id', order);
 }
 
 export interface SittingSummary {
@@ -271,24 +289,15 @@ export async function listPriorityHistory(db: Executor, ficheId: number): Promis
 			.where('id', '=', 1)
 			.executeTakeFirstOrThrow()
 	];
-	const decisions = await db
-		.selectFrom('decision as d')
-		.innerJoin('agenda_item as i', 'i.id', 'd.agenda_item_id')
-		.innerJoin('commission_session as s', 's.id', 'd.session_id')
+	const decisions = await priorityDecisions(db, 'asc')
 		.select([
-			'd.new_priority as newPriority',
-			'd.text',
-			's.id',
-			's.held_on as heldOn',
-			's.starts_at as startsAt'
+			'decision.new_priority as newPriority',
+			'decision.text',
+			'commission_session.id',
+			'commission_session.held_on as heldOn',
+			'commission_session.starts_at as startsAt'
 		])
-		.where('i.fiche_id', '=', ficheId)
-		.where('d.kind', '=', 'priority')
-		.where('s.state', '=', 'closed')
-		.orderBy('s.held_on')
-		.orderBy('s.starts_at')
-		.orderBy('s.closed_at')
-		.orderBy('d.id')
+		.where('agenda_item.fiche_id', '=', ficheId)
 		.execute();
 	return [
 		{
@@ -327,14 +336,10 @@ export async function listPriorityComparison(db: Executor, axis?: string) {
 			'axis.code as axis',
 			// A fiche added since the adoption had no priority then: its first one is its own.
 			ficheAddedAt(eb.ref('fiche.id')).as('addedAt'),
-			eb
-				.selectFrom('decision as d')
-				.innerJoin('agenda_item as i', 'i.id', 'd.agenda_item_id')
-				.innerJoin('commission_session as s', 's.id', 'd.session_id')
+			closedDecisions(db)
 				.select((e) => e.fn.countAll<number>().as('n'))
-				.whereRef('i.fiche_id', '=', 'fiche.id')
-				.where('d.kind', '=', 'priority')
-				.where('s.state', '=', 'closed')
+				.where('agenda_item.fiche_id', '=', eb.ref('fiche.id'))
+				.where('decision.kind', '=', 'priority')
 				.as('decisions')
 		])
 		.$if(Boolean(axis), (q) => q.where('axis.code', '=', axis!))
@@ -917,8 +922,8 @@ export async function listPriorityDecisions(db: Executor, sittingId: number) {
 			'f.status',
 			'd.previous_priority as previousPriority',
 			'd.new_priority as newPriority',
-			lastPriorityDecision(eb.ref('f.id'), 'held_on').as('lastDecidedOn'),
-			lastPriorityDecision(eb.ref('f.id'), 'starts_at').as('lastDecidedAt')
+			lastPriorityDecision(db, eb.ref('f.id'), 'held_on').as('lastDecidedOn'),
+			lastPriorityDecision(db, eb.ref('f.id'), 'starts_at').as('lastDecidedAt')
 		])
 		.where('d.session_id', '=', sittingId)
 		.where('d.kind', '=', 'priority')
@@ -928,21 +933,16 @@ export async function listPriorityDecisions(db: Executor, sittingId: number) {
 
 /**
  * The day (`held_on`) or hour (`starts_at`) of the latest closed sitting that decided the fiche's
- * priority: séances in order of day, then hour (a séance whose hour was not given first of its
- * day), then closing.
+ * priority (`priorityDecisions`' order).
  */
-function lastPriorityDecision(ficheId: Expression<number>, column: 'held_on' | 'starts_at') {
-	return expressionBuilder<Database>()
-		.selectFrom('decision as later')
-		.innerJoin('agenda_item as li', 'li.id', 'later.agenda_item_id')
-		.innerJoin('commission_session as ls', 'ls.id', 'later.session_id')
-		.select(`ls.${column}`)
-		.where('li.fiche_id', '=', ficheId)
-		.where('later.kind', '=', 'priority')
-		.where('ls.state', '=', 'closed')
-		.orderBy('ls.held_on', 'desc')
-		.orderBy('ls.starts_at', 'desc')
-		.orderBy('ls.closed_at', 'desc')
+function lastPriorityDecision(
+	db: Executor,
+	ficheId: Expression<number>,
+	column: 'held_on' | 'starts_at'
+) {
+	return priorityDecisions(db, 'desc')
+		.select(`commission_session.${column}`)
+		.where('agenda_item.fiche_id', '=', ficheId)
 		.limit(1)
 		.$asScalar();
 }
@@ -955,8 +955,8 @@ export async function findLastPriorityDecision(
 	const row = await db
 		.selectFrom('fiche as f')
 		.select((eb) => [
-			lastPriorityDecision(eb.ref('f.id'), 'held_on').as('heldOn'),
-			lastPriorityDecision(eb.ref('f.id'), 'starts_at').as('startsAt')
+			lastPriorityDecision(db, eb.ref('f.id'), 'held_on').as('heldOn'),
+			lastPriorityDecision(db, eb.ref('f.id'), 'starts_at').as('startsAt')
 		])
 		.where('f.id', '=', ficheId)
 		.executeTakeFirst();

@@ -3,6 +3,7 @@ import type { Executor } from '../db';
 import type { Database, FicheStatus } from '../db/schema';
 import { fichesInPlan, listAxes, listOrientations, rankedMeasurements } from '../plan/repository';
 import { inPlanBy } from '../authoring/revisions-repository';
+import { priorityDecisions } from '../commission/repository';
 import type { DashboardInput } from './figures';
 import { INDICATOR_POINTS, restartedAfterAdvancement } from '../../utils/rules';
 
@@ -48,17 +49,10 @@ async function listFicheStates(db: Executor, day: string, inPlanThen: boolean) {
 			latestValidated(eb, 'status', day).select(rankKey.as('rank')).as('statusThenRank'),
 			latestValidated(eb, 'progress', day).select('progress').as('progressThen'),
 			latestValidated(eb, 'progress', day).select(rankKey.as('rank')).as('progressThenRank'),
-			eb
-				.selectFrom('decision')
-				.innerJoin('agenda_item', 'agenda_item.id', 'decision.agenda_item_id')
-				.innerJoin('commission_session', 'commission_session.id', 'decision.session_id')
+			priorityDecisions(db, 'desc')
 				.select('decision.new_priority')
-				.whereRef('agenda_item.fiche_id', '=', 'fiche.id')
-				.where('decision.kind', '=', 'priority')
-				.where('commission_session.state', '=', 'closed')
+				.where('agenda_item.fiche_id', '=', eb.ref('fiche.id'))
 				.where('commission_session.held_on', '<=', day)
-				.orderBy('commission_session.held_on', 'desc')
-				.orderBy('decision.id', 'desc')
 				.limit(1)
 				.as('priorityThen')
 		])

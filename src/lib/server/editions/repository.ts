@@ -276,7 +276,7 @@ export async function listClosedDecisionsBetween(db: Executor, from: string, to:
 		.select([
 			'commission_session.id as sessionId',
 			'commission_session.held_on as sessionDate',
-			'fiche.code as fiche',
+			'decided_fiche.code as fiche',
 			'agenda_item.title as itemTitle',
 			'decision.kind',
 			'decision.opinion',

@@ -302,7 +302,7 @@ export async function listClosedDecisions(db: Executor, asOf?: string): Promise<
 			'commission_session.id as sitting',
 			'commission_session.held_on as heldOn',
 			'commission_session.closed_at as closedAt',
-			'fiche.code as fiche',
+			'decided_fiche.code as fiche',
 			'agenda_item.title as itemTitle',
 			'decision.kind',
 			'decision.opinion',

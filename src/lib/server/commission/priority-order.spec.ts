@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { loadFicheStatesAsOf } from '../dashboard/repository';
+import { findFicheByCode } from '../plan/repository';
+import { findLastPriorityDecision } from './repository';
+
+// « The latest priority decision » of a fiche is read in one order everywhere (priorityDecisions):
+// the dashboard ordered two séances of one day by the decisions' numbers, the séance's page by
+// their hours.
+
+let db: Db;
+beforeEach(async () => {
+	db = await createTestDb();
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+/** A closed séance of `heldOn` at `startsAt` that set the fiche's priority to `priority`. */
+async function closedPriorityDecision(
+	ficheId: number,
+	heldOn: string,
+	startsAt: string,
+	priority: number
+) {
+	const { id: sittingId } = await db
+		.insertInto('commission_session')
+		.values({
+			held_on: heldOn,
+			starts_at: startsAt,
+			place: 'Cahors',
+			title: `Séance de ${startsAt}`,
+			state: 'held',
+			created_at: '2026-05-01T08:00:00.000Z'
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	const { id: itemId } = await db
+		.insertInto('agenda_item')
+		.values({ session_id: sittingId, fiche_id: ficheId, title: null, position: 1 })
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	await db
+		.insertInto('decision')
+		.values({
+			session_id: sittingId,
+			agenda_item_id: itemId,
+			kind: 'priority',
+			previous_priority: null,
+			new_priority: priority,
+			opinion: null,
+			text: 'Priorité revue.',
+			recorded_by: null,
+			recorded_at: '2026-06-01T18:00:00.000Z'
+		})
+		.execute();
+	await db
+		.updateTable('commission_session')
+		.set({ state: 'closed', closed_at: '2026-06-01T18:00:00.000Z' })
+		.where('id', '=', sittingId)
+		.execute();
+}
+
+describe('the latest priority decision of a fiche', () => {
+	it('is the later séance of the day by its hour, not the decision written last', async () => {
+		const fiche = (await findFicheByCode(db, '9-1'))!;
+		// Written first, held later in the day.
+		await closedPriorityDecision(fiche.id, '2026-06-01', '14:00', 1);
+		await closedPriorityDecision(fiche.id, '2026-06-01', '09:00', 2);
+		expect(await findLastPriorityDecision(db, fiche.id)).toEqual({
+			heldOn: '2026-06-01',
+			startsAt: '14:00'
+		});
+		const states = await loadFicheStatesAsOf(db, '2026-06-30');
+		expect(states.find((f) => f.code === '9-1')?.priority).toBe(1);
+	});
+});
