@@ -60,6 +60,21 @@ test('links that would read alone say where they lead, starting with their visib
 	await expect(link).toHaveAttribute('href', '/espace/fiches/1-1/suivi');
 });
 
+test('the main menu says « page » on a section’s own page only, « true » on a page below it', async ({
+	page
+}) => {
+	const menu = page.getByRole('navigation', { name: 'Menu principal' });
+	const fiches = menu.getByRole('link', { name: 'Fiches-actions' });
+	await page.goto('/fiches');
+	await expect(fiches).toHaveAttribute('aria-current', 'page');
+	await page.goto('/fiches/14-1');
+	await expect(fiches).toHaveAttribute('aria-current', 'true');
+	await expect(menu.locator('[aria-current="page"]')).toHaveCount(0);
+	// A section is a whole segment of the address.
+	await page.goto('/donnees-personnelles');
+	await expect(menu.locator('[aria-current]')).toHaveCount(0);
+});
+
 test('signing out says so on the home page, focused, under the same address for every visitor', async ({
 	page
 }, testInfo) => {
