@@ -139,6 +139,10 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	await page.getByLabel('Texte de l’axe « modernité »').fill('Le WIFI public se déploie.');
 	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
 	await expect(page.getByText('Aperçu du brouillon')).toBeVisible();
+	// Saved: said on the preview, focused, where a screen reader reads it at once.
+	await expect(
+		page.getByRole('status').filter({ hasText: 'Brouillon du bilan 2019 enregistré.' })
+	).toBeFocused();
 	// A draft's figures are published nowhere yet: no link to download them.
 	await expect(page.locator('main p.csv')).toHaveCount(0);
 	// A draft is not « publiée le … », and no date is written the ISO way.
@@ -229,7 +233,9 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	await expect(page.getByText('Les premiers tiers-lieux ouvrent leurs portes.')).toBeVisible();
 	await page.getByRole('link', { name: 'Publier le bilan 2019…' }).click();
 	await page.getByRole('button', { name: 'Publier définitivement le bilan 2019' }).click();
-	await expect(page).toHaveURL(/\/bilans\/2019$/);
+	await expect(page).toHaveURL(/\/bilans\/2019#publie$/);
+	// Published: said above the bilan, focused.
+	await expect(page.getByRole('status').filter({ hasText: 'Bilan 2019 publié.' })).toBeFocused();
 	await expect(page.getByText('Le WIFI public se déploie.')).toBeVisible();
 	await expect(page.getByText('Les premiers tiers-lieux ouvrent leurs portes.')).toBeVisible();
 	// Publishing again from the second tab says so above the bilan as published; the confirmation
@@ -305,7 +311,7 @@ test('a published edition is corrected as a version 2: the note is asked for, vi
 	await page.getByRole('link', { name: 'Publier le bilan 2019…' }).click();
 	await expect(page.locator('h1')).toHaveText('Publier le bilan 2019 (version 2) ?');
 	await page.getByRole('button', { name: 'Publier définitivement le bilan 2019' }).click();
-	await expect(page).toHaveURL(/\/bilans\/2019$/);
+	await expect(page).toHaveURL(/\/bilans\/2019#publie$/);
 	await context.close();
 
 	// A visitor reads version 2, with its note and the list of versions; version 1 is unchanged.

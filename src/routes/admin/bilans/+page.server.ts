@@ -86,6 +86,7 @@ export const actions: Actions = {
 			if (result.status === 409) values.shown = await findDraftDigest(db, data.year);
 			return refusalAnswer(result, values);
 		}
-		redirect(303, `/admin/bilans/${result.value.id}`);
+		// Said on the preview, focused (ArrivalNotice): « Brouillon du bilan 2025 enregistré. »
+		redirect(303, `/admin/bilans/${result.value.id}#enregistre`);
 	}
 };

@@ -59,6 +59,7 @@ export const actions: Actions = {
 		);
 		if (!result.ok && result.reason === 'draft-changed') redirect(303, `${confirmation}?relire=1`);
 		if (!result.ok) return refusalAnswer(result);
-		redirect(303, `/bilans/${result.value.year}`);
+		// Said on the bilan as published, focused (ArrivalNotice): « Bilan 2025 publié. »
+		redirect(303, `/bilans/${result.value.year}#publie`);
 	}
 };
