@@ -100,6 +100,10 @@ test('the séance page: no member chosen, no fiche ticked — told under the fie
 	await expect(first).toBeFocused();
 	await expect(first).toHaveAttribute('aria-invalid', 'true');
 	await expect(group).toHaveAccessibleDescription('Choisissez au moins une fiche dans la liste.');
+	// The first box alone is marked, described by the message first: not every box, each
+	// described by its own signals.
+	await expect(group.locator('[aria-invalid="true"]')).toHaveCount(1);
+	await expect(first).toHaveAccessibleDescription(/^Choisissez au moins une fiche dans la liste\./);
 	await expect(page).toHaveTitle(`Erreur\u00a0: ${title}`);
 
 	// Without a script, the page answers at its top: the summary leads to the list.
