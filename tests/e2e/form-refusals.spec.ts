@@ -194,3 +194,48 @@ test('a form’s refusal message is hidden while « Votre session a pris fin » 
 	await expect(stale).toBeHidden();
 	await context.close();
 });
+
+test('without a script, the campaign, bilan, account and password forms answer with a summary at the top, focused, leading to the field', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await page.setViewportSize({ width: 390, height: 844 });
+	await loginPage(page, ACCOUNTS.admin);
+	for (const { path, button, refused, field } of [
+		{
+			path: '/admin/campagnes',
+			button: /^Ouvrir la campagne/,
+			refused: 'La campagne n’a pas été ouverte',
+			field: /^Titre/
+		},
+		{
+			path: '/admin/bilans',
+			button: 'Enregistrer et prévisualiser',
+			refused: 'Le bilan n’a pas été enregistré',
+			field: 'Année'
+		},
+		{
+			path: '/admin/utilisateurs',
+			button: 'Créer le compte et le lien d’invitation',
+			refused: 'Le compte n’a pas été créé',
+			field: 'Adresse électronique'
+		},
+		{
+			path: '/compte',
+			button: 'Changer le mot de passe',
+			refused: 'Le mot de passe n’a pas été changé',
+			field: 'Mot de passe actuel'
+		}
+	]) {
+		await page.goto(path);
+		await page.getByRole('button', { name: button }).click();
+		const summary = page.getByRole('alert').filter({ hasText: refused });
+		await expect(summary, path).toBeFocused();
+		await expect(summary, path).toBeInViewport();
+		await summary.getByRole('link').first().click();
+		await expect(page.locator(':focus'), path).toHaveAttribute('aria-invalid', 'true');
+		await expect(page.getByLabel(field).first(), path).toHaveAttribute('aria-invalid', 'true');
+	}
+	await context.close();
+});
