@@ -244,22 +244,27 @@ export async function findOrganisationIdBySlug(
 }
 
 /**
- * The active organisation named by `nameOrSlug`, as typed on a command line: its slug first (one
- * organisation's name may be another's slug: the slug wins), else its name, compared folded
- * (case and accents: SQLite's lower() knows only A to Z, « État » was not found). A name that two
- * organisations share once folded finds none.
+ * The active organisation named by `nameOrSlug` (the forms post its identifier; a command line may
+ * type its name): its identifier exactly as given first (one organisation's name may be another's
+ * identifier: the identifier wins), else its name compared folded (case and accents: SQLite's
+ * lower() knows only A to Z, « État » was not found), else its identifier in small letters
+ * (« CDG46 »). A name that two organisations share once folded finds none. The identifier in
+ * small letters comes last: a name written as another's identifier in capitals (« Lot-Numerique »
+ * beside lot-numerique) finds the organisation of that name, not the other.
  */
 export async function findOrganisationIdByNameOrSlug(
 	db: Executor,
 	nameOrSlug: string
 ): Promise<number | undefined> {
-	const bySlug = await findOrganisationIdBySlug(db, nameOrSlug.trim().toLowerCase());
-	if (bySlug !== undefined) return bySlug;
+	const typed = nameOrSlug.trim();
+	const exact = await findOrganisationIdBySlug(db, typed);
+	if (exact !== undefined) return exact;
 	const byName = await activeOrganisations(db)
-		.where((eb) => eb(eb.fn('fold_for_search', ['name']), '=', foldForSearch(nameOrSlug)))
+		.where((eb) => eb(eb.fn('fold_for_search', ['name']), '=', foldForSearch(typed)))
 		.limit(2)
 		.execute();
-	return byName.length === 1 ? byName[0].id : undefined;
+	if (byName.length > 0) return byName.length === 1 ? byName[0]!.id : undefined;
+	return findOrganisationIdBySlug(db, typed.toLowerCase());
 }
 
 // — Sessions —

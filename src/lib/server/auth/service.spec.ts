@@ -16,11 +16,11 @@ import { createSession, SESSION_IDLE_MS, SESSION_MAX_MS, validateSessionToken } 
 import {
 	findOrganisationIdByNameOrSlug,
 	findUserByEmail,
-	findOrganisationIdBySlug,
 	findUserById,
 	insertUser,
 	type User
 } from './users';
+import { findOrganisationIdBySlug } from './repository';
 
 const PASSWORD = 'trois pommes vertes au marché';
 let db: Db;
@@ -754,5 +754,21 @@ describe('finding an organisation for an account', () => {
 		const etat = await idOf('etat');
 		for (const name of ['État', 'état', 'ÉTAT', ' État '])
 			expect(await findOrganisationIdByNameOrSlug(db, name)).toBe(etat);
+	});
+
+	// Read-back s44: the identifier was tried in small letters first, so an organisation named
+	// « Lot-Numerique » (allowed: only a name written exactly as an identifier is refused) was found
+	// as lot-numerique, and a partner created for it joined the syndicat.
+	it('finds a name written as another’s identifier in capitals by its name', async () => {
+		const syndicat = await idOf('lot-numerique');
+		const named = await db
+			.insertInto('organisation')
+			.values({ slug: 'lot-numerique-2', name: 'Lot-Numerique', kind: 'public_body' })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		expect(await findOrganisationIdByNameOrSlug(db, 'Lot-Numerique')).toBe(named.id);
+		expect(await findOrganisationIdByNameOrSlug(db, 'lot-numerique')).toBe(syndicat);
+		// An identifier typed in capitals still finds its organisation when no name is written so.
+		expect(await findOrganisationIdByNameOrSlug(db, 'CDG46')).toBe(await idOf('cdg46'));
 	});
 });
