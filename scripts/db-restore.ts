@@ -15,7 +15,10 @@ runCommand(async () => {
 		'Indiquez un seul fichier de sauvegarde : npm run db:restore -- sauvegarde.db'
 	);
 	const target = databasePath();
-	const { aside, alreadySent, interrupted } = await restoreBackup(userPath(backup), target);
+	const { aside, alreadySent, interrupted, invitationsClosed } = await restoreBackup(
+		userPath(backup),
+		target
+	);
 	process.stdout.write(
 		`Sauvegarde « ${backup} » vérifiée et restaurée dans « ${target} ».` +
 			(aside ? ` L’ancienne base est gardée sous « ${aside} ».` : '') +
@@ -25,7 +28,10 @@ runCommand(async () => {
 			(interrupted > 0
 				? ` ${interrupted} ${plural(interrupted, 'courriel', 'courriels')} en attente dans la sauvegarde, dont l’envoi a été interrompu depuis (peut-être remis), ${plural(interrupted, 'est marqué interrompu', 'sont marqués interrompus')} : ${plural(interrupted, 'il ne partira', 'ils ne partiront')} pas une seconde fois (voir /admin/courriels).`
 				: '') +
-			' Les sessions ouvertes sont fermées (chacun se reconnecte) et les liens de nouveau mot de passe non utilisés annulés (à redemander) ; les invitations restent valables.' +
+			' Les sessions ouvertes sont fermées (chacun se reconnecte) et les liens de nouveau mot de passe non utilisés annulés (à redemander).' +
+			(invitationsClosed > 0
+				? ` ${invitationsClosed} ${plural(invitationsClosed, 'invitation utilisée ou révoquée depuis la sauvegarde le reste', 'invitations utilisées ou révoquées depuis la sauvegarde le restent')} : invitez de nouveau, depuis /admin/utilisateurs, qui doit encore activer son compte.`
+				: '') +
 			' Redémarrez le portail.\n'
 	);
 });

@@ -169,7 +169,8 @@ describe('restoring a backup older than the outbox or its columns', () => {
 describe('restoring a backup and the sessions it had open', () => {
 	// Hostile probe s44: a session closed after the backup (sign-out, password or role changed,
 	// account disabled) and a reset link used since worked again once the backup was restored.
-	it('closes every session and drops pending reset links; keeps invitations', async () => {
+	// Read-back s44: an invitation revoked since the backup (sent to a wrong address) opened again.
+	it('closes every session, drops pending reset links, and keeps closed the invitations closed since', async () => {
 		const dir = scratchDir('restauration-sessions');
 		const target = join(dir, 'sdusn.db');
 		const db = openDatabase(target);
@@ -184,15 +185,17 @@ describe('restoring a backup and the sessions it had open', () => {
 		);
 		await db
 			.insertInto('invitation')
-			.values({
-				id: 'invitation-1',
-				secret_hash: new Uint8Array(32),
-				user_id: user.id,
-				created_by: null,
-				created_at: NOW,
-				expires_at: NOW + 3_600_000,
-				used_at: null
-			})
+			.values(
+				['invitation-1', 'invitation-2'].map((id) => ({
+					id,
+					secret_hash: new Uint8Array(32),
+					user_id: user.id,
+					created_by: null,
+					created_at: NOW,
+					expires_at: NOW + 3_600_000,
+					used_at: null
+				}))
+			)
 			.execute();
 		await db.destroy();
 		const backup = join(dir, 'sauvegarde.db');
@@ -203,15 +206,31 @@ describe('restoring a backup and the sessions it had open', () => {
 		const current = openDatabase(target);
 		await invalidateSession(current, session.id);
 		await usePasswordReset(current, reset.id, NOW + 1000);
+		await current
+			.updateTable('invitation')
+			.set({ used_at: NOW + 1000 })
+			.where('id', '=', 'invitation-2')
+			.execute();
 		await current.destroy();
 
-		expect(restoreDatabase(backup, target)).toMatchObject({ sessionsClosed: 1, resetsDropped: 1 });
+		expect(restoreDatabase(backup, target)).toMatchObject({
+			sessionsClosed: 1,
+			resetsDropped: 1,
+			invitationsClosed: 1
+		});
 		const restored = openDatabase(target);
 		try {
 			expect((await validateSessionToken(restored, token, NOW + 2000)).session).toBeNull();
 			expect(await findValidReset(restored, reset.token, NOW + 2000)).toBeUndefined();
-			const invitations = await restored.selectFrom('invitation').select('id').execute();
-			expect(invitations).toEqual([{ id: 'invitation-1' }]);
+			const invitations = await restored
+				.selectFrom('invitation')
+				.select(['id', 'used_at'])
+				.orderBy('id')
+				.execute();
+			expect(invitations).toEqual([
+				{ id: 'invitation-1', used_at: null },
+				{ id: 'invitation-2', used_at: NOW + 1000 }
+			]);
 		} finally {
 			await restored.destroy();
 		}

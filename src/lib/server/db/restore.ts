@@ -178,25 +178,58 @@ function markLeftSince(
  * Closes, in the restored copy, every session and every pending password-reset link: the backup
  * knows nothing of what was closed since it was taken (a sign-out, a password or role changed, an
  * account disabled, a reset link used), and would otherwise let those back in. Everyone signs in
- * again; a reset link is asked again. Invitations stay: one used since the backup has its account
- * back to not activated, and its link is what lets the person in again. A backup older than
- * a table has none of its rows to close.
+ * again; a reset link is asked again. An invitation the replaced database says was used or revoked
+ * since (`replacedInvitationsUsed`) stays closed: a link revoked because it went to a wrong address
+ * must not open again; the person whose account the backup shows not yet activated is invited
+ * again. A backup older than a table has none of its rows to close.
  */
-function closeSessions(copy: string): { sessionsClosed: number; resetsDropped: number } {
+function closeSessions(
+	copy: string,
+	usedSince: { id: string; usedAt: number }[]
+): { sessionsClosed: number; resetsDropped: number; invitationsClosed: number } {
 	const db = new SQLite(copy);
 	try {
-		return db.transaction(() => ({
-			sessionsClosed:
-				columnsOf(db, 'user_session').size === 0
-					? 0
-					: db.prepare('DELETE FROM user_session').run().changes,
-			resetsDropped:
-				columnsOf(db, 'password_reset').size === 0
-					? 0
-					: db.prepare('DELETE FROM password_reset WHERE used_at IS NULL').run().changes
-		}))();
+		return db.transaction(() => {
+			const invitations = columnsOf(db, 'invitation').size > 0;
+			const close = invitations
+				? db.prepare('UPDATE invitation SET used_at = ? WHERE id = ? AND used_at IS NULL')
+				: null;
+			let invitationsClosed = 0;
+			for (const { id, usedAt } of usedSince)
+				invitationsClosed += close?.run(usedAt, id).changes ?? 0;
+			return {
+				sessionsClosed:
+					columnsOf(db, 'user_session').size === 0
+						? 0
+						: db.prepare('DELETE FROM user_session').run().changes,
+				resetsDropped:
+					columnsOf(db, 'password_reset').size === 0
+						? 0
+						: db.prepare('DELETE FROM password_reset WHERE used_at IS NULL').run().changes,
+				invitationsClosed
+			};
+		})();
 	} finally {
 		db.close();
+	}
+}
+
+/**
+ * The invitations the database being replaced says were used or revoked (`used_at`), to close in
+ * the restored copy; none when it cannot be read (damaged, or older than the accounts).
+ */
+function replacedInvitationsUsed(replaced: string): { id: string; usedAt: number }[] {
+	try {
+		const old = new SQLite(replaced, { readonly: true, fileMustExist: true });
+		try {
+			return old
+				.prepare('SELECT id, used_at AS usedAt FROM invitation WHERE used_at IS NOT NULL')
+				.all() as { id: string; usedAt: number }[];
+		} finally {
+			old.close();
+		}
+	} catch {
+		return [];
 	}
 }
 
@@ -221,7 +254,7 @@ function checkNotTheDatabase(backup: string, target: string): void {
  * server uses the target. Mail the replaced database had sent since the backup is marked sent in
  * the restored one (`alreadySent`), mail it was handing over when it stopped interrupted
  * (`interrupted`): neither is sent twice. Every session and pending reset link of the restored
- * database is closed (`closeSessions`). On a failure before the target is touched, the copy is
+ * database is closed, and every invitation used or revoked since (`closeSessions`). On a failure before the target is touched, the copy is
  * removed.
  */
 export function restoreDatabase(
@@ -234,6 +267,7 @@ export function restoreDatabase(
 	interrupted: number;
 	sessionsClosed: number;
 	resetsDropped: number;
+	invitationsClosed: number;
 } {
 	checkNotTheDatabase(backup, target);
 	const pid = runningServerPid(target);
@@ -255,10 +289,10 @@ export function restoreDatabase(
 		);
 	}
 	let left = { alreadySent: 0, interrupted: 0 };
-	let closed = { sessionsClosed: 0, resetsDropped: 0 };
+	let closed = { sessionsClosed: 0, resetsDropped: 0, invitationsClosed: 0 };
 	try {
 		if (existsSync(target)) left = markLeftSince(target, incoming);
-		closed = closeSessions(incoming);
+		closed = closeSessions(incoming, existsSync(target) ? replacedInvitationsUsed(target) : []);
 		chmodSync(incoming, 0o600);
 		// Typed as root (without sudo -u), the restored file was root's, and the service could no
 		// longer open it: it keeps the owner of the file it replaces (else of the folder).
