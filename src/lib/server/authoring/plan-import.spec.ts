@@ -208,7 +208,7 @@ describe('plan workbook round trip', () => {
 			ok: false,
 			message: expect.stringMatching(
 				new RegExp(
-					`problème\\. Feuille « Indicateurs », ligne ${line}, colonne « Cible » : « 33,333333333333336 » refusé : la valeur compte au plus 6 décimales\\.$`
+					`problème\\. Feuille « Indicateurs », ligne ${line}, colonne « Cible » : « 33,3333333333333 » refusé : la valeur compte au plus 6 décimales\\.$`
 				)
 			)
 		});
@@ -222,6 +222,9 @@ describe('plan workbook round trip', () => {
 			ok: false,
 			message: expect.stringContaining('la valeur compte au plus 12 chiffres avant la virgule')
 		});
+		// A formula's binary noise is not a decimal typed (read-back s44: =1,1*3, shown 3,3, was
+		// refused as « 3,3000000000000003 »).
+		expect((await previewPlanImport(db, await withTarget(1.1 * 3))).problems).toEqual([]);
 		// Six decimals are kept; the fiche, as its form shows it, is saved again unchanged.
 		expect(await apply(33.333333)).toMatchObject({ ok: true });
 		const editor = await ficheEditor(db, '1-1');
