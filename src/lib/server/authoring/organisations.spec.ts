@@ -132,6 +132,22 @@ describe('organisations', () => {
 		// as it is already refused as the same name (« Grand Figeac » and « grand-figeac »).
 	});
 
+	// Read-back s44: an organisation named so before that rule could no longer be edited at all.
+	it('keeps editable an organisation already named as another’s identifier', async () => {
+		const cdg = await bySlug('cdg46');
+		await db.updateTable('organisation').set({ name: 'adcf' }).where('id', '=', cdg.id).execute();
+		const named = await bySlug('cdg46');
+		expect(
+			await editOrganisation(
+				db,
+				admin,
+				named.id,
+				{ version: named.version, name: 'adcf', fullName: 'Plein nom', kind: named.kind, ...WHY },
+				null
+			)
+		).toMatchObject({ ok: true });
+	});
+
 	it('edited meanwhile: the second admin is shown what changed, and saving again keeps it', async () => {
 		const cdg = await bySlug('cdg46');
 		const shown = { name: cdg.name, fullName: cdg.fullName ?? '', kind: cdg.kind };

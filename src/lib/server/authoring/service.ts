@@ -778,8 +778,14 @@ async function recordOrganisationChange(
 	);
 }
 
-/** The message under an organisation's name when another organisation has or had it, or null. */
+/**
+ * The message under an organisation's name when another organisation has or had it, or null. A
+ * name the organisation already has is none (read-back s44: one named, before that rule, as another's
+ * identifier could no longer have its kind or full name changed).
+ */
 async function organisationNameProblem(db: Executor, name: string, exceptId: number | null) {
+	if (exceptId !== null && (await findAdminOrganisation(db, exceptId))?.name === name.trim())
+		return null;
 	const other = await findOrganisationNamed(db, name, exceptId);
 	if (other)
 		return `« ${other.name} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`;
