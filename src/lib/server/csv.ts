@@ -13,12 +13,6 @@ export function protectFormula(text: string): string {
 	return /^[=+\-@\t\r']/.test(text) ? `'${text}` : text;
 }
 
-/**
- * The portal's downloads for spreadsheets (`\r\n` between rows). A cell holding a line break is
- * quoted, whichever break: csv-stringify quotes only cells holding its own record delimiter, and a
- * spreadsheet starts a new row at a bare `\n` or `\r` — the text after it would open a cell
- * unprotected (`reason\n=HYPERLINK(…)`).
- */
 /** The type of every CSV file the portal gives: UTF-8, its first row the headers. */
 export const CSV_MEDIA_TYPE = 'text/csv; charset=utf-8; header=present';
 
@@ -32,6 +26,12 @@ export function csvResponse(body: string, filename: string): Response {
 	});
 }
 
+/**
+ * The portal's downloads for spreadsheets (`\r\n` between rows). A cell holding a line break is
+ * quoted, whichever break: csv-stringify quotes only cells holding its own record delimiter, and a
+ * spreadsheet starts a new row at a bare `\n` or `\r` — the text after it would open a cell
+ * unprotected (`reason\n=HYPERLINK(…)`).
+ */
 export function spreadsheetCsv(rows: string[][]): string {
 	return stringify(rows, { record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
 }
