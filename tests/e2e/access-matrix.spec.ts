@@ -406,6 +406,19 @@ test('each partner’s kept /espace is their own, and never stored by the browse
 	expect(anonymous.status()).toBe(303);
 });
 
+// Hostile probe s44: a convened partner's file linked, in its breadcrumb, the séance they may not
+// open (403); the séance is named there without a link for them.
+test('a partner’s file of an open séance does not link the séance they cannot open', async () => {
+	const path = `/commission/seances/${openSitting}/fiches/9-1`;
+	const link = `href="/commission/seances/${openSitting}"`;
+	const partner = await clients.partenaire.get(path);
+	expect(partner.status()).toBe(200);
+	const html = await partner.text();
+	expect(html).toContain('Séance du ');
+	expect(html).not.toContain(link);
+	expect(await (await clients.admin.get(path)).text()).toContain(link);
+});
+
 test('a member asking for the file of a fiche not on the agenda is told why there is none', async () => {
 	const response = await clients.commission.get(`/commission/seances/${openSitting}/fiches/1-1`);
 	expect(response.status()).toBe(404);

@@ -63,7 +63,10 @@ export const load: PageServerLoad = async (event) => {
 			heldOn: sitting.heldOn,
 			startsAt: sitting.startsAt,
 			title: sitting.title,
-			place: sitting.place
+			place: sitting.place,
+			// As the séance page lets in (its record once closed, else members and staff): a partner
+			// convened to an open séance reads this file but not the séance, which answers 403.
+			readable: sitting.state === 'closed' || can(user, 'commission.manage')
 		},
 		previousDate: previous?.heldOn ?? null,
 		// A partner reads their own organisation's state only (members and staff: every one's).
