@@ -409,8 +409,26 @@ test('each partner’s kept /espace is their own, and never stored by the browse
 // Hostile probe s44: a convened partner's file linked, in its breadcrumb, the séance they may not
 // open (403); the séance is named there without a link for them.
 test('a partner’s file of an open séance does not link the séance they cannot open', async () => {
-	const path = `/commission/seances/${openSitting}/fiches/9-1`;
-	const link = `href="/commission/seances/${openSitting}"`;
+	// A séance of its own, convened here: the matrix's convenes its own in its rows.
+	const created = await clients.commission.post('/commission?/create', {
+		form: { held_on: daysAfter(parisToday(), 21), place: 'Figeac', title: 'Séance du fil' },
+		maxRedirects: 0
+	});
+	const sitting = Number(/seances\/(\d+)/.exec(created.headers().location ?? '')?.[1]);
+	for (const [action, form] of [
+		['addFiches', { codes: '9-1' }],
+		['convene', {}]
+	] as const)
+		expect(
+			(
+				await clients.commission.post(`/commission/seances/${sitting}?/${action}`, {
+					form,
+					maxRedirects: 0
+				})
+			).status()
+		).toBe(200);
+	const path = `/commission/seances/${sitting}/fiches/9-1`;
+	const link = `href="/commission/seances/${sitting}"`;
 	const partner = await clients.partenaire.get(path);
 	expect(partner.status()).toBe(200);
 	const html = await partner.text();
