@@ -332,7 +332,6 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 		.getByRole('alert')
 		.filter({ hasText: 'La décision sur la fiche 5-1 n’a pas été enregistrée' });
 	await expect(summary).toBeInViewport();
-	await expect(summary).toBeFocused();
 	await summary.getByRole('link', { name: 'Choisissez le type de décision.' }).click();
 	await expect(item.getByLabel('Type de décision')).toBeFocused();
 	await expect(item.getByLabel(/Motif, texte/)).toHaveValue(
@@ -360,7 +359,6 @@ test('without JavaScript: the decision form refuses a missing type and mixed fie
 		.filter({ hasText: 'La décision sur la fiche 5-1 n’a pas été enregistrée' });
 	await expect(refused).toContainText('La fiche 5-1 est déjà en priorité 2.');
 	await expect(refused).toBeInViewport();
-	await expect(refused).toBeFocused();
 	await item.getByLabel('Type de décision').selectOption('opinion');
 	await item.getByLabel(/^Avis/).selectOption('favorable');
 	await item.getByLabel(/Nouvelle priorité/).selectOption('');

