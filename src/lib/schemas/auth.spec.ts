@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LoginSchema, NewAccountSchema, RoleChangeSchema } from './auth';
+import {
+	LoginSchema,
+	NewAccountSchema,
+	PasswordResetRequestSchema,
+	RoleChangeSchema
+} from './auth';
 
 const account = {
 	email: 'camille@lot.test',
@@ -74,6 +79,44 @@ describe('a new account’s address', () => {
 		expect(LoginSchema.safeParse({ email: '', password: 'x' }).error?.issues[0]?.message).toBe(
 			'Indiquez votre adresse électronique.'
 		);
+	});
+});
+
+// Review s44 (staff, a real relay): these were created, then their invitation bounced (501).
+describe('an address a mail is sent to', () => {
+	const refused = (email: string) =>
+		NewAccountSchema.safeParse({ ...account, email }).error?.issues.map((i) => i.message);
+	it('refuses a local part a mail relay refuses, saying why beside the field', () => {
+		for (const [email, reason] of [
+			['jean..dupont@b.test', /ni en compter deux de suite/],
+			['.jean@b.test', /ni commencer ni finir par un point/],
+			['jean.@b.test', /ni commencer ni finir par un point/],
+			['émilie😀@b.test', /la plupart des serveurs de courrier refusent/],
+			[`${'a'.repeat(65)}@b.test`, /au plus 64 caractères/],
+			// The browser sends an accented domain in punycode: stored so, it was shown so.
+			['jean@café.test', /domaine accentués/],
+			['jean@xn--caf-dma.test', /domaine accentués/]
+		] as const) {
+			const messages = refused(email);
+			expect(messages, email).toHaveLength(1);
+			expect(messages?.[0], email).toMatch(reason);
+			// « Mot de passe oublié » : the same rule, a form's, whatever the accounts.
+			expect(PasswordResetRequestSchema.safeParse({ email }).error?.issues[0]?.message).toBe(
+				messages?.[0]
+			);
+		}
+		for (const email of [`${'a'.repeat(64)}@b.test`, 'jean.dupont+sdusn@sous.b.test', 'a_b-c@b.fr'])
+			expect(refused(email), email).toBeUndefined();
+	});
+	it('still lets an account made before the rule sign in', () => {
+		expect(LoginSchema.safeParse({ email: 'jean..dupont@b.test', password: 'x' }).success).toBe(
+			true
+		);
+	});
+	it('tells one problem at a time: a malformed address gets the general message alone', () => {
+		expect(refused('é..@b')).toEqual([
+			'Cette adresse électronique n’est pas valide (exemple : prenom.nom@exemple.fr).'
+		]);
 	});
 });
 

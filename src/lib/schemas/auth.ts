@@ -30,6 +30,37 @@ const emailField = (missing: string) =>
 		);
 const email = emailField('Indiquez votre adresse électronique.');
 
+/**
+ * Why a mail relay would refuse an address the pattern takes, or null. Kept apart from the pattern
+ * so that an account made before these rules can still sign in: only the forms that lead to a mail
+ * (a new account's invitation, « mot de passe oublié ») ask for them. The local part is what RFC
+ * 5321 lets through without SMTPUTF8, which the relay is not asked for. A domain with accents is
+ * refused rather than shown decoded: the browser sends it already in punycode (« xn--caf-dma »),
+ * which every page, mail and export would otherwise show, or have to decode each.
+ */
+export function undeliverableAddressProblem(address: string): string | null {
+	if (!ADDRESS.test(address)) return null;
+	const at = address.lastIndexOf('@');
+	const local = address.slice(0, at);
+	const domain = address.slice(at + 1);
+	if (/[^\x21-\x7e]/.test(local))
+		return 'La partie avant « @ » ne peut contenir que des lettres sans accent, des chiffres et des signes comme . _ - + : la plupart des serveurs de courrier refusent les autres caractères.';
+	if (local.startsWith('.') || local.endsWith('.') || local.includes('..'))
+		return 'La partie avant « @ » ne peut ni commencer ni finir par un point, ni en compter deux de suite : les serveurs de courrier refusent une telle adresse.';
+	if (local.length > 64)
+		return 'La partie avant « @ » compte au plus 64 caractères : les serveurs de courrier refusent une adresse plus longue.';
+	if (/[^\x21-\x7e]/.test(domain) || /(^|\.)xn--/i.test(domain))
+		return 'Les noms de domaine accentués (après « @ ») ne sont pas acceptés : indiquez une adresse dont le domaine est écrit sans accent.';
+	return null;
+}
+
+/** An address a mail will be sent to: the pattern, and what mail relays refuse. */
+const deliverableEmailField = (missing: string) =>
+	emailField(missing).superRefine((value, ctx) => {
+		const message = undeliverableAddressProblem(value);
+		if (message) ctx.addIssue({ code: 'custom', message });
+	});
+
 export const LoginSchema = z.object({
 	email,
 	password: z
@@ -74,7 +105,7 @@ const PARTNER_NEEDS_ORGANISATION = {
 
 export const NewAccountSchema = z
 	.object({
-		email: emailField('Indiquez l’adresse électronique de la personne.'),
+		email: deliverableEmailField('Indiquez l’adresse électronique de la personne.'),
 		name: z
 			.string()
 			.trim()
@@ -121,8 +152,13 @@ export const RoleChangeSchema = z
 	.refine((v) => v.role !== 'partenaire' || v.organisation !== '', PARTNER_NEEDS_ORGANISATION)
 	.transform((v) => (v.role === 'partenaire' ? v : { ...v, organisation: '' }));
 
-/** « Mot de passe oublié » : one field. */
-export const PasswordResetRequestSchema = z.object({ email });
+/**
+ * « Mot de passe oublié » : one field. An address no relay would take is refused beside it, as at
+ * creation: a rule of form that says nothing of whether an account holds it.
+ */
+export const PasswordResetRequestSchema = z.object({
+	email: deliverableEmailField('Indiquez votre adresse électronique.')
+});
 
 const checkbox = z.enum(['', 'on'], { error: 'Cochez ou décochez la case.' });
 
