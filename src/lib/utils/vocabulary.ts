@@ -2,7 +2,7 @@
 // the services' messages, the audit journal and the charts. Values stay English in code and in
 // the database; what a visitor reads is French.
 
-import type { MailStatus } from '../server/db/schema';
+import type { MailState } from './mail-status';
 import { plural, pluralize } from './format';
 
 export const FICHE_STATUSES = [
@@ -194,11 +194,12 @@ const CANCELLED_REASONS =
 	'lien périmé, destinataire désactivé, désabonné ou passé à un autre rôle ou une autre organisation depuis, campagne close, rappel dépassé ou séance supprimée';
 
 /** French words for the states of a message of the outbox (/admin/courriels). */
-export const MAIL_STATUS_LABELS: Record<MailStatus, string> = {
+export const MAIL_STATUS_LABELS: Record<MailState, string> = {
 	pending: 'en attente',
 	sending: 'en cours d’envoi',
 	sent: 'remis au serveur de courrier',
 	failed: 'refusé (définitif)',
+	given_up: 'abandonné (panne du serveur de courrier)',
 	interrupted: 'interrompu (peut-être remis, jamais renvoyé)',
 	kept: 'gardé ici, non envoyé par SMTP',
 	// Every reason a message is cancelled for: the sender (a dead link, a recipient gone, a
@@ -212,20 +213,21 @@ export const MAIL_STATUS_LABELS: Record<MailStatus, string> = {
  * link, a recipient gone, its campaign closed, a reminder out of date, its séance deleted) being
  * shown beside it, not the list of them all.
  */
-export function mailStatusLabel(status: MailStatus): string {
+export function mailStatusLabel(status: MailState): string {
 	return status === 'cancelled' ? 'non envoyé' : MAIL_STATUS_LABELS[status];
 }
 
 /** The same words agreeing with a count of several messages (« 13 gardés ici… »). */
-const PLURAL_LABELS: Record<MailStatus, string> = {
+const PLURAL_LABELS: Record<MailState, string> = {
 	...MAIL_STATUS_LABELS,
 	failed: 'refusés (définitif)',
+	given_up: 'abandonnés (panne du serveur de courrier)',
 	interrupted: 'interrompus (peut-être remis, jamais renvoyés)',
 	kept: 'gardés ici, non envoyés par SMTP',
 	cancelled: `non envoyés (${CANCELLED_REASONS})`
 };
 
-export function mailStatusCount(status: MailStatus, count: number): string {
+export function mailStatusCount(status: MailState, count: number): string {
 	const words = plural(count, MAIL_STATUS_LABELS[status], PLURAL_LABELS[status]);
 	return `${count} ${words}`;
 }

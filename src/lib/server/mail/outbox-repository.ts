@@ -1,5 +1,13 @@
 import type { Executor } from '../db';
 import type { MailStatus } from '../db/schema';
+import type { MailState } from '../../utils/mail-status';
+
+/**
+ * How the reason of a message given up after a long relay outage starts (giveUpWaiting): it is
+ * stored `failed` like a refusal, and told apart from one by this reason, which is all it has.
+ */
+const GIVEN_UP_START = 'Abandonné : ';
+const GIVEN_UP_PATTERN = `${GIVEN_UP_START}%`;
 
 /** One message waiting in, or kept by, the outbox. */
 export interface OutboxRow {
@@ -90,7 +98,7 @@ export const OUTBOX_COLUMNS = [
 export type ListedMessage = Omit<
 	OutboxRow,
 	'oneTimeLink' | 'linkExpiresAt' | 'html' | 'unsubscribeUrl' | 'campaignId' | 'campaignFicheIds'
->;
+> & { state: MailState };
 
 /** Writes a message to the outbox; call it inside the transaction of the event that causes it. */
 export async function insertMessage(
@@ -235,7 +243,7 @@ export async function giveUpWaiting(
 			.updateTable('mail_outbox')
 			.set({
 				status: 'failed',
-				last_error: withLink ? `${reason} ${remedyFor(kind)}` : reason,
+				last_error: `${GIVEN_UP_START}${withLink ? `${reason} ${remedyFor(kind)}` : reason}`,
 				one_time_link: null
 			})
 			.where('status', '=', 'pending')
@@ -446,25 +454,47 @@ export async function listMessages(
 	db: Executor,
 	limit: number,
 	offset: number,
-	status?: MailStatus
+	state?: MailState
 ): Promise<ListedMessage[]> {
-	return db
+	const status = state === 'given_up' ? 'failed' : state;
+	const rows = await db
 		.selectFrom('mail_outbox')
 		.select(LISTED_COLUMNS)
 		.$if(status !== undefined, (q) => q.where('status', '=', status!))
+		.$if(state === 'given_up', (q) => q.where('last_error', 'like', GIVEN_UP_PATTERN))
+		.$if(state === 'failed', (q) =>
+			q.where((eb) =>
+				eb.or([eb('last_error', 'is', null), eb('last_error', 'not like', GIVEN_UP_PATTERN)])
+			)
+		)
 		.orderBy('id', 'desc')
 		.limit(limit)
 		.offset(offset)
 		.execute();
+	return rows.map((row) => ({ ...row, state: stateOf(row.status, row.lastError) }));
+}
+
+/** A message given up after a long outage is `failed` in the table, `given_up` on the page. */
+function stateOf(status: MailStatus, lastError: string | null): MailState {
+	return status === 'failed' && lastError?.startsWith(GIVEN_UP_START) ? 'given_up' : status;
 }
 
 export async function countMessagesByStatus(
 	db: Executor
-): Promise<Partial<Record<MailStatus, number>>> {
+): Promise<Partial<Record<MailState, number>>> {
 	const rows = await db
 		.selectFrom('mail_outbox')
-		.select(['status', (eb) => eb.fn.countAll<number>().as('count')])
-		.groupBy('status')
+		.select([
+			'status',
+			(eb) => eb('last_error', 'like', GIVEN_UP_PATTERN).as('givenUp'),
+			(eb) => eb.fn.countAll<number>().as('count')
+		])
+		.groupBy(['status', 'givenUp'])
 		.execute();
-	return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+	const counts: Partial<Record<MailState, number>> = {};
+	for (const row of rows) {
+		const state = stateOf(row.status, row.givenUp ? GIVEN_UP_START : null);
+		counts[state] = (counts[state] ?? 0) + Number(row.count);
+	}
+	return counts;
 }

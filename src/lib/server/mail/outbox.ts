@@ -3,7 +3,7 @@ import { SHA256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
 import type { Db, Executor } from '../db';
-import type { MailStatus } from '../db/schema';
+import type { MailState } from '../../utils/mail-status';
 import { randomToken } from '../auth/tokens';
 import {
 	countMessagesByStatus,
@@ -190,7 +190,7 @@ const UNSUBSCRIBE_LINK = /https?:\/\/\S*\/desabonnement\/\S+/g;
  * with the count of each status. Neither a one-time link (the rows listed do not carry it; the
  * bodies say where it was) nor an unsubscribe link is in it.
  */
-export async function outboxPage(db: Executor, page: number, status?: MailStatus) {
+export async function outboxPage(db: Executor, page: number, status?: MailState) {
 	const rows = await listMessages(db, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE, status);
 	return {
 		messages: rows.slice(0, PAGE_SIZE).map((row) => ({

@@ -17,6 +17,7 @@ import {
 } from './sender';
 import { findMessage, startScriptedRelay, startSmtp, type TestSmtp } from './testing';
 import { mailStatusOfSlug } from '../../utils/mail-status';
+import { mailStatusCount } from '../../utils/vocabulary';
 
 let db: Db;
 let smtp: TestSmtp;
@@ -373,6 +374,37 @@ describe('the outbox sender', () => {
 		smtp.refuseNext.push(421);
 		expect(await sender().deliverDue()).toBe(1);
 		expect(await findMessage(db, older)).toMatchObject({ status: 'failed', attempts: 0 });
+	});
+
+	// Review s44 (staff): given up after an outage, they were « refusé (définitif) », counted with 5xx.
+	it('tells the admins’ page the messages given up after an outage from those the relay refused', async () => {
+		const refused = await queue('Refusé');
+		await db
+			.updateTable('mail_outbox')
+			.set({ status: 'failed', last_error: 'Refusé par le serveur de courrier (550).' })
+			.where('id', '=', refused)
+			.execute();
+		const old = await queue('Ancien');
+		clock += RELAY_GIVE_UP_MS;
+		await db
+			.updateTable('mail_relay')
+			.set({ failing_since: clock - RELAY_GIVE_UP_MS, failures: 40, paused_until: clock - 1 })
+			.execute();
+		smtp.refuseNext.push(421);
+		await sender().deliverDue();
+		expect(await findMessage(db, old)).toMatchObject({ status: 'failed' });
+
+		const all = await outboxPage(db, 1);
+		expect(all.counts).toEqual({ failed: 1, given_up: 1 });
+		expect(all.messages.map((m) => [m.subject, m.state])).toEqual([
+			['Ancien', 'given_up'],
+			['Refusé', 'failed']
+		]);
+		const givenUp = await outboxPage(db, 1, mailStatusOfSlug('abandonnes'));
+		expect(givenUp.messages.map((m) => m.subject)).toEqual(['Ancien']);
+		const failed = await outboxPage(db, 1, mailStatusOfSlug('refuses'));
+		expect(failed.messages.map((m) => m.subject)).toEqual(['Refusé']);
+		expect(mailStatusCount('given_up', 2)).toBe('2 abandonnés (panne du serveur de courrier)');
 	});
 
 	it('records an outage even when the relay’s row was lost', async () => {

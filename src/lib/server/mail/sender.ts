@@ -500,7 +500,7 @@ export class MailSender {
 				giveUpWaiting(
 					trx,
 					this.now() - RELAY_GIVE_UP_MS,
-					`Abandonné : le serveur de courrier est en panne ou refuse les envois du portail depuis le ${formatMoment(failingSince)}.${lastError ? ` Dernière erreur : ${lastError}` : ''}`,
+					`le serveur de courrier est en panne ou refuse les envois du portail depuis le ${formatMoment(failingSince)}.${lastError ? ` Dernière erreur : ${lastError}` : ''}`,
 					linkRemedy
 				)
 			);
