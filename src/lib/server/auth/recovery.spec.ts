@@ -307,6 +307,54 @@ describe('password reset by e-mail', () => {
 	});
 });
 
+// Review s44 (staff): during an outage the link is shown to the admin, yet the journal read
+// « envoyé par courriel » as when it never is; a person's own reset read « envoyé » while it waited.
+describe('the journal of a link', () => {
+	const lastSummary = async (action: string) =>
+		(
+			await db
+				.selectFrom('audit_event')
+				.select('summary')
+				.where('action', '=', action)
+				.orderBy('id', 'desc')
+				.limit(1)
+				.executeTakeFirstOrThrow()
+		).summary;
+	const relayDown = () =>
+		recordRelayFailure(db, {
+			now,
+			failures: 1,
+			pausedUntil: now + 60_000,
+			reason: 'Serveur de courrier injoignable (ECONNREFUSED).'
+		});
+
+	it('says whether the admin saw the link, and whether its mail left or waits', async () => {
+		// A password's replacement, relay up: mailed to the person alone.
+		await inviteAgain(db, admin, partner.id, null, null, now);
+		expect(await lastSummary('account.invited')).toMatch(/envoyé par courriel$/);
+		// A new account's invitation: the page shows its link.
+		await inviteChloe();
+		expect(await lastSummary('account.invited')).toMatch(
+			/envoyé par courriel ; lien affiché à l’administrateur$/
+		);
+		// Relay down: the replacement's link is shown to the admin, its mail waits.
+		await relayDown();
+		const claude = await createTestUser(db, PEOPLE.claude);
+		await inviteAgain(db, admin, claude.id, null, null, now + 1000);
+		expect(await lastSummary('account.invited')).toMatch(
+			/courriel en attente du serveur de courrier \(en panne\) ; lien affiché à l’administrateur$/
+		);
+	});
+
+	it('says a person’s own reset link waits for the relay, never that it was sent', async () => {
+		await relayDown();
+		await requestPasswordReset(db, partner.email, null, now);
+		const summary = await lastSummary('password.reset_requested');
+		expect(summary).toMatch(/courriel en attente du serveur de courrier/);
+		expect(summary).not.toMatch(/envoyé|affiché/);
+	});
+});
+
 describe('invitations by e-mail', () => {
 	it('e-mails the link when an admin creates an account; the link sets the password', async () => {
 		const created = await inviteChloe();

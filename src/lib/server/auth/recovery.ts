@@ -69,6 +69,7 @@ export async function requestPasswordReset(
 				429,
 				`Trop de demandes de nouveau mot de passe. Réessayez dans ${formatWait(waitMs)}.`
 			);
+		const waiting = (await relayDownSince(trx)) !== null;
 		const user = await findUserByEmail(trx, address);
 		// An account that never set its password has only its invitation, which an administrator
 		// may have revoked or let expire: a reset link would get past that.
@@ -83,13 +84,15 @@ export async function requestPasswordReset(
 					actor: user,
 					action: 'password.reset_requested',
 					target: { type: 'compte', id: user.id },
-					summary: 'Lien de nouveau mot de passe envoyé par courriel (valable 30 minutes)',
+					// Never shown on a screen: its mail is sent, or waits for the relay (down).
+					summary: waiting
+						? 'Lien de nouveau mot de passe créé, courriel en attente du serveur de courrier (en panne) ; valable 30 minutes'
+						: 'Lien de nouveau mot de passe envoyé par courriel (valable 30 minutes)',
 					clientAddress
 				},
 				new Date(now)
 			);
 		}
-		const waiting = (await relayDownSince(trx)) !== null;
 		return ok({ message: waiting ? RESET_DELAYED_MESSAGE : RESET_REQUESTED_MESSAGE });
 	});
 }

@@ -40,7 +40,7 @@ import {
 } from './users';
 import { pluralize } from '../../utils/format';
 import { queueInvitationMail } from './recovery';
-import { mailIsRelayed } from '../mail/outbox';
+import { mailIsRelayed, relayDownSince } from '../mail/outbox';
 import { ok, refuse, type Result } from '../result';
 import type { FieldErrors } from '../../schemas/form';
 import { listOrganisationRefs } from '../plan/repository';
@@ -436,6 +436,16 @@ export async function createAccountWithPassword(
 		);
 }
 
+/**
+ * Whether /admin/utilisateurs shows the admin the link it just made. A link that replaces someone's
+ * password (`renewing`) goes to them alone while mail is relayed: shown, it would let an
+ * administrator take over another's account. Without a relay, or while it is down (`relayDownSince`
+ * not null), it is shown all the same: the person may need it before the mail leaves.
+ */
+export function linkShownToAdmin(renewing: boolean, relayDown: number | null): boolean {
+	return !renewing || !mailIsRelayed() || relayDown !== null;
+}
+
 /** A fresh single-use link for the account; earlier unused links stop working. */
 export async function issueInvitation(
 	db: Executor,
@@ -466,12 +476,23 @@ export async function issueInvitation(
 		// One action for both, a security event purged with the others (its line names the address).
 		action: 'account.invited',
 		target: { type: 'compte', id: userId },
-		summary: mailIsRelayed()
-			? `${link} créé pour ${email} et envoyé par courriel (valable 7 jours)`
-			: `${link} créé pour ${email} (valable 7 jours), courriel gardé sans être envoyé : pas de serveur de courrier`,
+		summary: `${link} créé pour ${email} (valable 7 jours), ${invitationFate(renewing, await relayDownSince(db))}`,
 		clientAddress
 	});
 	return token;
+}
+
+/**
+ * What became of a link, for the journal: the mail sent, waiting for the relay or kept, and whether
+ * the admin saw the link (the journal must tell who could have used someone else's link).
+ */
+function invitationFate(renewing: boolean, relayDown: number | null): string {
+	const mail = !mailIsRelayed()
+		? 'courriel gardé sans être envoyé (pas de serveur de courrier)'
+		: relayDown !== null
+			? 'courriel en attente du serveur de courrier (en panne)'
+			: 'envoyé par courriel';
+	return linkShownToAdmin(renewing, relayDown) ? `${mail} ; lien affiché à l’administrateur` : mail;
 }
 
 /**

@@ -3,6 +3,7 @@ import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
 	createAccountWithInvitation,
 	inviteAgain,
+	linkShownToAdmin,
 	setAccountDisabled
 } from '$lib/server/auth/service';
 import { revokeInvitation } from '$lib/server/auth/recovery';
@@ -90,10 +91,8 @@ export const actions: Actions = {
 		return {
 			invitation: {
 				email,
-				// A link that replaces someone's password goes to them alone when mail is relayed:
-				// shown here, it would let an administrator take over another's account. While the
-				// relay is down it is shown all the same: the person may need it before the mail leaves.
-				url: renewing && mailed && down === null ? null : invitationUrl(event.url.origin, token),
+				// As the journal says it (linkShownToAdmin): not a password's replacement, while mailed.
+				url: linkShownToAdmin(renewing, down) ? invitationUrl(event.url.origin, token) : null,
 				mailed,
 				relayDownSince: down,
 				renewing
