@@ -270,7 +270,7 @@ describe('campaigns', () => {
 		expect(reminders[0]!.text).toContain('1-1 — ');
 		expect(reminders[1]!.text).toContain('9-1 — ');
 		expect(reminders[1]!.text).not.toContain('1-1 — ');
-		expect(reminders[2]!.text).toContain('s’est terminée le 1er\u00a0avril\u00a02026');
+		expect(reminders[2]!.text).toContain('était le 1er\u00a0avril\u00a02026');
 		const rows = await db.selectFrom('campaign_reminder').selectAll().execute();
 		expect(rows.map((r) => [r.organisation_id, r.offset_days])).toEqual([
 			[cdg, -14],

@@ -189,7 +189,7 @@ describe('a campaign reminder that waited for the relay', () => {
 		clock = Date.parse('2026-04-03T08:00:00Z');
 		const received = await t.deliver();
 		expect(received.map((r) => r.mail.text)).toEqual([
-			expect.stringContaining(`s’est terminée le ${APRIL_1}`)
+			expect.stringContaining(`était le ${APRIL_1}`)
 		]);
 	});
 

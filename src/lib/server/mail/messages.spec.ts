@@ -59,9 +59,15 @@ describe('a campaign reminder', () => {
 			'Rappel : campagne de suivi « Suivi de fin d’année 2026 » (échéance le 31 décembre 2026)'
 		);
 		expect(subject(-3)).toBe(subject(-14));
+		// Review s44 (staff): it read « terminée le … » of a campaign still open.
 		expect(subject(1)).toBe(
-			'Rappel après l’échéance : campagne de suivi « Suivi de fin d’année 2026 » (terminée le 31 décembre 2026, il est encore temps)'
+			'Rappel après l’échéance : campagne de suivi « Suivi de fin d’année 2026 » (échéance passée le 31 décembre 2026, encore ouverte)'
 		);
+		const lead = campaignMail(person, campaign, fiches, 1).paragraphs[0]!.replace(/\s/g, ' ');
+		expect(lead).toMatch(
+			/^L’échéance de la campagne « Suivi de fin d’année 2026 » était le 31 décembre 2026 ; la campagne reste ouverte\./
+		);
+		expect(lead).not.toMatch(/terminée/);
 		expect(subject(null)).toBe(
 			'Campagne de suivi « Suivi de fin d’année 2026 » : au plus tard le 31 décembre 2026'
 		);

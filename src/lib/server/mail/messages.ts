@@ -322,7 +322,7 @@ export function campaignMail(
 			? `Lot numérique ouvre la campagne de suivi « ${campaign.title} ». Merci de soumettre une mise à jour de chacune de ces fiches au plus tard le ${deadline} :`
 			: reminder <= 0
 				? `Rappel : la campagne « ${campaign.title} » se termine le ${deadline}. ${STILL_AWAITED} :`
-				: `La campagne « ${campaign.title} » s’est terminée le ${deadline}. ${STILL_AWAITED} ; il est encore temps :`;
+				: `L’échéance de la campagne « ${campaign.title} » était le ${deadline} ; la campagne reste ouverte. ${STILL_AWAITED} ; il est encore temps :`;
 	return {
 		// A reminder after the deadline says so from its subject: in a list, it is no copy of the
 		// reminders before it.
@@ -331,7 +331,7 @@ export function campaignMail(
 				? `Campagne de suivi « ${campaign.title} » : au plus tard le ${deadline}`
 				: reminder <= 0
 					? `Rappel : campagne de suivi « ${campaign.title} » (échéance le ${deadline})`
-					: `Rappel après l’échéance : campagne de suivi « ${campaign.title} » (terminée le ${deadline}, il est encore temps)`,
+					: `Rappel après l’échéance : campagne de suivi « ${campaign.title} » (échéance passée le ${deadline}, encore ouverte)`,
 		greeting: hello(user.name),
 		paragraphs: [lead],
 		items: fiches.map((f) => ({
