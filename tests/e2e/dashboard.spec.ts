@@ -126,15 +126,18 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	await page.getByLabel(/Chiffres arrêtés au/).fill('2020-01-15');
 	await page.getByLabel('Introduction').fill('Une année de lancement.');
 	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
-	await expect(
-		page.getByText('L’année s’écrit sur quatre chiffres (exemple : 2019).')
-	).toBeVisible();
+	// Under the field (and in the summary at the top).
+	await expect(page.locator('#year-error')).toHaveText(
+		'L’année s’écrit sur quatre chiffres (exemple : 2019).'
+	);
 	await expect(page.getByLabel('Introduction')).toHaveValue('Une année de lancement.');
 	await page.getByLabel('Année').fill('2019');
 	// A date someone chose does not follow the year.
 	await expect(page.getByLabel(/Chiffres arrêtés au/)).toHaveValue('2020-01-15');
 	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
-	await expect(page.getByText('La date d’arrêté doit tomber dans l’année du bilan.')).toBeVisible();
+	await expect(page.locator('#as_of-error')).toHaveText(
+		'La date d’arrêté doit tomber dans l’année du bilan.'
+	);
 	await page.getByLabel(/Chiffres arrêtés au/).fill('2019-12-31');
 	await page.getByLabel('Texte de l’axe « modernité »').fill('Le WIFI public se déploie.');
 	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
@@ -412,9 +415,10 @@ test('signed out in another tab, an edition’s texts stay as typed with a Frenc
 	// Signed in again: the same form reaches the action, which reads it (here: refuses the year).
 	await signInThroughForm(other, ACCOUNTS.admin);
 	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
-	await expect(
-		page.getByText('L’année s’écrit sur quatre chiffres (exemple : 2019).')
-	).toBeVisible();
+	// Under the field (and in the summary at the top).
+	await expect(page.locator('#year-error')).toHaveText(
+		'L’année s’écrit sur quatre chiffres (exemple : 2019).'
+	);
 	await expect(page.getByRole('alert').filter({ hasText: 'Votre session a pris fin' })).toHaveCount(
 		0
 	);
