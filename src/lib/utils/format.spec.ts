@@ -3,6 +3,7 @@ import {
 	formatBytes,
 	formatClock,
 	formatDate,
+	reminderSchedule,
 	formatDateTime,
 	formatMoment,
 	formatNumber,
@@ -88,5 +89,14 @@ describe('French formats', () => {
 		expect(formatWait(44_200)).toBe('45\u00a0secondes');
 		expect(formatWait(60_000)).toBe('1\u00a0minute');
 		expect(formatWait(61_000)).toBe('2\u00a0minutes');
+	});
+});
+
+// Review s44 (staff): a campaign opened with the field cleared read « rappels à . ».
+describe('reminderSchedule', () => {
+	it('says « aucun rappel » for none, and agrees with the count', () => {
+		expect(reminderSchedule([])).toBe('aucun rappel');
+		expect(reminderSchedule([1])).toBe('rappel à J+1');
+		expect(reminderSchedule([-14, -3, 1])).toBe('rappels à J-14, J-3, J+1');
 	});
 });

@@ -188,3 +188,9 @@ export function formatWait(ms: number): string {
 export function formatReminderOffset(days: number): string {
 	return days > 0 ? `J+${days}` : `J${days}`;
 }
+
+/** A campaign's reminders on its page: « rappels à J-14, J-3, J+1 », « rappel à J+1 », « aucun rappel ». */
+export function reminderSchedule(days: number[]): string {
+	if (days.length === 0) return 'aucun rappel';
+	return `${plural(days.length, 'rappel', 'rappels')} à ${days.map(formatReminderOffset).join(', ')}`;
+}
