@@ -38,7 +38,7 @@ const email = emailField('Indiquez votre adresse électronique.');
  * refused rather than shown decoded: the browser sends it already in punycode (« xn--caf-dma »),
  * which every page, mail and export would otherwise show, or have to decode each.
  */
-export function undeliverableAddressProblem(address: string): string | null {
+function undeliverableAddressProblem(address: string): string | null {
 	if (!ADDRESS.test(address)) return null;
 	const at = address.lastIndexOf('@');
 	const local = address.slice(0, at);

@@ -194,7 +194,7 @@ function withoutSign(kind: IndicatorKind | null | undefined, raw: string): strin
  * « 1.250 »: a point before exactly three digits is a thousands separator to many in France, and a
  * decimal point to others; read as 1,25 it was 1,000 times too small. Refused, saying both readings.
  */
-export const THOUSANDS_OR_DECIMALS = /^-?[1-9]\d{0,2}\.\d{3}$/;
+const THOUSANDS_OR_DECIMALS = /^-?[1-9]\d{0,2}\.\d{3}$/;
 
 /**
  * A measurement as typed, read by its indicator's kind: « oui » and « non » for a yes/no one, a
