@@ -1,4 +1,4 @@
-import { mailIsRelayed } from '$lib/server/mail/outbox';
+import { mailIsRelayed, relayDownSince } from '$lib/server/mail/outbox';
 import { error, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { campaignCompletion, closeCampaign } from '$lib/server/campaigns/service';
@@ -11,9 +11,12 @@ export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'campaigns.manage');
 	const result = await campaignCompletion(getDb(), Number(event.params.id));
 	if (!result.ok) error(404, result.message);
+	const opened = event.url.searchParams.get('ouverte') === '1';
 	return {
 		...result.value,
-		opened: event.url.searchParams.get('ouverte') === '1',
+		opened,
+		// The relay known down since then: the opening's messages wait, and the notice says so.
+		relayDownSince: opened ? await relayDownSince(getDb()) : null,
 		closed: event.url.searchParams.get('close') === '1',
 		cancelledMail: Number(/^\d{1,6}$/.exec(event.url.searchParams.get('annules') ?? '')?.[0] ?? 0),
 		mailed: mailIsRelayed()
