@@ -222,6 +222,29 @@ describe('login', () => {
 		expect(journal.map((j) => j.action)).toEqual(['account.disabled', 'account.enabled']);
 	});
 
+	// Staff review s44: re-enabling an account whose disabling had revoked its invitation said
+	// only « réactivé »; the person could not get in without a new invitation.
+	it('says, when an account re-enabled never had a password, that it needs a new invitation', async () => {
+		const created = await createAccountWithInvitation(
+			db,
+			admin,
+			{ email: 'zoe@lot.fr', name: 'Zoé Zélée', role: 'commission', organisation: '' },
+			null
+		);
+		if (!created.ok) throw new Error(created.message);
+		const zoe = created.value.userId;
+		expect((await setAccountDisabled(db, admin, zoe, true, null)).ok).toBe(true);
+		expect(await setAccountDisabled(db, admin, zoe, false, null)).toEqual({
+			ok: true,
+			value: { email: 'zoe@lot.fr', withoutPassword: true }
+		});
+		expect((await setAccountDisabled(db, admin, partner.id, true, null)).ok).toBe(true);
+		expect(await setAccountDisabled(db, admin, partner.id, false, null)).toMatchObject({
+			ok: true,
+			value: { withoutPassword: false }
+		});
+	});
+
 	it('two admins disabling one account at the same moment: one is done, journaled once', async () => {
 		const outcomes = await Promise.all([
 			setAccountDisabled(db, admin, partner.id, true, null),

@@ -592,7 +592,7 @@ export async function setAccountDisabled(
 	userId: number,
 	disabled: boolean,
 	clientAddress: string | null
-): Promise<Result<{ email: string }>> {
+): Promise<Result<{ email: string; withoutPassword: boolean }>> {
 	const target = await findUserById(db, userId);
 	if (!target) return refuse(404, UNKNOWN_ACCOUNT);
 	if (target.id === admin.id)
@@ -636,7 +636,12 @@ export async function setAccountDisabled(
 			409,
 			`Le compte ${ofName(target.email)} est déjà ${disabled ? 'désactivé' : 'actif'} (un autre administrateur l’a fait entre-temps ?) : rien n’a changé.`
 		);
-	return ok({ email: target.email });
+	// Re-enabled before it ever had a password: its disabling revoked its invitation, so the
+	// person needs a new one to get in.
+	return ok({
+		email: target.email,
+		withoutPassword: !disabled && (await findPasswordHash(db, userId)) === null
+	});
 }
 
 /** A role as a person reads it: « Partenaire — Lot numérique ». */

@@ -138,6 +138,10 @@ export const actions: Actions = {
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result);
-		return { message: `Le compte ${ofName(result.value.email)} est réactivé.` };
+		return {
+			message: result.value.withoutPassword
+				? `Le compte ${ofName(result.value.email)} est réactivé. Il n’a pas encore de mot de passe, et son invitation a été révoquée quand il a été désactivé : envoyez-lui une nouvelle invitation (« Envoyer une nouvelle invitation », dans la liste).`
+				: `Le compte ${ofName(result.value.email)} est réactivé.`
+		};
 	}
 };
