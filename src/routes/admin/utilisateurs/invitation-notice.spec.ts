@@ -27,6 +27,15 @@ function notice(invitation: Record<string, unknown>): string {
 }
 
 describe('the invitation notice on the accounts page', () => {
+	// Staff review s44: « … il ne sera plus affiché : » was followed by the paragraph on the current
+	// password, and only then by the link.
+	it('gives the link right after the sentence that announces it', () => {
+		const said = notice({ renewing: true, relayDownSince: Date.UTC(2026, 11, 5, 17, 50) });
+		expect(said).toContain(
+			'il ne sera plus affiché : https://sdusn.example/invitation/abc Le mot de passe actuel'
+		);
+	});
+
 	it('keeps the space between its sentences, whichever follows the mail’s one', () => {
 		expect(notice({})).toContain('(sa remise se suit dans les courriels). Le lien peut aussi');
 		expect(notice({ url: null })).toContain(
