@@ -237,6 +237,19 @@ describe('plan workbook round trip', () => {
 		expect(parsed.values[indicatorRowField(0, 'target')]).toBe('33,333333');
 	});
 
+	// Second read-back s44: numbers read to 15 digits rounded a target the form allows.
+	it('gives back unchanged a target of 12 digits and 6 decimals, the form’s largest', async () => {
+		const fiche = (await findFicheByCode(db, '1-1'))!;
+		await db
+			.updateTable('indicator')
+			.set({ target: 1234567890.123456 })
+			.where('fiche_id', '=', fiche.id)
+			.execute();
+		const preview = await previewPlanImport(db, await exportPlanWorkbook(db));
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes).toEqual([]);
+	});
+
 	it('three cells edited: exactly those three fields change, as revisions with the reason', async () => {
 		const bytes = await exportPlanWorkbook(db);
 		const before = await loadPlanModel(db);
