@@ -2,7 +2,7 @@
 import process from 'node:process';
 import { databasePath } from '../src/lib/server/db/index';
 import { restoreBackup } from '../src/lib/server/db/restore';
-import { plural } from '../src/lib/utils/format';
+import { plural, pluralize } from '../src/lib/utils/format';
 import { oneFileArgument, runCommand, userPath } from './cli';
 
 const USAGE = `Usage : npm run db:restore -- sauvegarde.db
@@ -15,10 +15,8 @@ runCommand(async () => {
 		'Indiquez un seul fichier de sauvegarde : npm run db:restore -- sauvegarde.db'
 	);
 	const target = databasePath();
-	const { aside, alreadySent, interrupted, invitationsClosed } = await restoreBackup(
-		userPath(backup),
-		target
-	);
+	const { aside, alreadySent, interrupted, invitationsClosed, accountsDisabled, passwordsKept } =
+		await restoreBackup(userPath(backup), target);
 	process.stdout.write(
 		`Sauvegarde « ${backup} » vérifiée et restaurée dans « ${target} ».` +
 			(aside ? ` L’ancienne base est gardée sous « ${aside} ».` : '') +
@@ -31,6 +29,12 @@ runCommand(async () => {
 			' Les sessions ouvertes sont fermées (chacun se reconnecte) et les liens de nouveau mot de passe non utilisés annulés (à redemander).' +
 			(invitationsClosed > 0
 				? ` ${invitationsClosed} ${plural(invitationsClosed, 'invitation utilisée ou révoquée depuis la sauvegarde le reste', 'invitations utilisées ou révoquées depuis la sauvegarde le restent')} : invitez de nouveau, depuis /admin/utilisateurs, qui doit encore activer son compte.`
+				: '') +
+			(accountsDisabled > 0
+				? ` ${pluralize(accountsDisabled, 'compte désactivé depuis la sauvegarde le reste', 'comptes désactivés depuis la sauvegarde le restent')}.`
+				: '') +
+			(passwordsKept > 0
+				? ` ${pluralize(passwordsKept, 'mot de passe changé depuis la sauvegarde reste le nouveau', 'mots de passe changés depuis la sauvegarde restent les nouveaux')}.`
 				: '') +
 			' Redémarrez le portail.\n'
 	);

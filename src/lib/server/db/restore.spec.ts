@@ -176,6 +176,7 @@ describe('restoring a backup and the sessions it had open', () => {
 		const db = openDatabase(target);
 		await migrateToLatest(db);
 		const user = await createTestUser(db, PEOPLE.admin);
+		const member = await createTestUser(db, PEOPLE.claude);
 		const { token, session } = await createSession(db, user.id, NOW);
 		const reset = newSplitToken();
 		await insertPasswordReset(
@@ -211,12 +212,26 @@ describe('restoring a backup and the sessions it had open', () => {
 			.set({ used_at: NOW + 1000 })
 			.where('id', '=', 'invitation-2')
 			.execute();
+		// Second read-back s44: an account disabled since signed in again with the backup's
+		// password, and a password changed since (it leaked) was the backup's again.
+		await current
+			.updateTable('user_account')
+			.set({ disabled_at: '2026-12-05T18:00:00.000Z' })
+			.where('id', '=', member.id)
+			.execute();
+		await current
+			.updateTable('user_account')
+			.set({ password_hash: 'nouveau-hachage' })
+			.where('id', '=', user.id)
+			.execute();
 		await current.destroy();
 
 		expect(restoreDatabase(backup, target)).toMatchObject({
 			sessionsClosed: 1,
 			resetsDropped: 1,
-			invitationsClosed: 1
+			invitationsClosed: 1,
+			accountsDisabled: 1,
+			passwordsKept: 1
 		});
 		const restored = openDatabase(target);
 		try {
@@ -230,6 +245,19 @@ describe('restoring a backup and the sessions it had open', () => {
 			expect(invitations).toEqual([
 				{ id: 'invitation-1', used_at: null },
 				{ id: 'invitation-2', used_at: NOW + 1000 }
+			]);
+			const accounts = await restored
+				.selectFrom('user_account')
+				.select(['id', 'disabled_at', 'password_hash'])
+				.orderBy('id')
+				.execute();
+			expect(accounts).toEqual([
+				{ id: user.id, disabled_at: null, password_hash: 'nouveau-hachage' },
+				{
+					id: member.id,
+					disabled_at: '2026-12-05T18:00:00.000Z',
+					password_hash: expect.any(String)
+				}
 			]);
 		} finally {
 			await restored.destroy();

@@ -178,15 +178,23 @@ function markLeftSince(
  * Closes, in the restored copy, every session and every pending password-reset link: the backup
  * knows nothing of what was closed since it was taken (a sign-out, a password or role changed, an
  * account disabled, a reset link used), and would otherwise let those back in. Everyone signs in
- * again; a reset link is asked again. An invitation the replaced database says was used or revoked
- * since (`replacedInvitationsUsed`) stays closed: a link revoked because it went to a wrong address
- * must not open again; the person whose account the backup shows not yet activated is invited
- * again. A backup older than a table has none of its rows to close.
+ * again; a reset link is asked again. What the replaced database says of access since
+ * (`replacedAccess`) is carried: an invitation used or revoked stays closed (a link revoked because
+ * it went to a wrong address must not open again; the person whose account the backup shows not
+ * yet activated is invited again), an account disabled stays disabled, a password changed (perhaps
+ * because it leaked) is the one that works — the same account, by id and address. A role changed
+ * since is the backup's. A backup older than a table has none of its rows to close.
  */
 function closeSessions(
 	copy: string,
-	usedSince: { id: string; usedAt: number }[]
-): { sessionsClosed: number; resetsDropped: number; invitationsClosed: number } {
+	since: ReplacedAccess
+): {
+	sessionsClosed: number;
+	resetsDropped: number;
+	invitationsClosed: number;
+	accountsDisabled: number;
+	passwordsKept: number;
+} {
 	const db = new SQLite(copy);
 	try {
 		return db.transaction(() => {
@@ -195,9 +203,35 @@ function closeSessions(
 				? db.prepare('UPDATE invitation SET used_at = ? WHERE id = ? AND used_at IS NULL')
 				: null;
 			let invitationsClosed = 0;
-			for (const { id, usedAt } of usedSince)
+			for (const { id, usedAt } of since.invitations)
 				invitationsClosed += close?.run(usedAt, id).changes ?? 0;
+			// The same account (id and address) in both: disabled since stays disabled, and a
+			// password changed since (perhaps because it leaked) is the one that works.
+			const accounts = columnsOf(db, 'user_account');
+			const disable = accounts.has('disabled_at')
+				? db.prepare(
+						'UPDATE user_account SET disabled_at = ? WHERE id = ? AND email = ? AND disabled_at IS NULL'
+					)
+				: null;
+			const keepPassword = accounts.has('password_hash')
+				? db.prepare(
+						'UPDATE user_account SET password_hash = ? WHERE id = ? AND email = ? AND password_hash IS NOT ?'
+					)
+				: null;
+			let accountsDisabled = 0;
+			let passwordsKept = 0;
+			for (const account of since.accounts) {
+				if (account.disabledAt !== null)
+					accountsDisabled +=
+						disable?.run(account.disabledAt, account.id, account.email).changes ?? 0;
+				if (account.passwordHash !== null)
+					passwordsKept +=
+						keepPassword?.run(account.passwordHash, account.id, account.email, account.passwordHash)
+							.changes ?? 0;
+			}
 			return {
+				accountsDisabled,
+				passwordsKept,
 				sessionsClosed:
 					columnsOf(db, 'user_session').size === 0
 						? 0
@@ -214,22 +248,37 @@ function closeSessions(
 	}
 }
 
+/** What the database being replaced says of access since the backup, to carry into the copy. */
+interface ReplacedAccess {
+	/** Invitations used or revoked (`used_at`). */
+	invitations: { id: string; usedAt: number }[];
+	/** Accounts as they are now: disabled or not, their password. */
+	accounts: { id: number; email: string; disabledAt: string | null; passwordHash: string | null }[];
+}
+
 /**
- * The invitations the database being replaced says were used or revoked (`used_at`), to close in
- * the restored copy; none when it cannot be read (damaged, or older than the accounts).
+ * What the database being replaced says of access (`ReplacedAccess`); nothing when it cannot be
+ * read (damaged, or older than the accounts): the backup's then stands.
  */
-function replacedInvitationsUsed(replaced: string): { id: string; usedAt: number }[] {
+function replacedAccess(replaced: string): ReplacedAccess {
 	try {
 		const old = new SQLite(replaced, { readonly: true, fileMustExist: true });
 		try {
-			return old
-				.prepare('SELECT id, used_at AS usedAt FROM invitation WHERE used_at IS NOT NULL')
-				.all() as { id: string; usedAt: number }[];
+			return {
+				invitations: old
+					.prepare('SELECT id, used_at AS usedAt FROM invitation WHERE used_at IS NOT NULL')
+					.all() as ReplacedAccess['invitations'],
+				accounts: old
+					.prepare(
+						'SELECT id, email, disabled_at AS disabledAt, password_hash AS passwordHash FROM user_account'
+					)
+					.all() as ReplacedAccess['accounts']
+			};
 		} finally {
 			old.close();
 		}
 	} catch {
-		return [];
+		return { invitations: [], accounts: [] };
 	}
 }
 
@@ -254,7 +303,8 @@ function checkNotTheDatabase(backup: string, target: string): void {
  * server uses the target. Mail the replaced database had sent since the backup is marked sent in
  * the restored one (`alreadySent`), mail it was handing over when it stopped interrupted
  * (`interrupted`): neither is sent twice. Every session and pending reset link of the restored
- * database is closed, and every invitation used or revoked since (`closeSessions`). On a failure before the target is touched, the copy is
+ * database is closed, every invitation used or revoked since stays so, an account disabled since
+ * stays disabled and a password changed since is the one that works (`closeSessions`). On a failure before the target is touched, the copy is
  * removed.
  */
 export function restoreDatabase(
@@ -268,6 +318,8 @@ export function restoreDatabase(
 	sessionsClosed: number;
 	resetsDropped: number;
 	invitationsClosed: number;
+	accountsDisabled: number;
+	passwordsKept: number;
 } {
 	checkNotTheDatabase(backup, target);
 	const pid = runningServerPid(target);
@@ -289,10 +341,19 @@ export function restoreDatabase(
 		);
 	}
 	let left = { alreadySent: 0, interrupted: 0 };
-	let closed = { sessionsClosed: 0, resetsDropped: 0, invitationsClosed: 0 };
+	let closed = {
+		sessionsClosed: 0,
+		resetsDropped: 0,
+		invitationsClosed: 0,
+		accountsDisabled: 0,
+		passwordsKept: 0
+	};
 	try {
 		if (existsSync(target)) left = markLeftSince(target, incoming);
-		closed = closeSessions(incoming, existsSync(target) ? replacedInvitationsUsed(target) : []);
+		closed = closeSessions(
+			incoming,
+			existsSync(target) ? replacedAccess(target) : { invitations: [], accounts: [] }
+		);
 		chmodSync(incoming, 0o600);
 		// Typed as root (without sudo -u), the restored file was root's, and the service could no
 		// longer open it: it keeps the owner of the file it replaces (else of the folder).
