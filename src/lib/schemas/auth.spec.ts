@@ -100,9 +100,11 @@ describe('an address a mail is sent to', () => {
 			const messages = refused(email);
 			expect(messages, email).toHaveLength(1);
 			expect(messages?.[0], email).toMatch(reason);
-			// « Mot de passe oublié » : the same rule, a form's, whatever the accounts.
+			// « Mot de passe oublié » : the same rule, a form's, whatever the accounts — but the
+			// domain's (second read-back s44: an account made before it, its domain in punycode,
+			// could no longer ask for a reset link, though it can sign in and its mail arrives).
 			expect(PasswordResetRequestSchema.safeParse({ email }).error?.issues[0]?.message).toBe(
-				messages?.[0]
+				/domaine accentués/.test(String(reason)) ? undefined : messages?.[0]
 			);
 		}
 		for (const email of [`${'a'.repeat(64)}@b.test`, 'jean.dupont+sdusn@sous.b.test', 'a_b-c@b.fr'])

@@ -38,7 +38,7 @@ const email = emailField('Indiquez votre adresse électronique.');
  * refused rather than shown decoded: the browser sends it already in punycode (« xn--caf-dma »),
  * which every page, mail and export would otherwise show, or have to decode each.
  */
-function undeliverableAddressProblem(address: string): string | null {
+function undeliverableAddressProblem(address: string, { newAccount = true } = {}): string | null {
 	if (!ADDRESS.test(address)) return null;
 	const at = address.lastIndexOf('@');
 	const local = address.slice(0, at);
@@ -49,15 +49,17 @@ function undeliverableAddressProblem(address: string): string | null {
 		return 'La partie avant « @ » ne peut ni commencer ni finir par un point, ni en compter deux de suite : les serveurs de courrier refusent une telle adresse.';
 	if (local.length > 64)
 		return 'La partie avant « @ » compte au plus 64 caractères : les serveurs de courrier refusent une adresse plus longue.';
-	if (/[^\x21-\x7e]/.test(domain) || /(^|\.)xn--/i.test(domain))
+	// For a new account only: an account made before this rule, its domain in punycode, still
+	// receives its reset link (the domain is deliverable; the rule is about showing it).
+	if (newAccount && (/[^\x21-\x7e]/.test(domain) || /(^|\.)xn--/i.test(domain)))
 		return 'Les noms de domaine accentués (après « @ ») ne sont pas acceptés : indiquez une adresse dont le domaine est écrit sans accent.';
 	return null;
 }
 
 /** An address a mail will be sent to: the pattern, and what mail relays refuse. */
-const deliverableEmailField = (missing: string) =>
+const deliverableEmailField = (missing: string, options: { newAccount?: boolean } = {}) =>
 	emailField(missing).superRefine((value, ctx) => {
-		const message = undeliverableAddressProblem(value);
+		const message = undeliverableAddressProblem(value, options);
 		if (message) ctx.addIssue({ code: 'custom', message });
 	});
 
@@ -154,10 +156,11 @@ export const RoleChangeSchema = z
 
 /**
  * « Mot de passe oublié » : one field. An address no relay would take is refused beside it, as at
- * creation: a rule of form that says nothing of whether an account holds it.
+ * creation (but a domain in punycode, which older accounts may have): a rule of form that says
+ * nothing of whether an account holds it.
  */
 export const PasswordResetRequestSchema = z.object({
-	email: deliverableEmailField('Indiquez votre adresse électronique.')
+	email: deliverableEmailField('Indiquez votre adresse électronique.', { newAccount: false })
 });
 
 const checkbox = z.enum(['', 'on'], { error: 'Cochez ou décochez la case.' });
