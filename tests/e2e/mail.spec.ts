@@ -509,7 +509,7 @@ test('a convened séance deleted: its cancellation goes, the page says to how ma
 	expect(told).toBeGreaterThanOrEqual(2);
 	await expect(page.getByRole('status')).toHaveText(
 		new RegExp(
-			`^La séance, déjà convoquée, a été annulée et supprimée\\. Son annulation a été envoyée à ${told}\\spersonnes convoquées\\.$`
+			`^La séance, déjà convoquée, a été annulée et supprimée\\. Son annulation a été écrite pour ${told}\\spersonnes convoquées et part par courriel`
 		)
 	);
 

@@ -1189,7 +1189,7 @@ describe('a convened séance deleted: the count told to its deleter', () => {
 		const result = await deleteSitting(db, member, id, null, new Date(clock));
 		const delivered = (await deliver()).map((m) => m.envelopeTo[0]);
 		expect(delivered).toEqual(['claude@commission.fr']);
-		// The page then says « Son annulation a été envoyée à N personnes convoquées ».
+		// The page then says « Son annulation a été écrite pour N personnes convoquées et part par courriel ».
 		expect(result).toEqual({ ok: true, value: { convened: true, told: delivered.length } });
 	});
 });
