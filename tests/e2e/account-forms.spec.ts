@@ -24,7 +24,9 @@ test('an admin cannot give a commission account an organisation; the invitation 
 	await page.getByLabel('Organisation').selectOption({ label: 'CDG46' });
 	await page.getByRole('button', { name: CREATE }).click();
 	await expect(
-		page.getByText('Seul un compte partenaire appartient à une organisation')
+		page.locator('p.field-error', {
+			hasText: 'Seul un compte partenaire appartient à une organisation'
+		})
 	).toBeVisible();
 	await expect(page.locator('code.link')).toHaveCount(0);
 	await expect(page.getByLabel('Nom et prénom')).toHaveValue('Camille Commission');
@@ -42,7 +44,9 @@ test('an admin cannot give a commission account an organisation; the invitation 
 	await plain.getByLabel('Organisation').selectOption({ label: 'CDG46' });
 	await plain.getByRole('button', { name: CREATE }).click();
 	await expect(
-		plain.getByText('Seul un compte partenaire appartient à une organisation')
+		plain.locator('p.field-error', {
+			hasText: 'Seul un compte partenaire appartient à une organisation'
+		})
 	).toBeVisible();
 	await expect(plain.getByLabel('Rôle')).toHaveValue('commission');
 	await expect(plain.getByLabel('Organisation').locator('option:checked')).toHaveText('CDG46');
@@ -196,13 +200,17 @@ test('/compte tells every rule a password change breaks at once', async ({ page 
 			page.getByRole('button', { name: 'Changer le mot de passe' }).click()
 		);
 	};
-	const tooShort = page.getByText('Le mot de passe doit compter au moins 12 caractères.');
+	const tooShort = page.locator('p.field-error', {
+		hasText: 'Le mot de passe doit compter au moins 12 caractères.'
+	});
 	// Refused by the form itself (the two entries differ): the weak password and the wrong
 	// current one are told as well.
 	await change('pas le bon', 'court', 'autre');
 	await expect(tooShort).toBeVisible();
 	await expect(
-		page.getByText('Les deux saisies du nouveau mot de passe ne correspondent pas.')
+		page.locator('p.field-error', {
+			hasText: 'Les deux saisies du nouveau mot de passe ne correspondent pas.'
+		})
 	).toBeVisible();
 	await expect(page.getByText('Le mot de passe actuel est incorrect.').first()).toBeVisible();
 	// Refused by the service (the current password is wrong): the weak password is told as well.

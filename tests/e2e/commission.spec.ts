@@ -660,6 +660,9 @@ test('a convened séance moved keeps asking to send it again, until moved back',
 	const course = page.getByRole('region', { name: 'Déroulement' });
 	await expect(course).not.toContainText('envoyez-la de nouveau');
 	const correct = async (heldOn: string) => {
+		// The page's script first: hydrated late (a loaded machine), it closed the « Corriger… »
+		// box opened before it, and the button inside was never clickable (CI s44).
+		await page.waitForLoadState('networkidle');
 		await page.getByText('Corriger la date, l’heure, le lieu ou l’intitulé').click();
 		await page.locator('form[action="?/edit"] [name=held_on]').fill(heldOn);
 		await page

@@ -173,7 +173,9 @@ test('a returned update comes back to the partner with the comment', async ({ br
 		.getByRole('link', { name: /Relire/ })
 		.click();
 	await admin.getByRole('button', { name: 'Renvoyer pour correction' }).click();
-	await expect(admin.getByText('Expliquez au partenaire ce qu’il doit corriger.')).toBeVisible();
+	await expect(
+		admin.locator('p.field-error', { hasText: 'Expliquez au partenaire ce qu’il doit corriger.' })
+	).toBeVisible();
 	await admin
 		.getByLabel(/Commentaire pour le partenaire/)
 		.fill('Merci : indiquez le nombre de réponses reçues.');
@@ -389,7 +391,9 @@ test('admin pages are accessible', async ({ page }, testInfo) => {
 	await page.getByLabel('Nom et prénom').fill('Nouvelle Personne');
 	await page.getByRole('button', { name: 'Créer le compte et le lien d’invitation' }).click();
 	await expect(
-		page.getByText('Un partenaire appartient à une organisation : choisissez-la.')
+		page.locator('p.field-error', {
+			hasText: 'Un partenaire appartient à une organisation : choisissez-la.'
+		})
 	).toBeVisible();
 	await expect(page.getByLabel('Nom et prénom')).toHaveValue('Nouvelle Personne');
 	await page.getByLabel('Organisation').selectOption({ label: 'CDG46' });
