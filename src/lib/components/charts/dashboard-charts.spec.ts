@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '$lib/server/db';
 import { createTestDb } from '$lib/server/db/testing';
+import { quarterOf } from '$lib/server/dashboard/figures';
 import { liveDashboard } from '$lib/server/opendata/published';
+import { parisToday } from '$lib/utils/dates';
 import { countChart, indicatorChart, progressChart } from './configs';
 import { dashboardChart, dashboardCharts, indicatorChartId } from './dashboard-charts';
 
@@ -33,6 +35,11 @@ describe('the charts of graphiques.json', () => {
 		// Quarters under the bars as people write them, not as the CSV does (« 2018-T3 »).
 		expect(table('activite-trimestres').rows[0]?.[0]).toBe('2018-T3');
 		expect(charts['activite-trimestres']?.data.labels?.[0]).toBe('T3\u00a02018');
+		// The series runs to today's quarter, the quarters since the seeded updates as 0.
+		expect(table('activite-trimestres').rows.at(-1)).toEqual([
+			quarterOf(parisToday().slice(0, 7)),
+			0
+		]);
 		expect(view.indicators.length).toBeGreaterThan(0);
 		const first = view.indicators[0]!;
 		expect(charts[indicatorChartId(0)]).toEqual(

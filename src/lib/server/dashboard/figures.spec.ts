@@ -79,7 +79,7 @@ const input: DashboardInput = {
 };
 
 describe('computeDashboard', () => {
-	const figures = computeDashboard(input);
+	const figures = computeDashboard(input, '2020-12-31');
 
 	it('averages the advancement of assessed fiches only, axis by axis', () => {
 		// Axe A: (40 + 100) / 2 = 70, the fiche never assessed is left out of the mean.
@@ -104,21 +104,24 @@ describe('computeDashboard', () => {
 	it('leaves an abandoned fiche out of the mean advancement, even with an advancement validated', () => {
 		// An update submitted before the fiche was abandoned, validated after: 10 % on an abandoned
 		// fiche, which weighs on nothing.
-		const abandoned = computeDashboard({
-			...input,
-			fiches: [
-				...input.fiches,
-				{
-					code: '3-2',
-					title: 'Cinq',
-					axis: 'b',
-					orientation: 'b1',
-					priority: 2,
-					status: 'abandonnee',
-					progress: 10
-				}
-			]
-		});
+		const abandoned = computeDashboard(
+			{
+				...input,
+				fiches: [
+					...input.fiches,
+					{
+						code: '3-2',
+						title: 'Cinq',
+						axis: 'b',
+						orientation: 'b1',
+						priority: 2,
+						status: 'abandonnee',
+						progress: 10
+					}
+				]
+			},
+			'2020-12-31'
+		);
 		expect(abandoned.byAxis[1]).toMatchObject({ fiches: 2, assessed: 0, meanProgress: null });
 		expect(abandoned.totals).toMatchObject({ fiches: 5, assessed: 2, meanProgress: 70 });
 	});
@@ -157,14 +160,36 @@ describe('computeDashboard', () => {
 		]);
 	});
 
-	it('names the most active organisations and counts the others together', () => {
-		const many = computeDashboard({
-			...input,
-			updatesByOrganisation: Array.from({ length: 25 }, (_, i) => ({
-				organisation: `Organisation ${String(i).padStart(2, '0')}`,
-				count: 100 - i
-			}))
+	it('runs the quarters to the day the figures stand at, never stopping at the last one with an update', () => {
+		// A bilan « au 31 décembre 2021 »: the three quarters of 2021 without an update are there.
+		const bilan = computeDashboard(input, '2021-12-31');
+		expect(bilan.activityByQuarter.slice(-5)).toEqual([
+			{ quarter: '2020-T4', count: 1 },
+			{ quarter: '2021-T1', count: 0 },
+			{ quarter: '2021-T2', count: 0 },
+			{ quarter: '2021-T3', count: 0 },
+			{ quarter: '2021-T4', count: 0 }
+		]);
+		const chart = figureTables(bilan).find((t) => t.id === 'activite-trimestres')!;
+		expect(chart.rows.at(-1)).toEqual(['2021-T4', 0]);
+		// A day before the last update (not met in practice) cuts nothing off.
+		expect(computeDashboard(input, '2019-05-01').activityByQuarter.at(-1)).toEqual({
+			quarter: '2020-T4',
+			count: 1
 		});
+	});
+
+	it('names the most active organisations and counts the others together', () => {
+		const many = computeDashboard(
+			{
+				...input,
+				updatesByOrganisation: Array.from({ length: 25 }, (_, i) => ({
+					organisation: `Organisation ${String(i).padStart(2, '0')}`,
+					count: 100 - i
+				}))
+			},
+			'2020-12-31'
+		);
 		expect(many.activityByOrganisation).toHaveLength(NAMED_ORGANISATIONS + 1);
 		expect(many.activityByOrganisation[0]).toEqual({ organisation: 'Organisation 00', count: 100 });
 		// The 15 others: 90 + 89 + … + 76.
@@ -183,7 +208,7 @@ describe('computeDashboard', () => {
 });
 
 describe('chart tables and their CSV', () => {
-	const tables = figureTables(computeDashboard(input));
+	const tables = figureTables(computeDashboard(input, '2020-12-31'));
 
 	it('are each reached at its file’s address, and no other name is (src/params/figure.ts)', () => {
 		expect(tables.filter((t) => !figureParameter(t.id))).toEqual([]);
@@ -209,7 +234,7 @@ describe('chart tables and their CSV', () => {
 		expect(statusCount('realisee', 1)).toBe('1\u00a0réalisée');
 		expect(statusCount('a_lancer', 3)).toBe('3\u00a0à lancer');
 		expect(statusCount('abandonnee', 0)).toBe('0\u00a0abandonnée');
-		const figures = computeDashboard(input);
+		const figures = computeDashboard(input, '2020-12-31');
 		figures.totals.statuses.realisee = 2;
 		figures.statusByPriority[0]!.statuses.suspendue = 3;
 		const summaries = figureTables(figures)

@@ -62,18 +62,24 @@ export interface DashboardFigures {
 }
 
 /**
- * Counts by quarter (« 2018-T3 »), from the first to the last, the quarters without any as 0: a
- * chart that skipped them would draw 2019-T1 next to 2026-T4 as if nothing lay between.
+ * Counts by quarter (« 2018-T3 »), from the first to the quarter of `through` (the day the figures
+ * stand at), the quarters without any as 0: a chart that skipped them would draw 2019-T1 next to
+ * 2026-T4 as if nothing lay between, and a bilan « au 31 décembre » whose series stopped at its
+ * last quarter with an update would read as if the later ones were missing.
  */
-function everyQuarter(counts: Map<string, number>): { quarter: string; count: number }[] {
+function everyQuarter(
+	counts: Map<string, number>,
+	through: string
+): { quarter: string; count: number }[] {
 	const known = [...counts.keys()].sort();
 	const parse = (q: string) => {
 		const [year, quarter] = q.split('-T').map(Number);
 		return (year ?? 0) * 4 + (quarter ?? 1) - 1;
 	};
 	if (known.length === 0) return [];
+	const last = Math.max(parse(known.at(-1)!), parse(quarterOf(through.slice(0, 7))));
 	const result = [];
-	for (let i = parse(known[0]!); i <= parse(known.at(-1)!); i++) {
+	for (let i = parse(known[0]!); i <= last; i++) {
 		const quarter = `${Math.floor(i / 4)}-T${(i % 4) + 1}`;
 		result.push({ quarter, count: counts.get(quarter) ?? 0 });
 	}
@@ -137,9 +143,10 @@ function mostActive(
 /**
  * The rule for fiches never assessed: they count in the number of fiches and in the statuses, but
  * not in the mean advancement, which covers assessed fiches only (and is null when there are none);
- * nor do abandoned fiches.
+ * nor do abandoned fiches. `through` is the day the figures stand at (« YYYY-MM-DD »: today, or a
+ * bilan's date): the quarterly series runs to its quarter.
  */
-export function computeDashboard(input: DashboardInput): DashboardFigures {
+export function computeDashboard(input: DashboardInput, through: string): DashboardFigures {
 	const total = group('total', 'Ensemble du plan', input.fiches);
 	const quarters = new Map<string, number>();
 	for (const { month, count } of input.updatesByMonth)
@@ -174,7 +181,7 @@ export function computeDashboard(input: DashboardInput): DashboardFigures {
 				input.fiches.filter((f) => f.priority === priority)
 			).statuses
 		})),
-		activityByQuarter: everyQuarter(quarters),
+		activityByQuarter: everyQuarter(quarters, through),
 		activityByOrganisation: mostActive(input.updatesByOrganisation),
 		grid: input.fiches.map((f) => ({
 			code: f.code,

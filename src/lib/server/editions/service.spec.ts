@@ -237,6 +237,12 @@ describe('yearly editions', () => {
 			progressEnd: 20
 		});
 		expect(nineOne.updates).toHaveLength(1);
+		// Its quarterly series runs to the end of 2019, though nothing was validated after May.
+		expect(snapshot.figures.activityByQuarter.slice(-3)).toEqual([
+			{ quarter: '2019-T2', count: 1 },
+			{ quarter: '2019-T3', count: 0 },
+			{ quarter: '2019-T4', count: 0 }
+		]);
 		expect(snapshot.decisions.map((d) => d.fiche)).toEqual([
 			'10-1',
 			'13-1',

@@ -137,7 +137,7 @@ export async function buildEditionSnapshot(
 		read.state ?? (await loadDashboardInput(db, edition.asOf)),
 		await loadFicheStatesAsOf(db, before)
 	];
-	const figures = computeDashboard(end);
+	const figures = computeDashboard(end, edition.asOf);
 	const startByCode = new Map(start.map((f) => [f.code, f]));
 
 	const frozenPlan = read.plan ?? (await loadPlanToFreeze(db, edition.asOf)).plan;

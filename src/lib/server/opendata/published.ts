@@ -1,4 +1,5 @@
-import { cachedByRevision } from '../db/revision-cache';
+import { parisToday } from '../../utils/dates';
+import { cachedByRevision, keyedByRevision } from '../db/revision-cache';
 import type { Db } from '../db';
 import { getDataRevision } from '../db/revision';
 import { computeDashboard } from '../dashboard/figures';
@@ -77,9 +78,15 @@ export function packageOfVersion(body: Uint8Array, version: number): Uint8Array 
 	return Buffer.from(`${JSON.stringify(descriptor, null, '\t')}\n`, 'utf8');
 }
 
-/** The dashboard's figures and tables, and the page's view of them. */
-export const liveDashboard = cachedByRevision(async (db) => {
-	const figures = computeDashboard(await loadDashboardInput(db));
+/**
+ * The dashboard's figures and tables, and the page's view of them, as of a day (the quarterly
+ * series runs to its quarter): kept per change of published data and per day.
+ */
+const dashboardOn = keyedByRevision(async (db, today: string) => {
+	const figures = computeDashboard(await loadDashboardInput(db), today);
 	const tables = figureTables(figures);
 	return { figures, tables, view: dashboardView(figures, tables) };
-});
+}, 1);
+
+/** The live dashboard: today's in Paris. */
+export const liveDashboard = (db: Db) => dashboardOn(db, parisToday());
