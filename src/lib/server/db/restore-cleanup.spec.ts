@@ -48,7 +48,8 @@ describe('a restore that fails half-way', () => {
 		} finally {
 			refuse.chmod = false;
 		}
-		// Nothing but the database's own WAL files, which reading its outbox (markLeftSince) opens.
+		// Nothing but the database's own WAL files, which reading what it says since the backup
+		// (readReplaced) opens.
 		expect(
 			readdirSync(dir)
 				.filter((name) => !/\.db-(wal|shm)$/.test(name))

@@ -1,4 +1,4 @@
-import { existsSync, linkSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, linkSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -262,6 +262,46 @@ describe('restoring a backup and the sessions it had open', () => {
 		} finally {
 			await restored.destroy();
 		}
+	});
+	// Read-back s44: the database being replaced is read once for its mail and its access; a part
+	// it cannot answer leaves the others carried.
+	it('carries the access of a replaced database older than the outbox', async () => {
+		const dir = scratchDir('restauration-sessions');
+		const target = join(dir, 'sdusn.db');
+		const db = openDatabase(target);
+		await portalMigrator(db).migrateTo('2026_12_01_100000_plan_authoring');
+		const member = await createTestUser(db, PEOPLE.claude);
+		await db.destroy();
+		const backup = join(dir, 'sauvegarde.db');
+		const raw = new SQLite(target);
+		raw.prepare('VACUUM INTO ?').run(backup);
+		raw
+			.prepare('UPDATE user_account SET disabled_at = ? WHERE id = ?')
+			.run('2026-12-05T18:00:00.000Z', member.id);
+		raw.close();
+		expect(restoreDatabase(backup, target)).toMatchObject({
+			alreadySent: 0,
+			accountsDisabled: 1
+		});
+	});
+
+	it('restores over a database that cannot be read, carrying nothing from it', async () => {
+		const dir = scratchDir('restauration-sessions');
+		const target = join(dir, 'sdusn.db');
+		(await withWaitingMessage(target)).close();
+		const backup = join(dir, 'sauvegarde.db');
+		const raw = new SQLite(target);
+		raw.prepare('VACUUM INTO ?').run(backup);
+		raw.close();
+		writeFileSync(target, 'pas une base '.repeat(1000));
+		expect(restoreDatabase(backup, target)).toMatchObject({
+			alreadySent: 0,
+			interrupted: 0,
+			invitationsClosed: 0,
+			accountsDisabled: 0,
+			passwordsKept: 0
+		});
+		expect(statusOf(target)).toBe('pending');
 	});
 });
 

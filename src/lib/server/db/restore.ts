@@ -118,38 +118,31 @@ function columnsOf(db: SQLite.Database, table: string): Set<string> {
 	return new Set(rows.map((row) => row.name));
 }
 
+/** A message the replaced database handed to the relay, or was handing over, since the backup. */
+interface LeftMessage {
+	messageId: string;
+	status: string;
+	sentAt: number | null;
+	error: string | null;
+}
+
 /**
  * Carries over into the restored copy what the database being replaced says left since the backup
- * (by Message-ID): waiting in the backup, they would otherwise leave a second time. Handed to the
- * relay: marked sent. Being handed over when that server stopped (`sending`, `interrupted`: it
- * may have arrived): marked interrupted, as the sender does, never sent again. Returns how many of
- * each. A database being replaced that cannot be read (damaged, or older than the outbox), or a
- * backup older than the outbox, marks nothing: what the backup had waiting is then sent. Only the
- * columns the copy has are written (an older backup is migrated when the server starts).
+ * (`left`, by Message-ID): waiting in the backup, they would otherwise leave a second time. Handed
+ * to the relay: marked sent. Being handed over when that server stopped (`sending`, `interrupted`:
+ * it may have arrived): marked interrupted, as the sender does, never sent again. Returns how many
+ * of each. A backup older than the outbox marks nothing: what it had waiting is then sent. Only
+ * the columns the copy has are written (an older backup is migrated when the server starts).
  */
 function markLeftSince(
-	replaced: string,
-	copy: string
+	copy: string,
+	left: LeftMessage[]
 ): { alreadySent: number; interrupted: number } {
-	let left: { messageId: string; status: string; sentAt: number | null; error: string | null }[];
-	try {
-		const old = new SQLite(replaced, { readonly: true, fileMustExist: true });
-		try {
-			left = old
-				.prepare(
-					"SELECT message_id AS messageId, status, sent_at AS sentAt, last_error AS error FROM mail_outbox WHERE status IN ('sent', 'sending', 'interrupted')"
-				)
-				.all() as typeof left;
-		} finally {
-			old.close();
-		}
-	} catch {
-		return { alreadySent: 0, interrupted: 0 };
-	}
+	if (left.length === 0) return { alreadySent: 0, interrupted: 0 };
 	const db = new SQLite(copy);
 	try {
 		const columns = columnsOf(db, 'mail_outbox');
-		if (left.length === 0 || columns.size === 0) return { alreadySent: 0, interrupted: 0 };
+		if (columns.size === 0) return { alreadySent: 0, interrupted: 0 };
 		const clearLink = columns.has('one_time_link') ? ', one_time_link = NULL' : '';
 		const markSent = db.prepare(
 			`UPDATE mail_outbox SET status = 'sent', sent_at = ?, last_error = NULL${clearLink} WHERE message_id = ? AND status IN ('pending', 'sending', 'failed', 'interrupted')`
@@ -179,7 +172,7 @@ function markLeftSince(
  * knows nothing of what was closed since it was taken (a sign-out, a password or role changed, an
  * account disabled, a reset link used), and would otherwise let those back in. Everyone signs in
  * again; a reset link is asked again. What the replaced database says of access since
- * (`replacedAccess`) is carried: an invitation used or revoked stays closed (a link revoked because
+ * (`readReplaced`) is carried: an invitation used or revoked stays closed (a link revoked because
  * it went to a wrong address must not open again; the person whose account the backup shows not
  * yet activated is invited again), an account disabled stays disabled, a password changed (perhaps
  * because it leaked) is the one that works — the same account, by id and address. A role changed
@@ -256,29 +249,63 @@ interface ReplacedAccess {
 	accounts: { id: number; email: string; disabledAt: string | null; passwordHash: string | null }[];
 }
 
-/**
- * What the database being replaced says of access (`ReplacedAccess`); nothing when it cannot be
- * read (damaged, or older than the accounts): the backup's then stands.
- */
-function replacedAccess(replaced: string): ReplacedAccess {
+/** What the database being replaced says happened since the backup, to carry into the copy. */
+interface Replaced {
+	/** Its mail that left, or was leaving, by Message-ID (`markLeftSince`). */
+	left: LeftMessage[];
+	/** Its invitations closed, accounts disabled and passwords (`closeSessions`). */
+	access: ReplacedAccess;
+}
+
+const NOTHING_REPLACED: Replaced = { left: [], access: { invitations: [], accounts: [] } };
+
+/** `read()`, or `nothing` when the database cannot answer it (damaged, or older than its table). */
+function orNothing<T>(read: () => T, nothing: T): T {
 	try {
-		const old = new SQLite(replaced, { readonly: true, fileMustExist: true });
-		try {
-			return {
-				invitations: old
-					.prepare('SELECT id, used_at AS usedAt FROM invitation WHERE used_at IS NOT NULL')
-					.all() as ReplacedAccess['invitations'],
-				accounts: old
-					.prepare(
-						'SELECT id, email, disabled_at AS disabledAt, password_hash AS passwordHash FROM user_account'
-					)
-					.all() as ReplacedAccess['accounts']
-			};
-		} finally {
-			old.close();
-		}
+		return read();
 	} catch {
-		return { invitations: [], accounts: [] };
+		return nothing;
+	}
+}
+
+/**
+ * What the database being replaced says (`Replaced`), read in one opening. Each part it cannot
+ * read (damaged, or older than the outbox or the accounts) is empty: the backup's then stands.
+ */
+function readReplaced(replaced: string): Replaced {
+	let old: SQLite.Database;
+	try {
+		old = new SQLite(replaced, { readonly: true, fileMustExist: true });
+	} catch {
+		return NOTHING_REPLACED;
+	}
+	try {
+		return {
+			left: orNothing(
+				() =>
+					old
+						.prepare(
+							"SELECT message_id AS messageId, status, sent_at AS sentAt, last_error AS error FROM mail_outbox WHERE status IN ('sent', 'sending', 'interrupted')"
+						)
+						.all() as LeftMessage[],
+				NOTHING_REPLACED.left
+			),
+			access: orNothing(
+				() => ({
+					invitations: old
+						.prepare('SELECT id, used_at AS usedAt FROM invitation WHERE used_at IS NOT NULL')
+						.all() as ReplacedAccess['invitations'],
+					accounts: old
+						.prepare(
+							'SELECT id, email, disabled_at AS disabledAt, password_hash AS passwordHash FROM user_account'
+						)
+						.all() as ReplacedAccess['accounts']
+				}),
+				NOTHING_REPLACED.access
+			)
+		};
+	} finally {
+		old.close();
 	}
 }
 
@@ -349,11 +376,9 @@ export function restoreDatabase(
 		passwordsKept: 0
 	};
 	try {
-		if (existsSync(target)) left = markLeftSince(target, incoming);
-		closed = closeSessions(
-			incoming,
-			existsSync(target) ? replacedAccess(target) : { invitations: [], accounts: [] }
-		);
+		const since = existsSync(target) ? readReplaced(target) : NOTHING_REPLACED;
+		left = markLeftSince(incoming, since.left);
+		closed = closeSessions(incoming, since.access);
 		chmodSync(incoming, 0o600);
 		// Typed as root (without sudo -u), the restored file was root's, and the service could no
 		// longer open it: it keeps the owner of the file it replaces (else of the folder).
