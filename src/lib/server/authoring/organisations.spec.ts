@@ -27,7 +27,8 @@ import {
 	organisationShown,
 	organisationSlug,
 	rebaseOrganisationTyping,
-	retireOrganisation
+	retireOrganisation,
+	withOrganisationNameProblem
 } from './service';
 
 let db: Db;
@@ -146,6 +147,23 @@ describe('organisations', () => {
 				null
 			)
 		).toMatchObject({ ok: true });
+		// Its form refused for another field says nothing of that name; another's form does.
+		const typo = { full_name: 'Trop long' };
+		expect(await withOrganisationNameProblem(db, typo, 'adcf', named.id)).toEqual(typo);
+		const other = await bySlug('lot-numerique');
+		expect(await withOrganisationNameProblem(db, typo, 'adcf', other.id)).toEqual({
+			name: '« ADCF » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.',
+			...typo
+		});
+		expect(
+			await editOrganisation(
+				db,
+				admin,
+				other.id,
+				{ version: other.version, name: 'adcf', fullName: null, kind: other.kind, ...WHY },
+				null
+			)
+		).toMatchObject({ ok: false, fieldErrors: { name: expect.stringContaining('porte déjà') } });
 	});
 
 	it('edited meanwhile: the second admin is shown what changed, and saving again keeps it', async () => {

@@ -778,14 +778,17 @@ async function recordOrganisationChange(
 	);
 }
 
+/** The organisation an edit changes (its id, its name now), or null for a new one. */
+type EditedOrganisation = { id: number; name: string } | null;
+
 /**
  * The message under an organisation's name when another organisation has or had it, or null. A
  * name the organisation already has is none (read-back s44: one named, before that rule, as another's
- * identifier could no longer have its kind or full name changed).
+ * identifier could no longer have its kind or full name changed): `edited` is what the caller read.
  */
-async function organisationNameProblem(db: Executor, name: string, exceptId: number | null) {
-	if (exceptId !== null && (await findAdminOrganisation(db, exceptId))?.name === name.trim())
-		return null;
+async function organisationNameProblem(db: Executor, name: string, edited: EditedOrganisation) {
+	if (edited?.name === name.trim()) return null;
+	const exceptId = edited?.id ?? null;
 	const other = await findOrganisationNamed(db, name, exceptId);
 	if (other)
 		return `« ${other.name} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`;
@@ -796,8 +799,8 @@ async function organisationNameProblem(db: Executor, name: string, exceptId: num
 		: null;
 }
 
-async function nameTaken(trx: Executor, name: string, exceptId: number | null) {
-	const problem = await organisationNameProblem(trx, name, exceptId);
+async function nameTaken(trx: Executor, name: string, edited: EditedOrganisation) {
+	const problem = await organisationNameProblem(trx, name, edited);
 	return problem ? invalidFields({ name: problem }) : null;
 }
 
@@ -812,7 +815,8 @@ export async function withOrganisationNameProblem(
 	exceptId: number | null
 ): Promise<Record<string, string>> {
 	if (errors.name || name.trim() === '') return errors;
-	const problem = await organisationNameProblem(db, name.trim(), exceptId);
+	const edited = exceptId === null ? null : ((await findAdminOrganisation(db, exceptId)) ?? null);
+	const problem = await organisationNameProblem(db, name.trim(), edited);
 	// The name first, as in the form.
 	return problem ? { name: problem, ...errors } : errors;
 }
@@ -898,7 +902,7 @@ export async function editOrganisation(
 			);
 		}
 		const refusal =
-			(await nameTaken(trx, input.name, id)) ?? (await checkDecision(trx, input.decisionId));
+			(await nameTaken(trx, input.name, current)) ?? (await checkDecision(trx, input.decisionId));
 		if (refusal) return refusal;
 		const changes = organisationChanges(
 			organisationReadable(current),
