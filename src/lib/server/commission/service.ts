@@ -80,6 +80,24 @@ export function cancelledSittingOpenedMessage(written: number): string {
 }
 
 /**
+ * A deleted séance as its notices tell it: created by mistake (never convened), or cancelled once
+ * convened, with the people its convocation reached and how many cancellations were written to
+ * them. Null for a séance not deleted, or unknown.
+ */
+async function deletedSitting(
+	db: Executor,
+	id: number
+): Promise<{ convened: false } | { convened: true; recipients: number[]; told: number } | null> {
+	const sitting = await findSittingRow(db, id);
+	if (!sitting || sitting.deletedAt === null) return null;
+	if (sitting.convenedAt === null) return { convened: false };
+	const recipients = sitting.convenedAs
+		? ((JSON.parse(sitting.convenedAs) as { recipients?: number[] }).recipients ?? [])
+		: [];
+	return { convened: true, recipients, told: await countCancellationsOfSitting(db, id) };
+}
+
+/**
  * What a person who opens a deleted séance, or one of its files (a link of its convocation, a
  * bookmark), reads: cancelled when it had been convened — to members and staff (`manages`), and to
  * the people its convocation reached —, created by mistake otherwise, to members and staff. Null
@@ -90,15 +108,11 @@ export async function deletedSittingNotice(
 	id: number,
 	reader: { id: number; manages: boolean } | null
 ): Promise<string | null> {
-	const sitting = await findSittingRow(db, id);
-	if (!sitting || sitting.deletedAt === null || !reader) return null;
-	if (sitting.convenedAt !== null) {
-		const recipients = sitting.convenedAs
-			? ((JSON.parse(sitting.convenedAs) as { recipients?: number[] }).recipients ?? [])
-			: [];
-		if (reader.manages || recipients.includes(reader.id))
-			return cancelledSittingOpenedMessage(await countCancellationsOfSitting(db, id));
-	}
+	if (!reader) return null;
+	const deleted = await deletedSitting(db, id);
+	if (!deleted) return null;
+	if (deleted.convened && (reader.manages || deleted.recipients.includes(reader.id)))
+		return cancelledSittingOpenedMessage(deleted.told);
 	return reader.manages ? DELETED_SITTING_OPENED_MESSAGE : null;
 }
 
@@ -114,10 +128,9 @@ export async function sittingDeletionNotice(
 	manages: boolean
 ): Promise<{ convened: false } | { convened: true; told: number } | null> {
 	if (!manages) return null;
-	const sitting = await findSittingRow(db, id);
-	if (!sitting || sitting.deletedAt === null) return null;
-	if (sitting.convenedAt === null) return { convened: false };
-	return { convened: true, told: await countCancellationsOfSitting(db, id) };
+	const deleted = await deletedSitting(db, id);
+	if (!deleted?.convened) return deleted;
+	return { convened: true, told: deleted.told };
 }
 
 const ALREADY_CLOSED_MESSAGE =

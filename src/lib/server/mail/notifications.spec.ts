@@ -915,9 +915,11 @@ describe('the cancellation of a convened séance', () => {
 		expect(await sittingDeletionNotice(db, quiet, true)).toEqual({ convened: false });
 		expect(await sittingDeletionNotice(db, id, false)).toBeNull();
 		expect(await sittingDeletionNotice(db, 999999, true)).toBeNull();
-		expect(
-			await sittingDeletionNotice(db, await sittingWith(['9-1'], '2026-03-22'), true)
-		).toBeNull();
+		const kept = await sittingWith(['9-1'], '2026-03-22');
+		expect(await sittingDeletionNotice(db, kept, true)).toBeNull();
+		// Nor does its page, for a séance not deleted or unknown, even to a member.
+		expect(await reading(kept, member, true)).toBeNull();
+		expect(await reading(999999, member, true)).toBeNull();
 		// An account its convocation did not reach (the administrator) reads « n’existe pas ».
 		expect(await reading(id, admin)).toBeNull();
 		expect(await reading(quiet, member, true)).toBe(
