@@ -206,7 +206,7 @@ describe('password reset by e-mail', () => {
 		expect(
 			(await acceptInvitation(db, created.value.invitationToken, NEW_PASSWORD, null, now)).ok
 		).toBe(true);
-		const second = await db
+		const { token: second } = await db
 			.transaction()
 			.execute((trx) => issueInvitation(trx, admin, created.value.userId, null, now + 1000));
 		await requestPasswordReset(db, 'chloe@cdg46.fr', null, now + 2000);
@@ -330,20 +330,28 @@ describe('the journal of a link', () => {
 
 	it('says whether the admin saw the link, and whether its mail left or waits', async () => {
 		// A password's replacement, relay up: mailed to the person alone.
-		await inviteAgain(db, admin, partner.id, null, null, now);
+		const replaced = await inviteAgain(db, admin, partner.id, null, null, now);
 		expect(await lastSummary('account.invited')).toMatch(/envoyé par courriel$/);
+		// What the page is told is what the journal says: one reading of the relay for both.
+		const up = { mailed: true, relayDownSince: null, shown: false };
+		expect(replaced).toMatchObject({ ok: true, value: { renewing: true, delivery: up } });
 		// A new account's invitation: the page shows its link.
-		await inviteChloe();
+		const invited = await inviteChloe();
 		expect(await lastSummary('account.invited')).toMatch(
 			/envoyé par courriel ; lien affiché à l’administrateur$/
 		);
+		expect(invited).toMatchObject({ ok: true, value: { delivery: { ...up, shown: true } } });
 		// Relay down: the replacement's link is shown to the admin, its mail waits.
 		await relayDown();
 		const claude = await createTestUser(db, PEOPLE.claude);
-		await inviteAgain(db, admin, claude.id, null, null, now + 1000);
+		const waiting = await inviteAgain(db, admin, claude.id, null, null, now + 1000);
 		expect(await lastSummary('account.invited')).toMatch(
 			/courriel en attente du serveur de courrier \(en panne\) ; lien affiché à l’administrateur$/
 		);
+		expect(waiting).toMatchObject({
+			ok: true,
+			value: { delivery: { mailed: true, relayDownSince: now, shown: true } }
+		});
 	});
 
 	it('says a person’s own reset link waits for the relay, never that it was sent', async () => {
@@ -417,7 +425,7 @@ describe('invitations by e-mail', () => {
 	it('resends (the old link stops) and revokes', async () => {
 		const created = await inviteChloe();
 		if (!created.ok) throw new Error('not created');
-		const again = await db
+		const { token: again } = await db
 			.transaction()
 			.execute((trx) => issueInvitation(trx, admin, created.value.userId, null, now));
 		await deliver();
@@ -471,7 +479,7 @@ describe('invitations by e-mail', () => {
 		const id = created.value.userId;
 		const shown = (await listUsers(db, now)).find((u) => u.id === id)!.invitationUntil!;
 		// Another admin sends it again a minute later: a fresh link, open a minute longer.
-		const fresh = await db
+		const { token: fresh } = await db
 			.transaction()
 			.execute((trx) => issueInvitation(trx, admin, id, null, now + 60_000));
 		expect(await revokeInvitation(db, admin, id, shown, null, now + 90_000)).toMatchObject({

@@ -393,7 +393,7 @@ export async function createAccountWithInvitation(
 	account: NewAccount,
 	clientAddress: string | null,
 	now = Date.now()
-): Promise<Result<{ userId: number; invitationToken: string }>> {
+): Promise<Result<{ userId: number; invitationToken: string; delivery: LinkDelivery }>> {
 	return db.transaction().execute(async (trx) => {
 		const refusal = await actorRefusal(trx, admin, 'users.manage');
 		if (refusal) return refusal;
@@ -407,8 +407,8 @@ export async function createAccountWithInvitation(
 		);
 		if (!created.ok) return created;
 		const { userId } = created.value;
-		const invitationToken = await issueInvitation(trx, admin, userId, clientAddress, now);
-		return ok({ userId, invitationToken });
+		const { token, delivery } = await issueInvitation(trx, admin, userId, clientAddress, now);
+		return ok({ userId, invitationToken: token, delivery });
 	});
 }
 
@@ -437,23 +437,36 @@ export async function createAccountWithPassword(
 }
 
 /**
- * Whether /admin/utilisateurs shows the admin the link it just made. A link that replaces someone's
- * password (`renewing`) goes to them alone while mail is relayed: shown, it would let an
- * administrator take over another's account. Without a relay, or while it is down (`relayDownSince`
- * not null), it is shown all the same: the person may need it before the mail leaves.
+ * How a link just made reaches its person, read once for both /admin/utilisateurs and the journal:
+ * mailed or kept here (no relay), the relay known down since when (its mail waits), and whether the
+ * admin is shown the link. A link that replaces someone's password (`renewing`) goes to them alone
+ * while mail is relayed: shown, it would let an administrator take over another's account. Without
+ * a relay, or while it is down, it is shown all the same: the person may need it before the mail
+ * leaves.
  */
-export function linkShownToAdmin(renewing: boolean, relayDown: number | null): boolean {
-	return !renewing || !mailIsRelayed() || relayDown !== null;
+export interface LinkDelivery {
+	mailed: boolean;
+	relayDownSince: number | null;
+	shown: boolean;
 }
 
-/** A fresh single-use link for the account; earlier unused links stop working. */
+async function linkDelivery(db: Executor, renewing: boolean): Promise<LinkDelivery> {
+	const mailed = mailIsRelayed();
+	const down = await relayDownSince(db);
+	return { mailed, relayDownSince: down, shown: !renewing || !mailed || down !== null };
+}
+
+/**
+ * A fresh single-use link for the account; earlier unused links stop working. Returns it, whether it
+ * replaces a password (`renewing`) and how it reaches its person (`delivery`), as journaled.
+ */
 export async function issueInvitation(
 	db: Executor,
 	admin: User,
 	userId: number,
 	clientAddress: string | null,
 	now = Date.now()
-): Promise<string> {
+): Promise<{ token: string; renewing: boolean; delivery: LinkDelivery }> {
 	const { id, token, secretHash } = newSplitToken();
 	const expiresAt = now + INVITATION_LIFETIME_MS;
 	await retireInvitations(db, userId, now);
@@ -471,28 +484,29 @@ export async function issueInvitation(
 	const renewing = (await findPasswordHash(db, userId)) !== null;
 	const email = (await findUserById(db, userId))?.email ?? '';
 	const link = renewing ? 'Lien de nouveau mot de passe' : 'Lien d’invitation';
+	const delivery = await linkDelivery(db, renewing);
 	await recordAudit(db, {
 		actor: admin,
 		// One action for both, a security event purged with the others (its line names the address).
 		action: 'account.invited',
 		target: { type: 'compte', id: userId },
-		summary: `${link} créé pour ${email} (valable 7 jours), ${invitationFate(renewing, await relayDownSince(db))}`,
+		summary: `${link} créé pour ${email} (valable 7 jours), ${invitationFate(delivery)}`,
 		clientAddress
 	});
-	return token;
+	return { token, renewing, delivery };
 }
 
 /**
  * What became of a link, for the journal: the mail sent, waiting for the relay or kept, and whether
  * the admin saw the link (the journal must tell who could have used someone else's link).
  */
-function invitationFate(renewing: boolean, relayDown: number | null): string {
-	const mail = !mailIsRelayed()
+function invitationFate({ mailed, relayDownSince, shown }: LinkDelivery): string {
+	const mail = !mailed
 		? 'courriel gardé sans être envoyé (pas de serveur de courrier)'
-		: relayDown !== null
+		: relayDownSince !== null
 			? 'courriel en attente du serveur de courrier (en panne)'
 			: 'envoyé par courriel';
-	return linkShownToAdmin(renewing, relayDown) ? `${mail} ; lien affiché à l’administrateur` : mail;
+	return shown ? `${mail} ; lien affiché à l’administrateur` : mail;
 }
 
 /**
@@ -508,25 +522,23 @@ export async function inviteAgain(
 	shownUntil: number | null,
 	clientAddress: string | null,
 	now = Date.now()
-): Promise<Result<{ email: string; token: string; renewing: boolean }>> {
+): Promise<Result<{ email: string; token: string; renewing: boolean; delivery: LinkDelivery }>> {
 	const target = await findUserById(db, userId);
 	if (!target) return refuse(404, UNKNOWN_ACCOUNT);
 	if (target.disabled) return refuse(400, 'Réactivez d’abord ce compte.');
-	const token = await db.transaction().execute(async (trx) => {
+	const issued = await db.transaction().execute(async (trx) => {
 		const refusal = await actorRefusal(trx, admin, 'users.manage');
 		if (refusal) return refusal;
 		if (await invitationSentSince(trx, userId, shownUntil, now)) return null;
 		return issueInvitation(trx, admin, userId, clientAddress, now);
 	});
-	if (token !== null && typeof token !== 'string') return token;
-	if (token === null)
+	if (issued !== null && 'ok' in issued) return issued;
+	if (issued === null)
 		return refuse(
 			409,
 			`Un lien a été envoyé à ${target.email} depuis l’affichage de la page (par un autre administrateur ?) : rien n’a été envoyé, et ce lien reste valable. En envoyer un nouveau l’annulerait : renvoyez de nouveau si c’est bien voulu.`
 		);
-	// An account that has a password gets a link to choose a new one (its mail says so too).
-	const renewing = (await findPasswordHash(db, userId)) !== null;
-	return ok({ email: target.email, token, renewing });
+	return ok({ email: target.email, ...issued });
 }
 
 export async function findValidInvitation(

@@ -3,12 +3,11 @@ import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
 	createAccountWithInvitation,
 	inviteAgain,
-	linkShownToAdmin,
+	type LinkDelivery,
 	setAccountDisabled
 } from '$lib/server/auth/service';
 import { revokeInvitation } from '$lib/server/auth/recovery';
 import { listUsers } from '$lib/server/auth/users';
-import { mailIsRelayed, relayDownSince } from '$lib/server/mail/outbox';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
 import { listOrganisationRefs } from '$lib/server/plan/repository';
@@ -48,6 +47,28 @@ function shownUntil(formData: FormData): number | null {
 	return readTimestamp(values.shownUntil);
 }
 
+/**
+ * The notice after a link is made: its address when the admin is shown it, and what became of its
+ * mail, as the service read them for the journal (`LinkDelivery`).
+ */
+function invitationNotice(
+	origin: string,
+	email: string,
+	token: string,
+	renewing: boolean,
+	{ mailed, relayDownSince, shown }: LinkDelivery
+) {
+	return {
+		invitation: {
+			email,
+			url: shown ? invitationUrl(origin, token) : null,
+			mailed,
+			relayDownSince,
+			renewing
+		}
+	};
+}
+
 export const actions: Actions = {
 	create: async (event) => {
 		const admin = await authorize(event, 'users.manage');
@@ -64,15 +85,14 @@ export const actions: Actions = {
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result, values);
-		return {
-			invitation: {
-				email: data.email.toLowerCase(),
-				url: invitationUrl(event.url.origin, result.value.invitationToken),
-				mailed: mailIsRelayed(),
-				relayDownSince: await relayDownSince(getDb()),
-				renewing: false
-			}
-		};
+		const { invitationToken, delivery } = result.value;
+		return invitationNotice(
+			event.url.origin,
+			data.email.toLowerCase(),
+			invitationToken,
+			false,
+			delivery
+		);
 	},
 	invite: async (event) => {
 		const admin = await authorize(event, 'users.manage');
@@ -85,19 +105,8 @@ export const actions: Actions = {
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result);
-		const { email, token, renewing } = result.value;
-		const mailed = mailIsRelayed();
-		const down = await relayDownSince(getDb());
-		return {
-			invitation: {
-				email,
-				// As the journal says it (linkShownToAdmin): not a password's replacement, while mailed.
-				url: linkShownToAdmin(renewing, down) ? invitationUrl(event.url.origin, token) : null,
-				mailed,
-				relayDownSince: down,
-				renewing
-			}
-		};
+		const { email, token, renewing, delivery } = result.value;
+		return invitationNotice(event.url.origin, email, token, renewing, delivery);
 	},
 	revoke: async (event) => {
 		const admin = await authorize(event, 'users.manage');
