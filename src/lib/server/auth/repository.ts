@@ -234,11 +234,8 @@ function activeOrganisations(db: Executor) {
 	return db.selectFrom('organisation').select('id').where('retired_at', 'is', null);
 }
 
-/** The active organisation whose slug is `slug` (what the account forms post). */
-export async function findOrganisationIdBySlug(
-	db: Executor,
-	slug: string
-): Promise<number | undefined> {
+/** The active organisation whose slug is `slug` exactly. */
+async function findOrganisationIdBySlug(db: Executor, slug: string): Promise<number | undefined> {
 	const row = await activeOrganisations(db).where('slug', '=', slug.trim()).executeTakeFirst();
 	return row?.id;
 }

@@ -20,7 +20,6 @@ import {
 	insertUser,
 	type User
 } from './users';
-import { findOrganisationIdBySlug } from './repository';
 
 const PASSWORD = 'trois pommes vertes au marché';
 let db: Db;
@@ -765,10 +764,8 @@ describe('finding an organisation for an account', () => {
 			.values({ slug: 'nouvelle-cible', name: 'Nouvelle cible', kind: 'public_body' })
 			.returning('id')
 			.executeTakeFirstOrThrow();
-		expect(await findOrganisationIdBySlug(db, 'nouvelle-cible')).toBe(target.id);
 		expect(await findOrganisationIdByNameOrSlug(db, 'nouvelle-cible')).toBe(target.id);
-		// A name is no identifier; the services' lookup (forms and command line) finds it by name.
-		expect(await findOrganisationIdBySlug(db, 'Nouvelle cible')).toBeUndefined();
+		// Its name finds it too (the services' lookup, forms and command line).
 		expect(await findOrganisationIdByNameOrSlug(db, 'Nouvelle cible')).toBe(target.id);
 	});
 
