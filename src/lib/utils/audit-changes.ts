@@ -15,7 +15,8 @@ const FIELD_LABELS: Record<string, string> = {
 	email: 'adresse',
 	name: 'nom',
 	role: 'rôle',
-	organisationId: 'organisation (n°)',
+	// A partner account's organisation, named at display time (auditChanges' `organisationNames`).
+	organisationId: 'organisation',
 	disabled: 'désactivé',
 	state: 'état',
 	priority: 'priorité',
@@ -156,9 +157,22 @@ const INTENT_LABELS: Record<string, string> = {
 	replace: 'remplacer la version enregistrée'
 };
 
-function show(key: string, value: unknown): string {
+/** What the journal shows of values it cannot name from the row alone (read for the page). */
+export interface AuditNames {
+	/** Organisations by id, as they are named now; an id missing here no longer exists. */
+	organisationNames?: Readonly<Record<number, string>>;
+}
+
+/** « Lot numérique », or « n° 19 (supprimée) » for an organisation that no longer exists. */
+function organisationShown(id: number, names: AuditNames): string {
+	if (!names.organisationNames) return `n° ${id}`;
+	return names.organisationNames[id] ?? `n° ${id} (supprimée)`;
+}
+
+function show(key: string, value: unknown, names: AuditNames = {}): string {
 	if (value === null || value === undefined || value === '') return '—';
 	if (typeof value === 'boolean') return value ? 'oui' : 'non';
+	if (key === 'organisationId' && typeof value === 'number') return organisationShown(value, names);
 	if (typeof value === 'number')
 		return key === 'progress' ? formatPercent(value) : formatNumber(value);
 	if (typeof value === 'string') {
@@ -175,11 +189,11 @@ function show(key: string, value: unknown): string {
 		return value;
 	}
 	if (Array.isArray(value))
-		return value.map((v) => show(key, v)).join(isRecord(value[0]) ? ' ; ' : ', ');
+		return value.map((v) => show(key, v, names)).join(isRecord(value[0]) ? ' ; ' : ', ');
 	if (isRecord(value) && 'entity' in value && 'action' in value) return importedElement(value);
 	if (isRecord(value))
 		return Object.entries(value)
-			.map(([k, v]) => `${fieldLabel(k)} : ${show(k, v)}`)
+			.map(([k, v]) => `${fieldLabel(k)} : ${show(k, v, names)}`)
 			.join(', ');
 	return JSON.stringify(value);
 }
@@ -235,17 +249,36 @@ export interface AuditChange {
  * The journal's « avant → après » as readable lines, one per field that changed (or that one side
  * alone records): « état : soumise → validée », « avancement : — → 40 % ».
  */
-export function auditChanges(beforeJson: string | null, afterJson: string | null): AuditChange[] {
+export function auditChanges(
+	beforeJson: string | null,
+	afterJson: string | null,
+	names: AuditNames = {}
+): AuditChange[] {
 	const before = flatten(parse(beforeJson));
 	const after = flatten(parse(afterJson));
 	const changes: AuditChange[] = [];
 	for (const field of new Set([...before.keys(), ...after.keys()])) {
 		const b = before.get(field);
 		const a = after.get(field);
-		const shownBefore = b ? show(b.key, b.value) : null;
-		const shownAfter = a ? show(a.key, a.value) : null;
+		const shownBefore = b ? show(b.key, b.value, names) : null;
+		const shownAfter = a ? show(a.key, a.value, names) : null;
 		if (b && a && shownBefore === shownAfter) continue;
 		changes.push({ field, before: shownBefore, after: shownAfter });
 	}
 	return changes;
+}
+
+/**
+ * The organisations that journal rows name by number (a partner account's `organisationId`), for
+ * one read of their names for a whole page of the journal.
+ */
+export function journaledOrganisationIds(
+	rows: readonly { before: string | null; after: string | null }[]
+): number[] {
+	const ids = new Set<number>();
+	for (const row of rows)
+		for (const json of [row.before, row.after])
+			for (const { key, value } of flatten(parse(json)).values())
+				if (key === 'organisationId' && typeof value === 'number') ids.add(value);
+	return [...ids];
 }

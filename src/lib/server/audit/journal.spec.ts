@@ -4,6 +4,7 @@ import { login } from '../auth/service';
 import { insertUser } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
+import { auditChanges } from '../../utils/audit-changes';
 import {
 	auditRetentionDays,
 	DENIALS_JOURNALED_PER_DAY,
@@ -179,6 +180,37 @@ describe('journal flood', () => {
 		for (let i = 0; i < TALLY_SUBJECTS_PER_DAY + 300; i++)
 			await tallyRefusal(db, 'login.unknown', `adresse 2001:db8::${i.toString(16)}`, now);
 		expect(await rows('audit_tally')).toBe(TALLY_SUBJECTS_PER_DAY);
+	});
+});
+
+describe('journal page', () => {
+	it('names the organisations of an account’s role change, one gone since by its number', async () => {
+		const { id } = await db
+			.insertInto('organisation')
+			.values({
+				slug: 'lot-numerique',
+				name: 'Lot numérique',
+				full_name: null,
+				kind: 'syndicat_mixte'
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const gone = id + 1;
+		await recordAudit(db, {
+			actor: null,
+			actorLabel: 'Claire Martin',
+			action: 'account.role_changed',
+			target: { type: 'compte', id: 4 },
+			summary:
+				'Rôle du compte de marie@exemple.fr : Partenaire — ancienne → Partenaire — Lot numérique',
+			before: { role: 'partenaire', organisationId: gone },
+			after: { role: 'partenaire', organisationId: id }
+		});
+		const { entries, organisationNames } = await listAuditEvents(db, {});
+		const [entry] = entries;
+		expect(auditChanges(entry!.before, entry!.after, { organisationNames })).toEqual([
+			{ field: 'organisation', before: `n° ${gone} (supprimée)`, after: 'Lot numérique' }
+		]);
 	});
 });
 

@@ -3,6 +3,7 @@ import type { Db, Executor } from '../db';
 import type { Database, Role } from '../db/schema';
 import { formatDate, pluralize } from '../../utils/format';
 import { foldForSearch } from '../../utils/text';
+import { journaledOrganisationIds } from '../../utils/audit-changes';
 import { daysBefore, parisDate, parisDayEnd } from '../../utils/dates';
 import { readAuditRetention } from '../config.js';
 
@@ -436,7 +437,12 @@ export async function listAuditEvents(
 	db: Executor,
 	filters: AuditFilters,
 	page = 1
-): Promise<{ entries: AuditEntry[]; hasMore: boolean }> {
+): Promise<{
+	entries: AuditEntry[];
+	hasMore: boolean;
+	/** The organisations the page's rows name by number, as named now (auditChanges). */
+	organisationNames: Record<number, string>;
+}> {
 	// Summaries write no-break spaces (« 4 décisions », « 1 200 ») where a search is typed with
 	// plain ones, and a text copied from a page brings them back: both sides read as plain spaces,
 	// without case or accents (foldForSearch: « emilie » finds « Émilie »), folded once per row
@@ -472,9 +478,11 @@ export async function listAuditEvents(
 		.limit(AUDIT_PAGE_SIZE + 1)
 		.offset((page - 1) * AUDIT_PAGE_SIZE)
 		.execute();
+	const shown = rows.slice(0, AUDIT_PAGE_SIZE);
 	return {
 		hasMore: rows.length > AUDIT_PAGE_SIZE,
-		entries: rows.slice(0, AUDIT_PAGE_SIZE).map(({ targetType, targetId, ...r }) => ({
+		organisationNames: await organisationNames(db, journaledOrganisationIds(shown)),
+		entries: shown.map(({ targetType, targetId, ...r }) => ({
 			...r,
 			actionLabel: AUDIT_ACTIONS[r.action as AuditAction] ?? r.action,
 			target: targetType
@@ -482,4 +490,15 @@ export async function listAuditEvents(
 				: null
 		}))
 	};
+}
+
+/** The names of these organisations, in one query; an id no longer in the table is left out. */
+async function organisationNames(db: Executor, ids: number[]): Promise<Record<number, string>> {
+	if (ids.length === 0) return {};
+	const rows = await db
+		.selectFrom('organisation')
+		.select(['id', 'name'])
+		.where('id', 'in', ids)
+		.execute();
+	return Object.fromEntries(rows.map((r) => [r.id, r.name]));
 }

@@ -49,13 +49,14 @@ export const load: PageServerLoad = async (event) => {
 	if (text) filters.text = text;
 	const page = readPageNumber(params.get('page'));
 	const db = getDb();
-	const { entries, hasMore } = await listAuditEvents(db, filters, page);
+	const { entries, hasMore, organisationNames } = await listAuditEvents(db, filters, page);
 	const users = (await listUsers(db)).map((u) => ({ id: u.id, label: `${u.name} (${u.email})` }));
 	return {
 		tallies: await listAuditTallies(db),
 		retentionDays: auditRetentionDays(),
 		denialsPerDay: DENIALS_JOURNALED_PER_DAY,
 		entries,
+		organisationNames,
 		hasMore,
 		page,
 		notes,
