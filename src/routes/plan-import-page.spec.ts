@@ -62,6 +62,11 @@ describe('/admin/plan/import', () => {
 		const broken = await post('preview', { fichier: new File(['pas un classeur'], 'casse.xlsx') });
 		expect(broken.status).toBe(400);
 		expect(broken.data).toMatchObject({ fileName: 'casse.xlsx' });
-		expect((broken.data.preview as { problems: string[] }).problems.length).toBeGreaterThan(0);
+		const { problems } = broken.data.preview as { problems: string[] };
+		expect(problems.length).toBeGreaterThan(0);
+		// With a message, as every refused form (it had none); none under the file field: the
+		// problems are listed on the page.
+		expect(broken.data.message).toMatch(/^« casse\.xlsx » : \d+\u00a0problèmes? à corriger/);
+		expect(broken.data.errors).toEqual({});
 	});
 });

@@ -1,4 +1,4 @@
-import { fail, isHttpError, redirect } from '@sveltejs/kit';
+import { isHttpError, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
 	dropPendingImport,
@@ -16,6 +16,7 @@ import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
 import { refuse } from '$lib/server/result';
 import { parseForm } from '$lib/schemas/form';
+import { pluralize } from '$lib/utils/format';
 import { PLAN_IMPORT_FIELDS, PlanImportConfirmSchema } from '$lib/schemas/plan-import';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -93,10 +94,17 @@ export const actions: Actions = {
 					'Trop de classeurs attendent déjà leur confirmation sur le serveur : rien n’a été gardé. Envoyez de nouveau ce classeur dans quelques minutes.'
 				)
 			);
-		const answer = { fileName: file.name.slice(0, 200), ...previewAnswer(preview, token) };
+		const fileName = file.name.slice(0, 200);
+		const answer = { fileName, ...previewAnswer(preview, token) };
+		if (preview.problems.length === 0) return answer;
 		// A workbook with problems is refused as a missing file is (a 400): the page's title says
-		// « Erreur : » first (hooks.server.ts, refused-title.ts), the problems listed on the page.
-		return preview.problems.length > 0 ? fail(400, answer) : answer;
+		// « Erreur : » first (hooks.server.ts, refused-title.ts), with a message as every refused
+		// form's, above the problems listed on the page. No field's message: the problems are the
+		// workbook's cells, not the file field's.
+		const count = pluralize(preview.problems.length, 'problème à corriger', 'problèmes à corriger');
+		const named = fileName ? `« ${fileName} » : ` : '';
+		const message = `${named}${count} dans le tableur, puis envoyez le classeur de nouveau.`;
+		return refusalAnswer(refuse(400, message, { fieldErrors: {} }), undefined, answer);
 	},
 	apply: async (event) => {
 		const user = await authorize(event, 'plan.import');
