@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OrganisationEditSchema } from './organisation';
 import {
+	indicatorRowField,
 	NewFicheSchema,
 	ownerField,
 	parseFicheForm,
@@ -105,6 +106,43 @@ describe('the open data’s separator « | » (docs/open-data.md: a cell’s val
 		expect(errors[ownerField(0, 'scope')]).toBe(`Ne peut pas contenir ${reason}.`);
 		expect(errors[partnerField(0, 'detail')]).toBe(`Ne peut pas contenir ${reason}.`);
 		expect(errors[ownerField(0, 'note')]).toBeUndefined();
+	});
+});
+
+describe('an indicator row of the fiche form', () => {
+	/** The row's messages, by field part, for what was typed in it. */
+	function rowErrors(typed: Record<string, string>) {
+		const form = new FormData();
+		form.set(indicatorRowField(0, 'label'), 'Nombre de bornes');
+		form.set(indicatorRowField(0, 'kind'), 'count');
+		for (const [part, value] of Object.entries(typed)) form.set(`ind_0_${part}`, value);
+		const { errors } = parseFicheForm(form);
+		return Object.fromEntries(
+			Object.entries(errors)
+				.filter(([name]) => name.startsWith('ind_0_'))
+				.map(([name, message]) => [name.slice('ind_0_'.length), message])
+		);
+	}
+	const NOT_A_NUMBER = 'La valeur doit être un nombre (exemple : 12 ou 12,5).';
+
+	it('says a refused number alone, not also that a date asks for it or it asks for a date', () => {
+		expect(rowErrors({ target: 'abc', target_date: '2030-12-31' })).toEqual({
+			target: NOT_A_NUMBER
+		});
+		expect(rowErrors({ target: '1e300', target_date: '2030-12-31' })).toEqual({
+			target: NOT_A_NUMBER
+		});
+		// « abc » as a baseline also asked for its date.
+		expect(rowErrors({ baseline: 'abc' })).toEqual({ baseline: NOT_A_NUMBER });
+	});
+
+	it('still asks for the target of a dated one, and for the date of a baseline', () => {
+		expect(rowErrors({ target_date: '2030-12-31' })).toEqual({
+			target: 'Indiquez la valeur cible, ou videz sa date.'
+		});
+		expect(rowErrors({ baseline: '12' })).toEqual({
+			baseline_date: 'Indiquez la date de la valeur de référence.'
+		});
 	});
 });
 

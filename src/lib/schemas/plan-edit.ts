@@ -233,7 +233,10 @@ function readOrganisationRows<R>(
 	return rows;
 }
 
-/** A number that fits the indicator's kind, or null when the field is empty. */
+/**
+ * A number that fits the indicator's kind, or null when the field is empty; NaN when what was
+ * typed is no number (its message given): a field refused, not an empty one.
+ */
 function readValue(
 	raw: string,
 	kind: IndicatorKind,
@@ -282,7 +285,8 @@ function readIndicators(values: Record<string, string>, errors: FieldErrors): In
 			errors[field('target')] ??= 'Indiquez la valeur cible, ou videz sa date.';
 		const baseline = readValue(get('baseline'), safeKind, errors, field('baseline'));
 		const baselineDate = readDate(get('baseline_date'), errors, field('baseline_date'));
-		if (baseline !== null && !baselineDate)
+		// A refused number asks nothing of its date: its own message alone (as for the target).
+		if (baseline !== null && !Number.isNaN(baseline) && !baselineDate)
 			errors[field('baseline_date')] ??= 'Indiquez la date de la valeur de référence.';
 		const dateProblems = indicatorDateProblems(
 			targetDate && !errors[field('target_date')] ? targetDate : null,

@@ -587,6 +587,28 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		expect(await targetsOf8And9(bytes)).toEqual(['12,345', '7']); // as shown, French decimal comma
 	});
 
+	it('says a refused « Cible » or « Valeur de départ » alone, not also that its date asks for it', async () => {
+		// « abc » read as an empty cell added « une date de cible demande une cible ».
+		let rows: number[] = [];
+		const found = await problems(
+			await edited((w) => {
+				const sheet = w.getWorksheet('Indicateurs')!;
+				rows = [
+					['14-1', 8, 'Nombre de bornes', null, 'Nombre', 'abc', '31/12/2030'],
+					['14-1', 9, 'Nombre de salles', null, 'Nombre', 1e300, '31/12/2030'],
+					['14-1', 10, 'Nombre de sites', null, 'Nombre', null, null, 'xyz', '01/01/2020']
+				].map((cells) => sheet.addRow(cells).number);
+			})
+		);
+		expect(found.filter((p) => rows.some((row) => p.includes(`ligne ${row},`)))).toEqual([
+			expect.stringMatching(/colonne « Cible » : « abc » refusé : la valeur doit être un nombre/),
+			expect.stringMatching(
+				/colonne « Cible » : « 1e\+300 » refusé : la valeur doit être un nombre/
+			),
+			expect.stringMatching(/colonne « Valeur de départ » : « xyz » refusé : la valeur doit/)
+		]);
+	});
+
 	it('refuses « 80 % » in the « Cible » of an indicator that is not a percentage', async () => {
 		const found = await problems(
 			await edited((w) => {

@@ -1285,8 +1285,9 @@ export async function readPlanWorkbook(
 			const targetDate = r.optionalDate(6);
 			const baseline = checked(7);
 			const baselineDate = r.optionalDate(8);
-			if (targetDate && target === null) r.problem(5, 'une date de cible demande une cible');
-			if (baselineDate && baseline === null)
+			// An empty cell, not a refused one (read as null): that one's own problem is told alone.
+			if (targetDate && r.blank(5)) r.problem(5, 'une date de cible demande une cible');
+			if (baselineDate && r.blank(7))
 				r.problem(7, 'une date de valeur de départ demande une valeur de départ');
 			// As the fiche's form demands (plan-edit.ts): else, once applied, it could not be saved.
 			if (baseline !== null && r.blank(8)) r.problem(8, 'une valeur de départ demande sa date');
