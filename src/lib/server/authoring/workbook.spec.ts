@@ -587,6 +587,25 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		expect(await targetsOf8And9(bytes)).toEqual(['12,345', '7']); // as shown, French decimal comma
 	});
 
+	it('counts a text’s characters as the fiche form does: an emoji is one', async () => {
+		// « Titre court »: 120 characters at most. 100 emoji are 200 UTF-16 units, which the import
+		// counted while the form (textField) takes them.
+		const shortTitle = async (value: string) =>
+			(
+				await problems(
+					await edited((w) => {
+						w.getWorksheet('Fiches')!.getRow(2).getCell(4).value = value;
+					})
+				)
+			).filter((p) => p.includes('« Titre court »'));
+		expect(await shortTitle('🙂'.repeat(120))).toEqual([]);
+		expect(await shortTitle('🙂'.repeat(121))).toEqual([
+			expect.stringMatching(
+				/: 121 caractères : 120 au plus \(comme dans le formulaire du portail\)$/
+			)
+		]);
+	});
+
 	it('says a refused « Cible » or « Valeur de départ » alone, not also that its date asks for it', async () => {
 		// « abc » read as an empty cell added « une date de cible demande une cible ».
 		let rows: number[] = [];

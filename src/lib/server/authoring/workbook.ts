@@ -1,7 +1,12 @@
 import type { StructureLevel } from '../../schemas/plan-structure';
 import type ExcelJS from 'exceljs';
 import { TEXT_MAX_LENGTH } from '../../schemas/limits';
-import { hasForbiddenCharacters, showsNothing, withoutDirectionMarks } from '../../schemas/form';
+import {
+	characterCount,
+	hasForbiddenCharacters,
+	showsNothing,
+	withoutDirectionMarks
+} from '../../schemas/form';
 import { holdsListSeparator, LIST_SEPARATOR_REASON } from '../../schemas/plan-edit';
 import { indicatorValueReadingProblem, readIndicatorValue } from '../../schemas/progress-update';
 import { FICHE_CODE_PATTERN } from '../../utils/text';
@@ -757,13 +762,15 @@ class RowReader {
 			return text;
 		}
 		const max = column.max ?? (column.kind === 'long' ? TEXT_MAX_LENGTH : SHORT_TEXT_MAX);
-		if (text.length > max) {
-			// The same limit as the portal's form: a text imported here can be saved there again.
+		// The same limit, counted the same way, as the portal's form (textField: an emoji is one
+		// character, not two UTF-16 units): a text imported here can be saved there again.
+		const count = characterCount(text);
+		if (count > max) {
 			this.fail(
 				index,
-				`${formatNumber(text.length)} caractères : ${formatNumber(max)} au plus (comme dans le formulaire du portail)`
+				`${formatNumber(count)} caractères : ${formatNumber(max)} au plus (comme dans le formulaire du portail)`
 			);
-			return text.slice(0, max);
+			return [...text].slice(0, max).join('');
 		}
 		return text;
 	}
