@@ -625,6 +625,52 @@ describe('plan workbook round trip', () => {
 		});
 	});
 
+	it('reads back an unchanged export that holds a baseline stored without its date', async () => {
+		// Saved before the form asked for the date (rows of it may be in production): the portal's
+		// own export was refused when imported back unchanged.
+		const fiche = (await findFicheByCode(db, '14-1'))!;
+		await db
+			.updateTable('indicator')
+			.set({ baseline: 12, baseline_date: null })
+			.where('fiche_id', '=', fiche.id)
+			.where('position', '=', 1)
+			.execute();
+		const exported = await exportPlanWorkbook(db);
+		let line = 0;
+		const withRow = (change: (row: ExcelJS.Row) => void) =>
+			edit(exported, (workbook) => {
+				const sheet = workbook.getWorksheet('Indicateurs')!;
+				for (let r = 2; r <= sheet.rowCount; r++) {
+					const row = sheet.getRow(r);
+					if (row.getCell(1).value === '14-1' && row.getCell(2).value === 1) {
+						line = r;
+						change(row);
+					}
+				}
+			});
+		const unchanged = await previewPlanImport(db, await withRow(() => {}));
+		expect(unchanged.problems).toEqual([]);
+		expect(unchanged.changes).toEqual([]);
+		expect(unchanged.notices).toEqual([
+			`Feuille « Indicateurs », ligne ${line} : la valeur de départ n’a pas de date (enregistrée avant que le portail la demande). Elle est importée sans changement ; donnez-lui sa date, dans le classeur ou dans le formulaire de la fiche, qui la demandera à son prochain enregistrement.`
+		]);
+		// Another field of the row changed: accepted, said the same way.
+		const relabelled = await withRow((row) => (row.getCell(3).value = 'Nombre de bornes wifi'));
+		const preview = await previewPlanImport(db, relabelled);
+		expect(preview.problems).toEqual([]);
+		expect(preview.notices).toHaveLength(1);
+		// The baseline itself changed, still without a date: refused, as the form refuses it.
+		const refused = await previewPlanImport(
+			db,
+			await withRow((row) => (row.getCell(8).value = 15))
+		);
+		expect(refused.problems).toEqual([
+			`Feuille « Indicateurs », ligne ${line}, colonne « Date de la valeur de départ » : une valeur de départ demande sa date.`
+		]);
+		const applied = await applyPlanImport(db, relabelled, { reason: 'Libellé', actor: null });
+		expect(applied.ok).toBe(true);
+	});
+
 	it('a new axis in the middle moves the others; a renamed organisation keeps its old name', async () => {
 		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
 			const axes = workbook.getWorksheet('Axes')!;

@@ -54,6 +54,7 @@ import {
 	readPlanWorkbook,
 	SHEETS,
 	writePlanWorkbook,
+	type UndatedBaseline,
 	type WorkbookProblem
 } from './workbook';
 
@@ -228,18 +229,21 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		formerCodes,
 		...(await ficheEventsSinceExport(db, reading.ok ? reading.exportedRevision : null))
 	});
+	const undated = undatedBaselineChecks(read.undatedBaselines, diff.changes);
 	if (!reading.ok)
 		return {
 			...empty,
-			problems: [...reading.problems, ...rowProblemsBeside(diff.problems, reading.problems)].map(
-				capitalised
-			)
+			problems: [
+				...reading.problems,
+				...rowProblemsBeside([...diff.problems, ...undated.problems], reading.problems)
+			].map(capitalised)
 		};
 	return {
 		model: reading.model,
 		changes: diff.changes,
 		problems: [
 			...diff.problems.map(capitalised),
+			...undated.problems.map(capitalised),
 			...retiredOrganisationProblems(current, reading.model),
 			...(await indicatorKindProblems(db, reading.model, diff.changes)),
 			...(await changedSinceExport(db, reading.exportedRevision, diff.changes))
@@ -247,6 +251,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		creates,
 		current,
 		notices: [
+			...undated.notices,
 			...nameTakenNotices(current, reading.model),
 			...latestValueNotices(
 				editedLatestRows(reading.shownLatest, reading.model, await loadLatestValues(db))
@@ -303,13 +308,52 @@ function nameTakenNotices(current: PlanModel, next: PlanModel): string[] {
 	return [`${sentence.charAt(0).toUpperCase()}${sentence.slice(1)} ${consequence}`];
 }
 
+/**
+ * The indicator rows with a « Valeur de départ » and no date: refused when the row is new or
+ * changes its baseline or that date, as the fiche's form refuses them; an indicator stored so
+ * before that rule, its baseline unchanged, is said beside the preview (an unchanged export
+ * always reads back).
+ */
+function undatedBaselineChecks(
+	rows: UndatedBaseline[],
+	changes: EntityChange[]
+): { problems: WorkbookProblem[]; notices: string[] } {
+	const changed = new Map(changes.filter((c) => c.entity === 'indicator').map((c) => [c.key, c]));
+	const problems: WorkbookProblem[] = [];
+	const kept: number[] = [];
+	for (const row of rows) {
+		const change = changed.get(`${row.fiche}#${row.position}`);
+		const touched =
+			change?.action === 'created' ||
+			change?.changes.some((f) => f.field === 'baseline' || f.field === 'baseline_date');
+		if (touched)
+			problems.push({
+				sheet: SHEETS.indicators.name,
+				row: row.row,
+				column: SHEETS.indicators.columns[8].header,
+				message: 'une valeur de départ demande sa date'
+			});
+		else kept.push(row.row);
+	}
+	if (kept.length === 0) return { problems, notices: [] };
+	const said = plural(
+		kept.length,
+		'la valeur de départ n’a pas de date (enregistrée avant que le portail la demande). Elle est importée sans changement ; donnez-lui sa date',
+		'ces valeurs de départ n’ont pas de date (enregistrées avant que le portail la demande). Elles sont importées sans changement ; donnez-leur leur date'
+	);
+	const notice = `Feuille « ${SHEETS.indicators.name} », ${plural(kept.length, 'ligne', 'lignes')} ${rowList(kept)} : ${said}, dans le classeur ou dans le formulaire de la fiche, qui la demandera à son prochain enregistrement.`;
+	return { problems, notices: [notice] };
+}
+
+/** « 4 », « 4 et 9 », « 4, 7 et 9 ». */
+function rowList(rows: number[]): string {
+	return rows.length === 1 ? String(rows[0]) : `${rows.slice(0, -1).join(', ')} et ${rows.at(-1)}`;
+}
+
 /** Said beside the preview: the latest values edited in the workbook are not imported. */
 function latestValueNotices(rows: number[]): string[] {
 	if (rows.length === 0) return [];
-	const where =
-		rows.length === 1
-			? `ligne ${rows[0]}`
-			: `lignes ${rows.slice(0, -1).join(', ')} et ${rows.at(-1)}`;
+	const where = `${plural(rows.length, 'ligne', 'lignes')} ${rowList(rows)}`;
 	return [
 		`Feuille « ${SHEETS.indicators.name} », ${where} : la « Dernière valeur » et sa date ne sont pas importées, ${plural(rows.length, 'la modification est ignorée', 'les modifications sont ignorées')}. Une mesure se saisit dans une mise à jour de la fiche, validée par l’équipe.`
 	];

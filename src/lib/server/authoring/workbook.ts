@@ -372,6 +372,7 @@ export type WorkbookReading =
 			exportedRevision: number | null;
 			/** What each indicator row shows as its latest value (not imported: see editedLatestRows). */
 			shownLatest: ShownLatest[];
+			undatedBaselines: UndatedBaseline[];
 	  }
 	| {
 			ok: false;
@@ -381,8 +382,24 @@ export type WorkbookReading =
 			 * (their refused cells empty), so that the rows read well are still checked against the
 			 * plan and every problem is told in one upload.
 			 */
-			partial?: { model: PlanModel; ficheRows: Map<string, number> };
+			partial?: {
+				model: PlanModel;
+				ficheRows: Map<string, number>;
+				undatedBaselines: UndatedBaseline[];
+			};
 	  };
+
+/**
+ * An indicator row with a « Valeur de départ » and no date. The fiche's form demands the date
+ * (plan-edit.ts), but an indicator saved before that rule may hold none, and the portal's own
+ * export writes it so: the import refuses the row only when it is new or changes its baseline
+ * (undatedBaselineChecks, plan-import.ts), and says the others beside the preview.
+ */
+export interface UndatedBaseline {
+	row: number;
+	fiche: string;
+	position: number;
+}
 
 /** An indicator's row, with the latest value and date it shows (columns the import ignores). */
 export interface ShownLatest {
@@ -1271,6 +1288,7 @@ export async function readPlanWorkbook(
 	);
 
 	const shownLatest: ShownLatest[] = [];
+	const undatedBaselines: UndatedBaseline[] = [];
 	model.indicators = uniqueBy(
 		readers('indicators').map((r) => {
 			const fiche = knownFiche(r, 0);
@@ -1296,13 +1314,13 @@ export async function readPlanWorkbook(
 			if (targetDate && r.blank(5)) r.problem(5, 'une date de cible demande une cible');
 			if (baselineDate && r.blank(7))
 				r.problem(7, 'une date de valeur de départ demande une valeur de départ');
-			// As the fiche's form demands (plan-edit.ts): else, once applied, it could not be saved.
-			if (baseline !== null && r.blank(8)) r.problem(8, 'une valeur de départ demande sa date');
 			const dateProblems = indicatorDateProblems(targetDate, baselineDate, 'valeur de départ');
 			if (dateProblems.target) r.problem(6, asProblem(dateProblems.target));
 			if (dateProblems.baseline) r.problem(8, asProblem(dateProblems.baseline));
 			const position = r.integer(1, 1, 99);
 			shownLatest.push({ row: r.number, fiche, position, value: r.info(9), date: r.info(10) });
+			if (baseline !== null && r.blank(8))
+				undatedBaselines.push({ row: r.number, fiche, position });
 			return {
 				reader: r,
 				item: {
@@ -1337,13 +1355,14 @@ export async function readPlanWorkbook(
 				column: null,
 				message: `et ${problems.list.length - MAX_PROBLEMS} autres problèmes`
 			});
-		return { ok: false, problems: list, partial: { model, ficheRows } };
+		return { ok: false, problems: list, partial: { model, ficheRows, undatedBaselines } };
 	}
 	return {
 		ok: true,
 		model,
 		ficheRows,
 		exportedRevision: exportedRevision(workbook),
-		shownLatest
+		shownLatest,
+		undatedBaselines
 	};
 }
