@@ -48,29 +48,48 @@ const pages = [
 	]
 ] as const;
 
+/** Publishes a version 2 of the 2018 bilan, noted « Introduction reformulée. ». */
+async function publishSecondVersion() {
+	const first = (await findPublishedSnapshot(portal.db, 2018))!;
+	const saved = await saveEditionDraft(portal.db, portal.admin, {
+		year: 2018,
+		asOf: first.asOf,
+		intro: 'Introduction reformulée.',
+		axisTexts: {},
+		changeNote: 'Introduction reformulée.'
+	});
+	if (!saved.ok) throw new Error(saved.message);
+	const published = await publishEdition(
+		portal.db,
+		portal.admin,
+		saved.value.id,
+		null,
+		new Date('2026-12-05T10:00:00Z')
+	);
+	expect(published).toMatchObject({ ok: true });
+}
+
 describe('a bilan’s version replaced by a correction', () => {
+	it('links the latest bilan from a frozen fiche the latest version no longer has', async () => {
+		// Moved to another objective between the two versions, 14-1 took another code: the latest
+		// version has no page 14-1, and the notice linked that 404.
+		await portal.db.updateTable('fiche').set({ code: '14-9' }).where('code', '=', '14-1').execute();
+		await publishSecondVersion();
+		const [Page, load, path, route, params] = pages[2];
+		const data = await load(routeEvent(`${path}?version=1`, route, params, anonymous) as never);
+		const html = render(Page as never, { props: { data } as never }).body;
+		expect(html).toMatch(/<a href="\/bilans\/2018"[^>]*>(<!---->)?Lire la version la plus récente/);
+		await expect(
+			load(routeEvent(path, route, params, anonymous) as never) as Promise<unknown>
+		).rejects.toMatchObject({ status: 404 });
+	});
+
 	it('says by which version, with its note, and links the latest; the latest says nothing', async () => {
-		const first = (await findPublishedSnapshot(portal.db, 2018))!;
 		for (const [Page, load, path, route, params] of pages)
 			expect(
 				await shown(Page as never, load as never, `${path}?version=1`, route, params)
 			).not.toContain('remplacée');
-		const saved = await saveEditionDraft(portal.db, portal.admin, {
-			year: 2018,
-			asOf: first.asOf,
-			intro: 'Introduction reformulée.',
-			axisTexts: {},
-			changeNote: 'Introduction reformulée.'
-		});
-		if (!saved.ok) throw new Error(saved.message);
-		const published = await publishEdition(
-			portal.db,
-			portal.admin,
-			saved.value.id,
-			null,
-			new Date('2026-12-05T10:00:00Z')
-		);
-		expect(published).toMatchObject({ ok: true });
+		await publishSecondVersion();
 
 		for (const [Page, load, path, route, params] of pages) {
 			const old = await shown(Page as never, load as never, `${path}?version=1`, route, params);

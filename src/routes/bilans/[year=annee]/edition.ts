@@ -88,9 +88,10 @@ const frozenFiche = keyedByRevision(async (db, key: string) => {
 	const year = Number(yearText);
 	const version = versionText === '' ? undefined : Number(versionText);
 	const edition = (await findFrozenFiche(db, year, code, version)) ?? notPublished(year, version);
-	const fiche = edition.plan?.fiches.find((f) => f.code === code);
+	const fiche = frozenFicheOf(edition, code);
 	if (!edition.plan || !fiche || !edition.texts)
 		error(404, `La fiche ${code} ne figure pas dans le bilan ${year}.`);
+	const versions = await listVersions(db, year);
 	const objective = edition.plan.objectives.find((o) => o.number === fiche.objective);
 	const orientation = edition.plan.orientations.find((o) => o.code === objective?.orientation);
 	const axis = edition.plan.axes.find((a) => a.code === orientation?.axis);
@@ -106,9 +107,33 @@ const frozenFiche = keyedByRevision(async (db, key: string) => {
 		texts: edition.texts,
 		place: { axis, orientation, objective },
 		// A later version says, on this one's fiches too, that it replaced it.
-		versions: await listVersions(db, year)
+		versions,
+		latestHref: await latestPageOf(db, year, code, edition.version, versions)
 	};
 }, 64);
+
+/** The fiche of a frozen edition when it has its page there: in its plan, with its texts. */
+function frozenFicheOf(edition: Awaited<ReturnType<typeof findFrozenFiche>>, code: string) {
+	const fiche = edition?.plan?.fiches.find((f) => f.code === code);
+	return fiche && edition?.texts ? fiche : undefined;
+}
+
+/**
+ * Where the notice of a replaced version leads: the fiche in the latest version, or that
+ * version's bilan when the fiche has left the plan since (its page there would be a 404).
+ */
+async function latestPageOf(
+	db: Executor,
+	year: number,
+	code: string,
+	version: number,
+	versions: { version: number }[]
+): Promise<string> {
+	const latest = Math.max(...versions.map((v) => v.version));
+	if (latest <= version) return `/bilans/${year}/fiches/${code}`;
+	const inLatest = frozenFicheOf(await findFrozenFiche(db, year, code), code);
+	return inLatest ? `/bilans/${year}/fiches/${code}` : `/bilans/${year}`;
+}
 
 /** The key of an edition's page data: the year and `?version=` as the address gives them. */
 export function editionKeyOfUrl(yearParam: string, url: URL): string {
