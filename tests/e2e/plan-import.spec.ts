@@ -90,6 +90,13 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 		)
 	).toBeVisible();
 	await expect(page.getByRole('button', { name: 'Appliquer ces modifications' })).toHaveCount(0);
+	// The answer's message, written by the server as every refused form's, heads the problems.
+	const summary = page.locator('[data-error-summary]');
+	await expect(summary).toHaveCount(1);
+	await expect(summary).toContainText('casse.xlsx');
+	await expect(summary).toContainText(
+		'1\u00a0problème à corriger dans le tableur, puis envoyez le classeur de nouveau.'
+	);
 	await expect(page).toHaveTitle(/^Erreur\u00a0: Importer le plan/);
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (f) => testInfo.outputPath(f), 'import-plan-erreurs');
