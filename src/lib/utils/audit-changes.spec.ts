@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditChanges } from './audit-changes';
+import { auditChanges, journaledOrganisationIds } from './audit-changes';
 
 describe('auditChanges', () => {
 	it('names a campaign’s and an attendee’s fields in French, and its scope apart from decisions', () => {
@@ -21,6 +21,14 @@ describe('auditChanges', () => {
 		expect(auditChanges(null, JSON.stringify({ guestName: 'Marie Curie' }))).toEqual([
 			{ field: 'invité', before: null, after: 'Marie Curie' }
 		]);
+	});
+
+	it('names the organisation a campaign is aimed at, read for the page like an account’s', () => {
+		const after = JSON.stringify({ scope: { kind: 'organisation', organisationId: 7 } });
+		expect(journaledOrganisationIds([{ before: null, after }])).toEqual([7]);
+		expect(auditChanges(null, after, { organisationNames: { 7: 'Lot numérique' } })).toContainEqual(
+			{ field: 'fiches concernées — organisation', before: null, after: 'Lot numérique' }
+		);
 	});
 
 	it('names the plan’s fields in French, and a plan import element by element', () => {

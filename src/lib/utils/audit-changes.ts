@@ -169,10 +169,14 @@ function organisationShown(id: number, names: AuditNames): string {
 	return names.organisationNames[id] ?? `n° ${id} (supprimée)`;
 }
 
+/** An organisation named by number: an account's, or a campaign's aimed at one (`scope`). */
+const isOrganisationKey = (key: string) =>
+	key === 'organisationId' || key === 'scope.organisationId';
+
 function show(key: string, value: unknown, names: AuditNames = {}): string {
 	if (value === null || value === undefined || value === '') return '—';
 	if (typeof value === 'boolean') return value ? 'oui' : 'non';
-	if (key === 'organisationId' && typeof value === 'number') return organisationShown(value, names);
+	if (isOrganisationKey(key) && typeof value === 'number') return organisationShown(value, names);
 	if (typeof value === 'number')
 		return key === 'progress' ? formatPercent(value) : formatNumber(value);
 	if (typeof value === 'string') {
@@ -269,8 +273,8 @@ export function auditChanges(
 }
 
 /**
- * The organisations that journal rows name by number (a partner account's `organisationId`), for
- * one read of their names for a whole page of the journal.
+ * The organisations that journal rows name by number (an account's `organisationId`, a campaign's
+ * aimed at one organisation), for one read of their names for a whole page of the journal.
  */
 export function journaledOrganisationIds(
 	rows: readonly { before: string | null; after: string | null }[]
@@ -279,6 +283,6 @@ export function journaledOrganisationIds(
 	for (const row of rows)
 		for (const json of [row.before, row.after])
 			for (const { key, value } of flatten(parse(json)).values())
-				if (key === 'organisationId' && typeof value === 'number') ids.add(value);
+				if (isOrganisationKey(key) && typeof value === 'number') ids.add(value);
 	return [...ids];
 }
