@@ -134,6 +134,8 @@ describe('an indicator row of the fiche form', () => {
 		});
 		// « abc » as a baseline also asked for its date.
 		expect(rowErrors({ baseline: 'abc' })).toEqual({ baseline: NOT_A_NUMBER });
+		// A number the indicator's kind refuses (a count below zero) too, as the import says it.
+		expect(Object.keys(rowErrors({ baseline: '-3' }))).toEqual(['baseline']);
 	});
 
 	it('still asks for the target of a dated one, and for the date of a baseline', () => {

@@ -286,7 +286,7 @@ function readIndicators(values: Record<string, string>, errors: FieldErrors): In
 		const baseline = readValue(get('baseline'), safeKind, errors, field('baseline'));
 		const baselineDate = readDate(get('baseline_date'), errors, field('baseline_date'));
 		// A refused number asks nothing of its date: its own message alone (as for the target).
-		if (baseline !== null && !Number.isNaN(baseline) && !baselineDate)
+		if (baseline !== null && !errors[field('baseline')] && !baselineDate)
 			errors[field('baseline_date')] ??= 'Indiquez la date de la valeur de référence.';
 		const dateProblems = indicatorDateProblems(
 			targetDate && !errors[field('target_date')] ? targetDate : null,
