@@ -1,8 +1,10 @@
+import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
 import { keepPendingImport } from '$lib/server/authoring/pending-imports';
 import { exportPlanWorkbook } from '$lib/server/authoring/plan-import';
 import * as importPage from './admin/plan/import/+page.server';
+import ImportPage from './admin/plan/import/+page.svelte';
 import { adminDatabase, routeEvent } from './route-testing';
 
 // The plan import's refusals, through the route's own actions: the answer every form gets
@@ -68,5 +70,26 @@ describe('/admin/plan/import', () => {
 		// problems are listed on the page.
 		expect(broken.data.message).toMatch(/^« casse\.xlsx » : \d+\u00a0problèmes? à corriger/);
 		expect(broken.data.errors).toEqual({});
+	});
+
+	it('says once, above the problems, what to do, when a confirmation finds the workbook has problems', async () => {
+		// The page showed the apply's refusal twice (two alerts with the same words) and lost
+		// « … problèmes à corriger dans le tableur, puis envoyez le classeur de nouveau » (read-back
+		// s45 #1): the sentence comes with every preview that has problems.
+		const token = keepPendingImport(portal.admin.id, new TextEncoder().encode('pas un classeur'))!;
+		const answer = await post('apply', {
+			token,
+			digest: 'a'.repeat(64),
+			reason: 'Registre du comité'
+		});
+		expect(answer.status).toBe(400);
+		const { body } = render(ImportPage, {
+			props: { data: { maxKo: 400, applied: null }, form: answer.data } as never
+		});
+		const alerts = body.match(/data-error-summary[^>]*>[\s\S]*?<\/div>/g) ?? [];
+		expect(alerts).toHaveLength(1);
+		expect(alerts[0]).toMatch(
+			/\d+\u00a0problèmes? à corriger dans le tableur, puis envoyez le classeur/
+		);
 	});
 });

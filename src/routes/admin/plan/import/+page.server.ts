@@ -46,9 +46,20 @@ function fileRefusal(status: 400 | 413, message: string) {
 	return refusalAnswer(refuse(status, message, { fieldErrors: { fichier: message } }));
 }
 
-function previewAnswer(preview: ImportPreview, token: string | null) {
+/**
+ * What the page shows of a preview, on every path that sends one back (a first look, or a
+ * confirmation refused): with problems, the sentence above them, « N problèmes à corriger dans le
+ * tableur, puis envoyez le classeur de nouveau. », naming the file when it is known.
+ */
+function previewAnswer(preview: ImportPreview, token: string | null, fileName = '') {
+	const count = pluralize(preview.problems.length, 'problème à corriger', 'problèmes à corriger');
+	const named = fileName ? `« ${fileName} » : ` : '';
 	return {
 		preview: {
+			summary:
+				preview.problems.length > 0
+					? `${named}${count} dans le tableur, puis envoyez le classeur de nouveau.`
+					: null,
 			problems: preview.problems,
 			changes: preview.changes,
 			fieldCount: preview.fieldCount,
@@ -95,16 +106,17 @@ export const actions: Actions = {
 				)
 			);
 		const fileName = file.name.slice(0, 200);
-		const answer = { fileName, ...previewAnswer(preview, token) };
-		if (preview.problems.length === 0) return answer;
+		const answer = { fileName, ...previewAnswer(preview, token, fileName) };
+		if (answer.preview.summary === null) return answer;
 		// A workbook with problems is refused as a missing file is (a 400): the page's title says
 		// « Erreur : » first (hooks.server.ts, refused-title.ts), with a message as every refused
 		// form's, above the problems listed on the page. No field's message: the problems are the
 		// workbook's cells, not the file field's.
-		const count = pluralize(preview.problems.length, 'problème à corriger', 'problèmes à corriger');
-		const named = fileName ? `« ${fileName} » : ` : '';
-		const message = `${named}${count} dans le tableur, puis envoyez le classeur de nouveau.`;
-		return refusalAnswer(refuse(400, message, { fieldErrors: {} }), undefined, answer);
+		return refusalAnswer(
+			refuse(400, answer.preview.summary, { fieldErrors: {} }),
+			undefined,
+			answer
+		);
 	},
 	apply: async (event) => {
 		const user = await authorize(event, 'plan.import');
