@@ -314,12 +314,32 @@ function readReplaced(replaced: string): Replaced {
  * aside and replaced by itself, it would be lost.
  */
 function checkNotTheDatabase(backup: string, target: string): void {
-	if (!existsSync(backup) || !existsSync(target)) return;
-	const a = statSync(backup);
-	const b = statSync(target);
-	if (realpathSync(backup) === realpathSync(target) || (a.dev === b.dev && a.ino === b.ino))
+	if (sameFile(backup, target))
 		throw new StartupError(
 			`« ${backup} » est la base elle-même (DATABASE_PATH « ${target} »), pas une sauvegarde : rien n’a été changé. Indiquez le fichier de sauvegarde à restaurer.`
+		);
+}
+
+/** Whether `a` and `b` both exist and are one file (the same path, a symbolic or a hard link). */
+function sameFile(a: string, b: string): boolean {
+	if (!existsSync(a) || !existsSync(b)) return false;
+	const one = statSync(a);
+	const other = statSync(b);
+	return realpathSync(a) === realpathSync(b) || (one.dev === other.dev && one.ino === other.ino);
+}
+
+/** Where the restore writes its copy of the backup, beside the database, before renaming it. */
+const incomingCopy = (target: string) => `${target}.restauration`;
+
+/**
+ * The backup named is where the restore writes its copy (`<DATABASE_PATH>.restauration`, perhaps
+ * left by a restore that failed and was copied away): that place is cleared before the copy, and
+ * the backup would be deleted before it is read.
+ */
+function checkNotTheIncomingCopy(backup: string, target: string): void {
+	if (sameFile(backup, incomingCopy(target)))
+		throw new StartupError(
+			`« ${backup} » porte le nom que la restauration donne à sa copie de la sauvegarde (DATABASE_PATH suivi de « .restauration ») : elle l’effacerait avant de la lire. Rien n’a été changé : renommez ce fichier (par exemple « ${target}.sauvegarde ») et restaurez-le sous ce nom.`
 		);
 }
 
@@ -349,6 +369,7 @@ export function restoreDatabase(
 	passwordsKept: number;
 } {
 	checkNotTheDatabase(backup, target);
+	checkNotTheIncomingCopy(backup, target);
 	const pid = runningServerPid(target);
 	if (pid !== null)
 		throw new StartupError(
@@ -356,7 +377,7 @@ export function restoreDatabase(
 		);
 	checkTarget(target);
 	checkBackupFile(backup);
-	const incoming = `${target}.restauration`;
+	const incoming = incomingCopy(target);
 	try {
 		copyThroughSqlite(backup, incoming);
 	} catch (error) {
@@ -418,6 +439,7 @@ export async function restoreBackup(
 	now = new Date()
 ): Promise<ReturnType<typeof restoreDatabase>> {
 	checkNotTheDatabase(backup, target);
+	checkNotTheIncomingCopy(backup, target);
 	checkBackupFile(backup);
 	const difference = await backupSchemaDifference(backup);
 	if (difference !== null)
