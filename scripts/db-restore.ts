@@ -15,8 +15,17 @@ runCommand(async () => {
 		'Indiquez un seul fichier de sauvegarde : npm run db:restore -- sauvegarde.db'
 	);
 	const target = databasePath();
-	const { aside, alreadySent, interrupted, invitationsClosed, accountsDisabled, passwordsKept } =
-		await restoreBackup(userPath(backup), target);
+	const {
+		aside,
+		alreadySent,
+		interrupted,
+		invitationsClosed,
+		accountsDisabled,
+		passwordsKept,
+		preferencesKept,
+		stoppedKept,
+		accountsEnabled
+	} = await restoreBackup(userPath(backup), target);
 	process.stdout.write(
 		`Sauvegarde « ${backup} » vérifiée et restaurée dans « ${target} ».` +
 			(aside ? ` L’ancienne base est gardée sous « ${aside} ».` : '') +
@@ -26,12 +35,21 @@ runCommand(async () => {
 			(interrupted > 0
 				? ` ${interrupted} ${plural(interrupted, 'courriel', 'courriels')} en attente dans la sauvegarde, dont l’envoi a été interrompu depuis (peut-être remis), ${plural(interrupted, 'est marqué interrompu', 'sont marqués interrompus')} : ${plural(interrupted, 'il ne partira', 'ils ne partiront')} pas une seconde fois (voir /admin/courriels).`
 				: '') +
+			(stoppedKept > 0
+				? ` ${stoppedKept} ${plural(stoppedKept, 'courriel', 'courriels')} en attente dans la sauvegarde, ${plural(stoppedKept, 'abandonné, refusé ou annulé', 'abandonnés, refusés ou annulés')} depuis, le ${plural(stoppedKept, 'reste', 'restent')} : ${plural(stoppedKept, 'il ne partira', 'ils ne partiront')} pas (voir /admin/courriels).`
+				: '') +
+			(preferencesKept > 0
+				? ` ${pluralize(preferencesKept, 'compte garde', 'comptes gardent')} les préférences de courriel de l’ancienne base (désabonnements depuis la sauvegarde compris).`
+				: '') +
 			' Les sessions ouvertes sont fermées (chacun se reconnecte) et les liens de nouveau mot de passe non utilisés annulés (à redemander).' +
 			(invitationsClosed > 0
 				? ` ${invitationsClosed} ${plural(invitationsClosed, 'invitation utilisée ou révoquée depuis la sauvegarde le reste', 'invitations utilisées ou révoquées depuis la sauvegarde le restent')} : invitez de nouveau, depuis /admin/utilisateurs, qui doit encore activer son compte.`
 				: '') +
 			(accountsDisabled > 0
 				? ` ${pluralize(accountsDisabled, 'compte désactivé depuis la sauvegarde le reste', 'comptes désactivés depuis la sauvegarde le restent')}.`
+				: '') +
+			(accountsEnabled > 0
+				? ` ${pluralize(accountsEnabled, 'compte réactivé depuis la sauvegarde le reste', 'comptes réactivés depuis la sauvegarde le restent')}.`
 				: '') +
 			(passwordsKept > 0
 				? ` ${pluralize(passwordsKept, 'mot de passe changé depuis la sauvegarde reste le nouveau', 'mots de passe changés depuis la sauvegarde restent les nouveaux')}.`

@@ -167,6 +167,132 @@ function markLeftSince(
 	}
 }
 
+/** What `read` returns from the database being replaced, or `none` when it cannot (an older one). */
+function readOr<T>(replaced: SQLite.Database, none: T, read: (db: SQLite.Database) => T): T {
+	try {
+		return read(replaced);
+	} catch {
+		return none;
+	}
+}
+
+/** What the replaced database says that no other reading carries (`keepReplacedSince`). */
+interface ReplacedSince {
+	/** Each account's mail preferences, with its address (the same account: id and address). */
+	preferences: {
+		userId: number;
+		email: string;
+		reminders: number;
+		validations: number;
+		commission: number;
+		updatedAt: number;
+	}[];
+	/** Messages that will never leave: given up after an outage, refused (`failed`), cancelled. */
+	stopped: { messageId: string; status: 'failed' | 'cancelled'; error: string | null }[];
+	/** Accounts enabled (`disabled_at` null) now. */
+	enabled: { id: number; email: string }[];
+}
+
+const NOTHING_SINCE: ReplacedSince = { preferences: [], stopped: [], enabled: [] };
+
+/** Reads `ReplacedSince` from `replaced`; nothing of what it cannot read (damaged, older). */
+function replacedSince(replaced: string): ReplacedSince {
+	let old: SQLite.Database;
+	try {
+		old = new SQLite(replaced, { readonly: true, fileMustExist: true });
+	} catch {
+		return NOTHING_SINCE;
+	}
+	try {
+		return {
+			preferences: readOr(old, [], (db) =>
+				db
+					.prepare(
+						'SELECT p.user_id AS userId, u.email, p.reminders, p.validations, p.commission, p.updated_at AS updatedAt FROM mail_preference p JOIN user_account u ON u.id = p.user_id'
+					)
+					.all()
+			) as ReplacedSince['preferences'],
+			stopped: readOr(old, [], (db) =>
+				db
+					.prepare(
+						"SELECT message_id AS messageId, status, last_error AS error FROM mail_outbox WHERE status IN ('failed', 'cancelled')"
+					)
+					.all()
+			) as ReplacedSince['stopped'],
+			enabled: readOr(old, [], (db) =>
+				db.prepare('SELECT id, email FROM user_account WHERE disabled_at IS NULL').all()
+			) as ReplacedSince['enabled']
+		};
+	} finally {
+		old.close();
+	}
+}
+
+/**
+ * Carries into the restored copy what the replaced database says happened since the backup and
+ * `markLeftSince` and `closeSessions` do not: each account's mail preferences (an opt-out since,
+ * from /compte or a message's one-click unsubscribe, holds; a preference only in the backup, its
+ * account deleted since, stays), messages that will never leave there (given up after an outage,
+ * refused by the relay, cancelled: they stay so instead of leaving late), and an account enabled
+ * again since stays enabled. The same account: id and address. Returns how many of each changed.
+ * A backup from before `cancelled` existed gets `failed` instead (what its migration's `down` does).
+ */
+function keepReplacedSince(
+	replaced: string,
+	copy: string
+): { preferencesKept: number; stoppedKept: number; accountsEnabled: number } {
+	const since = replacedSince(replaced);
+	const db = new SQLite(copy);
+	try {
+		return db.transaction(() => {
+			const preferences = columnsOf(db, 'mail_preference').size > 0;
+			const keepPreference = preferences
+				? db.prepare(
+						`INSERT INTO mail_preference (user_id, reminders, validations, commission, updated_at)
+						 SELECT @userId, @reminders, @validations, @commission, @updatedAt
+						 WHERE EXISTS (SELECT 1 FROM user_account WHERE id = @userId AND email = @email)
+						 ON CONFLICT (user_id) DO UPDATE SET reminders = excluded.reminders,
+						 validations = excluded.validations, commission = excluded.commission, updated_at = excluded.updated_at
+						 WHERE reminders IS NOT excluded.reminders OR validations IS NOT excluded.validations
+						 OR commission IS NOT excluded.commission`
+					)
+				: null;
+			let preferencesKept = 0;
+			for (const p of since.preferences) preferencesKept += keepPreference?.run(p).changes ?? 0;
+			const outbox = columnsOf(db, 'mail_outbox');
+			const withCancelled = (
+				db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'mail_outbox'").get() as
+					{ sql: string } | undefined
+			)?.sql.includes("'cancelled'");
+			const clearLink = outbox.has('one_time_link') ? ', one_time_link = NULL' : '';
+			const stop =
+				outbox.size > 0
+					? db.prepare(
+							`UPDATE mail_outbox SET status = ?, last_error = ?${clearLink} WHERE message_id = ? AND status IN ('pending', 'sending')`
+						)
+					: null;
+			let stoppedKept = 0;
+			for (const m of since.stopped)
+				stoppedKept +=
+					stop?.run(
+						m.status === 'cancelled' && !withCancelled ? 'failed' : m.status,
+						m.error,
+						m.messageId
+					).changes ?? 0;
+			const enable = columnsOf(db, 'user_account').has('disabled_at')
+				? db.prepare(
+						'UPDATE user_account SET disabled_at = NULL WHERE id = ? AND email = ? AND disabled_at IS NOT NULL'
+					)
+				: null;
+			let accountsEnabled = 0;
+			for (const a of since.enabled) accountsEnabled += enable?.run(a.id, a.email).changes ?? 0;
+			return { preferencesKept, stoppedKept, accountsEnabled };
+		})();
+	} finally {
+		db.close();
+	}
+}
+
 /**
  * Closes, in the restored copy, every session and every pending password-reset link: the backup
  * knows nothing of what was closed since it was taken (a sign-out, a password or role changed, an
@@ -351,7 +477,9 @@ function checkNotTheIncomingCopy(backup: string, target: string): void {
  * the restored one (`alreadySent`), mail it was handing over when it stopped interrupted
  * (`interrupted`): neither is sent twice. Every session and pending reset link of the restored
  * database is closed, every invitation used or revoked since stays so, an account disabled since
- * stays disabled and a password changed since is the one that works (`closeSessions`). On a failure before the target is touched, the copy is
+ * stays disabled and a password changed since is the one that works (`closeSessions`); mail
+ * preferences, messages given up, refused or cancelled, and accounts enabled again since are the
+ * replaced database's (`keepReplacedSince`). On a failure before the target is touched, the copy is
  * removed.
  */
 export function restoreDatabase(
@@ -367,6 +495,9 @@ export function restoreDatabase(
 	invitationsClosed: number;
 	accountsDisabled: number;
 	passwordsKept: number;
+	preferencesKept: number;
+	stoppedKept: number;
+	accountsEnabled: number;
 } {
 	checkNotTheDatabase(backup, target);
 	checkNotTheIncomingCopy(backup, target);
@@ -388,6 +519,7 @@ export function restoreDatabase(
 				: `Impossible d’écrire dans le dossier « ${dirname(target)} » : rien n’a été changé. Restaurez en tant qu’utilisateur du portail, qui peut y écrire.`
 		);
 	}
+	let kept = { preferencesKept: 0, stoppedKept: 0, accountsEnabled: 0 };
 	let left = { alreadySent: 0, interrupted: 0 };
 	let closed = {
 		sessionsClosed: 0,
@@ -398,6 +530,7 @@ export function restoreDatabase(
 	};
 	try {
 		const since = existsSync(target) ? readReplaced(target) : NOTHING_REPLACED;
+		if (existsSync(target)) kept = keepReplacedSince(target, incoming);
 		left = markLeftSince(incoming, since.left);
 		closed = closeSessions(incoming, since.access);
 		chmodSync(incoming, 0o600);
@@ -424,7 +557,7 @@ export function restoreDatabase(
 	}
 	for (const suffix of COMPANIONS) rmSync(`${target}${suffix}`, { force: true });
 	renameSync(incoming, target);
-	return { aside, ...left, ...closed };
+	return { aside, ...left, ...closed, ...kept };
 }
 
 /**
