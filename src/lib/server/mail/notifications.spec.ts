@@ -31,6 +31,7 @@ import { savePreferences } from './preferences-repository';
 import { outboxPage } from './outbox';
 import { startMailTest, type MailTest } from './test-context';
 import { up as fillEarlierSittings } from '../../../../migrations/2026_12_13_100000_mail_sitting_earlier';
+import { formatMoment } from '../../utils/format';
 
 let db: Db;
 let mail: MailTest;
@@ -1065,9 +1066,9 @@ describe('the day’s bound on a séance’s mail', () => {
 
 describe('the convener’s summary', () => {
 	it('says to how many, whether it left, and whom to warn otherwise', () => {
-		expect(convocationSummary({ members: 2, partners: 1, released: 0, notReached: [] }, true)).toBe(
-			'Convocation envoyée à 2\u00a0membres de la commission et 1\u00a0partenaire concerné.'
-		);
+		expect(
+			convocationSummary({ members: 2, partners: 1, released: 0, notReached: [] }, true, null)
+		).toBe('Convocation envoyée à 2\u00a0membres de la commission et 1\u00a0partenaire concerné.');
 		const summary = convocationSummary(
 			{
 				members: 1,
@@ -1075,7 +1076,8 @@ describe('the convener’s summary', () => {
 				released: 1,
 				notReached: ['vous-même', 'Claude Commission', 'un compte de CDG46']
 			},
-			false
+			false,
+			null
 		);
 		expect(summary).toMatch(
 			/^Convocation écrite pour 1\u00a0membre de la commission et 0\u00a0partenaire concerné, et 1\u00a0partenaire dont les fiches ne sont plus à l’ordre du jour, mais pas envoyée : /
@@ -1084,6 +1086,19 @@ describe('the convener’s summary', () => {
 		expect(summary).toContain(
 			'Claude Commission, un compte de CDG46 ne reçoivent plus les messages de la commission (préférences, à /compte) : à prévenir autrement.'
 		);
+	});
+	// Hostile probe s45: « Convocation envoyée à 2 membres… » while the relay was known down.
+	it('says the convocation waits for the mail server while it is known down, and since when', () => {
+		const since = Date.UTC(2026, 11, 5, 16, 50);
+		const summary = convocationSummary(
+			{ members: 2, partners: 1, released: 0, notReached: ['Claude Commission'] },
+			true,
+			since
+		);
+		expect(summary).toBe(
+			`Convocation écrite pour 2\u00a0membres de la commission et 1\u00a0partenaire concerné ; elle attend : le serveur de courrier ne répond pas depuis le ${formatMoment(since)}, et elle partira dès qu’il répondra. Claude Commission ne reçoit plus les messages de la commission (préférences, à /compte) : à prévenir autrement.`
+		);
+		expect(summary).not.toContain('envoyée');
 	});
 });
 

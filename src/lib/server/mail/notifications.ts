@@ -241,12 +241,14 @@ async function leftLinesByPerson(
 }
 
 /**
- * What the convener reads once a convocation is written: to how many, sent or only written (no
- * relay), and who no longer receives the commission's messages, to warn them otherwise.
+ * What the convener reads once a convocation is written: to how many, sent, waiting for the relay
+ * known down since `downSince` (`relayDownSince`), or only written (no relay), and who no longer
+ * receives the commission's messages, to warn them otherwise.
  */
 export function convocationSummary(
 	written: { members: number; partners: number; released: number; notReached: string[] },
-	relayed: boolean
+	relayed: boolean,
+	downSince: number | null
 ): string {
 	const { members, partners, released, notReached } = written;
 	const to = `${pluralize(members, 'membre', 'membres')} de la commission et ${pluralize(partners, 'partenaire concerné', 'partenaires concernés')}${released > 0 ? `, et ${pluralize(released, 'partenaire dont les fiches ne sont plus à l’ordre du jour', 'partenaires dont les fiches ne sont plus à l’ordre du jour')}` : ''}`;
@@ -261,6 +263,8 @@ export function convocationSummary(
 			? ''
 			: ` ${named.charAt(0).toUpperCase()}${named.slice(1)} ${plural(others.length, 'ne reçoit', 'ne reçoivent')} plus les messages de la commission (préférences, à /compte) : à prévenir autrement.`
 	}`;
+	if (relayed && downSince !== null)
+		return `Convocation écrite pour ${to} ; elle attend : le serveur de courrier ne répond pas depuis le ${formatMoment(downSince)}, et elle partira dès qu’il répondra.${left}`;
 	return relayed
 		? `Convocation envoyée à ${to}.${left}`
 		: `Convocation écrite pour ${to}, mais pas envoyée : ${NO_MAIL_RELAY}${left}`;

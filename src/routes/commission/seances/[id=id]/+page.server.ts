@@ -38,7 +38,7 @@ import {
 	isClockTime
 } from '$lib/schemas/commission';
 import { parseForm, readForm } from '$lib/schemas/form';
-import { mailIsRelayed } from '$lib/server/mail/outbox';
+import { mailIsRelayed, relayDownSince } from '$lib/server/mail/outbox';
 import { typedDecisionLabel } from '$lib/utils/vocabulary';
 import {
 	changedSinceConvened,
@@ -227,7 +227,9 @@ export const actions: Actions = {
 			readTimestamp(shown)
 		);
 		if (!result.ok) return refusal(result);
-		return { done: convocationSummary(result.value, mailIsRelayed()) };
+		return {
+			done: convocationSummary(result.value, mailIsRelayed(), await relayDownSince(c.db))
+		};
 	},
 	addFiches: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
