@@ -110,6 +110,38 @@ describe('an address a mail is sent to', () => {
 		for (const email of [`${'a'.repeat(64)}@b.test`, 'jean.dupont+sdusn@sous.b.test', 'a_b-c@b.fr'])
 			expect(refused(email), email).toBeUndefined();
 	});
+	// Hostile probe s45: the domain was never checked; these were created, then refused (501).
+	it('refuses a domain that is not a host name, saying why beside the field', () => {
+		for (const [email, reason] of [
+			['a@b!c.test', /que des lettres, des chiffres et des tirets/],
+			['a@exa_mple.test', /que des lettres, des chiffres et des tirets/],
+			['a@-bad-.test', /ni commencer ni finir par un tiret/],
+			['a@bad-.test', /ni commencer ni finir par un tiret/],
+			[`a@${'b'.repeat(70)}.test`, /au plus 63 caractères/],
+			['a@127.0.0.1', /pas une adresse IP/],
+			['a@exemple.123', /pas une adresse IP/]
+		] as const) {
+			const messages = refused(email);
+			expect(messages, email).toHaveLength(1);
+			expect(messages?.[0], email).toMatch(reason);
+			// « Mot de passe oublié » : a reset link would bounce the same way.
+			expect(PasswordResetRequestSchema.safeParse({ email }).error?.issues[0]?.message).toBe(
+				messages?.[0]
+			);
+			// Signing in still accepts what an account may already hold.
+			expect(LoginSchema.safeParse({ email, password: 'x' }).success, email).toBe(true);
+		}
+		for (const email of [
+			`a@${'b'.repeat(63)}.test`,
+			'a@sous-domaine.exemple-1.fr',
+			'a@1-2.fr',
+			'a@x.fr',
+			'a@exemple.xn--p1ai'
+		])
+			expect(PasswordResetRequestSchema.safeParse({ email }).success, email).toBe(true);
+		for (const email of [`a@${'b'.repeat(63)}.test`, 'a@sous-domaine.exemple-1.fr', 'a@1-2.fr'])
+			expect(refused(email), email).toBeUndefined();
+	});
 	it('still lets an account made before the rule sign in', () => {
 		expect(LoginSchema.safeParse({ email: 'jean..dupont@b.test', password: 'x' }).success).toBe(
 			true

@@ -53,6 +53,25 @@ function undeliverableAddressProblem(address: string, { newAccount = true } = {}
 	// receives its reset link (the domain is deliverable; the rule is about showing it).
 	if (newAccount && (/[^\x21-\x7e]/.test(domain) || /(^|\.)xn--/i.test(domain)))
 		return 'Les noms de domaine accentués (après « @ ») ne sont pas acceptés : indiquez une adresse dont le domaine est écrit sans accent.';
+	return hostNameProblem(domain);
+}
+
+/**
+ * Why `domain` (two labels at least, as ADDRESS has it) is not a host name a relay delivers to, or
+ * null: labels of letters, digits and inner hyphens, 1 to 63 characters each, the last not all
+ * digits (an IP address written plainly). Accented letters pass here: the rule above decides on
+ * them. Its total length needs no check: the address's 254 characters leave the domain 252.
+ */
+function hostNameProblem(domain: string): string | null {
+	const labels = domain.split('.');
+	if (/^\d+$/.test(labels.at(-1)!))
+		return 'Après « @ », indiquez un nom de domaine qui finit par un nom comme « .fr », pas une adresse IP ni des chiffres : les serveurs de courrier refusent une telle adresse.';
+	if (labels.some((label) => !/^[\p{L}\p{N}\p{M}-]+$/u.test(label)))
+		return 'Le domaine (après « @ ») ne peut contenir que des lettres, des chiffres et des tirets, ses parties séparées par des points : les serveurs de courrier refusent les autres caractères (« _ », « ! »…).';
+	if (labels.some((label) => label.startsWith('-') || label.endsWith('-')))
+		return 'Les parties du domaine (après « @ », entre deux points) ne peuvent ni commencer ni finir par un tiret : les serveurs de courrier refusent une telle adresse.';
+	if (labels.some((label) => [...label].length > 63))
+		return 'Chaque partie du domaine (après « @ », entre deux points) compte au plus 63 caractères : les serveurs de courrier refusent une adresse plus longue.';
 	return null;
 }
 
