@@ -96,6 +96,28 @@ describe('indicator values', () => {
 		expect(fine.errors.indicator_1_value).toBe('La valeur compte au plus 6 décimales.');
 	});
 
+	// Hostile probe s45: 12 digits and 6 decimals were accepted, 123456789012.123456 stored as
+	// 123456789012.12346 (a double holds 15 significant digits as typed, not 18).
+	it('refuses a value with more significant digits than is kept as typed', () => {
+		const TOO_MANY =
+			'La valeur compte au plus 15 chiffres en tout, avant et après la virgule (par exemple 12 avant et 3 après) : au-delà, elle ne serait pas gardée telle que saisie.';
+		for (const typed of ['123456789012,123456', '1234567890,123456', '100000000000,0001']) {
+			expect(parseDecimal(typed), typed).toBeNaN();
+			expect(numberProblem(typed), typed).toBe(TOO_MANY);
+		}
+		const refused = parseProgressForm(
+			form({ indicator_1_date: '2026-02-01', indicator_1_value: '123 456 789 012,123456' }),
+			INDICATORS,
+			'2026-03-01'
+		);
+		expect(refused.errors.indicator_1_value).toBe(TOO_MANY);
+		// Fifteen at most, leading zeros and zeros after the last decimal not counted.
+		expect(parseDecimal('123456789012,123')).toBe(123456789012.123);
+		expect(parseDecimal('123456789,123456')).toBe(123456789.123456);
+		expect(parseDecimal('123456789012,100000')).toBe(123456789012.1);
+		expect(parseDecimal('-0,000001')).toBe(-0.000001);
+	});
+
 	it('accepts a negative value where the indicator may go below zero, and zero for a count', () => {
 		const parsed = parseProgressForm(
 			form({

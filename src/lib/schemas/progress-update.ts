@@ -173,6 +173,8 @@ export function numberProblem(raw: string, kind?: IndicatorKind | null): string 
 	if (/^-?\d{13,}([.,]\d*)?$/.test(cleaned))
 		return 'La valeur compte au plus 12 chiffres avant la virgule.';
 	if (/^-?\d+[.,]\d{7,}$/.test(cleaned)) return 'La valeur compte au plus 6 décimales.';
+	if (/^-?\d+([.,]\d+)?$/.test(cleaned) && tooManyDigits(cleaned.replace(',', '.')))
+		return 'La valeur compte au plus 15 chiffres en tout, avant et après la virgule (par exemple 12 avant et 3 après) : au-delà, elle ne serait pas gardée telle que saisie.';
 	if (kind === 'percentage')
 		return 'La valeur doit être un pourcentage écrit en chiffres (exemples : 45, 45 % ou 12,5).';
 	if (kind === 'amount')
@@ -218,14 +220,28 @@ export function indicatorValueReadingProblem(
 }
 
 /**
- * "12,5" or "12.5" or "1 200" → number, 12 digits and 6 decimals at most (what the database and
- * every form keep); anything else → NaN.
+ * More significant digits than a number (a double) keeps as typed: 15 (123456789012.123456 would
+ * be stored 123456789012.12346). Zeros before the first other digit, and after the last decimal
+ * that is not one, do not count.
+ */
+function tooManyDigits(decimal: string): boolean {
+	const [whole, decimals = ''] = decimal.replace('-', '').split('.');
+	let end = decimals.length;
+	while (end > 0 && decimals[end - 1] === '0') end -= 1;
+	const digits = `${whole}${decimals.slice(0, end)}`;
+	const first = digits.search(/[1-9]/);
+	return first >= 0 && digits.length - first > 15;
+}
+
+/**
+ * "12,5" or "12.5" or "1 200" → number, 12 digits and 6 decimals at most, 15 in all (what the
+ * database and every form keep); anything else → NaN.
  */
 export function parseDecimal(raw: string): number {
 	const typed = raw.trim().replace(/[\s\u00a0\u202f]/g, '');
 	if (THOUSANDS_OR_DECIMALS.test(typed)) return NaN;
 	const cleaned = typed.replace(',', '.');
-	if (!/^-?\d{1,12}(\.\d{1,6})?$/.test(cleaned)) return NaN;
+	if (!/^-?\d{1,12}(\.\d{1,6})?$/.test(cleaned) || tooManyDigits(cleaned)) return NaN;
 	return Number(cleaned);
 }
 
