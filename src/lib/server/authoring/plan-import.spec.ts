@@ -225,6 +225,14 @@ describe('plan workbook round trip', () => {
 		// A formula's binary noise is not a decimal typed (read-back s44: =1,1*3, shown 3,3, was
 		// refused as « 3,3000000000000003 »).
 		expect((await previewPlanImport(db, await withTarget(1.1 * 3))).problems).toEqual([]);
+		// Hostile probe s45: with fewer than 7 decimals the noise was kept, =100000000000,1*3 offered
+		// as « 300 000 000 000,30005 »: every number cell is read to the 15 digits a sheet shows.
+		expect(100000000000.1 * 3).toBe(300000000000.30005);
+		const noisy = await previewPlanImport(db, await withTarget(100000000000.1 * 3));
+		expect(noisy.problems).toEqual([]);
+		expect(noisy.changes.flatMap((c) => c.changes.map((f) => f.after))).toEqual([
+			expect.stringMatching(/^300\s000\s000\s000,3$/)
+		]);
 		// Six decimals are kept; the fiche, as its form shows it, is saved again unchanged.
 		expect(await apply(33.333333)).toMatchObject({ ok: true });
 		const editor = await ficheEditor(db, '1-1');

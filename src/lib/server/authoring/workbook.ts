@@ -849,18 +849,15 @@ class RowReader {
 		if (value === null || value === undefined) return null;
 		// A number cell is read as it would be typed, with a decimal comma: 1.234 stored is no
 		// « 1.250 » typed, which reads two ways; 100/3 stored has more decimals than a form keeps.
-		// A formula's binary noise (=1,1*3 shown 3,3, stored 3.3000000000000003) is not a decimal
-		// the person typed: beyond the 6 decimals the forms keep, the number is read to the 15
-		// significant digits a spreadsheet shows. Within them it is read as it is (1234567890,123456
-		// is a target the form allows, which 15 digits would round).
+		// A formula's binary noise (=1,1*3 shown 3,3, stored 3.3000000000000003; =100000000000,1*3
+		// shown 300 000 000 000,3, stored 300000000000.30005) is not a decimal the person typed:
+		// every number is read to the 15 significant digits a spreadsheet shows, which the forms
+		// keep at most (parseDecimal), then their limits apply.
 		const typed =
 			value instanceof Date
 				? value.toISOString().slice(0, 10)
 				: typeof value === 'number'
-					? (/\.\d{7,}/.test(String(value))
-							? String(Number(value.toPrecision(15)))
-							: String(value)
-						).replace('.', ',')
+					? String(Number(value.toPrecision(15))).replace('.', ',')
 					: value;
 		const number = value instanceof Date ? Number.NaN : readIndicatorValue(kind, typed);
 		if (Number.isFinite(number)) return number;
