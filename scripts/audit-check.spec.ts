@@ -1,6 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { advisoriesOf, unexplained } from './audit-check.js';
+import {
+	advisoriesOf,
+	auditCheck,
+	BUNDLED_PACKAGES,
+	bundledIn,
+	runtimeReport,
+	unexplained
+} from './audit-check.js';
 
 const exceptions = JSON.parse(
 	readFileSync(new URL('../.ci/audit-exceptions.json', import.meta.url), 'utf8')
@@ -21,6 +30,27 @@ const report = (ids: string[]) => ({
 	}
 });
 
+/** A vulnerability of `name` as `npm audit --json` writes it, with one advisory. */
+const vulnerability = (name: string, id: string, nodes = [`node_modules/${name}`]) => ({
+	name,
+	nodes,
+	via: [{ name, title: `un avis de ${name}`, url: `https://github.com/advisories/${id}` }]
+});
+
+function withFolder(run: (dir: string) => void) {
+	const dir = mkdtempSync(join(tmpdir(), 'sdusn-audit-'));
+	try {
+		run(dir);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+const writeMap = (path: string, sources: string[]) => {
+	mkdirSync(join(path, '..'), { recursive: true });
+	writeFileSync(path, JSON.stringify({ version: 3, sources, mappings: '' }));
+};
+
 describe('npm audit in CI', () => {
 	it('passes on the advisories documented as unreachable, only', () => {
 		expect(unexplained(advisoriesOf(report(['GHSA-pxg6-pf52-xh8x'])), exceptions)).toEqual([]);
@@ -35,5 +65,80 @@ describe('npm audit in CI', () => {
 			expect(exception.why.length).toBeGreaterThan(40);
 			expect(operations).toContain(exception.id);
 		}
+	});
+
+	// `npm audit --omit=dev` never read SvelteKit, devalue or cookie: development dependencies in
+	// package-lock.json, bundled into build/, where they answer every request.
+	it('keeps the advisories of production dependencies and of the packages the build bundles', () => {
+		const lock = {
+			packages: {
+				'': {},
+				'node_modules/kysely': {},
+				'node_modules/devalue': { dev: true },
+				'node_modules/vite': { dev: true },
+				'node_modules/@sveltejs/kit/node_modules/cookie': { dev: true },
+				'node_modules/tar': { dev: true },
+				'node_modules/exceljs/node_modules/tar': {}
+			}
+		};
+		const full = {
+			vulnerabilities: {
+				kysely: vulnerability('kysely', 'GHSA-kkkk-kkkk-kkkk'),
+				devalue: vulnerability('devalue', 'GHSA-dddd-dddd-dddd'),
+				vite: vulnerability('vite', 'GHSA-vvvv-vvvv-vvvv'),
+				cookie: vulnerability('cookie', 'GHSA-pxg6-pf52-xh8x', [
+					'node_modules/@sveltejs/kit/node_modules/cookie'
+				]),
+				tar: vulnerability('tar', 'GHSA-tttt-tttt-tttt', [
+					'node_modules/tar',
+					'node_modules/exceljs/node_modules/tar'
+				])
+			}
+		};
+		const ids = (bundled: string[]) =>
+			unexplained(advisoriesOf(runtimeReport(full, lock, bundled)), exceptions).map((a) => a.id);
+		expect(ids(BUNDLED_PACKAGES)).toEqual([
+			'GHSA-kkkk-kkkk-kkkk',
+			'GHSA-dddd-dddd-dddd',
+			'GHSA-tttt-tttt-tttt'
+		]);
+		// What --omit=dev kept: production dependencies only.
+		expect(ids([])).toEqual(['GHSA-kkkk-kkkk-kkkk', 'GHSA-tttt-tttt-tttt']);
+	});
+
+	it('reads the packages a build bundles from its source maps', () => {
+		withFolder((dir) => {
+			writeMap(join(dir, 'build/server/chunks/a.js.map'), [
+				'../../../.svelte-kit/output/server/index.js',
+				'../../../node_modules/@sveltejs/kit/src/runtime/server/index.js',
+				'../../../node_modules/@sveltejs/kit/node_modules/cookie/index.js'
+			]);
+			writeMap(join(dir, 'build/handler.js.map'), ['node_modules/devalue/src/parse.js']);
+			writeFileSync(join(dir, 'build/handler.js'), 'node_modules/vite/x.js');
+			expect(bundledIn(join(dir, 'build'))).toEqual(['@sveltejs/kit', 'cookie', 'devalue']);
+		});
+	});
+
+	it('fails when the build bundles a package BUNDLED_PACKAGES does not name', () => {
+		withFolder((dir) => {
+			writeMap(join(dir, 'build/server/chunks/a.js.map'), [
+				'../../../node_modules/devalue/src/parse.js',
+				'../../../node_modules/left-pad/index.js'
+			]);
+			let said = '';
+			const err = { write: (text: string) => (said += text) };
+			expect(auditCheck(dir, { write: () => true }, err)).toBe(1);
+			expect(said).toContain(
+				'La construction (build/) comprend left-pad, absent de BUNDLED_PACKAGES'
+			);
+		});
+	});
+
+	it('names only packages package-lock.json installs', () => {
+		const lock = JSON.parse(
+			readFileSync(new URL('../package-lock.json', import.meta.url), 'utf8')
+		) as { packages: Record<string, unknown> };
+		for (const name of BUNDLED_PACKAGES)
+			expect(lock.packages, name).toHaveProperty([`node_modules/${name}`]);
 	});
 });
