@@ -6,6 +6,7 @@ import {
 	readdirSync,
 	readFileSync,
 	rmSync,
+	statSync,
 	writeFileSync
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,17 @@ describe('documentation', () => {
 		// certbot's challenge is served over http, not redirected to https (the portal's 404).
 		const http = read('docs/nginx/sdusn.conf').split('listen 443')[0] ?? '';
 		expect(http).toMatch(/location \/\.well-known\/acme-challenge\/ \{\s*root \/var\/www\/html;/);
+	});
+
+	// tar run as root kept the build machine's owner (uid 1000) on the code the service runs, and
+	// the service user's home, /srv/sdusn, let it rename app/.
+	it('installs the code as root’s, out of reach of the service user', () => {
+		const operations = read('docs/operations.md');
+		const extractions = operations.split('\n').filter((line) => /^tar x/.test(line));
+		expect(extractions.length).toBeGreaterThanOrEqual(2);
+		for (const line of extractions) expect(line).toMatch(/--no-same-owner --no-same-permissions/);
+		const adduser = operations.split('\n').find((line) => line.startsWith('adduser '));
+		expect(adduser).toMatch(/--home \/nonexistent --no-create-home sdusn$/);
 	});
 
 	it('says commission members run the sittings', () => {
@@ -88,18 +100,28 @@ describe('documentation', () => {
 					'esac'
 				].join('\n')
 			);
+			// Made on a build machine: owned by its uid 1000, group-writable.
 			const release = (version: string) => {
 				const tree = join(root, `v${version}`);
 				mkdirSync(tree);
-				writeFileSync(join(tree, 'VERSION'), version);
-				execFileSync('tar', ['czf', join(root, 'sdusn.tar.gz'), '-C', tree, '.']);
+				writeFileSync(join(tree, 'VERSION'), version, { mode: 0o664 });
+				chmodSync(join(tree, 'VERSION'), 0o664);
+				execFileSync('tar', [
+					'czf',
+					join(root, 'sdusn.tar.gz'),
+					'--owner=1000',
+					'--group=1000',
+					'-C',
+					tree,
+					'.'
+				]);
 			};
 			const run = (block: string, quand = '') =>
 				spawnSync(
 					'sh',
 					[
 						'-c',
-						block.replaceAll('/srv/', `${srv}/`).replace(/^quand=2026-.*$/m, `quand=${quand}`)
+						`umask 022\n${block.replaceAll('/srv/', `${srv}/`).replace(/^quand=2026-.*$/m, `quand=${quand}`)}`
 					],
 					{
 						cwd: root,
@@ -116,6 +138,11 @@ describe('documentation', () => {
 				const done = run(upgrade ?? '');
 				expect(done.status, done.stderr).toBe(0);
 				expect(version()).toBe(next);
+				// Run as root (the administrator's shell), tar keeps neither the archive's owner nor
+				// its group-writable mode: the code the service runs is root's alone.
+				const code = statSync(`${srv}/sdusn/app/VERSION`);
+				expect(code.uid).toBe(process.getuid?.());
+				expect(code.mode & 0o022).toBe(0);
 				writeFileSync(`${srv}/sdusn/data/sdusn.db`, `saisi sous ${next}`);
 			}
 			// npm ci runs in the new tree while the old one still serves.
