@@ -55,6 +55,16 @@ describe('documentation', () => {
 		expect(adduser).toMatch(/--home \/nonexistent --no-create-home sdusn$/);
 	});
 
+	// The administrator copies and edits this file: its explanations are in French.
+	it('explains the nginx configuration in French', () => {
+		const comments = read('docs/nginx/sdusn.conf')
+			.split('\n')
+			.filter((line) => line.trim().startsWith('#'));
+		expect(comments.length).toBeGreaterThan(10);
+		for (const comment of comments)
+			expect(comment).not.toMatch(/\b(the|and|is|are|its|when|only|never|here)\b/i);
+	});
+
 	it('says commission members run the sittings', () => {
 		const row = read('README.md')
 			.split('\n')
