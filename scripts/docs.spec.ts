@@ -55,6 +55,49 @@ describe('documentation', () => {
 		expect(adduser).toMatch(/--home \/nonexistent --no-create-home sdusn$/);
 	});
 
+	// `tar czf … --exclude=data .` dropped the seed data (src/lib/server/seed/data/) and shipped
+	// whatever lay in the checkout: a .env, a database, the tests' leftovers.
+	it('archives the repository’s files and build/, nothing else', () => {
+		const line = read('docs/operations.md')
+			.split('\n')
+			.find((l) => l.startsWith('git ls-files -z | tar '));
+		expect(line).toBeDefined();
+		const root = mkdtempSync(join(tmpdir(), 'sdusn-archive-'));
+		try {
+			const checkout = join(root, 'sdusn');
+			const files = {
+				'package.json': '{}',
+				'src/lib/server/seed/data/plan.json': '{}',
+				'.gitignore': 'build/\n',
+				'build/index.js': '',
+				'.env': 'SMTP_URL=secret',
+				'data/sdusn.db': '',
+				'test-results/capture.png': '',
+				'.svelte-kit/output/x.js': ''
+			};
+			for (const [path, text] of Object.entries(files)) {
+				mkdirSync(join(checkout, path, '..'), { recursive: true });
+				writeFileSync(join(checkout, path), text);
+			}
+			const git = (...args: string[]) => execFileSync('git', args, { cwd: checkout });
+			git('init', '-q');
+			git('add', 'package.json', 'src', '.gitignore');
+			execFileSync('sh', ['-c', line ?? ''], { cwd: checkout });
+			const listed = execFileSync('tar', ['tzf', join(root, 'sdusn.tar.gz')], { encoding: 'utf8' })
+				.split('\n')
+				.filter((name) => name && !name.endsWith('/'))
+				.sort();
+			expect(listed).toEqual([
+				'.gitignore',
+				'build/index.js',
+				'package.json',
+				'src/lib/server/seed/data/plan.json'
+			]);
+		} finally {
+			rmSync(root, { recursive: true, force: true });
+		}
+	});
+
 	// The administrator copies and edits this file: its explanations are in French.
 	it('explains the nginx configuration in French', () => {
 		const comments = read('docs/nginx/sdusn.conf')
