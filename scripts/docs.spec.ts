@@ -108,6 +108,21 @@ describe('documentation', () => {
 			expect(comment).not.toMatch(/\b(the|and|is|are|its|when|only|never|here)\b/i);
 	});
 
+	// The unit let a refused start loop every 5 s forever, and gave the stop less than its two
+	// stages can take.
+	it('limits restarts and waits for both stages of the stop', () => {
+		const unit = /```ini\n(\[Unit\][\s\S]*?)```/.exec(read('docs/operations.md'))?.[1] ?? '';
+		const [head = '', service = ''] = unit.split('[Service]');
+		const setting = (text: string, name: string) =>
+			Number(new RegExp(`^${name}=(\\d+)`, 'm').exec(text)?.[1]);
+		expect(setting(head, 'StartLimitIntervalSec')).toBeGreaterThan(
+			setting(head, 'StartLimitBurst') * setting(service, 'RestartSec')
+		);
+		// The requests stage, then the tasks stage (scripts/start.js): each up to SHUTDOWN_TIMEOUT.
+		const shutdown = Number(/^Environment=SHUTDOWN_TIMEOUT=(\d+)$/m.exec(service)?.[1]);
+		expect(setting(service, 'TimeoutStopSec')).toBeGreaterThanOrEqual(2 * shutdown + 5);
+	});
+
 	it('says commission members run the sittings', () => {
 		const row = read('README.md')
 			.split('\n')
@@ -136,6 +151,9 @@ describe('documentation', () => {
 			};
 			stub('systemctl', `echo "systemctl $*" >> ${log}`);
 			stub('journalctl', 'true');
+			// The new version answers /sante, unless the test says it is mute.
+			stub('curl', `test ! -e ${root}/muet`);
+			stub('sleep', 'true');
 			stub('sudo', 'shift 2; exec "$@"');
 			// A new name each call, as date gives a minute later.
 			stub(
@@ -208,6 +226,15 @@ describe('documentation', () => {
 			expect(undone.status, undone.stderr).toBe(0);
 			expect(version()).toBe('2');
 			expect(database()).toBe('saisi sous 2');
+			// A new version that does not answer /sante: the block says so, with the way back.
+			release('4');
+			writeFileSync(join(root, 'muet'), '');
+			const mute = run(upgrade ?? '');
+			expect(mute.status).not.toBe(0);
+			expect(mute.stdout).not.toContain('réussie');
+			expect(mute.stderr).toMatch(
+				/^ÉCHEC : la version (2026-12-\d\d-081500) ne répond pas à \/sante\. Revenez en arrière \(bloc suivant\) avec quand=\1$/m
+			);
 			// A failure stops the block before the service is stopped.
 			rmSync(join(root, 'sdusn.tar.gz'));
 			writeFileSync(log, '');
