@@ -108,13 +108,15 @@ describe('documentation', () => {
 			expect(comment).not.toMatch(/\b(the|and|is|are|its|when|only|never|here)\b/i);
 	});
 
-	// The unit let a refused start loop every 5 s forever, and gave the stop less than its two
-	// stages can take.
-	it('limits restarts and waits for both stages of the stop', () => {
+	// The unit showed the SMTP password in Environment= (readable by anyone: systemctl show), let a
+	// refused start loop every 5 s forever, and gave the stop less than its two stages can take.
+	it('keeps secrets out of the unit, limits restarts and waits for both stages of the stop', () => {
 		const unit = /```ini\n(\[Unit\][\s\S]*?)```/.exec(read('docs/operations.md'))?.[1] ?? '';
 		const [head = '', service = ''] = unit.split('[Service]');
 		const setting = (text: string, name: string) =>
 			Number(new RegExp(`^${name}=(\\d+)`, 'm').exec(text)?.[1]);
+		expect(service).toMatch(/^EnvironmentFile=\/etc\/sdusn\/sdusn\.env$/m);
+		expect(unit).not.toMatch(/SMTP_URL=|MAIL_FROM=/);
 		expect(setting(head, 'StartLimitIntervalSec')).toBeGreaterThan(
 			setting(head, 'StartLimitBurst') * setting(service, 'RestartSec')
 		);
