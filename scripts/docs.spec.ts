@@ -125,6 +125,14 @@ describe('documentation', () => {
 		expect(setting(service, 'TimeoutStopSec')).toBeGreaterThanOrEqual(2 * shutdown + 5);
 	});
 
+	// Each db:restore leaves full copies of the replaced database (password hashes included) in
+	// the data folder, where nothing ever removed them.
+	it('says what to do with the copies a restore sets aside', () => {
+		const restore = read('docs/operations.md').split('### Restaurer')[1]?.split('\n## ')[0] ?? '';
+		expect(restore).toContain('mv /srv/sdusn/data/sdusn.db.avant-restauration-* /srv/sauvegardes/');
+		expect(restore).toContain('rm /srv/sdusn/data/sdusn.db.avant-restauration-*');
+	});
+
 	it('says commission members run the sittings', () => {
 		const row = read('README.md')
 			.split('\n')
