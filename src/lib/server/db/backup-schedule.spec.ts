@@ -101,6 +101,18 @@ describe('scheduled backups', () => {
 		rotateBackups(dir, 2);
 		expect(readdirSync(dir).sort()).toEqual(['a-garder.db', names[3], names[4]].sort());
 	});
+
+	it('leaves the temporary files of a db:backup written at the same time in the same folder', () => {
+		const dir = scratchDir('sauvegardes-partagees');
+		const scheduled = backupName(new Date(Date.UTC(2026, 11, 5)));
+		// `npm run db:backup -- …/sdusn-2026-12-05.db` still copying: removing its files made it
+		// fail with « disk I/O error ».
+		const manual = ['sdusn-2026-12-05.db.partiel', 'sdusn-2026-12-05.db.partiel-journal'];
+		const leftovers = [`${scheduled}.partiel`, `${scheduled}.partiel-journal`];
+		for (const name of [scheduled, ...manual, ...leftovers]) writeFileSync(join(dir, name), '');
+		expect(rotateBackups(dir, 2).sort()).toEqual(leftovers.sort());
+		expect(readdirSync(dir).sort()).toEqual([scheduled, ...manual].sort());
+	});
 });
 
 describe('db:restore', () => {

@@ -5,7 +5,11 @@ import { backupDatabase } from './backup';
 import { noteIfDiskFull } from './dialect';
 
 /** Backups written by the schedule: `sdusn-<UTC date and time>.db`, sortable by name. */
-const NAME = /^sdusn-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.db$/;
+const STAMPED = 'sdusn-\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}-\\d{3}Z\\.db';
+const NAME = new RegExp(`^${STAMPED}$`);
+/** What an interrupted scheduled backup leaves: its own temporary file, never another command's
+ * (`db:backup -- sdusn-2026-12-05.db` writes `sdusn-2026-12-05.db.partiel` in the same folder). */
+const LEFTOVER = new RegExp(`^${STAMPED}\\.partiel(-wal|-shm|-journal)?$`);
 
 export function backupName(now = new Date()): string {
 	return `sdusn-${now.toISOString().replace(/[:.]/g, '-')}.db`;
@@ -13,14 +17,17 @@ export function backupName(now = new Date()): string {
 
 /**
  * Keeps the `keep` newest scheduled backups of `dir` and removes the others, along with what an
- * interrupted backup may have left (`….partiel`). Files of other names are never touched.
+ * interrupted scheduled backup may have left (`sdusn-<date and time>.db.partiel`). Files of other
+ * names are never touched, a backup by another command still being written included: the
+ * schedule runs one backup at a time and renames it before rotating, so a partial file of its own
+ * name is a leftover.
  */
 export function rotateBackups(dir: string, keep: number): string[] {
 	const entries = readdirSync(dir);
 	const backups = entries.filter((name) => NAME.test(name)).sort();
 	const removed = [
 		...backups.slice(0, Math.max(0, backups.length - keep)),
-		...entries.filter((name) => /^sdusn-.*\.db\.partiel(-wal|-shm|-journal)?$/.test(name))
+		...entries.filter((name) => LEFTOVER.test(name))
 	];
 	for (const name of removed) rmSync(join(dir, name), { force: true });
 	return removed;
