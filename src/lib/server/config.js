@@ -299,7 +299,6 @@ function readSmtp(env) {
 	} catch {
 		url = null;
 	}
-	const shown = url ? `${url.protocol}//${url.host}` : 'cette valeur';
 	if (
 		!url ||
 		(url.protocol !== 'smtp:' && url.protocol !== 'smtps:') ||
@@ -309,7 +308,7 @@ function readSmtp(env) {
 		url.hash
 	)
 		throw new ConfigError(
-			`SMTP_URL (${shown}) n’est pas une adresse de serveur de courrier : indiquez par exemple smtp://utilisateur:motdepasse@relais.example.fr:587, ou smtps://…:465 pour TLS dès la connexion.`
+			`SMTP_URL${smtpUrlShown(url)} n’est pas une adresse de serveur de courrier : indiquez par exemple smtp://utilisateur:motdepasse@relais.example.fr:587, ou smtps://…:465 pour TLS dès la connexion. ${ENCODE_CREDENTIALS}`
 		);
 	const secure = url.protocol === 'smtps:';
 	const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -325,6 +324,23 @@ function readSmtp(env) {
 	};
 }
 
+/** How the user name and password of SMTP_URL must be written, said with each refusal of it. */
+const ENCODE_CREDENTIALS =
+	'Dans le nom d’utilisateur et le mot de passe, indiquez encodés « @ » (%40), « : » (%3A), « / » (%2F), « ? » (%3F), « # » (%23) et « % » (%25).';
+
+/**
+ * The scheme and host of a refused SMTP_URL, « (smtp://relais.example.fr:587) », only when they
+ * can be told apart from its user name and password; else nothing. A « / », « ? » or « # » left
+ * unencoded in the password ends the host early: `smtp://portail:2026/Lot@smtp.hebergeur.fr`
+ * parses as host « portail:2026 », the user and half the password, with an « @ » after it.
+ * @param {URL | null} url
+ */
+function smtpUrlShown(url) {
+	if (!url?.hostname) return '';
+	if (`${url.pathname}${url.search}${url.hash}`.includes('@')) return '';
+	return ` (${url.protocol}//${url.host})`;
+}
+
 /**
  * A user name or password of SMTP_URL, URL-decoded. A « % » not followed by two hexadecimal digits
  * (« 50%off ») cannot be decoded: one French line naming the variable, never the value.
@@ -335,7 +351,7 @@ function decodeCredential(encoded, what) {
 		return decodeURIComponent(encoded);
 	} catch {
 		throw new ConfigError(
-			`SMTP_URL : ${what} contient un « % » qui n’est pas suivi de deux chiffres hexadécimaux : indiquez chaque « % » encodé en %25 (comme « @ » en %40, « : » en %3A, « / » en %2F).`
+			`SMTP_URL : ${what} contient un « % » qui n’est pas suivi de deux chiffres hexadécimaux. ${ENCODE_CREDENTIALS}`
 		);
 	}
 }

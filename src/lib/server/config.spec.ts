@@ -254,6 +254,31 @@ describe('configuration', () => {
 			readConfig({ SMTP_URL: 'ftp://moi:secret-du-relais@relais.example.fr', MAIL_FROM: 'a@b.fr' })
 		).toThrow(/^(?!.*secret-du-relais)/);
 	});
+
+	it('shows nothing of the user or password when an unencoded « / ? # » ends the host early', () => {
+		for (const value of [
+			'smtp://portail:2026/Lot-numerique@smtp.hebergeur.fr:587',
+			'smtp://portail:2026?Lot-numerique@smtp.hebergeur.fr:587',
+			'smtp://portail:2026#Lot-numerique@smtp.hebergeur.fr:587',
+			'portail:2026/Lot-numerique@smtp.hebergeur.fr:587'
+		]) {
+			let message = '';
+			try {
+				readConfig({ SMTP_URL: value, MAIL_FROM: 'a@b.fr' });
+			} catch (error) {
+				message = (error as Error).message;
+			}
+			expect(message).toMatch(/^SMTP_URL n’est pas une adresse de serveur de courrier/);
+			expect(message).not.toMatch(/portail|2026|Lot-numerique/);
+			expect(message).toContain(
+				'indiquez encodés « @ » (%40), « : » (%3A), « / » (%2F), « ? » (%3F), « # » (%23) et « % » (%25)'
+			);
+		}
+		// Told apart, the scheme and host are still shown.
+		expect(() =>
+			readConfig({ SMTP_URL: 'smtp://moi:secret@relais.example.fr/chemin', MAIL_FROM: 'a@b.fr' })
+		).toThrow(/^SMTP_URL \(smtp:\/\/relais\.example\.fr\) n’est pas(?!.*secret)/);
+	});
 });
 
 // Review s42, ops: BACKUP_DIRECTORY for BACKUP_DIR was ignored in silence; no backup was written.
