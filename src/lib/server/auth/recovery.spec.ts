@@ -305,6 +305,18 @@ describe('password reset by e-mail', () => {
 		);
 		expect(spread.filter((a) => a.ok)).toHaveLength(11);
 	});
+
+	it('counts the requests of an IPv6 client by its /64', async () => {
+		const spread = await Promise.all(
+			Array.from({ length: 14 }, (_, i) =>
+				requestPasswordReset(db, `p${i}@inconnu.fr`, `2001:db8:7:7::${i + 1}`, now)
+			)
+		);
+		expect(spread.filter((a) => a.ok)).toHaveLength(11);
+		expect(await requestPasswordReset(db, 'q@inconnu.fr', '2001:db8:7:8::1', now)).toMatchObject({
+			ok: true
+		});
+	});
 });
 
 // Review s44 (staff): during an outage the link is shown to the admin, yet the journal read

@@ -15,7 +15,7 @@ import {
 import { findInvitation } from './repository';
 import { passwordContext, UNKNOWN_ACCOUNT } from './service';
 import { createSession, invalidateUserSessions, type Session } from './sessions';
-import { reserveAttempts, throttleKey } from './throttle-repository';
+import { clientThrottleKey, reserveAttempts, throttleKey } from './throttle-repository';
 import { newSplitToken, openSingleUse, splitToken } from './tokens';
 import { formatMoment, formatWait, pluralize } from '../../utils/format';
 import { ofName } from '../../utils/text';
@@ -61,7 +61,7 @@ export async function requestPasswordReset(
 	if (!mailIsRelayed()) return refuse(503, RESET_WITHOUT_RELAY_MESSAGE);
 	const address = normaliseEmail(email);
 	const keys = [throttleKey('reset', address)];
-	if (clientAddress) keys.push(throttleKey('resetClient', clientAddress));
+	if (clientAddress) keys.push(clientThrottleKey('resetClient', clientAddress));
 	return db.transaction().execute(async (trx) => {
 		const waitMs = await reserveAttempts(trx, keys, now);
 		if (waitMs > 0)

@@ -167,6 +167,27 @@ describe('login', () => {
 		).toBe(true);
 	});
 
+	// Review s45, ops: a client with an IPv6 /64 picked a new address for each guess, unlimited.
+	it('counts an IPv6 client by its /64 and an IPv4-mapped address as the IPv4 one', async () => {
+		const now = Date.now();
+		const guesses = async (address: (i: number) => string) => {
+			for (let i = 0; i < 21; i++)
+				await login(
+					db,
+					{ email: `x${i}@lot.fr`, password: 'faux', clientAddress: address(i) },
+					now + i
+				);
+		};
+		const signIn = async (clientAddress: string) =>
+			(await login(db, { email: 'admin@lot.fr', password: PASSWORD, clientAddress }, now + 30)).ok;
+		await guesses((i) => `2001:db8:0:1::${(i + 1).toString(16)}`);
+		expect(await signIn('2001:DB8:0:1:ffff:ffff:ffff:ffff')).toBe(false);
+		expect(await signIn('2001:db8:0:2::1')).toBe(true);
+		await guesses(() => '::ffff:192.0.2.9');
+		expect(await signIn('192.0.2.9')).toBe(false);
+		expect(await signIn('192.0.2.10')).toBe(true);
+	});
+
 	it('two admins who demote or disable each other from pages open at once: the second is refused, one admin stays', async () => {
 		const otherId = await insertUser(db, {
 			email: 'bea@lot.fr',

@@ -18,7 +18,8 @@ import {
 	POLICIES,
 	releaseAttempt,
 	reserveAttempts,
-	throttleKey
+	throttleKey,
+	clientThrottleKey
 } from './throttle-repository';
 import { newSplitToken, openSingleUse } from './tokens';
 import { formatWait } from '../../utils/format';
@@ -95,7 +96,7 @@ export async function login(
 	const nonce = credentials
 		? await trustedDevice(db, input.device, credentials.user.id, credentials.passwordHash)
 		: null;
-	const addressKey = input.clientAddress ? throttleKey('address', input.clientAddress) : null;
+	const addressKey = input.clientAddress ? clientThrottleKey('address', input.clientAddress) : null;
 
 	const reserved = await db.transaction().execute(async (trx) => {
 		// A device locked out by its own failures is trusted no more: back to the account's limit.

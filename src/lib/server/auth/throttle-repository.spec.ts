@@ -4,7 +4,13 @@ import { createTestDb } from '../db/testing';
 import { hashPassword } from './password';
 import { changePassword, login, REAUTH_ENDED_MESSAGE } from './service';
 import { createSession, validateSessionToken } from './sessions';
-import { attemptsOf, blockedFor, recordAttempt, throttleKey } from './throttle-repository';
+import {
+	addressBucket,
+	attemptsOf,
+	blockedFor,
+	recordAttempt,
+	throttleKey
+} from './throttle-repository';
 import { findUserById, insertUser, type User } from './users';
 
 /**
@@ -330,5 +336,19 @@ describe('how long a counter is remembered', () => {
 		for (let i = 0; i < 3; i++) await recordAttempt(db, key, start);
 		expect(await attemptsOf(db, key, start + HOUR - 1)).toBe(3);
 		expect(await attemptsOf(db, key, start + HOUR)).toBe(0);
+	});
+});
+
+describe('the client address a limit counts', () => {
+	it('is an IPv6 address’s /64, an IPv4 address as it is, anything else untouched', () => {
+		expect(addressBucket('2001:db8:0:1::7')).toBe('2001:db8:0:1::/64');
+		expect(addressBucket('2001:DB8:0:1:ffff:ffff:ffff:ffff')).toBe('2001:db8:0:1::/64');
+		expect(addressBucket('2001:db8::1')).toBe('2001:db8:0:0::/64');
+		expect(addressBucket('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+		expect(addressBucket('::1')).toBe('0:0:0:0::/64');
+		expect(addressBucket('::ffff:1.2.3.4')).toBe('1.2.3.4');
+		expect(addressBucket('::ffff:102:304')).toBe('1.2.3.4');
+		expect(addressBucket('1.2.3.4')).toBe('1.2.3.4');
+		expect(addressBucket('inconnue')).toBe('inconnue');
 	});
 });

@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import type { Executor } from '../db';
 
 /**
@@ -38,6 +39,44 @@ export interface ThrottleKey {
 
 export function throttleKey(kind: ThrottleKind, value: string): ThrottleKey {
 	return { kind, key: `${kind}:${value.trim().toLowerCase()}` };
+}
+
+/** The key of a client address's limit (`address`, `resetClient`): see `addressBucket`. */
+export function clientThrottleKey(kind: 'address' | 'resetClient', address: string): ThrottleKey {
+	return throttleKey(kind, addressBucket(address));
+}
+
+/**
+ * What one client's limit counts: an IPv4 address as it is (`::ffff:1.2.3.4` is 1.2.3.4), an IPv6
+ * address by its /64 prefix (`2001:db8:0:1::/64`). A client is given a /64 (one home, one server),
+ * in which it may pick a new address for each guess: keyed on the whole address, it had no limit.
+ * Anything else (an address header's odd value) is kept as it is.
+ */
+export function addressBucket(address: string): string {
+	const value = address.trim();
+	const unzoned = value.split('%')[0]!; // fe80::1%eth0
+	if (isIPv4(value) || !isIPv6(unzoned)) return value;
+	const groups = ipv6Groups(unzoned);
+	if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff)
+		return [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join('.');
+	return `${groups
+		.slice(0, 4)
+		.map((g) => g.toString(16))
+		.join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (`::` expanded, a dotted IPv4 tail read). */
+function ipv6Groups(address: string): number[] {
+	const halves = address.toLowerCase().split('::');
+	const read = (part: string | undefined) =>
+		(part ? part.split(':') : []).flatMap((group) => {
+			if (!group.includes('.')) return [parseInt(group, 16)];
+			const [a, b, c, d] = group.split('.').map(Number);
+			return [(a! << 8) | b!, (c! << 8) | d!];
+		});
+	const head = read(halves[0]);
+	const tail = read(halves[1]);
+	return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
 }
 
 /** Milliseconds left before the keys may try again (0: not blocked). */
