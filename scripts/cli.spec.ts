@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { parseOptions, UsageError } from './cli';
+import SQLite from 'better-sqlite3';
+import { describe, expect, it, vi } from 'vitest';
+import { parseOptions, runCommand, unexpectedErrorReport, UsageError } from './cli';
 
 describe('command-line options', () => {
 	const parse = (argv: string[]) => parseOptions(argv, ['out', 'year'], 'Usage : test');
@@ -18,6 +19,48 @@ describe('command-line options', () => {
 			);
 		expect(() => parse(['--year=2018', '--year', '2019'])).toThrow(
 			'L’option --year est donnée deux fois : gardez-en une.'
+		);
+	});
+});
+
+// Review s45, ops: an unexpected failure printed an English stack trace before the French line.
+describe('an unexpected error', () => {
+	const error = new SQLite.SqliteError('disk I/O error', 'SQLITE_IOERR');
+
+	it('is one French line naming its message, without its stack', () => {
+		for (const level of [undefined, '', 'info'])
+			expect(unexpectedErrorReport(error, level)).toBe(
+				'Erreur : disk I/O error (SqliteError, SQLITE_IOERR). La commande a échoué à cause d’une erreur inattendue : relancez-la avec LOG_LEVEL=debug pour le détail.'
+			);
+		expect(unexpectedErrorReport('pas une Error', undefined)).toMatch(
+			/^Erreur : pas une Error\. La commande a échoué/
+		);
+	});
+
+	it('ends a command with that line alone on stderr, and status 1', async () => {
+		const written: string[] = [];
+		const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+			written.push(String(chunk));
+			return true;
+		});
+		const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+		vi.stubEnv('LOG_LEVEL', '');
+		try {
+			runCommand(() => Promise.reject(error));
+			await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(1));
+		} finally {
+			write.mockRestore();
+			exit.mockRestore();
+			vi.unstubAllEnvs();
+		}
+		expect(written).toEqual([`${unexpectedErrorReport(error, undefined)}\n`]);
+	});
+
+	it('comes after its stack with LOG_LEVEL=debug', () => {
+		const report = unexpectedErrorReport(error, 'debug');
+		expect(report.startsWith(error.stack!)).toBe(true);
+		expect(report.split('\n').at(-1)).toMatch(
+			/^Erreur : disk I\/O error .*\(détail ci-dessus\)\.$/
 		);
 	});
 });

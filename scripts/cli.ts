@@ -15,11 +15,26 @@ export function runCommand(main: () => Promise<void>): void {
 		if (error instanceof Error && (error.name === 'StartupError' || error.name === 'UsageError')) {
 			exitWithError(error.message);
 		}
-		process.stderr.write(
-			`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
-		);
-		exitWithError('La commande a échoué à cause d’une erreur inattendue (détail ci-dessus).');
+		exitWithError(unexpectedErrorReport(error, process.env.LOG_LEVEL));
 	});
+}
+
+/**
+ * What a command prints for an error nobody foresaw: one French line with the error's own message
+ * and name (« Erreur : disk I/O error (SqliteError, SQLITE_IOERR) »); its stack trace, in English,
+ * first and only with LOG_LEVEL=debug (or trace), for whoever looks into it.
+ */
+export function unexpectedErrorReport(error: unknown, logLevel: string | undefined): string {
+	const level = logLevel?.trim().toLowerCase();
+	const stack =
+		error instanceof Error && (level === 'debug' || level === 'trace') ? error.stack : '';
+	const code = error instanceof Error && 'code' in error ? error.code : undefined;
+	const what =
+		error instanceof Error
+			? `${error.message.split('\n')[0]} (${[error.name, ...(typeof code === 'string' ? [code] : [])].join(', ')})`
+			: String(error);
+	const line = `Erreur : ${what}. La commande a échoué à cause d’une erreur inattendue${stack ? ' (détail ci-dessus).' : ' : relancez-la avec LOG_LEVEL=debug pour le détail.'}`;
+	return stack ? `${stack}\n${line}` : line;
 }
 
 /** The option by which the operator says a command may create the database it names. */
