@@ -60,13 +60,16 @@ export type MissingDatabase = 'create' | 'refuse' | 'refuse-named';
 /**
  * The SQLite file a command works on (DATABASE_PATH, or data/sdusn.db), said on stderr so that
  * the operator knows which one it is (stdout stays for what the command prints, such as an export).
+ * Returned absolute, so that every later message names the file that line named. A relative
+ * DATABASE_PATH is read from the project's folder (where npm runs the command), as the server
+ * reads it: one value names one database for both, wherever the command is typed.
  */
 export function commandDatabasePath(missing: MissingDatabase = 'create'): string {
-	const path = databasePath();
-	process.stderr.write(`Base de données : ${resolve(path)}\n`);
+	const path = resolve(databasePath());
+	process.stderr.write(`Base de données : ${path}\n`);
 	const named = Boolean(process.env.DATABASE_PATH?.trim());
 	if (!existsSync(path) && (missing === 'refuse' || (missing === 'refuse-named' && named)))
-		throw new UsageError(missingDatabaseMessage(resolve(path), named, missing === 'refuse'));
+		throw new UsageError(missingDatabaseMessage(path, named, missing === 'refuse'));
 	return path;
 }
 

@@ -178,6 +178,26 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		const result = command('db-backup', ['copie.db'], '', { INIT_CWD: typedIn });
 		expect(result.status, result.stderr).toBe(0);
 		expect(existsSync(join(typedIn, 'copie.db'))).toBe(true);
+		expect(result.stdout).toMatch(`Sauvegarde écrite dans « ${join(typedIn, 'copie.db')} »`);
+	});
+
+	// Review s45, ops: « Base de données : /srv/sdusn/app/data/sdusn.db », then « La base
+	// « data/sdusn.db » n’existe pas »: two lines, two paths, one of them relative to nothing said.
+	it('db:backup names the absolute path of a relative DATABASE_PATH, read from the project’s folder', () => {
+		const project = mkdtempSync(join(dir, 'projet-'));
+		const typedIn = mkdtempSync(join(dir, 'tape-'));
+		const result = spawnSync(process.execPath, [testChild('db-backup'), 'copie.db'], {
+			env: { ...process.env, DATABASE_PATH: 'data/sdusn.db', INIT_CWD: typedIn },
+			cwd: project,
+			encoding: 'utf8',
+			timeout: 60_000
+		});
+		const looked = join(project, 'data', 'sdusn.db');
+		expect(result.status).toBe(1);
+		expect(result.stderr).toBe(
+			`Base de données : ${looked}\nLa base « ${looked} » n’existe pas (variable DATABASE_PATH).\n`
+		);
+		expect(readdirSync(typedIn)).toEqual([]);
 	});
 
 	it('db:backup of a damaged database deletes the copy that fails integrity_check, and fails', () => {

@@ -16,8 +16,9 @@ runCommand(async () => {
 	const source = commandDatabasePath();
 	if (!existsSync(source))
 		throw new UsageError(`La base « ${source} » n’existe pas (variable DATABASE_PATH).`);
-	const result = await backupDatabase(source, userPath(target));
+	const written = userPath(target);
+	const result = await backupDatabase(source, written);
 	process.stdout.write(
-		`Sauvegarde écrite dans « ${target} » : ${result.pages} pages, vérification d’intégrité : ok.\n`
+		`Sauvegarde écrite dans « ${written} » : ${result.pages} pages, vérification d’intégrité : ok.\n`
 	);
 });

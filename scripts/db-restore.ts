@@ -1,4 +1,5 @@
 // npm run db:restore -- <sauvegarde> : restores a backup into DATABASE_PATH, the portal stopped.
+import { resolve } from 'node:path';
 import process from 'node:process';
 import { databasePath } from '../src/lib/server/db/index';
 import { restoreBackup } from '../src/lib/server/db/restore';
@@ -14,7 +15,8 @@ runCommand(async () => {
 		USAGE,
 		'Indiquez un seul fichier de sauvegarde : npm run db:restore -- sauvegarde.db'
 	);
-	const target = databasePath();
+	// Read from the project's folder, as the server and the other commands read it (named absolute).
+	const target = resolve(databasePath());
 	const {
 		aside,
 		alreadySent,
