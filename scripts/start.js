@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+	backupsLine,
 	ConfigError,
 	lookalikeVariables,
 	portalVersion,
@@ -429,12 +430,7 @@ export async function main() {
 			{ event: 'unknown-variable', variable: name, known },
 			`La variable ${name} n’est pas lue par le portail : vouliez-vous dire ${known} ?`
 		);
-	log().info(
-		{ event: 'backups', dir: config.backups?.dir ?? null },
-		config.backups
-			? `Sauvegardes programmées : toutes les ${Math.round(config.backups.everyMs / 60_000)} min dans ${resolve(config.backups.dir)} (${config.backups.keep} gardées)`
-			: 'Sauvegardes programmées : aucune (BACKUP_DIR absent)'
-	);
+	log().info({ event: 'backups', dir: config.backups?.dir ?? null }, backupsLine(config.backups));
 	let stopping = false;
 	let finishing = false;
 	/** @param {number} code */

@@ -142,6 +142,48 @@ const UNITS = /** @type {Record<string, number>} */ ({
 });
 
 /**
+ * The start line about the scheduled backups: « Sauvegardes programmées : toutes les 6 h dans
+ * /srv/sauvegardes (28 gardées) ».
+ * @param {{ dir: string, everyMs: number, keep: number } | null} backups
+ */
+export function backupsLine(backups) {
+	return backups
+		? `Sauvegardes programmées : ${backupInterval(backups.everyMs)} dans ${resolve(backups.dir)} (${backups.keep} gardées)`
+		: 'Sauvegardes programmées : aucune (BACKUP_DIR absent)';
+}
+
+/**
+ * How often the scheduled backups run, in the interval's natural unit (« toutes les 6 h »,
+ * « toutes les 30 min », « tous les jours », « tous les 2 jours »), not all in minutes
+ * (« toutes les 360 min » for BACKUP_EVERY=6h).
+ * @param {number} ms
+ */
+function backupInterval(ms) {
+	const unit = INTERVAL_UNITS.find((u) => ms % u.ms === 0);
+	if (!unit) return `toutes les ${ms / 1000} s`; // BACKUP_EVERY=90s
+	const count = ms / unit.ms;
+	return count === 1 ? unit.each : unit.every(count);
+}
+
+const INTERVAL_UNITS = [
+	{
+		ms: 86_400_000,
+		each: 'tous les jours',
+		every: (/** @type {number} */ n) => `tous les ${n} jours`
+	},
+	{
+		ms: 3_600_000,
+		each: 'toutes les heures',
+		every: (/** @type {number} */ n) => `toutes les ${n} h`
+	},
+	{
+		ms: 60_000,
+		each: 'toutes les minutes',
+		every: (/** @type {number} */ n) => `toutes les ${n} min`
+	}
+];
+
+/**
  * A duration such as `30min`, `6h` or `1j` (s, min, h, j), in milliseconds, at least `minMs`.
  * @param {string} name @param {string} raw @param {number} minMs @param {string} example
  */

@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_WORKBOOK_BYTES } from './authoring/plan-import';
 import {
+	backupsLine,
 	localAddressHeaders,
 	lookalikeVariables,
 	MIN_BODY_SIZE_BYTES,
@@ -282,6 +284,31 @@ describe('configuration', () => {
 });
 
 // Review s42, ops: BACKUP_DIRECTORY for BACKUP_DIR was ignored in silence; no backup was written.
+// Review s45, ops: BACKUP_EVERY=6h was said « toutes les 360 min ».
+describe('the start line on scheduled backups', () => {
+	it('says the interval in its natural unit', () => {
+		const every = (value?: string) =>
+			backupsLine(readConfig({ BACKUP_DIR: 'b', BACKUP_EVERY: value, BACKUP_KEEP: '28' }).backups);
+		expect(every('6h')).toBe(
+			`Sauvegardes programmées : toutes les 6 h dans ${resolve('b')} (28 gardées)`
+		);
+		const intervals = {
+			'30min': 'toutes les 30 min',
+			'90min': 'toutes les 90 min',
+			'1j': 'tous les jours',
+			'24h': 'tous les jours',
+			'2j': 'tous les 2 jours',
+			'1h': 'toutes les heures',
+			'60s': 'toutes les minutes',
+			'90s': 'toutes les 90 s'
+		};
+		for (const [value, said] of Object.entries(intervals))
+			expect(every(value)).toMatch(new RegExp(`^Sauvegardes programmées : ${said} dans `));
+		expect(every()).toMatch(/^Sauvegardes programmées : tous les jours dans /);
+		expect(backupsLine(null)).toBe('Sauvegardes programmées : aucune (BACKUP_DIR absent)');
+	});
+});
+
 describe('variables that look like the portal’s', () => {
 	it('names the one the portal reads, for a misspelling or a known prefix', () => {
 		expect(
