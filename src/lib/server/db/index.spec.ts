@@ -1,9 +1,10 @@
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SQLITE_BUSY_TIMEOUT_MS } from './dialect';
-import { connectionOf, databasePath, explainOpenError, openDatabase } from './index';
+import { connectionOf, databasePath, explainOpenError, openDatabase, readAtOnce } from './index';
 import { closeDatabase, initDatabase } from './instance';
 import { migrateToLatest } from './migrate';
 import { scratchDir } from './testing';
@@ -11,6 +12,17 @@ import { scratchDir } from './testing';
 describe('database', () => {
 	// initDatabase opens the process's one database: none may be left open by another file.
 	beforeEach(closeDatabase);
+
+	it('reads at once only: a write is refused, never run in another request’s transaction', async () => {
+		const db = openDatabase(':memory:');
+		try {
+			expect(readAtOnce(db, sql<{ n: number }>`select 1 as n`.compile(db))).toEqual([{ n: 1 }]);
+			expect(() => readAtOnce(db, sql`create table t (x)`.compile(db))).toThrow(/reads only/);
+			expect(readAtOnce(db, sql`select name from sqlite_master`.compile(db))).toEqual([]);
+		} finally {
+			await db.destroy();
+		}
+	});
 
 	it('reads DATABASE_PATH, with data/sdusn.db by default', () => {
 		expect(databasePath({})).toBe('data/sdusn.db');

@@ -11,7 +11,7 @@ import {
 import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely } from 'kysely';
+import { Kysely, type CompiledQuery } from 'kysely';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
@@ -189,6 +189,20 @@ export function connectionOf(db: Db): SQLite.Database {
 	const connection = connections.get(db);
 	if (!connection) throw new Error('database not opened by openDatabase');
 	return connection;
+}
+
+/**
+ * Runs a read on the connection at once, outside Kysely's queue of one query at a time. A write
+ * that waits for another process's lock (a backup, a command: up to the dialect's patience, 5 s)
+ * holds that queue between its attempts, and a read queued behind it waited as long, although in
+ * WAL mode a read never waits for a writer. For a read that must answer whatever the server is
+ * writing (/sante). A statement that would write is refused: run here, it would land in whatever
+ * transaction another request has open.
+ */
+export function readAtOnce<R>(db: Db, query: CompiledQuery<R>): R[] {
+	const statement = connectionOf(db).prepare(query.sql);
+	if (!statement.reader) throw new Error('readAtOnce runs reads only');
+	return statement.all(...query.parameters) as R[];
 }
 
 /** Turns low-level errors into one French sentence the operator can act on. */

@@ -1,6 +1,9 @@
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db';
+import { scratchDir } from '../db/testing';
 import { noteDiskFull } from '../db/dialect';
 import { migrateToLatest } from '../db/migrate';
 import { checkHealth, isLoopback, watchFreeSpace } from '.';
@@ -86,6 +89,39 @@ describe('health', () => {
 			expect(await checkHealth(db)).toMatchObject({ statut: 'ok', disque: 'ok' });
 		} finally {
 			watchFreeSpace(':memory:', 0);
+			await db.destroy();
+		}
+	});
+
+	// Review s45, ops: /sante took 4.49 s while another process held a write lock: its read queued
+	// behind a write of the server (the mail sender's) that waited for the lock, up to 5 s.
+	it('answers while another process holds the write lock and a write of the server waits for it', async () => {
+		const file = join(scratchDir('sante-verrou'), 'sdusn.db');
+		const db = openDatabase(file);
+		await migrateToLatest(db);
+		const other = new SQLite(file);
+		try {
+			other.exec('BEGIN IMMEDIATE');
+			let writeSettled = false;
+			const write = db
+				.transaction()
+				.execute((trx) => sql`delete from kysely_migration where 0`.execute(trx))
+				.then(
+					() => 'écrit',
+					(error: unknown) => error
+				)
+				.finally(() => (writeSettled = true));
+			// The write waits for the lock (it gives up after its 5 s); the health read does not.
+			expect(await checkHealth(db)).toMatchObject({
+				statut: 'ok',
+				base: 'joignable',
+				migrations: 'à jour'
+			});
+			expect(writeSettled).toBe(false);
+			other.exec('COMMIT');
+			expect(await write).toBe('écrit');
+		} finally {
+			other.close();
 			await db.destroy();
 		}
 	});

@@ -75,7 +75,7 @@ export async function checkHealth(db: Executor | null, detailed = false): Promis
 	let migrations: Health['migrations'] = 'inconnues';
 	if (db) {
 		try {
-			const applied = new Set(await appliedMigrations(db));
+			const applied = new Set(appliedMigrations(db));
 			base = 'joignable';
 			migrations = Object.keys(MIGRATIONS).every((name) => applied.has(name))
 				? 'à jour'
