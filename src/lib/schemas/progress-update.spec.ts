@@ -97,11 +97,11 @@ describe('indicator values', () => {
 	});
 
 	// Hostile probe s45: 12 digits and 6 decimals were accepted, 123456789012.123456 stored as
-	// 123456789012.12346 (a double holds 15 significant digits as typed, not 18).
-	it('refuses a value with more significant digits than is kept as typed', () => {
+	// 123456789012.12346 (a double holds 15 significant digits as typed, not always 18).
+	it('refuses a value a number would not keep as typed', () => {
 		const TOO_MANY =
-			'La valeur compte au plus 15 chiffres en tout, avant et après la virgule (par exemple 12 avant et 3 après) : au-delà, elle ne serait pas gardée telle que saisie.';
-		for (const typed of ['123456789012,123456', '1234567890,123456', '100000000000,0001']) {
+			'La valeur a trop de chiffres pour être gardée telle que saisie : 15 chiffres en tout, avant et après la virgule, le sont toujours (par exemple 12 avant et 3 après).';
+		for (const typed of ['123456789012,123456', '123456789012,12345', '999999999999,999999']) {
 			expect(parseDecimal(typed), typed).toBeNaN();
 			expect(numberProblem(typed), typed).toBe(TOO_MANY);
 		}
@@ -111,11 +111,16 @@ describe('indicator values', () => {
 			'2026-03-01'
 		);
 		expect(refused.errors.indicator_1_value).toBe(TOO_MANY);
-		// Fifteen at most, leading zeros and zeros after the last decimal not counted.
+		// Fifteen always, leading zeros and zeros after the last decimal not counted.
 		expect(parseDecimal('123456789012,123')).toBe(123456789012.123);
 		expect(parseDecimal('123456789,123456')).toBe(123456789.123456);
 		expect(parseDecimal('123456789012,100000')).toBe(123456789012.1);
 		expect(parseDecimal('-0,000001')).toBe(-0.000001);
+		expect(parseDecimal('007,5')).toBe(7.5);
+		// More when a number keeps them (second read-back s45): a fiche whose target the forms took
+		// before they counted digits is saved again without retyping it.
+		expect(parseDecimal('1234567890,123456')).toBe(1234567890.123456);
+		expect(parseDecimal('100000000000,0001')).toBe(100000000000.0001);
 	});
 
 	it('accepts a negative value where the indicator may go below zero, and zero for a count', () => {

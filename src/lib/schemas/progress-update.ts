@@ -174,7 +174,7 @@ export function numberProblem(raw: string, kind?: IndicatorKind | null): string 
 		return 'La valeur compte au plus 12 chiffres avant la virgule.';
 	if (/^-?\d+[.,]\d{7,}$/.test(cleaned)) return 'La valeur compte au plus 6 décimales.';
 	if (/^-?\d+([.,]\d+)?$/.test(cleaned) && tooManyDigits(cleaned.replace(',', '.')))
-		return 'La valeur compte au plus 15 chiffres en tout, avant et après la virgule (par exemple 12 avant et 3 après) : au-delà, elle ne serait pas gardée telle que saisie.';
+		return 'La valeur a trop de chiffres pour être gardée telle que saisie : 15 chiffres en tout, avant et après la virgule, le sont toujours (par exemple 12 avant et 3 après).';
 	if (kind === 'percentage')
 		return 'La valeur doit être un pourcentage écrit en chiffres (exemples : 45, 45 % ou 12,5).';
 	if (kind === 'amount')
@@ -220,17 +220,20 @@ export function indicatorValueReadingProblem(
 }
 
 /**
- * More significant digits than a number (a double) keeps as typed: 15 (123456789012.123456 would
- * be stored 123456789012.12346). Zeros before the first other digit, and after the last decimal
- * that is not one, do not count.
+ * A decimal a number (a double) would not keep as typed: past 15 significant digits some are kept
+ * (1234567890.123456, which the forms took before they counted digits, is), others not
+ * (123456789012.123456 would be stored 123456789012.12346). Zeros before the first other digit,
+ * and after the last decimal that is not one, do not count.
  */
 function tooManyDigits(decimal: string): boolean {
-	const [whole, decimals = ''] = decimal.replace('-', '').split('.');
+	const negative = decimal.startsWith('-');
+	const [whole = '', decimals = ''] = decimal.replace('-', '').split('.');
 	let end = decimals.length;
 	while (end > 0 && decimals[end - 1] === '0') end -= 1;
-	const digits = `${whole}${decimals.slice(0, end)}`;
-	const first = digits.search(/[1-9]/);
-	return first >= 0 && digits.length - first > 15;
+	const kept = decimals.slice(0, end);
+	const typed = `${whole.replace(/^0+(?=\d)/, '')}${kept ? `.${kept}` : ''}`;
+	const signed = negative && /[1-9]/.test(typed) ? `-${typed}` : typed;
+	return String(Number(decimal)) !== signed;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 } from '../../utils/vocabulary';
 import { formatDate, formatExactNumber } from '../../utils/format';
 import type { FicheStatus } from '../db/schema';
-import { SHEETS, type WorkbookProblem } from './workbook';
+import { SHEETS, spreadsheetDigits, type WorkbookProblem } from './workbook';
 
 /**
  * What an import would change in the plan: records added, modified (field by field, before →
@@ -51,6 +51,15 @@ function shown(value: Value): string {
 /** A measured quantity as people read it (« 1 200,5 »), every decimal kept so no change is hidden. */
 function exactNumber(value: number | null | undefined): string | null {
 	return value === null || value === undefined ? null : formatExactNumber(value);
+}
+
+/**
+ * A target or a baseline compared as the workbook reads it, to 15 significant digits: a value
+ * stored with more (the forms allowed 16 before they kept 15) comes back from the portal's own
+ * export unchanged, not as a change of its last digit.
+ */
+function workbookNumber(value: number | null | undefined): string | null {
+	return exactNumber(value === null || value === undefined ? value : spreadsheetDigits(value));
 }
 
 /** A day as people read it (« 31 décembre 2026 »), not as stored (« 2026-12-31 »). */
@@ -461,9 +470,9 @@ export function diffPlans(
 					{ field: 'label', label: 'Libellé', get: (i) => i.label },
 					{ field: 'unit', label: 'Unité', get: (i) => i.unit },
 					{ field: 'kind', label: 'Nature', get: (i) => INDICATOR_KIND_CELLS[i.kind] },
-					{ field: 'target', label: 'Cible', get: (i) => exactNumber(i.target) },
+					{ field: 'target', label: 'Cible', get: (i) => workbookNumber(i.target) },
 					{ field: 'target_date', label: 'Date de la cible', get: (i) => dayText(i.targetDate) },
-					{ field: 'baseline', label: 'Valeur de départ', get: (i) => exactNumber(i.baseline) },
+					{ field: 'baseline', label: 'Valeur de départ', get: (i) => workbookNumber(i.baseline) },
 					{
 						field: 'baseline_date',
 						label: 'Date de la valeur de départ',

@@ -727,6 +727,14 @@ function rowRanges(numbers: number[]): string {
 	return ranges.length === 1 ? ranges[0]! : `${ranges.slice(0, -1).join(', ')} et ${ranges.at(-1)}`;
 }
 
+/**
+ * A number as a spreadsheet shows and keeps it: 15 significant digits. A formula's binary noise
+ * (=100000000000,1*3 stored 300000000000.30005) goes; what a person typed stays.
+ */
+export function spreadsheetDigits(value: number): number {
+	return Number(value.toPrecision(15));
+}
+
 /** Reads the cells of one row by column, each problem named by sheet, row and column. */
 class RowReader {
 	constructor(
@@ -857,7 +865,7 @@ class RowReader {
 			value instanceof Date
 				? value.toISOString().slice(0, 10)
 				: typeof value === 'number'
-					? String(Number(value.toPrecision(15))).replace('.', ',')
+					? String(spreadsheetDigits(value)).replace('.', ',')
 					: value;
 		const number = value instanceof Date ? Number.NaN : readIndicatorValue(kind, typed);
 		if (Number.isFinite(number)) return number;
