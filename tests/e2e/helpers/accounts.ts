@@ -170,12 +170,17 @@ export async function loginPage(page: Page, account: SignIn, origin = ''): Promi
 	if (cookie) openedSessions.set(key, { cookie, landing: `${url.pathname}${url.search}` });
 }
 
-/** An HTTP client signed in as `account` (or anonymous), sending the Origin a browser would. */
+/**
+ * An HTTP client signed in as `account` (or anonymous), sending the Origin a browser would. Each
+ * request on its own connection: a client left idle about as long as the server keeps a connection
+ * (keepAliveTimeout, 5 s) sent its next request on one the server was closing, and got « socket
+ * hang up » (seen once in CI, on a loaded machine).
+ */
 export async function apiAs(account: Account | null): Promise<APIRequestContext> {
 	const baseURL = await portalUrl();
 	const context = await playwrightRequest.newContext({
 		baseURL,
-		extraHTTPHeaders: { origin: baseURL, accept: 'text/html' },
+		extraHTTPHeaders: { origin: baseURL, accept: 'text/html', connection: 'close' },
 		maxRedirects: 0
 	});
 	if (account) {
