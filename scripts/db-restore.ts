@@ -26,7 +26,8 @@ runCommand(async () => {
 		passwordsKept,
 		preferencesKept,
 		stoppedKept,
-		accountsEnabled
+		accountsEnabled,
+		accountsLeftDisabled
 	} = await restoreBackup(userPath(backup), target);
 	process.stdout.write(
 		`Sauvegarde « ${backup} » vérifiée et restaurée dans « ${target} ».` +
@@ -52,6 +53,9 @@ runCommand(async () => {
 				: '') +
 			(accountsEnabled > 0
 				? ` ${pluralize(accountsEnabled, 'compte réactivé depuis la sauvegarde le reste', 'comptes réactivés depuis la sauvegarde le restent')}.`
+				: '') +
+			(accountsLeftDisabled > 0
+				? ` ${pluralize(accountsLeftDisabled, 'compte réactivé depuis la sauvegarde avec un autre rôle ou une autre organisation reste désactivé', 'comptes réactivés depuis la sauvegarde avec un autre rôle ou une autre organisation restent désactivés')} : vérifiez ${plural(accountsLeftDisabled, 'son rôle et réactivez-le', 'leur rôle et réactivez-les')} à /admin/utilisateurs.`
 				: '') +
 			(passwordsKept > 0
 				? ` ${pluralize(passwordsKept, 'mot de passe changé depuis la sauvegarde reste le nouveau', 'mots de passe changés depuis la sauvegarde restent les nouveaux')}.`

@@ -133,6 +133,71 @@ describe('restoring a backup: what the replaced database says of mail and accoun
 		}
 	});
 
+	// Read-back s45: an admin disabled in the backup, enabled again since as a commission member
+	// only, came back an enabled admin (the role is the backup's).
+	it('leaves disabled an account enabled again since with another role or organisation', async () => {
+		const dir = scratchDir('restauration-depuis');
+		const target = join(dir, 'sdusn.db');
+		const db = openDatabase(target);
+		await migrateToLatest(db);
+		await db
+			.insertInto('organisation')
+			.values([
+				{ slug: 'cdg46', name: 'CDG 46', full_name: null, kind: 'epci' },
+				{ slug: 'sdail', name: 'SDAIL', full_name: null, kind: 'epci' }
+			])
+			.execute();
+		const admin = await createTestUser(db, PEOPLE.admin);
+		const partner = await createTestUser(db, PEOPLE.paul);
+		const other = await db
+			.selectFrom('organisation')
+			.select('id')
+			.where('slug', '=', 'sdail')
+			.executeTakeFirstOrThrow();
+		await db
+			.updateTable('user_account')
+			.set({ disabled_at: '2026-12-01T10:00:00.000Z' })
+			.where('id', 'in', [admin.id, partner.id])
+			.execute();
+		await db.destroy();
+		const backup = join(dir, 'sauvegarde.db');
+		backUp(target, backup);
+
+		const current = openDatabase(target);
+		await current
+			.updateTable('user_account')
+			.set({ disabled_at: null, role: 'commission' })
+			.where('id', '=', admin.id)
+			.execute();
+		await current
+			.updateTable('user_account')
+			.set({ disabled_at: null, organisation_id: other.id })
+			.where('id', '=', partner.id)
+			.execute();
+		await current.destroy();
+
+		expect(restoreDatabase(backup, target)).toMatchObject({
+			accountsEnabled: 0,
+			accountsLeftDisabled: 2
+		});
+		const restored = openDatabase(target);
+		try {
+			expect(
+				await restored
+					.selectFrom('user_account')
+					.select(['role', 'disabled_at'])
+					.where('id', 'in', [admin.id, partner.id])
+					.orderBy('id')
+					.execute()
+			).toEqual([
+				{ role: 'admin', disabled_at: '2026-12-01T10:00:00.000Z' },
+				{ role: 'partenaire', disabled_at: '2026-12-01T10:00:00.000Z' }
+			]);
+		} finally {
+			await restored.destroy();
+		}
+	});
+
 	it('marks failed, in a backup older than the cancelled status, a message cancelled since', async () => {
 		const dir = scratchDir('restauration-depuis');
 		const target = join(dir, 'sdusn.db');

@@ -189,8 +189,8 @@ interface ReplacedSince {
 	}[];
 	/** Messages that will never leave: given up after an outage, refused (`failed`), cancelled. */
 	stopped: { messageId: string; status: 'failed' | 'cancelled'; error: string | null }[];
-	/** Accounts enabled (`disabled_at` null) now. */
-	enabled: { id: number; email: string }[];
+	/** Accounts enabled (`disabled_at` null) now, with the role and organisation they have now. */
+	enabled: { id: number; email: string; role: string; organisationId: number | null }[];
 }
 
 const NOTHING_SINCE: ReplacedSince = { preferences: [], stopped: [], enabled: [] };
@@ -220,7 +220,11 @@ function replacedSince(replaced: string): ReplacedSince {
 					.all()
 			) as ReplacedSince['stopped'],
 			enabled: readOr(old, [], (db) =>
-				db.prepare('SELECT id, email FROM user_account WHERE disabled_at IS NULL').all()
+				db
+					.prepare(
+						'SELECT id, email, role, organisation_id AS organisationId FROM user_account WHERE disabled_at IS NULL'
+					)
+					.all()
 			) as ReplacedSince['enabled']
 		};
 	} finally {
@@ -234,13 +238,21 @@ function replacedSince(replaced: string): ReplacedSince {
  * from /compte or a message's one-click unsubscribe, holds; a preference only in the backup, its
  * account deleted since, stays), messages that will never leave there (given up after an outage,
  * refused by the relay, cancelled: they stay so instead of leaving late), and an account enabled
- * again since stays enabled. The same account: id and address. Returns how many of each changed.
+ * again since stays enabled. The same account: id and address. Enabled again with another role or
+ * organisation than the backup's (which `closeSessions` gives back), it stays disabled: an admin
+ * enabled again as a commission member only must not come back an admin (`accountsLeftDisabled`).
+ * Returns how many of each changed.
  * A backup from before `cancelled` existed gets `failed` instead (what its migration's `down` does).
  */
 function keepReplacedSince(
 	replaced: string,
 	copy: string
-): { preferencesKept: number; stoppedKept: number; accountsEnabled: number } {
+): {
+	preferencesKept: number;
+	stoppedKept: number;
+	accountsEnabled: number;
+	accountsLeftDisabled: number;
+} {
 	const since = replacedSince(replaced);
 	const db = new SQLite(copy);
 	try {
@@ -279,14 +291,26 @@ function keepReplacedSince(
 						m.error,
 						m.messageId
 					).changes ?? 0;
-			const enable = columnsOf(db, 'user_account').has('disabled_at')
+			const accounts = columnsOf(db, 'user_account').has('disabled_at');
+			const disabled = accounts
 				? db.prepare(
-						'UPDATE user_account SET disabled_at = NULL WHERE id = ? AND email = ? AND disabled_at IS NOT NULL'
+						'SELECT role, organisation_id AS organisationId FROM user_account WHERE id = ? AND email = ? AND disabled_at IS NOT NULL'
 					)
 				: null;
+			const enable = accounts
+				? db.prepare('UPDATE user_account SET disabled_at = NULL WHERE id = ?')
+				: null;
 			let accountsEnabled = 0;
-			for (const a of since.enabled) accountsEnabled += enable?.run(a.id, a.email).changes ?? 0;
-			return { preferencesKept, stoppedKept, accountsEnabled };
+			let accountsLeftDisabled = 0;
+			for (const a of since.enabled) {
+				const backup = disabled?.get(a.id, a.email) as
+					{ role: string; organisationId: number | null } | undefined;
+				if (!backup) continue;
+				if (backup.role === a.role && backup.organisationId === a.organisationId)
+					accountsEnabled += enable?.run(a.id).changes ?? 0;
+				else accountsLeftDisabled += 1;
+			}
+			return { preferencesKept, stoppedKept, accountsEnabled, accountsLeftDisabled };
 		})();
 	} finally {
 		db.close();
@@ -478,8 +502,8 @@ function checkNotTheIncomingCopy(backup: string, target: string): void {
  * (`interrupted`): neither is sent twice. Every session and pending reset link of the restored
  * database is closed, every invitation used or revoked since stays so, an account disabled since
  * stays disabled and a password changed since is the one that works (`closeSessions`); mail
- * preferences, messages given up, refused or cancelled, and accounts enabled again since are the
- * replaced database's (`keepReplacedSince`). On a failure before the target is touched, the copy is
+ * preferences, messages given up, refused or cancelled, and accounts enabled again since (with the
+ * backup's role and organisation) are the replaced database's (`keepReplacedSince`). On a failure before the target is touched, the copy is
  * removed.
  */
 export function restoreDatabase(
@@ -498,6 +522,7 @@ export function restoreDatabase(
 	preferencesKept: number;
 	stoppedKept: number;
 	accountsEnabled: number;
+	accountsLeftDisabled: number;
 } {
 	checkNotTheDatabase(backup, target);
 	checkNotTheIncomingCopy(backup, target);
@@ -519,7 +544,7 @@ export function restoreDatabase(
 				: `Impossible d’écrire dans le dossier « ${dirname(target)} » : rien n’a été changé. Restaurez en tant qu’utilisateur du portail, qui peut y écrire.`
 		);
 	}
-	let kept = { preferencesKept: 0, stoppedKept: 0, accountsEnabled: 0 };
+	let kept = { preferencesKept: 0, stoppedKept: 0, accountsEnabled: 0, accountsLeftDisabled: 0 };
 	let left = { alreadySent: 0, interrupted: 0 };
 	let closed = {
 		sessionsClosed: 0,
