@@ -19,6 +19,12 @@ describe('database', () => {
 			expect(readAtOnce(db, sql<{ n: number }>`select 1 as n`.compile(db))).toEqual([{ n: 1 }]);
 			expect(() => readAtOnce(db, sql`create table t (x)`.compile(db))).toThrow(/reads only/);
 			expect(readAtOnce(db, sql`select name from sqlite_master`.compile(db))).toEqual([]);
+			// Read-back s45: a write that returns rows is a « reader » to better-sqlite3, and ran.
+			await sql`create table t (x)`.execute(db);
+			expect(() =>
+				readAtOnce(db, sql`insert into t (x) values (1) returning x`.compile(db))
+			).toThrow(/reads only/);
+			expect(readAtOnce(db, sql`select x from t`.compile(db))).toEqual([]);
 		} finally {
 			await db.destroy();
 		}

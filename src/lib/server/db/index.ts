@@ -197,11 +197,12 @@ export function connectionOf(db: Db): SQLite.Database {
  * holds that queue between its attempts, and a read queued behind it waited as long, although in
  * WAL mode a read never waits for a writer. For a read that must answer whatever the server is
  * writing (/sante). A statement that would write is refused: run here, it would land in whatever
- * transaction another request has open.
+ * transaction another request has open. `readonly`, not `reader`: a write that returns rows
+ * (`insert … returning`) is a reader too.
  */
 export function readAtOnce<R>(db: Db, query: CompiledQuery<R>): R[] {
 	const statement = connectionOf(db).prepare(query.sql);
-	if (!statement.reader) throw new Error('readAtOnce runs reads only');
+	if (!statement.readonly) throw new Error('readAtOnce runs reads only');
 	return statement.all(...query.parameters) as R[];
 }
 
