@@ -12,10 +12,14 @@ import process from 'node:process';
  * The development dependencies the build bundles into build/ (docs/operations.md, « Audit des
  * dépendances »). The adapter's source maps name each package it bundles (bundledIn checks them in
  * CI); svelte and esm-env are bundled earlier, by Vite's server build, whose files have no source
- * map: they are listed by hand (svelte's server runtime renders every page).
+ * map: they are listed by hand (svelte's server runtime renders every page). So are the packages
+ * only the browser runs, bundled into build/client, which has no source map either: chart.js and
+ * the @kurkle/color it brings.
  */
 export const BUNDLED_PACKAGES = [
+	'@kurkle/color',
 	'@sveltejs/kit',
+	'chart.js',
 	'clsx',
 	'cookie',
 	'devalue',

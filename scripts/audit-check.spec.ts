@@ -134,6 +134,25 @@ describe('npm audit in CI', () => {
 		});
 	});
 
+	// Read-back s45: chart.js and its @kurkle/color are bundled into build/client, which has no
+	// source map for bundledIn to read: their advisories were never looked at.
+	it('names the packages the browser runs, which no source map shows: Chart.js and its dependencies', () => {
+		const setup = readFileSync(
+			new URL('../src/lib/components/charts/chart-setup.ts', import.meta.url),
+			'utf8'
+		);
+		expect(setup).toMatch(/^\} from 'chart\.js';$/m);
+		const lock = JSON.parse(
+			readFileSync(new URL('../package-lock.json', import.meta.url), 'utf8')
+		) as { packages: Record<string, { dependencies?: Record<string, string> }> };
+		const chart = [
+			'chart.js',
+			...Object.keys(lock.packages['node_modules/chart.js']?.dependencies ?? {})
+		];
+		expect(chart).toContain('@kurkle/color');
+		for (const name of chart) expect(BUNDLED_PACKAGES).toContain(name);
+	});
+
 	it('names only packages package-lock.json installs', () => {
 		const lock = JSON.parse(
 			readFileSync(new URL('../package-lock.json', import.meta.url), 'utf8')
