@@ -51,6 +51,13 @@ describe('documentation', () => {
 		const extractions = operations.split('\n').filter((line) => /^tar x/.test(line));
 		expect(extractions.length).toBeGreaterThanOrEqual(2);
 		for (const line of extractions) expect(line).toMatch(/--no-same-owner --no-same-permissions/);
+		// tar only takes bits away: each extraction is made readable by the service and nginx.
+		const lines = operations.split('\n');
+		for (const [i, line] of lines.entries())
+			if (/^tar x/.test(line))
+				expect(lines[i + 1]?.replace(/\s+#.*$/, '')).toBe(
+					`chmod -R u+rwX,go+rX,go-w ${/-C (\S+)$/.exec(line)?.[1]}`
+				);
 		const adduser = operations.split('\n').find((line) => line.startsWith('adduser '));
 		expect(adduser).toMatch(/--home \/nonexistent --no-create-home sdusn$/);
 	});
@@ -181,12 +188,17 @@ describe('documentation', () => {
 					'esac'
 				].join('\n')
 			);
-			// Made on a build machine: owned by its uid 1000, group-writable.
+			// Made on a build machine: owned by its uid 1000, group-writable; a build machine with
+			// umask 077 makes the rest 0600 and 0700.
 			const release = (version: string) => {
 				const tree = join(root, `v${version}`);
 				mkdirSync(tree);
 				writeFileSync(join(tree, 'VERSION'), version, { mode: 0o664 });
 				chmodSync(join(tree, 'VERSION'), 0o664);
+				mkdirSync(join(tree, 'build'));
+				writeFileSync(join(tree, 'build/index.js'), '');
+				chmodSync(join(tree, 'build/index.js'), 0o600);
+				chmodSync(join(tree, 'build'), 0o700);
 				execFileSync('tar', [
 					'czf',
 					join(root, 'sdusn.tar.gz'),
@@ -224,6 +236,10 @@ describe('documentation', () => {
 				const code = statSync(`${srv}/sdusn/app/VERSION`);
 				expect(code.uid).toBe(process.getuid?.());
 				expect(code.mode & 0o022).toBe(0);
+				// Read-back s45: --no-same-permissions only takes bits away; 0600 and 0700 stayed so,
+				// out of the service's and nginx's reach.
+				expect(statSync(`${srv}/sdusn/app/build/index.js`).mode & 0o777).toBe(0o644);
+				expect(statSync(`${srv}/sdusn/app/build`).mode & 0o777).toBe(0o755);
 				writeFileSync(`${srv}/sdusn/data/sdusn.db`, `saisi sous ${next}`);
 			}
 			// npm ci runs in the new tree while the old one still serves.
