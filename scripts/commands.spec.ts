@@ -165,7 +165,7 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		expect(said.stdout).not.toContain('brouillon');
 	});
 
-	it('db:backup writes a relative file name in the folder where it was typed (INIT_CWD)', () => {
+	it('db:backup and db:restore read a relative file name from the folder where it was typed (INIT_CWD), and name it absolute', () => {
 		const typedIn = join(dir, 'ailleurs');
 		mkdirSync(typedIn);
 		expect(
@@ -179,6 +179,17 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		expect(result.status, result.stderr).toBe(0);
 		expect(existsSync(join(typedIn, 'copie.db'))).toBe(true);
 		expect(result.stdout).toMatch(`Sauvegarde écrite dans « ${join(typedIn, 'copie.db')} »`);
+
+		// Read-back s45: db:restore named the backup as typed (« copie.db »), db:backup its path.
+		const target = join(typedIn, 'restauree.db');
+		const restored = command('db-restore', ['copie.db'], '', {
+			INIT_CWD: typedIn,
+			DATABASE_PATH: target
+		});
+		expect(restored.status, restored.stderr).toBe(0);
+		expect(restored.stdout).toMatch(
+			`Sauvegarde « ${join(typedIn, 'copie.db')} » vérifiée et restaurée dans « ${target} ».`
+		);
 	});
 
 	// Review s45, ops: « Base de données : /srv/sdusn/app/data/sdusn.db », then « La base

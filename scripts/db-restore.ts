@@ -17,6 +17,8 @@ runCommand(async () => {
 	);
 	// Read from the project's folder, as the server and the other commands read it (named absolute).
 	const target = resolve(databasePath());
+	// Named absolute, as db:backup names what it wrote: « copie.db » says nothing of which folder.
+	const file = userPath(backup);
 	const {
 		aside,
 		alreadySent,
@@ -28,9 +30,9 @@ runCommand(async () => {
 		stoppedKept,
 		accountsEnabled,
 		accountsLeftDisabled
-	} = await restoreBackup(userPath(backup), target);
+	} = await restoreBackup(file, target);
 	process.stdout.write(
-		`Sauvegarde « ${backup} » vérifiée et restaurée dans « ${target} ».` +
+		`Sauvegarde « ${file} » vérifiée et restaurée dans « ${target} ».` +
 			(aside ? ` L’ancienne base est gardée sous « ${aside} ».` : '') +
 			(alreadySent > 0
 				? ` ${alreadySent} ${plural(alreadySent, 'courriel', 'courriels')} en attente dans la sauvegarde, ${plural(alreadySent, 'parti', 'partis')} depuis, ${plural(alreadySent, 'est marqué envoyé', 'sont marqués envoyés')} : ${plural(alreadySent, 'il ne partira', 'ils ne partiront')} pas une seconde fois.`
