@@ -503,8 +503,8 @@ function checkNotTheIncomingCopy(backup: string, target: string): void {
  * database is closed, every invitation used or revoked since stays so, an account disabled since
  * stays disabled and a password changed since is the one that works (`closeSessions`); mail
  * preferences, messages given up, refused or cancelled, and accounts enabled again since (with the
- * backup's role and organisation) are the replaced database's (`keepReplacedSince`). On a failure before the target is touched, the copy is
- * removed.
+ * backup's role and organisation) are the replaced database's (`keepReplacedSince`). On a failure
+ * before the target is touched, the copy is removed.
  */
 export function restoreDatabase(
 	backup: string,
