@@ -22,13 +22,16 @@ import {
 	convokeAgainMessage,
 	conveneSitting,
 	convocationSummary,
+	convocationWaitingSince,
 	CONVOCATIONS_PER_SITTING_PER_DAY,
+	lastConvocationLine,
 	DIGEST_EVERY_MS,
 	sendSubmissionDigest,
 	SITTING_MAILINGS_PER_ACCOUNT_PER_DAY
 } from './notifications';
 import { savePreferences } from './preferences-repository';
 import { outboxPage } from './outbox';
+import { clearRelayFailure, recordRelayFailure } from './outbox-repository';
 import { startMailTest, type MailTest } from './test-context';
 import { up as fillEarlierSittings } from '../../../../migrations/2026_12_13_100000_mail_sitting_earlier';
 import { formatMoment } from '../../utils/format';
@@ -1099,6 +1102,54 @@ describe('the convener’s summary', () => {
 			`Convocation écrite pour 2\u00a0membres de la commission et 1\u00a0partenaire concerné ; elle attend : le serveur de courrier ne répond pas depuis le ${formatMoment(since)}, et elle partira dès qu’il répondra. Claude Commission ne reçoit plus les messages de la commission (préférences, à /compte) : à prévenir autrement.`
 		);
 		expect(summary).not.toContain('envoyée');
+	});
+});
+
+// Walkthrough s45: « Dernière convocation envoyée le … » on the séance's page during an outage.
+describe('the séance’s last convocation, on its page', () => {
+	it('is written and waits for the mail server while it is known down and its messages have not left', async () => {
+		const id = await sittingWith(['10-1']);
+		const down = clock - 60_000;
+		await recordRelayFailure(db, {
+			now: down,
+			failures: 1,
+			pausedUntil: clock + 60_000,
+			reason: 'Serveur de courrier injoignable (ECONNREFUSED).'
+		});
+		expect(await conveneSitting(db, member, id, null, clock)).toMatchObject({ ok: true });
+		const waiting = await convocationWaitingSince(db, id);
+		expect(waiting).toBe(down);
+		const line = lastConvocationLine(clock, true, waiting);
+		expect(line).toBe(
+			`Dernière convocation écrite le ${formatMoment(clock)} ; elle attend le serveur de courrier, qui ne répond pas depuis le ${formatMoment(down)}, et partira dès qu’il répondra.`
+		);
+		expect(line).not.toContain('envoyée');
+		// The relay answers again and the messages leave: sent.
+		await clearRelayFailure(db);
+		await deliver();
+		expect(await convocationWaitingSince(db, id)).toBeNull();
+		expect(lastConvocationLine(clock, true, null)).toBe(
+			`Dernière convocation envoyée le ${formatMoment(clock)}.`
+		);
+	});
+
+	it('already left, it was sent even if the relay fails since', async () => {
+		const id = await sittingWith(['10-1']);
+		await conveneSitting(db, member, id, null, clock);
+		await deliver();
+		await recordRelayFailure(db, {
+			now: clock,
+			failures: 1,
+			pausedUntil: clock + 60_000,
+			reason: 'Serveur de courrier injoignable (ECONNREFUSED).'
+		});
+		expect(await convocationWaitingSince(db, id)).toBeNull();
+	});
+
+	it('is written, not sent, without a relay', () => {
+		expect(lastConvocationLine(clock, false, null)).toBe(
+			`Dernière convocation écrite (pas envoyée : aucun serveur de courrier) le ${formatMoment(clock)}.`
+		);
 	});
 });
 

@@ -34,8 +34,12 @@ import {
 	recordDigest,
 	undigestedSubmissions
 } from './notifications-repository';
-import { cancelPendingAbout, findReachedAboutSitting } from './outbox-repository';
-import { mailIsRelayed, queueNotification } from './outbox';
+import {
+	cancelPendingAbout,
+	findReachedAboutSitting,
+	hasPendingAboutSitting
+} from './outbox-repository';
+import { mailIsRelayed, queueNotification, relayDownSince } from './outbox';
 import { activeRecipients } from './preferences-repository';
 import type { SittingFacts } from '../db/schema';
 
@@ -238,6 +242,34 @@ async function leftLinesByPerson(
 			]);
 	}
 	return byPerson;
+}
+
+/**
+ * Since when the séance's convocation waits for the relay known down (`relayDownSince`, as
+ * convocationSummary reads it) with some of its messages not left, or null.
+ */
+export async function convocationWaitingSince(
+	db: Executor,
+	sittingId: number
+): Promise<number | null> {
+	const since = await relayDownSince(db);
+	return since !== null && (await hasPendingAboutSitting(db, sittingId, 'convened')) ? since : null;
+}
+
+/**
+ * The « Déroulement » line of a convened séance: its last convocation sent, written and waiting for
+ * the relay down since `waitingSince` (convocationWaitingSince), or only written (no relay).
+ */
+export function lastConvocationLine(
+	convenedAt: number,
+	relayed: boolean,
+	waitingSince: number | null
+): string {
+	if (!relayed)
+		return `Dernière convocation écrite (pas envoyée : aucun serveur de courrier) le ${formatMoment(convenedAt)}.`;
+	return waitingSince === null
+		? `Dernière convocation envoyée le ${formatMoment(convenedAt)}.`
+		: `Dernière convocation écrite le ${formatMoment(convenedAt)} ; elle attend le serveur de courrier, qui ne répond pas depuis le ${formatMoment(waitingSince)}, et partira dès qu’il répondra.`;
 }
 
 /**

@@ -386,6 +386,22 @@ export async function cancelPendingAbout(
 	return rows.map((row) => row.user_id);
 }
 
+/** Whether a message of `kind` about the séance still waits to leave (pending). */
+export async function hasPendingAboutSitting(
+	db: Executor,
+	sittingId: number,
+	kind: string
+): Promise<boolean> {
+	const row = await db
+		.selectFrom('mail_outbox')
+		.select('id')
+		.where('sitting_id', '=', sittingId)
+		.where('kind', '=', kind)
+		.where('status', '=', 'pending')
+		.executeTakeFirst();
+	return row !== undefined;
+}
+
 /** How many cancellations of a séance were written (kind `cancelled`), whatever became of them. */
 export async function countCancellationsOfSitting(
 	db: Executor,

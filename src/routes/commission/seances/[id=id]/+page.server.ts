@@ -44,7 +44,9 @@ import {
 	changedSinceConvened,
 	conveneSitting,
 	convocationSummary,
+	convocationWaitingSince,
 	convokeAgainMessage,
+	lastConvocationLine,
 	pastDayMessage
 } from '$lib/server/mail/notifications';
 import { rankAgendaSuggestions, sittingPastPart } from '$lib/utils/rules';
@@ -104,8 +106,15 @@ export const load: PageServerLoad = async (event) => {
 		},
 		editable,
 		canManage,
-		// Without a relay a convocation is written, not sent: the page says so.
-		mailRelayed: mailIsRelayed(),
+		// Sent, written without a relay, or waiting for the relay known down: the page says which.
+		lastConvocation:
+			sitting.convenedAt === null
+				? null
+				: lastConvocationLine(
+						sitting.convenedAt,
+						mailIsRelayed(),
+						await convocationWaitingSince(db, sitting.id)
+					),
 		preparedBy,
 		// A séance in preparation whose start is past (Paris): not convened, said on the page, with
 		// which of its day or its hour is past.
