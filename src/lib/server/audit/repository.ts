@@ -58,7 +58,7 @@ export const AUDIT_ACTIONS = {
 	'mail.preferences': 'Préférences de courriel modifiées',
 	'campaign.opened': 'Campagne de suivi ouverte',
 	'campaign.closed': 'Campagne de suivi close par un administrateur',
-	'session.convened': 'Séance de la commission : convocation envoyée',
+	'session.convened': 'Séance de la commission : convoquée',
 	'mail.retried': 'Courriels en attente réessayés maintenant'
 } as const;
 

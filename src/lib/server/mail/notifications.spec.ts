@@ -30,11 +30,12 @@ import {
 	SITTING_MAILINGS_PER_ACCOUNT_PER_DAY
 } from './notifications';
 import { savePreferences } from './preferences-repository';
+import { AUDIT_ACTIONS } from '../audit/repository';
 import { outboxPage } from './outbox';
 import { clearRelayFailure, recordRelayFailure } from './outbox-repository';
 import { startMailTest, type MailTest } from './test-context';
 import { up as fillEarlierSittings } from '../../../../migrations/2026_12_13_100000_mail_sitting_earlier';
-import { formatMoment } from '../../utils/format';
+import { formatDate, formatMoment } from '../../utils/format';
 
 let db: Db;
 let mail: MailTest;
@@ -1144,6 +1145,22 @@ describe('the séance’s last convocation, on its page', () => {
 			reason: 'Serveur de courrier injoignable (ECONNREFUSED).'
 		});
 		expect(await convocationWaitingSince(db, id)).toBeNull();
+	});
+
+	// The journal records the act, not a delivery it cannot know (the messages may still wait).
+	it('is « convoquée » in the journal, not « envoyée »', async () => {
+		const id = await sittingWith(['10-1']);
+		await conveneSitting(db, member, id, null, clock);
+		const journal = await db
+			.selectFrom('audit_event')
+			.select(['action', 'summary'])
+			.where('action', '=', 'session.convened')
+			.executeTakeFirstOrThrow();
+		expect(journal.summary).toBe(
+			`Séance du ${formatDate('2026-03-01')} convoquée : 1\u00a0membre, 0\u00a0partenaire`
+		);
+		expect(journal.summary).not.toContain('envoyée');
+		expect(AUDIT_ACTIONS['session.convened']).toBe('Séance de la commission : convoquée');
 	});
 
 	it('is written, not sent, without a relay', () => {

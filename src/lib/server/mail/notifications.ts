@@ -571,7 +571,7 @@ export async function conveneSitting(
 				actor: user,
 				action: 'session.convened',
 				target: { type: 'séance', id: sittingId },
-				summary: `Convocation ${mailIsRelayed() ? 'envoyée' : 'écrite (pas de serveur de courrier : gardée sans être envoyée)'} pour la séance du ${formatDate(sitting.heldOn)} : ${pluralize(written.members, 'membre', 'membres')}, ${pluralize(written.partners, 'partenaire', 'partenaires')}${onlyNew ? ' (nouvellement concernés)' : ''}${written.released > 0 ? `, ${pluralize(written.released, 'partenaire prévenu', 'partenaires prévenus')} que ses fiches n’y sont plus` : ''}${written.optedOut > 0 ? ` (${pluralize(written.optedOut, 'personne désabonnée', 'personnes désabonnées')})` : ''}`,
+				summary: `Séance du ${formatDate(sitting.heldOn)} convoquée${mailIsRelayed() ? '' : ' (pas de serveur de courrier : convocation gardée sans être envoyée)'} : ${pluralize(written.members, 'membre', 'membres')}, ${pluralize(written.partners, 'partenaire', 'partenaires')}${onlyNew ? ' (nouvellement concernés)' : ''}${written.released > 0 ? `, ${pluralize(written.released, 'partenaire prévenu', 'partenaires prévenus')} que ses fiches n’y sont plus` : ''}${written.optedOut > 0 ? ` (${pluralize(written.optedOut, 'personne désabonnée', 'personnes désabonnées')})` : ''}`,
 				clientAddress
 			},
 			new Date(now)
