@@ -301,6 +301,31 @@ describe('campaigns', () => {
 		expect(after.value.done).toBe(after.value.total);
 	}, 60_000);
 
+	// Walkthrough s45: « Campagne complète … (2/2) » while the campaign reached nobody.
+	it('counts an organisation whose partners left « sans compte », not as having submitted, and is never complete when nobody can answer', async () => {
+		await submit(paul, '1-1', OPENED - HOUR);
+		await submit(paul, '9-1', OPENED - HOUR);
+		// Every partner moved to the commission: no organisation of the campaign can answer.
+		await db
+			.updateTable('user_account')
+			.set({ role: 'commission', organisation_id: null })
+			.where('id', 'in', [paul.id, sam.id])
+			.execute();
+		const id = await open();
+		const completion = await campaignCompletion(db, id);
+		if (!completion.ok) throw new Error('no campaign');
+		const { withoutAccount, organisations, fiches, done, total, complete } = completion.value;
+		expect(withoutAccount).toContain('CDG46');
+		expect(organisations.map((o) => o.name)).not.toContain('CDG46');
+		const cdgStates = fiches
+			.flatMap((f) => f.organisations)
+			.filter((o) => o.name === 'CDG46')
+			.map((o) => o.state);
+		expect(cdgStates.length).toBeGreaterThan(0);
+		expect(new Set(cdgStates)).toEqual(new Set(['unreachable']));
+		expect({ done, total, complete }).toEqual({ done: 0, total: 0, complete: false });
+	});
+
 	it('does not wait for an organisation whose only partner account is an invitation not yet accepted', async () => {
 		const id = await open();
 		const before = await campaignCompletion(db, id);

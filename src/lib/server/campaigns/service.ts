@@ -419,10 +419,13 @@ export interface Completion {
 export async function campaignCompletion(db: Db, id: number): Promise<Result<Completion>> {
 	const campaign = await findCampaign(db, id);
 	if (!campaign) return refuse(404, 'Cette campagne n’existe pas.');
+	// An organisation with no active account left cannot answer: « sans compte », even for what it
+	// submitted before its last partner left (or the page would call complete a campaign that
+	// reaches nobody). One retired after it answered keeps its answer (its accounts disabled).
 	const pairs = (await campaignPairs(db, id)).map((p) => ({
 		...p,
 		organisation: shownName(p),
-		pairState: stateOf(p)
+		pairState: p.hasAccount || p.retiredAt !== null ? stateOf(p) : ('unreachable' as const)
 	}));
 	const expected = pairs.filter((p) => p.pairState !== 'unreachable');
 	const reminders = await listReminders(db, id);
