@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
 import { keepPendingImport } from '$lib/server/authoring/pending-imports';
 import { exportPlanWorkbook } from '$lib/server/authoring/plan-import';
+import { editedWorkbook, moveFiche } from '$lib/server/authoring/testing';
 import * as importPage from './admin/plan/import/+page.server';
 import ImportPage from './admin/plan/import/+page.svelte';
 import { adminDatabase, routeEvent } from './route-testing';
@@ -91,5 +92,53 @@ describe('/admin/plan/import', () => {
 		expect(alerts[0]).toMatch(
 			/\d+\u00a0problèmes? à corriger dans le tableur, puis envoyez le classeur/
 		);
+	});
+
+	it('says to download the plan again when the plan changed between preview and confirmation, naming the file, keeping the reason', async () => {
+		// Walkthrough s45: « 7 problèmes à corriger dans le tableur… » while 6 said to download the
+		// plan again; and the file's name and the reason were lost.
+		const mine = await editedWorkbook(await exportPlanWorkbook(portal.db), (workbook) => {
+			const fiches = workbook.getWorksheet('Fiches')!;
+			fiches.eachRow((row) => {
+				if (row.getCell(1).value === '7-2') row.getCell(3).value = 'Nouveau titre de la 7-2';
+			});
+		});
+		const shown = await post('preview', { fichier: new File([mine], 'plan-lot.xlsx') });
+		const { token, digest } = shown as unknown as { token: string; digest: string };
+		expect(token).toBeTruthy();
+		// Meanwhile another admin moves fiche 5-1: the workbook holds its former place.
+		await moveFiche(portal.db, portal.admin, '5-1', 1, new Date());
+		const answer = await post('apply', {
+			token,
+			digest,
+			reason: 'Relecture du comité',
+			fileName: 'plan-lot.xlsx'
+		});
+		expect(answer.status).toBe(400);
+		expect((answer.data.preview as { summary: string }).summary).toMatch(
+			/^« plan-lot\.xlsx » : \d+\u00a0problèmes? : le plan a été modifié dans le portail depuis l’export de ce classeur\. Téléchargez à nouveau le plan \(\/donnees\/plan\.xlsx\), reportez-y vos modifications, puis envoyez ce nouveau classeur\.$/
+		);
+		expect(answer.data.values).toMatchObject({ reason: 'Relecture du comité' });
+		const { body } = render(ImportPage, {
+			props: { data: { maxKo: 400, applied: null }, form: answer.data } as never
+		});
+		const alerts = body.match(/data-error-summary[^>]*>[\s\S]*?<\/div>/g) ?? [];
+		expect(alerts).toHaveLength(1);
+		expect(alerts[0]).toContain('Téléchargez à nouveau le plan');
+		expect(alerts[0]).not.toContain('à corriger dans le tableur');
+	});
+
+	it('keeps no file name that does not pass as one line of 200 characters', async () => {
+		const token = keepPendingImport(portal.admin.id, new TextEncoder().encode('pas un classeur'))!;
+		const answer = await post('apply', {
+			token,
+			digest: 'a'.repeat(64),
+			reason: 'Registre du comité',
+			fileName: 'x'.repeat(201)
+		});
+		expect((answer.data.preview as { summary: string }).summary).toMatch(
+			/^\d+\u00a0problèmes? à corriger/
+		);
+		expect(answer.data.values).toMatchObject({ fileName: '' });
 	});
 });

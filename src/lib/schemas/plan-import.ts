@@ -11,7 +11,13 @@ export const ImportReasonSchema = textField('La raison', 500, { required: false 
 );
 
 /** The confirmation of an import on /admin/plan/import: the file kept, what was shown, why. */
-export const PLAN_IMPORT_FIELDS = ['token', 'digest', 'reason'] as const;
+export const PLAN_IMPORT_FIELDS = ['token', 'digest', 'reason', 'fileName'] as const;
+
+/**
+ * The workbook's name as the preview read it (a hidden field of the confirmation), named again if
+ * the confirmation finds problems: one line of 200 characters at most, or left out.
+ */
+export const ImportFileNameSchema = textField(null, 200, { required: false, line: true });
 
 export const PlanImportConfirmSchema = z.object({
 	token: z.string().uuid('Ce classeur n’est plus en attente : envoyez-le de nouveau.'),

@@ -86,6 +86,11 @@ export async function exportPlanWorkbook(db: Executor): Promise<Uint8Array> {
 export interface ImportPreview {
 	/** The problems found, each one French sentence naming sheet, row and column. */
 	problems: string[];
+	/**
+	 * Whether some problems are rows changed in the portal since the workbook's export
+	 * (changedSinceExport): the plan is to be downloaded again, not the workbook corrected.
+	 */
+	outOfDate: boolean;
 	changes: EntityChange[];
 	fieldCount: number;
 	/** Whether the database has no plan yet (the import creates it). */
@@ -102,6 +107,8 @@ interface Checked {
 	model: PlanModel;
 	changes: EntityChange[];
 	problems: string[];
+	/** Whether some problems are rows changed in the portal since the workbook's export. */
+	outOfDate: boolean;
 	creates: boolean;
 	/** The plan before the import (null when the file could not be read). */
 	current: PlanModel | null;
@@ -178,6 +185,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const empty = {
 		model: null as unknown as PlanModel,
 		changes: [],
+		outOfDate: false,
 		creates: false,
 		current: null,
 		notices: []
@@ -238,6 +246,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 				...rowProblemsBeside([...diff.problems, ...undated.problems], reading.problems)
 			].map(capitalised)
 		};
+	const outdated = await changedSinceExport(db, reading.exportedRevision, diff.changes);
 	return {
 		model: reading.model,
 		changes: diff.changes,
@@ -246,8 +255,9 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 			...undated.problems.map(capitalised),
 			...retiredOrganisationProblems(current, reading.model),
 			...(await indicatorKindProblems(db, reading.model, diff.changes)),
-			...(await changedSinceExport(db, reading.exportedRevision, diff.changes))
+			...outdated
 		],
+		outOfDate: outdated.length > 0,
 		creates,
 		current,
 		notices: [
@@ -541,6 +551,7 @@ export async function previewPlanImport(db: Executor, bytes: Uint8Array): Promis
 	const checked = await check(db, bytes);
 	return {
 		problems: checked.problems,
+		outOfDate: checked.outOfDate,
 		changes: checked.problems.length > 0 ? [] : checked.changes,
 		fieldCount: countFieldChanges({ changes: checked.changes, problems: [] }),
 		creates: checked.creates,

@@ -17,7 +17,11 @@ import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
 import { refuse } from '$lib/server/result';
 import { parseForm } from '$lib/schemas/form';
 import { pluralize } from '$lib/utils/format';
-import { PLAN_IMPORT_FIELDS, PlanImportConfirmSchema } from '$lib/schemas/plan-import';
+import {
+	ImportFileNameSchema,
+	PLAN_IMPORT_FIELDS,
+	PlanImportConfirmSchema
+} from '$lib/schemas/plan-import';
 import type { Actions, PageServerLoad } from './$types';
 
 // Import of the plan from a workbook: upload (checked, nothing written), the problems or the change
@@ -49,17 +53,19 @@ function fileRefusal(status: 400 | 413, message: string) {
 /**
  * What the page shows of a preview, on every path that sends one back (a first look, or a
  * confirmation refused): with problems, the sentence above them, « N problèmes à corriger dans le
- * tableur, puis envoyez le classeur de nouveau. », naming the file when it is known.
+ * tableur, puis envoyez le classeur de nouveau. » — or, when some come from changes made in the
+ * portal since the export, to download the plan again and report the changes there —, naming the
+ * file when it is known.
  */
 function previewAnswer(preview: ImportPreview, token: string | null, fileName = '') {
-	const count = pluralize(preview.problems.length, 'problème à corriger', 'problèmes à corriger');
 	const named = fileName ? `« ${fileName} » : ` : '';
+	const summary = preview.outOfDate
+		? `${named}${pluralize(preview.problems.length, 'problème', 'problèmes')} : le plan a été modifié dans le portail depuis l’export de ce classeur. Téléchargez à nouveau le plan (/donnees/plan.xlsx), reportez-y vos modifications, puis envoyez ce nouveau classeur.`
+		: `${named}${pluralize(preview.problems.length, 'problème à corriger', 'problèmes à corriger')} dans le tableur, puis envoyez le classeur de nouveau.`;
 	return {
+		fileName,
 		preview: {
-			summary:
-				preview.problems.length > 0
-					? `${named}${count} dans le tableur, puis envoyez le classeur de nouveau.`
-					: null,
+			summary: preview.problems.length > 0 ? summary : null,
 			problems: preview.problems,
 			changes: preview.changes,
 			fieldCount: preview.fieldCount,
@@ -105,8 +111,7 @@ export const actions: Actions = {
 					'Trop de classeurs attendent déjà leur confirmation sur le serveur : rien n’a été gardé. Envoyez de nouveau ce classeur dans quelques minutes.'
 				)
 			);
-		const fileName = file.name.slice(0, 200);
-		const answer = { fileName, ...previewAnswer(preview, token, fileName) };
+		const answer = previewAnswer(preview, token, file.name.slice(0, 200));
 		if (answer.preview.summary === null) return answer;
 		// A workbook with problems is refused as a missing file is (a 400): the page's title says
 		// « Erreur : » first (hooks.server.ts, refused-title.ts), with a message as every refused
@@ -125,6 +130,10 @@ export const actions: Actions = {
 			PLAN_IMPORT_FIELDS,
 			PlanImportConfirmSchema
 		);
+		// The name the preview read, to name the file again; one that does not pass is left out.
+		const named = ImportFileNameSchema.safeParse(values.fileName);
+		const fileName = named.success ? named.data : '';
+		values.fileName = fileName;
 		const bytes = findPendingImport(values.token, user.id);
 		if (!bytes)
 			return refusalAnswer(
@@ -136,13 +145,14 @@ export const actions: Actions = {
 			);
 		if (!data || Object.keys(errors).length > 0) {
 			const preview = await previewPlanImport(getDb(), bytes);
-			// The fingerprint is a hidden field: its message goes above the form.
-			const { digest, ...fieldErrors } = errors;
+			// The fingerprint is a hidden field: its message goes above the form; the file's name
+			// is only said again (left out when it does not pass).
+			const { digest, fileName: _fileName, ...fieldErrors } = errors;
 			return invalidFormAnswer(
 				digest ? { form: digest, ...fieldErrors } : fieldErrors,
 				values,
 				undefined,
-				previewAnswer(preview, values.token)
+				previewAnswer(preview, values.token, fileName)
 			);
 		}
 		const result = await applyPlanImport(getDb(), bytes, {
@@ -156,7 +166,7 @@ export const actions: Actions = {
 			return refusalAnswer(
 				result,
 				values,
-				previewAnswer(preview, preview.problems.length === 0 ? values.token : null)
+				previewAnswer(preview, preview.problems.length === 0 ? values.token : null, fileName)
 			);
 		}
 		dropPendingImport(values.token);
