@@ -162,6 +162,10 @@ export interface ProgressInput {
 export const indicatorField = (id: number, part: 'date' | 'value' | 'comment') =>
 	`indicator_${id}_${part}`;
 
+/** What parseDecimal keeps at most, said of a value that has more (numberProblem). */
+export const TOO_MANY_WHOLE_DIGITS = 'La valeur compte au plus 12 chiffres avant la virgule.';
+export const TOO_MANY_DECIMALS = 'La valeur compte au plus 6 décimales.';
+
 /**
  * Why a value that parseDecimal refuses is refused, in French; for a percentage or an amount, the
  * forms its indicator reads, sign included (« 45 % », « 1 500 € »).
@@ -170,9 +174,8 @@ export function numberProblem(raw: string, kind?: IndicatorKind | null): string 
 	const cleaned = withoutSign(kind, raw).replace(/[\s\u00a0\u202f]/g, '');
 	if (THOUSANDS_OR_DECIMALS.test(cleaned))
 		return `« ${cleaned} » se lit de deux façons : écrivez ${cleaned.replace('.', '')} sans point pour un nombre entier, ou ${cleaned.replace('.', ',')} avec une virgule pour des décimales.`;
-	if (/^-?\d{13,}([.,]\d*)?$/.test(cleaned))
-		return 'La valeur compte au plus 12 chiffres avant la virgule.';
-	if (/^-?\d+[.,]\d{7,}$/.test(cleaned)) return 'La valeur compte au plus 6 décimales.';
+	if (/^-?\d{13,}([.,]\d*)?$/.test(cleaned)) return TOO_MANY_WHOLE_DIGITS;
+	if (/^-?\d+[.,]\d{7,}$/.test(cleaned)) return TOO_MANY_DECIMALS;
 	if (/^-?\d+([.,]\d+)?$/.test(cleaned) && tooManyDigits(cleaned.replace(',', '.')))
 		return 'La valeur a trop de chiffres pour être gardée telle que saisie : 15 chiffres en tout, avant et après la virgule, le sont toujours (par exemple 12 avant et 3 après).';
 	if (kind === 'percentage')

@@ -142,6 +142,23 @@ export function formatExactNumber(value: number): string {
 	return exactNumberFormat.format(value);
 }
 
+const scientificFormat = new Intl.NumberFormat('fr-FR', {
+	notation: 'scientific',
+	maximumFractionDigits: 14
+});
+const SUPERSCRIPT: Record<string, string> = Object.fromEntries(
+	[...'-0123456789'].map((c, i) => [c, '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'[i]!])
+);
+
+/**
+ * A number too large or too small to write out, French style: « 1,5 × 10³⁰⁰ », « 2 × 10⁻³⁰ »
+ * (not « 1.5e+300 »).
+ */
+export function formatScientific(value: number): string {
+	const [mantissa, exponent = '0'] = scientificFormat.format(value).split('E');
+	return `${mantissa}\u00a0×\u00a010${[...exponent].map((c) => SUPERSCRIPT[c] ?? c).join('')}`;
+}
+
 /** A number as a form field shows it for editing: every decimal kept, a decimal comma ("2,75"). */
 export function formatNumberInput(value: number): string {
 	return String(value).replace('.', ',');

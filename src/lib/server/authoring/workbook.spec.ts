@@ -622,9 +622,31 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		expect(found.filter((p) => rows.some((row) => p.includes(`ligne ${row},`)))).toEqual([
 			expect.stringMatching(/colonne « Cible » : « abc » refusé : la valeur doit être un nombre/),
 			expect.stringMatching(
-				/colonne « Cible » : « 1e\+300 » refusé : la valeur doit être un nombre/
+				/colonne « Cible » : « 1\u00a0×\u00a010³⁰⁰ » refusé : la valeur compte au plus 12 chiffres avant la virgule$/
 			),
 			expect.stringMatching(/colonne « Valeur de départ » : « xyz » refusé : la valeur doit/)
+		]);
+	});
+
+	// Walkthrough s45: « « 1e-7 » refusé : la valeur doit être un nombre ».
+	it('says a number cell under a millionth has more than 6 decimals, written in French', async () => {
+		let rows: number[] = [];
+		const found = await problems(
+			await edited((w) => {
+				const sheet = w.getWorksheet('Indicateurs')!;
+				rows = [
+					['14-1', 8, 'Nombre de bornes', null, 'Nombre', 0.0000001, '31/12/2030'],
+					['14-1', 9, 'Nombre de salles', null, 'Nombre', -2e-300, '31/12/2030']
+				].map((cells) => sheet.addRow(cells).number);
+			})
+		);
+		expect(found.filter((p) => rows.some((row) => p.includes(`ligne ${row},`)))).toEqual([
+			expect.stringMatching(
+				/colonne « Cible » : « 0,0000001 » refusé : la valeur compte au plus 6 décimales$/
+			),
+			expect.stringMatching(
+				/colonne « Cible » : « -2\u00a0×\u00a010⁻³⁰⁰ » refusé : la valeur compte au plus 6 décimales$/
+			)
 		]);
 	});
 

@@ -8,7 +8,12 @@ import {
 	withoutDirectionMarks
 } from '../../schemas/form';
 import { holdsListSeparator, LIST_SEPARATOR_REASON } from '../../schemas/plan-edit';
-import { indicatorValueReadingProblem, readIndicatorValue } from '../../schemas/progress-update';
+import {
+	indicatorValueReadingProblem,
+	readIndicatorValue,
+	TOO_MANY_DECIMALS,
+	TOO_MANY_WHOLE_DIGITS
+} from '../../schemas/progress-update';
 import { FICHE_CODE_PATTERN } from '../../utils/text';
 import {
 	ORGANISATION_KIND_LABELS,
@@ -17,7 +22,13 @@ import {
 	type OrganisationKind
 } from '../../utils/vocabulary';
 import type { IndicatorKind } from '../db/schema';
-import { formatDate, formatNumber, plural } from '../../utils/format';
+import {
+	formatDate,
+	formatExactNumber,
+	formatNumber,
+	formatScientific,
+	plural
+} from '../../utils/format';
 import { indicatorDateProblems } from '../../utils/rules';
 import { newWorkbook } from '../spreadsheet';
 import { indicatorValueProblem } from '../../utils/indicator-kinds';
@@ -861,6 +872,18 @@ class RowReader {
 		// shown 300 000 000 000,3, stored 300000000000.30005) is not a decimal the person typed:
 		// every number is read to the 15 significant digits a spreadsheet shows, which the forms
 		// keep at most (parseDecimal), then their limits apply.
+		// A number JavaScript writes with an exponent (|x| ≥ 1e21, or under 1e-6): beyond the forms'
+		// 12 digits or 6 decimals, said so, and written in French (not « 1e+300 »).
+		if (typeof value === 'number' && /e/.test(String(spreadsheetDigits(value)))) {
+			const large = Math.abs(value) >= 1;
+			const exact = formatExactNumber(value);
+			const shown = large || /^-?0$/.test(exact) ? formatScientific(value) : exact;
+			this.fail(
+				index,
+				`« ${shown} » refusé : ${asProblem(large ? TOO_MANY_WHOLE_DIGITS : TOO_MANY_DECIMALS)}`
+			);
+			return null;
+		}
 		const typed =
 			value instanceof Date
 				? value.toISOString().slice(0, 10)
