@@ -23,6 +23,19 @@ describe('auditChanges', () => {
 		]);
 	});
 
+	// Walkthrough s45: « rappels : -14, -3, +1 » and « jours des rappels : -14, -3, 1 » on one row,
+	// and « heure de la séance : 14:30 ».
+	it('shows a campaign’s reminders once, as typed, and a séance’s hour as pages write it', () => {
+		const opened = auditChanges(
+			null,
+			JSON.stringify({ reminders: '-14, -3, +1', reminderDays: [-14, -3, 1] })
+		);
+		expect(opened).toEqual([{ field: 'rappels', before: null, after: '-14, -3, +1' }]);
+		expect(
+			auditChanges(JSON.stringify({ startsAt: '09:00' }), JSON.stringify({ startsAt: '14:30' }))
+		).toEqual([{ field: 'heure de la séance', before: '9\u00a0h', after: '14\u00a0h\u00a030' }]);
+	});
+
 	it('names the organisation a campaign is aimed at, read for the page like an account’s', () => {
 		const after = JSON.stringify({ scope: { kind: 'organisation', organisationId: 7 } });
 		expect(journaledOrganisationIds([{ before: null, after }])).toEqual([7]);

@@ -1,4 +1,4 @@
-import { formatDate, formatNumber, formatPercent } from './format';
+import { formatClock, formatDate, formatNumber, formatPercent } from './format';
 import {
 	DECISION_KIND_LABELS,
 	EDITION_STATE_LABELS,
@@ -190,6 +190,8 @@ function show(key: string, value: unknown, names: AuditNames = {}): string {
 		if (key === 'opinion' && value in OPINION_LABELS)
 			return OPINION_LABELS[value as keyof typeof OPINION_LABELS];
 		if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value);
+		// A séance's hour as every page writes it: « 14 h 30 », not « 14:30 ».
+		if (key === 'startsAt' && /^\d{2}:\d{2}$/.test(value)) return formatClock(value);
 		return value;
 	}
 	if (Array.isArray(value))
@@ -262,6 +264,13 @@ export function auditChanges(
 	const after = flatten(parse(afterJson));
 	const changes: AuditChange[] = [];
 	for (const field of new Set([...before.keys(), ...after.keys()])) {
+		// A campaign's opening records its reminders as typed (« -14, -3, +1 ») and as read
+		// (`reminderDays`): shown once, as typed.
+		if (
+			field === FIELD_LABELS.reminderDays &&
+			(before.has(FIELD_LABELS.reminders!) || after.has(FIELD_LABELS.reminders!))
+		)
+			continue;
 		const b = before.get(field);
 		const a = after.get(field);
 		const shownBefore = b ? show(b.key, b.value, names) : null;
