@@ -103,7 +103,9 @@ describe('/admin/plan/import', () => {
 				if (row.getCell(1).value === '7-2') row.getCell(3).value = 'Nouveau titre de la 7-2';
 			});
 		});
-		const shown = await post('preview', { fichier: new File([mine], 'plan-lot.xlsx') });
+		const shown = await post('preview', {
+			fichier: new File([mine as Uint8Array<ArrayBuffer>], 'plan-lot.xlsx')
+		});
 		const { token, digest } = shown as unknown as { token: string; digest: string };
 		expect(token).toBeTruthy();
 		// Meanwhile another admin moves fiche 5-1: the workbook holds its former place.
