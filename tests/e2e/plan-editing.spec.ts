@@ -471,6 +471,9 @@ test('an admin renames an orientation and moves objective 4; a visitor sees both
 		// The refused fields are named at the top too, each a link to its field.
 		const summary = admin.locator('[data-error-summary]');
 		await expect(summary).toContainText('Rien n’a été enregistré');
+		// Once the answer is applied (the form no longer busy): a link followed before moved the
+		// focus, which the end of that answer then took to the refusal (once in CI, loaded).
+		await expect(admin.locator('form[aria-busy]')).toHaveCount(0);
 		await summary.getByRole('link', { name: /Indiquez l’intitulé/ }).click();
 		await expect(admin.getByLabel('Intitulé', { exact: true })).toBeFocused();
 		await expectNoAxeViolations(admin);
