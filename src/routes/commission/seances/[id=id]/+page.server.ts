@@ -106,9 +106,10 @@ export const load: PageServerLoad = async (event) => {
 		},
 		editable,
 		canManage,
-		// Sent, written without a relay, or waiting for the relay known down: the page says which.
+		// Sent, written without a relay, or waiting for the relay known down: the page says which, in
+		// the part only its managers see (read for them only, not for every visitor).
 		lastConvocation:
-			sitting.convenedAt === null
+			sitting.convenedAt === null || !editable
 				? null
 				: lastConvocationLine(
 						sitting.convenedAt,
