@@ -22,6 +22,7 @@ import {
 	closeCampaign,
 	completionRows,
 	completionSheet,
+	ficheCampaignStatus,
 	openCampaign,
 	sendCampaignReminders
 } from './service';
@@ -301,29 +302,43 @@ describe('campaigns', () => {
 		expect(after.value.done).toBe(after.value.total);
 	}, 60_000);
 
-	// Walkthrough s45: « Campagne complète … (2/2) » while the campaign reached nobody.
-	it('counts an organisation whose partners left « sans compte », not as having submitted, and is never complete when nobody can answer', async () => {
-		await submit(paul, '1-1', OPENED - HOUR);
-		await submit(paul, '9-1', OPENED - HOUR);
-		// Every partner moved to the commission: no organisation of the campaign can answer.
+	// Walkthrough s45: « Campagne complète … (2/2) » while the campaign reached nobody; then
+	// the page said « sans compte » where the review file said « soumise ».
+	it('keeps as submitted what an organisation answered before its last partner left, counts its other fiches missing, and says so on the page and in the review file alike', async () => {
+		const id = await open();
+		await submit(paul, '1-1', OPENED + HOUR);
+		await submit(paul, '9-1', OPENED + HOUR);
+		// Every partner moved to the commission: no organisation of the campaign can answer now.
 		await db
 			.updateTable('user_account')
 			.set({ role: 'commission', organisation_id: null })
 			.where('id', 'in', [paul.id, sam.id])
 			.execute();
-		const id = await open();
 		const completion = await campaignCompletion(db, id);
 		if (!completion.ok) throw new Error('no campaign');
 		const { withoutAccount, organisations, fiches, done, total, complete } = completion.value;
-		expect(withoutAccount).toContain('CDG46');
-		expect(organisations.map((o) => o.name)).not.toContain('CDG46');
-		const cdgStates = fiches
-			.flatMap((f) => f.organisations)
-			.filter((o) => o.name === 'CDG46')
-			.map((o) => o.state);
-		expect(cdgStates.length).toBeGreaterThan(0);
-		expect(new Set(cdgStates)).toEqual(new Set(['unreachable']));
-		expect({ done, total, complete }).toEqual({ done: 0, total: 0, complete: false });
+		expect(withoutAccount).not.toContain('CDG46');
+		expect(organisations.find((o) => o.id === cdg)).toMatchObject({ done: 2, total: 6 });
+		expect({ done, total, complete }).toEqual({ done: 2, total: 6, complete: false });
+		const onPage = fiches.flatMap((f) =>
+			f.organisations.map((o) => ({ code: f.code, name: o.name, label: o.label }))
+		);
+		const cdgOnPage = onPage.filter((o) => o.name === 'CDG46');
+		expect(cdgOnPage.find((o) => o.code === '1-1')?.label).toBe('soumise');
+		expect(cdgOnPage.filter((o) => o.label === 'manquante')).toHaveLength(4);
+		// An organisation that answered nothing and has no account is « sans compte » in both.
+		expect(withoutAccount.length).toBeGreaterThan(0);
+		// The commission's review file of each fiche says what the page says, organisation by organisation.
+		for (const code of new Set(onPage.map((o) => o.code))) {
+			const ficheId = (await findFicheState(db, code))!.id;
+			const [status] = (await ficheCampaignStatus(db, ficheId)).filter((c) => c.id === id);
+			expect(status!.organisations.sort((x, y) => x.name.localeCompare(y.name))).toEqual(
+				onPage
+					.filter((o) => o.code === code)
+					.map(({ name, label }) => ({ name, label }))
+					.sort((x, y) => x.name.localeCompare(y.name))
+			);
+		}
 	});
 
 	it('does not wait for an organisation whose only partner account is an invitation not yet accepted', async () => {

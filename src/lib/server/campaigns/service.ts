@@ -50,13 +50,34 @@ const PAIR_LABELS: Record<PairState, string> = {
 };
 
 /**
- * A submission (waiting or validated) answers the campaign; a returned or absent one does not.
- * An organisation with no active account can neither be told nor answer: it is not waited for.
+ * The one rule by which every reader of a campaign's pairs (its page and follow-up files, the
+ * commission's review file, /espace, the opening and the reminders, a message judged before it
+ * leaves) tells each pair's state. A submission (waiting or validated) answers the campaign; a
+ * returned or absent one does not. An organisation with no active account that answered none of
+ * its fiches can neither be told nor answer: « sans compte », not waited for. One that answered
+ * at least one (before its last partner left or it was retired) was reached: what it submitted
+ * stays submitted, and the rest is missing (or returned), counted like any other organisation's.
  */
-function stateOf(pair: { state: string | null; hasAccount: unknown }): PairState {
-	const { state } = pair;
-	if (state === 'submitted' || state === 'validated' || state === 'returned') return state;
-	return pair.hasAccount ? 'missing' : 'unreachable';
+function withPairStates<
+	T extends { organisationId: number; state: string | null; hasAccount: unknown }
+>(pairs: T[]): (T & { pairState: PairState })[] {
+	const reached = new Set(
+		pairs
+			.filter((p) => p.hasAccount || p.state === 'submitted' || p.state === 'validated')
+			.map((p) => p.organisationId)
+	);
+	return pairs.map((p) => {
+		const { state } = p;
+		const pairState: PairState =
+			state === 'submitted' || state === 'validated'
+				? state
+				: !reached.has(p.organisationId)
+					? 'unreachable'
+					: state === 'returned'
+						? 'returned'
+						: 'missing';
+		return { ...p, pairState };
+	});
 }
 const answered = (s: PairState) => s === 'submitted' || s === 'validated';
 
@@ -238,10 +259,10 @@ export async function openCampaign(
 			},
 			now
 		);
-		const pairs = await campaignPairs(trx, id);
+		const pairs = withPairStates(await campaignPairs(trx, id));
 		// An update sent just before the opening, still awaiting review, already answers: the
 		// opening mail asks only for the others (an organisation with none is not written to).
-		const asked = pairs.filter((p) => !answered(stateOf(p)));
+		const asked = pairs.filter((p) => !answered(p.pairState));
 		for (const [organisationId, fiches] of byOrganisation(asked))
 			await mailOrganisation(trx, organisationId, { ...input, id }, fiches, null, now);
 		await recordAudit(
@@ -329,9 +350,9 @@ export async function sendCampaignReminders(db: Db, now: number): Promise<number
 			let count = 0;
 			// Closed by an admin since the list was read: nothing more leaves for it.
 			if ((await findCampaign(trx, campaign.id))?.closedAt !== null) return count;
-			const pairs = await campaignPairs(trx, campaign.id);
+			const pairs = withPairStates(await campaignPairs(trx, campaign.id));
 			for (const [organisationId, fiches] of byOrganisation(pairs)) {
-				const missing = fiches.filter((f) => !answered(stateOf(f)));
+				const missing = fiches.filter((f) => !answered(f.pairState));
 				// An organisation where nobody receives reminders (no account yet, or all turned them
 				// off) gets no row: the campaign page must not say it was reminded; its first account,
 				// or the first to turn reminders on again, gets those due.
@@ -377,13 +398,13 @@ export async function outdatedCampaignMail(
 		campaign.deadline < today
 	)
 		return `l’échéance de la campagne (le ${formatDate(campaign.deadline)}), que le message annonçait à venir, est passée depuis qu’il a été écrit.`;
-	const held = (await campaignPairs(db, campaign.id)).filter(
+	const held = withPairStates(await campaignPairs(db, campaign.id)).filter(
 		(p) => p.organisationId === organisationId
 	);
 	const named = message.ficheIds ?? held.map((p) => p.ficheId);
 	if (named.length === 0) return null;
 	const asked = held.filter((p) => named.includes(p.ficheId));
-	if (asked.some((p) => !answered(stateOf(p)))) return null;
+	if (asked.some((p) => !answered(p.pairState))) return null;
 	if (asked.length === 0)
 		return 'aucune des fiches que le message demandait ne concerne plus l’organisation du destinataire.';
 	return asked.length === named.length
@@ -419,13 +440,9 @@ export interface Completion {
 export async function campaignCompletion(db: Db, id: number): Promise<Result<Completion>> {
 	const campaign = await findCampaign(db, id);
 	if (!campaign) return refuse(404, 'Cette campagne n’existe pas.');
-	// An organisation with no active account left cannot answer: « sans compte », even for what it
-	// submitted before its last partner left (or the page would call complete a campaign that
-	// reaches nobody). One retired after it answered keeps its answer (its accounts disabled).
-	const pairs = (await campaignPairs(db, id)).map((p) => ({
+	const pairs = withPairStates(await campaignPairs(db, id)).map((p) => ({
 		...p,
-		organisation: shownName(p),
-		pairState: p.hasAccount || p.retiredAt !== null ? stateOf(p) : ('unreachable' as const)
+		organisation: shownName(p)
 	}));
 	const expected = pairs.filter((p) => p.pairState !== 'unreachable');
 	const reminders = await listReminders(db, id);
@@ -531,14 +548,14 @@ export async function campaignsForOrganisation(db: Db, organisationId: number, t
 	for (const { reminderDays, ...c } of candidates) {
 		const late = c.deadline < today;
 		if (late && !reminderDays.some((o) => o > 0)) continue;
-		const pairs = (await campaignPairs(db, c.id)).filter(
+		const pairs = withPairStates(await campaignPairs(db, c.id)).filter(
 			(p) => p.organisationId === organisationId
 		);
 		result.push({
 			...c,
 			late,
 			toUpdate: pairs
-				.filter((p) => !answered(stateOf(p)))
+				.filter((p) => !answered(p.pairState))
 				.map((p) => ({ code: p.code, title: p.ficheTitle })),
 			total: pairs.length
 		});
@@ -558,7 +575,7 @@ export async function ficheCampaignStatus(
 ) {
 	const result = [];
 	for (const c of await campaignsOfFiche(db, ficheId)) {
-		const pairs = (await campaignPairs(db, c.id)).filter(
+		const pairs = withPairStates(await campaignPairs(db, c.id)).filter(
 			(p) =>
 				p.ficheId === ficheId &&
 				(onlyOrganisationId === undefined || p.organisationId === onlyOrganisationId)
@@ -569,7 +586,7 @@ export async function ficheCampaignStatus(
 			...c,
 			organisations: pairs.map((p) => ({
 				name: shownName(p),
-				label: PAIR_LABELS[stateOf(p)]
+				label: PAIR_LABELS[p.pairState]
 			}))
 		});
 	}
