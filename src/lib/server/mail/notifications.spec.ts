@@ -1118,7 +1118,7 @@ describe('the séance’s last convocation, on its page', () => {
 			reason: 'Serveur de courrier injoignable (ECONNREFUSED).'
 		});
 		expect(await conveneSitting(db, member, id, null, clock)).toMatchObject({ ok: true });
-		const waiting = await convocationWaitingSince(db, id);
+		const waiting = await convocationWaitingSince(db, id, clock);
 		expect(waiting).toBe(down);
 		const line = lastConvocationLine(clock, true, waiting);
 		expect(line).toBe(
@@ -1128,7 +1128,7 @@ describe('the séance’s last convocation, on its page', () => {
 		// The relay answers again and the messages leave: sent.
 		await clearRelayFailure(db);
 		await deliver();
-		expect(await convocationWaitingSince(db, id)).toBeNull();
+		expect(await convocationWaitingSince(db, id, clock)).toBeNull();
 		expect(lastConvocationLine(clock, true, null)).toBe(
 			`Dernière convocation envoyée le ${formatMoment(clock)}.`
 		);
@@ -1144,7 +1144,38 @@ describe('the séance’s last convocation, on its page', () => {
 			pausedUntil: clock + 60_000,
 			reason: 'Serveur de courrier injoignable (ECONNREFUSED).'
 		});
-		expect(await convocationWaitingSince(db, id)).toBeNull();
+		expect(await convocationWaitingSince(db, id, clock)).toBeNull();
+	});
+
+	// Left noticed s45: « elle attend » while only an earlier convocation's message waited.
+	it('speaks of the last convocation only: an earlier one’s message still waiting is not its own', async () => {
+		const id = await sittingWith(['10-1']);
+		const down = clock - 60_000;
+		await recordRelayFailure(db, {
+			now: down,
+			failures: 1,
+			pausedUntil: clock + 60_000,
+			reason: 'Serveur de courrier injoignable (ECONNREFUSED).'
+		});
+		expect(await conveneSitting(db, member, id, null, clock)).toMatchObject({ ok: true });
+		await addAgendaFiches(db, member, id, ['9-1'], null);
+		const again = clock + 10 * 60_000;
+		expect(await conveneSitting(db, member, id, null, again)).toMatchObject({ ok: true });
+		// The second convocation's messages left; the first one's still waits.
+		await db
+			.updateTable('mail_outbox')
+			.set({ status: 'sent', sent_at: again })
+			.where('sitting_id', '=', id)
+			.where('created_at', '>=', again)
+			.execute();
+		const earlier = await db
+			.selectFrom('mail_outbox')
+			.select('status')
+			.where('sitting_id', '=', id)
+			.where('created_at', '<', again)
+			.execute();
+		expect(earlier.map((m) => m.status)).toContain('pending');
+		expect(await convocationWaitingSince(db, id, again)).toBeNull();
 	});
 
 	// The journal records the act, not a delivery it cannot know (the messages may still wait).

@@ -245,15 +245,19 @@ async function leftLinesByPerson(
 }
 
 /**
- * Since when the séance's convocation waits for the relay known down (`relayDownSince`, as
- * convocationSummary reads it) with some of its messages not left, or null.
+ * Since when the séance's last convocation (written at `convenedAt`, its messages with it) waits
+ * for the relay known down (`relayDownSince`, as convocationSummary reads it) with some of its
+ * messages not left, or null. An earlier convocation's message still waiting is not this one's.
  */
 export async function convocationWaitingSince(
 	db: Executor,
-	sittingId: number
+	sittingId: number,
+	convenedAt: number
 ): Promise<number | null> {
 	const since = await relayDownSince(db);
-	return since !== null && (await hasPendingAboutSitting(db, sittingId, 'convened')) ? since : null;
+	return since !== null && (await hasPendingAboutSitting(db, sittingId, 'convened', convenedAt))
+		? since
+		: null;
 }
 
 /**

@@ -386,11 +386,12 @@ export async function cancelPendingAbout(
 	return rows.map((row) => row.user_id);
 }
 
-/** Whether a message of `kind` about the séance still waits to leave (pending). */
+/** Whether a message of `kind` about the séance, written at `writtenSince` or after, still waits to leave (pending). */
 export async function hasPendingAboutSitting(
 	db: Executor,
 	sittingId: number,
-	kind: string
+	kind: string,
+	writtenSince: number
 ): Promise<boolean> {
 	const row = await db
 		.selectFrom('mail_outbox')
@@ -398,6 +399,7 @@ export async function hasPendingAboutSitting(
 		.where('sitting_id', '=', sittingId)
 		.where('kind', '=', kind)
 		.where('status', '=', 'pending')
+		.where('created_at', '>=', writtenSince)
 		.executeTakeFirst();
 	return row !== undefined;
 }

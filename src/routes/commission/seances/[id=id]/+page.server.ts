@@ -114,7 +114,7 @@ export const load: PageServerLoad = async (event) => {
 				: lastConvocationLine(
 						sitting.convenedAt,
 						mailIsRelayed(),
-						await convocationWaitingSince(db, sitting.id)
+						await convocationWaitingSince(db, sitting.id, sitting.convenedAt)
 					),
 		preparedBy,
 		// A séance in preparation whose start is past (Paris): not convened, said on the page, with
