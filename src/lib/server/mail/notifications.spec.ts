@@ -1108,7 +1108,8 @@ describe('the convener’s summary', () => {
 
 // Walkthrough s45: « Dernière convocation envoyée le … » on the séance's page during an outage.
 describe('the séance’s last convocation, on its page', () => {
-	it('is written and waits for the mail server while it is known down and its messages have not left', async () => {
+	/** A séance with 10-1 on its agenda, convened at `clock` a minute into a relay outage. */
+	async function convenedWhileRelayDown() {
 		const id = await sittingWith(['10-1']);
 		const down = clock - 60_000;
 		await recordRelayFailure(db, {
@@ -1118,6 +1119,11 @@ describe('the séance’s last convocation, on its page', () => {
 			reason: 'Serveur de courrier injoignable (ECONNREFUSED).'
 		});
 		expect(await conveneSitting(db, member, id, null, clock)).toMatchObject({ ok: true });
+		return { id, down };
+	}
+
+	it('is written and waits for the mail server while it is known down and its messages have not left', async () => {
+		const { id, down } = await convenedWhileRelayDown();
 		const waiting = await convocationWaitingSince(db, id, clock);
 		expect(waiting).toBe(down);
 		const line = lastConvocationLine(clock, true, waiting);
@@ -1149,15 +1155,7 @@ describe('the séance’s last convocation, on its page', () => {
 
 	// Left noticed s45: « elle attend » while only an earlier convocation's message waited.
 	it('speaks of the last convocation only: an earlier one’s message still waiting is not its own', async () => {
-		const id = await sittingWith(['10-1']);
-		const down = clock - 60_000;
-		await recordRelayFailure(db, {
-			now: down,
-			failures: 1,
-			pausedUntil: clock + 60_000,
-			reason: 'Serveur de courrier injoignable (ECONNREFUSED).'
-		});
-		expect(await conveneSitting(db, member, id, null, clock)).toMatchObject({ ok: true });
+		const { id } = await convenedWhileRelayDown();
 		await addAgendaFiches(db, member, id, ['9-1'], null);
 		const again = clock + 10 * 60_000;
 		expect(await conveneSitting(db, member, id, null, again)).toMatchObject({ ok: true });
