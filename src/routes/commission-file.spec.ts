@@ -1,6 +1,7 @@
 import { isHttpError, isRedirect } from '@sveltejs/kit';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
+import { createTestUser } from '$lib/server/auth/testing';
 import { findUserById, insertUser, type User } from '$lib/server/auth/users';
 import { openCampaign } from '$lib/server/campaigns/service';
 import { addAgendaFiches, createSitting } from '$lib/server/commission/service';
@@ -30,6 +31,10 @@ async function fileAs(user: User, sittingId: number, code: string) {
 			{ user, session }
 		)
 	)) as { campaigns: { organisations: { name: string; label: string }[] }[] };
+}
+
+function activePartner(organisation: string, email: string): Promise<User> {
+	return createTestUser(db, { email, name: email, role: 'partenaire', organisation });
 }
 
 async function staff(role: 'admin' | 'commission', email: string): Promise<User> {
@@ -65,8 +70,9 @@ describe('the commission’s file of a fiche', () => {
 		// 6-1: CDG46 and the Département du Lot both work on it.
 		const admin = await staff('admin', 'anne@lot.fr');
 		const member = await staff('commission', 'marc@lot.fr');
-		const cdg = await createPartner(db, 'cdg46', 'paul@cdg46.fr');
-		const dep = await createPartner(db, 'departement-du-lot', 'dora@lot.fr');
+		// Active accounts (with a password): an organisation without one is « sans compte ».
+		const cdg = await activePartner('cdg46', 'paul@cdg46.fr');
+		const dep = await activePartner('departement-du-lot', 'dora@lot.fr');
 		const now = Date.now();
 		const opened = await openCampaign(
 			db,
