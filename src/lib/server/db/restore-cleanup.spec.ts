@@ -1,10 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { openDatabase } from './index';
-import { migrateToLatest } from './migrate';
-import { scratchDir } from './testing';
+import { migratedWithBackup } from './testing';
 
 // The restore fails half-way, once its copy of the backup is written beside the database: the
 // rights given to that copy are refused (no file system here refuses them on demand).
@@ -28,15 +24,7 @@ const { restoreDatabase } = await import('./restore');
 describe('a restore that fails half-way', () => {
 	// Review s42, ops: the removal of the copy it had prepared was untested.
 	it('removes the copy it prepared and leaves the database as it was', async () => {
-		const dir = scratchDir('restauration-interrompue');
-		const target = join(dir, 'sdusn.db');
-		const db = openDatabase(target);
-		await migrateToLatest(db);
-		await db.destroy();
-		const backup = join(dir, 'sauvegarde.db');
-		const raw = new SQLite(target);
-		raw.prepare('VACUUM INTO ?').run(backup);
-		raw.close();
+		const { dir, target, backup } = await migratedWithBackup('restauration-interrompue');
 		const files = readdirSync(dir).sort();
 		const bytes = readFileSync(target);
 

@@ -1,25 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from './index';
-import { migrateToLatest } from './migrate';
 import { restoreBackup, restoreDatabase } from './restore';
-import { scratchDir } from './testing';
+import { migratedWithBackup } from './testing';
 
 describe('restoring from the name of the restore’s own copy', () => {
 	// Hostile probe s45: a backup named `<DATABASE_PATH>.restauration` was deleted (the copy's
 	// place is cleared first), then the restore blamed the folder's rights.
 	it('refuses it, in French, before anything, and deletes nothing', async () => {
-		const dir = scratchDir('restauration-copie');
-		const target = join(dir, 'sdusn.db');
-		const db = openDatabase(target);
-		await migrateToLatest(db);
-		await db.destroy();
-		const backup = `${target}.restauration`;
-		const raw = new SQLite(target);
-		raw.prepare('VACUUM INTO ?').run(backup);
-		raw.close();
+		const { dir, target, backup } = await migratedWithBackup(
+			'restauration-copie',
+			'sdusn.db.restauration'
+		);
 		const files = readdirSync(dir).sort();
 		const bytes = readFileSync(backup);
 		const refusal = `« ${backup} » porte le nom que la restauration donne à sa copie de la sauvegarde (DATABASE_PATH suivi de « .restauration ») : elle l’effacerait avant de la lire. Rien n’a été changé : renommez ce fichier (par exemple « ${target}.sauvegarde ») et restaurez-le sous ce nom.`;

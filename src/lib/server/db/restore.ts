@@ -167,15 +167,6 @@ function markLeftSince(
 	}
 }
 
-/** What `read` returns from the database being replaced, or `none` when it cannot (an older one). */
-function readOr<T>(replaced: SQLite.Database, none: T, read: (db: SQLite.Database) => T): T {
-	try {
-		return read(replaced);
-	} catch {
-		return none;
-	}
-}
-
 /** What the replaced database says that no other reading carries (`keepReplacedSince`). */
 interface ReplacedSince {
 	/** Each account's mail preferences, with its address (the same account: id and address). */
@@ -195,43 +186,6 @@ interface ReplacedSince {
 
 const NOTHING_SINCE: ReplacedSince = { preferences: [], stopped: [], enabled: [] };
 
-/** Reads `ReplacedSince` from `replaced`; nothing of what it cannot read (damaged, older). */
-function replacedSince(replaced: string): ReplacedSince {
-	let old: SQLite.Database;
-	try {
-		old = new SQLite(replaced, { readonly: true, fileMustExist: true });
-	} catch {
-		return NOTHING_SINCE;
-	}
-	try {
-		return {
-			preferences: readOr(old, [], (db) =>
-				db
-					.prepare(
-						'SELECT p.user_id AS userId, u.email, p.reminders, p.validations, p.commission, p.updated_at AS updatedAt FROM mail_preference p JOIN user_account u ON u.id = p.user_id'
-					)
-					.all()
-			) as ReplacedSince['preferences'],
-			stopped: readOr(old, [], (db) =>
-				db
-					.prepare(
-						"SELECT message_id AS messageId, status, last_error AS error FROM mail_outbox WHERE status IN ('failed', 'cancelled')"
-					)
-					.all()
-			) as ReplacedSince['stopped'],
-			enabled: readOr(old, [], (db) =>
-				db
-					.prepare(
-						'SELECT id, email, role, organisation_id AS organisationId FROM user_account WHERE disabled_at IS NULL'
-					)
-					.all()
-			) as ReplacedSince['enabled']
-		};
-	} finally {
-		old.close();
-	}
-}
-
 /**
  * Carries into the restored copy what the replaced database says happened since the backup and
  * `markLeftSince` and `closeSessions` do not: each account's mail preferences (an opt-out since,
@@ -245,15 +199,14 @@ function replacedSince(replaced: string): ReplacedSince {
  * A backup from before `cancelled` existed gets `failed` instead (what its migration's `down` does).
  */
 function keepReplacedSince(
-	replaced: string,
-	copy: string
+	copy: string,
+	since: ReplacedSince
 ): {
 	preferencesKept: number;
 	stoppedKept: number;
 	accountsEnabled: number;
 	accountsLeftDisabled: number;
 } {
-	const since = replacedSince(replaced);
 	const db = new SQLite(copy);
 	try {
 		return db.transaction(() => {
@@ -405,9 +358,15 @@ interface Replaced {
 	left: LeftMessage[];
 	/** Its invitations closed, accounts disabled and passwords (`closeSessions`). */
 	access: ReplacedAccess;
+	/** Its mail preferences, messages that will not leave, accounts enabled (`keepReplacedSince`). */
+	since: ReplacedSince;
 }
 
-const NOTHING_REPLACED: Replaced = { left: [], access: { invitations: [], accounts: [] } };
+const NOTHING_REPLACED: Replaced = {
+	left: [],
+	access: { invitations: [], accounts: [] },
+	since: NOTHING_SINCE
+};
 
 /** `read()`, or `nothing` when the database cannot answer it (damaged, or older than its table). */
 function orNothing<T>(read: () => T, nothing: T): T {
@@ -429,16 +388,12 @@ function readReplaced(replaced: string): Replaced {
 	} catch {
 		return NOTHING_REPLACED;
 	}
+	/** The rows `query` reads, none when the database cannot answer it (older than its table). */
+	const rows = <T>(query: string): T[] => orNothing(() => old.prepare(query).all() as T[], []);
 	try {
 		return {
-			left: orNothing(
-				() =>
-					old
-						.prepare(
-							"SELECT message_id AS messageId, status, sent_at AS sentAt, last_error AS error FROM mail_outbox WHERE status IN ('sent', 'sending', 'interrupted')"
-						)
-						.all() as LeftMessage[],
-				NOTHING_REPLACED.left
+			left: rows<LeftMessage>(
+				"SELECT message_id AS messageId, status, sent_at AS sentAt, last_error AS error FROM mail_outbox WHERE status IN ('sent', 'sending', 'interrupted')"
 			),
 			access: orNothing(
 				() => ({
@@ -452,7 +407,18 @@ function readReplaced(replaced: string): Replaced {
 						.all() as ReplacedAccess['accounts']
 				}),
 				NOTHING_REPLACED.access
-			)
+			),
+			since: {
+				preferences: rows(
+					'SELECT p.user_id AS userId, u.email, p.reminders, p.validations, p.commission, p.updated_at AS updatedAt FROM mail_preference p JOIN user_account u ON u.id = p.user_id'
+				),
+				stopped: rows(
+					"SELECT message_id AS messageId, status, last_error AS error FROM mail_outbox WHERE status IN ('failed', 'cancelled')"
+				),
+				enabled: rows(
+					'SELECT id, email, role, organisation_id AS organisationId FROM user_account WHERE disabled_at IS NULL'
+				)
+			}
 		};
 	} finally {
 		old.close();
@@ -554,10 +520,11 @@ export function restoreDatabase(
 		passwordsKept: 0
 	};
 	try {
-		const since = existsSync(target) ? readReplaced(target) : NOTHING_REPLACED;
-		if (existsSync(target)) kept = keepReplacedSince(target, incoming);
-		left = markLeftSince(incoming, since.left);
-		closed = closeSessions(incoming, since.access);
+		// The replaced database is opened once, and every part of what it says read in that opening.
+		const replaced = existsSync(target) ? readReplaced(target) : NOTHING_REPLACED;
+		kept = keepReplacedSince(incoming, replaced.since);
+		left = markLeftSince(incoming, replaced.left);
+		closed = closeSessions(incoming, replaced.access);
 		chmodSync(incoming, 0o600);
 		// Typed as root (without sudo -u), the restored file was root's, and the service could no
 		// longer open it: it keeps the owner of the file it replaces (else of the folder).

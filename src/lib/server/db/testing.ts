@@ -85,6 +85,28 @@ export function scratchDir(label: string): string {
 	return dir;
 }
 
+/**
+ * A scratch folder (`scratchDir`) holding a database migrated to the latest, `sdusn.db`, and a
+ * backup of it named `backupName` (a copy by SQLite itself, as `db:backup` writes one).
+ */
+export async function migratedWithBackup(
+	label: string,
+	backupName = 'sauvegarde.db'
+): Promise<{ dir: string; target: string; backup: string }> {
+	const { migrateToLatest } = await import('./migrate');
+	const dir = scratchDir(label);
+	const target = join(dir, 'sdusn.db');
+	const backup = join(dir, backupName);
+	const db = openDatabase(target);
+	try {
+		await migrateToLatest(db);
+		connectionOf(db).prepare('VACUUM INTO ?').run(backup);
+	} finally {
+		await db.destroy();
+	}
+	return { dir, target, backup };
+}
+
 /** The user a test acts as when it needs a refusal root would never get (nobody). */
 const UNPRIVILEGED = 65534;
 const runsAsRoot = process.getuid?.() === 0;
