@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
 import { keepPendingImport } from '$lib/server/authoring/pending-imports';
 import { exportPlanWorkbook } from '$lib/server/authoring/plan-import';
-import { editedWorkbook, moveFiche } from '$lib/server/authoring/testing';
+import { abandonFiche, editedWorkbook, moveFiche } from '$lib/server/authoring/testing';
 import * as importPage from './admin/plan/import/+page.server';
 import ImportPage from './admin/plan/import/+page.svelte';
 import { adminDatabase, routeEvent } from './route-testing';
@@ -120,6 +120,11 @@ describe('/admin/plan/import', () => {
 		expect((answer.data.preview as { summary: string }).summary).toMatch(
 			/^« plan-lot\.xlsx » : \d+\u00a0problèmes? : le plan a été modifié dans le portail depuis l’export de ce classeur\. Téléchargez à nouveau le plan \(\/donnees\/plan\.xlsx\), reportez-y vos modifications, puis envoyez ce nouveau classeur\.$/
 		);
+		expect((answer.data.preview as { problems: string[] }).problems).toContainEqual(
+			expect.stringContaining(
+				'la fiche 5-1 a été rattachée à un autre objectif, sous le code 1-3, après l’export de ce classeur'
+			)
+		);
 		expect(answer.data.values).toMatchObject({ reason: 'Relecture du comité' });
 		const { body } = render(ImportPage, {
 			props: { data: { maxKo: 400, applied: null }, form: answer.data } as never
@@ -128,6 +133,34 @@ describe('/admin/plan/import', () => {
 		expect(alerts).toHaveLength(1);
 		expect(alerts[0]).toContain('Téléchargez à nouveau le plan');
 		expect(alerts[0]).not.toContain('à corriger dans le tableur');
+	});
+
+	// Left noticed s45: only a row edited since the export led to « téléchargez à nouveau » in the
+	// summary; a fiche abandoned since (or moved, or a priority decided since) said « à corriger
+	// dans le tableur ».
+	it('says to download the plan again for a fiche abandoned since the export, and both when other problems are to correct', async () => {
+		const exported = await exportPlanWorkbook(portal.db);
+		expect((await abandonFiche(portal.db, portal.admin, '3-1')).ok).toBe(true);
+		const outdated = await post('preview', {
+			fichier: new File([exported as Uint8Array<ArrayBuffer>], 'plan-lot.xlsx')
+		});
+		expect(outdated.status).toBe(400);
+		expect((outdated.data.preview as { summary: string }).summary).toBe(
+			'« plan-lot.xlsx » : 1\u00a0problème : le plan a été modifié dans le portail depuis l’export de ce classeur. Téléchargez à nouveau le plan (/donnees/plan.xlsx), reportez-y vos modifications, puis envoyez ce nouveau classeur.'
+		);
+
+		const mixed = await editedWorkbook(exported, (workbook) => {
+			const fiches = workbook.getWorksheet('Fiches')!;
+			fiches.eachRow((row) => {
+				if (row.getCell(1).value === '17-1') row.getCell(5).value = 2;
+			});
+		});
+		const both = await post('preview', {
+			fichier: new File([mixed as Uint8Array<ArrayBuffer>], 'plan-lot.xlsx')
+		});
+		expect((both.data.preview as { summary: string }).summary).toBe(
+			'« plan-lot.xlsx » : 2\u00a0problèmes : le plan a été modifié dans le portail depuis l’export de ce classeur (1\u00a0problème en vient), et 1\u00a0autre problème est à corriger. Téléchargez à nouveau le plan (/donnees/plan.xlsx), reportez-y vos modifications en corrigeant aussi l’autre problème, puis envoyez ce nouveau classeur.'
+		);
 	});
 
 	it('keeps no file name that does not pass as one line of 200 characters', async () => {

@@ -115,6 +115,8 @@ export function diffPlans(
 		 */
 		abandonedSinceExport?: Map<string, string>;
 		prioritySinceExport?: Map<string, string>;
+		/** Former codes (formerCodes) of fiches moved after the workbook's export. */
+		movedSinceExport?: Set<string>;
 	} = {}
 ): PlanDiff {
 	const changes: EntityChange[] = [];
@@ -311,7 +313,8 @@ export function diffPlans(
 				sheet: SHEETS.fiches.name,
 				row,
 				column: 'Code',
-				message: `la fiche ${fiche.code} a été abandonnée ${abandonedSince}, après l’export de ce classeur, qui en a l’ancienne version : ${DOWNLOAD_AGAIN}`
+				message: `la fiche ${fiche.code} a été abandonnée ${abandonedSince}, après l’export de ce classeur, qui en a l’ancienne version : ${DOWNLOAD_AGAIN}`,
+				outOfDate: true
 			});
 			continue;
 		}
@@ -325,6 +328,16 @@ export function diffPlans(
 			continue;
 		}
 		const movedTo = options.formerCodes?.get(fiche.code);
+		if (!old && movedTo && options.movedSinceExport?.has(fiche.code)) {
+			problems.push({
+				sheet: SHEETS.fiches.name,
+				row,
+				column: 'Code',
+				message: `la fiche ${fiche.code} a été rattachée à un autre objectif, sous le code ${movedTo}, après l’export de ce classeur, qui en a l’ancienne place : ${DOWNLOAD_AGAIN}`,
+				outOfDate: true
+			});
+			continue;
+		}
 		if (!old && movedTo) {
 			problems.push({
 				sheet: SHEETS.fiches.name,
@@ -340,7 +353,8 @@ export function diffPlans(
 				sheet: SHEETS.fiches.name,
 				row,
 				column: 'Priorité',
-				message: `la priorité de la fiche ${fiche.code} est passée de ${fiche.priority} à ${old.priority} ${prioritySince}, après l’export de ce classeur, qui en a l’ancienne : ${DOWNLOAD_AGAIN}`
+				message: `la priorité de la fiche ${fiche.code} est passée de ${fiche.priority} à ${old.priority} ${prioritySince}, après l’export de ce classeur, qui en a l’ancienne : ${DOWNLOAD_AGAIN}`,
+				outOfDate: true
 			});
 			continue;
 		}

@@ -87,10 +87,12 @@ export interface ImportPreview {
 	/** The problems found, each one French sentence naming sheet, row and column. */
 	problems: string[];
 	/**
-	 * Whether some problems are rows changed in the portal since the workbook's export
-	 * (changedSinceExport): the plan is to be downloaded again, not the workbook corrected.
+	 * How many of the problems are rows changed in the portal since the workbook's export (a row
+	 * edited, a fiche abandoned, a priority decided since: changedSinceExport, and the diff's
+	 * problems marked `outOfDate`): for those the plan is to be downloaded again, not the workbook
+	 * corrected.
 	 */
-	outOfDate: boolean;
+	outOfDate: number;
 	changes: EntityChange[];
 	fieldCount: number;
 	/** Whether the database has no plan yet (the import creates it). */
@@ -107,8 +109,8 @@ interface Checked {
 	model: PlanModel;
 	changes: EntityChange[];
 	problems: string[];
-	/** Whether some problems are rows changed in the portal since the workbook's export. */
-	outOfDate: boolean;
+	/** How many problems are rows changed in the portal since the workbook's export. */
+	outOfDate: number;
 	creates: boolean;
 	/** The plan before the import (null when the file could not be read). */
 	current: PlanModel | null;
@@ -185,7 +187,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const empty = {
 		model: null as unknown as PlanModel,
 		changes: [],
-		outOfDate: false,
+		outOfDate: 0,
 		creates: false,
 		current: null,
 		notices: []
@@ -229,13 +231,19 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const formerCodes = new Map<string, string>();
 	for (const move of moves)
 		if (!formerCodes.has(move.formerCode)) formerCodes.set(move.formerCode, move.code);
+	const exported = reading.ok ? reading.exportedRevision : null;
+	// A code the workbook still gives a fiche that moved after its export: out of date, not a new fiche.
+	const movedSinceExport = new Set(
+		moves.filter((m) => exported !== null && m.revision > exported).map((m) => m.formerCode)
+	);
 	const diff = diffPlans(current, read.model, {
 		ficheRows: read.ficheRows,
 		retiredFiches,
 		retiredIndicators,
 		statuses,
 		formerCodes,
-		...(await ficheEventsSinceExport(db, reading.ok ? reading.exportedRevision : null))
+		movedSinceExport,
+		...(await ficheEventsSinceExport(db, exported))
 	});
 	const undated = undatedBaselineChecks(read.undatedBaselines, diff.changes);
 	if (!reading.ok)
@@ -257,7 +265,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 			...(await indicatorKindProblems(db, reading.model, diff.changes)),
 			...outdated
 		],
-		outOfDate: outdated.length > 0,
+		outOfDate: diff.problems.filter((p) => p.outOfDate).length + outdated.length,
 		creates,
 		current,
 		notices: [

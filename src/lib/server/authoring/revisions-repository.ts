@@ -220,14 +220,17 @@ export async function listEntityRevisions(
 	);
 }
 
-/** Every move of a fiche to another objective, latest first: its code before, and now. */
+/**
+ * Every move of a fiche to another objective, latest first: its code before, and now, and the
+ * plan revision that recorded it.
+ */
 export async function listFicheMoves(
 	db: Executor
-): Promise<{ formerCode: string; code: string }[]> {
+): Promise<{ formerCode: string; code: string; revision: number }[]> {
 	const moves = await db
 		.selectFrom('plan_revision')
 		.innerJoin('fiche', 'fiche.id', 'plan_revision.entity_id')
-		.select(['fiche.code', 'plan_revision.changes'])
+		.select(['fiche.code', 'plan_revision.changes', 'plan_revision.id as revision'])
 		.where('plan_revision.entity', '=', 'fiche')
 		.where('plan_revision.action', '=', 'moved')
 		.orderBy('plan_revision.id', 'desc')
@@ -235,7 +238,7 @@ export async function listFicheMoves(
 	return moves.flatMap((move) =>
 		(JSON.parse(move.changes) as FieldChange[])
 			.filter((c) => c.field === 'code')
-			.map((c) => ({ formerCode: c.before, code: move.code }))
+			.map((c) => ({ formerCode: c.before, code: move.code, revision: move.revision }))
 	);
 }
 

@@ -359,6 +359,11 @@ export interface WorkbookProblem {
 	row: number | null;
 	column: string | null;
 	message: string;
+	/**
+	 * Set on a row changed in the portal since the workbook's export: the plan is to be downloaded
+	 * again, not the workbook corrected (the import page's summary says so).
+	 */
+	outOfDate?: true;
 }
 
 /** « Feuille « Fiches », ligne 4, colonne « Titre » : … » */
