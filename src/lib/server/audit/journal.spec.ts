@@ -214,6 +214,58 @@ describe('journal page', () => {
 	});
 });
 
+describe('journal search', () => {
+	// Left noticed s45: a row's search text is folded when it is written, so after a rename its
+	// rows were found by the former name only, while « avant → après » shows the new one.
+	it('finds the rows that name an organisation by number by its name of today too', async () => {
+		const { id } = await db
+			.insertInto('organisation')
+			.values({ slug: 'lot-num', name: 'Lot numérique', full_name: null, kind: 'syndicat_mixte' })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const rows = [
+			{
+				action: 'account.role_changed' as const,
+				target: { type: 'compte', id: 4 },
+				summary: 'Rôle du compte de marie@exemple.fr : Partenaire — Lot numérique',
+				after: { role: 'partenaire', organisationId: id }
+			},
+			{
+				action: 'plan.organisation_updated' as const,
+				target: { type: 'organisation', id },
+				summary: 'Organisation « Lot numérique » modifiée'
+			},
+			{
+				action: 'campaign.opened' as const,
+				target: { type: 'campagne', id: 1 },
+				summary: 'Campagne « Bilan » ouverte',
+				after: { scope: { kind: 'organisation', organisationId: id } }
+			}
+		];
+		for (const row of rows) await recordAudit(db, { actor: null, actorLabel: 'Claire', ...row });
+		await recordAudit(db, {
+			actor: null,
+			actorLabel: 'Claire',
+			action: 'account.role_changed',
+			target: { type: 'compte', id: 5 },
+			summary: 'Rôle du compte de paul@exemple.fr : Commission',
+			after: { role: 'commission', organisationId: null }
+		});
+		await db
+			.updateTable('organisation')
+			.set({ name: 'Quercy numérique' })
+			.where('id', '=', id)
+			.execute();
+		const found = async (text: string) =>
+			(await listAuditEvents(db, { text })).entries.map((e) => e.summary).sort();
+		const all = rows.map((r) => r.summary).sort();
+		// The former name, in the summaries written with it; today's, every row that names it.
+		expect(await found('lot numerique')).toEqual(all.filter((t) => t.includes('Lot numérique')));
+		expect(await found('quercy numérique')).toEqual(all);
+		expect(await found('zzz introuvable')).toEqual([]);
+	});
+});
+
 describe('retention purge', () => {
 	const old = new Date(Date.now() - 800 * 86_400_000);
 	const recent = new Date(Date.now() - 10 * 86_400_000);

@@ -449,6 +449,11 @@ export async function listAuditEvents(
 	// (`search_text`), so that a word found nowhere scans without calling JavaScript per row. The
 	// person who acted is searched too (« Claire Martin »).
 	const text = filters.text ? foldForSearch(filters.text) : '';
+	// A row's text is folded when it is written: an organisation renamed since is found there by
+	// its former name only, while the page names it as it is now (« avant → après »). The rows that
+	// name an organisation by number (its own changes, an account's or a campaign's organisation)
+	// are found by its name of today too.
+	const named = text ? await organisationIdsNamed(db, text) : [];
 	const rows = await db
 		.selectFrom('audit_event')
 		.select([
@@ -470,7 +475,20 @@ export async function listAuditEvents(
 		.$if(Boolean(text), (q) =>
 			q.where((eb) => {
 				const folded = eb.fn.coalesce('search_text', foldedInSql(eb));
-				return eb(eb.fn('instr', [folded, eb.val(text)]), '>', 0);
+				const found = eb(eb.fn('instr', [folded, eb.val(text)]), '>', 0);
+				if (named.length === 0) return found;
+				const names = (column: 'before_state' | 'after_state', path: string) =>
+					eb(eb.fn('json_extract', [column, eb.val(path)]), 'in', named);
+				return eb.or([
+					found,
+					eb.and([
+						eb('target_type', '=', 'organisation'),
+						eb('target_id', 'in', named.map(String))
+					]),
+					names('before_state', '$.organisationId'),
+					names('after_state', '$.organisationId'),
+					names('after_state', '$.scope.organisationId')
+				]);
 			})
 		)
 		.orderBy('occurred_at', 'desc')
@@ -490,6 +508,19 @@ export async function listAuditEvents(
 				: null
 		}))
 	};
+}
+
+/**
+ * The organisations whose name today holds `folded` (a search folded by foldForSearch, as
+ * `search_text` is): a few hundred rows at most, folded by the same function.
+ */
+async function organisationIdsNamed(db: Executor, folded: string): Promise<number[]> {
+	const rows = await db
+		.selectFrom('organisation')
+		.select('id')
+		.where((eb) => eb(eb.fn('instr', [eb.fn('fold_for_search', ['name']), eb.val(folded)]), '>', 0))
+		.execute();
+	return rows.map((r) => r.id);
 }
 
 /** The names of these organisations, in one query; an id no longer in the table is left out. */
