@@ -80,6 +80,20 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		expect(created.code, created.shown).toBe(0);
 		expect(created.shown).toContain('créé pour t@lot.test');
 		for (const run of [differing, created]) expect(run.shown).not.toContain('tapée au clavier');
+		// The journal says who made it: the command, not « anonyme ».
+		const database = new SQLite(join(dir, 'commandes.db'), { readonly: true });
+		try {
+			expect(
+				database
+					.prepare(
+						"SELECT actor_label FROM audit_event WHERE action = 'account.created' AND summary LIKE '%t@lot.test'"
+					)
+					.pluck()
+					.get()
+			).toBe('commande user:create');
+		} finally {
+			database.close();
+		}
 	});
 
 	it('user:create refuses an organisation for a commission member', () => {

@@ -52,7 +52,8 @@ runCommand(async () => {
 				db,
 				{ ...account, organisation: account.organisation ?? '' },
 				await hashPassword(password),
-				'par npm run demo (démonstration)'
+				'par npm run demo (démonstration)',
+				'commande demo'
 			);
 			if (!made.ok) throw new Error(made.message);
 			created.push({ email: account.email, role: account.role, password, id: made.value.userId });

@@ -80,7 +80,8 @@ runCommand(async () => {
 			db,
 			account,
 			await hashPassword(password),
-			'en ligne de commande'
+			'en ligne de commande',
+			'commande user:create'
 		);
 		if (!created.ok) {
 			// The command's own words: where to look an organisation up, the address refused.

@@ -563,12 +563,13 @@ describe('invitations', () => {
 });
 
 describe('createAccountWithPassword (commands)', () => {
-	it('writes the account with its password, the role in words in the journal', async () => {
+	it('writes the account with its password, the role in words in the journal, by the command', async () => {
 		const made = await createAccountWithPassword(
 			db,
 			{ email: 'Cmd@Lot.fr', name: 'Camille Commande', role: 'commission', organisation: '' },
 			await hashPassword('une phrase de passe correcte'),
-			'en ligne de commande'
+			'en ligne de commande',
+			'commande user:create'
 		);
 		if (!made.ok) throw new Error(made.message);
 		expect(await findUserById(db, made.value.userId)).toMatchObject({
@@ -577,14 +578,16 @@ describe('createAccountWithPassword (commands)', () => {
 		});
 		const row = await db
 			.selectFrom('audit_event')
-			.select(['summary', 'actor_id as actorId'])
+			.select(['summary', 'actor_id as actorId', 'actor_label as actorLabel'])
 			.where('action', '=', 'account.created')
 			.where('target_id', '=', String(made.value.userId))
 			.executeTakeFirstOrThrow();
+		// Left noticed s45: its « Qui » read « anonyme ».
 		expect(row).toEqual({
 			summary:
 				'Compte « Membre de la commission des usages numériques » créé en ligne de commande pour cmd@lot.fr',
-			actorId: null
+			actorId: null,
+			actorLabel: 'commande user:create'
 		});
 	});
 
@@ -599,7 +602,8 @@ describe('createAccountWithPassword (commands)', () => {
 				db,
 				{ email: 'ADMIN@lot.fr', name: 'Doublon', role: 'admin', organisation: '' },
 				hash,
-				'en ligne de commande'
+				'en ligne de commande',
+				'commande user:create'
 			)
 		).toMatchObject({ ok: false, fieldErrors: { email: expect.any(String) } });
 		expect(
@@ -607,7 +611,8 @@ describe('createAccountWithPassword (commands)', () => {
 				db,
 				{ email: 'x@lot.fr', name: 'Xavier', role: 'partenaire', organisation: 'nulle-part' },
 				hash,
-				'en ligne de commande'
+				'en ligne de commande',
+				'commande user:create'
 			)
 		).toMatchObject({ ok: false, fieldErrors: { organisation: expect.any(String) } });
 		expect(

@@ -363,7 +363,8 @@ async function insertAccount(
 	trx: Executor,
 	account: NewAccount,
 	passwordHash: string | null,
-	actor: User | null,
+	/** Who creates it: the admin, or the command's words (« commande user:create »). */
+	actor: User | string,
 	summary: (roleLabel: string, email: string) => string,
 	now: Date
 ): Promise<Result<{ userId: number }>> {
@@ -378,7 +379,7 @@ async function insertAccount(
 		now
 	);
 	await recordAudit(trx, {
-		actor,
+		...(typeof actor === 'string' ? { actor: null, actorLabel: actor } : { actor }),
 		action: 'account.created',
 		target: { type: 'compte', id: userId },
 		summary: summary(ROLE_LABELS[account.role], email),
@@ -415,13 +416,16 @@ export async function createAccountWithInvitation(
 
 /**
  * Creates an account with its password, from a command on the server (nobody signed in acts):
- * `user:create`, `demo`. `how` says in the journal how it was made (« en ligne de commande »).
+ * `user:create`, `demo`. `how` says in the journal's summary how it was made (« en ligne de
+ * commande »), `command` who made it, in its « Qui » (« commande user:create », as plan:import's
+ * rows say « commande plan:import »), rather than « anonyme ».
  */
 export async function createAccountWithPassword(
 	db: Db,
 	account: NewAccount,
 	passwordHash: string,
-	how: string
+	how: string,
+	command: string
 ): Promise<Result<{ userId: number }>> {
 	return db
 		.transaction()
@@ -430,7 +434,7 @@ export async function createAccountWithPassword(
 				trx,
 				account,
 				passwordHash,
-				null,
+				command,
 				(role, email) => `Compte « ${role} » créé ${how} pour ${email}`,
 				new Date()
 			)
