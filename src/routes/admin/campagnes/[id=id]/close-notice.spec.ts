@@ -2,9 +2,9 @@ import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import Page from './+page.svelte';
 
-/** The notices at the top of a campaign's page, as it renders them (text only, spaces collapsed). */
-function notices(data: Record<string, unknown>): string {
-	const { body } = render(Page, {
+/** A campaign's page as it renders, with `data` over an open campaign's with nothing asked. */
+function pageBody(data: Record<string, unknown>): string {
+	return render(Page, {
 		props: {
 			data: {
 				campaign: {
@@ -31,13 +31,23 @@ function notices(data: Record<string, unknown>): string {
 			},
 			form: null
 		} as never
-	});
-	return [...body.matchAll(/<div class="notice[^"]*" role="status">([\s\S]*?)<\/div>/g)]
-		.map((m) => m[1]!)
-		.join(' ')
+	}).body;
+}
+
+/** Rendered HTML as read: tags and comments left out, spaces collapsed. */
+const shownText = (html: string) =>
+	html
 		.replace(/<!--[^>]*-->/g, '')
 		.replace(/<[^>]+>/g, '')
 		.replace(/\s+/g, ' ');
+
+/** The notices at the top of a campaign's page, as it renders them (text only, spaces collapsed). */
+function notices(data: Record<string, unknown>): string {
+	return shownText(
+		[...pageBody(data).matchAll(/<div class="notice[^"]*" role="status">([\s\S]*?)<\/div>/g)]
+			.map((m) => m[1]!)
+			.join(' ')
+	);
 }
 
 describe('the notice of a campaign closed', () => {
@@ -46,5 +56,16 @@ describe('the notice of a campaign closed', () => {
 			'les partenaires ne la voient plus. 2 courriels d’ouverture'
 		);
 		expect(notices({ closed: true })).toMatch(/les partenaires ne la voient plus\.\s*$/);
+	});
+});
+
+describe('the completion of a campaign', () => {
+	// Counted since s46: an organisation that answered before losing its last account; « toutes
+	// les organisations qui ont un compte » no longer said who was waited for.
+	it('says which organisations it waited for when complete', () => {
+		const body = pageBody({ complete: true, done: 2, total: 2 });
+		expect(shownText(/<p class="completion"[^>]*>([\s\S]*?)<\/p>/.exec(body)![1]!)).toContain(
+			'toutes les organisations attendues (celles qui ont un compte actif, et celles qui avaient répondu avant de le perdre) ont soumis leurs mises à jour (2/2)'
+		);
 	});
 });
