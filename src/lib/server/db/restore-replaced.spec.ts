@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { recordAudit } from '../audit/repository';
 import { createTestUser, PEOPLE } from '../auth/testing';
 import { findPreferences, savePreferences } from '../mail/preferences-repository';
-import { openDatabase } from './index';
+import { openDatabase, type Db } from './index';
 import { migrateToLatest, portalMigrator } from './migrate';
 import { restoreDatabase } from './restore';
-import { scratchDir } from './testing';
+import { backUp, scratchDir } from './testing';
 
 const NOW = Date.UTC(2026, 11, 5, 9, 0);
 const ALL_ON = { reminders: true, validations: true, commission: true };
@@ -53,13 +54,33 @@ function outboxOf(file: string) {
 	}
 }
 
-function backUp(file: string, backup: string): void {
-	const raw = new SQLite(file);
-	try {
-		raw.prepare('VACUUM INTO ?').run(backup);
-	} finally {
-		raw.close();
-	}
+/**
+ * Enables the account again, with `changes` (another role or organisation), and journals it as
+ * /admin/utilisateurs does: the journal's line is what says the replaced database enabled it after
+ * the backup disabled it.
+ */
+async function enableAgain(
+	db: Db,
+	userId: number,
+	changes: { role?: 'commission'; organisation_id?: number } = {}
+): Promise<void> {
+	await db
+		.updateTable('user_account')
+		.set({ disabled_at: null, ...changes })
+		.where('id', '=', userId)
+		.execute();
+	await recordAudit(
+		db,
+		{
+			actor: null,
+			actorLabel: 'Anne Admin',
+			action: 'account.enabled',
+			target: { type: 'compte', id: userId },
+			summary: 'Compte réactivé'
+		},
+		// After the backup disabled it (2026-12-01), whatever the machine's clock says.
+		new Date('2026-12-02T10:00:00.000Z')
+	);
 }
 
 const GIVEN_UP = 'Abandonné : le serveur de courrier n’a pas répondu pendant 3 jours.';
@@ -95,11 +116,7 @@ describe('restoring a backup: what the replaced database says of mail and accoun
 		const current = openDatabase(target);
 		// The one-click unsubscribe (RFC 8058) and /compte write the same row.
 		await savePreferences(current, admin.id, { ...ALL_ON, commission: false }, NOW + 1000);
-		await current
-			.updateTable('user_account')
-			.set({ disabled_at: null })
-			.where('id', '=', member.id)
-			.execute();
+		await enableAgain(current, member.id);
 		await current.destroy();
 		setOutbox(target, '<m1@sdusn.test>', 'failed', GIVEN_UP);
 		setOutbox(target, '<m2@sdusn.test>', 'failed', REFUSED);
@@ -164,16 +181,8 @@ describe('restoring a backup: what the replaced database says of mail and accoun
 		backUp(target, backup);
 
 		const current = openDatabase(target);
-		await current
-			.updateTable('user_account')
-			.set({ disabled_at: null, role: 'commission' })
-			.where('id', '=', admin.id)
-			.execute();
-		await current
-			.updateTable('user_account')
-			.set({ disabled_at: null, organisation_id: other.id })
-			.where('id', '=', partner.id)
-			.execute();
+		await enableAgain(current, admin.id, { role: 'commission' });
+		await enableAgain(current, partner.id, { organisation_id: other.id });
 		await current.destroy();
 
 		expect(restoreDatabase(backup, target)).toMatchObject({

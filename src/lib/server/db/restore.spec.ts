@@ -150,14 +150,15 @@ describe('restoring a backup older than the outbox or its columns', () => {
 	it('marks sent, in a backup without the one-time link column, what left since', async () => {
 		const dir = scratchDir('restauration-ancienne');
 		const target = join(dir, 'sdusn.db');
-		const raw = await withWaitingMessage(target);
-		raw.close();
+		// Made first, as a backup is older than the database it replaces (one newer carries nothing).
 		const backup = join(dir, 'ancienne.db');
 		const db = openDatabase(backup);
 		await migrateToLatest(db);
 		await portalMigrator(db).migrateTo('2026_12_02_110000_structure_versions');
 		await db.destroy();
 		addWaitingMessage(new SQLite(backup)).close();
+		const raw = await withWaitingMessage(target);
+		raw.close();
 		const current = new SQLite(target);
 		current.prepare("UPDATE mail_outbox SET status = 'sent', sent_at = ?").run(NOW);
 		current.close();

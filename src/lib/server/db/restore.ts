@@ -180,8 +180,17 @@ interface ReplacedSince {
 	}[];
 	/** Messages that will never leave: given up after an outage, refused (`failed`), cancelled. */
 	stopped: { messageId: string; status: 'failed' | 'cancelled'; error: string | null }[];
-	/** Accounts enabled (`disabled_at` null) now, with the role and organisation they have now. */
-	enabled: { id: number; email: string; role: string; organisationId: number | null }[];
+	/**
+	 * Accounts enabled (`disabled_at` null) now, with the role and organisation they have now, and
+	 * when its journal last says they were enabled again (null: never, or that line purged).
+	 */
+	enabled: {
+		id: number;
+		email: string;
+		role: string;
+		organisationId: number | null;
+		enabledAt: string | null;
+	}[];
 }
 
 const NOTHING_SINCE: ReplacedSince = { preferences: [], stopped: [], enabled: [] };
@@ -192,10 +201,13 @@ const NOTHING_SINCE: ReplacedSince = { preferences: [], stopped: [], enabled: []
  * from /compte or a message's one-click unsubscribe, holds; a preference only in the backup, its
  * account deleted since, stays), messages that will never leave there (given up after an outage,
  * refused by the relay, cancelled: they stay so instead of leaving late), and an account enabled
- * again since stays enabled. The same account: id and address. Enabled again with another role or
- * organisation than the backup's (which `closeSessions` gives back), it stays disabled: an admin
- * enabled again as a commission member only must not come back an admin (`accountsLeftDisabled`).
- * Returns how many of each changed.
+ * again since stays enabled. Each only when it is newer than the backup's: a preference saved
+ * after the backup's own (`updated_at`), an account enabled again (its journal's `account.enabled`)
+ * after the backup disabled it; a replaced database older than the backup (restored first, then a
+ * newer backup on top) would otherwise give back what the backup has since changed. The same
+ * account: id and address. Enabled again with another role or organisation than the backup's
+ * (which `closeSessions` gives back), it stays disabled: an admin enabled again as a commission
+ * member only must not come back an admin (`accountsLeftDisabled`). Returns how many of each changed.
  * A backup from before `cancelled` existed gets `failed` instead (what its migration's `down` does).
  */
 function keepReplacedSince(
@@ -218,8 +230,8 @@ function keepReplacedSince(
 						 WHERE EXISTS (SELECT 1 FROM user_account WHERE id = @userId AND email = @email)
 						 ON CONFLICT (user_id) DO UPDATE SET reminders = excluded.reminders,
 						 validations = excluded.validations, commission = excluded.commission, updated_at = excluded.updated_at
-						 WHERE reminders IS NOT excluded.reminders OR validations IS NOT excluded.validations
-						 OR commission IS NOT excluded.commission`
+						 WHERE updated_at < excluded.updated_at AND (reminders IS NOT excluded.reminders
+						 OR validations IS NOT excluded.validations OR commission IS NOT excluded.commission)`
 					)
 				: null;
 			let preferencesKept = 0;
@@ -247,7 +259,7 @@ function keepReplacedSince(
 			const accounts = columnsOf(db, 'user_account').has('disabled_at');
 			const disabled = accounts
 				? db.prepare(
-						'SELECT role, organisation_id AS organisationId FROM user_account WHERE id = ? AND email = ? AND disabled_at IS NOT NULL'
+						'SELECT role, organisation_id AS organisationId, disabled_at AS disabledAt FROM user_account WHERE id = ? AND email = ? AND disabled_at IS NOT NULL'
 					)
 				: null;
 			const enable = accounts
@@ -257,8 +269,9 @@ function keepReplacedSince(
 			let accountsLeftDisabled = 0;
 			for (const a of since.enabled) {
 				const backup = disabled?.get(a.id, a.email) as
-					{ role: string; organisationId: number | null } | undefined;
-				if (!backup) continue;
+					{ role: string; organisationId: number | null; disabledAt: string } | undefined;
+				// Enabled again after the backup disabled it, or enabled all along in an older copy.
+				if (!backup || a.enabledAt === null || a.enabledAt <= backup.disabledAt) continue;
 				if (backup.role === a.role && backup.organisationId === a.organisationId)
 					accountsEnabled += enable?.run(a.id).changes ?? 0;
 				else accountsLeftDisabled += 1;
@@ -278,8 +291,10 @@ function keepReplacedSince(
  * (`readReplaced`) is carried: an invitation used or revoked stays closed (a link revoked because
  * it went to a wrong address must not open again; the person whose account the backup shows not
  * yet activated is invited again), an account disabled stays disabled, a password changed (perhaps
- * because it leaked) is the one that works — the same account, by id and address. A role changed
- * since is the backup's. A backup older than a table has none of its rows to close.
+ * because it leaked) is the one that works — the same account, by id and address — unless the
+ * backup's journal says its own is newer: the account enabled again after that disabling, its
+ * password set after that one (`journalTimes`). A role changed since is the backup's. A backup
+ * older than a table has none of its rows to close.
  */
 function closeSessions(
 	copy: string,
@@ -314,13 +329,21 @@ function closeSessions(
 						'UPDATE user_account SET password_hash = ? WHERE id = ? AND email = ? AND password_hash IS NOT ?'
 					)
 				: null;
+			const enabledInBackup = journalTimes(db, ENABLED_AGAIN);
+			const passwordInBackup = journalTimes(db, PASSWORD_SET);
 			let accountsDisabled = 0;
 			let passwordsKept = 0;
 			for (const account of since.accounts) {
-				if (account.disabledAt !== null)
+				if (
+					account.disabledAt !== null &&
+					!((enabledInBackup.get(account.id) ?? '') > account.disabledAt)
+				)
 					accountsDisabled +=
 						disable?.run(account.disabledAt, account.id, account.email).changes ?? 0;
-				if (account.passwordHash !== null)
+				if (
+					account.passwordHash !== null &&
+					!((passwordInBackup.get(account.id) ?? '') > (account.passwordSetAt ?? ''))
+				)
 					passwordsKept +=
 						keepPassword?.run(account.passwordHash, account.id, account.email, account.passwordHash)
 							.changes ?? 0;
@@ -348,12 +371,76 @@ function closeSessions(
 interface ReplacedAccess {
 	/** Invitations used or revoked (`used_at`). */
 	invitations: { id: string; usedAt: number }[];
-	/** Accounts as they are now: disabled or not, their password. */
-	accounts: { id: number; email: string; disabledAt: string | null; passwordHash: string | null }[];
+	/** Accounts as they are now: disabled or not, their password and when its journal says it was set. */
+	accounts: {
+		id: number;
+		email: string;
+		disabledAt: string | null;
+		passwordHash: string | null;
+		passwordSetAt: string | null;
+	}[];
+}
+
+/** Journal lines of an account's password set: made with one, invitation used, changed, reset. */
+const PASSWORD_SET =
+	"SELECT target_id AS id, MAX(occurred_at) AS at FROM audit_event WHERE target_type = 'compte' AND action IN ('account.created', 'account.activated', 'password.changed', 'password.reset') GROUP BY target_id";
+/** Journal lines of an account enabled again by an admin. */
+const ENABLED_AGAIN =
+	"SELECT target_id AS id, MAX(occurred_at) AS at FROM audit_event WHERE target_type = 'compte' AND action = 'account.enabled' GROUP BY target_id";
+
+/**
+ * When `db`'s journal last wrote one of `query`'s lines (PASSWORD_SET, ENABLED_AGAIN) for each
+ * account, by id: what tells which of two copies changed a password or an access last. None for a
+ * database older than the journal, or an account whose lines the retention purge removed.
+ */
+function journalTimes(db: SQLite.Database, query: string): Map<number, string> {
+	const rows = orNothing(() => db.prepare(query).all() as { id: string; at: string }[], []);
+	return new Map(rows.map((row) => [Number(row.id), row.at]));
+}
+
+/** The latest moment each of these says something was written (ISO text or milliseconds). */
+const LAST_WRITES = [
+	'SELECT MAX(occurred_at) AS at FROM audit_event',
+	'SELECT MAX(last_at) AS at FROM audit_tally',
+	'SELECT MAX(changed_at) AS at FROM data_revision',
+	'SELECT MAX(updated_at) AS at FROM user_account',
+	'SELECT MAX(updated_at) AS at FROM mail_preference',
+	'SELECT MAX(created_at) AS at FROM mail_outbox',
+	'SELECT MAX(sent_at) AS at FROM mail_outbox'
+];
+
+/**
+ * When `db` was last written, in milliseconds (its journal, its data's revision, its accounts,
+ * preferences and mail), null when it says nothing: which of the backup and the replaced database
+ * is the newer copy, for what has no date of its own.
+ */
+function lastWritten(db: SQLite.Database): number | null {
+	let last: number | null = null;
+	for (const query of LAST_WRITES) {
+		const at = orNothing(
+			() => (db.prepare(query).get() as { at: string | number | null }).at,
+			null
+		);
+		const ms = typeof at === 'string' ? Date.parse(at) : at;
+		if (ms !== null && !Number.isNaN(ms) && (last === null || ms > last)) last = ms;
+	}
+	return last;
+}
+
+/** `lastWritten` of the file `file`. */
+function lastWrittenOf(file: string): number | null {
+	const db = new SQLite(file, { readonly: true, fileMustExist: true });
+	try {
+		return lastWritten(db);
+	} finally {
+		db.close();
+	}
 }
 
 /** What the database being replaced says happened since the backup, to carry into the copy. */
 interface Replaced {
+	/** When it was last written (`lastWritten`): null, unreadable or saying nothing. */
+	lastWritten: number | null;
 	/** Its mail that left, or was leaving, by Message-ID (`markLeftSince`). */
 	left: LeftMessage[];
 	/** Its invitations closed, accounts disabled and passwords (`closeSessions`). */
@@ -363,6 +450,7 @@ interface Replaced {
 }
 
 const NOTHING_REPLACED: Replaced = {
+	lastWritten: null,
 	left: [],
 	access: { invitations: [], accounts: [] },
 	since: NOTHING_SINCE
@@ -391,7 +479,10 @@ function readReplaced(replaced: string): Replaced {
 	/** The rows `query` reads, none when the database cannot answer it (older than its table). */
 	const rows = <T>(query: string): T[] => orNothing(() => old.prepare(query).all() as T[], []);
 	try {
+		const passwordSet = journalTimes(old, PASSWORD_SET);
+		const enabledAgain = journalTimes(old, ENABLED_AGAIN);
 		return {
+			lastWritten: lastWritten(old),
 			left: rows<LeftMessage>(
 				"SELECT message_id AS messageId, status, sent_at AS sentAt, last_error AS error FROM mail_outbox WHERE status IN ('sent', 'sending', 'interrupted')"
 			),
@@ -400,11 +491,16 @@ function readReplaced(replaced: string): Replaced {
 					invitations: old
 						.prepare('SELECT id, used_at AS usedAt FROM invitation WHERE used_at IS NOT NULL')
 						.all() as ReplacedAccess['invitations'],
-					accounts: old
-						.prepare(
-							'SELECT id, email, disabled_at AS disabledAt, password_hash AS passwordHash FROM user_account'
-						)
-						.all() as ReplacedAccess['accounts']
+					accounts: (
+						old
+							.prepare(
+								'SELECT id, email, disabled_at AS disabledAt, password_hash AS passwordHash FROM user_account'
+							)
+							.all() as Omit<ReplacedAccess['accounts'][number], 'passwordSetAt'>[]
+					).map((account) => ({
+						...account,
+						passwordSetAt: passwordSet.get(account.id) ?? null
+					}))
 				}),
 				NOTHING_REPLACED.access
 			),
@@ -415,9 +511,9 @@ function readReplaced(replaced: string): Replaced {
 				stopped: rows(
 					"SELECT message_id AS messageId, status, last_error AS error FROM mail_outbox WHERE status IN ('failed', 'cancelled')"
 				),
-				enabled: rows(
+				enabled: rows<Omit<ReplacedSince['enabled'][number], 'enabledAt'>>(
 					'SELECT id, email, role, organisation_id AS organisationId FROM user_account WHERE disabled_at IS NULL'
-				)
+				).map((account) => ({ ...account, enabledAt: enabledAgain.get(account.id) ?? null }))
 			}
 		};
 	} finally {
@@ -469,8 +565,10 @@ function checkNotTheIncomingCopy(backup: string, target: string): void {
  * database is closed, every invitation used or revoked since stays so, an account disabled since
  * stays disabled and a password changed since is the one that works (`closeSessions`); mail
  * preferences, messages given up, refused or cancelled, and accounts enabled again since (with the
- * backup's role and organisation) are the replaced database's (`keepReplacedSince`). On a failure
- * before the target is touched, the copy is removed.
+ * backup's role and organisation) are the replaced database's (`keepReplacedSince`) — each only
+ * when its date says it is newer than the backup's. A replaced database last written before the
+ * backup (`replacedOlder`: an older backup restored first, then this one on top) gives nothing.
+ * On a failure before the target is touched, the copy is removed.
  */
 export function restoreDatabase(
 	backup: string,
@@ -489,6 +587,7 @@ export function restoreDatabase(
 	stoppedKept: number;
 	accountsEnabled: number;
 	accountsLeftDisabled: number;
+	replacedOlder: boolean;
 } {
 	checkNotTheDatabase(backup, target);
 	checkNotTheIncomingCopy(backup, target);
@@ -519,9 +618,16 @@ export function restoreDatabase(
 		accountsDisabled: 0,
 		passwordsKept: 0
 	};
+	let replacedOlder = false;
 	try {
 		// The replaced database is opened once, and every part of what it says read in that opening.
-		const replaced = existsSync(target) ? readReplaced(target) : NOTHING_REPLACED;
+		const read = existsSync(target) ? readReplaced(target) : NOTHING_REPLACED;
+		// Older than the backup (an older backup restored first, then this one on top): what it
+		// says happened « since » happened before the backup, which knows better.
+		const backupWritten = read.lastWritten === null ? null : lastWrittenOf(incoming);
+		replacedOlder =
+			read.lastWritten !== null && backupWritten !== null && read.lastWritten < backupWritten;
+		const replaced = replacedOlder ? NOTHING_REPLACED : read;
 		kept = keepReplacedSince(incoming, replaced.since);
 		left = markLeftSince(incoming, replaced.left);
 		closed = closeSessions(incoming, replaced.access);
@@ -549,7 +655,7 @@ export function restoreDatabase(
 	}
 	for (const suffix of COMPANIONS) rmSync(`${target}${suffix}`, { force: true });
 	renameSync(incoming, target);
-	return { aside, ...left, ...closed, ...kept };
+	return { aside, ...left, ...closed, ...kept, replacedOlder };
 }
 
 /**

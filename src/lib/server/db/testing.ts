@@ -3,6 +3,7 @@ import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
+import SQLite from 'better-sqlite3';
 import { inject, onTestFinished } from 'vitest';
 import { connectionOf, openDatabase, openDatabaseCopy, type Db } from './index';
 
@@ -105,6 +106,16 @@ export async function migratedWithBackup(
 		await db.destroy();
 	}
 	return { dir, target, backup };
+}
+
+/** Writes a backup of the database at `file` to `backup`, a copy by SQLite itself (`VACUUM INTO`). */
+export function backUp(file: string, backup: string): void {
+	const raw = new SQLite(file);
+	try {
+		raw.prepare('VACUUM INTO ?').run(backup);
+	} finally {
+		raw.close();
+	}
 }
 
 /** The user a test acts as when it needs a refusal root would never get (nobody). */
