@@ -206,6 +206,33 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		);
 	});
 
+	// Hostile probe s46: an older backup restored first (lost disk, new server), then a newer one
+	// on top: the command said accounts enabled and passwords changed « since the backup » that the
+	// backup had changed after them.
+	it('db:restore carries nothing from a database older than the backup, and says so', () => {
+		const folder = mkdtempSync(join(dir, 'plus-ancienne-'));
+		const live = { DATABASE_PATH: join(folder, 'portail.db') };
+		const admin = (email: string) =>
+			command(
+				'user-create',
+				['--email', email, '--name', 'Anne', '--role', 'admin', '--creer'],
+				'une phrase assez longue pour passer\n',
+				live
+			).status;
+		const backUp = (name: string) => command('db-backup', [join(folder, name)], '', live).status;
+		expect(admin('ancienne@lot.test')).toBe(0);
+		expect(backUp('M.db')).toBe(0);
+		expect(admin('nouvelle@lot.test')).toBe(0);
+		expect(backUp('T.db')).toBe(0);
+		const server = { DATABASE_PATH: join(folder, 'nouveau-serveur.db') };
+		expect(command('db-restore', [join(folder, 'M.db')], '', server).status).toBe(0);
+		const restored = command('db-restore', [join(folder, 'T.db')], '', server);
+		expect(restored.status, restored.stderr).toBe(0);
+		expect(restored.stdout).toContain(
+			'La base remplacée est plus ancienne que la sauvegarde : rien n’en est repris'
+		);
+	});
+
 	// Review s45, ops: « Base de données : /srv/sdusn/app/data/sdusn.db », then « La base
 	// « data/sdusn.db » n’existe pas »: two lines, two paths, one of them relative to nothing said.
 	it('db:backup names the absolute path of a relative DATABASE_PATH, read from the project’s folder', () => {

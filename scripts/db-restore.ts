@@ -29,11 +29,15 @@ runCommand(async () => {
 		preferencesKept,
 		stoppedKept,
 		accountsEnabled,
-		accountsLeftDisabled
+		accountsLeftDisabled,
+		replacedOlder
 	} = await restoreBackup(file, target);
 	process.stdout.write(
 		`Sauvegarde « ${file} » vérifiée et restaurée dans « ${target} ».` +
 			(aside ? ` L’ancienne base est gardée sous « ${aside} ».` : '') +
+			(replacedOlder
+				? ' La base remplacée est plus ancienne que la sauvegarde : rien n’en est repris (ni comptes, ni mots de passe, ni préférences, ni courriels), la sauvegarde vaut telle quelle.'
+				: '') +
 			(alreadySent > 0
 				? ` ${alreadySent} ${plural(alreadySent, 'courriel', 'courriels')} en attente dans la sauvegarde, ${plural(alreadySent, 'parti', 'partis')} depuis, ${plural(alreadySent, 'est marqué envoyé', 'sont marqués envoyés')} : ${plural(alreadySent, 'il ne partira', 'ils ne partiront')} pas une seconde fois.`
 				: '') +
