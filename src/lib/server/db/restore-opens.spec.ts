@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 // Every file better-sqlite3 opens, in order (the restore's own openings among them).
 const opened = vi.hoisted(() => [] as string[]);
 vi.mock('better-sqlite3', async (importOriginal) => {
-	const actual = await importOriginal<typeof import('better-sqlite3')>();
+	// The module's default export, the constructor (its types declare it as the module itself).
+	const actual = await importOriginal<{ default: typeof import('better-sqlite3') }>();
 	const counting = new Proxy(actual.default, {
 		construct(target, args: unknown[], newTarget) {
 			opened.push(String(args[0]));
