@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:f
 import { dirname, resolve } from 'node:path';
 import process from 'node:process';
 import { databasePath } from '../src/lib/server/db/index';
+import { errorSummary } from '../src/lib/server/error-summary.js';
 
 /** Ends a command with one French line on stderr (no stack trace for errors the user can fix). */
 export function exitWithError(message: string): never {
@@ -28,12 +29,7 @@ export function unexpectedErrorReport(error: unknown, logLevel: string | undefin
 	const level = logLevel?.trim().toLowerCase();
 	const stack =
 		error instanceof Error && (level === 'debug' || level === 'trace') ? error.stack : '';
-	const code = error instanceof Error && 'code' in error ? error.code : undefined;
-	const what =
-		error instanceof Error
-			? `${error.message.split('\n')[0]} (${[error.name, ...(typeof code === 'string' ? [code] : [])].join(', ')})`
-			: String(error);
-	const line = `Erreur : ${what}. La commande a échoué à cause d’une erreur inattendue${stack ? ' (détail ci-dessus).' : ' : relancez-la avec LOG_LEVEL=debug pour le détail.'}`;
+	const line = `Erreur : ${errorSummary(error)}. La commande a échoué à cause d’une erreur inattendue${stack ? ' (détail ci-dessus).' : ' : relancez-la avec LOG_LEVEL=debug pour le détail.'}`;
 	return stack ? `${stack}\n${line}` : line;
 }
 

@@ -30,6 +30,7 @@ import {
 	runningServerPid
 } from '../src/lib/server/db/server-pid.js';
 import { SECURITY_HEADERS } from '../src/lib/server/http/security-headers.js';
+import { errorSummary } from '../src/lib/server/error-summary.js';
 import { flushLog, log } from '../src/lib/server/log.js';
 import { requireSupportedNode } from './node-version.js';
 
@@ -199,12 +200,38 @@ async function loadHandler() {
 		const { handler } = await import(pathToFileURL(builtHandler).href);
 		return /** @type {import('node:http').RequestListener} */ (handler);
 	} catch (caught) {
-		const error = /** @type {Error} */ (caught);
-		// Database problems arrive as StartupError with a French sentence; anything else is a bug.
-		if (error?.name === 'StartupError') fail(error.message);
-		process.stderr.write(`${error?.stack ?? String(caught)}\n`);
-		fail('Le portail n’a pas pu démarrer à cause d’une erreur inattendue (détail ci-dessus).');
+		// Database problems arrive as StartupError with a French sentence; anything else is a bug,
+		// or an installation that lacks something (a dependency missing, built for another Node).
+		if (/** @type {Error} */ (caught)?.name === 'StartupError')
+			fail(/** @type {Error} */ (caught).message);
+		return failedToStart(caught);
 	}
+}
+
+/**
+ * A start stopped by an error nobody foresaw: one French line on stderr saying what failed and
+ * where to look, never preceded by an English stack; the stack goes to the log at debug level
+ * (LOG_LEVEL=debug), after that line, through the log's redaction.
+ * @param {unknown} error
+ * @returns {Promise<never>}
+ */
+async function failedToStart(error) {
+	process.stderr.write(
+		`Le portail n’a pas pu démarrer à cause d’une erreur inattendue : ${errorSummary(error)}. Relancez-le avec LOG_LEVEL=debug pour lire sa pile d’appels dans le journal du serveur.\n`
+	);
+	try {
+		log().debug(
+			{
+				event: 'start-failed',
+				err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error)
+			},
+			'Démarrage interrompu par une erreur inattendue'
+		);
+		await flushLog();
+	} catch {
+		// The log itself unavailable (its setting unreadable): the French line above stands alone.
+	}
+	process.exit(1);
 }
 
 /**
@@ -332,7 +359,16 @@ function configOrFail() {
 	}
 }
 
+/** Starts the portal (below); an error nobody foresaw ends it with one French line. */
 export async function main() {
+	try {
+		await serve();
+	} catch (error) {
+		await failedToStart(error);
+	}
+}
+
+async function serve() {
 	requireSupportedNode();
 	const config = configOrFail();
 	const { port, host } = config;

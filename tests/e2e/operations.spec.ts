@@ -325,6 +325,52 @@ test('a DATABASE_PATH where nothing can be written stops the start with one Fren
 	]);
 });
 
+// Review s45, ops: a start stopped by an unexpected error printed an English stack trace, then the
+// French line. Here the build cannot load better-sqlite3 (production dependencies missing, or built
+// for another Node), which a module loaded before the server (`--import`) makes happen.
+const WITHOUT_SQLITE = `data:text/javascript,import { register } from 'node:module'; register(${JSON.stringify(
+	`data:text/javascript,export async function resolve(specifier, context, next) {
+		if (specifier === 'better-sqlite3')
+			throw Object.assign(new Error("Cannot find package 'better-sqlite3' imported from the build"), { code: 'ERR_MODULE_NOT_FOUND' });
+		return next(specifier, context);
+	}`
+)});`;
+
+test('an unexpected error stops the start with one French line, its stack in the log at debug level', async () => {
+	const database = join(scratchDir(), 'sdusn.db');
+	const startWith = async (level: string) =>
+		spawnSync(
+			process.execPath,
+			['--import', WITHOUT_SQLITE, 'scripts/start.js', '--sans-construction'],
+			{
+				env: {
+					...process.env,
+					PORT: String(await freePort()),
+					HOST: '127.0.0.1',
+					DATABASE_PATH: database,
+					LOG_LEVEL: level
+				},
+				encoding: 'utf8',
+				timeout: 30_000
+			}
+		);
+	const line =
+		"Le portail n’a pas pu démarrer à cause d’une erreur inattendue : Cannot find package 'better-sqlite3' imported from the build (Error, ERR_MODULE_NOT_FOUND). Relancez-le avec LOG_LEVEL=debug pour lire sa pile d’appels dans le journal du serveur.";
+	for (const level of ['info', 'debug']) {
+		const start = await startWith(level);
+		expect(start.status).toBe(1);
+		expect(start.stderr.trim().split('\n')).toEqual([`Base de données : ${database}`, line]);
+		expect(existsSync(`${database}.serveur.pid`)).toBe(false);
+		const failed = start.stdout
+			.split('\n')
+			.filter(Boolean)
+			.map((text) => JSON.parse(text) as { event?: string; err?: { stack?: string } })
+			.find((entry) => entry.event === 'start-failed');
+		if (level === 'info') expect(failed).toBeUndefined();
+		else expect(failed?.err?.stack).toMatch(/^Error: Cannot find package 'better-sqlite3'/);
+	}
+});
+
 // Review s42, ops: a disk filling up was seen only once a write had failed. The real statfs of
 // the database's folder, against a threshold no disk reaches; the answer gives no figure, no path.
 test('/sante answers 503 « presque plein » while free space is under DISK_MIN_FREE', async () => {
