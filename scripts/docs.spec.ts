@@ -250,6 +250,9 @@ describe('documentation', () => {
 			// Undoing the second upgrade puts back version 2 and what was saved under it.
 			const undone = run(undo ?? '', '2026-12-02-081500');
 			expect(undone.status, undone.stderr).toBe(0);
+			expect(undone.stdout).toContain(
+				'Retour en arrière réussi : la version d’avant 2026-12-02-081500 répond à /sante'
+			);
 			expect(version()).toBe('2');
 			expect(database()).toBe('saisi sous 2');
 			// A new version that does not answer /sante: the block says so, with the way back.
@@ -261,6 +264,16 @@ describe('documentation', () => {
 			expect(mute.stderr).toMatch(
 				/^ÉCHEC : la version (2026-12-\d\d-081500) ne répond pas à \/sante\. Revenez en arrière \(bloc suivant\) avec quand=\1$/m
 			);
+			// Review s45, ops: the way back did not wait for /sante, and said nothing of a previous
+			// version that does not answer either; it now says so, as the upgrade does.
+			const muteBack = run(undo ?? '', '2026-12-03-081500');
+			expect(muteBack.status).not.toBe(0);
+			expect(version()).toBe('2');
+			expect(muteBack.stdout).not.toContain('réussi');
+			expect(muteBack.stderr).toMatch(
+				/^ÉCHEC : la version d’avant 2026-12-03-081500, remise en place, ne répond pas à \/sante : lisez le journal ci-dessus$/m
+			);
+			rmSync(join(root, 'muet'));
 			// A failure stops the block before the service is stopped.
 			rmSync(join(root, 'sdusn.tar.gz'));
 			writeFileSync(log, '');
