@@ -10,7 +10,7 @@ import { closeDatabase } from '$lib/server/db/instance';
 import { createTestInstance } from '$lib/server/db/testing';
 import { reviewProgressUpdate, saveProgressUpdate } from '$lib/server/progress/service';
 import { createPartner, progressInput } from '$lib/server/progress/testing';
-import { conveneSitting } from '$lib/server/mail/notifications';
+import { conveneSitting } from '$lib/server/commission/convocation';
 import { parisDate } from '$lib/utils/dates';
 import { load } from './commission/seances/[id=id]/fiches/[code=fiche]/+page.server';
 import { load as sittingLoad } from './commission/seances/[id=id]/+page.server';

@@ -8,8 +8,8 @@ import { listClosedDecisions } from '../opendata/repository';
 import { findFicheByCode } from '../plan/repository';
 import { planHistory } from '../plan/history';
 import { isOpenSitting, listOpenSittings } from '../campaigns/repository';
-import { findSittingForNotice } from '../mail/notifications-repository';
-import { changedSinceConvened } from '../mail/notifications';
+import { findSittingForNotice } from './convocation-repository';
+import { changedSinceConvened } from './convocation';
 import { createFiche } from '../authoring/service';
 import { abandonFiche, insertAdmin } from '../authoring/testing';
 import {

@@ -1,11 +1,7 @@
 import type { Db, Executor } from '../db';
 import { countTodaysActions, recordAudit } from '../audit/repository';
-import {
-	changedSinceConvened,
-	notifySittingClosed,
-	notifySittingCancelled,
-	type SinceConvened
-} from '../mail/notifications';
+import { changedSinceConvened, type SinceConvened } from './convocation';
+import { notifySittingClosed, notifySittingCancelled } from './sitting-notices';
 import { countCancellationsOfSitting } from '../mail/outbox-repository';
 import type { User } from '../auth/users';
 import type { Opinion, SittingFacts } from '../db/schema';

@@ -1,6 +1,8 @@
 // Test helpers for e-mailed features (kept apart from testing.ts, which a child process outside
 // Vitest imports: this file needs Vitest through createTestDb). Not part of the portal.
 import { oneTimeLinkProblem } from '../auth/recovery';
+import { createTestUser, PEOPLE } from '../auth/testing';
+import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { configureMail } from './outbox';
@@ -50,5 +52,26 @@ export async function startMailTest(now: () => number): Promise<MailTest> {
 			await smtp.close();
 			await db.destroy();
 		}
+	};
+}
+
+/**
+ * startMailTest with the accounts the notification specs write to: an administrator, Paul and
+ * Chloé of CDG46 (partners) and Claude, a member of the commission.
+ */
+export async function startMailTestWithPeople(now: () => number): Promise<{
+	mail: MailTest;
+	admin: User;
+	partner: User;
+	colleague: User;
+	member: User;
+}> {
+	const mail = await startMailTest(now);
+	return {
+		mail,
+		admin: await createTestUser(mail.db, PEOPLE.admin),
+		partner: await createTestUser(mail.db, PEOPLE.paul),
+		colleague: await createTestUser(mail.db, PEOPLE.chloe),
+		member: await createTestUser(mail.db, PEOPLE.claude)
 	};
 }

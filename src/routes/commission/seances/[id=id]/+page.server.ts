@@ -48,7 +48,7 @@ import {
 	convokeAgainMessage,
 	lastConvocationLine,
 	pastDayMessage
-} from '$lib/server/mail/notifications';
+} from '$lib/server/commission/convocation';
 import { rankAgendaSuggestions, sittingPastPart } from '$lib/utils/rules';
 import { formatClock, formatDate } from '$lib/utils/format';
 import { parisToday } from '$lib/utils/dates';

@@ -1,0 +1,99 @@
+import type { Executor } from '../db';
+import type { SittingFacts } from '../db/schema';
+import { fromLiveSittings } from './repository';
+
+/**
+ * What a séance's mailings read and write: the séance as its convocation announces it, its agenda,
+ * the organisations of its fiches, and what its last convocation announced (`convened_as`).
+ */
+
+/** A séance as its mailings read it: its facts, its state and what its last convocation announced. */
+export async function findSittingForNotice(db: Executor, sittingId: number) {
+	return fromLiveSittings(db)
+		.select([
+			'id',
+			'title',
+			'held_on as heldOn',
+			'starts_at as startsAt',
+			'place',
+			'state',
+			'convened_at as convenedAt',
+			'convened_as as convenedAs'
+		])
+		.where('id', '=', sittingId)
+		.executeTakeFirst();
+}
+
+/**
+ * What the last convocation announced (`convened_as`): the facts, and, since 2026-12-05, its agenda
+ * (one line per point) and the accounts it was written to; since 2026-12-13, the lines each partner
+ * among them read (their fiches only), by account. Older rows have less.
+ */
+export interface Convened extends SittingFacts {
+	agenda?: string[];
+	recipients?: number[];
+	partnerAgenda?: Record<number, string[]>;
+}
+
+/** A sitting's agenda, in order: its fiches (`ficheId`, `code`) and its free points (title only). */
+export async function agendaOfSitting(
+	db: Executor,
+	sittingId: number
+): Promise<{ ficheId: number | null; code: string | null; title: string }[]> {
+	const items = await db
+		.selectFrom('agenda_item')
+		.leftJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+		.select([
+			'fiche.id as ficheId',
+			'fiche.code',
+			'fiche.title as ficheTitle',
+			'agenda_item.title as itemTitle'
+		])
+		.where('agenda_item.session_id', '=', sittingId)
+		.orderBy('agenda_item.position')
+		.execute();
+	return items.map((i) => ({
+		ficheId: i.ficheId,
+		code: i.code,
+		title: i.ficheTitle ?? i.itemTitle ?? ''
+	}));
+}
+
+/** Organisations that carry or partner one of the fiches, with the fiches concerned. */
+export async function organisationsOfFiches(
+	db: Executor,
+	ficheIds: number[]
+): Promise<{ organisationId: number; ficheId: number }[]> {
+	if (ficheIds.length === 0) return [];
+	const owners = await db
+		.selectFrom('fiche_owner')
+		.select(['organisation_id as organisationId', 'fiche_id as ficheId'])
+		.where('fiche_id', 'in', ficheIds)
+		.execute();
+	const partners = await db
+		.selectFrom('fiche_partner')
+		.select(['organisation_id as organisationId', 'fiche_id as ficheId'])
+		.where('fiche_id', 'in', ficheIds)
+		.execute();
+	const seen = new Set<string>();
+	return [...owners, ...partners].filter((r) => {
+		const key = `${r.organisationId}:${r.ficheId}`;
+		if (seen.has(key)) return false;
+		seen.add(key);
+		return true;
+	});
+}
+
+/** The séance's convocation was sent at `at` (a deletion afterwards tells those convened). */
+export async function markSittingConvened(
+	db: Executor,
+	sittingId: number,
+	at: number,
+	facts: Convened
+) {
+	await db
+		.updateTable('commission_session')
+		.set({ convened_at: at, convened_as: JSON.stringify(facts) })
+		.where('id', '=', sittingId)
+		.execute();
+}

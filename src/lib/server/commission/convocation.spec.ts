@@ -1,0 +1,1210 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import { createTestUser, PEOPLE } from '../auth/testing';
+import type { User } from '../auth/users';
+import {
+	cancelledSittingOpenedMessage,
+	changeSittingState,
+	addAgendaFreeItem,
+	addAgendaFiches,
+	createSitting,
+	deleteSitting,
+	deletedSittingNotice,
+	removeAgendaItem,
+	sittingDeletionNotice,
+	updateSitting
+} from './service';
+import { findSitting } from './repository';
+import {
+	changedSinceConvened,
+	convokeAgainMessage,
+	conveneSitting,
+	convocationSummary,
+	convocationWaitingSince,
+	lastConvocationLine
+} from './convocation';
+import {
+	CONVOCATIONS_PER_SITTING_PER_DAY,
+	SITTING_MAILINGS_PER_ACCOUNT_PER_DAY
+} from './sitting-notices';
+import { savePreferences } from '../mail/preferences-repository';
+import { AUDIT_ACTIONS } from '../audit/repository';
+import { outboxPage } from '../mail/outbox';
+import { clearRelayFailure, recordRelayFailure } from '../mail/outbox-repository';
+import { startMailTestWithPeople, type MailTest } from '../mail/test-context';
+import { up as fillEarlierSittings } from '../../../../migrations/2026_12_13_100000_mail_sitting_earlier';
+import { formatDate, formatMoment } from '../../utils/format';
+
+let db: Db;
+let mail: MailTest;
+let admin: User;
+let partner: User;
+let colleague: User;
+let member: User;
+// Before the 1 March séances of the specs: a séance whose day is past is not convened.
+let clock = Date.parse('2026-02-27T09:00:00Z');
+
+beforeEach(async () => {
+	clock = Date.parse('2026-02-27T09:00:00Z');
+	({ mail, admin, partner, colleague, member } = await startMailTestWithPeople(() => clock + 1));
+	db = mail.db;
+});
+afterEach(() => mail.close());
+
+const deliver = () => mail.deliver();
+
+/** A séance in Cahors created by the member, with these fiches on its agenda: its id. */
+async function sittingWith(codes: string[], heldOn = '2026-03-01'): Promise<number> {
+	const created = await createSitting(
+		db,
+		member,
+		{ heldOn, startsAt: null, place: 'Cahors', title: 'Séance' },
+		null
+	);
+	if (!created.ok) throw new Error('no sitting');
+	if (codes.length > 0) await addAgendaFiches(db, member, created.value.id, codes, null);
+	return created.value.id;
+}
+
+/**
+ * A séance of sittingWith(…, '2026-03-20') as convened before 2026-12-05: its convocation's row
+ * has the facts only, not the agenda nor the recipients.
+ */
+async function convenedBeforeDecember(id: number) {
+	const facts = { title: 'Séance', heldOn: '2026-03-20', startsAt: null, place: 'Cahors' };
+	await db
+		.updateTable('commission_session')
+		.set({ convened_as: JSON.stringify(facts) })
+		.where('id', '=', id)
+		.execute();
+}
+
+describe('a séance’s mailings', () => {
+	it('convenes members and concerned partners, and sends the relevé at closing', async () => {
+		const created = await createSitting(
+			db,
+			member,
+			{ heldOn: '2026-03-01', startsAt: '14:30', place: 'Cahors', title: 'Séance de printemps' },
+			null
+		);
+		if (!created.ok) throw new Error('no sitting');
+		const sittingId = created.value.id;
+		// An empty agenda has nothing to convene to; a free point alone does.
+		expect(await conveneSitting(db, member, sittingId, null, clock)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: 'L’ordre du jour est vide : ajoutez-y une fiche ou un point avant de convoquer.'
+		});
+		await addAgendaFiches(db, member, sittingId, ['9-1'], null);
+		await addAgendaFreeItem(db, member, sittingId, 'Calendrier 2027', null);
+		await addAgendaFiches(db, member, sittingId, ['10-1'], null);
+		const convened = await conveneSitting(db, member, sittingId, null, clock);
+		expect(convened).toMatchObject({ ok: true, value: { members: 1, partners: 2, optedOut: 0 } });
+		const mails = await deliver();
+		const byRecipient = new Map(mails.map((m) => [m.envelopeTo[0], m.mail]));
+		const toMember = byRecipient.get('claude@commission.fr')!;
+		expect(toMember.text).toContain(
+			`https://sdusn.test/commission/seances/${sittingId}/fiches/9-1`
+		);
+		expect(toMember.text).toContain(
+			`https://sdusn.test/commission/seances/${sittingId}/fiches/10-1`
+		);
+		// The free point in its place on the agenda, without a link.
+		expect(toMember.text).toMatch(/fiches\/9-1\n- Calendrier 2027\n- 10-1/);
+		expect(toMember.subject).toBe(
+			'Commission des usages numériques\u00a0: séance du 1er\u00a0mars\u00a02026'
+		);
+		expect(toMember.text).toContain(
+			'se réunit le 1er\u00a0mars\u00a02026\u00a0à 14\u00a0h\u00a030 (Cahors)\u00a0: «\u00a0Séance de printemps\u00a0».'
+		);
+		// The sitting's own page: members only (a partner gets a 403 there until it is closed).
+		const sittingPage = new RegExp(`/commission/seances/${sittingId}(?!/fiches)`);
+		expect(toMember.text).toMatch(sittingPage);
+		const toPartner = byRecipient.get('paul@cdg46.fr')!;
+		expect(toPartner.text).toContain('/fiches/9-1');
+		expect(toPartner.text).not.toContain('/fiches/10-1');
+		expect(toPartner.text).not.toMatch(sittingPage);
+		expect(toPartner.text).not.toContain('Calendrier 2027');
+		expect(toPartner.text).toContain('Une fiche de votre organisation est à l’ordre du jour');
+		expect(byRecipient.has('admin@lot.fr')).toBe(false);
+
+		await changeSittingState(db, member, sittingId, 'held', null);
+		clock = Date.parse('2026-03-02T09:00:00Z');
+		await changeSittingState(db, member, sittingId, 'closed', null, new Date(clock));
+		const closing = await deliver();
+		expect(closing.map((m) => m.envelopeTo[0]).sort()).toEqual([
+			'chloe@cdg46.fr',
+			'claude@commission.fr',
+			'paul@cdg46.fr'
+		]);
+		expect(closing[0]!.mail.text).toContain(`https://sdusn.test/commission/seances/${sittingId}`);
+		expect(closing[0]!.mail.subject).toBe(
+			'Relevé de décisions de la séance du 1er\u00a0mars\u00a02026'
+		);
+	});
+
+	it('does not name a séance titled as the commission itself twice in its convocation', async () => {
+		const created = await createSitting(
+			db,
+			member,
+			{
+				heldOn: '2026-03-01',
+				startsAt: null,
+				place: 'Cahors',
+				title: 'Commission des usages numériques'
+			},
+			null
+		);
+		if (!created.ok) throw new Error('no sitting');
+		await addAgendaFiches(db, member, created.value.id, ['9-1'], null);
+		await conveneSitting(db, member, created.value.id, null, clock);
+		const toMember = (await deliver()).find((m) => m.envelopeTo[0] === 'claude@commission.fr')!;
+		expect(toMember.mail.text).toContain(
+			'La commission des usages numériques se réunit le 1er\u00a0mars\u00a02026 (Cahors).'
+		);
+	});
+
+	it('sends a convocation pressed twice from one page once; pressed again on the page read anew, again', async () => {
+		const id = await sittingWith(['9-1']);
+		// Twenty presses at once from a page that showed no convocation sent.
+		const presses = await Promise.all(
+			Array.from({ length: 20 }, () => conveneSitting(db, member, id, null, clock, null))
+		);
+		expect(presses.filter((p) => p.ok)).toHaveLength(1);
+		const refused = presses.find((p) => !p.ok);
+		expect(refused).toMatchObject({ ok: false, status: 409 });
+		expect(!refused!.ok && refused!.message).toMatch(
+			/^La convocation est partie le .* : elle n’a pas été envoyée une seconde fois\./
+		);
+		expect(
+			(await deliver()).filter((m) => m.envelopeTo[0] === 'claude@commission.fr')
+		).toHaveLength(1);
+		// The page read again shows when it left: sent again with nothing changed, refused (a
+		// script posting it in a loop wrote one message per person and press).
+		const sent = (await findSitting(db, id))!.convenedAt;
+		expect(sent).toBe(clock);
+		const unchanged = await conveneSitting(db, member, id, null, clock + 60_000, sent);
+		expect(unchanged).toMatchObject({ ok: false, status: 409 });
+		expect(!unchanged.ok && unchanged.message).toMatch(
+			/^Rien n’a changé depuis la convocation du /
+		);
+		// Its agenda changed: sent again on purpose, it goes, and says so.
+		await addAgendaFiches(db, member, id, ['5-1'], null);
+		expect((await conveneSitting(db, member, id, null, clock + 60_000, sent)).ok).toBe(true);
+		clock += 120_000;
+		const again = await deliver();
+		expect(again[0]!.mail.subject).toBe(
+			'Commission des usages numériques\u00a0: séance du 1er\u00a0mars\u00a02026 (convocation mise à jour)'
+		);
+		expect(again[0]!.mail.text).toContain(
+			'L’ordre du jour a changé depuis la précédente convocation, que celle-ci remplace.'
+		);
+		// Moved since: the next one says from when, and that it replaces the previous.
+		const moved = await updateSitting(
+			db,
+			member,
+			id,
+			{ heldOn: '2026-03-08', startsAt: '14:00', place: 'Cahors', title: 'Séance' },
+			null
+		);
+		expect(moved.ok).toBe(true);
+		const last = (await findSitting(db, id))!.convenedAt;
+		expect((await conveneSitting(db, member, id, null, clock, last)).ok).toBe(true);
+		const [movedMail] = await deliver();
+		expect(movedMail!.mail.subject).toBe(
+			'Commission des usages numériques\u00a0: séance du 8\u00a0mars\u00a02026 (nouvelle date)'
+		);
+		expect(movedMail!.mail.text).toContain(
+			'La séance prévue le 1er\u00a0mars\u00a02026 (Cahors) est déplacée\u00a0: cette convocation remplace la précédente.'
+		);
+	});
+
+	it('counts apart, not as convened, those who turned the commission’s messages off', async () => {
+		await savePreferences(
+			db,
+			member.id,
+			{ reminders: true, validations: true, commission: false },
+			clock
+		);
+		const created = await createSitting(
+			db,
+			member,
+			{ heldOn: '2026-03-01', startsAt: null, place: 'Cahors', title: 'Séance' },
+			null
+		);
+		if (!created.ok) throw new Error('no sitting');
+		await addAgendaFiches(db, member, created.value.id, ['9-1'], null);
+		expect(await conveneSitting(db, member, created.value.id, null, clock)).toEqual({
+			ok: true,
+			value: { members: 0, partners: 2, optedOut: 1, released: 0, notReached: ['vous-même'] }
+		});
+		expect((await deliver()).map((m) => m.envelopeTo[0]).sort()).toEqual([
+			'chloe@cdg46.fr',
+			'paul@cdg46.fr'
+		]);
+	});
+
+	it('names to the convener those who no longer receive the commission’s messages: a partner by organisation (review)', async () => {
+		await savePreferences(
+			db,
+			partner.id,
+			{ reminders: true, validations: true, commission: false },
+			clock
+		);
+		const id = await sittingWith(['9-1']);
+		const convened = await conveneSitting(db, member, id, null, clock);
+		expect(convened).toMatchObject({ ok: true, value: { optedOut: 1, partners: 1 } });
+		expect(convened.ok && convened.value.notReached).toEqual([
+			expect.stringMatching(/^un compte de \S/)
+		]);
+		expect(convened.ok && convened.value.notReached[0]).not.toContain(partner.name);
+	});
+
+	it('tells a convened partner whose fiches left the agenda, and writes the cancellation to them too', async () => {
+		const id = await sittingWith(['9-1']);
+		await conveneSitting(db, member, id, null, clock);
+		await deliver();
+		const [item] = await db
+			.selectFrom('agenda_item')
+			.select('id')
+			.where('session_id', '=', id)
+			.execute();
+		expect((await removeAgendaItem(db, member, id, item!.id, null)).ok).toBe(true);
+		await addAgendaFreeItem(db, member, id, 'Questions diverses', null);
+		const sent = (await findSitting(db, id))!.convenedAt;
+		expect(await conveneSitting(db, member, id, null, clock, sent)).toEqual({
+			ok: true,
+			value: { members: 1, partners: 0, optedOut: 0, released: 2, notReached: [] }
+		});
+		const told = await deliver();
+		const released = told.filter((m) => m.envelopeTo[0] !== 'claude@commission.fr');
+		expect(released.map((m) => m.envelopeTo[0]).sort()).toEqual([
+			'chloe@cdg46.fr',
+			'paul@cdg46.fr'
+		]);
+		expect(released[0]!.mail.subject).toBe(
+			'Séance du 1er\u00a0mars\u00a02026\u00a0: vos fiches ne sont plus à l’ordre du jour — commission des usages numériques'
+		);
+		expect(released[0]!.mail.text).toContain('la convocation que vous aviez reçue ne vaut plus');
+		// Cancelled now: everyone its convocations reached is told, the partners included.
+		await conveneSitting(db, member, id, null, clock, (await findSitting(db, id))!.convenedAt);
+		// The member who deleted it reads to how many its cancellation went.
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({
+			ok: true,
+			value: { convened: true, told: 1 }
+		});
+		expect((await deliver()).map((m) => m.envelopeTo[0]).sort()).toEqual(['claude@commission.fr']);
+	});
+
+	it('writes the cancellation to a partner convened whose fiche left the agenda without a new convocation', async () => {
+		const id = await sittingWith(['9-1']);
+		await addAgendaFreeItem(db, member, id, 'Questions diverses', null);
+		await conveneSitting(db, member, id, null, clock);
+		await deliver();
+		const [item] = await db
+			.selectFrom('agenda_item')
+			.select('id')
+			.where('session_id', '=', id)
+			.where('fiche_id', 'is not', null)
+			.execute();
+		expect((await removeAgendaItem(db, member, id, item!.id, null)).ok).toBe(true);
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toEqual({
+			ok: true,
+			value: { convened: true, told: 3 }
+		});
+		expect((await deliver()).map((m) => m.envelopeTo[0]).sort()).toEqual([
+			'chloe@cdg46.fr',
+			'claude@commission.fr',
+			'paul@cdg46.fr'
+		]);
+	});
+
+	it('tells a partner which of their fiches left the agenda when another stays (mail review, s40)', async () => {
+		const id = await sittingWith(['9-1', '12-1']);
+		await conveneSitting(db, member, id, null, clock);
+		await deliver();
+		const [first] = await db
+			.selectFrom('agenda_item')
+			.select('id')
+			.where('session_id', '=', id)
+			.orderBy('position')
+			.execute();
+		expect((await removeAgendaItem(db, member, id, first!.id, null)).ok).toBe(true);
+		expect((await conveneSitting(db, member, id, null, clock)).ok).toBe(true);
+		const toPaul = (await deliver()).find((m) => m.envelopeTo[0] === 'paul@cdg46.fr')!;
+		expect(toPaul.mail.text).toMatch(/La fiche 9-1 — [^\n]+ n’est plus à l’ordre du jour\./);
+		expect(toPaul.mail.text).toContain('12-1 — ');
+		expect(toPaul.mail.text).toContain('L’ordre du jour a changé depuis la précédente convocation');
+	});
+
+	it('does not tell a partner that a fiche whose title was corrected left the agenda', async () => {
+		const id = await sittingWith(['9-1', '12-1']);
+		await conveneSitting(db, member, id, null, clock);
+		await deliver();
+		await db
+			.updateTable('fiche')
+			.set({ title: 'Titre corrigé de la fiche' })
+			.where('code', '=', '12-1')
+			.execute();
+		expect((await conveneSitting(db, member, id, null, clock)).ok).toBe(true);
+		const toPaul = (await deliver()).find((m) => m.envelopeTo[0] === 'paul@cdg46.fr')!;
+		expect(toPaul.mail.text).toContain('12-1 — Titre corrigé de la fiche');
+		expect(toPaul.mail.text).not.toContain('n’est plus à l’ordre du jour');
+	});
+
+	it('does not write again to a partner whose fiches are as announced when only the rest of the agenda changed', async () => {
+		const id = await sittingWith(['12-1']);
+		await conveneSitting(db, member, id, null, clock);
+		const convened = (await deliver()).map((m) => m.envelopeTo[0]).sort();
+		expect(convened).toContain('paul@cdg46.fr');
+		await addAgendaFreeItem(db, member, id, 'Questions diverses', null);
+		expect(await conveneSitting(db, member, id, null, clock)).toMatchObject({
+			ok: true,
+			value: { members: 1, partners: 0 }
+		});
+		const again = await deliver();
+		expect(again.map((m) => m.envelopeTo[0])).toEqual(['claude@commission.fr']);
+		expect(again[0]!.mail.text).toContain('L’ordre du jour a changé');
+		// Nothing more to tell anyone: refused.
+		expect(await conveneSitting(db, member, id, null, clock)).toMatchObject({
+			ok: false,
+			status: 409
+		});
+		// Their convocation still holds: a deletion tells them.
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toMatchObject({ ok: true });
+		expect((await deliver()).map((m) => m.envelopeTo[0]).sort()).toEqual(convened);
+	});
+
+	it('writes again only to those newly concerned when the séance and its agenda are as announced', async () => {
+		const id = await sittingWith([]);
+		await addAgendaFreeItem(db, member, id, 'Bilan de l’année', null);
+		await conveneSitting(db, member, id, null, clock);
+		expect((await deliver()).map((m) => m.envelopeTo[0])).toEqual(['claude@commission.fr']);
+		await createTestUser(db, {
+			email: 'nadia@commission.fr',
+			name: 'Nadia Commission',
+			role: 'commission'
+		});
+		const sent = (await findSitting(db, id))!.convenedAt;
+		expect(await conveneSitting(db, member, id, null, clock, sent)).toMatchObject({
+			ok: true,
+			value: { members: 1, partners: 0 }
+		});
+		const [first] = await deliver();
+		expect(first!.envelopeTo).toEqual(['nadia@commission.fr']);
+		// Her first convocation: it replaces nothing.
+		expect(first!.mail.subject).toBe(
+			'Commission des usages numériques\u00a0: séance du 1er\u00a0mars\u00a02026'
+		);
+	});
+
+	it('writes its cancellation to those convened when a séance is deleted, and only then', async () => {
+		const sitting = async (title: string) => {
+			const created = await createSitting(
+				db,
+				member,
+				{ heldOn: '2026-03-01', startsAt: '09:30', place: 'Figeac', title },
+				null
+			);
+			if (!created.ok) throw new Error('no sitting');
+			await addAgendaFiches(db, member, created.value.id, ['9-1'], null);
+			return created.value.id;
+		};
+		const quiet = await sitting('Jamais convoquée');
+		expect(await deleteSitting(db, member, quiet, null, new Date(clock))).toMatchObject({
+			ok: true
+		});
+		expect(await deliver()).toEqual([]);
+
+		const convened = await sitting('Séance en double');
+		await conveneSitting(db, member, convened, null, clock);
+		await deliver();
+		expect(await deleteSitting(db, member, convened, null, new Date(clock))).toMatchObject({
+			ok: true
+		});
+		const cancelled = await deliver();
+		expect(cancelled.map((m) => m.envelopeTo[0]).sort()).toEqual([
+			'chloe@cdg46.fr',
+			'claude@commission.fr',
+			'paul@cdg46.fr'
+		]);
+		expect(cancelled[0]!.mail.subject).toBe(
+			'Séance du 1er\u00a0mars\u00a02026\u00a0annulée — commission des usages numériques'
+		);
+		expect(cancelled[0]!.mail.text).toContain(
+			'«\u00a0Séance en double\u00a0» de la commission des usages numériques, prévue le 1er\u00a0mars\u00a02026\u00a0à 9\u00a0h\u00a030 (Figeac) et annoncée par sa convocation, est annulée.'
+		);
+		// A real séance may be cancelled for any reason: none is made up for it.
+		expect(cancelled[0]!.mail.text).not.toContain('par erreur');
+
+		// Moved after its convocation, never convened again, then deleted: those convened are told
+		// of the séance they knew, on 1 March in Figeac, not of a day they never heard of.
+		const moved = await sitting('Séance déplacée');
+		await conveneSitting(db, member, moved, null, clock);
+		await deliver();
+		const edit = await updateSitting(
+			db,
+			member,
+			moved,
+			{ heldOn: '2026-03-08', startsAt: '14:00', place: 'Cahors', title: 'Séance déplacée' },
+			null
+		);
+		expect(edit.ok).toBe(true);
+		expect(await deleteSitting(db, member, moved, null, new Date(clock))).toMatchObject({
+			ok: true
+		});
+		const told = await deliver();
+		expect(told[0]!.mail.subject).toBe(
+			'Séance du 1er\u00a0mars\u00a02026\u00a0annulée — commission des usages numériques'
+		);
+		expect(told[0]!.mail.text).toContain(
+			'prévue le 1er\u00a0mars\u00a02026\u00a0à 9\u00a0h\u00a030 (Figeac)'
+		);
+	});
+});
+
+// Who a convocation sent again reaches (review of s39).
+describe('a convocation sent again', () => {
+	it('convenes a member who had turned the commission’s messages off and turned them on again', async () => {
+		const nadia = await createTestUser(db, {
+			email: 'nadia@commission.fr',
+			name: 'Nadia Commission',
+			role: 'commission'
+		});
+		await savePreferences(
+			db,
+			nadia.id,
+			{ reminders: true, validations: true, commission: false },
+			clock
+		);
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		expect(await conveneSitting(db, member, id, null, clock)).toMatchObject({
+			ok: true,
+			value: { optedOut: 1 }
+		});
+		await mail.deliver();
+		// Pressed again while she still turns them off: nothing to write, refused (no journal row).
+		const unchanged = await conveneSitting(
+			db,
+			member,
+			id,
+			null,
+			clock,
+			(await findSitting(db, id))!.convenedAt
+		);
+		expect(unchanged).toMatchObject({ ok: false, status: 409 });
+		expect(!unchanged.ok && unchanged.message).toMatch(
+			/ne reçoivent pas les messages de la commission/
+		);
+		// She wants the commission's messages again: pressing « Envoyer la convocation » should reach her.
+		await savePreferences(
+			db,
+			nadia.id,
+			{ reminders: true, validations: true, commission: true },
+			clock
+		);
+		const sent = (await findSitting(db, id))!.convenedAt;
+		const again = await conveneSitting(db, member, id, null, clock, sent);
+		// No mail was written to her: she is not among those convened.
+		expect(again).toMatchObject({ ok: true, value: { members: 1 } });
+		expect((await mail.deliver()).map((m) => m.envelopeTo[0])).toEqual(['nadia@commission.fr']);
+	});
+
+	it('does not tell a former member (now an administrator) that « vos fiches ne sont plus à l’ordre du jour »', async () => {
+		const nadia = await createTestUser(db, {
+			email: 'nadia@commission.fr',
+			name: 'Nadia Commission',
+			role: 'commission'
+		});
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		await conveneSitting(db, member, id, null, clock);
+		await mail.deliver();
+		// She leaves the commission: now one of Lot numérique's administrators.
+		await db
+			.updateTable('user_account')
+			.set({ role: 'admin' })
+			.where('id', '=', nadia.id)
+			.execute();
+		const sent = (await findSitting(db, id))!.convenedAt;
+		await conveneSitting(db, member, id, null, clock, sent);
+		const mails = await mail.deliver();
+		const toNadia = mails.filter((m) => m.envelopeTo[0] === 'nadia@commission.fr');
+		// She was convened as a member: « vos fiches » never were hers.
+		expect(toNadia.map((m) => m.mail.subject)).not.toContainEqual(
+			expect.stringContaining('vos fiches ne sont plus à l’ordre du jour')
+		);
+	});
+
+	it('does not tell everyone « L’ordre du jour a changé » when a séance convened before 2026-12-05 is convened again unchanged', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		await conveneSitting(db, member, id, null, clock);
+		await mail.deliver();
+		await convenedBeforeDecember(id);
+		const sent = (await findSitting(db, id))!.convenedAt;
+		expect((await conveneSitting(db, member, id, null, clock, sent)).ok).toBe(true);
+		const texts = (await mail.deliver()).map((m) => m.mail.text);
+		expect(texts.length).toBeGreaterThan(0);
+		// Whether the agenda changed is not known: it is not said.
+		for (const text of texts) expect(text).not.toContain('L’ordre du jour a changé');
+	});
+});
+
+// Left as noticed in s41: a partner's part of the agenda changed while the agenda did not.
+describe('a convocation sent again after an organisation joined a fiche on the agenda', () => {
+	/** The organisation `slug` becomes a partner of the fiche `code`, or ceases to be one. */
+	async function partnership(code: string, slug: string, partner: boolean) {
+		const fiche = await db
+			.selectFrom('fiche')
+			.select('id')
+			.where('code', '=', code)
+			.executeTakeFirstOrThrow();
+		const organisation = await db
+			.selectFrom('organisation')
+			.select('id')
+			.where('slug', '=', slug)
+			.executeTakeFirstOrThrow();
+		if (partner)
+			await db
+				.insertInto('fiche_partner')
+				.values({
+					fiche_id: fiche.id,
+					organisation_id: organisation.id,
+					detail: null,
+					position: 99
+				})
+				.execute();
+		else
+			await db
+				.deleteFrom('fiche_partner')
+				.where('fiche_id', '=', fiche.id)
+				.where('organisation_id', '=', organisation.id)
+				.execute();
+	}
+
+	/** « Envoyer la convocation » on the séance's page as read now. */
+	const pressedOnPageReadAgain = async (id: number) =>
+		conveneSitting(db, member, id, null, clock, (await findSitting(db, id))!.convenedAt);
+
+	it('reaches its accounts, convened for another fiche, about the new one; and only them', async () => {
+		const sam = await createTestUser(db, PEOPLE.sam); // SDAIL: on 6-1, not on 10-1
+		const id = await sittingWith(['10-1', '6-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		const first = (await deliver()).find((m) => m.envelopeTo[0] === sam.email)!;
+		expect(first.mail.text).toContain('/fiches/6-1');
+		expect(first.mail.text).not.toContain('/fiches/10-1');
+		// SDAIL joins 10-1: the agenda reads the same, Sam's part of it does not.
+		await partnership('10-1', 'sdail', true);
+		const shown = (await findSitting(db, id))!.convenedAt;
+		expect(await conveneSitting(db, member, id, null, clock, shown)).toMatchObject({
+			ok: true,
+			value: { members: 0, partners: 1, released: 0 }
+		});
+		const again = await deliver();
+		expect(again.map((m) => m.envelopeTo[0])).toEqual([sam.email]);
+		expect(again[0]!.mail.subject).toContain('(convocation mise à jour)');
+		expect(again[0]!.mail.text).toContain('/fiches/10-1');
+		expect(again[0]!.mail.text).toContain('/fiches/6-1');
+		expect(again[0]!.mail.text).not.toContain('n’est plus à l’ordre du jour');
+		// Nothing changed for anyone since: refused.
+		expect(await pressedOnPageReadAgain(id)).toMatchObject({ ok: false, status: 409 });
+		// SDAIL leaves 10-1: Sam reads his part without it, and not that 10-1 left the agenda.
+		await partnership('10-1', 'sdail', false);
+		expect((await pressedOnPageReadAgain(id)).ok).toBe(true);
+		const last = await deliver();
+		expect(last.map((m) => m.envelopeTo[0])).toEqual([sam.email]);
+		expect(last[0]!.mail.text).not.toContain('/fiches/10-1');
+		expect(last[0]!.mail.text).toContain('/fiches/6-1');
+		expect(last[0]!.mail.text).not.toContain('n’est plus à l’ordre du jour');
+	});
+});
+
+// Mail review of s40: a first convocation read « que celle-ci remplace ».
+describe('a first convocation after others were sent', () => {
+	it('is a plain convocation to a partner the previous one did not reach, moved or not', async () => {
+		const sam = await createTestUser(db, PEOPLE.sam); // SDAIL: on 6-1, not on 10-1
+		const id = await sittingWith(['10-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		await deliver();
+		await addAgendaFiches(db, member, id, ['6-1'], null);
+		const moved = { heldOn: '2026-03-21', startsAt: null, place: 'Cahors', title: 'Séance' };
+		expect((await updateSitting(db, member, id, moved, null)).ok).toBe(true);
+		const shown = (await findSitting(db, id))!.convenedAt;
+		expect((await conveneSitting(db, member, id, null, clock, shown)).ok).toBe(true);
+		const mails = await deliver();
+		const toSam = mails.filter((m) => m.envelopeTo[0] === sam.email);
+		expect(toSam.map((m) => m.mail.subject)).toEqual([
+			'Commission des usages numériques\u00a0: séance du 21\u00a0mars\u00a02026'
+		]);
+		expect(toSam[0]!.mail.text).not.toContain('remplace');
+		expect(toSam[0]!.mail.text).not.toContain('déplacée');
+		// The member convened before reads that the séance moved.
+		const toMember = mails.find((m) => m.envelopeTo[0] === 'claude@commission.fr')!;
+		expect(toMember.mail.subject).toContain('(nouvelle date)');
+	});
+});
+
+// Commission review of s40: convocations to a day gone.
+describe('a convocation to a day gone', () => {
+	it('is refused for a séance whose day is past (Paris), moved there or held', async () => {
+		const id = await sittingWith(['9-1'], '2026-02-26');
+		expect(await conveneSitting(db, member, id, null, clock, null)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringContaining('datée du 26\u00a0février\u00a02026, un jour passé')
+		});
+		// Convened, then moved into the past: no « nouvelle date » to a day gone.
+		const later = await sittingWith(['9-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, later, null, clock, null)).ok).toBe(true);
+		const past = { heldOn: '2026-02-20', startsAt: null, place: 'Cahors', title: 'Séance' };
+		expect((await updateSitting(db, member, later, past, null)).ok).toBe(true);
+		const shown = (await findSitting(db, later))!.convenedAt;
+		expect((await conveneSitting(db, member, later, null, clock, shown)).ok).toBe(false);
+		// Today's séance, held: it is no longer announced.
+		const today = await sittingWith(['9-1'], '2026-02-27');
+		await changeSittingState(db, member, today, 'held', null, new Date(clock));
+		expect(await conveneSitting(db, member, today, null, clock, null)).toMatchObject({
+			ok: false,
+			message: 'La séance est déjà tenue : il n’y a plus personne à convoquer.'
+		});
+		await deliver();
+		expect((await deliver()).length).toBe(0);
+	});
+});
+
+// Review h43: a séance of today at 08:00 was convened at 16:04, eight hours after its start.
+describe('a séance whose hour has passed today (Paris)', () => {
+	it('is not convened, as one whose day is past; later that day, or without an hour, it is', async () => {
+		// 27 February 2026, 10:00 in Paris (the spec's clock, UTC+1).
+		const today = '2026-02-27';
+		const early = await sittingWith(['9-1'], today);
+		const at = (startsAt: string) =>
+			updateSitting(
+				db,
+				member,
+				early,
+				{ heldOn: today, startsAt, place: 'Cahors', title: 'Séance' },
+				null
+			);
+		await at('08:00');
+		expect(await conveneSitting(db, member, early, null, clock, null)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringMatching(
+				/^La séance est prévue le 27\u00a0février\u00a02026 à 8\u00a0h, une heure passée : sa convocation ne part pas\./
+			)
+		});
+		// Moved to later that day: convened.
+		await at('18:00');
+		expect((await conveneSitting(db, member, early, null, clock, null)).ok).toBe(true);
+		const untimed = await createSitting(
+			db,
+			member,
+			{ heldOn: today, startsAt: null, place: 'Gourdon', title: 'Séance' },
+			null
+		);
+		if (!untimed.ok) throw new Error('no sitting');
+		await addAgendaFiches(db, member, untimed.value.id, ['9-1'], null);
+		expect((await conveneSitting(db, member, untimed.value.id, null, clock, null)).ok).toBe(true);
+	});
+});
+
+// Commission review of s40: nothing said the convocation was out of date.
+describe('the agenda of a convened séance changed', () => {
+	it('is told until the convocation is sent again', async () => {
+		const agendaChanged = async (id: number) => (await changedSinceConvened(db, id))?.agenda;
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		expect(await changedSinceConvened(db, id)).toBeNull();
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		expect(await agendaChanged(id)).toBe(false);
+		await addAgendaFreeItem(db, member, id, 'Questions diverses', null);
+		expect(await agendaChanged(id)).toBe(true);
+		const shown = (await findSitting(db, id))!.convenedAt;
+		expect((await conveneSitting(db, member, id, null, clock, shown)).ok).toBe(true);
+		expect(await agendaChanged(id)).toBe(false);
+	});
+});
+
+// Review h43: a move was told once, to its author; a title changed was not told at all.
+describe('a convened séance moved or renamed', () => {
+	const announced: { heldOn: string; startsAt: string | null; place: string; title: string } = {
+		heldOn: '2026-03-20',
+		startsAt: null,
+		place: 'Cahors',
+		title: 'Séance'
+	};
+	const edit = (id: number, changes: Partial<typeof announced>) =>
+		updateSitting(db, member, id, { ...announced, ...changes }, null);
+
+	it('is told, from what the convocation announced, until it is sent again', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		expect(convokeAgainMessage(await changedSinceConvened(db, id))).toBeNull();
+		await edit(id, { heldOn: '2026-03-22', startsAt: '14:30', place: 'Figeac' });
+		// Read again (another member, the page reloaded): still told, with what was announced.
+		expect(convokeAgainMessage(await changedSinceConvened(db, id))).toMatch(
+			/^La convocation du .* annonçait un autre jour \(le 20\u00a0mars\u00a02026\), une autre heure \(elle n’en donnait pas\) et un autre lieu \(Cahors\) : envoyez-la de nouveau/
+		);
+		// Moved back to the day, hour and place announced: nothing left to tell, nor to send.
+		await edit(id, {});
+		expect(convokeAgainMessage(await changedSinceConvened(db, id))).toBeNull();
+		const shown = (await findSitting(db, id))!.convenedAt;
+		expect(await conveneSitting(db, member, id, null, clock, shown)).toMatchObject({
+			ok: false,
+			message: expect.stringMatching(/^Rien n’a changé depuis la convocation du /)
+		});
+	});
+
+	it('says a new title, in the page and in the convocation sent again', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		await deliver();
+		await edit(id, { title: 'Séance de printemps' });
+		expect(convokeAgainMessage(await changedSinceConvened(db, id))).toMatch(
+			/annonçait un autre intitulé \(« Séance »\) : envoyez-la de nouveau/
+		);
+		const shown = (await findSitting(db, id))!.convenedAt;
+		expect((await conveneSitting(db, member, id, null, clock, shown)).ok).toBe(true);
+		const [again] = await deliver();
+		expect(again!.mail.subject).toBe(
+			'Commission des usages numériques\u00a0: séance du 20\u00a0mars\u00a02026 (nouvel intitulé)'
+		);
+		expect(again!.mail.text).toContain(
+			'Son intitulé devient «\u00a0Séance de printemps\u00a0» (il était «\u00a0Séance\u00a0»)\u00a0: cette convocation remplace la précédente.'
+		);
+		expect(await changedSinceConvened(db, id)).toMatchObject({ facts: [], agenda: false });
+	});
+});
+
+// Probe of s40: « Séance annulée » reached people the convocation never had.
+describe('the cancellation of a convened séance', () => {
+	it('goes to those its convocation reached, not to a partner whose fiche joined the agenda since', async () => {
+		const sam = await createTestUser(db, PEOPLE.sam); // SDAIL: on 6-1, not on 10-1
+		const id = await sittingWith(['10-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		const convened = (await deliver()).map((m) => m.envelopeTo[0]).sort();
+		await addAgendaFiches(db, member, id, ['6-1'], null);
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toMatchObject({ ok: true });
+		const cancelled = (await deliver()).map((m) => m.envelopeTo[0]).sort();
+		expect(cancelled).toEqual(convened);
+		expect(cancelled).not.toContain(sam.email);
+	});
+
+	it('leaves its links saying it was cancelled, to those convened; a séance never convened, created by mistake', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		await deliver();
+		const quiet = await sittingWith(['9-1'], '2026-03-21');
+		expect((await deleteSitting(db, member, id, null, new Date(clock))).ok).toBe(true);
+		expect((await deleteSitting(db, member, quiet, null, new Date(clock))).ok).toBe(true);
+		const reading = (sittingId: number, user: User, manages = false) =>
+			deletedSittingNotice(db, sittingId, { id: user.id, manages });
+		const written = await db
+			.selectFrom('mail_outbox')
+			.select('id')
+			.where('sitting_id', '=', id)
+			.where('kind', '=', 'cancelled')
+			.execute();
+		expect(written.length).toBeGreaterThan(0);
+		expect(await reading(id, member, true)).toBe(cancelledSittingOpenedMessage(written.length));
+		expect(await reading(id, partner)).toBe(cancelledSittingOpenedMessage(written.length));
+		expect(cancelledSittingOpenedMessage(written.length)).toContain(
+			'annulée après sa convocation : un courriel d’annulation a été écrit'
+		);
+		// Review s44: « prévenues par courriel » was said even when no cancellation was written.
+		expect(cancelledSittingOpenedMessage(0)).not.toContain('courriel');
+		// The deleter's notice is read from the séance, never from the address (probe s44: a link
+		// made up by hand, ?annulee=999999, said a cancellation had gone to 999 999 people).
+		expect(await sittingDeletionNotice(db, id, true)).toEqual({
+			convened: true,
+			told: written.length
+		});
+		expect(await sittingDeletionNotice(db, quiet, true)).toEqual({ convened: false });
+		expect(await sittingDeletionNotice(db, id, false)).toBeNull();
+		expect(await sittingDeletionNotice(db, 999999, true)).toBeNull();
+		const kept = await sittingWith(['9-1'], '2026-03-22');
+		expect(await sittingDeletionNotice(db, kept, true)).toBeNull();
+		// Nor does its page, for a séance not deleted or unknown, even to a member.
+		expect(await reading(kept, member, true)).toBeNull();
+		expect(await reading(999999, member, true)).toBeNull();
+		// An account its convocation did not reach (the administrator) reads « n’existe pas ».
+		expect(await reading(id, admin)).toBeNull();
+		expect(await reading(quiet, member, true)).toBe(
+			'Cette séance a été supprimée (créée par erreur). Retrouvez les séances sur la page de la commission.'
+		);
+		expect(await reading(quiet, partner)).toBeNull();
+		expect(await deletedSittingNotice(db, id, null)).toBeNull();
+	});
+
+	it('withdraws a convocation still waiting for the relay, and tells no one who never got one', async () => {
+		const id = await sittingWith(['10-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		// The relay is down: nothing has left when the séance is deleted.
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toMatchObject({ ok: true });
+		expect(await deliver()).toEqual([]);
+		const listed = await outboxPage(db, 1);
+		const convocations = listed.messages.filter((m) => m.kind === 'convened');
+		expect(convocations.length).toBeGreaterThan(0);
+		for (const message of convocations) {
+			expect(message.status).toBe('cancelled');
+			expect(message.lastError).toBe(
+				'Non envoyé : la séance a été supprimée avant le départ du message.'
+			);
+		}
+		const journal = await db
+			.selectFrom('audit_event')
+			.select('summary')
+			.where('action', '=', 'session.deleted')
+			.executeTakeFirstOrThrow();
+		expect(journal.summary).toMatch(
+			new RegExp(`${convocations.length}\u00a0messages? pas encore partis? retirés?`)
+		);
+		expect(journal.summary).not.toContain('annulation écrite');
+	});
+
+	it('withdraws a second convocation not yet sent, and still cancels for those the first reached', async () => {
+		const id = await sittingWith(['10-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		const convened = (await deliver()).map((m) => m.envelopeTo[0]).sort();
+		const moved = await updateSitting(
+			db,
+			member,
+			id,
+			{ heldOn: '2026-03-21', startsAt: null, place: 'Cahors', title: 'Séance' },
+			null
+		);
+		expect(moved).toMatchObject({ ok: true });
+		expect((await conveneSitting(db, member, id, null, clock)).ok).toBe(true);
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toMatchObject({ ok: true });
+		const after = await deliver();
+		expect(after.map((m) => m.envelopeTo[0]).sort()).toEqual(convened);
+		for (const message of after) expect(message.mail.subject).toMatch(/annulée/);
+	});
+
+	it('still cancels for those whose first convocation left before messages named their séance (2026-12-12)', async () => {
+		const id = await sittingWith(['10-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		const convened = (await deliver()).map((m) => m.envelopeTo[0]).sort();
+		// As written before 2026_12_12 (no séance on the row), by a séance created before it.
+		await db.updateTable('mail_outbox').set({ sitting_id: null }).execute();
+		await db
+			.updateTable('commission_session')
+			.set({ created_at: new Date(clock - 60_000).toISOString() })
+			.where('id', '=', id)
+			.execute();
+		await fillEarlierSittings(db as never);
+		const moved = { heldOn: '2026-03-21', startsAt: null, place: 'Cahors', title: 'Séance' };
+		expect(await updateSitting(db, member, id, moved, null)).toMatchObject({ ok: true });
+		expect((await conveneSitting(db, member, id, null, clock)).ok).toBe(true);
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toMatchObject({ ok: true });
+		const after = await deliver();
+		expect(after.map((m) => m.envelopeTo[0]).sort()).toEqual(convened);
+		for (const message of after) expect(message.mail.subject).toMatch(/annulée/);
+	});
+
+	it('goes to the members and the agenda’s partners of a séance convened before 2026-12-05', async () => {
+		const id = await sittingWith(['10-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		await deliver();
+		await convenedBeforeDecember(id);
+		await addAgendaFiches(db, member, id, ['9-1'], null);
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toMatchObject({ ok: true });
+		expect((await deliver()).map((m) => m.envelopeTo[0])).toEqual(
+			expect.arrayContaining(['claude@commission.fr', 'paul@cdg46.fr'])
+		);
+	});
+});
+
+// Probe of s40: a one-word change between two presses sent a convocation to everyone again.
+describe('the day’s bound on a séance’s mail', () => {
+	it('stops a séance’s convocations after CONVOCATIONS_PER_SITTING_PER_DAY in a day (title toggled)', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		let sent = 0;
+		let refusal = '';
+		for (let i = 0; i < 12; i++) {
+			const shown = (await findSitting(db, id))!.convenedAt;
+			const result = await conveneSitting(db, member, id, null, clock, shown);
+			if (result.ok) sent++;
+			else refusal = result.message;
+			const title = i % 2 ? 'A' : 'B';
+			const details = { heldOn: '2026-03-20', startsAt: null, place: 'Cahors', title };
+			await updateSitting(db, member, id, details, null);
+			clock += 1000;
+		}
+		expect(sent).toBe(CONVOCATIONS_PER_SITTING_PER_DAY);
+		expect(refusal).toContain('déjà partie 10\u00a0fois aujourd’hui');
+		const toPartner = (await deliver()).filter((m) => m.envelopeTo[0] === partner.email);
+		expect(toPartner).toHaveLength(CONVOCATIONS_PER_SITTING_PER_DAY);
+		// The next day (Paris), the séance may be convened again.
+		clock = Date.parse('2026-03-03T00:30:00Z');
+		const shown = (await findSitting(db, id))!.convenedAt;
+		expect((await conveneSitting(db, member, id, null, clock, shown)).ok).toBe(true);
+	});
+
+	it('stops an account’s convocations and cancellations after SITTING_MAILINGS_PER_ACCOUNT_PER_DAY in a day', async () => {
+		const refusals = new Set<string>();
+		const delivered = [];
+		for (let i = 0; i < 12; i++) {
+			const id = await sittingWith(['9-1'], '2026-03-20');
+			const convened = await conveneSitting(db, member, id, null, clock, null);
+			if (!convened.ok) refusals.add(convened.message);
+			// Sent before the deletion: a convocation still waiting would be withdrawn, not cancelled.
+			delivered.push(...(await deliver()));
+			const deleted = await deleteSitting(db, member, id, null, new Date(clock));
+			if (!deleted.ok) refusals.add(deleted.message);
+			clock += 1000;
+		}
+		delivered.push(...(await deliver()));
+		const toPartner = delivered.filter((m) => m.envelopeTo[0] === partner.email);
+		expect(toPartner).toHaveLength(SITTING_MAILINGS_PER_ACCOUNT_PER_DAY);
+		expect([...refusals]).toEqual([expect.stringContaining('Envoyez cette convocation demain.')]);
+		// A convened séance whose cancellation would pass the bound stays, and says why.
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		expect((await conveneSitting(db, admin, id, null, clock, null)).ok).toBe(true);
+		expect(await deleteSitting(db, member, id, null, new Date(clock))).toMatchObject({
+			ok: false,
+			status: 429,
+			message: expect.stringContaining('Supprimez cette séance demain')
+		});
+		expect(await findSitting(db, id)).toBeDefined();
+	});
+});
+
+describe('the convener’s summary', () => {
+	it('says to how many, whether it left, and whom to warn otherwise', () => {
+		expect(
+			convocationSummary({ members: 2, partners: 1, released: 0, notReached: [] }, true, null)
+		).toBe('Convocation envoyée à 2\u00a0membres de la commission et 1\u00a0partenaire concerné.');
+		const summary = convocationSummary(
+			{
+				members: 1,
+				partners: 0,
+				released: 1,
+				notReached: ['vous-même', 'Claude Commission', 'un compte de CDG46']
+			},
+			false,
+			null
+		);
+		expect(summary).toMatch(
+			/^Convocation écrite pour 1\u00a0membre de la commission et 0\u00a0partenaire concerné, et 1\u00a0partenaire dont les fiches ne sont plus à l’ordre du jour, mais pas envoyée : /
+		);
+		expect(summary).toContain('cette convocation ne vous parvient pas.');
+		expect(summary).toContain(
+			'Claude Commission, un compte de CDG46 ne reçoivent plus les messages de la commission (préférences, à /compte) : à prévenir autrement.'
+		);
+	});
+	// Hostile probe s45: « Convocation envoyée à 2 membres… » while the relay was known down.
+	it('says the convocation waits for the mail server while it is known down, and since when', () => {
+		const since = Date.UTC(2026, 11, 5, 16, 50);
+		const summary = convocationSummary(
+			{ members: 2, partners: 1, released: 0, notReached: ['Claude Commission'] },
+			true,
+			since
+		);
+		expect(summary).toBe(
+			`Convocation écrite pour 2\u00a0membres de la commission et 1\u00a0partenaire concerné ; elle attend : le serveur de courrier ne répond pas depuis le ${formatMoment(since)}, et elle partira dès qu’il répondra. Claude Commission ne reçoit plus les messages de la commission (préférences, à /compte) : à prévenir autrement.`
+		);
+		expect(summary).not.toContain('envoyée');
+	});
+});
+
+// Walkthrough s45: « Dernière convocation envoyée le … » on the séance's page during an outage.
+describe('the séance’s last convocation, on its page', () => {
+	/** A séance with 10-1 on its agenda, convened at `clock` a minute into a relay outage. */
+	async function convenedWhileRelayDown() {
+		const id = await sittingWith(['10-1']);
+		const down = clock - 60_000;
+		await recordRelayFailure(db, {
+			now: down,
+			failures: 1,
+			pausedUntil: clock + 60_000,
+			reason: 'Serveur de courrier injoignable (ECONNREFUSED).'
+		});
+		expect(await conveneSitting(db, member, id, null, clock)).toMatchObject({ ok: true });
+		return { id, down };
+	}
+
+	it('is written and waits for the mail server while it is known down and its messages have not left', async () => {
+		const { id, down } = await convenedWhileRelayDown();
+		const waiting = await convocationWaitingSince(db, id, clock);
+		expect(waiting).toBe(down);
+		const line = lastConvocationLine(clock, true, waiting);
+		expect(line).toBe(
+			`Dernière convocation écrite le ${formatMoment(clock)} ; elle attend le serveur de courrier, qui ne répond pas depuis le ${formatMoment(down)}, et partira dès qu’il répondra.`
+		);
+		expect(line).not.toContain('envoyée');
+		// The relay answers again and the messages leave: sent.
+		await clearRelayFailure(db);
+		await deliver();
+		expect(await convocationWaitingSince(db, id, clock)).toBeNull();
+		expect(lastConvocationLine(clock, true, null)).toBe(
+			`Dernière convocation envoyée le ${formatMoment(clock)}.`
+		);
+	});
+
+	it('already left, it was sent even if the relay fails since', async () => {
+		const id = await sittingWith(['10-1']);
+		await conveneSitting(db, member, id, null, clock);
+		await deliver();
+		await recordRelayFailure(db, {
+			now: clock,
+			failures: 1,
+			pausedUntil: clock + 60_000,
+			reason: 'Serveur de courrier injoignable (ECONNREFUSED).'
+		});
+		expect(await convocationWaitingSince(db, id, clock)).toBeNull();
+	});
+
+	// Left noticed s45: « elle attend » while only an earlier convocation's message waited.
+	it('speaks of the last convocation only: an earlier one’s message still waiting is not its own', async () => {
+		const { id } = await convenedWhileRelayDown();
+		await addAgendaFiches(db, member, id, ['9-1'], null);
+		const again = clock + 10 * 60_000;
+		expect(await conveneSitting(db, member, id, null, again)).toMatchObject({ ok: true });
+		// The second convocation's messages left; the first one's still waits.
+		await db
+			.updateTable('mail_outbox')
+			.set({ status: 'sent', sent_at: again })
+			.where('sitting_id', '=', id)
+			.where('created_at', '>=', again)
+			.execute();
+		const earlier = await db
+			.selectFrom('mail_outbox')
+			.select('status')
+			.where('sitting_id', '=', id)
+			.where('created_at', '<', again)
+			.execute();
+		expect(earlier.map((m) => m.status)).toContain('pending');
+		expect(await convocationWaitingSince(db, id, again)).toBeNull();
+	});
+
+	// The journal records the act, not a delivery it cannot know (the messages may still wait).
+	it('is « convoquée » in the journal, not « envoyée »', async () => {
+		const id = await sittingWith(['10-1']);
+		await conveneSitting(db, member, id, null, clock);
+		const journal = await db
+			.selectFrom('audit_event')
+			.select(['action', 'summary'])
+			.where('action', '=', 'session.convened')
+			.executeTakeFirstOrThrow();
+		expect(journal.summary).toBe(
+			`Séance du ${formatDate('2026-03-01')} convoquée : 1\u00a0membre, 0\u00a0partenaire`
+		);
+		expect(journal.summary).not.toContain('envoyée');
+		expect(AUDIT_ACTIONS['session.convened']).toBe('Séance de la commission : convoquée');
+	});
+
+	it('is written, not sent, without a relay', () => {
+		expect(lastConvocationLine(clock, false, null)).toBe(
+			`Dernière convocation écrite (pas envoyée : aucun serveur de courrier) le ${formatMoment(clock)}.`
+		);
+	});
+});
+
+describe('a séance convened before each partner’s lines were recorded (before 2026-12-13)', () => {
+	it('reaches again a partner whose organisation joined a fiche already on the agenda', async () => {
+		const sam = await createTestUser(db, PEOPLE.sam); // SDAIL: on 6-1, not on 10-1
+		const id = await sittingWith(['10-1', '6-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		await deliver();
+		// As a convocation of 2026-12-12 recorded it: no partnerAgenda.
+		const row = await db
+			.selectFrom('commission_session')
+			.select('convened_as')
+			.where('id', '=', id)
+			.executeTakeFirstOrThrow();
+		const as = JSON.parse(row.convened_as!);
+		delete as.partnerAgenda;
+		await db
+			.updateTable('commission_session')
+			.set({ convened_as: JSON.stringify(as) })
+			.where('id', '=', id)
+			.execute();
+		const fiche = await db
+			.selectFrom('fiche')
+			.select('id')
+			.where('code', '=', '10-1')
+			.executeTakeFirstOrThrow();
+		const org = await db
+			.selectFrom('organisation')
+			.select('id')
+			.where('slug', '=', 'sdail')
+			.executeTakeFirstOrThrow();
+		await db
+			.insertInto('fiche_partner')
+			.values({ fiche_id: fiche.id, organisation_id: org.id, detail: null, position: 99 })
+			.execute();
+		const shown = (await findSitting(db, id))!.convenedAt;
+		const result = await conveneSitting(db, member, id, null, clock, shown);
+		expect(result).toMatchObject({ ok: true });
+		// What each partner read is not known: every partner convened is written to again.
+		const sent = await deliver();
+		expect(sent.map((m) => m.envelopeTo[0]).sort()).toEqual(
+			['chloe@cdg46.fr', 'paul@cdg46.fr', sam.email].sort()
+		);
+		const toSam = sent.find((m) => m.envelopeTo[0] === sam.email)!;
+		expect(toSam.mail.text).toContain('10-1');
+		expect(toSam.mail.text).toContain('Cette convocation remplace la précédente.');
+	});
+});
+
+// A convocation sent again after its agenda changed named neither the fiches that left nor those
+// that joined it: members compared the two lists themselves (reviewer's finding 3, s43).
+describe('a convocation sent again after its agenda changed', () => {
+	it('names the fiches that left and joined: all of them to members, theirs to a partner', async () => {
+		const id = await sittingWith(['9-1', '10-1'], '2026-03-20');
+		await addAgendaFreeItem(db, member, id, 'Questions diverses', null);
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		await deliver();
+		const [nine] = await db
+			.selectFrom('agenda_item')
+			.innerJoin('fiche', 'fiche.id', 'agenda_item.fiche_id')
+			.select('agenda_item.id')
+			.where('agenda_item.session_id', '=', id)
+			.where('fiche.code', '=', '9-1')
+			.execute();
+		expect((await removeAgendaItem(db, member, id, nine!.id, null)).ok).toBe(true);
+		await addAgendaFiches(db, member, id, ['1-2', '5-1'], null);
+		const sent = (await findSitting(db, id))!.convenedAt;
+		expect((await conveneSitting(db, member, id, null, clock, sent)).ok).toBe(true);
+		const texts = new Map(
+			(await deliver()).map((m) => [m.envelopeTo[0], (m.mail.text ?? '').replace(/\s+/g, ' ')])
+		);
+		for (const to of ['claude@commission.fr', 'paul@cdg46.fr']) {
+			const text = texts.get(to)!;
+			expect(text, to).toContain('L’ordre du jour a changé depuis la précédente convocation');
+			expect(text, to).toMatch(/La fiche 9-1 — [^.]+ n’est plus à l’ordre du jour\./);
+			// The free point and the fiche that stayed are not named as changes.
+			expect(text, to).not.toMatch(/10-1 — [^\n]*désormais/);
+			expect(text, to).not.toContain('Questions diverses ;');
+		}
+		expect(texts.get('claude@commission.fr')).toMatch(
+			/Ces fiches sont désormais à l’ordre du jour : 1-2 — [^;]+ ; 5-1 — [^.]+\./
+		);
+		expect(texts.get('paul@cdg46.fr')).toMatch(
+			/Ces fiches de votre organisation sont désormais à l’ordre du jour : 1-2 — [^;]+ ; 5-1 — [^.]+\./
+		);
+	});
+});
+
+// Review s43, second read-back: the count told to the deleter of a convened séance included the
+// people who had turned the commission's mail off.
+describe('a convened séance deleted: the count told to its deleter', () => {
+	it('counts only the people the cancellation was written to', async () => {
+		const id = await sittingWith(['9-1']);
+		await conveneSitting(db, member, id, null, clock);
+		await deliver();
+		// Both partners turn the commission's messages off after their convocation.
+		for (const p of [partner, colleague])
+			await savePreferences(
+				db,
+				p.id,
+				{ reminders: true, validations: true, commission: false },
+				clock
+			);
+		const result = await deleteSitting(db, member, id, null, new Date(clock));
+		const delivered = (await deliver()).map((m) => m.envelopeTo[0]);
+		expect(delivered).toEqual(['claude@commission.fr']);
+		// The page then says « Son annulation a été écrite pour N personnes convoquées et part par courriel ».
+		expect(result).toEqual({ ok: true, value: { convened: true, told: delivered.length } });
+	});
+});

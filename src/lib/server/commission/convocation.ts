@@ -1,0 +1,500 @@
+import type { Db, Executor } from '../db';
+import { recordAudit } from '../audit/repository';
+import { findFicheIdsByCode } from './repository';
+import {
+	formatClock,
+	formatDate,
+	formatMoment,
+	formatSittingMoment,
+	plural,
+	pluralize
+} from '../../utils/format';
+import { sittingPastPart, sittingStartIsPast } from '../../utils/rules';
+import { NO_MAIL_RELAY } from '../../utils/vocabulary';
+import type { User } from '../auth/users';
+import { ok, refuse, type Result } from '../result';
+import { sittingConvenedMail, sittingReleasedMail } from '../mail/messages';
+import { hasPendingAboutSitting } from '../mail/outbox-repository';
+import { mailIsRelayed, queueNotification, relayDownSince } from '../mail/outbox';
+import { activeRecipients } from '../mail/preferences-repository';
+import type { SittingFacts } from '../db/schema';
+import {
+	agendaOfSitting,
+	findSittingForNotice,
+	markSittingConvened,
+	organisationsOfFiches
+} from './convocation-repository';
+import {
+	accountsOfOrganisations,
+	announced,
+	sittingAudience,
+	sittingMailSpent
+} from './sitting-notices';
+
+/*
+ * « Convoquer » a séance (conveneSitting): who is convened, again or not, what each reads, the
+ * journal line; and what the séance's page says of its convocation (its summary, the last one
+ * sent, what changed since). The messages themselves are composed in mail/messages.ts.
+ */
+
+/**
+ * Why a séance whose start is past (Paris: its day, or today its hour, `sittingPastPart`) is not
+ * convened: said on its page too.
+ */
+export const pastDayMessage = (
+	sitting: Pick<SittingFacts, 'heldOn' | 'startsAt'>,
+	now = new Date()
+) =>
+	sittingPastPart(sitting, now) !== 'hour'
+		? `La séance est datée du ${formatDate(sitting.heldOn)}, un jour passé : sa convocation ne part pas. Si la date est une erreur, corrigez-la ; si la séance a eu lieu, ouvrez-la (« Ouvrir la séance (tenue) »).`
+		: `La séance est prévue ${formatSittingMoment(sitting)}, une heure passée : sa convocation ne part pas. Si la date ou l’heure est une erreur, corrigez-la ; si la séance a eu lieu, ouvrez-la (« Ouvrir la séance (tenue) »).`;
+
+/** A point of the agenda as a convocation announces it: compared with the next one's. */
+const agendaLine = (a: { code: string | null; title: string }) => `${a.code ?? '·'} ${a.title}`;
+/** The fiche's code of such a line (« · » for a free point). */
+const codeOfLine = (line: string) => line.slice(0, line.indexOf(' '));
+const lineAsItem = (line: string) => ({
+	code: codeOfLine(line),
+	title: line.slice(codeOfLine(line).length + 1)
+});
+
+/**
+ * The fiches a convocation announced that are no longer on the agenda, by the accounts of their
+ * organisations: each account's lines of the earlier convocation that left (a convocation sent
+ * before each partner's lines were recorded, `Convened.partnerAgenda`).
+ */
+async function leftLinesByPerson(
+	db: Executor,
+	before: string[],
+	now: string[]
+): Promise<Map<number, string[]>> {
+	// By code: a fiche whose title was corrected since is still on the agenda.
+	const codesNow = new Set(now.map(codeOfLine));
+	const gone = before.filter((line) => codeOfLine(line) !== '·' && !codesNow.has(codeOfLine(line)));
+	const fiches = await findFicheIdsByCode(db, [...new Set(gone.map(codeOfLine))]);
+	const byPerson = new Map<number, string[]>();
+	const links = await organisationsOfFiches(
+		db,
+		fiches.map((f) => f.id)
+	);
+	const accounts = await accountsOfOrganisations(db, links);
+	for (const link of links) {
+		const code = fiches.find((f) => f.id === link.ficheId)!.code;
+		for (const person of accounts.get(link.organisationId)!)
+			byPerson.set(person.id, [
+				...(byPerson.get(person.id) ?? []),
+				...gone.filter((line) => codeOfLine(line) === code)
+			]);
+	}
+	return byPerson;
+}
+
+/**
+ * Since when the séance's last convocation (written at `convenedAt`, its messages with it) waits
+ * for the relay known down (`relayDownSince`, as convocationSummary reads it) with some of its
+ * messages not left, or null. An earlier convocation's message still waiting is not this one's.
+ */
+export async function convocationWaitingSince(
+	db: Executor,
+	sittingId: number,
+	convenedAt: number
+): Promise<number | null> {
+	const since = await relayDownSince(db);
+	return since !== null && (await hasPendingAboutSitting(db, sittingId, 'convened', convenedAt))
+		? since
+		: null;
+}
+
+/**
+ * The « Déroulement » line of a convened séance: its last convocation sent, written and waiting for
+ * the relay down since `waitingSince` (convocationWaitingSince), or only written (no relay).
+ */
+export function lastConvocationLine(
+	convenedAt: number,
+	relayed: boolean,
+	waitingSince: number | null
+): string {
+	if (!relayed)
+		return `Dernière convocation écrite (pas envoyée : aucun serveur de courrier) le ${formatMoment(convenedAt)}.`;
+	return waitingSince === null
+		? `Dernière convocation envoyée le ${formatMoment(convenedAt)}.`
+		: `Dernière convocation écrite le ${formatMoment(convenedAt)} ; elle attend le serveur de courrier, qui ne répond pas depuis le ${formatMoment(waitingSince)}, et partira dès qu’il répondra.`;
+}
+
+/**
+ * What the convener reads once a convocation is written: to how many, sent, waiting for the relay
+ * known down since `downSince` (`relayDownSince`), or only written (no relay), and who no longer
+ * receives the commission's messages, to warn them otherwise.
+ */
+export function convocationSummary(
+	written: { members: number; partners: number; released: number; notReached: string[] },
+	relayed: boolean,
+	downSince: number | null
+): string {
+	const { members, partners, released, notReached } = written;
+	const to = `${pluralize(members, 'membre', 'membres')} de la commission et ${pluralize(partners, 'partenaire concerné', 'partenaires concernés')}${released > 0 ? `, et ${pluralize(released, 'partenaire dont les fiches ne sont plus à l’ordre du jour', 'partenaires dont les fiches ne sont plus à l’ordre du jour')}` : ''}`;
+	const others = notReached.filter((who) => who !== 'vous-même');
+	const named = others.join(', ');
+	const left = `${
+		notReached.includes('vous-même')
+			? ' Vous ne recevez plus les messages de la commission (vos préférences, à /compte) : cette convocation ne vous parvient pas.'
+			: ''
+	}${
+		others.length === 0
+			? ''
+			: ` ${named.charAt(0).toUpperCase()}${named.slice(1)} ${plural(others.length, 'ne reçoit', 'ne reçoivent')} plus les messages de la commission (préférences, à /compte) : à prévenir autrement.`
+	}`;
+	if (relayed && downSince !== null)
+		return `Convocation écrite pour ${to} ; elle attend : le serveur de courrier ne répond pas depuis le ${formatMoment(downSince)}, et elle partira dès qu’il répondra.${left}`;
+	return relayed
+		? `Convocation envoyée à ${to}.${left}`
+		: `Convocation écrite pour ${to}, mais pas envoyée : ${NO_MAIL_RELAY}${left}`;
+}
+
+/**
+ * « Convoquer » : mails the commission's members the agenda (its fiches with links to their review
+ * files, and its free points), and the partners whose fiches are on it (their fiches only). Sent
+ * again, it writes to everyone when the séance or its agenda changed (saying what changed), only to
+ * those not yet convened when only the people did, and tells a partner whose fiches have all left
+ * the agenda that its convocation no longer holds; nothing changed, it is refused.
+ */
+export async function conveneSitting(
+	db: Db,
+	user: User,
+	sittingId: number,
+	clientAddress: string | null,
+	now = Date.now(),
+	/** When the page showed the last convocation as sent (null: never); undefined: not checked. */
+	shownConvenedAt?: number | null
+): Promise<
+	Result<{
+		members: number;
+		partners: number;
+		optedOut: number;
+		released: number;
+		notReached: string[];
+	}>
+> {
+	return db.transaction().execute(async (trx) => {
+		const sitting = await findSittingForNotice(trx, sittingId);
+		if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
+		if (sitting.state === 'closed')
+			return refuse(409, 'Cette séance est close : il n’y a plus personne à convoquer.');
+		// A séance held, or whose start is past (its day, or today its hour), is not announced: the
+		// convocation would call people to a moment gone (a date mistyped, or moved into the past).
+		if (sitting.state === 'held')
+			return refuse(409, 'La séance est déjà tenue : il n’y a plus personne à convoquer.');
+		if (sittingStartIsPast(sitting, new Date(now)))
+			return refuse(409, pastDayMessage(sitting, new Date(now)));
+		const spent = await sittingMailSpent(trx, user, sittingId, now);
+		if (spent) return spent;
+		// The same press sent twice (a double click without script, Back then send, two tabs, two
+		// members): the convocation that left meanwhile is not sent again unseen.
+		if (
+			shownConvenedAt !== undefined &&
+			sitting.convenedAt !== null &&
+			sitting.convenedAt !== shownConvenedAt
+		)
+			return refuse(
+				409,
+				`La convocation est partie le ${formatMoment(sitting.convenedAt)}, après l’ouverture de cette page (un autre onglet ou un autre membre) : elle n’a pas été envoyée une seconde fois. Pour l’envoyer de nouveau, appuyez encore sur « Envoyer la convocation ».`
+			);
+		// Those who turned the commission's messages off get none: counted apart, not as convened.
+		const written = {
+			members: 0,
+			partners: 0,
+			optedOut: 0,
+			released: 0,
+			/** Who those are, for the convener to warn: members by name, partners by organisation. */
+			notReached: [] as string[]
+		};
+		// Those the convocation reached: its recipients from now on (not those who opted out, who
+		// are written to again once they opt back in).
+		const reached: number[] = [];
+		const count = (
+			id: number | null,
+			who: 'members' | 'partners' | 'released',
+			person: { id: number; name: string; organisation?: string }
+		) => {
+			if (id === null) {
+				written.optedOut += 1;
+				written.notReached.push(
+					person.id === user.id
+						? 'vous-même'
+						: who === 'members'
+							? person.name
+							: who === 'partners'
+								? `un compte de ${person.organisation ?? 'partenaire'}`
+								: 'un partenaire dont les fiches ont quitté l’ordre du jour'
+				);
+			} else {
+				written[who] += 1;
+				if (who !== 'released') reached.push(person.id);
+			}
+		};
+		const { agenda, partners, members } = await sittingAudience(trx, sittingId);
+		if (agenda.length === 0)
+			return refuse(
+				409,
+				'L’ordre du jour est vide : ajoutez-y une fiche ou un point avant de convoquer.'
+			);
+		const facts = {
+			id: sitting.id,
+			title: sitting.title,
+			heldOn: sitting.heldOn,
+			startsAt: sitting.startsAt,
+			place: sitting.place
+		};
+		const lines = agenda.map(agendaLine);
+		const audience = [...members, ...partners].map((p) => p.id);
+		// Convened before: what it announced, to whom (known since 2026-12-05).
+		const before = sitting.convenedAt === null ? null : announced(sitting);
+		const changed = before === null ? [] : sittingChangedSince(before, facts);
+		const sameSitting = before !== null && changed.length === 0;
+		// Unknown for a convocation sent before its agenda was recorded.
+		const agendaChanged =
+			before?.agenda === undefined ? null : before.agenda.join('\n') !== lines.join('\n');
+		const told = new Set(before?.recipients ?? []);
+		// The séance and its agenda as announced: only those not convened yet have anything to read.
+		const onlyNew = sameSitting && agendaChanged === false && before?.recipients !== undefined;
+		const released = before?.recipients?.filter((id) => !audience.includes(id)) ?? [];
+		// A partner reads only their fiches: the agenda changed elsewhere (a free point, another
+		// organisation's fiche), their convocation still holds; their own part changed (one of
+		// their fiches left, or their organisation joined a fiche already on it), they are written
+		// to again, and told which of their fiches left. What each partner read is recorded since
+		// 2026-12-13 (`partnerAgenda`). Before, it is not known (their organisation may have joined
+		// a fiche already on the agenda since): they are written to again, and the fiches that
+		// left are rebuilt from the agenda announced and the fiches of their organisation today.
+		const left =
+			before?.agenda === undefined ||
+			before.recipients === undefined ||
+			before.partnerAgenda !== undefined
+				? new Map<number, string[]>()
+				: await leftLinesByPerson(trx, before.agenda, lines);
+		const codesNow = new Set(lines.map(codeOfLine));
+		// The fiches that left the agenda announced, or joined it since: named to the members.
+		const fichesMoved = (then: string[] | undefined, now: typeof agenda) => {
+			const codesThen = new Set(then?.map(codeOfLine));
+			return {
+				gone:
+					then?.filter((line) => codeOfLine(line) !== '·' && !codesNow.has(codeOfLine(line))) ?? [],
+				joined:
+					then === undefined
+						? []
+						: now.flatMap((a) =>
+								a.code === null || codesThen.has(a.code) ? [] : [{ code: a.code, title: a.title }]
+							)
+			};
+		};
+		const agendaMoved = fichesMoved(before?.agenda, agenda);
+		const partnerView = new Map(
+			partners.map((p) => {
+				const now = agenda.filter((a) => a.ficheId !== null && p.fiches.has(a.ficheId));
+				const codes = new Set(now.map((a) => a.code));
+				const then =
+					before?.partnerAgenda?.[p.id] ??
+					before?.agenda?.filter(
+						(line) => codes.has(codeOfLine(line)) || (left.get(p.id) ?? []).includes(line)
+					);
+				const { gone, joined } = fichesMoved(then, now);
+				const changed =
+					then === undefined || before?.partnerAgenda === undefined
+						? null
+						: then.join('\n') !== now.map(agendaLine).join('\n');
+				return [p.id, { now, gone, joined, changed }];
+			})
+		);
+		const writeTo = (id: number) => {
+			if (!told.has(id)) return true;
+			const view = partnerView.get(id);
+			if (view && before?.recipients !== undefined) return !sameSitting || view.changed !== false;
+			return !onlyNew;
+		};
+		if (before !== null && !audience.some(writeTo) && released.length === 0)
+			return refuse(
+				409,
+				`Rien n’a changé depuis la convocation du ${formatMoment(sitting.convenedAt!)} (ni la séance, ni son ordre du jour, ni les personnes à convoquer) : elle n’a pas été envoyée de nouveau.`
+			);
+		// Also when only the people changed: a partner convened before whose own part changed (their
+		// organisation joined a fiche already on it) reads what this one replaces.
+		const earlier = before === null ? null : { ...before, changed, agendaChanged };
+		// Only those the previous convocation reached read that this one replaces it (a séance
+		// convened before its recipients were recorded: everyone).
+		const earlierFor = (id: number) =>
+			before?.recipients === undefined || told.has(id)
+				? earlier && { ...earlier, agendaChanged: partnerView.get(id)?.changed ?? agendaChanged }
+				: null;
+		for (const member of members.filter((m) => writeTo(m.id)))
+			count(
+				await queueNotification(
+					trx,
+					'convened',
+					'commission',
+					member,
+					sittingConvenedMail(
+						member,
+						facts,
+						agenda,
+						true,
+						earlierFor(member.id),
+						...(earlierFor(member.id)
+							? ([agendaMoved.gone.map(lineAsItem), agendaMoved.joined] as const)
+							: [])
+					),
+					now,
+					{ sittingId }
+				),
+				'members',
+				member
+			);
+		for (const partner of partners.filter((p) => writeTo(p.id)))
+			count(
+				await queueNotification(
+					trx,
+					'convened',
+					'commission',
+					partner,
+					sittingConvenedMail(
+						partner,
+						facts,
+						partnerView.get(partner.id)!.now,
+						false,
+						earlierFor(partner.id),
+						...(told.has(partner.id)
+							? ([
+									partnerView.get(partner.id)!.gone.map(lineAsItem),
+									partnerView.get(partner.id)!.joined
+								] as const)
+							: [])
+					),
+					now,
+					{ sittingId }
+				),
+				'partners',
+				partner
+			);
+		// Partners convened before for fiches no longer on the agenda: their convocation no longer
+		// holds (a member who became staff meanwhile is not told of « vos fiches »).
+		for (const person of await activeRecipients(trx, { userIds: released, role: 'partenaire' }))
+			count(
+				await queueNotification(
+					trx,
+					'convened',
+					'commission',
+					person,
+					sittingReleasedMail(person, facts),
+					now,
+					{ sittingId }
+				),
+				'released',
+				person
+			);
+		// Only people who turned the commission's messages off were left to write to: nothing left.
+		if (onlyNew && written.members + written.partners + written.released === 0)
+			return refuse(
+				409,
+				`Rien n’a changé depuis la convocation du ${formatMoment(sitting.convenedAt!)} : les personnes qui ne l’ont pas reçue ne reçoivent pas les messages de la commission (leurs préférences, à /compte). Elle n’a pas été envoyée de nouveau.`
+			);
+		// Those written to now, and those whose convocation still holds (not written to again).
+		const recipients = [
+			...new Set([...audience.filter((id) => told.has(id) && !writeTo(id)), ...reached])
+		];
+		await markSittingConvened(trx, sittingId, now, {
+			title: facts.title,
+			heldOn: facts.heldOn,
+			startsAt: facts.startsAt,
+			place: facts.place,
+			agenda: lines,
+			recipients,
+			// A partner's part as they read it: written now, or as announced (not written: unchanged).
+			partnerAgenda: Object.fromEntries(
+				recipients.flatMap((id) => {
+					const view = partnerView.get(id);
+					return view ? [[id, view.now.map(agendaLine)] as const] : [];
+				})
+			)
+		});
+		await recordAudit(
+			trx,
+			{
+				actor: user,
+				action: 'session.convened',
+				target: { type: 'séance', id: sittingId },
+				summary: `Séance du ${formatDate(sitting.heldOn)} convoquée${mailIsRelayed() ? '' : ' (pas de serveur de courrier : convocation gardée sans être envoyée)'} : ${pluralize(written.members, 'membre', 'membres')}, ${pluralize(written.partners, 'partenaire', 'partenaires')}${onlyNew ? ' (nouvellement concernés)' : ''}${written.released > 0 ? `, ${pluralize(written.released, 'partenaire prévenu', 'partenaires prévenus')} que ses fiches n’y sont plus` : ''}${written.optedOut > 0 ? ` (${pluralize(written.optedOut, 'personne désabonnée', 'personnes désabonnées')})` : ''}`,
+				clientAddress
+			},
+			new Date(now)
+		);
+		return ok(written);
+	});
+}
+
+/** The facts of a séance a convocation announces, in the order they are named. */
+const SITTING_FACTS = ['heldOn', 'startsAt', 'place', 'title'] as const;
+
+/**
+ * Which of the séance's day, hour, place and title differ from what a convocation announced: what
+ * its page, the answer to a correction and the next convocation say changed. Compared with the
+ * convocation, not with the values before the last correction: moved back, nothing changed.
+ */
+function sittingChangedSince(
+	announcedFacts: SittingFacts,
+	sitting: SittingFacts
+): (keyof SittingFacts)[] {
+	return SITTING_FACTS.filter((fact) => announcedFacts[fact] !== sitting[fact]);
+}
+
+/** What changed in a convened séance since its last convocation (null: never convened). */
+export interface SinceConvened {
+	convenedAt: number;
+	announced: SittingFacts;
+	facts: (keyof SittingFacts)[];
+	/** False too for a convocation sent before its agenda was recorded. */
+	agenda: boolean;
+}
+
+/**
+ * What differs in a convened séance from what its last convocation announced — its day, hour,
+ * place, title (`sittingChangedSince`) and agenda — for its page to ask to send it again; null
+ * when it was never convened.
+ */
+export async function changedSinceConvened(
+	db: Executor,
+	sittingId: number
+): Promise<SinceConvened | null> {
+	const sitting = await findSittingForNotice(db, sittingId);
+	if (!sitting || sitting.convenedAt === null) return null;
+	const before = announced(sitting);
+	const lines = (await agendaOfSitting(db, sittingId)).map(agendaLine);
+	return {
+		convenedAt: sitting.convenedAt,
+		announced: before,
+		facts: sittingChangedSince(before, sitting),
+		agenda: before.agenda !== undefined && lines.join('\n') !== before.agenda.join('\n')
+	};
+}
+
+/** A list said in French: « a, b et c ». */
+const inWords = (parts: string[]) =>
+	parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} et ${parts.at(-1)}`;
+
+/**
+ * What the séance's page (and the answer to a correction) says of a convocation out of date: what
+ * it announced that the séance no longer is, and to send it again; null when it still holds.
+ */
+export function convokeAgainMessage(since: SinceConvened | null): string | null {
+	if (!since || (since.facts.length === 0 && !since.agenda)) return null;
+	const again = 'envoyez-la de nouveau (« Envoyer la convocation ») pour prévenir les convoqués.';
+	if (since.facts.length === 0)
+		return `L’ordre du jour a changé depuis cette convocation : ${again}`;
+	const was = since.announced;
+	const words: Record<keyof SittingFacts, string> = {
+		heldOn: `un autre jour (le ${formatDate(was.heldOn)})`,
+		startsAt: was.startsAt
+			? `une autre heure (${formatClock(was.startsAt)})`
+			: 'une autre heure (elle n’en donnait pas)',
+		place: `un autre lieu (${was.place})`,
+		title: `un autre intitulé (« ${was.title} »)`
+	};
+	return `La convocation du ${formatMoment(since.convenedAt)} annonçait ${inWords(since.facts.map((f) => words[f]))}${since.agenda ? ', et l’ordre du jour a changé depuis' : ''} : ${again}`;
+}
