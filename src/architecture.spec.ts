@@ -287,14 +287,18 @@ describe('architecture: one way to build a query', () => {
 const SITTING_FOLDERS = [
 	'src/lib/server/commission',
 	'src/routes/commission',
-	'src/lib/server/opendata'
+	'src/lib/server/opendata',
+	// A séance's messages are written from here (their words, their outbox rows' `sittingId`).
+	'src/lib/server/mail'
 ];
 const SESSION_WORD = /\b[A-Za-z]*[sS]ession[A-Za-z]*\b/g;
 const LOGIN_OR_STORED = /^(session_\w+|commission_session\w*|user_session)$/;
+/** The login's session, the journal's stored actions, and the login's « autres sessions » in French. */
+const LOGIN_OR_STORED_TEXT = /locals\.session\b|['"]session\.\w+['"]|autres sessions\b/g;
 
 function sessionWordsForSittings(text: string): string[] {
 	return text.split('\n').flatMap((line, index) =>
-		[...line.replace(/locals\.session\b|['"]session\.\w+['"]/g, '').matchAll(SESSION_WORD)]
+		[...line.replace(LOGIN_OR_STORED_TEXT, '').matchAll(SESSION_WORD)]
 			.map(([word]) => word)
 			.filter((word) => !LOGIN_OR_STORED.test(word))
 			.map((word) => `${index + 1}: ${word}`)
@@ -307,9 +311,16 @@ describe('architecture: one word for a séance', () => {
 			'const session = await findSitting(db, id);',
 			"\t.where('session_id', '=', id).innerJoin('commission_session as s', 's.id', 'x')",
 			"const user = event.locals.session ? event.locals.user : null; // action: 'session.created'",
-			'export const SessionSchema = z.object({});'
+			'export const SessionSchema = z.object({});',
+			"\t\t'Il sert une seule fois ; l’utiliser ferme vos autres sessions.',",
+			'\tawait notifySessionConvened(db, sessionId);'
 		].join('\n');
-		expect(sessionWordsForSittings(sample)).toEqual(['1: session', '4: SessionSchema']);
+		expect(sessionWordsForSittings(sample)).toEqual([
+			'1: session',
+			'4: SessionSchema',
+			'6: notifySessionConvened',
+			'6: sessionId'
+		]);
 	});
 
 	it('names a séance `sitting` in the commission’s code', () => {

@@ -48,7 +48,7 @@ export async function startSmtp(
 		disabledCommands: ['STARTTLS'],
 		logger: false,
 		...options,
-		onData(stream, session, callback) {
+		onData(stream, client, callback) {
 			const chunks: Buffer[] = [];
 			stream.on('data', (chunk: Buffer) => chunks.push(chunk));
 			stream.on('end', () => {
@@ -64,10 +64,10 @@ export async function startSmtp(
 						return callback(error);
 					}
 					received.push({
-						envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+						envelopeTo: client.envelope.rcptTo.map((r) => r.address),
 						mail: await simpleParser(Buffer.concat(chunks)),
-						secure: session.secure,
-						clientName: session.hostNameAppearsAs
+						secure: client.secure,
+						clientName: client.hostNameAppearsAs
 					});
 					// Accepted, answer not sent yet: the window where a client crash loses the answer.
 					const delay = options.delayMs?.() ?? 0;
