@@ -208,3 +208,47 @@ describe('every protected route calls a guard first', () => {
 		expect(unguarded.map(({ name }) => name)).toEqual(['remove', 'default', 'POST']);
 	});
 });
+
+/**
+ * A permission decided in a route by comparing a role (`user.role === 'admin'`, `role !==
+ * 'partenaire'`, either side) rather than by can(): each comparison, numbered. Route server files
+ * only: a page may still show a role's name or links by role.
+ */
+const ROLE_COMPARED =
+	/\brole\s*[!=]==?|[!=]==?\s*[\w.?]*\brole\b|['"](admin|commission|partenaire)['"]\s*[!=]==?/;
+
+function roleComparisons(source: string): string[] {
+	return source.split('\n').flatMap((line, index) => {
+		const code = line.replace(/\/\/.*$/, '');
+		return ROLE_COMPARED.test(code) ? [`${index + 1}: ${line.trim()}`] : [];
+	});
+}
+
+describe('permissions are decided by can(), not by a role named in a route', () => {
+	it('finds a role compared in a sample', () => {
+		const sample = [
+			"const health = await checkHealth(db, local || event.locals.user?.role === 'admin');",
+			"if (signedIn.role !== 'partenaire') redirect(303, homeFor(signedIn.role));",
+			"\t\t\tuser.role === 'partenaire' ? user.organisationId : undefined",
+			"if ('admin' === user.role) return;",
+			'if (role == other.role) return;',
+			"// A partner (role === 'partenaire') reads its own.",
+			"if (!can(signedIn, 'espace.enter')) redirect(303, homeFor(signedIn.role));",
+			"const role = form.get('role');"
+		].join('\n');
+		expect(roleComparisons(sample).map((line) => line.split(':')[0])).toEqual([
+			'1',
+			'2',
+			'3',
+			'4',
+			'5'
+		]);
+	});
+
+	it('compares no role in any route’s server file', () => {
+		const offenders = serverFiles(ROUTES).flatMap((path) =>
+			roleComparisons(readFileSync(path, 'utf8')).map((line) => `${relative(ROUTES, path)}:${line}`)
+		);
+		expect(offenders).toEqual([]);
+	});
+});

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { authorize, requireUser } from '$lib/server/auth/guards';
-import { homeFor } from '$lib/server/auth/permissions';
+import { can, homeFor } from '$lib/server/auth/permissions';
 import { campaignsForOrganisation } from '$lib/server/campaigns/service';
 import { getDb } from '$lib/server/db/instance';
 import {
@@ -15,7 +15,7 @@ import type { PageServerLoad } from './$types';
 // after their role changed, coming back here) is taken to their home page rather than refused.
 export const load: PageServerLoad = async (event) => {
 	const signedIn = requireUser(event);
-	if (signedIn.role !== 'partenaire') redirect(303, homeFor(signedIn.role));
+	if (!can(signedIn, 'espace.enter')) redirect(303, homeFor(signedIn.role));
 	const user = await authorize(event, 'espace.view');
 	const db = getDb();
 	const today = parisToday();

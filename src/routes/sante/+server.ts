@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/instance';
 import { safeClientAddress } from '$lib/server/auth/guards';
+import { can } from '$lib/server/auth/permissions';
 import { checkHealth, isLoopback } from '$lib/server/health';
 import { behindProxy } from '$lib/server/http/request-log';
 import type { RequestHandler } from './$types';
@@ -21,7 +22,7 @@ export const GET: RequestHandler = async (event) => {
 	// one that says it was forwarded is then not taken for a local one.
 	const forwarded = FORWARDING_HEADERS.some((name) => event.request.headers.has(name));
 	const local = isLoopback(safeClientAddress(event)) && (behindProxy() || !forwarded);
-	const health = await checkHealth(db, local || event.locals.user?.role === 'admin');
+	const health = await checkHealth(db, local || can(event.locals.user, 'health.details'));
 	return json(health, {
 		status: health.statut === 'ok' ? 200 : 503,
 		headers: { 'cache-control': 'no-store' }

@@ -22,6 +22,7 @@ type Case = [Action, Resources[Action] | undefined, string, boolean[]];
 // Expected results in the order of `actors`: anonyme, own partner, other partner, commission, admin
 const CASES: Case[] = [
 	['account.own', undefined, 'son propre compte', [false, true, true, true, true]],
+	['espace.enter', undefined, 'entrer dans l’espace partenaire', [false, true, true, false, false]],
 	['espace.view', undefined, 'espace partenaire', [false, true, true, false, false]],
 	['plan.edit', undefined, 'modifier le plan', [false, false, false, false, true]],
 	[
@@ -100,6 +101,30 @@ const CASES: Case[] = [
 	['queue.view', undefined, 'file de validation', [false, false, false, false, true]],
 	['commission.manage', undefined, 'séances et décisions', [false, false, false, true, true]],
 	[
+		'commission.sitting.view',
+		{ closed: false },
+		'séance en préparation ou tenue',
+		[false, false, false, true, true]
+	],
+	[
+		'commission.sitting.view',
+		{ closed: true },
+		'relevé d’une séance close',
+		[false, true, true, true, true]
+	],
+	[
+		'campaigns.states.all',
+		undefined,
+		'état de chaque organisation dans une campagne',
+		[false, false, false, true, true]
+	],
+	[
+		'health.details',
+		undefined,
+		'version et durée de marche (/sante)',
+		[false, false, false, false, true]
+	],
+	[
 		'commission.file.view',
 		{ ...FICHE, onAgenda: true, convened: true },
 		'dossier d’une fiche à l’ordre du jour',
@@ -148,5 +173,7 @@ describe('can()', () => {
 
 	it('refuses a partner without an organisation', () => {
 		expect(can({ id: 9, role: 'partenaire', organisationId: null }, 'espace.view')).toBe(false);
+		// It still enters /espace, to be refused there rather than sent back to it (its home).
+		expect(can({ id: 9, role: 'partenaire', organisationId: null }, 'espace.enter')).toBe(true);
 	});
 });

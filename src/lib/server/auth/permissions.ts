@@ -13,6 +13,11 @@ export function homeFor(role: Role): string {
 
 /** What each action is checked against. */
 export interface Resources {
+	/**
+	 * /espace is one's own page: a partner's; anyone else is taken to their home page. Reading it
+	 * also needs an organisation (`espace.view`).
+	 */
+	'espace.enter': undefined;
 	'espace.view': undefined;
 	'update.create': { ficheOrganisationIds: number[] };
 	'update.edit': {
@@ -32,6 +37,15 @@ export interface Resources {
 	'audit.view': undefined;
 	'account.own': undefined;
 	'commission.manage': undefined;
+	/**
+	 * Read a séance's page: its record once closed (which anonymous visitors read too, without
+	 * can()), else its members and staff.
+	 */
+	'commission.sitting.view': { closed: boolean };
+	/** Read every organisation's state in a campaign on a fiche's file, not only one's own. */
+	'campaigns.states.all': undefined;
+	/** /sante's version and uptime (the operator's machine reads them without an account). */
+	'health.details': undefined;
 	'editions.manage': undefined;
 	/** Edit the plan itself: fiches, indicators, organisations, structure (#16). */
 	'plan.edit': undefined;
@@ -75,6 +89,8 @@ export function can<A extends Action>(
 	switch (action) {
 		case 'account.own':
 			return true;
+		case 'espace.enter':
+			return actor.role === 'partenaire';
 		case 'espace.view':
 			return actor.role === 'partenaire' && actor.organisationId !== null;
 		case 'update.create': {
@@ -99,7 +115,12 @@ export function can<A extends Action>(
 			return actor.role === 'admin' && !!r && r.state === 'submitted';
 		}
 		case 'commission.manage':
+		case 'campaigns.states.all':
 			return actor.role === 'commission' || actor.role === 'admin';
+		case 'commission.sitting.view': {
+			const r = resource as Resources['commission.sitting.view'] | undefined;
+			return !!r && (r.closed || can(actor, 'commission.manage'));
+		}
 		case 'commission.file.view': {
 			const r = resource as Resources['commission.file.view'] | undefined;
 			if (!r || !r.onAgenda) return false;
@@ -120,6 +141,7 @@ export function can<A extends Action>(
 		case 'plan.import':
 		case 'users.manage':
 		case 'audit.view':
+		case 'health.details':
 			return actor.role === 'admin';
 		default:
 			return false;

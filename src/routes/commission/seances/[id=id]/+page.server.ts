@@ -74,7 +74,9 @@ export const load: PageServerLoad = async (event) => {
 		if (gone) error(404, { message: gone, next: SITTINGS_LINK });
 		error(404, 'Cette séance n’existe pas.');
 	}
-	if (sitting.state !== 'closed') await authorize(event, 'commission.manage');
+	// A closed séance's record is public, anonymous visitors too (can() answers for the signed in).
+	if (sitting.state !== 'closed')
+		await authorize(event, 'commission.sitting.view', { closed: false });
 	const user = event.locals.user;
 	const canManage = can(user, 'commission.manage');
 	const editable = canManage && sitting.state !== 'closed';

@@ -66,14 +66,14 @@ export const load: PageServerLoad = async (event) => {
 			place: sitting.place,
 			// As the séance page lets in (its record once closed, else members and staff): a partner
 			// convened to an open séance reads this file but not the séance, which answers 403.
-			readable: sitting.state === 'closed' || can(user, 'commission.manage')
+			readable: can(user, 'commission.sitting.view', { closed: sitting.state === 'closed' })
 		},
 		previousDate: previous?.heldOn ?? null,
 		// A partner reads their own organisation's state only (members and staff: every one's).
 		campaigns: await ficheCampaignStatus(
 			db,
 			fiche.id,
-			user.role === 'partenaire' ? user.organisationId : undefined
+			can(user, 'campaigns.states.all') ? undefined : user.organisationId
 		),
 		fiche: {
 			code: fiche.code,
