@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { INCOMPLETE_FORM, parseForm, readForm, versionField } from './form';
-import { OrganisationEditSchema, RetireSchema } from './organisation';
+import { OrganisationEditSchema } from './organisation';
+import { RetireSchema } from './retire';
 import { ReviewSchema } from './review';
 
 const Schema = z.object({

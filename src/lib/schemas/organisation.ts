@@ -36,6 +36,3 @@ export const MergeSchema = z.object({
 	confirm: z.literal('oui', MERGE_UNCONFIRMED),
 	...revisionShape
 });
-
-export const RETIRE_FIELDS = ['version', ...REVISION_FIELDS] as const;
-export const RetireSchema = z.object({ version: versionField, ...revisionShape });

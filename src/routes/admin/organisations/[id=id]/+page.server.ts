@@ -22,10 +22,9 @@ import {
 	MERGE_FIELDS,
 	MergeSchema,
 	ORGANISATION_EDIT_FIELDS,
-	OrganisationEditSchema,
-	RETIRE_FIELDS,
-	RetireSchema
+	OrganisationEditSchema
 } from '$lib/schemas/organisation';
+import { RETIRE_FIELDS, RetireSchema } from '$lib/schemas/retire';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -3,7 +3,7 @@ import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { retireStructure, structureEditor } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
-import { RETIRE_FIELDS, RetireSchema } from '$lib/schemas/organisation';
+import { RETIRE_FIELDS, RetireSchema } from '$lib/schemas/retire';
 import { saveStructureForm, structureLevel } from '../structure-form';
 import type { Actions, PageServerLoad } from './$types';
 
