@@ -4,7 +4,8 @@ import { createSession } from '$lib/server/auth/sessions';
 import { createTestUser } from '$lib/server/auth/testing';
 import { findUserById, insertUser, type User } from '$lib/server/auth/users';
 import { openCampaign } from '$lib/server/campaigns/service';
-import { addAgendaFiches, createSitting } from '$lib/server/commission/service';
+import { addAgendaFiches, changeSittingState, createSitting } from '$lib/server/commission/service';
+import { heldSitting } from '$lib/server/commission/testing';
 import type { Db } from '$lib/server/db';
 import { closeDatabase } from '$lib/server/db/instance';
 import { createTestInstance } from '$lib/server/db/testing';
@@ -181,5 +182,71 @@ describe('a séance not yet convened', () => {
 			);
 		expect(await anonymous(created.value.id)).toBe('redirect /connexion');
 		expect(await anonymous(999_999)).toBe('redirect /connexion');
+	});
+});
+
+describe('the file of a closed séance, read later', () => {
+	/** A validated update of 6-1 by CDG46, reported on `day`, with a value of its first indicator. */
+	async function validated(partner: User, admin: User, day: string, progress: number) {
+		const indicator = await db
+			.selectFrom('indicator')
+			.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+			.select('indicator.id')
+			.where('fiche.code', '=', '6-1')
+			.orderBy('indicator.position')
+			.executeTakeFirstOrThrow();
+		const sent = await saveProgressUpdate(
+			db,
+			partner,
+			'6-1',
+			null,
+			progressInput({
+				reportedOn: day,
+				progress,
+				done: `Fait le ${day}`,
+				measurements: [
+					{ indicatorId: indicator.id, measuredOn: day, value: progress, comment: null }
+				]
+			}),
+			null
+		);
+		if (!sent.ok) throw new Error(sent.message);
+		const review = {
+			updateId: sent.value.id,
+			version: 1,
+			decision: 'validate',
+			comment: ''
+		} as const;
+		expect(await reviewProgressUpdate(db, admin, review, null)).toEqual({ ok: true });
+	}
+
+	it('lists the period up to the séance’s day, all of it, and the fiche as it stood then', async () => {
+		// The reviewer's case: 14 updates from 1 to 14 February 2026, a séance on 1 May 2026 with
+		// 6-1 on its agenda, one more update on 10 June 2026.
+		const admin = await staff('admin', 'anne@lot.fr');
+		const cdg = await createPartner(db, 'cdg46', 'paul@cdg46.fr');
+		for (let day = 1; day <= 14; day++)
+			await validated(cdg, admin, `2026-02-${String(day).padStart(2, '0')}`, 2 * day);
+		const { sittingId } = await heldSitting(db, admin, ['6-1'], '2026-05-01');
+		await changeSittingState(db, admin, sittingId, 'closed', null);
+		await validated(cdg, admin, '2026-06-10', 90);
+
+		const file = (await fileAs(admin, sittingId, '6-1')) as unknown as {
+			updates: { reportedOn: string }[];
+			measurements: { values: { measuredOn: string }[] }[];
+			fiche: { progress: number | null };
+			stateOn: string | null;
+			flags: { stale: boolean };
+		};
+		const february = Array.from(
+			{ length: 14 },
+			(_, i) => `2026-02-${String(i + 1).padStart(2, '0')}`
+		);
+		expect(file.updates.map((u) => u.reportedOn)).toEqual(february);
+		expect(file.measurements[0]!.values.map((v) => v.measuredOn)).toEqual(february);
+		// Its state on the séance's day, said as such: the June update came after.
+		expect(file.stateOn).toBe('2026-05-01');
+		expect(file.fiche.progress).toBe(28);
+		expect(file.flags.stale).toBe(false);
 	});
 });

@@ -404,32 +404,47 @@ export async function listFicheFlags(
 		.orderBy('objective.number')
 		.orderBy('fiche.number')
 		.execute();
-	return rows.map((r) => ({
-		...r,
-		stale: isStale(r, asOf),
-		priorityOneNotStarted: r.priority === 1 && r.status === 'a_lancer',
-		neverMeasured: asksNothingOf(r) ? 0 : Number(r.neverMeasured ?? 0)
-	}));
+	return rows.map((r) => reviewFlags(r, asOf));
 }
 
-/** The state of a fiche as of a date, from its validated updates (for "change since"). */
-export async function findProgressAsOf(
-	db: Executor,
-	ficheId: number,
-	date: string
-): Promise<number | null> {
-	const row = await db
-		.selectFrom('progress_update')
-		.select('progress')
-		.where('fiche_id', '=', ficheId)
-		.where('state', '=', 'validated')
-		.where('progress', 'is not', null)
-		.where('reported_on', '<=', date)
-		.orderBy('reported_on', 'desc')
-		.orderBy('id', 'desc')
-		.limit(1)
-		.executeTakeFirst();
-	return row?.progress ?? null;
+/** A fiche's review flags from its state as of `asOf` (listFicheFlags, the file of a closed séance). */
+export function reviewFlags<
+	F extends {
+		priority: number;
+		status: FicheStatus;
+		lastUpdate: string | null;
+		addedAt: string | null;
+		neverMeasured: number | null;
+	}
+>(fiche: F, asOf: string): F & Omit<FicheFlags, 'code' | 'title'> {
+	return {
+		...fiche,
+		stale: isStale(fiche, asOf),
+		priorityOneNotStarted: fiche.priority === 1 && fiche.status === 'a_lancer',
+		neverMeasured: asksNothingOf(fiche) ? 0 : Number(fiche.neverMeasured ?? 0)
+	};
+}
+
+/**
+ * What a fiche's review flags read of its validated data at the end of `day`: when it was added
+ * to the plan, its last update reported by then, its indicators without a value by then.
+ */
+export async function findFicheActivityAsOf(db: Executor, code: string, day: string) {
+	return db
+		.selectFrom('fiche')
+		.select((eb) => [
+			ficheAddedAt(eb.ref('fiche.id')).as('addedAt'),
+			eb
+				.selectFrom('progress_update')
+				.select((u) => u.fn.max('progress_update.reported_on').as('day'))
+				.whereRef('progress_update.fiche_id', '=', 'fiche.id')
+				.where('progress_update.state', '=', 'validated')
+				.where('progress_update.reported_on', '<=', day)
+				.as('lastUpdate'),
+			countIndicatorsWithoutValue(eb, '0000-01-01', day).as('neverMeasured')
+		])
+		.where('fiche.code', '=', code)
+		.executeTakeFirstOrThrow();
 }
 
 /** The members and staff who may be marked present at a sitting and are not yet. */

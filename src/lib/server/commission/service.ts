@@ -3,6 +3,7 @@ import { countTodaysActions, recordAudit } from '../audit/repository';
 import { changedSinceConvened, type SinceConvened } from './convocation';
 import { notifySittingClosed, notifySittingCancelled } from './sitting-notices';
 import { countCancellationsOfSitting } from '../mail/outbox-repository';
+import { loadFicheStatesAsOf } from '../dashboard/repository';
 import type { User } from '../auth/users';
 import type { Opinion, SittingFacts } from '../db/schema';
 import { ok, refuse, type Refusal, type Result } from '../result';
@@ -17,6 +18,7 @@ import {
 	findAdoptionDay,
 	findAgendaItem,
 	findCommissionMember,
+	findFicheActivityAsOf,
 	findLastPriorityDecision,
 	findPreparingCampaign,
 	findFicheIdsByCode,
@@ -35,6 +37,7 @@ import {
 	listAgendaFicheIds,
 	listDecisionIds,
 	listPriorityDecisions,
+	reviewFlags,
 	setFichePriority,
 	setSittingState,
 	updateSittingDetails
@@ -91,6 +94,27 @@ async function deletedSitting(
 		? ((JSON.parse(sitting.convenedAs) as { recipients?: number[] }).recipients ?? [])
 		: [];
 	return { convened: true, recipients, told: await countCancellationsOfSitting(db, id) };
+}
+
+/**
+ * A fiche as it stood at the end of `day` — priority, status and advancement from closed séances
+ * and validated updates, last update reported by then — with its review flags then: what the file
+ * of a closed séance shows, the same on the day and years later.
+ */
+export async function ficheStateOn(db: Executor, code: string, day: string) {
+	const [state] = await loadFicheStatesAsOf(db, day, code);
+	// Not in the plan by then (an agenda cannot name such a fiche): nothing to tell of that day.
+	if (!state) return null;
+	const activity = await findFicheActivityAsOf(db, code, day);
+	return reviewFlags(
+		{
+			priority: state.priority,
+			status: state.status,
+			progress: state.progress,
+			...activity
+		},
+		day
+	);
 }
 
 /**

@@ -30,11 +30,12 @@ function latestValidated(
 /**
  * Every fiche with its current state and, as of the end of `day`, its status, advancement and
  * priority from validated updates and closed sittings (`*_then`). With `inPlanThen`, only the
- * fiches already in the plan at the end of `day`.
+ * fiches already in the plan at the end of `day`; with `code`, that fiche only.
  */
-async function listFicheStates(db: Executor, day: string, inPlanThen: boolean) {
+async function listFicheStates(db: Executor, day: string, inPlanThen: boolean, code?: string) {
 	return fichesInPlan(db)
 		.$if(inPlanThen, (q) => q.where(({ ref }) => inPlanBy('fiche', ref('fiche.id'), day)))
+		.$if(code !== undefined, (q) => q.where('fiche.code', '=', code!))
 		.select((eb) => [
 			'fiche.code',
 			'fiche.title',
@@ -88,12 +89,16 @@ function statusThen(
 	return (f.statusThen as FicheStatus | null) ?? 'a_lancer';
 }
 
-/** Each fiche's status, advancement and priority as of the end of `day` (validated data only). */
+/**
+ * Each fiche's status, advancement and priority as of the end of `day` (validated data only); with
+ * `code`, that fiche's only.
+ */
 export async function loadFicheStatesAsOf(
 	db: Executor,
-	day: string
+	day: string,
+	code?: string
 ): Promise<Pick<DashboardInput['fiches'][number], 'code' | 'status' | 'progress' | 'priority'>[]> {
-	return (await listFicheStates(db, day, true)).map((f) => ({
+	return (await listFicheStates(db, day, true, code)).map((f) => ({
 		code: f.code,
 		priority: f.priorityThen ?? f.adoptedPriority,
 		status: statusThen(f, day),

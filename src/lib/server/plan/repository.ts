@@ -11,7 +11,7 @@ import { flattenRichText } from '../../utils/rich-text';
 import { compareFrench, foldForMatching } from '../../utils/text';
 import { FICHE_PAGE_HISTORY, FICHE_PAGE_MEASUREMENTS } from '../../utils/rules';
 import type { Database, FicheStatus, IndicatorKind, OrganisationKind } from '../db/schema';
-import { inPlanBy } from '../authoring/revisions-repository';
+import { indicatorInPlanBy, inPlanBy } from '../authoring/revisions-repository';
 import { parisDayEnd } from '../../utils/dates';
 
 export interface PlanInfo {
@@ -771,6 +771,92 @@ export async function listFicheHistoryOfYear(
 		.orderBy('progress_update.id')
 		.execute();
 	return rows.map(historyEntry);
+}
+
+/**
+ * What a fiche reported in a period — after the day `after` (null: from the start) up to and
+ * including the day `until` — oldest first: its validated updates, and each indicator's published
+ * values (the indicators it had by the end of `until`); and the advancement it started from. Every one of them, unlike the fiche page's
+ * latest few: a period between two séances is short. The commission's file of a séance reads it.
+ */
+export async function findFichePeriod(
+	db: Executor,
+	ficheId: number,
+	after: string | null,
+	until: string
+) {
+	const from = after ?? '0000-01-01';
+	const row = await db
+		.selectFrom('fiche')
+		.select((eb) => [
+			// The advancement it started from: the last one stated by the end of `after`.
+			eb
+				.selectFrom('progress_update')
+				.select('progress_update.progress')
+				.whereRef('progress_update.fiche_id', '=', 'fiche.id')
+				.where('progress_update.state', '=', 'validated')
+				.where('progress_update.progress', 'is not', null)
+				.where('progress_update.reported_on', '<=', from)
+				.orderBy('progress_update.reported_on', 'desc')
+				.orderBy('progress_update.id', 'desc')
+				.limit(1)
+				.as('progressAtStart'),
+			jsonArrayFrom(
+				historyQuery(db)
+					.where('progress_update.fiche_id', '=', eb.ref('fiche.id'))
+					.where('progress_update.reported_on', '>', from)
+					.where('progress_update.reported_on', '<=', until)
+					.orderBy('progress_update.reported_on')
+					.orderBy('progress_update.id')
+			).as('updates'),
+			jsonArrayFrom(
+				eb
+					.selectFrom('indicator')
+					.select((i) => [
+						'indicator.label',
+						'indicator.kind',
+						'indicator.unit',
+						jsonArrayFrom(
+							i
+								.selectFrom('measurement')
+								.innerJoin(
+									'progress_update',
+									'progress_update.id',
+									'measurement.progress_update_id'
+								)
+								.select(['measurement.measured_on as measuredOn', 'measurement.value'])
+								.whereRef('measurement.indicator_id', '=', 'indicator.id')
+								.where('progress_update.state', '=', 'validated')
+								.where('measurement.measured_on', '>', from)
+								.where('measurement.measured_on', '<=', until)
+								.orderBy('measurement.measured_on')
+								.orderBy('measurement.id')
+						).as('values')
+					])
+					.whereRef('indicator.fiche_id', '=', 'fiche.id')
+					.where(({ ref }) =>
+						indicatorInPlanBy(
+							{
+								id: ref('indicator.id'),
+								ficheId: ref('indicator.fiche_id'),
+								position: ref('indicator.position')
+							},
+							until
+						)
+					)
+					.orderBy('indicator.position')
+			).as('indicators')
+		])
+		.where('fiche.id', '=', ficheId)
+		.executeTakeFirstOrThrow();
+	return {
+		progressAtStart: row.progressAtStart,
+		updates: nested(row.updates).map(historyEntry),
+		indicators: nested(row.indicators).map((indicator) => ({
+			...indicator,
+			values: nested(indicator.values)
+		}))
+	};
 }
 
 /**

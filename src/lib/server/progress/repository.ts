@@ -386,10 +386,14 @@ export async function listFichesForOrganisation(
 	}));
 }
 
-/** Subquery: how many indicators of the current `fiche` row have no published value since `since`. */
+/**
+ * Subquery: how many indicators of the current `fiche` row have no published value since `since`
+ * (up to `until`, when given).
+ */
 export function countIndicatorsWithoutValue(
 	eb: ExpressionBuilder<Database, 'fiche'>,
-	since = '0000-01-01'
+	since = '0000-01-01',
+	until?: string
 ) {
 	return eb
 		.selectFrom('indicator')
@@ -405,6 +409,7 @@ export function countIndicatorsWithoutValue(
 						.whereRef('measurement.indicator_id', '=', 'indicator.id')
 						.where('progress_update.state', '=', 'validated')
 						.where('measurement.measured_on', '>=', since)
+						.$if(until !== undefined, (q) => q.where('measurement.measured_on', '<=', until!))
 				)
 			)
 		);

@@ -3,16 +3,15 @@ import { authorize, requireUser } from '$lib/server/auth/guards';
 import { can, sittingConvened } from '$lib/server/auth/permissions';
 import {
 	findPreviousClosedSitting,
-	findProgressAsOf,
 	findSitting,
 	listFicheFlags,
 	listPriorityHistory
 } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
 import { movedFicheCode } from '$lib/server/http/moved-fiche';
-import { findFicheByCode } from '$lib/server/plan/repository';
+import { findFicheByCode, findFichePeriod } from '$lib/server/plan/repository';
 import { ficheCampaignStatus } from '$lib/server/campaigns/service';
-import { deletedSittingNotice } from '$lib/server/commission/service';
+import { deletedSittingNotice, ficheStateOn } from '$lib/server/commission/service';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -54,9 +53,13 @@ export const load: PageServerLoad = async (event) => {
 	});
 	const fiche = (await findFicheByCode(db, event.params.code))!;
 	const previous = await findPreviousClosedSitting(db, sitting.heldOn, sitting.id);
-	const since = previous?.heldOn ?? '0000-01-01';
-	const progressThen = previous ? await findProgressAsOf(db, fiche.id, previous.heldOn) : null;
-	const flags = (await listFicheFlags(db, sitting.heldOn, fiche.code))[0]!;
+	// What was reported between the previous séance and this one's day, whenever it is read.
+	const period = await findFichePeriod(db, fiche.id, previous?.heldOn ?? null, sitting.heldOn);
+	// A closed séance's file shows the fiche as it stood on its day, today's state beside it; before
+	// then, the fiche as it is now.
+	const then =
+		sitting.state === 'closed' ? await ficheStateOn(db, fiche.code, sitting.heldOn) : null;
+	const flags = then ?? (await listFicheFlags(db, sitting.heldOn, fiche.code))[0]!;
 	return {
 		sitting: {
 			id: sitting.id,
@@ -78,22 +81,22 @@ export const load: PageServerLoad = async (event) => {
 		fiche: {
 			code: fiche.code,
 			title: fiche.title,
-			priority: fiche.priority,
-			status: fiche.status,
-			progress: fiche.progress,
-			lastUpdate: fiche.lastUpdate,
+			priority: flags.priority,
+			status: flags.status,
+			progress: then ? then.progress : fiche.progress,
+			lastUpdate: flags.lastUpdate,
 			owners: fiche.owners,
 			linked: fiche.linked,
 			citedBy: fiche.citedBy
 		},
-		progressThen,
-		measurements: fiche.indicators.map((i) => ({
-			label: i.label,
-			kind: i.kind,
-			unit: i.unit,
-			values: i.measurements.filter((m) => m.measuredOn > since)
-		})),
-		updates: fiche.history.filter((h) => h.reportedOn > since),
+		// The day the state above is of (a closed séance's), and today's beside it; null: today's.
+		stateOn: then ? sitting.heldOn : null,
+		current: then
+			? { priority: fiche.priority, status: fiche.status, progress: fiche.progress }
+			: null,
+		progressThen: period.progressAtStart,
+		measurements: period.indicators,
+		updates: period.updates,
 		flags,
 		priorityHistory: await listPriorityHistory(db, fiche.id)
 	};
