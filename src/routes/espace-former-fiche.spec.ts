@@ -5,7 +5,7 @@ import type { User } from '$lib/server/auth/users';
 import type { Db } from '$lib/server/db';
 import { closeDatabase, initDatabase } from '$lib/server/db/instance';
 import { saveProgressUpdate } from '$lib/server/progress/service';
-import { createPartner, progressInput } from '$lib/server/progress/testing';
+import { createPartner, progressFormData, progressInput } from '$lib/server/progress/testing';
 import * as espace from './espace/+page.server';
 import * as form from './espace/fiches/[code=fiche]/suivi/+page.server';
 import * as readOnly from './espace/suivis/[id=id]/+page.server';
@@ -42,10 +42,19 @@ beforeAll(async () => {
 });
 afterAll(closeDatabase);
 
-async function as(path: string, route: string, params: Record<string, string>) {
+async function as(path: string, route: string, params: Record<string, string>, posted?: FormData) {
 	const { session } = await createSession(db, partner.id);
-	return routeEvent(path, route, params, { user: partner, session });
+	return routeEvent(path, route, params, { user: partner, session }, posted);
 }
+
+const denials = async () =>
+	(
+		await db
+			.selectFrom('audit_event')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('action', '=', 'access.denied')
+			.executeTakeFirstOrThrow()
+	).n;
 
 describe('an update of a fiche the organisation no longer works on', () => {
 	it('is listed as such, read where it says why, and its form leads there rather than to a 403', async () => {
@@ -73,5 +82,24 @@ describe('an update of a fiche the organisation no longer works on', () => {
 			)
 		).catch((e: unknown) => e);
 		expect(isRedirect(opened) && opened.location).toBe(`/espace/suivis/${draftId}`);
+	});
+
+	it('sent without script after the organisation was taken off: the service’s answer is rendered, the typing kept, no 403', async () => {
+		const path = `/espace/fiches/9-1/suivi?brouillon=${draftId}`;
+		const typed = () =>
+			progressFormData({ version: '1', done: 'Tapé pendant que Lot numérique retirait CDG46.' });
+		const before = await denials();
+		const answer = (await form.actions.default(
+			await as(path, '/espace/fiches/[code=fiche]/suivi', { code: '9-1' }, typed())
+		)) as { status: number; data: { message: string; values: Record<string, string> } };
+		expect(answer.status).toBe(409);
+		expect(answer.data.message).toContain('Votre organisation ne porte plus la fiche 9-1');
+		expect(answer.data.values.done).toBe('Tapé pendant que Lot numérique retirait CDG46.');
+		// SvelteKit then runs `load` on the same POST to render the page with that answer.
+		const page = await Promise.resolve(
+			form.load(await as(path, '/espace/fiches/[code=fiche]/suivi', { code: '9-1' }, typed()))
+		).catch((e: unknown) => e);
+		expect(page).toMatchObject({ fiche: { code: '9-1' }, draft: { id: draftId } });
+		expect(await denials()).toBe(before);
 	});
 });

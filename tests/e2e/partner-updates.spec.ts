@@ -1,6 +1,14 @@
 import type { Browser, Page } from '@playwright/test';
+import SQLite from 'better-sqlite3';
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, apiAs, loginPage, signInThroughForm, type Account } from './helpers/accounts';
+import {
+	ACCOUNTS,
+	apiAs,
+	loginPage,
+	portalDatabase,
+	signInThroughForm,
+	type Account
+} from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { sendAndWait } from './helpers/forms';
 import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
@@ -288,6 +296,41 @@ test('without JavaScript: a colleague’s draft, then their submission, meanwhil
 	await expect(b.getByText(address)).toBeVisible();
 	expect(await b.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 	for (const c of [paul, chloe]) await c.context.close();
+});
+
+test('without JavaScript: taken off the fiche while writing, my save is answered as such, what I typed kept', async ({
+	browser
+}) => {
+	const paul = await signedIn(browser, ACCOUNTS.partner, false);
+	const page = paul.page;
+	await page.goto('/espace/fiches/5-1/suivi');
+	await page.getByLabel('Ce qui a été fait').fill('Premier brouillon');
+	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(page.getByRole('status')).toContainText('Brouillon enregistré');
+	await page.getByLabel('Ce qui a été fait').fill('Écrit pendant le retrait de CDG46');
+	// What Lot numérique does when it takes the organisation off the fiche; put back at the end.
+	const db = new SQLite(await portalDatabase());
+	const owners = db
+		.prepare(
+			`SELECT o.* FROM fiche_owner o JOIN fiche f ON f.id = o.fiche_id
+			 JOIN organisation g ON g.id = o.organisation_id WHERE f.code = '5-1' AND g.slug = 'cdg46'`
+		)
+		.all() as Record<string, unknown>[];
+	expect(owners).toHaveLength(1);
+	db.prepare('DELETE FROM fiche_owner WHERE id = ?').run(owners[0]!.id);
+	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(page.getByRole('alert').first()).toContainText(
+		'Votre organisation ne porte plus la fiche 5-1'
+	);
+	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue(
+		'Écrit pendant le retrait de CDG46'
+	);
+	const columns = Object.keys(owners[0]!);
+	db.prepare(
+		`INSERT INTO fiche_owner (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`
+	).run(...Object.values(owners[0]!));
+	db.close();
+	await paul.context.close();
 });
 
 test('after « Soumettre » the partner reads what was submitted and withdraws it until staff act', async ({

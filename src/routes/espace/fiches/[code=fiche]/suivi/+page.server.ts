@@ -50,11 +50,12 @@ async function loadContext(event: Parameters<PageServerLoad>[0]) {
 		!can(user, 'update.view', { ficheOrganisationIds, updateOrganisationId: draft.organisationId })
 	)
 		await deny(event, user, 'update.edit');
-	// The organisation no longer works on the fiche: its update is read where it says so.
-	if (!can(user, 'update.create', { ficheOrganisationIds })) {
-		if (event.request.method === 'GET') redirect(303, `/espace/suivis/${draft.id}`);
-		await deny(event, user, 'update.edit');
-	}
+	// The organisation no longer works on the fiche: its update is read where it says so. A post
+	// reaches `load` only once its action has answered with a refusal (the service's 409 « Votre
+	// organisation ne porte plus la fiche… », the typing kept): the page is drawn with that answer,
+	// as the script shows it, rather than replaced by a 403 that loses what was typed.
+	if (!can(user, 'update.create', { ficheOrganisationIds }) && event.request.method === 'GET')
+		redirect(303, `/espace/suivis/${draft.id}`);
 	return { user, fiche, draft };
 }
 
