@@ -89,7 +89,7 @@ describe('an update of a fiche the organisation no longer works on', () => {
 		const typed = () =>
 			progressFormData({ version: '1', done: 'Tapé pendant que Lot numérique retirait CDG46.' });
 		const before = await denials();
-		const answer = (await form.actions.default(
+		const answer = (await form.actions.default!(
 			await as(path, '/espace/fiches/[code=fiche]/suivi', { code: '9-1' }, typed())
 		)) as { status: number; data: { message: string; values: Record<string, string> } };
 		expect(answer.status).toBe(409);
