@@ -50,7 +50,7 @@ async function signedIn(browser: Browser): Promise<Page> {
 	return page;
 }
 
-test('an admin gives 17-1 its owner citing the 1 February 2019 sitting; a visitor sees it', async ({
+test('an admin gives 17-1 its owner, offered no decision on another fiche; a visitor sees it', async ({
 	browser
 }) => {
 	const admin = await signedIn(browser);
@@ -79,9 +79,9 @@ test('an admin gives 17-1 its owner citing the 1 February 2019 sitting; a visito
 	await admin
 		.locator('#reason')
 		.fill('Porteur retenu par la commission des usages numériques du 1er février 2019');
-	const decision = admin.locator('#decision');
-	const option = decision.locator('option', { hasText: 'Séance du 1er février 2019' }).first();
-	await decision.selectOption((await option.getAttribute('value'))!);
+	// A change of 17-1 cites a decision on 17-1 or on a free point: the 1 February 2019 séance
+	// decided on other fiches only, none is offered.
+	await expect(admin.locator('#decision option')).toHaveText(['Aucune']);
 	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	await expect(admin.getByRole('status')).toContainText('Modifications enregistrées');
 
@@ -94,7 +94,6 @@ test('an admin gives 17-1 its owner citing the 1 February 2019 sitting; a visito
 	await expect(revisions).toContainText(
 		'Porteur retenu par la commission des usages numériques du 1er février 2019'
 	);
-	await expect(revisions).toContainText('séance du 1er février 2019');
 	await expect(revisions.getByRole('row', { name: /Porteurs/ })).toContainText(
 		'Département du Lot — Pilotage et financement'
 	);

@@ -6,6 +6,8 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { abandonFiche, editedFiche, insertAdmin } from './testing';
 import { listPriorityHistory } from '../commission/repository';
+import { changeSittingState, recordDecision } from '../commission/service';
+import { heldSitting } from '../commission/testing';
 import { findFicheByCode, listFiches } from '../plan/repository';
 import { ficheFormValues } from './fiche-form';
 import {
@@ -61,6 +63,69 @@ function objectiveNumbered(number: number) {
 		.executeTakeFirstOrThrow();
 }
 
+/** A decision of a closed séance (1 May 2026) on the fiche `code`, as the fiche's forms list it. */
+async function closedDecisionOn(code: string) {
+	const { sittingId, itemId } = await heldSitting(db, admin, [code]);
+	const decided = await recordDecision(
+		db,
+		admin,
+		sittingId,
+		itemId,
+		{ kind: 'free', text: `Décision sur la fiche ${code}.` },
+		null
+	);
+	expect(decided).toEqual({ ok: true });
+	await changeSittingState(db, admin, sittingId, 'closed', null);
+	return (await listClosedDecisions(db)).find((d) => d.ficheCode === code)!;
+}
+
+/** A decision of the plan's first séance (2019) on the fiche 10-1. */
+async function decisionOn10_1() {
+	return (await listClosedDecisions(db)).find((d) => d.ficheCode === '10-1')!;
+}
+
+describe('a change of one fiche citing a decision', () => {
+	it('is refused for a decision on another fiche: its edit, beside the field, nothing written', async () => {
+		const decision = await decisionOn10_1();
+		const input = await edit('17-1', {
+			title: 'Un autre titre',
+			reason: 'Relecture',
+			decision: String(decision.id)
+		});
+		const result = await updateFiche(db, admin, '17-1', input, null);
+		expect(result).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: {
+				decision:
+					'Cette décision porte sur la fiche 10-1 : choisissez une décision sur la fiche 17-1, ou sur un point libre de séance.'
+			}
+		});
+		expect((await findFicheByCode(db, '17-1'))!.title).not.toBe('Un autre titre');
+	});
+
+	it('is refused for a decision on another fiche: its abandonment, the fiche left as it was', async () => {
+		const state = (await findFicheState(db, '4-1'))!;
+		const retire = (decisionId: number) =>
+			retireFiche(
+				db,
+				admin,
+				'4-1',
+				{ version: state.version, reason: 'Projet repris', decisionId },
+				null
+			);
+		expect(await retire((await decisionOn10_1()).id)).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: { decision: expect.stringContaining('porte sur la fiche 10-1') }
+		});
+		expect((await findFicheByCode(db, '4-1'))!.status).not.toBe('abandonnee');
+		// A decision on the fiche itself is taken.
+		const taken = await retire((await closedDecisionOn('4-1')).id);
+		expect(taken).toEqual({ ok: true });
+	});
+});
+
 describe('editing a fiche', () => {
 	it('the unchanged form gives the fiche back as it is (every text round-trips)', async () => {
 		for (const fiche of await listFiches(db)) {
@@ -98,7 +163,7 @@ describe('editing a fiche', () => {
 	});
 
 	it('writes the owners, one revision with French labels, a journal line, and the search text', async () => {
-		const [decision] = await listClosedDecisions(db);
+		const decision = await closedDecisionOn('17-1');
 		const input = await edit('17-1', {
 			[ownerField(0, 'org')]: String(await organisationId('departement-du-lot')),
 			[ownerField(0, 'scope')]: 'Pilotage',
@@ -125,9 +190,8 @@ describe('editing a fiche', () => {
 				{ field: 'owners', label: 'Porteurs', before: '', after: 'Département du Lot — Pilotage' }
 			]
 		});
-		// Its public list names the fiche the decision was taken on (not 17-1: another one).
+		// Its public list names the decision and the fiche it was taken on.
 		const { revisions } = await listFicheRevisionViews(db, fiche.id, 3, { authors: false });
-		expect(decision!.ficheCode).not.toBe('17-1');
 		expect(revisions[0]!.decision).toEqual({
 			sittingId: expect.any(Number),
 			heldOn: decision!.heldOn,

@@ -28,6 +28,7 @@ import type { User } from '../auth/users';
 import type { Db, Executor } from '../db';
 import type { OrganisationKind } from '../db/schema';
 import { listFiches, refreshSearchText } from '../plan/repository';
+import { findFicheIdsByCode } from '../commission/repository';
 import { invalidFields, ok, refuse, type FieldChange, type Refusal, type Result } from '../result';
 import {
 	ficheChanges,
@@ -41,6 +42,7 @@ import {
 	findOrganisationStates,
 	listStructuralRevisions,
 	findClosedDecision,
+	type DecisionChoice,
 	findFicheIdsByCodes,
 	findFicheState,
 	insertFiche,
@@ -156,15 +158,55 @@ function readableState(state: FicheState, objectiveLabel: string): ReadableFiche
 	};
 }
 
-/** The reason and decision of a change: the decision must belong to a closed sitting. */
-async function checkDecision(db: Executor, decisionId: number | null): Promise<Refusal | null> {
-	if (decisionId === null) return null;
+const CLOSED_DECISION = 'Choisissez une décision d’une séance close dans la liste.';
+
+/** The refusal of a cited decision: its message beside the field. */
+const decisionRefusal = (problem: string) =>
+	refuse(400, problem, { fieldErrors: { decision: problem } });
+
+/**
+ * The decision `decisionId` as a change of the fiche `ficheCode` may publish it « en application
+ * de », or why not: it must be a closed séance's, and bear on the fiche itself or be a free point
+ * of a séance held once the fiche was in the plan (its public history would otherwise cite a
+ * decision about another fiche, or from before it). One rule for every change of one fiche that
+ * cites a decision: its edit, its abandonment, its status (setFicheStatus).
+ */
+export async function ficheDecision(
+	db: Executor,
+	ficheCode: string,
+	decisionId: number
+): Promise<Result<DecisionChoice>> {
 	const decision = await findClosedDecision(db, decisionId);
-	return decision
-		? null
-		: refuse(400, 'Choisissez une décision d’une séance close dans la liste.', {
-				fieldErrors: { decision: 'Choisissez une décision d’une séance close dans la liste.' }
-			});
+	if (!decision) return decisionRefusal(CLOSED_DECISION);
+	if (decision.ficheCode !== null && decision.ficheCode !== ficheCode)
+		return decisionRefusal(
+			`Cette décision porte sur la fiche ${decision.ficheCode} : choisissez une décision sur la fiche ${ficheCode}, ou sur un point libre de séance.`
+		);
+	const [{ addedAt } = { addedAt: null }] = await findFicheIdsByCode(db, [ficheCode]);
+	if (addedAt !== null && parisDate(new Date(addedAt)) > decision.heldOn)
+		return decisionRefusal(
+			`Cette décision date du ${formatDate(decision.heldOn)}, avant l’ajout de la fiche au plan (le ${formatDate(addedAt)}) : elle ne peut pas en décider.`
+		);
+	return ok(decision);
+}
+
+/**
+ * The reason and decision of a change: the decision must belong to a closed sitting and, for a
+ * change of one fiche (`ficheCode`), bear on it or on a free point (ficheDecision). A new fiche,
+ * an organisation or the plan's structure may cite a decision about anything: a fiche split in
+ * two on one fiche's agenda item, a merger decided on a free point.
+ */
+async function checkDecision(
+	db: Executor,
+	decisionId: number | null,
+	ficheCode?: string
+): Promise<Refusal | null> {
+	if (decisionId === null) return null;
+	if (ficheCode !== undefined) {
+		const cited = await ficheDecision(db, ficheCode, decisionId);
+		return cited.ok ? null : cited;
+	}
+	return (await findClosedDecision(db, decisionId)) ? null : decisionRefusal(CLOSED_DECISION);
 }
 
 /** Who changes the plan, why, from where and when: what each revision and journal line carries. */
@@ -283,7 +325,7 @@ export async function updateFiche(
 				.reverse();
 			return refuse(409, FICHE_CONFLICT_MESSAGE, { changes: mergeChanges(since) });
 		}
-		const refusal = await checkDecision(trx, input.decisionId);
+		const refusal = await checkDecision(trx, input.decisionId, state.code);
 		if (refusal) return refusal;
 
 		const fieldErrors: Record<string, string> = {};
@@ -1210,7 +1252,7 @@ export async function retireFiche(
 		if (!state) return refuse(404, 'Cette fiche n’existe pas.');
 		if (state.status === 'abandonnee') return refuse(409, 'Cette fiche est déjà abandonnée.');
 		if (state.version !== input.version) return refuse(409, FICHE_CONFLICT_MESSAGE);
-		const refusal = await checkDecision(trx, input.decisionId);
+		const refusal = await checkDecision(trx, input.decisionId, state.code);
 		if (refusal) return refusal;
 		const on = parisDate(now);
 		if (!(await markFicheRetired(trx, state.id, state.version, input.reason, on)))

@@ -22,8 +22,7 @@ import {
 	UPDATE_STATE_LABELS as STATE_LABELS,
 	STATUS_LABELS
 } from '../../utils/vocabulary';
-import { findClosedDecision } from '../authoring/repository';
-import { findFicheIdsByCode } from '../commission/repository';
+import { ficheDecision } from '../authoring/service';
 import { RETURN_NEEDS_COMMENT } from '../../schemas/review';
 import { ofName } from '../../utils/text';
 import { formatDate, formatNumber, formatPercent } from '../../utils/format';
@@ -658,24 +657,6 @@ export interface StatusDecisionInput {
  * dashboard, the bilans and the open data read this one as any other, and a later update of its
  * owners changes it again.
  */
-/**
- * Why a status change cannot be published « en application de » this decision, or null: it must
- * bear on the fiche itself, or be a free point of a séance held once the fiche was in the plan
- * (its public history would otherwise cite a decision about something else, or from before it).
- */
-async function statusDecisionProblem(
-	db: Executor,
-	fiche: { id: number; code: string },
-	decision: { heldOn: string; ficheCode: string | null }
-): Promise<string | null> {
-	if (decision.ficheCode !== null && decision.ficheCode !== fiche.code)
-		return `Cette décision porte sur la fiche ${decision.ficheCode} : choisissez une décision sur la fiche ${fiche.code}, ou sur un point libre de séance.`;
-	const [{ addedAt } = { addedAt: null }] = await findFicheIdsByCode(db, [fiche.code]);
-	if (addedAt !== null && parisDate(new Date(addedAt)) > decision.heldOn)
-		return `Cette décision date du ${formatDate(decision.heldOn)}, avant l’ajout de la fiche au plan (le ${formatDate(addedAt)}) : elle ne peut pas en décider.`;
-	return null;
-}
-
 export async function setFicheStatus(
 	db: Db,
 	admin: User,
@@ -701,14 +682,10 @@ export async function setFicheStatus(
 			fieldErrors.status = `La fiche est déjà « ${STATUS_LABELS[input.status]} » : choisissez un autre statut.`;
 		else if (input.status === 'a_lancer' && (fiche.progress ?? 0) > 0)
 			fieldErrors.status = `La fiche est avancée à ${formatPercent(fiche.progress)} : elle n’est plus « À lancer ». Choisissez « En cours » ou « Suspendue ».`;
-		const decision =
-			input.decisionId === null ? null : await findClosedDecision(trx, input.decisionId);
-		if (input.decisionId !== null && !decision)
-			fieldErrors.decision = 'Choisissez une décision d’une séance close dans la liste.';
-		else if (decision) {
-			const problem = await statusDecisionProblem(trx, fiche, decision);
-			if (problem) fieldErrors.decision = problem;
-		}
+		const cited =
+			input.decisionId === null ? null : await ficheDecision(trx, fiche.code, input.decisionId);
+		if (cited && !cited.ok) fieldErrors.decision = cited.message;
+		const decision = cited?.ok ? cited.value : null;
 		if (Object.keys(fieldErrors).length > 0)
 			return refuse(400, 'Le statut n’a pas été changé : corrigez les champs signalés.', {
 				fieldErrors
