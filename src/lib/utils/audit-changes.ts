@@ -2,7 +2,7 @@ import { formatClock, formatDate, formatNumber, formatPercent } from './format';
 import {
 	DECISION_KIND_LABELS,
 	EDITION_STATE_LABELS,
-	OPINION_LABELS,
+	opinionLabel,
 	ROLE_LABELS,
 	SITTING_STATE_LABELS,
 	STATUS_LABELS,
@@ -187,8 +187,7 @@ function show(key: string, value: unknown, names: AuditNames = {}): string {
 		if (key === 'intent' && value in INTENT_LABELS) return INTENT_LABELS[value]!;
 		if (key === 'role' && value in ROLE_LABELS)
 			return ROLE_LABELS[value as keyof typeof ROLE_LABELS];
-		if (key === 'opinion' && value in OPINION_LABELS)
-			return OPINION_LABELS[value as keyof typeof OPINION_LABELS];
+		if (key === 'opinion' && opinionLabel(value)) return opinionLabel(value);
 		if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value);
 		// A séance's hour as every page writes it: « 14 h 30 », not « 14:30 ».
 		if (key === 'startsAt' && /^\d{2}:\d{2}$/.test(value)) return formatClock(value);

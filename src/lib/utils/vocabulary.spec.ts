@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { portalSources } from './source-testing';
-import { FICHE_STATUSES, mailStatusCount, mailStatusLabel, statusWord } from './vocabulary';
+import {
+	decisionLabel,
+	FICHE_STATUSES,
+	mailStatusCount,
+	mailStatusLabel,
+	statusWord,
+	typedDecisionLabel
+} from './vocabulary';
 
 describe('the words of /admin/courriels for a message not sent', () => {
 	it('counts the messages of a closed campaign among those not sent, not as dead links', () => {
@@ -59,6 +66,51 @@ describe('a fiche’s status after its count', () => {
 				[...text.matchAll(/'([^'\n]+)'/g)]
 					.filter((m) => words.has(m[1]!))
 					.map((m) => `${path}: ${m[0]}`)
+			);
+		expect(found).toEqual([]);
+	});
+});
+
+describe('a commission decision in words', () => {
+	it('writes a priority change from the old priority to the new one, an opinion by its name', () => {
+		expect(
+			decisionLabel({ kind: 'priority', opinion: null, previousPriority: 2, newPriority: 1 })
+		).toBe('Priorité 2 → 1');
+		expect(decisionLabel({ kind: 'opinion', opinion: 'favorable', newPriority: null })).toBe(
+			'Avis favorable'
+		);
+		// A bilan's snapshot of before the old priority was kept, a decision not yet applied.
+		expect(decisionLabel({ kind: 'priority', opinion: null, newPriority: 1 })).toBe('Priorité → 1');
+		expect(
+			decisionLabel({ kind: 'priority', opinion: null, previousPriority: null, newPriority: 2 })
+		).toBe('Priorité → 2');
+		expect(decisionLabel({ kind: 'free', opinion: null, newPriority: null })).toBe('Décision');
+	});
+
+	it('says a decision typed in the séance’s form as the lists will write it', () => {
+		expect(typedDecisionLabel({ kind: 'priority', new_priority: '1' })).toBe(
+			decisionLabel({ kind: 'priority', opinion: null, newPriority: 1 })
+		);
+		expect(typedDecisionLabel({ kind: 'opinion', opinion: 'reserve' })).toBe('Avis réservé');
+		// The kind chosen in the form, by its name there.
+		expect(typedDecisionLabel({ kind: 'free' })).toBe('Décision libre');
+		expect(typedDecisionLabel({ kind: 'priority', new_priority: '' })).toBe('');
+		expect(typedDecisionLabel({ kind: 'opinion', opinion: 'autre' })).toBe('');
+	});
+
+	// Review h46: the séance's page wrote « Priorité ? → 1 », its closing « Décision libre », the
+	// fiche's page and the bilan « Décision », each from OPINION_LABELS on its own.
+	it('is written by decisionLabel alone, every page and file the same', () => {
+		const byHand = [
+			/OPINION_LABELS\s*\[/g,
+			/'Décision(?: libre)?'/g,
+			/`Priorité \$\{/g,
+			/>\s*(?:Changement de priorité|Décision libre)\s*</g
+		];
+		const found = portalSources('src')
+			.filter(({ path }) => !path.endsWith(join('utils', 'vocabulary.ts')))
+			.flatMap(({ path, text }) =>
+				byHand.flatMap((pattern) => [...text.matchAll(pattern)].map((m) => `${path}: ${m[0]}`))
 			);
 		expect(found).toEqual([]);
 	});

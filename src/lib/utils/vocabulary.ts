@@ -132,24 +132,54 @@ export const OPINION_LABELS = {
 	prise_acte: 'Prise d’acte'
 } as const;
 
-/**
- * A decision as a séance's form sent it (`kind`, `new_priority`, `opinion`), in words: said beside
- * its text when it could not be recorded, so that a priority or an opinion chosen is not lost.
- */
-export function typedDecisionLabel(values: Record<string, string | undefined>): string {
-	if (values.kind === 'priority' && /^[12]$/.test(values.new_priority ?? ''))
-		return `Changement de priorité : priorité ${values.new_priority}`;
-	if (values.kind === 'opinion' && values.opinion && values.opinion in OPINION_LABELS)
-		return OPINION_LABELS[values.opinion as keyof typeof OPINION_LABELS];
-	return values.kind === 'free' ? 'Décision libre' : '';
-}
-
-/** The kinds of a commission decision. */
+/** The kinds of a commission decision, as the séance's form offers them (capitalized there). */
 export const DECISION_KIND_LABELS = {
 	priority: 'changement de priorité',
 	opinion: 'avis',
 	free: 'décision libre'
 } as const;
+
+/** An opinion's words (« Avis favorable »), or '' for a value the portal does not know. */
+export function opinionLabel(opinion: string | null | undefined): string {
+	return opinion && opinion in OPINION_LABELS
+		? OPINION_LABELS[opinion as keyof typeof OPINION_LABELS]
+		: '';
+}
+
+/**
+ * A decision as every list writes it — the séance's page, its closing, the fiche's page, the
+ * bilan: « Priorité 2 → 1 » (« Priorité → 1 » where the old priority is not known), « Avis
+ * favorable », and « Décision » for a free one (« Décision libre » names the kind only where the
+ * kinds are offered to choose: the séance's form, DECISION_KIND_LABELS).
+ */
+export function decisionLabel(d: {
+	kind: string;
+	opinion: string | null;
+	previousPriority?: number | null;
+	newPriority: number | null;
+}): string {
+	if (d.kind === 'priority')
+		return d.previousPriority == null
+			? `Priorité → ${d.newPriority}`
+			: `Priorité ${d.previousPriority} → ${d.newPriority}`;
+	return (d.kind === 'opinion' && opinionLabel(d.opinion)) || 'Décision';
+}
+
+/**
+ * A decision as a séance's form sent it (`kind`, `new_priority`, `opinion`), in words: said beside
+ * its text when it could not be recorded, so that a priority or an opinion chosen is not lost.
+ * Written as decisionLabel writes it; a free decision by the kind chosen in the form.
+ */
+export function typedDecisionLabel(values: Record<string, string | undefined>): string {
+	if (values.kind === 'priority' && /^[12]$/.test(values.new_priority ?? ''))
+		return decisionLabel({
+			kind: 'priority',
+			opinion: null,
+			newPriority: Number(values.new_priority)
+		});
+	if (values.kind === 'opinion') return opinionLabel(values.opinion);
+	return values.kind === 'free' ? capitalized(DECISION_KIND_LABELS.free) : '';
+}
 
 export const ROLE_LABELS = {
 	admin: 'Équipe de Lot numérique (administration)',

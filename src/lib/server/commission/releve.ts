@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { formatDate, formatSittingDay } from '../../utils/format';
-import { capitalized, DECISION_KIND_LABELS, OPINION_LABELS } from '../../utils/vocabulary';
+import { capitalized, DECISION_KIND_LABELS, opinionLabel } from '../../utils/vocabulary';
 import type { Executor } from '../db';
 import { protectFormula } from '../csv';
 import { isoDateCell, type Sheet } from '../spreadsheet';
@@ -55,8 +55,8 @@ function attendeesText(sitting: SittingRecord): string {
 }
 
 /**
- * The same record for people (`.xlsx`): French headers, the kind of each decision and the opinion
- * apart; the note above the table says where the séance was held and who attended.
+ * The same record for people (`.xlsx`): French headers, the kind of each decision (as the séance's
+ * form names it: « Décision libre ») and the opinion apart; the note above the table says where the séance was held and who attended.
  */
 export function releveSheet(sitting: SittingRecord): Sheet {
 	return {
@@ -66,7 +66,7 @@ export function releveSheet(sitting: SittingRecord): Sheet {
 			'Date de la séance',
 			'Fiche',
 			'Intitulé',
-			'Décision',
+			'Type de décision',
 			'Avis',
 			'Priorité avant',
 			'Priorité après',
@@ -79,9 +79,7 @@ export function releveSheet(sitting: SittingRecord): Sheet {
 				item.fiche?.code ?? '',
 				item.fiche?.title ?? item.title ?? '',
 				capitalized(DECISION_KIND_LABELS[d.kind]),
-				d.opinion && d.opinion in OPINION_LABELS
-					? OPINION_LABELS[d.opinion as keyof typeof OPINION_LABELS]
-					: '',
+				opinionLabel(d.opinion),
 				d.previousPriority,
 				d.newPriority,
 				d.text,
