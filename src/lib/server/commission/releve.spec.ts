@@ -64,3 +64,54 @@ describe('who recorded each decision', () => {
 		expect(releveRows(byFormula)[0]?.at(-1)).toBe('\'=HYPERLINK("http://exemple.test")');
 	});
 });
+
+describe('the kind of each decision in releve.csv', () => {
+	// Review h46: the relevé wrote `avis` and `decision` (and the opinion in a column of its own)
+	// while its comment said « as the open data writes them » (docs/open-data.md, decisions.csv).
+	it('is the open data’s `type`, one code for the kind and the opinion', () => {
+		const decision = (
+			id: number,
+			kind: 'priority' | 'opinion' | 'free',
+			opinion: 'favorable' | 'reserve' | 'defavorable' | 'prise_acte' | null
+		) => ({
+			id,
+			kind,
+			previousPriority: kind === 'priority' ? 2 : null,
+			newPriority: kind === 'priority' ? 1 : null,
+			opinion,
+			text: 'Motif.',
+			recordedBy: null,
+			recordedAt: '2026-11-20T16:00:00.000Z'
+		});
+		const decided: SittingRecord = {
+			...sitting,
+			items: [
+				{
+					id: 1,
+					position: 1,
+					fiche: null,
+					title: 'Point',
+					decisions: [
+						decision(1, 'priority', null),
+						decision(2, 'opinion', 'favorable'),
+						decision(3, 'opinion', 'reserve'),
+						decision(4, 'opinion', 'defavorable'),
+						decision(5, 'opinion', 'prise_acte'),
+						decision(6, 'free', null)
+					]
+				}
+			]
+		};
+		const type = RELEVE_COLUMNS.indexOf('type');
+		expect(releveRows(decided).map((row) => row[type])).toEqual([
+			'priorite',
+			'avis_favorable',
+			'avis_reserve',
+			'avis_defavorable',
+			'prise_acte',
+			'libre'
+		]);
+		expect(RELEVE_COLUMNS).not.toContain('avis');
+		expect(releveRows(decided)[0]).toHaveLength(RELEVE_COLUMNS.length);
+	});
+});

@@ -4,6 +4,7 @@ import { capitalized, DECISION_KIND_LABELS, opinionLabel } from '../../utils/voc
 import type { Executor } from '../db';
 import { protectFormula } from '../csv';
 import { isoDateCell, type Sheet } from '../spreadsheet';
+import { decisionType } from '../opendata/decision-type';
 import { findSitting, type SittingRecord } from './repository';
 
 /** The closed sitting named by the URL; before it is closed there is no record to publish (404). */
@@ -15,9 +16,10 @@ export async function closedSittingRecord(db: Executor, id: number): Promise<Sit
 }
 
 /**
- * The record of decisions of a closed sitting, one row per decision, in machine form (CSV): codes
- * for the kind and the opinion, as the open data writes them; who recorded each decision, as the
- * séance's page says it.
+ * The record of decisions of a closed sitting, one row per decision, in machine form (CSV): the
+ * decision's `type` in the open data's codes (`priorite`, `avis_favorable`…, `libre`: decisionType,
+ * which decisions.csv writes too), the opinion being one of them; who recorded each decision, as
+ * the séance's page says it.
  */
 export function releveRows(sitting: SittingRecord): string[][] {
 	return sitting.items.flatMap((item) =>
@@ -25,8 +27,7 @@ export function releveRows(sitting: SittingRecord): string[][] {
 			sitting.heldOn,
 			item.fiche?.code ?? '',
 			protectFormula(item.fiche?.title ?? item.title ?? ''),
-			d.kind === 'priority' ? 'priorite' : d.kind === 'opinion' ? 'avis' : 'decision',
-			d.opinion ?? '',
+			decisionType(d),
 			d.previousPriority === null ? '' : String(d.previousPriority),
 			d.newPriority === null ? '' : String(d.newPriority),
 			protectFormula(d.text),
@@ -40,7 +41,6 @@ export const RELEVE_COLUMNS = [
 	'fiche',
 	'intitule',
 	'type',
-	'avis',
 	'priorite_avant',
 	'priorite_apres',
 	'texte',

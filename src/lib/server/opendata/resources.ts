@@ -20,9 +20,9 @@ import {
 	listPlanChanges,
 	listPublishedMeasurements,
 	listValidatedUpdates,
-	type DecisionRow,
 	type UpdateRow
 } from './repository';
+import { DECISION_TYPES, decisionType } from './decision-type';
 import { OPEN_DATA_FILE } from '../../utils/open-data-files';
 import { CSV_MEDIA_TYPE } from '../csv';
 
@@ -70,16 +70,6 @@ const text = (
 const FICHE_CODE = { required: true, pattern: '[1-9][0-9]?-[1-9]' };
 const STATUS_ENUM = [...FICHE_STATUSES];
 const PERCENT = { minimum: 0, maximum: 100 };
-
-/** French codes of a decision's `type`: the kind of decision, and for an opinion which one. */
-const DECISION_TYPES = [
-	'priorite',
-	'avis_favorable',
-	'avis_reserve',
-	'avis_defavorable',
-	'prise_acte',
-	'libre'
-] as const;
 
 export interface TableSpec {
 	fields: (TableField & { free?: true })[];
@@ -349,12 +339,6 @@ function fichesFile(document: PlanDocument, lastChange: string): OpenDataFile {
 		];
 	});
 	return file('fiches', tableCsv('fiches', rows), rows.length, lastChange);
-}
-
-function decisionType(d: DecisionRow): (typeof DECISION_TYPES)[number] {
-	if (d.kind === 'priority') return 'priorite';
-	if (d.kind === 'free') return 'libre';
-	return d.opinion === 'prise_acte' ? 'prise_acte' : (`avis_${d.opinion ?? 'favorable'}` as const);
 }
 
 /**
