@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RELEVE_COLUMNS, releveRows, releveSheet } from './releve';
 import type { SittingRecord } from './repository';
@@ -17,6 +18,14 @@ const sitting: SittingRecord = {
 	items: []
 };
 
+/** The sitting with one free point (no fiche) carrying these decisions. */
+function withDecisions(decisions: SittingRecord['items'][number]['decisions']): SittingRecord {
+	return {
+		...sitting,
+		items: [{ id: 1, position: 1, fiche: null, title: 'Point libre', decisions }]
+	};
+}
+
 describe('the relevé as a workbook', () => {
 	it('says the séance’s day, time when given, and place above the table', () => {
 		expect(releveSheet(sitting).note).toMatch(
@@ -30,29 +39,18 @@ describe('the relevé as a workbook', () => {
 
 describe('who recorded each decision', () => {
 	it('is in the CSV and the workbook, as on the séance’s page', () => {
-		const decided: SittingRecord = {
-			...sitting,
-			items: [
-				{
-					id: 1,
-					position: 1,
-					fiche: null,
-					title: 'Point libre',
-					decisions: [
-						{
-							id: 3,
-							kind: 'free',
-							previousPriority: null,
-							newPriority: null,
-							opinion: null,
-							text: 'Relancer les communes.',
-							recordedBy: 'Françoise Lacombe',
-							recordedAt: '2026-11-20T16:00:00.000Z'
-						}
-					]
-				}
-			]
-		};
+		const decided = withDecisions([
+			{
+				id: 3,
+				kind: 'free',
+				previousPriority: null,
+				newPriority: null,
+				opinion: null,
+				text: 'Relancer les communes.',
+				recordedBy: 'Françoise Lacombe',
+				recordedAt: '2026-11-20T16:00:00.000Z'
+			}
+		]);
 		expect(RELEVE_COLUMNS.at(-1)).toBe('saisie_par');
 		expect(releveRows(decided)[0]?.at(-1)).toBe('Françoise Lacombe');
 		const sheet = releveSheet(decided);
@@ -83,34 +81,20 @@ describe('the kind of each decision in releve.csv', () => {
 			recordedBy: null,
 			recordedAt: '2026-11-20T16:00:00.000Z'
 		});
-		const decided: SittingRecord = {
-			...sitting,
-			items: [
-				{
-					id: 1,
-					position: 1,
-					fiche: null,
-					title: 'Point',
-					decisions: [
-						decision(1, 'priority', null),
-						decision(2, 'opinion', 'favorable'),
-						decision(3, 'opinion', 'reserve'),
-						decision(4, 'opinion', 'defavorable'),
-						decision(5, 'opinion', 'prise_acte'),
-						decision(6, 'free', null)
-					]
-				}
-			]
-		};
-		const type = RELEVE_COLUMNS.indexOf('type');
-		expect(releveRows(decided).map((row) => row[type])).toEqual([
-			'priorite',
-			'avis_favorable',
-			'avis_reserve',
-			'avis_defavorable',
-			'prise_acte',
-			'libre'
+		const decided = withDecisions([
+			decision(1, 'priority', null),
+			decision(2, 'opinion', 'favorable'),
+			decision(3, 'opinion', 'reserve'),
+			decision(4, 'opinion', 'defavorable'),
+			decision(5, 'opinion', 'prise_acte'),
+			decision(6, 'free', null)
 		]);
+		const type = RELEVE_COLUMNS.indexOf('type');
+		// The codes as the published spec lists them, in its order.
+		const spec = readFileSync('docs/open-data.md', 'utf8').replace(/\s+/g, ' ');
+		const codes = /`type` is one of ([^.]+)\./.exec(spec)?.[1]?.match(/(?<=`)[a-z_]+(?=`)/g);
+		expect(codes).toHaveLength(6);
+		expect(releveRows(decided).map((row) => row[type])).toEqual(codes);
 		expect(RELEVE_COLUMNS).not.toContain('avis');
 		expect(releveRows(decided)[0]).toHaveLength(RELEVE_COLUMNS.length);
 	});
