@@ -4,8 +4,10 @@ import type { FicheStatus } from '../db/schema';
 import { closedDecisions } from '../commission/repository';
 import { listIndicatorSummaries } from '../opendata/repository';
 import {
+	FICHE_TEXT_COLUMNS,
 	ficheOwners,
 	fichePartners,
+	INDICATOR_COLUMNS,
 	listObjectives,
 	mergedInto,
 	nested,
@@ -127,15 +129,10 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 				.select((eb) => [
 					'fiche.code',
 					'objective.number as objective',
-					'fiche.number',
 					'fiche.title',
-					'fiche.short_title',
+					'fiche.short_title as shortTitle',
 					'fiche.priority',
-					'fiche.context',
-					'fiche.existing',
-					'fiche.description',
-					'fiche.success_factors',
-					'fiche.owners_note',
+					...FICHE_TEXT_COLUMNS,
 					ficheOwners(eb).as('owners'),
 					fichePartners(eb).as('partners')
 				])
@@ -158,20 +155,11 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 	const indicators = await db
 		.selectFrom('indicator')
 		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
-		.select([
-			'fiche.code',
-			'indicator.position',
-			'indicator.label',
-			'indicator.unit',
-			'indicator.kind',
-			'indicator.target',
-			'indicator.target_date',
-			'indicator.baseline',
-			'indicator.baseline_date'
-		])
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.select(['fiche.code as fiche', 'indicator.position', ...INDICATOR_COLUMNS])
 		.where('fiche.retired_on', 'is', null)
 		.where('indicator.retired_at', 'is', null)
-		.orderBy('fiche.objective_id')
+		.orderBy('objective.number')
 		.orderBy('fiche.number')
 		.orderBy('indicator.position')
 		.execute();
@@ -181,17 +169,13 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 		orientations: orientations satisfies OrientationRow[],
 		objectives: objectives satisfies ObjectiveRow[],
 		organisations: organisations satisfies OrganisationRow[],
-		fiches: fiches.map((f): FicheRow => ({
-			code: f.code,
-			objective: f.objective,
-			title: f.title,
-			shortTitle: f.short_title,
-			priority: f.priority,
+		// The texts are RichText JSON in the base, a cell's text in the workbook.
+		fiches: fiches.map(({ owners: _owners, partners: _partners, ...f }): FicheRow => ({
+			...f,
 			context: textCell(f.context),
 			existing: textCell(f.existing),
 			description: textCell(f.description),
-			successFactors: textCell(f.success_factors),
-			ownersNote: f.owners_note
+			successFactors: textCell(f.successFactors)
 		})),
 		// Each fiche's owners then its partners, fiche by fiche in the plan's order.
 		people: fiches.flatMap((f): PersonRow[] => [
@@ -212,17 +196,7 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 		]),
 		links,
 		retiredOrganisations: retired,
-		indicators: indicators.map((i): IndicatorRow => ({
-			fiche: i.code,
-			position: i.position,
-			label: i.label,
-			unit: i.unit,
-			kind: i.kind,
-			target: i.target,
-			targetDate: i.target_date,
-			baseline: i.baseline,
-			baselineDate: i.baseline_date
-		}))
+		indicators: indicators satisfies IndicatorRow[]
 	};
 }
 

@@ -1,0 +1,28 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { loadPlanModel } from './import-repository';
+import { listStructure, updateObjective } from './repository';
+
+let db: Db;
+beforeEach(async () => {
+	db = await createTestDb();
+});
+afterEach(async () => {
+	await db.destroy();
+});
+
+describe('the plan as the workbook exports it', () => {
+	// Review h46: the indicators were ordered by the objective's id, the fiches by its number; an
+	// objective renumbered in the structure's form put its fiches' indicators out of their place.
+	it('lists the indicators in the fiches’ order, after an objective is renumbered too', async () => {
+		const first = (await listStructure(db)).objectives.find((o) => o.number === 1)!;
+		expect(await updateObjective(db, first.id, { ...first, number: 18 })).toBe(true);
+		const model = await loadPlanModel(db);
+		const fiches = model.fiches.map((f) => f.code);
+		expect(fiches.slice(-3)).toEqual(['17-3', '1-1', '1-2']);
+		const order = model.indicators.map((i) => fiches.indexOf(i.fiche));
+		expect(order).toEqual([...order].sort((a, b) => a - b));
+		expect(model.indicators.at(-1)?.fiche).toBe('1-2');
+	});
+});
