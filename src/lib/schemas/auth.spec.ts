@@ -35,8 +35,23 @@ describe('NewAccountSchema', () => {
 		expect(messages('X')).toEqual(['Le nom compte au moins 2 caractères.']);
 		expect(messages('Xu')).toBeUndefined();
 		// On one line, without the characters that reverse what follows.
-		for (const name of ['Chloé\nCollègue', 'Chloé \u202EeugèlloC'])
-			expect(messages(name)).toEqual(['Le nom contient des caractères non autorisés.']);
+		expect(messages('Chloé\r\nCollègue')).toEqual([
+			'Le nom tient sur une ligne : retirez ses retours à la ligne.'
+		]);
+		expect(messages('Chloé \u202EeugèlloC')).toEqual([
+			'Le nom contient des caractères non autorisés.'
+		]);
+	});
+
+	// Review h46: the name counted UTF-16 units, not characters as textField does (a person's).
+	it('counts a name’s characters as a person does: an emoji is one', () => {
+		const messages = (name: string) =>
+			NewAccountSchema.safeParse({ ...account, name }).error?.issues.map((i) => i.message);
+		expect(messages('🎉')).toEqual(['Le nom compte au moins 2 caractères.']);
+		expect(messages('🎉'.repeat(61))).toBeUndefined();
+		expect(messages('🎉'.repeat(121))).toEqual([
+			'Le nom : 120 caractères au plus (121 saisis, 1 de trop).'
+		]);
 	});
 });
 

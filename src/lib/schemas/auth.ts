@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasForbiddenCharacters } from './form';
+import { textField } from './form';
 import { PASSWORD_MAX_LENGTH } from './limits';
 
 /**
@@ -127,16 +127,11 @@ const PARTNER_NEEDS_ORGANISATION = {
 export const NewAccountSchema = z
 	.object({
 		email: deliverableEmailField('Indiquez l’adresse électronique de la personne.'),
-		name: z
-			.string()
-			.trim()
-			.min(1, 'Indiquez le nom de la personne.')
-			.refine((v) => v.length !== 1, 'Le nom compte au moins 2 caractères.')
-			.max(120, 'Le nom compte au plus 120 caractères.')
-			.refine(
-				(v) => !hasForbiddenCharacters(v, { oneLine: true }),
-				'Le nom contient des caractères non autorisés.'
-			),
+		name: textField('Le nom', 120, {
+			line: true,
+			min: 2,
+			missing: 'Indiquez le nom de la personne.'
+		}),
 		role,
 		organisation: z.string().trim().max(80)
 	})

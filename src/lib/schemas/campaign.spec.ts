@@ -63,10 +63,16 @@ describe('what the campaign form says of a wrong value', () => {
 		expect(titleError('  ')).toEqual([
 			'Donnez un titre à la campagne (par exemple « Bilan 2026 »).'
 		]);
-		expect(titleError('B')).toEqual([
-			'« B » est trop court : le titre compte au moins 3 caractères (par exemple « Bilan 2026 »).'
+		expect(titleError('B')).toEqual(['Le titre compte au moins 3 caractères.']);
+		expect(titleError('x'.repeat(121))).toEqual([
+			'Le titre : 120 caractères au plus (121 saisis, 1 de trop).'
 		]);
-		expect(titleError('x'.repeat(121))).toEqual(['Le titre compte 121 caractères : 120 au plus.']);
 		expect(titleError('Bilan 2026')).toBeNull();
+		// Review h46: counted in UTF-16 units, 61 emoji were « too long » and one was enough.
+		expect(titleError('🎉')).toEqual(['Le titre compte au moins 3 caractères.']);
+		expect(titleError('🎉'.repeat(61))).toBeNull();
+		expect(titleError('Bilan\r\n2026')).toEqual([
+			'Le titre tient sur une ligne : retirez ses retours à la ligne.'
+		]);
 	});
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { plural } from '../utils/format';
 import { PRIORITIES } from '../utils/vocabulary';
 import { ID_PATTERN } from '../utils/text';
-import { hasForbiddenCharacters, isIsoDate } from './form';
+import { isIsoDate, textField } from './form';
 
 /** The latest reminder goes this many days after the deadline. */
 export const LATEST_REMINDER_DAYS = 30;
@@ -61,17 +61,6 @@ export function parseReminderDays(text: string): number[] | null {
 	return [...new Set(parts.map(Number))].sort((a, b) => a - b);
 }
 
-/** What is wrong with a campaign's title, or null. */
-function titleProblem(title: string): string | null {
-	if (title === '') return 'Donnez un titre à la campagne (par exemple « Bilan 2026 »).';
-	if (title.length < 3)
-		return `« ${title} » est trop court : le titre compte au moins 3 caractères (par exemple « Bilan 2026 »).`;
-	if (title.length > 120) return `Le titre compte ${title.length} caractères : 120 au plus.`;
-	if (hasForbiddenCharacters(title, { oneLine: true }))
-		return 'Le titre contient des caractères non autorisés.';
-	return null;
-}
-
 /** A refinement adding `problem`'s sentence as the field's one message. */
 const said =
 	(problem: (value: string) => string | null) => (value: string, ctx: z.RefinementCtx) => {
@@ -81,7 +70,11 @@ const said =
 
 export const CampaignSchema = z
 	.object({
-		title: z.string().trim().superRefine(said(titleProblem)),
+		title: textField('Le titre', 120, {
+			line: true,
+			min: 3,
+			missing: 'Donnez un titre à la campagne (par exemple « Bilan 2026 »).'
+		}),
 		deadline: z.string().refine(isIsoDate, 'Indiquez la date limite (jour, mois, année).'),
 		scope: z.enum(['all', 'axis', 'priority', 'organisation'], {
 			error: 'Choisissez les fiches concernées.'

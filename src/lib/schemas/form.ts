@@ -177,6 +177,9 @@ export function tooLong(label: string | null, count: number, max: number): strin
  * `plural` says so (« Les difficultés contiennent… »); `line`: a title or a name, on one line.
  * `label` null: a text of a row (a porteur's périmètre), whose messages go without a subject: the
  * form's summary names the row and the field before them (« Porteur 1, périmètre : … »).
+ * `min`: the fewest characters a filled field holds (« Le nom compte au moins 2 caractères. »),
+ * counted as `max` is; `missing`: the message of a required field left empty, where the form says
+ * more than « … est obligatoire » (what to write there).
  */
 export function textField(
 	label: string | null,
@@ -185,8 +188,17 @@ export function textField(
 		required = true,
 		trim = true,
 		plural = false,
-		line = false
-	}: { required?: boolean; trim?: boolean; plural?: boolean; line?: boolean } = {}
+		line = false,
+		min = 0,
+		missing
+	}: {
+		required?: boolean;
+		trim?: boolean;
+		plural?: boolean;
+		line?: boolean;
+		min?: number;
+		missing?: string;
+	} = {}
 ) {
 	const base = trim ? z.string().trim() : z.string();
 	// « Le titre contient… », or for a row's text « Contient… ».
@@ -201,7 +213,14 @@ export function textField(
 			const count = characterCount(v);
 			if (count > max) ctx.addIssue({ code: 'custom', message: tooLong(label, count, max) });
 		})
-		.refine((v) => !required || v !== '', `${says('est obligatoire', 'sont obligatoires')}.`)
+		.refine(
+			(v) => !required || v !== '',
+			missing ?? `${says('est obligatoire', 'sont obligatoires')}.`
+		)
+		.refine(
+			(v) => v === '' || characterCount(v) >= min,
+			`${says('compte', 'comptent')} au moins ${formatNumber(min)} caractères.`
+		)
 		.refine(
 			(v) => !hasForbiddenCharacters(v, { oneLine: line, lineBreaksApart: true }),
 			`${says('contient', 'contiennent')} des caractères non autorisés.`
