@@ -2,7 +2,11 @@ import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
 import { keepPendingImport } from '$lib/server/authoring/pending-imports';
-import { exportPlanWorkbook } from '$lib/server/authoring/plan-import';
+import {
+	exportPlanWorkbook,
+	MAX_WORKBOOK_BYTES,
+	previewPlanImport
+} from '$lib/server/authoring/plan-import';
 import { abandonFiche, editedWorkbook, moveFiche } from '$lib/server/authoring/testing';
 import * as importPage from './admin/plan/import/+page.server';
 import ImportPage from './admin/plan/import/+page.svelte';
@@ -57,6 +61,20 @@ describe('/admin/plan/import', () => {
 		expect(empty.status).toBe(400);
 		expect(empty.data.errors.fichier).toMatch(/est vide/);
 		expect(empty.data.message).toBe(empty.data.errors.fichier);
+	});
+
+	// Review h46: the page and previewPlanImport each checked an empty or oversized file, in their
+	// own words (« est vide (0 octet) » here, « est vide » there).
+	it('refuses an empty or oversized file in the words a preview would use, naming the file', async () => {
+		const named = (problem: string | undefined) =>
+			problem?.replace(/^Le fichier/, 'Le fichier « plan.xlsx »');
+		for (const bytes of [new Uint8Array(), new Uint8Array(MAX_WORKBOOK_BYTES + 1)]) {
+			const refused = await post('preview', { fichier: new File([bytes], 'plan.xlsx') });
+			expect(refused.status).toBe(400);
+			expect(refused.data.errors.fichier).toBe(
+				named((await previewPlanImport(portal.db, bytes)).problems[0])
+			);
+		}
 	});
 
 	it('refuses a workbook with problems (a 400: the page’s title says « Erreur : »), the problems shown', async () => {

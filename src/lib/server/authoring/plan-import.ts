@@ -71,6 +71,21 @@ import {
  */
 export const MAX_WORKBOOK_BYTES = 400 * 1024;
 
+/**
+ * What is wrong with a workbook's file before it is read, or null: empty, or over
+ * MAX_WORKBOOK_BYTES — `size` undefined when the server stopped reading it (BODY_SIZE_LIMIT). The
+ * upload page says it under its file field, naming the file; the command and a preview as the
+ * workbook's one problem.
+ */
+export function workbookFileProblem(size: number | undefined, name = ''): string | null {
+	const file = name ? `Le fichier « ${name} »` : 'Le fichier';
+	const limit = `un classeur du plan en pèse au plus ${MAX_WORKBOOK_BYTES / 1024} Ko`;
+	if (size === undefined) return `${file} est trop lourd : ${limit}.`;
+	if (size === 0) return `${file} est vide (0 octet) : choisissez le classeur du plan (.xlsx).`;
+	if (size > MAX_WORKBOOK_BYTES) return `${file} pèse ${Math.ceil(size / 1024)} Ko : ${limit}.`;
+	return null;
+}
+
 export const NO_CHANGE = 'Aucune modification : le classeur est identique au plan actuel.';
 
 /** The workbook of the current plan (GET /donnees/plan.xlsx, npm run plan:export). */
@@ -192,18 +207,8 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		current: null,
 		notices: []
 	};
-	if (bytes.length === 0)
-		return {
-			...empty,
-			problems: ['Le fichier est vide : choisissez le classeur du plan (.xlsx).']
-		};
-	if (bytes.length > MAX_WORKBOOK_BYTES)
-		return {
-			...empty,
-			problems: [
-				`Le fichier pèse ${Math.ceil(bytes.length / 1024)} Ko : un classeur du plan en pèse au plus ${MAX_WORKBOOK_BYTES / 1024} Ko.`
-			]
-		};
+	const fileProblem = workbookFileProblem(bytes.length);
+	if (fileProblem) return { ...empty, problems: [fileProblem] };
 	const retiredOrganisations = await listRetiredOrganisations(db);
 	const withdrawn = await listRetiredStructureKeys(db);
 	const reading = await oneWorkbookAtATime(() =>

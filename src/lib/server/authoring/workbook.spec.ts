@@ -724,7 +724,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 
 	it('an empty or oversized file is refused before it is read', async () => {
 		expect((await previewPlanImport(db, new Uint8Array())).problems).toEqual([
-			'Le fichier est vide : choisissez le classeur du plan (.xlsx).'
+			'Le fichier est vide (0 octet) : choisissez le classeur du plan (.xlsx).'
 		]);
 		expect((await previewPlanImport(db, new Uint8Array(6 * 1024 * 1024))).problems[0]).toMatch(
 			/^Le fichier pèse 6144 Ko : un classeur du plan en pèse au plus 400 Ko/

@@ -10,6 +10,7 @@ import {
 	applyPlanImport,
 	MAX_WORKBOOK_BYTES,
 	previewPlanImport,
+	workbookFileProblem,
 	type ImportPreview
 } from '$lib/server/authoring/plan-import';
 import { getDb } from '$lib/server/db/instance';
@@ -36,14 +37,6 @@ export const load: PageServerLoad = async (event) => {
 		applied: applied && /^\d{1,6}$/.test(applied) ? Number(applied) : null
 	};
 };
-
-/** A file over the workbook's limit, of this size when known (the server stops reading sooner). */
-function tooHeavy(size?: number): string {
-	const limit = `un classeur du plan en pèse au plus ${MAX_WORKBOOK_BYTES / 1024} Ko`;
-	return size === undefined
-		? `Le fichier est trop lourd : ${limit}.`
-		: `Le fichier pèse ${Math.ceil(size / 1024)} Ko : ${limit}.`;
-}
 
 /** A refused file: its message under the field, and above the form. */
 function fileRefusal(status: 400 | 413, message: string) {
@@ -95,19 +88,16 @@ export const actions: Actions = {
 		} catch (caught) {
 			// Over the server's body limit (BODY_SIZE_LIMIT): told under the field, as a file over
 			// the workbook's limit is, rather than on an error page that leaves the import.
-			if (isHttpError(caught, 413)) return fileRefusal(413, tooHeavy());
+			if (isHttpError(caught, 413)) return fileRefusal(413, workbookFileProblem(undefined)!);
 			throw caught;
 		}
 		const file = formData.get('fichier');
 		// Without a choice, browsers send a file with no name and no byte.
 		if (!(file instanceof File) || (file.size === 0 && file.name === ''))
 			return fileRefusal(400, 'Choisissez le classeur du plan (.xlsx) à importer.');
-		if (file.size === 0)
-			return fileRefusal(
-				400,
-				`Le fichier « ${file.name.slice(0, 200)} » est vide (0 octet) : choisissez le classeur du plan (.xlsx).`
-			);
-		if (file.size > MAX_WORKBOOK_BYTES) return fileRefusal(400, tooHeavy(file.size));
+		// Refused before its bytes are read, in the words previewPlanImport would use.
+		const fileProblem = workbookFileProblem(file.size, file.name.slice(0, 200));
+		if (fileProblem) return fileRefusal(400, fileProblem);
 		const bytes = new Uint8Array(await file.arrayBuffer());
 		const preview = await previewPlanImport(getDb(), bytes);
 		const toConfirm = preview.problems.length === 0 && preview.changes.length > 0;
