@@ -13,8 +13,10 @@ afterEach(async () => {
 });
 
 describe('the plan as the workbook exports it', () => {
-	// Review h46: the indicators were ordered by the objective's id, the fiches by its number; an
-	// objective renumbered in the structure's form put its fiches' indicators out of their place.
+	// Review h46: the indicators were ordered by the objective's id, the fiches by its number. The
+	// same on the seeded plan; not once ids and numbers run apart (an import filling a gap in the
+	// numbers after a later one was added, a database loaded in another order): forced here by
+	// updateObjective, the import's write.
 	it('lists the indicators in the fiches’ order, after an objective is renumbered too', async () => {
 		const first = (await listStructure(db)).objectives.find((o) => o.number === 1)!;
 		expect(await updateObjective(db, first.id, { ...first, number: 18 })).toBe(true);
