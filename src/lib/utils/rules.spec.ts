@@ -110,3 +110,14 @@ describe('the rules said in words', () => {
 		expect(again).toEqual([]);
 	});
 });
+
+describe('an update’s place in its fiche’s order', () => {
+	// Review h46: /admin/suivis/[id] wrote « day, then id » again beside updateRank.
+	it('is compared by updateRank alone, not day then id written again', () => {
+		const byHand = /reportedOn\s*===\s*[\w.]+\.reportedOn\s*&&\s*[\w.]+\.id\s*[<>]/g;
+		const found = portalSources('src').flatMap(({ path, text }) =>
+			[...text.replace(/\s+/g, ' ').matchAll(byHand)].map((m) => `${path}: ${m[0]}`)
+		);
+		expect(found).toEqual([]);
+	});
+});

@@ -9,6 +9,7 @@ import {
 } from '$lib/server/progress/repository';
 import { reviewProgressUpdate } from '$lib/server/progress/service';
 import { parseForm } from '$lib/schemas/form';
+import { updateRank } from '$lib/utils/rules';
 import { REVIEW_FIELDS, ReviewSchema } from '$lib/schemas/review';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -31,13 +32,10 @@ export const load: PageServerLoad = async (event) => {
 	// before validating, and an update dated before the latest published one changes neither.
 	const published = await findPublishedState(getDb(), update.ficheId);
 	const stating = await findStatingUpdates(getDb(), update.ficheId);
-	// The day of the validated update that keeps setting what this one states, if it is later.
+	// The day of the validated update that keeps setting what this one states, if it comes after
+	// it in the fiche's order (updateRank: its day, then its id).
 	const laterThan = (row: { id: number; reportedOn: string } | undefined, states: boolean) =>
-		update.state === 'submitted' &&
-		states &&
-		row &&
-		(row.reportedOn > update.reportedOn ||
-			(row.reportedOn === update.reportedOn && row.id > update.id))
+		update.state === 'submitted' && states && row && updateRank(row) > updateRank(update)
 			? row.reportedOn
 			: null;
 	return {
