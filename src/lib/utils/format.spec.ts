@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
 	formatBytes,
@@ -15,6 +16,7 @@ import {
 	formatSittingMoment,
 	formatWait
 } from './format';
+import { portalSources } from './source-testing';
 
 describe('French formats', () => {
 	it('writes numbers the French way: narrow no-break space between thousands, decimal comma', () => {
@@ -73,6 +75,10 @@ describe('French formats', () => {
 		expect(formatQuantity(3, null)).toBe('3');
 		expect(formatNumberInput(2.755)).toBe('2,755');
 		expect(formatNumberInput(1500)).toBe('1500');
+		// What the fiche's form and the workbook's change list wrote by hand: the same text.
+		expect(formatNumberInput(1234567.5)).toBe('1234567,5');
+		expect(formatNumberInput(-0)).toBe('0');
+		expect(formatNumberInput(1e-7)).toBe('1e-7');
 		expect(formatBytes(512)).toBe('512\u00a0octets');
 		// Decimal units, as French uses Ko and Mo: the ten-year mesures.csv and its package.
 		expect(formatBytes(999)).toBe('999\u00a0octets');
@@ -98,5 +104,17 @@ describe('reminderSchedule', () => {
 		expect(reminderSchedule([])).toBe('aucun rappel');
 		expect(reminderSchedule([1])).toBe('rappel à J+1');
 		expect(reminderSchedule([-14, -3, 1])).toBe('rappels à J-14, J-3, J+1');
+	});
+});
+
+describe('a number for editing', () => {
+	// Review h46: the fiche's form, the plan's change list and the workbook each wrote
+	// formatNumberInput again.
+	it('is written by formatNumberInput alone', () => {
+		const byHand = /String\([^)]*\)\)?\.replace\('\.', ','\)/g;
+		const found = portalSources('src')
+			.filter(({ path }) => !path.endsWith(join('utils', 'format.ts')))
+			.flatMap(({ path, text }) => [...text.matchAll(byHand)].map((m) => `${path}: ${m[0]}`));
+		expect(found).toEqual([]);
 	});
 });

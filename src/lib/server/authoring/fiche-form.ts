@@ -4,11 +4,12 @@ import {
 	partnerField,
 	type IndicatorPart
 } from '../../schemas/plan-edit';
+import { formatNumberInput } from '../../utils/format';
 import type { RichText } from '../../utils/rich-text';
 import { richTextToMarkup } from '../../utils/rich-text-markup';
 import type { FicheState } from './repository';
 
-const number = (value: number | null) => (value === null ? '' : String(value).replace('.', ','));
+const number = (value: number | null) => (value === null ? '' : formatNumberInput(value));
 
 /** The edit form's fields filled with the fiche as stored (what the page shows first). */
 export function ficheFormValues(state: FicheState, seenRevision: number): Record<string, string> {

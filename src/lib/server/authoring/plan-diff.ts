@@ -6,7 +6,7 @@ import {
 	ORGANISATION_KIND_LABELS,
 	STATUS_LABELS
 } from '../../utils/vocabulary';
-import { formatDate, formatExactNumber } from '../../utils/format';
+import { formatDate, formatExactNumber, formatNumberInput } from '../../utils/format';
 import type { FicheStatus } from '../db/schema';
 import { SHEETS, spreadsheetDigits, type WorkbookProblem } from './workbook';
 
@@ -44,7 +44,7 @@ type Value = string | number | null | undefined;
 
 function shown(value: Value): string {
 	if (value === null || value === undefined) return '';
-	if (typeof value === 'number') return String(value).replace('.', ',');
+	if (typeof value === 'number') return formatNumberInput(value);
 	return value;
 }
 

@@ -26,6 +26,7 @@ import {
 	formatDate,
 	formatExactNumber,
 	formatNumber,
+	formatNumberInput,
 	formatScientific,
 	plural
 } from '../../utils/format';
@@ -628,7 +629,7 @@ function shownPercent(value: Cell, format: string | undefined): Cell {
 	const percent = (format ?? '').replace(/"[^"]*"|\\.|\[[^[\]]*\]/g, '').includes('%');
 	if (typeof value !== 'number' || !percent) return value;
 	// With a decimal comma: « 12.345 % » would read two ways (12 345 or 12,345), as typed text does.
-	return `${String(Number((value * 100).toPrecision(12))).replace('.', ',')} %`;
+	return `${formatNumberInput(Number((value * 100).toPrecision(12)))} %`;
 }
 
 /**
@@ -893,7 +894,7 @@ class RowReader {
 			value instanceof Date
 				? value.toISOString().slice(0, 10)
 				: typeof value === 'number'
-					? String(spreadsheetDigits(value)).replace('.', ',')
+					? formatNumberInput(spreadsheetDigits(value))
 					: value;
 		const number = value instanceof Date ? Number.NaN : readIndicatorValue(kind, typed);
 		if (Number.isFinite(number)) return number;
