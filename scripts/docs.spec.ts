@@ -46,6 +46,18 @@ describe('documentation', () => {
 
 	// tar run as root kept the build machine's owner (uid 1000) on the code the service runs, and
 	// the service user's home, /srv/sdusn, let it rename app/.
+	// Review h46: `report` went through ops.js without being named in its first line.
+	it('names in ops.js every npm script that runs it', () => {
+		const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> })
+			.scripts;
+		const named = read('scripts/ops.js').split('\n')[0]!;
+		const runs = Object.entries(scripts)
+			.filter(([, command]) => command.startsWith('node scripts/ops.js '))
+			.map(([name]) => name);
+		expect(runs.length).toBeGreaterThan(0);
+		for (const name of runs) expect(named).toMatch(new RegExp(`[ |]${name}[|\`]`));
+	});
+
 	it('installs the code as root’s, out of reach of the service user', () => {
 		const operations = read('docs/operations.md');
 		const extractions = operations.split('\n').filter((line) => /^tar x/.test(line));

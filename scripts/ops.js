@@ -1,5 +1,5 @@
-// `npm run user:create|db:backup|db:restore|db:migrate|export|plan:export|plan:import`: runs the ops command compiled in
-// build/ops (`npm run build`), which needs only the production dependencies. In a development
+// `npm run user:create|db:backup|db:restore|db:migrate|export|plan:export|plan:import|report`: runs the ops command
+// compiled in build/ops (`npm run build`), which needs only the production dependencies. In a development
 // checkout whose build is missing or older than the sources, runs its TypeScript source with tsx.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
