@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { frenchSpacing } from './french-spacing';
 import { match as idParameter } from '../../params/id';
-import { axisTitle, ID_PATTERN, ofName, readPageNumber, readTimestamp } from './text';
+import { axisTitle, excerpt, ID_PATTERN, ofName, readPageNumber, readTimestamp } from './text';
 
 describe('frenchSpacing', () => {
 	it('binds guillemets and colons to their words with no-break spaces', () => {
@@ -89,5 +89,16 @@ describe('readPageNumber and readTimestamp', () => {
 			null,
 			null
 		]);
+	});
+});
+
+describe('excerpt', () => {
+	it('keeps 40 units then « … », never half an emoji', () => {
+		expect(excerpt('court')).toBe('court');
+		expect(excerpt('x'.repeat(40))).toBe('x'.repeat(40));
+		expect(excerpt('x'.repeat(41))).toBe(`${'x'.repeat(40)}…`);
+		// The 40th unit is the first half of an emoji: the emoji goes whole.
+		expect(excerpt(`${'x'.repeat(39)}🙂y`)).toBe(`${'x'.repeat(39)}…`);
+		expect(excerpt(`${'x'.repeat(38)}🙂y`)).toBe(`${'x'.repeat(38)}🙂…`);
 	});
 });

@@ -79,3 +79,16 @@ export function axisTitle(axis: { shortName: string; label: string; position?: n
 export function ofName(name: string): string {
 	return /^[aàâäeéèêëhiîïoôöuùûüyæœ]/i.test(name) ? `d’${name}` : `de ${name}`;
 }
+
+/**
+ * The beginning of a text a message quotes (a refused value, a cell of a workbook): `max` UTF-16
+ * units at most, then « … », never cut between the two halves of a character (an emoji). A message
+ * names what it refuses; it does not copy it whole (a workbook's cell of millions of characters,
+ * quoted by hundreds of problems, made an answer of hundreds of megabytes).
+ */
+export function excerpt(text: string, max = 40): string {
+	if (text.length <= max) return text;
+	const code = text.charCodeAt(max - 1);
+	const end = code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
+	return `${text.slice(0, end)}…`;
+}

@@ -14,7 +14,7 @@ import {
 	TOO_MANY_DECIMALS,
 	TOO_MANY_WHOLE_DIGITS
 } from '../../schemas/progress-update';
-import { FICHE_CODE_PATTERN } from '../../utils/text';
+import { excerpt, FICHE_CODE_PATTERN } from '../../utils/text';
 import {
 	ORGANISATION_KIND_LABELS,
 	ORGANISATION_KINDS,
@@ -84,6 +84,16 @@ const limited = (header: string, width: number, max: number, kind: CellKind = 't
 	max
 });
 const SHORT_TEXT_MAX = 300;
+
+/** The most characters a text of the column may have, as in the portal's forms. */
+function textLimit(column: Column): number {
+	return column.max ?? (column.kind === 'long' ? TEXT_MAX_LENGTH : SHORT_TEXT_MAX);
+}
+
+/** A cell's text as a problem quotes it: its beginning only (see excerpt), between « ». */
+function quoted(text: string): string {
+	return `« ${excerpt(text)} »`;
+}
 
 export const SHEETS = {
 	plan: {
@@ -172,6 +182,15 @@ export const SHEETS = {
 } as const satisfies Record<string, SheetSpec>;
 
 export type SheetKey = keyof typeof SHEETS;
+
+/**
+ * The most characters any cell of the plan may hold: the longest text field's limit. A longer
+ * cell is refused as it is read, before anything else works on it (a cell of millions of
+ * characters, in hundreds of cells, held the server for tens of seconds).
+ */
+const LONGEST_CELL = Math.max(
+	...Object.values(SHEETS).flatMap((spec: SheetSpec) => spec.columns.map(textLimit))
+);
 
 /** At most this many rows per sheet: a plan has tens of fiches, not thousands. */
 const MAX_ROWS_PER_SHEET = 2000;
@@ -512,7 +531,7 @@ function cellValue(cell: ExcelJS.Cell, fail: (message: string) => void): Cell {
 	if ('hyperlink' in value) return String(value.text ?? '');
 	if ('error' in value) {
 		fail(
-			`cette cellule contient une erreur (${String(value.error)}) : remplacez-la par une valeur`
+			`cette cellule contient une erreur (${excerpt(String(value.error))}) : remplacez-la par une valeur`
 		);
 		return null;
 	}
@@ -580,7 +599,7 @@ function readSheet(
 				1,
 				column.header,
 				found
-					? `l’en-tête de la colonne ${columnLetter(i)} doit être « ${column.header} » et non « ${found} » : rétablissez les en-têtes du modèle`
+					? `l’en-tête de la colonne ${columnLetter(i)} doit être « ${column.header} » et non ${quoted(found)} : rétablissez les en-têtes du modèle`
 					: `l’en-tête « ${column.header} » manque en colonne ${columnLetter(i)} : rétablissez les en-têtes du modèle`
 			);
 		}
@@ -590,9 +609,12 @@ function readSheet(
 	const rows: DataRow[] = [];
 	for (let number = 2; number <= sheet.rowCount; number++) {
 		const row = sheet.getRow(number);
-		const info = spec.columns.map((column, i) =>
-			column.info ? cellValue(row.getCell(i + 1), () => undefined) : null
-		);
+		const info = spec.columns.map((column, i) => {
+			const value = column.info ? cellValue(row.getCell(i + 1), () => undefined) : null;
+			// Only compared with the latest measurement (editedLatestRows): a text longer than any
+			// cell is no number nor date, and is kept by its beginning.
+			return typeof value === 'string' && value.length > LONGEST_CELL ? excerpt(value) : value;
+		});
 		const cells = spec.columns.map((column, i) => {
 			const cell = row.getCell(i + 1);
 			if (column.info) return null;
@@ -609,9 +631,15 @@ function readSheet(
 				cellValue(cell, (message) => problems.add(spec.name, number, column.header, message)),
 				cell.numFmt
 			);
+			if (typeof value !== 'string') return value;
+			// Refused before anything else works on it (the rows are then not read: see readPlanWorkbook).
+			const overlong = overlongProblem(value, column);
+			if (overlong) {
+				problems.add(spec.name, number, column.header, overlong);
+				return null;
+			}
 			// A cell that shows nothing (spaces, characters without width) is an empty cell; a text
 			// is read without its direction marks, whatever the column (a number typed as text too).
-			if (typeof value !== 'string') return value;
 			return showsNothing(value) ? null : withoutDirectionMarks(value);
 		});
 		if (cells.every((cell) => cell === null)) continue;
@@ -643,9 +671,11 @@ function extraColumns(sheet: ExcelJS.Worksheet, spec: SheetSpec, problems: Probl
 		row.eachCell((cell, column) => {
 			if (column <= spec.columns.length) return;
 			const value = cellValue(cell, () => undefined);
-			if (value === null || (typeof value === 'string' && showsNothing(value))) return;
+			// A text longer than any cell holds is filled, whatever its characters.
+			const long = typeof value === 'string' && value.length > LONGEST_CELL;
+			if (value === null || (typeof value === 'string' && !long && showsNothing(value))) return;
 			const seen = found.get(column) ?? { header: '', rows: [] };
-			if (number === 1) seen.header = String(value).trim();
+			if (number === 1) seen.header = excerpt(String(value).trim());
 			else seen.rows.push(number);
 			found.set(column, seen);
 		})
@@ -664,6 +694,28 @@ function extraColumns(sheet: ExcelJS.Worksheet, spec: SheetSpec, problems: Probl
 			`la colonne ${columnLetter(column - 1)} (${filled}) n’est pas une colonne de la feuille : l’import ne la lirait pas. Retirez-la, ou copiez son contenu dans une colonne attendue (${spec.columns.map((c) => c.header).join(', ')})`
 		);
 	}
+}
+
+/** « 12 000 caractères : 300 au plus (comme dans le formulaire du portail) » */
+function tooManyCharacters(count: string, max: number): string {
+	return `${count} caractères : ${formatNumber(max)} au plus (comme dans le formulaire du portail)`;
+}
+
+/**
+ * Why a cell's text is refused as soon as it is read: longer than any cell of the plan may be
+ * (LONGEST_CELL), said with its column's own limit for a text, or as no number or date; null
+ * otherwise. Its characters are counted only when that takes a few thousand steps: beyond twice
+ * the limit in UTF-16 units, it is « plus de » the limit whatever they are.
+ */
+function overlongProblem(text: string, column: Column): string | null {
+	if (text.length <= LONGEST_CELL) return null;
+	const count = text.length > 2 * LONGEST_CELL ? null : characterCount(text);
+	if (count !== null && count <= LONGEST_CELL) return null;
+	const shown = count === null ? `plus de ${formatNumber(LONGEST_CELL)}` : formatNumber(count);
+	if (column.kind === 'text' || column.kind === 'long')
+		return tooManyCharacters(shown, textLimit(column));
+	const expected = column.kind === 'date' ? 'une date' : 'un nombre';
+	return `${quoted(text)} refusé : ${shown} caractères, quand ${expected} en compte quelques-uns`;
 }
 
 function columnLetter(index: number): string {
@@ -727,7 +779,7 @@ function unknownFicheGuidance(code: string, rows: { sheet: string; row: number }
 		const numbers = rows.filter((r) => r.sheet === sheet).map((r) => r.row);
 		return `« ${sheet} » ${plural(numbers.length, 'ligne', 'lignes')} ${rowRanges(numbers)}`;
 	});
-	return ` ; ${rows.length} lignes la citent (${sheets.join(', ')}) : ajoutez ou remettez la ligne de la fiche ${code} dans la feuille « ${SHEETS.fiches.name} », ou, si elle doit sortir du plan, supprimez aussi ces lignes`;
+	return ` ; ${rows.length} lignes la citent (${sheets.join(', ')}) : ajoutez ou remettez la ligne de la fiche ${excerpt(code)} dans la feuille « ${SHEETS.fiches.name} », ou, si elle doit sortir du plan, supprimez aussi ces lignes`;
 }
 
 /** « 40 à 45 et 48 » for rows 40, 41, 42, 43, 44, 45 and 48. */
@@ -803,15 +855,12 @@ class RowReader {
 			this.fail(index, 'cette cellule tient sur une ligne : retirez ses retours à la ligne');
 			return text;
 		}
-		const max = column.max ?? (column.kind === 'long' ? TEXT_MAX_LENGTH : SHORT_TEXT_MAX);
+		const max = textLimit(column);
 		// The same limit, counted the same way, as the portal's form (textField: an emoji is one
 		// character, not two UTF-16 units): a text imported here can be saved there again.
 		const count = characterCount(text);
 		if (count > max) {
-			this.fail(
-				index,
-				`${formatNumber(count)} caractères : ${formatNumber(max)} au plus (comme dans le formulaire du portail)`
-			);
+			this.fail(index, tooManyCharacters(formatNumber(count), max));
 			return [...text].slice(0, max).join('');
 		}
 		return text;
@@ -900,7 +949,10 @@ class RowReader {
 		if (Number.isFinite(number)) return number;
 		const problem = asProblem(indicatorValueReadingProblem(kind, typed));
 		// « « 1.250 » se lit de deux façons… » names the value already.
-		this.fail(index, problem.startsWith('«') ? problem : `« ${typed.trim()} » refusé : ${problem}`);
+		this.fail(
+			index,
+			problem.startsWith('«') ? problem : `${quoted(typed.trim())} refusé : ${problem}`
+		);
 		return null;
 	}
 
@@ -923,7 +975,7 @@ class RowReader {
 		const day = dayOfCell(value);
 		if (day) return day;
 		// A number far out of the spreadsheet's calendar reaches here as a date that is none.
-		const shown = value instanceof Date ? 'cette valeur' : `« ${String(value)} »`;
+		const shown = value instanceof Date ? 'cette valeur' : quoted(String(value));
 		this.fail(
 			index,
 			`${shown} n’est pas une date (écrivez-la comme 01/02/2019, ou en format de date du tableur)`
@@ -976,7 +1028,7 @@ function uniqueBy<T>(
 		}
 		const first = seen.get(k);
 		if (first !== undefined) {
-			reader.problem(column, `${what} « ${k} » est déjà à la ligne ${first}`);
+			reader.problem(column, `${what} ${quoted(k)} est déjà à la ligne ${first}`);
 			continue;
 		}
 		seen.set(k, reader.number);
@@ -1059,7 +1111,7 @@ export async function readPlanWorkbook(
 	// to add fiches (« Fiches (2) »), notes kept beside the plan. Said, so that nothing is lost.
 	for (const extra of workbook.worksheets.filter((w) => !sheetKeyOf(w.name)))
 		problems.add(
-			extra.name,
+			excerpt(extra.name),
 			null,
 			null,
 			`cette feuille n’est pas une feuille du plan : l’import ne la lirait pas. Retirez-la du classeur, ou copiez ses lignes dans la feuille attendue (${expectedSheets()})`
@@ -1094,7 +1146,10 @@ export async function readPlanWorkbook(
 	const codeOf = (r: RowReader, index: number, what: string): string => {
 		const code = r.code(index);
 		if (code && !CODE.test(code))
-			r.problem(index, `« ${code} » n’est pas un code ${what} (minuscules, chiffres et tirets)`);
+			r.problem(
+				index,
+				`${quoted(code)} n’est pas un code ${what} (minuscules, chiffres et tirets)`
+			);
 		return code;
 	};
 	/** A row that brings back an axis, orientation or objective withdrawn from the plan. */
@@ -1118,7 +1173,7 @@ export async function readPlanWorkbook(
 		readers('orientations').map((r) => {
 			const axis = r.text(1);
 			if (axis && !axisCodes.has(axis))
-				r.problem(1, `l’axe « ${axis} » n’existe pas dans la feuille « ${SHEETS.axes.name} »`);
+				r.problem(1, `l’axe ${quoted(axis)} n’existe pas dans la feuille « ${SHEETS.axes.name} »`);
 			const code = codeOf(r, 0, 'd’orientation');
 			notWithdrawn(r, 'orientation', code);
 			return { reader: r, item: { code, axis, label: r.text(2) } };
@@ -1135,7 +1190,7 @@ export async function readPlanWorkbook(
 			if (orientation && !orientationCodes.has(orientation))
 				r.problem(
 					1,
-					`l’orientation « ${orientation} » n’existe pas dans la feuille « ${SHEETS.orientations.name} »`
+					`l’orientation ${quoted(orientation)} n’existe pas dans la feuille « ${SHEETS.orientations.name} »`
 				);
 			const number = r.integer(0, 1, 99);
 			if (Number.isInteger(number)) notWithdrawn(r, 'objective', String(number));
@@ -1161,7 +1216,7 @@ export async function readPlanWorkbook(
 		if (typeLabel && !kind)
 			r.problem(
 				3,
-				`type « ${typeLabel} » inconnu (types possibles : ${ORGANISATION_KINDS.map((k) => ORGANISATION_KIND_LABELS[k]).join(', ')})`
+				`type ${quoted(typeLabel)} inconnu (types possibles : ${ORGANISATION_KINDS.map((k) => ORGANISATION_KIND_LABELS[k]).join(', ')})`
 			);
 		return {
 			reader: r,
@@ -1188,7 +1243,7 @@ export async function readPlanWorkbook(
 		if (item.name && other && other.slug !== item.slug)
 			reader.problem(
 				1,
-				`le nom « ${item.name} » de l’organisation « ${item.slug} » est l’identifiant de l’organisation « ${other.name} »${other.row ? ` (ligne ${other.row})` : ' (retirée)'} : un nom ne peut pas s’écrire comme l’identifiant d’une autre organisation, choisissez-en un autre`
+				`le nom ${quoted(item.name)} de l’organisation ${quoted(item.slug)} est l’identifiant de l’organisation ${quoted(other.name)}${other.row ? ` (ligne ${other.row})` : ' (retirée)'} : un nom ne peut pas s’écrire comme l’identifiant d’une autre organisation, choisissez-en un autre`
 			);
 	}
 	// The other sheets name an organisation by its name (as exported) or its identifier; a name
@@ -1218,7 +1273,7 @@ export async function readPlanWorkbook(
 			if (code && !match)
 				r.problem(
 					0,
-					`« ${code} » n’est pas un code de fiche (numéro de l’objectif, tiret, numéro : 4-2)`
+					`${quoted(code)} n’est pas un code de fiche (numéro de l’objectif, tiret, numéro : 4-2)`
 				);
 			else if (match && Number(match[1]) !== objective && !Number.isNaN(objective))
 				r.problem(
@@ -1269,7 +1324,7 @@ export async function readPlanWorkbook(
 				});
 			r.problem(
 				index,
-				`la fiche « ${code} » n’existe pas dans la feuille « ${SHEETS.fiches.name} »`
+				`la fiche ${quoted(code)} n’existe pas dans la feuille « ${SHEETS.fiches.name} »`
 			);
 		}
 		return code;
@@ -1281,13 +1336,13 @@ export async function readPlanWorkbook(
 			const roleLabel = r.text(1);
 			const role = kindOf(roleLabel, ROLE_LABELS) as 'owner' | 'partner' | undefined;
 			if (roleLabel && !role)
-				r.problem(1, `rôle « ${roleLabel} » inconnu : « Porteur » ou « Partenaire »`);
+				r.problem(1, `rôle ${quoted(roleLabel)} inconnu : « Porteur » ou « Partenaire »`);
 			const name = r.text(2);
 			const organisation = organisationByName.get(name.toLowerCase());
 			if (name && !organisation)
 				r.problem(
 					2,
-					`l’organisation « ${name} » n’existe pas dans la feuille « ${SHEETS.organisations.name} » (ni par son nom ni par son identifiant)`
+					`l’organisation ${quoted(name)} n’existe pas dans la feuille « ${SHEETS.organisations.name} » (ni par son nom ni par son identifiant)`
 				);
 			const note = r.optionalText(4);
 			if (note && role === 'partner') r.problem(4, 'seul un porteur a une note');
@@ -1331,7 +1386,7 @@ export async function readPlanWorkbook(
 			if (kindLabel && !kind)
 				r.problem(
 					4,
-					`nature « ${kindLabel} » inconnue (natures possibles : ${Object.values(INDICATOR_KIND_CELLS).join(', ')})`
+					`nature ${quoted(kindLabel)} inconnue (natures possibles : ${Object.values(INDICATOR_KIND_CELLS).join(', ')})`
 				);
 			const checked = (index: number): number | null => {
 				const value = r.optionalNumber(index, kind);

@@ -1,5 +1,5 @@
 import { isFicheStatus, STATUS_LABELS } from '../../utils/vocabulary';
-import { foldForMatching } from '../../utils/text';
+import { excerpt, foldForMatching } from '../../utils/text';
 import type { FicheQuery } from './repository';
 
 /** URL parameters of /fiches (French, as users see them). */
@@ -66,7 +66,6 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 		}
 		return nonEmpty[0];
 	};
-	const quote = (v: string) => (v.length > 40 ? `${v.slice(0, 40)}…` : v);
 
 	const axis = take('axis');
 	if (axis !== undefined) {
@@ -74,8 +73,8 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 			query.axis = axis;
 			values.axis = axis;
 		} else if (vocab.withdrawn?.has(`axis:${axis}`))
-			ignored.push(`Axe « ${quote(axis)} » retiré du plan : filtre ignoré.`);
-		else ignored.push(`Axe inconnu « ${quote(axis)} » : filtre ignoré.`);
+			ignored.push(`Axe « ${excerpt(axis)} » retiré du plan : filtre ignoré.`);
+		else ignored.push(`Axe inconnu « ${excerpt(axis)} » : filtre ignoré.`);
 	}
 	const orientation = take('orientation');
 	if (orientation !== undefined) {
@@ -83,8 +82,8 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 			query.orientation = orientation;
 			values.orientation = orientation;
 		} else if (vocab.withdrawn?.has(`orientation:${orientation}`))
-			ignored.push(`Orientation « ${quote(orientation)} » retirée du plan : filtre ignoré.`);
-		else ignored.push(`Orientation inconnue « ${quote(orientation)} » : filtre ignoré.`);
+			ignored.push(`Orientation « ${excerpt(orientation)} » retirée du plan : filtre ignoré.`);
+		else ignored.push(`Orientation inconnue « ${excerpt(orientation)} » : filtre ignoré.`);
 	}
 	const objective = take('objective');
 	if (objective !== undefined) {
@@ -94,7 +93,7 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 			values.objective = objective;
 		} else if (vocab.withdrawn?.has(`objective:${n}`))
 			ignored.push(`Objectif ${n} retiré du plan : filtre ignoré.`);
-		else ignored.push(`Objectif inconnu « ${quote(objective)} » : filtre ignoré.`);
+		else ignored.push(`Objectif inconnu « ${excerpt(objective)} » : filtre ignoré.`);
 	}
 	const priority = take('priority');
 	if (priority !== undefined) {
@@ -102,7 +101,7 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 			query.priority = Number(priority);
 			values.priority = priority;
 		} else
-			ignored.push(`Priorité « ${quote(priority)} » invalide (1 ou 2 attendu) : filtre ignoré.`);
+			ignored.push(`Priorité « ${excerpt(priority)} » invalide (1 ou 2 attendu) : filtre ignoré.`);
 	}
 	const status = take('status');
 	if (status !== undefined) {
@@ -111,7 +110,7 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 			values.status = status;
 		} else
 			ignored.push(
-				`Statut inconnu « ${quote(status)} » (valeurs possibles : ${Object.values(STATUS_LABELS).join(', ')}) : filtre ignoré.`
+				`Statut inconnu « ${excerpt(status)} » (valeurs possibles : ${Object.values(STATUS_LABELS).join(', ')}) : filtre ignoré.`
 			);
 	}
 	const organisation = take('organisation');
@@ -119,7 +118,7 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 		if (vocab.organisations.includes(organisation)) {
 			query.organisation = organisation;
 			values.organisation = organisation;
-		} else ignored.push(`Organisation inconnue « ${quote(organisation)} » : filtre ignoré.`);
+		} else ignored.push(`Organisation inconnue « ${excerpt(organisation)} » : filtre ignoré.`);
 	}
 	const text = take('text');
 	if (text !== undefined) {
@@ -138,7 +137,7 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 				values.text = cleaned.trim();
 			} else if (cleaned.trim()) {
 				ignored.push(
-					`Recherche « ${quote(cleaned.trim())} » sans lettre ni chiffre : texte ignoré.`
+					`Recherche « ${excerpt(cleaned.trim())} » sans lettre ni chiffre : texte ignoré.`
 				);
 			}
 		}
