@@ -651,6 +651,36 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		]);
 	});
 
+	// Probe s46: « « Infinity » refusé : la valeur doit être un nombre » for a cell of 1e400.
+	it('says a number cell beyond a double (1e400) has too many digits, in French', async () => {
+		let rows: number[] = [];
+		const found = await problems(
+			await edited((w) => {
+				const sheet = w.getWorksheet('Indicateurs')!;
+				rows = [
+					['14-1', 8, 'Nombre de bornes', null, 'Nombre', 1e300],
+					['14-1', 9, 'Nombre de salles', null, 'Nombre', 10, null, 'Infinity'],
+					['14-1', 10, 'Nombre de sites', null, 'Nombre', 10]
+				].map((cells) => sheet.addRow(cells).number);
+				// What ExcelJS reads from a cell of « 1e400 » or « -1e400 ».
+				sheet.getRow(rows[0]!).getCell(6).value = Number.POSITIVE_INFINITY;
+				sheet.getRow(rows[2]!).getCell(8).value = Number.NEGATIVE_INFINITY;
+			})
+		);
+		expect(found.filter((p) => rows.some((row) => p.includes(`ligne ${row},`)))).toEqual([
+			expect.stringMatching(
+				/colonne « Cible » : « plus de 10³⁰⁸ » refusé : la valeur compte au plus 12 chiffres avant la virgule$/
+			),
+			// Typed as text, « Infinity » is no number.
+			expect.stringMatching(
+				/colonne « Valeur de départ » : « Infinity » refusé : la valeur doit être un nombre/
+			),
+			expect.stringMatching(
+				/colonne « Valeur de départ » : « moins de -10³⁰⁸ » refusé : la valeur compte au plus 12 chiffres avant la virgule$/
+			)
+		]);
+	});
+
 	it('refuses « 80 % » in the « Cible » of an indicator that is not a percentage', async () => {
 		const found = await problems(
 			await edited((w) => {

@@ -928,11 +928,17 @@ class RowReader {
 		// every number is read to the 15 significant digits a spreadsheet shows, which the forms
 		// keep at most (parseDecimal), then their limits apply.
 		// A number JavaScript writes with an exponent (|x| ≥ 1e21, or under 1e-6): beyond the forms'
-		// 12 digits or 6 decimals, said so, and written in French (not « 1e+300 »).
-		if (typeof value === 'number' && /e/.test(String(spreadsheetDigits(value)))) {
+		// 12 digits or 6 decimals, said so, and written in French (not « 1e+300 »). A cell of
+		// « 1e400 », beyond what a number holds, is read as Infinity: too large as well.
+		const infinite = value === Infinity || value === -Infinity;
+		if (typeof value === 'number' && (infinite || /e/.test(String(spreadsheetDigits(value))))) {
 			const large = Math.abs(value) >= 1;
 			const exact = formatExactNumber(value);
-			const shown = large || /^-?0$/.test(exact) ? formatScientific(value) : exact;
+			const shown = infinite
+				? `${value > 0 ? 'plus' : 'moins'} de ${value > 0 ? '' : '-'}10³⁰⁸`
+				: large || /^-?0$/.test(exact)
+					? formatScientific(value)
+					: exact;
 			this.fail(
 				index,
 				`« ${shown} » refusé : ${asProblem(large ? TOO_MANY_WHOLE_DIGITS : TOO_MANY_DECIMALS)}`
