@@ -545,6 +545,30 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		).toEqual(Array(3).fill('31\u00a0décembre\u00a02027'));
 	});
 
+	// Probe s46: 31/12/2028 23:59:59 was read as 1 January 2029 (a second short of midnight was
+	// taken for float noise).
+	it('takes 23:59:59 for its own day, and a day number short of midnight by float noise for the next', async () => {
+		const bytes = await edited((w) => {
+			const sheet = w.getWorksheet('Indicateurs')!;
+			const late = sheet.addRow(['14-1', 8, 'Nombre de bornes', null, 'Nombre', 10]).getCell(7);
+			late.value = new Date(Date.UTC(2028, 11, 31, 23, 59, 59));
+			late.numFmt = 'dd/mm/yyyy hh:mm:ss';
+			// Midnight on 1 January 2026 (day 46023), as a formula's arithmetic may leave it.
+			const noisy = sheet.addRow(['14-1', 9, 'Nombre de salles', null, 'Nombre', 10]).getCell(7);
+			noisy.value = 46022.99999999;
+			noisy.numFmt = 'dd/mm/yyyy';
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		expect(
+			['14-1#8', '14-1#9'].map(
+				(key) =>
+					preview.changes.find((c) => c.key === key)?.changes.find((c) => c.field === 'target_date')
+						?.after
+			)
+		).toEqual(['31\u00a0décembre\u00a02028', '1er\u00a0janvier\u00a02026']);
+	});
+
 	/** The « Cible » read for indicators 14-1#8 and 14-1#9 of a workbook without problems. */
 	async function targetsOf8And9(bytes: Uint8Array) {
 		const preview = await previewPlanImport(db, bytes);

@@ -730,17 +730,17 @@ function columnLetter(index: number): string {
 
 /**
  * The day a cell holds, « 2019-02-01 »: a date (the day it shows, whatever its hour: 31/12/2027
- * 18:00 is the 31st; a second short of midnight, the float error of a spreadsheet's day number,
+ * 18:00 and 23:59:59 are the 31st; its time is taken to the nearest second, as a spreadsheet shows
+ * it, so that the float error of a day number a millisecond short of midnight, 46022.99999999,
  * counts as midnight), or a text typed « 01/02/2019 » or « 2019-02-01 » naming a real day; null
  * otherwise.
  */
 function dayOfCell(value: Cell): string | null {
-	if (value instanceof Date)
-		return Number.isNaN(value.getTime())
-			? null
-			: new Date(Math.floor((value.getTime() + 1000) / 86_400_000) * 86_400_000)
-					.toISOString()
-					.slice(0, 10);
+	if (value instanceof Date) {
+		if (Number.isNaN(value.getTime())) return null;
+		const second = Math.round(value.getTime() / 1000) * 1000;
+		return new Date(Math.floor(second / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
+	}
 	if (typeof value !== 'string') return null;
 	const fr = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value.trim());
 	const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
