@@ -583,11 +583,18 @@ export async function retireFiche(
 		.execute();
 }
 
+/**
+ * Adds an indicator, or writes the `fields` an import changes of one (their names are its
+ * columns'): the others keep their stored value. A target or a baseline the comparison judged
+ * unchanged at the workbook's 15 digits keeps the 16 the fiche's form may have saved
+ * (1234567890.123456 was written back 1234567890.12346 by an import changing only the label).
+ */
 export async function saveIndicator(
 	db: Executor,
 	id: number | undefined,
 	indicator: IndicatorRow,
-	ficheId: number
+	ficheId: number,
+	fields: readonly string[]
 ): Promise<number> {
 	const values = {
 		fiche_id: ficheId,
@@ -601,7 +608,11 @@ export async function saveIndicator(
 		baseline_date: indicator.baselineDate
 	};
 	if (id !== undefined) {
-		await db.updateTable('indicator').set(values).where('id', '=', id).execute();
+		const changed = Object.fromEntries(
+			Object.entries(values).filter(([column]) => fields.includes(column))
+		) as Partial<typeof values>;
+		if (Object.keys(changed).length > 0)
+			await db.updateTable('indicator').set(changed).where('id', '=', id).execute();
 		return id;
 	}
 	const row = await db

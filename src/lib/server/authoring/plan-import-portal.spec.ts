@@ -129,6 +129,42 @@ describe('plan import after edits in the portal’s forms', () => {
 		expect(preview.problems[0]).toContain('par Camille Admin');
 	});
 
+	// Probe s46: a target of 16 digits the fiche form keeps (1234567890.123456) was written back
+	// rounded to 15 (1234567890.12346) by an import that changed only the indicator's label.
+	it('an import that changes an indicator’s label keeps its 16-digit target as the form saved it', async () => {
+		const target = await editedFiche(db, '1-1', {
+			[indicatorRowField(0, 'target')]: '1234567890,123456',
+			reason: 'Cible précise'
+		});
+		expect((await updateFiche(db, admin, '1-1', target.input!, null)).ok).toBe(true);
+		const indicator = (await findFicheState(db, '1-1'))!.indicators[0]!;
+		expect(indicator.target).toBe(1234567890.123456);
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+			const sheet = workbook.getWorksheet('Indicateurs')!;
+			for (let r = 2; r <= sheet.rowCount; r++)
+				if (sheet.getRow(r).getCell(1).value === '1-1' && sheet.getRow(r).getCell(2).value === 1)
+					sheet.getRow(r).getCell(3).value = `${indicator.label} (revu)`;
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes.flatMap((c) => c.changes.map((f) => f.label))).toEqual(['Libellé']);
+		const applied = await applyPlanImport(db, bytes, { reason: 'Libellé', actor: admin });
+		expect(applied.ok ? 'ok' : applied.message).toBe('ok');
+		expect((await findFicheState(db, '1-1'))!.indicators[0]).toMatchObject({
+			label: `${indicator.label} (revu)`,
+			target: 1234567890.123456
+		});
+		const revisions = await db
+			.selectFrom('plan_revision')
+			.select('changes')
+			.where('entity', '=', 'indicator')
+			.where('entity_id', '=', indicator.id)
+			.execute();
+		expect(
+			revisions.map((r) => JSON.parse(r.changes).map((c: { field: string }) => c.field))
+		).toEqual([['label']]);
+	});
+
 	it('a link to an abandoned fiche survives an import that changes the fiche’s partners', async () => {
 		const linkCount = async () =>
 			Number(

@@ -881,7 +881,8 @@ async function writeChanges(
 			trx,
 			ids.indicators.get(key),
 			indicator,
-			ids.fiches.get(indicator.fiche)!
+			ids.fiches.get(indicator.fiche)!,
+			change.changes.map((c) => c.field)
 		);
 		entityIds.set(change, saved);
 	}
