@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { textField } from './form';
+import { INCOMPLETE_FORM, textField } from './form';
 import { PASSWORD_MAX_LENGTH } from './limits';
 
 /**
@@ -180,8 +180,11 @@ export const PasswordResetRequestSchema = z.object({
 const checkbox = z.enum(['', 'on'], { error: 'Cochez ou décochez la case.' });
 
 /** /compte: the notifications the person receives (unchecked boxes are not sent). */
-/** What the page showed of a box (`shown_reminders`…): « on » or « off »; absent, not known. */
-const shownBox = z.enum(['on', 'off']).optional();
+/**
+ * What the page showed of a box (`shown_reminders`…): « on » or « off »; absent (read as '' by
+ * readForm), not known; anything else, a page that is not the portal's.
+ */
+const shownBox = z.enum(['', 'on', 'off'], { error: INCOMPLETE_FORM }).optional();
 
 export const MailPreferencesSchema = z
 	.object({
