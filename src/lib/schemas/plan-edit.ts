@@ -19,7 +19,7 @@ import { TEXT_MAX_LENGTH } from './limits';
 import { indicatorDateProblems } from '../utils/rules';
 import { DECIDED_STATUSES, FICHE_STATUSES } from '../utils/vocabulary';
 import { FICHE_CODE_PATTERN, ID_PATTERN } from '../utils/text';
-import { numberProblem, parseDecimal } from './progress-update';
+import { indicatorValueReadingProblem, readIndicatorValue } from './progress-update';
 
 /** Rows the fiche form can send: more than any fiche of the plan has, plus blank ones to add. */
 export const MAX_OWNERS = 12;
@@ -244,8 +244,11 @@ function readValue(
 	field: string
 ): number | null {
 	if (raw.trim() === '') return null;
-	const value = parseDecimal(raw);
-	const problem = Number.isFinite(value) ? indicatorValueProblem(kind, value) : numberProblem(raw);
+	// Read as the partners' form reads a measurement (and the plan's workbook a target).
+	const value = readIndicatorValue(kind, raw);
+	const problem = Number.isFinite(value)
+		? indicatorValueProblem(kind, value)
+		: indicatorValueReadingProblem(kind, raw);
 	if (problem) errors[field] = problem;
 	return value;
 }

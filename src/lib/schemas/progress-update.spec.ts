@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isCountIndicator } from '../utils/indicators';
 import { progressFormData } from '../server/progress/testing';
-import { numberProblem, parseDecimal, parseProgressForm } from './progress-update';
+import {
+	numberProblem,
+	parseDecimal,
+	parseProgressForm,
+	readIndicatorValue
+} from './progress-update';
 
 const INDICATORS = [
 	{ id: 1, label: 'Nombre de communes ayant installé une borne wifi', unit: 'communes' },
@@ -147,19 +152,83 @@ describe('indicator values', () => {
 	});
 });
 
-describe('a value with a point before three digits', () => {
+describe('a value with a point or a comma before three digits', () => {
 	it('is refused, saying both readings, where 1,25 and 1250 are taken as typed', () => {
 		expect(parseDecimal('1.250')).toBeNaN();
 		expect(numberProblem('1.250')).toBe(
-			'« 1.250 » se lit de deux façons : écrivez 1250 sans point pour un nombre entier, ou 1,250 avec une virgule pour des décimales.'
+			'« 1.250 » se lit de deux façons : écrivez 1250 ou 1\u00a0250, sans point ni virgule, pour un nombre entier ; ou 1,25 pour des décimales.'
 		);
-		expect(parseDecimal('1,250')).toBe(1.25);
+		expect(parseDecimal('1,25')).toBe(1.25);
 		expect(parseDecimal('1 250')).toBe(1250);
 		expect(parseDecimal('1.25')).toBe(1.25);
 		expect(parseDecimal('1250.5')).toBe(1250.5);
 		// A lone 0 is never followed by a thousands separator: one reading only.
 		expect(parseDecimal('0.250')).toBe(0.25);
 		expect(parseDecimal('-0.500')).toBe(-0.5);
+	});
+
+	// Walkthrough s46: « 1,000 » pasted from an English spreadsheet was stored 1.
+	it('refuses « 1,000 » and « 12,345 » as it refuses « 1.250 »', () => {
+		for (const typed of ['1,000', '12,345', '-1,500', '1,257'])
+			expect(parseDecimal(typed), typed).toBeNaN();
+		expect(numberProblem('1,000')).toBe(
+			'« 1,000 » se lit de deux façons : écrivez 1000 ou 1\u00a0000, sans point ni virgule, pour un nombre entier ; ou 1,0 pour des décimales.'
+		);
+		expect(numberProblem('1,257')).toContain('ou 1,2570 pour des décimales.');
+		expect(numberProblem('1,000', 'count')).toBe(
+			'« 1,000 » se lit de deux façons : écrivez 1000 ou 1\u00a0000, sans point ni virgule (cet indicateur compte quelque chose : un nombre entier).'
+		);
+		const count = parseProgressForm(
+			form({ indicator_1_date: '2026-02-01', indicator_1_value: '1,000' }),
+			INDICATORS,
+			'2026-03-01'
+		);
+		expect(count.errors.indicator_1_value).toContain('se lit de deux façons');
+	});
+
+	it('reads it as decimals where the kind allows no thousands', () => {
+		// A percentage of 1,000 is 1 %: 1000 % is no percentage.
+		expect(readIndicatorValue('percentage', '1,000')).toBe(1);
+		expect(readIndicatorValue('percentage', '12.500 %')).toBe(12.5);
+		expect(readIndicatorValue('count', '1,000')).toBeNaN();
+		expect(readIndicatorValue('amount', '1,500 €')).toBeNaN();
+		// More decimals, or a separator that is no thousands one, read as before.
+		expect(parseDecimal('1,5')).toBe(1.5);
+		expect(parseDecimal('1,2345')).toBe(1.2345);
+		expect(parseDecimal('1000,000')).toBe(1000);
+	});
+});
+
+describe('spaces in a value', () => {
+	it('are thousands separators between groups of three digits, and nothing else', () => {
+		expect(parseDecimal('1 000')).toBe(1000);
+		expect(parseDecimal('12 345 678')).toBe(12345678);
+		expect(parseDecimal('1\u202f000,5')).toBe(1000.5);
+		expect(parseDecimal('-1\u00a0000')).toBe(-1000);
+		expect(parseDecimal(' 1 000 ')).toBe(1000);
+		// Walkthrough s46: « 1 0 0 » was read 100.
+		for (const typed of ['1 0 0', '10 00', '1 0000', '1 000 00', '1, 5', '1 ,5', '1,5 0', '- 5'])
+			expect(parseDecimal(typed), typed).toBeNaN();
+		expect(numberProblem('1 0 0')).toBe(
+			'Les espaces ne séparent que les milliers, par groupes de trois chiffres (exemples : 1\u00a0000 ou 12\u00a0345\u00a0678).'
+		);
+	});
+});
+
+describe('a count', () => {
+	// Walkthrough s46: « 12,5 » was taken for « Nombre d’utilisateurs ».
+	it('is a whole number', () => {
+		const parsed = parseProgressForm(
+			form({ indicator_1_date: '2026-02-01', indicator_1_value: '12,5' }),
+			INDICATORS,
+			'2026-03-01'
+		);
+		expect(parsed.errors.indicator_1_value).toBe(
+			'Cet indicateur compte quelque chose : sa valeur est un nombre entier (exemple : 12).'
+		);
+		expect(numberProblem('douze', 'count')).toBe(
+			'La valeur doit être un nombre entier écrit en chiffres (exemples : 12 ou 1\u00a0200).'
+		);
 	});
 });
 
@@ -253,7 +322,7 @@ describe('indicator kinds where partners enter measurements', () => {
 		// A count takes no « € ».
 		expect(
 			parseProgressForm(form(entry(1, '15 €')), KINDS, '2026-03-01').errors.indicator_1_value
-		).toBe('La valeur doit être un nombre (exemple : 12 ou 12,5).');
+		).toBe('La valeur doit être un nombre entier écrit en chiffres (exemples : 12 ou 1\u00a0200).');
 	});
 });
 

@@ -171,9 +171,13 @@ export const TOO_MANY_DECIMALS = 'La valeur compte au plus 6 décimales.';
  * forms its indicator reads, sign included (« 45 % », « 1 500 € »).
  */
 export function numberProblem(raw: string, kind?: IndicatorKind | null): string {
-	const cleaned = withoutSign(kind, raw).replace(/[\s\u00a0\u202f]/g, '');
-	if (THOUSANDS_OR_DECIMALS.test(cleaned))
-		return `« ${cleaned} » se lit de deux façons : écrivez ${cleaned.replace('.', '')} sans point pour un nombre entier, ou ${cleaned.replace('.', ',')} avec une virgule pour des décimales.`;
+	const typed = withoutSign(kind, raw);
+	const grouped = withoutGroupSpaces(typed);
+	const cleaned = grouped ?? typed.replace(/\s/g, '');
+	if (grouped === null && /^-?\d+([.,]\d+)?$/.test(cleaned))
+		return 'Les espaces ne séparent que les milliers, par groupes de trois chiffres (exemples : 1\u00a0000 ou 12\u00a0345\u00a0678).';
+	if (THOUSANDS_OR_DECIMALS.test(cleaned) && !onlyDecimal(cleaned, kind))
+		return readsTwoWays(cleaned, kind);
 	if (/^-?\d{13,}([.,]\d*)?$/.test(cleaned)) return TOO_MANY_WHOLE_DIGITS;
 	if (/^-?\d+[.,]\d{7,}$/.test(cleaned)) return TOO_MANY_DECIMALS;
 	if (/^-?\d+([.,]\d+)?$/.test(cleaned) && tooManyDigits(cleaned.replace(',', '.')))
@@ -182,7 +186,21 @@ export function numberProblem(raw: string, kind?: IndicatorKind | null): string 
 		return 'La valeur doit être un pourcentage écrit en chiffres (exemples : 45, 45 % ou 12,5).';
 	if (kind === 'amount')
 		return 'La valeur doit être un montant écrit en chiffres (exemples : 1 500, 1 500 € ou 12,50).';
+	if (kind === 'count')
+		return 'La valeur doit être un nombre entier écrit en chiffres (exemples : 12 ou 1\u00a0200).';
 	return 'La valeur doit être un nombre (exemple : 12 ou 12,5).';
+}
+
+/** « 1,250 »: how to write each of its readings (a count has one only: it has no decimals). */
+function readsTwoWays(typed: string, kind: IndicatorKind | null | undefined): string {
+	const [sign, whole = '', decimals = ''] = /^(-?)(\d+)[.,](\d+)$/.exec(typed)?.slice(1) ?? [];
+	const integer = `écrivez ${sign}${whole}${decimals} ou ${sign}${whole}\u00a0${decimals}, sans point ni virgule`;
+	if (kind === 'count')
+		return `« ${typed} » se lit de deux façons : ${integer} (cet indicateur compte quelque chose : un nombre entier).`;
+	// « 1,25 » or « 1,0 » cannot be thousands; « 1,2570 » neither.
+	const kept = withoutTrailingZeros(decimals);
+	const decimal = `${sign}${whole},${kept === decimals ? `${decimals}0` : kept || '0'}`;
+	return `« ${typed} » se lit de deux façons : ${integer}, pour un nombre entier ; ou ${decimal} pour des décimales.`;
 }
 
 /** The sign a percentage or an amount may be typed with, as the « Valeur » field's hint says. */
@@ -192,14 +210,41 @@ const VALUE_SIGNS: Partial<Record<IndicatorKind, string>> = { percentage: '%', a
 function withoutSign(kind: IndicatorKind | null | undefined, raw: string): string {
 	const typed = raw.trim();
 	const sign = kind ? VALUE_SIGNS[kind] : undefined;
-	return sign && typed.endsWith(sign) ? typed.slice(0, -sign.length) : typed;
+	return sign && typed.endsWith(sign) ? typed.slice(0, -sign.length).trimEnd() : typed;
 }
 
 /**
- * « 1.250 »: a point before exactly three digits is a thousands separator to many in France, and a
- * decimal point to others; read as 1,25 it was 1,000 times too small. Refused, saying both readings.
+ * « 1.250 » or « 1,250 »: a point or a comma before exactly three digits is a thousands separator
+ * to some (a point in France, a comma in a spreadsheet pasted from English: « 1,000 » was stored 1)
+ * and decimals to others; read the wrong way it was 1,000 times too small or too large. Refused,
+ * saying both readings, unless the indicator's kind allows the decimal one only (onlyDecimal).
  */
-const THOUSANDS_OR_DECIMALS = /^-?[1-9]\d{0,2}\.\d{3}$/;
+const THOUSANDS_OR_DECIMALS = /^-?[1-9]\d{0,2}[.,]\d{3}$/;
+
+/**
+ * « 1,000 » that can only be decimals by its kind: a percentage of 1,000 is 1 %, not 1000 %. Never
+ * the other way round: a count refuses 1,25, but « 1,250 » is no less likely a mistyped decimal.
+ */
+function onlyDecimal(typed: string, kind: IndicatorKind | null | undefined): boolean {
+	if (!kind) return false;
+	const decimal = Number(typed.replace(',', '.'));
+	const thousands = Number(typed.replace(/[.,]/, ''));
+	return (
+		indicatorValueProblem(kind, thousands) !== null && indicatorValueProblem(kind, decimal) === null
+	);
+}
+
+/**
+ * The value without the spaces that group its whole part's digits by three (« 1 000 »,
+ * « 12 345 678,5 », no-break and narrow no-break ones too); null where a space stands elsewhere
+ * (« 1 0 0 » was read 100).
+ */
+function withoutGroupSpaces(typed: string): string | null {
+	if (!/\s/.test(typed)) return typed;
+	return /^-?\d{1,3}([ \u00a0\u202f]\d{3})+([.,]\d+)?$/.test(typed)
+		? typed.replace(/[ \u00a0\u202f]/g, '')
+		: null;
+}
 
 /**
  * A measurement as typed, read by its indicator's kind: « oui » and « non » for a yes/no one, a
@@ -211,7 +256,7 @@ export function readIndicatorValue(kind: IndicatorKind | null | undefined, raw: 
 		const word = yesNoValue(raw);
 		if (word !== null) return word;
 	}
-	return parseDecimal(withoutSign(kind, raw));
+	return parseDecimal(withoutSign(kind, raw), kind);
 }
 
 /** Why readIndicatorValue refuses what was typed, in French (the partner's form's words). */
@@ -231,21 +276,28 @@ export function indicatorValueReadingProblem(
 function tooManyDigits(decimal: string): boolean {
 	const negative = decimal.startsWith('-');
 	const [whole = '', decimals = ''] = decimal.replace('-', '').split('.');
-	let end = decimals.length;
-	while (end > 0 && decimals[end - 1] === '0') end -= 1;
-	const kept = decimals.slice(0, end);
+	const kept = withoutTrailingZeros(decimals);
 	const typed = `${whole.replace(/^0+(?=\d)/, '')}${kept ? `.${kept}` : ''}`;
 	const signed = negative && /[1-9]/.test(typed) ? `-${typed}` : typed;
 	return String(Number(decimal)) !== signed;
 }
 
+/** « 2500 » → « 25 »: decimals without the zeros after their last other digit. */
+function withoutTrailingZeros(decimals: string): string {
+	let end = decimals.length;
+	while (end > 0 && decimals[end - 1] === '0') end -= 1;
+	return decimals.slice(0, end);
+}
+
 /**
  * "12,5" or "12.5" or "1 200" → number, 12 digits and 6 decimals at most, 15 in all (what the
- * database and every form keep); anything else → NaN.
+ * database and every form keep); anything else → NaN. `kind`: the indicator's, which may tell
+ * « 1,000 » (THOUSANDS_OR_DECIMALS) a decimal.
  */
-export function parseDecimal(raw: string): number {
-	const typed = raw.trim().replace(/[\s\u00a0\u202f]/g, '');
-	if (THOUSANDS_OR_DECIMALS.test(typed)) return NaN;
+export function parseDecimal(raw: string, kind?: IndicatorKind | null): number {
+	const typed = withoutGroupSpaces(raw.trim());
+	if (typed === null) return NaN;
+	if (THOUSANDS_OR_DECIMALS.test(typed) && !onlyDecimal(typed, kind)) return NaN;
 	const cleaned = typed.replace(',', '.');
 	if (!/^-?\d{1,12}(\.\d{1,6})?$/.test(cleaned) || tooManyDigits(cleaned)) return NaN;
 	return Number(cleaned);

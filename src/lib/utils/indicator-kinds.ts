@@ -42,9 +42,12 @@ export function indicatorValueProblem(kind: IndicatorKind, value: number): strin
 	if (!Number.isFinite(value)) return 'La valeur doit être un nombre (exemple : 12 ou 12,5).';
 	switch (kind) {
 		case 'count':
-			return value < 0
-				? 'Cet indicateur compte quelque chose : sa valeur ne peut pas être négative.'
-				: null;
+			if (value < 0)
+				return 'Cet indicateur compte quelque chose : sa valeur ne peut pas être négative.';
+			// Half a user is no count (« 12,5 » was taken for « Nombre d’utilisateurs »).
+			return Number.isInteger(value)
+				? null
+				: 'Cet indicateur compte quelque chose : sa valeur est un nombre entier (exemple : 12).';
 		case 'percentage':
 			return value < 0 || value > 100
 				? 'Cet indicateur est un pourcentage : sa valeur reste entre 0 et 100.'

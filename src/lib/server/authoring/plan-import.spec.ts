@@ -192,6 +192,13 @@ describe('plan workbook round trip', () => {
 	});
 
 	it('reads a target as the fiche’s form does: what it imports, the form saves again', async () => {
+		// An amount, which may have decimals (a count is a whole number).
+		const fiche = (await findFicheByCode(db, '1-1'))!;
+		await db
+			.updateTable('indicator')
+			.set({ kind: 'amount' })
+			.where('fiche_id', '=', fiche.id)
+			.execute();
 		const bytes = await exportPlanWorkbook(db);
 		let line = 0;
 		const withTarget = (target: number | string) =>
@@ -215,7 +222,7 @@ describe('plan workbook round trip', () => {
 		expect(await apply('oui')).toMatchObject({
 			ok: false,
 			message: expect.stringContaining(
-				`ligne ${line}, colonne « Cible » : « oui » refusé : la valeur doit être un nombre`
+				`ligne ${line}, colonne « Cible » : « oui » refusé : la valeur doit être un montant`
 			)
 		});
 		expect(await apply(1e13)).toMatchObject({
@@ -253,7 +260,12 @@ describe('plan workbook round trip', () => {
 	for (const target of [123456789012.123, 123456789.123456, 1234567890.123456])
 		it(`gives back unchanged a target the form allows, ${target}`, async () => {
 			const fiche = (await findFicheByCode(db, '1-1'))!;
-			await db.updateTable('indicator').set({ target }).where('fiche_id', '=', fiche.id).execute();
+			// An amount: a count is a whole number.
+			await db
+				.updateTable('indicator')
+				.set({ target, kind: 'amount' })
+				.where('fiche_id', '=', fiche.id)
+				.execute();
 			const preview = await previewPlanImport(db, await exportPlanWorkbook(db));
 			expect(preview.problems).toEqual([]);
 			expect(preview.changes).toEqual([]);

@@ -141,7 +141,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		);
 		expect(found.filter((p) => p.includes('1.250'))).toEqual([
 			expect.stringContaining(
-				'« 1.250 » se lit de deux façons : écrivez 1250 sans point pour un nombre entier, ou 1,250 avec une virgule pour des décimales'
+				'« 1.250 » se lit de deux façons : écrivez 1250 ou 1\u00a0250, sans point ni virgule (cet indicateur compte quelque chose : un nombre entier)'
 			)
 		]);
 	});
@@ -340,7 +340,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 					const sheet = w.getWorksheet('Indicateurs')!;
 					sheet.getRow(2).getCell(6).value = 'beaucoup';
 				}),
-			/^Feuille « Indicateurs », ligne 2, colonne « Cible » : « beaucoup » refusé : la valeur doit être un nombre \(exemple : 12 ou 12,5\)$/
+			/^Feuille « Indicateurs », ligne 2, colonne « Cible » : « beaucoup » refusé : la valeur doit être un nombre entier écrit en chiffres \(exemples : 12 ou 1\u00a0200\)$/
 		],
 		[
 			'a date out of the calendar',
@@ -483,11 +483,14 @@ describe('a workbook that does not validate: one French sentence per problem, no
 	it('shows a changed target the French way, every decimal kept, and its date in words', async () => {
 		const bytes = await edited((w) => {
 			const row = w.getWorksheet('Indicateurs')!.getRow(2);
+			// An amount: a count is a whole number.
+			row.getCell(5).value = 'Montant en euros';
 			row.getCell(6).value = 1200.125;
 			row.getCell(7).value = new Date('2026-12-31T00:00:00Z');
 		});
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.changes.flatMap((c) => c.changes)).toEqual([
+			expect.objectContaining({ field: 'kind', after: 'Montant en euros' }),
 			expect.objectContaining({ field: 'target', after: '1\u202f200,125' }),
 			expect.objectContaining({ field: 'target_date', after: '31\u00a0décembre\u00a02026' })
 		]);
