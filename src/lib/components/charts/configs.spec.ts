@@ -79,6 +79,20 @@ describe('chart labels', () => {
 		]);
 		expect(config.options?.scales?.y?.ticks).toMatchObject({ autoSkip: false });
 	});
+	// Walkthrough s46: the stacked bars by orientation had no axis title (their caption:
+	// figures.spec).
+	it('names what each figure by axis or orientation draws on its axis', () => {
+		const stack = statusStackChart(
+			{
+				columns: [{ key: 'libelle', label: 'Orientation' }],
+				rows: [['Orientation', 1, 1, 1, 1, 1]]
+			},
+			'libelle'
+		);
+		expect(stack.options?.scales?.x?.title).toMatchObject({ display: true, text: 'fiches' });
+		const progress = progressChart({ columns: [{ key: 'libelle', label: 'Axe' }], rows: [] });
+		expect(progress.options?.scales?.x?.title).toMatchObject({ display: true, text: '%' });
+	});
 	it('is as tall as its wrapped labels need, never less than its minimum', () => {
 		const columns = [
 			{ key: 'libelle', label: 'Axe' },

@@ -123,7 +123,7 @@ export function statusStackChart(table: Table, labelKey: string): ChartConfigura
 		options: {
 			indexAxis: 'y',
 			scales: {
-				x: { stacked: true, ticks: { precision: 0 } },
+				x: { stacked: true, ticks: { precision: 0 }, title: { display: true, text: 'fiches' } },
 				y: { stacked: true, ticks: { autoSkip: false } }
 			}
 		}

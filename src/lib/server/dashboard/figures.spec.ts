@@ -229,6 +229,14 @@ describe('chart tables and their CSV', () => {
 		}
 	});
 
+	// Walkthrough s46: both had « avancement moyen en % des fiches évaluées ; nombre de fiches par
+	// statut », though the first draws the average only and the second the statuses only.
+	it('say in their caption what the figures by axis and by orientation draw', () => {
+		const units = Object.fromEntries(tables.map((t) => [t.id, t.unit]));
+		expect(units['avancement-axes']).toBe('avancement moyen en % des fiches évaluées');
+		expect(units['avancement-orientations']).toBe('nombre de fiches par statut');
+	});
+
 	it('writes counts of statuses agreeing with their number, in the summaries', () => {
 		expect(statusCount('realisee', 2)).toBe('2\u00a0réalisées');
 		expect(statusCount('realisee', 1)).toBe('1\u00a0réalisée');

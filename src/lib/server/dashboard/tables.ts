@@ -25,11 +25,21 @@ export interface FigureTable {
 
 const statusColumns = FICHE_STATUSES.map((s) => ({ key: s, label: STATUS_LABELS[s] }));
 
-function groupTable(id: string, title: string, first: string, groups: GroupFigures[]): FigureTable {
+/**
+ * The table of a figure by axis or orientation: both charts' figures (average advancement and
+ * fiches by status); `unit` says what its chart draws, one or the other (its caption).
+ */
+function groupTable(
+	id: string,
+	title: string,
+	unit: string,
+	first: string,
+	groups: GroupFigures[]
+): FigureTable {
 	return {
 		id,
 		title,
-		unit: 'avancement moyen en % des fiches évaluées ; nombre de fiches par statut',
+		unit,
 		columns: [
 			{ key: 'code', label: 'Code' },
 			{ key: 'libelle', label: first },
@@ -52,10 +62,19 @@ function groupTable(id: string, title: string, first: string, groups: GroupFigur
 
 export function figureTables(figures: DashboardFigures): FigureTable[] {
 	return [
-		groupTable('avancement-axes', 'Avancement par axe', 'Axe', figures.byAxis),
+		// Published bilans keep the caption frozen in their snapshot (« … ; nombre de fiches par
+		// statut » for both figures before s46).
+		groupTable(
+			'avancement-axes',
+			'Avancement par axe',
+			'avancement moyen en % des fiches évaluées',
+			'Axe',
+			figures.byAxis
+		),
 		groupTable(
 			'avancement-orientations',
 			'Avancement par orientation',
+			'nombre de fiches par statut',
 			'Orientation',
 			figures.byOrientation
 		),
