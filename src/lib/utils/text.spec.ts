@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { frenchSpacing } from './french-spacing';
 import { match as idParameter } from '../../params/id';
-import { axisTitle, excerpt, ID_PATTERN, ofName, readPageNumber, readTimestamp } from './text';
+import {
+	axisTitle,
+	excerpt,
+	foldSearchedText,
+	foldSearchQuery,
+	ID_PATTERN,
+	ofName,
+	readPageNumber,
+	readTimestamp,
+	searchForms
+} from './text';
 
 describe('frenchSpacing', () => {
 	it('binds guillemets and colons to their words with no-break spaces', () => {
@@ -100,5 +110,24 @@ describe('excerpt', () => {
 		// The 40th unit is the first half of an emoji: the emoji goes whole.
 		expect(excerpt(`${'x'.repeat(39)}🙂y`)).toBe(`${'x'.repeat(39)}…`);
 		expect(excerpt(`${'x'.repeat(38)}🙂y`)).toBe(`${'x'.repeat(38)}🙂…`);
+	});
+});
+
+describe('the fiches’ search', () => {
+	// Walkthrough s46: a search word was found inside words (« ent » in « gouvernement »).
+	it('looks for each word at the start of a word, a hyphenated one in a row or joined', () => {
+		const text = foldSearchedText('Le gouvernement, l’ENT et le Wi‑Fi des tiers-lieux');
+		expect(text).toBe(' le gouvernement l ent et le wi fi des tiers lieux wifi tierslieux');
+		const finds = (query: string) =>
+			foldSearchQuery(query)
+				.split(' ')
+				.every((word) => searchForms(word).some((form) => text.includes(form)));
+		expect(finds('ent')).toBe(true);
+		expect(finds('vernement')).toBe(false);
+		expect(finds('wifi')).toBe(true);
+		expect(finds('WI-FI')).toBe(true);
+		expect(finds('tiers lieux')).toBe(true);
+		expect(finds('lieux-tiers')).toBe(false);
+		expect(foldSearchQuery(' -wi-fi- / l’ENT ')).toBe('wi-fi l ent');
 	});
 });

@@ -57,6 +57,49 @@ export function readPageNumber(raw: string | null): number {
 export function readTimestamp(raw: unknown): number | null {
 	return typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
 }
+/**
+ * Folded as foldForMatching() does, but a hyphen inside a word kept, as « - »: « Wi‑Fi » →
+ * « wi-fi ». The words are separated by single spaces.
+ */
+function foldKeepingHyphens(text: string): string {
+	return foldForSearch(text)
+		.replace(/[^\p{L}\p{N}]+/gu, (run: string, at: number, whole: string) =>
+			/^[-\u2010\u2011]$/.test(run) && at > 0 && at + 1 < whole.length ? '-' : ' '
+		)
+		.trim();
+}
+
+/**
+ * A search as /fiches reads it: its words, folded, separated by single spaces; a hyphenated word
+ * kept whole (« wi-fi »), for searchForms().
+ */
+export function foldSearchQuery(text: string): string {
+	return foldKeepingHyphens(text);
+}
+
+/**
+ * A fiche's text as it is searched (its `search_text`): a space before every word, so that a
+ * search word is found at the start of a word (searchForms); a hyphenated word as its parts and
+ * joined (« Wi-Fi » holds « wi fi » and « wifi », found by « wifi » as by « wi-fi »).
+ */
+export function foldSearchedText(text: string): string {
+	const words = foldKeepingHyphens(text).split(' ');
+	const joined = words.filter((w) => w.includes('-')).map((w) => w.replaceAll('-', ''));
+	return ` ${[...words.map((w) => w.replaceAll('-', ' ')), ...joined].join(' ')}`;
+}
+
+/**
+ * What a search word is looked for as in a fiche's search text (foldSearchedText), any of them:
+ * the start of a word (« ent » finds « ENT » and « entreprises », not « gouvernement »); for a
+ * hyphenated word, its parts in a row or joined (« wi-fi » finds « Wi-Fi » and « WIFI », not
+ * « wiki » and « fiche » apart).
+ */
+export function searchForms(word: string): string[] {
+	return word.includes('-')
+		? [` ${word.replaceAll('-', ' ')}`, ` ${word.replaceAll('-', '')}`]
+		: [` ${word}`];
+}
+
 /** A fiche's number in its objective is one digit (the open data's pattern): nine at most. */
 export const MAX_FICHE_NUMBER = 9;
 

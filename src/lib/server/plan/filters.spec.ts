@@ -23,7 +23,8 @@ describe('parseFicheFilters', () => {
 				priority: 1,
 				status: 'en_cours',
 				organisation: 'cdg46',
-				text: 'tiers lieux'
+				// A hyphenated word kept whole: its parts in a row, or joined (searchForms).
+				text: 'tiers-lieux'
 			},
 			values: {
 				axis: 'modernite',
@@ -109,7 +110,8 @@ describe('parseFicheFilters', () => {
 			'n° 1-1'
 		])
 			expect(parse(`q=${encodeURIComponent(typed)}`).query).toEqual({ code: '1-1' });
-		expect(parse('q=tiers-lieux').query).toEqual({ text: 'tiers lieux' });
+		expect(parse('q=tiers-lieux').query).toEqual({ text: 'tiers-lieux' });
+		expect(parse('q=wi-%20fi').query).toEqual({ text: 'wi fi' });
 		expect(parse('q=fiche%20tiers').query).toEqual({ text: 'fiche tiers' });
 		const nothing = parse(`q=${encodeURIComponent('"*%')}`);
 		expect(nothing.query).toEqual({});

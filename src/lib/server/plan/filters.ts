@@ -1,5 +1,5 @@
 import { isFicheStatus, STATUS_LABELS } from '../../utils/vocabulary';
-import { excerpt, foldForMatching } from '../../utils/text';
+import { excerpt, foldSearchQuery } from '../../utils/text';
 import type { FicheQuery } from './repository';
 
 /** URL parameters of /fiches (French, as users see them). */
@@ -128,7 +128,7 @@ export function parseFicheFilters(params: URLSearchParams, vocab: FilterVocabula
 		} else {
 			// « 1-1 » is a fiche's code, not the words « 1 » and « 1 » (found in every fiche).
 			const code = FICHE_CODE.exec(cleaned.trim());
-			const folded = foldForMatching(cleaned);
+			const folded = foldSearchQuery(cleaned);
 			if (code) {
 				query.code = `${Number(code[1])}-${Number(code[2])}`;
 				values.text = cleaned.trim();

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { seedPlan } from '../seed';
-import { foldForMatching } from '../../utils/text';
+import { foldSearchQuery } from '../../utils/text';
 import { FICHE_PAGE_HISTORY } from '../../utils/rules';
 import {
 	findFicheByCode,
@@ -119,7 +119,7 @@ describe('listFiches', () => {
 	});
 
 	it('treats hyphens, apostrophes and accents alike, and finds every word anywhere', async () => {
-		const search = (text: string) => listFiches(db, { text: foldForMatching(text) });
+		const search = (text: string) => listFiches(db, { text: foldSearchQuery(text) });
 		const hyphenated = codes(await search('tiers-lieux'));
 		expect(hyphenated.length).toBeGreaterThan(0);
 		expect(codes(await search('tiers lieux'))).toEqual(hyphenated);
@@ -128,8 +128,29 @@ describe('listFiches', () => {
 		expect(codes(await search('d’actes de teleconsultation'))).toEqual(['17-2']);
 	});
 
+	// Walkthrough s46: « ENT », « SI » and « ent » found all 23 fiches (« gouvernement »,
+	// « aussi »), « wi-fi » found 7-3 for its « wiki » and a word starting « fi ».
+	it('finds a word at the start of a word of the fiche, a hyphenated one whole', async () => {
+		const search = async (text: string) =>
+			codes(await listFiches(db, { text: foldSearchQuery(text) }));
+		const all = codes(await listFiches(db));
+		for (const word of ['ENT', 'SI', 'ent']) {
+			const found = await search(word);
+			expect(found.length, word).toBeGreaterThan(0);
+			expect(found.length, word).toBeLessThan(all.length);
+		}
+		// « ent » finds « entreprises » (16-1), as « ENT » does: a prefix, not a whole word.
+		expect(await search('ent')).toContain('16-1');
+		expect(await search('ENT')).toEqual(await search('ent'));
+		const wifi = await search('wi-fi');
+		expect(wifi.length).toBeGreaterThan(0);
+		expect(wifi).not.toContain('7-3');
+		expect(await search('wifi')).toEqual(wifi);
+		expect(await search('Wi‑Fi')).toEqual(wifi);
+	});
+
 	it('searches every text of a fiche: sections, indicators, organisations', async () => {
-		const search = (text: string) => listFiches(db, { text: foldForMatching(text) });
+		const search = (text: string) => listFiches(db, { text: foldSearchQuery(text) });
 		// A success factor of 3-1, an indicator of 16-1, the partners and owners of fiches.
 		expect(codes(await search('Harmoniser le fonctionnement des SIG existants'))).toEqual(['3-1']);
 		expect(codes(await search('entreprises agrégées à la filière'))).toContain('16-1');

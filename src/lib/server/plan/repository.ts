@@ -8,7 +8,7 @@ import {
 import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { RichText } from '../../utils/rich-text';
 import { flattenRichText } from '../../utils/rich-text';
-import { compareFrench, foldForMatching } from '../../utils/text';
+import { compareFrench, foldSearchedText, searchForms } from '../../utils/text';
 import { FICHE_PAGE_HISTORY, FICHE_PAGE_MEASUREMENTS } from '../../utils/rules';
 import type { Database, FicheStatus, IndicatorKind, OrganisationKind } from '../db/schema';
 import { indicatorInPlanBy, inPlanBy } from '../authoring/revisions-repository';
@@ -340,7 +340,7 @@ export interface FicheQuery {
 	priority?: number;
 	status?: FicheStatus;
 	organisation?: string;
-	/** already folded with foldForMatching(): words separated by single spaces */
+	/** already folded with foldSearchQuery(): words separated by single spaces */
 	text?: string;
 	/** A fiche's code typed as the search (« 1-1 »): that fiche only. */
 	code?: string;
@@ -351,7 +351,7 @@ export interface FicheQuery {
 /** Fiches matching every given criterion, in plan order. */
 export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<FicheSummary[]> {
 	const { axis, orientation, objective, priority, status, organisation: slug, code, asOf } = query;
-	// Every word of the search, in any order, anywhere in the fiche's texts.
+	// Every word of the search, in any order, at the start of a word of the fiche's texts.
 	const words = (query.text ?? '').split(' ').filter(Boolean);
 	return ficheSummaryQuery(db)
 		.$if(Boolean(axis), (q) => q.where('axis.code', '=', axis!))
@@ -387,7 +387,15 @@ export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<
 		)
 		.$if(words.length > 0, (q) =>
 			q.where((eb) =>
-				eb.and(words.map((word) => eb(eb.fn('instr', ['fiche.search_text', eb.val(word)]), '>', 0)))
+				eb.and(
+					words.map((word) =>
+						eb.or(
+							searchForms(word).map((form) =>
+								eb(eb.fn('instr', ['fiche.search_text', eb.val(form)]), '>', 0)
+							)
+						)
+					)
+				)
 			)
 		)
 		.execute();
@@ -396,7 +404,7 @@ export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<
 /**
  * Writes each fiche's search text from every text of the fiche: code, titles, every section, the
  * owners' note, its indicators and the names of its owners and partners (with their roles), in
- * the form foldForMatching() gives. Run at each start (cheap: one row per fiche, written only when
+ * the form foldSearchedText() gives. Run at each start (cheap: one row per fiche, written only when
  * it changed), so a change of the texts or of the folding reaches the search.
  */
 export async function refreshSearchText(db: Executor): Promise<number> {
@@ -458,7 +466,7 @@ export async function refreshSearchText(db: Executor): Promise<number> {
 		const rich = [f.context, f.existing, f.description, f.success_factors].map((json) =>
 			flattenRichText(JSON.parse(json) as RichText)
 		);
-		const text = foldForMatching(
+		const text = foldSearchedText(
 			[f.code, f.title, f.short_title, ...rich, f.owners_note, ...(extra.get(f.id) ?? [])]
 				.filter(Boolean)
 				.join(' ')
