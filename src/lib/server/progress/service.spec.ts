@@ -194,7 +194,8 @@ describe('saveProgressUpdate', () => {
 		expect((await save('Premier onglet')).ok).toBe(true);
 		const ownTab = await save('Second onglet');
 		expect(!ownTab.ok && ownTab.message).toMatch(
-			/^Vous avez enregistré cette mise à jour dans un autre onglet pendant que vous la modifiiez\./
+			// Walkthrough s46: the other save may come from a phone, not only another tab.
+			/^Vous avez enregistré cette mise à jour depuis un autre onglet, une autre fenêtre ou un autre appareil pendant que vous la modifiiez\./
 		);
 	});
 

@@ -424,10 +424,10 @@ async function save(
 		// The form accepted last, posted again (Back then submit, double click): not a conflict.
 		if (current.lastPostKey !== null && current.lastPostKey === input.submissionKey)
 			return repeated(current);
-		// Saved by this very account: from another tab or window, said as such.
+		// Saved by this very account: from another tab, window or device (a phone), said as such.
 		const self = current.updatedBy === user.id;
 		const who = self ? 'Vous avez' : `${current.updatedByName ?? 'Une autre personne'} a`;
-		const elsewhere = self ? ' dans un autre onglet' : '';
+		const elsewhere = self ? ' depuis un autre onglet, une autre fenêtre ou un autre appareil' : '';
 		const message =
 			current.state === 'validated'
 				? 'Cette mise à jour a été validée et publiée entre-temps par Lot numérique : elle ne peut plus être modifiée. Votre saisie est conservée ci-dessous, à côté de la version publiée ; pour compléter, créez une nouvelle mise à jour.'
