@@ -45,7 +45,8 @@ export const load: PageServerLoad = async (event) => {
 		withdrawn,
 		parents: {
 			orientationAxis,
-			objectiveOrientation: new Map(objectives.map((o) => [o.number, o.orientation]))
+			objectiveOrientation: new Map(objectives.map((o) => [o.number, o.orientation])),
+			orientationLabel: new Map(orientations.map((o) => [o.code, o.label]))
 		}
 	});
 	let fiches = await listFiches(db, query);

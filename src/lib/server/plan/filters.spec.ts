@@ -131,7 +131,9 @@ describe('parseFicheFilters', () => {
 			objectiveOrientation: new Map([
 				[1, 'teleservices'],
 				[10, 'e-inclusion']
-			])
+			]),
+			// Walkthrough s46: the note named the orientation by its slug.
+			orientationLabel: new Map([['e-inclusion', 'E-inclusion']])
 		};
 		const parsed = parseFicheFilters(
 			new URLSearchParams('axe=performance&orientation=e-inclusion&objectif=10'),
@@ -139,7 +141,7 @@ describe('parseFicheFilters', () => {
 		);
 		expect(parsed.query).toEqual({ axis: 'performance' });
 		expect(parsed.ignored).toEqual([
-			'L’orientation « e-inclusion » n’appartient pas à l’axe choisi : filtre ignoré.',
+			'L’orientation « E-inclusion » n’appartient pas à l’axe choisi : filtre ignoré.',
 			'L’objectif 10 n’appartient pas à l’axe ou à l’orientation choisis : filtre ignoré.'
 		]);
 		expect(

@@ -24,7 +24,12 @@ export interface FilterVocabulary {
 	 */
 	withdrawn?: Set<string>;
 	/** Where each orientation and objective belongs, to drop one that contradicts a wider choice */
-	parents?: { orientationAxis: Map<string, string>; objectiveOrientation: Map<number, string> };
+	parents?: {
+		orientationAxis: Map<string, string>;
+		objectiveOrientation: Map<number, string>;
+		/** An orientation's name, for a note that drops it (its code otherwise). */
+		orientationLabel?: Map<string, string>;
+	};
 }
 
 export interface ParsedFilters {
@@ -160,7 +165,7 @@ function dropContradictions(
 	if (query.axis && query.orientation) {
 		if (parents.orientationAxis.get(query.orientation) !== query.axis) {
 			ignored.push(
-				`L’orientation « ${query.orientation} » n’appartient pas à l’axe choisi : filtre ignoré.`
+				`L’orientation « ${parents.orientationLabel?.get(query.orientation) ?? query.orientation} » n’appartient pas à l’axe choisi : filtre ignoré.`
 			);
 			delete query.orientation;
 			delete values.orientation;
