@@ -89,9 +89,12 @@ describe('chart labels', () => {
 			},
 			'libelle'
 		);
-		expect(stack.options?.scales?.x?.title).toMatchObject({ display: true, text: 'fiches' });
+		// The x scale is a linear (cartesian) one: its options have a title.
+		const xTitle = (config: typeof stack) =>
+			(config.options?.scales?.x as { title?: unknown } | undefined)?.title;
+		expect(xTitle(stack)).toMatchObject({ display: true, text: 'fiches' });
 		const progress = progressChart({ columns: [{ key: 'libelle', label: 'Axe' }], rows: [] });
-		expect(progress.options?.scales?.x?.title).toMatchObject({ display: true, text: '%' });
+		expect(xTitle(progress)).toMatchObject({ display: true, text: '%' });
 	});
 	it('is as tall as its wrapped labels need, never less than its minimum', () => {
 		const columns = [

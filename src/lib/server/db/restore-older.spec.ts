@@ -47,7 +47,8 @@ async function olderAndNewer(dir: string) {
 			db,
 			{ email: 'cinq@lot.fr', name: 'Cinq Admin', role: 'admin', organisation: '' },
 			await hashPassword(P1),
-			'en ligne de commande'
+			'en ligne de commande',
+			'commande user:create'
 		);
 		if (!made.ok) throw new Error('compte non créé');
 		const member = await createTestUser(db, PEOPLE.claude);
