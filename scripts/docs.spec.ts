@@ -58,6 +58,30 @@ describe('documentation', () => {
 		for (const name of runs) expect(named).toMatch(new RegExp(`[ |]${name}[|\`]`));
 	});
 
+	// Review h46: benchmark figures left in code comments go stale; the comments point to
+	// docs/performance.md instead, by a heading or a phrase that must be there.
+	it('has in docs/performance.md every passage a comment points to', () => {
+		const doc = read('docs/performance.md').replace(/[*`]/g, '').replace(/\s+/g, ' ');
+		const sources = (dir: string): string[] =>
+			readdirSync(new URL(`../${dir}`, import.meta.url), { withFileTypes: true }).flatMap((e) =>
+				e.isDirectory()
+					? sources(`${dir}/${e.name}`)
+					: /\.(ts|js|svelte)$/.test(e.name) && !e.name.endsWith('.spec.ts')
+						? [`${dir}/${e.name}`]
+						: []
+			);
+		const pointers = ['src', 'scripts'].flatMap(sources).flatMap((path) =>
+			[
+				...read(path)
+					.replace(/^\s*(?:\/\/|\*)\s?/gm, '')
+					.replace(/\s+/g, ' ')
+					.matchAll(/docs\/performance\.md, « ([^»]+) »/g)
+			].map((m) => ({ path, passage: m[1]! }))
+		);
+		expect(pointers.length).toBeGreaterThan(5);
+		expect(pointers.filter(({ passage }) => !doc.includes(passage))).toEqual([]);
+	});
+
 	it('installs the code as root’s, out of reach of the service user', () => {
 		const operations = read('docs/operations.md');
 		const extractions = operations.split('\n').filter((line) => /^tar x/.test(line));

@@ -1,9 +1,9 @@
 // SvelteKit's server manifest loads the route parameter matchers (src/params/) with one dynamic
 // `import()` per matcher on every request (`manifest._.matchers()`, called by `respond` before it
 // finds the route). The modules are loaded once, but each `import()` of a loaded module still goes
-// through Node's module loader: with the portal's six matchers, 0.3 to 0.5 ms of CPU per request,
-// a tenth to a sixth of a page rendered without the cache (docs/performance.md, « 2026-12-01
-// (evening) »). SvelteKit memoizes the imports of its page nodes (`__memo`), not these.
+// through Node's module loader, on every request: a share of a page rendered without the cache
+// worth saving (docs/performance.md, « 2026-12-01 (evening) »). SvelteKit memoizes the imports of
+// its page nodes (`__memo`), not these.
 //
 // `withMemoizedMatchers` wraps the adapter: before the adapter bundles the server, one statement
 // is appended to the manifest module SvelteKit wrote, so that `manifest._.matchers` keeps the

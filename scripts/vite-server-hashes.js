@@ -4,7 +4,7 @@
 // - the `ETag` of each page is djb2 over the whole HTML (`@sveltejs/kit/src/utils/hash.js`),
 //   written `(hash * 33) ^ c`: the product leaves the 32-bit range, so V8 computes it in floating
 //   point; `Math.imul(hash, 33) ^ c` is the same value (the `^` truncates to 32 bits either way)
-//   in integer arithmetic, three to four times faster on a 190 KB page;
+//   in integer arithmetic, several times faster on a large page (docs/performance.md);
 // - the Content-Security-Policy hash of the inline hydration script is SHA-256 written in
 //   JavaScript (`page/crypto.js`, server only); Node's own SHA-256 gives the same base64 digest.
 //

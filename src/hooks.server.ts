@@ -121,9 +121,9 @@ const pageCache = new PageCache(48 * MB, 16 * MB);
 // everyone reads; and an answer over 2 MB is not kept, so not compressed, under such an address.
 // Their brotli copies are made at the fast quality (many answers, each asked for by few). A kept
 // answer holds its compressed copies only (the plain body is inflated for the rare client that
-// accepts neither): /fiches under a filter at ten years is 29-38 KB plain, 5-6 KB gzip, 4-5 KB
-// brotli, so the 200 combinations of the bench's rotation take about 2 MB of the 8 (they took
-// 8.6 MB with the plain body and pushed out, in rotation, exactly the next one asked for).
+// accepts neither): with the plain body too, the bench's rotation of filters overflowed this
+// budget and pushed out, in rotation, exactly the next one asked for (docs/performance.md,
+// « Filters »).
 const variantCache = new PageCache(8 * MB, 2 * MB, 'fast');
 // For the benchmark and tests only (`npm run bench`, scenario « cold »): every request rendered from
 // the database, as the first visitor after a change, a filter or a crawler gets it.

@@ -7,7 +7,8 @@ import { MIGRATIONS } from '../../../../migrations/index';
  * portal's (a migration this version does not know); `empty` when it holds no table yet (a new
  * database, but no backup). Null when the file is fit.
  * `integrity_check` reads everything (a backup about to be restored); `quick_check` skips the
- * indexes' contents and is what a start can afford on every launch (0.16 s on ten years' data).
+ * indexes' contents and is what a start can afford on every launch (its time: docs/performance.md,
+ * « figures moved out of code comments »).
  */
 export type FileProblem =
 	| { kind: 'damaged' }

@@ -89,8 +89,8 @@ export class PageCache {
 		/**
 		 * `best`: brotli's best quality up to BROTLI_BEST_UP_TO_BYTES (the pages everyone reads, made
 		 * once per change); `fast`: always the fast quality, for answers that are many and each asked
-		 * for by few (filters): at best quality a 33 KB list took 80 to 230 ms of a core for a copy
-		 * 14 % smaller than the fast one's (2 ms).
+		 * for by few (filters): the best quality costs a list of filters many times the fast one's
+		 * time for a copy hardly smaller (docs/performance.md, « brotli at best quality »).
 		 */
 		readonly brotliQuality: 'best' | 'fast' = 'best'
 	) {}
