@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { forgetSettings } from '$lib/server/config.js';
 import { createSession } from '$lib/server/auth/sessions';
 import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
 import { GET } from './sante/+server';
@@ -57,6 +58,7 @@ describe('/sante', () => {
 		).not.toHaveProperty('enMarcheDepuis');
 		expect(await health('127.0.0.1', 'admin', forwarded)).toHaveProperty('version');
 		process.env.ADDRESS_HEADER = 'X-Forwarded-For';
+		forgetSettings();
 		try {
 			// The address is then the client's as the proxy gives it: this machine's own, here.
 			expect(
@@ -64,6 +66,7 @@ describe('/sante', () => {
 			).toHaveProperty('version');
 		} finally {
 			delete process.env.ADDRESS_HEADER;
+			forgetSettings();
 		}
 	});
 });

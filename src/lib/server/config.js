@@ -265,7 +265,7 @@ function folderProblem(dir) {
  * from instead of the Lot plan. Its content is checked when the database is created.
  * @param {NodeJS.ProcessEnv} env @returns {string | null}
  */
-export function readPlanFile(env) {
+function readPlanFile(env) {
 	const path = read(env, 'PLAN_FILE');
 	if (!path) return null;
 	if (!/\.xlsx$/i.test(path))
@@ -553,6 +553,36 @@ export function readConfig(env = process.env) {
 		planFile: readPlanFile(env),
 		minFreeDiskBytes: readMinFreeDisk(env)
 	};
+}
+
+/** @type {Map<string, unknown>} */
+const settingsRead = new Map();
+
+/**
+ * A setting the server's code needs after the start (a request's checks, a page, a command's
+ * database), read from the environment once per process, as readConfig reads it: not process.env
+ * again on every request.
+ * @template T @param {string} name @param {() => T} readIt @returns {T}
+ */
+function readOnce(name, readIt) {
+	if (!settingsRead.has(name)) settingsRead.set(name, readIt());
+	return /** @type {T} */ (settingsRead.get(name));
+}
+
+/** ADDRESS_HEADER, or null: the server is behind a proxy that names each request's client. */
+export const addressHeaderSetting = () =>
+	readOnce('ADDRESS_HEADER', () => read(process.env, 'ADDRESS_HEADER') || null);
+
+/** AUDIT_RETENTION in days (readAuditRetention), for /admin/journal. */
+export const auditRetentionSetting = () =>
+	readOnce('AUDIT_RETENTION', () => readAuditRetention(process.env));
+
+/** PLAN_FILE (readPlanFile), the plan an empty database is started from. */
+export const planFileSetting = () => readOnce('PLAN_FILE', () => readPlanFile(process.env));
+
+/** For tests that change the environment (vi.stubEnv): the settings are read again. */
+export function forgetSettings() {
+	settingsRead.clear();
 }
 
 /** Every variable the portal reads (docs/operations.md lists them). */

@@ -1,11 +1,16 @@
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_WORKBOOK_BYTES } from './authoring/plan-import';
 import {
+	addressHeaderSetting,
+	auditRetentionSetting,
 	backupsLine,
+	forgetSettings,
 	localAddressHeaders,
 	lookalikeVariables,
 	MIN_BODY_SIZE_BYTES,
+	planFileSetting,
 	portalVersion,
 	readConfig
 } from './config.js';
@@ -327,5 +332,38 @@ describe('variables that look like the portal’s', () => {
 			{ name: 'DATABSE_PATH', known: 'DATABASE_PATH' },
 			{ name: 'SMTP_URI', known: 'SMTP_URL' }
 		]);
+	});
+});
+
+// Review h46: /admin/journal read AUDIT_RETENTION on every request, request-log.ts ADDRESS_HEADER,
+// db/instance.ts PLAN_FILE, each from process.env on its own.
+describe('the settings read after the start', () => {
+	afterEach(() => {
+		vi.unstubAllEnvs();
+		forgetSettings();
+	});
+
+	it('are read once per process, as readConfig reads them', () => {
+		vi.stubEnv('ADDRESS_HEADER', ' X-Forwarded-For ');
+		vi.stubEnv('AUDIT_RETENTION', '365');
+		vi.stubEnv('PLAN_FILE', '');
+		forgetSettings();
+		expect(addressHeaderSetting()).toBe('X-Forwarded-For');
+		expect(auditRetentionSetting()).toBe(365);
+		expect(planFileSetting()).toBeNull();
+		vi.stubEnv('AUDIT_RETENTION', '400');
+		vi.stubEnv('ADDRESS_HEADER', '');
+		expect(auditRetentionSetting()).toBe(365);
+		expect(addressHeaderSetting()).toBe('X-Forwarded-For');
+	});
+
+	it('are read nowhere else', () => {
+		for (const path of [
+			'src/lib/server/http/request-log.ts',
+			'src/lib/server/audit/repository.ts',
+			'src/lib/server/db/instance.ts',
+			'src/routes/admin/journal/+page.server.ts'
+		])
+			expect(readFileSync(path, 'utf8'), path).not.toMatch(/process\.env/);
 	});
 });

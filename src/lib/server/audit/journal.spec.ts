@@ -5,8 +5,8 @@ import { insertUser } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { auditChanges } from '../../utils/audit-changes';
+import { readAuditRetention } from '../config.js';
 import {
-	auditRetentionDays,
 	DENIALS_JOURNALED_PER_DAY,
 	fillAuditSearchText,
 	listAuditEvents,
@@ -298,10 +298,10 @@ describe('retention purge', () => {
 	});
 
 	it('cannot be shorter than 180 days, in the configuration or in the database', async () => {
-		expect(auditRetentionDays({})).toBe(730);
-		expect(auditRetentionDays({ AUDIT_RETENTION: '365' })).toBe(365);
-		expect(() => auditRetentionDays({ AUDIT_RETENTION: '30' })).toThrow(/au moins 180/);
-		expect(() => auditRetentionDays({ AUDIT_RETENTION: '2 ans' })).toThrow(/nombre de jours/);
+		expect(readAuditRetention({})).toBe(730);
+		expect(readAuditRetention({ AUDIT_RETENTION: '365' })).toBe(365);
+		expect(() => readAuditRetention({ AUDIT_RETENTION: '30' })).toThrow(/au moins 180/);
+		expect(() => readAuditRetention({ AUDIT_RETENTION: '2 ans' })).toThrow(/nombre de jours/);
 		await expect(purgeAudit(db, 30)).rejects.toThrow(/180 days/);
 	});
 

@@ -5,7 +5,6 @@ import { formatDate, pluralize } from '../../utils/format';
 import { foldForSearch } from '../../utils/text';
 import { journaledOrganisationIds } from '../../utils/audit-changes';
 import { daysBefore, parisDate, parisDayEnd } from '../../utils/dates';
-import { readAuditRetention } from '../config.js';
 
 export const AUDIT_ACTIONS = {
 	'login.success': 'Connexion réussie',
@@ -306,11 +305,6 @@ export async function purgeAudit(
 			);
 		return result;
 	});
-}
-
-/** AUDIT_RETENTION: days security events are kept (default 730, at least 180); see config.js. */
-export function auditRetentionDays(env: NodeJS.ProcessEnv = process.env): number {
-	return readAuditRetention(env);
 }
 
 export interface AuditInput {

@@ -1,7 +1,7 @@
 import { fillAuditSearchText } from '../audit/repository';
 import { readPlanIdentity } from '../authoring/import-repository';
 import { seedPlanFromWorkbook } from '../authoring/plan-import';
-import { readPlanFile } from '../config.js';
+import { planFileSetting } from '../config.js';
 import { freezeEditionsWithoutFiles } from '../editions/service';
 import { refreshSearchText } from '../plan/repository';
 import { seedCommissionHistory, seedEditions, seedPlan } from '../seed';
@@ -24,7 +24,7 @@ let instance: Db | undefined;
  */
 export async function initDatabase(
 	path = databasePath(),
-	planFile = readPlanFile(process.env),
+	planFile = planFileSetting(),
 	onMigrated?: (names: string[]) => void
 ): Promise<Db> {
 	instance ??= await prepareDatabase(path, planFile, { onMigrated });
@@ -40,7 +40,7 @@ export async function initDatabase(
  */
 export async function prepareDatabase(
 	path: string,
-	planFile: string | null = readPlanFile(process.env),
+	planFile: string | null = planFileSetting(),
 	{
 		seedEmpty = true,
 		onMigrated

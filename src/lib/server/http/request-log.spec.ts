@@ -1,6 +1,7 @@
 import SQLite from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { handleError } from '../../../hooks.server';
+import { forgetSettings } from '../config.js';
 import { log } from '../log.js';
 import { logRequests } from './request-log';
 
@@ -78,6 +79,7 @@ describe('request log', () => {
 		await logRequests({ event: direct, resolve: async () => new Response('') } as never);
 		expect(direct.locals.requestId).toMatch(/^[0-9a-f-]{36}$/);
 		vi.stubEnv('ADDRESS_HEADER', 'X-Forwarded-For');
+		forgetSettings();
 		const kept = event('http://localhost/', { 'x-request-id': 'a1b2c3d4e5f60718' });
 		await logRequests({ event: kept, resolve: async () => new Response('') } as never);
 		expect(kept.locals.requestId).toBe('a1b2c3d4e5f60718');
@@ -85,6 +87,7 @@ describe('request log', () => {
 		await logRequests({ event: refused, resolve: async () => new Response('') } as never);
 		expect(refused.locals.requestId).toMatch(/^[0-9a-f-]{36}$/);
 		vi.unstubAllEnvs();
+		forgetSettings();
 		info.mockRestore();
 	});
 

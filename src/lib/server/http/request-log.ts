@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Handle, RequestEvent } from '@sveltejs/kit';
+import { addressHeaderSetting } from '../config.js';
 import { log } from '../log.js';
 
 /** A request id set by the proxy (nginx's $request_id) is kept only when it looks like one. */
@@ -7,7 +8,7 @@ const PROXY_REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 
 /** Behind a proxy that names each request's client (ADDRESS_HEADER set, as nginx does). */
 export function behindProxy(): boolean {
-	return Boolean(process.env.ADDRESS_HEADER?.trim());
+	return addressHeaderSetting() !== null;
 }
 
 /**

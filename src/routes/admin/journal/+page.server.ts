@@ -1,7 +1,6 @@
 import { authorize } from '$lib/server/auth/guards';
 import {
 	AUDIT_ACTIONS,
-	auditRetentionDays,
 	DENIALS_JOURNALED_PER_DAY,
 	listAuditEvents,
 	listAuditTallies,
@@ -9,6 +8,7 @@ import {
 	type AuditFilters
 } from '$lib/server/audit/repository';
 import { listUsers } from '$lib/server/auth/users';
+import { auditRetentionSetting } from '$lib/server/config.js';
 import { getDb } from '$lib/server/db/instance';
 import { isIsoDate } from '$lib/schemas/form';
 import { daysBefore, parisDayEnd } from '$lib/utils/dates';
@@ -53,7 +53,7 @@ export const load: PageServerLoad = async (event) => {
 	const users = (await listUsers(db)).map((u) => ({ id: u.id, label: `${u.name} (${u.email})` }));
 	return {
 		tallies: await listAuditTallies(db),
-		retentionDays: auditRetentionDays(),
+		retentionDays: auditRetentionSetting(),
 		denialsPerDay: DENIALS_JOURNALED_PER_DAY,
 		entries,
 		organisationNames,
