@@ -68,9 +68,7 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 		form.getByText('Décrivez ce qui a été fait depuis la dernière mise à jour.')
 	).toBeVisible();
 	await expect(
-		form.getByText(
-			'La valeur doit être un nombre entier écrit en chiffres (exemples : 12 ou 1\u00a0200).'
-		)
+		form.getByText('La valeur doit être un nombre (exemple : 12 ou 12,5).')
 	).toBeVisible();
 	await expect(page.getByLabel('Prochaines étapes')).toHaveValue('Ne pas perdre ce texte');
 	await expect(page.getByLabel(/Avancement en %/)).toHaveValue('150');
@@ -86,8 +84,8 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 			'<script>alert("x")</script> Trois agents référents désignés.\n- SDAIL rencontré\n- CDG46 mobilisé'
 		);
 	await page.getByLabel('Date de la mesure').fill('2026-02-01');
-	// A count: a whole number.
-	await page.getByLabel('Valeur').fill('17');
+	// « Gain d’efficacité du service et économies réalisées »: decimals allowed.
+	await page.getByLabel('Valeur').fill('12,5');
 	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
 	await expect(page).toHaveURL(/\/espace\?soumis=\d+$/);
 	await expect(page.getByRole('status')).toContainText(
@@ -133,7 +131,7 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	);
 	await expect(history).toContainText('Rapporté par CDG46');
 	await expect(page.getByText('35 %').first()).toBeVisible();
-	await expect(page.getByRole('cell', { name: '17', exact: true })).toBeVisible();
+	await expect(page.getByRole('cell', { name: '12,5' })).toBeVisible();
 	await screenshot(page, testInfo.outputPath('fiche-9-1-publiee.png'));
 
 	// The anonymous copy kept before the validation is not served any more.
@@ -143,12 +141,12 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	expect(fiche).toMatchObject({ status: 'en_cours', progress: 35, last_update: '2026-02-15' });
 	expect(fiche.indicators[0]).toMatchObject({
 		id: '9-1-1',
-		latest: { date: '2026-02-01', value: 17 },
+		latest: { date: '2026-02-01', value: 12.5 },
 		measurement_count: 1
 	});
 	const measures = await (await anonymous.get('/donnees/mesures-2026.csv')).text();
 	expect(measures).toContain('9-1,9-1-1,');
-	expect(measures).toContain(',2026-02-01,17\n');
+	expect(measures).toContain(',2026-02-01,12.5\n');
 	for (const file of ['plan.json', 'mesures.csv', 'mises-a-jour.csv'])
 		expect(await (await anonymous.get(`/donnees/${file}`)).text()).not.toMatch(
 			/paul\.partenaire|Paul Partenaire/

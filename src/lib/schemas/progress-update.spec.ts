@@ -175,9 +175,7 @@ describe('a value with a point or a comma before three digits', () => {
 			'« 1,000 » se lit de deux façons : écrivez 1000 ou 1\u00a0000, sans point ni virgule, pour un nombre entier ; ou 1,0 pour des décimales.'
 		);
 		expect(numberProblem('1,257')).toContain('ou 1,2570 pour des décimales.');
-		expect(numberProblem('1,000', 'count')).toBe(
-			'« 1,000 » se lit de deux façons : écrivez 1000 ou 1\u00a0000, sans point ni virgule (cet indicateur compte quelque chose : un nombre entier).'
-		);
+		expect(numberProblem('1,000', 'count')).toBe(numberProblem('1,000'));
 		const count = parseProgressForm(
 			form({ indicator_1_date: '2026-02-01', indicator_1_value: '1,000' }),
 			INDICATORS,
@@ -216,18 +214,17 @@ describe('spaces in a value', () => {
 });
 
 describe('a count', () => {
-	// Walkthrough s46: « 12,5 » was taken for « Nombre d’utilisateurs ».
-	it('is a whole number', () => {
+	// Walkthrough s46 asked « 12,5 » refused for « Nombre d’utilisateurs »; but « Nombre » is every
+	// indicator's kind by default, a satisfaction or savings one included: decimals stay allowed.
+	it('takes decimals, never a negative value', () => {
 		const parsed = parseProgressForm(
 			form({ indicator_1_date: '2026-02-01', indicator_1_value: '12,5' }),
 			INDICATORS,
 			'2026-03-01'
 		);
-		expect(parsed.errors.indicator_1_value).toBe(
-			'Cet indicateur compte quelque chose : sa valeur est un nombre entier (exemple : 12).'
-		);
+		expect(parsed.errors.indicator_1_value).toBeUndefined();
 		expect(numberProblem('douze', 'count')).toBe(
-			'La valeur doit être un nombre entier écrit en chiffres (exemples : 12 ou 1\u00a0200).'
+			'La valeur doit être un nombre (exemple : 12 ou 12,5).'
 		);
 	});
 });
@@ -322,7 +319,7 @@ describe('indicator kinds where partners enter measurements', () => {
 		// A count takes no « € ».
 		expect(
 			parseProgressForm(form(entry(1, '15 €')), KINDS, '2026-03-01').errors.indicator_1_value
-		).toBe('La valeur doit être un nombre entier écrit en chiffres (exemples : 12 ou 1\u00a0200).');
+		).toBe('La valeur doit être un nombre (exemple : 12 ou 12,5).');
 	});
 });
 

@@ -177,7 +177,7 @@ export function numberProblem(raw: string, kind?: IndicatorKind | null): string 
 	if (grouped === null && /^-?\d+([.,]\d+)?$/.test(cleaned))
 		return 'Les espaces ne séparent que les milliers, par groupes de trois chiffres (exemples : 1\u00a0000 ou 12\u00a0345\u00a0678).';
 	if (THOUSANDS_OR_DECIMALS.test(cleaned) && !onlyDecimal(cleaned, kind))
-		return readsTwoWays(cleaned, kind);
+		return readsTwoWays(cleaned);
 	if (/^-?\d{13,}([.,]\d*)?$/.test(cleaned)) return TOO_MANY_WHOLE_DIGITS;
 	if (/^-?\d+[.,]\d{7,}$/.test(cleaned)) return TOO_MANY_DECIMALS;
 	if (/^-?\d+([.,]\d+)?$/.test(cleaned) && tooManyDigits(cleaned.replace(',', '.')))
@@ -186,17 +186,13 @@ export function numberProblem(raw: string, kind?: IndicatorKind | null): string 
 		return 'La valeur doit être un pourcentage écrit en chiffres (exemples : 45, 45 % ou 12,5).';
 	if (kind === 'amount')
 		return 'La valeur doit être un montant écrit en chiffres (exemples : 1 500, 1 500 € ou 12,50).';
-	if (kind === 'count')
-		return 'La valeur doit être un nombre entier écrit en chiffres (exemples : 12 ou 1\u00a0200).';
 	return 'La valeur doit être un nombre (exemple : 12 ou 12,5).';
 }
 
-/** « 1,250 »: how to write each of its readings (a count has one only: it has no decimals). */
-function readsTwoWays(typed: string, kind: IndicatorKind | null | undefined): string {
+/** « 1,250 »: how to write each of its readings. */
+function readsTwoWays(typed: string): string {
 	const [sign, whole = '', decimals = ''] = /^(-?)(\d+)[.,](\d+)$/.exec(typed)?.slice(1) ?? [];
 	const integer = `écrivez ${sign}${whole}${decimals} ou ${sign}${whole}\u00a0${decimals}, sans point ni virgule`;
-	if (kind === 'count')
-		return `« ${typed} » se lit de deux façons : ${integer} (cet indicateur compte quelque chose : un nombre entier).`;
 	// « 1,25 » or « 1,0 » cannot be thousands; « 1,2570 » neither.
 	const kept = withoutTrailingZeros(decimals);
 	const decimal = `${sign}${whole},${kept === decimals ? `${decimals}0` : kept || '0'}`;

@@ -42,12 +42,12 @@ export function indicatorValueProblem(kind: IndicatorKind, value: number): strin
 	if (!Number.isFinite(value)) return 'La valeur doit être un nombre (exemple : 12 ou 12,5).';
 	switch (kind) {
 		case 'count':
-			if (value < 0)
-				return 'Cet indicateur compte quelque chose : sa valeur ne peut pas être négative.';
-			// Half a user is no count (« 12,5 » was taken for « Nombre d’utilisateurs »).
-			return Number.isInteger(value)
-				? null
-				: 'Cet indicateur compte quelque chose : sa valeur est un nombre entier (exemple : 12).';
+			// Never negative; decimals stay allowed: « Nombre » is every indicator's kind by default,
+			// those that hold a mean, a score or savings (9-1, 1-2) included, and no kind is left for
+			// them if this one refuses 12,5.
+			return value < 0
+				? 'Cet indicateur compte quelque chose : sa valeur ne peut pas être négative.'
+				: null;
 		case 'percentage':
 			return value < 0 || value > 100
 				? 'Cet indicateur est un pourcentage : sa valeur reste entre 0 et 100.'

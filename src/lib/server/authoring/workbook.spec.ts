@@ -141,7 +141,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		);
 		expect(found.filter((p) => p.includes('1.250'))).toEqual([
 			expect.stringContaining(
-				'« 1.250 » se lit de deux façons : écrivez 1250 ou 1\u00a0250, sans point ni virgule (cet indicateur compte quelque chose : un nombre entier)'
+				'« 1.250 » se lit de deux façons : écrivez 1250 ou 1\u00a0250, sans point ni virgule, pour un nombre entier ; ou 1,25 pour des décimales'
 			)
 		]);
 	});
@@ -340,7 +340,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 					const sheet = w.getWorksheet('Indicateurs')!;
 					sheet.getRow(2).getCell(6).value = 'beaucoup';
 				}),
-			/^Feuille « Indicateurs », ligne 2, colonne « Cible » : « beaucoup » refusé : la valeur doit être un nombre entier écrit en chiffres \(exemples : 12 ou 1\u00a0200\)$/
+			/^Feuille « Indicateurs », ligne 2, colonne « Cible » : « beaucoup » refusé : la valeur doit être un nombre \(exemple : 12 ou 12,5\)$/
 		],
 		[
 			'a date out of the calendar',
