@@ -332,3 +332,51 @@ describe('architecture: one word for a séance', () => {
 		expect(offenders).toEqual([]);
 	});
 });
+
+/**
+ * A name exported by two modules of `src/lib` reads as one thing and is two (two `retireFiche`, a
+ * Result-returning service and a raw write; two `listAxes` returning other columns): each
+ * exported name is declared in one module. A name's overloads in one file are one declaration.
+ */
+const EXPORTED_DECLARATION =
+	/^export\s+(?:declare\s+)?(?:async\s+)?(?:function\*?|interface|type|const|let|class|enum)\s+([A-Za-z_$][\w$]*)/gm;
+
+function exportedNames(text: string): Set<string> {
+	return new Set([...text.matchAll(EXPORTED_DECLARATION)].map((match) => match[1]!));
+}
+
+function namesDeclaredTwice(files: { path: string; text: string }[]): string[] {
+	const homes = new Map<string, string[]>();
+	for (const { path, text } of files)
+		for (const name of exportedNames(text)) homes.set(name, [...(homes.get(name) ?? []), path]);
+	return [...homes]
+		.filter(([, paths]) => paths.length > 1)
+		.map(([name, paths]) => `${name}: ${paths.join(', ')}`)
+		.sort();
+}
+
+describe('architecture: one meaning for an exported name', () => {
+	it('finds a name exported by two modules in a sample', () => {
+		expect(
+			namesDeclaredTwice([
+				{
+					path: 'authoring/service.ts',
+					text: 'export async function retireFiche(db: Db) {}\nexport function ok(): Ok;\nexport function ok(v) {}'
+				},
+				{ path: 'authoring/import-repository.ts', text: 'export async function retireFiche() {}' },
+				{ path: 'plan/repository.ts', text: 'export interface PlanInfo {}\nconst local = 1;' },
+				{ path: 'authoring/plan-model.ts', text: 'export interface PlanInfo {}' }
+			])
+		).toEqual([
+			'PlanInfo: plan/repository.ts, authoring/plan-model.ts',
+			'retireFiche: authoring/service.ts, authoring/import-repository.ts'
+		]);
+	});
+
+	it('declares each name exported in src/lib in one module', () => {
+		const files = sourceFiles('src/lib')
+			.filter((path) => path.endsWith('.ts') && !/\.(spec|test)\.ts$/.test(path))
+			.map((path) => ({ path, text: readFileSync(join(ROOT, path), 'utf8') }));
+		expect(namesDeclaredTwice(files)).toEqual([]);
+	});
+});

@@ -2,7 +2,7 @@ import { formatDate, formatNumber } from '../../utils/format';
 import type { IndicatorKind } from '../../utils/indicator-kinds';
 import type { FieldChange } from '../result';
 import { FICHE_FIELD_LABELS } from '../../utils/vocabulary';
-import type { IndicatorRow } from './repository';
+import type { IndicatorState } from './repository';
 
 /**
  * A fiche as a person reads it, field by field, in the words the revision list shows: what the
@@ -75,7 +75,7 @@ function datedValue(value: number | null, date: string | null): string {
 
 /** An indicator in the words of a revision (`id` null: not stored yet). */
 export function readableIndicator(
-	indicator: Omit<IndicatorRow, 'id'> & { id: number | null }
+	indicator: Omit<IndicatorState, 'id'> & { id: number | null }
 ): ReadableIndicator {
 	return {
 		id: indicator.id,

@@ -11,7 +11,8 @@ import {
 	listObjectives,
 	mergedInto,
 	nested,
-	planQuery
+	planQuery,
+	type PlanInfo
 } from '../plan/repository';
 import {
 	cellToRichText,
@@ -23,7 +24,6 @@ import {
 	type OrganisationRow,
 	type OrientationRow,
 	type PersonRow,
-	type PlanInfo,
 	type PlanModel,
 	type RetiredOrganisation
 } from './plan-model';
@@ -565,7 +565,11 @@ export async function replaceFicheRelations(
 	]);
 }
 
-export async function retireFiche(
+/**
+ * The workbook's « abandonnée » for a fiche, with its reason and day: written by the import, in its
+ * transaction, whatever the fiche's version (authoring/repository's markFicheRetired checks it).
+ */
+export async function abandonFicheFromWorkbook(
 	db: Executor,
 	ficheId: number,
 	reason: string,

@@ -25,7 +25,7 @@ import {
 	loadPlanModel,
 	planExists,
 	replaceFicheRelations,
-	retireFiche,
+	abandonFicheFromWorkbook,
 	retireIndicator,
 	saveAxis,
 	saveFiche,
@@ -890,7 +890,7 @@ async function writeChanges(
 		if (change.action !== 'retired') continue;
 		if (change.entity === 'fiche') {
 			const id = ids.fiches.get(change.key)!;
-			await retireFiche(trx, id, reason, day);
+			await abandonFicheFromWorkbook(trx, id, reason, day);
 			entityIds.set(change, id);
 		} else if (change.entity === 'indicator') {
 			const id = ids.indicators.get(change.key)!;

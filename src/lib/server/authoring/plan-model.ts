@@ -1,6 +1,7 @@
 import type { RichItem, RichText } from '../../utils/rich-text';
 import { blockList, itemChildren, itemText } from '../../utils/rich-text';
 import type { IndicatorKind, OrganisationKind } from '../db/schema';
+import type { PlanInfo } from '../plan/repository';
 
 /**
  * The priority of a fiche added to a plan in force, from its form (createFiche) as from the
@@ -36,16 +37,6 @@ export interface RetiredOrganisation {
 	name: string;
 	/** The organisation it was merged into, when it was. */
 	mergedInto?: string | null;
-}
-
-export interface PlanInfo {
-	title: string;
-	territory: string;
-	periodStart: number;
-	periodEnd: number;
-	adoptedOn: string;
-	finalisedOn: string;
-	source: string;
 }
 
 export interface AxisRow {

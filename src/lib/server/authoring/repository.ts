@@ -15,7 +15,8 @@ import {
 import type { Database, FicheStatus, IndicatorKind, PlanRevisionTable } from '../db/schema';
 import { apartFromPlanLoad, listFicheMoves } from './revisions-repository';
 
-export interface IndicatorRow {
+/** An indicator of a fiche as stored now (FicheState); a workbook's row is plan-model's `IndicatorRow`. */
+export interface IndicatorState {
 	id: number;
 	label: string;
 	unit: string | null;
@@ -46,7 +47,7 @@ export interface FicheState {
 	owners: FicheOwner[];
 	partners: FichePartner[];
 	links: { ficheId: number; code: string }[];
-	indicators: IndicatorRow[];
+	indicators: IndicatorState[];
 }
 
 /** The fiche with its owners, partners, links and indicators, in one statement (nested lists). */
@@ -142,7 +143,7 @@ export interface DecisionChoice {
 }
 
 /** The decisions of closed sittings, newest sitting first: what an edit may say it applies. */
-export async function listClosedDecisions(db: Executor): Promise<DecisionChoice[]> {
+export async function listDecisionChoices(db: Executor): Promise<DecisionChoice[]> {
 	return decisionChoices(db)
 		.orderBy('commission_session.held_on', 'desc')
 		.orderBy('agenda_item.position')

@@ -13,7 +13,7 @@ import { ficheFormValues } from './fiche-form';
 import {
 	findFicheState,
 	lastFicheRevisionId,
-	listClosedDecisions,
+	listDecisionChoices,
 	listFicheRevisionViews
 } from './repository';
 import { findMovedFicheCode, listFicheRevisions } from './revisions-repository';
@@ -76,12 +76,12 @@ async function closedDecisionOn(code: string) {
 	);
 	expect(decided).toEqual({ ok: true });
 	await changeSittingState(db, admin, sittingId, 'closed', null);
-	return (await listClosedDecisions(db)).find((d) => d.ficheCode === code)!;
+	return (await listDecisionChoices(db)).find((d) => d.ficheCode === code)!;
 }
 
 /** A decision of the plan's first séance (2019) on the fiche 10-1. */
 async function decisionOn10_1() {
-	return (await listClosedDecisions(db)).find((d) => d.ficheCode === '10-1')!;
+	return (await listDecisionChoices(db)).find((d) => d.ficheCode === '10-1')!;
 }
 
 describe('a change of one fiche citing a decision', () => {

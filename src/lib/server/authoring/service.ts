@@ -28,7 +28,7 @@ import type { User } from '../auth/users';
 import type { Db, Executor } from '../db';
 import type { OrganisationKind } from '../db/schema';
 import { listFiches, refreshSearchText } from '../plan/repository';
-import { findFicheIdsByCode } from '../commission/repository';
+import { listFichesWithAddedAt } from '../commission/repository';
 import { invalidFields, ok, refuse, type FieldChange, type Refusal, type Result } from '../result';
 import {
 	ficheChanges,
@@ -49,7 +49,7 @@ import {
 	insertIndicator,
 	lastFicheRevisionId,
 	markFicheRetired,
-	listClosedDecisions,
+	listDecisionChoices,
 	listRevisionViews,
 	listFicheChoices,
 	listObjectiveFicheNumbers,
@@ -182,7 +182,7 @@ export async function ficheDecision(
 		return decisionRefusal(
 			`Cette décision porte sur la fiche ${decision.ficheCode} : choisissez une décision sur la fiche ${ficheCode}, ou sur un point libre de séance.`
 		);
-	const [{ addedAt } = { addedAt: null }] = await findFicheIdsByCode(db, [ficheCode]);
+	const [{ addedAt } = { addedAt: null }] = await listFichesWithAddedAt(db, [ficheCode]);
 	if (addedAt !== null && parisDate(new Date(addedAt)) > decision.heldOn)
 		return decisionRefusal(
 			`Cette décision date du ${formatDate(decision.heldOn)}, avant l’ajout de la fiche au plan (le ${formatDate(addedAt)}) : elle ne peut pas en décider.`
@@ -487,7 +487,7 @@ export async function ficheEditor(db: Db, code: string) {
 		objectives: await listObjectiveChoices(db),
 		organisations,
 		fiches: (await listFicheChoices(db)).filter((f) => f.code !== state.code),
-		decisions: await listClosedDecisions(db)
+		decisions: await listDecisionChoices(db)
 	});
 }
 
@@ -1704,7 +1704,7 @@ export async function structureEditor(
 				? (await listObjectiveFiches(db, record.id)).map((f) => f.code)
 				: [],
 		revisions,
-		decisions: await listClosedDecisions(db)
+		decisions: await listDecisionChoices(db)
 	});
 }
 

@@ -195,7 +195,11 @@ const LONGEST_CELL = Math.max(
 /** At most this many rows per sheet: a plan has tens of fiches, not thousands. */
 const MAX_ROWS_PER_SHEET = 2000;
 
-const ROLE_LABELS = { owner: 'Porteur', partner: 'Partenaire' } as const;
+/**
+ * A fiche's organisation's part, as the workbook's « Rôle » column writes it: not an account's role
+ * (the vocabulary's `ROLE_LABELS`).
+ */
+const WORKBOOK_ROLE_WORDS = { owner: 'Porteur', partner: 'Partenaire' } as const;
 
 export interface LatestValue {
 	date: string;
@@ -270,7 +274,7 @@ function planRows(model: PlanModel, latest: Map<string, LatestValue>): Record<Sh
 		]),
 		people: model.people.map((r) => [
 			r.fiche,
-			ROLE_LABELS[r.role],
+			WORKBOOK_ROLE_WORDS[r.role],
 			orgName.get(r.organisation) ?? r.organisation,
 			r.detail,
 			r.note
@@ -1340,7 +1344,7 @@ export async function readPlanWorkbook(
 		readers('people').map((r) => {
 			const fiche = knownFiche(r, 0);
 			const roleLabel = r.text(1);
-			const role = kindOf(roleLabel, ROLE_LABELS) as 'owner' | 'partner' | undefined;
+			const role = kindOf(roleLabel, WORKBOOK_ROLE_WORDS) as 'owner' | 'partner' | undefined;
 			if (roleLabel && !role)
 				r.problem(1, `rôle ${quoted(roleLabel)} inconnu : « Porteur » ou « Partenaire »`);
 			const name = r.text(2);
@@ -1365,7 +1369,7 @@ export async function readPlanWorkbook(
 		}),
 		// As the database allows: an organisation owns a fiche once per scope, is a partner once.
 		(p) =>
-			`${p.fiche}, ${ROLE_LABELS[p.role].toLowerCase()} ${p.organisation}${p.role === 'owner' && p.detail ? ` (${p.detail})` : ''}`,
+			`${p.fiche}, ${WORKBOOK_ROLE_WORDS[p.role].toLowerCase()} ${p.organisation}${p.role === 'owner' && p.detail ? ` (${p.detail})` : ''}`,
 		2,
 		'la même ligne'
 	);

@@ -431,21 +431,13 @@ export async function campaignsOfFiche(db: Executor, ficheId: number) {
 		.execute();
 }
 
-export async function listAxes(db: Executor) {
+/** The axes the campaign form offers: id, code and label. */
+export async function listAxisChoices(db: Executor) {
 	return db
 		.selectFrom('axis')
 		.select(['id', 'code', 'label'])
 		.where('retired_at', 'is', null)
 		.orderBy('position')
-		.execute();
-}
-
-export async function listOrganisations(db: Executor) {
-	return db
-		.selectFrom('organisation')
-		.select(['id', 'name'])
-		.where('retired_at', 'is', null)
-		.orderBy('name')
 		.execute();
 }
 

@@ -3,6 +3,7 @@ import { countTodaysActions, recordAudit } from '../audit/repository';
 import type { User } from '../auth/users';
 import { protectFormula } from '../csv';
 import type { Sheet } from '../spreadsheet';
+import { listOrganisationChoices } from '../authoring/repository';
 import { campaignMail } from '../mail/messages';
 import { queueNotification } from '../mail/outbox';
 import { cancelPendingAbout } from '../mail/outbox-repository';
@@ -24,12 +25,11 @@ import {
 	findCampaign,
 	insertCampaign,
 	isOpenSitting,
-	listAxes,
+	listAxisChoices,
 	listCampaigns,
 	listCampaignsEndingAfter,
 	listOpenCampaignsEndingOn,
 	listOpenSittings,
-	listOrganisations,
 	listReminders,
 	recordReminder,
 	selectFicheIds,
@@ -597,9 +597,11 @@ export async function ficheCampaignStatus(
 export async function campaignsPage(db: Db) {
 	return {
 		campaigns: await listCampaigns(db),
-		axes: await listAxes(db),
+		axes: await listAxisChoices(db),
 		// French order: « Ad’Occ » before « ARS », « École… » and « État » among the E.
-		organisations: (await listOrganisations(db)).sort((a, b) => compareFrench(a.name, b.name)),
+		organisations: (await listOrganisationChoices(db)).sort((a, b) =>
+			compareFrench(a.name, b.name)
+		),
 		sittings: await listOpenSittings(db),
 		defaultReminders: DEFAULT_REMINDERS
 	};

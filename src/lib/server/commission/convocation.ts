@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../db';
 import { recordAudit } from '../audit/repository';
-import { findFicheIdsByCode } from './repository';
+import { listFichesWithAddedAt } from './repository';
 import {
 	formatClock,
 	formatDate,
@@ -71,7 +71,7 @@ async function leftLinesByPerson(
 	// By code: a fiche whose title was corrected since is still on the agenda.
 	const codesNow = new Set(now.map(codeOfLine));
 	const gone = before.filter((line) => codeOfLine(line) !== '·' && !codesNow.has(codeOfLine(line)));
-	const fiches = await findFicheIdsByCode(db, [...new Set(gone.map(codeOfLine))]);
+	const fiches = await listFichesWithAddedAt(db, [...new Set(gone.map(codeOfLine))]);
 	const byPerson = new Map<number, string[]>();
 	const links = await organisationsOfFiches(
 		db,

@@ -612,10 +612,10 @@ export async function setSittingState(
 }
 
 /**
- * The fiches of these codes, in the plan's order (2-1 before 10-1), as an agenda lists them, with
- * when each was added to the plan (null: adopted with it).
+ * The fiches of these codes (id, code), in the plan's order (2-1 before 10-1), as an agenda lists
+ * them, with when each was added to the plan (`addedAt`, null: adopted with it).
  */
-export async function findFicheIdsByCode(db: Executor, codes: string[]) {
+export async function listFichesWithAddedAt(db: Executor, codes: string[]) {
 	if (codes.length === 0) return [];
 	return db
 		.selectFrom('fiche')

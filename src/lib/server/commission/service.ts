@@ -21,7 +21,7 @@ import {
 	findFicheActivityAsOf,
 	findLastPriorityDecision,
 	findPreparingCampaign,
-	findFicheIdsByCode,
+	listFichesWithAddedAt,
 	findSittingDecision,
 	findSittingRow,
 	hasSameDecision,
@@ -407,7 +407,7 @@ export async function addAgendaFiches(
 		if (!open.ok) return open;
 		// A code named twice is one fiche, and one parameter of the query.
 		const distinct = [...new Set(codes)];
-		const fiches = await findFicheIdsByCode(trx, distinct);
+		const fiches = await listFichesWithAddedAt(trx, distinct);
 		if (fiches.length !== distinct.length)
 			return refuse(400, 'Une des fiches choisies n’existe pas.');
 		const early = addedAfter(fiches, open.value.heldOn);

@@ -129,7 +129,8 @@ export interface FicheDetail extends FicheSummary {
 	historyYears: { year: number; count: number }[];
 }
 
-export interface PlanEvent {
+/** A stored event of the plan's history (`plan_event`); plan/history.ts makes the listed `PlanEvent`. */
+export interface PlanEventRow {
 	occurredOn: string;
 	title: string;
 	body: string;
@@ -164,7 +165,7 @@ export function planQuery(db: Executor) {
 		.where('id', '=', 1);
 }
 
-export async function listPlanEvents(db: Executor): Promise<PlanEvent[]> {
+export async function listPlanEvents(db: Executor): Promise<PlanEventRow[]> {
 	return db
 		.selectFrom('plan_event')
 		.select(['occurred_on as occurredOn', 'title', 'body', 'source'])

@@ -9,7 +9,7 @@ import { abandonFiche } from '../authoring/testing';
 import { findFicheByCode } from '../plan/repository';
 import { listFicheFlags } from '../commission/repository';
 import { loadDashboardInput, loadFicheStatesAsOf } from '../dashboard/repository';
-import { listClosedDecisions } from '../authoring/repository';
+import { listDecisionChoices } from '../authoring/repository';
 import { OpenDataSet } from '../opendata/resources';
 import { STATUS_LABELS, type FicheStatus } from '../../utils/vocabulary';
 import { insertRevision } from '../authoring/revisions-repository';
@@ -1015,7 +1015,7 @@ describe('setFicheStatus', () => {
 		});
 
 	it('applies a commission’s decision to suspend a fiche: published as an update of Lot numérique, read everywhere the status is', async () => {
-		const decision = (await listClosedDecisions(db)).find((d) => d.ficheCode === '10-1');
+		const decision = (await listDecisionChoices(db)).find((d) => d.ficheCode === '10-1');
 		const before = (await findFicheByCode(db, '10-1'))!.status;
 		expect(await suspend('10-1', decision!.id)).toEqual({ ok: true, value: undefined });
 		const fiche = (await findFicheByCode(db, '10-1'))!;
@@ -1124,7 +1124,7 @@ describe('setFicheStatus', () => {
 			message: expect.stringContaining('maintenant « Suspendue »')
 		});
 		expect((await findFicheByCode(db, '7-1'))!.status).toBe('suspendue');
-		const decisions = await listClosedDecisions(db);
+		const decisions = await listDecisionChoices(db);
 		const onOther = decisions.find((d) => d.ficheCode === '3-1')!;
 		expect(await suspend('1-2', onOther.id)).toMatchObject({
 			status: 400,

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { listAdminOrganisations } from '$lib/server/authoring/organisations-repository';
-import { listClosedDecisions } from '$lib/server/authoring/repository';
+import { listDecisionChoices } from '$lib/server/authoring/repository';
 import { createOrganisation, withOrganisationNameProblem } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
@@ -24,7 +24,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		q,
 		organisations,
-		decisions: await listClosedDecisions(db),
+		decisions: await listDecisionChoices(db),
 		created: event.url.searchParams.get('creee')
 	};
 };

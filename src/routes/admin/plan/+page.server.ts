@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
-import { listClosedDecisions, listObjectiveChoices } from '$lib/server/authoring/repository';
+import { listDecisionChoices, listObjectiveChoices } from '$lib/server/authoring/repository';
 import { createFiche, planTree } from '$lib/server/authoring/service';
 import { getDb } from '$lib/server/db/instance';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
@@ -13,7 +13,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		...(await planTree(db)),
 		objectiveChoices: await listObjectiveChoices(db),
-		decisions: await listClosedDecisions(db)
+		decisions: await listDecisionChoices(db)
 	};
 };
 

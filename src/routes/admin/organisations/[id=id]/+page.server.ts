@@ -4,7 +4,7 @@ import {
 	findAdminOrganisation,
 	listAdminOrganisations
 } from '$lib/server/authoring/organisations-repository';
-import { listClosedDecisions } from '$lib/server/authoring/repository';
+import { listDecisionChoices } from '$lib/server/authoring/repository';
 import {
 	editOrganisation,
 	mergeOrganisations,
@@ -39,7 +39,7 @@ export const load: PageServerLoad = async (event) => {
 		others: (await listAdminOrganisations(db))
 			.filter((o) => o.id !== organisation.id && !o.retiredAt)
 			.map((o) => ({ id: o.id, name: o.name })),
-		decisions: await listClosedDecisions(db),
+		decisions: await listDecisionChoices(db),
 		// « creee »: just created (the creation form leads here); « 1 »: a change saved here.
 		saved: (['1', 'creee'] as const).find((v) => v === event.url.searchParams.get('enregistre'))
 	};
