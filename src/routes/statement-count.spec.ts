@@ -87,7 +87,8 @@ async function dataset(name: string, scale: number | null): Promise<Dataset> {
 			return args.result;
 		}
 	};
-	const db = openDatabase(path).withPlugin(counting);
+	// The database with a plugin: still no transaction (`Db`).
+	const db = openDatabase(path).withPlugin(counting) as Db;
 	const users = {
 		partenaire: await account(db, name, 'partenaire'),
 		admin: await account(db, name, 'admin'),

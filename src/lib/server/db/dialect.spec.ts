@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from './index';
+import { openDatabase, type Db, type Executor } from './index';
 import { scratchDir } from './testing';
 
 /**
@@ -40,7 +40,7 @@ async function database(patience?: number): Promise<{ db: Db; path: string }> {
 	return { db, path };
 }
 
-const count = async (db: Db) =>
+const count = async (db: Executor) =>
 	(await sql<{ n: number }>`SELECT count(*) AS n FROM note`.execute(db)).rows[0]!.n;
 
 describe('a write while another process holds the lock', () => {
@@ -86,5 +86,19 @@ describe('a write while another process holds the lock', () => {
 		holder.release();
 		await sql`INSERT INTO note (text) VALUES ('ensuite')`.execute(db);
 		expect(await count(db)).toBe(3);
+	});
+});
+
+describe('a transaction given where the database is due', () => {
+	it('does not compile, and Kysely refuses it at run time', async () => {
+		const { db } = await database();
+		// A service declared `db: Db` opens its own transaction: given one, Kysely throws. The
+		// types say so first: `npm run check` fails if a transaction becomes a `Db` again.
+		const opensItsOwn = (database: Db) => database.transaction().execute(async () => 'ouverte');
+		await db.transaction().execute(async (trx) => {
+			// @ts-expect-error A Transaction is not a Db.
+			expect(() => opensItsOwn(trx)).toThrow('not supported');
+		});
+		expect(await opensItsOwn(db)).toBe('ouverte');
 	});
 });

@@ -14,7 +14,12 @@ import SQLite from 'better-sqlite3';
 import { Kysely, type CompiledQuery } from 'kysely';
 import type { Database } from './schema';
 
-export type Db = Kysely<Database>;
+/**
+ * The database itself, what opens transactions: not a transaction, whose `transaction()` Kysely
+ * refuses at run time. Kysely types a transaction as a Kysely whose `isTransaction` is `true`; the
+ * database's is `false` here, so that a transaction given where a `Db` is due fails to compile.
+ */
+export type Db = Kysely<Database> & { readonly isTransaction: false };
 /** The database or a transaction (a Transaction is a Kysely): what repository functions take. */
 export type Executor = Kysely<Database>;
 
@@ -113,7 +118,8 @@ function wrap(sqlite: SQLite.Database, busyPatience?: number): Db {
 		dialect: new PortalSqliteDialect(withStatementCache(sqlite), busyPatience)
 	});
 	connections.set(db, sqlite);
-	return db;
+	// Opened here, never a transaction: what `Db` says.
+	return db as Db;
 }
 
 /**
@@ -131,7 +137,7 @@ function createPrivately(path: string): void {
 			chmodSync(file, 0o600);
 }
 
-const connections = new WeakMap<Db, SQLite.Database>();
+const connections = new WeakMap<Executor, SQLite.Database>();
 
 /** Statements kept per connection: the queries of the pages, a few hundred different texts. */
 const STATEMENT_CACHE_SIZE = 500;

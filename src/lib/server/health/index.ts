@@ -4,7 +4,7 @@ import { version as buildName } from '$app/environment';
 import { MIGRATIONS } from '../../../../migrations/index';
 import pkg from '../../../../package.json';
 import { portalVersion } from '../config.js';
-import type { Executor } from '../db';
+import type { Db } from '../db';
 import { diskRecentlyFull } from '../db/dialect';
 import { appliedMigrations } from './repository';
 
@@ -70,7 +70,7 @@ async function shortOfSpace(): Promise<boolean> {
  * uptime only when `detailed` (the operator): to anyone else they would date each deployment and
  * tell from outside whether, and when, the process was restarted.
  */
-export async function checkHealth(db: Executor | null, detailed = false): Promise<Health> {
+export async function checkHealth(db: Db | null, detailed = false): Promise<Health> {
 	let base: Health['base'] = 'injoignable';
 	let migrations: Health['migrations'] = 'inconnues';
 	if (db) {
