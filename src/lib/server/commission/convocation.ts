@@ -22,7 +22,8 @@ import {
 	agendaOfSitting,
 	findSittingForNotice,
 	markSittingConvened,
-	organisationsOfFiches
+	organisationsOfFiches,
+	type Convened
 } from './convocation-repository';
 import {
 	accountsOfOrganisations,
@@ -151,12 +152,32 @@ export function convocationSummary(
 		: `Convocation écrite pour ${to}, mais pas envoyée : ${NO_MAIL_RELAY}${left}`;
 }
 
+/** A séance as a convocation reads it (`findSittingForNotice`). */
+type NoticeSitting = NonNullable<Awaited<ReturnType<typeof findSittingForNotice>>>;
+/** The séance's agenda, its concerned partners and the commission's members (`sittingAudience`). */
+type Audience = Awaited<ReturnType<typeof sittingAudience>>;
+type AgendaPoint = Audience['agenda'][number];
+
+/** What a convocation wrote, for the convener's summary (`convocationSummary`). */
+export interface ConvocationWritten {
+	members: number;
+	partners: number;
+	/** Those who turned the commission's messages off get none: counted apart, not as convened. */
+	optedOut: number;
+	released: number;
+	/** Who those are, for the convener to warn: members by name, partners by organisation. */
+	notReached: string[];
+}
+
 /**
  * « Convoquer » : mails the commission's members the agenda (its fiches with links to their review
  * files, and its free points), and the partners whose fiches are on it (their fiches only). Sent
  * again, it writes to everyone when the séance or its agenda changed (saying what changed), only to
  * those not yet convened when only the people did, and tells a partner whose fiches have all left
- * the agenda that its convocation no longer holds; nothing changed, it is refused.
+ * the agenda that its convocation no longer holds; nothing changed, it is refused. In one
+ * transaction, in four steps: the séance may be convened (`convocableSitting`), whom to write to
+ * and what changed for each (`convocationPlan`), the messages (`writeConvocations`), and what the
+ * séance and the journal keep of it (`recordConvocation`).
  */
 export async function conveneSitting(
 	db: Db,
@@ -166,267 +187,384 @@ export async function conveneSitting(
 	now = Date.now(),
 	/** When the page showed the last convocation as sent (null: never); undefined: not checked. */
 	shownConvenedAt?: number | null
-): Promise<
-	Result<{
-		members: number;
-		partners: number;
-		optedOut: number;
-		released: number;
-		notReached: string[];
-	}>
-> {
+): Promise<Result<ConvocationWritten>> {
 	return db.transaction().execute(async (trx) => {
-		const sitting = await findSittingForNotice(trx, sittingId);
-		if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
-		if (sitting.state === 'closed')
-			return refuse(409, 'Cette séance est close : il n’y a plus personne à convoquer.');
-		// A séance held, or whose start is past (its day, or today its hour), is not announced: the
-		// convocation would call people to a moment gone (a date mistyped, or moved into the past).
-		if (sitting.state === 'held')
-			return refuse(409, 'La séance est déjà tenue : il n’y a plus personne à convoquer.');
-		if (sittingStartIsPast(sitting, new Date(now)))
-			return refuse(409, pastDayMessage(sitting, new Date(now)));
-		const spent = await sittingMailSpent(trx, user, sittingId, now);
-		if (spent) return spent;
-		// The same press sent twice (a double click without script, Back then send, two tabs, two
-		// members): the convocation that left meanwhile is not sent again unseen.
-		if (
-			shownConvenedAt !== undefined &&
-			sitting.convenedAt !== null &&
-			sitting.convenedAt !== shownConvenedAt
-		)
-			return refuse(
-				409,
-				`La convocation est partie le ${formatMoment(sitting.convenedAt)}, après l’ouverture de cette page (un autre onglet ou un autre membre) : elle n’a pas été envoyée une seconde fois. Pour l’envoyer de nouveau, appuyez encore sur « Envoyer la convocation ».`
-			);
-		// Those who turned the commission's messages off get none: counted apart, not as convened.
-		const written = {
-			members: 0,
-			partners: 0,
-			optedOut: 0,
-			released: 0,
-			/** Who those are, for the convener to warn: members by name, partners by organisation. */
-			notReached: [] as string[]
-		};
-		// Those the convocation reached: its recipients from now on (not those who opted out, who
-		// are written to again once they opt back in).
-		const reached: number[] = [];
-		const count = (
-			id: number | null,
-			who: 'members' | 'partners' | 'released',
-			person: { id: number; name: string; organisation?: string }
-		) => {
-			if (id === null) {
-				written.optedOut += 1;
-				written.notReached.push(
-					person.id === user.id
-						? 'vous-même'
-						: who === 'members'
-							? person.name
-							: who === 'partners'
-								? `un compte de ${person.organisation ?? 'partenaire'}`
-								: 'un partenaire dont les fiches ont quitté l’ordre du jour'
-				);
-			} else {
-				written[who] += 1;
-				if (who !== 'released') reached.push(person.id);
-			}
-		};
-		const { agenda, partners, members } = await sittingAudience(trx, sittingId);
-		if (agenda.length === 0)
+		const convocable = await convocableSitting(trx, user, sittingId, now, shownConvenedAt);
+		if (!convocable.ok) return convocable;
+		const sitting = convocable.value;
+		const audience = await sittingAudience(trx, sittingId);
+		if (audience.agenda.length === 0)
 			return refuse(
 				409,
 				'L’ordre du jour est vide : ajoutez-y une fiche ou un point avant de convoquer.'
 			);
-		const facts = {
-			id: sitting.id,
-			title: sitting.title,
-			heldOn: sitting.heldOn,
-			startsAt: sitting.startsAt,
-			place: sitting.place
-		};
-		const lines = agenda.map(agendaLine);
-		const audience = [...members, ...partners].map((p) => p.id);
-		// Convened before: what it announced, to whom (known since 2026-12-05).
-		const before = sitting.convenedAt === null ? null : announced(sitting);
-		const changed = before === null ? [] : sittingChangedSince(before, facts);
-		const sameSitting = before !== null && changed.length === 0;
-		// Unknown for a convocation sent before its agenda was recorded.
-		const agendaChanged =
-			before?.agenda === undefined ? null : before.agenda.join('\n') !== lines.join('\n');
-		const told = new Set(before?.recipients ?? []);
-		// The séance and its agenda as announced: only those not convened yet have anything to read.
-		const onlyNew = sameSitting && agendaChanged === false && before?.recipients !== undefined;
-		const released = before?.recipients?.filter((id) => !audience.includes(id)) ?? [];
-		// A partner reads only their fiches: the agenda changed elsewhere (a free point, another
-		// organisation's fiche), their convocation still holds; their own part changed (one of
-		// their fiches left, or their organisation joined a fiche already on it), they are written
-		// to again, and told which of their fiches left. What each partner read is recorded since
-		// 2026-12-13 (`partnerAgenda`). Before, it is not known (their organisation may have joined
-		// a fiche already on the agenda since): they are written to again, and the fiches that
-		// left are rebuilt from the agenda announced and the fiches of their organisation today.
-		const left =
-			before?.agenda === undefined ||
-			before.recipients === undefined ||
-			before.partnerAgenda !== undefined
-				? new Map<number, string[]>()
-				: await leftLinesByPerson(trx, before.agenda, lines);
-		const codesNow = new Set(lines.map(codeOfLine));
-		// The fiches that left the agenda announced, or joined it since: named to the members.
-		const fichesMoved = (then: string[] | undefined, now: typeof agenda) => {
-			const codesThen = new Set(then?.map(codeOfLine));
-			return {
-				gone:
-					then?.filter((line) => codeOfLine(line) !== '·' && !codesNow.has(codeOfLine(line))) ?? [],
-				joined:
-					then === undefined
-						? []
-						: now.flatMap((a) =>
-								a.code === null || codesThen.has(a.code) ? [] : [{ code: a.code, title: a.title }]
-							)
-			};
-		};
-		const agendaMoved = fichesMoved(before?.agenda, agenda);
-		const partnerView = new Map(
-			partners.map((p) => {
-				const now = agenda.filter((a) => a.ficheId !== null && p.fiches.has(a.ficheId));
-				const codes = new Set(now.map((a) => a.code));
-				const then =
-					before?.partnerAgenda?.[p.id] ??
-					before?.agenda?.filter(
-						(line) => codes.has(codeOfLine(line)) || (left.get(p.id) ?? []).includes(line)
-					);
-				const { gone, joined } = fichesMoved(then, now);
-				const changed =
-					then === undefined || before?.partnerAgenda === undefined
-						? null
-						: then.join('\n') !== now.map(agendaLine).join('\n');
-				return [p.id, { now, gone, joined, changed }];
-			})
-		);
-		const writeTo = (id: number) => {
-			if (!told.has(id)) return true;
-			const view = partnerView.get(id);
-			if (view && before?.recipients !== undefined) return !sameSitting || view.changed !== false;
-			return !onlyNew;
-		};
-		if (before !== null && !audience.some(writeTo) && released.length === 0)
+		const plan = await convocationPlan(trx, sitting, audience);
+		if (plan.before !== null && !plan.audience.some(plan.writeTo) && plan.released.length === 0)
 			return refuse(
 				409,
 				`Rien n’a changé depuis la convocation du ${formatMoment(sitting.convenedAt!)} (ni la séance, ni son ordre du jour, ni les personnes à convoquer) : elle n’a pas été envoyée de nouveau.`
 			);
-		// Also when only the people changed: a partner convened before whose own part changed (their
-		// organisation joined a fiche already on it) reads what this one replaces.
-		const earlier = before === null ? null : { ...before, changed, agendaChanged };
-		// Only those the previous convocation reached read that this one replaces it (a séance
-		// convened before its recipients were recorded: everyone).
-		const earlierFor = (id: number) =>
-			before?.recipients === undefined || told.has(id)
-				? earlier && { ...earlier, agendaChanged: partnerView.get(id)?.changed ?? agendaChanged }
-				: null;
-		for (const member of members.filter((m) => writeTo(m.id)))
-			count(
-				await queueNotification(
-					trx,
-					'convened',
-					'commission',
-					member,
-					sittingConvenedMail(
-						member,
-						facts,
-						agenda,
-						true,
-						earlierFor(member.id),
-						...(earlierFor(member.id)
-							? ([agendaMoved.gone.map(lineAsItem), agendaMoved.joined] as const)
-							: [])
-					),
-					now,
-					{ sittingId }
-				),
-				'members',
-				member
-			);
-		for (const partner of partners.filter((p) => writeTo(p.id)))
-			count(
-				await queueNotification(
-					trx,
-					'convened',
-					'commission',
-					partner,
-					sittingConvenedMail(
-						partner,
-						facts,
-						partnerView.get(partner.id)!.now,
-						false,
-						earlierFor(partner.id),
-						...(told.has(partner.id)
-							? ([
-									partnerView.get(partner.id)!.gone.map(lineAsItem),
-									partnerView.get(partner.id)!.joined
-								] as const)
-							: [])
-					),
-					now,
-					{ sittingId }
-				),
-				'partners',
-				partner
-			);
-		// Partners convened before for fiches no longer on the agenda: their convocation no longer
-		// holds (a member who became staff meanwhile is not told of « vos fiches »).
-		for (const person of await activeRecipients(trx, { userIds: released, role: 'partenaire' }))
-			count(
-				await queueNotification(
-					trx,
-					'convened',
-					'commission',
-					person,
-					sittingReleasedMail(person, facts),
-					now,
-					{ sittingId }
-				),
-				'released',
-				person
-			);
+		const { written, reached } = await writeConvocations(trx, user, audience, plan, now);
 		// Only people who turned the commission's messages off were left to write to: nothing left.
-		if (onlyNew && written.members + written.partners + written.released === 0)
+		if (plan.onlyNew && written.members + written.partners + written.released === 0)
 			return refuse(
 				409,
 				`Rien n’a changé depuis la convocation du ${formatMoment(sitting.convenedAt!)} : les personnes qui ne l’ont pas reçue ne reçoivent pas les messages de la commission (leurs préférences, à /compte). Elle n’a pas été envoyée de nouveau.`
 			);
-		// Those written to now, and those whose convocation still holds (not written to again).
-		const recipients = [
-			...new Set([...audience.filter((id) => told.has(id) && !writeTo(id)), ...reached])
-		];
-		await markSittingConvened(trx, sittingId, now, {
-			title: facts.title,
-			heldOn: facts.heldOn,
-			startsAt: facts.startsAt,
-			place: facts.place,
-			agenda: lines,
-			recipients,
-			// A partner's part as they read it: written now, or as announced (not written: unchanged).
-			partnerAgenda: Object.fromEntries(
-				recipients.flatMap((id) => {
-					const view = partnerView.get(id);
-					return view ? [[id, view.now.map(agendaLine)] as const] : [];
-				})
-			)
-		});
-		await recordAudit(
-			trx,
-			{
-				actor: user,
-				action: 'session.convened',
-				target: { type: 'séance', id: sittingId },
-				summary: `Séance du ${formatDate(sitting.heldOn)} convoquée${mailIsRelayed() ? '' : ' (pas de serveur de courrier : convocation gardée sans être envoyée)'} : ${pluralize(written.members, 'membre', 'membres')}, ${pluralize(written.partners, 'partenaire', 'partenaires')}${onlyNew ? ' (nouvellement concernés)' : ''}${written.released > 0 ? `, ${pluralize(written.released, 'partenaire prévenu', 'partenaires prévenus')} que ses fiches n’y sont plus` : ''}${written.optedOut > 0 ? ` (${pluralize(written.optedOut, 'personne désabonnée', 'personnes désabonnées')})` : ''}`,
-				clientAddress
-			},
-			new Date(now)
-		);
+		await recordConvocation(trx, user, sitting, plan, { written, reached, clientAddress }, now);
 		return ok(written);
 	});
+}
+
+/**
+ * The séance's state rules for a convocation: it exists, is neither closed nor held, its start is
+ * not past, the day's bounds are not reached, and no convocation left since the page was read.
+ */
+async function convocableSitting(
+	trx: Executor,
+	user: User,
+	sittingId: number,
+	now: number,
+	shownConvenedAt: number | null | undefined
+): Promise<Result<NoticeSitting>> {
+	const sitting = await findSittingForNotice(trx, sittingId);
+	if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
+	if (sitting.state === 'closed')
+		return refuse(409, 'Cette séance est close : il n’y a plus personne à convoquer.');
+	// A séance held, or whose start is past (its day, or today its hour), is not announced: the
+	// convocation would call people to a moment gone (a date mistyped, or moved into the past).
+	if (sitting.state === 'held')
+		return refuse(409, 'La séance est déjà tenue : il n’y a plus personne à convoquer.');
+	if (sittingStartIsPast(sitting, new Date(now)))
+		return refuse(409, pastDayMessage(sitting, new Date(now)));
+	const spent = await sittingMailSpent(trx, user, sittingId, now);
+	if (spent) return spent;
+	// The same press sent twice (a double click without script, Back then send, two tabs, two
+	// members): the convocation that left meanwhile is not sent again unseen.
+	if (
+		shownConvenedAt !== undefined &&
+		sitting.convenedAt !== null &&
+		sitting.convenedAt !== shownConvenedAt
+	)
+		return refuse(
+			409,
+			`La convocation est partie le ${formatMoment(sitting.convenedAt)}, après l’ouverture de cette page (un autre onglet ou un autre membre) : elle n’a pas été envoyée une seconde fois. Pour l’envoyer de nouveau, appuyez encore sur « Envoyer la convocation ».`
+		);
+	return ok(sitting);
+}
+
+/** The fiches that left an agenda announced (its lines), or joined it since. */
+interface FichesMoved {
+	gone: string[];
+	joined: { code: string; title: string }[];
+}
+
+/** A partner's part of the agenda: now, what left and joined it, and whether it changed. */
+interface PartnerView extends FichesMoved {
+	now: AgendaPoint[];
+	/** Null when what they read is not known (a convocation before 2026-12-13). */
+	changed: boolean | null;
+}
+
+/** What a convocation compares with the last one, and whom it writes to. */
+interface ConvocationPlan {
+	facts: SittingFacts & { id: number };
+	lines: string[];
+	/** The members' and concerned partners' accounts. */
+	audience: number[];
+	/** The last convocation, as it announced it (null: never convened). */
+	before: Convened | null;
+	changed: (keyof SittingFacts)[];
+	/** Unknown (null) for a convocation sent before its agenda was recorded. */
+	agendaChanged: boolean | null;
+	/** Those the last convocation reached. */
+	told: Set<number>;
+	/** The séance and its agenda as announced: only those not convened yet have anything to read. */
+	onlyNew: boolean;
+	/** Convened before for fiches no longer on the agenda: their convocation no longer holds. */
+	released: number[];
+	agendaMoved: FichesMoved;
+	partnerView: Map<number, PartnerView>;
+	writeTo: (id: number) => boolean;
+}
+
+/**
+ * Who is convened again and what differs for each: the séance and its agenda against what the
+ * last convocation announced, and each partner's part of it against what they read.
+ */
+async function convocationPlan(
+	trx: Executor,
+	sitting: NoticeSitting,
+	{ agenda, partners, members }: Audience
+): Promise<ConvocationPlan> {
+	const facts = {
+		id: sitting.id,
+		title: sitting.title,
+		heldOn: sitting.heldOn,
+		startsAt: sitting.startsAt,
+		place: sitting.place
+	};
+	const lines = agenda.map(agendaLine);
+	const audience = [...members, ...partners].map((p) => p.id);
+	// Convened before: what it announced, to whom (known since 2026-12-05).
+	const before = sitting.convenedAt === null ? null : announced(sitting);
+	const changed = before === null ? [] : sittingChangedSince(before, facts);
+	const sameSitting = before !== null && changed.length === 0;
+	// Unknown for a convocation sent before its agenda was recorded.
+	const agendaChanged =
+		before?.agenda === undefined ? null : before.agenda.join('\n') !== lines.join('\n');
+	const told = new Set(before?.recipients ?? []);
+	// The séance and its agenda as announced: only those not convened yet have anything to read.
+	const onlyNew = sameSitting && agendaChanged === false && before?.recipients !== undefined;
+	const released = before?.recipients?.filter((id) => !audience.includes(id)) ?? [];
+	// A partner reads only their fiches: the agenda changed elsewhere (a free point, another
+	// organisation's fiche), their convocation still holds; their own part changed (one of
+	// their fiches left, or their organisation joined a fiche already on it), they are written
+	// to again, and told which of their fiches left. What each partner read is recorded since
+	// 2026-12-13 (`partnerAgenda`). Before, it is not known (their organisation may have joined
+	// a fiche already on the agenda since): they are written to again, and the fiches that
+	// left are rebuilt from the agenda announced and the fiches of their organisation today.
+	const left =
+		before?.agenda === undefined ||
+		before.recipients === undefined ||
+		before.partnerAgenda !== undefined
+			? new Map<number, string[]>()
+			: await leftLinesByPerson(trx, before.agenda, lines);
+	const codesNow = new Set(lines.map(codeOfLine));
+	// The fiches that left the agenda announced, or joined it since: named to the members.
+	const fichesMoved = (then: string[] | undefined, now: AgendaPoint[]): FichesMoved => {
+		const codesThen = new Set(then?.map(codeOfLine));
+		return {
+			gone:
+				then?.filter((line) => codeOfLine(line) !== '·' && !codesNow.has(codeOfLine(line))) ?? [],
+			joined:
+				then === undefined
+					? []
+					: now.flatMap((a) =>
+							a.code === null || codesThen.has(a.code) ? [] : [{ code: a.code, title: a.title }]
+						)
+		};
+	};
+	const partnerView = new Map(
+		partners.map((p) => {
+			const now = agenda.filter((a) => a.ficheId !== null && p.fiches.has(a.ficheId));
+			const codes = new Set(now.map((a) => a.code));
+			const then =
+				before?.partnerAgenda?.[p.id] ??
+				before?.agenda?.filter(
+					(line) => codes.has(codeOfLine(line)) || (left.get(p.id) ?? []).includes(line)
+				);
+			const { gone, joined } = fichesMoved(then, now);
+			const changed =
+				then === undefined || before?.partnerAgenda === undefined
+					? null
+					: then.join('\n') !== now.map(agendaLine).join('\n');
+			return [p.id, { now, gone, joined, changed }];
+		})
+	);
+	const writeTo = (id: number) => {
+		if (!told.has(id)) return true;
+		const view = partnerView.get(id);
+		if (view && before?.recipients !== undefined) return !sameSitting || view.changed !== false;
+		return !onlyNew;
+	};
+	return {
+		facts,
+		lines,
+		audience,
+		before,
+		changed,
+		agendaChanged,
+		told,
+		onlyNew,
+		released,
+		agendaMoved: fichesMoved(before?.agenda, agenda),
+		partnerView,
+		writeTo
+	};
+}
+
+/**
+ * The convocation's messages: to the members and partners `plan.writeTo`, each told what this
+ * one replaces when the last reached them, and to the partners released. How many were written
+ * (those who turned the commission's messages off counted apart), and whom they reached.
+ */
+async function writeConvocations(
+	trx: Executor,
+	user: User,
+	{ agenda, partners, members }: Audience,
+	plan: ConvocationPlan,
+	now: number
+): Promise<{ written: ConvocationWritten; reached: number[] }> {
+	const { before, facts, told, partnerView, agendaMoved, writeTo } = plan;
+	const sittingId = facts.id;
+	const written: ConvocationWritten = {
+		members: 0,
+		partners: 0,
+		optedOut: 0,
+		released: 0,
+		notReached: []
+	};
+	// Those the convocation reached: its recipients from now on (not those who opted out, who
+	// are written to again once they opt back in).
+	const reached: number[] = [];
+	const count = (
+		id: number | null,
+		who: 'members' | 'partners' | 'released',
+		person: { id: number; name: string; organisation?: string }
+	) => {
+		if (id === null) {
+			written.optedOut += 1;
+			written.notReached.push(
+				person.id === user.id
+					? 'vous-même'
+					: who === 'members'
+						? person.name
+						: who === 'partners'
+							? `un compte de ${person.organisation ?? 'partenaire'}`
+							: 'un partenaire dont les fiches ont quitté l’ordre du jour'
+			);
+		} else {
+			written[who] += 1;
+			if (who !== 'released') reached.push(person.id);
+		}
+	};
+	// Also when only the people changed: a partner convened before whose own part changed (their
+	// organisation joined a fiche already on it) reads what this one replaces.
+	const earlier =
+		before === null
+			? null
+			: { ...before, changed: plan.changed, agendaChanged: plan.agendaChanged };
+	// Only those the previous convocation reached read that this one replaces it (a séance
+	// convened before its recipients were recorded: everyone).
+	const earlierFor = (id: number) =>
+		before?.recipients === undefined || told.has(id)
+			? earlier && {
+					...earlier,
+					agendaChanged: partnerView.get(id)?.changed ?? plan.agendaChanged
+				}
+			: null;
+	for (const member of members.filter((m) => writeTo(m.id)))
+		count(
+			await queueNotification(
+				trx,
+				'convened',
+				'commission',
+				member,
+				sittingConvenedMail(
+					member,
+					facts,
+					agenda,
+					true,
+					earlierFor(member.id),
+					...(earlierFor(member.id)
+						? ([agendaMoved.gone.map(lineAsItem), agendaMoved.joined] as const)
+						: [])
+				),
+				now,
+				{ sittingId }
+			),
+			'members',
+			member
+		);
+	for (const partner of partners.filter((p) => writeTo(p.id)))
+		count(
+			await queueNotification(
+				trx,
+				'convened',
+				'commission',
+				partner,
+				sittingConvenedMail(
+					partner,
+					facts,
+					partnerView.get(partner.id)!.now,
+					false,
+					earlierFor(partner.id),
+					...(told.has(partner.id)
+						? ([
+								partnerView.get(partner.id)!.gone.map(lineAsItem),
+								partnerView.get(partner.id)!.joined
+							] as const)
+						: [])
+				),
+				now,
+				{ sittingId }
+			),
+			'partners',
+			partner
+		);
+	// Partners convened before for fiches no longer on the agenda: their convocation no longer
+	// holds (a member who became staff meanwhile is not told of « vos fiches »).
+	for (const person of await activeRecipients(trx, {
+		userIds: plan.released,
+		role: 'partenaire'
+	}))
+		count(
+			await queueNotification(
+				trx,
+				'convened',
+				'commission',
+				person,
+				sittingReleasedMail(person, facts),
+				now,
+				{ sittingId }
+			),
+			'released',
+			person
+		);
+	return { written, reached };
+}
+
+/**
+ * What the séance keeps of its convocation (`convened_as`: what it announced, to whom, each
+ * partner's part) and its journal line.
+ */
+async function recordConvocation(
+	trx: Executor,
+	user: User,
+	sitting: NoticeSitting,
+	plan: ConvocationPlan,
+	{
+		written,
+		reached,
+		clientAddress
+	}: { written: ConvocationWritten; reached: number[]; clientAddress: string | null },
+	now: number
+): Promise<void> {
+	const { facts, partnerView } = plan;
+	// Those written to now, and those whose convocation still holds (not written to again).
+	const recipients = [
+		...new Set([
+			...plan.audience.filter((id) => plan.told.has(id) && !plan.writeTo(id)),
+			...reached
+		])
+	];
+	await markSittingConvened(trx, sitting.id, now, {
+		title: facts.title,
+		heldOn: facts.heldOn,
+		startsAt: facts.startsAt,
+		place: facts.place,
+		agenda: plan.lines,
+		recipients,
+		// A partner's part as they read it: written now, or as announced (not written: unchanged).
+		partnerAgenda: Object.fromEntries(
+			recipients.flatMap((id) => {
+				const view = partnerView.get(id);
+				return view ? [[id, view.now.map(agendaLine)] as const] : [];
+			})
+		)
+	});
+	await recordAudit(
+		trx,
+		{
+			actor: user,
+			action: 'session.convened',
+			target: { type: 'séance', id: sitting.id },
+			summary: `Séance du ${formatDate(sitting.heldOn)} convoquée${mailIsRelayed() ? '' : ' (pas de serveur de courrier : convocation gardée sans être envoyée)'} : ${pluralize(written.members, 'membre', 'membres')}, ${pluralize(written.partners, 'partenaire', 'partenaires')}${plan.onlyNew ? ' (nouvellement concernés)' : ''}${written.released > 0 ? `, ${pluralize(written.released, 'partenaire prévenu', 'partenaires prévenus')} que ses fiches n’y sont plus` : ''}${written.optedOut > 0 ? ` (${pluralize(written.optedOut, 'personne désabonnée', 'personnes désabonnées')})` : ''}`,
+			clientAddress
+		},
+		new Date(now)
+	);
 }
 
 /** The facts of a séance a convocation announces, in the order they are named. */
