@@ -11,6 +11,9 @@ export const STALE_AFTER_DAYS = 182;
 /** STALE_AFTER_DAYS as the pages say it: « 6 mois » (a month being 30,4 days on average). */
 export const STALE_AFTER_WORDS = pluralize(Math.round(STALE_AFTER_DAYS / 30.4), 'mois', 'mois');
 
+/** /espace lists its organisation's updates validated in the last this many days (« Validées récemment »). */
+export const RECENTLY_VALIDATED_DAYS = 30;
+
 /**
  * How far ahead a séance or a campaign's deadline may be set, in days: « un an » to the person,
  * so that a year mistyped (2062 for 2026) does not file it decades away.

@@ -5,10 +5,11 @@ import { campaignsForOrganisation } from '$lib/server/campaigns/service';
 import { getDb } from '$lib/server/db/instance';
 import {
 	listFichesForOrganisation,
-	listOrganisationPendingUpdates
+	listOrganisationPendingUpdates,
+	listOrganisationValidatedSince
 } from '$lib/server/progress/repository';
-import { parisToday } from '$lib/utils/dates';
-import { asksNothingOf, isStale } from '$lib/utils/rules';
+import { daysBefore, parisDayEnd, parisToday } from '$lib/utils/dates';
+import { asksNothingOf, isStale, RECENTLY_VALIDATED_DAYS } from '$lib/utils/rules';
 import type { PageServerLoad } from './$types';
 
 // A partner's own page: a member or an admin who follows a partner's link (or signs in again
@@ -20,9 +21,15 @@ export const load: PageServerLoad = async (event) => {
 	const db = getDb();
 	const today = parisToday();
 	const year = Number(today.slice(0, 4));
-	const [fiches, pending] = [
+	const [fiches, pending, validated] = [
 		await listFichesForOrganisation(db, user.organisationId!, year),
-		await listOrganisationPendingUpdates(db, user.organisationId!)
+		await listOrganisationPendingUpdates(db, user.organisationId!),
+		// From the start of the day RECENTLY_VALIDATED_DAYS ago, in Paris.
+		await listOrganisationValidatedSince(
+			db,
+			user.organisationId!,
+			parisDayEnd(daysBefore(today, RECENTLY_VALIDATED_DAYS + 1))
+		)
 	];
 	// After « Soumettre »: which update was received (only one of the organisation's own).
 	const submittedId = Number(event.url.searchParams.get('soumis'));
@@ -30,7 +37,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		campaigns: await campaignsForOrganisation(db, user.organisationId!, today),
 		organisation: user.organisationName,
-		openFiches: [...new Set(pending.map((u) => u.ficheCode))],
+		validated,
 		confirmation: submitted
 			? {
 					id: submitted.id,

@@ -232,6 +232,29 @@ export async function listOrganisationPendingUpdates(
 	return withMeasurements(db, rows);
 }
 
+/**
+ * An organisation's updates validated since `since` (an ISO instant), newest first: /espace tells
+ * them, for a partner who receives no validation mail.
+ */
+export async function listOrganisationValidatedSince(
+	db: Executor,
+	organisationId: number,
+	since: string
+): Promise<{ id: number; ficheCode: string; reportedOn: string; validatedAt: string | null }[]> {
+	return db
+		.selectFrom('progress_update as u')
+		.innerJoin('fiche', 'fiche.id', 'u.fiche_id')
+		.select(['u.id', 'fiche.code as ficheCode', 'u.reported_on as reportedOn'])
+		.select('u.validated_at as validatedAt')
+		.where('u.organisation_id', '=', organisationId)
+		.where('u.state', '=', 'validated')
+		.where('u.validated_at', '>=', since)
+		.orderBy('u.validated_at', 'desc')
+		.orderBy('u.id', 'desc')
+		.limit(50)
+		.execute();
+}
+
 export async function findFicheOrganisationIds(db: Executor, ficheId: number): Promise<number[]> {
 	const [owners, partners] = [
 		await db

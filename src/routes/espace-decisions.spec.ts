@@ -1,0 +1,62 @@
+import { render } from 'svelte/server';
+import { describe, expect, it } from 'vitest';
+import type { User } from '$lib/server/auth/users';
+import { reviewProgressUpdate, saveProgressUpdate } from '$lib/server/progress/service';
+import { createPartner, progressInput } from '$lib/server/progress/testing';
+import Page from './espace/+page.svelte';
+import { load } from './espace/+page.server';
+import { adminDatabase, routeEvent } from './route-testing';
+
+const portal = adminDatabase();
+
+/** /espace as `partner` sees it, as text. */
+async function espace(partner: User): Promise<string> {
+	const signedIn = { user: partner, session: { id: 'test' } } as never;
+	const data = await load(routeEvent('/espace', '/espace', {}, signedIn));
+	const { body } = render(Page, { props: { data } as never });
+	return body.replace(/<!--[\s\S]*?-->/g, '');
+}
+
+async function submitted(partner: User, code: string): Promise<number> {
+	const saved = await saveProgressUpdate(portal.db, partner, code, null, progressInput(), null);
+	if (!saved.ok) throw new Error(saved.message);
+	return saved.value.id;
+}
+
+describe('/espace', () => {
+	// Walkthrough s46: the table said « Reprendre la mise à jour en cours » for an update the list
+	// above offered to « Lire ou retirer ».
+	it('offers a submitted update the same link in its list and in the fiches’ table', async () => {
+		const partner = await createPartner(portal.db, 'cdg46', 'lea@cdg46.test');
+		const id = await submitted(partner, '1-2');
+		const page = await espace(partner);
+		const links = [...page.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<span/g)]
+			.filter(([, href]) => href === `/espace/suivis/${id}`)
+			.map(([, , words]) => words);
+		expect(links).toEqual(['Lire ou retirer', 'Lire ou retirer']);
+		expect(page).not.toContain('Reprendre la mise à jour en cours');
+	});
+
+	// Walkthrough s46: once validated, an update was mentioned nowhere on /espace (a partner who
+	// turned the validation mail off was never told).
+	it('lists the updates validated in the last 30 days, with a link to each', async () => {
+		const partner = await createPartner(portal.db, 'cdg46', 'lea@cdg46.test');
+		const id = await submitted(partner, '1-2');
+		expect(await espace(partner)).not.toContain('Validées récemment');
+		const review = await reviewProgressUpdate(
+			portal.db,
+			portal.admin,
+			{ updateId: id, version: 1, decision: 'validate', comment: '' },
+			null
+		);
+		if (!review.ok) throw new Error(review.message);
+		const page = await espace(partner);
+		expect(page).toContain('Validées récemment');
+		const section = page.slice(page.indexOf('Validées récemment'));
+		const item = /<li>([\s\S]*?)<\/li>/.exec(section)?.[1]?.replace(/\s+/g, ' ') ?? '';
+		expect(item).toMatch(
+			/^ ?Fiche <strong>1-2<\/strong>, mise à jour du 1er\smars\s2026 : validée le /
+		);
+		expect(item).toContain(`<a href="/espace/suivis/${id}">Lire<span`);
+	});
+});
