@@ -8,7 +8,9 @@ import { escapeHtml } from './html';
 
 /** Lower case; the longest first, so that « smart grid » is one part rather than « smart ». */
 const ENGLISH_EXPRESSIONS = [
+	'frictionless data',
 	'open innovation',
+	'data package',
 	'data center',
 	'e-marketing',
 	'e-learning',
