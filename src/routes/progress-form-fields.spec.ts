@@ -1,0 +1,51 @@
+import { render } from 'svelte/server';
+import { describe, expect, it, vi } from 'vitest';
+import { createPartner } from '$lib/server/progress/testing';
+import Page from './espace/fiches/[code=fiche]/suivi/+page.svelte';
+import { load } from './espace/fiches/[code=fiche]/suivi/+page.server';
+import { adminDatabase, routeEvent } from './route-testing';
+
+// The page reads its address (`?enregistre`, `?reprise`) from SvelteKit's state.
+vi.mock('$app/state', () => ({
+	page: { url: new URL('http://localhost/espace/fiches/9-1/suivi') }
+}));
+
+const portal = adminDatabase();
+
+/** The new update form of fiche 9-1 as CDG46's partner receives it, its comments stripped. */
+async function form(): Promise<string> {
+	const partner = await createPartner(portal.db, 'cdg46', 'lea@cdg46.test');
+	const signedIn = { user: partner, session: { id: 'test' } } as never;
+	const data = await load(
+		routeEvent(
+			'/espace/fiches/9-1/suivi',
+			'/espace/fiches/[code=fiche]/suivi',
+			{ code: '9-1' },
+			signedIn
+		)
+	);
+	const { body } = render(Page, { props: { data, form: null } as never });
+	return body.replace(/<!--[\s\S]*?-->/g, '');
+}
+
+/** The opening tag of the control named `name`. */
+const control = (html: string, name: string) =>
+	new RegExp(`<(input|select|textarea)[^>]*name="${name}"[^>]*>`).exec(html)?.[0] ?? '';
+
+describe('the partner’s update form', () => {
+	// Walkthrough s46: optional fields said « (facultatif) », required ones nothing at all.
+	it('marks its required fields required, as the fiche form does', async () => {
+		const html = await form();
+		for (const name of ['reported_on', 'status', 'done'])
+			expect(control(html, name), name).toMatch(/\srequired(=""|\s|>)/);
+		for (const name of ['progress', 'next_steps', 'difficulties'])
+			expect(control(html, name), name).not.toMatch(/\srequired/);
+	});
+
+	// Walkthrough s46: a comment of 2,000 characters was typed in a one-line input.
+	it('gives an indicator’s comment a textarea, as its other long texts', async () => {
+		const html = await form();
+		const comment = /<(input|textarea)[^>]*name="indicator_\d+_comment"/.exec(html);
+		expect(comment?.[1]).toBe('textarea');
+	});
+});
