@@ -251,8 +251,8 @@ const rows = (): Row[] => [
 	],
 	['GET', '/commission', null, [200, 200, 200, 200, 200]],
 	// Unsubscribing (#17): guarded by its signed token alone, whoever asks.
-	['GET', '/desabonnement/jeton-invalide', null, [404, 404, 404, 404, 404]],
-	['POST', '/desabonnement/jeton-invalide', {}, [404, 404, 404, 404, 404]],
+	['GET', '/desabonnement/jeton-invalide', null, [410, 410, 410, 410, 410]],
+	['POST', '/desabonnement/jeton-invalide', {}, [410, 410, 410, 410, 410]],
 	['GET', '/desabonnement/jeton-invalide/un-clic', null, [303, 303, 303, 303, 303]],
 	['POST', '/desabonnement/jeton-invalide/un-clic', {}, [404, 404, 404, 404, 404]],
 	[

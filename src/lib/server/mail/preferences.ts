@@ -88,8 +88,9 @@ export async function updateMailPreferences(
 	});
 }
 
+/** A link no longer valid (410): its page says « Lien expiré ou déjà utilisé » and leads to /compte. */
 const UNSUBSCRIBE_INVALID =
-	'Ce lien de désabonnement n’est pas valable. Vous pouvez choisir les courriels que vous recevez depuis votre compte (/compte).';
+	'Ce lien de désabonnement n’est pas ou plus valable. Vous pouvez choisir les courriels que vous recevez depuis votre compte.';
 
 /** What a one-click link turns off, for its confirmation page. */
 export async function unsubscribeTarget(
@@ -98,7 +99,7 @@ export async function unsubscribeTarget(
 ): Promise<Result<{ email: string; category: Category; label: string; active: boolean }>> {
 	const read = await readUnsubscribeToken(db, token);
 	const user = read ? await findUserById(db, read.userId) : undefined;
-	if (!read || !user) return refuse(404, UNSUBSCRIBE_INVALID);
+	if (!read || !user) return refuse(410, UNSUBSCRIBE_INVALID);
 	const preferences = await findPreferences(db, user.id);
 	return ok({
 		email: user.email,
@@ -117,7 +118,7 @@ export async function unsubscribe(
 ): Promise<Result<{ label: string }>> {
 	const read = await readUnsubscribeToken(db, token);
 	const user = read ? await findUserById(db, read.userId) : undefined;
-	if (!read || !user) return refuse(404, UNSUBSCRIBE_INVALID);
+	if (!read || !user) return refuse(410, UNSUBSCRIBE_INVALID);
 	return db.transaction().execute(async (trx) => {
 		const before = await findPreferences(trx, user.id);
 		if (before[read.category]) {

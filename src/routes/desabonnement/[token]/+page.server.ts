@@ -8,7 +8,12 @@ import type { Actions, PageServerLoad } from './$types';
 // Public page guarded by its signed, single-purpose token: GET only shows the confirm button.
 export const load: PageServerLoad = async ({ params }) => {
 	const target = await unsubscribeTarget(getDb(), params.token);
-	if (!target.ok) error(404, target.message);
+	// « Lien expiré ou déjà utilisé », as an invitation's (+error.svelte), and a link to /compte.
+	if (!target.ok)
+		error(target.status, {
+			message: target.message,
+			next: { href: '/compte', label: 'Choisir mes courriels depuis mon compte' }
+		});
 	return { target: target.value };
 };
 
