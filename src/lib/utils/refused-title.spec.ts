@@ -16,6 +16,7 @@ describe('the title of a page whose form was refused', () => {
 		expect(refusedTitle('Page introuvable — SDUSN du Lot', true)).toBe(
 			'Page introuvable — SDUSN du Lot'
 		);
+		expect(refusedTitle('Accès refusé — SDUSN du Lot', true)).toBe('Accès refusé — SDUSN du Lot');
 		expect(refusedTitle('Lien expiré ou déjà utilisé — SDUSN du Lot', true)).toBe(
 			'Lien expiré ou déjà utilisé — SDUSN du Lot'
 		);

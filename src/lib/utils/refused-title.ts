@@ -7,10 +7,10 @@
  */
 const PREFIX = 'Erreur\u00a0: ';
 /**
- * A title that already says so is left as it is: the error page's « Erreur 403 », « Page
- * introuvable », « Lien expiré ou déjà utilisé » (src/routes/+error.svelte).
+ * A title that already says so is left as it is: the error page's « Erreur 500 », « Accès
+ * refusé » (403), « Page introuvable », « Lien expiré ou déjà utilisé » (src/routes/+error.svelte).
  */
-const SAYS_ERROR = /^(Erreur\b|Page introuvable|Lien expiré)/;
+const SAYS_ERROR = /^(Erreur\b|Accès refusé|Page introuvable|Lien expiré)/;
 
 /** `title` with the prefix when `refused`, without it otherwise (a later answer that succeeded). */
 export function refusedTitle(title: string, refused: boolean): string {

@@ -2,7 +2,7 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { log } from '../log.js';
 import { recordDenial } from '../audit/repository';
 import { getDb } from '../db/instance';
-import { can, type Action, type Resources } from './permissions';
+import { can, refusalReason, type Action, type Resources } from './permissions';
 import type { User } from './users';
 
 type Event = Pick<RequestEvent, 'locals' | 'url' | 'getClientAddress' | 'request'>;
@@ -83,7 +83,8 @@ export async function authorize<A extends Action>(
 	resource?: Resources[A]
 ): Promise<User> {
 	const user = requireUser(event);
-	if (!can(user, action, resource)) await deny(event, user, action);
+	if (!can(user, action, resource))
+		await deny(event, user, action, refusalReason(user, action, resource));
 	return user;
 }
 

@@ -67,6 +67,26 @@ export type Action = keyof Resources;
  * The one place that decides who may do what. Pure: no database, no request.
  * Anonymous visitors (null) may do nothing here; published pages need no permission.
  */
+/** A partner's refusal on a fiche its organisation neither carries nor partners (403 page, service). */
+export const NOT_THE_ORGANISATIONS_FICHE =
+	'Votre organisation ne porte pas cette fiche et n’en est pas partenaire.';
+
+/**
+ * Why `can` refuses, when the refusal has a reason to tell (a fiche the partner's organisation does
+ * not carry); undefined otherwise (the 403 page then says it generally).
+ */
+export function refusalReason<A extends Action>(
+	actor: Actor,
+	action: A,
+	resource?: Resources[A]
+): string | undefined {
+	if (action !== 'update.create' || actor.role !== 'partenaire' || !resource) return undefined;
+	const { ficheOrganisationIds } = resource as Resources['update.create'];
+	return actor.organisationId !== null && !ficheOrganisationIds.includes(actor.organisationId)
+		? NOT_THE_ORGANISATIONS_FICHE
+		: undefined;
+}
+
 export function can<A extends Action>(
 	actor: Actor | null,
 	action: A,

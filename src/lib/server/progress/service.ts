@@ -1,7 +1,7 @@
 import type { Db, Executor } from '../db';
 import { notifyReview } from '../mail/notifications';
 import { countTodaysActions, recordAudit, recordBounded } from '../audit/repository';
-import { can } from '../auth/permissions';
+import { can, NOT_THE_ORGANISATIONS_FICHE } from '../auth/permissions';
 import type { User } from '../auth/users';
 import type { FicheStatus, UpdateState } from '../db/schema';
 import {
@@ -166,7 +166,7 @@ async function reportingContext(
 	const ficheOrganisationIds = await findFicheOrganisationIds(trx, fiche.id);
 	if (updateId === null) {
 		if (!can(user, 'update.create', { ficheOrganisationIds }))
-			return refuse(403, 'Votre organisation ne porte pas cette fiche et n’en est pas partenaire.');
+			return refuse(403, NOT_THE_ORGANISATIONS_FICHE);
 		return ok({ fiche, ficheOrganisationIds, current: null });
 	}
 	const current = await findProgressUpdate(trx, updateId);

@@ -1,0 +1,71 @@
+import { isHttpError } from '@sveltejs/kit';
+import { render } from 'svelte/server';
+import { describe, expect, it, vi } from 'vitest';
+import ErrorPage from './+error.svelte';
+import { NOT_THE_ORGANISATIONS_FICHE } from '$lib/server/auth/permissions';
+import { createPartner } from '$lib/server/progress/testing';
+import { load } from './desabonnement/[token]/+page.server';
+import { load as loadUpdateForm } from './espace/fiches/[code=fiche]/suivi/+page.server';
+import { adminDatabase, routeEvent } from './route-testing';
+
+/** What +error.svelte reads of SvelteKit's state: set by each test. */
+const state = vi.hoisted(() => ({ page: { status: 200, error: null as App.Error | null } }));
+vi.mock('$app/state', () => state);
+
+const portal = adminDatabase();
+
+/** The error page as rendered (its head, then its body), its comments stripped. */
+function errorPage(status: number, error: App.Error): string {
+	state.page = { status, error };
+	const { head, body } = render(ErrorPage);
+	return `${head}${body}`.replace(/<!--[\s\S]*?-->/g, '');
+}
+
+// Walkthrough s46: /desabonnement/abc said « Page introuvable », « depuis votre compte (/compte) »
+// in plain text, then the generic 404 paragraph.
+describe('an unsubscribe link that is not valid', () => {
+	it('is « Lien expiré ou déjà utilisé », with a link to the account’s page', async () => {
+		const thrown = await load({ params: { token: 'abc' } } as never).then(
+			() => null,
+			(e: unknown) => e
+		);
+		if (!isHttpError(thrown)) throw new Error('no HTTP error');
+		expect(thrown.status).toBe(410);
+		expect(thrown.body.message).not.toContain('/compte');
+		expect(thrown.body.next).toEqual({
+			href: '/compte',
+			label: 'Choisir mes courriels depuis mon compte'
+		});
+		const page = errorPage(thrown.status, thrown.body);
+		expect(page).toContain('<h1>Lien expiré ou déjà utilisé</h1>');
+		expect(page).toMatch(/<a href="\/compte"[^>]*>Choisir mes courriels depuis mon compte<\/a>/);
+		expect(page).not.toContain('L’adresse demandée n’existe pas ou plus');
+	});
+});
+
+// Walkthrough s46: a 403 was « Erreur 403 » with a general sentence, even where it had a reason.
+describe('a refused page (403)', () => {
+	it('is « Accès refusé », saying why when the refusal knows: a fiche not the organisation’s', async () => {
+		// CDG46 neither carries 2-1 nor partners it.
+		const partner = await createPartner(portal.db, 'cdg46', 'lea@cdg46.test');
+		const signedIn = { user: partner, session: { id: 'test' } } as never;
+		const thrown = await loadUpdateForm(
+			routeEvent(
+				'/espace/fiches/2-1/suivi',
+				'/espace/fiches/[code=fiche]/suivi',
+				{ code: '2-1' },
+				signedIn
+			)
+		).then(
+			() => null,
+			(e: unknown) => e
+		);
+		if (!isHttpError(thrown)) throw new Error('no HTTP error');
+		expect(thrown.status).toBe(403);
+		expect(thrown.body.message).toBe(NOT_THE_ORGANISATIONS_FICHE);
+		const page = errorPage(403, thrown.body);
+		expect(page).toContain('<title>Accès refusé — SDUSN du Lot</title>');
+		expect(page).toContain('<h1>Accès refusé</h1>');
+		expect(page).toContain('Votre organisation ne porte pas cette fiche');
+	});
+});
