@@ -14,6 +14,16 @@ vi.mock('$app/state', () => state);
 
 const portal = adminDatabase();
 
+/** What `run` throws (a load's `error()`), or null. */
+async function thrownBy(run: () => unknown): Promise<unknown> {
+	try {
+		await run();
+		return null;
+	} catch (thrown) {
+		return thrown;
+	}
+}
+
 /** The error page as rendered (its head, then its body), its comments stripped. */
 function errorPage(status: number, error: App.Error): string {
 	state.page = { status, error };
@@ -25,10 +35,7 @@ function errorPage(status: number, error: App.Error): string {
 // in plain text, then the generic 404 paragraph.
 describe('an unsubscribe link that is not valid', () => {
 	it('is « Lien expiré ou déjà utilisé », with a link to the account’s page', async () => {
-		const thrown = await load({ params: { token: 'abc' } } as never).then(
-			() => null,
-			(e: unknown) => e
-		);
+		const thrown = await thrownBy(() => load({ params: { token: 'abc' } } as never));
 		if (!isHttpError(thrown)) throw new Error('no HTTP error');
 		expect(thrown.status).toBe(410);
 		expect(thrown.body.message).not.toContain('/compte');
@@ -49,16 +56,15 @@ describe('a refused page (403)', () => {
 		// CDG46 neither carries 2-1 nor partners it.
 		const partner = await createPartner(portal.db, 'cdg46', 'lea@cdg46.test');
 		const signedIn = { user: partner, session: { id: 'test' } } as never;
-		const thrown = await loadUpdateForm(
-			routeEvent(
-				'/espace/fiches/2-1/suivi',
-				'/espace/fiches/[code=fiche]/suivi',
-				{ code: '2-1' },
-				signedIn
+		const thrown = await thrownBy(() =>
+			loadUpdateForm(
+				routeEvent(
+					'/espace/fiches/2-1/suivi',
+					'/espace/fiches/[code=fiche]/suivi',
+					{ code: '2-1' },
+					signedIn
+				)
 			)
-		).then(
-			() => null,
-			(e: unknown) => e
 		);
 		if (!isHttpError(thrown)) throw new Error('no HTTP error');
 		expect(thrown.status).toBe(403);
