@@ -196,8 +196,10 @@ test('a returned update comes back to the partner with the comment', async ({ br
 	await page.goto(`/espace/suivis/${id}`);
 	expect(await page.locator('.typed-text').first().textContent()).toBe(typed);
 	await page.goto('/espace');
+	// In the list of updates under way and in the fiches' table: the same link (walkthrough s46).
 	await page
 		.getByRole('link', { name: 'Reprendre et soumettre la mise à jour de la fiche 1-2' })
+		.first()
 		.click();
 	await expect(page.getByText(returnedToday)).toBeVisible();
 	expect(await page.locator('.typed-text').first().textContent()).toBe(typed);
