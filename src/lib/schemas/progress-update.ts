@@ -170,13 +170,17 @@ export const TOO_MANY_DECIMALS = 'La valeur compte au plus 6 décimales.';
  * Why a value that parseDecimal refuses is refused, in French; for a percentage or an amount, the
  * forms its indicator reads, sign included (« 45 % », « 1 500 € »).
  */
-export function numberProblem(raw: string, kind?: IndicatorKind | null): string {
+export function numberProblem(
+	raw: string,
+	kind?: IndicatorKind | null,
+	reading: Reading = 'typed'
+): string {
 	const typed = withoutSign(kind, raw);
 	const grouped = withoutGroupSpaces(typed);
 	const cleaned = grouped ?? typed.replace(/\s/g, '');
 	if (grouped === null && /^-?\d+([.,]\d+)?$/.test(cleaned))
 		return 'Les espaces ne séparent que les milliers, par groupes de trois chiffres (exemples : 1\u00a0000 ou 12\u00a0345\u00a0678).';
-	if (THOUSANDS_OR_DECIMALS.test(cleaned) && !onlyDecimal(cleaned, kind))
+	if (reading === 'typed' && THOUSANDS_OR_DECIMALS.test(cleaned) && !onlyDecimal(cleaned, kind))
 		return readsTwoWays(cleaned);
 	if (/^-?\d{13,}([.,]\d*)?$/.test(cleaned)) return TOO_MANY_WHOLE_DIGITS;
 	if (/^-?\d+[.,]\d{7,}$/.test(cleaned)) return TOO_MANY_DECIMALS;
@@ -247,20 +251,31 @@ function withoutGroupSpaces(typed: string): string | null {
  * trailing « % » for a percentage (as the advancement field reads it) and « € » for an amount;
  * otherwise parseDecimal.
  */
-export function readIndicatorValue(kind: IndicatorKind | null | undefined, raw: string): number {
+export function readIndicatorValue(
+	kind: IndicatorKind | null | undefined,
+	raw: string,
+	reading: Reading = 'typed'
+): number {
 	if (kind === 'boolean') {
 		const word = yesNoValue(raw);
 		if (word !== null) return word;
 	}
-	return parseDecimal(withoutSign(kind, raw), kind);
+	return parseDecimal(withoutSign(kind, raw), kind, reading);
 }
+
+/**
+ * Where a value's text comes from: `typed` by a person (« 1,000 » reads two ways), or written
+ * from a `number` (a spreadsheet's number cell, 12.125 written « 12,125 »: one reading only).
+ */
+type Reading = 'typed' | 'number';
 
 /** Why readIndicatorValue refuses what was typed, in French (the partner's form's words). */
 export function indicatorValueReadingProblem(
 	kind: IndicatorKind | null | undefined,
-	raw: string
+	raw: string,
+	reading: Reading = 'typed'
 ): string {
-	return kind === 'boolean' ? YES_NO_MESSAGE : numberProblem(raw, kind);
+	return kind === 'boolean' ? YES_NO_MESSAGE : numberProblem(raw, kind, reading);
 }
 
 /**
@@ -290,10 +305,15 @@ function withoutTrailingZeros(decimals: string): string {
  * database and every form keep); anything else → NaN. `kind`: the indicator's, which may tell
  * « 1,000 » (THOUSANDS_OR_DECIMALS) a decimal.
  */
-export function parseDecimal(raw: string, kind?: IndicatorKind | null): number {
+export function parseDecimal(
+	raw: string,
+	kind?: IndicatorKind | null,
+	reading: Reading = 'typed'
+): number {
 	const typed = withoutGroupSpaces(raw.trim());
 	if (typed === null) return NaN;
-	if (THOUSANDS_OR_DECIMALS.test(typed) && !onlyDecimal(typed, kind)) return NaN;
+	if (reading === 'typed' && THOUSANDS_OR_DECIMALS.test(typed) && !onlyDecimal(typed, kind))
+		return NaN;
 	const cleaned = typed.replace(',', '.');
 	if (!/^-?\d{1,12}(\.\d{1,6})?$/.test(cleaned) || tooManyDigits(cleaned)) return NaN;
 	return Number(cleaned);

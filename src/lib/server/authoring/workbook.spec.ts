@@ -146,6 +146,30 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		]);
 	});
 
+	// Merge s46: « 1,000 » typed reads two ways, but a number cell's 12.125, written « 12,125 » to
+	// be read, has one reading only: it was refused as ambiguous.
+	it('reads a number cell of 12.125 or 1250.5 as it is, and refuses « 1,000 » typed as text', async () => {
+		const reading = await readPlanWorkbook(
+			await edited((w) => {
+				const sheet = w.getWorksheet('Indicateurs')!;
+				sheet.getRow(2).getCell(6).value = 12.125;
+				sheet.getRow(2).getCell(7).value = new Date(Date.UTC(2030, 11, 31));
+				sheet.getRow(3).getCell(6).value = 1250.5;
+				sheet.getRow(3).getCell(7).value = new Date(Date.UTC(2030, 11, 31));
+			})
+		);
+		if (!reading.ok) throw new Error(reading.problems.join('\n'));
+		expect(reading.model.indicators.slice(0, 2).map((i) => i.target)).toEqual([12.125, 1250.5]);
+		const typed = await problems(
+			await edited((w) => {
+				w.getWorksheet('Indicateurs')!.getRow(2).getCell(6).value = '1,000';
+			})
+		);
+		expect(typed.filter((p) => p.includes('1,000'))).toEqual([
+			expect.stringContaining('« 1,000 » se lit de deux façons')
+		]);
+	});
+
 	it('drops the marks that would show a number’s groups reversed (« 000 500 1 € »)', async () => {
 		const reading = await readPlanWorkbook(
 			await edited((w) => {

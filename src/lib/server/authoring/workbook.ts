@@ -955,9 +955,11 @@ class RowReader {
 				: typeof value === 'number'
 					? formatNumberInput(spreadsheetDigits(value))
 					: value;
-		const number = value instanceof Date ? Number.NaN : readIndicatorValue(kind, typed);
+		// A number cell's 12.125 is written « 12,125 »: one reading only, not « 1,000 » typed.
+		const reading = typeof value === 'number' ? 'number' : 'typed';
+		const number = value instanceof Date ? Number.NaN : readIndicatorValue(kind, typed, reading);
 		if (Number.isFinite(number)) return number;
-		const problem = asProblem(indicatorValueReadingProblem(kind, typed));
+		const problem = asProblem(indicatorValueReadingProblem(kind, typed, reading));
 		// « « 1.250 » se lit de deux façons… » names the value already.
 		this.fail(
 			index,
