@@ -19,6 +19,7 @@ import process from 'node:process';
  */
 export const BUNDLED_PACKAGES = [
 	'@kurkle/color',
+	'@sveltejs/adapter-node',
 	'@sveltejs/kit',
 	'chart.js',
 	'clsx',
@@ -36,7 +37,15 @@ export const BUNDLED_PACKAGES = [
 const packageAt = (path) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
 
 /**
- * The packages whose files a build's source maps name (`…/node_modules/<package>/…`), sorted.
+ * Where the adapter copies its own server (its `files/`: the handler, and polka, sirv, totalist
+ * and @polka/url, bundled when the adapter was published) before bundling it into build/: its
+ * source maps name that folder, not node_modules; its advisories are the adapter's.
+ */
+const ADAPTER_FILES = '.svelte-kit/adapter-node/';
+
+/**
+ * The packages whose files a build's source maps name (`…/node_modules/<package>/…`, or the
+ * adapter's own server, ADAPTER_FILES), sorted.
  * @param {string} buildDir
  * @returns {string[]}
  */
@@ -47,6 +56,7 @@ export function bundledIn(buildDir) {
 		if (!entry.isFile() || !entry.name.endsWith('.map')) continue;
 		const map = JSON.parse(readFileSync(join(entry.parentPath, entry.name), 'utf8'));
 		for (const source of /** @type {string[]} */ (map.sources ?? [])) {
+			if (source.includes(ADAPTER_FILES)) found.add('@sveltejs/adapter-node');
 			if (!source.includes('node_modules/')) continue;
 			const [scope = '', name = ''] = packageAt(source).split('/');
 			found.add(scope.startsWith('@') ? `${scope}/${name}` : scope);

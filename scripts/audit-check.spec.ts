@@ -143,7 +143,17 @@ describe('npm audit in CI', () => {
 			]);
 			writeMap(join(dir, 'build/handler.js.map'), ['node_modules/devalue/src/parse.js']);
 			writeFileSync(join(dir, 'build/handler.js'), 'node_modules/vite/x.js');
-			expect(bundledIn(join(dir, 'build'))).toEqual(['@sveltejs/kit', 'cookie', 'devalue']);
+			// Probe s46: the adapter's own server (polka, sirv…) is named by its copy's folder.
+			writeMap(join(dir, 'build/server/chunks/handler-x.js.map'), [
+				'../../../.svelte-kit/adapter-node/entries/chunks/vendor.js',
+				'../../../.svelte-kit/adapter-node/entries/handler.js'
+			]);
+			expect(bundledIn(join(dir, 'build'))).toEqual([
+				'@sveltejs/adapter-node',
+				'@sveltejs/kit',
+				'cookie',
+				'devalue'
+			]);
 		});
 	});
 
