@@ -920,11 +920,14 @@ describe('the day’s bound on a séance’s mail', () => {
 		const id = await sittingWith(['9-1'], '2026-03-20');
 		let sent = 0;
 		let refusal = '';
+		const delivered = [];
 		for (let i = 0; i < 12; i++) {
 			const shown = (await findSitting(db, id))!.convenedAt;
 			const result = await conveneSitting(db, member, id, null, clock, shown);
 			if (result.ok) sent++;
 			else refusal = result.message;
+			// Each leaves before the next is written (one still waiting would be replaced by it).
+			delivered.push(...(await deliver()));
 			const title = i % 2 ? 'A' : 'B';
 			const details = { heldOn: '2026-03-20', startsAt: null, place: 'Cahors', title };
 			await updateSitting(db, member, id, details, null);
@@ -932,7 +935,7 @@ describe('the day’s bound on a séance’s mail', () => {
 		}
 		expect(sent).toBe(CONVOCATIONS_PER_SITTING_PER_DAY);
 		expect(refusal).toContain('déjà partie 10\u00a0fois aujourd’hui');
-		const toPartner = (await deliver()).filter((m) => m.envelopeTo[0] === partner.email);
+		const toPartner = delivered.filter((m) => m.envelopeTo[0] === partner.email);
 		expect(toPartner).toHaveLength(CONVOCATIONS_PER_SITTING_PER_DAY);
 		// The next day (Paris), the séance may be convened again.
 		clock = Date.parse('2026-03-03T00:30:00Z');
@@ -1060,21 +1063,48 @@ describe('the séance’s last convocation, on its page', () => {
 		await addAgendaFiches(db, member, id, ['9-1'], null);
 		const again = clock + 10 * 60_000;
 		expect(await conveneSitting(db, member, id, null, again)).toMatchObject({ ok: true });
-		// The second convocation's messages left; the first one's still waits.
+		// The second convocation's messages left; the first one's, waiting still, is its own.
 		await db
 			.updateTable('mail_outbox')
 			.set({ status: 'sent', sent_at: again })
 			.where('sitting_id', '=', id)
 			.where('created_at', '>=', again)
 			.execute();
-		const earlier = await db
-			.selectFrom('mail_outbox')
-			.select('status')
+		await db
+			.updateTable('mail_outbox')
+			.set({ status: 'pending', last_error: null })
 			.where('sitting_id', '=', id)
 			.where('created_at', '<', again)
 			.execute();
-		expect(earlier.map((m) => m.status)).toContain('pending');
 		expect(await convocationWaitingSince(db, id, again)).toBeNull();
+	});
+
+	// Left noticed s46: a member convened twice during an outage got both convocations once the
+	// relay answered again; the later one, which says what changed, replaces the earlier.
+	it('replaces an earlier convocation’s message still waiting for the relay', async () => {
+		const { id } = await convenedWhileRelayDown();
+		await addAgendaFiches(db, member, id, ['9-1'], null);
+		const again = clock + 10 * 60_000;
+		expect(await conveneSitting(db, member, id, null, again)).toMatchObject({ ok: true });
+		const messages = await db
+			.selectFrom('mail_outbox')
+			.select(['user_id as userId', 'status', 'last_error as error', 'created_at as at'])
+			.where('sitting_id', '=', id)
+			.where('kind', '=', 'convened')
+			.orderBy('created_at')
+			.execute();
+		const first = messages.filter((m) => m.at < again);
+		expect(first.length).toBeGreaterThan(0);
+		expect(first.map((m) => [m.status, m.error])).toEqual(
+			first.map(() => [
+				'cancelled',
+				'Non envoyé : une convocation plus récente de la même séance l’a remplacé.'
+			])
+		);
+		// One message waits per person: the last convocation's.
+		const waiting = messages.filter((m) => m.status === 'pending');
+		expect(new Set(waiting.map((m) => m.userId)).size).toBe(waiting.length);
+		expect(waiting.every((m) => m.at >= again)).toBe(true);
 	});
 
 	// The journal records the act, not a delivery it cannot know (the messages may still wait).

@@ -14,7 +14,7 @@ import { NO_MAIL_RELAY } from '../../utils/vocabulary';
 import type { User } from '../auth/users';
 import { ok, refuse, type Result } from '../result';
 import { sittingConvenedMail, sittingReleasedMail } from '../mail/messages';
-import { hasPendingAboutSitting } from '../mail/outbox-repository';
+import { cancelPendingAbout, hasPendingAboutSitting } from '../mail/outbox-repository';
 import { mailIsRelayed, queueNotification, relayDownSince } from '../mail/outbox';
 import { activeRecipients } from '../mail/preferences-repository';
 import type { SittingFacts } from '../db/schema';
@@ -384,6 +384,10 @@ async function convocationPlan(
 	};
 }
 
+/** Why an earlier convocation's message that had not left yet was not sent (/admin/courriels). */
+const CONVOCATION_REPLACED =
+	'Non envoyé : une convocation plus récente de la même séance l’a remplacé.';
+
 /**
  * The convocation's messages: to the members and partners `plan.writeTo`, each told what this
  * one replaces when the last reached them, and to the partners released. How many were written
@@ -444,6 +448,18 @@ async function writeConvocations(
 					agendaChanged: partnerView.get(id)?.changed ?? plan.agendaChanged
 				}
 			: null;
+	// An earlier convocation's message still waiting for the relay (an outage) is replaced by this
+	// one, which says what changed since: a person gets one convocation, not both once the relay
+	// answers again (a reminder replaced by a newer one is cancelled the same way).
+	const released = await activeRecipients(trx, { userIds: plan.released, role: 'partenaire' });
+	await cancelPendingAbout(trx, { sittingId }, CONVOCATION_REPLACED, {
+		kind: 'convened',
+		userIds: [
+			...members.filter((m) => writeTo(m.id)),
+			...partners.filter((p) => writeTo(p.id)),
+			...released
+		].map((person) => person.id)
+	});
 	for (const member of members.filter((m) => writeTo(m.id)))
 		count(
 			await queueNotification(
@@ -495,10 +511,7 @@ async function writeConvocations(
 		);
 	// Partners convened before for fiches no longer on the agenda: their convocation no longer
 	// holds (a member who became staff meanwhile is not told of « vos fiches »).
-	for (const person of await activeRecipients(trx, {
-		userIds: plan.released,
-		role: 'partenaire'
-	}))
+	for (const person of released)
 		count(
 			await queueNotification(
 				trx,
