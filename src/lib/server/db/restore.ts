@@ -263,7 +263,9 @@ function keepReplacedSince(
 					)
 				: null;
 			const enable = accounts
-				? db.prepare('UPDATE user_account SET disabled_at = NULL WHERE id = ?')
+				? db.prepare(
+						'UPDATE user_account SET disabled_at = NULL, updated_at = MAX(updated_at, ?) WHERE id = ?'
+					)
 				: null;
 			let accountsEnabled = 0;
 			let accountsLeftDisabled = 0;
@@ -273,7 +275,7 @@ function keepReplacedSince(
 				// Enabled again after the backup disabled it, or enabled all along in an older copy.
 				if (!backup || a.enabledAt === null || a.enabledAt <= backup.disabledAt) continue;
 				if (backup.role === a.role && backup.organisationId === a.organisationId)
-					accountsEnabled += enable?.run(a.id).changes ?? 0;
+					accountsEnabled += enable?.run(a.enabledAt, a.id).changes ?? 0;
 				else accountsLeftDisabled += 1;
 			}
 			return { preferencesKept, stoppedKept, accountsEnabled, accountsLeftDisabled };
@@ -321,12 +323,12 @@ function closeSessions(
 			const accounts = columnsOf(db, 'user_account');
 			const disable = accounts.has('disabled_at')
 				? db.prepare(
-						'UPDATE user_account SET disabled_at = ? WHERE id = ? AND email = ? AND disabled_at IS NULL'
+						'UPDATE user_account SET disabled_at = ?, updated_at = MAX(updated_at, ?) WHERE id = ? AND email = ? AND disabled_at IS NULL'
 					)
 				: null;
 			const keepPassword = accounts.has('password_hash')
 				? db.prepare(
-						'UPDATE user_account SET password_hash = ? WHERE id = ? AND email = ? AND password_hash IS NOT ?'
+						'UPDATE user_account SET password_hash = ?, updated_at = MAX(updated_at, COALESCE(?, updated_at)) WHERE id = ? AND email = ? AND password_hash IS NOT ?'
 					)
 				: null;
 			const enabledInBackup = journalTimes(db, ENABLED_AGAIN);
@@ -339,14 +341,20 @@ function closeSessions(
 					!((enabledInBackup.get(account.id) ?? '') > account.disabledAt)
 				)
 					accountsDisabled +=
-						disable?.run(account.disabledAt, account.id, account.email).changes ?? 0;
+						disable?.run(account.disabledAt, account.disabledAt, account.id, account.email)
+							.changes ?? 0;
 				if (
 					account.passwordHash !== null &&
 					!((passwordInBackup.get(account.id) ?? '') > (account.passwordSetAt ?? ''))
 				)
 					passwordsKept +=
-						keepPassword?.run(account.passwordHash, account.id, account.email, account.passwordHash)
-							.changes ?? 0;
+						keepPassword?.run(
+							account.passwordHash,
+							account.passwordSetAt,
+							account.id,
+							account.email,
+							account.passwordHash
+						).changes ?? 0;
 			}
 			return {
 				accountsDisabled,
@@ -380,6 +388,13 @@ interface ReplacedAccess {
 		passwordSetAt: string | null;
 	}[];
 }
+
+/*
+ * A disabling, an enabling or a password carried into the restored copy raises its account's
+ * `updated_at` to the fact's own date: the copy's `lastWritten` then sees what it now holds, and
+ * a newer backup restored on top of it (the wrong one restored first, then the right one) keeps
+ * those facts instead of taking the copy for the older database (read-back s46).
+ */
 
 /** Journal lines of an account's password set: made with one, invitation used, changed, reset. */
 const PASSWORD_SET =
