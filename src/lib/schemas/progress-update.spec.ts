@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatNumberInput } from '../utils/format';
 import { isCountIndicator } from '../utils/indicators';
 import { progressFormData } from '../server/progress/testing';
 import {
@@ -194,6 +195,16 @@ describe('a value with a point or a comma before three digits', () => {
 		expect(parseDecimal('1,5')).toBe(1.5);
 		expect(parseDecimal('1,2345')).toBe(1.2345);
 		expect(parseDecimal('1000,000')).toBe(1000);
+	});
+});
+
+describe('a value shown for editing', () => {
+	// Read-back s46: 12.125 stored was shown « 12,125 » in the fiche form and a returned update,
+	// then refused as reading two ways when saved again.
+	it('reads back as the value it shows', () => {
+		for (const kind of ['count', 'amount', 'percentage', null] as const)
+			for (const value of [12.125, 1.25, 999.999, 1250.5, 0.125])
+				expect(readIndicatorValue(kind, formatNumberInput(value)), `${kind} ${value}`).toBe(value);
 	});
 });
 

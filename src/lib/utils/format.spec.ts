@@ -73,7 +73,10 @@ describe('French formats', () => {
 	it('writes a value with its unit, an editable number and a file size', () => {
 		expect(formatQuantity(1500, 'heures')).toBe('1\u202f500\u00a0heures');
 		expect(formatQuantity(3, null)).toBe('3');
-		expect(formatNumberInput(2.755)).toBe('2,755');
+		// Three decimals read two ways once typed (« 1,000 »): a fourth, zero, keeps one reading.
+		expect(formatNumberInput(2.755)).toBe('2,7550');
+		expect(formatNumberInput(0.125)).toBe('0,125');
+		expect(formatNumberInput(1234.125)).toBe('1234,125');
 		expect(formatNumberInput(1500)).toBe('1500');
 		// What the fiche's form and the workbook's change list wrote by hand: the same text.
 		expect(formatNumberInput(1234567.5)).toBe('1234567,5');

@@ -159,9 +159,15 @@ export function formatScientific(value: number): string {
 	return `${mantissa}\u00a0×\u00a010${[...exponent].map((c) => SUPERSCRIPT[c] ?? c).join('')}`;
 }
 
-/** A number as a form field shows it for editing: every decimal kept, a decimal comma ("2,75"). */
+/**
+ * A number as a form field shows it for editing: every decimal kept, a decimal comma ("2,75").
+ * Three decimals after one to three digits get a fourth, zero: « 12,125 » reads two ways once
+ * typed (« 1,000 » pasted from English is a thousand) and would be refused when saved again;
+ * « 12,1250 » reads one way (read-back s46).
+ */
 export function formatNumberInput(value: number): string {
-	return String(value).replace('.', ',');
+	const text = String(value).replace('.', ',');
+	return /^-?[1-9]\d{0,2},\d{3}$/.test(text) ? `${text}0` : text;
 }
 
 /**
