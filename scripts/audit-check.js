@@ -39,7 +39,8 @@ const packageAt = (path) => path.slice(path.lastIndexOf('node_modules/') + 'node
 /**
  * Where the adapter copies its own server (its `files/`: the handler, and polka, sirv, totalist
  * and @polka/url, bundled when the adapter was published) before bundling it into build/: its
- * source maps name that folder, not node_modules; its advisories are the adapter's.
+ * source maps name that folder, not node_modules. npm audit reads the adapter's own advisories;
+ * those of polka or sirv themselves, which are not installed, it cannot see (docs/operations.md).
  */
 const ADAPTER_FILES = '.svelte-kit/adapter-node/';
 

@@ -223,7 +223,7 @@ const THOUSANDS_OR_DECIMALS = /^-?[1-9]\d{0,2}[.,]\d{3}$/;
 
 /**
  * « 1,000 » that can only be decimals by its kind: a percentage of 1,000 is 1 %, not 1000 %. Never
- * the other way round: a count refuses 1,25, but « 1,250 » is no less likely a mistyped decimal.
+ * the other way round: « 1,250 » for an amount is no less likely a mistyped decimal than euros.
  */
 function onlyDecimal(typed: string, kind: IndicatorKind | null | undefined): boolean {
 	if (!kind) return false;

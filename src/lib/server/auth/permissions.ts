@@ -63,10 +63,6 @@ export interface Resources {
 
 export type Action = keyof Resources;
 
-/**
- * The one place that decides who may do what. Pure: no database, no request.
- * Anonymous visitors (null) may do nothing here; published pages need no permission.
- */
 /** A partner's refusal on a fiche its organisation neither carries nor partners (403 page, service). */
 export const NOT_THE_ORGANISATIONS_FICHE =
 	'Votre organisation ne porte pas cette fiche et n’en est pas partenaire.';
@@ -87,6 +83,10 @@ export function refusalReason<A extends Action>(
 		: undefined;
 }
 
+/**
+ * The one place that decides who may do what. Pure: no database, no request.
+ * Anonymous visitors (null) may do nothing here; published pages need no permission.
+ */
 export function can<A extends Action>(
 	actor: Actor | null,
 	action: A,

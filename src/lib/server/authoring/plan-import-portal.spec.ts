@@ -132,7 +132,7 @@ describe('plan import after edits in the portal’s forms', () => {
 	// Probe s46: a target of 16 digits the fiche form keeps (1234567890.123456) was written back
 	// rounded to 15 (1234567890.12346) by an import that changed only the indicator's label.
 	it('an import that changes an indicator’s label keeps its 16-digit target as the form saved it', async () => {
-		// An amount (a count's target is a whole number): decimals are its own.
+		// An amount, as the workbook tests use.
 		const target = await editedFiche(db, '1-1', {
 			[indicatorRowField(0, 'kind')]: 'amount',
 			[indicatorRowField(0, 'target')]: '1234567890,123456',

@@ -192,7 +192,7 @@ describe('plan workbook round trip', () => {
 	});
 
 	it('reads a target as the fiche’s form does: what it imports, the form saves again', async () => {
-		// An amount, which may have decimals (a count is a whole number).
+		// An amount, which may have decimals.
 		const fiche = (await findFicheByCode(db, '1-1'))!;
 		await db
 			.updateTable('indicator')
@@ -260,7 +260,7 @@ describe('plan workbook round trip', () => {
 	for (const target of [123456789012.123, 123456789.123456, 1234567890.123456])
 		it(`gives back unchanged a target the form allows, ${target}`, async () => {
 			const fiche = (await findFicheByCode(db, '1-1'))!;
-			// An amount: a count is a whole number.
+			// An amount, whose target may have decimals.
 			await db
 				.updateTable('indicator')
 				.set({ target, kind: 'amount' })

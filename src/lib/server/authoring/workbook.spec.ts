@@ -507,7 +507,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 	it('shows a changed target the French way, every decimal kept, and its date in words', async () => {
 		const bytes = await edited((w) => {
 			const row = w.getWorksheet('Indicateurs')!.getRow(2);
-			// An amount: a count is a whole number.
+			// An amount, whose target may have decimals.
 			row.getCell(5).value = 'Montant en euros';
 			row.getCell(6).value = 1200.125;
 			row.getCell(7).value = new Date('2026-12-31T00:00:00Z');
