@@ -53,17 +53,34 @@ afterEach(() => mail.close());
 
 const deliver = () => mail.deliver();
 
-/** A séance in Cahors created by the member, with these fiches on its agenda: its id. */
-async function sittingWith(codes: string[], heldOn = '2026-03-01'): Promise<number> {
+/**
+ * A séance created by the member (« Séance », in Cahors, no hour, unless `facts` says), with these
+ * fiches on its agenda: its id.
+ */
+async function sittingWith(
+	codes: string[],
+	heldOn = '2026-03-01',
+	facts: { startsAt?: string | null; place?: string; title?: string } = {}
+): Promise<number> {
 	const created = await createSitting(
 		db,
 		member,
-		{ heldOn, startsAt: null, place: 'Cahors', title: 'Séance' },
+		{ heldOn, startsAt: null, place: 'Cahors', title: 'Séance', ...facts },
 		null
 	);
 	if (!created.ok) throw new Error('no sitting');
 	if (codes.length > 0) await addAgendaFiches(db, member, created.value.id, codes, null);
 	return created.value.id;
+}
+
+/** The account turns the commission's messages off (`false`) or on again (`true`). */
+async function commissionMessages(user: User, wanted: boolean) {
+	await savePreferences(
+		db,
+		user.id,
+		{ reminders: true, validations: true, commission: wanted },
+		clock
+	);
 }
 
 /**
@@ -81,14 +98,10 @@ async function convenedBeforeDecember(id: number) {
 
 describe('a séance’s mailings', () => {
 	it('convenes members and concerned partners, and sends the relevé at closing', async () => {
-		const created = await createSitting(
-			db,
-			member,
-			{ heldOn: '2026-03-01', startsAt: '14:30', place: 'Cahors', title: 'Séance de printemps' },
-			null
-		);
-		if (!created.ok) throw new Error('no sitting');
-		const sittingId = created.value.id;
+		const sittingId = await sittingWith([], '2026-03-01', {
+			startsAt: '14:30',
+			title: 'Séance de printemps'
+		});
 		// An empty agenda has nothing to convene to; a free point alone does.
 		expect(await conveneSitting(db, member, sittingId, null, clock)).toMatchObject({
 			ok: false,
@@ -144,20 +157,10 @@ describe('a séance’s mailings', () => {
 	});
 
 	it('does not name a séance titled as the commission itself twice in its convocation', async () => {
-		const created = await createSitting(
-			db,
-			member,
-			{
-				heldOn: '2026-03-01',
-				startsAt: null,
-				place: 'Cahors',
-				title: 'Commission des usages numériques'
-			},
-			null
-		);
-		if (!created.ok) throw new Error('no sitting');
-		await addAgendaFiches(db, member, created.value.id, ['9-1'], null);
-		await conveneSitting(db, member, created.value.id, null, clock);
+		const id = await sittingWith(['9-1'], '2026-03-01', {
+			title: 'Commission des usages numériques'
+		});
+		await conveneSitting(db, member, id, null, clock);
 		const toMember = (await deliver()).find((m) => m.envelopeTo[0] === 'claude@commission.fr')!;
 		expect(toMember.mail.text).toContain(
 			'La commission des usages numériques se réunit le 1er\u00a0mars\u00a02026 (Cahors).'
@@ -220,21 +223,9 @@ describe('a séance’s mailings', () => {
 	});
 
 	it('counts apart, not as convened, those who turned the commission’s messages off', async () => {
-		await savePreferences(
-			db,
-			member.id,
-			{ reminders: true, validations: true, commission: false },
-			clock
-		);
-		const created = await createSitting(
-			db,
-			member,
-			{ heldOn: '2026-03-01', startsAt: null, place: 'Cahors', title: 'Séance' },
-			null
-		);
-		if (!created.ok) throw new Error('no sitting');
-		await addAgendaFiches(db, member, created.value.id, ['9-1'], null);
-		expect(await conveneSitting(db, member, created.value.id, null, clock)).toEqual({
+		await commissionMessages(member, false);
+		const id = await sittingWith(['9-1']);
+		expect(await conveneSitting(db, member, id, null, clock)).toEqual({
 			ok: true,
 			value: { members: 0, partners: 2, optedOut: 1, released: 0, notReached: ['vous-même'] }
 		});
@@ -245,12 +236,7 @@ describe('a séance’s mailings', () => {
 	});
 
 	it('names to the convener those who no longer receive the commission’s messages: a partner by organisation (review)', async () => {
-		await savePreferences(
-			db,
-			partner.id,
-			{ reminders: true, validations: true, commission: false },
-			clock
-		);
+		await commissionMessages(partner, false);
 		const id = await sittingWith(['9-1']);
 		const convened = await conveneSitting(db, member, id, null, clock);
 		expect(convened).toMatchObject({ ok: true, value: { optedOut: 1, partners: 1 } });
@@ -399,17 +385,8 @@ describe('a séance’s mailings', () => {
 	});
 
 	it('writes its cancellation to those convened when a séance is deleted, and only then', async () => {
-		const sitting = async (title: string) => {
-			const created = await createSitting(
-				db,
-				member,
-				{ heldOn: '2026-03-01', startsAt: '09:30', place: 'Figeac', title },
-				null
-			);
-			if (!created.ok) throw new Error('no sitting');
-			await addAgendaFiches(db, member, created.value.id, ['9-1'], null);
-			return created.value.id;
-		};
+		const sitting = (title: string) =>
+			sittingWith(['9-1'], '2026-03-01', { startsAt: '09:30', place: 'Figeac', title });
 		const quiet = await sitting('Jamais convoquée');
 		expect(await deleteSitting(db, member, quiet, null, new Date(clock))).toMatchObject({
 			ok: true
@@ -471,12 +448,7 @@ describe('a convocation sent again', () => {
 			name: 'Nadia Commission',
 			role: 'commission'
 		});
-		await savePreferences(
-			db,
-			nadia.id,
-			{ reminders: true, validations: true, commission: false },
-			clock
-		);
+		await commissionMessages(nadia, false);
 		const id = await sittingWith(['9-1'], '2026-03-20');
 		expect(await conveneSitting(db, member, id, null, clock)).toMatchObject({
 			ok: true,
@@ -497,12 +469,7 @@ describe('a convocation sent again', () => {
 			/ne reçoivent pas les messages de la commission/
 		);
 		// She wants the commission's messages again: pressing « Envoyer la convocation » should reach her.
-		await savePreferences(
-			db,
-			nadia.id,
-			{ reminders: true, validations: true, commission: true },
-			clock
-		);
+		await commissionMessages(nadia, true);
 		const sent = (await findSitting(db, id))!.convenedAt;
 		const again = await conveneSitting(db, member, id, null, clock, sent);
 		// No mail was written to her: she is not among those convened.
@@ -696,15 +663,8 @@ describe('a séance whose hour has passed today (Paris)', () => {
 		// Moved to later that day: convened.
 		await at('18:00');
 		expect((await conveneSitting(db, member, early, null, clock, null)).ok).toBe(true);
-		const untimed = await createSitting(
-			db,
-			member,
-			{ heldOn: today, startsAt: null, place: 'Gourdon', title: 'Séance' },
-			null
-		);
-		if (!untimed.ok) throw new Error('no sitting');
-		await addAgendaFiches(db, member, untimed.value.id, ['9-1'], null);
-		expect((await conveneSitting(db, member, untimed.value.id, null, clock, null)).ok).toBe(true);
+		const untimed = await sittingWith(['9-1'], today, { place: 'Gourdon' });
+		expect((await conveneSitting(db, member, untimed, null, clock, null)).ok).toBe(true);
 	});
 });
 
