@@ -1,4 +1,4 @@
-import { readOrigin } from '$lib/server/config.js';
+import { originSetting } from '$lib/server/config.js';
 import type { LayoutServerLoad } from './$types';
 
 // Only what the header shows, and the portal's configured address (ORIGIN) that a notice's link
@@ -6,5 +6,5 @@ import type { LayoutServerLoad } from './$types';
 // kept and replayed to everyone. Every protected page checks access in its own load.
 export const load: LayoutServerLoad = ({ locals }) => ({
 	viewer: locals.user ? { name: locals.user.name, role: locals.user.role } : null,
-	portal: readOrigin(process.env)
+	portal: originSetting()
 });

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { forgetSettings } from '$lib/server/config.js';
 import { load } from './+layout.server';
 
 /** The root layout's data for an anonymous visitor. */
@@ -11,16 +12,17 @@ const layoutData = () =>
 // Review s44: a notice's link printed the address the request claimed (its Host header) on
 // pages the cache keeps and replays to every visitor.
 describe('the address a notice’s link prints on paper', () => {
-	const saved = process.env.ORIGIN;
 	afterEach(() => {
-		if (saved === undefined) delete process.env.ORIGIN;
-		else process.env.ORIGIN = saved;
+		vi.unstubAllEnvs();
+		forgetSettings();
 	});
 
 	it('is the configured ORIGIN, or none', () => {
-		process.env.ORIGIN = 'https://sdusn.lot-numerique.fr';
+		vi.stubEnv('ORIGIN', 'https://sdusn.lot-numerique.fr');
+		forgetSettings();
 		expect(layoutData().portal).toBe('https://sdusn.lot-numerique.fr');
-		delete process.env.ORIGIN;
+		vi.stubEnv('ORIGIN', undefined);
+		forgetSettings();
 		expect(layoutData().portal).toBeNull();
 	});
 

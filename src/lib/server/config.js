@@ -573,6 +573,9 @@ function readOnce(name, readIt) {
 export const addressHeaderSetting = () =>
 	readOnce('ADDRESS_HEADER', () => read(process.env, 'ADDRESS_HEADER') || null);
 
+/** ORIGIN (readOrigin), or null: the portal's public address that pages print and link to. */
+export const originSetting = () => readOnce('ORIGIN', () => readOrigin(process.env));
+
 /** AUDIT_RETENTION in days (readAuditRetention), for /admin/journal. */
 export const auditRetentionSetting = () =>
 	readOnce('AUDIT_RETENTION', () => readAuditRetention(process.env));

@@ -10,6 +10,7 @@ import {
 	localAddressHeaders,
 	lookalikeVariables,
 	MIN_BODY_SIZE_BYTES,
+	originSetting,
 	planFileSetting,
 	portalVersion,
 	readConfig
@@ -347,14 +348,18 @@ describe('the settings read after the start', () => {
 		vi.stubEnv('ADDRESS_HEADER', ' X-Forwarded-For ');
 		vi.stubEnv('AUDIT_RETENTION', '365');
 		vi.stubEnv('PLAN_FILE', '');
+		vi.stubEnv('ORIGIN', 'https://SDUSN.example.fr:443');
 		forgetSettings();
 		expect(addressHeaderSetting()).toBe('X-Forwarded-For');
 		expect(auditRetentionSetting()).toBe(365);
 		expect(planFileSetting()).toBeNull();
+		expect(originSetting()).toBe('https://sdusn.example.fr');
 		vi.stubEnv('AUDIT_RETENTION', '400');
 		vi.stubEnv('ADDRESS_HEADER', '');
+		vi.stubEnv('ORIGIN', 'https://ailleurs.example.fr');
 		expect(auditRetentionSetting()).toBe(365);
 		expect(addressHeaderSetting()).toBe('X-Forwarded-For');
+		expect(originSetting()).toBe('https://sdusn.example.fr');
 	});
 
 	it('are read nowhere else', () => {
@@ -362,7 +367,9 @@ describe('the settings read after the start', () => {
 			'src/lib/server/http/request-log.ts',
 			'src/lib/server/audit/repository.ts',
 			'src/lib/server/db/instance.ts',
-			'src/routes/admin/journal/+page.server.ts'
+			'src/routes/admin/journal/+page.server.ts',
+			'src/routes/+layout.server.ts',
+			'src/routes/bilans/[year=annee]/edition.ts'
 		])
 			expect(readFileSync(path, 'utf8'), path).not.toMatch(/process\.env/);
 	});

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { dashboardCharts } from '$lib/components/charts/dashboard-charts';
 import type { Executor } from '$lib/server/db';
-import { readOrigin } from '$lib/server/config.js';
+import { originSetting } from '$lib/server/config.js';
 import { getDb } from '$lib/server/db/instance';
 import { keyedByRevision } from '$lib/server/db/revision-cache';
 import { editionPage } from '$lib/server/editions/snapshot';
@@ -174,7 +174,7 @@ async function editionViewOf(db: Executor, key: string, withUpdates: boolean) {
 			: [],
 		// The portal's public address as configured (ORIGIN), never the one a request claims: the
 		// page is kept and shared by every visitor.
-		portal: readOrigin(process.env)
+		portal: originSetting()
 	};
 }
 
