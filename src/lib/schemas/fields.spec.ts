@@ -64,4 +64,22 @@ describe('textField', () => {
 			'  a  '
 		);
 	});
+
+	it('says what to write for a text missing or too short when the form does (`missing`, `short`)', () => {
+		const reason = textField('La raison', 500, {
+			min: 3,
+			missing: 'Indiquez pourquoi.',
+			short: 'Indiquez pourquoi (3 caractères au moins).'
+		});
+		const messages = (value: string) =>
+			reason.safeParse(value).error?.issues.map((issue) => issue.message);
+		expect(messages('  ')).toEqual(['Indiquez pourquoi.']);
+		expect(messages('🙂🙂')).toEqual(['Indiquez pourquoi (3 caractères au moins).']);
+		expect(messages('🙂🙂🙂')).toBeUndefined();
+		expect(
+			textField('Le nom', 100, { min: 2 })
+				.safeParse('N')
+				.error?.issues.map((issue) => issue.message)
+		).toEqual(['Le nom compte au moins 2 caractères.']);
+	});
 });

@@ -179,7 +179,8 @@ export function tooLong(label: string | null, count: number, max: number): strin
  * form's summary names the row and the field before them (« Porteur 1, périmètre : … »).
  * `min`: the fewest characters a filled field holds (« Le nom compte au moins 2 caractères. »),
  * counted as `max` is; `missing`: the message of a required field left empty, where the form says
- * more than « … est obligatoire » (what to write there).
+ * more than « … est obligatoire » (what to write there); `short`, likewise, the message of a text
+ * under `min`.
  */
 export function textField(
 	label: string | null,
@@ -190,7 +191,8 @@ export function textField(
 		plural = false,
 		line = false,
 		min = 0,
-		missing
+		missing,
+		short
 	}: {
 		required?: boolean;
 		trim?: boolean;
@@ -198,6 +200,7 @@ export function textField(
 		line?: boolean;
 		min?: number;
 		missing?: string;
+		short?: string;
 	} = {}
 ) {
 	const base = trim ? z.string().trim() : z.string();
@@ -219,7 +222,7 @@ export function textField(
 		)
 		.refine(
 			(v) => v === '' || characterCount(v) >= min,
-			`${says('compte', 'comptent')} au moins ${formatNumber(min)} caractères.`
+			short ?? `${says('compte', 'comptent')} au moins ${formatNumber(min)} caractères.`
 		)
 		.refine(
 			(v) => !hasForbiddenCharacters(v, { oneLine: line, lineBreaksApart: true }),

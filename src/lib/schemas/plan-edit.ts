@@ -7,7 +7,6 @@ import {
 import { markupToRichText } from '../utils/rich-text-markup';
 import type { RichText } from '../utils/rich-text';
 import {
-	characterCount,
 	INCOMPLETE_FORM,
 	isIsoDate,
 	parseForm,
@@ -99,21 +98,28 @@ const optionalId = z
 
 /** The reason and the commission decision every change of the plan carries. */
 export const revisionShape = {
-	reason: text('La raison', 500).refine(
-		(v) => characterCount(v) >= 3,
+	reason: reasonField(
 		'Indiquez en quelques mots pourquoi vous faites cette modification (3 caractères au moins).'
 	),
 	decision: optionalId
 };
 
+/**
+ * The reason of a change of the plan (a form's, an import's): of 3 characters at least, `asked`
+ * saying so when it is missing or shorter.
+ */
+export function reasonField(asked: string) {
+	return textField('La raison', 500, { min: 3, missing: asked, short: asked });
+}
+
 /** A fiche's title: given, and of 3 characters at least (« Wi » is not one yet). */
 function ficheTitle() {
-	return text('Le titre', 300, { line: true })
-		.refine((v) => v.length > 0, 'Indiquez le titre de la fiche.')
-		.refine(
-			(v) => v.length === 0 || characterCount(v) >= 3,
-			'Le titre de la fiche compte au moins 3 caractères.'
-		);
+	return textField('Le titre', 300, {
+		line: true,
+		min: 3,
+		missing: 'Indiquez le titre de la fiche.',
+		short: 'Le titre de la fiche compte au moins 3 caractères.'
+	});
 }
 
 const ficheSchema = z.object({

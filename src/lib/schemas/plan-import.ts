@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { characterCount, textField } from './form';
+import { textField } from './form';
+import { reasonField } from './plan-edit';
 
 /**
  * The reason of an import, published with each revision it makes: from the page's form as from
  * `npm run plan:import -- --reason` (applyPlanImport reads it as a form would, `typedText`).
  */
-export const ImportReasonSchema = textField('La raison', 500, { required: false }).refine(
-	(v) => characterCount(v) >= 3,
+export const ImportReasonSchema = reasonField(
 	'Indiquez la raison de cet import en quelques mots (au moins 3 caractères).'
 );
 
