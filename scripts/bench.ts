@@ -31,7 +31,7 @@ import {
 	measurementFaults,
 	ratioTo,
 	type DatasetResult,
-	type Measurement,
+	type LoadRunCheck,
 	type RouteResult
 } from './bench/targets';
 import { parseOptions, runCommand, UsageError } from './cli';
@@ -253,7 +253,7 @@ runCommand(async () => {
 	const dir = mkdtempSync(join(tmpdir(), 'sdusn-bench-'));
 	// Every measurement, checked at the end: one that got no answer, errors or unexpected statuses
 	// makes the whole run fail (non-zero exit), whatever its figures.
-	const measurements: Measurement[] = [];
+	const measurements: LoadRunCheck[] = [];
 	const faults: string[] = [];
 
 	// Empty database to serving: migrations and seed included.
@@ -533,7 +533,7 @@ runCommand(async () => {
 });
 
 /** A route run as a measurement to check. */
-function measured(label: string, run: Measured): Measurement {
+function measured(label: string, run: Measured): LoadRunCheck {
 	return {
 		label,
 		responses: run.responses,

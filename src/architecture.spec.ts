@@ -336,7 +336,7 @@ describe('architecture: one word for a séance', () => {
 /**
  * A name exported by two modules of `src/lib` reads as one thing and is two (two `retireFiche`, a
  * Result-returning service and a raw write; two `listAxes` returning other columns): each
- * exported name is declared in one module. A name's overloads in one file are one declaration.
+ * exported name is declared in one module, the scripts' included. A name's overloads in one file are one declaration.
  */
 const EXPORTED_DECLARATION =
 	/^export\s+(?:declare\s+)?(?:async\s+)?(?:function\*?|interface|type|const|let|class|enum)\s+([A-Za-z_$][\w$]*)/gm;
@@ -373,8 +373,9 @@ describe('architecture: one meaning for an exported name', () => {
 		]);
 	});
 
-	it('declares each name exported in src/lib in one module', () => {
-		const files = sourceFiles('src/lib')
+	// Left as noticed in s46: Measurement was the bench's load run to check and the plan's indicator value.
+	it('declares each name exported in src/lib and scripts in one module', () => {
+		const files = [...sourceFiles('src/lib'), ...sourceFiles('scripts')]
 			.filter((path) => path.endsWith('.ts') && !/\.(spec|test)\.ts$/.test(path))
 			.map((path) => ({ path, text: readFileSync(join(ROOT, path), 'utf8') }));
 		expect(namesDeclaredTwice(files)).toEqual([]);

@@ -3,7 +3,7 @@
 // filters (/fiches under 200 filter combinations in rotation).
 import { percentile, runAutocannon } from './autocannon-run';
 import { PARTNER } from './dataset';
-import { ratioTo, type Measurement } from './targets';
+import { ratioTo, type LoadRunCheck } from './targets';
 import { runWrk, wrkAvailable, type WrkRun } from './wrk';
 
 export const COLD_ROUTES = (edition: string) => [
@@ -122,7 +122,7 @@ export function scenarioMeasurements(
 	dataset: string,
 	scenario: string,
 	runs: ScenarioRun[]
-): Measurement[] {
+): LoadRunCheck[] {
 	return runs.flatMap((r) => [
 		{
 			label: `${dataset}, ${scenario}, ${r.route} (autocannon)`,

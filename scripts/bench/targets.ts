@@ -50,7 +50,7 @@ const FULL_HISTORY_ROUTE = '/donnees/mesures.csv';
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /** One load run as the bench saw it: what it asked for and what came back. */
-export interface Measurement {
+export interface LoadRunCheck {
 	/** Where and what, in French: « dix-ans, occupé, /favicon.svg (autocannon) ». */
 	label: string;
 	/** Answers received during the measured run. */
@@ -66,7 +66,7 @@ export interface Measurement {
  * nothing would otherwise print a rate of 0 and ratios of Infinity), errors, or answers the bench
  * did not expect. The bench stops with a non-zero exit when this list is not empty.
  */
-export function measurementFaults(measurements: Measurement[]): string[] {
+export function measurementFaults(measurements: LoadRunCheck[]): string[] {
 	const faults: string[] = [];
 	for (const m of measurements) {
 		if (m.responses === 0) faults.push(`${m.label} : aucune réponse pendant la mesure`);
