@@ -77,7 +77,7 @@ export function inPlanBy(
  * (a revision of the fiche whose changes name `indicator.new.N`, N the rank the form gave it, its
  * position). The indicator table has no creation date: the plan's history dates it.
  */
-export function indicatorInPlanBy(
+function indicatorInPlanBy(
 	indicator: { id: Expression<number>; ficheId: Expression<number>; position: Expression<number> },
 	day: string
 ) {
@@ -104,6 +104,22 @@ export function indicatorInPlanBy(
 					])
 				)
 		)
+	);
+}
+
+/**
+ * indicatorInPlanBy for the `indicator` row of the query: what a fiche's page, an edition's plan
+ * and its open data list of a day's indicators, by one rule.
+ */
+export function indicatorRowInPlanBy(day: string) {
+	const { ref } = expressionBuilder<Database, 'indicator'>();
+	return indicatorInPlanBy(
+		{
+			id: ref('indicator.id'),
+			ficheId: ref('indicator.fiche_id'),
+			position: ref('indicator.position')
+		},
+		day
 	);
 }
 

@@ -12,7 +12,11 @@ import {
 	listOrientations,
 	nested
 } from '../plan/repository';
-import { indicatorInPlanBy, inPlanBy, noFicheOrInPlanBy } from '../authoring/revisions-repository';
+import {
+	indicatorRowInPlanBy,
+	inPlanBy,
+	noFicheOrInPlanBy
+} from '../authoring/revisions-repository';
 import type { IndicatorKind } from '../../utils/indicator-kinds';
 import type { RichText } from '../../utils/rich-text';
 import type { FrozenFiche, FrozenFicheTexts, FrozenPlan, FrozenTexts } from './frozen-plan';
@@ -373,16 +377,7 @@ export async function loadPlanToFreeze(
 						ib('indicator.retired_at', 'is not', null).as('retired')
 					])
 					.whereRef('indicator.fiche_id', '=', 'fiche.id')
-					.where(({ ref }) =>
-						indicatorInPlanBy(
-							{
-								id: ref('indicator.id'),
-								ficheId: ref('indicator.fiche_id'),
-								position: ref('indicator.position')
-							},
-							asOf
-						)
-					)
+					.where(indicatorRowInPlanBy(asOf))
 					.orderBy('indicator.position')
 			).as('indicators')
 		])

@@ -1,8 +1,12 @@
-import { expressionBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Executor } from '../db';
 import { closedDecisions } from '../commission/repository';
-import { indicatorInPlanBy, inPlanBy, noFicheOrInPlanBy } from '../authoring/revisions-repository';
-import type { Database, DecisionKind, FicheStatus, IndicatorKind, Opinion } from '../db/schema';
+import {
+	indicatorRowInPlanBy,
+	inPlanBy,
+	noFicheOrInPlanBy
+} from '../authoring/revisions-repository';
+import type { DecisionKind, FicheStatus, IndicatorKind, Opinion } from '../db/schema';
 import {
 	ficheLinkedFiches,
 	ficheOwners,
@@ -38,22 +42,6 @@ export async function listFicheRelations(db: Executor, asOf?: string) {
 			r.id,
 			{ owners: nested(r.owners), partners: nested(r.partners), linked: nested(r.linked) }
 		])
-	);
-}
-
-/**
- * Whether the row of `indicator` was in the plan at the end of `day` (indicatorInPlanBy): what
- * an edition's plan.json lists and what its mesures.csv names, by one rule.
- */
-function indicatorRowInPlanBy(day: string) {
-	const { ref } = expressionBuilder<Database, 'indicator'>();
-	return indicatorInPlanBy(
-		{
-			id: ref('indicator.id'),
-			ficheId: ref('indicator.fiche_id'),
-			position: ref('indicator.position')
-		},
-		day
 	);
 }
 
@@ -143,7 +131,7 @@ export interface MeasurementRow {
 }
 
 /**
- * With `asOf`, the rule of listIndicatorSummaries (indicatorInPlanBy): an indicator added to the
+ * With `asOf`, the rule of listIndicatorSummaries (indicatorRowInPlanBy): an indicator added to the
  * plan after that day is not in the edition's plan.json, so its measurements, even dated back
  * before it, are not in its mesures.csv either (every `indicateur` is an id of plan.json).
  */

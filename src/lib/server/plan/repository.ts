@@ -11,7 +11,7 @@ import { flattenRichText } from '../../utils/rich-text';
 import { compareFrench, foldSearchedText, searchForms } from '../../utils/text';
 import { FICHE_PAGE_HISTORY, FICHE_PAGE_MEASUREMENTS } from '../../utils/rules';
 import type { Database, FicheStatus, IndicatorKind, OrganisationKind } from '../db/schema';
-import { indicatorInPlanBy, inPlanBy } from '../authoring/revisions-repository';
+import { indicatorRowInPlanBy, inPlanBy } from '../authoring/revisions-repository';
 import { parisDayEnd } from '../../utils/dates';
 
 export interface PlanInfo {
@@ -843,16 +843,7 @@ export async function findFichePeriod(
 						).as('values')
 					])
 					.whereRef('indicator.fiche_id', '=', 'fiche.id')
-					.where(({ ref }) =>
-						indicatorInPlanBy(
-							{
-								id: ref('indicator.id'),
-								ficheId: ref('indicator.fiche_id'),
-								position: ref('indicator.position')
-							},
-							until
-						)
-					)
+					.where(indicatorRowInPlanBy(until))
 					.orderBy('indicator.position')
 			).as('indicators')
 		])
