@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync
+} from 'node:fs';
 import { createServer as createHttpServer, get as httpGet, type Server } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -195,6 +203,42 @@ describe('npm start, before anything else', () => {
 			expect(result.stderr).toContain(`Le port ${port} est déjà utilisé`);
 			expect(result.stderr).not.toContain('Construction du portail');
 			expect(existsSync(database)).toBe(false);
+		} finally {
+			blocker.close();
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	// Left as noticed in s46: a FIFO as DATABASE_PATH, or a path under /proc, made npm start wait
+	// for ever (SQLite's open of a pipe, Node's mkdir under /proc), without a word.
+	it('refuses a DATABASE_PATH that is a pipe, a folder or under /proc, in one French line', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-start-'));
+		// A port taken: a start that did not refuse the path first stops there, never builds nor hangs.
+		const blocker = createServer();
+		await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+		const port = String((blocker.address() as AddressInfo).port);
+		try {
+			const fifo = join(dir, 'tube.db');
+			expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+			const start = (databasePath: string) =>
+				spawnSync(process.execPath, [fileURLToPath(new URL('./start.js', import.meta.url))], {
+					env: { ...process.env, PORT: port, HOST: '127.0.0.1', DATABASE_PATH: databasePath },
+					encoding: 'utf8',
+					timeout: 20_000
+				});
+			for (const [path, said] of [
+				[fifo, 'qui n’est pas un fichier ordinaire'],
+				[dir, 'qui est un dossier'],
+				[join(fifo, 'sdusn.db'), `sous « ${fifo} », qui n’est pas un dossier`],
+				['/proc/sdusn/sdusn.db', 'sous /proc']
+			] as const) {
+				const result = start(path);
+				expect(result.signal, path).toBeNull();
+				expect(result.status, path).toBe(1);
+				expect(result.stderr.trim(), path).toMatch(/^DATABASE_PATH désigne « [^\n]*$/);
+				expect(result.stderr, path).toContain(said);
+			}
+			expect(readdirSync(dir)).toEqual(['tube.db']);
 		} finally {
 			blocker.close();
 			rmSync(dir, { recursive: true, force: true });

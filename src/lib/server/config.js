@@ -260,6 +260,51 @@ function folderProblem(dir) {
 	}
 }
 
+/** @param {string} path @returns {import('node:fs').Stats | null} */
+function statOrNull(path) {
+	try {
+		return statSync(path);
+	} catch {
+		return null;
+	}
+}
+
+/** The kernel's own files: opened (a pipe, /proc/kmsg) or created under (mkdir loops), they hang. */
+const KERNEL_FOLDERS = ['/proc', '/sys'];
+
+/**
+ * Why DATABASE_PATH cannot be the database's file, or null: it lies under /proc or /sys, it exists
+ * and is a folder, a pipe (FIFO), a device or a socket, or the nearest part of its folder that
+ * exists is not a folder. Said before anything opens it: Node's mkdir under /proc and SQLite's open
+ * of a FIFO wait for ever, so that `npm start` hung without a word.
+ * @param {string} path @returns {string | null}
+ */
+export function databasePathProblem(path) {
+	const file = resolve(path);
+	const says = (/** @type {string} */ problem) =>
+		`DATABASE_PATH désigne « ${file} », ${problem} : indiquez le fichier de la base, par exemple ${DEFAULT_DATABASE_PATH} (il est créé s’il manque).`;
+	const kernel = KERNEL_FOLDERS.find((root) => file === root || file.startsWith(`${root}/`));
+	if (kernel) return says(`sous ${kernel}, où le système montre ses propres fichiers`);
+	const found = statOrNull(file);
+	if (found?.isDirectory()) return says('qui est un dossier');
+	if (found && !found.isFile())
+		return says('qui n’est pas un fichier ordinaire (un tube, un périphérique ou un socket)');
+	if (found) return null;
+	for (let at = dirname(file); dirname(at) !== at; at = dirname(at)) {
+		const part = statOrNull(at);
+		if (part) return part.isDirectory() ? null : says(`sous « ${at} », qui n’est pas un dossier`);
+	}
+	return null;
+}
+
+/** @param {NodeJS.ProcessEnv} env */
+function readDatabasePath(env) {
+	const path = read(env, 'DATABASE_PATH') || DEFAULT_DATABASE_PATH;
+	const problem = databasePathProblem(path);
+	if (problem) throw new ConfigError(problem);
+	return path;
+}
+
 /**
  * PLAN_FILE: the workbook (.xlsx, the format of /donnees/plan.xlsx) an empty database is started
  * from instead of the Lot plan. Its content is checked when the database is created.
@@ -536,7 +581,7 @@ export function readConfig(env = process.env) {
 		port: readPort(env),
 		host: readHost(env),
 		origin: readOrigin(env),
-		databasePath: read(env, 'DATABASE_PATH') || DEFAULT_DATABASE_PATH,
+		databasePath: readDatabasePath(env),
 		addressHeader: read(env, 'ADDRESS_HEADER') || null,
 		auditRetentionDays: readAuditRetention(env),
 		logLevel: readLogLevel(env),

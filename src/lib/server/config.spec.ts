@@ -1,11 +1,14 @@
-import { resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_WORKBOOK_BYTES } from './authoring/plan-import';
 import {
 	addressHeaderSetting,
 	auditRetentionSetting,
 	backupsLine,
+	databasePathProblem,
 	forgetSettings,
 	localAddressHeaders,
 	lookalikeVariables,
@@ -372,5 +375,33 @@ describe('the settings read after the start', () => {
 			'src/routes/bilans/[year=annee]/edition.ts'
 		])
 			expect(readFileSync(path, 'utf8'), path).not.toMatch(/process\.env/);
+	});
+});
+
+// Left as noticed in s46: a FIFO or a path under /proc as DATABASE_PATH made npm start hang.
+describe('the database’s path', () => {
+	it('is refused when it is not a file a database can be opened or created as', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-config-'));
+		try {
+			const fifo = join(dir, 'tube.db');
+			expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+			const file = join(dir, 'sdusn.db');
+			writeFileSync(file, '');
+			expect(databasePathProblem(file)).toBeNull();
+			expect(databasePathProblem(join(dir, 'neuf', 'sdusn.db'))).toBeNull();
+			expect(databasePathProblem(fifo)).toBe(
+				`DATABASE_PATH désigne « ${fifo} », qui n’est pas un fichier ordinaire (un tube, un périphérique ou un socket) : indiquez le fichier de la base, par exemple data/sdusn.db (il est créé s’il manque).`
+			);
+			expect(databasePathProblem('/dev/null')).toMatch(/qui n’est pas un fichier ordinaire/);
+			expect(databasePathProblem(dir)).toMatch(/qui est un dossier :/);
+			expect(databasePathProblem(join(file, 'x', 'sdusn.db'))).toMatch(
+				`sous « ${file} », qui n’est pas un dossier :`
+			);
+			expect(databasePathProblem('/proc/self/fd/0')).toMatch(/sous \/proc,/);
+			expect(databasePathProblem('/sys/sdusn.db')).toMatch(/sous \/sys,/);
+			expect(() => readConfig({ DATABASE_PATH: fifo })).toThrow(/^DATABASE_PATH désigne/);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });

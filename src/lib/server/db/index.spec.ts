@@ -109,8 +109,9 @@ describe('database', () => {
 	it('refuses a path whose folder cannot be created', async () => {
 		const dir = scratchDir('base');
 		writeFileSync(join(dir, 'file'), '');
+		// Said before mkdir is tried: the part of the path that is a file is named.
 		await expect(initDatabase(join(dir, 'file', 'x.db'))).rejects.toThrow(
-			/Impossible d’ouvrir ou de créer/
+			/^DATABASE_PATH désigne « .*x\.db », sous « .*file », qui n’est pas un dossier :/
 		);
 	});
 });

@@ -23,7 +23,7 @@ export type Db = Kysely<Database> & { readonly isTransaction: false };
 /** The database or a transaction (a Transaction is a Kysely): what repository functions take. */
 export type Executor = Kysely<Database>;
 
-import { DEFAULT_DATABASE_PATH } from '../config.js';
+import { databasePathProblem, DEFAULT_DATABASE_PATH } from '../config.js';
 import { foldForSearch } from '../../utils/text';
 import { PortalSqliteDialect, SQLITE_BUSY_TIMEOUT_MS } from './dialect';
 import { databaseFileProblem, type FileProblem } from './file-check';
@@ -60,7 +60,11 @@ export function openDatabase(path: string, busyPatience?: number): Db {
  * mode, the file's permissions).
  */
 function refuseUnfitFile(path: string): void {
-	if (path === ':memory:' || !existsSync(path)) return;
+	if (path === ':memory:') return;
+	// A folder, a pipe or a device, or a path under /proc: refused before mkdir or SQLite waits on it.
+	const pathProblem = databasePathProblem(path);
+	if (pathProblem) throw new StartupError(pathProblem);
+	if (!existsSync(path)) return;
 	let problem: FileProblem | null;
 	try {
 		const sqlite = new SQLite(path, { readonly: true, fileMustExist: true });
