@@ -1,30 +1,15 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordAudit } from '../audit/repository';
-import { hashPassword, verifyPassword } from '../auth/password';
-import { changePassword, createAccountWithPassword, setAccountDisabled } from '../auth/service';
-import { createSession } from '../auth/sessions';
+import { setAccountDisabled } from '../auth/service';
 import { createTestUser, PEOPLE } from '../auth/testing';
-import { findUserById } from '../auth/users';
 import { findPreferences } from '../mail/preferences-repository';
 import { updateMailPreferences } from '../mail/preferences';
-import { openDatabase, type Db } from './index';
-import { migrateToLatest } from './migrate';
 import { restoreDatabase } from './restore';
+import { fiveAsStored, fiveChangedAndDisabled, twoAdmins, withDb } from './restore-testing';
 import { backUp, scratchDir } from './testing';
 
-const P1 = 'une première phrase pour le compte cinq';
-const P2 = 'une seconde phrase choisie depuis le compte';
 const ALL_ON = { reminders: true, validations: true, commission: true };
-
-async function withDb<T>(file: string, act: (db: Db) => Promise<T>): Promise<T> {
-	const db = openDatabase(file);
-	try {
-		return await act(db);
-	} finally {
-		await db.destroy();
-	}
-}
 
 /**
  * The probe's history, on one portal: an admin made by `user:create` (password P1), an account
@@ -37,20 +22,11 @@ async function olderAndNewer(dir: string) {
 	const older = join(dir, 'M.db');
 	const newer = join(dir, 'T.db');
 	const ids = await withDb(live, async (db) => {
-		await migrateToLatest(db);
+		const { other, five } = await twoAdmins(db);
 		await db
 			.insertInto('organisation')
 			.values({ slug: 'cdg46', name: 'CDG 46', full_name: null, kind: 'epci' })
 			.execute();
-		const other = await createTestUser(db, PEOPLE.admin);
-		const made = await createAccountWithPassword(
-			db,
-			{ email: 'cinq@lot.fr', name: 'Cinq Admin', role: 'admin', organisation: '' },
-			await hashPassword(P1),
-			'en ligne de commande',
-			'commande user:create'
-		);
-		if (!made.ok) throw new Error('compte non créé');
 		const member = await createTestUser(db, PEOPLE.claude);
 		const partner = await createTestUser(db, PEOPLE.paul);
 		await updateMailPreferences(
@@ -60,16 +36,11 @@ async function olderAndNewer(dir: string) {
 			null
 		);
 		expect((await setAccountDisabled(db, other, partner.id, true, null)).ok).toBe(true);
-		return { other, five: made.value.userId, member, partner };
+		return { other, five, member, partner };
 	});
 	backUp(live, older);
 	await withDb(live, async (db) => {
-		const five = (await findUserById(db, ids.five))!;
-		const { session } = await createSession(db, five.id, Date.now());
-		expect((await changePassword(db, five, session.id, { current: P1, next: P2 }, null)).ok).toBe(
-			true
-		);
-		expect((await setAccountDisabled(db, ids.other, five.id, true, null)).ok).toBe(true);
+		await fiveChangedAndDisabled(db, ids);
 		await updateMailPreferences(db, ids.member, { preferences: ALL_ON, shown: null }, null);
 		expect((await setAccountDisabled(db, ids.other, ids.partner.id, false, null)).ok).toBe(true);
 	});
@@ -80,20 +51,13 @@ async function olderAndNewer(dir: string) {
 /** Account five, the member's preferences and the partner in the restored database at `file`. */
 async function whatCameBack(file: string, ids: { five: number; member: { id: number } }) {
 	return withDb(file, async (db) => {
-		const five = await db
-			.selectFrom('user_account')
-			.select(['disabled_at', 'password_hash'])
-			.where('id', '=', ids.five)
-			.executeTakeFirstOrThrow();
 		const partner = await db
 			.selectFrom('user_account')
 			.select('disabled_at')
 			.where('email', '=', PEOPLE.paul.email)
 			.executeTakeFirstOrThrow();
 		return {
-			fiveDisabled: five.disabled_at !== null,
-			fiveP2: await verifyPassword(five.password_hash!, P2),
-			fiveP1: await verifyPassword(five.password_hash!, P1),
+			five: await fiveAsStored(db, ids.five),
 			memberPreferences: await findPreferences(db, ids.member.id),
 			partnerDisabled: partner.disabled_at !== null
 		};
@@ -101,9 +65,7 @@ async function whatCameBack(file: string, ids: { five: number; member: { id: num
 }
 
 const NEWER_STANDS = {
-	fiveDisabled: true,
-	fiveP2: true,
-	fiveP1: false,
+	five: { disabled: true, p1: false, p2: true },
 	memberPreferences: ALL_ON,
 	partnerDisabled: false
 };
