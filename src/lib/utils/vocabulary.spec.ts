@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { portalSources } from './source-testing';
 import {
+	attendeeLabel,
 	decisionLabel,
 	FICHE_STATUSES,
 	mailStatusCount,
@@ -113,5 +114,14 @@ describe('a commission decision in words', () => {
 				byHand.flatMap((pattern) => [...text.matchAll(pattern)].map((m) => `${path}: ${m[0]}`))
 			);
 		expect(found).toEqual([]);
+	});
+});
+
+describe('a person who may be marked present at a séance', () => {
+	it('is named, one of Lot numérique’s team said so', () => {
+		expect(attendeeLabel({ name: 'Claude Membre', role: 'commission' })).toBe('Claude Membre');
+		expect(attendeeLabel({ name: 'Alice Admin', role: 'admin' })).toBe(
+			'Alice Admin (Lot numérique)'
+		);
 	});
 });

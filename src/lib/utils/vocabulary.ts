@@ -187,6 +187,14 @@ export const ROLE_LABELS = {
 	partenaire: 'Partenaire'
 } as const;
 
+/**
+ * A person who may be marked present at a séance, as its list names them: a member by name, one of
+ * Lot numérique's team « Nom (Lot numérique) ».
+ */
+export function attendeeLabel(person: { name: string; role: keyof typeof ROLE_LABELS }): string {
+	return person.role === 'admin' ? `${person.name} (Lot numérique)` : person.name;
+}
+
 export const ORGANISATION_KINDS = [
 	'syndicat_mixte',
 	'departement',
