@@ -1198,3 +1198,73 @@ describe('a convened séance deleted: the count told to its deleter', () => {
 		expect(result).toEqual({ ok: true, value: { convened: true, told: delivered.length } });
 	});
 });
+
+// Left noticed s46: a convocation that cancelled the earlier one, still waiting for the relay,
+// told its people it « remplace » a convocation they never received.
+describe('a convocation sent again while the earlier one still waited for the relay', () => {
+	/** What reached each address (its subject and text, every space a plain one). */
+	const received = async () =>
+		(await deliver()).map((m) => ({
+			to: m.envelopeTo[0]!,
+			subject: (m.mail.subject ?? '').replace(/\s+/g, ' '),
+			text: (m.mail.text ?? '').replace(/\s+/g, ' ')
+		}));
+	/** The one message the member and the partner of 9-1 each received. */
+	async function oneEach() {
+		const mails = await received();
+		for (const to of ['claude@commission.fr', 'paul@cdg46.fr'])
+			expect(mails.filter((m) => m.to === to)).toHaveLength(1);
+		return mails;
+	}
+	/** The séance moved to `heldOn` (and its agenda grown by `codes`), convened again a minute later. */
+	async function conveneAgain(id: number, heldOn: string, codes: string[] = []) {
+		const details = { heldOn, startsAt: null, place: 'Cahors', title: 'Séance' };
+		await updateSitting(db, member, id, details, null);
+		if (codes.length > 0) await addAgendaFiches(db, member, id, codes, null);
+		const shown = (await findSitting(db, id))!.convenedAt;
+		clock += 60_000;
+		expect((await conveneSitting(db, member, id, null, clock, shown)).ok).toBe(true);
+	}
+
+	it('is a first convocation to whom the earlier one never reached', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		// Nothing has left (the relay is down) when the séance moves and its agenda grows.
+		await conveneAgain(id, '2026-03-21', ['10-1']);
+		const mails = await oneEach();
+		for (const { to, subject, text } of mails) {
+			expect(subject, to).toBe('Commission des usages numériques : séance du 21 mars 2026');
+			expect(text, to).not.toContain('remplace');
+			expect(text, to).not.toContain('déplacée');
+			expect(text, to).not.toContain('désormais');
+			expect(text, to).toContain('9-1 —');
+		}
+		// The whole agenda, the fiche added since too (a partner reads their fiches only).
+		expect(mails.find((m) => m.to === 'claude@commission.fr')!.text).toContain('10-1 —');
+	});
+
+	it('replaces, without what changed since, the one it cancelled for whom an older one reached', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		expect((await received()).length).toBeGreaterThan(0);
+		// The second waits for the relay when the third is sent: it announced the 21st, never read.
+		await conveneAgain(id, '2026-03-21');
+		await conveneAgain(id, '2026-03-22');
+		for (const { to, subject, text } of await oneEach()) {
+			expect(subject, to).toBe(
+				'Commission des usages numériques : séance du 22 mars 2026 (convocation mise à jour)'
+			);
+			expect(text, to).toContain('Cette convocation remplace la précédente.');
+			expect(text, to).not.toContain('21 mars');
+		}
+	});
+
+	it('still says what changed to whom the earlier one reached', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		await received();
+		await conveneAgain(id, '2026-03-21');
+		for (const { to, text } of await oneEach())
+			expect(text, to).toMatch(/est déplacée : cette convocation remplace la précédente\./);
+	});
+});

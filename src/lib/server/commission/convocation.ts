@@ -14,7 +14,11 @@ import { NO_MAIL_RELAY } from '../../utils/vocabulary';
 import type { User } from '../auth/users';
 import { ok, refuse, type Result } from '../result';
 import { sittingConvenedMail, sittingReleasedMail } from '../mail/messages';
-import { cancelPendingAbout, hasPendingAboutSitting } from '../mail/outbox-repository';
+import {
+	cancelPendingAbout,
+	findReachedAboutSitting,
+	hasPendingAboutSitting
+} from '../mail/outbox-repository';
 import { mailIsRelayed, queueNotification, relayDownSince } from '../mail/outbox';
 import { activeRecipients } from '../mail/preferences-repository';
 import type { SittingFacts } from '../db/schema';
@@ -433,26 +437,11 @@ async function writeConvocations(
 			if (who !== 'released') reached.push(person.id);
 		}
 	};
-	// Also when only the people changed: a partner convened before whose own part changed (their
-	// organisation joined a fiche already on it) reads what this one replaces.
-	const earlier =
-		before === null
-			? null
-			: { ...before, changed: plan.changed, agendaChanged: plan.agendaChanged };
-	// Only those the previous convocation reached read that this one replaces it (a séance
-	// convened before its recipients were recorded: everyone).
-	const earlierFor = (id: number) =>
-		before?.recipients === undefined || told.has(id)
-			? earlier && {
-					...earlier,
-					agendaChanged: partnerView.get(id)?.changed ?? plan.agendaChanged
-				}
-			: null;
 	// An earlier convocation's message still waiting for the relay (an outage) is replaced by this
-	// one, which says what changed since: a person gets one convocation, not both once the relay
-	// answers again (a reminder replaced by a newer one is cancelled the same way).
+	// one: a person gets one convocation, not both once the relay answers again (a reminder
+	// replaced by a newer one is cancelled the same way).
 	const released = await activeRecipients(trx, { userIds: plan.released, role: 'partenaire' });
-	await cancelPendingAbout(trx, { sittingId }, CONVOCATION_REPLACED, {
+	const cancelled = await cancelPendingAbout(trx, { sittingId }, CONVOCATION_REPLACED, {
 		kind: 'convened',
 		userIds: [
 			...members.filter((m) => writeTo(m.id)),
@@ -460,6 +449,25 @@ async function writeConvocations(
 			...released
 		].map((person) => person.id)
 	});
+	// Those whose last convocation never left (cancelled above) did not read what it announced.
+	const unsent = new Set(cancelled.flatMap((id) => (id === null ? [] : [id])));
+	const gotOlder = await findReachedAboutSitting(trx, sittingId, [...unsent]);
+	// Also when only the people changed: a partner convened before whose own part changed (their
+	// organisation joined a fiche already on it) reads what this one replaces.
+	const earlier =
+		before === null
+			? null
+			: { ...before, changed: plan.changed, agendaChanged: plan.agendaChanged };
+	// Only those the previous convocation reached read that this one replaces it (a séance
+	// convened before its recipients were recorded: everyone). One whose last convocation never
+	// left reads a first convocation (it holds the whole agenda); one an older convocation reached
+	// reads that this one replaces it, not what changed since the one they never received.
+	const earlierFor = (id: number) => {
+		if (earlier === null || (before?.recipients !== undefined && !told.has(id))) return null;
+		if (unsent.has(id))
+			return gotOlder.has(id) ? { ...earlier, changed: [], agendaChanged: null } : null;
+		return { ...earlier, agendaChanged: partnerView.get(id)?.changed ?? plan.agendaChanged };
+	};
 	for (const member of members.filter((m) => writeTo(m.id)))
 		count(
 			await queueNotification(
@@ -473,7 +481,7 @@ async function writeConvocations(
 					agenda,
 					true,
 					earlierFor(member.id),
-					...(earlierFor(member.id)
+					...(earlierFor(member.id) && !unsent.has(member.id)
 						? ([agendaMoved.gone.map(lineAsItem), agendaMoved.joined] as const)
 						: [])
 				),
@@ -496,7 +504,7 @@ async function writeConvocations(
 					partnerView.get(partner.id)!.now,
 					false,
 					earlierFor(partner.id),
-					...(told.has(partner.id)
+					...(told.has(partner.id) && !unsent.has(partner.id)
 						? ([
 								partnerView.get(partner.id)!.gone.map(lineAsItem),
 								partnerView.get(partner.id)!.joined
