@@ -186,8 +186,17 @@ describe('a séance not yet convened', () => {
 });
 
 describe('the file of a closed séance, read later', () => {
-	/** A validated update of 6-1 by CDG46, reported on `day`, with a value of its first indicator. */
-	async function validated(partner: User, admin: User, day: string, progress: number) {
+	/**
+	 * A validated update of 6-1 by CDG46, reported on `day`, with a value of its first indicator,
+	 * validated at noon (UTC) on `validatedOn`.
+	 */
+	async function validated(
+		partner: User,
+		admin: User,
+		day: string,
+		progress: number,
+		validatedOn = day
+	) {
 		const indicator = await db
 			.selectFrom('indicator')
 			.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
@@ -217,7 +226,8 @@ describe('the file of a closed séance, read later', () => {
 			decision: 'validate',
 			comment: ''
 		} as const;
-		expect(await reviewProgressUpdate(db, admin, review, null)).toEqual({ ok: true });
+		const at = new Date(`${validatedOn}T12:00:00Z`);
+		expect(await reviewProgressUpdate(db, admin, review, null, at)).toEqual({ ok: true });
 	}
 
 	it('lists the period up to the séance’s day, all of it, and the fiche as it stood then', async () => {
@@ -248,5 +258,32 @@ describe('the file of a closed séance, read later', () => {
 		expect(file.stateOn).toBe('2026-05-01');
 		expect(file.fiche.progress).toBe(28);
 		expect(file.flags.stale).toBe(false);
+	});
+
+	// Left noticed s47: the period was bounded by report and measure days only, so an update
+	// reported before a séance but validated after its day showed in the closed séance's file,
+	// which the commission never had, and in no later one.
+	it('lists what was validated by the séance’s day; validated after it, in the next séance’s period', async () => {
+		const admin = await staff('admin', 'anne@lot.fr');
+		const cdg = await createPartner(db, 'cdg46', 'paul@cdg46.fr');
+		await validated(cdg, admin, '2026-04-10', 30);
+		await validated(cdg, admin, '2026-04-20', 40, '2026-05-04');
+		const first = (await heldSitting(db, admin, ['6-1'], '2026-05-01')).sittingId;
+		await changeSittingState(db, admin, first, 'closed', null);
+		const next = (await heldSitting(db, admin, ['6-1'], '2026-07-01')).sittingId;
+		type Period = {
+			updates: { reportedOn: string }[];
+			measurements: { values: { measuredOn: string }[] }[];
+			progressThen: number | null;
+		};
+		const closed = (await fileAs(admin, first, '6-1')) as unknown as Period;
+		expect(closed.updates.map((u) => u.reportedOn)).toContain('2026-04-10');
+		expect(closed.updates.map((u) => u.reportedOn)).not.toContain('2026-04-20');
+		expect(closed.measurements[0]!.values.map((v) => v.measuredOn)).not.toContain('2026-04-20');
+		const later = (await fileAs(admin, next, '6-1')) as unknown as Period;
+		expect(later.updates.map((u) => u.reportedOn)).toEqual(['2026-04-20']);
+		expect(later.measurements[0]!.values.map((v) => v.measuredOn)).toEqual(['2026-04-20']);
+		// It starts from the advancement the closed séance had: the one validated by its day.
+		expect(later.progressThen).toBe(30);
 	});
 });

@@ -783,9 +783,30 @@ export async function listFicheHistoryOfYear(
 }
 
 /**
+ * Whether a validated update (or a value of it), dated `dated` (its report or measure day), is of
+ * the period after the day `after` (null: from the start) up to the day `until`, as the
+ * commission's files read it: dated and validated by the end of `until` (Paris), and not both by
+ * the end of `after` (the previous séance's file showed it). Reported before the previous séance
+ * but validated after its day, it is this period's. An update with no validation moment recorded
+ * counts as validated on its report day.
+ */
+function ofPeriod(dated: Expression<string>, after: string | null, until: string) {
+	const eb = expressionBuilder<Database, 'progress_update'>();
+	const validated = eb.fn.coalesce('progress_update.validated_at', 'progress_update.reported_on');
+	return eb.and([
+		eb(dated, '<=', until),
+		eb(validated, '<', parisDayEnd(until)),
+		...(after === null
+			? []
+			: [eb.or([eb(dated, '>', after), eb(validated, '>=', parisDayEnd(after))])])
+	]);
+}
+
+/**
  * What a fiche reported in a period — after the day `after` (null: from the start) up to and
- * including the day `until` — oldest first: its validated updates, and each indicator's published
- * values (the indicators it had by the end of `until`); and the advancement it started from. Every one of them, unlike the fiche page's
+ * including the day `until`, validated by the end of that day (`ofPeriod`) — oldest first: its
+ * validated updates, and each indicator's published values (the indicators it had by the end of
+ * `until`); and the advancement it started from. Every one of them, unlike the fiche page's
  * latest few: a period between two séances is short. The commission's file of a séance reads it.
  */
 export async function findFichePeriod(
@@ -798,14 +819,14 @@ export async function findFichePeriod(
 	const row = await db
 		.selectFrom('fiche')
 		.select((eb) => [
-			// The advancement it started from: the last one stated by the end of `after`.
+			// The advancement it started from: the last one stated and validated by the end of `after`.
 			eb
 				.selectFrom('progress_update')
 				.select('progress_update.progress')
 				.whereRef('progress_update.fiche_id', '=', 'fiche.id')
 				.where('progress_update.state', '=', 'validated')
 				.where('progress_update.progress', 'is not', null)
-				.where('progress_update.reported_on', '<=', from)
+				.where(({ ref }) => ofPeriod(ref('progress_update.reported_on'), null, from))
 				.orderBy('progress_update.reported_on', 'desc')
 				.orderBy('progress_update.id', 'desc')
 				.limit(1)
@@ -813,8 +834,7 @@ export async function findFichePeriod(
 			jsonArrayFrom(
 				historyQuery(db)
 					.where('progress_update.fiche_id', '=', eb.ref('fiche.id'))
-					.where('progress_update.reported_on', '>', from)
-					.where('progress_update.reported_on', '<=', until)
+					.where(({ ref }) => ofPeriod(ref('progress_update.reported_on'), after, until))
 					.orderBy('progress_update.reported_on')
 					.orderBy('progress_update.id')
 			).as('updates'),
@@ -836,8 +856,7 @@ export async function findFichePeriod(
 								.select(['measurement.measured_on as measuredOn', 'measurement.value'])
 								.whereRef('measurement.indicator_id', '=', 'indicator.id')
 								.where('progress_update.state', '=', 'validated')
-								.where('measurement.measured_on', '>', from)
-								.where('measurement.measured_on', '<=', until)
+								.where(({ ref }) => ofPeriod(ref('measurement.measured_on'), after, until))
 								.orderBy('measurement.measured_on')
 								.orderBy('measurement.id')
 						).as('values')
