@@ -816,6 +816,28 @@ describe('plan workbook round trip', () => {
 		);
 	});
 
+	// Left noticed s46: a workbook with one refused cell was compared without its export revision,
+	// so a fiche abandoned since the export was told as abandoned, to take out, not as out of date.
+	it('a workbook read with a refused cell still says a fiche abandoned since its export out of date', async () => {
+		const admin = await insertAdmin(db);
+		// A first revision, which the export then notes.
+		expect((await abandonFiche(db, admin, '17-1')).ok).toBe(true);
+		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const indicators = workbook.getWorksheet('Indicateurs')!;
+			indicators.getRow(rowOf(indicators, '14-1')).getCell(6).value = 'beaucoup';
+		});
+		expect((await abandonFiche(db, admin, '3-1')).ok).toBe(true);
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([
+			expect.stringMatching(/^Feuille « Indicateurs », ligne \d+, colonne « Cible » : /),
+			expect.stringMatching(
+				/^Feuille « Fiches », ligne \d+, colonne « Code » : la fiche 3-1 a été abandonnée le .+, après l’export de ce classeur, qui en a l’ancienne version : téléchargez à nouveau le plan/
+			)
+		]);
+		// The page's summary: one problem comes from the plan changed since, the other to correct.
+		expect(preview.outOfDate).toBe(1);
+	});
+
 	it('names a fiche’s changed fields as its form does, and its texts as its page heads them', async () => {
 		const model = await loadPlanModel(db);
 		const fiche = model.fiches.find((f) => f.code === '1-1')!;

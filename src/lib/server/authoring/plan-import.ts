@@ -236,7 +236,8 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const formerCodes = new Map<string, string>();
 	for (const move of moves)
 		if (!formerCodes.has(move.formerCode)) formerCodes.set(move.formerCode, move.code);
-	const exported = reading.ok ? reading.exportedRevision : null;
+	// Read with refusals too: a fiche abandoned since is told as out of date, not as unknown.
+	const exported = read.exportedRevision;
 	// A code the workbook still gives a fiche that moved after its export: out of date, not a new fiche.
 	const movedSinceExport = new Set(
 		moves.filter((m) => exported !== null && m.revision > exported).map((m) => m.formerCode)
@@ -251,15 +252,15 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		...(await ficheEventsSinceExport(db, exported))
 	});
 	const undated = undatedBaselineChecks(read.undatedBaselines, diff.changes);
-	if (!reading.ok)
+	if (!reading.ok) {
+		const beside = rowProblemsBeside([...diff.problems, ...undated.problems], reading.problems);
 		return {
 			...empty,
-			problems: [
-				...reading.problems,
-				...rowProblemsBeside([...diff.problems, ...undated.problems], reading.problems)
-			].map(capitalised)
+			problems: [...reading.problems, ...beside].map(capitalised),
+			outOfDate: beside.filter((p) => p.outOfDate).length
 		};
-	const outdated = await changedSinceExport(db, reading.exportedRevision, diff.changes);
+	}
+	const outdated = await changedSinceExport(db, exported, diff.changes);
 	return {
 		model: reading.model,
 		changes: diff.changes,

@@ -425,6 +425,8 @@ export type WorkbookReading =
 			partial?: {
 				model: PlanModel;
 				ficheRows: Map<string, number>;
+				/** Read as for a workbook read cleanly: the rows read well are compared with it too. */
+				exportedRevision: number | null;
 				undatedBaselines: UndatedBaseline[];
 			};
 	  };
@@ -1456,7 +1458,11 @@ export async function readPlanWorkbook(
 				column: null,
 				message: `et ${problems.list.length - MAX_PROBLEMS} autres problèmes`
 			});
-		return { ok: false, problems: list, partial: { model, ficheRows, undatedBaselines } };
+		return {
+			ok: false,
+			problems: list,
+			partial: { model, ficheRows, exportedRevision: exportedRevision(workbook), undatedBaselines }
+		};
 	}
 	return {
 		ok: true,
