@@ -6,7 +6,13 @@ import { PLAN_DATA } from '../seed/plan-data';
 import { loadLatestValues, loadPlanModel } from './import-repository';
 import { applyPlanImport, previewPlanImport } from './plan-import';
 import { cellToRichText, richTextToCell, type PlanModel } from './plan-model';
-import { describeProblem, readPlanWorkbook, SHEETS, writePlanWorkbook } from './workbook';
+import {
+	describeProblem,
+	readPlanWorkbook,
+	richTextCell,
+	SHEETS,
+	writePlanWorkbook
+} from './workbook';
 import { MAX_UNZIPPED_BYTES, unzippedSize } from './zip-guard';
 import { zip } from './zip-testing';
 
@@ -375,6 +381,15 @@ describe('a workbook that does not validate: one French sentence per problem, no
 					sheet.getRow(2).getCell(7).value = new Date(Number.NaN);
 				}),
 			/^Feuille « Indicateurs », ligne 2, colonne « Date de la cible » : cette valeur n’est pas une date/
+		],
+		[
+			'a rich text of many runs longer than the form allows',
+			() =>
+				edited((w) => {
+					const runs = Array.from({ length: 5_000 }, () => ({ text: 'x'.repeat(10) }));
+					w.getWorksheet('Fiches')!.getRow(2).getCell(7).value = { richText: runs };
+				}),
+			/^Feuille « Fiches », ligne 2, colonne « Existant » : plus de 10\u202f000 caractères : 10\u202f000 au plus/
 		],
 		[
 			'a text longer than the form allows',
@@ -867,5 +882,25 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		expect((await previewPlanImport(db, new Uint8Array(6 * 1024 * 1024))).problems[0]).toMatch(
 			/^Le fichier pèse 6144 Ko : un classeur du plan en pèse au plus 400 Ko/
 		);
+	});
+});
+
+// Left noticed s46: a rich-text cell's runs were all joined before its length was checked.
+describe('a rich-text cell', () => {
+	it('is joined up to the run past any cell’s length, not to its last run', () => {
+		let read = 0;
+		const runs = Array.from({ length: 50_000 }, () => ({
+			get text() {
+				read++;
+				return 'abcd';
+			}
+		}));
+		const text = richTextCell(runs);
+		// Long enough to be refused without counting its characters (over twice 10 000 units).
+		expect(text.length).toBeGreaterThan(20_000);
+		expect(read).toBe(text.length / 4);
+		expect(read).toBeLessThan(runs.length);
+		// Within the limit, every run.
+		expect(richTextCell([{ text: 'Un ' }, { text: 'deux' }])).toBe('Un deux');
 	});
 });

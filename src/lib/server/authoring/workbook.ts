@@ -192,6 +192,12 @@ const LONGEST_CELL = Math.max(
 	...Object.values(SHEETS).flatMap((spec: SheetSpec) => spec.columns.map(textLimit))
 );
 
+/**
+ * Beyond this many UTF-16 units a text is longer than any cell may be whatever its characters
+ * (an emoji is two units, one character): it is refused without counting them (overlongProblem).
+ */
+const UNCOUNTED_LENGTH = 2 * LONGEST_CELL;
+
 /** At most this many rows per sheet: a plan has tens of fiches, not thousands. */
 const MAX_ROWS_PER_SHEET = 2000;
 
@@ -533,7 +539,7 @@ function cellValue(cell: ExcelJS.Cell, fail: (message: string) => void): Cell {
 		if (typeof result === 'boolean') return result ? 'oui' : 'non';
 		return result as Cell;
 	}
-	if ('richText' in value) return value.richText.map((part) => part.text).join('');
+	if ('richText' in value) return richTextCell(value.richText);
 	if ('hyperlink' in value) return String(value.text ?? '');
 	if ('error' in value) {
 		fail(
@@ -543,6 +549,19 @@ function cellValue(cell: ExcelJS.Cell, fail: (message: string) => void): Cell {
 	}
 	fail('cette cellule a un contenu que l’import ne sait pas lire : remplacez-le par du texte');
 	return null;
+}
+
+/**
+ * A rich-text cell's runs joined, up to the run that takes it past UNCOUNTED_LENGTH: such a text is
+ * refused whatever follows, and a cell of many thousand runs is not built whole first.
+ */
+export function richTextCell(runs: readonly { text: string }[]): string {
+	let text = '';
+	for (const run of runs) {
+		text += run.text;
+		if (text.length > UNCOUNTED_LENGTH) break;
+	}
+	return text;
 }
 
 async function loadWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook | null> {
@@ -715,7 +734,7 @@ function tooManyCharacters(count: string, max: number): string {
  */
 function overlongProblem(text: string, column: Column): string | null {
 	if (text.length <= LONGEST_CELL) return null;
-	const count = text.length > 2 * LONGEST_CELL ? null : characterCount(text);
+	const count = text.length > UNCOUNTED_LENGTH ? null : characterCount(text);
 	if (count !== null && count <= LONGEST_CELL) return null;
 	const shown = count === null ? `plus de ${formatNumber(LONGEST_CELL)}` : formatNumber(count);
 	if (column.kind === 'text' || column.kind === 'long')
