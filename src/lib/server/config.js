@@ -47,7 +47,7 @@ function readHost(env) {
 }
 
 /** @param {NodeJS.ProcessEnv} env @returns {string | null} */
-export function readOrigin(env) {
+function readOrigin(env) {
 	const raw = read(env, 'ORIGIN');
 	// Set but empty (`Environment=ORIGIN=`): adapter-node would stop the start in English.
 	if (!raw && env.ORIGIN !== undefined)

@@ -10,8 +10,8 @@ import { openDatabase, type Db } from './index';
 import { migrateToLatest } from './migrate';
 
 /** Account five's first password (given to user:create), and the one it chose since at /compte. */
-export const P1 = 'une première phrase pour le compte cinq';
-export const P2 = 'une seconde phrase choisie depuis le compte';
+const P1 = 'une première phrase pour le compte cinq';
+const P2 = 'une seconde phrase choisie depuis le compte';
 
 /** `act` on the database at `file`, closed after. */
 export async function withDb<T>(file: string, act: (db: Db) => Promise<T>): Promise<T> {
