@@ -7,6 +7,7 @@ import {
 	MAX_WORKBOOK_BYTES,
 	previewPlanImport
 } from '$lib/server/authoring/plan-import';
+import { MAX_PROBLEMS } from '$lib/server/authoring/workbook';
 import { abandonFiche, editedWorkbook, moveFiche } from '$lib/server/authoring/testing';
 import * as importPage from './admin/plan/import/+page.server';
 import ImportPage from './admin/plan/import/+page.svelte';
@@ -193,5 +194,29 @@ describe('/admin/plan/import', () => {
 			/^\d+\u00a0problèmes? à corriger/
 		);
 		expect(answer.data.values).toMatchObject({ fileName: '' });
+	});
+
+	// Left noticed s46: only the reading's problems were capped at MAX_PROBLEMS; a workbook read
+	// cleanly listed every problem of its comparison with the plan.
+	it('lists MAX_PROBLEMS of the comparison’s problems, then how many more, and counts them all', async () => {
+		const many = await editedWorkbook(await exportPlanWorkbook(portal.db), (workbook) => {
+			const fiches = workbook.getWorksheet('Fiches')!;
+			const indicators = workbook.getWorksheet('Indicateurs')!;
+			// New indicators given a baseline without its date: one problem each, once compared.
+			const codes = [2, 3, 4, 5, 6].map((row) => String(fiches.getRow(row).getCell(1).value));
+			for (const code of codes)
+				for (let n = 50; n < 92; n++)
+					indicators.addRow([code, n, `Indicateur ${n}`, null, 'Nombre', null, null, 3, null]);
+		});
+		const answer = await post('preview', {
+			fichier: new File([many as Uint8Array<ArrayBuffer>], 'plan-lot.xlsx')
+		});
+		const { problems, summary } = answer.data.preview as { problems: string[]; summary: string };
+		expect(problems).toHaveLength(MAX_PROBLEMS + 1);
+		expect(problems.at(-2)).toMatch(/: une valeur de départ demande sa date\.$/);
+		expect(problems.at(-1)).toBe('Et 10\u00a0autres problèmes.');
+		expect(summary).toBe(
+			'« plan-lot.xlsx » : 210\u00a0problèmes à corriger dans le tableur, puis envoyez le classeur de nouveau.'
+		);
 	});
 });

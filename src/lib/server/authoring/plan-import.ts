@@ -48,10 +48,12 @@ import {
 	listRevisionsAfter
 } from './revisions-repository';
 import {
+	cappedProblems,
 	describeProblem,
 	editedLatestRows,
 	MAX_PROBLEMS,
 	readPlanWorkbook,
+	unlocatedProblem,
 	SHEETS,
 	writePlanWorkbook,
 	type UndatedBaseline,
@@ -108,6 +110,11 @@ export interface ImportPreview {
 	 * corrected.
 	 */
 	outOfDate: number;
+	/**
+	 * How many problems were found: `problems` lists MAX_PROBLEMS of a workbook read cleanly at
+	 * most, then a line saying how many more (cappedProblems).
+	 */
+	problemCount: number;
 	changes: EntityChange[];
 	fieldCount: number;
 	/** Whether the database has no plan yet (the import creates it). */
@@ -126,6 +133,8 @@ interface Checked {
 	problems: string[];
 	/** How many problems are rows changed in the portal since the workbook's export. */
 	outOfDate: number;
+	/** How many problems were found (`problems` may end on a line saying how many more). */
+	problemCount: number;
 	creates: boolean;
 	/** The plan before the import (null when the file could not be read). */
 	current: PlanModel | null;
@@ -207,22 +216,20 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		current: null,
 		notices: []
 	};
+	/** Problems found before the comparison (the reading's, capped by it), and how many. */
+	const refused = (problems: string[]) => ({ ...empty, problems, problemCount: problems.length });
 	const fileProblem = workbookFileProblem(bytes.length);
-	if (fileProblem) return { ...empty, problems: [fileProblem] };
+	if (fileProblem) return refused([fileProblem]);
 	const retiredOrganisations = await listRetiredOrganisations(db);
 	const withdrawn = await listRetiredStructureKeys(db);
 	const reading = await oneWorkbookAtATime(() =>
 		readPlanWorkbook(bytes, retiredOrganisations, withdrawn)
 	).catch(() => null);
 	if (!reading)
-		return {
-			...empty,
-			problems: [
-				'La lecture du classeur n’a pas abouti (plus de 30 secondes) : rien n’a été importé. Enregistrez-le de nouveau depuis votre tableur, ou repartez du classeur téléchargé depuis le portail.'
-			]
-		};
-	if (!reading.ok && !reading.partial)
-		return { ...empty, problems: reading.problems.map(capitalised) };
+		return refused([
+			'La lecture du classeur n’a pas abouti (plus de 30 secondes) : rien n’a été importé. Enregistrez-le de nouveau depuis votre tableur, ou repartez du classeur téléchargé depuis le portail.'
+		]);
+	if (!reading.ok && !reading.partial) return refused(reading.problems.map(capitalised));
 	const read = reading.ok ? reading : reading.partial!;
 	const [current, retiredFiches, retiredIndicators, statuses, moves, creates] = await Promise.all([
 		loadPlanModel(db),
@@ -255,23 +262,25 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	if (!reading.ok) {
 		const beside = rowProblemsBeside([...diff.problems, ...undated.problems], reading.problems);
 		return {
-			...empty,
-			problems: [...reading.problems, ...beside].map(capitalised),
+			...refused([...reading.problems, ...beside].map(capitalised)),
 			outOfDate: beside.filter((p) => p.outOfDate).length
 		};
 	}
 	const outdated = await changedSinceExport(db, exported, diff.changes);
+	const problems = [
+		...diff.problems.map(capitalised),
+		...undated.problems.map(capitalised),
+		...retiredOrganisationProblems(current, reading.model),
+		...(await indicatorKindProblems(db, reading.model, diff.changes)),
+		...outdated
+	];
 	return {
 		model: reading.model,
 		changes: diff.changes,
-		problems: [
-			...diff.problems.map(capitalised),
-			...undated.problems.map(capitalised),
-			...retiredOrganisationProblems(current, reading.model),
-			...(await indicatorKindProblems(db, reading.model, diff.changes)),
-			...outdated
-		],
+		// Capped as the reading's are: a workbook every row of which differs does not list them all.
+		problems: cappedProblems(problems, (message) => capitalised(unlocatedProblem(message))),
 		outOfDate: diff.problems.filter((p) => p.outOfDate).length + outdated.length,
+		problemCount: problems.length,
 		creates,
 		current,
 		notices: [
@@ -566,6 +575,7 @@ export async function previewPlanImport(db: Executor, bytes: Uint8Array): Promis
 	return {
 		problems: checked.problems,
 		outOfDate: checked.outOfDate,
+		problemCount: checked.problemCount,
 		changes: checked.problems.length > 0 ? [] : checked.changes,
 		fieldCount: countFieldChanges({ changes: checked.changes, problems: [] }),
 		creates: checked.creates,

@@ -840,9 +840,10 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		});
 		expect(bytes.length).toBeLessThan(400 * 1024);
 		const preview = await previewPlanImport(db, bytes);
-		// The first 200 problems (the header's stops the reading there), none quoting more than 40
-		// characters of a cell.
-		expect(preview.problems).toHaveLength(200);
+		// The first 200 problems (the header's stops the reading there), then how many more, none
+		// quoting more than 40 characters of a cell.
+		expect(preview.problems).toHaveLength(201);
+		expect(preview.problems.at(-1)).toMatch(/^Et \d+\u00a0autres problèmes\.$/);
 		for (const problem of preview.problems) expect(problem.length).toBeLessThan(400);
 		expect(JSON.stringify(preview).length).toBeLessThan(100_000);
 		expect(preview.problems).toContain(

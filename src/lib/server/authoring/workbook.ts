@@ -28,7 +28,8 @@ import {
 	formatNumber,
 	formatNumberInput,
 	formatScientific,
-	plural
+	plural,
+	pluralize
 } from '../../utils/format';
 import { indicatorDateProblems } from '../../utils/rules';
 import { newWorkbook } from '../spreadsheet';
@@ -501,6 +502,27 @@ export function editedLatestRows(
 
 /** Problems beyond this many are summed up in one last line. */
 export const MAX_PROBLEMS = 200;
+
+/**
+ * At most MAX_PROBLEMS of these problems, then one line saying how many more (« et 12 autres
+ * problèmes »), made a problem of the list's kind by `line`: the reading's and the comparison's.
+ */
+export function cappedProblems<T>(list: T[], line: (message: string) => T): T[] {
+	if (list.length <= MAX_PROBLEMS) return list;
+	const more = list.length - MAX_PROBLEMS;
+	return [
+		...list.slice(0, MAX_PROBLEMS),
+		line(`et ${pluralize(more, 'autre problème', 'autres problèmes')}`)
+	];
+}
+
+/** The line cappedProblems adds to a workbook's problems: located nowhere. */
+export const unlocatedProblem = (message: string): WorkbookProblem => ({
+	sheet: null,
+	row: null,
+	column: null,
+	message
+});
 
 class Problems {
 	list: WorkbookProblem[] = [];
@@ -1150,7 +1172,7 @@ export async function readPlanWorkbook(
 			`cette feuille n’est pas une feuille du plan : l’import ne la lirait pas. Retirez-la du classeur, ou copiez ses lignes dans la feuille attendue (${expectedSheets()})`
 		);
 	if (problems.list.length > 0)
-		return { ok: false, problems: problems.list.slice(0, MAX_PROBLEMS) };
+		return { ok: false, problems: cappedProblems(problems.list, unlocatedProblem) };
 
 	const model: PlanModel = { ...emptyPlanModel(), retiredOrganisations };
 	const readers = (key: SheetKey) =>
@@ -1469,17 +1491,9 @@ export async function readPlanWorkbook(
 	}
 
 	if (problems.list.length > 0) {
-		const list = problems.list.slice(0, MAX_PROBLEMS);
-		if (problems.list.length > MAX_PROBLEMS)
-			list.push({
-				sheet: null,
-				row: null,
-				column: null,
-				message: `et ${problems.list.length - MAX_PROBLEMS} autres problèmes`
-			});
 		return {
 			ok: false,
-			problems: list,
+			problems: cappedProblems(problems.list, unlocatedProblem),
 			partial: { model, ficheRows, exportedRevision: exportedRevision(workbook), undatedBaselines }
 		};
 	}

@@ -53,7 +53,8 @@ function fileRefusal(status: 400 | 413, message: string) {
  */
 function previewAnswer(preview: ImportPreview, token: string | null, fileName = '') {
 	const named = fileName ? `« ${fileName} » : ` : '';
-	const total = preview.problems.length;
+	// All of them, beyond the MAX_PROBLEMS listed too.
+	const total = preview.problemCount;
 	const others = total - preview.outOfDate;
 	const downloadAgain =
 		'Téléchargez à nouveau le plan (/donnees/plan.xlsx), reportez-y vos modifications';
