@@ -1267,4 +1267,22 @@ describe('a convocation sent again while the earlier one still waited for the re
 		for (const { to, text } of await oneEach())
 			expect(text, to).toMatch(/est déplacée : cette convocation remplace la précédente\./);
 	});
+
+	it('tells a partner whose fiches left nothing when their convocation never left', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		await addAgendaFreeItem(db, member, id, 'Questions diverses', null);
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		// Still waiting for the relay when 9-1 leaves the agenda and the séance is convened again.
+		const [nine] = await db
+			.selectFrom('agenda_item')
+			.select('id')
+			.where('session_id', '=', id)
+			.where('fiche_id', 'is not', null)
+			.execute();
+		expect((await removeAgendaItem(db, member, id, nine!.id, null)).ok).toBe(true);
+		await conveneAgain(id, '2026-03-20');
+		const mails = await received();
+		expect(mails.map((m) => m.to)).toContain('claude@commission.fr');
+		expect(mails.filter((m) => m.to === 'paul@cdg46.fr')).toEqual([]);
+	});
 });

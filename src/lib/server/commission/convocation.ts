@@ -518,8 +518,9 @@ async function writeConvocations(
 			partner
 		);
 	// Partners convened before for fiches no longer on the agenda: their convocation no longer
-	// holds (a member who became staff meanwhile is not told of « vos fiches »).
-	for (const person of released)
+	// holds (a member who became staff meanwhile is not told of « vos fiches »). One whose only
+	// convocation never left (cancelled above) is not told of a convocation they never received.
+	for (const person of released.filter((p) => !unsent.has(p.id) || gotOlder.has(p.id)))
 		count(
 			await queueNotification(
 				trx,
