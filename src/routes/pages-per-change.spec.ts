@@ -17,6 +17,19 @@ vi.mock('$lib/server/db/instance', async (original) => ({
 	...(await original<typeof import('$lib/server/db/instance')>()),
 	getDb: () => state.db
 }));
+// Svelte's render() counted: the dashboard's and an edition's figures are rendered apart from the page
+// (src/lib/server/render/fragment.ts), once per change.
+const renders = vi.hoisted(() => ({ count: 0 }));
+vi.mock('svelte/server', async (original) => {
+	const svelte = await original<typeof import('svelte/server')>();
+	return {
+		...svelte,
+		render: (...args: Parameters<typeof svelte.render>) => {
+			renders.count += 1;
+			return svelte.render(...args);
+		}
+	};
+});
 // The files of a worker share their loaded modules (vite.config.ts, isolate: false): the routes an
 // earlier file loaded against the real database are dropped, so that this file's imports load them
 // against the mock above; and those loaded here are dropped, so that later files load them again.
@@ -134,6 +147,48 @@ describe('pages read once per change of published data', () => {
 		expect(front.eventCount).toBe(all.length);
 		expect(front.events).toEqual(all.slice(-HOME_PAGE_EVENTS));
 		expect(front.events.at(-1)!.title).toBe(`Délibération ${HOME_PAGE_EVENTS}`);
+	});
+
+	it('the dashboard and an edition render their figures once per change, a validation at once', async () => {
+		type Figures = { figures?: string; report?: string };
+		const dashboard = () => load(import('./tableau-de-bord/+page.server'), {}) as Promise<Figures>;
+		const edition = () =>
+			load(import('./bilans/[year=annee]/+page.server'), {
+				params: { year: '2018' },
+				url: new URL('http://localhost/bilans/2018')
+			}) as Promise<Figures>;
+		renders.count = 0;
+		const figures = (await dashboard()).figures;
+		const report = (await edition()).report;
+		expect(figures).toContain('Avancement par axe et par orientation');
+		expect(report).toContain('Bilan 2018 du schéma');
+		expect((await dashboard()).figures).toBe(figures);
+		expect((await edition()).report).toBe(report);
+		expect(renders.count).toBe(2);
+
+		const saved = await saveProgressUpdate(
+			db,
+			partner,
+			'9-1',
+			null,
+			progressInput({ done: 'Validée pour le tableau de bord', progress: 45 }),
+			null
+		);
+		if (!saved.ok) throw new Error(saved.message);
+		// Waiting for validation: nothing public changed, nothing is rendered again.
+		await dashboard();
+		await edition();
+		expect(renders.count).toBe(2);
+		const review = await reviewProgressUpdate(
+			db,
+			admin,
+			{ updateId: saved.value.id, version: 1, decision: 'validate', comment: '' },
+			null
+		);
+		expect(review.ok).toBe(true);
+		expect((await dashboard()).figures).not.toBe(figures);
+		await edition();
+		expect(renders.count).toBe(4);
 	});
 
 	it('keeps the values of one database apart from another’s', async () => {

@@ -1,4 +1,6 @@
+import EditionReport from '$lib/components/EditionReport.svelte';
 import { getDb } from '$lib/server/db/instance';
+import { fragmentHtml, keptFragment } from '$lib/server/render/fragment';
 import { renderedOnly } from '$lib/utils/rendered-only';
 import { editionKeyOfUrl, editionView } from './edition';
 import type { PageServerLoad } from './$types';
@@ -10,9 +12,28 @@ import type { PageServerLoad } from './$types';
  */
 export const csr = false;
 
+type EditionView = Awaited<ReturnType<typeof editionView>>;
+
+/**
+ * The report (EditionReport.svelte, most of the page: the figures' tables, every fiche, the
+ * decisions) rendered once per edition's page data, itself kept once per change of the published
+ * data, instead of on every request (docs/performance.md, « figures rendered once per change »).
+ */
+function reportHtml(view: EditionView): string {
+	return keptFragment(view, '', () => {
+		const { snapshot, portal, laterSittings, versions } = view;
+		return fragmentHtml(EditionReport, {
+			snapshot,
+			csvBase: `/bilans/${snapshot.year}`,
+			ficheBase: `/bilans/${snapshot.year}/fiches`,
+			portal,
+			laterSittings,
+			versions
+		});
+	});
+}
+
 export const load: PageServerLoad = async (event) => {
-	return renderedOnly(
-		event,
-		await editionView(getDb(), editionKeyOfUrl(event.params.year, event.url))
-	);
+	const view = await editionView(getDb(), editionKeyOfUrl(event.params.year, event.url));
+	return renderedOnly(event, { ...view, report: reportHtml(view) });
 };
