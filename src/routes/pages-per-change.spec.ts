@@ -70,25 +70,18 @@ const fichePage = () =>
 		fiche: { history: { done: string }[]; progress: number | null };
 	}>;
 
-describe('pages read once per change of published data', () => {
-	it('the fiche page shows a validation at once, not a draft', async () => {
-		// The same values: the page's data is a new object each time (it carries a mark, see
-		// rendered-only.ts), what it holds is the one read of this state of the published data.
-		const before = await fichePage();
-		expect((await fichePage()).fiche).toBe(before.fiche);
-
-		const saved = await saveProgressUpdate(
-			db,
-			partner,
-			'9-1',
-			null,
-			progressInput({ done: 'Validée par le banc', progress: 45 }),
-			null
-		);
-		if (!saved.ok) throw new Error(saved.message);
-		// A submission waiting for validation changes nothing public: the same values are served.
-		expect((await fichePage()).fiche).toBe(before.fiche);
-
+/** The partner's update of 9-1 (advancement 45 %), saved to wait for validation: returns its validation. */
+async function submitUpdate(done: string): Promise<() => Promise<void>> {
+	const saved = await saveProgressUpdate(
+		db,
+		partner,
+		'9-1',
+		null,
+		progressInput({ done, progress: 45 }),
+		null
+	);
+	if (!saved.ok) throw new Error(saved.message);
+	return async () => {
 		const review = await reviewProgressUpdate(
 			db,
 			admin,
@@ -96,6 +89,21 @@ describe('pages read once per change of published data', () => {
 			null
 		);
 		expect(review.ok).toBe(true);
+	};
+}
+
+describe('pages read once per change of published data', () => {
+	it('the fiche page shows a validation at once, not a draft', async () => {
+		// The same values: the page's data is a new object each time (it carries a mark, see
+		// rendered-only.ts), what it holds is the one read of this state of the published data.
+		const before = await fichePage();
+		expect((await fichePage()).fiche).toBe(before.fiche);
+
+		const validate = await submitUpdate('Validée par le banc');
+		// A submission waiting for validation changes nothing public: the same values are served.
+		expect((await fichePage()).fiche).toBe(before.fiche);
+
+		await validate();
 		const after = await fichePage();
 		expect(after.fiche.progress).toBe(45);
 		expect(after.fiche.history.at(-1)!.done).toBe('Validée par le banc');
@@ -166,26 +174,12 @@ describe('pages read once per change of published data', () => {
 		expect((await edition()).report).toBe(report);
 		expect(renders.count).toBe(2);
 
-		const saved = await saveProgressUpdate(
-			db,
-			partner,
-			'9-1',
-			null,
-			progressInput({ done: 'Validée pour le tableau de bord', progress: 45 }),
-			null
-		);
-		if (!saved.ok) throw new Error(saved.message);
+		const validate = await submitUpdate('Validée pour le tableau de bord');
 		// Waiting for validation: nothing public changed, nothing is rendered again.
 		await dashboard();
 		await edition();
 		expect(renders.count).toBe(2);
-		const review = await reviewProgressUpdate(
-			db,
-			admin,
-			{ updateId: saved.value.id, version: 1, decision: 'validate', comment: '' },
-			null
-		);
-		expect(review.ok).toBe(true);
+		await validate();
 		expect((await dashboard()).figures).not.toBe(figures);
 		await edition();
 		expect(renders.count).toBe(4);
