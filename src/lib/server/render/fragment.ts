@@ -23,9 +23,10 @@ export function fragmentHtml<Props extends Record<string, unknown>>(
 		[CHARTS_DRAWN_BY_SCRIPT, true],
 		[SITE_ORIGIN, readOrigin(process.env)]
 	]);
-	const { head, body } = render(component, { props, context } as Parameters<
-		typeof render<Props>
-	>[1]);
+	const { head, body } = render(component as unknown as Component<Record<string, unknown>>, {
+		props,
+		context
+	});
 	if (head !== '' || !body.startsWith(BLOCK_OPEN) || !body.endsWith(BLOCK_CLOSE))
 		throw new Error('fragmentHtml: the component wrote into the head, or Svelte’s markers changed');
 	return body.slice(BLOCK_OPEN.length, -BLOCK_CLOSE.length);
