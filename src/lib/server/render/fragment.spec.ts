@@ -11,7 +11,7 @@ import { createTestDb } from '$lib/server/db/testing';
 import { findPublishedSnapshot } from '$lib/server/editions/repository';
 import { editionPage } from '$lib/server/editions/snapshot';
 import { liveDashboard } from '$lib/server/opendata/published';
-import { readOrigin } from '$lib/server/config.js';
+import { originSetting } from '$lib/server/config.js';
 import { fragmentHtml, keptFragment } from './fragment';
 
 /**
@@ -24,7 +24,7 @@ function page(inside: (renderer: unknown) => void): string {
 	const Page = (renderer: unknown) =>
 		(ChartsScript as unknown as ServerComponent)(renderer, { charts: '/x.json', children: inside });
 	return render(Page as unknown as Component, {
-		context: new Map([[SITE_ORIGIN, readOrigin(process.env)]])
+		context: new Map([[SITE_ORIGIN, originSetting()]])
 	}).body;
 }
 

@@ -2,7 +2,7 @@ import { render } from 'svelte/server';
 import type { Component } from 'svelte';
 import { CHARTS_DRAWN_BY_SCRIPT } from '$lib/components/charts/ChartsScript.svelte';
 import { SITE_ORIGIN } from '$lib/components/PrintedLink.svelte';
-import { readOrigin } from '$lib/server/config.js';
+import { originSetting } from '$lib/server/config.js';
 
 // What Svelte's render() puts around a component's own output (its hydration block markers).
 const BLOCK_OPEN = '<!--[-->';
@@ -21,7 +21,7 @@ export function fragmentHtml<Props extends Record<string, unknown>>(
 ): string {
 	const context = new Map<unknown, unknown>([
 		[CHARTS_DRAWN_BY_SCRIPT, true],
-		[SITE_ORIGIN, readOrigin(process.env)]
+		[SITE_ORIGIN, originSetting()]
 	]);
 	const { head, body } = render(component as unknown as Component<Record<string, unknown>>, {
 		props,
