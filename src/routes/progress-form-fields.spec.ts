@@ -48,4 +48,12 @@ describe('the partner’s update form', () => {
 		const comment = /<(input|textarea)[^>]*name="indicator_\d+_comment"/.exec(html);
 		expect(comment?.[1]).toBe('textarea');
 	});
+
+	// Walkthrough s47: the comment is shown on the public fiche page beside its value, and its
+	// field said only « Commentaire ».
+	it('says beside an indicator’s comment that it is published with the value', async () => {
+		const html = await form();
+		const label = /<label for="(indicator_\d+_comment)">([\s\S]*?)<\/label>/.exec(html);
+		expect(label?.[2]).toContain('publié avec la valeur sur la page de la fiche');
+	});
 });
