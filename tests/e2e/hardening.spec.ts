@@ -243,6 +243,27 @@ test('percent-encoded spellings of a path are sent to the canonical one', async 
 	await api.dispose();
 });
 
+// Readback s47: errors and redirections on public routes carried no Cache-Control, though every
+// answer that is not a public page is `private, no-store` (README « Comptes, rôles et sécurité »).
+test('a public route’s errors and redirections are never stored, its page may be', async () => {
+	const api = await apiAs(null);
+	const answers: [string, number, Promise<APIResponse>][] = [
+		['/fiches/99-9', 404, api.get('/fiches/99-9')],
+		['/bilans/2099', 404, api.get('/bilans/2099')],
+		['/organisations/nope', 404, api.get('/organisations/nope')],
+		['/bilans/2018?version=abc', 404, api.get('/bilans/2018?version=abc')],
+		['PUT /fiches', 405, api.put('/fiches')],
+		['/%66iches', 301, api.get('/%66iches', { maxRedirects: 0 })]
+	];
+	for (const [request, status, answer] of answers) {
+		const response = await answer;
+		expect(response.status(), request).toBe(status);
+		expect(response.headers()['cache-control'], request).toBe('private, no-store');
+	}
+	expect((await api.get('/fiches')).headers()['cache-control']).toBe('public, no-cache');
+	await api.dispose();
+});
+
 test('a deep made-up path keeps small headers (absolute asset paths)', async () => {
 	const api = await apiAs(null);
 	for (const path of ['/', `/fiches/${'a/'.repeat(1500)}x`]) {

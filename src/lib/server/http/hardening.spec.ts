@@ -234,6 +234,25 @@ describe('cache-control', () => {
 			expect(response.headers.get('x-frame-options')).toBe('DENY');
 		}
 	});
+
+	// Readback s47: a public route's 404 (/fiches/99-9), 405 (PUT /fiches) or 301 (/%66iches)
+	// carried no Cache-Control, its page's 200 the public policy.
+	it('marks a public route’s errors and redirections private, its pages not', async () => {
+		const answer = (status: number) =>
+			securityHeaders({
+				event: event('http://localhost/fiches', {}, { route: { id: '/fiches' } }),
+				resolve: async () =>
+					new Response(null, { status, headers: { 'cache-control': 'public, no-cache' } })
+			} as never);
+		for (const status of [200, 206, 304])
+			expect((await answer(status)).headers.get('cache-control'), String(status)).toBe(
+				'public, no-cache'
+			);
+		for (const status of [301, 308, 400, 404, 405, 416, 500])
+			expect((await answer(status)).headers.get('cache-control'), String(status)).toBe(
+				'private, no-store'
+			);
+	});
 });
 
 describe('forms from another site', () => {

@@ -285,16 +285,29 @@ function frenchMethodRefusal(response: Response): Response {
 const NO_STORE_ROUTES: ReadonlySet<string> = new Set(['/invitation/[token]']);
 
 /**
+ * What a public route answers as a public page: the page (200), a part of an open-data file (206)
+ * and « not modified » (304). Its errors and redirections (a 404, a 405, the 301 of a
+ * non-canonical spelling) are not pages.
+ */
+const PUBLIC_PAGE_STATUSES: ReadonlySet<number> = new Set([200, 206, 304]);
+
+/**
  * Security headers on every rendered answer, and `private, no-store` on every answer that is
- * not a public page: signed-in pages, pages with a token in their address, errors, forms.
+ * not a public page: signed-in pages, pages with a token in their address, errors and
+ * redirections (on public routes too), forms.
  */
 export const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = frenchMethodRefusal(await resolve(event));
 	for (const [name, value] of SECURITY_HEADERS) response.headers.set(name, value);
 	const route = event.route.id;
-	if (event.locals.user || (route && NO_STORE_ROUTES.has(route)))
+	const publicRoute = route !== null && PUBLIC_ROUTES.has(route);
+	if (
+		event.locals.user ||
+		(route && NO_STORE_ROUTES.has(route)) ||
+		(publicRoute && !PUBLIC_PAGE_STATUSES.has(response.status))
+	)
 		response.headers.set('Cache-Control', PRIVATE_CACHE_CONTROL);
-	else if (!(route && PUBLIC_ROUTES.has(route)) && !response.headers.has('Cache-Control'))
+	else if (!publicRoute && !response.headers.has('Cache-Control'))
 		response.headers.set('Cache-Control', PRIVATE_CACHE_CONTROL);
 	return response;
 };
