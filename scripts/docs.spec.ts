@@ -58,6 +58,19 @@ describe('documentation', () => {
 		for (const name of runs) expect(named).toMatch(new RegExp(`[ |]${name}[|\`]`));
 	});
 
+	// Readback s47: `npm run preview` was in package.json and nowhere in README's command table.
+	it('names every npm script in README’s command table, npm’s own `prepare` aside', () => {
+		const scripts = Object.keys(
+			(JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts
+		);
+		const table = read('README.md')
+			.split('\n')
+			.filter((line) => line.startsWith('| `npm '))
+			.join('\n');
+		for (const name of scripts.filter((n) => n !== 'prepare'))
+			expect(table, name).toMatch(new RegExp(`\`npm (run (--silent )?)?${name}[\` ]`));
+	});
+
 	// Review h46: benchmark figures left in code comments go stale; the comments point to
 	// docs/performance.md instead, by a heading or a phrase that must be there.
 	it('has in docs/performance.md every passage a comment points to', () => {
