@@ -71,6 +71,22 @@ describe('documentation', () => {
 			expect(table, name).toMatch(new RegExp(`\`npm (run (--silent )?)?${name}[\` ]`));
 	});
 
+	// Readback s47: README and operations.md gave three different peaks of the server's memory.
+	it('gives in README and operations.md the peak memory of performance.md’s latest measurement', () => {
+		const performance = read('docs/performance.md');
+		const latest = performance.slice(performance.lastIndexOf("the full bench's peak memory"));
+		const peak = (dataset: string) =>
+			new RegExp(`^\\| ${dataset} +\\|[^|]*\\| +(\\d+) MB \\|$`, 'm').exec(latest)?.[1];
+		const [plan, tenYears] = [peak('plan'), peak('ten years')];
+		expect(plan).toBeTruthy();
+		expect(tenYears).toBeTruthy();
+		for (const path of ['README.md', 'docs/operations.md']) {
+			const text = read(path).replace(/\s+/g, ' ');
+			expect(text, path).toContain(`${tenYears} Mo`);
+			expect(text, path).toContain(`${plan} Mo avec le plan tel qu’adopté`);
+		}
+	});
+
 	// Review h46: benchmark figures left in code comments go stale; the comments point to
 	// docs/performance.md instead, by a heading or a phrase that must be there.
 	it('has in docs/performance.md every passage a comment points to', () => {
