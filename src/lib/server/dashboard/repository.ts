@@ -1,7 +1,13 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Executor } from '../db';
 import type { Database, FicheStatus } from '../db/schema';
-import { fichesInPlan, listAxes, listOrientations, rankedMeasurements } from '../plan/repository';
+import {
+	fichesInPlan,
+	listAxes,
+	listOrientations,
+	updatePublishedBy,
+	rankedMeasurements
+} from '../plan/repository';
 import { inPlanBy } from '../authoring/revisions-repository';
 import { priorityDecisions } from '../commission/repository';
 import type { DashboardInput } from './figures';
@@ -21,7 +27,7 @@ function latestValidated(
 		.whereRef('progress_update.fiche_id', '=', 'fiche.id')
 		.where('state', '=', 'validated')
 		.where(column, 'is not', null)
-		.where('reported_on', '<=', day)
+		.where(updatePublishedBy(day))
 		.orderBy('reported_on', 'desc')
 		.orderBy('id', 'desc')
 		.limit(1);
@@ -124,7 +130,7 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 		// Reports of those who carry the fiches: not a status Lot numérique set itself (no
 		// organisation), which the chart by organisation cannot count either.
 		.where('organisation_id', 'is not', null)
-		.where('reported_on', '<=', day)
+		.where(updatePublishedBy(day))
 		.$if(asOf !== undefined, (q) =>
 			q.where(({ ref }) => inPlanBy('fiche', ref('progress_update.fiche_id'), day))
 		)
@@ -135,7 +141,7 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 		.innerJoin('organisation', 'organisation.id', 'progress_update.organisation_id')
 		.select((eb) => ['organisation.name as organisation', eb.fn.countAll<number>().as('count')])
 		.where('progress_update.state', '=', 'validated')
-		.where('progress_update.reported_on', '<=', day)
+		.where(updatePublishedBy(day))
 		.$if(asOf !== undefined, (q) =>
 			q.where(({ ref }) => inPlanBy('fiche', ref('progress_update.fiche_id'), day))
 		)

@@ -10,7 +10,8 @@ import {
 	listAxes,
 	listObjectives,
 	listOrientations,
-	nested
+	nested,
+	updatePublishedBy
 } from '../plan/repository';
 import {
 	indicatorRowInPlanBy,
@@ -265,7 +266,7 @@ export async function listValidatedUpdatesBetween(db: Executor, from: string, to
 		])
 		.where('progress_update.state', '=', 'validated')
 		.where('progress_update.reported_on', '>=', from)
-		.where('progress_update.reported_on', '<=', to)
+		.where(updatePublishedBy(to))
 		.orderBy('progress_update.reported_on')
 		.orderBy('progress_update.id')
 		.execute();

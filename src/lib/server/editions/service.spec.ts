@@ -224,6 +224,47 @@ describe('yearly editions', () => {
 		);
 	});
 
+	it('counts a value with its update: measured before its date, reported after, in neither its figures nor its open data', async () => {
+		// The walkthrough's 17-2: the ARS reports on 6 December 2026 a count measured on 30 November,
+		// validated that day; the 2026 bilan, with figures as of 5 December, is published just after.
+		const ars = await createPartner(db, 'ars', 'p@ars.fr');
+		const { id: indicatorId } = (await db
+			.selectFrom('indicator')
+			.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+			.select('indicator.id')
+			.where('fiche.code', '=', '17-2')
+			.executeTakeFirst())!;
+		const day = new Date('2026-12-06T10:00:00Z');
+		const input = progressInput({
+			reportedOn: '2026-12-06',
+			progress: 10,
+			measurements: [{ indicatorId, measuredOn: '2026-11-30', value: 1250, comment: null }]
+		});
+		const created = await saveProgressUpdate(db, ars, '17-2', null, input, null, day);
+		if (!created.ok) throw new Error(`update: ${JSON.stringify(created)}`);
+		const decision = 'validate' as const;
+		const review = { updateId: created.value.id, version: 1, decision, comment: '' };
+		expect(await reviewProgressUpdate(db, admin, review, null, day)).toMatchObject({ ok: true });
+		const edition = { ...draft2019, year: 2026, asOf: '2026-12-05', intro: 'Bilan 2026' };
+		const draft = await saveEditionDraft(db, admin, edition, null, day);
+		if (!draft.ok) throw new Error('draft');
+		const at = new Date('2026-12-06T11:00:00Z');
+		expect(await publishEdition(db, admin, draft.value.id, null, at)).toMatchObject({ ok: true });
+
+		const snapshot = (await findPublishedSnapshot(db, 2026))!;
+		const fiche = snapshot.axes.flatMap((a) => a.fiches).find((f) => f.code === '17-2')!;
+		expect(fiche).toMatchObject({ statusEnd: 'a_lancer', updates: [] });
+		expect(snapshot.figures.indicators.filter((i) => i.fiche === '17-2')).toEqual([]);
+		const indicator = (await openData(2026)).fiches.find((f) => f.code === '17-2')!.indicators[0]!;
+		expect(indicator).toMatchObject({ measurement_count: 0, latest: null });
+		expect(await frozen(2026, 'mesures')).not.toContain('1250');
+		// The next bilan counts it with its update: the value and the status it came with.
+		const live = await loadDashboardInput(db, '2026-12-06');
+		expect(live.fiches.find((f) => f.code === '17-2')).toMatchObject({ status: 'en_cours' });
+		const points = live.indicators.find((i) => i.fiche === '17-2')!.points;
+		expect(points).toEqual([{ date: '2026-11-30', value: 1250 }]);
+	});
+
 	it('shows the year’s progress, decisions and the comparison with the previous edition', async () => {
 		await validatedUpdate('9-1', '2019-05-01', 20);
 		const draft = await saveEditionDraft(db, admin, draft2019);

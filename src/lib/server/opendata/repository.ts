@@ -13,12 +13,14 @@ import {
 	fichePartners,
 	INDICATOR_COLUMNS,
 	nested,
+	updatePublishedBy,
 	rankedMeasurements
 } from '../plan/repository';
 
 /**
  * What the open data reads, published data only: validated updates and their measurements, closed
- * commission sittings. With `asOf` (an edition), only what was dated by the end of that day, and
+ * commission sittings. With `asOf` (an edition), only what was published by the end of that day
+ * (`updatePublishedBy`: updates reported by then, with their measurements; sittings held by then), and
  * only for fiches already in the plan then.
  * Ordered as the files are: fiches by objective then number, indicators by rank, then by date.
  */
@@ -118,7 +120,7 @@ export async function listLastUpdateDates(db: Executor, asOf: string) {
 		.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
 		.select((eb) => ['fiche.code', eb.fn.max('progress_update.reported_on').as('last')])
 		.where('progress_update.state', '=', 'validated')
-		.where('progress_update.reported_on', '<=', asOf)
+		.where(updatePublishedBy(asOf))
 		.groupBy('fiche.code')
 		.execute();
 }
@@ -143,7 +145,7 @@ function publishedMeasurements(db: Executor, asOf?: string) {
 		.where('progress_update.state', '=', 'validated')
 		.$if(asOf !== undefined, (q) =>
 			q
-				.where('measurement.measured_on', '<=', asOf!)
+				.where(updatePublishedBy(asOf!))
 				.where(({ ref }) => inPlanBy('fiche', ref('progress_update.fiche_id'), asOf!))
 				.where(indicatorRowInPlanBy(asOf!))
 		);
@@ -260,7 +262,7 @@ export async function listValidatedUpdates(db: Executor, asOf?: string): Promise
 		.orderBy('progress_update.id')
 		.$if(asOf !== undefined, (q) =>
 			q
-				.where('progress_update.reported_on', '<=', asOf!)
+				.where(updatePublishedBy(asOf!))
 				.where(({ ref }) => inPlanBy('fiche', ref('fiche.id'), asOf!))
 		)
 		.execute();

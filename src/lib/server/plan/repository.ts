@@ -879,9 +879,24 @@ export async function findFichePeriod(
 }
 
 /**
+ * What was published by the end of the day `asOf` (an edition's cut-off, the dashboard as of a
+ * day): a validated update reported by then, and its measurements with it whatever day they were
+ * measured on. One rule for an edition's statuses, figures and open data, so that none shows a
+ * value of an update the others leave out (a value measured before the cut-off but reported after
+ * it is in the next edition). Live, where `asOf` is today, it is every validated update.
+ */
+export function updatePublishedBy(asOf: string) {
+	return expressionBuilder<Database, 'progress_update'>()(
+		'progress_update.reported_on',
+		'<=',
+		asOf
+	);
+}
+
+/**
  * Published measurements, each with its rank among its indicator's values from the most recent
  * (rank 1): pages keep the latest few, a cost that does not grow with years of measurements.
- * Optionally only up to a date (editions, the dashboard as of a day).
+ * Optionally only what was published by a day (`updatePublishedBy`: editions, the dashboard as of a day).
  */
 export function rankedMeasurements(db: Executor, { asOf }: { asOf?: string } = {}) {
 	// Indicators first, then each one's measurements by index: SQLite keeps a CROSS JOIN's order.
@@ -909,7 +924,7 @@ export function rankedMeasurements(db: Executor, { asOf }: { asOf?: string } = {
 				.as('rank')
 		])
 		.where('progress_update.state', '=', 'validated')
-		.$if(asOf !== undefined, (q) => q.where('measurement.measured_on', '<=', asOf!));
+		.$if(asOf !== undefined, (q) => q.where(updatePublishedBy(asOf!)));
 }
 
 export interface OrganisationWithCounts extends Organisation {
