@@ -73,6 +73,9 @@ export const INDICATOR_POINTS = 12;
 /** The latest events of the plan's history on the home page; `/historique` lists them all. */
 export const HOME_PAGE_EVENTS = 10;
 
+/** The decisions a relevé's mail lists; the others are counted, the relevé has them all. */
+export const RELEVE_MAIL_DECISIONS = 20;
+
 /** How many organisations the activity chart names; the others are counted together. */
 export const NAMED_ORGANISATIONS = 10;
 

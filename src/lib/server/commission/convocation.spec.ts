@@ -10,6 +10,7 @@ import {
 	createSitting,
 	deleteSitting,
 	deletedSittingNotice,
+	recordDecision,
 	removeAgendaItem,
 	sittingDeletionNotice,
 	updateSitting
@@ -1284,5 +1285,48 @@ describe('a convocation sent again while the earlier one still waited for the re
 		const mails = await received();
 		expect(mails.map((m) => m.to)).toContain('claude@commission.fr');
 		expect(mails.filter((m) => m.to === 'paul@cdg46.fr')).toEqual([]);
+	});
+});
+
+// Walkthrough s47: convened for 15 March at 14:30, its date corrected to 1 March without convening
+// again, held and closed: its relevé reached the convened people as « la séance du 1er mars » and
+// listed none of its decisions.
+describe('the relevé’s mail', () => {
+	it('says a séance was held on another day than its convocation announced, and lists its decisions, escaped', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-15');
+		await addAgendaFreeItem(db, member, id, 'Calendrier <2027>', null);
+		await db
+			.updateTable('fiche')
+			.set({ title: 'Mutualisation & <outils>' })
+			.where('code', '=', '9-1')
+			.execute();
+		await conveneSitting(db, member, id, null, clock);
+		await deliver();
+		const moved = { heldOn: '2026-03-01', startsAt: null, place: 'Cahors', title: 'Séance' };
+		expect(await updateSitting(db, member, id, moved, null)).toMatchObject({ ok: true });
+		await changeSittingState(db, member, id, 'held', null);
+		const [fiche, free] = (await findSitting(db, id))!.items;
+		const decide = (itemId: number, input: Parameters<typeof recordDecision>[4]) =>
+			recordDecision(db, member, id, itemId, input, null);
+		expect(
+			await decide(fiche!.id, { kind: 'opinion', opinion: 'favorable', text: 'Motif' })
+		).toMatchObject({ ok: true });
+		expect(await decide(free!.id, { kind: 'free', text: 'Arrêté' })).toMatchObject({ ok: true });
+		clock = Date.parse('2026-03-02T09:00:00Z');
+		await changeSittingState(db, member, id, 'closed', null, new Date(clock));
+		const closing = (await deliver()).find((m) => m.envelopeTo[0] === 'paul@cdg46.fr')!.mail;
+		const said = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+		expect(said(closing.subject)).toBe(
+			'Relevé de décisions de la séance du 1er mars 2026 (convoquée pour le 15 mars 2026)'
+		);
+		expect(said(closing.text)).toContain(
+			'Sa convocation l’annonçait pour le 15 mars 2026 ; elle s’est tenue le 1er mars 2026.'
+		);
+		expect(said(closing.text)).toContain(
+			'Ses décisions :\n\n- 9-1 — Mutualisation & <outils> : Avis favorable\n- Calendrier <2027> : Décision\n'
+		);
+		expect(said(closing.html)).toContain(
+			'<li>9-1 — Mutualisation &amp; &lt;outils&gt; : Avis favorable</li><li>Calendrier &lt;2027&gt; : Décision</li>'
+		);
 	});
 });

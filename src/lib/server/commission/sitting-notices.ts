@@ -8,6 +8,8 @@ import { cancelPendingAbout, findReachedAboutSitting } from '../mail/outbox-repo
 import { queueNotification } from '../mail/outbox';
 import { activeRecipients } from '../mail/preferences-repository';
 import type { SittingFacts } from '../db/schema';
+import { decisionLabel } from '../../utils/vocabulary';
+import { findSitting } from './repository';
 import {
 	agendaOfSitting,
 	findSittingForNotice,
@@ -161,7 +163,10 @@ async function notifySittingAudience(
 	return writeToEach(db, sittingId, [...members, ...partners], kind, mail, now);
 }
 
-/** In the closing transaction: members and concerned partners get the link to the relevé. */
+/**
+ * In the closing transaction: members and concerned partners get the relevé's decisions and its
+ * link; a séance convened for another day than it was held on (its date corrected since) says both.
+ */
 export async function notifySittingClosed(
 	db: Executor,
 	sittingId: number,
@@ -169,7 +174,21 @@ export async function notifySittingClosed(
 ): Promise<void> {
 	const sitting = await findSittingForNotice(db, sittingId);
 	if (!sitting) return;
-	const facts = { id: sitting.id, title: sitting.title, heldOn: sitting.heldOn };
+	const announcedOn = sitting.convenedAt === null ? null : announced(sitting).heldOn;
+	const decisions = ((await findSitting(db, sittingId))?.items ?? []).flatMap((item) =>
+		item.decisions.map((d) => ({
+			fiche: item.fiche?.code ?? null,
+			title: item.fiche?.title ?? item.title ?? '',
+			label: decisionLabel(d)
+		}))
+	);
+	const facts = {
+		id: sitting.id,
+		title: sitting.title,
+		heldOn: sitting.heldOn,
+		announcedOn: announcedOn === sitting.heldOn ? null : announcedOn,
+		decisions
+	};
 	await notifySittingAudience(
 		db,
 		sittingId,

@@ -5,6 +5,7 @@ import {
 	sittingClosedMail,
 	sittingReleasedMail
 } from './messages';
+import { RELEVE_MAIL_DECISIONS } from '../../utils/rules';
 
 // A séance keeps the form's usual title, « Commission des usages numériques », more often than not:
 // its mails named it twice (« La séance « Commission des usages numériques » de la commission des
@@ -21,7 +22,7 @@ const sitting = (title: string) => ({
 const mails = (title: string) => ({
 	cancelled: sittingCancelledMail(person, sitting(title)),
 	released: sittingReleasedMail(person, sitting(title)),
-	closed: sittingClosedMail(person, sitting(title))
+	closed: sittingClosedMail(person, { ...sitting(title), announcedOn: null, decisions: [] })
 });
 
 describe('the mails of a séance after its convocation', () => {
@@ -71,5 +72,27 @@ describe('a campaign reminder', () => {
 		expect(subject(null)).toBe(
 			'Campagne de suivi « Suivi de fin d’année 2026 » : au plus tard le 31 décembre 2026'
 		);
+	});
+});
+
+describe('the relevé’s mail', () => {
+	it('lists its first decisions and counts the others, which the relevé has', () => {
+		const decisions = Array.from({ length: RELEVE_MAIL_DECISIONS + 3 }, (_, i) => ({
+			fiche: `${i + 1}-1`,
+			title: 'Fiche',
+			label: 'Priorité 2 → 1'
+		}));
+		const mail = sittingClosedMail(person, { ...sitting('Séance'), announcedOn: null, decisions });
+		expect(mail.items).toHaveLength(RELEVE_MAIL_DECISIONS + 1);
+		expect(mail.items![0]!.text).toBe('1-1 — Fiche : Priorité 2 → 1');
+		expect(mail.items!.at(-1)!.text).toBe('et 3\u00a0autres décisions dans le relevé');
+		expect(mail.subject).toBe('Relevé de décisions de la séance du 21\u00a0janvier\u00a02027');
+		const none = sittingClosedMail(person, {
+			...sitting('Séance'),
+			announcedOn: null,
+			decisions: []
+		});
+		expect(none.paragraphs.at(-1)).toBe('Elle n’a pris aucune décision.');
+		expect(none.items).toEqual([]);
 	});
 });

@@ -1,5 +1,6 @@
 import { formatDate, formatSittingMoment, plural, pluralize } from '../../utils/format';
 import { sameWords } from '../../utils/text';
+import { RELEVE_MAIL_DECISIONS } from '../../utils/rules';
 import { absoluteUrl } from './outbox';
 import type { MailParts } from './templates';
 import type { SittingFacts } from '../db/schema';
@@ -290,15 +291,52 @@ export function sittingReleasedMail(user: { name: string }, sitting: SittingFact
 	};
 }
 
+/** A decision of a relevé as its mail lists it: its fiche (or free point) and decisionLabel. */
+export interface ClosedDecision {
+	fiche: string | null;
+	title: string;
+	label: string;
+}
+
+/**
+ * The relevé's mail: its decisions (the first RELEVE_MAIL_DECISIONS, the others counted), so that a
+ * partner reads at once what changed for their fiches; and, when the séance was held on another day
+ * than its last convocation announced (`announcedOn`: its date corrected without convening again),
+ * both days, so that no one is sent the record of a séance on a day they never heard of.
+ */
 export function sittingClosedMail(
 	user: { name: string },
-	sitting: Pick<SittingFacts, 'title' | 'heldOn'> & { id: number }
+	sitting: Pick<SittingFacts, 'title' | 'heldOn'> & {
+		id: number;
+		announcedOn: string | null;
+		decisions: ClosedDecision[];
+	}
 ): Notification {
+	const day = formatDate(sitting.heldOn);
+	const { decisions, announcedOn } = sitting;
+	const listed = decisions.slice(0, RELEVE_MAIL_DECISIONS);
+	const others = decisions.length - listed.length;
 	return {
-		subject: `Relevé de décisions de la séance du ${formatDate(sitting.heldOn)}`,
+		subject: `Relevé de décisions de la séance du ${day}${announcedOn ? ` (convoquée pour le ${formatDate(announcedOn)})` : ''}`,
 		greeting: hello(user.name),
 		paragraphs: [
-			`La ${sittingNamed(sitting.title)} du ${formatDate(sitting.heldOn)} est close ; son relevé de décisions est publié.`
+			`La ${sittingNamed(sitting.title)} du ${day} est close ; son relevé de décisions est publié.`,
+			...(announcedOn
+				? [
+						`Sa convocation l’annonçait pour le ${formatDate(announcedOn)} ; elle s’est tenue le ${day}.`
+					]
+				: []),
+			decisions.length === 0
+				? 'Elle n’a pris aucune décision.'
+				: plural(decisions.length, 'Sa décision :', 'Ses décisions :')
+		],
+		items: [
+			...listed.map((d) => ({
+				text: `${d.fiche === null ? d.title : `${d.fiche} — ${d.title}`} : ${d.label}`
+			})),
+			...(others > 0
+				? [{ text: `et ${pluralize(others, 'autre décision', 'autres décisions')} dans le relevé` }]
+				: [])
 		],
 		action: { label: 'Lire le relevé', url: absoluteUrl(`/commission/seances/${sitting.id}`) },
 		reason:
