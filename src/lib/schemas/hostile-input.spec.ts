@@ -6,7 +6,7 @@
 // Not a measure of speed (npm run bench does those): each bound is hundreds of times above what the
 // reading takes now, and far below what the quadratic patterns took on the same input.
 import { describe, expect, it } from 'vitest';
-import { cellToRichText } from '../server/authoring/plan-model';
+import { cellToRichText } from '../utils/rich-text';
 import { progressFormData } from '../server/progress/testing';
 import { markupToRichText } from '../utils/rich-text-markup';
 import { LoginSchema, PasswordResetRequestSchema } from './auth';

@@ -63,3 +63,92 @@ export function isRichText(value: unknown): value is RichText {
 		})
 	);
 }
+
+const INDENT = '  ';
+const ORDERED = /^(\d+)\. (.*)$/;
+const BULLET = /^- (.*)$/;
+
+/**
+ * A structured text as the text of one cell (a workbook's, a form's): a paragraph per line, list items as
+ * « - item » or « 1. item », nested items indented by two spaces. cellToRichText reads it back.
+ */
+export function richTextToCell(text: RichText): string {
+	const lines: string[] = [];
+	const walk = (items: RichItem[], ordered: boolean, depth: number) => {
+		items.forEach((item, i) => {
+			lines.push(`${INDENT.repeat(depth)}${ordered ? `${i + 1}. ` : '- '}${itemText(item)}`);
+			const children = itemChildren(item);
+			if (children) walk(children.items, children.ordered, depth + 1);
+		});
+	};
+	for (const block of text) {
+		const list = blockList(block);
+		if (list) walk(list.items, list.ordered, 0);
+		else lines.push(block as string);
+	}
+	return lines.join('\n');
+}
+
+interface Line {
+	depth: number;
+	ordered: boolean | null;
+	text: string;
+}
+
+function parseLine(raw: string): Line | null {
+	const trimmedEnd = raw.trimEnd();
+	if (trimmedEnd.trim() === '') return null;
+	const spaces = /^ */.exec(trimmedEnd)![0].length;
+	const body = trimmedEnd.slice(spaces);
+	const ordered = ORDERED.exec(body);
+	if (ordered) return { depth: Math.floor(spaces / 2), ordered: true, text: ordered[2]! };
+	const bullet = BULLET.exec(body);
+	if (bullet) return { depth: Math.floor(spaces / 2), ordered: false, text: bullet[1]! };
+	return { depth: 0, ordered: null, text: body };
+}
+
+/** The structured text of a cell written as richTextToCell writes it (or typed by a person). */
+export function cellToRichText(cell: string): RichText {
+	const lines = cell
+		.replace(/\r\n?/g, '\n')
+		.split('\n')
+		.map(parseLine)
+		.filter((line): line is Line => line !== null);
+	const blocks: RichText = [];
+	let i = 0;
+	/** The items of one list at `depth`, from line i on, while they keep its kind. */
+	const readList = (depth: number, ordered: boolean): RichItem[] => {
+		const items: RichItem[] = [];
+		while (i < lines.length) {
+			const line = lines[i]!;
+			if (line.ordered === null || line.depth !== depth || line.ordered !== ordered) break;
+			i++;
+			const next = lines[i];
+			if (next && next.ordered !== null && next.depth > depth) {
+				const childOrdered = next.ordered;
+				const children = readList(next.depth, childOrdered);
+				items.push(
+					childOrdered ? { text: line.text, ol: children } : { text: line.text, ul: children }
+				);
+			} else items.push(line.text);
+		}
+		return items;
+	};
+	while (i < lines.length) {
+		const line = lines[i]!;
+		if (line.ordered === null) {
+			blocks.push(line.text);
+			i++;
+			continue;
+		}
+		const items = readList(line.depth, line.ordered);
+		if (items.length === 0) {
+			// An indented item with no list above it: read it as a paragraph.
+			blocks.push(line.text);
+			i++;
+			continue;
+		}
+		blocks.push(line.ordered ? { ol: items } : { ul: items });
+	}
+	return blocks;
+}

@@ -132,6 +132,13 @@ export const OPINION_LABELS = {
 	prise_acte: 'Prise d’acte'
 } as const;
 
+/**
+ * How a text of the plan is typed (a fiche's texts, a bilan's introduction and axis texts), which
+ * cellToRichText reads: said by each form that takes one.
+ */
+export const RICH_TEXT_TYPING =
+	'Un paragraphe par ligne ; « - » en début de ligne pour une puce, « 1. » pour une étape numérotée ; deux espaces devant pour une sous-puce ; une ligne vide sépare deux listes.';
+
 /** The kinds of a commission decision, as the séance's form offers them (capitalized there). */
 export const DECISION_KIND_LABELS = {
 	priority: 'changement de priorité',

@@ -1,4 +1,4 @@
-import { isRichText, type RichText } from '../../utils/rich-text';
+import { cellToRichText, isRichText, richTextToCell, type RichText } from '../../utils/rich-text';
 import type { Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
 import { closedDecisions } from '../commission/repository';
@@ -15,8 +15,6 @@ import {
 	type PlanInfo
 } from '../plan/repository';
 import {
-	cellToRichText,
-	richTextToCell,
 	type AxisRow,
 	type FicheRow,
 	type IndicatorRow,

@@ -5,7 +5,8 @@ import { createTestDb } from '../db/testing';
 import { PLAN_DATA } from '../seed/plan-data';
 import { loadLatestValues, loadPlanModel } from './import-repository';
 import { applyPlanImport, previewPlanImport } from './plan-import';
-import { cellToRichText, richTextToCell, type PlanModel } from './plan-model';
+import type { PlanModel } from './plan-model';
+import { cellToRichText, richTextToCell } from '../../utils/rich-text';
 import {
 	describeProblem,
 	readPlanWorkbook,
