@@ -842,9 +842,7 @@ export async function findFichePeriod(
 				eb
 					.selectFrom('indicator')
 					.select((i) => [
-						'indicator.label',
-						'indicator.kind',
-						'indicator.unit',
+						...INDICATOR_COLUMNS,
 						jsonArrayFrom(
 							i
 								.selectFrom('measurement')
