@@ -1315,7 +1315,7 @@ describe('the relevé’s mail', () => {
 		clock = Date.parse('2026-03-02T09:00:00Z');
 		await changeSittingState(db, member, id, 'closed', null, new Date(clock));
 		const closing = (await deliver()).find((m) => m.envelopeTo[0] === 'paul@cdg46.fr')!.mail;
-		const said = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+		const said = (s: unknown) => String(s).replace(/[\u00a0\u202f]/g, ' ');
 		expect(said(closing.subject)).toBe(
 			'Relevé de décisions de la séance du 1er mars 2026 (convoquée pour le 15 mars 2026)'
 		);
