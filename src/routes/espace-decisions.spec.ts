@@ -1,5 +1,5 @@
 import { render } from 'svelte/server';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { User } from '$lib/server/auth/users';
 import { reviewProgressUpdate, saveProgressUpdate } from '$lib/server/progress/service';
 import { createPartner, progressInput } from '$lib/server/progress/testing';
@@ -17,11 +17,22 @@ async function espace(partner: User): Promise<string> {
 	return body.replace(/<!--[\s\S]*?-->/g, '');
 }
 
-async function submitted(partner: User, code: string): Promise<number> {
-	const saved = await saveProgressUpdate(portal.db, partner, code, null, progressInput(), null);
+async function submitted(partner: User, code: string, reportedOn = '2026-03-01'): Promise<number> {
+	const input = progressInput({ reportedOn });
+	const saved = await saveProgressUpdate(portal.db, partner, code, null, input, null);
 	if (!saved.ok) throw new Error(saved.message);
 	return saved.value.id;
 }
+
+async function validated(id: number, at = new Date()): Promise<void> {
+	const decision = { updateId: id, version: 1, decision: 'validate', comment: '' } as const;
+	const review = await reviewProgressUpdate(portal.db, portal.admin, decision, null, at);
+	if (!review.ok) throw new Error(review.message);
+}
+
+afterEach(() => {
+	vi.useRealTimers();
+});
 
 describe('/espace', () => {
 	// Walkthrough s46: the table said « Reprendre la mise à jour en cours » for an update the list
@@ -43,13 +54,7 @@ describe('/espace', () => {
 		const partner = await createPartner(portal.db, 'cdg46', 'lea@cdg46.test');
 		const id = await submitted(partner, '1-2');
 		expect(await espace(partner)).not.toContain('Validées récemment');
-		const review = await reviewProgressUpdate(
-			portal.db,
-			portal.admin,
-			{ updateId: id, version: 1, decision: 'validate', comment: '' },
-			null
-		);
-		if (!review.ok) throw new Error(review.message);
+		await validated(id);
 		const page = await espace(partner);
 		expect(page).toContain('Validées récemment');
 		const section = page.slice(page.indexOf('Validées récemment'));
@@ -58,5 +63,23 @@ describe('/espace', () => {
 			/^ ?Fiche <strong>1-2<\/strong>, mise à jour du 1er\smars\s2026 : validée le /
 		);
 		expect(item).toContain(`<a href="/espace/suivis/${id}">Lire<span`);
+	});
+
+	// Read-back s46: « ces 30 derniers jours » listed 31 (today and the 30 days before it).
+	it('counts today and the 29 days before it, from midnight in Paris', async () => {
+		const partner = await createPartner(portal.db, 'cdg46', 'lea@cdg46.test');
+		// The first of the 30 days that end on 15 April 2026 is 17 March, which begins at
+		// 23:00 UTC on the 16th (winter time: Paris moves to summer time on 29 March).
+		const lastMomentBefore = await submitted(partner, '1-2', '2026-03-01');
+		await validated(lastMomentBefore, new Date('2026-03-16T22:59:59.999Z'));
+		const firstMoment = await submitted(partner, '1-2', '2026-03-10');
+		await validated(firstMoment, new Date('2026-03-16T23:00:00.000Z'));
+		vi.useFakeTimers({ toFake: ['Date'] });
+		vi.setSystemTime(new Date('2026-04-15T21:59:59.000Z')); // 23:59:59 in Paris
+		const page = await espace(partner);
+		const section = page.slice(page.indexOf('Validées récemment'), page.indexOf('mes-fiches'));
+		const listed = [...section.matchAll(/href="\/espace\/suivis\/(\d+)"/g)].map(([, id]) => +id);
+		expect(listed).toEqual([firstMoment]);
+		expect(section.replace(/\s+/g, ' ')).toContain('ces 30 derniers jours');
 	});
 });

@@ -3,6 +3,7 @@ import {
 	isStale,
 	MAX_DAYS_AHEAD,
 	rankAgendaSuggestions,
+	recentlyValidatedSince,
 	sittingPastPart,
 	sittingStartIsPast,
 	STALE_AFTER_DAYS,
@@ -119,5 +120,14 @@ describe('an update’s place in its fiche’s order', () => {
 			[...text.replace(/\s+/g, ' ').matchAll(byHand)].map((m) => `${path}: ${m[0]}`)
 		);
 		expect(found).toEqual([]);
+	});
+});
+
+describe('« Validées récemment » (/espace)', () => {
+	it('starts at midnight in Paris on the first of the 30 days that end today', () => {
+		// 16 June 2026 to 15 July 2026: summer time, two hours ahead of UTC.
+		expect(recentlyValidatedSince('2026-07-15')).toBe('2026-06-15T22:00:00.000Z');
+		// 2 to 31 December 2026: winter time, one hour ahead.
+		expect(recentlyValidatedSince('2026-12-31')).toBe('2026-12-01T23:00:00.000Z');
 	});
 });

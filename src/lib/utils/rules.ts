@@ -2,7 +2,7 @@
 // sentence that explains it never disagree.
 
 import type { SittingFacts } from '../server/db/schema';
-import { daysBefore, parisClockTime, parisDate, parisToday } from './dates';
+import { daysBefore, parisClockTime, parisDate, parisDayEnd, parisToday } from './dates';
 import { pluralize } from './format';
 
 /** A fiche is « sans mise à jour depuis 6 mois » after this many days without a validated update. */
@@ -13,6 +13,15 @@ export const STALE_AFTER_WORDS = pluralize(Math.round(STALE_AFTER_DAYS / 30.4), 
 
 /** /espace lists its organisation's updates validated in the last this many days (« Validées récemment »). */
 export const RECENTLY_VALIDATED_DAYS = 30;
+
+/**
+ * Since when an update counts as « validée récemment » on `today` ("YYYY-MM-DD"): the start, in
+ * Paris, of the first of the RECENTLY_VALIDATED_DAYS days that end with today (today and the 29
+ * before it), as a UTC ISO timestamp.
+ */
+export function recentlyValidatedSince(today: string): string {
+	return parisDayEnd(daysBefore(today, RECENTLY_VALIDATED_DAYS));
+}
 
 /**
  * How far ahead a séance or a campaign's deadline may be set, in days: « un an » to the person,

@@ -8,8 +8,8 @@ import {
 	listOrganisationPendingUpdates,
 	listOrganisationValidatedSince
 } from '$lib/server/progress/repository';
-import { daysBefore, parisDayEnd, parisToday } from '$lib/utils/dates';
-import { asksNothingOf, isStale, RECENTLY_VALIDATED_DAYS } from '$lib/utils/rules';
+import { parisToday } from '$lib/utils/dates';
+import { asksNothingOf, isStale, recentlyValidatedSince } from '$lib/utils/rules';
 import type { PageServerLoad } from './$types';
 
 // A partner's own page: a member or an admin who follows a partner's link (or signs in again
@@ -24,12 +24,7 @@ export const load: PageServerLoad = async (event) => {
 	const [fiches, pending, validated] = [
 		await listFichesForOrganisation(db, user.organisationId!, year),
 		await listOrganisationPendingUpdates(db, user.organisationId!),
-		// From the start of the day RECENTLY_VALIDATED_DAYS ago, in Paris.
-		await listOrganisationValidatedSince(
-			db,
-			user.organisationId!,
-			parisDayEnd(daysBefore(today, RECENTLY_VALIDATED_DAYS + 1))
-		)
+		await listOrganisationValidatedSince(db, user.organisationId!, recentlyValidatedSince(today))
 	];
 	// After « Soumettre »: which update was received (only one of the organisation's own).
 	const submittedId = Number(event.url.searchParams.get('soumis'));
