@@ -4,6 +4,9 @@ import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
 import { openCampaign } from '$lib/server/campaigns/service';
 import { configureMail } from '$lib/server/mail/outbox';
 import { recordRelayFailure } from '$lib/server/mail/outbox-repository';
+import { listFichesForOrganisation } from '$lib/server/progress/repository';
+import { saveProgressUpdate } from '$lib/server/progress/service';
+import { progressInput } from '$lib/server/progress/testing';
 import { daysAfter, parisToday } from '$lib/utils/dates';
 import Page from './admin/campagnes/[id=id]/+page.svelte';
 import { load } from './admin/campagnes/[id=id]/+page.server';
@@ -11,15 +14,20 @@ import { adminDatabase, routeEvent } from './route-testing';
 
 const portal = adminDatabase();
 
-/** A campaign opened for CDG46's fiches, as its form would; its id. */
-async function openOne(): Promise<string> {
-	// Someone of CDG46 receives the campaigns' messages: the opening reaches somebody.
-	await createTestUser(portal.db, PEOPLE.paul);
-	const cdg = await portal.db
+async function cdg46(): Promise<number> {
+	const found = await portal.db
 		.selectFrom('organisation')
 		.select('id')
 		.where('slug', '=', 'cdg46')
 		.executeTakeFirstOrThrow();
+	return found.id;
+}
+
+/** A campaign opened for CDG46's fiches, as its form would; its id. */
+async function openOne(withPaul = true): Promise<string> {
+	// Someone of CDG46 receives the campaigns' messages: the opening reaches somebody.
+	if (withPaul) await createTestUser(portal.db, PEOPLE.paul);
+	const cdg = { id: await cdg46() };
 	const opened = await openCampaign(
 		portal.db,
 		portal.admin,
@@ -36,15 +44,46 @@ async function openOne(): Promise<string> {
 	return String(opened.value.id);
 }
 
-/** The notice a campaign's page shows once it is opened (`?ouverte=1`), as text. */
-async function openedNotice(id: string): Promise<string> {
+/** A campaign's page once it is opened (`?ouverte=1`), as text. */
+async function openedPage(id: string): Promise<string> {
 	const signedIn = { user: portal.admin, session: { id: 'test' } } as never;
 	const data = await load(
 		routeEvent(`/admin/campagnes/${id}?ouverte=1`, '/admin/campagnes/[id=id]', { id }, signedIn)
 	);
-	const { body } = render(Page, { props: { data, form: null } as never });
-	const status = /<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '';
-	return status.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+	return render(Page, { props: { data, form: null } as never }).body;
+}
+
+const asText = (html: string) => html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+
+/** The notice a campaign's page shows once it is opened (`?ouverte=1`), as text. */
+async function openedNotice(id: string): Promise<string> {
+	const body = await openedPage(id);
+	return asText(/<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '');
+}
+
+/**
+ * Paul of CDG46 submits an update of `count` of its fiches (all of them: undefined), then leaves
+ * the organisation for the commission: CDG46 has no active account left.
+ */
+async function answeredThenLeft(count?: number): Promise<void> {
+	const paul = await createTestUser(portal.db, PEOPLE.paul);
+	const fiches = await listFichesForOrganisation(portal.db, await cdg46(), 2026);
+	for (const fiche of fiches.slice(0, count)) {
+		const saved = await saveProgressUpdate(
+			portal.db,
+			paul,
+			fiche.code,
+			null,
+			progressInput(),
+			null
+		);
+		if (!saved.ok) throw new Error(saved.message);
+	}
+	await portal.db
+		.updateTable('user_account')
+		.set({ role: 'commission', organisation_id: null })
+		.where('id', '=', paul.id)
+		.execute();
 }
 
 // Review s44 (staff with a relay): with the relay known down, the notice said « un courriel part ».
@@ -72,5 +111,33 @@ describe('the notice of a campaign just opened', () => {
 		} finally {
 			configureMail(before);
 		}
+	});
+});
+
+// Read-back s46: an organisation counted because it answered before losing its last account was
+// said to have accounts that turned reminders off, and « elle n’atteint personne » stood beside
+// « Campagne complète ».
+describe('a campaign whose organisation answered before losing its last account', () => {
+	it('is complete, and says it wrote to nobody without calling that a failure', async () => {
+		await answeredThenLeft();
+		const page = asText(await openedPage(await openOne(false)));
+		expect(page).toContain('Campagne complète');
+		expect(page).not.toContain('atteint personne');
+		expect(page).toContain(
+			'Campagne ouverte : toutes les organisations attendues avaient déjà soumis leurs mises à jour, aucun courriel ne leur est écrit.'
+		);
+		expect(page).not.toContain('désactivé les rappels');
+		expect(page).toMatch(
+			/Une organisation concernée n’a plus de compte actif, mais elle avait répondu avant de le perdre : elle est comptée, sans être ni prévenue ni relancée par courriel \(CDG46\)/
+		);
+	});
+
+	it('reaches nobody for the fiches it still owes, and says why', async () => {
+		await answeredThenLeft(1);
+		const page = asText(await openedPage(await openOne(false)));
+		expect(page).toContain('Campagne ouverte, mais elle n’atteint personne');
+		expect(page).not.toContain('Campagne complète');
+		expect(page).not.toContain('désactivé les rappels');
+		expect(page).toContain('n’a plus de compte actif, mais elle avait répondu avant de le perdre');
 	});
 });

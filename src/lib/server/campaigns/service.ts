@@ -429,11 +429,21 @@ export interface Completion {
 	}[];
 	/** Organisations concerned that have no active account: not counted, listed apart. */
 	withoutAccount: string[];
-	/** Organisations with an account, but nobody who receives the campaigns' messages. */
+	/** Organisations with an active account, but nobody who receives the campaigns' messages. */
 	notMailed: string[];
+	/**
+	 * Organisations counted because they answered before losing their last active account (or
+	 * being retired): none now, so they are neither told nor reminded.
+	 */
+	lostAccount: string[];
 	done: number;
 	total: number;
 	complete: boolean;
+	/**
+	 * Not complete, and no organisation still asked for an update has anyone who receives the
+	 * campaigns' messages: the opening (and the reminders) write to nobody.
+	 */
+	reachesNobody: boolean;
 }
 
 /** The campaign page: per fiche and per organisation, submitted / validated / missing. */
@@ -473,19 +483,29 @@ export async function campaignCompletion(db: Db, id: number): Promise<Result<Com
 		...new Set(pairs.filter((p) => p.pairState === 'unreachable').map((p) => p.organisation))
 	].sort((a, b) => a.localeCompare(b, 'fr'));
 	const done = expected.filter((p) => answered(p.pairState)).length;
+	const complete = expected.length > 0 && done === expected.length;
 	const notMailed: string[] = [];
-	for (const organisation of organisations)
-		if (!(await organisationReceives(db, organisation.id, 'reminders')))
-			notMailed.push(organisation.name);
+	const lostAccount: string[] = [];
+	const unmailed = new Set<number>();
+	for (const organisation of organisations) {
+		// Reached by an answer given before its last account went (withPairStates).
+		const lost = !expected.some((p) => p.organisationId === organisation.id && p.hasAccount);
+		if (!lost && (await organisationReceives(db, organisation.id, 'reminders'))) continue;
+		(lost ? lostAccount : notMailed).push(organisation.name);
+		unmailed.add(organisation.id);
+	}
 	return ok({
 		campaign,
 		fiches: [...fiches.values()],
 		organisations,
 		withoutAccount,
 		notMailed,
+		lostAccount,
 		done,
 		total: expected.length,
-		complete: expected.length > 0 && done === expected.length
+		complete,
+		reachesNobody:
+			!complete && organisations.every((o) => o.missing.length === 0 || unmailed.has(o.id))
 	});
 }
 
