@@ -102,4 +102,40 @@ describe('an update of a fiche the organisation no longer works on', () => {
 		expect(page).toMatchObject({ fiche: { code: '9-1' }, draft: { id: draftId } });
 		expect(await denials()).toBe(before);
 	});
+
+	// Read-back s46: the same, writing a new update (no draft yet): the service answered 403 and
+	// the page without script was an error page, what was typed lost.
+	it('a new update sent without script after the organisation was taken off: answered as a draft is, the typing kept, no 403', async () => {
+		const fiche = await db
+			.selectFrom('fiche')
+			.select('id')
+			.where('code', '=', '1-2')
+			.executeTakeFirstOrThrow();
+		for (const table of ['fiche_owner', 'fiche_partner'] as const)
+			await db
+				.deleteFrom(table)
+				.where('fiche_id', '=', fiche.id)
+				.where('organisation_id', '=', partner.organisationId!)
+				.execute();
+		const path = '/espace/fiches/1-2/suivi';
+		const typed = () => progressFormData({ done: 'Tapé avant que Lot numérique retire CDG46.' });
+		const before = await denials();
+		const answer = (await form.actions.default(
+			await as(path, '/espace/fiches/[code=fiche]/suivi', { code: '1-2' }, typed())
+		)) as { status: number; data: { message: string; values: Record<string, string> } };
+		expect(answer.status).toBe(409);
+		expect(answer.data.message).toContain('Votre organisation ne porte pas la fiche 1-2');
+		expect(answer.data.message).toContain('votre saisie est conservée ci-dessous');
+		expect(answer.data.values.done).toBe('Tapé avant que Lot numérique retire CDG46.');
+		const page = await Promise.resolve(
+			form.load(await as(path, '/espace/fiches/[code=fiche]/suivi', { code: '1-2' }, typed()))
+		).catch((e: unknown) => e);
+		expect(page).toMatchObject({ fiche: { code: '1-2' }, draft: null });
+		expect(await denials()).toBe(before);
+		// Opened again, the form is refused as any fiche the organisation does not work on.
+		const opened = await Promise.resolve(
+			form.load(await as(path, '/espace/fiches/[code=fiche]/suivi', { code: '1-2' }))
+		).catch((e: unknown) => e);
+		expect(opened).toMatchObject({ status: 403 });
+	});
 });

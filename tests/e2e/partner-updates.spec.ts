@@ -298,6 +298,29 @@ test('without JavaScript: a colleague’s draft, then their submission, meanwhil
 	for (const c of [paul, chloe]) await c.context.close();
 });
 
+/**
+ * What Lot numérique does when it takes CDG46 off a fiche it carries; the function returned puts
+ * it back.
+ */
+async function cdg46TakenOff(code: string): Promise<() => void> {
+	const db = new SQLite(await portalDatabase());
+	const owners = db
+		.prepare(
+			`SELECT o.* FROM fiche_owner o JOIN fiche f ON f.id = o.fiche_id
+			 JOIN organisation g ON g.id = o.organisation_id WHERE f.code = ? AND g.slug = 'cdg46'`
+		)
+		.all(code) as Record<string, unknown>[];
+	expect(owners).toHaveLength(1);
+	db.prepare('DELETE FROM fiche_owner WHERE id = ?').run(owners[0]!.id);
+	return () => {
+		const columns = Object.keys(owners[0]!);
+		db.prepare(
+			`INSERT INTO fiche_owner (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`
+		).run(...Object.values(owners[0]!));
+		db.close();
+	};
+}
+
 test('without JavaScript: taken off the fiche while writing, my save is answered as such, what I typed kept', async ({
 	browser
 }) => {
@@ -308,16 +331,7 @@ test('without JavaScript: taken off the fiche while writing, my save is answered
 	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
 	await expect(page.getByRole('status')).toContainText('Brouillon enregistré');
 	await page.getByLabel('Ce qui a été fait').fill('Écrit pendant le retrait de CDG46');
-	// What Lot numérique does when it takes the organisation off the fiche; put back at the end.
-	const db = new SQLite(await portalDatabase());
-	const owners = db
-		.prepare(
-			`SELECT o.* FROM fiche_owner o JOIN fiche f ON f.id = o.fiche_id
-			 JOIN organisation g ON g.id = o.organisation_id WHERE f.code = '5-1' AND g.slug = 'cdg46'`
-		)
-		.all() as Record<string, unknown>[];
-	expect(owners).toHaveLength(1);
-	db.prepare('DELETE FROM fiche_owner WHERE id = ?').run(owners[0]!.id);
+	const putBack = await cdg46TakenOff('5-1');
 	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
 	await expect(page.getByRole('alert').first()).toContainText(
 		'Votre organisation ne porte plus la fiche 5-1'
@@ -325,11 +339,31 @@ test('without JavaScript: taken off the fiche while writing, my save is answered
 	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue(
 		'Écrit pendant le retrait de CDG46'
 	);
-	const columns = Object.keys(owners[0]!);
-	db.prepare(
-		`INSERT INTO fiche_owner (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`
-	).run(...Object.values(owners[0]!));
-	db.close();
+	putBack();
+	await paul.context.close();
+});
+
+// Read-back s46: with no draft yet, the service answered 403 and the page was « Erreur 403 », what
+// was typed lost.
+test('without JavaScript: taken off the fiche while writing a new update, my save is answered as such, what I typed kept', async ({
+	browser
+}, testInfo) => {
+	const paul = await signedIn(browser, ACCOUNTS.partner, false);
+	const page = paul.page;
+	await page.goto('/espace/fiches/1-2/suivi');
+	await page.getByLabel('Ce qui a été fait').fill('Écrit pendant le retrait de CDG46');
+	const putBack = await cdg46TakenOff('1-2');
+	const answered = page.waitForResponse((r) => r.request().method() === 'POST');
+	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	expect((await answered).status()).toBe(409);
+	await expect(page.getByRole('alert').first()).toContainText(
+		'Votre organisation ne porte pas la fiche 1-2 et n’en est pas partenaire'
+	);
+	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue(
+		'Écrit pendant le retrait de CDG46'
+	);
+	await screenshotsAtWidths(page, testInfo.outputPath.bind(testInfo), 'nouvelle-retiree');
+	putBack();
 	await paul.context.close();
 });
 

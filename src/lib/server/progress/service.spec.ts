@@ -112,7 +112,13 @@ describe('saveProgressUpdate', () => {
 	it('refuses a partner whose organisation neither carries nor partners the fiche, writing nothing', async () => {
 		const before = await count();
 		const result = await saveProgressUpdate(db, ars, '9-1', null, progressInput(), null);
-		expect(result).toMatchObject({ ok: false, status: 403 });
+		// 409, not 403: the organisation taken off the fiche while writing keeps its typing (the
+		// service cannot tell that from a fiche it never worked on).
+		expect(result).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringContaining('Votre organisation ne porte pas la fiche 9-1')
+		});
 		expect(await count()).toBe(before);
 	});
 

@@ -1,7 +1,7 @@
 import type { Db, Executor } from '../db';
 import { notifyReview } from '../mail/notifications';
 import { countTodaysActions, recordAudit, recordBounded } from '../audit/repository';
-import { can, NOT_THE_ORGANISATIONS_FICHE } from '../auth/permissions';
+import { can, NOT_THE_ORGANISATIONS_FICHE, refusalReason } from '../auth/permissions';
 import type { User } from '../auth/users';
 import type { FicheStatus, UpdateState } from '../db/schema';
 import {
@@ -165,7 +165,10 @@ async function reportingContext(
 	if (!fiche) return refuse(404, 'Cette fiche n’existe pas.');
 	const ficheOrganisationIds = await findFicheOrganisationIds(trx, fiche.id);
 	if (updateId === null) {
-		if (!can(user, 'update.create', { ficheOrganisationIds }))
+		// A partner whose organisation is not on the fiche (taken off it while writing a new
+		// update) is answered by `save`, as for a draft: a 409, the typing kept.
+		const resource = { ficheOrganisationIds };
+		if (!can(user, 'update.create', resource) && !refusalReason(user, 'update.create', resource))
 			return refuse(403, NOT_THE_ORGANISATIONS_FICHE);
 		return ok({ fiche, ficheOrganisationIds, current: null });
 	}
@@ -234,6 +237,22 @@ function changedMeanwhile(current: ProgressUpdateRecord | null, form: FormData):
 		? `Par ailleurs, ${who} a soumis cette mise à jour à Lot numérique entre-temps : une fois les champs corrigés, les deux versions vous seront montrées côte à côte.`
 		: `Par ailleurs, ${who} a enregistré cette mise à jour entre-temps : une fois les champs corrigés, les deux versions vous seront montrées côte à côte.`;
 }
+
+/** What a refused save says of what was typed. */
+const TYPING_KEPT =
+	'Rien n’a été enregistré ; votre saisie est conservée ci-dessous, pour la copier ou l’envoyer à Lot numérique.';
+
+/** A draft's save refused because its organisation was taken off the fiche while the person wrote. */
+const leftFicheMessage = (code: string) =>
+	`Votre organisation ne porte plus la fiche ${code} et n’en est plus partenaire : Lot numérique l’en a retirée pendant que vous écriviez. ${TYPING_KEPT}`;
+
+/**
+ * A new update's save refused because the organisation is not on the fiche: most likely taken off
+ * since the form was drawn (it is drawn only for the fiche's organisations), which the portal
+ * cannot tell from a fiche it never worked on.
+ */
+const notOnFicheMessage = (code: string) =>
+	`Votre organisation ne porte pas la fiche ${code} et n’en est pas partenaire (Lot numérique l’en a sans doute retirée depuis l’ouverture de ce formulaire). ${TYPING_KEPT}`;
 
 /**
  * The progress form as posted, in one transaction: the fiche, the update and the person's rights
@@ -368,6 +387,22 @@ async function save(
 				);
 			return repeated(record);
 		}
+		if (!can(user, 'update.create', { ficheOrganisationIds })) {
+			await recordBounded(
+				trx,
+				{
+					actor: user,
+					action: 'update.conflict',
+					target: { type: 'fiche', id: fiche.code },
+					summary: `Enregistrement refusé d’une nouvelle mise à jour de la fiche ${fiche.code} : organisation absente de ses porteurs et partenaires`,
+					after: { intent: input.intent },
+					clientAddress
+				},
+				'update.conflict',
+				now
+			);
+			return refuse(409, notOnFicheMessage(fiche.code));
+		}
 		const open = await findOpenUpdate(trx, fiche.id, user.organisationId!);
 		if (open) {
 			return refuseWith(
@@ -415,11 +450,7 @@ async function save(
 		current.organisationId === user.organisationId &&
 		!ficheOrganisationIds.includes(current.organisationId);
 	if (leftFiche)
-		return refuseWith(
-			current,
-			`Votre organisation ne porte plus la fiche ${fiche.code} et n’en est plus partenaire : Lot numérique l’en a retirée pendant que vous écriviez. Rien n’a été enregistré ; votre saisie est conservée ci-dessous, pour la copier ou l’envoyer à Lot numérique.`,
-			'organisation retirée de la fiche'
-		);
+		return refuseWith(current, leftFicheMessage(fiche.code), 'organisation retirée de la fiche');
 	if (!editable || input.version !== current.version) {
 		// The form accepted last, posted again (Back then submit, double click): not a conflict.
 		if (current.lastPostKey !== null && current.lastPostKey === input.submissionKey)

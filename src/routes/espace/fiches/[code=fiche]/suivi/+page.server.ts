@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { authorize, deny, requireUser, safeClientAddress } from '$lib/server/auth/guards';
-import { can } from '$lib/server/auth/permissions';
+import { can, refusalReason } from '$lib/server/auth/permissions';
 import { getDb } from '$lib/server/db/instance';
 import { notFound, retryUnderMovedCode } from '$lib/server/http/moved-fiche';
 import {
@@ -40,6 +40,15 @@ async function loadContext(event: Parameters<PageServerLoad>[0]) {
 	const ficheOrganisationIds = await findFicheOrganisationIds(db, fiche.id);
 	const id = draftId(event.url);
 	if (id === null) {
+		// A post reaches `load` only once its action has answered: for a partner whose organisation
+		// was taken off the fiche while writing, the service's 409, the typing kept, drawn as for a
+		// draft below rather than replaced by a 403.
+		const signedIn = requireUser(event);
+		if (
+			event.request.method !== 'GET' &&
+			refusalReason(signedIn, 'update.create', { ficheOrganisationIds })
+		)
+			return { user: signedIn, fiche, draft: null };
 		const user = await authorize(event, 'update.create', { ficheOrganisationIds });
 		return { user, fiche, draft: null };
 	}
