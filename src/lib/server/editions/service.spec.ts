@@ -28,7 +28,7 @@ import { listAxes } from '../plan/repository';
 import { planHistory } from '../plan/history';
 import { parisYear } from '../../utils/dates';
 import type { PlanDocument } from '../opendata/plan-document';
-import { editionPage } from './snapshot';
+import { buildEditionSnapshot, editionPage } from './snapshot';
 import { loadDashboardInput } from '../dashboard/repository';
 
 let db: Db;
@@ -131,6 +131,24 @@ describe('yearly editions', () => {
 		const byOrganisation = input.updatesByOrganisation.reduce((n, o) => n + o.count, 0);
 		const byMonth = input.updatesByMonth.reduce((n, m) => n + m.count, 0);
 		expect(byMonth).toBe(byOrganisation);
+	});
+
+	// Read-back s46: a draft's preview drew its year's quarters still to come as zeros.
+	it('previews a year not over without the quarters still to come, in its chart, table and text', async () => {
+		await validatedUpdate('9-1', '2019-05-01', 20);
+		// The preview of the 2019 draft on 15 August 2019: the third quarter has begun, not the fourth.
+		const preview = await buildEditionSnapshot(db, draft2019, '2019-08-15T10:00:00.000Z');
+		expect(preview.figures.activityByQuarter.slice(-2)).toEqual([
+			{ quarter: '2019-T2', count: 1 },
+			{ quarter: '2019-T3', count: 0 }
+		]);
+		const table = preview.tables.find((t) => t.id === 'activite-trimestres')!;
+		expect(table.rows.at(-1)).toEqual(['2019-T3', 0]);
+		expect(table.summary).toMatch(/3e trimestre 2019 : 0\.$/);
+		expect(table.summary).not.toContain('4e trimestre 2019');
+		// The day after the 31 December, the same draft runs to the end of its year.
+		const after = await buildEditionSnapshot(db, draft2019, '2020-01-01T10:00:00.000Z');
+		expect(after.figures.activityByQuarter.at(-1)).toEqual({ quarter: '2019-T4', count: 0 });
 	});
 
 	it('publishes only the draft its confirmation page showed: one saved meanwhile is refused, unpublished', async () => {

@@ -11,6 +11,7 @@ import {
 import { OpenDataSet, type OpenDataFile } from '../opendata/resources';
 import type { FrozenPlan, FrozenTexts } from './frozen-plan';
 import { listFicheMoves } from '../authoring/revisions-repository';
+import { parisDate } from '../../utils/dates';
 import {
 	findPreviousPublished,
 	listClosedDecisionsBetween,
@@ -115,7 +116,8 @@ export interface FicheYear {
 
 /**
  * Everything an edition shows, computed from validated data as of `asOf`. Published, it is stored
- * as is and never recomputed: later updates and decisions cannot change it.
+ * as is and never recomputed: later updates and decisions cannot change it. `publishedAt` is the
+ * moment it is published, or previewed (a draft, /admin/bilans/[id]).
  */
 export async function buildEditionSnapshot(
 	db: Executor,
@@ -137,7 +139,10 @@ export async function buildEditionSnapshot(
 		read.state ?? (await loadDashboardInput(db, edition.asOf)),
 		await loadFicheStatesAsOf(db, before)
 	];
-	const figures = computeDashboard(end, edition.asOf);
+	// A draft previewed before its date draws its year's quarters up to today's only: those still
+	// to come are not zeros. Published, an edition is past its date (tooSoonToPublish).
+	const today = parisDate(new Date(publishedAt));
+	const figures = computeDashboard(end, today < edition.asOf ? today : edition.asOf);
 	const startByCode = new Map(start.map((f) => [f.code, f]));
 
 	const frozenPlan = read.plan ?? (await loadPlanToFreeze(db, edition.asOf)).plan;
