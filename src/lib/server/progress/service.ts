@@ -10,6 +10,7 @@ import {
 	ok,
 	refuse,
 	type FieldChange,
+	type Refusal,
 	type Result
 } from '../result';
 import {
@@ -255,6 +256,36 @@ const notOnFicheMessage = (code: string) =>
 	`Votre organisation ne porte pas la fiche ${code} et n’en est pas partenaire (Lot numérique l’en a sans doute retirée depuis l’ouverture de ce formulaire). ${TYPING_KEPT}`;
 
 /**
+ * A new update from a partner whose organisation is not on the fiche (taken off it while the
+ * person wrote, most likely): refused 409, the typing kept, journaled as a refused save. Null for
+ * any other post.
+ */
+async function refusedOffFiche(
+	trx: Executor,
+	user: User,
+	{ fiche, ficheOrganisationIds, current }: ReportingContext,
+	intent: string,
+	clientAddress: string | null,
+	now: Date
+): Promise<Refusal | null> {
+	if (current !== null || can(user, 'update.create', { ficheOrganisationIds })) return null;
+	await recordBounded(
+		trx,
+		{
+			actor: user,
+			action: 'update.conflict',
+			target: { type: 'fiche', id: fiche.code },
+			summary: `Enregistrement refusé d’une nouvelle mise à jour de la fiche ${fiche.code} : organisation absente de ses porteurs et partenaires`,
+			after: { intent },
+			clientAddress
+		},
+		'update.conflict',
+		now
+	);
+	return refuse(409, notOnFicheMessage(fiche.code));
+}
+
+/**
  * The progress form as posted, in one transaction: the fiche, the update and the person's rights
  * are read once, the form is checked against the fiche's indicators, then saved as
  * `saveProgressUpdate` does. A form with mistakes is refused with a message per field.
@@ -271,6 +302,10 @@ export async function saveProgressForm(
 	return db.transaction().execute(async (trx) => {
 		const context = await reportingContext(trx, user, ficheCode, updateId);
 		if (!context.ok) return context;
+		// Said before the fields' mistakes: the form could not be saved anyway.
+		const intent = String(form.get('intent') ?? '');
+		const offFiche = await refusedOffFiche(trx, user, context.value, intent, clientAddress, now);
+		if (offFiche) return offFiche;
 		const gone = retiredWithValue(context.value.fiche.retiredIndicators, form);
 		if (gone.length > 0) return refuse(410, retiredIndicatorsMessage(gone));
 		const parsed = parseProgressForm(form, context.value.fiche.indicators, parisToday(now));
@@ -387,22 +422,9 @@ async function save(
 				);
 			return repeated(record);
 		}
-		if (!can(user, 'update.create', { ficheOrganisationIds })) {
-			await recordBounded(
-				trx,
-				{
-					actor: user,
-					action: 'update.conflict',
-					target: { type: 'fiche', id: fiche.code },
-					summary: `Enregistrement refusé d’une nouvelle mise à jour de la fiche ${fiche.code} : organisation absente de ses porteurs et partenaires`,
-					after: { intent: input.intent },
-					clientAddress
-				},
-				'update.conflict',
-				now
-			);
-			return refuse(409, notOnFicheMessage(fiche.code));
-		}
+		const context = { fiche, ficheOrganisationIds, current };
+		const offFiche = await refusedOffFiche(trx, user, context, input.intent, clientAddress, now);
+		if (offFiche) return offFiche;
 		const open = await findOpenUpdate(trx, fiche.id, user.organisationId!);
 		if (open) {
 			return refuseWith(
