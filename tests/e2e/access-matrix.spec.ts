@@ -256,7 +256,7 @@ const rows = (): Row[] => [
 	['GET', '/desabonnement/jeton-invalide', null, [410, 410, 410, 410, 410]],
 	['POST', '/desabonnement/jeton-invalide', {}, [410, 410, 410, 410, 410]],
 	['GET', '/desabonnement/jeton-invalide/un-clic', null, [303, 303, 303, 303, 303]],
-	['POST', '/desabonnement/jeton-invalide/un-clic', {}, [404, 404, 404, 404, 404]],
+	['POST', '/desabonnement/jeton-invalide/un-clic', {}, [410, 410, 410, 410, 410]],
 	[
 		'POST',
 		'/commission?/create',
