@@ -78,7 +78,9 @@ describe('/espace', () => {
 		vi.setSystemTime(new Date('2026-04-15T21:59:59.000Z')); // 23:59:59 in Paris
 		const page = await espace(partner);
 		const section = page.slice(page.indexOf('Validées récemment'), page.indexOf('mes-fiches'));
-		const listed = [...section.matchAll(/href="\/espace\/suivis\/(\d+)"/g)].map(([, id]) => +id);
+		const listed = [...section.matchAll(/href="\/espace\/suivis\/(\d+)"/g)].map(([, id]) =>
+			Number(id)
+		);
 		expect(listed).toEqual([firstMoment]);
 		expect(section.replace(/\s+/g, ' ')).toContain('ces 30 derniers jours');
 	});

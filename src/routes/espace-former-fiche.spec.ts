@@ -120,7 +120,7 @@ describe('an update of a fiche the organisation no longer works on', () => {
 		const path = '/espace/fiches/1-2/suivi';
 		const typed = () => progressFormData({ done: 'Tapé avant que Lot numérique retire CDG46.' });
 		const before = await denials();
-		const answer = (await form.actions.default(
+		const answer = (await form.actions.default!(
 			await as(path, '/espace/fiches/[code=fiche]/suivi', { code: '1-2' }, typed())
 		)) as { status: number; data: { message: string; values: Record<string, string> } };
 		expect(answer.status).toBe(409);

@@ -137,7 +137,11 @@ describe('yearly editions', () => {
 	it('previews a year not over without the quarters still to come, in its chart, table and text', async () => {
 		await validatedUpdate('9-1', '2019-05-01', 20);
 		// The preview of the 2019 draft on 15 August 2019: the third quarter has begun, not the fourth.
-		const preview = await buildEditionSnapshot(db, draft2019, '2019-08-15T10:00:00.000Z');
+		const preview = await buildEditionSnapshot(
+			db,
+			{ ...draft2019, version: 1 },
+			'2019-08-15T10:00:00.000Z'
+		);
 		expect(preview.figures.activityByQuarter.slice(-2)).toEqual([
 			{ quarter: '2019-T2', count: 1 },
 			{ quarter: '2019-T3', count: 0 }
@@ -147,7 +151,11 @@ describe('yearly editions', () => {
 		expect(table.summary).toMatch(/3e trimestre 2019 : 0\.$/);
 		expect(table.summary).not.toContain('4e trimestre 2019');
 		// The day after the 31 December, the same draft runs to the end of its year.
-		const after = await buildEditionSnapshot(db, draft2019, '2020-01-01T10:00:00.000Z');
+		const after = await buildEditionSnapshot(
+			db,
+			{ ...draft2019, version: 1 },
+			'2020-01-01T10:00:00.000Z'
+		);
 		expect(after.figures.activityByQuarter.at(-1)).toEqual({ quarter: '2019-T4', count: 0 });
 	});
 
