@@ -174,7 +174,7 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		const said = command('demo', [], '', other);
 		expect(said.status).toBe(0);
 		expect(said.stdout).toContain(
-			'Le partenaire (CDG46) a soumis deux mises à jour (fiches 1-2 et 9-1).\nMise à jour de démonstration non enregistrée, fiche 5-1 : Votre organisation ne porte pas cette fiche et n’en est pas partenaire.'
+			'Le partenaire (CDG46) a soumis deux mises à jour (fiches 1-2 et 9-1).\nMise à jour de démonstration non enregistrée, fiche 5-1 : Votre organisation ne porte pas la fiche 5-1 et n’en est pas partenaire, ou ne l’est plus : Lot numérique l’en a peut-être retirée entre-temps.\nConnectez-vous'
 		);
 		expect(said.stdout).not.toContain('brouillon');
 	});

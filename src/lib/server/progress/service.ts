@@ -239,8 +239,8 @@ function changedMeanwhile(current: ProgressUpdateRecord | null, form: FormData):
 		: `Par ailleurs, ${who} a enregistré cette mise à jour entre-temps : une fois les champs corrigés, les deux versions vous seront montrées côte à côte.`;
 }
 
-/** What a refused save says of what was typed. */
-const TYPING_KEPT =
+/** What a refused save says of what was typed (a page keeps it; the demo command has no page). */
+export const TYPING_KEPT =
 	'Rien n’a été enregistré ; votre saisie est conservée ci-dessous, pour la copier ou l’envoyer à Lot numérique.';
 
 /** A draft's save refused because its organisation was taken off the fiche while the person wrote. */
@@ -253,7 +253,7 @@ const leftFicheMessage = (code: string) =>
  * cannot tell from a fiche it never worked on.
  */
 const notOnFicheMessage = (code: string) =>
-	`Votre organisation ne porte pas la fiche ${code} et n’en est pas partenaire (Lot numérique l’en a sans doute retirée depuis l’ouverture de ce formulaire). ${TYPING_KEPT}`;
+	`Votre organisation ne porte pas la fiche ${code} et n’en est pas partenaire, ou ne l’est plus : Lot numérique l’en a peut-être retirée entre-temps. ${TYPING_KEPT}`;
 
 /**
  * A new update from a partner whose organisation is not on the fiche (taken off it while the

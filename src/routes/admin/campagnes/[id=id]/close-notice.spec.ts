@@ -27,6 +27,7 @@ function pageBody(data: Record<string, unknown>): string {
 				organisations: [],
 				notMailed: [],
 				withoutAccount: [],
+				lostAccount: [],
 				...data
 			},
 			form: null
