@@ -1,3 +1,4 @@
+import { isRedirect } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
 import { findFicheState, lastFicheRevisionId } from '$lib/server/authoring/repository';
@@ -39,5 +40,46 @@ describe('the fiche’s form', () => {
 		});
 		const itself = await send('9-1', { title: '', links: '9-1', reason: 'Relecture' });
 		expect(itself.data.errors.links).toBe('Une fiche ne peut pas être liée à elle-même.');
+	});
+});
+
+describe('abandoning a fiche', () => {
+	async function abandon(code: string, confirm?: string) {
+		const state = (await findFicheState(portal.db, code))!;
+		const form = new FormData();
+		form.set('version', String(state.version));
+		form.set('reason', 'Action reprise par le département');
+		form.set('decision', '');
+		if (confirm) form.set('confirm', confirm);
+		const { session } = await createSession(portal.db, portal.admin.id);
+		return Promise.resolve(
+			actions.abandonner!(
+				routeEvent(
+					`/admin/plan/fiches/${code}?/abandonner`,
+					'/admin/plan/fiches/[code=fiche]',
+					{ code },
+					{ user: portal.admin, session },
+					form
+				)
+			)
+		).catch((thrown: unknown) => thrown);
+	}
+
+	// Walkthrough s47: one click abandoned fiche 16-1, with no word that it was final.
+	it('asks for the box to be ticked, as a merge does, keeping the reason, then abandons', async () => {
+		const unticked = await abandon('16-1');
+		expect(unticked).toMatchObject({
+			status: 400,
+			data: {
+				errors: {
+					confirm:
+						'Cochez la case pour confirmer l’abandon : une fiche abandonnée ne peut pas être reprise.'
+				},
+				values: { reason: 'Action reprise par le département' }
+			}
+		});
+		expect((await findFicheState(portal.db, '16-1'))!.status).not.toBe('abandonnee');
+		expect(isRedirect(await abandon('16-1', 'oui'))).toBe(true);
+		expect((await findFicheState(portal.db, '16-1'))!.status).toBe('abandonnee');
 	});
 });

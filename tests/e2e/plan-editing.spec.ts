@@ -672,11 +672,19 @@ test('an admin abandons fiche 7-3, never started: not counted as engaged, its hi
 	await summary.getByRole('link').first().click();
 	await expect(page.locator('#abandon-reason')).toBeFocused();
 	await page.locator('#abandon-reason').fill('Fiche reprise par un autre dispositif.');
+	// Final, as a merge: the page says so, and the box left unticked refuses it, the reason kept.
+	await expect(page.getByText('Un abandon est définitif')).toBeVisible();
+	await page.getByRole('button', { name: 'Abandonner la fiche' }).click();
+	await expect(summary).toContainText('Cochez la case pour confirmer l’abandon');
+	await expect(page.locator('#abandon-reason')).toHaveValue(
+		'Fiche reprise par un autre dispositif.'
+	);
+	await page.getByLabel('Un abandon ne se défait pas : abandonner la fiche 7-3').check();
 	await page.getByRole('button', { name: 'Abandonner la fiche' }).click();
 	await expect(page.getByRole('status')).toContainText('Fiche abandonnée.');
 	// The page's top says so, above a form that looks like any fiche's.
 	await expect(page.getByText('Cette fiche est abandonnée : elle reste publiée')).toBeInViewport();
-	await expect(page.getByText('Cette fiche est abandonnée. Elle reste publiée')).toBeVisible();
+	await expect(page.getByText('Cette fiche est abandonnée, définitivement.')).toBeVisible();
 	expect(await engaged()).toBe(before);
 	await page.goto(`${portal.url}/fiches/7-3`);
 	const history = page.getByRole('region', { name: 'Historique' });

@@ -11,7 +11,7 @@ import { getDb } from '$lib/server/db/instance';
 import { notFound, retryUnderMovedCode } from '$lib/server/http/moved-fiche';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { setFicheStatus } from '$lib/server/progress/service';
-import { RETIRE_FIELDS, RetireSchema } from '$lib/schemas/retire';
+import { ABANDON_FIELDS, AbandonSchema } from '$lib/schemas/retire';
 import { parseFicheForm, STATUS_FIELDS, StatusSchema } from '$lib/schemas/plan-edit';
 import type { Result } from '$lib/server/result';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -83,8 +83,8 @@ export const actions: Actions = {
 		const admin = await authorize(event, 'plan.edit');
 		const { answer, values, data } = readPostedForm(
 			await event.request.formData(),
-			RETIRE_FIELDS,
-			RetireSchema,
+			ABANDON_FIELDS,
+			AbandonSchema,
 			{ which: 'abandonner' }
 		);
 		if (answer) return answer;
