@@ -1,7 +1,9 @@
+import { isRedirect } from '@sveltejs/kit';
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
 import { keepPendingImport } from '$lib/server/authoring/pending-imports';
+import { findFicheState } from '$lib/server/authoring/repository';
 import {
 	exportPlanWorkbook,
 	MAX_WORKBOOK_BYTES,
@@ -218,5 +220,39 @@ describe('/admin/plan/import', () => {
 		expect(summary).toBe(
 			'« plan-lot.xlsx » : 210\u00a0problèmes à corriger dans le tableur, puis envoyez le classeur de nouveau.'
 		);
+	});
+
+	// Walkthrough s47: a fiche left out of the workbook was abandoned by « Appliquer », listed only
+	// among the other changes with its badge, nothing to confirm.
+	it('names the fiches the import abandons, and applies it only with the box ticked, the reason kept', async () => {
+		const without = await editedWorkbook(await exportPlanWorkbook(portal.db), (workbook) => {
+			for (const sheet of workbook.worksheets)
+				for (let r = sheet.rowCount; r >= 2; r--)
+					if ([sheet.getRow(r).getCell(1).value, sheet.getRow(r).getCell(2).value].includes('13-1'))
+						sheet.spliceRows(r, 1);
+		});
+		const shown = (await post('preview', {
+			fichier: new File([without as Uint8Array<ArrayBuffer>], 'plan-lot.xlsx')
+		})) as unknown as { token: string; digest: string };
+		const { body } = render(ImportPage, {
+			props: { data: { maxKo: 400, applied: null }, form: shown } as never
+		});
+		const notice = (body.match(/id="abandons"[\s\S]*?<\/div>/)?.[0] ?? '').replace(/<[^>]*>/g, '');
+		expect(notice).toContain('1\u00a0fiche absente du classeur serait abandonnée');
+		expect(notice).toContain('Fiche 13-1 — Développement d’un réseau de tiers-lieux numériques');
+		expect(body).toContain('abandonner la fiche 13-1');
+		const confirm = { token: shown.token, digest: shown.digest, reason: 'Plan révisé' };
+		const unticked = await post('apply', confirm);
+		expect(unticked.status).toBe(400);
+		expect(unticked.data.errors.confirm).toBe(
+			'Cochez la case pour confirmer l’abandon de la fiche 13-1, absente du classeur : un abandon ne se défait pas.'
+		);
+		expect(unticked.data.values).toMatchObject({ reason: 'Plan révisé' });
+		expect((await findFicheState(portal.db, '13-1'))!.status).not.toBe('abandonnee');
+		const applied = await Promise.resolve(post('apply', { ...confirm, confirm: 'oui' })).catch(
+			(thrown: unknown) => thrown
+		);
+		expect(isRedirect(applied)).toBe(true);
+		expect((await findFicheState(portal.db, '13-1'))!.status).toBe('abandonnee');
 	});
 });

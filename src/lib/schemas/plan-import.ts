@@ -10,8 +10,11 @@ export const ImportReasonSchema = reasonField(
 	'Indiquez la raison de cet import en quelques mots (au moins 3 caractères).'
 );
 
-/** The confirmation of an import on /admin/plan/import: the file kept, what was shown, why. */
-export const PLAN_IMPORT_FIELDS = ['token', 'digest', 'reason', 'fileName'] as const;
+/**
+ * The confirmation of an import on /admin/plan/import: the file kept, what was shown, why, and the
+ * box ticked (`confirm=oui`) for the fiches it abandons (checked by applyPlanImport).
+ */
+export const PLAN_IMPORT_FIELDS = ['token', 'digest', 'reason', 'fileName', 'confirm'] as const;
 
 /**
  * The workbook's name as the preview read it (a hidden field of the confirmation), named again if
@@ -24,5 +27,6 @@ export const PlanImportConfirmSchema = z.object({
 	digest: z
 		.string()
 		.regex(/^[0-9a-f]{64}$/, 'Ce classeur n’est plus en attente : envoyez-le de nouveau.'),
-	reason: ImportReasonSchema
+	reason: ImportReasonSchema,
+	confirm: z.string()
 });

@@ -38,7 +38,7 @@ import {
 	setPositionsAside
 } from './import-repository';
 import { countFieldChanges, diffPlans, type EntityChange } from './plan-diff';
-import { fieldChange, reviseMovedFiches, STRUCTURE_LABELS } from './service';
+import { fieldChange, listed, reviseMovedFiches, STRUCTURE_LABELS } from './service';
 import { findIndicatorId, listIndicatorValues } from './repository';
 import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
 import {
@@ -596,6 +596,11 @@ export interface ImportRequest {
 	clientAddress?: string | null;
 	/** The digest of the preview the person confirmed: refused if the file or the plan changed. */
 	confirmedDigest?: string;
+	/**
+	 * Whether the page's box confirming the abandonment of the fiches left out of the workbook was
+	 * ticked: false refuses an import that abandons any (left out by the command, which lists them).
+	 */
+	abandonConfirmed?: boolean;
 	now?: Date;
 }
 
@@ -663,6 +668,13 @@ async function importInTransaction(
 				409,
 				'Le plan a changé depuis l’aperçu : rien n’a été importé. Vérifiez de nouveau la liste des modifications.'
 			);
+		const abandoned = checked.changes
+			.filter((c) => c.entity === 'fiche' && c.action === 'retired')
+			.map((c) => c.key);
+		if (request.abandonConfirmed === false && abandoned.length > 0) {
+			const message = `Cochez la case pour confirmer l’abandon ${plural(abandoned.length, 'de la fiche', 'des fiches')} ${listed(abandoned)}, ${plural(abandoned.length, 'absente', 'absentes')} du classeur : un abandon ne se défait pas.`;
+			return refuse(400, message, { fieldErrors: { confirm: message } });
+		}
 		const fieldCount = countFieldChanges({ changes: checked.changes, problems: [] });
 		if (checked.changes.length === 0) return ok({ changes: [], fieldCount: 0, created: false });
 		await writeChanges(trx, checked, reason, request, now);

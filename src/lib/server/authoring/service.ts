@@ -1709,7 +1709,7 @@ export async function structureEditor(
 }
 
 /** « 7-1, 7-2 et 7-3 ». */
-function listed(items: string[]): string {
+export function listed(items: string[]): string {
 	return items.length < 2
 		? (items[0] ?? '')
 		: `${items.slice(0, -1).join(', ')} et ${items.at(-1)}`;

@@ -158,7 +158,8 @@ export const actions: Actions = {
 			reason: data.reason,
 			actor: user,
 			clientAddress: safeClientAddress(event),
-			confirmedDigest: data.digest
+			confirmedDigest: data.digest,
+			abandonConfirmed: data.confirm === 'oui'
 		});
 		if (!result.ok) {
 			const preview = await previewPlanImport(getDb(), bytes);
