@@ -255,4 +255,34 @@ describe('/admin/plan/import', () => {
 		expect(isRedirect(applied)).toBe(true);
 		expect((await findFicheState(portal.db, '13-1'))!.status).toBe('abandonnee');
 	});
+
+	// Walkthrough s47: « Abandonner sans rien modifier », a few lines below « une fiche absente du
+	// classeur est abandonnée », read as abandoning something.
+	it('cancels the import in words that do not say « abandonner »', async () => {
+		const shown = await post('preview', {
+			fichier: new File(
+				[(await exportPlanWorkbook(portal.db)) as Uint8Array<ArrayBuffer>],
+				'plan.xlsx'
+			)
+		});
+		const answer = { ...shown.data, ...shown, token: 'jeton', digest: 'a'.repeat(64) };
+		const preview = answer.preview as { changes: unknown[] };
+		preview.changes = [
+			{
+				entity: 'fiche',
+				key: '2-1',
+				title: 'Fiche 2-1 — X',
+				action: 'updated',
+				fiche: '2-1',
+				changes: []
+			}
+		];
+		const { body } = render(ImportPage, {
+			props: { data: { maxKo: 400, applied: null }, form: answer } as never
+		});
+		expect(body).toMatch(
+			/<a class="button secondary" href="\/admin\/plan\/import">Annuler l’import<\/a>/
+		);
+		expect(body).not.toContain('Abandonner sans rien modifier');
+	});
 });
