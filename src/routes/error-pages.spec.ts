@@ -74,4 +74,29 @@ describe('a refused page (403)', () => {
 		expect(page).toContain('<h1>Accès refusé</h1>');
 		expect(page).toContain('Votre organisation ne porte pas cette fiche');
 	});
+
+	// Walkthrough s47: an admin opening /espace/fiches/14-1/suivi (Lot numérique's own fiche) got
+	// the general « Vous n’avez pas les droits nécessaires… », no reason, no next step.
+	it('tells an administrator on an update’s form that administrators validate, and where to invite a partner', async () => {
+		const signedIn = { user: portal.admin, session: { id: 'test' } } as never;
+		const thrown = await thrownBy(() =>
+			loadUpdateForm(
+				routeEvent(
+					'/espace/fiches/14-1/suivi',
+					'/espace/fiches/[code=fiche]/suivi',
+					{ code: '14-1' },
+					signedIn
+				)
+			)
+		);
+		if (!isHttpError(thrown)) throw new Error('no HTTP error');
+		expect(thrown.status).toBe(403);
+		expect(thrown.body.message).toMatch(
+			/^Les administrateurs valident les mises à jour, ils ne les rédigent pas\. .*compte partenaire/
+		);
+		const page = errorPage(403, thrown.body);
+		expect(page).toContain('Syndicat mixte Lot numérique');
+		expect(page).toMatch(/<a href="\/admin\/utilisateurs"[^>]*>Inviter un compte partenaire/);
+		expect(page).not.toContain('Vous n’avez pas les droits nécessaires');
+	});
 });

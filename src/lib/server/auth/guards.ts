@@ -2,7 +2,13 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { log } from '../log.js';
 import { recordDenial } from '../audit/repository';
 import { getDb } from '../db/instance';
-import { can, refusalReason, type Action, type Resources } from './permissions';
+import {
+	can,
+	refusalReason,
+	type Action,
+	type RefusalWithNext,
+	type Resources
+} from './permissions';
 import type { User } from './users';
 
 type Event = Pick<RequestEvent, 'locals' | 'url' | 'getClientAddress' | 'request'>;
@@ -47,15 +53,15 @@ const KEPT = 'Rien n’a été enregistré et votre saisie est conservée ci-des
 /**
  * Signed in but not allowed: journaled, then 403. A form sent by the page's script gets a message
  * for its alert (src/lib/client/enhance-once.ts keeps the typing, as for a 401). `reason`: why this
- * account may not (a service's refusal, « Votre organisation ne porte pas cette fiche… »), said as
- * it is — signing in again would not change it; without it, the account signed in may be another
+ * account may not (a service's refusal, « Votre organisation ne porte pas cette fiche… », or
+ * refusalReason's, with the 403 page's link onward when it has one), said as it is — signing in again would not change it; without it, the account signed in may be another
  * one than the page's (signed in again in another tab), and the alert offers to sign in.
  */
 export async function deny(
 	event: Event,
 	user: User,
 	what: string,
-	reason?: string
+	reason?: string | RefusalWithNext
 ): Promise<never> {
 	// A journal busy with another process's write (SQLITE_BUSY) must not turn the 403 into a 500.
 	await recordDenial(getDb(), {
@@ -70,7 +76,10 @@ export async function deny(
 			'Refus d’accès non journalisé'
 		)
 	);
-	if (reason) error(403, sentByScript(event) ? `${reason} ${KEPT}` : reason);
+	if (reason) {
+		const refusal = typeof reason === 'string' ? { message: reason } : reason;
+		error(403, sentByScript(event) ? `${refusal.message} ${KEPT}` : refusal);
+	}
 	error(
 		403,
 		sentByScript(event) ? { message: FORBIDDEN_FORM_MESSAGE, signIn: true } : FORBIDDEN_MESSAGE

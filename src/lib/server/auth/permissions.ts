@@ -67,15 +67,33 @@ export type Action = keyof Resources;
 export const NOT_THE_ORGANISATIONS_FICHE =
 	'Votre organisation ne porte pas cette fiche et n’en est pas partenaire.';
 
+/** A refusal's reason, and where to go next when the page can offer it (the 403 page's link). */
+export interface RefusalWithNext {
+	message: string;
+	next?: { href: string; label: string };
+}
+
+/**
+ * An administrator opening a fiche's update form (the syndicat's own fiches too, which Lot numérique
+ * carries alone): administrators validate updates and do not write them (separation of duties).
+ */
+export const ADMINS_VALIDATE_UPDATES: RefusalWithNext = {
+	message:
+		'Les administrateurs valident les mises à jour, ils ne les rédigent pas. Pour en rédiger une au nom d’une organisation, y compris du Syndicat mixte Lot numérique sur les fiches qu’il porte, un compte partenaire de cette organisation est nécessaire : invitez-en un depuis Administration › Comptes.',
+	next: { href: '/admin/utilisateurs', label: 'Inviter un compte partenaire (Comptes)' }
+};
+
 /**
  * Why `can` refuses, when the refusal has a reason to tell (a fiche the partner's organisation does
- * not carry); undefined otherwise (the 403 page then says it generally).
+ * not carry, an administrator on an update's form); undefined otherwise (the 403 page then says it
+ * generally).
  */
 export function refusalReason<A extends Action>(
 	actor: Actor,
 	action: A,
 	resource?: Resources[A]
-): string | undefined {
+): string | RefusalWithNext | undefined {
+	if (action === 'update.create' && actor.role === 'admin') return ADMINS_VALIDATE_UPDATES;
 	if (action !== 'update.create' || actor.role !== 'partenaire' || !resource) return undefined;
 	const { ficheOrganisationIds } = resource as Resources['update.create'];
 	return actor.organisationId !== null && !ficheOrganisationIds.includes(actor.organisationId)

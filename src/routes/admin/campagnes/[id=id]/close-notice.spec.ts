@@ -70,3 +70,17 @@ describe('the completion of a campaign', () => {
 		);
 	});
 });
+
+// Walkthrough s47: « Syndicat mixte Lot numérique : sans compte (ne peut pas répondre) », and
+// nothing said who writes the syndicat's own updates (an admin opening the form got a 403).
+describe('an organisation without an account', () => {
+	it('says that administrators validate and the syndicat answers through a partner account', () => {
+		const body = pageBody({ withoutAccount: ['Syndicat mixte Lot numérique'] });
+		expect(
+			shownText(/<p class="meta" id="syndicat-writes"[^>]*>([\s\S]*?)<\/p>/.exec(body)![1]!)
+		).toContain(
+			'Les administrateurs valident les mises à jour, ils n’y répondent pas : pour les fiches du syndicat, invitez un compte partenaire du Syndicat mixte Lot numérique.'
+		);
+		expect(pageBody({})).not.toContain('syndicat-writes');
+	});
+});
