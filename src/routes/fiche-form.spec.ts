@@ -41,6 +41,20 @@ describe('the fiche’s form', () => {
 		const itself = await send('9-1', { title: '', links: '9-1', reason: 'Relecture' });
 		expect(itself.data.errors.links).toBe('Une fiche ne peut pas être liée à elle-même.');
 	});
+
+	// Walkthrough s47: « 4-1, 99-9, 16-1 » on fiche 4-1 said only « Aucune fiche ne porte le code
+	// 99-9 », then, once corrected, « Une fiche ne peut pas être liée à elle-même ».
+	it('tells every problem of the linked fiches at once, in one message', async () => {
+		const all = await send('4-1', { links: '4-1, 99-9, 98-1, 16-1, x', reason: 'Relecture' });
+		expect(all.status).toBe(400);
+		expect(all.data.errors.links).toBe(
+			'« x » n’est pas un code de fiche (exemple : 3-1). Aucune fiche ne porte les codes 99-9 et 98-1. Une fiche ne peut pas être liée à elle-même.'
+		);
+		const valid = await send('4-1', { title: '', links: '4-1, 99-9, 16-1', reason: 'Relecture' });
+		expect(valid.data.errors.links).toBe(
+			'Aucune fiche ne porte le code 99-9. Une fiche ne peut pas être liée à elle-même.'
+		);
+	});
 });
 
 describe('abandoning a fiche', () => {

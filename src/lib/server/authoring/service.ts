@@ -22,7 +22,7 @@ import {
 	STATUS_LABELS,
 	statusWord
 } from '../../utils/vocabulary';
-import { foldForMatching, MAX_FICHE_NUMBER } from '../../utils/text';
+import { FICHE_CODE_PATTERN, foldForMatching, MAX_FICHE_NUMBER } from '../../utils/text';
 import { recordAudit, type AuditInput } from '../audit/repository';
 import type { User } from '../auth/users';
 import type { Db, Executor } from '../db';
@@ -272,15 +272,17 @@ function organisationGoneMessage(name: string | undefined): string {
  * or the fiche itself. Also asked when another field is refused, so that the form says it at once.
  */
 export async function readLinkedCodes(db: Executor, ficheCode: string, codes: string[]) {
-	const linked = await findFicheIdsByCodes(db, codes);
-	const missing = codes.filter((c) => !linked.some((l) => l.code === c));
-	const problem =
-		missing.length > 0
-			? `Aucune fiche ne porte le code ${missing.join(', ')}.`
-			: codes.includes(ficheCode)
-				? 'Une fiche ne peut pas être liée à elle-même.'
-				: null;
-	return { linked, problem };
+	// A code that is not one is told by the form's schema, with these.
+	const wellFormed = codes.filter((c) => FICHE_CODE_PATTERN.test(c));
+	const linked = await findFicheIdsByCodes(db, wellFormed);
+	const missing = wellFormed.filter((c) => !linked.some((l) => l.code === c));
+	// Every problem of the field at once, in one message (walkthrough s47: one at a time).
+	const problems = [
+		missing.length > 0 &&
+			`Aucune fiche ne porte ${plural(missing.length, 'le code', 'les codes')} ${listed(missing)}.`,
+		wellFormed.includes(ficheCode) && 'Une fiche ne peut pas être liée à elle-même.'
+	].filter((p): p is string => typeof p === 'string');
+	return { linked, problem: problems.length > 0 ? problems.join(' ') : null };
 }
 
 /**

@@ -37,10 +37,12 @@ export const actions: Actions = {
 		const admin = await authorize(event, 'plan.edit');
 		const parsed = parseFicheForm(await event.request.formData());
 		if (!parsed.input) {
-			// Unknown linked codes are told with the other refusals, not at the next try.
-			if (!parsed.errors.links && parsed.linkedCodes.length > 0) {
+			// Unknown linked codes are told with the other refusals, not at the next try; with a
+			// code written wrong, in the field's one message.
+			if (parsed.linkedCodes.length > 0) {
 				const { problem } = await readLinkedCodes(getDb(), event.params.code, parsed.linkedCodes);
-				if (problem) parsed.errors.links = problem;
+				if (problem)
+					parsed.errors.links = parsed.errors.links ? `${parsed.errors.links} ${problem}` : problem;
 			}
 			return invalidFormAnswer(parsed.errors, parsed.values);
 		}
