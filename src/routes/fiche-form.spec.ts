@@ -1,9 +1,11 @@
 import { isRedirect } from '@sveltejs/kit';
+import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
 import { findFicheState, lastFicheRevisionId } from '$lib/server/authoring/repository';
 import { ficheFormValues } from '$lib/server/authoring/fiche-form';
-import { actions } from './admin/plan/fiches/[code=fiche]/+page.server';
+import { actions, load } from './admin/plan/fiches/[code=fiche]/+page.server';
+import FichePage from './admin/plan/fiches/[code=fiche]/+page.svelte';
 import { adminDatabase, routeEvent } from './route-testing';
 
 // A fiche's form, sent to the route's own action as an administrator.
@@ -95,5 +97,28 @@ describe('abandoning a fiche', () => {
 		expect((await findFicheState(portal.db, '16-1'))!.status).not.toBe('abandonnee');
 		expect(isRedirect(await abandon('16-1', 'oui'))).toBe(true);
 		expect((await findFicheState(portal.db, '16-1'))!.status).toBe('abandonnee');
+	});
+});
+
+describe('the fiche’s owner and partner rows', () => {
+	// Walkthrough s47: « Porteur 4 (à ajouter) » read « — aucune (ligne retirée) — », nothing removed.
+	it('say « aucune » on an empty row to add, « ligne retirée » only as the choice of a row held', async () => {
+		const { session } = await createSession(portal.db, portal.admin.id);
+		const data = await load(
+			routeEvent(
+				'/admin/plan/fiches/14-1',
+				'/admin/plan/fiches/[code=fiche]',
+				{ code: '14-1' },
+				{ user: portal.admin, session }
+			) as never
+		);
+		const { body } = render(FichePage, { props: { data, form: null } as never });
+		const firstOption = (name: string) =>
+			new RegExp(`name="${name}"[^>]*>\\s*(?:<!--[^>]*-->)*<option value=""[^>]*>([^<]*)<`).exec(
+				body
+			)?.[1];
+		expect(firstOption('owner_0_org')).toBe('— aucune (ligne retirée) —');
+		expect(firstOption('owner_1_org')).toBe('— aucune —');
+		expect(firstOption('partner_0_org')).toBeDefined();
 	});
 });
