@@ -130,13 +130,15 @@ interface LeftMessage {
  * Carries over into the restored copy what the database being replaced says left since the backup
  * (`left`, by Message-ID): waiting in the backup, they would otherwise leave a second time. Handed
  * to the relay: marked sent. Being handed over when that server stopped (`sending`, `interrupted`:
- * it may have arrived): marked interrupted, as the sender does, never sent again. Returns how many
- * of each. A backup older than the outbox marks nothing: what it had waiting is then sent. Only
- * the columns the copy has are written (an older backup is migrated when the server starts).
+ * it may have arrived): marked interrupted, as the sender does, never sent again, dated `at` (see
+ * `STOPPED_DATE`). Returns how many of each. A backup older than the outbox marks nothing: what it
+ * had waiting is then sent. Only the columns the copy has are written (an older backup is migrated
+ * when the server starts).
  */
 function markLeftSince(
 	copy: string,
-	left: LeftMessage[]
+	left: LeftMessage[],
+	at: number | null
 ): { alreadySent: number; interrupted: number } {
 	if (left.length === 0) return { alreadySent: 0, interrupted: 0 };
 	const db = new SQLite(copy);
@@ -148,7 +150,7 @@ function markLeftSince(
 			`UPDATE mail_outbox SET status = 'sent', sent_at = ?, last_error = NULL${clearLink} WHERE message_id = ? AND status IN ('pending', 'sending', 'failed', 'interrupted')`
 		);
 		const markInterrupted = db.prepare(
-			`UPDATE mail_outbox SET status = 'interrupted', last_error = ?${clearLink} WHERE message_id = ? AND status IN ('pending', 'sending', 'failed')`
+			`UPDATE mail_outbox SET status = 'interrupted', last_error = ?${clearLink}, ${STOPPED_DATE} WHERE message_id = ? AND status IN ('pending', 'sending', 'failed')`
 		);
 		return db.transaction(() => {
 			const counts = { alreadySent: 0, interrupted: 0 };
@@ -158,6 +160,7 @@ function markLeftSince(
 				else
 					counts.interrupted += markInterrupted.run(
 						row.error ?? INTERRUPTED_ERROR,
+						at,
 						row.messageId
 					).changes;
 			return counts;
@@ -200,7 +203,7 @@ const NOTHING_SINCE: ReplacedSince = { preferences: [], stopped: [], enabled: []
  * `markLeftSince` and `closeSessions` do not: each account's mail preferences (an opt-out since,
  * from /compte or a message's one-click unsubscribe, holds; a preference only in the backup, its
  * account deleted since, stays), messages that will never leave there (given up after an outage,
- * refused by the relay, cancelled: they stay so instead of leaving late), and an account enabled
+ * refused by the relay, cancelled: they stay so instead of leaving late, dated `at`), and an account enabled
  * again since stays enabled. Each only when it is newer than the backup's: a preference saved
  * after the backup's own (`updated_at`), an account enabled again (its journal's `account.enabled`)
  * after the backup disabled it; a replaced database older than the backup (restored first, then a
@@ -212,7 +215,8 @@ const NOTHING_SINCE: ReplacedSince = { preferences: [], stopped: [], enabled: []
  */
 function keepReplacedSince(
 	copy: string,
-	since: ReplacedSince
+	since: ReplacedSince,
+	at: number | null
 ): {
 	preferencesKept: number;
 	stoppedKept: number;
@@ -245,7 +249,7 @@ function keepReplacedSince(
 			const stop =
 				outbox.size > 0
 					? db.prepare(
-							`UPDATE mail_outbox SET status = ?, last_error = ?${clearLink} WHERE message_id = ? AND status IN ('pending', 'sending')`
+							`UPDATE mail_outbox SET status = ?, last_error = ?${clearLink}, ${STOPPED_DATE} WHERE message_id = ? AND status IN ('pending', 'sending')`
 						)
 					: null;
 			let stoppedKept = 0;
@@ -254,6 +258,7 @@ function keepReplacedSince(
 					stop?.run(
 						m.status === 'cancelled' && !withCancelled ? 'failed' : m.status,
 						m.error,
+						at,
 						m.messageId
 					).changes ?? 0;
 			const accounts = columnsOf(db, 'user_account').has('disabled_at');
@@ -393,8 +398,18 @@ interface ReplacedAccess {
  * A disabling, an enabling or a password carried into the restored copy raises its account's
  * `updated_at` to the fact's own date: the copy's `lastWritten` then sees what it now holds, and
  * a newer backup restored on top of it (the wrong one restored first, then the right one) keeps
- * those facts instead of taking the copy for the older database (read-back s46).
+ * those facts instead of taking the copy for the older database (read-back s46). So does every
+ * other carried fact (hostile probe s47): an invitation closed brings its `used_at`, which
+ * `lastWritten` reads; a message stopped or interrupted, which has no date of its own, is dated
+ * by the replaced database's last write (`STOPPED_DATE`).
  */
+
+/**
+ * A message carried as stopped (failed, cancelled) or interrupted never leaves again, so its
+ * `next_attempt_at` says nothing to the sender: it is raised to the replaced database's last write
+ * (the parameter; null leaves it), which `lastWritten` reads for such messages.
+ */
+const STOPPED_DATE = 'next_attempt_at = MAX(next_attempt_at, COALESCE(?, next_attempt_at))';
 
 /** Journal lines of an account's password set: made with one, invitation used, changed, reset. */
 const PASSWORD_SET =
@@ -421,12 +436,14 @@ const LAST_WRITES = [
 	'SELECT MAX(updated_at) AS at FROM user_account',
 	'SELECT MAX(updated_at) AS at FROM mail_preference',
 	'SELECT MAX(created_at) AS at FROM mail_outbox',
-	'SELECT MAX(sent_at) AS at FROM mail_outbox'
+	'SELECT MAX(sent_at) AS at FROM mail_outbox',
+	"SELECT MAX(next_attempt_at) AS at FROM mail_outbox WHERE status IN ('failed', 'cancelled', 'interrupted')",
+	'SELECT MAX(used_at) AS at FROM invitation'
 ];
 
 /**
  * When `db` was last written, in milliseconds (its journal, its data's revision, its accounts,
- * preferences and mail), null when it says nothing: which of the backup and the replaced database
+ * preferences, mail and invitations closed), null when it says nothing: which of the backup and the replaced database
  * is the newer copy, for what has no date of its own.
  */
 function lastWritten(db: SQLite.Database): number | null {
@@ -643,8 +660,8 @@ export function restoreDatabase(
 		replacedOlder =
 			read.lastWritten !== null && backupWritten !== null && read.lastWritten < backupWritten;
 		const replaced = replacedOlder ? NOTHING_REPLACED : read;
-		kept = keepReplacedSince(incoming, replaced.since);
-		left = markLeftSince(incoming, replaced.left);
+		kept = keepReplacedSince(incoming, replaced.since, replaced.lastWritten);
+		left = markLeftSince(incoming, replaced.left, replaced.lastWritten);
 		closed = closeSessions(incoming, replaced.access);
 		chmodSync(incoming, 0o600);
 		// Typed as root (without sudo -u), the restored file was root's, and the service could no
