@@ -213,6 +213,30 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		expect(message).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
 	});
 
+	// Hostile probe s47: a link whose text is partly formatted was read « [object Object] ».
+	it('reads a link whose text is partly formatted as the text it shows', async () => {
+		const link = {
+			text: { richText: [{ text: 'Élus et ' }, { font: { bold: true }, text: 'numérique' }] },
+			hyperlink: 'https://example.org/'
+		} as unknown as ExcelJS.CellHyperlinkValue;
+		const titled = await readPlanWorkbook(
+			await edited((w) => {
+				w.getWorksheet('Fiches')!.getCell('D2').value = link;
+			})
+		);
+		const code = String((await open(exported)).getWorksheet('Fiches')!.getCell('A2').value);
+		expect(titled.ok && titled.model.fiches.find((f) => f.code === code)).toMatchObject({
+			shortTitle: 'Élus et numérique'
+		});
+		const found = await problems(
+			await edited((w) => {
+				w.getWorksheet('Axes')!.addRow([link, 'villes', 'Villes connectées']);
+			})
+		);
+		expect(found).toContainEqual(expect.stringContaining('« Élus et numérique »'));
+		expect(found.join('\n')).not.toContain('[object Object]');
+	});
+
 	it('takes a title that shows nothing (characters without width) for an empty one', async () => {
 		const found = await problems(
 			await edited((w) => {

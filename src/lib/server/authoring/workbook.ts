@@ -561,7 +561,10 @@ function cellValue(cell: ExcelJS.Cell, fail: (message: string) => void): Cell {
 		if (typeof result === 'boolean') return result ? 'oui' : 'non';
 		return result as Cell;
 	}
-	if ('richText' in value) return richTextCell(value.richText);
+	// A link's text may itself be partly formatted (rich text): read as rich text is.
+	const shown: unknown = 'hyperlink' in value ? value.text : value;
+	if (typeof shown === 'object' && shown !== null && 'richText' in shown)
+		return richTextCell((shown as ExcelJS.CellRichTextValue).richText);
 	if ('hyperlink' in value) return String(value.text ?? '');
 	if ('error' in value) {
 		fail(
