@@ -136,17 +136,18 @@ const rows = (): Row[] => [
 	// Another organisation's partner: answered as one taken off the fiche while writing (409, the
 	// typing kept, nothing saved), which the portal cannot tell apart.
 	['POST', '/espace/fiches/9-1/suivi', { done: '' }, [303, 400, 409, 403, 403]],
-	['GET', `/espace/fiches/5-1/suivi?brouillon=${draftId}`, null, [303, 200, 403, 403, 403]],
+	// Another organisation's update is answered as one that does not exist (hostile probe s47).
+	['GET', `/espace/fiches/5-1/suivi?brouillon=${draftId}`, null, [303, 200, 404, 404, 404]],
 	[
 		'POST',
 		`/espace/fiches/5-1/suivi?brouillon=${draftId}`,
 		{ done: '' },
-		[303, 400, 403, 403, 403]
+		[303, 400, 404, 404, 404]
 	],
 	// The organisation's open update of 5-1 is resumed rather than a second one started.
 	['GET', '/espace/fiches/5-1/suivi', null, [303, 303, 403, 403, 403]],
-	['GET', `/espace/suivis/${submittedId}`, null, [303, 200, 403, 403, 403]],
-	['POST', `/espace/suivis/${submittedId}?/retirer`, { version: 'x' }, [303, 400, 403, 403, 403]],
+	['GET', `/espace/suivis/${submittedId}`, null, [303, 200, 404, 404, 404]],
+	['POST', `/espace/suivis/${submittedId}?/retirer`, { version: 'x' }, [303, 400, 404, 404, 404]],
 	['GET', '/espace/suivis/999999', null, [303, 404, 404, 404, 404]],
 	['GET', '/espace/fiches/99-9/suivi', null, [303, 404, 404, 404, 404]],
 	['GET', '/admin', null, [303, 403, 403, 403, 200]],

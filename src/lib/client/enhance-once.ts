@@ -74,9 +74,15 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			try {
 				// An error without a status is SvelteKit's own: no answer, or none it could read; a 401
 				// is the guards' (requireUser): the session ended; a 403 theirs too (deny): the account
-				// signed in now may not do this. Either way the page stays as typed.
+				// signed in now may not do this, or not see what it names (a 404 offering to sign in,
+				// `missing`). Either way the page stays as typed.
 				const { result } = answer;
-				const refused = result.type === 'error' && (result.status === 401 || result.status === 403);
+				const refused =
+					result.type === 'error' &&
+					(result.status === 401 ||
+						result.status === 403 ||
+						(result.status === 404 &&
+							(result.error as Partial<App.Error> | null)?.signIn === true));
 				// A server's failure (5xx: the database busy, the disk full, an unexpected error): its
 				// French message above the form, the typing kept, rather than the error page.
 				const failed = result.type === 'error' && (result.status ?? 0) >= 500;

@@ -112,6 +112,13 @@ export const UPDATE_STATE_WORDS = { submitted: 'soumise', ...UPDATE_DECISION_WOR
 /** The message of a 404 that says nothing more (the error page then shows its own words alone). */
 export const PAGE_NOT_FOUND = 'Page introuvable.';
 
+/**
+ * A progress update that does not exist, or that the account signed in may not see: one answer
+ * (404) for both, so that another organisation's updates cannot be told from missing ids.
+ */
+export const UPDATE_NOT_FOUND =
+	'Cette mise à jour n’existe pas, ou le compte connecté n’y a pas accès : vérifiez le lien, ou connectez-vous avec le compte de l’organisation qui l’a écrite (un autre compte a peut-être été ouvert dans un autre onglet).';
+
 /** An update its partner may read but no longer change: « la version soumise », « … publiée ». */
 export const UPDATE_VERSION_WORDS = { submitted: 'soumise', validated: 'publiée' } as const;
 

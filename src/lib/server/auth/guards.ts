@@ -63,6 +63,44 @@ export async function deny(
 	what: string,
 	reason?: string | RefusalWithNext
 ): Promise<never> {
+	await journalDenial(event, user, what);
+	if (reason) {
+		const refusal = typeof reason === 'string' ? { message: reason } : reason;
+		error(403, sentByScript(event) ? `${refusal.message} ${KEPT}` : refusal);
+	}
+	error(
+		403,
+		sentByScript(event) ? { message: FORBIDDEN_FORM_MESSAGE, signIn: true } : FORBIDDEN_MESSAGE
+	);
+}
+
+/**
+ * Signed in but not allowed to see what the address names, whose very existence is not this
+ * account's to know (another organisation's progress update): journaled as `deny` does, then
+ * answered as a missing one is (`missing`).
+ */
+export async function denyAsMissing(
+	event: Event,
+	user: User,
+	what: string,
+	message: string
+): Promise<never> {
+	await journalDenial(event, user, what);
+	missing(event, message);
+}
+
+/**
+ * 404 with `message`, for what does not exist or is not this account's to see (`denyAsMissing`
+ * answers both alike). A form sent by the page's script gets it as a 403 would be (the typing
+ * kept, a link to sign in in another tab): the account signed in may be another one than the
+ * page's.
+ */
+export function missing(event: Event, message: string): never {
+	error(404, sentByScript(event) ? { message: `${message} ${KEPT}`, signIn: true } : message);
+}
+
+/** The `access.denied` line of a refusal (`deny`, `denyAsMissing`). */
+async function journalDenial(event: Event, user: User, what: string): Promise<void> {
 	// A journal busy with another process's write (SQLITE_BUSY) must not turn the 403 into a 500.
 	await recordDenial(getDb(), {
 		actor: user,
@@ -75,14 +113,6 @@ export async function deny(
 			{ event: 'audit-error', err: failure instanceof Error ? failure.message : String(failure) },
 			'Refus d’accès non journalisé'
 		)
-	);
-	if (reason) {
-		const refusal = typeof reason === 'string' ? { message: reason } : reason;
-		error(403, sentByScript(event) ? `${refusal.message} ${KEPT}` : refusal);
-	}
-	error(
-		403,
-		sentByScript(event) ? { message: FORBIDDEN_FORM_MESSAGE, signIn: true } : FORBIDDEN_MESSAGE
 	);
 }
 

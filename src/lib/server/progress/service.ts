@@ -21,7 +21,8 @@ import {
 import {
 	DECIDED_STATUSES,
 	UPDATE_STATE_LABELS as STATE_LABELS,
-	STATUS_LABELS
+	STATUS_LABELS,
+	UPDATE_NOT_FOUND
 } from '../../utils/vocabulary';
 import { ficheDecision } from '../authoring/service';
 import { RETURN_NEEDS_COMMENT } from '../../schemas/review';
@@ -174,15 +175,28 @@ async function reportingContext(
 		return ok({ fiche, ficheOrganisationIds, current: null });
 	}
 	const current = await findProgressUpdate(trx, updateId);
-	if (!current || current.ficheId !== fiche.id)
-		return refuse(404, 'Cette mise à jour n’existe pas.');
+	if (!current) return refuse(404, UPDATE_NOT_FOUND);
+	// Another organisation's update is answered as a missing one (journaled as a denial): neither
+	// its existence nor its fiche is told.
 	if (
 		!can(user, 'update.view', {
 			ficheOrganisationIds,
 			updateOrganisationId: current.organisationId
 		})
-	)
-		return refuse(403, 'Vous ne pouvez pas modifier cette mise à jour.');
+	) {
+		await recordBounded(
+			trx,
+			{
+				actor: user,
+				action: 'access.denied',
+				target: { type: 'suivi', id: current.id },
+				summary: `Mise à jour d’une autre organisation demandée sur la fiche ${fiche.code} : refusé (update.save)`
+			},
+			'access.denied'
+		);
+		return refuse(404, UPDATE_NOT_FOUND);
+	}
+	if (current.ficheId !== fiche.id) return refuse(404, UPDATE_NOT_FOUND);
 	return ok({ fiche, ficheOrganisationIds, current });
 }
 

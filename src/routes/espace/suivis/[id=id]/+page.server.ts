@@ -1,12 +1,18 @@
-import { error, redirect } from '@sveltejs/kit';
-import { deny, requireUser, safeClientAddress } from '$lib/server/auth/guards';
+import { redirect } from '@sveltejs/kit';
+import {
+	deny,
+	denyAsMissing,
+	missing,
+	requireUser,
+	safeClientAddress
+} from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/permissions';
 import { getDb } from '$lib/server/db/instance';
 import { refusalAnswer } from '$lib/server/http/form-answer';
 import { findFicheOrganisationIds, findProgressUpdate } from '$lib/server/progress/repository';
 import { refuse } from '$lib/server/result';
 import { withdrawProgressUpdate } from '$lib/server/progress/service';
-import { UPDATE_STATE_LABELS } from '$lib/utils/vocabulary';
+import { UPDATE_NOT_FOUND, UPDATE_STATE_LABELS } from '$lib/utils/vocabulary';
 import { INCOMPLETE_FORM, readForm } from '$lib/schemas/form';
 import { ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -16,12 +22,13 @@ async function ownUpdate(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 	const user = requireUser(event);
 	const db = getDb();
 	const update = await findProgressUpdate(db, Number(event.params.id));
-	if (!update) error(404, 'Cette mise à jour n’existe pas.');
+	if (!update) missing(event, UPDATE_NOT_FOUND);
 	const ficheOrganisationIds = await findFicheOrganisationIds(db, update.ficheId);
+	// Another organisation's update is answered as a missing one: its id tells nothing.
 	if (
 		!can(user, 'update.view', { ficheOrganisationIds, updateOrganisationId: update.organisationId })
 	)
-		await deny(event, user, 'update.view');
+		await denyAsMissing(event, user, 'update.view', UPDATE_NOT_FOUND);
 	return { user, update, ficheOrganisationIds };
 }
 

@@ -1,5 +1,12 @@
 import { error, redirect } from '@sveltejs/kit';
-import { authorize, deny, requireUser, safeClientAddress } from '$lib/server/auth/guards';
+import {
+	authorize,
+	deny,
+	denyAsMissing,
+	missing,
+	requireUser,
+	safeClientAddress
+} from '$lib/server/auth/guards';
 import { can, refusalReason } from '$lib/server/auth/permissions';
 import { getDb } from '$lib/server/db/instance';
 import { notFound, retryUnderMovedCode } from '$lib/server/http/moved-fiche';
@@ -14,13 +21,14 @@ import { saveProgressForm } from '$lib/server/progress/service';
 import { indicatorField } from '$lib/schemas/progress-update';
 import { parisToday } from '$lib/utils/dates';
 import { formatNumberInput } from '$lib/utils/format';
+import { UPDATE_NOT_FOUND } from '$lib/utils/vocabulary';
 import { ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad } from './$types';
 
 function draftId(url: URL): number | null {
 	const raw = url.searchParams.get('brouillon');
 	if (raw === null) return null;
-	if (!ID_PATTERN.test(raw)) error(404, 'Cette mise à jour n’existe pas.');
+	if (!ID_PATTERN.test(raw)) error(404, UPDATE_NOT_FOUND);
 	return Number(raw);
 }
 
@@ -54,11 +62,14 @@ async function loadContext(event: Parameters<PageServerLoad>[0]) {
 	}
 	const user = requireUser(event);
 	const draft = await findProgressUpdate(db, id);
-	if (!draft || draft.ficheId !== fiche.id) error(404, 'Cette mise à jour n’existe pas.');
+	// Another organisation's update is answered as a missing one, on its fiche or on another:
+	// neither tells that it exists, nor where.
+	if (!draft) missing(event, UPDATE_NOT_FOUND);
 	if (
 		!can(user, 'update.view', { ficheOrganisationIds, updateOrganisationId: draft.organisationId })
 	)
-		await deny(event, user, 'update.edit');
+		await denyAsMissing(event, user, 'update.edit', UPDATE_NOT_FOUND);
+	if (draft.ficheId !== fiche.id) missing(event, UPDATE_NOT_FOUND);
 	// The organisation no longer works on the fiche: its update is read where it says so. A post
 	// reaches `load` only once its action has answered with a refusal (the service's 409 « Votre
 	// organisation ne porte plus la fiche… », the typing kept): the page is drawn with that answer,
@@ -144,7 +155,7 @@ export const actions: Actions = {
 		);
 		if (!result.ok) {
 			if (result.status === 403) await deny(event, user, 'update.save', result.message);
-			if (result.status === 404) error(404, result.message);
+			if (result.status === 404) missing(event, result.message);
 			return refusalAnswer(result, typedValues(form));
 		}
 		const { id, state, duplicate, unchanged } = result.value;

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession } from '$lib/server/auth/sessions';
+import type { User } from '$lib/server/auth/users';
+import type { Db } from '$lib/server/db';
+import { closeDatabase, initDatabase } from '$lib/server/db/instance';
+import { saveProgressUpdate } from '$lib/server/progress/service';
+import { createPartner, progressInput } from '$lib/server/progress/testing';
+import * as formPage from './espace/fiches/[code=fiche]/suivi/+page.server';
+import * as updatePage from './espace/suivis/[id=id]/+page.server';
+import { routeEvent } from './route-testing';
+
+// Hostile probe s47: a partner told another organisation's update (403) from an id that does not
+// exist (404), and on which fiche it was (403 on its fiche, 404 on another). One answer now: the
+// same status and message for « not yours » and « does not exist », on both routes and their actions.
+
+let db: Db;
+let owner: User;
+let other: User;
+let draftId = 0;
+
+beforeAll(async () => {
+	db = await initDatabase(':memory:');
+	owner = await createPartner(db, 'cdg46', 'paul@cdg46.fr');
+	other = await createPartner(db, 'ars', 'alice@ars.fr');
+	const saved = await saveProgressUpdate(db, owner, '9-1', null, progressInput({}), null);
+	if (!saved.ok) throw new Error(saved.message);
+	draftId = saved.value.id;
+});
+afterAll(closeDatabase);
+
+type Sent = 'GET' | 'POST' | 'POST by script';
+const SENT: Sent[] = ['GET', 'POST', 'POST by script'];
+
+/** What a route's `load` or action answers: its status and message, whether thrown or returned. */
+async function answer(
+	act: () => Promise<unknown>
+): Promise<{ status: number; message: string; signIn?: boolean }> {
+	try {
+		const result = (await act()) as { status?: number; data?: { message?: string } } | undefined;
+		return { status: result?.status ?? 200, message: result?.data?.message ?? '' };
+	} catch (thrown) {
+		const failure = thrown as { status?: number; body?: { message?: string; signIn?: boolean } };
+		if (failure.status === undefined) throw thrown;
+		return { ...failure.body, status: failure.status, message: failure.body?.message ?? '' };
+	}
+}
+
+/** The event of `path`, a form posted as the page's script posts it when `sent` says so. */
+function eventOf(
+	sent: Sent,
+	path: string,
+	route: string,
+	params: Record<string, string>,
+	signedIn: Parameters<typeof routeEvent>[3],
+	form: FormData
+) {
+	const event = routeEvent(path, route, params, signedIn, sent === 'GET' ? undefined : form);
+	if (sent !== 'POST by script') return event;
+	const request = new Request(`http://localhost${path}`, {
+		method: 'POST',
+		body: form,
+		headers: { 'x-sveltekit-action': 'true' }
+	});
+	return { ...(event as object), request } as never;
+}
+
+function updateForm(): FormData {
+	const form = new FormData();
+	for (const [name, value] of Object.entries({
+		reported_on: '2026-03-01',
+		status: 'en_cours',
+		progress: '30',
+		done: 'Réunion tenue.',
+		next_steps: '',
+		difficulties: '',
+		submission_key: crypto.randomUUID(),
+		version: '1',
+		intent: 'draft'
+	}))
+		form.set(name, value);
+	return form;
+}
+
+async function formRoute(user: User, code: string, id: number, sent: Sent) {
+	const { session } = await createSession(db, user.id);
+	const event = eventOf(
+		sent,
+		`/espace/fiches/${code}/suivi?brouillon=${id}`,
+		'/espace/fiches/[code=fiche]/suivi',
+		{ code },
+		{ user, session },
+		updateForm()
+	);
+	return answer(() =>
+		sent === 'GET' ? formPage.load(event as never) : formPage.actions.default!(event)
+	);
+}
+
+async function updateRoute(user: User, id: number, sent: Sent) {
+	const { session } = await createSession(db, user.id);
+	const form = new FormData();
+	form.set('version', '1');
+	const event = eventOf(
+		sent,
+		`/espace/suivis/${id}${sent === 'GET' ? '' : '?/retirer'}`,
+		'/espace/suivis/[id=id]',
+		{ id: String(id) },
+		{ user, session },
+		form
+	);
+	return answer(() =>
+		sent === 'GET' ? updatePage.load(event as never) : updatePage.actions.retirer!(event)
+	);
+}
+
+describe('another organisation’s update, and one that does not exist', () => {
+	for (const sent of SENT)
+		it(`get one answer, on the partner form and on the update’s page (${sent})`, async () => {
+			const missing = 999_999;
+			const answers = [
+				await formRoute(other, '9-1', draftId, sent),
+				await formRoute(other, '1-1', draftId, sent),
+				await formRoute(other, '9-1', missing, sent),
+				await updateRoute(other, draftId, sent),
+				await updateRoute(other, missing, sent)
+			];
+			expect(answers[0].status).toBe(404);
+			expect(answers[0].message).toMatch(/n’existe pas.*compte/);
+			// Sent by the page's script, the form stays as typed, with a link to sign in.
+			expect(answers[0].signIn).toBe(sent === 'POST by script' ? true : undefined);
+			for (const one of answers) expect(one).toEqual(answers[0]);
+			// The organisation's own partner still reaches it.
+			expect((await updateRoute(owner, draftId, 'GET')).status).toBe(200);
+		});
+});
