@@ -17,7 +17,8 @@ import {
 import { recordAudit } from '../audit/repository';
 import { ok, refuse, type Result } from '../result';
 import { pluralize } from '../../utils/format';
-import { ensureSecret } from '../auth/repository';
+import { ensureSecret, findUserById } from '../auth/repository';
+import type { User } from '../auth/users';
 import { findPreferences, type Category } from './preferences-repository';
 import { ONE_TIME_LINK, renderMail, type MailParts } from './templates';
 
@@ -130,7 +131,7 @@ export async function queueNotification(
 ): Promise<number | null> {
 	const preferences = await findPreferences(db, to.id);
 	if (!preferences[category]) return null;
-	const token = await unsubscribeToken(db, to.id, category);
+	const token = await unsubscribeToken(db, to, category);
 	return queueMail(
 		db,
 		kind,
@@ -154,19 +155,32 @@ function signature(key: Uint8Array, payload: string): string {
 	);
 }
 
-/** "<account id>.<category>.<HMAC>": turns off one category of one account, nothing else. */
-async function unsubscribeToken(db: Executor, userId: number, category: Category): Promise<string> {
-	const payload = `${userId}.${category}`;
-	return `${payload}.${signature(await ensureSecret(db, UNSUBSCRIBE_KEY), payload)}`;
+/**
+ * "<account id>.<category>.<HMAC>": turns off one category of one account, nothing else. The HMAC
+ * covers the account's address too, which the token does not carry: an id is given again to
+ * another account after a backup older than the first one is restored (hostile probe s47), and a
+ * link written for one address must not act on, nor show, another. A link signed before, over
+ * the id and category alone, no longer verifies (its page sends the person to /compte).
+ */
+async function unsubscribeToken(
+	db: Executor,
+	to: { id: number; email: string },
+	category: Category
+): Promise<string> {
+	const payload = `${to.id}.${category}`;
+	return `${payload}.${signature(await ensureSecret(db, UNSUBSCRIBE_KEY), `${payload}.${to.email}`)}`;
 }
 
+/** The account (at the address the link was written for) and category of a one-click token. */
 export async function readUnsubscribeToken(
 	db: Executor,
 	token: string
-): Promise<{ userId: number; category: Category } | null> {
+): Promise<{ user: User; category: Category } | null> {
 	const match = /^(\d{1,9})\.(reminders|validations|commission)\.([A-Za-z0-9_-]{43})$/.exec(token);
 	if (!match) return null;
-	const payload = `${match[1]}.${match[2]}`;
+	const user = await findUserById(db, Number(match[1]));
+	if (!user) return null;
+	const payload = `${match[1]}.${match[2]}.${user.email}`;
 	const expected = signature(await ensureSecret(db, UNSUBSCRIBE_KEY), payload);
 	let given: Uint8Array;
 	try {
@@ -176,7 +190,7 @@ export async function readUnsubscribeToken(
 	}
 	const wanted = decodeBase64urlIgnorePadding(expected);
 	if (given.length !== wanted.length || !constantTimeEqual(given, wanted)) return null;
-	return { userId: Number(match[1]), category: match[2] as Category };
+	return { user, category: match[2] as Category };
 }
 
 const PAGE_SIZE = 50;

@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestUser, PEOPLE } from '../auth/testing';
+import type { User } from '../auth/users';
+import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
+import { queueNotification } from './outbox';
+import { findPreferences } from './preferences-repository';
+import { unsubscribe, unsubscribeTarget } from './preferences';
+
+// Hostile probe s47: the one-click link signed « <account id>.<category> » only. Account ids are
+// reused after restoring a backup older than the account (and the signing key is in the database):
+// a link written for one person turned off the mail of another account given the same id, and its
+// page showed that other address.
+
+let db: Db;
+let person: User;
+
+beforeEach(async () => {
+	db = await createTestDb();
+	person = await createTestUser(db, PEOPLE.claude);
+});
+afterEach(() => db.destroy());
+
+/** The one-click token of a notification queued for `person`. */
+async function tokenFor(to: User): Promise<string> {
+	const id = await queueNotification(db, 'validation', 'validations', to, {
+		subject: 'Sujet',
+		greeting: 'Bonjour,',
+		paragraphs: ['Texte.'],
+		reason: 'Vous recevez ce message.'
+	});
+	const row = await db
+		.selectFrom('mail_outbox')
+		.select('unsubscribe_url')
+		.where('id', '=', id!)
+		.executeTakeFirstOrThrow();
+	return /\/desabonnement\/([^/]+)\/un-clic$/.exec(row.unsubscribe_url!)![1]!;
+}
+
+describe('a one-click unsubscribe link', () => {
+	it('acts on the account and address it was written for', async () => {
+		const token = await tokenFor(person);
+		expect(await unsubscribeTarget(db, token)).toMatchObject({
+			ok: true,
+			value: { email: person.email, category: 'validations' }
+		});
+		expect((await unsubscribe(db, token, null)).ok).toBe(true);
+		expect((await findPreferences(db, person.id)).validations).toBe(false);
+	});
+
+	it('does not act on the same account id at another address, nor show that address', async () => {
+		const token = await tokenFor(person);
+		// The id now another person's (a backup older than the account restored, the id reused).
+		const other = 'quelqu.un.d.autre@ailleurs.fr';
+		await db
+			.updateTable('user_account')
+			.set({ email: other })
+			.where('id', '=', person.id)
+			.execute();
+
+		const shown = await unsubscribeTarget(db, token);
+		expect(shown).toMatchObject({ ok: false, status: 410 });
+		expect(JSON.stringify(shown)).not.toContain(other);
+		expect(await unsubscribe(db, token, null)).toMatchObject({ ok: false, status: 410 });
+		expect((await findPreferences(db, person.id)).validations).toBe(true);
+	});
+});
