@@ -33,7 +33,7 @@ const SENT: Sent[] = ['GET', 'POST', 'POST by script'];
 
 /** What a route's `load` or action answers: its status and message, whether thrown or returned. */
 async function answer(
-	act: () => Promise<unknown>
+	act: () => unknown
 ): Promise<{ status: number; message: string; signIn?: boolean }> {
 	try {
 		const result = (await act()) as { status?: number; data?: { message?: string } } | undefined;
@@ -124,11 +124,12 @@ describe('another organisation’s update, and one that does not exist', () => {
 				await updateRoute(other, draftId, sent),
 				await updateRoute(other, missing, sent)
 			];
-			expect(answers[0].status).toBe(404);
-			expect(answers[0].message).toMatch(/n’existe pas.*compte/);
+			const first = answers[0]!;
+			expect(first.status).toBe(404);
+			expect(first.message).toMatch(/n’existe pas.*compte/);
 			// Sent by the page's script, the form stays as typed, with a link to sign in.
-			expect(answers[0].signIn).toBe(sent === 'POST by script' ? true : undefined);
-			for (const one of answers) expect(one).toEqual(answers[0]);
+			expect(first.signIn).toBe(sent === 'POST by script' ? true : undefined);
+			for (const one of answers) expect(one).toEqual(first);
 			// The organisation's own partner still reaches it.
 			expect((await updateRoute(owner, draftId, 'GET')).status).toBe(200);
 		});
