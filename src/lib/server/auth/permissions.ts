@@ -77,7 +77,7 @@ export interface RefusalWithNext {
  * An administrator opening a fiche's update form (the syndicat's own fiches too, which Lot numérique
  * carries alone): administrators validate updates and do not write them (separation of duties).
  */
-export const ADMINS_VALIDATE_UPDATES: RefusalWithNext = {
+const ADMINS_VALIDATE_UPDATES: RefusalWithNext = {
 	message:
 		'Les administrateurs valident les mises à jour, ils ne les rédigent pas. Pour en rédiger une au nom d’une organisation, y compris du Syndicat mixte Lot numérique sur les fiches qu’il porte, un compte partenaire de cette organisation est nécessaire : invitez-en un depuis Administration › Comptes.',
 	next: { href: '/admin/utilisateurs', label: 'Inviter un compte partenaire (Comptes)' }
