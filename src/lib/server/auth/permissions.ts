@@ -102,6 +102,16 @@ export function refusalReason<A extends Action>(
 }
 
 /**
+ * A partner whose organisation is neither owner nor partner of the fiche: most likely taken off it
+ * while writing a new update, answered as a draft's save is (409, the typing kept), not by a 403.
+ */
+export function partnerOffFiche(actor: Actor, ficheOrganisationIds: number[]): boolean {
+	return (
+		refusalReason(actor, 'update.create', { ficheOrganisationIds }) === NOT_THE_ORGANISATIONS_FICHE
+	);
+}
+
+/**
  * The one place that decides who may do what. Pure: no database, no request.
  * Anonymous visitors (null) may do nothing here; published pages need no permission.
  */

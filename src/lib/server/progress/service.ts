@@ -1,7 +1,12 @@
 import type { Db, Executor } from '../db';
 import { notifyReview } from '../mail/notifications';
 import { countTodaysActions, recordAudit, recordBounded } from '../audit/repository';
-import { can, NOT_THE_ORGANISATIONS_FICHE, refusalReason } from '../auth/permissions';
+import {
+	can,
+	NOT_THE_ORGANISATIONS_FICHE,
+	partnerOffFiche,
+	refusalReason
+} from '../auth/permissions';
 import type { User } from '../auth/users';
 import type { FicheStatus, UpdateState } from '../db/schema';
 import {
@@ -170,8 +175,10 @@ async function reportingContext(
 		// A partner whose organisation is not on the fiche (taken off it while writing a new
 		// update) is answered by `save`, as for a draft: a 409, the typing kept.
 		const resource = { ficheOrganisationIds };
-		if (!can(user, 'update.create', resource) && !refusalReason(user, 'update.create', resource))
-			return refuse(403, NOT_THE_ORGANISATIONS_FICHE);
+		if (!can(user, 'update.create', resource) && !partnerOffFiche(user, ficheOrganisationIds)) {
+			const reason = refusalReason(user, 'update.create', resource);
+			return refuse(403, typeof reason === 'object' ? reason.message : NOT_THE_ORGANISATIONS_FICHE);
+		}
 		return ok({ fiche, ficheOrganisationIds, current: null });
 	}
 	const current = await findProgressUpdate(trx, updateId);

@@ -7,7 +7,7 @@ import {
 	requireUser,
 	safeClientAddress
 } from '$lib/server/auth/guards';
-import { can, refusalReason } from '$lib/server/auth/permissions';
+import { can, partnerOffFiche } from '$lib/server/auth/permissions';
 import { getDb } from '$lib/server/db/instance';
 import { notFound, retryUnderMovedCode } from '$lib/server/http/moved-fiche';
 import {
@@ -52,10 +52,7 @@ async function loadContext(event: Parameters<PageServerLoad>[0]) {
 		// was taken off the fiche while writing, the service's 409, the typing kept, drawn as for a
 		// draft below rather than replaced by a 403.
 		const signedIn = requireUser(event);
-		if (
-			event.request.method !== 'GET' &&
-			refusalReason(signedIn, 'update.create', { ficheOrganisationIds })
-		)
+		if (event.request.method !== 'GET' && partnerOffFiche(signedIn, ficheOrganisationIds))
 			return { user: signedIn, fiche, draft: null };
 		const user = await authorize(event, 'update.create', { ficheOrganisationIds });
 		return { user, fiche, draft: null };

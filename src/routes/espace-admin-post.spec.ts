@@ -1,0 +1,46 @@
+import { isHttpError } from '@sveltejs/kit';
+import { describe, expect, it } from 'vitest';
+import { progressFormData } from '$lib/server/progress/testing';
+import * as form from './espace/fiches/[code=fiche]/suivi/+page.server';
+import { adminDatabase, routeEvent } from './route-testing';
+
+// Merge review s47: an administrator posting a new update was answered as a partner taken off the
+// fiche (409, journaled as a refused save, the partner form drawn by `load`): the test read « has
+// a refusal reason » as « is a partner off the fiche », and administrators got a reason too.
+
+const portal = adminDatabase();
+
+/** The answer (or what was thrown) of `run` on the admin's post of a new update of 14-1. */
+async function adminPost(run: 'action' | 'load') {
+	const signedIn = { user: portal.admin, session: { id: 'test' } } as never;
+	const event = routeEvent(
+		'/espace/fiches/14-1/suivi',
+		'/espace/fiches/[code=fiche]/suivi',
+		{ code: '14-1' },
+		signedIn,
+		progressFormData({ done: 'Bornes posées.' })
+	);
+	const call = run === 'action' ? form.actions.default!(event as never) : form.load(event as never);
+	return Promise.resolve(call).catch((thrown: unknown) => thrown);
+}
+
+describe('an administrator posting a new update', () => {
+	it('is refused 403 with the administrators’ reason, journaled as a denial', async () => {
+		const answer = await adminPost('action');
+		expect(isHttpError(answer) && answer.status).toBe(403);
+		expect(isHttpError(answer) && answer.body.message).toMatch(
+			/^Les administrateurs valident les mises à jour, ils ne les rédigent pas\./
+		);
+		const rows = await portal.db
+			.selectFrom('audit_event')
+			.select('action')
+			.where('action', 'in', ['access.denied', 'update.conflict'])
+			.execute();
+		expect(rows.map((r) => r.action)).toEqual(['access.denied']);
+	});
+
+	it('is not drawn the partner form by `load` on the post', async () => {
+		const answer = await adminPost('load');
+		expect(isHttpError(answer) && answer.status).toBe(403);
+	});
+});
