@@ -291,6 +291,40 @@ describe('yearly editions', () => {
 		expect(points).toEqual([{ date: '2026-11-30', value: 1250 }]);
 	});
 
+	it('leaves to the next edition a value dated after its cut-off, though its update is dated before', async () => {
+		// Merge review s47: a report dated 5 December carrying a value measured on 8 December put
+		// that value in a bilan « au 5 décembre ».
+		const ars = await createPartner(db, 'ars', 'p@ars.fr');
+		const { id: indicatorId } = (await db
+			.selectFrom('indicator')
+			.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+			.select('indicator.id')
+			.where('fiche.code', '=', '17-2')
+			.executeTakeFirst())!;
+		const day = new Date('2026-12-10T10:00:00Z');
+		const input = progressInput({
+			reportedOn: '2026-12-05',
+			progress: 10,
+			measurements: [{ indicatorId, measuredOn: '2026-12-08', value: 4321, comment: null }]
+		});
+		const created = await saveProgressUpdate(db, ars, '17-2', null, input, null, day);
+		if (!created.ok) throw new Error(`update: ${JSON.stringify(created)}`);
+		const review = { updateId: created.value.id, version: 1, decision: 'validate' as const };
+		expect(
+			await reviewProgressUpdate(db, admin, { ...review, comment: '' }, null, day)
+		).toMatchObject({ ok: true });
+		const edition = { ...draft2019, year: 2026, asOf: '2026-12-05', intro: 'Bilan 2026' };
+		const draft = await saveEditionDraft(db, admin, edition, null, day);
+		if (!draft.ok) throw new Error('draft');
+		const at = new Date('2026-12-11T11:00:00Z');
+		expect(await publishEdition(db, admin, draft.value.id, null, at)).toMatchObject({ ok: true });
+		expect(await frozen(2026, 'mesures')).not.toContain('4321');
+		const indicator = (await openData(2026)).fiches.find((f) => f.code === '17-2')!.indicators[0]!;
+		expect(indicator).toMatchObject({ measurement_count: 0, latest: null });
+		const snapshot = (await findPublishedSnapshot(db, 2026))!;
+		expect(snapshot.figures.indicators.filter((i) => i.fiche === '17-2')).toEqual([]);
+	});
+
 	it('shows the year’s progress, decisions and the comparison with the previous edition', async () => {
 		await validatedUpdate('9-1', '2019-05-01', 20);
 		const draft = await saveEditionDraft(db, admin, draft2019);

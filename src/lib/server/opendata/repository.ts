@@ -146,6 +146,7 @@ function publishedMeasurements(db: Executor, asOf?: string) {
 		.$if(asOf !== undefined, (q) =>
 			q
 				.where(updatePublishedBy(asOf!))
+				.where('measurement.measured_on', '<=', asOf!)
 				.where(({ ref }) => inPlanBy('fiche', ref('progress_update.fiche_id'), asOf!))
 				.where(indicatorRowInPlanBy(asOf!))
 		);

@@ -878,10 +878,11 @@ export async function findFichePeriod(
 
 /**
  * What was published by the end of the day `asOf` (an edition's cut-off, the dashboard as of a
- * day): a validated update reported by then, and its measurements with it whatever day they were
- * measured on. One rule for an edition's statuses, figures and open data, so that none shows a
- * value of an update the others leave out (a value measured before the cut-off but reported after
- * it is in the next edition). Live, where `asOf` is today, it is every validated update.
+ * day): a validated update reported by then, and with it its measurements dated by then too (a
+ * report may be dated before a value it carries: that value waits for the next edition). One rule
+ * for an edition's statuses, figures and open data, so that none shows a value of an update the
+ * others leave out (a value measured before the cut-off but reported after it is in the next
+ * edition). Live, where `asOf` is today, it is every validated update.
  */
 export function updatePublishedBy(asOf: string) {
 	return expressionBuilder<Database, 'progress_update'>()(
@@ -922,7 +923,9 @@ export function rankedMeasurements(db: Executor, { asOf }: { asOf?: string } = {
 				.as('rank')
 		])
 		.where('progress_update.state', '=', 'validated')
-		.$if(asOf !== undefined, (q) => q.where(updatePublishedBy(asOf!)));
+		.$if(asOf !== undefined, (q) =>
+			q.where(updatePublishedBy(asOf!)).where('measurement.measured_on', '<=', asOf!)
+		);
 }
 
 export interface OrganisationWithCounts extends Organisation {
