@@ -929,4 +929,9 @@ describe('a rich-text cell', () => {
 		// Within the limit, every run.
 		expect(richTextCell([{ text: 'Un ' }, { text: 'deux' }])).toBe('Un deux');
 	});
+
+	it('reads a run without text (`<r><rPr/></r>`, as ExcelJS leaves it) as nothing, not « undefined »', () => {
+		const runs = [{ text: 'Un ' }, {}, { text: 'deux' }];
+		expect(richTextCell(runs)).toBe('Un deux');
+	});
 });

@@ -580,10 +580,11 @@ function cellValue(cell: ExcelJS.Cell, fail: (message: string) => void): Cell {
  * A rich-text cell's runs joined, up to the run that takes it past UNCOUNTED_LENGTH: such a text is
  * refused whatever follows, and a cell of many thousand runs is not built whole first.
  */
-export function richTextCell(runs: readonly { text: string }[]): string {
+export function richTextCell(runs: readonly { text?: string }[]): string {
 	let text = '';
 	for (const run of runs) {
-		text += run.text;
+		// ExcelJS gives a run without `<t>` no text at all.
+		text += run.text ?? '';
 		if (text.length > UNCOUNTED_LENGTH) break;
 	}
 	return text;
