@@ -54,6 +54,6 @@ describe('the partner’s update form', () => {
 	it('says beside an indicator’s comment that it is published with the value', async () => {
 		const html = await form();
 		const label = /<label for="(indicator_\d+_comment)">([\s\S]*?)<\/label>/.exec(html);
-		expect(label?.[2]).toContain('publié avec la valeur sur la page de la fiche');
+		expect(label?.[2]).toContain('publié avec la mesure sur la page de la fiche');
 	});
 });
