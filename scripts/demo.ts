@@ -7,7 +7,7 @@ import { randomToken } from '../src/lib/server/auth/tokens';
 import { findUserByEmail, findUserById } from '../src/lib/server/auth/users';
 import { initDatabase } from '../src/lib/server/db/instance';
 import type { Role } from '../src/lib/server/db/schema';
-import { saveProgressUpdate, TYPING_KEPT } from '../src/lib/server/progress/service';
+import { saveProgressUpdate } from '../src/lib/server/progress/service';
 import { findFicheForReporting } from '../src/lib/server/progress/repository';
 import { commandDatabasePath, parseOptions, runCommand, takeCreateOption } from './cli';
 import { parisToday } from '../src/lib/utils/dates';
@@ -123,7 +123,7 @@ runCommand(async () => {
 				null
 			);
 			if (result.ok) saved[sample.intent].push(sample.code);
-			else refused.push(`fiche ${sample.code} : ${result.message.replace(` ${TYPING_KEPT}`, '')}`);
+			else refused.push(`fiche ${sample.code} : ${result.message}`);
 		}
 
 		process.stdout.write(

@@ -93,7 +93,9 @@ describe('an update of a fiche the organisation no longer works on', () => {
 			await as(path, '/espace/fiches/[code=fiche]/suivi', { code: '9-1' }, typed())
 		)) as { status: number; data: { message: string; values: Record<string, string> } };
 		expect(answer.status).toBe(409);
-		expect(answer.data.message).toContain('Votre organisation ne porte plus la fiche 9-1');
+		expect(answer.data.message).toBe(
+			'Votre organisation ne porte plus la fiche 9-1 et n’en est plus partenaire : Lot numérique l’en a retirée pendant que vous écriviez. Rien n’a été enregistré ; votre saisie est conservée ci-dessous, pour la copier ou l’envoyer à Lot numérique.'
+		);
 		expect(answer.data.values.done).toBe('Tapé pendant que Lot numérique retirait CDG46.');
 		// SvelteKit then runs `load` on the same POST to render the page with that answer.
 		const page = await Promise.resolve(
@@ -124,8 +126,9 @@ describe('an update of a fiche the organisation no longer works on', () => {
 			await as(path, '/espace/fiches/[code=fiche]/suivi', { code: '1-2' }, typed())
 		)) as { status: number; data: { message: string; values: Record<string, string> } };
 		expect(answer.status).toBe(409);
-		expect(answer.data.message).toContain('Votre organisation ne porte pas la fiche 1-2');
-		expect(answer.data.message).toContain('votre saisie est conservée ci-dessous');
+		expect(answer.data.message).toBe(
+			'Votre organisation ne porte pas la fiche 1-2 et n’en est pas partenaire, ou ne l’est plus : Lot numérique l’en a peut-être retirée entre-temps. Rien n’a été enregistré ; votre saisie est conservée ci-dessous, pour la copier ou l’envoyer à Lot numérique.'
+		);
 		expect(answer.data.values.done).toBe('Tapé avant que Lot numérique retire CDG46.');
 		const page = await Promise.resolve(
 			form.load(await as(path, '/espace/fiches/[code=fiche]/suivi', { code: '1-2' }, typed()))

@@ -44,7 +44,12 @@ export interface StoredVersion {
  * answers one of them its own way compares this, never the French sentence (which may be reworded).
  */
 export type RefusalReason =
-	'sitting-deleted' | 'sitting-closed' | 'closing-changed' | 'draft-changed' | 'withdrawn';
+	| 'sitting-deleted'
+	| 'sitting-closed'
+	| 'closing-changed'
+	| 'draft-changed'
+	| 'withdrawn'
+	| 'organisation-off-fiche';
 
 export interface RefusalDetails {
 	reason?: RefusalReason;

@@ -117,8 +117,11 @@ describe('saveProgressUpdate', () => {
 		expect(result).toMatchObject({
 			ok: false,
 			status: 409,
+			reason: 'organisation-off-fiche',
 			message: expect.stringContaining('Votre organisation ne porte pas la fiche 9-1')
 		});
+		// Only why: what the form keeps is the page's to say (the demo command has no form).
+		expect(!result.ok && result.message).not.toContain('saisie');
 		expect(await count()).toBe(before);
 	});
 
@@ -142,8 +145,10 @@ describe('saveProgressUpdate', () => {
 			);
 			expect(refused).toMatchObject({
 				ok: false,
+				reason: 'organisation-off-fiche',
 				message: expect.stringContaining('ne porte plus la fiche 9-1')
 			});
+			expect(!refused.ok && refused.message).not.toContain('saisie');
 		}
 		expect((await findProgressUpdate(db, draft))!.done).not.toBe('Fait, et plus');
 	});

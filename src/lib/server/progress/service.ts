@@ -16,6 +16,7 @@ import {
 	refuse,
 	type FieldChange,
 	type Refusal,
+	type RefusalReason,
 	type Result
 } from '../result';
 import {
@@ -260,21 +261,21 @@ function changedMeanwhile(current: ProgressUpdateRecord | null, form: FormData):
 		: `Par ailleurs, ${who} a enregistré cette mise à jour entre-temps : une fois les champs corrigés, les deux versions vous seront montrées côte à côte.`;
 }
 
-/** What a refused save says of what was typed (a page keeps it; the demo command has no page). */
-export const TYPING_KEPT =
-	'Rien n’a été enregistré ; votre saisie est conservée ci-dessous, pour la copier ou l’envoyer à Lot numérique.';
-
-/** A draft's save refused because its organisation was taken off the fiche while the person wrote. */
+/**
+ * A draft's save refused because its organisation was taken off the fiche while the person wrote.
+ * Only why (reason `organisation-off-fiche`): the page that keeps the typing says so, the demo
+ * command has none.
+ */
 const leftFicheMessage = (code: string) =>
-	`Votre organisation ne porte plus la fiche ${code} et n’en est plus partenaire : Lot numérique l’en a retirée pendant que vous écriviez. ${TYPING_KEPT}`;
+	`Votre organisation ne porte plus la fiche ${code} et n’en est plus partenaire : Lot numérique l’en a retirée pendant que vous écriviez.`;
 
 /**
  * A new update's save refused because the organisation is not on the fiche: most likely taken off
  * since the form was drawn (it is drawn only for the fiche's organisations), which the portal
- * cannot tell from a fiche it never worked on.
+ * cannot tell from a fiche it never worked on. Only why, as above.
  */
 const notOnFicheMessage = (code: string) =>
-	`Votre organisation ne porte pas la fiche ${code} et n’en est pas partenaire, ou ne l’est plus : Lot numérique l’en a peut-être retirée entre-temps. ${TYPING_KEPT}`;
+	`Votre organisation ne porte pas la fiche ${code} et n’en est pas partenaire, ou ne l’est plus : Lot numérique l’en a peut-être retirée entre-temps.`;
 
 /**
  * A new update from a partner whose organisation is not on the fiche (taken off it while the
@@ -303,7 +304,7 @@ async function refusedOffFiche(
 		'update.conflict',
 		now
 	);
-	return refuse(409, notOnFicheMessage(fiche.code));
+	return refuse(409, notOnFicheMessage(fiche.code), { reason: 'organisation-off-fiche' });
 }
 
 /**
@@ -390,7 +391,12 @@ async function save(
 	}
 
 	/** Refuses the post: journaled, with the stored update beside what was typed. */
-	const refuseWith = async (stored: ProgressUpdateRecord, message: string, why: string) => {
+	const refuseWith = async (
+		stored: ProgressUpdateRecord,
+		message: string,
+		why: string,
+		reason?: RefusalReason
+	) => {
 		// A partner may post a stale form in a loop: journaled one by one up to a bound a day.
 		await recordBounded(
 			trx,
@@ -408,6 +414,7 @@ async function save(
 			now
 		);
 		return refuse(409, message, {
+			reason,
 			changes: compare(stored, input, fiche.indicators),
 			stored: {
 				id: stored.id,
@@ -493,7 +500,12 @@ async function save(
 		current.organisationId === user.organisationId &&
 		!ficheOrganisationIds.includes(current.organisationId);
 	if (leftFiche)
-		return refuseWith(current, leftFicheMessage(fiche.code), 'organisation retirée de la fiche');
+		return refuseWith(
+			current,
+			leftFicheMessage(fiche.code),
+			'organisation retirée de la fiche',
+			'organisation-off-fiche'
+		);
 	if (!editable || input.version !== current.version) {
 		// The form accepted last, posted again (Back then submit, double click): not a conflict.
 		if (current.lastPostKey !== null && current.lastPostKey === input.submissionKey)

@@ -25,6 +25,13 @@ import { UPDATE_NOT_FOUND } from '$lib/utils/vocabulary';
 import { ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad } from './$types';
 
+/**
+ * What this page adds to the service's refusal of a save by an organisation taken off the fiche:
+ * the service says why, the page what it keeps (the demo command, with no page, says only why).
+ */
+const TYPING_KEPT =
+	'Rien n’a été enregistré ; votre saisie est conservée ci-dessous, pour la copier ou l’envoyer à Lot numérique.';
+
 function draftId(url: URL): number | null {
 	const raw = url.searchParams.get('brouillon');
 	if (raw === null) return null;
@@ -153,7 +160,11 @@ export const actions: Actions = {
 		if (!result.ok) {
 			if (result.status === 403) await deny(event, user, 'update.save', result.message);
 			if (result.status === 404) missing(event, result.message);
-			return refusalAnswer(result, typedValues(form));
+			const kept =
+				result.reason === 'organisation-off-fiche'
+					? { ...result, message: `${result.message} ${TYPING_KEPT}` }
+					: result;
+			return refusalAnswer(kept, typedValues(form));
 		}
 		const { id, state, duplicate, unchanged } = result.value;
 		if (state === 'draft' || state === 'returned')
