@@ -1,12 +1,7 @@
 import type { Db, Executor } from '../db';
 import { notifyReview } from '../mail/notifications';
 import { countTodaysActions, recordAudit, recordBounded } from '../audit/repository';
-import {
-	can,
-	NOT_THE_ORGANISATIONS_FICHE,
-	partnerOffFiche,
-	refusalReason
-} from '../auth/permissions';
+import { can, NOT_THE_ORGANISATIONS_FICHE, refusalReason } from '../auth/permissions';
 import type { User } from '../auth/users';
 import type { FicheStatus, UpdateState } from '../db/schema';
 import {
@@ -176,9 +171,14 @@ async function reportingContext(
 		// A partner whose organisation is not on the fiche (taken off it while writing a new
 		// update) is answered by `save`, as for a draft: a 409, the typing kept.
 		const resource = { ficheOrganisationIds };
-		if (!can(user, 'update.create', resource) && !partnerOffFiche(user, ficheOrganisationIds)) {
+		if (!can(user, 'update.create', resource)) {
+			// One call tells both: off the fiche (as partnerOffFiche reads it), or the reason to say.
 			const reason = refusalReason(user, 'update.create', resource);
-			return refuse(403, typeof reason === 'object' ? reason.message : NOT_THE_ORGANISATIONS_FICHE);
+			if (reason !== NOT_THE_ORGANISATIONS_FICHE)
+				return refuse(
+					403,
+					typeof reason === 'object' ? reason.message : NOT_THE_ORGANISATIONS_FICHE
+				);
 		}
 		return ok({ fiche, ficheOrganisationIds, current: null });
 	}
