@@ -17,6 +17,7 @@ import {
 	findProgressUpdate
 } from '$lib/server/progress/repository';
 import { refusalAnswer, typedValues } from '$lib/server/http/form-answer';
+import { refuse } from '$lib/server/result';
 import { saveProgressForm } from '$lib/server/progress/service';
 import { indicatorField } from '$lib/schemas/progress-update';
 import { parisToday } from '$lib/utils/dates';
@@ -32,12 +33,21 @@ import type { Actions, PageServerLoad } from './$types';
 const TYPING_KEPT =
 	'Rien n’a été enregistré ; votre saisie est conservée ci-dessous, pour la copier ou l’envoyer à Lot numérique.';
 
+/** The draft the address names; null for none, and for a `brouillon=` that is not a number. */
 function draftId(url: URL): number | null {
 	const raw = url.searchParams.get('brouillon');
-	if (raw === null) return null;
-	if (!ID_PATTERN.test(raw)) error(404, UPDATE_NOT_FOUND);
-	return Number(raw);
+	return raw !== null && ID_PATTERN.test(raw) ? Number(raw) : null;
 }
+
+/** A `brouillon=` that names no update (not a number: a link cut short or altered). */
+function malformedDraft(url: URL): boolean {
+	const raw = url.searchParams.get('brouillon');
+	return raw !== null && !ID_PATTERN.test(raw);
+}
+
+/** A post to such an address: nothing saved (it could not tell which draft), the typing kept. */
+const MALFORMED_DRAFT_MESSAGE =
+	'Rien n’a été enregistré : l’adresse de cette page est altérée (« brouillon= » n’y est pas suivi d’un numéro). Votre saisie est conservée ci-dessous ; copiez-la, rouvrez le formulaire de cette fiche depuis Mon espace, puis collez-la.';
 
 /**
  * The fiche, and the update named in the address if any, once the person is known to be a partner
@@ -52,6 +62,10 @@ async function loadContext(event: Parameters<PageServerLoad>[0]) {
 		(found) => !found
 	);
 	if (!fiche) error(404, 'Cette fiche n’existe pas.');
+	// Opened with a `brouillon=` that is not a number: the form as without it (which resumes the
+	// organisation's open update, if any), at an address its post can be sent to.
+	if (event.request.method === 'GET' && malformedDraft(event.url))
+		redirect(303, `/espace/fiches/${fiche.code}/suivi`);
 	const ficheOrganisationIds = await findFicheOrganisationIds(db, fiche.id);
 	const id = draftId(event.url);
 	if (id === null) {
@@ -149,6 +163,8 @@ export const actions: Actions = {
 		// Signed out meanwhile, the form sent by script is answered 401 and stays as typed.
 		const user = requireUser(event);
 		const form = await event.request.formData();
+		if (malformedDraft(event.url))
+			return refusalAnswer(refuse(400, MALFORMED_DRAFT_MESSAGE), typedValues(form));
 		// The service reads the fiche and the update, decides and saves in one transaction. A page
 		// opened before the fiche moved to another objective saves on its new code.
 		const { answer: result, code } = await retryUnderMovedCode(
