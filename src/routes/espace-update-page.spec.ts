@@ -1,14 +1,16 @@
+import { isRedirect } from '@sveltejs/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
 import type { User } from '$lib/server/auth/users';
 import type { Db } from '$lib/server/db';
 import { closeDatabase, initDatabase } from '$lib/server/db/instance';
 import { saveProgressUpdate } from '$lib/server/progress/service';
-import { createPartner, progressInput } from '$lib/server/progress/testing';
+import { createPartner, progressFormData, progressInput } from '$lib/server/progress/testing';
+import * as form from './espace/fiches/[code=fiche]/suivi/+page.server';
 import * as updatePage from './espace/suivis/[id=id]/+page.server';
 import { routeEvent } from './route-testing';
 
-// A partner's own update page, through the route's own action.
+// A partner's own update page and update form, through the routes' own code.
 
 let db: Db;
 let partner: User;
@@ -39,5 +41,61 @@ describe('/espace/suivis/[id]', () => {
 		expect(answer.status).toBe(400);
 		expect(answer.data.message).toBe('Le formulaire est incomplet : rechargez la page.');
 		expect(answer.data.errors).toEqual({ form: answer.data.message });
+	});
+});
+
+// The update form at an address whose `brouillon=` is not a number (a link cut short or altered):
+// read-back s47, it was a bare 404, and a post lost what was typed.
+
+async function onForm(path: string, posted?: FormData) {
+	const { session } = await createSession(db, partner.id);
+	return routeEvent(
+		path,
+		'/espace/fiches/[code=fiche]/suivi',
+		{ code: '1-2' },
+		{ user: partner, session },
+		posted
+	);
+}
+
+const updates = async () =>
+	(
+		await db
+			.selectFrom('progress_update')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow()
+	).n;
+
+describe('a `brouillon=` that is not a number', () => {
+	it('opens the form as without it, at an address its post can be sent to', async () => {
+		for (const raw of ['abc', '12abc', '1234567890', ''])
+			expect(
+				await Promise.resolve(
+					form.load(await onForm(`/espace/fiches/1-2/suivi?brouillon=${raw}`))
+				).catch((e: unknown) => e)
+			).toMatchObject({ status: 303, location: '/espace/fiches/1-2/suivi' });
+	});
+
+	it('posted, saves nothing and says why in French, the typing kept and the page drawn with it', async () => {
+		const before = await updates();
+		const typed = () => progressFormData({ done: 'Tapé sur une adresse altérée.' });
+		const path = '/espace/fiches/1-2/suivi?brouillon=abc';
+		const answer = (await form.actions.default!(await onForm(path, typed()))) as {
+			status: number;
+			data: { message: string; errors: Record<string, string>; values: Record<string, string> };
+		};
+		expect(answer.status).toBe(400);
+		expect(answer.data.message).toBe(
+			'Rien n’a été enregistré : l’adresse de cette page est altérée (« brouillon= » n’y est pas suivi d’un numéro). Votre saisie est conservée ci-dessous ; copiez-la, rouvrez le formulaire de cette fiche depuis Mon espace, puis collez-la.'
+		);
+		expect(answer.data.errors).toEqual({ form: answer.data.message });
+		expect(answer.data.values.done).toBe('Tapé sur une adresse altérée.');
+		expect(await updates()).toBe(before);
+		// SvelteKit then runs `load` on the same POST to draw the page with that answer.
+		const page = await Promise.resolve(form.load(await onForm(path, typed()))).catch(
+			(e: unknown) => e
+		);
+		expect(isRedirect(page)).toBe(false);
+		expect(page).toMatchObject({ fiche: { code: '1-2' }, draft: null });
 	});
 });
