@@ -122,6 +122,41 @@ const draft2019 = {
 	changeNote: null
 };
 
+/**
+ * The walkthrough's 17-2: the ARS reports on `reportedOn` a count measured on `measuredOn`,
+ * validated on `day`; the 2026 bilan, with figures as of 5 December, is drafted that day and
+ * published an hour later.
+ */
+async function published172Report(
+	report: { reportedOn: string; measuredOn: string; value: number },
+	day: Date
+) {
+	const ars = await createPartner(db, 'ars', 'p@ars.fr');
+	const { id: indicatorId } = (await db
+		.selectFrom('indicator')
+		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+		.select('indicator.id')
+		.where('fiche.code', '=', '17-2')
+		.executeTakeFirst())!;
+	const { reportedOn, measuredOn, value } = report;
+	const input = progressInput({
+		reportedOn,
+		progress: 10,
+		measurements: [{ indicatorId, measuredOn, value, comment: null }]
+	});
+	const created = await saveProgressUpdate(db, ars, '17-2', null, input, null, day);
+	if (!created.ok) throw new Error(`update: ${JSON.stringify(created)}`);
+	const review = { updateId: created.value.id, version: 1, decision: 'validate' as const };
+	const reviewed = await reviewProgressUpdate(db, admin, { ...review, comment: '' }, null, day);
+	if (!reviewed.ok) throw new Error(`review: ${reviewed.message}`);
+	const edition = { ...draft2019, year: 2026, asOf: '2026-12-05', intro: 'Bilan 2026' };
+	const draft = await saveEditionDraft(db, admin, edition, null, day);
+	if (!draft.ok) throw new Error('draft');
+	const at = new Date(day.getTime() + 3_600_000);
+	const publication = await publishEdition(db, admin, draft.value.id, null, at);
+	if (!publication.ok) throw new Error(`publish: ${publication.message}`);
+}
+
 describe('yearly editions', () => {
 	it('a past year’s activity by quarter counts its validated updates though fiches were added since', async () => {
 		await validatedUpdate('9-1', '2019-05-01', 20);
@@ -253,29 +288,10 @@ describe('yearly editions', () => {
 	it('counts a value with its update: measured before its date, reported after, in neither its figures nor its open data', async () => {
 		// The walkthrough's 17-2: the ARS reports on 6 December 2026 a count measured on 30 November,
 		// validated that day; the 2026 bilan, with figures as of 5 December, is published just after.
-		const ars = await createPartner(db, 'ars', 'p@ars.fr');
-		const { id: indicatorId } = (await db
-			.selectFrom('indicator')
-			.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
-			.select('indicator.id')
-			.where('fiche.code', '=', '17-2')
-			.executeTakeFirst())!;
-		const day = new Date('2026-12-06T10:00:00Z');
-		const input = progressInput({
-			reportedOn: '2026-12-06',
-			progress: 10,
-			measurements: [{ indicatorId, measuredOn: '2026-11-30', value: 1250, comment: null }]
-		});
-		const created = await saveProgressUpdate(db, ars, '17-2', null, input, null, day);
-		if (!created.ok) throw new Error(`update: ${JSON.stringify(created)}`);
-		const decision = 'validate' as const;
-		const review = { updateId: created.value.id, version: 1, decision, comment: '' };
-		expect(await reviewProgressUpdate(db, admin, review, null, day)).toMatchObject({ ok: true });
-		const edition = { ...draft2019, year: 2026, asOf: '2026-12-05', intro: 'Bilan 2026' };
-		const draft = await saveEditionDraft(db, admin, edition, null, day);
-		if (!draft.ok) throw new Error('draft');
-		const at = new Date('2026-12-06T11:00:00Z');
-		expect(await publishEdition(db, admin, draft.value.id, null, at)).toMatchObject({ ok: true });
+		await published172Report(
+			{ reportedOn: '2026-12-06', measuredOn: '2026-11-30', value: 1250 },
+			new Date('2026-12-06T10:00:00Z')
+		);
 
 		const snapshot = (await findPublishedSnapshot(db, 2026))!;
 		const fiche = snapshot.axes.flatMap((a) => a.fiches).find((f) => f.code === '17-2')!;
@@ -294,30 +310,10 @@ describe('yearly editions', () => {
 	it('leaves to the next edition a value dated after its cut-off, though its update is dated before', async () => {
 		// Merge review s47: a report dated 5 December carrying a value measured on 8 December put
 		// that value in a bilan « au 5 décembre ».
-		const ars = await createPartner(db, 'ars', 'p@ars.fr');
-		const { id: indicatorId } = (await db
-			.selectFrom('indicator')
-			.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
-			.select('indicator.id')
-			.where('fiche.code', '=', '17-2')
-			.executeTakeFirst())!;
-		const day = new Date('2026-12-10T10:00:00Z');
-		const input = progressInput({
-			reportedOn: '2026-12-05',
-			progress: 10,
-			measurements: [{ indicatorId, measuredOn: '2026-12-08', value: 4321, comment: null }]
-		});
-		const created = await saveProgressUpdate(db, ars, '17-2', null, input, null, day);
-		if (!created.ok) throw new Error(`update: ${JSON.stringify(created)}`);
-		const review = { updateId: created.value.id, version: 1, decision: 'validate' as const };
-		expect(
-			await reviewProgressUpdate(db, admin, { ...review, comment: '' }, null, day)
-		).toMatchObject({ ok: true });
-		const edition = { ...draft2019, year: 2026, asOf: '2026-12-05', intro: 'Bilan 2026' };
-		const draft = await saveEditionDraft(db, admin, edition, null, day);
-		if (!draft.ok) throw new Error('draft');
-		const at = new Date('2026-12-11T11:00:00Z');
-		expect(await publishEdition(db, admin, draft.value.id, null, at)).toMatchObject({ ok: true });
+		await published172Report(
+			{ reportedOn: '2026-12-05', measuredOn: '2026-12-08', value: 4321 },
+			new Date('2026-12-10T10:00:00Z')
+		);
 		expect(await frozen(2026, 'mesures')).not.toContain('4321');
 		const indicator = (await openData(2026)).fiches.find((f) => f.code === '17-2')!.indicators[0]!;
 		expect(indicator).toMatchObject({ measurement_count: 0, latest: null });
