@@ -141,3 +141,54 @@ describe('a campaign whose organisation answered before losing its last account'
 		expect(page).toContain('n’a plus de compte actif, mais elle avait répondu avant de le perdre');
 	});
 });
+
+// Left noticed s47: the notice said a mail went to every organisation with an account, while the
+// opening writes to none that had already answered for each of its fiches (openCampaign).
+describe('a campaign opened after an organisation answered for all its fiches', () => {
+	it('says that organisation is not written to', async () => {
+		const before = configureMail({
+			origin: 'https://sdusn.test',
+			from: 'Portail <x@sdusn.test>',
+			relayed: true
+		});
+		try {
+			const paul = await createTestUser(portal.db, PEOPLE.paul);
+			await createTestUser(portal.db, PEOPLE.sam);
+			for (const fiche of await listFichesForOrganisation(portal.db, await cdg46(), 2026)) {
+				const saved = await saveProgressUpdate(
+					portal.db,
+					paul,
+					fiche.code,
+					null,
+					progressInput(),
+					null
+				);
+				if (!saved.ok) throw new Error(saved.message);
+			}
+			const opened = await openCampaign(
+				portal.db,
+				portal.admin,
+				{
+					title: 'Point d’étape',
+					deadline: daysAfter(parisToday(), 30),
+					scope: { kind: 'all' },
+					sittingId: null,
+					reminders: '-3'
+				},
+				null
+			);
+			if (!opened.ok) throw new Error(opened.message);
+			const written = await portal.db
+				.selectFrom('mail_outbox')
+				.select('recipient')
+				.where('kind', '=', 'campaign')
+				.execute();
+			expect(written.map((m) => m.recipient)).toEqual([PEOPLE.sam.email]);
+			expect(await openedNotice(String(opened.value.id))).toContain(
+				'un courriel part vers chaque organisation concernée qui a un compte, sauf celles qui avaient déjà soumis une mise à jour de chacune de leurs fiches'
+			);
+		} finally {
+			configureMail(before);
+		}
+	});
+});
