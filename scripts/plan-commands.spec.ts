@@ -132,6 +132,70 @@ describe('plan:import and plan:export', () => {
 		expect(after.revisions).toBe(before.revisions + 1);
 	}, 120_000);
 
+	// Left noticed s47: the command abandoned the fiches left out of the workbook unasked, while
+	// the web import wants a box ticked for each.
+	it('abandons a fiche left out of the workbook only when --abandonner names it', async () => {
+		const at = await examplePlace();
+		expect(command(at, 'plan-export', ['--out', 'plan.xlsx']).status).toBe(0);
+		const workbook = new ExcelJS.Workbook();
+		await workbook.xlsx.load(
+			new Uint8Array(readFileSync(join(at.dir, 'plan.xlsx'))) as unknown as ArrayBuffer
+		);
+		for (const sheet of workbook.worksheets)
+			for (let r = sheet.rowCount; r >= 2; r--)
+				if ([1, 2].some((c) => sheet.getRow(r).getCell(c).value === '3-1')) sheet.spliceRows(r, 1);
+		writeFileSync(join(at.dir, 'sans-3-1.xlsx'), new Uint8Array(await workbook.xlsx.writeBuffer()));
+		const statusOf31 = async () => {
+			const db = openDatabase(at.database);
+			try {
+				return (
+					await db
+						.selectFrom('fiche')
+						.select('status')
+						.where('code', '=', '3-1')
+						.executeTakeFirstOrThrow()
+				).status;
+			} finally {
+				await db.destroy();
+			}
+		};
+		const before = await statusOf31();
+		expect(before).not.toBe('abandonnee');
+
+		const dry = command(at, 'plan-import', ['sans-3-1.xlsx', '--dry-run']);
+		expect(dry.status, dry.stderr).toBe(0);
+		expect(dry.stdout).toContain(
+			'Fiche abandonnée, définitivement : 3-1 (l’import le demande confirmé par --abandonner 3-1).'
+		);
+
+		const unasked = command(at, 'plan-import', ['sans-3-1.xlsx', '--reason', 'Fiche close']);
+		expect(unasked.status).toBe(1);
+		expect(unasked.stderr).toContain(
+			'Ce classeur abandonnerait la fiche 3-1, absente du classeur : un abandon ne se défait pas. Pour l’abandonner, ajoutez --abandonner 3-1 ; rien n’a été modifié.'
+		);
+		expect(await statusOf31()).toBe(before);
+
+		const mistyped = command(at, 'plan-import', [
+			'sans-3-1.xlsx',
+			'--reason',
+			'Fiche close',
+			'--abandonner',
+			'3-1,2-9'
+		]);
+		expect(mistyped.status).toBe(1);
+		expect(mistyped.stderr).toContain('--abandonner nomme 2-9, que ce classeur n’abandonne pas');
+		expect(await statusOf31()).toBe(before);
+
+		const confirmed = command(at, 'plan-import', [
+			'sans-3-1.xlsx',
+			'--reason',
+			'Fiche close',
+			'--abandonner=3-1'
+		]);
+		expect(confirmed.status, confirmed.stderr).toBe(0);
+		expect(await statusOf31()).toBe('abandonnee');
+	}, 120_000);
+
 	it('a file that is not a valid workbook: the problems in French, exit 1, nothing written', async () => {
 		const at = await examplePlace();
 		writeFileSync(join(at.dir, 'faux.xlsx'), 'code;titre\n');

@@ -1,7 +1,9 @@
-// npm run plan:import -- plan.xlsx [--dry-run] [--reason "…"] [--creer]
+// npm run plan:import -- plan.xlsx [--dry-run] [--reason "…"] [--abandonner 17-2,9-1] [--creer]
 // Reads a workbook in the format of /donnees/plan.xlsx, checks every row, says what would change
 // (added, modified, retired; field by field) and, without --dry-run, applies it in one transaction
-// as revisions with the reason given. A workbook that does not validate changes nothing (exit 1).
+// as revisions with the reason given. A workbook that does not validate changes nothing (exit 1),
+// nor one that abandons fiches (left out of it) that --abandonner does not name, as the web
+// import's boxes must each be ticked.
 // On an empty database, creates the plan from the workbook instead of the Lot plan.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -13,6 +15,7 @@ import {
 	previewPlanImport
 } from '../src/lib/server/authoring/plan-import';
 import type { EntityChange } from '../src/lib/server/authoring/plan-diff';
+import { listed } from '../src/lib/server/authoring/service';
 import { plural, pluralize } from '../src/lib/utils/format';
 import { prepareDatabase } from '../src/lib/server/db/instance';
 import {
@@ -51,19 +54,23 @@ function short(text: string): string {
 	return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
 
-const USAGE = `Usage : npm run plan:import -- plan.xlsx [--dry-run] [--reason "…"] [--creer]
-Lit un classeur au format de /donnees/plan.xlsx, dit ce qui changerait et, sans --dry-run, l’applique en une fois avec la raison donnée. Une base (DATABASE_PATH) qui n’existe pas est refusée, sauf avec --creer (elle est alors créée vide, et le classeur devient son plan).`;
+const ABANDON_OPTION = '--abandonner';
+
+const USAGE = `Usage : npm run plan:import -- plan.xlsx [--dry-run] [--reason "…"] [--abandonner 17-2,9-1] [--creer]
+Lit un classeur au format de /donnees/plan.xlsx, dit ce qui changerait et, sans --dry-run, l’applique en une fois avec la raison donnée. Une fiche absente du classeur est abandonnée, définitivement : l’import est refusé tant que --abandonner ne nomme pas chacune de ces fiches (leurs codes séparés par des virgules). Une base (DATABASE_PATH) qui n’existe pas est refusée, sauf avec --creer (elle est alors créée vide, et le classeur devient son plan).`;
 
 function parseArgs(argv: string[]): {
 	file: string;
 	dryRun: boolean;
 	reason: string | null;
+	abandon: string[];
 	missing: MissingDatabase;
 } {
 	let file: string | null = null;
 	let dryRun = false;
 	let missing: MissingDatabase = 'refuse';
 	let reason: string | null = null;
+	let abandon: string[] = [];
 	if (asksForHelp(argv)) printUsage(USAGE);
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
@@ -72,9 +79,19 @@ function parseArgs(argv: string[]): {
 		else if (arg === '--reason' || arg.startsWith('--reason=')) {
 			reason = arg.startsWith('--reason=') ? arg.slice(9) : (argv[++i] ?? null);
 			if (reason === null) throw new UsageError('L’option --reason attend une phrase.');
+		} else if (arg === ABANDON_OPTION || arg.startsWith(`${ABANDON_OPTION}=`)) {
+			const codes = arg === ABANDON_OPTION ? argv[++i] : arg.slice(ABANDON_OPTION.length + 1);
+			abandon = (codes ?? '')
+				.split(',')
+				.map((code) => code.trim())
+				.filter((code) => code !== '');
+			if (abandon.length === 0)
+				throw new UsageError(
+					`L’option ${ABANDON_OPTION} attend les codes des fiches à abandonner, séparés par des virgules (par exemple ${ABANDON_OPTION} 17-2,9-1).`
+				);
 		} else if (arg.startsWith('-'))
 			throw new UsageError(
-				`Option inconnue « ${arg} » (options possibles : --dry-run, --reason, --creer ; --aide pour l’usage).`
+				`Option inconnue « ${arg} » (options possibles : --dry-run, --reason, --abandonner, --creer ; --aide pour l’usage).`
 			);
 		else if (file) throw new UsageError('Indiquez un seul classeur à importer.');
 		else file = arg;
@@ -83,11 +100,25 @@ function parseArgs(argv: string[]): {
 		throw new UsageError(
 			'Indiquez le classeur à importer : npm run plan:import -- plan.xlsx [--dry-run] [--reason "…"]'
 		);
-	return { file, dryRun, reason, missing };
+	return { file, dryRun, reason, abandon, missing };
+}
+
+/**
+ * Why the import may not abandon these fiches (left out of the workbook) with the codes given to
+ * --abandonner: each must be named, and only they (a typo must not pass for a confirmation).
+ */
+function abandonRefusal(abandoned: string[], named: string[]): string | null {
+	const unnamed = abandoned.filter((code) => !named.includes(code));
+	if (unnamed.length > 0)
+		return `Ce classeur abandonnerait ${plural(abandoned.length, 'la fiche', 'les fiches')} ${listed(abandoned)}, ${plural(abandoned.length, 'absente', 'absentes')} du classeur : un abandon ne se défait pas. Pour ${plural(abandoned.length, 'l’abandonner', 'les abandonner')}, ajoutez ${ABANDON_OPTION} ${abandoned.join(',')} ; rien n’a été modifié.`;
+	const extra = named.filter((code) => !abandoned.includes(code));
+	if (extra.length > 0)
+		return `${ABANDON_OPTION} nomme ${listed(extra)}, que ce classeur n’abandonne pas (${abandoned.length === 0 ? 'il n’abandonne aucune fiche' : `il abandonne ${listed(abandoned)}`}) : rien n’a été modifié.`;
+	return null;
 }
 
 runCommand(async () => {
-	const { file, dryRun, reason, missing } = parseArgs(process.argv.slice(2));
+	const { file, dryRun, reason, abandon, missing } = parseArgs(process.argv.slice(2));
 	let bytes: Uint8Array;
 	try {
 		bytes = new Uint8Array(readFileSync(userPath(file)));
@@ -113,16 +144,31 @@ runCommand(async () => {
 		process.stdout.write(
 			`${preview.creates ? 'Plan à créer' : 'Modifications'} : ${pluralize(preview.changes.length, 'élément', 'éléments')}, ${pluralize(preview.fieldCount, 'champ', 'champs')}.\n${describeChanges(preview.changes)}\n`
 		);
+		const abandoned = preview.changes
+			.filter((c) => c.entity === 'fiche' && c.action === 'retired')
+			.map((c) => c.key);
 		if (dryRun) {
+			if (abandoned.length > 0)
+				process.stdout.write(
+					`${plural(abandoned.length, 'Fiche abandonnée', 'Fiches abandonnées')}, définitivement : ${listed(abandoned)} (l’import le demande confirmé par ${ABANDON_OPTION} ${abandoned.join(',')}).\n`
+				);
 			process.stdout.write('Essai à blanc (--dry-run) : rien n’a été modifié.\n');
 			return;
 		}
+		const refusal = abandonRefusal(abandoned, abandon);
+		if (refusal) exitWithError(refusal);
 		const why = reason ?? (preview.creates ? initialLoadReason(basename(file)) : null);
 		if (!why)
 			exitWithError(
 				'Indiquez la raison de ces modifications avec --reason "…" (elle accompagne chaque révision publiée) ; rien n’a été modifié.'
 			);
-		const applied = await applyPlanImport(db, bytes, { reason: why, actor: null });
+		// The very changes listed above (the abandonments confirmed), or nothing.
+		const applied = await applyPlanImport(db, bytes, {
+			reason: why,
+			actor: null,
+			confirmedDigest: preview.digest,
+			abandonConfirmed: true
+		});
 		if (!applied.ok) exitWithError(`${applied.message} Rien n’a été modifié.`);
 		process.stdout.write(
 			`Import terminé : ${pluralize(applied.value.changes.length, 'élément enregistré', 'éléments enregistrés')}, chacun avec une révision « ${why} ».\n`
