@@ -30,6 +30,7 @@ import * as repairEdited from './2026_12_11_110000_repair_edited';
 import * as mailSitting from './2026_12_12_100000_mail_sitting';
 import * as mailSittingEarlier from './2026_12_13_100000_mail_sitting_earlier';
 import * as mailCampaignFiches from './2026_12_14_100000_mail_campaign_fiches';
+import * as mailStoppedAt from './2026_12_15_120000_mail_stopped_at';
 
 /**
  * Every migration, by name. A static list rather than a glob so that the same module serves the
@@ -67,5 +68,6 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_12_11_110000_repair_edited': repairEdited,
 	'2026_12_12_100000_mail_sitting': mailSitting,
 	'2026_12_13_100000_mail_sitting_earlier': mailSittingEarlier,
-	'2026_12_14_100000_mail_campaign_fiches': mailCampaignFiches
+	'2026_12_14_100000_mail_campaign_fiches': mailCampaignFiches,
+	'2026_12_15_120000_mail_stopped_at': mailStoppedAt
 };

@@ -441,14 +441,20 @@ async function writeConvocations(
 	// one: a person gets one convocation, not both once the relay answers again (a reminder
 	// replaced by a newer one is cancelled the same way).
 	const released = await activeRecipients(trx, { userIds: plan.released, role: 'partenaire' });
-	const cancelled = await cancelPendingAbout(trx, { sittingId }, CONVOCATION_REPLACED, {
-		kind: 'convened',
-		userIds: [
-			...members.filter((m) => writeTo(m.id)),
-			...partners.filter((p) => writeTo(p.id)),
-			...released
-		].map((person) => person.id)
-	});
+	const cancelled = await cancelPendingAbout(
+		trx,
+		{ sittingId },
+		CONVOCATION_REPLACED,
+		{
+			kind: 'convened',
+			userIds: [
+				...members.filter((m) => writeTo(m.id)),
+				...partners.filter((p) => writeTo(p.id)),
+				...released
+			].map((person) => person.id)
+		},
+		now
+	);
 	// Those whose last convocation never left (cancelled above) did not read what it announced.
 	const unsent = new Set(cancelled.flatMap((id) => (id === null ? [] : [id])));
 	const gotOlder = await findReachedAboutSitting(trx, sittingId, [...unsent]);

@@ -221,7 +221,9 @@ export async function notifySittingCancelled(
 	const withdrawn = await cancelPendingAbout(
 		db,
 		{ sittingId },
-		'Non envoyé : la séance a été supprimée avant le départ du message.'
+		'Non envoyé : la séance a été supprimée avant le départ du message.',
+		undefined,
+		now
 	);
 	const waiting = withdrawn.flatMap((id) => (id === null ? [] : [id]));
 	const reached = await findReachedAboutSitting(db, sittingId, waiting);

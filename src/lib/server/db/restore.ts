@@ -131,7 +131,7 @@ interface LeftMessage {
  * (`left`, by Message-ID): waiting in the backup, they would otherwise leave a second time. Handed
  * to the relay: marked sent. Being handed over when that server stopped (`sending`, `interrupted`:
  * it may have arrived): marked interrupted, as the sender does, never sent again, dated `at` (see
- * `STOPPED_DATE`). Returns how many of each. A backup older than the outbox marks nothing: what it
+ * `stoppedDate`). Returns how many of each. A backup older than the outbox marks nothing: what it
  * had waiting is then sent. Only the columns the copy has are written (an older backup is migrated
  * when the server starts).
  */
@@ -150,7 +150,7 @@ function markLeftSince(
 			`UPDATE mail_outbox SET status = 'sent', sent_at = ?, last_error = NULL${clearLink} WHERE message_id = ? AND status IN ('pending', 'sending', 'failed', 'interrupted')`
 		);
 		const markInterrupted = db.prepare(
-			`UPDATE mail_outbox SET status = 'interrupted', last_error = ?${clearLink}, ${STOPPED_DATE} WHERE message_id = ? AND status IN ('pending', 'sending', 'failed')`
+			`UPDATE mail_outbox SET status = 'interrupted', last_error = ?${clearLink}, ${stoppedDate(columns)} WHERE message_id = ? AND status IN ('pending', 'sending', 'failed')`
 		);
 		return db.transaction(() => {
 			const counts = { alreadySent: 0, interrupted: 0 };
@@ -249,7 +249,7 @@ function keepReplacedSince(
 			const stop =
 				outbox.size > 0
 					? db.prepare(
-							`UPDATE mail_outbox SET status = ?, last_error = ?${clearLink}, ${STOPPED_DATE} WHERE message_id = ? AND status IN ('pending', 'sending')`
+							`UPDATE mail_outbox SET status = ?, last_error = ?${clearLink}, ${stoppedDate(outbox)} WHERE message_id = ? AND status IN ('pending', 'sending')`
 						)
 					: null;
 			let stoppedKept = 0;
@@ -400,16 +400,22 @@ interface ReplacedAccess {
  * a newer backup restored on top of it (the wrong one restored first, then the right one) keeps
  * those facts instead of taking the copy for the older database (read-back s46). So does every
  * other carried fact (hostile probe s47): an invitation closed brings its `used_at`, which
- * `lastWritten` reads; a message stopped or interrupted, which has no date of its own, is dated
- * by the replaced database's last write (`STOPPED_DATE`).
+ * `lastWritten` reads; a message stopped or interrupted is dated by the replaced database's last
+ * write (`stoppedDate`).
  */
 
 /**
- * A message carried as stopped (failed, cancelled) or interrupted never leaves again, so its
- * `next_attempt_at` says nothing to the sender: it is raised to the replaced database's last write
- * (the parameter; null leaves it), which `lastWritten` reads for such messages.
+ * A message carried as stopped (failed, cancelled) or interrupted: its `stopped_at` is raised to
+ * the replaced database's last write (the parameter; null leaves it), which `lastWritten` reads.
+ * A copy older than that column (migration 2026_12_15) has its `next_attempt_at` raised instead,
+ * which said nothing more to the sender, and which the migration copies into `stopped_at` when the
+ * server starts on it.
  */
-const STOPPED_DATE = 'next_attempt_at = MAX(next_attempt_at, COALESCE(?, next_attempt_at))';
+function stoppedDate(outbox: Set<string>): string {
+	return outbox.has('stopped_at')
+		? 'stopped_at = NULLIF(MAX(COALESCE(stopped_at, 0), COALESCE(?, 0)), 0)'
+		: 'next_attempt_at = MAX(next_attempt_at, COALESCE(?, next_attempt_at))';
+}
 
 /** Journal lines of an account's password set: made with one, invitation used, changed, reset. */
 const PASSWORD_SET =
@@ -437,9 +443,19 @@ const LAST_WRITES = [
 	'SELECT MAX(updated_at) AS at FROM mail_preference',
 	'SELECT MAX(created_at) AS at FROM mail_outbox',
 	'SELECT MAX(sent_at) AS at FROM mail_outbox',
-	"SELECT MAX(next_attempt_at) AS at FROM mail_outbox WHERE status IN ('failed', 'cancelled', 'interrupted')",
 	'SELECT MAX(used_at) AS at FROM invitation'
 ];
+
+/**
+ * When a message last stopped for good: its `stopped_at`; in a file older than that column, the
+ * `next_attempt_at` a restore raised (a message cancelled while its retry was still to come read
+ * as a write in the future there: the reason for the column).
+ */
+function lastStopQuery(db: SQLite.Database): string {
+	return orNothing(() => columnsOf(db, 'mail_outbox').has('stopped_at'), false)
+		? 'SELECT MAX(stopped_at) AS at FROM mail_outbox'
+		: "SELECT MAX(next_attempt_at) AS at FROM mail_outbox WHERE status IN ('failed', 'cancelled', 'interrupted')";
+}
 
 /**
  * When `db` was last written, in milliseconds (its journal, its data's revision, its accounts,
@@ -448,7 +464,7 @@ const LAST_WRITES = [
  */
 function lastWritten(db: SQLite.Database): number | null {
 	let last: number | null = null;
-	for (const query of LAST_WRITES) {
+	for (const query of [...LAST_WRITES, lastStopQuery(db)]) {
 		const at = orNothing(
 			() => (db.prepare(query).get() as { at: string | number | null }).at,
 			null

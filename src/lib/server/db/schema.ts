@@ -413,6 +413,11 @@ export interface MailOutboxTable {
 	last_error: string | null;
 	created_at: number;
 	sent_at: number | null;
+	/**
+	 * When it stopped for good (failed, cancelled, interrupted), in milliseconds (migration
+	 * 2026_12_15): what a restore reads as a write. Null: waiting, or sent.
+	 */
+	stopped_at: number | null;
 }
 
 /** The relay's own state, one row (id 1; migration 2026_12_08): see sender.ts. */

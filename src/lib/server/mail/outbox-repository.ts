@@ -166,6 +166,7 @@ async function setOutcome(
 		last_error?: string | null;
 		next_attempt_at?: number;
 		sent_at?: number | null;
+		stopped_at?: number;
 	}
 ): Promise<void> {
 	await db
@@ -228,7 +229,8 @@ export async function giveUpWaiting(
 	db: Executor,
 	writtenBefore: number,
 	reason: string,
-	remedyFor: (kind: string) => string
+	remedyFor: (kind: string) => string,
+	now: number
 ): Promise<number> {
 	const waiting = await db
 		.selectFrom('mail_outbox')
@@ -244,7 +246,8 @@ export async function giveUpWaiting(
 			.set({
 				status: 'failed',
 				last_error: `${GIVEN_UP_START}${withLink ? `${reason} ${remedyFor(kind)}` : reason}`,
-				one_time_link: null
+				one_time_link: null,
+				stopped_at: now
 			})
 			.where('status', '=', 'pending')
 			.where('created_at', '<=', writtenBefore)
@@ -332,21 +335,28 @@ export function markStopped(
 	db: Executor,
 	id: number,
 	status: 'failed' | 'interrupted',
-	error: string
+	error: string,
+	now: number
 ) {
-	return setOutcome(db, id, { status, last_error: error });
+	return setOutcome(db, id, { status, last_error: error, stopped_at: now });
 }
 
 /**
  * A claimed message not sent because its one-time link no longer works: `cancelled`, the link
  * cleared, and the claim's attempt given back (nothing was tried with the relay).
  */
-export async function markCancelled(db: Executor, id: number, reason: string): Promise<void> {
+export async function markCancelled(
+	db: Executor,
+	id: number,
+	reason: string,
+	now: number
+): Promise<void> {
 	await db
 		.updateTable('mail_outbox')
 		.set((eb) => ({
 			status: 'cancelled',
 			last_error: reason,
+			stopped_at: now,
 			one_time_link: null,
 			attempts: eb('attempts', '-', 1)
 		}))
@@ -365,12 +375,13 @@ export async function cancelPendingAbout(
 	db: Executor,
 	about: { campaignId: number } | { sittingId: number },
 	reason: string,
-	only?: { kind: string; userIds: number[] }
+	only?: { kind: string; userIds: number[] },
+	now = Date.now()
 ): Promise<(number | null)[]> {
 	if (only?.userIds.length === 0) return [];
 	const rows = await db
 		.updateTable('mail_outbox')
-		.set({ status: 'cancelled', last_error: reason })
+		.set({ status: 'cancelled', last_error: reason, stopped_at: now })
 		.$if(only !== undefined, (q) =>
 			q.where('kind', '=', only!.kind).where('user_id', 'in', only!.userIds)
 		)
@@ -444,12 +455,13 @@ export async function findReachedAboutSitting(
  * may or may not have been delivered; it is never sent again (at-most-once) and shows as
  * interrupted at /admin/courriels.
  */
-export async function interruptUnfinished(db: Executor): Promise<number> {
+export async function interruptUnfinished(db: Executor, now: number): Promise<number> {
 	const result = await db
 		.updateTable('mail_outbox')
 		.set({
 			status: 'interrupted',
 			one_time_link: null,
+			stopped_at: now,
 			last_error: 'Envoi interrompu par un arrêt du serveur : peut-être remis, jamais renvoyé.'
 		})
 		.where('status', '=', 'sending')

@@ -396,7 +396,7 @@ export class MailSender {
 				log().info({ event: 'mail-sender-taken' }, 'Ce processus envoie désormais les courriels');
 			this.waitingFor = null;
 			await liftRelayPause(this.db);
-			const interrupted = await interruptUnfinished(this.db);
+			const interrupted = await interruptUnfinished(this.db, this.now());
 			if (interrupted > 0)
 				log().warn(
 					{ event: 'mail-interrupted', count: interrupted },
@@ -501,7 +501,8 @@ export class MailSender {
 					trx,
 					this.now() - RELAY_GIVE_UP_MS,
 					`le serveur de courrier est en panne ou refuse les envois du portail depuis le ${formatMoment(failingSince)}.${lastError ? ` Dernière erreur : ${lastError}` : ''}`,
-					linkRemedy
+					linkRemedy,
+					this.now()
 				)
 			);
 		if (given > 0)
@@ -535,7 +536,7 @@ export class MailSender {
 			return 'not-tried';
 		}
 		if (dead) {
-			await markCancelled(this.db, message.id, dead);
+			await markCancelled(this.db, message.id, dead, this.now());
 			log().warn(
 				{ event: 'mail-link-dead', id: message.id, kind: message.kind },
 				'Courriel non envoyé : lien à usage unique expiré ou remplacé, ou destinataire qui n’en veut plus'
@@ -628,7 +629,8 @@ export class MailSender {
 			this.db,
 			message.id,
 			outcome === 'uncertain' ? 'interrupted' : 'failed',
-			`${ended}${remedy}`
+			`${ended}${remedy}`,
+			this.now()
 		);
 	}
 
