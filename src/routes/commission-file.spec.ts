@@ -263,7 +263,7 @@ describe('the file of a closed séance, read later', () => {
 	// Left noticed s47: the period was bounded by report and measure days only, so an update
 	// reported before a séance but validated after its day showed in the closed séance's file,
 	// which the commission never had, and in no later one.
-	it('lists what was validated by the séance’s day; validated after it, in the next séance’s period', async () => {
+	it('lists what was validated by the séance’s day, and states the fiche so; validated after it, in the next séance’s period', async () => {
 		const admin = await staff('admin', 'anne@lot.fr');
 		const cdg = await createPartner(db, 'cdg46', 'paul@cdg46.fr');
 		await validated(cdg, admin, '2026-04-10', 30);
@@ -276,7 +276,15 @@ describe('the file of a closed séance, read later', () => {
 			measurements: { values: { measuredOn: string }[] }[];
 			progressThen: number | null;
 		};
-		const closed = (await fileAs(admin, first, '6-1')) as unknown as Period;
+		const closed = (await fileAs(admin, first, '6-1')) as unknown as Period & {
+			stateOn: string | null;
+			fiche: { progress: number | null; lastUpdate: string | null };
+		};
+		// Left noticed s47: its « État à la date de la séance » read the update validated after the
+		// day, which its list leaves out: both read what was validated by then.
+		expect(closed.stateOn).toBe('2026-05-01');
+		expect(closed.fiche.progress).toBe(30);
+		expect(closed.fiche.lastUpdate).toBe('2026-04-10');
 		expect(closed.updates.map((u) => u.reportedOn)).toContain('2026-04-10');
 		expect(closed.updates.map((u) => u.reportedOn)).not.toContain('2026-04-20');
 		expect(closed.measurements[0]!.values.map((v) => v.measuredOn)).not.toContain('2026-04-20');

@@ -3,7 +3,7 @@ import type { Executor } from '../db';
 import { asksNothingOf, isStale } from '../../utils/rules';
 import { parisDate } from '../../utils/dates';
 import { countIndicatorsWithoutValue } from '../progress/repository';
-import { fichesInPlan } from '../plan/repository';
+import { fichesInPlan, validatedBy } from '../plan/repository';
 import { apartFromPlanLoad, ficheAddedAt } from '../authoring/revisions-repository';
 import type {
 	Database,
@@ -427,7 +427,8 @@ export function reviewFlags<
 
 /**
  * What a fiche's review flags read of its validated data at the end of `day`: when it was added
- * to the plan, its last update reported by then, its indicators without a value by then.
+ * to the plan, its last update reported and validated by then, its indicators without a value by
+ * then.
  */
 export async function findFicheActivityAsOf(db: Executor, code: string, day: string) {
 	return db
@@ -440,6 +441,7 @@ export async function findFicheActivityAsOf(db: Executor, code: string, day: str
 				.whereRef('progress_update.fiche_id', '=', 'fiche.id')
 				.where('progress_update.state', '=', 'validated')
 				.where('progress_update.reported_on', '<=', day)
+				.where(validatedBy(day))
 				.as('lastUpdate'),
 			countIndicatorsWithoutValue(eb, '0000-01-01', day).as('neverMeasured')
 		])

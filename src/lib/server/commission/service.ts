@@ -98,11 +98,13 @@ async function deletedSitting(
 
 /**
  * A fiche as it stood at the end of `day` — priority, status and advancement from closed séances
- * and validated updates, last update reported by then — with its review flags then: what the file
+ * and updates reported and validated by then (as its list of updates), last update so too — with
+ * its review flags then: what the file
  * of a closed séance shows, the same on the day and years later.
  */
 export async function ficheStateOn(db: Executor, code: string, day: string) {
-	const [state] = await loadFicheStatesAsOf(db, day, code);
+	// Validated by that day, as the file's list of updates (findFichePeriod).
+	const [state] = await loadFicheStatesAsOf(db, day, code, true);
 	// Not in the plan by then (an agenda cannot name such a fiche): nothing to tell of that day.
 	if (!state) return null;
 	const activity = await findFicheActivityAsOf(db, code, day);

@@ -6,7 +6,8 @@ import {
 	listAxes,
 	listOrientations,
 	updatePublishedBy,
-	rankedMeasurements
+	rankedMeasurements,
+	validatedBy
 } from '../plan/repository';
 import { inPlanBy } from '../authoring/revisions-repository';
 import { priorityDecisions } from '../commission/repository';
@@ -16,11 +17,15 @@ import { INDICATOR_POINTS, restartedAfterAdvancement } from '../../utils/rules';
 /** A validated update's place in a fiche's order, as updateRank writes it. */
 const rankKey = sql<string>`printf('%s|%012d', ${sql.ref('progress_update.reported_on')}, ${sql.ref('progress_update.id')})`;
 
-/** The fiche's latest validated update stating `column` by the end of `day`. */
+/**
+ * The fiche's latest validated update stating `column` by the end of `day` (reported by then; with
+ * `validatedByDay`, validated by then too: a closed séance's file).
+ */
 function latestValidated(
 	eb: ExpressionBuilder<Database, 'fiche'>,
 	column: 'status' | 'progress',
-	day: string
+	day: string,
+	validatedByDay = false
 ) {
 	return eb
 		.selectFrom('progress_update')
@@ -28,6 +33,7 @@ function latestValidated(
 		.where('state', '=', 'validated')
 		.where(column, 'is not', null)
 		.where(updatePublishedBy(day))
+		.$if(validatedByDay, (q) => q.where(validatedBy(day)))
 		.orderBy('reported_on', 'desc')
 		.orderBy('id', 'desc')
 		.limit(1);
@@ -36,9 +42,16 @@ function latestValidated(
 /**
  * Every fiche with its current state and, as of the end of `day`, its status, advancement and
  * priority from validated updates and closed sittings (`*_then`). With `inPlanThen`, only the
- * fiches already in the plan at the end of `day`; with `code`, that fiche only.
+ * fiches already in the plan at the end of `day`; with `code`, that fiche only; with
+ * `validatedByDay`, only the updates validated by the end of `day` count.
  */
-async function listFicheStates(db: Executor, day: string, inPlanThen: boolean, code?: string) {
+async function listFicheStates(
+	db: Executor,
+	day: string,
+	inPlanThen: boolean,
+	code?: string,
+	validatedByDay = false
+) {
 	return fichesInPlan(db)
 		.$if(inPlanThen, (q) => q.where(({ ref }) => inPlanBy('fiche', ref('fiche.id'), day)))
 		.$if(code !== undefined, (q) => q.where('fiche.code', '=', code!))
@@ -52,10 +65,14 @@ async function listFicheStates(db: Executor, day: string, inPlanThen: boolean, c
 			'fiche.status as currentStatus',
 			'fiche.retired_on as retiredOn',
 			'fiche.progress as currentProgress',
-			latestValidated(eb, 'status', day).select('status').as('statusThen'),
-			latestValidated(eb, 'status', day).select(rankKey.as('rank')).as('statusThenRank'),
-			latestValidated(eb, 'progress', day).select('progress').as('progressThen'),
-			latestValidated(eb, 'progress', day).select(rankKey.as('rank')).as('progressThenRank'),
+			latestValidated(eb, 'status', day, validatedByDay).select('status').as('statusThen'),
+			latestValidated(eb, 'status', day, validatedByDay)
+				.select(rankKey.as('rank'))
+				.as('statusThenRank'),
+			latestValidated(eb, 'progress', day, validatedByDay).select('progress').as('progressThen'),
+			latestValidated(eb, 'progress', day, validatedByDay)
+				.select(rankKey.as('rank'))
+				.as('progressThenRank'),
 			priorityDecisions(db, 'desc')
 				.select('decision.new_priority')
 				.where('agenda_item.fiche_id', '=', eb.ref('fiche.id'))
@@ -96,15 +113,16 @@ function statusThen(
 }
 
 /**
- * Each fiche's status, advancement and priority as of the end of `day` (validated data only); with
- * `code`, that fiche's only.
+ * Each fiche's status, advancement and priority as of the end of `day` (validated data only, reported
+ * by then; with `validatedByDay`, validated by then too); with `code`, that fiche's only.
  */
 export async function loadFicheStatesAsOf(
 	db: Executor,
 	day: string,
-	code?: string
+	code?: string,
+	validatedByDay = false
 ): Promise<Pick<DashboardInput['fiches'][number], 'code' | 'status' | 'progress' | 'priority'>[]> {
-	return (await listFicheStates(db, day, true, code)).map((f) => ({
+	return (await listFicheStates(db, day, true, code, validatedByDay)).map((f) => ({
 		code: f.code,
 		priority: f.priorityThen ?? f.adoptedPriority,
 		status: statusThen(f, day),

@@ -790,12 +790,28 @@ export async function listFicheHistoryOfYear(
  * but validated after its day, it is this period's. An update with no validation moment recorded
  * counts as validated on its report day.
  */
+/** When an update was validated (one validated before that was kept, by its report date). */
+function validatedAt() {
+	return expressionBuilder<Database, 'progress_update'>().fn.coalesce(
+		'progress_update.validated_at',
+		'progress_update.reported_on'
+	);
+}
+
+/**
+ * An update validated by the end of `day` in Paris: what a closed séance's file reads as known on
+ * its day, its list of updates (`ofPeriod`) and its « État à la date de la séance » alike.
+ */
+export function validatedBy(day: string) {
+	return expressionBuilder<Database, 'progress_update'>()(validatedAt(), '<', parisDayEnd(day));
+}
+
 function ofPeriod(dated: Expression<string>, after: string | null, until: string) {
 	const eb = expressionBuilder<Database, 'progress_update'>();
-	const validated = eb.fn.coalesce('progress_update.validated_at', 'progress_update.reported_on');
+	const validated = validatedAt();
 	return eb.and([
 		eb(dated, '<=', until),
-		eb(validated, '<', parisDayEnd(until)),
+		validatedBy(until),
 		...(after === null
 			? []
 			: [eb.or([eb(dated, '>', after), eb(validated, '>=', parisDayEnd(after))])])
