@@ -5,6 +5,7 @@ import { createSession } from '$lib/server/auth/sessions';
 import { keepPendingImport } from '$lib/server/authoring/pending-imports';
 import { findFicheState } from '$lib/server/authoring/repository';
 import {
+	applyPlanImport,
 	exportPlanWorkbook,
 	MAX_WORKBOOK_BYTES,
 	previewPlanImport
@@ -35,6 +36,25 @@ async function post(action: 'preview' | 'apply', fields: Record<string, string |
 		status: number;
 		data: { message?: string; errors: Record<string, string>; values?: unknown; preview?: unknown };
 	};
+}
+
+/** The plan's workbook with `perFiche` new indicators on each of its first five fiches. */
+async function withNewIndicators(perFiche: number, row: (code: string, n: number) => unknown[]) {
+	return editedWorkbook(await exportPlanWorkbook(portal.db), (workbook) => {
+		const fiches = workbook.getWorksheet('Fiches')!;
+		const indicators = workbook.getWorksheet('Indicateurs')!;
+		const codes = [2, 3, 4, 5, 6].map((r) => String(fiches.getRow(r).getCell(1).value));
+		for (const code of codes)
+			for (let n = 50; n < 50 + perFiche; n++) indicators.addRow(row(code, n));
+	});
+}
+
+/** The page's preview of a workbook sent as « plan-lot.xlsx »: its problems and the sentence above. */
+async function previewOf(bytes: Uint8Array) {
+	const answer = await post('preview', {
+		fichier: new File([bytes as Uint8Array<ArrayBuffer>], 'plan-lot.xlsx')
+	});
+	return answer.data.preview as { problems: string[]; summary: string };
 }
 
 describe('/admin/plan/import', () => {
@@ -201,24 +221,39 @@ describe('/admin/plan/import', () => {
 	// Left noticed s46: only the reading's problems were capped at MAX_PROBLEMS; a workbook read
 	// cleanly listed every problem of its comparison with the plan.
 	it('lists MAX_PROBLEMS of the comparison’s problems, then how many more, and counts them all', async () => {
-		const many = await editedWorkbook(await exportPlanWorkbook(portal.db), (workbook) => {
-			const fiches = workbook.getWorksheet('Fiches')!;
-			const indicators = workbook.getWorksheet('Indicateurs')!;
-			// New indicators given a baseline without its date: one problem each, once compared.
-			const codes = [2, 3, 4, 5, 6].map((row) => String(fiches.getRow(row).getCell(1).value));
-			for (const code of codes)
-				for (let n = 50; n < 92; n++)
-					indicators.addRow([code, n, `Indicateur ${n}`, null, 'Nombre', null, null, 3, null]);
-		});
-		const answer = await post('preview', {
-			fichier: new File([many as Uint8Array<ArrayBuffer>], 'plan-lot.xlsx')
-		});
-		const { problems, summary } = answer.data.preview as { problems: string[]; summary: string };
+		// New indicators given a baseline without its date: one problem each, once compared.
+		const many = await withNewIndicators(42, (code, n) => [
+			...[code, n, `Indicateur ${n}`, null, 'Nombre'],
+			...[null, null, 3, null]
+		]);
+		const { problems, summary } = await previewOf(many);
 		expect(problems).toHaveLength(MAX_PROBLEMS + 1);
 		expect(problems.at(-2)).toMatch(/: une valeur de départ demande sa date\.$/);
 		expect(problems.at(-1)).toBe('Et 10\u00a0autres problèmes.');
 		expect(summary).toBe(
 			'« plan-lot.xlsx » : 210\u00a0problèmes à corriger dans le tableur, puis envoyez le classeur de nouveau.'
+		);
+	});
+
+	// Left by read-back s47: a workbook with more reading problems than listed counted its line
+	// « Et N autres problèmes » as one problem, the page's total MAX_PROBLEMS + 1.
+	it('counts every reading problem of a partly unreadable workbook, beyond those listed', async () => {
+		// New indicators whose « Cible » is not a number: refused as the workbook is read.
+		const many = await withNewIndicators(46, (code, n) => [
+			...[code, n, `Indicateur ${n}`, null, 'Nombre'],
+			'beaucoup'
+		]);
+		const { problems, summary } = await previewOf(many);
+		expect(problems).toHaveLength(MAX_PROBLEMS + 1);
+		expect(problems.at(-2)).toMatch(/colonne « Cible »/);
+		expect(problems.at(-1)).toBe('Et 30\u00a0autres problèmes.');
+		expect(summary).toBe(
+			'« plan-lot.xlsx » : 230\u00a0problèmes à corriger dans le tableur, puis envoyez le classeur de nouveau.'
+		);
+		// The import command's refusal counts them so too.
+		const applied = await applyPlanImport(portal.db, many, { reason: 'Essai', actor: null });
+		expect(!applied.ok && applied.message).toMatch(
+			/^Le classeur n’a pas été importé : 230\u00a0problèmes\. /
 		);
 	});
 

@@ -216,8 +216,15 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		current: null,
 		notices: []
 	};
-	/** Problems found before the comparison (the reading's, capped by it), and how many. */
-	const refused = (problems: string[]) => ({ ...empty, problems, problemCount: problems.length });
+	/**
+	 * Problems found before the comparison (the reading's, capped by it), and how many: the
+	 * reading's count, not its list's length (« Et N autres problèmes » is N of them, not one).
+	 */
+	const refused = (problems: string[], problemCount = problems.length) => ({
+		...empty,
+		problems,
+		problemCount
+	});
 	const fileProblem = workbookFileProblem(bytes.length);
 	if (fileProblem) return refused([fileProblem]);
 	const retiredOrganisations = await listRetiredOrganisations(db);
@@ -229,7 +236,8 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		return refused([
 			'La lecture du classeur n’a pas abouti (plus de 30 secondes) : rien n’a été importé. Enregistrez-le de nouveau depuis votre tableur, ou repartez du classeur téléchargé depuis le portail.'
 		]);
-	if (!reading.ok && !reading.partial) return refused(reading.problems.map(capitalised));
+	if (!reading.ok && !reading.partial)
+		return refused(reading.problems.map(capitalised), reading.problemCount);
 	const read = reading.ok ? reading : reading.partial!;
 	const [current, retiredFiches, retiredIndicators, statuses, moves, creates] = await Promise.all([
 		loadPlanModel(db),
@@ -262,7 +270,10 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	if (!reading.ok) {
 		const beside = rowProblemsBeside([...diff.problems, ...undated.problems], reading.problems);
 		return {
-			...refused([...reading.problems, ...beside].map(capitalised)),
+			...refused(
+				[...reading.problems, ...beside].map(capitalised),
+				reading.problemCount + beside.length
+			),
 			outOfDate: beside.filter((p) => p.outOfDate).length
 		};
 	}
@@ -658,7 +669,7 @@ async function importInTransaction(
 		if (checked.problems.length > 0)
 			return refuse(
 				400,
-				`Le classeur n’a pas été importé : ${pluralize(checked.problems.length, 'problème', 'problèmes')}. ${checked.problems[0]}`
+				`Le classeur n’a pas été importé : ${pluralize(checked.problemCount, 'problème', 'problèmes')}. ${checked.problems[0]}`
 			);
 		if (
 			request.confirmedDigest !== undefined &&

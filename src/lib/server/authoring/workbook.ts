@@ -423,7 +423,10 @@ export type WorkbookReading =
 	  }
 	| {
 			ok: false;
+			/** MAX_PROBLEMS of the problems at most, then a line saying how many more (cappedProblems). */
 			problems: WorkbookProblem[];
+			/** How many problems were found: all of them, beyond those listed too. */
+			problemCount: number;
 			/**
 			 * When every sheet and header was readable: the plan as read, rows refused above included
 			 * (their refused cells empty), so that the rows read well are still checked against the
@@ -522,6 +525,13 @@ export const unlocatedProblem = (message: string): WorkbookProblem => ({
 	row: null,
 	column: null,
 	message
+});
+
+/** A workbook refused for these problems: listed as cappedProblems does, all of them counted. */
+const refusedReading = (list: WorkbookProblem[]) => ({
+	ok: false as const,
+	problems: cappedProblems(list, unlocatedProblem),
+	problemCount: list.length
 });
 
 class Problems {
@@ -1147,21 +1157,9 @@ export async function readPlanWorkbook(
 	withdrawn: Set<string> = new Set()
 ): Promise<WorkbookReading> {
 	const refusal = zipProblem(bytes);
-	if (refusal)
-		return { ok: false, problems: [{ sheet: null, row: null, column: null, message: refusal }] };
+	if (refusal) return refusedReading([unlocatedProblem(refusal)]);
 	const workbook = await loadWorkbook(bytes);
-	if (!workbook)
-		return {
-			ok: false,
-			problems: [
-				{
-					sheet: null,
-					row: null,
-					column: null,
-					message: UNREADABLE
-				}
-			]
-		};
+	if (!workbook) return refusedReading([unlocatedProblem(UNREADABLE)]);
 	const problems = new Problems();
 	const sheets = {} as Record<SheetKey, DataRow[] | null>;
 	for (const key of Object.keys(SHEETS) as SheetKey[])
@@ -1175,8 +1173,7 @@ export async function readPlanWorkbook(
 			null,
 			`cette feuille n’est pas une feuille du plan : l’import ne la lirait pas. Retirez-la du classeur, ou copiez ses lignes dans la feuille attendue (${expectedSheets()})`
 		);
-	if (problems.list.length > 0)
-		return { ok: false, problems: cappedProblems(problems.list, unlocatedProblem) };
+	if (problems.list.length > 0) return refusedReading(problems.list);
 
 	const model: PlanModel = { ...emptyPlanModel(), retiredOrganisations };
 	const readers = (key: SheetKey) =>
@@ -1496,8 +1493,7 @@ export async function readPlanWorkbook(
 
 	if (problems.list.length > 0) {
 		return {
-			ok: false,
-			problems: cappedProblems(problems.list, unlocatedProblem),
+			...refusedReading(problems.list),
 			partial: { model, ficheRows, exportedRevision: exportedRevision(workbook), undatedBaselines }
 		};
 	}
