@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatNumberInput } from '../utils/format';
+import { formatDate, formatNumberInput } from '../utils/format';
 import { isCountIndicator } from '../utils/indicators';
 import { progressFormData } from '../server/progress/testing';
 import {
@@ -372,5 +372,40 @@ describe('the status a partner reports', () => {
 		expect(parse('realisee', '150').errors.progress).toBe(
 			'L’avancement est un pourcentage entre 0 et 100.'
 		);
+	});
+});
+
+// Left noticed s47: a value measured after its update's date was taken, and the editions then
+// left it to the next bilan. The update's date is the one the form carries (a draft submitted
+// later keeps the date it was given).
+describe('a measurement dated after its update', () => {
+	for (const intent of ['draft', 'submit'])
+		it(`is refused on its date, the typing kept (${intent})`, () => {
+			const parsed = parseProgressForm(
+				form({ intent, indicator_1_date: '2026-03-02', indicator_1_value: '3' }),
+				INDICATORS,
+				'2026-03-05'
+			);
+			expect(parsed.input).toBeUndefined();
+			expect(parsed.errors).toEqual({
+				indicator_1_date: `La date de mesure ne peut pas être postérieure à celle de la mise à jour, le ${formatDate('2026-03-01')} : changez l’une ou l’autre.`
+			});
+			expect(parsed.values.indicator_1_date).toBe('2026-03-02');
+			expect(parsed.values.indicator_1_value).toBe('3');
+		});
+
+	it('is taken on the update’s day, and once the update is dated after it', () => {
+		const sameDay = parseProgressForm(
+			form({ indicator_1_date: '2026-03-01', indicator_1_value: '3' }),
+			INDICATORS,
+			'2026-03-05'
+		);
+		expect(sameDay.errors).toEqual({});
+		const later = parseProgressForm(
+			form({ reported_on: '2026-03-04', indicator_1_date: '2026-03-02', indicator_1_value: '3' }),
+			INDICATORS,
+			'2026-03-05'
+		);
+		expect(later.errors).toEqual({});
 	});
 });

@@ -11,6 +11,7 @@ import {
 	type FieldErrors
 } from './form';
 import { COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH } from './limits';
+import { formatDate } from '../utils/format';
 import { isCountIndicator, type ReportedIndicator } from '../utils/indicators';
 import {
 	indicatorValueProblem,
@@ -347,6 +348,9 @@ export function parseProgressForm(
 
 	const measurements: MeasurementInput[] = [];
 	const dateSchema = date('la date de la mesure', today);
+	// The update's own date, as typed (a draft submitted later keeps it): a value measured after it
+	// belongs to a later update, and an edition cut off between the two days would leave it out.
+	const reportedOn = allErrors.reported_on ? null : (values.reported_on ?? '').trim();
 	for (const id of indicatorIds) {
 		const rawDate = values[indicatorField(id, 'date')] ?? '';
 		const rawValue = values[indicatorField(id, 'value')] ?? '';
@@ -368,6 +372,9 @@ export function parseProgressForm(
 		if (!dateResult.success)
 			allErrors[indicatorField(id, 'date')] =
 				dateResult.error.issues[0]?.message ?? 'Date invalide.';
+		else if (reportedOn && isIsoDate(reportedOn) && rawDate.trim() > reportedOn)
+			allErrors[indicatorField(id, 'date')] =
+				`La date de mesure ne peut pas être postérieure à celle de la mise à jour, le ${formatDate(reportedOn)} : changez l’une ou l’autre.`;
 		const commentLength = characterCount(rawComment);
 		if (commentLength > COMMENT_MAX_LENGTH)
 			allErrors[indicatorField(id, 'comment')] = tooLong(
