@@ -50,9 +50,13 @@ const MALFORMED_DRAFT_MESSAGE =
 	'Rien n’a été enregistré : l’adresse de cette page est altérée (« brouillon= » n’y est pas suivi d’un numéro). Votre saisie est conservée ci-dessous ; copiez-la, rouvrez le formulaire de cette fiche depuis Mon espace, puis collez-la.';
 
 /**
- * The fiche, and the update named in the address if any, once the person is known to be a partner
- * of the fiche and of the update's organisation. Its state is not checked here: a page shows a
- * submitted update read-only, and a post on it is answered by the service with what changed.
+ * The fiche, and the update named in the address if any (404 for an unknown fiche or update).
+ * Without an update, the person must be allowed `update.create` on the fiche, except on a post by
+ * a partner whose organisation is off the fiche, already answered by the action (409, the typing
+ * kept). With one, the update must be visible to the person (`update.view`) and on this fiche,
+ * otherwise it is answered as missing; a GET by a partner whose organisation no longer works on
+ * the fiche is sent to the update's own page. The update's state is not checked here: a page shows
+ * a submitted update read-only, and a post on it is answered by the service with what changed.
  */
 async function loadContext(event: Parameters<PageServerLoad>[0]) {
 	const db = getDb();
