@@ -169,7 +169,8 @@ async function reportingContext(
 	const ficheOrganisationIds = await findFicheOrganisationIds(trx, fiche.id);
 	if (updateId === null) {
 		// A partner whose organisation is not on the fiche (taken off it while writing a new
-		// update) is answered by `save`, as for a draft: a 409, the typing kept.
+		// update) passes here: `refusedOffFiche` answers them after, as for a draft: a 409, the
+		// typing kept, journaled as a refused save.
 		const resource = { ficheOrganisationIds };
 		if (!can(user, 'update.create', resource)) {
 			// One call tells both: off the fiche (as partnerOffFiche reads it), or the reason to say.
