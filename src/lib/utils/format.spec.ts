@@ -14,7 +14,8 @@ import {
 	formatQuarter,
 	formatShortDate,
 	formatSittingMoment,
-	formatWait
+	formatWait,
+	listInWords
 } from './format';
 import { portalSources } from './source-testing';
 
@@ -115,6 +116,24 @@ describe('a number for editing', () => {
 	// formatNumberInput again.
 	it('is written by formatNumberInput alone', () => {
 		const byHand = /String\([^)]*\)\)?\.replace\('\.', ','\)/g;
+		const found = portalSources('src')
+			.filter(({ path }) => !path.endsWith(join('utils', 'format.ts')))
+			.flatMap(({ path, text }) => [...text.matchAll(byHand)].map((m) => `${path}: ${m[0]}`));
+		expect(found).toEqual([]);
+	});
+});
+
+describe('a list in words', () => {
+	it('joins by commas and « et » before the last', () => {
+		expect(listInWords([])).toBe('');
+		expect(listInWords(['7-1'])).toBe('7-1');
+		expect(listInWords(['7-1', '7-2'])).toBe('7-1 et 7-2');
+		expect(listInWords(['7-1', '7-2', '7-3'])).toBe('7-1, 7-2 et 7-3');
+	});
+
+	// Review h48 (maintainer): the service, the convocation and the workbook each joined by hand.
+	it('is written by listInWords alone', () => {
+		const byHand = /\.slice\(0, -1\)\.join\(', '\)\} et /g;
 		const found = portalSources('src')
 			.filter(({ path }) => !path.endsWith(join('utils', 'format.ts')))
 			.flatMap(({ path, text }) => [...text.matchAll(byHand)].map((m) => `${path}: ${m[0]}`));

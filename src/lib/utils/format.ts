@@ -200,6 +200,13 @@ export function pluralize(count: number, singular: string, pluralForm: string): 
 	return `${formatNumber(count)}\u00a0${plural(count, singular, pluralForm)}`;
 }
 
+/** A French list: « 7-1, 7-2 et 7-3 », « a et b », « a », « » for none. */
+export function listInWords(items: readonly string[]): string {
+	return items.length < 2
+		? (items[0] ?? '')
+		: `${items.slice(0, -1).join(', ')} et ${items.at(-1)}`;
+}
+
 /** How long to wait, in French: « 45 secondes », « 2 minutes » (rounded up, a no-break space). */
 export function formatWait(ms: number): string {
 	const seconds = Math.ceil(ms / 1000);

@@ -4,7 +4,7 @@ import { ImportReasonSchema } from '../../schemas/plan-import';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { formatDate, formatNumber, plural, pluralize } from '../../utils/format';
+import { formatDate, formatNumber, listInWords, plural, pluralize } from '../../utils/format';
 import { indicatorValueProblem } from '../../utils/indicator-kinds';
 import { recordAudit } from '../audit/repository';
 import { StartupError, type Db, type Executor } from '../db';
@@ -38,7 +38,7 @@ import {
 	setPositionsAside
 } from './import-repository';
 import { countFieldChanges, diffPlans, type EntityChange } from './plan-diff';
-import { fieldChange, listed, reviseMovedFiches, STRUCTURE_LABELS } from './service';
+import { fieldChange, reviseMovedFiches, STRUCTURE_LABELS } from './service';
 import { findIndicatorId, listIndicatorValues } from './repository';
 import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
 import {
@@ -337,18 +337,16 @@ function nameTakenNotices(current: PlanModel, next: PlanModel): string[] {
 			? `la nouvelle organisation ${t.slug} s’appellera « ${t.name} »`
 			: `« ${t.before} » s’appellera « ${t.name} »`
 	);
-	const list = (items: string[]) =>
-		items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} et ${items.at(-1)}`;
 	const consequence =
 		moved.length === 0
 			? 'Aucune fiche ne change d’organisation.'
-			: `La feuille « ${SHEETS.people.name} » nomme les organisations par leur nom : ${plural(moved.length, 'la fiche', 'les fiches')} ${list(moved)} ${plural(moved.length, 'change', 'changent')} donc d’organisation (les changements ci-dessous donnent l’identifiant de chacune), et les comptes de la nouvelle organisation en rendront compte. Pour ne changer que les noms, écrivez aussi les nouveaux noms dans la feuille « ${SHEETS.people.name} ».`;
+			: `La feuille « ${SHEETS.people.name} » nomme les organisations par leur nom : ${plural(moved.length, 'la fiche', 'les fiches')} ${listInWords(moved)} ${plural(moved.length, 'change', 'changent')} donc d’organisation (les changements ci-dessous donnent l’identifiant de chacune), et les comptes de la nouvelle organisation en rendront compte. Pour ne changer que les noms, écrivez aussi les nouveaux noms dans la feuille « ${SHEETS.people.name} ».`;
 	const taken = plural(
 		takers.length,
 		'un nom que porte aujourd’hui une autre organisation',
 		'des noms que portent aujourd’hui d’autres organisations'
 	);
-	const sentence = `${list(renames)}, ${taken}.`;
+	const sentence = `${listInWords(renames)}, ${taken}.`;
 	return [`${sentence.charAt(0).toUpperCase()}${sentence.slice(1)} ${consequence}`];
 }
 
@@ -390,9 +388,7 @@ function undatedBaselineChecks(
 }
 
 /** « 4 », « 4 et 9 », « 4, 7 et 9 ». */
-function rowList(rows: number[]): string {
-	return rows.length === 1 ? String(rows[0]) : `${rows.slice(0, -1).join(', ')} et ${rows.at(-1)}`;
-}
+const rowList = (rows: number[]) => listInWords(rows.map(String));
 
 /** Said beside the preview: the latest values edited in the workbook are not imported. */
 function latestValueNotices(rows: number[]): string[] {
@@ -683,7 +679,7 @@ async function importInTransaction(
 			.filter((c) => c.entity === 'fiche' && c.action === 'retired')
 			.map((c) => c.key);
 		if (request.abandonConfirmed === false && abandoned.length > 0) {
-			const message = `Cochez la case pour confirmer l’abandon ${plural(abandoned.length, 'de la fiche', 'des fiches')} ${listed(abandoned)}, ${plural(abandoned.length, 'absente', 'absentes')} du classeur : un abandon ne se défait pas.`;
+			const message = `Cochez la case pour confirmer l’abandon ${plural(abandoned.length, 'de la fiche', 'des fiches')} ${listInWords(abandoned)}, ${plural(abandoned.length, 'absente', 'absentes')} du classeur : un abandon ne se défait pas.`;
 			return refuse(400, message, { fieldErrors: { confirm: message } });
 		}
 		const fieldCount = countFieldChanges({ changes: checked.changes, problems: [] });

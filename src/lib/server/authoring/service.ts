@@ -13,7 +13,7 @@ import type { StructureLevel } from '../../schemas/plan-structure';
 import { markupToRichText, richTextToMarkup } from '../../utils/rich-text-markup';
 import { INCOMPLETE_FORM, keepTypedChanges } from '../../schemas/form';
 import type { RichText } from '../../utils/rich-text';
-import { formatDate, formatNumber, plural, pluralize } from '../../utils/format';
+import { formatDate, formatNumber, listInWords, plural, pluralize } from '../../utils/format';
 import { parisDate } from '../../utils/dates';
 import { INDICATOR_KIND_LABELS, indicatorValueProblem } from '../../utils/indicator-kinds';
 import {
@@ -279,7 +279,7 @@ export async function readLinkedCodes(db: Executor, ficheCode: string, codes: st
 	// Every problem of the field at once, in one message (walkthrough s47: one at a time).
 	const problems = [
 		missing.length > 0 &&
-			`Aucune fiche ne porte ${plural(missing.length, 'le code', 'les codes')} ${listed(missing)}.`,
+			`Aucune fiche ne porte ${plural(missing.length, 'le code', 'les codes')} ${listInWords(missing)}.`,
 		wellFormed.includes(ficheCode) && 'Une fiche ne peut pas être liée à elle-même.'
 	].filter((p): p is string => typeof p === 'string');
 	return { linked, problem: problems.length > 0 ? problems.join(' ') : null };
@@ -1061,7 +1061,7 @@ const OPEN_UPDATE_WORDS: Record<OpenUpdate['state'], string> = {
 function twoOpenUpdatesMessage(clash: OpenUpdate[]): string {
 	const codes = [...new Set(clash.map((u) => u.code))];
 	const held = (code: string) =>
-		listed(
+		listInWords(
 			clash
 				.filter((u) => u.code === code)
 				.map((u) => `${OPEN_UPDATE_WORDS[u.state]} de ${u.organisation}`)
@@ -1069,7 +1069,7 @@ function twoOpenUpdatesMessage(clash: OpenUpdate[]): string {
 	const head =
 		codes.length === 1
 			? `Les deux organisations ont chacune une mise à jour en cours de la fiche ${codes[0]} : ${held(codes[0]!)}.`
-			: `Les deux organisations ont chacune une mise à jour en cours des fiches ${listed(codes)} : ${codes.map((c) => `${c}, ${held(c)}`).join(' ; ')}.`;
+			: `Les deux organisations ont chacune une mise à jour en cours des fiches ${listInWords(codes)} : ${codes.map((c) => `${c}, ${held(c)}`).join(' ; ')}.`;
 	const unsubmitted = clash.filter((u) => u.state !== 'submitted');
 	const toSubmit = [...new Set(unsubmitted.map((u) => u.organisation))];
 	// Nobody can submit for an organisation without an account: staff must give it one first.
@@ -1084,7 +1084,7 @@ function twoOpenUpdatesMessage(clash: OpenUpdate[]): string {
 			? `un brouillon ou une mise à jour renvoyée ne peut être soumis que par un compte de son organisation (${toSubmit.join(' ou ')}), puis se valide`
 			: '',
 		withoutAccount.length > 0
-			? `${listed(withoutAccount)} ${plural(withoutAccount.length, 'n’a', 'n’ont')} aucun compte actif : créez-en ou réactivez-en un à /admin/utilisateurs, pour qu’une personne de l’organisation soumette ou reprenne ce qu’elle a en cours`
+			? `${listInWords(withoutAccount)} ${plural(withoutAccount.length, 'n’a', 'n’ont')} aucun compte actif : créez-en ou réactivez-en un à /admin/utilisateurs, pour qu’une personne de l’organisation soumette ou reprenne ce qu’elle a en cours`
 			: ''
 	].filter(Boolean);
 	return `${head} Pour fusionner, l’une des deux doit être validée (un renvoi la laisse en cours) : ${steps.join(' ; ')}. Rien n’a été enregistré.`;
@@ -1710,13 +1710,6 @@ export async function structureEditor(
 	});
 }
 
-/** « 7-1, 7-2 et 7-3 ». */
-export function listed(items: string[]): string {
-	return items.length < 2
-		? (items[0] ?? '')
-		: `${items.slice(0, -1).join(', ')} et ${items.at(-1)}`;
-}
-
 /**
  * Why an axis, an orientation or an objective may not be withdrawn from the plan: what still lies
  * under it (an objective's fiches, abandoned ones included: they stay readable in their place; an
@@ -1732,16 +1725,16 @@ async function retireBlocker(
 	if (level === 'objective') {
 		const fiches = (await listObjectiveFiches(db, record.id)).map((f) => f.code);
 		if (fiches.length === 0) return null;
-		return `${name} porte encore ${plural(fiches.length, 'la fiche', 'les fiches')} ${listed(fiches)} : ${plural(fiches.length, 'rattachez-la', 'rattachez-les')} d’abord à un autre objectif (une fiche abandonnée reste lisible sous son objectif, qui reste alors au plan).`;
+		return `${name} porte encore ${plural(fiches.length, 'la fiche', 'les fiches')} ${listInWords(fiches)} : ${plural(fiches.length, 'rattachez-la', 'rattachez-les')} d’abord à un autre objectif (une fiche abandonnée reste lisible sous son objectif, qui reste alors au plan).`;
 	}
 	if (level === 'orientation') {
 		const objectives = inPlan(structure.objectives).filter((o) => o.orientationId === record.id);
 		if (objectives.length === 0) return null;
-		return `${name} porte encore ${plural(objectives.length, 'l’objectif', 'les objectifs')} ${listed(objectives.map((o) => String(o.number)))} : ${plural(objectives.length, 'rattachez-le d’abord à une autre orientation, ou retirez-le', 'rattachez-les d’abord à une autre orientation, ou retirez-les')}.`;
+		return `${name} porte encore ${plural(objectives.length, 'l’objectif', 'les objectifs')} ${listInWords(objectives.map((o) => String(o.number)))} : ${plural(objectives.length, 'rattachez-le d’abord à une autre orientation, ou retirez-le', 'rattachez-les d’abord à une autre orientation, ou retirez-les')}.`;
 	}
 	const orientations = inPlan(structure.orientations).filter((o) => o.axisId === record.id);
 	if (orientations.length > 0)
-		return `${name} porte encore ${plural(orientations.length, 'l’orientation', 'les orientations')} ${listed(orientations.map((o) => `« ${o.label} »`))} : ${plural(orientations.length, 'rattachez-la d’abord à un autre axe, ou retirez-la', 'rattachez-les d’abord à un autre axe, ou retirez-les')}.`;
+		return `${name} porte encore ${plural(orientations.length, 'l’orientation', 'les orientations')} ${listInWords(orientations.map((o) => `« ${o.label} »`))} : ${plural(orientations.length, 'rattachez-la d’abord à un autre axe, ou retirez-la', 'rattachez-les d’abord à un autre axe, ou retirez-les')}.`;
 	if (inPlan(structure.axes).length === 1) return `${name} est le dernier axe du plan.`;
 	return null;
 }

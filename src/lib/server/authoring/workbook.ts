@@ -29,7 +29,8 @@ import {
 	formatNumberInput,
 	formatScientific,
 	plural,
-	pluralize
+	pluralize,
+	listInWords
 } from '../../utils/format';
 import { indicatorDateProblems } from '../../utils/rules';
 import { newWorkbook } from '../spreadsheet';
@@ -854,7 +855,7 @@ function rowRanges(numbers: number[]): string {
 		else ranges.push(j === i ? `${sorted[i]}` : `${sorted[i]} à ${sorted[j]}`);
 		i = j + 1;
 	}
-	return ranges.length === 1 ? ranges[0]! : `${ranges.slice(0, -1).join(', ')} et ${ranges.at(-1)}`;
+	return listInWords(ranges);
 }
 
 /**

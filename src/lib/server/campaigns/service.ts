@@ -12,7 +12,13 @@ import { invalidFields, ok, refuse, type Result } from '../result';
 import { LATEST_REMINDER_DAYS, parseReminderDays } from '../../schemas/campaign';
 import { isIsoDate } from '../../schemas/form';
 import { daysAfter, daysBefore, parisDate } from '../../utils/dates';
-import { formatDate, formatMomentDay, formatReminderOffset, pluralize } from '../../utils/format';
+import {
+	formatDate,
+	formatMomentDay,
+	formatReminderOffset,
+	listInWords,
+	pluralize
+} from '../../utils/format';
 import { compareFrench, sameWords } from '../../utils/text';
 import { MAX_DAYS_AHEAD } from '../../utils/rules';
 import { UPDATE_STATE_LABELS, UPDATE_STATE_WORDS } from '../../utils/vocabulary';
@@ -99,8 +105,7 @@ function earlyRemindersMessage(offsets: number[], deadline: string): string {
 	const days = offsets.map((o) => formatDate(reminderDay(deadline, o)));
 	if (offsets.length === 1)
 		return `Le rappel ${signed[0]} tomberait le ${days[0]}, au plus tard le jour de l’ouverture : il ne partirait pas. Retirez-le ou reportez la date limite.`;
-	const list = `${signed.slice(0, -1).join(', ')} et ${signed.at(-1)}`;
-	return `Les rappels ${list} tomberaient au plus tard le jour de l’ouverture (${days.join(', ')}) : ils ne partiraient pas. Retirez-les ou reportez la date limite.`;
+	return `Les rappels ${listInWords(signed)} tomberaient au plus tard le jour de l’ouverture (${days.join(', ')}) : ils ne partiraient pas. Retirez-les ou reportez la date limite.`;
 }
 
 export interface CampaignInput {

@@ -7,7 +7,8 @@ import {
 	formatMoment,
 	formatSittingMoment,
 	plural,
-	pluralize
+	pluralize,
+	listInWords
 } from '../../utils/format';
 import { sittingPastPart, sittingStartIsPast } from '../../utils/rules';
 import { NO_MAIL_RELAY } from '../../utils/vocabulary';
@@ -641,9 +642,6 @@ export async function changedSinceConvened(
 }
 
 /** A list said in French: « a, b et c ». */
-const inWords = (parts: string[]) =>
-	parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} et ${parts.at(-1)}`;
-
 /**
  * What the séance's page (and the answer to a correction) says of a convocation out of date: what
  * it announced that the séance no longer is, and to send it again; null when it still holds.
@@ -662,5 +660,5 @@ export function convokeAgainMessage(since: SinceConvened | null): string | null 
 		place: `un autre lieu (${was.place})`,
 		title: `un autre intitulé (« ${was.title} »)`
 	};
-	return `La convocation du ${formatMoment(since.convenedAt)} annonçait ${inWords(since.facts.map((f) => words[f]))}${since.agenda ? ', et l’ordre du jour a changé depuis' : ''} : ${again}`;
+	return `La convocation du ${formatMoment(since.convenedAt)} annonçait ${listInWords(since.facts.map((f) => words[f]))}${since.agenda ? ', et l’ordre du jour a changé depuis' : ''} : ${again}`;
 }
