@@ -152,6 +152,7 @@ describe('password reset by e-mail', () => {
 				value: { message: RESET_DELAYED_MESSAGE }
 			});
 		expect(RESET_DELAYED_MESSAGE).toMatch(/le courriel partira dès qu’il répondra/);
+		expect(RESET_DELAYED_MESSAGE).toMatch(/utilisez celui de votre invitation/);
 		expect(await listMessages(db, 10, 0)).toHaveLength(1); // written, waiting for the relay
 	});
 
@@ -226,6 +227,10 @@ describe('password reset by e-mail', () => {
 		const ask = async () => {
 			const answer = await requestPasswordReset(db, 'chloe@cdg46.fr', null, now);
 			expect(answer).toEqual({ ok: true, value: { message: RESET_REQUESTED_MESSAGE } });
+			// The same answer as for any address, which tells the invited what to do instead.
+			expect(answer.ok && answer.value.message).toContain(
+				'Si vous n’avez pas encore choisi de mot de passe, aucun lien ne vous est envoyé : utilisez celui de votre invitation, ou demandez une nouvelle invitation à l’équipe de Lot numérique.'
+			);
 			await deliver();
 		};
 		await ask();

@@ -30,16 +30,22 @@ import {
 
 export const RESET_LIFETIME_MS = 30 * 60 * 1000;
 
+/**
+ * Said to everyone, whatever the address: an invited person who has not chosen a password yet gets
+ * no link (their invitation is the only way in), and must learn it without the answer telling
+ * which addresses have an account.
+ */
+export const NO_PASSWORD_YET_HINT =
+	'Si vous n’avez pas encore choisi de mot de passe, aucun lien ne vous est envoyé : utilisez celui de votre invitation, ou demandez une nouvelle invitation à l’équipe de Lot numérique.';
+
 /** The same answer whether the address has an account or not (no account enumeration). */
-export const RESET_REQUESTED_MESSAGE =
-	'Si un compte existe pour cette adresse, un courriel vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe, valable 30 minutes. Pensez à regarder dans les indésirables.';
+export const RESET_REQUESTED_MESSAGE = `Si un compte existe pour cette adresse, un courriel vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe, valable 30 minutes. Pensez à regarder dans les indésirables. ${NO_PASSWORD_YET_HINT}`;
 
 /**
  * The same answer while the relay is down (the link is written, its mail waits): said instead of
  * « vient de lui être envoyé », with what to do if it comes too late.
  */
-export const RESET_DELAYED_MESSAGE =
-	'Si un compte existe pour cette adresse, un courriel lui est écrit avec un lien pour choisir un nouveau mot de passe, valable 30 minutes. Notre serveur de courrier ne répond pas pour l’instant : le courriel partira dès qu’il répondra. S’il n’est pas arrivé d’ici 30 minutes, refaites une demande ou demandez une invitation à l’équipe de Lot numérique.';
+export const RESET_DELAYED_MESSAGE = `Si un compte existe pour cette adresse, un courriel lui est écrit avec un lien pour choisir un nouveau mot de passe, valable 30 minutes. Notre serveur de courrier ne répond pas pour l’instant : le courriel partira dès qu’il répondra. S’il n’est pas arrivé d’ici 30 minutes, refaites une demande ou demandez une invitation à l’équipe de Lot numérique. ${NO_PASSWORD_YET_HINT}`;
 
 /** Without a relay no link can reach the person: said instead of pretending to send one. */
 export const RESET_WITHOUT_RELAY_MESSAGE =
