@@ -3,6 +3,7 @@ import { formatDate, formatNumberInput } from '../utils/format';
 import { isCountIndicator } from '../utils/indicators';
 import { progressFormData } from '../server/progress/testing';
 import {
+	DONE_REQUIRED,
 	numberProblem,
 	parseDecimal,
 	parseProgressForm,
@@ -16,6 +17,44 @@ const INDICATORS = [
 ];
 
 const form = progressFormData;
+
+describe('what a draft may leave out', () => {
+	it('saves a draft, or my version in place of another, without « Ce qui a été fait »; a submission needs it', () => {
+		for (const intent of ['draft', 'replace']) {
+			const parsed = parseProgressForm(form({ done: '  ', intent }), INDICATORS, '2026-03-01');
+			expect(parsed.errors).toEqual({});
+			expect(parsed.input?.done).toBe('  ');
+		}
+		const submitted = parseProgressForm(
+			form({ done: ' \n ', intent: 'submit' }),
+			INDICATORS,
+			'2026-03-01'
+		);
+		expect(submitted.input).toBeUndefined();
+		expect(submitted.errors).toEqual({ done: DONE_REQUIRED });
+	});
+
+	it('still refuses in a draft what cannot be kept: a wrong number or date, too long a text', () => {
+		const parsed = parseProgressForm(
+			form({
+				done: '',
+				progress: '140',
+				reported_on: '2026-02-30',
+				next_steps: 'x'.repeat(10_001),
+				indicator_1_date: '2026-02-01',
+				indicator_1_value: 'douze'
+			}),
+			INDICATORS,
+			'2026-03-01'
+		);
+		expect(Object.keys(parsed.errors).sort()).toEqual([
+			'indicator_1_value',
+			'next_steps',
+			'progress',
+			'reported_on'
+		]);
+	});
+});
 
 describe('indicator values', () => {
 	it('refuses a negative value for a count indicator, with a French message, keeping the typing', () => {
@@ -349,8 +388,8 @@ describe('the status a partner reports', () => {
 	});
 
 	it('refuses an advancement its status contradicts, told on the advancement with the rest', () => {
-		const parse = (status: string, progress: string, done = 'Fait') =>
-			parseProgressForm(form({ status, progress, done }), INDICATORS, '2026-03-01');
+		const parse = (status: string, progress: string, done = 'Fait', intent = 'draft') =>
+			parseProgressForm(form({ status, progress, done, intent }), INDICATORS, '2026-03-01');
 		const done = parse('realisee', '30');
 		expect(done.input).toBeUndefined();
 		expect(done.errors).toEqual({
@@ -360,7 +399,10 @@ describe('the status a partner reports', () => {
 		expect(done.values).toMatchObject({ status: 'realisee', progress: '30' });
 		expect(parse('a_lancer', '40 %').errors.progress).toMatch(/^Une fiche à lancer n’a pas/);
 		// Told at once with the form's other problems.
-		expect(Object.keys(parse('realisee', '30', '').errors).sort()).toEqual(['done', 'progress']);
+		expect(Object.keys(parse('realisee', '30', '', 'submit').errors).sort()).toEqual([
+			'done',
+			'progress'
+		]);
 		// Agreeing, or the advancement left empty but under « Réalisée »: accepted.
 		expect(parse('realisee', '100').input?.progress).toBe(100);
 		expect(parse('realisee', '').errors.progress).toBe(

@@ -35,6 +35,8 @@ const PROGRESS_FIELDS = [
 
 const EARLIEST_DATE = '2018-01-01';
 
+export const DONE_REQUIRED = 'Décrivez ce qui a été fait depuis la dernière mise à jour.';
+
 function date(label: string, today: string) {
 	return z
 		.string()
@@ -109,10 +111,8 @@ function schema(today: string) {
 					: 'Choisissez un statut dans la liste.'
 		}),
 		progress: progressField,
-		done: textField('Ce qui a été fait', TEXT_MAX_LENGTH, { required: false, trim: false }).refine(
-			(v) => v.trim() !== '',
-			'Décrivez ce qui a été fait depuis la dernière mise à jour.'
-		),
+		// Required on submit only (parseProgressForm): a draft keeps work not yet written.
+		done: textField('Ce qui a été fait', TEXT_MAX_LENGTH, { required: false, trim: false }),
 		next_steps: textField('Les prochaines étapes', TEXT_MAX_LENGTH, {
 			required: false,
 			trim: false,
@@ -397,6 +397,12 @@ export function parseProgressForm(
 		const contradiction = progressContradiction(values.status ?? '', values.progress ?? '');
 		if (contradiction) allErrors.progress = contradiction;
 	}
+
+	// What must hold for any save (dates and numbers as typed, lengths, what the database needs) is
+	// checked above for every intent; what a finished update needs, only when it is submitted: a
+	// draft, or « Enregistrer ma version à la place » (a draft too), keeps incomplete work.
+	if (values.intent === 'submit' && !allErrors.done && (values.done ?? '').trim() === '')
+		allErrors.done = DONE_REQUIRED;
 
 	if (!data || Object.keys(allErrors).length > 0) return { values, errors: allErrors };
 	return {
