@@ -5,7 +5,12 @@ import type { User } from '$lib/server/auth/users';
 import type { Db } from '$lib/server/db';
 import { closeDatabase, initDatabase } from '$lib/server/db/instance';
 import { saveProgressUpdate } from '$lib/server/progress/service';
-import { createPartner, progressFormData, progressInput } from '$lib/server/progress/testing';
+import {
+	createPartner,
+	progressFormData,
+	progressInput,
+	takeOffFiche
+} from '$lib/server/progress/testing';
 import * as espace from './espace/+page.server';
 import * as form from './espace/fiches/[code=fiche]/suivi/+page.server';
 import * as readOnly from './espace/suivis/[id=id]/+page.server';
@@ -108,17 +113,7 @@ describe('an update of a fiche the organisation no longer works on', () => {
 	// Read-back s46: the same, writing a new update (no draft yet): the service answered 403 and
 	// the page without script was an error page, what was typed lost.
 	it('a new update sent without script after the organisation was taken off: answered as a draft is, the typing kept, no 403', async () => {
-		const fiche = await db
-			.selectFrom('fiche')
-			.select('id')
-			.where('code', '=', '1-2')
-			.executeTakeFirstOrThrow();
-		for (const table of ['fiche_owner', 'fiche_partner'] as const)
-			await db
-				.deleteFrom(table)
-				.where('fiche_id', '=', fiche.id)
-				.where('organisation_id', '=', partner.organisationId!)
-				.execute();
+		await takeOffFiche(db, partner.organisationId!, '1-2');
 		const path = '/espace/fiches/1-2/suivi';
 		const typed = () => progressFormData({ done: 'Tapé avant que Lot numérique retire CDG46.' });
 		const before = await denials();

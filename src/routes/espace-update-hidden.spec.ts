@@ -7,7 +7,7 @@ import { saveProgressUpdate } from '$lib/server/progress/service';
 import { createPartner, progressInput } from '$lib/server/progress/testing';
 import * as formPage from './espace/fiches/[code=fiche]/suivi/+page.server';
 import * as updatePage from './espace/suivis/[id=id]/+page.server';
-import { routeEvent } from './route-testing';
+import { routeAnswer as answer, routeEvent } from './route-testing';
 
 // Hostile probe s47: a partner told another organisation's update (403) from an id that does not
 // exist (404), and on which fiche it was (403 on its fiche, 404 on another). One answer now: the
@@ -30,20 +30,6 @@ afterAll(closeDatabase);
 
 type Sent = 'GET' | 'POST' | 'POST by script';
 const SENT: Sent[] = ['GET', 'POST', 'POST by script'];
-
-/** What a route's `load` or action answers: its status and message, whether thrown or returned. */
-async function answer(
-	act: () => unknown
-): Promise<{ status: number; message: string; signIn?: boolean }> {
-	try {
-		const result = (await act()) as { status?: number; data?: { message?: string } } | undefined;
-		return { status: result?.status ?? 200, message: result?.data?.message ?? '' };
-	} catch (thrown) {
-		const failure = thrown as { status?: number; body?: { message?: string; signIn?: boolean } };
-		if (failure.status === undefined) throw thrown;
-		return { ...failure.body, status: failure.status, message: failure.body?.message ?? '' };
-	}
-}
 
 /** The event of `path`, a form posted as the page's script posts it when `sent` says so. */
 function eventOf(

@@ -17,18 +17,24 @@ const cookies = {
 
 /**
  * The request event a route's `load` or action receives, signed in as `user` (tests that call a
- * route's own code, its guard included): GET, or POST with `form`.
+ * route's own code, its guard included): GET, HEAD (which SvelteKit answers with the page's
+ * `load`, as GET), or POST with `sent`, a form.
  */
 export function routeEvent(
 	path: string,
 	route: string,
 	params: Record<string, string>,
 	signedIn: { user: User; session: Session },
-	form?: FormData
+	sent?: FormData | 'HEAD'
 ) {
 	const url = new URL(`http://localhost${path}`);
 	return {
-		request: form ? new Request(url, { method: 'POST', body: form }) : new Request(url),
+		request:
+			sent === undefined
+				? new Request(url)
+				: sent === 'HEAD'
+					? new Request(url, { method: 'HEAD' })
+					: new Request(url, { method: 'POST', body: sent }),
 		url,
 		params,
 		locals: { ...signedIn, requestId: 'test' },
@@ -39,6 +45,32 @@ export function routeEvent(
 		isDataRequest: false,
 		isSubRequest: false
 	} as never;
+}
+
+/**
+ * What a route's `load` or action answers, whether returned or thrown: its status (200 for a
+ * page's data), the message of a refusal, and where a redirect leads.
+ */
+export async function routeAnswer(
+	act: () => unknown
+): Promise<{ status: number; message: string; signIn?: boolean; location?: string }> {
+	try {
+		const result = (await act()) as { status?: number; data?: { message?: string } } | undefined;
+		return { status: result?.status ?? 200, message: result?.data?.message ?? '' };
+	} catch (thrown) {
+		const failure = thrown as {
+			status?: number;
+			body?: { message?: string; signIn?: boolean };
+			location?: string;
+		};
+		if (failure.status === undefined) throw thrown;
+		return {
+			...failure.body,
+			...(failure.location === undefined ? {} : { location: failure.location }),
+			status: failure.status,
+			message: failure.body?.message ?? ''
+		};
+	}
 }
 
 /**

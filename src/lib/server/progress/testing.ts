@@ -48,3 +48,22 @@ export function progressFormData(fields: Record<string, string> = {}): FormData 
 	for (const [name, value] of Object.entries({ ...base, ...fields })) form.set(name, value);
 	return form;
 }
+
+/** Lot numérique takes `organisationId` off the fiche `code`: neither its owner nor its partner. */
+export async function takeOffFiche(
+	db: Executor,
+	organisationId: number,
+	code: string
+): Promise<void> {
+	const fiche = await db
+		.selectFrom('fiche')
+		.select('id')
+		.where('code', '=', code)
+		.executeTakeFirstOrThrow();
+	for (const table of ['fiche_owner', 'fiche_partner'] as const)
+		await db
+			.deleteFrom(table)
+			.where('fiche_id', '=', fiche.id)
+			.where('organisation_id', '=', organisationId)
+			.execute();
+}

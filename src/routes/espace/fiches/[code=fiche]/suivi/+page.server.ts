@@ -75,9 +75,10 @@ async function loadContext(event: Parameters<PageServerLoad>[0]) {
 	if (id === null) {
 		// A post reaches `load` only once its action has answered: for a partner whose organisation
 		// was taken off the fiche while writing, the service's 409, the typing kept, drawn as for a
-		// draft below rather than replaced by a 403.
+		// draft below rather than replaced by a 403. Only a post: `load` also answers HEAD, which is
+		// decided as GET is (same status, same journal line).
 		const signedIn = requireUser(event);
-		if (event.request.method !== 'GET' && partnerOffFiche(signedIn, ficheOrganisationIds))
+		if (event.request.method === 'POST' && partnerOffFiche(signedIn, ficheOrganisationIds))
 			return { user: signedIn, fiche, draft: null };
 		const user = await authorize(event, 'update.create', { ficheOrganisationIds });
 		return { user, fiche, draft: null };
@@ -96,7 +97,7 @@ async function loadContext(event: Parameters<PageServerLoad>[0]) {
 	// reaches `load` only once its action has answered with a refusal (the service's 409 « Votre
 	// organisation ne porte plus la fiche… », the typing kept): the page is drawn with that answer,
 	// as the script shows it, rather than replaced by a 403 that loses what was typed.
-	if (!can(user, 'update.create', { ficheOrganisationIds }) && event.request.method === 'GET')
+	if (!can(user, 'update.create', { ficheOrganisationIds }) && event.request.method !== 'POST')
 		redirect(303, `/espace/suivis/${draft.id}`);
 	return { user, fiche, draft };
 }
@@ -106,8 +107,8 @@ export const load: PageServerLoad = async (event) => {
 	const { user, fiche, draft } = await loadContext(event);
 	// Opening the page leads to the update it should show. After a refused post (the page sent
 	// without script, rendered with the action's answer) it stays: the answer holds what was typed
-	// and what changed meanwhile, which a redirect would lose.
-	if (event.request.method === 'GET') {
+	// and what changed meanwhile, which a redirect would lose. HEAD is answered as GET.
+	if (event.request.method !== 'POST') {
 		if (!draft) {
 			// One open update per fiche and organisation: the form resumes it.
 			const open = await findOpenUpdate(getDb(), fiche.id, user.organisationId!);
