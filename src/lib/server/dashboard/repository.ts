@@ -9,7 +9,7 @@ import {
 	rankedMeasurements,
 	validatedBy
 } from '../plan/repository';
-import { inPlanBy } from '../authoring/revisions-repository';
+import { indicatorRowInPlanBy, inPlanBy } from '../authoring/revisions-repository';
 import { priorityDecisions } from '../commission/repository';
 import type { DashboardInput } from './figures';
 import { INDICATOR_POINTS, restartedAfterAdvancement } from '../../utils/rules';
@@ -187,7 +187,11 @@ export async function loadDashboardInput(db: Executor, asOf?: string): Promise<D
 			'm.value'
 		])
 		.where('m.rank', '<=', INDICATOR_POINTS)
-		.$if(asOf !== undefined, (q) => q.where(({ ref }) => inPlanBy('fiche', ref('fiche.id'), day)))
+		// An indicator added after that day is not in the edition's plan (plan.json, mesures.csv,
+		// its frozen fiches: listIndicatorSummaries, publishedMeasurements): nor in its figures.
+		.$if(asOf !== undefined, (q) =>
+			q.where(({ ref }) => inPlanBy('fiche', ref('fiche.id'), day)).where(indicatorRowInPlanBy(day))
+		)
 		// The plan's order, which a fiche moved to another objective follows under its new code.
 		.orderBy('objective.number')
 		.orderBy('fiche.number')

@@ -16,7 +16,8 @@ import type { Db } from '../db';
 import type { FicheStatus } from '../db/schema';
 import { getDataRevision } from '../db/revision';
 import { createTestDb } from '../db/testing';
-import { findPublishedFile } from '../editions/repository';
+import { findPublishedFile, findPublishedSnapshot } from '../editions/repository';
+import { tableToCsv } from '../dashboard/tables';
 import { publishEdition, saveEditionDraft } from '../editions/service';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
@@ -625,6 +626,11 @@ describe('open data sdusn/plan@2', () => {
 		};
 		const counted = plan.fiches.flatMap((f) => f.indicators.map((i) => i.measurement_count));
 		expect(counted.reduce((a, b) => a + b, 0)).toBe(byPath.get('mesures.csv')!.count);
+		// Nor do its figures, the chart and table of « Indicateurs » and its indicateurs.csv.
+		const snapshot = (await findPublishedSnapshot(db, 2025))!;
+		expect(snapshot.figures.indicators.filter((i) => i.fiche === '9-1')).toEqual([]);
+		const values = snapshot.tables.find((t) => t.id === 'indicateurs')!;
+		expect(tableToCsv(values)).not.toContain('42.5');
 		// Live, where the indicator is in the plan, its measurement is.
 		expect(text((await (await liveSet()).file('mesures'))!)).toContain(
 			'9-1,9-1-2,Part des processus partagés,%,2025-06-30,42.5\n'
