@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = {
 	'update.returned': 'Mise à jour renvoyée',
 	'update.conflict': 'Enregistrement refusé (modification concurrente)',
 	'update.withdrawn': 'Mise à jour retirée (revenue en brouillon)',
+	'update.discarded': 'Brouillon supprimé par son organisation',
 	'session.created': 'Séance de la commission créée',
 	'session.updated': 'Séance de la commission corrigée (date, lieu, intitulé)',
 	'session.deleted': 'Séance de la commission supprimée (créée par erreur)',

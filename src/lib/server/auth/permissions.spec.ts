@@ -86,6 +86,36 @@ const CASES: Case[] = [
 		[false, false, false, false, false]
 	],
 	[
+		'update.discard',
+		{ ...editOf('draft'), sent: false },
+		'supprimer un brouillon jamais soumis',
+		[false, true, false, false, false]
+	],
+	[
+		'update.discard',
+		{ ...editOf('draft'), sent: true },
+		'supprimer un brouillon déjà soumis puis retiré ou renvoyé',
+		[false, false, false, false, false]
+	],
+	...(['submitted', 'returned', 'validated'] as const).map((state): Case => [
+		'update.discard',
+		{ ...editOf(state), sent: false },
+		`supprimer une mise à jour ${state}`,
+		[false, false, false, false, false]
+	]),
+	[
+		'update.discard',
+		{ ...editOf('draft', OTHER), sent: false },
+		'supprimer le brouillon d’une autre organisation',
+		[false, false, false, false, false]
+	],
+	[
+		'update.discard',
+		{ ficheOrganisationIds: [30], updateOrganisationId: OWN, state: 'draft', sent: false },
+		'supprimer son brouillon d’une fiche que son organisation ne porte plus',
+		[false, false, false, false, false]
+	],
+	[
 		'update.review',
 		{ state: 'submitted' },
 		'valider une mise à jour soumise',

@@ -31,6 +31,16 @@ export interface Resources {
 		updateOrganisationId: number | null;
 		state: UpdateState;
 	};
+	/**
+	 * Discard a draft for good: `sent`, it was ever submitted to Lot numérique (withdrawn since, or
+	 * returned), and is then part of the exchange with it.
+	 */
+	'update.discard': {
+		ficheOrganisationIds: number[];
+		updateOrganisationId: number | null;
+		state: UpdateState;
+		sent: boolean;
+	};
 	'update.review': { state: UpdateState };
 	'queue.view': undefined;
 	'users.manage': undefined;
@@ -157,6 +167,12 @@ export function can<A extends Action>(
 		case 'update.withdraw': {
 			const r = resource as Resources['update.withdraw'] | undefined;
 			return ownUpdate(r) && r!.state === 'submitted';
+		}
+		// Only a draft never sent to Lot numérique: a returned update awaits its correction, and a
+		// withdrawn one was submitted (the journal keeps it, a digest may have named it).
+		case 'update.discard': {
+			const r = resource as Resources['update.discard'] | undefined;
+			return ownUpdate(r) && r!.state === 'draft' && !r!.sent;
 		}
 		case 'update.review': {
 			const r = resource as Resources['update.review'] | undefined;

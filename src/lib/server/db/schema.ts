@@ -166,6 +166,18 @@ export interface ProgressUpdateTable {
 	submitted_at: string | null;
 }
 
+/**
+ * A draft its organisation discarded: its row and measurements are gone, its number stays here,
+ * never given to another update (migration 2026_12_15_100000_discarded_update).
+ */
+export interface DiscardedUpdateTable {
+	id: number;
+	fiche_id: number;
+	organisation_id: number;
+	discarded_by: number | null;
+	discarded_at: string;
+}
+
 export interface MeasurementTable {
 	id: Generated<number>;
 	indicator_id: number;
@@ -536,6 +548,7 @@ export interface Database {
 	mail_preference: MailPreferenceTable;
 	password_reset: PasswordResetTable;
 	notification_event: NotificationEventTable;
+	discarded_update: DiscardedUpdateTable;
 	campaign: CampaignTable;
 	campaign_fiche: CampaignFicheTable;
 	campaign_reminder: CampaignReminderTable;

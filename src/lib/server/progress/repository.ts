@@ -495,6 +495,7 @@ export async function insertProgressUpdate(
 	const { id } = await db
 		.insertInto('progress_update')
 		.values({
+			id: await freshUpdateId(db),
 			...fieldColumns(update),
 			fiche_id: update.ficheId,
 			organisation_id: update.organisationId,
@@ -534,6 +535,7 @@ export async function insertStaffStatusUpdate(
 	const { id } = await db
 		.insertInto('progress_update')
 		.values({
+			id: await freshUpdateId(db),
 			fiche_id: update.ficheId,
 			organisation_id: null,
 			reported_on: update.reportedOn,
@@ -669,4 +671,121 @@ export async function findPublishedState(db: Executor, ficheId: number) {
 		.select(['status', 'progress', 'last_update as lastUpdate'])
 		.where('id', '=', ficheId)
 		.executeTakeFirstOrThrow();
+}
+
+/**
+ * The number the next update takes: past every update and every discarded draft, so that a
+ * discarded draft's number (in a tab left open, a link, the journal) never names another update.
+ */
+async function freshUpdateId(db: Executor): Promise<number> {
+	const [updates, discarded] = await Promise.all(
+		(['progress_update', 'discarded_update'] as const).map((table) =>
+			db
+				.selectFrom(table)
+				.select((eb) => eb.fn.max('id').as('last'))
+				.executeTakeFirst()
+		)
+	);
+	return Math.max(updates?.last ?? 0, discarded?.last ?? 0) + 1;
+}
+
+/**
+ * Whether the update was ever sent to Lot numérique: submitted (and withdrawn since), returned or
+ * in a digest mailed to staff. Such a draft is part of the exchange with Lot numérique: it is not
+ * discarded.
+ */
+export async function wasSentToLotNumerique(db: Executor, id: number): Promise<boolean> {
+	const row = await db
+		.selectNoFrom((eb) => [
+			eb
+				.exists(
+					eb
+						.selectFrom('audit_event')
+						.select('audit_event.id')
+						.where('audit_event.target_type', '=', 'suivi')
+						.where('audit_event.target_id', '=', String(id))
+						.where('audit_event.action', 'in', [
+							'update.submitted',
+							'update.withdrawn',
+							'update.returned',
+							'update.validated'
+						])
+				)
+				.as('journaled'),
+			eb
+				.exists(
+					eb
+						.selectFrom('notification_event')
+						.select('notification_event.id')
+						.where('notification_event.update_id', '=', id)
+				)
+				.as('notified')
+		])
+		.executeTakeFirstOrThrow();
+	return Boolean(row.journaled) || Boolean(row.notified);
+}
+
+/**
+ * Deletes a draft and its measurements, over the version seen, and keeps its number with who
+ * discarded it: false when it is no longer that version of a draft (saved or submitted meanwhile),
+ * and then nothing is deleted.
+ */
+export async function discardDraft(
+	db: Executor,
+	draft: { id: number; ficheId: number; organisationId: number; version: number },
+	by: number,
+	at: string
+): Promise<boolean> {
+	// Claimed over the version seen first: a save or a submission in between leaves it as it is.
+	const claimed = await db
+		.updateTable('progress_update')
+		.set({ version: draft.version + 1 })
+		.where('id', '=', draft.id)
+		.where('version', '=', draft.version)
+		.where('state', '=', 'draft')
+		.executeTakeFirst();
+	if (Number(claimed.numUpdatedRows) !== 1) return false;
+	await db.deleteFrom('measurement').where('progress_update_id', '=', draft.id).execute();
+	await db.deleteFrom('progress_update').where('id', '=', draft.id).execute();
+	await db
+		.insertInto('discarded_update')
+		.values({
+			id: draft.id,
+			fiche_id: draft.ficheId,
+			organisation_id: draft.organisationId,
+			discarded_by: by,
+			discarded_at: at
+		})
+		.execute();
+	return true;
+}
+
+export interface DiscardedUpdate {
+	id: number;
+	ficheCode: string;
+	ficheTitle: string;
+	organisationId: number;
+	discardedByName: string | null;
+	discardedAt: string;
+}
+
+/** A discarded draft: its fiche, its organisation, who discarded it and when. */
+export async function findDiscardedUpdate(
+	db: Executor,
+	id: number
+): Promise<DiscardedUpdate | undefined> {
+	return db
+		.selectFrom('discarded_update as d')
+		.innerJoin('fiche', 'fiche.id', 'd.fiche_id')
+		.leftJoin('user_account', 'user_account.id', 'd.discarded_by')
+		.select([
+			'd.id',
+			'fiche.code as ficheCode',
+			'fiche.title as ficheTitle',
+			'd.organisation_id as organisationId',
+			'user_account.name as discardedByName',
+			'd.discarded_at as discardedAt'
+		])
+		.where('d.id', '=', id)
+		.executeTakeFirst();
 }

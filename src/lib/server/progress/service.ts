@@ -28,7 +28,7 @@ import {
 import { ficheDecision } from '../authoring/service';
 import { RETURN_NEEDS_COMMENT } from '../../schemas/review';
 import { ofName } from '../../utils/text';
-import { formatDate, formatNumber, formatPercent } from '../../utils/format';
+import { formatDate, formatMoment, formatNumber, formatPercent } from '../../utils/format';
 import { parisDate, parisToday } from '../../utils/dates';
 import {
 	findFicheForReporting,
@@ -36,6 +36,8 @@ import {
 	findOpenUpdate,
 	findProgressUpdate,
 	findPublishedState,
+	discardDraft,
+	findDiscardedUpdate,
 	findUpdateBySubmissionKey,
 	insertProgressUpdate,
 	insertStaffStatusUpdate,
@@ -43,7 +45,9 @@ import {
 	refreshFicheState,
 	replaceMeasurements,
 	updateProgressFields,
+	wasSentToLotNumerique,
 	withdrawUpdate,
+	type DiscardedUpdate,
 	type ProgressUpdateRecord
 } from './repository';
 
@@ -184,7 +188,7 @@ async function reportingContext(
 		return ok({ fiche, ficheOrganisationIds, current: null });
 	}
 	const current = await findProgressUpdate(trx, updateId);
-	if (!current) return refuse(404, UPDATE_NOT_FOUND);
+	if (!current) return discardedMeanwhile(trx, user, updateId);
 	// Another organisation's update is answered as a missing one (journaled as a denial): neither
 	// its existence nor its fiche is told.
 	if (
@@ -648,6 +652,144 @@ export async function withdrawProgressUpdate(
 				summary: `Mise à jour de la fiche ${update.ficheCode} retirée avant validation : revenue en brouillon`,
 				before: { state: 'submitted' },
 				after: { state: 'draft' },
+				clientAddress
+			},
+			now
+		);
+		return ok({ ficheCode: update.ficheCode });
+	});
+}
+
+/** What a discarded draft's page and refusals say of it: who discarded it, and when. */
+export function discardedWords(discarded: DiscardedUpdate): string {
+	return `${discarded.discardedByName ? ` par ${discarded.discardedByName}` : ''} le ${formatMoment(discarded.discardedAt)}`;
+}
+
+/**
+ * The draft its own organisation discarded, for one of its partners; undefined for anyone else,
+ * who is answered as for a number that never existed.
+ */
+export async function ownDiscardedDraft(
+	db: Executor,
+	user: User,
+	updateId: number
+): Promise<DiscardedUpdate | undefined> {
+	const discarded = await findDiscardedUpdate(db, updateId);
+	if (!discarded) return undefined;
+	// `update.view` without the fiche's organisations: a partner of the organisation that wrote it.
+	return can(user, 'update.view', {
+		ficheOrganisationIds: [],
+		updateOrganisationId: discarded.organisationId
+	})
+		? discarded
+		: undefined;
+}
+
+/**
+ * A save of a draft that its organisation discarded meanwhile (two people of the organisation, one
+ * discarding while the other writes): the discard won, said as such, the typing kept (409);
+ * anyone else, and an update that never existed, is answered 404.
+ */
+async function discardedMeanwhile(trx: Executor, user: User, updateId: number): Promise<Refusal> {
+	const discarded = await ownDiscardedDraft(trx, user, updateId);
+	if (!discarded) return refuse(404, UPDATE_NOT_FOUND);
+	return refuse(
+		409,
+		`Ce brouillon de la fiche ${discarded.ficheCode} a été supprimé${discardedWords(discarded)}, pendant que vous le modifiiez. ${TYPING_KEPT} Pour la garder, copiez-la, puis ouvrez « Nouvelle mise à jour » de la fiche depuis Mon espace.`
+	);
+}
+
+/** Why a partner's draft cannot be discarded (`update.discard` refused on an update it may read). */
+function notDiscardable(update: ProgressUpdateRecord, sent: boolean, carried: boolean): string {
+	const who = update.updatedByName ?? 'Une autre personne de votre organisation';
+	if (update.state === 'submitted')
+		return `${who} a soumis cette mise à jour à Lot numérique${update.submittedAt ? ` le ${formatDate(update.submittedAt)}` : ''} : elle n’est plus un brouillon et ne se supprime pas. Rien n’a été supprimé.`;
+	if (update.state === 'validated')
+		return 'Cette mise à jour a été validée et publiée par Lot numérique : elle ne se supprime pas.';
+	if (update.state === 'returned' || update.reviewComment !== null)
+		return 'Lot numérique a renvoyé cette mise à jour pour qu’elle soit corrigée : elle ne se supprime pas. Corrigez-la puis soumettez-la de nouveau, ou écrivez à Lot numérique si elle n’a plus lieu d’être.';
+	if (!carried)
+		return 'Votre organisation ne porte plus cette fiche et n’en est plus partenaire : ce brouillon reste lisible, mais ne se reprend ni ne se supprime.';
+	if (sent)
+		return 'Ce brouillon a déjà été soumis à Lot numérique, puis retiré : il fait partie de vos échanges avec Lot numérique et ne se supprime pas. Modifiez-le puis soumettez-le, ou écrivez à Lot numérique s’il n’a plus lieu d’être.';
+	return 'Cette mise à jour ne peut pas être supprimée.';
+}
+
+/**
+ * A partner discards their organisation's draft for good, with its measurements: only a draft
+ * never sent to Lot numérique (`update.discard`), over the version seen on the page (a colleague's
+ * save in between wins: nothing is deleted, the page reads it again). Its number is kept
+ * (`discarded_update`), never given to another update. Another organisation's update, or anyone
+ * else, is answered as a missing one (404, journaled); a draft discarded already (a second tab)
+ * by 410, which the page says as such.
+ */
+export async function discardProgressDraft(
+	db: Db,
+	user: User,
+	updateId: number,
+	version: number,
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result<{ ficheCode: string }>> {
+	return db.transaction().execute(async (trx) => {
+		const update = await findProgressUpdate(trx, updateId);
+		if (!update) {
+			const discarded = await ownDiscardedDraft(trx, user, updateId);
+			if (!discarded) return refuse(404, UPDATE_NOT_FOUND);
+			return refuse(
+				410,
+				`Ce brouillon de la fiche ${discarded.ficheCode} a déjà été supprimé${discardedWords(discarded)}.`
+			);
+		}
+		const ficheOrganisationIds = await findFicheOrganisationIds(trx, update.ficheId);
+		const access = { ficheOrganisationIds, updateOrganisationId: update.organisationId };
+		if (!can(user, 'update.view', access)) {
+			await recordBounded(
+				trx,
+				{
+					actor: user,
+					action: 'access.denied',
+					target: { type: 'suivi', id: update.id },
+					summary: `Mise à jour d’une autre organisation demandée sur la fiche ${update.ficheCode} : refusé (update.discard)`,
+					clientAddress
+				},
+				'access.denied',
+				now
+			);
+			return refuse(404, UPDATE_NOT_FOUND);
+		}
+		const sent = await wasSentToLotNumerique(trx, update.id);
+		if (!can(user, 'update.discard', { ...access, state: update.state, sent })) {
+			const carried = can(user, 'update.create', { ficheOrganisationIds });
+			return refuse(409, notDiscardable(update, sent, carried));
+		}
+		const discarded =
+			update.version === version &&
+			(await discardDraft(
+				trx,
+				{ id: update.id, ficheId: update.ficheId, organisationId: update.organisationId!, version },
+				user.id,
+				now.toISOString()
+			));
+		if (!discarded) {
+			const self = update.updatedBy === user.id;
+			const who = self
+				? 'Vous avez enregistré ce brouillon depuis un autre onglet, une autre fenêtre ou un autre appareil'
+				: `${update.updatedByName ?? 'Une autre personne de votre organisation'} a enregistré ce brouillon`;
+			return refuse(
+				409,
+				`${who}${update.updatedAt ? ` le ${formatMoment(update.updatedAt)}` : ''}, après l’ouverture de cette page : rien n’a été supprimé. Relisez-le ci-dessous ; s’il faut encore le supprimer, cochez de nouveau la case.`
+			);
+		}
+		// Who, which fiche, when: a draft's content was never journaled, and is not now either.
+		await recordAudit(
+			trx,
+			{
+				actor: user,
+				action: 'update.discarded',
+				target: { type: 'suivi', id: update.id },
+				summary: `Brouillon de la fiche ${update.ficheCode} supprimé par son organisation`,
+				before: { state: 'draft', version },
 				clientAddress
 			},
 			now
