@@ -19,6 +19,7 @@ type Row = [
 const clients = {} as Record<Who, APIRequestContext>;
 let draftId = 0;
 let submittedId = 0;
+let discardedId = 0;
 let openSitting = 0;
 let closedSitting = 0;
 
@@ -51,6 +52,17 @@ test.beforeAll(async () => {
 		const location = response.headers().location ?? '';
 		if (intent === 'draft') draftId = Number(/brouillon=(\d+)/.exec(location)?.[1]);
 	}
+	// A draft of 9-1 discarded by its organisation: its number answers « Brouillon supprimé ».
+	const discarding = await clients.partenaire.post('/espace/fiches/9-1/suivi', {
+		form: form('draft', 'matrice-supprimee'),
+		maxRedirects: 0
+	});
+	discardedId = Number(/brouillon=(\d+)/.exec(discarding.headers().location ?? '')?.[1]);
+	const discarded = await clients.partenaire.post(`/espace/suivis/${discardedId}?/supprimer`, {
+		form: { version: '1', confirm: 'oui' },
+		maxRedirects: 0
+	});
+	expect(discarded.headers().location).toBe(`/espace/suivis/${discardedId}/supprime`);
 	const queue = await (await clients.admin.get('/admin/suivis')).text();
 	submittedId = Number(/\/admin\/suivis\/(\d+)/.exec(queue)?.[1]);
 	expect(draftId).toBeGreaterThan(0);
@@ -149,6 +161,19 @@ const rows = (): Row[] => [
 	['GET', `/espace/suivis/${submittedId}`, null, [303, 200, 404, 404, 404]],
 	['POST', `/espace/suivis/${submittedId}?/retirer`, { version: 'x' }, [303, 400, 404, 404, 404]],
 	['GET', '/espace/suivis/999999', null, [303, 404, 404, 404, 404]],
+	// Discarding a draft: its organisation's partner only; anyone else as for a missing update.
+	['POST', `/espace/suivis/${draftId}?/supprimer`, { version: 'x' }, [303, 400, 404, 404, 404]],
+	['POST', `/espace/suivis/${submittedId}?/supprimer`, { version: '1' }, [303, 400, 404, 404, 404]],
+	['GET', `/espace/suivis/${discardedId}`, null, [303, 303, 404, 404, 404]],
+	['GET', `/espace/suivis/${discardedId}/supprime`, null, [303, 200, 404, 404, 404]],
+	['GET', `/espace/suivis/${draftId}/supprime`, null, [303, 404, 404, 404, 404]],
+	[
+		'POST',
+		`/espace/suivis/${discardedId}?/supprimer`,
+		{ version: '1', confirm: 'oui' },
+		[303, 303, 404, 404, 404]
+	],
+	['GET', `/espace/fiches/9-1/suivi?brouillon=${discardedId}`, null, [303, 303, 404, 404, 404]],
 	['GET', '/espace/fiches/99-9/suivi', null, [303, 404, 404, 404, 404]],
 	['GET', '/admin', null, [303, 403, 403, 403, 200]],
 	['GET', '/admin/suivis', null, [303, 403, 403, 403, 200]],

@@ -762,6 +762,7 @@ export async function discardDraft(
 
 export interface DiscardedUpdate {
 	id: number;
+	ficheId: number;
 	ficheCode: string;
 	ficheTitle: string;
 	organisationId: number;
@@ -780,6 +781,7 @@ export async function findDiscardedUpdate(
 		.leftJoin('user_account', 'user_account.id', 'd.discarded_by')
 		.select([
 			'd.id',
+			'd.fiche_id as ficheId',
 			'fiche.code as ficheCode',
 			'fiche.title as ficheTitle',
 			'd.organisation_id as organisationId',

@@ -9,20 +9,35 @@ import {
 import { can } from '$lib/server/auth/permissions';
 import { getDb } from '$lib/server/db/instance';
 import { refusalAnswer } from '$lib/server/http/form-answer';
-import { findFicheOrganisationIds, findProgressUpdate } from '$lib/server/progress/repository';
+import {
+	findFicheOrganisationIds,
+	findProgressUpdate,
+	wasSentToLotNumerique
+} from '$lib/server/progress/repository';
 import { refuse } from '$lib/server/result';
-import { withdrawProgressUpdate } from '$lib/server/progress/service';
+import {
+	discardProgressDraft,
+	ownDiscardedDraft,
+	withdrawProgressUpdate
+} from '$lib/server/progress/service';
 import { UPDATE_NOT_FOUND, UPDATE_STATE_LABELS } from '$lib/utils/vocabulary';
 import { INCOMPLETE_FORM, readForm } from '$lib/schemas/form';
 import { ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-/** An update of the person's organisation (on a fiche it may no longer work on). */
+/**
+ * An update of the person's organisation (on a fiche it may no longer work on), or the draft it
+ * discarded (its number is never given again): anything else is answered as a missing update.
+ */
 async function ownUpdate(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 	const user = requireUser(event);
 	const db = getDb();
-	const update = await findProgressUpdate(db, Number(event.params.id));
-	if (!update) missing(event, UPDATE_NOT_FOUND);
+	const id = Number(event.params.id);
+	const update = await findProgressUpdate(db, id);
+	if (!update) {
+		if (!(await ownDiscardedDraft(db, user, id))) missing(event, UPDATE_NOT_FOUND);
+		return { user, update: null, ficheOrganisationIds: [] };
+	}
 	const ficheOrganisationIds = await findFicheOrganisationIds(db, update.ficheId);
 	// Another organisation's update is answered as a missing one: its id tells nothing.
 	if (
@@ -32,9 +47,16 @@ async function ownUpdate(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 	return { user, update, ficheOrganisationIds };
 }
 
+/** The box of « Supprimer le brouillon » left unticked. */
+const DISCARD_UNCONFIRMED =
+	'Cochez la case pour confirmer la suppression : un brouillon supprimé ne se retrouve pas.';
+
 export const load: PageServerLoad = async (event) => {
 	requireUser(event);
 	const { user, update, ficheOrganisationIds } = await ownUpdate(event);
+	// A draft its organisation discarded (a link, a tab left open): the page that says so.
+	if (!update) redirect(303, `/espace/suivis/${event.params.id}/supprime`);
+	const access = { ficheOrganisationIds, updateOrganisationId: update.organisationId };
 	return {
 		update: {
 			id: update.id,
@@ -58,11 +80,14 @@ export const load: PageServerLoad = async (event) => {
 			measurements: update.measurements
 		},
 		carried: can(user, 'update.create', { ficheOrganisationIds }),
-		canWithdraw: can(user, 'update.withdraw', {
-			ficheOrganisationIds,
-			updateOrganisationId: update.organisationId,
-			state: update.state
-		})
+		canWithdraw: can(user, 'update.withdraw', { ...access, state: update.state }),
+		canDiscard:
+			update.state === 'draft' &&
+			can(user, 'update.discard', {
+				...access,
+				state: update.state,
+				sent: await wasSentToLotNumerique(getDb(), update.id)
+			})
 	};
 };
 
@@ -70,6 +95,7 @@ export const actions: Actions = {
 	retirer: async (event) => {
 		requireUser(event);
 		const { user, update } = await ownUpdate(event);
+		if (!update) missing(event, UPDATE_NOT_FOUND);
 		const { values, errors } = readForm(await event.request.formData(), ['version']);
 		if (errors.version || !ID_PATTERN.test(values.version))
 			return refusalAnswer(refuse(400, INCOMPLETE_FORM));
@@ -88,5 +114,33 @@ export const actions: Actions = {
 			303,
 			`/espace/fiches/${result.value.ficheCode}/suivi?brouillon=${update.id}&retiree=1`
 		);
+	},
+	// A draft discarded for good, with its measurements: the box ticked, over the version shown.
+	supprimer: async (event) => {
+		requireUser(event);
+		const { user, update } = await ownUpdate(event);
+		const id = Number(event.params.id);
+		// Discarded already (a second tab, a colleague): the page that says so.
+		if (!update) redirect(303, `/espace/suivis/${id}/supprime?deja=1`);
+		const { values, errors } = readForm(await event.request.formData(), ['version', 'confirm']);
+		if (errors.version || !ID_PATTERN.test(values.version))
+			return refusalAnswer(refuse(400, INCOMPLETE_FORM));
+		if (values.confirm !== 'oui')
+			return refusalAnswer(
+				refuse(400, DISCARD_UNCONFIRMED, { fieldErrors: { confirm: DISCARD_UNCONFIRMED } })
+			);
+		const result = await discardProgressDraft(
+			getDb(),
+			user,
+			update.id,
+			Number(values.version),
+			safeClientAddress(event)
+		);
+		if (!result.ok) {
+			if (result.status === 404) missing(event, result.message);
+			if (result.status === 410) redirect(303, `/espace/suivis/${id}/supprime?deja=1`);
+			return refusalAnswer(result);
+		}
+		redirect(303, `/espace/suivis/${id}/supprime`);
 	}
 };

@@ -14,11 +14,12 @@ import {
 	findFicheForReporting,
 	findFicheOrganisationIds,
 	findOpenUpdate,
-	findProgressUpdate
+	findProgressUpdate,
+	wasSentToLotNumerique
 } from '$lib/server/progress/repository';
 import { refusalAnswer, typedValues } from '$lib/server/http/form-answer';
 import { refuse } from '$lib/server/result';
-import { saveProgressForm } from '$lib/server/progress/service';
+import { ownDiscardedDraft, saveProgressForm } from '$lib/server/progress/service';
 import { indicatorField } from '$lib/schemas/progress-update';
 import { parisToday } from '$lib/utils/dates';
 import { formatNumberInput } from '$lib/utils/format';
@@ -85,6 +86,12 @@ async function loadContext(event: Parameters<PageServerLoad>[0]) {
 	}
 	const user = requireUser(event);
 	const draft = await findProgressUpdate(db, id);
+	if (!draft && (await ownDiscardedDraft(db, user, id))) {
+		// Discarded by the organisation: a tab left open on it, read again, says so; a save refused
+		// for it (sent without script) is drawn with its answer, the typing kept.
+		if (event.request.method === 'GET') redirect(303, `/espace/suivis/${id}/supprime`);
+		return { user, fiche, draft: null };
+	}
 	// Another organisation's update is answered as a missing one, on its fiche or on another:
 	// neither tells that it exists, nor where.
 	if (!draft) missing(event, UPDATE_NOT_FOUND);
@@ -150,6 +157,15 @@ export const load: PageServerLoad = async (event) => {
 					returnedAt: draft.returnedAt,
 					updatedByName: draft.updatedByName,
 					updatedAt: draft.updatedAt,
+					// « Supprimer le brouillon », on the update's page: a draft never sent to Lot numérique.
+					canDiscard:
+						draft.state === 'draft' &&
+						can(user, 'update.discard', {
+							ficheOrganisationIds: await findFicheOrganisationIds(getDb(), fiche.id),
+							updateOrganisationId: draft.organisationId,
+							state: draft.state,
+							sent: await wasSentToLotNumerique(getDb(), draft.id)
+						}),
 					// Values typed before their indicator was retired: said, since the form no
 					// longer shows them and the next save does not keep them.
 					retiredMeasurements: draft.measurements.filter((m) =>

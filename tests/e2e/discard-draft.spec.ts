@@ -1,0 +1,81 @@
+import type { Browser } from '@playwright/test';
+import { expect, test } from './helpers/portal';
+import { ACCOUNTS, loginPage, type Account } from './helpers/accounts';
+import { sendAndWait } from './helpers/forms';
+
+/**
+ * « Supprimer le brouillon »: a partner discards their organisation's draft, with a box to tick,
+ * and lands on « Brouillon supprimé »; /espace no longer lists it. A second tab, and a colleague
+ * saving the same draft meanwhile, are told what happened, the colleague's typing kept.
+ */
+async function signedIn(browser: Browser, account: Account, javaScriptEnabled = true) {
+	const context = await browser.newContext({ javaScriptEnabled });
+	const page = await context.newPage();
+	await loginPage(page, account);
+	return { context, page };
+}
+
+test('a partner saves a draft, discards it after ticking the box; /espace no longer lists it; a second tab and a colleague saving are told', async ({
+	browser
+}) => {
+	const paul = await signedIn(browser, ACCOUNTS.partner);
+	const a = paul.page;
+	await a.goto('/espace/fiches/6-1/suivi');
+	await a.getByLabel('Ce qui a été fait').fill('Brouillon à supprimer');
+	await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(a.getByRole('status')).toContainText('Brouillon enregistré');
+	const id = Number(/brouillon=(\d+)/.exec(a.url())?.[1]);
+	expect(id).toBeGreaterThan(0);
+	await a.goto('/espace');
+	await expect(a.locator(`a[href$="brouillon=${id}"]`).first()).toBeVisible();
+
+	// A colleague is writing in the same draft; a second tab of Paul's, without script, is open on
+	// the confirmation.
+	const chloe = await signedIn(browser, ACCOUNTS.colleague);
+	const b = chloe.page;
+	await b.goto(`/espace/fiches/6-1/suivi?brouillon=${id}`);
+	await b.getByLabel('Ce qui a été fait').fill('Saisie de Chloé en cours');
+	const tab = await signedIn(browser, ACCOUNTS.partner, false);
+	await tab.page.goto(`/espace/suivis/${id}`);
+
+	// From the draft's form to its page, where the box is asked for.
+	await a.goto(`/espace/fiches/6-1/suivi?brouillon=${id}`);
+	await a.getByRole('link', { name: 'Supprimer le brouillon' }).click();
+	await expect(a).toHaveURL(new RegExp(`/espace/suivis/${id}#supprimer$`));
+	const discard = a.getByRole('button', { name: 'Supprimer le brouillon' });
+	await sendAndWait(a.locator('form[action="?/supprimer"]'), () => discard.click());
+	await expect(a.getByRole('alert')).toContainText('Cochez la case pour confirmer la suppression');
+	await a.getByLabel(/supprimer le brouillon$/).check();
+	await discard.click();
+	await expect(a).toHaveURL(new RegExp(`/espace/suivis/${id}/supprime$`));
+	await expect(a.locator('h1')).toHaveText('Brouillon supprimé');
+	await expect(a.getByRole('status')).toContainText(
+		'Le brouillon de la fiche 6-1 a été supprimé par Paul Partenaire'
+	);
+	await expect(a.getByRole('link', { name: /^Fiche 6-1 : / })).toBeVisible();
+	await expect(a.getByRole('link', { name: 'Nouvelle mise à jour de la fiche 6-1' })).toBeVisible();
+
+	await a.goto('/espace');
+	await expect(a.locator(`a[href*="brouillon=${id}"]`)).toHaveCount(0);
+	await expect(a.locator(`a[href="/espace/suivis/${id}"]`)).toHaveCount(0);
+
+	// The second tab, without script: told it was discarded already, no error page.
+	await tab.page.getByLabel(/supprimer le brouillon$/).check();
+	await tab.page.getByRole('button', { name: 'Supprimer le brouillon' }).click();
+	await expect(tab.page).toHaveURL(new RegExp(`/espace/suivis/${id}/supprime\\?deja=1$`));
+	await expect(tab.page.getByRole('status')).toContainText('avait déjà été supprimé');
+
+	// The colleague's save: refused in words, what she typed kept.
+	await sendAndWait(b.locator('form#suivi'), () =>
+		b.getByRole('button', { name: 'Enregistrer le brouillon' }).click()
+	);
+	await expect(b.getByRole('alert').first()).toContainText(
+		'Ce brouillon de la fiche 6-1 a été supprimé par Paul Partenaire'
+	);
+	await expect(b.getByLabel('Ce qui a été fait')).toHaveValue('Saisie de Chloé en cours');
+
+	// The fiche is free for a new update, under a new number.
+	await a.goto('/espace/fiches/6-1/suivi');
+	await expect(a.locator('h1')).toHaveText('Nouvelle mise à jour de la fiche 6-1');
+	for (const context of [paul.context, chloe.context, tab.context]) await context.close();
+});
