@@ -30,6 +30,7 @@ import * as repairEdited from './2026_12_11_110000_repair_edited';
 import * as mailSitting from './2026_12_12_100000_mail_sitting';
 import * as mailSittingEarlier from './2026_12_13_100000_mail_sitting_earlier';
 import * as mailCampaignFiches from './2026_12_14_100000_mail_campaign_fiches';
+import * as campaignDatesChange from './2026_12_15_100000_campaign_dates_change';
 import * as discardedUpdate from './2026_12_15_100000_discarded_update';
 import * as mailStoppedAt from './2026_12_15_120000_mail_stopped_at';
 
@@ -70,6 +71,7 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_12_12_100000_mail_sitting': mailSitting,
 	'2026_12_13_100000_mail_sitting_earlier': mailSittingEarlier,
 	'2026_12_14_100000_mail_campaign_fiches': mailCampaignFiches,
+	'2026_12_15_100000_campaign_dates_change': campaignDatesChange,
 	'2026_12_15_100000_discarded_update': discardedUpdate,
 	'2026_12_15_120000_mail_stopped_at': mailStoppedAt
 };

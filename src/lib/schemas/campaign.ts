@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { plural } from '../utils/format';
 import { PRIORITIES } from '../utils/vocabulary';
 import { ID_PATTERN } from '../utils/text';
-import { isIsoDate, textField } from './form';
+import { INCOMPLETE_FORM, isIsoDate, textField } from './form';
 
 /** The latest reminder goes this many days after the deadline. */
 export const LATEST_REMINDER_DAYS = 30;
@@ -61,12 +61,20 @@ export function parseReminderDays(text: string): number[] | null {
 	return [...new Set(parts.map(Number))].sort((a, b) => a - b);
 }
 
+/** Reminder days as the form writes them: « -14, -3, +1 » (parseReminderDays reads it back). */
+export function reminderDaysText(days: number[]): string {
+	return days.map((day) => (day > 0 ? `+${day}` : String(day))).join(', ');
+}
+
 /** A refinement adding `problem`'s sentence as the field's one message. */
 const said =
 	(problem: (value: string) => string | null) => (value: string, ctx: z.RefinementCtx) => {
 		const message = problem(value);
 		if (message) ctx.addIssue({ code: 'custom', message });
 	};
+
+const deadlineField = z.string().refine(isIsoDate, 'Indiquez la date limite (jour, mois, année).');
+const remindersField = z.string().superRefine(said(reminderDaysProblem));
 
 export const CampaignSchema = z
 	.object({
@@ -75,7 +83,7 @@ export const CampaignSchema = z
 			min: 3,
 			missing: 'Donnez un titre à la campagne (par exemple « Bilan 2026 »).'
 		}),
-		deadline: z.string().refine(isIsoDate, 'Indiquez la date limite (jour, mois, année).'),
+		deadline: deadlineField,
 		scope: z.enum(['all', 'axis', 'priority', 'organisation'], {
 			error: 'Choisissez les fiches concernées.'
 		}),
@@ -83,7 +91,7 @@ export const CampaignSchema = z
 		priority: z.string(),
 		organisation: z.string(),
 		sitting: z.string().regex(/^(\d{1,9})?$/, 'Choisissez une séance dans la liste.'),
-		reminders: z.string().superRefine(said(reminderDaysProblem))
+		reminders: remindersField
 	})
 	.superRefine((v, ctx) => {
 		if (v.scope === 'axis' && !ID_PATTERN.test(v.axis))
@@ -107,4 +115,25 @@ export const CAMPAIGN_FIELDS = [
 	'organisation',
 	'sitting',
 	'reminders'
+] as const;
+
+/**
+ * An open campaign's new deadline and reminders (its page), with those the form showed (hidden:
+ * changed since by another admin, the change is refused) and whether to tell the organisations
+ * still missing an answer (a checkbox, ticked by default).
+ */
+export const CampaignDatesSchema = z.object({
+	deadline: deadlineField,
+	reminders: remindersField,
+	shownDeadline: z.string().refine(isIsoDate, INCOMPLETE_FORM),
+	shownReminders: z.string().refine((text) => parseReminderDays(text) !== null, INCOMPLETE_FORM),
+	notify: z.enum(['', 'oui'], { error: INCOMPLETE_FORM })
+});
+
+export const CAMPAIGN_DATES_FIELDS = [
+	'deadline',
+	'reminders',
+	'shownDeadline',
+	'shownReminders',
+	'notify'
 ] as const;

@@ -219,6 +219,26 @@ export function formatReminderOffset(days: number): string {
 	return days > 0 ? `J+${days}` : `J${days}`;
 }
 
+/**
+ * A reminder written, on its campaign's page and follow-up: « J-3 », and the deadline it announced
+ * when that one has changed since: « J-3 (échéance du 1 avril 2026) ».
+ */
+export function formatSentReminder(
+	reminder: { offset: number; deadline: string },
+	currentDeadline: string
+): string {
+	const offset = formatReminderOffset(reminder.offset);
+	return reminder.deadline === currentDeadline
+		? offset
+		: `${offset} (échéance du ${formatDate(reminder.deadline)})`;
+}
+
+/** « Échéance reportée du 1 avril 2026 au 15 avril 2026 » (or « avancée », or the same kept). */
+export function deadlineChangeWords(before: string, after: string): string {
+	if (before === after) return `Échéance inchangée (le ${formatDate(after)})`;
+	return `Échéance ${after > before ? 'reportée' : 'avancée'} du ${formatDate(before)} au ${formatDate(after)}`;
+}
+
 /** A campaign's reminders on its page: « rappels à J-14, J-3, J+1 », « rappel à J+1 », « aucun rappel ». */
 export function reminderSchedule(days: number[]): string {
 	if (days.length === 0) return 'aucun rappel';

@@ -58,6 +58,7 @@ export const AUDIT_ACTIONS = {
 	'mail.preferences': 'Préférences de courriel modifiées',
 	'campaign.opened': 'Campagne de suivi ouverte',
 	'campaign.closed': 'Campagne de suivi close par un administrateur',
+	'campaign.dates_changed': 'Échéance ou rappels d’une campagne de suivi modifiés',
 	'session.convened': 'Séance de la commission : convoquée',
 	'mail.retried': 'Courriels en attente réessayés maintenant'
 } as const;

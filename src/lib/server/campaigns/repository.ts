@@ -348,20 +348,22 @@ async function livePairs(db: Executor, campaignId: number, since: string): Promi
 	);
 }
 
-/** Records a reminder; false when this campaign, organisation and reminder already have one. */
+/**
+ * Records a reminder announcing `deadline`; false when this campaign, organisation, reminder and
+ * deadline already have one (a reminder of the same day before a former deadline does not count).
+ */
 export async function recordReminder(
 	db: Executor,
-	campaignId: number,
-	organisationId: number,
-	offsetDays: number,
+	reminder: { campaignId: number; organisationId: number; offsetDays: number; deadline: string },
 	now: number
 ): Promise<boolean> {
 	const inserted = await db
 		.insertInto('campaign_reminder')
 		.values({
-			campaign_id: campaignId,
-			organisation_id: organisationId,
-			offset_days: offsetDays,
+			campaign_id: reminder.campaignId,
+			organisation_id: reminder.organisationId,
+			offset_days: reminder.offsetDays,
+			deadline: reminder.deadline,
 			sent_at: now
 		})
 		.onConflict((oc) => oc.doNothing())
@@ -373,10 +375,82 @@ export async function recordReminder(
 export async function listReminders(db: Executor, campaignId: number) {
 	return db
 		.selectFrom('campaign_reminder')
-		.select(['organisation_id as organisationId', 'offset_days as offsetDays', 'sent_at as sentAt'])
+		.select([
+			'organisation_id as organisationId',
+			'offset_days as offsetDays',
+			'deadline',
+			'sent_at as sentAt'
+		])
 		.where('campaign_id', '=', campaignId)
 		.orderBy('sent_at')
 		.execute();
+}
+
+/** A campaign's deadline and reminder days. */
+export interface CampaignDates {
+	deadline: string;
+	reminderDays: number[];
+}
+
+/**
+ * Sets an open campaign's deadline and reminder days, and keeps the change, only while they are
+ * still `expected` (what the admin's form showed): false when the campaign was closed or its dates
+ * changed meanwhile (another admin), and then nothing is written. One conditional UPDATE: two
+ * changes at once cannot both pass.
+ */
+export async function changeCampaignDatesRow(
+	db: Executor,
+	campaignId: number,
+	expected: CampaignDates,
+	next: CampaignDates,
+	changedBy: number,
+	now: number
+): Promise<boolean> {
+	const updated = await db
+		.updateTable('campaign')
+		.set({ deadline: next.deadline, reminder_days: JSON.stringify(next.reminderDays) })
+		.where('id', '=', campaignId)
+		.where('closed_at', 'is', null)
+		.where('deadline', '=', expected.deadline)
+		.where('reminder_days', '=', JSON.stringify(expected.reminderDays))
+		.executeTakeFirst();
+	if (updated.numUpdatedRows === 0n) return false;
+	await db
+		.insertInto('campaign_dates_change')
+		.values({
+			campaign_id: campaignId,
+			deadline_before: expected.deadline,
+			deadline_after: next.deadline,
+			reminder_days_before: JSON.stringify(expected.reminderDays),
+			reminder_days_after: JSON.stringify(next.reminderDays),
+			changed_by: changedBy,
+			changed_at: now
+		})
+		.execute();
+	return true;
+}
+
+/** A campaign's changes of dates, oldest first, with who made them. */
+export async function listDatesChanges(db: Executor, campaignId: number) {
+	const rows = await db
+		.selectFrom('campaign_dates_change')
+		.leftJoin('user_account', 'user_account.id', 'campaign_dates_change.changed_by')
+		.select([
+			'campaign_dates_change.deadline_before as deadlineBefore',
+			'campaign_dates_change.deadline_after as deadlineAfter',
+			'campaign_dates_change.reminder_days_before as reminderDaysBefore',
+			'campaign_dates_change.reminder_days_after as reminderDaysAfter',
+			'campaign_dates_change.changed_at as changedAt',
+			'user_account.name as changedByName'
+		])
+		.where('campaign_dates_change.campaign_id', '=', campaignId)
+		.orderBy('campaign_dates_change.id')
+		.execute();
+	return rows.map((r) => ({
+		...r,
+		reminderDaysBefore: JSON.parse(r.reminderDaysBefore) as number[],
+		reminderDaysAfter: JSON.parse(r.reminderDaysAfter) as number[]
+	}));
 }
 
 /** Campaigns not closed, with a deadline on or after `since`, with fiches of an organisation. */

@@ -4,26 +4,30 @@ import type { User } from '../auth/users';
 import { protectFormula } from '../csv';
 import type { Sheet } from '../spreadsheet';
 import { listOrganisationChoices } from '../authoring/repository';
-import { campaignMail } from '../mail/messages';
+import { campaignDeadlineMail, campaignMail, type Notification } from '../mail/messages';
 import { queueNotification } from '../mail/outbox';
 import { cancelPendingAbout } from '../mail/outbox-repository';
 import { activeRecipients, organisationReceives } from '../mail/preferences-repository';
 import { invalidFields, ok, refuse, type Result } from '../result';
 import { LATEST_REMINDER_DAYS, parseReminderDays } from '../../schemas/campaign';
-import { isIsoDate } from '../../schemas/form';
+import { INCOMPLETE_FORM, isIsoDate } from '../../schemas/form';
 import { daysAfter, daysBefore, parisDate } from '../../utils/dates';
 import {
+	deadlineChangeWords,
 	formatDate,
 	formatMomentDay,
 	formatReminderOffset,
+	formatSentReminder,
 	listInWords,
-	pluralize
+	pluralize,
+	reminderSchedule
 } from '../../utils/format';
 import { compareFrench, sameWords } from '../../utils/text';
 import { MAX_DAYS_AHEAD } from '../../utils/rules';
 import { UPDATE_STATE_LABELS, UPDATE_STATE_WORDS } from '../../utils/vocabulary';
 import {
 	campaignPairs,
+	changeCampaignDatesRow,
 	keepCampaignOutcome,
 	campaignsOfFiche,
 	campaignsOfOrganisation,
@@ -34,6 +38,7 @@ import {
 	listAxisChoices,
 	listCampaigns,
 	listCampaignsEndingAfter,
+	listDatesChanges,
 	listOpenCampaignsEndingOn,
 	listOpenSittings,
 	listReminders,
@@ -97,15 +102,16 @@ function reminderDay(deadline: string, offset: number): string {
 }
 
 /**
- * Reminders due on or before the opening day are never sent (the opening's own message goes that
- * day): the form says so instead of keeping them silently.
+ * Reminders due on or before the opening day (or the day the dates are changed) are never sent
+ * (the opening's own message goes that day; a reminder is not sent late): the form says so instead
+ * of keeping them silently.
  */
-function earlyRemindersMessage(offsets: number[], deadline: string): string {
+function earlyRemindersMessage(offsets: number[], deadline: string, when: string): string {
 	const signed = offsets.map((o) => (o > 0 ? `+${o}` : String(o)));
 	const days = offsets.map((o) => formatDate(reminderDay(deadline, o)));
 	if (offsets.length === 1)
-		return `Le rappel ${signed[0]} tomberait le ${days[0]}, au plus tard le jour de l’ouverture : il ne partirait pas. Retirez-le ou reportez la date limite.`;
-	return `Les rappels ${listInWords(signed)} tomberaient au plus tard le jour de l’ouverture (${days.join(', ')}) : ils ne partiraient pas. Retirez-les ou reportez la date limite.`;
+		return `Le rappel ${signed[0]} tomberait le ${days[0]}, au plus tard ${when} : il ne partirait pas. Retirez-le ou reportez la date limite.`;
+	return `Les rappels ${listInWords(signed)} tomberaient au plus tard ${when} (${days.join(', ')}) : ils ne partiraient pas. Retirez-les ou reportez la date limite.`;
 }
 
 export interface CampaignInput {
@@ -142,23 +148,42 @@ async function mailOrganisation(
 			'Non envoyé : un rappel plus récent de la même campagne l’a remplacé.',
 			{ kind: 'reminder', userIds: people.map((p) => p.id) }
 		);
-	for (const person of people) {
-		await queueNotification(
+	for (const person of people)
+		await queueCampaignMessage(
 			db,
 			reminder === null ? 'campaign' : 'reminder',
-			'reminders',
 			person,
-			campaignMail(
-				person,
-				campaign,
-				fiches.map((f) => ({ code: f.code, title: f.ficheTitle })),
-				reminder
-			),
-			now,
-			// The fiches it asks for: before it leaves, it is judged on them (outdatedCampaignMail).
-			{ campaignId: campaign.id, campaignFicheIds: fiches.map((f) => f.ficheId) }
+			campaign.id,
+			fiches,
+			(listed) => campaignMail(person, campaign, listed, reminder),
+			now
 		);
-	}
+}
+
+/**
+ * One of a campaign's messages to a person, through their preferences (who receives reminders);
+ * false when they turned them off.
+ */
+async function queueCampaignMessage(
+	db: Executor,
+	kind: string,
+	person: { id: number; email: string },
+	campaignId: number,
+	fiches: { ficheId: number; code: string; ficheTitle: string }[],
+	write: (fiches: { code: string; title: string }[]) => Notification,
+	now: number
+): Promise<boolean> {
+	const queued = await queueNotification(
+		db,
+		kind,
+		'reminders',
+		person,
+		write(fiches.map((f) => ({ code: f.code, title: f.ficheTitle }))),
+		now,
+		// The fiches it asks for: before it leaves, it is judged on them (outdatedCampaignMail).
+		{ campaignId, campaignFicheIds: fiches.map((f) => f.ficheId) }
+	);
+	return queued !== null;
 }
 
 /**
@@ -170,7 +195,9 @@ async function mailOrganisation(
 export function campaignDateProblems(
 	deadline: string,
 	reminders: string,
-	now = Date.now()
+	now = Date.now(),
+	/** An open campaign's dates changed, rather than a campaign opened (the words differ). */
+	change = false
 ): Partial<Record<'deadline' | 'reminders', string>> {
 	if (!isIsoDate(deadline)) return {};
 	const today = parisDate(new Date(now));
@@ -183,7 +210,15 @@ export function campaignDateProblems(
 	const early = (parseReminderDays(reminders) ?? []).filter(
 		(offset) => reminderDay(deadline, offset) <= today
 	);
-	return early.length > 0 ? { reminders: earlyRemindersMessage(early, deadline) } : {};
+	return early.length > 0
+		? {
+				reminders: earlyRemindersMessage(
+					early,
+					deadline,
+					change ? 'aujourd’hui, jour du changement' : 'le jour de l’ouverture'
+				)
+			}
+		: {};
 }
 
 /**
@@ -331,12 +366,154 @@ export async function closeCampaign(
 	});
 }
 
+/** The kind of the message that tells an organisation its campaign's deadline changed. */
+export const DEADLINE_NOTICE_KIND = 'campaign-deadline';
+
+export interface DatesChangeInput {
+	deadline: string;
+	reminders: string;
+	/** The deadline and reminders the form showed: changed since (another admin), it is refused. */
+	shownDeadline: string;
+	shownReminders: string;
+	/** Write to each organisation still missing an answer (« Prévenir les organisations »). */
+	notify: boolean;
+}
+
+const sameDays = (a: number[], b: number[]) =>
+	a.length === b.length && a.every((day, i) => day === b[i]);
+
+/**
+ * Changes an open campaign's deadline and reminder days (its séance moved) without closing it: its
+ * answers and the reminders already sent stay. The same checks as the opening, against today. In
+ * one transaction: the change, kept only while the dates are those the admin's form showed (two
+ * admins at once: the second is refused with the dates of the first); its openings and reminders
+ * still waiting for the relay, which announce the former deadline, are cancelled — an opening is
+ * written again with the new deadline (the organisation must still hear of the campaign); with
+ * `notify`, each person who receives reminders in an organisation still missing an answer is told
+ * the new deadline and its fiches still to update; journaled, before and after. Each reminder day
+ * is then counted from the new deadline (sendCampaignReminders).
+ */
+export async function changeCampaignDates(
+	db: Db,
+	admin: User,
+	id: number,
+	input: DatesChangeInput,
+	clientAddress: string | null,
+	now = Date.now()
+): Promise<Result<{ notified: number; cancelled: number }>> {
+	const reminderDays = parseReminderDays(input.reminders);
+	if (!reminderDays)
+		return refuse(400, 'Les rappels sont illisibles.', {
+			fieldErrors: { reminders: 'Indiquez par exemple -14, -3, +1.' }
+		});
+	const shownDays = parseReminderDays(input.shownReminders);
+	if (!isIsoDate(input.shownDeadline) || !shownDays) return refuse(400, INCOMPLETE_FORM);
+	const dateProblems = campaignDateProblems(input.deadline, input.reminders, now, true);
+	if (Object.keys(dateProblems).length > 0) return invalidFields(dateProblems);
+	return db.transaction().execute(async (trx) => {
+		const campaign = await findCampaign(trx, id);
+		if (!campaign) return refuse(404, 'Cette campagne n’existe pas.');
+		if (campaign.closedAt !== null)
+			return refuse(
+				409,
+				`Cette campagne a été close${campaign.closedByName ? ` par ${campaign.closedByName}` : ''} : son échéance et ses rappels ne changent plus. Ouvrez-en une nouvelle au besoin.`
+			);
+		const before = { deadline: input.shownDeadline, reminderDays: shownDays };
+		const after = { deadline: input.deadline, reminderDays };
+		if (before.deadline === after.deadline && sameDays(before.reminderDays, after.reminderDays))
+			return refuse(400, 'Ni l’échéance ni les rappels ne changent : rien n’a été modifié.', {
+				fieldErrors: {
+					deadline:
+						'Ni l’échéance ni les rappels ne changent : modifiez la date limite ou les rappels.'
+				}
+			});
+		if (!(await changeCampaignDatesRow(trx, id, before, after, admin.id, now)))
+			return refuse(
+				409,
+				`L’échéance ou les rappels de cette campagne ont été modifiés entre-temps : échéance le ${formatDate(campaign.deadline)}, ${reminderSchedule(campaign.reminderDays)}. Rien n’a été changé : relisez-les, puis renvoyez le formulaire au besoin.`
+			);
+		const pairs = withPairStates(await campaignPairs(trx, id));
+		const organisations = byOrganisation(pairs);
+		const people = new Map<number, Awaited<ReturnType<typeof activeRecipients>>>();
+		for (const organisationId of organisations.keys())
+			people.set(organisationId, await activeRecipients(trx, { organisationId }));
+		// What waits for the relay announces the former deadline: it does not leave. The openings
+		// are told apart: those people have not yet heard of the campaign.
+		const reason = `Non envoyé : l’échéance de la campagne a été changée (du ${formatDate(campaign.deadline)} au ${formatDate(input.deadline)}) avant le départ du message.`;
+		const reopened = new Set(
+			await cancelPendingAbout(trx, { campaignId: id }, reason, {
+				kind: 'campaign',
+				userIds: [...people.values()].flat().map((p) => p.id)
+			})
+		);
+		const cancelled =
+			reopened.size + (await cancelPendingAbout(trx, { campaignId: id }, reason)).length;
+		const moved = { id, title: campaign.title, deadline: input.deadline };
+		let notified = 0;
+		for (const [organisationId, fiches] of organisations) {
+			const missing = fiches.filter((f) => !answered(f.pairState));
+			if (missing.length === 0) continue;
+			let told = false;
+			for (const person of people.get(organisationId) ?? []) {
+				if (reopened.has(person.id))
+					await queueCampaignMessage(
+						trx,
+						'campaign',
+						person,
+						id,
+						missing,
+						(listed) => campaignMail(person, moved, listed, null),
+						now
+					);
+				else if (input.notify)
+					told =
+						(await queueCampaignMessage(
+							trx,
+							DEADLINE_NOTICE_KIND,
+							person,
+							id,
+							missing,
+							(listed) => campaignDeadlineMail(person, moved, campaign.deadline, listed),
+							now
+						)) || told;
+			}
+			if (told) notified += 1;
+		}
+		const changes = [
+			...(before.deadline === after.deadline
+				? []
+				: [deadlineChangeWords(before.deadline, after.deadline).toLowerCase()]),
+			...(sameDays(before.reminderDays, after.reminderDays)
+				? []
+				: [
+						`rappels : ${reminderSchedule(before.reminderDays)} → ${reminderSchedule(after.reminderDays)}`
+					])
+		];
+		await recordAudit(
+			trx,
+			{
+				actor: admin,
+				action: 'campaign.dates_changed',
+				target: { type: 'campagne', id },
+				summary: `Campagne « ${campaign.title} » : ${changes.join(' ; ')}${notified > 0 ? ` ; ${pluralize(notified, 'organisation prévenue', 'organisations prévenues')}` : ''}${cancelled > 0 ? ` ; ${pluralize(cancelled, 'courriel en attente annulé', 'courriels en attente annulés')}` : ''}`,
+				before,
+				after: { ...after, notify: input.notify },
+				clientAddress
+			},
+			new Date(now)
+		);
+		return ok({ notified, cancelled });
+	});
+}
+
 /**
  * Scheduled job (once a minute): for each campaign, each organisation still missing an update for
  * one of its fiches gets the reminders whose day (deadline + offset, Paris time) has come and was
- * after the opening. A row per campaign, organisation and reminder, written with the message in
- * one transaction, makes it idempotent: a restart, two restarts in a minute or a clock going back
- * send nothing twice. Reminders found due together (the server was off) make one message.
+ * after the opening. A row per campaign, organisation, reminder and the deadline it announces,
+ * written with the message in one transaction, makes it idempotent: a restart, two restarts in a
+ * minute or a clock going back send nothing twice; after the deadline changed, each reminder of
+ * the new deadline goes once, though the same reminder went for the former one (its row stays).
+ * Reminders found due together (the server was off) make one message.
  */
 export async function sendCampaignReminders(db: Db, now: number): Promise<number> {
 	const today = parisDate(new Date(now));
@@ -365,7 +542,18 @@ export async function sendCampaignReminders(db: Db, now: number): Promise<number
 					continue;
 				const recorded: number[] = [];
 				for (const offset of due)
-					if (await recordReminder(trx, campaign.id, organisationId, offset, now))
+					if (
+						await recordReminder(
+							trx,
+							{
+								campaignId: campaign.id,
+								organisationId,
+								offsetDays: offset,
+								deadline: campaign.deadline
+							},
+							now
+						)
+					)
 						recorded.push(offset);
 				if (recorded.length === 0) continue;
 				await mailOrganisation(trx, organisationId, campaign, missing, Math.max(...recorded), now);
@@ -398,7 +586,7 @@ export async function outdatedCampaignMail(
 	if (campaign.closedAt !== null) return 'la campagne a été close avant le départ du message.';
 	const today = parisDate(new Date(now));
 	if (
-		message.kind === 'reminder' &&
+		(message.kind === 'reminder' || message.kind === DEADLINE_NOTICE_KIND) &&
 		parisDate(new Date(message.createdAt)) <= campaign.deadline &&
 		campaign.deadline < today
 	)
@@ -430,8 +618,11 @@ export interface Completion {
 		done: number;
 		total: number;
 		missing: string[];
-		reminders: { offset: number; sentAt: number }[];
+		/** The reminders written, with the deadline each announced. */
+		reminders: { offset: number; sentAt: number; deadline: string }[];
 	}[];
+	/** The changes of its deadline or reminder days, oldest first. */
+	datesChanges: Awaited<ReturnType<typeof listDatesChanges>>;
 	/** Organisations concerned that have no active account: not counted, listed apart. */
 	withoutAccount: string[];
 	/** Organisations with an active account, but nobody who receives the campaigns' messages. */
@@ -479,7 +670,7 @@ export async function campaignCompletion(db: Db, id: number): Promise<Result<Com
 		missing: list.filter((p) => !answered(p.pairState)).map((p) => p.code),
 		reminders: reminders
 			.filter((r) => r.organisationId === orgId)
-			.map((r) => ({ offset: r.offsetDays, sentAt: r.sentAt }))
+			.map((r) => ({ offset: r.offsetDays, sentAt: r.sentAt, deadline: r.deadline }))
 	}));
 	organisations.sort((a, b) => compareFrench(a.name, b.name));
 	for (const fiche of fiches.values())
@@ -503,6 +694,7 @@ export async function campaignCompletion(db: Db, id: number): Promise<Result<Com
 		campaign,
 		fiches: [...fiches.values()],
 		organisations,
+		datesChanges: await listDatesChanges(db, id),
 		withoutAccount,
 		notMailed,
 		lostAccount,
@@ -520,7 +712,9 @@ function completionLines(completion: Completion, formatTime: (ms: number) => str
 		completion.organisations.map((o) => [
 			o.name,
 			o.reminders
-				.map((r) => `${formatReminderOffset(r.offset)} : ${formatTime(r.sentAt)}`)
+				.map(
+					(r) => `${formatSentReminder(r, completion.campaign.deadline)} : ${formatTime(r.sentAt)}`
+				)
 				.join(' ; ')
 		])
 	);

@@ -499,7 +499,21 @@ export interface CampaignReminderTable {
 	campaign_id: number;
 	organisation_id: number;
 	offset_days: number;
+	/** The deadline the reminder announced (migration 2026_12_15_100000_campaign_dates_change). */
+	deadline: string;
 	sent_at: number;
+}
+
+/** A change of an open campaign's deadline or reminder days (migration 2026_12_15). */
+export interface CampaignDatesChangeTable {
+	id: Generated<number>;
+	campaign_id: number;
+	deadline_before: string;
+	deadline_after: string;
+	reminder_days_before: string;
+	reminder_days_after: string;
+	changed_by: number | null;
+	changed_at: number;
 }
 
 /** A closed campaign's pairs as they were when it was closed (migration 2026_12_06). */
@@ -552,5 +566,6 @@ export interface Database {
 	campaign: CampaignTable;
 	campaign_fiche: CampaignFicheTable;
 	campaign_reminder: CampaignReminderTable;
+	campaign_dates_change: CampaignDatesChangeTable;
 	campaign_outcome: CampaignOutcomeTable;
 }

@@ -344,6 +344,16 @@ export function sittingClosedMail(
 	};
 }
 
+const CAMPAIGN_MAIL_REASON =
+	'Vous recevez ce message parce que votre organisation porte ces fiches ou en est partenaire.';
+
+/** A campaign's fiches in its messages, each linked to its follow-up page in the workspace. */
+const campaignFicheItems = (fiches: { code: string; title: string }[]) =>
+	fiches.map((f) => ({
+		text: `${f.code} — ${f.title}`,
+		url: absoluteUrl(`/espace/fiches/${f.code}/suivi`)
+	}));
+
 /** What a reminder says of its fiches: not yet submitted, or returned to be completed. */
 const STILL_AWAITED =
 	'Lot numérique attend encore de votre organisation une mise à jour de ces fiches (à soumettre, ou à compléter si elle vous a été renvoyée)';
@@ -372,12 +382,32 @@ export function campaignMail(
 					: `Rappel après l’échéance : campagne de suivi « ${campaign.title} » (échéance passée le ${deadline}, encore ouverte)`,
 		greeting: hello(user.name),
 		paragraphs: [lead],
-		items: fiches.map((f) => ({
-			text: `${f.code} — ${f.title}`,
-			url: absoluteUrl(`/espace/fiches/${f.code}/suivi`)
-		})),
+		items: campaignFicheItems(fiches),
 		action: { label: 'Ouvrir mon espace', url: absoluteUrl('/espace') },
-		reason:
-			'Vous recevez ce message parce que votre organisation porte ces fiches ou en est partenaire.'
+		reason: CAMPAIGN_MAIL_REASON
+	};
+}
+
+/**
+ * An open campaign's deadline changed (its séance moved): to an organisation still missing an
+ * answer, the new deadline and its fiches still to update.
+ */
+export function campaignDeadlineMail(
+	user: { name: string },
+	campaign: { title: string; deadline: string },
+	previousDeadline: string,
+	fiches: { code: string; title: string }[]
+): Notification {
+	const deadline = formatDate(campaign.deadline);
+	const moved = campaign.deadline > previousDeadline ? 'reportée' : 'avancée';
+	return {
+		subject: `Campagne de suivi « ${campaign.title} » : échéance ${moved} au ${deadline}`,
+		greeting: hello(user.name),
+		paragraphs: [
+			`L’échéance de la campagne de suivi « ${campaign.title} » est ${moved} du ${formatDate(previousDeadline)} au ${deadline}. ${STILL_AWAITED}, au plus tard le ${deadline} :`
+		],
+		items: campaignFicheItems(fiches),
+		action: { label: 'Ouvrir mon espace', url: absoluteUrl('/espace') },
+		reason: CAMPAIGN_MAIL_REASON
 	};
 }

@@ -1,0 +1,307 @@
+// An open campaign's deadline and reminder days change (the commission's séance moved) without
+// closing it: its answers and the reminders already sent stay, the reminders to come count from
+// the new deadline, what still waits for the relay does not leave with the former date, and the
+// organisations still missing an answer may be told.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestUser, PEOPLE } from '../auth/testing';
+import type { User } from '../auth/users';
+import { saveProgressUpdate } from '../progress/service';
+import { progressInput } from '../progress/testing';
+import { listMessages } from '../mail/outbox-repository';
+import { startMailTest, type MailTest } from '../mail/test-context';
+import { formatDate } from '../../utils/format';
+import {
+	campaignCompletion,
+	campaignsForOrganisation,
+	changeCampaignDates,
+	closeCampaign,
+	ficheCampaignStatus,
+	openCampaign,
+	sendCampaignReminders,
+	type DatesChangeInput
+} from './service';
+
+const CDG_FICHES = ['1-1', '1-2', '5-1', '6-1', '9-1', '12-1'];
+const APRIL_1 = formatDate('2026-04-01');
+const APRIL_15 = formatDate('2026-04-15');
+let clock = Date.parse('2026-03-02T09:00:00Z');
+let t: MailTest;
+let admin: User;
+let other: User;
+let paul: User;
+let sam: User;
+
+beforeEach(async () => {
+	clock = Date.parse('2026-03-02T09:00:00Z');
+	t = await startMailTest(() => clock);
+	admin = await createTestUser(t.db, PEOPLE.admin);
+	other = await createTestUser(t.db, {
+		email: 'autre@lot.fr',
+		name: 'Alix Autre',
+		role: 'admin'
+	});
+	paul = await createTestUser(t.db, PEOPLE.paul);
+	sam = await createTestUser(t.db, PEOPLE.sam);
+});
+afterEach(async () => t.close());
+
+const orgId = async (slug: string) =>
+	(
+		await t.db
+			.selectFrom('organisation')
+			.select('id')
+			.where('slug', '=', slug)
+			.executeTakeFirstOrThrow()
+	).id;
+
+/** « Bilan 2026 », due 1 April: CDG46's fiches, or every fiche; its opening mail goes or waits. */
+async function openBilan(reminders: string, { relayUp = true, everyFiche = false } = {}) {
+	const opened = await openCampaign(
+		t.db,
+		admin,
+		{
+			title: 'Bilan 2026',
+			deadline: '2026-04-01',
+			scope: everyFiche
+				? { kind: 'all' }
+				: { kind: 'organisation', organisationId: await orgId('cdg46') },
+			sittingId: null,
+			reminders
+		},
+		null,
+		clock
+	);
+	if (!opened.ok) throw new Error(opened.message);
+	if (relayUp) await t.deliver();
+	return opened.value.id;
+}
+
+/** The change as the campaign's form sends it, over the dates it showed (1 April, `shown`). */
+function change(
+	id: number,
+	values: Partial<DatesChangeInput> & { shownReminders: string },
+	by = admin
+) {
+	return changeCampaignDates(
+		t.db,
+		by,
+		id,
+		{
+			deadline: '2026-04-15',
+			reminders: values.shownReminders,
+			shownDeadline: '2026-04-01',
+			notify: false,
+			...values
+		},
+		null,
+		clock
+	);
+}
+
+async function answer(user: User, codes: string[]) {
+	for (const code of codes) {
+		const r = await saveProgressUpdate(
+			t.db,
+			user,
+			code,
+			null,
+			progressInput({ submissionKey: `${user.id}-${code}` }),
+			null,
+			new Date(clock)
+		);
+		if (!r.ok) throw new Error(r.message);
+	}
+}
+
+/** A text with its no-break spaces as plain ones (the mail's French typography adds them). */
+const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
+
+/** What Paul received (the fiches of CDG46 have other organisations too: Sam's is reminded apart). */
+const subjectsOf = (user: User, received: Awaited<ReturnType<MailTest['deliver']>>) =>
+	received.filter((r) => r.envelopeTo.includes(user.email)).map((r) => plain(r.mail.subject ?? ''));
+
+/** Each organisation still missing an answer is reminded: Paul's and Sam's. */
+const BOTH = 2;
+
+describe('changing an open campaign’s deadline and reminders', () => {
+	it('moves the deadline: the reminder sent stays, the same reminder goes again once for the new deadline, across restarts and a clock going back', async () => {
+		const id = await openBilan('-14, -3');
+		// 18 March: J-14 of 1 April goes.
+		clock = Date.parse('2026-03-18T08:00:00Z');
+		expect(await sendCampaignReminders(t.db, clock)).toBe(BOTH);
+		expect(subjectsOf(paul, await t.deliver())).toEqual([
+			plain(`Rappel : campagne de suivi « Bilan 2026 » (échéance le ${APRIL_1})`)
+		]);
+		// 20 March: the séance moved, the deadline too.
+		clock = Date.parse('2026-03-20T10:00:00Z');
+		expect(await change(id, { shownReminders: '-14, -3' })).toEqual({
+			ok: true,
+			value: { notified: 0, cancelled: 0 }
+		});
+		// 29 March, the former J-3: nothing; 1 April, the new J-14: it goes, once, with the new date.
+		clock = Date.parse('2026-03-29T08:00:00Z');
+		expect(await sendCampaignReminders(t.db, clock)).toBe(0);
+		clock = Date.parse('2026-04-01T08:00:00Z');
+		expect(await sendCampaignReminders(t.db, clock)).toBe(BOTH);
+		expect(await sendCampaignReminders(t.db, clock)).toBe(0);
+		clock = Date.parse('2026-04-01T07:00:00Z');
+		expect(await sendCampaignReminders(t.db, clock)).toBe(0);
+		clock = Date.parse('2026-04-01T09:00:00Z');
+		const received = await t.deliver();
+		expect(subjectsOf(paul, received)).toEqual([
+			plain(`Rappel : campagne de suivi « Bilan 2026 » (échéance le ${APRIL_15})`)
+		]);
+		expect(received.find((r) => r.envelopeTo.includes(paul.email))!.mail.text).toContain(
+			`se termine le ${APRIL_15}`
+		);
+		clock = Date.parse('2026-04-12T08:00:00Z');
+		expect(await sendCampaignReminders(t.db, clock)).toBe(BOTH);
+		// Both J-14 stay on the page, each with the deadline it announced.
+		const completion = await campaignCompletion(t.db, id);
+		if (!completion.ok) throw new Error(completion.message);
+		expect(completion.value.campaign.deadline).toBe('2026-04-15');
+		expect(
+			completion.value.organisations
+				.find((o) => o.name.startsWith('CDG'))!
+				.reminders.map((r) => [r.offset, r.deadline])
+		).toEqual([
+			[-14, '2026-04-01'],
+			[-14, '2026-04-15'],
+			[-3, '2026-04-15']
+		]);
+		expect(completion.value.datesChanges).toMatchObject([
+			{ deadlineBefore: '2026-04-01', deadlineAfter: '2026-04-15', changedByName: admin.name }
+		]);
+		// Journaled, before and after.
+		const journal = await t.db
+			.selectFrom('audit_event')
+			.select(['summary', 'before_state', 'after_state'])
+			.where('action', '=', 'campaign.dates_changed')
+			.execute();
+		expect(journal).toHaveLength(1);
+		expect(journal[0]!.summary).toBe(
+			`Campagne « Bilan 2026 » : échéance reportée du ${APRIL_1} au ${APRIL_15}`
+		);
+		expect(JSON.parse(journal[0]!.before_state!)).toEqual({
+			deadline: '2026-04-01',
+			reminderDays: [-14, -3]
+		});
+		expect(JSON.parse(journal[0]!.after_state!)).toMatchObject({ deadline: '2026-04-15' });
+	});
+
+	it('shows the new deadline in the partner’s workspace and the commission’s review file', async () => {
+		const id = await openBilan('-3');
+		clock = Date.parse('2026-03-20T10:00:00Z');
+		expect((await change(id, { shownReminders: '-3' })).ok).toBe(true);
+		const espace = await campaignsForOrganisation(t.db, await orgId('cdg46'), '2026-03-20');
+		expect(espace.map((c) => c.deadline)).toEqual(['2026-04-15']);
+		const fiche = await t.db
+			.selectFrom('fiche')
+			.select('id')
+			.where('code', '=', '1-1')
+			.executeTakeFirstOrThrow();
+		expect((await ficheCampaignStatus(t.db, fiche.id)).map((c) => c.deadline)).toEqual([
+			'2026-04-15'
+		]);
+	});
+
+	it('refuses a closed campaign, a deadline passed, a reminder that would never go, and a change made meanwhile by another admin (never a lost write)', async () => {
+		const id = await openBilan('-3');
+		clock = Date.parse('2026-03-20T10:00:00Z');
+		expect(await change(id, { deadline: '2026-03-19', shownReminders: '-3' })).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: { deadline: 'Choisissez une date limite à venir.' }
+		});
+		expect(
+			await change(id, { deadline: '2026-03-22', reminders: '-3', shownReminders: '-3' })
+		).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: {
+				reminders: expect.stringContaining('au plus tard aujourd’hui, jour du changement')
+			}
+		});
+		expect(await change(id, { deadline: '2026-04-01', shownReminders: '-3' })).toMatchObject({
+			ok: false,
+			status: 400
+		});
+		// Two admins from the same page: the first wins, the second is told what it is now.
+		expect((await change(id, { shownReminders: '-3' }, other)).ok).toBe(true);
+		expect(
+			await change(id, { deadline: '2026-04-20', reminders: '-1', shownReminders: '-3' })
+		).toEqual({
+			ok: false,
+			status: 409,
+			message: `L’échéance ou les rappels de cette campagne ont été modifiés entre-temps : échéance le ${APRIL_15}, rappel à J-3. Rien n’a été changé : relisez-les, puis renvoyez le formulaire au besoin.`
+		});
+		const completion = await campaignCompletion(t.db, id);
+		expect(completion.ok && completion.value.campaign).toMatchObject({
+			deadline: '2026-04-15',
+			reminderDays: [-3]
+		});
+		expect((await closeCampaign(t.db, admin, id, null, clock)).ok).toBe(true);
+		expect(
+			await change(id, {
+				deadline: '2026-04-20',
+				shownDeadline: '2026-04-15',
+				shownReminders: '-3'
+			})
+		).toEqual({
+			ok: false,
+			status: 409,
+			message: `Cette campagne a été close par ${admin.name} : son échéance et ses rappels ne changent plus. Ouvrez-en une nouvelle au besoin.`
+		});
+	});
+
+	it('does not let a message waiting for the relay leave with the former deadline: the opening is written again with the new one', async () => {
+		// The relay is down from the opening: the opening waits; 29 March, J-3 of 1 April waits too.
+		const id = await openBilan('-3, -1', { relayUp: false });
+		clock = Date.parse('2026-03-29T08:00:00Z');
+		expect(await sendCampaignReminders(t.db, clock)).toBe(BOTH);
+		clock = Date.parse('2026-03-30T10:00:00Z');
+		expect(await change(id, { shownReminders: '-3, -1' })).toEqual({
+			ok: true,
+			value: { notified: 0, cancelled: 2 * BOTH }
+		});
+		const received = await t.deliver();
+		expect(subjectsOf(paul, received)).toEqual([
+			plain(`Campagne de suivi « Bilan 2026 » : au plus tard le ${APRIL_15}`)
+		]);
+		for (const r of received) expect(r.mail.text).not.toContain(APRIL_1);
+		const cancelled = (await listMessages(t.db, 50, 0)).filter(
+			(m) => m.status === 'cancelled' && m.userId === paul.id
+		);
+		expect(cancelled.map((m) => [m.kind, m.lastError])).toEqual(
+			['reminder', 'campaign'].map((kind) => [
+				kind,
+				`Non envoyé : l’échéance de la campagne a été changée (du ${APRIL_1} au ${APRIL_15}) avant le départ du message.`
+			])
+		);
+	});
+
+	it('tells only the organisations still missing an answer, their fiches still to update and the new deadline', async () => {
+		const id = await openBilan('-3', { everyFiche: true });
+		clock = Date.parse('2026-03-10T10:00:00Z');
+		await answer(paul, CDG_FICHES);
+		const sdail = await orgId('sdail');
+		const [first] = (await campaignsForOrganisation(t.db, sdail, '2026-03-10'))[0]!.toUpdate;
+		await answer(sam, [first!.code]);
+		expect(await change(id, { shownReminders: '-3', notify: true })).toEqual({
+			ok: true,
+			value: { notified: 1, cancelled: 0 }
+		});
+		const received = await t.deliver();
+		expect(received.map((r) => r.envelopeTo)).toEqual([[sam.email]]);
+		expect(subjectsOf(sam, received)).toEqual([
+			plain(`Campagne de suivi « Bilan 2026 » : échéance reportée au ${APRIL_15}`)
+		]);
+		const text = plain(received[0]!.mail.text ?? '');
+		expect(text).toContain(plain(`est reportée du ${APRIL_1} au ${APRIL_15}`));
+		expect(text).toContain('https://sdusn.test/espace');
+		expect(text).not.toContain(`${first!.code} — `);
+		const samFiches = (await campaignsForOrganisation(t.db, sdail, '2026-03-10'))[0]!.toUpdate;
+		expect(samFiches.length).toBeGreaterThan(0);
+		for (const fiche of samFiches) expect(text).toContain(`${fiche.code} — `);
+	});
+});
