@@ -17,6 +17,13 @@ type Row = [
 ];
 
 const clients = {} as Record<Who, APIRequestContext>;
+/** A day in Paris a month (two months) from now: a deadline the campaign form accepts. */
+const daysAhead = (days: number) =>
+	new Date(Date.now() + days * 86_400_000).toLocaleDateString('sv-SE', {
+		timeZone: 'Europe/Paris'
+	});
+const IN_A_MONTH = daysAhead(30);
+const IN_TWO_MONTHS = daysAhead(60);
 let draftId = 0;
 let submittedId = 0;
 let discardedId = 0;
@@ -262,6 +269,19 @@ const rows = (): Row[] => [
 	['GET', '/admin/campagnes/999999/suivi.csv', null, [303, 403, 403, 403, 404]],
 	['GET', '/admin/campagnes/999999/suivi.xlsx', null, [303, 403, 403, 403, 404]],
 	['POST', '/admin/campagnes/999999?/close', { confirm: 'oui' }, [303, 403, 403, 403, 404]],
+	// A campaign's new deadline (a valid form: the admin is told the campaign does not exist).
+	[
+		'POST',
+		'/admin/campagnes/999999?/dates',
+		{
+			deadline: IN_A_MONTH,
+			reminders: '',
+			shownDeadline: IN_TWO_MONTHS,
+			shownReminders: '',
+			notify: 'oui'
+		},
+		[303, 403, 403, 403, 404]
+	],
 	// The member's convocation goes; the admin's, right after with nothing changed, is refused.
 	['POST', `/commission/seances/${openSitting}?/convene`, {}, [303, 403, 403, 200, 409]],
 	['POST', '/admin/utilisateurs?/revoke', { userId: '999999' }, [303, 403, 403, 403, 404]],

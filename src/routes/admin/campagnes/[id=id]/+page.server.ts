@@ -1,9 +1,15 @@
 import { mailIsRelayed, relayDownSince } from '$lib/server/mail/outbox';
 import { error, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
-import { campaignCompletion, closeCampaign } from '$lib/server/campaigns/service';
+import {
+	campaignCompletion,
+	campaignDateProblems,
+	changeCampaignDates,
+	closeCampaign
+} from '$lib/server/campaigns/service';
 import { getDb } from '$lib/server/db/instance';
-import { refusalAnswer } from '$lib/server/http/form-answer';
+import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { CAMPAIGN_DATES_FIELDS, CampaignDatesSchema } from '$lib/schemas/campaign';
 import { refuse } from '$lib/server/result';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -18,6 +24,8 @@ export const load: PageServerLoad = async (event) => {
 		// The relay known down since then: the opening's messages wait, and the notice says so.
 		relayDownSince: opened ? await relayDownSince(getDb()) : null,
 		closed: event.url.searchParams.get('close') === '1',
+		datesChanged: event.url.searchParams.get('dates') === '1',
+		notified: Number(/^\d{1,6}$/.exec(event.url.searchParams.get('prevenues') ?? '')?.[0] ?? 0),
 		cancelledMail: Number(/^\d{1,6}$/.exec(event.url.searchParams.get('annules') ?? '')?.[0] ?? 0),
 		mailed: mailIsRelayed()
 	};
@@ -27,6 +35,45 @@ const CLOSE_UNCONFIRMED =
 	'Cochez la case pour confirmer la clôture : une campagne close ne se rouvre pas.';
 
 export const actions: Actions = {
+	dates: async (event) => {
+		const admin = await authorize(event, 'campaigns.manage');
+		const id = Number(event.params.id);
+		const { answer, errors, values, typed, data } = readPostedForm(
+			await event.request.formData(),
+			CAMPAIGN_DATES_FIELDS,
+			CampaignDatesSchema,
+			{ form: 'dates' }
+		);
+		if (answer)
+			// Those of the dates against today too (the schema read them), every problem at once.
+			return invalidFormAnswer(
+				{ ...errors, ...campaignDateProblems(typed.deadline, typed.reminders, Date.now(), true) },
+				values
+			);
+		const result = await changeCampaignDates(
+			getDb(),
+			admin,
+			id,
+			{
+				deadline: data.deadline,
+				reminders: data.reminders,
+				shownDeadline: data.shownDeadline,
+				shownReminders: data.shownReminders,
+				notify: data.notify === 'oui'
+			},
+			safeClientAddress(event)
+		);
+		if (!result.ok) {
+			// Changed meanwhile by another admin: the form is drawn again over the dates of now.
+			const { shownDeadline, shownReminders, ...kept } = values;
+			return refusalAnswer(result, result.status === 409 ? kept : values);
+		}
+		const { notified, cancelled } = result.value;
+		redirect(
+			303,
+			`/admin/campagnes/${id}?dates=1&prevenues=${notified}${cancelled > 0 ? `&annules=${cancelled}` : ''}`
+		);
+	},
 	close: async (event) => {
 		const admin = await authorize(event, 'campaigns.manage');
 		const id = Number(event.params.id);

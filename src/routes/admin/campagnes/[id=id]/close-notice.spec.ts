@@ -28,6 +28,9 @@ function pageBody(data: Record<string, unknown>): string {
 				notMailed: [],
 				withoutAccount: [],
 				lostAccount: [],
+				datesChanges: [],
+				datesChanged: false,
+				notified: 0,
 				...data
 			},
 			form: null
@@ -57,6 +60,49 @@ describe('the notice of a campaign closed', () => {
 			'les partenaires ne la voient plus. 2 courriels d’ouverture'
 		);
 		expect(notices({ closed: true })).toMatch(/les partenaires ne la voient plus\.\s*$/);
+	});
+});
+
+describe('the notice of a campaign whose dates changed', () => {
+	it('says how many organisations were told and how many waiting mails were cancelled', () => {
+		const text = notices({ datesChanged: true, notified: 2, cancelledMail: 1 });
+		expect(text).toContain('Échéance et rappels modifiés');
+		expect(text).toContain('2 organisations qui n’ont pas encore répondu sont prévenues');
+		expect(text).toContain('1 courriel qui attendait encore le serveur de courrier');
+		expect(notices({ datesChanged: true })).not.toContain('prévenue');
+	});
+
+	it('lists each change under the deadline, and a reminder sent for the former deadline says so', () => {
+		const text = shownText(
+			pageBody({
+				datesChanges: [
+					{
+						deadlineBefore: '2026-12-20',
+						deadlineAfter: '2026-12-31',
+						reminderDaysBefore: [-3],
+						reminderDaysAfter: [-3],
+						changedAt: Date.parse('2026-12-10T10:00:00Z'),
+						changedByName: 'Anne Admin'
+					}
+				],
+				organisations: [
+					{
+						id: 1,
+						name: 'CDG46',
+						done: 0,
+						total: 1,
+						missing: ['1-1'],
+						reminders: [
+							{ offset: -3, sentAt: Date.parse('2026-12-17T08:00:00Z'), deadline: '2026-12-20' }
+						]
+					}
+				]
+			})
+		);
+		expect(text).toMatch(
+			/Échéance reportée du 20\s?décembre\s?2026 au 31\s?décembre\s?2026 le 10\s?décembre\s?2026 par Anne Admin/
+		);
+		expect(text).toMatch(/J-3 \(échéance du 20\s?décembre\s?2026\) le 17\s?décembre/);
 	});
 });
 
