@@ -15,8 +15,7 @@ import {
 	previewPlanImport
 } from '../src/lib/server/authoring/plan-import';
 import type { EntityChange } from '../src/lib/server/authoring/plan-diff';
-import { listed } from '../src/lib/server/authoring/service';
-import { plural, pluralize } from '../src/lib/utils/format';
+import { listInWords, plural, pluralize } from '../src/lib/utils/format';
 import { prepareDatabase } from '../src/lib/server/db/instance';
 import {
 	asksForHelp,
@@ -110,10 +109,10 @@ function parseArgs(argv: string[]): {
 function abandonRefusal(abandoned: string[], named: string[]): string | null {
 	const unnamed = abandoned.filter((code) => !named.includes(code));
 	if (unnamed.length > 0)
-		return `Ce classeur abandonnerait ${plural(abandoned.length, 'la fiche', 'les fiches')} ${listed(abandoned)}, ${plural(abandoned.length, 'absente', 'absentes')} du classeur : un abandon ne se défait pas. Pour ${plural(abandoned.length, 'l’abandonner', 'les abandonner')}, ajoutez ${ABANDON_OPTION} ${abandoned.join(',')} ; rien n’a été modifié.`;
+		return `Ce classeur abandonnerait ${plural(abandoned.length, 'la fiche', 'les fiches')} ${listInWords(abandoned)}, ${plural(abandoned.length, 'absente', 'absentes')} du classeur : un abandon ne se défait pas. Pour ${plural(abandoned.length, 'l’abandonner', 'les abandonner')}, ajoutez ${ABANDON_OPTION} ${abandoned.join(',')} ; rien n’a été modifié.`;
 	const extra = named.filter((code) => !abandoned.includes(code));
 	if (extra.length > 0)
-		return `${ABANDON_OPTION} nomme ${listed(extra)}, que ce classeur n’abandonne pas (${abandoned.length === 0 ? 'il n’abandonne aucune fiche' : `il abandonne ${listed(abandoned)}`}) : rien n’a été modifié.`;
+		return `${ABANDON_OPTION} nomme ${listInWords(extra)}, que ce classeur n’abandonne pas (${abandoned.length === 0 ? 'il n’abandonne aucune fiche' : `il abandonne ${listInWords(abandoned)}`}) : rien n’a été modifié.`;
 	return null;
 }
 
@@ -150,7 +149,7 @@ runCommand(async () => {
 		if (dryRun) {
 			if (abandoned.length > 0)
 				process.stdout.write(
-					`${plural(abandoned.length, 'Fiche abandonnée', 'Fiches abandonnées')}, définitivement : ${listed(abandoned)} (l’import le demande confirmé par ${ABANDON_OPTION} ${abandoned.join(',')}).\n`
+					`${plural(abandoned.length, 'Fiche abandonnée', 'Fiches abandonnées')}, définitivement : ${listInWords(abandoned)} (l’import le demande confirmé par ${ABANDON_OPTION} ${abandoned.join(',')}).\n`
 				);
 			process.stdout.write('Essai à blanc (--dry-run) : rien n’a été modifié.\n');
 			return;

@@ -49,7 +49,8 @@ export type RefusalReason =
 	| 'closing-changed'
 	| 'draft-changed'
 	| 'withdrawn'
-	| 'organisation-off-fiche';
+	| 'organisation-off-fiche'
+	| 'draft-discarded';
 
 export interface RefusalDetails {
 	reason?: RefusalReason;

@@ -695,7 +695,8 @@ async function discardedMeanwhile(trx: Executor, user: User, updateId: number): 
 	if (!discarded) return refuse(404, UPDATE_NOT_FOUND);
 	return refuse(
 		409,
-		`Ce brouillon de la fiche ${discarded.ficheCode} a été supprimé${discardedWords(discarded)}, pendant que vous le modifiiez. ${TYPING_KEPT} Pour la garder, copiez-la, puis ouvrez « Nouvelle mise à jour » de la fiche depuis Mon espace.`
+		`Ce brouillon de la fiche ${discarded.ficheCode} a été supprimé${discardedWords(discarded)}, pendant que vous le modifiiez. Pour garder ce que vous y avez écrit, ouvrez « Nouvelle mise à jour » de la fiche depuis Mon espace et copiez-le.`,
+		{ reason: 'draft-discarded' }
 	);
 }
 

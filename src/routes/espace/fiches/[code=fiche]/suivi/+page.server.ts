@@ -28,8 +28,8 @@ import { ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
- * What this page adds to the service's refusal of a save by an organisation taken off the fiche:
- * the service says why, the page what it keeps (the demo command, with no page, says only why).
+ * What this page adds to the service's refusal of a save by an organisation taken off the fiche,
+ * or of a draft discarded meanwhile: the service says why, the page what it keeps (the demo command, with no page, says only why).
  */
 const TYPING_KEPT =
 	'Rien n’a été enregistré ; votre saisie est conservée ci-dessous, pour la copier ou l’envoyer à Lot numérique.';
@@ -198,7 +198,7 @@ export const actions: Actions = {
 			if (result.status === 403) await deny(event, user, 'update.save', result.message);
 			if (result.status === 404) missing(event, result.message);
 			const kept =
-				result.reason === 'organisation-off-fiche'
+				result.reason === 'organisation-off-fiche' || result.reason === 'draft-discarded'
 					? { ...result, message: `${result.message} ${TYPING_KEPT}` }
 					: result;
 			return refusalAnswer(kept, typedValues(form));
