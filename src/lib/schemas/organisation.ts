@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { versionField } from './form';
+import { textField, versionField } from './form';
 import { ORGANISATION_KINDS } from '../utils/vocabulary';
 import { ID_PATTERN } from '../utils/text';
 import {
@@ -10,11 +10,17 @@ import {
 	text
 } from './plan-edit';
 
+/** Asked of a name left empty or of fewer than 2 characters (as a person counts them). */
+const NAME_ASKED = 'Indiquez le nom de l’organisation.';
+
 export const ORGANISATION_FIELDS = ['name', 'full_name', 'kind', ...REVISION_FIELDS] as const;
 export const OrganisationSchema = z.object({
-	name: text('Le nom', 120, { line: true })
-		.refine((v) => v.length >= 2, 'Indiquez le nom de l’organisation.')
-		.refine((v) => !holdsListSeparator(v), `Le nom ne peut pas contenir ${LIST_SEPARATOR_REASON}.`),
+	name: textField('Le nom', 120, {
+		line: true,
+		min: 2,
+		missing: NAME_ASKED,
+		short: NAME_ASKED
+	}).refine((v) => !holdsListSeparator(v), `Le nom ne peut pas contenir ${LIST_SEPARATOR_REASON}.`),
 	full_name: text('Le nom complet', 300, { line: true }),
 	kind: z.enum(ORGANISATION_KINDS, { error: 'Choisissez la nature dans la liste.' }),
 	...revisionShape

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OrganisationEditSchema } from './organisation';
+import { STRUCTURE_SCHEMAS } from './plan-structure';
 import {
 	indicatorRowField,
 	NewFicheSchema,
@@ -182,5 +183,57 @@ describe('the status form of a fiche (« Changer le statut »)', () => {
 		expect(sent('suspendue', 'finie').error?.issues[0]?.message).toBe(
 			'Le formulaire est incomplet : rechargez la page.'
 		);
+	});
+});
+
+// Left by read-back s47: these minimums were counted in UTF-16 units (`length`), where every other
+// form's field counts what a person sees (textField's `min`): « 𝒜𝒷 », two letters, passed for three.
+describe('a minimum length, counted as a person counts: an emoji or a letter beyond U+FFFF is one', () => {
+	const firstIssue = (
+		schema: { safeParse: (v: unknown) => { error?: { issues: { message: string }[] } } },
+		value: string
+	) => schema.safeParse(value).error?.issues[0]?.message;
+
+	it('an organisation’s name: 2 characters at least', () => {
+		const name = OrganisationEditSchema.shape.name;
+		for (const short of ['', 'A', '🙂', '𝒜'])
+			expect(firstIssue(name, short)).toBe('Indiquez le nom de l’organisation.');
+		expect(firstIssue(name, '𝒜𝒷')).toBeUndefined();
+	});
+
+	it('a level’s intitulé: 3 characters at least, then words', () => {
+		const label = STRUCTURE_SCHEMAS.axis.shape.label;
+		for (const short of ['', 'Ab', '𝒜𝒷', '🙂🙂'])
+			expect(firstIssue(label, short)).toBe('Indiquez l’intitulé de l’axe.');
+		expect(firstIssue(STRUCTURE_SCHEMAS.objective.shape.label, '𝒜𝒷')).toBe(
+			'Indiquez l’intitulé de l’objectif.'
+		);
+		expect(firstIssue(label, '🙂🙂🙂')).toBe('L’intitulé doit contenir des mots.');
+		expect(firstIssue(label, '𝒜𝒷𝒸')).toBeUndefined();
+	});
+
+	it('an axis’s short name: 2 characters at least, in one word', () => {
+		const shortName = STRUCTURE_SCHEMAS.axis.shape.short_name;
+		for (const short of ['', 'e', '𝒜'])
+			expect(firstIssue(shortName, short)).toBe(
+				'Indiquez le nom court de l’axe (un mot, comme « solidarité »).'
+			);
+		expect(firstIssue(shortName, '🙂🙂')).toBe(
+			'Le nom court tient en un mot, sans espace (comme « solidarité » ou « e-administration »).'
+		);
+		expect(firstIssue(shortName, '𝒜𝒷')).toBeUndefined();
+	});
+
+	it('an indicator’s intitulé on the fiche form: 3 characters at least', () => {
+		const labelError = (label: string) => {
+			const form = new FormData();
+			form.set(indicatorRowField(0, 'label'), label);
+			form.set(indicatorRowField(0, 'kind'), 'count');
+			form.set(indicatorRowField(0, 'unit'), 'bornes');
+			return parseFicheForm(form).errors[indicatorRowField(0, 'label')];
+		};
+		for (const short of ['', 'km', '𝒜𝒷', '🙂🙂'])
+			expect(labelError(short)).toBe('Indiquez l’intitulé de l’indicateur.');
+		expect(labelError('🙂🙂🙂')).toBeUndefined();
 	});
 });

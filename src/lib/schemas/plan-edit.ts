@@ -172,6 +172,15 @@ export interface FicheEditInput {
 
 const rowText = text(null, 300, { line: true });
 
+const INDICATOR_LABEL_ASKED = 'Indiquez l’intitulé de l’indicateur.';
+/** An indicator's intitulé: a row's text of 3 characters at least (as a person counts them). */
+const indicatorLabel = textField(null, 300, {
+	line: true,
+	min: 3,
+	missing: INDICATOR_LABEL_ASKED,
+	short: INDICATOR_LABEL_ASKED
+});
+
 /**
  * The open data joins a cell's several values with « | » (the porteurs and partenaires of
  * fiches.csv, docs/open-data.md): an organisation's name, an owner's scope and a partner's précision
@@ -192,7 +201,7 @@ function readRowText(
 	raw: string,
 	errors: FieldErrors,
 	field: string,
-	schema: typeof rowText | typeof listedRowText = rowText
+	schema: typeof rowText | typeof listedRowText | typeof indicatorLabel = rowText
 ): string | null {
 	const parsed = schema.safeParse(raw);
 	if (!parsed.success) {
@@ -284,9 +293,7 @@ function readIndicators(values: Record<string, string>, errors: FieldErrors): In
 		if (!INDICATOR_KINDS.includes(kind))
 			errors[field('kind')] = 'Choisissez la nature dans la liste.';
 		const safeKind = INDICATOR_KINDS.includes(kind) ? kind : 'count';
-		const label = readRowText(get('label'), errors, field('label'));
-		if (!label || label.length < 3)
-			errors[field('label')] ??= 'Indiquez l’intitulé de l’indicateur.';
+		const label = readRowText(get('label'), errors, field('label'), indicatorLabel);
 		const unit = readRowText(get('unit'), errors, field('unit'));
 		const target = readValue(get('target'), safeKind, errors, field('target'));
 		const targetDate = readDate(get('target_date'), errors, field('target_date'));

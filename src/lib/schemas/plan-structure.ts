@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INCOMPLETE_FORM } from './form';
+import { INCOMPLETE_FORM, textField } from './form';
 import { REVISION_FIELDS, revisionShape, text } from './plan-edit';
 import { ID_PATTERN } from '../utils/text';
 
@@ -15,10 +15,18 @@ const optionalNumber = z
 	.regex(/^\d{0,12}$/, INCOMPLETE_FORM)
 	.transform((v) => (v === '' ? null : Number(v)));
 
-const label = (what: string) =>
-	text('L’intitulé', 300, { line: true })
-		.refine((v) => v.length >= 3, `Indiquez l’intitulé ${what}.`)
-		.refine((v) => v.length < 3 || /\p{L}/u.test(v), 'L’intitulé doit contenir des mots.');
+/**
+ * An intitulé of 3 characters at least, counted as a person sees them (an emoji is one). A text
+ * too short is told that alone: the form shows a field's first message.
+ */
+const label = (what: string) => {
+	const asked = `Indiquez l’intitulé ${what}.`;
+	return textField('L’intitulé', 300, { line: true, min: 3, missing: asked, short: asked }).refine(
+		(v) => /\p{L}/u.test(v),
+		'L’intitulé doit contenir des mots.'
+	);
+};
+const SHORT_NAME_ASKED = 'Indiquez le nom court de l’axe (un mot, comme « solidarité »).';
 const parent = (message: string) => z.string().regex(ID_PATTERN, message).transform(Number);
 const orNull = (v: string) => (v === '' ? null : v);
 
@@ -38,15 +46,15 @@ export const STRUCTURE_SCHEMAS = {
 	axis: z.object({
 		...common,
 		label: label('de l’axe'),
-		short_name: text('Le nom court', 60, { line: true })
-			.refine(
-				(v) => v.length >= 2,
-				'Indiquez le nom court de l’axe (un mot, comme « solidarité »).'
-			)
-			.refine(
-				(v) => v.length < 2 || (/^\S+$/.test(v) && /\p{L}/u.test(v)),
-				'Le nom court tient en un mot, sans espace (comme « solidarité » ou « e-administration »).'
-			)
+		short_name: textField('Le nom court', 60, {
+			line: true,
+			min: 2,
+			missing: SHORT_NAME_ASKED,
+			short: SHORT_NAME_ASKED
+		}).refine(
+			(v) => /^\S+$/.test(v) && /\p{L}/u.test(v),
+			'Le nom court tient en un mot, sans espace (comme « solidarité » ou « e-administration »).'
+		)
 	}),
 	orientation: z.object({
 		...common,
