@@ -639,6 +639,42 @@ describe('a convocation to a day gone', () => {
 	});
 });
 
+// Left noticed s47: a séance convened for a day to come could be moved to a day gone, where no
+// convocation goes any more: those convened would come on the announced day, never told.
+describe('a convened séance moved to a moment already past', () => {
+	it('is refused while its announced day is to come; moved to a day to come, it asks to convene again', async () => {
+		const id = await sittingWith(['9-1'], '2026-03-20');
+		expect((await conveneSitting(db, member, id, null, clock, null)).ok).toBe(true);
+		const at = (heldOn: string, startsAt: string | null = null) =>
+			updateSitting(
+				db,
+				member,
+				id,
+				{ heldOn, startsAt, place: 'Cahors', title: 'Séance' },
+				null,
+				null,
+				new Date(clock)
+			);
+		const pastDay = await at('2026-02-20');
+		expect(pastDay).toMatchObject({ ok: false, status: 400 });
+		const refused = pastDay.ok ? '' : pastDay.message;
+		expect(refused).toMatch(
+			/^Sa convocation du .* l’annonce le 20\s+mars\s+2026 : déplacée à un jour passé, elle ne pourrait plus être convoquée de nouveau/
+		);
+		expect(pastDay.ok ? null : pastDay.fieldErrors).toEqual({ held_on: refused });
+		// Today at an hour gone (10:00 in Paris by the spec's clock): refused on the hour.
+		const pastHour = await at('2026-02-27', '08:00');
+		expect(pastHour.ok ? null : pastHour.fieldErrors).toHaveProperty('starts_at');
+		expect((await findSitting(db, id))!.heldOn).toBe('2026-03-20');
+		// A day to come: taken, and the answer asks to send the convocation again.
+		const later = await at('2026-03-25');
+		expect(later.ok).toBe(true);
+		expect(convokeAgainMessage(later.ok ? later.value.sinceConvened : null)).toContain(
+			'envoyez-la de nouveau'
+		);
+	});
+});
+
 // Review h43: a séance of today at 08:00 was convened at 16:04, eight hours after its start.
 describe('a séance whose hour has passed today (Paris)', () => {
 	it('is not convened, as one whose day is past; later that day, or without an hour, it is', async () => {

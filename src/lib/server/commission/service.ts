@@ -44,9 +44,10 @@ import {
 } from './repository';
 
 import { daysAfter, parisDate, parisToday } from '../../utils/dates';
-import { MAX_DAYS_AHEAD } from '../../utils/rules';
+import { MAX_DAYS_AHEAD, sittingPastPart, sittingStartIsPast } from '../../utils/rules';
 import {
 	formatDate,
+	formatMoment,
 	formatSittingDay,
 	formatSittingMoment,
 	plural,
@@ -338,6 +339,8 @@ export async function updateSitting(
 			);
 		const day = await refusedDay(trx, input.heldOn, sittingId, now);
 		if (day) return day;
+		const unannounced = await movedPastItsConvocation(trx, sitting, input, now);
+		if (unannounced) return unannounced;
 		const before = {
 			heldOn: sitting.heldOn,
 			startsAt: sitting.startsAt,
@@ -369,6 +372,30 @@ export async function updateSitting(
 		// Convened already: what its convocation announced that the séance no longer is (moved
 		// back to it, nothing), for the answer to ask to send it again.
 		return ok({ sinceConvened: await changedSinceConvened(trx, sittingId) });
+	});
+}
+
+/**
+ * A séance convened for a moment still to come, not held, moved to a moment already past: it could
+ * not be convened again (a convocation never goes to a day gone), and those convened would come on
+ * the day their convocation announced, never told. Refused (the correction to a day to come is
+ * told by sending the convocation again, which the page then asks for); null otherwise.
+ */
+async function movedPastItsConvocation(
+	db: Executor,
+	sitting: SittingRow,
+	moved: { heldOn: string; startsAt: string | null },
+	now: Date
+): Promise<Refusal | null> {
+	const past = sittingPastPart(moved, now);
+	if (sitting.state !== 'preparation' || past === null) return null;
+	const since = await changedSinceConvened(db, sitting.id);
+	if (!since || sittingStartIsPast(since.announced, now)) return null;
+	const was = since.announced;
+	if (was.heldOn === moved.heldOn && was.startsAt === moved.startsAt) return null;
+	const message = `Sa convocation du ${formatMoment(since.convenedAt)} l’annonce ${formatSittingMoment(was)} : déplacée ${past === 'day' ? 'à un jour passé' : 'à une heure passée'}, elle ne pourrait plus être convoquée de nouveau, et les convoqués viendraient au moment annoncé sans en être prévenus. Choisissez un moment à venir, puis envoyez de nouveau la convocation ; si elle s’est déjà tenue, datez-la d’aujourd’hui sans heure, ouvrez-la (« Ouvrir la séance (tenue) »), puis corrigez sa date.`;
+	return refuse(400, message, {
+		fieldErrors: past === 'day' ? { held_on: message } : { starts_at: message }
 	});
 }
 
