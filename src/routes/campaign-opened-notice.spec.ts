@@ -61,11 +61,8 @@ async function openedNotice(id: string): Promise<string> {
 	return asText(/<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '');
 }
 
-/**
- * Paul of CDG46 submits an update of `count` of its fiches (all of them: undefined), then leaves
- * the organisation for the commission: CDG46 has no active account left.
- */
-async function answeredThenLeft(count?: number): Promise<void> {
+/** Paul of CDG46 submits an update of `count` of its fiches (all of them: undefined); Paul. */
+async function answered(count?: number) {
 	const paul = await createTestUser(portal.db, PEOPLE.paul);
 	const fiches = await listFichesForOrganisation(portal.db, await cdg46(), 2026);
 	for (const fiche of fiches.slice(0, count)) {
@@ -79,6 +76,15 @@ async function answeredThenLeft(count?: number): Promise<void> {
 		);
 		if (!saved.ok) throw new Error(saved.message);
 	}
+	return paul;
+}
+
+/**
+ * Paul of CDG46 submits an update of `count` of its fiches (all of them: undefined), then leaves
+ * the organisation for the commission: CDG46 has no active account left.
+ */
+async function answeredThenLeft(count?: number): Promise<void> {
+	const paul = await answered(count);
 	await portal.db
 		.updateTable('user_account')
 		.set({ role: 'commission', organisation_id: null })
@@ -152,19 +158,8 @@ describe('a campaign opened after an organisation answered for all its fiches', 
 			relayed: true
 		});
 		try {
-			const paul = await createTestUser(portal.db, PEOPLE.paul);
+			await answered();
 			await createTestUser(portal.db, PEOPLE.sam);
-			for (const fiche of await listFichesForOrganisation(portal.db, await cdg46(), 2026)) {
-				const saved = await saveProgressUpdate(
-					portal.db,
-					paul,
-					fiche.code,
-					null,
-					progressInput(),
-					null
-				);
-				if (!saved.ok) throw new Error(saved.message);
-			}
 			const opened = await openCampaign(
 				portal.db,
 				portal.admin,
