@@ -19,7 +19,7 @@ import { ok, refuse, type Result } from '../result';
 import { pluralize } from '../../utils/format';
 import { ensureSecret, findUserById } from '../auth/repository';
 import type { User } from '../auth/users';
-import { findPreferences, type Category } from './preferences-repository';
+import { CATEGORIES, findPreferences, type Category } from './preferences-repository';
 import { ONE_TIME_LINK, renderMail, type MailParts } from './templates';
 
 /**
@@ -172,6 +172,12 @@ async function unsubscribeToken(
 }
 
 /**
+ * A one-click token as `unsubscribeToken` writes it, « <account id>.<category>.<signature> »: the
+ * categories are those of CATEGORIES, so that a new one is read without being spelled again here.
+ */
+export const UNSUBSCRIBE_TOKEN = `(\\d{1,9})\\.(${CATEGORIES.join('|')})\\.([A-Za-z0-9_-]{43})`;
+
+/**
  * The account (at the address the link was written for) and category of a one-click token. The
  * signature covers the address, which only the account gives: the account is read first, but the
  * signature is computed and compared (in constant time) whether or not it exists, over an address
@@ -182,7 +188,7 @@ export async function readUnsubscribeToken(
 	db: Executor,
 	token: string
 ): Promise<{ user: User; category: Category } | null> {
-	const match = /^(\d{1,9})\.(reminders|validations|commission)\.([A-Za-z0-9_-]{43})$/.exec(token);
+	const match = new RegExp(`^${UNSUBSCRIBE_TOKEN}$`).exec(token);
 	if (!match) return null;
 	const user = await findUserById(db, Number(match[1]));
 	const payload = `${match[1]}.${match[2]}.${user?.email ?? ''}`;

@@ -4,7 +4,7 @@ import { recordAudit, roleHeldAt } from '../audit/repository';
 import { findUserById, type User } from '../auth/users';
 import { outdatedCampaignMail } from '../campaigns/service';
 import { ok, refuse, type Result } from '../result';
-import { readUnsubscribeToken } from './outbox';
+import { readUnsubscribeToken, UNSUBSCRIBE_TOKEN } from './outbox';
 import {
 	CATEGORIES,
 	findPreferences,
@@ -170,9 +170,9 @@ export async function unwantedNotification(
 		return 'le destinataire a changé d’organisation depuis que le message a été écrit : il concernait son ancienne organisation.';
 	// The portal's own link, stored with the message: its category read as written, signed before
 	// the address was (a message waiting since an upgrade) or since (hostile probe s47) alike.
-	const category = /\/desabonnement\/\d+\.(reminders|validations|commission)\.[^/]+\/un-clic$/.exec(
+	const category = new RegExp(`/desabonnement/${UNSUBSCRIBE_TOKEN}/un-clic$`).exec(
 		message.unsubscribeUrl
-	)?.[1] as Category | undefined;
+	)?.[2] as Category | undefined;
 	if (category && !(await findPreferences(db, user.id))[category])
 		return 'le destinataire a désactivé ces messages depuis que celui-ci a été écrit.';
 	if (message.campaignId !== null)

@@ -4,8 +4,9 @@ import { createTestUser, PEOPLE } from '../auth/testing';
 import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
-import { queueNotification, readUnsubscribeToken } from './outbox';
-import { findPreferences } from './preferences-repository';
+import { portalSources } from '../../utils/source-testing';
+import { queueNotification, readUnsubscribeToken, UNSUBSCRIBE_TOKEN } from './outbox';
+import { CATEGORIES, findPreferences } from './preferences-repository';
 import { unsubscribe, unsubscribeTarget } from './preferences';
 
 // Hostile probe s47: the one-click link signed « <account id>.<category> » only. Account ids are
@@ -91,5 +92,25 @@ describe('a forged one-click token', () => {
 		const absent = await statementsReading(`${person.id + 1000}.validations.${forged}`);
 		expect(existing.length).toBeGreaterThan(1);
 		expect(absent).toEqual(existing);
+	});
+});
+
+// Review h48 (maintainer): the token's reader and the stored link's reader each spelled the
+// categories out in a regular expression, beside CATEGORIES.
+describe('the categories of a token', () => {
+	it('are read from CATEGORIES, never spelled out in a pattern', () => {
+		const name = `(?:${CATEGORIES.join('|')})`;
+		const spelled = new RegExp(`${name}\\|${name}`, 'g');
+		const found = portalSources('src').flatMap(({ path, text }) =>
+			[...text.matchAll(spelled)].map((m) => `${path}: ${m[0]}`)
+		);
+		expect(found).toEqual([]);
+	});
+
+	it('reads a token of each category', () => {
+		for (const category of CATEGORIES) {
+			const token = `${person.id}.${category}.${'A'.repeat(43)}`;
+			expect(new RegExp(`^${UNSUBSCRIBE_TOKEN}$`).exec(token)?.[2]).toBe(category);
+		}
 	});
 });
