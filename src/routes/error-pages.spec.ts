@@ -5,7 +5,10 @@ import ErrorPage from './+error.svelte';
 import { NOT_THE_ORGANISATIONS_FICHE } from '$lib/server/auth/permissions';
 import { createPartner } from '$lib/server/progress/testing';
 import { load } from './desabonnement/[token]/+page.server';
-import { load as loadUpdateForm } from './espace/fiches/[code=fiche]/suivi/+page.server';
+import {
+	actions as updateFormActions,
+	load as loadUpdateForm
+} from './espace/fiches/[code=fiche]/suivi/+page.server';
 import { adminDatabase, routeEvent } from './route-testing';
 
 /** What +error.svelte reads of SvelteKit's state: set by each test. */
@@ -98,5 +101,31 @@ describe('a refused page (403)', () => {
 		expect(page).toContain('Syndicat mixte Lot numérique');
 		expect(page).toMatch(/<a href="\/admin\/utilisateurs"[^>]*>Inviter un compte partenaire/);
 		expect(page).not.toContain('Vous n’avez pas les droits nécessaires');
+	});
+	// Review h48 (maintainer): the service kept only the refusal's message, so the same administrator
+	// posting the form got the sentence without the link.
+	it('gives an administrator posting the form the same answer, link included', async () => {
+		const signedIn = { user: portal.admin, session: { id: 'test' } } as never;
+		const form = new FormData();
+		form.set('reported_on', '2026-01-15');
+		form.set('intent', 'draft');
+		const thrown = await thrownBy(() =>
+			updateFormActions.default(
+				routeEvent(
+					'/espace/fiches/14-1/suivi',
+					'/espace/fiches/[code=fiche]/suivi',
+					{ code: '14-1' },
+					signedIn,
+					form
+				)
+			)
+		);
+		if (!isHttpError(thrown)) throw new Error('no HTTP error');
+		expect(thrown.status).toBe(403);
+		expect(thrown.body.message).toMatch(/^Les administrateurs valident les mises à jour/);
+		expect(thrown.body.next).toEqual({
+			href: '/admin/utilisateurs',
+			label: 'Inviter un compte partenaire (Comptes)'
+		});
 	});
 });

@@ -57,6 +57,8 @@ export interface RefusalDetails {
 	fieldErrors?: Record<string, string>;
 	changes?: FieldChange[];
 	stored?: StoredVersion;
+	/** A 403's link onward, shown by the error page (refusalReason's, as a page's guard gives it). */
+	next?: { href: string; label: string };
 }
 
 export interface Refusal extends RefusalDetails {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { UpdateState } from '../db/schema';
-import { can, type Action, type Actor, type Resources } from './permissions';
+import {
+	can,
+	NOT_THE_ORGANISATIONS_FICHE,
+	partnerOffFiche,
+	refusalReason,
+	type Action,
+	type Actor,
+	type Resources
+} from './permissions';
 
 const OWN = 10;
 const OTHER = 20;
@@ -205,5 +213,32 @@ describe('can()', () => {
 		expect(can({ id: 9, role: 'partenaire', organisationId: null }, 'espace.view')).toBe(false);
 		// It still enters /espace, to be refused there rather than sent back to it (its home).
 		expect(can({ id: 9, role: 'partenaire', organisationId: null }, 'espace.enter')).toBe(true);
+	});
+});
+
+// Review h48 (maintainer): partnerOffFiche compared refusalReason's French sentence, and
+// refusalReason answered a partner with a bare string but an administrator with a message and a
+// link, which the progress service cut to its message.
+describe('a partner off the fiche', () => {
+	it('is a partner whose organisation is not in the fiche’s list', () => {
+		expect(partnerOffFiche(actors['partenaire (autre organisation)']!, [OWN, 30])).toBe(true);
+		expect(partnerOffFiche(actors['partenaire (organisation de la fiche)']!, [OWN, 30])).toBe(
+			false
+		);
+		expect(partnerOffFiche(actors.admin!, [OWN, 30])).toBe(false);
+		expect(partnerOffFiche(actors.commission!, [OWN, 30])).toBe(false);
+		expect(partnerOffFiche({ id: 9, role: 'partenaire', organisationId: null }, [OWN])).toBe(false);
+	});
+
+	it('is told why in the same shape as an administrator is', () => {
+		expect(
+			refusalReason(actors['partenaire (autre organisation)']!, 'update.create', FICHE)
+		).toEqual({ message: NOT_THE_ORGANISATIONS_FICHE });
+		expect(refusalReason(actors.admin!, 'update.create', FICHE)?.next?.href).toBe(
+			'/admin/utilisateurs'
+		);
+		expect(
+			refusalReason(actors['partenaire (organisation de la fiche)']!, 'update.create', FICHE)
+		).toBeUndefined();
 	});
 });

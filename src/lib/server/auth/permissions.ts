@@ -94,31 +94,34 @@ const ADMINS_VALIDATE_UPDATES: RefusalWithNext = {
 };
 
 /**
- * Why `can` refuses, when the refusal has a reason to tell (a fiche the partner's organisation does
- * not carry, an administrator on an update's form); undefined otherwise (the 403 page then says it
- * generally).
- */
-export function refusalReason<A extends Action>(
-	actor: Actor,
-	action: A,
-	resource?: Resources[A]
-): string | RefusalWithNext | undefined {
-	if (action === 'update.create' && actor.role === 'admin') return ADMINS_VALIDATE_UPDATES;
-	if (action !== 'update.create' || actor.role !== 'partenaire' || !resource) return undefined;
-	const { ficheOrganisationIds } = resource as Resources['update.create'];
-	return actor.organisationId !== null && !ficheOrganisationIds.includes(actor.organisationId)
-		? NOT_THE_ORGANISATIONS_FICHE
-		: undefined;
-}
-
-/**
  * A partner whose organisation is neither owner nor partner of the fiche: most likely taken off it
  * while writing a new update, answered as a draft's save is (409, the typing kept), not by a 403.
  */
 export function partnerOffFiche(actor: Actor, ficheOrganisationIds: number[]): boolean {
 	return (
-		refusalReason(actor, 'update.create', { ficheOrganisationIds }) === NOT_THE_ORGANISATIONS_FICHE
+		actor.role === 'partenaire' &&
+		actor.organisationId !== null &&
+		!ficheOrganisationIds.includes(actor.organisationId)
 	);
+}
+
+/**
+ * Why `can` refuses, when the refusal has a reason to tell (a fiche the partner's organisation does
+ * not carry, an administrator on an update's form, with its link onward); undefined otherwise (the
+ * 403 page then says it generally). The 403 page and the service's refusal of a post say the same.
+ */
+export function refusalReason<A extends Action>(
+	actor: Actor,
+	action: A,
+	resource?: Resources[A]
+): RefusalWithNext | undefined {
+	if (action !== 'update.create') return undefined;
+	if (actor.role === 'admin') return ADMINS_VALIDATE_UPDATES;
+	if (!resource) return undefined;
+	const { ficheOrganisationIds } = resource as Resources['update.create'];
+	return partnerOffFiche(actor, ficheOrganisationIds)
+		? { message: NOT_THE_ORGANISATIONS_FICHE }
+		: undefined;
 }
 
 /**

@@ -1,7 +1,12 @@
 import type { Db, Executor } from '../db';
 import { notifyReview } from '../mail/notifications';
 import { countTodaysActions, recordAudit, recordBounded } from '../audit/repository';
-import { can, NOT_THE_ORGANISATIONS_FICHE, refusalReason } from '../auth/permissions';
+import {
+	can,
+	NOT_THE_ORGANISATIONS_FICHE,
+	partnerOffFiche,
+	refusalReason
+} from '../auth/permissions';
 import type { User } from '../auth/users';
 import type { FicheStatus, UpdateState } from '../db/schema';
 import {
@@ -176,14 +181,9 @@ async function reportingContext(
 		// update) passes here: `refusedOffFiche` answers them after, as for a draft: a 409, the
 		// typing kept, journaled as a refused save.
 		const resource = { ficheOrganisationIds };
-		if (!can(user, 'update.create', resource)) {
-			// One call tells both: off the fiche (as partnerOffFiche reads it), or the reason to say.
+		if (!can(user, 'update.create', resource) && !partnerOffFiche(user, ficheOrganisationIds)) {
 			const reason = refusalReason(user, 'update.create', resource);
-			if (reason !== NOT_THE_ORGANISATIONS_FICHE)
-				return refuse(
-					403,
-					typeof reason === 'object' ? reason.message : NOT_THE_ORGANISATIONS_FICHE
-				);
+			return refuse(403, reason?.message ?? NOT_THE_ORGANISATIONS_FICHE, { next: reason?.next });
 		}
 		return ok({ fiche, ficheOrganisationIds, current: null });
 	}

@@ -195,7 +195,8 @@ export const actions: Actions = {
 			notFound
 		);
 		if (!result.ok) {
-			if (result.status === 403) await deny(event, user, 'update.save', result.message);
+			if (result.status === 403)
+				await deny(event, user, 'update.save', { message: result.message, next: result.next });
 			if (result.status === 404) missing(event, result.message);
 			const kept =
 				result.reason === 'organisation-off-fiche' || result.reason === 'draft-discarded'
