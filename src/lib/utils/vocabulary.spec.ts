@@ -125,3 +125,16 @@ describe('a person who may be marked present at a séance', () => {
 		);
 	});
 });
+
+// Review h48 (maintainer): « Cette fiche n’existe pas. » was written 6 times, « Cette séance
+// n’existe pas. » 5 times, the organisation's in two wordings, the update's beside UPDATE_NOT_FOUND.
+describe('a missing fiche, séance, organisation or update', () => {
+	it('is said by its constant of the vocabulary alone', () => {
+		const byHand =
+			/'Cette (?:fiche|séance|organisation|mise à jour) n’existe pas(?: dans le plan)?\.'/g;
+		const found = portalSources('src')
+			.filter(({ path }) => !path.endsWith(join('utils', 'vocabulary.ts')))
+			.flatMap(({ path, text }) => [...text.matchAll(byHand)].map((m) => `${path}: ${m[0]}`));
+		expect(found).toEqual([]);
+	});
+});

@@ -119,6 +119,15 @@ export const PAGE_NOT_FOUND = 'Page introuvable.';
 export const UPDATE_NOT_FOUND =
 	'Cette mise à jour n’existe pas, ou le compte connecté n’y a pas accès : vérifiez le lien, ou connectez-vous avec le compte de l’organisation qui l’a écrite (un autre compte a peut-être été ouvert dans un autre onglet).';
 
+/** A fiche that the address or the form names and that does not exist (404). */
+export const FICHE_NOT_FOUND = 'Cette fiche n’existe pas.';
+
+/** A séance of the commission that the address or the form names and that does not exist (404). */
+export const SITTING_NOT_FOUND = 'Cette séance n’existe pas.';
+
+/** An organisation that the address or the form names and that does not exist (404). */
+export const ORGANISATION_NOT_FOUND = 'Cette organisation n’existe pas.';
+
 /** An update its partner may read but no longer change: « la version soumise », « … publiée ». */
 export const UPDATE_VERSION_WORDS = { submitted: 'soumise', validated: 'publiée' } as const;
 

@@ -17,8 +17,10 @@ import { formatDate, formatNumber, listInWords, plural, pluralize } from '../../
 import { parisDate } from '../../utils/dates';
 import { INDICATOR_KIND_LABELS, indicatorValueProblem } from '../../utils/indicator-kinds';
 import {
+	FICHE_NOT_FOUND,
 	ORGANISATION_KIND_LABELS,
 	ORGANISATION_KINDS,
+	ORGANISATION_NOT_FOUND,
 	STATUS_LABELS,
 	statusWord
 } from '../../utils/vocabulary';
@@ -320,7 +322,7 @@ export async function updateFiche(
 ): Promise<Result<{ code: string; changed: number }>> {
 	return db.transaction().execute(async (trx) => {
 		const state = await findFicheState(trx, code);
-		if (!state) return refuse(404, 'Cette fiche n’existe pas.');
+		if (!state) return refuse(404, FICHE_NOT_FOUND);
 		if (state.version !== input.version) {
 			const since = (await listFicheRevisions(trx, state.id))
 				.filter((r) => r.id > input.seenRevision)
@@ -470,7 +472,7 @@ export async function updateFiche(
 /** What the fiche's edit page needs: the form filled with the fiche, and every list to pick from. */
 export async function ficheEditor(db: Db, code: string) {
 	const state = await findFicheState(db, code);
-	if (!state) return refuse(404, 'Cette fiche n’existe pas.');
+	if (!state) return refuse(404, FICHE_NOT_FOUND);
 	const organisations = await listOrganisationChoices(db);
 	// An owner or partner retired since stays on the list of the fiche that still names it.
 	for (const o of [...state.owners, ...state.partners])
@@ -920,7 +922,7 @@ export async function editOrganisation(
 ): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
 		const current = await findAdminOrganisation(trx, id);
-		if (!current) return refuse(404, 'Cette organisation n’existe pas.');
+		if (!current) return refuse(404, ORGANISATION_NOT_FOUND);
 		// Merged into another (maybe in another tab meanwhile): its name is now that one's former
 		// name, and renaming it would list it apart again.
 		const into = current.mergedInto;
@@ -1012,7 +1014,7 @@ export async function retireOrganisation(
 ): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
 		const current = await findAdminOrganisation(trx, id);
-		if (!current) return refuse(404, 'Cette organisation n’existe pas.');
+		if (!current) return refuse(404, ORGANISATION_NOT_FOUND);
 		if (current.version !== input.version) return refuse(409, ORGANISATION_CONFLICT);
 		if (current.retiredAt) return refuse(409, 'Cette organisation est déjà retirée.');
 		// Its partners would keep signing in for fiches no campaign expects of it any more, and be
@@ -1106,7 +1108,7 @@ export async function mergeOrganisations(
 	return db.transaction().execute(async (trx) => {
 		const absorbed = await findAdminOrganisation(trx, absorbedId);
 		const kept = await findAdminOrganisation(trx, input.into);
-		if (!absorbed) return refuse(404, 'Cette organisation n’existe pas.');
+		if (!absorbed) return refuse(404, ORGANISATION_NOT_FOUND);
 		if (absorbed.version !== input.version) return refuse(409, ORGANISATION_CONFLICT);
 		if (!kept || kept.retiredAt || kept.id === absorbed.id)
 			return refuse(400, 'Choisissez une autre organisation, active, dans la liste.', {
@@ -1251,7 +1253,7 @@ export async function retireFiche(
 ): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
 		const state = await findFicheState(trx, code);
-		if (!state) return refuse(404, 'Cette fiche n’existe pas.');
+		if (!state) return refuse(404, FICHE_NOT_FOUND);
 		if (state.status === 'abandonnee') return refuse(409, 'Cette fiche est déjà abandonnée.');
 		if (state.version !== input.version) return refuse(409, FICHE_CONFLICT_MESSAGE);
 		const refusal = await checkDecision(trx, input.decisionId, state.code);

@@ -11,7 +11,7 @@ import {
 	listInWords
 } from '../../utils/format';
 import { sittingPastPart, sittingStartIsPast } from '../../utils/rules';
-import { NO_MAIL_RELAY } from '../../utils/vocabulary';
+import { NO_MAIL_RELAY, SITTING_NOT_FOUND } from '../../utils/vocabulary';
 import type { User } from '../auth/users';
 import { ok, refuse, type Result } from '../result';
 import { sittingConvenedMail, sittingReleasedMail } from '../mail/messages';
@@ -233,7 +233,7 @@ async function convocableSitting(
 	shownConvenedAt: number | null | undefined
 ): Promise<Result<NoticeSitting>> {
 	const sitting = await findSittingForNotice(trx, sittingId);
-	if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
+	if (!sitting) return refuse(404, SITTING_NOT_FOUND);
 	if (sitting.state === 'closed')
 		return refuse(409, 'Cette séance est close : il n’y a plus personne à convoquer.');
 	// A séance held, or whose start is past (its day, or today its hour), is not announced: the

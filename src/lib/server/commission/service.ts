@@ -55,7 +55,11 @@ import {
 } from '../../utils/format';
 import { sameWords } from '../../utils/text';
 import { isIsoDate, keepTypedChanges, storedText } from '../../schemas/form';
-import { DECISION_KIND_LABELS, SITTING_STATE_LABELS as STATE_LABELS } from '../../utils/vocabulary';
+import {
+	DECISION_KIND_LABELS,
+	SITTING_NOT_FOUND,
+	SITTING_STATE_LABELS as STATE_LABELS
+} from '../../utils/vocabulary';
 
 const CLOSED_MESSAGE =
 	'Cette séance est close : elle ne peut plus être modifiée. Ouvrez une nouvelle séance pour revenir sur ses décisions.';
@@ -164,7 +168,7 @@ type SittingRow = NonNullable<Awaited<ReturnType<typeof findSittingRow>>>;
 /** The sitting, if it exists and is not closed (a closed sitting is never changed again). */
 async function openSitting(db: Executor, id: number): Promise<Result<SittingRow>> {
 	const sitting = await findSittingRow(db, id);
-	if (!sitting) return refuse(404, 'Cette séance n’existe pas.');
+	if (!sitting) return refuse(404, SITTING_NOT_FOUND);
 	if (sitting.deletedAt !== null)
 		return refuse(404, DELETED_SITTING_MESSAGE, { reason: 'sitting-deleted' });
 	if (sitting.state === 'closed') return refuse(409, CLOSED_MESSAGE, { reason: 'sitting-closed' });

@@ -26,9 +26,10 @@ import {
 } from '../../schemas/progress-update';
 import {
 	DECIDED_STATUSES,
-	UPDATE_STATE_LABELS as STATE_LABELS,
+	FICHE_NOT_FOUND,
 	STATUS_LABELS,
-	UPDATE_NOT_FOUND
+	UPDATE_NOT_FOUND,
+	UPDATE_STATE_LABELS as STATE_LABELS
 } from '../../utils/vocabulary';
 import { ficheDecision } from '../authoring/service';
 import { RETURN_NEEDS_COMMENT } from '../../schemas/review';
@@ -174,7 +175,7 @@ async function reportingContext(
 	updateId: number | null
 ): Promise<Result<ReportingContext>> {
 	const fiche = await findFicheForReporting(trx, ficheCode);
-	if (!fiche) return refuse(404, 'Cette fiche n’existe pas.');
+	if (!fiche) return refuse(404, FICHE_NOT_FOUND);
 	const ficheOrganisationIds = await findFicheOrganisationIds(trx, fiche.id);
 	if (updateId === null) {
 		// A partner whose organisation is not on the fiche (taken off it while writing a new
@@ -624,7 +625,7 @@ export async function withdrawProgressUpdate(
 ): Promise<Result<{ ficheCode: string }>> {
 	return db.transaction().execute(async (trx) => {
 		const update = await findProgressUpdate(trx, updateId);
-		if (!update) return refuse(404, 'Cette mise à jour n’existe pas.');
+		if (!update) return refuse(404, UPDATE_NOT_FOUND);
 		const access = {
 			ficheOrganisationIds: await findFicheOrganisationIds(trx, update.ficheId),
 			updateOrganisationId: update.organisationId
@@ -812,7 +813,7 @@ export async function reviewProgressUpdate(
 ): Promise<Result> {
 	return db.transaction().execute(async (trx) => {
 		const update = await findProgressUpdate(trx, input.updateId);
-		if (!update) return refuse(404, 'Cette mise à jour n’existe pas.');
+		if (!update) return refuse(404, UPDATE_NOT_FOUND);
 		if (update.state === 'draft')
 			return refuse(
 				409,
@@ -899,7 +900,7 @@ export async function setFicheStatus(
 		return refuse(403, 'Seule l’équipe de Lot numérique modifie le plan.');
 	return db.transaction().execute(async (trx) => {
 		const fiche = await findFicheForReporting(trx, code);
-		if (!fiche) return refuse(404, 'Cette fiche n’existe pas.');
+		if (!fiche) return refuse(404, FICHE_NOT_FOUND);
 		if (fiche.retiredOn)
 			return refuse(409, 'Cette fiche est abandonnée : son statut ne change plus.');
 		if (fiche.status !== input.shownStatus)

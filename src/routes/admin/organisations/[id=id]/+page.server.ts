@@ -26,12 +26,13 @@ import {
 } from '$lib/schemas/organisation';
 import { RETIRE_FIELDS, RetireSchema } from '$lib/schemas/retire';
 import type { Actions, PageServerLoad } from './$types';
+import { ORGANISATION_NOT_FOUND } from '$lib/utils/vocabulary';
 
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'plan.edit');
 	const db = getDb();
 	const organisation = await findAdminOrganisation(db, Number(event.params.id));
-	if (!organisation) error(404, 'Cette organisation n’existe pas.');
+	if (!organisation) error(404, ORGANISATION_NOT_FOUND);
 	return {
 		organisation,
 		// Its fields as the form shows them, and as its hidden `shown_…` fields keep them.

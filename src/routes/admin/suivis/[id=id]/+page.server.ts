@@ -12,11 +12,12 @@ import { parseForm } from '$lib/schemas/form';
 import { updateRank } from '$lib/utils/rules';
 import { REVIEW_FIELDS, ReviewSchema } from '$lib/schemas/review';
 import type { Actions, PageServerLoad } from './$types';
+import { UPDATE_NOT_FOUND } from '$lib/utils/vocabulary';
 
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'queue.view');
 	const update = await findProgressUpdate(getDb(), Number(event.params.id));
-	if (!update) error(404, 'Cette mise à jour n’existe pas.');
+	if (!update) error(404, UPDATE_NOT_FOUND);
 	// A draft (never sent, or withdrawn by its organisation) is visible to that organisation alone,
 	// as the partner's form promises: staff learn whose it is, not what it says.
 	if (update.state === 'draft')

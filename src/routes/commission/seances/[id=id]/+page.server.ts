@@ -39,7 +39,7 @@ import {
 } from '$lib/schemas/commission';
 import { parseForm, readForm } from '$lib/schemas/form';
 import { mailIsRelayed, relayDownSince } from '$lib/server/mail/outbox';
-import { typedDecisionLabel } from '$lib/utils/vocabulary';
+import { SITTING_NOT_FOUND, typedDecisionLabel } from '$lib/utils/vocabulary';
 import {
 	changedSinceConvened,
 	conveneSitting,
@@ -72,7 +72,7 @@ export const load: PageServerLoad = async (event) => {
 			reader && { id: reader.id, manages: can(reader, 'commission.manage') }
 		);
 		if (gone) error(404, { message: gone, next: SITTINGS_LINK });
-		error(404, 'Cette séance n’existe pas.');
+		error(404, SITTING_NOT_FOUND);
 	}
 	// A closed séance's record is public, anonymous visitors too (can() answers for the signed in).
 	if (sitting.state !== 'closed')

@@ -8,13 +8,14 @@ import {
 	listPriorityConflicts
 } from '$lib/server/commission/service';
 import type { PageServerLoad } from './$types';
+import { SITTING_NOT_FOUND } from '$lib/utils/vocabulary';
 
 // The confirmation step before closing a sitting: what takes effect, what is frozen. The form
 // posts to the sitting's `close` action, which refuses a post that does not come from here.
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'commission.manage');
 	const sitting = await findSitting(getDb(), Number(event.params.id));
-	if (!sitting) error(404, 'Cette séance n’existe pas.');
+	if (!sitting) error(404, SITTING_NOT_FOUND);
 	// Closed already (the page reloaded or gone back to after closing): its relevé, not an error.
 	if (sitting.state === 'closed') redirect(303, `/commission/seances/${sitting.id}`);
 	if (sitting.state !== 'held')

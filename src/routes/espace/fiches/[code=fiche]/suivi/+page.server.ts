@@ -23,7 +23,7 @@ import { ownDiscardedDraft, saveProgressForm } from '$lib/server/progress/servic
 import { indicatorField } from '$lib/schemas/progress-update';
 import { parisToday } from '$lib/utils/dates';
 import { formatNumberInput } from '$lib/utils/format';
-import { UPDATE_NOT_FOUND } from '$lib/utils/vocabulary';
+import { FICHE_NOT_FOUND, UPDATE_NOT_FOUND } from '$lib/utils/vocabulary';
 import { ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -66,7 +66,7 @@ async function loadContext(event: Parameters<PageServerLoad>[0]) {
 		(code) => findFicheForReporting(db, code),
 		(found) => !found
 	);
-	if (!fiche) error(404, 'Cette fiche n’existe pas.');
+	if (!fiche) error(404, FICHE_NOT_FOUND);
 	// Opened with a `brouillon=` that is not a number: the form as without it (which resumes the
 	// organisation's open update, if any), at an address its post can be sent to.
 	if (event.request.method === 'GET' && malformedDraft(event.url))

@@ -13,6 +13,7 @@ import { findFicheByCode, findFichePeriod } from '$lib/server/plan/repository';
 import { ficheCampaignStatus } from '$lib/server/campaigns/service';
 import { deletedSittingNotice, ficheStateOn } from '$lib/server/commission/service';
 import type { PageServerLoad } from './$types';
+import { SITTING_NOT_FOUND } from '$lib/utils/vocabulary';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -30,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
 				message: gone,
 				next: { href: '/commission', label: 'Les séances de la commission' }
 			});
-		error(404, 'Cette séance n’existe pas.');
+		error(404, SITTING_NOT_FOUND);
 	}
 	const item = sitting.items.find((i) => i.fiche?.code === event.params.code);
 	// A fiche moved to another objective since the convocation's link was sent: its file is under
