@@ -162,8 +162,20 @@ describe('an address a mail is sent to', () => {
 			true
 		);
 	});
+	it('says what is missing from a domain without a dot, on every form that reads an address', () => {
+		const missing =
+			'Il manque la fin de l’adresse après le nom de domaine, par exemple « .fr » (prenom.nom@exemple.fr).';
+		for (const email of ['sandrine.martin@mairie-cahors', 'sandrine.martin@mairie-cahors.']) {
+			expect(refused(email), email).toEqual([missing]);
+			expect(
+				LoginSchema.safeParse({ email, password: 'x' }).error?.issues.map((i) => i.message),
+				email
+			).toEqual([missing]);
+		}
+		expect(refused('é..@b')).toEqual([missing]);
+	});
 	it('tells one problem at a time: a malformed address gets the general message alone', () => {
-		expect(refused('é..@b')).toEqual([
+		expect(refused('é..@b,c')).toEqual([
 			'Cette adresse électronique n’est pas valide (exemple : prenom.nom@exemple.fr).'
 		]);
 	});

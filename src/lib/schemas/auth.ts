@@ -15,6 +15,12 @@ const EXCLUDED = '\\s@\\p{Cc}\\uFFFD\\u202A-\\u202E\\u2066-\\u2069<>()\\[\\]\\\\
  */
 const ADDRESS = new RegExp(`^[^${EXCLUDED}]+@(?:[^${EXCLUDED}.]+\\.)+[^${EXCLUDED}.]+$`, 'u');
 
+/**
+ * « sandrine.martin@mairie-cahors »: an address the pattern refuses only because its domain has no
+ * dot (« .fr » forgotten), or ends with one; one reading per character, as ADDRESS.
+ */
+const WITHOUT_TOP_LEVEL_DOMAIN = new RegExp(`^[^${EXCLUDED}]+@[^${EXCLUDED}.]+\\.?$`, 'u');
+
 /** An e-mail address; `missing` is what an empty field is told (one's own, or someone else's). */
 const emailField = (missing: string) =>
 	z
@@ -24,10 +30,15 @@ const emailField = (missing: string) =>
 		.max(254, 'Cette adresse électronique est trop longue.')
 		// No space, control character (NUL…), U+FFFD (bytes that were not UTF-8) or character
 		// reversing the text after it (« …\u202Erf.tol@… » would read as another domain) in any part.
-		.regex(
-			ADDRESS,
-			'Cette adresse électronique n’est pas valide (exemple : prenom.nom@exemple.fr).'
-		);
+		.superRefine((value, ctx) => {
+			if (ADDRESS.test(value)) return;
+			ctx.addIssue({
+				code: 'custom',
+				message: WITHOUT_TOP_LEVEL_DOMAIN.test(value)
+					? 'Il manque la fin de l’adresse après le nom de domaine, par exemple « .fr » (prenom.nom@exemple.fr).'
+					: 'Cette adresse électronique n’est pas valide (exemple : prenom.nom@exemple.fr).'
+			});
+		});
 const email = emailField('Indiquez votre adresse électronique.');
 
 /**
