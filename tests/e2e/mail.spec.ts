@@ -105,7 +105,7 @@ test('an admin invites a partner, who receives the mail and sets a password from
 		.getAttribute('href');
 	expect(new URL(href!).pathname).toBe(linkIn(text, '/invitation'));
 	await phone.close();
-	expect(text).toContain('Anne Admin vous a créé un compte');
+	expect(text).toContain('Anne Admin, de l’équipe de Lot numérique, vous a créé un compte');
 	const link = linkIn(text, '/invitation');
 
 	// The admins see that it went out, never its link.

@@ -211,6 +211,19 @@ export const ROLE_LABELS = {
 } as const;
 
 /**
+ * What each role lets its holder do, said to them (the invitation mail): it follows « il vous
+ * permet de ».
+ */
+export const ROLE_PURPOSES = {
+	admin:
+		'administrer le portail : les comptes, le plan, la relecture des mises à jour des partenaires, les campagnes de suivi et les bilans',
+	commission:
+		'préparer les séances de la commission des usages numériques et en suivre les décisions',
+	partenaire:
+		'rendre compte de l’avancement des fiches du schéma auxquelles votre organisation participe, par des mises à jour que l’équipe relit avant de les publier'
+} as const satisfies Record<keyof typeof ROLE_LABELS, string>;
+
+/**
  * A person who may be marked present at a séance, as its list names them: a member by name, one of
  * Lot numérique's team « Nom (Lot numérique) ».
  */

@@ -388,7 +388,7 @@ describe('invitations by e-mail', () => {
 		const { mail, envelopeTo } = smtp.received[0]!;
 		expect(envelopeTo).toEqual(['chloe@cdg46.fr']);
 		expect(mail.subject).toBe('Votre invitation au portail de suivi du SDUSN du Lot');
-		expect(mail.text).toContain('Anne Admin vous a créé un compte');
+		expect(mail.text).toContain('Anne Admin, de l’équipe de Lot numérique, vous a créé un compte');
 		const token = linkIn(mail.text!, '/invitation');
 		expect(created.ok && created.value.invitationToken).toBe(token);
 		expect((await acceptInvitation(db, token, NEW_PASSWORD, null, now + 1000)).ok).toBe(true);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	campaignMail,
+	invitationMail,
 	sittingCancelledMail,
 	sittingClosedMail,
 	sittingReleasedMail
@@ -94,5 +95,29 @@ describe('the relevé’s mail', () => {
 		});
 		expect(none.paragraphs.at(-1)).toBe('Elle n’a pris aucune décision.');
 		expect(none.items).toEqual([]);
+	});
+});
+
+describe('the first invitation', () => {
+	const link = { token: 'jeton', expiresAt: Date.UTC(2026, 11, 13) };
+	const invite = (role: 'partenaire' | 'commission' | 'admin', organisationName: string | null) =>
+		invitationMail({ name: 'Sandrine Martin', role, organisationName }, link, 'Anne Admin')
+			.paragraphs;
+
+	it('names who sends it, the organisation of the account and what its role lets one do', () => {
+		const [sent, role] = invite('partenaire', 'Mairie de Cahors');
+		expect(sent).toBe(
+			'Anne Admin, de l’équipe de Lot numérique, vous a créé un compte sur le portail de suivi du schéma des usages et services numériques du Lot, pour Mairie de Cahors.'
+		);
+		expect(role).toBe(
+			'Votre rôle : Partenaire ; il vous permet de rendre compte de l’avancement des fiches du schéma auxquelles votre organisation participe, par des mises à jour que l’équipe relit avant de les publier.'
+		);
+		expect(invite('commission', 'Département du Lot')[1]).toContain(
+			'il vous permet de préparer les séances de la commission des usages numériques'
+		);
+		expect(invite('admin', null)[0]).toMatch(/du Lot\.$/);
+		expect(invite('admin', null)[1]).toMatch(
+			/^Votre rôle : Équipe de Lot numérique \(administration\) ; il vous permet d/
+		);
 	});
 });

@@ -1,9 +1,10 @@
 import { formatDate, formatSittingMoment, plural, pluralize } from '../../utils/format';
 import { sameWords } from '../../utils/text';
 import { RELEVE_MAIL_DECISIONS } from '../../utils/rules';
+import { ROLE_LABELS, ROLE_PURPOSES } from '../../utils/vocabulary';
 import { absoluteUrl } from './outbox';
 import type { MailParts } from './templates';
-import type { SittingFacts } from '../db/schema';
+import type { Role, SittingFacts } from '../db/schema';
 
 /**
  * The words of each message the portal sends. Notifications get their "how to stop" footer and
@@ -20,7 +21,7 @@ export interface LinkToken {
 }
 
 export function invitationMail(
-	user: { name: string },
+	user: { name: string; role: Role; organisationName: string | null },
 	{ token, expiresAt }: LinkToken,
 	invitedBy: string,
 	/** The account already has a password: the link replaces it (« Renvoyer l’invitation »). */
@@ -48,7 +49,8 @@ export function invitationMail(
 		subject: 'Votre invitation au portail de suivi du SDUSN du Lot',
 		greeting: hello(user.name),
 		paragraphs: [
-			`${invitedBy} vous a créé un compte sur le portail de suivi du schéma des usages et services numériques du Lot.`,
+			`${invitedBy}, de l’équipe de Lot numérique, vous a créé un compte sur le portail de suivi du schéma des usages et services numériques du Lot${user.organisationName ? `, pour ${user.organisationName}` : ''}.`,
+			`Votre rôle : ${ROLE_LABELS[user.role]} ; il vous permet de ${ROLE_PURPOSES[user.role]}.`,
 			'Choisissez votre mot de passe en suivant ce lien. Il sert une seule fois et reste valable 7 jours.'
 		],
 		action: {
