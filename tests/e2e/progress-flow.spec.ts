@@ -119,7 +119,9 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 		void dialog.dismiss();
 	});
 	await admin.getByRole('button', { name: 'Valider et publier' }).click();
-	await expect(admin.getByRole('status')).toContainText('Décision enregistrée.');
+	await expect(admin.getByRole('status')).toContainText(
+		'Mise à jour de la fiche 9-1 validée et publiée.'
+	);
 	expect(questions).toEqual([]);
 	// On the list it leads to, the confirmation has the focus: it is read.
 	await expect(admin.getByRole('status')).toBeFocused();
@@ -181,7 +183,8 @@ test('a returned update comes back to the partner with the comment', async ({ br
 		.getByLabel(/Commentaire pour le partenaire/)
 		.fill('Merci : indiquez le nombre de réponses reçues.');
 	await admin.getByRole('button', { name: 'Renvoyer pour correction' }).click();
-	await expect(admin).toHaveURL(/\/admin\/suivis\?fait=1$/);
+	await expect(admin).toHaveURL(new RegExp(`/admin/suivis\\?fait=${id}$`));
+	await expect(admin.getByRole('status')).toContainText(/Mise à jour de la fiche 1-2 renvoyée à /);
 
 	// Said with the day it was returned, on each page that shows the comment.
 	const returnedToday = `Renvoyée le ${formatDate(new Date().toISOString())} par Lot numérique : Merci : indiquez le nombre de réponses reçues.`;

@@ -66,7 +66,8 @@ async function decide(event: Parameters<Actions[string]>[0], decision: 'validate
 		safeClientAddress(event)
 	);
 	if (!result.ok) return refusalAnswer(result, { comment: values.comment });
-	redirect(303, '/admin/suivis?fait=1');
+	// The list reads the decision back by this id (never words from the address).
+	redirect(303, `/admin/suivis?fait=${id}`);
 }
 
 export const actions: Actions = {
