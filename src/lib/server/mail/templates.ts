@@ -1,4 +1,5 @@
 import { frenchSpacing } from '../../utils/french-spacing';
+import { codeSegments } from '../../utils/code-segments';
 import { escapeHtml } from '../../utils/html';
 
 /**
@@ -59,6 +60,20 @@ function words(value: string): string {
 	return escapeHtml(frenchSpacing(value));
 }
 
+/**
+ * Words of the HTML part's body: as `words`, a fiche's code (« 3-1 ») kept on one line by an
+ * inline `white-space:nowrap` (which webmails and Outlook keep) rather than cut after its hyphen;
+ * the hyphen stays the plain one, so that the code is found and copied as typed. The text part
+ * needs nothing: it keeps the plain hyphen, and a mail reader does not cut there.
+ */
+function bodyWords(value: string): string {
+	return codeSegments(frenchSpacing(value))
+		.map(({ text, code }) =>
+			code ? `<span style="white-space:nowrap">${escapeHtml(text)}</span>` : escapeHtml(text)
+		)
+		.join('');
+}
+
 function textPart(parts: MailParts): string {
 	const lines = [parts.greeting, ''];
 	for (const paragraph of parts.paragraphs) lines.push(paragraph, '');
@@ -75,19 +90,19 @@ function textPart(parts: MailParts): string {
 }
 
 function link(url: string, label: string): string {
-	return `<a href="${escapeHtml(url)}">${words(label)}</a>`;
+	return `<a href="${escapeHtml(url)}">${bodyWords(label)}</a>`;
 }
 
 function htmlPart(parts: MailParts): string {
 	const body: string[] = [
 		`<p style="margin:0 0 16px;font-weight:bold;color:#1d3b6f">${escapeHtml(PORTAL_NAME)}</p>`,
-		`<p>${words(parts.greeting)}</p>`,
-		...parts.paragraphs.map((p) => `<p>${words(p).replace(/\n/g, '<br>')}</p>`)
+		`<p>${bodyWords(parts.greeting)}</p>`,
+		...parts.paragraphs.map((p) => `<p>${bodyWords(p).replace(/\n/g, '<br>')}</p>`)
 	];
 	if (parts.items?.length)
 		body.push(
 			`<ul>${parts.items
-				.map((item) => `<li>${item.url ? link(item.url, item.text) : words(item.text)}</li>`)
+				.map((item) => `<li>${item.url ? link(item.url, item.text) : bodyWords(item.text)}</li>`)
 				.join('')}</ul>`
 		);
 	if (parts.action)
@@ -97,7 +112,7 @@ function htmlPart(parts: MailParts): string {
 			// Only the address may break anywhere: on a phone, the words of the sentence stay whole.
 			`<p style="font-size:13px">Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur\u00a0: <span style="overflow-wrap:anywhere;word-break:break-all">${escapeHtml(parts.action.url)}</span></p>`
 		);
-	const footer = [words(parts.reason), words(parts.stop)];
+	const footer = [bodyWords(parts.reason), bodyWords(parts.stop)];
 	if (parts.unsubscribeUrl) footer.push(link(parts.unsubscribeUrl, 'Se désabonner en un clic'));
 	if (parts.preferencesUrl) footer.push(link(parts.preferencesUrl, 'Vos préférences de courriel'));
 	body.push(
