@@ -2,51 +2,14 @@ import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { publishEdition, saveEditionDraft } from '$lib/server/editions/service';
 import { findPublishedSnapshot } from '$lib/server/editions/repository';
-import EditionPage from './bilans/[year=annee]/+page.svelte';
-import * as edition from './bilans/[year=annee]/+page.server';
-import PrintPage from './bilans/[year=annee]/impression/+page.svelte';
-import * as print from './bilans/[year=annee]/impression/+page.server';
-import FichePage from './bilans/[year=annee]/fiches/[code=fiche]/+page.svelte';
-import * as fiche from './bilans/[year=annee]/fiches/[code=fiche]/+page.server';
+import { editionPages, shown } from './edition-pages-testing';
 import { adminDatabase, routeEvent } from './route-testing';
 
 // A version of a bilan that a correction replaced says so, on its page, its print and its fiches.
 
 const portal = adminDatabase();
 const anonymous = { user: null, session: null } as never;
-
-/** A page's text as a reader reads it (tags and comments dropped, any spaces as one). */
-async function shown(
-	Page: never,
-	load: (event: never) => unknown,
-	path: string,
-	route: string,
-	params: Record<string, string>
-): Promise<string> {
-	const data = await load(routeEvent(path, route, params, anonymous));
-	return render(Page, { props: { data } as never })
-		.body.replace(/<!--[^>]*-->/g, '')
-		.replace(/<[^>]+>/g, ' ')
-		.replace(/\s+/g, ' ');
-}
-
-const pages = [
-	[EditionPage, edition.load, '/bilans/2018', '/bilans/[year=annee]', { year: '2018' }],
-	[
-		PrintPage,
-		print.load,
-		'/bilans/2018/impression',
-		'/bilans/[year=annee]/impression',
-		{ year: '2018' }
-	],
-	[
-		FichePage,
-		fiche.load,
-		'/bilans/2018/fiches/14-1',
-		'/bilans/[year=annee]/fiches/[code=fiche]',
-		{ year: '2018', code: '14-1' }
-	]
-] as const;
+const pages = editionPages('14-1');
 
 /** Publishes a version 2 of the 2018 bilan, noted « Introduction reformulée. ». */
 async function publishSecondVersion() {

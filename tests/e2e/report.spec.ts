@@ -130,7 +130,9 @@ test('the edition links its version to print, which gives each fiche its updates
 	await expect(fiche.locator('.updates')).toContainText('QOS Télécom');
 	await expect(page.locator('canvas:not([data-drawn])')).toHaveCount(0);
 	// A fiche without updates in the year has no list under it.
-	const quiet = page.locator('.fiche-list > li').filter({ hasText: 'pas de mise à jour publiée' });
+	const quiet = page
+		.locator('.fiche-list > li')
+		.filter({ hasText: 'pas de mise à jour de l’année publiée' });
 	await expect(quiet.first()).toBeVisible();
 	await expect(quiet.first().locator('.updates')).toHaveCount(0);
 	await expectNoAxeViolations(page);

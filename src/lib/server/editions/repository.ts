@@ -321,6 +321,28 @@ export async function listSittingsClosedAfter(
 		.execute();
 }
 
+/**
+ * The updates of an edition's period (reported between `from` and `to`, inclusive, as
+ * listValidatedUpdatesBetween reads them) validated after `after`, its publication: the edition
+ * leaves them out. Counted by fiche; only the fiche `code`'s when given.
+ */
+export async function countUpdatesValidatedAfter(
+	db: Executor,
+	period: { from: string; to: string; after: string; code?: string }
+): Promise<{ code: string; updates: number }[]> {
+	return db
+		.selectFrom('progress_update')
+		.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
+		.select((eb) => ['fiche.code', eb.fn.countAll<number>().as('updates')])
+		.where('progress_update.state', '=', 'validated')
+		.where('progress_update.reported_on', '>=', period.from)
+		.where(updatePublishedBy(period.to))
+		.where('progress_update.validated_at', '>', period.after)
+		.$if(period.code !== undefined, (q) => q.where('fiche.code', '=', period.code!))
+		.groupBy('fiche.code')
+		.execute();
+}
+
 /** The last edition published for an earlier year, with its frozen snapshot. */
 export async function findPreviousPublished(db: Executor, year: number) {
 	return db

@@ -68,12 +68,14 @@ describe('fragmentHtml', () => {
 			ficheBase: '/bilans/2018/fiches',
 			portal: null,
 			laterSittings: [{ sittingId: 1, heldOn: '2019-02-01', decisions: 2 }],
+			laterUpdates: [{ code: '9-1', updates: 2 }],
 			versions: [
 				{ version: 1, publishedAt: '2019-01-10', changeNote: null },
 				{ version: 2, publishedAt: '2019-03-01', changeNote: 'Corrigé.' }
 			]
 		});
 		expect(verbatim).toContain('Bilan 2018 du schéma');
+		expect(verbatim).toContain('2\u00a0autres validées depuis');
 		expect(verbatim).toBe(inPlace);
 	});
 });

@@ -21,13 +21,14 @@ type EditionView = Awaited<ReturnType<typeof editionView>>;
  */
 function reportHtml(view: EditionView): string {
 	return keptFragment(view, '', () => {
-		const { snapshot, portal, laterSittings, versions } = view;
+		const { snapshot, portal, laterSittings, laterUpdates, versions } = view;
 		return fragmentHtml(EditionReport, {
 			snapshot,
 			csvBase: `/bilans/${snapshot.year}`,
 			ficheBase: `/bilans/${snapshot.year}/fiches`,
 			portal,
 			laterSittings,
+			laterUpdates,
 			versions
 		});
 	});

@@ -7,6 +7,7 @@ import { keyedByRevision } from '$lib/server/db/revision-cache';
 import { editionPage } from '$lib/server/editions/snapshot';
 import { openDataFile, packageOfVersion } from '$lib/server/opendata/published';
 import {
+	countUpdatesValidatedAfter,
 	findFrozenFiche,
 	findPublishedSnapshot,
 	listSittingsClosedAfter,
@@ -106,6 +107,17 @@ const frozenFiche = keyedByRevision(async (db, key: string) => {
 		ficheYear: edition.ficheYear ?? null,
 		texts: edition.texts,
 		place: { axis, orientation, objective },
+		// Validated after the publication, an update of the edition's period is not in it: said.
+		laterUpdates: edition.publishedAt
+			? ((
+					await countUpdatesValidatedAfter(db, {
+						from: `${year}-01-01`,
+						to: edition.asOf,
+						after: edition.publishedAt,
+						code
+					})
+				)[0]?.updates ?? 0)
+			: 0,
 		// A later version says, on this one's fiches too, that it replaced it.
 		versions,
 		latestHref: await latestPageOf(db, year, code, edition.version, versions)
@@ -160,9 +172,22 @@ async function editionViewOf(db: Executor, key: string, withUpdates: boolean) {
 		bar < 0
 			? await publishedEditionOf(key, null)
 			: await publishedEditionOf(key.slice(0, bar), key.slice(bar + 1));
+	const page = editionPage(snapshot, withUpdates);
 	return {
-		snapshot: editionPage(snapshot, withUpdates),
+		snapshot: page,
 		versions: await listVersions(db, snapshot.year),
+		// Validated after the publication, updates of its period are not in it: the page says so,
+		// fiche by fiche in the edition's order.
+		laterUpdates: snapshot.publishedAt
+			? inEditionOrder(
+					page,
+					await countUpdatesValidatedAfter(db, {
+						from: `${snapshot.year}-01-01`,
+						to: snapshot.asOf,
+						after: snapshot.publishedAt
+					})
+				)
+			: [],
 		// Closed after the publication, a sitting of the year is not in it: the page says so.
 		laterSittings: snapshot.publishedAt
 			? await listSittingsClosedAfter(
@@ -176,6 +201,20 @@ async function editionViewOf(db: Executor, key: string, withUpdates: boolean) {
 		// page is kept and shared by every visitor.
 		portal: originSetting()
 	};
+}
+
+/** The counts of the edition's fiches, in its order (those of a fiche it does not have, left out). */
+function inEditionOrder(
+	page: ReturnType<typeof editionPage>,
+	counts: { code: string; updates: number }[]
+): { code: string; updates: number }[] {
+	const byCode = new Map(counts.map((c) => [c.code, c.updates]));
+	return page.axes
+		.flatMap((axis) => axis.fiches)
+		.flatMap(({ code }) => {
+			const updates = byCode.get(code);
+			return updates ? [{ code, updates }] : [];
+		});
 }
 
 /** An edition's charts (`/bilans/2018/graphiques.json`), written once per change. */
