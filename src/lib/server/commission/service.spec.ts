@@ -20,11 +20,16 @@ import {
 	listFicheFlags,
 	listPriorityComparison,
 	listPriorityHistory,
-	listSittings
+	listSittings,
+	type FicheFlags
 } from './repository';
+import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
+import { createPartner, progressInput } from '../progress/testing';
 import {
 	addAgendaFiches,
 	addAgendaFreeItem,
+	agendaFlags,
+	flagsReadOn,
 	addAttendee,
 	changeSittingState,
 	CLOSING_CHANGED_MESSAGE,
@@ -254,6 +259,39 @@ describe('the agenda', () => {
 			'10-1',
 			'17-1'
 		]);
+	});
+
+	it('reads the signals of a séance whose day is past on that day, of one to come today', async () => {
+		// 1-2, priority 1, still « à lancer » on 1 March 2026; its owners report it begun on 10 March,
+		// validated that day. A séance of 1 March not yet closed keeps reading it as it stood then.
+		const admin = await insertAdmin(db);
+		const partner = await createPartner(db, 'cdg46', 'p@cdg46.fr');
+		const march10 = new Date('2026-03-10T10:00:00Z');
+		const input = progressInput({ reportedOn: '2026-03-10', status: 'en_cours', progress: 10 });
+		const created = await saveProgressUpdate(db, partner, '1-2', null, input, null, march10);
+		if (!created.ok) throw new Error(created.message);
+		const review = { updateId: created.value.id, version: 1, decision: 'validate' as const };
+		expect(
+			await reviewProgressUpdate(db, admin, { ...review, comment: '' }, null, march10)
+		).toEqual(expect.objectContaining({ ok: true }));
+		const of12 = (flags: FicheFlags[]) => flags.find((f) => f.code === '1-2');
+
+		const past = await agendaFlags(db, '2026-03-01', '2026-12-06');
+		expect(past.readOn).toBe('2026-03-01');
+		expect(of12(past.flags)).toMatchObject({
+			status: 'a_lancer',
+			priorityOneNotStarted: true,
+			lastUpdate: null
+		});
+		// The same séance before its day (and one to come): today's data.
+		const before = await agendaFlags(db, '2026-03-01', '2026-02-20');
+		expect(before.readOn).toBeNull();
+		expect(of12(before.flags)).toMatchObject({
+			status: 'en_cours',
+			priorityOneNotStarted: false,
+			lastUpdate: '2026-03-10'
+		});
+		expect(flagsReadOn('2026-12-06', '2026-12-06')).toBeNull();
 	});
 
 	it('adds a fiche named many times once, with one parameter', async () => {

@@ -5,7 +5,7 @@ import { notifySittingClosed, notifySittingCancelled } from './sitting-notices';
 import { countCancellationsOfSitting } from '../mail/outbox-repository';
 import { loadFicheStatesAsOf } from '../dashboard/repository';
 import type { User } from '../auth/users';
-import type { Opinion, SittingFacts } from '../db/schema';
+import type { FicheStatus, Opinion, SittingFacts } from '../db/schema';
 import { ok, refuse, type Refusal, type Result } from '../result';
 import {
 	agendaItemHasDecision,
@@ -37,7 +37,9 @@ import {
 	listAgendaFicheIds,
 	listDecisionIds,
 	listPriorityDecisions,
+	listFicheFlags,
 	reviewFlags,
+	type FicheFlags,
 	setFichePriority,
 	setSittingState,
 	updateSittingDetails
@@ -112,16 +114,44 @@ export async function ficheStateOn(db: Executor, code: string, day: string) {
 	const [state] = await loadFicheStatesAsOf(db, day, code, true);
 	// Not in the plan by then (an agenda cannot name such a fiche): nothing to tell of that day.
 	if (!state) return null;
-	const activity = await findFicheActivityAsOf(db, code, day);
-	return reviewFlags(
-		{
-			priority: state.priority,
-			status: state.status,
-			progress: state.progress,
-			...activity
-		},
-		day
+	return flagsOn(db, state, day);
+}
+
+/** A fiche's review flags at the end of `day`, from its state then (loadFicheStatesAsOf). */
+async function flagsOn<S extends { code: string; priority: number; status: FicheStatus }>(
+	db: Executor,
+	state: S,
+	day: string
+) {
+	const activity = await findFicheActivityAsOf(db, state.code, day);
+	return reviewFlags({ ...state, ...activity }, day);
+}
+
+/**
+ * The day a séance not yet closed reads its signals and its files on: its own once it is past (what
+ * was validated by the end of that day, in Paris: a later validation changes nothing of it), null
+ * before then (a séance to come is prepared from what is known today).
+ */
+export function flagsReadOn(heldOn: string, today: string): string | null {
+	return heldOn < today ? heldOn : null;
+}
+
+/**
+ * The review flags of every fiche an open séance's agenda may take up (not an abandoned one), read
+ * on the day flagsReadOn gives (`readOn`; null: today's data, staleness counted to the séance).
+ */
+export async function agendaFlags(
+	db: Executor,
+	heldOn: string,
+	today: string
+): Promise<{ readOn: string | null; flags: FicheFlags[] }> {
+	const day = flagsReadOn(heldOn, today);
+	if (day === null) return { readOn: null, flags: await listFicheFlags(db, heldOn) };
+	// Validated by that day, as a closed séance's file reads it (ficheStateOn).
+	const states = (await loadFicheStatesAsOf(db, day, undefined, true)).filter(
+		(s) => s.status !== 'abandonnee'
 	);
+	return { readOn: day, flags: await Promise.all(states.map((s) => flagsOn(db, s, day))) };
 }
 
 /**

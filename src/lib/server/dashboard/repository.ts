@@ -121,9 +121,12 @@ export async function loadFicheStatesAsOf(
 	day: string,
 	code?: string,
 	validatedByDay = false
-): Promise<Pick<DashboardInput['fiches'][number], 'code' | 'status' | 'progress' | 'priority'>[]> {
+): Promise<
+	Pick<DashboardInput['fiches'][number], 'code' | 'title' | 'status' | 'progress' | 'priority'>[]
+> {
 	return (await listFicheStates(db, day, true, code, validatedByDay)).map((f) => ({
 		code: f.code,
+		title: f.title,
 		priority: f.priorityThen ?? f.adoptedPriority,
 		status: statusThen(f, day),
 		progress: progressThen(f)

@@ -4,11 +4,11 @@ import { can, sittingConvened } from '$lib/server/auth/permissions';
 import {
 	findPreparingCampaign,
 	findSitting,
-	listAttendeeCandidates,
-	listFicheFlags
+	listAttendeeCandidates
 } from '$lib/server/commission/repository';
 import {
 	addAgendaFiches,
+	agendaFlags,
 	addAgendaFreeItem,
 	addAttendee,
 	changeSittingState,
@@ -80,7 +80,10 @@ export const load: PageServerLoad = async (event) => {
 	const user = event.locals.user;
 	const canManage = can(user, 'commission.manage');
 	const editable = canManage && sitting.state !== 'closed';
-	const flags = editable ? await listFicheFlags(db, sitting.heldOn) : [];
+	// Read on the séance's day once it is past (later validations change nothing), else today.
+	const { readOn: flagsReadOn, flags } = editable
+		? await agendaFlags(db, sitting.heldOn, parisToday())
+		: { readOn: null, flags: [] };
 	const onAgenda = new Set(sitting.items.map((i) => i.fiche?.code));
 	// A running campaign that prepares it keeps the séance: said instead of a deletion form refused.
 	const undecided = sitting.items.every((item) => item.decisions.length === 0);
@@ -128,6 +131,7 @@ export const load: PageServerLoad = async (event) => {
 			editable && sitting.state === 'preparation'
 				? convokeAgainMessage(await changedSinceConvened(db, sitting.id))
 				: null,
+		flagsReadOn,
 		suggestions: rankAgendaSuggestions(flags.filter((f) => !onAgenda.has(f.code))),
 		candidates: editable ? await listAttendeeCandidates(db, sitting.id) : []
 	};

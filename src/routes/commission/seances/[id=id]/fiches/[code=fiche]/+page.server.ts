@@ -11,7 +11,8 @@ import { getDb } from '$lib/server/db/instance';
 import { movedFicheCode } from '$lib/server/http/moved-fiche';
 import { findFicheByCode, findFichePeriod } from '$lib/server/plan/repository';
 import { ficheCampaignStatus } from '$lib/server/campaigns/service';
-import { deletedSittingNotice, ficheStateOn } from '$lib/server/commission/service';
+import { deletedSittingNotice, ficheStateOn, flagsReadOn } from '$lib/server/commission/service';
+import { parisToday } from '$lib/utils/dates';
 import type { PageServerLoad } from './$types';
 import { SITTING_NOT_FOUND } from '$lib/utils/vocabulary';
 
@@ -56,10 +57,11 @@ export const load: PageServerLoad = async (event) => {
 	const previous = await findPreviousClosedSitting(db, sitting.heldOn, sitting.id);
 	// What was reported between the previous séance and this one's day, whenever it is read.
 	const period = await findFichePeriod(db, fiche.id, previous?.heldOn ?? null, sitting.heldOn);
-	// A closed séance's file shows the fiche as it stood on its day, today's state beside it; before
-	// then, the fiche as it is now.
-	const then =
-		sitting.state === 'closed' ? await ficheStateOn(db, fiche.code, sitting.heldOn) : null;
+	// A closed séance's file, or that of a séance whose day is past, shows the fiche as it stood on
+	// its day, today's state beside it; before then, the fiche as it is now.
+	const closed = sitting.state === 'closed';
+	const day = closed ? sitting.heldOn : flagsReadOn(sitting.heldOn, parisToday());
+	const then = day === null ? null : await ficheStateOn(db, fiche.code, day);
 	const flags = then ?? (await listFicheFlags(db, sitting.heldOn, fiche.code))[0]!;
 	return {
 		sitting: {
@@ -90,8 +92,9 @@ export const load: PageServerLoad = async (event) => {
 			linked: fiche.linked,
 			citedBy: fiche.citedBy
 		},
-		// The day the state above is of (a closed séance's), and today's beside it; null: today's.
+		// The day the state above is of (the séance's), and today's beside it; null: today's.
 		stateOn: then ? sitting.heldOn : null,
+		closed,
 		current: then
 			? { priority: fiche.priority, status: fiche.status, progress: fiche.progress }
 			: null,
