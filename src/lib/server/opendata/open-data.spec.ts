@@ -19,7 +19,7 @@ import { createTestDb } from '../db/testing';
 import { findPublishedFile, findPublishedSnapshot } from '../editions/repository';
 import { tableToCsv } from '../dashboard/tables';
 import { publishEdition, saveEditionDraft } from '../editions/service';
-import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
+import { reviewProgressUpdate, saveProgressUpdate, setFicheStatus } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
 import { protectFormula } from '../csv';
 import { openDataFile, packageOfVersion, readLiveOpenData } from './published';
@@ -635,6 +635,31 @@ describe('open data sdusn/plan@2', () => {
 		expect(text((await (await liveSet()).file('mesures'))!)).toContain(
 			'9-1,9-1-2,Part des processus partagés,%,2025-06-30,42.5\n'
 		);
+	});
+
+	it('dates a fiche’s last update by its owners’ reports, live and in an edition, not by a status the admins set', async () => {
+		// 9-1: its owners report on 1 March 2025; an admin suspends it on 1 June 2025 (« Changer le
+		// statut »), an update of Lot numérique that mises-a-jour.csv publishes without organisation.
+		await update('9-1', '2025-03-01', 'validate');
+		const input = { status: 'suspendue' as const, shownStatus: 'en_cours' as const };
+		const reason = { reason: 'Décision de la commission', decisionId: null };
+		const set = await setFicheStatus(
+			db,
+			admin,
+			'9-1',
+			{ ...input, ...reason },
+			null,
+			new Date('2025-06-01T10:00:00Z')
+		);
+		expect(set.ok).toBe(true);
+		await publishYear(2025);
+		const lastUpdate = (plan: string) =>
+			(JSON.parse(plan) as { fiches: { code: string; last_update: string | null }[] }).fiches.find(
+				(f) => f.code === '9-1'
+			)!.last_update;
+		expect(lastUpdate(text((await openDataFile(db, 'plan', { year: 2025 }))!))).toBe('2025-03-01');
+		expect(lastUpdate(text((await (await liveSet()).file('plan'))!))).toBe('2025-03-01');
+		expect(text((await (await liveSet()).file('mises-a-jour'))!)).toContain('9-1,2025-06-01');
 	});
 
 	it('gives the package of a version asked for by its number paths to that version’s files', async () => {

@@ -113,13 +113,18 @@ export async function listIndicatorSummaries(
 	}));
 }
 
-/** The date of each fiche's latest validated update up to `asOf`, by fiche code. */
+/**
+ * The date of each fiche's latest validated report of those who carry it up to `asOf`, by fiche
+ * code: `last_update` as the live fiche has it (refreshFicheState). A status Lot numérique set
+ * itself (« Changer le statut », no organisation) is in mises-a-jour.csv but is not a report.
+ */
 export async function listLastUpdateDates(db: Executor, asOf: string) {
 	return db
 		.selectFrom('progress_update')
 		.innerJoin('fiche', 'fiche.id', 'progress_update.fiche_id')
 		.select((eb) => ['fiche.code', eb.fn.max('progress_update.reported_on').as('last')])
 		.where('progress_update.state', '=', 'validated')
+		.where('progress_update.organisation_id', 'is not', null)
 		.where(updatePublishedBy(asOf))
 		.groupBy('fiche.code')
 		.execute();
