@@ -23,6 +23,21 @@ describe('an indicator’s target and how far the latest value is from it', () =
 			'Reste 255\u00a0communes pour atteindre la cible (25\u202f% du chemin parcouru).'
 		);
 	});
+	it('never says 0 % once something was done, nor 100 % before the target', () => {
+		const amount = { ...count, kind: 'amount' as const, unit: '€', target: 1_250_000 };
+		expect(targetGap(amount, 1250.5)).toContain('(moins de 1\u202f% du chemin parcouru)');
+		expect(targetGap({ ...count, target: 1000 }, 996)).toContain(
+			'(plus de 99\u202f% du chemin parcouru)'
+		);
+		expect(targetGap({ ...count, target: 1000 }, 990)).toContain('(99\u202f% du chemin parcouru)');
+		expect(targetGap({ ...count, target: 1000 }, 10)).toContain('(1\u202f% du chemin parcouru)');
+		expect(targetGap({ ...count, target: 1000 }, 0)).toContain('(0\u202f% du chemin parcouru)');
+		// Behind the baseline: nothing of the way done.
+		const withBaseline = { ...count, baseline: 100, baselineDate: '2019-01-01' };
+		expect(targetGap(withBaseline, 90)).toContain(
+			'(0\u202f% du chemin parcouru depuis la référence)'
+		);
+	});
 	it('measures from the baseline when there is one, and says when the target is reached', () => {
 		const withBaseline = { ...count, baseline: 100, baselineDate: '2019-01-01' };
 		expect(baselineText(withBaseline)).toBe('100\u00a0communes au 1er\u00a0janvier\u00a02019');

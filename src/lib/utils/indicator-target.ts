@@ -58,6 +58,17 @@ export function targetGap(indicator: TargetedIndicator, latest: number | null): 
 	const left = `Reste ${indicatorValueText(kind, unit, Math.abs(target - latest))} pour atteindre la cible`;
 	const span = target - start;
 	if (span === 0) return `${left}.`;
-	const share = Math.max(0, Math.min(100, Math.round(((latest - start) / span) * 100)));
-	return `${left} (${formatPercent(share)} du chemin parcouru${indicator.baseline !== null ? ' depuis la référence' : ''}).`;
+	const share = shareOfTheWay(((latest - start) / span) * 100);
+	return `${left} (${share} du chemin parcouru${indicator.baseline !== null ? ' depuis la référence' : ''}).`;
+}
+
+/**
+ * The share of the way travelled toward a target not reached, in words: rounded, but never « 0 % »
+ * once something was done nor « 100 % » before the target (« moins de 1 % », « plus de 99 % »).
+ */
+function shareOfTheWay(percent: number): string {
+	if (percent <= 0) return formatPercent(0);
+	if (percent < 1) return `moins de ${formatPercent(1)}`;
+	if (percent > 99) return `plus de ${formatPercent(99)}`;
+	return formatPercent(Math.round(percent));
 }
