@@ -1,49 +1,49 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
-import { saveStructure } from '$lib/server/authoring/service';
-import { newStructure } from '$lib/server/authoring/testing';
-import Page from './+page.svelte';
-import { load } from './+page.server';
-import { adminDatabase, routeEvent } from './route-testing';
+import HomePage from './+page.svelte';
 
-const portal = adminDatabase();
-
-const anonymous = { user: null, session: null } as never;
-const WHY = { reason: 'Révision du schéma', decisionId: null };
-
-async function add(
-	level: 'axis' | 'orientation' | 'objective',
-	label: string,
-	parent: number | null
-) {
-	const saved = await saveStructure(
-		portal.db,
-		portal.admin,
-		level,
-		null,
-		newStructure(label, parent, WHY),
-		null
+/** The home page's key figures as read (tags and comments dropped), for these counts. */
+function keyFigures(counts: Record<string, number>): string[] {
+	const data = {
+		plan: {
+			title: 'SDUSN du Lot',
+			adoptedOn: '2019-02-01',
+			finalisedOn: '2019-03-01',
+			periodStart: 2019,
+			periodEnd: 2027
+		},
+		counts,
+		tree: [],
+		eventCount: 0,
+		events: []
+	};
+	const body = render(HomePage, { props: { data } as never }).body;
+	const list = /<ul class="counts[^"]*" aria-label="Chiffres clés">([\s\S]*?)<\/ul>/.exec(
+		body
+	)![1]!;
+	return [...list.matchAll(/<li[^>]*>([\s\S]*?)<\/li>/g)].map((m) =>
+		m[1]!.replace(/<!--[^>]*-->/g, '').replace(/<[^>]+>/g, '')
 	);
-	if (!saved.ok) throw new Error(saved.message);
-	return saved.value.id;
 }
 
-async function homePage(): Promise<string> {
-	const data = await load(routeEvent('/', '/', {}, anonymous));
-	return render(Page, { props: { data } as never }).body.replace(/<!--[^>]*-->/g, '');
-}
-
-describe('the home page', () => {
-	it('says so under an axis, an orientation or an objective that holds nothing yet', async () => {
-		const axis = await add('axis', 'Territoire durable', null);
-		expect(await homePage()).toContain('Aucune orientation dans cet axe pour l’instant.');
-		const orientation = await add('orientation', 'Sobriété numérique', axis);
-		expect(await homePage()).toContain('Aucun objectif dans cette orientation pour l’instant.');
-		await add('objective', 'Mesurer l’empreinte du numérique', orientation);
-		const page = await homePage();
-		expect(page).toContain('Aucune fiche-action dans cet objectif pour l’instant.');
-		expect(page).not.toContain('Aucune orientation dans cet axe');
-		// The seeded plan's objectives all hold fiches: one note only.
-		expect(page.match(/pour l’instant\./g)).toHaveLength(1);
+describe('the home page’s key figures', () => {
+	it('agree with their count, a no-break space after it', () => {
+		const one = { axes: 1, orientations: 1, objectives: 1, fiches: 1, priority1: 1, started: 1 };
+		expect(keyFigures(one)).toEqual([
+			'1\u00a0axe',
+			'1\u00a0orientation',
+			'1\u00a0objectif',
+			'1\u00a0fiche-action',
+			'1\u00a0fiche de priorité 1',
+			'1\u00a0fiche engagée'
+		]);
+		const many = { ...one, axes: 3, fiches: 1200, started: 0 };
+		expect(keyFigures(many)).toEqual(
+			expect.arrayContaining([
+				'3\u00a0axes',
+				'1\u202f200\u00a0fiches-actions',
+				'0\u00a0fiche engagée'
+			])
+		);
 	});
 });
