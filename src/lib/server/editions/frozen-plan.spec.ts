@@ -5,7 +5,7 @@ import { indicatorRowField, ownerField, parseFicheForm } from '../../schemas/pla
 import { findUserById, insertUser, type User } from '../auth/users';
 import { ficheFormValues } from '../authoring/fiche-form';
 import { findFicheState, lastFicheRevisionId } from '../authoring/repository';
-import { saveAxis } from '../authoring/import-repository';
+import { retireIndicator, saveAxis } from '../authoring/import-repository';
 import { insertRevision } from '../authoring/revisions-repository';
 import { createFiche, updateFiche } from '../authoring/service';
 import type { Db } from '../db';
@@ -234,6 +234,17 @@ describe('a published edition keeps the plan as it stood at publication', () => 
 		);
 		// Fiche 4-2, added after the publication, is left out.
 		expect(JSON.parse(backfilled.frozen_texts!)).toEqual(JSON.parse(published.frozen_texts!));
+	});
+
+	it('plan.json gives an indicator retired just after midnight in Paris that Paris day', async () => {
+		// Retired by a workbook import (plan-import.ts stamps it `now.toISOString()`) at 00:30 on
+		// 2 February 2020 in Paris, still 1 February in UTC; the fiche's form writes the Paris day.
+		const indicator = (await findFicheByCode(db, '17-1'))!.indicators[0]!;
+		await retireIndicator(db, indicator.id, '2020-02-01T23:30:00.000Z');
+		const live = JSON.parse(text((await openDataFile(db, 'plan'))!.body)) as PlanDocument;
+		expect(live.fiches.find((f) => f.code === '17-1')!.indicators[0]!.retired_on).toBe(
+			'2020-02-02'
+		);
 	});
 
 	it('plan.json gives a retired indicator its day, and an edition dated before it none', async () => {

@@ -1,3 +1,4 @@
+import { parisDate } from '../../utils/dates';
 import { compareFicheCodes, compareFrench } from '../../utils/text';
 import type { Executor } from '../db';
 import type { FicheStatus, IndicatorKind } from '../db/schema';
@@ -66,9 +67,15 @@ export interface OpenDataFiche {
 /** The stable identifier of an indicator: its fiche's code and its rank in the fiche. */
 export const indicatorId = (fiche: string, position: number) => `${fiche}-${position}`;
 
-/** The day an indicator was retired; in an edition, null when that was after the edition's date. */
+/**
+ * The day an indicator was retired, in Paris: the fiche's form writes that day, an import a UTC
+ * time (00:30 in Paris is the day before in UTC); in an edition, null when after its date.
+ */
 function retiredOn(retiredAt: string | null, asOf: string | undefined): string | null {
-	const day = retiredAt?.slice(0, 10) ?? null;
+	const day =
+		retiredAt === null || /^\d{4}-\d{2}-\d{2}$/.test(retiredAt)
+			? retiredAt
+			: parisDate(new Date(retiredAt));
 	return day !== null && asOf !== undefined && day > asOf ? null : day;
 }
 
