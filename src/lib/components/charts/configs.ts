@@ -1,5 +1,5 @@
 import type { ChartConfiguration } from 'chart.js';
-import { FICHE_STATUSES, STATUS_LABELS } from '$lib/utils/vocabulary';
+import { FICHE_STATUSES, STATUS_LABELS, isFicheStatus } from '$lib/utils/vocabulary';
 import { formatQuarter } from '$lib/utils/format';
 
 import type { FigureTable } from '$lib/server/dashboard/tables';
@@ -130,6 +130,9 @@ export function statusStackChart(table: Table, labelKey: string): ChartConfigura
 	};
 }
 
+const statusLabel = (cell: Table['rows'][number][number]) =>
+	typeof cell === 'string' && isFicheStatus(cell) ? STATUS_LABELS[cell] : String(cell);
+
 export function statusByPriorityChart(table: Table): ChartConfiguration {
 	const statusIndex = column(table, 'statut');
 	return {
@@ -137,7 +140,8 @@ export function statusByPriorityChart(table: Table): ChartConfiguration {
 		data: {
 			labels: ['Priorité 1', 'Priorité 2'],
 			datasets: table.rows.map((row, i) => ({
-				label: String(row[statusIndex]),
+				// A code, or the label a bilan published before 6 December 2026 froze.
+				label: statusLabel(row[statusIndex] ?? null),
 				data: [Number(row[column(table, 'priorite_1')]), Number(row[column(table, 'priorite_2')])],
 				backgroundColor: STATUS_COLOURS[FICHE_STATUSES[i] ?? 'a_lancer']
 			}))

@@ -1,4 +1,5 @@
-import { statusCount } from '../../utils/vocabulary';
+import { FICHE_STATUSES, STATUS_LABELS, statusCount } from '../../utils/vocabulary';
+import { statusByPriorityChart } from '../../components/charts/configs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { NAMED_ORGANISATIONS } from '../../utils/rules';
@@ -259,6 +260,14 @@ describe('chart tables and their CSV', () => {
 		);
 		expect(tableToCsv(tables.find((t) => t.id === 'avancement-axes')!)).toContain(
 			'b,« b » : Axe B,1,0,,1,0,0,0,0'
+		);
+		// Status codes, as grille-fiches.csv and the open data; the chart and the page say labels.
+		const byPriority = tables.find((t) => t.id === 'statuts-priorites')!;
+		const codes = tableToCsv(byPriority).split('\r\n').slice(1, -1);
+		expect(codes.map((row) => row.split(',')[0])).toEqual([...FICHE_STATUSES]);
+		const chart = statusByPriorityChart(byPriority);
+		expect(chart.data.datasets.map((d) => d.label)).toEqual(
+			FICHE_STATUSES.map((s) => STATUS_LABELS[s])
 		);
 	});
 });

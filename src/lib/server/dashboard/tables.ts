@@ -87,10 +87,9 @@ export function figureTables(figures: DashboardFigures): FigureTable[] {
 				{ key: 'priorite_1', label: 'Priorité 1' },
 				{ key: 'priorite_2', label: 'Priorité 2' }
 			],
-			rows: FICHE_STATUSES.map((s) => [
-				STATUS_LABELS[s],
-				...figures.statusByPriority.map((p) => p.statuses[s])
-			]),
+			// Codes, as grille-fiches.csv and the open data (the page and the .xlsx write labels);
+			// bilans published before 6 December 2026 keep the labels they were frozen with.
+			rows: FICHE_STATUSES.map((s) => [s, ...figures.statusByPriority.map((p) => p.statuses[s])]),
 			summary: `Fiches par statut : ${figures.statusByPriority.map((p) => `priorité ${p.priority}, ${FICHE_STATUSES.map((s) => statusCount(s, p.statuses[s])).join(', ')}`).join(' ; ')}.`
 		},
 		{
