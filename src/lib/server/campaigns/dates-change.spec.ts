@@ -280,6 +280,21 @@ describe('changing an open campaign’s deadline and reminders', () => {
 		);
 	});
 
+	// The scheduler read the campaigns, then the change went in before its transaction: it wrote the
+	// J-3 of the former deadline, after the change, and it left with the former date.
+	it('never writes a reminder for the former deadline when the change goes in while the scheduler runs', async () => {
+		const id = await openBilan('-3');
+		clock = Date.parse('2026-03-29T08:00:00Z');
+		const [sent, changed] = await Promise.all([
+			sendCampaignReminders(t.db, clock),
+			change(id, { shownReminders: '-3' })
+		]);
+		expect(changed.ok).toBe(true);
+		expect(sent).toBe(0);
+		expect(await t.db.selectFrom('campaign_reminder').selectAll().execute()).toEqual([]);
+		expect(subjectsOf(paul, await t.deliver())).toEqual([]);
+	});
+
 	it('tells only the organisations still missing an answer, their fiches still to update and the new deadline', async () => {
 		const id = await openBilan('-3', { everyFiche: true });
 		clock = Date.parse('2026-03-10T10:00:00Z');

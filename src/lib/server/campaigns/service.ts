@@ -518,20 +518,28 @@ export async function changeCampaignDates(
 export async function sendCampaignReminders(db: Db, now: number): Promise<number> {
 	const today = parisDate(new Date(now));
 	let sent = 0;
-	for (const campaign of await listCampaignsEndingAfter(
-		db,
-		daysBefore(today, LATEST_REMINDER_DAYS)
-	)) {
+	/** The reminders of a campaign due today, counted from its deadline as read. */
+	const dueOf = (campaign: CampaignRow) => {
 		const openedOn = parisDate(new Date(campaign.openedAt));
-		const due = campaign.reminderDays.filter((offset) => {
+		return campaign.reminderDays.filter((offset) => {
 			const day = reminderDay(campaign.deadline, offset);
 			return day <= today && day > openedOn;
 		});
-		if (due.length === 0) continue;
+	};
+	for (const listed of await listCampaignsEndingAfter(
+		db,
+		daysBefore(today, LATEST_REMINDER_DAYS)
+	)) {
+		if (dueOf(listed).length === 0) continue;
 		sent += await db.transaction().execute(async (trx) => {
 			let count = 0;
-			// Closed by an admin since the list was read: nothing more leaves for it.
-			if ((await findCampaign(trx, campaign.id))?.closedAt !== null) return count;
+			// Read again in the transaction that writes: closed by an admin since the list was read,
+			// nothing more leaves for it; its deadline or reminders changed since, those of now count
+			// (the reminders of the former deadline would announce it after the change).
+			const campaign = await findCampaign(trx, listed.id);
+			if (!campaign || campaign.closedAt !== null) return count;
+			const due = dueOf(campaign);
+			if (due.length === 0) return count;
 			const pairs = withPairStates(await campaignPairs(trx, campaign.id));
 			for (const [organisationId, fiches] of byOrganisation(pairs)) {
 				const missing = fiches.filter((f) => !answered(f.pairState));
