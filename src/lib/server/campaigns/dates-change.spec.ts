@@ -17,6 +17,7 @@ import {
 	closeCampaign,
 	ficheCampaignStatus,
 	openCampaign,
+	outdatedCampaignMail,
 	sendCampaignReminders,
 	type DatesChangeInput
 } from './service';
@@ -293,6 +294,30 @@ describe('changing an open campaign’s deadline and reminders', () => {
 		expect(sent).toBe(0);
 		expect(await t.db.selectFrom('campaign_reminder').selectAll().execute()).toEqual([]);
 		expect(subjectsOf(paul, await t.deliver())).toEqual([]);
+	});
+
+	// The sender had claimed a message (no longer « waiting », the change does not cancel it) when
+	// the change went in: its check before sending is what stops it.
+	it('judges a message written before the change out of date when the sender comes to send it', async () => {
+		const id = await openBilan('-3');
+		const written = Date.parse('2026-03-20T09:00:00Z');
+		clock = Date.parse('2026-03-20T10:00:00Z');
+		const before = { kind: 'reminder', campaignId: id, createdAt: written, ficheIds: null };
+		const cdg = await orgId('cdg46');
+		expect(await outdatedCampaignMail(t.db, before, cdg, clock)).toBeNull();
+		expect((await change(id, { shownReminders: '-3' })).ok).toBe(true);
+		expect(await outdatedCampaignMail(t.db, before, cdg, clock)).toBe(
+			`l’échéance de la campagne a été changée (du ${APRIL_1} au ${APRIL_15}) depuis qu’il a été écrit : il annonçait l’ancienne.`
+		);
+		// One written by the change itself, or after it, goes.
+		expect(
+			await outdatedCampaignMail(
+				t.db,
+				{ ...before, kind: 'campaign', createdAt: clock },
+				cdg,
+				clock
+			)
+		).toBeNull();
 	});
 
 	it('tells only the organisations still missing an answer, their fiches still to update and the new deadline', async () => {

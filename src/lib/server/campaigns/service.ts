@@ -581,7 +581,9 @@ export async function sendCampaignReminders(db: Db, now: number): Promise<number
  * that was abandoned since is no longer asked of it). A message written before that list was kept
  * (null) is judged on the organisation's fiches of the day. An opening still leaves once its
  * deadline is past, while the campaign is open: without it the organisation would never hear of
- * the campaign. (A newer reminder cancels an older one when it is written: mailOrganisation.)
+ * the campaign. One written before the campaign's dates last changed announces the former deadline
+ * (those waiting were cancelled by the change, changeCampaignDates; this catches one the sender had
+ * already claimed). (A newer reminder cancels an older one when it is written: mailOrganisation.)
  */
 export async function outdatedCampaignMail(
 	db: Executor,
@@ -592,6 +594,11 @@ export async function outdatedCampaignMail(
 	const campaign = await findCampaign(db, message.campaignId);
 	if (!campaign) return null;
 	if (campaign.closedAt !== null) return 'la campagne a été close avant le départ du message.';
+	// Written before the campaign's dates last changed, it announces the former deadline. Those
+	// waiting then were cancelled by the change; this one was being handed to the sender.
+	const changed = (await listDatesChanges(db, campaign.id)).at(-1);
+	if (changed && message.createdAt < changed.changedAt)
+		return `l’échéance de la campagne a été changée (du ${formatDate(changed.deadlineBefore)} au ${formatDate(changed.deadlineAfter)}) depuis qu’il a été écrit : il annonçait l’ancienne.`;
 	const today = parisDate(new Date(now));
 	if (
 		(message.kind === 'reminder' || message.kind === DEADLINE_NOTICE_KIND) &&
