@@ -11,7 +11,7 @@ import { listFicheFlags } from '../commission/repository';
 import { loadDashboardInput, loadFicheStatesAsOf } from '../dashboard/repository';
 import { listDecisionChoices } from '../authoring/repository';
 import { OpenDataSet } from '../opendata/resources';
-import { STATUS_LABELS, type FicheStatus } from '../../utils/vocabulary';
+import { STATUS_LABELS, UPDATE_NOT_FOUND, type FicheStatus } from '../../utils/vocabulary';
 import { insertRevision } from '../authoring/revisions-repository';
 import { findFicheForReporting, findProgressUpdate, listSubmittedUpdates } from './repository';
 import {
@@ -529,9 +529,15 @@ describe('one open update per fiche and organisation', () => {
 describe('withdrawProgressUpdate', () => {
 	it('takes a submitted update back to draft until staff act, journaled', async () => {
 		const id = await created(cdg, '12-1');
+		// Review h48 (maintainer): another organisation's update was refused 403 « Vous ne pouvez pas
+		// retirer… » while a missing one was 404: its existence was told.
+		expect(await withdrawProgressUpdate(db, ars, id, 1, null)).toEqual(
+			await withdrawProgressUpdate(db, ars, 999_999, 1, null)
+		);
 		expect(await withdrawProgressUpdate(db, ars, id, 1, null)).toMatchObject({
 			ok: false,
-			status: 403
+			status: 404,
+			message: UPDATE_NOT_FOUND
 		});
 		expect(await withdrawProgressUpdate(db, colleague, id, 7, null)).toMatchObject({
 			ok: false,

@@ -630,8 +630,19 @@ export async function withdrawProgressUpdate(
 			ficheOrganisationIds: await findFicheOrganisationIds(trx, update.ficheId),
 			updateOrganisationId: update.organisationId
 		};
-		if (!can(user, 'update.view', access))
-			return refuse(403, 'Vous ne pouvez pas retirer cette mise à jour.');
+		// Another organisation's update is answered as a missing one (journaled as a denial), as the
+		// form and the update's page answer it: its existence is not told.
+		if (!can(user, 'update.view', access)) {
+			const summary = `Retrait d’une mise à jour d’une autre organisation demandé (fiche ${update.ficheCode}) : refusé (update.withdraw)`;
+			const denial = {
+				actor: user,
+				action: 'access.denied',
+				target: { type: 'suivi', id: update.id },
+				summary
+			} as const;
+			await recordBounded(trx, denial, 'access.denied');
+			return refuse(404, UPDATE_NOT_FOUND);
+		}
 		if (!can(user, 'update.withdraw', { ...access, state: update.state })) {
 			return refuse(
 				409,
