@@ -110,7 +110,7 @@ describe('a refused page (403)', () => {
 		form.set('reported_on', '2026-01-15');
 		form.set('intent', 'draft');
 		const thrown = await thrownBy(() =>
-			updateFormActions.default(
+			updateFormActions.default!(
 				routeEvent(
 					'/espace/fiches/14-1/suivi',
 					'/espace/fiches/[code=fiche]/suivi',
