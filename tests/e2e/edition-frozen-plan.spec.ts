@@ -168,3 +168,36 @@ test('a sitting of 2018 closed after the 2018 edition was published is named on 
 	await notice.scrollIntoViewIfNeeded();
 	await screenshot(visitor, 'test-results/bilan-seance-tardive-390.png');
 });
+
+test('an update of 2018 validated after the 2018 edition was published is told on it and on its fiche', async ({
+	browser
+}) => {
+	// Reported in June 2018, validated today: the edition, published in 2019, does not have it.
+	const db = new SQLite(portal.databasePath);
+	try {
+		db.prepare(
+			`INSERT INTO progress_update (fiche_id, reported_on, status, progress, done, state, validated_at)
+			 SELECT id, '2018-06-01', 'en_cours', 20, 'Validée après le bilan', 'validated', ?
+			 FROM fiche WHERE code = '17-1'`
+		).run(new Date().toISOString());
+	} finally {
+		db.close();
+	}
+	const visitor = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+	await visitor.goto(`${portal.url}/bilans/2018`);
+	const notice = visitor.locator('.later-updates');
+	await expect(notice).toContainText(
+		/Depuis la publication de ce bilan, Lot numérique a validé une mise à jour de sa période/
+	);
+	await expect(notice.getByRole('link')).toHaveAttribute('href', '/fiches/17-1/historique/2018');
+	await expect(ficheBlock(visitor)).toContainText(/1\sautre validée depuis/);
+	await expectNoAxeViolations(visitor);
+	await visitor.goto(`${portal.url}/bilans/2018/fiches/17-1?version=1`);
+	await expect(visitor.locator('.later-updates')).toContainText(
+		/une mise à jour de la fiche datée jusqu’au\s+31\sdécembre\s2018/
+	);
+	await expect(visitor.locator('main')).not.toContainText('Validée après le bilan');
+	await expectNoAxeViolations(visitor);
+	await visitor.setViewportSize({ width: 390, height: 900 });
+	await screenshot(visitor, 'test-results/bilan-mise-a-jour-tardive-390.png');
+});
