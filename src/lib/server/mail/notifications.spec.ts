@@ -93,13 +93,16 @@ describe('notifications of progress updates', () => {
 		// Sent to the organisation that submitted it, porteur or partner.
 		expect(mail.text).toContain('parce que votre organisation a soumis cette mise à jour');
 		// The recipient's unsubscribe link is in the mail, never on the admins' page of messages.
+		expect(mail.text).toMatch(/Se désabonner\u00a0: https:\/\/sdusn\.test\/desabonnement\//);
+		// The link opens a page that asks to confirm: the mail does not promise « un clic ».
 		expect(mail.text).toMatch(
-			/Se désabonner en un clic\u00a0: https:\/\/sdusn\.test\/desabonnement\//
+			/suivez le lien «\sSe désabonner\s» puis confirmez sur la page qu’il ouvre/
 		);
+		expect(mail.text).not.toContain('en un clic');
 		const listed = await outboxPage(db, 1);
 		expect(JSON.stringify(listed)).not.toContain('/desabonnement/');
 		expect(listed.messages[0]!.text).toContain(
-			'Se désabonner en un clic\u00a0: (lien de désabonnement : réservé au destinataire, jamais montré ici)'
+			'Se désabonner\u00a0: (lien de désabonnement : réservé au destinataire, jamais montré ici)'
 		);
 		// Chloé turns validations off.
 		await savePreferences(

@@ -138,7 +138,7 @@ export async function queueNotification(
 		to,
 		{
 			...parts,
-			stop: `Pour ne plus recevoir ${KIND_WORDS[kind] ?? CATEGORY_WORDS[category]}, désabonnez-vous en un clic ou changez vos préférences.`,
+			stop: `Pour ne plus recevoir ${KIND_WORDS[kind] ?? CATEGORY_WORDS[category]}, suivez le lien « Se désabonner » puis confirmez sur la page qu’il ouvre, ou changez vos préférences.`,
 			unsubscribeUrl: absoluteUrl(`/desabonnement/${token}/un-clic`),
 			preferencesUrl: absoluteUrl('/compte#courriels')
 		},

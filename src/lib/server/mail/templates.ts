@@ -83,7 +83,7 @@ function textPart(parts: MailParts): string {
 	}
 	if (parts.action) lines.push(`${parts.action.label} : ${parts.action.url}`, '');
 	lines.push('-- ', PORTAL_NAME, parts.reason, parts.stop);
-	if (parts.unsubscribeUrl) lines.push(`Se désabonner en un clic : ${parts.unsubscribeUrl}`);
+	if (parts.unsubscribeUrl) lines.push(`Se désabonner : ${parts.unsubscribeUrl}`);
 	if (parts.preferencesUrl) lines.push(`Vos préférences : ${parts.preferencesUrl}`);
 	// Addresses hold no space: only the words' spaces change.
 	return `${frenchSpacing(lines.join('\n'))}\n`;
@@ -113,7 +113,7 @@ function htmlPart(parts: MailParts): string {
 			`<p style="font-size:13px">Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur\u00a0: <span style="overflow-wrap:anywhere;word-break:break-all">${escapeHtml(parts.action.url)}</span></p>`
 		);
 	const footer = [bodyWords(parts.reason), bodyWords(parts.stop)];
-	if (parts.unsubscribeUrl) footer.push(link(parts.unsubscribeUrl, 'Se désabonner en un clic'));
+	if (parts.unsubscribeUrl) footer.push(link(parts.unsubscribeUrl, 'Se désabonner'));
 	if (parts.preferencesUrl) footer.push(link(parts.preferencesUrl, 'Vos préférences de courriel'));
 	body.push(
 		`<hr style="border:none;border-top:1px solid #ccc;margin:24px 0 8px">`,
