@@ -209,7 +209,7 @@ test('a partner resets a forgotten password from the mail', async ({ page, brows
 	await page.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
 	await expect(page).toHaveURL(/\/espace\?mot-de-passe=enregistre$/);
 	await expect(page.getByRole('status').first()).toHaveText(
-		'Votre mot de passe est enregistré : vous êtes connecté avec lui.'
+		'Votre mot de passe est enregistré et votre session est ouverte.'
 	);
 	// Single use.
 	const again = await page.request.get(link);
