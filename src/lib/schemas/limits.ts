@@ -1,3 +1,11 @@
+import { formatNumber } from '../utils/format';
+
 export const PASSWORD_MAX_LENGTH = 256;
 export const TEXT_MAX_LENGTH = 10_000;
 export const COMMENT_MAX_LENGTH = 2_000;
+
+/**
+ * The measurement comment's hint on the partner's form: where it is shown, and its limit, said
+ * before typing (here, not in the schema, so that the page's script does not bring the schema).
+ */
+export const MEASUREMENT_COMMENT_HINT = `publié avec la mesure sur la page de la fiche\u202f; ${formatNumber(COMMENT_MAX_LENGTH)} caractères au plus`;

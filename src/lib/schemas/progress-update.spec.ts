@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDate, formatNumberInput } from '../utils/format';
+import { MEASUREMENT_COMMENT_HINT } from './limits';
 import { isCountIndicator } from '../utils/indicators';
 import { progressFormData } from '../server/progress/testing';
 import {
@@ -75,6 +76,12 @@ describe('indicator values', () => {
 				'2026-03-01'
 			).errors.indicator_3_value
 		).toContain('ne peut pas être négative');
+	});
+
+	it('says the comment’s limit in its hint, before anything is typed', () => {
+		expect(MEASUREMENT_COMMENT_HINT).toBe(
+			'publié avec la mesure sur la page de la fiche\u202f; 2\u202f000 caractères au plus'
+		);
 	});
 
 	it('takes a measurement comment of 2 000 characters, not one more', () => {
