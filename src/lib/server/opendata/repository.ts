@@ -13,6 +13,7 @@ import {
 	fichePartners,
 	INDICATOR_COLUMNS,
 	nested,
+	measurementPublishedBy,
 	updatePublishedBy,
 	rankedMeasurements
 } from '../plan/repository';
@@ -150,8 +151,7 @@ function publishedMeasurements(db: Executor, asOf?: string) {
 		.where('progress_update.state', '=', 'validated')
 		.$if(asOf !== undefined, (q) =>
 			q
-				.where(updatePublishedBy(asOf!))
-				.where('measurement.measured_on', '<=', asOf!)
+				.where(measurementPublishedBy(asOf!))
 				.where(({ ref }) => inPlanBy('fiche', ref('progress_update.fiche_id'), asOf!))
 				.where(indicatorRowInPlanBy(asOf!))
 		);

@@ -10,8 +10,11 @@ import {
 	listFicheHistoryOfYear,
 	listFiches,
 	listOrganisations,
-	listPlanEvents
+	listPlanEvents,
+	measurementPublishedBy
 } from './repository';
+import { join } from 'node:path';
+import { portalSources } from '../../utils/source-testing';
 
 let db: Db;
 beforeEach(async () => {
@@ -288,4 +291,29 @@ it('lists the plan events in date order', async () => {
 		'2019-02-01'
 	]);
 	expect(events.some((e) => e.body.includes('50 k€'))).toBe(true);
+});
+
+// Review h48 (maintainer): updatePublishedBy promised measurements dated by the cut-off too, but
+// tested only reported_on; the measurements' half was added by hand in three queries, and the
+// indicators without a value by a day left the update's date out.
+describe('a measurement published by a day', () => {
+	it('holds both halves: its update reported by then, itself measured by then', () => {
+		const { sql, parameters } = db
+			.selectFrom('measurement')
+			.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
+			.select('measurement.id')
+			.where(measurementPublishedBy('2026-06-30'))
+			.compile();
+		expect(sql).toContain('"progress_update"."reported_on" <= ?');
+		expect(sql).toContain('"measurement"."measured_on" <= ?');
+		expect(parameters).toEqual(['2026-06-30', '2026-06-30']);
+	});
+
+	it('is the one way measurements are read by a day', () => {
+		const byHand = /'measurement\.measured_on',\s*'<=',/g;
+		const found = portalSources('src/lib/server')
+			.filter(({ text }) => byHand.test(text))
+			.map(({ path, text }) => `${path}: ${text.match(byHand)!.length}`);
+		expect(found).toEqual([join('src', 'lib', 'server', 'plan', 'repository.ts') + ': 1']);
+	});
 });

@@ -893,12 +893,12 @@ export async function findFichePeriod(
 }
 
 /**
- * What was published by the end of the day `asOf` (an edition's cut-off, the dashboard as of a
- * day): a validated update reported by then, and with it its measurements dated by then too (a
- * report may be dated before a value it carries: that value waits for the next edition). One rule
- * for an edition's statuses, figures and open data, so that none shows a value of an update the
- * others leave out (a value measured before the cut-off but reported after it is in the next
- * edition). Live, where `asOf` is today, it is every validated update.
+ * An update published by the end of the day `asOf` (an edition's cut-off, the dashboard as of a
+ * day): a validated update reported by then. Its measurements are read by a day with
+ * `measurementPublishedBy`, which adds their own date. One rule for an edition's statuses, figures
+ * and open data, so that none shows a value of an update the others leave out (a value measured
+ * before the cut-off but reported after it is in the next edition). Live, where `asOf` is today,
+ * it is every validated update.
  */
 export function updatePublishedBy(asOf: string) {
 	return expressionBuilder<Database, 'progress_update'>()(
@@ -906,6 +906,17 @@ export function updatePublishedBy(asOf: string) {
 		'<=',
 		asOf
 	);
+}
+
+/**
+ * A measurement published by the end of the day `asOf`: its update reported by then
+ * (`updatePublishedBy`) and the measurement itself dated by then too (a report may be dated before
+ * a value it carries: that value waits for the next edition). Wherever measurements are read by a
+ * day: an edition's figures, open data, the indicators without a value by then.
+ */
+export function measurementPublishedBy(asOf: string) {
+	const eb = expressionBuilder<Database, 'progress_update' | 'measurement'>();
+	return eb.and([updatePublishedBy(asOf), eb('measurement.measured_on', '<=', asOf)]);
 }
 
 /**
@@ -939,9 +950,7 @@ export function rankedMeasurements(db: Executor, { asOf }: { asOf?: string } = {
 				.as('rank')
 		])
 		.where('progress_update.state', '=', 'validated')
-		.$if(asOf !== undefined, (q) =>
-			q.where(updatePublishedBy(asOf!)).where('measurement.measured_on', '<=', asOf!)
-		);
+		.$if(asOf !== undefined, (q) => q.where(measurementPublishedBy(asOf!)));
 }
 
 export interface OrganisationWithCounts extends Organisation {

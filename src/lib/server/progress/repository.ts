@@ -2,6 +2,7 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../db';
 import type { Database, FicheStatus, IndicatorKind, UpdateState } from '../db/schema';
 import { ficheAddedAt } from '../authoring/revisions-repository';
+import { measurementPublishedBy } from '../plan/repository';
 import { restartedAfterAdvancement, updateRank } from '../../utils/rules';
 
 /**
@@ -411,7 +412,7 @@ export async function listFichesForOrganisation(
 
 /**
  * Subquery: how many indicators of the current `fiche` row have no published value since `since`
- * (up to `until`, when given).
+ * (up to `until`, when given: published by then, `measurementPublishedBy`).
  */
 export function countIndicatorsWithoutValue(
 	eb: ExpressionBuilder<Database, 'fiche'>,
@@ -432,7 +433,7 @@ export function countIndicatorsWithoutValue(
 						.whereRef('measurement.indicator_id', '=', 'indicator.id')
 						.where('progress_update.state', '=', 'validated')
 						.where('measurement.measured_on', '>=', since)
-						.$if(until !== undefined, (q) => q.where('measurement.measured_on', '<=', until!))
+						.$if(until !== undefined, (q) => q.where(measurementPublishedBy(until!)))
 				)
 			)
 		);
