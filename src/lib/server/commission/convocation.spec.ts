@@ -1362,7 +1362,7 @@ describe('the relevé’s mail', () => {
 			'Ses décisions :\n\n- 9-1 — Mutualisation & <outils> : Avis favorable\n- Calendrier <2027> : Décision\n'
 		);
 		expect(said(closing.html)).toContain(
-			'<li>9-1 — Mutualisation &amp; &lt;outils&gt; : Avis favorable</li><li>Calendrier &lt;2027&gt; : Décision</li>'
+			'<li><span style="white-space:nowrap">9-1</span> — Mutualisation &amp; &lt;outils&gt; : Avis favorable</li><li>Calendrier &lt;2027&gt; : Décision</li>'
 		);
 	});
 });
