@@ -4,8 +4,10 @@ import {
 	findPendingImport,
 	keepPendingImport as keepFor,
 	MAX_PENDING,
-	MAX_PENDING_PER_ACCOUNT
+	MAX_PENDING_PER_ACCOUNT,
+	PENDING_IMPORT_LIFETIME_WORDS
 } from './pending-imports';
+import { readFileSync } from 'node:fs';
 
 const HOUR = 60 * 60 * 1000;
 const bytes = new Uint8Array([0x50, 0x4b]);
@@ -54,5 +56,15 @@ describe('workbooks waiting for their confirmation', () => {
 		expect(held.every((t, i) => findPendingImport(t!, 100 + i, now + 2) !== null)).toBe(true);
 		// Thirty minutes later they have expired: room again.
 		expect(keepPendingImport(999, bytes, now + HOUR)).not.toBeNull();
+	});
+});
+
+// Review h48 (maintainer): the import page wrote « plus de 30 minutes » beside TTL_MS.
+describe('how long a workbook waits, in words', () => {
+	it('is computed from the lifetime, and the import page says it so', () => {
+		expect(PENDING_IMPORT_LIFETIME_WORDS).toBe('30\u00a0minutes');
+		const route = readFileSync('src/routes/admin/plan/import/+page.server.ts', 'utf8');
+		expect(route).toContain('${PENDING_IMPORT_LIFETIME_WORDS}');
+		expect(route).not.toMatch(/\d+ minutes/);
 	});
 });

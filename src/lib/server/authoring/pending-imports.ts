@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { formatWait } from '../../utils/format';
 
 /**
  * Workbooks uploaded on /admin/plan/import and waiting for their confirmation: kept in the
@@ -8,6 +9,9 @@ import { randomUUID } from 'node:crypto';
  */
 
 const TTL_MS = 30 * 60 * 1000;
+
+/** How long a workbook waits, as the import page says it: « 30 minutes », from TTL_MS. */
+export const PENDING_IMPORT_LIFETIME_WORDS = formatWait(TTL_MS);
 /**
  * Per account: a person's sixth preview replaces their own oldest (never a colleague's). For the
  * server: past this many (each at most 400 Ko), a new one is refused rather than another account's

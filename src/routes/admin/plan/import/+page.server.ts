@@ -1,6 +1,7 @@
 import { isHttpError, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
+	PENDING_IMPORT_LIFETIME_WORDS,
 	dropPendingImport,
 	findPendingImport,
 	keepPendingImport,
@@ -138,7 +139,7 @@ export const actions: Actions = {
 			return refusalAnswer(
 				refuse(
 					409,
-					`Ce classeur n’est plus en attente (plus de 30 minutes, déjà importé, ou remplacé par vos ${MAX_PENDING_PER_ACCOUNT} envois suivants) : envoyez-le de nouveau.`
+					`Ce classeur n’est plus en attente (plus de ${PENDING_IMPORT_LIFETIME_WORDS}, déjà importé, ou remplacé par vos ${MAX_PENDING_PER_ACCOUNT} envois suivants) : envoyez-le de nouveau.`
 				),
 				values
 			);
