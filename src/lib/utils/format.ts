@@ -119,23 +119,26 @@ export function formatPercent(value: number | null, missing = 'non évalué'): s
 
 const euroFormat = new Intl.NumberFormat('fr-FR', {
 	minimumFractionDigits: 2,
-	maximumFractionDigits: 2
+	maximumFractionDigits: 20
 });
 
-/** An amount in euros: "1 500 €", "1 200,50 €" (cents written in full), a no-break space before €. */
+/**
+ * An amount in euros as stored: "1 500 €", "1 200,50 €" (cents written in full, and any decimal
+ * beyond them: "3,125 €"), a no-break space before €.
+ */
 export function formatEuros(value: number): string {
 	return `${Number.isInteger(value) ? formatNumber(value) : euroFormat.format(value)}\u00a0€`;
 }
 
+const exactNumberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 20 });
+
 /**
- * A measured value and its unit, a no-break space between them: "1 234 heures", "12" when the
- * indicator has no unit.
+ * A measured value and its unit as stored, every decimal kept, a no-break space between them:
+ * "1 234 heures", "3,125 km", "12" when the indicator has no unit.
  */
 export function formatQuantity(value: number, unit: string | null | undefined): string {
-	return unit ? `${formatNumber(value)}\u00a0${unit}` : formatNumber(value);
+	return unit ? `${formatExactNumber(value)}\u00a0${unit}` : formatExactNumber(value);
 }
-
-const exactNumberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 20 });
 
 /** Every decimal kept, French style: "1 200,125" (where rounding would hide a change). */
 export function formatExactNumber(value: number): string {

@@ -23,6 +23,14 @@ describe('an indicator’s target and how far the latest value is from it', () =
 			'Reste 255\u00a0communes pour atteindre la cible (25\u202f% du chemin parcouru).'
 		);
 	});
+	it('writes a value as typed and stored, with its unit, never rounded', () => {
+		expect(indicatorValueText('count', 'km', 3.125)).toBe('3,125\u00a0km');
+		expect(indicatorValueText('count', null, 3.125)).toBe('3,125');
+		expect(indicatorValueText('amount', '€', 1250.5)).toBe('1\u202f250,50\u00a0€');
+		expect(indicatorValueText('amount', '€', 3.125)).toBe('3,125\u00a0€');
+		expect(indicatorValueText('amount', '€', 1500)).toBe('1\u202f500\u00a0€');
+		expect(indicatorValueText('percentage', '%', 42.125)).toBe('42,125\u202f%');
+	});
 	it('never says 0 % once something was done, nor 100 % before the target', () => {
 		const amount = { ...count, kind: 'amount' as const, unit: '€', target: 1_250_000 };
 		expect(targetGap(amount, 1250.5)).toContain('(moins de 1\u202f% du chemin parcouru)');

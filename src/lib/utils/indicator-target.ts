@@ -1,4 +1,10 @@
-import { formatDate, formatEuros, formatPercent, formatQuantity } from './format';
+import {
+	formatDate,
+	formatEuros,
+	formatExactNumber,
+	formatPercent,
+	formatQuantity
+} from './format';
 import type { IndicatorKind } from './indicator-kinds';
 
 export interface TargetedIndicator {
@@ -11,7 +17,9 @@ export interface TargetedIndicator {
 }
 
 /**
- * A value of an indicator as its kind reads: « oui », « 42 % », « 1 200,50 € », « 340 communes ».
+ * A value of an indicator (a measurement, a target, a baseline) as its kind reads, as typed and
+ * stored, never rounded: « oui », « 42,125 % », « 1 200,50 € », « 3,125 km ». The one way a
+ * value is written with its unit: fiche, dashboard, bilans, séance files, « Modifications ».
  */
 export function indicatorValueText(
 	kind: IndicatorKind,
@@ -19,7 +27,7 @@ export function indicatorValueText(
 	value: number
 ): string {
 	if (kind === 'boolean') return value === 1 ? 'oui' : 'non';
-	if (kind === 'percentage') return formatPercent(value);
+	if (kind === 'percentage') return `${formatExactNumber(value)}\u202f%`;
 	if (kind === 'amount') return formatEuros(value);
 	return formatQuantity(value, unit);
 }

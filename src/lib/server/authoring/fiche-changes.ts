@@ -1,4 +1,5 @@
-import { formatDate, formatNumber } from '../../utils/format';
+import { formatDate } from '../../utils/format';
+import { indicatorValueText } from '../../utils/indicator-target';
 import type { IndicatorKind } from '../../utils/indicator-kinds';
 import type { FieldChange } from '../result';
 import { FICHE_FIELD_LABELS } from '../../utils/vocabulary';
@@ -67,10 +68,18 @@ const INDICATOR_KIND_NAMES: Record<IndicatorKind, string> = {
 	boolean: 'oui / non'
 };
 
-/** « 120 au 31/12/2026 », « 120 », « » : a value with the date it is for. */
-function datedValue(value: number | null, date: string | null): string {
+/**
+ * « 120 communes au 31/12/2026 », « 1 250 000,50 € », « » : a value of the indicator, with its
+ * unit as the fiche writes it (indicatorValueText), and the date it is for.
+ */
+function datedValue(
+	indicator: Pick<IndicatorState, 'kind' | 'unit'>,
+	value: number | null,
+	date: string | null
+): string {
 	if (value === null) return date ? `au ${formatDate(date)}` : '';
-	return date ? `${formatNumber(value)} au ${formatDate(date)}` : formatNumber(value);
+	const text = indicatorValueText(indicator.kind, indicator.unit, value);
+	return date ? `${text} au ${formatDate(date)}` : text;
 }
 
 /** An indicator in the words of a revision (`id` null: not stored yet). */
@@ -82,8 +91,8 @@ export function readableIndicator(
 		label: indicator.label,
 		unit: indicator.unit ?? '',
 		kind: INDICATOR_KIND_NAMES[indicator.kind],
-		target: datedValue(indicator.target, indicator.targetDate),
-		baseline: datedValue(indicator.baseline, indicator.baselineDate),
+		target: datedValue(indicator, indicator.target, indicator.targetDate),
+		baseline: datedValue(indicator, indicator.baseline, indicator.baselineDate),
 		state: indicator.retiredAt ? 'retiré' : 'en service'
 	};
 }

@@ -288,7 +288,8 @@ describe('editing a fiche', () => {
 			`Indicateur « ${first.label} » : état`,
 			'Nouvel indicateur'
 		]);
-		expect(revision!.changes[0]!.after).toBe('340 au 31\u00a0décembre\u00a02027');
+		// With its unit, as the fiche writes it (indicatorValueText).
+		expect(revision!.changes[0]!.after).toBe('340\u00a0communes au 31\u00a0décembre\u00a02027');
 	});
 
 	it('refuses a decision of a sitting that is not closed, an unknown linked fiche, a bad target', async () => {
