@@ -218,7 +218,7 @@ export function formatWait(ms: number): string {
 }
 
 /** A reminder's day against the campaign's deadline, as the campaign page writes it: « J-14 », « J+3 ». */
-export function formatReminderOffset(days: number): string {
+function formatReminderOffset(days: number): string {
 	return days > 0 ? `J+${days}` : `J${days}`;
 }
 

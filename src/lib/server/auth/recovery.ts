@@ -35,7 +35,7 @@ export const RESET_LIFETIME_MS = 30 * 60 * 1000;
  * no link (their invitation is the only way in), and must learn it without the answer telling
  * which addresses have an account.
  */
-export const NO_PASSWORD_YET_HINT =
+const NO_PASSWORD_YET_HINT =
 	'Si vous n’avez pas encore choisi de mot de passe, aucun lien ne vous est envoyé : utilisez celui de votre invitation, ou demandez une nouvelle invitation à l’équipe de Lot numérique.';
 
 /** The same answer whether the address has an account or not (no account enumeration). */

@@ -16,7 +16,6 @@ import {
 	deadlineChangeWords,
 	formatDate,
 	formatMomentDay,
-	formatReminderOffset,
 	formatSentReminder,
 	listInWords,
 	pluralize,
@@ -367,7 +366,7 @@ export async function closeCampaign(
 }
 
 /** The kind of the message that tells an organisation its campaign's deadline changed. */
-export const DEADLINE_NOTICE_KIND = 'campaign-deadline';
+const DEADLINE_NOTICE_KIND = 'campaign-deadline';
 
 export interface DatesChangeInput {
 	deadline: string;
