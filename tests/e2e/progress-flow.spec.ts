@@ -6,6 +6,9 @@ import { sendAndWait } from './helpers/forms';
 import { screenshot } from './helpers/screenshots';
 import { formatDate } from '../../src/lib/utils/format';
 
+/** A measurement comment of 100 characters without a space, as a pasted web address. */
+const LONG_WORD = `https://exemple.fr/${'a'.repeat(81)}`;
+
 /** An update of a fiche submitted by a plain form post, as the partner's client; its id. */
 async function submitUpdate(partner: APIRequestContext, code: string, done: string) {
 	const answer = await partner.post(`/espace/fiches/${code}/suivi`, {
@@ -86,6 +89,9 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	await page.getByLabel('Date de la mesure').fill('2026-02-01');
 	// « Gain d’efficacité du service et économies réalisées »: decimals allowed.
 	await page.getByLabel('Valeur').fill('12,5');
+	// A comment of one unbroken word (a pasted address): on the public fiche it must not widen the
+	// measurement table.
+	await page.getByLabel(/^Commentaire/).fill(LONG_WORD);
 	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
 	await expect(page).toHaveURL(/\/espace\?soumis=\d+$/);
 	await expect(page.getByRole('status')).toContainText(
@@ -135,6 +141,18 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	await expect(page.getByText('35 %').first()).toBeVisible();
 	await expect(page.getByRole('cell', { name: '12,5' })).toBeVisible();
 	await screenshot(page, testInfo.outputPath('fiche-9-1-publiee.png'));
+	// At 390 px the measurement table stays within its scrolling area: the long comment breaks
+	// (overflow-wrap: anywhere) rather than push the « Commentaire » column out of sight.
+	await page.setViewportSize({ width: 390, height: 844 });
+	const measurements = page.getByRole('region', { name: /^Mesures de l’indicateur 1/ });
+	await expect(measurements).toContainText(LONG_WORD.slice(0, 20));
+	const { scrollWidth, clientWidth } = await measurements.evaluate((area) => ({
+		scrollWidth: area.scrollWidth,
+		clientWidth: area.clientWidth
+	}));
+	expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+	await screenshot(page, testInfo.outputPath('fiche-9-1-commentaire-long-390.png'));
+	await page.setViewportSize({ width: 1280, height: 720 });
 
 	// The anonymous copy kept before the validation is not served any more.
 	expect(await (await anonymous.get('/fiches/9-1')).text()).toContain('Trois agents référents');
