@@ -12,7 +12,9 @@ import {
 import { adminDatabase, routeEvent } from './route-testing';
 
 /** What +error.svelte reads of SvelteKit's state: set by each test. */
-const state = vi.hoisted(() => ({ page: { status: 200, error: null as App.Error | null } }));
+const state = vi.hoisted(() => ({
+	page: { status: 200, error: null as App.Error | null, data: {} as Record<string, unknown> }
+}));
 vi.mock('$app/state', () => state);
 
 const portal = adminDatabase();
@@ -28,8 +30,8 @@ async function thrownBy(run: () => unknown): Promise<unknown> {
 }
 
 /** The error page as rendered (its head, then its body), its comments stripped. */
-function errorPage(status: number, error: App.Error): string {
-	state.page = { status, error };
+function errorPage(status: number, error: App.Error, data: Record<string, unknown> = {}): string {
+	state.page = { status, error, data };
 	const { head, body } = render(ErrorPage);
 	return `${head}${body}`.replace(/<!--[\s\S]*?-->/g, '');
 }
@@ -127,5 +129,26 @@ describe('a refused page (403)', () => {
 			href: '/admin/utilisateurs',
 			label: 'Inviter un compte partenaire (Comptes)'
 		});
+	});
+});
+
+// Walkthrough: a signed-in partner on a 404 or a 403 was offered the plan and the home page only.
+describe('the error pages for someone signed in', () => {
+	const partner = {
+		viewer: { name: 'Paul Partenaire', links: [{ href: '/espace', label: 'Mon espace' }] }
+	};
+	const staff = { viewer: { name: 'Ada', links: [{ href: '/admin', label: 'Administration' }] } };
+
+	it('offer « Mon espace » to whoever can enter it, on a 404 and a 403', () => {
+		for (const status of [404, 403])
+			expect(errorPage(status, { message: 'Refusé.' }, partner)).toMatch(
+				/<a href="\/espace">Mon espace<\/a>/
+			);
+	});
+
+	it('offer it to no one else', () => {
+		for (const data of [{ viewer: null }, staff])
+			for (const status of [404, 403])
+				expect(errorPage(status, { message: 'Refusé.' }, data)).not.toContain('/espace');
 	});
 });
