@@ -25,10 +25,12 @@ import {
 } from './repository';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
+import { findFicheForReporting } from '../progress/repository';
 import {
 	addAgendaFiches,
 	addAgendaFreeItem,
 	agendaFlags,
+	ficheStateOn,
 	flagsReadOn,
 	addAttendee,
 	changeSittingState,
@@ -292,6 +294,39 @@ describe('the agenda', () => {
 			lastUpdate: '2026-03-10'
 		});
 		expect(flagsReadOn('2026-12-06', '2026-12-06')).toBeNull();
+	});
+
+	it('keeps a past séance’s signals when an update reported before its day is validated after', async () => {
+		// 9-1's indicators have no value on 1 March 2026; values measured on 20 February, reported on
+		// the 25th, validated on 10 March: the séance of 1 March still counts them as never measured,
+		// and its « État à la date de la séance » does not change either.
+		const admin = await insertAdmin(db);
+		const partner = await createPartner(db, 'cdg46', 'p@cdg46.fr');
+		const fiche = (await findFicheForReporting(db, '9-1'))!;
+		const of91 = async () =>
+			(await agendaFlags(db, '2026-03-01', '2026-12-06')).flags.find((f) => f.code === '9-1');
+		const before = await of91();
+		const stateBefore = await ficheStateOn(db, '9-1', '2026-03-01');
+		const input = progressInput({
+			reportedOn: '2026-02-25',
+			measurements: fiche.indicators.map((i) => ({
+				indicatorId: i.id,
+				measuredOn: '2026-02-20',
+				value: 3,
+				comment: null
+			}))
+		});
+		const at = new Date('2026-02-25T10:00:00Z');
+		const created = await saveProgressUpdate(db, partner, '9-1', null, input, null, at);
+		if (!created.ok) throw new Error(created.message);
+		const review = { updateId: created.value.id, version: 1, decision: 'validate' as const };
+		const march10 = new Date('2026-03-10T10:00:00Z');
+		expect(
+			(await reviewProgressUpdate(db, admin, { ...review, comment: '' }, null, march10)).ok
+		).toBe(true);
+		expect(before!.neverMeasured).toBeGreaterThan(0);
+		expect(await of91()).toEqual(before);
+		expect(await ficheStateOn(db, '9-1', '2026-03-01')).toEqual(stateBefore);
 	});
 
 	it('adds a fiche named many times once, with one parameter', async () => {

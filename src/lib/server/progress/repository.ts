@@ -2,7 +2,7 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../db';
 import type { Database, FicheStatus, IndicatorKind, UpdateState } from '../db/schema';
 import { ficheAddedAt } from '../authoring/revisions-repository';
-import { measurementPublishedBy } from '../plan/repository';
+import { measurementPublishedBy, validatedBy } from '../plan/repository';
 import { restartedAfterAdvancement, updateRank } from '../../utils/rules';
 
 /**
@@ -412,7 +412,9 @@ export async function listFichesForOrganisation(
 
 /**
  * Subquery: how many indicators of the current `fiche` row have no published value since `since`
- * (up to `until`, when given: published by then, `measurementPublishedBy`).
+ * (up to `until`, when given: published by then, `measurementPublishedBy`, and validated by the
+ * end of that day, `validatedBy`: a séance's signals do not change when an update is validated
+ * after its day).
  */
 export function countIndicatorsWithoutValue(
 	eb: ExpressionBuilder<Database, 'fiche'>,
@@ -433,7 +435,9 @@ export function countIndicatorsWithoutValue(
 						.whereRef('measurement.indicator_id', '=', 'indicator.id')
 						.where('progress_update.state', '=', 'validated')
 						.where('measurement.measured_on', '>=', since)
-						.$if(until !== undefined, (q) => q.where(measurementPublishedBy(until!)))
+						.$if(until !== undefined, (q) =>
+							q.where(measurementPublishedBy(until!)).where(validatedBy(until!))
+						)
 				)
 			)
 		);
