@@ -427,8 +427,8 @@ export function reviewFlags<
 
 /**
  * What a fiche's review flags read of its validated data at the end of `day`: when it was added
- * to the plan, its last update reported and validated by then, its indicators without a value by
- * then.
+ * to the plan, its owners' last update reported and validated by then, its indicators without a
+ * value by then.
  */
 export async function findFicheActivityAsOf(db: Executor, code: string, day: string) {
 	return db
@@ -440,6 +440,9 @@ export async function findFicheActivityAsOf(db: Executor, code: string, day: str
 				.select((u) => u.fn.max('progress_update.reported_on').as('day'))
 				.whereRef('progress_update.fiche_id', '=', 'fiche.id')
 				.where('progress_update.state', '=', 'validated')
+				// A report of those who carry it, as the live date (refreshFicheState) and the
+				// editions read it: not a status Lot numérique set itself (no organisation).
+				.where('progress_update.organisation_id', 'is not', null)
 				.where('progress_update.reported_on', '<=', day)
 				.where(validatedBy(day))
 				.as('lastUpdate'),

@@ -23,7 +23,7 @@ import {
 	listSittings,
 	type FicheFlags
 } from './repository';
-import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
+import { reviewProgressUpdate, saveProgressUpdate, setFicheStatus } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
 import { findFicheForReporting } from '../progress/repository';
 import {
@@ -327,6 +327,41 @@ describe('the agenda', () => {
 		expect(before!.neverMeasured).toBeGreaterThan(0);
 		expect(await of91()).toEqual(before);
 		expect(await ficheStateOn(db, '9-1', '2026-03-01')).toEqual(stateBefore);
+	});
+
+	it('reads the same last update once a séance’s day is past: a status Lot numérique set is not a report', async () => {
+		const admin = await insertAdmin(db);
+		const partner = await createPartner(db, 'cdg46', 'p@cdg46.fr');
+		const at = new Date('2025-01-10T10:00:00Z');
+		const input = progressInput({ reportedOn: '2025-01-10' });
+		const created = await saveProgressUpdate(db, partner, '9-1', null, input, null, at);
+		if (!created.ok) throw new Error(created.message);
+		const review = { updateId: created.value.id, version: 1, decision: 'validate' as const };
+		expect((await reviewProgressUpdate(db, admin, { ...review, comment: '' }, null, at)).ok).toBe(
+			true
+		);
+		const status = {
+			status: 'suspendue' as const,
+			shownStatus: 'en_cours' as const,
+			reason: 'Décision de la commission',
+			decisionId: null
+		};
+		const set = await setFicheStatus(
+			db,
+			admin,
+			'9-1',
+			status,
+			null,
+			new Date('2026-02-01T10:00:00Z')
+		);
+		expect(set.ok).toBe(true);
+		const of91 = async (today: string) =>
+			(await agendaFlags(db, '2026-03-01', today)).flags.find((f) => f.code === '9-1')!;
+		const before = await of91('2026-02-20');
+		const after = await of91('2026-03-05');
+		expect(before.lastUpdate).toBe('2025-01-10');
+		expect(after.lastUpdate).toBe(before.lastUpdate);
+		expect(after.stale).toBe(before.stale);
 	});
 
 	it('adds a fiche named many times once, with one parameter', async () => {
