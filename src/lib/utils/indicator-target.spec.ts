@@ -31,6 +31,15 @@ describe('an indicator’s target and how far the latest value is from it', () =
 		expect(indicatorValueText('amount', '€', 1500)).toBe('1\u202f500\u00a0€');
 		expect(indicatorValueText('percentage', '%', 42.125)).toBe('42,125\u202f%');
 	});
+	it('writes a difference as one subtracts the values as written, not a float artefact', () => {
+		const km = { ...count, unit: 'km', target: 10.3, targetDate: null };
+		expect(targetGap(km, 10.1)).toMatch(/^Reste 0,2\u00a0km /);
+		expect(targetGap(km, 10.45)).toBe('Cible atteinte et dépassée de 0,15\u00a0km.');
+		const euros = { ...count, kind: 'amount' as const, unit: null, target: 3.6, targetDate: null };
+		expect(targetGap(euros, 1.2)).toMatch(/^Reste 2,40\u00a0€ /);
+		const percent = { ...count, kind: 'percentage' as const, unit: null, target: 0.3 };
+		expect(targetGap({ ...percent, targetDate: null }, 0.1)).toMatch(/^Reste 0,2\u202f% /);
+	});
 	it('never says 0 % once something was done, nor 100 % before the target', () => {
 		const amount = { ...count, kind: 'amount' as const, unit: '€', target: 1_250_000 };
 		expect(targetGap(amount, 1250.5)).toContain('(moins de 1\u202f% du chemin parcouru)');

@@ -62,12 +62,28 @@ export function targetGap(indicator: TargetedIndicator, latest: number | null): 
 	if (reached)
 		return latest === target
 			? 'Cible atteinte.'
-			: `Cible atteinte et dépassée de ${indicatorValueText(kind, unit, Math.abs(latest - target))}.`;
-	const left = `Reste ${indicatorValueText(kind, unit, Math.abs(target - latest))} pour atteindre la cible`;
+			: `Cible atteinte et dépassée de ${indicatorValueText(kind, unit, distance(latest, target))}.`;
+	const left = `Reste ${indicatorValueText(kind, unit, distance(target, latest))} pour atteindre la cible`;
 	const span = target - start;
 	if (span === 0) return `${left}.`;
 	const share = shareOfTheWay(((latest - start) / span) * 100);
 	return `${left} (${share} du chemin parcouru${indicator.baseline !== null ? ' depuis la référence' : ''}).`;
+}
+
+/** How many digits a stored value has after its decimal point, as written: 10.25 has 2, 1e-7 has 7. */
+function decimalsOf(value: number): number {
+	const [digits = '', exponent = '0'] = String(value).split('e');
+	return Math.max(0, (digits.split('.')[1]?.length ?? 0) - Number(exponent));
+}
+
+/**
+ * |a − b| as one subtracts the two values as written, to the larger number of decimals of the two:
+ * 10,3 − 10,1 is 0,2, not the 0,20000000000000107 of binary floating point, which
+ * `indicatorValueText` would write in full (it keeps every decimal of a stored value).
+ */
+function distance(a: number, b: number): number {
+	const decimals = Math.min(100, Math.max(decimalsOf(a), decimalsOf(b)));
+	return Number(Math.abs(a - b).toFixed(decimals));
 }
 
 /**
