@@ -3,7 +3,7 @@ import { createSession } from '$lib/server/auth/sessions';
 import type { User } from '$lib/server/auth/users';
 import type { Db } from '$lib/server/db';
 import { closeDatabase, initDatabase } from '$lib/server/db/instance';
-import { saveProgressUpdate } from '$lib/server/progress/service';
+import { discardProgressDraft, saveProgressUpdate } from '$lib/server/progress/service';
 import { createPartner, progressInput, takeOffFiche } from '$lib/server/progress/testing';
 import * as formPage from './espace/fiches/[code=fiche]/suivi/+page.server';
 import { routeAnswer, routeEvent } from './route-testing';
@@ -71,6 +71,21 @@ describe('HEAD on the partner’s update form', () => {
 		]);
 	});
 
+	it('leads where GET leads from a malformed brouillon= and from a discarded draft', async () => {
+		const malformed = '/espace/fiches/9-1/suivi?brouillon=12abc';
+		const get = await formAnswer(owner, malformed, '9-1', 'GET');
+		expect(get).toMatchObject({ status: 303, location: '/espace/fiches/9-1/suivi' });
+		expect(await formAnswer(owner, malformed, '9-1', 'HEAD')).toEqual(get);
+
+		// Discarded here, so the next test still finds 1-2 without an open update.
+		const discarded = await ownerDraft('1-2');
+		const done = await discardProgressDraft(db, owner, discarded, 1, null);
+		if (!done.ok) throw new Error(done.message);
+		const path = `/espace/fiches/1-2/suivi?brouillon=${discarded}`;
+		const read = await formAnswer(owner, path, '1-2', 'GET');
+		expect(read).toMatchObject({ status: 303, location: `/espace/suivis/${discarded}/supprime` });
+		expect(await formAnswer(owner, path, '1-2', 'HEAD')).toEqual(read);
+	});
 	it('leads where GET leads: to the open update, and to the update of a fiche the organisation left', async () => {
 		const open = await ownerDraft('9-1');
 		const resumed = await formAnswer(owner, '/espace/fiches/9-1/suivi', '9-1', 'GET');

@@ -69,7 +69,8 @@ async function loadContext(event: Parameters<PageServerLoad>[0]) {
 	if (!fiche) error(404, FICHE_NOT_FOUND);
 	// Opened with a `brouillon=` that is not a number: the form as without it (which resumes the
 	// organisation's open update, if any), at an address its post can be sent to.
-	if (event.request.method === 'GET' && malformedDraft(event.url))
+	// HEAD is decided as GET: only a post drawn again after its action is answered otherwise.
+	if (event.request.method !== 'POST' && malformedDraft(event.url))
 		redirect(303, `/espace/fiches/${fiche.code}/suivi`);
 	const ficheOrganisationIds = await findFicheOrganisationIds(db, fiche.id);
 	const id = draftId(event.url);
@@ -89,7 +90,7 @@ async function loadContext(event: Parameters<PageServerLoad>[0]) {
 	if (!draft && (await ownDiscardedDraft(db, user, id))) {
 		// Discarded by the organisation: a tab left open on it, read again, says so; a save refused
 		// for it (sent without script) is drawn with its answer, the typing kept.
-		if (event.request.method === 'GET') redirect(303, `/espace/suivis/${id}/supprime`);
+		if (event.request.method !== 'POST') redirect(303, `/espace/suivis/${id}/supprime`);
 		return { user, fiche, draft: null };
 	}
 	// Another organisation's update is answered as a missing one, on its fiche or on another:
