@@ -35,7 +35,7 @@ const SEND_FAILED_MESSAGE =
  * - when the answer keeps the person on the same page (« Point retiré. »), the focus goes to the
  *   confirmation that appeared, or else back to the button pressed, where SvelteKit would leave it
  *   on the page's body (a keyboard user then starts again from the top); when it leads to another
- *   page, to that page's confirmation (« Décision enregistrée. »).
+ *   page, to that page's confirmation (« Mise à jour de la fiche 1-2 validée et publiée. »).
  */
 export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 	let pending = false;
@@ -261,9 +261,10 @@ function focusOutcome(
 }
 
 /**
- * After an answer that leads to another page (« Décision enregistrée. » on the list of updates):
- * its confirmation, drawn with the page, would not be read (a live region speaks of changes only),
- * and the focus would be on the page's body: the confirmation takes it, and is read.
+ * After an answer that leads to another page (« Mise à jour de la fiche 1-2 validée et publiée. »
+ * on the list of updates): its confirmation, drawn with the page, would not be read (a live region
+ * speaks of changes only), and the focus would be on the page's body: the confirmation takes it,
+ * and is read.
  */
 function focusArrival(): void {
 	const status = [...document.querySelectorAll<HTMLElement>('main [role="status"]')].find(

@@ -782,14 +782,6 @@ export async function listFicheHistoryOfYear(
 	return rows.map(historyEntry);
 }
 
-/**
- * Whether a validated update (or a value of it), dated `dated` (its report or measure day), is of
- * the period after the day `after` (null: from the start) up to the day `until`, as the
- * commission's files read it: dated and validated by the end of `until` (Paris), and not both by
- * the end of `after` (the previous séance's file showed it). Reported before the previous séance
- * but validated after its day, it is this period's. An update with no validation moment recorded
- * counts as validated on its report day.
- */
 /** When an update was validated (one validated before that was kept, by its report date). */
 function validatedAt() {
 	return expressionBuilder<Database, 'progress_update'>().fn.coalesce(
@@ -806,6 +798,14 @@ export function validatedBy(day: string) {
 	return expressionBuilder<Database, 'progress_update'>()(validatedAt(), '<', parisDayEnd(day));
 }
 
+/**
+ * Whether a validated update (or a value of it), dated `dated` (its report or measure day), is of
+ * the period after the day `after` (null: from the start) up to the day `until`, as the
+ * commission's files read it: dated and validated by the end of `until` (Paris), and not both by
+ * the end of `after` (the previous séance's file showed it). Reported before the previous séance
+ * but validated after its day, it is this period's. An update with no validation moment recorded
+ * counts as validated on its report day.
+ */
 function ofPeriod(dated: Expression<string>, after: string | null, until: string) {
 	const eb = expressionBuilder<Database, 'progress_update'>();
 	const validated = validatedAt();
