@@ -279,6 +279,13 @@ describe('changing an open campaign’s deadline and reminders', () => {
 				`Non envoyé : l’échéance de la campagne a été changée (du ${APRIL_1} au ${APRIL_15}) avant le départ du message.`
 			])
 		);
+		// Stopped at the change's own clock, not the machine's.
+		const stopped = await t.db
+			.selectFrom('mail_outbox')
+			.select('stopped_at')
+			.where('status', '=', 'cancelled')
+			.execute();
+		expect(stopped.map((m) => m.stopped_at)).toEqual(stopped.map(() => clock));
 	});
 
 	// The scheduler read the campaigns, then the change went in before its transaction: it wrote the

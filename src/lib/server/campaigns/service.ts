@@ -440,13 +440,17 @@ export async function changeCampaignDates(
 		// are told apart: those people have not yet heard of the campaign.
 		const reason = `Non envoyé : l’échéance de la campagne a été changée (du ${formatDate(campaign.deadline)} au ${formatDate(input.deadline)}) avant le départ du message.`;
 		const reopened = new Set(
-			await cancelPendingAbout(trx, { campaignId: id }, reason, {
-				kind: 'campaign',
-				userIds: [...people.values()].flat().map((p) => p.id)
-			})
+			await cancelPendingAbout(
+				trx,
+				{ campaignId: id },
+				reason,
+				{ kind: 'campaign', userIds: [...people.values()].flat().map((p) => p.id) },
+				now
+			)
 		);
 		const cancelled =
-			reopened.size + (await cancelPendingAbout(trx, { campaignId: id }, reason)).length;
+			reopened.size +
+			(await cancelPendingAbout(trx, { campaignId: id }, reason, undefined, now)).length;
 		const moved = { id, title: campaign.title, deadline: input.deadline };
 		let notified = 0;
 		for (const [organisationId, fiches] of organisations) {
