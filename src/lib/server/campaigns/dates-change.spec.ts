@@ -351,4 +351,43 @@ describe('changing an open campaign’s deadline and reminders', () => {
 		expect(samFiches.length).toBeGreaterThan(0);
 		for (const fiche of samFiches) expect(text).toContain(`${fiche.code} — `);
 	});
+
+	it('a change of the reminders only does not tell the organisations their deadline moved', async () => {
+		const id = await openBilan('-14, -3');
+		clock = Date.parse('2026-03-05T10:00:00Z');
+		const r = await change(id, {
+			deadline: '2026-04-01',
+			reminders: '-7, -3',
+			shownReminders: '-14, -3',
+			notify: true
+		});
+		expect(r).toEqual({ ok: true, value: { notified: 0, cancelled: 0 } });
+		const subjects = subjectsOf(paul, await t.deliver());
+		expect(subjects.filter((s) => /avancée|reportée/.test(s))).toEqual([]);
+	});
+
+	// The deadline they announce is still the right one: the opening and a reminder waiting for the
+	// relay leave, even the reminder whose offset was removed (its day had come when it was written).
+	it('lets what waits for the relay leave when only the reminders change', async () => {
+		const id = await openBilan('-3, -1', { relayUp: false });
+		clock = Date.parse('2026-03-29T08:00:00Z');
+		expect(await sendCampaignReminders(t.db, clock)).toBe(BOTH);
+		clock = Date.parse('2026-03-30T10:00:00Z');
+		expect(
+			await change(id, {
+				deadline: '2026-04-01',
+				reminders: '-1',
+				shownReminders: '-3, -1',
+				notify: true
+			})
+		).toEqual({ ok: true, value: { notified: 0, cancelled: 0 } });
+		expect(subjectsOf(paul, await t.deliver()).sort()).toEqual(
+			[
+				plain(`Campagne de suivi « Bilan 2026 » : au plus tard le ${APRIL_1}`),
+				plain(`Rappel : campagne de suivi « Bilan 2026 » (échéance le ${APRIL_1})`)
+			].sort()
+		);
+		const written = { kind: 'reminder', campaignId: id, createdAt: clock - 1, ficheIds: null };
+		expect(await outdatedCampaignMail(t.db, written, await orgId('cdg46'), clock)).toBeNull();
+	});
 });

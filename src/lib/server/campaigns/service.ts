@@ -436,21 +436,28 @@ export async function changeCampaignDates(
 		const people = new Map<number, Awaited<ReturnType<typeof activeRecipients>>>();
 		for (const organisationId of organisations.keys())
 			people.set(organisationId, await activeRecipients(trx, { organisationId }));
+		// Only the reminder days changed: what waits for the relay still announces the right
+		// deadline and goes (a reminder written for an offset since removed too: its day had come),
+		// and there is no new deadline to tell.
+		const deadlineMoved = before.deadline !== after.deadline;
 		// What waits for the relay announces the former deadline: it does not leave. The openings
 		// are told apart: those people have not yet heard of the campaign.
 		const reason = `Non envoyé : l’échéance de la campagne a été changée (du ${formatDate(campaign.deadline)} au ${formatDate(input.deadline)}) avant le départ du message.`;
 		const reopened = new Set(
-			await cancelPendingAbout(
-				trx,
-				{ campaignId: id },
-				reason,
-				{ kind: 'campaign', userIds: [...people.values()].flat().map((p) => p.id) },
-				now
-			)
+			deadlineMoved
+				? await cancelPendingAbout(
+						trx,
+						{ campaignId: id },
+						reason,
+						{ kind: 'campaign', userIds: [...people.values()].flat().map((p) => p.id) },
+						now
+					)
+				: []
 		);
-		const cancelled =
-			reopened.size +
-			(await cancelPendingAbout(trx, { campaignId: id }, reason, undefined, now)).length;
+		const cancelled = deadlineMoved
+			? reopened.size +
+				(await cancelPendingAbout(trx, { campaignId: id }, reason, undefined, now)).length
+			: 0;
 		const moved = { id, title: campaign.title, deadline: input.deadline };
 		let notified = 0;
 		for (const [organisationId, fiches] of organisations) {
@@ -468,7 +475,7 @@ export async function changeCampaignDates(
 						(listed) => campaignMail(person, moved, listed, null),
 						now
 					);
-				else if (input.notify)
+				else if (input.notify && deadlineMoved)
 					told =
 						(await queueCampaignMessage(
 							trx,
@@ -483,9 +490,9 @@ export async function changeCampaignDates(
 			if (told) notified += 1;
 		}
 		const changes = [
-			...(before.deadline === after.deadline
-				? []
-				: [deadlineChangeWords(before.deadline, after.deadline).toLowerCase()]),
+			...(deadlineMoved
+				? [deadlineChangeWords(before.deadline, after.deadline).toLowerCase()]
+				: []),
 			...(sameDays(before.reminderDays, after.reminderDays)
 				? []
 				: [
@@ -599,7 +606,10 @@ export async function outdatedCampaignMail(
 	if (campaign.closedAt !== null) return 'la campagne a été close avant le départ du message.';
 	// Written before the campaign's dates last changed, it announces the former deadline. Those
 	// waiting then were cancelled by the change; this one was being handed to the sender.
-	const changed = (await listDatesChanges(db, campaign.id)).at(-1);
+	// A change of the reminder days alone announced nothing else: only one that moved the deadline.
+	const changed = (await listDatesChanges(db, campaign.id))
+		.filter((c) => c.deadlineBefore !== c.deadlineAfter)
+		.at(-1);
 	if (changed && message.createdAt < changed.changedAt)
 		return `l’échéance de la campagne a été changée (du ${formatDate(changed.deadlineBefore)} au ${formatDate(changed.deadlineAfter)}) depuis qu’il a été écrit : il annonçait l’ancienne.`;
 	const today = parisDate(new Date(now));
