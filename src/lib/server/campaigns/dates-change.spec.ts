@@ -10,6 +10,7 @@ import { progressInput } from '../progress/testing';
 import { listMessages } from '../mail/outbox-repository';
 import { startMailTest, type MailTest } from '../mail/test-context';
 import { formatDate } from '../../utils/format';
+import { listDatesChanges } from './repository';
 import {
 	campaignCompletion,
 	campaignsForOrganisation,
@@ -389,5 +390,35 @@ describe('changing an open campaign’s deadline and reminders', () => {
 		);
 		const written = { kind: 'reminder', campaignId: id, createdAt: clock - 1, ficheIds: null };
 		expect(await outdatedCampaignMail(t.db, written, await orgId('cdg46'), clock)).toBeNull();
+	});
+
+	// Opening refuses a second campaign asking the same fiches for the same day; moving a deadline
+	// onto another's must not make one (both would remind every organisation).
+	it('refuses to move the deadline onto that of another open campaign asking the same fiches', async () => {
+		const id = await openBilan('-3');
+		const other = await openCampaign(
+			t.db,
+			admin,
+			{
+				title: 'Relance',
+				deadline: '2026-04-15',
+				scope: { kind: 'organisation', organisationId: await orgId('cdg46') },
+				sittingId: null,
+				reminders: '-3'
+			},
+			null,
+			clock
+		);
+		expect(other.ok).toBe(true);
+		const message = `La campagne « Relance », ouverte, demande déjà ces mêmes fiches pour le ${APRIL_15} : rien n’a été ouvert en double (ses rappels relancent les organisations). Pour une autre campagne, choisissez d’autres fiches ou une autre date limite.`;
+		expect(await change(id, { shownReminders: '-3' })).toEqual({
+			ok: false,
+			status: 409,
+			message,
+			fieldErrors: { deadline: message }
+		});
+		expect(await listDatesChanges(t.db, id)).toEqual([]);
+		// Another day: changed.
+		expect((await change(id, { deadline: '2026-04-16', shownReminders: '-3' })).ok).toBe(true);
 	});
 });

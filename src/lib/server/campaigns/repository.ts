@@ -180,6 +180,16 @@ export async function listOpenCampaignsEndingOn(
 	}));
 }
 
+/** The fiches a campaign asks for (its own list, as written at the opening). */
+export async function campaignFicheIds(db: Executor, campaignId: number): Promise<number[]> {
+	const rows = await db
+		.selectFrom('campaign_fiche')
+		.select('fiche_id as ficheId')
+		.where('campaign_id', '=', campaignId)
+		.execute();
+	return rows.map((r) => r.ficheId);
+}
+
 /** Closes a campaign still open; false when it was already closed (or does not exist). */
 export async function closeCampaignRow(
 	db: Executor,

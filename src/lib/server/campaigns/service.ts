@@ -27,6 +27,7 @@ import { UPDATE_STATE_LABELS, UPDATE_STATE_WORDS } from '../../utils/vocabulary'
 import {
 	campaignPairs,
 	changeCampaignDatesRow,
+	campaignFicheIds,
 	keepCampaignOutcome,
 	campaignsOfFiche,
 	campaignsOfOrganisation,
@@ -111,6 +112,30 @@ function earlyRemindersMessage(offsets: number[], deadline: string, when: string
 	if (offsets.length === 1)
 		return `Le rappel ${signed[0]} tomberait le ${days[0]}, au plus tard ${when} : il ne partirait pas. Retirez-le ou reportez la date limite.`;
 	return `Les rappels ${listInWords(signed)} tomberaient au plus tard ${when} (${days.join(', ')}) : ils ne partiraient pas. Retirez-les ou reportez la date limite.`;
+}
+
+/**
+ * Another open campaign asking the same fiches by the same day, under another title (opened
+ * again, renamed, or its deadline moved onto this one): every organisation would be asked twice
+ * for the same updates, and reminded twice. The refusal's words, or null.
+ */
+async function repeatedCampaign(
+	db: Executor,
+	today: string,
+	deadline: string,
+	ficheIds: number[],
+	except: number | null = null
+): Promise<string | null> {
+	const asking = new Set(ficheIds);
+	const repeated = (await listOpenCampaignsEndingOn(db, today, deadline)).find(
+		(c) =>
+			c.id !== except &&
+			c.ficheIds.length === asking.size &&
+			c.ficheIds.every((id) => asking.has(id))
+	);
+	return repeated
+		? `La campagne « ${repeated.title} », ouverte, demande déjà ces mêmes fiches pour le ${formatDate(deadline)} : rien n’a été ouvert en double (ses rappels relancent les organisations). Pour une autre campagne, choisissez d’autres fiches ou une autre date limite.`
+		: null;
 }
 
 export interface CampaignInput {
@@ -276,16 +301,8 @@ export async function openCampaign(
 			return refuse(400, 'Aucune fiche ne correspond à cette sélection.', {
 				fieldErrors: { scope: 'Aucune fiche ne correspond à cette sélection.' }
 			});
-		// The same fiches by the same day under another title (opened again, renamed): every
-		// organisation would be asked twice for the same updates, and reminded twice.
-		const asking = new Set(ficheIds);
-		const repeated = (await listOpenCampaignsEndingOn(trx, today, input.deadline)).find(
-			(c) => c.ficheIds.length === asking.size && c.ficheIds.every((id) => asking.has(id))
-		);
-		if (repeated) {
-			const message = `La campagne « ${repeated.title} », ouverte, demande déjà ces mêmes fiches pour le ${formatDate(input.deadline)} : rien n’a été ouvert en double (ses rappels relancent les organisations). Pour une autre campagne, choisissez d’autres fiches ou une autre date limite.`;
-			return refuse(409, message, { fieldErrors: { scope: message } });
-		}
+		const repeated = await repeatedCampaign(trx, today, input.deadline, ficheIds);
+		if (repeated) return refuse(409, repeated, { fieldErrors: { scope: repeated } });
 		const id = await insertCampaign(
 			trx,
 			{
@@ -426,6 +443,17 @@ export async function changeCampaignDates(
 						'Ni l’échéance ni les rappels ne changent : modifiez la date limite ou les rappels.'
 				}
 			});
+		const deadlineMoved = before.deadline !== after.deadline;
+		const repeated =
+			deadlineMoved &&
+			(await repeatedCampaign(
+				trx,
+				parisDate(new Date(now)),
+				after.deadline,
+				await campaignFicheIds(trx, id),
+				id
+			));
+		if (repeated) return refuse(409, repeated, { fieldErrors: { deadline: repeated } });
 		if (!(await changeCampaignDatesRow(trx, id, before, after, admin.id, now)))
 			return refuse(
 				409,
@@ -439,7 +467,6 @@ export async function changeCampaignDates(
 		// Only the reminder days changed: what waits for the relay still announces the right
 		// deadline and goes (a reminder written for an offset since removed too: its day had come),
 		// and there is no new deadline to tell.
-		const deadlineMoved = before.deadline !== after.deadline;
 		// What waits for the relay announces the former deadline: it does not leave. The openings
 		// are told apart: those people have not yet heard of the campaign.
 		const reason = `Non envoyé : l’échéance de la campagne a été changée (du ${formatDate(campaign.deadline)} au ${formatDate(input.deadline)}) avant le départ du message.`;
