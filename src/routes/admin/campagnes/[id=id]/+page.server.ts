@@ -25,7 +25,8 @@ export const load: PageServerLoad = async (event) => {
 		relayDownSince: opened ? await relayDownSince(getDb()) : null,
 		closed: event.url.searchParams.get('close') === '1',
 		datesChanged: event.url.searchParams.get('dates') === '1',
-		notified: Number(/^\d{1,6}$/.exec(event.url.searchParams.get('prevenues') ?? '')?.[0] ?? 0),
+		// The closing's own count (the dates' change's figures are not taken from the address: a
+		// link made up would show any number).
 		cancelledMail: Number(/^\d{1,6}$/.exec(event.url.searchParams.get('annules') ?? '')?.[0] ?? 0),
 		mailed: mailIsRelayed()
 	};
@@ -68,11 +69,7 @@ export const actions: Actions = {
 			const { shownDeadline, shownReminders, ...kept } = values;
 			return refusalAnswer(result, result.status === 409 ? kept : values);
 		}
-		const { notified, cancelled } = result.value;
-		redirect(
-			303,
-			`/admin/campagnes/${id}?dates=1&prevenues=${notified}${cancelled > 0 ? `&annules=${cancelled}` : ''}`
-		);
+		redirect(303, `/admin/campagnes/${id}?dates=1`);
 	},
 	close: async (event) => {
 		const admin = await authorize(event, 'campaigns.manage');

@@ -30,7 +30,6 @@ function pageBody(data: Record<string, unknown>): string {
 				lostAccount: [],
 				datesChanges: [],
 				datesChanged: false,
-				notified: 0,
 				...data
 			},
 			form: null
@@ -64,12 +63,13 @@ describe('the notice of a campaign closed', () => {
 });
 
 describe('the notice of a campaign whose dates changed', () => {
-	it('says how many organisations were told and how many waiting mails were cancelled', () => {
+	// The figures came from the address (?prevenues=N): a link made up showed any number.
+	it('shows no count taken from the address, and sends to the journal and the mail page', () => {
 		const text = notices({ datesChanged: true, notified: 2, cancelledMail: 1 });
 		expect(text).toContain('Échéance et rappels modifiés');
-		expect(text).toContain('2 organisations qui n’ont pas encore répondu sont prévenues');
-		expect(text).toContain('1 courriel qui attendait encore le serveur de courrier');
-		expect(notices({ datesChanged: true })).not.toContain('prévenue');
+		expect(text).not.toContain('2 organisations');
+		expect(text).not.toContain('1 courriel');
+		expect(text).toContain('inscrit au journal');
 	});
 
 	it('lists each change under the deadline, and a reminder sent for the former deadline says so', () => {
