@@ -6,6 +6,7 @@ import {
 	formatDate,
 	reminderSchedule,
 	formatDateTime,
+	formatDuration,
 	formatMoment,
 	formatNumber,
 	formatNumberInput,
@@ -99,6 +100,16 @@ describe('French formats', () => {
 		expect(formatWait(44_200)).toBe('45\u00a0secondes');
 		expect(formatWait(60_000)).toBe('1\u00a0minute');
 		expect(formatWait(61_000)).toBe('2\u00a0minutes');
+	});
+
+	it('says a set length of time in the largest unit that counts it whole', () => {
+		expect(formatDuration(30 * 60_000)).toBe('30\u00a0minutes');
+		expect(formatDuration(7 * 86_400_000)).toBe('7\u00a0jours');
+		expect(formatDuration(3_600_000)).toBe('1\u00a0heure');
+		expect(formatDuration(90 * 60_000)).toBe('90\u00a0minutes');
+		expect(formatDuration(36 * 3_600_000)).toBe('36\u00a0heures');
+		expect(formatDuration(30_000)).toBe('30\u00a0secondes');
+		expect(formatDuration(1500)).toBe('1,5\u00a0seconde');
 	});
 });
 

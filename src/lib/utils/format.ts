@@ -210,6 +210,25 @@ export function listInWords(items: readonly string[]): string {
 		: `${items.slice(0, -1).join(', ')} et ${items.at(-1)}`;
 }
 
+const DURATION_UNITS = [
+	[86_400_000, 'jour', 'jours'],
+	[3_600_000, 'heure', 'heures'],
+	[60_000, 'minute', 'minutes'],
+	[1000, 'seconde', 'secondes']
+] as const;
+
+/**
+ * A set length of time (a link's or a session's life, a limit) in French, in the largest unit that
+ * counts it whole: « 30 minutes », « 7 jours », « 1 heure », « 90 secondes » (a no-break space, as
+ * frenchSpacing puts between a number and its word). The words beside a constant come from it, so
+ * that a page never says another length than the rule's.
+ */
+export function formatDuration(ms: number): string {
+	const [size, one, many] =
+		DURATION_UNITS.find(([size]) => ms >= size && ms % size === 0) ?? DURATION_UNITS[3];
+	return pluralize(ms / size, one, many);
+}
+
 /** How long to wait, in French: « 45 secondes », « 2 minutes » (rounded up, a no-break space). */
 export function formatWait(ms: number): string {
 	const seconds = Math.ceil(ms / 1000);

@@ -6,6 +6,7 @@ import {
 	recentlyValidatedSince,
 	sittingPastPart,
 	sittingStartIsPast,
+	RESET_LIFETIME_WORDS,
 	STALE_AFTER_DAYS,
 	STALE_AFTER_WORDS
 } from './rules';
@@ -94,6 +95,21 @@ describe('a séance whose start is past (Paris)', () => {
 	});
 });
 
+/**
+ * The lines of what the portal writes (comments aside) that type `words` (« 30 minutes ») by hand,
+ * with a plain or a no-break space, instead of taking them from the rule's constant.
+ */
+function typedByHand(words: string): string[] {
+	const pattern = new RegExp(`(?<![\\d,])${words.replace('\u00a0', '[ \\u00a0]')}\\b`, 'u');
+	return portalSources('src').flatMap(({ path, text }) =>
+		text
+			.split('\n')
+			.flatMap((line, i) =>
+				!/^\s*(?:\/\/|\/?\*)/.test(line) && pattern.test(line) ? [`${path}:${i + 1}`] : []
+			)
+	);
+}
+
 describe('the rules said in words', () => {
 	it('says the staleness delay from the rule, never typed again in a page', () => {
 		expect(STALE_AFTER_WORDS).toBe('6\u00a0mois');
@@ -101,6 +117,12 @@ describe('the rules said in words', () => {
 			.filter(({ path, text }) => path.endsWith('.svelte') && /\b(?:6|six) mois\b/.test(text))
 			.map(({ path }) => path);
 		expect(typed).toEqual([]);
+	});
+
+	// Issue #14: « valable 30 minutes » was typed in seven places beside RESET_LIFETIME_MS.
+	it('says a reset link’s life from RESET_LIFETIME_MS, never typed again', () => {
+		expect(RESET_LIFETIME_WORDS).toBe('30\u00a0minutes');
+		expect(typedByHand(RESET_LIFETIME_WORDS)).toEqual([]);
 	});
 
 	it('has one limit of a year ahead, for a séance’s day and a campaign’s deadline', () => {

@@ -3,13 +3,23 @@
 
 import type { SittingFacts } from '../server/db/schema';
 import { daysBefore, parisClockTime, parisDate, parisDayEnd, parisToday } from './dates';
-import { pluralize } from './format';
+import { formatDuration, pluralize } from './format';
 
 /** A fiche is « sans mise à jour depuis 6 mois » after this many days without a validated update. */
 export const STALE_AFTER_DAYS = 182;
 
 /** STALE_AFTER_DAYS as the pages say it: « 6 mois » (a month being 30,4 days on average). */
 export const STALE_AFTER_WORDS = pluralize(Math.round(STALE_AFTER_DAYS / 30.4), 'mois', 'mois');
+
+// How long the ways in last: the server holds to them (auth/), the pages and mails say them in
+// words made from the same constants.
+const MINUTE_MS = 60_000;
+
+/** A « mot de passe oublié » link serves once, within this time of its request. */
+export const RESET_LIFETIME_MS = 30 * MINUTE_MS;
+
+/** RESET_LIFETIME_MS as the pages and mails say it: « 30 minutes ». */
+export const RESET_LIFETIME_WORDS = formatDuration(RESET_LIFETIME_MS);
 
 /** /espace lists its organisation's updates validated in the last this many days (« Validées récemment »). */
 export const RECENTLY_VALIDATED_DAYS = 30;

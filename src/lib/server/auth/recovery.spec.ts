@@ -11,13 +11,13 @@ import {
 	findValidReset,
 	requestPasswordReset,
 	RESET_DELAYED_MESSAGE,
-	RESET_LIFETIME_MS,
 	RESET_REQUESTED_MESSAGE,
 	RESET_WITHOUT_RELAY_MESSAGE,
 	resetPassword,
 	revokeInvitation
 } from './recovery';
 import { trustedDevice } from './device';
+import { RESET_LIFETIME_MS } from '../../utils/rules';
 import {
 	acceptInvitation,
 	changePassword,

@@ -18,6 +18,7 @@ import { createSession, invalidateUserSessions, type Session } from './sessions'
 import { clientThrottleKey, reserveAttempts, throttleKey } from './throttle-repository';
 import { newSplitToken, openSingleUse, splitToken } from './tokens';
 import { formatMoment, formatWait, pluralize } from '../../utils/format';
+import { RESET_LIFETIME_MS, RESET_LIFETIME_WORDS } from '../../utils/rules';
 import { ofName } from '../../utils/text';
 import {
 	findPasswordHash,
@@ -28,8 +29,6 @@ import {
 	type User
 } from './users';
 
-export const RESET_LIFETIME_MS = 30 * 60 * 1000;
-
 /**
  * Said to everyone, whatever the address: an invited person who has not chosen a password yet gets
  * no link (their invitation is the only way in), and must learn it without the answer telling
@@ -39,13 +38,13 @@ const NO_PASSWORD_YET_HINT =
 	'Si vous n’avez pas encore choisi de mot de passe, aucun lien ne vous est envoyé : utilisez celui de votre invitation, ou demandez une nouvelle invitation à l’équipe de Lot numérique.';
 
 /** The same answer whether the address has an account or not (no account enumeration). */
-export const RESET_REQUESTED_MESSAGE = `Si un compte existe pour cette adresse, un courriel vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe, valable 30 minutes. Pensez à regarder dans les indésirables. ${NO_PASSWORD_YET_HINT}`;
+export const RESET_REQUESTED_MESSAGE = `Si un compte existe pour cette adresse, un courriel vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe, valable ${RESET_LIFETIME_WORDS}. Pensez à regarder dans les indésirables. ${NO_PASSWORD_YET_HINT}`;
 
 /**
  * The same answer while the relay is down (the link is written, its mail waits): said instead of
  * « vient de lui être envoyé », with what to do if it comes too late.
  */
-export const RESET_DELAYED_MESSAGE = `Si un compte existe pour cette adresse, un courriel lui est écrit avec un lien pour choisir un nouveau mot de passe, valable 30 minutes. Notre serveur de courrier ne répond pas pour l’instant : le courriel partira dès qu’il répondra. S’il n’est pas arrivé d’ici 30 minutes, refaites une demande ou demandez une invitation à l’équipe de Lot numérique. ${NO_PASSWORD_YET_HINT}`;
+export const RESET_DELAYED_MESSAGE = `Si un compte existe pour cette adresse, un courriel lui est écrit avec un lien pour choisir un nouveau mot de passe, valable ${RESET_LIFETIME_WORDS}. Notre serveur de courrier ne répond pas pour l’instant : le courriel partira dès qu’il répondra. S’il n’est pas arrivé d’ici ${RESET_LIFETIME_WORDS}, refaites une demande ou demandez une invitation à l’équipe de Lot numérique. ${NO_PASSWORD_YET_HINT}`;
 
 /** Without a relay no link can reach the person: said instead of pretending to send one. */
 export const RESET_WITHOUT_RELAY_MESSAGE =
@@ -92,8 +91,8 @@ export async function requestPasswordReset(
 					target: { type: 'compte', id: user.id },
 					// Never shown on a screen: its mail is sent, or waits for the relay (down).
 					summary: waiting
-						? 'Lien de nouveau mot de passe créé, courriel en attente du serveur de courrier (en panne) ; valable 30 minutes'
-						: 'Lien de nouveau mot de passe envoyé par courriel (valable 30 minutes)',
+						? `Lien de nouveau mot de passe créé, courriel en attente du serveur de courrier (en panne) ; valable ${RESET_LIFETIME_WORDS}`
+						: `Lien de nouveau mot de passe envoyé par courriel (valable ${RESET_LIFETIME_WORDS})`,
 					clientAddress
 				},
 				new Date(now)
@@ -118,8 +117,7 @@ export async function findValidReset(
  * A link used, expired or replaced by a newer request: whoever asked twice is sent to the newer
  * mail, already in their inbox (asking again would replace it too, and count against them).
  */
-export const RESET_INVALID_MESSAGE =
-	'Ce lien n’est pas ou plus valable : il sert une seule fois, pendant 30 minutes, et chaque demande remplace le lien envoyé avant elle. Si vous avez demandé plusieurs liens, utilisez celui du courriel le plus récent ; sinon, demandez-en un nouveau.';
+export const RESET_INVALID_MESSAGE = `Ce lien n’est pas ou plus valable : il sert une seule fois, pendant ${RESET_LIFETIME_WORDS}, et chaque demande remplace le lien envoyé avant elle. Si vous avez demandé plusieurs liens, utilisez celui du courriel le plus récent ; sinon, demandez-en un nouveau.`;
 
 /** Sets the new password, ends every session of the account and opens a new one. */
 export async function resetPassword(

@@ -1,6 +1,6 @@
 import { formatDate, formatSittingMoment, plural, pluralize } from '../../utils/format';
 import { sameWords } from '../../utils/text';
-import { RELEVE_MAIL_DECISIONS } from '../../utils/rules';
+import { RELEVE_MAIL_DECISIONS, RESET_LIFETIME_WORDS } from '../../utils/rules';
 import { ROLE_LABELS, ROLE_PURPOSES } from '../../utils/vocabulary';
 import { absoluteUrl } from './outbox';
 import type { MailParts } from './templates';
@@ -74,7 +74,7 @@ export function passwordResetMail(
 		greeting: hello(user.name),
 		paragraphs: [
 			'Quelqu’un (probablement vous) a demandé à changer le mot de passe de votre compte.',
-			'Choisissez-en un nouveau en suivant ce lien. Il sert une seule fois et reste valable 30 minutes ; l’utiliser ferme toutes vos autres sessions.'
+			`Choisissez-en un nouveau en suivant ce lien. Il sert une seule fois et reste valable ${RESET_LIFETIME_WORDS} ; l’utiliser ferme toutes vos autres sessions.`
 		],
 		action: {
 			label: 'Choisir un nouveau mot de passe',
