@@ -7,6 +7,8 @@ import {
 	sittingPastPart,
 	sittingStartIsPast,
 	RESET_LIFETIME_WORDS,
+	SESSION_IDLE_WORDS,
+	SESSION_MAX_WORDS,
 	STALE_AFTER_DAYS,
 	STALE_AFTER_WORDS
 } from './rules';
@@ -123,6 +125,12 @@ describe('the rules said in words', () => {
 	it('says a reset link’s life from RESET_LIFETIME_MS, never typed again', () => {
 		expect(RESET_LIFETIME_WORDS).toBe('30\u00a0minutes');
 		expect(typedByHand(RESET_LIFETIME_WORDS)).toEqual([]);
+	});
+
+	// Issue #14: /donnees-personnelles wrote « 30 jours … 90 jours » beside the session's constants.
+	it('says a session’s life from SESSION_IDLE_MS and SESSION_MAX_MS, never typed again', () => {
+		expect([SESSION_IDLE_WORDS, SESSION_MAX_WORDS]).toEqual(['30\u00a0jours', '90\u00a0jours']);
+		expect([SESSION_IDLE_WORDS, SESSION_MAX_WORDS].flatMap(typedByHand)).toEqual([]);
 	});
 
 	it('has one limit of a year ahead, for a séance’s day and a campaign’s deadline', () => {

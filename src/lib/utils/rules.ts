@@ -21,6 +21,18 @@ export const RESET_LIFETIME_MS = 30 * MINUTE_MS;
 /** RESET_LIFETIME_MS as the pages and mails say it: « 30 minutes ». */
 export const RESET_LIFETIME_WORDS = formatDuration(RESET_LIFETIME_MS);
 
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+/** A session closes after this long without a visit (renewed while it is used)… */
+export const SESSION_IDLE_MS = 30 * DAY_MS;
+
+/** …and this long after its sign-in at the latest, whatever the activity. */
+export const SESSION_MAX_MS = 90 * DAY_MS;
+
+/** SESSION_IDLE_MS and SESSION_MAX_MS as /donnees-personnelles says them: « 30 jours », « 90 jours ». */
+export const SESSION_IDLE_WORDS = formatDuration(SESSION_IDLE_MS);
+export const SESSION_MAX_WORDS = formatDuration(SESSION_MAX_MS);
+
 /** /espace lists its organisation's updates validated in the last this many days (« Validées récemment »). */
 export const RECENTLY_VALIDATED_DAYS = 30;
 

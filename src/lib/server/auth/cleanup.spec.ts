@@ -3,7 +3,8 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { createPartner } from '../progress/testing';
 import { pruneExpired } from './cleanup';
-import { createSession, SESSION_IDLE_MS, SESSION_MAX_MS } from './sessions';
+import { createSession } from './sessions';
+import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../../utils/rules';
 import { recordAttempt, throttleKey } from './throttle-repository';
 
 let db: Db;

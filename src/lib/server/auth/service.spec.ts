@@ -12,7 +12,8 @@ import {
 	login,
 	setAccountDisabled
 } from './service';
-import { createSession, SESSION_IDLE_MS, SESSION_MAX_MS, validateSessionToken } from './sessions';
+import { createSession, validateSessionToken } from './sessions';
+import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../../utils/rules';
 import {
 	findOrganisationIdByNameOrSlug,
 	findUserByEmail,

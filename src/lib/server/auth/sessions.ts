@@ -9,14 +9,13 @@ import {
 } from './repository';
 import { newSplitToken, secretMatches, splitToken } from './tokens';
 import type { User } from './users';
+import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../../utils/rules';
 
 export { invalidateSession, invalidateUserSessions } from './repository';
 
+// The inactivity expiry (renewed while the session is used) and the absolute lifetime, after
+// which a fresh login is required whatever the activity: rules.ts, beside the words the pages say.
 const DAY = 24 * 60 * 60 * 1000;
-/** Inactivity expiry, renewed while the session is used. */
-export const SESSION_IDLE_MS = 30 * DAY;
-/** Absolute lifetime: after it, a fresh login is required whatever the activity. */
-export const SESSION_MAX_MS = 90 * DAY;
 const RENEW_WHEN_LEFT_MS = 15 * DAY;
 
 export interface Session {
