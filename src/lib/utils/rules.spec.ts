@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	INVITATION_LIFETIME_WORDS,
 	isStale,
 	MAX_DAYS_AHEAD,
 	rankAgendaSuggestions,
@@ -131,6 +132,12 @@ describe('the rules said in words', () => {
 	it('says a session’s life from SESSION_IDLE_MS and SESSION_MAX_MS, never typed again', () => {
 		expect([SESSION_IDLE_WORDS, SESSION_MAX_WORDS]).toEqual(['30\u00a0jours', '90\u00a0jours']);
 		expect([SESSION_IDLE_WORDS, SESSION_MAX_WORDS].flatMap(typedByHand)).toEqual([]);
+	});
+
+	// Issue #14: « valable 7 jours » was typed in seven places beside INVITATION_LIFETIME_MS.
+	it('says an invitation’s life from INVITATION_LIFETIME_MS, never typed again', () => {
+		expect(INVITATION_LIFETIME_WORDS).toBe('7\u00a0jours');
+		expect(typedByHand(INVITATION_LIFETIME_WORDS)).toEqual([]);
 	});
 
 	it('has one limit of a year ahead, for a séance’s day and a campaign’s deadline', () => {

@@ -33,6 +33,12 @@ export const SESSION_MAX_MS = 90 * DAY_MS;
 export const SESSION_IDLE_WORDS = formatDuration(SESSION_IDLE_MS);
 export const SESSION_MAX_WORDS = formatDuration(SESSION_MAX_MS);
 
+/** An invitation's link (or a new password's, sent by the team) serves once, within this time. */
+export const INVITATION_LIFETIME_MS = 7 * DAY_MS;
+
+/** INVITATION_LIFETIME_MS as the pages, mails and journal say it: « 7 jours ». */
+export const INVITATION_LIFETIME_WORDS = formatDuration(INVITATION_LIFETIME_MS);
+
 /** /espace lists its organisation's updates validated in the last this many days (« Validées récemment »). */
 export const RECENTLY_VALIDATED_DAYS = 30;
 

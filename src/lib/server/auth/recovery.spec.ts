@@ -17,13 +17,12 @@ import {
 	revokeInvitation
 } from './recovery';
 import { trustedDevice } from './device';
-import { RESET_LIFETIME_MS } from '../../utils/rules';
+import { INVITATION_LIFETIME_MS, RESET_LIFETIME_MS } from '../../utils/rules';
 import {
 	acceptInvitation,
 	changePassword,
 	createAccountWithInvitation,
 	findValidInvitation,
-	INVITATION_LIFETIME_MS,
 	inviteAgain,
 	issueInvitation,
 	login,

@@ -7,13 +7,12 @@ import {
 	changePassword,
 	createAccountWithInvitation,
 	createAccountWithPassword,
-	INVITATION_LIFETIME_MS,
 	changeAccountRole,
 	login,
 	setAccountDisabled
 } from './service';
 import { createSession, validateSessionToken } from './sessions';
-import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../../utils/rules';
+import { INVITATION_LIFETIME_MS, SESSION_IDLE_MS, SESSION_MAX_MS } from '../../utils/rules';
 import {
 	findOrganisationIdByNameOrSlug,
 	findUserByEmail,

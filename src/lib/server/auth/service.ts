@@ -40,6 +40,7 @@ import {
 	type User
 } from './users';
 import { pluralize } from '../../utils/format';
+import { INVITATION_LIFETIME_MS, INVITATION_LIFETIME_WORDS } from '../../utils/rules';
 import { queueInvitationMail } from './recovery';
 import { mailIsRelayed, relayDownSince } from '../mail/outbox';
 import { ok, refuse, type Result } from '../result';
@@ -47,7 +48,6 @@ import type { FieldErrors } from '../../schemas/form';
 import { listOrganisationRefs } from '../plan/repository';
 import { actorRefusal } from './acting';
 
-export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export const UNKNOWN_ACCOUNT = 'Ce compte n’existe pas.';
 const UNKNOWN_ORGANISATION =
 	'Organisation inconnue, retirée ou fusionnée : choisissez-la dans la liste.';
@@ -495,7 +495,7 @@ export async function issueInvitation(
 		// One action for both, a security event purged with the others (its line names the address).
 		action: 'account.invited',
 		target: { type: 'compte', id: userId },
-		summary: `${link} créé pour ${email} (valable 7 jours), ${invitationFate(delivery)}`,
+		summary: `${link} créé pour ${email} (valable ${INVITATION_LIFETIME_WORDS}), ${invitationFate(delivery)}`,
 		clientAddress
 	});
 	return { token, renewing, delivery };

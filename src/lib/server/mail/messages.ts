@@ -1,6 +1,10 @@
 import { formatDate, formatSittingMoment, plural, pluralize } from '../../utils/format';
 import { sameWords } from '../../utils/text';
-import { RELEVE_MAIL_DECISIONS, RESET_LIFETIME_WORDS } from '../../utils/rules';
+import {
+	INVITATION_LIFETIME_WORDS,
+	RELEVE_MAIL_DECISIONS,
+	RESET_LIFETIME_WORDS
+} from '../../utils/rules';
 import { ROLE_LABELS, ROLE_PURPOSES } from '../../utils/vocabulary';
 import { absoluteUrl } from './outbox';
 import type { MailParts } from './templates';
@@ -33,7 +37,7 @@ export function invitationMail(
 			greeting: hello(user.name),
 			paragraphs: [
 				`${invitedBy}, de l’équipe de Lot numérique, vous envoie un lien pour choisir un nouveau mot de passe pour votre compte du portail de suivi du schéma des usages et services numériques du Lot.`,
-				'Il sert une seule fois et reste valable 7 jours ; l’utiliser remplace votre mot de passe actuel et ferme vos autres sessions.'
+				`Il sert une seule fois et reste valable ${INVITATION_LIFETIME_WORDS} ; l’utiliser remplace votre mot de passe actuel et ferme vos autres sessions.`
 			],
 			action: {
 				label: 'Choisir un nouveau mot de passe',
@@ -51,7 +55,7 @@ export function invitationMail(
 		paragraphs: [
 			`${invitedBy}, de l’équipe de Lot numérique, vous a créé un compte sur le portail de suivi du schéma des usages et services numériques du Lot${user.organisationName ? `, pour ${user.organisationName}` : ''}.`,
 			`Votre rôle : ${ROLE_LABELS[user.role]} ; il vous permet de ${ROLE_PURPOSES[user.role]}.`,
-			'Choisissez votre mot de passe en suivant ce lien. Il sert une seule fois et reste valable 7 jours.'
+			`Choisissez votre mot de passe en suivant ce lien. Il sert une seule fois et reste valable ${INVITATION_LIFETIME_WORDS}.`
 		],
 		action: {
 			label: 'Choisir mon mot de passe',

@@ -4,13 +4,13 @@ import {
 	setPasswordFromToken,
 	type SingleUseTokenPassword
 } from '$lib/server/http/token-password';
+import { INVITATION_LIFETIME_WORDS } from '$lib/utils/rules';
 import type { Actions, PageServerLoad } from './$types';
 
 const INVITATION: SingleUseTokenPassword = {
 	find: findValidInvitation,
 	apply: acceptInvitation,
-	invalidMessage:
-		'Ce lien (invitation ou nouveau mot de passe envoyé par Lot numérique) n’est pas ou plus valable : il sert une seule fois, pendant 7 jours. Si vous avez déjà choisi votre mot de passe avec lui, votre compte est actif : connectez-vous depuis la page « Connexion ». Sinon, demandez un nouveau lien à l’équipe de Lot numérique.'
+	invalidMessage: `Ce lien (invitation ou nouveau mot de passe envoyé par Lot numérique) n’est pas ou plus valable : il sert une seule fois, pendant ${INVITATION_LIFETIME_WORDS}. Si vous avez déjà choisi votre mot de passe avec lui, votre compte est actif : connectez-vous depuis la page « Connexion ». Sinon, demandez un nouveau lien à l’équipe de Lot numérique.`
 };
 
 // Public page guarded by its single-use token.
