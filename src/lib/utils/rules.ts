@@ -39,6 +39,12 @@ export const INVITATION_LIFETIME_MS = 7 * DAY_MS;
 /** INVITATION_LIFETIME_MS as the pages, mails and journal say it: « 7 jours ». */
 export const INVITATION_LIFETIME_WORDS = formatDuration(INVITATION_LIFETIME_MS);
 
+/** A mail relay down this long (a long weekend): the messages written before are given up. */
+export const RELAY_GIVE_UP_MS = 3 * DAY_MS;
+
+/** RELAY_GIVE_UP_MS as /admin/courriels says it: « 3 jours ». */
+export const RELAY_GIVE_UP_WORDS = formatDuration(RELAY_GIVE_UP_MS);
+
 /** /espace lists its organisation's updates validated in the last this many days (« Validées récemment »). */
 export const RECENTLY_VALIDATED_DAYS = 30;
 

@@ -5,7 +5,8 @@ import type { SmtpConfig } from '../config.js';
 import type { Db } from '../db';
 import { noteIfDiskFull } from '../db/dialect';
 import { log } from '../log.js';
-import { formatMoment } from '../../utils/format';
+import { formatDuration, formatMoment } from '../../utils/format';
+import { RELAY_GIVE_UP_MS } from '../../utils/rules';
 import {
 	claimDueMessage,
 	clearRelayFailure,
@@ -72,8 +73,6 @@ const RETRY_MAX_MS = 3_600_000;
  * the relay is mended.
  */
 const RELAY_RETRY_MAX_MS = 5 * 60_000;
-/** A relay down this long (a long weekend): the messages written before are given up. */
-export const RELAY_GIVE_UP_MS = 3 * 86_400_000;
 
 /**
  * Where an SMTP exchange stood when it failed: `connect` (connection, greeting, EHLO, STARTTLS,
@@ -314,7 +313,7 @@ function linkExpiredReason(expiresAt: number, kind: string, now: number): string
 	const when = formatMoment(expiresAt);
 	return expiresAt <= now
 		? `Non envoyé : son lien à usage unique a expiré le ${when}, avant que le serveur de courrier ne prenne le message. ${remedy}`
-		: `Non envoyé : son lien à usage unique expire le ${when}, dans moins de 5 minutes, trop tôt pour servir une fois reçu. ${remedy}`;
+		: `Non envoyé : son lien à usage unique expire le ${when}, dans moins de ${formatDuration(LINK_MARGIN_MS)}, trop tôt pour servir une fois reçu. ${remedy}`;
 }
 
 function retryDelay(attempts: number, baseMs = RETRY_BASE_MS, maxMs = RETRY_MAX_MS): number {

@@ -1,6 +1,8 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import Page from './+page.svelte';
+import { formatDuration } from '$lib/utils/format';
+import { RELAY_GIVE_UP_MS } from '$lib/utils/rules';
 
 /** The relay's outage box on /admin/courriels, as text (spaces collapsed). */
 function outageBox(counts: Record<string, number>): string {
@@ -40,6 +42,10 @@ describe('the outage box of the mail page', () => {
 			'sont abandonnés ; 2 messages abandonnés à ce jour, toutes pannes comprises.'
 		);
 		expect(one).not.toMatch(/\([^)]*\(/);
+		// Issue #14: « trois jours » was typed beside RELAY_GIVE_UP_MS.
+		expect(one).toContain(
+			`depuis plus de ${formatDuration(RELAY_GIVE_UP_MS).replace(/\s/g, ' ')} de panne`
+		);
 		expect(outageBox({ pending: 3 })).toContain(
 			'3 messages attendent, sans perdre d’essai, et partiront dans l’ordre où ils ont été écrits.'
 		);
