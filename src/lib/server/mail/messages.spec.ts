@@ -115,9 +115,21 @@ describe('the first invitation', () => {
 		expect(invite('commission', 'Département du Lot')[1]).toContain(
 			'il vous permet de préparer les séances de la commission des usages numériques'
 		);
-		expect(invite('admin', null)[0]).toMatch(/du Lot\.$/);
+		expect(invite('admin', null)[0]).toMatch(/du Lot, comme membre de cette équipe\.$/);
 		expect(invite('admin', null)[1]).toMatch(
 			/^Votre rôle : Équipe de Lot numérique \(administration\) ; il vous permet d/
 		);
+	});
+
+	// Left noticed s48: « pour <organisation> » went to whoever the account named, an administrator
+	// of Lot numérique too; only a partner acts for an organisation of the plan.
+	it('says whom the account acts for, by its role', () => {
+		expect(invite('admin', 'Lot numérique')[0]).toBe(
+			'Anne Admin, de l’équipe de Lot numérique, vous a créé un compte sur le portail de suivi du schéma des usages et services numériques du Lot, comme membre de cette équipe.'
+		);
+		expect(invite('commission', 'Département du Lot')[0]).toMatch(
+			/du Lot, comme membre de la commission des usages numériques\.$/
+		);
+		expect(invite('partenaire', 'Mairie de Cahors')[0]).toMatch(/du Lot, pour Mairie de Cahors\.$/);
 	});
 });

@@ -53,7 +53,7 @@ export function invitationMail(
 		subject: 'Votre invitation au portail de suivi du SDUSN du Lot',
 		greeting: hello(user.name),
 		paragraphs: [
-			`${invitedBy}, de l’équipe de Lot numérique, vous a créé un compte sur le portail de suivi du schéma des usages et services numériques du Lot${user.organisationName ? `, pour ${user.organisationName}` : ''}.`,
+			`${invitedBy}, de l’équipe de Lot numérique, vous a créé un compte sur le portail de suivi du schéma des usages et services numériques du Lot${accountFor(user)}.`,
 			`Votre rôle : ${ROLE_LABELS[user.role]} ; il vous permet de ${ROLE_PURPOSES[user.role]}.`,
 			`Choisissez votre mot de passe en suivant ce lien. Il sert une seule fois et reste valable ${INVITATION_LIFETIME_WORDS}.`
 		],
@@ -67,6 +67,19 @@ export function invitationMail(
 			'Vous recevez ce message parce que l’équipe de Lot numérique a créé un compte à votre adresse.',
 		stop: 'Ce message n’est envoyé qu’à la création du compte ou à la demande de l’équipe. Si vous ne l’attendiez pas, ignorez-le : aucun compte ne sera activé sans vous.'
 	};
+}
+
+/**
+ * Whom the account acts for, after « X, de l’équipe de Lot numérique, vous a créé un compte sur
+ * le portail… »: a partner for their organisation; the team's members and the commission's for no
+ * organisation of the plan, whatever name the account carries (ROLE_PURPOSES says what they do).
+ */
+function accountFor(user: { role: Role; organisationName: string | null }): string {
+	if (user.role === 'partenaire')
+		return user.organisationName ? `, pour ${user.organisationName}` : '';
+	return user.role === 'admin'
+		? ', comme membre de cette équipe'
+		: ', comme membre de la commission des usages numériques';
 }
 
 export function passwordResetMail(
