@@ -395,7 +395,7 @@ describe('the status a partner reports', () => {
 	});
 
 	it('refuses an advancement its status contradicts, told on the advancement with the rest', () => {
-		const parse = (status: string, progress: string, done = 'Fait', intent = 'draft') =>
+		const parse = (status: string, progress: string, done = 'Fait', intent = 'submit') =>
 			parseProgressForm(form({ status, progress, done, intent }), INDICATORS, '2026-03-01');
 		const done = parse('realisee', '30');
 		expect(done.input).toBeUndefined();
@@ -421,6 +421,27 @@ describe('the status a partner reports', () => {
 		expect(parse('realisee', '150').errors.progress).toBe(
 			'L’avancement est un pourcentage entre 0 et 100.'
 		);
+	});
+
+	// Left noticed s48: « réalisée » chosen before the advancement was set to 100 could not be saved
+	// as a draft, the half-written update lost to whoever closed the page.
+	it('lets a draft keep a status and an advancement not yet agreeing: refused on submit only', () => {
+		for (const intent of ['draft', 'replace']) {
+			const parse = (status: string, progress: string) =>
+				parseProgressForm(
+					form({ status, progress, intent, version: '1', replace_version: '1' }),
+					INDICATORS,
+					'2026-03-01'
+				);
+			expect(parse('realisee', '30').errors).toEqual({});
+			expect(parse('realisee', '30').input).toMatchObject({ status: 'realisee', progress: 30 });
+			expect(parse('realisee', '').input).toMatchObject({ status: 'realisee', progress: null });
+			expect(parse('a_lancer', '40').input?.progress).toBe(40);
+			// What holds for any save still does.
+			expect(parse('realisee', '150').errors.progress).toBe(
+				'L’avancement est un pourcentage entre 0 et 100.'
+			);
+		}
 	});
 });
 

@@ -393,16 +393,17 @@ export function parseProgressForm(
 		});
 	}
 
-	if (!allErrors.status && !allErrors.progress) {
-		const contradiction = progressContradiction(values.status ?? '', values.progress ?? '');
-		if (contradiction) allErrors.progress = contradiction;
-	}
-
 	// What must hold for any save (dates and numbers as typed, lengths, what the database needs) is
 	// checked above for every intent; what a finished update needs, only when it is submitted: a
-	// draft, or « Enregistrer ma version à la place » (a draft too), keeps incomplete work.
-	if (values.intent === 'submit' && !allErrors.done && (values.done ?? '').trim() === '')
-		allErrors.done = DONE_REQUIRED;
+	// draft, or « Enregistrer ma version à la place » (a draft too), keeps incomplete work — « ce
+	// qui a été fait » not yet written, « réalisée » chosen before the advancement is set to 100.
+	if (values.intent === 'submit') {
+		if (!allErrors.done && (values.done ?? '').trim() === '') allErrors.done = DONE_REQUIRED;
+		if (!allErrors.status && !allErrors.progress) {
+			const contradiction = progressContradiction(values.status ?? '', values.progress ?? '');
+			if (contradiction) allErrors.progress = contradiction;
+		}
+	}
 
 	if (!data || Object.keys(allErrors).length > 0) return { values, errors: allErrors };
 	return {
