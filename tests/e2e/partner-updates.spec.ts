@@ -568,3 +568,45 @@ test('signed out in another tab, a save keeps the typing and says so; signed in 
 	await validate(submittedId(page));
 	await context.close();
 });
+
+// Left noticed s48: « Ce qui a été fait » was marked required though a draft saves without it, and
+// « réalisée » chosen before the advancement was raised to 100 could not be saved as a draft.
+test('a half-written draft saves: « Ce qui a été fait » and the status’s advancement are asked on submit only', async ({
+	browser
+}, testInfo) => {
+	const { context, page } = await signedIn(browser, ACCOUNTS.partner);
+	await page.goto('/espace/fiches/1-1/suivi');
+	const done = page.getByLabel('Ce qui a été fait');
+	await expect(done).not.toHaveAttribute('required');
+	await expect(page.locator('label[for="done"]')).toContainText(
+		'(obligatoire pour soumettre, pas pour un brouillon)'
+	);
+	await page.getByLabel('Statut de la fiche').selectOption('realisee');
+	await page.getByLabel(/Avancement en %/).fill('30');
+	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect(page.getByRole('status')).toContainText('Brouillon enregistré.');
+	await screenshotsAtWidths(page, testInfo.outputPath.bind(testInfo), 'suivi-brouillon-inacheve');
+
+	// Submitted, both are asked, on their fields, the typing kept.
+	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	const form = page.locator('#suivi');
+	await expect(
+		form.getByText(
+			'Une fiche réalisée est avancée à 100\u202f% : corrigez l’avancement, ou choisissez le statut « En cours ».'
+		)
+	).toBeVisible();
+	await expect(
+		form.getByText('Décrivez ce qui a été fait depuis la dernière mise à jour.')
+	).toBeVisible();
+	await expect(page.getByLabel(/Avancement en %/)).toHaveValue('30');
+	await expect(page.getByLabel('Statut de la fiche')).toHaveValue('realisee');
+	await expectNoAxeViolations(page);
+	await screenshotsAtWidths(page, testInfo.outputPath.bind(testInfo), 'suivi-soumission-refusee');
+
+	await page.getByLabel(/Avancement en %/).fill('100');
+	await done.fill('Le projet est terminé.');
+	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
+	await expect(page).toHaveURL(/\/espace\?soumis=\d+$/);
+	await validate(submittedId(page));
+	await context.close();
+});
