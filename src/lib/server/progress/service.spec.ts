@@ -180,12 +180,24 @@ describe('saveProgressUpdate', () => {
 					'La fiche est publiée avancée à 40\u202f% : une fiche à lancer ne l’est pas. Indiquez 0 dans l’avancement, ou choisissez le statut « En cours ».'
 			}
 		});
+		// A draft keeps it, to be set before submitting (left noticed s48).
+		const draft = await created(cdg, '1-2', {
+			status: 'a_lancer',
+			progress: null,
+			intent: 'draft',
+			submissionKey: 'brouillon-a-lancer'
+		});
 		const zero = await saveProgressUpdate(
 			db,
 			cdg,
 			'1-2',
-			null,
-			progressInput({ status: 'a_lancer', progress: 0, submissionKey: 'retour-a-zero' }),
+			draft,
+			progressInput({
+				status: 'a_lancer',
+				progress: 0,
+				submissionKey: 'retour-a-zero',
+				version: 1
+			}),
 			null
 		);
 		expect(zero.ok).toBe(true);

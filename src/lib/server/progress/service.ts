@@ -390,8 +390,14 @@ async function save(
 	const indicatorIds = new Set(fiche.indicators.map((i) => i.id));
 	if (input.measurements.some((m) => !indicatorIds.has(m.indicatorId)))
 		return refuse(403, 'Un indicateur ne correspond pas à cette fiche.');
-	// « À lancer » with the advancement left empty would keep the fiche's published one (40 %).
-	if (input.status === 'a_lancer' && input.progress === null && (fiche.progress ?? 0) > 0) {
+	// « À lancer » with the advancement left empty would keep the fiche's published one (40 %):
+	// refused on submit, as the form's other agreements of status and advancement; a draft keeps it.
+	if (
+		input.intent === 'submit' &&
+		input.status === 'a_lancer' &&
+		input.progress === null &&
+		(fiche.progress ?? 0) > 0
+	) {
 		const message = `La fiche est publiée avancée à ${formatPercent(fiche.progress)} : une fiche à lancer ne l’est pas. Indiquez 0 dans l’avancement, ou choisissez le statut « En cours ».`;
 		return invalidFields({ progress: message });
 	}
