@@ -1,6 +1,7 @@
 import type { Db, Executor } from '../db';
 import { notifyReview } from '../mail/notifications';
-import { countTodaysActions, recordAudit, recordBounded } from '../audit/repository';
+import { countTodaysActions, recordAudit, recordBounded, recordDenial } from '../audit/repository';
+import { log } from '../log.js';
 import {
 	can,
 	NOT_THE_ORGANISATIONS_FICHE,
@@ -154,6 +155,137 @@ function by(record: ProgressUpdateRecord): string {
 	return `${record.updatedByName ? ` par ${record.updatedByName}` : ''}${record.updatedAt ? ` le ${formatDate(record.updatedAt)}` : ''}`;
 }
 
+/** What a partner asks of an update: each is decided by `updateAccess`, in one place. */
+export type UpdateAction = 'view' | 'save' | 'withdraw' | 'discard';
+
+/** An update the person may reach, its fiche's organisations, and what they may do with it. */
+export interface UpdateAccess {
+	/** The update, with its fiche (`ficheId`, `ficheCode`, `ficheTitle`). */
+	update: ProgressUpdateRecord;
+	ficheOrganisationIds: number[];
+	/** Their organisation still carries or partners the fiche (`update.create`). */
+	carried: boolean;
+	/** Sent to Lot numérique once (submitted, withdrawn, returned): read for a draft only. */
+	sent: boolean;
+	/** « Retirer » (`update.withdraw`). */
+	canWithdraw: boolean;
+	/** « Supprimer le brouillon » (`update.discard`): a draft never sent to Lot numérique. */
+	canDiscard: boolean;
+}
+
+/** A decision and the denial it journals, if any (`updateAccess`, `readUpdateAccess`). */
+interface AccessDecision {
+	result: Result<UpdateAccess>;
+	denial?: Parameters<typeof recordBounded>[1];
+}
+
+/**
+ * A number that names no update: the draft its own organisation discarded is said as such (the
+ * « Brouillon supprimé » paths: its page, a save refused 409 with the typing kept, a second discard
+ * 410); for anyone else, and for a number never given, a missing update, journaled as nothing.
+ */
+async function noUpdate(
+	db: Executor,
+	user: User,
+	updateId: number,
+	action: UpdateAction
+): Promise<Refusal> {
+	const discarded = action === 'withdraw' ? undefined : await ownDiscardedDraft(db, user, updateId);
+	if (!discarded) return refuse(404, UPDATE_NOT_FOUND);
+	if (action === 'save')
+		return refuse(
+			409,
+			`Ce brouillon de la fiche ${discarded.ficheCode} a été supprimé${discardedWords(discarded)}, pendant que vous le modifiiez. Pour garder ce que vous y avez écrit, ouvrez « Nouvelle mise à jour » de la fiche depuis Mon espace et copiez-le.`,
+			{ reason: 'draft-discarded' }
+		);
+	return refuse(
+		410,
+		`Ce brouillon de la fiche ${discarded.ficheCode} a déjà été supprimé${discardedWords(discarded)}.`,
+		{ reason: 'draft-discarded' }
+	);
+}
+
+async function decideUpdateAccess(
+	db: Executor,
+	user: User,
+	updateId: number,
+	action: UpdateAction,
+	clientAddress: string | null
+): Promise<AccessDecision> {
+	const update = await findProgressUpdate(db, updateId);
+	if (!update) return { result: await noUpdate(db, user, updateId, action) };
+	const ficheOrganisationIds = await findFicheOrganisationIds(db, update.ficheId);
+	const access = { ficheOrganisationIds, updateOrganisationId: update.organisationId };
+	// Another organisation's update is answered as a missing one, journaled as a denial: neither
+	// its existence nor its fiche is told.
+	if (!can(user, 'update.view', access))
+		return {
+			result: refuse(404, UPDATE_NOT_FOUND),
+			denial: {
+				actor: user,
+				action: 'access.denied',
+				target: { type: 'suivi', id: update.id },
+				summary: `Mise à jour d’une autre organisation demandée (fiche ${update.ficheCode}) : refusé (update.${action})`,
+				clientAddress
+			}
+		};
+	const state = update.state;
+	const sent = state === 'draft' && (await wasSentToLotNumerique(db, update.id));
+	return {
+		result: ok({
+			update,
+			ficheOrganisationIds,
+			carried: can(user, 'update.create', { ficheOrganisationIds }),
+			sent,
+			canWithdraw: can(user, 'update.withdraw', { ...access, state }),
+			canDiscard: can(user, 'update.discard', { ...access, state, sent })
+		})
+	};
+}
+
+/**
+ * Whether the person may reach update `updateId` to `action` it: the one decision of the
+ * progress services, the partner's form and the update's page. Allowed: the update, its fiche's
+ * organisations and what the person may do with it (its state is the action's to judge). Refused:
+ * another organisation's update as a missing one (404), journaled once, in the caller's
+ * transaction; a discarded draft as `noUpdate` says.
+ */
+export async function updateAccess(
+	trx: Executor,
+	user: User,
+	updateId: number,
+	action: UpdateAction,
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result<UpdateAccess>> {
+	const { result, denial } = await decideUpdateAccess(trx, user, updateId, action, clientAddress);
+	if (denial) await recordBounded(trx, denial, 'access.denied', now);
+	return result;
+}
+
+/**
+ * `updateAccess` for a page (its load, an action before it reads its form): read without a
+ * transaction, a denial journaled in its own; a journal busy with another process's write
+ * (SQLITE_BUSY) does not turn the 404 into a 500.
+ */
+export async function readUpdateAccess(
+	db: Db,
+	user: User,
+	updateId: number,
+	action: UpdateAction,
+	clientAddress: string | null
+): Promise<Result<UpdateAccess>> {
+	const { result, denial } = await decideUpdateAccess(db, user, updateId, action, clientAddress);
+	if (denial)
+		await recordDenial(db, denial).catch((failure: unknown) =>
+			log().error(
+				{ event: 'audit-error', err: failure instanceof Error ? failure.message : String(failure) },
+				'Refus d’accès non journalisé'
+			)
+		);
+	return result;
+}
+
 type Fiche = NonNullable<Awaited<ReturnType<typeof findFicheForReporting>>>;
 
 /** The fiche, its organisations and the update named, once the person may write there. */
@@ -165,14 +297,16 @@ interface ReportingContext {
 
 /**
  * Reads what a save needs and decides whether the person may write: a new update needs
- * `update.create` on the fiche; an existing one must belong to the fiche and be visible to them
- * (its state is decided later, with what changed).
+ * `update.create` on the fiche; an existing one must be theirs to reach (`updateAccess`) and belong
+ * to the fiche (its state is decided later, with what changed).
  */
 async function reportingContext(
 	trx: Executor,
 	user: User,
 	ficheCode: string,
-	updateId: number | null
+	updateId: number | null,
+	clientAddress: string | null,
+	now: Date
 ): Promise<Result<ReportingContext>> {
 	const fiche = await findFicheForReporting(trx, ficheCode);
 	if (!fiche) return refuse(404, FICHE_NOT_FOUND);
@@ -188,28 +322,9 @@ async function reportingContext(
 		}
 		return ok({ fiche, ficheOrganisationIds, current: null });
 	}
-	const current = await findProgressUpdate(trx, updateId);
-	if (!current) return discardedMeanwhile(trx, user, updateId);
-	// Another organisation's update is answered as a missing one (journaled as a denial): neither
-	// its existence nor its fiche is told.
-	if (
-		!can(user, 'update.view', {
-			ficheOrganisationIds,
-			updateOrganisationId: current.organisationId
-		})
-	) {
-		await recordBounded(
-			trx,
-			{
-				actor: user,
-				action: 'access.denied',
-				target: { type: 'suivi', id: current.id },
-				summary: `Mise à jour d’une autre organisation demandée sur la fiche ${fiche.code} : refusé (update.save)`
-			},
-			'access.denied'
-		);
-		return refuse(404, UPDATE_NOT_FOUND);
-	}
+	const access = await updateAccess(trx, user, updateId, 'save', clientAddress, now);
+	if (!access.ok) return access;
+	const current = access.value.update;
 	if (current.ficheId !== fiche.id) return refuse(404, UPDATE_NOT_FOUND);
 	return ok({ fiche, ficheOrganisationIds, current });
 }
@@ -328,7 +443,7 @@ export async function saveProgressForm(
 	now = new Date()
 ): Promise<Result<Saved>> {
 	return db.transaction().execute(async (trx) => {
-		const context = await reportingContext(trx, user, ficheCode, updateId);
+		const context = await reportingContext(trx, user, ficheCode, updateId, clientAddress, now);
 		if (!context.ok) return context;
 		// Said before the fields' mistakes: the form could not be saved anyway.
 		const intent = String(form.get('intent') ?? '');
@@ -370,7 +485,7 @@ export async function saveProgressUpdate(
 	now = new Date()
 ): Promise<Result<Saved>> {
 	return db.transaction().execute(async (trx) => {
-		const context = await reportingContext(trx, user, ficheCode, updateId);
+		const context = await reportingContext(trx, user, ficheCode, updateId, clientAddress, now);
 		if (!context.ok) return context;
 		return save(trx, user, context.value, input, clientAddress, now);
 	});
@@ -630,26 +745,10 @@ export async function withdrawProgressUpdate(
 	now = new Date()
 ): Promise<Result<{ ficheCode: string }>> {
 	return db.transaction().execute(async (trx) => {
-		const update = await findProgressUpdate(trx, updateId);
-		if (!update) return refuse(404, UPDATE_NOT_FOUND);
-		const access = {
-			ficheOrganisationIds: await findFicheOrganisationIds(trx, update.ficheId),
-			updateOrganisationId: update.organisationId
-		};
-		// Another organisation's update is answered as a missing one (journaled as a denial), as the
-		// form and the update's page answer it: its existence is not told.
-		if (!can(user, 'update.view', access)) {
-			const summary = `Retrait d’une mise à jour d’une autre organisation demandé (fiche ${update.ficheCode}) : refusé (update.withdraw)`;
-			const denial = {
-				actor: user,
-				action: 'access.denied',
-				target: { type: 'suivi', id: update.id },
-				summary
-			} as const;
-			await recordBounded(trx, denial, 'access.denied');
-			return refuse(404, UPDATE_NOT_FOUND);
-		}
-		if (!can(user, 'update.withdraw', { ...access, state: update.state })) {
+		const access = await updateAccess(trx, user, updateId, 'withdraw', clientAddress, now);
+		if (!access.ok) return access;
+		const { update, canWithdraw } = access.value;
+		if (!canWithdraw) {
 			return refuse(
 				409,
 				update.state === 'validated' || update.state === 'returned'
@@ -683,39 +782,30 @@ export function discardedWords(discarded: DiscardedUpdate): string {
 	return `${discarded.discardedByName ? ` par ${discarded.discardedByName}` : ''} le ${formatMoment(discarded.discardedAt)}`;
 }
 
+/** A discarded draft as its page shows it: whether the organisation still works on its fiche. */
+export type OwnDiscardedDraft = DiscardedUpdate & { carried: boolean };
+
 /**
  * The draft its own organisation discarded, for one of its partners; undefined for anyone else,
- * who is answered as for a number that never existed.
+ * who is answered as for a number that never existed (not journaled: nothing is there to hide).
  */
 export async function ownDiscardedDraft(
 	db: Executor,
 	user: User,
 	updateId: number
-): Promise<DiscardedUpdate | undefined> {
+): Promise<OwnDiscardedDraft | undefined> {
 	const discarded = await findDiscardedUpdate(db, updateId);
 	if (!discarded) return undefined;
 	// `update.view` without the fiche's organisations: a partner of the organisation that wrote it.
-	return can(user, 'update.view', {
-		ficheOrganisationIds: [],
-		updateOrganisationId: discarded.organisationId
-	})
-		? discarded
-		: undefined;
-}
-
-/**
- * A save of a draft that its organisation discarded meanwhile (two people of the organisation, one
- * discarding while the other writes): the discard won, said as such, the typing kept (409);
- * anyone else, and an update that never existed, is answered 404.
- */
-async function discardedMeanwhile(trx: Executor, user: User, updateId: number): Promise<Refusal> {
-	const discarded = await ownDiscardedDraft(trx, user, updateId);
-	if (!discarded) return refuse(404, UPDATE_NOT_FOUND);
-	return refuse(
-		409,
-		`Ce brouillon de la fiche ${discarded.ficheCode} a été supprimé${discardedWords(discarded)}, pendant que vous le modifiiez. Pour garder ce que vous y avez écrit, ouvrez « Nouvelle mise à jour » de la fiche depuis Mon espace et copiez-le.`,
-		{ reason: 'draft-discarded' }
-	);
+	if (
+		!can(user, 'update.view', {
+			ficheOrganisationIds: [],
+			updateOrganisationId: discarded.organisationId
+		})
+	)
+		return undefined;
+	const ficheOrganisationIds = await findFicheOrganisationIds(db, discarded.ficheId);
+	return { ...discarded, carried: can(user, 'update.create', { ficheOrganisationIds }) };
 }
 
 /** Why a partner's draft cannot be discarded (`update.discard` refused on an update it may read). */
@@ -751,37 +841,10 @@ export async function discardProgressDraft(
 	now = new Date()
 ): Promise<Result<{ ficheCode: string }>> {
 	return db.transaction().execute(async (trx) => {
-		const update = await findProgressUpdate(trx, updateId);
-		if (!update) {
-			const discarded = await ownDiscardedDraft(trx, user, updateId);
-			if (!discarded) return refuse(404, UPDATE_NOT_FOUND);
-			return refuse(
-				410,
-				`Ce brouillon de la fiche ${discarded.ficheCode} a déjà été supprimé${discardedWords(discarded)}.`
-			);
-		}
-		const ficheOrganisationIds = await findFicheOrganisationIds(trx, update.ficheId);
-		const access = { ficheOrganisationIds, updateOrganisationId: update.organisationId };
-		if (!can(user, 'update.view', access)) {
-			await recordBounded(
-				trx,
-				{
-					actor: user,
-					action: 'access.denied',
-					target: { type: 'suivi', id: update.id },
-					summary: `Mise à jour d’une autre organisation demandée sur la fiche ${update.ficheCode} : refusé (update.discard)`,
-					clientAddress
-				},
-				'access.denied',
-				now
-			);
-			return refuse(404, UPDATE_NOT_FOUND);
-		}
-		const sent = await wasSentToLotNumerique(trx, update.id);
-		if (!can(user, 'update.discard', { ...access, state: update.state, sent })) {
-			const carried = can(user, 'update.create', { ficheOrganisationIds });
-			return refuse(409, notDiscardable(update, sent, carried));
-		}
+		const access = await updateAccess(trx, user, updateId, 'discard', clientAddress, now);
+		if (!access.ok) return access;
+		const { update, sent, carried, canDiscard } = access.value;
+		if (!canDiscard) return refuse(409, notDiscardable(update, sent, carried));
 		const discarded =
 			update.version === version &&
 			(await discardDraft(

@@ -1,7 +1,10 @@
 import type { ProgressInput } from '../../schemas/progress-update';
 import { createTestUser } from '../auth/testing';
 import type { User } from '../auth/users';
-import type { Executor } from '../db';
+import type { Db, Executor } from '../db';
+import type { UpdateState } from '../db/schema';
+import type { Result } from '../result';
+import { reviewProgressUpdate, saveProgressUpdate, withdrawProgressUpdate } from './service';
 
 /** A partner account of the organisation `slug`, without a password (tests only). */
 export function createPartner(db: Executor, slug: string, email: string): Promise<User> {
@@ -12,6 +15,59 @@ export function createPartner(db: Executor, slug: string, email: string): Promis
 		organisation: slug,
 		password: null
 	});
+}
+
+/** Who the progress tests act as: two partners of cdg46, a partner of ars, an administrator. */
+export interface ProgressCast {
+	cdg: User;
+	colleague: User;
+	ars: User;
+	admin: User;
+}
+
+export async function createProgressCast(db: Executor): Promise<ProgressCast> {
+	return {
+		cdg: await createPartner(db, 'cdg46', 'paul@cdg46.fr'),
+		colleague: await createPartner(db, 'cdg46', 'claire@cdg46.fr'),
+		ars: await createPartner(db, 'ars', 'alice@ars.fr'),
+		admin: await createTestUser(db, {
+			email: 'admin@lot.fr',
+			name: 'Anne Admin',
+			role: 'admin',
+			password: null
+		})
+	};
+}
+
+/** What `preparedUpdate` brings an update to: a state, or a draft submitted then withdrawn. */
+export type PreparedState = UpdateState | 'withdrawn';
+
+/**
+ * An update of `code` by cdg46 (`cast.cdg`) brought to `state` as partners and staff do (saved,
+ * submitted, returned or validated by `cast.admin`, withdrawn): its id and its version now.
+ */
+export async function preparedUpdate(
+	db: Db,
+	{ cdg, admin }: Pick<ProgressCast, 'cdg' | 'admin'>,
+	state: PreparedState,
+	code = '9-1'
+): Promise<{ id: number; version: number }> {
+	const must = (result: Result<unknown>) => {
+		if (!result.ok) throw new Error(`${state}: ${result.message}`);
+	};
+	const intent = state === 'draft' ? 'draft' : 'submit';
+	const saved = await saveProgressUpdate(db, cdg, code, null, progressInput({ intent }), null);
+	if (!saved.ok) throw new Error(`${state}: ${saved.message}`);
+	const id = saved.value.id;
+	if (state === 'draft' || state === 'submitted') return { id, version: 1 };
+	if (state === 'withdrawn') {
+		must(await withdrawProgressUpdate(db, cdg, id, 1, null));
+		return { id, version: 2 };
+	}
+	const decision = state === 'validated' ? 'validate' : 'return';
+	const input = { updateId: id, version: 1, decision, comment: 'Précisez les dates.' } as const;
+	must(await reviewProgressUpdate(db, admin, input, null));
+	return { id, version: 2 };
 }
 
 export function progressInput(overrides: Partial<ProgressInput> = {}): ProgressInput {
