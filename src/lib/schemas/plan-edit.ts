@@ -122,7 +122,8 @@ function ficheTitle() {
 	});
 }
 
-const ficheSchema = z.object({
+/** The fiche's form; its text fields also read the plan's workbook (workbook.ts). */
+export const ficheSchema = z.object({
 	version: versionField,
 	seen_revision: z
 		.string()
@@ -170,11 +171,12 @@ export interface FicheEditInput {
 	decisionId: number | null;
 }
 
-const rowText = text(null, 300, { line: true });
+/** A text of a fiche's row (an owner's note, an indicator's unit), in the form and the workbook. */
+export const rowText = text(null, 300, { line: true });
 
 const INDICATOR_LABEL_ASKED = 'Indiquez l’intitulé de l’indicateur.';
 /** An indicator's intitulé: a row's text of 3 characters at least (as a person counts them). */
-const indicatorLabel = textField(null, 300, {
+export const indicatorLabel = textField(null, 300, {
 	line: true,
 	min: 3,
 	missing: INDICATOR_LABEL_ASKED,
@@ -192,7 +194,7 @@ export const LIST_SEPARATOR_REASON =
 	'la barre verticale « | » : elle sépare les valeurs d’une cellule dans les données ouvertes';
 
 /** An owner's scope or a partner's précision: a row's text without the open data's separator. */
-const listedRowText = rowText.refine(
+export const listedRowText = rowText.refine(
 	(v) => !holdsListSeparator(v),
 	`Ne peut pas contenir ${LIST_SEPARATOR_REASON}.`
 );

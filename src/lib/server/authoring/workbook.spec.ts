@@ -135,7 +135,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 			})
 		);
 		expect(found.filter((p) => p.includes('colonne « Titre »'))).toEqual([
-			expect.stringContaining('cette cellule tient sur une ligne')
+			expect.stringContaining('le titre tient sur une ligne')
 		]);
 	});
 
@@ -345,7 +345,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 					const sheet = w.getWorksheet('Fiches')!;
 					sheet.getRow(rowOf(sheet, '2-1')).getCell(3).value = 'Un titre\n=sur deux lignes';
 				}),
-			/^Feuille « Fiches », ligne \d+, colonne « Titre » : cette cellule tient sur une ligne/
+			/^Feuille « Fiches », ligne \d+, colonne « Titre » : le titre tient sur une ligne/
 		],
 		[
 			'a control character',
@@ -354,7 +354,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 					const sheet = w.getWorksheet('Fiches')!;
 					sheet.getRow(rowOf(sheet, '2-1')).getCell(6).value = 'Contexte\u0085';
 				}),
-			/^Feuille « Fiches », ligne \d+, colonne « Contexte » : cette cellule contient des caractères non autorisés/
+			/^Feuille « Fiches », ligne \d+, colonne « Contexte » : le contexte contient des caractères non autorisés/
 		],
 		[
 			'a character reversing the text after it',
@@ -363,7 +363,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 					const sheet = w.getWorksheet('Fiches')!;
 					sheet.getRow(rowOf(sheet, '2-1')).getCell(3).value = 'Titre \u202Eesrevne';
 				}),
-			/^Feuille « Fiches », ligne \d+, colonne « Titre » : cette cellule contient des caractères non autorisés/
+			/^Feuille « Fiches », ligne \d+, colonne « Titre » : le titre contient des caractères non autorisés/
 		],
 		[
 			'an organisation’s name holding the open data’s separator « | »',
@@ -372,7 +372,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 					const sheet = w.getWorksheet('Organisations')!;
 					sheet.getRow(2).getCell(2).value = 'Ad’Occ | Agence régionale';
 				}),
-			/^Feuille « Organisations », ligne 2, colonne « Nom » : cette cellule ne peut pas contenir la barre verticale « \| » : elle sépare les valeurs d’une cellule dans les données ouvertes/
+			/^Feuille « Organisations », ligne 2, colonne « Nom » : le nom ne peut pas contenir la barre verticale « \| » : elle sépare les valeurs d’une cellule dans les données ouvertes/
 		],
 		[
 			'an owner’s précision holding the open data’s separator « | »',
@@ -381,7 +381,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 					const sheet = w.getWorksheet('Porteurs et partenaires')!;
 					sheet.getRow(2).getCell(4).value = 'Prestation | hébergement';
 				}),
-			/^Feuille « Porteurs et partenaires », ligne 2, colonne « Précision » : cette cellule ne peut pas contenir la barre verticale « \| »/
+			/^Feuille « Porteurs et partenaires », ligne 2, colonne « Précision » : ne peut pas contenir la barre verticale « \| »/
 		],
 		[
 			'link to an unknown fiche',
@@ -692,10 +692,38 @@ describe('a workbook that does not validate: one French sentence per problem, no
 			).filter((p) => p.includes('« Titre court »'));
 		expect(await shortTitle('🙂'.repeat(120))).toEqual([]);
 		expect(await shortTitle('🙂'.repeat(121))).toEqual([
-			expect.stringMatching(
-				/: 121 caractères : 120 au plus \(comme dans le formulaire du portail\)$/
-			)
+			expect.stringMatching(/: le titre court : 120 caractères au plus \(121 saisis, 1 de trop\)$/)
 		]);
+	});
+
+	// Merge s49: the import asked a label or a name to be filled only, where the admin forms ask
+	// more (a 1-character axis label came in by workbook): each text is read by its form's field.
+	it('reads each text by its form’s field: the same values taken, the form’s message', async () => {
+		const axisRow = 2;
+		const bytes = (label: string, title: string) =>
+			edited((w) => {
+				w.getWorksheet('Axes')!.getRow(axisRow).getCell(3).value = label;
+				const fiches = w.getWorksheet('Fiches')!;
+				fiches.getRow(rowOf(fiches, '9-1')).getCell(3).value = title;
+			});
+		expect(await problems(await bytes('X', 'T'.repeat(301)))).toEqual([
+			`Feuille « Axes », ligne ${axisRow}, colonne « Intitulé » : indiquez l’intitulé de l’axe`,
+			`Feuille « Fiches », ligne ${rowOf((await open(exported)).getWorksheet('Fiches')!, '9-1')}, colonne « Titre » : le titre : 300 caractères au plus (301 saisis, 1 de trop)`
+		]);
+		// What the forms take, the workbook takes, and reads back.
+		const reading = await readPlanWorkbook(await bytes('Voie', 'Une fiche 🙂'));
+		if (!reading.ok) throw new Error(reading.problems.map(describeProblem).join('\n'));
+		expect(reading.model.axes[axisRow - 2]!.label).toBe('Voie');
+		expect(reading.model.fiches.find((f) => f.code === '9-1')!.title).toBe('Une fiche 🙂');
+	});
+
+	it('has each text column’s limit be its form field’s', () => {
+		for (const column of Object.values(SHEETS).flatMap((spec) => [...spec.columns]))
+			if (column.field) {
+				const max = column.max ?? (column.kind === 'long' ? 10_000 : 300);
+				expect(column.field!.safeParse('a'.repeat(max)).success, column.header).toBe(true);
+				expect(column.field!.safeParse('a'.repeat(max + 1)).success, column.header).toBe(false);
+			}
 	});
 
 	it('says a refused « Cible » or « Valeur de départ » alone, not also that its date asks for it', async () => {

@@ -7,7 +7,10 @@ import {
 	showsNothing,
 	withoutDirectionMarks
 } from '../../schemas/form';
-import { holdsListSeparator, LIST_SEPARATOR_REASON } from '../../schemas/plan-edit';
+import type { ZodType } from 'zod';
+import { ficheSchema, indicatorLabel, listedRowText, rowText } from '../../schemas/plan-edit';
+import { OrganisationSchema } from '../../schemas/organisation';
+import { STRUCTURE_SCHEMAS } from '../../schemas/plan-structure';
 import {
 	indicatorValueReadingProblem,
 	readIndicatorValue,
@@ -67,6 +70,11 @@ interface Column {
 	info?: true;
 	/** The most characters a text may have, as in the portal's forms (300, or 10,000 when long). */
 	max?: number;
+	/**
+	 * The portal form's field for this text (its zod schema): a cell is read by its rules, and
+	 * refused with its message, so that the workbook and the form accept the same values.
+	 */
+	field?: ZodType<unknown, string>;
 }
 
 interface SheetSpec {
@@ -80,11 +88,13 @@ const col = (header: string, width: number, kind: CellKind = 'text', info?: true
 	kind,
 	...(info ? { info } : {})
 });
-/** A text column whose limit is not the default one of its kind. */
-const limited = (header: string, width: number, max: number, kind: CellKind = 'text'): Column => ({
-	...col(header, width, kind),
-	max
-});
+/** A text column read as the form's `field` reads it; `max`: the field's, when not its kind's. */
+const formText = (
+	header: string,
+	width: number,
+	field: ZodType<unknown, string>,
+	{ max, kind = 'text' }: { max?: number; kind?: CellKind } = {}
+): Column => ({ ...col(header, width, kind), field, ...(max ? { max } : {}) });
 const SHORT_TEXT_MAX = 300;
 
 /** The most characters a text of the column may have, as in the portal's forms. */
@@ -96,6 +106,13 @@ function textLimit(column: Column): number {
 function quoted(text: string): string {
 	return `« ${excerpt(text)} »`;
 }
+
+const AXIS = STRUCTURE_SCHEMAS.axis.shape;
+const ORIENTATION = STRUCTURE_SCHEMAS.orientation.shape;
+const OBJECTIVE = STRUCTURE_SCHEMAS.objective.shape;
+const ORGANISATION = OrganisationSchema.shape;
+const FICHE = ficheSchema.shape;
+const LONG = { kind: 'long' } as const;
 
 export const SHEETS = {
 	plan: {
@@ -112,27 +129,31 @@ export const SHEETS = {
 	},
 	axes: {
 		name: 'Axes',
-		columns: [col('Code', 16), limited('Nom court', 16, 60), col('Intitulé', 60)]
+		columns: [
+			col('Code', 16),
+			formText('Nom court', 16, AXIS.short_name, { max: 60 }),
+			formText('Intitulé', 60, AXIS.label)
+		]
 	},
 	orientations: {
 		name: 'Orientations',
-		columns: [col('Code', 24), col('Axe', 16), col('Intitulé', 60)]
+		columns: [col('Code', 24), col('Axe', 16), formText('Intitulé', 60, ORIENTATION.label)]
 	},
 	objectives: {
 		name: 'Objectifs',
 		columns: [
 			col('Numéro', 9, 'integer'),
 			col('Orientation', 24),
-			col('Intitulé', 70),
-			limited('Intitulé de synthèse', 40, 200)
+			formText('Intitulé', 70, OBJECTIVE.label),
+			formText('Intitulé de synthèse', 40, OBJECTIVE.synthesis_label, { max: 200 })
 		]
 	},
 	organisations: {
 		name: 'Organisations',
 		columns: [
 			col('Identifiant', 28),
-			limited('Nom', 40, 120),
-			col('Nom complet', 50),
+			formText('Nom', 40, ORGANISATION.name, { max: 120 }),
+			formText('Nom complet', 50, ORGANISATION.full_name),
 			col('Type', 28)
 		]
 	},
@@ -141,14 +162,14 @@ export const SHEETS = {
 		columns: [
 			col('Code', 7),
 			col('Objectif', 9, 'integer'),
-			col('Titre', 50),
-			limited('Titre court', 40, 120),
+			formText('Titre', 50, FICHE.title),
+			formText('Titre court', 40, FICHE.short_title, { max: 120 }),
 			col('Priorité', 9, 'integer'),
-			col('Contexte', 70, 'long'),
-			col('Existant', 70, 'long'),
-			col('Description', 70, 'long'),
-			col('Facteurs clés de succès', 70, 'long'),
-			limited('Note sur les porteurs', 40, 500, 'long')
+			formText('Contexte', 70, FICHE.context, LONG),
+			formText('Existant', 70, FICHE.existing, LONG),
+			formText('Description', 70, FICHE.description, LONG),
+			formText('Facteurs clés de succès', 70, FICHE.success_factors, LONG),
+			formText('Note sur les porteurs', 40, FICHE.owners_note, { max: 500, kind: 'long' })
 		]
 	},
 	people: {
@@ -157,8 +178,8 @@ export const SHEETS = {
 			col('Fiche', 7),
 			col('Rôle', 12),
 			col('Organisation', 40),
-			col('Précision', 40),
-			col('Note', 40)
+			formText('Précision', 40, listedRowText),
+			formText('Note', 40, rowText)
 		]
 	},
 	links: {
@@ -170,8 +191,8 @@ export const SHEETS = {
 		columns: [
 			col('Fiche', 7),
 			col('N°', 5, 'integer'),
-			col('Libellé', 60),
-			col('Unité', 14),
+			formText('Libellé', 60, indicatorLabel),
+			formText('Unité', 14, rowText),
 			col('Nature', 18),
 			col('Cible', 10, 'number'),
 			col('Date de la cible', 14, 'date'),
@@ -906,26 +927,14 @@ class RowReader {
 		}
 		const text = String(value).replace(/\r\n?/g, '\n').trim();
 		const column = this.spec.columns[index]!;
-		// Refused, the text is still given back (as a too long one): the row fails once, without
+		const problem = column.field
+			? formFieldProblem(column.field, text)
+			: cellTextProblem(text, column);
+		if (!problem) return text;
+		// Refused, the text is still given back (within its limit): the row fails once, without
 		// « cette cellule est obligatoire » as well.
-		if (hasForbiddenCharacters(text, { oneLine: column.kind !== 'long', lineBreaksApart: true })) {
-			this.fail(index, 'cette cellule contient des caractères non autorisés');
-			return text;
-		}
-		// A title, a name or a code heads pages, lists and CSV cells: on one line, as in the form.
-		if (column.kind !== 'long' && text.includes('\n')) {
-			this.fail(index, 'cette cellule tient sur une ligne : retirez ses retours à la ligne');
-			return text;
-		}
-		const max = textLimit(column);
-		// The same limit, counted the same way, as the portal's form (textField: an emoji is one
-		// character, not two UTF-16 units): a text imported here can be saved there again.
-		const count = characterCount(text);
-		if (count > max) {
-			this.fail(index, tooManyCharacters(formatNumber(count), max));
-			return [...text].slice(0, max).join('');
-		}
-		return text;
+		this.fail(index, problem);
+		return [...text].slice(0, textLimit(column)).join('');
 	}
 
 	/**
@@ -956,13 +965,6 @@ class RowReader {
 		if (!day || !(value instanceof Date || typeof value === 'number')) return [];
 		const [d, m] = [Number(day.slice(8, 10)), Number(day.slice(5, 7))];
 		return [`${d}-${m}`, `${m}-${d}`];
-	}
-
-	/** A text the open data lists in one cell with others, given back as read (see holdsListSeparator). */
-	listed<T extends string | null>(index: number, value: T): T {
-		if (value !== null && holdsListSeparator(value))
-			this.fail(index, `cette cellule ne peut pas contenir ${LIST_SEPARATOR_REASON}`);
-		return value;
 	}
 
 	text(index: number): string {
@@ -1065,6 +1067,32 @@ class RowReader {
 			this.fail(index, 'cette cellule est obligatoire');
 		return value ?? '';
 	}
+}
+
+/**
+ * Why the form whose field reads a column refuses a cell's text (its first message, as the form
+ * shows it under the field), or null: the same rules as the form, a text imported here can be
+ * saved there again (an emoji is one character, a label has at least 3…).
+ */
+function formFieldProblem(field: ZodType<unknown, string>, text: string): string | null {
+	const parsed = field.safeParse(text);
+	return parsed.success ? null : asProblem(parsed.error.issues[0]!.message);
+}
+
+/**
+ * Why a text of a column no form edits (the plan's title, a code, a name of another sheet) is
+ * refused, or null: the rules every text field of the portal has.
+ */
+function cellTextProblem(text: string, column: Column): string | null {
+	if (hasForbiddenCharacters(text, { oneLine: column.kind !== 'long', lineBreaksApart: true }))
+		return 'cette cellule contient des caractères non autorisés';
+	// A title, a name or a code heads pages, lists and CSV cells: on one line, as in the forms.
+	if (column.kind !== 'long' && text.includes('\n'))
+		return 'cette cellule tient sur une ligne : retirez ses retours à la ligne';
+	// Counted as the forms count (textField: an emoji is one character, not two UTF-16 units).
+	const count = characterCount(text);
+	const max = textLimit(column);
+	return count > max ? tooManyCharacters(formatNumber(count), max) : null;
 }
 
 /** A form's sentence written as the import's other problems are: « cette date … », no full stop. */
@@ -1279,7 +1307,7 @@ export async function readPlanWorkbook(
 			reader: r,
 			item: {
 				slug: codeOf(r, 0, 'd’organisation'),
-				name: r.listed(1, r.text(1)),
+				name: r.text(1),
 				fullName: r.optionalText(2),
 				kind: kind ?? 'public_body'
 			}
@@ -1409,7 +1437,7 @@ export async function readPlanWorkbook(
 					fiche,
 					role: role ?? 'owner',
 					organisation: organisation ?? name,
-					detail: r.listed(3, r.optionalText(3)),
+					detail: r.optionalText(3),
 					note
 				}
 			};
