@@ -838,6 +838,24 @@ describe('plan workbook round trip', () => {
 		expect(preview.outOfDate).toBe(1);
 	});
 
+	// Merge s49: the comparison's problems beyond the 200 listed were neither listed nor counted.
+	it('counts in « Et N autres » the comparison’s problems of a partly refused workbook beyond the list', async () => {
+		const model = await loadPlanModel(db);
+		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+			// 190 refused rows (a link to an unknown fiche), then a priority changed on every fiche.
+			for (let i = 0; i < 190; i++) workbook.getWorksheet('Liens')!.addRow(['1-1', `x${i}`]);
+			const fiches = workbook.getWorksheet('Fiches')!;
+			for (const fiche of model.fiches)
+				fiches.getRow(rowOf(fiches, fiche.code)).getCell(5).value = fiche.priority === 1 ? 2 : 1;
+		});
+		const preview = await previewPlanImport(db, bytes);
+		const more = 190 + model.fiches.length - 200;
+		expect(preview.problemCount).toBe(190 + model.fiches.length);
+		expect(preview.problems).toHaveLength(201);
+		expect(preview.problems.at(-1)).toBe(`Et ${more}\u00a0autres problèmes.`);
+		expect(preview.problems.at(-2)).toMatch(/colonne « Priorité » : la priorité de la fiche /);
+	});
+
 	it('names a fiche’s changed fields as its form does, and its texts as its page heads them', async () => {
 		const model = await loadPlanModel(db);
 		const fiche = model.fiches.find((f) => f.code === '1-1')!;

@@ -51,7 +51,6 @@ import {
 	cappedProblems,
 	describeProblem,
 	editedLatestRows,
-	MAX_PROBLEMS,
 	readPlanWorkbook,
 	unlocatedProblem,
 	SHEETS,
@@ -111,8 +110,8 @@ export interface ImportPreview {
 	 */
 	outOfDate: number;
 	/**
-	 * How many problems were found: `problems` lists MAX_PROBLEMS of a workbook read cleanly at
-	 * most, then a line saying how many more (cappedProblems).
+	 * How many problems were found: `problems` lists MAX_PROBLEMS of them at most, then a line
+	 * saying how many more (cappedProblems), the comparison's of a partly refused workbook too.
 	 */
 	problemCount: number;
 	changes: EntityChange[];
@@ -268,12 +267,12 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	});
 	const undated = undatedBaselineChecks(read.undatedBaselines, diff.changes);
 	if (!reading.ok) {
-		const beside = rowProblemsBeside([...diff.problems, ...undated.problems], reading.problems);
+		const found = reading.partial!.problems;
+		const beside = rowProblemsBeside([...diff.problems, ...undated.problems], found);
+		// Listed up to the limit, the reading's first, and all of them counted (« Et N autres »).
+		const all = [...found, ...beside];
 		return {
-			...refused(
-				[...reading.problems, ...beside].map(capitalised),
-				reading.problemCount + beside.length
-			),
+			...refused(cappedProblems(all, unlocatedProblem).map(capitalised), all.length),
 			outOfDate: beside.filter((p) => p.outOfDate).length
 		};
 	}
@@ -402,18 +401,16 @@ function latestValueNotices(rows: number[]): string[] {
 /**
  * Of the problems found by comparing a workbook read with refusals to the plan, those of rows read
  * without one (a priority changed, a code of an abandoned fiche): told with the refusals, where they
- * came only with the next upload. A problem of no row (a sheet's missing line) could come from a
- * refused row and waits for a workbook read without refusal, as do those beyond the list's limit.
+ * came only with the next upload (listed after them up to the list's limit, counted beyond it). A
+ * problem of no row (a sheet's missing line) could come from a refused row and waits for a
+ * workbook read without refusal.
  */
 function rowProblemsBeside(
 	found: WorkbookProblem[],
 	refusals: WorkbookProblem[]
 ): WorkbookProblem[] {
-	if (refusals.length >= MAX_PROBLEMS) return [];
 	const refusedRows = new Set(refusals.map((p) => `${p.sheet}\u0000${p.row}`));
-	return found
-		.filter((p) => p.row !== null && !refusedRows.has(`${p.sheet}\u0000${p.row}`))
-		.slice(0, MAX_PROBLEMS - refusals.length);
+	return found.filter((p) => p.row !== null && !refusedRows.has(`${p.sheet}\u0000${p.row}`));
 }
 
 let workbookReads: Promise<unknown> = Promise.resolve();

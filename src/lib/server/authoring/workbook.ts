@@ -460,6 +460,8 @@ export type WorkbookReading =
 				/** Read as for a workbook read cleanly: the rows read well are compared with it too. */
 				exportedRevision: number | null;
 				undatedBaselines: UndatedBaseline[];
+				/** Every problem found, beyond those listed too: the rows refused are not compared. */
+				problems: WorkbookProblem[];
 			};
 	  };
 
@@ -1523,7 +1525,13 @@ export async function readPlanWorkbook(
 	if (problems.list.length > 0) {
 		return {
 			...refusedReading(problems.list),
-			partial: { model, ficheRows, exportedRevision: exportedRevision(workbook), undatedBaselines }
+			partial: {
+				model,
+				ficheRows,
+				exportedRevision: exportedRevision(workbook),
+				undatedBaselines,
+				problems: problems.list
+			}
 		};
 	}
 	return {
