@@ -34,6 +34,12 @@ export interface ReadableIndicator {
 	target: string;
 	baseline: string;
 	state: string;
+	/**
+	 * The target's and baseline's stored number and date, without the unit and kind that write
+	 * them: a change of the unit alone rewrites `target` (« 340 communes » → « 340 km ») and is no
+	 * change of it. Compared, never shown.
+	 */
+	stored: { target: string; baseline: string };
 }
 
 /** The fields compared, in the order the changes are listed, with the vocabulary's labels. */
@@ -52,7 +58,7 @@ const COMPARED_FIELDS: Exclude<keyof ReadableFiche, 'indicators'>[] = [
 	'links'
 ];
 
-const INDICATOR_FIELD_LABELS: Record<Exclude<keyof ReadableIndicator, 'id'>, string> = {
+const INDICATOR_FIELD_LABELS: Record<Exclude<keyof ReadableIndicator, 'id' | 'stored'>, string> = {
 	label: 'intitulé',
 	unit: 'unité',
 	kind: 'nature',
@@ -93,8 +99,24 @@ export function readableIndicator(
 		kind: INDICATOR_KIND_NAMES[indicator.kind],
 		target: datedValue(indicator, indicator.target, indicator.targetDate),
 		baseline: datedValue(indicator, indicator.baseline, indicator.baselineDate),
-		state: indicator.retiredAt ? 'retiré' : 'en service'
+		state: indicator.retiredAt ? 'retiré' : 'en service',
+		stored: {
+			target: `${indicator.target ?? ''} ${indicator.targetDate ?? ''}`,
+			baseline: `${indicator.baseline ?? ''} ${indicator.baselineDate ?? ''}`
+		}
 	};
+}
+
+/** Whether `field` of the indicator changed: a target or baseline by its number or date only. */
+function indicatorFieldChanged(
+	before: ReadableIndicator,
+	after: ReadableIndicator,
+	field: Exclude<keyof ReadableIndicator, 'id' | 'stored'>
+): boolean {
+	if (before[field] === after[field]) return false;
+	return field === 'target' || field === 'baseline'
+		? before.stored[field] !== after.stored[field]
+		: true;
 }
 
 /** The fields that differ, before → after, with their French labels; empty when nothing did. */
@@ -125,7 +147,7 @@ export function ficheChanges(before: ReadableFiche, after: ReadableFiche): Field
 			keyof typeof INDICATOR_FIELD_LABELS,
 			string
 		][])
-			if (old[field] !== indicator[field])
+			if (indicatorFieldChanged(old, indicator, field))
 				changes.push({
 					field: `indicator.${indicator.id}.${field}`,
 					label: `Indicateur « ${old.label} » : ${label}`,
