@@ -119,4 +119,35 @@ describe('another organisation’s update, and one that does not exist', () => {
 			// The organisation's own partner still reaches it.
 			expect((await updateRoute(owner, draftId, 'GET')).status).toBe(200);
 		});
+
+	it('journals each request for another organisation’s update once, in the service’s words naming the action (#14)', async () => {
+		const journaled = async (ask: () => Promise<unknown>) => {
+			const before = await denials();
+			await ask();
+			return (await denials()).slice(before.length).map((d) => d.summary);
+		};
+		const words = (action: string) =>
+			`Mise à jour d’une autre organisation demandée (fiche 9-1) : refusé (update.${action})`;
+		for (const sent of SENT) {
+			expect(await journaled(() => formRoute(other, '9-1', draftId, sent)), sent).toEqual([
+				words('save')
+			]);
+			expect(await journaled(() => formRoute(other, '1-1', draftId, sent)), sent).toEqual([
+				words('save')
+			]);
+			expect(await journaled(() => updateRoute(other, draftId, sent)), sent).toEqual([
+				words(sent === 'GET' ? 'view' : 'withdraw')
+			]);
+			// A number never given hides nothing: not journaled.
+			expect(await journaled(() => updateRoute(other, 999_999, sent)), sent).toEqual([]);
+		}
+	});
 });
+
+const denials = () =>
+	db
+		.selectFrom('audit_event')
+		.select('summary')
+		.where('action', '=', 'access.denied')
+		.orderBy('audit_event.id')
+		.execute();

@@ -1,50 +1,32 @@
 import { redirect } from '@sveltejs/kit';
-import {
-	deny,
-	denyAsMissing,
-	missing,
-	requireUser,
-	safeClientAddress
-} from '$lib/server/auth/guards';
-import { can } from '$lib/server/auth/permissions';
+import { missing, requireUser, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { refusalAnswer } from '$lib/server/http/form-answer';
-import {
-	findFicheOrganisationIds,
-	findProgressUpdate,
-	wasSentToLotNumerique
-} from '$lib/server/progress/repository';
 import { refuse } from '$lib/server/result';
 import {
 	discardProgressDraft,
-	ownDiscardedDraft,
-	withdrawProgressUpdate
+	readUpdateAccess,
+	withdrawProgressUpdate,
+	type UpdateAction
 } from '$lib/server/progress/service';
-import { UPDATE_NOT_FOUND, UPDATE_STATE_LABELS } from '$lib/utils/vocabulary';
+import { UPDATE_STATE_LABELS } from '$lib/utils/vocabulary';
 import { INCOMPLETE_FORM, readForm } from '$lib/schemas/form';
 import { ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /**
- * An update of the person's organisation (on a fiche it may no longer work on), or the draft it
- * discarded (its number is never given again): anything else is answered as a missing update.
+ * The service's decision on the address's update (`readUpdateAccess`): an update of the person's
+ * organisation (on a fiche it may no longer work on); the draft it discarded (its number is never
+ * given again) and anything else are refusals, another organisation's journaled once.
  */
-async function ownUpdate(event: RequestEvent | Parameters<PageServerLoad>[0]) {
+async function ownUpdate(
+	event: RequestEvent | Parameters<PageServerLoad>[0],
+	action: UpdateAction
+) {
 	const user = requireUser(event);
-	const db = getDb();
 	const id = Number(event.params.id);
-	const update = await findProgressUpdate(db, id);
-	if (!update) {
-		if (!(await ownDiscardedDraft(db, user, id))) missing(event, UPDATE_NOT_FOUND);
-		return { user, update: null, ficheOrganisationIds: [] };
-	}
-	const ficheOrganisationIds = await findFicheOrganisationIds(db, update.ficheId);
-	// Another organisation's update is answered as a missing one: its id tells nothing.
-	if (
-		!can(user, 'update.view', { ficheOrganisationIds, updateOrganisationId: update.organisationId })
-	)
-		await denyAsMissing(event, user, 'update.view', UPDATE_NOT_FOUND);
-	return { user, update, ficheOrganisationIds };
+	const access = await readUpdateAccess(getDb(), user, id, action, safeClientAddress(event));
+	return { user, id, access };
 }
 
 /** The box of « Supprimer le brouillon » left unticked. */
@@ -53,10 +35,13 @@ const DISCARD_UNCONFIRMED =
 
 export const load: PageServerLoad = async (event) => {
 	requireUser(event);
-	const { user, update, ficheOrganisationIds } = await ownUpdate(event);
-	// A draft its organisation discarded (a link, a tab left open): the page that says so.
-	if (!update) redirect(303, `/espace/suivis/${event.params.id}/supprime`);
-	const access = { ficheOrganisationIds, updateOrganisationId: update.organisationId };
+	const { id, access } = await ownUpdate(event, 'view');
+	if (!access.ok) {
+		// A draft its organisation discarded (a link, a tab left open): the page that says so.
+		if (access.reason === 'draft-discarded') redirect(303, `/espace/suivis/${id}/supprime`);
+		missing(event, access.message);
+	}
+	const { update, carried, canWithdraw, canDiscard } = access.value;
 	return {
 		update: {
 			id: update.id,
@@ -79,23 +64,18 @@ export const load: PageServerLoad = async (event) => {
 			submittedAt: update.submittedAt,
 			measurements: update.measurements
 		},
-		carried: can(user, 'update.create', { ficheOrganisationIds }),
-		canWithdraw: can(user, 'update.withdraw', { ...access, state: update.state }),
-		canDiscard:
-			update.state === 'draft' &&
-			can(user, 'update.discard', {
-				...access,
-				state: update.state,
-				sent: await wasSentToLotNumerique(getDb(), update.id)
-			})
+		carried,
+		canWithdraw,
+		canDiscard
 	};
 };
 
 export const actions: Actions = {
 	retirer: async (event) => {
 		requireUser(event);
-		const { user, update } = await ownUpdate(event);
-		if (!update) missing(event, UPDATE_NOT_FOUND);
+		const { user, access } = await ownUpdate(event, 'withdraw');
+		if (!access.ok) missing(event, access.message);
+		const { update } = access.value;
 		const { values, errors } = readForm(await event.request.formData(), ['version']);
 		if (errors.version || !ID_PATTERN.test(values.version))
 			return refusalAnswer(refuse(400, INCOMPLETE_FORM));
@@ -106,10 +86,7 @@ export const actions: Actions = {
 			Number(values.version),
 			safeClientAddress(event)
 		);
-		if (!result.ok) {
-			if (result.status === 403) await deny(event, user, 'update.withdraw', result.message);
-			return refusalAnswer(result);
-		}
+		if (!result.ok) return refusalAnswer(result);
 		redirect(
 			303,
 			`/espace/fiches/${result.value.ficheCode}/suivi?brouillon=${update.id}&retiree=1`
@@ -118,10 +95,14 @@ export const actions: Actions = {
 	// A draft discarded for good, with its measurements: the box ticked, over the version shown.
 	supprimer: async (event) => {
 		requireUser(event);
-		const { user, update } = await ownUpdate(event);
-		const id = Number(event.params.id);
-		// Discarded already (a second tab, a colleague): the page that says so.
-		if (!update) redirect(303, `/espace/suivis/${id}/supprime?deja=1`);
+		const { user, id, access } = await ownUpdate(event, 'discard');
+		if (!access.ok) {
+			// Discarded already (a second tab, a colleague): the page that says so.
+			if (access.reason === 'draft-discarded')
+				redirect(303, `/espace/suivis/${id}/supprime?deja=1`);
+			missing(event, access.message);
+		}
+		const { update } = access.value;
 		const { values, errors } = readForm(await event.request.formData(), ['version', 'confirm']);
 		if (errors.version || !ID_PATTERN.test(values.version))
 			return refusalAnswer(refuse(400, INCOMPLETE_FORM));

@@ -1,25 +1,16 @@
 import { error, redirect } from '@sveltejs/kit';
-import {
-	authorize,
-	deny,
-	denyAsMissing,
-	missing,
-	requireUser,
-	safeClientAddress
-} from '$lib/server/auth/guards';
-import { can, partnerOffFiche } from '$lib/server/auth/permissions';
+import { authorize, deny, missing, requireUser, safeClientAddress } from '$lib/server/auth/guards';
+import { partnerOffFiche } from '$lib/server/auth/permissions';
 import { getDb } from '$lib/server/db/instance';
 import { notFound, retryUnderMovedCode } from '$lib/server/http/moved-fiche';
 import {
 	findFicheForReporting,
 	findFicheOrganisationIds,
-	findOpenUpdate,
-	findProgressUpdate,
-	wasSentToLotNumerique
+	findOpenUpdate
 } from '$lib/server/progress/repository';
 import { refusalAnswer, typedValues } from '$lib/server/http/form-answer';
 import { refuse } from '$lib/server/result';
-import { ownDiscardedDraft, saveProgressForm } from '$lib/server/progress/service';
+import { readUpdateAccess, saveProgressForm } from '$lib/server/progress/service';
 import { indicatorField } from '$lib/schemas/progress-update';
 import { parisToday } from '$lib/utils/dates';
 import { formatNumberInput } from '$lib/utils/format';
@@ -54,8 +45,8 @@ const MALFORMED_DRAFT_MESSAGE =
  * The fiche, and the update named in the address if any (404 for an unknown fiche or update).
  * Without an update, the person must be allowed `update.create` on the fiche, except on a post by
  * a partner whose organisation is off the fiche, already answered by the action (409, the typing
- * kept). With one, the update must be visible to the person (`update.view`) and on this fiche,
- * otherwise it is answered as missing; a GET by a partner whose organisation no longer works on
+ * kept). With one, the service must let the person reach it (`readUpdateAccess`) and it must be on
+ * this fiche, otherwise it is answered as missing; a GET by a partner whose organisation no longer works on
  * the fiche is sent to the update's own page. The update's state is not checked here: a page shows
  * a submitted update read-only, and a post on it is answered by the service with what changed.
  */
@@ -86,28 +77,24 @@ async function loadContext(event: Parameters<PageServerLoad>[0]) {
 		return { user, fiche, draft: null };
 	}
 	const user = requireUser(event);
-	const draft = await findProgressUpdate(db, id);
-	if (!draft && (await ownDiscardedDraft(db, user, id))) {
+	// The service decides (`update.save`): another organisation's update is answered as a missing
+	// one, on its fiche or on another (neither tells that it exists, nor where), journaled once.
+	const access = await readUpdateAccess(db, user, id, 'save', safeClientAddress(event));
+	if (!access.ok) {
 		// Discarded by the organisation: a tab left open on it, read again, says so; a save refused
 		// for it (sent without script) is drawn with its answer, the typing kept.
+		if (access.reason !== 'draft-discarded') missing(event, access.message);
 		if (event.request.method !== 'POST') redirect(303, `/espace/suivis/${id}/supprime`);
 		return { user, fiche, draft: null };
 	}
-	// Another organisation's update is answered as a missing one, on its fiche or on another:
-	// neither tells that it exists, nor where.
-	if (!draft) missing(event, UPDATE_NOT_FOUND);
-	if (
-		!can(user, 'update.view', { ficheOrganisationIds, updateOrganisationId: draft.organisationId })
-	)
-		await denyAsMissing(event, user, 'update.edit', UPDATE_NOT_FOUND);
+	const { update: draft, carried, canDiscard } = access.value;
 	if (draft.ficheId !== fiche.id) missing(event, UPDATE_NOT_FOUND);
 	// The organisation no longer works on the fiche: its update is read where it says so. A post
 	// reaches `load` only once its action has answered with a refusal (the service's 409 « Votre
 	// organisation ne porte plus la fiche… », the typing kept): the page is drawn with that answer,
 	// as the script shows it, rather than replaced by a 403 that loses what was typed.
-	if (!can(user, 'update.create', { ficheOrganisationIds }) && event.request.method !== 'POST')
-		redirect(303, `/espace/suivis/${draft.id}`);
-	return { user, fiche, draft };
+	if (!carried && event.request.method !== 'POST') redirect(303, `/espace/suivis/${draft.id}`);
+	return { user, fiche, draft: { ...draft, canDiscard } };
 }
 
 export const load: PageServerLoad = async (event) => {
@@ -159,14 +146,7 @@ export const load: PageServerLoad = async (event) => {
 					updatedByName: draft.updatedByName,
 					updatedAt: draft.updatedAt,
 					// « Supprimer le brouillon », on the update's page: a draft never sent to Lot numérique.
-					canDiscard:
-						draft.state === 'draft' &&
-						can(user, 'update.discard', {
-							ficheOrganisationIds: await findFicheOrganisationIds(getDb(), fiche.id),
-							updateOrganisationId: draft.organisationId,
-							state: draft.state,
-							sent: await wasSentToLotNumerique(getDb(), draft.id)
-						}),
+					canDiscard: draft.canDiscard,
 					// Values typed before their indicator was retired: said, since the form no
 					// longer shows them and the next save does not keep them.
 					retiredMeasurements: draft.measurements.filter((m) =>

@@ -1,7 +1,5 @@
 import { missing, requireUser } from '$lib/server/auth/guards';
-import { can } from '$lib/server/auth/permissions';
 import { getDb } from '$lib/server/db/instance';
-import { findFicheOrganisationIds } from '$lib/server/progress/repository';
 import { discardedWords, ownDiscardedDraft } from '$lib/server/progress/service';
 import { UPDATE_NOT_FOUND } from '$lib/utils/vocabulary';
 import type { PageServerLoad } from './$types';
@@ -12,10 +10,8 @@ import type { PageServerLoad } from './$types';
  */
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	const db = getDb();
-	const discarded = await ownDiscardedDraft(db, user, Number(event.params.id));
+	const discarded = await ownDiscardedDraft(getDb(), user, Number(event.params.id));
 	if (!discarded) missing(event, UPDATE_NOT_FOUND);
-	const ficheOrganisationIds = await findFicheOrganisationIds(db, discarded.ficheId);
 	return {
 		discarded: {
 			ficheCode: discarded.ficheCode,
@@ -24,6 +20,6 @@ export const load: PageServerLoad = async (event) => {
 		},
 		again: event.url.searchParams.has('deja'),
 		// The form of a new update, for an organisation that still works on the fiche.
-		carried: can(user, 'update.create', { ficheOrganisationIds })
+		carried: discarded.carried
 	};
 };
