@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestUser } from '../auth/testing';
 import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
@@ -10,15 +9,11 @@ import {
 	insertStaffStatusUpdate,
 	listOrganisationPendingUpdates
 } from './repository';
-import {
-	discardProgressDraft,
-	reviewProgressUpdate,
-	saveProgressUpdate,
-	withdrawProgressUpdate
-} from './service';
-import { createPartner, progressInput } from './testing';
+import { discardProgressDraft, saveProgressUpdate } from './service';
+import { createProgressCast, preparedUpdate, progressInput, type ProgressCast } from './testing';
 
 let db: Db;
+let cast: ProgressCast;
 let cdg: User;
 let colleague: User;
 let ars: User;
@@ -26,15 +21,8 @@ let admin: User;
 
 beforeEach(async () => {
 	db = await createTestDb();
-	cdg = await createPartner(db, 'cdg46', 'paul@cdg46.fr');
-	colleague = await createPartner(db, 'cdg46', 'claire@cdg46.fr');
-	ars = await createPartner(db, 'ars', 'alice@ars.fr');
-	admin = await createTestUser(db, {
-		email: 'admin@lot.fr',
-		name: 'Anne Admin',
-		role: 'admin',
-		password: null
-	});
+	cast = await createProgressCast(db);
+	({ cdg, colleague, ars, admin } = cast);
 });
 afterEach(async () => {
 	await db.destroy();
@@ -145,55 +133,56 @@ describe('discardProgressDraft: who may', () => {
 });
 
 describe('discardProgressDraft: which states', () => {
-	const refusedFor = async (id: number, version: number, words: string) => {
-		const result = await discardProgressDraft(db, cdg, id, version, null);
-		expect(result).toMatchObject({ ok: false, status: 409 });
-		if (!result.ok) expect(result.message).toContain(words);
-		expect(await findProgressUpdate(db, id)).toBeDefined();
-		expect(await journal('update.discarded')).toEqual([]);
-	};
+	/** An update of 9-1 that is no draft never sent, and what its refusal says. */
+	const UNDISCARDABLE: [
+		what: string,
+		prepare: () => Promise<{ id: number; version: number }>,
+		words: string
+	][] = [
+		[
+			'a submitted update',
+			() => preparedUpdate(db, cast, 'submitted'),
+			'a soumis cette mise à jour à Lot numérique'
+		],
+		['a validated update', () => preparedUpdate(db, cast, 'validated'), 'validée et publiée'],
+		[
+			'a returned update: Lot numérique awaits it',
+			() => preparedUpdate(db, cast, 'returned'),
+			'Lot numérique a renvoyé cette mise à jour'
+		],
+		[
+			'a returned update saved again as a draft',
+			async () => {
+				const { id } = await preparedUpdate(db, cast, 'returned');
+				const saved = await saveProgressUpdate(
+					db,
+					cdg,
+					'9-1',
+					id,
+					progressInput({ intent: 'draft', version: 2 }),
+					null
+				);
+				expect(saved).toMatchObject({ ok: true, value: { state: 'draft' } });
+				return { id, version: 3 };
+			},
+			'Lot numérique a renvoyé cette mise à jour'
+		],
+		[
+			'a draft once submitted then withdrawn: it was sent to Lot numérique',
+			() => preparedUpdate(db, cast, 'withdrawn'),
+			'déjà été soumis à Lot numérique, puis retiré'
+		]
+	];
 
-	it('refuses a submitted or a validated update', async () => {
-		const submitted = await draftWithValue();
-		await saveProgressUpdate(db, cdg, '9-1', submitted, progressInput({ version: 1 }), null);
-		await refusedFor(submitted, 2, 'a soumis cette mise à jour à Lot numérique');
-		await reviewProgressUpdate(
-			db,
-			admin,
-			{ updateId: submitted, version: 2, decision: 'validate', comment: '' },
-			null
-		);
-		await refusedFor(submitted, 3, 'validée et publiée');
-	});
-
-	it('refuses a returned update, returned or saved again as a draft: Lot numérique awaits it', async () => {
-		const id = await draftWithValue();
-		await saveProgressUpdate(db, cdg, '9-1', id, progressInput({ version: 1 }), null);
-		await reviewProgressUpdate(
-			db,
-			admin,
-			{ updateId: id, version: 2, decision: 'return', comment: 'Précisez les dates.' },
-			null
-		);
-		await refusedFor(id, 3, 'Lot numérique a renvoyé cette mise à jour');
-		const saved = await saveProgressUpdate(
-			db,
-			cdg,
-			'9-1',
-			id,
-			progressInput({ intent: 'draft', version: 3 }),
-			null
-		);
-		expect(saved).toMatchObject({ ok: true, value: { state: 'draft' } });
-		await refusedFor(id, 4, 'Lot numérique a renvoyé cette mise à jour');
-	});
-
-	it('refuses a draft once submitted then withdrawn: it was sent to Lot numérique', async () => {
-		const id = await draftWithValue();
-		await saveProgressUpdate(db, cdg, '9-1', id, progressInput({ version: 1 }), null);
-		expect((await withdrawProgressUpdate(db, cdg, id, 2, null)).ok).toBe(true);
-		await refusedFor(id, 3, 'déjà été soumis à Lot numérique, puis retiré');
-	});
+	for (const [what, prepare, words] of UNDISCARDABLE)
+		it(`refuses ${what}`, async () => {
+			const { id, version } = await prepare();
+			const result = await discardProgressDraft(db, cdg, id, version, null);
+			expect(result).toMatchObject({ ok: false, status: 409 });
+			if (!result.ok) expect(result.message).toContain(words);
+			expect(await findProgressUpdate(db, id)).toBeDefined();
+			expect(await journal('update.discarded')).toEqual([]);
+		});
 });
 
 describe('discardProgressDraft: two people of the organisation at once', () => {

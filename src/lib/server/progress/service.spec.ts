@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DENIALS_JOURNALED_PER_DAY, DRAFT_SAVES_JOURNALED_PER_DAY } from '../audit/repository';
-import { hashPassword } from '../auth/password';
-import { findUserById, insertUser, type User } from '../auth/users';
+import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { getDataRevision } from '../db/revision';
 import { createTestDb } from '../db/testing';
@@ -22,7 +21,7 @@ import {
 	withdrawProgressUpdate,
 	WITHDRAWALS_PER_DAY
 } from './service';
-import { createPartner, progressFormData, progressInput } from './testing';
+import { createPartner, createProgressCast, progressFormData, progressInput } from './testing';
 
 let db: Db;
 let cdg: User;
@@ -32,19 +31,7 @@ let admin: User;
 
 beforeEach(async () => {
 	db = await createTestDb();
-	cdg = await createPartner(db, 'cdg46', 'paul@cdg46.fr');
-	colleague = await createPartner(db, 'cdg46', 'claire@cdg46.fr');
-	ars = await createPartner(db, 'ars', 'alice@ars.fr');
-	admin = (await findUserById(
-		db,
-		await insertUser(db, {
-			email: 'admin@lot.fr',
-			name: 'Anne Admin',
-			role: 'admin',
-			organisationId: null,
-			passwordHash: await hashPassword('x'.repeat(12))
-		})
-	))!;
+	({ cdg, colleague, ars, admin } = await createProgressCast(db));
 });
 afterEach(async () => {
 	await db.destroy();
