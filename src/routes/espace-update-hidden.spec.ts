@@ -5,6 +5,7 @@ import type { Db } from '$lib/server/db';
 import { closeDatabase, initDatabase } from '$lib/server/db/instance';
 import { saveProgressUpdate } from '$lib/server/progress/service';
 import { createPartner, progressInput } from '$lib/server/progress/testing';
+import { insertAdmin, moveFiche } from '$lib/server/authoring/testing';
 import * as formPage from './espace/fiches/[code=fiche]/suivi/+page.server';
 import * as updatePage from './espace/suivis/[id=id]/+page.server';
 import { routeAnswer as answer, routeEvent } from './route-testing';
@@ -141,6 +142,29 @@ describe('another organisation’s update, and one that does not exist', () => {
 			// A number never given hides nothing: not journaled.
 			expect(await journaled(() => updateRoute(other, 999_999, sent)), sent).toEqual([]);
 		}
+	});
+});
+
+describe('another organisation’s update on a fiche that moved since the page was opened', () => {
+	it('is refused at the former code as at the new one, journaled once per request', async () => {
+		const saved = await saveProgressUpdate(db, owner, '1-2', null, progressInput({}), null);
+		if (!saved.ok) throw new Error(saved.message);
+		const moved = await moveFiche(db, await insertAdmin(db), '1-2', 2, new Date());
+		if (!moved.ok) throw new Error(moved.message);
+		const code = moved.value.code;
+		// Its own account: the other tests' denials count towards the day's bound.
+		const prober = await createPartner(db, 'ars', 'bruno@ars.fr');
+		for (const sent of ['POST', 'POST by script'] as const)
+			for (const at of ['1-2', code]) {
+				const before = (await denials()).length;
+				const answer = await formRoute(prober, at, saved.value.id, sent);
+				expect(answer.status, `${sent} ${at}`).toBe(404);
+				expect((await denials()).slice(before), `${sent} ${at}`).toEqual([
+					{
+						summary: `Mise à jour d’une autre organisation demandée (fiche ${code}) : refusé (update.save)`
+					}
+				]);
+			}
 	});
 });
 
