@@ -251,7 +251,11 @@ describe('/admin/plan/import', () => {
 			'« plan-lot.xlsx » : 230\u00a0problèmes à corriger dans le tableur, puis envoyez le classeur de nouveau.'
 		);
 		// The import command's refusal counts them so too.
-		const applied = await applyPlanImport(portal.db, many, { reason: 'Essai', actor: null });
+		const applied = await applyPlanImport(portal.db, many, {
+			reason: 'Essai',
+			actor: null,
+			abandonConfirmed: true
+		});
 		expect(!applied.ok && applied.message).toMatch(
 			/^Le classeur n’a pas été importé : 230\u00a0problèmes\. /
 		);
@@ -280,7 +284,7 @@ describe('/admin/plan/import', () => {
 		const unticked = await post('apply', confirm);
 		expect(unticked.status).toBe(400);
 		expect(unticked.data.errors.confirm).toBe(
-			'Cochez la case pour confirmer l’abandon de la fiche 13-1, absente du classeur : un abandon ne se défait pas.'
+			'Cochez la case pour confirmer l’abandon de la fiche 13-1, absente du classeur : une fiche abandonnée ne peut pas être reprise.'
 		);
 		expect(unticked.data.values).toMatchObject({ reason: 'Plan révisé' });
 		expect((await findFicheState(portal.db, '13-1'))!.status).not.toBe('abandonnee');

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { INCOMPLETE_FORM, parseForm, readForm, versionField } from './form';
+import { confirmField, INCOMPLETE_FORM, parseForm, readForm, versionField } from './form';
 import { OrganisationEditSchema } from './organisation';
-import { RetireSchema } from './retire';
+import { abandonUnconfirmed, AbandonSchema, RetireSchema } from './retire';
+import { PlanImportConfirmSchema } from './plan-import';
 import { ReviewSchema } from './review';
 
 const Schema = z.object({
@@ -119,5 +120,31 @@ describe('versionField', () => {
 		// The forms that edit a record share it, message included.
 		for (const schema of [OrganisationEditSchema, RetireSchema, ReviewSchema])
 			expect(schema.shape.version).toBe(versionField);
+	});
+});
+
+// Issue #14: « tick the box to abandon » was z.literal('oui') on the fiche's form, and 'oui'
+// compared by hand in the import's route.
+describe('confirmField', () => {
+	it('reads a ticked box as true, anything else as false, refused with its message when asked', () => {
+		expect(['oui', '', 'non'].map((v) => confirmField().parse(v))).toEqual([true, false, false]);
+		expect(confirmField('Cochez la case.').safeParse('').error?.issues[0]?.message).toBe(
+			'Cochez la case.'
+		);
+		expect(confirmField('Cochez la case.').parse('oui')).toBe(true);
+	});
+
+	it('is the box of an abandonment, on the fiche’s page and on the import’s, with one message', () => {
+		const fiche = { version: '3', reason: 'Action reprise', decision: '' };
+		expect(AbandonSchema.safeParse({ ...fiche, confirm: '' }).error?.issues[0]?.message).toBe(
+			abandonUnconfirmed()
+		);
+		expect(AbandonSchema.parse({ ...fiche, confirm: 'oui' }).confirm).toBe(true);
+		const imported = { token: crypto.randomUUID(), digest: 'a'.repeat(64), reason: 'Révision' };
+		expect(PlanImportConfirmSchema.parse({ ...imported, confirm: 'oui' }).confirm).toBe(true);
+		expect(PlanImportConfirmSchema.parse({ ...imported, confirm: '' }).confirm).toBe(false);
+		expect(abandonUnconfirmed(['13-1', '13-2'])).toBe(
+			'Cochez la case pour confirmer l’abandon des fiches 13-1 et 13-2, absentes du classeur : une fiche abandonnée ne peut pas être reprise.'
+		);
 	});
 });

@@ -10,6 +10,19 @@ export const INCOMPLETE_FORM = 'Le formulaire est incomplet : rechargez la page.
 /** The hidden « version » of the record a form edits (optimistic concurrency), as a number. */
 export const versionField = z.string().regex(ID_PATTERN, INCOMPLETE_FORM).transform(Number);
 
+/** What a ticked box sends (`<input type="checkbox" name="confirm" value="oui">`). */
+const TICKED = 'oui';
+
+/**
+ * A box ticked to confirm what cannot be undone (an abandonment), read as true when ticked. With
+ * `unticked`, the form is refused with it when the box is left empty; without, the service judges
+ * whether it had to be (an import that abandons no fiche asks for no tick).
+ */
+export function confirmField(unticked?: string) {
+	const ticked = z.string().transform((value) => value === TICKED);
+	return unticked === undefined ? ticked : ticked.refine(Boolean, unticked);
+}
+
 /**
  * Characters that show nothing: Unicode's « default ignorable » ones (zero-width space and joiners,
  * word joiner, byte order mark, soft hyphen, the left-to-right and right-to-left marks that pasted

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { textField } from './form';
+import { confirmField, textField } from './form';
 import { reasonField } from './plan-edit';
 
 /**
@@ -12,7 +12,7 @@ export const ImportReasonSchema = reasonField(
 
 /**
  * The confirmation of an import on /admin/plan/import: the file kept, what was shown, why, and the
- * box ticked (`confirm=oui`) for the fiches it abandons (checked by applyPlanImport).
+ * box ticked for the fiches it abandons (checked by applyPlanImport, which knows them).
  */
 export const PLAN_IMPORT_FIELDS = ['token', 'digest', 'reason', 'fileName', 'confirm'] as const;
 
@@ -28,5 +28,5 @@ export const PlanImportConfirmSchema = z.object({
 		.string()
 		.regex(/^[0-9a-f]{64}$/, 'Ce classeur n’est plus en attente : envoyez-le de nouveau.'),
 	reason: ImportReasonSchema,
-	confirm: z.string()
+	confirm: confirmField()
 });

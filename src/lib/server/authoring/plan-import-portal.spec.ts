@@ -65,7 +65,13 @@ describe('plan import after edits in the portal’s forms', () => {
 		const free = state.indicators.length + 1;
 		expect(preview.problems[0]).toContain(`donnez-lui le N° ${free}`);
 		expect(
-			(await applyPlanImport(db, taken, { reason: 'Nouvel indicateur', actor: admin })).ok
+			(
+				await applyPlanImport(db, taken, {
+					reason: 'Nouvel indicateur',
+					actor: admin,
+					abandonConfirmed: true
+				})
+			).ok
 		).toBe(false);
 		expect(
 			(await findFicheState(db, '14-1'))!.indicators.find((i) => i.id === old.id)
@@ -77,7 +83,13 @@ describe('plan import after edits in the portal’s forms', () => {
 		const bytes = await withRow(free);
 		expect((await previewPlanImport(db, bytes)).problems).toEqual([]);
 		expect(
-			(await applyPlanImport(db, bytes, { reason: 'Nouvel indicateur', actor: admin })).ok
+			(
+				await applyPlanImport(db, bytes, {
+					reason: 'Nouvel indicateur',
+					actor: admin,
+					abandonConfirmed: true
+				})
+			).ok
 		).toBe(true);
 		const after = (await findFicheState(db, '14-1'))!;
 		const fresh = after.indicators.find((i) => i.label === 'Charte wifi signée')!;
@@ -150,7 +162,11 @@ describe('plan import after edits in the portal’s forms', () => {
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toEqual([]);
 		expect(preview.changes.flatMap((c) => c.changes.map((f) => f.label))).toEqual(['Libellé']);
-		const applied = await applyPlanImport(db, bytes, { reason: 'Libellé', actor: admin });
+		const applied = await applyPlanImport(db, bytes, {
+			reason: 'Libellé',
+			actor: admin,
+			abandonConfirmed: true
+		});
 		expect(applied.ok ? 'ok' : applied.message).toBe('ok');
 		expect((await findFicheState(db, '1-1'))!.indicators[0]).toMatchObject({
 			label: `${indicator.label} (revu)`,
@@ -198,7 +214,13 @@ describe('plan import after edits in the portal’s forms', () => {
 		expect(preview.problems).toEqual([]);
 		expect(preview.changes.flatMap((c) => c.changes.map((f) => f.field))).toEqual(['partners']);
 		expect(
-			(await applyPlanImport(db, bytes, { reason: 'Partenaire retiré', actor: admin })).ok
+			(
+				await applyPlanImport(db, bytes, {
+					reason: 'Partenaire retiré',
+					actor: admin,
+					abandonConfirmed: true
+				})
+			).ok
 		).toBe(true);
 		expect(await linkCount()).toBe(1);
 		// The unchanged export reads back unchanged.
@@ -217,9 +239,15 @@ describe('plan import after edits in the portal’s forms', () => {
 		expect(preview.changes.map((c) => `${c.action} ${c.entity} ${c.key}`)).toEqual([
 			'moved objective 4'
 		]);
-		expect((await applyPlanImport(db, bytes, { reason: 'Rattachement', actor: admin })).ok).toBe(
-			true
-		);
+		expect(
+			(
+				await applyPlanImport(db, bytes, {
+					reason: 'Rattachement',
+					actor: admin,
+					abandonConfirmed: true
+				})
+			).ok
+		).toBe(true);
 		const fiche = (await findFicheByCode(db, '4-1'))!;
 		const revisions = await listFicheRevisions(db, fiche.id);
 		// Orientation « Territoire en réseau » is on another axis than objective 4's.
@@ -243,7 +271,11 @@ describe('plan import after edits in the portal’s forms', () => {
 				if (orientations.getRow(r).getCell(1).value === 'politique-donnee')
 					orientations.getRow(r).getCell(2).value = 'modernite';
 		});
-		const applied = await applyPlanImport(db, bytes, { reason: 'Rattachement', actor: admin });
+		const applied = await applyPlanImport(db, bytes, {
+			reason: 'Rattachement',
+			actor: admin,
+			abandonConfirmed: true
+		});
 		expect(applied.ok ? 'ok' : applied.message).toBe('ok');
 		const history = async (code: string) =>
 			(await listFicheRevisions(db, (await findFicheByCode(db, code))!.id)).map((r) =>
@@ -274,7 +306,11 @@ describe('plan import after edits in the portal’s forms', () => {
 				if (objectives.getRow(r).getCell(1).value === 4)
 					objectives.getRow(r).getCell(2).value = 'nouvelle-orientation';
 		});
-		const applied = await applyPlanImport(db, bytes, { reason: 'Rattachement', actor: admin });
+		const applied = await applyPlanImport(db, bytes, {
+			reason: 'Rattachement',
+			actor: admin,
+			abandonConfirmed: true
+		});
 		expect(applied.ok ? 'ok' : applied.message).toBe('ok');
 		const revisions = await listFicheRevisions(db, (await findFicheByCode(db, '4-1'))!.id);
 		expect(revisions[0]!.changes.map((c) => `${c.label}: ${c.before} → ${c.after}`)).toEqual([
@@ -296,7 +332,11 @@ describe('plan import after edits in the portal’s forms', () => {
 				if (objectives.getRow(r).getCell(1).value === 4)
 					objectives.getRow(r).getCell(2).value = 'politique-donnee';
 		});
-		const applied = await applyPlanImport(db, bytes, { reason: 'Rattachement', actor: admin });
+		const applied = await applyPlanImport(db, bytes, {
+			reason: 'Rattachement',
+			actor: admin,
+			abandonConfirmed: true
+		});
 		expect(applied.ok ? 'ok' : applied.message).toBe('ok');
 		const revisions = await listFicheRevisions(db, (await findFicheByCode(db, '4-1'))!.id);
 		expect(revisions.map((r) => r.changes.map((c) => c.label))).toEqual([['Orientation']]);
@@ -311,7 +351,11 @@ describe('plan import after edits in the portal’s forms', () => {
 		});
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toEqual([]);
-		const applied = await applyPlanImport(db, bytes, { reason: 'Rattachement', actor: admin });
+		const applied = await applyPlanImport(db, bytes, {
+			reason: 'Rattachement',
+			actor: admin,
+			abandonConfirmed: true
+		});
 		expect(applied.ok ? 'ok' : applied.message).toBe('ok');
 		const fiche = (await findFicheByCode(db, '5-1'))!;
 		const revisions = await listFicheRevisions(db, fiche.id);
@@ -342,7 +386,11 @@ describe('plan import after edits in the portal’s forms', () => {
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toEqual([]);
 		expect(preview.changes.map((c) => c.changes.map((f) => f.field).join())).toEqual(['label']);
-		const applied = await applyPlanImport(db, bytes, { reason: 'Intitulé', actor: admin });
+		const applied = await applyPlanImport(db, bytes, {
+			reason: 'Intitulé',
+			actor: admin,
+			abandonConfirmed: true
+		});
 		expect(applied.ok ? 'ok' : applied.message).toBe('ok');
 		// Positions are the sheet's ranks again: the unchanged export reads back unchanged.
 		expect((await previewPlanImport(db, await exportPlanWorkbook(db))).changes).toEqual([]);

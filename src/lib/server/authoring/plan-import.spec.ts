@@ -14,10 +14,12 @@ import {
 	applyPlanImport,
 	exportPlanWorkbook,
 	oneWorkbookAtATime,
-	previewPlanImport
+	previewPlanImport,
+	type ImportRequest
 } from './plan-import';
 import { createFiche, ficheEditor, mergeOrganisations, retireOrganisation } from './service';
 import { indicatorRowField, parseFicheForm } from '../../schemas/plan-edit';
+import { abandonUnconfirmed } from '../../schemas/retire';
 import { abandonFiche, insertAdmin } from './testing';
 
 async function edit(
@@ -66,7 +68,11 @@ describe('plan workbook round trip', () => {
 		expect(preview.problems).toEqual([]);
 		expect(preview.changes).toEqual([]);
 		expect(preview.notices).toEqual([]);
-		const applied = await applyPlanImport(db, bytes, { reason: 'Relecture', actor: null });
+		const applied = await applyPlanImport(db, bytes, {
+			reason: 'Relecture',
+			actor: null,
+			abandonConfirmed: true
+		});
 		expect(applied).toMatchObject({ ok: true, value: { changes: [], fieldCount: 0 } });
 		expect(await counts(db)).toEqual({ revisions: 0, audit: 0 });
 	});
@@ -99,7 +105,11 @@ describe('plan workbook round trip', () => {
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toEqual([]);
 		expect(preview.changes).toEqual([]);
-		const applied = await applyPlanImport(db, bytes, { reason: 'Relecture', actor: null });
+		const applied = await applyPlanImport(db, bytes, {
+			reason: 'Relecture',
+			actor: null,
+			abandonConfirmed: true
+		});
 		expect(applied).toMatchObject({ ok: true, value: { changes: [], fieldCount: 0 } });
 		// Still retired, still on its fiches.
 		const after = await loadPlanModel(db);
@@ -208,7 +218,11 @@ describe('plan workbook round trip', () => {
 				sheet.getRow(line).getCell(6).value = target;
 			});
 		const apply = async (target: number | string) =>
-			applyPlanImport(db, await withTarget(target), { reason: 'Cible', actor: null });
+			applyPlanImport(db, await withTarget(target), {
+				reason: 'Cible',
+				actor: null,
+				abandonConfirmed: true
+			});
 		// More decimals than the form keeps, or « oui » for an indicator that counts: refused, the
 		// cell named, as the form would refuse them.
 		expect(await apply(100 / 3)).toMatchObject({
@@ -303,7 +317,8 @@ describe('plan workbook round trip', () => {
 
 		const applied = await applyPlanImport(db, edited, {
 			reason: 'Relecture du comité technique',
-			actor: null
+			actor: null,
+			abandonConfirmed: true
 		});
 		expect(applied.ok).toBe(true);
 		const after = await loadPlanModel(db);
@@ -372,9 +387,38 @@ describe('plan workbook round trip', () => {
 			fiches.getRow(rowOf(fiches, '17-1')).getCell(3).value = 'Nouveau titre de la 17-1';
 		});
 		expect((await previewPlanImport(db, edited)).fieldCount).toBe(1);
-		const applied = await applyPlanImport(db, edited, { reason, actor: null });
+		const applied = await applyPlanImport(db, edited, {
+			reason,
+			actor: null,
+			abandonConfirmed: true
+		});
 		expect(applied).toMatchObject({ ok: false, status: 400, message });
 		expect((await counts(db)).revisions).toBe(0);
+	});
+
+	// Issue #14: abandonConfirmed was three-valued, undefined meaning « the command »: a caller that
+	// forgot it abandoned unasked the fiches its workbook left out.
+	it('abandons a fiche left out of the workbook only when the request confirms it', async () => {
+		const without = await edit(await exportPlanWorkbook(db), (workbook) => {
+			for (const sheet of workbook.worksheets)
+				for (let r = sheet.rowCount; r >= 2; r--)
+					if ([sheet.getRow(r).getCell(1).value, sheet.getRow(r).getCell(2).value].includes('13-1'))
+						sheet.spliceRows(r, 1);
+		});
+		// @ts-expect-error: a request says whether its abandonments are confirmed; there is no default.
+		const unsaid: ImportRequest = { reason: 'Plan révisé', actor: null };
+		const message = abandonUnconfirmed(['13-1']);
+		for (const request of [unsaid, { ...unsaid, abandonConfirmed: false }])
+			expect(await applyPlanImport(db, without, request)).toMatchObject({
+				ok: false,
+				status: 400,
+				message,
+				fieldErrors: { confirm: message }
+			});
+		expect((await findFicheByCode(db, '13-1'))?.status).not.toBe('abandonnee');
+		const confirmed = await applyPlanImport(db, without, { ...unsaid, abandonConfirmed: true });
+		expect(confirmed.ok).toBe(true);
+		expect((await findFicheByCode(db, '13-1'))?.status).toBe('abandonnee');
 	});
 
 	it('adds a fiche, retires one, and the priority only changes through the commission', async () => {
@@ -429,7 +473,11 @@ describe('plan workbook round trip', () => {
 		expect(actions).toContain('created 4-2#1');
 		// Different titles: not taken for a fiche whose code was changed.
 		expect(preview.recoded).toEqual([]);
-		const applied = await applyPlanImport(db, added, { reason: 'Décision du comité', actor: null });
+		const applied = await applyPlanImport(db, added, {
+			reason: 'Décision du comité',
+			actor: null,
+			abandonConfirmed: true
+		});
 		expect(applied.ok).toBe(true);
 		const fiche = await db
 			.selectFrom('fiche')
@@ -463,7 +511,15 @@ describe('plan workbook round trip', () => {
 			)
 		]);
 		const before = await counts(db);
-		expect((await applyPlanImport(db, priority, { reason: 'Essai', actor: null })).ok).toBe(false);
+		expect(
+			(
+				await applyPlanImport(db, priority, {
+					reason: 'Essai',
+					actor: null,
+					abandonConfirmed: true
+				})
+			).ok
+		).toBe(false);
 		expect(await counts(db)).toEqual(before);
 
 		// Nor does a new fiche start as a priority: priority 2, as from its form.
@@ -485,9 +541,15 @@ describe('plan workbook round trip', () => {
 			const fiches = workbook.getWorksheet('Fiches')!;
 			fiches.getRow(rowOf(fiches, '1-3')).getCell(5).value = NEW_FICHE_PRIORITY;
 		});
-		expect((await applyPlanImport(db, asFromItsForm, { reason: 'Essai', actor: null })).ok).toBe(
-			true
-		);
+		expect(
+			(
+				await applyPlanImport(db, asFromItsForm, {
+					reason: 'Essai',
+					actor: null,
+					abandonConfirmed: true
+				})
+			).ok
+		).toBe(true);
 		expect((await findFicheByCode(db, '1-3'))?.priority).toBe(NEW_FICHE_PRIORITY);
 	});
 
@@ -567,7 +629,10 @@ describe('plan workbook round trip', () => {
 		expect(preview.problems).toContain(
 			'Feuille « Indicateurs », indicateur 1 de la fiche 14-1, colonne « Nature » : il a déjà reçu une valeur qui ne convient pas à la nature « Pourcentage » (120) : gardez sa nature, ou retirez-le et ajoutez un nouvel indicateur.'
 		);
-		expect((await applyPlanImport(db, bytes, { reason: 'Essai', actor: null })).ok).toBe(false);
+		expect(
+			(await applyPlanImport(db, bytes, { reason: 'Essai', actor: null, abandonConfirmed: true }))
+				.ok
+		).toBe(false);
 	});
 
 	it('two indicators’ N° swapped in the workbook: refused, the measurements keep their label', async () => {
@@ -605,9 +670,15 @@ describe('plan workbook round trip', () => {
 			`Feuille « Indicateurs », indicateur 2 de la fiche 14-1, colonne « N° » : la ligne porte le libellé de son indicateur 1 (« ${before[0]!.label} ») : le N° d’un indicateur l’identifie, et ses mesures restent attachées à ce N°, elles changeraient de sens. L’ordre des indicateurs ne se change pas par le classeur : remettez à chaque ligne son N° d’origine (pour corriger un libellé, modifiez-le sur sa ligne).`,
 			`Feuille « Indicateurs », indicateur 1 de la fiche 14-1, colonne « N° » : la ligne porte le libellé de son indicateur 2 (« Nombre de points d’accès installés ») : le N° d’un indicateur l’identifie, et ses mesures restent attachées à ce N°, elles changeraient de sens. L’ordre des indicateurs ne se change pas par le classeur : remettez à chaque ligne son N° d’origine (pour corriger un libellé, modifiez-le sur sa ligne).`
 		]);
-		expect((await applyPlanImport(db, bytes, { reason: 'Réordonner', actor: null })).ok).toBe(
-			false
-		);
+		expect(
+			(
+				await applyPlanImport(db, bytes, {
+					reason: 'Réordonner',
+					actor: null,
+					abandonConfirmed: true
+				})
+			).ok
+		).toBe(false);
 		expect(await labels()).toEqual(before);
 		// A label corrected on its own row still goes through.
 		const corrected = await edit(await exportPlanWorkbook(db), (workbook) => {
@@ -695,7 +766,11 @@ describe('plan workbook round trip', () => {
 		expect(refused.problems).toEqual([
 			`Feuille « Indicateurs », ligne ${line}, colonne « Date de la valeur de départ » : une valeur de départ demande sa date.`
 		]);
-		const applied = await applyPlanImport(db, relabelled, { reason: 'Libellé', actor: null });
+		const applied = await applyPlanImport(db, relabelled, {
+			reason: 'Libellé',
+			actor: null,
+			abandonConfirmed: true
+		});
 		expect(applied.ok).toBe(true);
 	});
 
@@ -715,7 +790,11 @@ describe('plan workbook round trip', () => {
 			'updated modernite',
 			'updated cdg46'
 		]);
-		const applied = await applyPlanImport(db, bytes, { reason: 'Nouvel axe', actor: null });
+		const applied = await applyPlanImport(db, bytes, {
+			reason: 'Nouvel axe',
+			actor: null,
+			abandonConfirmed: true
+		});
 		expect(applied.ok).toBe(true);
 		expect(
 			await db.selectFrom('axis').select(['code', 'position']).orderBy('position').execute()
@@ -928,7 +1007,12 @@ describe('plan workbook round trip', () => {
 		});
 		const now = new Date('2026-12-02T10:00:00Z');
 		expect(
-			await applyPlanImport(db, theirs, { reason: 'Correction', actor: admin, now })
+			await applyPlanImport(db, theirs, {
+				reason: 'Correction',
+				actor: admin,
+				now,
+				abandonConfirmed: true
+			})
 		).toMatchObject({ ok: true });
 		// The old workbook, with one other cell edited: it holds the former title and label.
 		const editSeventwo = (workbook: ExcelJS.Workbook) => {
@@ -944,7 +1028,9 @@ describe('plan workbook round trip', () => {
 			expect.stringMatching(/^Fiche 5-1 — .* : une modification en a été enregistrée/)
 		]);
 		expect(preview.problems.every((p) => p.endsWith(changed))).toBe(true);
-		expect(await applyPlanImport(db, mine, { reason: 'Relecture', actor: admin })).toMatchObject({
+		expect(
+			await applyPlanImport(db, mine, { reason: 'Relecture', actor: admin, abandonConfirmed: true })
+		).toMatchObject({
 			ok: false
 		});
 		expect((await findFicheByCode(db, '5-1'))!.title).toBe('Titre 5-1 corrigé');
@@ -981,13 +1067,15 @@ describe('plan workbook round trip', () => {
 			(
 				await applyPlanImport(db, await rename('adcf', 'ADCF Lot'), {
 					reason: 'Premier',
-					actor: null
+					actor: null,
+					abandonConfirmed: true
 				})
 			).ok
 		).toBe(true);
 		const second = await applyPlanImport(db, await rename('adefpat', 'ADCF'), {
 			reason: 'Second',
-			actor: null
+			actor: null,
+			abandonConfirmed: true
 		});
 		expect(second).toMatchObject({ ok: true });
 		expect(
@@ -1005,7 +1093,10 @@ describe('plan workbook round trip', () => {
 			const organisations = workbook.getWorksheet('Organisations')!;
 			organisations.getRow(rowOf(organisations, 'etat')).getCell(3).value = 'L’État';
 		});
-		expect((await applyPlanImport(db, edited, { reason: 'Trois', actor: null })).ok).toBe(true);
+		expect(
+			(await applyPlanImport(db, edited, { reason: 'Trois', actor: null, abandonConfirmed: true }))
+				.ok
+		).toBe(true);
 		expect(
 			await db.selectFrom('organisation_alias').select('name').where('name', '=', 'État').execute()
 		).toEqual([]);
@@ -1050,7 +1141,11 @@ describe('plan workbook round trip', () => {
 				after: 'Organismes de formation ; AMF46 ; ADCF (adefpat) ; SGAR ; CDG46'
 			}
 		]);
-		const applied = await applyPlanImport(db, bytes, { reason: 'Noms inversés', actor: null });
+		const applied = await applyPlanImport(db, bytes, {
+			reason: 'Noms inversés',
+			actor: null,
+			abandonConfirmed: true
+		});
 		expect(applied).toMatchObject({ ok: true });
 		expect(
 			await db
@@ -1132,7 +1227,8 @@ describe('plan workbook round trip', () => {
 			expect(preview.creates).toBe(true);
 			const applied = await applyPlanImport(empty, bytes, {
 				reason: 'Chargement initial',
-				actor: null
+				actor: null,
+				abandonConfirmed: true
 			});
 			expect(applied.ok).toBe(true);
 			const model = await loadPlanModel(empty);

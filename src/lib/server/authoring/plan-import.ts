@@ -1,6 +1,7 @@
 import { parisDate } from '../../utils/dates';
 import { typedText } from '../../schemas/form';
 import { ImportReasonSchema } from '../../schemas/plan-import';
+import { abandonUnconfirmed } from '../../schemas/retire';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -601,10 +602,10 @@ export interface ImportRequest {
 	/** The digest of the preview the person confirmed: refused if the file or the plan changed. */
 	confirmedDigest?: string;
 	/**
-	 * Whether the page's box confirming the abandonment of the fiches left out of the workbook was
-	 * ticked: false refuses an import that abandons any (left out by the command, which lists them).
+	 * Whether the abandonment of the fiches left out of the workbook is confirmed: the page's box
+	 * ticked, the command's --abandonner naming each. False refuses an import that abandons any.
 	 */
-	abandonConfirmed?: boolean;
+	abandonConfirmed: boolean;
 	now?: Date;
 }
 
@@ -675,8 +676,8 @@ async function importInTransaction(
 		const abandoned = checked.changes
 			.filter((c) => c.entity === 'fiche' && c.action === 'retired')
 			.map((c) => c.key);
-		if (request.abandonConfirmed === false && abandoned.length > 0) {
-			const message = `Cochez la case pour confirmer l’abandon ${plural(abandoned.length, 'de la fiche', 'des fiches')} ${listInWords(abandoned)}, ${plural(abandoned.length, 'absente', 'absentes')} du classeur : un abandon ne se défait pas.`;
+		if (!request.abandonConfirmed && abandoned.length > 0) {
+			const message = abandonUnconfirmed(abandoned);
 			return refuse(400, message, { fieldErrors: { confirm: message } });
 		}
 		const fieldCount = countFieldChanges({ changes: checked.changes, problems: [] });
@@ -976,7 +977,9 @@ export async function seedPlanFromWorkbook(db: Db, path: string): Promise<boolea
 	const applied = await applyPlanImport(db, bytes, {
 		reason: initialLoadReason(basename(path)),
 		actor: null,
-		actorLabel: 'démarrage (PLAN_FILE)'
+		actorLabel: 'démarrage (PLAN_FILE)',
+		// An empty database: no fiche to abandon, none confirmed.
+		abandonConfirmed: false
 	});
 	if (!applied.ok) {
 		const { problems } = await previewPlanImport(db, bytes);

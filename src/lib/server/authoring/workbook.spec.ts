@@ -516,7 +516,11 @@ describe('a workbook that does not validate: one French sentence per problem, no
 				.selectFrom('plan_revision')
 				.select((eb) => eb.fn.countAll<number>().as('n'))
 				.executeTakeFirstOrThrow();
-			const applied = await applyPlanImport(db, bytes, { reason: 'Essai', actor: null });
+			const applied = await applyPlanImport(db, bytes, {
+				reason: 'Essai',
+				actor: null,
+				abandonConfirmed: true
+			});
 			expect(applied.ok).toBe(false);
 			if (!applied.ok) expect(applied.message).toMatch(/^Le classeur n’a pas été importé/);
 			expect(await loadPlanModel(db)).toEqual(model);

@@ -160,7 +160,7 @@ export const actions: Actions = {
 			actor: user,
 			clientAddress: safeClientAddress(event),
 			confirmedDigest: data.digest,
-			abandonConfirmed: data.confirm === 'oui'
+			abandonConfirmed: data.confirm
 		});
 		if (!result.ok) {
 			const preview = await previewPlanImport(getDb(), bytes);
