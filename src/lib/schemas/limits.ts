@@ -1,5 +1,7 @@
 import { formatNumber } from '../utils/format';
 
+/** A password's length, in characters: the server's rule and the hint of its field. */
+export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 export const TEXT_MAX_LENGTH = 10_000;
 export const COMMENT_MAX_LENGTH = 2_000;

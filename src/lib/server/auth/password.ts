@@ -1,9 +1,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import { foldForSearch } from '../../utils/text';
-import { PASSWORD_MAX_LENGTH } from '../../schemas/limits';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../schemas/limits';
 import COMMON_PASSWORDS from './common-passwords.json';
-
-const PASSWORD_MIN_LENGTH = 12;
 
 // OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. (@node-rs/argon2 defaults to argon2id.)
 const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 };
