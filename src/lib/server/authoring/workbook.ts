@@ -1192,6 +1192,43 @@ export async function readPlanWorkbook(
 	const workbook = await loadWorkbook(bytes);
 	if (!workbook) return refusedReading([unlocatedProblem(UNREADABLE)]);
 	const problems = new Problems();
+	const sheets = readSheets(workbook, problems);
+	if (!sheets) return refusedReading(problems.list);
+	const rows = (key: SheetKey) =>
+		sheets[key].map((row) => new RowReader(SHEETS[key], row, problems));
+	const { model, ficheRows, shownLatest, undatedBaselines } = readRows(
+		rows,
+		problems,
+		retiredOrganisations,
+		withdrawn
+	);
+	if (problems.list.length > 0) {
+		return {
+			...refusedReading(problems.list),
+			partial: {
+				model,
+				ficheRows,
+				exportedRevision: exportedRevision(workbook),
+				undatedBaselines,
+				problems: problems.list
+			}
+		};
+	}
+	return {
+		ok: true,
+		model,
+		ficheRows,
+		exportedRevision: exportedRevision(workbook),
+		shownLatest,
+		undatedBaselines
+	};
+}
+
+/** Every sheet's data rows; null when a sheet, a header or a cell cannot be read (problems said). */
+function readSheets(
+	workbook: ExcelJS.Workbook,
+	problems: Problems
+): Record<SheetKey, DataRow[]> | null {
 	const sheets = {} as Record<SheetKey, DataRow[] | null>;
 	for (const key of Object.keys(SHEETS) as SheetKey[])
 		sheets[key] = readSheet(workbook, SHEETS[key], problems);
@@ -1204,83 +1241,152 @@ export async function readPlanWorkbook(
 			null,
 			`cette feuille n’est pas une feuille du plan : l’import ne la lirait pas. Retirez-la du classeur, ou copiez ses lignes dans la feuille attendue (${expectedSheets()})`
 		);
-	if (problems.list.length > 0) return refusedReading(problems.list);
+	return problems.list.length > 0 ? null : (sheets as Record<SheetKey, DataRow[]>);
+}
 
+/** The rows of a sheet, each read by its own RowReader. */
+type SheetRows = (key: SheetKey) => RowReader[];
+
+/**
+ * The plan the rows hold, sheet by sheet in the order the references between them need (each
+ * problem said as its row is read): what the reading gives back but for the workbook's revision.
+ */
+function readRows(
+	rows: SheetRows,
+	problems: Problems,
+	retiredOrganisations: RetiredOrganisation[],
+	withdrawn: Set<string>
+) {
 	const model: PlanModel = { ...emptyPlanModel(), retiredOrganisations };
-	const readers = (key: SheetKey) =>
-		(sheets[key] ?? []).map((row) => new RowReader(SHEETS[key], row, problems));
+	model.plan = readPlanRow(rows('plan'), problems);
+	model.axes = readAxes(rows('axes'), withdrawn);
+	model.orientations = readOrientations(
+		rows('orientations'),
+		withdrawn,
+		new Set(model.axes.map((a) => a.code))
+	);
+	model.objectives = readObjectives(
+		rows('objectives'),
+		withdrawn,
+		new Set(model.orientations.map((o) => o.code))
+	);
+	const organisations = readOrganisations(rows('organisations'), retiredOrganisations);
+	model.organisations = organisations.list;
+	const fiches = readFiches(rows('fiches'), new Set(model.objectives.map((o) => o.number)));
+	model.fiches = fiches.list;
+	const references = new FicheReferences(
+		new Set(model.fiches.map((f) => f.code)),
+		fiches.unreadableCodes,
+		problems
+	);
+	model.people = readPeople(rows('people'), references, organisations.byName);
+	model.links = readLinks(rows('links'), references);
+	const indicators = readIndicators(rows('indicators'), references);
+	model.indicators = indicators.list;
+	// A fiche may have no indicator yet, as the portal's form allows (a fiche just added).
+	references.guide();
+	return {
+		model,
+		ficheRows: fiches.rows,
+		shownLatest: indicators.shownLatest,
+		undatedBaselines: indicators.undatedBaselines
+	};
+}
 
-	const planRows = readers('plan');
-	if (planRows.length !== 1)
+/** The « Plan » sheet's one row, or null when it has none. */
+function readPlanRow(rows: RowReader[], problems: Problems): PlanModel['plan'] {
+	if (rows.length !== 1)
 		problems.add(
 			SHEETS.plan.name,
 			null,
 			null,
 			'la feuille doit avoir une seule ligne, celle du plan'
 		);
-	const plan = planRows[0];
-	if (plan)
-		model.plan = {
-			title: plan.text(0),
-			territory: plan.text(1),
-			periodStart: plan.integer(2, 1900, 2200),
-			periodEnd: plan.integer(3, 1900, 2200),
-			adoptedOn: plan.date(4),
-			finalisedOn: plan.date(5),
-			source: plan.text(6)
-		};
-
-	const codeOf = (r: RowReader, index: number, what: string): string => {
-		const code = r.code(index);
-		if (code && !CODE.test(code))
-			r.problem(
-				index,
-				`${quoted(code)} n’est pas un code ${what} (minuscules, chiffres et tirets)`
-			);
-		return code;
+	const plan = rows[0];
+	if (!plan) return null;
+	return {
+		title: plan.text(0),
+		territory: plan.text(1),
+		periodStart: plan.integer(2, 1900, 2200),
+		periodEnd: plan.integer(3, 1900, 2200),
+		adoptedOn: plan.date(4),
+		finalisedOn: plan.date(5),
+		source: plan.text(6)
 	};
-	/** A row that brings back an axis, orientation or objective withdrawn from the plan. */
-	const notWithdrawn = (r: RowReader, level: StructureLevel, key: string) => {
-		if (key && withdrawn.has(`${level}:${key}`)) r.problem(0, withdrawnRowMessage(level, key));
-	};
+}
 
-	model.axes = uniqueBy(
-		readers('axes').map((r) => {
+/** The code of an axis, orientation or organisation (`what`: « d’axe »…), refused if not one. */
+function codeOf(r: RowReader, index: number, what: string): string {
+	const code = r.code(index);
+	if (code && !CODE.test(code))
+		r.problem(index, `${quoted(code)} n’est pas un code ${what} (minuscules, chiffres et tirets)`);
+	return code;
+}
+
+/** A row that brings back an axis, orientation or objective withdrawn from the plan. */
+function notWithdrawn(
+	r: RowReader,
+	withdrawn: Set<string>,
+	level: StructureLevel,
+	key: string
+): void {
+	if (key && withdrawn.has(`${level}:${key}`)) r.problem(0, withdrawnRowMessage(level, key));
+}
+
+/** The code of the record above a row's (its column B: `what` of `sheet`), said when unknown. */
+function knownParent(r: RowReader, codes: Set<string>, what: string, sheet: string): string {
+	const code = r.text(1);
+	if (code && !codes.has(code))
+		r.problem(1, `${what} ${quoted(code)} n’existe pas dans la feuille « ${sheet} »`);
+	return code;
+}
+
+function readAxes(rows: RowReader[], withdrawn: Set<string>): PlanModel['axes'] {
+	return uniqueBy(
+		rows.map((r) => {
 			const code = codeOf(r, 0, 'd’axe');
-			notWithdrawn(r, 'axis', code);
+			notWithdrawn(r, withdrawn, 'axis', code);
 			return { reader: r, item: { code, shortName: r.text(1), label: r.text(2) } };
 		}),
 		(a) => a.code,
 		0,
 		'l’axe'
 	);
-	const axisCodes = new Set(model.axes.map((a) => a.code));
+}
 
-	model.orientations = uniqueBy(
-		readers('orientations').map((r) => {
-			const axis = r.text(1);
-			if (axis && !axisCodes.has(axis))
-				r.problem(1, `l’axe ${quoted(axis)} n’existe pas dans la feuille « ${SHEETS.axes.name} »`);
+function readOrientations(
+	rows: RowReader[],
+	withdrawn: Set<string>,
+	axisCodes: Set<string>
+): PlanModel['orientations'] {
+	return uniqueBy(
+		rows.map((r) => {
+			const axis = knownParent(r, axisCodes, 'l’axe', SHEETS.axes.name);
 			const code = codeOf(r, 0, 'd’orientation');
-			notWithdrawn(r, 'orientation', code);
+			notWithdrawn(r, withdrawn, 'orientation', code);
 			return { reader: r, item: { code, axis, label: r.text(2) } };
 		}),
 		(o) => o.code,
 		0,
 		'l’orientation'
 	);
-	const orientationCodes = new Set(model.orientations.map((o) => o.code));
+}
 
-	model.objectives = uniqueBy(
-		readers('objectives').map((r) => {
-			const orientation = r.text(1);
-			if (orientation && !orientationCodes.has(orientation))
-				r.problem(
-					1,
-					`l’orientation ${quoted(orientation)} n’existe pas dans la feuille « ${SHEETS.orientations.name} »`
-				);
+function readObjectives(
+	rows: RowReader[],
+	withdrawn: Set<string>,
+	orientationCodes: Set<string>
+): PlanModel['objectives'] {
+	return uniqueBy(
+		rows.map((r) => {
+			const orientation = knownParent(
+				r,
+				orientationCodes,
+				'l’orientation',
+				SHEETS.orientations.name
+			);
 			const number = r.integer(0, 1, 99);
-			if (Number.isInteger(number)) notWithdrawn(r, 'objective', String(number));
+			if (Number.isInteger(number)) notWithdrawn(r, withdrawn, 'objective', String(number));
 			return {
 				reader: r,
 				item: {
@@ -1295,9 +1401,17 @@ export async function readPlanWorkbook(
 		0,
 		'l’objectif'
 	);
-	const objectiveNumbers = new Set(model.objectives.map((o) => o.number));
+}
 
-	const organisationRows = readers('organisations').map((r) => {
+/**
+ * The « Organisations » sheet (`list`), and how the other sheets find an organisation (`byName`):
+ * by its name or its identifier, lower-cased.
+ */
+function readOrganisations(
+	rows: RowReader[],
+	retiredOrganisations: RetiredOrganisation[]
+): { list: PlanModel['organisations']; byName: Map<string, string> } {
+	const read = rows.map((r) => {
 		const typeLabel = r.text(3);
 		const kind = kindOf(typeLabel, ORGANISATION_KIND_LABELS) as OrganisationKind | undefined;
 		if (typeLabel && !kind)
@@ -1315,17 +1429,37 @@ export async function readPlanWorkbook(
 			}
 		};
 	});
-	model.organisations = uniqueBy(organisationRows, (o) => o.slug, 0, 'l’organisation');
-	uniqueBy(organisationRows, (o) => o.name.toLowerCase(), 1, 'le nom');
-	// A name written as another organisation's identifier: a command naming it (user:create
-	// --organisation) would find the one whose identifier it is, not the one with that name.
+	const list = uniqueBy(read, (o) => o.slug, 0, 'l’organisation');
+	uniqueBy(read, (o) => o.name.toLowerCase(), 1, 'le nom');
+	refuseNamesAsIdentifiers(read, retiredOrganisations);
+	// The other sheets name an organisation by its name (as exported) or its identifier; a name
+	// that is also another one's identifier (« ADEFPAT » given to adcf) names by its name, whatever
+	// the rows' order.
+	// An organisation retired from the plan stays on the fiches that name it, and the export names
+	// it there though the « Organisations » sheet lists it no more: it is read by its name or
+	// identifier, unless a listed organisation has taken that name or identifier.
+	const byName = new Map<string, string>([
+		...retiredOrganisations.map((o) => [o.slug, o.slug] as const),
+		...retiredOrganisations.map((o) => [o.name.toLowerCase(), o.slug] as const),
+		...list.map((o) => [o.slug, o.slug] as const),
+		...list.map((o) => [o.name.toLowerCase(), o.slug] as const)
+	]);
+	return { list, byName };
+}
+
+/**
+ * A name written as another organisation's identifier: a command naming it (user:create
+ * --organisation) would find the one whose identifier it is, not the one with that name.
+ */
+function refuseNamesAsIdentifiers(
+	read: { reader: RowReader; item: { slug: string; name: string } }[],
+	retiredOrganisations: RetiredOrganisation[]
+): void {
 	const bySlug = new Map<string, { slug: string; name: string; row?: number }>([
 		...retiredOrganisations.map((o) => [o.slug, o] as const),
-		...organisationRows.map(
-			({ item, reader }) => [item.slug, { ...item, row: reader.number }] as const
-		)
+		...read.map(({ item, reader }) => [item.slug, { ...item, row: reader.number }] as const)
 	]);
-	for (const { item, reader } of organisationRows) {
+	for (const { item, reader } of read) {
 		const other = bySlug.get(item.name.trim());
 		if (item.name && other && other.slug !== item.slug)
 			reader.problem(
@@ -1333,45 +1467,24 @@ export async function readPlanWorkbook(
 				`le nom ${quoted(item.name)} de l’organisation ${quoted(item.slug)} est l’identifiant de l’organisation ${quoted(other.name)}${other.row ? ` (ligne ${other.row})` : ' (retirée)'} : un nom ne peut pas s’écrire comme l’identifiant d’une autre organisation, choisissez-en un autre`
 			);
 	}
-	// The other sheets name an organisation by its name (as exported) or its identifier; a name
-	// that is also another one's identifier (« ADEFPAT » given to adcf) names by its name, whatever
-	// the rows' order.
-	// An organisation retired from the plan stays on the fiches that name it, and the export names
-	// it there though the « Organisations » sheet lists it no more: it is read by its name or
-	// identifier, unless a listed organisation has taken that name or identifier.
-	const organisationByName = new Map<string, string>([
-		...retiredOrganisations.map((o) => [o.slug, o.slug] as const),
-		...retiredOrganisations.map((o) => [o.name.toLowerCase(), o.slug] as const),
-		...model.organisations.map((o) => [o.slug, o.slug] as const),
-		...model.organisations.map((o) => [o.name.toLowerCase(), o.slug] as const)
-	]);
+}
 
+/**
+ * The « Fiches » sheet (`list`), the row of each fiche by code (`rows`), and the codes a fiche's
+ * code the spreadsheet turned into a date may have been (`unreadableCodes`): the other sheets'
+ * rows naming one of those are not also reported as naming an unknown fiche; other unknown codes
+ * are.
+ */
+function readFiches(rows: RowReader[], objectiveNumbers: Set<number>) {
 	const ficheRows = new Map<string, number>();
-	// A fiche's code the spreadsheet turned into a date: the other sheets' rows naming that fiche
-	// (its possible codes) are not also reported as naming an unknown one; other unknown codes are.
 	const unreadableCodes = new Set<string>();
-	model.fiches = uniqueBy(
-		readers('fiches').map((r) => {
+	const list = uniqueBy(
+		rows.map((r) => {
 			for (const code of r.codeCandidates(0)) unreadableCodes.add(code);
 			const code = r.code(0);
 			if (!ficheRows.has(code)) ficheRows.set(code, r.number);
 			const objective = r.integer(1, 1, 99);
-			const match = FICHE_CODE_PATTERN.exec(code);
-			if (code && !match)
-				r.problem(
-					0,
-					`${quoted(code)} n’est pas un code de fiche (numéro de l’objectif, tiret, numéro : 4-2)`
-				);
-			else if (match && Number(match[1]) !== objective && !Number.isNaN(objective))
-				r.problem(
-					0,
-					`le code ${code} ne correspond pas à l’objectif ${objective} (il commence par son numéro)`
-				);
-			if (!Number.isNaN(objective) && !objectiveNumbers.has(objective))
-				r.problem(
-					1,
-					`l’objectif ${objective} n’existe pas dans la feuille « ${SHEETS.objectives.name} »`
-				);
+			checkFicheCode(r, code, objective, objectiveNumbers);
 			return {
 				reader: r,
 				item: {
@@ -1392,22 +1505,57 @@ export async function readPlanWorkbook(
 		0,
 		'la fiche'
 	);
-	const ficheCodes = new Set(model.fiches.map((f) => f.code));
-	// The rows of the other sheets that name a fiche the « Fiches » sheet lacks, by code: its first
-	// problem says how many rows name it and what to do (see unknownFicheGuidance).
-	const unknownFiches = new Map<
-		string,
-		{ rows: { sheet: string; row: number }[]; first: number }
-	>();
-	const knownFiche = (r: RowReader, index: number): string => {
+	return { list, rows: ficheRows, unreadableCodes };
+}
+
+/** A fiche's code and objective: a code « 4-2 » of an objective 4 of the « Objectifs » sheet. */
+function checkFicheCode(
+	r: RowReader,
+	code: string,
+	objective: number,
+	objectiveNumbers: Set<number>
+): void {
+	const match = FICHE_CODE_PATTERN.exec(code);
+	if (code && !match)
+		r.problem(
+			0,
+			`${quoted(code)} n’est pas un code de fiche (numéro de l’objectif, tiret, numéro : 4-2)`
+		);
+	else if (match && Number(match[1]) !== objective && !Number.isNaN(objective))
+		r.problem(
+			0,
+			`le code ${code} ne correspond pas à l’objectif ${objective} (il commence par son numéro)`
+		);
+	if (!Number.isNaN(objective) && !objectiveNumbers.has(objective))
+		r.problem(
+			1,
+			`l’objectif ${objective} n’existe pas dans la feuille « ${SHEETS.objectives.name} »`
+		);
+}
+
+/**
+ * The fiches the other sheets name by code: one the « Fiches » sheet lacks is refused on each row,
+ * and its first problem says how many rows name it and what to do (see unknownFicheGuidance).
+ */
+class FicheReferences {
+	private unknown = new Map<string, { rows: { sheet: string; row: number }[]; first: number }>();
+
+	constructor(
+		private codes: Set<string>,
+		private unreadableCodes: Set<string>,
+		private problems: Problems
+	) {}
+
+	/** The code of the fiche a cell names, said when the « Fiches » sheet lacks it. */
+	known(r: RowReader, index: number): string {
 		const code = r.code(index);
-		if (code && !ficheCodes.has(code) && !unreadableCodes.has(code)) {
-			const known = unknownFiches.get(code);
+		if (code && !this.codes.has(code) && !this.unreadableCodes.has(code)) {
+			const known = this.unknown.get(code);
 			if (known) known.rows.push({ sheet: r.sheet, row: r.number });
 			else
-				unknownFiches.set(code, {
+				this.unknown.set(code, {
 					rows: [{ sheet: r.sheet, row: r.number }],
-					first: problems.list.length
+					first: this.problems.list.length
 				});
 			r.problem(
 				index,
@@ -1415,11 +1563,25 @@ export async function readPlanWorkbook(
 			);
 		}
 		return code;
-	};
+	}
 
-	model.people = uniqueBy(
-		readers('people').map((r) => {
-			const fiche = knownFiche(r, 0);
+	/** Adds to the first problem of each unknown fiche named on several rows how many and where. */
+	guide(): void {
+		for (const [code, { rows, first }] of this.unknown) {
+			const problem = this.problems.list[first];
+			if (problem && rows.length > 1) problem.message += unknownFicheGuidance(code, rows);
+		}
+	}
+}
+
+function readPeople(
+	rows: RowReader[],
+	fiches: FicheReferences,
+	organisationByName: Map<string, string>
+): PlanModel['people'] {
+	return uniqueBy(
+		rows.map((r) => {
+			const fiche = fiches.known(r, 0);
 			const roleLabel = r.text(1);
 			const role = kindOf(roleLabel, WORKBOOK_ROLE_WORDS) as 'owner' | 'partner' | undefined;
 			if (roleLabel && !role)
@@ -1450,11 +1612,13 @@ export async function readPlanWorkbook(
 		2,
 		'la même ligne'
 	);
+}
 
-	model.links = uniqueBy(
-		readers('links').map((r) => {
-			const fiche = knownFiche(r, 0);
-			const linked = knownFiche(r, 1);
+function readLinks(rows: RowReader[], fiches: FicheReferences): PlanModel['links'] {
+	return uniqueBy(
+		rows.map((r) => {
+			const fiche = fiches.known(r, 0);
+			const linked = fiches.known(r, 1);
 			if (fiche && fiche === linked) r.problem(1, 'une fiche ne peut pas être liée à elle-même');
 			return { reader: r, item: { fiche, linked } };
 		}),
@@ -1462,40 +1626,23 @@ export async function readPlanWorkbook(
 		1,
 		'le lien'
 	);
+}
 
+/**
+ * The « Indicateurs » sheet (`list`), with what each row shows as its latest value and the rows
+ * whose baseline has no date (see ShownLatest, UndatedBaseline).
+ */
+function readIndicators(rows: RowReader[], fiches: FicheReferences) {
 	const shownLatest: ShownLatest[] = [];
 	const undatedBaselines: UndatedBaseline[] = [];
-	model.indicators = uniqueBy(
-		readers('indicators').map((r) => {
-			const fiche = knownFiche(r, 0);
-			const kindLabel = r.text(4);
-			const kind = kindOf(kindLabel, INDICATOR_KIND_CELLS) as IndicatorKind | undefined;
-			if (kindLabel && !kind)
-				r.problem(
-					4,
-					`nature ${quoted(kindLabel)} inconnue (natures possibles : ${Object.values(INDICATOR_KIND_CELLS).join(', ')})`
-				);
-			const checked = (index: number): number | null => {
-				const value = r.optionalNumber(index, kind);
-				// The portal's own rule and words (the fiche's form, a partner's measurement).
-				const problem = value !== null && kind ? indicatorValueProblem(kind, value) : null;
-				if (problem) r.problem(index, `${value} refusé : ${asProblem(problem)}`);
-				return value;
-			};
-			const target = checked(5);
-			const targetDate = r.optionalDate(6);
-			const baseline = checked(7);
-			const baselineDate = r.optionalDate(8);
-			// An empty cell, not a refused one (read as null): that one's own problem is told alone.
-			if (targetDate && r.blank(5)) r.problem(5, 'une date de cible demande une cible');
-			if (baselineDate && r.blank(7))
-				r.problem(7, 'une date de valeur de départ demande une valeur de départ');
-			const dateProblems = indicatorDateProblems(targetDate, baselineDate, 'valeur de départ');
-			if (dateProblems.target) r.problem(6, asProblem(dateProblems.target));
-			if (dateProblems.baseline) r.problem(8, asProblem(dateProblems.baseline));
+	const list = uniqueBy(
+		rows.map((r) => {
+			const fiche = fiches.known(r, 0);
+			const kind = indicatorKind(r);
+			const values = indicatorValues(r, kind);
 			const position = r.integer(1, 1, 99);
 			shownLatest.push({ row: r.number, fiche, position, value: r.info(9), date: r.info(10) });
-			if (baseline !== null && r.blank(8))
+			if (values.baseline !== null && r.blank(8))
 				undatedBaselines.push({ row: r.number, fiche, position });
 			return {
 				reader: r,
@@ -1505,10 +1652,7 @@ export async function readPlanWorkbook(
 					label: r.text(2),
 					unit: r.optionalText(3),
 					kind: kind ?? 'count',
-					target,
-					targetDate,
-					baseline,
-					baselineDate
+					...values
 				}
 			};
 		}),
@@ -1516,30 +1660,40 @@ export async function readPlanWorkbook(
 		1,
 		'l’indicateur'
 	);
-	// A fiche may have no indicator yet, as the portal's form allows (a fiche just added).
-	for (const [code, { rows, first }] of unknownFiches) {
-		const problem = problems.list[first];
-		if (problem && rows.length > 1) problem.message += unknownFicheGuidance(code, rows);
-	}
+	return { list, shownLatest, undatedBaselines };
+}
 
-	if (problems.list.length > 0) {
-		return {
-			...refusedReading(problems.list),
-			partial: {
-				model,
-				ficheRows,
-				exportedRevision: exportedRevision(workbook),
-				undatedBaselines,
-				problems: problems.list
-			}
-		};
-	}
-	return {
-		ok: true,
-		model,
-		ficheRows,
-		exportedRevision: exportedRevision(workbook),
-		shownLatest,
-		undatedBaselines
+/** An indicator row's « Nature », undefined when it is missing or unknown (said). */
+function indicatorKind(r: RowReader): IndicatorKind | undefined {
+	const kindLabel = r.text(4);
+	const kind = kindOf(kindLabel, INDICATOR_KIND_CELLS) as IndicatorKind | undefined;
+	if (kindLabel && !kind)
+		r.problem(
+			4,
+			`nature ${quoted(kindLabel)} inconnue (natures possibles : ${Object.values(INDICATOR_KIND_CELLS).join(', ')})`
+		);
+	return kind;
+}
+
+/** An indicator row's target and baseline with their dates, checked as the fiche's form does. */
+function indicatorValues(r: RowReader, kind: IndicatorKind | undefined) {
+	const checked = (index: number): number | null => {
+		const value = r.optionalNumber(index, kind);
+		// The portal's own rule and words (the fiche's form, a partner's measurement).
+		const problem = value !== null && kind ? indicatorValueProblem(kind, value) : null;
+		if (problem) r.problem(index, `${value} refusé : ${asProblem(problem)}`);
+		return value;
 	};
+	const target = checked(5);
+	const targetDate = r.optionalDate(6);
+	const baseline = checked(7);
+	const baselineDate = r.optionalDate(8);
+	// An empty cell, not a refused one (read as null): that one's own problem is told alone.
+	if (targetDate && r.blank(5)) r.problem(5, 'une date de cible demande une cible');
+	if (baselineDate && r.blank(7))
+		r.problem(7, 'une date de valeur de départ demande une valeur de départ');
+	const dateProblems = indicatorDateProblems(targetDate, baselineDate, 'valeur de départ');
+	if (dateProblems.target) r.problem(6, asProblem(dateProblems.target));
+	if (dateProblems.baseline) r.problem(8, asProblem(dateProblems.baseline));
+	return { target, targetDate, baseline, baselineDate };
 }
