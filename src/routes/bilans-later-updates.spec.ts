@@ -3,6 +3,7 @@ import { reviewProgressUpdate, saveProgressUpdate } from '$lib/server/progress/s
 import { createPartner, progressInput } from '$lib/server/progress/testing';
 import { editionPages, shown, visitorHtml } from './edition-pages-testing';
 import { adminDatabase } from './route-testing';
+import { moveFiche } from '$lib/server/authoring/testing';
 
 // Hostile probe s48: the 2018 bilan (figures as of 31 December 2018, published on 1 February
 // 2019) rightly leaves out an update of 2018 validated after its publication, but its fiche said
@@ -14,12 +15,12 @@ const portal = adminDatabase();
 const pages = editionPages('9-1');
 
 /** A partner of 9-1 reports on `reportedOn`; Lot numérique validates it now (after 2019). */
-async function validatedUpdate(reportedOn: string, done: string): Promise<void> {
+async function validatedUpdate(reportedOn: string, done: string, code = '9-1'): Promise<void> {
 	const partner = await createPartner(portal.db, 'cdg46', `${done.length}@cdg46.fr`);
 	const saved = await saveProgressUpdate(
 		portal.db,
 		partner,
-		'9-1',
+		code,
 		null,
 		progressInput({ reportedOn, done }),
 		null
@@ -87,5 +88,28 @@ describe('an update of a published bilan’s period validated after its publicat
 		expect(print).not.toContain('Validée après la publication');
 		expect(fiche).not.toContain('Validée après la publication');
 		expect(await openData()).toEqual(published);
+	});
+});
+
+// Left noticed s48: the notice was grouped by the fiche's code of today, so a fiche moved to
+// another objective after the publication (another code) got none.
+describe('an update validated after the publication, of a fiche moved since', () => {
+	it('is told under the code the fiche had in the bilan', async () => {
+		const moved = await moveFiche(portal.db, portal.admin, '9-1', 1, new Date());
+		if (!moved.ok) throw new Error(moved.message);
+		expect(moved.value.code).not.toBe('9-1');
+		await validatedUpdate('2018-07-01', 'Validée après le déplacement', moved.value.code);
+
+		const [edition, print, fiche] = await Promise.all(
+			pages.map(([Page, load, path, route, params]) =>
+				shown(Page as never, load as never, path, route, params)
+			)
+		);
+		for (const text of [edition!, print!])
+			expect(text).toMatch(/Elle se lit sur la page de sa fiche \( fiche 9-1, 1 mise à jour \)/);
+		expect(edition).toContain('1 autre validée depuis');
+		expect(fiche).toContain(
+			'Depuis la publication de ce bilan, Lot numérique a validé une mise à jour de la fiche datée jusqu’au 31 décembre 2018'
+		);
 	});
 });

@@ -5,6 +5,7 @@ import { originSetting } from '$lib/server/config.js';
 import { getDb } from '$lib/server/db/instance';
 import { keyedByRevision } from '$lib/server/db/revision-cache';
 import { editionPage } from '$lib/server/editions/snapshot';
+import { listFicheMoves } from '$lib/server/authoring/revisions-repository';
 import { openDataFile, packageOfVersion } from '$lib/server/opendata/published';
 import {
 	countUpdatesValidatedAfter,
@@ -114,7 +115,7 @@ const frozenFiche = keyedByRevision(async (db, key: string) => {
 						from: `${year}-01-01`,
 						to: edition.asOf,
 						after: edition.publishedAt,
-						code
+						code: (await codesNow(db, [code])).get(code)
 					})
 				)[0]?.updates ?? 0)
 			: 0,
@@ -185,7 +186,11 @@ async function editionViewOf(db: Executor, key: string, withUpdates: boolean) {
 						from: `${snapshot.year}-01-01`,
 						to: snapshot.asOf,
 						after: snapshot.publishedAt
-					})
+					}),
+					await codesNow(
+						db,
+						page.axes.flatMap((axis) => axis.fiches.map((f) => f.code))
+					)
 				)
 			: [],
 		// Closed after the publication, a sitting of the year is not in it: the page says so.
@@ -203,18 +208,33 @@ async function editionViewOf(db: Executor, key: string, withUpdates: boolean) {
 	};
 }
 
-/** The counts of the edition's fiches, in its order (those of a fiche it does not have, left out). */
+/**
+ * The counts of the edition's fiches, in its order, each found under the code it has `now` and
+ * named by the edition's (those of a fiche it does not have, left out).
+ */
 function inEditionOrder(
 	page: ReturnType<typeof editionPage>,
-	counts: { code: string; updates: number }[]
+	counts: { code: string; updates: number }[],
+	now: Map<string, string>
 ): { code: string; updates: number }[] {
 	const byCode = new Map(counts.map((c) => [c.code, c.updates]));
 	return page.axes
 		.flatMap((axis) => axis.fiches)
 		.flatMap(({ code }) => {
-			const updates = byCode.get(code);
+			const updates = byCode.get(now.get(code) ?? code);
 			return updates ? [{ code, updates }] : [];
 		});
+}
+
+/**
+ * The code each fiche of an edition has today, by the code it had there: a fiche moved to another
+ * objective since has another, under which its updates are counted; it is still named by the
+ * edition's. Codes are never given twice: a former code is that fiche's only.
+ */
+async function codesNow(db: Executor, editionCodes: string[]): Promise<Map<string, string>> {
+	const moves = await listFicheMoves(db);
+	const movedTo = new Map(moves.map((m) => [m.formerCode, m.code]));
+	return new Map(editionCodes.map((code) => [code, movedTo.get(code) ?? code]));
 }
 
 /** An edition's charts (`/bilans/2018/graphiques.json`), written once per change. */
