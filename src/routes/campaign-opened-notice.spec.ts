@@ -1,7 +1,7 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
-import { openCampaign } from '$lib/server/campaigns/service';
+import { closeCampaign, openCampaign } from '$lib/server/campaigns/service';
 import { configureMail } from '$lib/server/mail/outbox';
 import { recordRelayFailure } from '$lib/server/mail/outbox-repository';
 import { listFichesForOrganisation } from '$lib/server/progress/repository';
@@ -9,8 +9,8 @@ import { saveProgressUpdate } from '$lib/server/progress/service';
 import { progressInput } from '$lib/server/progress/testing';
 import { daysAfter, parisToday } from '$lib/utils/dates';
 import Page from './admin/campagnes/[id=id]/+page.svelte';
-import { load } from './admin/campagnes/[id=id]/+page.server';
-import { adminDatabase, routeEvent } from './route-testing';
+import { actions, load } from './admin/campagnes/[id=id]/+page.server';
+import { adminDatabase, routeAnswer, routeEvent } from './route-testing';
 
 const portal = adminDatabase();
 
@@ -185,5 +185,52 @@ describe('a campaign opened after an organisation answered for all its fiches', 
 		} finally {
 			configureMail(before);
 		}
+	});
+});
+
+// Left noticed s48: the closing's notice read its count from `?annules=` in the address, so a link
+// made up showed any number; it is read back from the outbox, as the dates change's figures are
+// read from the journal.
+describe('the notice of a campaign closed', () => {
+	const signedIn = () => ({ user: portal.admin, session: { id: 'test' } }) as never;
+	const notice = async (id: string, query: string) => {
+		const data = await load(
+			routeEvent(`/admin/campagnes/${id}?${query}`, '/admin/campagnes/[id=id]', { id }, signedIn())
+		);
+		const body = render(Page, { props: { data, form: null } as never }).body;
+		return asText(/<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '');
+	};
+
+	it('says how many waiting messages the closing cancelled, as the outbox holds them', async () => {
+		const before = configureMail({
+			origin: 'https://sdusn.test',
+			from: 'Portail <x@sdusn.test>',
+			relayed: true
+		});
+		try {
+			const id = await openOne();
+			// Made up on a campaign still open: nothing is said.
+			expect(await notice(id, 'close=1&annules=40')).toBe('');
+			const form = new FormData();
+			form.set('confirm', 'oui');
+			const closing = await routeAnswer(() =>
+				actions.close!(
+					routeEvent(`/admin/campagnes/${id}`, '/admin/campagnes/[id=id]', { id }, signedIn(), form)
+				)
+			);
+			expect(closing).toMatchObject({ status: 303, location: `/admin/campagnes/${id}?close=1` });
+			// Paul's opening mail was waiting for the relay: the closing cancelled it.
+			const told = await notice(id, 'close=1&annules=40');
+			expect(told).toContain('1 courriel d’ouverture ou de rappel qui attendait encore');
+			expect(told).not.toContain('40');
+		} finally {
+			configureMail(before);
+		}
+	});
+
+	it('says nothing of cancelled messages when none waited', async () => {
+		const id = await openOne(false);
+		expect((await closeCampaign(portal.db, portal.admin, id, null)).ok).toBe(true);
+		expect(await notice(id, 'close=1&annules=40')).toMatch(/les partenaires ne la voient plus\.$/);
 	});
 });

@@ -633,7 +633,7 @@ describe('campaigns', () => {
 					: { campaign_id: kept, status: 'pending', last_error: null }
 			);
 		const cancelled = rows.filter((r) => r.campaign_id === id).length;
-		// The closing notice says it too (/admin/campagnes/N?close=1&annules=…).
+		// The closing notice says it too (/admin/campagnes/N?close=1, read back by closingCancelledMail).
 		expect(closing).toEqual({ ok: true, value: { cancelled } });
 		const [summary] = await db
 			.selectFrom('audit_event')

@@ -6,7 +6,7 @@ import type { Sheet } from '../spreadsheet';
 import { listOrganisationChoices } from '../authoring/repository';
 import { campaignDeadlineMail, campaignMail, type Notification } from '../mail/messages';
 import { queueNotification } from '../mail/outbox';
-import { cancelPendingAbout } from '../mail/outbox-repository';
+import { cancelPendingAbout, countCancelledAboutCampaign } from '../mail/outbox-repository';
 import { activeRecipients, organisationReceives } from '../mail/preferences-repository';
 import { invalidFields, ok, refuse, type Result } from '../result';
 import { LATEST_REMINDER_DAYS, parseReminderDays } from '../../schemas/campaign';
@@ -344,6 +344,17 @@ export async function openCampaign(
  * page and follow-up stay. Two admins closing it at once: the second is told it already is. Says
  * how many of its mails still waiting for the relay were cancelled.
  */
+/** Why the messages of a campaign closed before they left were not sent (the outbox keeps it). */
+const CLOSING_CANCELLED = 'Non envoyé : la campagne a été close avant le départ du message.';
+
+/**
+ * How many of the campaign's messages its closing cancelled, read back from the outbox: the
+ * closing's notice says it (a count in the address, made up, showed any number).
+ */
+export function closingCancelledMail(db: Executor, id: number): Promise<number> {
+	return countCancelledAboutCampaign(db, id, CLOSING_CANCELLED);
+}
+
 export async function closeCampaign(
 	db: Db,
 	admin: User,
@@ -363,13 +374,7 @@ export async function closeCampaign(
 			);
 		await keepCampaignOutcome(trx, id, pairs);
 		// Its opening or reminders still waiting for the relay no longer ask anything.
-		const cancelled = (
-			await cancelPendingAbout(
-				trx,
-				{ campaignId: id },
-				'Non envoyé : la campagne a été close avant le départ du message.'
-			)
-		).length;
+		const cancelled = (await cancelPendingAbout(trx, { campaignId: id }, CLOSING_CANCELLED)).length;
 		const ended = campaign.deadline < parisDate(new Date(now));
 		await recordAudit(trx, {
 			actor: admin,

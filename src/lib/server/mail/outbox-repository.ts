@@ -429,6 +429,22 @@ export async function countCancellationsOfSitting(
 	return Number(row.count);
 }
 
+/** How many messages about the campaign were cancelled for `reason` (cancelPendingAbout's). */
+export async function countCancelledAboutCampaign(
+	db: Executor,
+	campaignId: number,
+	reason: string
+): Promise<number> {
+	const row = await db
+		.selectFrom('mail_outbox')
+		.select((eb) => eb.fn.countAll<number>().as('count'))
+		.where('campaign_id', '=', campaignId)
+		.where('status', '=', 'cancelled')
+		.where('last_error', '=', reason)
+		.executeTakeFirstOrThrow();
+	return Number(row.count);
+}
+
 /**
  * Of `userIds`, those a message about the séance reached, or may have reached (handed to the relay,
  * or interrupted while it was).

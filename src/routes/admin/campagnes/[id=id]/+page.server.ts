@@ -5,7 +5,8 @@ import {
 	campaignCompletion,
 	campaignDateProblems,
 	changeCampaignDates,
-	closeCampaign
+	closeCampaign,
+	closingCancelledMail
 } from '$lib/server/campaigns/service';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
@@ -18,16 +19,18 @@ export const load: PageServerLoad = async (event) => {
 	const result = await campaignCompletion(getDb(), Number(event.params.id));
 	if (!result.ok) error(404, result.message);
 	const opened = event.url.searchParams.get('ouverte') === '1';
+	// Told only of a campaign that is closed (`?close=1` on an open one is a link made up).
+	const closed =
+		event.url.searchParams.get('close') === '1' && result.value.campaign.closedAt !== null;
 	return {
 		...result.value,
 		opened,
 		// The relay known down since then: the opening's messages wait, and the notice says so.
 		relayDownSince: opened ? await relayDownSince(getDb()) : null,
-		closed: event.url.searchParams.get('close') === '1',
+		closed,
 		datesChanged: event.url.searchParams.get('dates') === '1',
-		// The closing's own count (the dates' change's figures are not taken from the address: a
-		// link made up would show any number).
-		cancelledMail: Number(/^\d{1,6}$/.exec(event.url.searchParams.get('annules') ?? '')?.[0] ?? 0),
+		// Read back from the outbox, never from the address: a link made up would show any number.
+		cancelledMail: closed ? await closingCancelledMail(getDb(), result.value.campaign.id) : 0,
 		mailed: mailIsRelayed()
 	};
 };
@@ -81,7 +84,6 @@ export const actions: Actions = {
 			);
 		const result = await closeCampaign(getDb(), admin, id, safeClientAddress(event));
 		if (!result.ok) return refusalAnswer(result);
-		const { cancelled } = result.value;
-		redirect(303, `/admin/campagnes/${id}?close=1${cancelled > 0 ? `&annules=${cancelled}` : ''}`);
+		redirect(303, `/admin/campagnes/${id}?close=1`);
 	}
 };
