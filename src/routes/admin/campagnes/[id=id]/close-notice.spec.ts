@@ -64,12 +64,49 @@ describe('the notice of a campaign closed', () => {
 
 describe('the notice of a campaign whose dates changed', () => {
 	// The figures came from the address (?prevenues=N): a link made up showed any number.
+	const change = (
+		deadlineAfter: string,
+		reminderDaysAfter: number[],
+		deadlineBefore = '2026-12-20'
+	) => ({
+		deadlineBefore,
+		deadlineAfter,
+		reminderDaysBefore: [-3],
+		reminderDaysAfter,
+		changedAt: Date.parse('2026-12-10T10:00:00Z'),
+		changedByName: 'Anne Admin'
+	});
+
 	it('shows no count taken from the address, and sends to the journal and the mail page', () => {
-		const text = notices({ datesChanged: true, notified: 2, cancelledMail: 1 });
+		const text = notices({
+			datesChanged: true,
+			datesChanges: [change('2026-12-31', [-7])],
+			notified: 2,
+			cancelledMail: 1
+		});
 		expect(text).toContain('Échéance et rappels modifiés');
 		expect(text).not.toContain('2 organisations');
 		expect(text).not.toContain('1 courriel');
 		expect(text).toContain('inscrit au journal');
+	});
+
+	// Left noticed s48: after a change of the reminder days alone the notice said they were counted
+	// « depuis la nouvelle échéance », and sent to the journal for messages told and cancelled:
+	// the deadline had not moved, and nothing was cancelled nor sent.
+	it('says what changed: the deadline, the reminders, or both', () => {
+		const remindersOnly = notices({
+			datesChanged: true,
+			datesChanges: [change('2026-12-31', [-3]), change('2026-12-31', [-7, -1], '2026-12-31')]
+		});
+		expect(remindersOnly).toMatch(
+			/^ ?Rappels modifiés \(rappels à J-7, J-1\) ; l’échéance du 31\s?décembre\s?2026 ne change pas : les courriels en attente, qui l’annoncent, partent, et aucune organisation n’est prévenue\. ?$/
+		);
+		expect(remindersOnly).not.toContain('nouvelle échéance');
+		expect(notices({ datesChanged: true, datesChanges: [change('2026-12-31', [-3])] })).toMatch(
+			/^ ?Échéance modifiée : les rappels à venir se comptent depuis la nouvelle échéance\./
+		);
+		// A link made up, with no change recorded: no notice.
+		expect(notices({ datesChanged: true })).toBe('');
 	});
 
 	it('lists each change under the deadline, and a reminder sent for the former deadline says so', () => {
