@@ -30,6 +30,11 @@ function processCpuMs(pid: number | undefined): number | null {
 	}
 }
 
+/** The load of a measured run for one second, measuring nothing. */
+export async function warmUp(options: AutocannonOptions): Promise<void> {
+	await autocannon({ ...options, duration: 1 });
+}
+
 /** One-second warm-up, then the measured run of `duration` seconds. */
 export async function runAutocannon(
 	options: AutocannonOptions,
@@ -37,7 +42,7 @@ export async function runAutocannon(
 	/** The server's process id, for its processor time during the run. */
 	pid?: number
 ): Promise<AutocannonRun> {
-	await autocannon({ ...options, duration: 1 });
+	await warmUp(options);
 	const times: number[] = [];
 	let bytes = 0;
 	const cpuBefore = processCpuMs(pid);

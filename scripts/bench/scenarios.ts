@@ -1,7 +1,7 @@
 // The three scenarios of issue 15, each measured against the static file on the same server and
 // the same run: cold (page cache switched off), busy (logins, drafts and wrong passwords meanwhile),
 // filters (/fiches under 200 filter combinations in rotation).
-import { percentile, runAutocannon } from './autocannon-run';
+import { percentile, runAutocannon, warmUp } from './autocannon-run';
 import { PARTNER } from './dataset';
 import { ratioTo, type LoadRunCheck } from './targets';
 import { runWrk, wrkAvailable, type WrkRun } from './wrk';
@@ -64,14 +64,9 @@ export function filterCombinations(): string[] {
 	return paths.slice(0, 200);
 }
 
-async function measure(
-	base: string,
-	path: string | string[],
-	duration: number,
-	pid?: number
-): Promise<Omit<ScenarioRun, 'ratioToStatic'>> {
-	const paths = Array.isArray(path) ? path : [path];
-	const options = {
+/** autocannon's options for a route, or for several in rotation. */
+function loadOptions(base: string, paths: string[]) {
+	return {
 		url: `${base}${paths[0]}`,
 		connections: CONNECTIONS,
 		headers: HEADERS,
@@ -79,7 +74,16 @@ async function measure(
 			? { requests: paths.map((p) => ({ method: 'GET' as const, path: p })) }
 			: {})
 	};
-	const { result, times, cpuMs } = await runAutocannon(options, duration, pid);
+}
+
+async function measure(
+	base: string,
+	path: string | string[],
+	duration: number,
+	pid?: number
+): Promise<Omit<ScenarioRun, 'ratioToStatic'>> {
+	const paths = Array.isArray(path) ? path : [path];
+	const { result, times, cpuMs } = await runAutocannon(loadOptions(base, paths), duration, pid);
 	const p99 = percentile(times, 99);
 	const wrk = WITH_WRK
 		? await runWrk(base, paths, { connections: CONNECTIONS, duration, headers: HEADERS })
@@ -105,6 +109,11 @@ export async function measureAgainstStatic(
 	/** The server's process id, for its processor time per answer. */
 	pid?: number
 ): Promise<ScenarioRun[]> {
+	// Every route warmed alike before any is measured: a fresh server's first requests (its code
+	// compiled and optimised, values computed once per change) fell within the first route's own
+	// one-second warm-up and measured run, and the cold scenario's first page, `/`, paid for them.
+	for (const route of routes)
+		await warmUp(loadOptions(base, Array.isArray(route) ? route : [route]));
 	const reference = await measure(base, '/favicon.svg', duration, pid);
 	const runs: ScenarioRun[] = [{ ...reference, ratioToStatic: 1 }];
 	for (const route of routes) {
