@@ -1,3 +1,4 @@
+import PlanEvents from '$lib/components/PlanEvents.svelte';
 import { getDb } from '$lib/server/db/instance';
 import { cachedByRevision } from '$lib/server/db/revision-cache';
 import { planHistory } from '$lib/server/plan/history';
@@ -8,6 +9,8 @@ import {
 	listObjectives,
 	listOrientations
 } from '$lib/server/plan/repository';
+import { ficheListHtml } from '$lib/server/render/fiche-list';
+import { fragmentHtml } from '$lib/server/render/fragment';
 import { HOME_PAGE_EVENTS } from '$lib/utils/rules';
 import { renderedOnly } from '$lib/utils/rendered-only';
 import type { PageServerLoad } from './$types';
@@ -15,7 +18,11 @@ import type { PageServerLoad } from './$types';
 // Nothing to interact with: rendered on the server only, no script sent (docs/performance.md).
 export const csr = false;
 
-/** The plan, its tree and its latest events: read and put together once per change of published data. */
+/**
+ * The plan, its tree and its latest events: read and put together once per change of published
+ * data, with the HTML of each objective's fiches and of the events (FicheList and PlanEvents,
+ * written by Verbatim: most of what the page's own render cost on each request).
+ */
 const homePage = cachedByRevision(async (db) => {
 	const [plan, axes, orientations, objectives, fiches, history] = [
 		await findPlan(db),
@@ -33,10 +40,10 @@ const homePage = cachedByRevision(async (db) => {
 				...orientation,
 				objectives: objectives
 					.filter((o) => o.orientation === orientation.code)
-					.map((objective) => ({
-						...objective,
-						fiches: fiches.filter((f) => f.objective === objective.number)
-					}))
+					.map((objective) => {
+						const own = fiches.filter((f) => f.objective === objective.number);
+						return { ...objective, fiches: own, ficheList: ficheListHtml(own) };
+					})
 			}))
 	}));
 	const counts = {
@@ -49,11 +56,13 @@ const homePage = cachedByRevision(async (db) => {
 		started: fiches.filter((f) => f.status !== 'a_lancer' && f.status !== 'abandonnee').length
 	};
 	// The latest events, oldest first; /historique lists them all.
+	const events = history.slice(-HOME_PAGE_EVENTS);
 	return {
 		plan,
 		tree,
 		counts,
-		events: history.slice(-HOME_PAGE_EVENTS),
+		events,
+		eventsHtml: fragmentHtml(PlanEvents, { events }),
 		eventCount: history.length
 	};
 });

@@ -15,7 +15,8 @@ function keyFigures(counts: Record<string, number>): string[] {
 		counts,
 		tree: [],
 		eventCount: 0,
-		events: []
+		events: [],
+		eventsHtml: ''
 	};
 	const body = render(HomePage, { props: { data } as never }).body;
 	const list = /<ul class="counts[^"]*" aria-label="Chiffres clés">([\s\S]*?)<\/ul>/.exec(
