@@ -59,6 +59,46 @@ describe('the fiche’s form', () => {
 	});
 });
 
+// Walkthrough s49: « Grand Cahors » chosen again on 5-1 with another précision, « Département du
+// Lot » twice as owner of 7-3 with the same scope and another note: a 500 (the tables' unique keys).
+describe('an organisation entered twice on a fiche', () => {
+	it('is refused on the repeating row, naming the organisation and the row it repeats, typing kept', async () => {
+		const partners = (await findFicheState(portal.db, '5-1'))!.partners;
+		const [grandCahors] = partners.filter((p) => p.name === 'Grand Cahors');
+		const row = partners.length;
+		const partner = await send('5-1', {
+			[`partner_${row}_org`]: String(grandCahors!.organisationId),
+			[`partner_${row}_detail`]: 'Hébergement des ateliers',
+			reason: 'Nouveau partenariat'
+		});
+		expect(partner.status).toBe(400);
+		expect(partner.data.errors).toEqual({
+			[`partner_${row}_org`]: `« Grand Cahors » est déjà partenaire de la fiche 5-1 (Partenaire ${partners.indexOf(grandCahors!) + 1}) : une organisation n’est partenaire d’une fiche qu’une fois. Gardez une seule ligne.`
+		});
+		expect(
+			(partner.data as unknown as { values: Record<string, string> }).values[
+				`partner_${row}_detail`
+			]
+		).toBe('Hébergement des ateliers');
+
+		const owners = (await findFicheState(portal.db, '7-3'))!.owners;
+		const lot = owners.find((o) => o.name === 'Département du Lot')!;
+		const owner = await send('7-3', {
+			[`owner_${owners.length}_org`]: String(lot.organisationId),
+			[`owner_${owners.length}_scope`]: lot.scope ?? '',
+			[`owner_${owners.length}_note`]: 'Une autre note',
+			title: '',
+			reason: 'Relecture'
+		});
+		expect(owner.status).toBe(400);
+		// Told with the other refused fields at once.
+		expect(owner.data.errors).toMatchObject({
+			title: expect.any(String),
+			[`owner_${owners.length}_org`]: `« Département du Lot » porte déjà la fiche 7-3 ${lot.scope ? `avec le périmètre « ${lot.scope} »` : 'sans périmètre'} (Porteur ${owners.indexOf(lot) + 1}) : une organisation porte une fiche une fois par périmètre. Gardez une seule ligne, ou donnez à celle-ci un autre périmètre.`
+		});
+	});
+});
+
 describe('abandoning a fiche', () => {
 	async function abandon(code: string, confirm?: string) {
 		const state = (await findFicheState(portal.db, code))!;

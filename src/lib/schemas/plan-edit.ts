@@ -222,8 +222,8 @@ function readOrganisationRows<R>(
 	build: (organisationId: number, texts: (string | null)[], row: number) => R
 ): R[] {
 	const rows: R[] = [];
-	// One organisation may appear twice with two scopes (as in the plan), not twice the same.
-	const seen = new Set<string>();
+	// A row repeating another is told by the service, which names the organisation
+	// (repeatedOrganisationRows).
 	for (const i of range(count)) {
 		const org = (values[orgField(i)] ?? '').trim();
 		const texts = textFields.map(({ field, listed }) =>
@@ -238,16 +238,75 @@ function readOrganisationRows<R>(
 			errors[orgField(i)] = 'Choisissez l’organisation dans la liste.';
 			continue;
 		}
-		const id = Number(org);
-		const key = JSON.stringify([id, ...texts]);
-		if (seen.has(key)) {
-			errors[orgField(i)] = 'Cette ligne figure déjà plus haut.';
-			continue;
-		}
-		seen.add(key);
-		rows.push(build(id, texts, i));
+		rows.push(build(Number(org), texts, i));
 	}
 	return rows;
+}
+
+export type OrganisationRole = 'owner' | 'partner';
+
+/** A row of a fiche's owners or partners that repeats an earlier one. */
+export interface RepeatedOrganisation {
+	role: OrganisationRole;
+	organisationId: number;
+	/** The owner's scope both rows give (null: both give none); null for a partner. */
+	scope: string | null;
+	/** The form's rows (0 for « Porteur 1 »): the repeating one and the one it repeats. */
+	row: number;
+	first: number;
+}
+
+/**
+ * The rows that repeat an earlier one as the tables' keys see them (migration plan.ts): an
+ * organisation owns a fiche once per scope (fiche_owner's fiche, organisation, scope; two rows
+ * without a scope are the same owner twice too), and is its partner once (fiche_partner's fiche,
+ * organisation), whatever their other texts. The workbook's import keys its rows alike.
+ */
+export function repeatedOrganisationRows(
+	input: Pick<FicheEditInput, 'owners' | 'partners'>
+): RepeatedOrganisation[] {
+	const repeated: RepeatedOrganisation[] = [];
+	const rows = [
+		...input.owners.map((o, i) => ({ ...o, role: 'owner' as const, at: o.row ?? i })),
+		...input.partners.map((p, i) => ({
+			...p,
+			role: 'partner' as const,
+			scope: null,
+			at: p.row ?? i
+		}))
+	];
+	const seen = new Map<string, number>();
+	for (const row of rows) {
+		const key = JSON.stringify([row.role, row.organisationId, row.scope]);
+		const first = seen.get(key);
+		if (first === undefined) seen.set(key, row.at);
+		else
+			repeated.push({
+				role: row.role,
+				organisationId: row.organisationId,
+				scope: row.scope,
+				row: row.at,
+				first
+			});
+	}
+	return repeated;
+}
+
+/**
+ * « « Grand Cahors » est déjà partenaire de la fiche 5-1 (Partenaire 1) : une organisation n’est
+ * partenaire d’une fiche qu’une fois » — the fiche's form and the workbook's import in the same
+ * words, `where` the row repeated (« Partenaire 1 », « ligne 35 »), `name` as the form lists it
+ * or the workbook's cell says it.
+ */
+export function repeatedOrganisationProblem(
+	repeat: { role: OrganisationRole; scope: string | null },
+	name: string,
+	ficheCode: string,
+	where: string
+): string {
+	return repeat.role === 'partner'
+		? `« ${name} » est déjà partenaire de la fiche ${ficheCode} (${where}) : une organisation n’est partenaire d’une fiche qu’une fois`
+		: `« ${name} » porte déjà la fiche ${ficheCode} ${repeat.scope === null ? 'sans périmètre' : `avec le périmètre « ${repeat.scope} »`} (${where}) : une organisation porte une fiche une fois par périmètre`;
 }
 
 /**
@@ -357,6 +416,8 @@ export function parseFicheForm(formData: FormData): {
 	input?: FicheEditInput;
 	/** The linked codes read, well formed (also when another field is refused). */
 	linkedCodes: string[];
+	/** The owner and partner rows read (also when another field is refused). */
+	organisations: Pick<FicheEditInput, 'owners' | 'partners'>;
 } {
 	const { values, errors, data } = parseForm(formData, FICHE_FIELDS, ficheSchema);
 	const owners = readOrganisationRows(
@@ -385,11 +446,14 @@ export function parseFicheForm(formData: FormData): {
 	);
 	const indicators = readIndicators(values, errors);
 	const linkedCodes = readCodes(values.links ?? '', errors);
-	if (!data || Object.keys(errors).length > 0) return { values, errors, linkedCodes };
+	const organisations = { owners, partners };
+	if (!data || Object.keys(errors).length > 0)
+		return { values, errors, linkedCodes, organisations };
 	return {
 		values,
 		errors: {},
 		linkedCodes,
+		organisations,
 		input: {
 			version: data.version,
 			seenRevision: data.seen_revision,

@@ -84,6 +84,55 @@ async function decisionOn10_1() {
 	return (await listDecisionChoices(db)).find((d) => d.ficheCode === '10-1')!;
 }
 
+describe('an organisation entered twice on a fiche', () => {
+	// Walkthrough s49: saved, the rows broke fiche_partner's and fiche_owner's unique keys (a 500).
+	it('is refused by the service, whoever calls it, nothing written', async () => {
+		const state = (await findFicheState(db, '5-1'))!;
+		const first = state.partners[0]!;
+		const row = state.partners.length;
+		const input = await edit('5-1', {
+			[`partner_${row}_org`]: String(first.organisationId),
+			[`partner_${row}_detail`]: 'Autre précision',
+			reason: 'Nouveau partenariat'
+		});
+		expect(await updateFiche(db, admin, '5-1', input, null)).toMatchObject({
+			ok: false,
+			status: 400,
+			fieldErrors: {
+				[`partner_${row}_org`]: `« ${first.name} » est déjà partenaire de la fiche 5-1 (Partenaire 1) : une organisation n’est partenaire d’une fiche qu’une fois. Gardez une seule ligne.`
+			}
+		});
+		expect((await findFicheState(db, '5-1'))!.partners).toEqual(state.partners);
+	});
+
+	it('may own a fiche twice with two scopes, not twice without one', async () => {
+		const state = (await findFicheState(db, '7-3'))!;
+		const owner = state.owners[0]!;
+		const row = state.owners.length;
+		const twoScopes = await edit('7-3', {
+			[`owner_${row}_org`]: String(owner.organisationId),
+			[`owner_${row}_scope`]: `${owner.scope ?? ''} (suite)`,
+			reason: 'Second périmètre'
+		});
+		expect((await updateFiche(db, admin, '7-3', twoScopes, null)).ok).toBe(true);
+		const again = (await findFicheState(db, '7-3'))!;
+		const noScope = await edit('7-3', {
+			[`owner_0_scope`]: '',
+			[`owner_${row + 1}_org`]: String(owner.organisationId),
+			reason: 'Sans périmètre'
+		});
+		expect(await updateFiche(db, admin, '7-3', noScope, null)).toMatchObject({
+			ok: false,
+			fieldErrors: {
+				[`owner_${row + 1}_org`]: expect.stringContaining(
+					`« ${owner.name} » porte déjà la fiche 7-3 sans périmètre (Porteur 1)`
+				)
+			}
+		});
+		expect((await findFicheState(db, '7-3'))!.owners).toEqual(again.owners);
+	});
+});
+
 describe('a change of one fiche citing a decision', () => {
 	it('is refused for a decision on another fiche: its edit, beside the field, nothing written', async () => {
 		const decision = await decisionOn10_1();

@@ -6,6 +6,8 @@ import {
 	MAX_PARTNERS,
 	ownerField,
 	partnerField,
+	repeatedOrganisationProblem,
+	repeatedOrganisationRows,
 	type FicheEditInput,
 	type IndicatorPart
 } from '../../schemas/plan-edit';
@@ -288,6 +290,32 @@ export async function readLinkedCodes(db: Executor, ficheCode: string, codes: st
 }
 
 /**
+ * The owner or partner rows of a fiche's form that repeat an earlier one as its tables forbid
+ * (repeatedOrganisationRows), each refused on its organisation's field, naming the organisation
+ * and the row it repeats: saved, they broke the tables' unique keys (a 500, walkthrough s49).
+ */
+export async function repeatedOrganisationErrors(
+	db: Executor,
+	ficheCode: string,
+	rows: Pick<FicheEditInput, 'owners' | 'partners'>
+): Promise<Record<string, string>> {
+	const repeated = repeatedOrganisationRows(rows);
+	if (repeated.length === 0) return {};
+	const names = await findOrganisationStates(db, [
+		...new Set(repeated.map((r) => r.organisationId))
+	]);
+	const errors: Record<string, string> = {};
+	for (const repeat of repeated) {
+		const [field, legend] =
+			repeat.role === 'owner' ? [ownerField, 'Porteur'] : [partnerField, 'Partenaire'];
+		const name = names.get(repeat.organisationId)?.name ?? String(repeat.organisationId);
+		errors[field(repeat.row, 'org')] =
+			`${repeatedOrganisationProblem(repeat, name, ficheCode, `${legend} ${repeat.first + 1}`)}. Gardez une seule ligne${repeat.role === 'owner' ? ', ou donnez à celle-ci un autre périmètre' : ''}.`;
+	}
+	return errors;
+}
+
+/**
  * Why an objective may not be chosen: withdrawn from the plan meanwhile (the page was opened
  * before), said with its name; otherwise not in the list.
  */
@@ -350,6 +378,10 @@ export async function updateFiche(
 			const state = states.get(row.organisationId);
 			if (!state || state.retired) fieldErrors[row.field] = organisationGoneMessage(state?.name);
 		}
+		for (const [field, message] of Object.entries(
+			await repeatedOrganisationErrors(trx, state.code, input)
+		))
+			fieldErrors[field] ??= message;
 		const { linked, problem } = await readLinkedCodes(trx, state.code, input.linkedCodes);
 		if (problem) fieldErrors.links = problem;
 		const ownIndicators = new Map(state.indicators.map((i) => [i.id, i]));

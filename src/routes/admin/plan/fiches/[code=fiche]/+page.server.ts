@@ -4,6 +4,7 @@ import {
 	ficheEditor,
 	readLinkedCodes,
 	rebaseTyping,
+	repeatedOrganisationErrors,
 	retireFiche,
 	updateFiche
 } from '$lib/server/authoring/service';
@@ -39,6 +40,13 @@ export const actions: Actions = {
 		if (!parsed.input) {
 			// Unknown linked codes are told with the other refusals, not at the next try; with a
 			// code written wrong, in the field's one message.
+			// So are the rows repeating an organisation, named (the schema has only its id).
+			const repeated = await repeatedOrganisationErrors(
+				getDb(),
+				event.params.code,
+				parsed.organisations
+			);
+			for (const [field, message] of Object.entries(repeated)) parsed.errors[field] ??= message;
 			if (parsed.linkedCodes.length > 0) {
 				const { problem } = await readLinkedCodes(getDb(), event.params.code, parsed.linkedCodes);
 				if (problem)
