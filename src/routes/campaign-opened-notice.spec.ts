@@ -230,7 +230,7 @@ describe('the notice of a campaign closed', () => {
 
 	it('says nothing of cancelled messages when none waited', async () => {
 		const id = await openOne(false);
-		expect((await closeCampaign(portal.db, portal.admin, id, null)).ok).toBe(true);
+		expect((await closeCampaign(portal.db, portal.admin, Number(id), null)).ok).toBe(true);
 		expect(await notice(id, 'close=1&annules=40')).toMatch(/les partenaires ne la voient plus\.$/);
 	});
 });
