@@ -4,6 +4,10 @@ import { formatNumber } from '../utils/format';
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 export const TEXT_MAX_LENGTH = 10_000;
+
+/** The reason of a change of the plan (a form's, an import's), published with its revision. */
+export const REASON_MIN_LENGTH = 3;
+export const REASON_MAX_LENGTH = 500;
 export const COMMENT_MAX_LENGTH = 2_000;
 
 /**

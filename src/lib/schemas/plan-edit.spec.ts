@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { OrganisationEditSchema } from './organisation';
 import { STRUCTURE_SCHEMAS } from './plan-structure';
+import { REASON_MAX_LENGTH, REASON_MIN_LENGTH } from './limits';
+import { ImportReasonSchema } from './plan-import';
+import { portalSources } from '../utils/source-testing';
 import {
 	indicatorRowField,
 	NewFicheSchema,
@@ -56,6 +59,23 @@ describe('the reason of a change, and the codes of the linked fiches', () => {
 			'Indiquez en quelques mots pourquoi vous faites cette modification (3 caractères au moins).'
 		);
 		expect(reason.safeParse('🙂🙂🙂').success).toBe(true);
+	});
+
+	// Issue #14: « 3 caractères » and « 500 caractères au plus » were typed beside the numbers the
+	// field checks; the import page's hint said 500 on its own.
+	it('says its lengths from REASON_MIN_LENGTH and REASON_MAX_LENGTH, on the forms and the import', () => {
+		const short = 'x'.repeat(REASON_MIN_LENGTH - 1);
+		for (const reason of [StatusSchema.shape.reason, ImportReasonSchema]) {
+			expect(reason.safeParse(short).error?.issues[0]?.message).toContain(
+				`${REASON_MIN_LENGTH} caractères`
+			);
+			expect(reason.safeParse('x'.repeat(REASON_MAX_LENGTH)).success).toBe(true);
+			expect(reason.safeParse('x'.repeat(REASON_MAX_LENGTH + 1)).success).toBe(false);
+		}
+		const typed = portalSources('src').flatMap(({ path, text }) =>
+			/\b(?:3 caractères|500 caractères|maxlength=\{500\})/.test(text) ? [path] : []
+		);
+		expect(typed).toEqual([]);
 	});
 
 	it('reads a fiche code as the rest of the portal does (FICHE_CODE_PATTERN)', () => {

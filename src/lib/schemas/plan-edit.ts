@@ -14,7 +14,7 @@ import {
 	versionField,
 	type FieldErrors
 } from './form';
-import { TEXT_MAX_LENGTH } from './limits';
+import { REASON_MAX_LENGTH, REASON_MIN_LENGTH, TEXT_MAX_LENGTH } from './limits';
 import { indicatorDateProblems } from '../utils/rules';
 import { DECIDED_STATUSES, FICHE_STATUSES } from '../utils/vocabulary';
 import { FICHE_CODE_PATTERN, ID_PATTERN } from '../utils/text';
@@ -99,26 +99,31 @@ const optionalId = z
 /** The reason and the commission decision every change of the plan carries. */
 export const revisionShape = {
 	reason: reasonField(
-		'Indiquez en quelques mots pourquoi vous faites cette modification (3 caractères au moins).'
+		`Indiquez en quelques mots pourquoi vous faites cette modification (${REASON_MIN_LENGTH} caractères au moins).`
 	),
 	decision: optionalId
 };
 
 /**
- * The reason of a change of the plan (a form's, an import's): of 3 characters at least, `asked`
- * saying so when it is missing or shorter.
+ * The reason of a change of the plan (a form's, an import's): of REASON_MIN_LENGTH characters at
+ * least, `asked` saying so when it is missing or shorter.
  */
 export function reasonField(asked: string) {
-	return textField('La raison', 500, { min: 3, missing: asked, short: asked });
+	return textField('La raison', REASON_MAX_LENGTH, {
+		min: REASON_MIN_LENGTH,
+		missing: asked,
+		short: asked
+	});
 }
 
 /** A fiche's title: given, and of 3 characters at least (« Wi » is not one yet). */
 function ficheTitle() {
+	const least = 3;
 	return textField('Le titre', 300, {
 		line: true,
-		min: 3,
+		min: least,
 		missing: 'Indiquez le titre de la fiche.',
-		short: 'Le titre de la fiche compte au moins 3 caractères.'
+		short: `Le titre de la fiche compte au moins ${least} caractères.`
 	});
 }
 

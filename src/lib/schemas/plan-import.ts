@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { confirmField, textField } from './form';
+import { REASON_MIN_LENGTH } from './limits';
 import { reasonField } from './plan-edit';
 
 /**
@@ -7,7 +8,7 @@ import { reasonField } from './plan-edit';
  * `npm run plan:import -- --reason` (applyPlanImport reads it as a form would, `typedText`).
  */
 export const ImportReasonSchema = reasonField(
-	'Indiquez la raison de cet import en quelques mots (au moins 3 caractères).'
+	`Indiquez la raison de cet import en quelques mots (au moins ${REASON_MIN_LENGTH} caractères).`
 );
 
 /**
