@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CampaignSchema, parseReminderDays, reminderDaysProblem } from './campaign';
+import {
+	CampaignSchema,
+	EARLIEST_REMINDER_DAYS,
+	LATEST_REMINDER_DAYS,
+	parseReminderDays,
+	reminderDaysProblem
+} from './campaign';
+import { portalSources } from '../utils/source-testing';
 
 describe('parseReminderDays', () => {
 	it('reads days before and after the deadline, in order, once each', () => {
@@ -21,6 +28,20 @@ describe('parseReminderDays', () => {
 });
 
 describe('what the campaign form says of a wrong value', () => {
+	// Issue #14: « 60 jours avant … (de -60 à … » was typed beside EARLIEST_REMINDER_DAYS.
+	it('says the reminders’ range from its bounds, never typed again', () => {
+		const outside = `${EARLIEST_REMINDER_DAYS - 1}, +${LATEST_REMINDER_DAYS + 1}`;
+		expect(reminderDaysProblem(outside)).toBe(
+			`Un rappel tombe entre ${-EARLIEST_REMINDER_DAYS} jours avant la date limite et ${LATEST_REMINDER_DAYS} jours après (de ${EARLIEST_REMINDER_DAYS} à +${LATEST_REMINDER_DAYS}) : ${outside} n’y sont pas.`
+		);
+		const typed = new RegExp(
+			`\\b${-EARLIEST_REMINDER_DAYS} jours avant la date limite|de ${EARLIEST_REMINDER_DAYS} à`
+		);
+		expect(
+			portalSources('src').flatMap(({ path, text }) => (typed.test(text) ? [path] : []))
+		).toEqual([]);
+	});
+
 	it('says how many reminders are too many, which day is out of range, and what « 1,5 » is', () => {
 		expect(reminderDaysProblem('-7 -6 -5 -4 -3 -2 -1')).toBe(
 			'7 rappels : 6 au plus. Gardez les plus utiles (par exemple -14, -3, +1).'

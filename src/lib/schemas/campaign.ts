@@ -8,7 +8,7 @@ import { INCOMPLETE_FORM, isIsoDate, textField } from './form';
 export const LATEST_REMINDER_DAYS = 30;
 
 const MAX_REMINDERS = 6;
-const EARLIEST_REMINDER_DAYS = -60;
+export const EARLIEST_REMINDER_DAYS = -60;
 
 const REMINDERS_FORMAT =
 	'Indiquez les rappels en jours entiers par rapport à la date limite, séparés par une virgule et une espace (par exemple -14, -3, +1), entre -60 et +30.';
@@ -47,7 +47,7 @@ export function reminderDaysProblem(text: string): string | null {
 		return `${days.size} rappels : ${MAX_REMINDERS} au plus. Gardez les plus utiles (par exemple -14, -3, +1).`;
 	const outside = [...days].filter((d) => d < EARLIEST_REMINDER_DAYS || d > LATEST_REMINDER_DAYS);
 	if (outside.length > 0)
-		return `Un rappel tombe entre 60 jours avant la date limite et ${LATEST_REMINDER_DAYS} jours après (de -60 à +${LATEST_REMINDER_DAYS}) : ${outside.map((d) => (d > 0 ? `+${d}` : String(d))).join(', ')} n’y ${plural(outside.length, 'est', 'sont')} pas.`;
+		return `Un rappel tombe entre ${-EARLIEST_REMINDER_DAYS} jours avant la date limite et ${LATEST_REMINDER_DAYS} jours après (de ${EARLIEST_REMINDER_DAYS} à +${LATEST_REMINDER_DAYS}) : ${outside.map((d) => (d > 0 ? `+${d}` : String(d))).join(', ')} n’y ${plural(outside.length, 'est', 'sont')} pas.`;
 	return null;
 }
 
