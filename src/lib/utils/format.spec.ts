@@ -105,6 +105,8 @@ describe('French formats', () => {
 	it('says a set length of time in the largest unit that counts it whole', () => {
 		expect(formatDuration(30 * 60_000)).toBe('30\u00a0minutes');
 		expect(formatDuration(7 * 86_400_000)).toBe('7\u00a0jours');
+		expect(formatDuration(365 * 86_400_000)).toBe('1\u00a0an');
+		expect(formatDuration(366 * 86_400_000)).toBe('366\u00a0jours');
 		expect(formatDuration(3_600_000)).toBe('1\u00a0heure');
 		expect(formatDuration(90 * 60_000)).toBe('90\u00a0minutes');
 		expect(formatDuration(36 * 3_600_000)).toBe('36\u00a0heures');

@@ -211,6 +211,7 @@ export function listInWords(items: readonly string[]): string {
 }
 
 const DURATION_UNITS = [
+	[365 * 86_400_000, 'an', 'ans'],
 	[86_400_000, 'jour', 'jours'],
 	[3_600_000, 'heure', 'heures'],
 	[60_000, 'minute', 'minutes'],
@@ -219,13 +220,13 @@ const DURATION_UNITS = [
 
 /**
  * A set length of time (a link's or a session's life, a limit) in French, in the largest unit that
- * counts it whole: « 30 minutes », « 7 jours », « 1 heure », « 90 secondes » (a no-break space, as
+ * counts it whole: « 30 minutes », « 7 jours », « 1 an », « 90 secondes » (a no-break space, as
  * frenchSpacing puts between a number and its word). The words beside a constant come from it, so
  * that a page never says another length than the rule's.
  */
 export function formatDuration(ms: number): string {
 	const [size, one, many] =
-		DURATION_UNITS.find(([size]) => ms >= size && ms % size === 0) ?? DURATION_UNITS[3];
+		DURATION_UNITS.find(([size]) => ms >= size && ms % size === 0) ?? DURATION_UNITS[4];
 	return pluralize(ms / size, one, many);
 }
 

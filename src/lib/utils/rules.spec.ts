@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	DEVICE_LIFETIME_WORDS,
 	INVITATION_LIFETIME_WORDS,
 	isStale,
 	MAX_DAYS_AHEAD,
@@ -138,6 +139,15 @@ describe('the rules said in words', () => {
 	it('says an invitation’s life from INVITATION_LIFETIME_MS, never typed again', () => {
 		expect(INVITATION_LIFETIME_WORDS).toBe('7\u00a0jours');
 		expect(typedByHand(INVITATION_LIFETIME_WORDS)).toEqual([]);
+	});
+
+	// Issue #14: /donnees-personnelles wrote « un an » beside the device cookie's lifetime.
+	it('says the device cookie’s life from DEVICE_LIFETIME_MS, never typed again', () => {
+		expect(DEVICE_LIFETIME_WORDS).toBe('1\u00a0an');
+		const typed = portalSources('src/routes')
+			.filter(({ text }) => /\(un an\)/.test(text))
+			.map(({ path }) => path);
+		expect(typed).toEqual([]);
 	});
 
 	it('has one limit of a year ahead, for a séance’s day and a campaign’s deadline', () => {

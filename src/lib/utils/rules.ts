@@ -39,6 +39,12 @@ export const INVITATION_LIFETIME_MS = 7 * DAY_MS;
 /** INVITATION_LIFETIME_MS as the pages, mails and journal say it: « 7 jours ». */
 export const INVITATION_LIFETIME_WORDS = formatDuration(INVITATION_LIFETIME_MS);
 
+/** A browser signed in to an account is known to it this long (its device cookie, auth/device.ts). */
+export const DEVICE_LIFETIME_MS = 365 * DAY_MS;
+
+/** DEVICE_LIFETIME_MS as /donnees-personnelles says it: « 1 an ». */
+export const DEVICE_LIFETIME_WORDS = formatDuration(DEVICE_LIFETIME_MS);
+
 /** A mail relay down this long (a long weekend): the messages written before are given up. */
 export const RELAY_GIVE_UP_MS = 3 * DAY_MS;
 

@@ -6,6 +6,7 @@ import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/
 import type { Executor } from '../db';
 import { ensureSecret } from './repository';
 import { randomToken } from './tokens';
+import { DEVICE_LIFETIME_MS } from '../../utils/rules';
 
 /**
  * OWASP's device cookie: a browser that has signed in to an account keeps a cookie
@@ -16,7 +17,6 @@ import { randomToken } from './tokens';
  * password change or reset gives the account a new hash, so every device cookie issued before it
  * stops being trusted.
  */
-const DEVICE_LIFETIME_MS = 365 * 24 * 60 * 60 * 1000;
 const SECRET_NAME = 'device-cookie';
 
 const secrets = new WeakMap<object, Uint8Array>();
