@@ -92,170 +92,220 @@ function byKey<T>(items: T[], key: (item: T) => string): Map<string, T> {
 const DOWNLOAD_AGAIN =
 	'téléchargez à nouveau le plan (/donnees/plan.xlsx) et reportez-y vos modifications';
 
+/** What the import knows beside the two plans, to tell what a workbook may not change. */
+interface DiffOptions {
+	ficheRows?: Map<string, number>;
+	retiredFiches?: string[];
+	/**
+	 * The retired indicators of the plan's fiches, by « fiche#N » (the workbook leaves them out):
+	 * their N° is not given to a new row.
+	 */
+	retiredIndicators?: Map<string, { label: string; retiredAt: string }>;
+	/** Each fiche's status now: what a fiche removed from the workbook was before it is retired. */
+	statuses?: Map<string, FicheStatus>;
+	/** Codes fiches had before they moved to another objective, and the code each has now. */
+	formerCodes?: Map<string, string>;
+	/**
+	 * What happened to fiches after the workbook's export, outside its cells (its abandonment:
+	 * « le 4 décembre 2026 par … » ; a priority decision: « par la séance du … »), by code: the
+	 * workbook is then said out of date, not the owner's edit refused.
+	 */
+	abandonedSinceExport?: Map<string, string>;
+	prioritySinceExport?: Map<string, string>;
+	/** Former codes (formerCodes) of fiches moved after the workbook's export. */
+	movedSinceExport?: Set<string>;
+}
+
 /** Compares the plan in the database with the plan of a workbook. */
 export function diffPlans(
 	current: PlanModel,
 	next: PlanModel,
-	options: {
-		ficheRows?: Map<string, number>;
-		retiredFiches?: string[];
-		/**
-		 * The retired indicators of the plan's fiches, by « fiche#N » (the workbook leaves them out):
-		 * their N° is not given to a new row.
-		 */
-		retiredIndicators?: Map<string, { label: string; retiredAt: string }>;
-		/** Each fiche's status now: what a fiche removed from the workbook was before it is retired. */
-		statuses?: Map<string, FicheStatus>;
-		/** Codes fiches had before they moved to another objective, and the code each has now. */
-		formerCodes?: Map<string, string>;
-		/**
-		 * What happened to fiches after the workbook's export, outside its cells (its abandonment:
-		 * « le 4 décembre 2026 par … » ; a priority decision: « par la séance du … »), by code: the
-		 * workbook is then said out of date, not the owner's edit refused.
-		 */
-		abandonedSinceExport?: Map<string, string>;
-		prioritySinceExport?: Map<string, string>;
-		/** Former codes (formerCodes) of fiches moved after the workbook's export. */
-		movedSinceExport?: Set<string>;
-	} = {}
+	options: DiffOptions = {}
 ): PlanDiff {
-	const changes: EntityChange[] = [];
-	const problems: WorkbookProblem[] = [];
-	const push = (change: EntityChange) => {
-		if (change.action !== 'updated' || change.changes.length > 0) changes.push(change);
+	const parts: PlanDiff[] = [
+		comparePlanInfo(current.plan, next.plan),
+		compareLevel(AXES, current.axes, next.axes),
+		compareLevel(ORIENTATIONS, current.orientations, next.orientations),
+		compareLevel(OBJECTIVES, current.objectives, next.objectives),
+		compareOrganisations(current.organisations, next.organisations),
+		compareFiches(current, next, options),
+		compareIndicators(current, next, options)
+	];
+	return {
+		// A record the workbook leaves as it is changes nothing.
+		changes: parts
+			.flatMap((part) => part.changes)
+			.filter((change) => change.action !== 'updated' || change.changes.length > 0),
+		problems: parts.flatMap((part) => part.problems)
 	};
+}
 
-	if (next.plan) {
-		const plan = next.plan;
-		const fields: FieldSpec<typeof plan>[] = [
-			{ field: 'title', label: 'Titre', get: (p) => p.title },
-			{ field: 'territory', label: 'Territoire', get: (p) => p.territory },
-			{ field: 'period_start', label: 'Début', get: (p) => p.periodStart },
-			{ field: 'period_end', label: 'Fin', get: (p) => p.periodEnd },
-			{ field: 'adopted_on', label: 'Adopté le', get: (p) => dayText(p.adoptedOn) },
-			{ field: 'finalised_on', label: 'Finalisé le', get: (p) => dayText(p.finalisedOn) },
-			{ field: 'source', label: 'Source', get: (p) => p.source }
-		];
-		push({
-			entity: 'plan',
-			key: 'plan',
-			title: `Plan « ${plan.title} »`,
-			action: current.plan ? 'updated' : 'created',
-			fiche: null,
-			changes: fieldChanges(fields, current.plan ?? undefined, plan)
-		});
-	}
-
-	const structure = <T>(
-		entity: RevisionEntity,
-		sheet: string,
-		currentItems: T[],
-		nextItems: T[],
-		key: (item: T) => string,
-		title: (item: T) => string,
-		fields: FieldSpec<T>[],
-		parent: (item: T) => string,
-		what: string
-	) => {
-		const before = byKey(currentItems, key);
-		const positions = new Map(currentItems.map((item, i) => [key(item), i + 1]));
-		const withPosition: FieldSpec<T & { _position: number }>[] = [
-			...(fields as FieldSpec<T & { _position: number }>[]),
-			{ field: 'position', label: 'Ordre', get: (item) => item._position }
-		];
-		nextItems.forEach((item, i) => {
-			const old = before.get(key(item));
-			const oldWithPosition = old ? { ...old, _position: positions.get(key(item))! } : undefined;
-			const fieldList = entity === 'objective' ? (fields as typeof withPosition) : withPosition;
-			push({
-				entity,
-				key: key(item),
-				title: title(item),
-				action: !old ? 'created' : parent(old) !== parent(item) ? 'moved' : 'updated',
-				fiche: null,
-				changes: fieldChanges(fieldList, oldWithPosition, { ...item, _position: i + 1 })
-			});
-		});
-		const kept = new Set(nextItems.map(key));
-		for (const item of currentItems)
-			if (!kept.has(key(item)))
-				problems.push({
-					sheet,
-					row: null,
-					column: null,
-					message: `${what} « ${key(item)} » n’est plus dans la feuille : un import ne supprime ni axe, ni orientation, ni objectif (remettez sa ligne)`
-				});
+/** The plan's own row (« Plan » sheet). */
+function comparePlanInfo(current: PlanModel['plan'], plan: PlanModel['plan']): PlanDiff {
+	if (!plan) return { changes: [], problems: [] };
+	const fields: FieldSpec<typeof plan>[] = [
+		{ field: 'title', label: 'Titre', get: (p) => p.title },
+		{ field: 'territory', label: 'Territoire', get: (p) => p.territory },
+		{ field: 'period_start', label: 'Début', get: (p) => p.periodStart },
+		{ field: 'period_end', label: 'Fin', get: (p) => p.periodEnd },
+		{ field: 'adopted_on', label: 'Adopté le', get: (p) => dayText(p.adoptedOn) },
+		{ field: 'finalised_on', label: 'Finalisé le', get: (p) => dayText(p.finalisedOn) },
+		{ field: 'source', label: 'Source', get: (p) => p.source }
+	];
+	const change: EntityChange = {
+		entity: 'plan',
+		key: 'plan',
+		title: `Plan « ${plan.title} »`,
+		action: current ? 'updated' : 'created',
+		fiche: null,
+		changes: fieldChanges(fields, current ?? undefined, plan)
 	};
+	return { changes: [change], problems: [] };
+}
 
-	structure(
-		'axis',
-		SHEETS.axes.name,
-		current.axes,
-		next.axes,
-		(a) => a.code,
-		(a) => `Axe « ${a.label} »`,
-		[
-			{ field: 'short_name', label: 'Nom court', get: (a) => a.shortName },
-			{ field: 'label', label: 'Intitulé', get: (a) => a.label }
-		],
-		() => '',
-		'l’axe'
-	);
-	structure(
-		'orientation',
-		SHEETS.orientations.name,
-		current.orientations,
-		next.orientations,
-		(o) => o.code,
-		(o) => `Orientation « ${o.label} »`,
-		[
-			{ field: 'axis', label: 'Axe', get: (o) => o.axis },
-			{ field: 'label', label: 'Intitulé', get: (o) => o.label }
-		],
-		(o) => o.axis,
-		'l’orientation'
-	);
-	structure(
-		'objective',
-		SHEETS.objectives.name,
-		current.objectives,
-		next.objectives,
-		(o) => String(o.number),
-		(o) => `Objectif ${o.number} « ${o.label} »`,
-		[
-			{ field: 'orientation', label: 'Orientation', get: (o) => o.orientation },
-			{ field: 'label', label: 'Intitulé', get: (o) => o.label },
-			{ field: 'synthesis_label', label: 'Intitulé de synthèse', get: (o) => o.synthesisLabel }
-		],
-		(o) => o.orientation,
-		'l’objectif'
-	);
+/** One level of the plan's structure (axes, orientations, objectives), as compareLevel reads it. */
+interface Level<T> {
+	entity: RevisionEntity;
+	sheet: string;
+	key: (item: T) => string;
+	title: (item: T) => string;
+	fields: FieldSpec<T>[];
+	/** The key of the level above (an orientation's axis): another one is a move. */
+	parent: (item: T) => string;
+	/** Whether the rows' order is the records' (« Ordre »): not for objectives, by number. */
+	ordered: boolean;
+	what: string;
+}
 
-	const organisations = byKey(current.organisations, (o) => o.slug);
-	for (const organisation of next.organisations)
-		push({
-			entity: 'organisation',
-			key: organisation.slug,
-			title: `Organisation « ${organisation.name} »`,
-			action: organisations.has(organisation.slug) ? 'updated' : 'created',
+const AXES: Level<PlanModel['axes'][number]> = {
+	entity: 'axis',
+	sheet: SHEETS.axes.name,
+	key: (a) => a.code,
+	title: (a) => `Axe « ${a.label} »`,
+	fields: [
+		{ field: 'short_name', label: 'Nom court', get: (a) => a.shortName },
+		{ field: 'label', label: 'Intitulé', get: (a) => a.label }
+	],
+	parent: () => '',
+	ordered: true,
+	what: 'l’axe'
+};
+
+const ORIENTATIONS: Level<PlanModel['orientations'][number]> = {
+	entity: 'orientation',
+	sheet: SHEETS.orientations.name,
+	key: (o) => o.code,
+	title: (o) => `Orientation « ${o.label} »`,
+	fields: [
+		{ field: 'axis', label: 'Axe', get: (o) => o.axis },
+		{ field: 'label', label: 'Intitulé', get: (o) => o.label }
+	],
+	parent: (o) => o.axis,
+	ordered: true,
+	what: 'l’orientation'
+};
+
+const OBJECTIVES: Level<PlanModel['objectives'][number]> = {
+	entity: 'objective',
+	sheet: SHEETS.objectives.name,
+	key: (o) => String(o.number),
+	title: (o) => `Objectif ${o.number} « ${o.label} »`,
+	fields: [
+		{ field: 'orientation', label: 'Orientation', get: (o) => o.orientation },
+		{ field: 'label', label: 'Intitulé', get: (o) => o.label },
+		{ field: 'synthesis_label', label: 'Intitulé de synthèse', get: (o) => o.synthesisLabel }
+	],
+	parent: (o) => o.orientation,
+	ordered: false,
+	what: 'l’objectif'
+};
+
+/**
+ * The records of one level of the structure: added, changed (its order too, by its row), moved
+ * under another parent; one left out of the sheet is refused, an import removes none.
+ */
+function compareLevel<T>(level: Level<T>, currentItems: T[], nextItems: T[]): PlanDiff {
+	const { entity, key, parent } = level;
+	const before = byKey(currentItems, key);
+	const positions = new Map(currentItems.map((item, i) => [key(item), i + 1]));
+	const fields: FieldSpec<T & { _position: number }>[] = [
+		...(level.fields as FieldSpec<T & { _position: number }>[]),
+		...(level.ordered
+			? [
+					{
+						field: 'position',
+						label: 'Ordre',
+						get: (item: { _position: number }) => item._position
+					}
+				]
+			: [])
+	];
+	const changes = nextItems.map((item, i): EntityChange => {
+		const old = before.get(key(item));
+		const oldWithPosition = old ? { ...old, _position: positions.get(key(item))! } : undefined;
+		return {
+			entity,
+			key: key(item),
+			title: level.title(item),
+			action: !old ? 'created' : parent(old) !== parent(item) ? 'moved' : 'updated',
 			fiche: null,
-			changes: fieldChanges(
-				[
-					{ field: 'name', label: 'Nom', get: (o) => o.name },
-					{ field: 'full_name', label: 'Nom complet', get: (o) => o.fullName },
-					{ field: 'kind', label: 'Type', get: (o) => ORGANISATION_KIND_LABELS[o.kind] }
-				],
-				organisations.get(organisation.slug),
-				organisation
-			)
-		});
+			changes: fieldChanges(fields, oldWithPosition, { ...item, _position: i + 1 })
+		};
+	});
+	const kept = new Set(nextItems.map(key));
+	const problems = currentItems
+		.filter((item) => !kept.has(key(item)))
+		.map((item): WorkbookProblem => ({
+			sheet: level.sheet,
+			row: null,
+			column: null,
+			message: `${level.what} « ${key(item)} » n’est plus dans la feuille : un import ne supprime ni axe, ni orientation, ni objectif (remettez sa ligne)`
+		}));
+	return { changes, problems };
+}
 
-	// Owners, partners and links compared by organisation identifier and fiche code (a renamed
-	// organisation does not change every fiche it works on), each side shown with its own names:
-	// before as the plan names them today, after as the workbook does (two organisations that swap
-	// names would otherwise show today's owner under tomorrow's name).
-	// An organisation renamed here is shown with its identifier too: after a swap of names, the
-	// same name stands for another organisation on each side.
+function compareOrganisations(
+	current: PlanModel['organisations'],
+	next: PlanModel['organisations']
+): PlanDiff {
+	const organisations = byKey(current, (o) => o.slug);
+	const changes = next.map((organisation): EntityChange => ({
+		entity: 'organisation',
+		key: organisation.slug,
+		title: `Organisation « ${organisation.name} »`,
+		action: organisations.has(organisation.slug) ? 'updated' : 'created',
+		fiche: null,
+		changes: fieldChanges(
+			[
+				{ field: 'name', label: 'Nom', get: (o) => o.name },
+				{ field: 'full_name', label: 'Nom complet', get: (o) => o.fullName },
+				{ field: 'kind', label: 'Type', get: (o) => ORGANISATION_KIND_LABELS[o.kind] }
+			],
+			organisations.get(organisation.slug),
+			organisation
+		)
+	}));
+	return { changes, problems: [] };
+}
+
+/** A fiche's owners, partners and links: as shown (with names), and as compared (by keys). */
+interface Relations {
+	owners: string;
+	partners: string;
+	ownerKeys: string;
+	partnerKeys: string;
+	links: string;
+}
+
+/**
+ * How each side names its organisations on the fiches. Owners, partners and links are compared by
+ * organisation identifier and fiche code (a renamed organisation does not change every fiche it
+ * works on), each side shown with its own names: before as the plan names them today, after as
+ * the workbook does (two organisations that swap names would otherwise show today's owner under
+ * tomorrow's name). An organisation renamed here is shown with its identifier too: after a swap of
+ * names, the same name stands for another organisation on each side.
+ */
+function organisationNames(current: PlanModel, next: PlanModel) {
 	const renamed = new Set(
 		next.organisations
 			.filter((o) => current.organisations.some((c) => c.slug === o.slug && c.name !== o.name))
@@ -269,164 +319,56 @@ export function diffPlans(
 				(o) => [o.slug, renamed.has(o.slug) ? `${o.name} (${o.slug})` : o.name] as const
 			)
 		]);
-	const currentNames = namesOf(current);
-	const nextNames = namesOf(next);
-	const relations = (model: PlanModel, code: string) => {
-		const names = model === current ? currentNames : nextNames;
-		const people = model.people.filter((p) => p.fiche === code);
-		const list = (role: 'owner' | 'partner') =>
-			people
-				.filter((p) => p.role === role)
-				.map((p) =>
-					[
-						names.get(p.organisation) ?? p.organisation,
-						p.detail ? ` (${p.detail})` : '',
-						p.note ? ` [${p.note}]` : ''
-					].join('')
-				)
-				.join(' ; ');
-		const keys = (role: 'owner' | 'partner') =>
-			people
-				.filter((p) => p.role === role)
-				.map((p) => `${p.organisation}|${p.detail ?? ''}|${p.note ?? ''}`)
-				.join('\n');
-		return {
-			owners: list('owner'),
-			partners: list('partner'),
-			ownerKeys: keys('owner'),
-			partnerKeys: keys('partner'),
-			links: model.links
-				.filter((l) => l.fiche === code)
-				.map((l) => l.linked)
-				.join(', ')
-		};
-	};
+	return { current: namesOf(current), next: namesOf(next) };
+}
 
+/** A fiche's relations in a plan, its organisations named by `names` (organisationNames). */
+function ficheRelations(model: PlanModel, names: Map<string, string>, code: string): Relations {
+	const people = model.people.filter((p) => p.fiche === code);
+	const list = (role: 'owner' | 'partner') =>
+		people
+			.filter((p) => p.role === role)
+			.map((p) =>
+				[
+					names.get(p.organisation) ?? p.organisation,
+					p.detail ? ` (${p.detail})` : '',
+					p.note ? ` [${p.note}]` : ''
+				].join('')
+			)
+			.join(' ; ');
+	const keys = (role: 'owner' | 'partner') =>
+		people
+			.filter((p) => p.role === role)
+			.map((p) => `${p.organisation}|${p.detail ?? ''}|${p.note ?? ''}`)
+			.join('\n');
+	return {
+		owners: list('owner'),
+		partners: list('partner'),
+		ownerKeys: keys('owner'),
+		partnerKeys: keys('partner'),
+		links: model.links
+			.filter((l) => l.fiche === code)
+			.map((l) => l.linked)
+			.join(', ')
+	};
+}
+
+/** The fiches: each row a change or a problem, and those left out of the workbook retired. */
+function compareFiches(current: PlanModel, next: PlanModel, options: DiffOptions): PlanDiff {
+	const changes: EntityChange[] = [];
+	const problems: WorkbookProblem[] = [];
 	const fiches = byKey(current.fiches, (f) => f.code);
-	const retired = new Set(options.retiredFiches ?? []);
+	const names = organisationNames(current, next);
 	for (const fiche of next.fiches) {
 		const old = fiches.get(fiche.code);
-		const row = options.ficheRows?.get(fiche.code) ?? null;
-		const abandonedSince = options.abandonedSinceExport?.get(fiche.code);
-		if (!old && retired.has(fiche.code) && abandonedSince) {
-			problems.push({
-				sheet: SHEETS.fiches.name,
-				row,
-				column: 'Code',
-				message: `la fiche ${fiche.code} a été abandonnée ${abandonedSince}, après l’export de ce classeur, qui en a l’ancienne version : ${DOWNLOAD_AGAIN}`,
-				outOfDate: true
-			});
+		const problem =
+			ficheCodeProblem(fiche, old, options) ?? fichePriorityProblem(fiche, old, current, options);
+		if (problem) {
+			problems.push(problem);
 			continue;
 		}
-		if (!old && retired.has(fiche.code)) {
-			problems.push({
-				sheet: SHEETS.fiches.name,
-				row,
-				column: 'Code',
-				message: `la fiche ${fiche.code} est abandonnée (elle reste lisible avec son historique) et ne se modifie plus par le classeur : retirez ses lignes de chaque feuille (Fiches, Porteurs et partenaires, Liens, Indicateurs), ou donnez un autre code s’il s’agit d’une nouvelle fiche`
-			});
-			continue;
-		}
-		const movedTo = options.formerCodes?.get(fiche.code);
-		if (!old && movedTo && options.movedSinceExport?.has(fiche.code)) {
-			problems.push({
-				sheet: SHEETS.fiches.name,
-				row,
-				column: 'Code',
-				message: `la fiche ${fiche.code} a été rattachée à un autre objectif, sous le code ${movedTo}, après l’export de ce classeur, qui en a l’ancienne place : ${DOWNLOAD_AGAIN}`,
-				outOfDate: true
-			});
-			continue;
-		}
-		if (!old && movedTo) {
-			problems.push({
-				sheet: SHEETS.fiches.name,
-				row,
-				column: 'Code',
-				message: `le code ${fiche.code} était celui de la fiche ${movedTo} avant son rattachement à un autre objectif, et son ancienne adresse y mène : donnez un autre code à la nouvelle fiche`
-			});
-			continue;
-		}
-		const prioritySince = options.prioritySinceExport?.get(fiche.code);
-		if (old && old.priority !== fiche.priority && prioritySince) {
-			problems.push({
-				sheet: SHEETS.fiches.name,
-				row,
-				column: 'Priorité',
-				message: `la priorité de la fiche ${fiche.code} est passée de ${fiche.priority} à ${old.priority} ${prioritySince}, après l’export de ce classeur, qui en a l’ancienne : ${DOWNLOAD_AGAIN}`,
-				outOfDate: true
-			});
-			continue;
-		}
-		if (old && old.priority !== fiche.priority) {
-			problems.push({
-				sheet: SHEETS.fiches.name,
-				row,
-				column: 'Priorité',
-				message: `la priorité de la fiche ${fiche.code} passe de ${old.priority} à ${fiche.priority} : elle ne change que par une décision de la commission (remettez ${old.priority})`
-			});
-			continue;
-		}
-		// A fiche added to a plan in force starts at NEW_FICHE_PRIORITY, as from its form. (A workbook
-		// that creates the whole plan gives each its own.)
-		if (!old && current.plan !== null && fiche.priority !== NEW_FICHE_PRIORITY) {
-			problems.push({
-				sheet: SHEETS.fiches.name,
-				row,
-				column: 'Priorité',
-				message: `la nouvelle fiche ${fiche.code} commence en priorité ${NEW_FICHE_PRIORITY}, comme une fiche ajoutée depuis son formulaire : elle ne devient prioritaire que par une décision de la commission (mettez ${NEW_FICHE_PRIORITY})`
-			});
-			continue;
-		}
-		const before = old ? relations(current, fiche.code) : undefined;
-		const after = relations(next, fiche.code);
-		const fields = fieldChanges(
-			[
-				{ field: 'title', label: FICHE_FIELD_LABELS.title, get: (f) => f.title },
-				{ field: 'short_title', label: FICHE_FIELD_LABELS.shortTitle, get: (f) => f.shortTitle },
-				...(old
-					? []
-					: [
-							{
-								field: 'priority',
-								label: FICHE_FIELD_LABELS.priority,
-								get: (f: typeof fiche) => f.priority
-							}
-						]),
-				{ field: 'context', label: FICHE_FIELD_LABELS.context, get: (f) => f.context },
-				{ field: 'existing', label: FICHE_FIELD_LABELS.existing, get: (f) => f.existing },
-				{ field: 'description', label: FICHE_FIELD_LABELS.description, get: (f) => f.description },
-				{
-					field: 'success_factors',
-					label: FICHE_FIELD_LABELS.successFactors,
-					get: (f) => f.successFactors
-				},
-				{ field: 'owners_note', label: FICHE_FIELD_LABELS.ownersNote, get: (f) => f.ownersNote }
-			],
-			old,
-			fiche
-		);
-		const relationFields: [
-			string,
-			string,
-			'owners' | 'partners' | 'links',
-			'ownerKeys' | 'partnerKeys' | 'links'
-		][] = [
-			['owners', FICHE_FIELD_LABELS.owners, 'owners', 'ownerKeys'],
-			['partners', FICHE_FIELD_LABELS.partners, 'partners', 'partnerKeys'],
-			['links', FICHE_FIELD_LABELS.links, 'links', 'links']
-		];
-		for (const [field, label, shownKey, compareKey] of relationFields)
-			if ((before?.[compareKey] ?? '') !== after[compareKey])
-				fields.push({ field, label, before: before?.[shownKey] ?? '', after: after[shownKey] });
-		push({
-			entity: 'fiche',
-			key: fiche.code,
-			title: `Fiche ${fiche.code} — ${fiche.title}`,
-			action: old ? 'updated' : 'created',
-			fiche: fiche.code,
-			changes: fields
-		});
+		const before = old ? ficheRelations(current, names.current, fiche.code) : undefined;
+		changes.push(ficheChange(fiche, old, before, ficheRelations(next, names.next, fiche.code)));
 	}
 	const nextFiches = new Set(next.fiches.map((f) => f.code));
 	for (const fiche of current.fiches)
@@ -446,58 +388,191 @@ export function diffPlans(
 					}
 				]
 			});
+	return { changes, problems };
+}
 
-	const indicatorKey = (i: { fiche: string; position: number }) => `${i.fiche}#${i.position}`;
+type Fiche = PlanModel['fiches'][number];
+
+/** A problem of the « Fiches » sheet, at the fiche's row. */
+function ficheProblem(
+	fiche: Fiche,
+	options: DiffOptions,
+	column: 'Code' | 'Priorité',
+	message: string,
+	outOfDate?: true
+): WorkbookProblem {
+	return {
+		sheet: SHEETS.fiches.name,
+		row: options.ficheRows?.get(fiche.code) ?? null,
+		column,
+		message,
+		...(outOfDate ? { outOfDate } : {})
+	};
+}
+
+/**
+ * A new fiche's code that is no longer free: an abandoned fiche's, or the former code of a fiche
+ * moved to another objective (said out of date when that came after the workbook's export).
+ */
+function ficheCodeProblem(
+	fiche: Fiche,
+	old: Fiche | undefined,
+	options: DiffOptions
+): WorkbookProblem | null {
+	if (old) return null;
+	const problem = (message: string, outOfDate?: true) =>
+		ficheProblem(fiche, options, 'Code', message, outOfDate);
+	if (options.retiredFiches?.includes(fiche.code)) {
+		const abandonedSince = options.abandonedSinceExport?.get(fiche.code);
+		return abandonedSince
+			? problem(
+					`la fiche ${fiche.code} a été abandonnée ${abandonedSince}, après l’export de ce classeur, qui en a l’ancienne version : ${DOWNLOAD_AGAIN}`,
+					true
+				)
+			: problem(
+					`la fiche ${fiche.code} est abandonnée (elle reste lisible avec son historique) et ne se modifie plus par le classeur : retirez ses lignes de chaque feuille (Fiches, Porteurs et partenaires, Liens, Indicateurs), ou donnez un autre code s’il s’agit d’une nouvelle fiche`
+				);
+	}
+	const movedTo = options.formerCodes?.get(fiche.code);
+	if (!movedTo) return null;
+	return options.movedSinceExport?.has(fiche.code)
+		? problem(
+				`la fiche ${fiche.code} a été rattachée à un autre objectif, sous le code ${movedTo}, après l’export de ce classeur, qui en a l’ancienne place : ${DOWNLOAD_AGAIN}`,
+				true
+			)
+		: problem(
+				`le code ${fiche.code} était celui de la fiche ${movedTo} avant son rattachement à un autre objectif, et son ancienne adresse y mène : donnez un autre code à la nouvelle fiche`
+			);
+}
+
+/**
+ * A priority the workbook changes: only the commission changes it (said out of date when one of
+ * its sittings did after the workbook's export); a fiche added to a plan in force starts at
+ * NEW_FICHE_PRIORITY, as from its form (a workbook that creates the whole plan gives each its own).
+ */
+function fichePriorityProblem(
+	fiche: Fiche,
+	old: Fiche | undefined,
+	current: PlanModel,
+	options: DiffOptions
+): WorkbookProblem | null {
+	const problem = (message: string, outOfDate?: true) =>
+		ficheProblem(fiche, options, 'Priorité', message, outOfDate);
+	if (old && old.priority !== fiche.priority) {
+		const prioritySince = options.prioritySinceExport?.get(fiche.code);
+		return prioritySince
+			? problem(
+					`la priorité de la fiche ${fiche.code} est passée de ${fiche.priority} à ${old.priority} ${prioritySince}, après l’export de ce classeur, qui en a l’ancienne : ${DOWNLOAD_AGAIN}`,
+					true
+				)
+			: problem(
+					`la priorité de la fiche ${fiche.code} passe de ${old.priority} à ${fiche.priority} : elle ne change que par une décision de la commission (remettez ${old.priority})`
+				);
+	}
+	if (!old && current.plan !== null && fiche.priority !== NEW_FICHE_PRIORITY)
+		return problem(
+			`la nouvelle fiche ${fiche.code} commence en priorité ${NEW_FICHE_PRIORITY}, comme une fiche ajoutée depuis son formulaire : elle ne devient prioritaire que par une décision de la commission (mettez ${NEW_FICHE_PRIORITY})`
+		);
+	return null;
+}
+
+/** A fiche's own fields (its priority only when it is new), as its form names them. */
+function ficheFields(isNew: boolean): FieldSpec<Fiche>[] {
+	return [
+		{ field: 'title', label: FICHE_FIELD_LABELS.title, get: (f) => f.title },
+		{ field: 'short_title', label: FICHE_FIELD_LABELS.shortTitle, get: (f) => f.shortTitle },
+		...(isNew
+			? [{ field: 'priority', label: FICHE_FIELD_LABELS.priority, get: (f: Fiche) => f.priority }]
+			: []),
+		{ field: 'context', label: FICHE_FIELD_LABELS.context, get: (f) => f.context },
+		{ field: 'existing', label: FICHE_FIELD_LABELS.existing, get: (f) => f.existing },
+		{ field: 'description', label: FICHE_FIELD_LABELS.description, get: (f) => f.description },
+		{
+			field: 'success_factors',
+			label: FICHE_FIELD_LABELS.successFactors,
+			get: (f) => f.successFactors
+		},
+		{ field: 'owners_note', label: FICHE_FIELD_LABELS.ownersNote, get: (f) => f.ownersNote }
+	];
+}
+
+/** The relations' fields: name, label, what is shown, what is compared. */
+const RELATION_FIELDS: [
+	string,
+	string,
+	'owners' | 'partners' | 'links',
+	'ownerKeys' | 'partnerKeys' | 'links'
+][] = [
+	['owners', FICHE_FIELD_LABELS.owners, 'owners', 'ownerKeys'],
+	['partners', FICHE_FIELD_LABELS.partners, 'partners', 'partnerKeys'],
+	['links', FICHE_FIELD_LABELS.links, 'links', 'links']
+];
+
+/** A fiche added or changed: its own fields, then its owners, partners and links. */
+function ficheChange(
+	fiche: Fiche,
+	old: Fiche | undefined,
+	before: Relations | undefined,
+	after: Relations
+): EntityChange {
+	const fields = fieldChanges(ficheFields(!old), old, fiche);
+	for (const [field, label, shownKey, compareKey] of RELATION_FIELDS)
+		if ((before?.[compareKey] ?? '') !== after[compareKey])
+			fields.push({ field, label, before: before?.[shownKey] ?? '', after: after[shownKey] });
+	return {
+		entity: 'fiche',
+		key: fiche.code,
+		title: `Fiche ${fiche.code} — ${fiche.title}`,
+		action: old ? 'updated' : 'created',
+		fiche: fiche.code,
+		changes: fields
+	};
+}
+
+type Indicator = PlanModel['indicators'][number];
+
+const indicatorKey = (i: { fiche: string; position: number }) => `${i.fiche}#${i.position}`;
+
+const INDICATOR_FIELDS: FieldSpec<Indicator>[] = [
+	{ field: 'label', label: 'Libellé', get: (i) => i.label },
+	{ field: 'unit', label: 'Unité', get: (i) => i.unit },
+	{ field: 'kind', label: 'Nature', get: (i) => INDICATOR_KIND_CELLS[i.kind] },
+	{ field: 'target', label: 'Cible', get: (i) => workbookNumber(i.target) },
+	{ field: 'target_date', label: 'Date de la cible', get: (i) => dayText(i.targetDate) },
+	{ field: 'baseline', label: 'Valeur de départ', get: (i) => workbookNumber(i.baseline) },
+	{
+		field: 'baseline_date',
+		label: 'Date de la valeur de départ',
+		get: (i) => dayText(i.baselineDate)
+	}
+];
+
+/**
+ * The indicators: each row a change or a problem, and those the workbook leaves out of a fiche it
+ * keeps retired (their measurements stay).
+ */
+function compareIndicators(current: PlanModel, next: PlanModel, options: DiffOptions): PlanDiff {
+	const changes: EntityChange[] = [];
+	const problems: WorkbookProblem[] = [];
 	const indicators = byKey(current.indicators, indicatorKey);
 	for (const indicator of next.indicators) {
 		const old = indicators.get(indicatorKey(indicator));
-		const retiredHere = old ? undefined : options.retiredIndicators?.get(indicatorKey(indicator));
-		if (retiredHere) {
-			problems.push({
-				sheet: null,
-				row: null,
-				column: null,
-				message: `feuille « ${SHEETS.indicators.name} », indicateur ${indicator.position} de la fiche ${indicator.fiche}, colonne « N° » : ce N° est celui de l’indicateur « ${retiredHere.label} », retiré le ${formatDate(retiredHere.retiredAt)}, dont les mesures restent publiées sous ce N°. Une nouvelle ligne est un nouvel indicateur : donnez-lui le N° ${freeIndicatorNumber(current, next, options.retiredIndicators!, indicator.fiche)}. Pour remettre l’indicateur retiré en service, décochez « Indicateur retiré » dans le formulaire de la fiche (si ce classeur a été exporté avant son retrait, ${DOWNLOAD_AGAIN})`
-			});
+		const problem = indicatorNumberProblem(indicator, old, current, next, options);
+		if (problem) {
+			problems.push(problem);
 			continue;
 		}
-		const renumbered = old && renumberedFrom(current.indicators, old, indicator);
-		if (renumbered) {
-			problems.push({
-				// Said as the other indicators' problems are (by fiche and N°, not by row).
-				sheet: null,
-				row: null,
-				column: null,
-				message: `feuille « ${SHEETS.indicators.name} », indicateur ${indicator.position} de la fiche ${indicator.fiche}, colonne « N° » : la ligne porte le libellé de son indicateur ${renumbered.position} (« ${renumbered.label} ») : le N° d’un indicateur l’identifie, et ses mesures restent attachées à ce N°, elles changeraient de sens. L’ordre des indicateurs ne se change pas par le classeur : remettez à chaque ligne son N° d’origine (pour corriger un libellé, modifiez-le sur sa ligne)`
-			});
-			continue;
-		}
-		push({
+		changes.push({
 			entity: 'indicator',
 			key: indicatorKey(indicator),
 			title: `Indicateur ${indicator.position} de la fiche ${indicator.fiche} — ${indicator.label}`,
 			action: old ? 'updated' : 'created',
 			fiche: indicator.fiche,
 			indicatorLabel: old?.label ?? indicator.label,
-			changes: fieldChanges(
-				[
-					{ field: 'label', label: 'Libellé', get: (i) => i.label },
-					{ field: 'unit', label: 'Unité', get: (i) => i.unit },
-					{ field: 'kind', label: 'Nature', get: (i) => INDICATOR_KIND_CELLS[i.kind] },
-					{ field: 'target', label: 'Cible', get: (i) => workbookNumber(i.target) },
-					{ field: 'target_date', label: 'Date de la cible', get: (i) => dayText(i.targetDate) },
-					{ field: 'baseline', label: 'Valeur de départ', get: (i) => workbookNumber(i.baseline) },
-					{
-						field: 'baseline_date',
-						label: 'Date de la valeur de départ',
-						get: (i) => dayText(i.baselineDate)
-					}
-				],
-				old,
-				indicator
-			)
+			changes: fieldChanges(INDICATOR_FIELDS, old, indicator)
 		});
 	}
+	const nextFiches = new Set(next.fiches.map((f) => f.code));
 	const nextIndicators = new Set(next.indicators.map(indicatorKey));
 	for (const indicator of current.indicators)
 		if (nextFiches.has(indicator.fiche) && !nextIndicators.has(indicatorKey(indicator)))
@@ -512,8 +587,38 @@ export function diffPlans(
 					{ field: 'retired', label: 'Retiré', before: 'non', after: 'oui (ses mesures restent)' }
 				]
 			});
-
 	return { changes, problems };
+}
+
+/**
+ * An indicator row whose N° is not its own: a retired indicator's, or another indicator's of the
+ * fiche (rows renumbered). Said by fiche and N°, not by row, as the other indicators' problems are.
+ */
+function indicatorNumberProblem(
+	indicator: Indicator,
+	old: Indicator | undefined,
+	current: PlanModel,
+	next: PlanModel,
+	options: DiffOptions
+): WorkbookProblem | null {
+	const where = `feuille « ${SHEETS.indicators.name} », indicateur ${indicator.position} de la fiche ${indicator.fiche}, colonne « N° »`;
+	const problem = (message: string): WorkbookProblem => ({
+		sheet: null,
+		row: null,
+		column: null,
+		message: `${where} : ${message}`
+	});
+	const retiredHere = old ? undefined : options.retiredIndicators?.get(indicatorKey(indicator));
+	if (retiredHere)
+		return problem(
+			`ce N° est celui de l’indicateur « ${retiredHere.label} », retiré le ${formatDate(retiredHere.retiredAt)}, dont les mesures restent publiées sous ce N°. Une nouvelle ligne est un nouvel indicateur : donnez-lui le N° ${freeIndicatorNumber(current, next, options.retiredIndicators!, indicator.fiche)}. Pour remettre l’indicateur retiré en service, décochez « Indicateur retiré » dans le formulaire de la fiche (si ce classeur a été exporté avant son retrait, ${DOWNLOAD_AGAIN})`
+		);
+	const renumbered = old && renumberedFrom(current.indicators, old, indicator);
+	if (renumbered)
+		return problem(
+			`la ligne porte le libellé de son indicateur ${renumbered.position} (« ${renumbered.label} ») : le N° d’un indicateur l’identifie, et ses mesures restent attachées à ce N°, elles changeraient de sens. L’ordre des indicateurs ne se change pas par le classeur : remettez à chaque ligne son N° d’origine (pour corriger un libellé, modifiez-le sur sa ligne)`
+		);
+	return null;
 }
 
 /** The first N° of a fiche that neither its indicators, retired or not, nor the workbook's rows hold. */
