@@ -1,5 +1,6 @@
 import type { Session } from '$lib/server/auth/sessions';
 import type { User } from '$lib/server/auth/users';
+import type { KeptHtml } from '$lib/server/render/kept-html';
 
 // See https://svelte.dev/docs/kit/types#app.d.ts
 declare global {
@@ -30,6 +31,11 @@ declare global {
 			sessionRenewed?: boolean;
 			/** This request's identifier in the server log (see hooks.server.ts). */
 			requestId: string;
+			/**
+			 * HTML kept once per change that the page's `load` gave (inAnswer), written into the answer
+			 * by keptHtmlInAnswers (src/lib/server/render/kept-html.ts).
+			 */
+			keptHtml?: KeptHtml[];
 		}
 	}
 }

@@ -36,6 +36,7 @@ import {
 } from '$lib/server/http/hardening';
 import { PageCache, rangedAnswer } from '$lib/server/http/page-cache';
 import { openDataAddresses } from '$lib/server/opendata/http';
+import { keptHtmlInAnswers } from '$lib/server/render/kept-html';
 import {
 	PRIVATE_CACHE_CONTROL,
 	PUBLIC_ROUTES,
@@ -219,7 +220,8 @@ export const handle = sequence(
 	openDataAddresses,
 	authenticate,
 	refusedTitles,
-	cacheAnswers
+	cacheAnswers,
+	keptHtmlInAnswers
 );
 
 // Unexpected errors: logged on the server (message and stack only, with the request id), never

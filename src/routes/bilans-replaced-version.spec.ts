@@ -2,7 +2,7 @@ import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { publishEdition, saveEditionDraft } from '$lib/server/editions/service';
 import { findPublishedSnapshot } from '$lib/server/editions/repository';
-import { editionPages, shown } from './edition-pages-testing';
+import { editionPages, shown, visitorHtml } from './edition-pages-testing';
 import { adminDatabase, routeEvent } from './route-testing';
 
 // A version of a bilan that a correction replaced says so, on its page, its print and its fiches.
@@ -59,8 +59,13 @@ describe('a bilan’s version replaced by a correction', () => {
 			expect(old).toContain(
 				'Cette version a été remplacée par la version 2 du 5 décembre 2026 : Introduction reformulée. Lire la version la plus récente du bilan 2018 (version 2)'
 			);
-			const data = await load(routeEvent(`${path}?version=1`, route, params, anonymous) as never);
-			const html = render(Page as never, { props: { data } as never }).body;
+			const html = await visitorHtml(
+				Page as never,
+				load as never,
+				`${path}?version=1`,
+				route,
+				params
+			);
 			// Hostile probe s44: the frozen fiche and the print linked the bilan's page, not
 			// themselves in the latest version.
 			expect(html).toMatch(

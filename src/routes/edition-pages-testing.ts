@@ -5,6 +5,7 @@ import PrintPage from './bilans/[year=annee]/impression/+page.svelte';
 import * as print from './bilans/[year=annee]/impression/+page.server';
 import FichePage from './bilans/[year=annee]/fiches/[code=fiche]/+page.svelte';
 import * as fiche from './bilans/[year=annee]/fiches/[code=fiche]/+page.server';
+import { withKeptHtml } from '$lib/server/render/kept-html';
 import { routeEvent } from './route-testing';
 
 const anonymous = { user: null, session: null } as never;
@@ -30,7 +31,10 @@ export function editionPages(code: string) {
 	] as const;
 }
 
-/** A page's HTML as an anonymous visitor receives it (its `load`, then the page rendered). */
+/**
+ * A page's HTML as an anonymous visitor receives it (its `load`, then the page rendered, and the
+ * HTML kept once per change written in, as the server's last hook writes it).
+ */
 export async function visitorHtml(
 	Page: never,
 	load: (event: never) => unknown,
@@ -38,8 +42,9 @@ export async function visitorHtml(
 	route: string,
 	params: Record<string, string>
 ): Promise<string> {
-	const data = await load(routeEvent(path, route, params, anonymous) as never);
-	return render(Page, { props: { data } as never }).body;
+	const event = routeEvent(path, route, params, anonymous) as { locals: App.Locals };
+	const data = await load(event as never);
+	return withKeptHtml(render(Page, { props: { data } as never }).body, event.locals.keptHtml ?? []);
 }
 
 /** A page's text as a reader reads it (tags and comments dropped, any spaces as one). */

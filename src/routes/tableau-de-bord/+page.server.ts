@@ -5,6 +5,7 @@ import { getDb } from '$lib/server/db/instance';
 import type { DashboardView } from '$lib/server/dashboard/tables';
 import { liveDashboard } from '$lib/server/opendata/published';
 import { fragmentHtml, keptFragment } from '$lib/server/render/fragment';
+import { inAnswer, type KeptHtml } from '$lib/server/render/kept-html';
 import { renderedOnly } from '$lib/utils/rendered-only';
 import type { PageServerLoad } from './$types';
 
@@ -20,7 +21,7 @@ export const csr = false;
  * view of the dashboard, which is itself computed once per change of the published data and per
  * day, instead of on every request (docs/performance.md, « figures rendered once per change »).
  */
-function figuresHtml(view: DashboardView, today: string): string {
+function figuresHtml(view: DashboardView, today: string): KeptHtml {
 	return keptFragment(view, today, () =>
 		fragmentHtml(Dashboard, {
 			tables: view.tables,
@@ -34,5 +35,5 @@ function figuresHtml(view: DashboardView, today: string): string {
 export const load: PageServerLoad = async (event) => {
 	const { view } = await liveDashboard(getDb());
 	const today = parisToday();
-	return renderedOnly(event, { view, today, figures: figuresHtml(view, today) });
+	return renderedOnly(event, { view, today, figures: inAnswer(event, figuresHtml(view, today)) });
 };

@@ -85,9 +85,10 @@ describe('keptFragment', () => {
 		const owner = {};
 		let made = 0;
 		const make = () => `<p>${++made}</p>`;
-		expect(keptFragment(owner, '2026-12-06', make)).toBe('<p>1</p>');
-		expect(keptFragment(owner, '2026-12-06', make)).toBe('<p>1</p>');
-		expect(keptFragment(owner, '2026-12-07', make)).toBe('<p>2</p>');
-		expect(keptFragment({}, '2026-12-07', make)).toBe('<p>3</p>');
+		const first = keptFragment(owner, '2026-12-06', make);
+		expect(first.html).toBe('<p>1</p>');
+		expect(keptFragment(owner, '2026-12-06', make)).toBe(first);
+		expect(keptFragment(owner, '2026-12-07', make).html).toBe('<p>2</p>');
+		expect(keptFragment({}, '2026-12-07', make).html).toBe('<p>3</p>');
 	});
 });

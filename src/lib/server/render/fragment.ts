@@ -3,6 +3,7 @@ import type { Component } from 'svelte';
 import { CHARTS_DRAWN_BY_SCRIPT } from '$lib/components/charts/ChartsScript.svelte';
 import { SITE_ORIGIN } from '$lib/components/PrintedLink.svelte';
 import { originSetting } from '$lib/server/config.js';
+import { KeptHtml } from './kept-html';
 
 // What Svelte's render() puts around a component's own output (its hydration block markers).
 const BLOCK_OPEN = '<!--[-->';
@@ -32,18 +33,19 @@ export function fragmentHtml<Props extends Record<string, unknown>>(
 	return body.slice(BLOCK_OPEN.length, -BLOCK_CLOSE.length);
 }
 
-const kept = new WeakMap<object, { variant: string; html: string }>();
+const kept = new WeakMap<object, { variant: string; html: KeptHtml }>();
 
 /**
  * The HTML `make` writes for `owner`, written once while `owner` lives and `variant` stays the
  * same. `owner` is data kept once per change of the published data (keyedByRevision: the
  * dashboard's view, an edition's page data), so the HTML follows each change, with nothing to
- * invalidate; `variant` is whatever else the HTML shows (the dashboard's day).
+ * invalidate; `variant` is whatever else the HTML shows (the dashboard's day). Its bytes and its
+ * step of the page's `ETag` are kept with it (KeptHtml, inAnswer).
  */
-export function keptFragment(owner: object, variant: string, make: () => string): string {
+export function keptFragment(owner: object, variant: string, make: () => string): KeptHtml {
 	const found = kept.get(owner);
 	if (found && found.variant === variant) return found.html;
-	const html = make();
+	const html = new KeptHtml(make());
 	kept.set(owner, { variant, html });
 	return html;
 }

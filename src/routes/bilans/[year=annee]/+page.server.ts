@@ -1,6 +1,7 @@
 import EditionReport from '$lib/components/EditionReport.svelte';
 import { getDb } from '$lib/server/db/instance';
 import { fragmentHtml, keptFragment } from '$lib/server/render/fragment';
+import { inAnswer, type KeptHtml } from '$lib/server/render/kept-html';
 import { renderedOnly } from '$lib/utils/rendered-only';
 import { editionKeyOfUrl, editionView } from './edition';
 import type { PageServerLoad } from './$types';
@@ -19,7 +20,7 @@ type EditionView = Awaited<ReturnType<typeof editionView>>;
  * decisions) rendered once per edition's page data, itself kept once per change of the published
  * data, instead of on every request (docs/performance.md, « figures rendered once per change »).
  */
-function reportHtml(view: EditionView): string {
+function reportHtml(view: EditionView): KeptHtml {
 	return keptFragment(view, '', () => {
 		const { snapshot, portal, laterSittings, laterUpdates, versions } = view;
 		return fragmentHtml(EditionReport, {
@@ -36,5 +37,5 @@ function reportHtml(view: EditionView): string {
 
 export const load: PageServerLoad = async (event) => {
 	const view = await editionView(getDb(), editionKeyOfUrl(event.params.year, event.url));
-	return renderedOnly(event, { ...view, report: reportHtml(view) });
+	return renderedOnly(event, { ...view, report: inAnswer(event, reportHtml(view)) });
 };
