@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { listStructure } from '$lib/server/authoring/repository';
 import { retireStructure, saveStructure } from '$lib/server/authoring/service';
 import { newStructure, openedStructure } from '$lib/server/authoring/testing';
+import FicheList from '$lib/components/FicheList.svelte';
+import { fragmentHtml } from '$lib/server/render/fragment';
 import FichesPage from './fiches/+page.svelte';
 import { load } from './fiches/+page.server';
 import { organisationSelectHtml } from './fiches/organisation-options';
@@ -44,6 +46,22 @@ describe('/fiches filters', () => {
 		]);
 		expect(await ignoredNotes('objectif=99')).toEqual(['Objectif inconnu « 99 » : filtre ignoré.']);
 		expect(await ignoredNotes('objectif=17')).toEqual([]);
+	});
+
+	it('without a filter, the list is read once per change and written as FicheList writes it', async () => {
+		type Data = { fiches: { code: string }[]; ficheList: string };
+		const first = (await load(routeEvent('/fiches', '/fiches', {}, anonymous))) as Data;
+		const again = (await load(routeEvent('/fiches', '/fiches', {}, anonymous))) as Data;
+		expect(again.fiches).toBe(first.fiches);
+		expect(first.ficheList).toBe(fragmentHtml(FicheList, { fiches: first.fiches as never }));
+		const filtered = (await load(
+			routeEvent('/fiches?priorite=1', '/fiches', {}, anonymous)
+		)) as Data;
+		expect(filtered.fiches.length).toBeLessThan(first.fiches.length);
+		expect(filtered.ficheList).toBe(fragmentHtml(FicheList, { fiches: filtered.fiches as never }));
+		expect(render(FichesPage, { props: { data: filtered } as never }).body).toContain(
+			filtered.ficheList
+		);
 	});
 
 	it('the organisation filter is the list written once per change, the chosen one selected', async () => {

@@ -9,6 +9,7 @@ import {
 	listOrganisationRefs,
 	listOrientations
 } from '$lib/server/plan/repository';
+import { ficheListHtml } from '$lib/server/render/fiche-list';
 import { renderedOnly } from '$lib/utils/rendered-only';
 import { findMovedFicheCode } from '$lib/server/authoring/revisions-repository';
 import { listRetiredStructureKeys } from '$lib/server/authoring/import-repository';
@@ -17,8 +18,12 @@ import type { PageServerLoad } from './$types';
 // Nothing to interact with: rendered on the server only, no script sent (docs/performance.md).
 export const csr = false;
 
-/** The plan's structure and organisations the filters offer, read once per change. */
+/**
+ * The plan's structure and organisations the filters offer, and every fiche (the list without a
+ * filter, `/fiches` itself), read once per change.
+ */
 const filterChoices = cachedByRevision(async (db) => ({
+	everyFiche: await listFiches(db),
 	axes: await listAxes(db),
 	orientations: await listOrientations(db),
 	objectives: await listObjectives(db),
@@ -35,7 +40,8 @@ export const load: PageServerLoad = async (event) => {
 		redirect(303, set.length > 0 ? `/fiches?${new URLSearchParams(set)}` : '/fiches');
 
 	const db = getDb();
-	const { axes, orientations, objectives, organisations, withdrawn } = await filterChoices(db);
+	const { everyFiche, axes, orientations, objectives, organisations, withdrawn } =
+		await filterChoices(db);
 	const orientationAxis = new Map(orientations.map((o) => [o.code, o.axis]));
 	const { query, values, ignored } = parseFicheFilters(url.searchParams, {
 		axes: axes.map((a) => a.code),
@@ -49,7 +55,7 @@ export const load: PageServerLoad = async (event) => {
 			orientationLabel: new Map(orientations.map((o) => [o.code, o.label]))
 		}
 	});
-	let fiches = await listFiches(db, query);
+	let fiches = Object.keys(query).length === 0 ? everyFiche : await listFiches(db, query);
 	// A former code typed alone (9-1, moved since to another objective): the fiche it names now.
 	const moved =
 		query.code && fiches.length === 0 ? await findMovedFicheCode(db, query.code) : undefined;
@@ -68,6 +74,8 @@ export const load: PageServerLoad = async (event) => {
 		}),
 		organisations,
 		fiches,
+		// Written by Verbatim: each fiche's row rendered once (src/lib/server/render/fiche-list.ts).
+		ficheList: ficheListHtml(fiches),
 		movedFrom: moved ? { former: query.code!, code: moved } : null,
 		values,
 		ignored
