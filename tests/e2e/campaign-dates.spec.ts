@@ -1,4 +1,5 @@
 import { ACCOUNTS, loginPage } from './helpers/accounts';
+import type { Page } from '@playwright/test';
 import { expectNoAxeViolations } from './helpers/axe';
 import { expect, test } from './helpers/portal';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
@@ -10,20 +11,25 @@ import { formatDate } from '../../src/lib/utils/format';
 // across the change, messages waiting with the former date, refusals) are in
 // src/lib/server/campaigns/dates-change.spec.ts.
 
+/** Opens a campaign of every fiche from /admin/campagnes as the administrator: its page's address. */
+async function openFromPage(page: Page, title: string, deadline: string, reminders: string) {
+	await loginPage(page, ACCOUNTS.admin);
+	await page.goto('/admin/campagnes');
+	await page.getByLabel(/^Titre/).fill(title);
+	await page.getByLabel(/^Date limite/).fill(deadline);
+	await page.getByLabel(/^Rappels/).fill(reminders);
+	await page.getByRole('button', { name: /Ouvrir la campagne/ }).click();
+	await expect(page.getByRole('status').first()).toContainText('Campagne ouverte');
+	return page.url().replace(/\?.*$/, '');
+}
+
 test('an administrator moves an open campaign’s deadline; the page and the outbox say so', async ({
 	page
 }) => {
 	test.setTimeout(60_000);
-	await loginPage(page, ACCOUNTS.admin);
-	await page.goto('/admin/campagnes');
 	const deadline = daysAfter(parisToday(), 10);
 	const later = daysAfter(parisToday(), 24);
-	await page.getByLabel(/^Titre/).fill('Bilan avant la séance');
-	await page.getByLabel(/^Date limite/).fill(deadline);
-	await page.getByLabel(/^Rappels/).fill('-3');
-	await page.getByRole('button', { name: /Ouvrir la campagne/ }).click();
-	await expect(page.getByRole('status').first()).toContainText('Campagne ouverte');
-	const address = page.url().replace(/\?.*$/, '');
+	const address = await openFromPage(page, 'Bilan avant la séance', deadline, '-3');
 
 	// A deadline passed: the field says so, what was typed stays.
 	const field = page.getByLabel('Nouvelle date limite');
@@ -60,4 +66,39 @@ test('an administrator moves an open campaign’s deadline; the page and the out
 			)
 			.first()
 	).toBeVisible();
+});
+
+test('two administrators change the dates from the same page: the second keeps the first’s deadline, sent again', async ({
+	page,
+	browser
+}) => {
+	test.setTimeout(60_000);
+	const deadline = daysAfter(parisToday(), 12);
+	const later = daysAfter(parisToday(), 20);
+	const address = await openFromPage(page, 'Bilan des deux administrateurs', deadline, '-7, -3');
+	const context = await browser.newContext();
+	const second = await context.newPage();
+	await loginPage(second, ACCOUNTS.admin);
+	await second.goto(address);
+
+	// The first moves the deadline; the second, from the page read before, the reminders only.
+	const submit = { name: 'Modifier l’échéance et les relances' };
+	await page.getByLabel('Nouvelle date limite').fill(later);
+	await page.getByRole('button', submit).click();
+	await expect(page.getByRole('status').first()).toContainText('Échéance et rappels modifiés');
+	await second.getByLabel(/^Rappels/).fill('-10, -2');
+	await second.getByRole('button', submit).click();
+	await expect(second.getByRole('alert')).toContainText(
+		`échéance reportée du ${formatDate(deadline)} au ${formatDate(later)}`
+	);
+	await expect(second.getByLabel('Nouvelle date limite')).toHaveValue(later);
+	await expect(second.getByLabel(/^Rappels/)).toHaveValue('-10, -2');
+	await expectNoAxeViolations(second);
+
+	// Sent again, as the message invites: the first's deadline stays.
+	await second.getByRole('button', submit).click();
+	await expect(second.getByRole('status').first()).toContainText('Échéance et rappels modifiés');
+	await expect(second.getByText(`Échéance le ${formatDate(later)}`)).toBeVisible();
+	await expect(second.getByText('rappels à J-10, J-2').first()).toBeVisible();
+	await context.close();
 });

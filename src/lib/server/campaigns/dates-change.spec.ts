@@ -235,7 +235,7 @@ describe('changing an open campaign’s deadline and reminders', () => {
 		).toEqual({
 			ok: false,
 			status: 409,
-			message: `L’échéance ou les rappels de cette campagne ont été modifiés entre-temps : échéance le ${APRIL_15}, rappel à J-3. Rien n’a été changé : relisez-les, puis renvoyez le formulaire au besoin.`
+			message: `L’échéance ou les rappels de cette campagne ont été modifiés entre-temps : échéance reportée du ${APRIL_1} au ${APRIL_15}. Rien n’a été changé. Vos changements sont conservés ci-dessous, les champs que vous n’aviez pas touchés ont repris leur valeur actuelle : relisez-les, puis renvoyez le formulaire au besoin.`
 		});
 		const completion = await campaignCompletion(t.db, id);
 		expect(completion.ok && completion.value.campaign).toMatchObject({

@@ -9,8 +9,8 @@ import { queueNotification } from '../mail/outbox';
 import { cancelPendingAbout, countCancelledAboutCampaign } from '../mail/outbox-repository';
 import { activeRecipients, organisationReceives } from '../mail/preferences-repository';
 import { invalidFields, ok, refuse, type Result } from '../result';
-import { LATEST_REMINDER_DAYS, parseReminderDays } from '../../schemas/campaign';
-import { INCOMPLETE_FORM, isIsoDate } from '../../schemas/form';
+import { LATEST_REMINDER_DAYS, parseReminderDays, reminderDaysText } from '../../schemas/campaign';
+import { INCOMPLETE_FORM, isIsoDate, keepTypedChanges } from '../../schemas/form';
 import { daysAfter, daysBefore, parisDate } from '../../utils/dates';
 import {
 	deadlineChangeWords,
@@ -44,6 +44,7 @@ import {
 	listReminders,
 	recordReminder,
 	selectFicheIds,
+	type CampaignDates,
 	type CampaignRow,
 	type Scope
 } from './repository';
@@ -403,6 +404,51 @@ export interface DatesChangeInput {
 const sameDays = (a: number[], b: number[]) =>
 	a.length === b.length && a.every((day, i) => day === b[i]);
 
+/** What moved from one campaign's dates to another's, in words: the journal's and the conflict's. */
+function datesChangeList(before: CampaignDates, after: CampaignDates): string[] {
+	return [
+		...(before.deadline === after.deadline
+			? []
+			: [deadlineChangeWords(before.deadline, after.deadline).toLowerCase()]),
+		...(sameDays(before.reminderDays, after.reminderDays)
+			? []
+			: [
+					`rappels : ${reminderSchedule(before.reminderDays)} → ${reminderSchedule(after.reminderDays)}`
+				])
+	];
+}
+
+/** A field of the dates' form as typed against as shown: reminders by their days (« -3,+1 »). */
+function sameDatesTyping(typed: string, shown: string): boolean {
+	const typedDays = parseReminderDays(typed);
+	const shownDays = parseReminderDays(shown);
+	return typedDays && shownDays ? sameDays(typedDays, shownDays) : typed.trim() === shown.trim();
+}
+
+/**
+ * After a change of dates refused because another admin changed them first: what the person
+ * typed, except in the fields they had left as the form showed them, which take the campaign's
+ * dates of now — sending again keeps the other's change (their deadline is not put back). The
+ * dates shown are left out: the page shows those of now.
+ */
+export async function rebaseCampaignDatesTyping(
+	db: Db,
+	id: number,
+	typed: Record<string, string>
+): Promise<Record<string, string>> {
+	const { shownDeadline, shownReminders, ...kept } = typed;
+	const campaign = await findCampaign(db, id);
+	if (!campaign) return kept;
+	return keepTypedChanges(
+		kept,
+		[
+			['deadline', shownDeadline ?? null, campaign.deadline],
+			['reminders', shownReminders ?? null, reminderDaysText(campaign.reminderDays)]
+		],
+		sameDatesTyping
+	);
+}
+
 /**
  * Changes an open campaign's deadline and reminder days (its séance moved) without closing it: its
  * answers and the reminders already sent stay. The same checks as the opening, against today. In
@@ -462,7 +508,7 @@ export async function changeCampaignDates(
 		if (!(await changeCampaignDatesRow(trx, id, before, after, admin.id, now)))
 			return refuse(
 				409,
-				`L’échéance ou les rappels de cette campagne ont été modifiés entre-temps : échéance le ${formatDate(campaign.deadline)}, ${reminderSchedule(campaign.reminderDays)}. Rien n’a été changé : relisez-les, puis renvoyez le formulaire au besoin.`
+				`L’échéance ou les rappels de cette campagne ont été modifiés entre-temps : ${datesChangeList(before, campaign).join(' ; ')}. Rien n’a été changé. Vos changements sont conservés ci-dessous, les champs que vous n’aviez pas touchés ont repris leur valeur actuelle : relisez-les, puis renvoyez le formulaire au besoin.`
 			);
 		const pairs = withPairStates(await campaignPairs(trx, id));
 		const organisations = byOrganisation(pairs);
@@ -521,16 +567,7 @@ export async function changeCampaignDates(
 			}
 			if (told) notified += 1;
 		}
-		const changes = [
-			...(deadlineMoved
-				? [deadlineChangeWords(before.deadline, after.deadline).toLowerCase()]
-				: []),
-			...(sameDays(before.reminderDays, after.reminderDays)
-				? []
-				: [
-						`rappels : ${reminderSchedule(before.reminderDays)} → ${reminderSchedule(after.reminderDays)}`
-					])
-		];
+		const changes = datesChangeList(before, after);
 		await recordAudit(
 			trx,
 			{

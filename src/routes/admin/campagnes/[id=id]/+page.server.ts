@@ -6,7 +6,8 @@ import {
 	campaignDateProblems,
 	changeCampaignDates,
 	closeCampaign,
-	closingCancelledMail
+	closingCancelledMail,
+	rebaseCampaignDatesTyping
 } from '$lib/server/campaigns/service';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
@@ -67,11 +68,13 @@ export const actions: Actions = {
 			},
 			safeClientAddress(event)
 		);
-		if (!result.ok) {
-			// Changed meanwhile by another admin: the form is drawn again over the dates of now.
-			const { shownDeadline, shownReminders, ...kept } = values;
-			return refusalAnswer(result, result.status === 409 ? kept : values);
-		}
+		if (!result.ok)
+			// Changed meanwhile by another admin: the form is drawn again over the dates of now, the
+			// fields the person had not touched with them (sent again, the other's change stays).
+			return refusalAnswer(
+				result,
+				result.status === 409 ? await rebaseCampaignDatesTyping(getDb(), id, values) : values
+			);
 		redirect(303, `/admin/campagnes/${id}?dates=1`);
 	},
 	close: async (event) => {
