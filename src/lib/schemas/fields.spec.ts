@@ -51,6 +51,11 @@ describe('textField', () => {
 		expect(title.safeParse('Commission\r\nextraordinaire').error?.issues[0]?.message).toBe(
 			'L’intitulé tient sur une ligne : retirez ses retours à la ligne.'
 		);
+		// Nor Unicode's line and paragraph separators, which break the line where they are shown.
+		for (const separator of ['\u2028', '\u2029'])
+			expect(
+				title.safeParse(`Commission${separator}extraordinaire`).error?.issues[0]?.message
+			).toBe('L’intitulé tient sur une ligne : retirez ses retours à la ligne.');
 		expect(title.parse('Commission extraordinaire')).toBe('Commission extraordinaire');
 		// Nor a tab, which a long text may hold.
 		expect(title.safeParse('Commission\textraordinaire').error?.issues[0]?.message).toBe(

@@ -156,6 +156,13 @@ export function isIsoDate(value: string): boolean {
 	return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
+/**
+ * The line breaks a text on one line (a title, a name) may not hold: CR and LF, and Unicode's line
+ * and paragraph separators (U+2028, U+2029), which pasted text may carry and which break a line
+ * where they are shown. (U+0085 and U+000B are control characters, refused as such.)
+ */
+const LINE_BREAK = /[\r\n\u2028\u2029]/;
+
 /** Line breaks as stored: LF (a browser sends CRLF). */
 function unixLineBreaks(value: string): string {
 	return value.replace(/\r\n?/g, '\n');
@@ -242,7 +249,7 @@ export function textField(
 			`${says('contient', 'contiennent')} des caractères non autorisés.`
 		)
 		.refine(
-			(v) => !line || !/[\r\n]/.test(v),
+			(v) => !line || !LINE_BREAK.test(v),
 			`${says('tient sur une ligne : retirez ses', 'tiennent sur une ligne : retirez leurs')} retours à la ligne.`
 		);
 }
