@@ -10,6 +10,7 @@ import {
 	ofName,
 	readPageNumber,
 	readTimestamp,
+	sameWords,
 	searchForms
 } from './text';
 
@@ -129,5 +130,15 @@ describe('the fiches’ search', () => {
 		expect(finds('tiers lieux')).toBe(true);
 		expect(finds('lieux-tiers')).toBe(false);
 		expect(foldSearchQuery(' -wi-fi- / l’ENT ')).toBe('wi-fi l ent');
+	});
+});
+
+describe('sameWords', () => {
+	it('compares names as they show: full-width letters as letters, characters that show nothing left out', () => {
+		expect(sameWords('ＳＧＡＲ', 'SGAR')).toBe(true);
+		for (const invisible of ['\u3164', '\u115F', '\u1160', '\uFFA0', '\u200B', '\u00AD'])
+			expect(sameWords(`SGAR${invisible}`, 'SGAR')).toBe(true);
+		expect(sameWords('Grand-Figéac', 'grand figeac')).toBe(true);
+		expect(sameWords('SGAR 46', 'SGAR')).toBe(false);
 	});
 });

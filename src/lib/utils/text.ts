@@ -14,12 +14,16 @@ export function foldForSearch(text: string): string {
 }
 
 /**
- * The form in which fiches are searched: folded as above, then every run of punctuation (hyphens,
- * apostrophes, slashes…) read as one space, so that « tiers lieux », « tiers-lieux » and
- * « Tiers‑Lieux » are the same words, and « l’open data » holds « open data ».
+ * The form in which fiches are searched and names compared: folded as above, then every run of
+ * punctuation (hyphens, apostrophes, slashes…) read as one space, so that « tiers lieux »,
+ * « tiers-lieux » and « Tiers‑Lieux » are the same words, and « l’open data » holds « open data ».
+ * Before that, letters written another way read as themselves (NFKC: full-width « ＳＧＡＲ » is
+ * « SGAR »), and the characters that show nothing are dropped (Unicode's default ignorable ones,
+ * among them the Hangul fillers, which are letters: « SGAR\u3164 » is « SGAR »), as a text that
+ * holds nothing else is read empty (`showsNothing`).
  */
 export function foldForMatching(text: string): string {
-	return foldForSearch(text)
+	return foldForSearch(text.normalize('NFKC').replace(/\p{Default_Ignorable_Code_Point}/gu, ''))
 		.replace(/[^\p{L}\p{N}]+/gu, ' ')
 		.trim();
 }

@@ -113,6 +113,23 @@ describe('organisations', () => {
 			).toMatchObject({ ok: false, fieldErrors: { name: expect.stringContaining('porte déjà') } });
 	});
 
+	// Hostile probe s49: an invisible Hangul filler (a letter that shows nothing) after « SGAR », or
+	// « SGAR » in full-width letters, made a second « SGAR » (the latter with the slug « organisation »).
+	it('reads a name as it shows: characters that show nothing left out, full-width letters as letters', async () => {
+		for (const name of [
+			'SGAR\u3164',
+			'\u115FSGAR',
+			'SG\u1160AR\uFFA0',
+			'ＳＧＡＲ',
+			'Ｓ\u200BＧＡＲ'
+		])
+			expect(
+				await createOrganisation(db, admin, { name, fullName: null, kind: 'state', ...WHY }, null)
+			).toMatchObject({ ok: false, fieldErrors: { name: expect.stringContaining('porte déjà') } });
+		expect(organisationSlug('Ｔｉｅｒｓ-ｌｉｅｕ ｄｅ Ｆｉｇｅａｃ')).toBe('tiers-lieu-de-figeac');
+		expect(organisationSlug('Tiers\u3164lieu\u00AD de Figeac')).toBe('tierslieu-de-figeac');
+	});
+
 	// Hostile probe s44: a name written as another organisation's identifier made a command naming
 	// it (user:create --organisation) find the other one.
 	it('refuses a name written as another organisation’s identifier', async () => {
