@@ -33,6 +33,7 @@ import * as mailCampaignFiches from './2026_12_14_100000_mail_campaign_fiches';
 import * as campaignDatesChange from './2026_12_15_100000_campaign_dates_change';
 import * as discardedUpdate from './2026_12_15_100000_discarded_update';
 import * as mailStoppedAt from './2026_12_15_120000_mail_stopped_at';
+import * as campaignDatesNotified from './2026_12_16_090000_campaign_dates_notified';
 
 /**
  * Every migration, by name. A static list rather than a glob so that the same module serves the
@@ -73,5 +74,6 @@ export const MIGRATIONS: Record<string, Migration> = {
 	'2026_12_14_100000_mail_campaign_fiches': mailCampaignFiches,
 	'2026_12_15_100000_campaign_dates_change': campaignDatesChange,
 	'2026_12_15_100000_discarded_update': discardedUpdate,
-	'2026_12_15_120000_mail_stopped_at': mailStoppedAt
+	'2026_12_15_120000_mail_stopped_at': mailStoppedAt,
+	'2026_12_16_090000_campaign_dates_notified': campaignDatesNotified
 };

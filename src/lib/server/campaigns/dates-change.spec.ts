@@ -9,8 +9,9 @@ import { saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
 import { listMessages } from '../mail/outbox-repository';
 import { startMailTest, type MailTest } from '../mail/test-context';
+import { DEADLINE_NOTICES_PER_CAMPAIGN_PER_DAY } from '../../schemas/campaign';
 import { formatDate } from '../../utils/format';
-import { listDatesChanges } from './repository';
+import { findCampaign, listDatesChanges } from './repository';
 import {
 	campaignCompletion,
 	campaignsForOrganisation,
@@ -351,6 +352,53 @@ describe('changing an open campaign’s deadline and reminders', () => {
 		const samFiches = (await campaignsForOrganisation(t.db, sdail, '2026-03-10'))[0]!.toUpdate;
 		expect(samFiches.length).toBeGreaterThan(0);
 		for (const fiche of samFiches) expect(text).toContain(`${fiche.code} — `);
+	});
+
+	it('tells a campaign’s organisations of at most 3 deadline changes a day, 20 parallel posts included; a change without notice still passes (security probe)', async () => {
+		const id = await openBilan('-3');
+		clock = Date.parse('2026-03-10T10:00:00Z');
+		// Back and forth between two deadlines, each post from the page that showed the other.
+		const dates = ['2026-04-01', '2026-04-15'];
+		const tried = await Promise.all(
+			Array.from({ length: 20 }, (_, i) =>
+				change(id, {
+					deadline: dates[(i + 1) % 2],
+					shownDeadline: dates[i % 2],
+					shownReminders: '-3',
+					notify: true
+				})
+			)
+		);
+		expect(tried.filter((r) => r.ok)).toHaveLength(DEADLINE_NOTICES_PER_CAMPAIGN_PER_DAY);
+		expect(tried.find((r) => !r.ok)).toEqual({
+			ok: false,
+			status: 429,
+			message:
+				'Les organisations de cette campagne ont déjà été prévenues 3\u00a0fois aujourd’hui d’un changement d’échéance : c’est la limite d’une journée, pour qu’elles ne reçoivent pas message sur message. Rien n’a été changé. Décochez « Prévenir les organisations qui n’ont pas encore répondu » pour changer l’échéance sans les prévenir (les rappels annonceront la nouvelle) ; elles pourront de nouveau être prévenues demain, le 11\u00a0mars\u00a02026.'
+		});
+		// Written to Paul (each change cancels the notice still waiting for the relay: a relay up
+		// would have sent each before the next).
+		const notices = async () =>
+			(
+				await t.db
+					.selectFrom('mail_outbox')
+					.select('id')
+					.where('kind', '=', 'campaign-deadline')
+					.where('recipient', '=', paul.email)
+					.execute()
+			).length;
+		expect(await notices()).toBe(DEADLINE_NOTICES_PER_CAMPAIGN_PER_DAY);
+		// Without notice, the deadline still moves; the next day (Paris), a notice goes again.
+		const now = (await findCampaign(t.db, id))!.deadline;
+		const other = dates.find((d) => d !== now)!;
+		expect(
+			(await change(id, { deadline: other, shownDeadline: now, shownReminders: '-3' })).ok
+		).toBe(true);
+		clock = Date.parse('2026-03-10T23:30:00Z');
+		expect(
+			await change(id, { deadline: now, shownDeadline: other, shownReminders: '-3', notify: true })
+		).toMatchObject({ ok: true, value: { notified: BOTH } });
+		expect(await notices()).toBe(DEADLINE_NOTICES_PER_CAMPAIGN_PER_DAY + 1);
 	});
 
 	it('a change of the reminders only does not tell the organisations their deadline moved', async () => {

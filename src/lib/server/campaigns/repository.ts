@@ -404,8 +404,8 @@ export interface CampaignDates {
 
 /**
  * Sets an open campaign's deadline and reminder days, and keeps the change, only while they are
- * still `expected` (what the admin's form showed): false when the campaign was closed or its dates
- * changed meanwhile (another admin), and then nothing is written. One conditional UPDATE: two
+ * still `expected` (what the admin's form showed): the change's id, or null when the campaign was
+ * closed or its dates changed meanwhile (another admin), and then nothing is written. One conditional UPDATE: two
  * changes at once cannot both pass.
  */
 export async function changeCampaignDatesRow(
@@ -415,7 +415,7 @@ export async function changeCampaignDatesRow(
 	next: CampaignDates,
 	changedBy: number,
 	now: number
-): Promise<boolean> {
+): Promise<number | null> {
 	const updated = await db
 		.updateTable('campaign')
 		.set({ deadline: next.deadline, reminder_days: JSON.stringify(next.reminderDays) })
@@ -424,8 +424,8 @@ export async function changeCampaignDatesRow(
 		.where('deadline', '=', expected.deadline)
 		.where('reminder_days', '=', JSON.stringify(expected.reminderDays))
 		.executeTakeFirst();
-	if (updated.numUpdatedRows === 0n) return false;
-	await db
+	if (updated.numUpdatedRows === 0n) return null;
+	const { id } = await db
 		.insertInto('campaign_dates_change')
 		.values({
 			campaign_id: campaignId,
@@ -436,8 +436,42 @@ export async function changeCampaignDatesRow(
 			changed_by: changedBy,
 			changed_at: now
 		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return id;
+}
+
+/** How many organisations a change of dates (its id) told of the new deadline. */
+export async function recordDatesChangeNotified(
+	db: Executor,
+	changeId: number,
+	notified: number
+): Promise<void> {
+	await db
+		.updateTable('campaign_dates_change')
+		.set({ notified })
+		.where('id', '=', changeId)
 		.execute();
-	return true;
+}
+
+/**
+ * How many changes of a campaign's dates since `since` (ms) told at least one organisation of the
+ * new deadline. Read in the transaction that writes the next: parallel changes cannot pass a
+ * bound together.
+ */
+export async function countDeadlineNoticesSince(
+	db: Executor,
+	campaignId: number,
+	since: number
+): Promise<number> {
+	const { n } = await db
+		.selectFrom('campaign_dates_change')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('campaign_id', '=', campaignId)
+		.where('changed_at', '>=', since)
+		.where('notified', '>', 0)
+		.executeTakeFirstOrThrow();
+	return n;
 }
 
 /** A campaign's changes of dates, oldest first, with who made them. */

@@ -9,9 +9,14 @@ import { queueNotification } from '../mail/outbox';
 import { cancelPendingAbout, countCancelledAboutCampaign } from '../mail/outbox-repository';
 import { activeRecipients, organisationReceives } from '../mail/preferences-repository';
 import { invalidFields, ok, refuse, type Result } from '../result';
-import { LATEST_REMINDER_DAYS, parseReminderDays, reminderDaysText } from '../../schemas/campaign';
+import {
+	DEADLINE_NOTICES_PER_CAMPAIGN_PER_DAY,
+	LATEST_REMINDER_DAYS,
+	parseReminderDays,
+	reminderDaysText
+} from '../../schemas/campaign';
 import { INCOMPLETE_FORM, isIsoDate, keepTypedChanges } from '../../schemas/form';
-import { daysAfter, daysBefore, parisDate } from '../../utils/dates';
+import { daysAfter, daysBefore, parisDate, parisDayEnd } from '../../utils/dates';
 import {
 	deadlineChangeWords,
 	formatDate,
@@ -32,6 +37,7 @@ import {
 	campaignsOfFiche,
 	campaignsOfOrganisation,
 	closeCampaignRow,
+	countDeadlineNoticesSince,
 	findCampaign,
 	insertCampaign,
 	isOpenSitting,
@@ -42,6 +48,7 @@ import {
 	listOpenCampaignsEndingOn,
 	listOpenSittings,
 	listReminders,
+	recordDatesChangeNotified,
 	recordReminder,
 	selectFicheIds,
 	type CampaignDates,
@@ -450,6 +457,22 @@ export async function rebaseCampaignDatesTyping(
 }
 
 /**
+ * The refusal of a change of deadline told to the organisations once the campaign's notices of the
+ * day (Paris) reach DEADLINE_NOTICES_PER_CAMPAIGN_PER_DAY, or null. Counted in the transaction that
+ * writes the change and its notices: parallel posts cannot pass the bound together.
+ */
+async function deadlineNoticesSpent(trx: Executor, id: number, now: number) {
+	const today = parisDate(new Date(now));
+	const dayStart = Date.parse(parisDayEnd(daysBefore(today, 1)));
+	if ((await countDeadlineNoticesSince(trx, id, dayStart)) < DEADLINE_NOTICES_PER_CAMPAIGN_PER_DAY)
+		return null;
+	return refuse(
+		429,
+		`Les organisations de cette campagne ont déjà été prévenues ${DEADLINE_NOTICES_PER_CAMPAIGN_PER_DAY}\u00a0fois aujourd’hui d’un changement d’échéance : c’est la limite d’une journée, pour qu’elles ne reçoivent pas message sur message. Rien n’a été changé. Décochez « Prévenir les organisations qui n’ont pas encore répondu » pour changer l’échéance sans les prévenir (les rappels annonceront la nouvelle) ; elles pourront de nouveau être prévenues demain, le ${formatDate(daysAfter(today, 1))}.`
+	);
+}
+
+/**
  * Changes an open campaign's deadline and reminder days (its séance moved) without closing it: its
  * answers and the reminders already sent stay. The same checks as the opening, against today. In
  * one transaction: the change, kept only while the dates are those the admin's form showed (two
@@ -457,7 +480,9 @@ export async function rebaseCampaignDatesTyping(
  * still waiting for the relay, which announce the former deadline, are cancelled — an opening is
  * written again with the new deadline (the organisation must still hear of the campaign); with
  * `notify`, each person who receives reminders in an organisation still missing an answer is told
- * the new deadline and its fiches still to update; journaled, before and after. Each reminder day
+ * the new deadline and its fiches still to update (a campaign's organisations are told so at most
+ * DEADLINE_NOTICES_PER_CAMPAIGN_PER_DAY times a day: beyond, only a change without notice passes);
+ * journaled, before and after. Each reminder day
  * is then counted from the new deadline (sendCampaignReminders).
  */
 export async function changeCampaignDates(
@@ -505,7 +530,12 @@ export async function changeCampaignDates(
 				id
 			));
 		if (repeated) return refuse(409, repeated, { fieldErrors: { deadline: repeated } });
-		if (!(await changeCampaignDatesRow(trx, id, before, after, admin.id, now)))
+		if (input.notify && deadlineMoved) {
+			const spent = await deadlineNoticesSpent(trx, id, now);
+			if (spent) return spent;
+		}
+		const changeId = await changeCampaignDatesRow(trx, id, before, after, admin.id, now);
+		if (changeId === null)
 			return refuse(
 				409,
 				`L’échéance ou les rappels de cette campagne ont été modifiés entre-temps : ${datesChangeList(before, campaign).join(' ; ')}. Rien n’a été changé. Vos changements sont conservés ci-dessous, les champs que vous n’aviez pas touchés ont repris leur valeur actuelle : relisez-les, puis renvoyez le formulaire au besoin.`
@@ -567,6 +597,7 @@ export async function changeCampaignDates(
 			}
 			if (told) notified += 1;
 		}
+		if (notified > 0) await recordDatesChangeNotified(trx, changeId, notified);
 		const changes = datesChangeList(before, after);
 		await recordAudit(
 			trx,
