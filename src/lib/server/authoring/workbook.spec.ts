@@ -277,6 +277,46 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		]);
 	});
 
+	// Walkthrough s49: « la même ligne « 5-1, partenaire etalab » est déjà à la ligne 35 » named the
+	// organisation by its identifier, and said « la même ligne » when only the organisation repeated.
+	it('names an organisation repeated on a fiche as typed, and what repeats, in the fiche form’s words', async () => {
+		let partnerRow = 0;
+		let ownerRow = 0;
+		let partner = '';
+		let owner = { name: '', scope: '' };
+		const found = await problems(
+			await edited((w) => {
+				const people = w.getWorksheet('Porteurs et partenaires')!;
+				people.eachRow((row, number) => {
+					const [fiche, role, name, detail] = (row.values as string[]).slice(1);
+					if (fiche === '5-1' && role === 'Partenaire' && !partnerRow) {
+						partnerRow = number;
+						partner = name!;
+					}
+					if (fiche === '7-3' && role === 'Porteur' && !ownerRow) {
+						ownerRow = number;
+						owner = { name: name!, scope: detail ?? '' };
+					}
+				});
+				people.addRow(['5-1', 'Partenaire', partner.toUpperCase(), 'Une autre précision']);
+				people.addRow(['7-3', 'Porteur', owner.name, owner.scope, 'Une autre note']);
+			})
+		);
+		const scope = owner.scope ? `avec le périmètre « ${owner.scope} »` : 'sans périmètre';
+		expect(found).toEqual([
+			expect.stringMatching(
+				new RegExp(
+					`colonne « Organisation » : « ${partner.toUpperCase()} » est déjà partenaire de la fiche 5-1 \\(ligne ${partnerRow}\\) : une organisation n’est partenaire d’une fiche qu’une fois$`
+				)
+			),
+			expect.stringMatching(
+				new RegExp(
+					`colonne « Organisation » : « ${owner.name} » porte déjà la fiche 7-3 ${scope} \\(ligne ${ownerRow}\\) : une organisation porte une fiche une fois par périmètre$`
+				)
+			)
+		]);
+	});
+
 	const cases: [string, () => Promise<Uint8Array>, RegExp][] = [
 		[
 			'not a workbook',

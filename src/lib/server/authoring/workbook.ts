@@ -8,7 +8,13 @@ import {
 	withoutDirectionMarks
 } from '../../schemas/form';
 import type { ZodType } from 'zod';
-import { ficheSchema, indicatorLabel, listedRowText, rowText } from '../../schemas/plan-edit';
+import {
+	ficheSchema,
+	indicatorLabel,
+	listedRowText,
+	repeatedOrganisationProblem,
+	rowText
+} from '../../schemas/plan-edit';
 import { OrganisationSchema } from '../../schemas/organisation';
 import { STRUCTURE_SCHEMAS } from '../../schemas/plan-structure';
 import {
@@ -1115,7 +1121,7 @@ function uniqueBy<T>(
 	items: { item: T; reader: RowReader }[],
 	key: (item: T) => string,
 	column: number,
-	what: string
+	what: string | ((item: T, first: number) => string)
 ): T[] {
 	const seen = new Map<string, number>();
 	const kept: T[] = [];
@@ -1128,7 +1134,12 @@ function uniqueBy<T>(
 		}
 		const first = seen.get(k);
 		if (first !== undefined) {
-			reader.problem(column, `${what} ${quoted(k)} est déjà à la ligne ${first}`);
+			reader.problem(
+				column,
+				typeof what === 'string'
+					? `${what} ${quoted(k)} est déjà à la ligne ${first}`
+					: what(item, first)
+			);
 			continue;
 		}
 		seen.set(k, reader.number);
@@ -1579,6 +1590,8 @@ function readPeople(
 	fiches: FicheReferences,
 	organisationByName: Map<string, string>
 ): PlanModel['people'] {
+	// Each row's organisation as its cell says it, for the problem of a row repeating another.
+	const typedNames = new Map<object, string>();
 	return uniqueBy(
 		rows.map((r) => {
 			const fiche = fiches.known(r, 0);
@@ -1595,22 +1608,28 @@ function readPeople(
 				);
 			const note = r.optionalText(4);
 			if (note && role === 'partner') r.problem(4, 'seul un porteur a une note');
-			return {
-				reader: r,
-				item: {
-					fiche,
-					role: role ?? 'owner',
-					organisation: organisation ?? name,
-					detail: r.optionalText(3),
-					note
-				}
+			const item = {
+				fiche,
+				role: role ?? ('owner' as const),
+				organisation: organisation ?? name,
+				detail: r.optionalText(3),
+				note
 			};
+			typedNames.set(item, name);
+			return { reader: r, item };
 		}),
-		// As the database allows: an organisation owns a fiche once per scope, is a partner once.
+		// As the database allows: an organisation owns a fiche once per scope, is a partner once
+		// (repeatedOrganisationRows, the fiche's form), told in the form's words.
 		(p) =>
 			`${p.fiche}, ${WORKBOOK_ROLE_WORDS[p.role].toLowerCase()} ${p.organisation}${p.role === 'owner' && p.detail ? ` (${p.detail})` : ''}`,
 		2,
-		'la même ligne'
+		(p, first) =>
+			repeatedOrganisationProblem(
+				{ role: p.role, scope: p.role === 'owner' ? p.detail : null },
+				typedNames.get(p) ?? p.organisation,
+				p.fiche,
+				`ligne ${first}`
+			)
 	);
 }
 
