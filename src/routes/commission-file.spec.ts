@@ -13,7 +13,9 @@ import { reviewProgressUpdate, saveProgressUpdate } from '$lib/server/progress/s
 import { createPartner, progressInput } from '$lib/server/progress/testing';
 import { conveneSitting } from '$lib/server/commission/convocation';
 import { parisDate } from '$lib/utils/dates';
+import { render } from 'svelte/server';
 import { load } from './commission/seances/[id=id]/fiches/[code=fiche]/+page.server';
+import FilePage from './commission/seances/[id=id]/fiches/[code=fiche]/+page.svelte';
 import { load as sittingLoad } from './commission/seances/[id=id]/+page.server';
 import { routeEvent } from './route-testing';
 
@@ -293,5 +295,31 @@ describe('the file of a closed séance, read later', () => {
 		expect(later.measurements[0]!.values.map((v) => v.measuredOn)).toEqual(['2026-04-20']);
 		// It starts from the advancement the closed séance had: the one validated by its day.
 		expect(later.progressThen).toBe(30);
+	});
+});
+
+// Walkthrough s49: « Nombre de personnes formées : aucune valeur », retired on 5-1, read as one
+// still asked for.
+describe('a retired indicator in a fiche’s file', () => {
+	it('is listed with its values and the day it was retired', async () => {
+		const admin = await staff('admin', 'anne@lot.fr');
+		const { sittingId } = await heldSitting(db, admin, ['5-1']);
+		const [first, second] = await db
+			.selectFrom('indicator')
+			.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+			.select(['indicator.id', 'indicator.label'])
+			.where('fiche.code', '=', '5-1')
+			.orderBy('indicator.position')
+			.execute();
+		await db
+			.updateTable('indicator')
+			.set({ retired_at: '2026-11-30' })
+			.where('id', '=', first!.id)
+			.execute();
+		const data = await fileAs(admin, sittingId, '5-1');
+		const { body } = render(FilePage, { props: { data } as never });
+		const text = body.replace(/<!--[^>]*-->/g, '').replace(/\s+/g, ' ');
+		expect(text).toContain(`<strong>${first!.label}</strong> (retiré le 30 novembre 2026) :`);
+		expect(text).toContain(`<strong>${second!.label}</strong> :`);
 	});
 });

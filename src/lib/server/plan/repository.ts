@@ -859,6 +859,8 @@ export async function findFichePeriod(
 					.selectFrom('indicator')
 					.select((i) => [
 						...INDICATOR_COLUMNS,
+						// Told beside its values: a retired indicator is asked for no more.
+						'indicator.retired_at as retiredAt',
 						jsonArrayFrom(
 							i
 								.selectFrom('measurement')

@@ -414,7 +414,8 @@ export async function listFichesForOrganisation(
  * Subquery: how many indicators of the current `fiche` row have no published value since `since`
  * (up to `until`, when given: published by then, `measurementPublishedBy`, and validated by the
  * end of that day, `validatedBy`: a séance's signals do not change when an update is validated
- * after its day).
+ * after its day). A retired indicator takes no value and counts no more: now, or as of `until`
+ * when it was retired by then (one retired after that day was still asked for then).
  */
 export function countIndicatorsWithoutValue(
 	eb: ExpressionBuilder<Database, 'fiche'>,
@@ -425,6 +426,12 @@ export function countIndicatorsWithoutValue(
 		.selectFrom('indicator')
 		.select((e) => e.fn.countAll<number>().as('n'))
 		.whereRef('indicator.fiche_id', '=', 'fiche.id')
+		.where((e) =>
+			e.or([
+				e('indicator.retired_at', 'is', null),
+				...(until === undefined ? [] : [e('indicator.retired_at', '>', until)])
+			])
+		)
 		.where((e) =>
 			e.not(
 				e.exists(
