@@ -491,6 +491,24 @@ export async function saveProgressUpdate(
 	});
 }
 
+/** What each step of a save works with: the transaction, who, the fiche, what was typed, when. */
+interface SaveStep {
+	trx: Executor;
+	user: User;
+	fiche: Fiche;
+	ficheOrganisationIds: number[];
+	input: ProgressInput;
+	clientAddress: string | null;
+	now: Date;
+	/** The state the post asks for: submitted, or a draft. */
+	state: UpdateState;
+}
+
+/**
+ * A save, the person's right to reach the update decided (`reportingContext`): the form checked
+ * against the fiche, then a new update created or the named one saved, each decided, written and
+ * journaled in its own step.
+ */
 async function save(
 	trx: Executor,
 	user: User,
@@ -499,9 +517,15 @@ async function save(
 	clientAddress: string | null,
 	now: Date
 ): Promise<Result<Saved>> {
-	const stamp = now.toISOString();
+	const mistake = checkedAgainstFiche(fiche, input);
+	if (mistake) return mistake;
 	const state: UpdateState = input.intent === 'submit' ? 'submitted' : 'draft';
-	const verb = state === 'submitted' ? 'soumise' : 'enregistrée en brouillon';
+	const step = { trx, user, fiche, ficheOrganisationIds, input, clientAddress, now, state };
+	return current === null ? saveNew(step) : saveExisting(step, current);
+}
+
+/** Checks the form against the fiche, which its schema cannot know: null when it passes. */
+function checkedAgainstFiche(fiche: Fiche, input: ProgressInput): Refusal | null {
 	const indicatorIds = new Set(fiche.indicators.map((i) => i.id));
 	if (input.measurements.some((m) => !indicatorIds.has(m.indicatorId)))
 		return refuse(403, 'Un indicateur ne correspond pas à cette fiche.');
@@ -516,102 +540,125 @@ async function save(
 		const message = `La fiche est publiée avancée à ${formatPercent(fiche.progress)} : une fiche à lancer ne l’est pas. Indiquez 0 dans l’avancement, ou choisissez le statut « En cours ».`;
 		return invalidFields({ progress: message });
 	}
+	return null;
+}
 
-	/** Refuses the post: journaled, with the stored update beside what was typed. */
-	const refuseWith = async (
-		stored: ProgressUpdateRecord,
-		message: string,
-		why: string,
-		reason?: RefusalReason
-	) => {
-		// A partner may post a stale form in a loop: journaled one by one up to a bound a day.
-		await recordBounded(
-			trx,
-			{
-				actor: user,
-				action: 'update.conflict',
-				target: { type: 'suivi', id: stored.id },
-				summary: `Enregistrement refusé sur la mise à jour de la fiche ${fiche.code} : ${why}`,
-				before: { state: stored.state, version: stored.version },
-				// What was typed was not saved: the journal keeps the request, not its content.
-				after: { intent: input.intent, version: input.version },
-				clientAddress
-			},
-			'update.conflict',
-			now
-		);
-		return refuse(409, message, {
-			reason,
-			changes: compare(stored, input, fiche.indicators),
-			stored: {
-				id: stored.id,
-				version: stored.version,
-				state: stored.state,
-				updatedByName: stored.updatedByName,
-				updatedAt: stored.updatedAt,
-				canReplace: stored.state !== 'validated'
-			}
-		});
-	};
-
-	/** The form accepted before, posted again: fine if identical, otherwise shown. */
-	const repeated = async (stored: ProgressUpdateRecord): Promise<Result<Saved>> => {
-		if (compare(stored, input, fiche.indicators).every((r) => r.before === r.after))
-			return ok({ id: stored.id, state: stored.state, duplicate: true });
-		return refuseWith(
-			stored,
-			`Ce formulaire avait déjà été envoyé (retour en arrière ou double envoi) : rien n’a été enregistré en double. La mise à jour est maintenant ${STATE_LABELS[stored.state]}${by(stored)} ; votre saisie est conservée ci-dessous, à côté de ce qui est enregistré.`,
-			'formulaire déjà envoyé'
-		);
-	};
-
-	if (current === null) {
-		const existing = await findUpdateBySubmissionKey(trx, user.id, input.submissionKey);
-		if (existing !== undefined) {
-			const record = (await findProgressUpdate(trx, existing))!;
-			// A form key belongs to one fiche: posted to another, it says nothing of that one.
-			if (record.ficheId !== fiche.id)
-				return refuse(
-					409,
-					'Ce formulaire a déjà servi pour une autre fiche : rouvrez le formulaire de cette fiche pour saisir sa mise à jour.'
-				);
-			return repeated(record);
+/** Refuses the post: journaled, with the stored update beside what was typed. */
+async function refuseWith(
+	{ trx, user, fiche, input, clientAddress, now }: SaveStep,
+	stored: ProgressUpdateRecord,
+	message: string,
+	why: string,
+	reason?: RefusalReason
+): Promise<Refusal> {
+	// A partner may post a stale form in a loop: journaled one by one up to a bound a day.
+	await recordBounded(
+		trx,
+		{
+			actor: user,
+			action: 'update.conflict',
+			target: { type: 'suivi', id: stored.id },
+			summary: `Enregistrement refusé sur la mise à jour de la fiche ${fiche.code} : ${why}`,
+			before: { state: stored.state, version: stored.version },
+			// What was typed was not saved: the journal keeps the request, not its content.
+			after: { intent: input.intent, version: input.version },
+			clientAddress
+		},
+		'update.conflict',
+		now
+	);
+	return refuse(409, message, {
+		reason,
+		changes: compare(stored, input, fiche.indicators),
+		stored: {
+			id: stored.id,
+			version: stored.version,
+			state: stored.state,
+			updatedByName: stored.updatedByName,
+			updatedAt: stored.updatedAt,
+			canReplace: stored.state !== 'validated'
 		}
-		const context = { fiche, ficheOrganisationIds, current };
-		const offFiche = await refusedOffFiche(trx, user, context, input.intent, clientAddress, now);
-		if (offFiche) return offFiche;
-		const open = await findOpenUpdate(trx, fiche.id, user.organisationId!);
-		if (open) {
-			return refuseWith(
-				open,
-				`Une mise à jour de la fiche ${fiche.code} est déjà en cours pour votre organisation (${STATE_LABELS[open.state]}${by(open)}) : il n’y en a qu’une à la fois. Rien n’a été créé en double ; votre saisie est conservée ci-dessous, à côté de la mise à jour en cours.`,
-				'une mise à jour est déjà en cours'
+	});
+}
+
+/** The form accepted before, posted again: fine if identical, otherwise shown. */
+async function repeated(step: SaveStep, stored: ProgressUpdateRecord): Promise<Result<Saved>> {
+	if (compare(stored, step.input, step.fiche.indicators).every((r) => r.before === r.after))
+		return ok({ id: stored.id, state: stored.state, duplicate: true });
+	return refuseWith(
+		step,
+		stored,
+		`Ce formulaire avait déjà été envoyé (retour en arrière ou double envoi) : rien n’a été enregistré en double. La mise à jour est maintenant ${STATE_LABELS[stored.state]}${by(stored)} ; votre saisie est conservée ci-dessous, à côté de ce qui est enregistré.`,
+		'formulaire déjà envoyé'
+	);
+}
+
+/**
+ * A new update: decided (the same form posted again, the organisation off the fiche, an update
+ * of the organisation already open), then written and journaled.
+ */
+async function saveNew(step: SaveStep): Promise<Result<Saved>> {
+	const { trx, user, fiche, ficheOrganisationIds, input, clientAddress, now, state } = step;
+	const existing = await findUpdateBySubmissionKey(trx, user.id, input.submissionKey);
+	if (existing !== undefined) {
+		const record = (await findProgressUpdate(trx, existing))!;
+		// A form key belongs to one fiche: posted to another, it says nothing of that one.
+		if (record.ficheId !== fiche.id)
+			return refuse(
+				409,
+				'Ce formulaire a déjà servi pour une autre fiche : rouvrez le formulaire de cette fiche pour saisir sa mise à jour.'
 			);
-		}
-		const id = await insertProgressUpdate(trx, {
-			...input,
-			ficheId: fiche.id,
-			organisationId: user.organisationId,
-			authorId: user.id,
-			state,
-			at: stamp
-		});
-		await replaceMeasurements(trx, id, input.measurements);
-		await journalSave(
-			trx,
-			{
-				actor: user,
-				action: state === 'submitted' ? 'update.submitted' : 'update.saved',
-				target: { type: 'suivi', id },
-				summary: `Mise à jour de la fiche ${fiche.code} ${verb}`,
-				after: snapshot(input, state),
-				clientAddress
-			},
-			now
-		);
-		return ok({ id, state, duplicate: false });
+		return repeated(step, record);
 	}
+	const context = { fiche, ficheOrganisationIds, current: null };
+	const offFiche = await refusedOffFiche(trx, user, context, input.intent, clientAddress, now);
+	if (offFiche) return offFiche;
+	const open = await findOpenUpdate(trx, fiche.id, user.organisationId!);
+	if (open) {
+		return refuseWith(
+			step,
+			open,
+			`Une mise à jour de la fiche ${fiche.code} est déjà en cours pour votre organisation (${STATE_LABELS[open.state]}${by(open)}) : il n’y en a qu’une à la fois. Rien n’a été créé en double ; votre saisie est conservée ci-dessous, à côté de la mise à jour en cours.`,
+			'une mise à jour est déjà en cours'
+		);
+	}
+	const id = await insertProgressUpdate(trx, {
+		...input,
+		ficheId: fiche.id,
+		organisationId: user.organisationId,
+		authorId: user.id,
+		state,
+		at: now.toISOString()
+	});
+	await replaceMeasurements(trx, id, input.measurements);
+	await journalSave(
+		trx,
+		{
+			actor: user,
+			action: state === 'submitted' ? 'update.submitted' : 'update.saved',
+			target: { type: 'suivi', id },
+			summary: `Mise à jour de la fiche ${fiche.code} ${verbOf(state)}`,
+			after: snapshot(input, state),
+			clientAddress
+		},
+		now
+	);
+	return ok({ id, state, duplicate: false });
+}
 
+const verbOf = (state: UpdateState) =>
+	state === 'submitted' ? 'soumise' : 'enregistrée en brouillon';
+
+/**
+ * Whether the named update may be saved over: a refusal when it may not (the organisation taken
+ * off the fiche, a state it cannot be edited in, a version the person has not seen; the same form
+ * posted again answered as such); null when it may.
+ */
+async function refusedEdit(
+	step: SaveStep,
+	current: ProgressUpdateRecord
+): Promise<Result<Saved> | null> {
+	const { user, fiche, ficheOrganisationIds, input } = step;
 	const access = {
 		ficheOrganisationIds,
 		updateOrganisationId: current.organisationId,
@@ -628,32 +675,41 @@ async function save(
 		!ficheOrganisationIds.includes(current.organisationId);
 	if (leftFiche)
 		return refuseWith(
+			step,
 			current,
 			leftFicheMessage(fiche.code),
 			'organisation retirée de la fiche',
 			'organisation-off-fiche'
 		);
-	if (!editable || input.version !== current.version) {
-		// The form accepted last, posted again (Back then submit, double click): not a conflict.
-		if (current.lastPostKey !== null && current.lastPostKey === input.submissionKey)
-			return repeated(current);
-		// Saved by this very account: from another tab, window or device (a phone), said as such.
-		const self = current.updatedBy === user.id;
-		const who = self ? 'Vous avez' : `${current.updatedByName ?? 'Une autre personne'} a`;
-		const elsewhere = self ? ' depuis un autre onglet, une autre fenêtre ou un autre appareil' : '';
-		const message =
-			current.state === 'validated'
-				? 'Cette mise à jour a été validée et publiée entre-temps par Lot numérique : elle ne peut plus être modifiée. Votre saisie est conservée ci-dessous, à côté de la version publiée ; pour compléter, créez une nouvelle mise à jour.'
-				: current.state === 'submitted'
-					? `${who} soumis cette mise à jour à Lot numérique${current.submittedAt ? ` le ${formatDate(current.submittedAt)}` : ''}${elsewhere} pendant que vous la modifiiez. Rien n’a été écrasé : votre saisie est conservée ci-dessous, à côté de la version soumise.`
-					: `${who} enregistré cette mise à jour${elsewhere} pendant que vous la modifiiez. Rien n’a été écrasé : votre saisie est conservée ci-dessous, à côté de la version enregistrée.`;
-		return refuseWith(
-			current,
-			message,
-			`version ${input.version ?? '?'} au lieu de ${current.version} (${STATE_LABELS[current.state]})`
-		);
-	}
-	const saved: UpdateState = replacing ? 'draft' : state;
+	if (editable && input.version === current.version) return null;
+	// The form accepted last, posted again (Back then submit, double click): not a conflict.
+	if (current.lastPostKey !== null && current.lastPostKey === input.submissionKey)
+		return repeated(step, current);
+	// Saved by this very account: from another tab, window or device (a phone), said as such.
+	const self = current.updatedBy === user.id;
+	const who = self ? 'Vous avez' : `${current.updatedByName ?? 'Une autre personne'} a`;
+	const elsewhere = self ? ' depuis un autre onglet, une autre fenêtre ou un autre appareil' : '';
+	const message =
+		current.state === 'validated'
+			? 'Cette mise à jour a été validée et publiée entre-temps par Lot numérique : elle ne peut plus être modifiée. Votre saisie est conservée ci-dessous, à côté de la version publiée ; pour compléter, créez une nouvelle mise à jour.'
+			: current.state === 'submitted'
+				? `${who} soumis cette mise à jour à Lot numérique${current.submittedAt ? ` le ${formatDate(current.submittedAt)}` : ''}${elsewhere} pendant que vous la modifiiez. Rien n’a été écrasé : votre saisie est conservée ci-dessous, à côté de la version soumise.`
+				: `${who} enregistré cette mise à jour${elsewhere} pendant que vous la modifiiez. Rien n’a été écrasé : votre saisie est conservée ci-dessous, à côté de la version enregistrée.`;
+	return refuseWith(
+		step,
+		current,
+		message,
+		`version ${input.version ?? '?'} au lieu de ${current.version} (${STATE_LABELS[current.state]})`
+	);
+}
+
+/** The named update: decided (`refusedEdit`), then written and journaled. */
+async function saveExisting(step: SaveStep, current: ProgressUpdateRecord): Promise<Result<Saved>> {
+	const refused = await refusedEdit(step, current);
+	if (refused) return refused;
+	const { trx, user, input, now } = step;
+	const replacing = input.intent === 'replace';
+	const saved: UpdateState = replacing ? 'draft' : step.state;
 	// A draft saved again as it is (a partner's loop of saves was 40 journal rows, kept for ever).
 	if (saved === 'draft' && current.state === 'draft' && sameContent(current, input))
 		return ok({ id: current.id, state: saved, duplicate: false, unchanged: true });
@@ -667,17 +723,29 @@ async function save(
 		state: saved,
 		postKey: input.submissionKey,
 		by: user.id,
-		at: stamp
+		at: now.toISOString()
 	});
 	if (!written) {
 		return refuseWith(
+			step,
 			current,
 			'Cette mise à jour vient d’être modifiée par une autre personne.',
 			'écriture concurrente'
 		);
 	}
 	await replaceMeasurements(trx, current.id, input.measurements);
-	await journalSave(
+	await journalEdit(step, current, saved, withdrawing);
+	return ok({ id: current.id, state: saved, duplicate: false });
+}
+
+/** The journal's row of a save over an existing update (`saved`: the state it was written in). */
+function journalEdit(
+	{ trx, user, fiche, input, clientAddress, now }: SaveStep,
+	current: ProgressUpdateRecord,
+	saved: UpdateState,
+	withdrawing: boolean
+): Promise<void> {
+	return journalSave(
 		trx,
 		{
 			actor: user,
@@ -687,9 +755,10 @@ async function save(
 					? 'update.submitted'
 					: 'update.saved',
 			target: { type: 'suivi', id: current.id },
-			summary: replacing
-				? `Mise à jour de la fiche ${fiche.code} enregistrée en brouillon (version ${current.version + 1}) à la place de la version ${current.version}${current.updatedByName ? ` ${ofName(current.updatedByName)}` : ''}, en connaissance de cause`
-				: `Mise à jour de la fiche ${fiche.code} ${verb} (version ${current.version + 1})`,
+			summary:
+				input.intent === 'replace'
+					? `Mise à jour de la fiche ${fiche.code} enregistrée en brouillon (version ${current.version + 1}) à la place de la version ${current.version}${current.updatedByName ? ` ${ofName(current.updatedByName)}` : ''}, en connaissance de cause`
+					: `Mise à jour de la fiche ${fiche.code} ${verbOf(saved)} (version ${current.version + 1})`,
 			before: {
 				state: current.state,
 				...(current.state === 'draft'
@@ -701,7 +770,6 @@ async function save(
 		},
 		now
 	);
-	return ok({ id: current.id, state: saved, duplicate: false });
 }
 
 /**
