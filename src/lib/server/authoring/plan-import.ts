@@ -10,7 +10,7 @@ import { indicatorValueProblem } from '../../utils/indicator-kinds';
 import { recordAudit } from '../audit/repository';
 import { StartupError, type Db, type Executor } from '../db';
 import { refreshSearchText } from '../plan/repository';
-import { ok, refuse, type Result } from '../result';
+import { ok, refuse, type FieldChange, type Result } from '../result';
 import {
 	addOrganisationAlias,
 	dropOtherAliasesNamed,
@@ -36,7 +36,8 @@ import {
 	saveOrientation,
 	savePlanInfo,
 	setPosition,
-	setPositionsAside
+	setPositionsAside,
+	type PlanIds
 } from './import-repository';
 import { countFieldChanges, diffPlans, type EntityChange } from './plan-diff';
 import { fieldChange, reviseMovedFiches, STRUCTURE_LABELS } from './service';
@@ -706,6 +707,25 @@ async function importInTransaction(
 	});
 }
 
+/** What every step of an import's writing shares: the transaction, the plan read, the ids. */
+interface Writing {
+	trx: Executor;
+	model: PlanModel;
+	changes: EntityChange[];
+	/** The plan before the import (null when the database had none). */
+	current: PlanModel | null;
+	/** The database ids of the plan's records by key, completed as records are added. */
+	ids: PlanIds;
+	/** The id of each change's record, for its revision. */
+	entityIds: Map<EntityChange, number>;
+	/** The change of one record, if the import changes it. */
+	changed: (entity: EntityChange['entity'], key: string) => EntityChange | undefined;
+	reason: string;
+	request: ImportRequest;
+	now: Date;
+	stamp: string;
+}
+
 /** The writes of an import, in the order the foreign keys need, then the revisions. */
 async function writeChanges(
 	trx: Executor,
@@ -714,19 +734,46 @@ async function writeChanges(
 	request: ImportRequest,
 	now: Date
 ): Promise<void> {
-	const stamp = now.toISOString();
-	// The day a fiche the workbook left out is abandoned: in Paris, as every day the portal shows.
-	const day = parisDate(now);
-	const changed = (entity: EntityChange['entity'], key: string) =>
-		changes.find((c) => c.entity === entity && c.key === key);
-	const ids = await loadPlanIds(trx);
-	const entityIds = new Map<EntityChange, number>();
+	const w: Writing = {
+		trx,
+		model,
+		changes,
+		current,
+		ids: await loadPlanIds(trx),
+		entityIds: new Map(),
+		changed: (entity, key) => changes.find((c) => c.entity === entity && c.key === key),
+		reason,
+		request,
+		now,
+		stamp: now.toISOString()
+	};
+	await writePlanInfo(w);
+	await writeOrganisations(w);
+	await writeStructure(w);
+	// As from their forms: the fiches of a moved objective, and of an orientation moved to another
+	// axis, each say so in their own list (before the fiches this import adds exist).
+	for (const change of changes) await reviseFichesOfMove(w, change);
+	await writeFiches(w);
+	await writeIndicators(w);
+	await retireLeftOut(w);
+	await writeRevisions(w);
+}
 
+async function writePlanInfo({ trx, model, changed, entityIds }: Writing): Promise<void> {
 	const planChange = changed('plan', 'plan');
-	if (planChange && model.plan) {
-		await savePlanInfo(trx, model.plan, planChange.action !== 'created');
-		entityIds.set(planChange, 1);
-	}
+	if (!planChange || !model.plan) return;
+	await savePlanInfo(trx, model.plan, planChange.action !== 'created');
+	entityIds.set(planChange, 1);
+}
+
+async function writeOrganisations({
+	trx,
+	model,
+	changed,
+	ids,
+	entityIds,
+	stamp
+}: Writing): Promise<void> {
 	const newNames = new Set(model.organisations.map((o) => o.name.toLowerCase()));
 	// Renamed organisations first give up their names, so that two may swap them.
 	for (const organisation of model.organisations) {
@@ -750,6 +797,17 @@ async function writeChanges(
 		ids.organisations.set(organisation.slug, saved);
 		entityIds.set(change, saved);
 	}
+}
+
+/** The axes, orientations and objectives, each at its rank in its sheet. */
+async function writeStructure({
+	trx,
+	model,
+	changes,
+	changed,
+	ids,
+	entityIds
+}: Writing): Promise<void> {
 	const movingAxes = changes.flatMap((c) =>
 		c.entity === 'axis' && c.changes.some((f) => f.field === 'position') && ids.axes.has(c.key)
 			? [ids.axes.get(c.key)!]
@@ -801,78 +859,109 @@ async function writeChanges(
 		ids.objectives.set(objective.number, saved);
 		entityIds.set(change, saved);
 	}
-	// As from their forms: the fiches of a moved objective, and of an orientation moved to another
-	// axis, each say so in their own list (before the fiches this import adds exist).
-	for (const change of changes) {
-		if (change.action !== 'moved') continue;
-		if (change.entity !== 'objective' && change.entity !== 'orientation') continue;
-		const ofObjective = change.entity === 'objective';
-		const parent = change.changes.find((c) => c.field === (ofObjective ? 'orientation' : 'axis'));
-		if (!parent) continue;
-		const labelIn = (list: { code: string; label: string }[], code: string) =>
-			list.find((x) => x.code === code)?.label ?? code;
-		// By the parent each objective's fiches had before the import: an objective this workbook
-		// also moves into the orientation came from its own orientation's axis, not this one's.
-		const byBefore = new Map<string, number[]>();
-		for (const objective of ofObjective
-			? [Number(change.key)]
-			: model.objectives.filter((o) => o.orientation === change.key).map((o) => o.number)) {
-			const was = current?.objectives.find((o) => o.number === objective)?.orientation;
-			const before = ofObjective
-				? parent.before
-				: (current?.orientations.find((o) => o.code === was)?.axis ?? parent.before);
-			if (before === parent.after) continue;
-			byBefore.set(before, [...(byBefore.get(before) ?? []), ids.objectives.get(objective)!]);
-		}
-		// An objective moved into an orientation of another axis changes its fiches' axis too, unless
-		// this workbook also moves that orientation: its own move then says so, from their axis. An
-		// orientation this workbook adds has no move of its own. Axes compared by code: one renamed
-		// by the same workbook is still the same axis.
-		const axisOf = (list: { code: string; axis: string }[] | undefined, code: string) =>
-			list?.find((o) => o.code === code)?.axis;
-		const newAxis = axisOf(model.orientations, parent.after);
-		const wasOn = axisOf(current?.orientations, parent.after);
-		const oldAxis = axisOf(current?.orientations, parent.before);
-		const axisChange =
-			ofObjective &&
-			newAxis !== undefined &&
-			oldAxis !== undefined &&
-			oldAxis !== newAxis &&
-			(wasOn === undefined || wasOn === newAxis)
-				? fieldChange(
-						'axis',
-						STRUCTURE_LABELS.orientation.axis,
-						labelIn(current?.axes ?? [], oldAxis),
-						labelIn(model.axes, newAxis)
-					)
-				: null;
-		for (const [before, objectiveIds] of byBefore)
-			await reviseMovedFiches(
-				trx,
-				objectiveIds,
-				[
-					{
-						...parent,
-						before: labelIn((ofObjective ? current?.orientations : current?.axes) ?? [], before),
-						after: labelIn(ofObjective ? model.orientations : model.axes, parent.after)
-					},
-					...(axisChange ? [axisChange] : [])
-				],
+}
+
+/** The label of a record of a list by its code, or the code itself. */
+const labelIn = (list: { code: string; label: string }[], code: string) =>
+	list.find((x) => x.code === code)?.label ?? code;
+
+/** The axis of an orientation of a list by its code. */
+const axisOf = (list: { code: string; axis: string }[] | undefined, code: string) =>
+	list?.find((o) => o.code === code)?.axis;
+
+/**
+ * A moved objective's, or orientation's, fiches: each gets a revision saying its new place (as from
+ * their forms), grouped by the parent each objective's fiches had before the import.
+ */
+async function reviseFichesOfMove(w: Writing, change: EntityChange): Promise<void> {
+	if (change.action !== 'moved') return;
+	if (change.entity !== 'objective' && change.entity !== 'orientation') return;
+	const ofObjective = change.entity === 'objective';
+	const parent = change.changes.find((c) => c.field === (ofObjective ? 'orientation' : 'axis'));
+	if (!parent) return;
+	const { model, current } = w;
+	const axisChange = ofObjective ? objectiveAxisChange(w, parent) : null;
+	for (const [before, objectiveIds] of objectivesByFormerParent(w, change, parent))
+		await reviseMovedFiches(
+			w.trx,
+			objectiveIds,
+			[
 				{
-					reason,
-					decisionId: null,
-					origin: 'import',
-					userId: request.actor?.id ?? null,
-					createdAt: stamp
-				}
-			);
+					...parent,
+					before: labelIn((ofObjective ? current?.orientations : current?.axes) ?? [], before),
+					after: labelIn(ofObjective ? model.orientations : model.axes, parent.after)
+				},
+				...(axisChange ? [axisChange] : [])
+			],
+			{
+				reason: w.reason,
+				decisionId: null,
+				origin: 'import',
+				userId: w.request.actor?.id ?? null,
+				createdAt: w.stamp
+			}
+		);
+}
+
+/**
+ * The ids of the objectives a move takes along, by the parent their fiches had before the import:
+ * an objective this workbook also moves into the orientation came from its own orientation's axis,
+ * not this one's.
+ */
+function objectivesByFormerParent(
+	{ model, current, ids }: Writing,
+	change: EntityChange,
+	parent: FieldChange
+): Map<string, number[]> {
+	const ofObjective = change.entity === 'objective';
+	const byBefore = new Map<string, number[]>();
+	for (const objective of ofObjective
+		? [Number(change.key)]
+		: model.objectives.filter((o) => o.orientation === change.key).map((o) => o.number)) {
+		const was = current?.objectives.find((o) => o.number === objective)?.orientation;
+		const before = ofObjective
+			? parent.before
+			: (current?.orientations.find((o) => o.code === was)?.axis ?? parent.before);
+		if (before === parent.after) continue;
+		byBefore.set(before, [...(byBefore.get(before) ?? []), ids.objectives.get(objective)!]);
 	}
+	return byBefore;
+}
+
+/**
+ * An objective moved into an orientation of another axis changes its fiches' axis too, unless this
+ * workbook also moves that orientation: its own move then says so, from their axis. An orientation
+ * this workbook adds has no move of its own. Axes compared by code: one renamed by the same
+ * workbook is still the same axis.
+ */
+function objectiveAxisChange({ model, current }: Writing, parent: FieldChange): FieldChange | null {
+	const newAxis = axisOf(model.orientations, parent.after);
+	const wasOn = axisOf(current?.orientations, parent.after);
+	const oldAxis = axisOf(current?.orientations, parent.before);
+	return newAxis !== undefined &&
+		oldAxis !== undefined &&
+		oldAxis !== newAxis &&
+		(wasOn === undefined || wasOn === newAxis)
+		? fieldChange(
+				'axis',
+				STRUCTURE_LABELS.orientation.axis,
+				labelIn(current?.axes ?? [], oldAxis),
+				labelIn(model.axes, newAxis)
+			)
+		: null;
+}
+
+/** The fields of a fiche kept in other tables than its own row. */
+const RELATION_FIELDS = ['owners', 'partners', 'links'];
+
+/** The fiches added or changed, then their owners, partners and links (which name other fiches). */
+async function writeFiches({ trx, model, changed, ids, entityIds }: Writing): Promise<void> {
 	const ficheChanges = model.fiches.flatMap((fiche) => {
 		const change = changed('fiche', fiche.code);
 		return change ? [{ fiche, change }] : [];
 	});
 	for (const { fiche, change } of ficheChanges) {
-		const own = change.changes.some((c) => !['owners', 'partners', 'links'].includes(c.field));
+		const own = change.changes.some((c) => !RELATION_FIELDS.includes(c.field));
 		const id = ids.fiches.get(fiche.code);
 		const saved =
 			own || id === undefined
@@ -884,7 +973,7 @@ async function writeChanges(
 	for (const { fiche, change } of ficheChanges) {
 		if (
 			change.action !== 'created' &&
-			!change.changes.some((c) => ['owners', 'partners', 'links'].includes(c.field))
+			!change.changes.some((c) => RELATION_FIELDS.includes(c.field))
 		)
 			continue;
 		await replaceFicheRelations(
@@ -901,6 +990,9 @@ async function writeChanges(
 			model.links.filter((l) => l.fiche === fiche.code).map((l) => ids.fiches.get(l.linked)!)
 		);
 	}
+}
+
+async function writeIndicators({ trx, model, changed, ids, entityIds }: Writing): Promise<void> {
 	for (const indicator of model.indicators) {
 		const key = `${indicator.fiche}#${indicator.position}`;
 		const change = changed('indicator', key);
@@ -914,6 +1006,20 @@ async function writeChanges(
 		);
 		entityIds.set(change, saved);
 	}
+}
+
+/** The fiches the workbook leaves out, abandoned, and the indicators it leaves out, retired. */
+async function retireLeftOut({
+	trx,
+	changes,
+	ids,
+	entityIds,
+	reason,
+	now,
+	stamp
+}: Writing): Promise<void> {
+	// The day a fiche the workbook left out is abandoned: in Paris, as every day the portal shows.
+	const day = parisDate(now);
 	for (const change of changes) {
 		if (change.action !== 'retired') continue;
 		if (change.entity === 'fiche') {
@@ -926,6 +1032,18 @@ async function writeChanges(
 			entityIds.set(change, id);
 		}
 	}
+}
+
+/** A revision per change (origin « import », the reason given). */
+async function writeRevisions({
+	trx,
+	changes,
+	ids,
+	entityIds,
+	reason,
+	request,
+	stamp
+}: Writing): Promise<void> {
 	for (const change of changes)
 		await insertRevision(trx, {
 			entity: change.entity,
