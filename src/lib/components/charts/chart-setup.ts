@@ -14,7 +14,9 @@ import {
 	type ChartDataset,
 	type Scale
 } from 'chart.js';
-import { formatDate, formatShortDate } from '$lib/utils/format';
+import { formatDate, formatNumber, formatShortDate } from '$lib/utils/format';
+import { indicatorValueText } from '$lib/utils/indicator-target';
+import type { IndicatorKind } from '$lib/utils/indicator-kinds';
 import { wrapLabel } from './configs';
 import { spacedLabels } from './spaced-labels';
 
@@ -33,11 +35,53 @@ Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, Aria
 const TEXT = '#161616';
 /** Chart.js's own grid colour. */
 const GRID = 'rgba(0, 0, 0, 0.1)';
-// French numbers on the axes and in tooltips (« 1 000 », « 2,5 »), like the rest of the page.
+// French numbers on the axes (« 1 000 », « 2,5 »), like the rest of the page.
 Chart.defaults.locale = 'fr-FR';
-// « Valeurs : 12 » with the French space before the colon (Chart.js writes « Valeurs: 12 »).
-Chart.defaults.plugins.tooltip.callbacks.label = (item) =>
-	`${item.dataset.label ? `${item.dataset.label}\u00a0: ` : ''}${item.formattedValue}`;
+
+/** How a chart marked `valueText` (configs.ts) writes its values: as its indicator's table does. */
+type ValueText = { kind: IndicatorKind; unit: string | null };
+
+/**
+ * A tooltip's line: « Valeurs : 1 250,5 communes », with the French space before the colon
+ * (Chart.js writes « Valeurs: 12 ») and the value written by the project's formatter, as the
+ * table beside the chart writes it (Chart.js's own format was not: « 1250,5 », no unit); a chart
+ * `valueText` marks writes it with its kind and unit (indicatorValueText), others formatNumber.
+ */
+export function tooltipLabel(valueText?: ValueText) {
+	return (item: { dataset: { label?: string }; raw: unknown }): string => {
+		const raw = item.raw;
+		const value = typeof raw === 'number' ? raw : (raw as { y?: unknown } | null)?.y;
+		const text =
+			typeof value !== 'number'
+				? ''
+				: valueText
+					? indicatorValueText(valueText.kind, valueText.unit, value)
+					: formatNumber(value);
+		return `${item.dataset.label ? `${item.dataset.label}\u00a0: ` : ''}${text}`;
+	};
+}
+Chart.defaults.plugins.tooltip.callbacks.label = tooltipLabel();
+
+/** A chart marked `valueText` (configs.ts): its tooltips write values with its kind and unit. */
+export function withValueText(config: ChartConfiguration): ChartConfiguration {
+	const plugins = (config.options?.plugins ?? {}) as Record<string, unknown>;
+	const valueText = plugins.valueText as ValueText | undefined;
+	if (!valueText) return config;
+	const tooltip = (plugins.tooltip ?? {}) as { callbacks?: object };
+	return {
+		...config,
+		options: {
+			...config.options,
+			plugins: {
+				...config.options?.plugins,
+				tooltip: {
+					...tooltip,
+					callbacks: { ...tooltip.callbacks, label: tooltipLabel(valueText) }
+				}
+			}
+		}
+	} as ChartConfiguration;
+}
 
 const DAY_MS = 86_400_000;
 const dayIso = (day: number) => new Date(Math.round(day) * DAY_MS).toISOString().slice(0, 10);
@@ -228,7 +272,7 @@ export function createChart(
 ): { destroy(): void } {
 	const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 	const forcedColours = window.matchMedia(FORCED_COLOURS);
-	const config = withFittedLabels(withDayAxis(chartConfig));
+	const config = withFittedLabels(withValueText(withDayAxis(chartConfig)));
 	const datasets = config.data.datasets;
 	const own = datasets.map(({ backgroundColor, borderColor, borderWidth }) => ({
 		backgroundColor,

@@ -98,8 +98,12 @@ export function progressChart(table: Table): ChartConfiguration {
 		options: {
 			indexAxis: 'y',
 			// The caption says what the bars are (« avancement moyen en % des fiches évaluées ») and
-			// the axis says « % »: a legend as long would pass the edge of a phone's canvas.
-			plugins: { legend: { display: false } },
+			// the axis says « % »: a legend as long would pass the edge of a phone's canvas. Its
+			// tooltips say « 42,5 % » (chart-setup.ts, withValueText).
+			plugins: {
+				legend: { display: false },
+				valueText: { kind: 'percentage', unit: null }
+			} as Record<string, unknown>,
 			scales: {
 				x: { min: 0, max: 100, title: { display: true, text: '%' } },
 				y: { ticks: { autoSkip: false } }
@@ -191,14 +195,16 @@ export const dayNumber = (isoDate: string) => Date.parse(`${isoDate}T00:00:00Z`)
  * One indicator's values over time, placed by their date (two measurements a month apart closer
  * than two a year apart), with its target as a dashed line when there is one. The x axis is a
  * linear one in days, marked `dayAxis`: chart-setup.ts writes its ticks and tooltips as dates
- * (a configuration travels as JSON, without functions). The legend says « Valeurs », as the
+ * (a configuration travels as JSON, without functions), and its values with their unit, as the
+ * table beside it (`valueText`). The legend says « Valeurs », as the
  * fiche's own chart does: the figure's caption names the indicator. A count's axis has whole ticks;
  * `kind` is absent from dashboards frozen before indicators had one.
  */
 export function indicatorChart(
 	points: { date: string; value: number }[],
 	target: number | null,
-	kind?: IndicatorKind
+	kind?: IndicatorKind,
+	unit: string | null = null
 ): ChartConfiguration {
 	const days = points.map((p) => dayNumber(p.date));
 	const span = days.length > 1 ? [days[0]!, days.at(-1)!] : days;
@@ -234,7 +240,12 @@ export function indicatorChart(
 				// A count (« 2 territoires ») is never « 0,4 »: whole ticks only, as the bar charts have.
 				y: { beginAtZero: true, ...(kind === 'count' ? { ticks: { precision: 0 } } : {}) }
 			},
-			plugins: { dayAxis: true } as Record<string, unknown>
+			// Its tooltips write a value as its table does (chart-setup.ts, withValueText); frozen
+			// before indicators had a kind, a count.
+			plugins: { dayAxis: true, valueText: { kind: kind ?? 'count', unit } } as Record<
+				string,
+				unknown
+			>
 		}
 	};
 }

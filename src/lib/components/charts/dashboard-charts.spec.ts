@@ -43,7 +43,7 @@ describe('the charts of graphiques.json', () => {
 		expect(view.indicators.length).toBeGreaterThan(0);
 		const first = view.indicators[0]!;
 		expect(charts[indicatorChartId(0)]).toEqual(
-			indicatorChart(first.points, first.target, first.kind)
+			indicatorChart(first.points, first.target, first.kind, first.unit)
 		);
 		// A count indicator's chart has whole ticks (« 2 territoires », never 0,4).
 		const count = view.indicators.findIndex((i) => i.kind === 'count');

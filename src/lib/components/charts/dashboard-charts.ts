@@ -30,7 +30,9 @@ export function dashboardChart(view: View, id: string): ChartConfiguration | nul
 	const table = view.tables.find((t) => t.id === id);
 	if (table) return TABLE_CHARTS[id]?.(table) ?? null;
 	const indicator = view.indicators.find((_, i) => indicatorChartId(i) === id);
-	return indicator ? indicatorChart(indicator.points, indicator.target, indicator.kind) : null;
+	return indicator
+		? indicatorChart(indicator.points, indicator.target, indicator.kind, indicator.unit)
+		: null;
 }
 
 /** Every chart of a view, by id (what `…/graphiques.json` sends). */
