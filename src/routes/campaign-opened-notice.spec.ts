@@ -14,6 +14,20 @@ import { adminDatabase, routeAnswer, routeEvent } from './route-testing';
 
 const portal = adminDatabase();
 
+/** Runs `act` with mail configured to go through a relay, as before it afterwards. */
+async function withRelay(act: () => Promise<void>): Promise<void> {
+	const before = configureMail({
+		origin: 'https://sdusn.test',
+		from: 'Portail <x@sdusn.test>',
+		relayed: true
+	});
+	try {
+		await act();
+	} finally {
+		configureMail(before);
+	}
+}
+
 async function cdg46(): Promise<number> {
 	const found = await portal.db
 		.selectFrom('organisation')
@@ -95,12 +109,7 @@ async function answeredThenLeft(count?: number): Promise<void> {
 // Review s44 (staff with a relay): with the relay known down, the notice said « un courriel part ».
 describe('the notice of a campaign just opened', () => {
 	it('says its messages wait while the relay is known down, and leave otherwise', async () => {
-		const before = configureMail({
-			origin: 'https://sdusn.test',
-			from: 'Portail <x@sdusn.test>',
-			relayed: true
-		});
-		try {
+		await withRelay(async () => {
 			const id = await openOne();
 			expect(await openedNotice(id)).toContain('un courriel part vers chaque organisation');
 			await recordRelayFailure(portal.db, {
@@ -114,9 +123,7 @@ describe('the notice of a campaign just opened', () => {
 				/un courriel est écrit pour chaque organisation concernée qui a un compte\s; il attend\s: le serveur de courrier ne répond pas depuis le 5\sdécembre\s2026/
 			);
 			expect(waiting).not.toContain('part vers');
-		} finally {
-			configureMail(before);
-		}
+		});
 	});
 });
 
@@ -152,12 +159,7 @@ describe('a campaign whose organisation answered before losing its last account'
 // opening writes to none that had already answered for each of its fiches (openCampaign).
 describe('a campaign opened after an organisation answered for all its fiches', () => {
 	it('says that organisation is not written to', async () => {
-		const before = configureMail({
-			origin: 'https://sdusn.test',
-			from: 'Portail <x@sdusn.test>',
-			relayed: true
-		});
-		try {
+		await withRelay(async () => {
 			await answered();
 			await createTestUser(portal.db, PEOPLE.sam);
 			const opened = await openCampaign(
@@ -182,9 +184,7 @@ describe('a campaign opened after an organisation answered for all its fiches', 
 			expect(await openedNotice(String(opened.value.id))).toContain(
 				'un courriel part vers chaque organisation concernée qui a un compte, sauf celles qui avaient déjà soumis une mise à jour de chacune de leurs fiches'
 			);
-		} finally {
-			configureMail(before);
-		}
+		});
 	});
 });
 
@@ -202,12 +202,7 @@ describe('the notice of a campaign closed', () => {
 	};
 
 	it('says how many waiting messages the closing cancelled, as the outbox holds them', async () => {
-		const before = configureMail({
-			origin: 'https://sdusn.test',
-			from: 'Portail <x@sdusn.test>',
-			relayed: true
-		});
-		try {
+		await withRelay(async () => {
 			const id = await openOne();
 			// Made up on a campaign still open: nothing is said.
 			expect(await notice(id, 'close=1&annules=40')).toBe('');
@@ -223,9 +218,7 @@ describe('the notice of a campaign closed', () => {
 			const told = await notice(id, 'close=1&annules=40');
 			expect(told).toContain('1 courriel d’ouverture ou de rappel qui attendait encore');
 			expect(told).not.toContain('40');
-		} finally {
-			configureMail(before);
-		}
+		});
 	});
 
 	it('says nothing of cancelled messages when none waited', async () => {
