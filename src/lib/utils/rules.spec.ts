@@ -6,6 +6,9 @@ import {
 	MAX_DAYS_AHEAD,
 	rankAgendaSuggestions,
 	recentlyValidatedSince,
+	SITTING_EARLY_WORDS,
+	sittingMayOpen,
+	sittingOpensAt,
 	sittingPastPart,
 	sittingStartIsPast,
 	RESET_LIFETIME_WORDS,
@@ -96,6 +99,25 @@ describe('a séance whose start is past (Paris)', () => {
 		expect(sittingPastPart({ heldOn: '2026-12-05', startsAt: '16:05' }, now)).toBeNull();
 		expect(sittingPastPart({ heldOn: '2026-12-05', startsAt: null }, now)).toBeNull();
 		expect(sittingPastPart({ heldOn: '2026-12-06', startsAt: '08:00' }, now)).toBeNull();
+	});
+});
+
+describe('a séance opened (« tenue ») or closed', () => {
+	// Walkthrough s49: convened for 23 h 30, opened and closed at 9 h 40, before the meeting.
+	it('is so on its day, from an hour before its announced time', () => {
+		expect(SITTING_EARLY_WORDS).toBe('1\u00a0heure');
+		expect(sittingOpensAt('23:30')).toBe('22:30');
+		expect(sittingOpensAt('09:05')).toBe('08:05');
+		expect(sittingOpensAt('00:45')).toBeNull();
+		expect(sittingOpensAt(null)).toBeNull();
+		// 10 December 2026, 9 h 40 in Paris (UTC+1).
+		const morning = new Date('2026-12-10T08:40:00Z');
+		expect(sittingMayOpen({ heldOn: '2026-12-10', startsAt: '23:30' }, morning)).toBe(false);
+		expect(sittingMayOpen({ heldOn: '2026-12-10', startsAt: '10:40' }, morning)).toBe(true);
+		expect(sittingMayOpen({ heldOn: '2026-12-10', startsAt: '10:41' }, morning)).toBe(false);
+		expect(sittingMayOpen({ heldOn: '2026-12-10', startsAt: null }, morning)).toBe(true);
+		expect(sittingMayOpen({ heldOn: '2026-12-09', startsAt: '23:30' }, morning)).toBe(true);
+		expect(sittingMayOpen({ heldOn: '2026-12-11', startsAt: null }, morning)).toBe(false);
 	});
 });
 

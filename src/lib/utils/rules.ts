@@ -182,6 +182,38 @@ export function sittingPastPart(
 	return sitting.startsAt !== null && sitting.startsAt <= parisClockTime(now) ? 'hour' : null;
 }
 
+/**
+ * How long before its announced time a séance may be opened (« tenue ») and closed: the
+ * commission may start a little early, not hours before the members it convened have come.
+ */
+export const SITTING_EARLY_MS = 60 * MINUTE_MS;
+/** SITTING_EARLY_MS in words (« 1 heure »). */
+export const SITTING_EARLY_WORDS = formatDuration(SITTING_EARLY_MS);
+
+/**
+ * From when (Paris, "HH:MM" on its day) a séance announced at `startsAt` may be held and closed:
+ * SITTING_EARLY_MS before; null: from the start of its day (no time given, or one so early).
+ */
+export function sittingOpensAt(startsAt: string | null): string | null {
+	if (startsAt === null) return null;
+	const [hours, minutes] = startsAt.split(':').map(Number);
+	const from = hours! * 60 + minutes! - SITTING_EARLY_MS / MINUTE_MS;
+	if (from <= 0) return null;
+	const pad = (n: number) => String(n).padStart(2, '0');
+	return `${pad(Math.floor(from / 60))}:${pad(from % 60)}`;
+}
+
+/** Whether a séance may be held, or closed, at `now`: on or after its day, and sittingOpensAt. */
+export function sittingMayOpen(
+	sitting: Pick<SittingFacts, 'heldOn' | 'startsAt'>,
+	now = new Date()
+): boolean {
+	const today = parisToday(now);
+	if (today !== sitting.heldOn) return today > sitting.heldOn;
+	const from = sittingOpensAt(sitting.startsAt);
+	return from === null || parisClockTime(now) >= from;
+}
+
 /** Whether a séance's start is past (Paris): its day, or today its hour (`sittingPastPart`). */
 export function sittingStartIsPast(
 	sitting: Pick<SittingFacts, 'heldOn' | 'startsAt'>,

@@ -397,6 +397,36 @@ describe('holding and closing', () => {
 		expect(await changeSittingState(db, member, id, 'held', null, onTheDay)).toEqual({ ok: true });
 	});
 
+	// Walkthrough s49: convened for 23 h 30, opened, decided and closed at 9 h 40 the same day,
+	// the relevé mailed before the meeting.
+	it('neither more than an hour before its announced time, the same day', async () => {
+		const created = await createSitting(
+			db,
+			member,
+			{ heldOn: '2026-12-10', startsAt: '23:30', place: 'Cahors', title: 'Commission' },
+			null
+		);
+		if (!created.ok) throw new Error(created.message);
+		const id = created.value.id;
+		await addAgendaFiches(db, member, id, ['4-1'], null);
+		// 10 December, 9 h 40 and 22 h 29 in Paris (UTC+1).
+		const morning = new Date('2026-12-10T08:40:00Z');
+		const refusal = {
+			ok: false,
+			status: 409,
+			message:
+				'La séance est annoncée le 10\u00a0décembre\u00a02026 à 23\u00a0h\u00a030 : elle ne peut être tenue qu’à partir de 22\u00a0h\u00a030 ce jour-là, 1\u00a0heure avant son début. Réunie plus tôt, corrigez d’abord son heure (« Corriger la date, l’heure, le lieu ou l’intitulé »).'
+		};
+		expect(await changeSittingState(db, member, id, 'held', null, morning)).toEqual(refusal);
+		const justBefore = new Date('2026-12-10T21:29:00Z');
+		expect(await changeSittingState(db, member, id, 'held', null, justBefore)).toEqual(refusal);
+		expect((await findSitting(db, id))!.state).toBe('preparation');
+		const hourBefore = new Date('2026-12-10T21:30:00Z');
+		expect(await changeSittingState(db, member, id, 'held', null, hourBefore)).toEqual({
+			ok: true
+		});
+	});
+
 	it('applies exactly the decisions the confirmation page listed, or refuses', async () => {
 		const { id, itemId } = await heldSittingWith('4-1');
 		const second = await addAgendaFiches(db, member, id, ['14-1'], null);

@@ -46,8 +46,16 @@ import {
 } from './repository';
 
 import { daysAfter, parisDate, parisToday } from '../../utils/dates';
-import { MAX_DAYS_AHEAD, sittingPastPart, sittingStartIsPast } from '../../utils/rules';
 import {
+	MAX_DAYS_AHEAD,
+	SITTING_EARLY_WORDS,
+	sittingMayOpen,
+	sittingOpensAt,
+	sittingPastPart,
+	sittingStartIsPast
+} from '../../utils/rules';
+import {
+	formatClock,
 	formatDate,
 	formatMoment,
 	formatSittingDay,
@@ -828,11 +836,18 @@ export async function changeSittingState(
 				`La séance est ${STATE_LABELS[sitting.state]} : elle ne peut pas passer à l’état « ${STATE_LABELS[target]} ».`
 			);
 		}
-		if (parisToday(now) < sitting.heldOn)
+		if (!sittingMayOpen(sitting, now)) {
+			const done = target === 'held' ? 'tenue' : 'close';
+			const from = sittingOpensAt(sitting.startsAt);
+			// Walkthrough s49: convened for 23 h 30, opened, decided and closed at 9 h 40, its
+			// relevé mailed before the meeting.
 			return refuse(
 				409,
-				`La séance est datée du ${formatDate(sitting.heldOn)} : elle ne peut être ${target === 'held' ? 'tenue' : 'close'} qu’à partir de ce jour.`
+				from === null
+					? `La séance est datée du ${formatDate(sitting.heldOn)} : elle ne peut être ${done} qu’à partir de ce jour.`
+					: `La séance est annoncée le ${formatSittingDay(sitting)} : elle ne peut être ${done} qu’à partir de ${formatClock(from)} ce jour-là, ${SITTING_EARLY_WORDS} avant son début. Réunie plus tôt, corrigez d’abord son heure (« Corriger la date, l’heure, le lieu ou l’intitulé »).`
 			);
+		}
 		if (target === 'closed' && (await countAgendaItems(trx, sittingId)) === 0)
 			return refuse(409, EMPTY_AGENDA_MESSAGE);
 		if (target === 'closed' && shownDecisionIds) {
