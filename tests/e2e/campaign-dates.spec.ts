@@ -1,6 +1,7 @@
 import { ACCOUNTS, loginPage } from './helpers/accounts';
 import type { Page } from '@playwright/test';
 import { expectNoAxeViolations } from './helpers/axe';
+import { pageWidth } from './helpers/layout';
 import { expect, test } from './helpers/portal';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 import { formatDate } from '../../src/lib/utils/format';
@@ -100,5 +101,17 @@ test('two administrators change the dates from the same page: the second keeps t
 	await expect(second.getByRole('status').first()).toContainText('Échéance et rappels modifiés');
 	await expect(second.getByText(`Échéance le ${formatDate(later)}`)).toBeVisible();
 	await expect(second.getByText('rappels à J-10, J-2').first()).toBeVisible();
+	await context.close();
+});
+
+// Hostile probe s49: a title of one long unbroken word made « Clore la campagne « … » » wider than a
+// phone's screen (the page was 392 px wide at 390).
+test('a campaign titled with a long unbroken word fits a phone’s screen', async ({ browser }) => {
+	const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+	const page = await context.newPage();
+	const title = '=HYPERLINK("http://evil.example","Bilan")';
+	await openFromPage(page, title, daysAfter(parisToday(), 16), '-3');
+	await expect(page.getByRole('button', { name: /^Clore la campagne/ })).toBeVisible();
+	expect(await pageWidth(page)).toBe(390);
 	await context.close();
 });
