@@ -399,6 +399,27 @@ export async function roleHeldAt(
 		: null;
 }
 
+/**
+ * How many elements the latest import of the plan by `actorId` recorded, read from its journal
+ * entry (one change a row of `after`); undefined when that person never imported the plan.
+ */
+export async function latestPlanImportCount(
+	db: Executor,
+	actorId: number
+): Promise<number | undefined> {
+	const row = await db
+		.selectFrom('audit_event')
+		.select('after_state as after')
+		.where('action', '=', 'plan.imported')
+		.where('actor_id', '=', actorId)
+		.orderBy('id', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+	if (!row) return undefined;
+	const changes: unknown = row.after === null ? [] : JSON.parse(row.after);
+	return Array.isArray(changes) ? changes.length : 0;
+}
+
 export interface AuditFilters {
 	action?: AuditAction;
 	actorId?: number;

@@ -14,6 +14,7 @@ import {
 	workbookFileProblem,
 	type ImportPreview
 } from '$lib/server/authoring/plan-import';
+import { latestPlanImportCount } from '$lib/server/audit/repository';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
 import { refuse } from '$lib/server/result';
@@ -31,12 +32,14 @@ import type { Actions, PageServerLoad } from './$types';
 // with the fingerprint of the change list), with a reason.
 
 export const load: PageServerLoad = async (event) => {
-	await authorize(event, 'plan.import');
-	const applied = event.url.searchParams.get('importe');
-	return {
-		maxKo: MAX_WORKBOOK_BYTES / 1024,
-		applied: applied && /^\d{1,6}$/.test(applied) ? Number(applied) : null
-	};
+	const user = await authorize(event, 'plan.import');
+	// ?importe=1 only asks for the notice: the count is read back from the journal's entry of the
+	// person's latest import, never from the address (a made-up link showed any number).
+	const applied =
+		event.url.searchParams.get('importe') === '1'
+			? await latestPlanImportCount(getDb(), user.id)
+			: undefined;
+	return { maxKo: MAX_WORKBOOK_BYTES / 1024, applied: applied ?? null };
 };
 
 /** A refused file: its message under the field, and above the form. */
@@ -171,6 +174,10 @@ export const actions: Actions = {
 			);
 		}
 		dropPendingImport(values.token);
-		redirect(303, `/admin/plan/import?importe=${result.value.changes.length}`);
+		// No journal entry for an import that changed nothing: no notice of an earlier one.
+		redirect(
+			303,
+			result.value.changes.length > 0 ? '/admin/plan/import?importe=1' : '/admin/plan/import'
+		);
 	}
 };
