@@ -35,6 +35,14 @@ export function compareFrench(a: string, b: string): number {
 	return collator.compare(a, b);
 }
 
+/**
+ * Rows in French order of their names, as a list shows them (SQLite's ORDER BY compares bytes:
+ * « Ad’Occ » after « ARS », « État » after « Union… »). Sorts in place.
+ */
+export function sortByName<T extends { name: string }>(rows: T[]): T[] {
+	return rows.sort((a, b) => compareFrench(a.name, b.name));
+}
+
 /** Orders fiche codes "N-M" by objective then fiche number ("9-1" < "10-1" < "10-2"). */
 export function compareFicheCodes(a: string, b: string): number {
 	const [an = 0, am = 0] = a.split('-').map(Number);

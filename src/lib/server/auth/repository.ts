@@ -1,4 +1,4 @@
-import { foldForSearch } from '../../utils/text';
+import { foldForSearch, sortByName } from '../../utils/text';
 import type { Executor } from '../db';
 import { normaliseEmail, type Role, type User } from './users';
 
@@ -219,8 +219,8 @@ export async function listUsers(
 					.where('invitation.expires_at', '>', now)
 					.as('invitationUntil')
 		])
-		.orderBy('user_account.name')
-		.execute();
+		.execute()
+		.then(sortByName);
 	return rows.map((r) => ({
 		...toUser(r),
 		hasPassword: Boolean(r.hasPassword),

@@ -1,3 +1,4 @@
+import { sortByName } from '../../utils/text';
 import { cellToRichText, isRichText, richTextToCell, type RichText } from '../../utils/rich-text';
 import type { Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
@@ -119,8 +120,8 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 				.selectFrom('organisation')
 				.select(['slug', 'name', 'full_name as fullName', 'kind'])
 				.where('retired_at', 'is', null)
-				.orderBy('name')
-				.execute(),
+				.execute()
+				.then(sortByName),
 			db
 				.selectFrom('fiche')
 				.innerJoin('objective', 'objective.id', 'fiche.objective_id')

@@ -1,3 +1,4 @@
+import { sortByName } from '../../utils/text';
 import type { ExpressionBuilder, Insertable, Updateable } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Executor } from '../db';
@@ -118,8 +119,8 @@ export async function listOrganisationChoices(
 		.selectFrom('organisation')
 		.select(['id', 'name'])
 		.where('retired_at', 'is', null)
-		.orderBy('name')
-		.execute();
+		.execute()
+		.then(sortByName);
 }
 
 export async function listFicheChoices(

@@ -1,3 +1,4 @@
+import { sortByName } from '../../utils/text';
 import type { Expression, QueryCreator } from 'kysely';
 import type { Executor } from '../db';
 import { asksNothingOf, isStale } from '../../utils/rules';
@@ -469,8 +470,8 @@ export async function listAttendeeCandidates(db: Executor, sittingId: number) {
 				)
 			)
 		)
-		.orderBy('name')
-		.execute();
+		.execute()
+		.then(sortByName);
 }
 
 /** Decisions of closed sittings about a fiche, oldest first (public). */
