@@ -265,8 +265,10 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	// The wording is not « not yet submitted »: it also fits a fiche whose update was returned,
 	// which the campaign still awaits and reminds (no update is returned in this journey: that rule
 	// is src/lib/server/campaigns/service.spec.ts « counts an update returned … as missing »).
+	// In the number of the fiches it lists: « cette fiche » for one (review s49).
+	const listed = reminder.match(/^- \d{1,2}-\d — /gm)?.length ?? 0;
 	expect(reminder).toContain(
-		'Lot numérique attend encore de votre organisation une mise à jour de ces fiches (à soumettre, ou à compléter si elle vous a été renvoyée)'
+		`Lot numérique attend encore de votre organisation une mise à jour de ${listed === 1 ? 'cette fiche' : 'ces fiches'} (à soumettre, ou à compléter si elle vous a été renvoyée)`
 	);
 	await page.reload();
 	const row = page

@@ -1,12 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import {
+	type Notification,
+	campaignDeadlineMail,
 	campaignMail,
 	invitationMail,
 	sittingCancelledMail,
 	sittingClosedMail,
 	sittingReleasedMail
 } from './messages';
+import { renderMail } from './templates';
 import { RELEVE_MAIL_DECISIONS } from '../../utils/rules';
+
+/** A mail as its reader reads it: both parts, rendered, tags and escapes gone, spaces plain. */
+const read = (parts: Notification) => {
+	const { text, html } = renderMail({ ...parts, stop: 'Rien à faire.' });
+	const plain = (s: string) => s.replace(/\s+/g, ' ');
+	const body = html.slice(html.indexOf('<body'));
+	return {
+		text: plain(text),
+		html: plain(
+			body
+				.replace(/<[^>]+>/g, '')
+				.replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) =>
+					e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : e === '#39' ? "'" : '&'
+				)
+		)
+	};
+};
 
 // A séance keeps the form's usual title, « Commission des usages numériques », more often than not:
 // its mails named it twice (« La séance « Commission des usages numériques » de la commission des
@@ -73,6 +93,48 @@ describe('a campaign reminder', () => {
 		expect(subject(null)).toBe(
 			'Campagne de suivi « Suivi de fin d’année 2026 » : au plus tard le 31 décembre 2026'
 		);
+	});
+});
+
+describe('a campaign’s mails to an organisation', () => {
+	const campaign = { title: 'Suivi 2026', deadline: '2026-12-31' };
+	const one = [{ code: '4-1', title: 'Fiche' }];
+	const two = [...one, { code: '5-2', title: 'Autre fiche' }];
+	const all = (fiches: typeof one) => [
+		campaignMail(person, campaign, fiches, null),
+		campaignMail(person, campaign, fiches, -3),
+		campaignMail(person, campaign, fiches, 2),
+		campaignDeadlineMail(person, campaign, '2026-12-15', fiches)
+	];
+
+	// Review s49 (staff): a campaign for one fiche asked for « chacune de ces fiches » before a
+	// list of one, and its footer read « porte ces fiches ».
+	it('names one fiche in the singular, in both parts', () => {
+		for (const mail of all(one))
+			for (const [part, body] of Object.entries(read(mail))) {
+				expect(body, `${mail.subject} (${part})`).not.toMatch(/ces fiches|chacune/);
+				expect(body, `${mail.subject} (${part})`).toContain(
+					'votre organisation porte cette fiche ou en est partenaire.'
+				);
+			}
+		const [opening, reminder, late, moved] = all(one).map((m) => read(m));
+		for (const body of [opening!.text, opening!.html])
+			expect(body).toContain('Merci de soumettre une mise à jour de cette fiche au plus tard le');
+		for (const mail of [reminder!, late!, moved!])
+			for (const body of [mail.text, mail.html])
+				expect(body).toContain(
+					'attend encore de votre organisation une mise à jour de cette fiche (à soumettre'
+				);
+	});
+
+	it('names several fiches in the plural', () => {
+		const [opening, ...others] = all(two).map((m) => read(m));
+		expect(opening!.text).toContain('une mise à jour de chacune de ces fiches au plus tard');
+		for (const mail of others)
+			for (const body of [mail.text, mail.html]) {
+				expect(body).toContain('une mise à jour de ces fiches (à soumettre');
+				expect(body).toContain('porte ces fiches ou en est partenaire.');
+			}
 	});
 });
 

@@ -363,8 +363,12 @@ export function sittingClosedMail(
 	};
 }
 
-const CAMPAIGN_MAIL_REASON =
-	'Vous recevez ce message parce que votre organisation porte ces fiches ou en est partenaire.';
+/** A campaign's fiches as its messages name them: « cette fiche » for one, « ces fiches » for more. */
+const theseFiches = (fiches: readonly unknown[]) =>
+	plural(fiches.length, 'cette fiche', 'ces fiches');
+
+const campaignMailReason = (fiches: readonly unknown[]) =>
+	`Vous recevez ce message parce que votre organisation porte ${theseFiches(fiches)} ou en est partenaire.`;
 
 /** A campaign's fiches in its messages, each linked to its follow-up page in the workspace. */
 const campaignFicheItems = (fiches: { code: string; title: string }[]) =>
@@ -374,8 +378,8 @@ const campaignFicheItems = (fiches: { code: string; title: string }[]) =>
 	}));
 
 /** What a reminder says of its fiches: not yet submitted, or returned to be completed. */
-const STILL_AWAITED =
-	'Lot numérique attend encore de votre organisation une mise à jour de ces fiches (à soumettre, ou à compléter si elle vous a été renvoyée)';
+const stillAwaited = (fiches: readonly unknown[]) =>
+	`Lot numérique attend encore de votre organisation une mise à jour de ${theseFiches(fiches)} (à soumettre, ou à compléter si elle vous a été renvoyée)`;
 
 export function campaignMail(
 	user: { name: string },
@@ -386,10 +390,10 @@ export function campaignMail(
 	const deadline = formatDate(campaign.deadline);
 	const lead =
 		reminder === null
-			? `Lot numérique ouvre la campagne de suivi « ${campaign.title} ». Merci de soumettre une mise à jour de chacune de ces fiches au plus tard le ${deadline} :`
+			? `Lot numérique ouvre la campagne de suivi « ${campaign.title} ». Merci de soumettre une mise à jour de ${plural(fiches.length, 'cette fiche', 'chacune de ces fiches')} au plus tard le ${deadline} :`
 			: reminder <= 0
-				? `Rappel : la campagne « ${campaign.title} » se termine le ${deadline}. ${STILL_AWAITED} :`
-				: `L’échéance de la campagne « ${campaign.title} » était le ${deadline} ; la campagne reste ouverte. ${STILL_AWAITED} ; il est encore temps :`;
+				? `Rappel : la campagne « ${campaign.title} » se termine le ${deadline}. ${stillAwaited(fiches)} :`
+				: `L’échéance de la campagne « ${campaign.title} » était le ${deadline} ; la campagne reste ouverte. ${stillAwaited(fiches)} ; il est encore temps :`;
 	return {
 		// A reminder after the deadline says so from its subject: in a list, it is no copy of the
 		// reminders before it.
@@ -403,7 +407,7 @@ export function campaignMail(
 		paragraphs: [lead],
 		items: campaignFicheItems(fiches),
 		action: { label: 'Ouvrir mon espace', url: absoluteUrl('/espace') },
-		reason: CAMPAIGN_MAIL_REASON
+		reason: campaignMailReason(fiches)
 	};
 }
 
@@ -423,10 +427,10 @@ export function campaignDeadlineMail(
 		subject: `Campagne de suivi « ${campaign.title} » : échéance ${moved} au ${deadline}`,
 		greeting: hello(user.name),
 		paragraphs: [
-			`L’échéance de la campagne de suivi « ${campaign.title} » est ${moved} du ${formatDate(previousDeadline)} au ${deadline}. ${STILL_AWAITED}, au plus tard le ${deadline} :`
+			`L’échéance de la campagne de suivi « ${campaign.title} » est ${moved} du ${formatDate(previousDeadline)} au ${deadline}. ${stillAwaited(fiches)}, au plus tard le ${deadline} :`
 		],
 		items: campaignFicheItems(fiches),
 		action: { label: 'Ouvrir mon espace', url: absoluteUrl('/espace') },
-		reason: CAMPAIGN_MAIL_REASON
+		reason: campaignMailReason(fiches)
 	};
 }
