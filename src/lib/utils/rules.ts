@@ -125,6 +125,9 @@ export const HOME_PAGE_EVENTS = 10;
 /** The decisions a relevé's mail lists; the others are counted, the relevé has them all. */
 export const RELEVE_MAIL_DECISIONS = 20;
 
+/** How much of a decision's text the relevé's mail quotes (then « … »): the relevé has it whole. */
+export const RELEVE_MAIL_DECISION_TEXT = 200;
+
 /** How many organisations the activity chart names; the others are counted together. */
 export const NAMED_ORGANISATIONS = 10;
 

@@ -1326,7 +1326,7 @@ describe('a convocation sent again while the earlier one still waited for the re
 
 // Walkthrough s47: convened for 15 March at 14:30, its date corrected to 1 March without convening
 // again, held and closed: its relevé reached the convened people as « la séance du 1er mars » and
-// listed none of its decisions.
+// listed none of its decisions. Review s49: it listed each by its kind only, not what was decided.
 describe('the relevé’s mail', () => {
 	it('says a séance was held on another day than its convocation announced, and lists its decisions, escaped', async () => {
 		const id = await sittingWith(['9-1'], '2026-03-15');
@@ -1359,10 +1359,10 @@ describe('the relevé’s mail', () => {
 			'Sa convocation l’annonçait pour le 15 mars 2026 ; elle s’est tenue le 1er mars 2026.'
 		);
 		expect(said(closing.text)).toContain(
-			'Ses décisions :\n\n- 9-1 — Mutualisation & <outils> : Avis favorable\n- Calendrier <2027> : Décision\n'
+			'Ses décisions :\n\n- 9-1 — Mutualisation & <outils> : Avis favorable — « Motif »\n- Calendrier <2027> : Décision — « Arrêté »\n'
 		);
 		expect(said(closing.html)).toContain(
-			'<li><span style="white-space:nowrap">9-1</span> — Mutualisation &amp; &lt;outils&gt; : Avis favorable</li><li>Calendrier &lt;2027&gt; : Décision</li>'
+			'<li><span style="white-space:nowrap">9-1</span> — Mutualisation &amp; &lt;outils&gt; : Avis favorable — « Motif »</li><li>Calendrier &lt;2027&gt; : Décision — « Arrêté »</li>'
 		);
 	});
 });

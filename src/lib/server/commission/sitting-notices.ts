@@ -179,7 +179,8 @@ export async function notifySittingClosed(
 		item.decisions.map((d) => ({
 			fiche: item.fiche?.code ?? null,
 			title: item.fiche?.title ?? item.title ?? '',
-			label: decisionLabel(d)
+			label: decisionLabel(d),
+			text: d.text
 		}))
 	);
 	const facts = {

@@ -9,7 +9,8 @@ import {
 	sittingReleasedMail
 } from './messages';
 import { renderMail } from './templates';
-import { RELEVE_MAIL_DECISIONS } from '../../utils/rules';
+import { RELEVE_MAIL_DECISION_TEXT, RELEVE_MAIL_DECISIONS } from '../../utils/rules';
+import { decisionLabel } from '../../utils/vocabulary';
 
 /** A mail as its reader reads it: both parts, rendered, tags and escapes gone, spaces plain. */
 const read = (parts: Notification) => {
@@ -143,7 +144,8 @@ describe('the relevé’s mail', () => {
 		const decisions = Array.from({ length: RELEVE_MAIL_DECISIONS + 3 }, (_, i) => ({
 			fiche: `${i + 1}-1`,
 			title: 'Fiche',
-			label: 'Priorité 2 → 1'
+			label: 'Priorité 2 → 1',
+			text: ''
 		}));
 		const mail = sittingClosedMail(person, { ...sitting('Séance'), announcedOn: null, decisions });
 		expect(mail.items).toHaveLength(RELEVE_MAIL_DECISIONS + 1);
@@ -157,6 +159,59 @@ describe('the relevé’s mail', () => {
 		});
 		expect(none.paragraphs.at(-1)).toBe('Elle n’a pris aucune décision.');
 		expect(none.items).toEqual([]);
+	});
+});
+
+describe('the relevé’s mail, read', () => {
+	// Review s49 (staff): it listed each decision by its kind only (« 1-2 — … : Décision »), and
+	// named the commission twice in a séance titled after it.
+	const long = `Avis motivé : ${'la fiche doit préciser ses indicateurs. '.repeat(10)}Fin.`;
+	const decision = (
+		fiche: string | null,
+		d: { kind: string; opinion?: string; previousPriority?: number; newPriority?: number },
+		text: string
+	) => ({
+		fiche,
+		title: fiche ? 'Fiche' : 'Point libre',
+		label: decisionLabel({ opinion: null, newPriority: null, ...d }),
+		text
+	});
+	const mail = read(
+		sittingClosedMail(person, {
+			...sitting('Commission des usages numériques — revue annuelle 2026'),
+			announcedOn: null,
+			decisions: [
+				decision(
+					'1-2',
+					{ kind: 'priority', previousPriority: 2, newPriority: 1 },
+					'Mise en\n œuvre prioritaire.'
+				),
+				decision('3-1', { kind: 'opinion', opinion: 'favorable' }, long),
+				decision(null, { kind: 'free' }, 'Le bureau écrira aux partenaires.')
+			]
+		})
+	);
+
+	it('gives each decision’s content, its text shortened when long, in both parts', () => {
+		for (const [part, body] of Object.entries(mail)) {
+			expect(body, part).toContain('1-2 — Fiche : Priorité 2 → 1 — « Mise en œuvre prioritaire. »');
+			expect(body, part).toContain(
+				`3-1 — Fiche : Avis favorable — « ${long.slice(0, RELEVE_MAIL_DECISION_TEXT)}… »`
+			);
+			expect(body, part).not.toContain('Fin.');
+			expect(body, part).toContain(
+				'Point libre : Décision — « Le bureau écrira aux partenaires. »'
+			);
+		}
+	});
+
+	it('names the séance once when its title names the commission', () => {
+		for (const [part, body] of Object.entries(mail)) {
+			expect(body, part).toContain(
+				'La séance « Commission des usages numériques — revue annuelle 2026 » du 21 janvier 2027 est close ; son relevé de décisions est publié.'
+			);
+			expect(body.match(/usages numériques/gi), part).toHaveLength(1);
+		}
 	});
 });
 

@@ -1,7 +1,8 @@
 import { formatDate, formatSittingMoment, plural, pluralize } from '../../utils/format';
-import { sameWords } from '../../utils/text';
+import { excerpt, foldForMatching, sameWords } from '../../utils/text';
 import {
 	INVITATION_LIFETIME_WORDS,
+	RELEVE_MAIL_DECISION_TEXT,
 	RELEVE_MAIL_DECISIONS,
 	RESET_LIFETIME_WORDS
 } from '../../utils/rules';
@@ -273,15 +274,20 @@ export function sittingConvenedMail(
 	};
 }
 
+const COMMISSION = 'Commission des usages numériques';
+
 /**
- * A séance as the cancellation, release and relevé name it: by its title, unless it is named as
- * the commission itself (the form's usual title), which would then be named twice (« La séance
- * « Commission des usages numériques » de la commission des usages numériques »).
+ * A séance as the cancellation, release and relevé name it: by its title, then the commission's
+ * name unless the title already says it, which would then be named twice (« La séance
+ * « Commission des usages numériques — revue annuelle 2026 » de la commission des usages
+ * numériques »); a title that is only the commission's name (the form's usual title) is left out.
  */
 const sittingNamed = (title: string) =>
-	sameWords(title, 'Commission des usages numériques')
+	sameWords(title, COMMISSION)
 		? 'séance de la commission des usages numériques'
-		: `séance « ${title} » de la commission des usages numériques`;
+		: ` ${foldForMatching(title)} `.includes(` ${foldForMatching(COMMISSION)} `)
+			? `séance « ${title} »`
+			: `séance « ${title} » de la commission des usages numériques`;
 
 export function sittingCancelledMail(user: { name: string }, sitting: SittingFacts): Notification {
 	return {
@@ -310,12 +316,21 @@ export function sittingReleasedMail(user: { name: string }, sitting: SittingFact
 	};
 }
 
-/** A decision of a relevé as its mail lists it: its fiche (or free point) and decisionLabel. */
+/**
+ * A decision of a relevé as its mail lists it: its fiche (or free point), decisionLabel and its
+ * text, which the mail quotes (its beginning when long), as the relevé gives it beside the label.
+ */
 export interface ClosedDecision {
 	fiche: string | null;
 	title: string;
 	label: string;
+	text: string;
 }
+
+const decisionLine = (d: ClosedDecision) => {
+	const text = d.text.replace(/\s+/g, ' ').trim();
+	return `${d.fiche === null ? d.title : `${d.fiche} — ${d.title}`} : ${d.label}${text ? ` — « ${excerpt(text, RELEVE_MAIL_DECISION_TEXT)} »` : ''}`;
+};
 
 /**
  * The relevé's mail: its decisions (the first RELEVE_MAIL_DECISIONS, the others counted), so that a
@@ -350,9 +365,7 @@ export function sittingClosedMail(
 				: plural(decisions.length, 'Sa décision :', 'Ses décisions :')
 		],
 		items: [
-			...listed.map((d) => ({
-				text: `${d.fiche === null ? d.title : `${d.fiche} — ${d.title}`} : ${d.label}`
-			})),
+			...listed.map((d) => ({ text: decisionLine(d) })),
 			...(others > 0
 				? [{ text: `et ${pluralize(others, 'autre décision', 'autres décisions')} dans le relevé` }]
 				: [])
