@@ -189,7 +189,7 @@ export function sittingPastPart(
  * How long before its announced time a séance may be opened (« tenue ») and closed: the
  * commission may start a little early, not hours before the members it convened have come.
  */
-export const SITTING_EARLY_MS = 60 * MINUTE_MS;
+const SITTING_EARLY_MS = 60 * MINUTE_MS;
 /** SITTING_EARLY_MS in words (« 1 heure »). */
 export const SITTING_EARLY_WORDS = formatDuration(SITTING_EARLY_MS);
 

@@ -75,23 +75,8 @@ export async function deny(
 }
 
 /**
- * Signed in but not allowed to see what the address names, whose very existence is not this
- * account's to know (another organisation's progress update): journaled as `deny` does, then
- * answered as a missing one is (`missing`).
- */
-export async function denyAsMissing(
-	event: Event,
-	user: User,
-	what: string,
-	message: string
-): Promise<never> {
-	await journalDenial(event, user, what);
-	missing(event, message);
-}
-
-/**
- * 404 with `message`, for what does not exist or is not this account's to see (`denyAsMissing`
- * answers both alike). A form sent by the page's script gets it as a 403 would be (the typing
+ * 404 with `message`, for what does not exist or is not this account's to see (both answered
+ * alike). A form sent by the page's script gets it as a 403 would be (the typing
  * kept, a link to sign in in another tab): the account signed in may be another one than the
  * page's.
  */
@@ -99,7 +84,7 @@ export function missing(event: Event, message: string): never {
 	error(404, sentByScript(event) ? { message: `${message} ${KEPT}`, signIn: true } : message);
 }
 
-/** The `access.denied` line of a refusal (`deny`, `denyAsMissing`). */
+/** The `access.denied` line of a refusal (`deny`). */
 async function journalDenial(event: Event, user: User, what: string): Promise<void> {
 	// A journal busy with another process's write (SQLITE_BUSY) must not turn the 403 into a 500.
 	await recordDenial(getDb(), {
