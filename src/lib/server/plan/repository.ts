@@ -182,7 +182,7 @@ export async function listPlanEvents(db: Executor): Promise<PlanEventRow[]> {
 // its withdrawal on: today's plan has none, a past year's has those withdrawn after its day.
 
 /** Whether a `retired_at` column says the element was still in the plan (at the end of `day`). */
-function notRetired(column: Expression<string | null>, day?: string) {
+export function notRetired(column: Expression<string | null>, day?: string) {
 	const eb = expressionBuilder<Database>();
 	return day === undefined
 		? eb(column, 'is', null)

@@ -17,8 +17,8 @@ afterEach(async () => {
 	await db.destroy();
 });
 
-/** 5-1's first indicator with no value at all, retired on `day`. */
-async function retireUnmeasured(day: string) {
+/** 5-1's first indicator with no value at all, retired at `at` (an ISO timestamp, as production writes). */
+async function retireUnmeasured(at: string) {
 	const fiche = await db
 		.selectFrom('fiche')
 		.select('id')
@@ -34,7 +34,7 @@ async function retireUnmeasured(day: string) {
 		.executeTakeFirstOrThrow();
 	await db
 		.updateTable('indicator')
-		.set({ retired_at: day })
+		.set({ retired_at: at })
 		.where('id', '=', indicator.id)
 		.execute();
 }
@@ -64,7 +64,7 @@ describe('a retired indicator', () => {
 		const missing = await missingOn51(organisationId);
 		const never = await neverMeasuredNow();
 		expect(never).toBeGreaterThan(0);
-		await retireUnmeasured('2026-12-01');
+		await retireUnmeasured('2026-12-01T10:00:00.000Z');
 		expect(await missingOn51(organisationId)).toBe(missing - 1);
 		expect(await neverMeasuredNow()).toBe(never - 1);
 	});
@@ -72,12 +72,26 @@ describe('a retired indicator', () => {
 	it('counts as of a past séance’s day while it was in service then, not once retired by then', async () => {
 		const never = await neverMeasuredOn('2026-06-01');
 		const state = await ficheStateOn(db, '5-1', '2026-06-01');
-		await retireUnmeasured('2026-09-15');
+		await retireUnmeasured('2026-09-15T14:00:00.000Z');
 		// Retired after the séance: still asked for on its day.
 		expect(await neverMeasuredOn('2026-06-01')).toBe(never);
 		expect(await ficheStateOn(db, '5-1', '2026-06-01')).toEqual(state);
 		// Retired by the day of a later séance: no more.
 		expect(await neverMeasuredOn('2026-09-15')).toBe(never - 1);
 		expect((await ficheStateOn(db, '5-1', '2026-10-01'))!.neverMeasured).toBe(never - 1);
+	});
+
+	it('does not count an indicator retired during the séance’s day (a real timestamp), as the README says', async () => {
+		const never = await neverMeasuredOn('2026-09-15');
+		await retireUnmeasured('2026-09-15T08:00:00.000Z');
+		expect(await neverMeasuredOn('2026-09-15')).toBe(never - 1);
+	});
+
+	it('counts it on the séance’s Paris day when retired just after that day’s end', async () => {
+		const never = await neverMeasuredOn('2026-09-15');
+		// 16 September, 00:30 in Paris.
+		await retireUnmeasured('2026-09-15T22:30:00.000Z');
+		expect(await neverMeasuredOn('2026-09-15')).toBe(never);
+		expect(await neverMeasuredOn('2026-09-16')).toBe(never - 1);
 	});
 });

@@ -2,7 +2,7 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../db';
 import type { Database, FicheStatus, IndicatorKind, UpdateState } from '../db/schema';
 import { ficheAddedAt } from '../authoring/revisions-repository';
-import { measurementPublishedBy, validatedBy } from '../plan/repository';
+import { measurementPublishedBy, notRetired, validatedBy } from '../plan/repository';
 import { restartedAfterAdvancement, updateRank } from '../../utils/rules';
 
 /**
@@ -415,7 +415,8 @@ export async function listFichesForOrganisation(
  * (up to `until`, when given: published by then, `measurementPublishedBy`, and validated by the
  * end of that day, `validatedBy`: a séance's signals do not change when an update is validated
  * after its day). A retired indicator takes no value and counts no more: now, or as of `until`
- * when it was retired by then (one retired after that day was still asked for then).
+ * when it was retired by the end of that Paris day (`notRetired`: one retired after that day was
+ * still asked for then).
  */
 export function countIndicatorsWithoutValue(
 	eb: ExpressionBuilder<Database, 'fiche'>,
@@ -426,12 +427,7 @@ export function countIndicatorsWithoutValue(
 		.selectFrom('indicator')
 		.select((e) => e.fn.countAll<number>().as('n'))
 		.whereRef('indicator.fiche_id', '=', 'fiche.id')
-		.where((e) =>
-			e.or([
-				e('indicator.retired_at', 'is', null),
-				...(until === undefined ? [] : [e('indicator.retired_at', '>', until)])
-			])
-		)
+		.where(({ ref }) => notRetired(ref('indicator.retired_at'), until))
 		.where((e) =>
 			e.not(
 				e.exists(
