@@ -28,6 +28,14 @@ export function foldForMatching(text: string): string {
 		.trim();
 }
 
+/**
+ * The key by which two organisations' names are the same name, in the admin form as in the plan's
+ * workbook: folded for matching, spaces dropped (« CDG 46 » is « CDG46 », « ＡＤＣＦ » is « ADCF »).
+ */
+export function organisationNameKey(name: string): string {
+	return foldForMatching(name).replace(/\s+/g, '');
+}
+
 const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
 
 /** French alphabetical order ("École" sorts with "E"). */

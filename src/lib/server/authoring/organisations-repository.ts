@@ -1,5 +1,5 @@
 import type { Executor } from '../db';
-import { foldForMatching } from '../../utils/text';
+import { organisationNameKey } from '../../utils/text';
 import type { OrganisationKind } from '../db/schema';
 
 export interface AdminOrganisation {
@@ -132,8 +132,7 @@ export async function findOrganisationNamed(
 	name: string,
 	exceptId: number | null
 ): Promise<{ id: number; name: string } | undefined> {
-	const compact = (text: string) => foldForMatching(text).replace(/\s+/g, '');
-	const wanted = compact(name);
+	const wanted = organisationNameKey(name);
 	const names = await db
 		.selectFrom('organisation')
 		.select(['id', 'name', 'name as alias'])
@@ -146,7 +145,7 @@ export async function findOrganisationNamed(
 				.where('organisation.id', '!=', exceptId ?? -1)
 		)
 		.execute();
-	const match = names.find((row) => compact(row.alias) === wanted);
+	const match = names.find((row) => organisationNameKey(row.alias) === wanted);
 	return match && { id: match.id, name: match.name };
 }
 

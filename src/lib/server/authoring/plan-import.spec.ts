@@ -163,6 +163,23 @@ describe('plan workbook round trip', () => {
 		);
 	});
 
+	it('refuses a new organisation whose name is another’s written in full-width letters, as the admin form does', async () => {
+		const fullWidth = (text: string) =>
+			text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+		let twin = '';
+		const bytes = await edit(await exportPlanWorkbook(db), (w) => {
+			const sheet = w.getWorksheet('Organisations')!;
+			const row = sheet.getRow(2);
+			twin = fullWidth(String(row.getCell(2).value));
+			sheet.addRow(['h49-twin', twin, null, row.getCell(4).value]);
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.changes.filter((c) => c.action === 'created')).toEqual([]);
+		expect(preview.problems).toContainEqual(
+			expect.stringContaining(`le nom « ${twin} » est déjà celui de la ligne 2`)
+		);
+	});
+
 	it('a latest value edited in the workbook is said to be ignored, not « identique »', async () => {
 		const exported = await exportPlanWorkbook(db);
 		const rows: number[] = [];

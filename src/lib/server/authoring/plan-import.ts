@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { formatDate, formatNumber, listInWords, plural, pluralize } from '../../utils/format';
 import { indicatorValueProblem } from '../../utils/indicator-kinds';
+import { organisationNameKey } from '../../utils/text';
 import { recordAudit } from '../audit/repository';
 import { StartupError, type Db, type Executor } from '../db';
 import { refreshSearchText } from '../plan/repository';
@@ -313,11 +314,13 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
  */
 function nameTakenNotices(current: PlanModel, next: PlanModel): string[] {
 	const nameToday = new Map(current.organisations.map((o) => [o.slug, o.name]));
-	const slugToday = new Map(current.organisations.map((o) => [o.name.toLowerCase(), o.slug]));
+	const slugToday = new Map(
+		current.organisations.map((o) => [organisationNameKey(o.name), o.slug])
+	);
 	// Renamed to another's name, or new under another's name.
 	const takers = next.organisations.flatMap((o) => {
 		const before = nameToday.get(o.slug);
-		const from = slugToday.get(o.name.toLowerCase());
+		const from = slugToday.get(organisationNameKey(o.name));
 		return before !== o.name && from !== undefined && from !== o.slug
 			? [{ slug: o.slug, before, name: o.name, from }]
 			: [];
@@ -774,7 +777,7 @@ async function writeOrganisations({
 	entityIds,
 	stamp
 }: Writing): Promise<void> {
-	const newNames = new Set(model.organisations.map((o) => o.name.toLowerCase()));
+	const newNames = new Set(model.organisations.map((o) => organisationNameKey(o.name)));
 	// Renamed organisations first give up their names, so that two may swap them.
 	for (const organisation of model.organisations) {
 		const id = ids.organisations.get(organisation.slug);
@@ -791,7 +794,7 @@ async function writeOrganisations({
 		// The former name stays findable, unless another organisation takes it (a swap): it names
 		// that one now, and an alias would forbid both to be edited in the portal's form. For the
 		// same reason, a name given here is no longer another organisation's former name.
-		if (id !== undefined && rename && !newNames.has(rename.before.toLowerCase()))
+		if (id !== undefined && rename && !newNames.has(organisationNameKey(rename.before)))
 			await addOrganisationAlias(trx, id, rename.before, stamp);
 		await dropOtherAliasesNamed(trx, organisation.name, saved);
 		ids.organisations.set(organisation.slug, saved);

@@ -23,7 +23,7 @@ import {
 	TOO_MANY_DECIMALS,
 	TOO_MANY_WHOLE_DIGITS
 } from '../../schemas/progress-update';
-import { excerpt, FICHE_CODE_PATTERN } from '../../utils/text';
+import { excerpt, FICHE_CODE_PATTERN, organisationNameKey } from '../../utils/text';
 import {
 	ORGANISATION_KIND_LABELS,
 	ORGANISATION_KINDS,
@@ -1416,7 +1416,7 @@ function readObjectives(
 
 /**
  * The « Organisations » sheet (`list`), and how the other sheets find an organisation (`byName`):
- * by its name or its identifier, lower-cased.
+ * by its name (`organisationNameKey`, as the admin form compares names) or its identifier, lower-cased.
  */
 function readOrganisations(
 	rows: RowReader[],
@@ -1441,7 +1441,13 @@ function readOrganisations(
 		};
 	});
 	const list = uniqueBy(read, (o) => o.slug, 0, 'l’organisation');
-	uniqueBy(read, (o) => o.name.toLowerCase(), 1, 'le nom');
+	uniqueBy(
+		read,
+		(o) => organisationNameKey(o.name),
+		1,
+		(o, first) =>
+			`le nom ${quoted(o.name)} est déjà celui de la ligne ${first} (capitales, accents, espaces et ponctuation mis à part)`
+	);
 	refuseNamesAsIdentifiers(read, retiredOrganisations);
 	// The other sheets name an organisation by its name (as exported) or its identifier; a name
 	// that is also another one's identifier (« ADEFPAT » given to adcf) names by its name, whatever
@@ -1451,9 +1457,9 @@ function readOrganisations(
 	// identifier, unless a listed organisation has taken that name or identifier.
 	const byName = new Map<string, string>([
 		...retiredOrganisations.map((o) => [o.slug, o.slug] as const),
-		...retiredOrganisations.map((o) => [o.name.toLowerCase(), o.slug] as const),
+		...retiredOrganisations.map((o) => [organisationNameKey(o.name), o.slug] as const),
 		...list.map((o) => [o.slug, o.slug] as const),
-		...list.map((o) => [o.name.toLowerCase(), o.slug] as const)
+		...list.map((o) => [organisationNameKey(o.name), o.slug] as const)
 	]);
 	return { list, byName };
 }
@@ -1600,7 +1606,9 @@ function readPeople(
 			if (roleLabel && !role)
 				r.problem(1, `rôle ${quoted(roleLabel)} inconnu : « Porteur » ou « Partenaire »`);
 			const name = r.text(2);
-			const organisation = organisationByName.get(name.toLowerCase());
+			const organisation =
+				organisationByName.get(organisationNameKey(name)) ??
+				organisationByName.get(name.toLowerCase());
 			if (name && !organisation)
 				r.problem(
 					2,
