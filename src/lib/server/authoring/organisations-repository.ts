@@ -124,14 +124,15 @@ export async function findOrganisationWithSlug(
 }
 
 /**
- * Another organisation that has this name, or had it: compared without accents, capitals, spaces
- * or punctuation (« CDG 46 » is « CDG46 »). The organisations are a few dozen: compared here.
+ * The organisations (but `exceptId`) that have this name, or had it (`alias`: the name matched,
+ * the current one or a former one): compared without accents, capitals, spaces or punctuation (« CDG 46 » is « CDG46 »,
+ * `organisationNameKey`). The organisations are a few dozen: compared here.
  */
-export async function findOrganisationNamed(
+export async function listOrganisationsNamed(
 	db: Executor,
 	name: string,
-	exceptId: number | null
-): Promise<{ id: number; name: string } | undefined> {
+	exceptId: number | null = null
+): Promise<{ id: number; name: string; alias: string }[]> {
 	const wanted = organisationNameKey(name);
 	const names = await db
 		.selectFrom('organisation')
@@ -145,7 +146,16 @@ export async function findOrganisationNamed(
 				.where('organisation.id', '!=', exceptId ?? -1)
 		)
 		.execute();
-	const match = names.find((row) => organisationNameKey(row.alias) === wanted);
+	return names.filter((row) => organisationNameKey(row.alias) === wanted);
+}
+
+/** Another organisation than `exceptId` that has this name, or had it (`listOrganisationsNamed`). */
+export async function findOrganisationNamed(
+	db: Executor,
+	name: string,
+	exceptId: number | null
+): Promise<{ id: number; name: string } | undefined> {
+	const [match] = await listOrganisationsNamed(db, name, exceptId);
 	return match && { id: match.id, name: match.name };
 }
 

@@ -180,6 +180,24 @@ describe('plan workbook round trip', () => {
 		);
 	});
 
+	it('refuses a new organisation named as a retired one, written otherwise, with the form’s message', async () => {
+		const retired = await db
+			.updateTable('organisation')
+			.set({ retired_at: '2026-11-02T10:00:00.000Z' })
+			.where('slug', '=', 'cdg46')
+			.returning('name')
+			.executeTakeFirstOrThrow();
+		const bytes = await edit(await exportPlanWorkbook(db), (w) => {
+			const sheet = w.getWorksheet('Organisations')!;
+			sheet.addRow(['h49-twin', 'ｃｄｇ 46', null, sheet.getRow(2).getCell(4).value]);
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toContain(
+			`Feuille « Organisations », organisation h49-twin, colonne « Nom » : « ${retired.name} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`
+		);
+		expect(preview.changes).toEqual([]);
+	});
+
 	it('a latest value edited in the workbook is said to be ignored, not « identique »', async () => {
 		const exported = await exportPlanWorkbook(db);
 		const rows: number[] = [];

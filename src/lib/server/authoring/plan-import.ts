@@ -41,7 +41,8 @@ import {
 	type PlanIds
 } from './import-repository';
 import { countFieldChanges, diffPlans, type EntityChange } from './plan-diff';
-import { fieldChange, reviseMovedFiches, STRUCTURE_LABELS } from './service';
+import { fieldChange, organisationNameTaken, reviseMovedFiches, STRUCTURE_LABELS } from './service';
+import { listOrganisationsNamed } from './organisations-repository';
 import { findIndicatorId, listIndicatorValues } from './repository';
 import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
 import {
@@ -284,6 +285,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		...diff.problems.map(capitalised),
 		...undated.problems.map(capitalised),
 		...retiredOrganisationProblems(current, reading.model),
+		...(await organisationNameProblems(db, current, reading.model)),
 		...(await indicatorKindProblems(db, reading.model, diff.changes)),
 		...outdated
 	];
@@ -304,6 +306,39 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 			)
 		]
 	};
+}
+
+/**
+ * A new or renamed organisation whose name another organisation bears (compared as the admin form
+ * does, `organisationNameKey`), one retired or left out of the sheet, is refused with the form's
+ * message; unless the workbook renames that other one too (two organisations swapping their names).
+ * Another's former name may be taken: it is that other's no more (`dropOtherAliasesNamed`).
+ */
+async function organisationNameProblems(
+	db: Executor,
+	current: PlanModel,
+	next: PlanModel
+): Promise<string[]> {
+	const nameToday = new Map(current.organisations.map((o) => [o.slug, o.name]));
+	const keyNext = new Map(next.organisations.map((o) => [o.slug, organisationNameKey(o.name)]));
+	const slugs = new Map([...(await loadPlanIds(db)).organisations].map(([slug, id]) => [id, slug]));
+	const problems: string[] = [];
+	for (const o of next.organisations) {
+		if (nameToday.get(o.slug) === o.name) continue;
+		const other = (await listOrganisationsNamed(db, o.name)).find((r) => {
+			const slug = slugs.get(r.id)!;
+			return (
+				r.alias === r.name &&
+				slug !== o.slug &&
+				!(keyNext.has(slug) && keyNext.get(slug) !== keyNext.get(o.slug))
+			);
+		});
+		if (other)
+			problems.push(
+				`Feuille « ${SHEETS.organisations.name} », organisation ${o.slug}, colonne « Nom » : ${organisationNameTaken(other.name)}`
+			);
+	}
+	return problems;
 }
 
 /**

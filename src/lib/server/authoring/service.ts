@@ -859,6 +859,10 @@ async function recordOrganisationChange(
 /** The organisation an edit changes (its id, its name now), or null for a new one. */
 type EditedOrganisation = { id: number; name: string } | null;
 
+/** Said of a name another organisation has or had, by its form and by the plan's import. */
+export const organisationNameTaken = (other: string) =>
+	`« ${other} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`;
+
 /**
  * The message under an organisation's name when another organisation has or had it, or null. A
  * name the organisation already has is none (read-back s44: one named, before that rule, as another's
@@ -868,8 +872,7 @@ async function organisationNameProblem(db: Executor, name: string, edited: Edite
 	if (edited?.name === name.trim()) return null;
 	const exceptId = edited?.id ?? null;
 	const other = await findOrganisationNamed(db, name, exceptId);
-	if (other)
-		return `« ${other.name} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`;
+	if (other) return organisationNameTaken(other.name);
 	// A command naming it (user:create --organisation) would find the other one.
 	const withSlug = await findOrganisationWithSlug(db, name.trim(), exceptId);
 	return withSlug
