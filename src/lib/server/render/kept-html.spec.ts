@@ -114,6 +114,17 @@ describe('answerWithKeptHtml', () => {
 		);
 	});
 
+	it('writes a kept HTML the page renders twice in both places, no mark left', async () => {
+		const event = pageEvent();
+		const mark = inAnswer(event, report);
+		const page = `${before}${mark}<hr>${mark}${after}`;
+		const whole = `${before}${report.html}<hr>${report.html}${after}`;
+		const written = await answerWithKeptHtml(sveltekitAnswer(page), event.locals.keptHtml!);
+		expect(await parts(written.clone())).toEqual(await parts(sveltekitAnswer(whole)));
+		expect(await written.text()).not.toContain('\u0000');
+		expect(withKeptHtml(page, event.locals.keptHtml!)).toBe(whole);
+	});
+
 	it('leaves an answer without its mark as it is (an error page written instead of the page)', async () => {
 		const event = pageEvent();
 		inAnswer(event, report);

@@ -67,13 +67,16 @@ export function inAnswer(
 	return `${MARK}${list.length - 1}${MARK_END}`;
 }
 
-/** The marks of `kept` found in `text`, in the page's order. */
+/**
+ * The marks of `kept` found in `text`, every copy of each (a page that renders a kept HTML twice
+ * shows it twice, no mark left), in the page's order.
+ */
 function marksIn(text: string, kept: readonly KeptHtml[]) {
 	const found: { at: number; mark: string; html: KeptHtml }[] = [];
 	kept.forEach((html, i) => {
 		const mark = `${MARK}${i}${MARK_END}`;
-		const at = text.indexOf(mark);
-		if (at >= 0) found.push({ at, mark, html });
+		for (let at = text.indexOf(mark); at >= 0; at = text.indexOf(mark, at + mark.length))
+			found.push({ at, mark, html });
 	});
 	return found.sort((a, b) => a.at - b.at);
 }
@@ -82,7 +85,7 @@ function marksIn(text: string, kept: readonly KeptHtml[]) {
 export function withKeptHtml(text: string, kept: readonly KeptHtml[]): string {
 	let written = text;
 	for (const { mark, html } of marksIn(text, kept))
-		written = written.replace(mark, () => html.html);
+		written = written.replaceAll(mark, () => html.html);
 	return written;
 }
 
