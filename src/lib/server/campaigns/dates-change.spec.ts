@@ -370,7 +370,7 @@ describe('changing an open campaign’s deadline and reminders', () => {
 			)
 		);
 		expect(tried.filter((r) => r.ok)).toHaveLength(DEADLINE_NOTICES_PER_CAMPAIGN_PER_DAY);
-		expect(tried.find((r) => !r.ok)).toEqual({
+		expect(tried.find((r) => !r.ok && r.status === 429)).toEqual({
 			ok: false,
 			status: 429,
 			message:
@@ -399,6 +399,31 @@ describe('changing an open campaign’s deadline and reminders', () => {
 			await change(id, { deadline: now, shownDeadline: other, shownReminders: '-3', notify: true })
 		).toMatchObject({ ok: true, value: { notified: BOTH } });
 		expect(await notices()).toBe(DEADLINE_NOTICES_PER_CAMPAIGN_PER_DAY + 1);
+	});
+
+	it('tells an admin whose form is out of date so (409) before the day’s notices spent (429)', async () => {
+		const id = await openBilan('-3');
+		clock = Date.parse('2026-03-10T10:00:00Z');
+		const dates = ['2026-04-01', '2026-04-15'];
+		for (let i = 0; i < DEADLINE_NOTICES_PER_CAMPAIGN_PER_DAY; i++)
+			expect(
+				(
+					await change(id, {
+						deadline: dates[(i + 1) % 2],
+						shownDeadline: dates[i % 2],
+						shownReminders: '-3',
+						notify: true
+					})
+				).ok
+			).toBe(true);
+		const now = (await findCampaign(t.db, id))!.deadline;
+		const stale = await change(id, {
+			deadline: '2026-04-30',
+			shownDeadline: dates.find((d) => d !== now)!,
+			shownReminders: '-3',
+			notify: true
+		});
+		expect(stale).toMatchObject({ ok: false, status: 409 });
 	});
 
 	it('a change of the reminders only does not tell the organisations their deadline moved', async () => {

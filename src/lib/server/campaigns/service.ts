@@ -530,16 +530,20 @@ export async function changeCampaignDates(
 				id
 			));
 		if (repeated) return refuse(409, repeated, { fieldErrors: { deadline: repeated } });
+		const changedMeanwhile = () =>
+			refuse(
+				409,
+				`L’échéance ou les rappels de cette campagne ont été modifiés entre-temps : ${datesChangeList(before, campaign).join(' ; ')}. Rien n’a été changé. Vos changements sont conservés ci-dessous, les champs que vous n’aviez pas touchés ont repris leur valeur actuelle : relisez-les, puis renvoyez le formulaire au besoin.`
+			);
 		if (input.notify && deadlineMoved) {
+			// A form out of date is said first (with its rebase), then the day's notices spent: not
+			// « décochez » to an admin whose next post would be refused as out of date anyway.
+			if (datesChangeList(before, campaign).length > 0) return changedMeanwhile();
 			const spent = await deadlineNoticesSpent(trx, id, now);
 			if (spent) return spent;
 		}
 		const changeId = await changeCampaignDatesRow(trx, id, before, after, admin.id, now);
-		if (changeId === null)
-			return refuse(
-				409,
-				`L’échéance ou les rappels de cette campagne ont été modifiés entre-temps : ${datesChangeList(before, campaign).join(' ; ')}. Rien n’a été changé. Vos changements sont conservés ci-dessous, les champs que vous n’aviez pas touchés ont repris leur valeur actuelle : relisez-les, puis renvoyez le formulaire au besoin.`
-			);
+		if (changeId === null) return changedMeanwhile();
 		const pairs = withPairStates(await campaignPairs(trx, id));
 		const organisations = byOrganisation(pairs);
 		const people = new Map<number, Awaited<ReturnType<typeof activeRecipients>>>();
