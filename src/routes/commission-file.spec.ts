@@ -313,13 +313,37 @@ describe('a retired indicator in a fiche’s file', () => {
 			.execute();
 		await db
 			.updateTable('indicator')
-			.set({ retired_at: '2026-11-30' })
+			.set({ retired_at: '2026-04-15T08:00:00.000Z' })
 			.where('id', '=', first!.id)
 			.execute();
 		const data = await fileAs(admin, sittingId, '5-1');
 		const { body } = render(FilePage, { props: { data } as never });
 		const text = body.replace(/<!--[^>]*-->/g, '').replace(/\s+/g, ' ');
-		expect(text).toContain(`<strong>${first!.label}</strong> (retiré le 30 novembre 2026) :`);
+		expect(text).toContain(`<strong>${first!.label}</strong> (retiré le 15 avril 2026) :`);
 		expect(text).toContain(`<strong>${second!.label}</strong> :`);
+	});
+
+	// Review s49: a past séance's file said « (retiré le 30 novembre 2026) » for a séance of May.
+	it('is not told retired in the file of a séance held before its retirement', async () => {
+		const admin = await staff('admin', 'anne@lot.fr');
+		const { sittingId } = await heldSitting(db, admin, ['5-1']);
+		const first = await db
+			.selectFrom('indicator')
+			.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+			.select(['indicator.id', 'indicator.label'])
+			.where('fiche.code', '=', '5-1')
+			.orderBy('indicator.position')
+			.executeTakeFirstOrThrow();
+		// The day after the séance (1 May 2026), a quarter past midnight in Paris.
+		await db
+			.updateTable('indicator')
+			.set({ retired_at: '2026-05-01T22:15:00.000Z' })
+			.where('id', '=', first.id)
+			.execute();
+		const data = await fileAs(admin, sittingId, '5-1');
+		const { body } = render(FilePage, { props: { data } as never });
+		const text = body.replace(/<!--[^>]*-->/g, '').replace(/\s+/g, ' ');
+		expect(text).toContain(`<strong>${first.label}</strong> :`);
+		expect(text).not.toContain('retiré le');
 	});
 });

@@ -859,8 +859,15 @@ export async function findFichePeriod(
 					.selectFrom('indicator')
 					.select((i) => [
 						...INDICATOR_COLUMNS,
-						// Told beside its values: a retired indicator is asked for no more.
-						'indicator.retired_at as retiredAt',
+						// Told beside its values: a retired indicator is asked for no more. Only when
+						// retired by the end of the séance's day: the file reads as of that day.
+						i
+							.case()
+							.when('indicator.retired_at', '<', parisDayEnd(until))
+							.then(i.ref('indicator.retired_at'))
+							.else(null)
+							.end()
+							.as('retiredAt'),
 						jsonArrayFrom(
 							i
 								.selectFrom('measurement')
