@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
 /** Every autocannon run the scenarios start, in order: its duration and the first path it asks. */
 const runs = vi.hoisted(() => [] as { duration: number; path: string }[]);
@@ -10,6 +10,14 @@ vi.mock('autocannon', () => ({
 	}
 }));
 vi.mock('./wrk', () => ({ wrkAvailable: () => false, runWrk: async () => null }));
+// The files of a worker share their loaded modules (vite.config.ts, isolate: false): the
+// scenarios and autocannon-run are loaded anew against the mocks above (autocannon-run.spec may
+// have loaded them with the real autocannon, which then ran against port 1 until the time limit),
+// and dropped afterwards for the files after this one.
+vi.resetModules();
+afterAll(() => {
+	vi.resetModules();
+});
 
 const { measureAgainstStatic } = await import('./scenarios');
 

@@ -36,10 +36,14 @@ describe('the partner’s update form', () => {
 	// Walkthrough s46: optional fields said « (facultatif) », required ones nothing at all.
 	it('marks its required fields required, as the fiche form does', async () => {
 		const html = await form();
-		for (const name of ['reported_on', 'status', 'done'])
+		for (const name of ['reported_on', 'status'])
 			expect(control(html, name), name).toMatch(/\srequired(=""|\s|>)/);
-		for (const name of ['progress', 'next_steps', 'difficulties'])
+		// « Ce qui a été fait » is asked for on submission only (a draft saves without it): not
+		// `required`, which would stop a draft's save in the browser; its label says so.
+		for (const name of ['progress', 'next_steps', 'difficulties', 'done'])
 			expect(control(html, name), name).not.toMatch(/\srequired/);
+		const done = /<label for="done">([\s\S]*?)<\/label>/.exec(html)?.[1] ?? '';
+		expect(done).toContain('obligatoire pour soumettre');
 	});
 
 	// Walkthrough s46: a comment of 2,000 characters was typed in a one-line input.
