@@ -86,7 +86,7 @@ test('two administrators change the dates from the same page: the second keeps t
 	const submit = { name: 'Modifier l’échéance et les relances' };
 	await page.getByLabel('Nouvelle date limite').fill(later);
 	await page.getByRole('button', submit).click();
-	await expect(page.getByRole('status').first()).toContainText('Échéance et rappels modifiés');
+	await expect(page.getByRole('status').first()).toContainText('Échéance modifiée');
 	await second.getByLabel(/^Rappels/).fill('-10, -2');
 	await second.getByRole('button', submit).click();
 	await expect(second.getByRole('alert')).toContainText(
@@ -98,7 +98,7 @@ test('two administrators change the dates from the same page: the second keeps t
 
 	// Sent again, as the message invites: the first's deadline stays.
 	await second.getByRole('button', submit).click();
-	await expect(second.getByRole('status').first()).toContainText('Échéance et rappels modifiés');
+	await expect(second.getByRole('status').first()).toContainText('Rappels modifiés');
 	await expect(second.getByText(`Échéance le ${formatDate(later)}`)).toBeVisible();
 	await expect(second.getByText('rappels à J-10, J-2').first()).toBeVisible();
 	await context.close();
