@@ -1,6 +1,6 @@
 import { STATUS_LABELS } from '../../utils/vocabulary';
 import ExcelJS from 'exceljs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it as base } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { listPriorityHistory } from '../commission/repository';
@@ -53,16 +53,21 @@ async function counts(db: Db) {
 	return { revisions: Number(revisions.n), audit: Number(audit.n) };
 }
 
-describe('plan workbook round trip', () => {
-	let db: Db;
-	beforeEach(async () => {
-		db = await createTestDb();
-	});
-	afterEach(async () => {
+/**
+ * A test's own seeded copy, given to it alone: a test that times out and goes on running writes in
+ * its copy, not in the next test's (a `db` shared by the file's tests and set anew before each).
+ */
+const it = base.extend<{ db: Db }>({
+	// eslint-disable-next-line no-empty-pattern -- a fixture that needs no other fixture
+	db: async ({}, use) => {
+		const db = await createTestDb();
+		await use(db);
 		await db.destroy();
-	});
+	}
+});
 
-	it('export then import of the unchanged file: no change, nothing written', async () => {
+describe('plan workbook round trip', () => {
+	it('export then import of the unchanged file: no change, nothing written', async ({ db }) => {
 		const bytes = await exportPlanWorkbook(db);
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toEqual([]);
@@ -77,7 +82,9 @@ describe('plan workbook round trip', () => {
 		expect(await counts(db)).toEqual({ revisions: 0, audit: 0 });
 	});
 
-	it('an organisation retired but still named on fiches: the unchanged export comes back unchanged', async () => {
+	it('an organisation retired but still named on fiches: the unchanged export comes back unchanged', async ({
+		db
+	}) => {
 		const admin = await insertAdmin(db);
 		const cdg = await db
 			.selectFrom('organisation')
@@ -124,7 +131,9 @@ describe('plan workbook round trip', () => {
 		]);
 	});
 
-	it('an organisation merged into another, named on a fiche: refused, naming the one it went into', async () => {
+	it('an organisation merged into another, named on a fiche: refused, naming the one it went into', async ({
+		db
+	}) => {
 		const admin = await insertAdmin(db);
 		const [ars, cdg] = await Promise.all(
 			['ars', 'cdg46'].map((slug) =>
@@ -163,7 +172,9 @@ describe('plan workbook round trip', () => {
 		);
 	});
 
-	it('refuses a new organisation whose name is another’s written in full-width letters, as the admin form does', async () => {
+	it('refuses a new organisation whose name is another’s written in full-width letters, as the admin form does', async ({
+		db
+	}) => {
 		const fullWidth = (text: string) =>
 			text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 		let twin = '';
@@ -180,7 +191,9 @@ describe('plan workbook round trip', () => {
 		);
 	});
 
-	it('refuses a new organisation named as a retired one, written otherwise, with the form’s message', async () => {
+	it('refuses a new organisation named as a retired one, written otherwise, with the form’s message', async ({
+		db
+	}) => {
 		const retired = await db
 			.updateTable('organisation')
 			.set({ retired_at: '2026-11-02T10:00:00.000Z' })
@@ -198,7 +211,9 @@ describe('plan workbook round trip', () => {
 		expect(preview.changes).toEqual([]);
 	});
 
-	it('a latest value edited in the workbook is said to be ignored, not « identique »', async () => {
+	it('a latest value edited in the workbook is said to be ignored, not « identique »', async ({
+		db
+	}) => {
 		const exported = await exportPlanWorkbook(db);
 		const rows: number[] = [];
 		const edited = (change: (measured: ExcelJS.Row, other: ExcelJS.Row) => void) =>
@@ -236,7 +251,9 @@ describe('plan workbook round trip', () => {
 		expect(retyped.notices).toEqual([]);
 	});
 
-	it('reads a target as the fiche’s form does: what it imports, the form saves again', async () => {
+	it('reads a target as the fiche’s form does: what it imports, the form saves again', async ({
+		db
+	}) => {
 		// An amount, which may have decimals.
 		const fiche = (await findFicheByCode(db, '1-1'))!;
 		await db
@@ -307,7 +324,7 @@ describe('plan workbook round trip', () => {
 	// (1234567890.123456) came back from the portal's own export as a change of its last digit:
 	// the workbook's numbers are compared as it reads them, to 15 digits.
 	for (const target of [123456789012.123, 123456789.123456, 1234567890.123456])
-		it(`gives back unchanged a target the form allows, ${target}`, async () => {
+		it(`gives back unchanged a target the form allows, ${target}`, async ({ db }) => {
 			const fiche = (await findFicheByCode(db, '1-1'))!;
 			// An amount, whose target may have decimals.
 			await db
@@ -327,7 +344,9 @@ describe('plan workbook round trip', () => {
 			expect(parseFicheForm(data).errors).toEqual({});
 		});
 
-	it('three cells edited: exactly those three fields change, as revisions with the reason', async () => {
+	it('three cells edited: exactly those three fields change, as revisions with the reason', async ({
+		db
+	}) => {
 		const bytes = await exportPlanWorkbook(db);
 		const before = await loadPlanModel(db);
 		const edited = await edit(bytes, (workbook) => {
@@ -412,28 +431,33 @@ describe('plan workbook round trip', () => {
 
 	// The command (`npm run plan:import -- --reason`) gives its reason to applyPlanImport alone: it
 	// is refused as the page's form refuses it, since it is published with each revision.
-	it.each([
+	it.for([
 		['three zero-width spaces (shows nothing)', '\u200B\u200B\u200B', /au moins 3 caractères/],
 		['a right-to-left override', 'Relecture \u202E2019 ed', /caractères non autorisés/],
 		['a control character', 'Rel\u0007ecture', /caractères non autorisés/]
-	])('a reason the form would refuse is refused: %s', async (_label, reason, message) => {
-		const edited = await edit(await exportPlanWorkbook(db), (workbook) => {
-			const fiches = workbook.getWorksheet('Fiches')!;
-			fiches.getRow(rowOf(fiches, '17-1')).getCell(3).value = 'Nouveau titre de la 17-1';
-		});
-		expect((await previewPlanImport(db, edited)).fieldCount).toBe(1);
-		const applied = await applyPlanImport(db, edited, {
-			reason,
-			actor: null,
-			abandonConfirmed: true
-		});
-		expect(applied).toMatchObject({ ok: false, status: 400, message });
-		expect((await counts(db)).revisions).toBe(0);
-	});
+	] as const)(
+		'a reason the form would refuse is refused: %s',
+		async ([, reason, message], { db }) => {
+			const edited = await edit(await exportPlanWorkbook(db), (workbook) => {
+				const fiches = workbook.getWorksheet('Fiches')!;
+				fiches.getRow(rowOf(fiches, '17-1')).getCell(3).value = 'Nouveau titre de la 17-1';
+			});
+			expect((await previewPlanImport(db, edited)).fieldCount).toBe(1);
+			const applied = await applyPlanImport(db, edited, {
+				reason,
+				actor: null,
+				abandonConfirmed: true
+			});
+			expect(applied).toMatchObject({ ok: false, status: 400, message });
+			expect((await counts(db)).revisions).toBe(0);
+		}
+	);
 
 	// Issue #14: abandonConfirmed was three-valued, undefined meaning « the command »: a caller that
 	// forgot it abandoned unasked the fiches its workbook left out.
-	it('abandons a fiche left out of the workbook only when the request confirms it', async () => {
+	it('abandons a fiche left out of the workbook only when the request confirms it', async ({
+		db
+	}) => {
 		const without = await edit(await exportPlanWorkbook(db), (workbook) => {
 			for (const sheet of workbook.worksheets)
 				for (let r = sheet.rowCount; r >= 2; r--)
@@ -456,7 +480,9 @@ describe('plan workbook round trip', () => {
 		expect((await findFicheByCode(db, '13-1'))?.status).toBe('abandonnee');
 	});
 
-	it('adds a fiche, retires one, and the priority only changes through the commission', async () => {
+	it('adds a fiche, retires one, and the priority only changes through the commission', async ({
+		db
+	}) => {
 		const bytes = await exportPlanWorkbook(db);
 		const added = await edit(bytes, (workbook) => {
 			const fiches = workbook.getWorksheet('Fiches')!;
@@ -588,7 +614,9 @@ describe('plan workbook round trip', () => {
 		expect((await findFicheByCode(db, '1-3'))?.priority).toBe(NEW_FICHE_PRIORITY);
 	});
 
-	it('a changed priority is told with the cells refused elsewhere, in one upload', async () => {
+	it('a changed priority is told with the cells refused elsewhere, in one upload', async ({
+		db
+	}) => {
 		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
 			const fiches = workbook.getWorksheet('Fiches')!;
 			fiches.getRow(rowOf(fiches, '17-1')).getCell(5).value = 2;
@@ -615,7 +643,9 @@ describe('plan workbook round trip', () => {
 		expect(changes).toEqual([]);
 	});
 
-	it('a fiche whose code was changed in the workbook is named as such in the preview', async () => {
+	it('a fiche whose code was changed in the workbook is named as such in the preview', async ({
+		db
+	}) => {
 		const recoded = await edit(await exportPlanWorkbook(db), (workbook) => {
 			workbook.eachSheet((sheet) =>
 				sheet.eachRow((row) =>
@@ -635,7 +665,9 @@ describe('plan workbook round trip', () => {
 		expect(preview.recoded).toEqual([{ former: '17-3', code: '4-2' }]);
 	});
 
-	it('an indicator’s kind does not change under values already given that do not fit it', async () => {
+	it('an indicator’s kind does not change under values already given that do not fit it', async ({
+		db
+	}) => {
 		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
 			const sheet = workbook.getWorksheet('Indicateurs')!;
 			for (let r = 2; r <= sheet.rowCount; r++) {
@@ -670,7 +702,9 @@ describe('plan workbook round trip', () => {
 		).toBe(false);
 	});
 
-	it('two indicators’ N° swapped in the workbook: refused, the measurements keep their label', async () => {
+	it('two indicators’ N° swapped in the workbook: refused, the measurements keep their label', async ({
+		db
+	}) => {
 		await db
 			.insertInto('indicator')
 			.values({
@@ -729,7 +763,9 @@ describe('plan workbook round trip', () => {
 
 	// Hostile probe s44: a « Valeur de départ » without its date passed the import, which the
 	// fiche's form refuses: once applied, the fiche could not be saved without repairing it.
-	it('refuses a baseline without its date, and numbers the fiche’s form refuses', async () => {
+	it('refuses a baseline without its date, and numbers the fiche’s form refuses', async ({
+		db
+	}) => {
 		const day = new Date(Date.UTC(2019, 0, 1));
 		const odd = [1e300, 5e-324, 1.23456789e-7, '1234567890123456789', '12,1234567'];
 		let first = 0;
@@ -759,7 +795,9 @@ describe('plan workbook round trip', () => {
 		});
 	});
 
-	it('reads back an unchanged export that holds a baseline stored without its date', async () => {
+	it('reads back an unchanged export that holds a baseline stored without its date', async ({
+		db
+	}) => {
 		// Saved before the form asked for the date (rows of it may be in production): the portal's
 		// own export was refused when imported back unchanged.
 		const fiche = (await findFicheByCode(db, '14-1'))!;
@@ -809,7 +847,9 @@ describe('plan workbook round trip', () => {
 		expect(applied.ok).toBe(true);
 	});
 
-	it('a new axis in the middle moves the others; a renamed organisation keeps its old name', async () => {
+	it('a new axis in the middle moves the others; a renamed organisation keeps its old name', async ({
+		db
+	}) => {
 		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
 			const axes = workbook.getWorksheet('Axes')!;
 			axes.spliceRows(3, 0, ['sobriete', 'sobriété', 'Sobriété numérique']);
@@ -852,7 +892,7 @@ describe('plan workbook round trip', () => {
 		expect(people.length).toBeGreaterThan(0);
 	});
 
-	it('a fiche added in the portal, with no indicator yet, comes back unchanged', async () => {
+	it('a fiche added in the portal, with no indicator yet, comes back unchanged', async ({ db }) => {
 		const admin = await insertAdmin(db);
 		const objective = await db
 			.selectFrom('objective')
@@ -876,7 +916,9 @@ describe('plan workbook round trip', () => {
 		expect(preview.changes).toEqual([]);
 	});
 
-	it('a workbook exported before an abandonment or a priority decision is said out of date', async () => {
+	it('a workbook exported before an abandonment or a priority decision is said out of date', async ({
+		db
+	}) => {
 		const admin = await insertAdmin(db);
 		// A first revision, which the export then notes.
 		expect((await abandonFiche(db, admin, '17-1')).ok).toBe(true);
@@ -932,7 +974,9 @@ describe('plan workbook round trip', () => {
 
 	// Left noticed s46: a workbook with one refused cell was compared without its export revision,
 	// so a fiche abandoned since the export was told as abandoned, to take out, not as out of date.
-	it('a workbook read with a refused cell still says a fiche abandoned since its export out of date', async () => {
+	it('a workbook read with a refused cell still says a fiche abandoned since its export out of date', async ({
+		db
+	}) => {
 		const admin = await insertAdmin(db);
 		// A first revision, which the export then notes.
 		expect((await abandonFiche(db, admin, '17-1')).ok).toBe(true);
@@ -953,7 +997,9 @@ describe('plan workbook round trip', () => {
 	});
 
 	// Merge s49: the comparison's problems beyond the 200 listed were neither listed nor counted.
-	it('counts in « Et N autres » the comparison’s problems of a partly refused workbook beyond the list', async () => {
+	it('counts in « Et N autres » the comparison’s problems of a partly refused workbook beyond the list', async ({
+		db
+	}) => {
 		const model = await loadPlanModel(db);
 		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
 			// 190 refused rows (a link to an unknown fiche), then a priority changed on every fiche.
@@ -970,7 +1016,9 @@ describe('plan workbook round trip', () => {
 		expect(preview.problems.at(-2)).toMatch(/colonne « Priorité » : la priorité de la fiche /);
 	});
 
-	it('names a fiche’s changed fields as its form does, and its texts as its page heads them', async () => {
+	it('names a fiche’s changed fields as its form does, and its texts as its page heads them', async ({
+		db
+	}) => {
 		const model = await loadPlanModel(db);
 		const fiche = model.fiches.find((f) => f.code === '1-1')!;
 		const changed = {
@@ -1010,7 +1058,9 @@ describe('plan workbook round trip', () => {
 		]);
 	});
 
-	it('a new fiche may not take the former code of a fiche that moved (its old address leads there)', async () => {
+	it('a new fiche may not take the former code of a fiche that moved (its old address leads there)', async ({
+		db
+	}) => {
 		const model = await loadPlanModel(db);
 		const copy = { ...model.fiches.find((f) => f.code === '1-1')!, code: '1-9' };
 		const next = { ...model, fiches: [...model.fiches, copy] };
@@ -1020,7 +1070,9 @@ describe('plan workbook round trip', () => {
 		);
 	});
 
-	it('a workbook exported before a fiche was abandoned says which fiche, and what to do', async () => {
+	it('a workbook exported before a fiche was abandoned says which fiche, and what to do', async ({
+		db
+	}) => {
 		const model = await loadPlanModel(db);
 		const without = { ...model, fiches: model.fiches.filter((f) => f.code !== '2-1') };
 		const diff = diffPlans(without, model, { retiredFiches: ['2-1'] });
@@ -1029,7 +1081,9 @@ describe('plan workbook round trip', () => {
 		]);
 	});
 
-	it('a workbook exported before another change refuses to undo it, and says who made it and when', async () => {
+	it('a workbook exported before another change refuses to undo it, and says who made it and when', async ({
+		db
+	}) => {
 		const admin = await insertAdmin(db);
 		const old = await exportPlanWorkbook(db);
 		// Meanwhile another admin changes a fiche's title and an orientation's label (an import too).
@@ -1090,7 +1144,7 @@ describe('plan workbook round trip', () => {
 		expect(unsaid.fieldCount).toBe(3);
 	});
 
-	it('a name an import gives is no longer another organisation’s former name', async () => {
+	it('a name an import gives is no longer another organisation’s former name', async ({ db }) => {
 		const rename = (from: string, to: string) =>
 			exportPlanWorkbook(db).then((bytes) =>
 				edit(bytes, (workbook) => {
@@ -1139,7 +1193,7 @@ describe('plan workbook round trip', () => {
 
 	// Hostile probe s44: ADCF renamed « nouvelle-cible » beside a new organisation whose identifier
 	// is nouvelle-cible passed the preview; a partner created for « Nouvelle cible » then got ADCF.
-	it('refuses a name written as another organisation’s identifier, naming both', async () => {
+	it('refuses a name written as another organisation’s identifier, naming both', async ({ db }) => {
 		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
 			const organisations = workbook.getWorksheet('Organisations')!;
 			organisations.getRow(rowOf(organisations, 'adcf')).getCell(2).value = 'nouvelle-cible';
@@ -1156,7 +1210,7 @@ describe('plan workbook round trip', () => {
 		);
 	});
 
-	it('two organisations swap their names in one import', async () => {
+	it('two organisations swap their names in one import', async ({ db }) => {
 		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
 			const organisations = workbook.getWorksheet('Organisations')!;
 			organisations.getRow(rowOf(organisations, 'adcf')).getCell(2).value = 'ADEFPAT';
@@ -1206,7 +1260,9 @@ describe('plan workbook round trip', () => {
 		).toEqual([]);
 	});
 
-	it('a fiche taken out of the « Fiches » sheet alone: its first citing row says where the others are and what to do', async () => {
+	it('a fiche taken out of the « Fiches » sheet alone: its first citing row says where the others are and what to do', async ({
+		db
+	}) => {
 		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
 			const fiches = workbook.getWorksheet('Fiches')!;
 			fiches.spliceRows(rowOf(fiches, '14-1'), 1);
@@ -1223,7 +1279,9 @@ describe('plan workbook round trip', () => {
 		]);
 	});
 
-	it('a new organisation given the name of an existing one: the preview says which fiches go to it', async () => {
+	it('a new organisation given the name of an existing one: the preview says which fiches go to it', async ({
+		db
+	}) => {
 		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
 			const organisations = workbook.getWorksheet('Organisations')!;
 			const row = organisations.getRow(rowOf(organisations, 'adefpat'));
@@ -1236,7 +1294,7 @@ describe('plan workbook round trip', () => {
 		]);
 	});
 
-	it('names swapped in both sheets move no fiche, and the preview says so', async () => {
+	it('names swapped in both sheets move no fiche, and the preview says so', async ({ db }) => {
 		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
 			const organisations = workbook.getWorksheet('Organisations')!;
 			organisations.getRow(rowOf(organisations, 'adcf')).getCell(2).value = 'ADEFPAT';
@@ -1254,7 +1312,7 @@ describe('plan workbook round trip', () => {
 		]);
 	});
 
-	it('an import into an empty database creates the whole plan', async () => {
+	it('an import into an empty database creates the whole plan', async ({ db }) => {
 		const bytes = await exportPlanWorkbook(db);
 		const empty = await createTestDb({ seed: false });
 		try {
