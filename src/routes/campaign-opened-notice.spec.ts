@@ -8,6 +8,7 @@ import { listFichesForOrganisation } from '$lib/server/progress/repository';
 import { saveProgressUpdate } from '$lib/server/progress/service';
 import { progressInput } from '$lib/server/progress/testing';
 import { daysAfter, parisToday } from '$lib/utils/dates';
+import { shownText } from '$lib/utils/html-testing';
 import Page from './admin/campagnes/[id=id]/+page.svelte';
 import { actions, load } from './admin/campagnes/[id=id]/+page.server';
 import { adminDatabase, routeAnswer, routeEvent } from './route-testing';
@@ -67,12 +68,10 @@ async function openedPage(id: string): Promise<string> {
 	return render(Page, { props: { data, form: null } as never }).body;
 }
 
-const asText = (html: string) => html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
-
 /** The notice a campaign's page shows once it is opened (`?ouverte=1`), as text. */
 async function openedNotice(id: string): Promise<string> {
 	const body = await openedPage(id);
-	return asText(/<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '');
+	return shownText(/<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '');
 }
 
 /** Paul of CDG46 submits an update of `count` of its fiches (all of them: undefined); Paul. */
@@ -133,7 +132,7 @@ describe('the notice of a campaign just opened', () => {
 describe('a campaign whose organisation answered before losing its last account', () => {
 	it('is complete, and says it wrote to nobody without calling that a failure', async () => {
 		await answeredThenLeft();
-		const page = asText(await openedPage(await openOne(false)));
+		const page = shownText(await openedPage(await openOne(false)));
 		expect(page).toContain('Campagne complète');
 		expect(page).not.toContain('atteint personne');
 		expect(page).toContain(
@@ -147,7 +146,7 @@ describe('a campaign whose organisation answered before losing its last account'
 
 	it('reaches nobody for the fiches it still owes, and says why', async () => {
 		await answeredThenLeft(1);
-		const page = asText(await openedPage(await openOne(false)));
+		const page = shownText(await openedPage(await openOne(false)));
 		expect(page).toContain('Campagne ouverte, mais elle n’atteint personne');
 		expect(page).not.toContain('Campagne complète');
 		expect(page).not.toContain('désactivé les rappels');
@@ -198,7 +197,7 @@ describe('the notice of a campaign closed', () => {
 			routeEvent(`/admin/campagnes/${id}?${query}`, '/admin/campagnes/[id=id]', { id }, signedIn())
 		);
 		const body = render(Page, { props: { data, form: null } as never }).body;
-		return asText(/<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '');
+		return shownText(/<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '');
 	};
 
 	it('says how many waiting messages the closing cancelled, as the outbox holds them', async () => {

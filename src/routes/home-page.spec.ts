@@ -1,6 +1,7 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import HomePage from './+page.svelte';
+import { withoutTags } from '$lib/utils/html-testing';
 
 /** The home page's key figures as read (tags and comments dropped), for these counts. */
 function keyFigures(counts: Record<string, number>): string[] {
@@ -22,9 +23,7 @@ function keyFigures(counts: Record<string, number>): string[] {
 	const list = /<ul class="counts[^"]*" aria-label="Chiffres clés">([\s\S]*?)<\/ul>/.exec(
 		body
 	)![1]!;
-	return [...list.matchAll(/<li[^>]*>([\s\S]*?)<\/li>/g)].map((m) =>
-		m[1]!.replace(/<!--[^>]*-->/g, '').replace(/<[^>]+>/g, '')
-	);
+	return [...list.matchAll(/<li[^>]*>([\s\S]*?)<\/li>/g)].map((m) => withoutTags(m[1]!));
 }
 
 describe('the home page’s key figures', () => {

@@ -11,6 +11,7 @@ import {
 	previewPlanImport
 } from '$lib/server/authoring/plan-import';
 import { MAX_PROBLEMS } from '$lib/server/authoring/workbook';
+import { withoutTags } from '$lib/utils/html-testing';
 import { abandonFiche, editedWorkbook, moveFiche } from '$lib/server/authoring/testing';
 import * as importPage from './admin/plan/import/+page.server';
 import ImportPage from './admin/plan/import/+page.svelte';
@@ -276,7 +277,7 @@ describe('/admin/plan/import', () => {
 		const { body } = render(ImportPage, {
 			props: { data: { maxKo: 400, applied: null }, form: shown } as never
 		});
-		const notice = (body.match(/id="abandons"[\s\S]*?<\/div>/)?.[0] ?? '').replace(/<[^>]*>/g, '');
+		const notice = withoutTags(body.match(/id="abandons"[\s\S]*?<\/div>/)?.[0] ?? '');
 		expect(notice).toContain('1\u00a0fiche absente du classeur serait abandonnée');
 		expect(notice).toContain('Fiche 13-1 — Développement d’un réseau de tiers-lieux numériques');
 		expect(body).toContain('abandonner la fiche 13-1');

@@ -2,6 +2,7 @@ import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { SITE_ORIGIN } from './PrintedLink.svelte';
 import ReplacedVersionNotice from './ReplacedVersionNotice.svelte';
+import { shownText } from '$lib/utils/html-testing';
 
 /** The notice's markup, on a portal reached at https://portail.example.fr (the root layout's). */
 function rendered(changeNote: string | null): string {
@@ -17,11 +18,7 @@ function rendered(changeNote: string | null): string {
 
 /** The notice as read (tags and comments dropped). */
 function said(changeNote: string | null): string {
-	return rendered(changeNote)
-		.replace(/<!--[^>]*-->/g, '')
-		.replace(/<[^>]+>/g, '')
-		.replace(/\s+/g, ' ')
-		.trim();
+	return shownText(rendered(changeNote));
 }
 
 // Review s43, second read-back: a note typed without a final full stop ran into the link.

@@ -1,15 +1,12 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import ReturnComment from './ReturnComment.svelte';
+import { shownText } from '$lib/utils/html-testing';
 
 /** The notice's first line as a partner reads it (tags and comments dropped). */
 function said(update: Record<string, unknown>): string {
 	const body = render(ReturnComment, { props: { update } as never }).body;
-	return body
-		.replace(/<!--[^>]*-->/g, '')
-		.replace(/<[^>]+>/g, '')
-		.replace(/\s+/g, ' ')
-		.trim();
+	return shownText(body);
 }
 
 describe('the comment of a returned update', () => {

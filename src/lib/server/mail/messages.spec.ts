@@ -9,6 +9,7 @@ import {
 	sittingReleasedMail
 } from './messages';
 import { renderMail } from './templates';
+import { shownText } from '../../utils/html-testing';
 import { RELEVE_MAIL_DECISION_TEXT, RELEVE_MAIL_DECISIONS } from '../../utils/rules';
 import { decisionLabel } from '../../utils/vocabulary';
 
@@ -19,12 +20,8 @@ const read = (parts: Notification) => {
 	const body = html.slice(html.indexOf('<body'));
 	return {
 		text: plain(text),
-		html: plain(
-			body
-				.replace(/<[^>]+>/g, '')
-				.replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) =>
-					e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : e === '#39' ? "'" : '&'
-				)
+		html: shownText(body).replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) =>
+			e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : e === '#39' ? "'" : '&'
 		)
 	};
 };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import Page from './+page.svelte';
 import { formatDuration } from '$lib/utils/format';
 import { RELAY_GIVE_UP_MS } from '$lib/utils/rules';
+import { shownText } from '$lib/utils/html-testing';
 
 /** The relay's outage box on /admin/courriels, as text (spaces collapsed). */
 function outageBox(counts: Record<string, number>): string {
@@ -26,10 +27,7 @@ function outageBox(counts: Record<string, number>): string {
 		} as never
 	});
 	const box = /<div class="notice warning relay-down[^"]*">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '';
-	return box
-		.replace(/<[^>]+>/g, '')
-		.replace(/\s+/g, ' ')
-		.trim();
+	return shownText(box);
 }
 
 // Second read-back s44: « 1 message attend … et partiront dans l’ordre où ils ont été écrits »,

@@ -5,6 +5,7 @@ import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
 import { findProgressUpdate, listFichesForOrganisation } from '$lib/server/progress/repository';
 import { saveProgressUpdate } from '$lib/server/progress/service';
 import { progressInput } from '$lib/server/progress/testing';
+import { shownText } from '$lib/utils/html-testing';
 import Page from './+page.svelte';
 import { load } from './+page.server';
 import { actions } from './[id=id]/+page.server';
@@ -55,10 +56,7 @@ async function notice(path: string): Promise<string> {
 	const data = await load(routeEvent(path, '/admin/suivis', {}, signedIn()));
 	const body = render(Page, { props: { data, form: null } as never }).body;
 	const found = /<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '';
-	return found
-		.replace(/<[^>]+>/g, '')
-		.replace(/\s+/g, ' ')
-		.trim();
+	return shownText(found);
 }
 
 describe('the confirmation after a decision on an update', () => {

@@ -1,6 +1,7 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import Page from './+page.svelte';
+import { shownText } from '$lib/utils/html-testing';
 
 /** The notice after an account is created, as the page renders it (text only, spaces collapsed). */
 function notice(invitation: Record<string, unknown>): string {
@@ -20,10 +21,7 @@ function notice(invitation: Record<string, unknown>): string {
 		} as never
 	});
 	const status = /<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '';
-	return status
-		.replace(/<!--[^>]*-->/g, '')
-		.replace(/<[^>]+>/g, '')
-		.replace(/\s+/g, ' ');
+	return shownText(status);
 }
 
 describe('the invitation notice on the accounts page', () => {

@@ -1,6 +1,7 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import Page from './+page.svelte';
+import { shownText } from '$lib/utils/html-testing';
 
 /** The « Aujourd’hui » cell of one fiche, as the page renders it (text only, spaces collapsed). */
 function changeCell(fiche: { moved: boolean; decisions: number }): string {
@@ -25,10 +26,7 @@ function changeCell(fiche: { moved: boolean; decisions: number }): string {
 		} as never
 	});
 	const row = /<tbody>([\s\S]*?)<\/tbody>/.exec(body)?.[1] ?? '';
-	return row
-		.replace(/<!--[^>]*-->/g, '')
-		.replace(/<[^>]+>/g, '')
-		.replace(/\s+/g, ' ');
+	return shownText(row);
 }
 
 describe('the priorities of the commission', () => {

@@ -1,5 +1,6 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
+import { shownText } from '$lib/utils/html-testing';
 import Page from './+page.svelte';
 
 /** A campaign's page as it renders, with `data` over an open campaign's with nothing asked. */
@@ -36,13 +37,6 @@ function pageBody(data: Record<string, unknown>): string {
 		} as never
 	}).body;
 }
-
-/** Rendered HTML as read: tags and comments left out, spaces collapsed. */
-const shownText = (html: string) =>
-	html
-		.replace(/<!--[^>]*-->/g, '')
-		.replace(/<[^>]+>/g, '')
-		.replace(/\s+/g, ' ');
 
 /** The notices at the top of a campaign's page, as it renders them (text only, spaces collapsed). */
 function notices(data: Record<string, unknown>): string {

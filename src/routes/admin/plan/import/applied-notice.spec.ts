@@ -1,6 +1,7 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { recordAudit } from '$lib/server/audit/repository';
+import { shownText } from '$lib/utils/html-testing';
 import Page from './+page.svelte';
 import { load } from './+page.server';
 import { adminDatabase, routeEvent } from '../../../route-testing';
@@ -14,11 +15,7 @@ async function notice(path: string): Promise<string> {
 	const data = await load(routeEvent(path, '/admin/plan/import', {}, signedIn()));
 	const body = render(Page, { props: { data, form: null } as never }).body;
 	const found = /<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '';
-	return found
-		.replace(/<[^>]+>/g, '')
-		.replace(/&nbsp;|\u00a0/g, '~')
-		.replace(/\s+/g, ' ')
-		.trim();
+	return shownText(found.replace(/&nbsp;|\u00a0/g, '~'));
 }
 
 /** The journal's entry of an import by the admin that recorded `count` elements. */
