@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { plural } from '../utils/format';
 import { PRIORITIES } from '../utils/vocabulary';
 import { ID_PATTERN } from '../utils/text';
-import { INCOMPLETE_FORM, isIsoDate, textField } from './form';
+import { confirmBoxSchema, INCOMPLETE_FORM, isIsoDate, textField } from './form';
 
 /** The latest reminder goes this many days after the deadline. */
 export const LATEST_REMINDER_DAYS = 30;
@@ -136,6 +136,11 @@ export const CampaignDatesSchema = z.object({
 	shownReminders: z.string().refine((text) => parseReminderDays(text) !== null, INCOMPLETE_FORM),
 	notify: z.enum(['', 'oui'], { error: INCOMPLETE_FORM })
 });
+
+/** Closing a campaign cannot be undone: its box ticked first. */
+export const CloseCampaignSchema = confirmBoxSchema(
+	'Cochez la case pour confirmer la clôture : une campagne close ne se rouvre pas.'
+);
 
 export const CAMPAIGN_DATES_FIELDS = [
 	'deadline',

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { parisYear } from '../utils/dates';
-import { isIsoDate, textField } from './form';
+import { confirmField, isIsoDate, textField } from './form';
+
+/**
+ * Publishing a bilan: sent by its confirmation page only, with its box (`confirm`) and the draft it
+ * showed (`shown`, its digest); any other post is led back to that page.
+ */
+export const PUBLISH_FIELDS = ['confirm', 'shown'] as const;
+export const PublishSchema = z.object({ confirm: confirmField(), shown: z.string().min(1) });
 
 /** The plan was adopted in 2018-2019: no edition reports on an earlier year. */
 const FIRST_EDITION_YEAR = 2018;

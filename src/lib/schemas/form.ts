@@ -23,6 +23,17 @@ export function confirmField(unticked?: string) {
 	return unticked === undefined ? ticked : ticked.refine(Boolean, unticked);
 }
 
+/** The fields of a form whose only field is its box ticked to confirm (confirmBoxSchema). */
+export const CONFIRM_FIELDS = ['confirm'] as const;
+
+/**
+ * A form whose only field is a box ticked to confirm what cannot be undone (closing a campaign,
+ * discarding a draft, deleting a séance), refused with `unticked` when left empty.
+ */
+export function confirmBoxSchema(unticked: string) {
+	return z.object({ confirm: confirmField(unticked) });
+}
+
 /**
  * Characters that show nothing: Unicode's « default ignorable » ones (zero-width space and joiners,
  * word joiner, byte order mark, soft hyphen, the left-to-right and right-to-left marks that pasted

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { textField, versionField } from './form';
+import { confirmField, textField, versionField } from './form';
 import { ORGANISATION_KINDS } from '../utils/vocabulary';
 import { ID_PATTERN } from '../utils/text';
 import {
@@ -39,6 +39,6 @@ export const MergeSchema = z.object({
 		.regex(ID_PATTERN, 'Choisissez l’organisation qui reste dans la liste.')
 		.transform(Number),
 	version: versionField,
-	confirm: z.literal('oui', MERGE_UNCONFIRMED),
+	confirm: confirmField(MERGE_UNCONFIRMED),
 	...revisionShape
 });

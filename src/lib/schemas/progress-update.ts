@@ -2,12 +2,14 @@ import { z } from 'zod';
 import { ABANDON_BY_PLAN_MESSAGE, REPORTED_STATUSES, type FicheStatus } from '../utils/vocabulary';
 import {
 	characterCount,
+	confirmField,
 	hasForbiddenCharacters,
 	INCOMPLETE_FORM,
 	isIsoDate,
 	parseForm,
 	textField,
 	tooLong,
+	versionField as readVersion,
 	type FieldErrors
 } from './form';
 import { COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH } from './limits';
@@ -32,6 +34,19 @@ const PROGRESS_FIELDS = [
 	'replace_version',
 	'intent'
 ] as const;
+
+/**
+ * « Supprimer le brouillon »: the version the page showed (required, `readVersion`: the draft
+ * exists, unlike the progress form's own `versionField` below, empty for a new update), and its
+ * box ticked (a draft discarded is not found again).
+ */
+export const DISCARD_FIELDS = ['version', 'confirm'] as const;
+export const DiscardSchema = z.object({
+	version: readVersion,
+	confirm: confirmField(
+		'Cochez la case pour confirmer la suppression : un brouillon supprimé ne se retrouve pas.'
+	)
+});
 
 const EARLIEST_DATE = '2018-01-01';
 

@@ -5,7 +5,8 @@ import { refusalAnswer } from '$lib/server/http/form-answer';
 import { findEdition, findPublishedSnapshot } from '$lib/server/editions/repository';
 import { draftDigest, publishEdition, tooSoonToPublish } from '$lib/server/editions/service';
 import { buildEditionSnapshot, editionPage } from '$lib/server/editions/snapshot';
-import { readForm } from '$lib/schemas/form';
+import { PUBLISH_FIELDS, PublishSchema } from '$lib/schemas/edition';
+import { parseForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -44,18 +45,15 @@ export const actions: Actions = {
 		// Irreversible: only from the confirmation page, which says what will be frozen, and only
 		// the draft that page showed (`shown`).
 		const confirmation = `/admin/bilans/${event.params.id}/publication`;
-		const { confirm, shown } = readForm(await event.request.formData(), [
-			'confirm',
-			'shown'
-		]).values;
-		if (confirm !== 'oui' || !shown) redirect(303, confirmation);
+		const { data } = parseForm(await event.request.formData(), PUBLISH_FIELDS, PublishSchema);
+		if (!data?.confirm) redirect(303, confirmation);
 		const result = await publishEdition(
 			getDb(),
 			admin,
 			Number(event.params.id),
 			safeClientAddress(event),
 			new Date(),
-			shown
+			data.shown
 		);
 		if (!result.ok && result.reason === 'draft-changed') redirect(303, `${confirmation}?relire=1`);
 		if (!result.ok) return refusalAnswer(result);

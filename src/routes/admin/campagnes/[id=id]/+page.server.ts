@@ -11,8 +11,12 @@ import {
 } from '$lib/server/campaigns/service';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
-import { CAMPAIGN_DATES_FIELDS, CampaignDatesSchema } from '$lib/schemas/campaign';
-import { refuse } from '$lib/server/result';
+import {
+	CAMPAIGN_DATES_FIELDS,
+	CampaignDatesSchema,
+	CloseCampaignSchema
+} from '$lib/schemas/campaign';
+import { CONFIRM_FIELDS } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -35,9 +39,6 @@ export const load: PageServerLoad = async (event) => {
 		mailed: mailIsRelayed()
 	};
 };
-
-const CLOSE_UNCONFIRMED =
-	'Cochez la case pour confirmer la clôture : une campagne close ne se rouvre pas.';
 
 export const actions: Actions = {
 	dates: async (event) => {
@@ -80,11 +81,14 @@ export const actions: Actions = {
 	close: async (event) => {
 		const admin = await authorize(event, 'campaigns.manage');
 		const id = Number(event.params.id);
-		const form = await event.request.formData();
-		if (form.get('confirm') !== 'oui')
-			return refusalAnswer(
-				refuse(400, CLOSE_UNCONFIRMED, { fieldErrors: { confirm: CLOSE_UNCONFIRMED } })
-			);
+		const { answer } = readPostedForm(
+			await event.request.formData(),
+			CONFIRM_FIELDS,
+			CloseCampaignSchema,
+			undefined,
+			{ oneField: true, echo: () => undefined }
+		);
+		if (answer) return answer;
 		const result = await closeCampaign(getDb(), admin, id, safeClientAddress(event));
 		if (!result.ok) return refusalAnswer(result);
 		redirect(303, `/admin/campagnes/${id}?close=1`);

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { missing, requireUser, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
-import { refusalAnswer } from '$lib/server/http/form-answer';
+import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
 import { refuse } from '$lib/server/result';
 import {
 	discardProgressDraft,
@@ -10,7 +10,8 @@ import {
 	type UpdateAction
 } from '$lib/server/progress/service';
 import { UPDATE_STATE_LABELS } from '$lib/utils/vocabulary';
-import { INCOMPLETE_FORM, readForm } from '$lib/schemas/form';
+import { INCOMPLETE_FORM, parseForm, readForm } from '$lib/schemas/form';
+import { DISCARD_FIELDS, DiscardSchema } from '$lib/schemas/progress-update';
 import { ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -28,10 +29,6 @@ async function ownUpdate(
 	const access = await readUpdateAccess(getDb(), user, id, action, safeClientAddress(event));
 	return { user, id, access };
 }
-
-/** The box of « Supprimer le brouillon » left unticked. */
-const DISCARD_UNCONFIRMED =
-	'Cochez la case pour confirmer la suppression : un brouillon supprimé ne se retrouve pas.';
 
 export const load: PageServerLoad = async (event) => {
 	requireUser(event);
@@ -103,18 +100,19 @@ export const actions: Actions = {
 			missing(event, access.message);
 		}
 		const { update } = access.value;
-		const { values, errors } = readForm(await event.request.formData(), ['version', 'confirm']);
-		if (errors.version || !ID_PATTERN.test(values.version))
-			return refusalAnswer(refuse(400, INCOMPLETE_FORM));
-		if (values.confirm !== 'oui')
-			return refusalAnswer(
-				refuse(400, DISCARD_UNCONFIRMED, { fieldErrors: { confirm: DISCARD_UNCONFIRMED } })
-			);
+		const { errors, data } = parseForm(
+			await event.request.formData(),
+			DISCARD_FIELDS,
+			DiscardSchema
+		);
+		// A version that is not one: the page is stale or made by hand, said before the box.
+		if (errors.version) return refusalAnswer(refuse(400, INCOMPLETE_FORM));
+		if (!data) return invalidFormAnswer(errors, undefined, errors.confirm);
 		const result = await discardProgressDraft(
 			getDb(),
 			user,
 			update.id,
-			Number(values.version),
+			data.version,
 			safeClientAddress(event)
 		);
 		if (!result.ok) {
