@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
-import { loadPlanModel } from './import-repository';
+import { addOrganisationAlias, dropOtherAliasesNamed, loadPlanModel } from './import-repository';
 import { listStructure, updateObjective } from './repository';
 
 let db: Db;
@@ -26,5 +26,28 @@ describe('the plan as the workbook exports it', () => {
 		const order = model.indicators.map((i) => fiches.indexOf(i.fiche));
 		expect(order).toEqual([...order].sort((a, b) => a - b));
 		expect(model.indicators.at(-1)?.fiche).toBe('1-2');
+	});
+});
+
+describe('a name an import gives an organisation', () => {
+	// Review s50: the former names of others were compared exactly, capitals aside: « SGAR », or a
+	// full-width « ＳＧＡＲ », stayed another's former name when an import named one « Sgar », though
+	// the workbook and the admin form take them for the same name (organisationNameKey).
+	it('is no other organisation’s former name, written as the workbook compares names', async () => {
+		const [one, other] = await db
+			.selectFrom('organisation')
+			.select('id')
+			.orderBy('id')
+			.limit(2)
+			.execute();
+		for (const name of ['SGAR', 'ＳＧＡＲ ', 'S.G.A.R', 'Préfecture'])
+			await addOrganisationAlias(db, other!.id, name, '2026-12-01');
+		await dropOtherAliasesNamed(db, 'Sgar', one!.id);
+		const left = await db
+			.selectFrom('organisation_alias')
+			.select('name')
+			.where('organisation_id', '=', other!.id)
+			.execute();
+		expect(left.map((a) => a.name)).toEqual(['Préfecture']);
 	});
 });

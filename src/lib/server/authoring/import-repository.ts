@@ -1,4 +1,4 @@
-import { sortByName } from '../../utils/text';
+import { organisationNameKey, sortByName } from '../../utils/text';
 import { cellToRichText, isRichText, richTextToCell, type RichText } from '../../utils/rich-text';
 import type { Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
@@ -450,9 +450,10 @@ export async function releaseOrganisationName(db: Executor, id: number): Promise
 }
 
 /**
- * Forgets the former names of other organisations that equal `name` (now `organisationId`'s),
- * capitals aside as the workbook compares names (toLowerCase: SQLite's lower() folds only A to Z,
- * « État » stayed another's former name). The aliases are a few dozen: compared here.
+ * Forgets the former names of other organisations that are `name` (now `organisationId`'s) by the
+ * key the workbook and the admin form compare names with (`organisationNameKey`: capitals, accents,
+ * spaces, punctuation and full-width letters aside; SQLite's lower() folds only A to Z, « État »
+ * stayed another's former name). The aliases are a few dozen: compared here.
  */
 export async function dropOtherAliasesNamed(
 	db: Executor,
@@ -464,7 +465,8 @@ export async function dropOtherAliasesNamed(
 		.select(['id', 'name'])
 		.where('organisation_id', '!=', organisationId)
 		.execute();
-	const ids = aliases.filter((a) => a.name.toLowerCase() === name.toLowerCase()).map((a) => a.id);
+	const key = organisationNameKey(name);
+	const ids = aliases.filter((a) => organisationNameKey(a.name) === key).map((a) => a.id);
 	if (ids.length > 0) await db.deleteFrom('organisation_alias').where('id', 'in', ids).execute();
 }
 
