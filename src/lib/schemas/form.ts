@@ -172,7 +172,7 @@ export function isIsoDate(value: string): boolean {
  * and paragraph separators (U+2028, U+2029), which pasted text may carry and which break a line
  * where they are shown. (U+0085 and U+000B are control characters, refused as such.)
  */
-const LINE_BREAK = /[\r\n\u2028\u2029]/;
+export const LINE_BREAK = /[\r\n\u2028\u2029]/;
 
 /** Line breaks as stored: LF (a browser sends CRLF). */
 function unixLineBreaks(value: string): string {

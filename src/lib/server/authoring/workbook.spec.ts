@@ -1007,3 +1007,20 @@ describe('a rich-text cell', () => {
 		expect(richTextCell(runs)).toBe('Un deux');
 	});
 });
+
+describe('a text on one line that no form reads', () => {
+	// Review s50: the plan's title, a code, a type… refused only « \n »: a line or paragraph
+	// separator pasted from another document (U+2028, U+2029) passed, which the forms refuse.
+	it('refuses every line break the forms refuse, with the same message', async () => {
+		for (const separator of ['\r', '\u2028', '\u2029']) {
+			const found = await problems(
+				await edited((w) => {
+					w.getWorksheet('Plan')!.getRow(2).getCell(2).value = `Département${separator}du Lot`;
+				})
+			);
+			expect(found).toEqual([
+				'Feuille « Plan », ligne 2, colonne « Territoire » : cette cellule tient sur une ligne : retirez ses retours à la ligne'
+			]);
+		}
+	});
+});

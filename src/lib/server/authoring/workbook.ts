@@ -4,6 +4,7 @@ import { TEXT_MAX_LENGTH } from '../../schemas/limits';
 import {
 	characterCount,
 	hasForbiddenCharacters,
+	LINE_BREAK,
 	showsNothing,
 	withoutDirectionMarks
 } from '../../schemas/form';
@@ -1094,8 +1095,9 @@ function formFieldProblem(field: ZodType<unknown, string>, text: string): string
 function cellTextProblem(text: string, column: Column): string | null {
 	if (hasForbiddenCharacters(text, { oneLine: column.kind !== 'long', lineBreaksApart: true }))
 		return 'cette cellule contient des caractères non autorisés';
-	// A title, a name or a code heads pages, lists and CSV cells: on one line, as in the forms.
-	if (column.kind !== 'long' && text.includes('\n'))
+	// A title, a name or a code heads pages, lists and CSV cells: on one line, as in the forms
+	// (textField's `line`: no line or paragraph separator either, U+2028 and U+2029).
+	if (column.kind !== 'long' && LINE_BREAK.test(text))
 		return 'cette cellule tient sur une ligne : retirez ses retours à la ligne';
 	// Counted as the forms count (textField: an emoji is one character, not two UTF-16 units).
 	const count = characterCount(text);
