@@ -245,7 +245,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 			})
 		);
 		expect(found.filter((p) => p.includes('colonne « Titre »'))).toEqual([
-			expect.stringContaining('cette cellule est obligatoire')
+			expect.stringContaining('le titre de la fiche est obligatoire')
 		]);
 	});
 
@@ -1022,5 +1022,38 @@ describe('a text on one line that no form reads', () => {
 				'Feuille « Plan », ligne 2, colonne « Territoire » : cette cellule tient sur une ligne : retirez ses retours à la ligne'
 			]);
 		}
+	});
+});
+
+describe('a required cell left empty', () => {
+	// Review s50: each was told « cette cellule est obligatoire », which left the reader to work out
+	// from the column what was missing: said now in the words of the admin form's field.
+	it('names the value missing, located by sheet, row and column', async () => {
+		const found = await problems(
+			await edited((w) => {
+				const plan = w.getWorksheet('Plan')!.getRow(2);
+				plan.getCell(2).value = null;
+				plan.getCell(5).value = null;
+				const fiches = w.getWorksheet('Fiches')!;
+				const fiche = fiches.getRow(rowOf(fiches, '9-1'));
+				fiche.getCell(3).value = null;
+				fiche.getCell(5).value = null;
+				const people = w.getWorksheet('Porteurs et partenaires')!;
+				people.getRow(rowOf(people, '9-1')).getCell(3).value = null;
+				w.getWorksheet('Indicateurs')!.getRow(2).getCell(5).value = '  ';
+			})
+		);
+		const fiches = await open(exported).then((w) => rowOf(w.getWorksheet('Fiches')!, '9-1'));
+		const people = await open(exported).then((w) =>
+			rowOf(w.getWorksheet('Porteurs et partenaires')!, '9-1')
+		);
+		expect(found).toEqual([
+			'Feuille « Plan », ligne 2, colonne « Territoire » : le territoire du plan est obligatoire',
+			'Feuille « Plan », ligne 2, colonne « Adopté le » : la date d’adoption du plan est obligatoire',
+			`Feuille « Fiches », ligne ${fiches}, colonne « Titre » : le titre de la fiche est obligatoire`,
+			`Feuille « Fiches », ligne ${fiches}, colonne « Priorité » : la priorité de la fiche est obligatoire`,
+			`Feuille « Porteurs et partenaires », ligne ${people}, colonne « Organisation » : l’organisation (son nom ou son identifiant) est obligatoire`,
+			'Feuille « Indicateurs », ligne 2, colonne « Nature » : la nature de l’indicateur est obligatoire'
+		]);
 	});
 });

@@ -71,6 +71,11 @@ type CellKind = 'text' | 'long' | 'integer' | 'number' | 'date';
 
 interface Column {
 	header: string;
+	/**
+	 * The value the column holds, named as the admin form's field names it (« le titre de la
+	 * fiche », its « Indiquez le titre de la fiche. »): a required cell left empty says it missing.
+	 */
+	names: string;
 	width: number;
 	kind: CellKind;
 	/** Shown for the reader, ignored by the import (the latest measurement). */
@@ -89,8 +94,15 @@ interface SheetSpec {
 	columns: Column[];
 }
 
-const col = (header: string, width: number, kind: CellKind = 'text', info?: true): Column => ({
+const col = (
+	header: string,
+	names: string,
+	width: number,
+	kind: CellKind = 'text',
+	info?: true
+): Column => ({
 	header,
+	names,
 	width,
 	kind,
 	...(info ? { info } : {})
@@ -98,10 +110,11 @@ const col = (header: string, width: number, kind: CellKind = 'text', info?: true
 /** A text column read as the form's `field` reads it; `max`: the field's, when not its kind's. */
 const formText = (
 	header: string,
+	names: string,
 	width: number,
 	field: ZodType<unknown, string>,
 	{ max, kind = 'text' }: { max?: number; kind?: CellKind } = {}
-): Column => ({ ...col(header, width, kind), field, ...(max ? { max } : {}) });
+): Column => ({ ...col(header, names, width, kind), field, ...(max ? { max } : {}) });
 const SHORT_TEXT_MAX = 300;
 
 /** The most characters a text of the column may have, as in the portal's forms. */
@@ -125,88 +138,113 @@ export const SHEETS = {
 	plan: {
 		name: 'Plan',
 		columns: [
-			col('Titre', 50),
-			col('Territoire', 20),
-			col('Début', 8, 'integer'),
-			col('Fin', 8, 'integer'),
-			col('Adopté le', 12, 'date'),
-			col('Finalisé le', 12, 'date'),
-			col('Source', 60, 'long')
+			col('Titre', 'le titre du plan', 50),
+			col('Territoire', 'le territoire du plan', 20),
+			col('Début', 'l’année de début du plan', 8, 'integer'),
+			col('Fin', 'l’année de fin du plan', 8, 'integer'),
+			col('Adopté le', 'la date d’adoption du plan', 12, 'date'),
+			col('Finalisé le', 'la date de finalisation du plan', 12, 'date'),
+			col('Source', 'la source du plan', 60, 'long')
 		]
 	},
 	axes: {
 		name: 'Axes',
 		columns: [
-			col('Code', 16),
-			formText('Nom court', 16, AXIS.short_name, { max: 60 }),
-			formText('Intitulé', 60, AXIS.label)
+			col('Code', 'le code de l’axe', 16),
+			formText('Nom court', 'le nom court de l’axe', 16, AXIS.short_name, { max: 60 }),
+			formText('Intitulé', 'l’intitulé de l’axe', 60, AXIS.label)
 		]
 	},
 	orientations: {
 		name: 'Orientations',
-		columns: [col('Code', 24), col('Axe', 16), formText('Intitulé', 60, ORIENTATION.label)]
+		columns: [
+			col('Code', 'le code de l’orientation', 24),
+			col('Axe', 'l’axe de l’orientation', 16),
+			formText('Intitulé', 'l’intitulé de l’orientation', 60, ORIENTATION.label)
+		]
 	},
 	objectives: {
 		name: 'Objectifs',
 		columns: [
-			col('Numéro', 9, 'integer'),
-			col('Orientation', 24),
-			formText('Intitulé', 70, OBJECTIVE.label),
-			formText('Intitulé de synthèse', 40, OBJECTIVE.synthesis_label, { max: 200 })
+			col('Numéro', 'le numéro de l’objectif', 9, 'integer'),
+			col('Orientation', 'l’orientation de l’objectif', 24),
+			formText('Intitulé', 'l’intitulé de l’objectif', 70, OBJECTIVE.label),
+			formText(
+				'Intitulé de synthèse',
+				'l’intitulé de synthèse de l’objectif',
+				40,
+				OBJECTIVE.synthesis_label,
+				{ max: 200 }
+			)
 		]
 	},
 	organisations: {
 		name: 'Organisations',
 		columns: [
-			col('Identifiant', 28),
-			formText('Nom', 40, ORGANISATION.name, { max: 120 }),
-			formText('Nom complet', 50, ORGANISATION.full_name),
-			col('Type', 28)
+			col('Identifiant', 'l’identifiant de l’organisation', 28),
+			formText('Nom', 'le nom de l’organisation', 40, ORGANISATION.name, { max: 120 }),
+			formText('Nom complet', 'le nom complet de l’organisation', 50, ORGANISATION.full_name),
+			col('Type', 'le type de l’organisation', 28)
 		]
 	},
 	fiches: {
 		name: 'Fiches',
 		columns: [
-			col('Code', 7),
-			col('Objectif', 9, 'integer'),
-			formText('Titre', 50, FICHE.title),
-			formText('Titre court', 40, FICHE.short_title, { max: 120 }),
-			col('Priorité', 9, 'integer'),
-			formText('Contexte', 70, FICHE.context, LONG),
-			formText('Existant', 70, FICHE.existing, LONG),
-			formText('Description', 70, FICHE.description, LONG),
-			formText('Facteurs clés de succès', 70, FICHE.success_factors, LONG),
-			formText('Note sur les porteurs', 40, FICHE.owners_note, { max: 500, kind: 'long' })
+			col('Code', 'le code de la fiche', 7),
+			col('Objectif', 'l’objectif de la fiche', 9, 'integer'),
+			formText('Titre', 'le titre de la fiche', 50, FICHE.title),
+			formText('Titre court', 'le titre court de la fiche', 40, FICHE.short_title, { max: 120 }),
+			col('Priorité', 'la priorité de la fiche', 9, 'integer'),
+			formText('Contexte', 'le contexte de la fiche', 70, FICHE.context, LONG),
+			formText('Existant', 'l’existant de la fiche', 70, FICHE.existing, LONG),
+			formText('Description', 'la description de la fiche', 70, FICHE.description, LONG),
+			formText(
+				'Facteurs clés de succès',
+				'la section « Facteurs clés de succès » de la fiche',
+				70,
+				FICHE.success_factors,
+				LONG
+			),
+			formText(
+				'Note sur les porteurs',
+				'la note sur les porteurs de la fiche',
+				40,
+				FICHE.owners_note,
+				{ max: 500, kind: 'long' }
+			)
 		]
 	},
 	people: {
 		name: 'Porteurs et partenaires',
 		columns: [
-			col('Fiche', 7),
-			col('Rôle', 12),
-			col('Organisation', 40),
-			formText('Précision', 40, listedRowText),
-			formText('Note', 40, rowText)
+			col('Fiche', 'le code de la fiche', 7),
+			col('Rôle', 'le rôle (porteur ou partenaire)', 12),
+			col('Organisation', 'l’organisation (son nom ou son identifiant)', 40),
+			formText('Précision', 'la précision', 40, listedRowText),
+			formText('Note', 'la note', 40, rowText)
 		]
 	},
 	links: {
 		name: 'Liens',
-		columns: [col('Fiche', 7), col('Fiche liée', 10)]
+		columns: [
+			col('Fiche', 'le code de la fiche', 7),
+			col('Fiche liée', 'le code de la fiche liée', 10)
+		]
 	},
 	indicators: {
 		name: 'Indicateurs',
 		columns: [
-			col('Fiche', 7),
-			col('N°', 5, 'integer'),
-			formText('Libellé', 60, indicatorLabel),
-			formText('Unité', 14, rowText),
-			col('Nature', 18),
-			col('Cible', 10, 'number'),
-			col('Date de la cible', 14, 'date'),
-			col('Valeur de départ', 14, 'number'),
-			col('Date de la valeur de départ', 14, 'date'),
-			col('Dernière valeur', 14, 'number', true),
-			col('Date de la dernière valeur', 14, 'date', true)
+			col('Fiche', 'le code de la fiche de l’indicateur', 7),
+			col('N°', 'le numéro de l’indicateur', 5, 'integer'),
+			formText('Libellé', 'l’intitulé de l’indicateur', 60, indicatorLabel),
+			formText('Unité', 'l’unité de l’indicateur', 14, rowText),
+			col('Nature', 'la nature de l’indicateur', 18),
+			col('Cible', 'la cible de l’indicateur', 10, 'number'),
+			col('Date de la cible', 'la date de la cible', 14, 'date'),
+			col('Valeur de départ', 'la valeur de départ de l’indicateur', 14, 'number'),
+			col('Date de la valeur de départ', 'la date de la valeur de départ', 14, 'date'),
+			col('Dernière valeur', 'la dernière valeur de l’indicateur', 14, 'number', true),
+			col('Date de la dernière valeur', 'la date de la dernière valeur', 14, 'date', true)
 		]
 	}
 } as const satisfies Record<string, SheetSpec>;
@@ -925,6 +963,11 @@ class RowReader {
 		this.fail(index, message);
 	}
 
+	/** A required cell left empty: « le titre de la fiche est obligatoire ». */
+	private missing(index: number): void {
+		this.fail(index, `${this.spec.columns[index]!.names} est obligatoire`);
+	}
+
 	optionalText(index: number): string | null {
 		const value = this.row.cells[index];
 		if (value === null || value === undefined) return null;
@@ -941,7 +984,7 @@ class RowReader {
 			: cellTextProblem(text, column);
 		if (!problem) return text;
 		// Refused, the text is still given back (within its limit): the row fails once, without
-		// « cette cellule est obligatoire » as well.
+		// « … est obligatoire » as well.
 		this.fail(index, problem);
 		return [...text].slice(0, textLimit(column)).join('');
 	}
@@ -979,7 +1022,7 @@ class RowReader {
 	text(index: number): string {
 		const value = this.optionalText(index);
 		if (value === null) {
-			this.fail(index, 'cette cellule est obligatoire');
+			this.missing(index);
 			return '';
 		}
 		return value;
@@ -1040,7 +1083,7 @@ class RowReader {
 	integer(index: number, min = 1, max = 9999): number {
 		const value = this.optionalNumber(index);
 		if (value === null) {
-			if (this.row.cells[index] === null) this.fail(index, 'cette cellule est obligatoire');
+			if (this.row.cells[index] === null) this.missing(index);
 			return Number.NaN;
 		}
 		if (!Number.isInteger(value) || value < min || value > max) {
@@ -1072,8 +1115,7 @@ class RowReader {
 
 	date(index: number): string {
 		const value = this.optionalDate(index);
-		if (value === null && this.row.cells[index] === null)
-			this.fail(index, 'cette cellule est obligatoire');
+		if (value === null && this.row.cells[index] === null) this.missing(index);
 		return value ?? '';
 	}
 }
