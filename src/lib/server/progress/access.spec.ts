@@ -4,7 +4,12 @@ import type { Db } from '../db';
 import type { UpdateState } from '../db/schema';
 import { createTestDb } from '../db/testing';
 import { UPDATE_NOT_FOUND } from '../../utils/vocabulary';
-import { discardProgressDraft, updateAccess, type UpdateAction } from './service';
+import {
+	discardProgressDraft,
+	updateAccess,
+	withdrawProgressUpdate,
+	type UpdateAction
+} from './service';
 import { createProgressCast, preparedUpdate, takeOffFiche, type ProgressCast } from './testing';
 
 // Issue #14: who may read, save, withdraw or discard an update is decided once, by updateAccess,
@@ -107,6 +112,18 @@ describe('updateAccess: an update of cdg46 in each state, each action', () => {
 					canDiscard: false
 				});
 		expect(await denials()).toEqual([]);
+	});
+
+	it('tells a partner taken off the fiche who posts « Retirer » on a submitted update why: the fiche, not the state (review s49)', async () => {
+		const ids = await updatesOfCdg();
+		await takeOffFiche(db, cast.cdg.organisationId!, FICHE_OF.submitted);
+		const refused = await withdrawProgressUpdate(db, cast.cdg, ids.submitted, 1, null);
+		expect(refused).toEqual({
+			ok: false,
+			status: 409,
+			message:
+				'Votre organisation ne porte plus cette fiche et n’en est plus partenaire : cette mise à jour reste lisible, mais ne se retire pas.'
+		});
 	});
 });
 

@@ -801,6 +801,18 @@ async function withdrawalsSpent(trx: Executor, user: User, now: Date): Promise<b
 }
 
 /**
+ * Why « Retirer » is refused, in the order that holds: staff acted on it; the organisation was
+ * taken off the fiche (a submitted update stays readable, not withdrawable); nothing submitted.
+ */
+function notWithdrawable(update: ProgressUpdateRecord, carried: boolean): string {
+	if (update.state === 'validated' || update.state === 'returned')
+		return `Lot numérique a déjà traité cette mise à jour (${STATE_LABELS[update.state]}) : elle ne peut plus être retirée.`;
+	if (!carried)
+		return 'Votre organisation ne porte plus cette fiche et n’en est plus partenaire : cette mise à jour reste lisible, mais ne se retire pas.';
+	return 'Cette mise à jour n’est pas soumise : il n’y a rien à retirer.';
+}
+
+/**
  * A partner takes their organisation's submitted update back to draft, until staff have acted on
  * it (validated or returned). The version seen on the page guards against a decision in between.
  */
@@ -815,15 +827,8 @@ export async function withdrawProgressUpdate(
 	return db.transaction().execute(async (trx) => {
 		const access = await updateAccess(trx, user, updateId, 'withdraw', clientAddress, now);
 		if (!access.ok) return access;
-		const { update, canWithdraw } = access.value;
-		if (!canWithdraw) {
-			return refuse(
-				409,
-				update.state === 'validated' || update.state === 'returned'
-					? `Lot numérique a déjà traité cette mise à jour (${STATE_LABELS[update.state]}) : elle ne peut plus être retirée.`
-					: 'Cette mise à jour n’est pas soumise : il n’y a rien à retirer.'
-			);
-		}
+		const { update, carried, canWithdraw } = access.value;
+		if (!canWithdraw) return refuse(409, notWithdrawable(update, carried));
 		if (update.version !== version)
 			return refuse(409, 'Cette mise à jour a changé depuis l’ouverture de la page : relisez-la.');
 		if (await withdrawalsSpent(trx, user, now)) return refuse(429, WITHDRAWALS_SPENT_MESSAGE);
