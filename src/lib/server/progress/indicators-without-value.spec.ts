@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
+import { insertRevision } from '../authoring/revisions-repository';
 import { listFicheFlags } from '../commission/repository';
 import { agendaFlags, ficheStateOn } from '../commission/service';
 import { listFichesForOrganisation } from './repository';
@@ -17,13 +18,12 @@ afterEach(async () => {
 	await db.destroy();
 });
 
+const fiche51 = () =>
+	db.selectFrom('fiche').select('id').where('code', '=', '5-1').executeTakeFirstOrThrow();
+
 /** 5-1's first indicator with no value at all, retired at `at` (an ISO timestamp, as production writes). */
 async function retireUnmeasured(at: string) {
-	const fiche = await db
-		.selectFrom('fiche')
-		.select('id')
-		.where('code', '=', '5-1')
-		.executeTakeFirstOrThrow();
+	const fiche = await fiche51();
 	const measured = db.selectFrom('measurement').select('indicator_id');
 	const indicator = await db
 		.selectFrom('indicator')
@@ -93,5 +93,44 @@ describe('a retired indicator', () => {
 		await retireUnmeasured('2026-09-15T22:30:00.000Z');
 		expect(await neverMeasuredOn('2026-09-15')).toBe(never);
 		expect(await neverMeasuredOn('2026-09-16')).toBe(never - 1);
+	});
+});
+
+describe('an indicator added to the plan after a past séance’s day', () => {
+	/** A new indicator of 5-1, never measured, added by an import at `at` (its own revision). */
+	async function addUnmeasured(at: string) {
+		const fiche = await fiche51();
+		const { position } = await db
+			.selectFrom('indicator')
+			.select((eb) => eb.fn.max('position').as('position'))
+			.where('fiche_id', '=', fiche.id)
+			.executeTakeFirstOrThrow();
+		const label = 'Nombre de tiers-lieux ouverts';
+		const { id } = await db
+			.insertInto('indicator')
+			.values({ fiche_id: fiche.id, label, unit: null, target: null, position: position + 1 })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		await insertRevision(db, {
+			entity: 'indicator',
+			entityId: id,
+			ficheId: fiche.id,
+			action: 'created',
+			changes: [{ field: 'label', label: 'Libellé', before: '', after: label }],
+			reason: 'Classeur du plan',
+			decisionId: null,
+			origin: 'import',
+			userId: null,
+			createdAt: at
+		});
+	}
+
+	it('is not counted « jamais mesuré » on that séance’s day, only from the day it was added (review s49)', async () => {
+		const never = await neverMeasuredOn('2026-06-01');
+		const state = await ficheStateOn(db, '5-1', '2026-06-01');
+		await addUnmeasured('2026-09-15T14:00:00.000Z');
+		expect(await neverMeasuredOn('2026-06-01')).toBe(never);
+		expect(await ficheStateOn(db, '5-1', '2026-06-01')).toEqual(state);
+		expect(await neverMeasuredOn('2026-09-15')).toBe(never + 1);
 	});
 });

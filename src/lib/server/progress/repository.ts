@@ -1,7 +1,7 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../db';
 import type { Database, FicheStatus, IndicatorKind, UpdateState } from '../db/schema';
-import { ficheAddedAt } from '../authoring/revisions-repository';
+import { ficheAddedAt, indicatorRowInPlanBy } from '../authoring/revisions-repository';
 import { measurementPublishedBy, notRetired, validatedBy } from '../plan/repository';
 import { restartedAfterAdvancement, updateRank } from '../../utils/rules';
 
@@ -416,7 +416,8 @@ export async function listFichesForOrganisation(
  * end of that day, `validatedBy`: a séance's signals do not change when an update is validated
  * after its day). A retired indicator takes no value and counts no more: now, or as of `until`
  * when it was retired by the end of that Paris day (`notRetired`: one retired after that day was
- * still asked for then).
+ * still asked for then). Nor, as of `until`, one added to the plan after that day
+ * (`indicatorRowInPlanBy`): a séance's signals count only the indicators that existed on its day.
  */
 export function countIndicatorsWithoutValue(
 	eb: ExpressionBuilder<Database, 'fiche'>,
@@ -428,6 +429,7 @@ export function countIndicatorsWithoutValue(
 		.select((e) => e.fn.countAll<number>().as('n'))
 		.whereRef('indicator.fiche_id', '=', 'fiche.id')
 		.where(({ ref }) => notRetired(ref('indicator.retired_at'), until))
+		.$if(until !== undefined, (q) => q.where(indicatorRowInPlanBy(until!)))
 		.where((e) =>
 			e.not(
 				e.exists(
