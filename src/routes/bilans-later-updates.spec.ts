@@ -53,8 +53,10 @@ describe('an update of a published bilan’s period validated after its publicat
 			)
 		);
 		for (const text of before) expect(text).not.toContain('Depuis la publication de ce bilan, Lot');
-		// What the fiche holds is said to be what was validated by the publication.
-		expect(before[0]).toMatch(/mises? à jour de l’année publiées? au 1er février 2019/);
+		// What each fiche holds is said as of the bilan's cut-off, as its fiche page says it (review
+		// s49: the bilan's list said « publiées au 1er février 2019 », its publication's day).
+		expect(before[0]).toMatch(/mises? à jour de l’année publiées? au 31 décembre 2018/);
+		expect(before[0]).not.toMatch(/de l’année publiées? au 1er février 2019/);
 		expect(before[2]).toContain(
 			'Les valeurs mesurées jusqu’au 31 décembre 2018 et publiées au 1er février 2019 sont dans les données ouvertes du bilan'
 		);
