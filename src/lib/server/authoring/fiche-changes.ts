@@ -158,6 +158,32 @@ export function ficheChanges(before: ReadableFiche, after: ReadableFiche): Field
 	return changes;
 }
 
+/** A target's or baseline's text without the unit that writes it (« 340 communes » → « 340 »). */
+const withoutUnit = (text: string, unit: string) =>
+	unit === '' ? text : text.replace(`\u00a0${unit}`, '');
+
+/**
+ * A stored revision's changes as « Modifications » lists them. Revisions saved before a change of
+ * an indicator's unit alone was told as such (s48) hold a target and baseline line beside the unit's
+ * that only repeat it (« 340 communes » → « 340 sites »): left out, as `ficheChanges` now leaves them
+ * out; a target or baseline whose number or date changed too stays.
+ */
+export function withoutUnitEchoes<C extends FieldChange>(changes: C[]): C[] {
+	const units = new Map<string, C>();
+	for (const change of changes) {
+		const unit = /^indicator\.(\d+)\.unit$/.exec(change.field);
+		if (unit) units.set(unit[1]!, change);
+	}
+	if (units.size === 0) return changes;
+	return changes.filter((change) => {
+		const value = /^indicator\.(\d+)\.(?:target|baseline)$/.exec(change.field);
+		const unit = value ? units.get(value[1]!) : undefined;
+		return (
+			!unit || withoutUnit(change.before, unit.before) !== withoutUnit(change.after, unit.after)
+		);
+	});
+}
+
 function describeIndicator(indicator: ReadableIndicator): string {
 	const parts = [
 		indicator.label,

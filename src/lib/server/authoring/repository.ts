@@ -15,6 +15,7 @@ import {
 } from '../plan/repository';
 import type { Database, FicheStatus, IndicatorKind, PlanRevisionTable } from '../db/schema';
 import { apartFromPlanLoad, listFicheMoves } from './revisions-repository';
+import { withoutUnitEchoes } from './fiche-changes';
 
 /** An indicator of a fiche as stored now (FicheState); a workbook's row is plan-model's `IndicatorRow`. */
 export interface IndicatorState {
@@ -495,7 +496,7 @@ export async function listRevisionViews(
 			id: r.id,
 			action: r.action,
 			entity: r.entity,
-			changes: JSON.parse(r.changes) as RevisionView['changes'],
+			changes: withoutUnitEchoes(JSON.parse(r.changes) as RevisionView['changes']),
 			reason: r.reason,
 			origin: r.origin,
 			createdAt: r.createdAt,

@@ -16,7 +16,7 @@ import {
 	listDecisionChoices,
 	listFicheRevisionViews
 } from './repository';
-import { findMovedFicheCode, listFicheRevisions } from './revisions-repository';
+import { findMovedFicheCode, insertRevision, listFicheRevisions } from './revisions-repository';
 import {
 	createFiche,
 	FICHE_CONFLICT_MESSAGE,
@@ -789,5 +789,49 @@ describe('structure', () => {
 				null
 			)
 		).toMatchObject({ ok: false, status: 409 });
+	});
+});
+
+// Left noticed s49: revisions stored before a unit change alone was told as such (b654766a) still
+// listed « cible » and « valeur de référence » lines that only repeated the unit's.
+describe('« Modifications » of a revision stored before a unit change was told alone', () => {
+	it('lists the unit, not the target and baseline lines that only repeat it; a number changed too stays', async () => {
+		const fiche = (await findFicheByCode(db, '1-1'))!;
+		const line = (field: string, label: string, before: string, after: string) => ({
+			field: `indicator.7.${field}`,
+			label: `Indicateur « Communes équipées » : ${label}`,
+			before,
+			after
+		});
+		const unit = line('unit', 'unité', 'communes', 'sites');
+		const changed = line(
+			'baseline',
+			'valeur de référence',
+			'12\u00a0communes au 1er\u00a0janvier\u00a02024',
+			'15\u00a0sites au 1er\u00a0janvier\u00a02024'
+		);
+		await insertRevision(db, {
+			entity: 'fiche',
+			entityId: fiche.id,
+			ficheId: fiche.id,
+			action: 'updated',
+			changes: [
+				unit,
+				line(
+					'target',
+					'cible',
+					'340\u00a0communes au 31\u00a0décembre\u00a02027',
+					'340\u00a0sites au 31\u00a0décembre\u00a02027'
+				),
+				changed
+			],
+			reason: 'Unité corrigée',
+			decisionId: null,
+			origin: 'portal',
+			userId: admin.id,
+			createdAt: '2026-11-20T10:00:00.000Z'
+		});
+		const { revisions } = await listFicheRevisionViews(db, fiche.id, 1, { authors: false });
+		expect(revisions[0]!.changes).toEqual([unit, changed]);
 	});
 });
