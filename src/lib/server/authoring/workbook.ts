@@ -698,6 +698,25 @@ function readSheet(
 	spec: SheetSpec,
 	problems: Problems
 ): DataRow[] | null {
+	const sheet = findSheet(workbook, spec, problems);
+	if (!sheet || !headersMatch(sheet, spec, problems)) return null;
+	extraColumns(sheet, spec, problems);
+	const rows: DataRow[] = [];
+	for (let number = 2; number <= sheet.rowCount; number++) {
+		const row = readDataRow(sheet.getRow(number), number, spec, problems);
+		// A row that shows nothing is no row of the plan.
+		if (row.cells.every((cell) => cell === null)) continue;
+		rows.push(row);
+	}
+	return rows;
+}
+
+/** The worksheet of `spec`, or null when it is missing or holds too many rows (said). */
+function findSheet(
+	workbook: ExcelJS.Workbook,
+	spec: SheetSpec,
+	problems: Problems
+): ExcelJS.Worksheet | null {
 	const sheet = workbook.worksheets.find((w) => sheetKeyOf(w.name) === spec);
 	if (!sheet) {
 		problems.add(
@@ -717,6 +736,11 @@ function readSheet(
 		);
 		return null;
 	}
+	return sheet;
+}
+
+/** Whether the first row holds the sheet's headers, each in its column; each one that does not is said. */
+function headersMatch(sheet: ExcelJS.Worksheet, spec: SheetSpec, problems: Problems): boolean {
 	let headersOk = true;
 	const header = sheet.getRow(1);
 	spec.columns.forEach((column, i) => {
@@ -734,48 +758,52 @@ function readSheet(
 			);
 		}
 	});
-	if (!headersOk) return null;
-	extraColumns(sheet, spec, problems);
-	const rows: DataRow[] = [];
-	for (let number = 2; number <= sheet.rowCount; number++) {
-		const row = sheet.getRow(number);
-		const info = spec.columns.map((column, i) => {
-			const value = column.info ? cellValue(row.getCell(i + 1), () => undefined) : null;
-			// Only compared with the latest measurement (editedLatestRows): a text longer than any
-			// cell is no number nor date, and is kept by its beginning.
-			return typeof value === 'string' && value.length > LONGEST_CELL ? excerpt(value) : value;
-		});
-		const cells = spec.columns.map((column, i) => {
-			const cell = row.getCell(i + 1);
-			if (column.info) return null;
-			if (cell.isMerged) {
-				problems.add(
-					spec.name,
-					number,
-					column.header,
-					'cellules fusionnées : défusionnez-les et donnez une valeur à chaque cellule'
-				);
-				return null;
-			}
-			const value = shownPercent(
-				cellValue(cell, (message) => problems.add(spec.name, number, column.header, message)),
-				cell.numFmt
-			);
-			if (typeof value !== 'string') return value;
-			// Refused before anything else works on it (the rows are then not read: see readPlanWorkbook).
-			const overlong = overlongProblem(value, column);
-			if (overlong) {
-				problems.add(spec.name, number, column.header, overlong);
-				return null;
-			}
-			// A cell that shows nothing (spaces, characters without width) is an empty cell; a text
-			// is read without its direction marks, whatever the column (a number typed as text too).
-			return showsNothing(value) ? null : withoutDirectionMarks(value);
-		});
-		if (cells.every((cell) => cell === null)) continue;
-		rows.push({ number, cells, info });
+	return headersOk;
+}
+
+/** One row of a sheet: its cells as the import reads them, and those shown for the reader only. */
+function readDataRow(
+	row: ExcelJS.Row,
+	number: number,
+	spec: SheetSpec,
+	problems: Problems
+): DataRow {
+	const info = spec.columns.map((column, i) => {
+		const value = column.info ? cellValue(row.getCell(i + 1), () => undefined) : null;
+		// Only compared with the latest measurement (editedLatestRows): a text longer than any
+		// cell is no number nor date, and is kept by its beginning.
+		return typeof value === 'string' && value.length > LONGEST_CELL ? excerpt(value) : value;
+	});
+	const cells = spec.columns.map((column, i) =>
+		column.info
+			? null
+			: readDataCell(row.getCell(i + 1), column, (message) =>
+					problems.add(spec.name, number, column.header, message)
+				)
+	);
+	return { number, cells, info };
+}
+
+/**
+ * A cell the import reads: null when empty or refused (`fail` says why: merged, unreadable, longer
+ * than any cell), else its number, date, or text without direction marks.
+ */
+function readDataCell(cell: ExcelJS.Cell, column: Column, fail: (message: string) => void): Cell {
+	if (cell.isMerged) {
+		fail('cellules fusionnées : défusionnez-les et donnez une valeur à chaque cellule');
+		return null;
 	}
-	return rows;
+	const value = shownPercent(cellValue(cell, fail), cell.numFmt);
+	if (typeof value !== 'string') return value;
+	// Refused before anything else works on it (the rows are then not read: see readPlanWorkbook).
+	const overlong = overlongProblem(value, column);
+	if (overlong) {
+		fail(overlong);
+		return null;
+	}
+	// A cell that shows nothing (spaces, characters without width) is an empty cell; a text
+	// is read without its direction marks, whatever the column (a number typed as text too).
+	return showsNothing(value) ? null : withoutDirectionMarks(value);
 }
 
 /**
