@@ -999,22 +999,9 @@ class RowReader {
 	optionalText(index: number): string | null {
 		const value = this.row.cells[index];
 		if (value === null || value === undefined) return null;
-		if (value instanceof Date) {
-			if (!Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
-			// A number far out of the spreadsheet's calendar in a cell formatted as a date.
-			this.fail(index, 'cette cellule est au format date avec une valeur hors du calendrier');
-			return null;
-		}
-		const text = String(value).replace(/\r\n?/g, '\n').trim();
-		const column = this.spec.columns[index]!;
-		const problem = column.field
-			? formFieldProblem(column.field, text)
-			: cellTextProblem(text, column);
-		if (!problem) return text;
-		// Refused, the text is still given back (within its limit): the row fails once, without
-		// « … est obligatoire » as well.
-		this.fail(index, problem);
-		return [...text].slice(0, textLimit(column)).join('');
+		const { text, problem } = textOfCell(value, this.spec.columns[index]!);
+		if (problem) this.fail(index, problem);
+		return text;
 	}
 
 	/**
@@ -1025,11 +1012,7 @@ class RowReader {
 	code(index: number): string {
 		const value = this.row.cells[index];
 		if (typeof value === 'number' || value instanceof Date) {
-			const shown = value instanceof Date ? dateShown(value) : serialShown(value);
-			this.fail(
-				index,
-				`le tableur a pris ce code pour une date ou un nombre (« ${shown} ») : mettez la colonne au format Texte, puis retapez le code (par exemple 4-2)`
-			);
+			this.fail(index, codeTakenForNumber(value));
 			return '';
 		}
 		return this.text(index);
@@ -1040,11 +1023,7 @@ class RowReader {
 	 * 1 September depending on the spreadsheet's language. Empty when the cell is not a date.
 	 */
 	codeCandidates(index: number): string[] {
-		const value = this.row.cells[index];
-		const day = dayOfCell(typeof value === 'number' ? serialDate(value) : (value ?? null));
-		if (!day || !(value instanceof Date || typeof value === 'number')) return [];
-		const [d, m] = [Number(day.slice(8, 10)), Number(day.slice(5, 7))];
-		return [`${d}-${m}`, `${m}-${d}`];
+		return codesOfDate(this.row.cells[index] ?? null);
 	}
 
 	text(index: number): string {
@@ -1065,47 +1044,9 @@ class RowReader {
 	optionalNumber(index: number, kind?: IndicatorKind | null): number | null {
 		const value = this.row.cells[index];
 		if (value === null || value === undefined) return null;
-		// A number cell is read as it would be typed, with a decimal comma: 1.234 stored is no
-		// « 1.250 » typed, which reads two ways; 100/3 stored has more decimals than a form keeps.
-		// A formula's binary noise (=1,1*3 shown 3,3, stored 3.3000000000000003; =100000000000,1*3
-		// shown 300 000 000 000,3, stored 300000000000.30005) is not a decimal the person typed:
-		// every number is read to the 15 significant digits a spreadsheet shows, which the forms
-		// keep at most (parseDecimal), then their limits apply.
-		// A number JavaScript writes with an exponent (|x| ≥ 1e21, or under 1e-6): beyond the forms'
-		// 12 digits or 6 decimals, said so, and written in French (not « 1e+300 »). A cell of
-		// « 1e400 », beyond what a number holds, is read as Infinity: too large as well.
-		const infinite = value === Infinity || value === -Infinity;
-		if (typeof value === 'number' && (infinite || /e/.test(String(spreadsheetDigits(value))))) {
-			const large = Math.abs(value) >= 1;
-			const exact = formatExactNumber(value);
-			const shown = infinite
-				? `${value > 0 ? 'plus' : 'moins'} de ${value > 0 ? '' : '-'}10³⁰⁸`
-				: large || /^-?0$/.test(exact)
-					? formatScientific(value)
-					: exact;
-			this.fail(
-				index,
-				`« ${shown} » refusé : ${asProblem(large ? TOO_MANY_WHOLE_DIGITS : TOO_MANY_DECIMALS)}`
-			);
-			return null;
-		}
-		const typed =
-			value instanceof Date
-				? value.toISOString().slice(0, 10)
-				: typeof value === 'number'
-					? formatNumberInput(spreadsheetDigits(value))
-					: value;
-		// A number cell's 12.125 is written « 12,125 »: one reading only, not « 1,000 » typed.
-		const reading = typeof value === 'number' ? 'number' : 'typed';
-		const number = value instanceof Date ? Number.NaN : readIndicatorValue(kind, typed, reading);
-		if (Number.isFinite(number)) return number;
-		const problem = asProblem(indicatorValueReadingProblem(kind, typed, reading));
-		// « « 1.250 » se lit de deux façons… » names the value already.
-		this.fail(
-			index,
-			problem.startsWith('«') ? problem : `${quoted(typed.trim())} refusé : ${problem}`
-		);
-		return null;
+		const read = numberOfCell(value, kind);
+		if ('problem' in read) this.fail(index, read.problem);
+		return 'number' in read ? read.number : null;
 	}
 
 	integer(index: number, min = 1, max = 9999): number {
@@ -1146,6 +1087,98 @@ class RowReader {
 		if (value === null && this.row.cells[index] === null) this.missing(index);
 		return value ?? '';
 	}
+}
+
+/**
+ * A filled cell's number as the portal's forms read it (see RowReader.optionalNumber), or why it
+ * is refused.
+ */
+function numberOfCell(
+	value: Exclude<Cell, null>,
+	kind?: IndicatorKind | null
+): { number: number } | { problem: string } {
+	// A number cell is read as it would be typed, with a decimal comma: 1.234 stored is no
+	// « 1.250 » typed, which reads two ways; 100/3 stored has more decimals than a form keeps.
+	// A formula's binary noise (=1,1*3 shown 3,3, stored 3.3000000000000003; =100000000000,1*3
+	// shown 300 000 000 000,3, stored 300000000000.30005) is not a decimal the person typed:
+	// every number is read to the 15 significant digits a spreadsheet shows, which the forms
+	// keep at most (parseDecimal), then their limits apply.
+	// A number JavaScript writes with an exponent (|x| ≥ 1e21, or under 1e-6): beyond the forms'
+	// 12 digits or 6 decimals, said so, and written in French (not « 1e+300 »). A cell of
+	// « 1e400 », beyond what a number holds, is read as Infinity: too large as well.
+	if (typeof value === 'number') {
+		const unwritten = exponentProblem(value);
+		if (unwritten) return { problem: unwritten };
+	}
+	const typed =
+		value instanceof Date
+			? value.toISOString().slice(0, 10)
+			: typeof value === 'number'
+				? formatNumberInput(spreadsheetDigits(value))
+				: value;
+	// A number cell's 12.125 is written « 12,125 »: one reading only, not « 1,000 » typed.
+	const reading = typeof value === 'number' ? 'number' : 'typed';
+	const number = value instanceof Date ? Number.NaN : readIndicatorValue(kind, typed, reading);
+	if (Number.isFinite(number)) return { number };
+	const problem = asProblem(indicatorValueReadingProblem(kind, typed, reading));
+	// « « 1.250 » se lit de deux façons… » names the value already.
+	return {
+		problem: problem.startsWith('«') ? problem : `${quoted(typed.trim())} refusé : ${problem}`
+	};
+}
+
+/** Why a number JavaScript writes with an exponent (or an infinite one) is refused, or null. */
+function exponentProblem(value: number): string | null {
+	const infinite = value === Infinity || value === -Infinity;
+	if (!infinite && !/e/.test(String(spreadsheetDigits(value)))) return null;
+	const large = Math.abs(value) >= 1;
+	const exact = formatExactNumber(value);
+	const shown = infinite
+		? `${value > 0 ? 'plus' : 'moins'} de ${value > 0 ? '' : '-'}10³⁰⁸`
+		: large || /^-?0$/.test(exact)
+			? formatScientific(value)
+			: exact;
+	return `« ${shown} » refusé : ${asProblem(large ? TOO_MANY_WHOLE_DIGITS : TOO_MANY_DECIMALS)}`;
+}
+
+/**
+ * A filled cell's text, trimmed with LF line breaks, and why the column refuses it, if it does:
+ * the rules of the form's field that reads the column (`field`), or of every text of the portal.
+ * Refused, the text is still given back (within its limit): the row fails once, without
+ * « … est obligatoire » as well. A date stands for its day (« 2019-02-01 »).
+ */
+function textOfCell(
+	value: Exclude<Cell, null>,
+	column: Column
+): { text: string | null; problem: string | null } {
+	if (value instanceof Date) {
+		if (!Number.isNaN(value.getTime()))
+			return { text: value.toISOString().slice(0, 10), problem: null };
+		// A number far out of the spreadsheet's calendar in a cell formatted as a date.
+		return {
+			text: null,
+			problem: 'cette cellule est au format date avec une valeur hors du calendrier'
+		};
+	}
+	const text = String(value).replace(/\r\n?/g, '\n').trim();
+	const problem = column.field
+		? formFieldProblem(column.field, text)
+		: cellTextProblem(text, column);
+	return { text: problem ? [...text].slice(0, textLimit(column)).join('') : text, problem };
+}
+
+/** A code the spreadsheet turned into a date or a number, said once with what to do. */
+function codeTakenForNumber(value: number | Date): string {
+	const shown = value instanceof Date ? dateShown(value) : serialShown(value);
+	return `le tableur a pris ce code pour une date ou un nombre (« ${shown} ») : mettez la colonne au format Texte, puis retapez le code (par exemple 4-2)`;
+}
+
+/** The fiche codes a date (or a day number) may have been typed as: « 9-1 » and « 1-9 ». */
+function codesOfDate(value: Cell): string[] {
+	const day = dayOfCell(typeof value === 'number' ? serialDate(value) : value);
+	if (!day || !(value instanceof Date || typeof value === 'number')) return [];
+	const [d, m] = [Number(day.slice(8, 10)), Number(day.slice(5, 7))];
+	return [`${d}-${m}`, `${m}-${d}`];
 }
 
 /**
