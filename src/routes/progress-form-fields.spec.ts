@@ -46,6 +46,17 @@ describe('the partner’s update form', () => {
 		expect(done).toContain('obligatoire pour soumettre');
 	});
 
+	// Left noticed s49: « Avancement en % » said « facultatif », though a submission « Réalisée »
+	// is refused without 100 (progressContradiction).
+	it('says the advancement a fiche réalisée needs, optional otherwise', async () => {
+		const html = await form();
+		const progress = /<label for="progress">([\s\S]*?)<\/label>/.exec(html)?.[1] ?? '';
+		// Spaces as French typography writes them (frenchSpacing): read as plain ones.
+		expect(progress.replace(/\s/g, ' ')).toContain(
+			'(0 à 100 ; 100 pour une fiche réalisée, facultatif sinon)'
+		);
+	});
+
 	// Walkthrough s46: a comment of 2,000 characters was typed in a one-line input.
 	it('gives an indicator’s comment a textarea, as its other long texts', async () => {
 		const html = await form();
