@@ -4,6 +4,7 @@ import { match as idParameter } from '../../params/id';
 import {
 	axisTitle,
 	excerpt,
+	excerptAtWord,
 	foldSearchedText,
 	foldSearchQuery,
 	ID_PATTERN,
@@ -111,6 +112,22 @@ describe('excerpt', () => {
 		// The 40th unit is the first half of an emoji: the emoji goes whole.
 		expect(excerpt(`${'x'.repeat(39)}🙂y`)).toBe(`${'x'.repeat(39)}…`);
 		expect(excerpt(`${'x'.repeat(38)}🙂y`)).toBe(`${'x'.repeat(38)}🙂…`);
+	});
+});
+
+describe('excerptAtWord', () => {
+	// Left noticed s49: the relevé's mail cut a decision's text mid-word (« indicateu… »).
+	it('cuts between two words, without the punctuation before the cut, then « … »', () => {
+		expect(excerptAtWord('Avis favorable.', 20)).toBe('Avis favorable.');
+		expect(excerptAtWord('Préciser ses indicateurs de suivi', 20)).toBe('Préciser ses…');
+		// The cut falls just before a space: the last word is whole.
+		expect(excerptAtWord('Préciser ses indicateurs de suivi', 24)).toBe(
+			'Préciser ses indicateurs…'
+		);
+		expect(excerptAtWord('Avis motivé, réservé : à revoir', 22)).toBe('Avis motivé, réservé…');
+		expect(excerptAtWord('Avis motivé, réservé : à revoir', 14)).toBe('Avis motivé…');
+		// One word longer than the cut: cut as excerpt cuts it.
+		expect(excerptAtWord('x'.repeat(30), 20)).toBe(`${'x'.repeat(20)}…`);
 	});
 });
 

@@ -155,3 +155,16 @@ export function excerpt(text: string, max = 40): string {
 	const end = code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
 	return `${text.slice(0, end)}…`;
 }
+
+/**
+ * The beginning of a text quoted for reading (a decision in the relevé's mail): `max` UTF-16 units
+ * at most, cut between two words, without the punctuation before the cut, then « … »; a first word
+ * longer than that is cut as `excerpt` cuts it.
+ */
+export function excerptAtWord(text: string, max: number): string {
+	if (text.length <= max) return text;
+	// The character after the cut is looked at too: a space there ends a whole word.
+	const space = text.slice(0, max + 1).search(/\s\S*$/);
+	if (space <= 0) return excerpt(text, max);
+	return `${text.slice(0, space).replace(/[\s,;:.!?—–-]+$/, '')}…`;
+}

@@ -202,6 +202,23 @@ describe('the relevé’s mail, read', () => {
 		}
 	});
 
+	it('cuts a long decision’s text between two words (left noticed s49: « indicateu… »)', () => {
+		const text = `${'Avis '.repeat(38)}motivé indicateurs précis.`;
+		// The 200th unit falls in « indicateurs ».
+		expect(text.slice(197, RELEVE_MAIL_DECISION_TEXT)).toBe('ind');
+		const parts = read(
+			sittingClosedMail(person, {
+				...sitting('Séance'),
+				announcedOn: null,
+				decisions: [decision('3-1', { kind: 'opinion', opinion: 'favorable' }, text)]
+			})
+		);
+		for (const [part, body] of Object.entries(parts)) {
+			expect(body, part).toContain(`« ${'Avis '.repeat(38)}motivé… »`);
+			expect(body, part).not.toContain('ind…');
+		}
+	});
+
 	it('names the séance once when its title names the commission', () => {
 		for (const [part, body] of Object.entries(mail)) {
 			expect(body, part).toContain(

@@ -1,5 +1,5 @@
 import { formatDate, formatSittingMoment, plural, pluralize } from '../../utils/format';
-import { excerpt, foldForMatching, sameWords } from '../../utils/text';
+import { excerptAtWord, foldForMatching, sameWords } from '../../utils/text';
 import {
 	INVITATION_LIFETIME_WORDS,
 	RELEVE_MAIL_DECISION_TEXT,
@@ -329,7 +329,7 @@ export interface ClosedDecision {
 
 const decisionLine = (d: ClosedDecision) => {
 	const text = d.text.replace(/\s+/g, ' ').trim();
-	return `${d.fiche === null ? d.title : `${d.fiche} — ${d.title}`} : ${d.label}${text ? ` — « ${excerpt(text, RELEVE_MAIL_DECISION_TEXT)} »` : ''}`;
+	return `${d.fiche === null ? d.title : `${d.fiche} — ${d.title}`} : ${d.label}${text ? ` — « ${excerptAtWord(text, RELEVE_MAIL_DECISION_TEXT)} »` : ''}`;
 };
 
 /**
