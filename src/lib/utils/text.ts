@@ -166,5 +166,23 @@ export function excerptAtWord(text: string, max: number): string {
 	// The character after the cut is looked at too: a space there ends a whole word.
 	const space = text.slice(0, max + 1).search(/\s\S*$/);
 	if (space <= 0) return excerpt(text, max);
-	return `${text.slice(0, space).replace(/[\s,;:.!?—–-]+$/, '')}…`;
+	let end = space;
+	while (end > 0 && CUT_PUNCTUATION.has(text.charAt(end - 1))) end--;
+	return `${text.slice(0, end)}…`;
 }
+
+/** What excerptAtWord leaves out before its « … »: spaces and punctuation. */
+const CUT_PUNCTUATION = new Set([
+	' ',
+	'\u00a0',
+	'\u202f',
+	',',
+	';',
+	':',
+	'.',
+	'!',
+	'?',
+	'—',
+	'–',
+	'-'
+]);
