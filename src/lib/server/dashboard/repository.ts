@@ -3,6 +3,7 @@ import type { Executor } from '../db';
 import type { Database, FicheStatus } from '../db/schema';
 import {
 	fichesInPlan,
+	latestStatingUpdate,
 	listAxes,
 	listOrientations,
 	updatePublishedBy,
@@ -19,24 +20,18 @@ const rankKey = sql<string>`printf('%s|%012d', ${sql.ref('progress_update.report
 
 /**
  * The fiche's latest validated update stating `column` by the end of `day` (reported by then; with
- * `validatedByDay`, validated by then too: a closed séance's file).
+ * `validatedByDay`, validated by then too: a closed séance's file), as the live state reads it.
  */
 function latestValidated(
+	db: Executor,
 	eb: ExpressionBuilder<Database, 'fiche'>,
 	column: 'status' | 'progress',
 	day: string,
 	validatedByDay = false
 ) {
-	return eb
-		.selectFrom('progress_update')
-		.whereRef('progress_update.fiche_id', '=', 'fiche.id')
-		.where('state', '=', 'validated')
-		.where(column, 'is not', null)
+	return latestStatingUpdate(db, column, eb.ref('fiche.id'))
 		.where(updatePublishedBy(day))
-		.$if(validatedByDay, (q) => q.where(validatedBy(day)))
-		.orderBy('reported_on', 'desc')
-		.orderBy('id', 'desc')
-		.limit(1);
+		.$if(validatedByDay, (q) => q.where(validatedBy(day)));
 }
 
 /**
@@ -65,12 +60,14 @@ async function listFicheStates(
 			'fiche.status as currentStatus',
 			'fiche.retired_on as retiredOn',
 			'fiche.progress as currentProgress',
-			latestValidated(eb, 'status', day, validatedByDay).select('status').as('statusThen'),
-			latestValidated(eb, 'status', day, validatedByDay)
+			latestValidated(db, eb, 'status', day, validatedByDay).select('status').as('statusThen'),
+			latestValidated(db, eb, 'status', day, validatedByDay)
 				.select(rankKey.as('rank'))
 				.as('statusThenRank'),
-			latestValidated(eb, 'progress', day, validatedByDay).select('progress').as('progressThen'),
-			latestValidated(eb, 'progress', day, validatedByDay)
+			latestValidated(db, eb, 'progress', day, validatedByDay)
+				.select('progress')
+				.as('progressThen'),
+			latestValidated(db, eb, 'progress', day, validatedByDay)
 				.select(rankKey.as('rank'))
 				.as('progressThenRank'),
 			priorityDecisions(db, 'desc')

@@ -799,6 +799,29 @@ export function validatedBy(day: string) {
 }
 
 /**
+ * The fiche's latest validated update stating `column`, by report day then id: the update its
+ * status or advancement comes from. An update validated as « abandonnée » (partners could propose
+ * it before) states no status: only the plan abandons a fiche, with its reason. One rule for the
+ * live state (findStatingUpdates) and the state as of a day (dashboard, bilans, a séance's file),
+ * which add their day's bounds. `ficheId` is a number, or a reference to the outer query's fiche.
+ */
+export function latestStatingUpdate(
+	db: Executor,
+	column: 'status' | 'progress',
+	ficheId: number | Expression<number>
+) {
+	return db
+		.selectFrom('progress_update')
+		.where('progress_update.fiche_id', '=', ficheId)
+		.where('progress_update.state', '=', 'validated')
+		.where(`progress_update.${column}`, 'is not', null)
+		.$if(column === 'status', (q) => q.where('progress_update.status', '!=', 'abandonnee'))
+		.orderBy('progress_update.reported_on', 'desc')
+		.orderBy('progress_update.id', 'desc')
+		.limit(1);
+}
+
+/**
  * Whether a validated update (or a value of it), dated `dated` (its report or measure day), is of
  * the period after the day `after` (null: from the start) up to the day `until`, as the
  * commission's files read it: dated and validated by the end of `until` (Paris), and not both by
@@ -836,16 +859,9 @@ export async function findFichePeriod(
 		.selectFrom('fiche')
 		.select((eb) => [
 			// The advancement it started from: the last one stated and validated by the end of `after`.
-			eb
-				.selectFrom('progress_update')
+			latestStatingUpdate(db, 'progress', eb.ref('fiche.id'))
 				.select('progress_update.progress')
-				.whereRef('progress_update.fiche_id', '=', 'fiche.id')
-				.where('progress_update.state', '=', 'validated')
-				.where('progress_update.progress', 'is not', null)
 				.where(({ ref }) => ofPeriod(ref('progress_update.reported_on'), null, from))
-				.orderBy('progress_update.reported_on', 'desc')
-				.orderBy('progress_update.id', 'desc')
-				.limit(1)
 				.as('progressAtStart'),
 			jsonArrayFrom(
 				historyQuery(db)

@@ -2,7 +2,12 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../db';
 import type { Database, FicheStatus, IndicatorKind, UpdateState } from '../db/schema';
 import { ficheAddedAt, indicatorRowInPlanBy } from '../authoring/revisions-repository';
-import { measurementPublishedBy, notRetired, validatedBy } from '../plan/repository';
+import {
+	latestStatingUpdate,
+	measurementPublishedBy,
+	notRetired,
+	validatedBy
+} from '../plan/repository';
 import { restartedAfterAdvancement, updateRank } from '../../utils/rules';
 
 /**
@@ -651,16 +656,8 @@ export async function recordReview(
  */
 export async function findStatingUpdates(db: Executor, ficheId: number) {
 	const latest = (column: 'status' | 'progress') =>
-		db
-			.selectFrom('progress_update')
+		latestStatingUpdate(db, column, ficheId)
 			.select(['id', 'reported_on as reportedOn', 'status', 'progress'])
-			.where('fiche_id', '=', ficheId)
-			.where('state', '=', 'validated')
-			.where(column, 'is not', null)
-			.$if(column === 'status', (q) => q.where('status', '!=', 'abandonnee'))
-			.orderBy('reported_on', 'desc')
-			.orderBy('id', 'desc')
-			.limit(1)
 			.executeTakeFirst();
 	const [status, progress] = await Promise.all([latest('status'), latest('progress')]);
 	// « À lancer » says nothing has begun: stated after an advancement (the commission takes a

@@ -724,6 +724,18 @@ describe('reviewProgressUpdate', () => {
 			.execute();
 		expect(await validate(id)).toEqual({ ok: true });
 		expect(await findFicheByCode(db, '5-1')).toMatchObject({ status: 'a_lancer', progress: 20 });
+		// The state as of a day (a bilan, a séance's file, the dashboard of a past day) reads it by
+		// the same rule (review #14: it called the fiche abandoned).
+		// A day after the validation, which is dated now.
+		const day = '2099-12-31';
+		const asOf = { code: '5-1', status: 'a_lancer', progress: 20 };
+		expect(await loadFicheStatesAsOf(db, day, '5-1')).toEqual([expect.objectContaining(asOf)]);
+		expect(await loadFicheStatesAsOf(db, day, '5-1', true)).toEqual([
+			expect.objectContaining(asOf)
+		]);
+		expect((await loadDashboardInput(db, day)).fiches.find((f) => f.code === '5-1')).toMatchObject(
+			asOf
+		);
 	});
 
 	it('returning an update sends it back to the partner with the comment, who can resubmit', async () => {
