@@ -50,7 +50,11 @@ export type RefusalReason =
 	| 'draft-changed'
 	| 'withdrawn'
 	| 'organisation-off-fiche'
-	| 'draft-discarded';
+	| 'draft-discarded'
+	/** The address names no fiche (a page may then look for the code it moved to). */
+	| 'fiche-not-found'
+	/** A 403 with no particular reason to tell: a page says it generally (`deny` without one). */
+	| 'forbidden';
 
 export interface RefusalDetails {
 	reason?: RefusalReason;

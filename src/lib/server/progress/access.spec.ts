@@ -6,10 +6,12 @@ import { createTestDb } from '../db/testing';
 import { UPDATE_NOT_FOUND } from '../../utils/vocabulary';
 import {
 	discardProgressDraft,
+	partnerFormContext,
 	updateAccess,
 	withdrawProgressUpdate,
 	type UpdateAction
 } from './service';
+import { createTestUser } from '../auth/testing';
 import { createProgressCast, preparedUpdate, takeOffFiche, type ProgressCast } from './testing';
 
 // Issue #14: who may read, save, withdraw or discard an update is decided once, by updateAccess,
@@ -161,6 +163,74 @@ describe('updateAccess: a number that names no update', () => {
 					message: UPDATE_NOT_FOUND,
 					reason: undefined
 				});
+		expect(await denials()).toEqual([]);
+	});
+});
+
+// Review #14: the partner's form decided again, in its route, what a save decides here.
+describe('partnerFormContext: the partner’s form, decided as a save is', () => {
+	const form = async (user: User, code: string, id: number | null) => {
+		const result = await partnerFormContext(db, user, code, id, '127.0.0.1');
+		if (!result.ok) return { status: result.status, reason: result.reason, next: result.next };
+		const { fiche, ...rest } = result.value;
+		const draft = 'draft' in rest ? rest.draft && rest.draft.id : undefined;
+		return { code: fiche.code, ...rest, ...(draft === undefined ? {} : { draft }) };
+	};
+
+	it('resumes the organisation’s open update, and gives its draft with what may be done', async () => {
+		expect(await form(cast.cdg, '9-1', null)).toEqual({
+			code: '9-1',
+			reason: 'new-update',
+			resume: null
+		});
+		const { id } = await preparedUpdate(db, cast, 'submitted');
+		expect(await form(cast.colleague, '9-1', null)).toEqual({
+			code: '9-1',
+			reason: 'new-update',
+			resume: { id, state: 'submitted' }
+		});
+		const draft = await preparedUpdate(db, cast, 'draft', '5-1');
+		const named = await partnerFormContext(db, cast.cdg, '5-1', draft.id, null);
+		expect(named.ok && named.value.reason === 'draft' && named.value.draft.canDiscard).toBe(true);
+		// On another fiche: answered as missing.
+		expect(await form(cast.cdg, '9-1', draft.id)).toEqual({ status: 404 });
+	});
+
+	it('says the organisation is off the fiche, and a discarded draft, keeping the fiche', async () => {
+		const draft = await preparedUpdate(db, cast, 'draft', '5-1');
+		const discarded = await preparedUpdate(db, cast, 'draft');
+		expect((await discardProgressDraft(db, cast.cdg, discarded.id, 1, null)).ok).toBe(true);
+		expect(await form(cast.colleague, '9-1', discarded.id)).toEqual({
+			code: '9-1',
+			reason: 'draft-discarded',
+			updateId: discarded.id
+		});
+		await takeOffFiche(db, cast.cdg.organisationId!, '5-1');
+		expect(await form(cast.cdg, '5-1', draft.id)).toEqual({
+			code: '5-1',
+			reason: 'organisation-off-fiche',
+			draft: draft.id
+		});
+		expect(await form(cast.cdg, '5-1', null)).toEqual({
+			code: '5-1',
+			reason: 'organisation-off-fiche',
+			draft: null
+		});
+	});
+
+	it('refuses an unknown fiche, an administrator with the way onward, anyone else generally', async () => {
+		const member = await createTestUser(db, {
+			email: 'membre@lot.fr',
+			name: 'Marc Membre',
+			role: 'commission',
+			password: null
+		});
+		expect(await form(cast.cdg, '99-9', null)).toEqual({ status: 404, reason: 'fiche-not-found' });
+		expect(await form(cast.admin, '9-1', null)).toEqual({
+			status: 403,
+			next: { href: '/admin/utilisateurs', label: 'Inviter un compte partenaire (Comptes)' }
+		});
+		expect(await form(member, '9-1', null)).toEqual({ status: 403, reason: 'forbidden' });
 		expect(await denials()).toEqual([]);
 	});
 });

@@ -293,23 +293,32 @@ interface ReportingContext {
 	fiche: Fiche;
 	ficheOrganisationIds: number[];
 	current: ProgressUpdateRecord | null;
+	/** What the person may do with the update named (`updateAccess`); null for a new update. */
+	access: UpdateAccess | null;
+}
+
+/** How an update named is reached: `updateAccess` in a save's transaction, `readUpdateAccess` for a page. */
+type Reach = (updateId: number) => Promise<Result<UpdateAccess>>;
+
+/** The fiche of code `ficheCode` as the partner's form and a save read it; 404 when there is none. */
+async function reportingFiche(trx: Executor, ficheCode: string): Promise<Result<Fiche>> {
+	const fiche = await findFicheForReporting(trx, ficheCode);
+	return fiche ? ok(fiche) : refuse(404, FICHE_NOT_FOUND, { reason: 'fiche-not-found' });
 }
 
 /**
  * Reads what a save needs and decides whether the person may write: a new update needs
- * `update.create` on the fiche; an existing one must be theirs to reach (`updateAccess`) and belong
- * to the fiche (its state is decided later, with what changed).
+ * `update.create` on the fiche; an existing one must be theirs to reach (`reach`) and belong
+ * to the fiche (its state is decided later, with what changed). A 403 with no reason to tell
+ * (`refusalReason` has none) is marked `forbidden`: a page says it generally.
  */
 async function reportingContext(
 	trx: Executor,
 	user: User,
-	ficheCode: string,
+	fiche: Fiche,
 	updateId: number | null,
-	clientAddress: string | null,
-	now: Date
+	reach: Reach
 ): Promise<Result<ReportingContext>> {
-	const fiche = await findFicheForReporting(trx, ficheCode);
-	if (!fiche) return refuse(404, FICHE_NOT_FOUND);
 	const ficheOrganisationIds = await findFicheOrganisationIds(trx, fiche.id);
 	if (updateId === null) {
 		// A partner whose organisation is not on the fiche (taken off it while writing a new
@@ -318,15 +327,102 @@ async function reportingContext(
 		const resource = { ficheOrganisationIds };
 		if (!can(user, 'update.create', resource) && !partnerOffFiche(user, ficheOrganisationIds)) {
 			const reason = refusalReason(user, 'update.create', resource);
-			return refuse(403, reason?.message ?? NOT_THE_ORGANISATIONS_FICHE, { next: reason?.next });
+			return refuse(403, reason?.message ?? NOT_THE_ORGANISATIONS_FICHE, {
+				next: reason?.next,
+				reason: reason ? undefined : 'forbidden'
+			});
 		}
-		return ok({ fiche, ficheOrganisationIds, current: null });
+		return ok({ fiche, ficheOrganisationIds, current: null, access: null });
 	}
-	const access = await updateAccess(trx, user, updateId, 'save', clientAddress, now);
+	const access = await reach(updateId);
 	if (!access.ok) return access;
 	const current = access.value.update;
 	if (current.ficheId !== fiche.id) return refuse(404, UPDATE_NOT_FOUND);
-	return ok({ fiche, ficheOrganisationIds, current });
+	return ok({ fiche, ficheOrganisationIds, current, access: access.value });
+}
+
+/** A save's context: the fiche read, then `reportingContext`, the update reached in the transaction. */
+async function saveContext(
+	trx: Executor,
+	user: User,
+	ficheCode: string,
+	updateId: number | null,
+	clientAddress: string | null,
+	now: Date
+): Promise<Result<ReportingContext>> {
+	const fiche = await reportingFiche(trx, ficheCode);
+	if (!fiche.ok) return fiche;
+	return reportingContext(trx, user, fiche.value, updateId, (id) =>
+		updateAccess(trx, user, id, 'save', clientAddress, now)
+	);
+}
+
+/** The update a partner's form shows, with « Supprimer le brouillon » when it may be discarded. */
+export type FormDraft = ProgressUpdateRecord & { canDiscard: boolean };
+
+/**
+ * What the partner's form of a fiche shows, and why: the page turns each `reason` into its answer
+ * (a redirect on opening it; after a refused post, the page drawn with the action's answer).
+ */
+export type PartnerForm = { fiche: Fiche } &
+	/** A new update; `resume`, the organisation's open update on the fiche (one at most), if any. */
+	(
+		| { reason: 'new-update'; resume: { id: number; state: UpdateState } | null }
+		/** The update named, theirs, on this fiche, which their organisation still works on. */
+		| { reason: 'draft'; draft: FormDraft }
+		/**
+		 * Their organisation no longer carries nor partners the fiche: the update named (read on its
+		 * own page), or none for a new update (refused as `refusalReason` says).
+		 */
+		| { reason: 'organisation-off-fiche'; draft: FormDraft | null }
+		/** The update named is a draft their organisation discarded (`noUpdate`). */
+		| { reason: 'draft-discarded'; updateId: number }
+	);
+
+/**
+ * The partner's form of fiche `ficheCode`, for a new update (`updateId` null) or the one named,
+ * decided as a save is (`reportingContext`, the update reached by `readUpdateAccess`): refused
+ * 404 for an unknown fiche (reason `fiche-not-found`) or update (another organisation's, or one
+ * on another fiche), 403 for someone who may not write on the fiche (`forbidden` when there is no
+ * reason to tell).
+ */
+export async function partnerFormContext(
+	db: Db,
+	user: User,
+	ficheCode: string,
+	updateId: number | null,
+	clientAddress: string | null
+): Promise<Result<PartnerForm>> {
+	const fiche = await reportingFiche(db, ficheCode);
+	if (!fiche.ok) return fiche;
+	const context = await reportingContext(db, user, fiche.value, updateId, (id) =>
+		readUpdateAccess(db, user, id, 'save', clientAddress)
+	);
+	if (!context.ok) {
+		// Discarded by the organisation: the page says so (or, after a refused save, draws the form
+		// with its answer, the typing kept).
+		if (context.reason === 'draft-discarded' && updateId !== null)
+			return ok({ fiche: fiche.value, reason: 'draft-discarded', updateId });
+		return context;
+	}
+	const { access } = context.value;
+	if (access) {
+		const draft = { ...access.update, canDiscard: access.canDiscard };
+		return ok({
+			fiche: fiche.value,
+			reason: access.carried ? 'draft' : 'organisation-off-fiche',
+			draft
+		});
+	}
+	if (partnerOffFiche(user, context.value.ficheOrganisationIds))
+		return ok({ fiche: fiche.value, reason: 'organisation-off-fiche', draft: null });
+	// One open update per fiche and organisation: the form resumes it.
+	const open = await findOpenUpdate(db, fiche.value.id, user.organisationId!);
+	return ok({
+		fiche: fiche.value,
+		reason: 'new-update',
+		resume: open ? { id: open.id, state: open.state } : null
+	});
 }
 
 /** Indicators retired since the form was drawn, for which it sends a value. */
@@ -443,7 +539,7 @@ export async function saveProgressForm(
 	now = new Date()
 ): Promise<Result<Saved>> {
 	return db.transaction().execute(async (trx) => {
-		const context = await reportingContext(trx, user, ficheCode, updateId, clientAddress, now);
+		const context = await saveContext(trx, user, ficheCode, updateId, clientAddress, now);
 		if (!context.ok) return context;
 		// Said before the fields' mistakes: the form could not be saved anyway.
 		const intent = String(form.get('intent') ?? '');
@@ -485,7 +581,7 @@ export async function saveProgressUpdate(
 	now = new Date()
 ): Promise<Result<Saved>> {
 	return db.transaction().execute(async (trx) => {
-		const context = await reportingContext(trx, user, ficheCode, updateId, clientAddress, now);
+		const context = await saveContext(trx, user, ficheCode, updateId, clientAddress, now);
 		if (!context.ok) return context;
 		return save(trx, user, context.value, input, clientAddress, now);
 	});
@@ -610,7 +706,7 @@ async function saveNew(step: SaveStep): Promise<Result<Saved>> {
 			);
 		return repeated(step, record);
 	}
-	const context = { fiche, ficheOrganisationIds, current: null };
+	const context = { fiche, ficheOrganisationIds, current: null, access: null };
 	const offFiche = await refusedOffFiche(trx, user, context, input.intent, clientAddress, now);
 	if (offFiche) return offFiche;
 	const open = await findOpenUpdate(trx, fiche.id, user.organisationId!);

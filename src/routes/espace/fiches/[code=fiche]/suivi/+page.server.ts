@@ -1,20 +1,14 @@
 import { error, redirect } from '@sveltejs/kit';
-import { authorize, deny, missing, requireUser, safeClientAddress } from '$lib/server/auth/guards';
-import { partnerOffFiche } from '$lib/server/auth/permissions';
+import { deny, missing, requireUser, safeClientAddress } from '$lib/server/auth/guards';
+import { NOT_THE_ORGANISATIONS_FICHE } from '$lib/server/auth/permissions';
 import { getDb } from '$lib/server/db/instance';
 import { notFound, retryUnderMovedCode } from '$lib/server/http/moved-fiche';
-import {
-	findFicheForReporting,
-	findFicheOrganisationIds,
-	findOpenUpdate
-} from '$lib/server/progress/repository';
 import { refusalAnswer, typedValues } from '$lib/server/http/form-answer';
 import { refuse } from '$lib/server/result';
-import { readUpdateAccess, saveProgressForm } from '$lib/server/progress/service';
+import { partnerFormContext, saveProgressForm } from '$lib/server/progress/service';
 import { indicatorField } from '$lib/schemas/progress-update';
 import { parisToday } from '$lib/utils/dates';
 import { formatNumberInput } from '$lib/utils/format';
-import { FICHE_NOT_FOUND, UPDATE_NOT_FOUND } from '$lib/utils/vocabulary';
 import { ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -42,77 +36,73 @@ const MALFORMED_DRAFT_MESSAGE =
 	'Rien n’a été enregistré : l’adresse de cette page est altérée (« brouillon= » n’y est pas suivi d’un numéro). Votre saisie est conservée ci-dessous ; copiez-la, rouvrez le formulaire de cette fiche depuis Mon espace, puis collez-la.';
 
 /**
- * The fiche, and the update named in the address if any (404 for an unknown fiche or update).
- * Without an update, the person must be allowed `update.create` on the fiche, except on a post by
- * a partner whose organisation is off the fiche, already answered by the action (409, the typing
- * kept). With one, the service must let the person reach it (`readUpdateAccess`) and it must be on
- * this fiche, otherwise it is answered as missing; a GET by a partner whose organisation no longer works on
- * the fiche is sent to the update's own page. The update's state is not checked here: a page shows
- * a submitted update read-only, and a post on it is answered by the service with what changed.
+ * The fiche, and the update named in the address if any, as the service decides them
+ * (`partnerFormContext`); this page answers each reason. Opening the page leads to the update it
+ * should show: the organisation's open update (one per fiche), a sent update's own page, the page
+ * of a discarded draft, the update's page when the organisation no longer works on the fiche. After
+ * a refused post (the page sent without script, rendered with the action's answer) it stays: the
+ * answer holds what was typed and what changed meanwhile, which a redirect would lose — a partner
+ * taken off the fiche, a draft discarded meanwhile included, drawn as the script shows them rather
+ * than replaced by a 403 or a 404. HEAD is decided as GET (same status, same journal line). The
+ * update's state is not checked otherwise: a page shows a submitted update read-only, and a post
+ * on it is answered by the service with what changed.
  */
 async function loadContext(event: Parameters<PageServerLoad>[0]) {
-	const db = getDb();
-	const { answer: fiche } = await retryUnderMovedCode(
+	const user = requireUser(event);
+	const opened = event.request.method !== 'POST';
+	const { answer: context, code } = await retryUnderMovedCode(
 		event,
-		(code) => findFicheForReporting(db, code),
-		(found) => !found
+		(code) => partnerFormContext(getDb(), user, code, draftId(event.url), safeClientAddress(event)),
+		(answer) => !answer.ok && answer.reason === 'fiche-not-found'
 	);
-	if (!fiche) error(404, FICHE_NOT_FOUND);
+	if (!context.ok && context.reason === 'fiche-not-found') error(404, context.message);
 	// Opened with a `brouillon=` that is not a number: the form as without it (which resumes the
 	// organisation's open update, if any), at an address its post can be sent to.
-	// HEAD is decided as GET: only a post drawn again after its action is answered otherwise.
-	if (event.request.method !== 'POST' && malformedDraft(event.url))
-		redirect(303, `/espace/fiches/${fiche.code}/suivi`);
-	const ficheOrganisationIds = await findFicheOrganisationIds(db, fiche.id);
-	const id = draftId(event.url);
-	if (id === null) {
-		// A post reaches `load` only once its action has answered: for a partner whose organisation
-		// was taken off the fiche while writing, the service's 409, the typing kept, drawn as for a
-		// draft below rather than replaced by a 403. Only a post: `load` also answers HEAD, which is
-		// decided as GET is (same status, same journal line).
-		const signedIn = requireUser(event);
-		if (event.request.method === 'POST' && partnerOffFiche(signedIn, ficheOrganisationIds))
-			return { user: signedIn, fiche, draft: null };
-		const user = await authorize(event, 'update.create', { ficheOrganisationIds });
-		return { user, fiche, draft: null };
+	if (opened && malformedDraft(event.url)) redirect(303, `/espace/fiches/${code}/suivi`);
+	if (!context.ok) {
+		if (context.status === 403)
+			await deny(
+				event,
+				user,
+				'update.create',
+				context.reason === 'forbidden'
+					? undefined
+					: { message: context.message, next: context.next }
+			);
+		// Another organisation's update, or one on another fiche: answered as a missing one.
+		missing(event, context.message);
 	}
-	const user = requireUser(event);
-	// The service decides (`update.save`): another organisation's update is answered as a missing
-	// one, on its fiche or on another (neither tells that it exists, nor where), journaled once.
-	const access = await readUpdateAccess(db, user, id, 'save', safeClientAddress(event));
-	if (!access.ok) {
-		// Discarded by the organisation: a tab left open on it, read again, says so; a save refused
-		// for it (sent without script) is drawn with its answer, the typing kept.
-		if (access.reason !== 'draft-discarded') missing(event, access.message);
-		if (event.request.method !== 'POST') redirect(303, `/espace/suivis/${id}/supprime`);
-		return { user, fiche, draft: null };
+	const { fiche } = context.value;
+	switch (context.value.reason) {
+		case 'draft-discarded':
+			if (opened) redirect(303, `/espace/suivis/${context.value.updateId}/supprime`);
+			return { fiche, draft: null };
+		case 'organisation-off-fiche': {
+			const { draft } = context.value;
+			if (opened && draft) redirect(303, `/espace/suivis/${draft.id}`);
+			if (opened)
+				await deny(event, user, 'update.create', { message: NOT_THE_ORGANISATIONS_FICHE });
+			return { fiche, draft };
+		}
+		case 'new-update': {
+			const open = context.value.resume;
+			if (opened && open?.state === 'submitted')
+				redirect(303, `/espace/suivis/${open.id}?en-cours=1`);
+			if (opened && open)
+				redirect(303, `/espace/fiches/${fiche.code}/suivi?brouillon=${open.id}&reprise=1`);
+			return { fiche, draft: null };
+		}
+		case 'draft': {
+			const { draft } = context.value;
+			if (opened && (draft.state === 'submitted' || draft.state === 'validated'))
+				redirect(303, `/espace/suivis/${draft.id}`);
+			return { fiche, draft };
+		}
 	}
-	const { update: draft, carried, canDiscard } = access.value;
-	if (draft.ficheId !== fiche.id) missing(event, UPDATE_NOT_FOUND);
-	// The organisation no longer works on the fiche: its update is read where it says so. A post
-	// reaches `load` only once its action has answered with a refusal (the service's 409 « Votre
-	// organisation ne porte plus la fiche… », the typing kept): the page is drawn with that answer,
-	// as the script shows it, rather than replaced by a 403 that loses what was typed.
-	if (!carried && event.request.method !== 'POST') redirect(303, `/espace/suivis/${draft.id}`);
-	return { user, fiche, draft: { ...draft, canDiscard } };
 }
 
 export const load: PageServerLoad = async (event) => {
-	requireUser(event);
-	const { user, fiche, draft } = await loadContext(event);
-	// Opening the page leads to the update it should show. After a refused post (the page sent
-	// without script, rendered with the action's answer) it stays: the answer holds what was typed
-	// and what changed meanwhile, which a redirect would lose. HEAD is answered as GET.
-	if (event.request.method !== 'POST') {
-		if (!draft) {
-			// One open update per fiche and organisation: the form resumes it.
-			const open = await findOpenUpdate(getDb(), fiche.id, user.organisationId!);
-			if (open?.state === 'submitted') redirect(303, `/espace/suivis/${open.id}?en-cours=1`);
-			if (open) redirect(303, `/espace/fiches/${fiche.code}/suivi?brouillon=${open.id}&reprise=1`);
-		} else if (draft.state === 'submitted' || draft.state === 'validated') {
-			redirect(303, `/espace/suivis/${draft.id}`);
-		}
-	}
+	const { fiche, draft } = await loadContext(event);
 	const today = parisToday();
 	const values: Record<string, string> = draft
 		? {
