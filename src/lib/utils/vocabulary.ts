@@ -2,6 +2,7 @@
 // the services' messages, the audit journal and the charts. Values stay English in code and in
 // the database; what a visitor reads is French.
 
+import type { StructureLevel } from '../schemas/plan-structure';
 import type { MailState } from './mail-status';
 import { plural, pluralize } from './format';
 
@@ -89,6 +90,21 @@ export const FICHE_FIELD_LABELS = {
 	links: 'Fiches liées'
 } as const;
 
+/**
+ * How each field of the plan's structure is named: by a revision, by the preview of an import of
+ * the plan's workbook.
+ */
+export const STRUCTURE_LABELS = {
+	axis: { code: 'Code', short_name: 'Nom court', label: 'Intitulé' },
+	orientation: { code: 'Code', axis: 'Axe', label: 'Intitulé' },
+	objective: {
+		number: 'Numéro',
+		orientation: 'Orientation',
+		label: 'Intitulé',
+		synthesis_label: 'Intitulé de synthèse'
+	}
+} as const satisfies Record<StructureLevel, Record<string, string>>;
+
 /** A partner's progress update, from draft to validation. */
 export const UPDATE_STATE_LABELS = {
 	draft: 'brouillon',
@@ -127,6 +143,12 @@ export const SITTING_NOT_FOUND = 'Cette séance n’existe pas.';
 
 /** An organisation that the address or the form names and that does not exist (404). */
 export const ORGANISATION_NOT_FOUND = 'Cette organisation n’existe pas.';
+
+/** A bilan (an edition of a year) that the address or the form names and that does not exist (404). */
+export const EDITION_NOT_FOUND = 'Ce bilan n’existe pas.';
+
+/** A follow-up campaign that the address or the form names and that does not exist (404). */
+export const CAMPAIGN_NOT_FOUND = 'Cette campagne n’existe pas.';
 
 /** An update its partner may read but no longer change: « la version soumise », « … publiée ». */
 export const UPDATE_VERSION_WORDS = { submitted: 'soumise', validated: 'publiée' } as const;

@@ -4,7 +4,8 @@ import { INDICATOR_KIND_CELLS, NEW_FICHE_PRIORITY, type PlanModel } from './plan
 import {
 	FICHE_FIELD_LABELS,
 	ORGANISATION_KIND_LABELS,
-	STATUS_LABELS
+	STATUS_LABELS,
+	STRUCTURE_LABELS
 } from '../../utils/vocabulary';
 import { formatDate, formatExactNumber, formatNumberInput } from '../../utils/format';
 import type { FicheStatus } from '../db/schema';
@@ -183,8 +184,8 @@ const AXES: Level<PlanModel['axes'][number]> = {
 	key: (a) => a.code,
 	title: (a) => `Axe « ${a.label} »`,
 	fields: [
-		{ field: 'short_name', label: 'Nom court', get: (a) => a.shortName },
-		{ field: 'label', label: 'Intitulé', get: (a) => a.label }
+		{ field: 'short_name', label: STRUCTURE_LABELS.axis.short_name, get: (a) => a.shortName },
+		{ field: 'label', label: STRUCTURE_LABELS.axis.label, get: (a) => a.label }
 	],
 	parent: () => '',
 	ordered: true,
@@ -197,8 +198,8 @@ const ORIENTATIONS: Level<PlanModel['orientations'][number]> = {
 	key: (o) => o.code,
 	title: (o) => `Orientation « ${o.label} »`,
 	fields: [
-		{ field: 'axis', label: 'Axe', get: (o) => o.axis },
-		{ field: 'label', label: 'Intitulé', get: (o) => o.label }
+		{ field: 'axis', label: STRUCTURE_LABELS.orientation.axis, get: (o) => o.axis },
+		{ field: 'label', label: STRUCTURE_LABELS.orientation.label, get: (o) => o.label }
 	],
 	parent: (o) => o.axis,
 	ordered: true,
@@ -211,9 +212,17 @@ const OBJECTIVES: Level<PlanModel['objectives'][number]> = {
 	key: (o) => String(o.number),
 	title: (o) => `Objectif ${o.number} « ${o.label} »`,
 	fields: [
-		{ field: 'orientation', label: 'Orientation', get: (o) => o.orientation },
-		{ field: 'label', label: 'Intitulé', get: (o) => o.label },
-		{ field: 'synthesis_label', label: 'Intitulé de synthèse', get: (o) => o.synthesisLabel }
+		{
+			field: 'orientation',
+			label: STRUCTURE_LABELS.objective.orientation,
+			get: (o) => o.orientation
+		},
+		{ field: 'label', label: STRUCTURE_LABELS.objective.label, get: (o) => o.label },
+		{
+			field: 'synthesis_label',
+			label: STRUCTURE_LABELS.objective.synthesis_label,
+			get: (o) => o.synthesisLabel
+		}
 	],
 	parent: (o) => o.orientation,
 	ordered: false,

@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { formatDate, formatNumber, listInWords, plural, pluralize } from '../../utils/format';
 import { indicatorValueProblem } from '../../utils/indicator-kinds';
 import { organisationNameKey } from '../../utils/text';
+import { STRUCTURE_LABELS } from '../../utils/vocabulary';
 import { recordAudit } from '../audit/repository';
 import { StartupError, type Db, type Executor } from '../db';
 import { refreshSearchText } from '../plan/repository';
@@ -41,7 +42,7 @@ import {
 	type PlanIds
 } from './import-repository';
 import { countFieldChanges, diffPlans, type EntityChange } from './plan-diff';
-import { fieldChange, organisationNameTaken, reviseMovedFiches, STRUCTURE_LABELS } from './service';
+import { fieldChange, organisationNameTaken, reviseMovedFiches } from './service';
 import { listOrganisationsNamed } from './organisations-repository';
 import { findIndicatorId, listIndicatorValues } from './repository';
 import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';

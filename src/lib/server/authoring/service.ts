@@ -19,11 +19,13 @@ import { formatDate, formatNumber, listInWords, plural, pluralize } from '../../
 import { parisDate } from '../../utils/dates';
 import { INDICATOR_KIND_LABELS, indicatorValueProblem } from '../../utils/indicator-kinds';
 import {
+	FICHE_FIELD_LABELS,
 	FICHE_NOT_FOUND,
 	ORGANISATION_KIND_LABELS,
 	ORGANISATION_KINDS,
 	ORGANISATION_NOT_FOUND,
 	STATUS_LABELS,
+	STRUCTURE_LABELS,
 	statusWord
 } from '../../utils/vocabulary';
 import { FICHE_CODE_PATTERN, foldForMatching, MAX_FICHE_NUMBER } from '../../utils/text';
@@ -1188,14 +1190,14 @@ export async function mergeOrganisations(
 			if (owners[0] !== owners[1])
 				ficheChanges.push({
 					field: 'owners',
-					label: 'Porteurs',
+					label: FICHE_FIELD_LABELS.owners,
 					before: owners[0],
 					after: owners[1]
 				});
 			if (partners[0] !== partners[1])
 				ficheChanges.push({
 					field: 'partners',
-					label: 'Partenaires',
+					label: FICHE_FIELD_LABELS.partners,
 					before: partners[0],
 					after: partners[1]
 				});
@@ -1249,14 +1251,14 @@ export async function createFiche(
 			priority: NEW_FICHE_PRIORITY
 		});
 		const changes: FieldChange[] = [
-			{ field: 'code', label: 'Code', before: '', after: code },
+			{ field: 'code', label: FICHE_FIELD_LABELS.code, before: '', after: code },
 			{
 				field: 'objective',
-				label: 'Objectif',
+				label: FICHE_FIELD_LABELS.objective,
 				before: '',
 				after: `${objective.number}. ${objective.label}`
 			},
-			{ field: 'title', label: 'Titre', before: '', after: input.title }
+			{ field: 'title', label: FICHE_FIELD_LABELS.title, before: '', after: input.title }
 		];
 		await recordChange(
 			{ trx, user, why: input, clientAddress, now },
@@ -1341,18 +1343,6 @@ export interface StructureInput extends RevisionInput {
 	/** The axis of an orientation, the orientation of an objective (null for an axis). */
 	parentId: number | null;
 }
-
-/** How a revision names each field of the plan's structure. */
-export const STRUCTURE_LABELS = {
-	axis: { code: 'Code', short_name: 'Nom court', label: 'Intitulé' },
-	orientation: { code: 'Code', axis: 'Axe', label: 'Intitulé' },
-	objective: {
-		number: 'Numéro',
-		orientation: 'Orientation',
-		label: 'Intitulé',
-		synthesis_label: 'Intitulé de synthèse'
-	}
-} as const satisfies Record<StructureLevel, Record<string, string>>;
 
 const LEVEL_WORDS = {
 	axis: {

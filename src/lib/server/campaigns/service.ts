@@ -28,7 +28,11 @@ import {
 } from '../../utils/format';
 import { compareFrench, sameWords } from '../../utils/text';
 import { MAX_DAYS_AHEAD } from '../../utils/rules';
-import { UPDATE_STATE_LABELS, UPDATE_STATE_WORDS } from '../../utils/vocabulary';
+import {
+	CAMPAIGN_NOT_FOUND,
+	UPDATE_STATE_LABELS,
+	UPDATE_STATE_WORDS
+} from '../../utils/vocabulary';
 import {
 	campaignPairs,
 	changeCampaignDatesRow,
@@ -372,7 +376,7 @@ export async function closeCampaign(
 ): Promise<Result<{ cancelled: number }>> {
 	return db.transaction().execute(async (trx) => {
 		const campaign = await findCampaign(trx, id);
-		if (!campaign) return refuse(404, 'Cette campagne n’existe pas.');
+		if (!campaign) return refuse(404, CAMPAIGN_NOT_FOUND);
 		// Read before the row is closed: its figures as they stand, kept with it from now on.
 		const pairs = await campaignPairs(trx, id);
 		if (!(await closeCampaignRow(trx, id, admin.id, now)))
@@ -504,7 +508,7 @@ export async function changeCampaignDates(
 	if (Object.keys(dateProblems).length > 0) return invalidFields(dateProblems);
 	return db.transaction().execute(async (trx) => {
 		const campaign = await findCampaign(trx, id);
-		if (!campaign) return refuse(404, 'Cette campagne n’existe pas.');
+		if (!campaign) return refuse(404, CAMPAIGN_NOT_FOUND);
 		if (campaign.closedAt !== null)
 			return refuse(
 				409,
@@ -777,7 +781,7 @@ export interface Completion {
 /** The campaign page: per fiche and per organisation, submitted / validated / missing. */
 export async function campaignCompletion(db: Db, id: number): Promise<Result<Completion>> {
 	const campaign = await findCampaign(db, id);
-	if (!campaign) return refuse(404, 'Cette campagne n’existe pas.');
+	if (!campaign) return refuse(404, CAMPAIGN_NOT_FOUND);
 	const pairs = withPairStates(await campaignPairs(db, id)).map((p) => ({
 		...p,
 		organisation: shownName(p)

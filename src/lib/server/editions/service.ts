@@ -16,6 +16,7 @@ import {
 } from './repository';
 import { ok, refuse, type FieldChange, type Result } from '../result';
 import { formatDate } from '../../utils/format';
+import { EDITION_NOT_FOUND } from '../../utils/vocabulary';
 import { daysAfter, parisToday, parisYear } from '../../utils/dates';
 import { axisTextField, editionYearMessage } from '../../schemas/edition';
 import { isIsoDate } from '../../schemas/form';
@@ -213,7 +214,7 @@ export async function publishEdition(
 ): Promise<Result<{ year: number; version: number }>> {
 	return db.transaction().execute(async (trx) => {
 		const edition = await findEdition(trx, id);
-		if (!edition) return refuse(404, 'Ce bilan n’existe pas.');
+		if (!edition) return refuse(404, EDITION_NOT_FOUND);
 		if (edition.state === 'published')
 			return refuse(
 				409,

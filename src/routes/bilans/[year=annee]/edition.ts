@@ -6,6 +6,7 @@ import { getDb } from '$lib/server/db/instance';
 import { keyedByRevision } from '$lib/server/db/revision-cache';
 import { editionPage } from '$lib/server/editions/snapshot';
 import { listFicheMoves } from '$lib/server/authoring/revisions-repository';
+import { NO_SUCH_FILE } from '$lib/server/opendata/http';
 import { openDataFile, packageOfVersion } from '$lib/server/opendata/published';
 import {
 	countUpdatesValidatedAfter,
@@ -70,7 +71,7 @@ export async function publishedFile(yearParam: string, name: string, url: URL) {
 					: file.body
 		};
 	return (await findPublishedSnapshot(getDb(), year, version))
-		? error(404, 'Ce fichier de données n’existe pas.')
+		? error(404, NO_SUCH_FILE)
 		: notPublished(year, version);
 }
 

@@ -7,13 +7,14 @@ import { draftDigest, publishEdition, tooSoonToPublish } from '$lib/server/editi
 import { buildEditionSnapshot, editionPage } from '$lib/server/editions/snapshot';
 import { PUBLISH_FIELDS, PublishSchema } from '$lib/schemas/edition';
 import { parseForm } from '$lib/schemas/form';
+import { EDITION_NOT_FOUND } from '$lib/utils/vocabulary';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'editions.manage');
 	const db = getDb();
 	const edition = await findEdition(db, Number(event.params.id));
-	if (!edition) error(404, 'Ce bilan n’existe pas.');
+	if (!edition) error(404, EDITION_NOT_FOUND);
 	const snapshot =
 		edition.state === 'published'
 			? await findPublishedSnapshot(db, edition.year, edition.version)

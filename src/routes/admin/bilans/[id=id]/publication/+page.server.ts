@@ -3,6 +3,7 @@ import { authorize } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
 import { findEdition, listVersions } from '$lib/server/editions/repository';
 import { draftDigest, tooSoonToPublish } from '$lib/server/editions/service';
+import { EDITION_NOT_FOUND } from '$lib/utils/vocabulary';
 import type { PageServerLoad } from './$types';
 
 // The confirmation step before publishing an edition: what becomes public and what is frozen. The
@@ -11,7 +12,7 @@ export const load: PageServerLoad = async (event) => {
 	await authorize(event, 'editions.manage');
 	const db = getDb();
 	const edition = await findEdition(db, Number(event.params.id));
-	if (!edition) error(404, 'Ce bilan n’existe pas.');
+	if (!edition) error(404, EDITION_NOT_FOUND);
 	// Published already (the page reloaded or gone back to after publishing): the bilan as published.
 	if (edition.state === 'published') redirect(303, `/admin/bilans/${edition.id}`);
 	const previous = (await listVersions(db, edition.year))[0] ?? null;
