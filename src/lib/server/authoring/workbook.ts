@@ -1348,8 +1348,15 @@ function readSheets(
 	const sheets = {} as Record<SheetKey, DataRow[] | null>;
 	for (const key of Object.keys(SHEETS) as SheetKey[])
 		sheets[key] = readSheet(workbook, SHEETS[key], problems);
-	// A sheet the import does not read would be dropped without a word: a copy of « Fiches » made
-	// to add fiches (« Fiches (2) »), notes kept beside the plan. Said, so that nothing is lost.
+	otherSheets(workbook, problems);
+	return problems.list.length > 0 ? null : (sheets as Record<SheetKey, DataRow[]>);
+}
+
+/**
+ * A sheet the import does not read would be dropped without a word: a copy of « Fiches » made to
+ * add fiches (« Fiches (2) »), notes kept beside the plan. Said, so that nothing is lost.
+ */
+function otherSheets(workbook: ExcelJS.Workbook, problems: Problems): void {
 	for (const extra of workbook.worksheets.filter((w) => !sheetKeyOf(w.name)))
 		problems.add(
 			excerpt(extra.name),
@@ -1357,7 +1364,6 @@ function readSheets(
 			null,
 			`cette feuille n’est pas une feuille du plan : l’import ne la lirait pas. Retirez-la du classeur, ou copiez ses lignes dans la feuille attendue (${expectedSheets()})`
 		);
-	return problems.list.length > 0 ? null : (sheets as Record<SheetKey, DataRow[]>);
 }
 
 /** The rows of a sheet, each read by its own RowReader. */
