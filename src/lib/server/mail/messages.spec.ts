@@ -6,6 +6,7 @@ import {
 	invitationMail,
 	sittingCancelledMail,
 	sittingClosedMail,
+	sittingConvenedMail,
 	sittingReleasedMail
 } from './messages';
 import { renderMail } from './templates';
@@ -42,6 +43,27 @@ const mails = (title: string) => ({
 	cancelled: sittingCancelledMail(person, sitting(title)),
 	released: sittingReleasedMail(person, sitting(title)),
 	closed: sittingClosedMail(person, { ...sitting(title), announcedOn: null, decisions: [] })
+});
+
+describe('the convocation', () => {
+	// Left noticed s49: « La commission des usages numériques se réunit … : « Commission des usages
+	// numériques — revue annuelle 2026 » ».
+	it('names the commission once when the séance’s title names it', () => {
+		const agenda = [{ code: '3-1', title: 'Fiche' }];
+		const line = (title: string) =>
+			read(sittingConvenedMail(person, sitting(title), agenda, true)).text;
+		const annual = line('Commission des usages numériques — revue annuelle 2026');
+		expect(annual).toContain(
+			'La séance « Commission des usages numériques — revue annuelle 2026 » se tient le 21 janvier 2027 à 14 h 30 (Cahors).'
+		);
+		expect(annual).not.toContain('La commission des usages numériques se réunit');
+		expect(line('Séance de printemps')).toContain(
+			'La commission des usages numériques se réunit le 21 janvier 2027 à 14 h 30 (Cahors) : « Séance de printemps ».'
+		);
+		expect(line('Commission des usages numériques')).toContain(
+			'La commission des usages numériques se réunit le 21 janvier 2027 à 14 h 30 (Cahors).'
+		);
+	});
 });
 
 describe('the mails of a séance after its convocation', () => {

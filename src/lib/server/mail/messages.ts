@@ -240,8 +240,7 @@ export function sittingConvenedMail(
 			...(change ? [change] : []),
 			...agendaMoves(left, member, 'n’est plus', 'ne sont plus'),
 			...agendaMoves(joined, member, 'est désormais', 'sont désormais'),
-			// A séance named as the commission itself (the form's usual title) is not named twice.
-			`La commission des usages numériques se réunit ${formatSittingMoment(sitting)} (${sitting.place})${sameWords(sitting.title, 'Commission des usages numériques') ? '' : ` : « ${sitting.title} »`}.`,
+			convenedLine(sitting),
 			member
 				? 'L’ordre du jour, avec le dossier d’examen de chaque fiche :'
 				: plural(
@@ -285,9 +284,26 @@ const COMMISSION = 'Commission des usages numériques';
 const sittingNamed = (title: string) =>
 	sameWords(title, COMMISSION)
 		? 'séance de la commission des usages numériques'
-		: ` ${foldForMatching(title)} `.includes(` ${foldForMatching(COMMISSION)} `)
+		: namesCommission(title)
 			? `séance « ${title} »`
 			: `séance « ${title} » de la commission des usages numériques`;
+
+/** A title that holds the commission's name among its words (« … — revue annuelle 2026 »). */
+const namesCommission = (title: string) =>
+	` ${foldForMatching(title)} `.includes(` ${foldForMatching(COMMISSION)} `);
+
+/**
+ * The convocation's line of when and where: the commission meets, then the séance's title, unless
+ * it names the commission already, which would then be named twice (« La commission des usages
+ * numériques se réunit … : « Commission des usages numériques — revue annuelle 2026 » »).
+ */
+function convenedLine(sitting: SittingFacts): string {
+	const when = `${formatSittingMoment(sitting)} (${sitting.place})`;
+	if (sameWords(sitting.title, COMMISSION))
+		return `La commission des usages numériques se réunit ${when}.`;
+	if (namesCommission(sitting.title)) return `La séance « ${sitting.title} » se tient ${when}.`;
+	return `La commission des usages numériques se réunit ${when} : « ${sitting.title} ».`;
+}
 
 export function sittingCancelledMail(user: { name: string }, sitting: SittingFacts): Notification {
 	return {
