@@ -759,6 +759,28 @@ describe('corrections before closing', () => {
 		expect(await sittingDayProblems(db, '02/07/2026', id, july)).toEqual({});
 	});
 
+	// Review #14: a séance held today given « 23:59 » could no longer be closed (« qu’à partir de
+	// 22 h 59 »): its correction is refused by the rule that lets it be closed.
+	it('never gives a held séance an hour that would keep it from being closed', async () => {
+		const { id } = await heldSittingWith('4-1');
+		// 1 July 2026, 12 h in Paris.
+		const noon = new Date('2026-07-01T10:00:00Z');
+		const today = { heldOn: '2026-07-01', place: 'Cahors', title: 'Commission' };
+		const message =
+			'La séance est déjà tenue : annoncée à 23\u00a0h\u00a059, elle ne pourrait être close qu’à partir de 22\u00a0h\u00a059, 1\u00a0heure avant son début. Indiquez l’heure à laquelle elle a commencé.';
+		expect(
+			await updateSitting(db, member, id, { ...today, startsAt: '23:59' }, null, null, noon)
+		).toMatchObject({ ok: false, status: 400, fieldErrors: { starts_at: message } });
+		expect(await sittingDayProblems(db, '2026-07-01', id, noon, '23:59')).toEqual({
+			starts_at: message
+		});
+		// An hour it may be held at (12 h 30 from 11 h 30): saved, and the séance closes.
+		expect(
+			await updateSitting(db, member, id, { ...today, startsAt: '12:30' }, null, null, noon)
+		).toMatchObject({ ok: true });
+		expect(await changeSittingState(db, member, id, 'closed', null, noon)).toEqual({ ok: true });
+	});
+
 	// Review h43: a correction was compared with the values before it, not with the convocation.
 	it('says what of a convened séance differs from what its convocation announced', async () => {
 		const { id } = await heldSittingWith('4-1');

@@ -225,27 +225,26 @@ export async function deletedSittingRefusal(db: Executor, id: number): Promise<R
 /** A séance's facts as a form or a command gives them: a time of day left out is not given. */
 type SittingDetails = Omit<SittingFacts, 'startsAt'> & Partial<Pick<SittingFacts, 'startsAt'>>;
 
-/**
- * A séance of the plan's commission comes after the plan's adoption: dated before, its priority
- * decisions would come before the priorities they change, and the fiche's history would read
- * against its badge.
- */
-
 const HELD_IN_FUTURE = 'La séance est déjà tenue : sa date ne peut pas être un jour à venir.';
 
 /**
  * What the rules of a séance's day say of a date typed in a form the schema refused for other
  * fields: the form then tells every problem at once (nothing when the date itself is unreadable).
- * `sittingId`: the séance being corrected (a held one cannot move to a day to come), or null.
+ * `sittingId`: the séance being corrected, or null. A held one keeps a moment it may be held at
+ * (`sittingMayOpen`, with `startsAt`, the rule that lets it be closed): not a day to come, nor
+ * today an hour that would keep it from being closed.
  */
 export async function sittingDayProblems(
 	db: Executor,
 	heldOn: string,
 	sittingId: number | null,
-	now = new Date()
-): Promise<Partial<Record<'held_on', string>>> {
+	now = new Date(),
+	startsAt: string | null = null
+): Promise<Partial<Record<'held_on' | 'starts_at', string>>> {
 	if (!isIsoDate(heldOn)) return {};
 	const adopted = await findAdoptionDay(db);
+	// Dated before the plan's adoption, its priority decisions would come before the priorities
+	// they change, and the fiche's history would read against its badge.
 	if (heldOn <= adopted)
 		return {
 			held_on: `La séance doit être postérieure à l’adoption du schéma, le ${formatDate(adopted)}.`
@@ -258,7 +257,12 @@ export async function sittingDayProblems(
 			held_on: `Une séance se prévoit au plus un an à l’avance, au plus tard le ${formatDate(latest)} : vérifiez l’année.`
 		};
 	const sitting = sittingId === null ? undefined : await findSittingRow(db, sittingId);
-	if (sitting?.state === 'held' && heldOn > parisToday(now)) return { held_on: HELD_IN_FUTURE };
+	if (sitting?.state === 'held' && !sittingMayOpen({ heldOn, startsAt }, now))
+		return heldOn > parisToday(now)
+			? { held_on: HELD_IN_FUTURE }
+			: {
+					starts_at: `La séance est déjà tenue : annoncée à ${formatClock(startsAt!)}, elle ne pourrait être close qu’à partir de ${formatClock(sittingOpensAt(startsAt)!)}, ${SITTING_EARLY_WORDS} avant son début. Indiquez l’heure à laquelle elle a commencé.`
+				};
 	const later = sittingId === null ? [] : await listAgendaFicheAdditions(db, sittingId);
 	const early = addedAfter(later, heldOn);
 	return early ? { held_on: early } : {};
@@ -277,15 +281,17 @@ function addedAfter(fiches: { code: string; addedAt: string | null }[], heldOn: 
 		: `Les fiches ${late.map((f) => f.code).join(', ')} ont été ajoutées au plan après le ${formatDate(heldOn)} : une séance de ce jour ne peut pas en décider.`;
 }
 
-/** The refusal of a séance's day that breaks its rules (sittingDayProblems), or null. */
+/** The refusal of a séance's day (or hour) that breaks its rules (sittingDayProblems), or null. */
 async function refusedDay(
 	db: Executor,
 	heldOn: string,
 	sittingId: number | null,
-	now = new Date()
+	now = new Date(),
+	startsAt: string | null = null
 ): Promise<Refusal | null> {
-	const problem = (await sittingDayProblems(db, heldOn, sittingId, now)).held_on;
-	return problem ? refuse(400, problem, { fieldErrors: { held_on: problem } }) : null;
+	const problems = await sittingDayProblems(db, heldOn, sittingId, now, startsAt);
+	const problem = problems.held_on ?? problems.starts_at;
+	return problem ? refuse(400, problem, { fieldErrors: problems }) : null;
 }
 
 /**
@@ -379,7 +385,7 @@ export async function updateSitting(
 				409,
 				`Quelqu’un a corrigé cette séance pendant que vous la corrigiez : elle est maintenant « ${sitting.title} », ${formatSittingMoment(sitting)}, lieu : ${sitting.place}. Vos changements sont conservés ci-dessous, les champs que vous n’aviez pas touchés ont repris leur valeur actuelle : relisez, puis enregistrez à nouveau.`
 			);
-		const day = await refusedDay(trx, input.heldOn, sittingId, now);
+		const day = await refusedDay(trx, input.heldOn, sittingId, now, input.startsAt);
 		if (day) return day;
 		const unannounced = await movedPastItsConvocation(trx, sitting, input, now);
 		if (unannounced) return unannounced;
