@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
 	chmodSync,
+	existsSync,
 	mkdirSync,
 	mkdtempSync,
 	readdirSync,
@@ -113,6 +114,23 @@ describe('documentation', () => {
 		expect(names.size).toBeGreaterThan(10);
 		const documentation = documents.map(read).join('\n');
 		for (const name of names) expect(documentation, name).toContain(`\`${name}`);
+	});
+
+	// Review #14: README named `SITTING_EARLY_MINUTES` in rules.ts, whose constant is SITTING_EARLY_MS.
+	it('names only what the file it cites beside a name holds (« `name`, `src/…` »)', () => {
+		const cited = documents.flatMap((doc) =>
+			[
+				...read(doc).matchAll(
+					/`([A-Za-z_]\w*)`(?:\s*\(|,\s*)`((?:src|scripts|tests)\/[^`]+\.(?:ts|js|svelte))`/g
+				)
+			].map(([, name, path]) => ({ doc, name: name!, path: path! }))
+		);
+		expect(cited.length).toBeGreaterThan(20);
+		// A file gone since stands in a dated note of the past (docs/performance.md).
+		const present = cited.filter(({ path }) => existsSync(new URL(`../${path}`, import.meta.url)));
+		expect(
+			present.filter(({ name, path }) => !new RegExp(`\\b${name}\\b`).test(read(path)))
+		).toEqual([]);
 	});
 
 	// Review h46: benchmark figures left in code comments go stale; the comments point to
