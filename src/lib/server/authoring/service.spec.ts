@@ -20,6 +20,7 @@ import { findMovedFicheCode, insertRevision, listFicheRevisions } from './revisi
 import {
 	createFiche,
 	FICHE_CONFLICT_MESSAGE,
+	FICHE_CONFLICT_UNLISTED,
 	nextFicheNumber,
 	rebaseTyping,
 	retireFiche,
@@ -284,6 +285,30 @@ describe('editing a fiche', () => {
 		expect(state.shortTitle).not.toBe('Wifi');
 		expect(state.version).toBe(2);
 		expect(await listFicheRevisions(db, state.id)).toHaveLength(1);
+	});
+
+	// Review #14: « Ses changements sont listés ci-dessous » above no list at all.
+	it('promises no list of changes when it has none to show', async () => {
+		const input = await edit('14-1', { title: 'Wifi public lotois', reason: 'Titre usuel' });
+		// The version moved on without a revision: there is nothing to list.
+		await db
+			.updateTable('fiche')
+			.set((eb) => ({ version: eb('version', '+', 1) }))
+			.where('code', '=', '14-1')
+			.execute();
+		const refused = await updateFiche(db, admin, '14-1', input, null);
+		expect(refused).toMatchObject({ ok: false, status: 409, changes: [] });
+		expect(!refused.ok && refused.message).toBe(FICHE_CONFLICT_UNLISTED);
+		expect(FICHE_CONFLICT_UNLISTED).not.toContain('ci-dessous');
+		const state = (await findFicheState(db, '7-3'))!;
+		const retired = await retireFiche(
+			db,
+			admin,
+			'7-3',
+			{ version: state.version + 1, reason: 'Encore', decisionId: null },
+			null
+		);
+		expect(retired).toMatchObject({ ok: false, status: 409, message: FICHE_CONFLICT_UNLISTED });
 	});
 
 	it('edits, adds and retires indicators, keeping the measurements of a retired one', async () => {

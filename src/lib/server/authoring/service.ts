@@ -337,6 +337,24 @@ function withdrawnMeanwhile(level: StructureLevel, record: { label: string; numb
 export const FICHE_CONFLICT_MESSAGE =
 	'Quelqu’un a modifié cette fiche depuis que vous l’avez ouverte : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.';
 
+/** The same conflict when none of its changes can be listed (the page shows no list then). */
+export const FICHE_CONFLICT_UNLISTED =
+	'Quelqu’un a modifié cette fiche depuis que vous l’avez ouverte : rien n’a été enregistré. Vos saisies sont gardées ; ouvrez la fiche dans un autre onglet pour voir ce qui a changé, puis enregistrez à nouveau.';
+
+/**
+ * An edit refused because another came first: its message says that the other edit's changes are
+ * listed only when there are some to list (a save overtaken between its reading and its writing,
+ * a version moved by something that left no revision, has none).
+ */
+function conflictRefusal(
+	messages: { listed: string; unlisted: string },
+	changes: FieldChange[]
+): Refusal {
+	return refuse(409, changes.length > 0 ? messages.listed : messages.unlisted, { changes });
+}
+
+const FICHE_CONFLICT = { listed: FICHE_CONFLICT_MESSAGE, unlisted: FICHE_CONFLICT_UNLISTED };
+
 /**
  * An admin's edit of a fiche: every field, owners, partners, links and indicators, in one
  * transaction with one revision (fields before → after), one journal line and the search text.
@@ -357,7 +375,7 @@ export async function updateFiche(
 			const since = (await listFicheRevisions(trx, state.id))
 				.filter((r) => r.id > input.seenRevision)
 				.reverse();
-			return refuse(409, FICHE_CONFLICT_MESSAGE, { changes: mergeChanges(since) });
+			return conflictRefusal(FICHE_CONFLICT, mergeChanges(since));
 		}
 		const refusal = await checkDecision(trx, input.decisionId, state.code);
 		if (refusal) return refusal;
@@ -466,7 +484,7 @@ export async function updateFiche(
 			successFactors: JSON.stringify(input.texts.success_factors),
 			ownersNote: input.ownersNote
 		});
-		if (!saved) return refuse(409, FICHE_CONFLICT_MESSAGE, { changes: [] });
+		if (!saved) return conflictRefusal(FICHE_CONFLICT, []);
 		if (before.owners !== after.owners) await replaceOwners(trx, state.id, input.owners);
 		if (before.partners !== after.partners) await replacePartners(trx, state.id, input.partners);
 		if (before.links !== after.links)
@@ -1292,12 +1310,12 @@ export async function retireFiche(
 		const state = await findFicheState(trx, code);
 		if (!state) return refuse(404, FICHE_NOT_FOUND);
 		if (state.status === 'abandonnee') return refuse(409, 'Cette fiche est déjà abandonnée.');
-		if (state.version !== input.version) return refuse(409, FICHE_CONFLICT_MESSAGE);
+		if (state.version !== input.version) return refuse(409, FICHE_CONFLICT_UNLISTED);
 		const refusal = await checkDecision(trx, input.decisionId, state.code);
 		if (refusal) return refusal;
 		const on = parisDate(now);
 		if (!(await markFicheRetired(trx, state.id, state.version, input.reason, on)))
-			return refuse(409, FICHE_CONFLICT_MESSAGE);
+			return refuse(409, FICHE_CONFLICT_UNLISTED);
 		const status = {
 			field: 'status',
 			label: 'Statut',
@@ -1329,6 +1347,15 @@ export async function retireFiche(
 
 export const STRUCTURE_CONFLICT_MESSAGE =
 	'Quelqu’un a modifié cet élément du plan depuis que vous avez ouvert la page : rien n’a été enregistré. Ses changements sont listés ci-dessous ; vos saisies sont gardées. Relisez-les, puis enregistrez à nouveau.';
+
+/** The same conflict when none of its changes can be listed (`conflictRefusal`). */
+export const STRUCTURE_CONFLICT_UNLISTED =
+	'Quelqu’un a modifié cet élément du plan depuis que vous avez ouvert la page : rien n’a été enregistré. Vos saisies sont gardées ; ouvrez la page dans un autre onglet pour voir ce qui a changé, puis enregistrez à nouveau.';
+
+const STRUCTURE_CONFLICT = {
+	listed: STRUCTURE_CONFLICT_MESSAGE,
+	unlisted: STRUCTURE_CONFLICT_UNLISTED
+};
 
 /** What the forms of an axis, an orientation or an objective send. */
 export interface StructureInput extends RevisionInput {
@@ -1561,7 +1588,7 @@ export async function saveStructure(
 			const since = (await listEntityRevisions(trx, level, current.id))
 				.filter((r) => r.id > (input.seenRevision ?? 0))
 				.reverse();
-			return refuse(409, STRUCTURE_CONFLICT_MESSAGE, { changes: mergeChanges(since) });
+			return conflictRefusal(STRUCTURE_CONFLICT, mergeChanges(since));
 		}
 		const fieldErrors: Record<string, string> = {};
 		const parents = parentsOf(structure, level);
@@ -1605,7 +1632,7 @@ export async function saveStructure(
 			return refuse(400, 'Aucune modification à enregistrer : l’élément est déjà ainsi.');
 		const moved = current !== undefined && parentOf(level, current) !== parentOf(level, record);
 		const savedId = await writeRecord(trx, level, record, current ? current.version : null);
-		if (savedId === null) return refuse(409, STRUCTURE_CONFLICT_MESSAGE, { changes: [] });
+		if (savedId === null) return conflictRefusal(STRUCTURE_CONFLICT, []);
 		const context = { trx, user, why: input, clientAddress, now };
 		const parentChange = changes.find((c) => c.field === words.parentField);
 		const name = structureName(level, record as { label: string; number?: number });

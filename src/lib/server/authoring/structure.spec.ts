@@ -14,6 +14,7 @@ import {
 	rebaseStructureTyping,
 	saveStructure,
 	STRUCTURE_CONFLICT_MESSAGE,
+	STRUCTURE_CONFLICT_UNLISTED,
 	structuralHistory,
 	structureEditor,
 	type StructureInput
@@ -164,6 +165,26 @@ describe('concurrency', () => {
 			version: objective.version + 1
 		});
 		expect(await listEntityRevisions(db, 'objective', objective.id)).toHaveLength(1);
+	});
+
+	// Review #14: « Ses changements sont listés ci-dessous » above no list at all.
+	it('promises no list of changes when it has none to show', async () => {
+		const objective = await objectiveNumbered(4);
+		const input = await opened('objective', objective.id, { synthesisLabel: 'E-citoyenneté' });
+		// The version moved on without a revision: there is nothing to list.
+		await db
+			.updateTable('objective')
+			.set((eb) => ({ version: eb('version', '+', 1) }))
+			.where('id', '=', objective.id)
+			.execute();
+		const refused = await saveStructure(db, admin, 'objective', objective.id, input, null);
+		expect(refused).toMatchObject({
+			ok: false,
+			status: 409,
+			message: STRUCTURE_CONFLICT_UNLISTED,
+			changes: []
+		});
+		expect(STRUCTURE_CONFLICT_UNLISTED).not.toContain('ci-dessous');
 	});
 
 	it('after the refusal, the form takes the first admin’s change where the second left the field alone', async () => {
