@@ -1,5 +1,6 @@
 import type { Db, Executor } from '../db';
 import { recordAudit, tallyRefusal } from '../audit/repository';
+import { announceRunningCampaigns } from '../campaigns/service';
 import { checkPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from './password';
 import { createSession, invalidateSession, invalidateUserSessions, type Session } from './sessions';
 import { newDeviceCookie, trustedDevice } from './device';
@@ -586,6 +587,10 @@ export async function acceptInvitation(
 			);
 		await setPasswordHash(trx, invitation.user.id, hash, new Date(now));
 		await invalidateUserSessions(trx, invitation.user.id);
+		// A partner invited while a campaign opened was not written to: now active, they are asked.
+		const { user } = invitation;
+		if (!invitation.renewing && user.role === 'partenaire' && user.organisationId !== null)
+			await announceRunningCampaigns(trx, user, user.organisationId, now);
 		const session = await createSession(trx, invitation.user.id, now);
 		// A link that replaced a password was made by an administrator, who might have used it:
 		// the journal names them, so that what follows is not read as the account holder's alone.

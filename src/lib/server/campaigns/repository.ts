@@ -576,3 +576,28 @@ export async function listOpenSittings(db: Executor) {
 		.orderBy('held_on')
 		.execute();
 }
+
+/**
+ * Among these organisations, those with a partner invited whose invitation still opens (unused,
+ * unexpired; the account not disabled and without a password yet): they will have an account.
+ */
+export async function organisationsInvited(
+	db: Executor,
+	organisationIds: number[],
+	now: number
+): Promise<number[]> {
+	if (organisationIds.length === 0) return [];
+	const rows = await db
+		.selectFrom('user_account')
+		.innerJoin('invitation', 'invitation.user_id', 'user_account.id')
+		.select('user_account.organisation_id as organisationId')
+		.distinct()
+		.where('user_account.organisation_id', 'in', organisationIds)
+		.where('user_account.role', '=', 'partenaire')
+		.where('user_account.disabled_at', 'is', null)
+		.where('user_account.password_hash', 'is', null)
+		.where('invitation.used_at', 'is', null)
+		.where('invitation.expires_at', '>', now)
+		.execute();
+	return rows.map((r) => r.organisationId!);
+}

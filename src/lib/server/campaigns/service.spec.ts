@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { createTestUser, PEOPLE } from '../auth/testing';
+import { acceptInvitation, createAccountWithInvitation } from '../auth/service';
 import type { User } from '../auth/users';
 import { configureMail } from '../mail/outbox';
 import { listMessages } from '../mail/outbox-repository';
@@ -92,6 +93,29 @@ async function open(deadline = '2026-04-01', reminders = '-14, -3, +1', at = OPE
 	const result = await attemptOpening(deadline, reminders, at);
 	if (!result.ok) throw new Error(result.message);
 	return result.value.id;
+}
+
+/** The slug of an organisation of CDG46's fiches that has no account. */
+async function withoutAccountSlug() {
+	const row = await db
+		.selectFrom('organisation')
+		.select('slug')
+		.where('slug', 'not in', ['cdg46', 'sdail'])
+		.where('id', 'in', (eb) =>
+			eb
+				.selectFrom('fiche_partner')
+				.innerJoin('fiche_owner', 'fiche_owner.fiche_id', 'fiche_partner.fiche_id')
+				.select('fiche_partner.organisation_id')
+				.where('fiche_owner.organisation_id', '=', cdg)
+		)
+		.where('id', 'not in', (eb) =>
+			eb
+				.selectFrom('user_account')
+				.select('organisation_id')
+				.where('organisation_id', 'is not', null)
+		)
+		.executeTakeFirstOrThrow();
+	return row.slug;
 }
 
 async function submit(user: User, fiche: string, at: number) {
@@ -364,6 +388,56 @@ describe('campaigns', () => {
 		if (!after.ok) throw new Error('no campaign');
 		expect(after.value.withoutAccount).toContain(name);
 		expect(after.value.total).toBe(before.value.total);
+	});
+
+	// Walkthrough s50: AMF46's only person, invited just before the opening, accepted after it:
+	// her organisation was now expected, but no campaign mail was ever written for her.
+	it('writes the opening to a partner who accepts their invitation while the campaign runs, through the outbox and their preferences', async () => {
+		const slug = await withoutAccountSlug();
+		const invite = async (email: string, name: string) => {
+			const created = await createAccountWithInvitation(
+				db,
+				admin,
+				{ email, name, role: 'partenaire', organisation: slug },
+				null,
+				OPENED - HOUR
+			);
+			if (!created.ok) throw new Error(created.message);
+			return created.value;
+		};
+		const martine = await invite('martine@exemple.fr', 'Martine Martin');
+		const muted = await invite('muet@exemple.fr', 'Marc Muet');
+		await savePreferences(
+			db,
+			muted.userId,
+			{ reminders: false, validations: true, commission: true },
+			OPENED
+		);
+		const id = await open();
+		const pending = await campaignCompletion(db, id, OPENED);
+		if (!pending.ok) throw new Error('no campaign');
+		const name = pending.value.withoutAccount.find((n) => pending.value.invited.includes(n));
+		expect(name).toBeDefined();
+		expect((await mails('campaign')).map((m) => m.to)).not.toContain('martine@exemple.fr');
+		for (const invited of [martine, muted])
+			expect(
+				(
+					await acceptInvitation(
+						db,
+						invited.invitationToken,
+						'une phrase de passe solide',
+						null,
+						OPENED + HOUR
+					)
+				).ok
+			).toBe(true);
+		const opening = (await mails('campaign')).filter((m) => m.to.endsWith('@exemple.fr'));
+		expect(opening.map((m) => m.to)).toEqual(['martine@exemple.fr']);
+		expect(opening[0]!.text).toMatch(/Lot numérique ouvre la campagne de suivi «\s?Bilan 2026\s?»/);
+		const after = await campaignCompletion(db, id);
+		if (!after.ok) throw new Error('no campaign');
+		expect(after.value.withoutAccount).not.toContain(name);
+		expect(after.value.invited).toEqual([]);
 	});
 
 	it('no longer waits for a fiche abandoned while it is open: not counted, not listed, not reminded', async () => {

@@ -52,6 +52,7 @@ import {
 	listOpenCampaignsEndingOn,
 	listOpenSittings,
 	listReminders,
+	organisationsInvited,
 	recordDatesChangeNotified,
 	recordReminder,
 	selectFicheIds,
@@ -761,6 +762,8 @@ export interface Completion {
 	datesChanges: Awaited<ReturnType<typeof listDatesChanges>>;
 	/** Organisations concerned that have no active account: not counted, listed apart. */
 	withoutAccount: string[];
+	/** Those of withoutAccount with a partner invited, whose invitation still opens. */
+	invited: string[];
 	/** Organisations with an active account, but nobody who receives the campaigns' messages. */
 	notMailed: string[];
 	/**
@@ -779,7 +782,11 @@ export interface Completion {
 }
 
 /** The campaign page: per fiche and per organisation, submitted / validated / missing. */
-export async function campaignCompletion(db: Db, id: number): Promise<Result<Completion>> {
+export async function campaignCompletion(
+	db: Db,
+	id: number,
+	now = Date.now()
+): Promise<Result<Completion>> {
 	const campaign = await findCampaign(db, id);
 	if (!campaign) return refuse(404, CAMPAIGN_NOT_FOUND);
 	const pairs = withPairStates(await campaignPairs(db, id)).map((p) => ({
@@ -811,9 +818,14 @@ export async function campaignCompletion(db: Db, id: number): Promise<Result<Com
 	organisations.sort((a, b) => compareFrench(a.name, b.name));
 	for (const fiche of fiches.values())
 		fiche.organisations.sort((a, b) => compareFrench(a.name, b.name));
-	const withoutAccount = [
-		...new Set(pairs.filter((p) => p.pairState === 'unreachable').map((p) => p.organisation))
-	].sort((a, b) => a.localeCompare(b, 'fr'));
+	const unreachable = pairs.filter((p) => p.pairState === 'unreachable');
+	const withoutAccount = [...new Set(unreachable.map((p) => p.organisation))].sort((a, b) =>
+		a.localeCompare(b, 'fr')
+	);
+	const invitedIds = await organisationsInvited(db, [...byOrganisation(unreachable).keys()], now);
+	const invited = withoutAccount.filter((name) =>
+		unreachable.some((p) => p.organisation === name && invitedIds.includes(p.organisationId))
+	);
 	const done = expected.filter((p) => answered(p.pairState)).length;
 	const complete = expected.length > 0 && done === expected.length;
 	const notMailed: string[] = [];
@@ -832,6 +844,7 @@ export async function campaignCompletion(db: Db, id: number): Promise<Result<Com
 		organisations,
 		datesChanges: await listDatesChanges(db, id),
 		withoutAccount,
+		invited,
 		notMailed,
 		lostAccount,
 		done,
@@ -888,12 +901,11 @@ export function completionSheet(completion: Completion, formatTime: (ms: number)
 }
 
 /**
- * /espace: the open campaigns with fiches of the organisation, and those still to update. A
- * campaign with reminders after its deadline (they say « il est encore temps » and lead here) stays
- * after it, marked `late`, until it is closed or LATEST_REMINDER_DAYS have passed — a reminder sent
- * late (after a stop, or to someone who turned them back on) or read days later finds it there.
+ * The campaigns still running that ask the organisation for fiches, with its pairs: open, and not
+ * past their deadline, or past it with reminders after it (they say « il est encore temps » and
+ * lead to /espace), marked `late`, until LATEST_REMINDER_DAYS have passed.
  */
-export async function campaignsForOrganisation(db: Db, organisationId: number, today: string) {
+async function runningCampaignsOf(db: Executor, organisationId: number, today: string) {
 	const result = [];
 	const candidates = await campaignsOfOrganisation(
 		db,
@@ -906,16 +918,65 @@ export async function campaignsForOrganisation(db: Db, organisationId: number, t
 		const pairs = withPairStates(await campaignPairs(db, c.id)).filter(
 			(p) => p.organisationId === organisationId
 		);
-		result.push({
-			...c,
-			late,
-			toUpdate: pairs
-				.filter((p) => !answered(p.pairState))
-				.map((p) => ({ code: p.code, title: p.ficheTitle })),
-			total: pairs.length
-		});
+		result.push({ campaign: c, late, reminderDays, pairs });
 	}
 	return result;
+}
+
+/**
+ * /espace: the open campaigns with fiches of the organisation, and those still to update. A
+ * campaign with reminders after its deadline stays after it, marked `late` (runningCampaignsOf) — a
+ * reminder sent late (after a stop, or to someone who turned them back on) or read days later
+ * finds it there.
+ */
+export async function campaignsForOrganisation(db: Db, organisationId: number, today: string) {
+	return (await runningCampaignsOf(db, organisationId, today)).map(({ campaign, late, pairs }) => ({
+		...campaign,
+		late,
+		toUpdate: pairs
+			.filter((p) => !answered(p.pairState))
+			.map((p) => ({ code: p.code, title: p.ficheTitle })),
+		total: pairs.length
+	}));
+}
+
+/**
+ * A partner who just became active (their invitation accepted: called in its transaction, after
+ * the password is set) gets the opening of each campaign still running that asks their
+ * organisation for fiches it has not answered: opened while they were only invited, it wrote to
+ * the organisation's other people, or to nobody. Through the outbox and the person's preferences,
+ * as the opening. A campaign past its deadline says so, in the words of a reminder after it.
+ * How many were queued.
+ */
+export async function announceRunningCampaigns(
+	db: Executor,
+	person: { id: number; email: string; name: string },
+	organisationId: number,
+	now: number
+): Promise<number> {
+	let queued = 0;
+	for (const { campaign, late, reminderDays, pairs } of await runningCampaignsOf(
+		db,
+		organisationId,
+		parisDate(new Date(now))
+	)) {
+		const asked = pairs.filter((p) => !answered(p.pairState));
+		if (asked.length === 0) continue;
+		const after = late ? Math.max(...reminderDays) : null;
+		if (
+			await queueCampaignMessage(
+				db,
+				'campaign',
+				person,
+				campaign.id,
+				asked,
+				(listed) => campaignMail(person, campaign, listed, after),
+				now
+			)
+		)
+			queued += 1;
+	}
+	return queued;
 }
 
 /**

@@ -28,6 +28,7 @@ function pageBody(data: Record<string, unknown>): string {
 				organisations: [],
 				notMailed: [],
 				withoutAccount: [],
+				invited: [],
 				lostAccount: [],
 				datesChanges: [],
 				datesChanged: false,
@@ -159,5 +160,22 @@ describe('an organisation without an account', () => {
 			'Les administrateurs valident les mises à jour, ils n’y répondent pas : pour les fiches du syndicat, invitez un compte partenaire du Syndicat mixte Lot numérique.'
 		);
 		expect(pageBody({})).not.toContain('syndicat-writes');
+	});
+});
+
+// Walkthrough s50: AMF46, whose only person was invited, was listed with « Inviter une personne »
+// alone, as if nobody had been.
+describe('an organisation whose only person is invited', () => {
+	it('says its invitation is pending, and what accepting it brings', () => {
+		const text = shownText(
+			pageBody({ withoutAccount: ['AMF46', 'ARS Occitanie'], invited: ['AMF46'] })
+		);
+		expect(text).toContain('(AMF46 : invitation en attente, ARS Occitanie). Inviter une personne.');
+		expect(text).toContain(
+			'Une personne invitée qui accepte son invitation reçoit le courriel d’ouverture de la campagne.'
+		);
+		expect(shownText(pageBody({ withoutAccount: ['ARS Occitanie'] }))).not.toContain(
+			'invitation en attente'
+		);
 	});
 });
