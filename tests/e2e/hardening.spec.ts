@@ -148,7 +148,7 @@ test('redirectTo never leads off the portal, and never answers 500', async () =>
 		}
 	});
 	expect(signIn.status()).toBe(303);
-	expect(signIn.headers().location).toBe('/');
+	expect(signIn.headers().location).toBe('/commission');
 	// Signed in, visiting /connexion with a hostile target.
 	for (const target of [
 		'%2F%09%2Fevil.example',

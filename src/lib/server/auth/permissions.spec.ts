@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { UpdateState } from '../db/schema';
 import {
 	can,
+	homeFor,
 	NOT_THE_ORGANISATIONS_FICHE,
 	partnerOffFiche,
 	refusalReason,
@@ -240,5 +241,19 @@ describe('a partner off the fiche', () => {
 		expect(
 			refusalReason(actors['partenaire (organisation de la fiche)']!, 'update.create', FICHE)
 		).toBeUndefined();
+	});
+});
+
+// Walkthrough s50: a commission member landed on the public home page after signing in and after
+// accepting an invitation.
+describe('homeFor()', () => {
+	it('takes each role to its own pages: a member of the commission to its séances', () => {
+		expect(homeFor('partenaire')).toBe('/espace');
+		expect(homeFor('admin')).toBe('/admin');
+		expect(homeFor('commission')).toBe('/commission');
+		// Its page shows a member the séances being prepared (commission.manage), not only the record.
+		expect(can({ id: 1, role: 'commission', organisationId: null }, 'commission.manage')).toBe(
+			true
+		);
 	});
 });

@@ -6,9 +6,16 @@ export interface Actor {
 	organisationId: number | null;
 }
 
+const HOMES: Record<Role, string> = {
+	admin: '/admin',
+	partenaire: '/espace',
+	// Its séances, those being prepared among them: a member's work (the public home page was not).
+	commission: '/commission'
+};
+
 /** Where a person lands once signed in, or on another role's page: their own space. */
 export function homeFor(role: Role): string {
-	return role === 'admin' ? '/admin' : role === 'partenaire' ? '/espace' : '/';
+	return HOMES[role];
 }
 
 /** What each action is checked against. */
