@@ -41,7 +41,7 @@ import {
 	setPositionsAside,
 	type PlanIds
 } from './import-repository';
-import { countFieldChanges, diffPlans, type EntityChange } from './plan-diff';
+import { countFieldChanges, diffPlans, type EntityChange, type PlanDiff } from './plan-diff';
 import { fieldChange, organisationNameTaken, reviseMovedFiches } from './service';
 import { listOrganisationsNamed } from './organisations-repository';
 import { findIndicatorId, listIndicatorValues } from './repository';
@@ -61,7 +61,8 @@ import {
 	SHEETS,
 	writePlanWorkbook,
 	type UndatedBaseline,
-	type WorkbookProblem
+	type WorkbookProblem,
+	type WorkbookReading
 } from './workbook';
 
 /**
@@ -211,38 +212,92 @@ function retiredOrganisationProblems(current: PlanModel, model: PlanModel): stri
 	];
 }
 
+/** Nothing to compare: the problems found before the comparison, and how many. */
+const NOTHING_CHECKED = {
+	model: null as unknown as PlanModel,
+	changes: [],
+	outOfDate: 0,
+	creates: false,
+	current: null,
+	notices: []
+};
+
+/**
+ * Problems found before the comparison (the reading's, capped by it), and how many: the reading's
+ * count, not its list's length (« Et N autres problèmes » is N of them, not one).
+ */
+const refusedBeforeComparing = (problems: string[], problemCount = problems.length): Checked => ({
+	...NOTHING_CHECKED,
+	problems,
+	problemCount
+});
+
+/**
+ * The workbook read and compared with the plan: every problem of the reading and of the
+ * comparison, or the changes it makes, with what the preview says beside them.
+ */
 async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
-	const empty = {
-		model: null as unknown as PlanModel,
-		changes: [],
-		outOfDate: 0,
-		creates: false,
-		current: null,
-		notices: []
+	const reading = await readWithinLimits(db, bytes);
+	if (!('ok' in reading)) return reading;
+	if (!reading.ok && !reading.partial)
+		return refusedBeforeComparing(reading.problems.map(capitalised), reading.problemCount);
+	const read = reading.ok ? reading : reading.partial!;
+	const { current, creates, diff } = await compareWithPlan(db, read);
+	const undated = undatedBaselineChecks(read.undatedBaselines, diff.changes);
+	if (!reading.ok) return refusedWithRowsBeside(reading.partial!.problems, diff, undated);
+	const outdated = await changedSinceExport(db, read.exportedRevision, diff.changes);
+	const problems = [
+		...diff.problems.map(capitalised),
+		...undated.problems.map(capitalised),
+		...retiredOrganisationProblems(current, reading.model),
+		...(await organisationNameProblems(db, current, reading.model)),
+		...(await indicatorKindProblems(db, reading.model, diff.changes)),
+		...outdated
+	];
+	return {
+		model: reading.model,
+		changes: diff.changes,
+		// Capped as the reading's are: a workbook every row of which differs does not list them all.
+		problems: cappedProblems(problems, (message) => capitalised(unlocatedProblem(message))),
+		outOfDate: diff.problems.filter((p) => p.outOfDate).length + outdated.length,
+		problemCount: problems.length,
+		creates,
+		current,
+		notices: [
+			...undated.notices,
+			...nameTakenNotices(current, reading.model),
+			...latestValueNotices(
+				editedLatestRows(reading.shownLatest, reading.model, await loadLatestValues(db))
+			)
+		]
 	};
-	/**
-	 * Problems found before the comparison (the reading's, capped by it), and how many: the
-	 * reading's count, not its list's length (« Et N autres problèmes » is N of them, not one).
-	 */
-	const refused = (problems: string[], problemCount = problems.length) => ({
-		...empty,
-		problems,
-		problemCount
-	});
+}
+
+/** The workbook as read, or refused when too large or when its reading takes too long. */
+async function readWithinLimits(
+	db: Executor,
+	bytes: Uint8Array
+): Promise<WorkbookReading | Checked> {
 	const fileProblem = workbookFileProblem(bytes.length);
-	if (fileProblem) return refused([fileProblem]);
+	if (fileProblem) return refusedBeforeComparing([fileProblem]);
 	const retiredOrganisations = await listRetiredOrganisations(db);
 	const withdrawn = await listRetiredStructureKeys(db);
 	const reading = await oneWorkbookAtATime(() =>
 		readPlanWorkbook(bytes, retiredOrganisations, withdrawn)
 	).catch(() => null);
-	if (!reading)
-		return refused([
+	return (
+		reading ??
+		refusedBeforeComparing([
 			'La lecture du classeur n’a pas abouti (plus de 30 secondes) : rien n’a été importé. Enregistrez-le de nouveau depuis votre tableur, ou repartez du classeur téléchargé depuis le portail.'
-		]);
-	if (!reading.ok && !reading.partial)
-		return refused(reading.problems.map(capitalised), reading.problemCount);
-	const read = reading.ok ? reading : reading.partial!;
+		])
+	);
+}
+
+/** The plan as read (rows refused aside) compared with the plan today. */
+async function compareWithPlan(
+	db: Executor,
+	read: { model: PlanModel; ficheRows: Map<string, number>; exportedRevision: number | null }
+) {
 	const [current, retiredFiches, retiredIndicators, statuses, moves, creates] = await Promise.all([
 		loadPlanModel(db),
 		listRetiredFicheCodes(db),
@@ -270,42 +325,23 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		movedSinceExport,
 		...(await ficheEventsSinceExport(db, exported))
 	});
-	const undated = undatedBaselineChecks(read.undatedBaselines, diff.changes);
-	if (!reading.ok) {
-		const found = reading.partial!.problems;
-		const beside = rowProblemsBeside([...diff.problems, ...undated.problems], found);
-		// Listed up to the limit, the reading's first, and all of them counted (« Et N autres »).
-		const all = [...found, ...beside];
-		return {
-			...refused(cappedProblems(all, unlocatedProblem).map(capitalised), all.length),
-			outOfDate: beside.filter((p) => p.outOfDate).length
-		};
-	}
-	const outdated = await changedSinceExport(db, exported, diff.changes);
-	const problems = [
-		...diff.problems.map(capitalised),
-		...undated.problems.map(capitalised),
-		...retiredOrganisationProblems(current, reading.model),
-		...(await organisationNameProblems(db, current, reading.model)),
-		...(await indicatorKindProblems(db, reading.model, diff.changes)),
-		...outdated
-	];
+	return { current, creates, diff };
+}
+
+/**
+ * A workbook with refused cells: the reading's problems, then those the comparison finds on the
+ * rows read well (rowProblemsBeside), listed up to the limit, the reading's first, all counted.
+ */
+function refusedWithRowsBeside(
+	found: WorkbookProblem[],
+	diff: PlanDiff,
+	undated: ReturnType<typeof undatedBaselineChecks>
+): Checked {
+	const beside = rowProblemsBeside([...diff.problems, ...undated.problems], found);
+	const all = [...found, ...beside];
 	return {
-		model: reading.model,
-		changes: diff.changes,
-		// Capped as the reading's are: a workbook every row of which differs does not list them all.
-		problems: cappedProblems(problems, (message) => capitalised(unlocatedProblem(message))),
-		outOfDate: diff.problems.filter((p) => p.outOfDate).length + outdated.length,
-		problemCount: problems.length,
-		creates,
-		current,
-		notices: [
-			...undated.notices,
-			...nameTakenNotices(current, reading.model),
-			...latestValueNotices(
-				editedLatestRows(reading.shownLatest, reading.model, await loadLatestValues(db))
-			)
-		]
+		...refusedBeforeComparing(cappedProblems(all, unlocatedProblem).map(capitalised), all.length),
+		outOfDate: beside.filter((p) => p.outOfDate).length
 	};
 }
 
