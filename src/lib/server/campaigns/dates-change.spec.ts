@@ -340,6 +340,8 @@ describe('changing an open campaign’s deadline and reminders', () => {
 			ok: true,
 			value: { notified: 1, cancelled: 0 }
 		});
+		// What the campaign's page says of the change (left noticed s49: nothing).
+		expect((await listDatesChanges(t.db, id)).map((c) => c.notified)).toEqual([1]);
 		const received = await t.deliver();
 		expect(received.map((r) => r.envelopeTo)).toEqual([[sam.email]]);
 		expect(subjectsOf(sam, received)).toEqual([

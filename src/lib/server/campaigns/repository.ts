@@ -474,7 +474,10 @@ export async function countDeadlineNoticesSince(
 	return n;
 }
 
-/** A campaign's changes of dates, oldest first, with who made them. */
+/**
+ * A campaign's changes of dates, oldest first, with who made them and how many organisations each
+ * told of its new deadline (`notified`: 0 for the changes recorded before it was counted).
+ */
 export async function listDatesChanges(db: Executor, campaignId: number) {
 	const rows = await db
 		.selectFrom('campaign_dates_change')
@@ -485,6 +488,7 @@ export async function listDatesChanges(db: Executor, campaignId: number) {
 			'campaign_dates_change.reminder_days_before as reminderDaysBefore',
 			'campaign_dates_change.reminder_days_after as reminderDaysAfter',
 			'campaign_dates_change.changed_at as changedAt',
+			'campaign_dates_change.notified',
 			'user_account.name as changedByName'
 		])
 		.where('campaign_dates_change.campaign_id', '=', campaignId)

@@ -62,14 +62,39 @@ describe('the notice of a campaign whose dates changed', () => {
 	const change = (
 		deadlineAfter: string,
 		reminderDaysAfter: number[],
-		deadlineBefore = '2026-12-20'
+		deadlineBefore = '2026-12-20',
+		notified = 0
 	) => ({
 		deadlineBefore,
 		deadlineAfter,
 		reminderDaysBefore: [-3],
 		reminderDaysAfter,
 		changedAt: Date.parse('2026-12-10T10:00:00Z'),
+		notified,
 		changedByName: 'Anne Admin'
+	});
+
+	// Left noticed s49: `notified` was recorded, the page never said whether anyone was told.
+	it('says how many organisations the last change of the deadline told, as recorded, and each listed change too', () => {
+		const told = (notified: number) =>
+			notices({
+				datesChanged: true,
+				datesChanges: [change('2026-12-31', [-3], '2026-12-20', notified)]
+			});
+		expect(told(2)).toMatch(/2\s?organisations prévenues de la nouvelle échéance\./);
+		expect(told(1)).toMatch(/1\s?organisation prévenue de la nouvelle échéance\./);
+		expect(told(0)).toContain('aucune organisation prévenue de la nouvelle échéance.');
+		const listed = shownText(
+			pageBody({
+				datesChanges: [
+					change('2026-12-31', [-3], '2026-12-20', 3),
+					change('2026-12-31', [-7], '2026-12-31')
+				]
+			})
+		);
+		expect(listed).toMatch(/par Anne Admin \(3\s?organisations prévenues\)\./);
+		// The reminder days alone tell nobody: nothing said of it.
+		expect(listed).not.toContain('aucune organisation');
 	});
 
 	it('shows no count taken from the address, and sends to the journal and the mail page', () => {
@@ -98,7 +123,7 @@ describe('the notice of a campaign whose dates changed', () => {
 		);
 		expect(remindersOnly).not.toContain('nouvelle échéance');
 		expect(notices({ datesChanged: true, datesChanges: [change('2026-12-31', [-3])] })).toMatch(
-			/^ ?Échéance modifiée : les rappels à venir se comptent depuis la nouvelle échéance\./
+			/^ ?Échéance modifiée : les rappels à venir se comptent depuis la nouvelle échéance\s?; /
 		);
 		// A link made up, with no change recorded: no notice.
 		expect(notices({ datesChanged: true })).toBe('');
@@ -107,16 +132,7 @@ describe('the notice of a campaign whose dates changed', () => {
 	it('lists each change under the deadline, and a reminder sent for the former deadline says so', () => {
 		const text = shownText(
 			pageBody({
-				datesChanges: [
-					{
-						deadlineBefore: '2026-12-20',
-						deadlineAfter: '2026-12-31',
-						reminderDaysBefore: [-3],
-						reminderDaysAfter: [-3],
-						changedAt: Date.parse('2026-12-10T10:00:00Z'),
-						changedByName: 'Anne Admin'
-					}
-				],
+				datesChanges: [change('2026-12-31', [-3])],
 				organisations: [
 					{
 						id: 1,
