@@ -10,9 +10,8 @@ import {
 	type UpdateAction
 } from '$lib/server/progress/service';
 import { UPDATE_STATE_LABELS } from '$lib/utils/vocabulary';
-import { INCOMPLETE_FORM, parseForm, readForm } from '$lib/schemas/form';
+import { INCOMPLETE_FORM, parseForm, readForm, versionField } from '$lib/schemas/form';
 import { DISCARD_FIELDS, DiscardSchema } from '$lib/schemas/progress-update';
-import { ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /**
@@ -74,13 +73,13 @@ export const actions: Actions = {
 		if (!access.ok) missing(event, access.message);
 		const { update } = access.value;
 		const { values, errors } = readForm(await event.request.formData(), ['version']);
-		if (errors.version || !ID_PATTERN.test(values.version))
-			return refusalAnswer(refuse(400, INCOMPLETE_FORM));
+		const version = versionField.safeParse(values.version);
+		if (errors.version || !version.success) return refusalAnswer(refuse(400, INCOMPLETE_FORM));
 		const result = await withdrawProgressUpdate(
 			getDb(),
 			user,
 			update.id,
-			Number(values.version),
+			version.data,
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result);
