@@ -9,10 +9,10 @@ import {
 import { revokeInvitation } from '$lib/server/auth/recovery';
 import { listUsers } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
-import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
+import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { listOrganisationRefs } from '$lib/server/plan/repository';
 import { NewAccountSchema } from '$lib/schemas/auth';
-import { parseForm, readForm } from '$lib/schemas/form';
+import { readForm } from '$lib/schemas/form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -72,12 +72,12 @@ function invitationNotice(
 export const actions: Actions = {
 	create: async (event) => {
 		const admin = await authorize(event, 'users.manage');
-		const { values, errors, data } = parseForm(
+		const { answer, values, data } = readPostedForm(
 			await event.request.formData(),
 			['email', 'name', 'role', 'organisation'],
 			NewAccountSchema
 		);
-		if (!data || Object.keys(errors).length > 0) return invalidFormAnswer(errors, values);
+		if (answer) return answer;
 		const result = await createAccountWithInvitation(
 			getDb(),
 			admin,
