@@ -23,6 +23,15 @@ const CATEGORY_LABELS: Record<Category, string> = {
 };
 
 /**
+ * The same, inside a sentence addressed to the reader (the unsubscribe page: « Ne plus envoyer à …
+ * les courriels suivants : … ? »), where /compte's first person (« de mon organisation ») was wrong.
+ */
+const CATEGORY_LABELS_TO_READER: Record<Category, string> = {
+	...CATEGORY_LABELS,
+	validations: 'Validations et renvois des mises à jour de votre organisation'
+};
+
+/**
  * The categories each role is written to in: a partner in all three; a commission member about
  * sittings only; staff about the updates submitted to them (the « validations » category, a
  * digest). /compte offers only these.
@@ -33,11 +42,14 @@ export const CATEGORIES_BY_ROLE: Record<Role, readonly Category[]> = {
 	admin: ['validations']
 };
 
-/** How a category is named to a person of `role`. */
-export function categoryLabel(category: Category, role: Role): string {
+/**
+ * How a category is named to a person of `role`: as their own choice (/compte, the journal), or
+ * `toReader`, inside a sentence addressed to them (the unsubscribe page).
+ */
+export function categoryLabel(category: Category, role: Role, toReader = false): string {
 	return role === 'admin' && category === 'validations'
 		? 'Mises à jour soumises par les partenaires, à relire (un récapitulatif par heure au plus)'
-		: CATEGORY_LABELS[category];
+		: (toReader ? CATEGORY_LABELS_TO_READER : CATEGORY_LABELS)[category];
 }
 
 export function mailPreferences(db: Db, user: User): Promise<Preferences> {
@@ -104,7 +116,7 @@ export async function unsubscribeTarget(
 	return ok({
 		email: user.email,
 		category: read.category,
-		label: categoryLabel(read.category, user.role),
+		label: categoryLabel(read.category, user.role, true),
 		active: preferences[read.category]
 	});
 }
@@ -134,7 +146,7 @@ export async function unsubscribe(
 				clientAddress
 			});
 		}
-		return ok({ label: categoryLabel(read.category, user.role) });
+		return ok({ label: categoryLabel(read.category, user.role, true) });
 	});
 }
 

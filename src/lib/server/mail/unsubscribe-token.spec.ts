@@ -7,7 +7,7 @@ import { createTestDb } from '../db/testing';
 import { portalSources } from '../../utils/source-testing';
 import { queueNotification, readUnsubscribeToken, UNSUBSCRIBE_TOKEN } from './outbox';
 import { CATEGORIES, findPreferences } from './preferences-repository';
-import { unsubscribe, unsubscribeTarget } from './preferences';
+import { categoryLabel, unsubscribe, unsubscribeTarget } from './preferences';
 
 // Hostile probe s47: the one-click link signed « <account id>.<category> » only. Account ids are
 // reused after restoring a backup older than the account (and the signing key is in the database):
@@ -65,6 +65,21 @@ describe('a one-click unsubscribe link', () => {
 		expect(JSON.stringify(shown)).not.toContain(other);
 		expect(await unsubscribe(db, token, null)).toMatchObject({ ok: false, status: 410 });
 		expect((await findPreferences(db, person.id)).validations).toBe(true);
+	});
+});
+
+// Walkthrough s50: « Ne plus envoyer à x@… les courriels suivants : Validations et renvois des
+// mises à jour de mon organisation ? », /compte's first person inside a sentence to the reader.
+describe('the unsubscribe page', () => {
+	it('names the category to the reader, « de votre organisation », where /compte says « mon »', async () => {
+		const partner = await createTestUser(db, PEOPLE.paul);
+		const token = await tokenFor(partner);
+		const yours = 'Validations et renvois des mises à jour de votre organisation';
+		expect(await unsubscribeTarget(db, token)).toMatchObject({ ok: true, value: { label: yours } });
+		expect(await unsubscribe(db, token, null)).toMatchObject({ ok: true, value: { label: yours } });
+		expect(categoryLabel('validations', 'partenaire')).toBe(
+			'Validations et renvois des mises à jour de mon organisation'
+		);
 	});
 });
 
