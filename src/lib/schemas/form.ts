@@ -10,6 +10,15 @@ export const INCOMPLETE_FORM = 'Le formulaire est incomplet : rechargez la page.
 /** The hidden « version » of the record a form edits (optimistic concurrency), as a number. */
 export const versionField = z.string().regex(ID_PATTERN, INCOMPLETE_FORM).transform(Number);
 
+/**
+ * The number of the row a form names (a hidden field or a list's choice): null when the field is
+ * not one, or is sent more than once.
+ */
+export function readId(formData: FormData, name: string): number | null {
+	const { values, errors } = readForm(formData, [name]);
+	return !errors[name] && ID_PATTERN.test(values[name] ?? '') ? Number(values[name]) : null;
+}
+
 /** What a ticked box sends (`<input type="checkbox" name="confirm" value="oui">`). */
 const TICKED = 'oui';
 

@@ -5,8 +5,8 @@ import { notifySittingClosed, notifySittingCancelled } from './sitting-notices';
 import { countCancellationsOfSitting } from '../mail/outbox-repository';
 import { loadFicheStatesAsOf } from '../dashboard/repository';
 import type { User } from '../auth/users';
-import type { FicheStatus, Opinion, SittingFacts } from '../db/schema';
-import { ok, refuse, type Refusal, type Result } from '../result';
+import type { FicheStatus, SittingFacts } from '../db/schema';
+import { INVALID_FORM_MESSAGE, ok, refuse, type Refusal, type Result } from '../result';
 import {
 	agendaItemHasDecision,
 	appendAgendaItem,
@@ -64,7 +64,10 @@ import {
 	pluralize
 } from '../../utils/format';
 import { sameWords } from '../../utils/text';
-import { isIsoDate, keepTypedChanges, storedText } from '../../schemas/form';
+import { isIsoDate, keepTypedChanges, storedText, type FieldErrors } from '../../schemas/form';
+import { UNKNOWN_CHOICES, type DecisionInput } from '../../schemas/commission';
+
+export type { DecisionInput };
 import {
 	DECISION_KIND_LABELS,
 	SITTING_NOT_FOUND,
@@ -220,6 +223,29 @@ async function openSitting(db: Executor, id: number): Promise<Result<SittingRow>
 export async function deletedSittingRefusal(db: Executor, id: number): Promise<Refusal | null> {
 	const open = await openSitting(db, id);
 	return !open.ok && open.reason === 'sitting-deleted' ? open : null;
+}
+
+/**
+ * A séance's form some of whose fields do not pass (each field's message, `message` above them):
+ * refused as such, unless the séance was deleted meanwhile, which is said instead: the page read
+ * again to show the fields' messages would be that refusal anyway.
+ */
+export async function sittingFormRefusal(
+	db: Executor,
+	id: number,
+	fieldErrors: FieldErrors,
+	message = INVALID_FORM_MESSAGE
+): Promise<Refusal> {
+	return (await deletedSittingRefusal(db, id)) ?? refuse(400, message, { fieldErrors });
+}
+
+/**
+ * A séance's form whose row number (`field`) names none of the page's: its message above the
+ * forms, and under the field when it is a list to choose from (UNKNOWN_CHOICES).
+ */
+export function unknownChoice(field: keyof typeof UNKNOWN_CHOICES): Refusal {
+	const { message, marked } = UNKNOWN_CHOICES[field];
+	return refuse(400, message, marked ? { fieldErrors: { [field]: message } } : {});
 }
 
 /** A séance's facts as a form or a command gives them: a time of day left out is not given. */
@@ -638,11 +664,6 @@ export async function removeAttendee(
 		return ok();
 	});
 }
-
-export type DecisionInput =
-	| { kind: 'priority'; newPriority: 1 | 2; text: string }
-	| { kind: 'opinion'; opinion: Opinion; text: string }
-	| { kind: 'free'; text: string };
 
 export async function recordDecision(
 	db: Db,

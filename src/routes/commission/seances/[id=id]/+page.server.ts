@@ -14,30 +14,34 @@ import {
 	changeSittingState,
 	deleteSitting,
 	deletedSittingNotice,
-	deletedSittingRefusal,
 	recordDecision,
 	removeAgendaItem,
 	removeAttendee,
 	removeDecision,
 	rebaseSittingTyping,
 	sittingDayProblems,
+	sittingFormRefusal,
+	unknownChoice,
 	updateSitting
 } from '$lib/server/commission/service';
 import type { User } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
-import { refuse, type Refusal, type Result } from '$lib/server/result';
+import type { Refusal, Result } from '$lib/server/result';
 import {
-	DECISION_FIELDS,
-	DecisionSchema,
+	agendaChoice,
+	CLOSING_FIELDS,
+	ClosingSchema,
+	DeleteSittingSchema,
 	FreeItemSchema,
 	GuestSchema,
+	parseDecisionForm,
+	shownSittingDetails,
 	SittingSchema,
 	SITTING_FIELDS,
-	decisionMismatches,
-	isClockTime
+	typedSittingText
 } from '$lib/schemas/commission';
-import { parseForm, readForm } from '$lib/schemas/form';
+import { CONFIRM_FIELDS, parseForm, readId } from '$lib/schemas/form';
 import { mailIsRelayed, relayDownSince } from '$lib/server/mail/outbox';
 import { SITTING_NOT_FOUND, typedDecisionLabel } from '$lib/utils/vocabulary';
 import {
@@ -50,9 +54,8 @@ import {
 	pastDayMessage
 } from '$lib/server/commission/convocation';
 import { rankAgendaSuggestions, sittingPastPart } from '$lib/utils/rules';
-import { formatClock, formatDate } from '$lib/utils/format';
 import { parisToday } from '$lib/utils/dates';
-import { FICHE_CODE_PATTERN, ID_PATTERN, readTimestamp } from '$lib/utils/text';
+import { readTimestamp } from '$lib/utils/text';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 // The record of a closed sitting is public; a sitting being prepared or held is for members and staff.
@@ -150,41 +153,6 @@ async function managing(event: Event, user: User) {
 	};
 }
 
-/**
- * The séance's details as typed, one per line and named as the form names them (a deleted séance);
- * a time that is not one is shown as it was typed.
- */
-function typedSitting(values: Record<string, string>): { text: string } {
-	const time = values.starts_at ?? '';
-	const lines = [
-		['Date', values.held_on ? formatDate(values.held_on) : ''],
-		['Heure', isClockTime(time) ? formatClock(time) : time],
-		['Lieu', values.place],
-		['Intitulé', values.title]
-	].filter(([, value]) => value);
-	return { text: lines.map(([name, value]) => `${name} : ${value}`).join('\n') };
-}
-
-/**
- * Before a form's field errors are answered: a séance deleted meanwhile is the page's error, with
- * what was typed (see `refusal`). Without a script, the page read again to show the errors would
- * be that error anyway, and the typing lost with it.
- */
-async function unlessDeleted(
-	c: { db: ReturnType<typeof getDb>; id: number },
-	values: Record<string, string>,
-	typed?: { text: string | undefined; as?: string }
-): Promise<void> {
-	const gone = await deletedSittingRefusal(c.db, c.id);
-	if (gone) refusal(gone, values, typed);
-}
-
-/**
- * More fiches than a choice in the list can name (the plan has 23, at most nine per objective):
- * refused before any query, which would hold one parameter per code sent.
- */
-const MAX_AGENDA_CHOICES = 500;
-
 const SITTINGS_LINK = { href: '/commission', label: 'Les séances de la commission' };
 
 /**
@@ -213,21 +181,6 @@ async function respond(result: Result<unknown>, success: string) {
 	return { done: success };
 }
 
-function idField(form: FormData, name: string): number | null {
-	const { values, errors } = readForm(form, [name]);
-	return !errors[name] && ID_PATTERN.test(values[name] ?? '') ? Number(values[name]) : null;
-}
-
-/**
- * The answer to a form whose choice is not one the page offered: its message above the forms, and
- * under the field it names (`field`: a list to choose from), which is marked as refused.
- */
-function badChoice(message: string, field?: string) {
-	return refusalAnswer(refuse(400, message, field ? { fieldErrors: { [field]: message } } : {}));
-}
-
-const DELETE_UNCONFIRMED = 'Cochez la case pour confirmer que la séance doit être supprimée.';
-
 export const actions: Actions = {
 	convene: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
@@ -249,13 +202,8 @@ export const actions: Actions = {
 	},
 	addFiches: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const sent = c.form.getAll('codes');
-		const listed = (v: FormDataEntryValue): v is string =>
-			typeof v === 'string' && FICHE_CODE_PATTERN.test(v);
-		if (sent.length === 0 || sent.length > MAX_AGENDA_CHOICES || !sent.every(listed))
-			return badChoice('Choisissez au moins une fiche dans la liste.', 'codes');
-		// A code sent twice names its fiche once.
-		const codes = [...new Set(sent.filter(listed))];
+		const codes = agendaChoice(c.form);
+		if (codes === null) return refusal(unknownChoice('codes'));
 		return respond(
 			await addAgendaFiches(c.db, c.user, c.id, codes, c.address),
 			'Ordre du jour mis à jour.'
@@ -263,48 +211,30 @@ export const actions: Actions = {
 	},
 	addFree: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const { answer, values, data } = readPostedForm(c.form, ['title'], FreeItemSchema, undefined, {
-			oneField: true
-		});
-		if (answer) {
-			await unlessDeleted(c, values, { text: values.title });
-			return answer;
-		}
+		const { values, errors, data } = readPostedForm(c.form, ['title'], FreeItemSchema);
+		const typed = { text: values.title };
+		// The field's own message above the form: the field is inline in the agenda.
+		if (!data)
+			return refusal(await sittingFormRefusal(c.db, c.id, errors, errors.title), values, typed);
 		const result = await addAgendaFreeItem(c.db, c.user, c.id, data.title, c.address);
 		// A point already on the agenda: told under the field, the title as typed.
-		if (!result.ok) return refusal(result, values, { text: values.title });
+		if (!result.ok) return refusal(result, values, typed);
 		return { done: 'Point ajouté.' };
 	},
 	edit: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const { answer, errors, values, typed, data } = readPostedForm(
-			c.form,
-			SITTING_FIELDS,
-			SittingSchema
-		);
+		const { errors, values, typed, data } = readPostedForm(c.form, SITTING_FIELDS, SittingSchema);
 		// The date against the séance's rules too (the schema read it): every problem at once.
-		if (answer) {
-			await unlessDeleted(c, values, typedSitting(values));
-			return invalidFormAnswer(
-				{ ...(await sittingDayProblems(c.db, typed.held_on, c.id)), ...errors },
-				values
+		if (!data)
+			return refusal(
+				await sittingFormRefusal(c.db, c.id, {
+					...(await sittingDayProblems(c.db, typed.held_on, c.id)),
+					...errors
+				}),
+				values,
+				typedSittingText(values)
 			);
-		}
-		// The details as the form showed them: a correction made meanwhile is not overwritten unseen.
-		const shown = readForm(c.form, [
-			'shown_held_on',
-			'shown_starts_at',
-			'shown_place',
-			'shown_title'
-		]).values;
-		const seen = c.form.has('shown_held_on')
-			? {
-					heldOn: shown.shown_held_on,
-					startsAt: shown.shown_starts_at || null,
-					place: shown.shown_place,
-					title: shown.shown_title
-				}
-			: null;
+		const seen = shownSittingDetails(c.form);
 		const result = await updateSitting(
 			c.db,
 			c.user,
@@ -319,7 +249,7 @@ export const actions: Actions = {
 				result.status === 409 && seen
 					? await rebaseSittingTyping(c.db, c.id, values, seen)
 					: values,
-				typedSitting(values)
+				typedSittingText(values)
 			);
 		// Moved to a day or an hour past: no convocation to send again, the page says why.
 		const past = sittingPastPart({ heldOn: data.held_on, startsAt: data.starts_at });
@@ -336,8 +266,8 @@ export const actions: Actions = {
 	},
 	removeDecision: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const decisionId = idField(c.form, 'decisionId');
-		if (decisionId === null) return badChoice('Décision inconnue.');
+		const decisionId = readId(c.form, 'decisionId');
+		if (decisionId === null) return refusal(unknownChoice('decisionId'));
 		return respond(
 			await removeDecision(c.db, c.user, c.id, decisionId, c.address),
 			'Décision retirée : elle ne prendra pas effet.'
@@ -345,14 +275,14 @@ export const actions: Actions = {
 	},
 	removeItem: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const itemId = idField(c.form, 'itemId');
-		if (itemId === null) return badChoice('Point inconnu.');
+		const itemId = readId(c.form, 'itemId');
+		if (itemId === null) return refusal(unknownChoice('itemId'));
 		return respond(await removeAgendaItem(c.db, c.user, c.id, itemId, c.address), 'Point retiré.');
 	},
 	addMember: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const userId = idField(c.form, 'userId');
-		if (userId === null) return badChoice('Choisissez un membre dans la liste.', 'userId');
+		const userId = readId(c.form, 'userId');
+		if (userId === null) return refusal(unknownChoice('userId'));
 		return respond(
 			await addAttendee(c.db, c.user, c.id, { userId }, c.address),
 			'Présence enregistrée.'
@@ -360,28 +290,24 @@ export const actions: Actions = {
 	},
 	addGuest: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const { answer, values, data } = readPostedForm(
-			c.form,
-			['guest_name'],
-			GuestSchema,
-			undefined,
-			{
-				oneField: true
-			}
-		);
-		if (answer) {
-			await unlessDeleted(c, values, { text: values.guest_name });
-			return answer;
-		}
+		const { values, errors, data } = readPostedForm(c.form, ['guest_name'], GuestSchema);
+		const typed = { text: values.guest_name };
+		// The field's own message above the form: the field is inline in the list of those present.
+		if (!data)
+			return refusal(
+				await sittingFormRefusal(c.db, c.id, errors, errors.guest_name),
+				values,
+				typed
+			);
 		const result = await addAttendee(c.db, c.user, c.id, { guestName: data.guest_name }, c.address);
 		// Someone already present: told under the field, the name as typed.
-		if (!result.ok) return refusal(result, values, { text: values.guest_name });
+		if (!result.ok) return refusal(result, values, typed);
 		return { done: 'Invité enregistré.' };
 	},
 	removeAttendee: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const attendeeId = idField(c.form, 'attendeeId');
-		if (attendeeId === null) return badChoice('Personne inconnue.');
+		const attendeeId = readId(c.form, 'attendeeId');
+		if (attendeeId === null) return refusal(unknownChoice('attendeeId'));
 		return respond(
 			await removeAttendee(c.db, c.user, c.id, attendeeId, c.address),
 			'Présence retirée.'
@@ -389,13 +315,12 @@ export const actions: Actions = {
 	},
 	delete: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		// Answered beside the deletion form, not above the page's other forms.
+		// Answered beside the deletion form (its box, `confirm_delete` on the page), not above the
+		// page's other forms.
 		const values = { intent: 'delete' };
-		if (readForm(c.form, ['confirm']).values.confirm !== 'oui')
-			return refusalAnswer(
-				refuse(400, DELETE_UNCONFIRMED, { fieldErrors: { confirm_delete: DELETE_UNCONFIRMED } }),
-				values
-			);
+		const { errors } = parseForm(c.form, CONFIRM_FIELDS, DeleteSittingSchema);
+		if (errors.confirm)
+			return invalidFormAnswer({ confirm_delete: errors.confirm }, values, errors.confirm);
 		const result = await deleteSitting(c.db, c.user, c.id, c.address);
 		if (!result.ok) return refusal(result, values);
 		// The commission's page says it, read from the séance: created by mistake, or cancelled and
@@ -414,10 +339,8 @@ export const actions: Actions = {
 		// Irreversible: only from the confirmation page, which says what will take effect and sends
 		// the decisions it listed; any other post, or decisions changed since, leads back to it.
 		const confirmation = `/commission/seances/${event.params.id}/cloture`;
-		const { confirm, decisions } = readForm(c.form, ['confirm', 'decisions']).values;
-		if (confirm !== 'oui' || !/^(\d{1,9}(,\d{1,9}){0,999})?$/.test(decisions))
-			redirect(303, confirmation);
-		const shown = decisions === '' ? [] : decisions.split(',').map(Number);
+		const { data } = parseForm(c.form, CLOSING_FIELDS, ClosingSchema);
+		if (!data?.confirm) redirect(303, confirmation);
 		const result = await changeSittingState(
 			c.db,
 			c.user,
@@ -425,7 +348,7 @@ export const actions: Actions = {
 			'closed',
 			c.address,
 			new Date(),
-			shown
+			data.decisions
 		);
 		if (!result.ok && result.reason === 'closing-changed')
 			redirect(303, `${confirmation}?relire=1`);
@@ -434,24 +357,12 @@ export const actions: Actions = {
 	},
 	decide: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
-		const parsed = parseForm(c.form, DECISION_FIELDS, DecisionSchema);
-		const { values, data } = parsed;
-		const errors = { ...decisionMismatches(values), ...parsed.errors };
-		const itemId = ID_PATTERN.test(values.itemId) ? Number(values.itemId) : null;
-		if (itemId === null) errors.itemId = 'Point de l’ordre du jour inconnu.';
-		if (!data || itemId === null || Object.keys(errors).length > 0) {
-			await unlessDeleted(c, values, { text: values.text, as: typedDecisionLabel(values) });
-			return invalidFormAnswer(errors, values);
-		}
-		const input =
-			data.kind === 'priority'
-				? { kind: 'priority' as const, newPriority: data.new_priority, text: data.text }
-				: data.kind === 'opinion'
-					? { kind: 'opinion' as const, opinion: data.opinion, text: data.text }
-					: { kind: 'free' as const, text: data.text };
+		const { values, errors, decision } = parseDecisionForm(c.form);
+		const typed = { text: values.text, as: typedDecisionLabel(values) };
+		if (!decision) return refusal(await sittingFormRefusal(c.db, c.id, errors), values, typed);
+		const { itemId, input } = decision;
 		const result = await recordDecision(c.db, c.user, c.id, itemId, input, c.address);
-		if (!result.ok)
-			return refusal(result, values, { text: values.text, as: typedDecisionLabel(values) });
+		if (!result.ok) return refusal(result, values, typed);
 		// Told inside its point, where the focus stays: the next point's form is a few keys away.
 		return { decided: itemId };
 	}
