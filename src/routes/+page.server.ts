@@ -10,7 +10,7 @@ import {
 	listOrientations
 } from '$lib/server/plan/repository';
 import { ficheListHtml } from '$lib/server/render/fiche-list';
-import { fragmentHtml } from '$lib/server/render/fragment';
+import { fragmentHtml } from '$lib/server/render/kept-html';
 import { HOME_PAGE_EVENTS } from '$lib/utils/rules';
 import { renderedOnly } from '$lib/utils/rendered-only';
 import type { PageServerLoad } from './$types';
@@ -21,7 +21,7 @@ export const csr = false;
 /**
  * The plan, its tree and its latest events: read and put together once per change of published
  * data, with the HTML of each objective's fiches and of the events (FicheList and PlanEvents,
- * written by Verbatim: most of what the page's own render cost on each request).
+ * written by KeptHtml: most of what the page's own render cost on each request).
  */
 const homePage = cachedByRevision(async (db) => {
 	const [plan, axes, orientations, objectives, fiches, history] = [

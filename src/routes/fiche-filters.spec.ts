@@ -4,7 +4,7 @@ import { listStructure } from '$lib/server/authoring/repository';
 import { retireStructure, saveStructure } from '$lib/server/authoring/service';
 import { newStructure, openedStructure } from '$lib/server/authoring/testing';
 import FicheList from '$lib/components/FicheList.svelte';
-import { fragmentHtml } from '$lib/server/render/fragment';
+import { fragmentHtml } from '$lib/server/render/kept-html';
 import FichesPage from './fiches/+page.svelte';
 import { load } from './fiches/+page.server';
 import { organisationSelectHtml } from './fiches/organisation-options';

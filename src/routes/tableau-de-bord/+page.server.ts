@@ -4,8 +4,7 @@ import { formatDate } from '$lib/utils/format';
 import { getDb } from '$lib/server/db/instance';
 import type { DashboardView } from '$lib/server/dashboard/tables';
 import { liveDashboard } from '$lib/server/opendata/published';
-import { fragmentHtml, keptFragment } from '$lib/server/render/fragment';
-import { inAnswer, type KeptHtml } from '$lib/server/render/kept-html';
+import { fragmentHtml, inAnswer, keptFragment, type KeptHtml } from '$lib/server/render/kept-html';
 import { renderedOnly } from '$lib/utils/rendered-only';
 import type { PageServerLoad } from './$types';
 

@@ -2,7 +2,7 @@ import { render } from 'svelte/server';
 import type { Component } from 'svelte';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import FicheList from '$lib/components/FicheList.svelte';
-import Verbatim from '$lib/components/Verbatim';
+import KeptHtml from '$lib/components/KeptHtml';
 import type { Db } from '$lib/server/db';
 import { createTestDb } from '$lib/server/db/testing';
 import { listFiches, type FicheSummary } from '$lib/server/plan/repository';
@@ -21,8 +21,8 @@ function page(component: Component<never>, props: Record<string, unknown>): stri
 }
 
 const inPlace = (fiches: FicheSummary[]) => page(FicheList as Component<never>, { fiches });
-const verbatim = (fiches: FicheSummary[]) =>
-	page(Verbatim as Component<never>, { of: FicheList, html: ficheListHtml(fiches) });
+const kept = (fiches: FicheSummary[]) =>
+	page(KeptHtml as Component<never>, { of: FicheList, html: ficheListHtml(fiches) });
 
 let db: Db;
 let fiches: FicheSummary[];
@@ -38,11 +38,11 @@ describe('ficheListHtml', () => {
 	it('writes the list as FicheList rendered in place, whatever fiches it holds', () => {
 		expect(fiches.length).toBeGreaterThan(20);
 		for (const list of [fiches, fiches.slice(3, 9), fiches.filter((_, i) => i % 3 === 0)]) {
-			expect(verbatim(list)).toContain(`href="/fiches/${list[0]!.code}"`);
-			expect(verbatim(list)).toBe(inPlace(list));
+			expect(kept(list)).toContain(`href="/fiches/${list[0]!.code}"`);
+			expect(kept(list)).toBe(inPlace(list));
 		}
-		expect(verbatim([fiches[5]!])).toBe(inPlace([fiches[5]!]));
-		expect(verbatim([])).toBe(inPlace([]));
+		expect(kept([fiches[5]!])).toBe(inPlace([fiches[5]!]));
+		expect(kept([])).toBe(inPlace([]));
 	});
 
 	it('writes a fiche’s row again when what the row shows changes', () => {
@@ -53,8 +53,8 @@ describe('ficheListHtml', () => {
 			{ ...fiche!, title: 'Un <b>titre</b> & son Wi-Fi' }
 		];
 		for (const other of changed) {
-			expect(verbatim([other, ...fiches.slice(1)])).toBe(inPlace([other, ...fiches.slice(1)]));
-			expect(verbatim([other])).not.toBe(verbatim([fiche!]));
+			expect(kept([other, ...fiches.slice(1)])).toBe(inPlace([other, ...fiches.slice(1)]));
+			expect(kept([other])).not.toBe(kept([fiche!]));
 		}
 	});
 });

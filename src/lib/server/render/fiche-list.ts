@@ -1,6 +1,6 @@
 import FicheList from '$lib/components/FicheList.svelte';
 import type { FicheSummary } from '$lib/server/plan/repository';
-import { fragmentHtml } from './fragment';
+import { fragmentHtml } from './kept-html';
 
 // Svelte's markers around the items of an `{#each}` block.
 const EACH_OPEN = '<!--[-->';
@@ -31,7 +31,7 @@ function rowOf(fiche: Row): string {
 }
 
 /**
- * FicheList's HTML for `fiches` (no note), written by Verbatim (src/lib/components/Verbatim.ts)
+ * FicheList's HTML for `fiches` (no note), written by KeptHtml (src/lib/components/KeptHtml.ts)
  * with the same bytes as the component rendered in place: each fiche's row is rendered once and
  * kept under what the row shows (code, title, priority, status), so a change of those makes a new
  * row and nothing is to be invalidated. The home page and `/fiches` list the same fiches on every

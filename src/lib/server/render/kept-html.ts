@@ -1,5 +1,26 @@
+/**
+ * Kept HTML: the HTML of a component rendered apart on the server (fragmentHtml) and written into a
+ * page rendered on the server only (`csr = false`) by the component KeptHtml
+ * (src/lib/components/KeptHtml.ts), with the bytes the component rendered in place would give. One
+ * module, two ways for the load to hand it to its page; the rule:
+ *
+ * - HTML the load puts together for this request, or small (a filtered list of fiches from its kept
+ *   rows, the home page's lists and events): the string itself. SvelteKit hashes and writes it with
+ *   the rest of the page.
+ * - HTML large and the same for many requests (the dashboard's figures, an edition's report): a
+ *   KeptHtml kept once per change (keptFragment), given as inAnswer(event, kept). The page gets a
+ *   mark that the server's last hook (keptHtmlInAnswers) replaces with the kept bytes, their step
+ *   of the `ETag` reused: SvelteKit no longer hashes and encodes those bytes on every request.
+ *
+ * Either way the page writes it with `<KeptHtml of={Component} html={data.…} />`.
+ */
 import { randomUUID } from 'node:crypto';
 import type { Handle } from '@sveltejs/kit';
+import { render } from 'svelte/server';
+import type { Component } from 'svelte';
+import { CHARTS_DRAWN_BY_SCRIPT } from '$lib/components/charts/ChartsScript.svelte';
+import { SITE_ORIGIN } from '$lib/components/PrintedLink.svelte';
+import { originSetting } from '$lib/server/config.js';
 
 /**
  * SvelteKit's `ETag` of a page is djb2 over its HTML, read from the last character to the first
@@ -15,6 +36,34 @@ function djb2(state: number, text: string): number {
 const DJB2_START = 5381;
 /** Hashes of what follows a kept HTML that it remembers (in practice one: the page's end). */
 const STEPS_KEPT = 8;
+
+// What Svelte's render() puts around a component's own output (its hydration block markers).
+const BLOCK_OPEN = '<!--[-->';
+const BLOCK_CLOSE = '<!--]-->';
+
+/**
+ * A component's HTML as Svelte writes it inside a page rendered on the server only (`csr = false`)
+ * and inside ChartsScript.svelte: the contexts the root layout (the portal's address, PrintedLink)
+ * and ChartsScript (charts drawn by the separate script) give it, without the block markers
+ * render() adds around a whole page. Written into the page by the component KeptHtml, the page's
+ * bytes are those of the component rendered in place. The component writes nothing into the head.
+ */
+export function fragmentHtml<Props extends Record<string, unknown>>(
+	component: Component<Props>,
+	props: Props
+): string {
+	const context = new Map<unknown, unknown>([
+		[CHARTS_DRAWN_BY_SCRIPT, true],
+		[SITE_ORIGIN, originSetting()]
+	]);
+	const { head, body } = render(component as unknown as Component<Record<string, unknown>>, {
+		props,
+		context
+	});
+	if (head !== '' || !body.startsWith(BLOCK_OPEN) || !body.endsWith(BLOCK_CLOSE))
+		throw new Error('fragmentHtml: the component wrote into the head, or Svelte’s markers changed');
+	return body.slice(BLOCK_OPEN.length, -BLOCK_CLOSE.length);
+}
 
 /**
  * HTML written once per change of the published data (fragmentHtml, keptFragment: the dashboard's
@@ -43,6 +92,23 @@ export class KeptHtml {
 	}
 }
 
+const kept = new WeakMap<object, { variant: string; html: KeptHtml }>();
+
+/**
+ * The HTML `make` writes for `owner`, written once while `owner` lives and `variant` stays the
+ * same. `owner` is data kept once per change of the published data (keyedByRevision: the
+ * dashboard's view, an edition's page data), so the HTML follows each change, with nothing to
+ * invalidate; `variant` is whatever else the HTML shows (the dashboard's day). Its bytes and its
+ * step of the page's `ETag` are kept with it (KeptHtml, inAnswer).
+ */
+export function keptFragment(owner: object, variant: string, make: () => string): KeptHtml {
+	const found = kept.get(owner);
+	if (found && found.variant === variant) return found.html;
+	const html = new KeptHtml(make());
+	kept.set(owner, { variant, html });
+	return html;
+}
+
 /**
  * Where a kept HTML goes in a page, until the answer is written: a mark no text can hold (the NUL
  * character and a number drawn when the server starts), then the HTML's place in the request's list.
@@ -51,7 +117,7 @@ const MARK = `\u0000kept-html-${randomUUID()}-`;
 const MARK_END = '\u0000';
 
 /**
- * What a page's `load` gives its component (Verbatim) for `kept`. A page's answer gets a mark,
+ * What a page's `load` gives the component KeptHtml for `kept`. A page's answer gets a mark,
  * replaced by the kept bytes once SvelteKit has written the page (keptHtmlInAnswers): SvelteKit
  * then renders, hashes and encodes a page of a few KB, not the whole HTML on every request
  * (docs/performance.md, « 2026-12-06 (morning) »). A request for the data alone (`__data.json`)

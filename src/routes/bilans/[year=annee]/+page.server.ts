@@ -1,7 +1,6 @@
 import EditionReport from '$lib/components/EditionReport.svelte';
 import { getDb } from '$lib/server/db/instance';
-import { fragmentHtml, keptFragment } from '$lib/server/render/fragment';
-import { inAnswer, type KeptHtml } from '$lib/server/render/kept-html';
+import { fragmentHtml, inAnswer, keptFragment, type KeptHtml } from '$lib/server/render/kept-html';
 import { renderedOnly } from '$lib/utils/rendered-only';
 import { editionKeyOfUrl, editionView } from './edition';
 import type { PageServerLoad } from './$types';
