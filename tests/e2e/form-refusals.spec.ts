@@ -234,3 +234,50 @@ test('without a script, the campaign, bilan, account and password forms answer w
 	}
 	await context.close();
 });
+
+test('without a script, a form refused on every field lists them in the page’s order (the bilan’s correction note after the axes’ texts), each link to its field, what was typed kept', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await loginPage(page, ACCOUNTS.admin);
+	for (const { path, button, refused } of [
+		{
+			path: '/admin/bilans',
+			button: 'Enregistrer et prévisualiser',
+			refused: 'Le bilan n’a pas été enregistré'
+		},
+		{
+			path: '/admin/campagnes',
+			button: /^Ouvrir la campagne/,
+			refused: 'La campagne n’a pas été ouverte'
+		}
+	]) {
+		await page.goto(path);
+		const form = page.locator('form').filter({ has: page.getByRole('button', { name: button }) });
+		// Every text wrong: a character that reverses the text after it (refused everywhere); no date.
+		const typed = new Map<string, string>();
+		for (const field of await form.locator('input[type="text"], textarea').all()) {
+			const id = (await field.getAttribute('id'))!;
+			await field.fill(`faux\u202e${id}`);
+			typed.set(id, `faux\u202e${id}`);
+		}
+		for (const date of await form.locator('input[type="date"]').all()) await date.fill('');
+		await page.getByRole('button', { name: button }).click();
+		const summary = page.getByRole('alert').filter({ hasText: refused });
+		const links = summary.getByRole('link');
+		const targets = await links.evaluateAll((all) => all.map((a) => a.getAttribute('href')));
+		const invalid = await page
+			.locator('[aria-invalid="true"]')
+			.evaluateAll((all) => all.map((field) => `#${field.id}`));
+		expect(targets.length, path).toBeGreaterThan(1);
+		expect(targets, path).toEqual(invalid);
+		for (const target of targets) {
+			await summary.locator(`a[href="${target}"]`).click();
+			await expect(page.locator(target!), path).toBeFocused();
+			const id = target!.slice(1);
+			if (typed.has(id)) await expect(page.locator(target!), path).toHaveValue(typed.get(id)!);
+		}
+	}
+	await context.close();
+});

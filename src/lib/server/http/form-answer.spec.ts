@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { textField } from '$lib/schemas/form';
-import { readPostedForm } from './form-answer';
+import { invalidFormAnswer, readPostedForm } from './form-answer';
 
 const Schema = z.object({ title: textField('Le titre', 20), note: textField('La note', 5) });
 const form = (entries: [string, string][]) => {
@@ -86,5 +86,28 @@ describe('reading a posted form', () => {
 		expect(read.answer?.status).toBe(400);
 		expect(read.answer?.data.message).toBe('Le titre est obligatoire.');
 		expect(read.answer?.data.values).toEqual({ title: '' });
+	});
+
+	it('gives the messages in the order the page shows its fields, not the schema’s nor the route’s', () => {
+		const Three = z.object({
+			title: textField('Le titre', 20),
+			note: textField('La note', 5),
+			kind: z.enum(['a', 'b'], { error: 'Choisissez une nature.' })
+		});
+		// The page shows the note, then the kind (a radio left unchosen: not posted), then the title.
+		const read = readPostedForm(
+			form([
+				['note', 'bien trop long'],
+				['title', '']
+			]),
+			['title', 'kind', 'note'],
+			Three,
+			{ which: 'créer' }
+		);
+		expect(Object.keys(read.values)).toEqual(['note', 'title', 'kind', 'which']);
+		expect(Object.keys(read.answer?.data.errors ?? {})).toEqual(['note', 'title', 'kind']);
+		// A problem the route adds after the schema's (a year already taken) takes its field's place.
+		const added = invalidFormAnswer({ ...read.errors, note: 'Déjà prise.' }, read.values);
+		expect(Object.keys(added.data.errors)).toEqual(['note', 'title', 'kind']);
 	});
 });

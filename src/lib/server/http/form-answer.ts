@@ -17,10 +17,43 @@ export function refusalAnswer<
 		...(extra as X),
 		values,
 		message: refusal.message,
-		errors: (refusal.fieldErrors ?? { form: refusal.message }) as Record<string, string>,
+		errors: inOrderOf(refusal.fieldErrors ?? { form: refusal.message }, values),
 		changes: refusal.changes ?? [],
 		stored: refusal.stored ?? null
 	});
+}
+
+/**
+ * The field messages in the order of the fields in `values` (readPostedForm's, or typedValues':
+ * the page's order), those of no field there after them as they came: the form's summary
+ * (ErrorSummary) lists them as the page shows its fields, whichever part of the schema or the
+ * service found each problem.
+ */
+function inOrderOf(errors: FieldErrors, values: Record<string, unknown> | undefined): FieldErrors {
+	if (!values) return errors;
+	const order = Object.keys(values);
+	const rank = (name: string) => {
+		const at = order.indexOf(name);
+		return at < 0 ? order.length : at;
+	};
+	return Object.fromEntries(Object.entries(errors).sort(([a], [b]) => rank(a) - rank(b)));
+}
+
+/**
+ * The fields of `values` in the order the form posted them, which is the order of its controls
+ * on the page; a field not posted (no radio button chosen, a box left unticked) right after the
+ * posted one it follows in `values`.
+ */
+function inPostedOrder<T extends Record<string, string>>(formData: FormData, values: T): T {
+	const posted = [...new Set(formData.keys())];
+	let rank = -1;
+	const ranked = Object.keys(values).map((name, index) => {
+		const at = posted.indexOf(name);
+		if (at >= 0) rank = at;
+		return { name, rank, index };
+	});
+	ranked.sort((a, b) => a.rank - b.rank || a.index - b.index);
+	return Object.fromEntries(ranked.map(({ name }) => [name, values[name]])) as T;
 }
 
 /** Every text field of a posted form as typed, to give back with a refusal (files left out). */
@@ -75,7 +108,8 @@ export function readPostedForm<
 	options: PostedFormOptions<Record<F, string> & K, E> = {}
 ) {
 	const { values: read, errors, data } = parseForm(formData, fields, schema);
-	const typed = { ...read, ...keep } as Record<F, string> & K;
+	// In the page's order, and so the messages of a refusal (refusalAnswer).
+	const typed = { ...inPostedOrder(formData, read), ...keep } as Record<F, string> & K;
 	const values = (options.echo ? options.echo(typed) : typed) as E;
 	if (!data || Object.keys(errors).length > 0) {
 		const message = options.oneField ? Object.values(errors)[0] : undefined;
