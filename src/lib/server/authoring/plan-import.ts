@@ -538,34 +538,54 @@ async function changedSinceExport(
 	const revisions = await listRevisionsAfter(db, exported);
 	if (revisions.length === 0) return [];
 	const ids = await loadPlanIds(db);
-	const idOf = (change: EntityChange): number | undefined => {
-		switch (change.entity) {
-			case 'plan':
-				return 1;
-			case 'axis':
-				return ids.axes.get(change.key);
-			case 'orientation':
-				return ids.orientations.get(change.key);
-			case 'objective':
-				return ids.objectives.get(Number(change.key));
-			case 'organisation':
-				return ids.organisations.get(change.key);
-			case 'fiche':
-				return ids.fiches.get(change.key);
-			case 'indicator':
-				return ids.indicators.get(change.key);
-		}
-	};
-	// Latest first: the first revision of a row is its latest change. The fiche's form records its
-	// indicators' changes in the fiche's revision (fields « indicator.<id>.<field> », and
-	// « indicator.new.<N° given> » for one it adds): each is also a change of that indicator.
+	const latest = latestRevisionOfRows(revisions, ids);
+	return changes.flatMap((change) => {
+		if (change.action === 'created') return [];
+		const id = entityIdOf(ids, change);
+		const revision = id === undefined ? undefined : latest.get(`${change.entity}:${id}`);
+		return revision ? [changedSinceExportProblem(change, revision)] : [];
+	});
+}
+
+type RevisionAfter = Awaited<ReturnType<typeof listRevisionsAfter>>[number];
+
+/** The id in the database of the row a change is of (the plan's is 1), if it has one. */
+function entityIdOf(ids: PlanIds, change: EntityChange): number | undefined {
+	switch (change.entity) {
+		case 'plan':
+			return 1;
+		case 'axis':
+			return ids.axes.get(change.key);
+		case 'orientation':
+			return ids.orientations.get(change.key);
+		case 'objective':
+			return ids.objectives.get(Number(change.key));
+		case 'organisation':
+			return ids.organisations.get(change.key);
+		case 'fiche':
+			return ids.fiches.get(change.key);
+		case 'indicator':
+			return ids.indicators.get(change.key);
+	}
+}
+
+/**
+ * Each row's latest revision among `revisions` (latest first: the first revision of a row is its
+ * latest change), by « entity:id ». The fiche's form records its indicators' changes in the
+ * fiche's revision (fields « indicator.<id>.<field> », and « indicator.new.<N° given> » for one it
+ * adds): each is also a change of that indicator.
+ */
+function latestRevisionOfRows(
+	revisions: RevisionAfter[],
+	ids: PlanIds
+): Map<string, RevisionAfter> {
 	const codes = new Map([...ids.fiches].map(([code, id]) => [id, code]));
 	const indicatorOf = (ficheId: number, field: string): number | undefined => {
 		const [, ref, n] = /^indicator\.(new\.)?(\d+)(?:\.|$)/.exec(field) ?? [];
 		if (n === undefined) return undefined;
 		return ref ? ids.indicators.get(`${codes.get(ficheId)}#${n}`) : Number(n);
 	};
-	const latest = new Map<string, (typeof revisions)[number]>();
+	const latest = new Map<string, RevisionAfter>();
 	for (const revision of revisions) {
 		const keys = [`${revision.entity}:${revision.entityId}`];
 		if (revision.entity === 'fiche')
@@ -575,19 +595,14 @@ async function changedSinceExport(
 			}
 		for (const key of keys) if (!latest.has(key)) latest.set(key, revision);
 	}
-	const problems: string[] = [];
-	for (const change of changes) {
-		if (change.action === 'created') continue;
-		const id = idOf(change);
-		const revision = id === undefined ? undefined : latest.get(`${change.entity}:${id}`);
-		if (!revision) continue;
-		const by = revision.userName ? ` par ${revision.userName}` : '';
-		const how = revision.origin === 'import' ? ' (import d’un classeur)' : '';
-		problems.push(
-			`${change.title} : une modification en a été enregistrée le ${formatDate(revision.createdAt)}${by}${how}, après l’export de ce classeur, qui en a l’ancienne version : l’importer la déferait. Téléchargez à nouveau le plan (/donnees/plan.xlsx) et reportez-y vos modifications.`
-		);
-	}
-	return problems;
+	return latest;
+}
+
+/** A change refused for a revision recorded after the workbook's export: who, when, what to do. */
+function changedSinceExportProblem(change: EntityChange, revision: RevisionAfter): string {
+	const by = revision.userName ? ` par ${revision.userName}` : '';
+	const how = revision.origin === 'import' ? ' (import d’un classeur)' : '';
+	return `${change.title} : une modification en a été enregistrée le ${formatDate(revision.createdAt)}${by}${how}, après l’export de ce classeur, qui en a l’ancienne version : l’importer la déferait. Téléchargez à nouveau le plan (/donnees/plan.xlsx) et reportez-y vos modifications.`;
 }
 
 /**
