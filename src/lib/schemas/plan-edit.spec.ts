@@ -221,6 +221,18 @@ describe('a minimum length, counted as a person counts: an emoji or a letter bey
 		expect(firstIssue(name, '𝒜𝒷')).toBeUndefined();
 	});
 
+	// Left noticed s49: « SGАR » with a Cyrillic « А » passed, another name than « SGAR » that
+	// reads the same.
+	it('an organisation’s name: Latin letters not mixed with Cyrillic or Greek ones', () => {
+		const name = OrganisationEditSchema.shape.name;
+		expect(firstIssue(name, 'SG\u0410R')).toBe(
+			'Le nom mêle des lettres latines à des lettres cyrilliques ou grecques (« \u0410 »), qui leur ressemblent sans être les mêmes : retapez ces lettres au clavier.'
+		);
+		expect(firstIssue(name, '\u039Fccitanie \u0395')).toContain('(« \u039F », « \u0395 »)');
+		for (const fine of ['SGAR', 'Ville de Saint-Céré', 'Σύνδεσμος', 'Муниципалитет', 'CDG 46'])
+			expect(firstIssue(name, fine), fine).toBeUndefined();
+	});
+
 	it('a level’s intitulé: 3 characters at least, then words', () => {
 		const label = STRUCTURE_SCHEMAS.axis.shape.label;
 		for (const short of ['', 'Ab', '𝒜𝒷', '🙂🙂'])

@@ -36,6 +36,22 @@ export function organisationNameKey(name: string): string {
 	return foldForMatching(name).replace(/\s+/g, '');
 }
 
+/**
+ * Why a name that mixes Latin letters with Cyrillic or Greek ones is refused (« SGАR » with a
+ * Cyrillic « А »: it looks like « SGAR », but `organisationNameKey` does not make it the same
+ * name, and nobody could find it by typing it), to be written after « Le nom » (the admin form) or
+ * « le nom « … » » (the plan's workbook); null for a name written in one script (digits,
+ * punctuation and symbols aside).
+ */
+export function mixedScripts(name: string): string | null {
+	const text = name.normalize('NFKC');
+	if (!/\p{Script=Latin}/u.test(text)) return null;
+	const foreign = [...new Set(text.match(/[\p{Script=Cyrillic}\p{Script=Greek}]/gu) ?? [])];
+	if (foreign.length === 0) return null;
+	const letters = foreign.map((letter) => `« ${letter} »`).join(', ');
+	return `mêle des lettres latines à des lettres cyrilliques ou grecques (${letters}), qui leur ressemblent sans être les mêmes : retapez ces lettres au clavier`;
+}
+
 const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
 
 /** French alphabetical order ("École" sorts with "E"). */

@@ -191,6 +191,23 @@ describe('plan workbook round trip', () => {
 		);
 	});
 
+	// Left noticed s49: « SGАR » with a Cyrillic « А » passed as a name of its own.
+	it('refuses an organisation’s name that mixes Latin letters with Cyrillic or Greek ones, as the admin form does', async ({
+		db
+	}) => {
+		const bytes = await edit(await exportPlanWorkbook(db), (w) => {
+			const sheet = w.getWorksheet('Organisations')!;
+			sheet.addRow(['sgar-lot', 'SG\u0410R Occitanie', null, sheet.getRow(2).getCell(4).value]);
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.changes.filter((c) => c.action === 'created')).toEqual([]);
+		expect(preview.problems).toContainEqual(
+			expect.stringContaining(
+				'le nom « SG\u0410R Occitanie » mêle des lettres latines à des lettres cyrilliques ou grecques (« \u0410 »)'
+			)
+		);
+	});
+
 	it('refuses a new organisation named as a retired one, written otherwise, with the form’s message', async ({
 		db
 	}) => {

@@ -24,7 +24,7 @@ import {
 	TOO_MANY_DECIMALS,
 	TOO_MANY_WHOLE_DIGITS
 } from '../../schemas/progress-update';
-import { excerpt, FICHE_CODE_PATTERN, organisationNameKey } from '../../utils/text';
+import { excerpt, FICHE_CODE_PATTERN, mixedScripts, organisationNameKey } from '../../utils/text';
 import {
 	ORGANISATION_KIND_LABELS,
 	ORGANISATION_KINDS,
@@ -1541,11 +1541,15 @@ function readOrganisations(
 				3,
 				`type ${quoted(typeLabel)} inconnu (types possibles : ${ORGANISATION_KINDS.map((k) => ORGANISATION_KIND_LABELS[k]).join(', ')})`
 			);
+		const slug = codeOf(r, 0, 'd’organisation');
+		const name = r.text(1);
+		const mixed = mixedScripts(name);
+		if (mixed) r.problem(1, `le nom ${quoted(name)} ${mixed}`);
 		return {
 			reader: r,
 			item: {
-				slug: codeOf(r, 0, 'd’organisation'),
-				name: r.text(1),
+				slug,
+				name,
 				fullName: r.optionalText(2),
 				kind: kind ?? 'public_body'
 			}
