@@ -3,7 +3,8 @@ import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { loadFicheStatesAsOf } from '../dashboard/repository';
 import { findFicheByCode } from '../plan/repository';
-import { findLastPriorityDecision } from './repository';
+import { listClosedDecisionsBetween } from '../editions/repository';
+import { findLastPriorityDecision, listFicheDecisions } from './repository';
 
 // « The latest priority decision » of a fiche is read in one order everywhere (priorityDecisions):
 // the dashboard ordered two séances of one day by the decisions' numbers, the séance's page by
@@ -74,5 +75,22 @@ describe('the latest priority decision of a fiche', () => {
 		});
 		const states = await loadFicheStatesAsOf(db, '2026-06-30');
 		expect(states.find((f) => f.code === '9-1')?.priority).toBe(1);
+	});
+});
+
+// Review #14: the bilan listed a day's decisions by their numbers, the fiche's and the séance's
+// pages by the séances' hours.
+describe('the decisions of closed séances', () => {
+	it('are listed by a bilan in the order of the fiche’s page: by the séances’ hours', async () => {
+		const fiche = (await findFicheByCode(db, '9-1'))!;
+		// Written first, held later in the day.
+		await closedPriorityDecision(fiche.id, '2026-06-01', '14:00', 1);
+		await closedPriorityDecision(fiche.id, '2026-06-01', '09:00', 2);
+		const onPage = (await listFicheDecisions(db, fiche.id)).map((d) => d.newPriority);
+		expect(onPage).toEqual([2, 1]);
+		const inBilan = (await listClosedDecisionsBetween(db, '2026-01-01', '2026-12-31'))
+			.filter((d) => d.fiche === '9-1')
+			.map((d) => d.newPriority);
+		expect(inBilan).toEqual(onPage);
 	});
 });

@@ -1,5 +1,5 @@
 import { sortByName } from '../../utils/text';
-import type { Expression, QueryCreator } from 'kysely';
+import type { Expression, QueryCreator, SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../db';
 import { asksNothingOf, isStale } from '../../utils/rules';
 import { parisDate } from '../../utils/dates';
@@ -31,19 +31,33 @@ export function closedDecisions(db: QueryCreator<Database>) {
 	);
 }
 
+/** `closedDecisions`, whatever it selects. */
+type ClosedDecisions<O> =
+	ReturnType<typeof closedDecisions> extends SelectQueryBuilder<infer DB, infer TB, object>
+		? SelectQueryBuilder<DB, TB, O>
+		: never;
+
 /**
- * The priority decisions of closed séances in the order they took effect (`asc`), or the latest
- * first (`desc`): by the séance's day, then hour (a séance whose hour was not given first of its
- * day), then closing, then the decision's own order. The one order of « the latest priority
- * decision » (history, dashboard, the séance's page).
+ * Decisions of closed séances in the order they took effect (`asc`), or the latest first
+ * (`desc`): by the séance's day, then hour (a séance whose hour was not given first of its day),
+ * then closing, then the decision's own order. The one order of decisions: a fiche's page, the
+ * séance's, the dashboard, a bilan. (decisions.csv keeps its own, documented in
+ * docs/open-data.md: the agenda's order before the recording's.)
  */
-export function priorityDecisions(db: QueryCreator<Database>, order: 'asc' | 'desc') {
-	return closedDecisions(db)
-		.where('decision.kind', '=', 'priority')
+export function inDecisionOrder<O>(query: ClosedDecisions<O>, order: 'asc' | 'desc' = 'asc') {
+	return query
 		.orderBy('commission_session.held_on', order)
 		.orderBy('commission_session.starts_at', order)
 		.orderBy('commission_session.closed_at', order)
 		.orderBy('decision.id', order);
+}
+
+/**
+ * The priority decisions of closed séances, in `inDecisionOrder`: the one order of « the latest
+ * priority decision » (history, dashboard, the séance's page).
+ */
+export function priorityDecisions(db: QueryCreator<Database>, order: 'asc' | 'desc') {
+	return inDecisionOrder(closedDecisions(db).where('decision.kind', '=', 'priority'), order);
 }
 
 export interface SittingSummary {
@@ -474,7 +488,7 @@ export async function listAttendeeCandidates(db: Executor, sittingId: number) {
 		.then(sortByName);
 }
 
-/** Decisions of closed sittings about a fiche, oldest first (public). */
+/** Decisions of closed sittings about a fiche, oldest first (`inDecisionOrder`; public). */
 export async function listFicheDecisions(db: Executor, ficheId: number) {
 	return closedDecisions(db)
 		.select([
@@ -489,10 +503,7 @@ export async function listFicheDecisions(db: Executor, ficheId: number) {
 			'commission_session.title as sittingTitle'
 		])
 		.where('agenda_item.fiche_id', '=', ficheId)
-		.orderBy('commission_session.held_on')
-		.orderBy('commission_session.starts_at')
-		.orderBy('commission_session.closed_at')
-		.orderBy('decision.id')
+		.$call(inDecisionOrder)
 		.execute();
 }
 

@@ -1,6 +1,6 @@
 import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Executor } from '../db';
-import { closedDecisions } from '../commission/repository';
+import { closedDecisions, inDecisionOrder } from '../commission/repository';
 import {
 	FICHE_TEXT_COLUMNS,
 	ficheLinkedFiches,
@@ -274,7 +274,8 @@ export async function listValidatedUpdatesBetween(db: Executor, from: string, to
 
 /**
  * The decisions of the sittings closed between two dates (inclusive), but those on a fiche added
- * to the plan after `to` (an edition's date: the fiche is not in it).
+ * to the plan after `to` (an edition's date: the fiche is not in it), in the order of the séance
+ * and fiche pages (`inDecisionOrder`).
  */
 export async function listClosedDecisionsBetween(db: Executor, from: string, to: string) {
 	return closedDecisions(db)
@@ -292,8 +293,7 @@ export async function listClosedDecisionsBetween(db: Executor, from: string, to:
 		.where('commission_session.held_on', '>=', from)
 		.where('commission_session.held_on', '<=', to)
 		.where(({ ref }) => noFicheOrInPlanBy(ref('agenda_item.fiche_id'), to))
-		.orderBy('commission_session.held_on')
-		.orderBy('decision.id')
+		.$call(inDecisionOrder)
 		.execute();
 }
 
