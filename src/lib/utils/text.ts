@@ -151,8 +151,8 @@ export function axisTitle(axis: { shortName: string; label: string; position?: n
 }
 
 /**
- * « de » before a name or an address, elided before a vowel or an « h »: « d’émilie@exemple.fr »,
- * « d’Anne Admin », « d’Hélène », « de Paul ». First names beginning with « h » take it mute
+ * « de » before a name, an address or an organisation, elided before a vowel or an « h »:
+ * « d’émilie@exemple.fr », « d’Anne Admin », « d’Hélène », « un compte d’AMF46 », « de Paul ». First names beginning with « h » take it mute
  * (« d’Henri », « d’Hugo »); the few whose « h » is aspirated read well enough elided in a notice.
  */
 export function ofName(name: string): string {

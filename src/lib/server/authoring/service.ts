@@ -28,7 +28,7 @@ import {
 	STRUCTURE_LABELS,
 	statusWord
 } from '../../utils/vocabulary';
-import { FICHE_CODE_PATTERN, foldForMatching, MAX_FICHE_NUMBER } from '../../utils/text';
+import { FICHE_CODE_PATTERN, foldForMatching, MAX_FICHE_NUMBER, ofName } from '../../utils/text';
 import { recordAudit, type AuditInput } from '../audit/repository';
 import type { User } from '../auth/users';
 import type { Db, Executor } from '../db';
@@ -1121,7 +1121,7 @@ function twoOpenUpdatesMessage(clash: OpenUpdate[]): string {
 		listInWords(
 			clash
 				.filter((u) => u.code === code)
-				.map((u) => `${OPEN_UPDATE_WORDS[u.state]} de ${u.organisation}`)
+				.map((u) => `${OPEN_UPDATE_WORDS[u.state]} ${ofName(u.organisation)}`)
 		);
 	const head =
 		codes.length === 1

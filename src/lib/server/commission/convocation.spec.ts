@@ -247,6 +247,23 @@ describe('a séance’s mailings', () => {
 		expect(convened.ok && convened.value.notReached[0]).not.toContain(partner.name);
 	});
 
+	// Walkthrough s50: « Un compte de AMF46 ne reçoit plus les messages de la commission »: no
+	// elision, and « plus » of someone who may never have received any.
+	it('names a partner’s organisation with the elision French wants, and says « ne reçoit pas »', async () => {
+		await db
+			.updateTable('organisation')
+			.set({ name: 'Ad’Essai' })
+			.where('slug', '=', 'cdg46')
+			.execute();
+		await commissionMessages(partner, false);
+		const convened = await conveneSitting(db, member, await sittingWith(['9-1']), null, clock);
+		if (!convened.ok) throw new Error(convened.message);
+		expect(convened.value.notReached).toEqual(['un compte d’Ad’Essai']);
+		expect(convocationSummary(convened.value, true, null)).toContain(
+			' Un compte d’Ad’Essai ne reçoit pas les messages de la commission (préférences, à /compte) : à prévenir autrement.'
+		);
+	});
+
 	it('tells a convened partner whose fiches left the agenda, and writes the cancellation to them too', async () => {
 		const id = await sittingWith(['9-1']);
 		await conveneSitting(db, member, id, null, clock);
@@ -979,7 +996,7 @@ describe('the convener’s summary', () => {
 				members: 1,
 				partners: 0,
 				released: 1,
-				notReached: ['vous-même', 'Claude Commission', 'un compte de CDG46']
+				notReached: ['vous-même', 'Claude Commission', 'un compte d’AMF46']
 			},
 			false,
 			null
@@ -989,7 +1006,7 @@ describe('the convener’s summary', () => {
 		);
 		expect(summary).toContain('cette convocation ne vous parvient pas.');
 		expect(summary).toContain(
-			'Claude Commission, un compte de CDG46 ne reçoivent plus les messages de la commission (préférences, à /compte) : à prévenir autrement.'
+			'Claude Commission, un compte d’AMF46 ne reçoivent pas les messages de la commission (préférences, à /compte) : à prévenir autrement.'
 		);
 	});
 	// Hostile probe s45: « Convocation envoyée à 2 membres… » while the relay was known down.
@@ -1001,7 +1018,7 @@ describe('the convener’s summary', () => {
 			since
 		);
 		expect(summary).toBe(
-			`Convocation écrite pour 2\u00a0membres de la commission et 1\u00a0partenaire concerné ; elle attend : le serveur de courrier ne répond pas depuis le ${formatMoment(since)}, et elle partira dès qu’il répondra. Claude Commission ne reçoit plus les messages de la commission (préférences, à /compte) : à prévenir autrement.`
+			`Convocation écrite pour 2\u00a0membres de la commission et 1\u00a0partenaire concerné ; elle attend : le serveur de courrier ne répond pas depuis le ${formatMoment(since)}, et elle partira dès qu’il répondra. Claude Commission ne reçoit pas les messages de la commission (préférences, à /compte) : à prévenir autrement.`
 		);
 		expect(summary).not.toContain('envoyée');
 	});

@@ -12,6 +12,7 @@ import {
 } from '../../utils/format';
 import { sittingPastPart, sittingStartIsPast } from '../../utils/rules';
 import { NO_MAIL_RELAY, SITTING_NOT_FOUND } from '../../utils/vocabulary';
+import { ofName } from '../../utils/text';
 import type { User } from '../auth/users';
 import { ok, refuse, type Result } from '../result';
 import { sittingConvenedMail, sittingReleasedMail } from '../mail/messages';
@@ -143,12 +144,12 @@ export function convocationSummary(
 	const named = others.join(', ');
 	const left = `${
 		notReached.includes('vous-même')
-			? ' Vous ne recevez plus les messages de la commission (vos préférences, à /compte) : cette convocation ne vous parvient pas.'
+			? ' Vous ne recevez pas les messages de la commission (vos préférences, à /compte) : cette convocation ne vous parvient pas.'
 			: ''
 	}${
 		others.length === 0
 			? ''
-			: ` ${named.charAt(0).toUpperCase()}${named.slice(1)} ${plural(others.length, 'ne reçoit', 'ne reçoivent')} plus les messages de la commission (préférences, à /compte) : à prévenir autrement.`
+			: ` ${named.charAt(0).toUpperCase()}${named.slice(1)} ${plural(others.length, 'ne reçoit', 'ne reçoivent')} pas les messages de la commission (préférences, à /compte) : à prévenir autrement.`
 	}`;
 	if (relayed && downSince !== null)
 		return `Convocation écrite pour ${to} ; elle attend : le serveur de courrier ne répond pas depuis le ${formatMoment(downSince)}, et elle partira dès qu’il répondra.${left}`;
@@ -430,7 +431,9 @@ async function writeConvocations(
 					: who === 'members'
 						? person.name
 						: who === 'partners'
-							? `un compte de ${person.organisation ?? 'partenaire'}`
+							? person.organisation
+								? `un compte ${ofName(person.organisation)}`
+								: 'un compte partenaire'
 							: 'un partenaire dont les fiches ont quitté l’ordre du jour'
 			);
 		} else {
