@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/instance';
 import { cachedByRevision } from '$lib/server/db/revision-cache';
-import { parseFicheFilters } from '$lib/server/plan/filters';
+import { parseFicheFilters, type FilterVocabulary } from '$lib/server/plan/filters';
 import {
 	listAxes,
 	listFiches,
@@ -19,31 +19,21 @@ import type { PageServerLoad } from './$types';
 export const csr = false;
 
 /**
- * The plan's structure and organisations the filters offer, and every fiche (the list without a
- * filter, `/fiches` itself), read once per change.
+ * The plan's structure and organisations the filters offer, what the filters are read against
+ * (parseFicheFilters), and every fiche (the list without a filter, `/fiches` itself), read and put
+ * together once per change: each filtered request made the vocabulary's lists and maps anew.
  */
-const filterChoices = cachedByRevision(async (db) => ({
-	everyFiche: await listFiches(db),
-	axes: await listAxes(db),
-	orientations: await listOrientations(db),
-	objectives: await listObjectives(db),
-	organisations: await listOrganisationRefs(db),
-	withdrawn: await listRetiredStructureKeys(db)
-}));
-
-export const load: PageServerLoad = async (event) => {
-	const { url } = event;
-	// A form sends its empty fields too (`?q=&axe=…&orientation=`): the address keeps only the
-	// filters that are set, by one redirect, so it can be read, shared and bookmarked.
-	const set = [...url.searchParams].filter(([, value]) => value.trim() !== '');
-	if (set.length !== [...url.searchParams].length)
-		redirect(303, set.length > 0 ? `/fiches?${new URLSearchParams(set)}` : '/fiches');
-
-	const db = getDb();
-	const { everyFiche, axes, orientations, objectives, organisations, withdrawn } =
-		await filterChoices(db);
+const filterChoices = cachedByRevision(async (db) => {
+	const [everyFiche, axes, orientations, objectives, organisations, withdrawn] = [
+		await listFiches(db),
+		await listAxes(db),
+		await listOrientations(db),
+		await listObjectives(db),
+		await listOrganisationRefs(db),
+		await listRetiredStructureKeys(db)
+	];
 	const orientationAxis = new Map(orientations.map((o) => [o.code, o.axis]));
-	const { query, values, ignored } = parseFicheFilters(url.searchParams, {
+	const vocabulary: FilterVocabulary = {
 		axes: axes.map((a) => a.code),
 		orientations: orientations.map((o) => o.code),
 		objectives: objectives.map((o) => o.number),
@@ -54,7 +44,29 @@ export const load: PageServerLoad = async (event) => {
 			objectiveOrientation: new Map(objectives.map((o) => [o.number, o.orientation])),
 			orientationLabel: new Map(orientations.map((o) => [o.code, o.label]))
 		}
-	});
+	};
+	return {
+		everyFiche,
+		axes,
+		orientations,
+		objectives: objectives.map((o) => ({ ...o, axis: orientationAxis.get(o.orientation) ?? '' })),
+		organisations,
+		vocabulary
+	};
+});
+
+export const load: PageServerLoad = async (event) => {
+	const { url } = event;
+	// A form sends its empty fields too (`?q=&axe=…&orientation=`): the address keeps only the
+	// filters that are set, by one redirect, so it can be read, shared and bookmarked.
+	const set = [...url.searchParams].filter(([, value]) => value.trim() !== '');
+	if (set.length !== [...url.searchParams].length)
+		redirect(303, set.length > 0 ? `/fiches?${new URLSearchParams(set)}` : '/fiches');
+
+	const db = getDb();
+	const { everyFiche, axes, orientations, objectives, organisations, vocabulary } =
+		await filterChoices(db);
+	const { query, values, ignored } = parseFicheFilters(url.searchParams, vocabulary);
 	let fiches = Object.keys(query).length === 0 ? everyFiche : await listFiches(db, query);
 	// A former code typed alone (9-1, moved since to another objective): the fiche it names now.
 	const moved =
@@ -68,13 +80,10 @@ export const load: PageServerLoad = async (event) => {
 	return renderedOnly(event, {
 		axes,
 		orientations: orientations.map((o) => ({ ...o, outside: outside(o.axis, null) })),
-		objectives: objectives.map((o) => {
-			const axis = orientationAxis.get(o.orientation) ?? '';
-			return { ...o, axis, outside: outside(axis, o.orientation) };
-		}),
+		objectives: objectives.map((o) => ({ ...o, outside: outside(o.axis, o.orientation) })),
 		organisations,
 		fiches,
-		// Written by Verbatim: each fiche's row rendered once (src/lib/server/render/fiche-list.ts).
+		// Written by KeptHtml: each fiche's row rendered once (src/lib/server/render/fiche-list.ts).
 		ficheList: ficheListHtml(fiches),
 		movedFrom: moved ? { former: query.code!, code: moved } : null,
 		values,

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { seedPlan } from '../seed';
@@ -160,6 +160,23 @@ describe('listFiches', () => {
 		const byName = codes(await search('CDG46'));
 		for (const code of codes(await listFiches(db, { organisation: 'cdg46' })))
 			expect(byName).toContain(code);
+	});
+
+	it('builds a statement once per set of filters, then runs it with each request’s values', async () => {
+		await listFiches(db, { axis: 'performance', priority: 2 });
+		await listFiches(db, { organisation: 'cdg46', text: 'wi-fi' });
+		const built = vi.spyOn(db, 'selectFrom');
+		expect(codes(await listFiches(db, { axis: 'modernite', priority: 1 }))).toEqual([
+			'13-1',
+			'14-1',
+			'17-1',
+			'17-2'
+		]);
+		expect(codes(await listFiches(db, { organisation: 'ars', text: 'tele-consultation' }))).toEqual(
+			['17-2']
+		);
+		expect(built).not.toHaveBeenCalled();
+		built.mockRestore();
 	});
 });
 

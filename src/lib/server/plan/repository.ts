@@ -1,5 +1,6 @@
 import type { Executor } from '../db';
 import {
+	type CompiledQuery,
 	expressionBuilder,
 	type Expression,
 	type ExpressionBuilder,
@@ -349,20 +350,67 @@ export interface FicheQuery {
 	asOf?: string;
 }
 
-/** Fiches matching every given criterion, in plan order. */
-export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<FicheSummary[]> {
-	const { axis, orientation, objective, priority, status, organisation: slug, code, asOf } = query;
-	// Every word of the search, in any order, at the start of a word of the fiche's texts.
-	const words = (query.text ?? '').split(' ').filter(Boolean);
+/**
+ * Where each value of a FicheQuery goes in listFiches' statement: an index into the request's
+ * values. Which filters are set and how many forms each searched word has make the statement's
+ * shape; the values themselves are its parameters.
+ */
+interface FicheListSlots {
+	axis?: number;
+	orientation?: number;
+	objective?: number;
+	priority?: number;
+	status?: number;
+	code?: number;
+	organisation?: number;
+	/** Each searched word's forms (searchForms). */
+	words: number[][];
+}
+
+function ficheListSlots(query: FicheQuery): { slots: FicheListSlots; values: unknown[] } {
+	const values: unknown[] = [];
+	const slot = (value: unknown) => values.push(value) - 1;
+	const given = <T>(value: T | undefined) => (value === undefined ? undefined : slot(value));
+	// An empty string sets no filter, as `$if(Boolean(…))` read it.
+	const text = (value: string | undefined) => (value ? slot(value) : undefined);
+	const slots: FicheListSlots = {
+		axis: text(query.axis),
+		orientation: text(query.orientation),
+		objective: given(query.objective),
+		priority: given(query.priority),
+		status: text(query.status),
+		code: text(query.code),
+		organisation: text(query.organisation),
+		// Every word of the search, in any order, at the start of a word of the fiche's texts.
+		words: (query.text ?? '')
+			.split(' ')
+			.filter(Boolean)
+			.map((word) => searchForms(word).map(slot))
+	};
+	return { slots, values };
+}
+
+/** listFiches' statement for `slots`, each value written by `value` (the request's, or a slot's). */
+function ficheListQuery(
+	db: Executor,
+	slots: FicheListSlots,
+	value: <T>(slot: number) => T,
+	asOf: string | undefined
+) {
+	const { axis, orientation, objective, priority, status, code, organisation, words } = slots;
 	return ficheSummaryQuery(db)
-		.$if(Boolean(axis), (q) => q.where('axis.code', '=', axis!))
-		.$if(Boolean(orientation), (q) => q.where('orientation.code', '=', orientation!))
-		.$if(objective !== undefined, (q) => q.where('objective.number', '=', objective!))
-		.$if(priority !== undefined, (q) => q.where('fiche.priority', '=', priority!))
-		.$if(Boolean(status), (q) => q.where('fiche.status', '=', status!))
-		.$if(Boolean(code), (q) => q.where('fiche.code', '=', code!))
+		.$if(axis !== undefined, (q) => q.where('axis.code', '=', value<string>(axis!)))
+		.$if(orientation !== undefined, (q) =>
+			q.where('orientation.code', '=', value<string>(orientation!))
+		)
+		.$if(objective !== undefined, (q) =>
+			q.where('objective.number', '=', value<number>(objective!))
+		)
+		.$if(priority !== undefined, (q) => q.where('fiche.priority', '=', value<number>(priority!)))
+		.$if(status !== undefined, (q) => q.where('fiche.status', '=', value<FicheStatus>(status!)))
+		.$if(code !== undefined, (q) => q.where('fiche.code', '=', value<string>(code!)))
 		.$if(asOf !== undefined, (q) => q.where(({ ref }) => inPlanBy('fiche', ref('fiche.id'), asOf!)))
-		.$if(Boolean(slug), (q) =>
+		.$if(organisation !== undefined, (q) =>
 			q.where((eb) =>
 				eb.or([
 					eb(
@@ -372,7 +420,7 @@ export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<
 							.selectFrom('fiche_owner')
 							.innerJoin('organisation', 'organisation.id', 'fiche_owner.organisation_id')
 							.select('fiche_owner.fiche_id')
-							.where('organisation.slug', '=', slug!)
+							.where('organisation.slug', '=', value<string>(organisation!))
 					),
 					eb(
 						'fiche.id',
@@ -381,7 +429,7 @@ export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<
 							.selectFrom('fiche_partner')
 							.innerJoin('organisation', 'organisation.id', 'fiche_partner.organisation_id')
 							.select('fiche_partner.fiche_id')
-							.where('organisation.slug', '=', slug!)
+							.where('organisation.slug', '=', value<string>(organisation!))
 					)
 				])
 			)
@@ -389,17 +437,62 @@ export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<
 		.$if(words.length > 0, (q) =>
 			q.where((eb) =>
 				eb.and(
-					words.map((word) =>
+					words.map((forms) =>
 						eb.or(
-							searchForms(word).map((form) =>
-								eb(eb.fn('instr', ['fiche.search_text', eb.val(form)]), '>', 0)
+							forms.map((form) =>
+								eb(eb.fn('instr', ['fiche.search_text', eb.val(value<string>(form))]), '>', 0)
 							)
 						)
 					)
 				)
 			)
 		)
-		.execute();
+		.compile();
+}
+
+/**
+ * listFiches' statements compiled once per shape (the slots: which filters, how many forms per
+ * word), each parameter either a slot of the request's values or a constant of the statement.
+ * Kysely built and compiled the statement on every filtered request of `/fiches`, about a third of
+ * its `load` (docs/performance.md, « 2026-12-06 (noon) »). Emptied past MAX_FICHE_LIST_SHAPES:
+ * a search of many words makes a shape of its own.
+ */
+const ficheListStatements = new Map<
+	string,
+	{ query: CompiledQuery<FicheSummary>; parameters: ({ slot: number } | { constant: unknown })[] }
+>();
+const MAX_FICHE_LIST_SHAPES = 500;
+// What a slot's value is compiled as: no value a filter reads can hold it (NUL).
+const SLOT_MARK = '\u0000fiche-list-slot:';
+
+function ficheListStatement(db: Executor, slots: FicheListSlots) {
+	const shape = JSON.stringify(slots);
+	let statement = ficheListStatements.get(shape);
+	if (!statement) {
+		const query = ficheListQuery(db, slots, (slot) => `${SLOT_MARK}${slot}` as never, undefined);
+		const parameters = query.parameters.map((p) =>
+			typeof p === 'string' && p.startsWith(SLOT_MARK)
+				? { slot: Number(p.slice(SLOT_MARK.length)) }
+				: { constant: p }
+		);
+		if (ficheListStatements.size >= MAX_FICHE_LIST_SHAPES) ficheListStatements.clear();
+		statement = { query, parameters };
+		ficheListStatements.set(shape, statement);
+	}
+	return statement;
+}
+
+/** Fiches matching every given criterion, in plan order. */
+export async function listFiches(db: Executor, query: FicheQuery = {}): Promise<FicheSummary[]> {
+	const { slots, values } = ficheListSlots(query);
+	// As of an edition's date (the open data of an edition, rare): built and compiled as it comes.
+	if (query.asOf !== undefined) {
+		const statement = ficheListQuery(db, slots, (slot) => values[slot] as never, query.asOf);
+		return (await db.executeQuery(statement)).rows;
+	}
+	const { query: compiled, parameters } = ficheListStatement(db, slots);
+	const withValues = parameters.map((p) => ('slot' in p ? values[p.slot] : p.constant));
+	return (await db.executeQuery<FicheSummary>({ ...compiled, parameters: withValues })).rows;
 }
 
 /**
