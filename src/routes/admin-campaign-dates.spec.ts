@@ -9,7 +9,7 @@ import { formatDate } from '$lib/utils/format';
 import * as campaign from './admin/campagnes/[id=id]/+page.server';
 import { adminDatabase, routeEvent } from './route-testing';
 
-// /admin/campagnes/[id]: « Modifier l’échéance et les relances », through the route's own action.
+// /admin/campagnes/[id]: « Modifier l’échéance et les rappels », through the route's own action.
 
 const portal = adminDatabase();
 

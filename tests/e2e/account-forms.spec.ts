@@ -303,7 +303,7 @@ test('on a phone, the tables of things to act on keep their actions on screen', 
 	await expect(title).toHaveAccessibleDescription(/Donnez un titre à la campagne/);
 	await expect(title).toBeInViewport();
 	await expect(page.locator('#deadline')).toHaveAccessibleDescription(
-		'Choisissez une date limite à venir.'
+		'Choisissez une échéance à venir.'
 	);
 	await expect(page.locator('#deadline')).toHaveValue('2020-01-15');
 	await context.close();
@@ -314,7 +314,7 @@ test('a campaign that reaches nobody says so when it opens', async ({ page }) =>
 	await page.goto('/admin/campagnes');
 	await page.waitForLoadState('networkidle');
 	await page.getByLabel(/^Titre/).fill('Le syndicat seul');
-	await page.getByLabel(/^Date limite/).fill(daysAfter(parisToday(), 20));
+	await page.getByLabel(/^Échéance/).fill(daysAfter(parisToday(), 20));
 	await page.getByLabel('Fiches concernées').selectOption('organisation');
 	// Neither the prefecture nor any organisation of its fiches has a partner account here.
 	await page.getByLabel(/^Organisation/).selectOption({ label: 'Préfecture du Lot' });

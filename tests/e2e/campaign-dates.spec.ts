@@ -17,7 +17,7 @@ async function openFromPage(page: Page, title: string, deadline: string, reminde
 	await loginPage(page, ACCOUNTS.admin);
 	await page.goto('/admin/campagnes');
 	await page.getByLabel(/^Titre/).fill(title);
-	await page.getByLabel(/^Date limite/).fill(deadline);
+	await page.getByLabel(/^Échéance/).fill(deadline);
 	await page.getByLabel(/^Rappels/).fill(reminders);
 	await page.getByRole('button', { name: /Ouvrir la campagne/ }).click();
 	await expect(page.getByRole('status').first()).toContainText('Campagne ouverte');
@@ -33,12 +33,12 @@ test('an administrator moves an open campaign’s deadline; the page and the out
 	const address = await openFromPage(page, 'Bilan avant la séance', deadline, '-3');
 
 	// A deadline passed: the field says so, what was typed stays.
-	const field = page.getByLabel('Nouvelle date limite');
+	const field = page.getByLabel('Nouvelle échéance');
 	await field.fill(daysAfter(parisToday(), -1));
 	await page.getByLabel(/^Rappels/).fill('-3, -1');
-	const submit = page.getByRole('button', { name: 'Modifier l’échéance et les relances' });
+	const submit = page.getByRole('button', { name: 'Modifier l’échéance et les rappels' });
 	await submit.click();
-	await expect(page.getByText('Choisissez une date limite à venir.')).toBeVisible();
+	await expect(page.getByText('Choisissez une échéance à venir.')).toBeVisible();
 	await expect(page.getByLabel(/^Rappels/)).toHaveValue('-3, -1');
 	await expectNoAxeViolations(page);
 
@@ -83,8 +83,8 @@ test('two administrators change the dates from the same page: the second keeps t
 	await second.goto(address);
 
 	// The first moves the deadline; the second, from the page read before, the reminders only.
-	const submit = { name: 'Modifier l’échéance et les relances' };
-	await page.getByLabel('Nouvelle date limite').fill(later);
+	const submit = { name: 'Modifier l’échéance et les rappels' };
+	await page.getByLabel('Nouvelle échéance').fill(later);
 	await page.getByRole('button', submit).click();
 	await expect(page.getByRole('status').first()).toContainText('Échéance modifiée');
 	await second.getByLabel(/^Rappels/).fill('-10, -2');
@@ -92,7 +92,7 @@ test('two administrators change the dates from the same page: the second keeps t
 	await expect(second.getByRole('alert')).toContainText(
 		`échéance reportée du ${formatDate(deadline)} au ${formatDate(later)}`
 	);
-	await expect(second.getByLabel('Nouvelle date limite')).toHaveValue(later);
+	await expect(second.getByLabel('Nouvelle échéance')).toHaveValue(later);
 	await expect(second.getByLabel(/^Rappels/)).toHaveValue('-10, -2');
 	await expectNoAxeViolations(second);
 

@@ -236,7 +236,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	// never go, and the form refuses it.
 	const deadline = daysAfter(parisToday(), 2);
 	await page.getByLabel(/^Titre/).fill('Bilan des assureurs');
-	await page.getByLabel(/^Date limite/).fill(deadline);
+	await page.getByLabel(/^Échéance/).fill(deadline);
 	await page.getByLabel('Fiches concernées').selectOption('organisation');
 	await page.getByLabel(/^Organisation/).selectOption({ label: 'Assureurs' });
 	await page.getByLabel(/^Rappels/).fill('-1');

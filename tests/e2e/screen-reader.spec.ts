@@ -49,7 +49,7 @@ test('links that would read alone say where they lead, starting with their visib
 	await page.goto('/admin/campagnes');
 	await page.waitForLoadState('networkidle');
 	await page.getByLabel(/^Titre/).fill('Bilan pour les lecteurs d’écran');
-	await page.getByLabel(/^Date limite/).fill(daysAfter(parisToday(), 30));
+	await page.getByLabel(/^Échéance/).fill(daysAfter(parisToday(), 30));
 	await page.getByRole('button', { name: /^Ouvrir la campagne/ }).click();
 	await expect(page).toHaveURL(/\/admin\/campagnes\/\d+\?ouverte=1$/);
 	await page.getByRole('button', { name: 'Se déconnecter' }).click();

@@ -32,10 +32,10 @@ describe('what the campaign form says of a wrong value', () => {
 	it('says the reminders’ range from its bounds, never typed again', () => {
 		const outside = `${EARLIEST_REMINDER_DAYS - 1}, +${LATEST_REMINDER_DAYS + 1}`;
 		expect(reminderDaysProblem(outside)).toBe(
-			`Un rappel tombe entre ${-EARLIEST_REMINDER_DAYS} jours avant la date limite et ${LATEST_REMINDER_DAYS} jours après (de ${EARLIEST_REMINDER_DAYS} à +${LATEST_REMINDER_DAYS}) : ${outside} n’y sont pas.`
+			`Un rappel tombe entre ${-EARLIEST_REMINDER_DAYS} jours avant l’échéance et ${LATEST_REMINDER_DAYS} jours après (de ${EARLIEST_REMINDER_DAYS} à +${LATEST_REMINDER_DAYS}) : ${outside} n’y sont pas.`
 		);
 		const typed = new RegExp(
-			`\\b${-EARLIEST_REMINDER_DAYS} jours avant la date limite|de ${EARLIEST_REMINDER_DAYS} à`
+			`\\b${-EARLIEST_REMINDER_DAYS} jours avant l’échéance|de ${EARLIEST_REMINDER_DAYS} à`
 		);
 		expect(
 			portalSources('src').flatMap(({ path, text }) => (typed.test(text) ? [path] : []))
@@ -47,7 +47,7 @@ describe('what the campaign form says of a wrong value', () => {
 			'7 rappels : 6 au plus. Gardez les plus utiles (par exemple -14, -3, +1).'
 		);
 		expect(reminderDaysProblem('-90, -3, +45')).toBe(
-			'Un rappel tombe entre 60 jours avant la date limite et 30 jours après (de -60 à +30) : -90, +45 n’y sont pas.'
+			'Un rappel tombe entre 60 jours avant l’échéance et 30 jours après (de -60 à +30) : -90, +45 n’y sont pas.'
 		);
 		expect(reminderDaysProblem('-14, 1,5')).toMatch(/^« 1,5 » se lit comme un nombre décimal/);
 		expect(reminderDaysProblem('demain')).toMatch(/^Indiquez les rappels en jours entiers/);

@@ -18,7 +18,7 @@ const MAX_REMINDERS = 6;
 export const EARLIEST_REMINDER_DAYS = -60;
 
 const REMINDERS_FORMAT =
-	'Indiquez les rappels en jours entiers par rapport à la date limite, séparés par une virgule et une espace (par exemple -14, -3, +1), entre -60 et +30.';
+	'Indiquez les rappels en jours entiers par rapport à l’échéance, séparés par une virgule et une espace (par exemple -14, -3, +1), entre -60 et +30.';
 
 /**
  * « -14,,+1 »: the reminder typed before an empty slot between two commas (« -14 »), '' when the
@@ -54,7 +54,7 @@ export function reminderDaysProblem(text: string): string | null {
 		return `${days.size} rappels : ${MAX_REMINDERS} au plus. Gardez les plus utiles (par exemple -14, -3, +1).`;
 	const outside = [...days].filter((d) => d < EARLIEST_REMINDER_DAYS || d > LATEST_REMINDER_DAYS);
 	if (outside.length > 0)
-		return `Un rappel tombe entre ${-EARLIEST_REMINDER_DAYS} jours avant la date limite et ${LATEST_REMINDER_DAYS} jours après (de ${EARLIEST_REMINDER_DAYS} à +${LATEST_REMINDER_DAYS}) : ${outside.map((d) => (d > 0 ? `+${d}` : String(d))).join(', ')} n’y ${plural(outside.length, 'est', 'sont')} pas.`;
+		return `Un rappel tombe entre ${-EARLIEST_REMINDER_DAYS} jours avant l’échéance et ${LATEST_REMINDER_DAYS} jours après (de ${EARLIEST_REMINDER_DAYS} à +${LATEST_REMINDER_DAYS}) : ${outside.map((d) => (d > 0 ? `+${d}` : String(d))).join(', ')} n’y ${plural(outside.length, 'est', 'sont')} pas.`;
 	return null;
 }
 
@@ -80,7 +80,7 @@ const said =
 		if (message) ctx.addIssue({ code: 'custom', message });
 	};
 
-const deadlineField = z.string().refine(isIsoDate, 'Indiquez la date limite (jour, mois, année).');
+const deadlineField = z.string().refine(isIsoDate, 'Indiquez l’échéance (jour, mois, année).');
 const remindersField = z.string().superRefine(said(reminderDaysProblem));
 
 export const CampaignSchema = z

@@ -174,7 +174,7 @@ describe('an indicator row of the fiche form', () => {
 			target: 'Indiquez la valeur cible, ou videz sa date.'
 		});
 		expect(rowErrors({ baseline: '12' })).toEqual({
-			baseline_date: 'Indiquez la date de la valeur de référence.'
+			baseline_date: 'Indiquez la date de la valeur de départ.'
 		});
 	});
 });

@@ -16,7 +16,7 @@ import {
 } from './form';
 import { REASON_MAX_LENGTH, REASON_MIN_LENGTH, TEXT_MAX_LENGTH } from './limits';
 import { indicatorDateProblems } from '../utils/rules';
-import { DECIDED_STATUSES, FICHE_STATUSES } from '../utils/vocabulary';
+import { BASELINE_WORD, DECIDED_STATUSES, FICHE_STATUSES } from '../utils/vocabulary';
 import { FICHE_CODE_PATTERN, ID_PATTERN } from '../utils/text';
 import { indicatorValueReadingProblem, readIndicatorValue } from './progress-update';
 
@@ -369,7 +369,7 @@ function readIndicators(values: Record<string, string>, errors: FieldErrors): In
 		const baselineDate = readDate(get('baseline_date'), errors, field('baseline_date'));
 		// A refused number asks nothing of its date: its own message alone (as for the target).
 		if (baseline !== null && !errors[field('baseline')] && !baselineDate)
-			errors[field('baseline_date')] ??= 'Indiquez la date de la valeur de référence.';
+			errors[field('baseline_date')] ??= `Indiquez la date de la ${BASELINE_WORD}.`;
 		const dateProblems = indicatorDateProblems(
 			targetDate && !errors[field('target_date')] ? targetDate : null,
 			baselineDate && !errors[field('baseline_date')] ? baselineDate : null

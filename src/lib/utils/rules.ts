@@ -4,6 +4,7 @@
 import type { SittingFacts } from '../server/db/schema';
 import { daysBefore, parisClockTime, parisDate, parisDayEnd, parisToday } from './dates';
 import { formatDuration, pluralize } from './format';
+import { BASELINE_WORD } from './vocabulary';
 
 /** A fiche is « sans mise à jour depuis 6 mois » after this many days without a validated update. */
 export const STALE_AFTER_DAYS = 182;
@@ -141,8 +142,8 @@ const INDICATOR_DATE_YEARS = { first: 2000, last: 2100 } as const;
 export function indicatorDateProblems(
 	targetDate: string | null,
 	baselineDate: string | null,
-	/** What the page calls the baseline (the workbook: « valeur de départ »). */
-	baselineName = 'valeur de référence'
+	/** What the message calls the baseline. */
+	baselineName = BASELINE_WORD
 ): { target?: string; baseline?: string } {
 	const problems: { target?: string; baseline?: string } = {};
 	const { first, last } = INDICATOR_DATE_YEARS;

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { portalSources } from './source-testing';
 import {
 	attendeeLabel,
+	BASELINE_WORD,
+	CAMPAIGN_WORDS,
 	decisionLabel,
 	FICHE_STATUSES,
 	mailStatusCount,
@@ -136,5 +138,22 @@ describe('a missing fiche, séance, organisation or update', () => {
 			.filter(({ path }) => !path.endsWith(join('utils', 'vocabulary.ts')))
 			.flatMap(({ path, text }) => [...text.matchAll(byHand)].map((m) => `${path}: ${m[0]}`));
 		expect(found).toEqual([]);
+	});
+});
+
+describe('one word for one thing', () => {
+	it('calls a campaign’s date its « échéance », its messages « rappels », an indicator’s start its « valeur de départ »', () => {
+		// Each had a second name on some pages and in some messages: one word, in CAMPAIGN_WORDS and
+		// BASELINE_WORD, the one the portal and the plan's workbook use most.
+		const others = /date limite|\brelances\b|valeur de référence|date de la référence/i;
+		const found = portalSources('src').flatMap(({ path, text }) =>
+			text.split('\n').flatMap((line, i) => {
+				const code = line.replace(/^\s*(?:\*|\/\/).*$/, '');
+				return others.test(code) ? [`${path}:${i + 1}: ${line.trim()}`] : [];
+			})
+		);
+		expect(found).toEqual([]);
+		expect(CAMPAIGN_WORDS).toEqual({ deadline: 'échéance', reminders: 'rappels' });
+		expect(BASELINE_WORD).toBe('valeur de départ');
 	});
 });

@@ -328,6 +328,15 @@ export function mailStatusCount(status: MailState, count: number): string {
 	return `${count} ${words}`;
 }
 
+/**
+ * One word for one thing, on every page, mail and message: a campaign's date is its
+ * « échéance » (never « date limite »), the messages that come before and after it its
+ * « rappels » (never « relances »); an indicator's starting value is its « valeur de départ »
+ * (the plan's workbook column, never « valeur de référence »).
+ */
+export const CAMPAIGN_WORDS = { deadline: 'échéance', reminders: 'rappels' } as const;
+export const BASELINE_WORD = 'valeur de départ';
+
 /** A label at the start of a sentence or a cell: « soumise… » → « Soumise… ». */
 export function capitalized(label: string): string {
 	return label.charAt(0).toUpperCase() + label.slice(1);

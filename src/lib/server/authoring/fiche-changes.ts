@@ -2,7 +2,7 @@ import { formatDate } from '../../utils/format';
 import { indicatorValueText } from '../../utils/indicator-target';
 import type { IndicatorKind } from '../../utils/indicator-kinds';
 import type { FieldChange } from '../result';
-import { FICHE_FIELD_LABELS } from '../../utils/vocabulary';
+import { BASELINE_WORD, FICHE_FIELD_LABELS } from '../../utils/vocabulary';
 import type { IndicatorState } from './repository';
 
 /**
@@ -63,7 +63,7 @@ const INDICATOR_FIELD_LABELS: Record<Exclude<keyof ReadableIndicator, 'id' | 'st
 	unit: 'unité',
 	kind: 'nature',
 	target: 'cible',
-	baseline: 'valeur de référence',
+	baseline: BASELINE_WORD,
 	state: 'état'
 };
 

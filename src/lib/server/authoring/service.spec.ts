@@ -422,8 +422,7 @@ describe('editing a fiche', () => {
 				[indicatorRowField(0, 'baseline_date')]: '2031-01-01'
 			})
 		).toEqual({
-			[indicatorRowField(0, 'baseline_date')]:
-				'La valeur de référence doit être datée avant la cible.'
+			[indicatorRowField(0, 'baseline_date')]: 'La valeur de départ doit être datée avant la cible.'
 		});
 		expect(
 			parse({

@@ -214,7 +214,7 @@ describe('changing an open campaign’s deadline and reminders', () => {
 		expect(await change(id, { deadline: '2026-03-19', shownReminders: '-3' })).toMatchObject({
 			ok: false,
 			status: 400,
-			fieldErrors: { deadline: 'Choisissez une date limite à venir.' }
+			fieldErrors: { deadline: 'Choisissez une échéance à venir.' }
 		});
 		expect(
 			await change(id, { deadline: '2026-03-22', reminders: '-3', shownReminders: '-3' })
@@ -485,7 +485,7 @@ describe('changing an open campaign’s deadline and reminders', () => {
 			clock
 		);
 		expect(other.ok).toBe(true);
-		const message = `La campagne « Relance », ouverte, demande déjà ces mêmes fiches pour le ${APRIL_15} : rien n’a été ouvert en double (ses rappels relancent les organisations). Pour une autre campagne, choisissez d’autres fiches ou une autre date limite.`;
+		const message = `La campagne « Relance », ouverte, demande déjà ces mêmes fiches pour le ${APRIL_15} : rien n’a été ouvert en double (ses rappels relancent les organisations). Pour une autre campagne, choisissez d’autres fiches ou une autre échéance.`;
 		expect(await change(id, { shownReminders: '-3' })).toEqual({
 			ok: false,
 			status: 409,

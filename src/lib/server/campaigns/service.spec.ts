@@ -829,28 +829,28 @@ describe('campaigns', () => {
 	it('refuses a deadline past, or over a year ahead, and reminders that would never go', async () => {
 		expect(await attemptOpening('2026-03-01', '-3')).toMatchObject({
 			ok: false,
-			fieldErrors: { deadline: 'Choisissez une date limite à venir.' }
+			fieldErrors: { deadline: 'Choisissez une échéance à venir.' }
 		});
 		// 2 March 2026 + 366 days: 3 March 2027 is the last deadline accepted.
 		expect(await attemptOpening('2027-03-04', '+1')).toMatchObject({
 			ok: false,
 			fieldErrors: {
 				deadline:
-					'Choisissez une date limite au plus tard le 3\u00a0mars\u00a02027 : une campagne dure au plus un an (vérifiez l’année).'
+					'Choisissez une échéance au plus tard le 3\u00a0mars\u00a02027 : une campagne dure au plus un an (vérifiez l’année).'
 			}
 		});
 		expect(await attemptOpening('2026-03-10', '-14, -3, +1')).toMatchObject({
 			ok: false,
 			fieldErrors: {
 				reminders:
-					'Le rappel -14 tomberait le 24\u00a0février\u00a02026, au plus tard le jour de l’ouverture : il ne partirait pas. Retirez-le ou reportez la date limite.'
+					'Le rappel -14 tomberait le 24\u00a0février\u00a02026, au plus tard le jour de l’ouverture : il ne partirait pas. Retirez-le ou reportez l’échéance.'
 			}
 		});
 		expect(await attemptOpening('2026-03-05', '-8, -3, +1')).toMatchObject({
 			ok: false,
 			fieldErrors: {
 				reminders:
-					'Les rappels -8 et -3 tomberaient au plus tard le jour de l’ouverture (25\u00a0février\u00a02026, 2\u00a0mars\u00a02026) : ils ne partiraient pas. Retirez-les ou reportez la date limite.'
+					'Les rappels -8 et -3 tomberaient au plus tard le jour de l’ouverture (25\u00a0février\u00a02026, 2\u00a0mars\u00a02026) : ils ne partiraient pas. Retirez-les ou reportez l’échéance.'
 			}
 		});
 		expect(await db.selectFrom('campaign').selectAll().execute()).toEqual([]);
@@ -906,7 +906,7 @@ describe('campaigns', () => {
 		sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
 		expect(sheet.name).toBe('Suivi de la campagne');
 		expect(String(rows[0]![0])).toMatch(
-			/^Campagne de suivi « .+ », date limite le \d{1,2}(er)?\u00a0\S+\u00a0\d{4} : 0 sur \d+\u00a0mises à jour attendues$/
+			/^Campagne de suivi « .+ », échéance le \d{1,2}(er)?\u00a0\S+\u00a0\d{4} : 0 sur \d+\u00a0mises à jour attendues$/
 		);
 		expect(rows[1]).toEqual(['Fiche', 'Intitulé', 'Organisation', 'État', 'Rappels']);
 		// A text cell, never a formula: the title as typed.

@@ -123,8 +123,8 @@ function earlyRemindersMessage(offsets: number[], deadline: string, when: string
 	const signed = offsets.map((o) => (o > 0 ? `+${o}` : String(o)));
 	const days = offsets.map((o) => formatDate(reminderDay(deadline, o)));
 	if (offsets.length === 1)
-		return `Le rappel ${signed[0]} tomberait le ${days[0]}, au plus tard ${when} : il ne partirait pas. Retirez-le ou reportez la date limite.`;
-	return `Les rappels ${listInWords(signed)} tomberaient au plus tard ${when} (${days.join(', ')}) : ils ne partiraient pas. Retirez-les ou reportez la date limite.`;
+		return `Le rappel ${signed[0]} tomberait le ${days[0]}, au plus tard ${when} : il ne partirait pas. Retirez-le ou reportez l’échéance.`;
+	return `Les rappels ${listInWords(signed)} tomberaient au plus tard ${when} (${days.join(', ')}) : ils ne partiraient pas. Retirez-les ou reportez l’échéance.`;
 }
 
 /**
@@ -147,7 +147,7 @@ async function repeatedCampaign(
 			c.ficheIds.every((id) => asking.has(id))
 	);
 	return repeated
-		? `La campagne « ${repeated.title} », ouverte, demande déjà ces mêmes fiches pour le ${formatDate(deadline)} : rien n’a été ouvert en double (ses rappels relancent les organisations). Pour une autre campagne, choisissez d’autres fiches ou une autre date limite.`
+		? `La campagne « ${repeated.title} », ouverte, demande déjà ces mêmes fiches pour le ${formatDate(deadline)} : rien n’a été ouvert en double (ses rappels relancent les organisations). Pour une autre campagne, choisissez d’autres fiches ou une autre échéance.`
 		: null;
 }
 
@@ -238,11 +238,11 @@ export function campaignDateProblems(
 ): Partial<Record<'deadline' | 'reminders', string>> {
 	if (!isIsoDate(deadline)) return {};
 	const today = parisDate(new Date(now));
-	if (deadline < today) return { deadline: 'Choisissez une date limite à venir.' };
+	if (deadline < today) return { deadline: 'Choisissez une échéance à venir.' };
 	const latest = daysAfter(today, MAX_DAYS_AHEAD);
 	if (deadline > latest)
 		return {
-			deadline: `Choisissez une date limite au plus tard le ${formatDate(latest)} : une campagne dure au plus un an (vérifiez l’année).`
+			deadline: `Choisissez une échéance au plus tard le ${formatDate(latest)} : une campagne dure au plus un an (vérifiez l’année).`
 		};
 	const early = (parseReminderDays(reminders) ?? []).filter(
 		(offset) => reminderDay(deadline, offset) <= today
@@ -393,7 +393,7 @@ export async function closeCampaign(
 			actor: admin,
 			action: 'campaign.closed',
 			target: { type: 'campagne', id },
-			summary: `Campagne « ${campaign.title} » close ${ended ? 'après' : 'avant'} son échéance du ${formatDate(campaign.deadline)}${ended ? ' (ses rappels de relance s’arrêtent)' : ''}${cancelled > 0 ? ` ; ${pluralize(cancelled, 'courriel en attente annulé', 'courriels en attente annulés')}` : ''}`,
+			summary: `Campagne « ${campaign.title} » close ${ended ? 'après' : 'avant'} son échéance du ${formatDate(campaign.deadline)}${ended ? ' (ses rappels s’arrêtent)' : ''}${cancelled > 0 ? ` ; ${pluralize(cancelled, 'courriel en attente annulé', 'courriels en attente annulés')}` : ''}`,
 			clientAddress
 		});
 		return ok({ cancelled });
@@ -520,8 +520,7 @@ export async function changeCampaignDates(
 		if (before.deadline === after.deadline && sameDays(before.reminderDays, after.reminderDays))
 			return refuse(400, 'Ni l’échéance ni les rappels ne changent : rien n’a été modifié.', {
 				fieldErrors: {
-					deadline:
-						'Ni l’échéance ni les rappels ne changent : modifiez la date limite ou les rappels.'
+					deadline: 'Ni l’échéance ni les rappels ne changent : modifiez l’échéance ou les rappels.'
 				}
 			});
 		const deadlineMoved = before.deadline !== after.deadline;
@@ -894,7 +893,7 @@ export function completionSheet(completion: Completion, formatTime: (ms: number)
 	const { title, deadline, closedAt } = completion.campaign;
 	return {
 		title: 'Suivi de la campagne',
-		note: `Campagne de suivi « ${title} », date limite le ${formatDate(deadline)}${closedAt === null ? '' : `, close le ${formatMomentDay(closedAt)} (avancement du jour de la clôture)`} : ${completion.done} sur ${pluralize(completion.total, 'mise à jour attendue', 'mises à jour attendues')}`,
+		note: `Campagne de suivi « ${title} », échéance le ${formatDate(deadline)}${closedAt === null ? '' : `, close le ${formatMomentDay(closedAt)} (avancement du jour de la clôture)`} : ${completion.done} sur ${pluralize(completion.total, 'mise à jour attendue', 'mises à jour attendues')}`,
 		headers: ['Fiche', 'Intitulé', 'Organisation', 'État', 'Rappels'],
 		rows: completionLines(completion, formatTime)
 	};
