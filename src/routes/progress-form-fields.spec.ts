@@ -4,6 +4,7 @@ import { createPartner } from '$lib/server/progress/testing';
 import Page from './espace/fiches/[code=fiche]/suivi/+page.svelte';
 import { load } from './espace/fiches/[code=fiche]/suivi/+page.server';
 import { adminDatabase, routeEvent } from './route-testing';
+import { withoutTags } from '$lib/utils/html-testing';
 
 // The page reads its address (`?enregistre`, `?reprise`) from SvelteKit's state.
 vi.mock('$app/state', () => ({
@@ -70,5 +71,16 @@ describe('the partner’s update form', () => {
 		const html = await form();
 		const label = /<label for="(indicator_\d+_comment)">([\s\S]*?)<\/label>/.exec(html);
 		expect(label?.[2]).toContain('publié avec la mesure sur la page de la fiche');
+	});
+
+	// Walkthrough s50: « 35,5 » was refused as not a « nombre entier » the label never said, and
+	// the next steps and difficulties did not state their limit as the comment does.
+	it('says before typing that the progress is a whole number, and the texts’ limit', async () => {
+		const html = await form();
+		const label = (id: string) =>
+			withoutTags(new RegExp(`<label for="${id}">([\\s\\S]*?)</label>`).exec(html)?.[1] ?? '');
+		expect(label('progress')).toMatch(/\(nombre entier de 0\s?à 100, facultatif\)/);
+		for (const id of ['next_steps', 'difficulties'])
+			expect(label(id), id).toMatch(/\(facultatif\u202f; 10\u202f000\s?caractères au plus\)/);
 	});
 });

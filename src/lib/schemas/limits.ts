@@ -15,3 +15,12 @@ export const COMMENT_MAX_LENGTH = 2_000;
  * before typing (here, not in the schema, so that the page's script does not bring the schema).
  */
 export const MEASUREMENT_COMMENT_HINT = `publié avec la mesure sur la page de la fiche\u202f; ${formatNumber(COMMENT_MAX_LENGTH)} caractères au plus`;
+
+/** The progress's rule, in the words of its field's hint and of its refusals. */
+export const PROGRESS_RULE_WORDS = 'nombre entier de 0 à 100';
+
+/**
+ * The hint of an optional text of the partner's form (« Prochaines étapes », « Difficultés »): its
+ * limit, said before typing, as the measurement comment's is.
+ */
+export const OPTIONAL_TEXT_HINT = `facultatif\u202f; ${formatNumber(TEXT_MAX_LENGTH)} caractères au plus`;

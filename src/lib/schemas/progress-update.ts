@@ -12,7 +12,7 @@ import {
 	versionField as readVersion,
 	type FieldErrors
 } from './form';
-import { COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH } from './limits';
+import { COMMENT_MAX_LENGTH, PROGRESS_RULE_WORDS, TEXT_MAX_LENGTH } from './limits';
 import { formatDate } from '../utils/format';
 import { isCountIndicator, type ReportedIndicator } from '../utils/indicators';
 import {
@@ -86,8 +86,8 @@ const progressField = z
 		context.addIssue({
 			code: 'custom',
 			message: /^\d+[.,]\d+$/.test(v)
-				? 'L’avancement est un nombre entier de 0 à 100, sans décimale.'
-				: 'L’avancement est un nombre entier de 0 à 100 (exemple : 40).'
+				? `L’avancement est un ${PROGRESS_RULE_WORDS}, sans décimale.`
+				: `L’avancement est un ${PROGRESS_RULE_WORDS} (exemple : 40).`
 		});
 	})
 	.transform((v) => (v === '' ? null : Number(v)))
