@@ -128,6 +128,8 @@ describe('excerptAtWord', () => {
 		expect(excerptAtWord('Avis motivé, réservé : à revoir', 14)).toBe('Avis motivé…');
 		// One word longer than the cut: cut as excerpt cuts it.
 		expect(excerptAtWord('x'.repeat(30), 20)).toBe(`${'x'.repeat(20)}…`);
+		// Only punctuation before the last space (review s50): not « … » alone.
+		expect(excerptAtWord(`— ${'x'.repeat(30)}`, 20)).toBe(`— ${'x'.repeat(18)}…`);
 	});
 });
 

@@ -184,6 +184,8 @@ export function excerptAtWord(text: string, max: number): string {
 	if (space <= 0) return excerpt(text, max);
 	let end = space;
 	while (end > 0 && CUT_PUNCTUATION.has(text.charAt(end - 1))) end--;
+	// Nothing but punctuation before the last space (« — » and a long address): cut in the word.
+	if (end === 0) return excerpt(text, max);
 	return `${text.slice(0, end)}…`;
 }
 
