@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { progressFormData } from '$lib/server/progress/testing';
 import * as form from './espace/fiches/[code=fiche]/suivi/+page.server';
 import { adminDatabase, routeEvent } from './route-testing';
+import { createTestUser } from '$lib/server/auth/testing';
 
 // Merge review s47: an administrator posting a new update was answered as a partner taken off the
 // fiche (409, journaled as a refused save, the partner form drawn by `load`): the test read « has
@@ -42,5 +43,31 @@ describe('an administrator posting a new update', () => {
 	it('is not drawn the partner form by `load` on the post', async () => {
 		const answer = await adminPost('load');
 		expect(isHttpError(answer) && answer.status).toBe(403);
+	});
+});
+
+// Merge review s50: the page said a commission member's refusal generally, its post « Votre
+// organisation ne porte pas cette fiche », a reason that is not theirs.
+describe('a commission member posting a new update', () => {
+	it('is refused 403 with the general words, as the page is', async () => {
+		const member = await createTestUser(portal.db, {
+			email: 'membre.post@example.org',
+			name: 'Membre Commission',
+			role: 'commission'
+		});
+		const event = routeEvent(
+			'/espace/fiches/14-1/suivi',
+			'/espace/fiches/[code=fiche]/suivi',
+			{ code: '14-1' },
+			{ user: member, session: { id: 'test' } } as never,
+			progressFormData({ done: 'Bornes posées.' })
+		);
+		const answer = await Promise.resolve(form.actions.default!(event as never)).catch(
+			(thrown: unknown) => thrown
+		);
+		expect(isHttpError(answer) && answer.status).toBe(403);
+		expect(isHttpError(answer) && answer.body.message).toMatch(
+			/^Vous n’avez pas les droits nécessaires/
+		);
 	});
 });

@@ -166,8 +166,15 @@ export const actions: Actions = {
 			notFound
 		);
 		if (!result.ok) {
+			// No reason to tell (a commission member, a partner without organisation): said generally,
+			// as the page's load says it.
 			if (result.status === 403)
-				await deny(event, user, 'update.save', { message: result.message, next: result.next });
+				await deny(
+					event,
+					user,
+					'update.save',
+					result.reason === 'forbidden' ? undefined : { message: result.message, next: result.next }
+				);
 			if (result.status === 404) missing(event, result.message);
 			const kept =
 				result.reason === 'organisation-off-fiche' || result.reason === 'draft-discarded'
