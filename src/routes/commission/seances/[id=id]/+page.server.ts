@@ -35,6 +35,7 @@ import {
 	DeleteSittingSchema,
 	FreeItemSchema,
 	GuestSchema,
+	isClockTime,
 	parseDecisionForm,
 	shownSittingDetails,
 	SittingSchema,
@@ -228,7 +229,13 @@ export const actions: Actions = {
 		if (!data)
 			return refusal(
 				await sittingFormRefusal(c.db, c.id, {
-					...(await sittingDayProblems(c.db, typed.held_on, c.id)),
+					...(await sittingDayProblems(
+						c.db,
+						typed.held_on,
+						c.id,
+						new Date(),
+						isClockTime(typed.starts_at) ? typed.starts_at : null
+					)),
 					...errors
 				}),
 				values,
