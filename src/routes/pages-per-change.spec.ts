@@ -18,7 +18,7 @@ vi.mock('$lib/server/db/instance', async (original) => ({
 	getDb: () => state.db
 }));
 // Svelte's render() counted: the dashboard's and an edition's figures are rendered apart from the page
-// (src/lib/server/render/fragment.ts), once per change.
+// (src/lib/server/render/kept-html.ts), once per change.
 const renders = vi.hoisted(() => ({ count: 0 }));
 vi.mock('svelte/server', async (original) => {
 	const svelte = await original<typeof import('svelte/server')>();
