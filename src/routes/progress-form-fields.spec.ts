@@ -54,7 +54,7 @@ describe('the partner’s update form', () => {
 		const progress = /<label for="progress">([\s\S]*?)<\/label>/.exec(html)?.[1] ?? '';
 		// Spaces as French typography writes them (frenchSpacing): read as plain ones.
 		expect(progress.replace(/\s/g, ' ')).toContain(
-			'(nombre entier de 0 à 100 ; 100 pour une fiche réalisée, facultatif sinon)'
+			'(nombre entier de 0 à 100, facultatif ; 100 pour une fiche réalisée, vide ou 0 pour une fiche à lancer)'
 		);
 	});
 
@@ -80,7 +80,7 @@ describe('the partner’s update form', () => {
 		const label = (id: string) =>
 			withoutTags(new RegExp(`<label for="${id}">([\\s\\S]*?)</label>`).exec(html)?.[1] ?? '');
 		expect(label('progress').replace(/\s/g, ' ')).toContain(
-			'(nombre entier de 0 à 100 ; 100 pour une fiche réalisée, facultatif sinon)'
+			'(nombre entier de 0 à 100, facultatif ; 100 pour une fiche réalisée, vide ou 0 pour une fiche à lancer)'
 		);
 		for (const id of ['next_steps', 'difficulties'])
 			expect(label(id), id).toMatch(/\(facultatif\u202f; 10\u202f000\s?caractères au plus\)/);
