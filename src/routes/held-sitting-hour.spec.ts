@@ -21,13 +21,8 @@ describe('a held séance corrected with an hour that keeps it from closing', () 
 		const today = parisToday();
 		const { sittingId: id } = await heldSitting(portal.db, portal.admin, ['4-1'], today);
 		const form = new FormData();
-		for (const [name, value] of [
-			['held_on', today],
-			['starts_at', '23:59'],
-			['place', ''],
-			['title', 'Commission']
-		])
-			form.set(name, value);
+		const fields = { held_on: today, starts_at: '23:59', place: '', title: 'Commission' };
+		for (const [name, value] of Object.entries(fields)) form.set(name, value);
 		const event = routeEvent(
 			`/commission/seances/${id}`,
 			'/commission/seances/[id=id]',
