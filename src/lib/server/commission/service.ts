@@ -220,7 +220,7 @@ async function openSitting(db: Executor, id: number): Promise<Result<SittingRow>
  * The refusal any form sent to a deleted séance gets, whatever else is wrong with it (null: the
  * séance was not deleted), for a page that answers field errors only once the séance is known.
  */
-export async function deletedSittingRefusal(db: Executor, id: number): Promise<Refusal | null> {
+async function deletedSittingRefusal(db: Executor, id: number): Promise<Refusal | null> {
 	const open = await openSitting(db, id);
 	return !open.ok && open.reason === 'sitting-deleted' ? open : null;
 }
