@@ -1,18 +1,42 @@
-import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
-import Page from './+page.svelte';
+import { actions } from './+page.server';
+import { adminDatabase, routeEvent } from '../../route-testing';
 
-describe('« Ouvrir une campagne »: the error summary', () => {
-	it('names the refused fields in page order', () => {
-		const data = { campaigns: [], axes: [], organisations: [], sittings: [], defaultReminders: '' };
-		// As the server sends them: the reminders before the deadline.
-		const errors = {
-			reminders: 'Rappels illisibles',
-			deadline: 'Date passée',
-			title: 'Titre vide'
+// « Ouvrir une campagne »: the error summary lists what the server sends in its order; the server
+// gives the messages in the order of the fields on the page (the order the browser posts them),
+// the dates' problems found against today included (review s49; form order s50).
+
+const portal = adminDatabase();
+
+describe('« Ouvrir une campagne » refused on every field', () => {
+	/** The refusal's fields, the form posted with `fields` in their order. */
+	async function refusedFields(fields: Record<string, string>) {
+		const form = new FormData();
+		for (const [name, value] of Object.entries(fields)) form.set(name, value);
+		const event = routeEvent(
+			'/admin/campagnes?/open',
+			'/admin/campagnes',
+			{},
+			{ user: portal.admin, session: { id: 'test' } } as never,
+			form
+		);
+		const answer = (await actions.open!(event as never)) as {
+			status: number;
+			data: { errors: Record<string, string> };
 		};
-		const body = render(Page, { props: { data, form: { errors, values: {} } } as never }).body;
-		const links = [...body.matchAll(/<a href="#(\w+)"/g)].map((m) => m[1]!);
-		expect(links.filter((id) => id in errors)).toEqual(['title', 'deadline', 'reminders']);
+		expect(answer.status).toBe(400);
+		return Object.keys(answer.data.errors);
+	}
+
+	it('answers the messages in the order of the page’s fields, as the browser posts them', async () => {
+		const page = { title: '', deadline: '2020-01-01', scope: 'all', reminders: 'souvent' };
+		expect(await refusedFields(page)).toEqual(['title', 'deadline', 'reminders']);
+		// The order comes from the form, not from a list of the route's.
+		const { reminders, deadline, scope, title } = page;
+		expect(await refusedFields({ reminders, deadline, scope, title })).toEqual([
+			'reminders',
+			'deadline',
+			'title'
+		]);
 	});
 });

@@ -102,6 +102,7 @@ async function loadContext(event: Parameters<PageServerLoad>[0]) {
 }
 
 export const load: PageServerLoad = async (event) => {
+	requireUser(event);
 	const { fiche, draft } = await loadContext(event);
 	const today = parisToday();
 	const values: Record<string, string> = draft
