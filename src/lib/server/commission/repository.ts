@@ -1,7 +1,6 @@
 import { sortByName } from '../../utils/text';
 import type { Expression, QueryCreator, SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../db';
-import { asksNothingOf, isStale } from '../../utils/rules';
 import { parisDate } from '../../utils/dates';
 import { countIndicatorsWithoutValue } from '../progress/repository';
 import { fichesInPlan, validatedBy } from '../plan/repository';
@@ -381,28 +380,14 @@ export async function findPreviousClosedSitting(db: Executor, heldOn: string, ex
 		.executeTakeFirst();
 }
 
-export interface FicheFlags {
-	code: string;
-	title: string;
-	priority: number;
-	status: FicheStatus;
-	lastUpdate: string | null;
-	stale: boolean;
-	priorityOneNotStarted: boolean;
-	neverMeasured: number;
-}
-
 /**
- * Review flags as of a date: no update for 6 months, priority 1 still to start, indicators never
- * measured. Of the fiche `code` when given (its preparation file), whatever its status; else of
- * every fiche an agenda may take up: not an abandoned one, of which nothing more is expected.
+ * What a fiche's review flags are read from, today: its state, when it was added to the plan, its
+ * indicators without a value. Of the fiche `code` when given (its preparation file), whatever its
+ * status; else of every fiche an agenda may take up: not an abandoned one, of which nothing more
+ * is expected. The flags themselves are the service's (reviewFlags).
  */
-export async function listFicheFlags(
-	db: Executor,
-	asOf: string,
-	code?: string
-): Promise<FicheFlags[]> {
-	const rows = await db
+export async function listFicheActivity(db: Executor, code?: string) {
+	return db
 		.selectFrom('fiche')
 		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
 		.select((eb) => [
@@ -419,25 +404,6 @@ export async function listFicheFlags(
 		.orderBy('objective.number')
 		.orderBy('fiche.number')
 		.execute();
-	return rows.map((r) => reviewFlags(r, asOf));
-}
-
-/** A fiche's review flags from its state as of `asOf` (listFicheFlags, the file of a closed séance). */
-export function reviewFlags<
-	F extends {
-		priority: number;
-		status: FicheStatus;
-		lastUpdate: string | null;
-		addedAt: string | null;
-		neverMeasured: number | null;
-	}
->(fiche: F, asOf: string): F & Omit<FicheFlags, 'code' | 'title'> {
-	return {
-		...fiche,
-		stale: isStale(fiche, asOf),
-		priorityOneNotStarted: fiche.priority === 1 && fiche.status === 'a_lancer',
-		neverMeasured: asksNothingOf(fiche) ? 0 : Number(fiche.neverMeasured ?? 0)
-	};
 }
 
 /**

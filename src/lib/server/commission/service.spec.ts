@@ -17,11 +17,9 @@ import {
 	listSittingsOfDay,
 	listAttendeeCandidates,
 	listFicheDecisions,
-	listFicheFlags,
 	listPriorityComparison,
 	listPriorityHistory,
-	listSittings,
-	type FicheFlags
+	listSittings
 } from './repository';
 import { reviewProgressUpdate, saveProgressUpdate, setFicheStatus } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
@@ -32,6 +30,8 @@ import {
 	agendaFlags,
 	ficheStateOn,
 	flagsReadOn,
+	listFicheFlags,
+	type FicheFlags,
 	addAttendee,
 	changeSittingState,
 	CLOSING_CHANGED_MESSAGE,

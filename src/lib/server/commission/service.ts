@@ -37,9 +37,7 @@ import {
 	listAgendaFicheIds,
 	listDecisionIds,
 	listPriorityDecisions,
-	listFicheFlags,
-	reviewFlags,
-	type FicheFlags,
+	listFicheActivity,
 	setFichePriority,
 	setSittingState,
 	updateSittingDetails
@@ -47,6 +45,8 @@ import {
 
 import { daysAfter, parisDate, parisToday } from '../../utils/dates';
 import {
+	asksNothingOf,
+	isStale,
 	MAX_DAYS_AHEAD,
 	SITTING_EARLY_WORDS,
 	sittingMayOpen,
@@ -126,6 +126,48 @@ export async function ficheStateOn(db: Executor, code: string, day: string) {
 	// Not in the plan by then (an agenda cannot name such a fiche): nothing to tell of that day.
 	if (!state) return null;
 	return flagsOn(db, state, day);
+}
+
+export interface FicheFlags {
+	code: string;
+	title: string;
+	priority: number;
+	status: FicheStatus;
+	lastUpdate: string | null;
+	stale: boolean;
+	priorityOneNotStarted: boolean;
+	neverMeasured: number;
+}
+
+/**
+ * Review flags as of a date: no update for 6 months, priority 1 still to start, indicators never
+ * measured. Of the fiche `code` when given (its preparation file), whatever its status; else of
+ * every fiche an agenda may take up: not an abandoned one, of which nothing more is expected.
+ */
+export async function listFicheFlags(
+	db: Executor,
+	asOf: string,
+	code?: string
+): Promise<FicheFlags[]> {
+	return (await listFicheActivity(db, code)).map((r) => reviewFlags(r, asOf));
+}
+
+/** A fiche's review flags from its state as of `asOf` (listFicheFlags, the file of a closed séance). */
+export function reviewFlags<
+	F extends {
+		priority: number;
+		status: FicheStatus;
+		lastUpdate: string | null;
+		addedAt: string | null;
+		neverMeasured: number | null;
+	}
+>(fiche: F, asOf: string): F & Omit<FicheFlags, 'code' | 'title'> {
+	return {
+		...fiche,
+		stale: isStale(fiche, asOf),
+		priorityOneNotStarted: fiche.priority === 1 && fiche.status === 'a_lancer',
+		neverMeasured: asksNothingOf(fiche) ? 0 : Number(fiche.neverMeasured ?? 0)
+	};
 }
 
 /** A fiche's review flags at the end of `day`, from its state then (loadFicheStatesAsOf). */

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { insertRevision } from '../authoring/revisions-repository';
-import { listFicheFlags } from '../commission/repository';
+import { listFicheFlags } from '../commission/service';
 import { agendaFlags, ficheStateOn } from '../commission/service';
 import { listFichesForOrganisation } from './repository';
 

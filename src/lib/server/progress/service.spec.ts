@@ -6,7 +6,7 @@ import { getDataRevision } from '../db/revision';
 import { createTestDb } from '../db/testing';
 import { abandonFiche } from '../authoring/testing';
 import { findFicheByCode } from '../plan/repository';
-import { listFicheFlags } from '../commission/repository';
+import { listFicheFlags } from '../commission/service';
 import { loadDashboardInput, loadFicheStatesAsOf } from '../dashboard/repository';
 import { listDecisionChoices } from '../authoring/repository';
 import { OpenDataSet } from '../opendata/resources';

@@ -4,14 +4,18 @@ import { can, sittingConvened } from '$lib/server/auth/permissions';
 import {
 	findPreviousClosedSitting,
 	findSitting,
-	listFicheFlags,
 	listPriorityHistory
 } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
 import { movedFicheCode } from '$lib/server/http/moved-fiche';
 import { findFicheByCode, findFichePeriod } from '$lib/server/plan/repository';
 import { ficheCampaignStatus } from '$lib/server/campaigns/service';
-import { deletedSittingNotice, ficheStateOn, flagsReadOn } from '$lib/server/commission/service';
+import {
+	deletedSittingNotice,
+	ficheStateOn,
+	flagsReadOn,
+	listFicheFlags
+} from '$lib/server/commission/service';
 import { parisToday } from '$lib/utils/dates';
 import type { PageServerLoad } from './$types';
 import { SITTING_NOT_FOUND } from '$lib/utils/vocabulary';
