@@ -355,10 +355,197 @@ function conflictRefusal(
 
 const FICHE_CONFLICT = { listed: FICHE_CONFLICT_MESSAGE, unlisted: FICHE_CONFLICT_UNLISTED };
 
+type ObjectiveChoice = Awaited<ReturnType<typeof listObjectiveChoices>>[number];
+type LinkedFiche = Awaited<ReturnType<typeof readLinkedCodes>>['linked'][number];
+
+/** What an admin's edit of a fiche is checked into: the objective chosen, every objective, the links. */
+interface CheckedFicheEdit {
+	objective: ObjectiveChoice;
+	objectives: ObjectiveChoice[];
+	linked: LinkedFiche[];
+}
+
+/**
+ * The problems of an admin's edit of a fiche, every field at once: its objective, organisations
+ * newly chosen (active), an organisation named twice, its links, an indicator's new kind that its
+ * values do not fit. A refusal when there is one (an indicator of another fiche: a form forged or
+ * out of date), else what the edit is made of.
+ */
+async function ficheEditProblems(
+	trx: Executor,
+	state: FicheState,
+	input: FicheEditInput
+): Promise<Refusal | CheckedFicheEdit> {
+	const fieldErrors: Record<string, string> = {};
+	const objectives = await listObjectiveChoices(trx);
+	const objective = objectives.find((o) => o.id === input.objectiveId);
+	if (!objective) fieldErrors.objective = await objectiveChoiceProblem(trx, input.objectiveId);
+	// An organisation already on the fiche stays even when retired since; one newly chosen must
+	// be active: retired or merged meanwhile (the page was opened before), its row says so.
+	const known = new Set([...state.owners, ...state.partners].map((o) => o.organisationId));
+	const chosen = [
+		...input.owners.map((o, i) => ({ ...o, field: ownerField(o.row ?? i, 'org') })),
+		...input.partners.map((o, i) => ({ ...o, field: partnerField(o.row ?? i, 'org') }))
+	].filter((o) => !known.has(o.organisationId));
+	const states = await findOrganisationStates(trx, [
+		...new Set(chosen.map((o) => o.organisationId))
+	]);
+	for (const row of chosen) {
+		const state = states.get(row.organisationId);
+		if (!state || state.retired) fieldErrors[row.field] = organisationGoneMessage(state?.name);
+	}
+	for (const [field, message] of Object.entries(
+		await repeatedOrganisationErrors(trx, state.code, input)
+	))
+		fieldErrors[field] ??= message;
+	const { linked, problem } = await readLinkedCodes(trx, state.code, input.linkedCodes);
+	if (problem) fieldErrors.links = problem;
+	const ownIndicators = new Map(state.indicators.map((i) => [i.id, i]));
+	if (input.indicators.some((i) => i.id !== null && !ownIndicators.has(i.id)))
+		return refuse(400, INCOMPLETE_FORM);
+	// A new kind must fit the values already given: they keep their meaning on the public pages.
+	for (const [row, indicator] of input.indicators.entries()) {
+		const own = indicator.id === null ? undefined : ownIndicators.get(indicator.id);
+		if (!own || own.kind === indicator.kind) continue;
+		const misfits = (await listIndicatorValues(trx, own.id)).filter(
+			(value) => indicatorValueProblem(indicator.kind, value) !== null
+		);
+		if (misfits.length > 0)
+			fieldErrors[indicatorRowField(row, 'kind')] =
+				`Cet indicateur a déjà reçu ${plural(misfits.length, 'une valeur qui ne convient', 'des valeurs qui ne conviennent')} pas à la nature « ${INDICATOR_KIND_LABELS[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`;
+	}
+	if (Object.keys(fieldErrors).length > 0 || !objective) return invalidFields(fieldErrors);
+	return { objective, objectives, linked };
+}
+
+/**
+ * The fiche's code and number in the objective chosen: its own when it stays; when it changes
+ * objective, the next free code of its new objective, or the code it had there before.
+ */
+async function placeInObjective(
+	trx: Executor,
+	state: FicheState,
+	objective: ObjectiveChoice
+): Promise<Refusal | { code: string; number: number }> {
+	if (objective.id === state.objectiveId) return { code: state.code, number: state.number };
+	const number = await numberInObjective(trx, state.id, objective);
+	return (
+		objectiveFull(objective.number, number) ?? {
+			code: ficheCode(objective.number, number),
+			number
+		}
+	);
+}
+
+/**
+ * The fiche's indicators after the edit, in their order, as the form sends them; those left out of
+ * the form (added by someone else since it was opened) are kept as they are; new ones come after
+ * all. One retired today is dated today; one retired before keeps its day.
+ */
+function indicatorsAfterEdit(state: FicheState, input: FicheEditInput, now: Date) {
+	const ownIndicators = new Map(state.indicators.map((i) => [i.id, i]));
+	const retiredOn = parisDate(now);
+	const typedIndicators = input.indicators.map((i) => ({
+		...i,
+		retiredAt: i.retire ? (ownIndicators.get(i.id ?? -1)?.retiredAt ?? retiredOn) : null
+	}));
+	return [
+		...state.indicators.map((i) => typedIndicators.find((x) => x.id === i.id) ?? i),
+		...typedIndicators.filter((i) => i.id === null)
+	];
+}
+
+type EditedIndicators = ReturnType<typeof indicatorsAfterEdit>;
+
+/** The fiche as its revision reads it after the edit (ficheChanges compares it with readableState). */
+async function readableAfter(
+	trx: Executor,
+	state: FicheState,
+	input: FicheEditInput,
+	code: string,
+	objectiveLabel: string,
+	indicators: EditedIndicators
+): Promise<ReadableFiche> {
+	const names = new Map(
+		(await listOrganisationChoices(trx)).map((o) => [o.id, o.name] as [number, string])
+	);
+	for (const o of [...state.owners, ...state.partners]) names.set(o.organisationId, o.name);
+	return {
+		code,
+		objective: objectiveLabel,
+		title: input.title,
+		shortTitle: input.shortTitle ?? '',
+		context: richTextToMarkup(input.texts.context),
+		existing: richTextToMarkup(input.texts.existing),
+		description: richTextToMarkup(input.texts.description),
+		successFactors: richTextToMarkup(input.texts.success_factors),
+		ownersNote: input.ownersNote ?? '',
+		owners: readableOwners(
+			input.owners.map((o) => ({ ...o, name: names.get(o.organisationId) ?? '' }))
+		),
+		partners: readablePartners(
+			input.partners.map((p) => ({ ...p, name: names.get(p.organisationId) ?? '' }))
+		),
+		links: input.linkedCodes.join(', '),
+		indicators: indicators.map(readableIndicator)
+	};
+}
+
+/**
+ * Writes an admin's edit of a fiche: its fields (false when another edit came first: its version
+ * moved), then its owners, partners and links when they changed, and its indicators.
+ */
+async function writeFicheEdit(
+	trx: Executor,
+	state: FicheState,
+	input: FicheEditInput,
+	edit: {
+		place: { code: string; number: number };
+		objectiveId: number;
+		linked: LinkedFiche[];
+		indicators: EditedIndicators;
+		before: ReadableFiche;
+		after: ReadableFiche;
+	}
+): Promise<boolean> {
+	const { before, after } = edit;
+	const saved = await updateFicheFields(trx, state.id, state.version, {
+		code: edit.place.code,
+		number: edit.place.number,
+		objectiveId: edit.objectiveId,
+		title: input.title,
+		shortTitle: input.shortTitle,
+		context: JSON.stringify(input.texts.context),
+		existing: JSON.stringify(input.texts.existing),
+		description: JSON.stringify(input.texts.description),
+		successFactors: JSON.stringify(input.texts.success_factors),
+		ownersNote: input.ownersNote
+	});
+	if (!saved) return false;
+	if (before.owners !== after.owners) await replaceOwners(trx, state.id, input.owners);
+	if (before.partners !== after.partners) await replacePartners(trx, state.id, input.partners);
+	if (before.links !== after.links)
+		await replaceLinks(
+			trx,
+			state.id,
+			input.linkedCodes.map((c) => edit.linked.find((l) => l.code === c)!.id)
+		);
+	// Numbered 1, 2… in that order: an indicator only ever moves down until the new ones are
+	// written after all, so no two share a position (unique per fiche), not even for a moment.
+	let position = 0;
+	for (const indicator of edit.indicators) {
+		position++;
+		if (indicator.id === null) await insertIndicator(trx, state.id, position, indicator);
+		else await updateIndicator(trx, indicator.id, position, indicator);
+	}
+	return true;
+}
+
 /**
  * An admin's edit of a fiche: every field, owners, partners, links and indicators, in one
  * transaction with one revision (fields before → after), one journal line and the search text.
  * Refused without change when another edit came first (`version`), with what it changed.
+ * Its steps: ficheEditProblems, placeInObjective, readableAfter, writeFicheEdit.
  */
 export async function updateFiche(
 	db: Db,
@@ -380,127 +567,34 @@ export async function updateFiche(
 		const refusal = await checkDecision(trx, input.decisionId, state.code);
 		if (refusal) return refusal;
 
-		const fieldErrors: Record<string, string> = {};
-		const objectives = await listObjectiveChoices(trx);
-		const objective = objectives.find((o) => o.id === input.objectiveId);
-		if (!objective) fieldErrors.objective = await objectiveChoiceProblem(trx, input.objectiveId);
-		// An organisation already on the fiche stays even when retired since; one newly chosen must
-		// be active: retired or merged meanwhile (the page was opened before), its row says so.
-		const known = new Set([...state.owners, ...state.partners].map((o) => o.organisationId));
-		const chosen = [
-			...input.owners.map((o, i) => ({ ...o, field: ownerField(o.row ?? i, 'org') })),
-			...input.partners.map((o, i) => ({ ...o, field: partnerField(o.row ?? i, 'org') }))
-		].filter((o) => !known.has(o.organisationId));
-		const states = await findOrganisationStates(trx, [
-			...new Set(chosen.map((o) => o.organisationId))
-		]);
-		for (const row of chosen) {
-			const state = states.get(row.organisationId);
-			if (!state || state.retired) fieldErrors[row.field] = organisationGoneMessage(state?.name);
-		}
-		for (const [field, message] of Object.entries(
-			await repeatedOrganisationErrors(trx, state.code, input)
-		))
-			fieldErrors[field] ??= message;
-		const { linked, problem } = await readLinkedCodes(trx, state.code, input.linkedCodes);
-		if (problem) fieldErrors.links = problem;
-		const ownIndicators = new Map(state.indicators.map((i) => [i.id, i]));
-		if (input.indicators.some((i) => i.id !== null && !ownIndicators.has(i.id)))
-			return refuse(400, INCOMPLETE_FORM);
-		// A new kind must fit the values already given: they keep their meaning on the public pages.
-		for (const [row, indicator] of input.indicators.entries()) {
-			const own = indicator.id === null ? undefined : ownIndicators.get(indicator.id);
-			if (!own || own.kind === indicator.kind) continue;
-			const misfits = (await listIndicatorValues(trx, own.id)).filter(
-				(value) => indicatorValueProblem(indicator.kind, value) !== null
-			);
-			if (misfits.length > 0)
-				fieldErrors[indicatorRowField(row, 'kind')] =
-					`Cet indicateur a déjà reçu ${plural(misfits.length, 'une valeur qui ne convient', 'des valeurs qui ne conviennent')} pas à la nature « ${INDICATOR_KIND_LABELS[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`;
-		}
-		if (Object.keys(fieldErrors).length > 0 || !objective) return invalidFields(fieldErrors);
+		const checked = await ficheEditProblems(trx, state, input);
+		if ('ok' in checked) return checked;
+		const { objective, objectives, linked } = checked;
+		const place = await placeInObjective(trx, state, objective);
+		if ('ok' in place) return place;
 
-		// A fiche that changes objective takes the next free code of its new objective, or the code
-		// it had there before.
-		let { code: newCode, number } = state;
-		if (objective.id !== state.objectiveId) {
-			number = await numberInObjective(trx, state.id, objective);
-			const full = objectiveFull(objective.number, number);
-			if (full) return full;
-			newCode = ficheCode(objective.number, number);
-		}
-		const names = new Map(
-			(await listOrganisationChoices(trx)).map((o) => [o.id, o.name] as [number, string])
-		);
-		for (const o of [...state.owners, ...state.partners]) names.set(o.organisationId, o.name);
 		const objectiveLabel = (id: number) => {
 			const o = objectives.find((x) => x.id === id);
 			return o ? `${o.number}. ${o.label}` : '';
 		};
-		const retiredOn = parisDate(now);
-		const typedIndicators = input.indicators.map((i) => ({
-			...i,
-			retiredAt: i.retire ? (ownIndicators.get(i.id ?? -1)?.retiredAt ?? retiredOn) : null
-		}));
-		// The fiche's indicators in their order, as the form sends them; those left out of the form
-		// (added by someone else since it was opened) are kept as they are; new ones come after all.
-		const indicators = [
-			...state.indicators.map((i) => typedIndicators.find((x) => x.id === i.id) ?? i),
-			...typedIndicators.filter((i) => i.id === null)
-		];
+		const indicators = indicatorsAfterEdit(state, input, now);
 		const before = readableState(state, objectiveLabel(state.objectiveId));
-		const after: ReadableFiche = {
-			code: newCode,
-			objective: objectiveLabel(objective.id),
-			title: input.title,
-			shortTitle: input.shortTitle ?? '',
-			context: richTextToMarkup(input.texts.context),
-			existing: richTextToMarkup(input.texts.existing),
-			description: richTextToMarkup(input.texts.description),
-			successFactors: richTextToMarkup(input.texts.success_factors),
-			ownersNote: input.ownersNote ?? '',
-			owners: readableOwners(
-				input.owners.map((o) => ({ ...o, name: names.get(o.organisationId) ?? '' }))
-			),
-			partners: readablePartners(
-				input.partners.map((p) => ({ ...p, name: names.get(p.organisationId) ?? '' }))
-			),
-			links: input.linkedCodes.join(', '),
-			indicators: indicators.map(readableIndicator)
-		};
+		const after = await readableAfter(
+			trx,
+			state,
+			input,
+			place.code,
+			objectiveLabel(objective.id),
+			indicators
+		);
 		const changes = ficheChanges(before, after);
 		if (changes.length === 0)
 			return refuse(400, 'Aucune modification à enregistrer : la fiche est déjà ainsi.');
 
-		const saved = await updateFicheFields(trx, state.id, state.version, {
-			code: newCode,
-			number,
-			objectiveId: objective.id,
-			title: input.title,
-			shortTitle: input.shortTitle,
-			context: JSON.stringify(input.texts.context),
-			existing: JSON.stringify(input.texts.existing),
-			description: JSON.stringify(input.texts.description),
-			successFactors: JSON.stringify(input.texts.success_factors),
-			ownersNote: input.ownersNote
-		});
-		if (!saved) return conflictRefusal(FICHE_CONFLICT, []);
-		if (before.owners !== after.owners) await replaceOwners(trx, state.id, input.owners);
-		if (before.partners !== after.partners) await replacePartners(trx, state.id, input.partners);
-		if (before.links !== after.links)
-			await replaceLinks(
-				trx,
-				state.id,
-				input.linkedCodes.map((c) => linked.find((l) => l.code === c)!.id)
-			);
-		// Numbered 1, 2… in that order: an indicator only ever moves down until the new ones are
-		// written after all, so no two share a position (unique per fiche), not even for a moment.
-		let position = 0;
-		for (const indicator of indicators) {
-			position++;
-			if (indicator.id === null) await insertIndicator(trx, state.id, position, indicator);
-			else await updateIndicator(trx, indicator.id, position, indicator);
-		}
+		const edit = { place, objectiveId: objective.id, linked, indicators, before, after };
+		if (!(await writeFicheEdit(trx, state, input, edit)))
+			return conflictRefusal(FICHE_CONFLICT, []);
+		const newCode = place.code;
 		await recordChange(
 			{ trx, user, why: input, clientAddress, now },
 			{
