@@ -12,7 +12,7 @@ import { STRUCTURE_LABELS } from '../../utils/vocabulary';
 import { recordAudit } from '../audit/repository';
 import { StartupError, type Db, type Executor } from '../db';
 import { refreshSearchText } from '../plan/repository';
-import { ok, refuse, type FieldChange, type Result } from '../result';
+import { ok, refuse, type FieldChange, type Refusal, type Result } from '../result';
 import {
 	addOrganisationAlias,
 	dropOtherAliasesNamed,
@@ -742,6 +742,10 @@ export async function applyPlanImport(
 	}
 }
 
+/**
+ * An import checked, compared and written in one transaction: refused as importRefusal says, else
+ * its changes written (writeChanges), the search text made anew and one journal line (auditImport).
+ */
 async function importInTransaction(
 	db: Db,
 	bytes: Uint8Array,
@@ -751,50 +755,76 @@ async function importInTransaction(
 ): Promise<Result<ImportOutcome>> {
 	return db.transaction().execute(async (trx) => {
 		const checked = await check(trx, bytes);
-		if (checked.problems.length > 0)
-			return refuse(
-				400,
-				`Le classeur n’a pas été importé : ${pluralize(checked.problemCount, 'problème', 'problèmes')}. ${checked.problems[0]}`
-			);
-		if (
-			request.confirmedDigest !== undefined &&
-			request.confirmedDigest !== digestOf(bytes, checked.changes)
-		)
-			return refuse(
-				409,
-				'Le plan a changé depuis l’aperçu : rien n’a été importé. Vérifiez de nouveau la liste des modifications.'
-			);
-		const abandoned = checked.changes
-			.filter((c) => c.entity === 'fiche' && c.action === 'retired')
-			.map((c) => c.key);
-		if (!request.abandonConfirmed && abandoned.length > 0) {
-			const message = abandonUnconfirmed(abandoned);
-			return refuse(400, message, { fieldErrors: { confirm: message } });
-		}
+		const refusal = importRefusal(checked, bytes, request);
+		if (refusal) return refusal;
 		const fieldCount = countFieldChanges({ changes: checked.changes, problems: [] });
 		if (checked.changes.length === 0) return ok({ changes: [], fieldCount: 0, created: false });
 		await writeChanges(trx, checked, reason, request, now);
 		await refreshSearchText(trx);
-		await recordAudit(
-			trx,
-			{
-				actor: request.actor,
-				actorLabel: request.actorLabel ?? 'commande plan:import',
-				action: 'plan.imported',
-				target: { type: 'plan', id: 1 },
-				summary: `Import du classeur du plan : ${pluralize(checked.changes.length, 'élément', 'éléments')}, ${pluralize(fieldCount, 'champ modifié', 'champs modifiés')} — ${reason}`,
-				after: checked.changes.map((c) => ({
-					entity: c.entity,
-					key: c.key,
-					action: c.action,
-					fields: c.changes.map((f) => f.field)
-				})),
-				clientAddress: request.clientAddress ?? null
-			},
-			now
-		);
+		await auditImport(trx, checked.changes, fieldCount, reason, request, now);
 		return ok({ changes: checked.changes, fieldCount, created: checked.creates });
 	});
+}
+
+/**
+ * Why a workbook checked is not imported, if it is not: a problem of its own (the first told), the
+ * plan changed since the preview confirmed (`confirmedDigest`), fiches abandoned unconfirmed.
+ */
+function importRefusal(
+	checked: Checked,
+	bytes: Uint8Array,
+	request: ImportRequest
+): Refusal | null {
+	if (checked.problems.length > 0)
+		return refuse(
+			400,
+			`Le classeur n’a pas été importé : ${pluralize(checked.problemCount, 'problème', 'problèmes')}. ${checked.problems[0]}`
+		);
+	if (
+		request.confirmedDigest !== undefined &&
+		request.confirmedDigest !== digestOf(bytes, checked.changes)
+	)
+		return refuse(
+			409,
+			'Le plan a changé depuis l’aperçu : rien n’a été importé. Vérifiez de nouveau la liste des modifications.'
+		);
+	const abandoned = checked.changes
+		.filter((c) => c.entity === 'fiche' && c.action === 'retired')
+		.map((c) => c.key);
+	if (!request.abandonConfirmed && abandoned.length > 0) {
+		const message = abandonUnconfirmed(abandoned);
+		return refuse(400, message, { fieldErrors: { confirm: message } });
+	}
+	return null;
+}
+
+/** The import's one journal line: how many records and fields it changed, why, and which. */
+async function auditImport(
+	trx: Executor,
+	changes: EntityChange[],
+	fieldCount: number,
+	reason: string,
+	request: ImportRequest,
+	now: Date
+): Promise<void> {
+	await recordAudit(
+		trx,
+		{
+			actor: request.actor,
+			actorLabel: request.actorLabel ?? 'commande plan:import',
+			action: 'plan.imported',
+			target: { type: 'plan', id: 1 },
+			summary: `Import du classeur du plan : ${pluralize(changes.length, 'élément', 'éléments')}, ${pluralize(fieldCount, 'champ modifié', 'champs modifiés')} — ${reason}`,
+			after: changes.map((c) => ({
+				entity: c.entity,
+				key: c.key,
+				action: c.action,
+				fields: c.changes.map((f) => f.field)
+			})),
+			clientAddress: request.clientAddress ?? null
+		},
+		now
+	);
 }
 
 /** What every step of an import's writing shares: the transaction, the plan read, the ids. */
