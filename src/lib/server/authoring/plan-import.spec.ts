@@ -682,6 +682,29 @@ describe('plan workbook round trip', () => {
 		expect(preview.recoded).toEqual([{ former: '17-3', code: '4-2' }]);
 	});
 
+	it('a recoded fiche is named though its title is written otherwise (accents, punctuation)', async ({
+		db
+	}) => {
+		const recoded = await edit(await exportPlanWorkbook(db), (workbook) => {
+			workbook.eachSheet((sheet) =>
+				sheet.eachRow((row) =>
+					row.eachCell((cell) => {
+						if (cell.value === '17-3') cell.value = '4-2';
+					})
+				)
+			);
+			const fiches = workbook.getWorksheet('Fiches')!;
+			const row = fiches.getRow(rowOf(fiches, '4-2'));
+			row.getCell(2).value = 4;
+			// Compared as the fiche form compares titles (foldForMatching).
+			const title = String(row.getCell(3).value);
+			row.getCell(3).value = `${title.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase()} !`;
+		});
+		const preview = await previewPlanImport(db, recoded);
+		expect(preview.problems).toEqual([]);
+		expect(preview.recoded).toEqual([{ former: '17-3', code: '4-2' }]);
+	});
+
 	it('an indicator’s kind does not change under values already given that do not fit it', async ({
 		db
 	}) => {

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { formatDate, formatNumber, listInWords, plural, pluralize } from '../../utils/format';
 import { indicatorValueProblem } from '../../utils/indicator-kinds';
-import { organisationNameKey } from '../../utils/text';
+import { foldForMatching, organisationNameKey } from '../../utils/text';
 import { STRUCTURE_LABELS } from '../../utils/vocabulary';
 import { recordAudit } from '../audit/repository';
 import { StartupError, type Db, type Executor } from '../db';
@@ -163,9 +163,9 @@ function recodedFiches(
 	next: PlanModel,
 	changes: EntityChange[]
 ): RecodedFiche[] {
-	const folded = (title: string) => title.trim().replace(/\s+/g, ' ').toLocaleLowerCase('fr');
+	// The same title as the fiche form reads it (a twin title, createFiche).
 	const titles = (fiches: PlanModel['fiches']) =>
-		new Map(fiches.map((f) => [f.code, folded(f.title)]));
+		new Map(fiches.map((f) => [f.code, foldForMatching(f.title)]));
 	const before = titles(current.fiches);
 	const after = titles(next.fiches);
 	const keys = (action: EntityChange['action']) =>
