@@ -1,3 +1,4 @@
+import { sameWords } from '../../utils/text';
 import type { FieldChange } from '../result';
 import type { RevisionEntity } from './revisions-repository';
 import { INDICATOR_KIND_CELLS, NEW_FICHE_PRIORITY, type PlanModel } from './plan-model';
@@ -648,26 +649,24 @@ function freeIndicatorNumber(
 	return taken.reduce((max, n) => Math.max(max, n), 0) + 1;
 }
 
-const sameLabel = (a: string, b: string) =>
-	a.trim().toLocaleLowerCase('fr') === b.trim().toLocaleLowerCase('fr');
-
 /**
  * The indicator of the same fiche whose label the row under this N° now bears, when it is not its
- * own: rows renumbered (two N° swapped, a row inserted above others), which would re-label the
- * indicator and its measurements. Null for a label corrected or replaced by a new one.
+ * own (alike as the fiche form compares names, sameWords): rows renumbered (two N° swapped, a row
+ * inserted above others), which would re-label the indicator and its measurements. Null for a
+ * label corrected or replaced by a new one.
  */
 function renumberedFrom(
 	current: PlanModel['indicators'],
 	old: PlanModel['indicators'][number],
 	next: PlanModel['indicators'][number]
 ): PlanModel['indicators'][number] | null {
-	if (sameLabel(old.label, next.label)) return null;
+	if (sameWords(old.label, next.label)) return null;
 	return (
 		current.find(
 			(other) =>
 				other.fiche === next.fiche &&
 				other.position !== next.position &&
-				sameLabel(other.label, next.label)
+				sameWords(other.label, next.label)
 		) ?? null
 	);
 }

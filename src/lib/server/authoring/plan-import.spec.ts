@@ -742,6 +742,36 @@ describe('plan workbook round trip', () => {
 		).toBe(false);
 	});
 
+	it('two indicators’ N° swapped, their labels written otherwise: still refused as swapped', async ({
+		db
+	}) => {
+		await db
+			.insertInto('indicator')
+			.values({
+				fiche_id: (await findFicheByCode(db, '14-1'))!.id,
+				label: 'Nombre de points d’accès installés',
+				position: 2,
+				kind: 'count',
+				target: 500
+			})
+			.execute();
+		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const sheet = workbook.getWorksheet('Indicateurs')!;
+			for (let r = 2; r <= sheet.rowCount; r++) {
+				const row = sheet.getRow(r);
+				if (row.getCell(1).value !== '14-1') continue;
+				row.getCell(2).value = row.getCell(2).value === 1 ? 2 : 1;
+				// Accents and punctuation aside, as the fiche form compares names (foldForMatching).
+				const label = String(row.getCell(3).value);
+				row.getCell(3).value = `${label.normalize('NFD').replace(/\p{M}/gu, '')}.`;
+			}
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toHaveLength(2);
+		for (const problem of preview.problems)
+			expect(problem).toContain('la ligne porte le libellé de son indicateur');
+	});
+
 	it('two indicators’ N° swapped in the workbook: refused, the measurements keep their label', async ({
 		db
 	}) => {
