@@ -682,6 +682,47 @@ describe('plan workbook round trip', () => {
 		expect(preview.recoded).toEqual([{ former: '17-3', code: '4-2' }]);
 	});
 
+	it('refuses two fiches of one objective with the same title written otherwise, with the form’s words', async ({
+		db
+	}) => {
+		let twin = { code: '', row: 0 };
+		let title = '';
+		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const fiches = workbook.getWorksheet('Fiches')!;
+			const byObjective = new Map<unknown, number>();
+			for (let r = 2; r <= fiches.rowCount; r++) {
+				const row = fiches.getRow(r);
+				const first = byObjective.get(row.getCell(2).value);
+				if (first === undefined) {
+					byObjective.set(row.getCell(2).value, r);
+					continue;
+				}
+				title = String(fiches.getRow(first).getCell(3).value);
+				twin = { code: String(fiches.getRow(first).getCell(1).value), row: r };
+				// Accents, capitals and punctuation aside, as the form that adds a fiche reads it.
+				row.getCell(3).value = `${title.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase()} !`;
+				return;
+			}
+		});
+		expect(twin.row).toBeGreaterThan(0);
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([
+			`Feuille « Fiches », ligne ${twin.row}, colonne « Titre » : La fiche ${twin.code} porte déjà ce titre (capitales, accents, espaces et ponctuation mis à part) : pour une autre fiche, donnez-lui un autre titre.`
+		]);
+		// The form that adds a fiche says the same of it.
+		const { objectiveId } = await db
+			.selectFrom('fiche')
+			.select('objective_id as objectiveId')
+			.where('code', '=', twin.code)
+			.executeTakeFirstOrThrow();
+		const admin = await insertAdmin(db);
+		const input = { objectiveId, title, reason: 'Essai', decisionId: null };
+		const created = await createFiche(db, admin, input, null);
+		expect(created.ok === false && created.message).toMatch(
+			new RegExp(`^La fiche ${twin.code} porte déjà ce titre : `)
+		);
+	});
+
 	it('a recoded fiche is named though its title is written otherwise (accents, punctuation)', async ({
 		db
 	}) => {

@@ -42,7 +42,7 @@ import {
 	type PlanIds
 } from './import-repository';
 import { countFieldChanges, diffPlans, type EntityChange, type PlanDiff } from './plan-diff';
-import { fieldChange, organisationNameTaken, reviseMovedFiches } from './service';
+import { ficheTitleTaken, fieldChange, organisationNameTaken, reviseMovedFiches } from './service';
 import { listOrganisationsNamed } from './organisations-repository';
 import { findIndicatorId, listIndicatorValues } from './repository';
 import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
@@ -250,6 +250,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		...diff.problems.map(capitalised),
 		...undated.problems.map(capitalised),
 		...retiredOrganisationProblems(current, reading.model),
+		...twinTitleProblems(current, reading.model, reading.ficheRows).map(capitalised),
 		...(await organisationNameProblems(db, current, reading.model)),
 		...(await indicatorKindProblems(db, reading.model, diff.changes)),
 		...outdated
@@ -343,6 +344,38 @@ function refusedWithRowsBeside(
 		...refusedBeforeComparing(cappedProblems(all, unlocatedProblem).map(capitalised), all.length),
 		outOfDate: beside.filter((p) => p.outOfDate).length
 	};
+}
+
+/**
+ * A fiche the workbook adds or retitles under the title of another fiche it keeps (compared with
+ * foldForMatching: capitals, accents, spaces and punctuation aside) is refused, as the form that
+ * adds a fiche refuses it (createFiche); twins the plan has already stay, and the title of a fiche
+ * the workbook leaves out (abandoned by the import) may be taken again, as in the form.
+ */
+function twinTitleProblems(
+	current: PlanModel,
+	next: PlanModel,
+	ficheRows: Map<string, number>
+): WorkbookProblem[] {
+	const titleToday = new Map(current.fiches.map((f) => [f.code, foldForMatching(f.title)]));
+	const titles = next.fiches.map((f) => foldForMatching(f.title));
+	const made = (i: number) => titleToday.get(next.fiches[i]!.code) !== titles[i];
+	return next.fiches.flatMap((fiche, i) => {
+		if (titles[i] === '' || !made(i)) return [];
+		// The first of two fiches the workbook makes alike stands; the second is refused.
+		const twin = next.fiches.findIndex(
+			(_, j) => j !== i && titles[j] === titles[i] && (!made(j) || j < i)
+		);
+		if (twin === -1) return [];
+		return [
+			{
+				sheet: SHEETS.fiches.name,
+				row: ficheRows.get(fiche.code) ?? null,
+				column: 'Titre',
+				message: `${ficheTitleTaken(next.fiches[twin]!.code)} (capitales, accents, espaces et ponctuation mis à part) : pour une autre fiche, donnez-lui un autre titre`
+			}
+		];
+	});
 }
 
 /**

@@ -973,6 +973,12 @@ async function recordOrganisationChange(
 /** The organisation an edit changes (its id, its name now), or null for a new one. */
 type EditedOrganisation = { id: number; name: string } | null;
 
+/**
+ * Said of a title another fiche of the plan bears (not an abandoned one), compared with
+ * foldForMatching, by the form that adds a fiche and by the plan's import.
+ */
+export const ficheTitleTaken = (code: string) => `La fiche ${code} porte déjà ce titre`;
+
 /** Said of a name another organisation has or had, by its form and by the plan's import. */
 export const organisationNameTaken = (other: string) =>
 	`« ${other} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`;
@@ -1345,7 +1351,7 @@ export async function createFiche(
 			(f) => f.status !== 'abandonnee' && foldForMatching(f.title) === foldForMatching(input.title)
 		);
 		if (twin) {
-			const message = `La fiche ${twin.code} porte déjà ce titre : rien n’a été ajouté (un envoi précédent l’a peut-être créée). Pour une autre fiche, donnez-lui un autre titre.`;
+			const message = `${ficheTitleTaken(twin.code)} : rien n’a été ajouté (un envoi précédent l’a peut-être créée). Pour une autre fiche, donnez-lui un autre titre.`;
 			return refuse(409, message, { fieldErrors: { title: message } });
 		}
 		const refusal = await checkDecision(trx, input.decisionId);
