@@ -717,6 +717,30 @@ export async function previewPlanImport(db: Executor, bytes: Uint8Array): Promis
 	};
 }
 
+/**
+ * The sentence above a preview's problems (null without any): « N problèmes à corriger dans le
+ * tableur, puis envoyez le classeur de nouveau. » — or, when they all come from changes made in
+ * the portal since the export (of whatever kind: `outOfDate` counts them), to download the plan
+ * again and report the changes there; both when some do and others do not —, naming the file
+ * when it is known. Counts all of them, beyond the MAX_PROBLEMS listed too.
+ */
+export function importProblemsSummary(
+	preview: Pick<ImportPreview, 'problems' | 'problemCount' | 'outOfDate'>,
+	fileName = ''
+): string | null {
+	if (preview.problems.length === 0) return null;
+	const named = fileName ? `« ${fileName} » : ` : '';
+	const total = preview.problemCount;
+	const others = total - preview.outOfDate;
+	const downloadAgain =
+		'Téléchargez à nouveau le plan (/donnees/plan.xlsx), reportez-y vos modifications';
+	return preview.outOfDate === 0
+		? `${named}${pluralize(total, 'problème à corriger', 'problèmes à corriger')} dans le tableur, puis envoyez le classeur de nouveau.`
+		: others === 0
+			? `${named}${pluralize(total, 'problème', 'problèmes')} : le plan a été modifié dans le portail depuis l’export de ce classeur. ${downloadAgain}, puis envoyez ce nouveau classeur.`
+			: `${named}${pluralize(total, 'problème', 'problèmes')} : le plan a été modifié dans le portail depuis l’export de ce classeur (${pluralize(preview.outOfDate, 'problème en vient', 'problèmes en viennent')}), et ${pluralize(others, 'autre problème est à corriger', 'autres problèmes sont à corriger')}. ${downloadAgain} en corrigeant aussi ${plural(others, 'l’autre problème', 'les autres problèmes')}, puis envoyez ce nouveau classeur.`;
+}
+
 export interface ImportRequest {
 	reason: string;
 	actor: { id: number; name: string } | null;

@@ -9,6 +9,7 @@ import {
 } from '$lib/server/authoring/pending-imports';
 import {
 	applyPlanImport,
+	importProblemsSummary,
 	MAX_WORKBOOK_BYTES,
 	previewPlanImport,
 	workbookFileProblem,
@@ -19,7 +20,6 @@ import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
 import { refuse } from '$lib/server/result';
 import { parseForm } from '$lib/schemas/form';
-import { plural, pluralize } from '$lib/utils/format';
 import {
 	ImportFileNameSchema,
 	PLAN_IMPORT_FIELDS,
@@ -49,29 +49,13 @@ function fileRefusal(status: 400 | 413, message: string) {
 
 /**
  * What the page shows of a preview, on every path that sends one back (a first look, or a
- * confirmation refused): with problems, the sentence above them, « N problèmes à corriger dans le
- * tableur, puis envoyez le classeur de nouveau. » — or, when they all come from changes made in
- * the portal since the export (of whatever kind: `outOfDate` counts them), to download the plan
- * again and report the changes there; both when some do and others do not —, naming the file
- * when it is known.
+ * confirmation refused): with problems, the sentence above them (importProblemsSummary).
  */
 function previewAnswer(preview: ImportPreview, token: string | null, fileName = '') {
-	const named = fileName ? `« ${fileName} » : ` : '';
-	// All of them, beyond the MAX_PROBLEMS listed too.
-	const total = preview.problemCount;
-	const others = total - preview.outOfDate;
-	const downloadAgain =
-		'Téléchargez à nouveau le plan (/donnees/plan.xlsx), reportez-y vos modifications';
-	const summary =
-		preview.outOfDate === 0
-			? `${named}${pluralize(total, 'problème à corriger', 'problèmes à corriger')} dans le tableur, puis envoyez le classeur de nouveau.`
-			: others === 0
-				? `${named}${pluralize(total, 'problème', 'problèmes')} : le plan a été modifié dans le portail depuis l’export de ce classeur. ${downloadAgain}, puis envoyez ce nouveau classeur.`
-				: `${named}${pluralize(total, 'problème', 'problèmes')} : le plan a été modifié dans le portail depuis l’export de ce classeur (${pluralize(preview.outOfDate, 'problème en vient', 'problèmes en viennent')}), et ${pluralize(others, 'autre problème est à corriger', 'autres problèmes sont à corriger')}. ${downloadAgain} en corrigeant aussi ${plural(others, 'l’autre problème', 'les autres problèmes')}, puis envoyez ce nouveau classeur.`;
 	return {
 		fileName,
 		preview: {
-			summary: preview.problems.length > 0 ? summary : null,
+			summary: importProblemsSummary(preview, fileName),
 			problems: preview.problems,
 			changes: preview.changes,
 			fieldCount: preview.fieldCount,
