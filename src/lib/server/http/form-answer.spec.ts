@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { textField } from '$lib/schemas/form';
-import { invalidFormAnswer, readPostedForm } from './form-answer';
+import { refuse } from '../result';
+import { invalidFormAnswer, readPostedForm, refusalAnswer } from './form-answer';
 
 const Schema = z.object({ title: textField('Le titre', 20), note: textField('La note', 5) });
 const form = (entries: [string, string][]) => {
@@ -9,6 +10,16 @@ const form = (entries: [string, string][]) => {
 	for (const [key, value] of entries) data.append(key, value);
 	return data;
 };
+
+describe('a refusal', () => {
+	it('names no field: its message above the form, or nowhere but `message` when told so', () => {
+		const refusal = refuse(400, 'Deux problèmes à corriger.');
+		expect(refusalAnswer(refusal).data.errors).toEqual({ form: 'Deux problèmes à corriger.' });
+		const aside = refusalAnswer(refusal, undefined, undefined, { underForm: false }).data;
+		expect(aside.errors).toEqual({});
+		expect(aside.message).toBe('Deux problèmes à corriger.');
+	});
+});
 
 describe('reading a posted form', () => {
 	it('gives the data and what was typed, with the values the route keeps', () => {

@@ -5,19 +5,21 @@ import { INVALID_FORM_MESSAGE, refuse, type Refusal } from '../result';
 
 /**
  * The form answer for a refused action: the status, the message, the message under each field
- * (or, when the refusal names no field, under `form`: above the form), what the person typed (so nothing is lost) and, for a conflict,
- * what the other writer changed and the version stored now. `extra`: what the page shows beside
- * the form (the plan import's preview).
+ * (or, when the refusal names no field, under `form`: above the form, unless `underForm` is false:
+ * the page shows the message elsewhere), what the person typed (so nothing is lost) and, for a
+ * conflict, what the other writer changed and the version stored now. `extra`: what the page
+ * shows beside the form (the plan import's preview).
  */
 export function refusalAnswer<
 	V extends Record<string, unknown>,
 	X extends Record<string, unknown> = Record<never, never>
->(refusal: Refusal, values?: V, extra?: X) {
+>(refusal: Refusal, values?: V, extra?: X, { underForm = true }: { underForm?: boolean } = {}) {
+	const unnamed: FieldErrors = underForm ? { form: refusal.message } : {};
 	return fail(refusal.status, {
 		...(extra as X),
 		values,
 		message: refusal.message,
-		errors: inOrderOf(refusal.fieldErrors ?? { form: refusal.message }, values),
+		errors: inOrderOf(refusal.fieldErrors ?? unnamed, values),
 		changes: refusal.changes ?? [],
 		stored: refusal.stored ?? null
 	});

@@ -104,11 +104,9 @@ export const actions: Actions = {
 		// « Erreur : » first (hooks.server.ts, refused-title.ts), with a message as every refused
 		// form's, above the problems listed on the page. No field's message: the problems are the
 		// workbook's cells, not the file field's.
-		return refusalAnswer(
-			refuse(400, answer.preview.summary, { fieldErrors: {} }),
-			undefined,
-			answer
-		);
+		return refusalAnswer(refuse(400, answer.preview.summary), undefined, answer, {
+			underForm: false
+		});
 	},
 	apply: async (event) => {
 		const user = await authorize(event, 'plan.import');
