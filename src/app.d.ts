@@ -29,6 +29,11 @@ declare global {
 			 * rendered, never replayed from the page cache (see hooks.server.ts).
 			 */
 			sessionRenewed?: boolean;
+			/**
+			 * The request carried a session cookie that is no longer valid (ended by a password reset,
+			 * a sign-out elsewhere, or expired): requireUser says so on /connexion (`?session=finie`).
+			 */
+			sessionEnded?: boolean;
 			/** This request's identifier in the server log (see hooks.server.ts). */
 			requestId: string;
 			/**

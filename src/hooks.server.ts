@@ -104,7 +104,10 @@ const authenticate: Handle = async ({ event, resolve }) => {
 				event.locals.sessionRenewed = true;
 			}
 		} else {
+			// A reset deletes the session's row: an ended session and an unknown cookie look alike,
+			// and the sign-in page says only that a session ended, nothing of the account.
 			deleteSessionCookie(event.cookies, secure);
+			event.locals.sessionEnded = true;
 		}
 	}
 	return resolve(event);

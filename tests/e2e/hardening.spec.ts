@@ -365,6 +365,23 @@ test('repeated wrong current passwords on /compte end the session', async () => 
 	await person.dispose();
 });
 
+test('a session cookie no longer valid is cleared and the sign-in page says the session ended', async () => {
+	const visitor = await apiAs(null);
+	// A reset deletes the session's row: its cookie is then one the portal does not know.
+	const ended = await visitor.get('/espace', { headers: { cookie: 'sdusn_session=ancien.jeton' } });
+	expect(ended.status()).toBe(303);
+	expect(ended.headers().location).toBe('/connexion?redirectTo=%2Fespace&session=finie');
+	expect(ended.headers()['set-cookie']).toMatch(/^sdusn_session=;.*Max-Age=0/);
+	const page = await visitor.get(ended.headers().location);
+	expect((await page.text()).replace(/\s+/g, ' ')).toContain(
+		'Votre session a pris fin : reconnectez-vous.'
+	);
+	// Without a cookie, nothing is said of a session.
+	const fresh = await visitor.get('/espace');
+	expect(fresh.headers().location).toBe('/connexion?redirectTo=%2Fespace');
+	await visitor.dispose();
+});
+
 test('a form whose body is still coming when its account is disabled acts for nobody', async () => {
 	const admin = await apiAs(ACCOUNTS.admin);
 	const email = 'membre.en.vol@lot.test';

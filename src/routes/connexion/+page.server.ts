@@ -19,7 +19,8 @@ function safeRedirect(target: string | null, origin: string): string {
 export const load: PageServerLoad = ({ locals, url }) => {
 	const redirectTo = safeRedirect(url.searchParams.get('redirectTo'), url.origin);
 	if (locals.user) redirect(303, redirectTo === '/' ? homeFor(locals.user.role) : redirectTo);
-	return { redirectTo, sessionClosed: url.searchParams.get('session') === 'fermee' };
+	const session = url.searchParams.get('session');
+	return { redirectTo, sessionClosed: session === 'fermee', sessionEnded: session === 'finie' };
 };
 
 export const actions: Actions = {

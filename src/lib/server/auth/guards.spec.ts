@@ -35,11 +35,12 @@ function event(
 	user: User | null,
 	method: 'GET' | 'POST',
 	url: string,
-	sentByScript = false
+	sentByScript = false,
+	sessionEnded = false
 ): Parameters<typeof requireUser>[0] {
 	const headers: Record<string, string> = sentByScript ? { 'x-sveltekit-action': 'true' } : {};
 	return {
-		locals: { user, session: null } as App.Locals,
+		locals: { user, session: null, ...(sessionEnded ? { sessionEnded } : {}) } as App.Locals,
 		url: new URL(url, 'http://portail.test'),
 		getClientAddress: () => '127.0.0.1',
 		request: new Request(new URL(url, 'http://portail.test'), { method, headers })
@@ -66,6 +67,15 @@ describe('requireUser, signed out', () => {
 	it('sends a page to the sign-in page, coming back to it with its query', async () => {
 		expect(await thrown(() => requireUser(event(null, 'GET', '/admin/journal?page=2')))).toBe(
 			'303 /connexion?redirectTo=%2Fadmin%2Fjournal%3Fpage%3D2'
+		);
+	});
+
+	it('says on the sign-in page that a session ended only when a cookie no longer valid came', async () => {
+		expect(await thrown(() => requireUser(event(null, 'GET', '/espace', false, true)))).toBe(
+			'303 /connexion?redirectTo=%2Fespace&session=finie'
+		);
+		expect(await thrown(() => requireUser(event(null, 'GET', '/espace')))).toBe(
+			'303 /connexion?redirectTo=%2Fespace'
 		);
 	});
 

@@ -27,7 +27,8 @@ function sentByScript(event: Event): boolean {
  * Not signed in: 303 to /connexion, coming back here afterwards. A form sent by the page's script
  * (SvelteKit's `enhance`, which marks the request) is answered 401 instead: the form then stays as
  * typed, with the message above it (src/lib/client/enhance-once.ts), where following the redirect
- * would replace the page and lose what was typed.
+ * would replace the page and lose what was typed. A session cookie sent but no longer valid (see
+ * hooks.server.ts) adds `session=finie`: /connexion then says the session ended.
  */
 export function requireUser(event: Event): User {
 	const user = event.locals.user;
@@ -36,7 +37,10 @@ export function requireUser(event: Event): User {
 		// A form sent by the browser comes back to its page, not to its action (`?/enregistrer`).
 		const search = event.request.method === 'POST' ? '' : event.url.search;
 		const target = `${event.url.pathname}${search}`;
-		redirect(303, `/connexion?redirectTo=${encodeURIComponent(target)}`);
+		// A cookie sent but no longer valid: the sign-in page says the session ended (never for a
+		// visitor who sent none).
+		const ended = event.locals.sessionEnded ? '&session=finie' : '';
+		redirect(303, `/connexion?redirectTo=${encodeURIComponent(target)}${ended}`);
 	}
 	return user;
 }
