@@ -68,7 +68,9 @@ test('the 2018 edition keeps 17-1’s title, owners and indicator after an admin
 	const block = ficheBlock(visitor);
 	await expect(block.getByRole('link')).toHaveText(`17-1 — ${OLD_TITLE}`);
 	await expect(block).toContainText(/Priorité \d — .+ — avancement /);
-	await expect(block).toContainText(/mises? à jour de l’année publiées? au 31 décembre 2018/);
+	await expect(block).toContainText(
+		/mises?\s+à\s+jour\s+de\s+l’année\s+publiées?\s+au\s+31\s+décembre\s+2018/
+	);
 	await expect(visitor.locator('main')).not.toContainText(NEW_TITLE);
 	await expectNoAxeViolations(visitor);
 	await block.scrollIntoViewIfNeeded();

@@ -153,7 +153,7 @@ export async function listFicheFlags(
 }
 
 /** A fiche's review flags from its state as of `asOf` (listFicheFlags, the file of a closed séance). */
-export function reviewFlags<
+function reviewFlags<
 	F extends {
 		priority: number;
 		status: FicheStatus;
