@@ -440,6 +440,66 @@ describe('campaigns', () => {
 		expect(after.value.invited).toEqual([]);
 	});
 
+	// Brief s51: a partner who accepted their invitation got the campaign's opening, then, the next
+	// minute, a reminder of the days already past that the opening had just listed.
+	it('reminds nobody of a reminder whose day came on or before the day they were sent its opening, as at the opening; the others of the organisation still get it', async () => {
+		const slug = await withoutAccountSlug();
+		const accept = async (email: string, name: string, organisation: string, at: number) => {
+			const created = await createAccountWithInvitation(
+				db,
+				admin,
+				{ email, name, role: 'partenaire', organisation },
+				null,
+				at - HOUR
+			);
+			if (!created.ok) throw new Error(created.message);
+			const accepted = await acceptInvitation(
+				db,
+				created.value.invitationToken,
+				'une phrase de passe solide',
+				null,
+				at
+			);
+			expect(accepted.ok).toBe(true);
+		};
+		await open();
+		await sendCampaignReminders(db, Date.parse('2026-03-18T09:00:00Z'));
+		// The first account of an organisation that had none, two days after the J-14.
+		await accept('martine@exemple.fr', 'Martine Martin', slug, Date.parse('2026-03-20T10:00:00Z'));
+		await sendCampaignReminders(db, Date.parse('2026-03-20T10:01:00Z'));
+		// A second person of CDG46 on the morning of the J-3, before the scheduler's turn.
+		await accept('chloe@cdg46.fr', 'Chloé Collègue', 'cdg46', Date.parse('2026-03-29T06:00:00Z'));
+		await sendCampaignReminders(db, Date.parse('2026-03-29T06:01:00Z'));
+		await sendCampaignReminders(db, Date.parse('2026-04-02T09:00:00Z'));
+		const sent = (await mails('reminder')).map((m) => [m.to, m.day]);
+		const ofDay = (day: string) =>
+			sent
+				.filter((m) => m[1] === day)
+				.map((m) => m[0])
+				.sort();
+		expect(ofDay('2026-03-18')).toEqual(['paul@cdg46.fr', 'sam@sdail.fr']);
+		expect(ofDay('2026-03-20')).toEqual([]);
+		expect(ofDay('2026-03-29')).toEqual(['martine@exemple.fr', 'paul@cdg46.fr', 'sam@sdail.fr']);
+		expect(ofDay('2026-04-02')).toEqual([
+			'chloe@cdg46.fr',
+			'martine@exemple.fr',
+			'paul@cdg46.fr',
+			'sam@sdail.fr'
+		]);
+		// Her opening came after the J-14: her organisation is not said to have been sent it then
+		// (the page lists these rows), but with the J-3, which went to her.
+		const rows = await db
+			.selectFrom('campaign_reminder')
+			.select(['offset_days as offset', 'sent_at as sentAt'])
+			.where('organisation_id', '=', await orgId(slug))
+			.execute();
+		expect(rows.map((r) => [r.offset, parisDate(new Date(r.sentAt))])).toEqual([
+			[-14, '2026-03-29'],
+			[-3, '2026-03-29'],
+			[1, '2026-04-02']
+		]);
+	});
+
 	it('no longer waits for a fiche abandoned while it is open: not counted, not listed, not reminded', async () => {
 		const id = await open();
 		const before = await campaignCompletion(db, id);

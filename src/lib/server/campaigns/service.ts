@@ -6,8 +6,16 @@ import type { Sheet } from '../spreadsheet';
 import { listOrganisationChoices } from '../authoring/repository';
 import { campaignDeadlineMail, campaignMail, type Notification } from '../mail/messages';
 import { queueNotification } from '../mail/outbox';
-import { cancelPendingAbout, countCancelledAboutCampaign } from '../mail/outbox-repository';
-import { activeRecipients, organisationReceives } from '../mail/preferences-repository';
+import {
+	cancelPendingAbout,
+	countCancelledAboutCampaign,
+	lastWrittenAboutCampaign
+} from '../mail/outbox-repository';
+import {
+	activeRecipients,
+	findPreferences,
+	organisationReceives
+} from '../mail/preferences-repository';
 import { invalidFields, ok, refuse, type Result } from '../result';
 import {
 	DEADLINE_NOTICES_PER_CAMPAIGN_PER_DAY,
@@ -167,15 +175,17 @@ function byOrganisation<T extends { organisationId: number }>(pairs: T[]): Map<n
 	return map;
 }
 
+/** The kind of a campaign's opening message, written at the opening or on joining it later. */
+const OPENING_KIND = 'campaign';
+
 async function mailOrganisation(
 	db: Executor,
-	organisationId: number,
+	people: { id: number; email: string; name: string }[],
 	campaign: { id: number; title: string; deadline: string },
 	fiches: { ficheId: number; code: string; ficheTitle: string }[],
 	reminder: number | null,
 	now: number
 ): Promise<void> {
-	const people = await activeRecipients(db, { organisationId });
 	// A reminder still waiting for the relay is replaced by this one: it lists fiches answered
 	// since, and may announce as coming a deadline now past.
 	if (reminder !== null)
@@ -188,7 +198,7 @@ async function mailOrganisation(
 	for (const person of people)
 		await queueCampaignMessage(
 			db,
-			reminder === null ? 'campaign' : 'reminder',
+			reminder === null ? OPENING_KIND : 'reminder',
 			person,
 			campaign.id,
 			fiches,
@@ -333,7 +343,14 @@ export async function openCampaign(
 		// opening mail asks only for the others (an organisation with none is not written to).
 		const asked = pairs.filter((p) => !answered(p.pairState));
 		for (const [organisationId, fiches] of byOrganisation(asked))
-			await mailOrganisation(trx, organisationId, { ...input, id }, fiches, null, now);
+			await mailOrganisation(
+				trx,
+				await activeRecipients(trx, { organisationId }),
+				{ ...input, id },
+				fiches,
+				null,
+				now
+			);
 		await recordAudit(
 			trx,
 			{
@@ -565,7 +582,7 @@ export async function changeCampaignDates(
 						trx,
 						{ campaignId: id },
 						reason,
-						{ kind: 'campaign', userIds: [...people.values()].flat().map((p) => p.id) },
+						{ kind: OPENING_KIND, userIds: [...people.values()].flat().map((p) => p.id) },
 						now
 					)
 				: []
@@ -584,7 +601,7 @@ export async function changeCampaignDates(
 				if (reopened.has(person.id))
 					await queueCampaignMessage(
 						trx,
-						'campaign',
+						OPENING_KIND,
 						person,
 						id,
 						missing,
@@ -625,6 +642,34 @@ export async function changeCampaignDates(
 }
 
 /**
+ * The people of an organisation a campaign's reminder of `day` (Paris) goes to: those who receive
+ * reminders, except one sent the campaign's opening on that day or after — on accepting their
+ * invitation (announceRunningCampaigns) or written again after a change of deadline — which
+ * already listed their fiches: as at the opening, whose day's reminders and those before never go
+ * (sendCampaignReminders), the first reminder they get is the next one after it.
+ */
+async function peopleToRemind(
+	db: Executor,
+	campaignId: number,
+	organisationId: number,
+	day: string
+) {
+	const people = [];
+	for (const person of await activeRecipients(db, { organisationId }))
+		if ((await findPreferences(db, person.id)).reminders) people.push(person);
+	const opened = await lastWrittenAboutCampaign(
+		db,
+		campaignId,
+		OPENING_KIND,
+		people.map((p) => p.id)
+	);
+	return people.filter((p) => {
+		const at = opened.get(p.id);
+		return at === undefined || parisDate(new Date(at)) < day;
+	});
+}
+
+/**
  * Scheduled job (once a minute): for each campaign, each organisation still missing an update for
  * one of its fiches gets the reminders whose day (deadline + offset, Paris time) has come and was
  * after the opening. A row per campaign, organisation, reminder and the deadline it announces,
@@ -659,15 +704,33 @@ export async function sendCampaignReminders(db: Db, now: number): Promise<number
 			const due = dueOf(campaign);
 			if (due.length === 0) return count;
 			const pairs = withPairStates(await campaignPairs(trx, campaign.id));
+			const written = await listReminders(trx, campaign.id);
 			for (const [organisationId, fiches] of byOrganisation(pairs)) {
 				const missing = fiches.filter((f) => !answered(f.pairState));
-				// An organisation where nobody receives reminders (no account yet, or all turned them
-				// off) gets no row: the campaign page must not say it was reminded; its first account,
-				// or the first to turn reminders on again, gets those due.
-				if (missing.length === 0 || !(await organisationReceives(trx, organisationId, 'reminders')))
-					continue;
+				if (missing.length === 0) continue;
+				const fresh = due.filter(
+					(offset) =>
+						!written.some(
+							(r) =>
+								r.organisationId === organisationId &&
+								r.offsetDays === offset &&
+								r.deadline === campaign.deadline
+						)
+				);
+				if (fresh.length === 0) continue;
+				// An organisation where nobody is to be reminded (no account yet, all turned reminders
+				// off, or each was sent the opening on the reminder's day or after) gets no row: the
+				// campaign page must not say it was reminded; the first to turn reminders on again gets
+				// those due, and one sent the opening gets the next reminder after it.
+				const people = await peopleToRemind(
+					trx,
+					campaign.id,
+					organisationId,
+					reminderDay(campaign.deadline, Math.max(...fresh))
+				);
+				if (people.length === 0) continue;
 				const recorded: number[] = [];
-				for (const offset of due)
+				for (const offset of fresh)
 					if (
 						await recordReminder(
 							trx,
@@ -682,7 +745,7 @@ export async function sendCampaignReminders(db: Db, now: number): Promise<number
 					)
 						recorded.push(offset);
 				if (recorded.length === 0) continue;
-				await mailOrganisation(trx, organisationId, campaign, missing, Math.max(...recorded), now);
+				await mailOrganisation(trx, people, campaign, missing, Math.max(...recorded), now);
 				count += 1;
 			}
 			return count;
@@ -965,7 +1028,7 @@ export async function announceRunningCampaigns(
 		if (
 			await queueCampaignMessage(
 				db,
-				'campaign',
+				OPENING_KIND,
 				person,
 				campaign.id,
 				asked,

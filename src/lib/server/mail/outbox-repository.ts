@@ -446,6 +446,29 @@ export async function countCancelledAboutCampaign(
 }
 
 /**
+ * For each of `userIds`, when the latest message of `kind` about the campaign was written for
+ * them (ms), unless it was refused or cancelled (it told them nothing); absent: none.
+ */
+export async function lastWrittenAboutCampaign(
+	db: Executor,
+	campaignId: number,
+	kind: string,
+	userIds: number[]
+): Promise<Map<number, number>> {
+	if (userIds.length === 0) return new Map();
+	const rows = await db
+		.selectFrom('mail_outbox')
+		.select((eb) => ['user_id as userId', eb.fn.max('created_at').as('writtenAt')])
+		.where('campaign_id', '=', campaignId)
+		.where('kind', '=', kind)
+		.where('status', 'not in', ['failed', 'cancelled'])
+		.where('user_id', 'in', userIds)
+		.groupBy('user_id')
+		.execute();
+	return new Map(rows.flatMap((r) => (r.userId === null ? [] : [[r.userId, r.writtenAt]])));
+}
+
+/**
  * Of `userIds`, those a message about the séance reached, or may have reached (handed to the relay,
  * or interrupted while it was).
  */
