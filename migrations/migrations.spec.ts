@@ -246,6 +246,60 @@ describe('2026_12_13_100000_mail_sitting_earlier', () => {
 	});
 });
 
+describe('2026_12_17_093000_campaign_dates_notified_unknown', () => {
+	const insertChange = (db: ReturnType<typeof openDatabase>, id: number, changedAt: number) =>
+		sql`INSERT INTO campaign_dates_change (id, campaign_id, deadline_before, deadline_after,
+			reminder_days_before, reminder_days_after, changed_by, changed_at)
+			VALUES (${id}, 1, '2027-01-10', '2027-01-20', '[-3]', '[-3]', NULL, ${changedAt})`.execute(db);
+	const start = async () => {
+		const db = openDatabase(':memory:');
+		const migrator = portalMigrator(db);
+		await migrator.migrateTo('2026_12_15_120000_mail_stopped_at');
+		await sql`INSERT INTO campaign (id, title, deadline, reminder_days, opened_at)
+			VALUES (1, 'Bilan', '2027-01-20', '[-3]', 0)`.execute(db);
+		// Recorded before the count of organisations told existed: 0 once it was added.
+		await insertChange(db, 1, Date.now() - 86_400_000);
+		return { db, migrator };
+	};
+	const notified = async (db: ReturnType<typeof openDatabase>) =>
+		(
+			await sql<{
+				notified: number | null;
+			}>`SELECT notified FROM campaign_dates_change ORDER BY id`.execute(db)
+		).rows.map((r) => r.notified);
+
+	// Brief s51: the campaign's page read « aucune organisation prévenue » for those.
+	it('makes unknown how many organisations the changes recorded before the count told; those counted since keep theirs, 0 too', async () => {
+		const { db, migrator } = await start();
+		await migrator.migrateTo('2026_12_16_090000_campaign_dates_notified');
+		// Recorded since: one that told nobody (box unticked), one that told two organisations.
+		await insertChange(db, 2, Date.now() + 60_000);
+		await insertChange(db, 3, Date.now() + 60_000);
+		await sql`UPDATE campaign_dates_change SET notified = 2 WHERE id = 3`.execute(db);
+		expect(await notified(db)).toEqual([0, 0, 2]);
+
+		await migrator.migrateTo('2026_12_17_093000_campaign_dates_notified_unknown');
+		expect(await notified(db)).toEqual([null, 0, 2]);
+		await insertChange(db, 4, Date.now() + 120_000);
+		expect((await notified(db)).at(-1)).toBe(0);
+		const indexes = await sql<{
+			name: string;
+		}>`SELECT name FROM pragma_index_list('campaign_dates_change')`.execute(db);
+		expect(indexes.rows.map((r) => r.name)).toEqual(['campaign_dates_change_campaign']);
+
+		await migrator.migrateTo('2026_12_16_090000_campaign_dates_notified');
+		expect(await notified(db)).toEqual([0, 0, 2, 0]);
+		await db.destroy();
+	});
+
+	it('makes unknown every change when both run in the same start', async () => {
+		const { db, migrator } = await start();
+		await migrator.migrateTo('2026_12_17_093000_campaign_dates_notified_unknown');
+		expect(await notified(db)).toEqual([null]);
+		await db.destroy();
+	});
+});
+
 describe('every table', () => {
 	it('is STRICT', async () => {
 		const db = openDatabase(':memory:');

@@ -476,7 +476,8 @@ export async function countDeadlineNoticesSince(
 
 /**
  * A campaign's changes of dates, oldest first, with who made them and how many organisations each
- * told of its new deadline (`notified`: 0 for the changes recorded before it was counted).
+ * told of its new deadline (`notified`: null for the changes recorded before it was counted, not
+ * known; 0 when it told none).
  */
 export async function listDatesChanges(db: Executor, campaignId: number) {
 	const rows = await db

@@ -514,8 +514,11 @@ export interface CampaignDatesChangeTable {
 	reminder_days_after: string;
 	changed_by: number | null;
 	changed_at: number;
-	/** Organisations told of the new deadline (migration 2026_12_16; before it, 0). */
-	notified: Generated<number>;
+	/**
+	 * Organisations told of the new deadline (migration 2026_12_16); null: recorded before it was
+	 * counted, not known (migration 2026_12_17_093000).
+	 */
+	notified: Generated<number | null>;
 }
 
 /** A closed campaign's pairs as they were when it was closed (migration 2026_12_06). */

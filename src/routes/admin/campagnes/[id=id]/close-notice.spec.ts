@@ -63,7 +63,7 @@ describe('the notice of a campaign whose dates changed', () => {
 		deadlineAfter: string,
 		reminderDaysAfter: number[],
 		deadlineBefore = '2026-12-20',
-		notified = 0
+		notified: number | null = 0
 	) => ({
 		deadlineBefore,
 		deadlineAfter,
@@ -95,6 +95,20 @@ describe('the notice of a campaign whose dates changed', () => {
 		expect(listed).toMatch(/par Anne Admin \(3\s?organisations prévenues\)\./);
 		// The reminder days alone tell nobody: nothing said of it.
 		expect(listed).not.toContain('aucune organisation');
+	});
+
+	// Brief s51: a change recorded before the count (0 then) read « aucune organisation prévenue »,
+	// though it may have told every organisation.
+	it('says nothing of whom a change recorded before they were counted told', () => {
+		const unknown = change('2026-12-31', [-3], '2026-12-20', null);
+		const listed = shownText(pageBody({ datesChanges: [unknown] }));
+		expect(listed).toMatch(/par Anne Admin\./);
+		expect(listed).not.toContain('aucune organisation prévenue');
+		const notice = notices({ datesChanged: true, datesChanges: [unknown] });
+		expect(notice).toMatch(
+			/les rappels à venir se comptent depuis la nouvelle échéance\. Le nombre de courriels/
+		);
+		expect(notice).not.toContain('prévenue');
 	});
 
 	it('shows no count taken from the address, and sends to the journal and the mail page', () => {
