@@ -6,6 +6,7 @@ import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
 import { pageWidth, widenTextSpacing } from './helpers/layout';
 import { sendAndWait } from './helpers/forms';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
+import { waitForHydration } from './helpers/hydration';
 
 const CREATE = 'Créer le compte et le lien d’invitation';
 
@@ -107,10 +108,8 @@ async function typedBeforeScripts(page: import('@playwright/test').Page, path: s
 	await page.goto(path, { waitUntil: 'domcontentloaded' });
 	return async () => {
 		release();
-		// Every module loaded, then a frame: the page has hydrated (without the fix in
-		// Field.svelte, hydration empties the fields here).
-		await page.waitForLoadState('networkidle');
-		await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+		// The page has hydrated (without the fix in Field.svelte, hydration empties the fields here).
+		await waitForHydration(page);
 		await page.unroute('**/_app/immutable/**/*.js');
 	};
 }
@@ -278,7 +277,7 @@ test('on a phone, the tables of things to act on keep their actions on screen', 
 
 	// A table's scrolling area is a tab stop while it scrolls (on this phone), not once it fits.
 	await page.goto('/admin/organisations');
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	const area = page.getByRole('region', {
 		name: 'Organisations, avec leurs fiches et leurs comptes'
 	});
@@ -292,7 +291,7 @@ test('on a phone, the tables of things to act on keep their actions on screen', 
 
 	// A refused form takes the focus to its first refused field, a screen above its button.
 	await page.goto('/admin/campagnes');
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	// Only the plan's two priorities are offered.
 	await expect(page.locator('#priority option')).toHaveText(['—', 'Priorité 1', 'Priorité 2']);
 	// A deadline already passed is told with the missing title, not on the next attempt.
@@ -312,7 +311,7 @@ test('on a phone, the tables of things to act on keep their actions on screen', 
 test('a campaign that reaches nobody says so when it opens', async ({ page }) => {
 	await loginPage(page, ACCOUNTS.admin);
 	await page.goto('/admin/campagnes');
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	await page.getByLabel(/^Titre/).fill('Le syndicat seul');
 	await page.getByLabel(/^Échéance/).fill(daysAfter(parisToday(), 20));
 	await page.getByLabel('Fiches concernées').selectOption('organisation');
@@ -346,7 +345,7 @@ test('an admin changes a partner’s role; a second admin on the same page is to
 	const other = await otherContext.newPage();
 	await signInThroughForm(other, ACCOUNTS.admin);
 	await other.goto(address);
-	await other.waitForLoadState('networkidle');
+	await waitForHydration(other);
 
 	// A partner belongs to an organisation: refused at the field, the choice kept.
 	const organisation = page.getByLabel('Organisation');
@@ -432,12 +431,12 @@ test('two admins on one account: disabling it twice, revoking an invitation sent
 		p.getByRole('button', { name: `Désactiver ${tom.email}` }).click();
 	await loginPage(page, ACCOUNTS.admin);
 	await page.goto('/admin/utilisateurs');
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	const otherContext = await browser.newContext({ baseURL });
 	const other = await otherContext.newPage();
 	await loginPage(other, ACCOUNTS.admin);
 	await other.goto('/admin/utilisateurs');
-	await other.waitForLoadState('networkidle');
+	await waitForHydration(other);
 
 	await disable(page);
 	await expect(page.getByRole('status')).toContainText(`Le compte de ${tom.email} est désactivé`);
@@ -458,7 +457,7 @@ test('two admins on one account: disabling it twice, revoking an invitation sent
 	await page.getByRole('button', { name: CREATE }).click();
 	await expect(page.locator('code.link')).toBeVisible();
 	await other.goto('/admin/utilisateurs');
-	await other.waitForLoadState('networkidle');
+	await waitForHydration(other);
 	await other.getByRole('button', { name: `Renvoyer l’invitation à ${email}` }).click();
 	await expect(other.locator('code.link')).toBeVisible();
 	const revoke = page.getByRole('button', { name: `Révoquer l’invitation d’${email}` });

@@ -5,6 +5,7 @@ import { expectNoAxeViolations, expectNoAxeViolationsWithoutScript } from './hel
 import { cancelConvenedSitting } from './helpers/commission';
 import { screenshot } from './helpers/screenshots';
 import { daysAfter, daysBefore, parisToday } from '../../src/lib/utils/dates';
+import { waitForHydration } from './helpers/hydration';
 
 /** A sitting created by a commission member through the form's action; its id. */
 async function createSitting(
@@ -519,7 +520,7 @@ test('a decision on a point another member removed meanwhile: told, the point go
 	await member.post(`/commission/seances/${id}?/hold`, { form: {}, maxRedirects: 0 });
 	await loginPage(page, ACCOUNTS.commission);
 	await page.goto(`/commission/seances/${id}`);
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	const item = page
 		.getByRole('listitem')
 		.filter({ has: page.getByRole('heading', { name: /Fiche 6-1/ }) });
@@ -662,7 +663,7 @@ test('a convened séance moved keeps asking to send it again, until moved back',
 	const correct = async (heldOn: string) => {
 		// The page's script first: hydrated late (a loaded machine), it closed the « Corriger… »
 		// box opened before it, and the button inside was never clickable (CI s44).
-		await page.waitForLoadState('networkidle');
+		await waitForHydration(page);
 		await page.getByText('Corriger la date, l’heure, le lieu ou l’intitulé').click();
 		await page.locator('form[action="?/edit"] [name=held_on]').fill(heldOn);
 		await page
@@ -702,7 +703,7 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 	const id = await createSitting(member, '2026-11-18', 'Souillac', 'Séance en double');
 	await loginPage(page, ACCOUNTS.commission);
 	await page.goto(`/commission/seances/${id}`);
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	const section = page.getByRole('region', { name: 'Supprimer la séance' });
 	// A running campaign that prepares it keeps it. Opened while the page offered the deletion: the
 	// refusal is said and focused; then the page says why, instead of a form that would be refused.
@@ -745,13 +746,13 @@ test('a séance created by mistake is deleted, once confirmed', async ({ page })
 	await expect(page.getByRole('alert')).toContainText('L’ordre du jour de cette séance est vide');
 	await expect(page.getByRole('button', { name: 'Clore définitivement la séance' })).toHaveCount(0);
 	await page.goto(`/commission/seances/${id}`);
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	await section.getByRole('button', { name: 'Supprimer la séance' }).click();
 	await expect(section.getByRole('alert')).toContainText('Cochez la case pour confirmer');
 	// Another tab of the same member, where a guest is being typed while the séance is deleted.
 	const otherTab = await page.context().newPage();
 	await otherTab.goto(`/commission/seances/${id}`);
-	await otherTab.waitForLoadState('networkidle');
+	await waitForHydration(otherTab);
 	await otherTab.getByLabel('Invité').fill('Mme Invitée Tardive');
 	await section.getByLabel('Cette séance a été créée par erreur : la supprimer').check();
 	await section.getByRole('button', { name: 'Supprimer la séance' }).click();
@@ -839,7 +840,7 @@ test('two members correct one séance: saving again keeps the other’s correcti
 	const id = await createSitting(member, '2026-11-25', 'Cahors', 'Séance de novembre');
 	await loginPage(page, ACCOUNTS.commission);
 	await page.goto(`/commission/seances/${id}`);
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	await page.getByText('Corriger la date, l’heure, le lieu ou l’intitulé').click();
 	// Meanwhile, in another tab, the place is corrected.
 	const other = await member.post(`/commission/seances/${id}?/edit`, {

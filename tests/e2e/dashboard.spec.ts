@@ -3,6 +3,7 @@ import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage, signInThroughForm } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { screenshot } from './helpers/screenshots';
+import { waitForHydration } from './helpers/hydration';
 
 /** Records Content-Security-Policy violations raised in the page (Chart.js included). */
 async function watchCsp(page: Page): Promise<string[]> {
@@ -111,7 +112,7 @@ async function adminOnEditions(browser: Browser) {
 	await loginPage(page, ACCOUNTS.admin);
 	await page.goto('/admin/bilans');
 	// The form's script must be there before typing: the date of arrest follows the year typed.
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	return { context, page };
 }
 

@@ -3,6 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './helpers/axe';
 import { createAccount, startOwnPortal, type OwnPortal } from './helpers/own-portal';
 import { screenshot } from './helpers/screenshots';
+import { waitForHydration } from './helpers/hydration';
 
 // A published edition keeps the plan as it stood at its publication (#16): the 2018 edition,
 // published at first start, still shows 17-1 as it was after an admin edits it. A portal of its
@@ -43,7 +44,7 @@ test('the 2018 edition keeps 17-1’s title, owners and indicator after an admin
 }) => {
 	const admin = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
 	await admin.goto(`${portal.url}/connexion`);
-	await admin.waitForLoadState('networkidle');
+	await waitForHydration(admin);
 	await admin.getByLabel('Adresse électronique').fill(ADMIN.email);
 	await admin.getByLabel('Mot de passe').fill(ADMIN.password);
 	await admin.getByRole('button', { name: 'Se connecter' }).click();

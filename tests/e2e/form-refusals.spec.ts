@@ -1,6 +1,7 @@
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
+import { waitForHydration } from './helpers/hydration';
 
 /**
  * A refused form, with or without a script: the page's title says so first (RGAA 8.6), and each
@@ -57,7 +58,7 @@ test('the partner’s update form sent without script: the summary at the top na
 	const withScript = await scripted.newPage();
 	await loginPage(withScript, ACCOUNTS.partner);
 	await withScript.goto('/espace/fiches/9-1/suivi');
-	await withScript.waitForLoadState('networkidle');
+	await waitForHydration(withScript);
 	await withScript.locator(`#${id}`).fill('beaucoup');
 	await withScript.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
 	await expect(withScript.locator('#suivi [aria-invalid="true"]').first()).toBeFocused();

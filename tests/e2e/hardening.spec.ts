@@ -6,6 +6,7 @@ import { startOwnPortal } from './helpers/own-portal';
 import { E2E_TEMPLATE } from '../../playwright.config';
 import net from 'node:net';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
+import { waitForHydration } from './helpers/hydration';
 
 /** What an outside probe found (issue 12), checked against the running portal. */
 
@@ -114,7 +115,7 @@ test('a form sent by the page’s script but refused as cross-site shows the Fre
 			`Portail SDUSN disponible sur http://portail.example/ (écoute sur ${portal.url}/`
 		);
 		await page.goto(`${portal.url}/connexion`);
-		await page.waitForLoadState('networkidle');
+		await waitForHydration(page);
 		await page.getByLabel('Adresse électronique').fill(ACCOUNTS.commission.email);
 		await page.getByLabel('Mot de passe').fill(ACCOUNTS.commission.password);
 		// Sent by the page's script (use:enhance), not by the browser's own form submission.

@@ -8,6 +8,7 @@ import { screenshotsAtWidths } from './helpers/screenshots';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 import { formatDate } from '../../src/lib/utils/format';
 import { startSmtp, type Received, type TestSmtp } from '../../src/lib/server/mail/testing';
+import { waitForHydration } from './helpers/hydration';
 
 // This spec's portal sends its mail to a real SMTP server (smtp-server, parsed with mailparser)
 // started with its worker: the tests read each message as its recipient does and follow its links
@@ -82,7 +83,7 @@ test('an admin invites a partner, who receives the mail and sets a password from
 }, testInfo) => {
 	await loginPage(page, ACCOUNTS.admin);
 	await page.goto('/admin/utilisateurs');
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	await page.getByLabel('Adresse électronique').fill(INVITEE.email);
 	await page.getByLabel('Nom et prénom').fill(INVITEE.name);
 	await page.getByLabel('Rôle').selectOption('partenaire');
@@ -147,7 +148,7 @@ test('an admin invites a partner, who receives the mail and sets a password from
 
 	const invited = await anonymous(browser);
 	await invited.goto(link);
-	await invited.waitForLoadState('networkidle');
+	await waitForHydration(invited);
 	await expect(invited.getByRole('heading', { name: `Bienvenue, ${INVITEE.name}` })).toBeVisible();
 	await invited.getByLabel(/^Mot de passe \(/).fill(INVITEE.first);
 	await invited.getByLabel('Mot de passe, encore une fois').fill(INVITEE.first);
@@ -179,7 +180,9 @@ test('a partner resets a forgotten password from the mail', async ({ page, brows
 	await page.goto('/connexion');
 	await page.getByRole('link', { name: 'Mot de passe oublié ?' }).click();
 	await expect(page).toHaveURL(/\/mot-de-passe-oublie$/);
-	await page.waitForLoadState('networkidle');
+	// The new page shown first: changed by the page's script, it keeps the mark of the one before.
+	await expect(page.getByRole('button', { name: 'Recevoir un lien' })).toBeVisible();
+	await waitForHydration(page);
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'mot-de-passe-oublie');
 	await page.getByLabel('Adresse électronique').fill(INVITEE.email);
@@ -189,7 +192,7 @@ test('a partner resets a forgotten password from the mail', async ({ page, brows
 	// The same answer for an address without an account.
 	const other = await anonymous(browser);
 	await other.goto('/mot-de-passe-oublie');
-	await other.waitForLoadState('networkidle');
+	await waitForHydration(other);
 	await other.getByLabel('Adresse électronique').fill('personne@inconnu.test');
 	await other.getByRole('button', { name: 'Recevoir un lien' }).click();
 	await expect(other.getByRole('status')).toHaveText(
@@ -201,7 +204,7 @@ test('a partner resets a forgotten password from the mail', async ({ page, brows
 	expect(text).toContain('30\u00a0minutes');
 	const link = linkIn(text, '/mot-de-passe-oublie');
 	await page.goto(link);
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'nouveau-mot-de-passe');
 	await page.getByLabel(/^Nouveau mot de passe \(/).fill(INVITEE.second);
@@ -229,7 +232,7 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	test.setTimeout(60_000);
 	await loginPage(page, ACCOUNTS.admin);
 	await page.goto('/admin/campagnes');
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'campagnes');
 	// In two days (Paris), with a reminder the day before: a reminder due on the opening day would
@@ -295,7 +298,8 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 		.getByRole('link', { name: `${ficheCode!} : mettre à jour la fiche`, exact: true })
 		.first()
 		.click();
-	await partner.waitForLoadState('networkidle');
+	await expect(partner.getByLabel('Date de la mise à jour')).toBeVisible();
+	await waitForHydration(partner);
 	await partner.getByLabel('Date de la mise à jour').fill(parisToday());
 	await partner.getByLabel('Statut de la fiche').selectOption('en_cours');
 	await partner.getByLabel('Ce qui a été fait').fill('Réunion des assureurs sur la cybersécurité.');
@@ -361,7 +365,7 @@ test('notification preferences at /compte, and one-click unsubscribe without log
 		password: INVITEE.second
 	});
 	await page.goto('/compte');
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	await expect(page.getByLabel(/Rappels des campagnes/)).toBeChecked();
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'compte');
@@ -421,7 +425,7 @@ test('the relay closes: the messages wait, and an admin sends them as soon as it
 	smtp.refuseNext.push(421);
 	const visitor = await anonymous(browser);
 	await visitor.goto('/mot-de-passe-oublie');
-	await visitor.waitForLoadState('networkidle');
+	await waitForHydration(visitor);
 	await visitor.getByLabel('Adresse électronique').fill(INVITEE.email);
 	await visitor.getByRole('button', { name: 'Recevoir un lien' }).click();
 	await expect(visitor.getByRole('status')).toContainText('Si un compte existe');
@@ -461,7 +465,7 @@ test('the relay closes: the messages wait, and an admin sends them as soon as it
 	// A second tab, opened now, will press the button once the messages have left.
 	const second = await page.context().newPage();
 	await second.goto('/admin/courriels?etat=en-attente');
-	await second.waitForLoadState('networkidle');
+	await waitForHydration(second);
 
 	// Mended: « Réessayer maintenant » sends it well before the minute is out.
 	await page.getByRole('button', { name: 'Réessayer maintenant les messages en attente' }).click();

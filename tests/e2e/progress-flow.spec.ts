@@ -5,6 +5,7 @@ import { expectNoAxeViolations } from './helpers/axe';
 import { sendAndWait } from './helpers/forms';
 import { screenshot } from './helpers/screenshots';
 import { formatDate } from '../../src/lib/utils/format';
+import { waitForHydration } from './helpers/hydration';
 
 /** A measurement comment of 100 characters without a space, as a pasted web address. */
 const LONG_WORD = `https://exemple.fr/${'a'.repeat(81)}`;
@@ -277,14 +278,14 @@ test('leaving a half-typed update asks first, and keeps the typing when the part
 	// Untouched, or typed and put back: nothing to lose, nothing asked. The form's script first:
 	// typing before it loads would be taken for the form's starting values.
 	await page.goto(form);
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	await page.getByLabel('Ce qui a été fait').fill('Trois réunions');
 	await page.getByLabel('Ce qui a été fait').fill('');
 	await leave();
 	await expect(page).toHaveURL(/\/espace$/);
 
 	await page.goto(form);
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	await page.getByLabel('Ce qui a été fait').fill('Trois réunions tenues');
 	await leave();
 	await expect

@@ -3,6 +3,7 @@ import { expect, test } from './helpers/portal';
 import { ACCOUNTS, loginPage } from './helpers/accounts';
 import { screenshot } from './helpers/screenshots';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
+import { waitForHydration } from './helpers/hydration';
 
 /** The texts of `page`'s main content naming an English expression outside any `lang="en"`. */
 function unmarkedEnglish(page: Page): Promise<string[]> {
@@ -47,7 +48,7 @@ test('links that would read alone say where they lead, starting with their visib
 	// A campaign open for every fiche: the partner's line names the fiches still to update.
 	await loginPage(page, ACCOUNTS.admin);
 	await page.goto('/admin/campagnes');
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	await page.getByLabel(/^Titre/).fill('Bilan pour les lecteurs d’écran');
 	await page.getByLabel(/^Échéance/).fill(daysAfter(parisToday(), 30));
 	await page.getByRole('button', { name: /^Ouvrir la campagne/ }).click();

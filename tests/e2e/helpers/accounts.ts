@@ -6,6 +6,7 @@ import {
 	type Cookie,
 	type Page
 } from '@playwright/test';
+import { waitForHydration } from './hydration';
 
 export interface Account {
 	email: string;
@@ -159,9 +160,11 @@ export async function loginPage(page: Page, account: SignIn, origin = ''): Promi
 	const known = openedSessions.get(key);
 	if (known) {
 		await page.context().addCookies([known.cookie]);
-		// Until the network rests, as after the form: the pages' scripts are then loaded and cached,
-		// so the next page is ready as soon (a test typing at once is not ahead of its script).
-		await page.goto(`${portal}${known.landing}`, { waitUntil: 'networkidle' });
+		// Until the page's script has taken over, as after the form: the pages' scripts are then
+		// loaded and cached, so the next page is ready as soon (a test typing at once is not ahead
+		// of its script).
+		await page.goto(`${portal}${known.landing}`);
+		await waitForHydration(page);
 		if (await page.getByRole('link', { name: account.name }).isVisible()) return;
 	}
 	await signInThroughForm(page, account, origin);

@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { waitForHydration } from './hydration';
 
 /**
  * A convened séance deleted from its page, as a member does it: its box says it is cancelled (not
@@ -7,7 +8,7 @@ import { expect, type Page } from '@playwright/test';
  */
 export async function cancelConvenedSitting(page: Page, id: string | undefined): Promise<number> {
 	await page.goto(`/commission/seances/${id}`);
-	await page.waitForLoadState('networkidle');
+	await waitForHydration(page);
 	const section = page.getByRole('region', { name: 'Supprimer la séance' });
 	await expect(section.getByLabel('créée par erreur')).toHaveCount(0);
 	await section
