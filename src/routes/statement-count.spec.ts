@@ -223,7 +223,14 @@ const PAGES: Record<string, Page> = {
 		openData: true
 	},
 	'/connexion': { module: () => import('./connexion/+page.server') },
-	'/espace': { module: () => import('./espace/+page.server'), as: 'partenaire' },
+	'/espace': {
+		module: () => import('./espace/+page.server'),
+		as: 'partenaire',
+		// The organisation's fiches; its updates waiting, each with its fiche's organisations nested
+		// (whether it still carries it, as the update's page says), and their measurements; those
+		// validated lately; its campaigns. « carried » decided by the service costs no statement.
+		max: 5
+	},
 	// 9-1 has the open update (its form leads to it); the form of a fiche without one.
 	'/espace/fiches/12-1/suivi': {
 		module: () => import('./espace/fiches/[code=fiche]/suivi/+page.server'),

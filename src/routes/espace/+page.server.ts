@@ -5,9 +5,9 @@ import { campaignsForOrganisation } from '$lib/server/campaigns/service';
 import { getDb } from '$lib/server/db/instance';
 import {
 	listFichesForOrganisation,
-	listOrganisationPendingUpdates,
 	listOrganisationValidatedSince
 } from '$lib/server/progress/repository';
+import { listPendingUpdates } from '$lib/server/progress/service';
 import { parisToday } from '$lib/utils/dates';
 import { asksNothingOf, isStale, recentlyValidatedSince } from '$lib/utils/rules';
 import type { PageServerLoad } from './$types';
@@ -23,7 +23,7 @@ export const load: PageServerLoad = async (event) => {
 	const year = Number(today.slice(0, 4));
 	const [fiches, pending, validated] = [
 		await listFichesForOrganisation(db, user.organisationId!, year),
-		await listOrganisationPendingUpdates(db, user.organisationId!),
+		await listPendingUpdates(db, user),
 		await listOrganisationValidatedSince(db, user.organisationId!, recentlyValidatedSince(today))
 	];
 	// After « Soumettre »: which update was received (only one of the organisation's own).
@@ -58,8 +58,9 @@ export const load: PageServerLoad = async (event) => {
 			returnedAt: u.returnedAt,
 			authorName: u.authorName,
 			submittedAt: u.submittedAt,
-			// Its organisation no longer works on the fiche: read only (/espace/suivis/[id] says why).
-			carried: fiches.some((f) => f.code === u.ficheCode)
+			// Its organisation no longer works on the fiche: read only (/espace/suivis/[id] says why),
+			// decided by the service as that page decides it.
+			carried: u.carried
 		}))
 	};
 };

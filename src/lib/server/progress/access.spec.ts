@@ -6,6 +6,7 @@ import { createTestDb } from '../db/testing';
 import { UPDATE_NOT_FOUND } from '../../utils/vocabulary';
 import {
 	discardProgressDraft,
+	listPendingUpdates,
 	partnerFormContext,
 	updateAccess,
 	withdrawProgressUpdate,
@@ -126,6 +127,31 @@ describe('updateAccess: an update of cdg46 in each state, each action', () => {
 			message:
 				'Votre organisation ne porte plus cette fiche et n’en est plus partenaire : cette mise à jour reste lisible, mais ne se retire pas.'
 		});
+	});
+});
+
+// s51: /espace decided « carried » in its route, by the fiche codes of its list of fiches.
+describe('listPendingUpdates: the list of /espace, « carried » as updateAccess says it', () => {
+	/** Each listed update's `carried`, and the same update's through updateAccess. */
+	async function carried(user: User) {
+		const listed = await listPendingUpdates(db, user);
+		const reached = [];
+		for (const { id } of listed)
+			reached.push({ id, carried: (await answer(user, id, 'view')).carried });
+		return { listed: listed.map(({ id, carried }) => ({ id, carried })), reached };
+	}
+
+	it('lists the organisation’s updates waiting, newest first, and agrees with their pages on and off the fiche', async () => {
+		const ids = await updatesOfCdg();
+		const waiting = [ids.returned, ids.submitted, ids.draft];
+		const on = waiting.map((id) => ({ id, carried: true }));
+		expect(await carried(cast.colleague)).toEqual({ listed: on, reached: on });
+		await takeOffFiche(db, cast.cdg.organisationId!, FICHE_OF.submitted);
+		const off = waiting.map((id) => ({ id, carried: id !== ids.submitted }));
+		expect(await carried(cast.colleague)).toEqual({ listed: off, reached: off });
+		// Another organisation's, and a person without one, list nothing of cdg46's.
+		expect(await listPendingUpdates(db, cast.ars)).toEqual([]);
+		expect(await listPendingUpdates(db, cast.admin)).toEqual([]);
 	});
 });
 

@@ -1,10 +1,12 @@
 import type { ExpressionBuilder } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Executor } from '../db';
 import type { Database, FicheStatus, IndicatorKind, UpdateState } from '../db/schema';
 import { ficheAddedAt, indicatorRowInPlanBy } from '../authoring/revisions-repository';
 import {
 	latestStatingUpdate,
 	measurementPublishedBy,
+	nested,
 	notRetired,
 	validatedBy
 } from '../plan/repository';
@@ -146,7 +148,10 @@ function updateQuery(db: Executor) {
 
 type UpdateRow = Awaited<ReturnType<ReturnType<typeof updateQuery>['executeTakeFirstOrThrow']>>;
 
-async function withMeasurements(db: Executor, rows: UpdateRow[]): Promise<ProgressUpdateRecord[]> {
+async function withMeasurements<R extends UpdateRow>(
+	db: Executor,
+	rows: R[]
+): Promise<(R & Pick<ProgressUpdateRecord, 'measurements'>)[]> {
 	const ids = rows.map((r) => r.id);
 	const measurements =
 		ids.length === 0
@@ -224,18 +229,31 @@ export async function listSubmittedUpdates(db: Executor): Promise<ProgressUpdate
 	return withMeasurements(db, rows);
 }
 
-/** An organisation's updates that are not yet published, newest first. */
+/** An update not yet published, with its fiche's organisations (`ficheOrganisations`). */
+export type PendingUpdateRecord = ProgressUpdateRecord & { ficheOrganisationIds: number[] };
+
+/**
+ * An organisation's updates that are not yet published, newest first, each with its fiche's
+ * organisations read in the same statement (`ficheOrganisations`, as `findFicheOrganisationIds`).
+ */
 export async function listOrganisationPendingUpdates(
 	db: Executor,
 	organisationId: number
-): Promise<ProgressUpdateRecord[]> {
+): Promise<PendingUpdateRecord[]> {
 	const rows = await updateQuery(db)
+		.select((eb) => ficheOrganisations(eb).as('ficheOrganisations'))
 		.where('u.organisation_id', '=', organisationId)
 		.where('u.state', '!=', 'validated')
 		.orderBy('u.id', 'desc')
 		.limit(200)
 		.execute();
-	return withMeasurements(db, rows);
+	return withMeasurements(
+		db,
+		rows.map(({ ficheOrganisations, ...row }) => ({
+			...row,
+			ficheOrganisationIds: nested(ficheOrganisations).map((o) => o.organisationId)
+		}))
+	);
 }
 
 /**
@@ -261,20 +279,35 @@ export async function listOrganisationValidatedSince(
 		.execute();
 }
 
-export async function findFicheOrganisationIds(db: Executor, ficheId: number): Promise<number[]> {
-	const [owners, partners] = [
-		await db
+/**
+ * The organisations the current `fiche` row works with, its owners and its partners, once each, as
+ * a nested list (jsonArrayFrom; read it with nested()): what `update.create` is decided on, whether
+ * a partner's organisation still carries the fiche. One update's page (`findFicheOrganisationIds`)
+ * and the list of /espace (`listOrganisationPendingUpdates`) both read it here.
+ */
+function ficheOrganisations(eb: ExpressionBuilder<Database, 'fiche'>) {
+	return jsonArrayFrom(
+		eb
 			.selectFrom('fiche_owner')
-			.select('organisation_id as organisationId')
-			.where('fiche_id', '=', ficheId)
-			.execute(),
-		await db
-			.selectFrom('fiche_partner')
-			.select('organisation_id as organisationId')
-			.where('fiche_id', '=', ficheId)
-			.execute()
-	];
-	return [...new Set([...owners, ...partners].map((r) => r.organisationId))];
+			.select('fiche_owner.organisation_id as organisationId')
+			.whereRef('fiche_owner.fiche_id', '=', 'fiche.id')
+			.union(
+				eb
+					.selectFrom('fiche_partner')
+					.select('fiche_partner.organisation_id as organisationId')
+					.whereRef('fiche_partner.fiche_id', '=', 'fiche.id')
+			)
+	);
+}
+
+/** The organisations fiche `ficheId` works with (`ficheOrganisations`); none for no fiche. */
+export async function findFicheOrganisationIds(db: Executor, ficheId: number): Promise<number[]> {
+	const row = await db
+		.selectFrom('fiche')
+		.select((eb) => ficheOrganisations(eb).as('organisations'))
+		.where('fiche.id', '=', ficheId)
+		.executeTakeFirst();
+	return row ? nested(row.organisations).map((o) => o.organisationId) : [];
 }
 
 export async function findFicheForReporting(

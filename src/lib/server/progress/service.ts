@@ -48,6 +48,7 @@ import {
 	findUpdateBySubmissionKey,
 	insertProgressUpdate,
 	insertStaffStatusUpdate,
+	listOrganisationPendingUpdates,
 	recordReview,
 	refreshFicheState,
 	replaceMeasurements,
@@ -55,6 +56,7 @@ import {
 	wasSentToLotNumerique,
 	withdrawUpdate,
 	type DiscardedUpdate,
+	type PendingUpdateRecord,
 	type ProgressUpdateRecord
 } from './repository';
 
@@ -173,6 +175,35 @@ export interface UpdateAccess {
 	canDiscard: boolean;
 }
 
+/**
+ * Whether the person's organisation still carries or partners a fiche that works with these
+ * organisations (`update.create`): an update's `carried`, on its page (`updateAccess`), on the page
+ * of a discarded draft and in the list of /espace (`listPendingUpdates`) alike.
+ */
+function stillCarried(user: User, ficheOrganisationIds: number[]): boolean {
+	return can(user, 'update.create', { ficheOrganisationIds });
+}
+
+/** An update of the list of /espace, `carried` as its own page says it. */
+export type PendingUpdate = Omit<PendingUpdateRecord, 'ficheOrganisationIds'> & {
+	carried: boolean;
+};
+
+/**
+ * The updates of the person's organisation not yet published (/espace), newest first, each with
+ * `carried` decided as its page decides it (`stillCarried`, on the fiche's organisations read by
+ * the same query, in the list's one statement): the list and the page cannot disagree. None for a
+ * person without organisation.
+ */
+export async function listPendingUpdates(db: Executor, user: User): Promise<PendingUpdate[]> {
+	if (user.organisationId === null) return [];
+	const updates = await listOrganisationPendingUpdates(db, user.organisationId);
+	return updates.map(({ ficheOrganisationIds, ...update }) => ({
+		...update,
+		carried: stillCarried(user, ficheOrganisationIds)
+	}));
+}
+
 /** A decision and the denial it journals, if any (`updateAccess`, `readUpdateAccess`). */
 interface AccessDecision {
 	result: Result<UpdateAccess>;
@@ -235,7 +266,7 @@ async function decideUpdateAccess(
 		result: ok({
 			update,
 			ficheOrganisationIds,
-			carried: can(user, 'update.create', { ficheOrganisationIds }),
+			carried: stillCarried(user, ficheOrganisationIds),
 			sent,
 			canWithdraw: can(user, 'update.withdraw', { ...access, state }),
 			canDiscard: can(user, 'update.discard', { ...access, state, sent })
@@ -974,7 +1005,7 @@ export async function ownDiscardedDraft(
 	)
 		return undefined;
 	const ficheOrganisationIds = await findFicheOrganisationIds(db, discarded.ficheId);
-	return { ...discarded, carried: can(user, 'update.create', { ficheOrganisationIds }) };
+	return { ...discarded, carried: stillCarried(user, ficheOrganisationIds) };
 }
 
 /** Why a partner's draft cannot be discarded (`update.discard` refused on an update it may read). */
