@@ -210,6 +210,71 @@ describe('every protected route calls a guard first', () => {
 });
 
 /**
+ * The functions of a route file other than its handlers (`loadContext`, `ownUpdate`…) that call a
+ * guard themselves: a handler's first statement is its guard, and a helper takes the user that
+ * guard gave (s51: the partner's form read the signed-in person twice, in its load and again in
+ * the load's helper). Functions declared at the top of the file, as statements or as constants.
+ */
+function helpersCallingGuard(source: string): string[] {
+	const file = ts.createSourceFile('route.ts', source, ts.ScriptTarget.Latest, true);
+	const found: string[] = [];
+	const check = (name: string, fn: ts.Node) => {
+		if (GUARD.test(fn.getText(file))) found.push(name);
+	};
+	for (const statement of file.statements) {
+		if (ts.isFunctionDeclaration(statement) && statement.name) {
+			if (!HANDLER_NAMES.has(statement.name.text)) check(statement.name.text, statement);
+			continue;
+		}
+		if (!ts.isVariableStatement(statement)) continue;
+		for (const declaration of statement.declarationList.declarations) {
+			const name = declaration.name.getText(file);
+			const value = unwrapped(declaration.initializer);
+			if (
+				name !== 'actions' &&
+				!HANDLER_NAMES.has(name) &&
+				value &&
+				(ts.isArrowFunction(value) || ts.isFunctionExpression(value))
+			)
+				check(name, value);
+		}
+	}
+	return found;
+}
+
+describe('a route’s helpers take the user its handler’s guard gave', () => {
+	it('finds a helper that calls a guard, as a function or a constant, not a handler', () => {
+		const source = [
+			'async function loadContext(event) {',
+			'	const user = requireUser(event);',
+			'}',
+			'const decide = async (event) => {',
+			"	const admin = await authorize(event, 'queue.view');",
+			'};',
+			'function ownUpdate(event, user) {',
+			'	return read(user, event.params.id);',
+			'}',
+			'export const load = async (event) => {',
+			'	const user = requireUser(event);',
+			'};',
+			'export async function POST(event) {',
+			"	await authorize(event, 'plan.edit');",
+			'}'
+		].join('\n');
+		expect(helpersCallingGuard(source)).toEqual(['loadContext', 'decide']);
+	});
+
+	it('in every route file', () => {
+		const offenders = serverFiles(ROUTES).flatMap((path) =>
+			helpersCallingGuard(readFileSync(path, 'utf8')).map(
+				(name) => `${relative(ROUTES, path)}: ${name}`
+			)
+		);
+		expect(offenders).toEqual([]);
+	});
+});
+
+/**
  * A permission decided in a route by comparing a role (`user.role === 'admin'`, `role !==
  * 'partenaire'`, either side) rather than by can(): each comparison, numbered. In the route's
  * server files and in the pages and components too: a page shows what its server's can() gave it

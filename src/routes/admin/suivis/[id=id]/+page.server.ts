@@ -1,5 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
+import type { User } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
 import {
@@ -50,8 +51,11 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
-async function decide(event: Parameters<Actions[string]>[0], decision: 'validate' | 'return') {
-	const admin = await authorize(event, 'queue.view');
+async function decide(
+	event: Parameters<Actions[string]>[0],
+	admin: User,
+	decision: 'validate' | 'return'
+) {
 	const id = Number(event.params.id);
 	const form = await event.request.formData();
 	// « Valider » has no comment field: a comment posted with it is not read (it used to be mailed).
@@ -72,11 +76,11 @@ async function decide(event: Parameters<Actions[string]>[0], decision: 'validate
 
 export const actions: Actions = {
 	valider: async (event) => {
-		await authorize(event, 'queue.view');
-		return decide(event, 'validate');
+		const admin = await authorize(event, 'queue.view');
+		return decide(event, admin, 'validate');
 	},
 	renvoyer: async (event) => {
-		await authorize(event, 'queue.view');
-		return decide(event, 'return');
+		const admin = await authorize(event, 'queue.view');
+		return decide(event, admin, 'return');
 	}
 };

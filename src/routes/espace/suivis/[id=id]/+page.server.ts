@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { missing, requireUser, safeClientAddress } from '$lib/server/auth/guards';
+import type { User } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
 import { refuse } from '$lib/server/result';
@@ -21,17 +22,17 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
  */
 async function ownUpdate(
 	event: RequestEvent | Parameters<PageServerLoad>[0],
+	user: User,
 	action: UpdateAction
 ) {
-	const user = requireUser(event);
 	const id = Number(event.params.id);
 	const access = await readUpdateAccess(getDb(), user, id, action, safeClientAddress(event));
-	return { user, id, access };
+	return { id, access };
 }
 
 export const load: PageServerLoad = async (event) => {
-	requireUser(event);
-	const { id, access } = await ownUpdate(event, 'view');
+	const user = requireUser(event);
+	const { id, access } = await ownUpdate(event, user, 'view');
 	if (!access.ok) {
 		// A draft its organisation discarded (a link, a tab left open): the page that says so.
 		if (access.reason === 'draft-discarded') redirect(303, `/espace/suivis/${id}/supprime`);
@@ -68,8 +69,8 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	retirer: async (event) => {
-		requireUser(event);
-		const { user, access } = await ownUpdate(event, 'withdraw');
+		const user = requireUser(event);
+		const { access } = await ownUpdate(event, user, 'withdraw');
 		if (!access.ok) missing(event, access.message);
 		const { update } = access.value;
 		const { values, errors } = readForm(await event.request.formData(), ['version']);
@@ -90,8 +91,8 @@ export const actions: Actions = {
 	},
 	// A draft discarded for good, with its measurements: the box ticked, over the version shown.
 	supprimer: async (event) => {
-		requireUser(event);
-		const { user, id, access } = await ownUpdate(event, 'discard');
+		const user = requireUser(event);
+		const { id, access } = await ownUpdate(event, user, 'discard');
 		if (!access.ok) {
 			// Discarded already (a second tab, a colleague): the page that says so.
 			if (access.reason === 'draft-discarded')

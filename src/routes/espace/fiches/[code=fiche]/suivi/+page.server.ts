@@ -1,6 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { deny, missing, requireUser, safeClientAddress } from '$lib/server/auth/guards';
 import { NOT_THE_ORGANISATIONS_FICHE } from '$lib/server/auth/permissions';
+import type { User } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { notFound, retryUnderMovedCode } from '$lib/server/http/moved-fiche';
 import { refusalAnswer, typedValues } from '$lib/server/http/form-answer';
@@ -47,8 +48,7 @@ const MALFORMED_DRAFT_MESSAGE =
  * update's state is not checked otherwise: a page shows a submitted update read-only, and a post
  * on it is answered by the service with what changed.
  */
-async function loadContext(event: Parameters<PageServerLoad>[0]) {
-	const user = requireUser(event);
+async function loadContext(event: Parameters<PageServerLoad>[0], user: User) {
 	const opened = event.request.method !== 'POST';
 	const { answer: context, code } = await retryUnderMovedCode(
 		event,
@@ -102,8 +102,8 @@ async function loadContext(event: Parameters<PageServerLoad>[0]) {
 }
 
 export const load: PageServerLoad = async (event) => {
-	requireUser(event);
-	const { fiche, draft } = await loadContext(event);
+	const user = requireUser(event);
+	const { fiche, draft } = await loadContext(event, user);
 	const today = parisToday();
 	const values: Record<string, string> = draft
 		? {
