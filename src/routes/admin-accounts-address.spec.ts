@@ -1,28 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { createSession } from '$lib/server/auth/sessions';
 import { findUserByEmail } from '$lib/server/auth/repository';
 import * as accounts from './admin/utilisateurs/+page.server';
-import { adminDatabase, routeEvent } from './route-testing';
+import { adminDatabase, postAction, withSession } from './route-testing';
 
 // /admin/utilisateurs?/create, through the route's own action.
 
 const portal = adminDatabase();
 
 async function create(email: string) {
-	const { session } = await createSession(portal.db, portal.admin.id);
-	const form = new FormData();
-	form.set('email', email);
-	form.set('name', 'Camille Martin');
-	form.set('role', 'commission');
-	form.set('organisation', '');
-	return accounts.actions.create!(
-		routeEvent(
-			'/admin/utilisateurs?/create',
-			'/admin/utilisateurs',
-			{},
-			{ user: portal.admin, session },
-			form
-		)
+	return postAction(
+		accounts.actions.create,
+		{ path: '/admin/utilisateurs?/create', route: '/admin/utilisateurs' },
+		await withSession(portal.db, portal.admin),
+		{ email, name: 'Camille Martin', role: 'commission', organisation: '' }
 	);
 }
 

@@ -1,13 +1,12 @@
 import { isRedirect } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
-import { createSession } from '$lib/server/auth/sessions';
 import { createTestUser } from '$lib/server/auth/testing';
 import { changeCampaignDates, openCampaign } from '$lib/server/campaigns/service';
 import { findCampaign } from '$lib/server/campaigns/repository';
 import { daysAfter, parisToday } from '$lib/utils/dates';
 import { formatDate } from '$lib/utils/format';
 import * as campaign from './admin/campagnes/[id=id]/+page.server';
-import { adminDatabase, routeEvent } from './route-testing';
+import { adminDatabase, idRoute, postAction, withSession } from './route-testing';
 
 // /admin/campagnes/[id]: « Modifier l’échéance et les rappels », through the route's own action.
 
@@ -15,24 +14,13 @@ const portal = adminDatabase();
 
 const ROUTE = '/admin/campagnes/[id=id]';
 
-async function posted(id: number, fields: Record<string, string>) {
-	const { session } = await createSession(portal.db, portal.admin.id);
-	const form = new FormData();
-	for (const [name, value] of Object.entries(fields)) form.set(name, value);
-	return routeEvent(
-		`/admin/campagnes/${id}?/dates`,
-		ROUTE,
-		{ id: String(id) },
-		{ user: portal.admin, session },
-		form
-	);
-}
-
 /** What the action answers: its refusal's data, or where its redirect leads. */
 async function send(id: number, fields: Record<string, string>) {
-	const answer = await Promise.resolve(campaign.actions.dates!(await posted(id, fields))).catch(
-		(thrown: unknown) => thrown
-	);
+	const at = { ...idRoute(ROUTE, id), path: `/admin/campagnes/${id}?/dates` };
+	const signedIn = await withSession(portal.db, portal.admin);
+	const answer = await Promise.resolve(
+		postAction(campaign.actions.dates, at, signedIn, fields)
+	).catch((thrown: unknown) => thrown);
 	if (isRedirect(answer)) return { location: answer.location };
 	return answer as { status: number; data: { message: string; values: Record<string, string> } };
 }

@@ -1,142 +1,121 @@
 import { isRedirect } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
-import { createSession } from '$lib/server/auth/sessions';
 import { newStructure, openedStructure } from '$lib/server/authoring/testing';
 import { retireStructure, saveStructure } from '$lib/server/authoring/service';
 import { findEdition, loadPlanToFreeze } from '$lib/server/editions/repository';
 import { draftDigest, saveEditionDraft } from '$lib/server/editions/service';
+import { savedDraft } from '$lib/server/editions/testing';
 import { listAxes } from '$lib/server/plan/repository';
 import { axisTextField } from '$lib/schemas/edition';
 import * as bilans from './admin/bilans/+page.server';
 import * as preview from './admin/bilans/[id=id]/+page.server';
 import * as publication from './admin/bilans/[id=id]/publication/+page.server';
-import { adminDatabase, routeEvent } from './route-testing';
+import { adminDatabase, formAnswer, postAction, routeEvent, withSession } from './route-testing';
 
 // The bilans' admin pages, through the routes' own loads and actions.
 
 const portal = adminDatabase();
 
-async function as(path: string, route: string, params: Record<string, string>, form?: FormData) {
-	const { session } = await createSession(portal.db, portal.admin.id);
-	return routeEvent(path, route, params, { user: portal.admin, session }, form);
+const signedIn = () => withSession(portal.db, portal.admin);
+
+async function as(path: string, route: string, params: Record<string, string>) {
+	return routeEvent(path, route, params, await signedIn());
+}
+
+/** The bilan's form posted with `fields`: what its action returns. */
+async function save(fields: Record<string, string>) {
+	const at = { path: '/admin/bilans?/save', route: '/admin/bilans' };
+	return postAction(bilans.actions.save, at, await signedIn(), fields);
+}
+
+/** A new axis of the plan (`name`, `shortName`), added at `at`: its id and code. */
+async function axisAdded(name: string, shortName: string, at: string) {
+	const made = await saveStructure(
+		portal.db,
+		portal.admin,
+		'axis',
+		null,
+		newStructure(name, null, { shortName }),
+		null,
+		new Date(at)
+	);
+	if (!made.ok) throw new Error(made.message);
+	const axis = (await listAxes(portal.db)).find((a) => a.shortName === shortName)!;
+	return { id: made.value.id, code: axis.code };
+}
+
+/** The axis `id` withdrawn at `at` (« Vide »): what the service answers. */
+async function axisWithdrawn(id: number, at: string) {
+	const { version } = await openedStructure(portal.db, 'axis', id);
+	const withdrawal = { version: version!, reason: 'Vide', decisionId: null };
+	return retireStructure(portal.db, portal.admin, 'axis', id, withdrawal, null, new Date(at));
+}
+
+/** The bilans' form opened on the draft `id`. */
+async function draftForm(id: number) {
+	return (await bilans.load(await as(`/admin/bilans?brouillon=${id}`, '/admin/bilans', {}))) as {
+		axisFields: { name: string }[];
+		editing: Record<string, string>;
+	};
+}
+
+/** The draft the bilans' form shows (`editing`) sent back as it posts it: its id is not a field. */
+function resent(editing: Record<string, string>): Record<string, string> {
+	return Object.fromEntries(
+		Object.entries(editing)
+			.filter(([name]) => name !== 'id')
+			.map(([name, value]) => [name, String(value)])
+	);
 }
 
 describe('the bilans’ admin pages', () => {
 	it('offer, and keep, the text of an axis a past year’s bilan still shows though withdrawn since', async () => {
-		const made = await saveStructure(
-			portal.db,
-			portal.admin,
-			'axis',
-			null,
-			newStructure('Axe provisoire de 2025', null, { shortName: 'provisoire' }),
-			null,
-			new Date('2025-03-01T10:00:00Z')
-		);
-		if (!made.ok) throw new Error(made.message);
-		const axis = (await listAxes(portal.db)).find((a) => a.shortName === 'provisoire')!;
+		const axis = await axisAdded('Axe provisoire de 2025', 'provisoire', '2025-03-01T10:00:00Z');
 		const texts = Object.fromEntries(
 			(await listAxes(portal.db)).map((a) => [a.code, `Texte ${a.shortName}`])
 		);
-		const saved = await saveEditionDraft(
-			portal.db,
-			portal.admin,
-			{ year: 2025, asOf: '2025-12-31', intro: 'Bilan 2025', axisTexts: texts, changeNote: null },
-			null
-		);
-		if (!saved.ok) throw new Error(saved.message);
-		const { version } = await openedStructure(portal.db, 'axis', made.value.id);
-		const retired = await retireStructure(
-			portal.db,
-			portal.admin,
-			'axis',
-			made.value.id,
-			{ version: version!, reason: 'Vide', decisionId: null },
-			null,
-			new Date('2026-02-01T10:00:00Z')
-		);
-		expect(retired).toEqual({ ok: true });
+		const id = await savedDraft(portal.db, portal.admin, {
+			year: 2025,
+			asOf: '2025-12-31',
+			intro: 'Bilan 2025',
+			axisTexts: texts
+		});
+		expect(await axisWithdrawn(axis.id, '2026-02-01T10:00:00Z')).toEqual({ ok: true });
 		expect(
 			(await loadPlanToFreeze(portal.db, '2025-12-31')).plan.axes.map((a) => a.code)
 		).toContain(axis.code);
 
-		const form = (await bilans.load(
-			await as(`/admin/bilans?brouillon=${saved.value.id}`, '/admin/bilans', {})
-		)) as { axisFields: { name: string }[]; editing: Record<string, string> };
+		const form = await draftForm(id);
 		expect(form.axisFields.map((f) => f.name)).toContain(axisTextField(axis.code));
-		const body = new FormData();
-		for (const [name, value] of Object.entries(form.editing))
-			if (name !== 'id') body.set(name, String(value));
-		const sent = await Promise.resolve(
-			bilans.actions.save!(await as('/admin/bilans?/save', '/admin/bilans', {}, body))
-		).catch((thrown: unknown) => thrown);
-		expect(isRedirect(sent)).toBe(true);
-		expect((await findEdition(portal.db, saved.value.id))!.axisTexts[axis.code]).toBe(
-			'Texte provisoire'
+		const sent = await Promise.resolve(save(resent(form.editing))).catch(
+			(thrown: unknown) => thrown
 		);
+		expect(isRedirect(sent)).toBe(true);
+		expect((await findEdition(portal.db, id))!.axisTexts[axis.code]).toBe('Texte provisoire');
 	});
 
 	it('keep the text of an axis withdrawn before the bilan’s date, which the form no longer offers', async () => {
-		const made = await saveStructure(
-			portal.db,
-			portal.admin,
-			'axis',
-			null,
-			newStructure('Axe de passage', null, { shortName: 'passage' }),
-			null,
-			new Date('2023-03-01T10:00:00Z')
-		);
-		if (!made.ok) throw new Error(made.message);
-		const axis = (await listAxes(portal.db)).find((a) => a.shortName === 'passage')!;
-		const saved = await saveEditionDraft(
-			portal.db,
-			portal.admin,
-			{
-				year: 2023,
-				asOf: '2023-12-31',
-				intro: 'Bilan 2023',
-				axisTexts: { [axis.code]: 'Texte soigneusement rédigé' },
-				changeNote: null
-			},
-			null
-		);
-		if (!saved.ok) throw new Error(saved.message);
-		const { version } = await openedStructure(portal.db, 'axis', made.value.id);
-		expect(
-			await retireStructure(
-				portal.db,
-				portal.admin,
-				'axis',
-				made.value.id,
-				{ version: version!, reason: 'Vide', decisionId: null },
-				null,
-				new Date('2023-06-01T10:00:00Z')
-			)
-		).toEqual({ ok: true });
-		const form = (await bilans.load(
-			await as(`/admin/bilans?brouillon=${saved.value.id}`, '/admin/bilans', {})
-		)) as { axisFields: { name: string }[]; editing: Record<string, string> };
+		const axis = await axisAdded('Axe de passage', 'passage', '2023-03-01T10:00:00Z');
+		const id = await savedDraft(portal.db, portal.admin, {
+			year: 2023,
+			asOf: '2023-12-31',
+			intro: 'Bilan 2023',
+			axisTexts: { [axis.code]: 'Texte soigneusement rédigé' }
+		});
+		expect(await axisWithdrawn(axis.id, '2023-06-01T10:00:00Z')).toEqual({ ok: true });
+		const form = await draftForm(id);
 		expect(form.axisFields.map((f) => f.name)).not.toContain(axisTextField(axis.code));
-		const body = new FormData();
-		for (const [name, value] of Object.entries(form.editing))
-			if (name !== 'id') body.set(name, String(value));
-		body.set('intro', 'Bilan 2023, relu');
-		await Promise.resolve(
-			bilans.actions.save!(await as('/admin/bilans?/save', '/admin/bilans', {}, body))
-		).catch(() => undefined);
-		const after = (await findEdition(portal.db, saved.value.id))!;
+		await Promise.resolve(save({ ...resent(form.editing), intro: 'Bilan 2023, relu' })).catch(
+			() => undefined
+		);
+		const after = (await findEdition(portal.db, id))!;
 		expect(after.intro).toBe('Bilan 2023, relu');
 		expect(after.axisTexts[axis.code]).toBe('Texte soigneusement rédigé');
 	});
 
 	it('offer to publish only the draft the preview showed: saved again since, the confirmation has no button', async () => {
-		const saved = await saveEditionDraft(
-			portal.db,
-			portal.admin,
-			{ year: 2024, asOf: '2024-12-31', intro: 'Texte relu', axisTexts: {}, changeNote: null },
-			null
-		);
-		if (!saved.ok) throw new Error(saved.message);
-		const id = String(saved.value.id);
+		const draft = await savedDraft(portal.db, portal.admin);
+		const id = String(draft);
 		const page = (await preview.load(
 			await as(`/admin/bilans/${id}`, '/admin/bilans/[id=id]', { id })
 		)) as { read: string };
@@ -160,7 +139,7 @@ describe('the bilans’ admin pages', () => {
 				intro: 'Texte que personne n’a relu',
 				axisTexts: {},
 				changeNote: null,
-				shown: draftDigest((await findEdition(portal.db, saved.value.id))!)
+				shown: draftDigest((await findEdition(portal.db, draft))!)
 			},
 			null
 		);
@@ -171,21 +150,18 @@ describe('the bilans’ admin pages', () => {
 	});
 
 	it('refuse a correction note typed for a bilan never published, under its field, the typing kept', async () => {
-		const body = new FormData();
-		body.set('year', '2022');
-		body.set('as_of', '2022-12-31');
-		body.set('intro', 'Bilan 2022');
-		body.set('change_note', 'Note ignorée ?');
-		const sent = (await bilans.actions.save!(
-			await as('/admin/bilans?/save', '/admin/bilans', {}, body)
-		)) as {
-			status: number;
-			data: { values: Record<string, string>; errors: Record<string, string> };
-		};
+		const sent = await formAnswer(() =>
+			save({
+				year: '2022',
+				as_of: '2022-12-31',
+				intro: 'Bilan 2022',
+				change_note: 'Note ignorée ?'
+			})
+		);
 		expect(sent.status).toBe(400);
-		expect(sent.data.errors.change_note).toBe(
+		expect(sent.errors.change_note).toBe(
 			'Le bilan 2022 n’a pas encore de version publiée : la note de correction est pour une nouvelle version d’un bilan publié. Videz ce champ.'
 		);
-		expect(sent.data.values).toMatchObject({ intro: 'Bilan 2022', change_note: 'Note ignorée ?' });
+		expect(sent.values).toMatchObject({ intro: 'Bilan 2022', change_note: 'Note ignorée ?' });
 	});
 });

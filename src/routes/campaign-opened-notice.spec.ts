@@ -1,17 +1,17 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
-import { closeCampaign, openCampaign } from '$lib/server/campaigns/service';
+import { closeCampaign } from '$lib/server/campaigns/service';
+import { openedCampaign } from '$lib/server/campaigns/testing';
 import { configureMail } from '$lib/server/mail/outbox';
 import { recordRelayFailure } from '$lib/server/mail/outbox-repository';
 import { listFichesForOrganisation } from '$lib/server/progress/repository';
 import { saveProgressUpdate } from '$lib/server/progress/service';
 import { progressInput } from '$lib/server/progress/testing';
-import { daysAfter, parisToday } from '$lib/utils/dates';
 import { shownText } from '$lib/utils/html-testing';
 import Page from './admin/campagnes/[id=id]/+page.svelte';
 import { actions, load } from './admin/campagnes/[id=id]/+page.server';
-import { adminDatabase, routeAnswer, routeEvent } from './route-testing';
+import { adminDatabase, idRoute, postAction, routeAnswer, routeEvent } from './route-testing';
 
 const portal = adminDatabase();
 
@@ -42,35 +42,21 @@ async function cdg46(): Promise<number> {
 async function openOne(withPaul = true): Promise<string> {
 	// Someone of CDG46 receives the campaigns' messages: the opening reaches somebody.
 	if (withPaul) await createTestUser(portal.db, PEOPLE.paul);
-	const cdg = { id: await cdg46() };
-	const opened = await openCampaign(
-		portal.db,
-		portal.admin,
-		{
-			title: 'Point d’étape',
-			deadline: daysAfter(parisToday(), 30),
-			scope: { kind: 'organisation', organisationId: cdg.id },
-			sittingId: null,
-			reminders: '-3'
-		},
-		null
-	);
-	if (!opened.ok) throw new Error(opened.message);
-	return String(opened.value.id);
+	const scope = { kind: 'organisation' as const, organisationId: await cdg46() };
+	return String(await openedCampaign(portal.db, portal.admin, { scope, reminders: '-3' }));
 }
 
-/** A campaign's page once it is opened (`?ouverte=1`), as text. */
-async function openedPage(id: string): Promise<string> {
-	const signedIn = { user: portal.admin, session: { id: 'test' } } as never;
+/** A campaign's page at `?query` (`ouverte=1`: once it is opened), as HTML. */
+async function campaignPage(id: string, query = 'ouverte=1'): Promise<string> {
 	const data = await load(
-		routeEvent(`/admin/campagnes/${id}?ouverte=1`, '/admin/campagnes/[id=id]', { id }, signedIn)
+		routeEvent(`/admin/campagnes/${id}?${query}`, '/admin/campagnes/[id=id]', { id }, portal.admin)
 	);
 	return render(Page, { props: { data, form: null } as never }).body;
 }
 
-/** The notice a campaign's page shows once it is opened (`?ouverte=1`), as text. */
-async function openedNotice(id: string): Promise<string> {
-	const body = await openedPage(id);
+/** The notice a campaign's page shows at `?query` (`ouverte=1`: once it is opened), as text. */
+async function notice(id: string, query = 'ouverte=1'): Promise<string> {
+	const body = await campaignPage(id, query);
 	return shownText(/<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '');
 }
 
@@ -110,14 +96,14 @@ describe('the notice of a campaign just opened', () => {
 	it('says its messages wait while the relay is known down, and leave otherwise', async () => {
 		await withRelay(async () => {
 			const id = await openOne();
-			expect(await openedNotice(id)).toContain('un courriel part vers chaque organisation');
+			expect(await notice(id)).toContain('un courriel part vers chaque organisation');
 			await recordRelayFailure(portal.db, {
 				now: Date.UTC(2026, 11, 5, 17, 50),
 				failures: 3,
 				pausedUntil: 0,
 				reason: 'ECONNREFUSED'
 			});
-			const waiting = await openedNotice(id);
+			const waiting = await notice(id);
 			expect(waiting).toMatch(
 				/un courriel est écrit pour chaque organisation concernée qui a un compte\s; il attend\s: le serveur de courrier ne répond pas depuis le 5\sdécembre\s2026/
 			);
@@ -132,7 +118,7 @@ describe('the notice of a campaign just opened', () => {
 describe('a campaign whose organisation answered before losing its last account', () => {
 	it('is complete, and says it wrote to nobody without calling that a failure', async () => {
 		await answeredThenLeft();
-		const page = shownText(await openedPage(await openOne(false)));
+		const page = shownText(await campaignPage(await openOne(false)));
 		expect(page).toContain('Campagne complète');
 		expect(page).not.toContain('atteint personne');
 		expect(page).toContain(
@@ -146,7 +132,7 @@ describe('a campaign whose organisation answered before losing its last account'
 
 	it('reaches nobody for the fiches it still owes, and says why', async () => {
 		await answeredThenLeft(1);
-		const page = shownText(await openedPage(await openOne(false)));
+		const page = shownText(await campaignPage(await openOne(false)));
 		expect(page).toContain('Campagne ouverte, mais elle n’atteint personne');
 		expect(page).not.toContain('Campagne complète');
 		expect(page).not.toContain('désactivé les rappels');
@@ -161,26 +147,14 @@ describe('a campaign opened after an organisation answered for all its fiches', 
 		await withRelay(async () => {
 			await answered();
 			await createTestUser(portal.db, PEOPLE.sam);
-			const opened = await openCampaign(
-				portal.db,
-				portal.admin,
-				{
-					title: 'Point d’étape',
-					deadline: daysAfter(parisToday(), 30),
-					scope: { kind: 'all' },
-					sittingId: null,
-					reminders: '-3'
-				},
-				null
-			);
-			if (!opened.ok) throw new Error(opened.message);
+			const id = await openedCampaign(portal.db, portal.admin, { reminders: '-3' });
 			const written = await portal.db
 				.selectFrom('mail_outbox')
 				.select('recipient')
 				.where('kind', '=', 'campaign')
 				.execute();
 			expect(written.map((m) => m.recipient)).toEqual([PEOPLE.sam.email]);
-			expect(await openedNotice(String(opened.value.id))).toContain(
+			expect(await notice(String(id))).toContain(
 				'un courriel part vers chaque organisation concernée qui a un compte, sauf celles qui avaient déjà soumis une mise à jour de chacune de leurs fiches'
 			);
 		});
@@ -191,26 +165,15 @@ describe('a campaign opened after an organisation answered for all its fiches', 
 // made up showed any number; it is read back from the outbox, as the dates change's figures are
 // read from the journal.
 describe('the notice of a campaign closed', () => {
-	const signedIn = () => ({ user: portal.admin, session: { id: 'test' } }) as never;
-	const notice = async (id: string, query: string) => {
-		const data = await load(
-			routeEvent(`/admin/campagnes/${id}?${query}`, '/admin/campagnes/[id=id]', { id }, signedIn())
-		);
-		const body = render(Page, { props: { data, form: null } as never }).body;
-		return shownText(/<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '');
-	};
-
 	it('says how many waiting messages the closing cancelled, as the outbox holds them', async () => {
 		await withRelay(async () => {
 			const id = await openOne();
 			// Made up on a campaign still open: nothing is said.
 			expect(await notice(id, 'close=1&annules=40')).toBe('');
-			const form = new FormData();
-			form.set('confirm', 'oui');
 			const closing = await routeAnswer(() =>
-				actions.close!(
-					routeEvent(`/admin/campagnes/${id}`, '/admin/campagnes/[id=id]', { id }, signedIn(), form)
-				)
+				postAction(actions.close, idRoute('/admin/campagnes/[id=id]', id), portal.admin, {
+					confirm: 'oui'
+				})
 			);
 			expect(closing).toMatchObject({ status: 303, location: `/admin/campagnes/${id}?close=1` });
 			// Paul's opening mail was waiting for the relay: the closing cancelled it.

@@ -9,7 +9,7 @@ import {
 	actions as updateFormActions,
 	load as loadUpdateForm
 } from './espace/fiches/[code=fiche]/suivi/+page.server';
-import { adminDatabase, routeEvent } from './route-testing';
+import { adminDatabase, postAction, routeEvent } from './route-testing';
 
 /** What +error.svelte reads of SvelteKit's state: set by each test. */
 const state = vi.hoisted(() => ({
@@ -60,14 +60,13 @@ describe('a refused page (403)', () => {
 	it('is « Accès refusé », saying why when the refusal knows: a fiche not the organisation’s', async () => {
 		// CDG46 neither carries 2-1 nor partners it.
 		const partner = await createPartner(portal.db, 'cdg46', 'lea@cdg46.test');
-		const signedIn = { user: partner, session: { id: 'test' } } as never;
 		const thrown = await thrownBy(() =>
 			loadUpdateForm(
 				routeEvent(
 					'/espace/fiches/2-1/suivi',
 					'/espace/fiches/[code=fiche]/suivi',
 					{ code: '2-1' },
-					signedIn
+					partner
 				)
 			)
 		);
@@ -83,14 +82,13 @@ describe('a refused page (403)', () => {
 	// Walkthrough s47: an admin opening /espace/fiches/14-1/suivi (Lot numérique's own fiche) got
 	// the general « Vous n’avez pas les droits nécessaires… », no reason, no next step.
 	it('tells an administrator on an update’s form that administrators validate, and where to invite a partner', async () => {
-		const signedIn = { user: portal.admin, session: { id: 'test' } } as never;
 		const thrown = await thrownBy(() =>
 			loadUpdateForm(
 				routeEvent(
 					'/espace/fiches/14-1/suivi',
 					'/espace/fiches/[code=fiche]/suivi',
 					{ code: '14-1' },
-					signedIn
+					portal.admin
 				)
 			)
 		);
@@ -107,19 +105,16 @@ describe('a refused page (403)', () => {
 	// Review h48 (maintainer): the service kept only the refusal's message, so the same administrator
 	// posting the form got the sentence without the link.
 	it('gives an administrator posting the form the same answer, link included', async () => {
-		const signedIn = { user: portal.admin, session: { id: 'test' } } as never;
-		const form = new FormData();
-		form.set('reported_on', '2026-01-15');
-		form.set('intent', 'draft');
 		const thrown = await thrownBy(() =>
-			updateFormActions.default!(
-				routeEvent(
-					'/espace/fiches/14-1/suivi',
-					'/espace/fiches/[code=fiche]/suivi',
-					{ code: '14-1' },
-					signedIn,
-					form
-				)
+			postAction(
+				updateFormActions.default,
+				{
+					path: '/espace/fiches/14-1/suivi',
+					route: '/espace/fiches/[code=fiche]/suivi',
+					params: { code: '14-1' }
+				},
+				portal.admin,
+				{ reported_on: '2026-01-15', intent: 'draft' }
 			)
 		);
 		if (!isHttpError(thrown)) throw new Error('no HTTP error');

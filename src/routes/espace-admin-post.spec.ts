@@ -13,12 +13,11 @@ const portal = adminDatabase();
 
 /** The answer (or what was thrown) of `run` on the admin's post of a new update of 14-1. */
 async function adminPost(run: 'action' | 'load') {
-	const signedIn = { user: portal.admin, session: { id: 'test' } } as never;
 	const event = routeEvent(
 		'/espace/fiches/14-1/suivi',
 		'/espace/fiches/[code=fiche]/suivi',
 		{ code: '14-1' },
-		signedIn,
+		portal.admin,
 		progressFormData({ done: 'Bornes posées.' })
 	);
 	const call = run === 'action' ? form.actions.default!(event as never) : form.load(event as never);
@@ -59,7 +58,7 @@ describe('a commission member posting a new update', () => {
 			'/espace/fiches/14-1/suivi',
 			'/espace/fiches/[code=fiche]/suivi',
 			{ code: '14-1' },
-			{ user: member, session: { id: 'test' } } as never,
+			member,
 			progressFormData({ done: 'Bornes posées.' })
 		);
 		const answer = await Promise.resolve(form.actions.default!(event as never)).catch(

@@ -11,8 +11,7 @@ const portal = adminDatabase();
 
 /** /espace as `partner` sees it, as text. */
 async function espace(partner: User): Promise<string> {
-	const signedIn = { user: partner, session: { id: 'test' } } as never;
-	const data = await load(routeEvent('/espace', '/espace', {}, signedIn));
+	const data = await load(routeEvent('/espace', '/espace', {}, partner));
 	const { body } = render(Page, { props: { data } as never });
 	return body.replace(/<!--[\s\S]*?-->/g, '');
 }

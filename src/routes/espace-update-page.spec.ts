@@ -1,6 +1,5 @@
 import { isRedirect } from '@sveltejs/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession } from '$lib/server/auth/sessions';
 import type { User } from '$lib/server/auth/users';
 import type { Db } from '$lib/server/db';
 import { closeDatabase, initDatabase } from '$lib/server/db/instance';
@@ -8,7 +7,7 @@ import { saveProgressUpdate } from '$lib/server/progress/service';
 import { createPartner, progressFormData, progressInput } from '$lib/server/progress/testing';
 import * as form from './espace/fiches/[code=fiche]/suivi/+page.server';
 import * as updatePage from './espace/suivis/[id=id]/+page.server';
-import { routeEvent } from './route-testing';
+import { formAnswer, idRoute, postAction, routeEvent, withSession } from './route-testing';
 
 // A partner's own update page and update form, through the routes' own code.
 
@@ -25,22 +24,19 @@ describe('/espace/suivis/[id]', () => {
 	it('answers a withdrawal without its version as every form does: message and errors', async () => {
 		const saved = await saveProgressUpdate(db, partner, '9-1', null, progressInput({}), null);
 		if (!saved.ok) throw new Error(saved.message);
-		const { session } = await createSession(db, partner.id);
-		const form = new FormData();
-		form.set('version', 'x');
 		const id = String(saved.value.id);
-		const answer = (await updatePage.actions.retirer!(
-			routeEvent(
-				`/espace/suivis/${id}?/retirer`,
-				'/espace/suivis/[id=id]',
-				{ id },
-				{ user: partner, session },
-				form
+		const signedIn = await withSession(db, partner);
+		const answer = await formAnswer(() =>
+			postAction(
+				updatePage.actions.retirer,
+				{ ...idRoute('/espace/suivis/[id=id]', id), path: `/espace/suivis/${id}?/retirer` },
+				signedIn,
+				{ version: 'x' }
 			)
-		)) as { status: number; data: { message: string; errors?: Record<string, string> } };
+		);
 		expect(answer.status).toBe(400);
-		expect(answer.data.message).toBe('Le formulaire est incomplet : rechargez la page.');
-		expect(answer.data.errors).toEqual({ form: answer.data.message });
+		expect(answer.message).toBe('Le formulaire est incomplet : rechargez la page.');
+		expect(answer.errors).toEqual({ form: answer.message });
 	});
 });
 
@@ -48,12 +44,11 @@ describe('/espace/suivis/[id]', () => {
 // read-back s47, it was a bare 404, and a post lost what was typed.
 
 async function onForm(path: string, posted?: FormData) {
-	const { session } = await createSession(db, partner.id);
 	return routeEvent(
 		path,
 		'/espace/fiches/[code=fiche]/suivi',
 		{ code: '1-2' },
-		{ user: partner, session },
+		await withSession(db, partner),
 		posted
 	);
 }

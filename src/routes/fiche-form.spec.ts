@@ -1,16 +1,33 @@
 import { isRedirect } from '@sveltejs/kit';
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
-import { createSession } from '$lib/server/auth/sessions';
 import { findFicheState, lastFicheRevisionId } from '$lib/server/authoring/repository';
 import { ficheFormValues } from '$lib/server/authoring/fiche-form';
 import { actions, load } from './admin/plan/fiches/[code=fiche]/+page.server';
 import FichePage from './admin/plan/fiches/[code=fiche]/+page.svelte';
-import { adminDatabase, routeEvent } from './route-testing';
+import { adminDatabase, postAction, routeEvent, withSession } from './route-testing';
 
 // A fiche's form, sent to the route's own action as an administrator.
 
 const portal = adminDatabase();
+
+/** The fiche `code`'s form, `fields` posted to its action `action` by the administrator. */
+async function postFiche(
+	action: 'enregistrer' | 'abandonner',
+	code: string,
+	fields: Record<string, string>
+) {
+	return postAction(
+		actions[action],
+		{
+			path: `/admin/plan/fiches/${code}?/${action}`,
+			route: '/admin/plan/fiches/[code=fiche]',
+			params: { code }
+		},
+		await withSession(portal.db, portal.admin),
+		fields
+	);
+}
 
 async function send(code: string, changes: Record<string, string>) {
 	const state = (await findFicheState(portal.db, code))!;
@@ -18,18 +35,10 @@ async function send(code: string, changes: Record<string, string>) {
 		...ficheFormValues(state, await lastFicheRevisionId(portal.db, state.id)),
 		...changes
 	};
-	const form = new FormData();
-	for (const [name, value] of Object.entries(values)) form.set(name, value);
-	const { session } = await createSession(portal.db, portal.admin.id);
-	return (await actions.enregistrer!(
-		routeEvent(
-			`/admin/plan/fiches/${code}?/enregistrer`,
-			'/admin/plan/fiches/[code=fiche]',
-			{ code },
-			{ user: portal.admin, session },
-			form
-		)
-	)) as { status: number; data: { errors: Record<string, string> } };
+	return (await postFiche('enregistrer', code, values)) as {
+		status: number;
+		data: { errors: Record<string, string> };
+	};
 }
 
 describe('the fiche’s form', () => {
@@ -102,23 +111,13 @@ describe('an organisation entered twice on a fiche', () => {
 describe('abandoning a fiche', () => {
 	async function abandon(code: string, confirm?: string) {
 		const state = (await findFicheState(portal.db, code))!;
-		const form = new FormData();
-		form.set('version', String(state.version));
-		form.set('reason', 'Action reprise par le département');
-		form.set('decision', '');
-		if (confirm) form.set('confirm', confirm);
-		const { session } = await createSession(portal.db, portal.admin.id);
-		return Promise.resolve(
-			actions.abandonner!(
-				routeEvent(
-					`/admin/plan/fiches/${code}?/abandonner`,
-					'/admin/plan/fiches/[code=fiche]',
-					{ code },
-					{ user: portal.admin, session },
-					form
-				)
-			)
-		).catch((thrown: unknown) => thrown);
+		const fields = {
+			version: String(state.version),
+			reason: 'Action reprise par le département',
+			decision: '',
+			...(confirm ? { confirm } : {})
+		};
+		return postFiche('abandonner', code, fields).catch((thrown: unknown) => thrown);
 	}
 
 	// Walkthrough s47: one click abandoned fiche 16-1, with no word that it was final.
@@ -143,13 +142,12 @@ describe('abandoning a fiche', () => {
 describe('the fiche’s owner and partner rows', () => {
 	// Walkthrough s47: « Porteur 4 (à ajouter) » read « — aucune (ligne retirée) — », nothing removed.
 	it('say « aucune » on an empty row to add, « ligne retirée » only as the choice of a row held', async () => {
-		const { session } = await createSession(portal.db, portal.admin.id);
 		const data = await load(
 			routeEvent(
 				'/admin/plan/fiches/14-1',
 				'/admin/plan/fiches/[code=fiche]',
 				{ code: '14-1' },
-				{ user: portal.admin, session }
+				await withSession(portal.db, portal.admin)
 			) as never
 		);
 		const { body } = render(FichePage, { props: { data, form: null } as never });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { heldSitting } from '$lib/server/commission/testing';
 import { parisToday } from '$lib/utils/dates';
 import { actions as sitting } from './commission/seances/[id=id]/+page.server';
-import { adminDatabase, routeEvent } from './route-testing';
+import { adminDatabase, formAnswer, idRoute, postAction } from './route-testing';
 
 // Merge review s50: a held séance given today an hour that would keep it from being closed was
 // refused by the save, but not told with the form's other problems when another field failed too.
@@ -20,21 +20,11 @@ describe('a held séance corrected with an hour that keeps it from closing', () 
 	it('says the hour with the other fields’ problems', async () => {
 		const today = parisToday();
 		const { sittingId: id } = await heldSitting(portal.db, portal.admin, ['4-1'], today);
-		const form = new FormData();
 		const fields = { held_on: today, starts_at: '23:59', place: '', title: 'Commission' };
-		for (const [name, value] of Object.entries(fields)) form.set(name, value);
-		const event = routeEvent(
-			`/commission/seances/${id}`,
-			'/commission/seances/[id=id]',
-			{ id: String(id) },
-			{ user: portal.admin, session: { id: 'test' } } as never,
-			form
+		const answer = await formAnswer(() =>
+			postAction(sitting.edit, idRoute('/commission/seances/[id=id]', id), portal.admin, fields)
 		);
-		const answer = (await sitting.edit!(event as never)) as {
-			status: number;
-			data: { errors: Record<string, string> };
-		};
 		expect(answer.status).toBe(400);
-		expect(Object.keys(answer.data.errors)).toEqual(expect.arrayContaining(['place', 'starts_at']));
+		expect(Object.keys(answer.errors)).toEqual(expect.arrayContaining(['place', 'starts_at']));
 	});
 });

@@ -1,7 +1,6 @@
 import { isRedirect } from '@sveltejs/kit';
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
-import { createSession } from '$lib/server/auth/sessions';
 import { keepPendingImport } from '$lib/server/authoring/pending-imports';
 import { findFicheState } from '$lib/server/authoring/repository';
 import {
@@ -15,7 +14,7 @@ import { withoutTags } from '$lib/utils/html-testing';
 import { abandonFiche, editedWorkbook, moveFiche } from '$lib/server/authoring/testing';
 import * as importPage from './admin/plan/import/+page.server';
 import ImportPage from './admin/plan/import/+page.svelte';
-import { adminDatabase, routeEvent } from './route-testing';
+import { adminDatabase, postAction, withSession } from './route-testing';
 
 // The plan import's refusals, through the route's own actions: the answer every form gets
 // (refusalAnswer), each message where the page shows one.
@@ -23,17 +22,12 @@ import { adminDatabase, routeEvent } from './route-testing';
 const portal = adminDatabase();
 
 async function post(action: 'preview' | 'apply', fields: Record<string, string | File>) {
-	const { session } = await createSession(portal.db, portal.admin.id);
-	const form = new FormData();
-	for (const [name, value] of Object.entries(fields)) form.set(name, value);
-	const event = routeEvent(
-		`/admin/plan/import?/${action}`,
-		'/admin/plan/import',
-		{},
-		{ user: portal.admin, session },
-		form
-	);
-	return (await importPage.actions[action]!(event)) as {
+	return (await postAction(
+		importPage.actions[action],
+		{ path: `/admin/plan/import?/${action}`, route: '/admin/plan/import' },
+		await withSession(portal.db, portal.admin),
+		fields
+	)) as {
 		status: number;
 		data: { message?: string; errors: Record<string, string>; values?: unknown; preview?: unknown };
 	};

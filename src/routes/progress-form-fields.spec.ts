@@ -16,13 +16,12 @@ const portal = adminDatabase();
 /** The new update form of fiche 9-1 as CDG46's partner receives it, its comments stripped. */
 async function form(): Promise<string> {
 	const partner = await createPartner(portal.db, 'cdg46', 'lea@cdg46.test');
-	const signedIn = { user: partner, session: { id: 'test' } } as never;
 	const data = await load(
 		routeEvent(
 			'/espace/fiches/9-1/suivi',
 			'/espace/fiches/[code=fiche]/suivi',
 			{ code: '9-1' },
-			signedIn
+			partner
 		)
 	);
 	const { body } = render(Page, { props: { data, form: null } as never });

@@ -1,6 +1,5 @@
 import { isRedirect } from '@sveltejs/kit';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSession } from '$lib/server/auth/sessions';
 import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
 import type { User } from '$lib/server/auth/users';
 import { insertAdmin } from '$lib/server/authoring/testing';
@@ -15,7 +14,7 @@ import {
 } from '$lib/server/progress/service';
 import { createPartner, progressInput } from '$lib/server/progress/testing';
 import * as review from './admin/suivis/[id=id]/+page.server';
-import { routeEvent } from './route-testing';
+import { idRoute, postAction, routeEvent, withSession } from './route-testing';
 
 // The staff's review page of a submitted update, through the route's own load.
 
@@ -44,16 +43,12 @@ async function submitted(reportedOn: string, progress: number): Promise<number> 
 }
 
 async function page(id: number) {
-	const { session } = await createSession(db, admin.id);
 	return (await review.load(
 		routeEvent(
 			`/admin/suivis/${id}`,
 			'/admin/suivis/[id=id]',
 			{ id: String(id) },
-			{
-				user: admin,
-				session
-			}
+			await withSession(db, admin)
 		)
 	)) as {
 		published?: { progress: number | null };
@@ -144,19 +139,12 @@ describe('« Valider » on the review page', () => {
 		);
 		if (!saved.ok) throw new Error(saved.message);
 		const id = saved.value.id;
-		const { session } = await createSession(db, admin.id);
-		const form = new FormData();
-		form.set('version', '1');
-		form.set('comment', 'Note interne H43');
 		const sent = await Promise.resolve(
-			review.actions.valider!(
-				routeEvent(
-					`/admin/suivis/${id}`,
-					'/admin/suivis/[id=id]',
-					{ id: String(id) },
-					{ user: admin, session },
-					form
-				)
+			postAction(
+				review.actions.valider,
+				idRoute('/admin/suivis/[id=id]', id),
+				await withSession(db, admin),
+				{ version: '1', comment: 'Note interne H43' }
 			)
 		).catch((thrown: unknown) => thrown);
 		expect(isRedirect(sent)).toBe(true);

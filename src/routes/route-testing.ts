@@ -1,6 +1,6 @@
 import type { Cookies } from '@sveltejs/kit';
 import { afterAll, beforeEach } from 'vitest';
-import type { Session } from '$lib/server/auth/sessions';
+import { createSession, type Session } from '$lib/server/auth/sessions';
 import type { User } from '$lib/server/auth/users';
 import { insertAdmin } from '$lib/server/authoring/testing';
 import type { Db } from '$lib/server/db';
@@ -16,17 +16,19 @@ const cookies = {
 } as unknown as Cookies;
 
 /**
- * The request event a route's `load` or action receives, signed in as `user` (tests that call a
- * route's own code, its guard included): GET, HEAD (which SvelteKit answers with the page's
- * `load`, as GET), or POST with `sent`, a form.
+ * The request event a route's `load` or action receives, signed in (tests that call a route's own
+ * code, its guard included): GET, HEAD (which SvelteKit answers with the page's `load`, as GET),
+ * or POST with `sent`, a form. `signedIn`: a user with a session of the base, or a user alone,
+ * under a session the base does not hold (only the sign-out and account pages read it).
  */
 export function routeEvent(
 	path: string,
 	route: string,
 	params: Record<string, string>,
-	signedIn: { user: User; session: Session },
+	signedIn: User | { user: User; session: Session },
 	sent?: FormData | 'HEAD'
 ) {
+	const by = 'session' in signedIn ? signedIn : { user: signedIn, session: { id: 'test' } };
 	const url = new URL(`http://localhost${path}`);
 	return {
 		request:
@@ -37,7 +39,7 @@ export function routeEvent(
 					: new Request(url, { method: 'POST', body: sent }),
 		url,
 		params,
-		locals: { ...signedIn, requestId: 'test' },
+		locals: { ...by, requestId: 'test' },
 		cookies,
 		getClientAddress: () => '127.0.0.1',
 		route: { id: route },
@@ -45,6 +47,50 @@ export function routeEvent(
 		isDataRequest: false,
 		isSubRequest: false
 	} as never;
+}
+
+/** `user` signed in under a session of the base, as `routeEvent` and `postAction` take it. */
+export async function withSession(db: Db, user: User): Promise<{ user: User; session: Session }> {
+	const { session } = await createSession(db, user.id);
+	return { user, session };
+}
+
+/** Where a page of `route` (a route with an `[id=id]` parameter) stands for `id`. */
+export function idRoute(route: string, id: number | string) {
+	return { path: route.replace('[id=id]', String(id)), route, params: { id: String(id) } };
+}
+
+/**
+ * A form posted to a route's action as the browser sends it, `fields` in their order (the order of
+ * the page's fields), by `signedIn` (as `routeEvent` takes it). Returns what the action returns;
+ * a redirect or error it throws is thrown (`routeAnswer` reads both).
+ */
+export function postAction<T>(
+	action: ((event: never) => T) | undefined,
+	at: { path: string; route: string; params?: Record<string, string> },
+	signedIn: User | { user: User; session: Session },
+	fields: Record<string, string | File>
+): T {
+	if (action === undefined) throw new Error(`No such action at ${at.path}`);
+	const form = new FormData();
+	for (const [name, value] of Object.entries(fields)) form.set(name, value);
+	return action(routeEvent(at.path, at.route, at.params ?? {}, signedIn, form));
+}
+
+/**
+ * What a refused form answers (`refusalAnswer`, `readPostedForm`): its status beside its data,
+ * the message above the form, the message under each field and what was typed.
+ */
+export async function formAnswer(
+	act: () => unknown
+): Promise<
+	{ status: number; message: string; errors: Record<string, string> } & Record<string, unknown>
+> {
+	const answer = (await act()) as {
+		status: number;
+		data: { message: string; errors: Record<string, string> };
+	};
+	return { status: answer.status, ...answer.data };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { actions } from './+page.server';
-import { adminDatabase, routeEvent } from '../../route-testing';
+import { adminDatabase, formAnswer, postAction } from '../../route-testing';
 
 // « Ouvrir une campagne »: the error summary lists what the server sends in its order; the server
 // gives the messages in the order of the fields on the page (the order the browser posts them),
@@ -11,21 +11,16 @@ const portal = adminDatabase();
 describe('« Ouvrir une campagne » refused on every field', () => {
 	/** The refusal's fields, the form posted with `fields` in their order. */
 	async function refusedFields(fields: Record<string, string>) {
-		const form = new FormData();
-		for (const [name, value] of Object.entries(fields)) form.set(name, value);
-		const event = routeEvent(
-			'/admin/campagnes?/open',
-			'/admin/campagnes',
-			{},
-			{ user: portal.admin, session: { id: 'test' } } as never,
-			form
+		const answer = await formAnswer(() =>
+			postAction(
+				actions.open,
+				{ path: '/admin/campagnes?/open', route: '/admin/campagnes' },
+				portal.admin,
+				fields
+			)
 		);
-		const answer = (await actions.open!(event as never)) as {
-			status: number;
-			data: { errors: Record<string, string> };
-		};
 		expect(answer.status).toBe(400);
-		return Object.keys(answer.data.errors);
+		return Object.keys(answer.errors);
 	}
 
 	it('answers the messages in the order of the page’s fields, as the browser posts them', async () => {

@@ -1,4 +1,3 @@
-import { isRedirect } from '@sveltejs/kit';
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
@@ -9,11 +8,9 @@ import { shownText } from '$lib/utils/html-testing';
 import Page from './+page.svelte';
 import { load } from './+page.server';
 import { actions } from './[id=id]/+page.server';
-import { adminDatabase, routeEvent } from '../../route-testing';
+import { adminDatabase, idRoute, postAction, routeAnswer, routeEvent } from '../../route-testing';
 
 const portal = adminDatabase();
-
-const signedIn = () => ({ user: portal.admin, session: { id: 'test' } }) as never;
 
 /** Paul of CDG46 submits an update of its first fiche: its id and the fiche's code. */
 async function submitted(): Promise<{ id: number; code: string }> {
@@ -32,28 +29,22 @@ async function submitted(): Promise<{ id: number; code: string }> {
 /** « Valider et publier » or « Renvoyer pour correction » on the update: where it leads. */
 async function decide(id: number, action: 'valider' | 'renvoyer'): Promise<string> {
 	const update = await findProgressUpdate(portal.db, id);
-	const form = new FormData();
-	form.set('version', String(update!.version));
-	form.set('comment', 'Précisez les dates.');
-	const event = routeEvent(
-		`/admin/suivis/${id}?/${action}`,
-		'/admin/suivis/[id=id]',
-		{ id: String(id) },
-		signedIn(),
-		form
+	const answer = await routeAnswer(() =>
+		postAction(
+			actions[action],
+			{ ...idRoute('/admin/suivis/[id=id]', id), path: `/admin/suivis/${id}?/${action}` },
+			portal.admin,
+			{ version: String(update!.version), comment: 'Précisez les dates.' }
+		)
 	);
-	try {
-		await actions[action]!(event);
-	} catch (thrown) {
-		if (isRedirect(thrown)) return thrown.location;
-		throw thrown;
-	}
-	throw new Error('no redirect');
+	if (answer.location === undefined)
+		throw new Error(`no redirect: ${answer.status} ${answer.message}`);
+	return answer.location;
 }
 
 /** The list's confirmation at `path`, as text ('' without one). */
 async function notice(path: string): Promise<string> {
-	const data = await load(routeEvent(path, '/admin/suivis', {}, signedIn()));
+	const data = await load(routeEvent(path, '/admin/suivis', {}, portal.admin));
 	const body = render(Page, { props: { data, form: null } as never }).body;
 	const found = /<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '';
 	return shownText(found);

@@ -8,11 +8,9 @@ import { adminDatabase, routeEvent } from '../../../route-testing';
 
 const portal = adminDatabase();
 
-const signedIn = () => ({ user: portal.admin, session: { id: 'test' } }) as never;
-
 /** The page's « Import appliqué » notice at `path`, as text ('' without one). */
 async function notice(path: string): Promise<string> {
-	const data = await load(routeEvent(path, '/admin/plan/import', {}, signedIn()));
+	const data = await load(routeEvent(path, '/admin/plan/import', {}, portal.admin));
 	const body = render(Page, { props: { data, form: null } as never }).body;
 	const found = /<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(body)?.[1] ?? '';
 	return shownText(found.replace(/&nbsp;|\u00a0/g, '~'));
