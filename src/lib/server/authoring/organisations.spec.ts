@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
 import { foldForMatching } from '../../utils/text';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findUserById, insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
-import { createTestDb } from '../db/testing';
-import { insertAdmin } from './testing';
+import { eachTestWithAdmin } from './testing';
 import { setAccountDisabled } from '../auth/service';
 import { createTestUser, PEOPLE } from '../auth/testing';
 import { saveProgressUpdate } from '../progress/service';
@@ -35,13 +34,7 @@ let db: Db;
 let admin: User;
 const WHY = { reason: 'Registre du comité syndical', decisionId: null };
 
-beforeEach(async () => {
-	db = await createTestDb();
-	admin = await insertAdmin(db);
-});
-afterEach(async () => {
-	await db.destroy();
-});
+eachTestWithAdmin((opened) => ({ db, admin } = opened));
 
 async function bySlug(slug: string) {
 	return (await listAdminOrganisations(db)).find((o) => o.slug === slug)!;

@@ -1,27 +1,26 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { indicatorRowField } from '../../schemas/plan-edit';
 import type { User } from '../auth/users';
 import type { Db } from '../db';
-import { createTestDb } from '../db/testing';
 import { applyPlanImport, exportPlanWorkbook, previewPlanImport } from './plan-import';
 import { findFicheByCode } from '../plan/repository';
 import { findFicheState, listStructure } from './repository';
 import { listFicheRevisions } from './revisions-repository';
 import { saveStructure, updateFiche } from './service';
-import { abandonFiche, editedFiche, editedWorkbook, insertAdmin, newStructure } from './testing';
+import {
+	abandonFiche,
+	eachTestWithAdmin,
+	editedFiche,
+	editedWorkbook,
+	newStructure
+} from './testing';
 
 /** The plan's workbook beside the portal's forms: what one changed, the other does not undo. */
 
 let db: Db;
 let admin: User;
 
-beforeEach(async () => {
-	db = await createTestDb();
-	admin = await insertAdmin(db);
-});
-afterEach(async () => {
-	await db.destroy();
-});
+eachTestWithAdmin((opened) => ({ db, admin } = opened));
 
 const measurementsOf = async (indicatorId: number) =>
 	Number(

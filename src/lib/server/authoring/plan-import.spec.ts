@@ -20,22 +20,68 @@ import {
 import { createFiche, ficheEditor, mergeOrganisations, retireOrganisation } from './service';
 import { indicatorRowField, parseFicheForm } from '../../schemas/plan-edit';
 import { abandonUnconfirmed } from '../../schemas/retire';
-import { abandonFiche, insertAdmin } from './testing';
-
-async function edit(
-	bytes: Uint8Array,
-	change: (workbook: ExcelJS.Workbook) => void
-): Promise<Uint8Array> {
-	const workbook = new ExcelJS.Workbook();
-	await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
-	change(workbook);
-	return new Uint8Array(await workbook.xlsx.writeBuffer());
-}
+import { abandonFiche, editedWorkbook, insertAdmin } from './testing';
 
 function rowOf(sheet: ExcelJS.Worksheet, first: string | number): number {
 	for (let r = 2; r <= sheet.rowCount; r++)
 		if (sheet.getRow(r).getCell(1).value === first) return r;
 	throw new Error(`no row ${first}`);
+}
+
+/**
+ * The plan's workbook with fiche 17-3 given the code 4-2 in every sheet, under objective 4, its
+ * row of « Fiches » then changed by `also`.
+ */
+async function recodedWorkbook(
+	db: Db,
+	also: (row: ExcelJS.Row) => void = () => undefined
+): Promise<Uint8Array> {
+	return editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+		workbook.eachSheet((sheet) =>
+			sheet.eachRow((row) =>
+				row.eachCell((cell) => {
+					if (cell.value === '17-3') cell.value = '4-2';
+				})
+			)
+		);
+		const fiches = workbook.getWorksheet('Fiches')!;
+		const row = fiches.getRow(rowOf(fiches, '4-2'));
+		row.getCell(2).value = 4;
+		also(row);
+	});
+}
+
+/** Fiche 14-1 given a second indicator, N° 2 (« Nombre de points d’accès installés »). */
+async function addSecondIndicator(db: Db): Promise<void> {
+	await db
+		.insertInto('indicator')
+		.values({
+			fiche_id: (await findFicheByCode(db, '14-1'))!.id,
+			label: 'Nombre de points d’accès installés',
+			position: 2,
+			kind: 'count',
+			target: 500
+		})
+		.execute();
+}
+
+/**
+ * The plan's workbook with the N° of fiche 14-1's two indicators swapped (1 ↔ 2), each of their
+ * rows then changed by `also`.
+ */
+async function withNumbersSwapped(
+	db: Db,
+	also: (row: ExcelJS.Row) => void = () => undefined
+): Promise<Uint8Array> {
+	return editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+		const sheet = workbook.getWorksheet('Indicateurs')!;
+		for (let r = 2; r <= sheet.rowCount; r++) {
+			const row = sheet.getRow(r);
+			if (row.getCell(1).value !== '14-1') continue;
+			row.getCell(2).value = row.getCell(2).value === 1 ? 2 : 1;
+			also(row);
+		}
+	});
 }
 
 async function counts(db: Db) {
@@ -123,7 +169,7 @@ describe('plan workbook round trip', () => {
 		expect(after.organisations.map((o) => o.slug)).not.toContain('cdg46');
 		expect(after.people.filter((p) => p.organisation === 'cdg46').length).toBeGreaterThan(0);
 		// Named on another fiche, it is refused: it stays where it was and goes nowhere else.
-		const added = await edit(bytes, (w) => {
+		const added = await editedWorkbook(bytes, (w) => {
 			w.getWorksheet('Porteurs et partenaires')!.addRow(['14-1', 'Partenaire', 'CDG46']);
 		});
 		expect((await previewPlanImport(db, added)).problems).toEqual([
@@ -152,14 +198,14 @@ describe('plan workbook round trip', () => {
 			null
 		);
 		expect(merged.ok).toBe(true);
-		const added = await edit(await exportPlanWorkbook(db), (w) => {
+		const added = await editedWorkbook(await exportPlanWorkbook(db), (w) => {
 			w.getWorksheet('Porteurs et partenaires')!.addRow(['14-1', 'Partenaire', ars!.name]);
 		});
 		expect((await previewPlanImport(db, added)).problems).toEqual([
 			`Feuille « Porteurs et partenaires », fiche 14-1 (partenaire) : l’organisation « ${ars!.name} » a été fusionnée dans « ${cdg!.name} » : nommez celle-ci.`
 		]);
 		// Listed again in « Organisations » (a row pasted from an older export): refused too.
-		const relisted = await edit(await exportPlanWorkbook(db), (w) => {
+		const relisted = await editedWorkbook(await exportPlanWorkbook(db), (w) => {
 			w.getWorksheet('Organisations')!.addRow([
 				'ars',
 				ars!.name,
@@ -178,7 +224,7 @@ describe('plan workbook round trip', () => {
 		const fullWidth = (text: string) =>
 			text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 		let twin = '';
-		const bytes = await edit(await exportPlanWorkbook(db), (w) => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (w) => {
 			const sheet = w.getWorksheet('Organisations')!;
 			const row = sheet.getRow(2);
 			twin = fullWidth(String(row.getCell(2).value));
@@ -195,7 +241,7 @@ describe('plan workbook round trip', () => {
 	it('refuses an organisation’s name that mixes Latin letters with Cyrillic or Greek ones, as the admin form does', async ({
 		db
 	}) => {
-		const bytes = await edit(await exportPlanWorkbook(db), (w) => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (w) => {
 			const sheet = w.getWorksheet('Organisations')!;
 			sheet.addRow(['sgar-lot', 'SG\u0410R Occitanie', null, sheet.getRow(2).getCell(4).value]);
 		});
@@ -217,7 +263,7 @@ describe('plan workbook round trip', () => {
 			.where('slug', '=', 'cdg46')
 			.returning('name')
 			.executeTakeFirstOrThrow();
-		const bytes = await edit(await exportPlanWorkbook(db), (w) => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (w) => {
 			const sheet = w.getWorksheet('Organisations')!;
 			sheet.addRow(['h49-twin', 'ｃｄｇ 46', null, sheet.getRow(2).getCell(4).value]);
 		});
@@ -234,7 +280,7 @@ describe('plan workbook round trip', () => {
 		const exported = await exportPlanWorkbook(db);
 		const rows: number[] = [];
 		const edited = (change: (measured: ExcelJS.Row, other: ExcelJS.Row) => void) =>
-			edit(exported, (workbook) => {
+			editedWorkbook(exported, (workbook) => {
 				const sheet = workbook.getWorksheet('Indicateurs')!;
 				const all = sheet.getRows(2, sheet.rowCount - 1)!;
 				const measured = all.find((r) => typeof r.getCell(10).value === 'number')!;
@@ -281,7 +327,7 @@ describe('plan workbook round trip', () => {
 		const bytes = await exportPlanWorkbook(db);
 		let line = 0;
 		const withTarget = (target: number | string) =>
-			edit(bytes, (workbook) => {
+			editedWorkbook(bytes, (workbook) => {
 				const sheet = workbook.getWorksheet('Indicateurs')!;
 				line = rowOf(sheet, '1-1');
 				sheet.getRow(line).getCell(6).value = target;
@@ -366,7 +412,7 @@ describe('plan workbook round trip', () => {
 	}) => {
 		const bytes = await exportPlanWorkbook(db);
 		const before = await loadPlanModel(db);
-		const edited = await edit(bytes, (workbook) => {
+		const edited = await editedWorkbook(bytes, (workbook) => {
 			const fiches = workbook.getWorksheet('Fiches')!;
 			fiches.getRow(rowOf(fiches, '17-1')).getCell(3).value = 'Nouveau titre de la 17-1';
 			const people = workbook.getWorksheet('Porteurs et partenaires')!;
@@ -455,7 +501,7 @@ describe('plan workbook round trip', () => {
 	] as const)(
 		'a reason the form would refuse is refused: %s',
 		async ([, reason, message], { db }) => {
-			const edited = await edit(await exportPlanWorkbook(db), (workbook) => {
+			const edited = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 				const fiches = workbook.getWorksheet('Fiches')!;
 				fiches.getRow(rowOf(fiches, '17-1')).getCell(3).value = 'Nouveau titre de la 17-1';
 			});
@@ -475,7 +521,7 @@ describe('plan workbook round trip', () => {
 	it('abandons a fiche left out of the workbook only when the request confirms it', async ({
 		db
 	}) => {
-		const without = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const without = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			for (const sheet of workbook.worksheets)
 				for (let r = sheet.rowCount; r >= 2; r--)
 					if ([sheet.getRow(r).getCell(1).value, sheet.getRow(r).getCell(2).value].includes('13-1'))
@@ -501,7 +547,7 @@ describe('plan workbook round trip', () => {
 		db
 	}) => {
 		const bytes = await exportPlanWorkbook(db);
-		const added = await edit(bytes, (workbook) => {
+		const added = await editedWorkbook(bytes, (workbook) => {
 			const fiches = workbook.getWorksheet('Fiches')!;
 			fiches.addRow([
 				'4-2',
@@ -578,7 +624,7 @@ describe('plan workbook round trip', () => {
 			}
 		]);
 
-		const priority = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const priority = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const fiches = workbook.getWorksheet('Fiches')!;
 			fiches.getRow(rowOf(fiches, '17-1')).getCell(5).value = 2;
 		});
@@ -601,7 +647,7 @@ describe('plan workbook round trip', () => {
 		expect(await counts(db)).toEqual(before);
 
 		// Nor does a new fiche start as a priority: priority 2, as from its form.
-		const prioritised = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const prioritised = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			workbook
 				.getWorksheet('Fiches')!
 				.addRow(['1-3', 1, 'Nouvelle fiche prioritaire', null, 1, 'Contexte']);
@@ -615,7 +661,7 @@ describe('plan workbook round trip', () => {
 			)
 		]);
 		// At the priority a fiche added from its form starts at, it is taken, and starts there.
-		const asFromItsForm = await edit(prioritised, (workbook) => {
+		const asFromItsForm = await editedWorkbook(prioritised, (workbook) => {
 			const fiches = workbook.getWorksheet('Fiches')!;
 			fiches.getRow(rowOf(fiches, '1-3')).getCell(5).value = NEW_FICHE_PRIORITY;
 		});
@@ -634,7 +680,7 @@ describe('plan workbook round trip', () => {
 	it('a changed priority is told with the cells refused elsewhere, in one upload', async ({
 		db
 	}) => {
-		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const fiches = workbook.getWorksheet('Fiches')!;
 			fiches.getRow(rowOf(fiches, '17-1')).getCell(5).value = 2;
 			// Refused cells on another row of the same sheet and on another sheet.
@@ -663,17 +709,7 @@ describe('plan workbook round trip', () => {
 	it('a fiche whose code was changed in the workbook is named as such in the preview', async ({
 		db
 	}) => {
-		const recoded = await edit(await exportPlanWorkbook(db), (workbook) => {
-			workbook.eachSheet((sheet) =>
-				sheet.eachRow((row) =>
-					row.eachCell((cell) => {
-						if (cell.value === '17-3') cell.value = '4-2';
-					})
-				)
-			);
-			const fiches = workbook.getWorksheet('Fiches')!;
-			fiches.getRow(rowOf(fiches, '4-2')).getCell(2).value = 4;
-		});
+		const recoded = await recodedWorkbook(db);
 		const preview = await previewPlanImport(db, recoded);
 		expect(preview.problems).toEqual([]);
 		expect(preview.changes.map((c) => `${c.action} ${c.key}`)).toEqual(
@@ -687,7 +723,7 @@ describe('plan workbook round trip', () => {
 	}) => {
 		let twin = { code: '', row: 0 };
 		let title = '';
-		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const fiches = workbook.getWorksheet('Fiches')!;
 			const byObjective = new Map<unknown, number>();
 			for (let r = 2; r <= fiches.rowCount; r++) {
@@ -726,17 +762,7 @@ describe('plan workbook round trip', () => {
 	it('a recoded fiche is named though its title is written otherwise (accents, punctuation)', async ({
 		db
 	}) => {
-		const recoded = await edit(await exportPlanWorkbook(db), (workbook) => {
-			workbook.eachSheet((sheet) =>
-				sheet.eachRow((row) =>
-					row.eachCell((cell) => {
-						if (cell.value === '17-3') cell.value = '4-2';
-					})
-				)
-			);
-			const fiches = workbook.getWorksheet('Fiches')!;
-			const row = fiches.getRow(rowOf(fiches, '4-2'));
-			row.getCell(2).value = 4;
+		const recoded = await recodedWorkbook(db, (row) => {
 			// Compared as the fiche form compares titles (foldForMatching).
 			const title = String(row.getCell(3).value);
 			row.getCell(3).value = `${title.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase()} !`;
@@ -749,7 +775,7 @@ describe('plan workbook round trip', () => {
 	it('an indicator’s kind does not change under values already given that do not fit it', async ({
 		db
 	}) => {
-		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const sheet = workbook.getWorksheet('Indicateurs')!;
 			for (let r = 2; r <= sheet.rowCount; r++) {
 				const row = sheet.getRow(r);
@@ -786,26 +812,11 @@ describe('plan workbook round trip', () => {
 	it('two indicators’ N° swapped, their labels written otherwise: still refused as swapped', async ({
 		db
 	}) => {
-		await db
-			.insertInto('indicator')
-			.values({
-				fiche_id: (await findFicheByCode(db, '14-1'))!.id,
-				label: 'Nombre de points d’accès installés',
-				position: 2,
-				kind: 'count',
-				target: 500
-			})
-			.execute();
-		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
-			const sheet = workbook.getWorksheet('Indicateurs')!;
-			for (let r = 2; r <= sheet.rowCount; r++) {
-				const row = sheet.getRow(r);
-				if (row.getCell(1).value !== '14-1') continue;
-				row.getCell(2).value = row.getCell(2).value === 1 ? 2 : 1;
-				// Accents and punctuation aside, as the fiche form compares names (foldForMatching).
-				const label = String(row.getCell(3).value);
-				row.getCell(3).value = `${label.normalize('NFD').replace(/\p{M}/gu, '')}.`;
-			}
+		await addSecondIndicator(db);
+		const bytes = await withNumbersSwapped(db, (row) => {
+			// Accents and punctuation aside, as the fiche form compares names (foldForMatching).
+			const label = String(row.getCell(3).value);
+			row.getCell(3).value = `${label.normalize('NFD').replace(/\p{M}/gu, '')}.`;
 		});
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toHaveLength(2);
@@ -816,16 +827,7 @@ describe('plan workbook round trip', () => {
 	it('two indicators’ N° swapped in the workbook: refused, the measurements keep their label', async ({
 		db
 	}) => {
-		await db
-			.insertInto('indicator')
-			.values({
-				fiche_id: (await findFicheByCode(db, '14-1'))!.id,
-				label: 'Nombre de points d’accès installés',
-				position: 2,
-				kind: 'count',
-				target: 500
-			})
-			.execute();
+		await addSecondIndicator(db);
 		const labels = () =>
 			db
 				.selectFrom('indicator')
@@ -836,14 +838,7 @@ describe('plan workbook round trip', () => {
 				.execute();
 		const before = await labels();
 		// The owner reorders the fiche's two indicators by swapping their N°.
-		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
-			const sheet = workbook.getWorksheet('Indicateurs')!;
-			for (let r = 2; r <= sheet.rowCount; r++) {
-				const row = sheet.getRow(r);
-				if (row.getCell(1).value === '14-1')
-					row.getCell(2).value = row.getCell(2).value === 1 ? 2 : 1;
-			}
-		});
+		const bytes = await withNumbersSwapped(db);
 		const preview = await previewPlanImport(db, bytes);
 		// In the rows' order: N° 2 comes first now.
 		expect(preview.problems).toEqual([
@@ -861,7 +856,7 @@ describe('plan workbook round trip', () => {
 		).toBe(false);
 		expect(await labels()).toEqual(before);
 		// A label corrected on its own row still goes through.
-		const corrected = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const corrected = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const sheet = workbook.getWorksheet('Indicateurs')!;
 			for (let r = 2; r <= sheet.rowCount; r++) {
 				const row = sheet.getRow(r);
@@ -880,7 +875,7 @@ describe('plan workbook round trip', () => {
 		const day = new Date(Date.UTC(2019, 0, 1));
 		const odd = [1e300, 5e-324, 1.23456789e-7, '1234567890123456789', '12,1234567'];
 		let first = 0;
-		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const sheet = workbook.getWorksheet('Indicateurs')!;
 			first = sheet.addRow(['14-1', 3, 'Départ sans date', null, 'Nombre', null, null, 12]).number;
 			odd.forEach((value, i) => {
@@ -921,7 +916,7 @@ describe('plan workbook round trip', () => {
 		const exported = await exportPlanWorkbook(db);
 		let line = 0;
 		const withRow = (change: (row: ExcelJS.Row) => void) =>
-			edit(exported, (workbook) => {
+			editedWorkbook(exported, (workbook) => {
 				const sheet = workbook.getWorksheet('Indicateurs')!;
 				for (let r = 2; r <= sheet.rowCount; r++) {
 					const row = sheet.getRow(r);
@@ -961,7 +956,7 @@ describe('plan workbook round trip', () => {
 	it('a new axis in the middle moves the others; a renamed organisation keeps its old name', async ({
 		db
 	}) => {
-		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const axes = workbook.getWorksheet('Axes')!;
 			axes.spliceRows(3, 0, ['sobriete', 'sobriété', 'Sobriété numérique']);
 			const organisations = workbook.getWorksheet('Organisations')!;
@@ -1091,7 +1086,7 @@ describe('plan workbook round trip', () => {
 		const admin = await insertAdmin(db);
 		// A first revision, which the export then notes.
 		expect((await abandonFiche(db, admin, '17-1')).ok).toBe(true);
-		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const indicators = workbook.getWorksheet('Indicateurs')!;
 			indicators.getRow(rowOf(indicators, '14-1')).getCell(6).value = 'beaucoup';
 		});
@@ -1112,7 +1107,7 @@ describe('plan workbook round trip', () => {
 		db
 	}) => {
 		const model = await loadPlanModel(db);
-		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			// 190 refused rows (a link to an unknown fiche), then a priority changed on every fiche.
 			for (let i = 0; i < 190; i++) workbook.getWorksheet('Liens')!.addRow(['1-1', `x${i}`]);
 			const fiches = workbook.getWorksheet('Fiches')!;
@@ -1198,7 +1193,7 @@ describe('plan workbook round trip', () => {
 		const admin = await insertAdmin(db);
 		const old = await exportPlanWorkbook(db);
 		// Meanwhile another admin changes a fiche's title and an orientation's label (an import too).
-		const theirs = await edit(old, (workbook) => {
+		const theirs = await editedWorkbook(old, (workbook) => {
 			const fiches = workbook.getWorksheet('Fiches')!;
 			fiches.getRow(rowOf(fiches, '5-1')).getCell(3).value = 'Titre 5-1 corrigé';
 			const orientations = workbook.getWorksheet('Orientations')!;
@@ -1219,7 +1214,7 @@ describe('plan workbook round trip', () => {
 			const fiches = workbook.getWorksheet('Fiches')!;
 			fiches.getRow(rowOf(fiches, '7-2')).getCell(3).value = 'Nouveau titre de la 7-2';
 		};
-		const mine = await edit(old, editSeventwo);
+		const mine = await editedWorkbook(old, editSeventwo);
 		const preview = await previewPlanImport(db, mine);
 		const changed =
 			' : une modification en a été enregistrée le 2\u00a0décembre\u00a02026 par Camille Admin (import d’un classeur), après l’export de ce classeur, qui en a l’ancienne version : l’importer la déferait. Téléchargez à nouveau le plan (/donnees/plan.xlsx) et reportez-y vos modifications.';
@@ -1239,14 +1234,14 @@ describe('plan workbook round trip', () => {
 		// Exported again, the same edit is only itself.
 		const fresh = await previewPlanImport(
 			db,
-			await edit(await exportPlanWorkbook(db), editSeventwo)
+			await editedWorkbook(await exportPlanWorkbook(db), editSeventwo)
 		);
 		expect(fresh.problems).toEqual([]);
 		expect(fresh.fieldCount).toBe(1);
 		// A workbook that does not say when it was exported is compared with the plan as before.
 		const unsaid = await previewPlanImport(
 			db,
-			await edit(old, (workbook) => {
+			await editedWorkbook(old, (workbook) => {
 				editSeventwo(workbook);
 				workbook.keywords = '';
 			})
@@ -1258,7 +1253,7 @@ describe('plan workbook round trip', () => {
 	it('a name an import gives is no longer another organisation’s former name', async ({ db }) => {
 		const rename = (from: string, to: string) =>
 			exportPlanWorkbook(db).then((bytes) =>
-				edit(bytes, (workbook) => {
+				editedWorkbook(bytes, (workbook) => {
 					const organisations = workbook.getWorksheet('Organisations')!;
 					organisations.getRow(rowOf(organisations, from)).getCell(2).value = to;
 				})
@@ -1289,7 +1284,7 @@ describe('plan workbook round trip', () => {
 			.where('slug', '=', 'adefpat')
 			.executeTakeFirstOrThrow();
 		await addOrganisationAlias(db, adefpat.id, 'État', '2026-12-01');
-		const edited = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const edited = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const organisations = workbook.getWorksheet('Organisations')!;
 			organisations.getRow(rowOf(organisations, 'etat')).getCell(3).value = 'L’État';
 		});
@@ -1305,7 +1300,7 @@ describe('plan workbook round trip', () => {
 	// Hostile probe s44: ADCF renamed « nouvelle-cible » beside a new organisation whose identifier
 	// is nouvelle-cible passed the preview; a partner created for « Nouvelle cible » then got ADCF.
 	it('refuses a name written as another organisation’s identifier, naming both', async ({ db }) => {
-		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const organisations = workbook.getWorksheet('Organisations')!;
 			organisations.getRow(rowOf(organisations, 'adcf')).getCell(2).value = 'nouvelle-cible';
 			organisations.addRow([
@@ -1322,7 +1317,7 @@ describe('plan workbook round trip', () => {
 	});
 
 	it('two organisations swap their names in one import', async ({ db }) => {
-		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const organisations = workbook.getWorksheet('Organisations')!;
 			organisations.getRow(rowOf(organisations, 'adcf')).getCell(2).value = 'ADEFPAT';
 			organisations.getRow(rowOf(organisations, 'adefpat')).getCell(2).value = 'ADCF';
@@ -1374,7 +1369,7 @@ describe('plan workbook round trip', () => {
 	it('a fiche taken out of the « Fiches » sheet alone: its first citing row says where the others are and what to do', async ({
 		db
 	}) => {
-		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const fiches = workbook.getWorksheet('Fiches')!;
 			fiches.spliceRows(rowOf(fiches, '14-1'), 1);
 		});
@@ -1393,7 +1388,7 @@ describe('plan workbook round trip', () => {
 	it('a new organisation given the name of an existing one: the preview says which fiches go to it', async ({
 		db
 	}) => {
-		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const organisations = workbook.getWorksheet('Organisations')!;
 			const row = organisations.getRow(rowOf(organisations, 'adefpat'));
 			row.getCell(2).value = 'ADEFPAT (ancienne)';
@@ -1406,7 +1401,7 @@ describe('plan workbook round trip', () => {
 	});
 
 	it('names swapped in both sheets move no fiche, and the preview says so', async ({ db }) => {
-		const bytes = await edit(await exportPlanWorkbook(db), (workbook) => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const organisations = workbook.getWorksheet('Organisations')!;
 			organisations.getRow(rowOf(organisations, 'adcf')).getCell(2).value = 'ADEFPAT';
 			organisations.getRow(rowOf(organisations, 'adefpat')).getCell(2).value = 'ADCF';

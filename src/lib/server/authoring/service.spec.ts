@@ -1,10 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseFicheForm, ownerField, indicatorRowField } from '../../schemas/plan-edit';
 import { formatNumber } from '../../utils/format';
 import type { User } from '../auth/users';
 import type { Db } from '../db';
-import { createTestDb } from '../db/testing';
-import { abandonFiche, editedFiche, insertAdmin } from './testing';
+import { abandonFiche, eachTestWithAdmin, editedFiche } from './testing';
 import { listPriorityHistory } from '../commission/repository';
 import { changeSittingState, recordDecision } from '../commission/service';
 import { heldSitting } from '../commission/testing';
@@ -31,13 +30,7 @@ import {
 let db: Db;
 let admin: User;
 
-beforeEach(async () => {
-	db = await createTestDb();
-	admin = await insertAdmin(db);
-});
-afterEach(async () => {
-	await db.destroy();
-});
+eachTestWithAdmin((opened) => ({ db, admin } = opened));
 
 async function organisationId(slug: string): Promise<number> {
 	const row = await db

@@ -1,8 +1,7 @@
 import ExcelJS from 'exceljs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { User } from '../auth/users';
 import type { Db } from '../db';
-import { createTestDb } from '../db/testing';
 import { listAxes, listObjectives, listOrientations } from '../plan/repository';
 import { buildPlanDocument } from '../opendata/plan-document';
 import { loadDashboardInput } from '../dashboard/repository';
@@ -19,18 +18,18 @@ import {
 	structureEditor,
 	type StructureInput
 } from './service';
-import { abandonFiche, insertAdmin, moveFiche, newStructure, openedStructure } from './testing';
+import {
+	abandonFiche,
+	eachTestWithAdmin,
+	moveFiche,
+	newStructure,
+	openedStructure
+} from './testing';
 
 let db: Db;
 let admin: User;
 
-beforeEach(async () => {
-	db = await createTestDb();
-	admin = await insertAdmin(db);
-});
-afterEach(async () => {
-	await db.destroy();
-});
+eachTestWithAdmin((opened) => ({ db, admin } = opened));
 
 const WHY = { reason: 'Ajouté par erreur', decisionId: null };
 

@@ -1,11 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseForm } from '../../schemas/form';
 import { STRUCTURE_FIELDS, STRUCTURE_SCHEMAS } from '../../schemas/plan-structure';
 import { can } from '../auth/permissions';
 import type { User } from '../auth/users';
 import type { Db } from '../db';
-import { createTestDb } from '../db/testing';
-import { insertAdmin, newStructure, openedStructure } from './testing';
+import { eachTestWithAdmin, newStructure, openedStructure } from './testing';
 import { findFicheByCode, listFiches, listOrientations } from '../plan/repository';
 import { listStructure, updateObjective } from './repository';
 import { listEntityRevisions, listFicheRevisions } from './revisions-repository';
@@ -23,13 +22,7 @@ import {
 let db: Db;
 let admin: User;
 
-beforeEach(async () => {
-	db = await createTestDb();
-	admin = await insertAdmin(db);
-});
-afterEach(async () => {
-	await db.destroy();
-});
+eachTestWithAdmin((opened) => ({ db, admin } = opened));
 
 const WHY = { reason: 'Décision du comité syndical', decisionId: null };
 

@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
+import { afterEach, beforeEach } from 'vitest';
 import { findUserById, insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
+import { createTestDb } from '../db/testing';
 import { parseFicheForm } from '../../schemas/plan-edit';
 import { ficheFormValues } from './fiche-form';
 import { findFicheState, lastFicheRevisionId } from './repository';
@@ -107,4 +109,19 @@ export async function editedWorkbook(
 	await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
 	change(workbook);
 	return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
+
+/**
+ * Before each test, its own seeded copy of the base (`createTestDb`) and the administrator who
+ * edits the plan in it, handed to `take`; the copy destroyed after the test.
+ */
+export function eachTestWithAdmin(take: (opened: { db: Db; admin: User }) => void): void {
+	let db: Db | undefined;
+	beforeEach(async () => {
+		db = await createTestDb();
+		take({ db, admin: await insertAdmin(db) });
+	});
+	afterEach(async () => {
+		await db?.destroy();
+	});
 }
