@@ -67,9 +67,10 @@ describe('database', () => {
 	it('refuses, before writing anything, a damaged file, another application’s database, or a newer portal’s', async () => {
 		const dir = scratchDir('base');
 		const sound = join(dir, 'sound.db');
-		const db = await initDatabase(sound);
+		await initDatabase(sound);
 		closeDatabase();
-		expect(db).toBeDefined();
+		// The copies below start from it: migrated once, it opens again as it is.
+		await expect(initDatabase(sound).then(closeDatabase)).resolves.toBeUndefined();
 
 		// One b-tree page overwritten (a disk fault): the header still reads.
 		const damaged = join(dir, 'damaged.db');
