@@ -20,6 +20,11 @@ declare global {
 			 * signing in, in another tab, then sending it again may let it through; its alert says so.
 			 */
 			signIn?: boolean;
+			/**
+			 * That 401 answered a session cookie no longer valid (locals.sessionEnded): the alert's link
+			 * opens /connexion?session=finie, which says the session ended, as after a page's redirect.
+			 */
+			sessionEnded?: boolean;
 		}
 		interface Locals {
 			user: User | null;

@@ -196,6 +196,33 @@ test('a form’s refusal message is hidden while « Votre session a pris fin » 
 	await context.close();
 });
 
+// Brief s51: a page opened with a session cookie no longer valid (a password changed elsewhere,
+// expired) leads to /connexion?…&session=finie, which says the session ended; a form sent by script
+// got the alert, and its link opened a sign-in page that said nothing of it.
+test('a form sent by script with a session cookie no longer valid keeps the typing, says to sign in again, and its link says the session ended', async ({
+	browser
+}) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await loginPage(page, ACCOUNTS.partner);
+	await page.goto('/espace/fiches/9-1/suivi');
+	const value = page.locator('#suivi input[id^="indicator_"][id$="_value"]').last();
+	await value.fill('42');
+	// A reset deletes the session's row: its cookie is then one the portal does not know.
+	await context.addCookies([
+		{ name: 'sdusn_session', value: 'ancien.jeton', url: new URL(page.url()).origin }
+	]);
+	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	const alert = page.getByRole('alert').filter({ hasText: 'Votre session a pris fin' });
+	await expect(alert).toContainText('Connectez-vous dans un autre onglet');
+	await expect(value).toHaveValue('42');
+	const link = alert.getByRole('link', { name: 'Se connecter dans un nouvel onglet' });
+	await expect(link).toHaveAttribute('href', '/connexion?session=finie');
+	const [signIn] = await Promise.all([context.waitForEvent('page'), link.click()]);
+	await expect(signIn.getByText(/Votre session a pris fin\s?: reconnectez-vous\./)).toBeVisible();
+	await context.close();
+});
+
 test('without a script, the campaign, bilan, account and password forms answer with a summary where the page opens, leading to the field', async ({
 	browser
 }) => {

@@ -92,7 +92,8 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 						: refused
 							? formAlert(
 									errorMessage(result.error) ?? SEND_FAILED_MESSAGE,
-									(result.error as Partial<App.Error> | null)?.signIn === true
+									(result.error as Partial<App.Error> | null)?.signIn === true,
+									(result.error as Partial<App.Error> | null)?.sessionEnded === true
 								)
 							: formAlert(SEND_FAILED_MESSAGE, false);
 					form.prepend(alert);
@@ -278,9 +279,10 @@ function focusArrival(): void {
 /**
  * The alert put at the top of a form whose answer did not come or was a refusal of the whole page
  * (`data-send-failed`: removed when the form is sent again); with `signIn`, a link to the sign-in
- * page in another tab, so that this one keeps the typing.
+ * page in another tab, so that this one keeps the typing — which says the session ended when it
+ * did (`sessionEnded`: its cookie was no longer valid), as after a page's redirect.
  */
-function formAlert(message: string, signIn: boolean): HTMLElement {
+function formAlert(message: string, signIn: boolean, sessionEnded = false): HTMLElement {
 	const alert = document.createElement('div');
 	alert.className = 'notice warning';
 	alert.setAttribute('role', 'alert');
@@ -290,7 +292,7 @@ function formAlert(message: string, signIn: boolean): HTMLElement {
 	alert.append(text);
 	if (signIn) {
 		const link = document.createElement('a');
-		link.href = '/connexion';
+		link.href = sessionEnded ? '/connexion?session=finie' : '/connexion';
 		link.target = '_blank';
 		link.textContent = 'Se connecter dans un nouvel onglet';
 		const line = document.createElement('p');

@@ -85,6 +85,23 @@ describe('requireUser, signed out', () => {
 		).toBe('303 /connexion?redirectTo=%2Fadmin%2Fplan%2Fobjectifs%2F4');
 	});
 
+	// Brief s51: a page opened with a cookie no longer valid leads to /connexion?…&session=finie,
+	// which says the session ended; the alert of a form sent by script offered a plain /connexion.
+	it('tells the alert of a form sent by script that its session ended only when a cookie no longer valid came', async () => {
+		const body = async (sessionEnded: boolean) => {
+			try {
+				requireUser(event(null, 'POST', '/espace/fiches/9-1/suivi?/brouillon', true, sessionEnded));
+			} catch (caught) {
+				if (isHttpError(caught)) return { status: caught.status, ...caught.body };
+				throw caught;
+			}
+			return null;
+		};
+		expect(await body(true)).toMatchObject({ status: 401, signIn: true, sessionEnded: true });
+		expect(await body(false)).toMatchObject({ status: 401, signIn: true });
+		expect(await body(false)).not.toHaveProperty('sessionEnded');
+	});
+
 	it('answers a form sent by the page’s script 401, with a message for its alert', async () => {
 		const answer = await thrown(() =>
 			requireUser(event(null, 'POST', '/admin/plan/fiches/1-1?/enregistrer', true))

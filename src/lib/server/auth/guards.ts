@@ -33,7 +33,14 @@ function sentByScript(event: Event): boolean {
 export function requireUser(event: Event): User {
 	const user = event.locals.user;
 	if (!user) {
-		if (sentByScript(event)) error(401, { message: SIGNED_OUT_MESSAGE, signIn: true });
+		// A cookie sent but no longer valid: the alert's link opens the sign-in page saying so, as a
+		// page would (`session=finie`).
+		if (sentByScript(event))
+			error(401, {
+				message: SIGNED_OUT_MESSAGE,
+				signIn: true,
+				...(event.locals.sessionEnded ? { sessionEnded: true } : {})
+			});
 		// A form sent by the browser comes back to its page, not to its action (`?/enregistrer`).
 		const search = event.request.method === 'POST' ? '' : event.url.search;
 		const target = `${event.url.pathname}${search}`;
