@@ -34,6 +34,7 @@ import {
 	type FicheFlags,
 	addAttendee,
 	changeSittingState,
+	CLOSE_BEFORE_HELD_MESSAGE,
 	CLOSING_CHANGED_MESSAGE,
 	createSitting,
 	deleteSitting,
@@ -91,6 +92,18 @@ async function newSitting(heldOn: string, title = 'Commission des usages numéri
 	if (!created.ok) throw new Error('sitting');
 	return created.value.id;
 }
+
+// Review #14: the closing's page said « ouvrez-la (tenue) avant de la clore », the service
+// « La séance est en préparation : elle ne peut pas passer à l’état « close » » for the same state.
+it('refuses to close a séance still in preparation with the words of its closing page', async () => {
+	const id = await newSitting('2026-06-15');
+	await addAgendaFiches(db, member, id, ['1-1'], null);
+	expect(await changeSittingState(db, member, id, 'closed', null)).toMatchObject({
+		ok: false,
+		status: 409,
+		message: CLOSE_BEFORE_HELD_MESSAGE
+	});
+});
 
 async function heldSittingWith(code: string, heldOn = '2026-06-15') {
 	const id = await newSitting(heldOn);

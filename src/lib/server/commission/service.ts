@@ -243,6 +243,13 @@ export async function sittingDeletionNotice(
 	return { convened: true, told: deleted.told };
 }
 
+/**
+ * A séance still in preparation cannot be closed: said by changeSittingState and, before any form,
+ * by the closing's page.
+ */
+export const CLOSE_BEFORE_HELD_MESSAGE =
+	'Cette séance est en préparation : ouvrez-la (tenue) avant de la clore.';
+
 const ALREADY_CLOSED_MESSAGE =
 	'Cette séance a déjà été close (par un autre membre ou dans un autre onglet) : ses décisions ont pris effet ; son relevé est sur cette page.';
 
@@ -899,6 +906,8 @@ export async function changeSittingState(
 		const allowed =
 			(sitting.state === 'preparation' && target === 'held') ||
 			(sitting.state === 'held' && target === 'closed');
+		if (sitting.state === 'preparation' && target === 'closed')
+			return refuse(409, CLOSE_BEFORE_HELD_MESSAGE);
 		if (!allowed) {
 			return refuse(
 				409,

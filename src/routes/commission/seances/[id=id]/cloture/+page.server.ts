@@ -3,6 +3,7 @@ import { authorize } from '$lib/server/auth/guards';
 import { findSitting } from '$lib/server/commission/repository';
 import { getDb } from '$lib/server/db/instance';
 import {
+	CLOSE_BEFORE_HELD_MESSAGE,
 	conflictsAdvice,
 	EMPTY_AGENDA_MESSAGE,
 	listPriorityConflicts
@@ -18,8 +19,7 @@ export const load: PageServerLoad = async (event) => {
 	if (!sitting) error(404, SITTING_NOT_FOUND);
 	// Closed already (the page reloaded or gone back to after closing): its relevé, not an error.
 	if (sitting.state === 'closed') redirect(303, `/commission/seances/${sitting.id}`);
-	if (sitting.state !== 'held')
-		error(409, 'Cette séance est en préparation : ouvrez-la (tenue) avant de la clore.');
+	if (sitting.state !== 'held') error(409, CLOSE_BEFORE_HELD_MESSAGE);
 	const decisions = sitting.items.flatMap((item) =>
 		item.decisions.map((d) => ({
 			id: d.id,
