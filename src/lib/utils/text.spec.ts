@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { frenchSpacing } from './french-spacing';
 import { match as idParameter } from '../../params/id';
+import { portalSources } from './source-testing';
 import {
 	axisTitle,
 	excerpt,
@@ -159,5 +160,15 @@ describe('sameWords', () => {
 			expect(sameWords(`SGAR${invisible}`, 'SGAR')).toBe(true);
 		expect(sameWords('Grand-Figéac', 'grand figeac')).toBe(true);
 		expect(sameWords('SGAR 46', 'SGAR')).toBe(false);
+	});
+});
+
+// Review #14: /admin/suivis read its `?fait=` id with its own copy of the pattern.
+describe('an id in an address or a form', () => {
+	it('is read with ID_PATTERN, never a copy of it written in a route', () => {
+		const found = portalSources('src/routes')
+			.filter(({ text }) => text.includes('/^\\d{1,9}$/'))
+			.map(({ path }) => path);
+		expect(found).toEqual([]);
 	});
 });
