@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INCOMPLETE_FORM, textField } from './form';
 import { PASSWORD_MAX_LENGTH } from './limits';
+import { WRONG_CURRENT_PASSWORD } from '../utils/vocabulary';
 
 /**
  * What no part of an address holds: a space, « @ », or a character an address may hold only
@@ -106,7 +107,7 @@ export const PasswordChangeSchema = z
 		current: z
 			.string()
 			.min(1, 'Indiquez votre mot de passe actuel.')
-			.max(PASSWORD_MAX_LENGTH, 'Le mot de passe actuel est incorrect.'),
+			.max(PASSWORD_MAX_LENGTH, WRONG_CURRENT_PASSWORD),
 		next: z.string().min(1, 'Choisissez un nouveau mot de passe.'),
 		confirm: z.string()
 	})

@@ -16,7 +16,12 @@ import {
 } from './form';
 import { REASON_MAX_LENGTH, REASON_MIN_LENGTH, TEXT_MAX_LENGTH } from './limits';
 import { indicatorDateProblems } from '../utils/rules';
-import { BASELINE_WORD, DECIDED_STATUSES, FICHE_STATUSES } from '../utils/vocabulary';
+import {
+	BASELINE_WORD,
+	DECIDED_STATUSES,
+	FICHE_FIELD_LABELS,
+	FICHE_STATUSES
+} from '../utils/vocabulary';
 import { FICHE_CODE_PATTERN, ID_PATTERN } from '../utils/text';
 import { indicatorValueReadingProblem, readIndicatorValue } from './progress-update';
 
@@ -127,6 +132,14 @@ function ficheTitle() {
 	});
 }
 
+/**
+ * One of a fiche's four texts, its messages naming it as its form and its page head it
+ * (« Le texte « Enjeux et contexte » contient… »).
+ */
+function ficheText(field: 'context' | 'existing' | 'description' | 'successFactors') {
+	return text(`Le texte « ${FICHE_FIELD_LABELS[field]} »`, TEXT_MAX_LENGTH);
+}
+
 /** The fiche's form; its text fields also read the plan's workbook (workbook.ts). */
 export const ficheSchema = z.object({
 	version: versionField,
@@ -137,10 +150,10 @@ export const ficheSchema = z.object({
 	title: ficheTitle(),
 	short_title: text('Le titre court', 120, { line: true }),
 	objective: z.string().regex(ID_PATTERN, 'Choisissez l’objectif de la fiche.').transform(Number),
-	context: text('Le contexte', TEXT_MAX_LENGTH),
-	existing: text('L’existant', TEXT_MAX_LENGTH),
-	description: text('La description', TEXT_MAX_LENGTH),
-	success_factors: text('Les facteurs clés de succès', TEXT_MAX_LENGTH, { plural: true }),
+	context: ficheText('context'),
+	existing: ficheText('existing'),
+	description: ficheText('description'),
+	success_factors: ficheText('successFactors'),
 	owners_note: text('La note sur les porteurs', 500),
 	links: z.string().max(500, 'Trop de fiches liées.'),
 	...revisionShape

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { ABANDON_BY_PLAN_MESSAGE, REPORTED_STATUSES, type FicheStatus } from '../utils/vocabulary';
+import {
+	ABANDON_BY_PLAN_MESSAGE,
+	NOT_A_NUMBER,
+	REPORTED_STATUSES,
+	type FicheStatus
+} from '../utils/vocabulary';
 import {
 	characterCount,
 	confirmField,
@@ -206,7 +211,7 @@ export function numberProblem(
 		return 'La valeur doit être un pourcentage écrit en chiffres (exemples : 45, 45 % ou 12,5).';
 	if (kind === 'amount')
 		return 'La valeur doit être un montant écrit en chiffres (exemples : 1 500, 1 500 € ou 12,50).';
-	return 'La valeur doit être un nombre (exemple : 12 ou 12,5).';
+	return NOT_A_NUMBER;
 }
 
 /** « 1,250 »: how to write each of its readings. */

@@ -1,5 +1,7 @@
 import type { IndicatorKind } from '../server/db/schema';
 
+import { NOT_A_NUMBER } from './vocabulary';
+
 export type { IndicatorKind };
 
 export const INDICATOR_KINDS: readonly IndicatorKind[] = [
@@ -9,11 +11,25 @@ export const INDICATOR_KINDS: readonly IndicatorKind[] = [
 	'boolean'
 ];
 
-export const INDICATOR_KIND_LABELS: Record<IndicatorKind, string> = {
-	count: 'nombre (jamais négatif)',
-	percentage: 'pourcentage (de 0 à 100)',
+/**
+ * An indicator's kind, one name each: what every list of changes says (the form's and the workbook
+ * import's, « nature : nombre → montant en euros ») and what the form offers, with what the kind
+ * takes (INDICATOR_KIND_LABELS). The workbook's cells are a file format and keep their own words
+ * (INDICATOR_KIND_CELLS, « Montant en euros »).
+ */
+export const INDICATOR_KIND_NAMES: Record<IndicatorKind, string> = {
+	count: 'nombre',
+	percentage: 'pourcentage',
 	amount: 'montant en euros',
-	boolean: 'oui ou non (1 ou 0)'
+	boolean: 'oui ou non'
+};
+
+/** The form's choices: each kind's name, with what it takes where the name does not say it. */
+export const INDICATOR_KIND_LABELS: Record<IndicatorKind, string> = {
+	count: `${INDICATOR_KIND_NAMES.count} (jamais négatif)`,
+	percentage: `${INDICATOR_KIND_NAMES.percentage} (de 0 à 100)`,
+	amount: INDICATOR_KIND_NAMES.amount,
+	boolean: `${INDICATOR_KIND_NAMES.boolean} (1 ou 0)`
 };
 
 /** What the partner's « Valeur » field says it expects, by kind (none for a plain number). */
@@ -39,7 +55,7 @@ export const YES_NO_MESSAGE =
 	'Cet indicateur se lit oui ou non : écrivez « oui » ou « non » (ou 1 ou 0).';
 
 export function indicatorValueProblem(kind: IndicatorKind, value: number): string | null {
-	if (!Number.isFinite(value)) return 'La valeur doit être un nombre (exemple : 12 ou 12,5).';
+	if (!Number.isFinite(value)) return NOT_A_NUMBER;
 	switch (kind) {
 		case 'count':
 			// Never negative; decimals stay allowed: « Nombre » is every indicator's kind by default,

@@ -1,12 +1,15 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { INDICATOR_KIND_LABELS, INDICATOR_KIND_NAMES, INDICATOR_KINDS } from './indicator-kinds';
 import { portalSources } from './source-testing';
 import {
 	attendeeLabel,
 	BASELINE_WORD,
 	CAMPAIGN_WORDS,
 	decisionLabel,
+	FICHE_FIELD_LABELS,
 	FICHE_STATUSES,
+	INDICATOR_FIELD_LABELS,
 	mailStatusCount,
 	mailStatusLabel,
 	statusWord,
@@ -138,6 +141,47 @@ describe('a missing fiche, séance, organisation or update', () => {
 			.filter(({ path }) => !path.endsWith(join('utils', 'vocabulary.ts')))
 			.flatMap(({ path, text }) => [...text.matchAll(byHand)].map((m) => `${path}: ${m[0]}`));
 		expect(found).toEqual([]);
+	});
+});
+
+// Review #14 (maintainer): each of these was written twice or three times, in a service and its
+// schema, in two routes, or three times in one service: one wording mended would leave the other.
+describe('a sentence said in several places', () => {
+	it('is written once, in vocabulary.ts', () => {
+		const sentences = [
+			'Cet élément du plan n’existe pas.',
+			'La valeur doit être un nombre (exemple : 12 ou 12,5).',
+			'Ce graphique n’existe pas.',
+			'Le mot de passe actuel est incorrect.'
+		];
+		const found = portalSources('src')
+			.filter(({ path }) => !path.endsWith(join('utils', 'vocabulary.ts')))
+			.flatMap(({ path, text }) =>
+				sentences.filter((s) => text.includes(s)).map((s) => `${path}: ${s}`)
+			);
+		expect(found).toEqual([]);
+	});
+});
+
+// Review #14 (maintainer): the fiche's form said « Contexte / Existant / Description de l’action /
+// Facteurs clés de succès » where its page and its changes say « Enjeux et contexte… », its schema a
+// third set; a kind changed by the form read « nombre → montant en euros », by the workbook
+// « Montant en euros → Nombre », an indicator's label « intitulé » or « libellé ».
+describe('a fiche’s texts, an indicator’s fields and kinds', () => {
+	it('have one name each, the vocabulary’s: only the workbook’s headings keep the file’s words', () => {
+		const others =
+			/Facteurs clés de succès|Description de l’action|['`]Contexte['`]|['`]Existant['`]|['`]Libellé['`]|['`]Retiré['`]|oui \/ non|\b[Ll]e contexte\b|[Ll]’existant\b|\b[Ll]a description\b|\bréférence : /;
+		const found = portalSources('src')
+			.filter(({ path }) => !path.endsWith(join('authoring', 'workbook.ts')))
+			.flatMap(({ path, text }) =>
+				text.split('\n').flatMap((line, i) => (others.test(line) ? [`${path}:${i + 1}`] : []))
+			);
+		expect(found).toEqual([]);
+		expect(FICHE_FIELD_LABELS.context).toBe('Enjeux et contexte');
+		expect(INDICATOR_FIELD_LABELS.label).toBe('intitulé');
+		expect(INDICATOR_KIND_LABELS.amount).toBe(INDICATOR_KIND_NAMES.amount);
+		for (const kind of INDICATOR_KINDS)
+			expect(INDICATOR_KIND_LABELS[kind].startsWith(INDICATOR_KIND_NAMES[kind])).toBe(true);
 	});
 });
 

@@ -150,6 +150,18 @@ export const EDITION_NOT_FOUND = 'Ce bilan n’existe pas.';
 /** A follow-up campaign that the address or the form names and that does not exist (404). */
 export const CAMPAIGN_NOT_FOUND = 'Cette campagne n’existe pas.';
 
+/** An axis, orientation or objective of the plan that the form names and that does not exist (404). */
+export const PLAN_ITEM_NOT_FOUND = 'Cet élément du plan n’existe pas.';
+
+/** A chart of the dashboard that the address names and that does not exist (404). */
+export const FIGURE_NOT_FOUND = 'Ce graphique n’existe pas.';
+
+/** A value typed where a number is expected (a measurement, a target, a baseline) that is none. */
+export const NOT_A_NUMBER = 'La valeur doit être un nombre (exemple : 12 ou 12,5).';
+
+/** The current password given to change it is not the account's (the form, the service). */
+export const WRONG_CURRENT_PASSWORD = 'Le mot de passe actuel est incorrect.';
+
 /** An update its partner may read but no longer change: « la version soumise », « … publiée ». */
 export const UPDATE_VERSION_WORDS = { submitted: 'soumise', validated: 'publiée' } as const;
 
@@ -336,6 +348,26 @@ export function mailStatusCount(status: MailState, count: number): string {
  */
 export const CAMPAIGN_WORDS = { deadline: 'échéance', reminders: 'rappels' } as const;
 export const BASELINE_WORD = 'valeur de départ';
+
+/**
+ * An indicator's fields, one name each: its form's labels (capitalized) and every list of its
+ * changes, whoever made the change (« Indicateur « … » : cible », the form's and the workbook
+ * import's alike, and the import's preview). The workbook's column headings are a file format and
+ * keep their own words (« Libellé », workbook.ts).
+ */
+export const INDICATOR_FIELD_LABELS = {
+	label: 'intitulé',
+	unit: 'unité',
+	kind: 'nature',
+	target: 'cible',
+	target_date: 'date de la cible',
+	baseline: BASELINE_WORD,
+	baseline_date: `date de la ${BASELINE_WORD}`,
+	state: 'état'
+} as const;
+
+/** An indicator's « état » in a list of changes: in service, or retired (its measurements kept). */
+export const INDICATOR_STATE_WORDS = { active: 'en service', retired: 'retiré' } as const;
 
 /** A label at the start of a sentence or a cell: « soumise… » → « Soumise… ». */
 export function capitalized(label: string): string {

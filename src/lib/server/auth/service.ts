@@ -25,7 +25,7 @@ import {
 import { newSplitToken, openSingleUse } from './tokens';
 import { formatWait } from '../../utils/format';
 import { ofName } from '../../utils/text';
-import { ROLE_LABELS } from '../../utils/vocabulary';
+import { ROLE_LABELS, WRONG_CURRENT_PASSWORD } from '../../utils/vocabulary';
 import {
 	findCredentials,
 	findOrganisationIdByNameOrSlug,
@@ -245,8 +245,9 @@ export async function changePassword(
 			await endSessionAfterChecks(db, user, sessionId, clientAddress);
 			return sessionEnded();
 		}
-		const wrong = 'Le mot de passe actuel est incorrect.';
-		return refuse(400, wrong, { fieldErrors: { current: wrong, ...newPasswordErrors } });
+		return refuse(400, WRONG_CURRENT_PASSWORD, {
+			fieldErrors: { current: WRONG_CURRENT_PASSWORD, ...newPasswordErrors }
+		});
 	}
 	await clearFailures(db, key);
 	if (nextRefusal) return fieldRefusal('next', nextRefusal);

@@ -1,8 +1,12 @@
 import { formatDate } from '../../utils/format';
 import { indicatorValueText } from '../../utils/indicator-target';
-import type { IndicatorKind } from '../../utils/indicator-kinds';
+import { INDICATOR_KIND_NAMES } from '../../utils/indicator-kinds';
 import type { FieldChange } from '../result';
-import { BASELINE_WORD, FICHE_FIELD_LABELS } from '../../utils/vocabulary';
+import {
+	FICHE_FIELD_LABELS,
+	INDICATOR_FIELD_LABELS,
+	INDICATOR_STATE_WORDS
+} from '../../utils/vocabulary';
 import type { IndicatorState } from './repository';
 
 /**
@@ -58,21 +62,8 @@ const COMPARED_FIELDS: Exclude<keyof ReadableFiche, 'indicators'>[] = [
 	'links'
 ];
 
-const INDICATOR_FIELD_LABELS: Record<Exclude<keyof ReadableIndicator, 'id' | 'stored'>, string> = {
-	label: 'intitulé',
-	unit: 'unité',
-	kind: 'nature',
-	target: 'cible',
-	baseline: BASELINE_WORD,
-	state: 'état'
-};
-
-const INDICATOR_KIND_NAMES: Record<IndicatorKind, string> = {
-	count: 'nombre',
-	percentage: 'pourcentage',
-	amount: 'montant en euros',
-	boolean: 'oui / non'
-};
+/** An indicator's fields compared, in the order the changes are listed. */
+const INDICATOR_FIELDS = ['label', 'unit', 'kind', 'target', 'baseline', 'state'] as const;
 
 /**
  * « 120 communes au 31/12/2026 », « 1 250 000,50 € », « » : a value of the indicator, with its
@@ -99,7 +90,7 @@ export function readableIndicator(
 		kind: INDICATOR_KIND_NAMES[indicator.kind],
 		target: datedValue(indicator, indicator.target, indicator.targetDate),
 		baseline: datedValue(indicator, indicator.baseline, indicator.baselineDate),
-		state: indicator.retiredAt ? 'retiré' : 'en service',
+		state: indicator.retiredAt ? INDICATOR_STATE_WORDS.retired : INDICATOR_STATE_WORDS.active,
 		stored: {
 			target: `${indicator.target ?? ''} ${indicator.targetDate ?? ''}`,
 			baseline: `${indicator.baseline ?? ''} ${indicator.baselineDate ?? ''}`
@@ -143,14 +134,11 @@ export function ficheChanges(before: ReadableFiche, after: ReadableFiche): Field
 			});
 			return;
 		}
-		for (const [field, label] of Object.entries(INDICATOR_FIELD_LABELS) as [
-			keyof typeof INDICATOR_FIELD_LABELS,
-			string
-		][])
+		for (const field of INDICATOR_FIELDS)
 			if (indicatorFieldChanged(old, indicator, field))
 				changes.push({
 					field: `indicator.${indicator.id}.${field}`,
-					label: `Indicateur « ${old.label} » : ${label}`,
+					label: `Indicateur « ${old.label} » : ${INDICATOR_FIELD_LABELS[field]}`,
 					before: old[field],
 					after: indicator[field]
 				});
@@ -187,10 +175,10 @@ export function withoutUnitEchoes<C extends FieldChange>(changes: C[]): C[] {
 function describeIndicator(indicator: ReadableIndicator): string {
 	const parts = [
 		indicator.label,
-		indicator.unit && `unité : ${indicator.unit}`,
-		`nature : ${indicator.kind}`,
-		indicator.target && `cible : ${indicator.target}`,
-		indicator.baseline && `référence : ${indicator.baseline}`
+		indicator.unit && `${INDICATOR_FIELD_LABELS.unit} : ${indicator.unit}`,
+		`${INDICATOR_FIELD_LABELS.kind} : ${indicator.kind}`,
+		indicator.target && `${INDICATOR_FIELD_LABELS.target} : ${indicator.target}`,
+		indicator.baseline && `${INDICATOR_FIELD_LABELS.baseline} : ${indicator.baseline}`
 	];
 	return parts.filter(Boolean).join(' ; ');
 }

@@ -1,9 +1,13 @@
 import { sameWords } from '../../utils/text';
 import type { FieldChange } from '../result';
 import type { RevisionEntity } from './revisions-repository';
-import { INDICATOR_KIND_CELLS, NEW_FICHE_PRIORITY, type PlanModel } from './plan-model';
+import { NEW_FICHE_PRIORITY, type PlanModel } from './plan-model';
+import { INDICATOR_KIND_NAMES } from '../../utils/indicator-kinds';
 import {
+	capitalized,
 	FICHE_FIELD_LABELS,
+	INDICATOR_FIELD_LABELS,
+	INDICATOR_STATE_WORDS,
 	ORGANISATION_KIND_LABELS,
 	STATUS_LABELS,
 	STRUCTURE_LABELS
@@ -543,18 +547,20 @@ type Indicator = PlanModel['indicators'][number];
 
 const indicatorKey = (i: { fiche: string; position: number }) => `${i.fiche}#${i.position}`;
 
+/** An indicator's fields, named by the vocabulary (the workbook's headings are its own). */
+const indicatorField = (
+	field: keyof typeof INDICATOR_FIELD_LABELS,
+	get: (i: Indicator) => Value
+): FieldSpec<Indicator> => ({ field, label: capitalized(INDICATOR_FIELD_LABELS[field]), get });
+
 const INDICATOR_FIELDS: FieldSpec<Indicator>[] = [
-	{ field: 'label', label: 'Libellé', get: (i) => i.label },
-	{ field: 'unit', label: 'Unité', get: (i) => i.unit },
-	{ field: 'kind', label: 'Nature', get: (i) => INDICATOR_KIND_CELLS[i.kind] },
-	{ field: 'target', label: 'Cible', get: (i) => workbookNumber(i.target) },
-	{ field: 'target_date', label: 'Date de la cible', get: (i) => dayText(i.targetDate) },
-	{ field: 'baseline', label: 'Valeur de départ', get: (i) => workbookNumber(i.baseline) },
-	{
-		field: 'baseline_date',
-		label: 'Date de la valeur de départ',
-		get: (i) => dayText(i.baselineDate)
-	}
+	indicatorField('label', (i) => i.label),
+	indicatorField('unit', (i) => i.unit),
+	indicatorField('kind', (i) => INDICATOR_KIND_NAMES[i.kind]),
+	indicatorField('target', (i) => workbookNumber(i.target)),
+	indicatorField('target_date', (i) => dayText(i.targetDate)),
+	indicatorField('baseline', (i) => workbookNumber(i.baseline)),
+	indicatorField('baseline_date', (i) => dayText(i.baselineDate))
 ];
 
 /**
@@ -594,7 +600,12 @@ function compareIndicators(current: PlanModel, next: PlanModel, options: DiffOpt
 				fiche: indicator.fiche,
 				indicatorLabel: indicator.label,
 				changes: [
-					{ field: 'retired', label: 'Retiré', before: 'non', after: 'oui (ses mesures restent)' }
+					{
+						field: 'retired',
+						label: capitalized(INDICATOR_FIELD_LABELS.state),
+						before: INDICATOR_STATE_WORDS.active,
+						after: `${INDICATOR_STATE_WORDS.retired} (ses mesures restent)`
+					}
 				]
 			});
 	return { changes, problems };

@@ -163,7 +163,7 @@ describe('plan import after edits in the portal’s forms', () => {
 		});
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toEqual([]);
-		expect(preview.changes.flatMap((c) => c.changes.map((f) => f.label))).toEqual(['Libellé']);
+		expect(preview.changes.flatMap((c) => c.changes.map((f) => f.label))).toEqual(['Intitulé']);
 		const applied = await applyPlanImport(db, bytes, {
 			reason: 'Libellé',
 			actor: admin,

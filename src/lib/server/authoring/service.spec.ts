@@ -610,7 +610,7 @@ describe('an indicator’s kind', () => {
 		expect(refused).toMatchObject({ ok: false, status: 400 });
 		// 14-1's seeded measurement (10) and the one above.
 		expect(!refused.ok && refused.fieldErrors?.[kind]).toBe(
-			`Cet indicateur a déjà reçu des valeurs qui ne conviennent pas à la nature « oui ou non (1 ou 0) » (10 ; ${formatNumber(1200.5)}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`
+			`Cet indicateur a déjà reçu des valeurs qui ne conviennent pas à la nature « oui ou non » (10 ; ${formatNumber(1200.5)}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`
 		);
 		expect((await findFicheState(db, '14-1'))!.indicators[0]!.kind).toBe(indicator.kind);
 		const amount = await edit('14-1', { [kind]: 'amount', reason: 'Nature' });

@@ -17,13 +17,14 @@ import { INCOMPLETE_FORM, keepTypedChanges } from '../../schemas/form';
 import type { RichText } from '../../utils/rich-text';
 import { formatDate, formatNumber, listInWords, plural, pluralize } from '../../utils/format';
 import { parisDate } from '../../utils/dates';
-import { INDICATOR_KIND_LABELS, indicatorValueProblem } from '../../utils/indicator-kinds';
+import { INDICATOR_KIND_NAMES, indicatorValueProblem } from '../../utils/indicator-kinds';
 import {
 	FICHE_FIELD_LABELS,
 	FICHE_NOT_FOUND,
 	ORGANISATION_KIND_LABELS,
 	ORGANISATION_KINDS,
 	ORGANISATION_NOT_FOUND,
+	PLAN_ITEM_NOT_FOUND,
 	STATUS_LABELS,
 	STRUCTURE_LABELS,
 	statusWord
@@ -412,7 +413,7 @@ async function ficheEditProblems(
 		);
 		if (misfits.length > 0)
 			fieldErrors[indicatorRowField(row, 'kind')] =
-				`Cet indicateur a déjà reçu ${plural(misfits.length, 'une valeur qui ne convient', 'des valeurs qui ne conviennent')} pas à la nature « ${INDICATOR_KIND_LABELS[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`;
+				`Cet indicateur a déjà reçu ${plural(misfits.length, 'une valeur qui ne convient', 'des valeurs qui ne conviennent')} pas à la nature « ${INDICATOR_KIND_NAMES[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`;
 	}
 	if (Object.keys(fieldErrors).length > 0 || !objective) return invalidFields(fieldErrors);
 	return { objective, objectives, linked };
@@ -1681,7 +1682,7 @@ export async function saveStructure(
 		const structure = await listStructure(trx);
 		const words = LEVEL_WORDS[level];
 		const current = id === null ? undefined : recordsOf(structure, level).find((r) => r.id === id);
-		if (id !== null && !current) return refuse(404, 'Cet élément du plan n’existe pas.');
+		if (id !== null && !current) return refuse(404, PLAN_ITEM_NOT_FOUND);
 		if (current?.retiredAt) return refuse(409, retiredMessage(level, current));
 		if (current && input.version === null) return refuse(400, INCOMPLETE_FORM);
 		if (current && current.version !== input.version) {
@@ -1827,7 +1828,7 @@ export async function structureEditor(
 ) {
 	const structure = await listStructure(db);
 	const record = id === null ? undefined : recordsOf(structure, level).find((r) => r.id === id);
-	if (id !== null && !record) return refuse(404, 'Cet élément du plan n’existe pas.');
+	if (id !== null && !record) return refuse(404, PLAN_ITEM_NOT_FOUND);
 	// Staff only: who made each change is shown (as on the fiche's own form).
 	const revisions = record
 		? (await listRevisionViews(db, { entity: level, id: record.id }, undefined, { authors: true }))
@@ -1912,7 +1913,7 @@ export async function retireStructure(
 	return db.transaction().execute(async (trx) => {
 		const structure = await listStructure(trx);
 		const current = recordsOf(structure, level).find((r) => r.id === id);
-		if (!current) return refuse(404, 'Cet élément du plan n’existe pas.');
+		if (!current) return refuse(404, PLAN_ITEM_NOT_FOUND);
 		if (current.retiredAt)
 			return refuse(409, retiredMessage(level, current), { reason: 'withdrawn' });
 		if (current.version !== input.version) return refuse(409, STRUCTURE_RETIRE_CONFLICT);

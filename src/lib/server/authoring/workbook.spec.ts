@@ -394,7 +394,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 					const sheet = w.getWorksheet('Fiches')!;
 					sheet.getRow(rowOf(sheet, '2-1')).getCell(6).value = 'Contexte\u0085';
 				}),
-			/^Feuille « Fiches », ligne \d+, colonne « Contexte » : le contexte contient des caractères non autorisés/
+			/^Feuille « Fiches », ligne \d+, colonne « Contexte » : le texte « Enjeux et contexte » contient des caractères non autorisés/
 		],
 		[
 			'a character reversing the text after it',
@@ -598,7 +598,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		});
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.changes.flatMap((c) => c.changes)).toEqual([
-			expect.objectContaining({ field: 'kind', after: 'Montant en euros' }),
+			expect.objectContaining({ field: 'kind', before: 'nombre', after: 'montant en euros' }),
 			expect.objectContaining({ field: 'target', after: '1\u202f200,125' }),
 			expect.objectContaining({ field: 'target_date', after: '31\u00a0décembre\u00a02026' })
 		]);

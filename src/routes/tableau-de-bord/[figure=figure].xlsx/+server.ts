@@ -4,11 +4,12 @@ import { getDb } from '$lib/server/db/instance';
 import { liveDashboard } from '$lib/server/opendata/published';
 import { sheetToXlsx, xlsxResponse } from '$lib/server/spreadsheet';
 import { formatDate } from '$lib/utils/format';
+import { FIGURE_NOT_FOUND } from '$lib/utils/vocabulary';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params }) => {
 	const table = (await liveDashboard(getDb())).tables.find((t) => t.id === params.figure);
-	if (!table) error(404, 'Ce graphique n’existe pas.');
+	if (!table) error(404, FIGURE_NOT_FOUND);
 	const period = `au ${formatDate(new Date().toISOString())}`;
 	return xlsxResponse(
 		await sheetToXlsx(tableToSheet(table, period)),

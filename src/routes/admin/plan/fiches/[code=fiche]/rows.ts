@@ -1,5 +1,5 @@
 import { indicatorRowField } from '$lib/schemas/plan-edit';
-import { BASELINE_WORD, capitalized } from '$lib/utils/vocabulary';
+import { capitalized, INDICATOR_FIELD_LABELS } from '$lib/utils/vocabulary';
 
 /** The fiche editor's rows (owners, partners, indicators): how many, their legends and labels. */
 
@@ -19,15 +19,9 @@ export const OWNER_TEXTS: [part: string, label: string][] = [
 	['note', 'Note']
 ];
 export const PARTNER_TEXTS: [part: string, label: string][] = [['detail', 'Précision']];
-export const INDICATOR_LABELS = {
-	label: 'Intitulé',
-	unit: 'Unité',
-	kind: 'Nature',
-	target: 'Cible',
-	target_date: 'Date de la cible',
-	baseline: capitalized(BASELINE_WORD),
-	baseline_date: `Date de la ${BASELINE_WORD}`
-} as const;
+export const INDICATOR_LABELS = Object.fromEntries(
+	Object.entries(INDICATOR_FIELD_LABELS).map(([part, label]) => [part, capitalized(label)])
+) as Record<keyof typeof INDICATOR_FIELD_LABELS, string>;
 const ROW_LABELS: Record<string, string> = {
 	org: 'Organisation',
 	...Object.fromEntries([...OWNER_TEXTS, ...PARTNER_TEXTS]),
