@@ -24,6 +24,31 @@ describe('error summary', () => {
 		).toEqual(['reason', 'owner_1_org', 'title', 'links']);
 	});
 
+	it('says the message of a hidden field as text, having no control to link to', () => {
+		const body = render(ErrorSummary, {
+			props: { errors: { version: 'Le formulaire est incomplet : rechargez la page.' } }
+		}).body;
+		expect(body).toContain('role="alert"');
+		expect(body).toContain('<p>Le formulaire est incomplet\u00a0: rechargez la page.</p>');
+		expect(body).not.toContain('<a ');
+		expect(body).not.toContain('à corriger');
+		// Beside fields to correct, and once when two hidden fields say the same.
+		const both = render(ErrorSummary, {
+			props: {
+				errors: {
+					title: 'Indiquez le titre.',
+					version: 'Rechargez la page.',
+					seen_revision: 'Rechargez la page.',
+					shown_title: 'Rechargez la page.'
+				}
+			}
+		}).body;
+		expect(both.match(/<p>Rechargez la page\.<\/p>/g)).toHaveLength(1);
+		expect(links({ errors: { title: 'Indiquez le titre.', version: 'Rechargez.' } })).toEqual([
+			'title Indiquez le titre.'
+		]);
+	});
+
 	it('follows the form’s order when given each field’s rank', () => {
 		const rank: Record<string, number> = { title: 0, owner_1_org: 1, links: 2, reason: 3 };
 		expect(
