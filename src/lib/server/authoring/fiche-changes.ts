@@ -125,24 +125,40 @@ export function ficheChanges(before: ReadableFiche, after: ReadableFiche): Field
 	const previous = new Map(before.indicators.map((i) => [i.id, i]));
 	after.indicators.forEach((indicator, index) => {
 		const old = indicator.id === null ? undefined : previous.get(indicator.id);
-		if (!old) {
-			changes.push({
-				field: `indicator.new.${index + 1}`,
+		changes.push(...indicatorChanges(old, indicator, indicator.id ?? 0, index + 1));
+	});
+	return changes;
+}
+
+/**
+ * An indicator's lines in its fiche's history: « Nouvel indicateur » (`old` undefined; `rank`: its
+ * N°), or each field that differs. The fiche's form and an import (adding or retiring one) both
+ * write them, so that a change reads the same either way.
+ */
+export function indicatorChanges(
+	old: ReadableIndicator | undefined,
+	indicator: ReadableIndicator,
+	id: number,
+	rank: number
+): FieldChange[] {
+	if (!old)
+		return [
+			{
+				field: `indicator.new.${rank}`,
 				label: 'Nouvel indicateur',
 				before: '',
 				after: describeIndicator(indicator)
+			}
+		];
+	const changes: FieldChange[] = [];
+	for (const field of INDICATOR_FIELDS)
+		if (indicatorFieldChanged(old, indicator, field))
+			changes.push({
+				field: `indicator.${id}.${field}`,
+				label: `Indicateur « ${old.label} » : ${INDICATOR_FIELD_LABELS[field]}`,
+				before: old[field],
+				after: indicator[field]
 			});
-			return;
-		}
-		for (const field of INDICATOR_FIELDS)
-			if (indicatorFieldChanged(old, indicator, field))
-				changes.push({
-					field: `indicator.${indicator.id}.${field}`,
-					label: `Indicateur « ${old.label} » : ${INDICATOR_FIELD_LABELS[field]}`,
-					before: old[field],
-					after: indicator[field]
-				});
-	});
 	return changes;
 }
 

@@ -4,7 +4,7 @@ import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { applyPlanImport, exportPlanWorkbook, previewPlanImport } from './plan-import';
 import { findFicheByCode } from '../plan/repository';
-import { findFicheState, listStructure } from './repository';
+import { findFicheState, listFicheRevisionViews, listStructure } from './repository';
 import { listFicheRevisions } from './revisions-repository';
 import { saveStructure, updateFiche } from './service';
 import {
@@ -98,6 +98,82 @@ describe('plan import after edits in the portal’s forms', () => {
 			label: old.label,
 			retiredAt: expect.any(String)
 		});
+	});
+
+	it('an indicator added, then retired, by the workbook is a change of its fiche, told in the form’s lines', async () => {
+		const history = async (code: string) =>
+			(
+				await listFicheRevisionViews(db, (await findFicheByCode(db, code))!.id, undefined, {
+					authors: false
+				})
+			).revisions;
+		const n = (await findFicheState(db, '1-1'))!.indicators.length + 1;
+		const withRow = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+			workbook
+				.getWorksheet('Indicateurs')!
+				.addRow([
+					'1-1',
+					n,
+					'Nombre d’élus formés',
+					'élus',
+					'Nombre',
+					200,
+					new Date('2028-12-31T00:00:00Z'),
+					0,
+					new Date('2024-01-01T00:00:00Z')
+				]);
+		});
+		const imported = await applyPlanImport(db, withRow, {
+			reason: 'Indicateur voté',
+			actor: admin,
+			abandonConfirmed: true
+		});
+		expect(imported.ok ? 'ok' : imported.message).toBe('ok');
+		// The same indicator added to 2-1 in the fiche's form: the import's line reads as its own.
+		const m = (await findFicheState(db, '2-1'))!.indicators.length;
+		const form = await editedFiche(db, '2-1', {
+			[indicatorRowField(m, 'label')]: 'Nombre d’élus formés',
+			[indicatorRowField(m, 'unit')]: 'élus',
+			[indicatorRowField(m, 'kind')]: 'count',
+			[indicatorRowField(m, 'target')]: '200',
+			[indicatorRowField(m, 'target_date')]: '2028-12-31',
+			[indicatorRowField(m, 'baseline')]: '0',
+			[indicatorRowField(m, 'baseline_date')]: '2024-01-01',
+			reason: 'Indicateur voté'
+		});
+		expect((await updateFiche(db, admin, '2-1', form.input!, null)).ok).toBe(true);
+		const [added] = await history('1-1');
+		const [byForm] = await history('2-1');
+		expect(added!.action).toBe('updated');
+		expect(added!.changes).toEqual([{ ...byForm!.changes[0]!, field: `indicator.new.${n}` }]);
+		expect(added!.changes[0]).toMatchObject({ label: 'Nouvel indicateur', before: '' });
+		expect(added!.changes[0]!.after).toContain('Nombre d’élus formés');
+
+		// Its row left out of the next workbook: retired, as the form's box « Indicateur retiré ».
+		const withoutRow = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+			const sheet = workbook.getWorksheet('Indicateurs')!;
+			for (let r = sheet.rowCount; r >= 2; r--)
+				if (sheet.getRow(r).getCell(1).value === '1-1' && sheet.getRow(r).getCell(2).value === n)
+					sheet.spliceRows(r, 1);
+		});
+		const retired = await applyPlanImport(db, withoutRow, {
+			reason: 'Indicateur abandonné',
+			actor: admin,
+			abandonConfirmed: true
+		});
+		expect(retired.ok ? 'ok' : retired.message).toBe('ok');
+		const [removal] = await history('1-1');
+		expect(removal!.action).toBe('updated');
+		expect(removal!.changes).toEqual([
+			{
+				field: expect.stringMatching(/^indicator\.\d+\.state$/),
+				label: 'Indicateur « Nombre d’élus formés » : état',
+				before: 'en service',
+				after: 'retiré'
+			}
+		]);
+		// Either way the revision is the fiche's, never its addition to the plan or its abandonment.
+		expect((await history('1-1')).map((r) => r.action)).toEqual(['updated', 'updated']);
 	});
 
 	it('a workbook exported before a colleague changed or added an indicator in the fiche form is refused as out of date', async () => {

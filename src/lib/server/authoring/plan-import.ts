@@ -45,6 +45,7 @@ import { countFieldChanges, diffPlans, type EntityChange, type PlanDiff } from '
 import { ficheTitleTaken, fieldChange, organisationNameTaken, reviseMovedFiches } from './service';
 import { listOrganisationsNamed } from './organisations-repository';
 import { findIndicatorId, listIndicatorValues } from './repository';
+import { indicatorChanges, readableIndicator } from './fiche-changes';
 import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
 import {
 	insertRevision,
@@ -1212,22 +1213,15 @@ async function retireLeftOut({
 }
 
 /** A revision per change (origin « import », the reason given). */
-async function writeRevisions({
-	trx,
-	changes,
-	ids,
-	entityIds,
-	reason,
-	request,
-	stamp
-}: Writing): Promise<void> {
+async function writeRevisions(writing: Writing): Promise<void> {
+	const { trx, changes, ids, entityIds, reason, request, stamp } = writing;
 	for (const change of changes)
 		await insertRevision(trx, {
 			entity: change.entity,
 			entityId: entityIds.get(change)!,
 			ficheId: change.fiche ? (ids.fiches.get(change.fiche) ?? null) : null,
 			action: change.action,
-			changes: revisionChanges(change),
+			changes: revisionChanges(change, entityIds.get(change)!, writing),
 			reason,
 			decisionId: null,
 			origin: 'import',
@@ -1239,10 +1233,25 @@ async function writeRevisions({
 /**
  * The fields a change's revision records: an indicator's are named after it (« Indicateur « … » :
  * cible »), as the fiche form's are; the fiche's history lists them with the fiche's own fields.
+ * An indicator added or retired is told in the form's lines (indicatorChanges): « Nouvel
+ * indicateur » with what it measures, « état : en service → retiré ».
  */
-function revisionChanges(change: EntityChange): EntityChange['changes'] {
+function revisionChanges(
+	change: EntityChange,
+	id: number,
+	{ model, current, stamp }: Writing
+): EntityChange['changes'] {
 	const { indicatorLabel } = change;
 	if (indicatorLabel === undefined) return change.changes;
+	const row = (change.action === 'retired' ? current : model)?.indicators.find(
+		(i) => `${i.fiche}#${i.position}` === change.key
+	);
+	if (row && change.action !== 'updated') {
+		const before = readableIndicator({ ...row, id, retiredAt: null });
+		return change.action === 'created'
+			? indicatorChanges(undefined, before, id, row.position)
+			: indicatorChanges(before, readableIndicator({ ...row, id, retiredAt: stamp }), id, 0);
+	}
 	return change.changes.map((c) => ({
 		...c,
 		label: `Indicateur « ${indicatorLabel} » : ${c.label.charAt(0).toLowerCase()}${c.label.slice(1)}`

@@ -494,7 +494,9 @@ export async function listRevisionViews(
 		total: Number(n),
 		revisions: rows.map((r) => ({
 			id: r.id,
-			action: r.action,
+			// An indicator added or retired (by an import, which writes the indicator's own revision)
+			// is a change of its fiche, as its form records it: never « Fiche ajoutée » or « abandonnée ».
+			action: r.entity === 'indicator' ? 'updated' : r.action,
 			entity: r.entity,
 			changes: withoutUnitEchoes(JSON.parse(r.changes) as RevisionView['changes']),
 			reason: r.reason,
