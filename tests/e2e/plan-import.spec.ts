@@ -187,6 +187,76 @@ test('an admin uploads a modified workbook, sees the changes, confirms; a visito
 	expect(String(after.getRow(row).getCell(6).value)).toContain(ADDED);
 });
 
+test('an indicator the workbook adds, then leaves out, is a change of its fiche in its public history', async ({
+	page,
+	request,
+	browser
+}) => {
+	test.setTimeout(120_000);
+	await loginPage(page, ACCOUNTS.admin);
+	const importing = async (workbook: ExcelJS.Workbook, reason: string) => {
+		await page.goto('/admin/plan/import');
+		await upload(page, 'plan-indicateur.xlsx', workbook);
+		await page.getByLabel(/Raison de ces modifications/).fill(reason);
+		await page.getByRole('button', { name: 'Appliquer ces modifications' }).click();
+		await expect(page).toHaveURL(/\/admin\/plan\/import\?importe=1$/);
+	};
+	// A row added to « Indicateurs », and a sub-bullet to the fiche's context.
+	const added = await planWorkbook(request);
+	const indicators = added.getWorksheet('Indicateurs')!;
+	const n =
+		indicators
+			.getRows(2, indicators.rowCount - 1)!
+			.filter((r) => r.getCell(1).value === '1-1')
+			.reduce((max, r) => Math.max(max, Number(r.getCell(2).value)), 0) + 1;
+	indicators.addRow([
+		'1-1',
+		n,
+		'Nombre d’élus formés',
+		'élus',
+		'Nombre',
+		200,
+		new Date('2028-12-31T00:00:00Z'),
+		0,
+		new Date('2024-01-01T00:00:00Z')
+	]);
+	const fiches = added.getWorksheet('Fiches')!;
+	let row = 2;
+	while (fiches.getRow(row).getCell(1).value !== '1-1') row++;
+	const context = fiches.getRow(row).getCell(6);
+	context.value = `${String(context.value)}\n\n- puce un\n  - sous-puce`;
+	await importing(added, 'Indicateur voté en comité');
+
+	const visitor = await (await browser.newContext()).newPage();
+	await visitor.goto('/fiches/1-1/modifications');
+	const titles = visitor.getByRole('heading', { level: 2 }).filter({ hasText: /^\d/ });
+	await expect(titles).toHaveText([/—\s+Fiche modifiée$/, /—\s+Fiche modifiée$/]);
+	await expect(visitor.getByRole('rowheader', { name: 'Nouvel indicateur' })).toBeVisible();
+	await expect(visitor.getByRole('cell', { name: /^Nombre d’élus formés/ })).toBeVisible();
+	// The sub-bullet keeps its place under its bullet, as on the fiche's page.
+	const after = visitor.getByRole('cell', { name: /sous-puce/ });
+	expect(await after.evaluate((cell) => (cell as HTMLElement).innerText)).toContain(
+		'- puce un\n  - sous-puce'
+	);
+
+	// Its row left out: retired, said as the form says it.
+	const without = await planWorkbook(request);
+	const sheet = without.getWorksheet('Indicateurs')!;
+	for (let r = sheet.rowCount; r >= 2; r--)
+		if (sheet.getRow(r).getCell(1).value === '1-1' && sheet.getRow(r).getCell(2).value === n)
+			sheet.spliceRows(r, 1);
+	await importing(without, 'Indicateur abandonné en comité');
+	await visitor.goto('/fiches/1-1');
+	const list = visitor.getByRole('region', { name: 'Modifications de la fiche' });
+	await expect(list.getByRole('heading', { level: 3 }).first()).toHaveText(/—\s+Fiche modifiée$/);
+	await expect(list).not.toContainText('Fiche abandonnée');
+	await expect(list).not.toContainText('Fiche ajoutée');
+	await expect(
+		list.getByRole('rowheader', { name: 'Indicateur « Nombre d’élus formés » : état' })
+	).toBeVisible();
+	await visitor.context().close();
+});
+
 test('an empty database started with PLAN_FILE serves the fictitious territory’s plan', async () => {
 	const portal = await startOwnPortal({ PLAN_FILE: 'tests/fixtures/plan-exemple.xlsx' });
 	try {
