@@ -20,7 +20,8 @@ export default defineConfig({
 	globalSetup: './tests/e2e/helpers/global-setup.ts',
 	forbidOnly: !!process.env.CI,
 	retries: 0,
-	// CI (.ci/run) may share its machine: there the longest journeys took 22-30 s and timed out.
+	// CI (.ci/run) may share its machine: there the longest journeys timed out at 30 s
+	// (docs/performance.md, « figures moved out of code comments »).
 	timeout: process.env.CI ? 60_000 : 30_000,
 	reporter: [['list']],
 	outputDir: 'test-results',
@@ -28,8 +29,8 @@ export default defineConfig({
 		baseURL: `http://127.0.0.1:${PORT}`,
 		locale: 'fr-FR',
 		// No trace by default: recording one for every test (DOM snapshots and screencast, kept only
-		// on failure) cost the suite about a third of its CPU and 40 s of its time on two cores
-		// (docs/performance.md). A failure keeps its screenshot and the page's structure
+		// on failure) cost the suite much of its CPU on two cores (docs/performance.md, « Where the
+		// e2e suite's time went »). A failure keeps its screenshot and the page's structure
 		// (error-context.md); `npx playwright test --trace retain-on-failure` records traces.
 		trace: 'off',
 		screenshot: 'only-on-failure',

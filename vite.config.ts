@@ -44,8 +44,8 @@ export default defineConfig({
 					isolate: false,
 					// A time limit catches a test that hangs; it is not a speed check (`npm run bench` is).
 					// `npm test` runs these beside the e2e suite at a lower priority: with one more process
-					// loading the machine, tests of half a second alone took 5 to 8 s there, over Vitest's
-					// default of 5 s.
+					// loading the machine, tests quick alone went over Vitest's default of 5 s there
+					// (docs/performance.md, « figures moved out of code comments »).
 					testTimeout: 20_000,
 					include: ['src/**/*.spec.ts', 'scripts/**/*.spec.ts', 'migrations/**/*.spec.ts'],
 					exclude: [...configDefaults.exclude, ...SLOW]
