@@ -1,9 +1,9 @@
 import { isActionFailure, isHttpError, isRedirect, type Cookies } from '@sveltejs/kit';
 import fc from 'fast-check';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { hashPassword } from '$lib/server/auth/password';
 import { createSession } from '$lib/server/auth/sessions';
-import { findUserById, insertUser, type User } from '$lib/server/auth/users';
+import { type User } from '$lib/server/auth/users';
+import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
 import type { Db } from '$lib/server/db';
 import { closeDatabase } from '$lib/server/db/instance';
 import { createTestInstance } from '$lib/server/db/testing';
@@ -36,16 +36,7 @@ let submittedId: number;
 beforeEach(async () => {
 	db = await createTestInstance();
 	partner = await createPartner(db, 'cdg46', 'paul@cdg46.fr');
-	admin = (await findUserById(
-		db,
-		await insertUser(db, {
-			email: 'admin@lot.fr',
-			name: 'Anne Admin',
-			role: 'admin',
-			organisationId: null,
-			passwordHash: await hashPassword('une phrase de passe correcte')
-		})
-	))!;
+	admin = await createTestUser(db, { ...PEOPLE.admin, password: 'une phrase de passe correcte' });
 	adminSessionId = (await createSession(db, admin.id)).session.id;
 	partnerSessionId = (await createSession(db, partner.id)).session.id;
 	const created = await saveProgressUpdate(db, partner, '9-1', null, progressInput(), null);

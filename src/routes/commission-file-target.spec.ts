@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
-import { findUserById, insertUser } from '$lib/server/auth/users';
+import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
 import { heldSitting } from '$lib/server/commission/testing';
 import type { Db } from '$lib/server/db';
 import { closeDatabase } from '$lib/server/db/instance';
@@ -18,16 +18,7 @@ afterAll(closeDatabase);
 // its target (« Cible : 50 » on the fiche's page).
 describe('the commission’s file of a fiche', () => {
 	it('gives each indicator its target, for the page to say beside its values', async () => {
-		const admin = (await findUserById(
-			db,
-			await insertUser(db, {
-				email: 'anne@lot.fr',
-				name: 'Anne',
-				role: 'admin',
-				organisationId: null,
-				passwordHash: null
-			})
-		))!;
+		const admin = await createTestUser(db, PEOPLE.admin);
 		await db
 			.updateTable('indicator')
 			.set({ target: 50, target_date: '2027-12-31' })

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { hashPassword } from '$lib/server/auth/password';
-import { findUserById, insertUser, type User } from '$lib/server/auth/users';
+import { type User } from '$lib/server/auth/users';
+import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
 import { changeSittingState, recordDecision } from '$lib/server/commission/service';
 import { heldSitting } from '$lib/server/commission/testing';
 import { spreadsheetLines } from '$lib/server/csv-testing';
@@ -20,16 +20,7 @@ let admin: User;
 
 beforeEach(async () => {
 	db = await createTestInstance();
-	admin = (await findUserById(
-		db,
-		await insertUser(db, {
-			email: 'admin@lot.fr',
-			name: 'Anne Admin',
-			role: 'admin',
-			organisationId: null,
-			passwordHash: await hashPassword('une phrase de passe correcte')
-		})
-	))!;
+	admin = await createTestUser(db, PEOPLE.admin);
 });
 // Each test's database is the process's one in turn: closed after the last, the next file opens its own.
 afterAll(closeDatabase);

@@ -11,29 +11,22 @@ import {
 	recordAttempt,
 	throttleKey
 } from './throttle-repository';
-import { findUserById, insertUser, type User } from './users';
+import { insertUser, type User } from './users';
+import { createTestUser, PEOPLE, TEST_PASSWORD } from './testing';
 
 /**
  * Parallel guesses must count exactly like sequential ones (the attempt is reserved before the
  * password is hashed), and a browser that signed in before keeps its own limit (device cookie).
  */
 
-const PASSWORD = 'trois pommes vertes au marché';
+/** PEOPLE.admin's, as createTestUser gives it. */
+const PASSWORD = TEST_PASSWORD;
 let db: Db;
 let partner: User;
 
 beforeEach(async () => {
 	db = await createTestDb({ seed: false });
-	partner = (await findUserById(
-		db,
-		await insertUser(db, {
-			email: 'admin@lot.fr',
-			name: 'Anne Admin',
-			role: 'admin',
-			organisationId: null,
-			passwordHash: await hashPassword(PASSWORD)
-		})
-	))!;
+	partner = await createTestUser(db, PEOPLE.admin);
 });
 afterEach(async () => {
 	await db.destroy();

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DecisionSchema, SittingSchema, decisionMismatches } from '../../schemas/commission';
-import { findUserById, insertUser, type User } from '../auth/users';
+import { insertUser, type User } from '../auth/users';
+import { createTestUser, PEOPLE } from '../auth/testing';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { buildPlanDocument } from '../opendata/plan-document';
@@ -54,16 +55,7 @@ let member: User;
 
 beforeEach(async () => {
 	db = await createTestDb();
-	member = (await findUserById(
-		db,
-		await insertUser(db, {
-			email: 'claude@commission.fr',
-			name: 'Claude Commission',
-			role: 'commission',
-			organisationId: null,
-			passwordHash: null
-		})
-	))!;
+	member = await createTestUser(db, PEOPLE.claude);
 });
 afterEach(async () => {
 	await db.destroy();

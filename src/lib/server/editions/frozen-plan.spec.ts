@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backfillFrozenPlans } from '../../../../migrations/2026_12_02_100000_edition_frozen_plan';
 import { indicatorRowField, ownerField, parseFicheForm } from '../../schemas/plan-edit';
-import { findUserById, insertUser, type User } from '../auth/users';
+import { type User } from '../auth/users';
+import { createTestUser, PEOPLE } from '../auth/testing';
 import { ficheFormValues } from '../authoring/fiche-form';
 import { findFicheState, lastFicheRevisionId } from '../authoring/repository';
 import { retireIndicator, saveAxis } from '../authoring/import-repository';
@@ -24,16 +25,7 @@ let admin: User;
 
 beforeEach(async () => {
 	db = await createTestDb();
-	admin = (await findUserById(
-		db,
-		await insertUser(db, {
-			email: 'admin@lot.fr',
-			name: 'Anne Admin',
-			role: 'admin',
-			organisationId: null,
-			passwordHash: null
-		})
-	))!;
+	admin = await createTestUser(db, PEOPLE.admin);
 });
 afterEach(async () => {
 	await db.destroy();

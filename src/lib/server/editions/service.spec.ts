@@ -1,7 +1,8 @@
 import { appendAgendaItem } from '../commission/repository';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EditionPlanDocumentSchema } from '../opendata/testing';
-import { findUserById, insertUser, type User } from '../auth/users';
+import { type User } from '../auth/users';
+import { createTestUser, PEOPLE } from '../auth/testing';
 import {
 	addAgendaFiches,
 	changeSittingState,
@@ -9,6 +10,7 @@ import {
 	recordDecision
 } from '../commission/service';
 import { findSitting } from '../commission/repository';
+import { heldSitting } from '../commission/testing';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
@@ -36,16 +38,7 @@ let admin: User;
 
 beforeEach(async () => {
 	db = await createTestDb();
-	admin = (await findUserById(
-		db,
-		await insertUser(db, {
-			email: 'admin@lot.fr',
-			name: 'Anne Admin',
-			role: 'admin',
-			organisationId: null,
-			passwordHash: null
-		})
-	))!;
+	admin = await createTestUser(db, PEOPLE.admin);
 });
 afterEach(async () => {
 	await db.destroy();
@@ -242,31 +235,22 @@ describe('yearly editions', () => {
 
 		await validatedUpdate('9-1', '2019-11-15', 60);
 		await validatedUpdate('1-1', '2020-02-01', 10);
-		const sitting = await createSitting(
-			db,
-			admin,
-			{ heldOn: '2019-10-01', place: 'Cahors', title: 'Commission' },
-			null
-		);
-		if (!sitting.ok) throw new Error('sitting');
-		await addAgendaFiches(db, admin, sitting.value.id, ['4-1'], null);
-		await changeSittingState(db, admin, sitting.value.id, 'held', null);
-		const item = (await findSitting(db, sitting.value.id))!.items[0]!;
+		const { sittingId, itemId } = await heldSitting(db, admin, ['4-1'], '2019-10-01');
 		await recordDecision(
 			db,
 			admin,
-			sitting.value.id,
-			item.id,
+			sittingId,
+			itemId,
 			{ kind: 'priority', newPriority: 1, text: 'motif' },
 			null
 		);
-		await changeSittingState(db, admin, sitting.value.id, 'closed', null);
+		await changeSittingState(db, admin, sittingId, 'closed', null);
 
 		expect(JSON.stringify(await findPublishedSnapshot(db, 2019))).toBe(before);
 		// The edition stays as published, and its page says which sitting of its year closed since.
 		const { publishedAt } = (await findPublishedSnapshot(db, 2019))!;
 		expect(await listSittingsClosedAfter(db, '2019-01-01', '2019-12-31', publishedAt!)).toEqual([
-			{ sittingId: sitting.value.id, heldOn: '2019-10-01', decisions: 1 }
+			{ sittingId, heldOn: '2019-10-01', decisions: 1 }
 		]);
 		expect(await listSittingsClosedAfter(db, '2020-01-01', '2020-12-31', publishedAt!)).toEqual([]);
 		expect(await Promise.all(names.map((name) => frozen(2019, name)))).toEqual(openDataBefore);

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PlanDocumentSchema } from './testing';
-import { findUserById, insertUser, type User } from '../auth/users';
+import { type User } from '../auth/users';
+import { createTestUser, PEOPLE } from '../auth/testing';
 import {
 	addAgendaFiches,
 	changeSittingState,
@@ -38,16 +39,11 @@ let partner: User;
 
 beforeEach(async () => {
 	db = await createTestDb();
-	admin = (await findUserById(
-		db,
-		await insertUser(db, {
-			email: 'anne.admin@lot-numerique.fr',
-			name: 'Anne Administratrice',
-			role: 'admin',
-			organisationId: null,
-			passwordHash: null
-		})
-	))!;
+	admin = await createTestUser(db, {
+		...PEOPLE.admin,
+		email: 'anne.admin@lot-numerique.fr',
+		name: 'Anne Administratrice'
+	});
 	partner = await createPartner(db, 'cdg46', 'paulette.partenaire@cdg46.fr');
 });
 afterEach(async () => {
