@@ -418,24 +418,18 @@ async function writeConvocations(
 	// Those the convocation reached: its recipients from now on (not those who opted out, who
 	// are written to again once they opt back in).
 	const reached: number[] = [];
-	const count = (
-		id: number | null,
-		who: 'members' | 'partners' | 'released',
-		person: { id: number; name: string; organisation?: string }
+	// Writes one person's message and counts it, or counts them among those who opted out.
+	const queue = async (
+		person: ConvocationRecipient,
+		mail: Parameters<typeof queueNotification>[4],
+		who: ConvocationGroup
 	) => {
+		const id = await queueNotification(trx, 'convened', 'commission', person, mail, now, {
+			sittingId
+		});
 		if (id === null) {
 			written.optedOut += 1;
-			written.notReached.push(
-				person.id === user.id
-					? 'vous-même'
-					: who === 'members'
-						? person.name
-						: who === 'partners'
-							? person.organisation
-								? `un compte ${ofName(person.organisation)}`
-								: 'un compte partenaire'
-							: 'un partenaire dont les fiches ont quitté l’ordre du jour'
-			);
+			written.notReached.push(notReachedName(person, who, user));
 		} else {
 			written[who] += 1;
 			if (who !== 'released') reached.push(person.id);
@@ -479,72 +473,54 @@ async function writeConvocations(
 		return { ...earlier, agendaChanged: partnerView.get(id)?.changed ?? plan.agendaChanged };
 	};
 	for (const member of members.filter((m) => writeTo(m.id)))
-		count(
-			await queueNotification(
-				trx,
-				'convened',
-				'commission',
+		await queue(
+			member,
+			sittingConvenedMail(
 				member,
-				sittingConvenedMail(
-					member,
-					facts,
-					agenda,
-					true,
-					earlierFor(member.id),
-					...(earlierFor(member.id) && !unsent.has(member.id)
-						? ([agendaMoved.gone.map(lineAsItem), agendaMoved.joined] as const)
-						: [])
-				),
-				now,
-				{ sittingId }
+				facts,
+				agenda,
+				true,
+				earlierFor(member.id),
+				...(earlierFor(member.id) && !unsent.has(member.id)
+					? ([agendaMoved.gone.map(lineAsItem), agendaMoved.joined] as const)
+					: [])
 			),
-			'members',
-			member
+			'members'
 		);
-	for (const partner of partners.filter((p) => writeTo(p.id)))
-		count(
-			await queueNotification(
-				trx,
-				'convened',
-				'commission',
+	for (const partner of partners.filter((p) => writeTo(p.id))) {
+		const view = partnerView.get(partner.id)!;
+		await queue(
+			partner,
+			sittingConvenedMail(
 				partner,
-				sittingConvenedMail(
-					partner,
-					facts,
-					partnerView.get(partner.id)!.now,
-					false,
-					earlierFor(partner.id),
-					...(told.has(partner.id) && !unsent.has(partner.id)
-						? ([
-								partnerView.get(partner.id)!.gone.map(lineAsItem),
-								partnerView.get(partner.id)!.joined
-							] as const)
-						: [])
-				),
-				now,
-				{ sittingId }
+				facts,
+				view.now,
+				false,
+				earlierFor(partner.id),
+				...(told.has(partner.id) && !unsent.has(partner.id)
+					? ([view.gone.map(lineAsItem), view.joined] as const)
+					: [])
 			),
-			'partners',
-			partner
+			'partners'
 		);
+	}
 	// Partners convened before for fiches no longer on the agenda: their convocation no longer
 	// holds (a member who became staff meanwhile is not told of « vos fiches »). One whose only
 	// convocation never left (cancelled above) is not told of a convocation they never received.
 	for (const person of released.filter((p) => !unsent.has(p.id) || gotOlder.has(p.id)))
-		count(
-			await queueNotification(
-				trx,
-				'convened',
-				'commission',
-				person,
-				sittingReleasedMail(person, facts),
-				now,
-				{ sittingId }
-			),
-			'released',
-			person
-		);
+		await queue(person, sittingReleasedMail(person, facts), 'released');
 	return { written, reached };
+}
+
+type ConvocationGroup = 'members' | 'partners' | 'released';
+type ConvocationRecipient = { id: number; email: string; name: string; organisation?: string };
+
+/** How a convocation's report names one it did not write to (they turned its messages off). */
+function notReachedName(person: ConvocationRecipient, who: ConvocationGroup, user: User): string {
+	if (person.id === user.id) return 'vous-même';
+	if (who === 'members') return person.name;
+	if (who === 'released') return 'un partenaire dont les fiches ont quitté l’ordre du jour';
+	return person.organisation ? `un compte ${ofName(person.organisation)}` : 'un compte partenaire';
 }
 
 /**
