@@ -1057,3 +1057,65 @@ describe('a required cell left empty', () => {
 		]);
 	});
 });
+
+describe('every problem told in one pass', () => {
+	const fiches = (w: ExcelJS.Workbook) => w.getWorksheet('Fiches')!;
+	const noResult = { formula: 'A1*2' } as ExcelJS.CellFormulaValue;
+
+	it('cells refused as they are read do not hide the rows’ and the sheets’ problems', async () => {
+		const bytes = await edited((w) => {
+			fiches(w).getRow(3).getCell(3).value = null;
+			fiches(w).getRow(4).getCell(6).value = 'x'.repeat(10_001);
+			const copied = fiches(w).getRow(2).values as ExcelJS.CellValue[];
+			fiches(w).addRow(copied.slice(1));
+			w.getWorksheet('Porteurs et partenaires')!.getRow(2).getCell(3).value = 'Inconnue du plan';
+			const indicators = w.getWorksheet('Indicateurs')!;
+			indicators.getRow(2).getCell(6).value = noResult;
+			indicators.getRow(3).getCell(6).value = '01/01/2027';
+			indicators.getRow(4).getCell(8).value = 12;
+			indicators.getRow(4).getCell(9).value = null;
+		});
+		const code = String(
+			fiches(await open(bytes))
+				.getRow(2)
+				.getCell(1).value
+		);
+		const last = fiches(await open(bytes)).rowCount;
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([
+			'Feuille « Fiches », ligne 4, colonne « Contexte » : 10\u202f001 caractères : 10\u202f000 au plus (comme dans le formulaire du portail).',
+			'Feuille « Indicateurs », ligne 2, colonne « Cible » : cette cellule contient une formule sans résultat enregistré : remplacez-la par sa valeur (copier, puis collage spécial « valeurs seulement »).',
+			'Feuille « Fiches », ligne 3, colonne « Titre » : le titre de la fiche est obligatoire.',
+			`Feuille « Fiches », ligne ${last}, colonne « Code » : la fiche « ${code} » est déjà à la ligne 2.`,
+			'Feuille « Porteurs et partenaires », ligne 2, colonne « Organisation » : l’organisation « Inconnue du plan » n’existe pas dans la feuille « Organisations » (ni par son nom ni par son identifiant).',
+			'Feuille « Indicateurs », ligne 3, colonne « Cible » : « 01/01/2027 » refusé : la valeur doit être un nombre (exemple : 12 ou 12,5).',
+			'Feuille « Indicateurs », ligne 4, colonne « Date de la valeur de départ » : une valeur de départ demande sa date.'
+		]);
+	}, 60_000);
+
+	it('a key that cannot be read is said once, without « déjà à la ligne » or « n’existe pas » after it', async () => {
+		const bytes = await edited((w) => {
+			const objectives = w.getWorksheet('Objectifs')!;
+			for (const row of [3, 4]) {
+				// The « Numéro » column formatted as dates: 2 becomes 01/01/1900.
+				const cell = objectives.getRow(row).getCell(1);
+				cell.style = { ...cell.style, numFmt: 'dd/mm/yyyy' };
+				cell.value = new Date(Date.UTC(1900, 0, row - 1));
+			}
+			// A formula without result as an organisation's name, a too long fiche code.
+			w.getWorksheet('Organisations')!.getRow(2).getCell(2).value = noResult;
+			fiches(w).getRow(2).getCell(1).value = 'x'.repeat(10_001);
+		});
+		const found = await problems(bytes);
+		expect(found.join('\n')).not.toMatch(/NaN|déjà à la ligne|n’existe pas|obligatoire/);
+		const noResultMessage =
+			'cette cellule contient une formule sans résultat enregistré : remplacez-la par sa valeur (copier, puis collage spécial « valeurs seulement »)';
+		const notANumber = 'refusé : la valeur doit être un nombre (exemple : 12 ou 12,5)';
+		expect(found).toEqual([
+			`Feuille « Organisations », ligne 2, colonne « Nom » : ${noResultMessage}`,
+			'Feuille « Fiches », ligne 2, colonne « Code » : 10\u202f001 caractères : 300 au plus (comme dans le formulaire du portail)',
+			`Feuille « Objectifs », ligne 3, colonne « Numéro » : « 1900-01-02 » ${notANumber}`,
+			`Feuille « Objectifs », ligne 4, colonne « Numéro » : « 1900-01-03 » ${notANumber}`
+		]);
+	}, 60_000);
+});

@@ -616,6 +616,8 @@ interface DataRow {
 	cells: Cell[];
 	/** The cells of the columns shown for the reader only (`info`), as found; null elsewhere. */
 	info: Cell[];
+	/** The cells refused as they were read (merged, a formula without result, too long…): said, read as null. */
+	unreadable: boolean[];
 }
 
 /** The value of a cell as text, number or date; a formula gives its last computed result. */
@@ -774,14 +776,16 @@ function readDataRow(
 		// cell is no number nor date, and is kept by its beginning.
 		return typeof value === 'string' && value.length > LONGEST_CELL ? excerpt(value) : value;
 	});
+	const unreadable = spec.columns.map(() => false);
 	const cells = spec.columns.map((column, i) =>
 		column.info
 			? null
-			: readDataCell(row.getCell(i + 1), column, (message) =>
-					problems.add(spec.name, number, column.header, message)
-				)
+			: readDataCell(row.getCell(i + 1), column, (message) => {
+					unreadable[i] = true;
+					problems.add(spec.name, number, column.header, message);
+				})
 	);
-	return { number, cells, info };
+	return { number, cells, info, unreadable };
 }
 
 /**
@@ -795,7 +799,7 @@ function readDataCell(cell: ExcelJS.Cell, column: Column, fail: (message: string
 	}
 	const value = shownPercent(cellValue(cell, fail), cell.numFmt);
 	if (typeof value !== 'string') return value;
-	// Refused before anything else works on it (the rows are then not read: see readPlanWorkbook).
+	// Refused before anything else works on it (the row goes on without it: see RowReader.unreadable).
 	const overlong = overlongProblem(value, column);
 	if (overlong) {
 		fail(overlong);
@@ -974,6 +978,11 @@ class RowReader {
 		this.problems.add(this.spec.name, this.row.number, this.spec.columns[index]!.header, message);
 	}
 
+	private isEmpty(index: number): boolean {
+		const value = this.row.cells[index];
+		return (value === null || value === undefined) && this.row.unreadable[index] !== true;
+	}
+
 	get number(): number {
 		return this.row.number;
 	}
@@ -991,8 +1000,9 @@ class RowReader {
 		this.fail(index, message);
 	}
 
-	/** A required cell left empty: « le titre de la fiche est obligatoire ». */
+	/** A required cell left empty: « le titre de la fiche est obligatoire » (not one refused as read). */
 	private missing(index: number): void {
+		if (this.row.unreadable[index]) return;
 		this.fail(index, `${this.spec.columns[index]!.names} est obligatoire`);
 	}
 
@@ -1078,8 +1088,7 @@ class RowReader {
 
 	/** The cell is empty (an unreadable one is not: its problem is told already). */
 	blank(index: number): boolean {
-		const value = this.row.cells[index];
-		return value === null || value === undefined;
+		return this.isEmpty(index);
 	}
 
 	date(index: number): string {
@@ -1340,7 +1349,11 @@ export async function readPlanWorkbook(
 	};
 }
 
-/** Every sheet's data rows; null when a sheet, a header or a cell cannot be read (problems said). */
+/**
+ * Every sheet's data rows; null when a sheet or a header cannot be read (problems said). A cell
+ * refused as it is read (merged, a formula without result, too long…), a sheet or a column the
+ * import does not read, are said and the rows are read on: every problem is told in one pass.
+ */
 function readSheets(
 	workbook: ExcelJS.Workbook,
 	problems: Problems
@@ -1349,7 +1362,8 @@ function readSheets(
 	for (const key of Object.keys(SHEETS) as SheetKey[])
 		sheets[key] = readSheet(workbook, SHEETS[key], problems);
 	otherSheets(workbook, problems);
-	return problems.list.length > 0 ? null : (sheets as Record<SheetKey, DataRow[]>);
+	const read = Object.values(sheets).every((rows) => rows !== null);
+	return read ? (sheets as Record<SheetKey, DataRow[]>) : null;
 }
 
 /**
@@ -1380,28 +1394,37 @@ function readRows(
 	withdrawn: Set<string>
 ) {
 	const model: PlanModel = { ...emptyPlanModel(), retiredOrganisations };
+	const unread: UnreadKeys = new Set();
 	model.plan = readPlanRow(rows('plan'), problems);
-	model.axes = readAxes(rows('axes'), withdrawn);
+	model.axes = readAxes(rows('axes'), withdrawn, unread);
 	model.orientations = readOrientations(
 		rows('orientations'),
 		withdrawn,
-		new Set(model.axes.map((a) => a.code))
+		new Set(model.axes.map((a) => a.code)),
+		unread
 	);
 	model.objectives = readObjectives(
 		rows('objectives'),
 		withdrawn,
-		new Set(model.orientations.map((o) => o.code))
+		new Set(model.orientations.map((o) => o.code)),
+		unread
 	);
-	const organisations = readOrganisations(rows('organisations'), retiredOrganisations);
+	const organisations = readOrganisations(rows('organisations'), retiredOrganisations, unread);
 	model.organisations = organisations.list;
-	const fiches = readFiches(rows('fiches'), new Set(model.objectives.map((o) => o.number)));
+	const fiches = readFiches(rows('fiches'), new Set(model.objectives.map((o) => o.number)), unread);
 	model.fiches = fiches.list;
 	const references = new FicheReferences(
 		new Set(model.fiches.map((f) => f.code)),
 		fiches.unreadableCodes,
+		unread.has('fiches'),
 		problems
 	);
-	model.people = readPeople(rows('people'), references, organisations.byName);
+	model.people = readPeople(
+		rows('people'),
+		references,
+		organisations.byName,
+		unread.has('organisations')
+	);
 	model.links = readLinks(rows('links'), references);
 	const indicators = readIndicators(rows('indicators'), references);
 	model.indicators = indicators.list;
@@ -1455,18 +1478,41 @@ function notWithdrawn(
 	if (key && withdrawn.has(`${level}:${key}`)) r.problem(0, withdrawnRowMessage(level, key));
 }
 
-/** The code of the record above a row's (its column B: `what` of `sheet`), said when unknown. */
-function knownParent(r: RowReader, codes: Set<string>, what: string, sheet: string): string {
+/**
+ * The sheets a row of which has a filled key (code, number, name) that could not be read (its
+ * problem said): a reference to such a sheet that finds nothing may name that row, and is not
+ * told « n’existe pas » as well.
+ */
+type UnreadKeys = Set<SheetKey>;
+
+/** Whether the key read from a row's cell is unknown though the cell is filled (said already). */
+function keyUnread(r: RowReader, index: number, key: string | number): boolean {
+	return (key === '' || Number.isNaN(key)) && !r.blank(index);
+}
+
+/** The code of the record above a row's (its column B, of the sheet `parent`), said when unknown. */
+function knownParent(
+	r: RowReader,
+	codes: Set<string>,
+	what: string,
+	parent: SheetKey,
+	unread: UnreadKeys
+): string {
 	const code = r.text(1);
-	if (code && !codes.has(code))
-		r.problem(1, `${what} ${quoted(code)} n’existe pas dans la feuille « ${sheet} »`);
+	if (code && !codes.has(code) && !unread.has(parent))
+		r.problem(1, `${what} ${quoted(code)} n’existe pas dans la feuille « ${SHEETS[parent].name} »`);
 	return code;
 }
 
-function readAxes(rows: RowReader[], withdrawn: Set<string>): PlanModel['axes'] {
+function readAxes(
+	rows: RowReader[],
+	withdrawn: Set<string>,
+	unread: UnreadKeys
+): PlanModel['axes'] {
 	return uniqueBy(
 		rows.map((r) => {
 			const code = codeOf(r, 0, 'd’axe');
+			if (keyUnread(r, 0, code)) unread.add('axes');
 			notWithdrawn(r, withdrawn, 'axis', code);
 			return { reader: r, item: { code, shortName: r.text(1), label: r.text(2) } };
 		}),
@@ -1479,12 +1525,14 @@ function readAxes(rows: RowReader[], withdrawn: Set<string>): PlanModel['axes'] 
 function readOrientations(
 	rows: RowReader[],
 	withdrawn: Set<string>,
-	axisCodes: Set<string>
+	axisCodes: Set<string>,
+	unread: UnreadKeys
 ): PlanModel['orientations'] {
 	return uniqueBy(
 		rows.map((r) => {
-			const axis = knownParent(r, axisCodes, 'l’axe', SHEETS.axes.name);
+			const axis = knownParent(r, axisCodes, 'l’axe', 'axes', unread);
 			const code = codeOf(r, 0, 'd’orientation');
+			if (keyUnread(r, 0, code)) unread.add('orientations');
 			notWithdrawn(r, withdrawn, 'orientation', code);
 			return { reader: r, item: { code, axis, label: r.text(2) } };
 		}),
@@ -1497,17 +1545,14 @@ function readOrientations(
 function readObjectives(
 	rows: RowReader[],
 	withdrawn: Set<string>,
-	orientationCodes: Set<string>
+	orientationCodes: Set<string>,
+	unread: UnreadKeys
 ): PlanModel['objectives'] {
 	return uniqueBy(
 		rows.map((r) => {
-			const orientation = knownParent(
-				r,
-				orientationCodes,
-				'l’orientation',
-				SHEETS.orientations.name
-			);
+			const orientation = knownParent(r, orientationCodes, 'l’orientation', 'orientations', unread);
 			const number = r.integer(0, 1, 99);
+			if (keyUnread(r, 0, number)) unread.add('objectives');
 			if (Number.isInteger(number)) notWithdrawn(r, withdrawn, 'objective', String(number));
 			return {
 				reader: r,
@@ -1519,7 +1564,8 @@ function readObjectives(
 				}
 			};
 		}),
-		(o) => String(o.number),
+		// A missing or refused number (NaN) is said on its row, not as « « NaN » est déjà à la ligne ».
+		(o) => (Number.isNaN(o.number) ? '' : String(o.number)),
 		0,
 		'l’objectif'
 	);
@@ -1531,7 +1577,8 @@ function readObjectives(
  */
 function readOrganisations(
 	rows: RowReader[],
-	retiredOrganisations: RetiredOrganisation[]
+	retiredOrganisations: RetiredOrganisation[],
+	unread: UnreadKeys
 ): { list: PlanModel['organisations']; byName: Map<string, string> } {
 	const read = rows.map((r) => {
 		const typeLabel = r.text(3);
@@ -1543,6 +1590,7 @@ function readOrganisations(
 			);
 		const slug = codeOf(r, 0, 'd’organisation');
 		const name = r.text(1);
+		if (keyUnread(r, 0, slug) || keyUnread(r, 1, name)) unread.add('organisations');
 		const mixed = mixedScripts(name);
 		if (mixed) r.problem(1, `le nom ${quoted(name)} ${mixed}`);
 		return {
@@ -1607,16 +1655,18 @@ function refuseNamesAsIdentifiers(
  * rows naming one of those are not also reported as naming an unknown fiche; other unknown codes
  * are.
  */
-function readFiches(rows: RowReader[], objectiveNumbers: Set<number>) {
+function readFiches(rows: RowReader[], objectiveNumbers: Set<number>, unread: UnreadKeys) {
 	const ficheRows = new Map<string, number>();
 	const unreadableCodes = new Set<string>();
 	const list = uniqueBy(
 		rows.map((r) => {
 			for (const code of r.codeCandidates(0)) unreadableCodes.add(code);
 			const code = r.code(0);
+			// A code taken for a date is told by the codes it may have been (unreadableCodes).
+			if (keyUnread(r, 0, code) && r.codeCandidates(0).length === 0) unread.add('fiches');
 			if (!ficheRows.has(code)) ficheRows.set(code, r.number);
 			const objective = r.integer(1, 1, 99);
-			checkFicheCode(r, code, objective, objectiveNumbers);
+			checkFicheCode(r, code, objective, unread.has('objectives') ? null : objectiveNumbers);
 			return {
 				reader: r,
 				item: {
@@ -1645,7 +1695,7 @@ function checkFicheCode(
 	r: RowReader,
 	code: string,
 	objective: number,
-	objectiveNumbers: Set<number>
+	objectiveNumbers: Set<number> | null
 ): void {
 	const match = FICHE_CODE_PATTERN.exec(code);
 	if (code && !match)
@@ -1658,7 +1708,8 @@ function checkFicheCode(
 			0,
 			`le code ${code} ne correspond pas à l’objectif ${objective} (il commence par son numéro)`
 		);
-	if (!Number.isNaN(objective) && !objectiveNumbers.has(objective))
+	// null: an objective's number could not be read, this one may be it.
+	if (objectiveNumbers && !Number.isNaN(objective) && !objectiveNumbers.has(objective))
 		r.problem(
 			1,
 			`l’objectif ${objective} n’existe pas dans la feuille « ${SHEETS.objectives.name} »`
@@ -1675,13 +1726,15 @@ class FicheReferences {
 	constructor(
 		private codes: Set<string>,
 		private unreadableCodes: Set<string>,
+		/** A fiche's code could not be read at all: any code may be it. */
+		private someUnreadable: boolean,
 		private problems: Problems
 	) {}
 
 	/** The code of the fiche a cell names, said when the « Fiches » sheet lacks it. */
 	known(r: RowReader, index: number): string {
 		const code = r.code(index);
-		if (code && !this.codes.has(code) && !this.unreadableCodes.has(code)) {
+		if (code && !this.someUnreadable && !this.codes.has(code) && !this.unreadableCodes.has(code)) {
 			const known = this.unknown.get(code);
 			if (known) known.rows.push({ sheet: r.sheet, row: r.number });
 			else
@@ -1709,7 +1762,8 @@ class FicheReferences {
 function readPeople(
 	rows: RowReader[],
 	fiches: FicheReferences,
-	organisationByName: Map<string, string>
+	organisationByName: Map<string, string>,
+	organisationsUnread: boolean
 ): PlanModel['people'] {
 	// Each row's organisation as its cell says it, for the problem of a row repeating another.
 	const typedNames = new Map<object, string>();
@@ -1724,7 +1778,7 @@ function readPeople(
 			const organisation =
 				organisationByName.get(organisationNameKey(name)) ??
 				organisationByName.get(name.toLowerCase());
-			if (name && !organisation)
+			if (name && !organisation && !organisationsUnread)
 				r.problem(
 					2,
 					`l’organisation ${quoted(name)} n’existe pas dans la feuille « ${SHEETS.organisations.name} » (ni par son nom ni par son identifiant)`
@@ -1744,7 +1798,9 @@ function readPeople(
 		// As the database allows: an organisation owns a fiche once per scope, is a partner once
 		// (repeatedOrganisationRows, the fiche's form), told in the form's words.
 		(p) =>
-			`${p.fiche}, ${WORKBOOK_ROLE_WORDS[p.role].toLowerCase()} ${p.organisation}${p.role === 'owner' && p.detail ? ` (${p.detail})` : ''}`,
+			!p.fiche || !p.organisation
+				? ''
+				: `${p.fiche}, ${WORKBOOK_ROLE_WORDS[p.role].toLowerCase()} ${p.organisation}${p.role === 'owner' && p.detail ? ` (${p.detail})` : ''}`,
 		2,
 		(p, first) =>
 			repeatedOrganisationProblem(
@@ -1764,7 +1820,7 @@ function readLinks(rows: RowReader[], fiches: FicheReferences): PlanModel['links
 			if (fiche && fiche === linked) r.problem(1, 'une fiche ne peut pas être liée à elle-même');
 			return { reader: r, item: { fiche, linked } };
 		}),
-		(l) => `${l.fiche} → ${l.linked}`,
+		(l) => (l.fiche && l.linked ? `${l.fiche} → ${l.linked}` : ''),
 		1,
 		'le lien'
 	);
@@ -1798,7 +1854,7 @@ function readIndicators(rows: RowReader[], fiches: FicheReferences) {
 				}
 			};
 		}),
-		(i) => `${i.fiche} n° ${i.position}`,
+		(i) => (i.fiche && !Number.isNaN(i.position) ? `${i.fiche} n° ${i.position}` : ''),
 		1,
 		'l’indicateur'
 	);
