@@ -49,6 +49,17 @@ describe('error summary', () => {
 		]);
 	});
 
+	// Merge review s51: the role the accounts page showed, and « shown » fields named in camelCase.
+	it('counts the shown role, the ids and shownUntil among the hidden fields', () => {
+		for (const name of ['currentRole', 'currentOrganisationId', 'itemId', 'shownUntil']) {
+			const body = render(ErrorSummary, {
+				props: { errors: { [name]: 'Rechargez la page.' } }
+			}).body;
+			expect(body, name).toContain('<p>Rechargez la page.</p>');
+			expect(body, name).not.toContain('<a ');
+		}
+	});
+
 	it('follows the form’s order when given each field’s rank', () => {
 		const rank: Record<string, number> = { title: 0, owner_1_org: 1, links: 2, reason: 3 };
 		expect(
