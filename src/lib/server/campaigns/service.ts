@@ -13,8 +13,8 @@ import {
 } from '../mail/outbox-repository';
 import {
 	activeRecipients,
-	findPreferences,
-	organisationReceives
+	organisationReceives,
+	organisationRecipientsOf
 } from '../mail/preferences-repository';
 import { invalidFields, ok, refuse, type Result } from '../result';
 import {
@@ -654,9 +654,7 @@ async function peopleToRemind(
 	organisationId: number,
 	day: string
 ) {
-	const people = [];
-	for (const person of await activeRecipients(db, { organisationId }))
-		if ((await findPreferences(db, person.id)).reminders) people.push(person);
+	const people = await organisationRecipientsOf(db, organisationId, 'reminders');
 	const opened = await lastWrittenAboutCampaign(
 		db,
 		campaignId,

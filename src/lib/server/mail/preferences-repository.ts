@@ -65,6 +65,29 @@ export async function activeRecipients(
 }
 
 /**
+ * The active accounts of the organisation that receive this category of messages (an account
+ * without preferences receives them all), in one statement.
+ */
+export async function organisationRecipientsOf(
+	db: Executor,
+	organisationId: number,
+	category: Category
+): Promise<{ id: number; email: string; name: string }[]> {
+	return db
+		.selectFrom('user_account')
+		.leftJoin('mail_preference', 'mail_preference.user_id', 'user_account.id')
+		.select(['user_account.id', 'user_account.email', 'user_account.name'])
+		.where('user_account.disabled_at', 'is', null)
+		.where('user_account.password_hash', 'is not', null)
+		.where('user_account.organisation_id', '=', organisationId)
+		.where((eb) =>
+			eb.or([eb('mail_preference.user_id', 'is', null), eb(`mail_preference.${category}`, '=', 1)])
+		)
+		.orderBy('user_account.id')
+		.execute();
+}
+
+/**
  * Whether at least one active account of the organisation receives this category of messages (an
  * account without preferences receives them all).
  */
@@ -73,17 +96,5 @@ export async function organisationReceives(
 	organisationId: number,
 	category: Category
 ): Promise<boolean> {
-	const found = await db
-		.selectFrom('user_account')
-		.leftJoin('mail_preference', 'mail_preference.user_id', 'user_account.id')
-		.select('user_account.id')
-		.where('user_account.disabled_at', 'is', null)
-		.where('user_account.password_hash', 'is not', null)
-		.where('user_account.organisation_id', '=', organisationId)
-		.where((eb) =>
-			eb.or([eb('mail_preference.user_id', 'is', null), eb(`mail_preference.${category}`, '=', 1)])
-		)
-		.limit(1)
-		.executeTakeFirst();
-	return found !== undefined;
+	return (await organisationRecipientsOf(db, organisationId, category)).length > 0;
 }
