@@ -10,7 +10,7 @@ import {
 	previewPlanImport
 } from '$lib/server/authoring/plan-import';
 import { MAX_PROBLEMS } from '$lib/server/authoring/workbook';
-import { withoutTags } from '$lib/utils/html-testing';
+import { shownText, withoutTags } from '$lib/utils/html-testing';
 import { abandonFiche, editedWorkbook, moveFiche } from '$lib/server/authoring/testing';
 import * as importPage from './admin/plan/import/+page.server';
 import ImportPage from './admin/plan/import/+page.svelte';
@@ -169,6 +169,21 @@ describe('/admin/plan/import', () => {
 		expect(alerts).toHaveLength(1);
 		expect(alerts[0]).toContain('Téléchargez à nouveau le plan');
 		expect(alerts[0]).not.toContain('à corriger dans le tableur');
+		// The reason typed was in `values` but shown nowhere: the confirmation form, its one place,
+		// is drawn only for a preview without problems (s51). Quoted, to copy into the next one.
+		expect(shownText(body)).toContain(
+			'La raison que vous aviez saisie, à recopier pour le prochain classeur : Relecture du comité'
+		);
+		// A first look at a workbook with problems has no reason to quote.
+		const first = await post('preview', {
+			fichier: new File([mine as Uint8Array<ArrayBuffer>], 'plan-lot.xlsx')
+		});
+		expect(first.status).toBe(400);
+		const looked = render(ImportPage, {
+			props: { data: { maxKo: 400, applied: null }, form: first.data } as never
+		});
+		expect(looked.body).toContain('Téléchargez à nouveau le plan');
+		expect(looked.body).not.toContain('raison-gardee');
 	});
 
 	// Left noticed s45: only a row edited since the export led to « téléchargez à nouveau » in the
