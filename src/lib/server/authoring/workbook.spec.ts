@@ -1110,12 +1110,28 @@ describe('every problem told in one pass', () => {
 		expect(found.join('\n')).not.toMatch(/NaN|déjà à la ligne|n’existe pas|obligatoire/);
 		const noResultMessage =
 			'cette cellule contient une formule sans résultat enregistré : remplacez-la par sa valeur (copier, puis collage spécial « valeurs seulement »)';
-		const notANumber = 'refusé : la valeur doit être un nombre (exemple : 12 ou 12,5)';
+		// Said as the spreadsheet shows the day, not « « 1900-01-02 » refusé : … doit être un nombre »
+		// (s51), and that the spreadsheet took the number for a date, as codes are.
+		const takenForDate = (day: string) =>
+			`le tableur tient cette cellule pour une date (« ${day} »), non pour un nombre : s’il a pris le nombre tapé pour une date, mettez la colonne au format Nombre, puis retapez le nombre (par exemple 12 ou 12,5)`;
 		expect(found).toEqual([
 			`Feuille « Organisations », ligne 2, colonne « Nom » : ${noResultMessage}`,
 			'Feuille « Fiches », ligne 2, colonne « Code » : 10\u202f001 caractères : 300 au plus (comme dans le formulaire du portail)',
-			`Feuille « Objectifs », ligne 3, colonne « Numéro » : « 1900-01-02 » ${notANumber}`,
-			`Feuille « Objectifs », ligne 4, colonne « Numéro » : « 1900-01-03 » ${notANumber}`
+			`Feuille « Objectifs », ligne 3, colonne « Numéro » : ${takenForDate('2\u00a0janvier\u00a01900')}`,
+			`Feuille « Objectifs », ligne 4, colonne « Numéro » : ${takenForDate('3\u00a0janvier\u00a01900')}`
 		]);
 	}, 60_000);
+
+	it('refuses a date in an indicator’s « Cible », naming the cell and the day as it is shown', async () => {
+		const found = await problems(
+			await edited((w) => {
+				const cell = w.getWorksheet('Indicateurs')!.getRow(2).getCell(6);
+				cell.style = { ...cell.style, numFmt: 'dd/mm/yyyy' };
+				cell.value = new Date(Date.UTC(2027, 0, 1));
+			})
+		);
+		expect(found).toEqual([
+			'Feuille « Indicateurs », ligne 2, colonne « Cible » : le tableur tient cette cellule pour une date (« 1er\u00a0janvier\u00a02027 »), non pour un nombre : s’il a pris le nombre tapé pour une date, mettez la colonne au format Nombre, puis retapez le nombre (par exemple 12 ou 12,5)'
+		]);
+	});
 });

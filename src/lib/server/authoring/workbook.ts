@@ -1119,15 +1119,11 @@ function numberOfCell(
 		const unwritten = exponentProblem(value);
 		if (unwritten) return { problem: unwritten };
 	}
-	const typed =
-		value instanceof Date
-			? value.toISOString().slice(0, 10)
-			: typeof value === 'number'
-				? formatNumberInput(spreadsheetDigits(value))
-				: value;
+	if (value instanceof Date) return { problem: numberTakenForDate(value) };
+	const typed = typeof value === 'number' ? formatNumberInput(spreadsheetDigits(value)) : value;
 	// A number cell's 12.125 is written « 12,125 »: one reading only, not « 1,000 » typed.
 	const reading = typeof value === 'number' ? 'number' : 'typed';
-	const number = value instanceof Date ? Number.NaN : readIndicatorValue(kind, typed, reading);
+	const number = readIndicatorValue(kind, typed, reading);
 	if (Number.isFinite(number)) return { number };
 	const problem = asProblem(indicatorValueReadingProblem(kind, typed, reading));
 	// « « 1.250 » se lit de deux façons… » names the value already.
@@ -1180,6 +1176,15 @@ function textOfCell(
 function codeTakenForNumber(value: number | Date): string {
 	const shown = value instanceof Date ? dateShown(value) : serialShown(value);
 	return `le tableur a pris ce code pour une date ou un nombre (« ${shown} ») : mettez la colonne au format Texte, puis retapez le code (par exemple 4-2)`;
+}
+
+/**
+ * A date in a number column, said as the spreadsheet shows it (« 2 janvier 1900 », not
+ * « 1900-01-02 »), with what to do, as codeTakenForNumber says it of a code: a number typed in a
+ * cell formatted as a date (« 2 » in « Numéro ») becomes a day.
+ */
+function numberTakenForDate(value: Date): string {
+	return `le tableur tient cette cellule pour une date (« ${dateShown(value)} »), non pour un nombre : s’il a pris le nombre tapé pour une date, mettez la colonne au format Nombre, puis retapez le nombre (par exemple 12 ou 12,5)`;
 }
 
 /** The fiche codes a date (or a day number) may have been typed as: « 9-1 » and « 1-9 ». */
