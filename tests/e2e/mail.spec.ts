@@ -255,10 +255,14 @@ test('a campaign opens, a reminder goes, the partner submits, the campaign shows
 	expect(ficheCode).toBeTruthy();
 
 	// As if the campaign had been opened a week ago, for tomorrow: its « -1 » reminder is due today.
+	// Its opening mail with it: one written on a reminder's day stands for that reminder.
 	const db = new SQLite(await portalDatabase());
 	db.prepare(
 		'UPDATE campaign SET opened_at = opened_at - 7 * 86400000, deadline = ? WHERE id = ?'
 	).run(daysAfter(parisToday(), 1), campaignId);
+	db.prepare(
+		'UPDATE mail_outbox SET created_at = created_at - 7 * 86400000 WHERE campaign_id = ?'
+	).run(campaignId);
 	db.close();
 	const reminder = await lastMail(
 		INVITEE.email,
