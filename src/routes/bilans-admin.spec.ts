@@ -6,7 +6,9 @@ import { findEdition, loadPlanToFreeze } from '$lib/server/editions/repository';
 import { draftDigest, saveEditionDraft } from '$lib/server/editions/service';
 import { savedDraft } from '$lib/server/editions/testing';
 import { listAxes } from '$lib/server/plan/repository';
-import { axisTextField } from '$lib/schemas/edition';
+import { axisTextField, editionYearMessage } from '$lib/schemas/edition';
+import { INVALID_FORM_MESSAGE } from '$lib/server/result';
+import { parisYear } from '$lib/utils/dates';
 import * as bilans from './admin/bilans/+page.server';
 import * as preview from './admin/bilans/[id=id]/+page.server';
 import * as publication from './admin/bilans/[id=id]/publication/+page.server';
@@ -163,5 +165,26 @@ describe('the bilans’ admin pages', () => {
 			'Le bilan 2022 n’a pas encore de version publiée : la note de correction est pour une nouvelle version d’un bilan publié. Videz ce champ.'
 		);
 		expect(sent.values).toMatchObject({ intro: 'Bilan 2022', change_note: 'Note ignorée ?' });
+	});
+
+	it('refuse a year not begun under its field, with the form’s other problems, the typing kept', async () => {
+		const next = String(parisYear() + 1);
+		const typed = { year: next, as_of: '', intro: '', change_note: '' };
+		const sent = await formAnswer(() => save(typed));
+		expect(sent.status).toBe(400);
+		expect(sent.message).toBe(INVALID_FORM_MESSAGE);
+		expect(sent.errors).toEqual({
+			year: editionYearMessage(parisYear()),
+			intro: 'L’introduction est obligatoire.'
+		});
+		expect(sent.values).toMatchObject({ year: next, intro: '' });
+		// Alone, it is told the same way as a year before the plan (2017) or past 2100.
+		for (const year of [next, '2017']) {
+			const alone = await formAnswer(() => save({ ...typed, year, intro: 'Bilan' }));
+			expect(alone.status).toBe(400);
+			expect(alone.message).toBe(INVALID_FORM_MESSAGE);
+			expect(alone.errors).toEqual({ year: editionYearMessage(parisYear()) });
+			expect(alone.values).toMatchObject({ year, intro: 'Bilan' });
+		}
 	});
 });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parisYear } from '../utils/dates';
-import { editionSchema } from './edition';
+import { editionSchema, editionYearMessage } from './edition';
 
 const AXES = [
 	{ code: 'performance', shortName: 'performance' },
 	{ code: 'solidarite', shortName: 'solidarité' },
 	{ code: 'modernite', shortName: 'modernité' }
 ];
-const EditionSchema = editionSchema(AXES);
+const EditionSchema = editionSchema(AXES, []);
 
 const form = (year: string, asOf: string) => ({
 	year,
@@ -45,8 +45,13 @@ describe('edition form', () => {
 		expect(messages('2017', '')).toEqual(refusal);
 		expect(messages('2101', '')).toEqual(refusal);
 		expect(messages('2018', '')).toEqual([]);
-		// A year not begun yet is refused for a new draft only (saveEditionDraft).
-		expect(messages(String(parisYear() + 1), '')).toEqual([]);
+	});
+
+	it('refuses a year not begun, unless that year has a draft already', () => {
+		const next = parisYear() + 1;
+		expect(messages(String(next), '')).toEqual([['year', editionYearMessage(parisYear())]]);
+		const withDraft = editionSchema(AXES, [next]).safeParse(form(String(next), ''));
+		expect(withDraft.success).toBe(true);
 	});
 
 	it('gives one message for a badly written year, not a second one on the date', () => {
@@ -62,7 +67,7 @@ describe('edition form', () => {
 	});
 
 	it('offers a text for each axis of the plan, an axis added in the portal too, read by code', () => {
-		const schema = editionSchema([...AXES, { code: 'ruralite', shortName: 'ruralité' }]);
+		const schema = editionSchema([...AXES, { code: 'ruralite', shortName: 'ruralité' }], []);
 		const parsed = schema.safeParse({ ...form('2019', ''), text_ruralite: 'Le quatrième' });
 		expect(parsed.success && parsed.data.axisTexts).toEqual({
 			performance: '',

@@ -28,17 +28,33 @@ export interface AxisOfForm {
 	shortName: string;
 }
 
-const EDITION_FIELDS = {
+/**
+ * Why `year` cannot have a new draft: it has not begun (a draft cannot be deleted, and a mistyped
+ * 2099 would stay in the list for good, unpublishable before its date of arrest), unless it has a
+ * draft already (one made before that rule keeps its year). Null when it can.
+ */
+export function newDraftYearMessage(
+	year: number,
+	hasDraft: boolean,
+	now = new Date()
+): string | null {
+	return year <= parisYear(now) || hasDraft ? null : editionYearMessage(parisYear(now));
+}
+
+/** The edition's own fields; a year not begun is refused unless one of `draftYears` (a draft's). */
+const editionFields = (draftYears: readonly number[]) => ({
 	year: z
 		.string()
 		.regex(/^\d{4}$/, 'L’année s’écrit sur quatre chiffres (exemple : 2019).')
 		.transform(Number)
-		// Years a draft may carry; a new draft's year must have begun (saveEditionDraft): a draft
-		// cannot be deleted, so a mistyped 2099 would stay in the list for good, unpublishable
-		// before its date of arrest. A draft made before that rule keeps its year (read-only).
+		// Told with the form's other problems, not once they are mended; saveEditionDraft asks again
+		// in its transaction.
 		.superRefine((year, context) => {
-			if (year < FIRST_EDITION_YEAR || year > 2100)
-				context.addIssue({ code: 'custom', message: editionYearMessage(parisYear()) });
+			const message =
+				year < FIRST_EDITION_YEAR || year > 2100
+					? editionYearMessage(parisYear())
+					: newDraftYearMessage(year, draftYears.includes(year));
+			if (message) context.addIssue({ code: 'custom', message });
 		}),
 	// Left empty: the 31 December of the year (below), as the form says; the page's script
 	// fills it in as the year is typed, but a year typed before the script runs, or without
@@ -52,18 +68,19 @@ const EDITION_FIELDS = {
 		),
 	intro: textField('L’introduction', 10_000),
 	change_note: textField('La note de correction', 2_000, { required: false })
-};
+});
 
 /** The form's fields: the edition's own, and one text per axis of the plan. */
 export function editionFormFields(axes: AxisOfForm[]): string[] {
-	return [...Object.keys(EDITION_FIELDS), ...axes.map((a) => axisTextField(a.code))];
+	return [...Object.keys(editionFields([])), ...axes.map((a) => axisTextField(a.code))];
 }
 
 /**
  * The edition's form, with a text for each axis of the plan as it stands (an axis added in the
- * portal gets its own), read into `axisTexts` by axis code.
+ * portal gets its own), read into `axisTexts` by axis code. `draftYears`: the years that have a
+ * draft, the only ones not begun the form accepts.
  */
-export function editionSchema(axes: AxisOfForm[]) {
+export function editionSchema(axes: AxisOfForm[], draftYears: readonly number[]) {
 	const texts = Object.fromEntries(
 		axes.map((a) => [
 			axisTextField(a.code),
@@ -72,7 +89,7 @@ export function editionSchema(axes: AxisOfForm[]) {
 	);
 	return (
 		z
-			.object({ ...EDITION_FIELDS, ...texts })
+			.object({ ...editionFields(draftYears), ...texts })
 			// Checked only against a year written correctly: otherwise the year's own message is enough.
 			.refine(
 				(v) =>

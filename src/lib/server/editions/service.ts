@@ -10,6 +10,7 @@ import {
 	findEdition,
 	insertEditionFiles,
 	lastPublishedVersion,
+	listEditions,
 	listEditionsWithoutFiles,
 	markPublished,
 	upsertDraft
@@ -17,8 +18,13 @@ import {
 import { ok, refuse, type FieldChange, type Result } from '../result';
 import { formatDate } from '../../utils/format';
 import { EDITION_NOT_FOUND } from '../../utils/vocabulary';
-import { daysAfter, parisToday, parisYear } from '../../utils/dates';
-import { axisTextField, editionYearMessage } from '../../schemas/edition';
+import { daysAfter, parisToday } from '../../utils/dates';
+import {
+	axisTextField,
+	editionFormFields,
+	editionSchema,
+	newDraftYearMessage
+} from '../../schemas/edition';
 import { isIsoDate } from '../../schemas/form';
 import { listAxes } from '../plan/repository';
 
@@ -124,17 +130,23 @@ export async function editionFormAxes(
 }
 
 /**
- * Why `year` cannot have a draft: a new draft's year must have begun (a draft cannot be deleted,
- * and a mistyped 2099 would stay in the list for good). Asked by the form beside its other
- * checks, so that a wrong year is told with them.
+ * The bilan's form as it is posted: its axes (editionFormAxes, by the date of arrest typed), its
+ * fields and its schema, which knows the years that have a draft (a year not begun is refused
+ * with the form's other problems, unless it has one).
  */
-export async function newDraftYearProblem(
-	db: Executor,
-	year: number,
-	now = new Date()
-): Promise<string | null> {
-	if (year <= parisYear(now) || (await findDraftOfYear(db, year))) return null;
-	return editionYearMessage(parisYear(now));
+export async function postedEditionForm(db: Executor, asOf: string | undefined) {
+	const axes = await editionFormAxes(db, asOf);
+	const drafts = (await listEditions(db, { publishedOnly: false })).filter(
+		(e) => e.state === 'draft'
+	);
+	return {
+		axes,
+		fields: editionFormFields(axes),
+		schema: editionSchema(
+			axes,
+			drafts.map((e) => e.year)
+		)
+	};
 }
 
 /** Creates or updates the draft of a year; its version follows the last published one. */
@@ -147,7 +159,7 @@ export async function saveEditionDraft(
 ): Promise<Result<{ id: number }>> {
 	return db.transaction().execute(async (trx) => {
 		const existing = await findDraftOfYear(trx, input.year);
-		const yearProblem = await newDraftYearProblem(trx, input.year, now);
+		const yearProblem = newDraftYearMessage(input.year, existing !== undefined, now);
 		if (yearProblem) return refuse(400, yearProblem, { fieldErrors: { year: yearProblem } });
 		if (existing && input.shown !== undefined && draftDigest(existing) !== input.shown)
 			return refuse(

@@ -1,17 +1,17 @@
 import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
-import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
+import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { findEdition, listEditions } from '$lib/server/editions/repository';
 import {
 	draftDigest,
 	editionFormAxes,
 	findDraftDigest,
-	newDraftYearProblem,
+	postedEditionForm,
 	saveEditionDraft
 } from '$lib/server/editions/service';
 import { readForm } from '$lib/schemas/form';
-import { axisTextField, editionFormFields, editionSchema } from '$lib/schemas/edition';
+import { axisTextField } from '$lib/schemas/edition';
 import { ID_PATTERN } from '$lib/utils/text';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -53,20 +53,9 @@ export const actions: Actions = {
 		const db = getDb();
 		// The digest of the draft the form showed ('' for none), given back with any refusal.
 		const { shown, as_of: asOf } = readForm(form, ['shown', 'as_of']).values;
-		const axes = await editionFormAxes(db, asOf);
-		const { answer, errors, values, data } = readPostedForm(
-			form,
-			editionFormFields(axes),
-			editionSchema(axes),
-			{ shown }
-		);
-		if (answer) {
-			// A year not begun is told with the form's other problems, not once they are mended.
-			const year = /^\d{4}$/.test(values.year ?? '') ? Number(values.year) : null;
-			const yearProblem =
-				!errors.year && year !== null ? await newDraftYearProblem(db, year) : null;
-			return yearProblem ? invalidFormAnswer({ ...errors, year: yearProblem }, values) : answer;
-		}
+		const { axes, fields, schema } = await postedEditionForm(db, asOf);
+		const { answer, values, data } = readPostedForm(form, fields, schema, { shown });
+		if (answer) return answer;
 		const result = await saveEditionDraft(
 			db,
 			admin,
