@@ -5,6 +5,10 @@ import { notifySittingClosed, notifySittingCancelled } from './sitting-notices';
 import { countCancellationsOfSitting } from '../mail/outbox-repository';
 import { loadFicheStatesAsOf } from '../dashboard/repository';
 import type { User } from '../auth/users';
+import { can } from '../auth/permissions';
+import { ficheCampaignStatus } from '../campaigns/service';
+import { findFicheByCode, findFichePeriod } from '../plan/repository';
+import type { SittingRecord } from './repository';
 import type { FicheStatus, SittingFacts } from '../db/schema';
 import { INVALID_FORM_MESSAGE, ok, refuse, type Refusal, type Result } from '../result';
 import {
@@ -20,6 +24,7 @@ import {
 	findCommissionMember,
 	findFicheActivityAsOf,
 	findLastPriorityDecision,
+	findPreviousClosedSitting,
 	findPreparingCampaign,
 	listFichesWithAddedAt,
 	findSittingDecision,
@@ -37,6 +42,7 @@ import {
 	listAgendaFicheIds,
 	listDecisionIds,
 	listPriorityDecisions,
+	listPriorityHistory,
 	listFicheActivity,
 	setFichePriority,
 	setSittingState,
@@ -1065,4 +1071,62 @@ export async function removeDecision(
 		});
 		return ok();
 	});
+}
+
+/**
+ * What the file of the fiche `code` for `sitting` shows `user` (who may read it): the period
+ * reported between the previous closed séance and this one's day, and the fiche's state. A closed
+ * séance's file, or that of a séance whose day is past, shows the fiche as it stood on its day,
+ * today's state beside it (`current`); before then, the fiche as it is now (`stateOn` null).
+ */
+export async function sittingFileView(db: Db, user: User, sitting: SittingRecord, code: string) {
+	const fiche = (await findFicheByCode(db, code))!;
+	const previous = await findPreviousClosedSitting(db, sitting.heldOn, sitting.id);
+	// What was reported between the previous séance and this one's day, whenever it is read.
+	const period = await findFichePeriod(db, fiche.id, previous?.heldOn ?? null, sitting.heldOn);
+	const closed = sitting.state === 'closed';
+	const day = closed ? sitting.heldOn : flagsReadOn(sitting.heldOn, parisToday());
+	const then = day === null ? null : await ficheStateOn(db, fiche.code, day);
+	const flags = then ?? (await listFicheFlags(db, sitting.heldOn, fiche.code))[0]!;
+	return {
+		sitting: {
+			id: sitting.id,
+			heldOn: sitting.heldOn,
+			startsAt: sitting.startsAt,
+			title: sitting.title,
+			place: sitting.place,
+			// As the séance page lets in (its record once closed, else members and staff): a partner
+			// convened to an open séance reads this file but not the séance, which answers 403.
+			readable: can(user, 'commission.sitting.view', { closed })
+		},
+		previousDate: previous?.heldOn ?? null,
+		// A partner reads their own organisation's state only (members and staff: every one's).
+		campaigns: await ficheCampaignStatus(
+			db,
+			fiche.id,
+			can(user, 'campaigns.states.all') ? undefined : user.organisationId
+		),
+		fiche: {
+			code: fiche.code,
+			title: fiche.title,
+			priority: flags.priority,
+			status: flags.status,
+			progress: then ? then.progress : fiche.progress,
+			lastUpdate: flags.lastUpdate,
+			owners: fiche.owners,
+			linked: fiche.linked,
+			citedBy: fiche.citedBy
+		},
+		// The day the state above is of (the séance's), and today's beside it; null: today's.
+		stateOn: then ? sitting.heldOn : null,
+		closed,
+		current: then
+			? { priority: fiche.priority, status: fiche.status, progress: fiche.progress }
+			: null,
+		progressThen: period.progressAtStart,
+		measurements: period.indicators,
+		updates: period.updates,
+		flags,
+		priorityHistory: await listPriorityHistory(db, fiche.id)
+	};
 }
