@@ -58,6 +58,10 @@ describe('error summary', () => {
 			expect(body, name).toContain('<p>Rechargez la page.</p>');
 			expect(body, name).not.toContain('<a ');
 		}
+		// The séance's « Membre présent » is a list to choose from, named userId: linked to.
+		expect(links({ errors: { userId: 'Choisissez un membre dans la liste.' } })).toEqual([
+			'userId Choisissez un membre dans la liste.'
+		]);
 	});
 
 	it('follows the form’s order when given each field’s rank', () => {
