@@ -483,7 +483,7 @@ describe('architecture: one meaning for an exported name', () => {
 		expect(
 			namesDeclaredTwice([
 				{
-					path: 'authoring/service.ts',
+					path: 'authoring/fiches.ts',
 					text: 'export async function retireFiche(db: Db) {}\nexport function ok(): Ok;\nexport function ok(v) {}'
 				},
 				{ path: 'authoring/import-repository.ts', text: 'export async function retireFiche() {}' },
@@ -492,7 +492,7 @@ describe('architecture: one meaning for an exported name', () => {
 			])
 		).toEqual([
 			'PlanInfo: plan/repository.ts, authoring/plan-model.ts',
-			'retireFiche: authoring/service.ts, authoring/import-repository.ts'
+			'retireFiche: authoring/fiches.ts, authoring/import-repository.ts'
 		]);
 	});
 

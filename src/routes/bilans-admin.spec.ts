@@ -1,7 +1,7 @@
 import { isRedirect } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
 import { newStructure, openedStructure } from '$lib/server/authoring/testing';
-import { retireStructure, saveStructure } from '$lib/server/authoring/service';
+import { retireStructure, saveStructure } from '$lib/server/authoring/structure';
 import { findEdition, loadPlanToFreeze } from '$lib/server/editions/repository';
 import { draftDigest, saveEditionDraft } from '$lib/server/editions/service';
 import { savedDraft } from '$lib/server/editions/testing';

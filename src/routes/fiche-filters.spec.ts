@@ -1,7 +1,7 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { listStructure } from '$lib/server/authoring/repository';
-import { retireStructure, saveStructure } from '$lib/server/authoring/service';
+import { retireStructure, saveStructure } from '$lib/server/authoring/structure';
 import { newStructure, openedStructure } from '$lib/server/authoring/testing';
 import FicheList from '$lib/components/FicheList.svelte';
 import { fragmentHtml } from '$lib/server/render/kept-html';

@@ -28,7 +28,7 @@ import {
 	rebaseOrganisationTyping,
 	retireOrganisation,
 	withOrganisationNameProblem
-} from './service';
+} from './organisations';
 
 let db: Db;
 let admin: User;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareDatabase } from '../db/instance';
-import { structuralHistory } from './service';
+import { structuralHistory } from './structure';
 
 const dir = mkdtempSync(join(tmpdir(), 'sdusn-plan-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

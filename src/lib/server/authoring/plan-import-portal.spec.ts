@@ -6,7 +6,8 @@ import { applyPlanImport, exportPlanWorkbook, previewPlanImport } from './plan-i
 import { findFicheByCode } from '../plan/repository';
 import { findFicheState, listFicheRevisionViews, listStructure } from './repository';
 import { listFicheRevisions } from './revisions-repository';
-import { saveStructure, updateFiche } from './service';
+import { updateFiche } from './fiches';
+import { saveStructure } from './structure';
 import {
 	abandonFiche,
 	eachTestWithAdmin,

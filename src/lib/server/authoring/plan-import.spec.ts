@@ -17,7 +17,8 @@ import {
 	previewPlanImport,
 	type ImportRequest
 } from './plan-import';
-import { createFiche, ficheEditor, mergeOrganisations, retireOrganisation } from './service';
+import { createFiche, ficheEditor } from './fiches';
+import { mergeOrganisations, retireOrganisation } from './organisations';
 import { indicatorRowField, parseFicheForm } from '../../schemas/plan-edit';
 import { abandonUnconfirmed } from '../../schemas/retire';
 import { abandonFiche, editedWorkbook, insertAdmin } from './testing';

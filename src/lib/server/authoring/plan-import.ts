@@ -42,7 +42,9 @@ import {
 	type PlanIds
 } from './import-repository';
 import { countFieldChanges, diffPlans, type EntityChange, type PlanDiff } from './plan-diff';
-import { ficheTitleTaken, fieldChange, organisationNameTaken, reviseMovedFiches } from './service';
+import { ficheTitleTaken } from './fiches';
+import { organisationNameTaken } from './organisations';
+import { fieldChange, reviseMovedFiches } from './structure';
 import { listOrganisationsNamed } from './organisations-repository';
 import { findIndicatorId, listIndicatorValues } from './repository';
 import { indicatorChanges, readableIndicator } from './fiche-changes';

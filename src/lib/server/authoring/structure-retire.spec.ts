@@ -8,16 +8,15 @@ import { loadDashboardInput } from '../dashboard/repository';
 import { findFicheState, listStructure } from './repository';
 import { listEntityRevisions, listFicheRevisions } from './revisions-repository';
 import { exportPlanWorkbook, previewPlanImport } from './plan-import';
+import { createFiche, retireFiche } from './fiches';
 import {
-	createFiche,
 	planTree,
-	retireFiche,
 	retireStructure,
 	saveStructure,
 	structuralHistory,
 	structureEditor,
 	type StructureInput
-} from './service';
+} from './structure';
 import {
 	abandonFiche,
 	eachTestWithAdmin,

@@ -8,8 +8,8 @@ import { eachTestWithAdmin, newStructure, openedStructure } from './testing';
 import { findFicheByCode, listFiches, listOrientations } from '../plan/repository';
 import { listStructure, updateObjective } from './repository';
 import { listEntityRevisions, listFicheRevisions } from './revisions-repository';
+import { createFiche } from './fiches';
 import {
-	createFiche,
 	rebaseStructureTyping,
 	saveStructure,
 	STRUCTURE_CONFLICT_MESSAGE,
@@ -17,7 +17,7 @@ import {
 	structuralHistory,
 	structureEditor,
 	type StructureInput
-} from './service';
+} from './structure';
 
 let db: Db;
 let admin: User;

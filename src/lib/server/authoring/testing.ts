@@ -6,7 +6,8 @@ import { createTestDb } from '../db/testing';
 import { parseFicheForm } from '../../schemas/plan-edit';
 import { ficheFormValues } from './fiche-form';
 import { findFicheState, lastFicheRevisionId } from './repository';
-import { retireFiche, structureEditor, updateFiche, type StructureInput } from './service';
+import { retireFiche, updateFiche } from './fiches';
+import { structureEditor, type StructureInput } from './structure';
 
 /** The admin who edits the plan in this folder's tests. */
 export async function insertAdmin(db: Db): Promise<User> {

@@ -13,7 +13,7 @@ import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { progressInput } from '../progress/testing';
 import { campaignPairs, listCampaigns } from './repository';
 import { findFicheState } from '../authoring/repository';
-import { retireFiche } from '../authoring/service';
+import { retireFiche } from '../authoring/fiches';
 import { parisDate } from '../../utils/dates';
 import {
 	CAMPAIGNS_OPENED_PER_ACCOUNT_PER_DAY,

@@ -11,7 +11,7 @@ import { planHistory } from '../plan/history';
 import { isOpenSitting, listOpenSittings } from '../campaigns/repository';
 import { findSittingForNotice } from './convocation-repository';
 import { changedSinceConvened } from './convocation';
-import { createFiche } from '../authoring/service';
+import { createFiche } from '../authoring/fiches';
 import { abandonFiche, insertAdmin } from '../authoring/testing';
 import {
 	findSitting,

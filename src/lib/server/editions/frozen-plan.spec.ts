@@ -8,7 +8,7 @@ import { ficheFormValues } from '../authoring/fiche-form';
 import { findFicheState, lastFicheRevisionId } from '../authoring/repository';
 import { retireIndicator, saveAxis } from '../authoring/import-repository';
 import { insertRevision } from '../authoring/revisions-repository';
-import { createFiche, updateFiche } from '../authoring/service';
+import { createFiche, updateFiche } from '../authoring/fiches';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { openDataFile } from '../opendata/published';

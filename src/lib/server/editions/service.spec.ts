@@ -24,7 +24,8 @@ import {
 	listSittingsClosedAfter
 } from './repository';
 import { findDraftDigest, publishEdition, saveEditionDraft } from './service';
-import { createFiche, saveStructure } from '../authoring/service';
+import { createFiche } from '../authoring/fiches';
+import { saveStructure } from '../authoring/structure';
 import { moveFiche, openedStructure } from '../authoring/testing';
 import { listAxes } from '../plan/repository';
 import { planHistory } from '../plan/history';

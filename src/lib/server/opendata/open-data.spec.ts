@@ -11,7 +11,8 @@ import {
 	recordDecision
 } from '../commission/service';
 import { findSitting } from '../commission/repository';
-import { editOrganisation, updateFiche } from '../authoring/service';
+import { updateFiche } from '../authoring/fiches';
+import { editOrganisation } from '../authoring/organisations';
 import { editedFiche } from '../authoring/testing';
 import type { Db } from '../db';
 import type { FicheStatus } from '../db/schema';

@@ -1,4 +1,4 @@
-import { structuralHistory } from '../authoring/service';
+import { structuralHistory } from '../authoring/structure';
 import { listSittings } from '../commission/repository';
 import type { Db } from '../db';
 import { cachedByRevision } from '../db/revision-cache';

@@ -32,7 +32,7 @@ import {
 	UPDATE_NOT_FOUND,
 	UPDATE_STATE_LABELS as STATE_LABELS
 } from '../../utils/vocabulary';
-import { ficheDecision } from '../authoring/service';
+import { ficheDecision } from '../authoring/edits';
 import { RETURN_NEEDS_COMMENT } from '../../schemas/review';
 import { ofName } from '../../utils/text';
 import { formatDate, formatMoment, formatNumber, formatPercent } from '../../utils/format';

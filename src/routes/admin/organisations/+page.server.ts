@@ -2,7 +2,10 @@ import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { listAdminOrganisations } from '$lib/server/authoring/organisations-repository';
 import { listDecisionChoices } from '$lib/server/authoring/repository';
-import { createOrganisation, withOrganisationNameProblem } from '$lib/server/authoring/service';
+import {
+	createOrganisation,
+	withOrganisationNameProblem
+} from '$lib/server/authoring/organisations';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { ORGANISATION_FIELDS, OrganisationSchema } from '$lib/schemas/organisation';

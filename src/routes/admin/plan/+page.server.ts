@@ -1,7 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import { listDecisionChoices, listObjectiveChoices } from '$lib/server/authoring/repository';
-import { createFiche, planTree } from '$lib/server/authoring/service';
+import { createFiche } from '$lib/server/authoring/fiches';
+import { planTree } from '$lib/server/authoring/structure';
 import { getDb } from '$lib/server/db/instance';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { NEW_FICHE_FIELDS, NewFicheSchema } from '$lib/schemas/plan-edit';

@@ -14,7 +14,7 @@ import {
 	rebaseOrganisationTyping,
 	retireOrganisation,
 	withOrganisationNameProblem
-} from '$lib/server/authoring/service';
+} from '$lib/server/authoring/organisations';
 import { getDb } from '$lib/server/db/instance';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { readForm } from '$lib/schemas/form';

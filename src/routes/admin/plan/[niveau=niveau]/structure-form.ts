@@ -1,7 +1,7 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import type { User } from '$lib/server/auth/users';
 import { safeClientAddress } from '$lib/server/auth/guards';
-import { rebaseStructureTyping, saveStructure } from '$lib/server/authoring/service';
+import { rebaseStructureTyping, saveStructure } from '$lib/server/authoring/structure';
 import { getDb } from '$lib/server/db/instance';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import {

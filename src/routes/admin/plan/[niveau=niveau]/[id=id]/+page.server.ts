@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
-import { retireStructure, structureEditor } from '$lib/server/authoring/service';
+import { retireStructure, structureEditor } from '$lib/server/authoring/structure';
 import { getDb } from '$lib/server/db/instance';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { RETIRE_FIELDS, RetireSchema } from '$lib/schemas/retire';

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { authorize } from '$lib/server/auth/guards';
-import { structureEditor } from '$lib/server/authoring/service';
+import { structureEditor } from '$lib/server/authoring/structure';
 import { getDb } from '$lib/server/db/instance';
 import { ID_PATTERN } from '$lib/utils/text';
 import { saveStructureForm, structureLevel } from '../structure-form';

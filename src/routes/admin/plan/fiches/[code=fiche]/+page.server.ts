@@ -7,7 +7,7 @@ import {
 	repeatedOrganisationErrors,
 	retireFiche,
 	updateFiche
-} from '$lib/server/authoring/service';
+} from '$lib/server/authoring/fiches';
 import { getDb } from '$lib/server/db/instance';
 import { notFound, retryUnderMovedCode } from '$lib/server/http/moved-fiche';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';

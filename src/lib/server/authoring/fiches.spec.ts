@@ -23,9 +23,9 @@ import {
 	nextFicheNumber,
 	rebaseTyping,
 	retireFiche,
-	structuralHistory,
 	updateFiche
-} from './service';
+} from './fiches';
+import { structuralHistory } from './structure';
 
 let db: Db;
 let admin: User;

@@ -1,0 +1,175 @@
+import { formatDate } from '../../utils/format';
+import { parisDate } from '../../utils/dates';
+import { foldForMatching } from '../../utils/text';
+import { recordAudit, type AuditInput } from '../audit/repository';
+import type { User } from '../auth/users';
+import type { Executor } from '../db';
+import { listFichesWithAddedAt } from '../commission/repository';
+import { ok, refuse, type FieldChange, type Refusal, type Result } from '../result';
+import { findClosedDecision, type DecisionChoice } from './repository';
+import { insertRevision, type NewRevision } from './revisions-repository';
+
+/*
+ * What every admin's edit of the plan shares — a fiche's (fiches.ts), an organisation's
+ * (organisations.ts), an axis's, orientation's or objective's (structure.ts): the decision it may
+ * cite, its revision and journal line, the refusal when another edit came first, the changes of a
+ * record, and the slugs of new records.
+ */
+
+const CLOSED_DECISION = 'Choisissez une décision d’une séance close dans la liste.';
+
+/** The refusal of a cited decision: its message beside the field. */
+const decisionRefusal = (problem: string) =>
+	refuse(400, problem, { fieldErrors: { decision: problem } });
+
+/**
+ * The decision `decisionId` as a change of the fiche `ficheCode` may publish it « en application
+ * de », or why not: it must be a closed séance's, and bear on the fiche itself or be a free point
+ * of a séance held once the fiche was in the plan (its public history would otherwise cite a
+ * decision about another fiche, or from before it). One rule for every change of one fiche that
+ * cites a decision: its edit, its abandonment, its status (setFicheStatus).
+ */
+export async function ficheDecision(
+	db: Executor,
+	ficheCode: string,
+	decisionId: number
+): Promise<Result<DecisionChoice>> {
+	const decision = await findClosedDecision(db, decisionId);
+	if (!decision) return decisionRefusal(CLOSED_DECISION);
+	if (decision.ficheCode !== null && decision.ficheCode !== ficheCode)
+		return decisionRefusal(
+			`Cette décision porte sur la fiche ${decision.ficheCode} : choisissez une décision sur la fiche ${ficheCode}, ou sur un point libre de séance.`
+		);
+	const [{ addedAt } = { addedAt: null }] = await listFichesWithAddedAt(db, [ficheCode]);
+	if (addedAt !== null && parisDate(new Date(addedAt)) > decision.heldOn)
+		return decisionRefusal(
+			`Cette décision date du ${formatDate(decision.heldOn)}, avant l’ajout de la fiche au plan (le ${formatDate(addedAt)}) : elle ne peut pas en décider.`
+		);
+	return ok(decision);
+}
+
+/**
+ * The reason and decision of a change: the decision must belong to a closed sitting and, for a
+ * change of one fiche (`ficheCode`), bear on it or on a free point (ficheDecision). A new fiche,
+ * an organisation or the plan's structure may cite a decision about anything: a fiche split in
+ * two on one fiche's agenda item, a merger decided on a free point.
+ */
+export async function checkDecision(
+	db: Executor,
+	decisionId: number | null,
+	ficheCode?: string
+): Promise<Refusal | null> {
+	if (decisionId === null) return null;
+	if (ficheCode !== undefined) {
+		const cited = await ficheDecision(db, ficheCode, decisionId);
+		return cited.ok ? null : cited;
+	}
+	return (await findClosedDecision(db, decisionId)) ? null : decisionRefusal(CLOSED_DECISION);
+}
+
+/** Who changes the plan, why, from where and when: what each revision and journal line carries. */
+export interface ChangeContext {
+	trx: Executor;
+	user: User;
+	why: RevisionInput;
+	clientAddress: string | null;
+	now: Date;
+}
+
+/** One revision of an admin's edit (origin « portal »), in the edit's transaction. */
+export async function addRevision(
+	c: ChangeContext,
+	revision: Pick<NewRevision, 'entity' | 'entityId' | 'ficheId' | 'action' | 'changes'>
+): Promise<void> {
+	await insertRevision(c.trx, {
+		...revision,
+		reason: c.why.reason,
+		decisionId: c.why.decisionId,
+		origin: 'portal',
+		userId: c.user.id,
+		createdAt: c.now.toISOString()
+	});
+}
+
+/**
+ * The revision and the journal line of an admin's edit. The journal's summary ends with the
+ * reason; its before and after are the changed fields unless given.
+ */
+export async function recordChange(
+	c: ChangeContext,
+	revision: Pick<NewRevision, 'entity' | 'entityId' | 'ficheId' | 'action' | 'changes'>,
+	audit: Pick<AuditInput, 'action' | 'target' | 'summary' | 'before' | 'after'>
+): Promise<void> {
+	await addRevision(c, revision);
+	const { changes } = revision;
+	await recordAudit(
+		c.trx,
+		{
+			actor: c.user,
+			action: audit.action,
+			target: audit.target,
+			summary: `${audit.summary} : ${c.why.reason}`,
+			before:
+				'before' in audit
+					? audit.before
+					: Object.fromEntries(changes.map((x) => [x.field, x.before])),
+			after:
+				'after' in audit ? audit.after : Object.fromEntries(changes.map((x) => [x.field, x.after])),
+			clientAddress: c.clientAddress
+		},
+		c.now
+	);
+}
+
+/**
+ * An edit refused because another came first: its message says that the other edit's changes are
+ * listed only when there are some to list (a save overtaken between its reading and its writing,
+ * a version moved by something that left no revision, has none).
+ */
+export function conflictRefusal(
+	messages: { listed: string; unlisted: string },
+	changes: FieldChange[]
+): Refusal {
+	return refuse(409, changes.length > 0 ? messages.listed : messages.unlisted, { changes });
+}
+
+/** A stable address-friendly code from a name: lower case, no accents, words joined by « - ». */
+export function slugify(name: string, fallback: string, max: number): string {
+	const slug = foldForMatching(name)
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-|-$/g, '')
+		.slice(0, max)
+		.replace(/-$/, '');
+	return slug || fallback;
+}
+
+/** `base`, or `base-2`, `base-3`… : the first that `taken` does not hold. */
+export async function uniqueSlug(
+	base: string,
+	taken: (slug: string) => boolean | Promise<boolean>
+) {
+	let slug = base;
+	for (let n = 2; await taken(slug); n++) slug = `${base}-${n}`;
+	return slug;
+}
+
+/** The fields of a record that differ, in the order of `labels` (a new record: all but empty). */
+export function recordChanges<K extends string>(
+	labels: Record<K, string>,
+	before: Record<K, string> | null,
+	after: Record<K, string>
+): FieldChange[] {
+	return (Object.keys(labels) as K[])
+		.filter((field) => (before ? before[field] : '') !== after[field])
+		.map((field) => ({
+			field,
+			label: labels[field],
+			before: before ? before[field] : '',
+			after: after[field]
+		}));
+}
+
+export interface RevisionInput {
+	reason: string;
+	decisionId: number | null;
+}

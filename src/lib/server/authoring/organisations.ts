@@ -1,0 +1,522 @@
+import { keepTypedChanges } from '../../schemas/form';
+import { formatDate, listInWords, plural, pluralize } from '../../utils/format';
+import { parisDate } from '../../utils/dates';
+import {
+	FICHE_FIELD_LABELS,
+	ORGANISATION_KIND_LABELS,
+	ORGANISATION_KINDS,
+	ORGANISATION_NOT_FOUND
+} from '../../utils/vocabulary';
+import { ofName } from '../../utils/text';
+import type { User } from '../auth/users';
+import type { Db, Executor } from '../db';
+import type { OrganisationKind } from '../db/schema';
+import { refreshSearchText } from '../plan/repository';
+import { invalidFields, ok, refuse, type FieldChange, type Result } from '../result';
+import { readableOwners, readablePartners } from './fiche-changes';
+import { findFicheState, listFicheChoices, type FicheState } from './repository';
+import {
+	addAlias,
+	countActiveAccounts,
+	findAdminOrganisation,
+	findOrganisationNamed,
+	insertOrganisation,
+	listFichesWithTwoOpenUpdates,
+	type OpenUpdate,
+	listOrganisationFicheIds,
+	moveOrganisationRecords,
+	findOrganisationWithSlug,
+	slugExists,
+	updateOrganisation
+} from './organisations-repository';
+import {
+	addRevision,
+	checkDecision,
+	recordChange,
+	recordChanges,
+	slugify,
+	uniqueSlug,
+	type RevisionInput
+} from './edits';
+
+/*
+ * The organisations of the plan edited by an admin: added, edited (renamed: the former name stays
+ * findable), retired, merged; their form's fields (ORGANISATION_FIELD_LINES). Their SQL is in
+ * organisations-repository.ts; what every edit shares, in edits.ts.
+ */
+
+export function organisationSlug(name: string): string {
+	return slugify(name, 'organisation', 60);
+}
+
+/** An organisation's own fields, as stored or as its form sent them. */
+interface OrganisationValues {
+	name: string;
+	fullName: string | null;
+	kind: OrganisationKind;
+}
+
+/** A kind in the words of a change list (an unknown kind, sent by hand, as it came). */
+const kindWords = (kind: string) =>
+	ORGANISATION_KINDS.includes(kind as OrganisationKind)
+		? ORGANISATION_KIND_LABELS[kind as OrganisationKind]
+		: kind;
+
+/**
+ * An organisation's own fields, one line each, in the form's order: its form field (its column),
+ * the label of its revisions and journal lines, its value as the form shows it, and that value in
+ * words. A field added to organisations gets its line here, and nowhere else in this file: its
+ * change is then saved, revised, journaled, and kept through a conflict (the form's hidden
+ * `shown_…` fields come from here too). organisations.spec.ts fails while the table's columns and
+ * these lines differ.
+ */
+interface OrganisationFieldLine {
+	form: string;
+	label: string;
+	shown: (o: OrganisationValues) => string;
+	words?: (shown: string) => string;
+}
+
+const ORGANISATION_FIELD_LINES = {
+	name: { form: 'name', label: 'Nom', shown: (o: OrganisationValues) => o.name },
+	fullName: {
+		form: 'full_name',
+		label: 'Nom complet',
+		shown: (o: OrganisationValues) => o.fullName ?? ''
+	},
+	kind: {
+		form: 'kind',
+		label: 'Nature',
+		shown: (o: OrganisationValues) => o.kind,
+		words: kindWords
+	}
+} satisfies Record<string, OrganisationFieldLine>;
+type OrganisationField = keyof typeof ORGANISATION_FIELD_LINES;
+const organisationLines = Object.entries(ORGANISATION_FIELD_LINES) as [
+	OrganisationField,
+	OrganisationFieldLine
+][];
+
+const ORGANISATION_LABELS = {
+	...(Object.fromEntries(organisationLines.map(([field, line]) => [field, line.label])) as Record<
+		OrganisationField,
+		string
+	>),
+	state: 'État'
+};
+
+/** The organisation's fields as its form shows them, by form field (`full_name`…). */
+export function organisationFormValues(o: OrganisationValues): Record<string, string> {
+	return Object.fromEntries(organisationLines.map(([, line]) => [line.form, line.shown(o)]));
+}
+
+/** The hidden fields of an organisation's form: its fields as the page showed them. */
+export const ORGANISATION_SHOWN_FIELDS = organisationLines.map(([, line]) => `shown_${line.form}`);
+
+/** The fields as the page showed them, read from ORGANISATION_SHOWN_FIELDS. */
+export function organisationShown(values: Record<string, string>): OrganisationShown {
+	return Object.fromEntries(
+		organisationLines.map(([field, line]) => [field, values[`shown_${line.form}`] ?? ''])
+	) as OrganisationShown;
+}
+
+/** Shown values in the words of a change list, plus the state. */
+function inWords(shown: OrganisationShown, state: string) {
+	return {
+		...(Object.fromEntries(
+			organisationLines.map(([field, line]) => [field, (line.words ?? String)(shown[field])])
+		) as OrganisationShown),
+		state
+	};
+}
+
+function organisationReadable(o: OrganisationValues & { retiredAt: string | null }) {
+	const shown = Object.fromEntries(
+		organisationLines.map(([field, line]) => [field, line.shown(o)])
+	) as OrganisationShown;
+	return inWords(shown, o.retiredAt ? `retirée le ${formatDate(o.retiredAt)}` : 'active');
+}
+
+function organisationChanges(
+	before: ReturnType<typeof organisationReadable> | null,
+	after: ReturnType<typeof organisationReadable>
+): FieldChange[] {
+	return recordChanges(ORGANISATION_LABELS, before, after);
+}
+
+/** The revision and the journal line of a change to an organisation, in its transaction. */
+async function recordOrganisationChange(
+	trx: Executor,
+	user: User,
+	organisationId: number,
+	action: 'created' | 'updated' | 'merged' | 'retired',
+	changes: FieldChange[],
+	input: RevisionInput,
+	summary: string,
+	clientAddress: string | null,
+	now: Date
+): Promise<void> {
+	await recordChange(
+		{ trx, user, why: input, clientAddress, now },
+		{ entity: 'organisation', entityId: organisationId, ficheId: null, action, changes },
+		{
+			action: `plan.organisation_${action}`,
+			target: { type: 'organisation', id: organisationId },
+			summary
+		}
+	);
+}
+
+/** The organisation an edit changes (its id, its name now), or null for a new one. */
+type EditedOrganisation = { id: number; name: string } | null;
+
+/** Said of a name another organisation has or had, by its form and by the plan's import. */
+export const organisationNameTaken = (other: string) =>
+	`« ${other} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`;
+
+/**
+ * The message under an organisation's name when another organisation has or had it, or null. A
+ * name the organisation already has is none (read-back s44: one named, before that rule, as another's
+ * identifier could no longer have its kind or full name changed): `edited` is what the caller read.
+ */
+async function organisationNameProblem(db: Executor, name: string, edited: EditedOrganisation) {
+	if (edited?.name === name.trim()) return null;
+	const exceptId = edited?.id ?? null;
+	const other = await findOrganisationNamed(db, name, exceptId);
+	if (other) return organisationNameTaken(other.name);
+	// A command naming it (user:create --organisation) would find the other one.
+	const withSlug = await findOrganisationWithSlug(db, name.trim(), exceptId);
+	return withSlug
+		? `« ${name.trim()} » est l’identifiant de l’organisation « ${withSlug.name} » : choisissez un autre nom.`
+		: null;
+}
+
+async function nameTaken(trx: Executor, name: string, edited: EditedOrganisation) {
+	const problem = await organisationNameProblem(trx, name, edited);
+	return problem ? invalidFields({ name: problem }) : null;
+}
+
+/**
+ * An organisation's form refused for other fields: its name's problem too, if it has one (another
+ * organisation's name), so that every problem is told at once, not the name on the next attempt.
+ */
+export async function withOrganisationNameProblem(
+	db: Executor,
+	errors: Record<string, string>,
+	name: string,
+	exceptId: number | null
+): Promise<Record<string, string>> {
+	if (errors.name || name.trim() === '') return errors;
+	const edited = exceptId === null ? null : ((await findAdminOrganisation(db, exceptId)) ?? null);
+	const problem = await organisationNameProblem(db, name.trim(), edited);
+	// The name first, as in the form.
+	return problem ? { name: problem, ...errors } : errors;
+}
+
+export async function createOrganisation(
+	db: Db,
+	user: User,
+	input: RevisionInput & { name: string; fullName: string | null; kind: OrganisationKind },
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result<{ id: number }>> {
+	return db.transaction().execute(async (trx) => {
+		const refusal =
+			(await nameTaken(trx, input.name, null)) ?? (await checkDecision(trx, input.decisionId));
+		if (refusal) return refusal;
+		const slug = await uniqueSlug(organisationSlug(input.name), (x) => slugExists(trx, x));
+		const id = await insertOrganisation(trx, { slug, ...input });
+		const changes = organisationChanges(null, organisationReadable({ ...input, retiredAt: null }));
+		await recordOrganisationChange(
+			trx,
+			user,
+			id,
+			'created',
+			changes,
+			input,
+			`Organisation « ${input.name} » créée`,
+			clientAddress,
+			now
+		);
+		return ok({ id });
+	});
+}
+
+const ORGANISATION_CONFLICT =
+	'Quelqu’un a modifié cette organisation depuis que vous avez ouvert la page : rien n’a été enregistré. Rechargez la page pour voir son état actuel.';
+
+/** The organisation's fields as its form showed them when it was opened. */
+export type OrganisationShown = Record<OrganisationField, string>;
+
+/**
+ * Rename (the former name stays findable), full name and kind. `shown`: the fields as the form
+ * showed them; when another change came first, the refusal lists what it changed in them.
+ */
+export async function editOrganisation(
+	db: Db,
+	user: User,
+	id: number,
+	input: RevisionInput & {
+		version: number;
+		name: string;
+		fullName: string | null;
+		kind: OrganisationKind;
+		shown?: OrganisationShown | null;
+	},
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result> {
+	return db.transaction().execute(async (trx) => {
+		const current = await findAdminOrganisation(trx, id);
+		if (!current) return refuse(404, ORGANISATION_NOT_FOUND);
+		// Merged into another (maybe in another tab meanwhile): its name is now that one's former
+		// name, and renaming it would list it apart again.
+		const into = current.mergedInto;
+		if (into)
+			return refuse(
+				409,
+				`L’organisation « ${current.name} » a été fusionnée dans « ${into.name} » : elle ne se modifie plus. Rien n’a été enregistré ; modifiez « ${into.name} » s’il y a lieu.`
+			);
+		if (current.version !== input.version) {
+			if (!input.shown) return refuse(409, ORGANISATION_CONFLICT);
+			const changes = organisationChanges(inWords(input.shown, ''), {
+				...organisationReadable(current),
+				state: ''
+			});
+			// Changed elsewhere than in these fields (a former name, a merge into it): nothing typed
+			// would undo it, the form is simply sent again.
+			return refuse(
+				409,
+				changes.length > 0 ? ORGANISATION_EDITED_MEANWHILE : ORGANISATION_TOUCHED,
+				{
+					changes
+				}
+			);
+		}
+		const refusal =
+			(await nameTaken(trx, input.name, current)) ?? (await checkDecision(trx, input.decisionId));
+		if (refusal) return refusal;
+		const changes = organisationChanges(
+			organisationReadable(current),
+			organisationReadable({ ...input, retiredAt: current.retiredAt })
+		);
+		if (changes.length === 0) return refuse(400, 'Aucune modification à enregistrer.');
+		if (
+			!(await updateOrganisation(trx, id, input.version, {
+				...input,
+				retiredAt: current.retiredAt
+			}))
+		)
+			return refuse(409, ORGANISATION_CONFLICT);
+		if (input.name !== current.name) await addAlias(trx, id, current.name, now.toISOString());
+		await recordOrganisationChange(
+			trx,
+			user,
+			id,
+			'updated',
+			changes,
+			input,
+			`Organisation « ${input.name} » modifiée`,
+			clientAddress,
+			now
+		);
+		await refreshSearchText(trx);
+		return ok();
+	});
+}
+
+const ORGANISATION_EDITED_MEANWHILE =
+	'Quelqu’un a modifié cette organisation depuis que vous avez ouvert la page : rien n’a été enregistré. Ce qui a changé est montré ci-dessous ; vos changements sont conservés, les champs que vous n’aviez pas touchés ont repris leur valeur actuelle : relisez, puis enregistrez à nouveau.';
+
+const ORGANISATION_TOUCHED =
+	'Quelqu’un a modifié cette organisation depuis que vous avez ouvert la page (ses anciens noms ou ses fiches), sans toucher à ces champs : rien n’a été enregistré. Votre saisie est conservée : enregistrez à nouveau.';
+
+/**
+ * After an edit refused because another came first: what the person typed, except in the fields
+ * they had left as the form showed them, which take the organisation as it is now — saving again
+ * keeps the other's change. Fields are the form's (ORGANISATION_FIELD_LINES).
+ */
+export async function rebaseOrganisationTyping(
+	db: Db,
+	id: number,
+	typed: Record<string, string>,
+	shown: OrganisationShown
+): Promise<Record<string, string>> {
+	const current = await findAdminOrganisation(db, id);
+	if (!current) return typed;
+	return keepTypedChanges(
+		typed,
+		organisationLines.map(([field, line]) => [line.form, shown[field], line.shown(current)])
+	);
+}
+
+export async function retireOrganisation(
+	db: Db,
+	user: User,
+	id: number,
+	input: RevisionInput & { version: number },
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result> {
+	return db.transaction().execute(async (trx) => {
+		const current = await findAdminOrganisation(trx, id);
+		if (!current) return refuse(404, ORGANISATION_NOT_FOUND);
+		if (current.version !== input.version) return refuse(409, ORGANISATION_CONFLICT);
+		if (current.retiredAt) return refuse(409, 'Cette organisation est déjà retirée.');
+		// Its partners would keep signing in for fiches no campaign expects of it any more, and be
+		// thanked for updates they never sent: their accounts go first, or follow a merge.
+		const accounts = await countActiveAccounts(trx, id);
+		if (accounts > 0)
+			return refuse(
+				409,
+				`L’organisation « ${current.name} » a encore ${pluralize(accounts, 'compte actif', 'comptes actifs')} (partenaires, ou invitations pas encore acceptées) : désactivez-les à /admin/utilisateurs, ou fusionnez-la dans l’organisation qui la remplace (ses comptes la suivent), avant de la retirer. Rien n’a été enregistré.`
+			);
+		const refusal = await checkDecision(trx, input.decisionId);
+		if (refusal) return refusal;
+		const retiredAt = parisDate(now);
+		if (!(await updateOrganisation(trx, id, input.version, { ...current, retiredAt })))
+			return refuse(409, ORGANISATION_CONFLICT);
+		const changes = organisationChanges(
+			organisationReadable(current),
+			organisationReadable({ ...current, retiredAt })
+		);
+		await recordOrganisationChange(
+			trx,
+			user,
+			id,
+			'retired',
+			changes,
+			input,
+			`Organisation « ${current.name} » retirée`,
+			clientAddress,
+			now
+		);
+		return ok();
+	});
+}
+
+const OPEN_UPDATE_WORDS: Record<OpenUpdate['state'], string> = {
+	draft: 'un brouillon',
+	submitted: 'une mise à jour soumise',
+	returned: 'une mise à jour renvoyée'
+};
+
+/**
+ * Why two organisations may not merge yet: on each fiche, what each holds, and who may act. Only a
+ * validation closes an update (a return leaves it open); a draft or a returned update is its
+ * organisation's to submit, which staff cannot do for it.
+ */
+function twoOpenUpdatesMessage(clash: OpenUpdate[]): string {
+	const codes = [...new Set(clash.map((u) => u.code))];
+	const held = (code: string) =>
+		listInWords(
+			clash
+				.filter((u) => u.code === code)
+				.map((u) => `${OPEN_UPDATE_WORDS[u.state]} ${ofName(u.organisation)}`)
+		);
+	const head =
+		codes.length === 1
+			? `Les deux organisations ont chacune une mise à jour en cours de la fiche ${codes[0]} : ${held(codes[0]!)}.`
+			: `Les deux organisations ont chacune une mise à jour en cours des fiches ${listInWords(codes)} : ${codes.map((c) => `${c}, ${held(c)}`).join(' ; ')}.`;
+	const unsubmitted = clash.filter((u) => u.state !== 'submitted');
+	const toSubmit = [...new Set(unsubmitted.map((u) => u.organisation))];
+	// Nobody can submit for an organisation without an account: staff must give it one first.
+	const withoutAccount = [
+		...new Set(unsubmitted.filter((u) => !u.hasAccount).map((u) => u.organisation))
+	];
+	const steps = [
+		clash.some((u) => u.state === 'submitted')
+			? 'une mise à jour soumise se valide à /admin/suivis'
+			: '',
+		toSubmit.length > 0
+			? `un brouillon ou une mise à jour renvoyée ne peut être soumis que par un compte de son organisation (${toSubmit.join(' ou ')}), puis se valide`
+			: '',
+		withoutAccount.length > 0
+			? `${listInWords(withoutAccount)} ${plural(withoutAccount.length, 'n’a', 'n’ont')} aucun compte actif : créez-en ou réactivez-en un à /admin/utilisateurs, pour qu’une personne de l’organisation soumette ou reprenne ce qu’elle a en cours`
+			: ''
+	].filter(Boolean);
+	return `${head} Pour fusionner, l’une des deux doit être validée (un renvoi la laisse en cours) : ${steps.join(' ; ')}. Rien n’a été enregistré.`;
+}
+
+/**
+ * Merges `absorbedId` into `input.into`: every owner, partner, account and progress update
+ * follows; the absorbed name becomes a former name of the one kept, and the absorbed record is
+ * retired. Each fiche whose owners or partners change gets its revision.
+ */
+export async function mergeOrganisations(
+	db: Db,
+	user: User,
+	absorbedId: number,
+	input: RevisionInput & { version: number; into: number },
+	clientAddress: string | null,
+	now = new Date()
+): Promise<Result<{ keptId: number }>> {
+	return db.transaction().execute(async (trx) => {
+		const absorbed = await findAdminOrganisation(trx, absorbedId);
+		const kept = await findAdminOrganisation(trx, input.into);
+		if (!absorbed) return refuse(404, ORGANISATION_NOT_FOUND);
+		if (absorbed.version !== input.version) return refuse(409, ORGANISATION_CONFLICT);
+		if (!kept || kept.retiredAt || kept.id === absorbed.id)
+			return refuse(400, 'Choisissez une autre organisation, active, dans la liste.', {
+				fieldErrors: { into: 'Choisissez une autre organisation, active, dans la liste.' }
+			});
+		const refusal = await checkDecision(trx, input.decisionId);
+		if (refusal) return refusal;
+		const clash = await listFichesWithTwoOpenUpdates(trx, absorbed.id, kept.id);
+		if (clash.length > 0) return refuse(409, twoOpenUpdatesMessage(clash));
+		const ficheIds = await listOrganisationFicheIds(trx, absorbed.id);
+		const fiches = (await listFicheChoices(trx)).filter((f) => ficheIds.includes(f.id));
+		const before = new Map<number, FicheState>();
+		for (const f of fiches) before.set(f.id, (await findFicheState(trx, f.code))!);
+
+		await moveOrganisationRecords(trx, absorbed.id, kept.id);
+		await addAlias(trx, kept.id, absorbed.name, now.toISOString());
+		const retiredAt = parisDate(now);
+		await updateOrganisation(trx, absorbed.id, absorbed.version, { ...absorbed, retiredAt });
+		const changes: FieldChange[] = [
+			{ field: 'merged', label: 'Fusion', before: absorbed.name, after: kept.name }
+		];
+		await recordOrganisationChange(
+			trx,
+			user,
+			kept.id,
+			'merged',
+			changes,
+			input,
+			`Organisation « ${absorbed.name} » fusionnée dans « ${kept.name} »`,
+			clientAddress,
+			now
+		);
+		for (const f of fiches) {
+			const old = before.get(f.id)!;
+			const updated = (await findFicheState(trx, f.code))!;
+			const ficheChanges: FieldChange[] = [];
+			const owners = [readableOwners(old.owners), readableOwners(updated.owners)] as const;
+			const partners = [
+				readablePartners(old.partners),
+				readablePartners(updated.partners)
+			] as const;
+			if (owners[0] !== owners[1])
+				ficheChanges.push({
+					field: 'owners',
+					label: FICHE_FIELD_LABELS.owners,
+					before: owners[0],
+					after: owners[1]
+				});
+			if (partners[0] !== partners[1])
+				ficheChanges.push({
+					field: 'partners',
+					label: FICHE_FIELD_LABELS.partners,
+					before: partners[0],
+					after: partners[1]
+				});
+			if (ficheChanges.length === 0) continue;
+			await addRevision(
+				{ trx, user, why: input, clientAddress, now },
+				{ entity: 'fiche', entityId: f.id, ficheId: f.id, action: 'merged', changes: ficheChanges }
+			);
+		}
+		await refreshSearchText(trx);
+		return ok({ keptId: kept.id });
+	});
+}
