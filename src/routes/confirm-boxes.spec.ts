@@ -38,7 +38,7 @@ describe('a box ticked to confirm', () => {
 	});
 
 	it('discarding a draft: a stale version first, then the box, then discarded', async () => {
-		const cast = await createProgressCast(portal.db);
+		const cast = await createProgressCast(portal.db, portal.admin);
 		const { id, version } = await preparedUpdate(portal.db, cast, 'draft');
 		const discard = (fields: Record<string, string>) =>
 			postAction(draft.supprimer, idRoute('/espace/suivis/[id=id]', id), cast.cdg, fields);

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
+import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
 import type { User } from '$lib/server/auth/users';
 import type { Db } from '$lib/server/db';
 import { closeDatabase, initDatabase } from '$lib/server/db/instance';
 import { saveProgressUpdate } from '$lib/server/progress/service';
 import { createPartner, progressInput } from '$lib/server/progress/testing';
-import { insertAdmin, moveFiche } from '$lib/server/authoring/testing';
+import { moveFiche } from '$lib/server/authoring/testing';
 import * as formPage from './espace/fiches/[code=fiche]/suivi/+page.server';
 import * as updatePage from './espace/suivis/[id=id]/+page.server';
 import { routeAnswer as answer, routeEvent } from './route-testing';
@@ -149,7 +150,7 @@ describe('another organisation’s update on a fiche that moved since the page w
 	it('is refused at the former code as at the new one, journaled once per request', async () => {
 		const saved = await saveProgressUpdate(db, owner, '1-2', null, progressInput({}), null);
 		if (!saved.ok) throw new Error(saved.message);
-		const moved = await moveFiche(db, await insertAdmin(db), '1-2', 2, new Date());
+		const moved = await moveFiche(db, await createTestUser(db, PEOPLE.admin), '1-2', 2, new Date());
 		if (!moved.ok) throw new Error(moved.message);
 		const code = moved.value.code;
 		// Its own account: the other tests' denials count towards the day's bound.

@@ -2,7 +2,6 @@ import { isRedirect } from '@sveltejs/kit';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
 import type { User } from '$lib/server/auth/users';
-import { insertAdmin } from '$lib/server/authoring/testing';
 import type { Db } from '$lib/server/db';
 import { closeDatabase } from '$lib/server/db/instance';
 import { createTestInstance } from '$lib/server/db/testing';
@@ -24,7 +23,7 @@ let partner: User;
 
 beforeEach(async () => {
 	db = await createTestInstance();
-	admin = await insertAdmin(db);
+	admin = await createTestUser(db, PEOPLE.admin);
 	partner = await createPartner(db, 'cdg46', 'paul@cdg46.fr');
 });
 afterAll(closeDatabase);

@@ -2,7 +2,7 @@ import type { Cookies } from '@sveltejs/kit';
 import { afterAll, beforeEach } from 'vitest';
 import { createSession, type Session } from '$lib/server/auth/sessions';
 import type { User } from '$lib/server/auth/users';
-import { insertAdmin } from '$lib/server/authoring/testing';
+import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
 import type { Db } from '$lib/server/db';
 import { closeDatabase } from '$lib/server/db/instance';
 import { createTestInstance } from '$lib/server/db/testing';
@@ -128,7 +128,7 @@ export function adminDatabase(): { db: Db; admin: User } {
 	const opened = {} as { db: Db; admin: User };
 	beforeEach(async () => {
 		opened.db = await createTestInstance();
-		opened.admin = await insertAdmin(opened.db);
+		opened.admin = await createTestUser(opened.db, PEOPLE.admin);
 	});
 	afterAll(closeDatabase);
 	return opened;

@@ -217,7 +217,7 @@ describe('plan import after edits in the portal’s forms', () => {
 				)
 			)
 		]);
-		expect(preview.problems[0]).toContain('par Camille Admin');
+		expect(preview.problems[0]).toContain('par Anne Admin');
 	});
 
 	// Probe s46: a target of 16 digits the fiche form keeps (1234567890.123456) was written back

@@ -1,6 +1,7 @@
 import { STATUS_LABELS } from '../../utils/vocabulary';
 import ExcelJS from 'exceljs';
 import { describe, expect, it as base } from 'vitest';
+import { createTestUser, PEOPLE } from '../auth/testing';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { listPriorityHistory } from '../commission/repository';
@@ -21,7 +22,7 @@ import { createFiche, ficheEditor } from './fiches';
 import { mergeOrganisations, retireOrganisation } from './organisations';
 import { indicatorRowField, parseFicheForm } from '../../schemas/plan-edit';
 import { abandonUnconfirmed } from '../../schemas/retire';
-import { abandonFiche, editedWorkbook, insertAdmin } from './testing';
+import { abandonFiche, editedWorkbook } from './testing';
 
 function rowOf(sheet: ExcelJS.Worksheet, first: string | number): number {
 	for (let r = 2; r <= sheet.rowCount; r++)
@@ -132,7 +133,7 @@ describe('plan workbook round trip', () => {
 	it('an organisation retired but still named on fiches: the unchanged export comes back unchanged', async ({
 		db
 	}) => {
-		const admin = await insertAdmin(db);
+		const admin = await createTestUser(db, PEOPLE.admin);
 		const cdg = await db
 			.selectFrom('organisation')
 			.select(['id', 'version'])
@@ -181,7 +182,7 @@ describe('plan workbook round trip', () => {
 	it('an organisation merged into another, named on a fiche: refused, naming the one it went into', async ({
 		db
 	}) => {
-		const admin = await insertAdmin(db);
+		const admin = await createTestUser(db, PEOPLE.admin);
 		const [ars, cdg] = await Promise.all(
 			['ars', 'cdg46'].map((slug) =>
 				db
@@ -752,7 +753,7 @@ describe('plan workbook round trip', () => {
 			.select('objective_id as objectiveId')
 			.where('code', '=', twin.code)
 			.executeTakeFirstOrThrow();
-		const admin = await insertAdmin(db);
+		const admin = await createTestUser(db, PEOPLE.admin);
 		const input = { objectiveId, title, reason: 'Essai', decisionId: null };
 		const created = await createFiche(db, admin, input, null);
 		expect(created.ok === false && created.message).toMatch(
@@ -1000,7 +1001,7 @@ describe('plan workbook round trip', () => {
 	});
 
 	it('a fiche added in the portal, with no indicator yet, comes back unchanged', async ({ db }) => {
-		const admin = await insertAdmin(db);
+		const admin = await createTestUser(db, PEOPLE.admin);
 		const objective = await db
 			.selectFrom('objective')
 			.select('id')
@@ -1026,7 +1027,7 @@ describe('plan workbook round trip', () => {
 	it('a workbook exported before an abandonment or a priority decision is said out of date', async ({
 		db
 	}) => {
-		const admin = await insertAdmin(db);
+		const admin = await createTestUser(db, PEOPLE.admin);
 		// A first revision, which the export then notes.
 		expect((await abandonFiche(db, admin, '17-1')).ok).toBe(true);
 		const bytes = await exportPlanWorkbook(db);
@@ -1067,7 +1068,7 @@ describe('plan workbook round trip', () => {
 		const problems = (await previewPlanImport(db, bytes)).problems;
 		expect(problems).toContainEqual(
 			expect.stringMatching(
-				/^Feuille « Fiches », ligne \d+, colonne « Code » : la fiche 3-1 a été abandonnée le \d+\s\S+\s\d{4} par Camille Admin, après l’export de ce classeur, qui en a l’ancienne version : téléchargez à nouveau le plan \(\/donnees\/plan\.xlsx\) et reportez-y vos modifications\.$/
+				/^Feuille « Fiches », ligne \d+, colonne « Code » : la fiche 3-1 a été abandonnée le \d+\s\S+\s\d{4} par Anne Admin, après l’export de ce classeur, qui en a l’ancienne version : téléchargez à nouveau le plan \(\/donnees\/plan\.xlsx\) et reportez-y vos modifications\.$/
 			)
 		);
 		expect(problems).toContainEqual(
@@ -1084,7 +1085,7 @@ describe('plan workbook round trip', () => {
 	it('a workbook read with a refused cell still says a fiche abandoned since its export out of date', async ({
 		db
 	}) => {
-		const admin = await insertAdmin(db);
+		const admin = await createTestUser(db, PEOPLE.admin);
 		// A first revision, which the export then notes.
 		expect((await abandonFiche(db, admin, '17-1')).ok).toBe(true);
 		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
@@ -1191,7 +1192,7 @@ describe('plan workbook round trip', () => {
 	it('a workbook exported before another change refuses to undo it, and says who made it and when', async ({
 		db
 	}) => {
-		const admin = await insertAdmin(db);
+		const admin = await createTestUser(db, PEOPLE.admin);
 		const old = await exportPlanWorkbook(db);
 		// Meanwhile another admin changes a fiche's title and an orientation's label (an import too).
 		const theirs = await editedWorkbook(old, (workbook) => {
@@ -1218,7 +1219,7 @@ describe('plan workbook round trip', () => {
 		const mine = await editedWorkbook(old, editSeventwo);
 		const preview = await previewPlanImport(db, mine);
 		const changed =
-			' : une modification en a été enregistrée le 2\u00a0décembre\u00a02026 par Camille Admin (import d’un classeur), après l’export de ce classeur, qui en a l’ancienne version : l’importer la déferait. Téléchargez à nouveau le plan (/donnees/plan.xlsx) et reportez-y vos modifications.';
+			' : une modification en a été enregistrée le 2\u00a0décembre\u00a02026 par Anne Admin (import d’un classeur), après l’export de ce classeur, qui en a l’ancienne version : l’importer la déferait. Téléchargez à nouveau le plan (/donnees/plan.xlsx) et reportez-y vos modifications.';
 		expect(preview.problems).toEqual([
 			expect.stringMatching(/^Orientation .* : une modification en a été enregistrée/),
 			expect.stringMatching(/^Fiche 5-1 — .* : une modification en a été enregistrée/)

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach } from 'vitest';
-import { findUserById, insertUser, type User } from '../auth/users';
+import { createTestUser, PEOPLE } from '../auth/testing';
+import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { parseFicheForm } from '../../schemas/plan-edit';
@@ -8,18 +9,6 @@ import { ficheFormValues } from './fiche-form';
 import { findFicheState, lastFicheRevisionId } from './repository';
 import { retireFiche, updateFiche } from './fiches';
 import { structureEditor, type StructureInput } from './structure';
-
-/** The admin who edits the plan in this folder's tests. */
-export async function insertAdmin(db: Db): Promise<User> {
-	const id = await insertUser(db, {
-		email: 'camille@lot-numerique.fr',
-		name: 'Camille Admin',
-		role: 'admin',
-		organisationId: null,
-		passwordHash: null
-	});
-	return (await findUserById(db, id))!;
-}
 
 /** Abandons `code` through the plan's own form (« Projet repris par la Région »): its result. */
 export async function abandonFiche(db: Db, admin: User, code: string) {
@@ -120,7 +109,7 @@ export function eachTestWithAdmin(take: (opened: { db: Db; admin: User }) => voi
 	let db: Db | undefined;
 	beforeEach(async () => {
 		db = await createTestDb();
-		take({ db, admin: await insertAdmin(db) });
+		take({ db, admin: await createTestUser(db, PEOPLE.admin) });
 	});
 	afterEach(async () => {
 		await db?.destroy();

@@ -12,7 +12,7 @@ import { isOpenSitting, listOpenSittings } from '../campaigns/repository';
 import { findSittingForNotice } from './convocation-repository';
 import { changedSinceConvened } from './convocation';
 import { createFiche } from '../authoring/fiches';
-import { abandonFiche, insertAdmin } from '../authoring/testing';
+import { abandonFiche } from '../authoring/testing';
 import {
 	findSitting,
 	listSittingsOfDay,
@@ -271,7 +271,7 @@ describe('the agenda', () => {
 	it('reads the signals of a séance whose day is past on that day, of one to come today', async () => {
 		// 1-2, priority 1, still « à lancer » on 1 March 2026; its owners report it begun on 10 March,
 		// validated that day. A séance of 1 March not yet closed keeps reading it as it stood then.
-		const admin = await insertAdmin(db);
+		const admin = await createTestUser(db, PEOPLE.admin);
 		const partner = await createPartner(db, 'cdg46', 'p@cdg46.fr');
 		const march10 = new Date('2026-03-10T10:00:00Z');
 		const input = progressInput({ reportedOn: '2026-03-10', status: 'en_cours', progress: 10 });
@@ -305,7 +305,7 @@ describe('the agenda', () => {
 		// 9-1's indicators have no value on 1 March 2026; values measured on 20 February, reported on
 		// the 25th, validated on 10 March: the séance of 1 March still counts them as never measured,
 		// and its « État à la date de la séance » does not change either.
-		const admin = await insertAdmin(db);
+		const admin = await createTestUser(db, PEOPLE.admin);
 		const partner = await createPartner(db, 'cdg46', 'p@cdg46.fr');
 		const fiche = (await findFicheForReporting(db, '9-1'))!;
 		const of91 = async () =>
@@ -335,7 +335,7 @@ describe('the agenda', () => {
 	});
 
 	it('reads the same last update once a séance’s day is past: a status Lot numérique set is not a report', async () => {
-		const admin = await insertAdmin(db);
+		const admin = await createTestUser(db, PEOPLE.admin);
 		const partner = await createPartner(db, 'cdg46', 'p@cdg46.fr');
 		const at = new Date('2025-01-10T10:00:00Z');
 		const input = progressInput({ reportedOn: '2025-01-10' });
@@ -532,7 +532,7 @@ describe('the comparison of priorities (/commission/priorites)', () => {
 
 describe('an abandoned fiche', () => {
 	it('gets no priority decision, nor a proposal for the agenda (review s40)', async () => {
-		const admin = await insertAdmin(db);
+		const admin = await createTestUser(db, PEOPLE.admin);
 		const sitting = await heldSittingWith('7-3', '2026-03-01');
 		expect(await abandonFiche(db, admin, '7-3')).toEqual({ ok: true });
 		const raised = await decidePriority(sitting, 1);
@@ -556,7 +556,7 @@ describe('an abandoned fiche', () => {
 	});
 
 	it('abandoned after a priority decision was recorded: the séance does not close on it', async () => {
-		const admin = await insertAdmin(db);
+		const admin = await createTestUser(db, PEOPLE.admin);
 		const sitting = await heldSittingWith('7-3', '2026-03-01');
 		expect(await decidePriority(sitting, 1)).toEqual({ ok: true });
 		expect(await abandonFiche(db, admin, '7-3')).toEqual({ ok: true });
@@ -1290,7 +1290,7 @@ describe('validation of commission forms', () => {
 
 describe('a séance and a fiche added to the plan after its day (security probe)', () => {
 	it('refuses the fiche on its agenda, and the séance moved to before the fiche was added', async () => {
-		const admin = await insertAdmin(db);
+		const admin = await createTestUser(db, PEOPLE.admin);
 		const { id: objectiveId } = await db
 			.selectFrom('objective')
 			.select('id')

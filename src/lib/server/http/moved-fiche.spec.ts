@@ -1,7 +1,8 @@
 import { isRedirect, type RequestEvent } from '@sveltejs/kit';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '../auth/users';
-import { insertAdmin, moveFiche } from '../authoring/testing';
+import { createTestUser, PEOPLE } from '../auth/testing';
+import { moveFiche } from '../authoring/testing';
 import type { Db } from '../db';
 import { closeDatabase } from '../db/instance';
 import { createTestInstance } from '../db/testing';
@@ -16,7 +17,7 @@ let moved: string;
 
 beforeEach(async () => {
 	db = await createTestInstance();
-	admin = await insertAdmin(db);
+	admin = await createTestUser(db, PEOPLE.admin);
 	const result = await moveFiche(db, admin, '9-1', 1, new Date());
 	if (!result.ok) throw new Error(result.message);
 	moved = result.value.code;

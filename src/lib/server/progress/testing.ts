@@ -1,5 +1,5 @@
 import type { ProgressInput } from '../../schemas/progress-update';
-import { createTestUser } from '../auth/testing';
+import { createTestUser, PEOPLE } from '../auth/testing';
 import type { User } from '../auth/users';
 import type { Db, Executor } from '../db';
 import type { UpdateState } from '../db/schema';
@@ -25,17 +25,13 @@ export interface ProgressCast {
 	admin: User;
 }
 
-export async function createProgressCast(db: Executor): Promise<ProgressCast> {
+/** The cast, its administrator `admin` when the test has one already (else Anne, no password). */
+export async function createProgressCast(db: Executor, admin?: User): Promise<ProgressCast> {
 	return {
 		cdg: await createPartner(db, 'cdg46', 'paul@cdg46.fr'),
 		colleague: await createPartner(db, 'cdg46', 'claire@cdg46.fr'),
 		ars: await createPartner(db, 'ars', 'alice@ars.fr'),
-		admin: await createTestUser(db, {
-			email: 'admin@lot.fr',
-			name: 'Anne Admin',
-			role: 'admin',
-			password: null
-		})
+		admin: admin ?? (await createTestUser(db, { ...PEOPLE.admin, password: null }))
 	};
 }
 
