@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
 import { createTestUser, PEOPLE } from '$lib/server/auth/testing';
 import type { User } from '$lib/server/auth/users';
-import { addAgendaFiches, changeSittingState, createSitting } from '$lib/server/commission/service';
-import { heldSitting } from '$lib/server/commission/testing';
+import { heldSitting, preparedSitting } from '$lib/server/commission/testing';
 import type { Db } from '$lib/server/db';
 import { closeDatabase } from '$lib/server/db/instance';
 import { createTestInstance } from '$lib/server/db/testing';
@@ -46,21 +45,21 @@ describe('the file of a fiche, in each state of its séance', () => {
 	it('gives its page the same data', async () => {
 		// In preparation: a day to come, said « <day to come> » in the snapshot.
 		const soon = parisDate(new Date(Date.now() + 30 * 86_400_000));
-		const planned = await createSitting(
-			db,
-			admin,
-			{ heldOn: soon, place: 'Figeac', title: 'En préparation' },
-			null
-		);
-		if (!planned.ok) throw new Error(planned.message);
-		await addAgendaFiches(db, admin, planned.value.id, ['6-1'], null);
-		const held = (await heldSitting(db, admin, ['6-1'], '2026-05-01')).sittingId;
-		const closed = (await heldSitting(db, admin, ['6-1'], '2026-03-01')).sittingId;
-		await changeSittingState(db, admin, closed, 'closed', null);
+		const planned = await preparedSitting(db, admin, {
+			fiches: ['6-1'],
+			heldOn: soon,
+			place: 'Figeac',
+			title: 'En préparation'
+		});
+		const held = (await heldSitting(db, admin, { fiches: ['6-1'], heldOn: '2026-05-01' }))
+			.sittingId;
+		const closed = (
+			await heldSitting(db, admin, { fiches: ['6-1'], heldOn: '2026-03-01', closed: true })
+		).sittingId;
 		const partner = await createPartner(db, 'cdg46', 'paul@cdg46.fr');
 		const files: Record<string, unknown> = {};
 		for (const [name, id] of [
-			['planned', planned.value.id],
+			['planned', planned],
 			['held', held],
 			['closed', closed]
 		] as const) {

@@ -24,7 +24,7 @@ describe('the commission’s file of a fiche', () => {
 			.set({ target: 50, target_date: '2027-12-31' })
 			.where('fiche_id', '=', db.selectFrom('fiche').select('id').where('code', '=', '5-1'))
 			.execute();
-		const { sittingId } = await heldSitting(db, admin, ['5-1'], '2026-05-01');
+		const { sittingId } = await heldSitting(db, admin, { fiches: ['5-1'] });
 		const { session } = await createSession(db, admin.id);
 		const id = String(sittingId);
 		const file = (await load(

@@ -4,8 +4,7 @@ import { createSession } from '$lib/server/auth/sessions';
 import { createTestUser } from '$lib/server/auth/testing';
 import { findUserById, insertUser, type User } from '$lib/server/auth/users';
 import { openCampaign } from '$lib/server/campaigns/service';
-import { addAgendaFiches, changeSittingState, createSitting } from '$lib/server/commission/service';
-import { heldSitting } from '$lib/server/commission/testing';
+import { heldSitting, preparedSitting } from '$lib/server/commission/testing';
 import type { Db } from '$lib/server/db';
 import { closeDatabase } from '$lib/server/db/instance';
 import { createTestInstance } from '$lib/server/db/testing';
@@ -107,24 +106,21 @@ describe('the commission’s file of a fiche', () => {
 			null
 		);
 		expect(returned.ok).toBe(true);
-		const sitting = await createSitting(
-			db,
-			admin,
-			{ heldOn: parisDate(new Date(now + 40 * 86_400_000)), place: 'Cahors', title: 'Séance' },
-			null
-		);
-		if (!sitting.ok) throw new Error(sitting.message);
-		await addAgendaFiches(db, admin, sitting.value.id, ['6-1'], null);
+		const sittingId = await preparedSitting(db, admin, {
+			fiches: ['6-1'],
+			heldOn: parisDate(new Date(now + 40 * 86_400_000)),
+			title: 'Séance'
+		});
 
-		expect((await conveneSitting(db, admin, sitting.value.id, null, now)).ok).toBe(true);
+		expect((await conveneSitting(db, admin, sittingId, null, now)).ok).toBe(true);
 
-		const byMember = (await fileAs(member, sitting.value.id, '6-1')).campaigns[0]!.organisations;
+		const byMember = (await fileAs(member, sittingId, '6-1')).campaigns[0]!.organisations;
 		expect(byMember).toContainEqual({
 			name: 'Département du Lot',
 			label: 'renvoyée pour correction'
 		});
 		expect(byMember.length).toBeGreaterThan(1);
-		const byPartner = (await fileAs(cdg, sitting.value.id, '6-1')).campaigns[0]!.organisations;
+		const byPartner = (await fileAs(cdg, sittingId, '6-1')).campaigns[0]!.organisations;
 		expect(byPartner).toEqual([{ name: 'CDG46', label: expect.any(String) }]);
 	});
 });
@@ -138,15 +134,11 @@ describe('a séance not yet convened', () => {
 		const member = await staff('commission', 'michel@lot.fr');
 		const partner = await createPartner(db, 'cdg46', 'pierre@cdg46.fr');
 		const now = Date.now();
-		const created = await createSitting(
-			db,
-			member,
-			{ heldOn: parisDate(new Date(now + 50 * 86_400_000)), place: 'Cahors', title: 'Brouillon' },
-			null
-		);
-		if (!created.ok) throw new Error(created.message);
-		const id = created.value.id;
-		await addAgendaFiches(db, member, id, ['1-1'], null);
+		const id = await preparedSitting(db, member, {
+			fiches: ['1-1'],
+			heldOn: parisDate(new Date(now + 50 * 86_400_000)),
+			title: 'Brouillon'
+		});
 		expect(await outcome(fileAs(partner, id, '1-1'))).toBe(403);
 		expect(await outcome(fileAs(member, id, '1-1'))).toBe('ok');
 		expect(await outcome(fileAs(admin, id, '1-1'))).toBe('ok');
@@ -158,17 +150,12 @@ describe('a séance not yet convened', () => {
 
 	it('sends an anonymous visitor to sign in whether the séance exists or not', async () => {
 		const member = await staff('commission', 'mona@lot.fr');
-		const created = await createSitting(
-			db,
-			member,
-			{
-				heldOn: parisDate(new Date(Date.now() + 60 * 86_400_000)),
-				place: 'Figeac',
-				title: 'Projet'
-			},
-			null
-		);
-		if (!created.ok) throw new Error(created.message);
+		const sittingId = await preparedSitting(db, member, {
+			fiches: [],
+			heldOn: parisDate(new Date(Date.now() + 60 * 86_400_000)),
+			place: 'Figeac',
+			title: 'Projet'
+		});
 		const anonymous = (id: number) =>
 			outcome(
 				Promise.resolve(
@@ -182,7 +169,7 @@ describe('a séance not yet convened', () => {
 					)
 				)
 			);
-		expect(await anonymous(created.value.id)).toBe('redirect /connexion');
+		expect(await anonymous(sittingId)).toBe('redirect /connexion');
 		expect(await anonymous(999_999)).toBe('redirect /connexion');
 	});
 });
@@ -239,8 +226,7 @@ describe('the file of a closed séance, read later', () => {
 		const cdg = await createPartner(db, 'cdg46', 'paul@cdg46.fr');
 		for (let day = 1; day <= 14; day++)
 			await validated(cdg, admin, `2026-02-${String(day).padStart(2, '0')}`, 2 * day);
-		const { sittingId } = await heldSitting(db, admin, ['6-1'], '2026-05-01');
-		await changeSittingState(db, admin, sittingId, 'closed', null);
+		const { sittingId } = await heldSitting(db, admin, { fiches: ['6-1'], closed: true });
 		await validated(cdg, admin, '2026-06-10', 90);
 
 		const file = (await fileAs(admin, sittingId, '6-1')) as unknown as {
@@ -270,9 +256,11 @@ describe('the file of a closed séance, read later', () => {
 		const cdg = await createPartner(db, 'cdg46', 'paul@cdg46.fr');
 		await validated(cdg, admin, '2026-04-10', 30);
 		await validated(cdg, admin, '2026-04-20', 40, '2026-05-04');
-		const first = (await heldSitting(db, admin, ['6-1'], '2026-05-01')).sittingId;
-		await changeSittingState(db, admin, first, 'closed', null);
-		const next = (await heldSitting(db, admin, ['6-1'], '2026-07-01')).sittingId;
+		const first = (
+			await heldSitting(db, admin, { fiches: ['6-1'], heldOn: '2026-05-01', closed: true })
+		).sittingId;
+		const next = (await heldSitting(db, admin, { fiches: ['6-1'], heldOn: '2026-07-01' }))
+			.sittingId;
 		type Period = {
 			updates: { reportedOn: string }[];
 			measurements: { values: { measuredOn: string }[] }[];
@@ -303,7 +291,7 @@ describe('the file of a closed séance, read later', () => {
 describe('a retired indicator in a fiche’s file', () => {
 	it('is listed with its values and the day it was retired', async () => {
 		const admin = await staff('admin', 'anne@lot.fr');
-		const { sittingId } = await heldSitting(db, admin, ['5-1']);
+		const { sittingId } = await heldSitting(db, admin, { fiches: ['5-1'] });
 		const [first, second] = await db
 			.selectFrom('indicator')
 			.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
@@ -326,7 +314,7 @@ describe('a retired indicator in a fiche’s file', () => {
 	// Review s49: a past séance's file said « (retiré le 30 novembre 2026) » for a séance of May.
 	it('is not told retired in the file of a séance held before its retirement', async () => {
 		const admin = await staff('admin', 'anne@lot.fr');
-		const { sittingId } = await heldSitting(db, admin, ['5-1']);
+		const { sittingId } = await heldSitting(db, admin, { fiches: ['5-1'] });
 		const first = await db
 			.selectFrom('indicator')
 			.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openedCampaign } from '$lib/server/campaigns/testing';
-import { createSitting, deleteSitting } from '$lib/server/commission/service';
-import { heldSitting } from '$lib/server/commission/testing';
+import { deleteSitting } from '$lib/server/commission/service';
+import { heldSitting, preparedSitting } from '$lib/server/commission/testing';
 import { savedDraft } from '$lib/server/editions/testing';
 import { createProgressCast, preparedUpdate } from '$lib/server/progress/testing';
 import { actions as bilan } from './admin/bilans/[id=id]/+page.server';
@@ -83,17 +83,6 @@ describe('a box ticked to confirm', () => {
 });
 
 describe('the séance page’s forms', () => {
-	/** A séance in preparation, as its form creates it: its number. */
-	async function preparedSitting(): Promise<number> {
-		const created = await createSitting(
-			portal.db,
-			portal.admin,
-			{ heldOn: '2026-05-01', place: 'Cahors', title: 'Commission' },
-			null
-		);
-		if (!created.ok) throw new Error(created.message);
-		return created.value.id;
-	}
 	/** A form of the séance `id`'s page, posted to `action` by the administrator. */
 	const onSitting = <T>(
 		action: ((event: never) => T) | undefined,
@@ -102,7 +91,7 @@ describe('the séance page’s forms', () => {
 	) => postAction(action, idRoute('/commission/seances/[id=id]', id), portal.admin, fields);
 
 	it('deleting a séance: refused unticked, beside its form', async () => {
-		const id = await preparedSitting();
+		const id = await preparedSitting(portal.db, portal.admin, { fiches: [] });
 		const message = 'Cochez la case pour confirmer que la séance doit être supprimée.';
 		expect(await formAnswer(() => onSitting(sitting.delete, id, { confirm: 'non' }))).toEqual({
 			status: 400,
@@ -156,7 +145,7 @@ describe('the séance page’s forms', () => {
 	});
 
 	it('a form that does not pass on a séance deleted meanwhile: the deletion said, the typing kept', async () => {
-		const id = await preparedSitting();
+		const id = await preparedSitting(portal.db, portal.admin, { fiches: [] });
 		const guest = { guest_name: 'x'.repeat(200) };
 		expect(await formAnswer(() => onSitting(sitting.addGuest, id, guest))).toMatchObject({
 			status: 400,

@@ -41,7 +41,7 @@ describe('CSV formula injection', () => {
 	});
 
 	it('releve.csv: a line break never starts a row in a spreadsheet', async () => {
-		const { sittingId, itemId } = await heldSitting(db, admin, ['4-1'], '2026-05-02');
+		const { sittingId, itemId } = await heldSitting(db, admin, { heldOn: '2026-05-02' });
 		// No quote nor comma, which would have the cell quoted anyway.
 		const text = 'Avis favorable.\n@SUM(1+1)\n=1+1';
 		expect(

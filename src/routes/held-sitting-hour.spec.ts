@@ -19,7 +19,7 @@ describe('a held séance corrected with an hour that keeps it from closing', () 
 
 	it('says the hour with the other fields’ problems', async () => {
 		const today = parisToday();
-		const { sittingId: id } = await heldSitting(portal.db, portal.admin, ['4-1'], today);
+		const { sittingId: id } = await heldSitting(portal.db, portal.admin, { heldOn: today });
 		const fields = { held_on: today, starts_at: '23:59', place: '', title: 'Commission' };
 		const answer = await formAnswer(() =>
 			postAction(sitting.edit, idRoute('/commission/seances/[id=id]', id), portal.admin, fields)

@@ -5,7 +5,7 @@ import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateHistory } from '../../scripts/bench/generate';
 import { insertUser, findUserById, type User } from '$lib/server/auth/users';
-import { addAgendaFiches, createSitting } from '$lib/server/commission/service';
+import { preparedSitting } from '$lib/server/commission/testing';
 import { openDatabase, type Db } from '$lib/server/db';
 import { prepareDatabase } from '$lib/server/db/instance';
 import { saveEditionDraft } from '$lib/server/editions/service';
@@ -112,19 +112,15 @@ async function dataset(name: string, scale: number | null): Promise<Dataset> {
 		null,
 		new Date('2031-06-01T12:00:00Z')
 	);
-	const sitting = await createSitting(
-		db,
-		users.admin,
-		// Open, a month ahead (a séance is planned a year ahead at most).
-		{ heldOn: daysAfter(parisToday(), 30), place: 'Cahors', title: 'Commission' },
-		null
-	);
-	if (!update.ok || !edition.ok || !sitting.ok) throw new Error('dataset');
-	await addAgendaFiches(db, users.admin, sitting.value.id, ['4-1'], null);
+	if (!update.ok || !edition.ok) throw new Error('dataset');
+	// Open, a month ahead (a séance is planned a year ahead at most).
+	const openSitting = await preparedSitting(db, users.admin, {
+		heldOn: daysAfter(parisToday(), 30)
+	});
 	return {
 		db,
 		users,
-		ids: { update: update.value.id, draftEdition: edition.value.id, openSitting: sitting.value.id },
+		ids: { update: update.value.id, draftEdition: edition.value.id, openSitting },
 		counter
 	};
 }

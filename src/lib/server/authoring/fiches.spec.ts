@@ -59,7 +59,7 @@ function objectiveNumbered(number: number) {
 
 /** A decision of a closed séance (1 May 2026) on the fiche `code`, as the fiche's forms list it. */
 async function closedDecisionOn(code: string) {
-	const { sittingId, itemId } = await heldSitting(db, admin, [code]);
+	const { sittingId, itemId } = await heldSitting(db, admin, { fiches: [code] });
 	const decided = await recordDecision(
 		db,
 		admin,

@@ -7,7 +7,6 @@ import {
 	changeSittingState,
 	addAgendaFreeItem,
 	addAgendaFiches,
-	createSitting,
 	deleteSitting,
 	deletedSittingNotice,
 	recordDecision,
@@ -16,6 +15,7 @@ import {
 	updateSitting
 } from './service';
 import { findSitting } from './repository';
+import { preparedSitting } from './testing';
 import {
 	changedSinceConvened,
 	convokeAgainMessage,
@@ -58,20 +58,12 @@ const deliver = () => mail.deliver();
  * A séance created by the member (« Séance », in Cahors, no hour, unless `facts` says), with these
  * fiches on its agenda: its id.
  */
-async function sittingWith(
+function sittingWith(
 	codes: string[],
 	heldOn = '2026-03-01',
 	facts: { startsAt?: string | null; place?: string; title?: string } = {}
 ): Promise<number> {
-	const created = await createSitting(
-		db,
-		member,
-		{ heldOn, startsAt: null, place: 'Cahors', title: 'Séance', ...facts },
-		null
-	);
-	if (!created.ok) throw new Error('no sitting');
-	if (codes.length > 0) await addAgendaFiches(db, member, created.value.id, codes, null);
-	return created.value.id;
+	return preparedSitting(db, member, { fiches: codes, heldOn, title: 'Séance', ...facts });
 }
 
 /** The account turns the commission's messages off (`false`) or on again (`true`). */

@@ -13,6 +13,7 @@ import { findSittingForNotice } from './convocation-repository';
 import { changedSinceConvened } from './convocation';
 import { createFiche } from '../authoring/fiches';
 import { abandonFiche } from '../authoring/testing';
+import { heldSitting, preparedSitting } from './testing';
 import {
 	findSitting,
 	listSittingsOfDay,
@@ -78,11 +79,9 @@ const counts = async () => {
 	};
 };
 
-/** A séance in Cahors created by the member, which must be accepted: its id. */
-async function newSitting(heldOn: string, title = 'Commission des usages numériques') {
-	const created = await createSitting(db, member, { heldOn, place: 'Cahors', title }, null);
-	if (!created.ok) throw new Error('sitting');
-	return created.value.id;
+/** A séance in Cahors created by the member, its agenda empty, which must be accepted: its id. */
+function newSitting(heldOn: string, title = 'Commission des usages numériques') {
+	return preparedSitting(db, member, { heldOn, title, fiches: [] });
 }
 
 // Review #14: the closing's page said « ouvrez-la (tenue) avant de la clore », the service
@@ -97,12 +96,14 @@ it('refuses to close a séance still in preparation with the words of its closin
 	});
 });
 
+/** A séance of `newSitting`, held by the member with `code` on its agenda: its id, its item's. */
 async function heldSittingWith(code: string, heldOn = '2026-06-15') {
-	const id = await newSitting(heldOn);
-	await addAgendaFiches(db, member, id, [code], null);
-	await changeSittingState(db, member, id, 'held', null);
-	const sitting = (await findSitting(db, id))!;
-	return { id, itemId: sitting.items[0]!.id };
+	const held = await heldSitting(db, member, {
+		heldOn,
+		title: 'Commission des usages numériques',
+		fiches: [code]
+	});
+	return { id: held.sittingId, itemId: held.itemId };
 }
 
 /** A priority decision on the sitting's first point, « Motif. » as its rationale. */
@@ -227,17 +228,14 @@ describe('priority decisions', () => {
 		expect(again.ok ? '' : again.message).toContain('a déjà été close');
 		expect(await counts()).toEqual(before);
 
-		const created = await createSitting(
-			db,
-			member,
-			{ heldOn: '2026-09-01', place: 'Figeac', title: 'Commission' },
-			null
-		);
-		if (!created.ok) throw new Error('sitting');
-		await addAgendaFiches(db, member, created.value.id, ['1-1'], null);
-		const item = (await findSitting(db, created.value.id))!.items[0]!;
+		const planned = await preparedSitting(db, member, {
+			heldOn: '2026-09-01',
+			place: 'Figeac',
+			fiches: ['1-1']
+		});
+		const item = (await findSitting(db, planned))!.items[0]!;
 		expect(
-			await recordDecision(db, member, created.value.id, item.id, { kind: 'free', text: 'x' }, null)
+			await recordDecision(db, member, planned, item.id, { kind: 'free', text: 'x' }, null)
 		).toMatchObject({ ok: false, status: 409 });
 	});
 });
@@ -405,15 +403,7 @@ describe('holding and closing', () => {
 	// Walkthrough s49: convened for 23 h 30, opened, decided and closed at 9 h 40 the same day,
 	// the relevé mailed before the meeting.
 	it('neither more than an hour before its announced time, the same day', async () => {
-		const created = await createSitting(
-			db,
-			member,
-			{ heldOn: '2026-12-10', startsAt: '23:30', place: 'Cahors', title: 'Commission' },
-			null
-		);
-		if (!created.ok) throw new Error(created.message);
-		const id = created.value.id;
-		await addAgendaFiches(db, member, id, ['4-1'], null);
+		const id = await preparedSitting(db, member, { heldOn: '2026-12-10', startsAt: '23:30' });
 		// 10 December, 9 h 40 and 22 h 29 in Paris (UTC+1).
 		const morning = new Date('2026-12-10T08:40:00Z');
 		const refusal = {
@@ -577,19 +567,8 @@ describe('two séances of one day', () => {
 	/** A séance of 1 March 2026 at `startsAt` (null: no hour given), held, with 4-1 on its agenda. */
 	async function sittingAt(startsAt: string | null) {
 		const title = `Séance de ${startsAt ?? 'la journée'}`;
-		const created = await createSitting(
-			db,
-			member,
-			{ heldOn: '2026-03-01', startsAt, place: 'Cahors', title },
-			null
-		);
-		if (!created.ok) throw new Error(created.message);
-		await addAgendaFiches(db, member, created.value.id, ['4-1'], null);
-		await changeSittingState(db, member, created.value.id, 'held', null);
-		return {
-			id: created.value.id,
-			itemId: (await findSitting(db, created.value.id))!.items[0]!.id
-		};
+		const held = await heldSitting(db, member, { heldOn: '2026-03-01', startsAt, title });
+		return { id: held.sittingId, itemId: held.itemId };
 	}
 
 	it('are ordered by their hour: the morning one, closed last, does not undo the evening one (review s40)', async () => {
@@ -1234,15 +1213,13 @@ describe('a séance created by mistake', () => {
 	});
 
 	it('with an empty agenda cannot be closed (its relevé would say nothing)', async () => {
-		const created = await createSitting(
-			db,
-			member,
-			{ heldOn: '2026-06-15', place: 'Cahors', title: 'Vide' },
-			null
-		);
-		if (!created.ok) throw new Error('séance');
-		await changeSittingState(db, member, created.value.id, 'held', null);
-		expect(await changeSittingState(db, member, created.value.id, 'closed', null)).toMatchObject({
+		const id = await preparedSitting(db, member, {
+			heldOn: '2026-06-15',
+			title: 'Vide',
+			fiches: []
+		});
+		await changeSittingState(db, member, id, 'held', null);
+		expect(await changeSittingState(db, member, id, 'closed', null)).toMatchObject({
 			ok: false,
 			status: 409,
 			message: expect.stringContaining('L’ordre du jour de cette séance est vide')

@@ -1,32 +1,58 @@
-// Test helpers: a sitting held with fiches on its agenda. Not part of the portal.
+// Test helpers: séances made the way their forms make them. Not part of the portal.
 import type { User } from '../auth/users';
 import type { Db } from '../db';
-import { addAgendaFiches, changeSittingState, createSitting } from './service';
+import type { SittingFacts } from '../db/schema';
+import { findSitting } from './repository';
+import {
+	addAgendaFiches,
+	changeSittingState,
+	createSitting,
+	recordDecision,
+	type DecisionInput
+} from './service';
 
 /**
- * A sitting in Cahors (1 May 2026 unless `heldOn` says), held, with `fiches` on its agenda: its id
- * and the first item's.
+ * What a spec's séance is made of: in Cahors, « Commission », on 1 May 2026, no hour, with 4-1 on
+ * its agenda, unless it says otherwise (`fiches: []`, an empty agenda).
  */
-export async function heldSitting(
-	db: Db,
-	admin: User,
-	fiches: string[] = ['4-1'],
-	heldOn = '2026-05-01'
-): Promise<{ sittingId: number; itemId: number }> {
+type SittingSetUp = Partial<SittingFacts> & { fiches?: string[] };
+
+/** A séance in preparation created by `by` (its form, then its agenda's): its id. */
+export async function preparedSitting(db: Db, by: User, setUp: SittingSetUp = {}): Promise<number> {
+	const { fiches = ['4-1'], ...facts } = setUp;
 	const created = await createSitting(
 		db,
-		admin,
-		{ heldOn, place: 'Cahors', title: 'Commission' },
+		by,
+		{ heldOn: '2026-05-01', place: 'Cahors', title: 'Commission', ...facts },
 		null
 	);
 	if (!created.ok) throw new Error(created.message);
-	await addAgendaFiches(db, admin, created.value.id, fiches, null);
-	await changeSittingState(db, admin, created.value.id, 'held', null);
-	const item = await db
-		.selectFrom('agenda_item')
-		.select('id')
-		.where('session_id', '=', created.value.id)
-		.orderBy('id')
-		.executeTakeFirstOrThrow();
-	return { sittingId: created.value.id, itemId: item.id };
+	if (fiches.length > 0) {
+		const added = await addAgendaFiches(db, by, created.value.id, fiches, null);
+		if (!added.ok) throw new Error(added.message);
+	}
+	return created.value.id;
+}
+
+/**
+ * A séance of `preparedSitting`, held, with `decisions` recorded on its first item, closed after
+ * them if `closed`: its id and the first item's. Each step must be accepted.
+ */
+export async function heldSitting(
+	db: Db,
+	by: User,
+	setUp: SittingSetUp & { decisions?: DecisionInput[]; closed?: boolean } = {}
+): Promise<{ sittingId: number; itemId: number }> {
+	const { decisions = [], closed = false, ...made } = setUp;
+	const sittingId = await preparedSitting(db, by, made);
+	const steps = async (step: () => ReturnType<typeof changeSittingState>) => {
+		const done = await step();
+		if (!done.ok) throw new Error(done.message);
+	};
+	await steps(() => changeSittingState(db, by, sittingId, 'held', null));
+	const itemId = (await findSitting(db, sittingId))!.items[0]!.id;
+	for (const decision of decisions)
+		await steps(() => recordDecision(db, by, sittingId, itemId, decision, null));
+	if (closed) await steps(() => changeSittingState(db, by, sittingId, 'closed', null));
+	return { sittingId, itemId };
 }

@@ -4,16 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordAudit } from '../audit/repository';
 import { login } from '../auth/service';
-import { hashPassword } from '../auth/password';
 import { createSession, validateSessionToken } from '../auth/sessions';
-import { findUserById, insertUser, type User } from '../auth/users';
-import {
-	addAgendaFiches,
-	changeSittingState,
-	createSitting,
-	recordDecision
-} from '../commission/service';
-import { findSitting } from '../commission/repository';
+import { createTestUser, PEOPLE, TEST_PASSWORD } from '../auth/testing';
+import { insertUser, type User } from '../auth/users';
+import { changeSittingState } from '../commission/service';
+import { heldSitting, preparedSitting } from '../commission/testing';
 import { publishEdition, saveEditionDraft } from '../editions/service';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
@@ -33,16 +28,7 @@ beforeEach(async () => {
 	await (await prepareDatabase(path)).destroy();
 	server = openDatabase(path);
 	tool = openDatabase(path);
-	admin = (await findUserById(
-		server,
-		await insertUser(server, {
-			email: 'admin@lot.fr',
-			name: 'Anne Admin',
-			role: 'admin',
-			organisationId: null,
-			passwordHash: await hashPassword('un mot de passe de test assez long')
-		})
-	))!;
+	admin = await createTestUser(server, PEOPLE.admin);
 	partner = await createPartner(server, 'cdg46', 'p@cdg46.fr');
 });
 
@@ -73,15 +59,15 @@ describe('the page cache’s stamp of published data', () => {
 		const before = await published();
 		const workspace = (await cacheStamps(server)).workspace;
 		const signedIn = await login(server, {
-			email: 'admin@lot.fr',
-			password: 'un mot de passe de test assez long',
+			email: PEOPLE.admin.email,
+			password: TEST_PASSWORD,
 			clientAddress: '127.0.0.1'
 		});
 		expect(signedIn.ok).toBe(true);
 		// Six wrong passwords: failures counted, then the account blocked and the attempt refused.
 		for (let i = 0; i < 6; i++)
 			await login(server, {
-				email: 'admin@lot.fr',
+				email: PEOPLE.admin.email,
 				password: 'faux mot de passe',
 				clientAddress: '127.0.0.1'
 			});
@@ -103,14 +89,7 @@ describe('the page cache’s stamp of published data', () => {
 			{ updateId: pending, version: 1, decision: 'return', comment: 'À compléter' },
 			null
 		);
-		const sitting = await createSitting(
-			server,
-			admin,
-			{ heldOn: '2026-06-15', place: 'Cahors', title: 'Commission' },
-			null
-		);
-		if (!sitting.ok) throw new Error('sitting');
-		await addAgendaFiches(server, admin, sitting.value.id, ['4-1'], null);
+		await preparedSitting(server, admin, { heldOn: '2026-06-15' });
 		await saveEditionDraft(server, admin, {
 			year: 2025,
 			asOf: '2025-12-31',
@@ -140,26 +119,12 @@ describe('the page cache’s stamp of published data', () => {
 			null
 		);
 		stamps.push(await published());
-		const sitting = await createSitting(
-			server,
-			admin,
-			{ heldOn: '2026-06-15', place: 'Cahors', title: 'Commission' },
-			null
-		);
-		if (!sitting.ok) throw new Error('sitting');
-		await addAgendaFiches(server, admin, sitting.value.id, ['4-1'], null);
-		await changeSittingState(server, admin, sitting.value.id, 'held', null);
-		const item = (await findSitting(server, sitting.value.id))!.items[0]!;
-		await recordDecision(
-			server,
-			admin,
-			sitting.value.id,
-			item.id,
-			{ kind: 'priority', newPriority: 1, text: 'motif' },
-			null
-		);
+		const { sittingId } = await heldSitting(server, admin, {
+			heldOn: '2026-06-15',
+			decisions: [{ kind: 'priority', newPriority: 1, text: 'motif' }]
+		});
 		expect(await published()).toBe(stamps.at(-1));
-		await changeSittingState(server, admin, sitting.value.id, 'closed', null);
+		await changeSittingState(server, admin, sittingId, 'closed', null);
 		stamps.push(await published());
 		const draft = await saveEditionDraft(server, admin, {
 			year: 2025,

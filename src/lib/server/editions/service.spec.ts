@@ -3,14 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EditionPlanDocumentSchema } from '../opendata/testing';
 import { type User } from '../auth/users';
 import { createTestUser, PEOPLE } from '../auth/testing';
-import {
-	addAgendaFiches,
-	changeSittingState,
-	createSitting,
-	recordDecision
-} from '../commission/service';
+import { addAgendaFiches, changeSittingState, recordDecision } from '../commission/service';
 import { findSitting } from '../commission/repository';
-import { heldSitting } from '../commission/testing';
+import { heldSitting, preparedSitting } from '../commission/testing';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
@@ -236,16 +231,11 @@ describe('yearly editions', () => {
 
 		await validatedUpdate('9-1', '2019-11-15', 60);
 		await validatedUpdate('1-1', '2020-02-01', 10);
-		const { sittingId, itemId } = await heldSitting(db, admin, ['4-1'], '2019-10-01');
-		await recordDecision(
-			db,
-			admin,
-			sittingId,
-			itemId,
-			{ kind: 'priority', newPriority: 1, text: 'motif' },
-			null
-		);
-		await changeSittingState(db, admin, sittingId, 'closed', null);
+		const { sittingId } = await heldSitting(db, admin, {
+			heldOn: '2019-10-01',
+			decisions: [{ kind: 'priority', newPriority: 1, text: 'motif' }],
+			closed: true
+		});
 
 		expect(JSON.stringify(await findPublishedSnapshot(db, 2019))).toBe(before);
 		// The edition stays as published, and its page says which sitting of its year closed since.
@@ -434,33 +424,26 @@ describe('yearly editions', () => {
 	it('leaves out of a past year’s bilan a decision on a fiche added after it (a sitting recorded late)', async () => {
 		const fiche = await addFiche(1, 'Une fiche de 2020', new Date('2020-02-10T10:00:00Z'));
 		// The sitting of 15 November 2019, recorded afterwards, decides on it.
-		const sitting = await createSitting(
-			db,
-			admin,
-			{ heldOn: '2019-11-15', place: 'Cahors', title: 'Commission' },
-			null
-		);
-		if (!sitting.ok) throw new Error('sitting');
+		const sittingId = await preparedSitting(db, admin, { heldOn: '2019-11-15' });
 		// Refused since (a séance cannot take up a fiche added after its day): as written before.
-		expect((await addAgendaFiches(db, admin, sitting.value.id, [fiche], null)).ok).toBe(false);
-		await addAgendaFiches(db, admin, sitting.value.id, ['4-1'], null);
+		expect((await addAgendaFiches(db, admin, sittingId, [fiche], null)).ok).toBe(false);
 		const { id: ficheId } = await db
 			.selectFrom('fiche')
 			.select('id')
 			.where('code', '=', fiche)
 			.executeTakeFirstOrThrow();
-		await appendAgendaItem(db, sitting.value.id, { ficheId });
-		await changeSittingState(db, admin, sitting.value.id, 'held', null);
-		for (const item of (await findSitting(db, sitting.value.id))!.items)
+		await appendAgendaItem(db, sittingId, { ficheId });
+		await changeSittingState(db, admin, sittingId, 'held', null);
+		for (const item of (await findSitting(db, sittingId))!.items)
 			await recordDecision(
 				db,
 				admin,
-				sitting.value.id,
+				sittingId,
 				item.id,
 				{ kind: 'opinion', opinion: 'favorable', text: 'Avis' },
 				null
 			);
-		await changeSittingState(db, admin, sitting.value.id, 'closed', null);
+		await changeSittingState(db, admin, sittingId, 'closed', null);
 		const saved = await saveEditionDraft(db, admin, draft2019);
 		if (!saved.ok) throw new Error('draft');
 		await publishEdition(db, admin, saved.value.id);

@@ -4,13 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PlanDocumentSchema } from './testing';
 import { type User } from '../auth/users';
 import { createTestUser, PEOPLE } from '../auth/testing';
-import {
-	addAgendaFiches,
-	changeSittingState,
-	createSitting,
-	recordDecision
-} from '../commission/service';
-import { findSitting } from '../commission/repository';
+import { heldSitting } from '../commission/testing';
 import { updateFiche } from '../authoring/fiches';
 import { editOrganisation } from '../authoring/organisations';
 import { editedFiche } from '../authoring/testing';
@@ -170,24 +164,11 @@ async function seedSecrets() {
 		comment: 'COMMENTAIRE-DE-VALIDATION',
 		measurements: [['2021-06-01', 7, 'COMMENTAIRE-DE-MESURE']]
 	});
-	const sitting = await createSitting(
-		db,
-		admin,
-		{ heldOn: '2021-06-10', place: 'Cahors', title: 'SEANCE-NON-CLOSE' },
-		null
-	);
-	if (!sitting.ok) throw new Error('sitting');
-	await addAgendaFiches(db, admin, sitting.value.id, ['4-1'], null);
-	await changeSittingState(db, admin, sitting.value.id, 'held', null);
-	const item = (await findSitting(db, sitting.value.id))!.items[0]!;
-	await recordDecision(
-		db,
-		admin,
-		sitting.value.id,
-		item.id,
-		{ kind: 'priority', newPriority: 1, text: 'SEANCE-NON-CLOSE motif' },
-		null
-	);
+	await heldSitting(db, admin, {
+		heldOn: '2021-06-10',
+		title: 'SEANCE-NON-CLOSE',
+		decisions: [{ kind: 'priority', newPriority: 1, text: 'SEANCE-NON-CLOSE motif' }]
+	});
 }
 
 async function publishYear(year: number) {
