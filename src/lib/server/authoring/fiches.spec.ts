@@ -728,7 +728,7 @@ describe('after a conflict', () => {
 	});
 });
 
-describe('structure', () => {
+describe('adding and abandoning a fiche', () => {
 	it('adds fiche 4-2 to objective 4 (its next free code), readable, listed and searchable', async () => {
 		const objective = await objectiveNumbered(4);
 		const result = await createFiche(

@@ -36,6 +36,7 @@ import {
 	recordChanges,
 	slugify,
 	uniqueSlug,
+	type ChangeContext,
 	type RevisionInput
 } from './edits';
 
@@ -439,6 +440,46 @@ function twoOpenUpdatesMessage(clash: OpenUpdate[]): string {
 }
 
 /**
+ * After a merge: a revision (« merged ») on each fiche whose owners or partners now read otherwise
+ * than `before` the merge.
+ */
+async function reviseMergedFiches(
+	context: ChangeContext,
+	fiches: { id: number; code: string }[],
+	before: Map<number, FicheState>
+): Promise<void> {
+	for (const f of fiches) {
+		const old = before.get(f.id)!;
+		const updated = (await findFicheState(context.trx, f.code))!;
+		const ficheChanges: FieldChange[] = [];
+		const owners = [readableOwners(old.owners), readableOwners(updated.owners)] as const;
+		const partners = [readablePartners(old.partners), readablePartners(updated.partners)] as const;
+		if (owners[0] !== owners[1])
+			ficheChanges.push({
+				field: 'owners',
+				label: FICHE_FIELD_LABELS.owners,
+				before: owners[0],
+				after: owners[1]
+			});
+		if (partners[0] !== partners[1])
+			ficheChanges.push({
+				field: 'partners',
+				label: FICHE_FIELD_LABELS.partners,
+				before: partners[0],
+				after: partners[1]
+			});
+		if (ficheChanges.length === 0) continue;
+		await addRevision(context, {
+			entity: 'fiche',
+			entityId: f.id,
+			ficheId: f.id,
+			action: 'merged',
+			changes: ficheChanges
+		});
+	}
+}
+
+/**
  * Merges `absorbedId` into `input.into`: every owner, partner, account and progress update
  * follows; the absorbed name becomes a former name of the one kept, and the absorbed record is
  * retired. Each fiche whose owners or partners change gets its revision.
@@ -487,35 +528,7 @@ export async function mergeOrganisations(
 			clientAddress,
 			now
 		);
-		for (const f of fiches) {
-			const old = before.get(f.id)!;
-			const updated = (await findFicheState(trx, f.code))!;
-			const ficheChanges: FieldChange[] = [];
-			const owners = [readableOwners(old.owners), readableOwners(updated.owners)] as const;
-			const partners = [
-				readablePartners(old.partners),
-				readablePartners(updated.partners)
-			] as const;
-			if (owners[0] !== owners[1])
-				ficheChanges.push({
-					field: 'owners',
-					label: FICHE_FIELD_LABELS.owners,
-					before: owners[0],
-					after: owners[1]
-				});
-			if (partners[0] !== partners[1])
-				ficheChanges.push({
-					field: 'partners',
-					label: FICHE_FIELD_LABELS.partners,
-					before: partners[0],
-					after: partners[1]
-				});
-			if (ficheChanges.length === 0) continue;
-			await addRevision(
-				{ trx, user, why: input, clientAddress, now },
-				{ entity: 'fiche', entityId: f.id, ficheId: f.id, action: 'merged', changes: ficheChanges }
-			);
-		}
+		await reviseMergedFiches({ trx, user, why: input, clientAddress, now }, fiches, before);
 		await refreshSearchText(trx);
 		return ok({ keptId: kept.id });
 	});

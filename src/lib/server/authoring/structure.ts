@@ -269,6 +269,84 @@ async function writeRecord(
 }
 
 /**
+ * The problems of an axis's, an orientation's or an objective's form, every field at once: its
+ * parent not in the list (or withdrawn meanwhile), its label or an axis's short name already
+ * another's in the plan.
+ */
+function structureFieldErrors(
+	structure: Structure,
+	level: StructureLevel,
+	id: number | null,
+	input: StructureInput
+): Record<string, string> {
+	const words = LEVEL_WORDS[level];
+	const fieldErrors: Record<string, string> = {};
+	const parents = parentsOf(structure, level);
+	if (words.parent && !parents.some((p) => p.id === input.parentId)) {
+		// Withdrawn meanwhile (the page was opened before): said with its name.
+		const parentLevel = level === 'orientation' ? 'axis' : 'orientation';
+		const withdrawn = recordsOf(structure, parentLevel).find(
+			(p) => p.id === input.parentId && p.retiredAt
+		);
+		fieldErrors.parent = withdrawn
+			? withdrawnMeanwhile(parentLevel, withdrawn as { label: string })
+			: `Choisissez l’${words.parent} dans la liste.`;
+	}
+	// A withdrawn element's label may be taken again (its code, or number, is not).
+	const same = inPlan(recordsOf(structure, level)).find(
+		(r) => r.id !== id && foldForMatching(r.label) === foldForMatching(input.label)
+	);
+	if (same)
+		fieldErrors.label = `${theStructure(level, same as { label: string; number?: number })} porte déjà cet intitulé.`;
+	// The short name names the axis in filters and charts: two alike could not be told apart.
+	const twin =
+		level === 'axis'
+			? inPlan(structure.axes).find(
+					(a) =>
+						a.id !== id && foldForMatching(a.shortName) === foldForMatching(input.shortName ?? '')
+				)
+			: undefined;
+	if (twin) fieldErrors.short_name = `L’axe « ${twin.label} » porte déjà ce nom court.`;
+	return fieldErrors;
+}
+
+/**
+ * After an orientation or an objective was moved by its form (`parentChange`): a revision on each
+ * fiche under it (reviseMovedFiches).
+ */
+async function reviseFichesUnder(
+	trx: Executor,
+	structure: Structure,
+	level: StructureLevel,
+	moved: { savedId: number; current: StructureRecord | undefined; record: StructureRecord },
+	parentChange: FieldChange,
+	stamp: Pick<NewRevision, 'reason' | 'decisionId' | 'origin' | 'userId' | 'createdAt'>
+): Promise<void> {
+	// The fiches of a moved objective change orientation, those of a moved orientation change
+	// axis: each says so in its own list.
+	const objectiveIds =
+		level === 'objective'
+			? [moved.savedId]
+			: level === 'orientation'
+				? structure.objectives.filter((o) => o.orientationId === moved.savedId).map((o) => o.id)
+				: [];
+	// An objective moved into an orientation of another axis changes its fiches' axis too.
+	const [axisBefore, axisAfter] = [moved.current, moved.record].map((r) =>
+		level === 'objective' && r ? axisOf(structure, (r as ObjectiveRecord).orientationId) : undefined
+	);
+	const axisChange =
+		axisBefore && axisAfter && axisBefore.id !== axisAfter.id
+			? fieldChange('axis', STRUCTURE_LABELS.orientation.axis, axisBefore.label, axisAfter.label)
+			: null;
+	await reviseMovedFiches(
+		trx,
+		objectiveIds,
+		[parentChange, ...(axisChange ? [axisChange] : [])],
+		stamp
+	);
+}
+
+/**
  * Adds an axis, an orientation or an objective (`id` null), or edits one: renames it, or moves an
  * orientation to another axis, an objective to another orientation (its fiches follow and keep
  * their codes: a code follows the objective's number, which never changes). One transaction with
@@ -299,33 +377,7 @@ export async function saveStructure(
 				.reverse();
 			return conflictRefusal(STRUCTURE_CONFLICT, mergeChanges(since));
 		}
-		const fieldErrors: Record<string, string> = {};
-		const parents = parentsOf(structure, level);
-		if (words.parent && !parents.some((p) => p.id === input.parentId)) {
-			// Withdrawn meanwhile (the page was opened before): said with its name.
-			const parentLevel = level === 'orientation' ? 'axis' : 'orientation';
-			const withdrawn = recordsOf(structure, parentLevel).find(
-				(p) => p.id === input.parentId && p.retiredAt
-			);
-			fieldErrors.parent = withdrawn
-				? withdrawnMeanwhile(parentLevel, withdrawn as { label: string })
-				: `Choisissez l’${words.parent} dans la liste.`;
-		}
-		// A withdrawn element's label may be taken again (its code, or number, is not).
-		const same = inPlan(recordsOf(structure, level)).find(
-			(r) => r.id !== id && foldForMatching(r.label) === foldForMatching(input.label)
-		);
-		if (same)
-			fieldErrors.label = `${theStructure(level, same as { label: string; number?: number })} porte déjà cet intitulé.`;
-		// The short name names the axis in filters and charts: two alike could not be told apart.
-		const twin =
-			level === 'axis'
-				? inPlan(structure.axes).find(
-						(a) =>
-							a.id !== id && foldForMatching(a.shortName) === foldForMatching(input.shortName ?? '')
-					)
-				: undefined;
-		if (twin) fieldErrors.short_name = `L’axe « ${twin.label} » porte déjà ce nom court.`;
+		const fieldErrors = structureFieldErrors(structure, level, id, input);
 		if (Object.keys(fieldErrors).length > 0) return invalidFields(fieldErrors);
 		const refusal = await checkDecision(trx, input.decisionId);
 		if (refusal) return refusal;
@@ -364,37 +416,14 @@ export async function saveStructure(
 						: `${name} ${words.changed} (${changes.map((c) => c.label).join(', ')})`
 			}
 		);
-		// The fiches of a moved objective change orientation, those of a moved orientation change
-		// axis: each says so in its own list.
-		const objectiveIds =
-			level === 'objective'
-				? [savedId]
-				: level === 'orientation'
-					? structure.objectives.filter((o) => o.orientationId === savedId).map((o) => o.id)
-					: [];
-		// An objective moved into an orientation of another axis changes its fiches' axis too.
-		const [axisBefore, axisAfter] = [current, record].map((r) =>
-			level === 'objective' && r
-				? axisOf(structure, (r as ObjectiveRecord).orientationId)
-				: undefined
-		);
-		const axisChange =
-			parentChange && axisBefore && axisAfter && axisBefore.id !== axisAfter.id
-				? fieldChange('axis', STRUCTURE_LABELS.orientation.axis, axisBefore.label, axisAfter.label)
-				: null;
 		if (parentChange)
-			await reviseMovedFiches(
-				trx,
-				objectiveIds,
-				[parentChange, ...(axisChange ? [axisChange] : [])],
-				{
-					reason: input.reason,
-					decisionId: input.decisionId,
-					origin: 'portal',
-					userId: user.id,
-					createdAt: now.toISOString()
-				}
-			);
+			await reviseFichesUnder(trx, structure, level, { savedId, current, record }, parentChange, {
+				reason: input.reason,
+				decisionId: input.decisionId,
+				origin: 'portal',
+				userId: user.id,
+				createdAt: now.toISOString()
+			});
 		return ok({ id: savedId });
 	});
 }
