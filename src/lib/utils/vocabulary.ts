@@ -366,8 +366,14 @@ export const INDICATOR_FIELD_LABELS = {
 	state: 'état'
 } as const;
 
-/** An indicator's « état » in a list of changes: in service, or retired (its measurements kept). */
-export const INDICATOR_STATE_WORDS = { active: 'en service', retired: 'retiré' } as const;
+/**
+ * An indicator's « état » in a list of changes (the import's preview, a fiche's history, a
+ * conflict's list): in service, or retired, said with what a newcomer may fear lost.
+ */
+export const INDICATOR_STATE_WORDS = {
+	active: 'en service',
+	retired: 'retiré (ses mesures restent)'
+} as const;
 
 /** A label at the start of a sentence or a cell: « soumise… » → « Soumise… ». */
 export function capitalized(label: string): string {

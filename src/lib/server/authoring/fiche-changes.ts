@@ -65,6 +65,22 @@ const COMPARED_FIELDS: Exclude<keyof ReadableFiche, 'indicators'>[] = [
 /** An indicator's fields compared, in the order the changes are listed. */
 const INDICATOR_FIELDS = ['label', 'unit', 'kind', 'target', 'baseline', 'state'] as const;
 
+type IndicatorField = (typeof INDICATOR_FIELDS)[number];
+
+/**
+ * The field of an indicator's lines each column of the workbook's « Indicateurs » sheet makes:
+ * a target and its date are one dated value (« 120 communes au 31/12/2026 »), as in the form.
+ */
+const COLUMN_FIELDS: Record<string, IndicatorField> = {
+	label: 'label',
+	unit: 'unit',
+	kind: 'kind',
+	target: 'target',
+	target_date: 'target',
+	baseline: 'baseline',
+	baseline_date: 'baseline'
+};
+
 /**
  * « 120 communes au 31/12/2026 », « 1 250 000,50 € », « » : a value of the indicator, with its
  * unit as the fiche writes it (indicatorValueText), and the date it is for.
@@ -132,14 +148,16 @@ export function ficheChanges(before: ReadableFiche, after: ReadableFiche): Field
 
 /**
  * An indicator's lines in its fiche's history: « Nouvel indicateur » (`old` undefined; `rank`: its
- * N°), or each field that differs. The fiche's form and an import (adding or retiring one) both
- * write them, so that a change reads the same either way.
+ * N°), or each field that differs (`columns`: only those the workbook's columns of these names
+ * make, which the import compares as the workbook reads numbers). The fiche's form and an import
+ * (its preview and its revision) all write them, so that a change reads the same either way.
  */
 export function indicatorChanges(
 	old: ReadableIndicator | undefined,
 	indicator: ReadableIndicator,
 	id: number,
-	rank: number
+	rank: number,
+	columns?: readonly string[]
 ): FieldChange[] {
 	if (!old)
 		return [
@@ -150,9 +168,10 @@ export function indicatorChanges(
 				after: describeIndicator(indicator)
 			}
 		];
+	const only = columns && new Set(columns.map((column) => COLUMN_FIELDS[column]));
 	const changes: FieldChange[] = [];
 	for (const field of INDICATOR_FIELDS)
-		if (indicatorFieldChanged(old, indicator, field))
+		if ((!only || only.has(field)) && indicatorFieldChanged(old, indicator, field))
 			changes.push({
 				field: `indicator.${id}.${field}`,
 				label: `Indicateur « ${old.label} » : ${INDICATOR_FIELD_LABELS[field]}`,
@@ -200,13 +219,44 @@ function describeIndicator(indicator: ReadableIndicator): string {
 }
 
 /**
- * What others changed since a form was opened: the revisions written after it, merged field by
- * field (the first « before », the last « after »), oldest first.
+ * The fields an import named by the workbook's column on an indicator's own revision, before it
+ * wrote the form's lines (s52): `label`, `target_date`, `retired`… of indicator `entityId`.
  */
-export function mergeChanges(revisions: { changes: FieldChange[] }[]): FieldChange[] {
+const FORMER_IMPORT_FIELDS =
+	/^(label|unit|kind|target|target_date|baseline|baseline_date|retired)$/;
+
+/**
+ * A revision's changes named as the fiche's form names them (`indicator.<id>.<field>`): an
+ * indicator's revision stored by an import before s52 names its fields by column alone, which two
+ * indicators (or the fiche's own `label`-less fields) would share. Stored rows stay as they are.
+ */
+function asFicheFields(revision: {
+	entity: string;
+	entityId: number;
+	changes: FieldChange[];
+}): FieldChange[] {
+	if (revision.entity !== 'indicator') return revision.changes;
+	return revision.changes.map((change) =>
+		FORMER_IMPORT_FIELDS.test(change.field)
+			? {
+					...change,
+					field: `indicator.${revision.entityId}.${change.field === 'retired' ? 'state' : change.field}`
+				}
+			: change
+	);
+}
+
+/**
+ * What others changed since a form was opened: the revisions written after it (an import's of the
+ * fiche's indicators among them), merged field by field (the first « before », the last
+ * « after »), oldest first.
+ */
+export function mergeChanges(
+	revisions: { entity: string; entityId: number; changes: FieldChange[] }[]
+): FieldChange[] {
 	const merged = new Map<string, FieldChange>();
 	for (const revision of revisions)
-		for (const change of revision.changes) {
+		for (const change of asFicheFields(revision)) {
 			const known = merged.get(change.field);
 			merged.set(change.field, known ? { ...known, after: change.after } : { ...change });
 		}

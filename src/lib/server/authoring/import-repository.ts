@@ -589,8 +589,21 @@ export async function abandonFicheFromWorkbook(
 }
 
 /**
+ * A fiche whose indicators an import changes moves to its next version, as when its form saves
+ * them: a form opened before is refused with the import's lines (it would otherwise write back
+ * the indicators as it read them, undoing the import without a word).
+ */
+async function indicatorsChanged(db: Executor, ficheId: number) {
+	await db
+		.updateTable('fiche')
+		.set((eb) => ({ version: eb('version', '+', 1) }))
+		.where('id', '=', ficheId)
+		.execute();
+}
+
+/**
  * Adds an indicator, or writes the `fields` an import changes of one (their names are its
- * columns'): the others keep their stored value. A target or a baseline the comparison judged
+ * columns'): the others keep their stored value; its fiche's version moves on. A target or a baseline the comparison judged
  * unchanged at the workbook's 15 digits keeps the 16 the fiche's form may have saved
  * (1234567890.123456 was written back 1234567890.12346 by an import changing only the label).
  */
@@ -616,8 +629,10 @@ export async function saveIndicator(
 		const changed = Object.fromEntries(
 			Object.entries(values).filter(([column]) => fields.includes(column))
 		) as Partial<typeof values>;
-		if (Object.keys(changed).length > 0)
+		if (Object.keys(changed).length > 0) {
 			await db.updateTable('indicator').set(changed).where('id', '=', id).execute();
+			await indicatorsChanged(db, ficheId);
+		}
 		return id;
 	}
 	const row = await db
@@ -625,11 +640,19 @@ export async function saveIndicator(
 		.values(values)
 		.returning('id')
 		.executeTakeFirstOrThrow();
+	await indicatorsChanged(db, ficheId);
 	return row.id;
 }
 
+/** Retires an indicator (its measurements stay); its fiche's version moves on (indicatorsChanged). */
 export async function retireIndicator(db: Executor, id: number, at: string): Promise<void> {
-	await db.updateTable('indicator').set({ retired_at: at }).where('id', '=', id).execute();
+	const { fiche_id } = await db
+		.updateTable('indicator')
+		.set({ retired_at: at })
+		.where('id', '=', id)
+		.returning('fiche_id')
+		.executeTakeFirstOrThrow();
+	await indicatorsChanged(db, fiche_id);
 }
 
 /** Whether the database holds a plan yet (an import into an empty one creates it). */

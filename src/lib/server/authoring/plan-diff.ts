@@ -3,11 +3,11 @@ import type { FieldChange } from '../result';
 import type { RevisionEntity } from './revisions-repository';
 import { NEW_FICHE_PRIORITY, type PlanModel } from './plan-model';
 import { INDICATOR_KIND_NAMES } from '../../utils/indicator-kinds';
+import { indicatorChanges, readableIndicator } from './fiche-changes';
 import {
 	capitalized,
 	FICHE_FIELD_LABELS,
 	INDICATOR_FIELD_LABELS,
-	INDICATOR_STATE_WORDS,
 	ORGANISATION_KIND_LABELS,
 	STATUS_LABELS,
 	STRUCTURE_LABELS
@@ -32,12 +32,13 @@ export interface EntityChange {
 	action: ChangeAction;
 	/** The fiche it belongs to (a fiche, or one of its indicators). */
 	fiche: string | null;
-	changes: FieldChange[];
 	/**
-	 * An indicator's label before the change (a new one's own): its revision names it in the fiche's
-	 * history, as the fiche form's revisions do.
+	 * Field by field, before → after; an indicator's in the lines of its fiche's form
+	 * (indicatorChanges), which its revision records as they are shown.
 	 */
-	indicatorLabel?: string;
+	changes: FieldChange[];
+	/** The workbook's columns of an indicator that change (`target_date`…): what the import writes. */
+	columns?: string[];
 }
 
 export interface PlanDiff {
@@ -120,6 +121,11 @@ interface DiffOptions {
 	prioritySinceExport?: Map<string, string>;
 	/** Former codes (formerCodes) of fiches moved after the workbook's export. */
 	movedSinceExport?: Set<string>;
+	/**
+	 * The ids of the plan's indicators by « fiche#N »: an indicator's lines name it
+	 * (`indicator.<id>.label`), as its fiche's form does.
+	 */
+	indicatorIds?: Map<string, number>;
 }
 
 /** Compares the plan in the database with the plan of a workbook. */
@@ -547,7 +553,10 @@ type Indicator = PlanModel['indicators'][number];
 
 const indicatorKey = (i: { fiche: string; position: number }) => `${i.fiche}#${i.position}`;
 
-/** An indicator's fields, named by the vocabulary (the workbook's headings are its own). */
+/**
+ * An indicator's columns, compared as the workbook reads them: what changes is written, and told
+ * in the form's lines (indicatorChanges).
+ */
 const indicatorField = (
 	field: keyof typeof INDICATOR_FIELD_LABELS,
 	get: (i: Indicator) => Value
@@ -565,12 +574,15 @@ const INDICATOR_FIELDS: FieldSpec<Indicator>[] = [
 
 /**
  * The indicators: each row a change or a problem, and those the workbook leaves out of a fiche it
- * keeps retired (their measurements stay).
+ * keeps retired (their measurements stay). Each told in its fiche's form's lines (indicatorChanges).
  */
 function compareIndicators(current: PlanModel, next: PlanModel, options: DiffOptions): PlanDiff {
 	const changes: EntityChange[] = [];
 	const problems: WorkbookProblem[] = [];
 	const indicators = byKey(current.indicators, indicatorKey);
+	const idOf = (indicator: Indicator) => options.indicatorIds?.get(indicatorKey(indicator)) ?? 0;
+	const title = (indicator: Indicator) =>
+		`Indicateur ${indicator.position} de la fiche ${indicator.fiche} — ${indicator.label}`;
 	for (const indicator of next.indicators) {
 		const old = indicators.get(indicatorKey(indicator));
 		const problem = indicatorNumberProblem(indicator, old, current, next, options);
@@ -578,38 +590,45 @@ function compareIndicators(current: PlanModel, next: PlanModel, options: DiffOpt
 			problems.push(problem);
 			continue;
 		}
+		const columns = fieldChanges(INDICATOR_FIELDS, old, indicator).map((c) => c.field);
+		const id = idOf(indicator);
 		changes.push({
 			entity: 'indicator',
 			key: indicatorKey(indicator),
-			title: `Indicateur ${indicator.position} de la fiche ${indicator.fiche} — ${indicator.label}`,
+			title: title(indicator),
 			action: old ? 'updated' : 'created',
 			fiche: indicator.fiche,
-			indicatorLabel: old?.label ?? indicator.label,
-			changes: fieldChanges(INDICATOR_FIELDS, old, indicator)
+			changes: old
+				? indicatorChanges(readable(old, id), readable(indicator, id), id, 0, columns)
+				: indicatorChanges(undefined, readable(indicator, id), id, indicator.position),
+			columns
 		});
 	}
 	const nextFiches = new Set(next.fiches.map((f) => f.code));
 	const nextIndicators = new Set(next.indicators.map(indicatorKey));
 	for (const indicator of current.indicators)
-		if (nextFiches.has(indicator.fiche) && !nextIndicators.has(indicatorKey(indicator)))
+		if (nextFiches.has(indicator.fiche) && !nextIndicators.has(indicatorKey(indicator))) {
+			const id = idOf(indicator);
 			changes.push({
 				entity: 'indicator',
 				key: indicatorKey(indicator),
-				title: `Indicateur ${indicator.position} de la fiche ${indicator.fiche} — ${indicator.label}`,
+				title: title(indicator),
 				action: 'retired',
 				fiche: indicator.fiche,
-				indicatorLabel: indicator.label,
-				changes: [
-					{
-						field: 'retired',
-						label: capitalized(INDICATOR_FIELD_LABELS.state),
-						before: INDICATOR_STATE_WORDS.active,
-						after: `${INDICATOR_STATE_WORDS.retired} (ses mesures restent)`
-					}
-				]
+				changes: indicatorChanges(
+					readable(indicator, id),
+					readable(indicator, id, true),
+					id,
+					indicator.position
+				)
 			});
+		}
 	return { changes, problems };
 }
+
+/** A row of the « Indicateurs » sheet as its fiche's form reads it (retired or not). */
+const readable = (indicator: Indicator, id: number, retired = false) =>
+	readableIndicator({ ...indicator, id, retiredAt: retired ? 'retiré' : null });
 
 /**
  * An indicator row whose N° is not its own: a retired indicator's, or another indicator's of the

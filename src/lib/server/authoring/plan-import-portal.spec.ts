@@ -170,7 +170,7 @@ describe('plan import after edits in the portal’s forms', () => {
 				field: expect.stringMatching(/^indicator\.\d+\.state$/),
 				label: 'Indicateur « Nombre d’élus formés » : état',
 				before: 'en service',
-				after: 'retiré'
+				after: 'retiré (ses mesures restent)'
 			}
 		]);
 		// Either way the revision is the fiche's, never its addition to the plan or its abandonment.
@@ -240,7 +240,9 @@ describe('plan import after edits in the portal’s forms', () => {
 		});
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toEqual([]);
-		expect(preview.changes.flatMap((c) => c.changes.map((f) => f.label))).toEqual(['Intitulé']);
+		expect(preview.changes.flatMap((c) => c.changes.map((f) => f.label))).toEqual([
+			`Indicateur « ${indicator.label} » : intitulé`
+		]);
 		const applied = await applyPlanImport(db, bytes, {
 			reason: 'Libellé',
 			actor: admin,
@@ -259,7 +261,7 @@ describe('plan import after edits in the portal’s forms', () => {
 			.execute();
 		expect(
 			revisions.map((r) => JSON.parse(r.changes).map((c: { field: string }) => c.field))
-		).toEqual([['label']]);
+		).toEqual([[`indicator.${indicator.id}.label`]]);
 	});
 
 	it('a link to an abandoned fiche survives an import that changes the fiche’s partners', async () => {

@@ -369,7 +369,7 @@ describe('plan workbook round trip', () => {
 		const noisy = await previewPlanImport(db, await withTarget(100000000000.1 * 3));
 		expect(noisy.problems).toEqual([]);
 		expect(noisy.changes.flatMap((c) => c.changes.map((f) => f.after))).toEqual([
-			expect.stringMatching(/^300\s000\s000\s000,3$/)
+			expect.stringMatching(/^300\s000\s000\s000,30\s€$/)
 		]);
 		// Six decimals are kept; the fiche, as its form shows it, is saved again unchanged.
 		expect(await apply(33.333333)).toMatchObject({ ok: true });
@@ -431,7 +431,7 @@ describe('plan workbook round trip', () => {
 		expect(preview.changes.map((c) => [c.key, c.changes.map((f) => f.field)])).toEqual([
 			['3-1', ['owners']],
 			['17-1', ['title']],
-			['14-1#1', ['target']]
+			['14-1#1', [expect.stringMatching(/^indicator\.\d+\.target$/)]]
 		]);
 
 		const applied = await applyPlanImport(db, edited, {
@@ -470,8 +470,10 @@ describe('plan workbook round trip', () => {
 				after: 'Nouveau titre de la 17-1'
 			}
 		]);
-		// The fiche's public history names the indicator changed, as the fiche form's revisions do.
+		// The fiche's public history names the indicator changed, in the fiche form's words: its
+		// target with its unit (14-1#1 has none before).
 		const indicator = before.indicators.find((i) => i.fiche === '14-1' && i.position === 1)!;
+		expect(indicator.target).toBeNull();
 		const history = await listFicheRevisionViews(
 			db,
 			(await findFicheByCode(db, '14-1'))!.id,
@@ -481,10 +483,10 @@ describe('plan workbook round trip', () => {
 		expect(history.revisions.map((r) => r.changes)).toEqual([
 			[
 				{
-					field: 'target',
+					field: expect.stringMatching(/^indicator\.\d+\.target$/),
 					label: `Indicateur « ${indicator.label} » : cible`,
-					before: indicator.target === null ? '' : String(indicator.target),
-					after: '250'
+					before: '',
+					after: '250\u00a0communes'
 				}
 			]
 		]);

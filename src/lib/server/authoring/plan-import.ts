@@ -47,7 +47,6 @@ import { organisationNameTaken } from './organisations';
 import { fieldChange, reviseMovedFiches } from './structure';
 import { listOrganisationsNamed } from './organisations-repository';
 import { findIndicatorId, listIndicatorValues } from './repository';
-import { indicatorChanges, readableIndicator } from './fiche-changes';
 import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
 import {
 	insertRevision,
@@ -327,6 +326,7 @@ async function compareWithPlan(
 		statuses,
 		formerCodes,
 		movedSinceExport,
+		indicatorIds: (await loadPlanIds(db)).indicators,
 		...(await ficheEventsSinceExport(db, exported))
 	});
 	return { current, creates, diff };
@@ -479,7 +479,7 @@ function undatedBaselineChecks(
 		const change = changed.get(`${row.fiche}#${row.position}`);
 		const touched =
 			change?.action === 'created' ||
-			change?.changes.some((f) => f.field === 'baseline' || f.field === 'baseline_date');
+			change?.columns?.some((column) => column === 'baseline' || column === 'baseline_date');
 		if (touched)
 			problems.push({
 				sheet: SHEETS.indicators.name,
@@ -677,7 +677,7 @@ async function indicatorKindProblems(
 	const problems: string[] = [];
 	for (const change of changes) {
 		if (change.entity !== 'indicator' || change.action !== 'updated') continue;
-		if (!change.changes.some((c) => c.field === 'kind')) continue;
+		if (!change.columns?.includes('kind')) continue;
 		const indicator = next.indicators.find((i) => `${i.fiche}#${i.position}` === change.key);
 		const id = indicator && (await findIndicatorId(db, indicator.fiche, indicator.position));
 		if (!indicator || id === undefined) continue;
@@ -879,7 +879,7 @@ async function auditImport(
 				entity: c.entity,
 				key: c.key,
 				action: c.action,
-				fields: c.changes.map((f) => f.field)
+				fields: c.columns ?? c.changes.map((f) => f.field)
 			})),
 			clientAddress: request.clientAddress ?? null
 		},
@@ -1182,7 +1182,7 @@ async function writeIndicators({ trx, model, changed, ids, entityIds }: Writing)
 			ids.indicators.get(key),
 			indicator,
 			ids.fiches.get(indicator.fiche)!,
-			change.changes.map((c) => c.field)
+			change.columns ?? []
 		);
 		entityIds.set(change, saved);
 	}
@@ -1215,49 +1215,29 @@ async function retireLeftOut({
 }
 
 /** A revision per change (origin « import », the reason given). */
-async function writeRevisions(writing: Writing): Promise<void> {
-	const { trx, changes, ids, entityIds, reason, request, stamp } = writing;
+async function writeRevisions({
+	trx,
+	changes,
+	ids,
+	entityIds,
+	reason,
+	request,
+	stamp
+}: Writing): Promise<void> {
 	for (const change of changes)
 		await insertRevision(trx, {
 			entity: change.entity,
 			entityId: entityIds.get(change)!,
 			ficheId: change.fiche ? (ids.fiches.get(change.fiche) ?? null) : null,
 			action: change.action,
-			changes: revisionChanges(change, entityIds.get(change)!, writing),
+			// An indicator's lines are its fiche form's (compareIndicators): the preview's, recorded.
+			changes: change.changes,
 			reason,
 			decisionId: null,
 			origin: 'import',
 			userId: request.actor?.id ?? null,
 			createdAt: stamp
 		});
-}
-
-/**
- * The fields a change's revision records: an indicator's are named after it (« Indicateur « … » :
- * cible »), as the fiche form's are; the fiche's history lists them with the fiche's own fields.
- * An indicator added or retired is told in the form's lines (indicatorChanges): « Nouvel
- * indicateur » with what it measures, « état : en service → retiré ».
- */
-function revisionChanges(
-	change: EntityChange,
-	id: number,
-	{ model, current, stamp }: Writing
-): EntityChange['changes'] {
-	const { indicatorLabel } = change;
-	if (indicatorLabel === undefined) return change.changes;
-	const row = (change.action === 'retired' ? current : model)?.indicators.find(
-		(i) => `${i.fiche}#${i.position}` === change.key
-	);
-	if (row && change.action !== 'updated') {
-		const before = readableIndicator({ ...row, id, retiredAt: null });
-		return change.action === 'created'
-			? indicatorChanges(undefined, before, id, row.position)
-			: indicatorChanges(before, readableIndicator({ ...row, id, retiredAt: stamp }), id, 0);
-	}
-	return change.changes.map((c) => ({
-		...c,
-		label: `Indicateur « ${indicatorLabel} » : ${c.label.charAt(0).toLowerCase()}${c.label.slice(1)}`
-	}));
 }
 
 /** The reason the revisions of a plan loaded from a file give. */

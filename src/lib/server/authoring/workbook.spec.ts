@@ -574,6 +574,13 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		60_000
 	);
 
+	/**
+	 * The « cible » of a new indicator's line (« Nouvel indicateur » : « … ; cible : 10 au … »), in
+	 * the words of its fiche's form.
+	 */
+	const newTarget = (change: { changes: { after: string }[] } | undefined) =>
+		/(?:^|; )cible : ([^;]*)/.exec(change?.changes[0]?.after ?? '')?.[1];
+
 	it('a formula whose result was saved is read as that result', async () => {
 		const bytes = await edited((w) => {
 			w.getWorksheet('Indicateurs')!.getRow(2).getCell(6).value = {
@@ -584,11 +591,11 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toEqual([]);
 		expect(preview.changes.flatMap((c) => c.changes)).toEqual([
-			expect.objectContaining({ field: 'target', after: '42' })
+			expect.objectContaining({ field: expect.stringMatching(/\.target$/), after: '42' })
 		]);
 	});
 
-	it('shows a changed target the French way, every decimal kept, and its date in words', async () => {
+	it('shows a changed target the French way, every decimal kept, with its date in words, as the fiche form does', async () => {
 		const bytes = await edited((w) => {
 			const row = w.getWorksheet('Indicateurs')!.getRow(2);
 			// An amount, whose target may have decimals.
@@ -598,9 +605,14 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		});
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.changes.flatMap((c) => c.changes)).toEqual([
-			expect.objectContaining({ field: 'kind', before: 'nombre', after: 'montant en euros' }),
-			expect.objectContaining({ field: 'target', after: '1\u202f200,125' }),
-			expect.objectContaining({ field: 'target_date', after: '31\u00a0décembre\u00a02026' })
+			expect.objectContaining({
+				label: expect.stringMatching(/ : nature$/),
+				after: 'montant en euros'
+			}),
+			expect.objectContaining({
+				label: expect.stringMatching(/ : cible$/),
+				after: '1\u202f200,125\u00a0€ au 31\u00a0décembre\u00a02026'
+			})
 		]);
 	});
 
@@ -649,11 +661,9 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		});
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toEqual([]);
-		expect(
-			preview.changes
-				.filter((c) => c.entity === 'indicator')
-				.map((c) => c.changes.find((f) => f.field === 'target_date')?.after)
-		).toEqual(Array(3).fill('31\u00a0décembre\u00a02027'));
+		expect(preview.changes.filter((c) => c.entity === 'indicator').map(newTarget)).toEqual(
+			Array(3).fill('10 au 31\u00a0décembre\u00a02027')
+		);
 	});
 
 	// Probe s46: 31/12/2028 23:59:59 was read as 1 January 2029 (a second short of midnight was
@@ -672,22 +682,15 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toEqual([]);
 		expect(
-			['14-1#8', '14-1#9'].map(
-				(key) =>
-					preview.changes.find((c) => c.key === key)?.changes.find((c) => c.field === 'target_date')
-						?.after
-			)
-		).toEqual(['31\u00a0décembre\u00a02028', '1er\u00a0janvier\u00a02026']);
+			['14-1#8', '14-1#9'].map((key) => newTarget(preview.changes.find((c) => c.key === key)))
+		).toEqual(['10 au 31\u00a0décembre\u00a02028', '10 au 1er\u00a0janvier\u00a02026']);
 	});
 
 	/** The « Cible » read for indicators 14-1#8 and 14-1#9 of a workbook without problems. */
 	async function targetsOf8And9(bytes: Uint8Array) {
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toEqual([]);
-		return ['14-1#8', '14-1#9'].map(
-			(key) =>
-				preview.changes.find((c) => c.key === key)?.changes.find((c) => c.field === 'target')?.after
-		);
+		return ['14-1#8', '14-1#9'].map((key) => newTarget(preview.changes.find((c) => c.key === key)));
 	}
 
 	it('reads « 80 % » in a percentage indicator’s « Cible » as 80, typed in a number cell or as text', async () => {
@@ -705,7 +708,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 			stored.getCell(6).numFmt = '0%';
 			sheet.addRow(['14-1', 9, 'Part des salles équipées', '%', 'Pourcentage', '80 %']);
 		});
-		expect(await targetsOf8And9(bytes)).toEqual(['80', '80']);
+		expect(await targetsOf8And9(bytes)).toEqual(['80\u202f%', '80\u202f%']);
 	});
 
 	it('reads a stored percent with decimals as the number shown, without float noise', async () => {
@@ -720,7 +723,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 					.addRow(['14-1', position, `Part ${position}`, '%', 'Pourcentage', value])
 					.getCell(6).numFmt = '0%';
 		});
-		expect(await targetsOf8And9(bytes)).toEqual(['12,345', '7']); // as shown, French decimal comma
+		expect(await targetsOf8And9(bytes)).toEqual(['12,345\u202f%', '7\u202f%']); // as shown, French decimal comma
 	});
 
 	it('counts a text’s characters as the fiche form does: an emoji is one', async () => {
