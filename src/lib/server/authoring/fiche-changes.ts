@@ -219,22 +219,35 @@ function describeIndicator(indicator: ReadableIndicator): string {
 }
 
 /**
- * The fields an import named by the workbook's column on an indicator's own revision, before it
- * wrote the form's lines (s52): `label`, `target_date`, `retired`… of indicator `entityId`.
+ * The fields an import names by the workbook's column: on an indicator's own revision, those it
+ * stored before it wrote the form's lines (December 2026: `label`, `target_date`, `retired`… of
+ * indicator `entityId`); on a fiche's revision, the texts the form names otherwise.
  */
 const FORMER_IMPORT_FIELDS =
 	/^(label|unit|kind|target|target_date|baseline|baseline_date|retired)$/;
+const IMPORT_FICHE_FIELDS: Record<string, string> = {
+	short_title: 'shortTitle',
+	success_factors: 'successFactors',
+	owners_note: 'ownersNote'
+};
 
 /**
- * A revision's changes named as the fiche's form names them (`indicator.<id>.<field>`): an
- * indicator's revision stored by an import before s52 names its fields by column alone, which two
- * indicators (or the fiche's own `label`-less fields) would share. Stored rows stay as they are.
+ * A revision's changes named as the fiche's form names them (`shortTitle`,
+ * `indicator.<id>.<field>`), so that a form opened before an import lists and keeps each of the
+ * import's changes: an indicator's revision stored by an import before December 2026 names its
+ * fields by column alone, which two indicators would share, and an import's fiche revision names
+ * three texts by column. Stored rows stay as they are.
  */
 function asFicheFields(revision: {
 	entity: string;
 	entityId: number;
 	changes: FieldChange[];
 }): FieldChange[] {
+	if (revision.entity === 'fiche')
+		return revision.changes.map((change) => {
+			const field = IMPORT_FICHE_FIELDS[change.field];
+			return field ? { ...change, field } : change;
+		});
 	if (revision.entity !== 'indicator') return revision.changes;
 	return revision.changes.map((change) =>
 		FORMER_IMPORT_FIELDS.test(change.field)

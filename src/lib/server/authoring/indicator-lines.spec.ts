@@ -7,7 +7,7 @@ import { ficheFormValues } from './fiche-form';
 import { applyPlanImport, exportPlanWorkbook, previewPlanImport } from './plan-import';
 import { findFicheState, lastFicheRevisionId, listFicheRevisionViews } from './repository';
 import { insertRevision } from './revisions-repository';
-import { FICHE_CONFLICT_MESSAGE, rebaseTyping, updateFiche } from './service';
+import { FICHE_CONFLICT_MESSAGE, rebaseTyping, updateFiche } from './fiches';
 import { eachTestWithAdmin, editedWorkbook } from './testing';
 
 /**
@@ -190,7 +190,7 @@ describe('an import’s lines for an indicator', () => {
 		expect([target!.changes, retired!.changes]).toEqual(shown.map((c) => c.changes));
 	});
 
-	it('stored before s52 by column (« label », « retired ») on the indicator’s revision: a conflict lists them by indicator, none merged with another', async () => {
+	it('stored before December 2026 by column (« label », « retired ») on the indicator’s revision: a conflict lists them by indicator, none merged with another', async () => {
 		const [one, two] = (await findFicheState(db, CODE))!.indicators;
 		const state = (await findFicheState(db, CODE))!;
 		const opened = await openedForm();
@@ -250,5 +250,51 @@ describe('an import’s lines for an indicator', () => {
 			'label',
 			['label', 'retired']
 		]);
+	});
+});
+
+/** The plan's workbook as exported now, with the cells of 2-1's row in « Fiches » typed over. */
+async function workbookWithFiche(cells: Record<number, unknown>) {
+	return editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+		const sheet = workbook.getWorksheet('Fiches')!;
+		for (let r = 2; r <= sheet.rowCount; r++) {
+			const row = sheet.getRow(r);
+			if (row.getCell(1).value === CODE)
+				for (const [column, value] of Object.entries(cells))
+					row.getCell(Number(column)).value = value as string;
+		}
+	});
+}
+
+describe('a fiche’s own fields changed by an import and by its form', () => {
+	it('a form opened before an import that changed the short title, the success factors and the owners’ note takes them, and saving again keeps them', async () => {
+		const opened = await openedForm();
+		const bytes = await workbookWithFiche({
+			4: 'Titre court par import',
+			9: 'Facteurs revus par import',
+			10: 'Note revue par import'
+		});
+		expect((await imported(bytes)).ok).toBe(true);
+		const typed = { ...opened, title: 'Titre revu au formulaire', reason: 'Titre' };
+		const input = inputOf(typed);
+		const refused = await updateFiche(db, admin, CODE, input, null);
+		expect(refused).toMatchObject({ ok: false, status: 409 });
+		const changes = refused.ok ? [] : refused.changes!;
+		expect(changes.map((c) => c.field)).toEqual(['shortTitle', 'successFactors', 'ownersNote']);
+		const rebased = await rebaseTyping(db, CODE, typed, input, changes);
+		expect(rebased).toMatchObject({
+			title: 'Titre revu au formulaire',
+			short_title: 'Titre court par import',
+			success_factors: 'Facteurs revus par import',
+			owners_note: 'Note revue par import'
+		});
+		expect((await updateFiche(db, admin, CODE, inputOf(rebased), null)).ok).toBe(true);
+		const after = (await findFicheState(db, CODE))!;
+		expect(after).toMatchObject({
+			title: 'Titre revu au formulaire',
+			shortTitle: 'Titre court par import',
+			ownersNote: 'Note revue par import'
+		});
+		expect(JSON.parse(after.successFactors)).toEqual(['Facteurs revus par import']);
 	});
 });
