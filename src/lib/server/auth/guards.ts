@@ -4,6 +4,7 @@ import { recordDenial } from '../audit/repository';
 import { getDb } from '../db/instance';
 import {
 	can,
+	FORBIDDEN_MESSAGE,
 	refusalReason,
 	type Action,
 	type RefusalWithNext,
@@ -52,8 +53,6 @@ export function requireUser(event: Event): User {
 	return user;
 }
 
-const FORBIDDEN_MESSAGE =
-	'Vous n’avez pas les droits nécessaires pour accéder à cette page ou faire cette action.';
 /** Signed in meanwhile, in another tab, with another account: the form stays as typed. */
 const FORBIDDEN_FORM_MESSAGE =
 	'Le compte connecté n’a pas les droits nécessaires pour cette action (connexion avec un autre compte dans un autre onglet ?) : rien n’a été enregistré et votre saisie est conservée ci-dessous. Connectez-vous avec le bon compte dans un autre onglet, puis renvoyez le formulaire.';

@@ -80,6 +80,10 @@ export interface Resources {
 
 export type Action = keyof Resources;
 
+/** A 403 with no particular reason to tell, as the 403 page says it. */
+export const FORBIDDEN_MESSAGE =
+	'Vous n’avez pas les droits nécessaires pour accéder à cette page ou faire cette action.';
+
 /** A partner's refusal on a fiche its organisation neither carries nor partners (403 page, service). */
 export const NOT_THE_ORGANISATIONS_FICHE =
 	'Votre organisation ne porte pas cette fiche et n’en est pas partenaire.';

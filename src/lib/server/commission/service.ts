@@ -5,10 +5,11 @@ import { notifySittingClosed, notifySittingCancelled } from './sitting-notices';
 import { countCancellationsOfSitting } from '../mail/outbox-repository';
 import { loadFicheStatesAsOf } from '../dashboard/repository';
 import type { User } from '../auth/users';
-import { can } from '../auth/permissions';
+import { can, FORBIDDEN_MESSAGE, sittingConvened } from '../auth/permissions';
+import { findMovedFicheCode } from '../authoring/revisions-repository';
 import { ficheCampaignStatus } from '../campaigns/service';
 import { findFicheByCode, findFichePeriod } from '../plan/repository';
-import type { SittingRecord } from './repository';
+import { findSitting, type SittingRecord } from './repository';
 import type { FicheStatus, SittingFacts } from '../db/schema';
 import { INVALID_FORM_MESSAGE, ok, refuse, type Refusal, type Result } from '../result';
 import {
@@ -1073,13 +1074,74 @@ export async function removeDecision(
 	});
 }
 
+/** Where the commission's page lists its séances: the link onward from a deleted séance's 404. */
+export const SITTINGS_LINK = { href: '/commission', label: 'Les séances de la commission' };
+
+/**
+ * The file of a fiche for a séance, or the code it moved to (another objective since the
+ * convocation's link was sent: its file is under its new code, where the page redirects).
+ */
+export type SittingFileAnswer = { file: SittingFile } | { movedTo: string };
+
+type SittingFile = Awaited<ReturnType<typeof fileOfFiche>>;
+
+/**
+ * What the file of the fiche `code` for the séance `sittingId` answers `user`, in this order: a 404
+ * for a séance that does not exist (said to members, and to those its convocation reached, when it
+ * was deleted once named by it, as the séance page does); the fiche's new code when it is not on
+ * the agenda under this one because it moved; a 404 saying why there is no file to a member or an
+ * admin (who may read any fiche's file on the agenda); a 403 (`forbidden`, said generally by the
+ * page) to anyone else who may not read it; else the file (`fileOfFiche`).
+ */
+export async function sittingFileView(
+	db: Db,
+	user: User,
+	sittingId: number,
+	code: string
+): Promise<Result<SittingFileAnswer>> {
+	const sitting = await findSitting(db, sittingId);
+	if (!sitting) return missingSitting(db, user, sittingId);
+	const item = sitting.items.find((i) => i.fiche?.code === code);
+	if (!item) {
+		const movedTo = await findMovedFicheCode(db, code);
+		if (movedTo) return ok({ movedTo });
+		if (
+			can(user, 'commission.file.view', {
+				ficheOrganisationIds: [],
+				onAgenda: true,
+				convened: true
+			})
+		)
+			return refuse(
+				404,
+				`La fiche ${code} n’est pas à l’ordre du jour de cette séance : elle n’y a pas de dossier de préparation.`
+			);
+	}
+	const readable = can(user, 'commission.file.view', {
+		ficheOrganisationIds: item?.fiche?.organisationIds ?? [],
+		onAgenda: item !== undefined,
+		convened: sittingConvened(sitting)
+	});
+	if (!readable) return refuse(403, FORBIDDEN_MESSAGE, { reason: 'forbidden' });
+	return ok({ file: await fileOfFiche(db, user, sitting, code) });
+}
+
+/** The 404 of a séance that does not exist: deleted since its convocation named it, or unknown. */
+async function missingSitting(db: Db, user: User, sittingId: number): Promise<Refusal> {
+	const reader = { id: user.id, manages: can(user, 'commission.manage') };
+	const gone = await deletedSittingNotice(db, sittingId, reader);
+	return gone
+		? refuse(404, gone, { reason: 'sitting-deleted', next: SITTINGS_LINK })
+		: refuse(404, SITTING_NOT_FOUND);
+}
+
 /**
  * What the file of the fiche `code` for `sitting` shows `user` (who may read it): the period
  * reported between the previous closed séance and this one's day, and the fiche's state. A closed
  * séance's file, or that of a séance whose day is past, shows the fiche as it stood on its day,
  * today's state beside it (`current`); before then, the fiche as it is now (`stateOn` null).
  */
-export async function sittingFileView(db: Db, user: User, sitting: SittingRecord, code: string) {
+async function fileOfFiche(db: Db, user: User, sitting: SittingRecord, code: string) {
 	const fiche = (await findFicheByCode(db, code))!;
 	const previous = await findPreviousClosedSitting(db, sitting.heldOn, sitting.id);
 	// What was reported between the previous séance and this one's day, whenever it is read.

@@ -45,9 +45,9 @@ export async function retryUnderMovedCode<T>(
 
 /**
  * The same address under the fiche's new code, query kept, as a temporary redirect (307) that
- * browsers do not keep for good.
+ * browsers do not keep for good (a page whose service found the new code answers it so).
  */
-function redirectToMovedFiche(url: URL, former: string, moved: string): never {
+export function redirectToMovedFiche(url: URL, former: string, moved: string): never {
 	const segments = url.pathname.split('/');
 	segments[segments.indexOf(former)] = moved;
 	redirect(307, `${segments.join('/')}${url.search}`);

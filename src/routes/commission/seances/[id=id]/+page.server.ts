@@ -21,6 +21,7 @@ import {
 	rebaseSittingTyping,
 	sittingDayProblems,
 	sittingFormRefusal,
+	SITTINGS_LINK,
 	unknownChoice,
 	updateSitting
 } from '$lib/server/commission/service';
@@ -153,8 +154,6 @@ async function managing(event: Event, user: User) {
 		form: await event.request.formData()
 	};
 }
-
-const SITTINGS_LINK = { href: '/commission', label: 'Les séances de la commission' };
 
 /**
  * A refusal as the form's answer. The séance deleted meanwhile (another member) is the page's
