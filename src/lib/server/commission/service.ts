@@ -1074,6 +1074,29 @@ export async function removeDecision(
 	});
 }
 
+/** A point of a séance's agenda as the séance page shows it (DecisionForm receives one). */
+export type AgendaPoint = ReturnType<typeof agendaPoints>[number];
+
+/**
+ * The points of `sitting`'s agenda for its page: the fiche's code, title and badges (not the
+ * organisations it names), and whether `user` may open the fiche's file.
+ */
+export function agendaPoints(user: User | null, sitting: SittingRecord) {
+	return sitting.items.map(({ fiche, ...item }) => ({
+		...item,
+		fiche: fiche
+			? { code: fiche.code, title: fiche.title, priority: fiche.priority, status: fiche.status }
+			: null,
+		canSeeFile:
+			fiche !== null &&
+			can(user, 'commission.file.view', {
+				ficheOrganisationIds: fiche.organisationIds,
+				onAgenda: true,
+				convened: sittingConvened(sitting)
+			})
+	}));
+}
+
 /** Where the commission's page lists its séances: the link onward from a deleted séance's 404. */
 export const SITTINGS_LINK = { href: '/commission', label: 'Les séances de la commission' };
 

@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { authorize, requireUser, safeClientAddress } from '$lib/server/auth/guards';
-import { can, sittingConvened } from '$lib/server/auth/permissions';
+import { can } from '$lib/server/auth/permissions';
 import {
 	findPreparingCampaign,
 	findSitting,
@@ -8,6 +8,7 @@ import {
 } from '$lib/server/commission/repository';
 import {
 	addAgendaFiches,
+	agendaPoints,
 	agendaFlags,
 	addAgendaFreeItem,
 	addAttendee,
@@ -98,22 +99,7 @@ export const load: PageServerLoad = async (event) => {
 			? ((await findPreparingCampaign(db, sitting.id, parisToday()))?.title ?? null)
 			: null;
 	return {
-		sitting: {
-			...sitting,
-			items: sitting.items.map(({ fiche, ...item }) => ({
-				...item,
-				fiche: fiche
-					? { code: fiche.code, title: fiche.title, priority: fiche.priority, status: fiche.status }
-					: null,
-				canSeeFile:
-					fiche !== null &&
-					can(user, 'commission.file.view', {
-						ficheOrganisationIds: fiche.organisationIds,
-						onAgenda: true,
-						convened: sittingConvened(sitting)
-					})
-			}))
-		},
+		sitting: { ...sitting, items: agendaPoints(user, sitting) },
 		editable,
 		canManage,
 		// Sent, written without a relay, or waiting for the relay known down: the page says which, in
