@@ -133,26 +133,65 @@ export async function buildEditionSnapshot(
 	read: { state?: DashboardInput; plan?: FrozenPlan } = {}
 ): Promise<EditionSnapshot> {
 	const yearStart = `${edition.year}-01-01`;
-	const before = `${edition.year - 1}-12-31`;
 	// The state at the start of the year: the fiches' states only, not a whole dashboard.
 	const [end, start] = [
 		read.state ?? (await loadDashboardInput(db, edition.asOf)),
-		await loadFicheStatesAsOf(db, before)
+		await loadFicheStatesAsOf(db, `${edition.year - 1}-12-31`)
 	];
 	// A draft previewed before its date draws its year's quarters up to today's only: those still
 	// to come are not zeros. Published, an edition is past its date (tooSoonToPublish).
 	const today = parisDate(new Date(publishedAt));
 	const figures = computeDashboard(end, today < edition.asOf ? today : edition.asOf);
-	const startByCode = new Map(start.map((f) => [f.code, f]));
-
 	const frozenPlan = read.plan ?? (await loadPlanToFreeze(db, edition.asOf)).plan;
 	const updates = await listValidatedUpdatesBetween(db, yearStart, edition.asOf);
 	const decisions = await listClosedDecisionsBetween(db, yearStart, edition.asOf);
+	const fichesOfAxis = ficheYearsByAxis(end.fiches, start, updates);
+	return {
+		year: edition.year,
+		version: edition.version,
+		asOf: edition.asOf,
+		publishedAt,
+		intro: edition.intro,
+		changeNote: edition.changeNote,
+		axes: frozenPlan.axes.map((a) => ({
+			code: a.code,
+			shortName: a.shortName,
+			label: a.label,
+			text: edition.axisTexts[a.code] ?? '',
+			fiches: fichesOfAxis.get(a.code) ?? []
+		})),
+		figures,
+		tables: figureTables(figures),
+		decisions: decisions.map(({ itemTitle, ...d }) => ({
+			...d,
+			text: d.fiche ? d.text : `${itemTitle} : ${d.text}`
+		})),
+		frozenPlan,
+		comparison: await comparedWithPrevious(db, edition.year, end.fiches)
+	};
+}
 
-	const fichesByAxis = (axis: string): FicheYear[] =>
-		end.fiches
-			.filter((f) => f.axis === axis)
-			.map((f) => ({
+type FicheState = Pick<
+	DashboardInput['fiches'][number],
+	'code' | 'title' | 'status' | 'progress' | 'priority'
+>;
+
+/**
+ * Each fiche's year, by axis in the order of `fiches` (the state as of the edition's date): its
+ * state at the start of the year (`start`; a fiche added since starts « à lancer ») and at the
+ * end, and the updates validated in the year.
+ */
+function ficheYearsByAxis(
+	fiches: DashboardInput['fiches'],
+	start: FicheState[],
+	updates: Awaited<ReturnType<typeof listValidatedUpdatesBetween>>
+): Map<string, FicheYear[]> {
+	const startByCode = new Map(start.map((f) => [f.code, f]));
+	const byAxis = new Map<string, FicheYear[]>();
+	for (const f of fiches)
+		byAxis.set(f.axis, [
+			...(byAxis.get(f.axis) ?? []),
+			{
 				code: f.code,
 				title: f.title,
 				priority: f.priority,
@@ -169,11 +208,60 @@ export async function buildEditionSnapshot(
 						progress: u.progress,
 						done: u.done
 					}))
-			}));
+			}
+		]);
+	return byAxis;
+}
 
-	const previous = await findPreviousPublished(db, edition.year);
-	const previousFiches = previous?.snapshot
-		? (JSON.parse(previous.snapshot) as EditionSnapshot).axes.flatMap((a) => a.fiches)
+/**
+ * What changed since the bilan published for the latest year before `year`, if any: the fiches
+ * whose status, priority or progress differ, and those it did not have (none without one).
+ */
+async function comparedWithPrevious(
+	db: Executor,
+	year: number,
+	fiches: FicheState[]
+): Promise<EditionSnapshot['comparison']> {
+	const previous = await findPreviousPublished(db, year);
+	if (!previous) return { previous: null, changes: [], added: [] };
+	const thenOf = await previousStates(db, previous.snapshot, fiches);
+	const compared = fiches.map((f) => ({ now: f, then: thenOf(f.code) }));
+	const added = compared
+		.filter(({ then }) => then === undefined)
+		.map(({ now }) => ({ code: now.code, title: now.title }));
+	const changes = compared
+		.filter(
+			({ now, then }) =>
+				then &&
+				(then.status !== now.status ||
+					then.priority !== now.priority ||
+					then.progress !== now.progress)
+		)
+		.map(({ now, then }) => ({
+			code: now.code,
+			title: now.title,
+			statusBefore: then!.status,
+			statusAfter: now.status,
+			priorityBefore: then!.priority,
+			priorityAfter: now.priority,
+			progressBefore: then!.progress,
+			progressAfter: now.progress
+		}));
+	return {
+		previous: { year: previous.year, version: previous.version, asOf: previous.asOf },
+		changes,
+		added
+	};
+}
+
+/**
+ * A fiche's state in the previous bilan (`snapshot`), found by its code. A fiche moved to another
+ * objective since had another code there (the moves are read only when a fiche's code is not
+ * found there).
+ */
+async function previousStates(db: Executor, snapshot: string | null, fiches: FicheState[]) {
+	const previousFiches = snapshot
+		? (JSON.parse(snapshot) as EditionSnapshot).axes.flatMap((a) => a.fiches)
 		: [];
 	const previousByCode = new Map(
 		previousFiches.map((f) => [
@@ -181,70 +269,15 @@ export async function buildEditionSnapshot(
 			{ status: f.statusEnd, priority: f.priority, progress: f.progressEnd }
 		])
 	);
-	// A fiche moved to another objective since had another code in the previous bilan (the moves
-	// are read only when a fiche's code is not found there).
-	const formerCodes =
-		previous && end.fiches.some((f) => !previousByCode.has(f.code)) ? await listFicheMoves(db) : [];
-	const thenOf = (code: string) =>
+	const formerCodes = fiches.some((f) => !previousByCode.has(f.code))
+		? await listFicheMoves(db)
+		: [];
+	return (code: string) =>
 		previousByCode.get(code) ??
 		formerCodes
 			.filter((m) => m.code === code)
 			.map((m) => previousByCode.get(m.formerCode))
 			.find((then) => then !== undefined);
-	const compared = end.fiches.map((f) => ({ now: f, then: thenOf(f.code) }));
-	const added = compared
-		.filter(({ then }) => then === undefined)
-		.map(({ now }) => ({ code: now.code, title: now.title }));
-	const changes = previous
-		? compared
-				.filter(
-					({ now, then }) =>
-						then &&
-						(then.status !== now.status ||
-							then.priority !== now.priority ||
-							then.progress !== now.progress)
-				)
-				.map(({ now, then }) => ({
-					code: now.code,
-					title: now.title,
-					statusBefore: then!.status,
-					statusAfter: now.status,
-					priorityBefore: then!.priority,
-					priorityAfter: now.priority,
-					progressBefore: then!.progress,
-					progressAfter: now.progress
-				}))
-		: [];
-
-	return {
-		year: edition.year,
-		version: edition.version,
-		asOf: edition.asOf,
-		publishedAt,
-		intro: edition.intro,
-		changeNote: edition.changeNote,
-		axes: frozenPlan.axes.map((a) => ({
-			code: a.code,
-			shortName: a.shortName,
-			label: a.label,
-			text: edition.axisTexts[a.code] ?? '',
-			fiches: fichesByAxis(a.code)
-		})),
-		figures,
-		tables: figureTables(figures),
-		decisions: decisions.map(({ itemTitle, ...d }) => ({
-			...d,
-			text: d.fiche ? d.text : `${itemTitle} : ${d.text}`
-		})),
-		frozenPlan,
-		comparison: {
-			previous: previous
-				? { year: previous.year, version: previous.version, asOf: previous.asOf }
-				: null,
-			changes,
-			added: previous ? added : []
-		}
-	};
 }
 
 /**
