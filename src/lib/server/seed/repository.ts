@@ -1,6 +1,6 @@
 import { FICHE_CODE_PATTERN } from '../../utils/text';
 import { refreshSearchText } from '../plan/repository';
-import type { Db } from '../db';
+import type { Db, Executor } from '../db';
 import { publishEdition, saveEditionDraft } from '../editions/service';
 import { refreshFicheState } from '../progress/repository';
 import { PLAN_DATA, type PlanData } from './plan-data';
@@ -18,181 +18,220 @@ export async function seedPlan(db: Db, data: PlanData = PLAN_DATA): Promise<bool
 	return db.transaction().execute(async (trx) => {
 		const existing = await trx.selectFrom('plan').select('id').executeTakeFirst();
 		if (existing) return false;
-
-		const { structure, organisations, fiches, history } = data;
 		await trx
 			.insertInto('plan')
-			.values({ id: 1, ...structure.plan })
+			.values({ id: 1, ...data.structure.plan })
 			.execute();
-
-		const orgIds = new Map<string, number>();
-		for (const org of organisations) {
-			const { id } = await trx
-				.insertInto('organisation')
-				.values({ slug: org.slug, name: org.name, full_name: org.full_name, kind: org.kind })
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			orgIds.set(org.slug, id);
-		}
-
-		const axisIds = new Map<string, number>();
-		for (const axis of structure.axes) {
-			const { id } = await trx
-				.insertInto('axis')
-				.values(axis)
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			axisIds.set(axis.code, id);
-		}
-		const orientationIds = new Map<string, number>();
-		for (const { axis, ...orientation } of structure.orientations) {
-			const { id } = await trx
-				.insertInto('orientation')
-				.values({ ...orientation, axis_id: axisIds.get(axis)! })
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			orientationIds.set(orientation.code, id);
-		}
-		const objectiveIds = new Map<number, number>();
-		for (const { orientation, ...objective } of structure.objectives) {
-			const { id } = await trx
-				.insertInto('objective')
-				.values({ ...objective, orientation_id: orientationIds.get(orientation)! })
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			objectiveIds.set(objective.number, id);
-		}
-
-		const ficheIds = new Map<string, number>();
-		for (const fiche of fiches) {
-			const [objectiveNumber, number] = fiche.code.split('-').map(Number) as [number, number];
-			const { id } = await trx
-				.insertInto('fiche')
-				.values({
-					code: fiche.code,
-					objective_id: objectiveIds.get(objectiveNumber)!,
-					number,
-					title: fiche.title,
-					short_title: fiche.short_title,
-					context: JSON.stringify(fiche.context),
-					existing: JSON.stringify(fiche.existing),
-					description: JSON.stringify(fiche.description),
-					success_factors: JSON.stringify(fiche.success_factors),
-					owners_note: fiche.owners_note ?? null,
-					priority: fiche.priority,
-					adopted_priority: fiche.priority,
-					// Written once every text of the fiche is in (refreshSearchText, below).
-					search_text: ''
-				})
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			ficheIds.set(fiche.code, id);
-		}
-
-		for (const fiche of fiches) {
-			const ficheId = ficheIds.get(fiche.code)!;
-			if (fiche.owners.length > 0) {
-				await trx
-					.insertInto('fiche_owner')
-					.values(
-						fiche.owners.map((owner, position) => ({
-							fiche_id: ficheId,
-							organisation_id: orgIds.get(owner.org)!,
-							scope: owner.scope ?? null,
-							note: owner.note ?? null,
-							position
-						}))
-					)
-					.execute();
-			}
-			if (fiche.partners.length > 0) {
-				await trx
-					.insertInto('fiche_partner')
-					.values(
-						fiche.partners.map((partner, position) => {
-							const { org, detail } =
-								typeof partner === 'string' ? { org: partner, detail: null } : partner;
-							return { fiche_id: ficheId, organisation_id: orgIds.get(org)!, detail, position };
-						})
-					)
-					.execute();
-			}
-			if (fiche.linked.length > 0) {
-				await trx
-					.insertInto('fiche_link')
-					.values(
-						fiche.linked.map((code, position) => ({
-							fiche_id: ficheId,
-							linked_fiche_id: ficheIds.get(code)!,
-							position
-						}))
-					)
-					.execute();
-			}
-			await trx
-				.insertInto('indicator')
-				.values(
-					fiche.indicators.map((indicator, index) => {
-						const { label, unit, target } =
-							typeof indicator === 'string'
-								? { label: indicator, unit: null, target: null }
-								: indicator;
-						return { fiche_id: ficheId, label, unit, target, position: index + 1 };
-					})
-				)
-				.execute();
-		}
-
-		if (history.plan_events.length > 0) {
-			await trx.insertInto('plan_event').values(history.plan_events).execute();
-		}
-
-		// The register's reports are dated history, published with it: validated on their own day
-		// (as the register's séances are closed on theirs), never on the day of the installation —
-		// two installations publish the same bytes, and an edition of 2018 holds no row of later.
-		for (const update of history.progress_updates) {
-			const ficheId = ficheIds.get(update.fiche)!;
-			const { id: updateId } = await trx
-				.insertInto('progress_update')
-				.values({
-					fiche_id: ficheId,
-					organisation_id: orgIds.get(update.organisation)!,
-					reported_on: update.reported_on,
-					status: update.status,
-					progress: update.progress ?? null,
-					done: update.done,
-					next_steps: update.next_steps ?? '',
-					difficulties: update.difficulties ?? '',
-					source: update.source,
-					state: 'validated',
-					validated_at: `${update.reported_on}T18:00:00.000Z`
-				})
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			for (const measurement of update.measurements ?? []) {
-				const indicator = await trx
-					.selectFrom('indicator')
-					.select('id')
-					.where('fiche_id', '=', ficheId)
-					.where('position', '=', measurement.indicator)
-					.executeTakeFirstOrThrow();
-				await trx
-					.insertInto('measurement')
-					.values({
-						indicator_id: indicator.id,
-						progress_update_id: updateId,
-						measured_on: measurement.measured_on,
-						value: measurement.value,
-						comment: measurement.comment
-					})
-					.execute();
-			}
-		}
-
+		const orgIds = await insertOrganisations(trx, data.organisations);
+		const objectiveIds = await insertStructure(trx, data.structure);
+		const ficheIds = await insertFiches(trx, data.fiches, objectiveIds);
+		for (const fiche of data.fiches) await insertFicheLists(trx, fiche, ficheIds, orgIds);
+		await insertHistory(trx, data.history, ficheIds, orgIds);
 		for (const ficheId of ficheIds.values()) await refreshFicheState(trx, ficheId);
 		await refreshSearchText(trx);
 		return true;
 	});
+}
+
+/** The organisations, in the data's order: their ids by slug. */
+async function insertOrganisations(
+	trx: Executor,
+	organisations: PlanData['organisations']
+): Promise<Map<string, number>> {
+	const orgIds = new Map<string, number>();
+	for (const org of organisations) {
+		const { id } = await trx
+			.insertInto('organisation')
+			.values({ slug: org.slug, name: org.name, full_name: org.full_name, kind: org.kind })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		orgIds.set(org.slug, id);
+	}
+	return orgIds;
+}
+
+/** The axes, orientations and objectives, each under its parent: the objectives' ids by number. */
+async function insertStructure(
+	trx: Executor,
+	structure: PlanData['structure']
+): Promise<Map<number, number>> {
+	const axisIds = new Map<string, number>();
+	for (const axis of structure.axes) {
+		const { id } = await trx
+			.insertInto('axis')
+			.values(axis)
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		axisIds.set(axis.code, id);
+	}
+	const orientationIds = new Map<string, number>();
+	for (const { axis, ...orientation } of structure.orientations) {
+		const { id } = await trx
+			.insertInto('orientation')
+			.values({ ...orientation, axis_id: axisIds.get(axis)! })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		orientationIds.set(orientation.code, id);
+	}
+	const objectiveIds = new Map<number, number>();
+	for (const { orientation, ...objective } of structure.objectives) {
+		const { id } = await trx
+			.insertInto('objective')
+			.values({ ...objective, orientation_id: orientationIds.get(orientation)! })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		objectiveIds.set(objective.number, id);
+	}
+	return objectiveIds;
+}
+
+/** The fiches' own rows, under their objective (its number heads the code): their ids by code. */
+async function insertFiches(
+	trx: Executor,
+	fiches: PlanData['fiches'],
+	objectiveIds: Map<number, number>
+): Promise<Map<string, number>> {
+	const ficheIds = new Map<string, number>();
+	for (const fiche of fiches) {
+		const [objectiveNumber, number] = fiche.code.split('-').map(Number) as [number, number];
+		const { id } = await trx
+			.insertInto('fiche')
+			.values({
+				code: fiche.code,
+				objective_id: objectiveIds.get(objectiveNumber)!,
+				number,
+				title: fiche.title,
+				short_title: fiche.short_title,
+				context: JSON.stringify(fiche.context),
+				existing: JSON.stringify(fiche.existing),
+				description: JSON.stringify(fiche.description),
+				success_factors: JSON.stringify(fiche.success_factors),
+				owners_note: fiche.owners_note ?? null,
+				priority: fiche.priority,
+				adopted_priority: fiche.priority,
+				// Written once every text of the fiche is in (refreshSearchText, below).
+				search_text: ''
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		ficheIds.set(fiche.code, id);
+	}
+	return ficheIds;
+}
+
+/** A fiche's lists: its owners, partners and linked fiches (in the data's order), its indicators. */
+async function insertFicheLists(
+	trx: Executor,
+	fiche: PlanData['fiches'][number],
+	ficheIds: Map<string, number>,
+	orgIds: Map<string, number>
+): Promise<void> {
+	const ficheId = ficheIds.get(fiche.code)!;
+	if (fiche.owners.length > 0) {
+		await trx
+			.insertInto('fiche_owner')
+			.values(
+				fiche.owners.map((owner, position) => ({
+					fiche_id: ficheId,
+					organisation_id: orgIds.get(owner.org)!,
+					scope: owner.scope ?? null,
+					note: owner.note ?? null,
+					position
+				}))
+			)
+			.execute();
+	}
+	if (fiche.partners.length > 0) {
+		await trx
+			.insertInto('fiche_partner')
+			.values(
+				fiche.partners.map((partner, position) => {
+					const { org, detail } =
+						typeof partner === 'string' ? { org: partner, detail: null } : partner;
+					return { fiche_id: ficheId, organisation_id: orgIds.get(org)!, detail, position };
+				})
+			)
+			.execute();
+	}
+	if (fiche.linked.length > 0) {
+		await trx
+			.insertInto('fiche_link')
+			.values(
+				fiche.linked.map((code, position) => ({
+					fiche_id: ficheId,
+					linked_fiche_id: ficheIds.get(code)!,
+					position
+				}))
+			)
+			.execute();
+	}
+	await trx
+		.insertInto('indicator')
+		.values(
+			fiche.indicators.map((indicator, index) => {
+				const { label, unit, target } =
+					typeof indicator === 'string'
+						? { label: indicator, unit: null, target: null }
+						: indicator;
+				return { fiche_id: ficheId, label, unit, target, position: index + 1 };
+			})
+		)
+		.execute();
+}
+
+/**
+ * The plan's dated history: its events, and the register's reports with their measurements. The
+ * reports are validated on their own day (as the register's séances are closed on theirs), never
+ * on the day of the installation — two installations publish the same bytes, and an edition of
+ * 2018 holds no row of later.
+ */
+async function insertHistory(
+	trx: Executor,
+	history: PlanData['history'],
+	ficheIds: Map<string, number>,
+	orgIds: Map<string, number>
+): Promise<void> {
+	if (history.plan_events.length > 0) {
+		await trx.insertInto('plan_event').values(history.plan_events).execute();
+	}
+	for (const update of history.progress_updates) {
+		const ficheId = ficheIds.get(update.fiche)!;
+		const { id: updateId } = await trx
+			.insertInto('progress_update')
+			.values({
+				fiche_id: ficheId,
+				organisation_id: orgIds.get(update.organisation)!,
+				reported_on: update.reported_on,
+				status: update.status,
+				progress: update.progress ?? null,
+				done: update.done,
+				next_steps: update.next_steps ?? '',
+				difficulties: update.difficulties ?? '',
+				source: update.source,
+				state: 'validated',
+				validated_at: `${update.reported_on}T18:00:00.000Z`
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		for (const measurement of update.measurements ?? []) {
+			const indicator = await trx
+				.selectFrom('indicator')
+				.select('id')
+				.where('fiche_id', '=', ficheId)
+				.where('position', '=', measurement.indicator)
+				.executeTakeFirstOrThrow();
+			await trx
+				.insertInto('measurement')
+				.values({
+					indicator_id: indicator.id,
+					progress_update_id: updateId,
+					measured_on: measurement.measured_on,
+					value: measurement.value,
+					comment: measurement.comment
+				})
+				.execute();
+		}
+	}
 }
 
 /**
