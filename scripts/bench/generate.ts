@@ -50,61 +50,18 @@ export function generateHistory(
 	const db = new SQLite(path);
 	db.pragma('journal_mode = WAL');
 	db.pragma('foreign_keys = ON');
-	const fiches = db.prepare('SELECT id, code FROM fiche ORDER BY id').all() as {
-		id: number;
-		code: string;
-	}[];
+	const fiches = db.prepare('SELECT id, code FROM fiche ORDER BY id').all() as Fiche[];
 	const indicators = db.prepare('SELECT id, fiche_id FROM indicator ORDER BY id').all() as {
 		id: number;
 		fiche_id: number;
 	}[];
 	const now = new Date().toISOString();
 	let updates = 0;
+	// One transaction, each part in turn: `rand` is drawn in the same order for the same seed.
 	db.transaction(() => {
-		const org = db.prepare(
-			"INSERT INTO organisation (slug, name, full_name, kind) VALUES (?, ?, NULL, 'association')"
-		);
-		const orgIds: number[] = [];
-		for (let i = 0; i < volumes.organisations; i++)
-			orgIds.push(
-				Number(
-					org.run(`organisation-synthetique-${i}`, `Organisation synthétique ${i}`).lastInsertRowid
-				)
-			);
-		const partner = db.prepare(
-			'INSERT INTO fiche_partner (fiche_id, organisation_id, detail, position) VALUES (?, ?, NULL, ?)'
-		);
-		orgIds.forEach((id, i) => partner.run(fiches[i % fiches.length]!.id, id, 100 + i));
-		const user = db.prepare(
-			"INSERT INTO user_account (email, name, role, organisation_id, password_hash, disabled_at, created_at, updated_at) VALUES (?, ?, 'partenaire', ?, NULL, NULL, ?, ?)"
-		);
-		for (let i = 0; i < volumes.accounts; i++)
-			user.run(`compte${i}@exemple.test`, `Compte ${i}`, orgIds[i % orgIds.length], now, now);
-
-		const update = db.prepare(
-			"INSERT INTO progress_update (fiche_id, organisation_id, reported_on, status, progress, done, next_steps, difficulties, source, state, validated_at, version) VALUES (?, ?, ?, ?, ?, ?, '', '', NULL, 'validated', ?, 1)"
-		);
-		const updateIds = new Map<number, number[]>();
-		for (const fiche of fiches) {
-			for (let m = 0; m < volumes.months; m++) {
-				const year = FIRST_GENERATED_YEAR + Math.floor(m / 12);
-				const date = `${year}-${String((m % 12) + 1).padStart(2, '0')}-15`;
-				const progress = Math.min(100, Math.round((m / volumes.months) * 100 + rand() * 10));
-				const id = Number(
-					update.run(
-						fiche.id,
-						orgIds[Math.floor(rand() * orgIds.length)],
-						date,
-						STATUSES[Math.floor(rand() * STATUSES.length)],
-						progress,
-						`Mise à jour synthétique ${m} de la fiche ${fiche.code}`,
-						now
-					).lastInsertRowid
-				);
-				updateIds.set(fiche.id, [...(updateIds.get(fiche.id) ?? []), id]);
-				updates++;
-			}
-		}
+		const orgIds = generateOrganisations(db, volumes, fiches, now);
+		const updateIds = generateUpdates(db, volumes, fiches, orgIds, rand, now);
+		updates = [...updateIds.values()].reduce((sum, ids) => sum + ids.length, 0);
 		const measurement = db.prepare(
 			'INSERT INTO measurement (indicator_id, progress_update_id, measured_on, value, comment) VALUES (?, ?, ?, ?, NULL)'
 		);
@@ -119,26 +76,100 @@ export function generateHistory(
 		db.prepare(
 			"UPDATE fiche SET status = (SELECT status FROM progress_update p WHERE p.fiche_id = fiche.id AND p.state = 'validated' AND p.status IS NOT NULL ORDER BY reported_on DESC, id DESC LIMIT 1), progress = (SELECT progress FROM progress_update p WHERE p.fiche_id = fiche.id AND p.state = 'validated' AND p.progress IS NOT NULL ORDER BY reported_on DESC, id DESC LIMIT 1), last_update = (SELECT max(reported_on) FROM progress_update p WHERE p.fiche_id = fiche.id AND p.state = 'validated')"
 		).run();
-		const sitting = db.prepare(
-			"INSERT INTO commission_session (held_on, place, title, state, source, created_by, created_at, closed_by, closed_at) VALUES (?, 'Cahors', 'Commission des usages numériques', 'closed', NULL, NULL, ?, NULL, ?)"
-		);
-		const item = db.prepare(
-			'INSERT INTO agenda_item (session_id, fiche_id, title, position) VALUES (?, ?, NULL, ?)'
-		);
-		const decision = db.prepare(
-			"INSERT INTO decision (session_id, agenda_item_id, kind, previous_priority, new_priority, opinion, text, recorded_by, recorded_at) VALUES (?, ?, 'opinion', NULL, NULL, 'favorable', 'Avis synthétique', NULL, ?)"
-		);
-		for (let s = 0; s < volumes.sittings; s++) {
-			const date = `${FIRST_GENERATED_YEAR + Math.floor(s / 5)}-${String(2 + (s % 5) * 2).padStart(2, '0')}-10`;
-			const sittingId = Number(sitting.run(date, now, now).lastInsertRowid);
-			for (let k = 0; k < 4; k++) {
-				const itemId = Number(
-					item.run(sittingId, fiches[(s * 4 + k) % fiches.length]!.id, k + 1).lastInsertRowid
-				);
-				decision.run(sittingId, itemId, now);
-			}
-		}
+		generateSittings(db, volumes, fiches, now);
 	})();
 	db.close();
 	return { ...volumes, updates };
+}
+
+type Fiche = { id: number; code: string };
+
+/**
+ * The synthetic organisations, each a partner of one fiche (in turn), and the partners' accounts
+ * spread over them: the organisations' ids.
+ */
+function generateOrganisations(
+	db: SQLite.Database,
+	volumes: Volumes,
+	fiches: Fiche[],
+	now: string
+): number[] {
+	const org = db.prepare(
+		"INSERT INTO organisation (slug, name, full_name, kind) VALUES (?, ?, NULL, 'association')"
+	);
+	const orgIds: number[] = [];
+	for (let i = 0; i < volumes.organisations; i++)
+		orgIds.push(
+			Number(
+				org.run(`organisation-synthetique-${i}`, `Organisation synthétique ${i}`).lastInsertRowid
+			)
+		);
+	const partner = db.prepare(
+		'INSERT INTO fiche_partner (fiche_id, organisation_id, detail, position) VALUES (?, ?, NULL, ?)'
+	);
+	orgIds.forEach((id, i) => partner.run(fiches[i % fiches.length]!.id, id, 100 + i));
+	const user = db.prepare(
+		"INSERT INTO user_account (email, name, role, organisation_id, password_hash, disabled_at, created_at, updated_at) VALUES (?, ?, 'partenaire', ?, NULL, NULL, ?, ?)"
+	);
+	for (let i = 0; i < volumes.accounts; i++)
+		user.run(`compte${i}@exemple.test`, `Compte ${i}`, orgIds[i % orgIds.length], now, now);
+	return orgIds;
+}
+
+/** One validated update a month for each fiche, by a random organisation: their ids by fiche. */
+function generateUpdates(
+	db: SQLite.Database,
+	volumes: Volumes,
+	fiches: Fiche[],
+	orgIds: number[],
+	rand: () => number,
+	now: string
+): Map<number, number[]> {
+	const update = db.prepare(
+		"INSERT INTO progress_update (fiche_id, organisation_id, reported_on, status, progress, done, next_steps, difficulties, source, state, validated_at, version) VALUES (?, ?, ?, ?, ?, ?, '', '', NULL, 'validated', ?, 1)"
+	);
+	const updateIds = new Map<number, number[]>();
+	for (const fiche of fiches) {
+		for (let m = 0; m < volumes.months; m++) {
+			const year = FIRST_GENERATED_YEAR + Math.floor(m / 12);
+			const date = `${year}-${String((m % 12) + 1).padStart(2, '0')}-15`;
+			const progress = Math.min(100, Math.round((m / volumes.months) * 100 + rand() * 10));
+			const id = Number(
+				update.run(
+					fiche.id,
+					orgIds[Math.floor(rand() * orgIds.length)],
+					date,
+					STATUSES[Math.floor(rand() * STATUSES.length)],
+					progress,
+					`Mise à jour synthétique ${m} de la fiche ${fiche.code}`,
+					now
+				).lastInsertRowid
+			);
+			updateIds.set(fiche.id, [...(updateIds.get(fiche.id) ?? []), id]);
+		}
+	}
+	return updateIds;
+}
+
+/** Closed séances, five a year, each with four fiches on its agenda and an opinion on each. */
+function generateSittings(db: SQLite.Database, volumes: Volumes, fiches: Fiche[], now: string) {
+	const sitting = db.prepare(
+		"INSERT INTO commission_session (held_on, place, title, state, source, created_by, created_at, closed_by, closed_at) VALUES (?, 'Cahors', 'Commission des usages numériques', 'closed', NULL, NULL, ?, NULL, ?)"
+	);
+	const item = db.prepare(
+		'INSERT INTO agenda_item (session_id, fiche_id, title, position) VALUES (?, ?, NULL, ?)'
+	);
+	const decision = db.prepare(
+		"INSERT INTO decision (session_id, agenda_item_id, kind, previous_priority, new_priority, opinion, text, recorded_by, recorded_at) VALUES (?, ?, 'opinion', NULL, NULL, 'favorable', 'Avis synthétique', NULL, ?)"
+	);
+	for (let s = 0; s < volumes.sittings; s++) {
+		const date = `${FIRST_GENERATED_YEAR + Math.floor(s / 5)}-${String(2 + (s % 5) * 2).padStart(2, '0')}-10`;
+		const sittingId = Number(sitting.run(date, now, now).lastInsertRowid);
+		for (let k = 0; k < 4; k++) {
+			const itemId = Number(
+				item.run(sittingId, fiches[(s * 4 + k) % fiches.length]!.id, k + 1).lastInsertRowid
+			);
+			decision.run(sittingId, itemId, now);
+		}
+	}
 }

@@ -99,69 +99,15 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 	const [plan, axes, orientations, objectives, organisations, fiches, links, retired] =
 		await Promise.all([
 			planQuery(db).executeTakeFirst(),
-			db
-				.selectFrom('axis')
-				.select(['code', 'short_name as shortName', 'label'])
-				.where('retired_at', 'is', null)
-				.orderBy('position')
-				.orderBy('id')
-				.execute(),
-			db
-				.selectFrom('orientation')
-				.innerJoin('axis', 'axis.id', 'orientation.axis_id')
-				.select(['orientation.code', 'axis.code as axis', 'orientation.label'])
-				.where('orientation.retired_at', 'is', null)
-				.orderBy('axis.position')
-				.orderBy('orientation.position')
-				.orderBy('orientation.id')
-				.execute(),
+			listLiveAxes(db),
+			listLiveOrientations(db),
 			listObjectives(db),
-			db
-				.selectFrom('organisation')
-				.select(['slug', 'name', 'full_name as fullName', 'kind'])
-				.where('retired_at', 'is', null)
-				.execute()
-				.then(sortByName),
-			db
-				.selectFrom('fiche')
-				.innerJoin('objective', 'objective.id', 'fiche.objective_id')
-				.select((eb) => [
-					'fiche.code',
-					'objective.number as objective',
-					'fiche.title',
-					'fiche.short_title as shortTitle',
-					'fiche.priority',
-					...FICHE_TEXT_COLUMNS,
-					ficheOwners(eb).as('owners'),
-					fichePartners(eb).as('partners')
-				])
-				.where('fiche.retired_on', 'is', null)
-				.orderBy('objective.number')
-				.orderBy('fiche.number')
-				.execute(),
-			db
-				.selectFrom('fiche_link')
-				.innerJoin('fiche as f', 'f.id', 'fiche_link.fiche_id')
-				.innerJoin('fiche as l', 'l.id', 'fiche_link.linked_fiche_id')
-				.select(['f.code as fiche', 'l.code as linked'])
-				.where('f.retired_on', 'is', null)
-				.where('l.retired_on', 'is', null)
-				.orderBy('fiche_link.fiche_id')
-				.orderBy('fiche_link.position')
-				.execute(),
+			listLiveOrganisations(db),
+			listLiveFiches(db),
+			listLiveLinks(db),
 			listRetiredOrganisations(db)
 		]);
-	const indicators = await db
-		.selectFrom('indicator')
-		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
-		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
-		.select(['fiche.code as fiche', 'indicator.position', ...INDICATOR_COLUMNS])
-		.where('fiche.retired_on', 'is', null)
-		.where('indicator.retired_at', 'is', null)
-		.orderBy('objective.number')
-		.orderBy('fiche.number')
-		.orderBy('indicator.position')
-		.execute();
+	const indicators = await listLiveIndicators(db);
 	return {
 		plan: (plan satisfies PlanInfo | undefined) ?? null,
 		axes: axes satisfies AxisRow[],
@@ -176,27 +122,115 @@ export async function loadPlanModel(db: Executor): Promise<PlanModel> {
 			description: textCell(f.description),
 			successFactors: textCell(f.successFactors)
 		})),
-		// Each fiche's owners then its partners, fiche by fiche in the plan's order.
-		people: fiches.flatMap((f): PersonRow[] => [
-			...nested(f.owners).map((o): PersonRow => ({
-				fiche: f.code,
-				role: 'owner',
-				organisation: o.slug,
-				detail: o.scope,
-				note: o.note
-			})),
-			...nested(f.partners).map((p): PersonRow => ({
-				fiche: f.code,
-				role: 'partner',
-				organisation: p.slug,
-				detail: p.detail,
-				note: null
-			}))
-		]),
+		people: fiches.flatMap(peopleRows),
 		links,
 		retiredOrganisations: retired,
 		indicators: indicators satisfies IndicatorRow[]
 	};
+}
+
+/** The axes not withdrawn, in their order. */
+function listLiveAxes(db: Executor) {
+	return db
+		.selectFrom('axis')
+		.select(['code', 'short_name as shortName', 'label'])
+		.where('retired_at', 'is', null)
+		.orderBy('position')
+		.orderBy('id')
+		.execute();
+}
+
+/** The orientations not withdrawn, axis by axis in their order. */
+function listLiveOrientations(db: Executor) {
+	return db
+		.selectFrom('orientation')
+		.innerJoin('axis', 'axis.id', 'orientation.axis_id')
+		.select(['orientation.code', 'axis.code as axis', 'orientation.label'])
+		.where('orientation.retired_at', 'is', null)
+		.orderBy('axis.position')
+		.orderBy('orientation.position')
+		.orderBy('orientation.id')
+		.execute();
+}
+
+/** The organisations not retired, in French order of their names. */
+function listLiveOrganisations(db: Executor) {
+	return db
+		.selectFrom('organisation')
+		.select(['slug', 'name', 'full_name as fullName', 'kind'])
+		.where('retired_at', 'is', null)
+		.execute()
+		.then(sortByName);
+}
+
+/** The fiches not retired, in the plan's order, each with its texts, owners and partners. */
+function listLiveFiches(db: Executor) {
+	return db
+		.selectFrom('fiche')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.select((eb) => [
+			'fiche.code',
+			'objective.number as objective',
+			'fiche.title',
+			'fiche.short_title as shortTitle',
+			'fiche.priority',
+			...FICHE_TEXT_COLUMNS,
+			ficheOwners(eb).as('owners'),
+			fichePartners(eb).as('partners')
+		])
+		.where('fiche.retired_on', 'is', null)
+		.orderBy('objective.number')
+		.orderBy('fiche.number')
+		.execute();
+}
+
+/** The links between fiches not retired, fiche by fiche in each one's order. */
+function listLiveLinks(db: Executor) {
+	return db
+		.selectFrom('fiche_link')
+		.innerJoin('fiche as f', 'f.id', 'fiche_link.fiche_id')
+		.innerJoin('fiche as l', 'l.id', 'fiche_link.linked_fiche_id')
+		.select(['f.code as fiche', 'l.code as linked'])
+		.where('f.retired_on', 'is', null)
+		.where('l.retired_on', 'is', null)
+		.orderBy('fiche_link.fiche_id')
+		.orderBy('fiche_link.position')
+		.execute();
+}
+
+/** The indicators not retired of the fiches not retired, in the plan's order. */
+function listLiveIndicators(db: Executor) {
+	return db
+		.selectFrom('indicator')
+		.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
+		.select(['fiche.code as fiche', 'indicator.position', ...INDICATOR_COLUMNS])
+		.where('fiche.retired_on', 'is', null)
+		.where('indicator.retired_at', 'is', null)
+		.orderBy('objective.number')
+		.orderBy('fiche.number')
+		.orderBy('indicator.position')
+		.execute();
+}
+
+/** A fiche's owners then its partners, as the workbook's rows of people. */
+function peopleRows(f: Awaited<ReturnType<typeof listLiveFiches>>[number]): PersonRow[] {
+	return [
+		...nested(f.owners).map((o): PersonRow => ({
+			fiche: f.code,
+			role: 'owner',
+			organisation: o.slug,
+			detail: o.scope,
+			note: o.note
+		})),
+		...nested(f.partners).map((p): PersonRow => ({
+			fiche: f.code,
+			role: 'partner',
+			organisation: p.slug,
+			detail: p.detail,
+			note: null
+		}))
+	];
 }
 
 /** The latest published measurement of each indicator, by « fiche#N ». */

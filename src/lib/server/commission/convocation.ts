@@ -406,74 +406,22 @@ async function writeConvocations(
 	plan: ConvocationPlan,
 	now: number
 ): Promise<{ written: ConvocationWritten; reached: number[] }> {
-	const { before, facts, told, partnerView, agendaMoved, writeTo } = plan;
-	const sittingId = facts.id;
-	const written: ConvocationWritten = {
-		members: 0,
-		partners: 0,
-		optedOut: 0,
-		released: 0,
-		notReached: []
+	const { facts, told, partnerView, agendaMoved, writeTo } = plan;
+	const convened = {
+		members: members.filter((m) => writeTo(m.id)),
+		partners: partners.filter((p) => writeTo(p.id))
 	};
-	// Those the convocation reached: its recipients from now on (not those who opted out, who
-	// are written to again once they opt back in).
-	const reached: number[] = [];
-	// Writes one person's message and counts it, or counts them among those who opted out.
-	const queue = async (
-		person: ConvocationRecipient,
-		mail: Parameters<typeof queueNotification>[4],
-		who: ConvocationGroup
-	) => {
-		const id = await queueNotification(trx, 'convened', 'commission', person, mail, now, {
-			sittingId
-		});
-		if (id === null) {
-			written.optedOut += 1;
-			written.notReached.push(notReachedName(person, who, user));
-		} else {
-			written[who] += 1;
-			if (who !== 'released') reached.push(person.id);
-		}
-	};
-	// An earlier convocation's message still waiting for the relay (an outage) is replaced by this
-	// one: a person gets one convocation, not both once the relay answers again (a reminder
-	// replaced by a newer one is cancelled the same way).
 	const released = await activeRecipients(trx, { userIds: plan.released, role: 'partenaire' });
-	const cancelled = await cancelPendingAbout(
+	const { unsent, gotOlder } = await replaceWaitingConvocations(
 		trx,
-		{ sittingId },
-		CONVOCATION_REPLACED,
-		{
-			kind: 'convened',
-			userIds: [
-				...members.filter((m) => writeTo(m.id)),
-				...partners.filter((p) => writeTo(p.id)),
-				...released
-			].map((person) => person.id)
-		},
+		facts.id,
+		[...convened.members, ...convened.partners, ...released],
 		now
 	);
-	// Those whose last convocation never left (cancelled above) did not read what it announced.
-	const unsent = new Set(cancelled.flatMap((id) => (id === null ? [] : [id])));
-	const gotOlder = await findReachedAboutSitting(trx, sittingId, [...unsent]);
-	// Also when only the people changed: a partner convened before whose own part changed (their
-	// organisation joined a fiche already on it) reads what this one replaces.
-	const earlier =
-		before === null
-			? null
-			: { ...before, changed: plan.changed, agendaChanged: plan.agendaChanged };
-	// Only those the previous convocation reached read that this one replaces it (a séance
-	// convened before its recipients were recorded: everyone). One whose last convocation never
-	// left reads a first convocation (it holds the whole agenda); one an older convocation reached
-	// reads that this one replaces it, not what changed since the one they never received.
-	const earlierFor = (id: number) => {
-		if (earlier === null || (before?.recipients !== undefined && !told.has(id))) return null;
-		if (unsent.has(id))
-			return gotOlder.has(id) ? { ...earlier, changed: [], agendaChanged: null } : null;
-		return { ...earlier, agendaChanged: partnerView.get(id)?.changed ?? plan.agendaChanged };
-	};
-	for (const member of members.filter((m) => writeTo(m.id)))
-		await queue(
+	const earlierFor = earlierConvocationFor(plan, unsent, gotOlder);
+	const out = convocationCounter(trx, user, facts.id, now);
+	for (const member of convened.members)
+		await out.queue(
 			member,
 			sittingConvenedMail(
 				member,
@@ -487,9 +435,9 @@ async function writeConvocations(
 			),
 			'members'
 		);
-	for (const partner of partners.filter((p) => writeTo(p.id))) {
+	for (const partner of convened.partners) {
 		const view = partnerView.get(partner.id)!;
-		await queue(
+		await out.queue(
 			partner,
 			sittingConvenedMail(
 				partner,
@@ -508,8 +456,87 @@ async function writeConvocations(
 	// holds (a member who became staff meanwhile is not told of « vos fiches »). One whose only
 	// convocation never left (cancelled above) is not told of a convocation they never received.
 	for (const person of released.filter((p) => !unsent.has(p.id) || gotOlder.has(p.id)))
-		await queue(person, sittingReleasedMail(person, facts), 'released');
-	return { written, reached };
+		await out.queue(person, sittingReleasedMail(person, facts), 'released');
+	return { written: out.written, reached: out.reached };
+}
+
+/**
+ * An earlier convocation's message to `people` still waiting for the relay (an outage) is replaced
+ * by this one: a person gets one convocation, not both once the relay answers again (a reminder
+ * replaced by a newer one is cancelled the same way). Those whose last convocation never left
+ * (`unsent`: they did not read what it announced), and among them those an older one reached.
+ */
+async function replaceWaitingConvocations(
+	trx: Executor,
+	sittingId: number,
+	people: { id: number }[],
+	now: number
+): Promise<{ unsent: Set<number>; gotOlder: Set<number> }> {
+	const cancelled = await cancelPendingAbout(
+		trx,
+		{ sittingId },
+		CONVOCATION_REPLACED,
+		{ kind: 'convened', userIds: people.map((person) => person.id) },
+		now
+	);
+	const unsent = new Set(cancelled.flatMap((id) => (id === null ? [] : [id])));
+	return { unsent, gotOlder: await findReachedAboutSitting(trx, sittingId, [...unsent]) };
+}
+
+/**
+ * What a person reads this convocation replaces (null: nothing, a first convocation). Only those
+ * the previous convocation reached read that this one replaces it (a séance convened before its
+ * recipients were recorded: everyone), also when only the people changed: a partner convened
+ * before whose own part changed (their organisation joined a fiche already on it). One whose last
+ * convocation never left reads a first convocation (it holds the whole agenda); one an older
+ * convocation reached reads that this one replaces it, not what changed since the one they never
+ * received.
+ */
+function earlierConvocationFor(plan: ConvocationPlan, unsent: Set<number>, gotOlder: Set<number>) {
+	const { before, told, partnerView } = plan;
+	const earlier =
+		before === null
+			? null
+			: { ...before, changed: plan.changed, agendaChanged: plan.agendaChanged };
+	return (id: number) => {
+		if (earlier === null || (before?.recipients !== undefined && !told.has(id))) return null;
+		if (unsent.has(id))
+			return gotOlder.has(id) ? { ...earlier, changed: [], agendaChanged: null } : null;
+		return { ...earlier, agendaChanged: partnerView.get(id)?.changed ?? plan.agendaChanged };
+	};
+}
+
+/**
+ * Writes a convocation's messages one person at a time and counts them (`written`), or counts one
+ * among those who opted out; `reached`: those the convocation reached, its recipients from now on
+ * (not those who opted out, who are written to again once they opt back in).
+ */
+function convocationCounter(trx: Executor, user: User, sittingId: number, now: number) {
+	const written: ConvocationWritten = {
+		members: 0,
+		partners: 0,
+		optedOut: 0,
+		released: 0,
+		notReached: []
+	};
+	const reached: number[] = [];
+	const queue = async (
+		person: ConvocationRecipient,
+		mail: Parameters<typeof queueNotification>[4],
+		who: ConvocationGroup
+	) => {
+		const id = await queueNotification(trx, 'convened', 'commission', person, mail, now, {
+			sittingId
+		});
+		if (id === null) {
+			written.optedOut += 1;
+			written.notReached.push(notReachedName(person, who, user));
+		} else {
+			written[who] += 1;
+			if (who !== 'released') reached.push(person.id);
+		}
+	};
+	return { written, reached, queue };
 }
 
 type ConvocationGroup = 'members' | 'partners' | 'released';

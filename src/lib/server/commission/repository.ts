@@ -176,65 +176,13 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 		.where('s.id', '=', id)
 		.executeTakeFirst();
 	if (!sitting) return undefined;
-	const attendees = await db
-		.selectFrom('session_attendee as a')
-		.leftJoin('user_account as u', 'u.id', 'a.user_id')
-		.select(['a.id', 'a.guest_name as guestName', 'u.name'])
-		.where('a.session_id', '=', id)
-		// Members first, then guests, each in the order they were added.
-		.orderBy((eb) => eb('a.guest_name', 'is not', null))
-		.orderBy('a.id')
-		.execute();
-	const items = await db
-		.selectFrom('agenda_item as i')
-		.leftJoin('fiche as f', 'f.id', 'i.fiche_id')
-		.select([
-			'i.id',
-			'i.position',
-			'i.title',
-			'f.id as ficheId',
-			'f.code',
-			'f.title as ficheTitle',
-			'f.priority',
-			'f.status'
-		])
-		.where('i.session_id', '=', id)
-		.orderBy('i.position')
-		.orderBy('i.id')
-		.execute();
-	const decisions = await db
-		.selectFrom('decision as d')
-		.leftJoin('user_account as u', 'u.id', 'd.recorded_by')
-		.select([
-			'd.id',
-			'd.agenda_item_id as itemId',
-			'd.kind',
-			'd.previous_priority as previousPriority',
-			'd.new_priority as newPriority',
-			'd.opinion',
-			'd.text',
-			'u.name as recordedBy',
-			'd.recorded_at as recordedAt'
-		])
-		.where('d.session_id', '=', id)
-		.orderBy('d.id')
-		.execute();
-	const ficheIds = items.map((i) => i.ficheId).filter((v): v is number => v !== null);
-	const links =
-		ficheIds.length === 0
-			? []
-			: [
-					...(await db
-						.selectFrom('fiche_owner')
-						.select(['fiche_id as ficheId', 'organisation_id as organisationId'])
-						.where('fiche_id', 'in', ficheIds)
-						.execute()),
-					...(await db
-						.selectFrom('fiche_partner')
-						.select(['fiche_id as ficheId', 'organisation_id as organisationId'])
-						.where('fiche_id', 'in', ficheIds)
-						.execute())
-				];
+	const attendees = await listSittingAttendees(db, id);
+	const items = await listSittingItems(db, id);
+	const decisions = await listSittingDecisions(db, id);
+	const links = await listFicheOrganisationLinks(
+		db,
+		items.map((i) => i.ficheId).filter((v): v is number => v !== null)
+	);
 	return {
 		...sitting,
 		attendees: attendees.map((a) => ({
@@ -260,6 +208,80 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 			decisions: decisions.filter((d) => d.itemId === i.id).map(({ itemId, ...d }) => d)
 		}))
 	};
+}
+
+/** A séance's attendees: members first, then guests, each in the order they were added. */
+function listSittingAttendees(db: Executor, id: number) {
+	return db
+		.selectFrom('session_attendee as a')
+		.leftJoin('user_account as u', 'u.id', 'a.user_id')
+		.select(['a.id', 'a.guest_name as guestName', 'u.name'])
+		.where('a.session_id', '=', id)
+		.orderBy((eb) => eb('a.guest_name', 'is not', null))
+		.orderBy('a.id')
+		.execute();
+}
+
+/** A séance's agenda in its order, each point with its fiche's badges (none for a free point). */
+function listSittingItems(db: Executor, id: number) {
+	return db
+		.selectFrom('agenda_item as i')
+		.leftJoin('fiche as f', 'f.id', 'i.fiche_id')
+		.select([
+			'i.id',
+			'i.position',
+			'i.title',
+			'f.id as ficheId',
+			'f.code',
+			'f.title as ficheTitle',
+			'f.priority',
+			'f.status'
+		])
+		.where('i.session_id', '=', id)
+		.orderBy('i.position')
+		.orderBy('i.id')
+		.execute();
+}
+
+/** A séance's decisions in the order they were recorded, each with its point and who recorded it. */
+function listSittingDecisions(db: Executor, id: number) {
+	return db
+		.selectFrom('decision as d')
+		.leftJoin('user_account as u', 'u.id', 'd.recorded_by')
+		.select([
+			'd.id',
+			'd.agenda_item_id as itemId',
+			'd.kind',
+			'd.previous_priority as previousPriority',
+			'd.new_priority as newPriority',
+			'd.opinion',
+			'd.text',
+			'u.name as recordedBy',
+			'd.recorded_at as recordedAt'
+		])
+		.where('d.session_id', '=', id)
+		.orderBy('d.id')
+		.execute();
+}
+
+/** The organisations that carry or partner each of `ficheIds`, one line per fiche and organisation. */
+async function listFicheOrganisationLinks(
+	db: Executor,
+	ficheIds: number[]
+): Promise<{ ficheId: number; organisationId: number }[]> {
+	if (ficheIds.length === 0) return [];
+	return [
+		...(await db
+			.selectFrom('fiche_owner')
+			.select(['fiche_id as ficheId', 'organisation_id as organisationId'])
+			.where('fiche_id', 'in', ficheIds)
+			.execute()),
+		...(await db
+			.selectFrom('fiche_partner')
+			.select(['fiche_id as ficheId', 'organisation_id as organisationId'])
+			.where('fiche_id', 'in', ficheIds)
+			.execute())
+	];
 }
 
 export interface PriorityStep {
