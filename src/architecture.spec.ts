@@ -504,3 +504,89 @@ describe('architecture: one meaning for an exported name', () => {
 		expect(namesDeclaredTwice(files)).toEqual([]);
 	});
 });
+
+/**
+ * A function of the server or of the scripts reads as named steps: over LONG_FUNCTION_LINES lines
+ * (its first to its last), its steps are cut out and named, unless it is named in
+ * LONG_FUNCTIONS_ALLOWED with its reason. A named function nested in another is counted on its
+ * own; a callback in a named function is part of it (a transaction's), one outside any (a
+ * command's main, `runCommand(async () => …)`) is named after the call it is given to.
+ */
+const LONG_FUNCTION_LINES = 100;
+const LONG_FUNCTIONS_ALLOWED: Record<string, string> = {
+	'src/lib/server/authoring/service.ts saveStructure': 'being cut into steps (issue #14)',
+	'scripts/bench/scenarios.ts startBusyClients':
+		'the bench’s two busy clients, run by `npm run bench` only: no test would check a cut',
+	'scripts/bench.ts runCommand': 'the bench’s main, run by `npm run bench` only: not yet cut',
+	'scripts/demo.ts runCommand': 'the demo accounts’ command: not yet cut',
+	'scripts/report.ts runCommand': 'the bilan’s PDF command: not yet cut',
+	'scripts/start.js serve': 'the production server’s start: not yet cut'
+};
+
+/** The functions of `text` over `limit` lines, as « name (N lines) ». */
+function longFunctions(text: string, limit = LONG_FUNCTION_LINES, path = 'sample.ts'): string[] {
+	const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
+	const line = (at: number) => source.getLineAndCharacterOfPosition(at).line;
+	const found: string[] = [];
+	const nameOf = (node: ts.FunctionLikeDeclaration): string | null => {
+		if (node.name) return node.name.getText(source);
+		const parent = node.parent;
+		if (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent))
+			return parent.name.getText(source);
+		return null;
+	};
+	const visit = (node: ts.Node, inNamed: boolean) => {
+		let named = inNamed;
+		if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+			const fn = node as ts.FunctionLikeDeclaration;
+			const call = ts.isCallExpression(fn.parent) ? fn.parent.expression.getText(source) : null;
+			const name = nameOf(fn) ?? (inNamed ? null : (call ?? '(anonymous)'));
+			const lines = line(node.end) - line(node.getStart(source)) + 1;
+			if (name !== null && lines > limit) found.push(`${name} (${lines} lines)`);
+			named = named || nameOf(fn) !== null;
+		}
+		ts.forEachChild(node, (child) => visit(child, named));
+	};
+	visit(source, false);
+	return found;
+}
+
+describe('architecture: long functions read as named steps', () => {
+	it('finds a function over the limit in a sample, a nested one on its own, a callback in it not', () => {
+		const body = (n: number) => Array.from({ length: n }, (_, i) => `\tconst v${i} = ${i};`);
+		const sample = [
+			'export function short() {',
+			...body(2),
+			'}',
+			'export async function long() {',
+			...body(3),
+			'\tconst inner = () => {',
+			...body(3),
+			'\t};',
+			'\treturn db.transaction().execute(async (trx) => {',
+			...body(4),
+			'\t});',
+			'}',
+			'runCommand(async () => {',
+			...body(4),
+			'});'
+		].join('\n');
+		expect(longFunctions(sample, 4)).toEqual([
+			'long (16 lines)',
+			'inner (5 lines)',
+			'runCommand (6 lines)'
+		]);
+	});
+
+	it(`keeps the functions of src/lib/server and scripts under ${LONG_FUNCTION_LINES} lines`, () => {
+		const files = [...sourceFiles('src/lib/server'), ...sourceFiles('scripts')].filter(
+			(path) => /\.(ts|js)$/.test(path) && !/\.(spec|test)\.ts$/.test(path)
+		);
+		const long = files.flatMap((path) =>
+			longFunctions(textOf(path), LONG_FUNCTION_LINES, path)
+				.map((found) => `${path} ${found}`)
+				.filter((found) => !(found.replace(/ \(\d+ lines\)$/, '') in LONG_FUNCTIONS_ALLOWED))
+		);
+		expect(long).toEqual([]);
+	});
+});
