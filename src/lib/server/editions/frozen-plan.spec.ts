@@ -1,16 +1,15 @@
 import { sql, type Kysely } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backfillFrozenPlans } from '../../../../migrations/2026_12_02_100000_edition_frozen_plan';
 import { indicatorRowField, ownerField, parseFicheForm } from '../../schemas/plan-edit';
 import { type User } from '../auth/users';
-import { createTestUser, PEOPLE } from '../auth/testing';
 import { ficheFormValues } from '../authoring/fiche-form';
 import { findFicheState, lastFicheRevisionId } from '../authoring/repository';
 import { retireIndicator, saveAxis } from '../authoring/import-repository';
 import { insertRevision } from '../authoring/revisions-repository';
 import { createFiche, updateFiche } from '../authoring/fiches';
+import { eachTestWithAdmin } from '../authoring/testing';
 import type { Db } from '../db';
-import { createTestDb } from '../db/testing';
 import { openDataFile } from '../opendata/published';
 import type { PlanDocument } from '../opendata/plan-document';
 import { findFicheByCode } from '../plan/repository';
@@ -23,13 +22,7 @@ import { baselineText, targetText } from '../../utils/indicator-target';
 let db: Db;
 let admin: User;
 
-beforeEach(async () => {
-	db = await createTestDb();
-	admin = await createTestUser(db, PEOPLE.admin);
-});
-afterEach(async () => {
-	await db.destroy();
-});
+eachTestWithAdmin((opened) => ({ db, admin } = opened));
 
 async function publish(year: number, at: Date): Promise<void> {
 	const draft = await saveEditionDraft(

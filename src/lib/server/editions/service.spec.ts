@@ -1,13 +1,11 @@
 import { appendAgendaItem } from '../commission/repository';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EditionPlanDocumentSchema } from '../opendata/testing';
 import { type User } from '../auth/users';
-import { createTestUser, PEOPLE } from '../auth/testing';
 import { addAgendaFiches, changeSittingState, recordDecision } from '../commission/service';
 import { findSitting } from '../commission/repository';
 import { heldSitting, preparedSitting } from '../commission/testing';
 import type { Db } from '../db';
-import { createTestDb } from '../db/testing';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
 import {
@@ -21,7 +19,7 @@ import {
 import { findDraftDigest, publishEdition, saveEditionDraft } from './service';
 import { createFiche } from '../authoring/fiches';
 import { saveStructure } from '../authoring/structure';
-import { moveFiche, openedStructure } from '../authoring/testing';
+import { eachTestWithAdmin, moveFiche, openedStructure } from '../authoring/testing';
 import { listAxes } from '../plan/repository';
 import { planHistory } from '../plan/history';
 import { parisYear } from '../../utils/dates';
@@ -32,13 +30,7 @@ import { loadDashboardInput } from '../dashboard/repository';
 let db: Db;
 let admin: User;
 
-beforeEach(async () => {
-	db = await createTestDb();
-	admin = await createTestUser(db, PEOPLE.admin);
-});
-afterEach(async () => {
-	await db.destroy();
-});
+eachTestWithAdmin((opened) => ({ db, admin } = opened));
 
 async function validatedUpdate(code: string, reportedOn: string, progress: number) {
 	const partner = await createPartner(db, 'cdg46', `p${Math.random()}@cdg46.fr`);
