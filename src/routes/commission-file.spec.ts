@@ -2,7 +2,7 @@ import { isHttpError, isRedirect } from '@sveltejs/kit';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
 import { createTestUser } from '$lib/server/auth/testing';
-import { findUserById, insertUser, type User } from '$lib/server/auth/users';
+import type { User } from '$lib/server/auth/users';
 import { openCampaign } from '$lib/server/campaigns/service';
 import { heldSitting, preparedSitting } from '$lib/server/commission/testing';
 import type { Db } from '$lib/server/db';
@@ -39,15 +39,8 @@ function activePartner(organisation: string, email: string): Promise<User> {
 	return createTestUser(db, { email, name: email, role: 'partenaire', organisation });
 }
 
-async function staff(role: 'admin' | 'commission', email: string): Promise<User> {
-	const id = await insertUser(db, {
-		email,
-		name: email,
-		role,
-		organisationId: null,
-		passwordHash: null
-	});
-	return (await findUserById(db, id))!;
+function staff(role: 'admin' | 'commission', email: string): Promise<User> {
+	return createTestUser(db, { email, name: email, role, password: null });
 }
 
 beforeEach(async () => {

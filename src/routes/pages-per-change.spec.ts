@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { findUserById, insertUser, type User } from '$lib/server/auth/users';
+import { createTestUser } from '$lib/server/auth/testing';
+import type { User } from '$lib/server/auth/users';
 import type { Db } from '$lib/server/db';
 import { createTestDb } from '$lib/server/db/testing';
 import { reviewProgressUpdate, saveProgressUpdate } from '$lib/server/progress/service';
@@ -48,14 +49,12 @@ beforeEach(async () => {
 	db = await createTestDb();
 	state.db = db;
 	partner = await createPartner(db, 'cdg46', 'partenaire@cdg46.test');
-	const id = await insertUser(db, {
+	admin = await createTestUser(db, {
 		email: 'admin@lot.test',
 		name: 'Admin',
 		role: 'admin',
-		organisationId: null,
-		passwordHash: null
+		password: null
 	});
-	admin = (await findUserById(db, id))!;
 });
 afterEach(async () => {
 	await db.destroy();

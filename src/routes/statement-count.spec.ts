@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateHistory } from '../../scripts/bench/generate';
-import { insertUser, findUserById, type User } from '$lib/server/auth/users';
+import { createTestUser } from '$lib/server/auth/testing';
+import type { User } from '$lib/server/auth/users';
 import { preparedSitting } from '$lib/server/commission/testing';
 import { openDatabase, type Db } from '$lib/server/db';
 import { prepareDatabase } from '$lib/server/db/instance';
@@ -51,25 +52,13 @@ interface Dataset {
 	counter: { count: number };
 }
 
-async function account(db: Db, name: string, role: Role): Promise<User> {
-	const org =
-		role === 'partenaire'
-			? (
-					await db
-						.selectFrom('organisation')
-						.select('id')
-						.where('slug', '=', 'cdg46')
-						.executeTakeFirstOrThrow()
-				).id
-			: null;
-	const id = await insertUser(db, {
+function account(db: Db, name: string, role: Role): Promise<User> {
+	return createTestUser(db, {
 		email: `${role}.${name}@compteur.test`,
 		name: `Compteur ${role}`,
 		role,
-		organisationId: org,
-		passwordHash: 'non utilisé'
+		organisation: role === 'partenaire' ? 'cdg46' : null
 	});
-	return (await findUserById(db, id))!;
 }
 
 async function dataset(name: string, scale: number | null): Promise<Dataset> {

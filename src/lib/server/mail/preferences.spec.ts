@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findUserById, insertUser, type User } from '../auth/users';
+import { createTestUser } from '../auth/testing';
+import { insertUser, type User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import {
@@ -14,14 +15,12 @@ let db: Db;
 let user: User;
 beforeEach(async () => {
 	db = await createTestDb({ seed: false });
-	const id = await insertUser(db, {
+	user = await createTestUser(db, {
 		email: 'claire@lot.fr',
 		name: 'Claire',
 		role: 'commission',
-		organisationId: null,
-		passwordHash: null
+		password: null
 	});
-	user = (await findUserById(db, id))!;
 });
 afterEach(async () => {
 	await db.destroy();
