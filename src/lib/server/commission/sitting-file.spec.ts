@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestUser, PEOPLE } from '../auth/testing';
 import type { User } from '../auth/users';
-import { insertAdmin, moveFiche } from '../authoring/testing';
+import { moveFiche } from '../authoring/testing';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { createPartner } from '../progress/testing';
@@ -18,7 +18,7 @@ let member: User;
 
 beforeEach(async () => {
 	db = await createTestDb();
-	admin = await insertAdmin(db);
+	admin = await createTestUser(db, PEOPLE.admin);
 	member = await createTestUser(db, PEOPLE.claude);
 });
 afterEach(async () => {
@@ -27,13 +27,13 @@ afterEach(async () => {
 
 describe('sittingFileView', () => {
 	it('gives the file of a fiche on the agenda', async () => {
-		const { sittingId } = await heldSitting(db, admin, ['6-1']);
+		const { sittingId } = await heldSitting(db, admin, { fiches: ['6-1'] });
 		const answer = await sittingFileView(db, member, sittingId, '6-1');
 		expect(answer).toMatchObject({ ok: true, value: { file: { fiche: { code: '6-1' } } } });
 	});
 
 	it('gives the code a fiche on the agenda moved to, for the page to redirect there', async () => {
-		const { sittingId } = await heldSitting(db, admin, ['6-1']);
+		const { sittingId } = await heldSitting(db, admin, { fiches: ['6-1'] });
 		const moved = await moveFiche(db, admin, '6-1', 1, new Date());
 		if (!moved.ok) throw new Error(moved.message);
 		expect(await sittingFileView(db, member, sittingId, '6-1')).toEqual({
@@ -43,7 +43,7 @@ describe('sittingFileView', () => {
 	});
 
 	it('tells a member why a fiche off the agenda has no file; refuses anyone else as for any file', async () => {
-		const { sittingId } = await heldSitting(db, admin, ['6-1']);
+		const { sittingId } = await heldSitting(db, admin, { fiches: ['6-1'] });
 		expect(await sittingFileView(db, member, sittingId, '1-1')).toEqual({
 			ok: false,
 			status: 404,
@@ -59,7 +59,7 @@ describe('sittingFileView', () => {
 	});
 
 	it('says a séance was deleted to a member, with the link to the séances', async () => {
-		const { sittingId } = await heldSitting(db, admin, ['6-1']);
+		const { sittingId } = await heldSitting(db, admin, { fiches: ['6-1'] });
 		expect(await sittingFileView(db, member, 999_999, '6-1')).toEqual({
 			ok: false,
 			status: 404,
