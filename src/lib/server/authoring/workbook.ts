@@ -57,6 +57,7 @@ import {
 	MAX_WORKBOOK_CELLS,
 	MAX_WORKBOOK_ELEMENTS,
 	MAX_WORKBOOK_ROWS,
+	MAX_ROWS_PER_SHEET,
 	unzippedSize
 } from './zip-guard';
 
@@ -265,9 +266,6 @@ const LONGEST_CELL = Math.max(
  * (an emoji is two units, one character): it is refused without counting them (overlongProblem).
  */
 const UNCOUNTED_LENGTH = 2 * LONGEST_CELL;
-
-/** At most this many rows per sheet: a plan has tens of fiches, not thousands. */
-const MAX_ROWS_PER_SHEET = 2000;
 
 /**
  * A fiche's organisation's part, as the workbook's « Rôle » column writes it: not an account's role
@@ -729,13 +727,9 @@ function findSheet(
 		);
 		return null;
 	}
+	// Refused before ExcelJS read it (zipProblem); kept for a sheet whose rows ExcelJS numbers otherwise.
 	if (sheet.rowCount - 1 > MAX_ROWS_PER_SHEET) {
-		problems.add(
-			spec.name,
-			null,
-			null,
-			`la feuille a ${sheet.rowCount - 1} lignes : au plus ${MAX_ROWS_PER_SHEET} sont acceptées`
-		);
+		problems.add(spec.name, null, null, sheetRowsMessage(sheet.rowCount - 1));
 		return null;
 	}
 	return sheet;
@@ -1273,8 +1267,11 @@ const MEGABYTE = 1024 * 1024;
 const UNREADABLE =
 	'le fichier n’est pas un classeur Excel (.xlsx) lisible : enregistrez-le au format « Classeur Excel 2007-365 (.xlsx) » et réessayez';
 
+const sheetRowsMessage = (rows: number) =>
+	`la feuille a ${rows} lignes : au plus ${MAX_ROWS_PER_SHEET} sont acceptées`;
+
 /** Why the archive is refused before ExcelJS reads it, if it is (zip-guard.ts). */
-function zipProblem(bytes: Uint8Array): string | null {
+function zipProblem(bytes: Uint8Array): WorkbookProblem | string | null {
 	const declared = unzippedSize(bytes);
 	const limit = `un classeur du plan en pèse au plus ${MAX_UNZIPPED_BYTES / MEGABYTE} Mo`;
 	// What the directory declares, when it already says too much: refused without inflating.
@@ -1287,6 +1284,13 @@ function zipProblem(bytes: Uint8Array): string | null {
 			return UNREADABLE;
 		case 'too-big':
 			return `le classeur, une fois décompressé, pèserait plus de ${MAX_UNZIPPED_BYTES / MEGABYTE} Mo : ${limit}`;
+		case 'too-many-sheet-rows':
+			return {
+				sheet: contents.sheet,
+				row: null,
+				column: null,
+				message: sheetRowsMessage(contents.rows)
+			};
 		case 'too-many-rows':
 			return `le classeur compte plus de ${formatNumber(MAX_WORKBOOK_ROWS)} lignes en tout : celui du plan en compte quelques centaines`;
 		case 'too-many-cells':
@@ -1318,7 +1322,8 @@ export async function readPlanWorkbook(
 	withdrawn: Set<string> = new Set()
 ): Promise<WorkbookReading> {
 	const refusal = zipProblem(bytes);
-	if (refusal) return refusedReading([unlocatedProblem(refusal)]);
+	if (refusal)
+		return refusedReading([typeof refusal === 'string' ? unlocatedProblem(refusal) : refusal]);
 	const workbook = await loadWorkbook(bytes);
 	if (!workbook) return refusedReading([unlocatedProblem(UNREADABLE)]);
 	const problems = new Problems();

@@ -5,6 +5,7 @@ import {
 	MAX_UNZIPPED_BYTES,
 	MAX_WORKBOOK_CELLS,
 	MAX_WORKBOOK_ELEMENTS,
+	MAX_ROWS_PER_SHEET,
 	MAX_WORKBOOK_ROWS,
 	unzippedSize
 } from './zip-guard';
@@ -33,6 +34,46 @@ describe('inspectZip', () => {
 		);
 		// Four cells, and two columns (a `<col/>` is one column object to ExcelJS).
 		expect(contents).toMatchObject({ ok: true, rows: 3, cells: 6 });
+	});
+
+	it('refuses a sheet over MAX_ROWS_PER_SHEET data rows, named as the workbook names it, before ExcelJS builds it', () => {
+		const workbook = (sheetXml: Buffer) =>
+			inspectZip(
+				zip([
+					{
+						name: 'xl/workbook.xml',
+						content: Buffer.from(
+							'<workbook xmlns:r="r"><sheets><sheet name="Fiches" sheetId="1" r:id="rId1"/><sheet name="Liens" sheetId="2" r:id="rId2"/></sheets></workbook>'
+						)
+					},
+					{
+						name: 'xl/_rels/workbook.xml.rels',
+						content: Buffer.from(
+							'<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Target="/xl/worksheets/sheet2.xml"/></Relationships>'
+						)
+					},
+					{ name: 'xl/worksheets/sheet1.xml', content: sheet('<row/>') },
+					{ name: 'xl/worksheets/sheet2.xml', content: sheetXml }
+				])
+			);
+		// A heading row and MAX_ROWS_PER_SHEET data rows: the largest sheet accepted.
+		const rows = (n: number) => sheet('<row><c><v>1</v></c></row>'.repeat(n));
+		expect(workbook(rows(MAX_ROWS_PER_SHEET + 1))).toMatchObject({ ok: true });
+		expect(workbook(rows(MAX_ROWS_PER_SHEET + 2))).toEqual({
+			ok: false,
+			problem: 'too-many-sheet-rows',
+			sheet: 'Liens',
+			rows: MAX_ROWS_PER_SHEET + 1
+		});
+		// Numbered as ExcelJS numbers them: one row at 40,000 makes a sheet of 40,000 rows.
+		expect(workbook(sheet('<row r="2"/><row r="40000"/>'))).toMatchObject({
+			problem: 'too-many-sheet-rows',
+			rows: 39_999
+		});
+		// A part the workbook does not name is named by its path.
+		expect(
+			inspectZip(zip([{ name: 'xl/worksheets/sheet7.xml', content: rows(MAX_ROWS_PER_SHEET + 5) }]))
+		).toMatchObject({ sheet: 'xl/worksheets/sheet7.xml', rows: MAX_ROWS_PER_SHEET + 4 });
 	});
 
 	it('refuses styles, fonts or strings by the million, which ExcelJS would keep one object each', () => {

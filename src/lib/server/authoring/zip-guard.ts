@@ -20,12 +20,19 @@ export const MAX_WORKBOOK_CELLS = 40_000;
  * 24 KB once zipped, took the server from 180 to 810 MB.
  */
 export const MAX_WORKBOOK_ELEMENTS = 100_000;
+/**
+ * Data rows of one sheet (its heading row not counted): a plan has tens of fiches, not thousands.
+ * Checked here, on the sheet's last row number as ExcelJS would number it, so that a sheet of
+ * 40,000 rows is refused in milliseconds rather than once ExcelJS has built it (over a second).
+ */
+export const MAX_ROWS_PER_SHEET = 2000;
 
 export type ZipContents =
 	| { ok: true; unzippedBytes: number; rows: number; cells: number }
 	| { ok: false; problem: 'unreadable' }
 	| { ok: false; problem: 'too-big' }
 	| { ok: false; problem: 'too-many-rows'; rows: number }
+	| { ok: false; problem: 'too-many-sheet-rows'; sheet: string; rows: number }
 	| { ok: false; problem: 'too-many-cells'; cells: number }
 	| { ok: false; problem: 'too-many-elements'; elements: number };
 
@@ -132,7 +139,16 @@ interface Counts {
 	rows: number;
 	cells: number;
 	elements: number;
+	/** The last row number of each worksheet part, as ExcelJS numbers rows (`r`, or the next). */
+	lastRows: Map<string, number>;
+	/** The workbook's sheets (xl/workbook.xml): name and relationship id. */
+	sheets: { name: string; rId: string }[];
+	/** The workbook's relationships (xl/_rels/workbook.xml.rels): id to target. */
+	targets: Map<string, string>;
 }
+
+/** A worksheet part, as ExcelJS finds them by name. */
+const WORKSHEET = /xl\/worksheets\/sheet(\d+)[.]xml/;
 
 /**
  * Whether ExcelJS reads this entry as XML: its parts are named « ….xml », « ….rels » and « ….vml »
@@ -152,9 +168,11 @@ function readAsXml(name: string): boolean {
  * comment opened inside CDATA, hid ranges and rows from them. False when the XML is not well
  * formed: ExcelJS would refuse it, after reading all of it.
  */
-function countXml(xml: string, counts: Counts): boolean {
+function countXml(xml: string, counts: Counts, part: string): boolean {
 	const parser = new SaxesParser();
 	let definedName: string | null = null;
+	const worksheet = WORKSHEET.test(part);
+	let lastRow = 0;
 	// The first fault ends the reading (thrown out of write): a text of « < » by the million would
 	// otherwise be a million faults.
 	parser.on('error', () => {
@@ -164,8 +182,17 @@ function countXml(xml: string, counts: Counts): boolean {
 		counts.elements += 1;
 		const name = node.name.slice(node.name.indexOf(':') + 1);
 		const attributes = node.attributes as Record<string, string>;
-		if (name === 'row') counts.rows += 1;
-		else if (name === 'c') counts.cells += 1;
+		if (name === 'row') {
+			counts.rows += 1;
+			if (worksheet) {
+				lastRow = Math.max(lastRow, attributes.r ? wholeNumber(attributes.r) : lastRow + 1);
+				counts.lastRows.set(part, lastRow);
+			}
+		} else if (name === 'c') counts.cells += 1;
+		else if (name === 'sheet' && part === 'xl/workbook.xml')
+			counts.sheets.push({ name: attributes.name ?? '', rId: attributes['r:id'] ?? '' });
+		else if (name === 'Relationship' && part === 'xl/_rels/workbook.xml.rels')
+			counts.targets.set(attributes.Id ?? '', attributes.Target ?? '');
 		else if (name === 'col') {
 			const min = wholeNumber(attributes.min ?? '1');
 			const max = wholeNumber(attributes.max ?? String(min));
@@ -218,7 +245,14 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 	)
 		return { ok: false, problem: 'unreadable' };
 	let unzippedBytes = 0;
-	const counts: Counts = { rows: 0, cells: 0, elements: 0 };
+	const counts: Counts = {
+		rows: 0,
+		cells: 0,
+		elements: 0,
+		lastRows: new Map(),
+		sheets: [],
+		targets: new Map()
+	};
 	for (let n = 0; n < entries; n++) {
 		if (offset + 46 > bytes.length || view.getUint32(offset, true) !== DIRECTORY_ENTRY)
 			return { ok: false, problem: 'unreadable' };
@@ -281,7 +315,7 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 		unzippedBytes += content.length;
 		if (!readAsXml(name)) continue;
 		const text = Buffer.from(content.buffer, content.byteOffset, content.length).toString('utf8');
-		if (!countXml(text, counts)) return { ok: false, problem: 'unreadable' };
+		if (!countXml(text, counts, name)) return { ok: false, problem: 'unreadable' };
 		const { rows, cells, elements } = counts;
 		if (rows > MAX_WORKBOOK_ROWS) return { ok: false, problem: 'too-many-rows', rows };
 		if (cells > MAX_WORKBOOK_CELLS) return { ok: false, problem: 'too-many-cells', cells };
@@ -291,5 +325,22 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 	// JSZip reads directory entries as long as it finds them, whatever count the end record gives:
 	// the entries read here must fill the directory exactly.
 	if (offset !== end) return { ok: false, problem: 'unreadable' };
+	for (const [part, lastRow] of counts.lastRows)
+		if (lastRow - 1 > MAX_ROWS_PER_SHEET)
+			return {
+				ok: false,
+				problem: 'too-many-sheet-rows',
+				sheet: sheetName(counts, part),
+				rows: lastRow - 1
+			};
 	return { ok: true, unzippedBytes, rows: counts.rows, cells: counts.cells };
+}
+
+/** The name a worksheet part has in the workbook, found as ExcelJS finds it; else the part's. */
+function sheetName(counts: Counts, part: string): string {
+	for (const { name, rId } of counts.sheets) {
+		const target = counts.targets.get(rId);
+		if (target !== undefined && `xl/${target.replace(/^(\s|\/xl\/)+/, '')}` === part) return name;
+	}
+	return part;
 }
