@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { log } from '../log.js';
 import { portalSources } from '../../utils/source-testing';
 import { PAGE_NOT_FOUND } from '../../utils/vocabulary';
@@ -18,6 +19,13 @@ import {
 	sveltekitErrorMessage,
 	UNREADABLE_FORM_MESSAGE
 } from './hardening';
+import {
+	ANONYMOUS_FORM_BYTES,
+	formByteLimit,
+	LARGE_FORM_ROUTES,
+	MAX_FORM_FIELDS,
+	SIGNED_IN_FORM_BYTES
+} from './body-limits';
 
 afterEach(() => {
 	vi.restoreAllMocks();
@@ -29,6 +37,7 @@ function event(url: string, init: RequestInit = {}, extra: Record<string, unknow
 		url: new URL(url),
 		locals: { user: null },
 		route: { id: null },
+		cookies: { get: () => undefined },
 		getClientAddress: () => '192.0.2.1',
 		...extra
 	} as never;
@@ -220,6 +229,110 @@ describe('unreadable forms', () => {
 			}
 		} as never);
 		expect(read).toBe('a@b.fr');
+	});
+});
+
+describe('form sizes (a body of 255,000 empty fields stalled the server)', () => {
+	const TOO_LARGE = /trop volumineux/;
+	const form = (size: number) => `email=${'a'.repeat(size - 'email='.length)}`;
+	const emptyFields = (count: number) => `${'a=&'.repeat(count - 1)}email=`;
+
+	/** What the action gets of `body` posted to `route`: its email field, or the refusal's status. */
+	async function post(
+		body: string | FormData,
+		options: {
+			route?: string;
+			signedIn?: boolean;
+			cookie?: boolean;
+			announced?: boolean;
+		} = {}
+	) {
+		const headers: Record<string, string> =
+			typeof body === 'string' ? { 'content-type': 'application/x-www-form-urlencoded' } : {};
+		if (options.announced !== false && typeof body === 'string')
+			headers['content-length'] = String(Buffer.byteLength(body));
+		let read: string | number = 'not read';
+		const answer = await readableForms({
+			event: event(
+				'http://localhost/connexion',
+				{ method: 'POST', body, headers },
+				{
+					route: { id: options.route ?? '/connexion' },
+					locals: { user: options.signedIn ? { id: 1 } : null },
+					cookies: {
+						get: () => (options.cookie || options.signedIn ? 'abc.def' : undefined)
+					}
+				}
+			),
+			resolve: async (ev: { request: Request }) => {
+				try {
+					read = String((await ev.request.formData()).get('email')).length;
+				} catch (thrown) {
+					if (!isHttpError(thrown)) throw thrown;
+					expect(thrown.body.message).toMatch(TOO_LARGE);
+					read = thrown.status;
+				}
+				return new Response('ok');
+			}
+		} as never);
+		return { answer, read };
+	}
+
+	it('decides the limit by the session and the route, default deny', () => {
+		expect(formByteLimit('/connexion', false)).toBe(ANONYMOUS_FORM_BYTES);
+		expect(formByteLimit('/admin/plan/import', false)).toBe(ANONYMOUS_FORM_BYTES);
+		expect(formByteLimit('/admin/plan/fiches/[code=fiche]', true)).toBe(SIGNED_IN_FORM_BYTES);
+		expect(formByteLimit(null, true)).toBe(SIGNED_IN_FORM_BYTES);
+		expect(formByteLimit('/admin/plan/import', true)).toBe(Infinity);
+		for (const route of LARGE_FORM_ROUTES)
+			expect(existsSync(`src/routes${route}/+page.server.ts`)).toBe(true);
+	});
+
+	it('refuses an anonymous form announced over its limit unread, in French, not kept', async () => {
+		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		const { answer, read } = await post(form(ANONYMOUS_FORM_BYTES + 1));
+		expect(read).toBe('not read');
+		expect(answer.status).toBe(413);
+		expect(await answer.text()).toMatch(TOO_LARGE);
+		expect(answer.headers.get('cache-control')).toBe('private, no-store');
+		expect(answer.headers.get('content-security-policy')).toMatch(/^default-src 'none';/);
+		expect(answer.headers.get('connection')).toBe('close');
+		expect(warn).toHaveBeenCalledTimes(1);
+		expect((await post(form(ANONYMOUS_FORM_BYTES))).read).toBe(ANONYMOUS_FORM_BYTES - 6);
+	});
+
+	it('refuses a form over its limit when read, Content-Length or not, a session cookie or not', async () => {
+		vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		const large = form(ANONYMOUS_FORM_BYTES + 1);
+		// No Content-Length: read, then refused before parsing.
+		expect((await post(large, { announced: false })).read).toBe(413);
+		// A cookie that is no session: let past the announced length, refused once read.
+		expect((await post(large, { cookie: true })).read).toBe(413);
+		expect((await post(large, { signedIn: true })).read).toBe(ANONYMOUS_FORM_BYTES - 5);
+		expect((await post(form(SIGNED_IN_FORM_BYTES + 1), { signedIn: true })).answer.status).toBe(
+			413
+		);
+		expect(
+			(await post(form(SIGNED_IN_FORM_BYTES + 1), { signedIn: true, announced: false })).read
+		).toBe(413);
+		// The workbook's route: up to BODY_SIZE_LIMIT, adapter-node's.
+		expect(
+			(await post(form(400 * 1024), { signedIn: true, route: '/admin/plan/import' })).read
+		).toBe(400 * 1024 - 6);
+	});
+
+	it('refuses a form of too many fields before parsing it, urlencoded or multipart', async () => {
+		vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		expect((await post(emptyFields(MAX_FORM_FIELDS), { signedIn: true })).read).toBe(0);
+		expect((await post(emptyFields(MAX_FORM_FIELDS + 1), { signedIn: true })).read).toBe(413);
+		const multipart = (count: number) => {
+			const data = new FormData();
+			for (let i = 1; i < count; i++) data.append('a', '');
+			data.append('email', 'a@b.fr');
+			return data;
+		};
+		expect((await post(multipart(MAX_FORM_FIELDS), { signedIn: true })).read).toBe(6);
+		expect((await post(multipart(MAX_FORM_FIELDS + 1), { signedIn: true })).read).toBe(413);
 	});
 });
 

@@ -1,10 +1,12 @@
-import { error, json, type Handle, type RequestEvent } from '@sveltejs/kit';
+import { error, isHttpError, json, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { log } from '../log.js';
 import { PRIVATE_CACHE_CONTROL, PUBLIC_ROUTES } from './cacheable-routes';
 import { PAGE_NOT_FOUND } from '../../utils/vocabulary';
 import { SECURITY_HEADERS } from './security-headers.js';
 import errorTemplate from '../../../error.html?raw';
 import { escapeHtml } from '../../utils/html';
+import { sessionCookieName } from '../auth/sessions';
+import { formByteLimit, hasTooManyFields } from './body-limits';
 
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 
@@ -237,18 +239,38 @@ export const readableForms: Handle = async ({ event, resolve }) => {
 	}
 	if (event.request.method === 'POST') {
 		const request = event.request;
-		const formData = request.formData.bind(request);
+		const route = event.route?.id ?? null;
+		const tooLarge = (reason: 'length' | 'fields' | 'limit') =>
+			log().warn({ event: 'form-too-large', route, reason }, '413 : formulaire trop volumineux');
+		const refuseTooLarge = (reason: 'length' | 'fields' | 'limit'): never => {
+			tooLarge(reason);
+			error(413, TOO_LARGE_FORM_MESSAGE);
+		};
+		// Refused on its announced length, unread, before the session is looked up: the largest a
+		// session could allow, checked again on what is read once the session is known.
+		const announced = Number(request.headers.get('content-length') ?? 0);
+		const cookie = event.cookies.get(sessionCookieName(event.url.protocol === 'https:'));
+		if (announced > formByteLimit(route, cookie !== undefined)) {
+			tooLarge('length');
+			// The body is left unread: the connection cannot carry another request after it.
+			const refusal = refuseForm(event, 413, TOO_LARGE_FORM_MESSAGE);
+			refusal.headers.set('Connection', 'close');
+			return refusal;
+		}
+		const arrayBuffer = request.arrayBuffer.bind(request);
 		request.formData = async () => {
 			try {
-				return await formData();
+				// Read whole (a body without Content-Length too, up to BODY_SIZE_LIMIT), then its size
+				// and its count of fields checked before undici parses it.
+				const bytes = new Uint8Array(await arrayBuffer());
+				const type = request.headers.get('content-type') ?? '';
+				if (bytes.byteLength > formByteLimit(route, event.locals.user !== null))
+					refuseTooLarge('length');
+				if (hasTooManyFields(bytes, type)) refuseTooLarge('fields');
+				return await new Response(bytes, { headers: { 'content-type': type } }).formData();
 			} catch (caught) {
-				if (isPayloadTooLarge(caught)) {
-					log().warn(
-						{ event: 'form-too-large', route: event.route?.id ?? null },
-						'413 : formulaire trop volumineux'
-					);
-					error(413, TOO_LARGE_FORM_MESSAGE);
-				}
+				if (isHttpError(caught, 413)) throw caught;
+				if (isPayloadTooLarge(caught)) refuseTooLarge('limit');
 				const reason = caught instanceof Error ? caught.message : String(caught);
 				log().warn(
 					{
