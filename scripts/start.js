@@ -30,6 +30,7 @@ import {
 	runningServerPid
 } from '../src/lib/server/db/server-pid.js';
 import { SECURITY_HEADERS } from '../src/lib/server/http/security-headers.js';
+import { METHOD_NOT_ALLOWED_MESSAGE } from '../src/lib/server/http/method-refusal.js';
 import { errorSummary } from '../src/lib/server/error-summary.js';
 import { flushLog, log } from '../src/lib/server/log.js';
 import { requireSupportedNode } from './node-version.js';
@@ -131,6 +132,13 @@ export const MISSING_APP_FILE_MESSAGE =
 
 export const ROUTE_RESOLUTION_MESSAGE = 'Adresse introuvable sur ce portail.\n';
 
+/** A method no address of the portal answers, as SvelteKit refuses PUT or PROPFIND: not kept. */
+const METHOD_REFUSAL_HEADERS = {
+	allow: 'GET, HEAD',
+	'content-type': 'text/plain; charset=utf-8',
+	'cache-control': 'private, no-store'
+};
+
 /**
  * Two kinds of address that SvelteKit answers itself, before the server's hooks, in English, are
  * answered here in French; any other request goes to `handler`:
@@ -144,6 +152,12 @@ export const ROUTE_RESOLUTION_MESSAGE = 'Adresse introuvable sur ce portail.\n';
  */
 export function answerSvelteKitAddresses(handler, files) {
 	return (req, res) => {
+		// Methods undici's Request refuses: adapter-node answered them « Bad Request » in English.
+		if (req.method === 'TRACE') {
+			res.writeHead(405, METHOD_REFUSAL_HEADERS);
+			res.end(`${METHOD_NOT_ALLOWED_MESSAGE}\n`);
+			return;
+		}
 		const url = req.url ?? '/';
 		// SvelteKit reads the path not decoded (/__route%2Ejs is not one), « .. » resolved.
 		if (url.includes('/__route.js') && pathOf(url, false)?.endsWith('/__route.js')) {
@@ -311,7 +325,9 @@ const CLIENT_ERRORS = {
 		408,
 		'Request Timeout',
 		'La requête est arrivée trop lentement et a été interrompue. Rechargez la page.'
-	]
+	],
+	// A method Node's parser does not know (TRACK…): refused as TRACE, PUT or PROPFIND are.
+	HPE_INVALID_METHOD: [405, 'Method Not Allowed', METHOD_NOT_ALLOWED_MESSAGE]
 };
 const MALFORMED = /** @type {const} */ ([
 	400,
@@ -337,6 +353,8 @@ export function answerClientError(error, socket) {
 		`HTTP/1.1 ${status} ${reason}`,
 		'Connection: close',
 		'Content-Type: text/plain; charset=utf-8',
+		'Cache-Control: private, no-store',
+		...(status === 405 ? [`Allow: ${METHOD_REFUSAL_HEADERS.allow}`] : []),
 		`Content-Length: ${body.length}`,
 		...SECURITY_HEADERS.map(([name, value]) => `${name}: ${value}`)
 	];

@@ -28,6 +28,18 @@ import {
 	SERVER_TIMEOUTS,
 	withoutPreviewHint
 } from './start.js';
+import { METHOD_NOT_ALLOWED_MESSAGE } from '../src/lib/server/http/method-refusal.js';
+
+/** What the server answers to `request`, written as is on a connection of its own. */
+function exchange(port: number, request: string) {
+	return new Promise<string>((resolve, reject) => {
+		const socket = connect(port, '127.0.0.1', () => socket.end(request));
+		const chunks: Buffer[] = [];
+		socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+		socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		socket.on('error', reject);
+	});
+}
 
 describe('npm start', () => {
 	it('gives the server the same memory budget and allocator setting as the benchmark does', () => {
@@ -121,14 +133,7 @@ describe('HTTP server', () => {
 			{ injectScheme: false, behindProxy: false }
 		);
 		const port = await listen(server);
-		const send = (request: string) =>
-			new Promise<string>((resolve, reject) => {
-				const socket = connect(port, '127.0.0.1', () => socket.end(request));
-				const chunks: Buffer[] = [];
-				socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-				socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
-				socket.on('error', reject);
-			});
+		const send = (request: string) => exchange(port, request);
 		try {
 			const tooLarge = await send(
 				`GET / HTTP/1.1\r\nHost: portail\r\nCookie: a=${'x'.repeat(20_000)}\r\n\r\n`
@@ -150,6 +155,32 @@ describe('HTTP server', () => {
 			expect(malformed).toContain('Requête mal formée');
 			expect(await send('GET / HTTP/1.1\r\nHost: portail\r\nConnection: close\r\n\r\n')).toMatch(
 				/^HTTP\/1\.1 200 /
+			);
+		} finally {
+			server.close();
+		}
+	});
+
+	it('refuses TRACE and TRACK as SvelteKit refuses PUT: 405 in French, not kept', async () => {
+		const server = createPortalServer(
+			answerSvelteKitAddresses((_req, res) => res.end('page'), new Set()),
+			{ injectScheme: false, behindProxy: false }
+		);
+		const port = await listen(server);
+		const send = (request: string) => exchange(port, request);
+		try {
+			for (const method of ['TRACE', 'TRACK']) {
+				const answer = await send(
+					`${method} / HTTP/1.1\r\nHost: portail\r\nConnection: close\r\n\r\n`
+				);
+				expect(answer, method).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+				expect(answer.toLowerCase(), method).toContain('cache-control: private, no-store');
+				expect(answer.toLowerCase(), method).toContain('allow: get, head');
+				expect(answer.toLowerCase(), method).toContain('x-content-type-options: nosniff');
+				expect(answer, method).toContain(METHOD_NOT_ALLOWED_MESSAGE);
+			}
+			expect(await send('GET / HTTP/1.1\r\nHost: portail\r\nConnection: close\r\n\r\n')).toMatch(
+				/page$/
 			);
 		} finally {
 			server.close();

@@ -3,6 +3,7 @@ import { log } from '../log.js';
 import { PRIVATE_CACHE_CONTROL, PUBLIC_ROUTES } from './cacheable-routes';
 import { PAGE_NOT_FOUND } from '../../utils/vocabulary';
 import { SECURITY_HEADERS } from './security-headers.js';
+import { METHOD_NOT_ALLOWED_MESSAGE } from './method-refusal.js';
 import errorTemplate from '../../../error.html?raw';
 import { escapeHtml } from '../../utils/html';
 import { sessionCookieName } from '../auth/sessions';
@@ -286,9 +287,6 @@ export const readableForms: Handle = async ({ event, resolve }) => {
 	}
 	return resolve(event);
 };
-
-const METHOD_NOT_ALLOWED_MESSAGE =
-	'Cette adresse ne reçoit pas ce type de requête : ouvrez la page et utilisez ses formulaires.';
 
 /**
  * An endpoint (`+server.ts`) asked with a method it does not answer gets SvelteKit's « POST method
