@@ -623,11 +623,11 @@ export async function abandonFicheFromWorkbook(
 }
 
 /**
- * A fiche whose indicators an import changes moves to its next version, as when its form saves
- * them: a form opened before is refused with the import's lines (it would otherwise write back
- * the indicators as it read them, undoing the import without a word).
+ * A fiche whose indicators, owners, partners or links an import changes moves to its next
+ * version, as when its form saves them: a form opened before is refused with the import's lines
+ * (it would otherwise write back what it read, undoing the import without a word).
  */
-async function indicatorsChanged(db: Executor, ficheId: number) {
+export async function nextFicheVersion(db: Executor, ficheId: number) {
 	await db
 		.updateTable('fiche')
 		.set((eb) => ({ version: eb('version', '+', 1) }))
@@ -665,7 +665,7 @@ export async function saveIndicator(
 		) as Partial<typeof values>;
 		if (Object.keys(changed).length > 0) {
 			await db.updateTable('indicator').set(changed).where('id', '=', id).execute();
-			await indicatorsChanged(db, ficheId);
+			await nextFicheVersion(db, ficheId);
 		}
 		return id;
 	}
@@ -674,11 +674,11 @@ export async function saveIndicator(
 		.values(values)
 		.returning('id')
 		.executeTakeFirstOrThrow();
-	await indicatorsChanged(db, ficheId);
+	await nextFicheVersion(db, ficheId);
 	return row.id;
 }
 
-/** Retires an indicator (its measurements stay); its fiche's version moves on (indicatorsChanged). */
+/** Retires an indicator (its measurements stay); its fiche's version moves on (nextFicheVersion). */
 export async function retireIndicator(db: Executor, id: number, at: string): Promise<void> {
 	const { fiche_id } = await db
 		.updateTable('indicator')
@@ -686,7 +686,7 @@ export async function retireIndicator(db: Executor, id: number, at: string): Pro
 		.where('id', '=', id)
 		.returning('fiche_id')
 		.executeTakeFirstOrThrow();
-	await indicatorsChanged(db, fiche_id);
+	await nextFicheVersion(db, fiche_id);
 }
 
 /** Whether the database holds a plan yet (an import into an empty one creates it). */

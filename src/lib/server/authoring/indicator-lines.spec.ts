@@ -298,3 +298,64 @@ describe('a fiche’s own fields changed by an import and by its form', () => {
 		expect(JSON.parse(after.successFactors)).toEqual(['Facteurs revus par import']);
 	});
 });
+
+/** The workbook with the « Précision » of 2-1's first owner typed over (and 2-1's row in « Fiches »). */
+async function workbookWithOwnerScope(scope: string, ficheCells: Record<number, unknown> = {}) {
+	return editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+		const people = workbook.getWorksheet('Porteurs et partenaires')!;
+		for (let r = 2; r <= people.rowCount; r++) {
+			const row = people.getRow(r);
+			if (row.getCell(1).value === CODE && row.getCell(2).value === 'Porteur') {
+				row.getCell(4).value = scope;
+				break;
+			}
+		}
+		const fiches = workbook.getWorksheet('Fiches')!;
+		for (let r = 2; r <= fiches.rowCount; r++) {
+			const row = fiches.getRow(r);
+			if (row.getCell(1).value === CODE)
+				for (const [column, value] of Object.entries(ficheCells))
+					row.getCell(Number(column)).value = value as string;
+		}
+	});
+}
+
+describe('a fiche’s owners changed by an import and by its form', () => {
+	it('a form opened before an import that changed only an owner’s precision is refused with that change, takes it, and saving again keeps it', async () => {
+		const opened = await openedForm();
+		expect((await imported(await workbookWithOwnerScope('Précision par import'))).ok).toBe(true);
+		const typed = { ...opened, title: 'Titre revu au formulaire', reason: 'Titre' };
+		const input = inputOf(typed);
+		const refused = await updateFiche(db, admin, CODE, input, null);
+		expect(refused).toMatchObject({ ok: false, status: 409 });
+		const changes = refused.ok ? [] : refused.changes!;
+		expect(changes.map((c) => c.field)).toEqual(['owners']);
+		const rebased = await rebaseTyping(db, CODE, typed, input, changes);
+		expect(rebased.owner_0_scope).toBe('Précision par import');
+		expect((await updateFiche(db, admin, CODE, inputOf(rebased), null)).ok).toBe(true);
+		const after = (await findFicheState(db, CODE))!;
+		expect(after.title).toBe('Titre revu au formulaire');
+		expect(after.owners[0]!.scope).toBe('Précision par import');
+	});
+
+	it('an import’s owners are told as the form tells them, so a form refused for another change takes them too', async () => {
+		const opened = await openedForm();
+		const bytes = await workbookWithOwnerScope('Précision par import', {
+			4: 'Titre court par import'
+		});
+		expect((await imported(bytes)).ok).toBe(true);
+		const typed = { ...opened, title: 'Titre revu au formulaire', reason: 'Titre' };
+		const input = inputOf(typed);
+		const refused = await updateFiche(db, admin, CODE, input, null);
+		const changes = refused.ok ? [] : refused.changes!;
+		expect(changes.map((c) => c.field)).toEqual(['shortTitle', 'owners']);
+		const rebased = await rebaseTyping(db, CODE, typed, input, changes);
+		expect((await updateFiche(db, admin, CODE, inputOf(rebased), null)).ok).toBe(true);
+		const after = (await findFicheState(db, CODE))!;
+		expect(after).toMatchObject({
+			title: 'Titre revu au formulaire',
+			shortTitle: 'Titre court par import'
+		});
+		expect(after.owners[0]!.scope).toBe('Précision par import');
+	});
+});

@@ -3,7 +3,12 @@ import type { FieldChange } from '../result';
 import type { RevisionEntity } from './revisions-repository';
 import { NEW_FICHE_PRIORITY, type PlanModel } from './plan-model';
 import { INDICATOR_KIND_NAMES } from '../../utils/indicator-kinds';
-import { indicatorChanges, readableIndicator } from './fiche-changes';
+import {
+	indicatorChanges,
+	readableIndicator,
+	readableOwners,
+	readablePartners
+} from './fiche-changes';
 import {
 	capitalized,
 	FICHE_FIELD_LABELS,
@@ -342,28 +347,25 @@ function organisationNames(current: PlanModel, next: PlanModel) {
 	return { current: namesOf(current), next: namesOf(next) };
 }
 
-/** A fiche's relations in a plan, its organisations named by `names` (organisationNames). */
+/**
+ * A fiche's relations in a plan, its organisations named by `names` (organisationNames): told as
+ * the fiche's form tells them (readableOwners, readablePartners), so that a form opened before the
+ * import recognises an unchanged list and takes the import's (rebaseTyping).
+ */
 function ficheRelations(model: PlanModel, names: Map<string, string>, code: string): Relations {
 	const people = model.people.filter((p) => p.fiche === code);
-	const list = (role: 'owner' | 'partner') =>
+	const of = (role: 'owner' | 'partner') =>
 		people
 			.filter((p) => p.role === role)
-			.map((p) =>
-				[
-					names.get(p.organisation) ?? p.organisation,
-					p.detail ? ` (${p.detail})` : '',
-					p.note ? ` [${p.note}]` : ''
-				].join('')
-			)
-			.join(' ; ');
+			.map((p) => ({ ...p, name: names.get(p.organisation) ?? p.organisation }));
 	const keys = (role: 'owner' | 'partner') =>
 		people
 			.filter((p) => p.role === role)
 			.map((p) => `${p.organisation}|${p.detail ?? ''}|${p.note ?? ''}`)
 			.join('\n');
 	return {
-		owners: list('owner'),
-		partners: list('partner'),
+		owners: readableOwners(of('owner').map((o) => ({ ...o, scope: o.detail }))),
+		partners: readablePartners(of('partner')),
 		ownerKeys: keys('owner'),
 		partnerKeys: keys('partner'),
 		links: model.links

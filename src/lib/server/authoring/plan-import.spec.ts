@@ -1336,8 +1336,8 @@ describe('plan workbook round trip', () => {
 			{
 				field: 'partners',
 				label: 'Partenaires',
-				before: 'Organismes de formation ; AMF46 ; ADCF (adcf) ; SGAR ; CDG46',
-				after: 'Organismes de formation ; AMF46 ; ADCF (adefpat) ; SGAR ; CDG46'
+				before: ['Organismes de formation', 'AMF46', 'ADCF (adcf)', 'SGAR', 'CDG46'].join('\n'),
+				after: ['Organismes de formation', 'AMF46', 'ADCF (adefpat)', 'SGAR', 'CDG46'].join('\n')
 			}
 		]);
 		const applied = await applyPlanImport(db, bytes, {

@@ -27,6 +27,7 @@ import {
 	loadPlanIds,
 	loadPlanModel,
 	planExists,
+	nextFicheVersion,
 	replaceFicheRelations,
 	abandonFicheFromWorkbook,
 	retireIndicator,
@@ -1143,10 +1144,11 @@ async function writeFiches({ trx, model, changed, ids, entityIds }: Writing): Pr
 	for (const { fiche, change } of ficheChanges) {
 		const own = change.changes.some((c) => !RELATION_FIELDS.includes(c.field));
 		const id = ids.fiches.get(fiche.code);
+		// Its owners, partners or links alone: written below, the fiche's version moved on here.
 		const saved =
 			own || id === undefined
 				? await saveFiche(trx, id, fiche, ids.objectives.get(fiche.objective)!)
-				: id;
+				: (await nextFicheVersion(trx, id), id);
 		ids.fiches.set(fiche.code, saved);
 		entityIds.set(change, saved);
 	}
