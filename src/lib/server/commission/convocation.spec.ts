@@ -147,6 +147,15 @@ describe('a séance’s mailings', () => {
 		expect(closing[0]!.mail.subject).toBe(
 			'Relevé de décisions de la séance du 1er\u00a0mars\u00a02026'
 		);
+		// Each is given their own reason, as the convocation does (walkthrough s52).
+		const closedTo = new Map(closing.map((m) => [m.envelopeTo[0], m.mail.text]));
+		expect(closedTo.get('claude@commission.fr')).toContain(
+			'parce que vous êtes membre de la commission.'
+		);
+		expect(closedTo.get('paul@cdg46.fr')).toContain(
+			'parce qu’une fiche de votre organisation était à l’ordre du jour.'
+		);
+		expect(closedTo.get('paul@cdg46.fr')).not.toContain('membre de la commission');
 	});
 
 	it('does not name a séance titled as the commission itself twice in its convocation', async () => {

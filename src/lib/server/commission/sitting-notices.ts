@@ -130,12 +130,12 @@ export function announced<T extends SittingFacts & { convenedAs: string | null }
  * One message of `kind` to each of these people, once each: how many were written (not to those
  * who turned the commission's mail off).
  */
-async function writeToEach(
+async function writeToEach<P extends { id: number; email: string; name: string }>(
 	db: Executor,
 	sittingId: number,
-	people: { id: number; email: string; name: string }[],
+	people: P[],
 	kind: string,
-	mail: (person: { name: string }) => Notification,
+	mail: (person: P) => Notification,
 	now: number
 ): Promise<number> {
 	const seen = new Set<number>();
@@ -151,16 +151,29 @@ async function writeToEach(
 	return written;
 }
 
-/** One message to each member and concerned partner of a séance, once each. */
+/**
+ * One message to each member and concerned partner of a séance, once each; `member` tells the
+ * message which of the two it writes to (the reason it gives).
+ */
 async function notifySittingAudience(
 	db: Executor,
 	sittingId: number,
 	kind: string,
-	mail: (person: { name: string }) => Notification,
+	mail: (person: { name: string; member: boolean }) => Notification,
 	now: number
 ): Promise<number> {
 	const { partners, members } = await sittingAudience(db, sittingId);
-	return writeToEach(db, sittingId, [...members, ...partners], kind, mail, now);
+	return writeToEach(
+		db,
+		sittingId,
+		[
+			...members.map((m) => ({ ...m, member: true })),
+			...partners.map((p) => ({ ...p, member: false }))
+		],
+		kind,
+		mail,
+		now
+	);
 }
 
 /**
@@ -194,7 +207,7 @@ export async function notifySittingClosed(
 		db,
 		sittingId,
 		'closed',
-		(person) => sittingClosedMail(person, facts),
+		(person) => sittingClosedMail(person, facts, person.member),
 		now
 	);
 }

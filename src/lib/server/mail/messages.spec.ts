@@ -42,7 +42,7 @@ const sitting = (title: string) => ({
 const mails = (title: string) => ({
 	cancelled: sittingCancelledMail(person, sitting(title)),
 	released: sittingReleasedMail(person, sitting(title)),
-	closed: sittingClosedMail(person, { ...sitting(title), announcedOn: null, decisions: [] })
+	closed: sittingClosedMail(person, { ...sitting(title), announcedOn: null, decisions: [] }, true)
 });
 
 describe('the convocation', () => {
@@ -166,18 +166,44 @@ describe('the relevé’s mail', () => {
 			label: 'Priorité 2 → 1',
 			text: ''
 		}));
-		const mail = sittingClosedMail(person, { ...sitting('Séance'), announcedOn: null, decisions });
+		const mail = sittingClosedMail(
+			person,
+			{ ...sitting('Séance'), announcedOn: null, decisions },
+			false
+		);
 		expect(mail.items).toHaveLength(RELEVE_MAIL_DECISIONS + 1);
 		expect(mail.items![0]!.text).toBe('1-1 — Fiche : Priorité 2 → 1');
 		expect(mail.items!.at(-1)!.text).toBe('et 3\u00a0autres décisions dans le relevé');
 		expect(mail.subject).toBe('Relevé de décisions de la séance du 21\u00a0janvier\u00a02027');
-		const none = sittingClosedMail(person, {
-			...sitting('Séance'),
-			announcedOn: null,
-			decisions: []
-		});
+		const none = sittingClosedMail(
+			person,
+			{
+				...sitting('Séance'),
+				announcedOn: null,
+				decisions: []
+			},
+			true
+		);
 		expect(none.paragraphs.at(-1)).toBe('Elle n’a pris aucune décision.');
 		expect(none.items).toEqual([]);
+	});
+});
+
+// Walkthrough s52: every recipient of the relevé was given « …parce que vous êtes membre de la
+// commission ou qu’une fiche de votre organisation était à l’ordre du jour », where the
+// convocation says each person's own reason.
+describe('the relevé’s mail, its reason', () => {
+	const reason = (member: boolean) =>
+		sittingClosedMail(person, { ...sitting('Séance'), announcedOn: null, decisions: [] }, member)
+			.reason;
+
+	it('tells a member they are one, and a partner that a fiche of theirs was on the agenda', () => {
+		expect(reason(true)).toBe(
+			'Vous recevez ce message parce que vous êtes membre de la commission.'
+		);
+		expect(reason(false)).toBe(
+			'Vous recevez ce message parce qu’une fiche de votre organisation était à l’ordre du jour.'
+		);
 	});
 });
 
@@ -196,19 +222,23 @@ describe('the relevé’s mail, read', () => {
 		text
 	});
 	const mail = read(
-		sittingClosedMail(person, {
-			...sitting('Commission des usages numériques — revue annuelle 2026'),
-			announcedOn: null,
-			decisions: [
-				decision(
-					'1-2',
-					{ kind: 'priority', previousPriority: 2, newPriority: 1 },
-					'Mise en\n œuvre prioritaire.'
-				),
-				decision('3-1', { kind: 'opinion', opinion: 'favorable' }, long),
-				decision(null, { kind: 'free' }, 'Le bureau écrira aux partenaires.')
-			]
-		})
+		sittingClosedMail(
+			person,
+			{
+				...sitting('Commission des usages numériques — revue annuelle 2026'),
+				announcedOn: null,
+				decisions: [
+					decision(
+						'1-2',
+						{ kind: 'priority', previousPriority: 2, newPriority: 1 },
+						'Mise en\n œuvre prioritaire.'
+					),
+					decision('3-1', { kind: 'opinion', opinion: 'favorable' }, long),
+					decision(null, { kind: 'free' }, 'Le bureau écrira aux partenaires.')
+				]
+			},
+			true
+		)
 	);
 
 	it('gives each decision’s content, its text shortened when long, in both parts', () => {
@@ -229,11 +259,15 @@ describe('the relevé’s mail, read', () => {
 		// The 200th unit falls in « indicateurs ».
 		expect(text.slice(197, RELEVE_MAIL_DECISION_TEXT)).toBe('ind');
 		const parts = read(
-			sittingClosedMail(person, {
-				...sitting('Séance'),
-				announcedOn: null,
-				decisions: [decision('3-1', { kind: 'opinion', opinion: 'favorable' }, text)]
-			})
+			sittingClosedMail(
+				person,
+				{
+					...sitting('Séance'),
+					announcedOn: null,
+					decisions: [decision('3-1', { kind: 'opinion', opinion: 'favorable' }, text)]
+				},
+				false
+			)
 		);
 		for (const [part, body] of Object.entries(parts)) {
 			expect(body, part).toContain(`« ${'Avis '.repeat(38)}motivé… »`);

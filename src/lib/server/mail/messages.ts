@@ -360,7 +360,9 @@ export function sittingClosedMail(
 		id: number;
 		announcedOn: string | null;
 		decisions: ClosedDecision[];
-	}
+	},
+	/** A member of the commission, or a partner whose organisation had a fiche on the agenda. */
+	member: boolean
 ): Notification {
 	const day = formatDate(sitting.heldOn);
 	const { decisions, announcedOn } = sitting;
@@ -387,8 +389,9 @@ export function sittingClosedMail(
 				: [])
 		],
 		action: { label: 'Lire le relevé', url: absoluteUrl(`/commission/seances/${sitting.id}`) },
-		reason:
-			'Vous recevez ce message parce que vous êtes membre de la commission ou qu’une fiche de votre organisation était à l’ordre du jour.'
+		reason: member
+			? 'Vous recevez ce message parce que vous êtes membre de la commission.'
+			: 'Vous recevez ce message parce qu’une fiche de votre organisation était à l’ordre du jour.'
 	};
 }
 
