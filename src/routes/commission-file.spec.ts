@@ -4,6 +4,8 @@ import { createSession } from '$lib/server/auth/sessions';
 import { createTestUser } from '$lib/server/auth/testing';
 import type { User } from '$lib/server/auth/users';
 import { openCampaign } from '$lib/server/campaigns/service';
+import { changeSittingState, recordDecision } from '$lib/server/commission/service';
+import { shownText } from '$lib/utils/html-testing';
 import { heldSitting, preparedSitting } from '$lib/server/commission/testing';
 import type { Db } from '$lib/server/db';
 import { closeDatabase } from '$lib/server/db/instance';
@@ -110,11 +112,14 @@ describe('the commission’s file of a fiche', () => {
 		const byMember = (await fileAs(member, sittingId, '6-1')).campaigns[0]!.organisations;
 		expect(byMember).toContainEqual({
 			name: 'Département du Lot',
-			label: 'renvoyée pour correction'
+			label: 'renvoyée pour correction',
+			state: 'returned'
 		});
 		expect(byMember.length).toBeGreaterThan(1);
 		const byPartner = (await fileAs(cdg, sittingId, '6-1')).campaigns[0]!.organisations;
-		expect(byPartner).toEqual([{ name: 'CDG46', label: expect.any(String) }]);
+		expect(byPartner).toEqual([
+			{ name: 'CDG46', label: expect.any(String), state: expect.any(String) }
+		]);
 	});
 });
 
@@ -326,5 +331,107 @@ describe('a retired indicator in a fiche’s file', () => {
 		const text = body.replace(/<!--[^>]*-->/g, '').replace(/\s+/g, ' ');
 		expect(text).toContain(`<strong>${first.label}</strong> :`);
 		expect(text).not.toContain('retiré le');
+	});
+});
+
+// Walkthrough s52 (a partner and a member): what a closed séance's file shows of its decisions,
+// its campaigns' organisations without an account, and a fiche never updated.
+describe('the file of a held or closed séance, read as the walkthrough did', () => {
+	const shown = (data: unknown) =>
+		shownText(render(FilePage, { props: { data } as never }).body.replace(/<!--[^>]*-->/g, ''));
+
+	it('says what the séance decided on the fiche, as its relevé does, and links the relevé and the fiche', async () => {
+		const admin = await staff('admin', 'anne@lot.fr');
+		const { sittingId, itemId } = await heldSitting(db, admin, {
+			fiches: ['6-1'],
+			heldOn: '2026-03-01'
+		});
+		const priority = (await fileAs(admin, sittingId, '6-1')) as unknown as {
+			fiche: { priority: number };
+		};
+		const other = priority.fiche.priority === 1 ? 2 : 1;
+		for (const input of [
+			{ kind: 'priority', newPriority: other, text: 'Mise en œuvre avancée.' },
+			{ kind: 'opinion', opinion: 'favorable', text: 'Avis motivé.' }
+		] as const)
+			expect(await recordDecision(db, admin, sittingId, itemId, input, null)).toEqual({
+				ok: true,
+				value: undefined
+			});
+		// Held: recorded, to take effect at the closing (members and staff read them).
+		const held = shown(await fileAs(admin, sittingId, '6-1'));
+		expect(held).toContain('Décisions enregistrées sur cette fiche');
+		expect(held).toContain(
+			`Priorité ${priority.fiche.priority} → ${other} : Mise en œuvre avancée.`
+		);
+		// A partner convened to a held séance does not read its decisions before its relevé.
+		const cdg = await activePartner('cdg46', 'paul@cdg46.fr');
+		expect(await fileAs(cdg, sittingId, '6-1')).toMatchObject({ decisions: null });
+
+		await changeSittingState(db, admin, sittingId, 'closed', null);
+		for (const reader of [admin, cdg]) {
+			const data = await fileAs(reader, sittingId, '6-1');
+			const text = shown(data);
+			expect(text).toContain('Décisions de la séance sur cette fiche');
+			expect(text).toContain(
+				`Priorité ${priority.fiche.priority} → ${other} : Mise en œuvre avancée.`
+			);
+			expect(text).toContain('Avis favorable : Avis motivé.');
+			const body = render(FilePage, { props: { data } as never }).body;
+			expect(body).toMatch(
+				new RegExp(`<a href="/commission/seances/${sittingId}">Relevé de décisions du`)
+			);
+			expect(body).toContain('<a href="/fiches/6-1">Page publique de la fiche 6-1</a>');
+		}
+		// A point without a decision says so, as the relevé does.
+		const bare = (await heldSitting(db, admin, { fiches: ['5-1'], heldOn: '2026-04-01' }))
+			.sittingId;
+		await changeSittingState(db, admin, bare, 'closed', null);
+		expect(shown(await fileAs(admin, bare, '5-1'))).toContain(
+			'Décisions de la séance sur cette fiche Pas de décision.'
+		);
+	});
+
+	it('says a fiche never updated « Jamais mise à jour », not « depuis 6 mois »', async () => {
+		const admin = await staff('admin', 'anne@lot.fr');
+		const { sittingId } = await heldSitting(db, admin, { fiches: ['6-1'], heldOn: '2026-03-01' });
+		const data = (await fileAs(admin, sittingId, '6-1')) as unknown as {
+			flags: { stale: boolean };
+			fiche: { lastUpdate: string | null };
+		};
+		expect(data.flags.stale).toBe(true);
+		expect(data.fiche.lastUpdate).toBeNull();
+		const text = shown(data);
+		expect(text).toContain('Jamais mise à jour');
+		expect(text).not.toContain('Aucune mise à jour depuis');
+	});
+
+	it('leaves an organisation without a partner account out of who answers a campaign, saying why', async () => {
+		const admin = await staff('admin', 'anne@lot.fr');
+		const { sittingId } = await heldSitting(db, admin, { fiches: ['6-1'], heldOn: '2026-03-01' });
+		const data = (await fileAs(admin, sittingId, '6-1')) as unknown as Record<string, unknown>;
+		const text = shown({
+			...data,
+			campaigns: [
+				{
+					id: 1,
+					title: 'Campagne de printemps',
+					deadline: '2026-02-20',
+					closedAt: null,
+					organisations: [
+						{ name: 'CDG46', label: 'manquante', state: 'missing' },
+						{
+							name: 'Syndicat mixte Lot numérique',
+							label: 'sans compte (ne peut pas répondre)',
+							state: 'unreachable'
+						}
+					]
+				}
+			]
+		});
+		expect(text).toContain(
+			'CDG46 : manquante. Non attendue, faute de compte partenaire actif (ni prévenue ni comptée) : Syndicat mixte Lot numérique'
+		);
+		expect(text).not.toContain('ne peut pas répondre');
 	});
 });

@@ -6,6 +6,7 @@ import { createPartner, progressInput } from '$lib/server/progress/testing';
 import Page from './espace/+page.svelte';
 import { load } from './espace/+page.server';
 import { adminDatabase, routeEvent } from './route-testing';
+import { shownText } from '$lib/utils/html-testing';
 
 const portal = adminDatabase();
 
@@ -82,5 +83,21 @@ describe('/espace', () => {
 		);
 		expect(listed).toEqual([firstMoment]);
 		expect(section.replace(/\s+/g, ' ')).toContain('ces 30 derniers jours');
+	});
+});
+
+// Walkthrough s52: a fiche never updated was « Aucune mise à jour depuis 6 mois » beside
+// « Dernière mise à jour : jamais ».
+describe('/espace, a fiche never updated', () => {
+	it('is said « Jamais mise à jour », the words of the commission’s file', async () => {
+		const partner = await createPartner(portal.db, 'cdg46', 'lea@cdg46.test');
+		const rows = [...(await espace(partner)).matchAll(/<tr>([\s\S]*?)<\/tr>/g)]
+			.map(([, row]) => shownText(row!))
+			.filter((row) => row.includes('jamais'));
+		expect(rows.length).toBeGreaterThan(0);
+		for (const row of rows) {
+			expect(row).toContain('Jamais mise à jour');
+			expect(row).not.toContain('Aucune mise à jour depuis');
+		}
 	});
 });

@@ -15,7 +15,8 @@ import {
 	SESSION_IDLE_WORDS,
 	SESSION_MAX_WORDS,
 	STALE_AFTER_DAYS,
-	STALE_AFTER_WORDS
+	STALE_AFTER_WORDS,
+	staleWords
 } from './rules';
 import { portalSources } from './source-testing';
 
@@ -198,5 +199,14 @@ describe('« Validées récemment » (/espace)', () => {
 		expect(recentlyValidatedSince('2026-07-15')).toBe('2026-06-15T22:00:00.000Z');
 		// 2 to 31 December 2026: winter time, one hour ahead.
 		expect(recentlyValidatedSince('2026-12-31')).toBe('2026-12-01T23:00:00.000Z');
+	});
+});
+
+// Walkthrough s52: /espace said « Aucune mise à jour depuis 6 mois » beside « Dernière mise à
+// jour : jamais », the commission's file « …(jamais mise à jour) ».
+describe('staleWords', () => {
+	it('says a fiche never updated so, and one updated long ago since how long', () => {
+		expect(staleWords(null)).toBe('Jamais mise à jour');
+		expect(staleWords('2025-01-10')).toBe('Aucune mise à jour depuis 6\u00a0mois');
 	});
 });

@@ -12,6 +12,17 @@ export const STALE_AFTER_DAYS = 182;
 /** STALE_AFTER_DAYS as the pages say it: « 6 mois » (a month being 30,4 days on average). */
 export const STALE_AFTER_WORDS = pluralize(Math.round(STALE_AFTER_DAYS / 30.4), 'mois', 'mois');
 
+/**
+ * What a page says of a fiche that `isStale`: « Aucune mise à jour depuis 6 mois », and « Jamais
+ * mise à jour » for one never updated (not « depuis 6 mois » beside « Dernière mise à jour :
+ * jamais »). The one wording of /espace and of the commission's file of a fiche.
+ */
+export function staleWords(lastUpdate: string | null): string {
+	return lastUpdate === null
+		? 'Jamais mise à jour'
+		: `Aucune mise à jour depuis ${STALE_AFTER_WORDS}`;
+}
+
 // How long the ways in last: the server holds to them (auth/), the pages and mails say them in
 // words made from the same constants.
 const MINUTE_MS = 60_000;

@@ -345,7 +345,7 @@ describe('campaigns', () => {
 		expect(organisations.find((o) => o.id === cdg)).toMatchObject({ done: 2, total: 6 });
 		expect({ done, total, complete }).toEqual({ done: 2, total: 6, complete: false });
 		const onPage = fiches.flatMap((f) =>
-			f.organisations.map((o) => ({ code: f.code, name: o.name, label: o.label }))
+			f.organisations.map((o) => ({ code: f.code, name: o.name, label: o.label, state: o.state }))
 		);
 		const cdgOnPage = onPage.filter((o) => o.name === 'CDG46');
 		expect(cdgOnPage.find((o) => o.code === '1-1')?.label).toBe('soumise');
@@ -359,7 +359,7 @@ describe('campaigns', () => {
 			expect(status!.organisations.sort((x, y) => x.name.localeCompare(y.name))).toEqual(
 				onPage
 					.filter((o) => o.code === code)
-					.map(({ name, label }) => ({ name, label }))
+					.map(({ name, label, state }) => ({ name, label, state }))
 					.sort((x, y) => x.name.localeCompare(y.name))
 			);
 		}

@@ -1151,7 +1151,8 @@ export async function ficheCampaignStatus(
 			...c,
 			organisations: pairs.map((p) => ({
 				name: shownName(p),
-				label: PAIR_LABELS[p.pairState]
+				label: PAIR_LABELS[p.pairState],
+				state: p.pairState
 			}))
 		});
 	}

@@ -202,7 +202,14 @@ describe('priority decisions', () => {
 				{ kind: 'priority', newPriority: 2, text: 'rien' },
 				null
 			)
-		).toMatchObject({ ok: false, status: 400, message: 'La fiche 4-1 est déjà en priorité 2.' });
+		).toMatchObject({
+			ok: false,
+			status: 400,
+			// Under its field, as every field refusal (walkthrough s52: a notice above the form).
+			fieldErrors: {
+				new_priority: 'La fiche 4-1 est déjà en priorité 2 : choisissez une autre priorité.'
+			}
+		});
 		await changeSittingState(db, member, id, 'closed', null);
 		const closed = await recordDecision(
 			db,

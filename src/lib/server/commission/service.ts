@@ -11,7 +11,14 @@ import { ficheCampaignStatus } from '../campaigns/service';
 import { findFicheByCode, findFichePeriod } from '../plan/repository';
 import { findSitting, type SittingRecord } from './repository';
 import type { FicheStatus, SittingFacts } from '../db/schema';
-import { INVALID_FORM_MESSAGE, ok, refuse, type Refusal, type Result } from '../result';
+import {
+	INVALID_FORM_MESSAGE,
+	invalidFields,
+	ok,
+	refuse,
+	type Refusal,
+	type Result
+} from '../result';
 import {
 	agendaItemHasDecision,
 	appendAgendaItem,
@@ -764,7 +771,10 @@ export async function recordDecision(
 				return refuse(400, 'Une décision de priorité porte sur une fiche, pas sur un point libre.');
 			if (item.status === 'abandonnee') return refuse(409, abandonedFicheMessage(item.code!));
 			if (item.priority === input.newPriority)
-				return refuse(400, `La fiche ${item.code} est déjà en priorité ${input.newPriority}.`);
+				// Not offered by the form: a post sent anyway is refused under its field.
+				return invalidFields({
+					new_priority: `La fiche ${item.code} est déjà en priorité ${input.newPriority} : choisissez une autre priorité.`
+				});
 			if (await agendaItemHasDecision(trx, itemId, 'priority'))
 				return refuse(
 					409,
@@ -1173,6 +1183,7 @@ async function fileOfFiche(db: Db, user: User, sitting: SittingRecord, code: str
 	const day = closed ? sitting.heldOn : flagsReadOn(sitting.heldOn, parisToday());
 	const then = day === null ? null : await ficheStateOn(db, fiche.code, day);
 	const flags = then ?? (await listFicheFlags(db, sitting.heldOn, fiche.code))[0]!;
+	const readable = can(user, 'commission.sitting.view', { closed });
 	return {
 		sitting: {
 			id: sitting.id,
@@ -1182,8 +1193,24 @@ async function fileOfFiche(db: Db, user: User, sitting: SittingRecord, code: str
 			place: sitting.place,
 			// As the séance page lets in (its record once closed, else members and staff): a partner
 			// convened to an open séance reads this file but not the séance, which answers 403.
-			readable: can(user, 'commission.sitting.view', { closed })
+			readable
 		},
+		// What the séance decided on the fiche, as its relevé says it: once held, to whoever reads the
+		// séance (a closed one's relevé is public; a held one's decisions take effect at its closing,
+		// read by members and staff only). Null before it is held, or for a partner convened to it.
+		decisions:
+			sitting.state === 'preparation' || !readable
+				? null
+				: (sitting.items.find((i) => i.fiche?.code === fiche.code)?.decisions ?? []).map(
+						({ id, kind, opinion, previousPriority, newPriority, text }) => ({
+							id,
+							kind,
+							opinion,
+							previousPriority,
+							newPriority,
+							text
+						})
+					),
 		previousDate: previous?.heldOn ?? null,
 		// A partner reads their own organisation's state only (members and staff: every one's).
 		campaigns: await ficheCampaignStatus(
