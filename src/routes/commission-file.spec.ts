@@ -334,7 +334,7 @@ describe('a retired indicator in a fiche’s file', () => {
 	});
 });
 
-// Walkthrough s52 (a partner and a member): what a closed séance's file shows of its decisions,
+// A walkthrough of December 2026 (a partner and a member): what a closed séance's file shows of its decisions,
 // its campaigns' organisations without an account, and a fiche never updated.
 describe('the file of a held or closed séance, read as the walkthrough did', () => {
 	const shown = (data: unknown) =>

@@ -2,7 +2,7 @@ import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import DecisionForm from './commission/seances/[id=id]/DecisionForm.svelte';
 
-// Walkthrough s52: the priority decision offered the fiche's own priority, then refused it in a
+// A walkthrough of December 2026: the priority decision offered the fiche's own priority, then refused it in a
 // notice above the form; a member thought the decision saved.
 describe('the decision form of a fiche', () => {
 	it('does not offer the priority the fiche already has', () => {

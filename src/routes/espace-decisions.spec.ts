@@ -86,7 +86,7 @@ describe('/espace', () => {
 	});
 });
 
-// Walkthrough s52: a fiche never updated was « Aucune mise à jour depuis 6 mois » beside
+// A walkthrough of December 2026: a fiche never updated was « Aucune mise à jour depuis 6 mois » beside
 // « Dernière mise à jour : jamais ».
 describe('/espace, a fiche never updated', () => {
 	it('is said « Jamais mise à jour », the words of the commission’s file', async () => {

@@ -202,7 +202,7 @@ describe('« Validées récemment » (/espace)', () => {
 	});
 });
 
-// Walkthrough s52: /espace said « Aucune mise à jour depuis 6 mois » beside « Dernière mise à
+// A walkthrough of December 2026: /espace said « Aucune mise à jour depuis 6 mois » beside « Dernière mise à
 // jour : jamais », the commission's file « …(jamais mise à jour) ».
 describe('staleWords', () => {
 	it('says a fiche never updated so, and one updated long ago since how long', () => {

@@ -147,7 +147,7 @@ describe('a séance’s mailings', () => {
 		expect(closing[0]!.mail.subject).toBe(
 			'Relevé de décisions de la séance du 1er\u00a0mars\u00a02026'
 		);
-		// Each is given their own reason, as the convocation does (walkthrough s52).
+		// Each is given their own reason, as the convocation does (a walkthrough of December 2026).
 		const closedTo = new Map(closing.map((m) => [m.envelopeTo[0], m.mail.text]));
 		expect(closedTo.get('claude@commission.fr')).toContain(
 			'parce que vous êtes membre de la commission.'

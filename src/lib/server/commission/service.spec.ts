@@ -205,7 +205,7 @@ describe('priority decisions', () => {
 		).toMatchObject({
 			ok: false,
 			status: 400,
-			// Under its field, as every field refusal (walkthrough s52: a notice above the form).
+			// Under its field, as every field refusal (a walkthrough of December 2026 met a notice above the form).
 			fieldErrors: {
 				new_priority: 'La fiche 4-1 est déjà en priorité 2 : choisissez une autre priorité.'
 			}

@@ -189,7 +189,7 @@ describe('the relevé’s mail', () => {
 	});
 });
 
-// Walkthrough s52: every recipient of the relevé was given « …parce que vous êtes membre de la
+// A walkthrough of December 2026: every recipient of the relevé was given « …parce que vous êtes membre de la
 // commission ou qu’une fiche de votre organisation était à l’ordre du jour », where the
 // convocation says each person's own reason.
 describe('the relevé’s mail, its reason', () => {
