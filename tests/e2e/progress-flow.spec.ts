@@ -45,7 +45,7 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	await expect(page.locator('h1')).toHaveText('Mon espace — CDG46');
 	const row = page.getByRole('row', { name: /9-1 — Partage de processus SI/ });
 	await expect(row).toContainText('porteur');
-	await expect(row).toContainText('Aucune mise à jour depuis 6 mois');
+	await expect(row).toContainText('Jamais mise à jour');
 	await expectNoAxeViolations(page);
 	await screenshot(page, testInfo.outputPath('espace-partenaire.png'));
 

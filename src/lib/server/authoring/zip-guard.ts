@@ -294,24 +294,8 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 			view.getUint16(localHeader + 28, true);
 		if (start + compressedSize > bytes.length) return { ok: false, problem: 'unreadable' };
 		const stored = bytes.subarray(start, start + compressedSize);
-		const budget = MAX_UNZIPPED_BYTES - unzippedBytes;
-		let content: Uint8Array;
-		if (method === 0) {
-			if (stored.length > budget) return { ok: false, problem: 'too-big' };
-			content = stored;
-		} else if (method === 8) {
-			try {
-				// One byte over the budget is enough to know the whole would pass it.
-				content = inflateRawSync(stored, { maxOutputLength: budget + 1 });
-			} catch (error) {
-				if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-					return { ok: false, problem: 'too-big' };
-				return { ok: false, problem: 'unreadable' };
-			}
-			if (content.length > budget) return { ok: false, problem: 'too-big' };
-		} else {
-			return { ok: false, problem: 'unreadable' };
-		}
+		const content = inflated(stored, method, MAX_UNZIPPED_BYTES - unzippedBytes);
+		if (!(content instanceof Uint8Array)) return content;
 		unzippedBytes += content.length;
 		if (!readAsXml(name)) continue;
 		const text = Buffer.from(content.buffer, content.byteOffset, content.length).toString('utf8');
@@ -325,6 +309,36 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 	// JSZip reads directory entries as long as it finds them, whatever count the end record gives:
 	// the entries read here must fill the directory exactly.
 	if (offset !== end) return { ok: false, problem: 'unreadable' };
+	return (
+		tooManySheetRows(counts) ?? { ok: true, unzippedBytes, rows: counts.rows, cells: counts.cells }
+	);
+}
+
+/**
+ * An entry's bytes as stored (method 0) or inflated (8), or why not: over the `budget` of bytes
+ * left, or in another method.
+ */
+function inflated(
+	stored: Uint8Array,
+	method: number,
+	budget: number
+): Uint8Array | Extract<ZipContents, { problem: 'too-big' | 'unreadable' }> {
+	if (method === 0) return stored.length > budget ? { ok: false, problem: 'too-big' } : stored;
+	if (method !== 8) return { ok: false, problem: 'unreadable' };
+	let content: Uint8Array;
+	try {
+		// One byte over the budget is enough to know the whole would pass it.
+		content = inflateRawSync(stored, { maxOutputLength: budget + 1 });
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+			return { ok: false, problem: 'too-big' };
+		return { ok: false, problem: 'unreadable' };
+	}
+	return content.length > budget ? { ok: false, problem: 'too-big' } : content;
+}
+
+/** The first worksheet over MAX_ROWS_PER_SHEET rows of data (its first row is its headings). */
+function tooManySheetRows(counts: Counts): ZipContents | null {
 	for (const [part, lastRow] of counts.lastRows)
 		if (lastRow - 1 > MAX_ROWS_PER_SHEET)
 			return {
@@ -333,7 +347,7 @@ export function inspectZip(bytes: Uint8Array): ZipContents {
 				sheet: sheetName(counts, part),
 				rows: lastRow - 1
 			};
-	return { ok: true, unzippedBytes, rows: counts.rows, cells: counts.cells };
+	return null;
 }
 
 /** The name a worksheet part has in the workbook, found as ExcelJS finds it; else the part's. */
