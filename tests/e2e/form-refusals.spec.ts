@@ -171,6 +171,45 @@ test('a refused form on a page that reads its data again (an organisation’s me
 	await context.close();
 });
 
+test('typing after a refusal, while the page’s data is read again, stays where it is typed (the focus is not taken back to the refused field)', async ({
+	browser
+}) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await loginPage(page, ACCOUNTS.admin);
+	await page.goto('/admin/bilans');
+	await waitForHydration(page);
+	// The read that follows the refusal (readAgainOnRefusal) is held while the person types.
+	let release = () => {};
+	const held = new Promise<void>((resolve) => (release = resolve));
+	let readAgain = false;
+	await page.route('**/admin/bilans/__data.json**', async (route) => {
+		readAgain = true;
+		await held;
+		await route.continue();
+	});
+	await page.getByLabel('Année').fill('deux mille dix-neuf');
+	await page.getByLabel('Introduction').fill('Une année de lancement.');
+	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
+	await expect(page.locator('#year-error')).toBeVisible();
+	await expect.poll(() => readAgain).toBe(true);
+	// The person has read the refusal and types on, in another field.
+	const axis = page.getByLabel('Texte de l’axe « modernité »');
+	await axis.click();
+	await page.keyboard.type('Le WIFI ');
+	const arrived = page.waitForResponse('**/admin/bilans/__data.json**');
+	release();
+	await arrived;
+	// The answer is done with (the form is no longer busy): the page's data read and drawn.
+	await expect(page.locator('form[aria-busy]')).toHaveCount(0);
+	await page.keyboard.type('public se déploie.');
+	await expect(axis).toHaveValue('Le WIFI public se déploie.');
+	await expect(axis).toBeFocused();
+	await expect(page.getByLabel('Année')).toHaveValue('deux mille dix-neuf');
+	await expect(page.getByLabel('Introduction')).toHaveValue('Une année de lancement.');
+	await context.close();
+});
+
 test('a form’s refusal message is hidden while « Votre session a pris fin » says the next sending was not received (the séance’s, as every form’s)', async ({
 	browser
 }) => {

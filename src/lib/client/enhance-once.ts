@@ -32,6 +32,8 @@ const SEND_FAILED_MESSAGE =
  *   a refusal of the whole form (a conflict) takes it to its alert, the nearest above the button;
  *   a form marked `data-refusal-summary` (a long page whose refusals are listed at its top, in
  *   ErrorSummary) takes it to that summary instead, as when the browser sends it without script;
+ *   unless the person has meanwhile put the focus elsewhere (typing on while the page's data is
+ *   read again): it stays there, and so do their next keys;
  * - when the answer keeps the person on the same page (« Point retiré. »), the focus goes to the
  *   confirmation that appeared, or else back to the button pressed, where SvelteKit would leave it
  *   on the page's body (a keyboard user then starts again from the top); when it leads to another
@@ -56,6 +58,9 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 		const shownBefore = shownStatuses();
 		const pathBefore = window.location.pathname;
 		const { submitter } = input;
+		// Where the focus is as the form is sent: waiting for the answer, or while it is applied (the
+		// page's data read again after a refusal), the person may move on to another field.
+		const focusedAtSend = document.activeElement;
 		let cancelled = false;
 		const after = await submit?.({
 			...input,
@@ -117,13 +122,14 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				saved = result.type === 'success' || result.type === 'redirect';
 				if (answer.result.type === 'failure') {
 					await tick();
-					focusRefusal(form);
+					if (!movedOn(focusedAtSend)) focusRefusal(form);
 				} else if (
 					(result.type === 'success' || result.type === 'redirect') &&
 					window.location.pathname === pathBefore
 				) {
 					await tick();
-					focusOutcome(shownBefore, submitter, result.type === 'redirect');
+					if (!movedOn(focusedAtSend))
+						focusOutcome(shownBefore, submitter, result.type === 'redirect');
 				} else if (result.type === 'redirect') {
 					await tick();
 					focusArrival();
@@ -139,6 +145,21 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			}
 		};
 	});
+}
+
+/**
+ * Whether the person moved the focus since sending the form: it is on another element of the page
+ * than then (not on the page's body, where an element removed under it leaves it). Their typing
+ * goes on where they put it: moved to the refused field instead, the next keys would land there.
+ */
+function movedOn(focusedAtSend: Element | null): boolean {
+	const focused = document.activeElement;
+	return (
+		focused instanceof HTMLElement &&
+		focused !== focusedAtSend &&
+		focused !== document.body &&
+		focused.isConnected
+	);
 }
 
 /** Marks the confirmations hidden by hideConfirmations, to show them again. */
