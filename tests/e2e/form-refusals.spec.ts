@@ -210,6 +210,25 @@ test('typing after a refusal, while the page’s data is read again, stays where
 	await context.close();
 });
 
+test('a text too long for the server (a form over its size limit, 413) is refused above the form, the typing kept to shorten', async ({
+	browser
+}) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await loginPage(page, ACCOUNTS.admin);
+	await page.goto('/admin/bilans');
+	await waitForHydration(page);
+	// Over the 256 KB a signed-in person's form may weigh (http/body-limits.ts).
+	const pasted = 'Un texte collé bien trop long. '.repeat(10_000);
+	await page.getByLabel('Introduction').fill(pasted);
+	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
+	const alert = page.getByRole('alert').filter({ hasText: 'trop volumineux' });
+	await expect(alert).toBeFocused();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bilans annuels');
+	await expect(page.getByLabel('Introduction')).toHaveValue(pasted);
+	await context.close();
+});
+
 test('a form’s refusal message is hidden while « Votre session a pris fin » says the next sending was not received (the séance’s, as every form’s)', async ({
 	browser
 }) => {

@@ -21,7 +21,8 @@ const SEND_FAILED_MESSAGE =
  * - when no answer comes (the connection failed) or the answer cannot be read, SvelteKit would
  *   replace the page by an English error page and lose what was typed: the form stays as it is,
  *   with a French alert at its top; the same when the server failed (5xx: the database busy, the
- *   disk full), with the server's French message;
+ *   disk full), with the server's French message, and when the form is too large for the server
+ *   (413: a long text pasted): the typing is kept, to be shortened;
  * - when the session ended meanwhile (401: signed out in another tab), or its account may not do
  *   this (403: signed in again with another account), the same, with the server's message and a
  *   link to sign in in another tab, instead of SvelteKit's error page; the page's confirmation of
@@ -88,9 +89,11 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 						result.status === 403 ||
 						(result.status === 404 &&
 							(result.error as Partial<App.Error> | null)?.signIn === true));
-				// A server's failure (5xx: the database busy, the disk full, an unexpected error): its
-				// French message above the form, the typing kept, rather than the error page.
-				const failed = result.type === 'error' && (result.status ?? 0) >= 500;
+				// A server's failure (5xx: the database busy, the disk full, an unexpected error), or a
+				// form too large for it (413: a long text pasted, http/body-limits.ts): its French
+				// message above the form, the typing kept (to shorten), rather than the error page.
+				const failed =
+					result.type === 'error' && ((result.status ?? 0) >= 500 || result.status === 413);
 				if (result.type === 'error' && (result.status === undefined || refused || failed)) {
 					const alert = failed
 						? formAlert(errorMessage(result.error) ?? SEND_FAILED_MESSAGE, false)
