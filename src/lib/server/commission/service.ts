@@ -1169,6 +1169,17 @@ async function missingSitting(db: Db, user: User, sittingId: number): Promise<Re
 }
 
 /**
+ * A séance's short header — its number, day, hour, title and place — as the pages that name it
+ * above something of their own show it: the file of a fiche, the closing page.
+ */
+export function sittingHeader(
+	sitting: SittingRecord
+): Pick<SittingRecord, 'id' | 'heldOn' | 'startsAt' | 'title' | 'place'> {
+	const { id, heldOn, startsAt, title, place } = sitting;
+	return { id, heldOn, startsAt, title, place };
+}
+
+/**
  * What the file of the fiche `code` for `sitting` shows `user` (who may read it): the period
  * reported between the previous closed séance and this one's day, and the fiche's state. A closed
  * séance's file, or that of a séance whose day is past, shows the fiche as it stood on its day,
@@ -1186,11 +1197,7 @@ async function fileOfFiche(db: Db, user: User, sitting: SittingRecord, code: str
 	const readable = can(user, 'commission.sitting.view', { closed });
 	return {
 		sitting: {
-			id: sitting.id,
-			heldOn: sitting.heldOn,
-			startsAt: sitting.startsAt,
-			title: sitting.title,
-			place: sitting.place,
+			...sittingHeader(sitting),
 			// As the séance page lets in (its record once closed, else members and staff): a partner
 			// convened to an open séance reads this file but not the séance, which answers 403.
 			readable

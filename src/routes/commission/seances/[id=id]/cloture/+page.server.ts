@@ -6,7 +6,8 @@ import {
 	CLOSE_BEFORE_HELD_MESSAGE,
 	conflictsAdvice,
 	EMPTY_AGENDA_MESSAGE,
-	listPriorityConflicts
+	listPriorityConflicts,
+	sittingHeader
 } from '$lib/server/commission/service';
 import type { PageServerLoad } from './$types';
 import { SITTING_NOT_FOUND } from '$lib/utils/vocabulary';
@@ -43,14 +44,7 @@ export const load: PageServerLoad = async (event) => {
 		// Back here because decisions changed after this page was read: the closing was refused,
 		// which the page's title says (« Erreur : », the root layout's rule for `refused`).
 		refused: event.url.searchParams.has('relire'),
-		sitting: {
-			id: sitting.id,
-			heldOn: sitting.heldOn,
-			startsAt: sitting.startsAt,
-			title: sitting.title,
-			place: sitting.place,
-			attendees: sitting.attendees.length
-		},
+		sitting: { ...sittingHeader(sitting), attendees: sitting.attendees.length },
 		// Those in conflict are named above instead: they would change nothing as recorded.
 		priorityChanges: decisions.filter(
 			(d) => d.kind === 'priority' && !conflicts.some((c) => c.decisionId === d.id)
