@@ -3,7 +3,7 @@ import { parisDate } from '../../utils/dates';
 import { foldForMatching } from '../../utils/text';
 import { recordAudit, type AuditInput } from '../audit/repository';
 import type { User } from '../auth/users';
-import type { Executor } from '../db';
+import type { Db, Executor } from '../db';
 import { listFichesWithAddedAt } from '../commission/repository';
 import { ok, refuse, type FieldChange, type Refusal, type Result } from '../result';
 import { findClosedDecision, type DecisionChoice } from './repository';
@@ -11,8 +11,9 @@ import { insertRevision, type NewRevision } from './revisions-repository';
 
 /*
  * What every admin's edit of the plan shares — a fiche's (fiches.ts), an organisation's
- * (organisations.ts), an axis's, orientation's or objective's (structure.ts): the decision it may
- * cite, its revision and journal line, the refusal when another edit came first, the changes of a
+ * (organisations.ts), an axis's, orientation's or objective's (structure.ts): its opening (the
+ * record read in the edit's transaction, or its 404), the decision it may cite, its revision and
+ * journal line, the refusal when another edit came first, the changes of a
  * record, and the slugs of new records.
  */
 
@@ -65,6 +66,23 @@ export async function checkDecision(
 		return cited.ok ? null : cited;
 	}
 	return (await findClosedDecision(db, decisionId)) ? null : decisionRefusal(CLOSED_DECISION);
+}
+
+/**
+ * The opening every edit of one record shares: in one transaction, `find` reads the record as it
+ * stands, and `edit` changes it; none found (retired from the list by someone else, merged away,
+ * an address typed by hand), the 404 `missing`, and nothing is written.
+ */
+export function editExisting<T>(
+	db: Db,
+	find: (trx: Executor) => Promise<T | undefined>,
+	missing: string,
+	edit: (trx: Executor, found: T) => Promise<Result>
+): Promise<Result> {
+	return db.transaction().execute(async (trx) => {
+		const found = await find(trx);
+		return found === undefined ? refuse(404, missing) : edit(trx, found);
+	});
 }
 
 /** Who changes the plan, why, from where and when: what each revision and journal line carries. */

@@ -27,11 +27,13 @@ import {
 	moveOrganisationRecords,
 	findOrganisationWithSlug,
 	slugExists,
-	updateOrganisation
+	updateOrganisation,
+	type AdminOrganisation
 } from './organisations-repository';
 import {
 	addRevision,
 	checkDecision,
+	editExisting,
 	recordChange,
 	recordChanges,
 	slugify,
@@ -249,6 +251,15 @@ const ORGANISATION_CONFLICT =
 /** The organisation's fields as its form showed them when it was opened. */
 export type OrganisationShown = Record<OrganisationField, string>;
 
+/** An edit of the organisation `id` as it stands, in its transaction; none: its 404. */
+function editOrganisationRecord(
+	db: Db,
+	id: number,
+	edit: (trx: Executor, current: AdminOrganisation) => Promise<Result>
+): Promise<Result> {
+	return editExisting(db, (trx) => findAdminOrganisation(trx, id), ORGANISATION_NOT_FOUND, edit);
+}
+
 /**
  * Rename (the former name stays findable), full name and kind. `shown`: the fields as the form
  * showed them; when another change came first, the refusal lists what it changed in them.
@@ -267,9 +278,7 @@ export async function editOrganisation(
 	clientAddress: string | null,
 	now = new Date()
 ): Promise<Result> {
-	return db.transaction().execute(async (trx) => {
-		const current = await findAdminOrganisation(trx, id);
-		if (!current) return refuse(404, ORGANISATION_NOT_FOUND);
+	return editOrganisationRecord(db, id, async (trx, current) => {
 		// Merged into another (maybe in another tab meanwhile): its name is now that one's former
 		// name, and renaming it would list it apart again.
 		const into = current.mergedInto;
@@ -359,9 +368,7 @@ export async function retireOrganisation(
 	clientAddress: string | null,
 	now = new Date()
 ): Promise<Result> {
-	return db.transaction().execute(async (trx) => {
-		const current = await findAdminOrganisation(trx, id);
-		if (!current) return refuse(404, ORGANISATION_NOT_FOUND);
+	return editOrganisationRecord(db, id, async (trx, current) => {
 		if (current.version !== input.version) return refuse(409, ORGANISATION_CONFLICT);
 		if (current.retiredAt) return refuse(409, 'Cette organisation est déjà retirée.');
 		// Its partners would keep signing in for fiches no campaign expects of it any more, and be

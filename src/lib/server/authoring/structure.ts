@@ -31,6 +31,7 @@ import { insertRevision, listEntityRevisions, type NewRevision } from './revisio
 import {
 	checkDecision,
 	conflictRefusal,
+	editExisting,
 	recordChange,
 	recordChanges,
 	slugify,
@@ -547,10 +548,12 @@ export async function retireStructure(
 	clientAddress: string | null,
 	now = new Date()
 ): Promise<Result> {
-	return db.transaction().execute(async (trx) => {
+	const read = async (trx: Executor) => {
 		const structure = await listStructure(trx);
 		const current = recordsOf(structure, level).find((r) => r.id === id);
-		if (!current) return refuse(404, PLAN_ITEM_NOT_FOUND);
+		return current && { structure, current };
+	};
+	return editExisting(db, read, PLAN_ITEM_NOT_FOUND, async (trx, { structure, current }) => {
 		if (current.retiredAt)
 			return refuse(409, retiredMessage(level, current), { reason: 'withdrawn' });
 		if (current.version !== input.version) return refuse(409, STRUCTURE_RETIRE_CONFLICT);
