@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { login } from '../auth/service';
-import { insertUser } from '../auth/users';
+import { createTestUser } from '../auth/testing';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { auditChanges } from '../../utils/audit-changes';
@@ -122,12 +122,11 @@ describe('journal flood', () => {
 	});
 
 	it('journals a signed-in account’s refusals one by one up to a bound, then counts them', async () => {
-		const id = await insertUser(db, {
+		const { id } = await createTestUser(db, {
 			email: 'claire@lot.fr',
 			name: 'Claire',
 			role: 'commission',
-			organisationId: null,
-			passwordHash: null
+			password: null
 		});
 		const denial = (n: number) =>
 			recordDenial(db, {

@@ -13,42 +13,19 @@ import {
 } from './service';
 import { createSession, validateSessionToken } from './sessions';
 import { INVITATION_LIFETIME_MS, SESSION_IDLE_MS, SESSION_MAX_MS } from '../../utils/rules';
-import {
-	findOrganisationIdByNameOrSlug,
-	findUserByEmail,
-	findUserById,
-	insertUser,
-	type User
-} from './users';
+import { findOrganisationIdByNameOrSlug, findUserByEmail, findUserById, type User } from './users';
+import { createTestUser, PEOPLE, TEST_PASSWORD } from './testing';
 
-const PASSWORD = 'trois pommes vertes au marché';
+/** PEOPLE's, as createTestUser gives it. */
+const PASSWORD = TEST_PASSWORD;
 let db: Db;
 let admin: User;
 let partner: User;
 
 beforeEach(async () => {
 	db = await createTestDb();
-	const cdg = await db
-		.selectFrom('organisation')
-		.select('id')
-		.where('slug', '=', 'cdg46')
-		.executeTakeFirstOrThrow();
-	const adminId = await insertUser(db, {
-		email: 'admin@lot.fr',
-		name: 'Anne Admin',
-		role: 'admin',
-		organisationId: null,
-		passwordHash: await hashPassword(PASSWORD)
-	});
-	const partnerId = await insertUser(db, {
-		email: 'paul@cdg46.fr',
-		name: 'Paul Partenaire',
-		role: 'partenaire',
-		organisationId: cdg.id,
-		passwordHash: await hashPassword(PASSWORD)
-	});
-	admin = (await findUserById(db, adminId))!;
-	partner = (await findUserById(db, partnerId))!;
+	admin = await createTestUser(db, PEOPLE.admin);
+	partner = await createTestUser(db, PEOPLE.paul);
 });
 afterEach(async () => {
 	await db.destroy();
@@ -189,15 +166,13 @@ describe('login', () => {
 	});
 
 	it('two admins who demote or disable each other from pages open at once: the second is refused, one admin stays', async () => {
-		const otherId = await insertUser(db, {
+		// Both read by their guards before either acts.
+		const bea = await createTestUser(db, {
 			email: 'bea@lot.fr',
 			name: 'Béa Admin',
 			role: 'admin',
-			organisationId: null,
-			passwordHash: null
+			password: null
 		});
-		// Both read by their guards before either acts.
-		const bea = (await findUserById(db, otherId))!;
 		const asAdmin = { role: 'admin' as const, organisationId: null };
 		const toCommission = { role: 'commission' as const, organisation: '' };
 		expect((await changeAccountRole(db, admin, bea.id, toCommission, asAdmin, null)).ok).toBe(true);

@@ -1,7 +1,7 @@
 // Test helpers: accounts made the way the portal makes them. Not part of the portal.
 import type { Executor } from '../db';
 import { hashPassword } from './password';
-import { findUserById, insertUser, type Role, type User } from './users';
+import { findUserById, insertUser, setDisabled, type Role, type User } from './users';
 
 /** The password of test accounts unless a test names another. */
 export const TEST_PASSWORD = 'trois pommes vertes au marché';
@@ -24,6 +24,8 @@ type TestAccount = {
 	role: Role;
 	organisation?: string | null;
 	password?: string | null;
+	/** Disabled by an admin at that moment (an ISO instant), as the accounts' page does. */
+	disabledAt?: string;
 };
 
 /** The people of the specs: staff, partners of two organisations, a commission member. */
@@ -47,7 +49,7 @@ export const PEOPLE = {
 
 /**
  * An account of the organisation `organisation` (its slug), or of none; with `TEST_PASSWORD`
- * unless told otherwise (`null`: an account that has not chosen one yet).
+ * unless told otherwise (`null`: an account that has not chosen one yet); disabled if `disabledAt`.
  */
 export async function createTestUser(db: Executor, account: TestAccount): Promise<User> {
 	const { organisation = null, password = TEST_PASSWORD } = account;
@@ -65,5 +67,7 @@ export async function createTestUser(db: Executor, account: TestAccount): Promis
 		organisationId: org?.id ?? null,
 		passwordHash: password === null ? null : await hashOnce(password)
 	});
+	if (account.disabledAt !== undefined)
+		await setDisabled(db, id, true, new Date(account.disabledAt));
 	return (await findUserById(db, id))!;
 }

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
-import { hashPassword } from './password';
 import { changePassword, login, REAUTH_ENDED_MESSAGE } from './service';
 import { createSession, validateSessionToken } from './sessions';
 import {
@@ -11,7 +10,7 @@ import {
 	recordAttempt,
 	throttleKey
 } from './throttle-repository';
-import { insertUser, type User } from './users';
+import type { User } from './users';
 import { createTestUser, PEOPLE, TEST_PASSWORD } from './testing';
 
 /**
@@ -236,13 +235,7 @@ describe('device cookie (OWASP)', () => {
 	it('is not trusted for another account', async () => {
 		const now = Date.now();
 		const device = await deviceOfOwner(now);
-		await insertUser(db, {
-			email: 'autre@lot.fr',
-			name: 'Autre',
-			role: 'admin',
-			organisationId: null,
-			passwordHash: await hashPassword(PASSWORD)
-		});
+		await createTestUser(db, { email: 'autre@lot.fr', name: 'Autre', role: 'admin' });
 		for (let i = 0; i < 6; i++)
 			await login(db, { email: 'autre@lot.fr', password: `x ${i}`, clientAddress: null }, now);
 		expect(

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { foldForMatching } from '../../utils/text';
 import { describe, expect, it } from 'vitest';
-import { findUserById, insertUser, type User } from '../auth/users';
+import { findUserById, type User } from '../auth/users';
 import type { Db } from '../db';
 import { eachTestWithAdmin } from './testing';
 import { setAccountDisabled } from '../auth/service';
@@ -63,12 +63,12 @@ describe('organisations', () => {
 	});
 
 	it('are listed with how many fiches and accounts each has', async () => {
-		await insertUser(db, {
+		await createTestUser(db, {
 			email: 'p@cdg46.fr',
 			name: 'P',
 			role: 'partenaire',
-			organisationId: (await bySlug('cdg46')).id,
-			passwordHash: null
+			organisation: 'cdg46',
+			password: null
 		});
 		const cdg = await bySlug('cdg46');
 		const expected = (await listFiches(db, { organisation: 'cdg46' })).length;
@@ -245,13 +245,7 @@ describe('organisations', () => {
 
 	it('is not retired while it has accounts: they are disabled first, or follow a merge', async () => {
 		const cdg = await bySlug('cdg46');
-		const partner = await insertUser(db, {
-			email: 'paul@cdg46.fr',
-			name: 'Paul',
-			role: 'partenaire',
-			organisationId: cdg.id,
-			passwordHash: null
-		});
+		const { id: partner } = await createTestUser(db, { ...PEOPLE.paul, password: null });
 		const refused = await retireOrganisation(
 			db,
 			admin,
@@ -379,12 +373,12 @@ describe('organisations', () => {
 	it('merged, everything of the absorbed one follows and its name becomes a former name', async () => {
 		const absorbed = await bySlug('cdg46');
 		const kept = await bySlug('lot-numerique');
-		const account = await insertUser(db, {
+		const { id: account } = await createTestUser(db, {
 			email: 'p@cdg46.fr',
 			name: 'P',
 			role: 'partenaire',
-			organisationId: absorbed.id,
-			passwordHash: null
+			organisation: 'cdg46',
+			password: null
 		});
 		const cdgFiches = (await listFiches(db, { organisation: 'cdg46' })).map((f) => f.code);
 		const updatesBefore = await db

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DecisionSchema, SittingSchema, decisionMismatches } from '../../schemas/commission';
-import { insertUser, type User } from '../auth/users';
+import type { User } from '../auth/users';
 import { createTestUser, PEOPLE } from '../auth/testing';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
@@ -967,18 +967,13 @@ describe('a form sent twice', () => {
 
 	it('refuses as present a disabled account, which the list does not offer (security probe)', async () => {
 		const sitting = await heldSittingWith('4-1');
-		const gone = await insertUser(db, {
+		const { id: gone } = await createTestUser(db, {
 			email: 'ancien@commission.fr',
 			name: 'Ancien Membre',
 			role: 'commission',
-			organisationId: null,
-			passwordHash: null
+			password: null,
+			disabledAt: '2026-06-01T00:00:00.000Z'
 		});
-		await db
-			.updateTable('user_account')
-			.set({ disabled_at: '2026-06-01T00:00:00.000Z' })
-			.where('id', '=', gone)
-			.execute();
 		expect(await addAttendee(db, member, sitting.id, { userId: gone }, null)).toMatchObject({
 			ok: false,
 			status: 400

@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/repository';
 import { login } from '../auth/service';
 import { createSession, validateSessionToken } from '../auth/sessions';
 import { createTestUser, PEOPLE, TEST_PASSWORD } from '../auth/testing';
-import { insertUser, type User } from '../auth/users';
+import type { User } from '../auth/users';
 import { changeSittingState } from '../commission/service';
 import { heldSitting, preparedSitting } from '../commission/testing';
 import { publishEdition, saveEditionDraft } from '../editions/service';
@@ -97,12 +97,12 @@ describe('the page cache’s stamp of published data', () => {
 			axisTexts: {},
 			changeNote: null
 		});
-		await insertUser(server, {
+		await createTestUser(server, {
 			email: 'nouveau@cdg46.fr',
 			name: 'Nouveau',
 			role: 'partenaire',
-			organisationId: partner.organisationId,
-			passwordHash: null
+			organisation: partner.organisationSlug,
+			password: null
 		});
 		expect(await published()).toBe(before);
 		// The partner's workspace shows their drafts and returned updates: its stamp moved.

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestUser } from '../auth/testing';
-import { insertUser, type User } from '../auth/users';
+import type { User } from '../auth/users';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import {
@@ -120,22 +120,16 @@ describe('recipients', () => {
 			.values({ slug: 'cdg46', name: 'CDG46', full_name: null, kind: 'syndicat_mixte' })
 			.returning('id')
 			.executeTakeFirstOrThrow();
-		const account = (email: string, role: 'commission' | 'partenaire', disabled = false) =>
-			insertUser(db, {
-				email,
-				name: email,
-				role,
-				organisationId: role === 'partenaire' ? org.id : null,
-				passwordHash: 'x'
-			}).then(async (id) => {
-				if (disabled)
-					await db
-						.updateTable('user_account')
-						.set({ disabled_at: '2026-03-01T00:00:00.000Z' })
-						.where('id', '=', id)
-						.execute();
-				return id;
-			});
+		const account = async (email: string, role: 'commission' | 'partenaire', disabled = false) =>
+			(
+				await createTestUser(db, {
+					email,
+					name: email,
+					role,
+					organisation: role === 'partenaire' ? 'cdg46' : null,
+					disabledAt: disabled ? '2026-03-01T00:00:00.000Z' : undefined
+				})
+			).id;
 		const member = await account('membre@lot.fr', 'commission');
 		const gone = await account('parti@lot.fr', 'commission', true);
 		const partner = await account('paul@cdg46.fr', 'partenaire');

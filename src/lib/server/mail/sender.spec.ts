@@ -4,7 +4,7 @@ import { diskRecentlyFull, noteDiskFull } from '../db/dialect';
 import { createTestDb } from '../db/testing';
 import { log } from '../log.js';
 import { insertMessage, readRelayState } from './outbox-repository';
-import { insertUser } from '../auth/users';
+import { createTestUser, PEOPLE } from '../auth/testing';
 import { passwordResetMail } from './messages';
 import { configureMail, outboxPage, queueMail, retryWaitingMail } from './outbox';
 import { LINK_MARGIN_MS, MailSender, classify, describeFailure, smtpTransport } from './sender';
@@ -442,16 +442,7 @@ describe('the outbox sender', () => {
 	});
 
 	it('« Réessayer maintenant » sends the waiting messages before their next attempt, and is journaled', async () => {
-		const admin = {
-			id: await insertUser(db, {
-				email: 'anne@lot.fr',
-				name: 'Anne Admin',
-				role: 'admin',
-				organisationId: null,
-				passwordHash: null
-			}),
-			name: 'Anne Admin'
-		};
+		const admin = await createTestUser(db, { ...PEOPLE.admin, password: null });
 		const previous = configureMail({
 			origin: 'https://sdusn.test',
 			from: 'x@y.test',

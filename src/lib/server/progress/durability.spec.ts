@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/index';
 import { migrateToLatest } from '../db/migrate';
 import { seedPlan } from '../seed';
-import { insertUser } from '../auth/users';
+import { createTestUser } from '../auth/testing';
 import { testChild } from '../../../../scripts/test-children';
 import { createPartner } from './testing';
 import { scratchDir } from '../db/testing';
@@ -50,12 +50,11 @@ async function prepareDatabase(
 			id: (await createPartner(db, pair.slug, `partenaire${i}@${pair.slug}.fr`)).id,
 			fiche: pair.code
 		});
-	const adminId = await insertUser(db, {
+	const { id: adminId } = await createTestUser(db, {
 		email: 'equipe@lot-numerique.fr',
 		name: 'Équipe',
 		role: 'admin',
-		organisationId: null,
-		passwordHash: null
+		password: null
 	});
 	await db.destroy();
 	return { path, reporters, adminId };
