@@ -2,7 +2,7 @@
 import type { User } from '../auth/users';
 import type { Db } from '../db';
 import type { SittingFacts } from '../db/schema';
-import { findSitting } from './repository';
+import { appendAgendaItem, findSitting, listFichesWithAddedAt } from './repository';
 import {
 	addAgendaFiches,
 	changeSittingState,
@@ -13,13 +13,15 @@ import {
 
 /**
  * What a spec's séance is made of: in Cahors, « Commission », on 1 May 2026, no hour, with 4-1 on
- * its agenda, unless it says otherwise (`fiches: []`, an empty agenda).
+ * its agenda, unless it says otherwise (`fiches: []`, an empty agenda). `recordedLate`: fiches
+ * added to the plan after its day, put on its agenda after `fiches` as a séance recorded before
+ * its form refused them was (written by the repository, not the form).
  */
-type SittingSetUp = Partial<SittingFacts> & { fiches?: string[] };
+type SittingSetUp = Partial<SittingFacts> & { fiches?: string[]; recordedLate?: string[] };
 
 /** A séance in preparation created by `by` (its form, then its agenda's): its id. */
 export async function preparedSitting(db: Db, by: User, setUp: SittingSetUp = {}): Promise<number> {
-	const { fiches = ['4-1'], ...facts } = setUp;
+	const { fiches = ['4-1'], recordedLate = [], ...facts } = setUp;
 	const created = await createSitting(
 		db,
 		by,
@@ -31,12 +33,16 @@ export async function preparedSitting(db: Db, by: User, setUp: SittingSetUp = {}
 		const added = await addAgendaFiches(db, by, created.value.id, fiches, null);
 		if (!added.ok) throw new Error(added.message);
 	}
+	const late = await listFichesWithAddedAt(db, recordedLate);
+	if (late.length !== new Set(recordedLate).size)
+		throw new Error(`not in the plan: ${recordedLate.join(', ')}`);
+	for (const fiche of late) await appendAgendaItem(db, created.value.id, { ficheId: fiche.id });
 	return created.value.id;
 }
 
 /**
- * A séance of `preparedSitting`, held, with `decisions` recorded on its first item, closed after
- * them if `closed`: its id and the first item's. Each step must be accepted.
+ * A séance of `preparedSitting`, held, with `decisions` recorded on each point of its agenda,
+ * closed after them if `closed`: its id and the first point's. Each step must be accepted.
  */
 export async function heldSitting(
 	db: Db,
@@ -50,9 +56,10 @@ export async function heldSitting(
 		if (!done.ok) throw new Error(done.message);
 	};
 	await steps(() => changeSittingState(db, by, sittingId, 'held', null));
-	const itemId = (await findSitting(db, sittingId))!.items[0]!.id;
-	for (const decision of decisions)
-		await steps(() => recordDecision(db, by, sittingId, itemId, decision, null));
+	const { items } = (await findSitting(db, sittingId))!;
+	for (const item of items)
+		for (const decision of decisions)
+			await steps(() => recordDecision(db, by, sittingId, item.id, decision, null));
 	if (closed) await steps(() => changeSittingState(db, by, sittingId, 'closed', null));
-	return { sittingId, itemId };
+	return { sittingId, itemId: items[0]!.id };
 }

@@ -1,10 +1,8 @@
-import { appendAgendaItem } from '../commission/repository';
 import { describe, expect, it } from 'vitest';
 import { EditionPlanDocumentSchema } from '../opendata/testing';
 import { type User } from '../auth/users';
-import { addAgendaFiches, changeSittingState, recordDecision } from '../commission/service';
-import { findSitting } from '../commission/repository';
-import { heldSitting, preparedSitting } from '../commission/testing';
+import { addAgendaFiches, changeSittingState } from '../commission/service';
+import { heldSitting } from '../commission/testing';
 import type { Db } from '../db';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
@@ -415,26 +413,14 @@ describe('yearly editions', () => {
 
 	it('leaves out of a past year’s bilan a decision on a fiche added after it (a sitting recorded late)', async () => {
 		const fiche = await addFiche(1, 'Une fiche de 2020', new Date('2020-02-10T10:00:00Z'));
-		// The sitting of 15 November 2019, recorded afterwards, decides on it.
-		const sittingId = await preparedSitting(db, admin, { heldOn: '2019-11-15' });
+		// The sitting of 15 November 2019, recorded afterwards, decides on it and on 4-1.
+		const { sittingId } = await heldSitting(db, admin, {
+			heldOn: '2019-11-15',
+			recordedLate: [fiche],
+			decisions: [{ kind: 'opinion', opinion: 'favorable', text: 'Avis' }]
+		});
 		// Refused since (a séance cannot take up a fiche added after its day): as written before.
 		expect((await addAgendaFiches(db, admin, sittingId, [fiche], null)).ok).toBe(false);
-		const { id: ficheId } = await db
-			.selectFrom('fiche')
-			.select('id')
-			.where('code', '=', fiche)
-			.executeTakeFirstOrThrow();
-		await appendAgendaItem(db, sittingId, { ficheId });
-		await changeSittingState(db, admin, sittingId, 'held', null);
-		for (const item of (await findSitting(db, sittingId))!.items)
-			await recordDecision(
-				db,
-				admin,
-				sittingId,
-				item.id,
-				{ kind: 'opinion', opinion: 'favorable', text: 'Avis' },
-				null
-			);
 		await changeSittingState(db, admin, sittingId, 'closed', null);
 		const saved = await saveEditionDraft(db, admin, draft2019);
 		if (!saved.ok) throw new Error('draft');
