@@ -48,14 +48,28 @@ const count = async (table: 'progress_update' | 'audit_event' = 'progress_update
 		).n
 	);
 
+/** Staff's `decision` on update `id`, seen at `version`: the service's answer. */
+const review = (
+	id: number,
+	version: number,
+	decision: 'validate' | 'return',
+	comment = '',
+	now?: Date
+) => reviewProgressUpdate(db, admin, { updateId: id, version, decision, comment }, null, now);
+
 /** Staff validate update `id`, seen at version 1. */
-const validate = (id: number) =>
-	reviewProgressUpdate(
-		db,
-		admin,
-		{ updateId: id, version: 1, decision: 'validate', comment: '' },
-		null
-	);
+const validate = (id: number) => review(id, 1, 'validate');
+
+/**
+ * The service's answer to `user` saving `code`'s update `id` (a new one when null) from the form,
+ * with `progressInput(overrides)`.
+ */
+const save = (
+	user: User,
+	code: string,
+	id: number | null,
+	overrides: Parameters<typeof progressInput>[0] = {}
+) => saveProgressUpdate(db, user, code, id, progressInput(overrides), null);
 
 /** A new update of `code` by `user`, which must be accepted: its id. */
 async function created(
@@ -63,7 +77,7 @@ async function created(
 	code: string,
 	overrides: Parameters<typeof progressInput>[0] = {}
 ): Promise<number> {
-	const result = await saveProgressUpdate(db, user, code, null, progressInput(overrides), null);
+	const result = await save(user, code, null, overrides);
 	if (!result.ok) throw new Error(`not created: ${result.message}`);
 	return result.value.id;
 }
@@ -98,7 +112,7 @@ describe('saveProgressUpdate', () => {
 
 	it('refuses a partner whose organisation neither carries nor partners the fiche, writing nothing', async () => {
 		const before = await count();
-		const result = await saveProgressUpdate(db, ars, '9-1', null, progressInput(), null);
+		const result = await save(ars, '9-1', null);
 		// 409, not 403: the organisation taken off the fiche while writing keeps its typing (the
 		// service cannot tell that from a fiche it never worked on).
 		expect(result).toMatchObject({
@@ -122,14 +136,12 @@ describe('saveProgressUpdate', () => {
 				.where('organisation_id', '=', cdg.organisationId!)
 				.execute();
 		for (const intent of ['draft', 'replace'] as const) {
-			const refused = await saveProgressUpdate(
-				db,
-				cdg,
-				'9-1',
-				draft,
-				progressInput({ intent, done: 'Fait, et plus', version: 1, submissionKey: intent }),
-				null
-			);
+			const refused = await save(cdg, '9-1', draft, {
+				intent,
+				done: 'Fait, et plus',
+				version: 1,
+				submissionKey: intent
+			});
 			expect(refused).toMatchObject({
 				ok: false,
 				reason: 'organisation-off-fiche',
@@ -151,14 +163,11 @@ describe('saveProgressUpdate', () => {
 
 	it('refuses « À lancer » without an advancement on a fiche published as advanced', async () => {
 		await validate(await created(cdg, '1-2', { status: 'en_cours', progress: 40 }));
-		const back = await saveProgressUpdate(
-			db,
-			cdg,
-			'1-2',
-			null,
-			progressInput({ status: 'a_lancer', progress: null, submissionKey: 'retour-a-lancer' }),
-			null
-		);
+		const back = await save(cdg, '1-2', null, {
+			status: 'a_lancer',
+			progress: null,
+			submissionKey: 'retour-a-lancer'
+		});
 		expect(back).toMatchObject({
 			ok: false,
 			status: 400,
@@ -174,35 +183,20 @@ describe('saveProgressUpdate', () => {
 			intent: 'draft',
 			submissionKey: 'brouillon-a-lancer'
 		});
-		const zero = await saveProgressUpdate(
-			db,
-			cdg,
-			'1-2',
-			draft,
-			progressInput({
-				status: 'a_lancer',
-				progress: 0,
-				submissionKey: 'retour-a-zero',
-				version: 1
-			}),
-			null
-		);
+		const zero = await save(cdg, '1-2', draft, {
+			status: 'a_lancer',
+			progress: 0,
+			submissionKey: 'retour-a-zero',
+			version: 1
+		});
 		expect(zero.ok).toBe(true);
 	});
 
 	it('tells an account refused over its own save in another tab that it was itself', async () => {
 		const id = await created(cdg, '1-2', { intent: 'draft' });
-		const save = (done: string) =>
-			saveProgressUpdate(
-				db,
-				cdg,
-				'1-2',
-				id,
-				progressInput({ intent: 'draft', version: 1, done }),
-				null
-			);
-		expect((await save('Premier onglet')).ok).toBe(true);
-		const ownTab = await save('Second onglet');
+		const saveTab = (done: string) => save(cdg, '1-2', id, { intent: 'draft', version: 1, done });
+		expect((await saveTab('Premier onglet')).ok).toBe(true);
+		const ownTab = await saveTab('Second onglet');
 		expect(!ownTab.ok && ownTab.message).toMatch(
 			// Walkthrough s46: the other save may come from a phone, not only another tab.
 			/^Vous avez enregistré cette mise à jour depuis un autre onglet, une autre fenêtre ou un autre appareil pendant que vous la modifiiez\./
@@ -211,23 +205,18 @@ describe('saveProgressUpdate', () => {
 
 	it('refuses the second of two concurrent edits of the same draft and says what changed', async () => {
 		const id = await created(cdg, '1-2', { intent: 'draft' });
-		const saved = await saveProgressUpdate(
-			db,
-			cdg,
-			'1-2',
-			id,
-			progressInput({ intent: 'draft', version: 1, done: 'Version de Paul' }),
-			null
-		);
+		const saved = await save(cdg, '1-2', id, {
+			intent: 'draft',
+			version: 1,
+			done: 'Version de Paul'
+		});
 		expect(saved.ok).toBe(true);
-		const late = await saveProgressUpdate(
-			db,
-			colleague,
-			'1-2',
-			id,
-			progressInput({ intent: 'draft', version: 1, done: 'Version de Claire', progress: 50 }),
-			null
-		);
+		const late = await save(colleague, '1-2', id, {
+			intent: 'draft',
+			version: 1,
+			done: 'Version de Claire',
+			progress: 50
+		});
 		expect(late).toMatchObject({ ok: false, status: 409 });
 		if (late.ok) return;
 		expect(late.message).toContain('Partenaire paul@cdg46.fr a enregistré cette mise à jour');
@@ -249,23 +238,17 @@ describe('saveProgressUpdate', () => {
 		expect((await findProgressUpdate(db, id))!.done).toBe('Version de Paul');
 
 		// Retrying with the old version is refused again; « replace » with the version shown wins.
-		const retry = await saveProgressUpdate(
-			db,
-			colleague,
-			'1-2',
-			id,
-			progressInput({ intent: 'draft', version: 1, done: 'Version de Claire' }),
-			null
-		);
+		const retry = await save(colleague, '1-2', id, {
+			intent: 'draft',
+			version: 1,
+			done: 'Version de Claire'
+		});
 		expect(retry).toMatchObject({ ok: false, status: 409 });
-		const replaced = await saveProgressUpdate(
-			db,
-			colleague,
-			'1-2',
-			id,
-			progressInput({ intent: 'replace', version: 2, done: 'Version de Claire' }),
-			null
-		);
+		const replaced = await save(colleague, '1-2', id, {
+			intent: 'replace',
+			version: 2,
+			done: 'Version de Claire'
+		});
 		expect(replaced).toMatchObject({ ok: true, value: { state: 'draft' } });
 		expect(await findProgressUpdate(db, id)).toMatchObject({
 			done: 'Version de Claire',
@@ -291,24 +274,14 @@ describe('saveProgressUpdate', () => {
 	it('refuses a save on a draft a colleague has submitted meanwhile, journals it, and shows both versions', async () => {
 		const id = await created(cdg, '1-2', { intent: 'draft', done: 'Brouillon commun' });
 		expect(
-			await saveProgressUpdate(
-				db,
-				cdg,
-				'1-2',
-				id,
-				progressInput({ intent: 'submit', version: 1, done: 'Version soumise par Paul' }),
-				null
-			)
+			await save(cdg, '1-2', id, { intent: 'submit', version: 1, done: 'Version soumise par Paul' })
 		).toMatchObject({ ok: true, value: { state: 'submitted' } });
 		for (const intent of ['draft', 'submit'] as const) {
-			const late = await saveProgressUpdate(
-				db,
-				colleague,
-				'1-2',
-				id,
-				progressInput({ intent, version: 1, done: 'Saisie de Claire' }),
-				null
-			);
+			const late = await save(colleague, '1-2', id, {
+				intent,
+				version: 1,
+				done: 'Saisie de Claire'
+			});
 			expect(late).toMatchObject({ ok: false, status: 409 });
 			if (late.ok) return;
 			expect(late.message).toContain('a soumis cette mise à jour à Lot numérique');
@@ -334,15 +307,7 @@ describe('saveProgressUpdate', () => {
 
 	it('journals a partner’s stale saves one by one up to a bound a day, then counts them', async () => {
 		const id = await created(cdg, '1-2', { intent: 'draft', done: 'Brouillon' });
-		const stale = () =>
-			saveProgressUpdate(
-				db,
-				cdg,
-				'1-2',
-				id,
-				progressInput({ intent: 'draft', version: 999, done: 'En boucle' }),
-				null
-			);
+		const stale = () => save(cdg, '1-2', id, { intent: 'draft', version: 999, done: 'En boucle' });
 		for (let i = 0; i < DENIALS_JOURNALED_PER_DAY + 15; i++)
 			expect(await stale()).toMatchObject({ ok: false, status: 409 });
 		const { n } = await db
@@ -361,22 +326,8 @@ describe('saveProgressUpdate', () => {
 
 	it('journals a draft’s saves without its content, and the content once submitted', async () => {
 		const id = await created(cdg, '1-2', { intent: 'draft', status: 'realisee', progress: 37 });
-		await saveProgressUpdate(
-			db,
-			cdg,
-			'1-2',
-			id,
-			progressInput({ intent: 'draft', version: 1, status: 'en_cours', progress: 38 }),
-			null
-		);
-		await saveProgressUpdate(
-			db,
-			cdg,
-			'1-2',
-			id,
-			progressInput({ intent: 'submit', version: 2, status: 'en_cours', progress: 40 }),
-			null
-		);
+		await save(cdg, '1-2', id, { intent: 'draft', version: 1, status: 'en_cours', progress: 38 });
+		await save(cdg, '1-2', id, { intent: 'submit', version: 2, status: 'en_cours', progress: 40 });
 		const journal = await db
 			.selectFrom('audit_event')
 			.select(['action', 'before_state', 'after_state'])
@@ -396,53 +347,32 @@ describe('saveProgressUpdate', () => {
 
 	it('does not let a submitted update be edited any more', async () => {
 		const id = await created(cdg, '1-2');
-		const edit = await saveProgressUpdate(db, cdg, '1-2', id, progressInput({ version: 1 }), null);
+		const edit = await save(cdg, '1-2', id, { version: 1 });
 		expect(edit).toMatchObject({ ok: false, status: 409 });
 	});
 
 	it('refuses an indicator of another fiche', async () => {
 		const other = (await findFicheForReporting(db, '14-1'))!;
-		const result = await saveProgressUpdate(
-			db,
-			cdg,
-			'9-1',
-			null,
-			progressInput({
-				measurements: [
-					{
-						indicatorId: other.indicators[0]!.id,
-						measuredOn: '2026-01-01',
-						value: 1,
-						comment: null
-					}
-				]
-			}),
-			null
-		);
+		const result = await save(cdg, '9-1', null, {
+			measurements: [
+				{
+					indicatorId: other.indicators[0]!.id,
+					measuredOn: '2026-01-01',
+					value: 1,
+					comment: null
+				}
+			]
+		});
 		expect(result).toMatchObject({ ok: false, status: 403 });
 	});
 });
 
 describe('one open update per fiche and organisation', () => {
 	it('refuses a second new update of the same fiche by a colleague, with the open one beside', async () => {
-		const first = await saveProgressUpdate(
-			db,
-			cdg,
-			'12-1',
-			null,
-			progressInput({ intent: 'draft' }),
-			null
-		);
+		const first = await save(cdg, '12-1', null, { intent: 'draft' });
 		expect(first.ok).toBe(true);
 		const before = await count();
-		const second = await saveProgressUpdate(
-			db,
-			colleague,
-			'12-1',
-			null,
-			progressInput({ done: 'Autre saisie' }),
-			null
-		);
+		const second = await save(colleague, '12-1', null, { done: 'Autre saisie' });
 		expect(second).toMatchObject({ ok: false, status: 409 });
 		if (second.ok || !first.ok) return;
 		expect(second.message).toContain('déjà en cours pour votre organisation');
@@ -450,7 +380,7 @@ describe('one open update per fiche and organisation', () => {
 		expect(await count()).toBe(before);
 		// Another organisation's update of the same fiche is its own.
 		const other = await createPartner(db, 'departement-du-lot', 'dep@lot.fr');
-		expect(await saveProgressUpdate(db, other, '12-1', null, progressInput(), null)).toMatchObject({
+		expect(await save(other, '12-1', null)).toMatchObject({
 			ok: true
 		});
 	});
@@ -552,29 +482,12 @@ describe('withdrawProgressUpdate', () => {
 			submittedAt: null
 		});
 		expect(await listSubmittedUpdates(db)).toHaveLength(0);
-		const review = await reviewProgressUpdate(
-			db,
-			admin,
-			{ updateId: id, version: 1, decision: 'validate', comment: '' },
-			null
-		);
-		expect(review).toMatchObject({ ok: false, status: 409 });
-		if (!review.ok) expect(review.message).toContain('Le partenaire a retiré cette mise à jour');
-		const resubmitted = await saveProgressUpdate(
-			db,
-			cdg,
-			'12-1',
-			id,
-			progressInput({ version: 2 }),
-			null
-		);
+		const stale = await validate(id);
+		expect(stale).toMatchObject({ ok: false, status: 409 });
+		if (!stale.ok) expect(stale.message).toContain('Le partenaire a retiré cette mise à jour');
+		const resubmitted = await save(cdg, '12-1', id, { version: 2 });
 		expect(resubmitted).toMatchObject({ ok: true, value: { state: 'submitted' } });
-		await reviewProgressUpdate(
-			db,
-			admin,
-			{ updateId: id, version: 3, decision: 'validate', comment: '' },
-			null
-		);
+		await review(id, 3, 'validate');
 		const late = await withdrawProgressUpdate(db, cdg, id, 4, null);
 		expect(late).toMatchObject({ ok: false, status: 409 });
 		if (!late.ok) expect(late.message).toContain('Lot numérique a déjà traité');
@@ -640,14 +553,7 @@ describe('withdrawProgressUpdate', () => {
 		let version = 1;
 		for (let n = 0; n < WITHDRAWALS_PER_DAY; n++) {
 			expect((await withdrawProgressUpdate(db, cdg, id, version, null, now)).ok).toBe(true);
-			const again = await saveProgressUpdate(
-				db,
-				cdg,
-				'12-1',
-				id,
-				progressInput({ intent: 'submit', version: version + 1 }),
-				null
-			);
+			const again = await save(cdg, '12-1', id, { intent: 'submit', version: version + 1 });
 			expect(again).toMatchObject({ ok: true, value: { state: 'submitted' } });
 			version += 2;
 		}
@@ -677,14 +583,7 @@ describe('reviewProgressUpdate', () => {
 			]
 		});
 		const revision = (await getDataRevision(db))!.revision;
-		expect(
-			await reviewProgressUpdate(
-				db,
-				admin,
-				{ updateId: id, version: 1, decision: 'validate', comment: '' },
-				null
-			)
-		).toEqual({ ok: true });
+		expect(await validate(id)).toEqual({ ok: true });
 		const published = (await findFicheByCode(db, '9-1'))!;
 		expect(published).toMatchObject({ status: 'en_cours', progress: 40, lastUpdate: '2026-03-01' });
 		expect(published.history.at(-1)).toMatchObject({
@@ -695,12 +594,7 @@ describe('reviewProgressUpdate', () => {
 			{ measuredOn: '2026-02-01', value: 12, comment: null }
 		]);
 		expect((await getDataRevision(db))!.revision).toBeGreaterThan(revision);
-		const second = await reviewProgressUpdate(
-			db,
-			admin,
-			{ updateId: id, version: 2, decision: 'return', comment: 'trop tard' },
-			null
-		);
+		const second = await review(id, 2, 'return', 'trop tard');
 		expect(second).toMatchObject({ ok: false, status: 409 });
 	});
 
@@ -740,31 +634,14 @@ describe('reviewProgressUpdate', () => {
 
 	it('returning an update sends it back to the partner with the comment, who can resubmit', async () => {
 		const id = await created(cdg, '1-2');
-		await reviewProgressUpdate(
-			db,
-			admin,
-			{
-				updateId: id,
-				version: 1,
-				decision: 'return',
-				comment: 'Précisez le nombre d’agents formés.'
-			},
-			null
-		);
+		await review(id, 1, 'return', 'Précisez le nombre d’agents formés.');
 		const returned = (await findProgressUpdate(db, id))!;
 		expect(returned).toMatchObject({
 			state: 'returned',
 			reviewComment: 'Précisez le nombre d’agents formés.',
 			version: 2
 		});
-		const resubmitted = await saveProgressUpdate(
-			db,
-			colleague,
-			'1-2',
-			id,
-			progressInput({ version: 2, done: '42 agents formés.' }),
-			null
-		);
+		const resubmitted = await save(colleague, '1-2', id, { version: 2, done: '42 agents formés.' });
 		expect(resubmitted).toMatchObject({ ok: true, value: { state: 'submitted' } });
 		expect((await findFicheByCode(db, '1-2'))!.history).toEqual([]);
 	});
@@ -773,21 +650,14 @@ describe('reviewProgressUpdate', () => {
 		const id = await created(cdg, '1-2');
 		expect((await findProgressUpdate(db, id))!.returnedAt).toBeNull();
 		const sendBack = (version: number, comment: string, at: string) =>
-			reviewProgressUpdate(
-				db,
-				admin,
-				{ updateId: id, version, decision: 'return', comment },
-				null,
-				new Date(at)
-			);
+			review(id, version, 'return', comment, new Date(at));
 		await sendBack(1, 'Précisez le nombre d’agents formés.', '2026-12-01T09:00:00.000Z');
 		expect((await findProgressUpdate(db, id))!.returnedAt).toBe('2026-12-01T09:00:00.000Z');
-		const input = progressInput({ version: 2, done: '42 agents formés.' });
-		await saveProgressUpdate(db, colleague, '1-2', id, input, null);
+		await save(colleague, '1-2', id, { version: 2, done: '42 agents formés.' });
 		await sendBack(3, 'Et combien de sessions ?', '2026-12-05T10:00:00.000Z');
 		// Saved as a draft since: still the comment of the second return, and its day.
-		const draft = progressInput({ version: 4, intent: 'draft', done: '42 agents, 3 sessions.' });
-		expect(await saveProgressUpdate(db, colleague, '1-2', id, draft, null)).toMatchObject({
+		const draft = { version: 4, intent: 'draft' as const, done: '42 agents, 3 sessions.' };
+		expect(await save(colleague, '1-2', id, draft)).toMatchObject({
 			ok: true
 		});
 		expect(await findProgressUpdate(db, id)).toMatchObject({
@@ -799,24 +669,12 @@ describe('reviewProgressUpdate', () => {
 
 	it('refuses a decision on a version the admin has not seen', async () => {
 		const id = await created(cdg, '1-2');
-		expect(
-			await reviewProgressUpdate(
-				db,
-				admin,
-				{ updateId: id, version: 7, decision: 'validate', comment: '' },
-				null
-			)
-		).toMatchObject({ ok: false, status: 409 });
+		expect(await review(id, 7, 'validate')).toMatchObject({ ok: false, status: 409 });
 	});
 
 	it('journals submissions and decisions with before and after', async () => {
 		const id = await created(cdg, '1-2');
-		await reviewProgressUpdate(
-			db,
-			admin,
-			{ updateId: id, version: 1, decision: 'validate', comment: '' },
-			null
-		);
+		await validate(id);
 		const events = await db
 			.selectFrom('audit_event')
 			.select(['action', 'before_state', 'after_state'])
@@ -926,34 +784,17 @@ describe('what a partner can repeat at will stays bounded in the journal (securi
 		const id = await created(cdg, '9-1');
 		let version = 1;
 		for (let n = 0; n < WITHDRAWALS_PER_DAY; n++) {
-			const back = await saveProgressUpdate(
-				db,
-				cdg,
-				'9-1',
-				id,
-				progressInput({ intent: 'replace', version, done: `Essai ${n}` }),
-				null
-			);
+			const back = await save(cdg, '9-1', id, { intent: 'replace', version, done: `Essai ${n}` });
 			expect(back).toMatchObject({ ok: true, value: { state: 'draft' } });
-			const again = await saveProgressUpdate(
-				db,
-				cdg,
-				'9-1',
-				id,
-				progressInput({ intent: 'submit', version: version + 1, done: `Essai ${n}` }),
-				null
-			);
+			const again = await save(cdg, '9-1', id, {
+				intent: 'submit',
+				version: version + 1,
+				done: `Essai ${n}`
+			});
 			expect(again.ok).toBe(true);
 			version += 2;
 		}
-		const refused = await saveProgressUpdate(
-			db,
-			cdg,
-			'9-1',
-			id,
-			progressInput({ intent: 'replace', version, done: 'Encore' }),
-			null
-		);
+		const refused = await save(cdg, '9-1', id, { intent: 'replace', version, done: 'Encore' });
 		expect(refused).toMatchObject({ ok: false, status: 429 });
 		expect((await findProgressUpdate(db, id))!.state).toBe('submitted');
 		// A withdrawal is refused too: the two share one count.
@@ -994,14 +835,7 @@ describe('what a partner can repeat at will stays bounded in the journal (securi
 describe('reviewProgressUpdate', () => {
 	it('refuses a return without a comment, whoever calls it: the partner must know what to correct', async () => {
 		const id = await created(cdg, '9-1');
-		expect(
-			await reviewProgressUpdate(
-				db,
-				admin,
-				{ updateId: id, version: 1, decision: 'return', comment: '  ' },
-				null
-			)
-		).toMatchObject({
+		expect(await review(id, 1, 'return', '  ')).toMatchObject({
 			ok: false,
 			status: 400,
 			fieldErrors: { comment: 'Expliquez au partenaire ce qu’il doit corriger.' }
