@@ -189,3 +189,15 @@ describe('the notice of a campaign closed', () => {
 		expect(await notice(id, 'close=1&annules=40')).toMatch(/les partenaires ne la voient plus\.$/);
 	});
 });
+
+// Issue #14: the table said « CDG46 : sans compte (ne peut pas répondre) » where the commission's
+// file said « Non attendue, faute de compte partenaire actif ».
+describe('an organisation the campaign does not wait for, in its table by fiche', () => {
+	it('is « non attendue, faute de compte partenaire actif », as the commission’s file says it', async () => {
+		const id = await openOne(false);
+		const byFiche = /<table>\s*<caption[^>]*>Avancement par fiche<\/caption>([\s\S]*?)<\/table>/;
+		const table = shownText(byFiche.exec(await campaignPage(id, ''))![1]!);
+		expect(table).toContain('CDG46 : non attendue, faute de compte partenaire actif');
+		expect(table).not.toMatch(/sans compte|ne peut pas répondre/);
+	});
+});

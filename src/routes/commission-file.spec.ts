@@ -422,7 +422,7 @@ describe('the file of a held or closed séance, read as the walkthrough did', ()
 						{ name: 'CDG46', label: 'manquante', state: 'missing' },
 						{
 							name: 'Syndicat mixte Lot numérique',
-							label: 'sans compte (ne peut pas répondre)',
+							label: 'non attendue, faute de compte partenaire actif',
 							state: 'unreachable'
 						}
 					]

@@ -350,8 +350,12 @@ describe('campaigns', () => {
 		const cdgOnPage = onPage.filter((o) => o.name === 'CDG46');
 		expect(cdgOnPage.find((o) => o.code === '1-1')?.label).toBe('soumise');
 		expect(cdgOnPage.filter((o) => o.label === 'manquante')).toHaveLength(4);
-		// An organisation that answered nothing and has no account is « sans compte » in both.
+		// An organisation that answered nothing and has no account is « non attendue » in both, in
+		// the commission file's words (« Non attendue, faute de compte partenaire actif »).
 		expect(withoutAccount.length).toBeGreaterThan(0);
+		expect(new Set(onPage.filter((o) => o.state === 'unreachable').map((o) => o.label))).toEqual(
+			new Set(['non attendue, faute de compte partenaire actif'])
+		);
 		// The commission's review file of each fiche says what the page says, organisation by organisation.
 		for (const code of new Set(onPage.map((o) => o.code))) {
 			const ficheId = (await findFicheState(db, code))!.id;

@@ -78,7 +78,8 @@ const PAIR_LABELS: Record<PairState, string> = {
 	validated: UPDATE_STATE_WORDS.validated,
 	returned: UPDATE_STATE_LABELS.returned,
 	missing: 'manquante',
-	unreachable: 'sans compte (ne peut pas répondre)'
+	// As the commission's file says it (« Non attendue, faute de compte partenaire actif »).
+	unreachable: 'non attendue, faute de compte partenaire actif'
 };
 
 /**
@@ -86,7 +87,7 @@ const PAIR_LABELS: Record<PairState, string> = {
  * commission's review file, /espace, the opening and the reminders, a message judged before it
  * leaves) tells each pair's state. A submission (waiting or validated) answers the campaign; a
  * returned or absent one does not. An organisation with no active account that answered none of
- * its fiches can neither be told nor answer: « sans compte », not waited for. One that answered
+ * its fiches can neither be told nor answer: « non attendue », not waited for. One that answered
  * at least one (before its last partner left or it was retired) was reached: what it submitted
  * stays submitted, and the rest is missing (or returned), counted like any other organisation's.
  */

@@ -179,7 +179,8 @@ describe('the completion of a campaign', () => {
 	});
 });
 
-// Walkthrough s47: « Syndicat mixte Lot numérique : sans compte (ne peut pas répondre) », and
+// Walkthrough s47: « Syndicat mixte Lot numérique : sans compte (ne peut pas répondre) » (since
+// issue #14 « non attendue, faute de compte partenaire actif », campaign-opened-notice.spec), and
 // nothing said who writes the syndicat's own updates (an admin opening the form got a 403).
 describe('an organisation without an account', () => {
 	it('says that administrators validate and the syndicat answers through a partner account', () => {
