@@ -82,7 +82,7 @@ test('a member prepares a sitting, raises 4-1 to priority 1 with a rationale and
 	await expect(proposals.getByRole('checkbox', { checked: true })).toHaveCount(0);
 	await expect(
 		proposals.getByRole('listitem').filter({ hasText: '17-1 — Mise en place' })
-	).toContainText('jamais mise à jour');
+	).toContainText('Jamais mise à jour');
 	await proposals.getByLabel(/^4-1/).check();
 	await page.getByRole('button', { name: 'Ajouter les fiches cochées' }).click();
 	await expect(page.getByRole('heading', { level: 3, name: /Fiche 4-1/ })).toBeVisible();
