@@ -3,6 +3,7 @@ import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { findFicheState, lastFicheRevisionId } from '$lib/server/authoring/repository';
 import { ficheFormValues } from '$lib/server/authoring/fiche-form';
+import { indicatorRowField } from '$lib/schemas/plan-edit';
 import { actions, load } from './admin/plan/fiches/[code=fiche]/+page.server';
 import FichePage from './admin/plan/fiches/[code=fiche]/+page.svelte';
 import { adminDatabase, postAction, routeEvent, withSession } from './route-testing';
@@ -64,6 +65,22 @@ describe('the fiche’s form', () => {
 		const valid = await send('4-1', { title: '', links: '4-1, 99-9, 16-1', reason: 'Relecture' });
 		expect(valid.data.errors.links).toBe(
 			'Aucune fiche ne porte le code 99-9. Une fiche ne peut pas être liée à elle-même.'
+		);
+	});
+});
+
+// Walkthrough of December 2026 (finding 6): 4-4's indicator set to « oui ou non » said only its
+// target's problem; its published value (8) was told at the next send, the target emptied.
+describe('an indicator’s new kind its values do not fit', () => {
+	it('is told in the first answer, beside its target’s problem', async () => {
+		const kind = indicatorRowField(0, 'kind');
+		const target = indicatorRowField(0, 'target');
+		const sent = await send('14-1', { [kind]: 'boolean', [target]: '40', reason: 'Nature' });
+		expect(sent.status).toBe(400);
+		expect(Object.keys(sent.data.errors)).toEqual(expect.arrayContaining([kind, target]));
+		// 14-1's seeded measurement (10).
+		expect(sent.data.errors[kind]).toBe(
+			'Cet indicateur a déjà reçu une valeur qui ne convient pas à la nature « oui ou non » (10) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.'
 		);
 	});
 });

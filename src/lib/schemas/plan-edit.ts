@@ -436,6 +436,8 @@ export function parseFicheForm(formData: FormData): {
 	linkedCodes: string[];
 	/** The owner and partner rows read (also when another field is refused). */
 	organisations: Pick<FicheEditInput, 'owners' | 'partners'>;
+	/** The indicator rows read (also when another field is refused). */
+	indicators: IndicatorInput[];
 } {
 	const { values, errors, data } = parseForm(formData, FICHE_FIELDS, ficheSchema);
 	const owners = readOrganisationRows(
@@ -466,12 +468,13 @@ export function parseFicheForm(formData: FormData): {
 	const linkedCodes = readCodes(values.links ?? '', errors);
 	const organisations = { owners, partners };
 	if (!data || Object.keys(errors).length > 0)
-		return { values, errors, linkedCodes, organisations };
+		return { values, errors, linkedCodes, organisations, indicators };
 	return {
 		values,
 		errors: {},
 		linkedCodes,
 		organisations,
+		indicators,
 		input: {
 			version: data.version,
 			seenRevision: data.seen_revision,

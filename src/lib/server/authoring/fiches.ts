@@ -9,6 +9,7 @@ import {
 	repeatedOrganisationProblem,
 	repeatedOrganisationRows,
 	type FicheEditInput,
+	type IndicatorInput,
 	type IndicatorPart
 } from '../../schemas/plan-edit';
 import { markupToRichText, richTextToMarkup } from '../../utils/rich-text-markup';
@@ -16,7 +17,11 @@ import { INCOMPLETE_FORM } from '../../schemas/form';
 import type { RichText } from '../../utils/rich-text';
 import { formatNumber, listInWords, plural } from '../../utils/format';
 import { parisDate } from '../../utils/dates';
-import { INDICATOR_KIND_NAMES, indicatorValueProblem } from '../../utils/indicator-kinds';
+import {
+	INDICATOR_KIND_NAMES,
+	indicatorValueProblem,
+	type IndicatorKind
+} from '../../utils/indicator-kinds';
 import { FICHE_FIELD_LABELS, FICHE_NOT_FOUND, STATUS_LABELS } from '../../utils/vocabulary';
 import { FICHE_CODE_PATTERN, foldForMatching, MAX_FICHE_NUMBER } from '../../utils/text';
 import type { User } from '../auth/users';
@@ -173,6 +178,44 @@ export async function repeatedOrganisationErrors(
 }
 
 /**
+ * The indicator rows of a fiche's form whose new kind does not fit the values the indicator already
+ * received (they keep their meaning on the public pages), each refused on its kind's field; `own`:
+ * the fiche's indicators as stored.
+ */
+async function kindMisfitErrors(
+	db: Executor,
+	own: { id: number; kind: IndicatorKind }[],
+	indicators: IndicatorInput[]
+): Promise<Record<string, string>> {
+	const errors: Record<string, string> = {};
+	for (const [row, indicator] of indicators.entries()) {
+		const stored = own.find((i) => indicator.id !== null && i.id === indicator.id);
+		if (!stored || stored.kind === indicator.kind) continue;
+		const misfits = (await listIndicatorValues(db, stored.id)).filter(
+			(value) => indicatorValueProblem(indicator.kind, value) !== null
+		);
+		if (misfits.length > 0)
+			errors[indicatorRowField(row, 'kind')] =
+				`Cet indicateur a déjà reçu ${plural(misfits.length, 'une valeur qui ne convient', 'des valeurs qui ne conviennent')} pas à la nature « ${INDICATOR_KIND_NAMES[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`;
+	}
+	return errors;
+}
+
+/**
+ * The same, for the indicator rows of the form of the fiche `ficheCode` (by code): also asked
+ * when another field is refused, so that a kind the values do not fit is told with the target it
+ * makes wrong, not at the next try (walkthrough of December 2026).
+ */
+export async function indicatorKindErrors(
+	db: Executor,
+	ficheCode: string,
+	indicators: IndicatorInput[]
+): Promise<Record<string, string>> {
+	const state = await findFicheState(db, ficheCode);
+	return state ? kindMisfitErrors(db, state.indicators, indicators) : {};
+}
+
+/**
  * Why an objective may not be chosen: withdrawn from the plan meanwhile (the page was opened
  * before), said with its name; otherwise not in the list.
  */
@@ -240,17 +283,10 @@ async function ficheEditProblems(
 	const ownIndicators = new Map(state.indicators.map((i) => [i.id, i]));
 	if (input.indicators.some((i) => i.id !== null && !ownIndicators.has(i.id)))
 		return refuse(400, INCOMPLETE_FORM);
-	// A new kind must fit the values already given: they keep their meaning on the public pages.
-	for (const [row, indicator] of input.indicators.entries()) {
-		const own = indicator.id === null ? undefined : ownIndicators.get(indicator.id);
-		if (!own || own.kind === indicator.kind) continue;
-		const misfits = (await listIndicatorValues(trx, own.id)).filter(
-			(value) => indicatorValueProblem(indicator.kind, value) !== null
-		);
-		if (misfits.length > 0)
-			fieldErrors[indicatorRowField(row, 'kind')] =
-				`Cet indicateur a déjà reçu ${plural(misfits.length, 'une valeur qui ne convient', 'des valeurs qui ne conviennent')} pas à la nature « ${INDICATOR_KIND_NAMES[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`;
-	}
+	for (const [field, message] of Object.entries(
+		await kindMisfitErrors(trx, state.indicators, input.indicators)
+	))
+		fieldErrors[field] ??= message;
 	if (Object.keys(fieldErrors).length > 0 || !objective) return invalidFields(fieldErrors);
 	return { objective, objectives, linked };
 }

@@ -2,6 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
 import {
 	ficheEditor,
+	indicatorKindErrors,
 	readLinkedCodes,
 	rebaseTyping,
 	repeatedOrganisationErrors,
@@ -40,13 +41,13 @@ export const actions: Actions = {
 		if (!parsed.input) {
 			// Unknown linked codes are told with the other refusals, not at the next try; with a
 			// code written wrong, in the field's one message.
-			// So are the rows repeating an organisation, named (the schema has only its id).
-			const repeated = await repeatedOrganisationErrors(
-				getDb(),
-				event.params.code,
-				parsed.organisations
-			);
-			for (const [field, message] of Object.entries(repeated)) parsed.errors[field] ??= message;
+			// So are the rows repeating an organisation, named (the schema has only its id), and an
+			// indicator's new kind that its values do not fit (beside its target's problem).
+			const rowErrors = {
+				...(await repeatedOrganisationErrors(getDb(), event.params.code, parsed.organisations)),
+				...(await indicatorKindErrors(getDb(), event.params.code, parsed.indicators))
+			};
+			for (const [field, message] of Object.entries(rowErrors)) parsed.errors[field] ??= message;
 			if (parsed.linkedCodes.length > 0) {
 				const { problem } = await readLinkedCodes(getDb(), event.params.code, parsed.linkedCodes);
 				if (problem)
