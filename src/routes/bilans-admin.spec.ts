@@ -2,7 +2,12 @@ import { isRedirect } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
 import { newStructure, openedStructure } from '$lib/server/authoring/testing';
 import { retireStructure, saveStructure } from '$lib/server/authoring/structure';
-import { findEdition, loadPlanToFreeze } from '$lib/server/editions/repository';
+import {
+	findDraftOfYear,
+	findEdition,
+	findLatestPublished,
+	loadPlanToFreeze
+} from '$lib/server/editions/repository';
 import { draftDigest, saveEditionDraft } from '$lib/server/editions/service';
 import { savedDraft } from '$lib/server/editions/testing';
 import { listAxes } from '$lib/server/plan/repository';
@@ -56,6 +61,14 @@ async function axisWithdrawn(id: number, at: string) {
 /** The bilans' form opened on the draft `id`. */
 async function draftForm(id: number) {
 	return (await bilans.load(await as(`/admin/bilans?brouillon=${id}`, '/admin/bilans', {}))) as {
+		axisFields: { name: string }[];
+		editing: Record<string, string>;
+	};
+}
+
+/** The bilans' form opened with « corriger » on the published edition `id`. */
+async function correctionForm(id: number) {
+	return (await bilans.load(await as(`/admin/bilans?corriger=${id}`, '/admin/bilans', {}))) as {
 		axisFields: { name: string }[];
 		editing: Record<string, string>;
 	};
@@ -149,6 +162,62 @@ describe('the bilans’ admin pages', () => {
 		expect(await confirmation(read)).toMatchObject({ changed: true });
 		// Opened without the preview: read it first.
 		expect(await confirmation('')).toMatchObject({ changed: true });
+	});
+
+	it('open « corriger » on the texts of the latest published version, saved as the next version with them', async () => {
+		const published = (await findLatestPublished(portal.db, 2018))!;
+		expect(Object.keys(published.axisTexts)).toHaveLength(3);
+		const form = await correctionForm(published.id);
+		expect(form.editing).toMatchObject({
+			year: '2018',
+			as_of: published.asOf,
+			intro: published.intro,
+			change_note: '',
+			based_on: '1',
+			...Object.fromEntries(
+				Object.entries(published.axisTexts).map(([code, text]) => [axisTextField(code), text])
+			)
+		});
+		const note = 'Correction d’une coquille dans l’introduction.';
+		const typed = { ...resent(form.editing), intro: 'Introduction corrigée', change_note: note };
+		const sent = await Promise.resolve(save(typed)).catch((thrown: unknown) => thrown);
+		expect(isRedirect(sent)).toBe(true);
+		const draft = (await findDraftOfYear(portal.db, 2018))!;
+		expect(draft).toMatchObject({ version: 2, intro: 'Introduction corrigée', changeNote: note });
+		expect(draft.axisTexts).toEqual(published.axisTexts);
+		// The year has a draft now: « corriger » carries it on.
+		expect((await correctionForm(published.id)).editing).toMatchObject({
+			id: draft.id,
+			intro: 'Introduction corrigée'
+		});
+	});
+
+	it('refuse a blank form for a published year, filled back with its published texts where left empty, the typing kept', async () => {
+		const published = (await findLatestPublished(portal.db, 2018))!;
+		const typed = { year: '2018', as_of: '', intro: 'Introduction corrigée', change_note: '' };
+		const sent = await formAnswer(() => save(typed));
+		expect(sent.status).toBe(409);
+		expect(sent.message).toMatch(
+			/^Le bilan 2018 est déjà publié \(version 1\) : une nouvelle version part de ses textes/
+		);
+		// The note is asked for in the same answer.
+		expect(Object.keys(sent.errors)).toEqual(['change_note', 'form']);
+		expect(sent.values).toMatchObject({
+			year: '2018',
+			intro: 'Introduction corrigée',
+			based_on: '1',
+			...Object.fromEntries(
+				Object.entries(published.axisTexts).map(([code, text]) => [axisTextField(code), text])
+			)
+		});
+		expect(await findDraftOfYear(portal.db, 2018)).toBeUndefined();
+		// Sent again as it came back, with its note: version 2 keeps the published axis texts.
+		const again = { ...(sent.values as Record<string, string>), change_note: 'Coquille.' };
+		const saved = await Promise.resolve(save(again)).catch((thrown: unknown) => thrown);
+		expect(isRedirect(saved)).toBe(true);
+		const draft = (await findDraftOfYear(portal.db, 2018))!;
+		expect(draft).toMatchObject({ version: 2, intro: 'Introduction corrigée' });
+		expect(draft.axisTexts).toEqual(published.axisTexts);
 	});
 
 	it('refuse a correction note typed for a bilan never published, under its field, the typing kept', async () => {

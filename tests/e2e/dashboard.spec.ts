@@ -287,13 +287,25 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	await context.close();
 });
 
-test('a published edition is corrected as a version 2: the note is asked for, visitors read version 2, version 1 stays as published', async ({
+test('a published edition is corrected as a version 2 from its texts: the note is asked for, visitors read version 2, version 1 stays as published', async ({
 	browser
 }, testInfo) => {
 	const { context, page } = await adminOnEditions(browser);
-	// The default date of arrest (31 December of last year) follows the year typed.
-	await page.getByLabel('Année').fill('2019');
+	// « corriger » beside the published 2019 opens the form on its texts, the year fixed.
+	await page.getByRole('link', { name: 'Corriger le bilan 2019 (nouvelle version)' }).click();
+	await expect(page).toHaveURL(/\/admin\/bilans\?corriger=\d+#preparer$/);
+	await expect(page.locator('h2#preparer')).toHaveText('Corriger le bilan 2019 (nouvelle version)');
+	await waitForHydration(page);
+	await expect(page.getByLabel('Année')).toHaveValue('2019');
+	await expect(page.getByLabel('Année')).toHaveAttribute('readonly', '');
 	await expect(page.getByLabel(/Chiffres arrêtés au/)).toHaveValue('2019-12-31');
+	await expect(page.getByLabel('Introduction')).toHaveValue('Une année de lancement.');
+	await expect(page.getByLabel('Texte de l’axe « modernité »')).toHaveValue(
+		'Le WIFI public se déploie.'
+	);
+	await expect(page.getByLabel('Texte de l’axe « solidarité »')).toHaveValue(
+		'Les premiers tiers-lieux ouvrent leurs portes.'
+	);
 	await page.getByLabel('Introduction').fill('Une année de lancement, chiffres corrigés.');
 	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
 	const noteAsked =
@@ -304,6 +316,9 @@ test('a published edition is corrected as a version 2: the note is asked for, vi
 	await expect(page.getByLabel('Introduction')).toHaveValue(
 		'Une année de lancement, chiffres corrigés.'
 	);
+	await expect(page.getByLabel('Texte de l’axe « modernité »')).toHaveValue(
+		'Le WIFI public se déploie.'
+	);
 	await screenshot(page, testInfo.outputPath('note-de-correction-demandee.png'), {
 		fullPage: false
 	});
@@ -312,6 +327,9 @@ test('a published edition is corrected as a version 2: the note is asked for, vi
 	await expect(page.locator('.cover .cover-facts')).toContainText(
 		'brouillon de la version 2, pas encore publié'
 	);
+	// The published axis texts are in version 2's draft.
+	await expect(page.getByText('Le WIFI public se déploie.')).toBeVisible();
+	await expect(page.getByText('Les premiers tiers-lieux ouvrent leurs portes.')).toBeVisible();
 	await page.getByRole('link', { name: 'Publier le bilan 2019…' }).click();
 	await expect(page.locator('h1')).toHaveText('Publier le bilan 2019 (version 2) ?');
 	await page.getByRole('button', { name: 'Publier définitivement le bilan 2019' }).click();
@@ -324,6 +342,7 @@ test('a published edition is corrected as a version 2: the note is asked for, vi
 	await reader.goto('/bilans/2019');
 	await expect(reader).toHaveTitle(/^Bilan 2019 \(version 2\)/);
 	await expect(reader.getByText('Une année de lancement, chiffres corrigés.')).toBeVisible();
+	await expect(reader.getByText('Le WIFI public se déploie.')).toBeVisible();
 	await expect(
 		reader.getByText(
 			'Correction par rapport à la version précédente : La fiche 6-1, réalisée en juin, est comptée.'

@@ -51,6 +51,8 @@ export type RefusalReason =
 	| 'withdrawn'
 	| 'organisation-off-fiche'
 	| 'draft-discarded'
+	/** A new version of a published bilan sent without the texts of its latest version. */
+	| 'published-texts'
 	/** The address names no fiche (a page may then look for the code it moved to). */
 	| 'fiche-not-found'
 	/** A 403 with no particular reason to tell: a page says it generally (`deny` without one). */

@@ -140,24 +140,34 @@ export async function listEditionsWithoutFiles(db: Executor) {
 		.execute();
 }
 
-export async function findEdition(db: Executor, id: number) {
-	const row = await db
-		.selectFrom('edition')
-		.select([...SUMMARY, 'edition.intro', 'edition.axis_texts as axisTexts'])
-		.where('id', '=', id)
-		.executeTakeFirst();
+/** An edition with its texts: its summary, introduction and axis texts (by axis code). */
+const WITH_TEXTS = [...SUMMARY, 'edition.intro', 'edition.axis_texts as axisTexts'] as const;
+
+function withTexts<R extends { axisTexts: string }>(row: R | undefined) {
 	return row && { ...row, axisTexts: JSON.parse(row.axisTexts) as Record<string, string> };
+}
+
+export async function findEdition(db: Executor, id: number) {
+	return withTexts(
+		await db.selectFrom('edition').select(WITH_TEXTS).where('id', '=', id).executeTakeFirst()
+	);
+}
+
+/** The latest published version of a year, with its texts: what a correction starts from. */
+export async function findLatestPublished(db: Executor, year: number) {
+	return withTexts(await publishedRow(db, year).select(WITH_TEXTS).executeTakeFirst());
 }
 
 /** The year's draft, if one is being prepared. */
 export async function findDraftOfYear(db: Executor, year: number) {
-	const row = await db
-		.selectFrom('edition')
-		.select([...SUMMARY, 'edition.intro', 'edition.axis_texts as axisTexts'])
-		.where('year', '=', year)
-		.where('state', '=', 'draft')
-		.executeTakeFirst();
-	return row && { ...row, axisTexts: JSON.parse(row.axisTexts) as Record<string, string> };
+	return withTexts(
+		await db
+			.selectFrom('edition')
+			.select(WITH_TEXTS)
+			.where('year', '=', year)
+			.where('state', '=', 'draft')
+			.executeTakeFirst()
+	);
 }
 
 export async function listVersions(db: Executor, year: number): Promise<EditionSummary[]> {

@@ -7,8 +7,10 @@ import type { Db } from '../db';
 import { reviewProgressUpdate, saveProgressUpdate } from '../progress/service';
 import { createPartner, progressInput } from '../progress/testing';
 import {
+	findDraftOfYear,
 	findEdition,
 	findFrozenFiche,
+	findLatestPublished,
 	findPublishedFile,
 	findPublishedSnapshot,
 	listEditions,
@@ -514,6 +516,32 @@ describe('yearly editions', () => {
 		expect(
 			(await listEditions(db, { publishedOnly: true })).filter((e) => e.year === 2018)
 		).toHaveLength(2);
+	});
+
+	it('starts a new version from the latest published texts: a form based on none is refused, an axis it did not offer keeps its text', async () => {
+		const published = (await findLatestPublished(db, 2018))!;
+		const correction = {
+			...{ year: 2018, asOf: '2018-12-31', intro: 'Introduction corrigée', axisTexts: {} },
+			...{ changeNote: 'Coquille.', shown: '', offeredAxes: ['performance', 'solidarite'] }
+		};
+		for (const basedOn of [0, 2])
+			expect(await saveEditionDraft(db, admin, { ...correction, basedOn })).toMatchObject({
+				ok: false,
+				status: 409,
+				reason: 'published-texts',
+				message: expect.stringContaining(
+					'les textes laissés vides reprennent maintenant ceux de la version 1'
+				)
+			});
+		expect(await findDraftOfYear(db, 2018)).toBeUndefined();
+		// Based on version 1, both offered texts emptied on purpose: the one not offered is kept.
+		const saved = await saveEditionDraft(db, admin, { ...correction, basedOn: 1 });
+		if (!saved.ok) throw new Error(saved.message);
+		expect((await findEdition(db, saved.value.id))!).toMatchObject({
+			version: 2,
+			intro: 'Introduction corrigée',
+			axisTexts: { modernite: published.axisTexts.modernite }
+		});
 	});
 
 	it('leaves each version’s event of the plan’s history linking that version, named', async () => {

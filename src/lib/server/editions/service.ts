@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import {
 	findDraftOfYear,
 	findEdition,
+	findLatestPublished,
 	insertEditionFiles,
 	lastPublishedVersion,
 	listEditions,
@@ -21,6 +22,7 @@ import { EDITION_NOT_FOUND } from '../../utils/vocabulary';
 import { daysAfter, parisToday } from '../../utils/dates';
 import {
 	axisTextField,
+	type AxisOfForm,
 	editionFormFields,
 	editionSchema,
 	newDraftYearMessage
@@ -45,9 +47,16 @@ export interface DraftInput {
 	 * since) are kept, not dropped unseen. Left out: the texts given are all there is.
 	 */
 	offeredAxes?: string[];
+	/**
+	 * From the form: the published version whose texts it was opened on (« corriger »), 0 for a
+	 * blank form. A new version of a published bilan starts from the texts of its latest version:
+	 * a form based on none of them, or on an older one, is refused (`published-texts`), nothing
+	 * published dropped unseen. Left out by the seed and the tools.
+	 */
+	basedOn?: number;
 }
 
-type DraftTexts = Omit<DraftInput, 'year' | 'shown' | 'offeredAxes'>;
+type DraftTexts = Omit<DraftInput, 'year' | 'shown' | 'offeredAxes' | 'basedOn'>;
 
 /** The texts written for axes, by axis code in code order (an axis left blank has none). */
 function writtenAxisTexts(axisTexts: Record<string, string>): [string, string][] {
@@ -149,6 +158,66 @@ export async function postedEditionForm(db: Executor, asOf: string | undefined) 
 	};
 }
 
+/** A published version of a bilan with its texts, as a correction's form starts from it. */
+interface PublishedTexts {
+	year: number;
+	version: number;
+	asOf: string;
+	intro: string;
+	axisTexts: Record<string, string>;
+}
+
+/**
+ * The values of the form that corrects `published` (its year's latest version): its date of
+ * arrest, its introduction and the text of each of `axes` (the form's), and the version it starts
+ * from (`based_on`); what `typed` fills stays (a refused form keeps its typing), only the texts it
+ * left empty are taken from the published version.
+ */
+export function correctionValues<T extends Record<string, string>>(
+	published: PublishedTexts,
+	axes: AxisOfForm[],
+	typed?: T
+): Record<string, string> {
+	const texts: [string, string][] = [
+		['intro', published.intro],
+		...axes.map((a): [string, string] => [axisTextField(a.code), published.axisTexts[a.code] ?? ''])
+	];
+	return {
+		year: String(published.year),
+		as_of: published.asOf,
+		change_note: '',
+		...typed,
+		...Object.fromEntries(texts.filter(([field]) => !typed?.[field]?.trim())),
+		based_on: String(published.version)
+	};
+}
+
+/**
+ * The edition the bilans' form opens on: the draft `draftId` (« modifier »), or for the published
+ * edition `correctedId` (« corriger ») its year's latest version, or the year's draft if it has
+ * one (a correction under way is carried on, not started again). Neither: a blank form.
+ */
+export async function editionToEdit(
+	db: Executor,
+	draftId: number | undefined,
+	correctedId: number | undefined
+) {
+	const draft = draftId === undefined ? undefined : await findEdition(db, draftId);
+	if (draft?.state === 'draft') return { draft };
+	const corrected = correctedId === undefined ? undefined : await findEdition(db, correctedId);
+	if (corrected?.state !== 'published') return {};
+	const ofYear = await findDraftOfYear(db, corrected.year);
+	return ofYear ? { draft: ofYear } : { published: await findLatestPublished(db, corrected.year) };
+}
+
+/** Why a form not based on the latest published version of `year` (`latest`) is refused. */
+function correctionBaseMessage(year: number, latest: number, basedOn: number): string {
+	const fill = `Rien n’a été enregistré : les textes laissés vides reprennent maintenant ceux de la version ${latest}, votre saisie est gardée. Relisez-les, dites ce que la nouvelle version corrige, puis enregistrez à nouveau.`;
+	return basedOn === 0
+		? `Le bilan ${year} est déjà publié (version ${latest}) : une nouvelle version part de ses textes (« corriger » dans la liste des bilans), pour n’en perdre aucun. ${fill}`
+		: `La version ${latest} du bilan ${year} a été publiée depuis que vous avez ouvert ce formulaire (il reprenait la version ${basedOn}). ${fill}`;
+}
+
 /** Creates or updates the draft of a year; its version follows the last published one. */
 export async function saveEditionDraft(
 	db: Db,
@@ -170,17 +239,27 @@ export async function saveEditionDraft(
 				{ changes: draftChanges(existing, input, await listAxes(trx)) }
 			);
 		const lastVersion = await lastPublishedVersion(trx, input.year);
-		if (lastVersion > 0 && !input.changeNote) {
-			const message = `Le bilan ${input.year} est déjà publié : une correction en fait une nouvelle version, dites ce qui change (note de correction).`;
-			return refuse(400, message, { fieldErrors: { change_note: message } });
+		const noteMessage =
+			lastVersion > 0 && !input.changeNote
+				? `Le bilan ${input.year} est déjà publié : une correction en fait une nouvelle version, dites ce qui change (note de correction).`
+				: null;
+		const noteAsked = noteMessage ? { change_note: noteMessage } : undefined;
+		// A new version (no draft yet) starts from the latest published one's texts.
+		const published = existing ? undefined : await findLatestPublished(trx, input.year);
+		if (published && input.basedOn !== undefined && input.basedOn !== published.version) {
+			const message = correctionBaseMessage(input.year, published.version, input.basedOn);
+			const fieldErrors = { form: message, ...noteAsked };
+			return refuse(409, message, { reason: 'published-texts', fieldErrors });
 		}
+		if (noteMessage) return refuse(400, noteMessage, { fieldErrors: noteAsked });
 		if (lastVersion === 0 && input.changeNote) {
 			// Kept nowhere (a first version corrects nothing): said, not dropped unseen.
 			const message = `Le bilan ${input.year} n’a pas encore de version publiée : la note de correction est pour une nouvelle version d’un bilan publié. Videz ce champ.`;
 			return refuse(400, message, { fieldErrors: { change_note: message } });
 		}
 		const { offeredAxes, ...draft } = input;
-		const kept = Object.entries(existing?.axisTexts ?? {}).filter(
+		// The texts of axes the form did not offer: the draft's, or for a new version the published one's.
+		const kept = Object.entries((existing ?? published)?.axisTexts ?? {}).filter(
 			([code, text]) => offeredAxes !== undefined && !offeredAxes.includes(code) && text !== ''
 		);
 		const id = await upsertDraft(
