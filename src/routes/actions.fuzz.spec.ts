@@ -131,6 +131,12 @@ function fakeEvent(
 	} as never;
 }
 
+/** What an action receives when `user` posts `fields`: signed in if the admin or the partner. */
+function postedBy(user: User, path: string, fields: Fields, params: Record<string, string> = {}) {
+	const sessionId = user === admin ? adminSessionId : user === partner ? partnerSessionId : null;
+	return fakeEvent(path, params, user, sessionId, toFormData(fields));
+}
+
 async function snapshot(tables: string[]): Promise<string> {
 	const parts: unknown[] = [];
 	for (const table of tables)
@@ -237,13 +243,7 @@ describe('hostile input on every form action', () => {
 					};
 					await expectRefusal(() =>
 						reportActions.default!(
-							fakeEvent(
-								'/espace/fiches/9-1/suivi',
-								{ code: '9-1' },
-								partner,
-								partnerSessionId,
-								toFormData(fields)
-							)
+							postedBy(partner, '/espace/fiches/9-1/suivi', fields, { code: '9-1' })
 						)
 					);
 				}
@@ -269,11 +269,7 @@ describe('hostile input on every form action', () => {
 			fc.asyncProperty(formArbitrary(['current', 'next', 'confirm']), async (fields) => {
 				// Hostile input, not repeated wrong passwords: those end the session (own test).
 				await db.deleteFrom('login_throttle').execute();
-				await expectRefusal(() =>
-					accountActions.password!(
-						fakeEvent('/compte', {}, partner, partnerSessionId, toFormData(fields))
-					)
-				);
+				await expectRefusal(() => accountActions.password!(postedBy(partner, '/compte', fields)));
 			}),
 			{ numRuns: 25 }
 		);
@@ -309,9 +305,7 @@ describe('hostile input on every form action', () => {
 		await fc.assert(
 			fc.asyncProperty(formArbitrary(['email', 'name', 'role', 'organisation']), async (fields) => {
 				await expectRefusal(() =>
-					usersActions.create!(
-						fakeEvent('/admin/utilisateurs', {}, admin, adminSessionId, toFormData(fields))
-					)
+					usersActions.create!(postedBy(admin, '/admin/utilisateurs', fields))
 				);
 			}),
 			RUNS
@@ -322,9 +316,7 @@ describe('hostile input on every form action', () => {
 					if (fields.userId?.values.length === 1 && /^\d+$/.test(fields.userId.values[0]!))
 						fields.userId = { values: ['999999'] };
 					await expectRefusal(() =>
-						usersActions[action]!(
-							fakeEvent('/admin/utilisateurs', {}, admin, adminSessionId, toFormData(fields))
-						)
+						usersActions[action]!(postedBy(admin, '/admin/utilisateurs', fields))
 					);
 				}),
 				{ numRuns: 20 }
@@ -347,15 +339,7 @@ describe('hostile input on every form action', () => {
 				fc.constantFrom(String(partner.id), String(admin.id), '999999'),
 				async (fields, id) => {
 					await expectRefusal(() =>
-						roleActions.role!(
-							fakeEvent(
-								`/admin/utilisateurs/${id}`,
-								{ id },
-								admin,
-								adminSessionId,
-								toFormData(fields)
-							)
-						)
+						roleActions.role!(postedBy(admin, `/admin/utilisateurs/${id}`, fields, { id }))
 					);
 				}
 			),
@@ -373,13 +357,7 @@ describe('hostile input on every form action', () => {
 						fields.version = { values: ['2'] };
 					await expectRefusal(() =>
 						reviewActions[action]!(
-							fakeEvent(
-								`/admin/suivis/${submittedId}`,
-								{ id: String(submittedId) },
-								admin,
-								adminSessionId,
-								toFormData(fields)
-							)
+							postedBy(admin, `/admin/suivis/${submittedId}`, fields, { id: String(submittedId) })
 						)
 					);
 				}
@@ -396,13 +374,7 @@ describe('hostile input on every form action', () => {
 					fields.version = { values: ['2'] };
 				await expectRefusal(() =>
 					withdrawActions.retirer!(
-						fakeEvent(
-							`/espace/suivis/${submittedId}`,
-							{ id: String(submittedId) },
-							partner,
-							partnerSessionId,
-							toFormData(fields)
-						)
+						postedBy(partner, `/espace/suivis/${submittedId}`, fields, { id: String(submittedId) })
 					)
 				);
 			}),
@@ -420,9 +392,7 @@ describe('hostile input on every form action', () => {
 				async (fields) => {
 					fields.held_on = { values: ['2026-02-30'] };
 					await expectRefusal(() =>
-						commissionActions.create!(
-							fakeEvent('/commission', {}, admin, adminSessionId, toFormData(fields))
-						)
+						commissionActions.create!(postedBy(admin, '/commission', fields))
 					);
 				}
 			),
@@ -441,13 +411,7 @@ describe('hostile input on every form action', () => {
 					fields.text = { values: ['  '] };
 					await expectRefusal(() =>
 						sittingActions.decide!(
-							fakeEvent(
-								`/commission/seances/${sittingId}`,
-								params,
-								admin,
-								adminSessionId,
-								toFormData(fields)
-							)
+							postedBy(admin, `/commission/seances/${sittingId}`, fields, params)
 						)
 					);
 				}
@@ -473,13 +437,7 @@ describe('hostile input on every form action', () => {
 						for (const name of ['title', 'guest_name']) fields[name] = { values: [''] };
 						await expectRefusal(() =>
 							sittingActions[action]!(
-								fakeEvent(
-									`/commission/seances/${sittingId}`,
-									params,
-									admin,
-									adminSessionId,
-									toFormData(fields)
-								)
+								postedBy(admin, `/commission/seances/${sittingId}`, fields, params)
 							)
 						);
 					}
