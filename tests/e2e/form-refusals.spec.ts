@@ -171,7 +171,7 @@ test('a refused form on a page that reads its data again (an organisation’s me
 	await context.close();
 });
 
-test('typing after a refusal, while the page’s data is read again, stays where it is typed (the focus is not taken back to the refused field)', async ({
+test('after a refusal, while the page’s data is read again, the form takes no keys; once answered, the focus stays where the person put it and their typing goes there (not back to the refused field)', async ({
 	browser
 }) => {
 	const context = await browser.newContext();
@@ -193,16 +193,19 @@ test('typing after a refusal, while the page’s data is read again, stays where
 	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
 	await expect(page.locator('#year-error')).toBeVisible();
 	await expect.poll(() => readAgain).toBe(true);
-	// The person has read the refusal and types on, in another field.
+	// The person has read the refusal and moves on to another field: the form, busy until its
+	// answer is fully applied, holds what was sent (enhanceOnce's holdFields), its keys not taken.
 	const axis = page.getByLabel('Texte de l’axe « modernité »');
 	await axis.click();
 	await page.keyboard.type('Le WIFI ');
+	await expect(axis).toHaveValue('');
 	const arrived = page.waitForResponse('**/admin/bilans/__data.json**');
 	release();
 	await arrived;
 	// The answer is done with (the form is no longer busy): the page's data read and drawn.
 	await expect(page.locator('form[aria-busy]')).toHaveCount(0);
-	await page.keyboard.type('public se déploie.');
+	await expect(axis).toBeFocused();
+	await page.keyboard.type('Le WIFI public se déploie.');
 	await expect(axis).toHaveValue('Le WIFI public se déploie.');
 	await expect(axis).toBeFocused();
 	await expect(page.getByLabel('Année')).toHaveValue('deux mille dix-neuf');

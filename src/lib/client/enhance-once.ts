@@ -12,12 +12,20 @@ import { shownAnswer } from './refused-answer.svelte';
 
 const SEND_FAILED_MESSAGE =
 	'L’envoi n’a pas abouti (connexion interrompue ou portail indisponible) : votre saisie est conservée, renvoyez le formulaire.';
+/** After a refusal, the page's data could not be read again (readingPageData). */
+const READ_FAILED_MESSAGE =
+	'Rien n’a été enregistré, et la page n’a pas pu être relue (connexion interrompue ou portail indisponible) : votre saisie est conservée, renvoyez le formulaire.';
 
 /**
  * `use:enhanceOnce`, or `use:enhanceOnce={submit}` as with `use:enhance`:
  * - while a submission of the form waits for its answer, the form is `aria-busy`, its buttons are
  *   marked `data-sending` (shown as waiting, app.css), and sending it again does nothing; the focus
- *   stays where it was (no button is disabled under it);
+ *   stays where it was (no button is disabled under it); its fields hold what was sent until the
+ *   answer is fully applied, the page's data read again included (`holdFields`): typed meanwhile,
+ *   it would be wiped by the form drawn anew with the save, or left on screen as if saved;
+ * - when the page's data cannot be read again after a refusal (connection lost, the portal
+ *   failing), SvelteKit would reload the whole page, the typing lost without a question: the page
+ *   stays as it is, with a French alert at the form's top (`readingPageData`);
  * - when no answer comes (the connection failed) or the answer cannot be read, SvelteKit would
  *   replace the page by an English error page and lose what was typed: the form stays as it is,
  *   with a French alert at its top; the same when the server failed (5xx: the database busy, the
@@ -42,6 +50,7 @@ const SEND_FAILED_MESSAGE =
  */
 export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 	let pending = false;
+	let release = () => {};
 	const setSending = (sending: boolean) => {
 		pending = sending;
 		if (sending) form.setAttribute('aria-busy', 'true');
@@ -49,6 +58,8 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 		// form.elements: the buttons placed outside the form with form="…" too.
 		for (const element of form.elements)
 			if (element instanceof HTMLButtonElement) element.toggleAttribute('data-sending', sending);
+		release();
+		release = sending ? holdFields(form) : () => {};
 	};
 	return enhance(form, async (input) => {
 		if (pending) {
@@ -104,14 +115,8 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 									(result.error as Partial<App.Error> | null)?.sessionEnded === true
 								)
 							: formAlert(SEND_FAILED_MESSAGE, false);
-					form.prepend(alert);
 					hideConfirmations(form);
-					// The button pressed is at the form's end: the alert at its top is brought into view,
-					// and takes the focus, so that its sign-in link is the next Tab (on a phone, the
-					// focus stayed on the button, off screen, 16 Shift+Tab from the link).
-					alert.tabIndex = -1;
-					alert.scrollIntoView({ block: 'nearest' });
-					alert.focus({ preventScroll: true });
+					showAlert(form, alert);
 					return;
 				}
 				const apply = async () => {
@@ -119,9 +124,18 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				};
 				// The page's title says whether this answer refused the form (the root layout).
 				shownAnswer.refused = result.type === 'failure';
-				// A save that leads to another page is what the person asked for: not questioned
-				// for typing in the page's other forms.
-				await (result.type === 'redirect' ? leaveUnasked(apply) : apply());
+				if (result.type !== 'failure')
+					// A save that leads to another page is what the person asked for: not questioned
+					// for typing in the page's other forms.
+					await (result.type === 'redirect' ? leaveUnasked(apply) : apply());
+				else if (!(await readingPageData(apply))) {
+					// The refusal's message stays (a field to correct, the conflict): the alert says
+					// that the page was not read again.
+					const alert = formAlert(READ_FAILED_MESSAGE, false);
+					if (movedOn(focusedAtSend)) form.prepend(alert);
+					else showAlert(form, alert);
+					return;
+				}
 				saved = result.type === 'success' || result.type === 'redirect';
 				if (answer.result.type === 'failure') {
 					await tick();
@@ -148,6 +162,134 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			}
 		};
 	});
+}
+
+/**
+ * Puts `alert` at the form's top. The button pressed is at the form's end: the alert is brought
+ * into view, and takes the focus, so that its sign-in link is the next Tab (on a phone, the focus
+ * stayed on the button, off screen, 16 Shift+Tab from the link).
+ */
+function showAlert(form: HTMLFormElement, alert: HTMLElement): void {
+	form.prepend(alert);
+	alert.tabIndex = -1;
+	alert.scrollIntoView({ block: 'nearest' });
+	alert.focus({ preventScroll: true });
+}
+
+/** The `<input>` types that `readOnly` holds (the others are held by their events). */
+const TYPED = new Set([
+	'text',
+	'search',
+	'url',
+	'tel',
+	'email',
+	'password',
+	'number',
+	'date',
+	'month',
+	'week',
+	'time',
+	'datetime-local'
+]);
+
+/** The `<input>` types chosen by a click or a key, whose changes are refused while held. */
+const CHOSEN = new Set(['checkbox', 'radio', 'file', 'range', 'color']);
+
+/** What chooses in a list or a box: a click (a tap), a press, a key. */
+const HELD_EVENTS = ['click', 'mousedown', 'keydown'];
+
+/** Keys that move the focus on, or close a list: left to a held field. */
+const PASSING_KEYS = new Set(['Tab', 'Escape', 'Shift', 'Control', 'Alt', 'Meta']);
+
+/**
+ * Holds the form's fields while it is sent (`data-sending`, shown as waiting in app.css): its
+ * text fields and text areas become read-only (they keep the focus; a screen reader says them
+ * read-only), its lists, boxes and buttons of choice do not change (their clicks and keys are
+ * refused). What they show is then what was sent, until the answer is fully applied: typing
+ * done meanwhile was wiped by the form drawn anew after the save, or left on screen as if saved.
+ * Returns what gives them back; a field already read-only stays so.
+ */
+function holdFields(form: HTMLFormElement): () => void {
+	const refuse = (event: Event) => {
+		if (event instanceof KeyboardEvent && PASSING_KEYS.has(event.key)) return;
+		event.preventDefault();
+	};
+	const releases: (() => void)[] = [];
+	const hold = (field: Element, release: () => void) => {
+		field.setAttribute('data-sending', '');
+		releases.push(() => {
+			field.removeAttribute('data-sending');
+			release();
+		});
+	};
+	for (const field of form.elements) {
+		if (
+			field instanceof HTMLTextAreaElement ||
+			(field instanceof HTMLInputElement && TYPED.has(field.type))
+		) {
+			const wasReadOnly = field.readOnly;
+			field.readOnly = true;
+			hold(field, () => (field.readOnly = wasReadOnly));
+		} else if (
+			field instanceof HTMLSelectElement ||
+			(field instanceof HTMLInputElement && CHOSEN.has(field.type))
+		) {
+			for (const type of HELD_EVENTS) field.addEventListener(type, refuse);
+			hold(field, () => {
+				for (const type of HELD_EVENTS) field.removeEventListener(type, refuse);
+			});
+		}
+	}
+	return () => {
+		for (const release of releases) release();
+	};
+}
+
+/** Told when the page's data could not be read, for each read under way (readingPageData). */
+const dataReads = new Set<() => void>();
+let nativeFetch: typeof window.fetch | undefined;
+
+/**
+ * Applies a refusal's answer (`apply`), which may read the page's data again (readAgainOnRefusal,
+ * after a conflict); `false` if that read got no answer (the connection lost) or a failing one
+ * (503). SvelteKit, the page's data not read, reloads the whole page (client.js:
+ * load_root_error_page, then native_navigation), without the leave question, the typing lost. The
+ * read that failed is instead never answered to SvelteKit: its invalidation stays unfinished (the
+ * next navigation or read replaces it) and the page stays as it is. Only the page's own data
+ * (`…/__data.json`) is watched, and only meanwhile: `window.fetch`, which SvelteKit calls for it,
+ * is wrapped until the answer is applied.
+ */
+async function readingPageData(apply: () => Promise<void>): Promise<boolean> {
+	let failed = () => {};
+	const failure = new Promise<false>((resolve) => (failed = () => resolve(false)));
+	if (dataReads.size === 0) {
+		nativeFetch = window.fetch;
+		window.fetch = watchedFetch;
+	}
+	dataReads.add(failed);
+	try {
+		return await Promise.race([apply().then(() => true), failure]);
+	} finally {
+		dataReads.delete(failed);
+		if (dataReads.size === 0 && nativeFetch) window.fetch = nativeFetch;
+	}
+}
+
+const DATA_SUFFIX = '/__data.json';
+
+async function watchedFetch(resource: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+	const fetch = nativeFetch ?? window.fetch;
+	const url = new URL(resource instanceof Request ? resource.url : resource, location.href);
+	const pageData = url.pathname === location.pathname.replace(/\/$/, '') + DATA_SUFFIX;
+	if (!pageData || dataReads.size === 0) return fetch.call(window, resource, init);
+	try {
+		const response = await fetch.call(window, resource, init);
+		if (response.ok) return response;
+	} catch {
+		// No answer: the connection lost.
+	}
+	for (const failed of dataReads) failed();
+	return new Promise<Response>(() => {});
 }
 
 /**

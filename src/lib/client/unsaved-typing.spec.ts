@@ -24,6 +24,10 @@ class PageForm {
 		this.fields = this.fields.map(([n, v]) => [n, n === name ? value : v]);
 		for (const listener of this.listeners.input ?? []) listener();
 	}
+	/** The person sends it. */
+	send() {
+		for (const listener of this.listeners.submit ?? []) listener();
+	}
 	get element() {
 		return this as unknown as HTMLFormElement;
 	}
@@ -89,5 +93,33 @@ describe('the leave-page question', () => {
 		watchFirst.destroy();
 		answered(first.element, false);
 		expect(hasUnsentTyping()).toBe(false);
+	});
+
+	it('takes a saved form as drawn with its answer, unless it changed while sent: that change is still to be saved', async () => {
+		const { answered, hasUnsentTyping, warnOnLeave } = await import('./unsaved-typing');
+		const update = new PageForm('?/suivi', [
+			['done', ''],
+			['progress', '40']
+		]);
+		const watch = warnOnLeave(update.element);
+		update.type('done', ' Fait A ');
+		update.send();
+		// Held while sent (enhanceOnce), drawn again with the save: the words as the server keeps them.
+		update.fields = [
+			['done', 'Fait A'],
+			['progress', '40']
+		];
+		answered(update.element, true);
+		expect(hasUnsentTyping()).toBe(false);
+
+		update.type('done', 'Fait A et B');
+		update.send();
+		// A field changed all the same before the answer (one the held form did not hold).
+		update.type('progress', '55');
+		answered(update.element, true);
+		expect(hasUnsentTyping()).toBe(true);
+		update.type('progress', '40');
+		expect(hasUnsentTyping()).toBe(false);
+		watch.destroy();
 	});
 });

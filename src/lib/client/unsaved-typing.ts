@@ -9,6 +9,10 @@ interface Watched {
 	touched: boolean;
 	/** Sent and not answered yet: the answer may lead to another page (a save, then its page). */
 	sent: boolean;
+	/** The values it was last sent with. */
+	sentValues?: string;
+	/** Changed after it was sent, before its answer (enhanceOnce holds its fields meanwhile). */
+	changedWhileSent?: boolean;
 	/** When it was put on the page, and taken off (a count of the forms watched so far). */
 	born: number;
 	died?: number;
@@ -83,8 +87,15 @@ export function warnOnLeave(form: HTMLFormElement, key?: unknown) {
 			if (!state.touched) state.initial = values(form);
 		});
 	settle();
-	const onTyping = () => (state.touched = true);
-	const onSubmit = () => (state.sent = true);
+	const onTyping = () => {
+		state.touched = true;
+		if (state.sent) state.changedWhileSent = true;
+	};
+	const onSubmit = () => {
+		state.sent = true;
+		state.sentValues = values(form);
+		state.changedWhileSent = false;
+	};
 	form.addEventListener('input', onTyping);
 	form.addEventListener('change', onTyping);
 	form.addEventListener('submit', onSubmit);
@@ -108,16 +119,20 @@ export function warnOnLeave(form: HTMLFormElement, key?: unknown) {
 
 /**
  * Called by `enhanceOnce` once the answer to a form is drawn: saved, what the form holds now is
- * what the server keeps; refused or unanswered, the typing is still to be saved — also when the
- * refusal read the page again and drew the form anew with the typing in it.
+ * what the server keeps (the record saved, drawn again: the words as it keeps them), the form
+ * having been held as it was sent; unless it changed meanwhile all the same (a field the answer
+ * added): what it holds is then compared to what was sent, the rest still to be saved. Refused or
+ * unanswered, the typing is still to be saved — also when the refusal read the page again and
+ * drew the form anew with the typing in it.
  */
 export function answered(form: HTMLFormElement, saved: boolean): void {
 	const state = watched.get(form) ?? gone.get(form);
 	if (!state) return;
 	state.sent = false;
 	if (saved) {
-		state.initial = values(form);
-		state.touched = false;
+		const sent = state.changedWhileSent ? state.sentValues : undefined;
+		state.initial = sent ?? values(form);
+		state.touched = sent !== undefined;
 		return;
 	}
 	if (form.isConnected) return;

@@ -1,0 +1,211 @@
+import type { Browser, Page } from '@playwright/test';
+import { expect, test } from './helpers/portal';
+import { ACCOUNTS, apiAs, loginPage, type Account } from './helpers/accounts';
+import { waitForHydration } from './helpers/hydration';
+import { daysAfter, parisToday } from '../../src/lib/utils/dates';
+
+/**
+ * What is typed while a form is sent, or while its refusal reads the page's data again, is never
+ * lost nor taken for saved (src/lib/client/enhance-once.ts, holdFields and readingPageData;
+ * src/lib/client/unsaved-typing.ts), and every form of typing asks before the page is left.
+ */
+
+const LEAVE_QUESTION = 'Votre saisie n’est pas enregistrée. Quitter cette page et la perdre ?';
+
+async function signedIn(browser: Browser, account: Account, path: string): Promise<Page> {
+	const page = await (await browser.newContext()).newPage();
+	await loginPage(page, account);
+	await page.goto(path);
+	await waitForHydration(page);
+	return page;
+}
+
+/** Holds the requests `matching` until the returned function is called. */
+async function hold(page: Page, url: string, matching: (method: string) => boolean) {
+	let release = () => {};
+	const held = new Promise<void>((resolve) => (release = resolve));
+	let arrived = false;
+	await page.route(url, async (route) => {
+		if (!matching(route.request().method())) return route.continue();
+		arrived = true;
+		await held;
+		await route.continue();
+	});
+	return { release, arrived: () => arrived };
+}
+
+/** Clicks the header's link to `href` and says which question, if any, was asked. */
+async function leaveAsked(page: Page, href: string): Promise<string | null> {
+	let asked: string | null = null;
+	page.once('dialog', (dialog) => {
+		asked = dialog.message();
+		dialog.dismiss().catch(() => {});
+	});
+	await page.locator(`header a[href="${href}"]`).first().click();
+	await expect
+		.poll(() => asked, { timeout: 3000 })
+		.not.toBeNull()
+		.catch(() => {});
+	return asked;
+}
+
+test('typing while a save is sent is not taken: the fields are read-only until the answer is shown, then what was sent is the saved reference', async ({
+	browser
+}) => {
+	const page = await signedIn(browser, ACCOUNTS.admin, '/admin/plan/objectifs/3');
+	const form = page.locator('form[action="?/enregistrer"]');
+	const sending = await hold(page, '**/admin/plan/objectifs/3**', (method) => method === 'POST');
+	const parent = await page.locator('#parent').inputValue();
+	await page.locator('#synthesis_label').fill('Synthèse envoyée');
+	await page.locator('#reason').fill('Intitulé de synthèse');
+	await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect.poll(sending.arrived).toBe(true);
+	await expect(form).toHaveAttribute('aria-busy', 'true');
+	// Held as sent, shown so: the person's keys do nothing, nor does a list change.
+	await expect(page.locator('#synthesis_label')).toHaveAttribute('data-sending');
+	await expect(page.locator('#synthesis_label')).not.toBeEditable();
+	await page.locator('#synthesis_label').click();
+	await page.keyboard.type(' tapée pendant l’envoi');
+	await expect(page.locator('#synthesis_label')).toBeFocused();
+	await page.locator('#parent').focus();
+	await page.keyboard.press('ArrowDown');
+	await expect(page.locator('#parent')).toHaveValue(parent);
+	sending.release();
+	await expect(page.getByRole('status')).toContainText('Modification enregistrée');
+	await expect(form).not.toHaveAttribute('aria-busy');
+	await expect(page.locator('#synthesis_label')).toHaveValue('Synthèse envoyée');
+	await expect(page.locator('#synthesis_label')).toBeEditable();
+	await expect(page.locator('#synthesis_label')).not.toHaveAttribute('data-sending');
+	// Saved: nothing to ask; typed again, asked.
+	expect(await leaveAsked(page, '/admin')).toBeNull();
+	await page.goto('/admin/plan/objectifs/3');
+	await waitForHydration(page);
+	await expect(page.locator('#synthesis_label')).toHaveValue('Synthèse envoyée');
+	await page.locator('#synthesis_label').fill('Synthèse retouchée');
+	expect(await leaveAsked(page, '/admin')).toBe(LEAVE_QUESTION);
+	await page.context().close();
+});
+
+test('the partner’s draft: typing while it is sent is not taken, so never left on screen as if saved', async ({
+	browser
+}) => {
+	const page = await signedIn(browser, ACCOUNTS.partner, '/espace');
+	await page.locator('main a[href$="/suivi"]').first().click();
+	await waitForHydration(page);
+	const path = new URL(page.url()).pathname;
+	const sending = await hold(page, `**${path}**`, (method) => method === 'POST');
+	await page.locator('#done').fill('Fait avant l’envoi');
+	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+	await expect.poll(sending.arrived).toBe(true);
+	await page.locator('#next_steps').click();
+	await page.keyboard.type('tapé pendant l’envoi');
+	await expect(page.locator('#next_steps')).toHaveValue('');
+	sending.release();
+	await expect(page.locator('form[aria-busy]')).toHaveCount(0);
+	await expect(page.locator('#done')).toHaveValue('Fait avant l’envoi');
+	expect(await leaveAsked(page, '/espace')).toBeNull();
+	await page.context().close();
+});
+
+test('after a conflict, typing while the page’s data is read again is not taken: the form stays as sent, its typing still to be saved', async ({
+	browser
+}) => {
+	const other = await signedIn(browser, ACCOUNTS.admin, '/admin/plan/objectifs/2');
+	const page = await signedIn(browser, ACCOUNTS.admin, '/admin/plan/objectifs/2');
+	await other.locator('#label').fill(`${await other.locator('#label').inputValue()} (B)`);
+	await other.locator('#reason').fill('Changement de B');
+	await other.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(other.getByRole('status')).toContainText('Modification enregistrée');
+
+	const reading = await hold(page, '**/admin/plan/objectifs/2/__data.json**', () => true);
+	await page.locator('#label').fill('Intitulé de A');
+	await page.locator('#reason').fill('Raison de A');
+	await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect.poll(reading.arrived).toBe(true);
+	await expect(page.locator('form[action="?/enregistrer"]')).toHaveAttribute('aria-busy', 'true');
+	await page.locator('#label').click();
+	await page.keyboard.type(' et encore');
+	await expect(page.locator('#label')).toHaveValue('Intitulé de A');
+	reading.release();
+	await expect(page.getByRole('alert').first()).toContainText('rien n’a été enregistré');
+	await expect(page.locator('form[aria-busy]')).toHaveCount(0);
+	await expect(page.locator('#label')).toHaveValue('Intitulé de A');
+	await expect(page.locator('#reason')).toHaveValue('Raison de A');
+	await expect(page.locator('#label')).toBeEditable();
+	expect(await leaveAsked(page, '/admin')).toBe(LEAVE_QUESTION);
+	await other.context().close();
+	await page.context().close();
+});
+
+for (const failure of ['aborted', '503'] as const) {
+	test(`a refusal whose page’s data cannot be read again (${failure}) keeps the page and its typing, with a French alert, and asks before leaving`, async ({
+		browser
+	}) => {
+		const page = await signedIn(browser, ACCOUNTS.admin, '/admin/plan/objectifs/5');
+		const loads: string[] = [];
+		page.on('framenavigated', (frame) => {
+			if (frame === page.mainFrame()) loads.push(frame.url());
+		});
+		await page.route('**/__data.json**', (route) =>
+			failure === 'aborted'
+				? route.abort()
+				: route.fulfill({ status: 503, body: 'Service indisponible', contentType: 'text/plain' })
+		);
+		await page.locator('#label').fill('');
+		await page.locator('#synthesis_label').fill('Synthèse A');
+		await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
+		const alert = page.locator('[data-send-failed]');
+		await expect(alert).toContainText('la page n’a pas pu être relue');
+		await expect(alert).toContainText('votre saisie est conservée');
+		await expect(alert).toBeFocused();
+		await expect(page.locator('form[aria-busy]')).toHaveCount(0);
+		await expect(page.locator('#synthesis_label')).toHaveValue('Synthèse A');
+		await expect(page.locator('#synthesis_label')).toBeEditable();
+		// The page was not reloaded (SvelteKit's fallback, the typing lost).
+		expect(loads).toEqual([]);
+		await page.unroute('**/__data.json**');
+		expect(await leaveAsked(page, '/admin')).toBe(LEAVE_QUESTION);
+		await page.context().close();
+	});
+}
+
+test('the organisation, invitation, campaign dates, guest and free point forms ask before leaving', async ({
+	browser
+}) => {
+	const admin = await signedIn(browser, ACCOUNTS.admin, '/admin/organisations');
+	await admin.locator('#name').fill('Mairie de Figeac');
+	expect(await leaveAsked(admin, '/admin')).toBe(LEAVE_QUESTION);
+	await expect(admin.locator('#name')).toHaveValue('Mairie de Figeac');
+
+	await admin.goto('/admin/utilisateurs');
+	await waitForHydration(admin);
+	await admin.locator('form[action="?/create"] #email').fill('jeanne@figeac.fr');
+	expect(await leaveAsked(admin, '/admin')).toBe(LEAVE_QUESTION);
+
+	await admin.goto('/admin/campagnes');
+	await waitForHydration(admin);
+	await admin.getByLabel(/^Titre/).fill('Campagne des saisies gardées');
+	await admin.getByLabel(/^Échéance/).fill(daysAfter(parisToday(), 10));
+	await admin.getByLabel(/^Rappels/).fill('-3');
+	await admin.getByRole('button', { name: /Ouvrir la campagne/ }).click();
+	await expect(admin.getByRole('status').first()).toContainText('Campagne ouverte');
+	await waitForHydration(admin);
+	await admin.getByLabel('Nouvelle échéance').fill(daysAfter(parisToday(), 20));
+	expect(await leaveAsked(admin, '/admin')).toBe(LEAVE_QUESTION);
+	await admin.context().close();
+
+	const api = await apiAs(ACCOUNTS.commission);
+	const created = await api.post('/commission?/create', {
+		form: { held_on: '2027-03-16', place: 'Cahors', title: 'Séance des saisies gardées' },
+		maxRedirects: 0
+	});
+	const id = /seances\/(\d+)/.exec(created.headers().location ?? '')?.[1];
+	await api.dispose();
+	const member = await signedIn(browser, ACCOUNTS.commission, `/commission/seances/${id}`);
+	await member.locator('input[name="guest_name"]').fill('Marie Invitée, DGS de Figeac');
+	expect(await leaveAsked(member, '/commission')).toBe(LEAVE_QUESTION);
+	await member.locator('input[name="guest_name"]').fill('');
+	await member.locator('#free-title').fill('Point libre tapé');
+	expect(await leaveAsked(member, '/commission')).toBe(LEAVE_QUESTION);
+	await member.context().close();
+});
