@@ -10,8 +10,8 @@ type Values = Record<string, string>;
  * record's values (or nothing) as soon as another form of the page is refused, and Svelte writes
  * those over what is typed there: a full name corrected after a refused save, then « Retirer »
  * sent without its reason, was put back as stored. Kept here, each form shows its own last answer
- * until the forms are drawn anew from the record (`drawn` changes: another record, or a save; the
- * forms are keyed on it).
+ * until it is drawn anew from the record (`drawn(form)` changes: another record, or its own save;
+ * the form is keyed on it): the other forms' saves leave it as it is.
  *
  * Called during a component's set-up. `answer`: the page's `form?.values`; `formOf`: which form
  * sent them; returns, for a form, the values to show, or undefined when it has answered nothing
@@ -20,25 +20,23 @@ type Values = Record<string, string>;
 export function formAnswers(
 	answer: () => Values | null | undefined,
 	formOf: (values: Values) => string,
-	drawn: () => string
+	drawn: (form: string) => string
 ): (form: string) => Values | undefined {
-	let kept = $state.raw<{ drawn: string; answers: Record<string, Values> }>({
-		drawn: '',
-		answers: {}
-	});
+	let kept = $state.raw<Record<string, { drawn: string; values: Values }>>({});
 	$effect.pre(() => {
 		const values = answer();
-		const key = drawn();
 		if (!values) return;
+		const form = formOf(values);
+		const key = drawn(form);
 		untrack(() => {
-			const before = kept.drawn === key ? kept.answers : {};
-			kept = { drawn: key, answers: { ...before, [formOf(values)]: values } };
+			kept = { ...kept, [form]: { drawn: key, values } };
 		});
 	});
 	return (form) => {
 		// The last answer first: in the page the server renders (no effect runs there), the only one.
 		const values = answer();
 		if (values && formOf(values) === form) return values;
-		return kept.drawn === drawn() ? kept.answers[form] : undefined;
+		const last = kept[form];
+		return last && last.drawn === drawn(form) ? last.values : undefined;
 	};
 }

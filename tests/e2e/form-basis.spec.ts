@@ -1,0 +1,243 @@
+import { expect as baseExpect, test, type Browser, type Page } from '@playwright/test';
+import { loginPage } from './helpers/accounts';
+import { waitForHydration } from './helpers/hydration';
+import { createAccount, startOwnPortal, type OwnPortal } from './helpers/own-portal';
+import { daysAfter, parisToday } from '../../src/lib/utils/dates';
+
+// A form stays based on the record as it was drawn for the person while it holds typing: another
+// form's answer on the same page, which reads the page's data again, does not move it onto a
+// colleague's save made meanwhile (its send is refused as a conflict, the typing kept), nor
+// re-attach a row's typing to another row, nor change what was chosen; the person's own save of
+// one form leaves what is typed in the others. Two admins, two commission members, on a portal
+// of its own (the fiches and organisations edited here stay as seeded for the rest of the suite).
+test.describe.configure({ timeout: 120_000 });
+
+const PASSWORD = 'les vieilles pierres de saint-cirq au matin';
+const ADMINS = ['ada', 'bea'].map((name) => ({
+	email: `${name}.base@lot-numerique.test`,
+	name: `${name[0]!.toUpperCase()}${name.slice(1)} Base`,
+	role: 'admin' as const,
+	password: PASSWORD
+}));
+const MEMBERS = ['cleo', 'dora'].map((name) => ({
+	email: `${name}.base@lot-numerique.test`,
+	name: `${name[0]!.toUpperCase()}${name.slice(1)} Base`,
+	role: 'commission' as const,
+	password: PASSWORD
+}));
+
+/** Two portals, two browsers and up to eight engineers share two cores: answers may take a while. */
+const expect = baseExpect.configure({ timeout: 20_000 });
+
+let portal: OwnPortal;
+
+test.beforeAll(async () => {
+	portal = await startOwnPortal();
+	for (const account of [...ADMINS, ...MEMBERS]) createAccount(portal.databasePath, account);
+});
+test.afterAll(async () => {
+	portal.child.kill('SIGTERM');
+	await portal.exited;
+});
+
+/** A context of its own signed in as `account`, on `path`, hydrated. */
+async function at(
+	browser: Browser,
+	account: { email: string; name: string; password: string },
+	path: string
+) {
+	const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+	await loginPage(page, account, portal.url);
+	await page.goto(`${portal.url}${path}`);
+	await waitForHydration(page);
+	return page;
+}
+
+const editForm = (page: Page) => page.locator('form[action="?/enregistrer"]');
+const statusForm = (page: Page) => page.locator('form[action="?/statut"]');
+
+/** The second admin's save of the fiche's edit form, with `fill` typed in first. */
+async function colleagueSaves(page: Page, fill: (page: Page) => Promise<unknown>) {
+	await fill(page);
+	await page.locator('#reason').fill('Changement de la collègue');
+	await editForm(page).getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(page.getByRole('status')).toContainText('Modifications enregistrées');
+}
+
+/** The status form sent without a reason: refused, and the page's data read again. */
+async function refusedStatus(page: Page) {
+	await page.locator('#new-status').selectOption('suspendue');
+	await statusForm(page).getByRole('button', { name: 'Changer le statut' }).click();
+	await expect(page.locator('#statut-reason-error')).toBeVisible();
+}
+
+/** The edit form sent, refused as a conflict, with the colleague's change named. */
+async function refusedAsConflict(page: Page, changed: string | RegExp) {
+	await page.locator('#reason').fill('Changement de la première');
+	await editForm(page).getByRole('button', { name: 'Enregistrer et publier' }).click();
+	const alert = page.getByRole('alert').filter({ hasText: 'Quelqu’un a modifié cette fiche' });
+	await expect(alert).toBeVisible();
+	await expect(alert).toContainText(changed);
+}
+
+test('a title typed, then a status changed: saving it over a colleague’s title is a conflict', async ({
+	browser
+}) => {
+	const first = await at(browser, ADMINS[0]!, '/admin/plan/fiches/5-1');
+	const second = await at(browser, ADMINS[1]!, '/admin/plan/fiches/5-1');
+	await first.locator('#title').fill('Titre de la première');
+	await colleagueSaves(second, (page) => page.locator('#title').fill('Titre de la collègue'));
+
+	// The status changed (saved): the page's data read again, the edit form keeps its typing.
+	await first.locator('#new-status').selectOption('suspendue');
+	await first.locator('#statut-reason').fill('Décision de suspendre');
+	await statusForm(first).getByRole('button', { name: 'Changer le statut' }).click();
+	await expect(first.getByRole('status')).toContainText('Statut changé');
+	await expect(first.locator('#title')).toHaveValue('Titre de la première');
+
+	await refusedAsConflict(first, 'Titre de la collègue');
+	await expect(first.locator('#title')).toHaveValue('Titre de la première');
+	const stored = await (await first.request.get(`${portal.url}/fiches/5-1`)).text();
+	expect(stored).toContain('Titre de la collègue');
+});
+
+test('a new indicator typed stays a new row when a colleague adds one meanwhile', async ({
+	browser
+}) => {
+	const first = await at(browser, ADMINS[0]!, '/admin/plan/fiches/1-2');
+	const second = await at(browser, ADMINS[1]!, '/admin/plan/fiches/1-2');
+	const blank = (await first.locator('fieldset.indicator').count()) - 1;
+	await first.locator(`#ind_${blank}_label`).fill('Nombre de tiers-lieux (première)');
+	await colleagueSaves(second, (page) =>
+		page.locator(`#ind_${blank}_label`).fill('Nombre de communes raccordées (collègue)')
+	);
+
+	await refusedStatus(first);
+	// The row typed in is still a new one: not the colleague's indicator, renamed on saving.
+	await expect(first.locator(`input[name="ind_${blank}_id"]`)).toHaveValue('');
+	await expect(first.locator(`#ind_${blank}_label`)).toHaveValue(
+		'Nombre de tiers-lieux (première)'
+	);
+	await refusedAsConflict(first, /Nombre de communes raccordées \(collègue\)/);
+	const stored = await (await first.request.get(`${portal.url}/fiches/1-2`)).text();
+	expect(stored).toContain('Nombre de communes raccordées (collègue)');
+	expect(stored).not.toContain('tiers-lieux (première)');
+});
+
+test('an owner chosen stays chosen when a colleague adds another meanwhile', async ({
+	browser
+}) => {
+	const first = await at(browser, ADMINS[0]!, '/admin/plan/fiches/2-1');
+	const second = await at(browser, ADMINS[1]!, '/admin/plan/fiches/2-1');
+	const names = await first
+		.locator('select[name^=owner_][name$=_org]')
+		.evaluateAll((selects) =>
+			selects.filter((s) => (s as HTMLSelectElement).value === '').map((s) => s.id)
+		);
+	const blank = `#${names[0]}`;
+	await first.locator(blank).selectOption({ index: 5 });
+	const chosen = await first.locator(blank).inputValue();
+	await colleagueSaves(second, (page) => page.locator(blank).selectOption({ index: 3 }));
+
+	await refusedStatus(first);
+	await expect(first.locator(blank)).toHaveValue(chosen);
+	await refusedAsConflict(first, 'Porteurs');
+});
+
+test('the status and abandon reasons typed stay after the edit form is saved', async ({
+	browser
+}) => {
+	const admin = await at(browser, ADMINS[0]!, '/admin/plan/fiches/9-1');
+	await admin.locator('#new-status').selectOption('suspendue');
+	await admin.locator('#statut-reason').fill('Raison du statut');
+	await admin.locator('#abandon-reason').fill('Raison de l’abandon');
+	await admin.locator('#short_title').fill('Titre court de la première');
+	await admin.locator('#reason').fill('Titre court');
+	await editForm(admin).getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(admin.getByRole('status')).toContainText('Modifications enregistrées');
+	await expect(admin.locator('#new-status')).toHaveValue('suspendue');
+	await expect(admin.locator('#statut-reason')).toHaveValue('Raison du statut');
+	await expect(admin.locator('#abandon-reason')).toHaveValue('Raison de l’abandon');
+	// The edit form itself is drawn anew, its reason gone with its save.
+	await expect(admin.locator('#reason')).toHaveValue('');
+
+	// Its own save is no conflict: the abandon, based on the version it replaced, moved to the one
+	// that save wrote, and goes through.
+	await expect(admin.locator('form[action="?/abandonner"] input[name=version]')).toHaveValue(
+		await editForm(admin).locator('input[name=version]').inputValue()
+	);
+	await admin.locator('#abandon-confirm').check();
+	await admin.getByRole('button', { name: 'Abandonner la fiche' }).click();
+	await expect(admin.getByRole('status')).toContainText('Fiche abandonnée');
+});
+
+test('an organisation’s full name typed, then « Retirer » refused: saving it is a conflict', async ({
+	browser
+}) => {
+	const first = await at(browser, ADMINS[0]!, '/admin/organisations/5');
+	const second = await at(browser, ADMINS[1]!, '/admin/organisations/5');
+	await first.locator('#full_name').fill('Nom complet de la première');
+	await second.locator('#full_name').fill('Nom complet de la collègue');
+	await second.locator('#reason').fill('Nom complet');
+	await second.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+	await expect(second.getByRole('status')).toContainText('Modification enregistrée');
+
+	await first.getByRole('button', { name: 'Retirer l’organisation' }).click();
+	await expect(first.locator('#retrait-reason-error')).toBeVisible();
+	await expect(first.locator('#full_name')).toHaveValue('Nom complet de la première');
+	await first.locator('#reason').fill('Nom complet');
+	await first.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+	await expect(
+		first.getByRole('alert').filter({ hasText: 'Quelqu’un a modifié cette organisation' })
+	).toBeVisible();
+	await expect(first.locator('#full_name')).toHaveValue('Nom complet de la première');
+	await first.goto(`${portal.url}/admin/organisations/5`);
+	await expect(first.locator('#full_name')).toHaveValue('Nom complet de la collègue');
+});
+
+test('the retrait reason typed stays after the organisation is saved', async ({ browser }) => {
+	const admin = await at(browser, ADMINS[0]!, '/admin/organisations/6');
+	await admin.locator('#retrait-reason').fill('Raison du retrait');
+	await admin.locator('#full_name').fill('Nom complet nouveau');
+	await admin.locator('#reason').fill('Nom complet');
+	await admin.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+	await expect(admin.getByRole('status')).toContainText('Modification enregistrée');
+	await expect(admin.locator('#retrait-reason')).toHaveValue('Raison du retrait');
+	// Based on the version its own save replaced, it moved to the one that save wrote: no conflict.
+	const version = admin.locator('form[action="?/modifier"] input[name=version]');
+	await expect(admin.locator('form[action="?/retirer"] input[name=version]')).toHaveValue(
+		await version.inputValue()
+	);
+});
+
+test('a séance’s correction typed stays open and based on the séance as drawn', async ({
+	browser
+}) => {
+	const first = await at(browser, MEMBERS[0]!, '/commission');
+	const created = await first.request.post(`${portal.url}/commission?/create`, {
+		form: { held_on: daysAfter(parisToday(), 30), place: 'Cahors', title: 'Commission corrigée' },
+		headers: { origin: portal.url, accept: 'text/html' },
+		maxRedirects: 0
+	});
+	const path = /\/commission\/seances\/\d+/.exec(created.headers().location ?? '')![0];
+	await first.goto(`${portal.url}${path}`);
+	await waitForHydration(first);
+	const second = await at(browser, MEMBERS[1]!, path);
+	const correction = (page: Page) => page.locator('details:has(form[action="?/edit"])');
+	await correction(first).locator('summary').click();
+	await correction(first).locator('#place').fill('Figeac, salle du conseil');
+	await correction(second).locator('summary').click();
+	await correction(second).locator('#place').fill('Souillac, espace culturel');
+	await correction(second).getByRole('button').click();
+	await expect(second.getByRole('status').first()).toBeVisible();
+
+	await first.locator('input[name=guest_name]').fill('Marie Invitée');
+	await first.locator('form:has(input[name=guest_name]) button').click();
+	await expect(first.getByText('Marie Invitée').first()).toBeVisible();
+	// Still open, the place typed in view.
+	await expect(correction(first)).toHaveJSProperty('open', true);
+	await expect(correction(first).locator('#place')).toHaveValue('Figeac, salle du conseil');
+	await correction(first).getByRole('button').click();
+	await expect(first.getByText(/Quelqu’un a corrigé cette séance/)).toBeVisible();
+	await expect(correction(first).locator('#place')).toHaveValue('Figeac, salle du conseil');
+});
