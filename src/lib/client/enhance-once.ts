@@ -513,9 +513,9 @@ async function readAgainKeeping(result: Answer['result']): Promise<void> {
 /**
  * `use:enhanceOnce={readAgainOnRefusalThen(() => saves++)}`: readAgainOnRefusal, then `saved()`
  * once an answer saved (a success, or a redirect to the page saved). A page of several forms keys
- * them on that count: a save draws them anew from the record (a reason typed for one change is not
- * left for the next), while a refusal of one, read again over another admin's change, leaves what
- * is typed in the others as it is (keyed on the record's version, they were drawn anew).
+ * each on its own count: its save draws it anew from the record (a reason typed for one change is
+ * not left for the next), while the others keep their typing, based on the record as they were
+ * drawn (DrawnRecord, drawn-record.svelte.ts; `savedThen` there feeds this count).
  */
 export function readAgainOnRefusalThen(saved: () => void): SubmitFunction {
 	return () => async (answer) => {
