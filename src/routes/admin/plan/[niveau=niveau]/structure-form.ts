@@ -51,5 +51,9 @@ export async function saveStructureForm(event: RequestEvent, admin: User, id: nu
 			await rebaseStructureTyping(getDb(), level, id, values, result.changes ?? [])
 		);
 	if (!result.ok) return refusalAnswer(result, values);
-	redirect(303, `/admin/plan/${niveau}/${result.value.id}?enregistre=1`);
+	// « ajout »: its page confirms the addition by name, « 1 »: a change.
+	redirect(
+		303,
+		`/admin/plan/${niveau}/${result.value.id}?enregistre=${id === null ? 'ajout' : '1'}`
+	);
 }
