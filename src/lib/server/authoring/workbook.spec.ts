@@ -213,6 +213,25 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		expect(message).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
 	});
 
+	// Walkthrough of December 2026: told only that the code did not match, a newcomer changed the
+	// code too, which abandons the fiche and adds another.
+	it('says that a fiche moves to another objective from its form, not by its code', async () => {
+		const first = model.fiches[0]!;
+		const other = model.objectives.find((o) => o.number !== first.objective)!.number;
+		const found = await problems(
+			await edited((w) => {
+				const sheet = w.getWorksheet('Fiches')!;
+				sheet.getRow(rowOf(sheet, first.code)).getCell(2).value = other;
+			})
+		);
+		const message = found.find((p) => p.includes(`le code ${first.code}`))!;
+		expect(message).toContain(`le code ${first.code} ne correspond pas à l’objectif ${other}`);
+		expect(message).toContain(
+			`une fiche change d’objectif depuis sa page de modification (Administration › Le plan › fiche ${first.code}, champ « Objectif »)`
+		);
+		expect(message).toContain(`changer ici aussi son code abandonnerait la fiche ${first.code}`);
+	});
+
 	// Hostile probe s47: a link whose text is partly formatted was read « [object Object] ».
 	it('reads a link whose text is partly formatted as the text it shows', async () => {
 		const link = {

@@ -1716,7 +1716,8 @@ function checkFicheCode(
 	else if (match && Number(match[1]) !== objective && !Number.isNaN(objective))
 		r.problem(
 			0,
-			`le code ${code} ne correspond pas à l’objectif ${objective} (il commence par son numéro)`
+			// A newcomer would change the code too, which abandons the fiche and adds another.
+			`le code ${code} ne correspond pas à l’objectif ${objective} (il commence par son numéro) : une fiche change d’objectif depuis sa page de modification (Administration › Le plan › fiche ${code}, champ « Objectif »), qui lui donne un code de son nouvel objectif ; changer ici aussi son code abandonnerait la fiche ${code} pour en ajouter une autre`
 		);
 	// null: an objective's number could not be read, this one may be it.
 	if (objectiveNumbers && !Number.isNaN(objective) && !objectiveNumbers.has(objective))
