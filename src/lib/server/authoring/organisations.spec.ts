@@ -254,10 +254,34 @@ describe('organisations', () => {
 			null
 		);
 		expect(refused).toMatchObject({ ok: false, status: 409 });
-		expect(!refused.ok && refused.message).toMatch(
-			/^L’organisation « CDG46 » a encore 1\u00a0compte actif .* Rien n’a été enregistré\.$/
+		// One account is « le », not « les »; the page is named in words (the message is text).
+		expect(!refused.ok && refused.message).toBe(
+			'L’organisation « CDG46 » a encore 1\u00a0compte actif (partenaire, ou invitation pas encore acceptée) : désactivez-le sur la page « Comptes et invitations » de l’administration, ou fusionnez-la dans l’organisation qui la remplace (son compte la suit), avant de la retirer. Rien n’a été enregistré.'
 		);
 		expect((await bySlug('cdg46')).retiredAt).toBeNull();
+		const second = await insertUser(db, {
+			email: 'lea@cdg46.fr',
+			name: 'Léa',
+			role: 'partenaire',
+			organisationId: cdg.id,
+			passwordHash: null
+		});
+		const twice = await retireOrganisation(
+			db,
+			admin,
+			cdg.id,
+			{ version: cdg.version, ...WHY },
+			null
+		);
+		expect(!twice.ok && twice.message).toContain(
+			'a encore 2\u00a0comptes actifs (partenaires, ou invitations pas encore acceptées) : désactivez-les sur la page « Comptes et invitations »'
+		);
+		expect(!twice.ok && twice.message).toContain('(ses comptes la suivent)');
+		await db
+			.updateTable('user_account')
+			.set({ disabled_at: new Date().toISOString() })
+			.where('id', '=', second)
+			.execute();
 		await db
 			.updateTable('user_account')
 			.set({ disabled_at: new Date().toISOString() })

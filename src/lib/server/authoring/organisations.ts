@@ -377,7 +377,8 @@ export async function retireOrganisation(
 		if (accounts > 0)
 			return refuse(
 				409,
-				`L’organisation « ${current.name} » a encore ${pluralize(accounts, 'compte actif', 'comptes actifs')} (partenaires, ou invitations pas encore acceptées) : désactivez-les à /admin/utilisateurs, ou fusionnez-la dans l’organisation qui la remplace (ses comptes la suivent), avant de la retirer. Rien n’a été enregistré.`
+				// A plain-text message: the page is named in words (the retire form links to it).
+				`L’organisation « ${current.name} » a encore ${pluralize(accounts, 'compte actif', 'comptes actifs')} (${plural(accounts, 'partenaire, ou invitation pas encore acceptée', 'partenaires, ou invitations pas encore acceptées')}) : ${plural(accounts, 'désactivez-le', 'désactivez-les')} sur la page « Comptes et invitations » de l’administration, ou fusionnez-la dans l’organisation qui la remplace (${plural(accounts, 'son compte la suit', 'ses comptes la suivent')}), avant de la retirer. Rien n’a été enregistré.`
 			);
 		const refusal = await checkDecision(trx, input.decisionId);
 		if (refusal) return refusal;
