@@ -1,3 +1,4 @@
+import { isRedirect } from '@sveltejs/kit';
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { createSession } from '$lib/server/auth/sessions';
@@ -11,20 +12,38 @@ import { adminDatabase, routeEvent } from './route-testing';
 
 const portal = adminDatabase();
 
+async function bySlug(slug: string) {
+	return (await listAdminOrganisations(portal.db)).find((o) => o.slug === slug)!;
+}
+
+/** The request to the page of organisation `id` at `query` (a form's action), sending `form`. */
+async function eventOf(id: number, query = '', form?: FormData) {
+	const { session } = await createSession(portal.db, portal.admin.id);
+	return routeEvent(
+		`/admin/organisations/${id}${query}`,
+		'/admin/organisations/[id=id]',
+		{ id: String(id) },
+		{ user: portal.admin, session },
+		form
+	) as never;
+}
+
 /** The page of the organisation `slug` at `query`, as HTML. */
 async function pageOf(slug: string, query = ''): Promise<string> {
-	const found = (await listAdminOrganisations(portal.db)).find((o) => o.slug === slug)!;
-	const { session } = await createSession(portal.db, portal.admin.id);
-	const data = await organisation.load(
-		routeEvent(
-			`/admin/organisations/${found.id}${query}`,
-			'/admin/organisations/[id=id]',
-			{ id: String(found.id) },
-			{ user: portal.admin, session }
-		) as never
-	);
+	const data = await organisation.load(await eventOf((await bySlug(slug)).id, query));
 	return render(Page, { props: { data, form: null } as never }).body;
 }
+
+/** The address an action answered with. */
+async function sentTo(action: Promise<unknown> | unknown): Promise<string> {
+	const sent = await Promise.resolve(action).catch((thrown: unknown) => thrown);
+	expect(isRedirect(sent)).toBe(true);
+	return (sent as { location: string }).location;
+}
+
+/** The notice at the top of `html`, as text. */
+const noticeOf = (html: string) =>
+	shownText(/<div class="notice" role="status">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '');
 
 describe('the retire form', () => {
 	it('links to the accounts page, where its active accounts are disabled first', async () => {
@@ -33,6 +52,51 @@ describe('the retire form', () => {
 		expect(section).toContain('<a href="/admin/utilisateurs">Comptes et invitations</a>');
 		expect(shownText(section)).toContain(
 			'Ses comptes actifs sont d’abord désactivés, sur la page Comptes et invitations, ou la suivent dans une fusion.'
+		);
+	});
+});
+
+// A retirement and a merge were confirmed « Modification enregistrée et publiée. », as a rename.
+describe('the notice after each form', () => {
+	it('says an organisation is retired, and how it comes back', async () => {
+		const adcf = await bySlug('adcf');
+		const body = new FormData();
+		body.set('version', String(adcf.version));
+		body.set('reason', 'Association dissoute');
+		body.set('decision', '');
+		const location = await sentTo(
+			organisation.actions.retirer!(await eventOf(adcf.id, '?/retirer', body))
+		);
+		expect(location).toBe(`/admin/organisations/${adcf.id}?enregistre=retiree`);
+		expect(noticeOf(await pageOf('adcf', '?enregistre=retiree'))).toBe(
+			'Organisation retirée : elle ne peut plus être choisie comme porteur ou partenaire, et ses pages publiques la disent retirée. Pour la rétablir, remettez sa ligne dans la feuille « Organisations » du classeur du plan, puis importez-le.'
+		);
+	});
+
+	it('confirms a merge as a merge, on the page of the one kept', async () => {
+		const absorbed = await bySlug('adcf');
+		const kept = await bySlug('amf46');
+		const body = new FormData();
+		body.set('into', String(kept.id));
+		body.set('version', String(absorbed.version));
+		body.set('reason', 'Regroupement');
+		body.set('decision', '');
+		body.set('confirm', 'oui');
+		const location = await sentTo(
+			organisation.actions.fusionner!(await eventOf(absorbed.id, '?/fusionner', body))
+		);
+		expect(location).toBe(`/admin/organisations/${kept.id}?enregistre=fusion`);
+		expect(noticeOf(await pageOf('amf46', '?enregistre=fusion'))).toMatch(/^Fusion enregistrée/);
+		// A rename keeps its words.
+		expect(noticeOf(await pageOf('amf46', '?enregistre=1'))).toBe(
+			'Modification enregistrée et publiée.'
+		);
+	});
+
+	it('says on the retire form that a retirement is undone by the workbook only', async () => {
+		const html = await pageOf('cdg46');
+		expect(shownText(html.slice(html.indexOf('id="retirer"')))).toContain(
+			'Un retrait se défait par le classeur du plan seulement : remettre sa ligne dans la feuille « Organisations », puis importer le classeur, la rétablit.'
 		);
 	});
 });

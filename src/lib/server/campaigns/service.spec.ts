@@ -580,6 +580,10 @@ describe('campaigns', () => {
 		expect(completionSheet(after.value, () => 'jamais').rows).toContainEqual(
 			completionRows(after.value, () => 'jamais').find((r) => r[2] === 'CDG46 (retirée)')
 		);
+		// Listed as retired, not among those that lost their account, which the page follows with
+		// « Inviter une personne »: nobody can be invited for a retired organisation.
+		expect(after.value.retiredSince).toEqual(['CDG46 (retirée)']);
+		expect(after.value.lostAccount).not.toContain('CDG46 (retirée)');
 	});
 
 	it('does not wait for a retired organisation whose answer was returned: it can no longer send it again', async () => {

@@ -921,6 +921,8 @@ export interface Completion {
 	 * being retired): none now, so they are neither told nor reminded.
 	 */
 	lostAccount: string[];
+	/** Those of lostAccount retired since they answered: nobody can be invited for them. */
+	retiredSince: string[];
 	done: number;
 	total: number;
 	complete: boolean;
@@ -988,6 +990,9 @@ export async function campaignCompletion(
 		(lost ? lostAccount : notMailed).push(organisation.name);
 		unmailed.add(organisation.id);
 	}
+	const retiredSince = organisations
+		.filter((o) => expected.some((p) => p.organisationId === o.id && p.retiredAt !== null))
+		.map((o) => o.name);
 	return ok({
 		campaign,
 		fiches: [...fiches.values()],
@@ -996,7 +1001,8 @@ export async function campaignCompletion(
 		withoutAccount,
 		invited,
 		notMailed,
-		lostAccount,
+		lostAccount: lostAccount.filter((name) => !retiredSince.includes(name)),
+		retiredSince,
 		done,
 		total: expected.length,
 		complete,

@@ -1072,6 +1072,8 @@ export function rankedMeasurements(db: Executor, { asOf }: { asOf?: string } = {
 }
 
 export interface OrganisationWithCounts extends Organisation {
+	/** The day it was retired (it stays listed for the fiches that name it), or null. */
+	retiredAt: string | null;
 	owned: number;
 	partnered: number;
 }
@@ -1106,6 +1108,7 @@ export async function listOrganisations(db: Executor): Promise<OrganisationWithC
 			'organisation.name',
 			'organisation.full_name as fullName',
 			'organisation.kind',
+			'organisation.retired_at as retiredAt',
 			eb
 				.selectFrom('fiche_owner')
 				.select((e) => e.fn.count<number>('fiche_owner.fiche_id').distinct().as('n'))
@@ -1130,6 +1133,8 @@ export async function findOrganisationBySlug(
 	| (Organisation & {
 			/** The organisation it was merged into (its page leads there), or null. */
 			mergedInto: string | null;
+			/** The day it was retired (its page says so), or null. */
+			retiredAt: string | null;
 			owned: (FicheSummary & { scopes: string[] })[];
 			partnered: (FicheSummary & { detail: string | null })[];
 	  })
@@ -1145,6 +1150,7 @@ export async function findOrganisationBySlug(
 			'organisation.name',
 			'organisation.full_name as fullName',
 			'organisation.kind',
+			'organisation.retired_at as retiredAt',
 			mergedInto(eb).as('mergedInto'),
 			jsonArrayFrom(
 				eb

@@ -30,6 +30,7 @@ function pageBody(data: Record<string, unknown>): string {
 				withoutAccount: [],
 				invited: [],
 				lostAccount: [],
+				retiredSince: [],
 				datesChanges: [],
 				datesChanged: false,
 				...data
@@ -208,5 +209,17 @@ describe('an organisation whose only person is invited', () => {
 		expect(shownText(pageBody({ withoutAccount: ['ARS Occitanie'] }))).not.toContain(
 			'invitation en attente'
 		);
+	});
+});
+
+// Staff walkthrough, December 2026: an organisation retired after it answered was listed with
+// « Inviter une personne », which cannot be done for it.
+describe('an organisation retired after it answered', () => {
+	it('is said retired, with no invitation suggested', () => {
+		const text = shownText(pageBody({ retiredSince: ['Fibre 46 — Usages (retirée)'] }));
+		expect(text).toContain(
+			'Une organisation concernée a été retirée après avoir répondu : elle est comptée, sans être ni prévenue ni relancée par courriel (Fibre 46 — Usages (retirée)).'
+		);
+		expect(text).not.toContain('Inviter une personne');
 	});
 });

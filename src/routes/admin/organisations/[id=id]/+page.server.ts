@@ -41,8 +41,11 @@ export const load: PageServerLoad = async (event) => {
 			.filter((o) => o.id !== organisation.id && !o.retiredAt)
 			.map((o) => ({ id: o.id, name: o.name })),
 		decisions: await listDecisionChoices(db),
-		// « creee »: just created (the creation form leads here); « 1 »: a change saved here.
-		saved: (['1', 'creee'] as const).find((v) => v === event.url.searchParams.get('enregistre'))
+		// « creee »: just created (the creation form leads here); « 1 »: a change saved here;
+		// « retiree »: retired here; « fusion »: another merged into this one.
+		saved: (['1', 'creee', 'retiree', 'fusion'] as const).find(
+			(v) => v === event.url.searchParams.get('enregistre')
+		)
 	};
 };
 
@@ -106,7 +109,7 @@ export const actions: Actions = {
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result, form.values);
-		redirect(303, `/admin/organisations/${result.value.keptId}?enregistre=1`);
+		redirect(303, `/admin/organisations/${result.value.keptId}?enregistre=fusion`);
 	},
 	retirer: async (event) => {
 		const admin = await authorize(event, 'plan.edit');
@@ -125,6 +128,6 @@ export const actions: Actions = {
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result, form.values);
-		redirect(303, `/admin/organisations/${id}?enregistre=1`);
+		redirect(303, `/admin/organisations/${id}?enregistre=retiree`);
 	}
 };

@@ -1,0 +1,69 @@
+import { render } from 'svelte/server';
+import { describe, expect, it } from 'vitest';
+import { listAdminOrganisations } from '$lib/server/authoring/organisations-repository';
+import { retireOrganisation } from '$lib/server/authoring/organisations';
+import { shownText } from '$lib/utils/html-testing';
+import ListPage from './organisations/+page.svelte';
+import * as list from './organisations/+page.server';
+import OrganisationPage from './organisations/[slug=slug]/+page.svelte';
+import * as organisation from './organisations/[slug=slug]/+page.server';
+import { adminDatabase, routeEvent } from './route-testing';
+
+// Staff walkthrough, December 2026: a retired organisation was listed and counted on /organisations,
+// and its page showed it as an active one. It stays listed (fiches and their history name it),
+// marked, and is not counted among those the plan cites.
+
+const portal = adminDatabase();
+
+async function retired(slug: string): Promise<void> {
+	const found = (await listAdminOrganisations(portal.db)).find((o) => o.slug === slug)!;
+	const done = await retireOrganisation(
+		portal.db,
+		portal.admin,
+		found.id,
+		{ version: found.version, reason: 'Association dissoute', decisionId: null },
+		null
+	);
+	expect(done.ok).toBe(true);
+}
+
+async function listText(): Promise<string> {
+	const data = await list.load(
+		routeEvent('/organisations', '/organisations', {}, portal.admin) as never
+	);
+	return shownText(render(ListPage, { props: { data } as never }).body);
+}
+
+async function pageText(slug: string): Promise<string> {
+	const data = await organisation.load(
+		routeEvent(
+			`/organisations/${slug}`,
+			'/organisations/[slug=slug]',
+			{ slug },
+			portal.admin
+		) as never
+	);
+	return shownText(render(OrganisationPage, { props: { data } as never }).body);
+}
+
+describe('a retired organisation on the public pages', () => {
+	it('is counted apart on /organisations and marked « retirée le … » in its row', async () => {
+		const before = /Les (\d+) organisations citées par le plan/.exec(await listText())![1]!;
+		expect(await listText()).not.toContain('retirée');
+		await retired('adcf');
+		const after = await listText();
+		expect(after).toContain(`Les ${Number(before) - 1} organisations citées par le plan`);
+		expect(after).toContain(
+			'S’y ajoute une organisation retirée, gardée ici pour les fiches et l’historique qui la nomment.'
+		);
+		expect(after).toMatch(/ADCF[^]*retirée le \d{1,2}(er)?\s\S+\s\d{4}/);
+	});
+
+	it('says so on its own page', async () => {
+		expect(await pageText('adcf')).not.toContain('retirée');
+		await retired('adcf');
+		expect(await pageText('adcf')).toMatch(
+			/Organisation retirée le \d{1,2}(er)?\s\S+\s\d{4} : elle n’est plus choisie comme porteur ou partenaire/
+		);
+	});
+});
