@@ -10,6 +10,7 @@ import { basename } from 'node:path';
 import process from 'node:process';
 import {
 	applyPlanImport,
+	importProblemsSummary,
 	initialLoadReason,
 	NO_CHANGE,
 	previewPlanImport
@@ -130,7 +131,7 @@ runCommand(async () => {
 		const preview = await previewPlanImport(db, bytes);
 		if (preview.problems.length > 0) {
 			process.stderr.write(
-				`Le classeur n’est pas valable, rien n’a été modifié (${preview.problems.length} ${plural(preview.problems.length, 'problème', 'problèmes')}) :\n${preview.problems.map((p) => `- ${p}`).join('\n')}\n`
+				`Le classeur n’est pas valable, rien n’a été modifié (${preview.problems.length} ${plural(preview.problems.length, 'problème', 'problèmes')}) :\n${preview.problems.map((p) => `- ${p}`).join('\n')}\n${importProblemsSummary(preview)}\n`
 			);
 			process.exitCode = 1;
 			return;

@@ -169,6 +169,16 @@ describe('/admin/plan/import', () => {
 		expect(alerts).toHaveLength(1);
 		expect(alerts[0]).toContain('Téléchargez à nouveau le plan');
 		expect(alerts[0]).not.toContain('à corriger dans le tableur');
+		// Staff walkthrough, December 2026: headed « Le classeur n’est pas valable », the download
+		// said twice as plain text. Headed by what happened; the download a link, once.
+		expect(shownText(/<h2 id="resultat">([\s\S]*?)<\/h2>/.exec(body)![1]!)).toBe(
+			'Le plan a changé depuis l’export du classeur : rien n’a été modifié'
+		);
+		expect(
+			body.match(/<a href="\/donnees\/plan\.xlsx">Téléchargez à nouveau le plan<\/a>/g)
+		).toHaveLength(1);
+		// The problems below it no longer say it each: once in the result, beside the page's intro.
+		expect(body.slice(body.indexOf('id="resultat"')).split('/donnees/plan.xlsx')).toHaveLength(2);
 		// The reason typed was in `values` but shown nowhere: the confirmation form, its one place,
 		// is drawn only for a preview without problems (s51). Quoted, to copy into the next one.
 		expect(shownText(body)).toContain(

@@ -19,6 +19,12 @@ export type FicheStatus = (typeof FICHE_STATUSES)[number];
 /** A fiche's priorities (the plan has two; the database allows no other). */
 export const PRIORITIES = [1, 2] as const;
 
+/**
+ * What a workbook out of date is asked (importProblemsSummary): the import page draws it as a link
+ * to the file, the command prints it as it is.
+ */
+export const DOWNLOAD_PLAN_AGAIN = 'Téléchargez à nouveau le plan (/donnees/plan.xlsx)';
+
 export const STATUS_LABELS: Record<FicheStatus, string> = {
 	a_lancer: 'À lancer',
 	en_cours: 'En cours',

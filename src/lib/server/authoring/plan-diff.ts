@@ -101,6 +101,10 @@ function byKey<T>(items: T[], key: (item: T) => string): Map<string, T> {
 	return new Map(items.map((item) => [key(item), item]));
 }
 
+/**
+ * Said where a problem may come from a workbook exported before (a retired indicator's N°); a
+ * workbook out of date is told so once, above its problems (importProblemsSummary).
+ */
 const DOWNLOAD_AGAIN =
 	'téléchargez à nouveau le plan (/donnees/plan.xlsx) et reportez-y vos modifications';
 
@@ -448,7 +452,7 @@ function ficheCodeProblem(
 		const abandonedSince = options.abandonedSinceExport?.get(fiche.code);
 		return abandonedSince
 			? problem(
-					`la fiche ${fiche.code} a été abandonnée ${abandonedSince}, après l’export de ce classeur, qui en a l’ancienne version : ${DOWNLOAD_AGAIN}`,
+					`la fiche ${fiche.code} a été abandonnée ${abandonedSince}, après l’export de ce classeur, qui en a l’ancienne version`,
 					true
 				)
 			: problem(
@@ -459,7 +463,7 @@ function ficheCodeProblem(
 	if (!movedTo) return null;
 	return options.movedSinceExport?.has(fiche.code)
 		? problem(
-				`la fiche ${fiche.code} a été rattachée à un autre objectif, sous le code ${movedTo}, après l’export de ce classeur, qui en a l’ancienne place : ${DOWNLOAD_AGAIN}`,
+				`la fiche ${fiche.code} a été rattachée à un autre objectif, sous le code ${movedTo}, après l’export de ce classeur, qui en a l’ancienne place`,
 				true
 			)
 		: problem(
@@ -484,7 +488,7 @@ function fichePriorityProblem(
 		const prioritySince = options.prioritySinceExport?.get(fiche.code);
 		return prioritySince
 			? problem(
-					`la priorité de la fiche ${fiche.code} est passée de ${fiche.priority} à ${old.priority} ${prioritySince}, après l’export de ce classeur, qui en a l’ancienne : ${DOWNLOAD_AGAIN}`,
+					`la priorité de la fiche ${fiche.code} est passée de ${fiche.priority} à ${old.priority} ${prioritySince}, après l’export de ce classeur, qui en a l’ancienne`,
 					true
 				)
 			: problem(

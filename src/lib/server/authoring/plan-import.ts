@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { formatDate, formatNumber, listInWords, plural, pluralize } from '../../utils/format';
 import { indicatorValueProblem } from '../../utils/indicator-kinds';
 import { foldForMatching, organisationNameKey } from '../../utils/text';
-import { STRUCTURE_LABELS } from '../../utils/vocabulary';
+import { DOWNLOAD_PLAN_AGAIN, STRUCTURE_LABELS } from '../../utils/vocabulary';
 import { recordAudit } from '../audit/repository';
 import { StartupError, type Db, type Executor } from '../db';
 import { refreshSearchText } from '../plan/repository';
@@ -635,11 +635,14 @@ function latestRevisionOfRows(
 	return latest;
 }
 
-/** A change refused for a revision recorded after the workbook's export: who, when, what to do. */
+/**
+ * A change refused for a revision recorded after the workbook's export: who, when. What to do
+ * (download the plan again) is said once, above the problems (importProblemsSummary).
+ */
 function changedSinceExportProblem(change: EntityChange, revision: RevisionAfter): string {
 	const by = revision.userName ? ` par ${revision.userName}` : '';
 	const how = revision.origin === 'import' ? ' (import d’un classeur)' : '';
-	return `${change.title} : une modification en a été enregistrée le ${formatDate(revision.createdAt)}${by}${how}, après l’export de ce classeur, qui en a l’ancienne version : l’importer la déferait. Téléchargez à nouveau le plan (/donnees/plan.xlsx) et reportez-y vos modifications.`;
+	return `${change.title} : une modification en a été enregistrée le ${formatDate(revision.createdAt)}${by}${how}, après l’export de ce classeur, qui en a l’ancienne version : l’importer la déferait.`;
 }
 
 /**
@@ -736,8 +739,7 @@ export function importProblemsSummary(
 	const named = fileName ? `« ${fileName} » : ` : '';
 	const total = preview.problemCount;
 	const others = total - preview.outOfDate;
-	const downloadAgain =
-		'Téléchargez à nouveau le plan (/donnees/plan.xlsx), reportez-y vos modifications';
+	const downloadAgain = `${DOWNLOAD_PLAN_AGAIN}, reportez-y vos modifications`;
 	return preview.outOfDate === 0
 		? `${named}${pluralize(total, 'problème à corriger', 'problèmes à corriger')} dans le tableur, puis envoyez le classeur de nouveau.`
 		: others === 0

@@ -57,6 +57,9 @@ function previewAnswer(preview: ImportPreview, token: string | null, fileName = 
 		preview: {
 			summary: importProblemsSummary(preview, fileName),
 			problems: preview.problems,
+			// How many come from changes made in the portal since the export: the heading says so.
+			outOfDate: preview.outOfDate,
+			problemCount: preview.problemCount,
 			changes: preview.changes,
 			fieldCount: preview.fieldCount,
 			creates: preview.creates,
