@@ -1,12 +1,15 @@
 import { isRedirect } from '@sveltejs/kit';
+import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { createTestUser } from '$lib/server/auth/testing';
 import { changeCampaignDates, openCampaign } from '$lib/server/campaigns/service';
 import { findCampaign } from '$lib/server/campaigns/repository';
 import { daysAfter, parisToday } from '$lib/utils/dates';
 import { formatDate } from '$lib/utils/format';
+import { shownText } from '$lib/utils/html-testing';
+import Page from './admin/campagnes/[id=id]/+page.svelte';
 import * as campaign from './admin/campagnes/[id=id]/+page.server';
-import { adminDatabase, idRoute, postAction, withSession } from './route-testing';
+import { adminDatabase, idRoute, postAction, routeEvent, withSession } from './route-testing';
 
 // /admin/campagnes/[id]: « Modifier l’échéance et les rappels », through the route's own action.
 
@@ -119,5 +122,45 @@ describe('changing a campaign’s dates after another admin did', () => {
 		expect('data' in kept && kept.data.message).toContain(
 			`échéance avancée du ${formatDate(later)} au ${formatDate(deadline)} ; rappels : rappels à J-10, J-2 → rappel à J-7.`
 		);
+	});
+});
+
+// Staff walkthrough, December 2026: an empty « Nouvelle échéance » sent was told « Le formulaire
+// contient des erreurs : corrigez les champs signalés. » alone, no field named above the form.
+describe('the dates’ form refused field by field', () => {
+	it('names each refused field above the form, with a link to it, as the other forms do', async () => {
+		const opened = await openCampaign(
+			portal.db,
+			portal.admin,
+			{
+				title: 'Bilan avant la séance',
+				deadline: daysAfter(parisToday(), 30),
+				scope: { kind: 'all' },
+				sittingId: null,
+				reminders: '-14, -3'
+			},
+			null
+		);
+		if (!opened.ok) throw new Error(opened.message);
+		const { id } = opened.value;
+		const campaignNow = (await findCampaign(portal.db, id))!;
+		const refused = await send(id, {
+			shownDeadline: campaignNow.deadline,
+			shownReminders: '-14, -3',
+			notify: 'oui',
+			deadline: '',
+			reminders: '-14, -3'
+		});
+		expect(refused).toMatchObject({ status: 400 });
+		const data = await campaign.load(
+			routeEvent(`/admin/campagnes/${id}`, ROUTE, { id: String(id) }, portal.admin) as never
+		);
+		const body = render(Page, {
+			props: { data, form: 'data' in refused ? refused.data : null } as never
+		}).body;
+		const summary = /<div[^>]*data-error-summary[^>]*>([\s\S]*?)<\/div>/.exec(body)![1]!;
+		expect(shownText(summary)).toMatch(/^Les dates n’ont pas été modifiées : 1 champ à corriger /);
+		expect(summary).toContain('href="#deadline"');
+		expect(shownText(summary)).not.toContain('Le formulaire contient des erreurs');
 	});
 });
