@@ -165,6 +165,13 @@ for (const failure of ['aborted', '503'] as const) {
 		expect(loads).toEqual([]);
 		await page.unroute('**/__data.json**');
 		expect(await leaveAsked(page, '/admin')).toBe(LEAVE_QUESTION);
+		// The read left unanswered holds nothing up: corrected and sent again, the form saves.
+		await page.locator('#label').fill(`Objectif 5 relu (${failure})`);
+		await page.locator('#reason').fill('Intitulé relu');
+		await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
+		await expect(page.getByRole('status')).toContainText('Modification enregistrée');
+		await expect(page.locator('#synthesis_label')).toHaveValue('Synthèse A');
+		expect(await leaveAsked(page, '/admin')).toBeNull();
 		await page.context().close();
 	});
 }

@@ -259,12 +259,12 @@ describe('organisations', () => {
 			'L’organisation « CDG46 » a encore 1\u00a0compte actif (partenaire, ou invitation pas encore acceptée) : désactivez-le sur la page « Comptes et invitations » de l’administration, ou fusionnez-la dans l’organisation qui la remplace (son compte la suit), avant de la retirer. Rien n’a été enregistré.'
 		);
 		expect((await bySlug('cdg46')).retiredAt).toBeNull();
-		const second = await insertUser(db, {
+		const { id: second } = await createTestUser(db, {
 			email: 'lea@cdg46.fr',
 			name: 'Léa',
 			role: 'partenaire',
-			organisationId: cdg.id,
-			passwordHash: null
+			organisation: 'cdg46',
+			password: null
 		});
 		const twice = await retireOrganisation(
 			db,
