@@ -218,7 +218,7 @@ describe('an organisation retired after it answered', () => {
 	it('is said retired, with no invitation suggested', () => {
 		const text = shownText(pageBody({ retiredSince: ['Fibre 46 — Usages (retirée)'] }));
 		expect(text).toContain(
-			'Une organisation concernée a été retirée après avoir répondu : elle est comptée, sans être ni prévenue ni relancée par courriel (Fibre 46 — Usages (retirée)).'
+			'Une organisation concernée, retirée après avoir répondu, est comptée sans être ni prévenue ni relancée par courriel : Fibre 46 — Usages (retirée).'
 		);
 		expect(text).not.toContain('Inviter une personne');
 	});
