@@ -227,9 +227,7 @@ function holdFields(form: HTMLFormElement): () => void {
 			field instanceof HTMLTextAreaElement ||
 			(field instanceof HTMLInputElement && TYPED.has(field.type))
 		) {
-			const wasReadOnly = field.readOnly;
-			field.readOnly = true;
-			hold(field, () => (field.readOnly = wasReadOnly));
+			hold(field, holdReadOnly(field));
 		} else if (
 			field instanceof HTMLSelectElement ||
 			(field instanceof HTMLInputElement && CHOSEN.has(field.type))
@@ -242,6 +240,30 @@ function holdFields(form: HTMLFormElement): () => void {
 	}
 	return () => {
 		for (const release of releases) release();
+	};
+}
+
+/**
+ * Makes a text field read-only while it is held; returns what gives it back. The answer drawn
+ * meanwhile may make it read-only itself (the bilan's year, fixed by the refusal that names the
+ * draft of that year): Svelte sets the element's `readOnly`, and remembers what it set, so as not
+ * to set it again. Given back as it was before the send, the field was editable again under a
+ * page that says it is not. That setting is taken while held, and applied on release.
+ */
+function holdReadOnly(field: HTMLInputElement | HTMLTextAreaElement): () => void {
+	let drawn = field.readOnly;
+	field.setAttribute('readonly', '');
+	Object.defineProperty(field, 'readOnly', {
+		configurable: true,
+		get: () => true,
+		set: (value: unknown) => {
+			drawn = Boolean(value);
+		}
+	});
+	return () => {
+		// The prototype's own `readOnly` again, set to what the page drew.
+		Reflect.deleteProperty(field, 'readOnly');
+		field.readOnly = drawn;
 	};
 }
 
