@@ -34,6 +34,15 @@ async function listText(): Promise<string> {
 	return shownText(render(ListPage, { props: { data } as never }).body);
 }
 
+/** The list drawn for its first `count` organisations only (the plan's as loaded). */
+async function listTextOf(count: number): Promise<string> {
+	const data = await list.load(
+		routeEvent('/organisations', '/organisations', {}, portal.admin) as never
+	);
+	const organisations = (data as { organisations: unknown[] }).organisations.slice(0, count);
+	return shownText(render(ListPage, { props: { data: { ...data, organisations } } as never }).body);
+}
+
 async function pageText(slug: string): Promise<string> {
 	const data = await organisation.load(
 		routeEvent(
@@ -47,6 +56,16 @@ async function pageText(slug: string): Promise<string> {
 }
 
 describe('a retired organisation on the public pages', () => {
+	it('leaves « L’organisation citée… » in the singular when one is left beside it (not « Les 1 organisations »)', async () => {
+		const [first] = (await listAdminOrganisations(portal.db)).sort((a, b) =>
+			a.name.localeCompare(b.name, 'fr')
+		);
+		await retired(first!.slug!);
+		const text = await listTextOf(2);
+		expect(text).toContain('L’organisation citée par le plan, comme porteur ou comme partenaire');
+		expect(text).not.toMatch(/Les 1\s/);
+	});
+
 	it('is counted apart on /organisations and marked « retirée le … » in its row', async () => {
 		const before = /Les (\d+) organisations citées par le plan/.exec(await listText())![1]!;
 		expect(await listText()).not.toContain('retirée');

@@ -38,7 +38,9 @@ test('an administrator moves an open campaign’s deadline; the page and the out
 	await page.getByLabel(/^Rappels/).fill('-3, -1');
 	const submit = page.getByRole('button', { name: 'Modifier l’échéance et les rappels' });
 	await submit.click();
-	await expect(page.getByText('Choisissez une échéance à venir.')).toBeVisible();
+	// Under the field, and linked from the summary above the form.
+	await expect(page.locator('#deadline-error')).toHaveText('Choisissez une échéance à venir.');
+	await expect(page.getByRole('link', { name: 'Choisissez une échéance à venir.' })).toBeVisible();
 	await expect(page.getByLabel(/^Rappels/)).toHaveValue('-3, -1');
 	await expectNoAxeViolations(page);
 
