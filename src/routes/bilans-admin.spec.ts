@@ -14,6 +14,9 @@ import { listAxes } from '$lib/server/plan/repository';
 import { axisTextField, editionYearMessage } from '$lib/schemas/edition';
 import { INVALID_FORM_MESSAGE } from '$lib/server/result';
 import { parisYear } from '$lib/utils/dates';
+import { render } from 'svelte/server';
+import { shownText } from '$lib/utils/html-testing';
+import BilansPage from './admin/bilans/+page.svelte';
 import * as bilans from './admin/bilans/+page.server';
 import * as preview from './admin/bilans/[id=id]/+page.server';
 import * as publication from './admin/bilans/[id=id]/publication/+page.server';
@@ -162,6 +165,12 @@ describe('the bilans’ admin pages', () => {
 		expect(await confirmation(read)).toMatchObject({ changed: true });
 		// Opened without the preview: read it first.
 		expect(await confirmation('')).toMatchObject({ changed: true });
+	});
+
+	it('lists a published bilan with « corriger » after its date, a space between them', async () => {
+		const data = await bilans.load(await as('/admin/bilans', '/admin/bilans', {}));
+		const text = shownText(render(BilansPage, { props: { data, form: null } as never }).body);
+		expect(text).toMatch(/publié le 1er février 2019 \(corriger\)/);
 	});
 
 	it('open « corriger » on the texts of the latest published version, saved as the next version with them', async () => {
