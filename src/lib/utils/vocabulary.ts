@@ -356,6 +356,18 @@ export const CAMPAIGN_WORDS = { deadline: 'échéance', reminders: 'rappels' } a
 export const BASELINE_WORD = 'valeur de départ';
 
 /**
+ * The organisations a campaign does not wait for (no active partner account), named together
+ * after those it waits for: on a campaign's page by fiche and in the commission's file.
+ */
+export function notAwaitedWords(count: number): string {
+	return plural(
+		count,
+		'Non attendue, faute de compte partenaire actif (ni prévenue ni comptée)',
+		'Non attendues, faute de compte partenaire actif (ni prévenues ni comptées)'
+	);
+}
+
+/**
  * An indicator's fields, one name each: its form's labels (capitalized) and every list of its
  * changes, whoever made the change (« Indicateur « … » : cible », the form's and the workbook
  * import's alike, and the import's preview). The workbook's column headings are a file format and
