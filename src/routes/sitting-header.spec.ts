@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findSitting } from '$lib/server/commission/repository';
-import { sittingHeader } from '$lib/server/commission/service';
+import { sittingHeader } from '$lib/server/commission/sitting-header';
 import { heldSitting } from '$lib/server/commission/testing';
 import { load as closingLoad } from './commission/seances/[id=id]/cloture/+page.server';
 import { load as fileLoad } from './commission/seances/[id=id]/fiches/[code=fiche]/+page.server';

@@ -37,6 +37,7 @@ import {
 	sittingAudience,
 	sittingMailSpent
 } from './sitting-notices';
+import { sittingHeader } from './sitting-header';
 
 /*
  * « Convoquer » a séance (conveneSitting): who is convened, again or not, what each reads, the
@@ -303,13 +304,7 @@ async function convocationPlan(
 	sitting: NoticeSitting,
 	{ agenda, partners, members }: Audience
 ): Promise<ConvocationPlan> {
-	const facts = {
-		id: sitting.id,
-		title: sitting.title,
-		heldOn: sitting.heldOn,
-		startsAt: sitting.startsAt,
-		place: sitting.place
-	};
+	const facts = sittingHeader(sitting);
 	const lines = agenda.map(agendaLine);
 	const audience = [...members, ...partners].map((p) => p.id);
 	// Convened before: what it announced, to whom (known since 2026-12-05).

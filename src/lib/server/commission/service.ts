@@ -2,6 +2,7 @@ import type { Db, Executor } from '../db';
 import { countTodaysActions, recordAudit } from '../audit/repository';
 import { changedSinceConvened, type SinceConvened } from './convocation';
 import { notifySittingClosed, notifySittingCancelled } from './sitting-notices';
+import { sittingHeader } from './sitting-header';
 import { countCancellationsOfSitting } from '../mail/outbox-repository';
 import { loadFicheStatesAsOf } from '../dashboard/repository';
 import type { User } from '../auth/users';
@@ -1166,17 +1167,6 @@ async function missingSitting(db: Db, user: User, sittingId: number): Promise<Re
 	return gone
 		? refuse(404, gone, { reason: 'sitting-deleted', next: SITTINGS_LINK })
 		: refuse(404, SITTING_NOT_FOUND);
-}
-
-/**
- * A séance's short header — its number, day, hour, title and place — as the pages that name it
- * above something of their own show it: the file of a fiche, the closing page.
- */
-export function sittingHeader(
-	sitting: SittingRecord
-): Pick<SittingRecord, 'id' | 'heldOn' | 'startsAt' | 'title' | 'place'> {
-	const { id, heldOn, startsAt, title, place } = sitting;
-	return { id, heldOn, startsAt, title, place };
 }
 
 /**

@@ -6,9 +6,9 @@ import {
 	CLOSE_BEFORE_HELD_MESSAGE,
 	conflictsAdvice,
 	EMPTY_AGENDA_MESSAGE,
-	listPriorityConflicts,
-	sittingHeader
+	listPriorityConflicts
 } from '$lib/server/commission/service';
+import { sittingHeader } from '$lib/server/commission/sitting-header';
 import type { PageServerLoad } from './$types';
 import { SITTING_NOT_FOUND } from '$lib/utils/vocabulary';
 
