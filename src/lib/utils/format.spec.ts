@@ -8,6 +8,7 @@ import {
 	formatDateTime,
 	formatDuration,
 	formatMoment,
+	formatMomentToSecond,
 	formatNumber,
 	formatNumberInput,
 	formatPercent,
@@ -42,6 +43,15 @@ describe('French formats', () => {
 		expect(formatMoment('2026-07-14T22:00:00Z')).toBe('15\u00a0juillet\u00a02026 à 0\u00a0h');
 		expect(formatMoment('2026-11-30T23:05:00Z')).toBe(
 			'1er\u00a0décembre\u00a02026 à 0\u00a0h\u00a005'
+		);
+	});
+
+	it('writes a moment to the second in words, in Paris time, at midnight too', () => {
+		expect(formatMomentToSecond('2026-12-06T13:05:08.400Z')).toBe(
+			'6\u00a0décembre\u00a02026 à 14\u00a0h\u00a005\u00a0min\u00a008\u00a0s'
+		);
+		expect(formatMomentToSecond(Date.parse('2026-07-14T22:00:00Z'))).toBe(
+			'15\u00a0juillet\u00a02026 à 0\u00a0h\u00a000\u00a0min\u00a000\u00a0s'
 		);
 	});
 

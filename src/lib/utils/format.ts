@@ -73,6 +73,25 @@ export function formatMoment(moment: string | number): string {
 	return `${formatMomentDay(date.getTime())} à ${formatClock(parisClock.format(date))}`;
 }
 
+const parisClockSeconds = new Intl.DateTimeFormat('fr-FR', {
+	hour: '2-digit',
+	minute: '2-digit',
+	second: '2-digit',
+	hourCycle: 'h23',
+	timeZone: 'Europe/Paris'
+});
+
+/**
+ * A moment to the second, in Paris, in words: « 2 mars 2026 à 10 h 30 min 05 s » (ISO text or ms),
+ * where the minute is not enough to tell two moments apart.
+ */
+export function formatMomentToSecond(moment: string | number): string {
+	const date = new Date(moment);
+	const [hours, minutes, seconds] = parisClockSeconds.format(date).split(':');
+	const clock = `${String(Number(hours))}\u00a0h\u00a0${minutes}\u00a0min\u00a0${seconds}\u00a0s`;
+	return `${formatMomentDay(date.getTime())} à ${clock}`;
+}
+
 /** A time of day "14:30" the French way: « 14 h 30 », « 9 h » (no-break spaces). */
 export function formatClock(hhmm: string): string {
 	const [hours, minutes] = hhmm.split(':');
