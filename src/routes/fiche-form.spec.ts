@@ -6,6 +6,7 @@ import { ficheFormValues } from '$lib/server/authoring/fiche-form';
 import { indicatorRowField } from '$lib/schemas/plan-edit';
 import { actions, load } from './admin/plan/fiches/[code=fiche]/+page.server';
 import FichePage from './admin/plan/fiches/[code=fiche]/+page.svelte';
+import { shownText } from '$lib/utils/html-testing';
 import { adminDatabase, postAction, routeEvent, withSession } from './route-testing';
 
 // A fiche's form, sent to the route's own action as an administrator.
@@ -156,18 +157,23 @@ describe('abandoning a fiche', () => {
 	});
 });
 
+/** The page of the fiche `code`'s form, as the administrator opens it. */
+async function fichePage(code: string): Promise<string> {
+	const data = await load(
+		routeEvent(
+			`/admin/plan/fiches/${code}`,
+			'/admin/plan/fiches/[code=fiche]',
+			{ code },
+			await withSession(portal.db, portal.admin)
+		) as never
+	);
+	return render(FichePage, { props: { data, form: null } as never }).body;
+}
+
 describe('the fiche’s owner and partner rows', () => {
 	// Walkthrough s47: « Porteur 4 (à ajouter) » read « — aucune (ligne retirée) — », nothing removed.
 	it('say « aucune » on an empty row to add, « ligne retirée » only as the choice of a row held', async () => {
-		const data = await load(
-			routeEvent(
-				'/admin/plan/fiches/14-1',
-				'/admin/plan/fiches/[code=fiche]',
-				{ code: '14-1' },
-				await withSession(portal.db, portal.admin)
-			) as never
-		);
-		const { body } = render(FichePage, { props: { data, form: null } as never });
+		const body = await fichePage('14-1');
 		const firstOption = (name: string) =>
 			new RegExp(`name="${name}"[^>]*>\\s*(?:<!--[^>]*-->)*<option value=""[^>]*>([^<]*)<`).exec(
 				body
@@ -175,5 +181,31 @@ describe('the fiche’s owner and partner rows', () => {
 		expect(firstOption('owner_0_org')).toBe('— aucune (ligne retirée) —');
 		expect(firstOption('owner_1_org')).toBe('— aucune —');
 		expect(firstOption('partner_0_org')).toBeDefined();
+	});
+});
+
+// Review, December 2026: the form had its H1, then some twenty fieldsets with legends only before
+// the H2 « Changer le statut »: a screen reader's list of headings skipped the whole form. Each part
+// of the form is headed (its legend holds an H2), in order, no level skipped.
+describe('the headings of a fiche’s form', () => {
+	it('head each part of the form, then the status and the abandon, no level skipped', async () => {
+		const html = await fichePage('4-1');
+		const headings = [...html.matchAll(/<h([1-6])[^>]*>([\s\S]*?)<\/h\1>/g)].map(
+			(m) => `h${m[1]} ${shownText(m[2]!)}`
+		);
+		expect(headings).toEqual([
+			'h1 Modifier la fiche 4-1',
+			'h2 Titre, objectif et priorité',
+			'h2 Textes de la fiche',
+			'h2 Porteurs',
+			'h2 Partenaires',
+			'h2 Fiches liées',
+			'h2 Indicateurs',
+			'h2 Pourquoi cette modification',
+			'h2 Changer le statut',
+			'h2 Abandonner la fiche'
+		]);
+		// Each part's heading is its fieldset's legend: the fields stay grouped under it.
+		expect(html).toContain('<legend><h2>Textes de la fiche</h2></legend>');
 	});
 });
