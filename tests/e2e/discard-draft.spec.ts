@@ -1,6 +1,5 @@
-import type { Browser } from '@playwright/test';
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, loginPage, type Account } from './helpers/accounts';
+import { ACCOUNTS, signedIn } from './helpers/accounts';
 import { sendAndWait } from './helpers/forms';
 
 /**
@@ -8,19 +7,11 @@ import { sendAndWait } from './helpers/forms';
  * and lands on « Brouillon supprimé »; /espace no longer lists it. A second tab, and a colleague
  * saving the same draft meanwhile, are told what happened, the colleague's typing kept.
  */
-async function signedIn(browser: Browser, account: Account, javaScriptEnabled = true) {
-	const context = await browser.newContext({ javaScriptEnabled });
-	const page = await context.newPage();
-	await loginPage(page, account);
-	return { context, page };
-}
-
 test('a partner saves a draft, discards it after ticking the box; /espace no longer lists it; a second tab and a colleague saving are told', async ({
 	browser
 }) => {
-	const paul = await signedIn(browser, ACCOUNTS.partner);
+	const paul = await signedIn(browser, ACCOUNTS.partner, { path: '/espace/fiches/6-1/suivi' });
 	const a = paul.page;
-	await a.goto('/espace/fiches/6-1/suivi');
 	await a.getByLabel('Ce qui a été fait').fill('Brouillon à supprimer');
 	await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
 	await expect(a.getByRole('status')).toContainText('Brouillon enregistré');
@@ -31,12 +22,15 @@ test('a partner saves a draft, discards it after ticking the box; /espace no lon
 
 	// A colleague is writing in the same draft; a second tab of Paul's, without script, is open on
 	// the confirmation.
-	const chloe = await signedIn(browser, ACCOUNTS.colleague);
+	const chloe = await signedIn(browser, ACCOUNTS.colleague, {
+		path: `/espace/fiches/6-1/suivi?brouillon=${id}`
+	});
 	const b = chloe.page;
-	await b.goto(`/espace/fiches/6-1/suivi?brouillon=${id}`);
 	await b.getByLabel('Ce qui a été fait').fill('Saisie de Chloé en cours');
-	const tab = await signedIn(browser, ACCOUNTS.partner, false);
-	await tab.page.goto(`/espace/suivis/${id}`);
+	const tab = await signedIn(browser, ACCOUNTS.partner, {
+		path: `/espace/suivis/${id}`,
+		javaScriptEnabled: false
+	});
 
 	// From the draft's form to its page, where the box is asked for.
 	await a.goto(`/espace/fiches/6-1/suivi?brouillon=${id}`);

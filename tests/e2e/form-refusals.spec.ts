@@ -1,7 +1,6 @@
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, apiAs, loginPage } from './helpers/accounts';
-import { waitForHydration } from './helpers/hydration';
+import { ACCOUNTS, apiAs, loginPage, signedIn } from './helpers/accounts';
 
 /**
  * A refused form, with or without a script: the page's title says so first (RGAA 8.6), and each
@@ -22,10 +21,10 @@ async function createSitting(member: APIRequestContext, title: string): Promise<
 test('the partner’s update form sent without script: the summary at the top names the fields in error and leads to them; the title says « Erreur : »', async ({
 	browser
 }) => {
-	const context = await browser.newContext({ javaScriptEnabled: false });
-	const page = await context.newPage();
-	await loginPage(page, ACCOUNTS.partner);
-	await page.goto('/espace/fiches/9-1/suivi');
+	const { context, page } = await signedIn(browser, ACCOUNTS.partner, {
+		path: '/espace/fiches/9-1/suivi',
+		javaScriptEnabled: false
+	});
 	const title = await page.title();
 	expect(title).toMatch(/ — fiche 9-1 — SDUSN du Lot$/);
 	// The last indicator's value, at the form's end.
@@ -54,11 +53,9 @@ test('the partner’s update form sent without script: the summary at the top na
 	await context.close();
 
 	// With a script: the same summary and title; the focus on the first field in error.
-	const scripted = await browser.newContext();
-	const withScript = await scripted.newPage();
-	await loginPage(withScript, ACCOUNTS.partner);
-	await withScript.goto('/espace/fiches/9-1/suivi');
-	await waitForHydration(withScript);
+	const { context: scripted, page: withScript } = await signedIn(browser, ACCOUNTS.partner, {
+		path: '/espace/fiches/9-1/suivi'
+	});
 	await withScript.locator(`#${id}`).fill('beaucoup');
 	await withScript.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
 	await expect(withScript.locator('#suivi [aria-invalid="true"]').first()).toBeFocused();
@@ -108,10 +105,10 @@ test('the séance page: no member chosen, no fiche ticked — told under the fie
 	await expect(page).toHaveTitle(`Erreur\u00a0: ${title}`);
 
 	// Without a script, the page answers at its top: the summary leads to the list.
-	const context = await browser.newContext({ javaScriptEnabled: false });
-	const noScript = await context.newPage();
-	await loginPage(noScript, ACCOUNTS.commission);
-	await noScript.goto(`/commission/seances/${id}`);
+	const { context, page: noScript } = await signedIn(browser, ACCOUNTS.commission, {
+		path: `/commission/seances/${id}`,
+		javaScriptEnabled: false
+	});
 	await noScript.getByRole('button', { name: 'Ajouter les fiches cochées' }).click();
 	await expect(noScript).toHaveTitle(`Erreur\u00a0: ${title}`);
 	const link = noScript
@@ -157,10 +154,9 @@ test('a refused sign-in says « Erreur : » in its title, with or without script
 test('a refused form on a page that reads its data again (an organisation’s merge) says « Erreur : » in its title', async ({
 	browser
 }) => {
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	await loginPage(page, ACCOUNTS.admin);
-	await page.goto('/admin/organisations');
+	const { context, page } = await signedIn(browser, ACCOUNTS.admin, {
+		path: '/admin/organisations'
+	});
 	await page.getByRole('link', { name: 'ADCF' }).first().click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('ADCF');
 	await expect(page).toHaveTitle(/^ADCF — /);
@@ -174,11 +170,7 @@ test('a refused form on a page that reads its data again (an organisation’s me
 test('after a refusal, while the page’s data is read again, the form takes no keys; once answered, the focus stays where the person put it and their typing goes there (not back to the refused field)', async ({
 	browser
 }) => {
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	await loginPage(page, ACCOUNTS.admin);
-	await page.goto('/admin/bilans');
-	await waitForHydration(page);
+	const { context, page } = await signedIn(browser, ACCOUNTS.admin, { path: '/admin/bilans' });
 	// The read that follows the refusal (readAgainOnRefusal) is held while the person types.
 	let release = () => {};
 	const held = new Promise<void>((resolve) => (release = resolve));
@@ -216,11 +208,7 @@ test('after a refusal, while the page’s data is read again, the form takes no 
 test('a text too long for the server (a form over its size limit, 413) is refused above the form, the typing kept to shorten', async ({
 	browser
 }) => {
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	await loginPage(page, ACCOUNTS.admin);
-	await page.goto('/admin/bilans');
-	await waitForHydration(page);
+	const { context, page } = await signedIn(browser, ACCOUNTS.admin, { path: '/admin/bilans' });
 	// Over the 256 KB a signed-in person's form may weigh (http/body-limits.ts).
 	const pasted = 'Un texte collé bien trop long. '.repeat(10_000);
 	await page.getByLabel('Introduction').fill(pasted);
@@ -238,10 +226,9 @@ test('a form’s refusal message is hidden while « Votre session a pris fin » 
 	const member = await apiAs(ACCOUNTS.commission);
 	const id = await createSitting(member, 'Séance sans ordre du jour');
 	await member.dispose();
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	await loginPage(page, ACCOUNTS.commission);
-	await page.goto(`/commission/seances/${id}`);
+	const { context, page } = await signedIn(browser, ACCOUNTS.commission, {
+		path: `/commission/seances/${id}`
+	});
 	await page.getByRole('button', { name: 'Envoyer la convocation' }).click();
 	const stale = page.getByRole('alert').filter({ hasText: 'L’ordre du jour est vide' });
 	await expect(stale).toBeVisible();
@@ -263,10 +250,9 @@ test('a form’s refusal message is hidden while « Votre session a pris fin » 
 test('a form sent by script with a session cookie no longer valid keeps the typing, says to sign in again, and its link says the session ended', async ({
 	browser
 }) => {
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	await loginPage(page, ACCOUNTS.partner);
-	await page.goto('/espace/fiches/9-1/suivi');
+	const { context, page } = await signedIn(browser, ACCOUNTS.partner, {
+		path: '/espace/fiches/9-1/suivi'
+	});
 	const value = page.locator('#suivi input[id^="indicator_"][id$="_value"]').last();
 	await value.fill('42');
 	// A reset deletes the session's row: its cookie is then one the portal does not know.
@@ -287,10 +273,8 @@ test('a form sent by script with a session cookie no longer valid keeps the typi
 test('without a script, the campaign, bilan, account and password forms answer with a summary where the page opens, leading to the field', async ({
 	browser
 }) => {
-	const context = await browser.newContext({ javaScriptEnabled: false });
-	const page = await context.newPage();
+	const { context, page } = await signedIn(browser, ACCOUNTS.admin, { javaScriptEnabled: false });
 	await page.setViewportSize({ width: 390, height: 844 });
-	await loginPage(page, ACCOUNTS.admin);
 	for (const { path, button, refused } of [
 		{
 			path: '/admin/campagnes',
@@ -327,9 +311,7 @@ test('without a script, the campaign, bilan, account and password forms answer w
 test('without a script, a form refused on every field lists them in the page’s order (the bilan’s correction note after the axes’ texts), each link to its field, what was typed kept', async ({
 	browser
 }) => {
-	const context = await browser.newContext({ javaScriptEnabled: false });
-	const page = await context.newPage();
-	await loginPage(page, ACCOUNTS.admin);
+	const { context, page } = await signedIn(browser, ACCOUNTS.admin, { javaScriptEnabled: false });
 	for (const { path, button, refused } of [
 		{
 			path: '/admin/bilans',

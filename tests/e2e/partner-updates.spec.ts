@@ -1,14 +1,7 @@
-import type { Browser, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import SQLite from 'better-sqlite3';
 import { expect, test } from './helpers/portal';
-import {
-	ACCOUNTS,
-	apiAs,
-	loginPage,
-	portalDatabase,
-	signInThroughForm,
-	type Account
-} from './helpers/accounts';
+import { ACCOUNTS, apiAs, portalDatabase, signedIn, signInThroughForm } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { sendAndWait } from './helpers/forms';
 import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
@@ -18,12 +11,6 @@ import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
  * nothing is written twice, every refusal says what changed. Each test leaves its fiche with no
  * open update (staff validate it at the end), so the next one starts clean.
  */
-async function signedIn(browser: Browser, account: Account, javaScriptEnabled = true) {
-	const context = await browser.newContext({ javaScriptEnabled });
-	const page = await context.newPage();
-	await loginPage(page, account);
-	return { context, page };
-}
 
 /** Staff validate the update, whatever its version, so the fiche has no open update left. */
 async function validate(id: number): Promise<void> {
@@ -44,18 +31,16 @@ const submittedId = (page: Page) => Number(/soumis=(\d+)/.exec(page.url())?.[1])
 test('a colleague submits the draft meanwhile: my save and my submit are refused, nothing typed is lost, both versions shown, journaled', async ({
 	browser
 }, testInfo) => {
-	const paul = await signedIn(browser, ACCOUNTS.partner);
+	const paul = await signedIn(browser, ACCOUNTS.partner, { path: '/espace/fiches/6-1/suivi' });
 	const a = paul.page;
-	await a.goto('/espace/fiches/6-1/suivi');
 	await expect(a.locator('h1')).toHaveText('Nouvelle mise à jour de la fiche 6-1');
 	await a.getByLabel('Ce qui a été fait').fill('Brouillon commun');
 	await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
 	await expect(a.getByRole('status')).toContainText('Brouillon enregistré');
 
 	// The colleague opens « Nouvelle mise à jour »: the open draft is resumed, not doubled.
-	const chloe = await signedIn(browser, ACCOUNTS.colleague);
+	const chloe = await signedIn(browser, ACCOUNTS.colleague, { path: '/espace/fiches/6-1/suivi' });
 	const b = chloe.page;
-	await b.goto('/espace/fiches/6-1/suivi');
 	await expect(b.locator('h1')).toHaveText('Reprendre la mise à jour de la fiche 6-1');
 	await expect(b.getByRole('status')).toContainText('était déjà en cours pour votre organisation');
 	await expect(b.getByLabel('Ce qui a été fait')).toHaveValue('Brouillon commun');
@@ -89,8 +74,7 @@ test('a colleague submits the draft meanwhile: my save and my submit are refused
 	await screenshotsAtWidths(b, testInfo.outputPath.bind(testInfo), 'conflit-soumise');
 
 	// The update is still Paul's submitted version; the refusals are in the journal.
-	const admin = await signedIn(browser, ACCOUNTS.admin);
-	await admin.page.goto(`/admin/suivis/${id}`);
+	const admin = await signedIn(browser, ACCOUNTS.admin, { path: `/admin/suivis/${id}` });
 	await expect(admin.page.getByText('Version soumise par Paul')).toBeVisible();
 	await admin.page.goto('/admin/journal?action=update.conflict');
 	await expect(
@@ -107,9 +91,8 @@ test('a colleague submits the draft meanwhile: my save and my submit are refused
 test('draft against draft: the conflict screen compares both, « mine » wins knowingly, « theirs » is taken back', async ({
 	browser
 }, testInfo) => {
-	const paul = await signedIn(browser, ACCOUNTS.partner);
+	const paul = await signedIn(browser, ACCOUNTS.partner, { path: '/espace/fiches/12-1/suivi' });
 	const a = paul.page;
-	await a.goto('/espace/fiches/12-1/suivi');
 	await expect(a.locator('h1')).toHaveText('Nouvelle mise à jour de la fiche 12-1');
 	await a.getByLabel('Ce qui a été fait').fill('Première version');
 	await a.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
@@ -197,8 +180,10 @@ test('draft against draft: the conflict screen compares both, « mine » wins kn
 test('without JavaScript: submit, Back, submit again creates nothing twice; the form resumes the open update; withdraw and resubmit', async ({
 	browser
 }) => {
-	const { context, page } = await signedIn(browser, ACCOUNTS.partner, false);
-	await page.goto('/espace/fiches/6-1/suivi');
+	const { context, page } = await signedIn(browser, ACCOUNTS.partner, {
+		path: '/espace/fiches/6-1/suivi',
+		javaScriptEnabled: false
+	});
 	await expect(page.locator('h1')).toHaveText('Nouvelle mise à jour de la fiche 6-1');
 	await page.getByLabel('Ce qui a été fait').fill('Envoi sans JavaScript');
 	const posted = Object.fromEntries(
@@ -258,13 +243,14 @@ test('without JavaScript: submit, Back, submit again creates nothing twice; the 
 test('without JavaScript: a colleague’s draft, then their submission, meanwhile: my save is refused with both versions, what I typed kept', async ({
 	browser
 }) => {
-	const chloe = await signedIn(browser, ACCOUNTS.colleague, false);
+	const chloe = await signedIn(browser, ACCOUNTS.colleague, {
+		path: '/espace/fiches/6-1/suivi',
+		javaScriptEnabled: false
+	});
 	const b = chloe.page;
-	await b.goto('/espace/fiches/6-1/suivi');
 	await expect(b.locator('h1')).toHaveText('Nouvelle mise à jour de la fiche 6-1');
-	const paul = await signedIn(browser, ACCOUNTS.partner);
+	const paul = await signedIn(browser, ACCOUNTS.partner, { path: '/espace/fiches/6-1/suivi' });
 	const a = paul.page;
-	await a.goto('/espace/fiches/6-1/suivi');
 	// With a web address longer than a phone's line, that must not push the public page sideways.
 	const address =
 		'https://www.cdg46.fr/actualites/2026/formations-aux-usages-numeriques-des-agents-des-collectivites';
@@ -324,9 +310,11 @@ async function cdg46TakenOff(code: string): Promise<() => void> {
 test('without JavaScript: taken off the fiche while writing, my save is answered as such, what I typed kept', async ({
 	browser
 }) => {
-	const paul = await signedIn(browser, ACCOUNTS.partner, false);
+	const paul = await signedIn(browser, ACCOUNTS.partner, {
+		path: '/espace/fiches/5-1/suivi',
+		javaScriptEnabled: false
+	});
 	const page = paul.page;
-	await page.goto('/espace/fiches/5-1/suivi');
 	await page.getByLabel('Ce qui a été fait').fill('Premier brouillon');
 	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
 	await expect(page.getByRole('status')).toContainText('Brouillon enregistré');
@@ -348,9 +336,11 @@ test('without JavaScript: taken off the fiche while writing, my save is answered
 test('without JavaScript: taken off the fiche while writing a new update, my save is answered as such, what I typed kept', async ({
 	browser
 }, testInfo) => {
-	const paul = await signedIn(browser, ACCOUNTS.partner, false);
+	const paul = await signedIn(browser, ACCOUNTS.partner, {
+		path: '/espace/fiches/1-2/suivi',
+		javaScriptEnabled: false
+	});
 	const page = paul.page;
-	await page.goto('/espace/fiches/1-2/suivi');
 	await page.getByLabel('Ce qui a été fait').fill('Écrit pendant le retrait de CDG46');
 	const putBack = await cdg46TakenOff('1-2');
 	const answered = page.waitForResponse((r) => r.request().method() === 'POST');
@@ -370,8 +360,9 @@ test('without JavaScript: taken off the fiche while writing a new update, my sav
 test('after « Soumettre » the partner reads what was submitted and withdraws it until staff act', async ({
 	browser
 }, testInfo) => {
-	const { context, page } = await signedIn(browser, ACCOUNTS.colleague);
-	await page.goto('/espace/fiches/12-1/suivi');
+	const { context, page } = await signedIn(browser, ACCOUNTS.colleague, {
+		path: '/espace/fiches/12-1/suivi'
+	});
 	await page.getByLabel('Ce qui a été fait').fill('Deux collèges équipés.\n- Figeac\n- Gourdon');
 	await page.getByLabel('Date de la mesure').first().fill('2026-01-15');
 	await page.getByLabel('Valeur').first().fill('2');
@@ -429,8 +420,9 @@ test('after « Soumettre » the partner reads what was submitted and withdraws i
 test('a count indicator refuses a negative value, in French, keeping the typing', async ({
 	browser
 }) => {
-	const { context, page } = await signedIn(browser, ACCOUNTS.partner);
-	await page.goto('/espace/fiches/5-1/suivi');
+	const { context, page } = await signedIn(browser, ACCOUNTS.partner, {
+		path: '/espace/fiches/5-1/suivi'
+	});
 	await page.getByLabel('Ce qui a été fait').fill('Comptage');
 	// Each indicator's fields are a group named by the indicator: « Valeur » is not one of many alike.
 	const territories = page.getByRole('group', {
@@ -453,8 +445,9 @@ test('a count indicator refuses a negative value, in French, keeping the typing'
 test('a form sent again before its answer sends nothing more: one request, answers never out of order', async ({
 	browser
 }, testInfo) => {
-	const { context, page } = await signedIn(browser, ACCOUNTS.partner);
-	await page.goto('/espace/fiches/5-1/suivi');
+	const { context, page } = await signedIn(browser, ACCOUNTS.partner, {
+		path: '/espace/fiches/5-1/suivi'
+	});
 	await page.getByLabel('Ce qui a été fait').fill('Envoyé deux fois');
 	const posts: string[] = [];
 	// The first answer is held back, as on a slow connection.
@@ -534,8 +527,9 @@ test('a form sent again before its answer sends nothing more: one request, answe
 test('signed out in another tab, a save keeps the typing and says so; signed in again, it goes through', async ({
 	browser
 }) => {
-	const { context, page } = await signedIn(browser, ACCOUNTS.partner);
-	await page.goto('/espace/fiches/5-1/suivi');
+	const { context, page } = await signedIn(browser, ACCOUNTS.partner, {
+		path: '/espace/fiches/5-1/suivi'
+	});
 	await page.getByLabel('Ce qui a été fait').fill('Écrit avant la déconnexion');
 	await page.getByLabel('Statut de la fiche').selectOption('en_cours');
 	// A refusal first: its summary no longer applies once the session has ended.
@@ -574,8 +568,9 @@ test('signed out in another tab, a save keeps the typing and says so; signed in 
 test('a half-written draft saves: « Ce qui a été fait » and the status’s advancement are asked on submit only', async ({
 	browser
 }, testInfo) => {
-	const { context, page } = await signedIn(browser, ACCOUNTS.partner);
-	await page.goto('/espace/fiches/1-1/suivi');
+	const { context, page } = await signedIn(browser, ACCOUNTS.partner, {
+		path: '/espace/fiches/1-1/suivi'
+	});
 	const done = page.getByLabel('Ce qui a été fait');
 	await expect(done).not.toHaveAttribute('required');
 	await expect(page.locator('label[for="done"]')).toContainText(

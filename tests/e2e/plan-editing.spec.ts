@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { loginPage, signInThroughForm } from './helpers/accounts';
+import { signedIn, signInThroughForm } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { createAccount, startOwnPortal, type OwnPortal } from './helpers/own-portal';
 import { screenshotsAtWidths } from './helpers/screenshots';
@@ -38,23 +38,15 @@ test.afterAll(async () => {
 	await portal.exited;
 });
 
-/** Signs `account` in on `page` through the form (another tab of a context whose form is open). */
-async function signInTab(page: Page, account: { email: string; password: string; name: string }) {
-	await signInThroughForm(page, account, portal.url);
-}
-
-/** A new context signed in as the admin: through the form the first time, then on its session. */
-async function signedIn(browser: Browser): Promise<Page> {
-	const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
-	await loginPage(page, ADMIN, portal.url);
-	return page;
+/** A new context signed in as the admin on this spec's portal, opened at `path` when given. */
+async function adminPage(browser: Browser, path?: string): Promise<Page> {
+	return (await signedIn(browser, ADMIN, { origin: portal.url, path })).page;
 }
 
 test('an admin gives 17-1 its owner, offered no decision on another fiche; a visitor sees it', async ({
 	browser
 }) => {
-	const admin = await signedIn(browser);
-	await admin.goto(`${portal.url}/admin/plan`);
+	const admin = await adminPage(browser, '/admin/plan');
 	await expectNoAxeViolations(admin);
 	await admin
 		.getByRole('link', { name: /Mise en place d’outils numériques favorisant la mo/ })
@@ -117,9 +109,8 @@ test('an admin gives 17-1 its owner, offered no decision on another fiche; a vis
 test('two admins edit the same fiche: the second is refused with what changed, typing kept', async ({
 	browser
 }) => {
-	const first = await signedIn(browser);
-	const second = await signedIn(browser);
-	for (const page of [first, second]) await page.goto(`${portal.url}/admin/plan/fiches/14-1`);
+	const first = await adminPage(browser, '/admin/plan/fiches/14-1');
+	const second = await adminPage(browser, '/admin/plan/fiches/14-1');
 
 	await first.getByLabel('Titre', { exact: true }).fill('Wifi public lotois dans chaque commune');
 	await first.locator('#reason').fill('Intitulé usuel');
@@ -162,9 +153,8 @@ test('two admins edit the same fiche: the second is refused with what changed, t
 test('two admins each add an indicator to the same fiche: the second, refused, saves theirs after the first’s', async ({
 	browser
 }) => {
-	const first = await signedIn(browser);
-	const second = await signedIn(browser);
-	for (const page of [first, second]) await page.goto(`${portal.url}/admin/plan/fiches/12-1`);
+	const first = await adminPage(browser, '/admin/plan/fiches/12-1');
+	const second = await adminPage(browser, '/admin/plan/fiches/12-1');
 	const newRow = (page: Page) =>
 		page.getByRole('group', { name: 'Nouvel indicateur', exact: true }).getByLabel(/^Intitulé/);
 
@@ -192,9 +182,8 @@ test('two admins each add an indicator to the same fiche: the second, refused, s
 test('a refusal of one of the fiche’s two forms, read again over another admin’s save, leaves what is typed in the other', async ({
 	browser
 }) => {
-	const first = await signedIn(browser);
-	const second = await signedIn(browser);
-	for (const page of [first, second]) await page.goto(`${portal.url}/admin/plan/fiches/11-1`);
+	const first = await adminPage(browser, '/admin/plan/fiches/11-1');
+	const second = await adminPage(browser, '/admin/plan/fiches/11-1');
 	// The first admin types a reason to abandon the fiche, not sent, and a new context.
 	await first.locator('#abandon-reason').fill('Reprise par la région');
 	await first.locator('#context').fill('Contexte revu en comité');
@@ -230,8 +219,7 @@ test('a refusal of one of the fiche’s two forms, read again over another admin
 test('signed out in another tab, an admin’s fiche and organisation forms keep their typing; signed in again, they save', async ({
 	browser
 }) => {
-	const page = await signedIn(browser);
-	await page.goto(`${portal.url}/admin/plan/fiches/9-1`);
+	const page = await adminPage(browser, '/admin/plan/fiches/9-1');
 	await page.getByLabel(/^Titre court/).fill('Médiation numérique');
 	await page.locator('#reason').fill('Titre court du tableau de bord');
 	const other = await page.context().newPage();
@@ -256,7 +244,7 @@ test('signed out in another tab, an admin’s fiche and organisation forms keep 
 	await expect(page.locator('#reason')).toHaveValue('Titre court du tableau de bord');
 
 	// Signed in again with another account, which may not edit the plan: the same.
-	await signInTab(other, PARTNER);
+	await signInThroughForm(other, PARTNER, portal.url);
 	await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	await expect(
 		page.getByRole('alert').filter({ hasText: 'Le compte connecté n’a pas les droits nécessaires' })
@@ -267,7 +255,7 @@ test('signed out in another tab, an admin’s fiche and organisation forms keep 
 
 	// The organisation form, the same way.
 	const organisation = await page.context().newPage();
-	await signInTab(other, ADMIN);
+	await signInThroughForm(other, ADMIN, portal.url);
 	await organisation.goto(`${portal.url}/admin/organisations`);
 	await organisation.getByRole('link', { name: 'Préfecture du Lot', exact: true }).click();
 	await expect(organisation.getByRole('heading', { level: 1 })).toHaveText('Préfecture du Lot');
@@ -283,7 +271,7 @@ test('signed out in another tab, an admin’s fiche and organisation forms keep 
 
 	// Signed in again in the other tab: both forms, sent again as they are, are saved; the
 	// reason given for that change is not left in its field for the next one.
-	await signInTab(other, ADMIN);
+	await signInThroughForm(other, ADMIN, portal.url);
 	await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
 	await expect(page.getByRole('status')).toContainText('Modifications enregistrées');
 	await expect(page.locator('[data-send-failed]')).toHaveCount(0);
@@ -299,8 +287,7 @@ test('signed out in another tab, an admin’s fiche and organisation forms keep 
 test('an indicator’s target, refused when it does not fit the kind, then shown with its gap', async ({
 	browser
 }) => {
-	const admin = await signedIn(browser);
-	await admin.goto(`${portal.url}/admin/plan/fiches/14-1`);
+	const admin = await adminPage(browser, '/admin/plan/fiches/14-1');
 	await admin.locator('#ind_0_kind').selectOption('percentage');
 	await admin.locator('#ind_0_target').fill('120');
 	const unit = await admin.locator('#ind_0_unit').inputValue();
@@ -338,8 +325,7 @@ test('an indicator’s target, refused when it does not fit the kind, then shown
 test('an admin adds fiche 4-2: tree, list, organisation page, dashboard and open data show it', async ({
 	browser
 }) => {
-	const admin = await signedIn(browser);
-	await admin.goto(`${portal.url}/admin/plan`);
+	const admin = await adminPage(browser, '/admin/plan');
 	const add = admin.getByRole('region', { name: 'Ajouter une fiche' });
 	await add.getByLabel('Objectif').selectOption({ label: '4. Développer l’e-citoyenneté' });
 	await add.getByLabel('Titre').fill('Budget participatif numérique');
@@ -412,8 +398,7 @@ test('an admin adds fiche 4-2: tree, list, organisation page, dashboard and open
 test('an admin renames an orientation and moves objective 4; a visitor sees both', async ({
 	browser
 }) => {
-	const admin = await signedIn(browser);
-	await admin.goto(`${portal.url}/admin/plan`);
+	const admin = await adminPage(browser, '/admin/plan');
 	await expectNoAxeViolations(admin);
 	await screenshotsAtWidths(admin, plansShot, 'arbre');
 
@@ -443,7 +428,7 @@ test('an admin renames an orientation and moves objective 4; a visitor sees both
 	// Two admins open objective 4; the first moves it, the second is refused with what changed.
 	await admin.goto(`${portal.url}/admin/plan`);
 	await admin.getByRole('link', { name: 'Modifier l’objectif 4' }).click();
-	const other = await signedIn(browser);
+	const other = await adminPage(browser);
 	await other.goto(admin.url());
 	await admin.getByLabel('Orientation').selectOption({ label: 'Territoire en réseau' });
 	await admin.locator('#reason').fill('Rattachement décidé en commission');
@@ -503,8 +488,7 @@ test('an admin renames an orientation and moves objective 4; a visitor sees both
 test('organisations: listed with counts, renamed (the former name still finds it), axe clean', async ({
 	browser
 }) => {
-	const admin = await signedIn(browser);
-	await admin.goto(`${portal.url}/admin/organisations`);
+	const admin = await adminPage(browser, '/admin/organisations');
 	await expectNoAxeViolations(admin);
 	await screenshotsAtWidths(admin, plansShot, 'organisations');
 	await admin.getByRole('link', { name: 'CDG46' }).click();
@@ -551,8 +535,8 @@ test('organisations: listed with counts, renamed (the former name still finds it
 test('two admins edit one organisation: the second is shown the other’s change, which saving again keeps', async ({
 	browser
 }) => {
-	const first = await signedIn(browser);
-	const second = await signedIn(browser);
+	const first = await adminPage(browser);
+	const second = await adminPage(browser);
 	for (const page of [first, second]) {
 		await page.goto(`${portal.url}/admin/organisations`);
 		await page.getByRole('link', { name: 'ADCF', exact: true }).click();
@@ -617,16 +601,14 @@ test('two admins edit one organisation: the second is shown the other’s change
 test('an organisation retired while a fiche’s form is open: refused on its row, kept in view, not taken for the row removed', async ({
 	browser
 }) => {
-	const other = await signedIn(browser);
-	await other.goto(`${portal.url}/admin/organisations`);
+	const other = await adminPage(browser, '/admin/organisations');
 	await other.locator('#name').fill('Espace numérique de Gramat');
 	await other.locator('#kind').selectOption({ label: 'Association ou réseau' });
 	await other.locator('#reason').fill('Nouveau partenaire');
 	await other.getByRole('button', { name: 'Créer l’organisation' }).click();
 	await expect(other.getByRole('heading', { level: 1 })).toHaveText('Espace numérique de Gramat');
 
-	const page = await signedIn(browser);
-	await page.goto(`${portal.url}/admin/plan/fiches/12-1`);
+	const page = await adminPage(browser, '/admin/plan/fiches/12-1');
 	const row = await page
 		.locator('select[name^="owner_"]')
 		.evaluateAll((selects) => (selects as HTMLSelectElement[]).find((s) => s.value === '')!.id);
@@ -656,7 +638,7 @@ test('an organisation retired while a fiche’s form is open: refused on its row
 test('an admin abandons fiche 7-3, never started: not counted as engaged, its history does not say « à lancer »', async ({
 	browser
 }) => {
-	const page = await signedIn(browser);
+	const page = await adminPage(browser);
 	const engaged = async () => {
 		await page.goto(`${portal.url}/`);
 		return page.locator('li', { hasText: 'fiches engagées' }).locator('strong').innerText();
@@ -704,8 +686,7 @@ test('an admin abandons fiche 7-3, never started: not counted as engaged, its hi
 test('an admin applies the commission’s decision to suspend fiche 10-1: refused without a status nor a reason, typing kept; then published in its history', async ({
 	browser
 }) => {
-	const page = await signedIn(browser);
-	await page.goto(`${portal.url}/admin/plan/fiches/10-1`);
+	const page = await adminPage(browser, '/admin/plan/fiches/10-1');
 	const section = page.getByRole('region', { name: 'Changer le statut' });
 	await section.getByLabel('Raison du changement de statut').fill('  ');
 	await section.getByRole('button', { name: 'Changer le statut' }).click();
@@ -755,10 +736,9 @@ test('an admin applies the commission’s decision to suspend fiche 10-1: refuse
 test('a fiche moved to another objective is found at its former address: 17-2 leads to its new code', async ({
 	browser
 }) => {
-	const page = await signedIn(browser);
+	const page = await adminPage(browser);
 	// A second admin has the fiche open and is typing when the first moves it.
-	const stale = await signedIn(browser);
-	await stale.goto(`${portal.url}/admin/plan/fiches/17-2`);
+	const stale = await adminPage(browser, '/admin/plan/fiches/17-2');
 	await stale.getByLabel(/^Titre court/).fill('Seniors connectés');
 	await stale.locator('#reason').fill('Titre court du tableau');
 	await page.goto(`${portal.url}/admin/plan/fiches/17-2`);
@@ -831,9 +811,10 @@ test('a fiche moved to another objective is found at its former address: 17-2 le
 test('a partner’s open form whose fiche moved and lost an indicator meanwhile: on submit, the refusal and the typing under the new code', async ({
 	browser
 }) => {
-	const partner = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
-	await signInTab(partner, PARTNER);
-	await partner.goto(`${portal.url}/espace/fiches/12-1/suivi`);
+	const { page: partner } = await signedIn(browser, PARTNER, {
+		origin: portal.url,
+		path: '/espace/fiches/12-1/suivi'
+	});
 	await partner.getByLabel('Statut de la fiche').selectOption('en_cours');
 	await partner.getByLabel('Ce qui a été fait').fill('Fait : texte du partenaire');
 	await partner.getByLabel('Prochaines étapes').fill('Prochaines étapes tapées');
@@ -843,8 +824,7 @@ test('a partner’s open form whose fiche moved and lost an indicator meanwhile:
 	await value.fill('4');
 
 	// Meanwhile an admin retires that indicator and moves the fiche to objective 13.
-	const admin = await signedIn(browser);
-	await admin.goto(`${portal.url}/admin/plan/fiches/12-1`);
+	const admin = await adminPage(browser, '/admin/plan/fiches/12-1');
 	await admin.locator('#ind_0_retire').check();
 	await admin.getByLabel(/^Objectif/).selectOption({ value: '13' });
 	await admin.locator('#reason').fill('Indicateur retiré et fiche rattachée');
@@ -876,8 +856,7 @@ test('a partner’s open form whose fiche moved and lost an indicator meanwhile:
 test('an objective added by mistake is withdrawn from its page: gone from the plan and its data, told in the history', async ({
 	browser
 }) => {
-	const admin = await signedIn(browser);
-	await admin.goto(`${portal.url}/admin/plan`);
+	const admin = await adminPage(browser, '/admin/plan');
 	await admin
 		.getByRole('link', { name: 'Ajouter un objectif à l’orientation « Territoire en réseau »' })
 		.click();

@@ -3,6 +3,8 @@ import {
 	request as playwrightRequest,
 	expect,
 	type APIRequestContext,
+	type Browser,
+	type BrowserContext,
 	type Cookie,
 	type Page
 } from '@playwright/test';
@@ -171,6 +173,31 @@ export async function loginPage(page: Page, account: SignIn, origin = ''): Promi
 	const cookie = (await page.context().cookies(portal)).find((c) => c.name === SESSION_COOKIE);
 	const url = new URL(page.url());
 	if (cookie) openedSessions.set(key, { cookie, landing: `${url.pathname}${url.search}` });
+}
+
+/**
+ * A new context (a window of its own, with its own cookies; without scripts when
+ * `javaScriptEnabled` is false) signed in as `account` (`loginPage`) on the portal of `origin` (the
+ * spec's own by default), its page opened at `path` when given, once its script has taken over
+ * (`waitForHydration`).
+ */
+export async function signedIn(
+	browser: Browser,
+	account: SignIn,
+	{
+		path,
+		javaScriptEnabled = true,
+		origin = ''
+	}: { path?: string; javaScriptEnabled?: boolean; origin?: string } = {}
+): Promise<{ context: BrowserContext; page: Page }> {
+	const context = await browser.newContext({ javaScriptEnabled });
+	const page = await context.newPage();
+	await loginPage(page, account, origin);
+	if (path !== undefined) {
+		await page.goto(`${origin}${path}`);
+		await waitForHydration(page);
+	}
+	return { context, page };
 }
 
 /**
