@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { foldForMatching } from '../../utils/text';
+import { formatDate } from '../../utils/format';
 import { describe, expect, it } from 'vitest';
 import { findUserById, type User } from '../auth/users';
 import type { Db } from '../db';
@@ -467,6 +468,79 @@ describe('organisations', () => {
 			action: 'merged',
 			changes: [{ field: 'owners', label: 'Porteurs' }]
 		});
+	});
+
+	it('merges an organisation once: retired or merged already, it is refused, nothing moves', async () => {
+		// An already retired Etalab was merged into SGAR, then into Ad’Occ: « Etalab » became both
+		// ones' former name, and the retired one's partner rows moved (probe s54).
+		const [etalab, sgar, adOcc] = [
+			await bySlug('etalab'),
+			await bySlug('sgar'),
+			await bySlug('ad-occ')
+		];
+		const mergeInto = async (into: number, now: Date) => {
+			const version = (await findAdminOrganisation(db, etalab.id))!.version;
+			return mergeOrganisations(db, admin, etalab.id, { version, into, ...WHY }, null, now);
+		};
+		const retiredOn = new Date('2026-03-02T10:00:00Z');
+		const retired = await retireOrganisation(
+			db,
+			admin,
+			etalab.id,
+			{ version: etalab.version, ...WHY },
+			null,
+			retiredOn
+		);
+		expect(retired.ok).toBe(true);
+		const fichesOfEtalab = await listFiches(db, { organisation: 'etalab' });
+		expect(fichesOfEtalab.length).toBeGreaterThan(0);
+		expect(await mergeInto(sgar.id, new Date())).toEqual({
+			ok: false,
+			status: 409,
+			message: `L’organisation « Etalab » a déjà été retirée le ${formatDate('2026-03-02')} : elle ne se fusionne plus. Rien n’a été enregistré.`
+		});
+		expect(await listFiches(db, { organisation: 'etalab' })).toEqual(fichesOfEtalab);
+		expect((await findAdminOrganisation(db, sgar.id))!.aliases).not.toContain('Etalab');
+
+		// Merged (an active one), then merged again into another.
+		const cget = await bySlug('cget');
+		const mergedOn = new Date('2026-04-07T10:00:00Z');
+		const first = await mergeOrganisations(
+			db,
+			admin,
+			cget.id,
+			{ version: cget.version, into: sgar.id, ...WHY },
+			null,
+			mergedOn
+		);
+		expect(first.ok).toBe(true);
+		const again = await mergeOrganisations(
+			db,
+			admin,
+			cget.id,
+			{ version: cget.version + 1, into: adOcc.id, ...WHY },
+			null
+		);
+		expect(again).toEqual({
+			ok: false,
+			status: 409,
+			message: `L’organisation « CGET » a déjà été fusionnée dans « SGAR » le ${formatDate('2026-04-07')} : elle ne se fusionne plus. Rien n’a été enregistré.`
+		});
+		expect((await findAdminOrganisation(db, adOcc.id))!.aliases).not.toContain('CGET');
+
+		// Two merges sent together (two tabs): the second reads the first's in its transaction.
+		const anah = await bySlug('anah');
+		const both = await Promise.all(
+			[sgar.id, adOcc.id].map((into) =>
+				mergeOrganisations(db, admin, anah.id, { version: anah.version, into, ...WHY }, null)
+			)
+		);
+		expect(both.map((r) => r.ok)).toEqual([true, false]);
+		expect(both[1]).toMatchObject({ status: 409 });
+		const formerNames = (await listAdminOrganisations(db)).filter((o) =>
+			o.aliases.includes('ANAH')
+		);
+		expect(formerNames.map((o) => o.slug)).toEqual(['sgar']);
 	});
 
 	it('refuses a merge that would leave two updates in progress, saying who holds what and who may act', async () => {

@@ -488,6 +488,18 @@ async function reviseMergedFiches(
 }
 
 /**
+ * Why a retired organisation is not merged: it was merged already (its former name would then be
+ * two organisations' former name) or retired (its fiches keep it, as retiring promised).
+ */
+function notMergeableMessage(absorbed: AdminOrganisation, retiredAt: string): string {
+	const when = formatDate(retiredAt);
+	const state = absorbed.mergedInto
+		? `a déjà été fusionnée dans « ${absorbed.mergedInto.name} » le ${when}`
+		: `a déjà été retirée le ${when}`;
+	return `L’organisation « ${absorbed.name} » ${state} : elle ne se fusionne plus. Rien n’a été enregistré.`;
+}
+
+/**
  * Merges `absorbedId` into `input.into`: every owner, partner, account and progress update
  * follows; the absorbed name becomes a former name of the one kept, and the absorbed record is
  * retired. Each fiche whose owners or partners change gets its revision.
@@ -504,6 +516,8 @@ export async function mergeOrganisations(
 		const absorbed = await findAdminOrganisation(trx, absorbedId);
 		const kept = await findAdminOrganisation(trx, input.into);
 		if (!absorbed) return refuse(404, ORGANISATION_NOT_FOUND);
+		// Read in this transaction: of two merges sent together, the second sees the first's.
+		if (absorbed.retiredAt) return refuse(409, notMergeableMessage(absorbed, absorbed.retiredAt));
 		if (absorbed.version !== input.version) return refuse(409, ORGANISATION_CONFLICT);
 		if (!kept || kept.retiredAt || kept.id === absorbed.id)
 			return refuse(400, 'Choisissez une autre organisation, active, dans la liste.', {
