@@ -38,7 +38,14 @@ test('a partner saves a draft, discards it after ticking the box; /espace no lon
 	await expect(a).toHaveURL(new RegExp(`/espace/suivis/${id}#supprimer$`));
 	const discard = a.getByRole('button', { name: 'Supprimer le brouillon' });
 	await sendAndWait(a.locator('form[action="?/supprimer"]'), () => discard.click());
-	await expect(a.getByRole('alert')).toContainText('Cochez la case pour confirmer la suppression');
+	// Said beside the button, not at the top of the page (off-screen on a phone); the box points
+	// to it.
+	const refused = a.locator('#supprimer ~ div[role="alert"]');
+	await expect(refused).toContainText('Cochez la case pour confirmer la suppression');
+	await expect(a.getByRole('alert')).toHaveCount(1);
+	const box = a.getByLabel(/supprimer le brouillon$/);
+	await expect(box).toHaveAttribute('aria-invalid', 'true');
+	await expect(box).toHaveAttribute('aria-describedby', (await refused.getAttribute('id')) ?? '?');
 	await a.getByLabel(/supprimer le brouillon$/).check();
 	await discard.click();
 	await expect(a).toHaveURL(new RegExp(`/espace/suivis/${id}/supprime$`));

@@ -105,9 +105,12 @@ export const actions: Actions = {
 			DISCARD_FIELDS,
 			DiscardSchema
 		);
+		// Every refusal names its form: the page says it beside the deletion's button, the box
+		// pointing to it, not above the page.
+		const values = { intent: 'discard' };
 		// A version that is not one: the page is stale or made by hand, said before the box.
-		if (errors.version) return refusalAnswer(refuse(400, INCOMPLETE_FORM));
-		if (!data) return invalidFormAnswer(errors, undefined, errors.confirm);
+		if (errors.version) return refusalAnswer(refuse(400, INCOMPLETE_FORM), values);
+		if (!data) return invalidFormAnswer(errors, values, errors.confirm);
 		const result = await discardProgressDraft(
 			getDb(),
 			user,
@@ -118,7 +121,7 @@ export const actions: Actions = {
 		if (!result.ok) {
 			if (result.status === 404) missing(event, result.message);
 			if (result.status === 410) redirect(303, `/espace/suivis/${id}/supprime?deja=1`);
-			return refusalAnswer(result);
+			return refusalAnswer(result, values);
 		}
 		redirect(303, `/espace/suivis/${id}/supprime`);
 	}
