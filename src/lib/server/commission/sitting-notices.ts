@@ -153,13 +153,14 @@ async function writeToEach<P extends { id: number; email: string; name: string }
 
 /**
  * One message to each member and concerned partner of a séance, once each; `member` tells the
- * message which of the two it writes to (the reason it gives).
+ * message which of the two it writes to (the reason it gives), `fiches` how many fiches of a
+ * partner's organisation are on the agenda.
  */
 async function notifySittingAudience(
 	db: Executor,
 	sittingId: number,
 	kind: string,
-	mail: (person: { name: string; member: boolean }) => Notification,
+	mail: (person: { name: string; member: boolean; fiches: number }) => Notification,
 	now: number
 ): Promise<number> {
 	const { partners, members } = await sittingAudience(db, sittingId);
@@ -167,8 +168,8 @@ async function notifySittingAudience(
 		db,
 		sittingId,
 		[
-			...members.map((m) => ({ ...m, member: true })),
-			...partners.map((p) => ({ ...p, member: false }))
+			...members.map((m) => ({ ...m, member: true, fiches: 0 })),
+			...partners.map((p) => ({ ...p, member: false, fiches: p.fiches.size }))
 		],
 		kind,
 		mail,
@@ -207,7 +208,7 @@ export async function notifySittingClosed(
 		db,
 		sittingId,
 		'closed',
-		(person) => sittingClosedMail(person, facts, person.member),
+		(person) => sittingClosedMail(person, facts, person.member, person.fiches),
 		now
 	);
 }

@@ -42,7 +42,12 @@ const sitting = (title: string) => ({
 const mails = (title: string) => ({
 	cancelled: sittingCancelledMail(person, sitting(title)),
 	released: sittingReleasedMail(person, sitting(title)),
-	closed: sittingClosedMail(person, { ...sitting(title), announcedOn: null, decisions: [] }, true)
+	closed: sittingClosedMail(
+		person,
+		{ ...sitting(title), announcedOn: null, decisions: [] },
+		true,
+		0
+	)
 });
 
 describe('the convocation', () => {
@@ -169,7 +174,8 @@ describe('the relevé’s mail', () => {
 		const mail = sittingClosedMail(
 			person,
 			{ ...sitting('Séance'), announcedOn: null, decisions },
-			false
+			false,
+			1
 		);
 		expect(mail.items).toHaveLength(RELEVE_MAIL_DECISIONS + 1);
 		expect(mail.items![0]!.text).toBe('1-1 — Fiche : Priorité 2 → 1');
@@ -182,7 +188,8 @@ describe('the relevé’s mail', () => {
 				announcedOn: null,
 				decisions: []
 			},
-			true
+			true,
+			0
 		);
 		expect(none.paragraphs.at(-1)).toBe('Elle n’a pris aucune décision.');
 		expect(none.items).toEqual([]);
@@ -193,16 +200,52 @@ describe('the relevé’s mail', () => {
 // commission ou qu’une fiche de votre organisation était à l’ordre du jour », where the
 // convocation says each person's own reason.
 describe('the relevé’s mail, its reason', () => {
-	const reason = (member: boolean) =>
-		sittingClosedMail(person, { ...sitting('Séance'), announcedOn: null, decisions: [] }, member)
-			.reason;
+	const reason = (member: boolean, fiches = 1) =>
+		sittingClosedMail(
+			person,
+			{ ...sitting('Séance'), announcedOn: null, decisions: [] },
+			member,
+			fiches
+		).reason;
 
 	it('tells a member they are one, and a partner that a fiche of theirs was on the agenda', () => {
-		expect(reason(true)).toBe(
+		expect(reason(true, 0)).toBe(
 			'Vous recevez ce message parce que vous êtes membre de la commission.'
 		);
 		expect(reason(false)).toBe(
 			'Vous recevez ce message parce qu’une fiche de votre organisation était à l’ordre du jour.'
+		);
+	});
+});
+
+// Walkthrough of the roles (s54): a partner with several fiches on the agenda was told « Des fiches
+// de votre organisation sont à l’ordre du jour » above, « parce qu’une fiche… » below.
+describe('a séance’s mail to a partner with several fiches on its agenda', () => {
+	const agenda = [
+		{ code: '3-1', title: 'Fiche' },
+		{ code: '3-2', title: 'Autre fiche' }
+	];
+
+	it('gives its reason in the plural, in the convocation and in the relevé', () => {
+		const convened = read(sittingConvenedMail(person, sitting('Séance'), agenda, false)).text;
+		expect(convened).toContain('Des fiches de votre organisation sont à l’ordre du jour');
+		expect(convened).toContain(
+			'Vous recevez ce message parce que des fiches de votre organisation sont à l’ordre du jour.'
+		);
+		const one = read(sittingConvenedMail(person, sitting('Séance'), agenda.slice(0, 1), false));
+		expect(one.text).toContain(
+			'Vous recevez ce message parce qu’une fiche de votre organisation est à l’ordre du jour.'
+		);
+		const closed = read(
+			sittingClosedMail(
+				person,
+				{ ...sitting('Séance'), announcedOn: null, decisions: [] },
+				false,
+				2
+			)
+		).text;
+		expect(closed).toContain(
+			'Vous recevez ce message parce que des fiches de votre organisation étaient à l’ordre du jour.'
 		);
 	});
 });
@@ -237,7 +280,8 @@ describe('the relevé’s mail, read', () => {
 					decision(null, { kind: 'free' }, 'Le bureau écrira aux partenaires.')
 				]
 			},
-			true
+			true,
+			0
 		)
 	);
 
@@ -266,7 +310,8 @@ describe('the relevé’s mail, read', () => {
 					announcedOn: null,
 					decisions: [decision('3-1', { kind: 'opinion', opinion: 'favorable' }, text)]
 				},
-				false
+				false,
+				1
 			)
 		);
 		for (const [part, body] of Object.entries(parts)) {

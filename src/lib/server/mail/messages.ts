@@ -267,11 +267,22 @@ export function sittingConvenedMail(
 					}
 				}
 			: {}),
-		reason: member
-			? 'Vous recevez ce message parce que vous êtes membre de la commission.'
-			: 'Vous recevez ce message parce qu’une fiche de votre organisation est à l’ordre du jour.'
+		reason: sittingMailReason(member, agenda.length, 'now')
 	};
 }
+
+/**
+ * Why a member or a partner receives a séance's convocation (`now`) or its relevé (`then`): a
+ * partner is counted the fiches of their organisation on its agenda, as the message's body does.
+ */
+const sittingMailReason = (member: boolean, fiches: number, when: 'now' | 'then') =>
+	member
+		? 'Vous recevez ce message parce que vous êtes membre de la commission.'
+		: `Vous recevez ce message parce ${plural(
+				fiches,
+				`qu’une fiche de votre organisation ${when === 'now' ? 'est' : 'était'}`,
+				`que des fiches de votre organisation ${when === 'now' ? 'sont' : 'étaient'}`
+			)} à l’ordre du jour.`;
 
 const COMMISSION = 'Commission des usages numériques';
 
@@ -362,7 +373,9 @@ export function sittingClosedMail(
 		decisions: ClosedDecision[];
 	},
 	/** A member of the commission, or a partner whose organisation had a fiche on the agenda. */
-	member: boolean
+	member: boolean,
+	/** A partner's: how many fiches of their organisation were on the agenda (a member's: 0). */
+	fiches: number
 ): Notification {
 	const day = formatDate(sitting.heldOn);
 	const { decisions, announcedOn } = sitting;
@@ -389,9 +402,7 @@ export function sittingClosedMail(
 				: [])
 		],
 		action: { label: 'Lire le relevé', url: absoluteUrl(`/commission/seances/${sitting.id}`) },
-		reason: member
-			? 'Vous recevez ce message parce que vous êtes membre de la commission.'
-			: 'Vous recevez ce message parce qu’une fiche de votre organisation était à l’ordre du jour.'
+		reason: sittingMailReason(member, fiches, 'then')
 	};
 }
 
