@@ -258,7 +258,7 @@ export const ROLE_PURPOSES = {
 	admin:
 		'administrer le portail : les comptes, le plan, la relecture des mises à jour des partenaires, les campagnes de suivi et les bilans',
 	commission:
-		'préparer les séances de la commission des usages numériques et en suivre les décisions',
+		'préparer et tenir les séances de la commission (ordre du jour, présents, décisions datées et motivées), les clore et publier leur relevé de décisions',
 	partenaire:
 		'rendre compte de l’avancement des fiches du schéma auxquelles votre organisation participe, par des mises à jour que l’équipe relit avant de les publier'
 } as const satisfies Record<keyof typeof ROLE_LABELS, string>;

@@ -344,8 +344,10 @@ describe('the first invitation', () => {
 		expect(role).toBe(
 			'Votre rôle : Partenaire ; il vous permet de rendre compte de l’avancement des fiches du schéma auxquelles votre organisation participe, par des mises à jour que l’équipe relit avant de les publier.'
 		);
-		expect(invite('commission', 'Département du Lot')[1]).toContain(
-			'il vous permet de préparer les séances de la commission des usages numériques'
+		// Walkthrough of the roles (s54): « …et en suivre les décisions » lacked its « d’ », and said
+		// less than a member does (README's table of roles).
+		expect(invite('commission', 'Département du Lot')[1]).toBe(
+			'Votre rôle : Membre de la commission des usages numériques ; il vous permet de préparer et tenir les séances de la commission (ordre du jour, présents, décisions datées et motivées), les clore et publier leur relevé de décisions.'
 		);
 		expect(invite('admin', null)[0]).toMatch(/du Lot, comme membre de cette équipe\.$/);
 		expect(invite('admin', null)[1]).toMatch(
