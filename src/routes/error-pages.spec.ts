@@ -5,6 +5,8 @@ import ErrorPage from './+error.svelte';
 import { NOT_THE_ORGANISATIONS_FICHE } from '$lib/server/auth/permissions';
 import { createPartner } from '$lib/server/progress/testing';
 import { load } from './desabonnement/[token]/+page.server';
+import { load as loadInvitation } from './invitation/[token]/+page.server';
+import { load as loadReset } from './mot-de-passe-oublie/[token]/+page.server';
 import {
 	actions as updateFormActions,
 	load as loadUpdateForm
@@ -52,6 +54,26 @@ describe('an unsubscribe link that is not valid', () => {
 		expect(page).toContain('<h1>Lien expiré ou déjà utilisé</h1>');
 		expect(page).toMatch(/<a href="\/compte"[^>]*>Choisir mes courriels depuis mon compte<\/a>/);
 		expect(page).not.toContain('L’adresse demandée n’existe pas ou plus');
+	});
+});
+
+// Walkthrough of the roles (s54): the invitation's said « connectez-vous depuis la page « Connexion » »,
+// the reset's « demandez-en un nouveau », with « Retour à l’accueil » as their only link.
+describe('an invitation or reset link that is not valid', () => {
+	it('leads to the page its words name: « Connexion », a new link', async () => {
+		for (const [open, href, label] of [
+			[loadInvitation, '/connexion', 'Se connecter (page « Connexion »)'],
+			[loadReset, '/mot-de-passe-oublie', 'Demander un nouveau lien']
+		] as const) {
+			const thrown = await thrownBy(() => open({ params: { token: 'abc' } } as never));
+			if (!isHttpError(thrown)) throw new Error('no HTTP error');
+			expect(thrown.status).toBe(410);
+			expect(thrown.body.next).toEqual({ href, label });
+			const page = errorPage(thrown.status, thrown.body);
+			expect(page).toContain('<h1>Lien expiré ou déjà utilisé</h1>');
+			expect(page).toContain(`<a href="${href}"`);
+			expect(page).not.toContain('Retour à l’accueil');
+		}
 	});
 });
 

@@ -28,12 +28,14 @@ export interface SingleUseTokenPassword {
 	): Promise<Result<SignedIn>>;
 	/** The page's 410 answer for a link used, expired or made up. */
 	invalidMessage: string;
+	/** The link that answer leads to, the way out its words name (+error.svelte draws it). */
+	invalidNext: { href: string; label: string };
 }
 
 /** The page's load: the account the link opens, or 410 Gone. */
 export async function loadTokenAccount(token: string, flow: SingleUseTokenPassword) {
 	const found = await flow.find(getDb(), token);
-	if (!found) error(410, flow.invalidMessage);
+	if (!found) error(410, { message: flow.invalidMessage, next: flow.invalidNext });
 	return {
 		account: { name: found.user.name, email: found.user.email },
 		renewing: found.renewing ?? false

@@ -9,7 +9,8 @@ import type { Actions, PageServerLoad } from './$types';
 const RESET: SingleUseTokenPassword = {
 	find: findValidReset,
 	apply: resetPassword,
-	invalidMessage: RESET_INVALID_MESSAGE
+	invalidMessage: RESET_INVALID_MESSAGE,
+	invalidNext: { href: '/mot-de-passe-oublie', label: 'Demander un nouveau lien' }
 };
 
 // Public page guarded by its single-use token.
