@@ -83,5 +83,9 @@ describe('the partner’s update form', () => {
 		);
 		for (const id of ['next_steps', 'difficulties'])
 			expect(label(id), id).toMatch(/\(facultatif\u202f; 10\u202f000\s?caractères au plus\)/);
+		// Walkthrough of the roles (s54): « Ce qui a été fait » did not say its limit.
+		expect(label('done')).toMatch(
+			/\(obligatoire pour soumettre, pas pour un brouillon\u202f; 10\u202f000\s?caractères au plus\)/
+		);
 	});
 });

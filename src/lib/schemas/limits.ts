@@ -24,3 +24,9 @@ export const PROGRESS_RULE_WORDS = 'nombre entier de 0 à 100';
  * limit, said before typing, as the measurement comment's is.
  */
 export const OPTIONAL_TEXT_HINT = `facultatif\u202f; ${formatNumber(TEXT_MAX_LENGTH)} caractères au plus`;
+
+/**
+ * The hint of « Ce qui a été fait »: asked for on submission only, and its limit, said as the
+ * optional texts' is.
+ */
+export const DONE_TEXT_HINT = `obligatoire pour soumettre, pas pour un brouillon\u202f; ${formatNumber(TEXT_MAX_LENGTH)} caractères au plus`;
