@@ -271,6 +271,35 @@ describe('saveProgressUpdate', () => {
 		expect(journal.at(-1)!.summary).toContain('à la place de la version 2');
 	});
 
+	// Walkthrough of the roles (s54): an amount's value read « 7 au 15 novembre 2026 » in the
+	// conflict's table, where the update's page says « 1 234,50 € au 15 novembre 2026 ».
+	it('writes an indicator’s values in the conflict’s table with their unit, as the update’s page', async () => {
+		const indicator = (await findFicheForReporting(db, '1-2'))!.indicators[0]!;
+		await db
+			.updateTable('indicator')
+			.set({ kind: 'amount' })
+			.where('id', '=', indicator.id)
+			.execute();
+		const measured = (value: number) => [
+			{ indicatorId: indicator.id, measuredOn: '2026-11-15', value, comment: null }
+		];
+		const id = await created(cdg, '1-2', { intent: 'draft', measurements: measured(3) });
+		expect(
+			(await save(cdg, '1-2', id, { intent: 'draft', version: 1, measurements: measured(1234.5) }))
+				.ok
+		).toBe(true);
+		const late = await save(colleague, '1-2', id, {
+			intent: 'submit',
+			version: 1,
+			measurements: measured(7)
+		});
+		if (late.ok) throw new Error('not refused');
+		const row = late.changes?.find((r) => r.field === `indicator_${indicator.id}`);
+		const plain = (text = '') => text.replace(/\s/g, ' ');
+		expect(plain(row?.before)).toBe('1 234,50 € au 15 novembre 2026');
+		expect(plain(row?.after)).toBe('7 € au 15 novembre 2026');
+	});
+
 	it('refuses a save on a draft a colleague has submitted meanwhile, journals it, and shows both versions', async () => {
 		const id = await created(cdg, '1-2', { intent: 'draft', done: 'Brouillon commun' });
 		expect(

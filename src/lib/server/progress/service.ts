@@ -35,8 +35,10 @@ import {
 import { ficheDecision } from '../authoring/edits';
 import { RETURN_NEEDS_COMMENT } from '../../schemas/review';
 import { ofName } from '../../utils/text';
-import { formatDate, formatMoment, formatNumber, formatPercent } from '../../utils/format';
+import { formatDate, formatMoment, formatPercent } from '../../utils/format';
 import { parisDate, parisToday } from '../../utils/dates';
+import type { IndicatorKind } from '../../utils/indicator-kinds';
+import { indicatorValueText } from '../../utils/indicator-target';
 import {
 	findFicheForReporting,
 	findFicheOrganisationIds,
@@ -90,9 +92,16 @@ function describe(field: keyof typeof FIELD_LABELS, values: Fields): string {
 	return values[field] || '—';
 }
 
-function describeMeasurement(m: Measured | undefined): string {
+/** An indicator as the conflict's table names its value: its kind and unit write it. */
+type DescribedIndicator = { id: number; label: string; unit: string | null; kind: IndicatorKind };
+
+/**
+ * A measurement as the update's page writes it (« 1 234,50 € au 15 novembre 2026 »), never
+ * rounded: two values that differ read differently.
+ */
+function describeMeasurement(indicator: DescribedIndicator, m: Measured | undefined): string {
 	if (!m) return 'pas de valeur';
-	return `${formatNumber(m.value)} au ${formatDate(m.measuredOn)}${m.comment ? ` (${m.comment})` : ''}`;
+	return `${indicatorValueText(indicator.kind, indicator.unit, m.value)} au ${formatDate(m.measuredOn)}${m.comment ? ` (${m.comment})` : ''}`;
 }
 
 /**
@@ -102,7 +111,7 @@ function describeMeasurement(m: Measured | undefined): string {
 function compare(
 	current: ProgressUpdateRecord,
 	input: ProgressInput,
-	indicators: { id: number; label: string }[]
+	indicators: DescribedIndicator[]
 ): FieldChange[] {
 	const rows: FieldChange[] = (Object.keys(FIELD_LABELS) as (keyof typeof FIELD_LABELS)[]).map(
 		(field) => ({
@@ -116,8 +125,14 @@ function compare(
 		rows.push({
 			field: `indicator_${indicator.id}`,
 			label: indicator.label,
-			before: describeMeasurement(current.measurements.find((m) => m.indicatorId === indicator.id)),
-			after: describeMeasurement(input.measurements.find((m) => m.indicatorId === indicator.id))
+			before: describeMeasurement(
+				indicator,
+				current.measurements.find((m) => m.indicatorId === indicator.id)
+			),
+			after: describeMeasurement(
+				indicator,
+				input.measurements.find((m) => m.indicatorId === indicator.id)
+			)
 		});
 	}
 	return rows;
