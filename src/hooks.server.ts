@@ -37,6 +37,8 @@ import {
 import { PageCache, rangedAnswer } from '$lib/server/http/page-cache';
 import { openDataAddresses } from '$lib/server/opendata/http';
 import { keptHtmlInAnswers } from '$lib/server/render/kept-html';
+import { portalErrorPage } from '$lib/server/http/error-page';
+import { can } from '$lib/server/auth/permissions';
 import {
 	PRIVATE_CACHE_CONTROL,
 	PUBLIC_ROUTES,
@@ -213,6 +215,29 @@ const refusedTitles: Handle = async ({ event, resolve }) => {
 	});
 };
 
+/**
+ * An error SvelteKit answers with its fallback page (src/error.html), not +error.svelte: a file
+ * under /admin (a campaign's suivi.csv) or a séance's relevé refused to a partner. It is worded as
+ * every page's refusal (portalErrorPage): « Accès refusé », « Retour à l’accueil », « Mon espace ».
+ */
+const fallbackErrorPages: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	if (
+		response.status < 400 ||
+		!response.headers.get('Content-Type')?.startsWith('text/html') ||
+		response.headers.has('Content-Encoding')
+	)
+		return response;
+	const headers = new Headers(response.headers);
+	headers.delete('Content-Length');
+	const espace = can(event.locals.user, 'espace.enter');
+	return new Response(portalErrorPage(await response.text(), response.status, espace), {
+		status: response.status,
+		statusText: response.statusText,
+		headers
+	});
+};
+
 export const handle = sequence(
 	logRequests,
 	securityHeaders,
@@ -222,6 +247,7 @@ export const handle = sequence(
 	readableForms,
 	openDataAddresses,
 	authenticate,
+	fallbackErrorPages,
 	refusedTitles,
 	cacheAnswers,
 	keptHtmlInAnswers

@@ -424,6 +424,29 @@ test('every route answers each role as expected', async () => {
 	expect(failures).toEqual([]);
 });
 
+// Walkthrough of the roles (s54): a campaign's suivi.csv asked for by a partner or a member was
+// « Erreur 403 » with « Retour à l’accueil du portail », where every /admin page is « Accès refusé »
+// with « Retour à l’accueil » (and « Mon espace » for a partner).
+test('a file under /admin refused reads as a refused /admin page', async () => {
+	for (const who of ['partenaire', 'commission'] as const)
+		for (const path of [
+			'/admin',
+			'/admin/campagnes/999999/suivi.csv',
+			'/admin/campagnes/999999/suivi.xlsx'
+		]) {
+			const response = await clients[who].get(path, { headers: { accept: 'text/html' } });
+			expect(response.status(), path).toBe(403);
+			const html = await response.text();
+			expect(html, path).toMatch(/<title>Accès refusé — SDUSN du Lot<\/title>/);
+			expect(html, path).toMatch(/<h1[^>]*>Accès refusé<\/h1>/);
+			expect(html, path).toMatch(/<a href="\/">Retour à l’accueil<\/a>/);
+			expect(html, path).not.toContain('Erreur 403');
+			expect(/<a href="\/espace"[^>]*>Mon espace<\/a>/.test(html), `${who} ${path}`).toBe(
+				who === 'partenaire'
+			);
+		}
+});
+
 test('a cross-site form post is refused', async () => {
 	const response = await clients.partenaire.post('/espace/fiches/9-1/suivi', {
 		form: { done: 'x' },

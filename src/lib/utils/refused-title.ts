@@ -25,3 +25,18 @@ export function refusedPage(html: string): string {
 		(_, open: string, title: string, close: string) => `${open}${refusedTitle(title, true)}${close}`
 	);
 }
+
+/**
+ * An error page's heading: words for the refusals people meet, not an HTTP code (a single-use link
+ * used or expired is 410). The same on a page's error (src/routes/+error.svelte) and on the page
+ * SvelteKit draws without the layout (src/error.html: a file refused, by portalErrorPage).
+ */
+export function errorHeading(status: number): string {
+	return status === 404
+		? 'Page introuvable'
+		: status === 403
+			? 'Accès refusé'
+			: status === 410
+				? 'Lien expiré ou déjà utilisé'
+				: `Erreur ${status}`;
+}

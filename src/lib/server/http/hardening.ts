@@ -6,6 +6,7 @@ import { SECURITY_HEADERS } from './security-headers.js';
 import { METHOD_NOT_ALLOWED_MESSAGE } from './method-refusal.js';
 import errorTemplate from '../../../error.html?raw';
 import { escapeHtml } from '../../utils/html';
+import { portalErrorPage } from './error-page';
 import { sessionCookieName } from '../auth/sessions';
 import { formByteLimit, hasTooManyFields } from './body-limits';
 
@@ -179,9 +180,13 @@ const REFUSAL_CSP =
  * sent it without either).
  */
 function refusalPage(status: number, message: string): Response {
-	const html = errorTemplate
-		.replaceAll('%sveltekit.status%', String(status))
-		.replace('%sveltekit.error.message%', escapeHtml(message));
+	const html = portalErrorPage(
+		errorTemplate
+			.replaceAll('%sveltekit.status%', String(status))
+			.replace('%sveltekit.error.message%', escapeHtml(message)),
+		status,
+		false
+	);
 	return new Response(html, {
 		status,
 		headers: {
