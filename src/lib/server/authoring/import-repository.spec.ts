@@ -51,3 +51,18 @@ describe('a name an import gives an organisation', () => {
 		expect(left.map((a) => a.name)).toEqual(['Préfecture']);
 	});
 });
+
+describe('a former name an import keeps', () => {
+	// Probe s54: a restored organisation « gave up » an empty name, shown as « anciennement : ».
+	it('is never empty', async () => {
+		const { id } = await db.selectFrom('organisation').select('id').executeTakeFirstOrThrow();
+		for (const name of ['', '  ']) await addOrganisationAlias(db, id, name, '2026-12-01');
+		const empty = await db
+			.selectFrom('organisation_alias')
+			.select('name')
+			.where('organisation_id', '=', id)
+			.where((eb) => eb(eb.fn('trim', ['name']), '=', ''))
+			.execute();
+		expect(empty).toEqual([]);
+	});
+});

@@ -58,10 +58,14 @@ export async function listRetiredOrganisations(db: Executor): Promise<RetiredOrg
 		.select((eb) => [
 			'organisation.slug',
 			'organisation.name',
+			'organisation.full_name as fullName',
+			'organisation.kind',
+			'organisation.retired_at as retiredAt',
 			// Merged into another, its name is one of that other's former names.
 			mergedInto(eb, 'kept.name').as('mergedInto')
 		])
 		.where('organisation.retired_at', 'is not', null)
+		.$narrowType<{ retiredAt: string }>()
 		.orderBy('organisation.slug')
 		.execute();
 }
@@ -511,6 +515,8 @@ export async function addOrganisationAlias(
 	name: string,
 	now: string
 ): Promise<void> {
+	// No name, nothing to find it by (a restored organisation has no name to give up).
+	if (name.trim() === '') return;
 	await db
 		.insertInto('organisation_alias')
 		.values({ organisation_id: organisationId, name, created_at: now })

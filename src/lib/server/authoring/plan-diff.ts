@@ -148,7 +148,7 @@ export function diffPlans(
 		compareLevel(AXES, current.axes, next.axes),
 		compareLevel(ORIENTATIONS, current.orientations, next.orientations),
 		compareLevel(OBJECTIVES, current.objectives, next.objectives),
-		compareOrganisations(current.organisations, next.organisations),
+		compareOrganisations(current, next),
 		compareFiches(current, next, options),
 		compareIndicators(current, next, options)
 	];
@@ -293,27 +293,43 @@ function compareLevel<T>(level: Level<T>, currentItems: T[], nextItems: T[]): Pl
 	return { changes, problems };
 }
 
-function compareOrganisations(
-	current: PlanModel['organisations'],
-	next: PlanModel['organisations']
-): PlanDiff {
-	const organisations = byKey(current, (o) => o.slug);
-	const changes = next.map((organisation): EntityChange => ({
-		entity: 'organisation',
-		key: organisation.slug,
-		title: `Organisation « ${organisation.name} »`,
-		action: organisations.has(organisation.slug) ? 'updated' : 'created',
-		fiche: null,
-		changes: fieldChanges(
-			[
-				{ field: 'name', label: 'Nom', get: (o) => o.name },
-				{ field: 'full_name', label: 'Nom complet', get: (o) => o.fullName },
-				{ field: 'kind', label: 'Type', get: (o) => ORGANISATION_KIND_LABELS[o.kind] }
-			],
-			organisations.get(organisation.slug),
-			organisation
-		)
-	}));
+/** An organisation's own columns in the workbook, as its changes name them. */
+const ORGANISATION_FIELDS: FieldSpec<PlanModel['organisations'][number]>[] = [
+	{ field: 'name', label: 'Nom', get: (o) => o.name },
+	{ field: 'full_name', label: 'Nom complet', get: (o) => o.fullName },
+	{ field: 'kind', label: 'Type', get: (o) => ORGANISATION_KIND_LABELS[o.kind] }
+];
+
+/**
+ * The organisations of the sheet: added, changed, or retired and listed again, which restores
+ * them (« État : retirée le … → rétablie », then only the fields that change; plan-import refuses
+ * one merged into another).
+ */
+function compareOrganisations(current: PlanModel, next: PlanModel): PlanDiff {
+	const organisations = byKey(current.organisations, (o) => o.slug);
+	const retired = byKey(current.retiredOrganisations ?? [], (o) => o.slug);
+	const changes = next.organisations.map((organisation): EntityChange => {
+		const old = organisations.get(organisation.slug);
+		const restored = old ? undefined : retired.get(organisation.slug);
+		const state: FieldChange[] = restored
+			? [
+					{
+						field: 'state',
+						label: 'État',
+						before: `retirée le ${formatDate(restored.retiredAt)}`,
+						after: 'rétablie'
+					}
+				]
+			: [];
+		return {
+			entity: 'organisation',
+			key: organisation.slug,
+			title: `Organisation « ${organisation.name} »`,
+			action: old || restored ? 'updated' : 'created',
+			fiche: null,
+			changes: [...state, ...fieldChanges(ORGANISATION_FIELDS, old ?? restored, organisation)]
+		};
+	});
 	return { changes, problems: [] };
 }
 

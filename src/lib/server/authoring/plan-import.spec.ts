@@ -5,7 +5,7 @@ import { createTestUser, PEOPLE } from '../auth/testing';
 import type { Db } from '../db';
 import { createTestDb } from '../db/testing';
 import { listPriorityHistory } from '../commission/repository';
-import { findFicheByCode } from '../plan/repository';
+import { findFicheByCode, findOrganisationBySlug, listOrganisations } from '../plan/repository';
 import { addOrganisationAlias, loadPlanModel } from './import-repository';
 import { listFicheRevisionViews } from './repository';
 import { diffPlans } from './plan-diff';
@@ -177,6 +177,96 @@ describe('plan workbook round trip', () => {
 		expect((await previewPlanImport(db, added)).problems).toEqual([
 			'Feuille « Porteurs et partenaires », fiche 14-1 (partenaire) : l’organisation « CDG46 » est retirée du plan : nommez une organisation de la feuille « Organisations », ou remettez-la dans cette feuille pour la rendre au plan.'
 		]);
+	});
+
+	it('a retired organisation listed again is restored: « rétablie », the fields that change, no empty former name', async ({
+		db
+	}) => {
+		// Probe s54: ADT retired then put back read « ajout » with « Nom : "" → ADT », and left an
+		// empty former name that /organisations showed as « anciennement : ».
+		const admin = await createTestUser(db, PEOPLE.admin);
+		const adt = await db
+			.selectFrom('organisation')
+			.select(['id', 'version', 'full_name'])
+			.where('slug', '=', 'adt')
+			.executeTakeFirstOrThrow();
+		const beforeRetirement = await exportPlanWorkbook(db);
+		const retired = await retireOrganisation(
+			db,
+			admin,
+			adt.id,
+			{ version: adt.version, reason: 'Dissoute', decisionId: null },
+			null,
+			new Date('2026-03-02T10:00:00Z')
+		);
+		expect(retired.ok).toBe(true);
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (w) => {
+			w.getWorksheet('Organisations')!.addRow([
+				'adt',
+				'ADT',
+				'Agence de développement touristique',
+				'Établissement ou organisme public'
+			]);
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes).toEqual([
+			{
+				entity: 'organisation',
+				key: 'adt',
+				title: 'Organisation « ADT »',
+				action: 'updated',
+				fiche: null,
+				changes: [
+					{
+						field: 'state',
+						label: 'État',
+						before: 'retirée le 2\u00a0mars\u00a02026',
+						after: 'rétablie'
+					},
+					{
+						field: 'full_name',
+						label: 'Nom complet',
+						before: adt.full_name,
+						after: 'Agence de développement touristique'
+					}
+				]
+			}
+		]);
+		// A workbook downloaded before the retirement lists it still: it does not undo it unseen.
+		expect((await previewPlanImport(db, beforeRetirement)).problems).toEqual([
+			expect.stringContaining('« ADT »')
+		]);
+		const applied = await applyPlanImport(db, bytes, {
+			reason: 'Reprise de l’agence',
+			actor: admin,
+			abandonConfirmed: true
+		});
+		expect(applied.ok).toBe(true);
+		const [revision] = await db
+			.selectFrom('plan_revision')
+			.select(['action', 'changes'])
+			.where('entity', '=', 'organisation')
+			.where('entity_id', '=', adt.id)
+			.orderBy('id', 'desc')
+			.execute();
+		expect(revision!.action).toBe('updated');
+		expect(JSON.parse(revision!.changes)).toEqual(preview.changes[0]!.changes);
+		const audit = await db
+			.selectFrom('audit_event')
+			.select('after_state')
+			.where('action', '=', 'plan.imported')
+			.executeTakeFirstOrThrow();
+		expect(JSON.parse(audit.after_state!)).toEqual([
+			{ entity: 'organisation', key: 'adt', action: 'updated', fields: ['state', 'full_name'] }
+		]);
+		expect(
+			await db.selectFrom('organisation_alias').select('name').where('name', '=', '').execute()
+		).toEqual([]);
+		// Back on the public list, not retired, with no former name.
+		const shown = (await listOrganisations(db)).find((o) => o.slug === 'adt');
+		expect(shown).toMatchObject({ name: 'ADT', retiredAt: null });
+		expect(await findOrganisationBySlug(db, 'adt')).toMatchObject({ retiredAt: null });
 	});
 
 	it('an organisation merged into another, named on a fiche: refused, naming the one it went into', async ({

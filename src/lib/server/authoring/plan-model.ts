@@ -30,9 +30,9 @@ export interface PlanModel {
 	retiredOrganisations?: RetiredOrganisation[];
 }
 
-export interface RetiredOrganisation {
-	slug: string;
-	name: string;
+export interface RetiredOrganisation extends OrganisationRow {
+	/** Its retirement's day (a merge retires the one absorbed). */
+	retiredAt: string;
 	/** The organisation it was merged into, when it was. */
 	mergedInto?: string | null;
 }
