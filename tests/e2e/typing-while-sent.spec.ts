@@ -137,6 +137,25 @@ test('after a conflict, typing while the page’s data is read again is not take
 	await page.context().close();
 });
 
+type ReadFailure = 'aborted' | '503';
+
+/** Every read of the page's data (`__data.json`) fails as `failure` says, until unrouted. */
+async function failPageData(page: Page, failure: ReadFailure): Promise<void> {
+	await page.route('**/__data.json**', (route) =>
+		failure === 'aborted'
+			? route.abort()
+			: route.fulfill({ status: 503, body: 'Service indisponible', contentType: 'text/plain' })
+	);
+}
+
+/** Marks the page's window: `reloaded()` then says whether the page was loaded anew since. */
+async function watchReload(page: Page): Promise<{ reloaded: () => Promise<boolean> }> {
+	await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+	return {
+		reloaded: () => page.evaluate(() => !('notReloaded' in window))
+	};
+}
+
 for (const failure of ['aborted', '503'] as const) {
 	test(`a refusal whose page’s data cannot be read again (${failure}) keeps the page and its typing, with a French alert, and asks before leaving`, async ({
 		browser
@@ -146,11 +165,7 @@ for (const failure of ['aborted', '503'] as const) {
 		page.on('framenavigated', (frame) => {
 			if (frame === page.mainFrame()) loads.push(frame.url());
 		});
-		await page.route('**/__data.json**', (route) =>
-			failure === 'aborted'
-				? route.abort()
-				: route.fulfill({ status: 503, body: 'Service indisponible', contentType: 'text/plain' })
-		);
+		await failPageData(page, failure);
 		await page.locator('#label').fill('');
 		await page.locator('#synthesis_label').fill('Synthèse A');
 		await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
@@ -172,6 +187,77 @@ for (const failure of ['aborted', '503'] as const) {
 		await expect(page.getByRole('status')).toContainText('Modification enregistrée');
 		await expect(page.locator('#synthesis_label')).toHaveValue('Synthèse A');
 		expect(await leaveAsked(page, '/admin')).toBeNull();
+		await page.context().close();
+	});
+}
+
+for (const failure of ['aborted', '503'] as const) {
+	test(`a save that leads to its page again, whose page’s data cannot be read (${failure}), is said, the page kept with the other forms’ typing`, async ({
+		browser
+	}) => {
+		const page = await signedIn(browser, ACCOUNTS.admin, '/admin/plan/fiches/4-1');
+		const load = await watchReload(page);
+		await page.locator('#new-status').selectOption('suspendue');
+		await page.locator('#statut-reason').fill('Raison du statut');
+		await page.locator('#abandon-reason').fill('Raison de l’abandon');
+		const shortTitle = `Titre court relu (${failure})`;
+		await page.locator('#short_title').fill(shortTitle);
+		await page.locator('#reason').fill('Titre court');
+		await failPageData(page, failure);
+		await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
+		const alert = page.locator('form[action="?/enregistrer"] [data-send-failed]');
+		await expect(alert).toContainText('Enregistré. La page n’a pas pu être relue');
+		await expect(alert).toContainText('rechargez-la');
+		await expect(alert).toBeFocused();
+		await expect(page.locator('form[aria-busy]')).toHaveCount(0);
+		expect(await load.reloaded()).toBe(false);
+		// What was saved stays shown; the other forms keep what is typed in them.
+		await expect(page.locator('#short_title')).toHaveValue(shortTitle);
+		await expect(page.locator('#short_title')).toBeEditable();
+		await expect(page.locator('#new-status')).toHaveValue('suspendue');
+		await expect(page.locator('#statut-reason')).toHaveValue('Raison du statut');
+		await expect(page.locator('#abandon-reason')).toHaveValue('Raison de l’abandon');
+		await page.unroute('**/__data.json**');
+		// Reloading, or leaving, asks first: the status and abandon reasons are not saved.
+		expect(await leaveAsked(page, '/admin')).toBe(LEAVE_QUESTION);
+		const stored = await (await page.request.get('/admin/plan/fiches/4-1')).text();
+		expect(stored).toContain(shortTitle);
+		await page.context().close();
+	});
+
+	test(`a save that stays on the page, whose page’s data cannot be read (${failure}), gives the form back, with a French alert`, async ({
+		browser
+	}) => {
+		const api = await apiAs(ACCOUNTS.commission);
+		const created = await api.post('/commission?/create', {
+			form: { held_on: '2027-03-17', place: 'Gourdon', title: `Séance non relue (${failure})` },
+			maxRedirects: 0
+		});
+		const id = /seances\/(\d+)/.exec(created.headers().location ?? '')?.[1];
+		await api.dispose();
+		const page = await signedIn(browser, ACCOUNTS.commission, `/commission/seances/${id}`);
+		const load = await watchReload(page);
+		await page.locator('#free-title').fill('Point libre tapé');
+		await failPageData(page, failure);
+		await page.locator('input[name="guest_name"]').fill('Marie Invitée');
+		await page.getByRole('button', { name: 'Ajouter l’invité' }).click();
+		const alert = page.locator('form[action="?/addGuest"] [data-send-failed]');
+		await expect(alert).toContainText('Enregistré. La page n’a pas pu être relue');
+		await expect(page.locator('form[aria-busy]')).toHaveCount(0);
+		await expect(page.locator('input[name="guest_name"]')).toBeEditable();
+		await expect(page.getByRole('button', { name: 'Ajouter l’invité' })).not.toHaveAttribute(
+			'data-sending'
+		);
+		expect(await load.reloaded()).toBe(false);
+		await expect(page.locator('#free-title')).toHaveValue('Point libre tapé');
+		await page.unroute('**/__data.json**');
+		expect(await leaveAsked(page, '/commission')).toBe(LEAVE_QUESTION);
+		// Given back, the form is sent again, and its page read.
+		await page.locator('input[name="guest_name"]').fill('Paul Invité');
+		await page.getByRole('button', { name: 'Ajouter l’invité' }).click();
+		await expect(page.getByText('Paul Invité').first()).toBeVisible();
+		await expect(page.getByText('Marie Invitée').first()).toBeVisible();
+		await expect(page.locator('#free-title')).toHaveValue('Point libre tapé');
 		await page.context().close();
 	});
 }

@@ -4,6 +4,7 @@
 // could arrive after the save that followed it and show the conflict again over a saved draft.
 import { applyAction, enhance } from '$app/forms';
 import { invalidateAll } from '$app/navigation';
+import { navigating } from '$app/state';
 import { tick } from 'svelte';
 import { frenchSpacing } from '$lib/utils/french-spacing';
 import type { SubmitFunction } from '@sveltejs/kit';
@@ -15,6 +16,9 @@ const SEND_FAILED_MESSAGE =
 /** After a refusal, the page's data could not be read again (readingPageData). */
 const READ_FAILED_MESSAGE =
 	'Rien n’a été enregistré, et la page n’a pas pu être relue (connexion interrompue ou portail indisponible) : votre saisie est conservée, renvoyez le formulaire.';
+/** After a save, the page's data could not be read again (readingPageData). */
+const SAVED_UNREAD_MESSAGE =
+	'Enregistré. La page n’a pas pu être relue ensuite (connexion interrompue ou portail indisponible) : rechargez-la pour voir ce qui est enregistré.';
 
 /**
  * `use:enhanceOnce`, or `use:enhanceOnce={submit}` as with `use:enhance`:
@@ -23,9 +27,11 @@ const READ_FAILED_MESSAGE =
  *   stays where it was (no button is disabled under it); its fields hold what was sent until the
  *   answer is fully applied, the page's data read again included (`holdFields`): typed meanwhile,
  *   it would be wiped by the form drawn anew with the save, or left on screen as if saved;
- * - when the page's data cannot be read again after a refusal (connection lost, the portal
- *   failing), SvelteKit would reload the whole page, the typing lost without a question: the page
- *   stays as it is, with a French alert at the form's top (`readingPageData`);
+ * - when the page's data cannot be read again after an answer (the connection lost, the portal
+ *   failing), SvelteKit would reload the whole page, the typing in its other forms lost without a
+ *   question: the page stays as it is, the form given back, with a French alert at its top, which
+ *   says that nothing was saved (a refusal) or that it was, the page to be reloaded to show it
+ *   (`readingPageData`);
  * - when no answer comes (the connection failed) or the answer cannot be read, SvelteKit would
  *   replace the page by an English error page and lose what was typed: the form stays as it is,
  *   with a French alert at its top; the same when the server failed (5xx: the database busy, the
@@ -67,12 +73,12 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			return;
 		}
 		form.querySelector(':scope > [data-send-failed]')?.remove();
-		const shownBefore = shownStatuses();
-		const pathBefore = window.location.pathname;
 		const { submitter } = input;
 		// Where the focus is as the form is sent: waiting for the answer, or while it is applied (the
 		// page's data read again after a refusal), the person may move on to another field.
 		const focusedAtSend = document.activeElement;
+		const shownBefore = shownStatuses();
+		const pathBefore = window.location.pathname;
 		let cancelled = false;
 		const after = await submit?.({
 			...input,
@@ -119,24 +125,35 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 					showAlert(form, alert);
 					return;
 				}
-				const apply = async () => {
-					await (after ? after(answer) : answer.update());
+				const apply = async (read: () => Promise<void>) => {
+					// The submit function's steps after `update()` (a form drawn anew on its save) wait
+					// for the page's data: read, or else never.
+					const update: Answer['update'] = async (options) => {
+						await answer.update(options);
+						await read();
+					};
+					await (after ? after({ ...answer, update }) : update());
 				};
+				const saves = result.type === 'success' || result.type === 'redirect';
 				// The page's title says whether this answer refused the form (the root layout).
 				shownAnswer.refused = result.type === 'failure';
-				if (result.type !== 'failure')
+				if (result.type === 'error') await apply(async () => {});
+				else if (
 					// A save that leads to another page is what the person asked for: not questioned
 					// for typing in the page's other forms.
-					await (result.type === 'redirect' ? leaveUnasked(apply) : apply());
-				else if (!(await readingPageData(apply))) {
-					// The refusal's message stays (a field to correct, the conflict): the alert says
-					// that the page was not read again.
-					const alert = formAlert(READ_FAILED_MESSAGE, false);
+					!(await (result.type === 'redirect'
+						? leaveUnasked(() => readingPageData(apply))
+						: readingPageData(apply)))
+				) {
+					// A refusal's message stays (a field to correct, the conflict), and a saved form
+					// shows what was saved: the alert says that the page was not read again.
+					const alert = formAlert(saves ? SAVED_UNREAD_MESSAGE : READ_FAILED_MESSAGE, false);
 					if (movedOn(focusedAtSend)) form.prepend(alert);
 					else showAlert(form, alert);
+					saved = saves;
 					return;
 				}
-				saved = result.type === 'success' || result.type === 'redirect';
+				saved = saves;
 				if (answer.result.type === 'failure') {
 					await tick();
 					if (!movedOn(focusedAtSend)) focusRefusal(form);
@@ -267,37 +284,62 @@ function holdReadOnly(field: HTMLInputElement | HTMLTextAreaElement): () => void
 	};
 }
 
-/** Told when the page's data could not be read, for each read under way (readingPageData). */
-const dataReads = new Set<() => void>();
+/**
+ * Told when the page's data could not be read, for each read under way (readingPageData);
+ * `navigation`: the read was a navigation's, answered all the same (watchedFetch).
+ */
+const dataReads = new Set<(navigation: boolean) => void>();
 let nativeFetch: typeof window.fetch | undefined;
 
 /**
- * Applies a refusal's answer (`apply`), which may read the page's data again (readAgainOnRefusal,
- * after a conflict); `false` if that read got no answer (the connection lost) or a failing one
- * (503). SvelteKit, the page's data not read, reloads the whole page (client.js:
- * load_root_error_page, then native_navigation), without the leave question, the typing lost. The
- * read that failed is instead never answered to SvelteKit: its invalidation stays unfinished (the
- * next navigation or read replaces it) and the page stays as it is. Only the page's own data
- * (`…/__data.json`) is watched, and only meanwhile: `window.fetch`, which SvelteKit calls for it,
- * is wrapped until the answer is applied.
+ * Applies an answer (`apply`), which reads the page's data again (after a save, or a refusal
+ * read again: readAgainOnRefusal); `false` if that read got no answer (the connection lost) or a
+ * failing one (503). SvelteKit, the page's data not read, reloads the whole page (client.js:
+ * load_root_error_page, then native_navigation), without the leave question during a navigation
+ * (a save's redirect to its page, « ?enregistre=1 »): the typing in the page's other forms lost.
+ * The read that failed is instead:
+ * - an invalidation's (a save or a refusal on the page): never answered to SvelteKit, it stays
+ *   unfinished (the next navigation or read replaces it) and the page stays as it is;
+ * - a navigation's: answered « nothing changed » (each node's data kept as it is), the page kept,
+ *   at the redirect's address: left unfinished, the navigation would leave SvelteKit navigating,
+ *   which then calls no `beforeNavigate`, and so asks no question before leaving.
+ * Either way the submit function's steps after `update()` never run (`read`, given to `apply`):
+ * a form drawn anew from the page's data as it was would show the record before its save.
+ * Only the page's own data (`…/__data.json`) is watched, and only meanwhile: `window.fetch`,
+ * which SvelteKit calls for it, is wrapped until the answer is applied.
  */
-async function readingPageData(apply: () => Promise<void>): Promise<boolean> {
-	let failed = () => {};
-	const failure = new Promise<false>((resolve) => (failed = () => resolve(false)));
+async function readingPageData(
+	apply: (read: () => Promise<void>) => Promise<void>
+): Promise<boolean> {
+	let failed = false;
+	let stop = () => {};
+	const stopped = new Promise<false>((resolve) => (stop = () => resolve(false)));
+	const told = (navigation: boolean) => {
+		failed = true;
+		if (!navigation) stop();
+	};
+	const read = async () => {
+		if (!failed) return;
+		stop();
+		await new Promise<never>(() => {});
+	};
 	if (dataReads.size === 0) {
 		nativeFetch = window.fetch;
 		window.fetch = watchedFetch;
 	}
-	dataReads.add(failed);
+	dataReads.add(told);
 	try {
-		return await Promise.race([apply().then(() => true), failure]);
+		return await Promise.race([apply(read).then(() => !failed), stopped]);
 	} finally {
-		dataReads.delete(failed);
+		dataReads.delete(told);
 		if (dataReads.size === 0 && nativeFetch) window.fetch = nativeFetch;
 	}
 }
 
 const DATA_SUFFIX = '/__data.json';
+
+/** The page's data as SvelteKit reads it, with no node (each one's kept as it is: `skip`). */
+const NOTHING_CHANGED = `${JSON.stringify({ type: 'data', nodes: [] })}\n`;
 
 async function watchedFetch(resource: RequestInfo | URL, init?: RequestInit): Promise<Response> {
 	const fetch = nativeFetch ?? window.fetch;
@@ -310,7 +352,10 @@ async function watchedFetch(resource: RequestInfo | URL, init?: RequestInit): Pr
 	} catch {
 		// No answer: the connection lost.
 	}
-	for (const failed of dataReads) failed();
+	const navigation = navigating.type !== null;
+	for (const failed of dataReads) failed(navigation);
+	if (navigation)
+		return new Response(NOTHING_CHANGED, { headers: { 'content-type': 'application/json' } });
 	return new Promise<Response>(() => {});
 }
 

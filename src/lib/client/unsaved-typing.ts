@@ -48,10 +48,10 @@ function listenForDroppingLinks() {
 }
 
 /** Runs `navigate` (a saved form's answer leading to another page) without asking. */
-export async function leaveUnasked(navigate: () => Promise<void>): Promise<void> {
+export async function leaveUnasked<T>(navigate: () => Promise<T>): Promise<T> {
 	leaving++;
 	try {
-		await navigate();
+		return await navigate();
 	} finally {
 		leaving--;
 	}
