@@ -171,6 +171,49 @@ test('the status and abandon reasons typed stay after the edit form is saved', a
 	await expect(admin.getByRole('status')).toContainText('Fiche abandonnée');
 });
 
+for (const [held, fiche] of [
+	['its answer', '7-3'],
+	['the page read again', '8-1']
+] as const) {
+	test(`the abandon sent while the edit form’s save awaits ${held} is based on that save: no conflict`, async ({
+		browser
+	}) => {
+		const admin = await at(browser, ADMINS[0]!, `/admin/plan/fiches/${fiche}`);
+		await admin.locator('#abandon-reason').fill('Raison de l’abandon');
+		await admin.locator('#abandon-confirm').check();
+		await admin.locator('#short_title').fill('Titre court avant l’abandon');
+		await admin.locator('#reason').fill('Titre court');
+		// The edit form's save, or the read of the page it leads to, held until released.
+		let release = () => {};
+		const released = new Promise<void>((resolve) => (release = resolve));
+		let arrived = false;
+		const matches = (url: URL) =>
+			held === 'its answer'
+				? url.search === '?/enregistrer'
+				: url.pathname.endsWith('/__data.json');
+		await admin.route(matches, async (route) => {
+			arrived = true;
+			await released;
+			await route.continue();
+		});
+		await editForm(admin).getByRole('button', { name: 'Enregistrer et publier' }).click();
+		await expect.poll(() => arrived).toBe(true);
+		await admin.getByRole('button', { name: 'Abandonner la fiche' }).click();
+		// It waits, shown as sent: nothing typed in it meanwhile is taken.
+		await expect(admin.locator('form[action="?/abandonner"]')).toHaveAttribute('aria-busy', 'true');
+		await admin.waitForTimeout(500);
+		release();
+		await expect(admin.getByRole('status')).toContainText('Fiche abandonnée');
+		await expect(admin.getByRole('alert').filter({ hasText: 'Quelqu’un a modifié' })).toHaveCount(
+			0
+		);
+		const stored = await (
+			await admin.request.get(`${portal.url}/admin/plan/fiches/${fiche}`)
+		).text();
+		expect(stored).toContain('Titre court avant l’abandon');
+	});
+}
+
 test('an organisation’s full name typed, then « Retirer » refused: saving it is a conflict', async ({
 	browser
 }) => {

@@ -21,12 +21,22 @@ const SAVED_UNREAD_MESSAGE =
 	'Enregistré. La page n’a pas pu être relue ensuite (connexion interrompue ou portail indisponible) : rechargez-la pour voir ce qui est enregistré.';
 
 /**
+ * The page's forms sent and not yet answered in full (their answer drawn, the page's data read
+ * again included): each resolves when its form is given back.
+ */
+const underWay = new Set<Promise<void>>();
+
+/**
  * `use:enhanceOnce`, or `use:enhanceOnce={submit}` as with `use:enhance`:
  * - while a submission of the form waits for its answer, the form is `aria-busy`, its buttons are
  *   marked `data-sending` (shown as waiting, app.css), and sending it again does nothing; the focus
  *   stays where it was (no button is disabled under it); its fields hold what was sent until the
  *   answer is fully applied, the page's data read again included (`holdFields`): typed meanwhile,
  *   it would be wiped by the form drawn anew with the save, or left on screen as if saved;
+ * - sent while another form of the page is (its answer awaited, or being drawn, the page's data
+ *   read again), it waits for that one, shown as sent, and goes with what the form holds then:
+ *   the version another form's save wrote (OwnSaves, drawn-record.svelte.ts), not the one that
+ *   save replaced, which the server would refuse as a conflict over the person's own save;
  * - when the page's data cannot be read again after an answer (the connection lost, the portal
  *   failing), SvelteKit would reload the whole page, the typing in its other forms lost without a
  *   question: the page stays as it is, the form given back, with a French alert at its top, which
@@ -57,7 +67,8 @@ const SAVED_UNREAD_MESSAGE =
 export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 	let pending = false;
 	let release = () => {};
-	const setSending = (sending: boolean) => {
+	/** `waiting`: for the page's other forms under way, itself not yet sent (not under way). */
+	const setSending = (sending: boolean, waiting = false) => {
 		pending = sending;
 		if (sending) form.setAttribute('aria-busy', 'true');
 		else form.removeAttribute('aria-busy');
@@ -66,6 +77,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			if (element instanceof HTMLButtonElement) element.toggleAttribute('data-sending', sending);
 		release();
 		release = sending ? holdFields(form) : () => {};
+		if (sending && !waiting) release = holdUnderWay(release);
 	};
 	return enhance(form, async (input) => {
 		if (pending) {
@@ -77,6 +89,22 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 		// Where the focus is as the form is sent: waiting for the answer, or while it is applied (the
 		// page's data read again after a refusal), the person may move on to another field.
 		const focusedAtSend = document.activeElement;
+		if (underWay.size > 0) {
+			setSending(true, true);
+			// Drawn with what the earlier answers read (the version a save wrote, in a hidden field);
+			// of the forms waiting, the first given back goes first, the others wait for it.
+			while (underWay.size > 0) {
+				await Promise.all(underWay);
+				await tick();
+			}
+			if (!form.isConnected) {
+				setSending(false);
+				input.cancel();
+				return;
+			}
+			setSending(true);
+			refill(input.formData, form, submitter);
+		}
 		const shownBefore = shownStatuses();
 		const pathBefore = window.location.pathname;
 		let cancelled = false;
@@ -87,7 +115,10 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				input.cancel();
 			}
 		});
-		if (cancelled) return;
+		if (cancelled) {
+			setSending(false);
+			return;
+		}
 		setSending(true);
 		// A request aborted through its controller gets no answer callback from SvelteKit.
 		input.controller.signal.addEventListener('abort', () => setSending(false), { once: true });
@@ -282,6 +313,31 @@ function holdReadOnly(field: HTMLInputElement | HTMLTextAreaElement): () => void
 		Reflect.deleteProperty(field, 'readOnly');
 		field.readOnly = drawn;
 	};
+}
+
+/** Notes its form as under way until the returned function gives back its fields (`release`). */
+function holdUnderWay(release: () => void): () => void {
+	let done = () => {};
+	const finished = new Promise<void>((resolve) => (done = resolve));
+	underWay.add(finished);
+	return () => {
+		underWay.delete(finished);
+		done();
+		release();
+	};
+}
+
+/**
+ * Puts in `formData` what `form` holds now, sent by `submitter`: the form waited for another
+ * one's answer, which may have drawn anew its hidden fields (a version moved on by that save).
+ */
+function refill(formData: FormData, form: HTMLFormElement, submitter: HTMLElement | null): void {
+	const now =
+		submitter?.isConnected && (submitter as HTMLButtonElement).form === form
+			? new FormData(form, submitter)
+			: new FormData(form);
+	for (const name of new Set(formData.keys())) formData.delete(name);
+	for (const [name, value] of now) formData.append(name, value);
 }
 
 /**
