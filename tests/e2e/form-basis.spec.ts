@@ -1,5 +1,5 @@
 import { expect as baseExpect, test, type Browser, type Page } from '@playwright/test';
-import { loginPage } from './helpers/accounts';
+import { signedIn } from './helpers/accounts';
 import { waitForHydration } from './helpers/hydration';
 import { createAccount, startOwnPortal, type OwnPortal } from './helpers/own-portal';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
@@ -40,17 +40,13 @@ test.afterAll(async () => {
 	await portal.exited;
 });
 
-/** A context of its own signed in as `account`, on `path`, hydrated. */
+/** A context of its own signed in as `account`, on `path` of this spec's portal, hydrated. */
 async function at(
 	browser: Browser,
 	account: { email: string; name: string; password: string },
 	path: string
 ) {
-	const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
-	await loginPage(page, account, portal.url);
-	await page.goto(`${portal.url}${path}`);
-	await waitForHydration(page);
-	return page;
+	return (await signedIn(browser, account, { path, origin: portal.url })).page;
 }
 
 const editForm = (page: Page) => page.locator('form[action="?/enregistrer"]');

@@ -1,6 +1,6 @@
-import type { Browser, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, apiAs, loginPage, type Account } from './helpers/accounts';
+import { ACCOUNTS, apiAs, signedIn } from './helpers/accounts';
 import { waitForHydration } from './helpers/hydration';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 
@@ -11,14 +11,6 @@ import { daysAfter, parisToday } from '../../src/lib/utils/dates';
  */
 
 const LEAVE_QUESTION = 'Votre saisie n’est pas enregistrée. Quitter cette page et la perdre ?';
-
-async function signedIn(browser: Browser, account: Account, path: string): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
-	await loginPage(page, account);
-	await page.goto(path);
-	await waitForHydration(page);
-	return page;
-}
 
 /** Holds the requests `matching` until the returned function is called. */
 async function hold(page: Page, url: string, matching: (method: string) => boolean) {
@@ -52,7 +44,7 @@ async function leaveAsked(page: Page, href: string): Promise<string | null> {
 test('typing while a save is sent is not taken: the fields are read-only until the answer is shown, then what was sent is the saved reference', async ({
 	browser
 }) => {
-	const page = await signedIn(browser, ACCOUNTS.admin, '/admin/plan/objectifs/3');
+	const { page } = await signedIn(browser, ACCOUNTS.admin, { path: '/admin/plan/objectifs/3' });
 	const form = page.locator('form[action="?/enregistrer"]');
 	const sending = await hold(page, '**/admin/plan/objectifs/3**', (method) => method === 'POST');
 	const parent = await page.locator('#parent').inputValue();
@@ -89,7 +81,7 @@ test('typing while a save is sent is not taken: the fields are read-only until t
 test('the partner’s draft: typing while it is sent is not taken, so never left on screen as if saved', async ({
 	browser
 }) => {
-	const page = await signedIn(browser, ACCOUNTS.partner, '/espace');
+	const { page } = await signedIn(browser, ACCOUNTS.partner, { path: '/espace' });
 	await page.locator('main a[href$="/suivi"]').first().click();
 	await waitForHydration(page);
 	const path = new URL(page.url()).pathname;
@@ -110,8 +102,10 @@ test('the partner’s draft: typing while it is sent is not taken, so never left
 test('after a conflict, typing while the page’s data is read again is not taken: the form stays as sent, its typing still to be saved', async ({
 	browser
 }) => {
-	const other = await signedIn(browser, ACCOUNTS.admin, '/admin/plan/objectifs/2');
-	const page = await signedIn(browser, ACCOUNTS.admin, '/admin/plan/objectifs/2');
+	const { page: other } = await signedIn(browser, ACCOUNTS.admin, {
+		path: '/admin/plan/objectifs/2'
+	});
+	const { page } = await signedIn(browser, ACCOUNTS.admin, { path: '/admin/plan/objectifs/2' });
 	await other.locator('#label').fill(`${await other.locator('#label').inputValue()} (B)`);
 	await other.locator('#reason').fill('Changement de B');
 	await other.getByRole('button', { name: 'Enregistrer et publier' }).click();
@@ -160,7 +154,7 @@ for (const failure of ['aborted', '503'] as const) {
 	test(`a refusal whose page’s data cannot be read again (${failure}) keeps the page and its typing, with a French alert, and asks before leaving`, async ({
 		browser
 	}) => {
-		const page = await signedIn(browser, ACCOUNTS.admin, '/admin/plan/objectifs/5');
+		const { page } = await signedIn(browser, ACCOUNTS.admin, { path: '/admin/plan/objectifs/5' });
 		const loads: string[] = [];
 		page.on('framenavigated', (frame) => {
 			if (frame === page.mainFrame()) loads.push(frame.url());
@@ -195,7 +189,7 @@ for (const failure of ['aborted', '503'] as const) {
 	test(`a save that leads to its page again, whose page’s data cannot be read (${failure}), is said, the page kept with the other forms’ typing`, async ({
 		browser
 	}) => {
-		const page = await signedIn(browser, ACCOUNTS.admin, '/admin/plan/fiches/4-1');
+		const { page } = await signedIn(browser, ACCOUNTS.admin, { path: '/admin/plan/fiches/4-1' });
 		const load = await watchReload(page);
 		await page.locator('#new-status').selectOption('suspendue');
 		await page.locator('#statut-reason').fill('Raison du statut');
@@ -235,7 +229,9 @@ for (const failure of ['aborted', '503'] as const) {
 		});
 		const id = /seances\/(\d+)/.exec(created.headers().location ?? '')?.[1];
 		await api.dispose();
-		const page = await signedIn(browser, ACCOUNTS.commission, `/commission/seances/${id}`);
+		const { page } = await signedIn(browser, ACCOUNTS.commission, {
+			path: `/commission/seances/${id}`
+		});
 		const load = await watchReload(page);
 		await page.locator('#free-title').fill('Point libre tapé');
 		await failPageData(page, failure);
@@ -265,7 +261,7 @@ for (const failure of ['aborted', '503'] as const) {
 test('the organisation, invitation, campaign dates, guest and free point forms ask before leaving', async ({
 	browser
 }) => {
-	const admin = await signedIn(browser, ACCOUNTS.admin, '/admin/organisations');
+	const { page: admin } = await signedIn(browser, ACCOUNTS.admin, { path: '/admin/organisations' });
 	await admin.locator('#name').fill('Mairie de Figeac');
 	expect(await leaveAsked(admin, '/admin')).toBe(LEAVE_QUESTION);
 	await expect(admin.locator('#name')).toHaveValue('Mairie de Figeac');
@@ -294,7 +290,9 @@ test('the organisation, invitation, campaign dates, guest and free point forms a
 	});
 	const id = /seances\/(\d+)/.exec(created.headers().location ?? '')?.[1];
 	await api.dispose();
-	const member = await signedIn(browser, ACCOUNTS.commission, `/commission/seances/${id}`);
+	const { page: member } = await signedIn(browser, ACCOUNTS.commission, {
+		path: `/commission/seances/${id}`
+	});
 	await member.locator('input[name="guest_name"]').fill('Marie Invitée, DGS de Figeac');
 	expect(await leaveAsked(member, '/commission')).toBe(LEAVE_QUESTION);
 	await member.locator('input[name="guest_name"]').fill('');
