@@ -183,6 +183,8 @@ describe('the bilans’ admin pages', () => {
 			intro: published.intro,
 			change_note: '',
 			based_on: '1',
+			// Its year too: a correction of 2018 is saved as 2018's new version only.
+			based_on_year: '2018',
 			...Object.fromEntries(
 				Object.entries(published.axisTexts).map(([code, text]) => [axisTextField(code), text])
 			)

@@ -544,6 +544,46 @@ describe('yearly editions', () => {
 		});
 	});
 
+	it('refuses a correction of one year saved as another year’s new version, whose texts it never showed', async () => {
+		// Probe s54: a « corriger » form of 2018 v1, its read-only year changed to 2019, saved 2019
+		// v2 with 2018's texts (based_on was a version number only).
+		const first = await saveEditionDraft(db, admin, draft2019);
+		if (!first.ok) throw new Error(first.message);
+		expect(await publishEdition(db, admin, first.value.id)).toMatchObject({ ok: true });
+		const of2018 = { ...draft2019, changeNote: 'Correction.', shown: '', basedOn: 1 };
+		for (const basedOnYear of [2018, 0])
+			expect(await saveEditionDraft(db, admin, { ...of2018, basedOnYear })).toMatchObject({
+				ok: false,
+				status: 409,
+				reason: 'published-texts',
+				message: expect.stringMatching(
+					basedOnYear
+						? /^Ce formulaire reprenait les textes du bilan 2018 \(version 1\), pas ceux du bilan 2019 \(version 1 publiée\)\. Rien n’a été enregistré : les textes laissés vides reprennent maintenant ceux de la version 1/
+						: /^Ce formulaire reprenait les textes de la version 1 d’un bilan dont il ne dit pas l’année, pas ceux du bilan 2019/
+				)
+			});
+		// Changed to a year with no published version: refused too, on its year.
+		expect(
+			await saveEditionDraft(
+				db,
+				admin,
+				{ ...of2018, year: 2020, asOf: '2020-12-31', changeNote: null, basedOnYear: 2018 },
+				null,
+				new Date('2021-03-01T10:00:00Z')
+			)
+		).toMatchObject({
+			ok: false,
+			status: 409,
+			fieldErrors: { year: expect.stringContaining('le bilan 2020 n’a pas de version publiée') }
+		});
+		expect(await findDraftOfYear(db, 2019)).toBeUndefined();
+		expect(await findDraftOfYear(db, 2020)).toBeUndefined();
+		// Based on 2019's own version 1: saved as its version 2.
+		const saved = await saveEditionDraft(db, admin, { ...of2018, basedOnYear: 2019 });
+		expect(saved.ok).toBe(true);
+		expect((await findDraftOfYear(db, 2019))!.version).toBe(2);
+	});
+
 	it('leaves each version’s event of the plan’s history linking that version, named', async () => {
 		const saved = await saveEditionDraft(db, admin, {
 			...draft2019,

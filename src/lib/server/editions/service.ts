@@ -54,9 +54,16 @@ export interface DraftInput {
 	 * published dropped unseen. Left out by the seed and the tools.
 	 */
 	basedOn?: number;
+	/**
+	 * From the form: the year of the published version it was opened on (`based_on_year`), which
+	 * its read-only year keeps. Another year (the field changed by hand) is refused: a correction
+	 * of 2018 saved as a new version of 2019 would drop 2019's texts unseen. Left out by the seed
+	 * and the tools.
+	 */
+	basedOnYear?: number;
 }
 
-type DraftTexts = Omit<DraftInput, 'year' | 'shown' | 'offeredAxes' | 'basedOn'>;
+type DraftTexts = Omit<DraftInput, 'year' | 'shown' | 'offeredAxes' | 'basedOn' | 'basedOnYear'>;
 
 /** The texts written for axes, by axis code in code order (an axis left blank has none). */
 function writtenAxisTexts(axisTexts: Record<string, string>): [string, string][] {
@@ -188,7 +195,8 @@ export function correctionValues<T extends Record<string, string>>(
 		change_note: '',
 		...typed,
 		...Object.fromEntries(texts.filter(([field]) => !typed?.[field]?.trim())),
-		based_on: String(published.version)
+		based_on: String(published.version),
+		based_on_year: String(published.year)
 	};
 }
 
@@ -210,12 +218,33 @@ export async function editionToEdit(
 	return ofYear ? { draft: ofYear } : { published: await findLatestPublished(db, corrected.year) };
 }
 
-/** Why a form not based on the latest published version of `year` (`latest`) is refused. */
-function correctionBaseMessage(year: number, latest: number, basedOn: number): string {
+/**
+ * Why a form not based on the latest published version of `year` (`latest`) is refused: based on
+ * none, on an older version, or on another year's (`baseYear`).
+ */
+function correctionBaseMessage(
+	year: number,
+	latest: number,
+	basedOn: number,
+	baseYear: number
+): string {
 	const fill = `Rien n’a été enregistré : les textes laissés vides reprennent maintenant ceux de la version ${latest}, votre saisie est gardée. Relisez-les, dites ce que la nouvelle version corrige, puis enregistrez à nouveau.`;
-	return basedOn === 0
-		? `Le bilan ${year} est déjà publié (version ${latest}) : une nouvelle version part de ses textes (« corriger » dans la liste des bilans), pour n’en perdre aucun. ${fill}`
-		: `La version ${latest} du bilan ${year} a été publiée depuis que vous avez ouvert ce formulaire (il reprenait la version ${basedOn}). ${fill}`;
+	if (basedOn === 0)
+		return `Le bilan ${year} est déjà publié (version ${latest}) : une nouvelle version part de ses textes (« corriger » dans la liste des bilans), pour n’en perdre aucun. ${fill}`;
+	if (baseYear !== year)
+		return `Ce formulaire reprenait les textes ${baseOf(basedOn, baseYear)}, pas ceux du bilan ${year} (version ${latest} publiée). ${fill}`;
+	return `La version ${latest} du bilan ${year} a été publiée depuis que vous avez ouvert ce formulaire (il reprenait la version ${basedOn}). ${fill}`;
+}
+
+/** The published version a form was based on, in words (its year unknown: a form sent without). */
+const baseOf = (basedOn: number, baseYear: number) =>
+	baseYear > 0
+		? `du bilan ${baseYear} (version ${basedOn})`
+		: `de la version ${basedOn} d’un bilan dont il ne dit pas l’année`;
+
+/** A correction's form changed to a year that has no published version: refused, not saved. */
+function baseYearMessage(year: number, basedOn: number, baseYear: number): string {
+	return `Ce formulaire corrige les textes ${baseOf(basedOn, baseYear)}, mais le bilan ${year} n’a pas de version publiée. Rien n’a été enregistré ; pour préparer le bilan ${year}, suivez « Préparer un autre bilan ».`;
 }
 
 /** Creates or updates the draft of a year; its version follows the last published one. */
@@ -246,10 +275,20 @@ export async function saveEditionDraft(
 		const noteAsked = noteMessage ? { change_note: noteMessage } : undefined;
 		// A new version (no draft yet) starts from the latest published one's texts.
 		const published = existing ? undefined : await findLatestPublished(trx, input.year);
-		if (published && input.basedOn !== undefined && input.basedOn !== published.version) {
-			const message = correctionBaseMessage(input.year, published.version, input.basedOn);
+		// The year of the version the form was based on: the form's own when it says none.
+		const baseYear = input.basedOn ? (input.basedOnYear ?? input.year) : input.year;
+		if (
+			published &&
+			input.basedOn !== undefined &&
+			(input.basedOn !== published.version || baseYear !== input.year)
+		) {
+			const message = correctionBaseMessage(input.year, published.version, input.basedOn, baseYear);
 			const fieldErrors = { form: message, ...noteAsked };
 			return refuse(409, message, { reason: 'published-texts', fieldErrors });
+		}
+		if (!existing && !published && input.basedOn && baseYear !== input.year) {
+			const message = baseYearMessage(input.year, input.basedOn, baseYear);
+			return refuse(409, message, { fieldErrors: { year: message } });
 		}
 		if (noteMessage) return refuse(400, noteMessage, { fieldErrors: noteAsked });
 		if (lastVersion === 0 && input.changeNote) {

@@ -58,15 +58,18 @@ export const actions: Actions = {
 		const db = getDb();
 		// The digest of the draft the form showed ('' for none), given back with any refusal.
 		// `based_on`: the published version a correction's form was opened on ('' for none).
+		// `based_on_year`: that version's year, which the form's read-only year must still be.
 		const {
 			shown,
 			as_of: asOf,
-			based_on: basedOn
-		} = readForm(form, ['shown', 'as_of', 'based_on']).values;
+			based_on: basedOn,
+			based_on_year: basedOnYear
+		} = readForm(form, ['shown', 'as_of', 'based_on', 'based_on_year']).values;
 		const { axes, fields, schema } = await postedEditionForm(db, asOf);
 		const { answer, values, data } = readPostedForm(form, fields, schema, {
 			shown,
-			based_on: basedOn
+			based_on: basedOn,
+			based_on_year: basedOnYear
 		});
 		if (answer) return answer;
 		const result = await saveEditionDraft(
@@ -80,7 +83,10 @@ export const actions: Actions = {
 				changeNote: data.change_note || null,
 				shown,
 				offeredAxes: axes.map((a) => a.code),
-				basedOn: ID_PATTERN.test(basedOn) ? Number(basedOn) : 0
+				basedOn: ID_PATTERN.test(basedOn) ? Number(basedOn) : 0,
+				// A correction's form without its base's year (opened before the field was added):
+				// 0, not its year, so refused and given back with the year filled.
+				basedOnYear: ID_PATTERN.test(basedOnYear) ? Number(basedOnYear) : 0
 			},
 			safeClientAddress(event)
 		);
