@@ -126,6 +126,28 @@ describe('an organisation entered twice on a fiche', () => {
 	});
 });
 
+// Probe s54: on 1-1, row 1 sent with row 0's indicator id answered « Aucune modification… », the
+// second row dropped unseen.
+describe('an indicator sent on two rows', () => {
+	it('is refused on the repeating row, naming both rows, typing kept', async () => {
+		const [first] = (await findFicheState(portal.db, '1-1'))!.indicators;
+		const label = indicatorRowField(1, 'label');
+		const sent = await send('1-1', {
+			[indicatorRowField(1, 'id')]: String(first!.id),
+			[label]: 'Deuxième copie',
+			[indicatorRowField(1, 'kind')]: 'count',
+			reason: 'Relecture des indicateurs'
+		});
+		expect(sent.status).toBe(400);
+		expect(sent.data.errors).toEqual({
+			[label]: `Indicateur 2 : c’est l’indicateur n° ${first!.id} de la ligne « Indicateur 1 », envoyé deux fois. Rien n’a été enregistré ; rechargez la fiche et reportez-y votre saisie, une ligne par indicateur.`
+		});
+		expect((sent.data as unknown as { values: Record<string, string> }).values[label]).toBe(
+			'Deuxième copie'
+		);
+	});
+});
+
 describe('abandoning a fiche', () => {
 	async function abandon(code: string, confirm?: string) {
 		const state = (await findFicheState(portal.db, code))!;

@@ -354,8 +354,16 @@ function readDate(raw: string, errors: FieldErrors, field: string): string | nul
 	return value;
 }
 
+/**
+ * A row that sends an indicator another row sent already (a form forged or sent from a copy):
+ * refused, naming both rows, rather than the second dropped unseen.
+ */
+const repeatedIndicatorProblem = (row: number, first: number, id: string) =>
+	`Indicateur ${row + 1} : c’est l’indicateur n° ${id} de la ligne « Indicateur ${first + 1} », envoyé deux fois. Rien n’a été enregistré ; rechargez la fiche et reportez-y votre saisie, une ligne par indicateur.`;
+
 function readIndicators(values: Record<string, string>, errors: FieldErrors): IndicatorInput[] {
 	const rows: IndicatorInput[] = [];
+	const rowOfId = new Map<string, number>();
 	for (const i of range(MAX_INDICATORS)) {
 		const get = (part: IndicatorPart) => values[indicatorRowField(i, part)] ?? '';
 		const field = (part: IndicatorPart) => indicatorRowField(i, part);
@@ -368,6 +376,9 @@ function readIndicators(values: Record<string, string>, errors: FieldErrors): In
 			errors[field('label')] = INCOMPLETE_FORM;
 			continue;
 		}
+		const first = rowOfId.get(rawId);
+		if (first !== undefined) errors[field('label')] = repeatedIndicatorProblem(i, first, rawId);
+		else if (rawId !== '') rowOfId.set(rawId, i);
 		const kind = get('kind') as IndicatorKind;
 		if (!INDICATOR_KINDS.includes(kind))
 			errors[field('kind')] = 'Choisissez la nature dans la liste.';
