@@ -68,8 +68,9 @@ export async function listAdminOrganisations(db: Executor): Promise<AdminOrganis
 	const aliasesOf = (id: number) =>
 		aliases.filter((a) => a.organisation_id === id).map((a) => a.name);
 	return rows.map((r) => {
+		// The one it was merged into, retired since or not: the merge stays one.
 		const into = r.retiredAt
-			? rows.find((o) => o.id !== r.id && o.retiredAt === null && aliasesOf(o.id).includes(r.name))
+			? rows.find((o) => o.id !== r.id && aliasesOf(o.id).includes(r.name))
 			: undefined;
 		return {
 			...r,

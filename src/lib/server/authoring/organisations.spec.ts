@@ -543,6 +543,53 @@ describe('organisations', () => {
 		expect(formerNames.map((o) => o.slug)).toEqual(['sgar']);
 	});
 
+	it('keeps a merge a merge once the kept organisation is retired: named so, off the list, refused so', async () => {
+		// Merged into ANAH, then ANAH retired: Etalab read as merely retired, the public list showed
+		// it again and a second merge was refused « a déjà été retirée » (review s54).
+		const [etalab, anah, sgar] = [
+			await bySlug('etalab'),
+			await bySlug('anah'),
+			await bySlug('sgar')
+		];
+		const mergedOn = new Date('2026-04-07T10:00:00Z');
+		const merged = await mergeOrganisations(
+			db,
+			admin,
+			etalab.id,
+			{ version: etalab.version, into: anah.id, ...WHY },
+			null,
+			mergedOn
+		);
+		expect(merged.ok).toBe(true);
+		const kept = (await findAdminOrganisation(db, anah.id))!;
+		const retired = await retireOrganisation(
+			db,
+			admin,
+			anah.id,
+			{ version: kept.version, ...WHY },
+			null
+		);
+		expect(retired.ok).toBe(true);
+		expect((await findAdminOrganisation(db, etalab.id))!.mergedInto).toEqual({
+			id: anah.id,
+			name: 'ANAH'
+		});
+		expect((await findOrganisationBySlug(db, 'etalab'))?.mergedInto).toBe('anah');
+		expect((await listOrganisations(db)).map((o) => o.slug)).not.toContain('etalab');
+		const again = await mergeOrganisations(
+			db,
+			admin,
+			etalab.id,
+			{ version: etalab.version + 1, into: sgar.id, ...WHY },
+			null
+		);
+		expect(again).toEqual({
+			ok: false,
+			status: 409,
+			message: `L’organisation « Etalab » a déjà été fusionnée dans « ANAH » le ${formatDate('2026-04-07')} : elle ne se fusionne plus. Rien n’a été enregistré.`
+		});
+	});
+
 	it('refuses a merge that would leave two updates in progress, saying who holds what and who may act', async () => {
 		const paul = await createTestUser(db, PEOPLE.paul);
 		const sam = await createTestUser(db, PEOPLE.sam);

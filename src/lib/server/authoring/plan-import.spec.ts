@@ -310,6 +310,64 @@ describe('plan workbook round trip', () => {
 		);
 	});
 
+	it('an organisation merged into one retired since, listed again: refused, the merge’s former name kept', async ({
+		db
+	}) => {
+		// Merged into CDG46, then CDG46 retired: ARS read as merely retired, its row was a restore
+		// (« État : retirée le … → rétablie »), and applying it dropped CDG46's former name « ARS »,
+		// the merge's only record, bringing ARS back empty (review s54).
+		const admin = await createTestUser(db, PEOPLE.admin);
+		const organisation = (slug: string) =>
+			db
+				.selectFrom('organisation')
+				.select(['id', 'version', 'name', 'kind'])
+				.where('slug', '=', slug)
+				.executeTakeFirstOrThrow();
+		const [ars, cdg] = [await organisation('ars'), await organisation('cdg46')];
+		const why = { reason: 'Regroupement', decisionId: null };
+		const merged = await mergeOrganisations(
+			db,
+			admin,
+			ars.id,
+			{ version: ars.version, into: cdg.id, ...why },
+			null
+		);
+		expect(merged.ok).toBe(true);
+		const kept = await organisation('cdg46');
+		const retired = await retireOrganisation(
+			db,
+			admin,
+			cdg.id,
+			{ version: kept.version, ...why },
+			null
+		);
+		expect(retired.ok).toBe(true);
+		const relisted = await editedWorkbook(await exportPlanWorkbook(db), (w) => {
+			w.getWorksheet('Organisations')!.addRow([
+				'ars',
+				ars.name,
+				null,
+				'Établissement ou organisme public'
+			]);
+		});
+		const refusal = `Feuille « Organisations » : l’organisation « ${ars.name} » a été fusionnée dans « ${cdg.name} » : retirez sa ligne.`;
+		expect((await previewPlanImport(db, relisted)).problems).toContain(refusal);
+		const applied = await applyPlanImport(db, relisted, {
+			reason: 'Reprise',
+			actor: admin,
+			abandonConfirmed: true
+		});
+		expect(applied.ok).toBe(false);
+		expect(
+			await db
+				.selectFrom('organisation_alias')
+				.select('name')
+				.where('organisation_id', '=', cdg.id)
+				.execute()
+		).toEqual([{ name: ars.name }]);
+		expect(await findOrganisationBySlug(db, 'ars')).toMatchObject({ mergedInto: 'cdg46' });
+	});
+
 	it('refuses a new organisation whose name is another’s written in full-width letters, as the admin form does', async ({
 		db
 	}) => {

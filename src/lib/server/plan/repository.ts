@@ -1080,7 +1080,7 @@ export interface OrganisationWithCounts extends Organisation {
 
 /**
  * The organisation a retired one was merged into (its name is among that one's former names): its
- * slug or its name; null for any other.
+ * slug or its name; null for any other. That one may have been retired since: the merge stays one.
  */
 export function mergedInto(
 	eb: ExpressionBuilder<Database, 'organisation'>,
@@ -1092,7 +1092,6 @@ export function mergedInto(
 		.select(column)
 		.whereRef('alias.name', '=', 'organisation.name')
 		.whereRef('kept.id', '!=', 'organisation.id')
-		.where('kept.retired_at', 'is', null)
 		.where('organisation.retired_at', 'is not', null)
 		.limit(1);
 }
