@@ -210,6 +210,97 @@ for (const [held, fiche] of [
 	});
 }
 
+/** A new objective of its own (no fiche: it may be retired), its page open for `account`. */
+async function newObjective(browser: Browser, account: (typeof ADMINS)[number], label: string) {
+	const admin = await at(browser, account, '/admin/plan');
+	await admin
+		.getByRole('link', { name: 'Ajouter un objectif à l’orientation « Territoire en réseau »' })
+		.click();
+	await admin.getByLabel('Intitulé', { exact: true }).fill(label);
+	await admin.locator('#reason').fill('Essai de saisie');
+	await admin.getByRole('button', { name: 'Ajouter l’objectif' }).click();
+	await expect(admin.getByRole('heading', { level: 1 })).toContainText(label);
+	await waitForHydration(admin);
+	return admin;
+}
+
+/** Holds the requests `matches` picks until `release()`; `arrived()` once one came. */
+async function holdRequests(page: Page, matches: (url: URL) => boolean) {
+	let release = () => {};
+	const released = new Promise<void>((resolve) => (release = resolve));
+	let arrived = false;
+	await page.route(matches, async (route) => {
+		arrived = true;
+		await released;
+		await route.continue();
+	});
+	return { release: () => release(), arrived: () => arrived };
+}
+
+test('« Retirer » sent while the objective’s save is under way goes once that save is drawn, with its version', async ({
+	browser
+}) => {
+	const admin = await newObjective(browser, ADMINS[0]!, 'Objectif retiré en attendant');
+	const retireSection = admin.getByRole('region', { name: 'Retirer l’objectif du plan' });
+	await admin.getByLabel('Intitulé', { exact: true }).fill('Objectif renommé puis retiré');
+	await admin.locator('#reason').fill('Intitulé précisé');
+	const held = await holdRequests(admin, (url) => url.search === '?/enregistrer');
+	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect.poll(held.arrived).toBe(true);
+	await admin.locator('#retrait-reason').fill('Objectif en double');
+	await retireSection.getByRole('button', { name: 'Retirer l’objectif du plan' }).click();
+	await expect(admin.locator('form[action="?/retirer"]')).toHaveAttribute('aria-busy', 'true');
+	held.release();
+	// The save's redirect draws both forms anew (keyed on the version): the retire still goes.
+	await expect(admin.locator('main')).toContainText('a été retiré du plan le');
+	await expect(admin.getByRole('alert').filter({ hasText: 'Quelqu’un a modifié' })).toHaveCount(0);
+	await expect(admin.getByRole('region', { name: 'Ses modifications' })).toContainText(
+		'Objectif en double'
+	);
+	await expect(admin.getByRole('heading', { level: 1 })).toContainText(
+		'Objectif renommé puis retiré'
+	);
+});
+
+test('« Retirer » waiting for a save whose page cannot be read again is not sent: given back', async ({
+	browser
+}) => {
+	const admin = await newObjective(browser, ADMINS[1]!, 'Objectif relu en vain');
+	const retireSection = admin.getByRole('region', { name: 'Retirer l’objectif du plan' });
+	await admin.getByLabel('Intitulé', { exact: true }).fill('Objectif renommé, page non relue');
+	await admin.locator('#reason').fill('Intitulé précisé');
+	// The page's data after the save fails (503) once the retire waits for it.
+	let retireWaits = () => {};
+	const waiting = new Promise<void>((resolve) => (retireWaits = resolve));
+	let retireSent = false;
+	await admin.route(
+		(url) => url.pathname.endsWith('/__data.json') || url.search === '?/retirer',
+		async (route) => {
+			if (new URL(route.request().url()).search === '?/retirer') {
+				retireSent = true;
+				return route.continue();
+			}
+			await waiting;
+			await route.fulfill({ status: 503, body: 'indisponible' });
+		}
+	);
+	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await admin.locator('#retrait-reason').fill('Objectif en double, non envoyé');
+	await retireSection.getByRole('button', { name: 'Retirer l’objectif du plan' }).click();
+	await expect(admin.locator('form[action="?/retirer"]')).toHaveAttribute('aria-busy', 'true');
+	retireWaits();
+	await expect(admin.locator('form[action="?/enregistrer"]')).toContainText(
+		'Enregistré. La page n’a pas pu être relue'
+	);
+	const retire = admin.locator('form[action="?/retirer"]');
+	await expect(retire).toContainText('Rien n’a été envoyé');
+	await expect(retire).not.toHaveAttribute('aria-busy');
+	await expect(admin.locator('#retrait-reason')).toHaveValue('Objectif en double, non envoyé');
+	await expect(admin.locator('#retrait-reason')).toBeEditable();
+	expect(retireSent).toBe(false);
+	await expect(admin.getByRole('alert').filter({ hasText: 'Quelqu’un a modifié' })).toHaveCount(0);
+});
+
 test('an organisation’s full name typed, then « Retirer » refused: saving it is a conflict', async ({
 	browser
 }) => {

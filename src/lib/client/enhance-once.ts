@@ -19,12 +19,16 @@ const READ_FAILED_MESSAGE =
 /** After a save, the page's data could not be read again (readingPageData). */
 const SAVED_UNREAD_MESSAGE =
 	'Enregistré. La page n’a pas pu être relue ensuite (connexion interrompue ou portail indisponible) : rechargez-la pour voir ce qui est enregistré.';
+/** A form that waited for a save whose page could not be read again: not sent. */
+const WAITED_UNREAD_MESSAGE =
+	'Rien n’a été envoyé : la page n’a pas pu être relue après l’enregistrement précédent (connexion interrompue ou portail indisponible). Votre saisie est conservée : rechargez la page, puis renvoyez le formulaire.';
 
 /**
  * The page's forms sent and not yet answered in full (their answer drawn, the page's data read
- * again included): each resolves when its form is given back.
+ * again included): each resolves when its form is given back, `false` when it saved and the
+ * page's data could not be read again (the forms drawn with the version that save replaced).
  */
-const underWay = new Set<Promise<void>>();
+const underWay = new Set<Promise<boolean>>();
 
 /**
  * `use:enhanceOnce`, or `use:enhanceOnce={submit}` as with `use:enhance`:
@@ -36,7 +40,10 @@ const underWay = new Set<Promise<void>>();
  * - sent while another form of the page is (its answer awaited, or being drawn, the page's data
  *   read again), it waits for that one, shown as sent, and goes with what the form holds then:
  *   the version another form's save wrote (OwnSaves, drawn-record.svelte.ts), not the one that
- *   save replaced, which the server would refuse as a conflict over the person's own save;
+ *   save replaced, which the server would refuse as a conflict over the person's own save; drawn
+ *   anew meanwhile (keyed on the version), what it held when pressed goes all the same, with the
+ *   hidden fields of the form drawn in its place (`rebase`); after a save whose page could not be
+ *   read again, it is not sent (it holds the version replaced): given back, with an alert;
  * - when the page's data cannot be read again after an answer (the connection lost, the portal
  *   failing), SvelteKit would reload the whole page, the typing in its other forms lost without a
  *   question: the page stays as it is, the form given back, with a French alert at its top, which
@@ -66,6 +73,8 @@ const underWay = new Set<Promise<void>>();
  */
 export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 	let pending = false;
+	/** Its last answer saved, and the page's data could not be read again. */
+	let savedUnread = false;
 	let release = () => {};
 	/** `waiting`: for the page's other forms under way, itself not yet sent (not under way). */
 	const setSending = (sending: boolean, waiting = false) => {
@@ -77,7 +86,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			if (element instanceof HTMLButtonElement) element.toggleAttribute('data-sending', sending);
 		release();
 		release = sending ? holdFields(form) : () => {};
-		if (sending && !waiting) release = holdUnderWay(release);
+		if (sending && !waiting) release = holdUnderWay(release, () => !savedUnread);
 	};
 	return enhance(form, async (input) => {
 		if (pending) {
@@ -93,17 +102,26 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			setSending(true, true);
 			// Drawn with what the earlier answers read (the version a save wrote, in a hidden field);
 			// of the forms waiting, the first given back goes first, the others wait for it.
+			let read = true;
 			while (underWay.size > 0) {
-				await Promise.all(underWay);
+				if ((await Promise.all(underWay)).includes(false)) read = false;
 				await tick();
 			}
-			if (!form.isConnected) {
+			if (!read) {
+				// The form holds the version that save replaced: sent, it would be refused as a
+				// conflict over the person's own save. Given back, its typing kept.
 				setSending(false);
 				input.cancel();
+				const shown = form.isConnected ? form : successor(form);
+				if (shown) showAlert(shown, formAlert(WAITED_UNREAD_MESSAGE, false));
 				return;
 			}
 			setSending(true);
-			refill(input.formData, form, submitter);
+			// Drawn anew by that answer (a form keyed on the version), the form is gone: what it held
+			// when pressed goes all the same, with the hidden fields of the form drawn in its place
+			// (the version written); the server decides, and a refusal gives the typing back there.
+			if (form.isConnected) refill(input.formData, form, submitter);
+			else rebase(input.formData, form);
 		}
 		const shownBefore = shownStatuses();
 		const pathBefore = window.location.pathname;
@@ -125,6 +143,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 		return async (answer) => {
 			showConfirmations();
 			let saved = false;
+			savedUnread = false;
 			try {
 				// An error without a status is SvelteKit's own: no answer, or none it could read; a 401
 				// is the guards' (requireUser): the session ended; a 403 theirs too (deny): the account
@@ -182,6 +201,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 					if (movedOn(focusedAtSend)) form.prepend(alert);
 					else showAlert(form, alert);
 					saved = saves;
+					savedUnread = saves;
 					return;
 				}
 				saved = saves;
@@ -315,16 +335,38 @@ function holdReadOnly(field: HTMLInputElement | HTMLTextAreaElement): () => void
 	};
 }
 
-/** Notes its form as under way until the returned function gives back its fields (`release`). */
-function holdUnderWay(release: () => void): () => void {
-	let done = () => {};
-	const finished = new Promise<void>((resolve) => (done = resolve));
+/**
+ * Notes its form as under way until the returned function gives back its fields (`release`);
+ * `read`: then, whether the page's data was read again after its save.
+ */
+function holdUnderWay(release: () => void, read: () => boolean): () => void {
+	let done: (read: boolean) => void = () => {};
+	const finished = new Promise<boolean>((resolve) => (done = resolve));
 	underWay.add(finished);
 	return () => {
 		underWay.delete(finished);
-		done();
+		done(read());
 		release();
 	};
+}
+
+/** The page's form of the same action as `form`, gone: the one drawn in its place. */
+function successor(form: HTMLFormElement): HTMLFormElement | null {
+	const action = form.getAttribute('action');
+	return action === null
+		? null
+		: document.querySelector<HTMLFormElement>(`main form[action="${CSS.escape(action)}"]`);
+}
+
+/**
+ * For a form gone while it waited (drawn anew by another form's answer): in `formData`, what it
+ * held when pressed, the hidden fields (a version) are those of the form drawn in its place, the
+ * page's form of the same action, if there is one.
+ */
+function rebase(formData: FormData, form: HTMLFormElement): void {
+	for (const field of successor(form)?.elements ?? [])
+		if (field instanceof HTMLInputElement && field.type === 'hidden' && formData.has(field.name))
+			formData.set(field.name, field.value);
 }
 
 /**
