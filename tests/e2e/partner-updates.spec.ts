@@ -5,6 +5,7 @@ import { ACCOUNTS, apiAs, portalDatabase, signedIn, signInThroughForm } from './
 import { expectNoAxeViolations } from './helpers/axe';
 import { sendAndWait } from './helpers/forms';
 import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
+import { DONE_TEXT_HINT } from '../../src/lib/schemas/limits';
 
 /**
  * What partners of one organisation do at the same time on the same fiche: nothing typed is lost,
@@ -573,9 +574,7 @@ test('a half-written draft saves: « Ce qui a été fait » and the status’s a
 	});
 	const done = page.getByLabel('Ce qui a été fait');
 	await expect(done).not.toHaveAttribute('required');
-	await expect(page.locator('label[for="done"]')).toContainText(
-		'(obligatoire pour soumettre, pas pour un brouillon)'
-	);
+	await expect(page.locator('label[for="done"]')).toContainText(`(${DONE_TEXT_HINT})`);
 	await page.getByLabel('Statut de la fiche').selectOption('realisee');
 	await page.getByLabel(/Avancement en %/).fill('30');
 	await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
