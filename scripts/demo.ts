@@ -5,6 +5,7 @@ import { hashPassword } from '../src/lib/server/auth/password';
 import { createAccountWithPassword } from '../src/lib/server/auth/service';
 import { randomToken } from '../src/lib/server/auth/tokens';
 import { findUserByEmail, findUserById } from '../src/lib/server/auth/users';
+import type { Db } from '../src/lib/server/db';
 import { initDatabase } from '../src/lib/server/db/instance';
 import type { Role } from '../src/lib/server/db/schema';
 import { saveProgressUpdate } from '../src/lib/server/progress/service';
@@ -31,6 +32,99 @@ const ACCOUNTS: { email: string; name: string; role: Role; organisation?: string
 const USAGE = `Usage : npm run demo -- [--creer]
 Crée dans la base (DATABASE_PATH) un compte de démonstration par rôle, administrateur compris, et affiche leurs mots de passe une fois : jamais sur la base de production. Une base qui n’existe pas est refusée, sauf avec --creer.`;
 
+/** The sample updates the demonstration partner saves: two submitted, one draft. */
+const SAMPLES = [
+	{
+		code: '1-2',
+		intent: 'submit' as const,
+		status: 'en_cours' as const,
+		progress: 20,
+		done: 'Recensement des besoins de formation engagé auprès de 12 collectivités.\n- questionnaire envoyé en mars\n- 8 réponses reçues',
+		next: 'Synthèse des réponses et premier catalogue de formations.',
+		measured: { value: 8, comment: 'réponses au questionnaire' }
+	},
+	{
+		code: '9-1',
+		intent: 'submit' as const,
+		status: 'en_cours' as const,
+		progress: 10,
+		done: 'Première réunion du groupe des agents référents SI.',
+		next: 'Cartographier l’offre du SDAIL et du centre de gestion.',
+		measured: null
+	},
+	{
+		code: '5-1',
+		intent: 'draft' as const,
+		status: 'a_lancer' as const,
+		progress: null,
+		done: 'Brouillon : repérage des référents open data dans les EPCI.',
+		next: '',
+		measured: null
+	}
+];
+
+type Created = { email: string; role: Role; password: string; id: number };
+
+/** One account per role (ACCOUNTS), each with a random password, returned to be printed once. */
+async function createDemoAccounts(db: Db): Promise<Created[]> {
+	const created: Created[] = [];
+	for (const account of ACCOUNTS) {
+		// Four random words' worth of entropy (100 bits), readable enough to type once.
+		const password = randomToken(13)
+			.replace(/(.{5})/g, '$1-')
+			.replace(/-$/, '');
+		const made = await createAccountWithPassword(
+			db,
+			{ ...account, organisation: account.organisation ?? '' },
+			await hashPassword(password),
+			'par npm run demo (démonstration)',
+			'commande demo'
+		);
+		if (!made.ok) throw new Error(made.message);
+		created.push({ email: account.email, role: account.role, password, id: made.value.userId });
+	}
+	return created;
+}
+
+/**
+ * The partner's sample updates (SAMPLES), as saved. What was saved is said, not what was meant:
+ * on another database (the bench's), the partner may not report on a fiche, or may already have
+ * an update there.
+ */
+async function saveDemoUpdates(db: Db, partnerId: number) {
+	const partner = (await findUserById(db, partnerId))!;
+	const today = parisToday();
+	const saved: { submit: string[]; draft: string[] } = { submit: [], draft: [] };
+	const refused: string[] = [];
+	for (const sample of SAMPLES) {
+		const fiche = (await findFicheForReporting(db, sample.code))!;
+		const result = await saveProgressUpdate(
+			db,
+			partner,
+			sample.code,
+			null,
+			{
+				reportedOn: today,
+				status: sample.status,
+				progress: sample.progress,
+				done: sample.done,
+				nextSteps: sample.next,
+				difficulties: '',
+				submissionKey: `demo-${sample.code}`,
+				version: null,
+				intent: sample.intent,
+				measurements: sample.measured
+					? [{ indicatorId: fiche.indicators[0]!.id, measuredOn: today, ...sample.measured }]
+					: []
+			},
+			null
+		);
+		if (result.ok) saved[sample.intent].push(sample.code);
+		else refused.push(`fiche ${sample.code} : ${result.message}`);
+	}
+	return { saved, refused };
+}
+
 runCommand(async () => {
 	const { argv, missing } = takeCreateOption(process.argv.slice(2));
 	parseOptions(argv, [], USAGE);
@@ -42,90 +136,8 @@ runCommand(async () => {
 			);
 			return;
 		}
-		const created: { email: string; role: Role; password: string; id: number }[] = [];
-		for (const account of ACCOUNTS) {
-			// Four random words' worth of entropy (100 bits), readable enough to type once.
-			const password = randomToken(13)
-				.replace(/(.{5})/g, '$1-')
-				.replace(/-$/, '');
-			const made = await createAccountWithPassword(
-				db,
-				{ ...account, organisation: account.organisation ?? '' },
-				await hashPassword(password),
-				'par npm run demo (démonstration)',
-				'commande demo'
-			);
-			if (!made.ok) throw new Error(made.message);
-			created.push({ email: account.email, role: account.role, password, id: made.value.userId });
-		}
-
-		const partner = (await findUserById(db, created[0]!.id))!;
-		const today = parisToday();
-		const samples = [
-			{
-				code: '1-2',
-				intent: 'submit' as const,
-				status: 'en_cours' as const,
-				progress: 20,
-				done: 'Recensement des besoins de formation engagé auprès de 12 collectivités.\n- questionnaire envoyé en mars\n- 8 réponses reçues',
-				next: 'Synthèse des réponses et premier catalogue de formations.'
-			},
-			{
-				code: '9-1',
-				intent: 'submit' as const,
-				status: 'en_cours' as const,
-				progress: 10,
-				done: 'Première réunion du groupe des agents référents SI.',
-				next: 'Cartographier l’offre du SDAIL et du centre de gestion.'
-			},
-			{
-				code: '5-1',
-				intent: 'draft' as const,
-				status: 'a_lancer' as const,
-				progress: null,
-				done: 'Brouillon : repérage des référents open data dans les EPCI.',
-				next: ''
-			}
-		];
-		// What was saved is said, not what was meant: on another database (the bench's), the partner
-		// may not report on a fiche, or may already have an update there.
-		const saved: { submit: string[]; draft: string[] } = { submit: [], draft: [] };
-		const refused: string[] = [];
-		for (const sample of samples) {
-			const fiche = (await findFicheForReporting(db, sample.code))!;
-			const result = await saveProgressUpdate(
-				db,
-				partner,
-				sample.code,
-				null,
-				{
-					reportedOn: today,
-					status: sample.status,
-					progress: sample.progress,
-					done: sample.done,
-					nextSteps: sample.next,
-					difficulties: '',
-					submissionKey: `demo-${sample.code}`,
-					version: null,
-					intent: sample.intent,
-					measurements:
-						sample.code === '1-2'
-							? [
-									{
-										indicatorId: fiche.indicators[0]!.id,
-										measuredOn: today,
-										value: 8,
-										comment: 'réponses au questionnaire'
-									}
-								]
-							: []
-				},
-				null
-			);
-			if (result.ok) saved[sample.intent].push(sample.code);
-			else refused.push(`fiche ${sample.code} : ${result.message}`);
-		}
-
+		const created = await createDemoAccounts(db);
+		const { saved, refused } = await saveDemoUpdates(db, created[0]!.id);
 		process.stdout.write(
 			'Comptes de démonstration créés. Notez les mots de passe : ils ne seront plus affichés.\n\n'
 		);

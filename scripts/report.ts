@@ -5,6 +5,7 @@
 // already running there (production), which it must do when one runs on that database.
 import { existsSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
+import type { Browser, Page } from 'playwright-core';
 import { localAddressHeaders } from '../src/lib/server/config.js';
 import { runningServerPid } from '../src/lib/server/db/server-pid.js';
 import { initDatabase } from '../src/lib/server/db/instance';
@@ -57,8 +58,9 @@ function answerProblem(address: string, status: number | null): string | null {
 const USAGE = `Usage : npm run report -- --year AAAA [--out bilan-AAAA.pdf] [--version N] [--adresse http://127.0.0.1:3000]
 Imprime en PDF A4 le bilan publié d’une année, avec Chromium ; avec --adresse, depuis le portail qui tourne déjà à cette adresse sur la même base.`;
 
-runCommand(async () => {
-	const options = parseOptions(process.argv.slice(2), ['year', 'out', 'version', 'adresse'], USAGE);
+/** What the command is asked: the year, the file (and its name as given), a version, a portal. */
+function reportRequest(argv: string[]) {
+	const options = parseOptions(argv, ['year', 'out', 'version', 'adresse'], USAGE);
 	const year = options.get('year') ?? '';
 	const out = options.get('out') ?? `bilan-${year}.pdf`;
 	if (!/\.pdf$/i.test(out))
@@ -68,7 +70,11 @@ runCommand(async () => {
 	const file = outputPath(out);
 	const version = options.get('version');
 	const address = options.has('adresse') ? portalAddress(options.get('adresse') ?? '') : null;
-	const path = commandDatabasePath('refuse-named');
+	return { year, out, file, version, address };
+}
+
+/** The published edition of `year` (its `version`, else the latest) in the database at `path`. */
+async function publishedEdition(path: string, year: string, version: string | undefined) {
 	const db = await initDatabase(path);
 	const years = [...new Set((await listEditions(db, { publishedOnly: true })).map((e) => e.year))];
 	const snapshot = /^\d{4}$/.test(year)
@@ -89,17 +95,88 @@ runCommand(async () => {
 		throw new UsageError(
 			`Aucun bilan ${year}${version ? ` en version ${version}` : ''} n’est publié. ${publishedYearsSentence(years)}`
 		);
+	return snapshot;
+}
+
+/** Refuses to print without Chromium, or with a portal of its own beside one running on `path`. */
+function refuseUnprintable(path: string, year: string, address: string | null): void {
 	if (!existsSync(CHROMIUM)) {
 		throw new UsageError(
 			`Chromium n’est pas installé (${CHROMIUM} introuvable) : installez-le avec « apt-get install -y chromium » ou indiquez son chemin dans CHROMIUM_PATH. Le bilan reste imprimable depuis un navigateur, dans sa version à imprimer : /bilans/${year}/impression.`
 		);
 	}
-
 	const running = runningServerPid(path);
 	if (!address && running !== null)
 		throw new UsageError(
 			`Un portail tourne sur cette base (processus ${running}) : imprimez depuis lui, avec --adresse suivi de l’adresse où il écoute (par exemple --adresse http://127.0.0.1:3000).`
 		);
+}
+
+/** The bilan's print page, opened from the portal at `url`, its charts drawn. */
+async function openPrintPage(
+	browser: Browser,
+	url: string,
+	headers: Record<string, string>,
+	year: string,
+	version: string | undefined
+): Promise<Page> {
+	// The window is as wide as the sheet, so charts are drawn at the width they print at.
+	const page = await browser.newPage({
+		viewport: { width: PAGE_WIDTH_PX, height: 1000 },
+		locale: 'fr-FR',
+		extraHTTPHeaders: headers
+	});
+	await page.emulateMedia({ media: 'print', reducedMotion: 'reduce' });
+	const answer = await page
+		.goto(`${url}/bilans/${year}/impression${version ? `?version=${version}` : ''}`, {
+			waitUntil: 'networkidle'
+		})
+		.catch(() => {
+			throw new UsageError(
+				`Aucun portail ne répond à l’adresse ${url} : vérifiez qu’il tourne et l’adresse donnée avec --adresse (celle où il écoute, par exemple http://127.0.0.1:3000).`
+			);
+		});
+	const problem = answerProblem(url, answer?.status() ?? null);
+	if (problem) throw new UsageError(problem);
+	// Charts draw after Chart.js loads: wait until every canvas has been sized by it.
+	await page.waitForFunction(
+		() => document.querySelectorAll('canvas:not([data-drawn])').length === 0,
+		null,
+		{ timeout: 20_000 }
+	);
+	return page;
+}
+
+/** The open print page as an A4 PDF, footed with the edition's year and version, its contents paged. */
+async function printedPdf(page: Page, edition: { year: number; version: number }): Promise<Buffer> {
+	const footer = `<div style="width:100%;margin:0 15mm;font:8pt system-ui,sans-serif;color:#3a3a3a;display:flex;justify-content:space-between"><span>Bilan ${edition.year} du SDUSN du Lot — version ${edition.version}</span><span>page <span class="pageNumber"></span> sur <span class="totalPages"></span></span></div>`;
+	const print = () =>
+		page.pdf({
+			format: 'A4',
+			printBackground: true,
+			margin: MARGIN,
+			displayHeaderFooter: true,
+			headerTemplate: '<span></span>',
+			footerTemplate: footer,
+			outline: true,
+			tagged: true
+		});
+	// First printing: where each section lands; the table of contents then shows those pages.
+	const pages = Object.fromEntries(destinationPages(await print()));
+	await page.evaluate((pages) => {
+		for (const cell of document.querySelectorAll<HTMLElement>('[data-toc-page]')) {
+			const number = pages[cell.dataset.tocPage ?? ''];
+			if (number) cell.textContent = `page ${number}`;
+		}
+	}, pages);
+	return print();
+}
+
+runCommand(async () => {
+	const { year, out, file, version, address } = reportRequest(process.argv.slice(2));
+	const path = commandDatabasePath('refuse-named');
+	const snapshot = await publishedEdition(path, year, version);
+	refuseUnprintable(path, year, address);
 
 	// A portal behind a proxy refuses (400) a request that does not say the client's address in
 	// ADDRESS_HEADER: sent here as its proxy would, given the service's variables (XFF_DEPTH too).
@@ -121,51 +198,8 @@ runCommand(async () => {
 		]
 	});
 	try {
-		// The window is as wide as the sheet, so charts are drawn at the width they print at.
-		const page = await browser.newPage({
-			viewport: { width: PAGE_WIDTH_PX, height: 1000 },
-			locale: 'fr-FR',
-			extraHTTPHeaders: headers
-		});
-		await page.emulateMedia({ media: 'print', reducedMotion: 'reduce' });
-		const answer = await page
-			.goto(`${portal.url}/bilans/${year}/impression${version ? `?version=${version}` : ''}`, {
-				waitUntil: 'networkidle'
-			})
-			.catch(() => {
-				throw new UsageError(
-					`Aucun portail ne répond à l’adresse ${portal.url} : vérifiez qu’il tourne et l’adresse donnée avec --adresse (celle où il écoute, par exemple http://127.0.0.1:3000).`
-				);
-			});
-		const problem = answerProblem(portal.url, answer?.status() ?? null);
-		if (problem) throw new UsageError(problem);
-		// Charts draw after Chart.js loads: wait until every canvas has been sized by it.
-		await page.waitForFunction(
-			() => document.querySelectorAll('canvas:not([data-drawn])').length === 0,
-			null,
-			{ timeout: 20_000 }
-		);
-		const footer = `<div style="width:100%;margin:0 15mm;font:8pt system-ui,sans-serif;color:#3a3a3a;display:flex;justify-content:space-between"><span>Bilan ${snapshot.year} du SDUSN du Lot — version ${snapshot.version}</span><span>page <span class="pageNumber"></span> sur <span class="totalPages"></span></span></div>`;
-		const print = () =>
-			page.pdf({
-				format: 'A4',
-				printBackground: true,
-				margin: MARGIN,
-				displayHeaderFooter: true,
-				headerTemplate: '<span></span>',
-				footerTemplate: footer,
-				outline: true,
-				tagged: true
-			});
-		// First printing: where each section lands; the table of contents then shows those pages.
-		const pages = Object.fromEntries(destinationPages(await print()));
-		await page.evaluate((pages) => {
-			for (const cell of document.querySelectorAll<HTMLElement>('[data-toc-page]')) {
-				const number = pages[cell.dataset.tocPage ?? ''];
-				if (number) cell.textContent = `page ${number}`;
-			}
-		}, pages);
-		writeFileSync(file, await print());
+		const page = await openPrintPage(browser, portal.url, headers, year, version);
+		writeFileSync(file, await printedPdf(page, snapshot));
 		process.stdout.write(`Bilan ${year} (version ${snapshot.version}) imprimé dans « ${out} ».\n`);
 	} finally {
 		await browser.close();

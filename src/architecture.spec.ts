@@ -517,8 +517,6 @@ const LONG_FUNCTIONS_ALLOWED: Record<string, string> = {
 	'scripts/bench/scenarios.ts startBusyClients':
 		'the bench’s two busy clients, run by `npm run bench` only: no test would check a cut',
 	'scripts/bench.ts runCommand': 'the bench’s main, run by `npm run bench` only: not yet cut',
-	'scripts/demo.ts runCommand': 'the demo accounts’ command: not yet cut',
-	'scripts/report.ts runCommand': 'the bilan’s PDF command: not yet cut',
 	'scripts/start.js serve': 'the production server’s start: not yet cut'
 };
 
