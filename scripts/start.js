@@ -402,22 +402,9 @@ async function serve() {
 		},
 		{ injectScheme, behindProxy: Boolean(config.addressHeader) }
 	);
-	server.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
-		if (error.code === 'EADDRINUSE') {
-			fail(
-				`Le port ${port} est déjà utilisé par un autre programme : arrêtez-le ou choisissez un autre port avec PORT=…`
-			);
-		}
-		if (error.code === 'EACCES') {
-			fail(
-				`Le port ${port} n’est pas autorisé pour cet utilisateur : choisissez un port au-dessus de 1024 avec PORT=…`
-			);
-		}
-		if (error.code === 'EADDRNOTAVAIL') {
-			fail(`L’adresse « ${host} » n’existe pas sur cette machine : corrigez la variable HOST.`);
-		}
-		fail(`Le serveur n’a pas pu écouter sur ${host}:${port} (${error.code ?? error.message}).`);
-	});
+	server.on('error', (/** @type {NodeJS.ErrnoException} */ error) =>
+		fail(listenFailure(error, port, host))
+	);
 	// The port first: a port already taken stops here, before any build, database file or migration.
 	await new Promise((resolve) => server.listen(port, host, () => resolve(undefined)));
 	// `npm run serve` (production): the build made on the build machine, never rebuilt here.
@@ -425,18 +412,61 @@ async function serve() {
 		if (!existsSync(builtHandler))
 			fail('Le portail n’est pas construit : lancez « npm run build » avant « npm run serve ».');
 	} else buildIfNeeded();
+	const removePidFile = claimDatabase(config.databasePath);
+	// A stop asked while the build loads (migrations, seed) waits for it, then stops as below: the
+	// database is closed and the pid file removed, where Node's default would end at once.
+	/** @type {NodeJS.Signals | null} */
+	let askedEarly = null;
+	const early = (/** @type {NodeJS.Signals} */ signal) => (askedEarly ??= signal);
+	process.on('SIGTERM', early);
+	process.on('SIGINT', early);
+	handler = answerSvelteKitAddresses(
+		/** @type {import('node:http').RequestListener} */ (await loadHandler()),
+		appFilesOf(join(root, 'build', 'client'))
+	);
+	logStarted(config);
+	const stop = stopper(server, config.shutdownTimeoutMs, removePidFile);
+	// `stop` listens before `early` goes: a signal without any listener is no longer watched, and
+	// one received while the start-up blocked the process, not yet handled, would be dropped.
+	process.on('SIGTERM', stop);
+	process.on('SIGINT', stop);
+	process.off('SIGTERM', early);
+	process.off('SIGINT', early);
+	if (askedEarly) stop(askedEarly);
+}
+
+/**
+ * Why the server could not listen on `host`:`port`, in French.
+ * @param {NodeJS.ErrnoException} error @param {number} port @param {string} host
+ */
+function listenFailure(error, port, host) {
+	if (error.code === 'EADDRINUSE')
+		return `Le port ${port} est déjà utilisé par un autre programme : arrêtez-le ou choisissez un autre port avec PORT=…`;
+	if (error.code === 'EACCES')
+		return `Le port ${port} n’est pas autorisé pour cet utilisateur : choisissez un port au-dessus de 1024 avec PORT=…`;
+	if (error.code === 'EADDRNOTAVAIL')
+		return `L’adresse « ${host} » n’existe pas sur cette machine : corrigez la variable HOST.`;
+	return `Le serveur n’a pas pu écouter sur ${host}:${port} (${error.code ?? error.message}).`;
+}
+
+/**
+ * Claims the database at `databasePath` for this server, before it is opened and migrated (from
+ * then on, db:restore refuses): its pid file written beside it, refused when another server of the
+ * portal uses it. Returns what removes that file, which the process's exit does too.
+ * @param {string} databasePath @returns {() => void}
+ */
+function claimDatabase(databasePath) {
 	// On standard error, as every command does: standard output holds only the log's JSON lines.
-	const databaseFile = resolve(config.databasePath);
+	const databaseFile = resolve(databasePath);
 	process.stderr.write(`Base de données : ${databaseFile}\n`);
-	const pidFile = resolve(pidFileOf(config.databasePath));
+	const pidFile = resolve(pidFileOf(databasePath));
 	// One server per database: a second one would remove the first's pid file when it stops, and
 	// db:restore would then take the database for unused while the first still writes to it.
-	const running = runningServerPid(config.databasePath);
+	const running = runningServerPid(databasePath);
 	if (running !== null && running !== process.pid)
 		fail(
 			`La base ${databaseFile} est déjà utilisée par un autre serveur du portail (processus ${running}) : arrêtez-le avant d’en démarrer un autre sur la même base. Si aucun serveur du portail ne tourne (un arrêt brutal a laissé son fichier, et ce numéro est passé à un autre programme), supprimez ${pidFile}.`
 		);
-	// Before the database is opened and migrated: from here on, db:restore refuses.
 	try {
 		mkdirSync(dirname(databaseFile), { recursive: true, mode: 0o700 });
 		writeFileSync(pidFile, pidFileText(), { mode: 0o600 });
@@ -459,17 +489,16 @@ async function serve() {
 			rmSync(pidFile, { force: true });
 	};
 	process.once('exit', removePidFile);
-	// A stop asked while the build loads (migrations, seed) waits for it, then stops as below: the
-	// database is closed and the pid file removed, where Node's default would end at once.
-	/** @type {NodeJS.Signals | null} */
-	let askedEarly = null;
-	const early = (/** @type {NodeJS.Signals} */ signal) => (askedEarly ??= signal);
-	process.on('SIGTERM', early);
-	process.on('SIGINT', early);
-	handler = answerSvelteKitAddresses(
-		/** @type {import('node:http').RequestListener} */ (await loadHandler()),
-		appFilesOf(join(root, 'build', 'client'))
-	);
+	return removePidFile;
+}
+
+/**
+ * The log's lines once the portal answers: where, on which Node and build; the variables that look
+ * like the portal's but are not read; the backups' folder.
+ * @param {import('../src/lib/server/config.js').Config} config
+ */
+function logStarted(config) {
+	const { port, host } = config;
 	const shown = host === '0.0.0.0' ? 'localhost' : host;
 	const listening = `http://${shown}:${port}/`;
 	// Behind a proxy, the address people use is ORIGIN; the one the server listens on is said beside.
@@ -485,39 +514,23 @@ async function serve() {
 			`La variable ${name} n’est pas lue par le portail : vouliez-vous dire ${known} ?`
 		);
 	log().info({ event: 'backups', dir: config.backups?.dir ?? null }, backupsLine(config.backups));
+}
+
+/**
+ * What stops the portal on a signal, once: no new connection, the requests under way ended (at
+ * most `timeoutMs`), then the server code's own stops (finish), and the process exits.
+ * @param {import('node:http').Server} server @param {number} timeoutMs
+ * @param {() => void} removePidFile
+ * @returns {(signal: NodeJS.Signals) => void}
+ */
+function stopper(server, timeoutMs, removePidFile) {
 	let stopping = false;
-	let finishing = false;
-	/** @param {number} code */
-	const finish = (code) => {
-		if (finishing) return;
-		finishing = true;
-		// The server code stops its timers and the mail sender (after the message being handed to
-		// the relay, if any), then closes its database (hooks.server.ts): listeners add what to wait for.
-		/** @type {Promise<unknown>[]} */
-		const waits = [];
-		/** @type {import('node:events').EventEmitter} */ (process).emit(SHUTDOWN_EVENT, waits);
-		const limit = new Promise((resolve) =>
-			setTimeout(() => resolve(false), config.shutdownTimeoutMs).unref()
-		);
-		void Promise.race([Promise.allSettled(waits).then(() => true), limit])
-			.then((done) => {
-				if (!done)
-					log().warn(
-						{ event: 'stop-timeout', stage: 'tasks' },
-						'Tâches d’arrêt encore en cours à la fin du délai (envoi de courrier, fermeture de la base) : coupées'
-					);
-				removePidFile();
-				log().info({ event: 'stopped' }, 'Portail arrêté');
-				return flushLog();
-			})
-			.then(() => process.exit(code));
-	};
-	/** @param {NodeJS.Signals} signal */
-	const stop = (signal) => {
+	const finish = finisher(timeoutMs, removePidFile);
+	return (signal) => {
 		if (stopping) return;
 		stopping = true;
 		log().info(
-			{ event: 'stopping', signal, timeoutMs: config.shutdownTimeoutMs },
+			{ event: 'stopping', signal, timeoutMs },
 			'Arrêt demandé : plus de nouvelle connexion, fin des requêtes en cours'
 		);
 		let closed = false;
@@ -535,15 +548,39 @@ async function serve() {
 			);
 			server.closeAllConnections();
 			finish(0);
-		}, config.shutdownTimeoutMs).unref();
+		}, timeoutMs).unref();
 	};
-	// `stop` listens before `early` goes: a signal without any listener is no longer watched, and
-	// one received while the start-up blocked the process, not yet handled, would be dropped.
-	process.on('SIGTERM', stop);
-	process.on('SIGINT', stop);
-	process.off('SIGTERM', early);
-	process.off('SIGINT', early);
-	if (askedEarly) stop(askedEarly);
+}
+
+/**
+ * What ends the process with `code`, once: the server code stops its timers and the mail sender
+ * (after the message being handed to the relay, if any), then closes its database
+ * (hooks.server.ts), listeners of SHUTDOWN_EVENT adding what to wait for, at most `timeoutMs`.
+ * @param {number} timeoutMs @param {() => void} removePidFile
+ * @returns {(code: number) => void}
+ */
+function finisher(timeoutMs, removePidFile) {
+	let finishing = false;
+	return (code) => {
+		if (finishing) return;
+		finishing = true;
+		/** @type {Promise<unknown>[]} */
+		const waits = [];
+		/** @type {import('node:events').EventEmitter} */ (process).emit(SHUTDOWN_EVENT, waits);
+		const limit = new Promise((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+		void Promise.race([Promise.allSettled(waits).then(() => true), limit])
+			.then((done) => {
+				if (!done)
+					log().warn(
+						{ event: 'stop-timeout', stage: 'tasks' },
+						'Tâches d’arrêt encore en cours à la fin du délai (envoi de courrier, fermeture de la base) : coupées'
+					);
+				removePidFile();
+				log().info({ event: 'stopped' }, 'Portail arrêté');
+				return flushLog();
+			})
+			.then(() => process.exit(code));
+	};
 }
 
 /** Emitted on the process once the HTTP server has stopped, before exiting. */
