@@ -385,7 +385,27 @@ test('after « Soumettre » the partner reads what was submitted and withdraws i
 	).toBeVisible();
 	await expectNoAxeViolations(page);
 	await screenshotsAtWidths(page, testInfo.outputPath.bind(testInfo), 'suivi-soumis');
-	await page.getByRole('button', { name: 'Retirer la soumission (revenir au brouillon)' }).click();
+	// A withdrawal refused while the page still offers it (here its version spoilt by hand): said
+	// beside the button, not at the top of the page (off-screen on a phone); the button points to it.
+	const withdraw = page.getByRole('button', {
+		name: 'Retirer la soumission (revenir au brouillon)'
+	});
+	const withdrawForm = page.locator('form[action="?/retirer"]');
+	await withdrawForm.locator('input[name="version"]').evaluate((input: HTMLInputElement) => {
+		input.value = 'abc';
+	});
+	await sendAndWait(withdrawForm, () => withdraw.click());
+	const refused = withdrawForm.getByRole('alert');
+	await expect(refused).toContainText('Le formulaire est incomplet');
+	await expect(page.getByRole('alert')).toHaveCount(1);
+	await expect(refused).toBeFocused();
+	await expect(withdraw).toHaveAttribute(
+		'aria-describedby',
+		(await refused.getAttribute('id')) ?? '?'
+	);
+	await screenshotsAtWidths(page, testInfo.outputPath.bind(testInfo), 'retrait-refuse');
+	await page.reload();
+	await withdraw.click();
 	await expect(page.getByRole('status')).toContainText('La soumission est retirée');
 	await expect(page.getByLabel('Ce qui a été fait')).toHaveValue(
 		'Deux collèges équipés.\n- Figeac\n- Gourdon'

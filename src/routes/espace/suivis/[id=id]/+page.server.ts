@@ -75,7 +75,11 @@ export const actions: Actions = {
 		const { update } = access.value;
 		const { values, errors } = readForm(await event.request.formData(), ['version']);
 		const version = versionField.safeParse(values.version);
-		if (errors.version || !version.success) return refusalAnswer(refuse(400, INCOMPLETE_FORM));
+		// Every refusal names its form: the page says it beside the withdrawal's button while it
+		// still offers it, as the deletion's.
+		const named = { intent: 'withdraw' };
+		if (errors.version || !version.success)
+			return refusalAnswer(refuse(400, INCOMPLETE_FORM), named);
 		const result = await withdrawProgressUpdate(
 			getDb(),
 			user,
@@ -83,7 +87,7 @@ export const actions: Actions = {
 			version.data,
 			safeClientAddress(event)
 		);
-		if (!result.ok) return refusalAnswer(result);
+		if (!result.ok) return refusalAnswer(result, named);
 		redirect(
 			303,
 			`/espace/fiches/${result.value.ficheCode}/suivi?brouillon=${update.id}&retiree=1`
