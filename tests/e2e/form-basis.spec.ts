@@ -262,6 +262,41 @@ test('« Retirer » sent while the objective’s save is under way goes once tha
 	);
 });
 
+test('« Retirer » waiting for a save read again after a colleague’s goes with the version pressed: refused', async ({
+	browser
+}) => {
+	const admin = await newObjective(browser, ADMINS[0]!, 'Objectif changé par une collègue');
+	const retireSection = admin.getByRole('region', { name: 'Retirer l’objectif du plan' });
+	await admin.getByLabel('Intitulé', { exact: true }).fill('Objectif renommé par la première');
+	await admin.locator('#reason').fill('Intitulé précisé');
+	// The save lands; the read of the page it leads to is held while the retire waits for it.
+	const read = await holdRequests(admin, (url) => url.pathname.endsWith('/__data.json'));
+	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect.poll(read.arrived).toBe(true);
+	await admin.locator('#retrait-reason').fill('Objectif en double selon la première');
+	await retireSection.getByRole('button', { name: 'Retirer l’objectif du plan' }).click();
+	await expect(admin.locator('form[action="?/retirer"]')).toHaveAttribute('aria-busy', 'true');
+	// Meanwhile a colleague saves the objective, after the first one's save.
+	const colleague = await at(browser, ADMINS[1]!, new URL(admin.url()).pathname);
+	await colleague.locator('#synthesis_label').fill('Synthèse de la collègue');
+	await colleague.locator('#reason').fill('Synthèse ajoutée');
+	await colleague.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(colleague.getByRole('status')).toContainText('Modification enregistrée');
+	read.release();
+	// The page read shows the colleague's version: the retire, pressed on the first one's own, is
+	// not moved onto it unseen. Refused, its reason kept; the colleague's change shown.
+	await expect(
+		admin.getByRole('alert').filter({ hasText: 'Quelqu’un a modifié cet élément du plan' })
+	).toBeVisible();
+	await expect(admin.locator('main')).not.toContainText('a été retiré du plan le');
+	await expect(admin.locator('#retrait-reason')).toHaveValue(
+		'Objectif en double selon la première'
+	);
+	await expect(admin.locator('#synthesis_label')).toHaveValue('Synthèse de la collègue');
+	await colleague.reload();
+	await expect(colleague.getByRole('region', { name: 'Retirer l’objectif du plan' })).toBeVisible();
+});
+
 test('« Retirer » waiting for a save whose page cannot be read again is not sent: given back', async ({
 	browser
 }) => {

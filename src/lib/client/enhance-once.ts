@@ -23,12 +23,27 @@ const SAVED_UNREAD_MESSAGE =
 const WAITED_UNREAD_MESSAGE =
 	'Rien n’a été envoyé : la page n’a pas pu être relue après l’enregistrement précédent (connexion interrompue ou portail indisponible). Votre saisie est conservée : rechargez la page, puis renvoyez le formulaire.';
 
+/** A save: the page of its form's action, and the version it was sent with (it wrote the next). */
+interface Save {
+	page: string;
+	version: string;
+}
+
+/**
+ * What a form under way did, once given back: `read`, `false` when it saved and the page's data
+ * could not be read again (the forms drawn with the version that save replaced); `saved`, the
+ * save it made, the page's data read again.
+ */
+interface Outcome {
+	read: boolean;
+	saved?: Save;
+}
+
 /**
  * The page's forms sent and not yet answered in full (their answer drawn, the page's data read
- * again included): each resolves when its form is given back, `false` when it saved and the
- * page's data could not be read again (the forms drawn with the version that save replaced).
+ * again included): each resolves when its form is given back.
  */
-const underWay = new Set<Promise<boolean>>();
+const underWay = new Set<Promise<Outcome>>();
 
 /**
  * `use:enhanceOnce`, or `use:enhanceOnce={submit}` as with `use:enhance`:
@@ -42,8 +57,11 @@ const underWay = new Set<Promise<boolean>>();
  *   the version another form's save wrote (OwnSaves, drawn-record.svelte.ts), not the one that
  *   save replaced, which the server would refuse as a conflict over the person's own save; drawn
  *   anew meanwhile (keyed on the version), what it held when pressed goes all the same, with the
- *   hidden fields of the form drawn in its place (`rebase`); after a save whose page could not be
- *   read again, it is not sent (it holds the version replaced): given back, with an alert;
+ *   hidden fields of the form drawn in its place (`rebased`); either way only if the version it
+ *   finds is the one it was pressed with or the one the person's own save wrote (`ownVersion`):
+ *   read after a colleague's save, the page shows theirs, and the form goes as pressed, refused as
+ *   a conflict, its typing given back; after a save whose page could not be read again, it is not
+ *   sent (it holds the version replaced): given back, with an alert;
  * - when the page's data cannot be read again after an answer (the connection lost, the portal
  *   failing), SvelteKit would reload the whole page, the typing in its other forms lost without a
  *   question: the page stays as it is, the form given back, with a French alert at its top, which
@@ -75,6 +93,9 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 	let pending = false;
 	/** Its last answer saved, and the page's data could not be read again. */
 	let savedUnread = false;
+	/** What its last send was sent with, and whether that send saved, the page read again. */
+	let sent: Save | undefined;
+	let saved: Save | undefined;
 	let release = () => {};
 	/** `waiting`: for the page's other forms under way, itself not yet sent (not under way). */
 	const setSending = (sending: boolean, waiting = false) => {
@@ -86,7 +107,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			if (element instanceof HTMLButtonElement) element.toggleAttribute('data-sending', sending);
 		release();
 		release = sending ? holdFields(form) : () => {};
-		if (sending && !waiting) release = holdUnderWay(release, () => !savedUnread);
+		if (sending && !waiting) release = holdUnderWay(release, () => ({ read: !savedUnread, saved }));
 	};
 	return enhance(form, async (input) => {
 		if (pending) {
@@ -102,12 +123,12 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			setSending(true, true);
 			// Drawn with what the earlier answers read (the version a save wrote, in a hidden field);
 			// of the forms waiting, the first given back goes first, the others wait for it.
-			let read = true;
+			const waited: Outcome[] = [];
 			while (underWay.size > 0) {
-				if ((await Promise.all(underWay)).includes(false)) read = false;
+				waited.push(...(await Promise.all(underWay)));
 				await tick();
 			}
-			if (!read) {
+			if (waited.some((outcome) => !outcome.read)) {
 				// The form holds the version that save replaced: sent, it would be refused as a
 				// conflict over the person's own save. Given back, its typing kept.
 				setSending(false);
@@ -120,9 +141,16 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			// Drawn anew by that answer (a form keyed on the version), the form is gone: what it held
 			// when pressed goes all the same, with the hidden fields of the form drawn in its place
 			// (the version written); the server decides, and a refusal gives the typing back there.
-			if (form.isConnected) refill(input.formData, form, submitter);
-			else rebase(input.formData, form);
+			// Either way, a version the person's own saves did not write (a colleague's, read with
+			// the page) is not taken: the form goes as pressed, and is refused as a conflict.
+			const next = form.isConnected ? current(form, submitter) : rebased(input.formData, form);
+			const saves = waited.flatMap((outcome) => outcome.saved ?? []);
+			if (next && ownVersion(input.formData, next, pageOf(form), saves))
+				replaceEntries(input.formData, next);
 		}
+		const version = input.formData.get('version');
+		sent = typeof version === 'string' ? { page: pageOf(form), version } : undefined;
+		saved = undefined;
 		const shownBefore = shownStatuses();
 		const pathBefore = window.location.pathname;
 		let cancelled = false;
@@ -142,7 +170,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 		input.controller.signal.addEventListener('abort', () => setSending(false), { once: true });
 		return async (answer) => {
 			showConfirmations();
-			let saved = false;
+			let stored = false;
 			savedUnread = false;
 			try {
 				// An error without a status is SvelteKit's own: no answer, or none it could read; a 401
@@ -200,11 +228,12 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 					const alert = formAlert(saves ? SAVED_UNREAD_MESSAGE : READ_FAILED_MESSAGE, false);
 					if (movedOn(focusedAtSend)) form.prepend(alert);
 					else showAlert(form, alert);
-					saved = saves;
+					stored = saves;
 					savedUnread = saves;
 					return;
 				}
-				saved = saves;
+				stored = saves;
+				if (saves) saved = sent;
 				if (answer.result.type === 'failure') {
 					await tick();
 					if (!movedOn(focusedAtSend)) focusRefusal(form);
@@ -226,7 +255,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				}
 			} finally {
 				setSending(false);
-				answered(form, saved);
+				answered(form, stored);
 			}
 		};
 	});
@@ -337,15 +366,15 @@ function holdReadOnly(field: HTMLInputElement | HTMLTextAreaElement): () => void
 
 /**
  * Notes its form as under way until the returned function gives back its fields (`release`);
- * `read`: then, whether the page's data was read again after its save.
+ * `outcome`: then, what it did (Outcome).
  */
-function holdUnderWay(release: () => void, read: () => boolean): () => void {
-	let done: (read: boolean) => void = () => {};
-	const finished = new Promise<boolean>((resolve) => (done = resolve));
+function holdUnderWay(release: () => void, outcome: () => Outcome): () => void {
+	let done: (outcome: Outcome) => void = () => {};
+	const finished = new Promise<Outcome>((resolve) => (done = resolve));
 	underWay.add(finished);
 	return () => {
 		underWay.delete(finished);
-		done(read());
+		done(outcome());
 		release();
 	};
 }
@@ -359,27 +388,58 @@ function successor(form: HTMLFormElement): HTMLFormElement | null {
 }
 
 /**
- * For a form gone while it waited (drawn anew by another form's answer): in `formData`, what it
- * held when pressed, the hidden fields (a version) are those of the form drawn in its place, the
- * page's form of the same action, if there is one.
+ * For a form gone while it waited (drawn anew by another form's answer): `pressed`, what it held
+ * when pressed, with the hidden fields (a version) of the form drawn in its place, the page's form
+ * of the same action, if there is one.
  */
-function rebase(formData: FormData, form: HTMLFormElement): void {
-	for (const field of successor(form)?.elements ?? [])
-		if (field instanceof HTMLInputElement && field.type === 'hidden' && formData.has(field.name))
-			formData.set(field.name, field.value);
+function rebased(pressed: FormData, form: HTMLFormElement): FormData | null {
+	const drawn = successor(form);
+	if (!drawn) return null;
+	const next = new FormData();
+	for (const [name, value] of pressed) next.append(name, value);
+	for (const field of drawn.elements)
+		if (field instanceof HTMLInputElement && field.type === 'hidden' && next.has(field.name))
+			next.set(field.name, field.value);
+	return next;
 }
 
 /**
- * Puts in `formData` what `form` holds now, sent by `submitter`: the form waited for another
- * one's answer, which may have drawn anew its hidden fields (a version moved on by that save).
+ * What `form` holds now, sent by `submitter`: the form waited for another one's answer, which may
+ * have drawn anew its hidden fields (a version moved on by that save).
  */
-function refill(formData: FormData, form: HTMLFormElement, submitter: HTMLElement | null): void {
-	const now =
-		submitter?.isConnected && (submitter as HTMLButtonElement).form === form
-			? new FormData(form, submitter)
-			: new FormData(form);
+function current(form: HTMLFormElement, submitter: HTMLElement | null): FormData {
+	return submitter?.isConnected && (submitter as HTMLButtonElement).form === form
+		? new FormData(form, submitter)
+		: new FormData(form);
+}
+
+/** Puts in `formData` the entries of `next` instead of its own. */
+function replaceEntries(formData: FormData, next: FormData): void {
 	for (const name of new Set(formData.keys())) formData.delete(name);
-	for (const [name, value] of now) formData.append(name, value);
+	for (const [name, value] of next) formData.append(name, value);
+}
+
+/** The page a form's action is on (its path: `?/enregistrer` is the page's own). */
+function pageOf(form: HTMLFormElement): string {
+	return new URL(form.getAttribute('action') ?? '', window.location.href).pathname;
+}
+
+/**
+ * Whether a form that waited may go with `next` (what it holds now, or the hidden fields of the
+ * form drawn in its place) rather than `pressed`, what it held when pressed: its version is the
+ * one pressed, or the one the person's own saves waited for wrote from it (`saves`: each wrote
+ * the version after the one it was sent with, in the same transaction, as OwnSaves reckons). The
+ * page read after a colleague's save shows theirs: taken, it would save over their change unseen;
+ * sent as pressed, it is refused as a conflict, and the typing given back.
+ */
+function ownVersion(pressed: FormData, next: FormData, page: string, saves: Save[]): boolean {
+	const before = pressed.get('version');
+	const now = next.get('version');
+	if (typeof before !== 'string' || now === before) return true;
+	let written = before;
+	while (saves.some((save) => save.page === page && save.version === written))
+		written = String(Number(written) + 1);
+	return now === written;
 }
 
 /**
