@@ -406,3 +406,48 @@ test('a séance’s correction typed stays open and based on the séance as draw
 	await expect(first.getByText(/Quelqu’un a corrigé cette séance/)).toBeVisible();
 	await expect(correction(first).locator('#place')).toHaveValue('Figeac, salle du conseil');
 });
+
+test('a row’s form waiting for a save that took it off the list is not sent: never another row’s', async ({
+	browser
+}) => {
+	const account = {
+		email: 'zoe.rangee@lot-numerique.test',
+		name: 'Zoé Rangée',
+		role: 'commission' as const,
+		password: PASSWORD
+	};
+	createAccount(portal.databasePath, account);
+	const admin = await at(browser, ADMINS[0]!, '/admin/utilisateurs');
+	const row = admin.getByRole('row').filter({ hasText: account.email });
+	const invite = row.locator('form[action="?/invite"]');
+	// Another row's form of the same action comes first on the page.
+	const first = admin.locator('main form[action="?/invite"]').first();
+	expect(await first.locator('input[name=userId]').inputValue()).not.toBe(
+		await invite.locator('input[name=userId]').inputValue()
+	);
+	let invitations = 0;
+	admin.on('request', (request) => {
+		if (request.method() === 'POST' && request.url().endsWith('?/invite')) invitations++;
+	});
+	// « Désactiver » held; the link of a new password pressed meanwhile waits for it.
+	const held = await holdRequests(admin, (url) => url.search === '?/disable');
+	await row.getByRole('button', { name: `Désactiver ${account.email}` }).click();
+	await expect.poll(held.arrived).toBe(true);
+	await row
+		.getByRole('button', { name: `Envoyer un lien de nouveau mot de passe à ${account.email}` })
+		.click();
+	await expect(invite).toHaveAttribute('aria-busy', 'true');
+	held.release();
+	// Disabled, the account offers no link any more: nothing is sent, and the row says so.
+	await expect(admin.getByRole('status')).toContainText('est désactivé');
+	const alert = row.getByRole('alert');
+	await expect(alert).toContainText(
+		`Rien n’a été envoyé pour « Envoyer un lien de nouveau mot de passe à ${account.email} »`
+	);
+	await expect(alert).toContainText('ne propose plus ce formulaire');
+	await expect(alert).toBeFocused();
+	await expect(invite).toHaveCount(0);
+	await admin.waitForTimeout(500);
+	expect(invitations).toBe(0);
+	await expect(admin.locator('main')).not.toContainText('Lien de nouveau mot de passe créé');
+});

@@ -60,8 +60,11 @@ const underWay = new Set<Promise<Outcome>>();
  *   hidden fields of the form drawn in its place (`rebased`); either way only if the version it
  *   finds is the one it was pressed with or the one the person's own save wrote (`ownVersion`):
  *   read after a colleague's save, the page shows theirs, and the form goes as pressed, refused as
- *   a conflict, its typing given back; after a save whose page could not be read again, it is not
- *   sent (it holds the version replaced): given back, with an alert;
+ *   a conflict, its typing given back; the form drawn in its place is the one of the same action
+ *   acting on the same record, row or item (its hidden fields but the version: `successor`), and
+ *   with none (a row's form gone with that answer, another row's form of the same action left), it
+ *   is not sent: said where it was, with an alert; after a save whose page could not be read
+ *   again, it is not sent (it holds the version replaced): given back, with an alert;
  * - when the page's data cannot be read again after an answer (the connection lost, the portal
  *   failing), SvelteKit would reload the whole page, the typing in its other forms lost without a
  *   question: the page stays as it is, the form given back, with a French alert at its top, which
@@ -121,6 +124,15 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 		const focusedAtSend = document.activeElement;
 		if (underWay.size > 0) {
 			setSending(true, true);
+			// Where it is on the page: gone meanwhile, with no form in its place, it is said there.
+			const places = placesOf(form);
+			const giveBack = (message: string) => {
+				setSending(false);
+				input.cancel();
+				const shown = form.isConnected ? form : successor(form);
+				const place = shown ?? places.find((candidate) => candidate.isConnected);
+				showAlert(place ?? document.body, formAlert(message, false));
+			};
 			// Drawn with what the earlier answers read (the version a save wrote, in a hidden field);
 			// of the forms waiting, the first given back goes first, the others wait for it.
 			const waited: Outcome[] = [];
@@ -131,21 +143,24 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			if (waited.some((outcome) => !outcome.read)) {
 				// The form holds the version that save replaced: sent, it would be refused as a
 				// conflict over the person's own save. Given back, its typing kept.
-				setSending(false);
-				input.cancel();
-				const shown = form.isConnected ? form : successor(form);
-				if (shown) showAlert(shown, formAlert(WAITED_UNREAD_MESSAGE, false));
+				giveBack(WAITED_UNREAD_MESSAGE);
 				return;
 			}
-			setSending(true);
 			// Drawn anew by that answer (a form keyed on the version), the form is gone: what it held
 			// when pressed goes all the same, with the hidden fields of the form drawn in its place
 			// (the version written); the server decides, and a refusal gives the typing back there.
 			// Either way, a version the person's own saves did not write (a colleague's, read with
 			// the page) is not taken: the form goes as pressed, and is refused as a conflict.
 			const next = form.isConnected ? current(form, submitter) : rebased(input.formData, form);
+			if (!next) {
+				// Gone, and no form of the page acts on the same record, row or item now (the row's
+				// account disabled): sent with another one's ids, it would act on that one.
+				giveBack(waitedGoneMessage(submitter));
+				return;
+			}
+			setSending(true);
 			const saves = waited.flatMap((outcome) => outcome.saved ?? []);
-			if (next && ownVersion(input.formData, next, pageOf(form), saves))
+			if (ownVersion(input.formData, next, pageOf(form), saves))
 				replaceEntries(input.formData, next);
 		}
 		const version = input.formData.get('version');
@@ -266,8 +281,8 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
  * into view, and takes the focus, so that its sign-in link is the next Tab (on a phone, the focus
  * stayed on the button, off screen, 16 Shift+Tab from the link).
  */
-function showAlert(form: HTMLFormElement, alert: HTMLElement): void {
-	form.prepend(alert);
+function showAlert(place: Element, alert: HTMLElement): void {
+	place.prepend(alert);
 	alert.tabIndex = -1;
 	alert.scrollIntoView({ block: 'nearest' });
 	alert.focus({ preventScroll: true });
@@ -379,18 +394,72 @@ function holdUnderWay(release: () => void, outcome: () => Outcome): () => void {
 	};
 }
 
-/** The page's form of the same action as `form`, gone: the one drawn in its place. */
+/**
+ * Hidden fields that say which version of the record a form is based on, not which record, row or
+ * item it acts on: a save moves them on, and the form drawn in a form's place holds the next.
+ */
+const BASIS_FIELDS = new Set(['version', 'seen_revision']);
+
+/** What a form acts on: its action, and its other hidden fields (a row's ids: `userId`, `itemId`). */
+function identity(form: HTMLFormElement): string {
+	const fields = [...form.elements].flatMap((field) =>
+		field instanceof HTMLInputElement && field.type === 'hidden' && !BASIS_FIELDS.has(field.name)
+			? [[field.name, field.value]]
+			: []
+	);
+	return JSON.stringify([form.getAttribute('action'), fields]);
+}
+
+/**
+ * `form`, gone: the one form of the page drawn in its place, of the same action and acting on the
+ * same record, row or item (`identity`); none when no form, or more than one, does (a list's rows:
+ * taken, another row's form would act on that row).
+ */
 function successor(form: HTMLFormElement): HTMLFormElement | null {
 	const action = form.getAttribute('action');
-	return action === null
-		? null
-		: document.querySelector<HTMLFormElement>(`main form[action="${CSS.escape(action)}"]`);
+	if (action === null) return null;
+	const own = identity(form);
+	const drawn = [
+		...document.querySelectorAll<HTMLFormElement>(`main form[action="${CSS.escape(action)}"]`)
+	].filter((candidate) => candidate !== form && identity(candidate) === own);
+	return drawn.length === 1 ? drawn[0]! : null;
+}
+
+/** The elements `element` is in, nearest first, up to the page's `main`. */
+function placesOf(element: Element): Element[] {
+	const places: Element[] = [];
+	for (let place = element.parentElement; place; place = place.parentElement) {
+		places.push(place);
+		if (place.tagName === 'MAIN') break;
+	}
+	return places;
+}
+
+/**
+ * A form that waited for another one's answer, gone with it, and no form of the page in its place
+ * (`successor`): not sent. Said where it was, naming the button pressed.
+ */
+function waitedGoneMessage(submitter: HTMLElement | null): string {
+	// Its words, a part hidden but to screen readers (« à zoe@… ») drawn without a space before.
+	const pressed = submitter ? wordsOf(submitter) : '';
+	return `Rien n’a été envoyé${pressed ? ` pour « ${pressed} »` : ''} : la page, relue après votre envoi précédent, ne propose plus ce formulaire tel que vous l’aviez envoyé. Relisez-la, puis recommencez si c’est toujours voulu.`;
+}
+
+/** The text of `element`, its parts (text nodes) apart by a space, spaces collapsed. */
+function wordsOf(element: Node): string {
+	const parts: string[] = [];
+	const walk = (node: Node) => {
+		if (node.nodeType === Node.TEXT_NODE) parts.push(node.textContent ?? '');
+		for (const child of node.childNodes) walk(child);
+	};
+	walk(element);
+	return parts.join(' ').replace(/\s+/g, ' ').trim();
 }
 
 /**
  * For a form gone while it waited (drawn anew by another form's answer): `pressed`, what it held
  * when pressed, with the hidden fields (a version) of the form drawn in its place, the page's form
- * of the same action, if there is one.
+ * acting on the same record, row or item (`successor`); null when there is none.
  */
 function rebased(pressed: FormData, form: HTMLFormElement): FormData | null {
 	const drawn = successor(form);
