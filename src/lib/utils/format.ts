@@ -142,11 +142,12 @@ const euroFormat = new Intl.NumberFormat('fr-FR', {
 });
 
 /**
- * An amount in euros as stored: "1 500 €", "1 200,50 €" (cents written in full, and any decimal
- * beyond them: "3,125 €"), a no-break space before €.
+ * An amount in euros as stored, cents always written: "1 500,00 €", "1 200,50 €" (and any decimal
+ * beyond them: "3,125 €"), a no-break space before €. A whole amount read « 7 € » beside
+ * « 1 234,50 € » in the same list.
  */
 export function formatEuros(value: number): string {
-	return `${Number.isInteger(value) ? formatNumber(value) : euroFormat.format(value)}\u00a0€`;
+	return `${euroFormat.format(value)}\u00a0€`;
 }
 
 const exactNumberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 20 });

@@ -28,7 +28,9 @@ describe('an indicator’s target and how far the latest value is from it', () =
 		expect(indicatorValueText('count', null, 3.125)).toBe('3,125');
 		expect(indicatorValueText('amount', '€', 1250.5)).toBe('1\u202f250,50\u00a0€');
 		expect(indicatorValueText('amount', '€', 3.125)).toBe('3,125\u00a0€');
-		expect(indicatorValueText('amount', '€', 1500)).toBe('1\u202f500\u00a0€');
+		expect(indicatorValueText('amount', '€', 1500)).toBe('1\u202f500,00\u00a0€');
+		// Cents always written: « 7,00 € » beside « 1 234,50 € » in the same list, not « 7 € ».
+		expect(indicatorValueText('amount', '€', 7)).toBe('7,00\u00a0€');
 		expect(indicatorValueText('percentage', '%', 42.125)).toBe('42,125\u202f%');
 	});
 	it('writes a difference as one subtracts the values as written, not a float artefact', () => {
@@ -85,7 +87,7 @@ describe('an indicator’s target and how far the latest value is from it', () =
 			targetDate: null
 		};
 		expect(targetText(euros)).toBe(`1\u202f500,50\u00a0€`);
-		expect(indicatorValueText('amount', null, 1200)).toBe(`1\u202f200\u00a0€`);
+		expect(indicatorValueText('amount', null, 1200)).toBe(`1\u202f200,00\u00a0€`);
 		expect(indicatorValueText('count', 'communes', 12)).toBe('12\u00a0communes');
 	});
 	it('says nothing without a target or without a value', () => {

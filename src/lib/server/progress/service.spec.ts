@@ -297,7 +297,7 @@ describe('saveProgressUpdate', () => {
 		const row = late.changes?.find((r) => r.field === `indicator_${indicator.id}`);
 		const plain = (text = '') => text.replace(/\s/g, ' ');
 		expect(plain(row?.before)).toBe('1 234,50 € au 15 novembre 2026');
-		expect(plain(row?.after)).toBe('7 € au 15 novembre 2026');
+		expect(plain(row?.after)).toBe('7,00 € au 15 novembre 2026');
 	});
 
 	it('refuses a save on a draft a colleague has submitted meanwhile, journals it, and shows both versions', async () => {
