@@ -2,8 +2,12 @@
 // Reads the password from standard input (one line). There is no default account.
 import process from 'node:process';
 import { createInterface } from 'node:readline';
-import { checkPasswordPolicy, hashPassword } from '../src/lib/server/auth/password';
-import { createAccountWithPassword, passwordContext } from '../src/lib/server/auth/service';
+import {
+	checkPasswordPolicy,
+	hashPassword,
+	passwordContext
+} from '../src/lib/server/auth/password';
+import { createAccountWithPassword } from '../src/lib/server/auth/service';
 import { initDatabase } from '../src/lib/server/db/instance';
 import { NewAccountSchema } from '../src/lib/schemas/auth';
 import { commandDatabasePath, parseOptions, runCommand, takeCreateOption, UsageError } from './cli';

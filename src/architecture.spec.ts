@@ -586,3 +586,73 @@ describe('architecture: long functions read as named steps', () => {
 		expect(long).toEqual([]);
 	});
 });
+
+/**
+ * The modules of src/lib/server a module imports when it runs (`import type` and names imported
+ * as types only are erased): its relative imports and re-exports.
+ */
+function runtimeImports(path: string, text: string): string[] {
+	const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false);
+	const imported: string[] = [];
+	for (const statement of source.statements) {
+		let specifier: ts.Expression | undefined;
+		if (ts.isImportDeclaration(statement)) {
+			const clause = statement.importClause;
+			const bindings = clause?.namedBindings;
+			const typesOnly =
+				clause?.isTypeOnly ||
+				(clause !== undefined &&
+					clause.name === undefined &&
+					bindings !== undefined &&
+					ts.isNamedImports(bindings) &&
+					bindings.elements.length > 0 &&
+					bindings.elements.every((element) => element.isTypeOnly));
+			if (!typesOnly) specifier = statement.moduleSpecifier;
+		} else if (ts.isExportDeclaration(statement) && !statement.isTypeOnly)
+			specifier = statement.moduleSpecifier;
+		if (specifier && ts.isStringLiteral(specifier) && specifier.text.startsWith('.'))
+			imported.push(join(path, '..', specifier.text).replace(/\.(js|ts)$/, ''));
+	}
+	return imported;
+}
+
+/** Each cycle of imports among `files` (paths without extension), as the modules it goes through. */
+function importCycles(files: Map<string, string[]>): string[][] {
+	const cycles: string[][] = [];
+	const done = new Set<string>();
+	const visit = (module: string, path: string[]) => {
+		const at = path.indexOf(module);
+		if (at >= 0) {
+			cycles.push(path.slice(at));
+			return;
+		}
+		if (done.has(module) || !files.has(module)) return;
+		for (const next of files.get(module)!) visit(next, [...path, module]);
+		done.add(module);
+	};
+	for (const module of files.keys()) visit(module, []);
+	return cycles;
+}
+
+// recovery.ts took passwordContext and UNKNOWN_ACCOUNT from service.ts, which took
+// queueInvitationMail from recovery.ts: which of the two ran first depended on who imported them.
+describe('architecture: no import cycle', () => {
+	it('finds a cycle, not an import of types only', () => {
+		const sample = new Map([
+			['a', runtimeImports('a.ts', "import { b } from './b';")],
+			['b', runtimeImports('b.ts', "import { c } from './c.js';")],
+			['c', runtimeImports('c.ts', "export { a } from './a';")],
+			['d', runtimeImports('d.ts', "import type { A } from './a';\nimport { type B } from './b';")]
+		]);
+		expect(importCycles(sample)).toEqual([['a', 'b', 'c']]);
+	});
+
+	it('leaves none among the modules of src/lib/server', () => {
+		const files = new Map(
+			sourceFiles('src/lib/server')
+				.filter((path) => path.endsWith('.ts') && !/\.(spec|test)\.ts$/.test(path))
+				.map((path) => [path.replace(/\.ts$/, ''), runtimeImports(path, textOf(path))])
+		);
+		expect(importCycles(files)).toEqual([]);
+	});
+});

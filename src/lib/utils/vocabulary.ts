@@ -141,6 +141,9 @@ export const PAGE_NOT_FOUND = 'Page introuvable.';
 export const UPDATE_NOT_FOUND =
 	'Cette mise à jour n’existe pas, ou le compte connecté n’y a pas accès : vérifiez le lien, ou connectez-vous avec le compte de l’organisation qui l’a écrite (un autre compte a peut-être été ouvert dans un autre onglet).';
 
+/** An account that the address or the form names and that does not exist (404). */
+export const UNKNOWN_ACCOUNT = 'Ce compte n’existe pas.';
+
 /** A fiche that the address or the form names and that does not exist (404). */
 export const FICHE_NOT_FOUND = 'Cette fiche n’existe pas.';
 

@@ -5,7 +5,7 @@ import {
 	hashPassword,
 	verifyPassword
 } from './password';
-import { passwordContext } from './service';
+import { passwordContext } from './password';
 
 const claire = passwordContext({ email: 'claire.martin@cdg46.fr', name: 'Claire Martin' });
 

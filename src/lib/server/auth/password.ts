@@ -70,6 +70,14 @@ export function charactersBeyondContext(password: string, context: string[]): nu
 /** Fewer characters than this beyond the context words: the password is built on the context. */
 const MIN_CHARACTERS_BEYOND_CONTEXT = 8;
 
+/** Words a password must not be built on, beyond the shipped list. */
+export function passwordContext(user?: { email: string; name: string }): string[] {
+	const words = ['lot', 'lotnumerique', 'numerique', 'cahors', 'sdusn', 'occitanie', 'quercy'];
+	// The whole address: the policy splits it into its parts (« claire », « martin », « cdg46 »…).
+	if (user) words.push(user.email, ...user.name.split(/\s+/), user.name);
+	return words;
+}
+
 /** French reason why a password is refused, or null when it is acceptable. No composition rules. */
 export function checkPasswordPolicy(password: string, context: string[] = []): string | null {
 	const length = [...password].length;

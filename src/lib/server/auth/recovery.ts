@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/repository';
 import { mailIsRelayed, queueMail, relayDownSince } from '../mail/outbox';
 import { invitationMail, passwordResetMail, type LinkToken } from '../mail/messages';
 import { ok, refuse, type Result } from '../result';
-import { checkPasswordPolicy, hashPassword } from './password';
+import { checkPasswordPolicy, hashPassword, passwordContext } from './password';
 import {
 	findPasswordReset,
 	insertPasswordReset,
@@ -13,13 +13,13 @@ import {
 	usePasswordReset
 } from './recovery-repository';
 import { findInvitation } from './repository';
-import { passwordContext, UNKNOWN_ACCOUNT } from './service';
 import { createSession, invalidateUserSessions, type Session } from './sessions';
 import { clientThrottleKey, reserveAttempts, throttleKey } from './throttle-repository';
 import { newSplitToken, openSingleUse, splitToken } from './tokens';
 import { formatMoment, formatWait, pluralize } from '../../utils/format';
 import { RESET_LIFETIME_MS, RESET_LIFETIME_WORDS } from '../../utils/rules';
 import { ofName } from '../../utils/text';
+import { UNKNOWN_ACCOUNT } from '../../utils/vocabulary';
 import {
 	findPasswordHash,
 	findUserByEmail,

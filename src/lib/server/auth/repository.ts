@@ -1,6 +1,11 @@
 import { foldForSearch, sortByName } from '../../utils/text';
 import type { Executor } from '../db';
-import { normaliseEmail, type Role, type User } from './users';
+import type { Role, User } from './users';
+
+/** An address as accounts are stored and looked up: trimmed, in lower case. */
+export function normaliseEmail(email: string): string {
+	return email.trim().toLowerCase();
+}
 
 // — Accounts —
 

@@ -1,7 +1,13 @@
 import type { Db, Executor } from '../db';
 import { recordAudit, tallyRefusal } from '../audit/repository';
 import { announceRunningCampaigns } from '../campaigns/service';
-import { checkPasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from './password';
+import {
+	checkPasswordPolicy,
+	hashPassword,
+	passwordContext,
+	verifyAgainstDummy,
+	verifyPassword
+} from './password';
 import { createSession, invalidateSession, invalidateUserSessions, type Session } from './sessions';
 import { newDeviceCookie, trustedDevice } from './device';
 import {
@@ -25,7 +31,7 @@ import {
 import { newSplitToken, openSingleUse } from './tokens';
 import { formatWait } from '../../utils/format';
 import { ofName } from '../../utils/text';
-import { ROLE_LABELS, WRONG_CURRENT_PASSWORD } from '../../utils/vocabulary';
+import { ROLE_LABELS, UNKNOWN_ACCOUNT, WRONG_CURRENT_PASSWORD } from '../../utils/vocabulary';
 import {
 	findCredentials,
 	findOrganisationIdByNameOrSlug,
@@ -49,18 +55,9 @@ import type { FieldErrors } from '../../schemas/form';
 import { listOrganisationRefs } from '../plan/repository';
 import { actorRefusal } from './acting';
 
-export const UNKNOWN_ACCOUNT = 'Ce compte n’existe pas.';
 const UNKNOWN_ORGANISATION =
 	'Organisation inconnue, retirée ou fusionnée : choisissez-la dans la liste.';
 const LOGIN_FAILED_MESSAGE = 'Adresse électronique ou mot de passe incorrect.';
-
-/** Words a password must not be built on, beyond the shipped list. */
-export function passwordContext(user?: { email: string; name: string }): string[] {
-	const words = ['lot', 'lotnumerique', 'numerique', 'cahors', 'sdusn', 'occitanie', 'quercy'];
-	// The whole address: the policy splits it into its parts (« claire », « martin », « cdg46 »…).
-	if (user) words.push(user.email, ...user.name.split(/\s+/), user.name);
-	return words;
-}
 
 export interface SignedIn {
 	user: User;

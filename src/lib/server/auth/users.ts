@@ -14,12 +14,10 @@ export interface User {
 	disabled: boolean;
 }
 
-export function normaliseEmail(email: string): string {
-	return email.trim().toLowerCase();
-}
-
-// The accounts' queries live in the auth repository; their names stay importable from here.
+// The accounts' queries live in the auth repository (with normaliseEmail, the address as they
+// look it up); their names stay importable from here.
 export {
+	normaliseEmail,
 	findCredentials,
 	findOrganisationIdByNameOrSlug,
 	findPasswordHash,

@@ -1,7 +1,7 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { safeClientAddress } from '../auth/guards';
-import { checkPasswordPolicy } from '../auth/password';
-import { passwordContext, type SignedIn } from '../auth/service';
+import { checkPasswordPolicy, passwordContext } from '../auth/password';
+import type { SignedIn } from '../auth/service';
 import { setSessionCookie } from '../auth/sessions';
 import { homeFor } from '../auth/permissions';
 import type { User } from '../auth/users';

@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { authorize, safeClientAddress } from '$lib/server/auth/guards';
-import { changeAccountRole, UNKNOWN_ACCOUNT } from '$lib/server/auth/service';
+import { changeAccountRole } from '$lib/server/auth/service';
+import { UNKNOWN_ACCOUNT } from '$lib/utils/vocabulary';
 import { findUserById } from '$lib/server/auth/users';
 import { getDb } from '$lib/server/db/instance';
 import { readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
