@@ -86,6 +86,31 @@ describe('an indicator’s new kind its values do not fit', () => {
 	});
 });
 
+// An empty indicator row before the one refused shifted the message onto the row above it (its
+// place among the rows read, not in the form).
+describe('an indicator’s new kind refused below an empty row', () => {
+	it('is told on its own row', async () => {
+		const state = (await findFicheState(portal.db, '14-1'))!;
+		const values = ficheFormValues(state, await lastFicheRevisionId(portal.db, state.id));
+		const shifted: Record<string, string> = {};
+		for (const [name, value] of Object.entries(values)) {
+			const row = /^ind_(\d+)_(.+)$/.exec(name);
+			if (row) {
+				shifted[name] ??= '';
+				shifted[indicatorRowField(Number(row[1]) + 1, row[2] as 'kind')] = value;
+			} else shifted[name] = value;
+		}
+		const sent = (await postFiche('enregistrer', '14-1', {
+			...shifted,
+			[indicatorRowField(1, 'kind')]: 'boolean',
+			reason: 'Nature'
+		})) as { status: number; data: { errors: Record<string, string> } };
+		expect(sent.status).toBe(400);
+		expect(sent.data.errors[indicatorRowField(1, 'kind')]).toMatch(/^Cet indicateur a déjà reçu/);
+		expect(sent.data.errors[indicatorRowField(0, 'kind')]).toBeUndefined();
+	});
+});
+
 // Walkthrough s49: « Grand Cahors » chosen again on 5-1 with another précision, « Département du
 // Lot » twice as owner of 7-3 with the same scope and another note: a 500 (the tables' unique keys).
 describe('an organisation entered twice on a fiche', () => {

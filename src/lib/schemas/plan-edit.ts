@@ -170,6 +170,8 @@ export interface IndicatorInput {
 	baseline: number | null;
 	baselineDate: string | null;
 	retire: boolean;
+	/** The form's row (ind_2_kind…), to say which one a refusal is about: empty rows are skipped. */
+	row?: number;
 }
 
 export interface FicheEditInput {
@@ -409,7 +411,8 @@ function readIndicators(values: Record<string, string>, errors: FieldErrors): In
 			targetDate,
 			baseline,
 			baselineDate,
-			retire: get('retire') === 'on'
+			retire: get('retire') === 'on',
+			row: i
 		});
 	}
 	return rows;

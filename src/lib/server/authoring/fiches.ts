@@ -188,7 +188,8 @@ async function kindMisfitErrors(
 	indicators: IndicatorInput[]
 ): Promise<Record<string, string>> {
 	const errors: Record<string, string> = {};
-	for (const [row, indicator] of indicators.entries()) {
+	for (const [position, indicator] of indicators.entries()) {
+		const row = indicator.row ?? position;
 		const stored = own.find((i) => indicator.id !== null && i.id === indicator.id);
 		if (!stored || stored.kind === indicator.kind) continue;
 		const misfits = (await listIndicatorValues(db, stored.id)).filter(
