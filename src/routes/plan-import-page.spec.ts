@@ -53,6 +53,45 @@ async function previewOf(bytes: Uint8Array) {
 }
 
 describe('/admin/plan/import', () => {
+	// An organisation the import restores read « modifiée » above its line « État : retirée le … →
+	// rétablie ».
+	it('badges an organisation the import restores « rétablie », one it changes « modifiée »', () => {
+		const organisation = (key: string, state: boolean) => ({
+			entity: 'organisation',
+			key,
+			title: `Organisation « ${key.toUpperCase()} »`,
+			action: 'updated',
+			fiche: null,
+			changes: [
+				...(state
+					? [{ field: 'state', label: 'État', before: 'retirée le 2 mars 2026', after: 'rétablie' }]
+					: []),
+				{ field: 'full_name', label: 'Nom complet', before: 'Agence', after: 'Agence du Lot' }
+			]
+		});
+		const { body } = render(ImportPage, {
+			props: {
+				data: { maxKo: 400, applied: null },
+				form: {
+					preview: {
+						summary: null,
+						problems: [],
+						outOfDate: 0,
+						problemCount: 0,
+						changes: [organisation('adt', true), organisation('ars', false)],
+						fieldCount: 3,
+						creates: false,
+						recoded: [],
+						notices: []
+					}
+				}
+			} as never
+		});
+		const badges = [...body.matchAll(/<span class="badge[^"]*">([^<]*)<\/span>/g)].map((m) => m[1]);
+		expect(badges).toEqual(['rétablie', 'modifiée']);
+		expect(body).toContain('Organisation « ADT » (rétablie) : avant, après');
+	});
+
 	it('answers a confirmation whose fingerprint does not pass above the form, with the preview', async () => {
 		// The digest's message came back under `errors.digest`, which the page shows nowhere: a 400
 		// with no word (review s41 #4).

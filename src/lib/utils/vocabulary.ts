@@ -131,6 +131,9 @@ export const UPDATE_DECISION_WORDS = { validated: 'validée', returned: 'renvoy�
  */
 export const UPDATE_STATE_WORDS = { submitted: 'soumise', ...UPDATE_DECISION_WORDS } as const;
 
+/** An organisation that the workbook lists again after its retirement: what its import does. */
+export const RESTORED_WORD = 'rétablie';
+
 /** The message of a 404 that says nothing more (the error page then shows its own words alone). */
 export const PAGE_NOT_FOUND = 'Page introuvable.';
 

@@ -14,6 +14,7 @@ import {
 	FICHE_FIELD_LABELS,
 	INDICATOR_FIELD_LABELS,
 	ORGANISATION_KIND_LABELS,
+	RESTORED_WORD,
 	STATUS_LABELS,
 	STRUCTURE_LABELS
 } from '../../utils/vocabulary';
@@ -317,7 +318,7 @@ function compareOrganisations(current: PlanModel, next: PlanModel): PlanDiff {
 						field: 'state',
 						label: 'État',
 						before: `retirée le ${formatDate(restored.retiredAt)}`,
-						after: 'rétablie'
+						after: RESTORED_WORD
 					}
 				]
 			: [];
