@@ -169,13 +169,21 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 		const shownBefore = shownStatuses();
 		const pathBefore = window.location.pathname;
 		let cancelled = false;
-		const after = await submit?.({
-			...input,
-			cancel: () => {
-				cancelled = true;
-				input.cancel();
-			}
-		});
+		let after: Awaited<ReturnType<SubmitFunction>>;
+		try {
+			after = await submit?.({
+				...input,
+				cancel: () => {
+					cancelled = true;
+					input.cancel();
+				}
+			});
+		} catch (error) {
+			// After waiting, the form is marked under way already: a submit function that throws
+			// would leave it so, and every form sent after it waiting for good.
+			setSending(false);
+			throw error;
+		}
 		if (cancelled) {
 			setSending(false);
 			return;
