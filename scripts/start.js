@@ -55,24 +55,51 @@ function fail(message) {
 	process.exit(1);
 }
 
-/** @param {string} path @returns {number} */
-function newestMtime(path) {
+/**
+ * The newest modification time of the files at or under `path`. Folders' own times are left out:
+ * the documented archive lists files only, so every folder extracted from it is as recent as its
+ * extraction, and a build made before it would always look older than the sources.
+ * @param {string} path @returns {number}
+ */
+function newestFileMtime(path) {
 	if (!existsSync(path)) return 0;
 	const stat = statSync(path);
 	if (!stat.isDirectory()) return stat.mtimeMs;
-	let newest = stat.mtimeMs;
-	for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+	let newest = 0;
+	for (const entry of readdirSync(path))
+		newest = Math.max(newest, newestFileMtime(join(path, entry)));
 	return newest;
 }
 
 // The server's memory budget (V8 flags) and allocator setting, shared with the benchmark and the report.
 export { SERVER_ENV, SERVER_NODE_FLAGS } from './server-flags.js';
 
-export function buildIsStale() {
-	if (!existsSync(builtHandler)) return true;
-	const built = statSync(builtHandler).mtimeMs;
-	return SOURCES.some((source) => newestMtime(join(root, source)) > built);
+/** Whether the build in `dir` is missing or older than one of its sources' files. */
+export function buildIsStale(dir = root) {
+	const handler = join(dir, 'build', 'handler.js');
+	if (!existsSync(handler)) return true;
+	const built = statSync(handler).mtimeMs;
+	return SOURCES.some((source) => newestFileMtime(join(dir, source)) > built);
 }
+
+/** Vite's command in `dir`: absent from a production install (`npm ci --omit=dev`). */
+const viteIn = (/** @type {string} */ dir) => join(dir, 'node_modules', 'vite', 'bin', 'vite.js');
+
+/**
+ * What `npm start` does in `dir` before serving: serve the build as it is ('serve'), build first
+ * ('build'), or, where Vite is not installed (a production install, which cannot build), serve a
+ * build that looks older than the sources and say so ('serve-stale'), or stop ('missing').
+ * @returns {'serve' | 'build' | 'serve-stale' | 'missing'}
+ */
+export function buildStep(dir = root) {
+	const canBuild = existsSync(viteIn(dir));
+	if (!existsSync(join(dir, 'build', 'handler.js'))) return canBuild ? 'build' : 'missing';
+	if (!buildIsStale(dir)) return 'serve';
+	return canBuild ? 'build' : 'serve-stale';
+}
+
+const STALE_BUILD_WARNING =
+	'Des sources sont plus récentes que la construction (build/), qui ne peut pas être refaite ici (installation de production, sans Vite) : le portail démarre sur la construction existante. Si les sources ont changé, reconstruisez-le sur la machine de construction (« npm run build »).';
 
 /**
  * SvelteKit ends every build with « Run npm run preview to preview your production build
@@ -88,12 +115,19 @@ export function withoutPreviewHint(output) {
 }
 
 export function buildIfNeeded() {
-	if (!buildIsStale()) return;
+	const step = buildStep();
+	if (step === 'serve') return;
+	if (step === 'serve-stale') {
+		process.stderr.write(`${STALE_BUILD_WARNING}\n`);
+		return;
+	}
+	if (step === 'missing')
+		fail(
+			'Le portail n’est pas construit, et ne peut pas l’être ici (installation de production, sans Vite) : construisez-le sur la machine de construction (« npm run build ») et copiez son dossier build/, ou installez les dépendances de développement (« npm ci ») puis relancez « npm start ».'
+		);
 	// On standard error, as the database's line: standard output carries only the log's JSON lines.
 	process.stderr.write('Construction du portail (vite build)…\n');
-	const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-	if (!existsSync(vite))
-		fail('Les dépendances ne sont pas installées : lancez « npm ci » puis « npm start ».');
+	const vite = viteIn(root);
 	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
 		cwd: root,
 		stdio: ['ignore', 'pipe', 'inherit'],

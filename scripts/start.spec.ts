@@ -6,6 +6,7 @@ import {
 	readdirSync,
 	readFileSync,
 	rmSync,
+	utimesSync,
 	writeFileSync
 } from 'node:fs';
 import { createServer as createHttpServer, get as httpGet, type Server } from 'node:http';
@@ -18,6 +19,8 @@ import { describe, expect, it } from 'vitest';
 import {
 	answerSvelteKitAddresses,
 	appFilesOf,
+	buildIsStale,
+	buildStep,
 	createPortalServer,
 	MISSING_APP_FILE_MESSAGE,
 	ROUTE_RESOLUTION_MESSAGE,
@@ -56,6 +59,51 @@ describe('npm start', () => {
 		);
 		for (const [name, value] of Object.entries(SERVER_ENV))
 			expect(unit).toContain(`Environment=${name}=${value}`);
+	});
+});
+
+describe('npm start, whether to build', () => {
+	/** A project folder: a build made at `built`, and src/lib/a.ts modified at `edited` (seconds). */
+	function project(built: number, edited: number, withVite: boolean) {
+		const dir = mkdtempSync(join(tmpdir(), 'sdusn-stale-'));
+		mkdirSync(join(dir, 'build'));
+		writeFileSync(join(dir, 'build', 'handler.js'), '');
+		utimesSync(join(dir, 'build', 'handler.js'), built, built);
+		mkdirSync(join(dir, 'src', 'lib'), { recursive: true });
+		writeFileSync(join(dir, 'src', 'lib', 'a.ts'), '');
+		utimesSync(join(dir, 'src', 'lib', 'a.ts'), edited, edited);
+		// The folders as extracted from the documented archive (files only): newer than the build.
+		for (const folder of ['src', 'src/lib']) utimesSync(join(dir, folder), built + 60, built + 60);
+		if (withVite) {
+			mkdirSync(join(dir, 'node_modules', 'vite', 'bin'), { recursive: true });
+			writeFileSync(join(dir, 'node_modules', 'vite', 'bin', 'vite.js'), '');
+		}
+		return dir;
+	}
+
+	it('compares the build with the files of its sources, not with the times of their folders', () => {
+		const fresh = project(2_000_000, 1_000_000, true);
+		const edited = project(1_000_000, 2_000_000, true);
+		try {
+			expect(buildIsStale(fresh)).toBe(false);
+			expect(buildStep(fresh)).toBe('serve');
+			expect(buildIsStale(edited)).toBe(true);
+			expect(buildStep(edited)).toBe('build');
+		} finally {
+			rmSync(fresh, { recursive: true });
+			rmSync(edited, { recursive: true });
+		}
+	});
+
+	it('never builds where Vite is not installed (production): serves the build, or stops', () => {
+		const dir = project(1_000_000, 2_000_000, false);
+		try {
+			expect(buildStep(dir)).toBe('serve-stale');
+			rmSync(join(dir, 'build'), { recursive: true });
+			expect(buildStep(dir)).toBe('missing');
+		} finally {
+			rmSync(dir, { recursive: true });
+		}
 	});
 });
 
