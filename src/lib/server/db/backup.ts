@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, existsSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { StartupError } from './index';
+import { explainOpenError, StartupError } from './index';
 
 /** What SQLite may leave beside a database file. */
 const COMPANIONS = ['-wal', '-shm', '-journal'];
@@ -76,7 +76,10 @@ export async function backupDatabase(source: string, target: string): Promise<{ 
 	let db: SQLite.Database;
 	try {
 		db = new SQLite(source, { readonly: true, fileMustExist: true });
-	} catch {
+	} catch (error) {
+		// Not SQLite's own refusal (the native module that fails to load after a Node upgrade…):
+		// its real cause, as the server's start says it.
+		if (!(error instanceof SQLite.SqliteError)) throw explainOpenError(source, error);
 		throw new StartupError(
 			`La base « ${source} » ne peut pas être ouverte en lecture : vérifiez que l’utilisateur qui lance la sauvegarde peut la lire.`
 		);

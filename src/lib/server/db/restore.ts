@@ -14,7 +14,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { backupSchemaDifference } from './backup-schema';
 import { databaseFileProblem } from './file-check';
-import { fileOwnership, StartupError } from './index';
+import { explainOpenError, fileOwnership, StartupError } from './index';
 import { runningServerPid } from './server-pid.js';
 
 const DAMAGED = (file: string) =>
@@ -50,7 +50,10 @@ export function checkBackupFile(file: string): void {
 	let db: SQLite.Database;
 	try {
 		db = new SQLite(file, { readonly: true, fileMustExist: true });
-	} catch {
+	} catch (error) {
+		// Not SQLite's own refusal (the native module that fails to load after a Node upgrade…):
+		// its real cause, not a backup wrongly said unreadable.
+		if (!(error instanceof SQLite.SqliteError)) throw explainOpenError(file, error);
 		throw new StartupError(`« ${file} » n’est pas une base SQLite lisible.`);
 	}
 	try {
