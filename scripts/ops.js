@@ -27,7 +27,22 @@ if (existsSync(tsx) && existsSync(source) && (!existsSync(compiled) || buildIsSt
 } else if (existsSync(compiled)) {
 	// The command reads its arguments from process.argv, as when run directly.
 	process.argv = [process.argv[0] ?? process.execPath, compiled, ...args];
-	await import(pathToFileURL(compiled).href);
+	try {
+		await import(pathToFileURL(compiled).href);
+	} catch (error) {
+		// A production dependency missing: its import fails before the command's own handler
+		// (scripts/cli.ts) runs, which would have said it in French; said here in one line.
+		const missing = /Cannot find package '([^']+)'/.exec(
+			/** @type {{ code?: unknown, message?: unknown }} */ (error)?.code === 'ERR_MODULE_NOT_FOUND'
+				? String(/** @type {Error} */ (error).message)
+				: ''
+		)?.[1];
+		if (!missing) throw error;
+		process.stderr.write(
+			`La dépendance « ${missing} » n’est pas installée : lancez « npm ci --omit=dev » dans le dossier du portail (« npm ci » sur un poste de développement), puis relancez la commande.\n`
+		);
+		process.exit(1);
+	}
 } else {
 	process.stderr.write(
 		'Les commandes d’exploitation ne sont pas construites : lancez « npm run build » (sur la machine de construction) puis réessayez.\n'
