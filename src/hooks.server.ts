@@ -38,6 +38,7 @@ import { PageCache, rangedAnswer } from '$lib/server/http/page-cache';
 import { openDataAddresses } from '$lib/server/opendata/http';
 import { keptHtmlInAnswers } from '$lib/server/render/kept-html';
 import { portalErrorPage } from '$lib/server/http/error-page';
+import { busyAnswers, noteBusyRequest } from '$lib/server/http/busy-answer';
 import { can } from '$lib/server/auth/permissions';
 import {
 	PRIVATE_CACHE_CONTROL,
@@ -248,6 +249,7 @@ export const handle = sequence(
 	openDataAddresses,
 	authenticate,
 	fallbackErrorPages,
+	busyAnswers,
 	refusedTitles,
 	cacheAnswers,
 	keptHtmlInAnswers
@@ -261,6 +263,7 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 	// Another process (a backup, an import, a command) kept the write lock past the patience of
 	// db/dialect.ts: nothing was written; the visitor can try again in a moment.
 	if (isBusy(error)) {
+		noteBusyRequest(event);
 		log().warn(
 			{ event: 'database-busy', requestId, route: event.route.id },
 			'Base de données occupée par un autre processus : requête abandonnée'

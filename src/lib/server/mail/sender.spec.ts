@@ -1,7 +1,11 @@
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db';
 import { diskRecentlyFull, noteDiskFull } from '../db/dialect';
-import { createTestDb } from '../db/testing';
+import { openDatabase } from '../db';
+import { migrateToLatest } from '../db/migrate';
+import { createTestDb, scratchDir } from '../db/testing';
 import { log } from '../log.js';
 import { insertMessage, readRelayState } from './outbox-repository';
 import { createTestUser, PEOPLE } from '../auth/testing';
@@ -736,6 +740,43 @@ describe('the outbox sender', () => {
 		await s.start();
 		await vi.waitFor(() => expect(diskRecentlyFull()).toBe(true));
 		await s.stop();
+	});
+
+	// Review s55, ops: a database kept locked by another process logged « mail-error » each round.
+	it('logs a database another process keeps locked as a warning, database-busy, not an error', async () => {
+		const file = join(scratchDir('mail-busy'), 'sdusn.db');
+		const locked = openDatabase(file, 50);
+		await migrateToLatest(locked);
+		const other = new SQLite(file);
+		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		const error = vi.spyOn(log(), 'error').mockImplementation(() => undefined);
+		// A spy an earlier test of the file left keeps its calls.
+		warn.mockClear();
+		error.mockClear();
+		const s = new MailSender(locked, {
+			transport: smtpTransport(smtp.config),
+			from: 'Portail SDUSN <ne-pas-repondre@lot-numerique.test>',
+			now,
+			pollMs: 10
+		});
+		try {
+			await s.start();
+			// Locked once started, as by a backup or an import while the portal runs.
+			other.exec('BEGIN IMMEDIATE');
+			await vi.waitFor(() =>
+				expect(warn.mock.calls.map(([fields]) => fields)).toContainEqual(
+					expect.objectContaining({ event: 'database-busy' })
+				)
+			);
+			expect(error).not.toHaveBeenCalled();
+		} finally {
+			other.exec('ROLLBACK');
+			other.close();
+			await s.stop();
+			await locked.destroy();
+			warn.mockRestore();
+			error.mockRestore();
+		}
 	});
 
 	it('stops after the message being handed over, not in its middle', async () => {

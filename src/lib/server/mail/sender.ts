@@ -3,7 +3,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpConfig } from '../config.js';
 import type { Db } from '../db';
-import { noteIfDiskFull } from '../db/dialect';
+import { isBusy, noteIfDiskFull } from '../db/dialect';
 import { log } from '../log.js';
 import { formatDuration, formatMoment } from '../../utils/format';
 import { RELAY_GIVE_UP_MS } from '../../utils/rules';
@@ -344,6 +344,26 @@ export interface SenderOptions {
 }
 
 /**
+ * A round of the sender that failed, in the log. The database kept locked by another process (a
+ * backup, an import) past the dialect's patience is no error: nothing was written, the next round
+ * tries again; a warning, as for a request (hooks.server.ts).
+ */
+function logSenderFailure(error: unknown): void {
+	if (isBusy(error)) {
+		log().warn(
+			{ event: 'database-busy', task: 'mail' },
+			'Base de données occupée par un autre processus : envoi des courriels remis au tour suivant'
+		);
+		return;
+	}
+	noteIfDiskFull(error);
+	log().error(
+		{ event: 'mail-error', err: error instanceof Error ? error.message : String(error) },
+		'Envoi des courriels : erreur'
+	);
+}
+
+/**
  * A link with less life left than this is not sent: it would be dead by the time it is read.
  * (Exported for the tests.)
  */
@@ -425,11 +445,7 @@ export class MailSender {
 					'Un autre processus a pris l’envoi des courriels de cette base'
 				);
 		} catch (error) {
-			noteIfDiskFull(error);
-			log().error(
-				{ event: 'mail-error', err: error instanceof Error ? error.message : String(error) },
-				'Envoi des courriels : erreur'
-			);
+			logSenderFailure(error);
 		}
 	}
 
@@ -437,13 +453,7 @@ export class MailSender {
 		if (this.stopped) return;
 		this.timer = setTimeout(() => {
 			this.running = this.tick()
-				.catch((error: unknown) => {
-					noteIfDiskFull(error);
-					log().error(
-						{ event: 'mail-error', err: error instanceof Error ? error.message : String(error) },
-						'Envoi des courriels : erreur'
-					);
-				})
+				.catch(logSenderFailure)
 				.finally(() => {
 					this.running = undefined;
 					this.schedule(this.options.pollMs ?? 2_000);
