@@ -188,8 +188,11 @@ const INTERVAL_UNITS = [
  * @param {string} name @param {string} raw @param {number} minMs @param {string} example
  */
 function parseDuration(name, raw, minMs, example) {
-	const match = /^(\d{1,6})\s*(s|min|m|h|j|d)$/.exec(raw);
-	const ms = match ? Number(match[1]) * /** @type {number} */ (UNITS[match[2] ?? '']) : 0;
+	// Either case, as the sizes' units (DISK_MIN_FREE=100m): 6H as 6h.
+	const match = /^(\d{1,6})\s*(s|min|m|h|j|d)$/i.exec(raw);
+	const ms = match
+		? Number(match[1]) * /** @type {number} */ (UNITS[(match[2] ?? '').toLowerCase()])
+		: 0;
 	if (!match || ms < minMs)
 		throw new ConfigError(
 			`${name} vaut « ${raw} » : indiquez une durée d’au moins ${minMs / 1000} s suivie de son unité (s, min, h ou j), par exemple ${example}.`
@@ -522,6 +525,8 @@ function checkBodySizeLimit(env) {
 
 /** The free space DISK_MIN_FREE leaves by default: under it, /sante answers 503. */
 const DEFAULT_MIN_FREE_DISK_BYTES = 100 * 1024 ** 2;
+/** The most DISK_MIN_FREE accepts: 1 Pio (1048576G), more than any disk of the server. */
+const MAX_MIN_FREE_DISK_BYTES = 1024 ** 5;
 
 /**
  * DISK_MIN_FREE: the free space of the database's folder under which /sante answers 503 (« presque
@@ -532,12 +537,16 @@ const DEFAULT_MIN_FREE_DISK_BYTES = 100 * 1024 ** 2;
 function readMinFreeDisk(env) {
 	const raw = read(env, 'DISK_MIN_FREE');
 	if (!raw) return DEFAULT_MIN_FREE_DISK_BYTES;
-	const match = /^(\d{1,7})\s*([KMG]?)o?$/i.exec(raw);
-	if (!match)
+	// Up to 13 digits: 104857600 (100M in bytes) as 1000000G; never more than a disk holds.
+	const match = /^(\d{1,13})\s*([KMG]?)o?$/i.exec(raw);
+	const bytes = match
+		? Number(match[1]) * /** @type {number} */ (BYTE_UNITS[(match[2] ?? '').toUpperCase()])
+		: Infinity;
+	if (bytes > MAX_MIN_FREE_DISK_BYTES)
 		throw new ConfigError(
-			`DISK_MIN_FREE vaut « ${raw} » : indiquez l’espace libre sous lequel /sante répond 503, un nombre suivi de K, M ou G (par exemple 100M, la valeur par défaut), ou 0 pour ne pas le mesurer.`
+			`DISK_MIN_FREE vaut « ${raw} » : indiquez l’espace libre sous lequel /sante répond 503, en octets ou en nombre suivi de K, M ou G (par exemple 100M, la valeur par défaut), au plus 1048576G, ou 0 pour ne pas le mesurer.`
 		);
-	return Number(match[1]) * /** @type {number} */ (BYTE_UNITS[(match[2] ?? '').toUpperCase()]);
+	return bytes;
 }
 
 /**
