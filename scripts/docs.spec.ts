@@ -221,6 +221,16 @@ describe('documentation', () => {
 		}
 	});
 
+	// Review s55, ops: a server's pid file (look.db.serveur.pid) was committed, hence archived.
+	it('keeps no server pid file in the repository, and ignores them', () => {
+		const git = (...args: string[]) =>
+			execFileSync('git', args, { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
+		expect(git('ls-files', '*.serveur.pid')).toBe('');
+		expect(git('check-ignore', '--no-index', 'essai.db.serveur.pid')).toBe(
+			'essai.db.serveur.pid\n'
+		);
+	});
+
 	// The administrator copies and edits this file: its explanations are in French.
 	it('explains the nginx configuration in French', () => {
 		const comments = read('docs/nginx/sdusn.conf')
