@@ -17,6 +17,7 @@ export class ConfigError extends Error {
 
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { plural } from '../utils/plural.js';
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
@@ -148,7 +149,7 @@ const UNITS = /** @type {Record<string, number>} */ ({
  */
 export function backupsLine(backups) {
 	return backups
-		? `Sauvegardes programmées : ${backupInterval(backups.everyMs)} dans ${resolve(backups.dir)} (${backups.keep} gardées)`
+		? `Sauvegardes programmées : ${backupInterval(backups.everyMs)} dans ${resolve(backups.dir)} (${backups.keep} ${plural(backups.keep, 'gardée', 'gardées')})`
 		: 'Sauvegardes programmées : aucune (BACKUP_DIR absent)';
 }
 

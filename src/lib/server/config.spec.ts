@@ -309,6 +309,10 @@ describe('the start line on scheduled backups', () => {
 		expect(every('6h')).toBe(
 			`Sauvegardes programmées : toutes les 6 h dans ${resolve('b')} (28 gardées)`
 		);
+		// Review s55, ops: « (1 gardées) ».
+		expect(
+			backupsLine(readConfig({ BACKUP_DIR: 'b', BACKUP_EVERY: '6h', BACKUP_KEEP: '1' }).backups)
+		).toBe(`Sauvegardes programmées : toutes les 6 h dans ${resolve('b')} (1 gardée)`);
 		const intervals = {
 			'30min': 'toutes les 30 min',
 			'90min': 'toutes les 90 min',

@@ -1,5 +1,6 @@
 import type { SittingFacts } from '../server/db/schema';
 import { parisDate } from './dates';
+import { plural } from './plural.js';
 
 const dateFormat = new Intl.DateTimeFormat('fr-FR', {
 	day: 'numeric',
@@ -205,15 +206,7 @@ export function formatBytes(bytes: number): string {
 	return `${formatNumber(Math.round(bytes / 100_000) / 10)}\u00a0Mo`;
 }
 
-const pluralRules = new Intl.PluralRules('fr-FR');
-
-/**
- * The French form for a count, by the language's rule (Intl.PluralRules): singular for 0 and 1
- * (and 1,5), plural from 2 on. `plural(n, 'a été fermée', 'ont été fermées')`.
- */
-export function plural(count: number, singular: string, pluralForm: string): string {
-	return pluralRules.select(count) === 'one' ? singular : pluralForm;
-}
+export { plural };
 
 /**
  * A count and its noun: « 1 fiche évaluée », « 4 fiches évaluées », « 0 point », joined by a
