@@ -231,6 +231,14 @@ describe('documentation', () => {
 		);
 	});
 
+	// Review s55, ops: the example named its backup by the day only, and a second backup the same
+	// day was refused (« existe déjà »), which the list of what prevents the copy left out.
+	it('names the manual backup to the minute and says an existing file is never overwritten', () => {
+		const backup = read('docs/operations.md').split('## Sauvegarde\n')[1]!.split('\n### ')[0]!;
+		expect(backup).toContain('db:backup -- /srv/sauvegardes/sdusn-$(date +%F-%Hh%M).db');
+		expect(backup).toMatch(/Ce qui empêche la copie [^.]*fichier de sauvegarde qui existe déjà/);
+	});
+
 	// The administrator copies and edits this file: its explanations are in French.
 	it('explains the nginx configuration in French', () => {
 		const comments = read('docs/nginx/sdusn.conf')
