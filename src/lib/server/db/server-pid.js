@@ -1,7 +1,8 @@
 // The file that tells the ops commands a server is using a database: scripts/start.js writes it
 // once listening and removes it when it stops; db:restore refuses to run while its process lives.
 // Plain JavaScript, like config.js: read by scripts/start.js before anything is built.
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /**
  * Beside the database's real file: a second name for it (a symbolic link to the file) leads to
@@ -15,8 +16,10 @@ export function pidFileOf(databasePath) {
 	} catch {
 		// Not created yet: no other name can lead to it.
 	}
-	return `${real}.serveur.pid`;
+	return `${real}${PID_SUFFIX}`;
 }
+
+const PID_SUFFIX = '.serveur.pid';
 
 /**
  * This boot of the machine (Linux's random boot id, the same until the next start whatever the
@@ -48,7 +51,42 @@ export function pidInFile(text) {
  * @param {string} databasePath
  */
 export function runningServerPid(databasePath) {
-	const file = pidFileOf(databasePath);
+	for (const file of pidFilesOf(databasePath)) {
+		const pid = livePid(file);
+		if (pid !== null) return pid;
+	}
+	return null;
+}
+
+/**
+ * The database's pid file, then those of its other names in the same folder: a hard link is the
+ * same file under another name, which realpath does not lead back to (`ln sdusn.db copie.db`).
+ * @param {string} databasePath @returns {string[]}
+ */
+function pidFilesOf(databasePath) {
+	const own = pidFileOf(databasePath);
+	const files = [own];
+	try {
+		const database = statSync(databasePath);
+		if (database.nlink < 2) return files;
+		const dir = dirname(own);
+		for (const name of readdirSync(dir)) {
+			const file = join(dir, name);
+			if (!name.endsWith(PID_SUFFIX) || file === own) continue;
+			const other = statSync(file.slice(0, -PID_SUFFIX.length), { throwIfNoEntry: false });
+			if (other?.dev === database.dev && other.ino === database.ino) files.push(file);
+		}
+	} catch {
+		// The database not created yet, or its folder not readable: its own pid file only.
+	}
+	return files;
+}
+
+/**
+ * The pid a pid file names when its process lives, in this boot of the machine; else null.
+ * @param {string} file
+ */
+function livePid(file) {
 	if (!existsSync(file)) return null;
 	const text = readFileSync(file, 'utf8');
 	const writtenIn = text.split('\n')[1]?.trim();

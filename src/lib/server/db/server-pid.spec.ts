@@ -1,4 +1,4 @@
-import { readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pidFileOf, pidFileText, runningServerPid } from './server-pid.js';
@@ -14,6 +14,20 @@ describe('the running server’s pid file', () => {
 		expect(pidFileOf(link)).toBe(pidFileOf(database));
 		writeFileSync(pidFileOf(database), `${process.pid}\n`);
 		expect(runningServerPid(link)).toBe(process.pid);
+	});
+
+	// Review s55, ops: db:restore through a hard link to the live database was not refused.
+	it('is found through a hard link to the database in its folder', () => {
+		const dir = scratchDir('pid');
+		const database = join(dir, 'sdusn.db');
+		writeFileSync(database, '');
+		const hard = join(dir, 'copie.db');
+		linkSync(database, hard);
+		writeFileSync(join(dir, 'autre.db'), '');
+		writeFileSync(pidFileOf(database), pidFileText());
+		expect(runningServerPid(hard)).toBe(process.pid);
+		// Another database of the folder is not that one.
+		expect(runningServerPid(join(dir, 'autre.db'))).toBeNull();
 	});
 
 	it('is stale when written during an earlier boot of the machine, whatever process has its number now', () => {
