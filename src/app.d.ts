@@ -25,6 +25,12 @@ declare global {
 			 * opens /connexion?session=finie, which says the session ended, as after a page's redirect.
 			 */
 			sessionEnded?: boolean;
+			/**
+			 * The status the answer carries when it is not the one SvelteKit renders the page with: 503
+			 * for a request that failed on a database another process kept locked (busy-answer.ts,
+			 * which changes the answer's status after the page is drawn); the heading follows it.
+			 */
+			status?: number;
 		}
 		interface Locals {
 			user: User | null;

@@ -268,7 +268,7 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 			{ event: 'database-busy', requestId, route: event.route.id },
 			'Base de données occupée par un autre processus : requête abandonnée'
 		);
-		return { requestId, message: DATABASE_BUSY_MESSAGE };
+		return { requestId, message: DATABASE_BUSY_MESSAGE, status: 503 };
 	}
 	// The disk is full: one line without a stack (a stack per request flooded the log), /sante
 	// reports it, and the visitor reads that nothing was saved.

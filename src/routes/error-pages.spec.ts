@@ -3,6 +3,7 @@ import { render } from 'svelte/server';
 import { describe, expect, it, vi } from 'vitest';
 import ErrorPage from './+error.svelte';
 import { NOT_THE_ORGANISATIONS_FICHE } from '$lib/server/auth/permissions';
+import { DATABASE_BUSY_MESSAGE } from '$lib/server/db/dialect';
 import { createPartner } from '$lib/server/progress/testing';
 import { load } from './desabonnement/[token]/+page.server';
 import { load as loadInvitation } from './invitation/[token]/+page.server';
@@ -167,5 +168,21 @@ describe('the error pages for someone signed in', () => {
 		for (const data of [{ viewer: null }, staff])
 			for (const status of [404, 403])
 				expect(errorPage(status, { message: 'Refusé.' }, data)).not.toContain('/espace');
+	});
+});
+
+// Review s55 (ops): a request failed on a database another process kept locked answers 503
+// (busy-answer.ts), and its page was headed « Erreur 500 ».
+describe('the page of a request the locked database stopped', () => {
+	it('is headed as the status its answer carries (503), not SvelteKit’s 500', () => {
+		const page = errorPage(500, {
+			message: DATABASE_BUSY_MESSAGE,
+			requestId: 'r-1',
+			status: 503
+		});
+		expect(page).toContain('<h1>Service momentanément indisponible</h1>');
+		expect(page).toContain('<title>Service momentanément indisponible — SDUSN du Lot</title>');
+		expect(page).not.toContain('Erreur 500');
+		expect(page).toContain('<code>r-1</code>');
 	});
 });

@@ -40,6 +40,14 @@ describe('a request that failed on a database another process kept locked', () =
 		expect(await response.text()).toBe('<h1>Erreur</h1>');
 	});
 
+	it('gives the error page the status the answer will carry, for its heading', async () => {
+		vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
+		const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+		const event = { request: new Request('http://localhost/'), route: { id: '/' }, locals: {} };
+		const error = await handleError({ error: busy, event, status: 500, message: 'x' } as never);
+		expect(error).toMatchObject({ status: 503 });
+	});
+
 	it('leaves any other error its 500', async () => {
 		vi.spyOn(log(), 'error').mockImplementation(() => undefined);
 		const response = await answerTo(new Error('panne'));
