@@ -1377,10 +1377,10 @@ describe('the relevé’s mail', () => {
 			'Sa convocation l’annonçait pour le 15 mars 2026 ; elle s’est tenue le 1er mars 2026.'
 		);
 		expect(said(closing.text)).toContain(
-			'Ses décisions :\n\n- 9-1 — Mutualisation & <outils> : Avis favorable — « Motif »\n- Calendrier <2027> : Décision — « Arrêté »\n'
+			'Sa décision sur une fiche de votre organisation :\n\n- 9-1 — Mutualisation & <outils> : Avis favorable — « Motif »\n- et 1 autre décision dans le relevé\n'
 		);
 		expect(said(closing.html)).toContain(
-			'<li><span style="white-space:nowrap">9-1</span> — Mutualisation &amp; &lt;outils&gt; : Avis favorable — « Motif »</li><li>Calendrier &lt;2027&gt; : Décision — « Arrêté »</li>'
+			'<li><span style="white-space:nowrap">9-1</span> — Mutualisation &amp; &lt;outils&gt; : Avis favorable — « Motif »</li><li>et 1 autre décision dans le relevé</li>'
 		);
 	});
 });

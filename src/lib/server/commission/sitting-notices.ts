@@ -160,7 +160,12 @@ async function notifySittingAudience(
 	db: Executor,
 	sittingId: number,
 	kind: string,
-	mail: (person: { name: string; member: boolean; fiches: number }) => Notification,
+	mail: (person: {
+		name: string;
+		member: boolean;
+		fiches: number;
+		ficheIds: ReadonlySet<number>;
+	}) => Notification,
 	now: number
 ): Promise<number> {
 	const { partners, members } = await sittingAudience(db, sittingId);
@@ -168,8 +173,8 @@ async function notifySittingAudience(
 		db,
 		sittingId,
 		[
-			...members.map((m) => ({ ...m, member: true, fiches: 0 })),
-			...partners.map((p) => ({ ...p, member: false, fiches: p.fiches.size }))
+			...members.map((m) => ({ ...m, member: true, fiches: 0, ficheIds: new Set<number>() })),
+			...partners.map((p) => ({ ...p, member: false, fiches: p.fiches.size, ficheIds: p.fiches }))
 		],
 		kind,
 		mail,
@@ -178,8 +183,8 @@ async function notifySittingAudience(
 }
 
 /**
- * In the closing transaction: members and concerned partners get the relevé's decisions and its
- * link; a séance convened for another day than it was held on (its date corrected since) says both.
+ * In the closing transaction: members get the relevé's decisions, concerned partners those on their
+ * organisation's fiches first, each with the relevé's link; a séance convened for another day than it was held on (its date corrected since) says both.
  */
 export async function notifySittingClosed(
 	db: Executor,
@@ -191,6 +196,7 @@ export async function notifySittingClosed(
 	const announcedOn = sitting.convenedAt === null ? null : announced(sitting).heldOn;
 	const decisions = ((await findSitting(db, sittingId))?.items ?? []).flatMap((item) =>
 		item.decisions.map((d) => ({
+			ficheId: item.fiche?.id ?? null,
 			fiche: item.fiche?.code ?? null,
 			title: item.fiche?.title ?? item.title ?? '',
 			label: decisionLabel(d),
@@ -208,7 +214,7 @@ export async function notifySittingClosed(
 		db,
 		sittingId,
 		'closed',
-		(person) => sittingClosedMail(person, facts, person.member, person.fiches),
+		(person) => sittingClosedMail(person, facts, person.member ? null : person.ficheIds),
 		now
 	);
 }

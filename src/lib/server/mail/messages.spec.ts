@@ -42,12 +42,7 @@ const sitting = (title: string) => ({
 const mails = (title: string) => ({
 	cancelled: sittingCancelledMail(person, sitting(title)),
 	released: sittingReleasedMail(person, sitting(title)),
-	closed: sittingClosedMail(
-		person,
-		{ ...sitting(title), announcedOn: null, decisions: [] },
-		true,
-		0
-	)
+	closed: sittingClosedMail(person, { ...sitting(title), announcedOn: null, decisions: [] }, null)
 });
 
 describe('the convocation', () => {
@@ -166,6 +161,7 @@ describe('a campaign’s mails to an organisation', () => {
 describe('the relevé’s mail', () => {
 	it('lists its first decisions and counts the others, which the relevé has', () => {
 		const decisions = Array.from({ length: RELEVE_MAIL_DECISIONS + 3 }, (_, i) => ({
+			ficheId: i + 1,
 			fiche: `${i + 1}-1`,
 			title: 'Fiche',
 			label: 'Priorité 2 → 1',
@@ -174,8 +170,7 @@ describe('the relevé’s mail', () => {
 		const mail = sittingClosedMail(
 			person,
 			{ ...sitting('Séance'), announcedOn: null, decisions },
-			false,
-			1
+			null
 		);
 		expect(mail.items).toHaveLength(RELEVE_MAIL_DECISIONS + 1);
 		expect(mail.items![0]!.text).toBe('1-1 — Fiche : Priorité 2 → 1');
@@ -188,11 +183,46 @@ describe('the relevé’s mail', () => {
 				announcedOn: null,
 				decisions: []
 			},
-			true,
-			0
+			null
 		);
 		expect(none.paragraphs.at(-1)).toBe('Elle n’a pris aucune décision.');
 		expect(none.items).toEqual([]);
+	});
+});
+
+// A partner's relevé listed every decision of the séance, its organisation's lost among them.
+describe('the relevé’s mail to a partner', () => {
+	const decisions = [1, 2, 3].map((id) => ({
+		ficheId: id,
+		fiche: `${id}-1`,
+		title: 'Fiche',
+		label: 'Avis favorable',
+		text: ''
+	}));
+	const closed = (fiches: number[]) =>
+		read(
+			sittingClosedMail(
+				person,
+				{ ...sitting('Séance'), announcedOn: null, decisions },
+				new Set(fiches)
+			)
+		).text;
+
+	it('leads with the decisions on its organisation’s fiches, counts the others, links the relevé', () => {
+		const text = closed([2, 9]);
+		expect(text).toContain(
+			'Sa décision sur une fiche de votre organisation : - 2-1 — Fiche : Avis favorable - et 2 autres décisions dans le relevé'
+		);
+		expect(text).not.toContain('1-1 — Fiche');
+		expect(text).toContain('/commission/seances/7');
+	});
+
+	it('says when none is on its organisation’s fiches', () => {
+		const text = closed([9]);
+		expect(text).toContain(
+			'Aucune décision ne porte sur les fiches de votre organisation. - 3 décisions dans le relevé'
+		);
+		expect(text).not.toContain('Fiche : Avis favorable');
 	});
 });
 
@@ -204,8 +234,7 @@ describe('the relevé’s mail, its reason', () => {
 		sittingClosedMail(
 			person,
 			{ ...sitting('Séance'), announcedOn: null, decisions: [] },
-			member,
-			fiches
+			member ? null : new Set(Array.from({ length: fiches }, (_, i) => i + 1))
 		).reason;
 
 	it('tells a member they are one, and a partner that a fiche of theirs was on the agenda', () => {
@@ -240,8 +269,7 @@ describe('a séance’s mail to a partner with several fiches on its agenda', ()
 			sittingClosedMail(
 				person,
 				{ ...sitting('Séance'), announcedOn: null, decisions: [] },
-				false,
-				2
+				new Set([1, 2])
 			)
 		).text;
 		expect(closed).toContain(
@@ -259,6 +287,7 @@ describe('the relevé’s mail, read', () => {
 		d: { kind: string; opinion?: string; previousPriority?: number; newPriority?: number },
 		text: string
 	) => ({
+		ficheId: null,
 		fiche,
 		title: fiche ? 'Fiche' : 'Point libre',
 		label: decisionLabel({ opinion: null, newPriority: null, ...d }),
@@ -280,8 +309,7 @@ describe('the relevé’s mail, read', () => {
 					decision(null, { kind: 'free' }, 'Le bureau écrira aux partenaires.')
 				]
 			},
-			true,
-			0
+			null
 		)
 	);
 
@@ -310,8 +338,7 @@ describe('the relevé’s mail, read', () => {
 					announcedOn: null,
 					decisions: [decision('3-1', { kind: 'opinion', opinion: 'favorable' }, text)]
 				},
-				false,
-				1
+				null
 			)
 		);
 		for (const [part, body] of Object.entries(parts)) {

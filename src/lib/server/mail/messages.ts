@@ -348,6 +348,8 @@ export function sittingReleasedMail(user: { name: string }, sitting: SittingFact
  * text, which the mail quotes (its beginning when long), as the relevé gives it beside the label.
  */
 export interface ClosedDecision {
+	/** The fiche's id, to tell a partner's fiches; its code. Null for a free point. */
+	ficheId: number | null;
 	fiche: string | null;
 	title: string;
 	label: string;
@@ -361,9 +363,11 @@ const decisionLine = (d: ClosedDecision) => {
 
 /**
  * The relevé's mail: its decisions (the first RELEVE_MAIL_DECISIONS, the others counted), so that a
- * partner reads at once what changed for their fiches; and, when the séance was held on another day
- * than its last convocation announced (`announcedOn`: its date corrected without convening again),
- * both days, so that no one is sent the record of a séance on a day they never heard of.
+ * partner reads at once what changed for their fiches — a partner's mail lists those on its
+ * organisation's fiches (`fiches`: their ids on the agenda), or says there are none, and counts the
+ * others, which the relevé linked below gives; and, when the séance was held on another day than
+ * its last convocation announced (`announcedOn`: its date corrected without convening again), both
+ * days, so that no one is sent the record of a séance on a day they never heard of.
  */
 export function sittingClosedMail(
 	user: { name: string },
@@ -372,14 +376,16 @@ export function sittingClosedMail(
 		announcedOn: string | null;
 		decisions: ClosedDecision[];
 	},
-	/** A member of the commission, or a partner whose organisation had a fiche on the agenda. */
-	member: boolean,
-	/** A partner's: how many fiches of their organisation were on the agenda (a member's: 0). */
-	fiches: number
+	/** A partner's fiches on the agenda; null for a member of the commission. */
+	fiches: ReadonlySet<number> | null
 ): Notification {
 	const day = formatDate(sitting.heldOn);
 	const { decisions, announcedOn } = sitting;
-	const listed = decisions.slice(0, RELEVE_MAIL_DECISIONS);
+	const shown =
+		fiches === null
+			? decisions
+			: decisions.filter((d) => d.ficheId !== null && fiches.has(d.ficheId));
+	const listed = shown.slice(0, RELEVE_MAIL_DECISIONS);
 	const others = decisions.length - listed.length;
 	return {
 		subject: `Relevé de décisions de la séance du ${day}${announcedOn ? ` (convoquée pour le ${formatDate(announcedOn)})` : ''}`,
@@ -391,19 +397,33 @@ export function sittingClosedMail(
 						`Sa convocation l’annonçait pour le ${formatDate(announcedOn)} ; elle s’est tenue le ${day}.`
 					]
 				: []),
-			decisions.length === 0
-				? 'Elle n’a pris aucune décision.'
-				: plural(decisions.length, 'Sa décision :', 'Ses décisions :')
+			closedDecisionsLead(decisions.length, fiches === null ? null : shown.length)
 		],
 		items: [
 			...listed.map((d) => ({ text: decisionLine(d) })),
 			...(others > 0
-				? [{ text: `et ${pluralize(others, 'autre décision', 'autres décisions')} dans le relevé` }]
+				? [
+						{
+							text: `${listed.length > 0 ? 'et ' : ''}${listed.length > 0 ? pluralize(others, 'autre décision', 'autres décisions') : pluralize(others, 'décision', 'décisions')} dans le relevé`
+						}
+					]
 				: [])
 		],
 		action: { label: 'Lire le relevé', url: absoluteUrl(`/commission/seances/${sitting.id}`) },
-		reason: sittingMailReason(member, fiches, 'then')
+		reason: sittingMailReason(fiches === null, fiches?.size ?? 0, 'then')
 	};
+}
+
+/** The sentence above the relevé's decisions: all of them, or a partner's (`own`: how many). */
+function closedDecisionsLead(all: number, own: number | null): string {
+	if (all === 0) return 'Elle n’a pris aucune décision.';
+	if (own === null) return plural(all, 'Sa décision :', 'Ses décisions :');
+	if (own === 0) return 'Aucune décision ne porte sur les fiches de votre organisation.';
+	return plural(
+		own,
+		'Sa décision sur une fiche de votre organisation :',
+		'Ses décisions sur les fiches de votre organisation :'
+	);
 }
 
 /** A campaign's fiches as its messages name them: « cette fiche » for one, « ces fiches » for more. */
