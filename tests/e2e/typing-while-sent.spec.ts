@@ -300,3 +300,37 @@ test('the organisation, invitation, campaign dates, guest and free point forms a
 	expect(await leaveAsked(member, '/commission')).toBe(LEAVE_QUESTION);
 	await member.context().close();
 });
+
+test('a link to the same page at another address, followed while a refusal reads the page again, never shows the page’s old data there', async ({
+	browser
+}) => {
+	const { page } = await signedIn(browser, ACCOUNTS.admin, { path: '/admin/bilans' });
+	const correct = page.getByRole('link', {
+		name: /^Corriger le bilan \d{4} \(nouvelle version\)$/
+	});
+	const year = /\d{4}/.exec((await correct.first().getAttribute('aria-label')) ?? '')![0];
+	// The refusal's read of the page is held; the link's read fails (503).
+	let release = () => {};
+	const released = new Promise<void>((resolve) => (release = resolve));
+	let held = false;
+	await page.route('**/admin/bilans/__data.json**', async (route) => {
+		if (new URL(route.request().url()).searchParams.has('corriger'))
+			return route.fulfill({ status: 503, body: 'indisponible' });
+		held = true;
+		await released;
+		await route.continue();
+	});
+	page.on('dialog', (dialog) => void dialog.accept());
+	await page.getByLabel('Année').fill('deux mille');
+	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
+	await expect.poll(() => held).toBe(true);
+	await correct.first().click();
+	// Not the page as it was (« Préparer un bilan »), under the correction's address: SvelteKit
+	// loads that address itself.
+	await expect(page).toHaveURL(/\/admin\/bilans\?corriger=\d+#preparer$/);
+	await expect(page.locator('h2#preparer')).toHaveText(
+		`Corriger le bilan ${year} (nouvelle version)`
+	);
+	release();
+	await page.context().close();
+});

@@ -243,7 +243,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 					// A save that leads to another page is what the person asked for: not questioned
 					// for typing in the page's other forms.
 					!(await (result.type === 'redirect'
-						? leaveUnasked(() => readingPageData(apply))
+						? leaveUnasked(() => readingPageData(apply, result.location))
 						: readingPageData(apply)))
 				) {
 					// A refusal's message stays (a field to correct, the conflict), and a saved form
@@ -525,6 +525,8 @@ function ownVersion(pressed: FormData, next: FormData, page: string, saves: Save
  */
 const dataReads = new Set<(navigation: boolean) => void>();
 let nativeFetch: typeof window.fetch | undefined;
+/** The addresses the saves being applied lead to (their redirect's), as `pageAddress` writes them. */
+const redirects: string[] = [];
 
 /**
  * Applies an answer (`apply`), which reads the page's data again (after a save, or a refusal
@@ -535,16 +537,20 @@ let nativeFetch: typeof window.fetch | undefined;
  * The read that failed is instead:
  * - an invalidation's (a save or a refusal on the page): never answered to SvelteKit, it stays
  *   unfinished (the next navigation or read replaces it) and the page stays as it is;
- * - a navigation's: answered « nothing changed » (each node's data kept as it is), the page kept,
- *   at the redirect's address: left unfinished, the navigation would leave SvelteKit navigating,
- *   which then calls no `beforeNavigate`, and so asks no question before leaving.
+ * - a navigation's to the save's redirect (`location`): answered « nothing changed » (each node's
+ *   data kept as it is), the page kept, at the redirect's address: left unfinished, the
+ *   navigation would leave SvelteKit navigating, which then calls no `beforeNavigate`, and so asks
+ *   no question before leaving. A navigation meanwhile to another address of the page (a link
+ *   with another query) is left to SvelteKit: answered so, it would show the page's data as it was
+ *   under that address.
  * Either way the submit function's steps after `update()` never run (`read`, given to `apply`):
  * a form drawn anew from the page's data as it was would show the record before its save.
  * Only the page's own data (`…/__data.json`) is watched, and only meanwhile: `window.fetch`,
  * which SvelteKit calls for it, is wrapped until the answer is applied.
  */
 async function readingPageData(
-	apply: (read: () => Promise<void>) => Promise<void>
+	apply: (read: () => Promise<void>) => Promise<void>,
+	location?: string
 ): Promise<boolean> {
 	let failed = false;
 	let stop = () => {};
@@ -563,29 +569,52 @@ async function readingPageData(
 		window.fetch = watchedFetch;
 	}
 	dataReads.add(told);
+	const redirect =
+		location === undefined ? undefined : pageAddress(new URL(location, window.location.href));
+	if (redirect !== undefined) redirects.push(redirect);
 	try {
 		return await Promise.race([apply(read).then(() => !failed), stopped]);
 	} finally {
 		dataReads.delete(told);
+		if (redirect !== undefined) redirects.splice(redirects.indexOf(redirect), 1);
 		if (dataReads.size === 0 && nativeFetch) window.fetch = nativeFetch;
 	}
 }
 
 const DATA_SUFFIX = '/__data.json';
 
+/** Whether `url`, a read of the page's data, is the one of a save's redirect being applied. */
+function redirectRead(url: URL): boolean {
+	const page = new URL(url);
+	page.pathname = page.pathname.slice(0, -DATA_SUFFIX.length);
+	return redirects.includes(pageAddress(page));
+}
+
 /** The page's data as SvelteKit reads it, with no node (each one's kept as it is: `skip`). */
 const NOTHING_CHANGED = `${JSON.stringify({ type: 'data', nodes: [] })}\n`;
+
+/** A page's address, its path and query (SvelteKit's own parameters of a data read left out). */
+function pageAddress(url: URL): string {
+	const query = new URLSearchParams(url.search);
+	query.delete('x-sveltekit-invalidated');
+	query.delete('x-sveltekit-trailing-slash');
+	return `${url.pathname.replace(/\/$/, '') || '/'}?${query}`;
+}
 
 async function watchedFetch(resource: RequestInfo | URL, init?: RequestInit): Promise<Response> {
 	const fetch = nativeFetch ?? window.fetch;
 	const url = new URL(resource instanceof Request ? resource.url : resource, location.href);
 	const pageData = url.pathname === location.pathname.replace(/\/$/, '') + DATA_SUFFIX;
 	if (!pageData || dataReads.size === 0) return fetch.call(window, resource, init);
+	// A navigation meanwhile to another address of the page than a save's redirect (a link with
+	// another query) is SvelteKit's own, its failure too.
+	const others = () => navigating.type !== null && !redirectRead(url);
 	try {
 		const response = await fetch.call(window, resource, init);
-		if (response.ok) return response;
-	} catch {
+		if (response.ok || others()) return response;
+	} catch (error) {
 		// No answer: the connection lost.
+		if (others()) throw error;
 	}
 	const navigation = navigating.type !== null;
 	for (const failed of dataReads) failed(navigation);
