@@ -72,8 +72,10 @@ describe('a retired organisation on the public pages', () => {
 		await retired('adcf');
 		const after = await listText();
 		expect(after).toContain(`Les ${Number(before) - 1} organisations citées par le plan`);
+		// Two sentences apart (« …fiches-actions.S’y ajoute… » before: Svelte trims the space that
+		// opens an {#if} block).
 		expect(after).toContain(
-			'S’y ajoute une organisation retirée, gardée ici pour les fiches et l’historique qui la nomment.'
+			'comme partenaires des fiches-actions. S’y ajoute une organisation retirée, gardée ici pour les fiches et l’historique qui la nomment.'
 		);
 		expect(after).toMatch(/ADCF[^]*retirée le \d{1,2}(er)?\s\S+\s\d{4}/);
 	});
