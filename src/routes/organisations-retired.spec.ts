@@ -5,6 +5,8 @@ import { retireOrganisation } from '$lib/server/authoring/organisations';
 import { shownText } from '$lib/utils/html-testing';
 import ListPage from './organisations/+page.svelte';
 import * as list from './organisations/+page.server';
+import FichePage from './fiches/[code=fiche]/+page.svelte';
+import * as fiche from './fiches/[code=fiche]/+page.server';
 import OrganisationPage from './organisations/[slug=slug]/+page.svelte';
 import * as organisation from './organisations/[slug=slug]/+page.server';
 import { adminDatabase, routeEvent } from './route-testing';
@@ -55,7 +57,23 @@ async function pageText(slug: string): Promise<string> {
 	return shownText(render(OrganisationPage, { props: { data } as never }).body);
 }
 
+async function ficheText(code: string): Promise<string> {
+	const data = await fiche.load(
+		routeEvent(`/fiches/${code}`, '/fiches/[code=fiche]', { code }, portal.admin) as never
+	);
+	return shownText(render(FichePage, { props: { data } as never }).body);
+}
+
 describe('a retired organisation on the public pages', () => {
+	it('is marked « (retirée le …) » among the partners of a fiche, as a retired indicator is', async () => {
+		// Visitor review s55: a retired partner read like an active one on /fiches/17-3.
+		expect(await ficheText('1-1')).toMatch(/AMF46 ADCF SGAR/);
+		await retired('adcf');
+		expect(await ficheText('1-1')).toMatch(
+			/AMF46 ADCF \(retirée le \d{1,2}(er)?\s\S+\s\d{4}\) SGAR/
+		);
+	});
+
 	it('leaves « L’organisation citée… » in the singular when one is left beside it (not « Les 1 organisations »)', async () => {
 		const [first] = (await listAdminOrganisations(portal.db)).sort((a, b) =>
 			a.name.localeCompare(b.name, 'fr')

@@ -192,6 +192,7 @@ describe('findFicheByCode', () => {
 				organisationId: expect.any(Number),
 				slug: 'lot-numerique',
 				name: 'Syndicat mixte Lot numérique',
+				retiredAt: null,
 				scope: null,
 				note: null
 			}
@@ -202,6 +203,7 @@ describe('findFicheByCode', () => {
 			organisationId: expect.any(Number),
 			slug: expect.any(String),
 			name: 'État',
+			retiredAt: null,
 			detail: 'services de l’État'
 		});
 		expect(fiche.indicators).toEqual([

@@ -66,12 +66,16 @@ export interface OrganisationRef {
 /** One owner of a fiche: the organisation, the part of the action it carries and a note. */
 export interface FicheOwner extends OrganisationRef {
 	organisationId: number;
+	/** The day the organisation was retired (the fiche page says so beside its name), or null. */
+	retiredAt: string | null;
 	scope: string | null;
 	note: string | null;
 }
 /** One partner of a fiche: the organisation and what it may bring. */
 export interface FichePartner extends OrganisationRef {
 	organisationId: number;
+	/** The day the organisation was retired, or null. */
+	retiredAt: string | null;
 	detail: string | null;
 }
 
@@ -619,7 +623,12 @@ function ficheRoster(
 		eb
 			.selectFrom(link)
 			.innerJoin('organisation', 'organisation.id', 'link.organisation_id')
-			.select(['link.organisation_id as organisationId', 'organisation.slug', 'organisation.name'])
+			.select([
+				'link.organisation_id as organisationId',
+				'organisation.slug',
+				'organisation.name',
+				'organisation.retired_at as retiredAt'
+			])
 			.select(own)
 			.whereRef('link.fiche_id', '=', 'fiche.id')
 			.orderBy('link.position')
