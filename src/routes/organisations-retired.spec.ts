@@ -1,12 +1,13 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { listAdminOrganisations } from '$lib/server/authoring/organisations-repository';
-import { retireOrganisation } from '$lib/server/authoring/organisations';
+import { mergeOrganisations, retireOrganisation } from '$lib/server/authoring/organisations';
 import { shownText } from '$lib/utils/html-testing';
 import ListPage from './organisations/+page.svelte';
 import * as list from './organisations/+page.server';
 import FichePage from './fiches/[code=fiche]/+page.svelte';
 import * as fiche from './fiches/[code=fiche]/+page.server';
+import * as fiches from './fiches/+page.server';
 import OrganisationPage from './organisations/[slug=slug]/+page.svelte';
 import * as organisation from './organisations/[slug=slug]/+page.server';
 import { adminDatabase, routeEvent } from './route-testing';
@@ -24,6 +25,20 @@ async function retired(slug: string): Promise<void> {
 		portal.admin,
 		found.id,
 		{ version: found.version, reason: 'Association dissoute', decisionId: null },
+		null
+	);
+	expect(done.ok).toBe(true);
+}
+
+/** Merges `absorbed` into `kept` (both slugs), with its reason. */
+async function merged(absorbed: string, kept: string, reason = 'Fusion des deux structures') {
+	const all = await listAdminOrganisations(portal.db);
+	const [from, into] = [absorbed, kept].map((slug) => all.find((o) => o.slug === slug)!);
+	const done = await mergeOrganisations(
+		portal.db,
+		portal.admin,
+		from!.id,
+		{ version: from!.version, into: into!.id, reason, decisionId: null },
 		null
 	);
 	expect(done.ok).toBe(true);
@@ -104,5 +119,35 @@ describe('a retired organisation on the public pages', () => {
 		expect(await pageText('adcf')).toMatch(
 			/Organisation retirée le \d{1,2}(er)?\s\S+\s\d{4} : elle n’est plus choisie comme porteur ou partenaire/
 		);
+	});
+});
+
+describe('an organisation merged into another, on /fiches', () => {
+	const filters = (query: string) =>
+		fiches.load(
+			routeEvent(`/fiches?${query}`, '/fiches', {}, { user: null, session: null } as never) as never
+		) as Promise<{ organisations: { slug: string }[]; fiches: { code: string }[] }>;
+
+	it('is no longer offered by the organisation filter, as /organisations leaves it out', async () => {
+		expect((await filters('')).organisations.map((o) => o.slug)).toContain('grand-cahors');
+		await merged('grand-cahors', 'epci');
+		const offered = (await filters('')).organisations.map((o) => o.slug);
+		expect(offered).not.toContain('grand-cahors');
+		expect(offered).toContain('epci');
+	});
+
+	it('leads its old address to the fiches of the one it was merged into (not « 0 fiche »)', async () => {
+		await merged('grand-cahors', 'epci');
+		await expect(filters('priorite=1&organisation=grand-cahors&q=wifi')).rejects.toMatchObject({
+			status: 308,
+			location: '/fiches?priorite=1&organisation=epci&q=wifi'
+		});
+		expect((await filters('organisation=epci')).fiches.length).toBeGreaterThan(0);
+	});
+
+	it('keeps a retired organisation, not merged, in the filter: fiches still name it', async () => {
+		await retired('adcf');
+		expect((await filters('')).organisations.map((o) => o.slug)).toContain('adcf');
+		expect((await filters('organisation=adcf')).fiches.map((f) => f.code)).toContain('1-1');
 	});
 });

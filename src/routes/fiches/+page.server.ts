@@ -5,6 +5,7 @@ import { parseFicheFilters, type FilterVocabulary } from '$lib/server/plan/filte
 import {
 	listAxes,
 	listFiches,
+	listMergedSlugs,
 	listObjectives,
 	listOrganisationRefs,
 	listOrientations
@@ -24,12 +25,13 @@ export const csr = false;
  * together once per change: each filtered request made the vocabulary's lists and maps anew.
  */
 const filterChoices = cachedByRevision(async (db) => {
-	const [everyFiche, axes, orientations, objectives, organisations, withdrawn] = [
+	const [everyFiche, axes, orientations, objectives, organisations, merged, withdrawn] = [
 		await listFiches(db),
 		await listAxes(db),
 		await listOrientations(db),
 		await listObjectives(db),
 		await listOrganisationRefs(db),
+		await listMergedSlugs(db),
 		await listRetiredStructureKeys(db)
 	];
 	const orientationAxis = new Map(orientations.map((o) => [o.code, o.axis]));
@@ -51,6 +53,7 @@ const filterChoices = cachedByRevision(async (db) => {
 		orientations,
 		objectives: objectives.map((o) => ({ ...o, axis: orientationAxis.get(o.orientation) ?? '' })),
 		organisations,
+		merged,
 		vocabulary
 	};
 });
@@ -64,8 +67,16 @@ export const load: PageServerLoad = async (event) => {
 		redirect(303, set.length > 0 ? `/fiches?${new URLSearchParams(set)}` : '/fiches');
 
 	const db = getDb();
-	const { everyFiche, axes, orientations, objectives, organisations, vocabulary } =
+	const { everyFiche, axes, orientations, objectives, organisations, merged, vocabulary } =
 		await filterChoices(db);
+	// An organisation merged into another (an address saved before the merge): its fiches are
+	// that one's now, as its page is.
+	const into = merged.get(url.searchParams.get('organisation')?.trim() ?? '');
+	if (into) {
+		const params = new URLSearchParams(url.searchParams);
+		params.set('organisation', into);
+		redirect(308, `/fiches?${params}`);
+	}
 	const { query, values, ignored } = parseFicheFilters(url.searchParams, vocabulary);
 	let fiches = Object.keys(query).length === 0 ? everyFiche : await listFiches(db, query);
 	// A former code typed alone (9-1, moved since to another objective): the fiche it names now.

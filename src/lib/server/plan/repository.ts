@@ -1194,14 +1194,30 @@ export async function findOrganisationBySlug(
 	return { ...org, owned, partnered };
 }
 
+/**
+ * The organisations to choose from (the /fiches filter, an account's organisation), retired ones
+ * too unless `activeOnly`; one merged into another never: it is that other now, as on
+ * /organisations (listMergedSlugs leads its old address there).
+ */
 export async function listOrganisationRefs(
 	db: Executor,
 	{ activeOnly = false } = {}
 ): Promise<OrganisationRef[]> {
 	const rows = await db
 		.selectFrom('organisation')
-		.select(['slug', 'name'])
-		.$if(activeOnly, (q) => q.where('retired_at', 'is', null))
+		.select(['organisation.slug', 'organisation.name'])
+		.where((eb) => eb.not(eb.exists(mergedInto(eb))))
+		.$if(activeOnly, (q) => q.where('organisation.retired_at', 'is', null))
 		.execute();
 	return rows.sort((a, b) => compareFrench(a.name, b.name));
+}
+
+/** Each organisation merged into another: its slug → the slug of the one it was merged into. */
+export async function listMergedSlugs(db: Executor): Promise<Map<string, string>> {
+	const rows = await db
+		.selectFrom('organisation')
+		.select((eb) => ['organisation.slug', mergedInto(eb).as('into')])
+		.where('organisation.retired_at', 'is not', null)
+		.execute();
+	return new Map(rows.flatMap((r) => (r.into ? [[r.slug, r.into] as const] : [])));
 }
