@@ -119,6 +119,10 @@ describe('a retired organisation on the public pages', () => {
 		expect(await pageText('adcf')).toMatch(
 			/Organisation retirée le \d{1,2}(er)?\s\S+\s\d{4} : elle n’est plus choisie comme porteur ou partenaire/
 		);
+		// Visitor review s55: the reason, « publiée avec le retrait » says the form, was on no page.
+		expect(await pageText('adcf')).toMatch(
+			/partenaire ; les fiches ci-dessous la nomment encore\. Raison du retrait : Association dissoute/
+		);
 	});
 });
 

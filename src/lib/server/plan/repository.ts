@@ -1143,6 +1143,8 @@ export async function findOrganisationBySlug(
 			mergedInto: string | null;
 			/** The day it was retired (its page says so), or null. */
 			retiredAt: string | null;
+			/** Why it was retired, as its retirement's revision gives it (published with it), or null. */
+			retiredReason: string | null;
 			owned: (FicheSummary & { scopes: string[] })[];
 			partnered: (FicheSummary & { detail: string | null })[];
 	  })
@@ -1160,6 +1162,16 @@ export async function findOrganisationBySlug(
 			'organisation.kind',
 			'organisation.retired_at as retiredAt',
 			mergedInto(eb).as('mergedInto'),
+			eb
+				.selectFrom('plan_revision')
+				.select('plan_revision.reason')
+				.where('plan_revision.entity', '=', 'organisation')
+				.where('plan_revision.action', '=', 'retired')
+				.whereRef('plan_revision.entity_id', '=', 'organisation.id')
+				.where('organisation.retired_at', 'is not', null)
+				.orderBy('plan_revision.id', 'desc')
+				.limit(1)
+				.as('retiredReason'),
 			jsonArrayFrom(
 				eb
 					.selectFrom('fiche_owner')
