@@ -155,3 +155,19 @@ describe('an organisation merged into another, on /fiches', () => {
 		expect((await filters('organisation=adcf')).fiches.map((f) => f.code)).toContain('1-1');
 	});
 });
+
+describe('an organisation others were merged into, on its page', () => {
+	it('names its former names, and each merge with its day and reason (published with it)', async () => {
+		// Visitor review s55: /organisations/grand-cahors led to /organisations/epci, which said
+		// nothing of Grand Cahors nor of the merge; read before, the page is read again after it.
+		expect(await pageText('epci')).not.toContain('Anciennement');
+		await merged('grand-cahors', 'epci', 'Grand Cahors a rejoint l’EPCI');
+		expect(await pageText('epci')).toMatch(
+			/Anciennement : Grand Cahors Grand Cahors a été fusionnée dans EPCI le \d{1,2}(er)?\s\S+\s\d{4}\. Raison de la fusion : Grand Cahors a rejoint l’EPCI/
+		);
+		await expect(pageText('grand-cahors')).rejects.toMatchObject({
+			status: 308,
+			location: '/organisations/epci'
+		});
+	});
+});

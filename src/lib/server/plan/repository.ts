@@ -1134,6 +1134,53 @@ export async function listOrganisations(db: Executor): Promise<OrganisationWithC
 		.sort((a, b) => compareFrench(a.name, b.name));
 }
 
+/** A name an organisation had; merged: the organisation of that name was merged into it. */
+export interface FormerName {
+	name: string;
+	/** The day of the merge (the merged organisation's retirement), or null for a rename. */
+	mergedOn: string | null;
+	/** The merge's reason, as its revision gives it (published with it), or null. */
+	mergeReason: string | null;
+}
+
+/**
+ * An organisation's former names, as a nested list of its row (jsonArrayFrom): each with, when an
+ * organisation of that name was merged into it, the day and the reason of the merge (its « merged »
+ * revision, whose one change reads the absorbed name before the kept one).
+ */
+function formerNames(eb: ExpressionBuilder<Database, 'organisation'>) {
+	return jsonArrayFrom(
+		eb
+			.selectFrom('organisation_alias as alias')
+			.leftJoin('organisation as merged', (join) =>
+				join
+					.onRef('merged.name', '=', 'alias.name')
+					.onRef('merged.id', '!=', 'alias.organisation_id')
+					.on('merged.retired_at', 'is not', null)
+			)
+			.select((ab) => [
+				'alias.name',
+				'merged.retired_at as mergedOn',
+				ab
+					.selectFrom('plan_revision as merge')
+					.select('merge.reason')
+					.where('merge.entity', '=', 'organisation')
+					.where('merge.action', '=', 'merged')
+					.where(
+						(mb) => mb.fn('json_extract', ['merge.changes', mb.val('$[0].before')]),
+						'=',
+						ab.ref('alias.name')
+					)
+					.where('merged.id', 'is not', null)
+					.orderBy('merge.id', 'desc')
+					.limit(1)
+					.as('mergeReason')
+			])
+			.whereRef('alias.organisation_id', '=', 'organisation.id')
+			.orderBy('alias.id')
+	);
+}
+
 export async function findOrganisationBySlug(
 	db: Executor,
 	slug: string
@@ -1145,6 +1192,8 @@ export async function findOrganisationBySlug(
 			retiredAt: string | null;
 			/** Why it was retired, as its retirement's revision gives it (published with it), or null. */
 			retiredReason: string | null;
+			/** Its former names, oldest first: renamed, or merged into it (when, and why). */
+			formerNames: FormerName[];
 			owned: (FicheSummary & { scopes: string[] })[];
 			partnered: (FicheSummary & { detail: string | null })[];
 	  })
@@ -1172,6 +1221,7 @@ export async function findOrganisationBySlug(
 				.orderBy('plan_revision.id', 'desc')
 				.limit(1)
 				.as('retiredReason'),
+			formerNames(eb).as('formerNames'),
 			jsonArrayFrom(
 				eb
 					.selectFrom('fiche_owner')
@@ -1188,7 +1238,7 @@ export async function findOrganisationBySlug(
 		.where('organisation.slug', '=', slug)
 		.executeTakeFirst();
 	if (!row) return undefined;
-	const { ownerRows: ownerJson, partnerRows: partnerJson, ...org } = row;
+	const { ownerRows: ownerJson, partnerRows: partnerJson, formerNames: formerJson, ...org } = row;
 	const ownerRows = nested(ownerJson);
 	const partnerRows = nested(partnerJson);
 	const ids = [...new Set([...ownerRows, ...partnerRows].map((r) => r.ficheId))];
@@ -1203,7 +1253,7 @@ export async function findOrganisationBySlug(
 	const partnered = fiches
 		.filter((f) => partnerRows.some((r) => r.ficheId === f.id))
 		.map((f) => ({ ...f, detail: partnerRows.find((r) => r.ficheId === f.id)?.detail ?? null }));
-	return { ...org, owned, partnered };
+	return { ...org, formerNames: nested(formerJson), owned, partnered };
 }
 
 /**
