@@ -2,6 +2,9 @@ import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { publishEdition, saveEditionDraft } from '$lib/server/editions/service';
 import { findPublishedSnapshot } from '$lib/server/editions/repository';
+import { openDataFile, packageFiles } from '$lib/server/opendata/published';
+import EditionPage from './bilans/[year=annee]/+page.svelte';
+import * as edition from './bilans/[year=annee]/+page.server';
 import { editionPages, shown, visitorHtml } from './edition-pages-testing';
 import { adminDatabase, routeEvent } from './route-testing';
 
@@ -76,5 +79,49 @@ describe('a bilan’s version replaced by a correction', () => {
 					'remplacée'
 				);
 		}
+	});
+});
+
+/** The title of the 2018 bilan's page at `path`, as a visitor's browser shows it. */
+async function editionTitle(path: string): Promise<string> {
+	const data = await edition.load(
+		routeEvent(path, '/bilans/[year=annee]', { year: '2018' }, anonymous) as never
+	);
+	return /<title>([^<]*)<\/title>/.exec(
+		render(EditionPage, { props: { data } as never }).head
+	)![1]!;
+}
+
+describe('a bilan’s page', () => {
+	it('says in its title that a version is replaced, as its cover does (visitor review s55)', async () => {
+		expect(await editionTitle('/bilans/2018')).toBe('Bilan 2018 — SDUSN du Lot');
+		await publishSecondVersion();
+		expect(await editionTitle('/bilans/2018?version=1')).toBe(
+			'Bilan 2018 (version 1, remplacée) — SDUSN du Lot'
+		);
+		expect(await editionTitle('/bilans/2018')).toBe('Bilan 2018 (version 2) — SDUSN du Lot');
+		expect(await editionTitle('/bilans/2018?version=2')).toBe(
+			'Bilan 2018 (version 2) — SDUSN du Lot'
+		);
+	});
+
+	it('links every open-data file its data package lists, named in French (visitor review s55)', async () => {
+		const frozen = await openDataFile(portal.db, 'datapackage', { year: 2018 });
+		const files = packageFiles(frozen!.body);
+		// Linked before: plan.json, fiches.csv and mesures.csv only.
+		expect(files).toEqual(expect.arrayContaining(['mises-a-jour.csv', 'decisions.csv']));
+		const [path, route, params] = ['/bilans/2018', '/bilans/[year=annee]', { year: '2018' }];
+		const html = await visitorHtml(
+			EditionPage as never,
+			edition.load as never,
+			path,
+			route,
+			params
+		);
+		for (const file of files) expect(html).toContain(`href="/bilans/2018/${file}?version=1"`);
+		const text = await shown(EditionPage as never, edition.load as never, path, route, params);
+		expect(text).toContain('Plan (JSON) Fiches (CSV) Mesures (CSV)');
+		expect(text).toContain('Mises à jour (CSV)');
+		expect(text).toContain('Décisions de la commission (CSV)');
 	});
 });

@@ -407,3 +407,24 @@ export function capitalized(label: string): string {
 /** Said wherever a message is written but, without SMTP_URL, kept in the outbox and not sent. */
 export const NO_MAIL_RELAY =
 	'ce portail n’envoie pas de courriels (pas de serveur de courrier configuré). Les messages se lisent dans les courriels de l’administration.';
+
+/**
+ * An open-data file's link on a bilan's page (`/bilans/2025`), by its file name as the bilan's
+ * data package lists it: « Mises à jour (CSV) », « Mesures datées de 2025 (CSV) ».
+ */
+export function openDataFileLabel(path: string): string {
+	const [, base = path, kind = ''] = /^(.+)\.(json|csv)$/.exec(path) ?? [];
+	const year = /^mesures-(\d{4})$/.exec(base)?.[1];
+	const words = year
+		? `Mesures datées de ${year}`
+		: ((
+				{
+					plan: 'Plan',
+					fiches: 'Fiches',
+					mesures: 'Mesures',
+					'mises-a-jour': 'Mises à jour',
+					decisions: 'Décisions de la commission'
+				} as Record<string, string>
+			)[base] ?? base);
+	return kind ? `${words} (${kind.toUpperCase()})` : words;
+}

@@ -78,6 +78,14 @@ export function packageOfVersion(body: Uint8Array, version: number): Uint8Array 
 	return Buffer.from(`${JSON.stringify(descriptor, null, '\t')}\n`, 'utf8');
 }
 
+/** The files an edition's frozen data package lists (`mises-a-jour.csv`…), in its order. */
+export function packageFiles(body: Uint8Array): string[] {
+	const descriptor = JSON.parse(Buffer.from(body).toString('utf8')) as {
+		resources: { path: string }[];
+	};
+	return descriptor.resources.map((r) => r.path);
+}
+
 /**
  * The dashboard's figures and tables, and the page's view of them, as of a day (the quarterly
  * series runs to its quarter): kept per change of published data and per day.

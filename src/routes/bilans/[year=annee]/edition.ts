@@ -7,10 +7,11 @@ import { keyedByRevision } from '$lib/server/db/revision-cache';
 import { editionPage } from '$lib/server/editions/snapshot';
 import { listFicheMoves } from '$lib/server/authoring/revisions-repository';
 import { NO_SUCH_FILE } from '$lib/server/opendata/http';
-import { openDataFile, packageOfVersion } from '$lib/server/opendata/published';
+import { openDataFile, packageFiles, packageOfVersion } from '$lib/server/opendata/published';
 import {
 	countUpdatesValidatedAfter,
 	findFrozenFiche,
+	findPublishedFile,
 	findPublishedSnapshot,
 	listSittingsClosedAfter,
 	listVersions
@@ -175,9 +176,12 @@ async function editionViewOf(db: Executor, key: string, withUpdates: boolean) {
 			? await publishedEditionOf(key, null)
 			: await publishedEditionOf(key.slice(0, bar), key.slice(bar + 1));
 	const page = editionPage(snapshot, withUpdates);
+	const datapackage = await findPublishedFile(db, snapshot.year, 'datapackage', snapshot.version);
 	return {
 		snapshot: page,
 		versions: await listVersions(db, snapshot.year),
+		// Every file the edition froze, linked from its page as its data package lists them.
+		files: datapackage ? packageFiles(datapackage.body) : [],
 		// Validated after the publication, updates of its period are not in it: the page says so,
 		// fiche by fiche in the edition's order.
 		laterUpdates: snapshot.publishedAt
