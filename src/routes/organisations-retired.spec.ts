@@ -7,6 +7,7 @@ import ListPage from './organisations/+page.svelte';
 import * as list from './organisations/+page.server';
 import FichePage from './fiches/[code=fiche]/+page.svelte';
 import * as fiche from './fiches/[code=fiche]/+page.server';
+import FichesPage from './fiches/+page.svelte';
 import * as fiches from './fiches/+page.server';
 import OrganisationPage from './organisations/[slug=slug]/+page.svelte';
 import * as organisation from './organisations/[slug=slug]/+page.server';
@@ -147,6 +148,16 @@ describe('an organisation merged into another, on /fiches', () => {
 			location: '/fiches?priorite=1&organisation=epci&q=wifi'
 		});
 		expect((await filters('organisation=epci')).fiches.length).toBeGreaterThan(0);
+	});
+
+	it('says, to a search for its name, that it is a former name of the one it was merged into', async () => {
+		const page = async (query: string) =>
+			shownText(render(FichesPage, { props: { data: await filters(query) } as never }).body);
+		await merged('grand-cahors', 'epci');
+		expect(await page('q=grand+cahors')).toContain(
+			'« Grand Cahors » est un ancien nom de l’organisation EPCI : ses fiches sont trouvées sous ce nom.'
+		);
+		expect(await page('q=wifi')).not.toContain('ancien nom');
 	});
 
 	it('keeps a retired organisation, not merged, in the filter: fiches still name it', async () => {

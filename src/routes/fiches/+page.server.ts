@@ -5,6 +5,7 @@ import { parseFicheFilters, type FilterVocabulary } from '$lib/server/plan/filte
 import {
 	listAxes,
 	listFiches,
+	listFormerNames,
 	listMergedSlugs,
 	listObjectives,
 	listOrganisationRefs,
@@ -12,6 +13,7 @@ import {
 } from '$lib/server/plan/repository';
 import { ficheListHtml } from '$lib/server/render/fiche-list';
 import { renderedOnly } from '$lib/utils/rendered-only';
+import { organisationNameKey } from '$lib/utils/text';
 import { findMovedFicheCode } from '$lib/server/authoring/revisions-repository';
 import { listRetiredStructureKeys } from '$lib/server/authoring/import-repository';
 import type { PageServerLoad } from './$types';
@@ -25,13 +27,23 @@ export const csr = false;
  * together once per change: each filtered request made the vocabulary's lists and maps anew.
  */
 const filterChoices = cachedByRevision(async (db) => {
-	const [everyFiche, axes, orientations, objectives, organisations, merged, withdrawn] = [
+	const [
+		everyFiche,
+		axes,
+		orientations,
+		objectives,
+		organisations,
+		merged,
+		formerNames,
+		withdrawn
+	] = [
 		await listFiches(db),
 		await listAxes(db),
 		await listOrientations(db),
 		await listObjectives(db),
 		await listOrganisationRefs(db),
 		await listMergedSlugs(db),
+		await listFormerNames(db),
 		await listRetiredStructureKeys(db)
 	];
 	const orientationAxis = new Map(orientations.map((o) => [o.code, o.axis]));
@@ -54,6 +66,8 @@ const filterChoices = cachedByRevision(async (db) => {
 		objectives: objectives.map((o) => ({ ...o, axis: orientationAxis.get(o.orientation) ?? '' })),
 		organisations,
 		merged,
+		// A search for a former name finds the fiches of the organisation that had it: the page says whose.
+		formerNames: new Map(formerNames.map((f) => [organisationNameKey(f.former), f])),
 		vocabulary
 	};
 });
@@ -67,8 +81,16 @@ export const load: PageServerLoad = async (event) => {
 		redirect(303, set.length > 0 ? `/fiches?${new URLSearchParams(set)}` : '/fiches');
 
 	const db = getDb();
-	const { everyFiche, axes, orientations, objectives, organisations, merged, vocabulary } =
-		await filterChoices(db);
+	const {
+		everyFiche,
+		axes,
+		orientations,
+		objectives,
+		organisations,
+		merged,
+		formerNames,
+		vocabulary
+	} = await filterChoices(db);
 	// An organisation merged into another (an address saved before the merge): its fiches are
 	// that one's now, as its page is.
 	const into = merged.get(url.searchParams.get('organisation')?.trim() ?? '');
@@ -97,6 +119,9 @@ export const load: PageServerLoad = async (event) => {
 		// Written by KeptHtml: each fiche's row rendered once (src/lib/server/render/fiche-list.ts).
 		ficheList: ficheListHtml(fiches),
 		movedFrom: moved ? { former: query.code!, code: moved } : null,
+		formerName: query.text
+			? (formerNames.get(organisationNameKey(values.text ?? '')) ?? null)
+			: null,
 		values,
 		ignored
 	});

@@ -1274,6 +1274,18 @@ export async function listOrganisationRefs(
 	return rows.sort((a, b) => compareFrench(a.name, b.name));
 }
 
+/** Every former name of an organisation, with the organisation that had it (its slug and name now). */
+export async function listFormerNames(
+	db: Executor
+): Promise<{ former: string; slug: string; name: string }[]> {
+	return db
+		.selectFrom('organisation_alias as alias')
+		.innerJoin('organisation', 'organisation.id', 'alias.organisation_id')
+		.select(['alias.name as former', 'organisation.slug', 'organisation.name'])
+		.orderBy('alias.id')
+		.execute();
+}
+
 /** Each organisation merged into another: its slug → the slug of the one it was merged into. */
 export async function listMergedSlugs(db: Executor): Promise<Map<string, string>> {
 	const rows = await db
