@@ -210,6 +210,35 @@ for (const [held, fiche] of [
 	});
 }
 
+test('the abandon sent while the fiche’s save moves it under another objective goes at its new code', async ({
+	browser
+}) => {
+	const admin = await at(browser, ADMINS[0]!, '/admin/plan/fiches/6-1');
+	await admin.locator('#abandon-reason').fill('Raison de l’abandon après déplacement');
+	await admin.locator('#abandon-confirm').check();
+	const objective = admin.locator('#objective');
+	const others = await objective
+		.locator('option')
+		.evaluateAll(
+			(options, chosen) =>
+				options.map((o) => (o as HTMLOptionElement).value).filter((v) => v && v !== chosen),
+			await objective.inputValue()
+		);
+	await objective.selectOption(others[0]!);
+	await admin.locator('#reason').fill('Rattachée à un autre objectif');
+	// The save, which leads to the fiche's new code, held while the abandon is pressed.
+	const held = await holdRequests(admin, (url) => url.search === '?/enregistrer');
+	await editForm(admin).getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect.poll(held.arrived).toBe(true);
+	await admin.getByRole('button', { name: 'Abandonner la fiche' }).click();
+	await expect(admin.locator('form[action="?/abandonner"]')).toHaveAttribute('aria-busy', 'true');
+	held.release();
+	// Its own save moved the version on (and the address): the abandon goes with it, not refused.
+	await expect(admin.getByRole('status')).toContainText('Fiche abandonnée');
+	expect(new URL(admin.url()).pathname).not.toBe('/admin/plan/fiches/6-1');
+	await expect(admin.locator('main')).toContainText('Cette fiche est abandonnée');
+});
+
 /** A new objective of its own (no fiche: it may be retired), its page open for `account`. */
 async function newObjective(browser: Browser, account: (typeof ADMINS)[number], label: string) {
 	const admin = await at(browser, account, '/admin/plan');

@@ -23,7 +23,11 @@ const SAVED_UNREAD_MESSAGE =
 const WAITED_UNREAD_MESSAGE =
 	'Rien n’a été envoyé : la page n’a pas pu être relue après l’enregistrement précédent (connexion interrompue ou portail indisponible). Votre saisie est conservée : rechargez la page, puis renvoyez le formulaire.';
 
-/** A save: the page of its form's action, and the version it was sent with (it wrote the next). */
+/**
+ * A save: the address its form was sent to (its action's path, as pressed: a save may lead to
+ * another address, a fiche moved under another objective), and the version it was sent with (it
+ * wrote the next).
+ */
 interface Save {
 	page: string;
 	version: string;
@@ -160,11 +164,11 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			}
 			setSending(true);
 			const saves = waited.flatMap((outcome) => outcome.saved ?? []);
-			if (ownVersion(input.formData, next, pageOf(form), saves))
+			if (ownVersion(input.formData, next, input.action.pathname, saves))
 				replaceEntries(input.formData, next);
 		}
 		const version = input.formData.get('version');
-		sent = typeof version === 'string' ? { page: pageOf(form), version } : undefined;
+		sent = typeof version === 'string' ? { page: input.action.pathname, version } : undefined;
 		saved = undefined;
 		const shownBefore = shownStatuses();
 		const pathBefore = window.location.pathname;
@@ -496,18 +500,15 @@ function replaceEntries(formData: FormData, next: FormData): void {
 	for (const [name, value] of next) formData.append(name, value);
 }
 
-/** The page a form's action is on (its path: `?/enregistrer` is the page's own). */
-function pageOf(form: HTMLFormElement): string {
-	return new URL(form.getAttribute('action') ?? '', window.location.href).pathname;
-}
-
 /**
  * Whether a form that waited may go with `next` (what it holds now, or the hidden fields of the
  * form drawn in its place) rather than `pressed`, what it held when pressed: its version is the
  * one pressed, or the one the person's own saves waited for wrote from it (`saves`: each wrote
- * the version after the one it was sent with, in the same transaction, as OwnSaves reckons). The
- * page read after a colleague's save shows theirs: taken, it would save over their change unseen;
- * sent as pressed, it is refused as a conflict, and the typing given back.
+ * the version after the one it was sent with, in the same transaction, as OwnSaves reckons), saves
+ * sent to the address this form is sent to (`page`, its action's path as pressed: read after the
+ * wait, the page may be at the save's redirect, another address). The page read after a
+ * colleague's save shows theirs: taken, it would save over their change unseen; sent as pressed,
+ * it is refused as a conflict, and the typing given back.
  */
 function ownVersion(pressed: FormData, next: FormData, page: string, saves: Save[]): boolean {
 	const before = pressed.get('version');
