@@ -239,6 +239,29 @@ test('the abandon sent while the fiche’s save moves it under another objective
 	await expect(admin.locator('main')).toContainText('Cette fiche est abandonnée');
 });
 
+test('« Retirer » pressed while the organisation is merged into another is given back there, with a word', async ({
+	browser
+}) => {
+	const admin = await at(browser, ADMINS[1]!, '/admin/organisations/9');
+	await admin.locator('select[name=into]').selectOption({ index: 1 });
+	const into = await admin.locator('select[name=into]').inputValue();
+	await admin.locator('#fusion-reason').fill('Organisations regroupées');
+	await admin.locator('#fusion-confirm').check();
+	const held = await holdRequests(admin, (url) => url.search === '?/fusionner');
+	await admin.getByRole('button', { name: 'Fusionner' }).click();
+	await expect.poll(held.arrived).toBe(true);
+	await admin.locator('#retrait-reason').fill('Retrait pressé pendant la fusion');
+	await admin.getByRole('button', { name: 'Retirer l’organisation' }).click();
+	await expect(admin.locator('form[action="?/retirer"]')).toHaveAttribute('aria-busy', 'true');
+	held.release();
+	// The merge leads to the organisation that stays: its own « Retirer » is not this one's.
+	await expect(admin).toHaveURL(new RegExp(`/admin/organisations/${into}`));
+	await expect(admin.locator('form[action="?/retirer"]')).toContainText(
+		'Rien n’a été envoyé pour « Retirer l’organisation »'
+	);
+	await expect(admin.locator('main')).not.toContainText('Organisation retirée');
+});
+
 /** A new objective of its own (no fiche: it may be retired), its page open for `account`. */
 async function newObjective(browser: Browser, account: (typeof ADMINS)[number], label: string) {
 	const admin = await at(browser, account, '/admin/plan');

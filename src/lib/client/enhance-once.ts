@@ -66,8 +66,9 @@ const underWay = new Set<Promise<Outcome>>();
  *   read after a colleague's save, the page shows theirs, and the form goes as pressed, refused as
  *   a conflict, its typing given back; the form drawn in its place is the one of the same action
  *   acting on the same record, row or item (its hidden fields but the version: `successor`), and
- *   with none (a row's form gone with that answer, another row's form of the same action left), it
- *   is not sent: said where it was, with an alert; after a save whose page could not be read
+ *   with none (a row's form gone with that answer, another row's form of the same action left), or
+ *   the page now another record's (a merge led to the organisation that stays), it is not sent:
+ *   said where it was, or in the form drawn in its place, with an alert; after a save whose page could not be read
  *   again, it is not sent (it holds the version replaced): given back, with an alert;
  * - when the page's data cannot be read again after an answer (the connection lost, the portal
  *   failing), SvelteKit would reload the whole page, the typing in its other forms lost without a
@@ -130,6 +131,8 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			setSending(true, true);
 			// Where it is on the page: gone meanwhile, with no form in its place, it is said there.
 			const places = placesOf(form);
+			// The page's address as pressed: a save waited for may lead to another record's page.
+			const pressedAt = window.location.pathname;
 			const giveBack = (message: string) => {
 				setSending(false);
 				input.cancel();
@@ -155,10 +158,17 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			// (the version written); the server decides, and a refusal gives the typing back there.
 			// Either way, a version the person's own saves did not write (a colleague's, read with
 			// the page) is not taken: the form goes as pressed, and is refused as a conflict.
-			const next = form.isConnected ? current(form, submitter) : rebased(input.formData, form);
+			// At another address now (an organisation merged into another: its page), a form drawn
+			// there in its place acts on the record shown there: not taken, the form is given back.
+			const next = form.isConnected
+				? current(form, submitter)
+				: window.location.pathname === pressedAt
+					? rebased(input.formData, form)
+					: null;
 			if (!next) {
 				// Gone, and no form of the page acts on the same record, row or item now (the row's
-				// account disabled): sent with another one's ids, it would act on that one.
+				// account disabled, the page another record's): sent with another one's ids, or its
+				// answer drawn on another record's page, it would act or be refused unseen.
 				giveBack(waitedGoneMessage(submitter));
 				return;
 			}
