@@ -63,6 +63,10 @@ function settled<T>(promise: Promise<T>): Promise<T | 'waiting'> {
 }
 
 beforeAll(() => {
+	// The fast project shares its modules between files (isolate: false): a page's spec may have
+	// loaded enhance-once.ts with the real `$app/forms` before; dropped, it is loaded again below
+	// with the mocks above.
+	vi.resetModules();
 	for (const name of [
 		'HTMLButtonElement',
 		'HTMLElement',
