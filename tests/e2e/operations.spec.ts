@@ -279,10 +279,12 @@ test('a second server on the same database is refused, and the first keeps its p
 	try {
 		const pidFile = `${first.databasePath}.serveur.pid`;
 		expect(readFileSync(pidFile, 'utf8').split('\n')[0]).toBe(String(first.child.pid));
+		// A free port of its own: the one after the first's may be another program's (ci33).
+		const port = await freePort();
 		const second = spawnSync(process.execPath, ['scripts/start.js', '--sans-construction'], {
 			env: {
 				...process.env,
-				PORT: String(first.port + 1),
+				PORT: String(port),
 				HOST: '127.0.0.1',
 				DATABASE_PATH: first.databasePath
 			},
