@@ -56,34 +56,41 @@ function fail(message) {
 }
 
 /**
- * The newest modification time of the files at or under `path`. Folders' own times are left out:
- * the documented archive lists files only, so every folder extracted from it is as recent as its
- * extraction, and a build made before it would always look older than the sources.
- * @param {string} path @returns {number}
+ * The newest modification time at or under `path`. With `folders`, a folder's own time counts too:
+ * it moves when a file in it is deleted or renamed, which no remaining file's time shows. Left out
+ * where the build cannot be made again (a production install): the documented archive lists files
+ * only, so every folder extracted from it is as recent as its extraction, and a build made before
+ * it would always look older than the sources.
+ * @param {string} path @param {boolean} folders @returns {number}
  */
-function newestFileMtime(path) {
+function newestMtime(path, folders) {
 	if (!existsSync(path)) return 0;
 	const stat = statSync(path);
 	if (!stat.isDirectory()) return stat.mtimeMs;
-	let newest = 0;
+	let newest = folders ? stat.mtimeMs : 0;
 	for (const entry of readdirSync(path))
-		newest = Math.max(newest, newestFileMtime(join(path, entry)));
+		newest = Math.max(newest, newestMtime(join(path, entry), folders));
 	return newest;
 }
 
 // The server's memory budget (V8 flags) and allocator setting, shared with the benchmark and the report.
 export { SERVER_ENV, SERVER_NODE_FLAGS } from './server-flags.js';
 
-/** Whether the build in `dir` is missing or older than one of its sources' files. */
+/** Vite's command in `dir`: absent from a production install (`npm ci --omit=dev`). */
+const viteIn = (/** @type {string} */ dir) => join(dir, 'node_modules', 'vite', 'bin', 'vite.js');
+
+/**
+ * Whether the build in `dir` is missing or older than its sources: their files, and where the
+ * build can be made again (Vite installed: a development checkout) their folders, so that a
+ * deleted source file makes it stale too.
+ */
 export function buildIsStale(dir = root) {
 	const handler = join(dir, 'build', 'handler.js');
 	if (!existsSync(handler)) return true;
 	const built = statSync(handler).mtimeMs;
-	return SOURCES.some((source) => newestFileMtime(join(dir, source)) > built);
+	const folders = existsSync(viteIn(dir));
+	return SOURCES.some((source) => newestMtime(join(dir, source), folders) > built);
 }
-
-/** Vite's command in `dir`: absent from a production install (`npm ci --omit=dev`). */
-const viteIn = (/** @type {string} */ dir) => join(dir, 'node_modules', 'vite', 'bin', 'vite.js');
 
 /**
  * What `npm start` does in `dir` before serving: serve the build as it is ('serve'), build first

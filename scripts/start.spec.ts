@@ -63,40 +63,57 @@ describe('npm start', () => {
 });
 
 describe('npm start, whether to build', () => {
-	/** A project folder: a build made at `built`, and src/lib/a.ts modified at `edited` (seconds). */
-	function project(built: number, edited: number, withVite: boolean) {
+	/**
+	 * A project folder: a build made at `built`, src/lib/a.ts modified at `edited` and the folders
+	 * src and src/lib at `folders` (seconds), with Vite installed (development) or not (production).
+	 */
+	function project(times: { built: number; edited: number; folders: number }, withVite: boolean) {
 		const dir = mkdtempSync(join(tmpdir(), 'sdusn-stale-'));
 		mkdirSync(join(dir, 'build'));
 		writeFileSync(join(dir, 'build', 'handler.js'), '');
-		utimesSync(join(dir, 'build', 'handler.js'), built, built);
+		utimesSync(join(dir, 'build', 'handler.js'), times.built, times.built);
 		mkdirSync(join(dir, 'src', 'lib'), { recursive: true });
 		writeFileSync(join(dir, 'src', 'lib', 'a.ts'), '');
-		utimesSync(join(dir, 'src', 'lib', 'a.ts'), edited, edited);
-		// The folders as extracted from the documented archive (files only): newer than the build.
-		for (const folder of ['src', 'src/lib']) utimesSync(join(dir, folder), built + 60, built + 60);
+		utimesSync(join(dir, 'src', 'lib', 'a.ts'), times.edited, times.edited);
+		for (const folder of ['src', 'src/lib'])
+			utimesSync(join(dir, folder), times.folders, times.folders);
 		if (withVite) {
 			mkdirSync(join(dir, 'node_modules', 'vite', 'bin'), { recursive: true });
 			writeFileSync(join(dir, 'node_modules', 'vite', 'bin', 'vite.js'), '');
 		}
 		return dir;
 	}
+	const older = 1_000_000;
+	const newer = 2_000_000;
 
-	it('compares the build with the files of its sources, not with the times of their folders', () => {
-		const fresh = project(2_000_000, 1_000_000, true);
-		const edited = project(1_000_000, 2_000_000, true);
+	it('in a development checkout, builds again after a source file was changed or deleted', () => {
+		const fresh = project({ built: newer, edited: older, folders: older }, true);
+		const edited = project({ built: older, edited: newer, folders: older }, true);
+		// A file deleted after the build: no remaining file is newer, its folder is.
+		const deleted = project({ built: newer, edited: older, folders: newer + 60 }, true);
 		try {
-			expect(buildIsStale(fresh)).toBe(false);
 			expect(buildStep(fresh)).toBe('serve');
 			expect(buildIsStale(edited)).toBe(true);
 			expect(buildStep(edited)).toBe('build');
+			expect(buildIsStale(deleted)).toBe(true);
+			expect(buildStep(deleted)).toBe('build');
 		} finally {
-			rmSync(fresh, { recursive: true });
-			rmSync(edited, { recursive: true });
+			for (const dir of [fresh, edited, deleted]) rmSync(dir, { recursive: true });
+		}
+	});
+
+	it('in a production install, compares the build with the files only: the archive’s folders are as recent as its extraction', () => {
+		const extracted = project({ built: newer, edited: older, folders: newer + 60 }, false);
+		try {
+			expect(buildIsStale(extracted)).toBe(false);
+			expect(buildStep(extracted)).toBe('serve');
+		} finally {
+			rmSync(extracted, { recursive: true });
 		}
 	});
 
 	it('never builds where Vite is not installed (production): serves the build, or stops', () => {
-		const dir = project(1_000_000, 2_000_000, false);
+		const dir = project({ built: older, edited: newer, folders: newer + 60 }, false);
 		try {
 			expect(buildStep(dir)).toBe('serve-stale');
 			rmSync(join(dir, 'build'), { recursive: true });
