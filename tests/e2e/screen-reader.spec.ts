@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { ACCOUNTS, loginPage } from './helpers/accounts';
-import { screenshot } from './helpers/screenshots';
+import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
 import { waitForHydration } from './helpers/hydration';
 
@@ -59,6 +59,26 @@ test('links that would read alone say where they lead, starting with their visib
 	const link = campaign.getByRole('link', { name: /^1-1\s*:\s*mettre à jour la fiche$/ });
 	await expect(link).toBeVisible();
 	await expect(link).toHaveAttribute('href', '/espace/fiches/1-1/suivi');
+});
+
+test('a button’s or a link’s hidden words are read apart from its visible ones (« Désactiver paul… », not « Désactiverpaul… »)', async ({
+	page
+}, testInfo) => {
+	await loginPage(page, ACCOUNTS.admin);
+	await page.goto('/admin/utilisateurs');
+	const row = page.getByRole('row').filter({ hasText: ACCOUNTS.partner.email });
+	// The text itself, as a screen reader's virtual buffer reads it: no space added between parts.
+	await expect(row.getByRole('button', { name: /^Désactiver/ })).toHaveText(
+		`Désactiver ${ACCOUNTS.partner.email}`
+	);
+	await expect(row.getByRole('link', { name: /^Changer le rôle/ })).toHaveText(
+		`Changer le rôle de ${ACCOUNTS.partner.email}`
+	);
+	await screenshotsAtWidths(page, (file) => testInfo.outputPath(file), 'utilisateurs');
+	await page.goto('/admin/plan');
+	await expect(page.getByRole('link', { name: /^Modifier l’axe/ }).first()).toHaveText(
+		/^Modifier l’axe «\s.+\s»$/
+	);
 });
 
 test('the main menu says « page » on a section’s own page only, « true » on a page below it', async ({
