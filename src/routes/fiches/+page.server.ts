@@ -27,32 +27,17 @@ export const csr = false;
  * together once per change: each filtered request made the vocabulary's lists and maps anew.
  */
 const filterChoices = cachedByRevision(async (db) => {
-	const [
-		everyFiche,
-		axes,
-		orientations,
-		objectives,
-		organisations,
-		merged,
-		formerNames,
-		withdrawn
-	] = [
-		await listFiches(db),
-		await listAxes(db),
-		await listOrientations(db),
-		await listObjectives(db),
-		await listOrganisationRefs(db),
-		await listMergedSlugs(db),
-		await listFormerNames(db),
-		await listRetiredStructureKeys(db)
-	];
+	const axes = await listAxes(db);
+	const orientations = await listOrientations(db);
+	const objectives = await listObjectives(db);
+	const organisations = await listOrganisationRefs(db);
 	const orientationAxis = new Map(orientations.map((o) => [o.code, o.axis]));
 	const vocabulary: FilterVocabulary = {
 		axes: axes.map((a) => a.code),
 		orientations: orientations.map((o) => o.code),
 		objectives: objectives.map((o) => o.number),
 		organisations: organisations.map((o) => o.slug),
-		withdrawn,
+		withdrawn: await listRetiredStructureKeys(db),
 		parents: {
 			orientationAxis,
 			objectiveOrientation: new Map(objectives.map((o) => [o.number, o.orientation])),
@@ -60,14 +45,16 @@ const filterChoices = cachedByRevision(async (db) => {
 		}
 	};
 	return {
-		everyFiche,
+		everyFiche: await listFiches(db),
 		axes,
 		orientations,
 		objectives: objectives.map((o) => ({ ...o, axis: orientationAxis.get(o.orientation) ?? '' })),
 		organisations,
-		merged,
+		merged: await listMergedSlugs(db),
 		// A search for a former name finds the fiches of the organisation that had it: the page says whose.
-		formerNames: new Map(formerNames.map((f) => [organisationNameKey(f.former), f])),
+		formerNames: new Map(
+			(await listFormerNames(db)).map((f) => [organisationNameKey(f.former), f])
+		),
 		vocabulary
 	};
 });
@@ -81,16 +68,7 @@ export const load: PageServerLoad = async (event) => {
 		redirect(303, set.length > 0 ? `/fiches?${new URLSearchParams(set)}` : '/fiches');
 
 	const db = getDb();
-	const {
-		everyFiche,
-		axes,
-		orientations,
-		objectives,
-		organisations,
-		merged,
-		formerNames,
-		vocabulary
-	} = await filterChoices(db);
+	const { everyFiche, merged, formerNames, vocabulary, ...lists } = await filterChoices(db);
 	// An organisation merged into another (an address saved before the merge): its fiches are
 	// that one's now, as its page is.
 	const into = merged.get(url.searchParams.get('organisation')?.trim() ?? '');
@@ -111,10 +89,10 @@ export const load: PageServerLoad = async (event) => {
 		(query.axis !== undefined && axis !== query.axis) ||
 		(query.orientation !== undefined && orientation !== null && orientation !== query.orientation);
 	return renderedOnly(event, {
-		axes,
-		orientations: orientations.map((o) => ({ ...o, outside: outside(o.axis, null) })),
-		objectives: objectives.map((o) => ({ ...o, outside: outside(o.axis, o.orientation) })),
-		organisations,
+		axes: lists.axes,
+		orientations: lists.orientations.map((o) => ({ ...o, outside: outside(o.axis, null) })),
+		objectives: lists.objectives.map((o) => ({ ...o, outside: outside(o.axis, o.orientation) })),
+		organisations: lists.organisations,
 		fiches,
 		// Written by KeptHtml: each fiche's row rendered once (src/lib/server/render/fiche-list.ts).
 		ficheList: ficheListHtml(fiches),
