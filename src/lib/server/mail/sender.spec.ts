@@ -31,6 +31,9 @@ beforeEach(async () => {
 afterEach(async () => {
 	await smtp.close();
 	await db.destroy();
+	// A log spy a test leaves in place would swallow the lines of the tests after it, in this file
+	// and in the files the same worker runs next (the fast project does not isolate them).
+	expect([vi.isMockFunction(log().error), vi.isMockFunction(log().warn)]).toEqual([false, false]);
 });
 
 async function queue(subject = 'Votre invitation', unsubscribeUrl: string | null = null) {
@@ -729,7 +732,7 @@ describe('the outbox sender', () => {
 	// Review s42, diff: /sante heard of a full disk only from a visitor's refused request, never
 	// from the sender writing outside any request.
 	it('tells /sante of a full disk met while sending', async () => {
-		vi.spyOn(log(), 'error').mockImplementation(() => undefined);
+		const error = vi.spyOn(log(), 'error').mockImplementation(() => undefined);
 		const s = sender({ pollMs: 10 });
 		vi.spyOn(s as unknown as { tick: () => Promise<void> }, 'tick').mockRejectedValue(
 			Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
@@ -737,9 +740,13 @@ describe('the outbox sender', () => {
 		// The files of a worker share their modules: another may have met a full disk just before.
 		noteDiskFull(0);
 		expect(diskRecentlyFull()).toBe(false);
-		await s.start();
-		await vi.waitFor(() => expect(diskRecentlyFull()).toBe(true));
-		await s.stop();
+		try {
+			await s.start();
+			await vi.waitFor(() => expect(diskRecentlyFull()).toBe(true));
+		} finally {
+			await s.stop();
+			error.mockRestore();
+		}
 	});
 
 	// Review s55, ops: a database kept locked by another process logged « mail-error » each round.
@@ -750,9 +757,6 @@ describe('the outbox sender', () => {
 		const other = new SQLite(file);
 		const warn = vi.spyOn(log(), 'warn').mockImplementation(() => undefined);
 		const error = vi.spyOn(log(), 'error').mockImplementation(() => undefined);
-		// A spy an earlier test of the file left keeps its calls.
-		warn.mockClear();
-		error.mockClear();
 		const s = new MailSender(locked, {
 			transport: smtpTransport(smtp.config),
 			from: 'Portail SDUSN <ne-pas-repondre@lot-numerique.test>',
