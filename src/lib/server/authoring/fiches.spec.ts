@@ -667,6 +667,42 @@ describe('after a conflict', () => {
 		expect([after.label, after.target]).toEqual(['Points d’accès wifi en service', 42]);
 	});
 
+	it.each([
+		['unit', 'territoires'],
+		['kind', 'amount']
+	] as const)(
+		'keeps the first admin’s new target when the second changed only the indicator’s %s',
+		async (part, typedValue) => {
+			const [target, targetDate] = [
+				indicatorRowField(1, 'target'),
+				indicatorRowField(1, 'target_date')
+			];
+			const voted = await edit('2-1', {
+				[target]: '25',
+				[targetDate]: '2027-12-31',
+				reason: 'Cible votée'
+			});
+			expect((await updateFiche(db, admin, '2-1', voted, null)).ok).toBe(true);
+			const state = (await findFicheState(db, '2-1'))!;
+			const opened = ficheFormValues(state, await lastFicheRevisionId(db, state.id));
+			// Alice changes indicator 2's target and saves first.
+			const first = await edit('2-1', {
+				[target]: '60',
+				[targetDate]: '2028-12-31',
+				reason: 'Cible revue'
+			});
+			expect((await updateFiche(db, admin, '2-1', first, null)).ok).toBe(true);
+			// Bruno changed only its unit (or its kind), the target as he opened it.
+			const typed = { ...opened, [indicatorRowField(1, part)]: typedValue, reason: 'Unité' };
+			const rebased = await savedAfterConflict('2-1', typed);
+			expect([rebased[target], rebased[targetDate]]).toEqual(['60', '2028-12-31']);
+			expect(rebased[indicatorRowField(1, part)]).toBe(typedValue);
+			expect((await updateFiche(db, admin, '2-1', inputOf(rebased), null)).ok).toBe(true);
+			const after = (await findFicheState(db, '2-1'))!.indicators[1]!;
+			expect([after.target, after.targetDate, after[part]]).toEqual([60, '2028-12-31', typedValue]);
+		}
+	);
+
 	it('two admins each add an indicator: the second, after the conflict, saves theirs after the first’s', async () => {
 		const state = (await findFicheState(db, '14-1'))!;
 		const opened = ficheFormValues(state, await lastFicheRevisionId(db, state.id));

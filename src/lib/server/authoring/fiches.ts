@@ -19,6 +19,7 @@ import { formatNumber, listInWords, plural } from '../../utils/format';
 import { parisDate } from '../../utils/dates';
 import {
 	INDICATOR_KIND_NAMES,
+	INDICATOR_KINDS,
 	indicatorValueProblem,
 	type IndicatorKind
 } from '../../utils/indicator-kinds';
@@ -34,7 +35,8 @@ import {
 	readableIndicator,
 	readableOwners,
 	readablePartners,
-	type ReadableFiche
+	type ReadableFiche,
+	type ReadableIndicator
 } from './fiche-changes';
 import {
 	findOrganisationStates,
@@ -543,11 +545,9 @@ export async function rebaseTyping(
 	const editor = await ficheEditor(db, code);
 	if (!editor.ok) return typed;
 	const fresh = editor.value.values;
-	// Each indicator as this person's form reads, as the revisions write it.
+	// Each indicator as this person's form reads it.
 	const typedIndicators = new Map(
-		input.indicators
-			.filter((i) => i.id !== null)
-			.map((i) => [i.id!, readableIndicator({ ...i, retiredAt: i.retire ? 'retiré' : null })])
+		input.indicators.filter((i) => i.id !== null).map((i) => [i.id!, i])
 	);
 	const names = new Map(editor.value.organisations.map((o) => [String(o.id), o.name]));
 	const rows = (prefix: string, max: number, parts: string[]) =>
@@ -601,7 +601,7 @@ export async function rebaseTyping(
 				result.objective = fresh.objective!;
 		} else if (change.field === 'owners' && typedOwners === change.before) takeFresh('owner_');
 		else if (change.field === 'partners' && typedPartners === change.before) takeFresh('partner_');
-		else rebaseIndicatorField(change, typed, fresh, typedIndicators, result);
+		else rebaseIndicatorField(change, changes, typed, fresh, typedIndicators, result);
 	}
 	return withIndicatorsAddedMeanwhile(result, fresh);
 }
@@ -660,24 +660,43 @@ const INDICATOR_FIELD_PARTS: Record<string, readonly IndicatorPart[]> = {
  */
 function rebaseIndicatorField(
 	change: FieldChange,
+	changes: FieldChange[],
 	typed: Record<string, string>,
 	fresh: Record<string, string>,
-	typedIndicators: Map<number, ReturnType<typeof readableIndicator>>,
+	typedIndicators: Map<number, IndicatorInput>,
 	result: Record<string, string>
 ): void {
 	const match = /^indicator\.(\d+)\.(\w+)$/.exec(change.field);
 	const parts = match ? INDICATOR_FIELD_PARTS[match[2]!] : undefined;
 	if (!match || !parts) return;
 	const id = match[1]!;
-	const field = match[2] as keyof ReturnType<typeof readableIndicator>;
-	if (typedIndicators.get(Number(id))?.[field] !== change.before) return;
+	const field = match[2] as Exclude<keyof ReadableIndicator, 'id' | 'stored'>;
 	const rowOf = (values: Record<string, string>) =>
 		Array.from({ length: MAX_INDICATORS }, (_, i) => i).find(
 			(i) => values[indicatorRowField(i, 'id')] === id
 		);
 	const mine = rowOf(typed);
 	const theirs = rowOf(fresh);
-	if (mine === undefined || theirs === undefined) return;
+	const typedIndicator = typedIndicators.get(Number(id));
+	if (mine === undefined || theirs === undefined || !typedIndicator) return;
+	// A target or baseline is read in the unit and kind « before » was written with (the other
+	// edit's own « before » of them, or the indicator's now when it left them): this person's
+	// change of the unit or kind alone leaves the number and date as they were, untouched.
+	const before = (part: 'unit' | 'kind') =>
+		changes.find((c) => c.field === `indicator.${id}.${part}`)?.before;
+	const kindBefore = before('kind');
+	const valued = field === 'target' || field === 'baseline';
+	const readable = readableIndicator({
+		...typedIndicator,
+		retiredAt: typedIndicator.retire ? 'retiré' : null,
+		...(valued && {
+			unit: (before('unit') ?? fresh[indicatorRowField(theirs, 'unit')]) || null,
+			kind:
+				INDICATOR_KINDS.find((k) => INDICATOR_KIND_NAMES[k] === kindBefore) ??
+				(fresh[indicatorRowField(theirs, 'kind')] as IndicatorKind)
+		})
+	});
+	if (readable[field] !== change.before) return;
 	for (const part of parts)
 		result[indicatorRowField(mine, part)] = fresh[indicatorRowField(theirs, part)] ?? '';
 }
