@@ -625,7 +625,12 @@ export async function listFichesWithAddedAt(db: Executor, codes: string[]) {
 	return db
 		.selectFrom('fiche')
 		.innerJoin('objective', 'objective.id', 'fiche.objective_id')
-		.select((eb) => ['fiche.id', 'fiche.code', ficheAddedAt(eb.ref('fiche.id')).as('addedAt')])
+		.select((eb) => [
+			'fiche.id',
+			'fiche.code',
+			'fiche.status',
+			ficheAddedAt(eb.ref('fiche.id')).as('addedAt')
+		])
 		.where('fiche.code', 'in', codes)
 		.orderBy('objective.number')
 		.orderBy('fiche.number')

@@ -12,7 +12,7 @@ import { isOpenSitting, listOpenSittings } from '../campaigns/repository';
 import { findSittingForNotice } from './convocation-repository';
 import { changedSinceConvened } from './convocation';
 import { createFiche } from '../authoring/fiches';
-import { abandonFiche } from '../authoring/testing';
+import { abandonFiche, moveFiche } from '../authoring/testing';
 import { heldSitting, preparedSitting } from './testing';
 import {
 	findSitting,
@@ -372,6 +372,29 @@ describe('the agenda', () => {
 		expect(before.lastUpdate).toBe('2025-01-10');
 		expect(after.lastUpdate).toBe(before.lastUpdate);
 		expect(after.stale).toBe(before.stale);
+	});
+
+	// Walkthrough s56 #1: a fiche moved since the page was drawn answered « Une des fiches
+	// choisies n’existe pas. » (400, the page not read again); an abandoned fiche was added, and one
+	// already there answered « mis à jour » with nothing added.
+	it('names each ticked fiche it cannot add, adds none of them, and asks the page to be read again', async () => {
+		const admin = await createTestUser(db, PEOPLE.admin);
+		const id = await newSitting('2026-12-10');
+		await addAgendaFiches(db, member, id, ['1-1'], null);
+		const moved = await moveFiche(db, admin, '11-1', 3, new Date('2026-12-01T10:00:00Z'));
+		if (!moved.ok) throw new Error(moved.message);
+		const newCode = moved.value.code;
+		expect(await abandonFiche(db, admin, '8-1')).toEqual({ ok: true });
+		const before = await counts();
+		const message = `La fiche 11-1 est devenue ${newCode} (rattachée à un autre objectif). La fiche 8-1 est abandonnée : elle ne s’inscrit plus à l’ordre du jour. La fiche 1-1 est déjà à l’ordre du jour. La fiche 99-9 n’existe pas. Aucune fiche n’a été ajoutée.`;
+		expect(
+			await addAgendaFiches(db, member, id, ['11-1', '13-1', '8-1', '1-1', '99-9'], null)
+		).toEqual({ ok: false, status: 409, message, fieldErrors: { codes: message } });
+		expect(await counts()).toEqual(before);
+		expect(await addAgendaFiches(db, member, id, ['1-1'], null)).toMatchObject({
+			status: 409,
+			message: 'La fiche 1-1 est déjà à l’ordre du jour.'
+		});
 	});
 
 	it('adds a fiche named many times once, with one parameter', async () => {

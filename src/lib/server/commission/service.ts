@@ -562,6 +562,34 @@ export async function rebaseSittingTyping(
 	);
 }
 
+/**
+ * Why each ticked code cannot join the agenda, in the order ticked: a fiche moved to another
+ * objective since the page was drawn (its new code), one that no longer exists, one abandoned
+ * (not proposed: nothing more is expected of it), one already on the agenda.
+ */
+async function agendaChoiceProblems(
+	db: Executor,
+	codes: string[],
+	fiches: { id: number; code: string; status: FicheStatus }[],
+	present: Set<number>
+): Promise<string[]> {
+	const problems: string[] = [];
+	for (const code of codes) {
+		const fiche = fiches.find((f) => f.code === code);
+		if (!fiche) {
+			const movedTo = await findMovedFicheCode(db, code);
+			problems.push(
+				movedTo
+					? `La fiche ${code} est devenue ${movedTo} (rattachée à un autre objectif).`
+					: `La fiche ${code} n’existe pas.`
+			);
+		} else if (fiche.status === 'abandonnee')
+			problems.push(`La fiche ${code} est abandonnée : elle ne s’inscrit plus à l’ordre du jour.`);
+		else if (present.has(fiche.id)) problems.push(`La fiche ${code} est déjà à l’ordre du jour.`);
+	}
+	return problems;
+}
+
 export async function addAgendaFiches(
 	db: Db,
 	user: User,
@@ -575,26 +603,25 @@ export async function addAgendaFiches(
 		// A code named twice is one fiche, and one parameter of the query.
 		const distinct = [...new Set(codes)];
 		const fiches = await listFichesWithAddedAt(trx, distinct);
-		if (fiches.length !== distinct.length)
-			return refuse(400, 'Une des fiches choisies n’existe pas.');
+		const present = await listAgendaFicheIds(trx, sittingId);
+		const problems = await agendaChoiceProblems(trx, distinct, fiches, present);
+		if (problems.length > 0) {
+			// Nothing added while one is refused: every one named, the page read again (409).
+			const others = distinct.length > problems.length ? ' Aucune fiche n’a été ajoutée.' : '';
+			const message = `${problems.join(' ')}${others}`;
+			return refuse(409, message, { fieldErrors: { codes: message } });
+		}
 		const early = addedAfter(fiches, open.value.heldOn);
 		if (early) return refuse(409, early);
-		const present = await listAgendaFicheIds(trx, sittingId);
-		const added: string[] = [];
-		for (const fiche of fiches) {
-			if (present.has(fiche.id)) continue;
-			await appendAgendaItem(trx, sittingId, { ficheId: fiche.id });
-			added.push(fiche.code);
-		}
-		if (added.length > 0)
-			await recordAudit(trx, {
-				actor: user,
-				action: 'session.agenda',
-				target: { type: 'séance', id: sittingId },
-				summary: `Fiches ajoutées à l’ordre du jour : ${added.join(', ')}`,
-				clientAddress
-			});
-		return ok({ added: added.length });
+		for (const fiche of fiches) await appendAgendaItem(trx, sittingId, { ficheId: fiche.id });
+		await recordAudit(trx, {
+			actor: user,
+			action: 'session.agenda',
+			target: { type: 'séance', id: sittingId },
+			summary: `Fiches ajoutées à l’ordre du jour : ${fiches.map((f) => f.code).join(', ')}`,
+			clientAddress
+		});
+		return ok({ added: fiches.length });
 	});
 }
 
