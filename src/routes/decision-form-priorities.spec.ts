@@ -14,4 +14,16 @@ describe('the decision form of a fiche', () => {
 		const offered = [...select.matchAll(/<option value="(\d)"/g)].map(([, p]) => p);
 		expect(offered).toEqual(['2']);
 	});
+
+	// Walkthrough s56 #2: an abandoned fiche on a held agenda was offered « Changement de priorité »,
+	// always refused (its priority no longer changes); an avis or a free decision still are.
+	it('offers no priority change for an abandoned fiche', () => {
+		const fiche = { code: '8-1', title: 'Fiche', priority: 2, status: 'abandonnee' };
+		const { body } = render(DecisionForm, {
+			props: { item: { id: 4, fiche, title: null, decisions: [] }, values: {}, errors: {} } as never
+		});
+		expect(body).not.toContain('value="priority"');
+		expect(body).not.toContain('name="new_priority"');
+		expect(body).toContain('value="opinion"');
+	});
 });

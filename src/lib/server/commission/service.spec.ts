@@ -204,8 +204,10 @@ describe('priority decisions', () => {
 			)
 		).toMatchObject({
 			ok: false,
-			status: 400,
-			// Under its field, as every field refusal (a walkthrough of December 2026 met a notice above the form).
+			// Under its field, as every field refusal (a walkthrough of December 2026 met a notice
+			// above the form); a conflict (s56 #2: another séance changed it since the page was
+			// drawn, and the field still said « actuellement priorité 2 »): the page reads it again.
+			status: 409,
 			fieldErrors: {
 				new_priority: 'La fiche 4-1 est déjà en priorité 2 : choisissez une autre priorité.'
 			}

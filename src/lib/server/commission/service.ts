@@ -12,14 +12,7 @@ import { ficheCampaignStatus } from '../campaigns/service';
 import { findFicheByCode, findFichePeriod } from '../plan/repository';
 import { findSitting, type SittingRecord } from './repository';
 import type { FicheStatus, SittingFacts } from '../db/schema';
-import {
-	INVALID_FORM_MESSAGE,
-	invalidFields,
-	ok,
-	refuse,
-	type Refusal,
-	type Result
-} from '../result';
+import { INVALID_FORM_MESSAGE, ok, refuse, type Refusal, type Result } from '../result';
 import {
 	agendaItemHasDecision,
 	appendAgendaItem,
@@ -798,11 +791,13 @@ export async function recordDecision(
 			if (item.ficheId === null || item.priority === null)
 				return refuse(400, 'Une décision de priorité porte sur une fiche, pas sur un point libre.');
 			if (item.status === 'abandonnee') return refuse(409, abandonedFicheMessage(item.code!));
-			if (item.priority === input.newPriority)
-				// Not offered by the form: a post sent anyway is refused under its field.
-				return invalidFields({
-					new_priority: `La fiche ${item.code} est déjà en priorité ${input.newPriority} : choisissez une autre priorité.`
-				});
+			if (item.priority === input.newPriority) {
+				// Not offered by the form as it was drawn: another séance changed it since (or a post
+				// sent anyway). Refused under its field, as a conflict: the page reads the fiche's
+				// priority again, so the field offers the others.
+				const message = `La fiche ${item.code} est déjà en priorité ${input.newPriority} : choisissez une autre priorité.`;
+				return refuse(409, message, { fieldErrors: { new_priority: message } });
+			}
 			if (await agendaItemHasDecision(trx, itemId, 'priority'))
 				return refuse(
 					409,
