@@ -428,3 +428,13 @@ export function openDataFileLabel(path: string): string {
 			)[base] ?? base);
 	return kind ? `${words} (${kind.toUpperCase()})` : words;
 }
+
+/**
+ * What follows « séance close » for a séance closed with `count` decisions: « sans décision »,
+ * « : sa décision a pris effet », « : ses décisions ont pris effet » (the history, the séance page).
+ */
+export function closedSittingWords(count: number): string {
+	return count === 0
+		? ' sans décision'
+		: ` : ${plural(count, 'sa décision a pris effet', 'ses décisions ont pris effet')}`;
+}

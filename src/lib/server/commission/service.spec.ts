@@ -259,6 +259,20 @@ describe('the plan’s history', () => {
 			body: 'Commission des usages numériques (Cahors), séance close sans décision.'
 		});
 	});
+
+	// Walkthrough s56 #5: one decision read « ses décisions ont pris effet » beside « 1 décision ».
+	it('tells one decision in the singular', async () => {
+		const sitting = await heldSittingWith('4-1');
+		expect(await decidePriority(sitting, 1)).toEqual({ ok: true });
+		expect(await changeSittingState(db, member, sitting.id, 'closed', null)).toEqual({ ok: true });
+		const told = (await planHistory(db)).find(
+			(e) => e.link?.href === `/commission/seances/${sitting.id}`
+		);
+		expect(told).toMatchObject({
+			title: 'Séance de la commission des usages numériques : 1\u00a0décision',
+			body: 'Commission des usages numériques (Cahors), séance close : sa décision a pris effet.'
+		});
+	});
 });
 
 describe('the agenda', () => {

@@ -6,6 +6,7 @@ import { listEditions } from '../editions/repository';
 import { formatDate, pluralize } from '../../utils/format';
 import { parisDate } from '../../utils/dates';
 import { listPlanEvents } from './repository';
+import { closedSittingWords } from '../../utils/vocabulary';
 
 /** One event of the plan's history, as the home page and `/historique` list it. */
 export interface PlanEvent {
@@ -41,7 +42,7 @@ export const planHistory = cachedByRevision(async (db: Db): Promise<PlanEvent[]>
 			occurredOn: s.heldOn,
 			at: s.closedAt ?? undefined,
 			title: `Séance de la commission des usages numériques : ${s.decisionCount === 0 ? 'aucune décision' : pluralize(s.decisionCount, 'décision', 'décisions')}`,
-			body: `${s.title} (${s.place}), séance close${s.decisionCount === 0 ? ' sans décision.' : ' : ses décisions ont pris effet.'}`,
+			body: `${s.title} (${s.place}), séance close${closedSittingWords(s.decisionCount)}.`,
 			source: null,
 			// Named by its day, as the page it leads to: a list of identical links says nothing.
 			link: {
