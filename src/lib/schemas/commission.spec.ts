@@ -21,10 +21,16 @@ describe('sitting form', () => {
 	it('asks for an empty date, and says when a typed one is not a date', () => {
 		expect(firstMessage('')).toBe('Indiquez la date de la séance.');
 		expect(firstMessage('  ')).toBe('Indiquez la date de la séance.');
-		expect(firstMessage('2026-02-30')).toBe(
-			'La date de la séance n’est pas une date valide (jj/mm/aaaa).'
-		);
+		// Walkthrough s56 #6: « n’est pas une date valide (jj/mm/aaaa) » answered 07/12/2026, the
+		// very format quoted; 2017 was refused « entre 2018 et 2100 », not the real bounds (the
+		// adoption's day, a year ahead: sittingDayProblems names them, the schema leaves them).
+		const unread =
+			'La date de la séance n’a pas pu être lue comme un jour du calendrier : choisissez-la dans le calendrier du champ.';
+		expect(firstMessage('2026-02-30')).toBe(unread);
+		expect(firstMessage('07/12/2026')).toBe(unread);
 		expect(firstMessage('2026-03-12')).toBeUndefined();
+		expect(firstMessage('2017-01-10')).toBeUndefined();
+		expect(firstMessage('2099-03-01')).toBeUndefined();
 	});
 
 	it('takes an optional time of day, hours and minutes', () => {

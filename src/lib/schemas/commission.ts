@@ -17,16 +17,18 @@ export function isClockTime(value: string): boolean {
 	return /^([01]\d|2[0-3]):[0-5]\d$/.test(value);
 }
 
+const SITTING_DATE_UNREAD =
+	'La date de la séance n’a pas pu être lue comme un jour du calendrier : choisissez-la dans le calendrier du champ.';
+
 export const SittingSchema = z.object({
 	held_on: z
 		.string()
 		.trim()
 		.min(1, 'Indiquez la date de la séance.')
-		.refine(isIsoDate, 'La date de la séance n’est pas une date valide (jj/mm/aaaa).')
-		.refine(
-			(v) => v >= '2018-01-01' && v <= '2100-12-31',
-			'La date de la séance doit être comprise entre 2018 et 2100.'
-		),
+		// Not read (a day that does not exist, another writing than the field's calendar): said so,
+		// without a format to copy. Its bounds (after the plan's adoption, a year ahead at most) are
+		// sittingDayProblems', which names their days.
+		.refine(isIsoDate, SITTING_DATE_UNREAD),
 	// Optional: a convocation says when the commission meets; the register's séances have no time.
 	starts_at: z
 		.string()
