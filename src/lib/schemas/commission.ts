@@ -130,13 +130,19 @@ export const ClosingSchema = z.object({
 		.transform((v) => (v === '' ? [] : v.split(',').map(Number)))
 });
 
+/**
+ * A priority decision without a new priority, said by the schema, which does not know the fiche:
+ * the route names the priorities its form offered instead (`newPriorityMessage`).
+ */
+export const NEW_PRIORITY_MISSING = 'Choisissez la nouvelle priorité.';
+
 export const DecisionSchema = z.discriminatedUnion(
 	'kind',
 	[
 		z.object({
 			kind: z.literal('priority'),
 			new_priority: z
-				.enum(['1', '2'], { error: 'Choisissez la nouvelle priorité : 1 ou 2.' })
+				.enum(['1', '2'], { error: NEW_PRIORITY_MISSING })
 				.transform((v) => Number(v) as 1 | 2),
 			text: textField('Le motif', COMMENT_MAX_LENGTH)
 		}),

@@ -43,6 +43,7 @@ import {
 	FREE_ITEMS_PER_SITTING,
 	GUESTS_PER_SITTING,
 	listPriorityConflicts,
+	newPriorityMessage,
 	recordDecision,
 	removeDecision,
 	rebaseSittingTyping,
@@ -1270,10 +1271,7 @@ describe('a séance created by mistake', () => {
 
 describe('validation of commission forms', () => {
 	it.each([
-		[
-			{ kind: 'priority', new_priority: '3', text: 'motif' },
-			'Choisissez la nouvelle priorité : 1 ou 2.'
-		],
+		[{ kind: 'priority', new_priority: '3', text: 'motif' }, 'Choisissez la nouvelle priorité.'],
 		[{ kind: 'priority', new_priority: '', text: 'motif' }, 'Choisissez la nouvelle priorité'],
 		[{ kind: '', text: 'motif' }, 'Choisissez le type de décision.'],
 		[{ kind: 'priority', new_priority: '1', text: '  ' }, 'Le motif est obligatoire.'],
@@ -1283,6 +1281,18 @@ describe('validation of commission forms', () => {
 		const result = DecisionSchema.safeParse(input);
 		expect(result.success).toBe(false);
 		expect(result.error?.issues[0]?.message).toContain(message);
+	});
+
+	// Walkthrough s56 #8: « Choisissez la nouvelle priorité : 1 ou 2. » under a field offering only
+	// « Priorité 1 » (the fiche's own is not offered).
+	it('names only the priorities the form offered when none was chosen', async () => {
+		const sitting = await heldSittingWith('4-1');
+		expect(await newPriorityMessage(db, sitting.id, sitting.itemId)).toBe(
+			'Choisissez la nouvelle priorité : priorité 1.'
+		);
+		expect(await newPriorityMessage(db, sitting.id, 999_999)).toBe(
+			'Choisissez la nouvelle priorité.'
+		);
 	});
 
 	it('refuses a priority or an opinion filled for another type (no JavaScript: every field shows)', () => {

@@ -73,11 +73,16 @@ import {
 } from '../../utils/format';
 import { sameWords } from '../../utils/text';
 import { isIsoDate, keepTypedChanges, storedText, type FieldErrors } from '../../schemas/form';
-import { UNKNOWN_CHOICES, type DecisionInput } from '../../schemas/commission';
+import {
+	NEW_PRIORITY_MISSING,
+	UNKNOWN_CHOICES,
+	type DecisionInput
+} from '../../schemas/commission';
 
 export type { DecisionInput };
 import {
 	DECISION_KIND_LABELS,
+	PRIORITIES,
 	SITTING_NOT_FOUND,
 	SITTING_STATE_LABELS as STATE_LABELS
 } from '../../utils/vocabulary';
@@ -294,6 +299,21 @@ export async function sittingFormRefusal(
 	message = INVALID_FORM_MESSAGE
 ): Promise<Refusal> {
 	return (await deletedSittingRefusal(db, id)) ?? refuse(400, message, { fieldErrors });
+}
+
+/**
+ * « Choisissez la nouvelle priorité : priorité 1. » — the priorities the decision form offered for
+ * the point `itemId` (all but the fiche's own); the schema's words when the point is not a fiche's.
+ */
+export async function newPriorityMessage(
+	db: Executor,
+	sittingId: number,
+	itemId: number | null
+): Promise<string> {
+	const item = itemId === null ? undefined : await findAgendaItem(db, sittingId, itemId);
+	if (!item?.priority) return NEW_PRIORITY_MISSING;
+	const offered = PRIORITIES.filter((p) => p !== item.priority).map((p) => `priorité ${p}`);
+	return `Choisissez la nouvelle priorité : ${offered.join(' ou ')}.`;
 }
 
 /**

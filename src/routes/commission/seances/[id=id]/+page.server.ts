@@ -24,6 +24,7 @@ import {
 	sittingFormRefusal,
 	SITTINGS_LINK,
 	unknownChoice,
+	newPriorityMessage,
 	updateSitting
 } from '$lib/server/commission/service';
 import type { User } from '$lib/server/auth/users';
@@ -38,6 +39,7 @@ import {
 	FreeItemSchema,
 	GuestSchema,
 	isClockTime,
+	NEW_PRIORITY_MISSING,
 	parseDecisionForm,
 	shownSittingDetails,
 	SittingSchema,
@@ -350,6 +352,8 @@ export const actions: Actions = {
 	decide: async (event: Event) => {
 		const c = await managing(event, await authorize(event, 'commission.manage'));
 		const { values, errors, decision } = parseDecisionForm(c.form);
+		if (errors.new_priority === NEW_PRIORITY_MISSING)
+			errors.new_priority = await newPriorityMessage(c.db, c.id, readId(c.form, 'itemId'));
 		const typed = { text: values.text, as: typedDecisionLabel(values) };
 		if (!decision) return refusal(await sittingFormRefusal(c.db, c.id, errors), values, typed);
 		const { itemId, input } = decision;
