@@ -8,6 +8,8 @@ import { createPartner } from '$lib/server/progress/testing';
 import { load } from './desabonnement/[token]/+page.server';
 import { load as loadInvitation } from './invitation/[token]/+page.server';
 import { load as loadReset } from './mot-de-passe-oublie/[token]/+page.server';
+import { load as loadClosing } from './commission/seances/[id=id]/cloture/+page.server';
+import { preparedSitting } from '$lib/server/commission/testing';
 import {
 	actions as updateFormActions,
 	load as loadUpdateForm
@@ -184,5 +186,32 @@ describe('the page of a request the locked database stopped', () => {
 		expect(page).toContain('<title>Service momentanément indisponible — SDUSN du Lot</title>');
 		expect(page).not.toContain('Erreur 500');
 		expect(page).toContain('<code>r-1</code>');
+	});
+});
+
+// Walkthrough s56 #7: /commission/seances/8/cloture for a séance in preparation was a bare
+// « Erreur 409 » with « Retour à l’accueil » only.
+describe('the closing page of a séance still in preparation', () => {
+	it('says so under a heading in words, with the way back to the séance', async () => {
+		const id = String(await preparedSitting(portal.db, portal.admin));
+		const thrown = await thrownBy(() =>
+			loadClosing(
+				routeEvent(
+					`/commission/seances/${id}/cloture`,
+					'/commission/seances/[id=id]/cloture',
+					{ id },
+					portal.admin
+				)
+			)
+		);
+		if (!isHttpError(thrown)) throw new Error('no HTTP error');
+		expect(thrown.status).toBe(409);
+		const page = errorPage(thrown.status, thrown.body);
+		expect(page).toContain('<h1>Action impossible pour l’instant</h1>');
+		expect(page).toContain('<title>Action impossible pour l’instant — SDUSN du Lot</title>');
+		expect(page).toMatch(
+			new RegExp(`<a href="/commission/seances/${id}"[^>]*>Retour à la séance</a>`)
+		);
+		expect(page).not.toContain('Retour à l’accueil');
 	});
 });

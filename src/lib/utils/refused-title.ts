@@ -8,10 +8,11 @@
 const PREFIX = 'Erreur\u00a0: ';
 /**
  * A title that already says so is left as it is: the error page's « Erreur 500 », « Accès
- * refusé » (403), « Page introuvable », « Lien expiré ou déjà utilisé », « Service momentanément
- * indisponible » (503) (src/routes/+error.svelte).
+ * refusé » (403), « Page introuvable », « Lien expiré ou déjà utilisé », « Action impossible pour
+ * l’instant » (409), « Service momentanément indisponible » (503) (src/routes/+error.svelte).
  */
-const SAYS_ERROR = /^(Erreur\b|Accès refusé|Page introuvable|Lien expiré|Service momentanément)/;
+const SAYS_ERROR =
+	/^(Erreur\b|Accès refusé|Page introuvable|Lien expiré|Action impossible|Service momentanément)/;
 
 /** `title` with the prefix when `refused`, without it otherwise (a later answer that succeeded). */
 export function refusedTitle(title: string, refused: boolean): string {
@@ -29,7 +30,8 @@ export function refusedPage(html: string): string {
 
 /**
  * An error page's heading: words for the refusals people meet, not an HTTP code (a single-use link
- * used or expired is 410; the database kept locked by another process, 503). The same on a page's error (src/routes/+error.svelte) and on the page
+ * used or expired is 410; a step the séance's state does not allow yet, 409; the database kept
+ * locked by another process, 503). The same on a page's error (src/routes/+error.svelte) and on the page
  * SvelteKit draws without the layout (src/error.html: a file refused, by portalErrorPage).
  */
 export function errorHeading(status: number): string {
@@ -39,7 +41,9 @@ export function errorHeading(status: number): string {
 			? 'Accès refusé'
 			: status === 410
 				? 'Lien expiré ou déjà utilisé'
-				: status === 503
-					? 'Service momentanément indisponible'
-					: `Erreur ${status}`;
+				: status === 409
+					? 'Action impossible pour l’instant'
+					: status === 503
+						? 'Service momentanément indisponible'
+						: `Erreur ${status}`;
 }

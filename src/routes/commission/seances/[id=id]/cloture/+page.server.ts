@@ -20,7 +20,12 @@ export const load: PageServerLoad = async (event) => {
 	if (!sitting) error(404, SITTING_NOT_FOUND);
 	// Closed already (the page reloaded or gone back to after closing): its relevé, not an error.
 	if (sitting.state === 'closed') redirect(303, `/commission/seances/${sitting.id}`);
-	if (sitting.state !== 'held') error(409, CLOSE_BEFORE_HELD_MESSAGE);
+	// Still in preparation: said under a heading in words, with the way back to the séance.
+	if (sitting.state !== 'held')
+		error(409, {
+			message: CLOSE_BEFORE_HELD_MESSAGE,
+			next: { href: `/commission/seances/${sitting.id}`, label: 'Retour à la séance' }
+		});
 	const decisions = sitting.items.flatMap((item) =>
 		item.decisions.map((d) => ({
 			id: d.id,
