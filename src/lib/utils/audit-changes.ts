@@ -82,6 +82,7 @@ const FIELD_LABELS: Record<string, string> = {
 	baseline: 'valeur de départ',
 	retired: 'retiré',
 	merged: 'fusion',
+	combined: 'lignes réunies',
 	adopted_on: 'adopté le',
 	finalised_on: 'finalisé le',
 	period_start: 'début',

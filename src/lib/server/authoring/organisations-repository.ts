@@ -291,26 +291,94 @@ export async function listFichesWithTwoOpenUpdates(
 		.then((rows) => rows.map((r) => ({ ...r, hasAccount: Boolean(r.hasAccount) })));
 }
 
+/** An owner or partner row of a fiche, of an organisation about to be merged or kept. */
+export interface FicheRowOf {
+	id: number;
+	role: 'owner' | 'partner';
+	ficheId: number;
+	code: string;
+	organisationId: number;
+	/** An owner's scope (null: none); null for a partner. */
+	scope: string | null;
+	/** An owner's note, a partner's précision. */
+	text: string | null;
+	position: number;
+}
+
+/** The columns an owner row and a partner row share, as FicheRowOf names them. */
+const FICHE_ROW_COLUMNS = [
+	'r.id',
+	'r.fiche_id as ficheId',
+	'fiche.code',
+	'r.organisation_id as organisationId',
+	'r.position'
+] as const;
+
+/** The owner and partner rows of these organisations, in each fiche's order. */
+export async function listFicheRowsOf(
+	db: Executor,
+	organisationIds: number[]
+): Promise<FicheRowOf[]> {
+	const owners = await db
+		.selectFrom('fiche_owner as r')
+		.innerJoin('fiche', 'fiche.id', 'r.fiche_id')
+		.select([...FICHE_ROW_COLUMNS, 'r.scope', 'r.note as text'])
+		.where('r.organisation_id', 'in', organisationIds)
+		.orderBy('r.position')
+		.execute();
+	const partners = await db
+		.selectFrom('fiche_partner as r')
+		.innerJoin('fiche', 'fiche.id', 'r.fiche_id')
+		.select([...FICHE_ROW_COLUMNS, 'r.detail as text'])
+		.where('r.organisation_id', 'in', organisationIds)
+		.orderBy('r.position')
+		.execute();
+	return [
+		...owners.map((r) => ({ ...r, role: 'owner' as const })),
+		...partners.map((r) => ({ ...r, role: 'partner' as const, scope: null }))
+	];
+}
+
+/** Rows of one fiche a merge makes one: `keep` takes `text` (note or précision), `drop` go. */
+export interface CombinedRows {
+	role: 'owner' | 'partner';
+	keep: number;
+	text: string | null;
+	drop: number[];
+}
+
 /**
- * Moves everything of `absorbed` to `kept`: owners, partners (a partner row the kept one already
- * has on that fiche is dropped), accounts, progress updates and former names.
+ * Moves everything of `absorbed` to `kept`: owners, partners, accounts, progress updates and
+ * former names. The rows that would then repeat one (the same owner twice under one scope, or
+ * twice without one; the same partner twice: the tables' keys, and the fiche's form and the
+ * workbook, refuse them) are first made one, as `combined` says (`combinedFicheRows`).
  */
 export async function moveOrganisationRecords(
 	db: Executor,
 	absorbed: number,
-	kept: number
+	kept: number,
+	combined: CombinedRows[]
 ): Promise<void> {
+	for (const rows of combined)
+		if (rows.role === 'owner') {
+			await db.deleteFrom('fiche_owner').where('id', 'in', rows.drop).execute();
+			await db
+				.updateTable('fiche_owner')
+				.set({ note: rows.text })
+				.where('id', '=', rows.keep)
+				.execute();
+		} else {
+			await db.deleteFrom('fiche_partner').where('id', 'in', rows.drop).execute();
+			await db
+				.updateTable('fiche_partner')
+				.set({ detail: rows.text })
+				.where('id', '=', rows.keep)
+				.execute();
+		}
 	await db
 		.updateTable('fiche_owner')
 		.set({ organisation_id: kept })
 		.where('organisation_id', '=', absorbed)
-		.execute();
-	await db
-		.deleteFrom('fiche_partner')
-		.where('organisation_id', '=', absorbed)
-		.where('fiche_id', 'in', (eb) =>
-			eb.selectFrom('fiche_partner').select('fiche_id').where('organisation_id', '=', kept)
-		)
 		.execute();
 	await db
 		.updateTable('fiche_partner')

@@ -4,7 +4,9 @@ import { formatDate } from '../../utils/format';
 import { describe, expect, it } from 'vitest';
 import { findUserById, type User } from '../auth/users';
 import type { Db } from '../db';
-import { eachTestWithAdmin } from './testing';
+import { editedFiche, eachTestWithAdmin } from './testing';
+import { updateFiche } from './fiches';
+import { exportPlanWorkbook, previewPlanImport } from './plan-import';
 import { setAccountDisabled } from '../auth/service';
 import { createTestUser, PEOPLE } from '../auth/testing';
 import { saveProgressUpdate } from '../progress/service';
@@ -39,6 +41,50 @@ eachTestWithAdmin((opened) => ({ db, admin } = opened));
 
 async function bySlug(slug: string) {
 	return (await listAdminOrganisations(db)).find((o) => o.slug === slug)!;
+}
+
+/** Merges the organisation `absorbed` into `kept` (slugs), as its admin page does. */
+async function merge(absorbed: string, kept: string) {
+	const from = await bySlug(absorbed);
+	const into = await bySlug(kept);
+	return mergeOrganisations(
+		db,
+		admin,
+		from.id,
+		{ version: from.version, into: into.id, ...WHY },
+		null
+	);
+}
+
+/**
+ * After a merge: the exported workbook reads back unchanged (its dry run, as `plan:import
+ * --dry-run`), then each fiche of `codes` saves through its form as it stands, a change typed.
+ */
+async function expectFormAndWorkbookTake(codes: string[]) {
+	const preview = await previewPlanImport(db, await exportPlanWorkbook(db));
+	expect(preview.problems).toEqual([]);
+	expect(preview.changes).toEqual([]);
+	for (const code of codes) {
+		const { input, errors } = await editedFiche(db, code, {
+			short_title: `Titre court ${code}`,
+			reason: 'Relecture après la fusion'
+		});
+		expect(errors).toEqual({});
+		expect(await updateFiche(db, admin, code, input!, null)).toMatchObject({ ok: true });
+	}
+}
+
+/** The changes of the last merge into the organisation `slug`, as its revision keeps them. */
+async function mergeRevisionChanges(slug: string) {
+	const { changes } = await db
+		.selectFrom('plan_revision')
+		.select('changes')
+		.where('entity', '=', 'organisation')
+		.where('entity_id', '=', (await bySlug(slug)).id)
+		.where('action', '=', 'merged')
+		.orderBy('id', 'desc')
+		.executeTakeFirstOrThrow();
+	return JSON.parse(changes) as { field: string; label: string; before: string; after: string }[];
 }
 
 describe('organisations', () => {
@@ -460,14 +506,131 @@ describe('organisations', () => {
 			status: 409,
 			message: `L’organisation « ${absorbed.name} » a été fusionnée dans « ${kept.name} » : elle ne se modifie plus. Rien n’a été enregistré ; modifiez « ${kept.name} » s’il y a lieu.`
 		});
-		// 1-2 had both as owners: one fiche revision says so.
+		// 1-2 had both as owners, without a scope: the kept one owns it once (listed twice, the
+		// fiche's form and the workbook refused the fiche, probe s56), and one fiche revision says so.
 		const fiche = (await findFicheByCode(db, '1-2'))!;
-		expect(fiche.owners.map((o) => o.slug)).toEqual(['lot-numerique', 'lot-numerique']);
+		expect(fiche.owners.map((o) => o.slug)).toEqual(['lot-numerique']);
 		const [revision] = await listFicheRevisions(db, fiche.id);
 		expect(revision).toMatchObject({
 			action: 'merged',
 			changes: [{ field: 'owners', label: 'Porteurs' }]
 		});
+	});
+
+	it('merged, rows both held alike on a fiche become one, which the fiche’s form and the workbook take', async () => {
+		// Both without a scope (1-2, 12-1): the kept one was listed twice, and the fiche's form and
+		// the workbook refused the fiche (probe s56). 5-1 (two scopes) keeps two rows; 1-1, where it
+		// owns and CDG46 partners, keeps it owner and partner: the form and the workbook take both.
+		const merged = await merge('cdg46', 'lot-numerique');
+		expect(merged.ok).toBe(true);
+		const owners = async (code: string) =>
+			(await findFicheByCode(db, code))!.owners.map((o) => [o.slug, o.scope]);
+		expect(await owners('1-2')).toEqual([['lot-numerique', null]]);
+		expect(await owners('12-1')).toEqual([
+			['departement-du-lot', null],
+			['lot-numerique', null]
+		]);
+		expect(await owners('5-1')).toEqual([
+			['lot-numerique', 'Sensibilisation'],
+			['lot-numerique', 'Animation']
+		]);
+		const partners = async (code: string) =>
+			(await findFicheByCode(db, code))!.partners.map((p) => p.slug);
+		expect(await owners('1-1')).toEqual([['lot-numerique', null]]);
+		expect(await partners('1-1')).toContain('lot-numerique');
+		// The merge's revision (and journal) says what it made one, after the merge itself.
+		expect(await mergeRevisionChanges('lot-numerique')).toEqual([
+			{ field: 'merged', label: 'Fusion', before: 'CDG46', after: 'Syndicat mixte Lot numérique' },
+			{
+				field: 'combined',
+				label: 'Lignes réunies',
+				before: '',
+				after:
+					'Fiche 1-2, porteur sans périmètre : 2 lignes réunies en une\nFiche 12-1, porteur sans périmètre : 2 lignes réunies en une'
+			}
+		]);
+		await expectFormAndWorkbookTake(['1-1', '1-2', '5-1', '12-1']);
+	});
+
+	it('merged, owners under the same scope become one row instead of a 500, the kept one’s note first', async () => {
+		// CDG46 and SDAIL both own 6-1 under « Prestation aux collectivités » (and 9-1 without a
+		// scope): the table's key refused the moved row, a 500 (probe s56).
+		await db
+			.updateTable('fiche_owner')
+			.set({ note: 'pour les communes' })
+			.where('organisation_id', '=', (await bySlug('cdg46')).id)
+			.where('fiche_id', '=', (await findFicheByCode(db, '6-1'))!.id)
+			.execute();
+		expect(await merge('cdg46', 'sdail')).toMatchObject({ ok: true });
+		const sixOne = (await findFicheByCode(db, '6-1'))!;
+		expect(sixOne.owners.map((o) => [o.slug, o.scope, o.note])).toEqual([
+			['departement-du-lot', 'Mise à disposition d’infrastructures', null],
+			['lot-numerique', 'Étude de faisabilité', null],
+			['sdail', 'Prestation aux collectivités', 'pour les communes']
+		]);
+		expect((await findFicheByCode(db, '9-1'))!.owners.map((o) => o.slug)).toEqual([
+			'departement-du-lot',
+			'sdail'
+		]);
+		expect((await mergeRevisionChanges('sdail'))[1]).toEqual({
+			field: 'combined',
+			label: 'Lignes réunies',
+			before: '',
+			after:
+				'Fiche 6-1, porteur avec le périmètre « Prestation aux collectivités » : 2 lignes réunies en une\nFiche 9-1, porteur sans périmètre : 2 lignes réunies en une'
+		});
+		// Préfecture du Lot into Ad’Occ, who share 13-1's « Animation de réseau et actions
+		// conjointes »: Ad’Occ's row stays, its note too.
+		expect(await merge('prefecture-du-lot', 'ad-occ')).toMatchObject({ ok: true });
+		const thirteen = (await findFicheByCode(db, '13-1'))!.owners.filter(
+			(o) => o.scope === 'Animation de réseau et actions conjointes'
+		);
+		expect(thirteen.map((o) => [o.slug, o.note])).toEqual([
+			['lot-numerique', null],
+			['ad-occ', 'Ad’Occ ou une association'],
+			['associations', 'Ad’Occ ou une association']
+		]);
+		await expectFormAndWorkbookTake(['6-1', '9-1', '13-1']);
+	});
+
+	it('merged, two notes or précisions of one row are joined; too long joined, the merge is refused', async () => {
+		// Préfecture du Lot and État both partner 2-1: one row, its précisions joined.
+		const twoOne = (await findFicheByCode(db, '2-1'))!.id;
+		await db
+			.updateTable('fiche_partner')
+			.set({ detail: 'sous-préfectures' })
+			.where('organisation_id', '=', (await bySlug('prefecture-du-lot')).id)
+			.where('fiche_id', '=', twoOne)
+			.execute();
+		expect(await merge('prefecture-du-lot', 'etat')).toMatchObject({ ok: true });
+		const partners = (await findFicheByCode(db, '2-1'))!.partners;
+		expect(partners.filter((p) => p.slug === 'etat').map((p) => p.detail)).toEqual([
+			'services de l’État ; sous-préfectures'
+		]);
+		expect((await mergeRevisionChanges('etat'))[1]!.after).toContain(
+			'Fiche 2-1, partenaire : 2 lignes réunies en une ; précisions jointes : « services de l’État ; sous-préfectures »'
+		);
+		// Two notes of 200 characters, 403 joined: more than the fiche's form takes.
+		const sixOne = (await findFicheByCode(db, '6-1'))!.id;
+		for (const [slug, letter] of [
+			['cdg46', 'a'],
+			['sdail', 'b']
+		] as const)
+			await db
+				.updateTable('fiche_owner')
+				.set({ note: letter.repeat(200) })
+				.where('organisation_id', '=', (await bySlug(slug)).id)
+				.where('fiche_id', '=', sixOne)
+				.execute();
+		const before = await db.selectFrom('fiche_owner').selectAll().orderBy('id').execute();
+		expect(await merge('cdg46', 'sdail')).toEqual({
+			ok: false,
+			status: 409,
+			message:
+				'Les deux organisations sont sur la fiche 6-1 sur la même ligne (porteur sous le même périmètre, ou partenaire), qui n’en fera plus qu’une : jointes, leurs notes ou précisions seraient trop longues pour le formulaire de la fiche. Raccourcissez l’une d’elles dans ce formulaire, puis fusionnez. Rien n’a été enregistré.'
+		});
+		expect(await db.selectFrom('fiche_owner').selectAll().orderBy('id').execute()).toEqual(before);
+		expect((await bySlug('cdg46')).retiredAt).toBeNull();
 	});
 
 	it('merges an organisation once: retired or merged already, it is refused, nothing moves', async () => {

@@ -1,4 +1,5 @@
 import { keepTypedChanges } from '../../schemas/form';
+import { listedRowText, rowText } from '../../schemas/plan-edit';
 import { formatDate, listInWords, plural, pluralize } from '../../utils/format';
 import { parisDate } from '../../utils/dates';
 import {
@@ -7,7 +8,7 @@ import {
 	ORGANISATION_KINDS,
 	ORGANISATION_NOT_FOUND
 } from '../../utils/vocabulary';
-import { ofName } from '../../utils/text';
+import { compareFicheCodes, ofName } from '../../utils/text';
 import type { User } from '../auth/users';
 import type { Db, Executor } from '../db';
 import type { OrganisationKind } from '../db/schema';
@@ -23,6 +24,9 @@ import {
 	insertOrganisation,
 	listFichesWithTwoOpenUpdates,
 	type OpenUpdate,
+	listFicheRowsOf,
+	type CombinedRows,
+	type FicheRowOf,
 	listOrganisationFicheIds,
 	moveOrganisationRecords,
 	findOrganisationWithSlug,
@@ -487,6 +491,67 @@ async function reviseMergedFiches(
 	}
 }
 
+/** Rows a merge makes one, with what its revision says of them and whether the form takes them. */
+interface FicheRowsMadeOne extends CombinedRows {
+	code: string;
+	line: string;
+	/** The notes (or précisions) joined are a text the fiche's form and the workbook accept. */
+	fits: boolean;
+}
+
+/**
+ * The owner and partner rows two organisations being merged hold alike on a fiche, which would
+ * then be the kept one's twice: both own it under the same scope (the table's key refused the
+ * second, a 500, probe s56) or both without one (listed twice, after which the fiche's form and
+ * the workbook refused the fiche, repeatedOrganisationRows), or both are its partners. The kept
+ * organisation's row stays, in its place; the notes of an owner (a partner's précisions) that
+ * differ are joined by « ; ». An owner row under a scope and one without stay two, as one owner
+ * that is also partner of a fiche: the form and the workbook take both.
+ */
+function ficheRowsMadeOne(rows: FicheRowOf[], keptId: number): FicheRowsMadeOne[] {
+	const alike = new Map<string, FicheRowOf[]>();
+	for (const row of rows) {
+		const key = JSON.stringify([row.role, row.ficheId, row.scope]);
+		alike.set(key, [...(alike.get(key) ?? []), row]);
+	}
+	return [...alike.values()]
+		.filter((group) => group.length > 1)
+		.map((group) => {
+			const [keep, ...drop] = [
+				...group.filter((r) => r.organisationId === keptId),
+				...group.filter((r) => r.organisationId !== keptId)
+			] as [FicheRowOf, ...FicheRowOf[]];
+			const texts = [...new Set([keep, ...drop].flatMap((r) => (r.text ? [r.text] : [])))];
+			const text = texts.length > 0 ? texts.join(' ; ') : null;
+			const schema = keep.role === 'owner' ? rowText : listedRowText;
+			const what =
+				keep.role === 'owner'
+					? `porteur ${keep.scope === null ? 'sans périmètre' : `avec le périmètre « ${keep.scope} »`}`
+					: 'partenaire';
+			const joined =
+				texts.length > 1
+					? ` ; ${keep.role === 'owner' ? 'notes' : 'précisions'} jointes : « ${text} »`
+					: '';
+			return {
+				role: keep.role,
+				keep: keep.id,
+				text,
+				drop: drop.map((r) => r.id),
+				code: keep.code,
+				line: `Fiche ${keep.code}, ${what} : ${group.length} lignes réunies en une${joined}`,
+				fits: text === null || schema.safeParse(text).success
+			};
+		})
+		.sort((a, b) => compareFicheCodes(a.code, b.code) || a.role.localeCompare(b.role));
+}
+
+/** Rows a merge would make one whose joined notes or précisions the fiche's form would refuse. */
+function tooLongWhenJoined(madeOne: FicheRowsMadeOne[]): string | null {
+	const codes = [...new Set(madeOne.filter((r) => !r.fits).map((r) => r.code))];
+	if (codes.length === 0) return null;
+	return `Les deux organisations sont sur ${plural(codes.length, 'la fiche', 'les fiches')} ${listInWords(codes)} sur la même ligne (porteur sous le même périmètre, ou partenaire), qui n’en fera plus qu’une : jointes, leurs notes ou précisions seraient trop longues pour le formulaire de la fiche. Raccourcissez l’une d’elles dans ce formulaire, puis fusionnez. Rien n’a été enregistré.`;
+}
+
 /**
  * Why a retired organisation is not merged: it was merged already (its former name would then be
  * two organisations' former name) or retired (its fiches keep it, as retiring promised).
@@ -502,7 +567,8 @@ function notMergeableMessage(absorbed: AdminOrganisation, retiredAt: string): st
 /**
  * Merges `absorbedId` into `input.into`: every owner, partner, account and progress update
  * follows; the absorbed name becomes a former name of the one kept, and the absorbed record is
- * retired. Each fiche whose owners or partners change gets its revision.
+ * retired. Each fiche whose owners or partners change gets its revision; rows the two held alike
+ * are made one (ficheRowsMadeOne), which the merge's revision says (« Lignes réunies »).
  */
 export async function mergeOrganisations(
 	db: Db,
@@ -527,18 +593,29 @@ export async function mergeOrganisations(
 		if (refusal) return refusal;
 		const clash = await listFichesWithTwoOpenUpdates(trx, absorbed.id, kept.id);
 		if (clash.length > 0) return refuse(409, twoOpenUpdatesMessage(clash));
+		const madeOne = ficheRowsMadeOne(await listFicheRowsOf(trx, [kept.id, absorbed.id]), kept.id);
+		const tooLong = tooLongWhenJoined(madeOne);
+		if (tooLong) return refuse(409, tooLong);
 		const ficheIds = await listOrganisationFicheIds(trx, absorbed.id);
 		const fiches = (await listFicheChoices(trx)).filter((f) => ficheIds.includes(f.id));
 		const before = new Map<number, FicheState>();
 		for (const f of fiches) before.set(f.id, (await findFicheState(trx, f.code))!);
 
-		await moveOrganisationRecords(trx, absorbed.id, kept.id);
+		await moveOrganisationRecords(trx, absorbed.id, kept.id, madeOne);
 		await addAlias(trx, kept.id, absorbed.name, now.toISOString());
 		const retiredAt = parisDate(now);
 		await updateOrganisation(trx, absorbed.id, absorbed.version, { ...absorbed, retiredAt });
+		// The merge first: the public page reads the absorbed name as its first change's « before ».
 		const changes: FieldChange[] = [
 			{ field: 'merged', label: 'Fusion', before: absorbed.name, after: kept.name }
 		];
+		if (madeOne.length > 0)
+			changes.push({
+				field: 'combined',
+				label: 'Lignes réunies',
+				before: '',
+				after: madeOne.map((r) => r.line).join('\n')
+			});
 		await recordOrganisationChange(
 			trx,
 			user,
