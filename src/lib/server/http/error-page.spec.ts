@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import errorTemplate from '../../../error.html?raw';
+import { DATABASE_BUSY_MESSAGE } from '../db/dialect';
 import { portalErrorPage } from './error-page';
 
 /** src/error.html as SvelteKit fills it. */
@@ -25,6 +26,16 @@ describe('the fallback error page', () => {
 		);
 		expect(portalErrorPage(fallback(403, 'Refusé.'), 403, false)).not.toContain('/espace');
 		expect(portalErrorPage(fallback(500, 'Panne.'), 500, false)).toContain('<h1>Erreur 500</h1>');
+	});
+
+	// Probe s56: GET /donnees/mesures.csv (Accept: text/html) while another process kept the
+	// database locked answered 503, its page headed « Erreur 500 »: SvelteKit fills the page with
+	// 500 before busy-answer.ts changes the status.
+	it('is headed by the status of the answer, not the one SvelteKit filled it with', () => {
+		const page = portalErrorPage(fallback(500, DATABASE_BUSY_MESSAGE), 503, false);
+		expect(page).toContain('<title>Service momentanément indisponible — SDUSN du Lot</title>');
+		expect(page).toContain('<h1>Service momentanément indisponible</h1>');
+		expect(page).not.toContain('Erreur 500');
 	});
 
 	it('leaves any other page as it is', () => {
