@@ -206,6 +206,35 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		);
 	});
 
+	// Hostile probe s56: `mkfifo fifo.db; npm run db:restore -- fifo.db` waited without end and
+	// without a word: SQLite opening a named pipe waits for a writer.
+	it('db:restore refuses, at once and in French, a named pipe as backup or as DATABASE_PATH', () => {
+		const folder = mkdtempSync(join(dir, 'tube-'));
+		const pipe = join(folder, 'tube.db');
+		expect(spawnSync('mkfifo', [pipe]).status).toBe(0);
+		const backup = join(folder, 'sauvegarde.db');
+		expect(command('db-backup', [backup]).status).toBe(0);
+		const restore = (file: string, database: string) =>
+			spawnSync(process.execPath, [testChild('db-restore'), file], {
+				env: { ...process.env, DATABASE_PATH: database },
+				encoding: 'utf8',
+				timeout: 30_000
+			});
+		const fromPipe = restore(pipe, join(folder, 'portail.db'));
+		expect(fromPipe.signal).toBeNull();
+		expect(fromPipe.status).toBe(1);
+		expect(fromPipe.stderr).toBe(
+			`« ${pipe} » n’est pas un fichier ordinaire (un tube nommé, un périphérique ou une socket) : rien n’a été changé. Indiquez le fichier de sauvegarde à restaurer.\n`
+		);
+		const intoPipe = restore(backup, pipe);
+		expect(intoPipe.signal).toBeNull();
+		expect(intoPipe.status).toBe(1);
+		expect(intoPipe.stderr).toBe(
+			`« ${pipe} » n’est pas un fichier ordinaire (un tube nommé, un périphérique ou une socket) : rien n’a été changé. Vérifiez DATABASE_PATH.\n`
+		);
+		expect(readdirSync(folder).sort()).toEqual(['sauvegarde.db', 'tube.db']);
+	});
+
 	// Hostile probe s46: an older backup restored first (lost disk, new server), then a newer one
 	// on top: the command said accounts enabled and passwords changed « since the backup » that the
 	// backup had changed after them.

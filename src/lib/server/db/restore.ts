@@ -34,11 +34,27 @@ const diskFull = (target: string) =>
 	`Le disque du dossier « ${dirname(target)} » est plein : rien n’a été changé. Libérez de la place avant de restaurer.`;
 
 /**
+ * `file` (which exists) is an ordinary file, or a link to one: a folder, a named pipe (mkfifo), a
+ * device or a socket is refused in French before anything opens it. SQLite opening a named pipe
+ * waits for a writer that never comes: db:restore hung without a word (hostile probe s56).
+ */
+function checkOrdinaryFile(file: string, what: string): void {
+	const stat = statSync(file);
+	if (stat.isDirectory())
+		throw new StartupError(`« ${file} » est un dossier : rien n’a été changé. ${what}`);
+	if (!stat.isFile())
+		throw new StartupError(
+			`« ${file} » n’est pas un fichier ordinaire (un tube nommé, un périphérique ou une socket) : rien n’a été changé. ${what}`
+		);
+}
+
+/**
  * Checks that `file` is a sound backup of this portal: readable by SQLite, `integrity_check` ok,
  * with Kysely's migration table and no migration this version does not know (a newer portal's).
  */
 export function checkBackupFile(file: string): void {
 	if (!existsSync(file)) throw new StartupError(`Le fichier « ${file} » n’existe pas.`);
+	checkOrdinaryFile(file, 'Indiquez le fichier de sauvegarde à restaurer.');
 	try {
 		accessSync(file, constants.R_OK);
 	} catch {
@@ -83,13 +99,15 @@ const COMPANIONS = ['-wal', '-shm'];
 
 /**
  * DATABASE_PATH names the database's file, in a folder that exists: a folder named instead (the
- * file's name forgotten) would be set aside whole, with everything in it.
+ * file's name forgotten) would be set aside whole, with everything in it; a named pipe would be
+ * waited on without end.
  */
 function checkTarget(target: string): void {
 	if (existsSync(target) && statSync(target).isDirectory())
 		throw new StartupError(
 			`« ${target} » est un dossier : DATABASE_PATH doit nommer le fichier de la base (par exemple « ${target}/sdusn.db »). Rien n’a été changé.`
 		);
+	if (existsSync(target)) checkOrdinaryFile(target, 'Vérifiez DATABASE_PATH.');
 	const folder = dirname(target);
 	if (!existsSync(folder) || !statSync(folder).isDirectory())
 		throw new StartupError(
