@@ -37,6 +37,32 @@ export function organisationNameKey(name: string): string {
 }
 
 /**
+ * The Cyrillic and Greek letters drawn as a Latin one, capitals and small letters, read as it by
+ * `organisationSkeleton`. A small table rather than Unicode's confusables list (thousands of
+ * entries, every script, a dependency): only these two scripts pass `mixedScripts`, in a name
+ * written wholly in one of them (« ЕРМ », « ΕΡΜ », an EPM to the eye).
+ */
+const LOOKALIKE_LETTERS = 'АВЕКМНОРСТУХЅІЈԚԜҮӀаеорсухѕіјԛԝһԁӏүΑΒΕΖΗΙΚΜΝΟΡΤΥΧϹͿαικνορυχϲϳ';
+/** The Latin letter each of LOOKALIKE_LETTERS is drawn as, in the same order. */
+const AS_LATIN = 'ABEKMHOPCTYXSIJQWYIaeopcyxsijqwhdlyABEZHIKMNOPTYXCJaikvopuxcj';
+
+/**
+ * A name as it looks: its Cyrillic and Greek letters drawn as Latin ones read as those, then
+ * keyed as names are compared (`organisationNameKey`). Two names of the same skeleton and
+ * different keys look the same and are not (« ЕРМ » in Cyrillic letters, and « EPM »).
+ */
+export function organisationSkeleton(name: string): string {
+	return organisationNameKey(
+		name
+			.normalize('NFKD')
+			.replace(
+				/[\p{Script=Cyrillic}\p{Script=Greek}]/gu,
+				(letter) => AS_LATIN[LOOKALIKE_LETTERS.indexOf(letter)] ?? letter
+			)
+	);
+}
+
+/**
  * Why a name that mixes Latin letters with Cyrillic or Greek ones is refused (« SGАR » with a
  * Cyrillic « А »: it looks like « SGAR », but `organisationNameKey` does not make it the same
  * name, and nobody could find it by typing it), to be written after « Le nom » (the admin form) or

@@ -127,14 +127,16 @@ export async function findOrganisationWithSlug(
 /**
  * The organisations (but `exceptId`) that have this name, or had it (`alias`: the name matched,
  * the current one or a former one): compared without accents, capitals, spaces or punctuation (« CDG 46 » is « CDG46 »,
- * `organisationNameKey`). The organisations are a few dozen: compared here.
+ * `organisationNameKey`), or by another key (`organisationSkeleton`: those that look like it). The
+ * organisations are a few dozen: compared here.
  */
 export async function listOrganisationsNamed(
 	db: Executor,
 	name: string,
-	exceptId: number | null = null
+	exceptId: number | null = null,
+	keyOf: (name: string) => string = organisationNameKey
 ): Promise<{ id: number; name: string; alias: string }[]> {
-	const wanted = organisationNameKey(name);
+	const wanted = keyOf(name);
 	const names = await db
 		.selectFrom('organisation')
 		.select(['id', 'name', 'name as alias'])
@@ -147,7 +149,7 @@ export async function listOrganisationsNamed(
 				.where('organisation.id', '!=', exceptId ?? -1)
 		)
 		.execute();
-	return names.filter((row) => organisationNameKey(row.alias) === wanted);
+	return names.filter((row) => keyOf(row.alias) === wanted);
 }
 
 /** Another organisation than `exceptId` that has this name, or had it (`listOrganisationsNamed`). */

@@ -153,6 +153,71 @@ describe('organisations', () => {
 			).toMatchObject({ ok: false, fieldErrors: { name: expect.stringContaining('porte déjà') } });
 	});
 
+	it('refuses a name that looks like another’s, written in Cyrillic or Greek letters, and keeps others', async () => {
+		// « ЕРМ » (Cyrillic) and « ΕΡΜ » (Greek) were created beside EPM, offered as its merge's
+		// choices, two EPM to the eye on every list (probe s56).
+		const create = (name: string) =>
+			createOrganisation(db, admin, { name, fullName: null, kind: 'epci', ...WHY }, null);
+		const looksLike = (typed: string, which: string) => ({
+			ok: false,
+			status: 400,
+			fieldErrors: {
+				name: `« ${typed} » se lit comme ${which}, mais s’écrit avec d’autres lettres (latines, cyrilliques ou grecques qui se ressemblent) : choisissez-la, ou un nom qui ne lui ressemble pas.`
+			}
+		});
+		for (const name of [
+			'\u0415\u0420\u041c',
+			'\u0395\u03a1\u039c',
+			'\u0435\u0440\u043c'.toUpperCase()
+		])
+			expect(await create(name)).toMatchObject(
+				looksLike(name, '« EPM », le nom d’une autre organisation')
+			);
+		// A former name too: CPAM renamed, « СРАМ » in Cyrillic letters is refused.
+		const cpam = await bySlug('cpam');
+		expect(
+			await editOrganisation(
+				db,
+				admin,
+				cpam.id,
+				{
+					version: cpam.version,
+					name: 'Assurance maladie',
+					fullName: null,
+					kind: cpam.kind,
+					...WHY
+				},
+				null
+			)
+		).toEqual({ ok: true, value: undefined });
+		expect(await create('\u0421\u0420\u0410\u041c')).toMatchObject(
+			looksLike('\u0421\u0420\u0410\u041c', '« CPAM », un ancien nom de « Assurance maladie »')
+		);
+		// Renamed so, the same; the form's answer says it beside the name with the other problems.
+		const adt = await bySlug('adt');
+		expect(
+			await editOrganisation(
+				db,
+				admin,
+				adt.id,
+				{
+					version: adt.version,
+					name: '\u0395\u03a1\u039c',
+					fullName: null,
+					kind: adt.kind,
+					...WHY
+				},
+				null
+			)
+		).toMatchObject(looksLike('\u0395\u03a1\u039c', '« EPM », le nom d’une autre organisation'));
+		expect(await withOrganisationNameProblem(db, {}, '\u0415\u0420\u041c', null)).toEqual({
+			name: looksLike('\u0415\u0420\u041c', '« EPM », le nom d’une autre organisation').fieldErrors
+				.name
+		});
+		// An all-Cyrillic name like no other is still taken (README).
+		expect(await create('\u0420\u043e\u0441\u0430')).toMatchObject({ ok: true });
+	});
+
 	// Hostile probe s49: an invisible Hangul filler (a letter that shows nothing) after « SGAR », or
 	// « SGAR » in full-width letters, made a second « SGAR » (the latter with the slug « organisation »).
 	it('reads a name as it shows: characters that show nothing left out, full-width letters as letters', async () => {

@@ -8,7 +8,7 @@ import {
 	ORGANISATION_KINDS,
 	ORGANISATION_NOT_FOUND
 } from '../../utils/vocabulary';
-import { compareFicheCodes, ofName } from '../../utils/text';
+import { compareFicheCodes, ofName, organisationSkeleton } from '../../utils/text';
 import type { User } from '../auth/users';
 import type { Db, Executor } from '../db';
 import type { OrganisationKind } from '../db/schema';
@@ -22,6 +22,7 @@ import {
 	findAdminOrganisation,
 	findOrganisationNamed,
 	insertOrganisation,
+	listOrganisationsNamed,
 	listFichesWithTwoOpenUpdates,
 	type OpenUpdate,
 	listFicheRowsOf,
@@ -182,7 +183,16 @@ export const organisationNameTaken = (other: string) =>
 	`« ${other} » porte déjà ce nom ou l’a porté : choisissez-la, ou fusionnez.`;
 
 /**
- * The message under an organisation's name when another organisation has or had it, or null. A
+ * Said of a name that looks like another organisation's name or former name (`organisationSkeleton`),
+ * written with other letters (« ЕРМ » in Cyrillic letters, beside « EPM »): the lists, the merge's
+ * choices and the pages would show two organisations alike. By its form and by the plan's import.
+ */
+export const organisationNameLookalike = (typed: string, other: { name: string; alias: string }) =>
+	`« ${typed} » se lit comme « ${other.alias} », ${other.alias === other.name ? 'le nom d’une autre organisation' : `un ancien nom de « ${other.name} »`}, mais s’écrit avec d’autres lettres (latines, cyrilliques ou grecques qui se ressemblent) : choisissez-la, ou un nom qui ne lui ressemble pas.`;
+
+/**
+ * The message under an organisation's name when another organisation has or had it, or looks like
+ * it, or null. A
  * name the organisation already has is none (read-back s44: one named, before that rule, as another's
  * identifier could no longer have its kind or full name changed): `edited` is what the caller read.
  */
@@ -191,6 +201,8 @@ async function organisationNameProblem(db: Executor, name: string, edited: Edite
 	const exceptId = edited?.id ?? null;
 	const other = await findOrganisationNamed(db, name, exceptId);
 	if (other) return organisationNameTaken(other.name);
+	const [lookalike] = await listOrganisationsNamed(db, name, exceptId, organisationSkeleton);
+	if (lookalike) return organisationNameLookalike(name.trim(), lookalike);
 	// A command naming it (user:create --organisation) would find the other one.
 	const withSlug = await findOrganisationWithSlug(db, name.trim(), exceptId);
 	return withSlug

@@ -424,6 +424,36 @@ describe('plan workbook round trip', () => {
 		expect(preview.changes).toEqual([]);
 	});
 
+	it('refuses a new or renamed organisation whose name looks like another’s in Cyrillic or Greek letters', async ({
+		db
+	}) => {
+		// « ЕРМ » (Cyrillic) and « ΕΡΜ » (Greek) read as EPM: both were made, two EPM to the eye
+		// (probe s56). Retired CPAM, left out of the sheet, is looked at under its own name; an
+		// all-Cyrillic name like no other stays possible.
+		await db
+			.updateTable('organisation')
+			.set({ retired_at: '2026-11-02' })
+			.where('slug', '=', 'cpam')
+			.execute();
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (w) => {
+			const sheet = w.getWorksheet('Organisations')!;
+			const kind = sheet.getRow(2).getCell(4).value;
+			sheet.addRow(['erm', '\u0415\u0420\u041c', null, kind]);
+			sheet.addRow(['cpam-bis', '\u0421\u0420\u0410\u041c', null, kind]);
+			sheet.addRow(['rosa', '\u0420\u043e\u0441\u0430', null, kind]);
+			sheet.getRow(rowOf(sheet, 'adt')).getCell(2).value = '\u0395\u03a1\u039c';
+		});
+		const problems = (await previewPlanImport(db, bytes)).problems;
+		const said = (slug: string, typed: string, other: string) =>
+			`Feuille « Organisations », organisation ${slug}, colonne « Nom » : « ${typed} » se lit comme « ${other} », le nom d’une autre organisation, mais s’écrit avec d’autres lettres (latines, cyrilliques ou grecques qui se ressemblent) : choisissez-la, ou un nom qui ne lui ressemble pas.`;
+		expect(problems).toEqual([
+			said('adt', '\u0395\u03a1\u039c', 'EPM'),
+			// The first look-alike the sheet lists: ADT renamed « ΕΡΜ » just above.
+			said('erm', '\u0415\u0420\u041c', '\u0395\u03a1\u039c'),
+			said('cpam-bis', '\u0421\u0420\u0410\u041c', 'CPAM')
+		]);
+	});
+
 	it('a latest value edited in the workbook is said to be ignored, not « identique »', async ({
 		db
 	}) => {

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { formatDate, formatNumber, listInWords, plural, pluralize } from '../../utils/format';
 import { indicatorValueProblem } from '../../utils/indicator-kinds';
-import { foldForMatching, organisationNameKey } from '../../utils/text';
+import { foldForMatching, organisationNameKey, organisationSkeleton } from '../../utils/text';
 import { DOWNLOAD_PLAN_AGAIN, STRUCTURE_LABELS } from '../../utils/vocabulary';
 import { recordAudit } from '../audit/repository';
 import { StartupError, type Db, type Executor } from '../db';
@@ -44,7 +44,7 @@ import {
 } from './import-repository';
 import { countFieldChanges, diffPlans, type EntityChange, type PlanDiff } from './plan-diff';
 import { ficheTitleTaken } from './fiches';
-import { organisationNameTaken } from './organisations';
+import { organisationNameLookalike, organisationNameTaken } from './organisations';
 import { fieldChange, reviseMovedFiches } from './structure';
 import { listOrganisationsNamed } from './organisations-repository';
 import { findIndicatorId, listIndicatorValues } from './repository';
@@ -407,12 +407,39 @@ async function organisationNameProblems(
 				!(keyNext.has(slug) && keyNext.get(slug) !== keyNext.get(o.slug))
 			);
 		});
-		if (other)
+		const lookalike = other ? undefined : await lookalikeOrganisation(db, o, next, slugs);
+		const problem = other
+			? organisationNameTaken(other.name)
+			: lookalike && organisationNameLookalike(o.name, lookalike);
+		if (problem)
 			problems.push(
-				`Feuille « ${SHEETS.organisations.name} », organisation ${o.slug}, colonne « Nom » : ${organisationNameTaken(other.name)}`
+				`Feuille « ${SHEETS.organisations.name} », organisation ${o.slug}, colonne « Nom » : ${problem}`
 			);
 	}
 	return problems;
+}
+
+/**
+ * Another organisation whose name the new or renamed `o` looks like without being it
+ * (`organisationSkeleton`: « ЕРМ » in Cyrillic letters beside « EPM »), as the admin form refuses:
+ * one of the sheet under its name there, or one left out of it (retired, merged) under its own.
+ */
+async function lookalikeOrganisation(
+	db: Executor,
+	o: PlanModel['organisations'][number],
+	next: PlanModel,
+	slugs: Map<number, string>
+): Promise<{ name: string; alias: string } | undefined> {
+	const looks = organisationSkeleton(o.name);
+	const differs = (name: string) =>
+		organisationSkeleton(name) === looks &&
+		organisationNameKey(name) !== organisationNameKey(o.name);
+	const listed = next.organisations.find((other) => other.slug !== o.slug && differs(other.name));
+	if (listed) return { name: listed.name, alias: listed.name };
+	const inSheet = new Set(next.organisations.map((other) => other.slug));
+	return (await listOrganisationsNamed(db, o.name, null, organisationSkeleton)).find(
+		(r) => r.alias === r.name && !inSheet.has(slugs.get(r.id)!) && differs(r.name)
+	);
 }
 
 /**
