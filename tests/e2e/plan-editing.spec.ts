@@ -182,8 +182,8 @@ test('two admins each add an indicator to the same fiche: the second, refused, s
 test('a refusal of one of the fiche’s two forms, read again over another admin’s save, leaves what is typed in the other', async ({
 	browser
 }) => {
-	const first = await adminPage(browser, '/admin/plan/fiches/11-1');
-	const second = await adminPage(browser, '/admin/plan/fiches/11-1');
+	const first = await adminPage(browser, '/admin/plan/fiches/14-1');
+	const second = await adminPage(browser, '/admin/plan/fiches/14-1');
 	// The first admin types a reason to abandon the fiche, not sent, and a new context.
 	await first.locator('#abandon-reason').fill('Reprise par la région');
 	await first.locator('#context').fill('Contexte revu en comité');
@@ -320,6 +320,28 @@ test('an indicator’s target, refused when it does not fit the kind, then shown
 	const indicators = visitor.getByRole('region', { name: 'Indicateurs d’évaluation' });
 	await expect(indicators).toContainText(/Cible\s:\s340\s.*au 31\sdécembre\s2027/);
 	await expect(indicators).toContainText(/pour atteindre la cible|Cible atteinte/);
+});
+
+test('an indicator’s unit over published measurements: refused beside the field, then saved with its box ticked', async ({
+	browser
+}) => {
+	const admin = await adminPage(browser, '/admin/plan/fiches/14-1');
+	const unit = admin.locator('#ind_0_unit');
+	const before = await unit.inputValue();
+	await unit.fill('bornes installées');
+	await admin.locator('#reason').fill('Unité');
+	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(admin.locator('#ind_0_unit-error')).toContainText(
+		/elle se lira en «\s?bornes installées\s?» et non plus en «\s?communes\s?»/
+	);
+	await expect(unit).toHaveValue('bornes installées');
+	const box = admin.getByLabel('Changer l’unité des mesures publiées');
+	await expect(box).not.toBeChecked();
+	await box.check();
+	await admin.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(admin.getByRole('status')).toContainText('Modifications enregistrées');
+	await expect(unit).toHaveValue('bornes installées');
+	expect(before).not.toBe('bornes installées');
 });
 
 test('an admin adds fiche 4-2: tree, list, organisation page, dashboard and open data show it', async ({

@@ -44,7 +44,8 @@ export type IndicatorPart =
 	| 'target_date'
 	| 'baseline'
 	| 'baseline_date'
-	| 'retire';
+	| 'retire'
+	| 'unit_confirmed';
 export const indicatorRowField = (i: number, part: IndicatorPart) => `ind_${i}_${part}`;
 export const INDICATOR_PARTS: IndicatorPart[] = [
 	'id',
@@ -55,7 +56,8 @@ export const INDICATOR_PARTS: IndicatorPart[] = [
 	'target_date',
 	'baseline',
 	'baseline_date',
-	'retire'
+	'retire',
+	'unit_confirmed'
 ];
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -170,6 +172,8 @@ export interface IndicatorInput {
 	baseline: number | null;
 	baselineDate: string | null;
 	retire: boolean;
+	/** The box beside the unit ticked: its change confirmed although measurements are published. */
+	unitConfirmed?: boolean;
 	/** The form's row (ind_2_kind…), to say which one a refusal is about: empty rows are skipped. */
 	row?: number;
 }
@@ -412,6 +416,7 @@ function readIndicators(values: Record<string, string>, errors: FieldErrors): In
 			baseline,
 			baselineDate,
 			retire: get('retire') === 'on',
+			unitConfirmed: get('unit_confirmed') === 'on',
 			row: i
 		});
 	}

@@ -399,6 +399,34 @@ export const INDICATOR_STATE_WORDS = {
 	retired: 'retiré (ses mesures restent)'
 } as const;
 
+/**
+ * Why an indicator's measurements tie it down: they are kept under its N° and read in its nature
+ * and unit, so that changing these would change what they say. The workbook's refusal of a row
+ * moved onto another indicator's N° says it too.
+ */
+export const MEANING_WOULD_CHANGE = 'elles changeraient de sens';
+
+/** « 3 mesures publiées : elles changeraient de sens » (« 1 mesure publiée : elle changerait… »). */
+export const publishedMeasurementsMeaning = (count: number) =>
+	`${pluralize(count, 'mesure publiée', 'mesures publiées')} : ${plural(count, 'elle changerait de sens', MEANING_WOULD_CHANGE)}`;
+
+/** An indicator's nature changed (form and workbook): refused once it has published measurements. */
+export const measuredKindRefusal = (count: number) =>
+	`Cet indicateur a ${publishedMeasurementsMeaning(count)}. Retirez-le et créez un nouvel indicateur.`;
+
+/**
+ * An indicator's unit changed in the fiche's form although its measurements are published: saved
+ * only with the box beside the field ticked, as they will read in the new unit.
+ */
+export const measuredUnitRefusal = (count: number, before: string, after: string) =>
+	`Cet indicateur a ${pluralize(count, 'mesure publiée', 'mesures publiées')} : ${plural(count, 'elle se lira', 'elles se liront')} ${unitWords(after)} et non plus ${unitWords(before)}. Si c’est bien ce ${plural(count, 'qu’elle mesure', 'qu’elles mesurent')}, cochez la case « ${UNIT_CONFIRM_LABEL} » ; sinon, gardez son unité, ou retirez-le et créez un nouvel indicateur.`;
+
+/** « en « communes » », « sans unité ». */
+export const unitWords = (unit: string) => (unit === '' ? 'sans unité' : `en « ${unit} »`);
+
+/** The box beside an indicator's unit in the fiche's form. */
+export const UNIT_CONFIRM_LABEL = 'Changer l’unité des mesures publiées';
+
 /** A label at the start of a sentence or a cell: « soumise… » → « Soumise… ». */
 export function capitalized(label: string): string {
 	return label.charAt(0).toUpperCase() + label.slice(1);

@@ -563,21 +563,21 @@ describe('code allocation', () => {
 	});
 });
 
-describe('an indicator’s kind', () => {
-	it('changes only if the values already given fit the new one', async () => {
-		const state = (await findFicheState(db, '14-1'))!;
-		const indicator = state.indicators[0]!;
+describe('an indicator’s kind and unit', () => {
+	/** A measurement of the fiche's first indicator, in an update `state`. */
+	async function measured(code: string, value: number, state: 'submitted' | 'validated') {
+		const fiche = (await findFicheState(db, code))!;
 		const update = await db
 			.insertInto('progress_update')
 			.values({
-				fiche_id: state.id,
+				fiche_id: fiche.id,
 				organisation_id: null,
 				reported_on: '2026-03-01',
 				status: 'en_cours',
 				progress: null,
 				source: null,
-				state: 'validated',
-				validated_at: '2026-03-02T10:00:00.000Z',
+				state,
+				validated_at: state === 'validated' ? '2026-03-02T10:00:00.000Z' : null,
 				author_id: null,
 				submission_key: null,
 				last_post_key: null,
@@ -592,29 +592,76 @@ describe('an indicator’s kind', () => {
 		await db
 			.insertInto('measurement')
 			.values({
-				indicator_id: indicator.id,
+				indicator_id: fiche.indicators[0]!.id,
 				progress_update_id: update.id,
 				measured_on: '2026-03-01',
-				value: 1200.5,
+				value,
 				comment: null
 			})
 			.execute();
-		const kind = indicatorRowField(0, 'kind');
+		return fiche.indicators[0]!;
+	}
+	const kind = indicatorRowField(0, 'kind');
+	const unit = indicatorRowField(0, 'unit');
+
+	it('a kind changes only if the values submitted fit the new one', async () => {
+		const indicator = await measured('2-1', 1200.5, 'submitted');
 		const refused = await updateFiche(
 			db,
 			admin,
-			'14-1',
-			await edit('14-1', { [kind]: 'boolean', reason: 'Nature' }),
+			'2-1',
+			await edit('2-1', { [kind]: 'boolean', reason: 'Nature' }),
 			null
 		);
 		expect(refused).toMatchObject({ ok: false, status: 400 });
-		// 14-1's seeded measurement (10) and the one above.
 		expect(!refused.ok && refused.fieldErrors?.[kind]).toBe(
-			`Cet indicateur a déjà reçu des valeurs qui ne conviennent pas à la nature « oui ou non » (10 ; ${formatNumber(1200.5)}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`
+			`Cet indicateur a déjà reçu une valeur qui ne convient pas à la nature « oui ou non » (${formatNumber(1200.5)}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`
 		);
+		expect((await findFicheState(db, '2-1'))!.indicators[0]!.kind).toBe(indicator.kind);
+		const amount = await edit('2-1', { [kind]: 'amount', reason: 'Nature' });
+		expect((await updateFiche(db, admin, '2-1', amount, null)).ok).toBe(true);
+	});
+
+	it('a kind never changes once measurements are published: they would read in it', async () => {
+		// 14-1's seeded measurement (10, « bornes ») and this one.
+		const indicator = await measured('14-1', 12, 'validated');
+		for (const to of ['amount', 'percentage']) {
+			const refused = await updateFiche(
+				db,
+				admin,
+				'14-1',
+				await edit('14-1', { [kind]: to, reason: 'Nature' }),
+				null
+			);
+			expect(!refused.ok && refused.fieldErrors).toEqual({
+				[kind]:
+					'Cet indicateur a 2\u00a0mesures publiées : elles changeraient de sens. Retirez-le et créez un nouvel indicateur.'
+			});
+		}
 		expect((await findFicheState(db, '14-1'))!.indicators[0]!.kind).toBe(indicator.kind);
-		const amount = await edit('14-1', { [kind]: 'amount', reason: 'Nature' });
-		expect((await updateFiche(db, admin, '14-1', amount, null)).ok).toBe(true);
+	});
+
+	it('a unit changes, once measurements are published, only with the box beside it ticked', async () => {
+		const indicator = (await findFicheState(db, '14-1'))!.indicators[0]!;
+		const typed = { [unit]: '% des communes', reason: 'Unité' };
+		const refused = await updateFiche(db, admin, '14-1', await edit('14-1', typed), null);
+		expect(refused).toMatchObject({ ok: false, status: 400 });
+		expect(!refused.ok && refused.fieldErrors).toEqual({
+			[unit]: `Cet indicateur a 1\u00a0mesure publiée : elle se lira en « % des communes » et non plus en « ${indicator.unit} ». Si c’est bien ce qu’elle mesure, cochez la case « Changer l’unité des mesures publiées » ; sinon, gardez son unité, ou retirez-le et créez un nouvel indicateur.`
+		});
+		expect((await findFicheState(db, '14-1'))!.indicators[0]!.unit).toBe(indicator.unit);
+		const confirmed = await edit('14-1', {
+			...typed,
+			[indicatorRowField(0, 'unit_confirmed')]: 'on'
+		});
+		expect((await updateFiche(db, admin, '14-1', confirmed, null)).ok).toBe(true);
+		expect((await findFicheState(db, '14-1'))!.indicators[0]!.unit).toBe('% des communes');
+	});
+
+	it('a unit of an indicator without published measurements changes freely', async () => {
+		await measured('2-1', 3, 'submitted');
+		const typed = await edit('2-1', { [unit]: 'connexions', reason: 'Unité' });
+		expect((await updateFiche(db, admin, '2-1', typed, null)).ok).toBe(true);
 	});
 });
 

@@ -23,7 +23,13 @@ import {
 	indicatorValueProblem,
 	type IndicatorKind
 } from '../../utils/indicator-kinds';
-import { FICHE_FIELD_LABELS, FICHE_NOT_FOUND, STATUS_LABELS } from '../../utils/vocabulary';
+import {
+	FICHE_FIELD_LABELS,
+	FICHE_NOT_FOUND,
+	measuredKindRefusal,
+	measuredUnitRefusal,
+	STATUS_LABELS
+} from '../../utils/vocabulary';
 import { FICHE_CODE_PATTERN, foldForMatching, MAX_FICHE_NUMBER } from '../../utils/text';
 import type { User } from '../auth/users';
 import type { Db, Executor } from '../db';
@@ -58,7 +64,8 @@ import {
 	updateIndicator,
 	listStructure,
 	type FicheState,
-	listIndicatorValues
+	listIndicatorValues,
+	countPublishedMeasurements
 } from './repository';
 import { listFicheRevisions } from './revisions-repository';
 import { ficheFormValues } from './fiche-form';
@@ -180,26 +187,42 @@ export async function repeatedOrganisationErrors(
 }
 
 /**
- * The indicator rows of a fiche's form whose new kind does not fit the values the indicator already
- * received (they keep their meaning on the public pages), each refused on its kind's field; `own`:
- * the fiche's indicators as stored.
+ * The indicator rows of a fiche's form whose new kind or unit would change what the values the
+ * indicator already received say, each refused on its field; `own`: the fiche's indicators as
+ * stored. Published measurements keep their number and are read in the indicator's kind and unit
+ * (« 10 bornes » would read « 10 % »): a new kind is refused, a new unit asks the box beside it
+ * ticked (a unit corrected, « commune » → « communes »). Unpublished values refuse a kind they do
+ * not fit.
  */
-async function kindMisfitErrors(
+async function indicatorMeaningErrors(
 	db: Executor,
-	own: { id: number; kind: IndicatorKind }[],
+	own: { id: number; kind: IndicatorKind; unit: string | null }[],
 	indicators: IndicatorInput[]
 ): Promise<Record<string, string>> {
 	const errors: Record<string, string> = {};
 	for (const [position, indicator] of indicators.entries()) {
 		const row = indicator.row ?? position;
 		const stored = own.find((i) => indicator.id !== null && i.id === indicator.id);
-		if (!stored || stored.kind === indicator.kind) continue;
-		const misfits = (await listIndicatorValues(db, stored.id)).filter(
-			(value) => indicatorValueProblem(indicator.kind, value) !== null
-		);
-		if (misfits.length > 0)
-			errors[indicatorRowField(row, 'kind')] =
-				`Cet indicateur a déjà reçu ${plural(misfits.length, 'une valeur qui ne convient', 'des valeurs qui ne conviennent')} pas à la nature « ${INDICATOR_KIND_NAMES[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`;
+		const newKind = stored && stored.kind !== indicator.kind;
+		const newUnit = stored && (stored.unit ?? '') !== (indicator.unit ?? '');
+		if (!stored || (!newKind && !newUnit)) continue;
+		const published = await countPublishedMeasurements(db, stored.id);
+		if (newKind && published > 0)
+			errors[indicatorRowField(row, 'kind')] = measuredKindRefusal(published);
+		else if (newKind) {
+			const misfits = (await listIndicatorValues(db, stored.id)).filter(
+				(value) => indicatorValueProblem(indicator.kind, value) !== null
+			);
+			if (misfits.length > 0)
+				errors[indicatorRowField(row, 'kind')] =
+					`Cet indicateur a déjà reçu ${plural(misfits.length, 'une valeur qui ne convient', 'des valeurs qui ne conviennent')} pas à la nature « ${INDICATOR_KIND_NAMES[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`;
+		}
+		if (newUnit && published > 0 && !indicator.unitConfirmed)
+			errors[indicatorRowField(row, 'unit')] = measuredUnitRefusal(
+				published,
+				stored.unit ?? '',
+				indicator.unit ?? ''
+			);
 	}
 	return errors;
 }
@@ -215,7 +238,7 @@ export async function indicatorKindErrors(
 	indicators: IndicatorInput[]
 ): Promise<Record<string, string>> {
 	const state = await findFicheState(db, ficheCode);
-	return state ? kindMisfitErrors(db, state.indicators, indicators) : {};
+	return state ? indicatorMeaningErrors(db, state.indicators, indicators) : {};
 }
 
 /**
@@ -287,7 +310,7 @@ async function ficheEditProblems(
 	if (input.indicators.some((i) => i.id !== null && !ownIndicators.has(i.id)))
 		return refuse(400, INCOMPLETE_FORM);
 	for (const [field, message] of Object.entries(
-		await kindMisfitErrors(trx, state.indicators, input.indicators)
+		await indicatorMeaningErrors(trx, state.indicators, input.indicators)
 	))
 		fieldErrors[field] ??= message;
 	if (Object.keys(fieldErrors).length > 0 || !objective) return invalidFields(fieldErrors);

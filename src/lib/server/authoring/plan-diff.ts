@@ -13,6 +13,7 @@ import {
 	capitalized,
 	FICHE_FIELD_LABELS,
 	INDICATOR_FIELD_LABELS,
+	MEANING_WOULD_CHANGE,
 	ORGANISATION_KIND_LABELS,
 	RESTORED_WORD,
 	STATUS_LABELS,
@@ -679,7 +680,7 @@ function indicatorNumberProblem(
 	const renumbered = old && renumberedFrom(current.indicators, old, indicator);
 	if (renumbered)
 		return problem(
-			`la ligne porte le libellé de son indicateur ${renumbered.position} (« ${renumbered.label} ») : le N° d’un indicateur l’identifie, et ses mesures restent attachées à ce N°, elles changeraient de sens. L’ordre des indicateurs ne se change pas par le classeur : remettez à chaque ligne son N° d’origine (pour corriger un libellé, modifiez-le sur sa ligne)`
+			`la ligne porte le libellé de son indicateur ${renumbered.position} (« ${renumbered.label} ») : le N° d’un indicateur l’identifie, et ses mesures restent attachées à ce N°, ${MEANING_WOULD_CHANGE}. L’ordre des indicateurs ne se change pas par le classeur : remettez à chaque ligne son N° d’origine (pour corriger un libellé, modifiez-le sur sa ligne)`
 		);
 	return null;
 }

@@ -954,41 +954,78 @@ describe('plan workbook round trip', () => {
 		expect(preview.recoded).toEqual([{ former: '17-3', code: '4-2' }]);
 	});
 
-	it('an indicator’s kind does not change under values already given that do not fit it', async ({
-		db
-	}) => {
-		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+	/** The workbook exported now, with 14-1's indicator 1 given `cells` (column number → value). */
+	const with14_1Indicator = async (db: Db, cells: Record<number, string | null>) =>
+		editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
 			const sheet = workbook.getWorksheet('Indicateurs')!;
 			for (let r = 2; r <= sheet.rowCount; r++) {
 				const row = sheet.getRow(r);
-				if (row.getCell(1).value === '14-1' && row.getCell(2).value === 1) {
-					row.getCell(5).value = 'Pourcentage';
-					row.getCell(6).value = null;
-				}
+				if (row.getCell(1).value === '14-1' && row.getCell(2).value === 1)
+					for (const [column, value] of Object.entries(cells))
+						row.getCell(Number(column)).value = value;
 			}
 		});
+	const indicator14_1 = (db: Db) =>
+		db
+			.selectFrom('indicator')
+			.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
+			.select('indicator.id')
+			.where('fiche.code', '=', '14-1')
+			.where('indicator.position', '=', 1);
+	const apply = (db: Db, bytes: Uint8Array) =>
+		applyPlanImport(db, bytes, { reason: 'Essai', actor: null, abandonConfirmed: true });
+
+	it('an indicator’s kind does not change under values already given that do not fit it', async ({
+		db
+	}) => {
+		const bytes = await with14_1Indicator(db, { 5: 'Pourcentage', 6: null });
+		// Its measurement submitted, not published.
 		await db
 			.updateTable('measurement')
 			.set({ value: 120 })
+			.where('indicator_id', '=', indicator14_1(db))
+			.execute();
+		await db
+			.updateTable('progress_update')
+			.set({ state: 'submitted' })
 			.where(
-				'indicator_id',
-				'=',
+				'id',
+				'in',
 				db
-					.selectFrom('indicator')
-					.innerJoin('fiche', 'fiche.id', 'indicator.fiche_id')
-					.select('indicator.id')
-					.where('fiche.code', '=', '14-1')
-					.where('indicator.position', '=', 1)
+					.selectFrom('measurement')
+					.select('progress_update_id')
+					.where('indicator_id', '=', indicator14_1(db))
 			)
 			.execute();
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toContain(
 			'Feuille « Indicateurs », indicateur 1 de la fiche 14-1, colonne « Nature » : il a déjà reçu une valeur qui ne convient pas à la nature « Pourcentage » (120) : gardez sa nature, ou retirez-le et ajoutez un nouvel indicateur.'
 		);
-		expect(
-			(await applyPlanImport(db, bytes, { reason: 'Essai', actor: null, abandonConfirmed: true }))
-				.ok
-		).toBe(false);
+		expect((await apply(db, bytes)).ok).toBe(false);
+	});
+
+	it('an indicator’s kind never changes once measurements are published: they would read in it', async ({
+		db
+	}) => {
+		// 14-1's seeded measurement (10) fits a percentage: refused all the same.
+		const bytes = await with14_1Indicator(db, { 4: '%', 5: 'Pourcentage', 6: null });
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([
+			'Feuille « Indicateurs », indicateur 1 de la fiche 14-1, colonne « Nature » : il a 1\u00a0mesure publiée : elle changerait de sens. Retirez-le et ajoutez un nouvel indicateur.'
+		]);
+		expect((await apply(db, bytes)).ok).toBe(false);
+	});
+
+	it('an indicator’s new unit over published measurements is named beside the preview, and imported when confirmed', async ({
+		db
+	}) => {
+		const bytes = await with14_1Indicator(db, { 4: 'bornes' });
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		expect(preview.notices).toEqual([
+			'Feuille « Indicateurs », indicateur 1 de la fiche 14-1, colonne « Unité » : sa mesure publiée se lira en « bornes » et non plus en « communes ». Confirmez l’import seulement si c’est bien ce qu’elle mesure ; sinon, gardez son unité, ou retirez-le et ajoutez un nouvel indicateur.'
+		]);
+		expect((await apply(db, bytes)).ok).toBe(true);
 	});
 
 	it('two indicators’ N° swapped, their labels written otherwise: still refused as swapped', async ({

@@ -8,7 +8,12 @@ import { basename } from 'node:path';
 import { formatDate, formatNumber, listInWords, plural, pluralize } from '../../utils/format';
 import { indicatorValueProblem } from '../../utils/indicator-kinds';
 import { foldForMatching, organisationNameKey, organisationSkeleton } from '../../utils/text';
-import { DOWNLOAD_PLAN_AGAIN, STRUCTURE_LABELS } from '../../utils/vocabulary';
+import {
+	DOWNLOAD_PLAN_AGAIN,
+	publishedMeasurementsMeaning,
+	STRUCTURE_LABELS,
+	unitWords
+} from '../../utils/vocabulary';
 import { recordAudit } from '../audit/repository';
 import { StartupError, type Db, type Executor } from '../db';
 import { refreshSearchText } from '../plan/repository';
@@ -47,7 +52,7 @@ import { ficheTitleTaken } from './fiches';
 import { organisationNameLookalike, organisationNameTaken } from './organisations';
 import { fieldChange, reviseMovedFiches } from './structure';
 import { listOrganisationsNamed } from './organisations-repository';
-import { findIndicatorId, listIndicatorValues } from './repository';
+import { countPublishedMeasurements, findIndicatorId, listIndicatorValues } from './repository';
 import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
 import {
 	insertRevision,
@@ -249,13 +254,14 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 	const undated = undatedBaselineChecks(read.undatedBaselines, diff.changes);
 	if (!reading.ok) return refusedWithRowsBeside(reading.partial!.problems, diff, undated);
 	const outdated = await changedSinceExport(db, read.exportedRevision, diff.changes);
+	const meaning = await indicatorMeaningChecks(db, reading.model, diff.changes);
 	const problems = [
 		...diff.problems.map(capitalised),
 		...undated.problems.map(capitalised),
 		...retiredOrganisationProblems(current, reading.model),
 		...twinTitleProblems(current, reading.model, reading.ficheRows).map(capitalised),
 		...(await organisationNameProblems(db, current, reading.model)),
-		...(await indicatorKindProblems(db, reading.model, diff.changes)),
+		...meaning.problems,
 		...outdated
 	];
 	return {
@@ -270,6 +276,7 @@ async function check(db: Executor, bytes: Uint8Array): Promise<Checked> {
 		notices: [
 			...undated.notices,
 			...nameTakenNotices(current, reading.model),
+			...meaning.notices,
 			...latestValueNotices(
 				editedLatestRows(reading.shownLatest, reading.model, await loadLatestValues(db))
 			)
@@ -697,30 +704,47 @@ async function ficheEventsSinceExport(
 }
 
 /**
- * An indicator's kind changes only if the values already submitted or validated fit the new one
- * (the fiche's form refuses it the same way): they keep their meaning on the public pages.
+ * What an indicator's new kind or unit does to the values it already received, as the fiche's
+ * form says it: a new kind is refused once measurements are published (they are read in it) or
+ * when the values submitted do not fit it; a new unit of an indicator with published measurements
+ * is said beside the preview, which the import's confirmation then accepts.
  */
-async function indicatorKindProblems(
+async function indicatorMeaningChecks(
 	db: Executor,
 	next: PlanModel,
 	changes: EntityChange[]
-): Promise<string[]> {
+): Promise<{ problems: string[]; notices: string[] }> {
 	const problems: string[] = [];
+	const notices: string[] = [];
 	for (const change of changes) {
 		if (change.entity !== 'indicator' || change.action !== 'updated') continue;
-		if (!change.columns?.includes('kind')) continue;
+		const [newKind, newUnit] = ['kind', 'unit'].map((c) => change.columns?.includes(c));
+		if (!newKind && !newUnit) continue;
 		const indicator = next.indicators.find((i) => `${i.fiche}#${i.position}` === change.key);
 		const id = indicator && (await findIndicatorId(db, indicator.fiche, indicator.position));
 		if (!indicator || id === undefined) continue;
-		const misfits = (await listIndicatorValues(db, id)).filter(
-			(value) => indicatorValueProblem(indicator.kind, value) !== null
-		);
-		if (misfits.length > 0)
+		const where = `Feuille « ${SHEETS.indicators.name} », indicateur ${indicator.position} de la fiche ${indicator.fiche}`;
+		const published = await countPublishedMeasurements(db, id);
+		const misfits = newKind
+			? (await listIndicatorValues(db, id)).filter(
+					(value) => indicatorValueProblem(indicator.kind, value) !== null
+				)
+			: [];
+		if (newKind && published > 0)
 			problems.push(
-				`Feuille « Indicateurs », indicateur ${indicator.position} de la fiche ${indicator.fiche}, colonne « Nature » : il a déjà reçu ${plural(misfits.length, 'une valeur qui ne convient', 'des valeurs qui ne conviennent')} pas à la nature « ${INDICATOR_KIND_CELLS[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et ajoutez un nouvel indicateur.`
+				`${where}, colonne « Nature » : il a ${publishedMeasurementsMeaning(published)}. Retirez-le et ajoutez un nouvel indicateur.`
+			);
+		else if (misfits.length > 0)
+			problems.push(
+				`${where}, colonne « Nature » : il a déjà reçu ${plural(misfits.length, 'une valeur qui ne convient', 'des valeurs qui ne conviennent')} pas à la nature « ${INDICATOR_KIND_CELLS[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et ajoutez un nouvel indicateur.`
+			);
+		const unit = change.changes.find((c) => c.field.endsWith('.unit'));
+		if (newUnit && unit && published > 0)
+			notices.push(
+				`${where}, colonne « Unité » : ${plural(published, 'sa mesure publiée se lira', `ses ${pluralize(published, 'mesure publiée', 'mesures publiées')} se liront`)} ${unitWords(unit.after)} et non plus ${unitWords(unit.before)}. Confirmez l’import seulement si c’est bien ce ${plural(published, 'qu’elle mesure', 'qu’elles mesurent')} ; sinon, gardez son unité, ou retirez-le et ajoutez un nouvel indicateur.`
 			);
 	}
-	return problems;
+	return { problems, notices };
 }
 
 function capitalised(problem: Parameters<typeof describeProblem>[0]): string {

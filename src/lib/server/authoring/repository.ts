@@ -402,6 +402,24 @@ export async function listIndicatorValues(db: Executor, indicatorId: number): Pr
 	return rows.map((r) => r.value);
 }
 
+/**
+ * How many measurements of the indicator are published (their update validated): read on the
+ * public pages and in the open data in the indicator's nature and unit.
+ */
+export async function countPublishedMeasurements(
+	db: Executor,
+	indicatorId: number
+): Promise<number> {
+	const row = await db
+		.selectFrom('measurement')
+		.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
+		.select((eb) => eb.fn.countAll<number>().as('count'))
+		.where('measurement.indicator_id', '=', indicatorId)
+		.where('progress_update.state', '=', 'validated')
+		.executeTakeFirstOrThrow();
+	return Number(row.count);
+}
+
 export async function findFicheIdsByCodes(
 	db: Executor,
 	codes: string[]
