@@ -100,3 +100,40 @@ describe('the notice after each form', () => {
 		);
 	});
 });
+
+// A merged organisation's page still drew « Renommer, nom complet, nature », whose every save was
+// refused 409 « … a été fusionnée dans … : elle ne se modifie plus » (probe s56).
+describe('the page of a merged organisation', () => {
+	it('draws no edit form, and names the one to edit instead; a retired one keeps its form', async () => {
+		const absorbed = await bySlug('adcf');
+		const kept = await bySlug('amf46');
+		expect(await pageOf('adcf')).toContain('action="?/modifier"');
+		const body = new FormData();
+		body.set('into', String(kept.id));
+		body.set('version', String(absorbed.version));
+		body.set('reason', 'Regroupement');
+		body.set('decision', '');
+		body.set('confirm', 'oui');
+		await sentTo(organisation.actions.fusionner!(await eventOf(absorbed.id, '?/fusionner', body)));
+		const html = await pageOf('adcf');
+		expect(html).not.toContain('action="?/modifier"');
+		expect(html).not.toContain('Renommer, nom complet, nature');
+		expect(html).toContain(`<a href="/admin/organisations/${kept.id}">${kept.name}</a>`);
+		expect(shownText(html)).toContain(
+			`Une organisation fusionnée ne se modifie plus : modifiez ${kept.name}, qui porte son nom comme ancien nom.`
+		);
+		// Retired without a merge, it is still renamed (its form answers so).
+		const cdg = await bySlug('cdg46');
+		await portal.db
+			.updateTable('user_account')
+			.set({ disabled_at: '2026-11-02T10:00:00.000Z' })
+			.where('organisation_id', '=', cdg.id)
+			.execute();
+		const retire = new FormData();
+		retire.set('version', String(cdg.version));
+		retire.set('reason', 'Dissolution');
+		retire.set('decision', '');
+		await sentTo(organisation.actions.retirer!(await eventOf(cdg.id, '?/retirer', retire)));
+		expect(await pageOf('cdg46')).toContain('action="?/modifier"');
+	});
+});
