@@ -20,6 +20,7 @@ runCommand(async () => {
 	// Named absolute, as db:backup names what it wrote: « copie.db » says nothing of which folder.
 	const file = userPath(backup);
 	const {
+		replaced,
 		aside,
 		alreadySent,
 		interrupted,
@@ -33,7 +34,10 @@ runCommand(async () => {
 		replacedOlder
 	} = await restoreBackup(file, target);
 	process.stdout.write(
-		`Sauvegarde « ${file} » vérifiée et restaurée dans « ${target} ».` +
+		`Sauvegarde « ${file} » vérifiée et restaurée dans « ${replaced} »` +
+			(replaced === target
+				? '.'
+				: ` (DATABASE_PATH « ${target} » est un lien symbolique vers ce fichier, qui a été remplacé ; le lien reste).`) +
 			(aside ? ` L’ancienne base est gardée sous « ${aside} ».` : '') +
 			(replacedOlder
 				? ' La base remplacée est plus ancienne que la sauvegarde : rien n’en est repris (ni comptes, ni mots de passe, ni préférences, ni courriels), la sauvegarde vaut telle quelle.'

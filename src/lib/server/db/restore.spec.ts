@@ -1,4 +1,12 @@
-import { existsSync, linkSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	linkSync,
+	lstatSync,
+	mkdirSync,
+	readdirSync,
+	symlinkSync,
+	writeFileSync
+} from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -328,4 +336,58 @@ describe('restoring the database over itself', () => {
 			expect(() => restoreDatabase(backup, target)).toThrow(refusal);
 			expect(readdirSync(dir).sort()).toEqual(files);
 		});
+});
+
+describe('restoring through a DATABASE_PATH that is a symbolic link', () => {
+	// Hostile probe s56: srv/sdusn.db → real/sdusn.db; the restore renamed its copy in the link's
+	// place: the link became an ordinary file, the real database stayed as it was, and the « old
+	// database » set aside was the link.
+	it('restores the file the link leads to, sets the old one aside beside it, and keeps the link', async () => {
+		const dir = scratchDir('restauration-lien');
+		mkdirSync(join(dir, 'reelle'));
+		mkdirSync(join(dir, 'srv'));
+		const real = join(dir, 'reelle', 'sdusn.db');
+		const link = join(dir, 'srv', 'sdusn.db');
+		const db = openDatabase(real);
+		await migrateToLatest(db);
+		await db.destroy();
+		const backup = join(dir, 'sauvegarde.db');
+		const raw = new SQLite(real);
+		raw.prepare('VACUUM INTO ?').run(backup);
+		addWaitingMessage(raw).close();
+		symlinkSync(real, link);
+		const outbox = (file: string) => {
+			const read = new SQLite(file, { readonly: true });
+			try {
+				return (read.prepare('SELECT count(*) AS n FROM mail_outbox').get() as { n: number }).n;
+			} finally {
+				read.close();
+			}
+		};
+		const result = await restoreBackup(backup, link, new Date(NOW));
+		expect(result.replaced).toBe(real);
+		expect(lstatSync(link).isSymbolicLink()).toBe(true);
+		expect(outbox(link)).toBe(0);
+		expect(result.aside).toMatch(
+			new RegExp(`^${join(dir, 'reelle', 'sdusn.db.avant-restauration-')}`)
+		);
+		expect(lstatSync(result.aside!).isFile()).toBe(true);
+		expect(outbox(result.aside!)).toBe(1);
+		expect(readdirSync(join(dir, 'srv'))).toEqual(['sdusn.db']);
+	});
+
+	it('refuses a link to nothing, in French, and changes nothing', async () => {
+		const dir = scratchDir('restauration-lien-vide');
+		const link = join(dir, 'sdusn.db');
+		symlinkSync(join(dir, 'absente.db'), link);
+		const backup = join(dir, 'sauvegarde.db');
+		const db = openDatabase(backup);
+		await migrateToLatest(db);
+		await db.destroy();
+		const files = readdirSync(dir).sort();
+		await expect(restoreBackup(backup, link)).rejects.toThrow(
+			`« ${link} » (DATABASE_PATH) est un lien symbolique vers « ${join(dir, 'absente.db')} », qui n’existe pas : rien n’a été changé.`
+		);
+		expect(readdirSync(dir).sort()).toEqual(files);
+	});
 });

@@ -4,6 +4,8 @@ import {
 	chownSync,
 	constants,
 	existsSync,
+	lstatSync,
+	readlinkSync,
 	realpathSync,
 	renameSync,
 	rmSync,
@@ -609,6 +611,21 @@ function sameFile(a: string, b: string): boolean {
 	return realpathSync(a) === realpathSync(b) || (one.dev === other.dev && one.ino === other.ino);
 }
 
+/**
+ * The file DATABASE_PATH names, through a symbolic link to it: the link is left where it is and the
+ * file it leads to is restored (renamed in the link's place, the link became the database and the
+ * file the server opened through it stayed as it was: hostile probe s56). A link to nothing is
+ * refused. Any other path as it is.
+ */
+function databaseFile(target: string): string {
+	if (!lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink()) return target;
+	if (!existsSync(target))
+		throw new StartupError(
+			`« ${target} » (DATABASE_PATH) est un lien symbolique vers « ${readlinkSync(target)} », qui n’existe pas : rien n’a été changé. Vérifiez DATABASE_PATH ou le lien.`
+		);
+	return realpathSync(target);
+}
+
 /** Where the restore writes its copy of the backup, beside the database, before renaming it. */
 const incomingCopy = (target: string) => `${target}.restauration`;
 
@@ -625,7 +642,8 @@ function checkNotTheIncomingCopy(backup: string, target: string): void {
 }
 
 /**
- * Restores a backup into `target` (the portal's DATABASE_PATH) while the portal is stopped: the
+ * Restores a backup into `named` (the portal's DATABASE_PATH; through a symbolic link, the file it
+ * leads to, returned as `replaced`: `databaseFile`) while the portal is stopped: the
  * backup is checked, copied beside the target, the current database and its WAL files are set
  * aside (`….avant-restauration-<date>`), then the copy takes the target's name. Refused while a
  * server uses the target. Mail the replaced database had sent since the backup is marked sent in
@@ -641,9 +659,11 @@ function checkNotTheIncomingCopy(backup: string, target: string): void {
  */
 export function restoreDatabase(
 	backup: string,
-	target: string,
+	named: string,
 	now = new Date()
 ): {
+	/** The file replaced: DATABASE_PATH, or the file it is a symbolic link to. */
+	replaced: string;
 	aside: string | null;
 	alreadySent: number;
 	interrupted: number;
@@ -658,6 +678,7 @@ export function restoreDatabase(
 	accountsLeftDisabled: number;
 	replacedOlder: boolean;
 } {
+	const target = databaseFile(named);
 	checkNotTheDatabase(backup, target);
 	checkNotTheIncomingCopy(backup, target);
 	const pid = runningServerPid(target);
@@ -724,7 +745,7 @@ export function restoreDatabase(
 	}
 	for (const suffix of COMPANIONS) rmSync(`${target}${suffix}`, { force: true });
 	renameSync(incoming, target);
-	return { aside, ...left, ...closed, ...kept, replacedOlder };
+	return { replaced: target, aside, ...left, ...closed, ...kept, replacedOlder };
 }
 
 /**
@@ -735,9 +756,10 @@ export function restoreDatabase(
  */
 export async function restoreBackup(
 	backup: string,
-	target: string,
+	named: string,
 	now = new Date()
 ): Promise<ReturnType<typeof restoreDatabase>> {
+	const target = databaseFile(named);
 	checkNotTheDatabase(backup, target);
 	checkNotTheIncomingCopy(backup, target);
 	checkBackupFile(backup);
@@ -746,5 +768,5 @@ export async function restoreBackup(
 		throw new StartupError(
 			`La structure de « ${backup} » n’est pas celle que créent ses migrations (${difference}) : la sauvegarde a été modifiée après coup. Rien n’a été changé. Restaurez une autre sauvegarde.`
 		);
-	return restoreDatabase(backup, target, now);
+	return restoreDatabase(backup, named, now);
 }
