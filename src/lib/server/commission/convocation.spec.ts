@@ -144,8 +144,9 @@ describe('a séance’s mailings', () => {
 			'paul@cdg46.fr'
 		]);
 		expect(closing[0]!.mail.text).toContain(`https://sdusn.test/commission/seances/${sittingId}`);
-		expect(closing[0]!.mail.subject).toBe(
-			'Relevé de décisions de la séance du 1er\u00a0mars\u00a02026'
+		// With its hour (the spaces as the mail's typography sets them).
+		expect(closing[0]!.mail.subject.replace(/[\u00a0\u202f]/g, ' ')).toBe(
+			'Relevé de décisions de la séance du 1er mars 2026 à 14 h 30'
 		);
 		// Each is given their own reason, as the convocation does (a walkthrough of December 2026).
 		const closedTo = new Map(closing.map((m) => [m.envelopeTo[0], m.mail.text]));

@@ -4,7 +4,10 @@ import { createTestDb } from '../db/testing';
 import { loadFicheStatesAsOf } from '../dashboard/repository';
 import { findFicheByCode } from '../plan/repository';
 import { listClosedDecisionsBetween } from '../editions/repository';
-import { findLastPriorityDecision, listFicheDecisions } from './repository';
+import { createTestUser, PEOPLE } from '../auth/testing';
+import { findLastPriorityDecision, findSitting, listFicheDecisions } from './repository';
+import { changeSittingState, recordDecision } from './service';
+import { heldSitting } from './testing';
 
 // « The latest priority decision » of a fiche is read in one order everywhere (priorityDecisions):
 // the dashboard ordered two séances of one day by the decisions' numbers, the séance's page by
@@ -92,5 +95,37 @@ describe('the decisions of closed séances', () => {
 			.filter((d) => d.fiche === '9-1')
 			.map((d) => d.newPriority);
 		expect(inBilan).toEqual(onPage);
+	});
+});
+
+// Walkthrough s56 #4: the bilan listed a séance's decisions in the order they were typed (1-2,
+// 7-3, Questions diverses, 9-1…) while its relevé and decisions.csv follow its agenda; three séances
+// of one day read alike (« Séance du 7 décembre 2026 »).
+describe('the decisions of a bilan', () => {
+	it('follow each séance’s agenda, and carry its hour', async () => {
+		const member = await createTestUser(db, PEOPLE.claude);
+		const { sittingId } = await heldSitting(db, member, {
+			heldOn: '2026-06-01',
+			startsAt: '09:30',
+			fiches: ['1-2', '7-3']
+		});
+		const items = (await findSitting(db, sittingId))!.items;
+		for (const item of [...items].reverse())
+			expect(
+				await recordDecision(
+					db,
+					member,
+					sittingId,
+					item.id,
+					{ kind: 'opinion', opinion: 'favorable', text: 'Avis.' },
+					null
+				)
+			).toEqual({ ok: true });
+		expect(await changeSittingState(db, member, sittingId, 'closed', null)).toEqual({ ok: true });
+		const listed = await listClosedDecisionsBetween(db, '2026-01-01', '2026-12-31');
+		expect(listed.map((d) => [d.fiche, d.sessionStartsAt])).toEqual([
+			['1-2', '09:30'],
+			['7-3', '09:30']
+		]);
 	});
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RELEVE_COLUMNS, releveRows, releveSheet } from './releve';
+import { RELEVE_COLUMNS, releveFileName, releveRows, releveSheet } from './releve';
 import type { SittingRecord } from './repository';
 
 const sitting: SittingRecord = {
@@ -33,6 +33,17 @@ describe('the relevé as a workbook', () => {
 		);
 		expect(releveSheet({ ...sitting, startsAt: null }).note).toMatch(
 			/— séance du 20\u00a0novembre\u00a02026, Cahors ; /
+		);
+	});
+});
+
+// Walkthrough s56 #4: three séances of 7 December downloaded as one name,
+// releve-decisions-2026-12-07.csv.
+describe('the relevé’s download name', () => {
+	it('has the séance’s hour when it had one', () => {
+		expect(releveFileName(sitting, 'csv')).toBe('releve-decisions-2026-11-20-1430.csv');
+		expect(releveFileName({ ...sitting, startsAt: null }, 'xlsx')).toBe(
+			'releve-decisions-2026-11-20.xlsx'
 		);
 	});
 });

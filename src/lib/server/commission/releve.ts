@@ -16,6 +16,15 @@ export async function closedSittingRecord(db: Executor, id: number): Promise<Sit
 }
 
 /**
+ * A relevé's download name: `releve-decisions-2026-12-07.csv`, with the séance's hour when it had
+ * one (`releve-decisions-2026-12-07-0930.csv`): two séances of a day, two names.
+ */
+export function releveFileName(sitting: Pick<SittingRecord, 'heldOn' | 'startsAt'>, ext: string) {
+	const hour = sitting.startsAt ? `-${sitting.startsAt.replace(':', '')}` : '';
+	return `releve-decisions-${sitting.heldOn}${hour}.${ext}`;
+}
+
+/**
  * The record of decisions of a closed sitting, one row per decision, in machine form (CSV): the
  * decision's `type` in the open data's codes (`priorite`, `avis_favorable`…, `libre`: decisionType,
  * which decisions.csv writes too), the opinion being one of them; who recorded each decision, as

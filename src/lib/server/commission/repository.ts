@@ -39,15 +39,17 @@ type ClosedDecisions<O> =
 /**
  * Decisions of closed séances in the order they took effect (`asc`), or the latest first
  * (`desc`): by the séance's day, then hour (a séance whose hour was not given first of its day),
- * then closing, then the decision's own order. The one order of decisions: a fiche's page, the
- * séance's, the dashboard, a bilan. (decisions.csv keeps its own, documented in
- * docs/open-data.md: the agenda's order before the recording's.)
+ * then closing, then within a séance the agenda's order (as its relevé and decisions.csv list
+ * them), then the decision's own order. The one order of decisions: a fiche's page, the séance's,
+ * the dashboard, a bilan. A fiche has one point on an agenda and one priority decision on it: « the
+ * latest priority decision » does not depend on the agenda's order.
  */
 export function inDecisionOrder<O>(query: ClosedDecisions<O>, order: 'asc' | 'desc' = 'asc') {
 	return query
 		.orderBy('commission_session.held_on', order)
 		.orderBy('commission_session.starts_at', order)
 		.orderBy('commission_session.closed_at', order)
+		.orderBy('agenda_item.position', order)
 		.orderBy('decision.id', order);
 }
 

@@ -207,6 +207,7 @@ export async function notifySittingClosed(
 		id: sitting.id,
 		title: sitting.title,
 		heldOn: sitting.heldOn,
+		startsAt: sitting.startsAt,
 		announcedOn: announcedOn === sitting.heldOn ? null : announcedOn,
 		decisions
 	};

@@ -34,6 +34,8 @@ export interface EditionSnapshot {
 	decisions: {
 		sessionId: number;
 		sessionDate: string;
+		/** The séance's hour, which tells two séances of a day apart; absent from snapshots published before it. */
+		sessionStartsAt?: string | null;
 		fiche: string | null;
 		kind: string;
 		opinion: string | null;

@@ -175,7 +175,10 @@ describe('the relevé’s mail', () => {
 		expect(mail.items).toHaveLength(RELEVE_MAIL_DECISIONS + 1);
 		expect(mail.items![0]!.text).toBe('1-1 — Fiche : Priorité 2 → 1');
 		expect(mail.items!.at(-1)!.text).toBe('et 3\u00a0autres décisions dans le relevé');
-		expect(mail.subject).toBe('Relevé de décisions de la séance du 21\u00a0janvier\u00a02027');
+		// With its hour (walkthrough s56 #4: three relevés of 7 December had one subject).
+		expect(mail.subject).toBe(
+			'Relevé de décisions de la séance du 21\u00a0janvier\u00a02027 à 14\u00a0h\u00a030'
+		);
 		const none = sittingClosedMail(
 			person,
 			{

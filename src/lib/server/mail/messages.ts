@@ -1,4 +1,10 @@
-import { formatDate, formatSittingMoment, plural, pluralize } from '../../utils/format';
+import {
+	formatDate,
+	formatSittingDay,
+	formatSittingMoment,
+	plural,
+	pluralize
+} from '../../utils/format';
 import { excerptAtWord, foldForMatching, sameWords } from '../../utils/text';
 import {
 	INVITATION_LIFETIME_WORDS,
@@ -371,7 +377,7 @@ const decisionLine = (d: ClosedDecision) => {
  */
 export function sittingClosedMail(
 	user: { name: string },
-	sitting: Pick<SittingFacts, 'title' | 'heldOn'> & {
+	sitting: Pick<SittingFacts, 'title' | 'heldOn' | 'startsAt'> & {
 		id: number;
 		announcedOn: string | null;
 		decisions: ClosedDecision[];
@@ -388,7 +394,8 @@ export function sittingClosedMail(
 	const listed = shown.slice(0, RELEVE_MAIL_DECISIONS);
 	const others = decisions.length - listed.length;
 	return {
-		subject: `Relevé de décisions de la séance du ${day}${announcedOn ? ` (convoquée pour le ${formatDate(announcedOn)})` : ''}`,
+		// With its hour when it had one: two séances of a day, two subjects.
+		subject: `Relevé de décisions de la séance du ${formatSittingDay(sitting)}${announcedOn ? ` (convoquée pour le ${formatDate(announcedOn)})` : ''}`,
 		greeting: hello(user.name),
 		paragraphs: [
 			`La ${sittingNamed(sitting.title)} du ${day} est close ; son relevé de décisions est publié.`,

@@ -1,4 +1,9 @@
-import { closedSittingRecord, RELEVE_COLUMNS, releveRows } from '$lib/server/commission/releve';
+import {
+	closedSittingRecord,
+	RELEVE_COLUMNS,
+	releveFileName,
+	releveRows
+} from '$lib/server/commission/releve';
 import { csvResponse, spreadsheetCsv } from '$lib/server/csv';
 import { getDb } from '$lib/server/db/instance';
 import type { RequestHandler } from './$types';
@@ -7,5 +12,5 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ params }) => {
 	const sitting = await closedSittingRecord(getDb(), Number(params.id));
 	const body = spreadsheetCsv([RELEVE_COLUMNS, ...releveRows(sitting)]);
-	return csvResponse(body, `releve-decisions-${sitting.heldOn}.csv`);
+	return csvResponse(body, releveFileName(sitting, 'csv'));
 };

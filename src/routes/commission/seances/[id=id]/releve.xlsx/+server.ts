@@ -1,4 +1,4 @@
-import { closedSittingRecord, releveSheet } from '$lib/server/commission/releve';
+import { closedSittingRecord, releveFileName, releveSheet } from '$lib/server/commission/releve';
 import { getDb } from '$lib/server/db/instance';
 import { sheetToXlsx, xlsxResponse } from '$lib/server/spreadsheet';
 import type { RequestHandler } from './$types';
@@ -6,8 +6,5 @@ import type { RequestHandler } from './$types';
 // Public once the sitting is closed, like its CSV.
 export const GET: RequestHandler = async ({ params }) => {
 	const sitting = await closedSittingRecord(getDb(), Number(params.id));
-	return xlsxResponse(
-		await sheetToXlsx(releveSheet(sitting)),
-		`releve-decisions-${sitting.heldOn}.xlsx`
-	);
+	return xlsxResponse(await sheetToXlsx(releveSheet(sitting)), releveFileName(sitting, 'xlsx'));
 };
