@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { parse } from 'svelte/compiler';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
@@ -654,5 +655,92 @@ describe('architecture: no import cycle', () => {
 				.map((path) => [path.replace(/\.ts$/, ''), runtimeImports(path, textOf(path))])
 		);
 		expect(importCycles(files)).toEqual([]);
+	});
+});
+
+/**
+ * A page's hidden field either records what the person saw when it was drawn (an invitation's
+ * `shownUntil`, an account's `currentRole`: marked `data-basis`, sent as pressed by a form that
+ * waited for another one's answer, enhance-once.ts) or is one of these, named with what it is
+ * (as the page writes its name). A new hidden field is one or the other: left unmarked, a form
+ * waiting would take the value a colleague's change wrote, and act over it unseen.
+ */
+const HIDDEN_NOT_BASIS: Record<string, string> = {
+	version: 'the record’s version: taken when the person’s own save wrote it (ownVersion)',
+	seen_revision: 'moves with the version (OwnSaves)',
+	userId: 'the account a row’s form acts on',
+	itemId: 'the agenda item a form acts on',
+	decisionId: 'the decision a form acts on',
+	attendeeId: 'the attendee a form acts on',
+	"{indicatorRowField(i, 'id')}": 'the indicator a row of the fiche’s form edits',
+	token: 'the file kept for the import’s confirmation (its digest is the basis)',
+	fileName: 'the name of the file imported, said in its revisions',
+	confirm: 'always « oui »: the confirmation asked for',
+	redirectTo: 'where the sign-in leads',
+	submission_key: 'the update’s own key, against sending it twice',
+	'{category}': 'a mail preference the role is never written to, sent as it is'
+};
+
+/** The hidden `<input>`s of a component: their name as written, and whether marked `data-basis`. */
+function hiddenInputs(source: string): { name: string; marked: boolean }[] {
+	type Node = Record<string, unknown> & { type?: string; start: number; end: number };
+	type Attribute = Node & { name: string; value: true | Node | Node[] };
+	const written = (value: Attribute['value']): string => {
+		if (value === true) return '';
+		if (Array.isArray(value))
+			return value.map((part) => (part.type === 'Text' ? part.data : written(part))).join('');
+		const expression = value.expression as Node;
+		return `{${source.slice(expression.start, expression.end)}}`;
+	};
+	const found: { name: string; marked: boolean }[] = [];
+	const visit = (node: unknown): void => {
+		if (Array.isArray(node)) return node.forEach(visit);
+		if (typeof node !== 'object' || node === null) return;
+		const element = node as Node & { name?: string; attributes?: Attribute[] };
+		if (element.type === 'RegularElement' && element.name === 'input') {
+			const attributes = new Map(
+				(element.attributes ?? []).map((attribute) => [attribute.name, attribute])
+			);
+			const type = attributes.get('type');
+			if (type && written(type.value) === 'hidden')
+				found.push({
+					name: attributes.has('name') ? written(attributes.get('name')!.value) : '',
+					marked: attributes.has('data-basis')
+				});
+		}
+		for (const [key, value] of Object.entries(node))
+			if (key !== 'metadata' && typeof value === 'object') visit(value);
+	};
+	visit(parse(source, { modern: true }).fragment);
+	return found;
+}
+
+/** The hidden fields of `source` neither marked `data-basis` nor named in HIDDEN_NOT_BASIS. */
+function unmarkedBasis(source: string): string[] {
+	return hiddenInputs(source)
+		.filter(({ name, marked }) => !marked && !(name in HIDDEN_NOT_BASIS))
+		.map(({ name }) => name);
+}
+
+describe('architecture: hidden fields of what the person saw are marked', () => {
+	it('finds an unmarked one in a sample, in a block too, the ids and marked ones not', () => {
+		const sample = [
+			'<form method="POST" action="?/revoke">',
+			'\t<input type="hidden" name="userId" value={user.id} />',
+			'\t{#if user.invitationUntil}<input type="hidden" name="shownUntil" value={u} />{/if}',
+			'\t{#each fields as field}<input type="hidden" name="shown_{field}" value={v} />{/each}',
+			'\t<input type="hidden" name="currentRole" value={role} data-basis />',
+			'\t<input type="text" name="reason" />',
+			'</form>'
+		].join('\n');
+		expect(unmarkedBasis(sample)).toEqual(['shownUntil', 'shown_{field}']);
+	});
+
+	it('marks every hidden field of the pages not named as something else', () => {
+		const offenders = ['src/routes', 'src/lib/components']
+			.flatMap(sourceFiles)
+			.filter((path) => path.endsWith('.svelte'))
+			.flatMap((path) => unmarkedBasis(textOf(path)).map((name) => `${path}: ${name}`));
+		expect(offenders).toEqual([]);
 	});
 });

@@ -503,3 +503,53 @@ test('a row’s form waiting for a save that took it off the list is not sent: n
 	expect(invitations).toBe(0);
 	await expect(admin.locator('main')).not.toContainText('Lien de nouveau mot de passe créé');
 });
+
+for (const [button, refusal] of [
+	['Révoquer l’invitation de', 'rien n’a été révoqué'],
+	['Renvoyer l’invitation à', 'rien n’a été envoyé, et ce lien reste valable']
+] as const) {
+	test(`« ${button} … » waiting for another row’s save goes with the invitation it showed: a colleague’s sent meanwhile stays`, async ({
+		browser
+	}) => {
+		const tag = button.startsWith('Révoquer') ? 'revoque' : 'renvoye';
+		const other = {
+			email: `yann.${tag}@lot-numerique.test`,
+			name: 'Yann Autre',
+			role: 'commission' as const,
+			password: PASSWORD
+		};
+		createAccount(portal.databasePath, other);
+		const email = `marc.${tag}@lot-numerique.test`;
+		const admin = await at(browser, ADMINS[0]!, '/admin/utilisateurs');
+		await admin.getByLabel('Adresse électronique').fill(email);
+		await admin.getByLabel('Nom et prénom').fill('Marc Invité');
+		await admin.getByLabel('Rôle').selectOption('commission');
+		await admin.getByRole('button', { name: 'Créer le compte et le lien d’invitation' }).click();
+		await expect(admin.getByRole('status')).toContainText('Invitation créée');
+		const colleague = await at(browser, ADMINS[1]!, '/admin/utilisateurs');
+		const row = admin.getByRole('row').filter({ hasText: email });
+		const shown = await row.locator('input[name=shownUntil]').first().inputValue();
+
+		// « Désactiver » of another account held; the invitation's button pressed meanwhile waits.
+		const held = await holdRequests(admin, (url) => url.search === '?/disable');
+		await admin.getByRole('button', { name: `Désactiver ${other.email}` }).click();
+		await expect.poll(held.arrived).toBe(true);
+		const pressed = row.getByRole('button', { name: `${button} ${email}` });
+		await pressed.click();
+		await expect(row.locator('form[aria-busy="true"]')).toHaveCount(1);
+		// Meanwhile the colleague sends the invitation again: a new link, open until later.
+		await colleague.getByRole('button', { name: `Renvoyer l’invitation à ${email}` }).click();
+		await expect(colleague.getByRole('status')).toContainText('Invitation créée');
+		held.release();
+
+		// Read again after the save, the row shows the colleague's invitation; the form pressed on
+		// the one shown before goes as pressed, and is refused: the colleague's link stays.
+		await expect(admin.getByRole('alert').filter({ hasText: refusal })).toBeVisible();
+		await expect(row).toContainText('invitation en attente');
+		await expect(row.locator('input[name=shownUntil]').first()).not.toHaveValue(shown);
+		await expect(admin.getByRole('row').filter({ hasText: other.email })).toContainText(
+			'désactivé'
+		);
+		await expect(admin.locator('main')).not.toContainText('Invitation créée');
+	});
+}

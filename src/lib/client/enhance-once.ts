@@ -64,9 +64,12 @@ const underWay = new Set<Promise<Outcome>>();
  *   hidden fields of the form drawn in its place (`rebased`); either way only if the version it
  *   finds is the one it was pressed with or the one the person's own save wrote (`ownVersion`):
  *   read after a colleague's save, the page shows theirs, and the form goes as pressed, refused as
- *   a conflict, its typing given back; the form drawn in its place is the one of the same action
- *   acting on the same record, row or item (its hidden fields but the version: `successor`), and
- *   with none (a row's form gone with that answer, another row's form of the same action left), or
+ *   a conflict, its typing given back; the hidden fields that record what the person saw
+ *   (marked `data-basis`: an invitation's `shownUntil`, an account's `currentRole`) go as they
+ *   were when pressed, never as the page read meanwhile shows them (a colleague's invitation sent
+ *   again): the server refuses, and the typing is given back; the form drawn in its place is
+ *   the one of the same action acting on the same record, row or item (its hidden fields but the
+ *   version and those marked `data-basis`: `successor`), and with none (a row's form gone with that answer, another row's form of the same action left), or
  *   the page now another record's (a merge led to the organisation that stays), it is not sent:
  *   said where it was, or in the form drawn in its place, with an alert; after a save whose page could not be read
  *   again, it is not sent (it holds the version replaced): given back, with an alert;
@@ -131,6 +134,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			setSending(true, true);
 			// Where it is on the page: gone meanwhile, with no form in its place, it is said there.
 			const places = placesOf(form);
+			const basis = basisNames(form);
 			// The page's address as pressed: a save waited for may lead to another record's page.
 			const pressedAt = window.location.pathname;
 			const giveBack = (message: string) => {
@@ -157,14 +161,16 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			// when pressed goes all the same, with the hidden fields of the form drawn in its place
 			// (the version written); the server decides, and a refusal gives the typing back there.
 			// Either way, a version the person's own saves did not write (a colleague's, read with
-			// the page) is not taken: the form goes as pressed, and is refused as a conflict.
+			// the page) is not taken: the form goes as pressed, and is refused as a conflict. Nor
+			// is any other record of what the person saw (`data-basis`: an invitation's `shownUntil`).
 			// At another address now (an organisation merged into another: its page), a form drawn
 			// there in its place acts on the record shown there: not taken, the form is given back.
-			const next = form.isConnected
+			const drawn = form.isConnected
 				? current(form, submitter)
 				: window.location.pathname === pressedAt
 					? rebased(input.formData, form)
 					: null;
+			const next = drawn && basisKept(drawn, input.formData, basis);
 			if (!next) {
 				// Gone, and no form of the page acts on the same record, row or item now (the row's
 				// account disabled, the page another record's): sent with another one's ids, or its
@@ -420,16 +426,57 @@ function holdUnderWay(release: () => void, outcome: () => Outcome): () => void {
  * Hidden fields that say which version of the record a form is based on, not which record, row or
  * item it acts on: a save moves them on, and the form drawn in a form's place holds the next.
  */
-const BASIS_FIELDS = new Set(['version', 'seen_revision']);
+const VERSION_FIELDS = new Set(['version', 'seen_revision']);
 
-/** What a form acts on: its action, and its other hidden fields (a row's ids: `userId`, `itemId`). */
+/**
+ * The mark of a hidden field that records what the person saw when the page was drawn (`shownUntil`
+ * of an invitation, `currentRole`, `shown_place`, `convened_at`…), for the server to refuse the
+ * form if it changed since: a form that waited goes with what it held when pressed, never with
+ * what the page read since shows (`basisKept`). Every hidden field of a page is either marked so or
+ * named among those that are not (architecture.spec.ts).
+ */
+const BASIS_MARK = 'data-basis';
+
+/** Whether `field` is a hidden field of what a form acts on (a row's ids: `userId`, `itemId`). */
+function identifies(field: Element): field is HTMLInputElement {
+	return (
+		field instanceof HTMLInputElement &&
+		field.type === 'hidden' &&
+		!VERSION_FIELDS.has(field.name) &&
+		!field.hasAttribute(BASIS_MARK)
+	);
+}
+
+/** What a form acts on: its action, and its other hidden fields (`identifies`). */
 function identity(form: HTMLFormElement): string {
 	const fields = [...form.elements].flatMap((field) =>
-		field instanceof HTMLInputElement && field.type === 'hidden' && !BASIS_FIELDS.has(field.name)
-			? [[field.name, field.value]]
-			: []
+		identifies(field) ? [[field.name, field.value]] : []
 	);
 	return JSON.stringify([form.getAttribute('action'), fields]);
+}
+
+/** The names of the form's hidden fields marked as what the person saw (`BASIS_MARK`). */
+function basisNames(form: HTMLFormElement): Set<string> {
+	return new Set(
+		[...form.elements].flatMap((field) =>
+			field instanceof HTMLInputElement && field.hasAttribute(BASIS_MARK) ? [field.name] : []
+		)
+	);
+}
+
+/**
+ * `next` (what a form that waited holds now, or the hidden fields of the form drawn in its place),
+ * its fields named in `basis` given back the values they had when pressed (`pressed`): the page
+ * read after the wait may show a colleague's change (an invitation sent again: a new `shownUntil`),
+ * which the person never saw; sent with it, the form would act over that change unseen (the fresh
+ * link revoked). Sent as pressed, it is refused, as a conflict over a version is.
+ */
+function basisKept(next: FormData, pressed: FormData, basis: Set<string>): FormData {
+	for (const name of basis) {
+		next.delete(name);
+		for (const value of pressed.getAll(name)) next.append(name, value);
+	}
+	return next;
 }
 
 /**
