@@ -553,3 +553,36 @@ for (const [button, refusal] of [
 		await expect(admin.locator('main')).not.toContainText('Invitation créée');
 	});
 }
+
+test('a row’s form given back while the person types in another form leaves the focus there', async ({
+	browser
+}) => {
+	const account = {
+		email: 'theo.tapant@lot-numerique.test',
+		name: 'Théo Tapant',
+		role: 'commission' as const,
+		password: PASSWORD
+	};
+	createAccount(portal.databasePath, account);
+	const admin = await at(browser, ADMINS[0]!, '/admin/utilisateurs');
+	const row = admin.getByRole('row').filter({ hasText: account.email });
+	const held = await holdRequests(admin, (url) => url.search === '?/disable');
+	await row.getByRole('button', { name: `Désactiver ${account.email}` }).click();
+	await expect.poll(held.arrived).toBe(true);
+	await row
+		.getByRole('button', { name: `Envoyer un lien de nouveau mot de passe à ${account.email}` })
+		.click();
+	await expect(row.locator('form[action="?/invite"]')).toHaveAttribute('aria-busy', 'true');
+	// Meanwhile the person moves on to the new account's form, and types there.
+	const email = admin.locator('form[action="?/create"] #email');
+	await email.click();
+	await admin.keyboard.type('jeanne');
+	held.release();
+	// The disabling saved, the link's form gone: said in the row, the focus left where it was (not
+	// taken by the alert, nor by the save's confirmation), the next keys landing there too.
+	await expect(row.getByRole('alert')).toContainText('Rien n’a été envoyé');
+	await expect(admin.getByRole('status')).toContainText('est désactivé');
+	await expect(email).toBeFocused();
+	await admin.keyboard.type('@figeac.fr');
+	await expect(email).toHaveValue('jeanne@figeac.fr');
+});

@@ -82,7 +82,11 @@ beforeAll(() => {
 		}
 	};
 	vi.stubGlobal('FormData', EmptyFormData);
-	vi.stubGlobal('document', { activeElement: null, querySelectorAll: () => [] });
+	vi.stubGlobal('document', {
+		activeElement: null,
+		querySelectorAll: () => [],
+		addEventListener: () => {}
+	});
 	vi.stubGlobal('window', {
 		location: {
 			href: 'http://portail.test/admin/plan/objectifs/3',

@@ -98,9 +98,13 @@ const underWay = new Set<Promise<Outcome>>();
  * - when the answer keeps the person on the same page (« Point retiré. »), the focus goes to the
  *   confirmation that appeared, or else back to the button pressed, where SvelteKit would leave it
  *   on the page's body (a keyboard user then starts again from the top); when it leads to another
- *   page, to that page's confirmation (« Mise à jour de la fiche 1-2 validée et publiée. »).
+ *   page, to that page's confirmation (« Mise à jour de la fiche 1-2 validée et publiée. »);
+ * - neither that confirmation nor the alert of a form given back after waiting takes the focus
+ *   from a person who moved it elsewhere since the send (`movedOn`): where SvelteKit dropped it on
+ *   the page's body meanwhile (applying a save), it is put back where they put it.
  */
 export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
+	followFocus();
 	let pending = false;
 	/** Its last answer saved, and the page's data could not be read again. */
 	let savedUnread = false;
@@ -129,7 +133,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 		const { submitter } = input;
 		// Where the focus is as the form is sent: waiting for the answer, or while it is applied (the
 		// page's data read again after a refusal), the person may move on to another field.
-		const focusedAtSend = document.activeElement;
+		const focusedAtSend = focusNow();
 		if (underWay.size > 0) {
 			setSending(true, true);
 			// Where it is on the page: gone meanwhile, with no form in its place, it is said there.
@@ -142,7 +146,11 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				input.cancel();
 				const shown = form.isConnected ? form : successor(form);
 				const place = shown ?? places.find((candidate) => candidate.isConnected);
-				showAlert(place ?? document.body, formAlert(message, false));
+				const alert = formAlert(message, false);
+				// Moved on to another field meanwhile, the person types on there: the alert is
+				// shown, and read by the next Tab through the form.
+				if (movedOn(focusedAtSend)) (place ?? document.body).prepend(alert);
+				else showAlert(place ?? document.body, alert);
 			};
 			// Drawn with what the earlier answers read (the version a save wrote, in a hidden field);
 			// of the forms waiting, the first given back goes first, the others wait for it.
@@ -313,7 +321,7 @@ function showAlert(place: Element, alert: HTMLElement): void {
 	place.prepend(alert);
 	alert.tabIndex = -1;
 	alert.scrollIntoView({ block: 'nearest' });
-	alert.focus({ preventScroll: true });
+	focusOwn(alert, { preventScroll: true });
 }
 
 /** The `<input>` types that `readOnly` holds (the others are held by their events). */
@@ -682,18 +690,61 @@ async function watchedFetch(resource: RequestInfo | URL, init?: RequestInit): Pr
 }
 
 /**
- * Whether the person moved the focus since sending the form: it is on another element of the page
- * than then (not on the page's body, where an element removed under it leaves it). Their typing
- * goes on where they put it: moved to the refused field instead, the next keys would land there.
+ * The element the person last put the focus on (a click, a Tab: not the page's body, nor where
+ * enhanceOnce put it, `focusOwn`), and how many times they moved it so far. SvelteKit drops the
+ * focus on the page's body once it applies a save (applyAction after a success, a navigation to
+ * the save's redirect): `document.activeElement` no longer says where the person is then.
  */
-function movedOn(focusedAtSend: Element | null): boolean {
+const personFocus: { element: Element | null; moves: number } = { element: null, moves: 0 };
+/** Whether enhanceOnce is putting the focus somewhere itself (`focusOwn`). */
+let focusingOwn = false;
+let followingFocus = false;
+
+/** Follows where the person puts the focus (`personFocus`), from the first form enhanced on. */
+function followFocus(): void {
+	if (followingFocus) return;
+	followingFocus = true;
+	document.addEventListener('focusin', (event) => {
+		if (focusingOwn || !(event.target instanceof Element) || event.target === document.body) return;
+		personFocus.element = event.target;
+		personFocus.moves++;
+	});
+}
+
+/** Puts the focus on `element` as enhanceOnce's own move (an alert, a confirmation). */
+function focusOwn(element: HTMLElement, options?: FocusOptions): void {
+	focusingOwn = true;
+	try {
+		element.focus(options);
+	} finally {
+		focusingOwn = false;
+	}
+}
+
+/** Where the focus is as a form is sent, and how many times the person had moved it (`movedOn`). */
+interface FocusAtSend {
+	element: Element | null;
+	moves: number;
+}
+
+function focusNow(): FocusAtSend {
+	return { element: document.activeElement, moves: personFocus.moves };
+}
+
+/**
+ * Whether the person moved the focus since sending the form: they put it on another element of the
+ * page than then, still there (not one removed under it: the focus is then on the page's body).
+ * Their typing goes on where they put it: moved to the refused field instead, the next keys would
+ * land there. Dropped on the page's body meanwhile (SvelteKit, applying another form's save), the
+ * focus is put back where they put it.
+ */
+function movedOn(atSend: FocusAtSend): boolean {
+	const moved = personFocus.moves > atSend.moves ? personFocus.element : null;
+	if (!(moved instanceof HTMLElement) || moved === atSend.element || !moved.isConnected)
+		return false;
 	const focused = document.activeElement;
-	return (
-		focused instanceof HTMLElement &&
-		focused !== focusedAtSend &&
-		focused !== document.body &&
-		focused.isConnected
-	);
+	if (focused === null || focused === document.body) focusOwn(moved, { preventScroll: true });
+	return true;
 }
 
 /** Marks the confirmations hidden by hideConfirmations, to show them again. */
@@ -729,7 +780,7 @@ function focusHeading(): void {
 	const heading = document.querySelector<HTMLElement>('main h1');
 	if (!heading) return;
 	if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
-	heading.focus();
+	focusOwn(heading);
 }
 
 /** After a refusal: the first refused field of the form, or else the alert nearest above it. */
@@ -744,7 +795,7 @@ function focusRefusal(form: HTMLFormElement): void {
 	const summary = summaries.find((s) => s.hasAttribute('tabindex')) ?? summaries[0];
 	if (summary) {
 		if (!summary.hasAttribute('tabindex')) summary.setAttribute('tabindex', '-1');
-		summary.focus();
+		focusOwn(summary);
 		return;
 	}
 	// The form may have been drawn anew with the answer (the plan import's confirmation): the
@@ -753,7 +804,7 @@ function focusRefusal(form: HTMLFormElement): void {
 		form.isConnected ? form : (document.querySelector('main') ?? document.body)
 	).querySelector('[aria-invalid="true"]');
 	if (invalid instanceof HTMLElement) {
-		invalid.focus();
+		focusOwn(invalid);
 		return;
 	}
 	const alerts = [
@@ -773,7 +824,7 @@ function focusRefusal(form: HTMLFormElement): void {
 		: alerts[0];
 	if (!alert) return;
 	if (!alert.hasAttribute('tabindex')) alert.setAttribute('tabindex', '-1');
-	alert.focus();
+	focusOwn(alert);
 }
 
 /** The message of an error SvelteKit passed on (`error(401, message)` in an action). */
@@ -813,7 +864,7 @@ function focusOutcome(
 	const target = fresh ?? (redirected ? visible[0] : undefined) ?? pressed ?? visible[0];
 	if (!target) return;
 	if (target !== pressed && !target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
-	target.focus();
+	focusOwn(target);
 }
 
 /**
@@ -828,7 +879,7 @@ function focusArrival(): void {
 	);
 	if (!status) return;
 	if (!status.hasAttribute('tabindex')) status.setAttribute('tabindex', '-1');
-	status.focus();
+	focusOwn(status);
 }
 
 /**
