@@ -56,6 +56,18 @@ describe('the retire form', () => {
 	});
 });
 
+describe('the reason’s hint of each form', () => {
+	it('says where the reason is published: an edit’s on the public page when the name changes', async () => {
+		// Review s56: « publiée avec la modification », while the reason of a change of kind is on no
+		// public page; a rename's, a merge's and a retirement's are on the organisation's page.
+		const text = shownText(await pageOf('cdg46'));
+		expect(text).toContain('obligatoire, publiée sur la page de l’organisation si son nom change');
+		expect(text).not.toContain('publiée avec la modification');
+		expect(text).toContain('obligatoire, publiée avec la fusion');
+		expect(text).toContain('obligatoire, publiée avec le retrait');
+	});
+});
+
 // A retirement and a merge were confirmed « Modification enregistrée et publiée. », as a rename.
 describe('the notice after each form', () => {
 	it('says an organisation is retired, and how it comes back', async () => {

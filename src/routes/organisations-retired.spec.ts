@@ -1,7 +1,12 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
-import { listAdminOrganisations } from '$lib/server/authoring/organisations-repository';
-import { mergeOrganisations, retireOrganisation } from '$lib/server/authoring/organisations';
+import { addAlias, listAdminOrganisations } from '$lib/server/authoring/organisations-repository';
+import {
+	editOrganisation,
+	mergeOrganisations,
+	retireOrganisation
+} from '$lib/server/authoring/organisations';
+import { findOrganisationBySlug } from '$lib/server/plan/repository';
 import { shownText } from '$lib/utils/html-testing';
 import ListPage from './organisations/+page.svelte';
 import * as list from './organisations/+page.server';
@@ -180,5 +185,65 @@ describe('an organisation others were merged into, on its page', () => {
 			status: 308,
 			location: '/organisations/epci'
 		});
+	});
+});
+
+describe('merges one after the other, on the page of the organisation kept last', () => {
+	it('names for each merge the organisation merged, the one it went into, its day and its reason', async () => {
+		// Review s56: after Grand Cahors into EPCI, then EPCI into CDG46, CDG46's page said Grand
+		// Cahors had been merged into CDG46.
+		await merged('grand-cahors', 'epci', 'Grand Cahors a rejoint l’EPCI');
+		await merged('epci', 'cdg46', 'L’EPCI confie ce service au CDG46');
+		const formerNames = (await findOrganisationBySlug(portal.db, 'cdg46'))!.formerNames;
+		expect(formerNames.map((f) => [f.name, f.mergedInto, f.mergeReason])).toEqual([
+			['Grand Cahors', 'EPCI', 'Grand Cahors a rejoint l’EPCI'],
+			['EPCI', 'CDG46', 'L’EPCI confie ce service au CDG46']
+		]);
+		const text = await pageText('cdg46');
+		expect(text).toMatch(
+			/Grand Cahors a été fusionnée dans EPCI le \d{1,2}(er)?\s\S+\s\d{4}\. Raison de la fusion : Grand Cahors a rejoint l’EPCI/
+		);
+		expect(text).toMatch(
+			/EPCI a été fusionnée dans CDG46 le \d{1,2}(er)?\s\S+\s\d{4}\. Raison de la fusion : L’EPCI confie ce service au CDG46/
+		);
+		expect(text).not.toContain('Grand Cahors a été fusionnée dans CDG46');
+	});
+});
+
+describe('a renamed organisation, on its page', () => {
+	it('tells the day of the change of name and its reason (published with it), none for a name the plan came with', async () => {
+		// Review s56: « Anciennement : … » without a day, and the reason the form says is published
+		// with the change was on no public page.
+		const ars = (await listAdminOrganisations(portal.db)).find((o) => o.slug === 'ars')!;
+		// A former name written without a revision (as the plan's own data would give it): no day known.
+		await addAlias(portal.db, ars.id, 'ARS Midi-Pyrénées', '2026-01-01T00:00:00.000Z');
+		const done = await editOrganisation(
+			portal.db,
+			portal.admin,
+			ars.id,
+			{
+				version: ars.version,
+				name: 'ARS Occitanie',
+				fullName: ars.fullName,
+				kind: ars.kind,
+				reason: 'Nom de l’agence régionale',
+				decisionId: null
+			},
+			null,
+			new Date('2026-12-03T10:00:00Z')
+		);
+		expect(done.ok).toBe(true);
+		const [plans, renamed] = (await findOrganisationBySlug(portal.db, 'ars'))!.formerNames;
+		expect(plans).toMatchObject({ name: 'ARS Midi-Pyrénées', renamedAt: null, mergedOn: null });
+		expect(renamed).toMatchObject({
+			name: 'ARS',
+			renamedAt: '2026-12-03T10:00:00.000Z',
+			renameReason: 'Nom de l’agence régionale',
+			mergedOn: null
+		});
+		const text = await pageText('ars');
+		expect(text).toMatch(
+			/Anciennement : ARS Midi-Pyrénées, ARS ARS a été renommée le 3\sdécembre\s2026\. Raison du changement de nom : Nom de l’agence régionale Fiches portées/
+		);
 	});
 });

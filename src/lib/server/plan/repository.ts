@@ -4,7 +4,8 @@ import {
 	expressionBuilder,
 	type Expression,
 	type ExpressionBuilder,
-	type RawBuilder
+	type RawBuilder,
+	sql
 } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { RichText } from '../../utils/rich-text';
@@ -1139,14 +1140,27 @@ export interface FormerName {
 	name: string;
 	/** The day of the merge (the merged organisation's retirement), or null for a rename. */
 	mergedOn: string | null;
+	/**
+	 * The organisation it was merged into, named as the merge's revision names it: this one, or
+	 * one merged into this one since (A into B, then B into C: on C's page, A's merge names B).
+	 */
+	mergedInto: string | null;
 	/** The merge's reason, as its revision gives it (published with it), or null. */
 	mergeReason: string | null;
+	/**
+	 * When the portal changed this name (its revision, by the form or the plan's workbook), or null:
+	 * a merge, or a name the plan came with, whose day nobody recorded.
+	 */
+	renamedAt: string | null;
+	/** That change's reason (published with it), or null. */
+	renameReason: string | null;
 }
 
 /**
  * An organisation's former names, as a nested list of its row (jsonArrayFrom): each with, when an
- * organisation of that name was merged into it, the day and the reason of the merge (its « merged »
- * revision, whose one change reads the absorbed name before the kept one).
+ * organisation of that name was merged into it, the day, the organisation it went into and the
+ * reason of the merge (its « merged » revision, whose one change reads the absorbed name before
+ * the kept one); when the portal renamed it, the revision that changed the name.
  */
 function formerNames(eb: ExpressionBuilder<Database, 'organisation'>) {
 	return jsonArrayFrom(
@@ -1158,23 +1172,49 @@ function formerNames(eb: ExpressionBuilder<Database, 'organisation'>) {
 					.onRef('merged.id', '!=', 'alias.organisation_id')
 					.on('merged.retired_at', 'is not', null)
 			)
+			.leftJoin('plan_revision as merge', (join) =>
+				join.on('merged.id', 'is not', null).on((jb) =>
+					jb(
+						'merge.id',
+						'=',
+						jb
+							.selectFrom('plan_revision as m')
+							.select((mb) => mb.fn.max('m.id').as('id'))
+							.where('m.entity', '=', 'organisation')
+							.where('m.action', '=', 'merged')
+							.where(
+								(mb) => mb.fn('json_extract', ['m.changes', mb.val('$[0].before')]),
+								'=',
+								jb.ref('alias.name')
+							)
+					)
+				)
+			)
+			.leftJoin('plan_revision as rename', (join) =>
+				join.on((jb) =>
+					jb(
+						'rename.id',
+						'=',
+						jb
+							.selectFrom('plan_revision as n')
+							.select((nb) => nb.fn.max('n.id').as('id'))
+							.where('n.entity', '=', 'organisation')
+							.where('n.action', '=', 'updated')
+							.where(
+								sql<boolean>`exists (select 1 from json_each(${sql.ref('n.changes')}) as c where json_extract(c.value, '$.field') = 'name' and json_extract(c.value, '$.before') = ${sql.ref('alias.name')})`
+							)
+					)
+				)
+			)
 			.select((ab) => [
 				'alias.name',
 				'merged.retired_at as mergedOn',
 				ab
-					.selectFrom('plan_revision as merge')
-					.select('merge.reason')
-					.where('merge.entity', '=', 'organisation')
-					.where('merge.action', '=', 'merged')
-					.where(
-						(mb) => mb.fn('json_extract', ['merge.changes', mb.val('$[0].before')]),
-						'=',
-						ab.ref('alias.name')
-					)
-					.where('merged.id', 'is not', null)
-					.orderBy('merge.id', 'desc')
-					.limit(1)
-					.as('mergeReason')
+					.fn<string | null>('json_extract', ['merge.changes', ab.val('$[0].after')])
+					.as('mergedInto'),
+				'merge.reason as mergeReason',
+				'rename.created_at as renamedAt',
+				'rename.reason as renameReason'
 			])
 			.whereRef('alias.organisation_id', '=', 'organisation.id')
 			.orderBy('alias.id')
