@@ -38,6 +38,15 @@ describe('the fallback error page', () => {
 		expect(page).not.toContain('Erreur 500');
 	});
 
+	it('has the portal’s header, its name and « Accueil », without a script (review s56)', () => {
+		const page = portalErrorPage(fallback(403, 'Refusé.'), 403, false);
+		expect(page).toMatch(
+			/<header class="site-header">[\s\S]*<span class="brand-name">Lot numérique<\/span>[\s\S]*<nav aria-label="Menu principal" class="main-nav"><a href="\/">Accueil<\/a><\/nav>[\s\S]*<\/header>/
+		);
+		expect(page).toContain('--blue: #000091;');
+		expect(page).not.toMatch(/<script|<link/);
+	});
+
 	it('leaves any other page as it is', () => {
 		const drawn = '<title>Erreur 403 — SDUSN du Lot</title><h1>Erreur 403</h1>';
 		expect(portalErrorPage(drawn, 403, true)).toBe(drawn);
