@@ -1,4 +1,5 @@
 import { formatDate } from '../../utils/format';
+import { compareFicheCodes } from '../../utils/text';
 import { indicatorValueText } from '../../utils/indicator-target';
 import { INDICATOR_KIND_NAMES } from '../../utils/indicator-kinds';
 import type { FieldChange } from '../result';
@@ -284,6 +285,13 @@ export function readableOwners(
 		.map((o) => `${o.name}${o.scope ? ` — ${o.scope}` : ''}${o.note ? ` (${o.note})` : ''}`)
 		.join('\n');
 }
+
+/**
+ * « 2-1, 7-2, 10-2 »: a fiche's links as a set, in the order of their codes, as the fiche's page
+ * lists them: the order of the form's field or of the workbook's rows is no change.
+ */
+export const readableLinks = (codes: readonly string[]) =>
+	[...codes].sort(compareFicheCodes).join(', ');
 
 export function readablePartners(partners: { name: string; detail: string | null }[]): string {
 	return partners.map((p) => `${p.name}${p.detail ? ` — ${p.detail}` : ''}`).join('\n');

@@ -563,6 +563,25 @@ describe('code allocation', () => {
 	});
 });
 
+describe('a fiche’s links', () => {
+	it('are a set: typed in another order, they make no change', async () => {
+		const reordered = await edit('1-1', { links: '10-2 7-2, 2-1', reason: 'Ordre' });
+		expect(await updateFiche(db, admin, '1-1', reordered, null)).toMatchObject({
+			ok: false,
+			message: 'Aucune modification à enregistrer : la fiche est déjà ainsi.'
+		});
+		const retitled = await edit('1-1', {
+			links: '10-2, 2-1, 7-2',
+			title: 'Titre revu',
+			reason: 'Titre'
+		});
+		expect((await updateFiche(db, admin, '1-1', retitled, null)).ok).toBe(true);
+		const { id } = (await findFicheState(db, '1-1'))!;
+		const [last] = (await listFicheRevisionViews(db, id, undefined, { authors: false })).revisions;
+		expect(last!.changes.map((c) => c.field)).toEqual(['title']);
+	});
+});
+
 describe('an indicator’s kind and unit', () => {
 	/** A measurement of the fiche's first indicator, in an update `state`. */
 	async function measured(code: string, value: number, state: 'submitted' | 'validated') {

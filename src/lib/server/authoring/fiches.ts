@@ -39,6 +39,7 @@ import {
 	ficheChanges,
 	mergeChanges,
 	readableIndicator,
+	readableLinks,
 	readableOwners,
 	readablePartners,
 	type ReadableFiche,
@@ -133,7 +134,7 @@ function readableState(state: FicheState, objectiveLabel: string): ReadableFiche
 		ownersNote: state.ownersNote ?? '',
 		owners: readableOwners(state.owners),
 		partners: readablePartners(state.partners),
-		links: state.links.map((l) => l.code).join(', '),
+		links: readableLinks(state.links.map((l) => l.code)),
 		indicators: state.indicators.map(readableIndicator)
 	};
 }
@@ -385,7 +386,7 @@ async function readableAfter(
 		partners: readablePartners(
 			input.partners.map((p) => ({ ...p, name: names.get(p.organisationId) ?? '' }))
 		),
-		links: input.linkedCodes.join(', '),
+		links: readableLinks(input.linkedCodes),
 		indicators: indicators.map(readableIndicator)
 	};
 }
@@ -610,10 +611,7 @@ export async function rebaseTyping(
 			const value = (typed[simple] ?? '').trim();
 			const same =
 				simple === 'links'
-					? value
-							.split(/[\s,;]+/)
-							.filter(Boolean)
-							.join(', ') === change.before
+					? readableLinks(value.split(/[\s,;]+/).filter(Boolean)) === change.before
 					: value === change.before;
 			if (same) result[simple] = fresh[simple] ?? '';
 		} else if (text) {

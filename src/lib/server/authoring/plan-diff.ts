@@ -6,6 +6,7 @@ import { INDICATOR_KIND_NAMES } from '../../utils/indicator-kinds';
 import {
 	indicatorChanges,
 	readableIndicator,
+	readableLinks,
 	readableOwners,
 	readablePartners
 } from './fiche-changes';
@@ -390,10 +391,7 @@ function ficheRelations(model: PlanModel, names: Map<string, string>, code: stri
 		partners: readablePartners(of('partner')),
 		ownerKeys: keys('owner'),
 		partnerKeys: keys('partner'),
-		links: model.links
-			.filter((l) => l.fiche === code)
-			.map((l) => l.linked)
-			.join(', ')
+		links: readableLinks(model.links.filter((l) => l.fiche === code).map((l) => l.linked))
 	};
 }
 

@@ -954,6 +954,20 @@ describe('plan workbook round trip', () => {
 		expect(preview.recoded).toEqual([{ former: '17-3', code: '4-2' }]);
 	});
 
+	it('links of a fiche in another order in « Liens » make no change', async ({ db }) => {
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+			const sheet = workbook.getWorksheet('Liens')!;
+			const rows = [];
+			for (let r = 2; r <= sheet.rowCount; r++)
+				if (sheet.getRow(r).getCell(1).value === '1-1') rows.push(sheet.getRow(r));
+			const linked = rows.map((row) => row.getCell(2).value).reverse();
+			rows.forEach((row, i) => (row.getCell(2).value = linked[i]!));
+		});
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		expect(preview.changes).toEqual([]);
+	});
+
 	/** The workbook exported now, with 14-1's indicator 1 given `cells` (column number → value). */
 	const with14_1Indicator = async (db: Db, cells: Record<number, string | null>) =>
 		editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
