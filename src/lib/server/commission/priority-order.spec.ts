@@ -123,7 +123,7 @@ describe('the decisions of a bilan', () => {
 			).toEqual({ ok: true });
 		expect(await changeSittingState(db, member, sittingId, 'closed', null)).toEqual({ ok: true });
 		const listed = await listClosedDecisionsBetween(db, '2026-01-01', '2026-12-31');
-		expect(listed.map((d) => [d.fiche, d.sessionStartsAt])).toEqual([
+		expect(listed.map((d) => [d.fiche, d.sittingStartsAt])).toEqual([
 			['1-2', '09:30'],
 			['7-3', '09:30']
 		]);

@@ -292,7 +292,7 @@ export async function listClosedDecisionsBetween(db: Executor, from: string, to:
 		.select([
 			'commission_session.id as sessionId',
 			'commission_session.held_on as sessionDate',
-			'commission_session.starts_at as sessionStartsAt',
+			'commission_session.starts_at as sittingStartsAt',
 			'decided_fiche.code as fiche',
 			'agenda_item.title as itemTitle',
 			'decision.kind',

@@ -35,7 +35,7 @@ export interface EditionSnapshot {
 		sessionId: number;
 		sessionDate: string;
 		/** The séance's hour, which tells two séances of a day apart; absent from snapshots published before it. */
-		sessionStartsAt?: string | null;
+		sittingStartsAt?: string | null;
 		fiche: string | null;
 		kind: string;
 		opinion: string | null;
