@@ -427,6 +427,9 @@ export const unitWords = (unit: string) => (unit === '' ? 'sans unité' : `en «
 /** The box beside an indicator's unit in the fiche's form. */
 export const UNIT_CONFIRM_LABEL = 'Changer l’unité des mesures publiées';
 
+/** An empty value in a list of changes (« Titre court : (vide) → … »): history, conflicts, import preview. */
+export const EMPTY_VALUE = '(vide)';
+
 /** A label at the start of a sentence or a cell: « soumise… » → « Soumise… ». */
 export function capitalized(label: string): string {
 	return label.charAt(0).toUpperCase() + label.slice(1);
