@@ -1,6 +1,16 @@
+import { readFileSync, readlinkSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
-import { parseOptions, runCommand, unexpectedErrorReport, UsageError } from './cli';
+import { scratchDir } from '../src/lib/server/db/testing';
+import {
+	outputPath,
+	parseOptions,
+	runCommand,
+	unexpectedErrorReport,
+	UsageError,
+	writeNewFile
+} from './cli';
 
 describe('command-line options', () => {
 	const parse = (argv: string[]) => parseOptions(argv, ['out', 'year'], 'Usage : test');
@@ -62,5 +72,41 @@ describe('an unexpected error', () => {
 		expect(report.split('\n').at(-1)).toMatch(
 			/^Erreur : disk I\/O error .*\(détail ci-dessus\)\.$/
 		);
+	});
+});
+
+// Hostile probe s56: `npm run report -- --out bilan.pdf` printed over a file already there, and
+// through a symbolic link (bilan.pdf → victim.txt) into the file it led to.
+describe('a file an --out option names', () => {
+	const there = (path: string) =>
+		new UsageError(
+			`Le fichier « ${path} » existe déjà : choisissez un autre nom ou supprimez-le d’abord (option --out).`
+		);
+
+	it('is refused when it is there already: a file, a link, a link to nothing', () => {
+		const dir = scratchDir('sortie');
+		const kept = join(dir, 'bilan.pdf');
+		writeFileSync(kept, 'gardé');
+		const link = join(dir, 'lien.pdf');
+		symlinkSync(join(dir, 'victime.txt'), link);
+		expect(() => outputPath(kept)).toThrow(there(kept));
+		expect(() => outputPath(link)).toThrow(there(link));
+		writeFileSync(join(dir, 'victime.txt'), 'à garder');
+		expect(() => outputPath(link)).toThrow(there(link));
+		expect(outputPath(join(dir, 'nouveau.pdf'))).toBe(join(dir, 'nouveau.pdf'));
+	});
+
+	it('is written only when this command creates it: a link put there since is not followed', () => {
+		const dir = scratchDir('sortie-course');
+		const file = outputPath(join(dir, 'bilan.pdf'));
+		const victim = join(dir, 'victime.txt');
+		writeFileSync(victim, 'à garder');
+		symlinkSync(victim, file);
+		expect(() => writeNewFile(file, 'imprimé')).toThrow(there(file));
+		expect(readFileSync(victim, 'utf8')).toBe('à garder');
+		expect(readlinkSync(file)).toBe(victim);
+		unlinkSync(file);
+		writeNewFile(file, 'imprimé');
+		expect(readFileSync(file, 'utf8')).toBe('imprimé');
 	});
 });

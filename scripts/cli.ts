@@ -1,4 +1,15 @@
-import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import {
+	accessSync,
+	closeSync,
+	constants,
+	existsSync,
+	lstatSync,
+	openSync,
+	readdirSync,
+	rmSync,
+	statSync,
+	writeFileSync
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import process from 'node:process';
 import { databasePath } from '../src/lib/server/db/index';
@@ -101,10 +112,19 @@ export function userPath(arg: string): string {
 	return resolve(process.env.INIT_CWD ?? process.cwd(), arg);
 }
 
+/** An --out file that is there already, or a link (even to nothing): never written over. */
+const alreadyThere = (path: string) =>
+	new UsageError(
+		`Le fichier « ${path} » existe déjà : choisissez un autre nom ou supprimez-le d’abord (option --out).`
+	);
+
 /**
  * The file an --out option names (from the folder where it was typed), checked before the command
  * does its work: a folder that is missing, is a file, or cannot be written to by this user is said
- * in one French line (the write at the end threw ENOENT or EACCES with a Node stack).
+ * in one French line (the write at the end threw ENOENT or EACCES with a Node stack). A name
+ * already there (a file, a symbolic link, even to nothing) is refused, as db:backup refuses it: the
+ * bilan was printed over a file kept, and through a link into the file it led to (hostile probe
+ * s56). The write itself is `writeNewFile`.
  */
 export function outputPath(arg: string): string {
 	const path = userPath(arg);
@@ -129,11 +149,35 @@ export function outputPath(arg: string): string {
 		throw new UsageError(
 			`« ${path} » est un dossier : donnez le nom du fichier à y écrire (option --out).`
 		);
-	if (!writable(folder) || (existsSync(path) && !writable(path)))
+	if (lstatSync(path, { throwIfNoEntry: false }) !== undefined) throw alreadyThere(path);
+	if (!writable(folder))
 		throw new UsageError(
 			`Impossible d’écrire « ${path} » : choisissez un dossier où l’utilisateur qui lance la commande peut écrire (option --out).`
 		);
 	return path;
+}
+
+/**
+ * Writes `bytes` into `path`, a file this call creates (O_EXCL): a file or a link put there since
+ * `outputPath` checked the name is refused, never written over nor followed. A write that fails
+ * half-way removes what it wrote.
+ */
+export function writeNewFile(path: string, bytes: string | Uint8Array): void {
+	let fd: number;
+	try {
+		fd = openSync(path, 'wx');
+	} catch (error) {
+		if ((error as { code?: unknown }).code === 'EEXIST') throw alreadyThere(path);
+		throw error;
+	}
+	try {
+		writeFileSync(fd, bytes);
+	} catch (error) {
+		rmSync(path, { force: true });
+		throw error;
+	} finally {
+		closeSync(fd);
+	}
 }
 
 export class UsageError extends Error {

@@ -3,14 +3,21 @@
 // by playwright-core (a production dependency: no browser download, no test runner). Without
 // --adresse it starts a portal of its own on the database; with it, it prints from the portal
 // already running there (production), which it must do when one runs on that database.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import process from 'node:process';
 import type { Browser, Page } from 'playwright-core';
 import { localAddressHeaders } from '../src/lib/server/config.js';
 import { runningServerPid } from '../src/lib/server/db/server-pid.js';
 import { initDatabase } from '../src/lib/server/db/instance';
 import { findPublishedSnapshot, listEditions } from '../src/lib/server/editions/repository';
-import { commandDatabasePath, outputPath, parseOptions, runCommand, UsageError } from './cli';
+import {
+	commandDatabasePath,
+	outputPath,
+	parseOptions,
+	runCommand,
+	UsageError,
+	writeNewFile
+} from './cli';
 import { destinationPages } from './report/pdf-pages';
 import { startPortal } from './serve-child';
 
@@ -199,7 +206,7 @@ runCommand(async () => {
 	});
 	try {
 		const page = await openPrintPage(browser, portal.url, headers, year, version);
-		writeFileSync(file, await printedPdf(page, snapshot));
+		writeNewFile(file, await printedPdf(page, snapshot));
 		process.stdout.write(`Bilan ${year} (version ${snapshot.version}) imprimé dans « ${out} ».\n`);
 	} finally {
 		await browser.close();

@@ -210,6 +210,11 @@ test('behind a proxy, the report sends the client-address header its service nam
 		expect(text.replace(/\s+/g, ' ')).toContain(
 			'Bilan 2018 du schéma des usages et services numériques'
 		);
+		// Hostile probe s56: printed again over the file, without a word. Refused before printing.
+		const again = printFrom({ ADDRESS_HEADER: 'X-Forwarded-For' });
+		expect(again.status).toBe(1);
+		expect(again.stderr).toContain(`Le fichier « ${out} » existe déjà`);
+		rmSync(out);
 
 		// Nothing listens there: said in French, not Playwright's error.
 		const nowhere = printFrom({}, 'http://127.0.0.1:9');
