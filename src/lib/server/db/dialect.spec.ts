@@ -89,6 +89,76 @@ describe('a write while another process holds the lock', () => {
 	});
 });
 
+describe('a read while a write waits for another process’s lock', () => {
+	/** A database whose lock another process holds for `ms`. */
+	async function lockedFor(ms: number): Promise<Db> {
+		const { db, path } = await database();
+		const holder = lockHolder(path);
+		opened.push(holder);
+		setTimeout(() => holder.release(), ms);
+		return db;
+	}
+
+	/** Starts `write`, reads 50 ms later: which ended first, what was read, how long it took. */
+	async function readWhileWaiting(db: Db, write: () => Promise<unknown>) {
+		const ended: string[] = [];
+		const writing = write().then(() => ended.push('écriture'));
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		const started = Date.now();
+		const read = await count(db);
+		const waited = Date.now() - started;
+		ended.push('lecture');
+		await writing;
+		return { ended, read, waited };
+	}
+
+	// Hostile probe s56: with a lock held by another process, a form's write waited its 5 s holding
+	// Kysely's one connection: public pages asked for meanwhile answered after 9.6 s and 14.6 s.
+	it('is answered while the write waits, which then writes once the lock is let go', async () => {
+		const db = await lockedFor(1500);
+		const { ended, read, waited } = await readWhileWaiting(db, () =>
+			db.transaction().execute(async (trx) => {
+				await sql`INSERT INTO note (text) VALUES ('en attente')`.execute(trx);
+			})
+		);
+		// WAL: the read sees the database as it was before the other process's pending write.
+		expect(read).toBe(1);
+		expect(ended).toEqual(['lecture', 'écriture']);
+		expect(waited).toBeLessThan(1000);
+		expect(await count(db)).toBe(3);
+	});
+
+	it('is answered while a statement alone waits too', async () => {
+		const db = await lockedFor(1500);
+		const { ended } = await readWhileWaiting(db, () =>
+			sql`INSERT INTO note (text) VALUES ('seule')`.execute(db)
+		);
+		expect(ended).toEqual(['lecture', 'écriture']);
+	});
+
+	it('does not break into a transaction another request began while the write paused', async () => {
+		const db = await lockedFor(300);
+		const order: string[] = [];
+		const first = db.transaction().execute(async (trx) => {
+			await sql`INSERT INTO note (text) VALUES ('première')`.execute(trx);
+			order.push('première écrite');
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			await sql`INSERT INTO note (text) VALUES ('première, suite')`.execute(trx);
+			order.push('première close');
+		});
+		const second = db.transaction().execute(async (trx) => {
+			await sql`INSERT INTO note (text) VALUES ('seconde')`.execute(trx);
+			order.push('seconde écrite');
+		});
+		await Promise.all([first, second]);
+		expect([
+			['première écrite', 'première close', 'seconde écrite'],
+			['seconde écrite', 'première écrite', 'première close']
+		]).toContainEqual(order);
+		expect(await count(db)).toBe(5);
+	});
+});
+
 describe('a transaction given where the database is due', () => {
 	it('does not compile, and Kysely refuses it at run time', async () => {
 		const { db } = await database();

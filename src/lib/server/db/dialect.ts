@@ -43,8 +43,9 @@ const LONGEST_PAUSE_MS = 100;
  *   reads, then asks for the lock to write, and SQLite refuses it at once (SQLITE_BUSY, without
  *   waiting) when another process wrote in the meantime: a login then answered 500;
  * - a statement refused for the lock outside a transaction (a `BEGIN IMMEDIATE`, or a single
- *   statement) is tried again after a pause, without holding the server, until `patience` has
- *   passed. Inside a transaction the lock is already held: nothing is tried again there.
+ *   statement) is tried again after a pause, without holding the server nor Kysely's one
+ *   connection (other requests read meanwhile), until `patience` has passed. Inside a transaction
+ *   the lock is already held: nothing is tried again there, and no transaction is run twice.
  */
 export class PortalSqliteDialect extends SqliteDialect {
 	readonly #sqlite: SQLite.Database;
@@ -63,10 +64,16 @@ export class PortalSqliteDialect extends SqliteDialect {
 	override createDriver(): Driver {
 		const driver = super.createDriver();
 		const acquire = driver.acquireConnection.bind(driver);
+		const release = driver.releaseConnection.bind(driver);
 		let patient: DatabaseConnection | undefined;
 		driver.acquireConnection = async () => {
 			const connection = await acquire();
-			patient ??= patientConnection(connection, this.#sqlite, this.#patience);
+			patient ??= patientConnection(
+				connection,
+				{ acquire, release: () => release(connection) },
+				this.#sqlite,
+				this.#patience
+			);
 			return patient;
 		};
 		driver.beginTransaction = async (connection) => {
@@ -82,8 +89,25 @@ class TransactionalDdlAdapter extends SqliteAdapter {
 	}
 }
 
+/** Kysely's hold on its one connection (its driver's mutex): taken, and let go. */
+interface ConnectionHold {
+	acquire(): Promise<unknown>;
+	release(): Promise<void>;
+}
+
+/**
+ * `connection`, whose statements refused for another process's lock outside a transaction are
+ * tried again (see PortalSqliteDialect). Between two attempts the connection is let go (`hold`):
+ * Kysely has one connection for the whole server, and every other request (a page that only reads,
+ * which WAL lets read during the other's lock) queued behind a write waiting its 5 s, then behind
+ * the next one (hostile probe s56: public pages answered after 9.6 s and 14.6 s). Nothing of the
+ * waiting statement's work is under way then: its transaction is not begun (a `BEGIN IMMEDIATE`
+ * refused), or it is a statement alone, refused whole. Taken again before the next attempt; a
+ * transaction another request began meanwhile runs to its end first.
+ */
 function patientConnection(
 	connection: DatabaseConnection,
+	hold: ConnectionHold,
 	sqlite: SQLite.Database,
 	patience: number
 ): DatabaseConnection {
@@ -96,7 +120,12 @@ function patientConnection(
 				} catch (error) {
 					if (!isBusy(error) || sqlite.inTransaction || Date.now() + pause > deadline) throw error;
 				}
-				await new Promise((resolve) => setTimeout(resolve, pause));
+				await hold.release();
+				try {
+					await new Promise((resolve) => setTimeout(resolve, pause));
+				} finally {
+					await hold.acquire();
+				}
 			}
 		},
 		streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize)
