@@ -43,7 +43,7 @@ describe('/espace', () => {
 		const page = await espace(partner);
 		const links = [...page.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<span/g)]
 			.filter(([, href]) => href === `/espace/suivis/${id}`)
-			.map(([, , words]) => words);
+			.map(([, , words]) => words.trim());
 		expect(links).toEqual(['Lire ou retirer', 'Lire ou retirer']);
 		expect(page).not.toContain('Reprendre la mise à jour en cours');
 	});
@@ -62,7 +62,7 @@ describe('/espace', () => {
 		expect(item).toMatch(
 			/^ ?Fiche <strong>1-2<\/strong>, mise à jour du 1er\smars\s2026 : validée le /
 		);
-		expect(item).toContain(`<a href="/espace/suivis/${id}">Lire<span`);
+		expect(item).toContain(`<a href="/espace/suivis/${id}">Lire <span`);
 	});
 
 	// Read-back s46: « ces 30 derniers jours » listed 31 (today and the 30 days before it).
