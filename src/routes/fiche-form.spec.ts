@@ -7,6 +7,7 @@ import { indicatorRowField } from '$lib/schemas/plan-edit';
 import { actions, load } from './admin/plan/fiches/[code=fiche]/+page.server';
 import FichePage from './admin/plan/fiches/[code=fiche]/+page.svelte';
 import { shownText } from '$lib/utils/html-testing';
+import { measuredKindRefusal } from '$lib/utils/vocabulary';
 import { adminDatabase, postAction, routeEvent, withSession } from './route-testing';
 
 // A fiche's form, sent to the route's own action as an administrator.
@@ -79,10 +80,8 @@ describe('an indicator’s new kind its values do not fit', () => {
 		const sent = await send('14-1', { [kind]: 'boolean', [target]: '40', reason: 'Nature' });
 		expect(sent.status).toBe(400);
 		expect(Object.keys(sent.data.errors)).toEqual(expect.arrayContaining([kind, target]));
-		// 14-1's seeded measurement (10).
-		expect(sent.data.errors[kind]).toBe(
-			'Cet indicateur a déjà reçu une valeur qui ne convient pas à la nature « oui ou non » (10) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.'
-		);
+		// 14-1's seeded measurement (10), published: its nature changes no more (s56).
+		expect(sent.data.errors[kind]).toBe(measuredKindRefusal(1));
 	});
 });
 
@@ -106,7 +105,9 @@ describe('an indicator’s new kind refused below an empty row', () => {
 			reason: 'Nature'
 		})) as { status: number; data: { errors: Record<string, string> } };
 		expect(sent.status).toBe(400);
-		expect(sent.data.errors[indicatorRowField(1, 'kind')]).toMatch(/^Cet indicateur a déjà reçu/);
+		expect(sent.data.errors[indicatorRowField(1, 'kind')]).toMatch(
+			/^Cet indicateur a 1 mesure publiée/
+		);
 		expect(sent.data.errors[indicatorRowField(0, 'kind')]).toBeUndefined();
 	});
 });
