@@ -105,9 +105,7 @@ describe('an indicator’s new kind refused below an empty row', () => {
 			reason: 'Nature'
 		})) as { status: number; data: { errors: Record<string, string> } };
 		expect(sent.status).toBe(400);
-		expect(sent.data.errors[indicatorRowField(1, 'kind')]).toMatch(
-			/^Cet indicateur a 1 mesure publiée/
-		);
+		expect(sent.data.errors[indicatorRowField(1, 'kind')]).toBe(measuredKindRefusal(1));
 		expect(sent.data.errors[indicatorRowField(0, 'kind')]).toBeUndefined();
 	});
 });
