@@ -658,6 +658,38 @@ describe('organisations', () => {
 		await expectFormAndWorkbookTake(['6-1', '9-1', '13-1']);
 	});
 
+	it('merged, leaves alone two rows of the kept one on a fiche the absorbed one is not on', async () => {
+		// Left by a merge made before rows were made one (review s56): Lot numérique twice without a
+		// scope on a fiche SDAIL is not on. SDAIL merged into it: those rows are not the merge's.
+		const lot = await bySlug('lot-numerique');
+		const fiche = (await findFicheByCode(db, '1-2'))!;
+		expect([...fiche.owners, ...fiche.partners].map((o) => o.slug)).not.toContain('sdail');
+		await db
+			.insertInto('fiche_owner')
+			.values({
+				fiche_id: fiche.id,
+				organisation_id: lot.id,
+				scope: null,
+				note: null,
+				position: 99
+			})
+			.execute();
+		const rowsOf = () =>
+			db
+				.selectFrom('fiche_owner')
+				.selectAll()
+				.where('fiche_id', '=', fiche.id)
+				.orderBy('id')
+				.execute();
+		const before = await rowsOf();
+		expect(await merge('sdail', 'lot-numerique')).toMatchObject({ ok: true });
+		expect(await rowsOf()).toEqual(before);
+		const combined = (await mergeRevisionChanges('lot-numerique')).find(
+			(c) => c.field === 'combined'
+		);
+		expect(combined?.after ?? '').not.toContain('Fiche 1-2');
+	});
+
 	it('merged, two notes or précisions of one row are joined; too long joined, the merge is refused', async () => {
 		// Préfecture du Lot and État both partner 2-1: one row, its précisions joined.
 		const twoOne = (await findFicheByCode(db, '2-1'))!.id;

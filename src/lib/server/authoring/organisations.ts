@@ -518,7 +518,8 @@ interface FicheRowsMadeOne extends CombinedRows {
  * the workbook refused the fiche, repeatedOrganisationRows), or both are its partners. The kept
  * organisation's row stays, in its place; the notes of an owner (a partner's précisions) that
  * differ are joined by « ; ». An owner row under a scope and one without stay two, as one owner
- * that is also partner of a fiche: the form and the workbook take both.
+ * that is also partner of a fiche: the form and the workbook take both. Rows of the kept one alone
+ * are left as they are.
  */
 function ficheRowsMadeOne(rows: FicheRowOf[], keptId: number): FicheRowsMadeOne[] {
 	const alike = new Map<string, FicheRowOf[]>();
@@ -526,8 +527,14 @@ function ficheRowsMadeOne(rows: FicheRowOf[], keptId: number): FicheRowsMadeOne[
 		const key = JSON.stringify([row.role, row.ficheId, row.scope]);
 		alike.set(key, [...(alike.get(key) ?? []), row]);
 	}
+	// Only rows of both: two rows of the kept one alone (left by a merge made before rows were made
+	// one) are on a fiche the merge does not revise, and are not the merge's to join.
 	return [...alike.values()]
-		.filter((group) => group.length > 1)
+		.filter(
+			(group) =>
+				group.some((r) => r.organisationId === keptId) &&
+				group.some((r) => r.organisationId !== keptId)
+		)
 		.map((group) => {
 			const [keep, ...drop] = [
 				...group.filter((r) => r.organisationId === keptId),
