@@ -415,11 +415,36 @@ export const measuredKindRefusal = (count: number) =>
 	`Cet indicateur a ${publishedMeasurementsMeaning(count)}. Retirez-le et créez un nouvel indicateur.`;
 
 /**
- * An indicator's unit changed in the fiche's form although its measurements are published: saved
- * only with the box beside the field ticked, as they will read in the new unit.
+ * The measurements a new unit of an indicator would change the reading of: published ones, and
+ * submitted ones (typed in the unit of today, published in the new one once validated).
+ * « 1 mesure publiée », « 2 mesures publiées et 1 mesure soumise, pas encore validée ».
  */
-export const measuredUnitRefusal = (count: number, before: string, after: string) =>
-	`Cet indicateur a ${pluralize(count, 'mesure publiée', 'mesures publiées')} : ${plural(count, 'elle se lira', 'elles se liront')} ${unitWords(after)} et non plus ${unitWords(before)}. Si c’est bien ce ${plural(count, 'qu’elle mesure', 'qu’elles mesurent')}, cochez la case « ${UNIT_CONFIRM_LABEL} » ; sinon, gardez son unité, ou retirez-le et créez un nouvel indicateur.`;
+export const measurementsRead = (published: number, submitted: number) =>
+	[
+		...(published > 0 ? [pluralize(published, 'mesure publiée', 'mesures publiées')] : []),
+		...(submitted > 0
+			? [
+					pluralize(
+						submitted,
+						'mesure soumise, pas encore validée',
+						'mesures soumises, pas encore validées'
+					)
+				]
+			: [])
+	].join(' et ');
+
+/**
+ * An indicator's unit changed in the fiche's form although it has published or submitted
+ * measurements: saved only with the box beside the field ticked, as they will read in the new unit.
+ */
+export const measuredUnitRefusal = (
+	counts: { published: number; submitted: number },
+	before: string,
+	after: string
+) => {
+	const count = counts.published + counts.submitted;
+	return `Cet indicateur a ${measurementsRead(counts.published, counts.submitted)} : ${plural(count, 'elle se lira', 'elles se liront')} ${unitWords(after)} et non plus ${unitWords(before)}. Si c’est bien ce ${plural(count, 'qu’elle mesure', 'qu’elles mesurent')}, cochez la case « ${UNIT_CONFIRM_LABEL} » ; sinon, gardez son unité, ou retirez-le et créez un nouvel indicateur.`;
+};
 
 /** « en « communes » », « sans unité ». */
 export const unitWords = (unit: string) => (unit === '' ? 'sans unité' : `en « ${unit} »`);

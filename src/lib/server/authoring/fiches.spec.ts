@@ -677,8 +677,23 @@ describe('an indicator’s kind and unit', () => {
 		expect((await findFicheState(db, '14-1'))!.indicators[0]!.unit).toBe('% des communes');
 	});
 
-	it('a unit of an indicator without published measurements changes freely', async () => {
-		await measured('2-1', 3, 'submitted');
+	// Merge review s56: a value submitted in « bornes », then the unit changed to « % » without a
+	// word, was published as « 10 % » once validated.
+	it('a unit changes, once measurements are submitted, only with the box beside it ticked', async () => {
+		const indicator = await measured('2-1', 3, 'submitted');
+		const typed = { [unit]: 'connexions', reason: 'Unité' };
+		const refused = await updateFiche(db, admin, '2-1', await edit('2-1', typed), null);
+		expect(!refused.ok && refused.fieldErrors).toEqual({
+			[unit]: `Cet indicateur a 1\u00a0mesure soumise, pas encore validée : elle se lira en « connexions » et non plus ${indicator.unit ? `en « ${indicator.unit} »` : 'sans unité'}. Si c’est bien ce qu’elle mesure, cochez la case « Changer l’unité des mesures publiées » ; sinon, gardez son unité, ou retirez-le et créez un nouvel indicateur.`
+		});
+		const confirmed = await edit('2-1', {
+			...typed,
+			[indicatorRowField(0, 'unit_confirmed')]: 'on'
+		});
+		expect((await updateFiche(db, admin, '2-1', confirmed, null)).ok).toBe(true);
+	});
+
+	it('a unit of an indicator without measurements changes freely', async () => {
 		const typed = await edit('2-1', { [unit]: 'connexions', reason: 'Unité' });
 		expect((await updateFiche(db, admin, '2-1', typed, null)).ok).toBe(true);
 	});

@@ -66,7 +66,7 @@ import {
 	listStructure,
 	type FicheState,
 	listIndicatorValues,
-	countPublishedMeasurements
+	countMeasurements
 } from './repository';
 import { listFicheRevisions } from './revisions-repository';
 import { ficheFormValues } from './fiche-form';
@@ -207,7 +207,8 @@ async function indicatorMeaningErrors(
 		const newKind = stored && stored.kind !== indicator.kind;
 		const newUnit = stored && (stored.unit ?? '') !== (indicator.unit ?? '');
 		if (!stored || (!newKind && !newUnit)) continue;
-		const published = await countPublishedMeasurements(db, stored.id);
+		const counts = await countMeasurements(db, stored.id);
+		const published = counts.published;
 		if (newKind && published > 0)
 			errors[indicatorRowField(row, 'kind')] = measuredKindRefusal(published);
 		else if (newKind) {
@@ -218,9 +219,9 @@ async function indicatorMeaningErrors(
 				errors[indicatorRowField(row, 'kind')] =
 					`Cet indicateur a déjà reçu ${plural(misfits.length, 'une valeur qui ne convient', 'des valeurs qui ne conviennent')} pas à la nature « ${INDICATOR_KIND_NAMES[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et créez un nouvel indicateur.`;
 		}
-		if (newUnit && published > 0 && !indicator.unitConfirmed)
+		if (newUnit && published + counts.submitted > 0 && !indicator.unitConfirmed)
 			errors[indicatorRowField(row, 'unit')] = measuredUnitRefusal(
-				published,
+				counts,
 				stored.unit ?? '',
 				indicator.unit ?? ''
 			);

@@ -1042,6 +1042,30 @@ describe('plan workbook round trip', () => {
 		expect((await apply(db, bytes)).ok).toBe(true);
 	});
 
+	// Merge review s56: a value submitted, not validated yet, read in the new unit once it is.
+	it('an indicator’s new unit over a submitted measurement is named beside the preview too', async ({
+		db
+	}) => {
+		await db
+			.updateTable('progress_update')
+			.set({ state: 'submitted' })
+			.where(
+				'id',
+				'in',
+				db
+					.selectFrom('measurement')
+					.select('progress_update_id')
+					.where('indicator_id', '=', indicator14_1(db))
+			)
+			.execute();
+		const bytes = await with14_1Indicator(db, { 4: 'bornes' });
+		const preview = await previewPlanImport(db, bytes);
+		expect(preview.problems).toEqual([]);
+		expect(preview.notices).toEqual([
+			'Feuille « Indicateurs », indicateur 1 de la fiche 14-1, colonne « Unité » : il a 1\u00a0mesure soumise, pas encore validée : elle se lira en « bornes » et non plus en « communes ». Confirmez l’import seulement si c’est bien ce qu’elle mesure ; sinon, gardez son unité, ou retirez-le et ajoutez un nouvel indicateur.'
+		]);
+	});
+
 	it('two indicators’ N° swapped, their labels written otherwise: still refused as swapped', async ({
 		db
 	}) => {

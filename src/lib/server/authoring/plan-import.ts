@@ -10,6 +10,7 @@ import { indicatorValueProblem } from '../../utils/indicator-kinds';
 import { foldForMatching, organisationNameKey, organisationSkeleton } from '../../utils/text';
 import {
 	DOWNLOAD_PLAN_AGAIN,
+	measurementsRead,
 	publishedMeasurementsMeaning,
 	STRUCTURE_LABELS,
 	unitWords
@@ -52,7 +53,7 @@ import { ficheTitleTaken } from './fiches';
 import { organisationNameLookalike, organisationNameTaken } from './organisations';
 import { fieldChange, reviseMovedFiches } from './structure';
 import { listOrganisationsNamed } from './organisations-repository';
-import { countPublishedMeasurements, findIndicatorId, listIndicatorValues } from './repository';
+import { countMeasurements, findIndicatorId, listIndicatorValues } from './repository';
 import { INDICATOR_KIND_CELLS, type PlanModel } from './plan-model';
 import {
 	insertRevision,
@@ -724,7 +725,7 @@ async function indicatorMeaningChecks(
 		const id = indicator && (await findIndicatorId(db, indicator.fiche, indicator.position));
 		if (!indicator || id === undefined) continue;
 		const where = `Feuille « ${SHEETS.indicators.name} », indicateur ${indicator.position} de la fiche ${indicator.fiche}`;
-		const published = await countPublishedMeasurements(db, id);
+		const { published, submitted } = await countMeasurements(db, id);
 		const misfits = newKind
 			? (await listIndicatorValues(db, id)).filter(
 					(value) => indicatorValueProblem(indicator.kind, value) !== null
@@ -739,9 +740,10 @@ async function indicatorMeaningChecks(
 				`${where}, colonne « Nature » : il a déjà reçu ${plural(misfits.length, 'une valeur qui ne convient', 'des valeurs qui ne conviennent')} pas à la nature « ${INDICATOR_KIND_CELLS[indicator.kind]} » (${misfits.slice(0, 3).map(formatNumber).join(' ; ')}${misfits.length > 3 ? '…' : ''}) : gardez sa nature, ou retirez-le et ajoutez un nouvel indicateur.`
 			);
 		const unit = change.changes.find((c) => c.field.endsWith('.unit'));
-		if (newUnit && unit && published > 0)
+		const read = published + submitted;
+		if (newUnit && unit && read > 0)
 			notices.push(
-				`${where}, colonne « Unité » : ${plural(published, 'sa mesure publiée se lira', `ses ${pluralize(published, 'mesure publiée', 'mesures publiées')} se liront`)} ${unitWords(unit.after)} et non plus ${unitWords(unit.before)}. Confirmez l’import seulement si c’est bien ce ${plural(published, 'qu’elle mesure', 'qu’elles mesurent')} ; sinon, gardez son unité, ou retirez-le et ajoutez un nouvel indicateur.`
+				`${where}, colonne « Unité » : ${submitted === 0 ? plural(published, 'sa mesure publiée se lira', `ses ${pluralize(published, 'mesure publiée', 'mesures publiées')} se liront`) : `il a ${measurementsRead(published, submitted)} : ${plural(read, 'elle se lira', 'elles se liront')}`} ${unitWords(unit.after)} et non plus ${unitWords(unit.before)}. Confirmez l’import seulement si c’est bien ce ${plural(read, 'qu’elle mesure', 'qu’elles mesurent')} ; sinon, gardez son unité, ou retirez-le et ajoutez un nouvel indicateur.`
 			);
 	}
 	return { problems, notices };

@@ -403,21 +403,24 @@ export async function listIndicatorValues(db: Executor, indicatorId: number): Pr
 }
 
 /**
- * How many measurements of the indicator are published (their update validated): read on the
- * public pages and in the open data in the indicator's nature and unit.
+ * How many measurements of the indicator are published (their update validated: read on the
+ * public pages and in the open data in the indicator's nature and unit), and how many are
+ * submitted, not validated yet (typed in its unit of today, read in the new one once validated).
  */
-export async function countPublishedMeasurements(
+export async function countMeasurements(
 	db: Executor,
 	indicatorId: number
-): Promise<number> {
-	const row = await db
+): Promise<{ published: number; submitted: number }> {
+	const rows = await db
 		.selectFrom('measurement')
 		.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
-		.select((eb) => eb.fn.countAll<number>().as('count'))
+		.select((eb) => ['progress_update.state', eb.fn.countAll<number>().as('count')])
 		.where('measurement.indicator_id', '=', indicatorId)
-		.where('progress_update.state', '=', 'validated')
-		.executeTakeFirstOrThrow();
-	return Number(row.count);
+		.where('progress_update.state', 'in', ['submitted', 'validated'])
+		.groupBy('progress_update.state')
+		.execute();
+	const count = (state: string) => Number(rows.find((r) => r.state === state)?.count ?? 0);
+	return { published: count('validated'), submitted: count('submitted') };
 }
 
 export async function findFicheIdsByCodes(
