@@ -43,7 +43,7 @@ describe('/espace', () => {
 		const page = await espace(partner);
 		const links = [...page.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<span/g)]
 			.filter(([, href]) => href === `/espace/suivis/${id}`)
-			.map(([, , words]) => words.trim());
+			.map(([, , words]) => words?.trim());
 		expect(links).toEqual(['Lire ou retirer', 'Lire ou retirer']);
 		expect(page).not.toContain('Reprendre la mise à jour en cours');
 	});

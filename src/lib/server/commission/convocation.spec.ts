@@ -145,7 +145,7 @@ describe('a séance’s mailings', () => {
 		]);
 		expect(closing[0]!.mail.text).toContain(`https://sdusn.test/commission/seances/${sittingId}`);
 		// With its hour (the spaces as the mail's typography sets them).
-		expect(closing[0]!.mail.subject.replace(/[\u00a0\u202f]/g, ' ')).toBe(
+		expect((closing[0]!.mail.subject ?? '').replace(/[\u00a0\u202f]/g, ' ')).toBe(
 			'Relevé de décisions de la séance du 1er mars 2026 à 14 h 30'
 		);
 		// Each is given their own reason, as the convocation does (a walkthrough of December 2026).
