@@ -323,8 +323,9 @@ const rows = (): Row[] => [
 	[
 		'POST',
 		`/commission/seances/${openSitting}?/addFiches`,
+		// A ticked fiche refused (moved, abandoned, gone) is a 409 that reads the page again (s56).
 		{ codes: '99-9' },
-		[303, 403, 403, 400, 400]
+		[303, 403, 403, 409, 409]
 	],
 	['POST', `/commission/seances/${openSitting}?/addFree`, { title: '' }, [303, 403, 403, 400, 400]],
 	[
