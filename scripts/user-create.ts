@@ -31,8 +31,9 @@ async function readPasswordLine(): Promise<string> {
 /** One line typed at the terminal, without echo (raw mode): Enter ends it, Ctrl+C gives up. */
 function readHidden(prompt: string): Promise<string> {
 	const stdin = process.stdin;
-	process.stderr.write(prompt);
+	// Echo off before the prompt shows: a password typed as soon as it appears is never echoed.
 	stdin.setRawMode(true);
+	process.stderr.write(prompt);
 	stdin.setEncoding('utf8');
 	stdin.resume();
 	return new Promise((resolve, reject) => {
