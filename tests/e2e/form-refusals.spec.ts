@@ -161,6 +161,10 @@ test('a refused form on a page that reads its data again (an organisation’s me
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('ADCF');
 	await expect(page).toHaveTitle(/^ADCF — /);
 	const title = await page.title();
+	// The form says beforehand that rows held alike on a fiche are joined (merge review s56).
+	await expect(
+		page.getByText('elles n’en font plus qu’une, leurs notes ou précisions')
+	).toBeVisible();
 	await page.getByRole('button', { name: /^Fusionner/ }).click();
 	await expect(page.getByRole('alert').filter({ hasText: 'n’a pas été fusionnée' })).toBeVisible();
 	await expect(page).toHaveTitle(`Erreur\u00a0: ${title}`);
