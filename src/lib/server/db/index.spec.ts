@@ -4,7 +4,15 @@ import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SQLITE_BUSY_TIMEOUT_MS } from './dialect';
-import { connectionOf, databasePath, explainOpenError, openDatabase, readAtOnce } from './index';
+import {
+	connectionOf,
+	databasePath,
+	explainOpenError,
+	openDatabase,
+	readAtOnce,
+	readTransaction,
+	type Executor
+} from './index';
 import { closeDatabase, initDatabase } from './instance';
 import { migrateToLatest } from './migrate';
 import { scratchDir } from './testing';
@@ -137,6 +145,45 @@ describe('transactions', () => {
 		).rejects.toThrow('refus');
 		expect(connectionOf(db).inTransaction).toBe(false);
 		await db.destroy();
+	});
+});
+
+describe('a read transaction', () => {
+	it('reads one state beside another process’s write lock and its commit, and writes nothing', async () => {
+		const path = join(scratchDir('lecture'), 'base.db');
+		const db = openDatabase(path, 200);
+		await sql`create table note (text text not null)`.execute(db);
+		await sql`insert into note values ('avant')`.execute(db);
+		const other = new SQLite(path);
+		const count = async (reader: Executor) =>
+			(await sql<{ n: number }>`select count(*) as n from note`.execute(reader)).rows[0]!.n;
+		try {
+			other.exec('BEGIN EXCLUSIVE');
+			other.prepare("insert into note values ('autre')").run();
+			const counts = await readTransaction(db, async (reader) => {
+				const first = await count(reader);
+				other.exec('COMMIT');
+				// Committed meanwhile: not seen, the transaction reads the state of its first read.
+				const second = await count(reader);
+				await expect(sql`insert into note values ('refusée')`.execute(reader)).rejects.toThrow(
+					/readonly/
+				);
+				return [first, second];
+			});
+			expect(counts).toEqual([1, 1]);
+			expect(connectionOf(db).inTransaction).toBe(false);
+			// Writable again once it is over, and the other process's row is there.
+			await sql`insert into note values ('après')`.execute(db);
+			expect(await count(db)).toBe(3);
+			// Given a transaction, it reads in it.
+			await db.transaction().execute(async (trx) => {
+				await sql`insert into note values ('dans la transaction')`.execute(trx);
+				expect(await readTransaction(trx, count)).toBe(4);
+			});
+		} finally {
+			other.close();
+			await db.destroy();
+		}
 	});
 });
 

@@ -11,7 +11,7 @@ import {
 import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type CompiledQuery } from 'kysely';
+import { Kysely, sql, type CompiledQuery } from 'kysely';
 import type { Database } from './schema';
 
 /**
@@ -214,6 +214,39 @@ export function readAtOnce<R>(db: Db, query: CompiledQuery<R>): R[] {
 	const statement = connectionOf(db).prepare(query.sql);
 	if (!statement.readonly) throw new Error('readAtOnce runs reads only');
 	return statement.all(...query.parameters) as R[];
+}
+
+/**
+ * Runs `reads` on one state of the database without asking for the write lock: in the transaction
+ * given, or else in a read transaction of its own (`BEGIN DEFERRED`, whose first read fixes the
+ * state it sees). Every transaction `transaction()` opens begins IMMEDIATE (dialect.ts), taking the
+ * write lock first: reads that only needed one consistent state (the open-data files) waited there
+ * for a backup's or an import's lock, and answered 503 after 5 s, while WAL lets a read go on
+ * beside another process's write. The connection is `query_only` meanwhile: a write in `reads`
+ * is refused (SQLITE_READONLY) instead of landing in a transaction that took no lock.
+ */
+export async function readTransaction<T>(
+	db: Executor,
+	reads: (db: Executor) => Promise<T>
+): Promise<T> {
+	if (db.isTransaction) return reads(db);
+	return db.connection().execute(async (connection) => {
+		await sql`pragma query_only = on`.execute(connection);
+		try {
+			await sql`begin deferred`.execute(connection);
+			try {
+				const read = await reads(connection);
+				await sql`commit`.execute(connection);
+				return read;
+			} catch (error) {
+				// Over already if SQLite ended it (an I/O error): the error that did is the one kept.
+				await sql`rollback`.execute(connection).catch(() => undefined);
+				throw error;
+			}
+		} finally {
+			await sql`pragma query_only = off`.execute(connection);
+		}
+	});
 }
 
 /** Turns low-level errors into one French sentence the operator can act on. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { FICHE_STATUSES } from '../../utils/vocabulary';
 import { parisDate } from '../../utils/dates';
-import type { Executor } from '../db';
+import { readTransaction, type Executor } from '../db';
 import type { FicheStatus } from '../db/schema';
 import { getDataRevision } from '../db/revision';
 import type { DashboardInput } from '../dashboard/figures';
@@ -395,13 +395,14 @@ export class OpenDataSet {
 
 	/**
 	 * Runs reads on the set's state: an edition's set is built in its publication's transaction; a
-	 * live set's reads each run in a transaction that first checks the revision of published data,
-	 * so that a validation committed between two of them is seen by none (StaleOpenData).
+	 * live set's reads each run in a read transaction (readTransaction: another process's write lock,
+	 * a backup's or an import's, does not stop them) that first checks the revision of published
+	 * data, so that a validation committed between two of them is seen by none (StaleOpenData).
 	 */
 	#read<T>(reads: (db: Executor) => Promise<T>): Promise<T> {
 		const revision = this.options.revision;
 		if (revision === undefined) return reads(this.db);
-		return this.db.transaction().execute(async (trx) => {
+		return readTransaction(this.db, async (trx) => {
 			if (((await getDataRevision(trx))?.revision ?? 0) !== revision) throw new StaleOpenData();
 			return reads(trx);
 		});
