@@ -3,8 +3,11 @@ import {
 	copyFileSync,
 	mkdirSync,
 	readdirSync,
+	readFileSync,
 	rmSync,
+	readlinkSync,
 	statSync,
+	symlinkSync,
 	writeFileSync
 } from 'node:fs';
 import { join } from 'node:path';
@@ -109,6 +112,26 @@ describe('db:backup', () => {
 			/Le dossier « .*absent » n’existe pas/
 		);
 		expect(readdirSync(dir)).toEqual(['live.db']);
+	});
+
+	// Staff review s57: a symbolic link to nothing was replaced by the backup (existsSync follows
+	// it); refused, as --out refuses any name already there (scripts/cli.ts, outputPath).
+	it('refuses a symbolic link, even to nothing, and leaves it as it was', async () => {
+		const { dir, source } = await migratedDatabase();
+		const link = join(dir, 'lien.db');
+		symlinkSync(join(dir, 'nulle-part.db'), link);
+		await expect(backupDatabase(source, link)).rejects.toThrow(
+			/« .*lien\.db » est un lien symbolique vers « .*nulle-part\.db », qui n’existe pas : rien n’a été écrit/
+		);
+		expect(readlinkSync(link)).toBe(join(dir, 'nulle-part.db'));
+		expect(readdirSync(dir).sort()).toEqual(['lien.db', 'live.db']);
+		// To a file: refused as the file is, which keeps its bytes.
+		writeFileSync(join(dir, 'gardee.db'), 'à garder');
+		symlinkSync(join(dir, 'gardee.db'), join(dir, 'lien-vers-gardee.db'));
+		await expect(backupDatabase(source, join(dir, 'lien-vers-gardee.db'))).rejects.toThrow(
+			/existe déjà/
+		);
+		expect(readFileSync(join(dir, 'gardee.db'), 'utf8')).toBe('à garder');
 	});
 
 	// Probe s43, finding 6: « sauvegarde écrite » into the database's own -wal, which SQLite deleted

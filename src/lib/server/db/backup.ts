@@ -1,4 +1,15 @@
-import { chmodSync, closeSync, existsSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+	chmodSync,
+	closeSync,
+	existsSync,
+	linkSync,
+	lstatSync,
+	openSync,
+	readlinkSync,
+	renameSync,
+	rmSync,
+	statSync
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { explainOpenError, StartupError } from './index';
@@ -44,6 +55,36 @@ function checkSource(source: string): void {
 		);
 }
 
+const danglingLink = (target: string) =>
+	new StartupError(
+		`« ${target} » est un lien symbolique vers « ${readlinkSync(target)} », qui n’existe pas : rien n’a été écrit. Choisissez un autre nom de sauvegarde.`
+	);
+
+/**
+ * Gives the checked copy its name only if nothing holds that name (a hard link fails with EEXIST,
+ * as O_EXCL does): a file or a link put there during the copy is refused, never written over nor
+ * followed. A file system without hard links (some network shares) gets the rename, checked just
+ * before.
+ */
+function putInPlace(partial: string, target: string): void {
+	try {
+		linkSync(partial, target);
+		rmSync(partial);
+		return;
+	} catch (error) {
+		const code = (error as { code?: unknown }).code;
+		if (code !== 'EEXIST' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP')
+			throw error;
+	}
+	const there = lstatSync(target, { throwIfNoEntry: false });
+	if (there?.isSymbolicLink() && !existsSync(target)) throw danglingLink(target);
+	if (there)
+		throw new StartupError(
+			`« ${target} » a été créé pendant la copie : rien n’y a été écrit. Choisissez un autre nom de sauvegarde.`
+		);
+	renameSync(partial, target);
+}
+
 /**
  * Copies a live database with SQLite's online backup API (consistent even while the server
  * writes), into a temporary file that becomes `target` only once `integrity_check` says ok. The
@@ -71,6 +112,8 @@ export async function backupDatabase(source: string, target: string): Promise<{ 
 		);
 	if (!statSync(folder).isDirectory())
 		throw new StartupError(`« ${folder} » n’est pas un dossier : choisissez un dossier.`);
+	// A symbolic link to nothing: existsSync follows it. The copy was renamed over the link.
+	if (lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink()) throw danglingLink(target);
 	checkSource(source);
 	const partial = `${target}.partiel`;
 	let db: SQLite.Database;
@@ -112,7 +155,7 @@ export async function backupDatabase(source: string, target: string): Promise<{ 
 		} finally {
 			copy.close();
 		}
-		renameSync(partial, target);
+		putInPlace(partial, target);
 		return { pages: totalPages };
 	} catch (error) {
 		rmSync(partial, { force: true });
