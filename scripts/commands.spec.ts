@@ -144,6 +144,53 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 		expect(again.stderr).toContain('Un compte existe déjà avec l’adresse P@lot.test.');
 	});
 
+	// Accounts probe s57: the command kept names the form refuses (two zero-width spaces, an admin
+	// named blank everywhere; Hangul fillers) and the direction marks it drops; a retired
+	// organisation was « inconnue ».
+	it('user:create reads its options as the form reads its fields, and says an organisation retired', () => {
+		const create = (email: string, name: string, organisation?: string) =>
+			command(
+				'user-create',
+				[
+					'--email',
+					email,
+					'--name',
+					name,
+					'--role',
+					organisation ? 'partenaire' : 'admin',
+					...(organisation ? ['--organisation', organisation] : [])
+				],
+				PASSWORD
+			);
+		for (const blank of ['\u200b\u200b', '\u3164\u3164\u3164']) {
+			const refused = create('blanc@lot.test', blank);
+			expect(refused.status).toBe(1);
+			expect(refused.stderr).toMatch(/\nIndiquez le nom de la personne\.\n$/);
+		}
+		const marked = create('\u200fmarque@lot.test\u200e', 'Ali\u200fce Marque');
+		expect(marked.status, marked.stderr).toBe(0);
+		const database = new SQLite(join(dir, 'commandes.db'));
+		try {
+			expect(
+				database.prepare("SELECT email, name FROM user_account WHERE name LIKE 'Ali%'").all()
+			).toEqual([{ email: 'marque@lot.test', name: 'Alice Marque' }]);
+			database
+				.prepare(
+					"INSERT INTO organisation (slug, name, kind, retired_at) VALUES ('commune-essai', 'Commune d’essai', 'public_body', '2026-12-01')"
+				)
+				.run();
+		} finally {
+			database.close();
+		}
+		for (const typed of ['commune-essai', 'Commune d’essai']) {
+			const retired = create('retraite@lot.test', 'Rémi', typed);
+			expect(retired.status).toBe(1);
+			expect(retired.stderr).toContain(
+				`\nOrganisation retirée ou fusionnée : « ${typed} » ne prend plus de partenaire. Indiquez une organisation du plan, son nom ou son identifiant (voir la page /organisations).\n`
+			);
+		}
+	});
+
 	it('export says which database it reads on stderr, the document alone on stdout', () => {
 		// export reads an existing database only (made by db:migrate --creer; the plan seeded here).
 		const result = command('export', ['--format', 'csv']);

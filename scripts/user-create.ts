@@ -7,9 +7,10 @@ import {
 	hashPassword,
 	passwordContext
 } from '../src/lib/server/auth/password';
-import { createAccountWithPassword } from '../src/lib/server/auth/service';
+import { createAccountWithPassword, RETIRED_ORGANISATION } from '../src/lib/server/auth/service';
 import { initDatabase } from '../src/lib/server/db/instance';
 import { NewAccountSchema } from '../src/lib/schemas/auth';
+import { typedText } from '../src/lib/schemas/form';
 import { commandDatabasePath, parseOptions, runCommand, takeCreateOption, UsageError } from './cli';
 
 async function readPasswordLine(): Promise<string> {
@@ -65,11 +66,14 @@ runCommand(async () => {
 	const { argv, missing } = takeCreateOption(process.argv.slice(2));
 	const options = parseOptions(argv, ['email', 'name', 'role', 'organisation'], USAGE);
 	const path = commandDatabasePath(missing);
+	// Read as the form on /admin/utilisateurs reads its fields (typedText): a name that shows
+	// nothing is none, and the direction marks pasted with a name or an address are dropped.
+	const typed = (option: string) => typedText(options.get(option) ?? '');
 	const parsed = NewAccountSchema.safeParse({
-		email: options.get('email') ?? '',
-		name: options.get('name') ?? '',
-		role: options.get('role') ?? '',
-		organisation: options.get('organisation') ?? ''
+		email: typed('email'),
+		name: typed('name'),
+		role: typed('role'),
+		organisation: typed('organisation')
 	});
 	if (!parsed.success) {
 		throw new UsageError(parsed.error.issues.map((i) => i.message).join(' '));
@@ -90,9 +94,12 @@ runCommand(async () => {
 		);
 		if (!created.ok) {
 			// The command's own words: where to look an organisation up, the address refused.
+			const organisation = created.fieldErrors?.organisation;
 			throw new UsageError(
-				created.fieldErrors?.organisation
-					? `Organisation inconnue : « ${account.organisation} ». Indiquez son nom ou son identifiant (voir la page /organisations).`
+				organisation
+					? organisation === RETIRED_ORGANISATION
+						? `Organisation retirée ou fusionnée : « ${account.organisation} » ne prend plus de partenaire. Indiquez une organisation du plan, son nom ou son identifiant (voir la page /organisations).`
+						: `Organisation inconnue : « ${account.organisation} ». Indiquez son nom ou son identifiant (voir la page /organisations).`
 					: created.fieldErrors?.email
 						? `Un compte existe déjà avec l’adresse ${account.email}.`
 						: created.message

@@ -84,8 +84,8 @@ function blankWhenInvisible(text: string): string {
 
 /**
  * A text as a form reads it (readForm, a field that is not a password), for the same text given
- * elsewhere, such as `npm run plan:import -- --reason`: without direction marks, empty when it
- * shows nothing.
+ * elsewhere, such as `npm run plan:import -- --reason` or the options of `npm run user:create`:
+ * without direction marks, empty when it shows nothing.
  */
 export function typedText(text: string): string {
 	return blankWhenInvisible(withoutDirectionMarks(text));
@@ -107,13 +107,12 @@ export function readForm<F extends string>(
 	for (const field of fields) {
 		const all = formData.getAll(field);
 		const first = all[0];
-		const text =
+		values[field] =
 			typeof first !== 'string'
 				? ''
 				: SECRET_FIELDS.has(field)
-					? first
-					: withoutDirectionMarks(first);
-		values[field] = blankWhenInvisible(text);
+					? blankWhenInvisible(first)
+					: typedText(first);
 		if (all.length > 1)
 			errors[field] = 'Ce champ a été envoyé plusieurs fois : renvoyez le formulaire.';
 		else if (first !== undefined && typeof first !== 'string')

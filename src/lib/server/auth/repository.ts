@@ -234,14 +234,24 @@ export async function listUsers(
 	}));
 }
 
-/** An organisation that takes new partners (not retired or merged), by its slug. */
-function activeOrganisations(db: Executor) {
-	return db.selectFrom('organisation').select('id').where('retired_at', 'is', null);
+/**
+ * The organisations that take new partners (not retired or merged), by default; with `retired`,
+ * those retired or merged instead, to tell « retirée » from « inconnue ».
+ */
+function organisationsIn(db: Executor, retired: boolean) {
+	return db
+		.selectFrom('organisation')
+		.select('id')
+		.where('retired_at', retired ? 'is not' : 'is', null);
 }
 
-/** The active organisation whose slug is `slug` exactly. */
-async function findOrganisationIdBySlug(db: Executor, slug: string): Promise<number | undefined> {
-	const row = await activeOrganisations(db).where('slug', '=', slug.trim()).executeTakeFirst();
+/** The organisation of those (`retired` or not) whose slug is `slug` exactly. */
+async function findOrganisationIdBySlug(
+	db: Executor,
+	slug: string,
+	retired: boolean
+): Promise<number | undefined> {
+	const row = await organisationsIn(db, retired).where('slug', '=', slug.trim()).executeTakeFirst();
 	return row?.id;
 }
 
@@ -252,21 +262,23 @@ async function findOrganisationIdBySlug(db: Executor, slug: string): Promise<num
  * lower() knows only A to Z, « État » was not found), else its identifier in small letters
  * (« CDG46 »). A name that two organisations share once folded finds none. The identifier in
  * small letters comes last: a name written as another's identifier in capitals (« Lot-Numerique »
- * beside lot-numerique) finds the organisation of that name, not the other.
+ * beside lot-numerique) finds the organisation of that name, not the other. With `retired`, the
+ * same among the organisations retired or merged (which take no new partner: a refusal says so).
  */
 export async function findOrganisationIdByNameOrSlug(
 	db: Executor,
-	nameOrSlug: string
+	nameOrSlug: string,
+	{ retired = false } = {}
 ): Promise<number | undefined> {
 	const typed = nameOrSlug.trim();
-	const exact = await findOrganisationIdBySlug(db, typed);
+	const exact = await findOrganisationIdBySlug(db, typed, retired);
 	if (exact !== undefined) return exact;
-	const byName = await activeOrganisations(db)
+	const byName = await organisationsIn(db, retired)
 		.where((eb) => eb(eb.fn('fold_for_search', ['name']), '=', foldForSearch(typed)))
 		.limit(2)
 		.execute();
 	if (byName.length > 0) return byName.length === 1 ? byName[0]!.id : undefined;
-	return findOrganisationIdBySlug(db, typed.toLowerCase());
+	return findOrganisationIdBySlug(db, typed.toLowerCase(), retired);
 }
 
 // — Sessions —

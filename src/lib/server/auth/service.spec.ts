@@ -9,6 +9,7 @@ import {
 	createAccountWithPassword,
 	changeAccountRole,
 	login,
+	RETIRED_ORGANISATION,
 	setAccountDisabled
 } from './service';
 import { createSession, validateSessionToken } from './sessions';
@@ -738,6 +739,27 @@ describe('changeAccountRole', () => {
 			.where('id', '=', other.id)
 			.execute();
 		expect(await findOrganisationIdByNameOrSlug(db, other.slug)).toBeUndefined();
+		// Probe s57: chosen from a page opened before, it was « inconnue »; it is said retired.
+		const cdg46 = (await findOrganisationIdByNameOrSlug(db, 'cdg46'))!;
+		const moveTo = (organisation: string, shownId: number) =>
+			changeAccountRole(
+				db,
+				admin,
+				partner.id,
+				{ role: 'partenaire', organisation },
+				{ role: 'partenaire', organisationId: shownId },
+				null
+			);
+		expect(await moveTo('cdg46', other.id)).toMatchObject({ ok: true });
+		expect(await findOrganisationIdByNameOrSlug(db, other.slug, { retired: true })).toBe(other.id);
+		expect(await moveTo(other.slug, cdg46)).toMatchObject({
+			fieldErrors: { organisation: RETIRED_ORGANISATION }
+		});
+		expect(await moveTo('nulle-part', cdg46)).toMatchObject({
+			fieldErrors: {
+				organisation: 'Organisation inconnue, retirée ou fusionnée : choisissez-la dans la liste.'
+			}
+		});
 	});
 });
 

@@ -57,6 +57,12 @@ import { actorRefusal } from './acting';
 
 const UNKNOWN_ORGANISATION =
 	'Organisation inconnue, retirée ou fusionnée : choisissez-la dans la liste.';
+/**
+ * An organisation retired or merged (named by a page opened before, or typed after
+ * `npm run user:create -- --organisation`) takes no new partner: said apart from an unknown one.
+ */
+export const RETIRED_ORGANISATION =
+	'Organisation retirée ou fusionnée : elle ne prend plus de partenaire, choisissez-en une autre dans la liste.';
 const LOGIN_FAILED_MESSAGE = 'Adresse électronique ou mot de passe incorrect.';
 
 export interface SignedIn {
@@ -348,7 +354,14 @@ export interface NewAccount extends RoleChoice {
 async function chosenRole(db: Executor, choice: RoleChoice): Promise<Result<RoleChange>> {
 	if (choice.role !== 'partenaire') return ok({ role: choice.role, organisationId: null });
 	const organisationId = await findOrganisationIdByNameOrSlug(db, choice.organisation);
-	if (organisationId === undefined) return fieldRefusal('organisation', UNKNOWN_ORGANISATION);
+	if (organisationId === undefined)
+		return fieldRefusal(
+			'organisation',
+			(await findOrganisationIdByNameOrSlug(db, choice.organisation, { retired: true })) ===
+				undefined
+				? UNKNOWN_ORGANISATION
+				: RETIRED_ORGANISATION
+		);
 	return ok({ role: choice.role, organisationId });
 }
 
