@@ -30,6 +30,26 @@ function rowOf(sheet: ExcelJS.Worksheet, first: string | number): number {
 	throw new Error(`no row ${first}`);
 }
 
+/** CPAM retired (left out of the exported « Organisations » sheet). */
+async function retiredCpam(db: Db): Promise<void> {
+	await db
+		.updateTable('organisation')
+		.set({ retired_at: '2026-11-02' })
+		.where('slug', '=', 'cpam')
+		.execute();
+}
+
+/** The plan's workbook, its « Organisations » sheet edited (`kind`: its first row's, for new rows). */
+async function withOrganisations(
+	db: Db,
+	edit: (sheet: ExcelJS.Worksheet, kind: ExcelJS.CellValue) => void
+): Promise<Uint8Array> {
+	return editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+		const sheet = workbook.getWorksheet('Organisations')!;
+		edit(sheet, sheet.getRow(2).getCell(4).value);
+	});
+}
+
 /**
  * The plan's workbook with fiche 17-3 given the code 4-2 in every sheet, under objective 4, its
  * row of « Fiches » then changed by `also`.
@@ -430,14 +450,8 @@ describe('plan workbook round trip', () => {
 		// « ЕРМ » (Cyrillic) and « ΕΡΜ » (Greek) read as EPM: both were made, two EPM to the eye
 		// (probe s56). Retired CPAM, left out of the sheet, is looked at under its own name; an
 		// all-Cyrillic name like no other stays possible.
-		await db
-			.updateTable('organisation')
-			.set({ retired_at: '2026-11-02' })
-			.where('slug', '=', 'cpam')
-			.execute();
-		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (w) => {
-			const sheet = w.getWorksheet('Organisations')!;
-			const kind = sheet.getRow(2).getCell(4).value;
+		await retiredCpam(db);
+		const bytes = await withOrganisations(db, (sheet, kind) => {
 			sheet.addRow(['erm', '\u0415\u0420\u041c', null, kind]);
 			sheet.addRow(['cpam-bis', '\u0421\u0420\u0410\u041c', null, kind]);
 			sheet.addRow(['rosa', '\u0420\u043e\u0441\u0430', null, kind]);
@@ -451,6 +465,39 @@ describe('plan workbook round trip', () => {
 			// The first look-alike the sheet lists: ADT renamed « ΕΡΜ » just above.
 			said('erm', '\u0415\u0420\u041c', '\u0395\u03a1\u039c'),
 			said('cpam-bis', '\u0421\u0420\u0410\u041c', 'CPAM')
+		]);
+	});
+
+	it('refuses a name that looks like an organisation’s former name, as the admin form does', async ({
+		db
+	}) => {
+		// The form refused « СОМЕТЕ » (Cyrillic) beside a former name « COMETE »; the workbook took it
+		// (s57). ADT had « COMETE » and stays in the sheet; EPM, renamed by the sheet,
+		// has « EPM » as a former name then; retired CPAM, left out, is looked at under its former
+		// name too. SGAR may look like its own former name.
+		const id = async (slug: string) => (await findOrganisationBySlug(db, slug))!.id;
+		await addOrganisationAlias(db, await id('adt'), 'COMETE', '2026-11-01');
+		await addOrganisationAlias(db, await id('cpam'), 'CMSA', '2026-11-01');
+		await addOrganisationAlias(
+			db,
+			await id('sgar'),
+			'\u0422\u041e\u0420\u0410\u0405',
+			'2026-11-01'
+		);
+		await retiredCpam(db);
+		const bytes = await withOrganisations(db, (sheet, kind) => {
+			sheet.getRow(rowOf(sheet, 'epm')).getCell(2).value = 'Pôle métropolitain';
+			sheet.addRow(['comete', '\u0421\u041e\u041c\u0415\u0422\u0415', null, kind]);
+			sheet.addRow(['erm', '\u0395\u03a1\u039c', null, kind]);
+			sheet.addRow(['cmsa', '\u0421\u041c\u0405\u0410', null, kind]);
+			sheet.getRow(rowOf(sheet, 'sgar')).getCell(2).value = 'TOPAS';
+		});
+		const said = (slug: string, typed: string, alias: string, of: string) =>
+			`Feuille « Organisations », organisation ${slug}, colonne « Nom » : « ${typed} » se lit comme « ${alias} », un ancien nom de « ${of} », mais s’écrit avec d’autres lettres (latines, cyrilliques ou grecques qui se ressemblent) : choisissez-la, ou un nom qui ne lui ressemble pas.`;
+		expect((await previewPlanImport(db, bytes)).problems).toEqual([
+			said('comete', '\u0421\u041e\u041c\u0415\u0422\u0415', 'COMETE', 'ADT'),
+			said('erm', '\u0395\u03a1\u039c', 'EPM', 'Pôle métropolitain'),
+			said('cmsa', '\u0421\u041c\u0405\u0410', 'CMSA', 'CPAM')
 		]);
 	});
 

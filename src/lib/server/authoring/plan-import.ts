@@ -428,9 +428,11 @@ async function organisationNameProblems(
 }
 
 /**
- * Another organisation whose name the new or renamed `o` looks like without being it
- * (`organisationSkeleton`: « ЕРМ » in Cyrillic letters beside « EPM »), as the admin form refuses:
- * one of the sheet under its name there, or one left out of it (retired, merged) under its own.
+ * Another organisation whose name or former name the new or renamed `o` looks like without being
+ * it (`organisationSkeleton`: « ЕРМ » in Cyrillic letters beside « EPM »), as the admin form refuses
+ * (`listOrganisationsNamed`, former names included): one of the sheet under its name there, or
+ * under a former name (its name today, when the sheet renames it, becomes one), or one left out of
+ * the sheet (retired, merged) under its own names. `o`'s own former names are its own.
  */
 async function lookalikeOrganisation(
 	db: Executor,
@@ -444,10 +446,15 @@ async function lookalikeOrganisation(
 		organisationNameKey(name) !== organisationNameKey(o.name);
 	const listed = next.organisations.find((other) => other.slug !== o.slug && differs(other.name));
 	if (listed) return { name: listed.name, alias: listed.name };
-	const inSheet = new Set(next.organisations.map((other) => other.slug));
-	return (await listOrganisationsNamed(db, o.name, null, organisationSkeleton)).find(
-		(r) => r.alias === r.name && !inSheet.has(slugs.get(r.id)!) && differs(r.name)
-	);
+	const nameNext = new Map(next.organisations.map((other) => [other.slug, other.name]));
+	for (const r of await listOrganisationsNamed(db, o.name, null, organisationSkeleton)) {
+		const slug = slugs.get(r.id)!;
+		if (slug === o.slug || !differs(r.alias)) continue;
+		const inSheet = nameNext.get(slug);
+		if (inSheet === undefined) return r;
+		if (r.alias !== r.name || inSheet !== r.name) return { name: inSheet, alias: r.alias };
+	}
+	return undefined;
 }
 
 /**
