@@ -6,6 +6,8 @@ import {
 	mergeOrganisations,
 	retireOrganisation
 } from '$lib/server/authoring/organisations';
+import { applyPlanImport, exportPlanWorkbook } from '$lib/server/authoring/plan-import';
+import { editedWorkbook } from '$lib/server/authoring/testing';
 import { findOrganisationBySlug } from '$lib/server/plan/repository';
 import { shownText } from '$lib/utils/html-testing';
 import ListPage from './organisations/+page.svelte';
@@ -245,5 +247,57 @@ describe('a renamed organisation, on its page', () => {
 		expect(text).toMatch(
 			/Anciennement : ARS Midi-Pyrénées, ARS ARS a été renommée le 3\sdécembre\s2026\. Raison du changement de nom : Nom de l’agence régionale Fiches portées/
 		);
+	});
+
+	it('tells its own renames only, not another organisation’s that bore the name before an import gave it away', async () => {
+		// Review s57: the day of a former name was looked up among every organisation's renames.
+		// CPAM, renamed, leaves « CPAM »; an import gives it to EPM, which is merged into EPCI:
+		// EPCI's « CPAM » came with the merge, it was never renamed so.
+		const cpam = (await listAdminOrganisations(portal.db)).find((o) => o.slug === 'cpam')!;
+		const renamed = await editOrganisation(
+			portal.db,
+			portal.admin,
+			cpam.id,
+			{
+				version: cpam.version,
+				name: 'Assurance maladie',
+				fullName: cpam.fullName,
+				kind: cpam.kind,
+				reason: 'Nom de la caisse',
+				decisionId: null
+			},
+			null,
+			new Date('2026-12-01T10:00:00Z')
+		);
+		expect(renamed.ok).toBe(true);
+		const bytes = await editedWorkbook(await exportPlanWorkbook(portal.db), (workbook) =>
+			workbook.eachSheet((sheet) =>
+				sheet.eachRow((row) =>
+					row.eachCell((cell) => {
+						if (cell.value === 'EPM') cell.value = 'CPAM';
+					})
+				)
+			)
+		);
+		const imported = await applyPlanImport(portal.db, bytes, {
+			reason: 'Le pôle prend le nom libéré',
+			actor: null,
+			abandonConfirmed: true
+		});
+		expect(imported.ok).toBe(true);
+		await merged('epm', 'epci', 'Le pôle rejoint l’EPCI');
+		const told = new Map(
+			(await findOrganisationBySlug(portal.db, 'epci'))!.formerNames.map((f) => [
+				f.name,
+				{ renamed: f.renamedAt !== null, reason: f.renameReason, merged: f.mergedOn !== null }
+			])
+		);
+		// EPM's own rename, by the import, comes along with the merge.
+		expect(told.get('EPM')).toEqual({
+			renamed: true,
+			reason: 'Le pôle prend le nom libéré',
+			merged: false
+		});
+		expect(told.get('CPAM')).toEqual({ renamed: false, reason: null, merged: true });
 	});
 });

@@ -1160,7 +1160,9 @@ export interface FormerName {
  * An organisation's former names, as a nested list of its row (jsonArrayFrom): each with, when an
  * organisation of that name was merged into it, the day, the organisation it went into and the
  * reason of the merge (its « merged » revision, whose one change reads the absorbed name before
- * the kept one); when the portal renamed it, the revision that changed the name.
+ * the kept one); when the portal renamed it, the revision that changed the name: this
+ * organisation's, or that of one merged into it, never another's that bore the name (an import
+ * may give a former name to another organisation).
  */
 function formerNames(eb: ExpressionBuilder<Database, 'organisation'>) {
 	return jsonArrayFrom(
@@ -1200,6 +1202,27 @@ function formerNames(eb: ExpressionBuilder<Database, 'organisation'>) {
 							.select((nb) => nb.fn.max('n.id').as('id'))
 							.where('n.entity', '=', 'organisation')
 							.where('n.action', '=', 'updated')
+							.where((nb) =>
+								nb.or([
+									nb('n.entity_id', '=', nb.ref('alias.organisation_id')),
+									// Or one merged into it since (retired under one of its former
+									// names, as `mergedInto` reads a merge): its former names came along.
+									nb(
+										'n.entity_id',
+										'in',
+										nb
+											.selectFrom('organisation as absorbed')
+											.innerJoin(
+												'organisation_alias as absorbed_name',
+												'absorbed_name.name',
+												'absorbed.name'
+											)
+											.select('absorbed.id')
+											.whereRef('absorbed_name.organisation_id', '=', 'alias.organisation_id')
+											.where('absorbed.retired_at', 'is not', null)
+									)
+								])
+							)
 							.where(
 								sql<boolean>`exists (select 1 from json_each(${sql.ref('n.changes')}) as c where json_extract(c.value, '$.field') = 'name' and json_extract(c.value, '$.before') = ${sql.ref('alias.name')})`
 							)
