@@ -410,7 +410,9 @@ function compareFiches(current: PlanModel, next: PlanModel, options: DiffOptions
 			continue;
 		}
 		const before = old ? ficheRelations(current, names.current, fiche.code) : undefined;
-		changes.push(ficheChange(fiche, old, before, ficheRelations(next, names.next, fiche.code)));
+		changes.push(
+			ficheChange(fiche, old, before, ficheRelations(next, names.next, fiche.code), next.objectives)
+		);
 	}
 	const nextFiches = new Set(next.fiches.map((f) => f.code));
 	for (const fiche of current.fiches)
@@ -550,14 +552,31 @@ const RELATION_FIELDS: [
 	['links', FICHE_FIELD_LABELS.links, 'links', 'links']
 ];
 
-/** A fiche added or changed: its own fields, then its owners, partners and links. */
+/**
+ * A fiche added or changed: its own fields, then its owners, partners and links. A fiche added
+ * begins with its code and objective (« 4. … »), as the form that adds one records them
+ * (createFiche): its revision, on its public history, says where it was added.
+ */
 function ficheChange(
 	fiche: Fiche,
 	old: Fiche | undefined,
 	before: Relations | undefined,
-	after: Relations
+	after: Relations,
+	objectives: PlanModel['objectives']
 ): EntityChange {
-	const fields = fieldChanges(ficheFields(!old), old, fiche);
+	const objective = objectives.find((o) => o.number === fiche.objective);
+	const placed: FieldChange[] = old
+		? []
+		: [
+				{ field: 'code', label: FICHE_FIELD_LABELS.code, before: '', after: fiche.code },
+				{
+					field: 'objective',
+					label: FICHE_FIELD_LABELS.objective,
+					before: '',
+					after: objective ? `${objective.number}. ${objective.label}` : String(fiche.objective)
+				}
+			];
+	const fields = [...placed, ...fieldChanges(ficheFields(!old), old, fiche)];
 	for (const [field, label, shownKey, compareKey] of RELATION_FIELDS)
 		if ((before?.[compareKey] ?? '') !== after[compareKey])
 			fields.push({ field, label, before: before?.[shownKey] ?? '', after: after[shownKey] });

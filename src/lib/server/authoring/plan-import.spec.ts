@@ -906,6 +906,40 @@ describe('plan workbook round trip', () => {
 		expect((await findFicheByCode(db, '1-3'))?.priority).toBe(NEW_FICHE_PRIORITY);
 	});
 
+	it('a fiche the workbook adds has its code and objective in its revision, as from its form', async ({
+		db
+	}) => {
+		// Review s57: the form's revision of a new fiche begins « Code », « Objectif » (createFiche);
+		// the import's lacked both, and its public history did not say where it was added.
+		const bytes = await editedWorkbook(await exportPlanWorkbook(db), (workbook) => {
+			workbook
+				.getWorksheet('Fiches')!
+				.addRow(['1-3', 1, 'Nouvelle fiche du classeur', null, NEW_FICHE_PRIORITY, 'Contexte']);
+			workbook
+				.getWorksheet('Porteurs et partenaires')!
+				.addRow(['1-3', 'Porteur', 'Syndicat mixte Lot numérique']);
+		});
+		const applied = await applyPlanImport(db, bytes, {
+			reason: 'Nouvelle fiche',
+			actor: null,
+			abandonConfirmed: true
+		});
+		expect(applied.ok).toBe(true);
+		const objective = (await loadPlanModel(db)).objectives.find((o) => o.number === 1)!;
+		const history = await listFicheRevisionViews(
+			db,
+			(await findFicheByCode(db, '1-3'))!.id,
+			undefined,
+			{ authors: false }
+		);
+		expect(history.revisions).toHaveLength(1);
+		expect(history.revisions[0]!.changes.slice(0, 3)).toEqual([
+			{ field: 'code', label: 'Code', before: '', after: '1-3' },
+			{ field: 'objective', label: 'Objectif', before: '', after: `1. ${objective.label}` },
+			{ field: 'title', label: 'Titre', before: '', after: 'Nouvelle fiche du classeur' }
+		]);
+	});
+
 	it('a changed priority is told with the cells refused elsewhere, in one upload', async ({
 		db
 	}) => {
