@@ -134,6 +134,12 @@ interface DiffOptions {
 	/** Former codes (formerCodes) of fiches moved after the workbook's export. */
 	movedSinceExport?: Set<string>;
 	/**
+	 * The indicators retired after the workbook's export (by their fiche's form, or another
+	 * import), by « fiche#N »: « le 4 décembre 2026 par … ». The workbook still lists them: it is
+	 * out of date, the row is not a new indicator of the importer's.
+	 */
+	retiredSinceExport?: Map<string, string>;
+	/**
 	 * The ids of the plan's indicators by « fiche#N »: an indicator's lines name it
 	 * (`indicator.<id>.label`), as its fiche's form does.
 	 */
@@ -683,13 +689,20 @@ function indicatorNumberProblem(
 	options: DiffOptions
 ): WorkbookProblem | null {
 	const where = `feuille « ${SHEETS.indicators.name} », indicateur ${indicator.position} de la fiche ${indicator.fiche}, colonne « N° »`;
-	const problem = (message: string): WorkbookProblem => ({
+	const problem = (message: string, outOfDate?: true): WorkbookProblem => ({
 		sheet: null,
 		row: null,
 		column: null,
-		message: `${where} : ${message}`
+		message: `${where} : ${message}`,
+		...(outOfDate ? { outOfDate } : {})
 	});
 	const retiredHere = old ? undefined : options.retiredIndicators?.get(indicatorKey(indicator));
+	const retiredSince = retiredHere && options.retiredSinceExport?.get(indicatorKey(indicator));
+	if (retiredHere && retiredSince)
+		return problem(
+			`l’indicateur « ${retiredHere.label} » a été retiré ${retiredSince}, après l’export de ce classeur, qui en a l’ancienne version`,
+			true
+		);
 	if (retiredHere)
 		return problem(
 			`ce N° est celui de l’indicateur « ${retiredHere.label} », retiré le ${formatDate(retiredHere.retiredAt)}, dont les mesures restent publiées sous ce N°. Une nouvelle ligne est un nouvel indicateur : donnez-lui le N° ${freeIndicatorNumber(current, next, options.retiredIndicators!, indicator.fiche)}. Pour remettre l’indicateur retiré en service, décochez « Indicateur retiré » dans le formulaire de la fiche (si ce classeur a été exporté avant son retrait, ${DOWNLOAD_AGAIN})`

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { indicatorRowField } from '../../schemas/plan-edit';
 import type { User } from '../auth/users';
 import type { Db } from '../db';
-import { applyPlanImport, exportPlanWorkbook, previewPlanImport } from './plan-import';
+import {
+	applyPlanImport,
+	exportPlanWorkbook,
+	importProblemsSummary,
+	previewPlanImport
+} from './plan-import';
 import { findFicheByCode } from '../plan/repository';
 import { findFicheState, listFicheRevisionViews, listStructure } from './repository';
 import { listFicheRevisions } from './revisions-repository';
@@ -33,6 +38,19 @@ const measurementsOf = async (indicatorId: number) =>
 				.executeTakeFirstOrThrow()
 		).n
 	);
+
+/**
+ * The plan's workbook exported after a first revision (2-1's short title): the workbook then says
+ * its revision, and what changes after it is out of date.
+ */
+async function exportedWithRevision(): Promise<Uint8Array> {
+	const earlier = await editedFiche(db, '2-1', {
+		short_title: 'Téléservices',
+		reason: 'Titre court'
+	});
+	expect((await updateFiche(db, admin, '2-1', earlier.input!, null)).ok).toBe(true);
+	return exportPlanWorkbook(db);
+}
 
 describe('plan import after edits in the portal’s forms', () => {
 	it('a new indicator row at a retired indicator’s N° is refused, and does not bring it back with its measurements', async () => {
@@ -178,13 +196,7 @@ describe('plan import after edits in the portal’s forms', () => {
 	});
 
 	it('a workbook exported before a colleague changed or added an indicator in the fiche form is refused as out of date', async () => {
-		// Some revision exists before the export (the workbook then says its revision).
-		const earlier = await editedFiche(db, '2-1', {
-			short_title: 'Téléservices',
-			reason: 'Titre court'
-		});
-		expect((await updateFiche(db, admin, '2-1', earlier.input!, null)).ok).toBe(true);
-		const exported = await exportPlanWorkbook(db);
+		const exported = await exportedWithRevision();
 		// The colleague sets 16-1's first indicator's target, and adds an indicator to 14-1.
 		const target = await editedFiche(db, '16-1', {
 			[indicatorRowField(0, 'target')]: '42',
@@ -218,6 +230,28 @@ describe('plan import after edits in the portal’s forms', () => {
 			)
 		]);
 		expect(preview.problems[0]).toContain('par Anne Admin');
+	});
+
+	it('a workbook exported before a colleague retired an indicator in the fiche form is told out of date, not as the importer’s row', async () => {
+		// Review s57: the unchanged row of the retired indicator was refused as the importer's new
+		// row at a taken N° (« donnez-lui le N° 2 »), and the sentence above said « à corriger
+		// dans le tableur », where the plan had changed since the export.
+		const exported = await exportedWithRevision();
+		const old = (await findFicheState(db, '14-1'))!.indicators[0]!;
+		const retire = await editedFiche(db, '14-1', {
+			[indicatorRowField(0, 'retire')]: 'on',
+			reason: 'Indicateur abandonné'
+		});
+		const day = new Date('2026-12-04T10:00:00Z');
+		expect((await updateFiche(db, admin, '14-1', retire.input!, null, day)).ok).toBe(true);
+		const preview = await previewPlanImport(db, exported);
+		expect(preview.problems).toEqual([
+			`Feuille « Indicateurs », indicateur 1 de la fiche 14-1, colonne « N° » : l’indicateur « ${old.label} » a été retiré le 4\u00a0décembre\u00a02026 par Anne Admin, après l’export de ce classeur, qui en a l’ancienne version.`
+		]);
+		expect(preview.outOfDate).toBe(1);
+		expect(importProblemsSummary(preview)).toMatch(
+			/le plan a été modifié dans le portail depuis l’export de ce classeur/
+		);
 	});
 
 	// Probe s46: a target of 16 digits the fiche form keeps (1234567890.123456) was written back

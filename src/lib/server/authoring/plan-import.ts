@@ -688,8 +688,9 @@ function changedSinceExportProblem(change: EntityChange, revision: RevisionAfter
 }
 
 /**
- * The fiches abandoned, or whose priority a sitting changed, since the workbook's export (none when
- * it does not say its revision): said as a workbook out of date, with when and by whom.
+ * The fiches abandoned, or whose priority a sitting changed, and the indicators retired, since the
+ * workbook's export (none when it does not say its revision): said as a workbook out of date, with
+ * when and by whom.
  */
 async function ficheEventsSinceExport(
 	db: Executor,
@@ -697,18 +698,52 @@ async function ficheEventsSinceExport(
 ): Promise<{
 	abandonedSinceExport: Map<string, string>;
 	prioritySinceExport: Map<string, string>;
+	retiredSinceExport: Map<string, string>;
 }> {
 	const abandonedSinceExport = new Map<string, string>();
 	const prioritySinceExport = new Map<string, string>();
-	if (exported === null) return { abandonedSinceExport, prioritySinceExport };
+	if (exported === null)
+		return { abandonedSinceExport, prioritySinceExport, retiredSinceExport: new Map() };
 	const events = await listFicheEventsAfter(db, exported);
 	for (const { code, at, by } of events.abandoned)
-		if (!abandonedSinceExport.has(code))
-			abandonedSinceExport.set(code, `le ${formatDate(at)}${by ? ` par ${by}` : ''}`);
+		if (!abandonedSinceExport.has(code)) abandonedSinceExport.set(code, whenAndWho(at, by));
 	for (const { code, heldOn } of events.priority)
 		if (!prioritySinceExport.has(code))
 			prioritySinceExport.set(code, `par la séance du ${formatDate(heldOn)}`);
-	return { abandonedSinceExport, prioritySinceExport };
+	const retiredSinceExport = await indicatorStatesSinceExport(db, exported);
+	return { abandonedSinceExport, prioritySinceExport, retiredSinceExport };
+}
+
+/** « le 4 décembre 2026 par Claire Martin » (`by` null: the day alone). */
+const whenAndWho = (at: string, by: string | null) =>
+	`le ${formatDate(at)}${by ? ` par ${by}` : ''}`;
+
+/**
+ * The indicators whose state (in service, retired) changed since the workbook's export, by
+ * « fiche#N », the latest change's day and author: the fiche's form records it in the fiche's
+ * revision (`indicator.<id>.state`), an import in the indicator's (`retired` before December 2026).
+ * Of an indicator retired now, the retirement.
+ */
+async function indicatorStatesSinceExport(
+	db: Executor,
+	exported: number
+): Promise<Map<string, string>> {
+	const keys = new Map([...(await loadPlanIds(db)).indicators].map(([key, id]) => [id, key]));
+	const changed = new Map<string, string>();
+	for (const revision of await listRevisionsAfter(db, exported))
+		for (const { field } of JSON.parse(revision.changes) as { field: string }[]) {
+			const state = /^indicator\.(\d+)\.state$/.exec(field)?.[1];
+			const id =
+				state !== undefined
+					? Number(state)
+					: revision.entity === 'indicator' && field === 'retired'
+						? revision.entityId
+						: undefined;
+			const key = id === undefined ? undefined : keys.get(id);
+			if (key !== undefined && !changed.has(key))
+				changed.set(key, whenAndWho(revision.createdAt, revision.userName));
+		}
+	return changed;
 }
 
 /**
