@@ -593,6 +593,27 @@ describe('a workbook that does not validate: one French sentence per problem, no
 		60_000
 	);
 
+	it('ignores a sheet added and left empty, and still names one with something in it', async () => {
+		// Review s57: a blank « Feuil1 » beside the plan's sheets refused the whole workbook.
+		const blank = await edited((w) => {
+			w.addWorksheet('Feuil1');
+			const spaced = w.addWorksheet('Notes');
+			spaced.getCell('A1').value = '   ';
+			spaced.getCell('B2').font = { bold: true };
+		});
+		expect(await problems(blank)).toEqual([]);
+		expect(await previewPlanImport(db, blank)).toMatchObject({ problems: [], changes: [] });
+		// A formula with no result saved is something: still said, as a sheet with a value.
+		const formula = await edited((w) => {
+			w.addWorksheet('Feuil1').getCell('A1').value = { formula: 'SUM(B1:B3)' } as ExcelJS.CellValue;
+		});
+		expect(await problems(formula)).toEqual([
+			expect.stringMatching(
+				/^Feuille « Feuil1 » : cette feuille n’est pas une feuille du plan : l’import ne la lirait pas/
+			)
+		]);
+	});
+
 	/**
 	 * The « cible » of a new indicator's line (« Nouvel indicateur » : « … ; cible : 10 au … »), in
 	 * the words of its fiche's form.

@@ -827,9 +827,7 @@ function extraColumns(sheet: ExcelJS.Worksheet, spec: SheetSpec, problems: Probl
 		row.eachCell((cell, column) => {
 			if (column <= spec.columns.length) return;
 			const value = cellValue(cell, () => undefined);
-			// A text longer than any cell holds is filled, whatever its characters.
-			const long = typeof value === 'string' && value.length > LONGEST_CELL;
-			if (value === null || (typeof value === 'string' && !long && showsNothing(value))) return;
+			if (showsNoValue(value)) return;
 			const seen = found.get(column) ?? { header: '', rows: [] };
 			if (number === 1) seen.header = excerpt(String(value).trim());
 			else seen.rows.push(number);
@@ -850,6 +848,31 @@ function extraColumns(sheet: ExcelJS.Worksheet, spec: SheetSpec, problems: Probl
 			`la colonne ${columnLetter(column - 1)} (${filled}) n’est pas une colonne de la feuille : l’import ne la lirait pas. Retirez-la, ou copiez son contenu dans une colonne attendue (${spec.columns.map((c) => c.header).join(', ')})`
 		);
 	}
+}
+
+/**
+ * Whether a cell's value shows nothing: none, or a text of spaces and invisible characters (a text
+ * longer than any cell holds is filled, whatever its characters).
+ */
+function showsNoValue(value: Cell): boolean {
+	if (value === null) return true;
+	return typeof value === 'string' && value.length <= LONGEST_CELL && showsNothing(value);
+}
+
+/**
+ * Whether nothing shows in a sheet: no cell, or cells that show nothing (a formula without its
+ * result, or an error, is something).
+ */
+function blankSheet(sheet: ExcelJS.Worksheet): boolean {
+	let blank = true;
+	sheet.eachRow((row) =>
+		row.eachCell((cell) => {
+			let unread = false;
+			const value = cellValue(cell, () => (unread = true));
+			if (unread || !showsNoValue(value)) blank = false;
+		})
+	);
+	return blank;
 }
 
 /** « 12 000 caractères : 300 au plus (comme dans le formulaire du portail) » */
@@ -1378,10 +1401,11 @@ function readSheets(
 
 /**
  * A sheet the import does not read would be dropped without a word: a copy of « Fiches » made to
- * add fiches (« Fiches (2) »), notes kept beside the plan. Said, so that nothing is lost.
+ * add fiches (« Fiches (2) »), notes kept beside the plan. Said, so that nothing is lost. An empty
+ * one (« Feuil1 », a sheet added and left blank) loses nothing: ignored.
  */
 function otherSheets(workbook: ExcelJS.Workbook, problems: Problems): void {
-	for (const extra of workbook.worksheets.filter((w) => !sheetKeyOf(w.name)))
+	for (const extra of workbook.worksheets.filter((w) => !sheetKeyOf(w.name) && !blankSheet(w)))
 		problems.add(
 			excerpt(extra.name),
 			null,
