@@ -127,8 +127,9 @@ export interface FicheDetail extends FicheSummary {
 	ownersNote: string | null;
 	owners: FicheOwner[];
 	partners: FichePartner[];
-	linked: { code: string; title: string }[];
-	citedBy: { code: string; title: string }[];
+	/** The fiches it links to and those that link to it; an abandoned one is marked on its page. */
+	linked: LinkedFiche[];
+	citedBy: LinkedFiche[];
 	indicators: Indicator[];
 	/** The latest FICHE_PAGE_HISTORY validated updates, oldest first. */
 	history: HistoryEntry[];
@@ -659,6 +660,13 @@ export function ficheLinkedFiches(eb: ExpressionBuilder<Database, 'fiche'>, asOf
 	);
 }
 
+/** A fiche another one links to, or that links to it, with its status (« Abandonnée »). */
+interface LinkedFiche {
+	code: string;
+	title: string;
+	status: FicheStatus;
+}
+
 /**
  * The fiches a fiche links to and those that link to it, as one nested list of the fiche's row,
  * in plan order, each with its direction.
@@ -691,7 +699,8 @@ function ficheLinks(eb: ExpressionBuilder<Database, 'fiche'>) {
 					.end()
 					.as('direction'),
 				'other.code',
-				'other.title'
+				'other.title',
+				'other.status'
 			])
 			.orderBy('other_objective.number')
 			.orderBy('other.number')
@@ -815,7 +824,9 @@ export async function findFicheByCode(
 	} = row;
 	const allLinks = nested(links);
 	const linkList = (direction: 'linked' | 'citedBy') =>
-		allLinks.filter((l) => l.direction === direction).map(({ code, title }) => ({ code, title }));
+		allLinks
+			.filter((l) => l.direction === direction)
+			.map(({ code, title, status }) => ({ code, title, status }));
 	return {
 		...summary,
 		placement: {
