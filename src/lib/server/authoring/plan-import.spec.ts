@@ -1069,18 +1069,9 @@ describe('plan workbook round trip', () => {
 			.where('indicator.position', '=', 1);
 	const apply = (db: Db, bytes: Uint8Array) =>
 		applyPlanImport(db, bytes, { reason: 'Essai', actor: null, abandonConfirmed: true });
-
-	it('an indicator’s kind does not change under values already given that do not fit it', async ({
+	/** 14-1's measurement's update set back to submitted: its value given, not published yet. */
+	const submit14_1Measurement = (db: Db) =>
 		db
-	}) => {
-		const bytes = await with14_1Indicator(db, { 5: 'Pourcentage', 6: null });
-		// Its measurement submitted, not published.
-		await db
-			.updateTable('measurement')
-			.set({ value: 120 })
-			.where('indicator_id', '=', indicator14_1(db))
-			.execute();
-		await db
 			.updateTable('progress_update')
 			.set({ state: 'submitted' })
 			.where(
@@ -1092,6 +1083,18 @@ describe('plan workbook round trip', () => {
 					.where('indicator_id', '=', indicator14_1(db))
 			)
 			.execute();
+
+	it('an indicator’s kind does not change under values already given that do not fit it', async ({
+		db
+	}) => {
+		const bytes = await with14_1Indicator(db, { 5: 'Pourcentage', 6: null });
+		// Its measurement submitted, not published.
+		await db
+			.updateTable('measurement')
+			.set({ value: 120 })
+			.where('indicator_id', '=', indicator14_1(db))
+			.execute();
+		await submit14_1Measurement(db);
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toContain(
 			'Feuille « Indicateurs », indicateur 1 de la fiche 14-1, colonne « Nature » : il a déjà reçu une valeur qui ne convient pas à la nature « Pourcentage » (120) : gardez sa nature, ou retirez-le et ajoutez un nouvel indicateur.'
@@ -1127,18 +1130,7 @@ describe('plan workbook round trip', () => {
 	it('an indicator’s new unit over a submitted measurement is named beside the preview too', async ({
 		db
 	}) => {
-		await db
-			.updateTable('progress_update')
-			.set({ state: 'submitted' })
-			.where(
-				'id',
-				'in',
-				db
-					.selectFrom('measurement')
-					.select('progress_update_id')
-					.where('indicator_id', '=', indicator14_1(db))
-			)
-			.execute();
+		await submit14_1Measurement(db);
 		const bytes = await with14_1Indicator(db, { 4: 'bornes' });
 		const preview = await previewPlanImport(db, bytes);
 		expect(preview.problems).toEqual([]);
