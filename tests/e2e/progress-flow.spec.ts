@@ -1,6 +1,6 @@
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './helpers/portal';
-import { ACCOUNTS, apiAs, loginPage, signInThroughForm } from './helpers/accounts';
+import { ACCOUNTS, apiAs, loginPage, signedIn, signInThroughForm } from './helpers/accounts';
 import { expectNoAxeViolations } from './helpers/axe';
 import { sendAndWait } from './helpers/forms';
 import { screenshot } from './helpers/screenshots';
@@ -448,4 +448,50 @@ test('admin pages are accessible', async ({ page }, testInfo) => {
 		'Ce lien (invitation ou nouveau mot de passe envoyé par Lot numérique) n’est pas ou plus valable'
 	);
 	await invitee.close();
+});
+
+// Staff review s57: « Renvoyer pour correction » pressed, a comment typed, while « Valider » was
+// under way: the return waited for the validation, whose answer led to the list; it was then
+// refused on a page already left, and the comment typed was lost.
+test('a return pressed while the validation is under way is not sent: the person is told it was validated, and keeps the comment', async ({
+	browser
+}) => {
+	const partnerApi = await apiAs(ACCOUNTS.partner);
+	const id = await submitUpdate(partnerApi, '6-1', 'Compte rendu validé pendant un renvoi');
+	const { context, page: admin } = await signedIn(browser, ACCOUNTS.admin, {
+		path: `/admin/suivis/${id}`
+	});
+	let release = () => {};
+	const released = new Promise<void>((resolve) => (release = resolve));
+	let arrived = false;
+	await admin.route(
+		(url) => url.search === '?/valider',
+		async (route) => {
+			arrived = true;
+			await released;
+			await route.continue();
+		}
+	);
+	await admin.getByRole('button', { name: 'Valider et publier' }).click();
+	await expect.poll(() => arrived).toBe(true);
+	const comment = 'Précisez le nombre de participants, s’il vous plaît.';
+	await admin.getByLabel(/Commentaire pour le partenaire/).fill(comment);
+	await admin.getByRole('button', { name: 'Renvoyer pour correction' }).click();
+	await expect(admin.locator('form[action="?/renvoyer"]')).toHaveAttribute('aria-busy', 'true');
+	release();
+	// Validated: the list says so; the return was not sent, and says so with the comment typed,
+	// to be copied (it was lost with the update's page).
+	await expect(admin).toHaveURL(new RegExp(`/admin/suivis\\?fait=${id}$`));
+	await expect(admin.getByRole('status')).toContainText(
+		'Mise à jour de la fiche 6-1 validée et publiée.'
+	);
+	const alert = admin.getByRole('alert');
+	await expect(alert).toContainText('Rien n’a été envoyé pour « Renvoyer pour correction »');
+	await expect(alert).toContainText('Votre saisie, qui n’a pas été envoyée\u00a0:');
+	await expect(alert.locator('.typed-text')).toHaveText(comment);
+	await expect(alert).toBeFocused();
+	await admin.goto(`/admin/suivis/${id}`);
+	await expect(admin.locator('.details')).toContainText('validée et publiée');
+	await context.close();
+	await partnerApi.dispose();
 });

@@ -141,12 +141,15 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			const basis = basisNames(form);
 			// The page's address as pressed: a save waited for may lead to another record's page.
 			const pressedAt = window.location.pathname;
+			// What was typed in it, held as pressed: gone with the page meanwhile, it is shown back.
+			const typed = typedTexts(form);
 			const giveBack = (message: string) => {
 				setSending(false);
 				input.cancel();
 				const shown = form.isConnected ? form : successor(form);
 				const place = shown ?? places.find((candidate) => candidate.isConnected);
 				const alert = formAlert(message, false);
+				if (!form.isConnected) showTyped(alert, typed);
 				// Moved on to another field meanwhile, the person types on there: the alert is
 				// shown, and read by the next Tab through the form.
 				if (movedOn(focusedAtSend)) (place ?? document.body).prepend(alert);
@@ -520,6 +523,35 @@ function waitedGoneMessage(submitter: HTMLElement | null): string {
 	// Its words, a part hidden but to screen readers (« à zoe@… ») drawn without a space before.
 	const pressed = submitter ? wordsOf(submitter) : '';
 	return `Rien n’a été envoyé${pressed ? ` pour « ${pressed} »` : ''} : la page, relue après votre envoi précédent, ne propose plus ce formulaire tel que vous l’aviez envoyé. Relisez-la, puis recommencez si c’est toujours voulu.`;
+}
+
+/**
+ * The texts typed in the form's text areas and text fields (not its hidden fields), as they are:
+ * a form that waited and is gone with the page (« Valider » answered meanwhile, the update's page
+ * left for the list) takes them along, and its alert shows them back (`showTyped`).
+ */
+function typedTexts(form: HTMLFormElement): string[] {
+	return [...form.elements].flatMap((field) =>
+		(field instanceof HTMLTextAreaElement ||
+			(field instanceof HTMLInputElement && TYPED.has(field.type) && field.type !== 'password')) &&
+		field.value.trim() !== ''
+			? [field.value]
+			: []
+	);
+}
+
+/** Adds to `alert` what the form gone held typed, to be copied: it was not sent. */
+function showTyped(alert: HTMLElement, typed: string[]): void {
+	if (typed.length === 0) return;
+	const intro = document.createElement('p');
+	intro.textContent = frenchSpacing('Votre saisie, qui n’a pas été envoyée :');
+	alert.append(intro);
+	for (const text of typed) {
+		const kept = document.createElement('p');
+		kept.className = 'typed-text';
+		kept.textContent = text;
+		alert.append(kept);
+	}
 }
 
 /** The text of `element`, its parts (text nodes) apart by a space, spaces collapsed. */
