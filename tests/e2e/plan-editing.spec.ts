@@ -830,6 +830,45 @@ test('a fiche moved to another objective is found at its former address: 17-2 le
 	await page.context().close();
 });
 
+// Staff review s57: the abandon of a page opened before a colleague moved the fiche is posted to
+// its former address. The server finds the fiche under its new code (never another fiche: a code
+// is never given twice) and refuses it, the move having changed its version; the refusal says the
+// fiche moved and what it became, the page read again comes under the new code with the reason
+// kept, and the abandon sent again applies to that fiche.
+test('an abandon sent from a page opened before a colleague moved the fiche: refused, told where it went, the reason kept; sent again, applied there', async ({
+	browser
+}) => {
+	const stale = await adminPage(browser, '/admin/plan/fiches/16-1');
+	await stale.locator('#abandon-reason').fill('Reprise par un autre dispositif');
+	await stale.locator('#abandon-confirm').check();
+
+	const page = await adminPage(browser, '/admin/plan/fiches/16-1');
+	await page.getByLabel(/^Objectif/).selectOption({ value: '15' });
+	await page.locator('#reason').fill('Rattachée à l’objectif 15');
+	await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Modifier la fiche 15-\d$/);
+	const code = (await page.getByRole('heading', { level: 1 }).innerText()).split(' ').at(-1)!;
+
+	await stale.getByRole('button', { name: 'Abandonner la fiche' }).click();
+	await expect(stale).toHaveURL(`${portal.url}/admin/plan/fiches/${code}`);
+	await expect(stale.getByRole('heading', { level: 1 })).toHaveText(`Modifier la fiche ${code}`);
+	const refusal = stale.getByRole('region', { name: 'Abandonner la fiche' }).getByRole('alert');
+	await expect(refusal).toContainText('rien n’a été enregistré');
+	await expect(refusal).toContainText(
+		`La fiche 16-1 a été rattachée à un autre objectif entre-temps : elle est devenue la fiche ${code}.`
+	);
+	await expect(stale.locator('#abandon-reason')).toHaveValue('Reprise par un autre dispositif');
+	await expect(stale.locator('main')).not.toContainText('Cette fiche est abandonnée');
+
+	await stale.locator('#abandon-confirm').check();
+	await stale.getByRole('button', { name: 'Abandonner la fiche' }).click();
+	await expect(stale.getByRole('status')).toContainText('Fiche abandonnée');
+	await expect(stale).toHaveURL(`${portal.url}/admin/plan/fiches/${code}?enregistre=abandon`);
+	await expect(stale.locator('main')).toContainText('Cette fiche est abandonnée');
+	await stale.context().close();
+	await page.context().close();
+});
+
 test('a partner’s open form whose fiche moved and lost an indicator meanwhile: on submit, the refusal and the typing under the new code', async ({
 	browser
 }) => {

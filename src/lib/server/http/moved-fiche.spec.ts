@@ -7,7 +7,7 @@ import type { Db } from '../db';
 import { closeDatabase } from '../db/instance';
 import { createTestInstance } from '../db/testing';
 import { refuse } from '../result';
-import { notFound, retryUnderMovedCode } from './moved-fiche';
+import { notFound, retryUnderMovedCode, toldMoved } from './moved-fiche';
 
 // The retry under a fiche's new code that the pages of a fiche and their forms share.
 
@@ -78,5 +78,17 @@ describe('retryUnderMovedCode', () => {
 			'99-9',
 			false
 		]);
+	});
+});
+
+describe('toldMoved', () => {
+	it('says first that the fiche moved, and what it became, in a refusal decided under its new code', async () => {
+		const conflict = refuse(409, 'Quelqu’un a modifié cette fiche.');
+		expect(toldMoved(event('9-1', 'POST'), moved, conflict)).toEqual({
+			...conflict,
+			message: `La fiche 9-1 a été rattachée à un autre objectif entre-temps : elle est devenue la fiche ${moved}. Quelqu’un a modifié cette fiche.`
+		});
+		// Decided under the address's own code: as it was.
+		expect(toldMoved(event(moved, 'POST'), moved, conflict)).toBe(conflict);
 	});
 });

@@ -1,7 +1,7 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { findMovedFicheCode } from '../authoring/revisions-repository';
 import { getDb } from '../db/instance';
-import type { Result } from '../result';
+import type { Refusal, Result } from '../result';
 
 /**
  * Asked when a page or a form found no fiche under the address's code (`code` parameter; a form
@@ -41,6 +41,21 @@ export async function retryUnderMovedCode<T>(
 	const answer = await act(code);
 	const moved = missed(answer) ? await movedFicheCode(event) : null;
 	return moved ? { answer: await act(moved), code: moved } : { answer, code };
+}
+
+/**
+ * `refusal`, of a form posted at the fiche's former address and decided under its new
+ * code (`code`, retryUnderMovedCode): said first that the fiche moved and what it became. Read
+ * again, the page comes under the new code; without it, the person who pressed « Abandonner » on
+ * 16-1 read a conflict on a page headed « Modifier la fiche 15-2 ».
+ */
+export function toldMoved(event: RequestEvent, code: string, refusal: Refusal): Refusal {
+	const former = event.params.code ?? '';
+	if (code === former) return refusal;
+	return {
+		...refusal,
+		message: `La fiche ${former} a été rattachée à un autre objectif entre-temps : elle est devenue la fiche ${code}. ${refusal.message}`
+	};
 }
 
 /**

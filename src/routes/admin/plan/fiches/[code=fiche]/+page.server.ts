@@ -10,7 +10,7 @@ import {
 	updateFiche
 } from '$lib/server/authoring/fiches';
 import { getDb } from '$lib/server/db/instance';
-import { notFound, retryUnderMovedCode } from '$lib/server/http/moved-fiche';
+import { notFound, retryUnderMovedCode, toldMoved } from '$lib/server/http/moved-fiche';
 import { invalidFormAnswer, readPostedForm, refusalAnswer } from '$lib/server/http/form-answer';
 import { setFicheStatus } from '$lib/server/progress/service';
 import { ABANDON_FIELDS, AbandonSchema } from '$lib/schemas/retire';
@@ -111,7 +111,8 @@ type FicheAct = (code: string) => Promise<Result>;
 
 /**
  * Runs one of the page's acts on the fiche — under its new code when it moved since the page was
- * opened — then leads back to its page, which says `done`; a refusal keeps what was typed.
+ * opened — then leads back to its page, which says `done`; a refusal keeps what was typed, and
+ * says first that the fiche moved when it did (toldMoved).
  */
 async function actOnFiche(
 	event: RequestEvent,
@@ -120,6 +121,6 @@ async function actOnFiche(
 	act: FicheAct
 ) {
 	const { answer: result, code } = await retryUnderMovedCode(event, act, notFound);
-	if (!result.ok) return refusalAnswer(result, values);
+	if (!result.ok) return refusalAnswer(toldMoved(event, code, result), values);
 	redirect(303, `/admin/plan/fiches/${code}?enregistre=${done}`);
 }
