@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatNumber } from '../utils/format';
-import { ID_PATTERN } from '../utils/text';
+import { ID_PATTERN, mixedScripts } from '../utils/text';
 
 export type FieldErrors = Record<string, string>;
 
@@ -271,6 +271,16 @@ export function textField(
 			(v) => !line || !LINE_BREAK.test(v),
 			`${says('tient sur une ligne : retirez ses', 'tiennent sur une ligne : retirez leurs')} retours à la ligne.`
 		);
+}
+
+/**
+ * Refuses beside its field a name that mixes Latin letters with Cyrillic or Greek ones drawn the
+ * same (`mixedScripts`: « Аlice Аdmin » with a Cyrillic « А » looks like « Alice Admin »), an
+ * organisation's as a person's; a name wholly in one script (« Алиса ») passes.
+ */
+export function refuseMixedScripts(name: string, context: z.RefinementCtx): void {
+	const mixed = mixedScripts(name);
+	if (mixed) context.addIssue({ code: 'custom', message: `Le nom ${mixed}.` });
 }
 
 /**

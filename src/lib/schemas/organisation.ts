@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { confirmField, textField, versionField } from './form';
+import { confirmField, refuseMixedScripts, textField, versionField } from './form';
 import { ORGANISATION_KINDS } from '../utils/vocabulary';
-import { ID_PATTERN, mixedScripts } from '../utils/text';
+import { ID_PATTERN } from '../utils/text';
 import {
 	holdsListSeparator,
 	LIST_SEPARATOR_REASON,
@@ -22,10 +22,7 @@ export const OrganisationSchema = z.object({
 		short: NAME_ASKED
 	})
 		.refine((v) => !holdsListSeparator(v), `Le nom ne peut pas contenir ${LIST_SEPARATOR_REASON}.`)
-		.superRefine((v, context) => {
-			const mixed = mixedScripts(v);
-			if (mixed) context.addIssue({ code: 'custom', message: `Le nom ${mixed}.` });
-		}),
+		.superRefine(refuseMixedScripts),
 	full_name: text('Le nom complet', 300, { line: true }),
 	kind: z.enum(ORGANISATION_KINDS, { error: 'Choisissez la nature dans la liste.' }),
 	...revisionShape

@@ -177,6 +177,15 @@ export function axisTitle(axis: { shortName: string; label: string; position?: n
 }
 
 /**
+ * An account as the journal names it, its name and its address (« Marie Martin
+ * (marie.martin@lot.fr) »): two people of the same name, or a name written with letters of
+ * another script that look like Latin ones, are told apart by the address.
+ */
+export function accountLabel(account: { name: string; email: string }): string {
+	return `${account.name} (${account.email})`;
+}
+
+/**
  * « de » before a name, an address or an organisation, elided before a vowel or an « h »:
  * « d’émilie@exemple.fr », « d’Anne Admin », « d’Hélène », « un compte d’AMF46 », « de Paul ». First names beginning with « h » take it mute
  * (« d’Henri », « d’Hugo »); the few whose « h » is aspirated read well enough elided in a notice.

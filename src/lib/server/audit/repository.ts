@@ -432,6 +432,8 @@ export interface AuditEntry {
 	id: number;
 	occurredAt: string;
 	actorLabel: string;
+	/** The address of the account that acted (as it is now), or null when none did. */
+	actorEmail: string | null;
 	action: string;
 	actionLabel: string;
 	target: string | null;
@@ -477,6 +479,14 @@ export async function listAuditEvents(
 			'id',
 			'occurred_at as occurredAt',
 			'actor_label as actorLabel',
+			// The account's address, to name it unambiguously (`accountLabel`); null for the
+			// server, a command or a visitor.
+			(eb) =>
+				eb
+					.selectFrom('user_account')
+					.select('user_account.email')
+					.whereRef('user_account.id', '=', 'audit_event.actor_id')
+					.as('actorEmail'),
 			'action',
 			'target_type as targetType',
 			'target_id as targetId',

@@ -13,7 +13,7 @@ import { getDb } from '$lib/server/db/instance';
 import { isIsoDate } from '$lib/schemas/form';
 import { daysBefore, parisDayEnd } from '$lib/utils/dates';
 import { formatDate } from '$lib/utils/format';
-import { ID_PATTERN, readPageNumber } from '$lib/utils/text';
+import { accountLabel, ID_PATTERN, readPageNumber } from '$lib/utils/text';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -50,12 +50,17 @@ export const load: PageServerLoad = async (event) => {
 	const page = readPageNumber(params.get('page'));
 	const db = getDb();
 	const { entries, hasMore, organisationNames } = await listAuditEvents(db, filters, page);
-	const users = (await listUsers(db)).map((u) => ({ id: u.id, label: `${u.name} (${u.email})` }));
+	const users = (await listUsers(db)).map((u) => ({ id: u.id, label: accountLabel(u) }));
 	return {
 		tallies: await listAuditTallies(db),
 		retentionDays: auditRetentionSetting(),
 		denialsPerDay: DENIALS_JOURNALED_PER_DAY,
-		entries,
+		// Who acted, as the « Auteur » filter names an account: the name as it was, with the address.
+		entries: entries.map(({ actorEmail, ...e }) => ({
+			...e,
+			actorLabel:
+				actorEmail === null ? e.actorLabel : accountLabel({ name: e.actorLabel, email: actorEmail })
+		})),
 		organisationNames,
 		hasMore,
 		page,
