@@ -469,3 +469,43 @@ test('two admins on one account: disabling it twice, revoking an invitation sent
 	await expect(revoke).toHaveCount(0);
 	await otherContext.close();
 });
+
+// Accounts probe s57: one long unbroken name (120 « W », the limit) or a 195-character address
+// made the accounts' table 2,300 to 4,000 px wide at 1280 px, every row scrolling sideways; the
+// journal's lines about that account likewise. Such words wrap in their cells now.
+test('a long unbroken name or address wraps in the accounts’ and the journal’s tables', async ({
+	page
+}, testInfo) => {
+	const email = `${'l'.repeat(64)}@${'d'.repeat(63)}.${'e'.repeat(63)}.fr`;
+	await loginPage(page, ACCOUNTS.admin);
+	await page.setViewportSize({ width: 1280, height: 900 });
+	await page.goto('/admin/utilisateurs');
+	await page.getByLabel('Adresse électronique').fill(email);
+	await page.getByLabel('Nom et prénom').fill('W'.repeat(120));
+	await page.getByLabel('Rôle').selectOption('commission');
+	await page.getByRole('button', { name: CREATE }).click();
+	await expect(page.locator('code.link')).toBeVisible();
+	for (const [path, table] of [
+		['/admin/utilisateurs', 'Comptes du portail'],
+		['/admin/journal', 'Événements du journal']
+	] as const) {
+		await page.goto(path);
+		for (const width of [1280, 390]) {
+			await page.setViewportSize({ width, height: 900 });
+			const area = page.getByRole('region', { name: table });
+			await expect(area).toContainText('W'.repeat(20));
+			const { shown, drawn, narrowest } = await area.evaluate((el) => ({
+				shown: el.clientWidth,
+				drawn: el.querySelector('table')!.scrollWidth,
+				narrowest: Math.min(
+					...[...el.querySelectorAll('.typed-name')].map((c) => c.getBoundingClientRect().width)
+				)
+			}));
+			expect(drawn, `${path} at ${width} px`).toBeLessThanOrEqual(shown);
+			// Yet a name's cell keeps room for a word (10rem): « numérique » was cut in the middle.
+			expect(narrowest).toBeGreaterThanOrEqual(159);
+			expect(await pageWidth(page)).toBeLessThanOrEqual(width);
+			await screenshot(page, testInfo.outputPath(`${path.split('/').at(-1)}-long-${width}.png`));
+		}
+	}
+});
