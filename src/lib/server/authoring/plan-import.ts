@@ -16,7 +16,7 @@ import {
 	unitWords
 } from '../../utils/vocabulary';
 import { recordAudit } from '../audit/repository';
-import { StartupError, type Db, type Executor } from '../db';
+import { readTransaction, StartupError, type Db, type Executor } from '../db';
 import { refreshSearchText } from '../plan/repository';
 import { ok, refuse, type FieldChange, type Refusal, type Result } from '../result';
 import {
@@ -106,11 +106,12 @@ export const NO_CHANGE = 'Aucune modification : le classeur est identique au pla
 
 /** The workbook of the current plan (GET /donnees/plan.xlsx, npm run plan:export). */
 export async function exportPlanWorkbook(db: Executor): Promise<Uint8Array> {
-	const [model, latest, revision] = await Promise.all([
-		loadPlanModel(db),
-		loadLatestValues(db),
-		latestRevisionId(db)
-	]);
+	// One state of the plan (readTransaction): a colleague's save landing between these reads would
+	// give a workbook whose revision says it holds that save while its rows are older, and whose
+	// import would then undo it unseen.
+	const [model, latest, revision] = await readTransaction(db, (reads) =>
+		Promise.all([loadPlanModel(reads), loadLatestValues(reads), latestRevisionId(reads)])
+	);
 	return writePlanWorkbook(model, latest, revision);
 }
 
