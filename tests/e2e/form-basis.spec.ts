@@ -554,6 +554,59 @@ for (const [button, refusal] of [
 	});
 }
 
+test('« Révoquer l’invitation » pressed while one’s own « Renvoyer l’invitation » of the same account is under way revokes the link just sent', async ({
+	browser
+}) => {
+	const email = 'lea.revoquee@lot-numerique.test';
+	const admin = await at(browser, ADMINS[0]!, '/admin/utilisateurs');
+	await admin.getByLabel('Adresse électronique').fill(email);
+	await admin.getByLabel('Nom et prénom').fill('Léa Révoquée');
+	await admin.getByLabel('Rôle').selectOption('commission');
+	await admin.getByRole('button', { name: 'Créer le compte et le lien d’invitation' }).click();
+	await expect(admin.getByRole('status')).toContainText('Invitation créée');
+	const row = admin.getByRole('row').filter({ hasText: email });
+	// « Renvoyer » held; « Révoquer » of the same account pressed meanwhile waits for it.
+	const held = await holdRequests(admin, (url) => url.search === '?/invite');
+	await row.getByRole('button', { name: `Renvoyer l’invitation à ${email}` }).click();
+	await expect.poll(held.arrived).toBe(true);
+	await row.getByRole('button', { name: `Révoquer l’invitation de ${email}` }).click();
+	await expect(row.locator('form[action="?/revoke"]')).toHaveAttribute('aria-busy', 'true');
+	held.release();
+	// The invitation it shows changed by the person's own save only: revoked, no colleague blamed.
+	await expect(admin.getByRole('status')).toContainText(
+		`L’invitation de ${email} est révoquée : son lien ne sert plus.`
+	);
+	await expect(row).toContainText('invitation révoquée ou expirée');
+	await expect(admin.locator('main')).not.toContainText('par un autre administrateur');
+});
+
+test('« Révoquer l’invitation » waiting for one’s own « Renvoyer l’invitation », a colleague’s sent before the page is read again: refused', async ({
+	browser
+}) => {
+	const email = 'noe.renvoye@lot-numerique.test';
+	const admin = await at(browser, ADMINS[0]!, '/admin/utilisateurs');
+	await admin.getByLabel('Adresse électronique').fill(email);
+	await admin.getByLabel('Nom et prénom').fill('Noé Renvoyé');
+	await admin.getByLabel('Rôle').selectOption('commission');
+	await admin.getByRole('button', { name: 'Créer le compte et le lien d’invitation' }).click();
+	await expect(admin.getByRole('status')).toContainText('Invitation créée');
+	const row = admin.getByRole('row').filter({ hasText: email });
+	// The read of the page after « Renvoyer » held: the colleague, drawing the page after that
+	// save, sends the link again meanwhile.
+	const held = await holdRequests(admin, (url) => url.pathname.endsWith('/__data.json'));
+	await row.getByRole('button', { name: `Renvoyer l’invitation à ${email}` }).click();
+	await expect.poll(held.arrived).toBe(true);
+	await row.getByRole('button', { name: `Révoquer l’invitation de ${email}` }).click();
+	await expect(row.locator('form[action="?/revoke"]')).toHaveAttribute('aria-busy', 'true');
+	const colleague = await at(browser, ADMINS[1]!, '/admin/utilisateurs');
+	await colleague.getByRole('button', { name: `Renvoyer l’invitation à ${email}` }).click();
+	await expect(colleague.getByRole('status')).toContainText('Invitation créée');
+	held.release();
+	// The page read again shows the colleague's link, not the one the person sent: not revoked.
+	await expect(admin.getByRole('alert').filter({ hasText: 'rien n’a été révoqué' })).toBeVisible();
+	await expect(row).toContainText('invitation en attente');
+});
+
 test('a row’s form given back while the person types in another form leaves the focus there', async ({
 	browser
 }) => {

@@ -26,11 +26,16 @@ const WAITED_UNREAD_MESSAGE =
 /**
  * A save: the address its form was sent to (its action's path, as pressed: a save may lead to
  * another address, a fiche moved under another objective), and the version it was sent with (it
- * wrote the next).
+ * wrote the next); what it acted on (`recordOf`), its fields marked `data-basis` as sent
+ * (`basis`), and those its answer says it wrote (`wrote`: an answer's `basis`, the end of the
+ * invitation « Renvoyer l'invitation » sent).
  */
 interface Save {
 	page: string;
-	version: string;
+	version: string | undefined;
+	record: string;
+	basis: Map<string, string>;
+	wrote: Map<string, string>;
 }
 
 /**
@@ -67,7 +72,9 @@ const underWay = new Set<Promise<Outcome>>();
  *   a conflict, its typing given back; the hidden fields that record what the person saw
  *   (marked `data-basis`: an invitation's `shownUntil`, an account's `currentRole`) go as they
  *   were when pressed, never as the page read meanwhile shows them (a colleague's invitation sent
- *   again): the server refuses, and the typing is given back; the form drawn in its place is
+ *   again): the server refuses, and the typing is given back; but as the person's own save of the
+ *   same record, row or item wrote them (its answer's `basis`: « Révoquer l'invitation » pressed
+ *   after « Renvoyer l'invitation » of the same account, `ownBasis`); the form drawn in its place is
  *   the one of the same action acting on the same record, row or item (its hidden fields but the
  *   version and those marked `data-basis`: `successor`), and with none (a row's form gone with that answer, another row's form of the same action left), or
  *   the page now another record's (a merge led to the organisation that stays), it is not sent:
@@ -134,11 +141,12 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 		// Where the focus is as the form is sent: waiting for the answer, or while it is applied (the
 		// page's data read again after a refusal), the person may move on to another field.
 		const focusedAtSend = focusNow();
+		const basis = basisNames(form);
+		const record = recordOf(form);
 		if (underWay.size > 0) {
 			setSending(true, true);
 			// Where it is on the page: gone meanwhile, with no form in its place, it is said there.
 			const places = placesOf(form);
-			const basis = basisNames(form);
 			// The page's address as pressed: a save waited for may lead to another record's page.
 			const pressedAt = window.location.pathname;
 			// What was typed in it, held as pressed: gone with the page meanwhile, it is shown back.
@@ -173,7 +181,8 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 			// (the version written); the server decides, and a refusal gives the typing back there.
 			// Either way, a version the person's own saves did not write (a colleague's, read with
 			// the page) is not taken: the form goes as pressed, and is refused as a conflict. Nor
-			// is any other record of what the person saw (`data-basis`: an invitation's `shownUntil`).
+			// is any other record of what the person saw (`data-basis`: an invitation's `shownUntil`),
+			// unless the person's own save of the same record wrote it (`ownBasis`).
 			// At another address now (an organisation merged into another: its page), a form drawn
 			// there in its place acts on the record shown there: not taken, the form is given back.
 			const drawn = form.isConnected
@@ -181,7 +190,9 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				: window.location.pathname === pressedAt
 					? rebased(input.formData, form)
 					: null;
-			const next = drawn && basisKept(drawn, input.formData, basis);
+			const saves = waited.flatMap((outcome) => outcome.saved ?? []);
+			const own = ownBasis(input.formData, basis, input.action.pathname, record, saves);
+			const next = drawn && basisKept(drawn, input.formData, basis, own);
 			if (!next) {
 				// Gone, and no form of the page acts on the same record, row or item now (the row's
 				// account disabled, the page another record's): sent with another one's ids, or its
@@ -190,12 +201,22 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				return;
 			}
 			setSending(true);
-			const saves = waited.flatMap((outcome) => outcome.saved ?? []);
 			if (ownVersion(input.formData, next, input.action.pathname, saves))
 				replaceEntries(input.formData, next);
 		}
 		const version = input.formData.get('version');
-		sent = typeof version === 'string' ? { page: input.action.pathname, version } : undefined;
+		sent = {
+			page: input.action.pathname,
+			version: typeof version === 'string' ? version : undefined,
+			record,
+			basis: new Map(
+				[...basis].flatMap((name) => {
+					const value = input.formData.get(name);
+					return typeof value === 'string' ? [[name, value] as const] : [];
+				})
+			),
+			wrote: new Map()
+		};
 		saved = undefined;
 		const shownBefore = shownStatuses();
 		const pathBefore = window.location.pathname;
@@ -287,7 +308,7 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 					return;
 				}
 				stored = saves;
-				if (saves) saved = sent;
+				if (saves && sent) saved = { ...sent, wrote: basisWritten(result) };
 				if (answer.result.type === 'failure') {
 					await tick();
 					if (!movedOn(focusedAtSend)) focusRefusal(form);
@@ -460,10 +481,68 @@ function identifies(field: Element): field is HTMLInputElement {
 
 /** What a form acts on: its action, and its other hidden fields (`identifies`). */
 function identity(form: HTMLFormElement): string {
-	const fields = [...form.elements].flatMap((field) =>
+	return JSON.stringify([form.getAttribute('action'), identifyingFields(form)]);
+}
+
+function identifyingFields(form: HTMLFormElement): string[][] {
+	return [...form.elements].flatMap((field) =>
 		identifies(field) ? [[field.name, field.value]] : []
 	);
-	return JSON.stringify([form.getAttribute('action'), fields]);
+}
+
+/**
+ * The record, row or item a form acts on, whatever its action (`identifies`: a row's `userId`):
+ * « Renvoyer l'invitation » and « Révoquer l'invitation » of the same account act on the same.
+ */
+function recordOf(form: HTMLFormElement): string {
+	return JSON.stringify(identifyingFields(form).sort(([a], [b]) => (a! < b! ? -1 : 1)));
+}
+
+/**
+ * What an answer that saved says it wrote of the fields marked `data-basis` of the forms acting on
+ * the same record (its `basis`: « Renvoyer l'invitation », the end of the link it sent).
+ */
+function basisWritten(result: Answer['result']): Map<string, string> {
+	const written = result.type === 'success' ? (result.data?.['basis'] as unknown) : undefined;
+	if (typeof written !== 'object' || written === null) return new Map();
+	return new Map(
+		Object.entries(written).flatMap(([name, value]) =>
+			typeof value === 'string' ? [[name, value] as const] : []
+		)
+	);
+}
+
+/**
+ * Of a form that waited, the fields marked `data-basis` (`basis`) as the person's own saves it
+ * waited for wrote them from what it held when pressed (`pressed`): each sent to the same address
+ * (`page`), acting on the same record (`record`: « Renvoyer l'invitation » of the account whose
+ * « Révoquer l'invitation » waited), with the value pressed or one an earlier of those saves wrote,
+ * as `ownVersion` follows a version. A value the page read since shows and none of them wrote is a
+ * colleague's: not taken (`basisKept`).
+ */
+function ownBasis(
+	pressed: FormData,
+	basis: Set<string>,
+	page: string,
+	record: string,
+	saves: Save[]
+): Map<string, string> {
+	const own = new Map<string, string>();
+	const mine = saves.filter((save) => save.page === page && save.record === record);
+	for (const name of basis) {
+		const values = pressed.getAll(name);
+		let value = values.length === 1 ? values[0] : undefined;
+		if (typeof value !== 'string') continue;
+		for (let step = 0; step < mine.length; step++) {
+			const from: string = value;
+			const save = mine.find((candidate) => candidate.basis.get(name) === from);
+			const written = save?.wrote.get(name);
+			if (written === undefined || written === value) break;
+			value = written;
+		}
+		own.set(name, value);
+	}
+	return own;
 }
 
 /** The names of the form's hidden fields marked as what the person saw (`BASIS_MARK`). */
@@ -480,10 +559,20 @@ function basisNames(form: HTMLFormElement): Set<string> {
  * its fields named in `basis` given back the values they had when pressed (`pressed`): the page
  * read after the wait may show a colleague's change (an invitation sent again: a new `shownUntil`),
  * which the person never saw; sent with it, the form would act over that change unseen (the fresh
- * link revoked). Sent as pressed, it is refused, as a conflict over a version is.
+ * link revoked). Sent as pressed, it is refused, as a conflict over a version is. A field whose
+ * value now is the one the person's own saves wrote (`own`, ownBasis) keeps it: « Révoquer
+ * l'invitation » pressed after « Renvoyer l'invitation » of the same account revokes the link the
+ * person just sent, rather than being refused over a colleague who does not exist.
  */
-function basisKept(next: FormData, pressed: FormData, basis: Set<string>): FormData {
+function basisKept(
+	next: FormData,
+	pressed: FormData,
+	basis: Set<string>,
+	own: Map<string, string>
+): FormData {
 	for (const name of basis) {
+		const now = next.getAll(name);
+		if (now.length === 1 && own.get(name) === now[0]) continue;
 		next.delete(name);
 		for (const value of pressed.getAll(name)) next.append(name, value);
 	}

@@ -483,7 +483,7 @@ export async function issueInvitation(
 	userId: number,
 	clientAddress: string | null,
 	now = Date.now()
-): Promise<{ token: string; renewing: boolean; delivery: LinkDelivery }> {
+): Promise<{ token: string; renewing: boolean; delivery: LinkDelivery; expiresAt: number }> {
 	const { id, token, secretHash } = newSplitToken();
 	const expiresAt = now + INVITATION_LIFETIME_MS;
 	await retireInvitations(db, userId, now);
@@ -510,7 +510,7 @@ export async function issueInvitation(
 		summary: `${link} créé pour ${email} (valable ${INVITATION_LIFETIME_WORDS}), ${invitationFate(delivery)}`,
 		clientAddress
 	});
-	return { token, renewing, delivery };
+	return { token, renewing, delivery, expiresAt };
 }
 
 /**
@@ -539,7 +539,15 @@ export async function inviteAgain(
 	shownUntil: number | null,
 	clientAddress: string | null,
 	now = Date.now()
-): Promise<Result<{ email: string; token: string; renewing: boolean; delivery: LinkDelivery }>> {
+): Promise<
+	Result<{
+		email: string;
+		token: string;
+		renewing: boolean;
+		delivery: LinkDelivery;
+		expiresAt: number;
+	}>
+> {
 	const target = await findUserById(db, userId);
 	if (!target) return refuse(404, UNKNOWN_ACCOUNT);
 	if (target.disabled) return refuse(400, 'Réactivez d’abord ce compte.');

@@ -48,6 +48,15 @@ function shownUntil(formData: FormData): number | null {
 }
 
 /**
+ * The row's `shownUntil` as this save left it (its invitation's end; none once revoked): a form of
+ * the same row pressed while it was under way goes with it (enhance-once.ts, `ownBasis`), rather
+ * than being refused over an invitation the person sent themselves.
+ */
+function ownBasis(until: number | null) {
+	return { basis: { shownUntil: until === null ? '' : String(until) } };
+}
+
+/**
  * The notice after a link is made: its address when the admin is shown it, and what became of its
  * mail, as the service read them for the journal (`LinkDelivery`).
  */
@@ -105,8 +114,11 @@ export const actions: Actions = {
 			safeClientAddress(event)
 		);
 		if (!result.ok) return refusalAnswer(result);
-		const { email, token, renewing, delivery } = result.value;
-		return invitationNotice(event.url.origin, email, token, renewing, delivery);
+		const { email, token, renewing, delivery, expiresAt } = result.value;
+		return {
+			...invitationNotice(event.url.origin, email, token, renewing, delivery),
+			...ownBasis(expiresAt)
+		};
 	},
 	revoke: async (event) => {
 		const admin = await authorize(event, 'users.manage');
@@ -120,7 +132,8 @@ export const actions: Actions = {
 		);
 		if (!result.ok) return refusalAnswer(result);
 		return {
-			message: `L’invitation ${ofName(result.value.email)} est révoquée : son lien ne sert plus.`
+			message: `L’invitation ${ofName(result.value.email)} est révoquée : son lien ne sert plus.`,
+			...ownBasis(null)
 		};
 	},
 	disable: async (event) => {
