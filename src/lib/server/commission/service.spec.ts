@@ -276,6 +276,36 @@ describe('the plan’s history', () => {
 	});
 });
 
+describe('closing a séance closed meanwhile', () => {
+	it('tells what its decisions did by their count: none, one, several', async () => {
+		const closedTwice = async (decisions: number) => {
+			const sitting = await heldSittingWith('4-1', `2026-05-0${decisions + 1}`);
+			for (let n = 0; n < decisions; n++) {
+				const text = `Décision ${n + 1}.`;
+				const decided = await recordDecision(
+					db,
+					member,
+					sitting.id,
+					sitting.itemId,
+					{ kind: 'free', text },
+					null
+				);
+				expect(decided).toEqual({ ok: true });
+			}
+			expect(await changeSittingState(db, member, sitting.id, 'closed', null)).toEqual({
+				ok: true
+			});
+			const again = await changeSittingState(db, member, sitting.id, 'closed', null);
+			return again.ok ? '' : again.message;
+		};
+		const message = (words: string) =>
+			`Cette séance a déjà été close (par un autre membre ou dans un autre onglet)${words} ; son relevé est sur cette page.`;
+		expect(await closedTwice(0)).toBe(message(' sans décision'));
+		expect(await closedTwice(1)).toBe(message(' : sa décision a pris effet'));
+		expect(await closedTwice(2)).toBe(message(' : ses décisions ont pris effet'));
+	});
+});
+
 describe('the agenda', () => {
 	it('lists fiches ticked together in the plan’s order (2-1 before 10-1), after the points already there', async () => {
 		const id = await newSitting('2026-12-10');

@@ -81,6 +81,7 @@ import {
 
 export type { DecisionInput };
 import {
+	closedSittingWords,
 	DECISION_KIND_LABELS,
 	PRIORITIES,
 	SITTING_NOT_FOUND,
@@ -263,8 +264,13 @@ export async function sittingDeletionNotice(
 export const CLOSE_BEFORE_HELD_MESSAGE =
 	'Cette séance est en préparation : ouvrez-la (tenue) avant de la clore.';
 
-const ALREADY_CLOSED_MESSAGE =
-	'Cette séance a déjà été close (par un autre membre ou dans un autre onglet) : ses décisions ont pris effet ; son relevé est sur cette page.';
+/**
+ * A séance closed meanwhile (another member, another tab), closed again: what its `decisions` did,
+ * by their count (closedSittingWords: « sans décision », « sa décision a pris effet »).
+ */
+function alreadyClosedMessage(decisions: number): string {
+	return `Cette séance a déjà été close (par un autre membre ou dans un autre onglet)${closedSittingWords(decisions)} ; son relevé est sur cette page.`;
+}
 
 type SittingRow = NonNullable<Awaited<ReturnType<typeof findSittingRow>>>;
 
@@ -960,7 +966,7 @@ export async function changeSittingState(
 		const open = await openSitting(trx, sittingId);
 		// Closed meanwhile (another member, another tab): what was asked is done, said as such.
 		if (!open.ok && target === 'closed' && open.reason === 'sitting-closed')
-			return refuse(409, ALREADY_CLOSED_MESSAGE);
+			return refuse(409, alreadyClosedMessage((await listDecisionIds(trx, sittingId)).length));
 		if (!open.ok) return open;
 		const sitting = open.value;
 		const allowed =
