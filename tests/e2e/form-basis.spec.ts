@@ -639,3 +639,35 @@ test('a row’s form given back while the person types in another form leaves th
 	await admin.keyboard.type('@figeac.fr');
 	await expect(email).toHaveValue('jeanne@figeac.fr');
 });
+
+test('a field left for blank page space while a form is sent does not take the focus back with the answer', async ({
+	browser
+}) => {
+	const account = {
+		email: 'ines.ailleurs@lot-numerique.test',
+		name: 'Inès Ailleurs',
+		role: 'commission' as const,
+		password: PASSWORD
+	};
+	createAccount(portal.databasePath, account);
+	const admin = await at(browser, ADMINS[0]!, '/admin/utilisateurs');
+	const row = admin.getByRole('row').filter({ hasText: account.email });
+	const held = await holdRequests(admin, (url) => url.search === '?/disable');
+	await row.getByRole('button', { name: `Désactiver ${account.email}` }).click();
+	await expect.poll(held.arrived).toBe(true);
+	// Meanwhile the person clicks in the new account's form, then on blank page space (the margin):
+	// the focus goes to the page's body, with no field to follow.
+	const email = admin.locator('form[action="?/create"] #email');
+	await email.click();
+	await admin.mouse.click(3, 400);
+	await expect
+		.poll(() => admin.evaluate(() => document.activeElement === document.body))
+		.toBe(true);
+	held.release();
+	await expect(admin.getByRole('status')).toContainText('est désactivé');
+	// The answer's confirmation takes the focus, as it would have without the detour through the
+	// field: not the field the person left.
+	await expect(admin.getByRole('status')).toBeFocused();
+	await admin.keyboard.type('x');
+	await expect(email).toHaveValue('');
+});

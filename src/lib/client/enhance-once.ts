@@ -821,13 +821,36 @@ const personFocus: { element: Element | null; moves: number } = { element: null,
 let focusingOwn = false;
 let followingFocus = false;
 
-/** Follows where the person puts the focus (`personFocus`), from the first form enhanced on. */
+/** Whether the person is pressing on the page (a click, a tap: `mousedown`, until its focus moved). */
+let pressing = false;
+
+/**
+ * Follows where the person puts the focus (`personFocus`), from the first form enhanced on. A click
+ * on blank page space takes it from the field to the page's body, with no `focusin`: followed as
+ * a move to nowhere (a field left, no field chosen), or an answer would put it back on the field
+ * the person left (`movedOn`). The focus dropped on the page's body by SvelteKit, or with an
+ * element removed under it, is no move of the person's (no press under way).
+ */
 function followFocus(): void {
 	if (followingFocus) return;
 	followingFocus = true;
 	document.addEventListener('focusin', (event) => {
 		if (focusingOwn || !(event.target instanceof Element) || event.target === document.body) return;
 		personFocus.element = event.target;
+		personFocus.moves++;
+	});
+	document.addEventListener(
+		'mousedown',
+		() => {
+			pressing = true;
+			// The focus moves with the press's default action, before any timer.
+			setTimeout(() => (pressing = false));
+		},
+		true
+	);
+	document.addEventListener('focusout', (event) => {
+		if (!pressing || focusingOwn || event.relatedTarget !== null) return;
+		personFocus.element = null;
 		personFocus.moves++;
 	});
 }
