@@ -486,6 +486,15 @@ export function openDataFileLabel(path: string): string {
 }
 
 /**
+ * What follows a fiche's code as a record of its day names it (`then`: the plan's history, a
+ * closed séance) when the fiche moved since to another objective: « (aujourd’hui 10-3) » after
+ * « 9-1 »; nothing when its code is the same today.
+ */
+export function todaysCodeWords(then: string, today: string): string {
+	return then === today ? '' : ` (aujourd’hui ${today})`;
+}
+
+/**
  * What follows « séance close » for a séance closed with `count` decisions: « sans décision »,
  * « : sa décision a pris effet », « : ses décisions ont pris effet » (the history, the séance page).
  */

@@ -259,6 +259,34 @@ export async function listFicheMoves(
 }
 
 /**
+ * The code each of `ficheIds` had at `at` (an ISO moment: a séance's closing), for those moved to
+ * another objective since (the code before their first move after it); a fiche not moved since is
+ * not in the map.
+ */
+export async function findFicheCodesAt(
+	db: Executor,
+	ficheIds: number[],
+	at: string
+): Promise<Map<number, string>> {
+	if (ficheIds.length === 0) return new Map();
+	const moves = await db
+		.selectFrom('plan_revision')
+		.select(['entity_id as ficheId', 'changes'])
+		.where('entity', '=', 'fiche')
+		.where('action', '=', 'moved')
+		.where('entity_id', 'in', ficheIds)
+		.where('created_at', '>', at)
+		.orderBy('id')
+		.execute();
+	const codes = new Map<number, string>();
+	for (const move of moves) {
+		const code = (JSON.parse(move.changes) as FieldChange[]).find((c) => c.field === 'code');
+		if (code && !codes.has(move.ficheId)) codes.set(move.ficheId, code.before);
+	}
+	return codes;
+}
+
+/**
  * The code a fiche has now, when `formerCode` was its code before it moved to another objective
  * (the latest such move); undefined otherwise. Asked only when no fiche has that code now.
  */

@@ -2,7 +2,12 @@ import type { StructureLevel } from '../../schemas/plan-structure';
 import { INCOMPLETE_FORM } from '../../schemas/form';
 import { formatDate, listInWords, plural } from '../../utils/format';
 import { parisDate } from '../../utils/dates';
-import { PLAN_ITEM_NOT_FOUND, STRUCTURE_LABELS, statusWord } from '../../utils/vocabulary';
+import {
+	PLAN_ITEM_NOT_FOUND,
+	STRUCTURE_LABELS,
+	statusWord,
+	todaysCodeWords
+} from '../../utils/vocabulary';
 import { foldForMatching } from '../../utils/text';
 import type { User } from '../auth/users';
 import type { Db, Executor } from '../db';
@@ -691,7 +696,7 @@ export async function structuralHistory(db: Db) {
 			// The code the fiche had then (a move gives it another), and today's when it changed since.
 			const code = changes.find((c) => c.field === 'code');
 			const then = code?.after || codeBeforeNextMove(i, r.entityId) || r.ficheCode;
-			const today = then !== r.ficheCode ? ` (aujourd’hui ${r.ficheCode})` : '';
+			const today = then && r.ficheCode ? todaysCodeWords(then, r.ficheCode) : '';
 			return {
 				occurredOn,
 				at: r.createdAt,

@@ -1,6 +1,11 @@
 import { error } from '@sveltejs/kit';
 import { formatDate, formatSittingDay } from '../../utils/format';
-import { capitalized, DECISION_KIND_LABELS, opinionLabel } from '../../utils/vocabulary';
+import {
+	capitalized,
+	DECISION_KIND_LABELS,
+	opinionLabel,
+	todaysCodeWords
+} from '../../utils/vocabulary';
 import type { Executor } from '../db';
 import { protectFormula } from '../csv';
 import { isoDateCell, type Sheet } from '../spreadsheet';
@@ -56,6 +61,12 @@ export const RELEVE_COLUMNS = [
 	'saisie_par'
 ];
 
+/** A fiche as the séance's page names it: its code then, and today's when it moved since. */
+function codeThenAndToday(fiche: { code: string; codeThen: string | null }): string {
+	const then = fiche.codeThen ?? fiche.code;
+	return `${then}${todaysCodeWords(then, fiche.code)}`;
+}
+
 /** Who attended, as the relevé's page lists them. */
 function attendeesText(sitting: SittingRecord): string {
 	if (sitting.attendees.length === 0) return 'présents non enregistrés';
@@ -85,7 +96,7 @@ export function releveSheet(sitting: SittingRecord): Sheet {
 		rows: sitting.items.flatMap((item) =>
 			item.decisions.map((d) => [
 				isoDateCell(sitting.heldOn),
-				item.fiche?.code ?? '',
+				item.fiche ? codeThenAndToday(item.fiche) : '',
 				item.fiche?.title ?? item.title ?? '',
 				capitalized(DECISION_KIND_LABELS[d.kind]),
 				opinionLabel(d.opinion),

@@ -4,7 +4,11 @@ import type { Executor } from '../db';
 import { parisDate } from '../../utils/dates';
 import { countIndicatorsWithoutValue } from '../progress/repository';
 import { fichesInPlan, validatedBy } from '../plan/repository';
-import { apartFromPlanLoad, ficheAddedAt } from '../authoring/revisions-repository';
+import {
+	apartFromPlanLoad,
+	ficheAddedAt,
+	findFicheCodesAt
+} from '../authoring/revisions-repository';
 import type {
 	Database,
 	DecisionKind,
@@ -91,6 +95,11 @@ export interface AgendaItemRecord {
 	fiche: {
 		id: number;
 		code: string;
+		/**
+		 * Of a closed séance, the code the fiche had when it closed, when it moved to another
+		 * objective since (9-1 then, 10-3 now); null otherwise.
+		 */
+		codeThen: string | null;
 		title: string;
 		priority: number;
 		status: FicheStatus;
@@ -181,10 +190,13 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 	const attendees = await listSittingAttendees(db, id);
 	const items = await listSittingItems(db, id);
 	const decisions = await listSittingDecisions(db, id);
-	const links = await listFicheOrganisationLinks(
-		db,
-		items.map((i) => i.ficheId).filter((v): v is number => v !== null)
-	);
+	const ficheIds = items.map((i) => i.ficheId).filter((v): v is number => v !== null);
+	const links = await listFicheOrganisationLinks(db, ficheIds);
+	// A closed séance is a record of its day: a fiche moved since is named as it was then too.
+	const codesThen =
+		sitting.state === 'closed' && sitting.closedAt !== null
+			? await findFicheCodesAt(db, ficheIds, sitting.closedAt)
+			: new Map<number, string>();
 	return {
 		...sitting,
 		attendees: attendees.map((a) => ({
@@ -199,6 +211,7 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 					? {
 							id: ficheId,
 							code,
+							codeThen: codesThen.get(ficheId) ?? null,
 							title: ficheTitle,
 							priority,
 							status,

@@ -14,6 +14,7 @@ import { changedSinceConvened } from './convocation';
 import { createFiche } from '../authoring/fiches';
 import { abandonFiche, moveFiche } from '../authoring/testing';
 import { heldSitting, preparedSitting } from './testing';
+import { releveSheet } from './releve';
 import {
 	findSitting,
 	listSittingsOfDay,
@@ -303,6 +304,55 @@ describe('closing a séance closed meanwhile', () => {
 		expect(await closedTwice(0)).toBe(message(' sans décision'));
 		expect(await closedTwice(1)).toBe(message(' : sa décision a pris effet'));
 		expect(await closedTwice(2)).toBe(message(' : ses décisions ont pris effet'));
+	});
+});
+
+describe('a closed séance’s fiches', () => {
+	it('are named by the code they had at its closing too, when they moved since', async () => {
+		const admin = await createTestUser(db, PEOPLE.admin);
+		const held = await heldSitting(db, member, {
+			heldOn: '2026-06-15',
+			title: 'Commission des usages numériques',
+			fiches: ['11-1', '13-1', '1-1']
+		});
+		// 13-1 moved before the closing: its code then is today's.
+		const before = await moveFiche(db, admin, '13-1', 3, new Date('2026-06-16T10:00:00Z'));
+		if (!before.ok) throw new Error(before.message);
+		expect(await changeSittingState(db, member, held.sittingId, 'closed', null)).toEqual({
+			ok: true
+		});
+		const after = await moveFiche(db, admin, '11-1', 3, new Date(Date.now() + 60_000));
+		if (!after.ok) throw new Error(after.message);
+		const sitting = (await findSitting(db, held.sittingId))!;
+		expect(sitting.items.map((i) => [i.fiche?.code, i.fiche?.codeThen])).toEqual([
+			['1-1', null],
+			[after.value.code, '11-1'],
+			[before.value.code, null]
+		]);
+		// The workbook of its relevé names it so too (its machine-read CSV keeps today's code).
+		const sheet = releveSheet({
+			...sitting,
+			items: sitting.items.map((item) => ({
+				...item,
+				decisions: [
+					{
+						id: item.id,
+						kind: 'free',
+						previousPriority: null,
+						newPriority: null,
+						opinion: null,
+						text: 'x',
+						recordedBy: null,
+						recordedAt: ''
+					}
+				]
+			}))
+		});
+		expect(sheet.rows.map((row) => row[1])).toEqual([
+			'1-1',
+			`11-1 (aujourd’hui ${after.value.code})`,
+			before.value.code
+		]);
 	});
 });
 

@@ -1144,7 +1144,13 @@ export function agendaPoints(user: User | null, sitting: SittingRecord) {
 	return sitting.items.map(({ fiche, ...item }) => ({
 		...item,
 		fiche: fiche
-			? { code: fiche.code, title: fiche.title, priority: fiche.priority, status: fiche.status }
+			? {
+					code: fiche.code,
+					codeThen: fiche.codeThen,
+					title: fiche.title,
+					priority: fiche.priority,
+					status: fiche.status
+				}
 			: null,
 		canSeeFile:
 			fiche !== null &&
