@@ -831,3 +831,76 @@ export async function findDiscardedUpdate(
 		.where('d.id', '=', id)
 		.executeTakeFirst();
 }
+
+/** A published value of an indicator: its day, its value, when and in which update it was validated. */
+export interface PublishedMeasurement {
+	id: number;
+	indicatorId: number;
+	measuredOn: string;
+	value: number;
+	validatedAt: string | null;
+	updateId: number;
+}
+
+/** Measurements whose update is validated, with when it was: what the public pages show. */
+function publishedMeasurements(db: Executor) {
+	return db
+		.selectFrom('measurement')
+		.innerJoin('progress_update', 'progress_update.id', 'measurement.progress_update_id')
+		.select([
+			'measurement.id',
+			'measurement.indicator_id as indicatorId',
+			'measurement.measured_on as measuredOn',
+			'measurement.value',
+			'progress_update.validated_at as validatedAt',
+			'measurement.progress_update_id as updateId'
+		])
+		.where('progress_update.state', '=', 'validated');
+}
+
+/**
+ * The published values of these indicators, newest day first (on one day, the one recorded last):
+ * what the partner's form shows (the last one) and checks a typed day against (one value a day).
+ */
+export async function listValuesOfIndicators(
+	db: Executor,
+	indicatorIds: number[]
+): Promise<PublishedMeasurement[]> {
+	if (indicatorIds.length === 0) return [];
+	return publishedMeasurements(db)
+		.where('measurement.indicator_id', 'in', indicatorIds)
+		.orderBy('measurement.measured_on', 'desc')
+		.orderBy('measurement.id', 'desc')
+		.execute();
+}
+
+/**
+ * The published values that update `updateId`'s would replace once validated: of another validated
+ * update, for the same indicator and the same day (one published value per indicator and day).
+ */
+export async function findReplacedMeasurements(
+	db: Executor,
+	updateId: number
+): Promise<PublishedMeasurement[]> {
+	return publishedMeasurements(db)
+		.where('measurement.progress_update_id', '!=', updateId)
+		.where((eb) =>
+			eb.exists(
+				eb
+					.selectFrom('measurement as proposed')
+					.select('proposed.id')
+					.where('proposed.progress_update_id', '=', updateId)
+					.whereRef('proposed.indicator_id', '=', 'measurement.indicator_id')
+					.whereRef('proposed.measured_on', '=', 'measurement.measured_on')
+			)
+		)
+		.orderBy('measurement.indicator_id')
+		.orderBy('measurement.id')
+		.execute();
+}
+
+/** Deletes published values replaced by a validation (`findReplacedMeasurements`). */
+export async function deleteReplacedMeasurements(db: Executor, ids: number[]): Promise<void> {
+	if (ids.length === 0) return;
+	await db.deleteFrom('measurement').where('id', 'in', ids).execute();
+}

@@ -48,7 +48,10 @@ import {
 	discardDraft,
 	findDiscardedUpdate,
 	findUpdateBySubmissionKey,
+	deleteReplacedMeasurements,
+	findReplacedMeasurements,
 	insertProgressUpdate,
+	listValuesOfIndicators,
 	insertStaffStatusUpdate,
 	listOrganisationPendingUpdates,
 	recordReview,
@@ -59,7 +62,8 @@ import {
 	withdrawUpdate,
 	type DiscardedUpdate,
 	type PendingUpdateRecord,
-	type ProgressUpdateRecord
+	type ProgressUpdateRecord,
+	type PublishedMeasurement
 } from './repository';
 
 /** What a save did: the update, its state, and whether the same form had been received before. */
@@ -471,6 +475,28 @@ export async function partnerFormContext(
 	});
 }
 
+/** A published value as the partner's form shows it. */
+export type PublishedValue = Pick<PublishedMeasurement, 'measuredOn' | 'value' | 'validatedAt'>;
+
+/**
+ * The published values of each of the fiche's indicators, newest first, by indicator id: the
+ * partner's form shows the last one, and says beside a typed day that has one that validating
+ * the update will replace it (one published value per indicator and day).
+ */
+export async function publishedValuesOf(
+	db: Executor,
+	fiche: { indicators: { id: number }[] }
+): Promise<Record<number, PublishedValue[]>> {
+	const rows = await listValuesOfIndicators(
+		db,
+		fiche.indicators.map((i) => i.id)
+	);
+	const byIndicator: Record<number, PublishedValue[]> = {};
+	for (const { indicatorId, measuredOn, value, validatedAt } of rows)
+		(byIndicator[indicatorId] ??= []).push({ measuredOn, value, validatedAt });
+	return byIndicator;
+}
+
 /** Indicators retired since the form was drawn, for which it sends a value. */
 function retiredWithValue(
 	retired: { id: number; label: string; retiredAt: string }[],
@@ -671,6 +697,8 @@ function checkedAgainstFiche(fiche: Fiche, input: ProgressInput): Refusal | null
 	const indicatorIds = new Set(fiche.indicators.map((i) => i.id));
 	if (input.measurements.some((m) => !indicatorIds.has(m.indicatorId)))
 		return refuse(403, 'Un indicateur ne correspond pas à cette fiche.');
+	const twice = sameDayTwice(fiche, input.measurements);
+	if (twice) return invalidFields(twice);
 	// « À lancer » with the advancement left empty would keep the fiche's published one (40 %):
 	// refused on submit, as the form's other agreements of status and advancement; a draft keeps it.
 	if (
@@ -681,6 +709,26 @@ function checkedAgainstFiche(fiche: Fiche, input: ProgressInput): Refusal | null
 	) {
 		const message = `La fiche est publiée avancée à ${formatPercent(fiche.progress)} : une fiche à lancer ne l’est pas. Indiquez 0 dans l’avancement, ou choisissez le statut « En cours ».`;
 		return invalidFields({ progress: message });
+	}
+	return null;
+}
+
+/**
+ * Two values of one indicator on one day in one update (sent by a command or a hand-made post: the
+ * form has one line per indicator): refused, since one value a day is published. Null when none.
+ */
+function sameDayTwice(fiche: Fiche, measurements: Measured[]): Record<string, string> | null {
+	const seen = new Set<string>();
+	for (const m of measurements) {
+		const key = `${m.indicatorId}/${m.measuredOn}`;
+		if (seen.has(key)) {
+			const label = fiche.indicators.find((i) => i.id === m.indicatorId)?.label ?? '';
+			return {
+				[indicatorField(m.indicatorId, 'date')]:
+					`Deux valeurs de l’indicateur « ${label} » portent la même date (${formatDate(m.measuredOn)}) : une seule valeur par jour est publiée. Gardez-en une.`
+			};
+		}
+		seen.add(key);
 	}
 	return null;
 }
@@ -1130,6 +1178,12 @@ export async function reviewProgressUpdate(
 			return refuse(400, RETURN_NEEDS_COMMENT, { fieldErrors: { comment: RETURN_NEEDS_COMMENT } });
 		const ficheBefore = await findPublishedState(trx, update.ficheId);
 		const validated = input.decision === 'validate';
+		// One published value per indicator and day: a value sent for a day that has one corrects it.
+		const replaced = validated ? await findReplacedMeasurements(trx, update.id) : [];
+		await deleteReplacedMeasurements(
+			trx,
+			replaced.map((r) => r.id)
+		);
 		await recordReview(trx, update.id, {
 			state: validated ? 'validated' : 'returned',
 			validatedAt: validated ? now.toISOString() : null,
@@ -1149,9 +1203,11 @@ export async function reviewProgressUpdate(
 				action: validated ? 'update.validated' : 'update.returned',
 				target: { type: 'suivi', id: update.id },
 				summary: validated
-					? `Mise à jour de la fiche ${update.ficheCode} validée et publiée`
+					? `Mise à jour de la fiche ${update.ficheCode} validée et publiée${replacementWords(update, replaced)}`
 					: `Mise à jour de la fiche ${update.ficheCode} renvoyée : ${input.comment}`,
-				before: validated ? { fiche: ficheBefore } : { state: update.state },
+				before: validated
+					? { fiche: ficheBefore, ...replacedState(replaced) }
+					: { state: update.state },
 				after: validated ? { fiche: ficheAfter } : { state: 'returned' },
 				clientAddress
 			},
@@ -1165,6 +1221,38 @@ export async function reviewProgressUpdate(
 		);
 		return ok();
 	});
+}
+
+/**
+ * The journal's words for the published values a validation replaced, each with the value that
+ * replaces it (« . Mesure remplacée : « Nombre de territoires » au 1er octobre 2026 : 3 → 4 »).
+ */
+function replacementWords(update: ProgressUpdateRecord, replaced: PublishedMeasurement[]): string {
+	return replaced
+		.flatMap((old) => {
+			const m = update.measurements.find(
+				(n) => n.indicatorId === old.indicatorId && n.measuredOn === old.measuredOn
+			);
+			if (!m) return [];
+			const text = (value: number) => indicatorValueText(m.indicatorKind, m.indicatorUnit, value);
+			return [
+				`. Mesure remplacée : « ${m.indicatorLabel} » au ${formatDate(m.measuredOn)} : ${text(old.value)} → ${text(m.value)}`
+			];
+		})
+		.join('');
+}
+
+/** The replaced values as the journal keeps them (their update, to find it again), when any. */
+function replacedState(replaced: PublishedMeasurement[]) {
+	if (replaced.length === 0) return {};
+	return {
+		replacedMeasurements: replaced.map(({ indicatorId, measuredOn, value, updateId }) => ({
+			indicatorId,
+			measuredOn,
+			value,
+			updateId
+		}))
+	};
 }
 
 /** What « Changer le statut » sends: the new status, why, and the commission's decision applied. */

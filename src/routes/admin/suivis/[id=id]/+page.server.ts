@@ -6,6 +6,7 @@ import { invalidFormAnswer, refusalAnswer } from '$lib/server/http/form-answer';
 import {
 	findProgressUpdate,
 	findPublishedState,
+	findReplacedMeasurements,
 	findStatingUpdates
 } from '$lib/server/progress/repository';
 import { reviewProgressUpdate } from '$lib/server/progress/service';
@@ -44,6 +45,9 @@ export const load: PageServerLoad = async (event) => {
 		update,
 		draft: null,
 		published,
+		// The published values its own replace once validated (one per indicator and day).
+		replaced:
+			update.state === 'submitted' ? await findReplacedMeasurements(getDb(), update.id) : [],
 		superseded: {
 			status: laterThan(stating.status, update.status !== null),
 			progress: laterThan(stating.progress, update.progress !== null)

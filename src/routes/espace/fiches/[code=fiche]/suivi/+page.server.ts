@@ -6,7 +6,11 @@ import { getDb } from '$lib/server/db/instance';
 import { notFound, retryUnderMovedCode } from '$lib/server/http/moved-fiche';
 import { refusalAnswer, typedValues } from '$lib/server/http/form-answer';
 import { refuse } from '$lib/server/result';
-import { partnerFormContext, saveProgressForm } from '$lib/server/progress/service';
+import {
+	partnerFormContext,
+	publishedValuesOf,
+	saveProgressForm
+} from '$lib/server/progress/service';
 import { indicatorField } from '$lib/schemas/progress-update';
 import { parisToday } from '$lib/utils/dates';
 import { formatNumberInput } from '$lib/utils/format';
@@ -128,6 +132,7 @@ export const load: PageServerLoad = async (event) => {
 	}
 	return {
 		fiche,
+		published: await publishedValuesOf(getDb(), fiche),
 		draft: draft
 			? {
 					id: draft.id,
