@@ -131,6 +131,31 @@ export const UPDATE_DECISION_WORDS = { validated: 'validée', returned: 'renvoy�
  */
 export const UPDATE_STATE_WORDS = { submitted: 'soumise', ...UPDATE_DECISION_WORDS } as const;
 
+/**
+ * Who wrote the version of an update that a page shows: the person who saved or submitted it last
+ * (« saisie par Bruno Petit »), and the one who began it when that was someone else (« commencée
+ * par Claire Martin, soumise par Bruno Petit »). One wording for every page that names them; null
+ * when no name is known.
+ */
+export function updateAuthorship(update: {
+	state: keyof typeof UPDATE_STATE_LABELS;
+	authorId: number | null;
+	authorName: string | null;
+	updatedBy: number | null;
+	updatedByName: string | null;
+}): string | null {
+	const last = update.updatedByName ?? update.authorName;
+	if (last === null) return null;
+	if (
+		update.updatedByName === null ||
+		update.authorName === null ||
+		update.authorId === update.updatedBy
+	)
+		return `saisie par ${last}`;
+	const verb = update.state === 'draft' ? 'enregistrée' : 'soumise';
+	return `commencée par ${update.authorName}, ${verb} par ${update.updatedByName}`;
+}
+
 /** An organisation that the workbook lists again after its retirement: what its import does. */
 export const RESTORED_WORD = 'rétablie';
 

@@ -10,6 +10,7 @@ import {
 import { listPendingUpdates } from '$lib/server/progress/service';
 import { parisToday } from '$lib/utils/dates';
 import { asksNothingOf, isStale, recentlyValidatedSince } from '$lib/utils/rules';
+import { updateAuthorship } from '$lib/utils/vocabulary';
 import type { PageServerLoad } from './$types';
 
 // A partner's own page: a member or an admin who follows a partner's link (or signs in again
@@ -56,7 +57,7 @@ export const load: PageServerLoad = async (event) => {
 			state: u.state,
 			reviewComment: u.reviewComment,
 			returnedAt: u.returnedAt,
-			authorName: u.authorName,
+			authorship: updateAuthorship(u),
 			submittedAt: u.submittedAt,
 			// Its organisation no longer works on the fiche: read only (/espace/suivis/[id] says why),
 			// decided by the service as that page decides it.
