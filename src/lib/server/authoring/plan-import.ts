@@ -109,9 +109,12 @@ export async function exportPlanWorkbook(db: Executor): Promise<Uint8Array> {
 	// One state of the plan (readTransaction): a colleague's save landing between these reads would
 	// give a workbook whose revision says it holds that save while its rows are older, and whose
 	// import would then undo it unseen.
-	const [model, latest, revision] = await readTransaction(db, (reads) =>
-		Promise.all([loadPlanModel(reads), loadLatestValues(reads), latestRevisionId(reads)])
-	);
+	// One after the other: a read that failed ends the transaction, and none may go on after it.
+	const [model, latest, revision] = await readTransaction(db, async (reads) => [
+		await loadPlanModel(reads),
+		await loadLatestValues(reads),
+		await latestRevisionId(reads)
+	]);
 	return writePlanWorkbook(model, latest, revision);
 }
 

@@ -165,6 +165,8 @@ describe('a read transaction', () => {
 				other.exec('COMMIT');
 				// Committed meanwhile: not seen, the transaction reads the state of its first read.
 				const second = await count(reader);
+				// Called again with the connection it holds: the same transaction, still read-only after.
+				expect(await readTransaction(reader, count)).toBe(1);
 				await expect(sql`insert into note values ('refusée')`.execute(reader)).rejects.toThrow(
 					/readonly/
 				);

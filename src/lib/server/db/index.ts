@@ -217,6 +217,13 @@ export function readAtOnce<R>(db: Db, query: CompiledQuery<R>): R[] {
 }
 
 /**
+ * The connections a read transaction holds: `reads` given one of them and calling readTransaction
+ * again reads in the same transaction (a second BEGIN would fail, and its end would turn
+ * `query_only` off for the rest of the first).
+ */
+const reading = new WeakSet<Executor>();
+
+/**
  * Runs `reads` on one state of the database without asking for the write lock: in the transaction
  * given, or else in a read transaction of its own (`BEGIN DEFERRED`, whose first read fixes the
  * state it sees). Every transaction `transaction()` opens begins IMMEDIATE (dialect.ts), taking the
@@ -229,22 +236,26 @@ export async function readTransaction<T>(
 	db: Executor,
 	reads: (db: Executor) => Promise<T>
 ): Promise<T> {
-	if (db.isTransaction) return reads(db);
+	if (db.isTransaction || reading.has(db)) return reads(db);
 	return db.connection().execute(async (connection) => {
-		await sql`pragma query_only = on`.execute(connection);
+		reading.add(connection);
+		// Bookkeeping sent as Kysely sends its own BEGIN and COMMIT: past the plugins, so that a
+		// page's statement count (statement-count.spec) counts its reads, not these.
+		const bare = connection.withoutPlugins();
+		await sql`pragma query_only = on`.execute(bare);
 		try {
-			await sql`begin deferred`.execute(connection);
+			await sql`begin deferred`.execute(bare);
 			try {
 				const read = await reads(connection);
-				await sql`commit`.execute(connection);
+				await sql`commit`.execute(bare);
 				return read;
 			} catch (error) {
 				// Over already if SQLite ended it (an I/O error): the error that did is the one kept.
-				await sql`rollback`.execute(connection).catch(() => undefined);
+				await sql`rollback`.execute(bare).catch(() => undefined);
 				throw error;
 			}
 		} finally {
-			await sql`pragma query_only = off`.execute(connection);
+			await sql`pragma query_only = off`.execute(bare);
 		}
 	});
 }
