@@ -66,15 +66,16 @@ const danglingLink = (target: string) =>
  * followed. A file system without hard links (some network shares) gets the rename, checked just
  * before.
  */
+/** link() failed for the name taken (EEXIST), or for a file system without hard links. */
+const NO_LINK = new Set(['EEXIST', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+
 function putInPlace(partial: string, target: string): void {
 	try {
 		linkSync(partial, target);
 		rmSync(partial);
 		return;
 	} catch (error) {
-		const code = (error as { code?: unknown }).code;
-		if (code !== 'EEXIST' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP')
-			throw error;
+		if (!NO_LINK.has(String((error as { code?: unknown }).code))) throw error;
 	}
 	const there = lstatSync(target, { throwIfNoEntry: false });
 	if (there?.isSymbolicLink() && !existsSync(target)) throw danglingLink(target);
