@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PlanDocumentSchema } from './testing';
+import { EditionPlanDocumentSchema, PlanDocumentSchema } from './testing';
 import { type User } from '../auth/users';
 import { createTestUser, PEOPLE } from '../auth/testing';
 import { heldSitting } from '../commission/testing';
 import { updateFiche } from '../authoring/fiches';
 import { editOrganisation } from '../authoring/organisations';
-import { editedFiche } from '../authoring/testing';
+import { editedFiche, moveFiche } from '../authoring/testing';
 import type { Db } from '../db';
 import type { FicheStatus } from '../db/schema';
 import { getDataRevision } from '../db/revision';
@@ -579,6 +579,46 @@ describe('open data sdusn/plan@2', () => {
 		expect(after).toEqual(before);
 		const live = strictCsv(text((await (await liveSet()).file('mesures-2020'))!));
 		expect(live.some((row) => row[5] === '99')).toBe(true);
+	});
+
+	it('gives each live fiche of plan.json its former codes, oldest first; an edition keeps its codes', async () => {
+		await seedHistory();
+		await publishYear(2020);
+		const frozen = text((await openDataFile(db, 'plan', { year: 2020 }))!);
+		const moved = async (code: string, objective: number, at: string) => {
+			const result = await moveFiche(db, admin, code, objective, new Date(at));
+			if (!result.ok) throw new Error(result.message);
+			return result.value.code;
+		};
+		// 6-1 moves twice (to objective 5, then 1), 12-1 once; 9-1 never.
+		const once = await moved('6-1', 5, '2026-03-01T10:00:00Z');
+		const twice = await moved(once, 1, '2026-04-01T10:00:00Z');
+		const other = await moved('12-1', 4, '2026-05-01T10:00:00Z');
+		// 11-1 moves away and back: it takes its code again, which is none of its former ones.
+		const away = await moved('11-1', 4, '2026-06-01T10:00:00Z');
+		expect(await moved(away, 11, '2026-06-02T10:00:00Z')).toBe('11-1');
+		const live = JSON.parse(text((await (await liveSet()).file('plan'))!));
+		expect(() => PlanDocumentSchema.parse(live)).not.toThrow();
+		type Fiche = {
+			code: string;
+			former_codes?: string[];
+			indicators: { id: string; label: string }[];
+		};
+		const fiche = (plan: { fiches: Fiche[] }, code: string) =>
+			plan.fiches.find((f) => f.code === code)!;
+		expect(fiche(live, twice).former_codes).toEqual(['6-1', once]);
+		expect(fiche(live, other).former_codes).toEqual(['12-1']);
+		expect(fiche(live, '11-1').former_codes).toEqual([away]);
+		expect(fiche(live, '9-1').former_codes).toEqual([]);
+		expect(live.fiches.some((f: Fiche) => ['6-1', once, '12-1'].includes(f.code))).toBe(false);
+		// An indicator keeps its rank: its former id is a former code and the same rank.
+		const edition = JSON.parse(frozen);
+		const ids = (f: Fiche) => f.indicators.map((i) => `${i.id.split('-')[2]} ${i.label}`);
+		expect(ids(fiche(live, twice))).toEqual(ids(fiche(edition, '6-1')));
+		expect(fiche(live, twice).indicators[0]!.id).toBe(`${twice}-1`);
+		// The edition keeps its bytes, its codes and its shape (no former_codes).
+		expect(text((await openDataFile(db, 'plan', { year: 2020 }))!)).toBe(frozen);
+		expect(() => EditionPlanDocumentSchema.parse(edition)).not.toThrow();
 	});
 
 	it('leaves out of an edition the measurements of an indicator added after its date, even dated back', async () => {

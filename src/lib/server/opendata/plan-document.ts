@@ -1,5 +1,6 @@
 import { parisDate } from '../../utils/dates';
 import { compareFicheCodes, compareFrench } from '../../utils/text';
+import { listFicheMoves } from '../authoring/revisions-repository';
 import type { Executor } from '../db';
 import type { FicheStatus, IndicatorKind } from '../db/schema';
 import type { DashboardInput } from '../dashboard/figures';
@@ -52,6 +53,11 @@ export interface OpenDataIndicator {
 
 export interface OpenDataFiche {
 	code: string;
+	/**
+	 * Live only: the codes it had before it moved to another objective, oldest first (an edition's
+	 * plan.json has none: it stands under the codes of its day).
+	 */
+	former_codes?: string[];
 	objective: number;
 	title: string;
 	priority: number;
@@ -64,7 +70,10 @@ export interface OpenDataFiche {
 	last_update: string | null;
 }
 
-/** The stable identifier of an indicator: its fiche's code and its rank in the fiche. */
+/**
+ * The identifier of an indicator: its fiche's code and its rank in the fiche (a fiche moved to
+ * another objective takes a new code, its indicators keep their ranks).
+ */
 export const indicatorId = (fiche: string, position: number) => `${fiche}-${position}`;
 
 /**
@@ -107,6 +116,7 @@ export async function buildPlanDocument(
 		? new Map((await listLastUpdateDates(db, edition.asOf)).map((r) => [r.code, r.last]))
 		: undefined;
 	const stateByCode = edition ? new Map(edition.state.fiches.map((f) => [f.code, f])) : undefined;
+	const formerCodes = edition ? undefined : await formerCodesByFiche(db);
 
 	const group = <T extends { ficheId: number }>(rows: T[]) => {
 		const map = new Map<number, T[]>();
@@ -139,6 +149,7 @@ export async function buildPlanDocument(
 			const { owners, partners, linked } = relations.get(f.id)!;
 			return {
 				code: f.code,
+				...(formerCodes && { former_codes: formerCodes.get(f.code) ?? [] }),
 				objective: f.objective,
 				title: f.title,
 				priority: stateByCode ? (then?.priority ?? f.priority) : f.priority,
@@ -175,6 +186,22 @@ export async function buildPlanDocument(
 		document.edition = { year: edition.year, version: edition.version };
 	}
 	return document;
+}
+
+/**
+ * Each moved fiche's former codes by its code now, oldest first: what the portal answers a former
+ * code with (the redirect of /fiches/6-1, the search), so that a reader joins the live files to
+ * an edition's, frozen under the codes of their day.
+ */
+async function formerCodesByFiche(db: Executor): Promise<Map<string, string[]>> {
+	const codes = new Map<string, string[]>();
+	// Latest first: each earlier code goes before those already met. A fiche moved back to an
+	// objective takes its code there again (17-3 → 4-2 → 17-3): its code now is no former one.
+	for (const { code, formerCode } of await listFicheMoves(db)) {
+		const later = (codes.get(code) ?? []).filter((c) => c !== formerCode);
+		codes.set(code, code === formerCode ? later : [formerCode, ...later]);
+	}
+	return codes;
 }
 
 export function planDocumentToJson(document: PlanDocument): string {
