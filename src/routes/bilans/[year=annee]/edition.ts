@@ -6,6 +6,7 @@ import { getDb } from '$lib/server/db/instance';
 import { keyedByRevision } from '$lib/server/db/revision-cache';
 import { editionPage } from '$lib/server/editions/snapshot';
 import { listFicheMoves } from '$lib/server/authoring/revisions-repository';
+import { redirectToMovedFiche } from '$lib/server/http/moved-fiche';
 import { NO_SUCH_FILE } from '$lib/server/opendata/http';
 import { openDataFile, packageFiles, packageOfVersion } from '$lib/server/opendata/published';
 import {
@@ -79,11 +80,15 @@ export async function publishedFile(yearParam: string, name: string, url: URL) {
 /**
  * One fiche as the published edition named by the URL froze it (`/bilans/2018/fiches/17-1`): its
  * place in the plan, texts, owners, partners, links and indicators as they stood at publication,
- * and its year in the edition (status, advancement, every validated update of the year).
+ * and its year in the edition (status, advancement, every validated update of the year). Asked
+ * for by a code the fiche took later (moved to another objective since: the live pages and files
+ * give it), redirected (307, query kept) to the page under the edition's own code.
  */
 export async function publishedFiche(yearParam: string, code: string, url: URL) {
 	const { year, version } = editionKey(yearParam, url);
-	return frozenFiche(getDb(), `${year}|${code}|${version ?? ''}`);
+	const page = await frozenFiche(getDb(), `${year}|${code}|${version ?? ''}`);
+	if (page.editionCode !== null) redirectToMovedFiche(url, code, page.editionCode);
+	return page;
 }
 
 /** Kept once per change (a published edition never changes; a new version is a change). */
@@ -93,13 +98,18 @@ const frozenFiche = keyedByRevision(async (db, key: string) => {
 	const version = versionText === '' ? undefined : Number(versionText);
 	const edition = (await findFrozenFiche(db, year, code, version)) ?? notPublished(year, version);
 	const fiche = frozenFicheOf(edition, code);
-	if (!edition.plan || !fiche || !edition.texts)
+	if (!edition.plan || !fiche || !edition.texts) {
+		const editionCode = await editionCodeOf(db, edition, code);
+		if (editionCode) return { editionCode };
 		error(404, `La fiche ${code} ne figure pas dans le bilan ${year}.`);
+	}
 	const versions = await listVersions(db, year);
 	const objective = edition.plan.objectives.find((o) => o.number === fiche.objective);
 	const orientation = edition.plan.orientations.find((o) => o.code === objective?.orientation);
 	const axis = edition.plan.axes.find((a) => a.code === orientation?.axis);
 	return {
+		// Asked for by the edition's own code: no redirect (publishedFiche).
+		editionCode: null,
 		edition: {
 			year: edition.year,
 			version: edition.version,
@@ -131,6 +141,21 @@ const frozenFiche = keyedByRevision(async (db, key: string) => {
 function frozenFicheOf(edition: Awaited<ReturnType<typeof findFrozenFiche>>, code: string) {
 	const fiche = edition?.plan?.fiches.find((f) => f.code === code);
 	return fiche && edition?.texts ? fiche : undefined;
+}
+
+/**
+ * The code an edition gave a fiche that `code` names now or named later (moved since, once or
+ * more: both codes lead to the code it has today), when the edition's plan has it; undefined
+ * otherwise.
+ */
+async function editionCodeOf(
+	db: Executor,
+	edition: Awaited<ReturnType<typeof findFrozenFiche>>,
+	code: string
+): Promise<string | undefined> {
+	const codes = (edition?.plan?.fiches ?? []).map((f) => f.code);
+	const now = await codesNow(db, [code, ...codes]);
+	return codes.find((c) => c !== code && now.get(c) === now.get(code));
 }
 
 /**
