@@ -139,19 +139,45 @@ describe('the fiches’ search', () => {
 	it('looks for each word at the start of a word, a hyphenated one in a row or joined', () => {
 		const text = foldSearchedText('Le gouvernement, l’ENT et le Wi‑Fi des tiers-lieux');
 		expect(text).toBe(' le gouvernement l ent et le wi fi des tiers lieux wifi tierslieux');
-		const finds = (query: string) =>
-			foldSearchQuery(query)
-				.split(' ')
-				.every((word) => searchForms(word).some((form) => text.includes(form)));
+		const finds = findsIn(text);
 		expect(finds('ent')).toBe(true);
 		expect(finds('vernement')).toBe(false);
 		expect(finds('wifi')).toBe(true);
 		expect(finds('WI-FI')).toBe(true);
 		expect(finds('tiers lieux')).toBe(true);
 		expect(finds('lieux-tiers')).toBe(false);
-		expect(foldSearchQuery(' -wi-fi- / l’ENT ')).toBe('wi-fi l ent');
+		expect(foldSearchQuery(' -wi-fi- / l’ENT ')).toBe('wi-fi ent');
+	});
+
+	// Review s57: « Ad’Occ » found 10 fiches, « ad » at the start of « administration » and « occ »
+	// of « Occitanie »; only 5 name Ad’Occ. An apostrophe between letters now joins as a hyphen does.
+	it('reads an apostrophe between letters as a hyphen, an elision as a word apart', () => {
+		const adOcc = findsIn(foldSearchedText('Avec Ad’Occ, l’agence régionale'));
+		const apart = findsIn(foldSearchedText('L’administration en Occitanie'));
+		for (const query of ['Ad’Occ', "Ad'Occ", 'ad-occ', 'adocc', 'AD‘OCC'])
+			expect([adOcc(query), apart(query)], query).toEqual([true, false]);
+		expect(foldSearchQuery('Ad’Occ')).toBe('ad-occ');
+		// Elisions still find the word after them, with or without the article in the fiche.
+		const ent = findsIn(foldSearchedText('L’ENT des collèges, des usages d’un ENT'));
+		for (const query of ['l’ENT', 'ENT', 'd’usages', 'usages', "qu'usages", 'jusqu’aux usages'])
+			expect(ent(query), query).toBe(query !== 'jusqu’aux usages');
+		expect(foldSearchedText('l’ENT d’Ad’Occ')).toBe(' l ent d ad occ adocc');
+		// Not joined to its article: « lent » is no word of « l’ENT ».
+		expect(findsIn(foldSearchedText('l’ENT'))('lent')).toBe(false);
+		// A word joined elsewhere than after an elision: its parts in a row, or joined.
+		const today = findsIn(foldSearchedText('aujourd’hui'));
+		for (const query of ['aujourd’hui', 'aujourdhui', 'aujourd hui'])
+			expect(today(query)).toBe(true);
 	});
 });
+
+/** Whether a search finds a fiche of that search text (`foldSearchedText`), as listFiches does. */
+function findsIn(text: string) {
+	return (query: string) =>
+		foldSearchQuery(query)
+			.split(' ')
+			.every((word) => searchForms(word).some((form) => text.includes(form)));
+}
 
 describe('sameWords', () => {
 	it('compares names as they show: full-width letters as letters, characters that show nothing left out', () => {

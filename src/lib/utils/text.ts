@@ -120,34 +120,53 @@ export function readTimestamp(raw: unknown): number | null {
 	return typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
 }
 /**
- * Folded as foldForMatching() does, but a hyphen inside a word kept, as « - »: « Wi‑Fi » →
- * « wi-fi ». The words are separated by single spaces.
+ * Folded as foldForMatching() does, but a hyphen or an apostrophe inside a word kept, as « - » or
+ * « ' »: « Wi‑Fi » → « wi-fi », « Ad’Occ » → « ad'occ ». The words are separated by single spaces.
  */
 function foldKeepingHyphens(text: string): string {
 	return foldForSearch(text)
-		.replace(/[^\p{L}\p{N}]+/gu, (run: string, at: number, whole: string) =>
-			/^[-\u2010\u2011]$/.test(run) && at > 0 && at + 1 < whole.length ? '-' : ' '
-		)
+		.replace(/[^\p{L}\p{N}]+/gu, (run: string, at: number, whole: string) => {
+			const inside = at > 0 && at + run.length < whole.length;
+			if (inside && /^[-\u2010\u2011]$/.test(run)) return '-';
+			return inside && run === "'" ? "'" : ' ';
+		})
 		.trim();
 }
 
 /**
- * A search as /fiches reads it: its words, folded, separated by single spaces; a hyphenated word
- * kept whole (« wi-fi »), for searchForms().
+ * French elision at the start of a word (« l’ », « d’ », « qu’ », « jusqu’ »…): the article or
+ * conjunction before its apostrophe, which is a word of its own, not the start of one joined.
+ */
+const ELISION = /^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)'/;
+
+/**
+ * A search as /fiches reads it: its words, folded, separated by single spaces; a word of letters
+ * joined by a hyphen or an apostrophe kept whole, as a hyphenated word (« wi-fi », « ad-occ » for
+ * « Ad’Occ »), for searchForms(); an elided article or conjunction left out (« l’ENT » is « ent »,
+ * « d’usages » is « usages »), as it is a word apart in the fiche's text.
  */
 export function foldSearchQuery(text: string): string {
-	return foldKeepingHyphens(text);
+	return foldKeepingHyphens(text)
+		.split(' ')
+		.map((word) => word.replace(ELISION, '').replaceAll("'", '-'))
+		.filter(Boolean)
+		.join(' ');
 }
 
 /**
  * A fiche's text as it is searched (its `search_text`): a space before every word, so that a
- * search word is found at the start of a word (searchForms); a hyphenated word as its parts and
- * joined (« Wi-Fi » holds « wi fi » and « wifi », found by « wifi » as by « wi-fi »).
+ * search word is found at the start of a word (searchForms); a word joined by hyphens or
+ * apostrophes as its parts, and joined (« Wi-Fi » holds « wi fi » and « wifi », found by « wifi »
+ * as by « wi-fi »; « Ad’Occ » holds « ad occ » and « adocc »), an elision before an apostrophe
+ * (« l’ », « d’ ») a word apart, never joined (« l’ENT » is « l ent », not « lent »).
  */
 export function foldSearchedText(text: string): string {
 	const words = foldKeepingHyphens(text).split(' ');
-	const joined = words.filter((w) => w.includes('-')).map((w) => w.replaceAll('-', ''));
-	return ` ${[...words.map((w) => w.replaceAll('-', ' ')), ...joined].join(' ')}`;
+	const joined = words
+		.map((w) => w.replace(ELISION, ''))
+		.filter((w) => /['-]/.test(w))
+		.map((w) => w.replace(/['-]/g, ''));
+	return ` ${[...words.map((w) => w.replace(/['-]/g, ' ')), ...joined].join(' ')}`;
 }
 
 /**

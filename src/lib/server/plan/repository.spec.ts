@@ -162,6 +162,20 @@ describe('listFiches', () => {
 			expect(byName).toContain(code);
 	});
 
+	// Review s57: « Ad’Occ » found 10 fiches (« ad » of « administration », « occ » of
+	// « Occitanie »), though 5 name Ad’Occ.
+	it('finds an organisation by its name with an apostrophe inside, as by its filter', async () => {
+		const search = async (text: string) =>
+			codes(await listFiches(db, { text: foldSearchQuery(text) }));
+		const adOcc = codes(await listFiches(db, { organisation: 'ad-occ' }));
+		expect(adOcc.length).toBeGreaterThan(0);
+		for (const query of ['Ad’Occ', "Ad'Occ", 'ad-occ', 'adocc'])
+			expect(await search(query), query).toEqual(adOcc);
+		// Elisions still find the word after them.
+		expect(await search('l’ENT')).toEqual(await search('ENT'));
+		expect(await search('d’usages')).toEqual(await search('usages'));
+	});
+
 	it('builds a statement once per set of filters, then runs it with each request’s values', async () => {
 		await listFiches(db, { axis: 'performance', priority: 2 });
 		await listFiches(db, { organisation: 'cdg46', text: 'wi-fi' });
