@@ -13,7 +13,7 @@ import {
 	readPageNumber,
 	readTimestamp,
 	sameWords,
-	searchForms
+	searchAlternatives
 } from './text';
 
 describe('frenchSpacing', () => {
@@ -169,14 +169,30 @@ describe('the fiches’ search', () => {
 		for (const query of ['aujourd’hui', 'aujourdhui', 'aujourd hui'])
 			expect(today(query)).toBe(true);
 	});
+
+	// Review s57: « CDG 46 » (the register's spelling) did not find CDG46's fiches (« 46 » is the
+	// start of no word there); « cdg46 » did.
+	it('also tries two words in a row joined, as a hyphenated word’s parts, besides each word alone', () => {
+		const cdg = findsIn(foldSearchedText('Porteur : CDG46 (centre de gestion)'));
+		for (const query of ['CDG 46', 'cdg46', 'cdg-46', 'centre cdg 46', 'cdg 46 gestion', 'CDG'])
+			expect(cdg(query), query).toBe(true);
+		expect(cdg('cdg 47')).toBe(false);
+		// Today's matches are kept: each word alone, anywhere.
+		expect(findsIn(foldSearchedText('Le CDG et le département 46'))('cdg 46')).toBe(true);
+		expect(findsIn(foldSearchedText('Tiers-lieux'))('tiers lieux')).toBe(true);
+		// A long search is not joined two by two (its statement would grow with every word).
+		const long = 'a b c d e f g';
+		expect(searchAlternatives(foldSearchQuery(long))).toHaveLength(1);
+		expect(searchAlternatives('cdg 46')).toEqual([[[' cdg'], [' 46']], [[' cdg46']]]);
+	});
 });
 
 /** Whether a search finds a fiche of that search text (`foldSearchedText`), as listFiches does. */
 function findsIn(text: string) {
 	return (query: string) =>
-		foldSearchQuery(query)
-			.split(' ')
-			.every((word) => searchForms(word).some((form) => text.includes(form)));
+		searchAlternatives(foldSearchQuery(query)).some((words) =>
+			words.every((forms) => forms.some((form) => text.includes(form)))
+		);
 }
 
 describe('sameWords', () => {

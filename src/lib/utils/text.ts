@@ -175,10 +175,30 @@ export function foldSearchedText(text: string): string {
  * hyphenated word, its parts in a row or joined (« wi-fi » finds « Wi-Fi » and « WIFI », not
  * « wiki » and « fiche » apart).
  */
-export function searchForms(word: string): string[] {
+function searchForms(word: string): string[] {
 	return word.includes('-')
 		? [` ${word.replaceAll('-', ' ')}`, ` ${word.replaceAll('-', '')}`]
 		: [` ${word}`];
+}
+
+/** Past this many words, a search is not also tried with two words in a row joined. */
+const MAX_JOINED_SEARCH_WORDS = 6;
+
+/**
+ * The ways a fiche matches a search (foldSearchQuery's words), any of them: each a list of words
+ * that must all be in the fiche, each word as any of its forms (searchForms). The words as typed;
+ * then, for a search of a few words, the same with two words in a row joined, as the parts of a
+ * hyphenated word are (« cdg 46 » finds « CDG46 », « ad occ » « Ad’Occ »), found besides.
+ */
+export function searchAlternatives(query: string): string[][][] {
+	const words = query.split(' ').filter(Boolean);
+	const joined =
+		words.length > MAX_JOINED_SEARCH_WORDS
+			? []
+			: words
+					.slice(1)
+					.map((word, i) => [...words.slice(0, i), words[i] + word, ...words.slice(i + 2)]);
+	return [words, ...joined].map((alternative) => alternative.map(searchForms));
 }
 
 /** A fiche's number in its objective is one digit (the open data's pattern): nine at most. */

@@ -176,6 +176,21 @@ describe('listFiches', () => {
 		expect(await search('d’usages')).toEqual(await search('usages'));
 	});
 
+	// Review s57: « CDG 46 » (the register's spelling) found 1-1 only, for a « 46 » of its own.
+	it('finds two words in a row joined too, besides each word alone', async () => {
+		const search = async (text: string) =>
+			codes(await listFiches(db, { text: foldSearchQuery(text) }));
+		const cdg = codes(await listFiches(db, { organisation: 'cdg46' }));
+		expect(cdg.length).toBeGreaterThan(1);
+		for (const query of ['CDG 46', 'cdg46'])
+			for (const code of cdg) expect(await search(query), query).toContain(code);
+		// Today's matches kept: each word alone still finds a fiche.
+		const adOcc = codes(await listFiches(db, { organisation: 'ad-occ' }));
+		expect(await search('ad occ')).toEqual(
+			expect.arrayContaining([...adOcc, ...(await search('administration occitanie'))])
+		);
+	});
+
 	it('builds a statement once per set of filters, then runs it with each request’s values', async () => {
 		await listFiches(db, { axis: 'performance', priority: 2 });
 		await listFiches(db, { organisation: 'cdg46', text: 'wi-fi' });

@@ -10,7 +10,7 @@ import {
 import { jsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { RichText } from '../../utils/rich-text';
 import { flattenRichText } from '../../utils/rich-text';
-import { compareFrench, foldSearchedText, searchForms } from '../../utils/text';
+import { compareFrench, foldSearchedText, searchAlternatives } from '../../utils/text';
 import { FICHE_PAGE_HISTORY, FICHE_PAGE_MEASUREMENTS } from '../../utils/rules';
 import type { Database, FicheStatus, IndicatorKind, OrganisationKind } from '../db/schema';
 import { indicatorRowInPlanBy, inPlanBy } from '../authoring/revisions-repository';
@@ -369,8 +369,8 @@ interface FicheListSlots {
 	status?: number;
 	code?: number;
 	organisation?: number;
-	/** Each searched word's forms (searchForms). */
-	words: number[][];
+	/** The search's ways to match (searchAlternatives): each word's forms, in each. */
+	words: number[][][];
 }
 
 function ficheListSlots(query: FicheQuery): { slots: FicheListSlots; values: unknown[] } {
@@ -387,11 +387,11 @@ function ficheListSlots(query: FicheQuery): { slots: FicheListSlots; values: unk
 		status: text(query.status),
 		code: text(query.code),
 		organisation: text(query.organisation),
-		// Every word of the search, in any order, at the start of a word of the fiche's texts.
-		words: (query.text ?? '')
-			.split(' ')
-			.filter(Boolean)
-			.map((word) => searchForms(word).map(slot))
+		// Every word of the search, in any order, at the start of a word of the fiche's texts (or
+		// two in a row joined: « cdg 46 » for « CDG46 »).
+		words: query.text
+			? searchAlternatives(query.text).map((words) => words.map((forms) => forms.map(slot)))
+			: []
 	};
 	return { slots, values };
 }
@@ -442,11 +442,15 @@ function ficheListQuery(
 		)
 		.$if(words.length > 0, (q) =>
 			q.where((eb) =>
-				eb.and(
-					words.map((forms) =>
-						eb.or(
-							forms.map((form) =>
-								eb(eb.fn('instr', ['fiche.search_text', eb.val(value<string>(form))]), '>', 0)
+				eb.or(
+					words.map((alternative) =>
+						eb.and(
+							alternative.map((forms) =>
+								eb.or(
+									forms.map((form) =>
+										eb(eb.fn('instr', ['fiche.search_text', eb.val(value<string>(form))]), '>', 0)
+									)
+								)
 							)
 						)
 					)
