@@ -37,10 +37,11 @@ afterAll(() => {
 const MAX_STATEMENTS = 10;
 /**
  * Built once per change of published data, then served as they are: every open-data file from one
- * reading (plan, its structure and indicators, measurements, updates, decisions, the plan's changes),
- * each of the five readings in a transaction that first checks the revision of published data.
+ * reading (plan, its structure and indicators, the fiches' former codes, measurements, updates,
+ * decisions, the plan's changes), each of the five readings in a transaction that first checks the
+ * revision of published data.
  */
-const MAX_OPEN_DATA_BUILD = 21;
+const MAX_OPEN_DATA_BUILD = 22;
 let dir: string;
 
 type Role = 'partenaire' | 'admin' | 'commission';
