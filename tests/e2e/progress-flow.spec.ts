@@ -110,6 +110,8 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	await admin.goto('/admin/suivis');
 	await expectNoAxeViolations(admin);
 	const queueRow = admin.getByRole('row', { name: /9-1 — Partage de processus SI.*35 %/ });
+	// The organisation and who wrote it, a space between (not « CDG46(saisie par … »).
+	await expect(queueRow.getByRole('cell').nth(1)).toHaveText(/ \(saisie par [^)]+\)$/);
 	await queueRow.getByRole('link', { name: /Relire/ }).click();
 	await expect(admin.locator('h1')).toHaveText('Mise à jour de la fiche 9-1');
 	await expect(
