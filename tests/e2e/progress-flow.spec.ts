@@ -492,6 +492,21 @@ test('a return pressed while the validation is under way is not sent: the person
 	await expect(alert).toContainText('Votre saisie, qui n’a pas été envoyée\u00a0:');
 	await expect(alert.locator('.typed-text')).toHaveText(comment);
 	await expect(alert).toBeFocused();
+	// Left for another page without reloading (a link followed in the page): the alert and the
+	// comment it shows back stay on the list only; they were on every page opened next.
+	await admin.evaluate(() => document.documentElement.setAttribute('data-not-reloaded', ''));
+	const errors: string[] = [];
+	admin.on('pageerror', (error) => errors.push(error.message));
+	await admin
+		.getByRole('navigation', { name: 'Mon compte' })
+		.getByRole('link', { name: 'Administration' })
+		.click();
+	await expect(admin).toHaveURL(/\/admin$/);
+	await expect(admin.locator('h1')).toHaveText('Administration');
+	await expect(admin.locator('html')).toHaveAttribute('data-not-reloaded', '');
+	await expect(admin.locator('main')).not.toContainText(comment);
+	await expect(admin.locator('[data-send-failed]')).toHaveCount(0);
+	expect(errors).toEqual([]);
 	await admin.goto(`/admin/suivis/${id}`);
 	await expect(admin.locator('.details')).toContainText('validée et publiée');
 	await context.close();

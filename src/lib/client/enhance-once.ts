@@ -158,6 +158,8 @@ export function enhanceOnce(form: HTMLFormElement, submit?: SubmitFunction) {
 				const place = shown ?? places.find((candidate) => candidate.isConnected);
 				const alert = formAlert(message, false);
 				if (!form.isConnected) showTyped(alert, typed);
+				// Outside any form (in the page's `main`, the root layout's), Svelte never removes it.
+				if (!shown) alert.setAttribute(LEFT_BEHIND, '');
 				// Moved on to another field meanwhile, the person types on there: the alert is
 				// shown, and read by the next Tab through the form.
 				if (movedOn(focusedAtSend)) (place ?? document.body).prepend(alert);
@@ -592,6 +594,23 @@ function successor(form: HTMLFormElement): HTMLFormElement | null {
 		...document.querySelectorAll<HTMLFormElement>(`main form[action="${CSS.escape(action)}"]`)
 	].filter((candidate) => candidate !== form && identity(candidate) === own);
 	return drawn.length === 1 ? drawn[0]! : null;
+}
+
+/**
+ * The mark of an alert of a form given back, gone with no form in its place: shown outside any
+ * form (in the root layout's `main`, which Svelte draws once), it would stay on every page opened
+ * next, the typing it shows back included, until a full reload (`removeLeftBehind`).
+ */
+const LEFT_BEHIND = 'data-left-behind';
+
+/**
+ * Removes the alerts of forms given back outside any form (`LEFT_BEHIND`): the root layout's
+ * `afterNavigate`, once the person has left the page where they were shown. Shown once the
+ * navigation that led to that page is over (the save waited for, its answer applied), they stay
+ * there until the next one.
+ */
+export function removeLeftBehind(): void {
+	for (const alert of document.querySelectorAll(`[${LEFT_BEHIND}]`)) alert.remove();
 }
 
 /** The elements `element` is in, nearest first, up to the page's `main`. */
