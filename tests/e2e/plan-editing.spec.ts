@@ -683,6 +683,9 @@ test('an admin abandons fiche 7-3, never started: not counted as engaged, its hi
 	await expect(page.locator('#abandon-reason')).toHaveValue(
 		'Fiche reprise par un autre dispositif.'
 	);
+	// The form's fields are held until the refusal's answer is fully applied, the page's data read
+	// again included (holdFields): a click on the box meanwhile does nothing (ci41, under load).
+	await expect(page.locator('[data-sending]')).toHaveCount(0);
 	await page.getByLabel('Un abandon ne se défait pas : abandonner la fiche 7-3').check();
 	await page.getByRole('button', { name: 'Abandonner la fiche' }).click();
 	await expect(page.getByRole('status')).toContainText('Fiche abandonnée.');
