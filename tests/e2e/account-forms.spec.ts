@@ -6,6 +6,7 @@ import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
 import { pageWidth, widenTextSpacing } from './helpers/layout';
 import { sendAndWait } from './helpers/forms';
 import { daysAfter, parisToday } from '../../src/lib/utils/dates';
+import { formatDate } from '../../src/lib/utils/format';
 import { waitForHydration } from './helpers/hydration';
 
 const CREATE = 'Créer le compte et le lien d’invitation';
@@ -302,7 +303,7 @@ test('on a phone, the tables of things to act on keep their actions on screen', 
 	await expect(title).toHaveAccessibleDescription(/Donnez un titre à la campagne/);
 	await expect(title).toBeInViewport();
 	await expect(page.locator('#deadline')).toHaveAccessibleDescription(
-		'Choisissez une échéance à venir.'
+		`Choisissez une échéance à venir, à partir d’aujourd’hui, le ${formatDate(parisToday())}.`
 	);
 	await expect(page.locator('#deadline')).toHaveValue('2020-01-15');
 	await context.close();

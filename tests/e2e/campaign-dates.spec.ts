@@ -39,8 +39,9 @@ test('an administrator moves an open campaign’s deadline; the page and the out
 	const submit = page.getByRole('button', { name: 'Modifier l’échéance et les rappels' });
 	await submit.click();
 	// Under the field, and linked from the summary above the form.
-	await expect(page.locator('#deadline-error')).toHaveText('Choisissez une échéance à venir.');
-	await expect(page.getByRole('link', { name: 'Choisissez une échéance à venir.' })).toBeVisible();
+	const passed = `Choisissez une échéance à venir, à partir d’aujourd’hui, le ${formatDate(parisToday())}.`;
+	await expect(page.locator('#deadline-error')).toHaveText(passed);
+	await expect(page.getByRole('link', { name: passed })).toBeVisible();
 	await expect(page.getByLabel(/^Rappels/)).toHaveValue('-3, -1');
 	await expectNoAxeViolations(page);
 

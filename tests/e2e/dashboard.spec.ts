@@ -137,7 +137,7 @@ test('an admin prepares, previews and publishes the 2019 edition, which later va
 	await expect(page.getByLabel(/Chiffres arrêtés au/)).toHaveValue('2020-01-15');
 	await page.getByRole('button', { name: 'Enregistrer et prévisualiser' }).click();
 	await expect(page.locator('#as_of-error')).toHaveText(
-		'La date d’arrêté doit tomber dans l’année du bilan.'
+		'La date d’arrêté doit tomber dans l’année du bilan, entre le 1er\u00a0janvier\u00a02019 et le 31\u00a0décembre\u00a02019.'
 	);
 	await page.getByLabel(/Chiffres arrêtés au/).fill('2019-12-31');
 	await page.getByLabel('Texte de l’axe « modernité »').fill('Le WIFI public se déploie.');

@@ -4,6 +4,7 @@ import { ACCOUNTS, apiAs, loginPage, signedIn, signInThroughForm } from './helpe
 import { expectNoAxeViolations } from './helpers/axe';
 import { sendAndWait } from './helpers/forms';
 import { screenshot } from './helpers/screenshots';
+import { parisToday } from '../../src/lib/utils/dates';
 import { formatDate } from '../../src/lib/utils/format';
 import { waitForHydration } from './helpers/hydration';
 
@@ -65,7 +66,9 @@ test('a partner reports progress, staff validate it, and the public fiche and op
 	);
 	const form = page.locator('#suivi');
 	await expect(
-		form.getByText('La date de la mise à jour ne peut pas être dans le futur.')
+		form.getByText(
+			`La date de la mise à jour ne peut pas être dans le futur : au plus tard aujourd’hui, le ${formatDate(parisToday())}.`
+		)
 	).toBeVisible();
 	await expect(form.getByText('L’avancement est un pourcentage entre 0 et 100.')).toBeVisible();
 	await expect(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	CampaignDatesSchema,
 	CampaignSchema,
 	EARLIEST_REMINDER_DAYS,
 	LATEST_REMINDER_DAYS,
@@ -65,6 +66,24 @@ describe('what the campaign form says of a wrong value', () => {
 		expect(parseReminderDays('-14,,+1')).toBeNull();
 		// A comma left at the end hides no reminder.
 		expect(parseReminderDays('-14, -3,')).toEqual([-14, -3]);
+	});
+
+	// Review s58: « Indiquez l’échéance (jour, mois, année) » answered a deadline typed as well as one
+	// left empty (a browser without a calendar sends what was typed).
+	it('tells a deadline left empty from one not read', () => {
+		const deadlineError = (deadline: string) =>
+			CampaignDatesSchema.safeParse({
+				deadline,
+				reminders: '-3',
+				shownDeadline: '2026-04-01',
+				shownReminders: '-3',
+				notify: ''
+			}).error?.issues.map((i) => i.message);
+		expect(deadlineError('')).toEqual(['Indiquez l’échéance.']);
+		expect(deadlineError('31/03/2026')).toEqual([
+			'L’échéance n’a pas pu être lue comme un jour du calendrier : choisissez-la dans le calendrier du champ ou, sans calendrier, écrivez l’année, le mois puis le jour (2026-12-07 pour le 7\u00a0décembre\u00a02026).'
+		]);
+		expect(deadlineError('2026-03-31')).toBeUndefined();
 	});
 
 	it('tells a title too short from a missing one', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { plural } from '../utils/format';
 import { PRIORITIES } from '../utils/vocabulary';
 import { ID_PATTERN } from '../utils/text';
-import { confirmBoxSchema, INCOMPLETE_FORM, isIsoDate, textField } from './form';
+import { confirmBoxSchema, INCOMPLETE_FORM, isIsoDate, textField, unreadDateMessage } from './form';
 
 /** The latest reminder goes this many days after the deadline. */
 export const LATEST_REMINDER_DAYS = 30;
@@ -80,7 +80,10 @@ const said =
 		if (message) ctx.addIssue({ code: 'custom', message });
 	};
 
-const deadlineField = z.string().refine(isIsoDate, 'Indiquez l’échéance (jour, mois, année).');
+const deadlineField = z
+	.string()
+	.min(1, 'Indiquez l’échéance.')
+	.refine((v) => v === '' || isIsoDate(v), unreadDateMessage('L’échéance'));
 const remindersField = z.string().superRefine(said(reminderDaysProblem));
 
 export const CampaignSchema = z

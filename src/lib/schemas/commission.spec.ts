@@ -24,10 +24,12 @@ describe('sitting form', () => {
 		// Walkthrough s56 #6: « n’est pas une date valide (jj/mm/aaaa) » answered 07/12/2026, the
 		// very format quoted; 2017 was refused « entre 2018 et 2100 », not the real bounds (the
 		// adoption's day, a year ahead: sittingDayProblems names them, the schema leaves them).
+		// Review s58: a text field (a browser without a calendar) is told the writing that is read.
 		const unread =
-			'La date de la séance n’a pas pu être lue comme un jour du calendrier : choisissez-la dans le calendrier du champ.';
+			'La date de la séance n’a pas pu être lue comme un jour du calendrier : choisissez-la dans le calendrier du champ ou, sans calendrier, écrivez l’année, le mois puis le jour (2026-12-07 pour le 7\u00a0décembre\u00a02026).';
 		expect(firstMessage('2026-02-30')).toBe(unread);
 		expect(firstMessage('07/12/2026')).toBe(unread);
+		expect(firstMessage('31/02/2026')).toBe(unread);
 		expect(firstMessage('2026-03-12')).toBeUndefined();
 		expect(firstMessage('2017-01-10')).toBeUndefined();
 		expect(firstMessage('2099-03-01')).toBeUndefined();

@@ -8,6 +8,7 @@ import {
 	parseForm,
 	readForm,
 	textField,
+	unreadDateMessage,
 	type FieldErrors
 } from './form';
 import { COMMENT_MAX_LENGTH } from './limits';
@@ -17,18 +18,15 @@ export function isClockTime(value: string): boolean {
 	return /^([01]\d|2[0-3]):[0-5]\d$/.test(value);
 }
 
-const SITTING_DATE_UNREAD =
-	'La date de la séance n’a pas pu être lue comme un jour du calendrier : choisissez-la dans le calendrier du champ.';
-
 export const SittingSchema = z.object({
 	held_on: z
 		.string()
 		.trim()
 		.min(1, 'Indiquez la date de la séance.')
 		// Not read (a day that does not exist, another writing than the field's calendar): said so,
-		// without a format to copy. Its bounds (after the plan's adoption, a year ahead at most) are
+		// with the writing that is read. Its bounds (after the plan's adoption, a year ahead at most) are
 		// sittingDayProblems', which names their days.
-		.refine(isIsoDate, SITTING_DATE_UNREAD),
+		.refine(isIsoDate, unreadDateMessage('La date de la séance')),
 	// Optional: a convocation says when the commission meets; the register's séances have no time.
 	starts_at: z
 		.string()

@@ -31,7 +31,20 @@ describe('edition form', () => {
 
 	it('says when the date of arrest falls outside the year', () => {
 		expect(messages('2019', '2020-01-15')).toEqual([
-			['as_of', 'La date d’arrêté doit tomber dans l’année du bilan.']
+			[
+				'as_of',
+				'La date d’arrêté doit tomber dans l’année du bilan, entre le 1er\u00a0janvier\u00a02019 et le 31\u00a0décembre\u00a02019.'
+			]
+		]);
+	});
+
+	// Review s58: « n’est pas une date valide (jj/mm/aaaa) », a format the date field never shows.
+	it('says a date of arrest not read with the writing that is read', () => {
+		expect(messages('2019', '31/12/2019')).toEqual([
+			[
+				'as_of',
+				'La date d’arrêté des chiffres n’a pas pu être lue comme un jour du calendrier : choisissez-la dans le calendrier du champ ou, sans calendrier, écrivez l’année, le mois puis le jour (2026-12-07 pour le 7\u00a0décembre\u00a02026).'
+			]
 		]);
 	});
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parisYear } from '../utils/dates';
-import { confirmField, isIsoDate, textField } from './form';
+import { formatDate } from '../utils/format';
+import { confirmField, isIsoDate, textField, unreadDateMessage } from './form';
 
 /**
  * Publishing a bilan: sent by its confirmation page only, with its box (`confirm`) and the draft it
@@ -62,10 +63,7 @@ const editionFields = (draftYears: readonly number[]) => ({
 	as_of: z
 		.string()
 		.trim()
-		.refine(
-			(v) => v === '' || isIsoDate(v),
-			'La date d’arrêté des chiffres n’est pas une date valide (jj/mm/aaaa).'
-		),
+		.refine((v) => v === '' || isIsoDate(v), unreadDateMessage('La date d’arrêté des chiffres')),
 	intro: textField('L’introduction', 10_000),
 	change_note: textField('La note de correction', 2_000, { required: false })
 });
@@ -90,12 +88,16 @@ export function editionSchema(axes: AxisOfForm[], draftYears: readonly number[])
 	return (
 		z
 			.object({ ...editionFields(draftYears), ...texts })
-			// Checked only against a year written correctly: otherwise the year's own message is enough.
-			.refine(
-				(v) =>
-					!Number.isInteger(v.year) || v.as_of === '' || v.as_of.slice(0, 4) === String(v.year),
-				{ path: ['as_of'], message: 'La date d’arrêté doit tomber dans l’année du bilan.' }
-			)
+			// Checked only against a year and a date read: otherwise their own message is enough.
+			.superRefine((v, context) => {
+				if (!Number.isInteger(v.year) || !isIsoDate(v.as_of) || v.as_of.startsWith(`${v.year}-`))
+					return;
+				context.addIssue({
+					code: 'custom',
+					path: ['as_of'],
+					message: `La date d’arrêté doit tomber dans l’année du bilan, entre le ${formatDate(`${v.year}-01-01`)} et le ${formatDate(`${v.year}-12-31`)}.`
+				});
+			})
 			.transform((v) => ({
 				year: v.year,
 				as_of: v.as_of || `${v.year}-12-31`,

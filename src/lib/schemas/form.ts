@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatNumber } from '../utils/format';
+import { formatDate, formatNumber } from '../utils/format';
 import { ID_PATTERN, mixedScripts } from '../utils/text';
 
 export type FieldErrors = Record<string, string>;
@@ -173,6 +173,19 @@ export function isIsoDate(value: string): boolean {
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
 	const date = new Date(`${value}T00:00:00Z`);
 	return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** The day a date field's refusal writes as an example of the writing it reads. */
+const EXAMPLE_DAY = '2026-12-07';
+
+/**
+ * Why a date field's value is refused when it is no day `isIsoDate` reads (« 31/02/2026 »,
+ * « 07/12/2026 »): the field's calendar sends a day it reads, so this is met by a browser without
+ * one (a text field) or a form made by hand, told the writing that is read rather than a format
+ * the field never shows. `subject`: the field as a sentence starts it (« La date de la séance »).
+ */
+export function unreadDateMessage(subject: string): string {
+	return `${subject} n’a pas pu être lue comme un jour du calendrier : choisissez-la dans le calendrier du champ ou, sans calendrier, écrivez l’année, le mois puis le jour (${EXAMPLE_DAY} pour le ${formatDate(EXAMPLE_DAY)}).`;
 }
 
 /**

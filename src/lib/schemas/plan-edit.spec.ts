@@ -169,6 +169,19 @@ describe('an indicator row of the fiche form', () => {
 		expect(Object.keys(rowErrors({ baseline: '-3' }))).toEqual(['baseline']);
 	});
 
+	// Review s58: « Cette date n’est pas valide (jj/mm/aaaa) » and « entre 2000 et 2100 » quoted a
+	// format the date field never shows and no day.
+	it('says a date not read with the writing that is read, and its bounds with their days', () => {
+		expect(rowErrors({ target: '3', target_date: '31/12/2030' })).toEqual({
+			target_date:
+				'Cette date n’a pas pu être lue comme un jour du calendrier : choisissez-la dans le calendrier du champ ou, sans calendrier, écrivez l’année, le mois puis le jour (2026-12-07 pour le 7\u00a0décembre\u00a02026).'
+		});
+		expect(rowErrors({ target: '3', target_date: '2101-01-01' })).toEqual({
+			target_date:
+				'Cette date doit tomber entre le 1er\u00a0janvier\u00a02000 et le 31\u00a0décembre\u00a02100.'
+		});
+	});
+
 	it('still asks for the target of a dated one, and for the date of a baseline', () => {
 		expect(rowErrors({ target_date: '2030-12-31' })).toEqual({
 			target: 'Indiquez la valeur cible, ou videz sa date.'

@@ -11,6 +11,7 @@ import {
 	isIsoDate,
 	parseForm,
 	textField,
+	unreadDateMessage,
 	versionField,
 	type FieldErrors
 } from './form';
@@ -356,7 +357,7 @@ function readValue(
 function readDate(raw: string, errors: FieldErrors, field: string): string | null {
 	const value = raw.trim();
 	if (value === '') return null;
-	if (!isIsoDate(value)) errors[field] = 'Cette date n’est pas valide (jj/mm/aaaa).';
+	if (!isIsoDate(value)) errors[field] = unreadDateMessage('Cette date');
 	return value;
 }
 

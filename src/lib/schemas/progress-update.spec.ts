@@ -293,7 +293,32 @@ describe('the form date', () => {
 		);
 		expect(
 			parseProgressForm(form({ reported_on: '2026-12-02' }), [], '2026-12-01').errors.reported_on
-		).toBe('La date de la mise à jour ne peut pas être dans le futur.');
+		).toBe(
+			'La date de la mise à jour ne peut pas être dans le futur : au plus tard aujourd’hui, le 1er\u00a0décembre\u00a02026.'
+		);
+	});
+
+	// Review s58: « n’est pas une date valide (jj/mm/aaaa) » quoted a format a date field never shows
+	// (and answered 07/12/2026 with it), and « ne peut pas précéder 2018 » no day.
+	it('says a date not read with the writing that is read, and its bounds with their days', () => {
+		const dateErrors = (reportedOn: string, measuredOn: string) => {
+			const { errors } = parseProgressForm(
+				form({ reported_on: reportedOn, indicator_1_date: measuredOn, indicator_1_value: '3' }),
+				INDICATORS,
+				'2026-12-01'
+			);
+			return [errors.reported_on, errors.indicator_1_date];
+		};
+		const tail =
+			' n’a pas pu être lue comme un jour du calendrier : choisissez-la dans le calendrier du champ ou, sans calendrier, écrivez l’année, le mois puis le jour (2026-12-07 pour le 7\u00a0décembre\u00a02026).';
+		expect(dateErrors('31/02/2026', '07/12/2026')).toEqual([
+			`La date de la mise à jour${tail}`,
+			`La date de la mesure${tail}`
+		]);
+		expect(dateErrors('2017-12-31', '2017-06-30')).toEqual([
+			'La date de la mise à jour ne peut pas précéder le 1er\u00a0janvier\u00a02018.',
+			'La date de la mesure ne peut pas précéder le 1er\u00a0janvier\u00a02018.'
+		]);
 	});
 
 	it('takes « replace » with the version shown on the conflict screen', () => {

@@ -14,6 +14,7 @@ import {
 	parseForm,
 	textField,
 	tooLong,
+	unreadDateMessage,
 	versionField as readVersion,
 	type FieldErrors
 } from './form';
@@ -58,21 +59,20 @@ const EARLIEST_DATE = '2018-01-01';
 export const DONE_REQUIRED = 'Décrivez ce qui a été fait depuis la dernière mise à jour.';
 
 function date(label: string, today: string) {
+	const subject = `${label[0]?.toUpperCase()}${label.slice(1)}`;
+	// Each bound is told with its day, in words (as the séance's date).
 	return z
 		.string()
 		.trim()
 		.min(1, `Indiquez ${label}.`)
-		.refine(
-			isIsoDate,
-			`${label[0]?.toUpperCase()}${label.slice(1)} n’est pas une date valide (jj/mm/aaaa).`
-		)
+		.refine(isIsoDate, unreadDateMessage(subject))
 		.refine(
 			(v) => v >= EARLIEST_DATE,
-			`${label[0]?.toUpperCase()}${label.slice(1)} ne peut pas précéder 2018.`
+			`${subject} ne peut pas précéder le ${formatDate(EARLIEST_DATE)}.`
 		)
 		.refine(
 			(v) => v <= today,
-			`${label[0]?.toUpperCase()}${label.slice(1)} ne peut pas être dans le futur.`
+			`${subject} ne peut pas être dans le futur : au plus tard aujourd’hui, le ${formatDate(today)}.`
 		);
 }
 

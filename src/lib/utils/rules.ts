@@ -3,7 +3,7 @@
 
 import type { SittingFacts } from '../server/db/schema';
 import { daysBefore, parisClockTime, parisDate, parisDayEnd, parisToday } from './dates';
-import { formatDuration, pluralize } from './format';
+import { formatDate, formatDuration, pluralize } from './format';
 import { BASELINE_WORD } from './vocabulary';
 
 /** A fiche is « sans mise à jour depuis 6 mois » after this many days without a validated update. */
@@ -159,7 +159,7 @@ export function indicatorDateProblems(
 	const problems: { target?: string; baseline?: string } = {};
 	const { first, last } = INDICATOR_DATE_YEARS;
 	const outOfRange = (date: string) => date < `${first}-01-01` || date > `${last}-12-31`;
-	const rangeMessage = `Cette date doit tomber entre ${first} et ${last}.`;
+	const rangeMessage = `Cette date doit tomber entre le ${formatDate(`${first}-01-01`)} et le ${formatDate(`${last}-12-31`)}.`;
 	if (targetDate && outOfRange(targetDate)) problems.target = rangeMessage;
 	if (baselineDate && outOfRange(baselineDate)) problems.baseline = rangeMessage;
 	else if (baselineDate && targetDate && !problems.target && baselineDate >= targetDate)

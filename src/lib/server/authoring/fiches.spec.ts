@@ -407,7 +407,8 @@ describe('editing a fiche', () => {
 				[indicatorRowField(0, 'baseline_date')]: '2031-01-01'
 			})
 		).toEqual({
-			[indicatorRowField(0, 'target_date')]: 'Cette date doit tomber entre 2000 et 2100.'
+			[indicatorRowField(0, 'target_date')]:
+				'Cette date doit tomber entre le 1er\u00a0janvier\u00a02000 et le 31\u00a0décembre\u00a02100.'
 		});
 		expect(
 			parse({

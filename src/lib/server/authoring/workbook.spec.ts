@@ -502,7 +502,7 @@ describe('a workbook that does not validate: one French sentence per problem, no
 					sheet.getRow(2).getCell(6).value = 10;
 					sheet.getRow(2).getCell(7).value = '01/01/1900';
 				}),
-			/^Feuille « Indicateurs », ligne 2, colonne « Date de la cible » : cette date doit tomber entre 2000 et 2100$/
+			/^Feuille « Indicateurs », ligne 2, colonne « Date de la cible » : cette date doit tomber entre le 1er\u00a0janvier\u00a02000 et le 31\u00a0décembre\u00a02100$/
 		],
 		[
 			'a baseline dated after its target',

@@ -214,7 +214,10 @@ describe('changing an open campaign’s deadline and reminders', () => {
 		expect(await change(id, { deadline: '2026-03-19', shownReminders: '-3' })).toMatchObject({
 			ok: false,
 			status: 400,
-			fieldErrors: { deadline: 'Choisissez une échéance à venir.' }
+			fieldErrors: {
+				deadline:
+					'Choisissez une échéance à venir, à partir d’aujourd’hui, le 20\u00a0mars\u00a02026.'
+			}
 		});
 		expect(
 			await change(id, { deadline: '2026-03-22', reminders: '-3', shownReminders: '-3' })

@@ -897,7 +897,10 @@ describe('campaigns', () => {
 	it('refuses a deadline past, or over a year ahead, and reminders that would never go', async () => {
 		expect(await attemptOpening('2026-03-01', '-3')).toMatchObject({
 			ok: false,
-			fieldErrors: { deadline: 'Choisissez une échéance à venir.' }
+			fieldErrors: {
+				deadline:
+					'Choisissez une échéance à venir, à partir d’aujourd’hui, le 2\u00a0mars\u00a02026.'
+			}
 		});
 		// 2 March 2026 + 366 days: 3 March 2027 is the last deadline accepted.
 		expect(await attemptOpening('2027-03-04', '+1')).toMatchObject({

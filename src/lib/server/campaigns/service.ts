@@ -249,7 +249,10 @@ export function campaignDateProblems(
 ): Partial<Record<'deadline' | 'reminders', string>> {
 	if (!isIsoDate(deadline)) return {};
 	const today = parisDate(new Date(now));
-	if (deadline < today) return { deadline: 'Choisissez une échéance à venir.' };
+	if (deadline < today)
+		return {
+			deadline: `Choisissez une échéance à venir, à partir d’aujourd’hui, le ${formatDate(today)}.`
+		};
 	const latest = daysAfter(today, MAX_DAYS_AHEAD);
 	if (deadline > latest)
 		return {
