@@ -40,11 +40,8 @@ import { keptHtmlInAnswers } from '$lib/server/render/kept-html';
 import { portalErrorPage } from '$lib/server/http/error-page';
 import { busyAnswers, noteBusyRequest } from '$lib/server/http/busy-answer';
 import { can } from '$lib/server/auth/permissions';
-import {
-	PRIVATE_CACHE_CONTROL,
-	PUBLIC_ROUTES,
-	SESSION_ROUTES
-} from '$lib/server/http/cacheable-routes';
+import { PRIVATE_CACHE_CONTROL, SESSION_ROUTES } from '$lib/server/http/cacheable-routes';
+import { CACHED_ROUTES } from '$lib/utils/public-routes';
 
 /** Emitted by scripts/start.js once its HTTP server has stopped (SIGTERM), before it exits. */
 const SHUTDOWN_EVENT = 'sdusn:shutdown';
@@ -159,7 +156,7 @@ const cacheAnswers: Handle = async ({ event, resolve }) => {
 	const method = event.request.method;
 	if ((method !== 'GET' && method !== 'HEAD') || !route) return resolve(event);
 	const secure = event.url.protocol === 'https:';
-	const shared = !event.cookies.get(sessionCookieName(secure)) && PUBLIC_ROUTES.has(route);
+	const shared = !event.cookies.get(sessionCookieName(secure)) && CACHED_ROUTES.has(route);
 	// Not replayed from the cache: a range of an open-data file is still honoured (rangedAnswer).
 	if (PAGE_CACHE_OFF)
 		return rangedAnswer(

@@ -1,6 +1,7 @@
 import { error, isHttpError, json, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { log } from '../log.js';
-import { PRIVATE_CACHE_CONTROL, PUBLIC_ROUTES } from './cacheable-routes';
+import { PRIVATE_CACHE_CONTROL } from './cacheable-routes';
+import { CACHED_ROUTES } from '../../utils/public-routes';
 import { PAGE_NOT_FOUND } from '../../utils/vocabulary';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { METHOD_NOT_ALLOWED_MESSAGE } from './method-refusal.js';
@@ -325,7 +326,7 @@ export const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = frenchMethodRefusal(await resolve(event));
 	for (const [name, value] of SECURITY_HEADERS) response.headers.set(name, value);
 	const route = event.route.id;
-	const publicRoute = route !== null && PUBLIC_ROUTES.has(route);
+	const publicRoute = route !== null && CACHED_ROUTES.has(route);
 	if (
 		event.locals.user ||
 		(route && NO_STORE_ROUTES.has(route)) ||

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { matchesEtag, PageCache, preferredCoding, rangedAnswer, replay } from './page-cache';
-import { PUBLIC_ROUTES, SESSION_ROUTES } from './cacheable-routes';
+import { SESSION_ROUTES } from './cacheable-routes';
 
 const html = (text: string) => new Uint8Array(new TextEncoder().encode(text));
 const headers = () =>
@@ -275,19 +275,10 @@ describe('page cache', () => {
 	});
 });
 
-describe('cacheable routes', () => {
-	it('names only routes that exist, and no private area among public ones', () => {
+describe('session routes', () => {
+	it('name only pages that exist', () => {
 		for (const id of SESSION_ROUTES)
 			expect(existsSync(routeFile(id, '+page.svelte')), id).toBe(true);
-		for (const id of PUBLIC_ROUTES) {
-			const folder = new URL(`../../../routes${id === '/' ? '' : id}/`, import.meta.url);
-			const page = existsSync(new URL('+page.svelte', folder));
-			const endpoint = existsSync(new URL('+server.ts', folder));
-			expect(page || endpoint, id).toBe(true);
-			// A route with both would answer according to the Accept header, which the key ignores.
-			expect(page && endpoint, id).toBe(false);
-			expect(id, id).not.toMatch(/^\/(admin|espace|compte|connexion|deconnexion|invitation)/);
-		}
 	});
 });
 
