@@ -7,7 +7,7 @@ import { fichesInPlan, validatedBy } from '../plan/repository';
 import {
 	apartFromPlanLoad,
 	ficheAddedAt,
-	findFicheCodesAt
+	findFicheCodesOn
 } from '../authoring/revisions-repository';
 import type {
 	Database,
@@ -96,8 +96,8 @@ export interface AgendaItemRecord {
 		id: number;
 		code: string;
 		/**
-		 * Of a closed séance, the code the fiche had when it closed, when it moved to another
-		 * objective since (9-1 then, 10-3 now); null otherwise.
+		 * Of a closed séance, the code the fiche had on the séance's day (when it was held, not
+		 * closed), when it moved to another objective since (9-1 then, 10-3 now); null otherwise.
 		 */
 		codeThen: string | null;
 		title: string;
@@ -192,10 +192,11 @@ export async function findSitting(db: Executor, id: number): Promise<SittingReco
 	const decisions = await listSittingDecisions(db, id);
 	const ficheIds = items.map((i) => i.ficheId).filter((v): v is number => v !== null);
 	const links = await listFicheOrganisationLinks(db, ficheIds);
-	// A closed séance is a record of its day: a fiche moved since is named as it was then too.
+	// A closed séance is a record of its day (held_on, the day it was held, not its closing, which
+	// may come days later): a fiche moved since that day is named as it was then too.
 	const codesThen =
-		sitting.state === 'closed' && sitting.closedAt !== null
-			? await findFicheCodesAt(db, ficheIds, sitting.closedAt)
+		sitting.state === 'closed'
+			? await findFicheCodesOn(db, ficheIds, sitting.heldOn)
 			: new Map<number, string>();
 	return {
 		...sitting,

@@ -308,15 +308,18 @@ describe('closing a séance closed meanwhile', () => {
 });
 
 describe('a closed séance’s fiches', () => {
-	it('are named by the code they had at its closing too, when they moved since', async () => {
+	it('are named by the code they had on its day too (not at its closing), when they moved since', async () => {
 		const admin = await createTestUser(db, PEOPLE.admin);
 		const held = await heldSitting(db, member, {
 			heldOn: '2026-06-15',
 			title: 'Commission des usages numériques',
 			fiches: ['11-1', '13-1', '1-1']
 		});
-		// 13-1 moved before the closing: its code then is today's.
-		const before = await moveFiche(db, admin, '13-1', 3, new Date('2026-06-16T10:00:00Z'));
+		// 1-1 moved late on the séance's day (23:00 in Paris): its code then is today's.
+		const sameDay = await moveFiche(db, admin, '1-1', 3, new Date('2026-06-15T21:00:00Z'));
+		if (!sameDay.ok) throw new Error(sameDay.message);
+		// 13-1 moved the day after (00:30 in Paris), before the closing: named as on the séance's day.
+		const before = await moveFiche(db, admin, '13-1', 3, new Date('2026-06-15T22:30:00Z'));
 		if (!before.ok) throw new Error(before.message);
 		expect(await changeSittingState(db, member, held.sittingId, 'closed', null)).toEqual({
 			ok: true
@@ -325,9 +328,9 @@ describe('a closed séance’s fiches', () => {
 		if (!after.ok) throw new Error(after.message);
 		const sitting = (await findSitting(db, held.sittingId))!;
 		expect(sitting.items.map((i) => [i.fiche?.code, i.fiche?.codeThen])).toEqual([
-			['1-1', null],
+			[sameDay.value.code, null],
 			[after.value.code, '11-1'],
-			[before.value.code, null]
+			[before.value.code, '13-1']
 		]);
 		// The workbook of its relevé names it so too (its machine-read CSV keeps today's code).
 		const sheet = releveSheet({
@@ -349,9 +352,9 @@ describe('a closed séance’s fiches', () => {
 			}))
 		});
 		expect(sheet.rows.map((row) => row[1])).toEqual([
-			'1-1',
+			sameDay.value.code,
 			`11-1 (aujourd’hui ${after.value.code})`,
-			before.value.code
+			`13-1 (aujourd’hui ${before.value.code})`
 		]);
 	});
 });
