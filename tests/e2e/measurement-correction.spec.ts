@@ -40,7 +40,8 @@ test('a value sent for a day that has one is shown as a correction, and replaces
 	await fillUpdate(page, '3');
 	await page.getByRole('button', { name: 'Soumettre à Lot numérique' }).click();
 	await expect(page).toHaveURL(/\/espace\?soumis=\d+$/);
-	await validate(admin, submittedId(page));
+	const first = submittedId(page);
+	await validate(admin, first);
 
 	// The form shows the last published value, and says that the day typed has one.
 	await fillUpdate(page, '4');
@@ -80,4 +81,22 @@ test('a value sent for a day that has one is shown as a correction, and replaces
 	expect(rows).toEqual([expect.stringMatching(/,2026-10-01,4$/)]);
 	await page.goto('/fiches/9-1');
 	await expect(page.getByRole('cell', { name: DAY, exact: true })).toHaveCount(1);
+
+	// The older update's own page still shows its value, as replaced, linked to the correction.
+	const replaced = new RegExp(
+		`3\\sau\\s1er\\soctobre\\s2026\\s—\\sremplacée\\sle\\s\\d.*2026\\spar\\s4\\s\\(mise\\sà\\sjour\\sn°\\s${correction}\\)`
+	);
+	for (const [viewer, path] of [
+		[admin, '/admin/suivis/'],
+		[page, '/espace/suivis/']
+	] as const) {
+		await viewer.goto(`${path}${first}`);
+		const item = viewer.getByRole('listitem').filter({ hasText: 'Gain d’efficacité' });
+		await expect(item).toContainText(replaced);
+		await expect(
+			item.getByRole('link', { name: `mise à jour n°\u00a0${correction}` })
+		).toHaveAttribute('href', `${path}${correction}`);
+	}
+	await expectNoAxeViolations(page);
+	await screenshotsAtWidths(page, testInfo.outputPath.bind(testInfo), 'suivi-valeur-remplacee');
 });

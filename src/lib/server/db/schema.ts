@@ -187,6 +187,23 @@ export interface MeasurementTable {
 	comment: string | null;
 }
 
+/**
+ * A published value another validated update replaced (one published value per indicator and
+ * day), set aside for the older update's page: what the public pages read is `measurement`
+ * (migration 2026_12_18_100000_replaced_measurement).
+ */
+export interface ReplacedMeasurementTable {
+	id: Generated<number>;
+	/** The update that published it. */
+	progress_update_id: number;
+	indicator_id: number;
+	measured_on: string;
+	value: number;
+	comment: string | null;
+	/** The update whose validation replaced it (its validated_at: when). */
+	replaced_by: number;
+}
+
 export type Role = 'admin' | 'commission' | 'partenaire';
 
 export interface UserAccountTable {
@@ -547,6 +564,7 @@ export interface Database {
 	indicator: IndicatorTable;
 	progress_update: ProgressUpdateTable;
 	measurement: MeasurementTable;
+	replaced_measurement: ReplacedMeasurementTable;
 	user_account: UserAccountTable;
 	user_session: UserSessionTable;
 	invitation: InvitationTable;

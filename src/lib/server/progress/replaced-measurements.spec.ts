@@ -5,14 +5,22 @@ import { createTestDb } from '../db/testing';
 import { findFicheByCode } from '../plan/repository';
 import { OpenDataSet } from '../opendata/resources';
 import type { MeasurementInput } from '../../schemas/progress-update';
-import { findFicheForReporting, findProgressUpdate, findReplacedMeasurements } from './repository';
+import { portalMigrator } from '../db/migrate';
+import {
+	findFicheForReporting,
+	findFicheOrganisationIds,
+	findProgressUpdate,
+	findReplacedMeasurements,
+	listReplacedValues
+} from './repository';
 import {
 	publishedValuesOf,
+	replacedValuesOf,
 	reviewProgressUpdate,
 	saveProgressForm,
 	saveProgressUpdate
 } from './service';
-import { createProgressCast, progressFormData, progressInput } from './testing';
+import { createPartner, createProgressCast, progressFormData, progressInput } from './testing';
 
 let db: Db;
 let cdg: User;
@@ -153,5 +161,60 @@ describe('one published value per indicator and day', () => {
 			reported_on: '2026-10-05'
 		});
 		expect(await saveProgressForm(db, cdg, '9-1', null, form, null)).toMatchObject({ ok: true });
+	});
+
+	it('keeps the value replaced for its own update’s page, with when and by what', async () => {
+		const first = await submitted(cdg, { ...measured('2026-10-01', 3), comment: 'Estimation.' });
+		await decide(first, 'validate');
+		// Another organisation of 9-1 corrects it: cdg46 reads the value and the day, not which update.
+		const sdail = await createPartner(db, 'sdail', 'marc@sdail.fr');
+		const correction = await submitted(sdail, measured('2026-10-01', 4));
+		await decide(correction, 'validate');
+		const shown = {
+			indicatorId,
+			indicatorLabel: expect.any(String),
+			indicatorKind: 'count',
+			indicatorUnit: null,
+			measuredOn: '2026-10-01',
+			value: 3,
+			comment: 'Estimation.',
+			replacedAt: '2026-11-02T10:00:00.000Z',
+			replacement: 4
+		};
+		const ficheId = (await findFicheForReporting(db, '9-1'))!.id;
+		const update = { id: first, ficheOrganisationIds: await findFicheOrganisationIds(db, ficheId) };
+		expect(await replacedValuesOf(db, admin, update)).toEqual([
+			{ ...shown, replacedBy: correction }
+		]);
+		expect(await replacedValuesOf(db, cdg, update)).toEqual([{ ...shown, replacedBy: null }]);
+		// Replaced in its turn: the correction's page says by which update, without a value.
+		const again = await submitted(cdg, measured('2026-10-01', 5));
+		await decide(again, 'validate');
+		expect(await replacedValuesOf(db, cdg, update)).toEqual([
+			{ ...shown, replacedBy: null, replacement: null }
+		]);
+		expect(await replacedValuesOf(db, sdail, { ...update, id: correction })).toEqual([
+			{ ...shown, comment: null, value: 4, replacement: 5, replacedBy: null }
+		]);
+	});
+
+	it('takes back from the journal the values replaced before they were set aside (its migration)', async () => {
+		const first = await submitted(cdg, measured('2026-10-01', 3));
+		await decide(first, 'validate');
+		const correction = await submitted(cdg, measured('2026-10-01', 4));
+		await decide(correction, 'validate');
+		const migrator = portalMigrator(db);
+		await migrator.migrateTo('2026_12_17_093000_campaign_dates_notified_unknown');
+		await migrator.migrateToLatest();
+		expect(await listReplacedValues(db, first)).toEqual([
+			expect.objectContaining({
+				indicatorId,
+				measuredOn: '2026-10-01',
+				value: 3,
+				comment: null,
+				replacedBy: correction,
+				replacement: 4
+			})
+		]);
 	});
 });

@@ -899,8 +899,91 @@ export async function findReplacedMeasurements(
 		.execute();
 }
 
-/** Deletes published values replaced by a validation (`findReplacedMeasurements`). */
-export async function deleteReplacedMeasurements(db: Executor, ids: number[]): Promise<void> {
+/**
+ * Takes the published values a validation replaces (`findReplacedMeasurements`) out of what is
+ * published, setting them aside with update `replacedBy`, the one validated: their own update's
+ * page still shows them, as replaced (`listReplacedValues`).
+ */
+export async function setReplacedMeasurementsAside(
+	db: Executor,
+	ids: number[],
+	replacedBy: number
+): Promise<void> {
 	if (ids.length === 0) return;
+	await db
+		.insertInto('replaced_measurement')
+		.columns([
+			'progress_update_id',
+			'indicator_id',
+			'measured_on',
+			'value',
+			'comment',
+			'replaced_by'
+		])
+		.expression((eb) =>
+			eb
+				.selectFrom('measurement')
+				.select([
+					'progress_update_id',
+					'indicator_id',
+					'measured_on',
+					'value',
+					'comment',
+					eb.val(replacedBy).as('replaced_by')
+				])
+				.where('id', 'in', ids)
+				.orderBy('id')
+		)
+		.execute();
 	await db.deleteFrom('measurement').where('id', 'in', ids).execute();
+}
+
+/** A value of an update that a later validated update replaced, as the update's page names it. */
+export interface ReplacedValue {
+	indicatorId: number;
+	indicatorLabel: string;
+	indicatorKind: IndicatorKind;
+	indicatorUnit: string | null;
+	measuredOn: string;
+	value: number;
+	comment: string | null;
+	/** The update whose validation replaced it, and its organisation (who may see it). */
+	replacedBy: number;
+	replacedByOrganisationId: number | null;
+	/** When that update was validated. */
+	replacedAt: string | null;
+	/** The value that replaced it; null when it was replaced in its turn. */
+	replacement: number | null;
+}
+
+/** The values of update `updateId` that later validations replaced, in its indicators' order. */
+export async function listReplacedValues(db: Executor, updateId: number): Promise<ReplacedValue[]> {
+	return db
+		.selectFrom('replaced_measurement as replaced')
+		.innerJoin('indicator', 'indicator.id', 'replaced.indicator_id')
+		.innerJoin('progress_update as later', 'later.id', 'replaced.replaced_by')
+		.leftJoin('measurement as next', (join) =>
+			join
+				.onRef('next.progress_update_id', '=', 'replaced.replaced_by')
+				.onRef('next.indicator_id', '=', 'replaced.indicator_id')
+				.onRef('next.measured_on', '=', 'replaced.measured_on')
+		)
+		.select([
+			'replaced.indicator_id as indicatorId',
+			'indicator.label as indicatorLabel',
+			'indicator.kind as indicatorKind',
+			'indicator.unit as indicatorUnit',
+			'replaced.measured_on as measuredOn',
+			'replaced.value',
+			'replaced.comment',
+			'replaced.replaced_by as replacedBy',
+			'later.organisation_id as replacedByOrganisationId',
+			'later.validated_at as replacedAt',
+			'next.value as replacement'
+		])
+		.where('replaced.progress_update_id', '=', updateId)
+		.orderBy('indicator.position')
+		.orderBy('replaced.measured_on')
+		.orderBy('replaced.id')
+		.execute();
 }

@@ -48,10 +48,10 @@ import {
 	discardDraft,
 	findDiscardedUpdate,
 	findUpdateBySubmissionKey,
-	deleteReplacedMeasurements,
 	findReplacedMeasurements,
 	insertProgressUpdate,
 	listValuesOfIndicators,
+	setReplacedMeasurementsAside,
 	insertStaffStatusUpdate,
 	listOrganisationPendingUpdates,
 	recordReview,
@@ -63,7 +63,9 @@ import {
 	type DiscardedUpdate,
 	type PendingUpdateRecord,
 	type ProgressUpdateRecord,
-	type PublishedMeasurement
+	type PublishedMeasurement,
+	listReplacedValues,
+	type ReplacedValue
 } from './repository';
 
 /** What a save did: the update, its state, and whether the same form had been received before. */
@@ -473,6 +475,40 @@ export async function partnerFormContext(
 		reason: 'new-update',
 		resume: open ? { id: open.id, state: open.state } : null
 	});
+}
+
+/**
+ * A value of an update that a later validation replaced, as the update's page shows it:
+ * `replacedBy`, the later update, only when the person may open it (staff, or a partner whose
+ * organisation wrote it); null, the page says when, not which.
+ */
+export type ShownReplacedValue = Omit<ReplacedValue, 'replacedBy' | 'replacedByOrganisationId'> & {
+	replacedBy: number | null;
+};
+
+/**
+ * The values of `update` that later validations replaced (one published value per indicator and
+ * day): its page shows them as replaced rather than dropping them.
+ */
+export async function replacedValuesOf(
+	db: Executor,
+	user: User,
+	update: { id: number; ficheOrganisationIds: number[] }
+): Promise<ShownReplacedValue[]> {
+	const staff = can(user, 'queue.view');
+	return (await listReplacedValues(db, update.id)).map(
+		({ replacedBy, replacedByOrganisationId, ...value }) => ({
+			...value,
+			replacedBy:
+				staff ||
+				can(user, 'update.view', {
+					ficheOrganisationIds: update.ficheOrganisationIds,
+					updateOrganisationId: replacedByOrganisationId
+				})
+					? replacedBy
+					: null
+		})
+	);
 }
 
 /** A published value as the partner's form shows it. */
@@ -1180,9 +1216,10 @@ export async function reviewProgressUpdate(
 		const validated = input.decision === 'validate';
 		// One published value per indicator and day: a value sent for a day that has one corrects it.
 		const replaced = validated ? await findReplacedMeasurements(trx, update.id) : [];
-		await deleteReplacedMeasurements(
+		await setReplacedMeasurementsAside(
 			trx,
-			replaced.map((r) => r.id)
+			replaced.map((r) => r.id),
+			update.id
 		);
 		await recordReview(trx, update.id, {
 			state: validated ? 'validated' : 'returned',

@@ -9,7 +9,7 @@ import {
 	findReplacedMeasurements,
 	findStatingUpdates
 } from '$lib/server/progress/repository';
-import { reviewProgressUpdate } from '$lib/server/progress/service';
+import { replacedValuesOf, reviewProgressUpdate } from '$lib/server/progress/service';
 import { parseForm } from '$lib/schemas/form';
 import { updateRank } from '$lib/utils/rules';
 import { REVIEW_FIELDS, ReviewSchema } from '$lib/schemas/review';
@@ -17,7 +17,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { UPDATE_NOT_FOUND } from '$lib/utils/vocabulary';
 
 export const load: PageServerLoad = async (event) => {
-	await authorize(event, 'queue.view');
+	const admin = await authorize(event, 'queue.view');
 	const update = await findProgressUpdate(getDb(), Number(event.params.id));
 	if (!update) error(404, UPDATE_NOT_FOUND);
 	// A draft (never sent, or withdrawn by its organisation) is visible to that organisation alone,
@@ -29,7 +29,8 @@ export const load: PageServerLoad = async (event) => {
 				ficheCode: update.ficheCode,
 				ficheTitle: update.ficheTitle,
 				organisationName: update.organisationName
-			}
+			},
+			replacedOwn: []
 		};
 	// What the fiche publishes today, beside what the update proposes: a drop (35 % → 10 %) is seen
 	// before validating, and an update dated before the latest published one changes neither.
@@ -48,6 +49,11 @@ export const load: PageServerLoad = async (event) => {
 		// The published values its own replace once validated (one per indicator and day).
 		replaced:
 			update.state === 'submitted' ? await findReplacedMeasurements(getDb(), update.id) : [],
+		// Its own values that a later validation replaced: shown as such, not dropped.
+		replacedOwn: await replacedValuesOf(getDb(), admin, {
+			id: update.id,
+			ficheOrganisationIds: []
+		}),
 		superseded: {
 			status: laterThan(stating.status, update.status !== null),
 			progress: laterThan(stating.progress, update.progress !== null)

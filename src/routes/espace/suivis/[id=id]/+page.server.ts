@@ -7,6 +7,7 @@ import { refuse } from '$lib/server/result';
 import {
 	discardProgressDraft,
 	readUpdateAccess,
+	replacedValuesOf,
 	withdrawProgressUpdate,
 	type UpdateAction
 } from '$lib/server/progress/service';
@@ -38,7 +39,7 @@ export const load: PageServerLoad = async (event) => {
 		if (access.reason === 'draft-discarded') redirect(303, `/espace/suivis/${id}/supprime`);
 		missing(event, access.message);
 	}
-	const { update, carried, canWithdraw, canDiscard } = access.value;
+	const { update, ficheOrganisationIds, carried, canWithdraw, canDiscard } = access.value;
 	return {
 		update: {
 			id: update.id,
@@ -61,6 +62,8 @@ export const load: PageServerLoad = async (event) => {
 			submittedAt: update.submittedAt,
 			measurements: update.measurements
 		},
+		// Its values that a later validation replaced: shown as such, not dropped.
+		replaced: await replacedValuesOf(getDb(), user, { id: update.id, ficheOrganisationIds }),
 		carried,
 		canWithdraw,
 		canDiscard
