@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './helpers/portal';
 import { expectNoAxeViolations } from './helpers/axe';
-import { screenshot } from './helpers/screenshots';
+import { screenshot, screenshotsAtWidths } from './helpers/screenshots';
 
 /** The options of a list that a person can see and choose. */
 const visibleOptions = (page: Page, id: string) =>
@@ -50,6 +50,38 @@ test('without JavaScript the form sends only the filters set and narrows the lis
 	await page.getByLabel('Priorité').selectOption('1');
 	await page.getByRole('button', { name: 'Filtrer' }).click();
 	await expect(page.getByRole('heading', { name: /fiches? trouvées?$/ })).toBeInViewport();
+	await context.close();
+});
+
+// Walkthrough s58: a word of an axis's label found nothing, and the page said only that.
+test('a search that finds no fiche names the plan’s labels that hold it, each with its fiches, without JavaScript', async ({
+	browser
+}, testInfo) => {
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await page.goto('/fiches?q=e-administration');
+	await expect(page.getByRole('heading', { name: /fiches? trouvées?$/ })).toHaveText(
+		/^\s*0\sfiche trouvée\s*$/
+	);
+	await expect(page.locator('main')).toContainText(
+		/Aucune fiche ne contient «\se-administration\s»\./
+	);
+	await expect(page.locator('main')).toContainText(
+		/La recherche lit le texte des fiches, pas les intitulés du plan, où figure «\se-administration\s»/
+	);
+	const link = page.getByRole('link', {
+		name: /^Afficher les fiches de l’axe 1 «\sTransformation vers l’e-administration\s»$/
+	});
+	await screenshotsAtWidths(page, testInfo.outputPath.bind(testInfo), 'fiches-recherche-intitule');
+	await link.click();
+	await expect(page).toHaveURL(/\/fiches\?axe=performance#resultats$/);
+	await expect(page.getByRole('heading', { name: /fiches? trouvées?$/ })).toHaveText(
+		/^\s*[1-9]\d*\sfiches? trouvées?\s*$/
+	);
+	// With another filter, the count is said as before; the label is named all the same.
+	await page.goto('/fiches?q=e-administration&priorite=1');
+	await expect(page.locator('main')).toContainText('Aucune fiche ne correspond à ces critères.');
+	await expect(page.getByRole('link', { name: /^Afficher les fiches de l’axe 1/ })).toBeVisible();
 	await context.close();
 });
 

@@ -201,6 +201,18 @@ export function searchAlternatives(query: string): string[][][] {
 	return [words, ...joined].map((alternative) => alternative.map(searchForms));
 }
 
+/**
+ * Whether `text` holds a search (foldSearchQuery's words) as a fiche's search text does for
+ * /fiches (foldSearchedText, searchAlternatives, the query's `instr`): the labels of the plan's
+ * axes, orientations and objectives, which the search does not read, named when it finds no fiche.
+ */
+export function holdsSearch(text: string, query: string): boolean {
+	const searched = foldSearchedText(text);
+	return searchAlternatives(query).some((words) =>
+		words.every((forms) => forms.some((form) => searched.includes(form)))
+	);
+}
+
 /** A fiche's number in its objective is one digit (the open data's pattern): nine at most. */
 export const MAX_FICHE_NUMBER = 9;
 

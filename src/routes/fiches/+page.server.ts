@@ -1,7 +1,11 @@
 import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/instance';
 import { cachedByRevision } from '$lib/server/db/revision-cache';
-import { parseFicheFilters, type FilterVocabulary } from '$lib/server/plan/filters';
+import {
+	labelsHoldingSearch,
+	parseFicheFilters,
+	type FilterVocabulary
+} from '$lib/server/plan/filters';
 import {
 	listAxes,
 	listFiches,
@@ -100,6 +104,11 @@ export const load: PageServerLoad = async (event) => {
 		formerName: query.text
 			? (formerNames.get(organisationNameKey(values.text ?? '')) ?? null)
 			: null,
+		// A search that found no fiche, held by a label of the plan (which it does not read): the
+		// page says so, with the filters that list those fiches.
+		labelsHolding: query.text && fiches.length === 0 ? labelsHoldingSearch(query.text, lists) : [],
+		// Nothing but a search: « Aucune fiche ne contient « … » » says why nothing was found.
+		searchAlone: query.text !== undefined && Object.keys(query).length === 1,
 		values,
 		ignored
 	});

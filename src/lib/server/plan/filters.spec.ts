@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFicheFilters } from './filters';
+import { labelsHoldingSearch, parseFicheFilters } from './filters';
 
 const vocab = {
 	axes: ['performance', 'solidarite', 'modernite'],
@@ -148,5 +148,65 @@ describe('parseFicheFilters', () => {
 			parseFicheFilters(new URLSearchParams('axe=solidarite&objectif=10'), { ...vocab, parents })
 				.query
 		).toEqual({ axis: 'solidarite', objective: 10 });
+	});
+});
+
+describe('labelsHoldingSearch', () => {
+	const structure = {
+		axes: [
+			{
+				code: 'performance',
+				shortName: 'performance',
+				label: 'Transformation vers l’e-administration',
+				position: 1
+			},
+			{
+				code: 'modernite',
+				shortName: 'modernité',
+				label: 'Développement de l’innovation',
+				position: 3
+			}
+		],
+		orientations: [
+			{
+				code: 'teleservices',
+				axis: 'performance',
+				label: 'Téléservices publics et e-citoyenneté',
+				position: 1
+			},
+			{ code: 'open-innovation', axis: 'modernite', label: 'Open innovation', position: 5 }
+		],
+		objectives: [
+			{
+				number: 4,
+				orientation: 'teleservices',
+				label: 'Développer l’e-citoyenneté',
+				synthesisLabel: null
+			}
+		]
+	};
+	const held = (typed: string) =>
+		labelsHoldingSearch(parse(`q=${encodeURIComponent(typed)}`).query.text!, structure);
+
+	it('names the axes, orientations and objectives whose label holds the search, with their filter', () => {
+		expect(held('e-administration')).toEqual([
+			{
+				level: 'axe',
+				number: 1,
+				label: 'Transformation vers l’e-administration',
+				href: '/fiches?axe=performance#resultats'
+			}
+		]);
+		// Read as the fiches’ search reads: any case and accents, a hyphen or not, word starts.
+		expect(held('E CITOYENNETE').map((l) => l.href)).toEqual([
+			'/fiches?orientation=teleservices#resultats',
+			'/fiches?objectif=4#resultats'
+		]);
+		expect(held('innov').map((l) => [l.level, l.number])).toEqual([
+			['axe', 3],
+			['orientation', null]
+		]);
+		expect(held('novation')).toEqual([]);
+		expect(held('innovation sociale')).toEqual([]);
 	});
 });

@@ -1,6 +1,6 @@
 import { isFicheStatus, STATUS_LABELS } from '../../utils/vocabulary';
-import { excerpt, foldSearchQuery } from '../../utils/text';
-import type { FicheQuery } from './repository';
+import { excerpt, foldSearchQuery, holdsSearch } from '../../utils/text';
+import type { AxisRef, FicheQuery, ObjectiveRef, OrientationRef } from './repository';
 
 /** URL parameters of /fiches (French, as users see them). */
 export const FILTER_PARAMS = {
@@ -185,4 +185,55 @@ function dropContradictions(
 			delete values.objective;
 		}
 	}
+}
+
+/**
+ * An axis, orientation or objective whose label holds a search that found no fiche (the search
+ * reads the fiches' own text, not the plan's labels): the page names it, with the filter that
+ * lists its fiches.
+ */
+export interface LabelHoldingSearch {
+	level: 'axe' | 'orientation' | 'objectif';
+	/** The axis's position, the objective's number; none for an orientation (its label names it). */
+	number: number | null;
+	label: string;
+	href: string;
+}
+
+/** At most this many labels named under a search that found nothing. */
+const MAX_LABELS_NAMED = 5;
+
+/** The labels of the plan's structure that hold `query` (folded, as FicheQuery's `text`), in the plan's order. */
+export function labelsHoldingSearch(
+	query: string,
+	structure: { axes: AxisRef[]; orientations: OrientationRef[]; objectives: ObjectiveRef[] }
+): LabelHoldingSearch[] {
+	const filter = (param: 'axis' | 'orientation' | 'objective', value: string) =>
+		`/fiches?${new URLSearchParams({ [FILTER_PARAMS[param]]: value })}#resultats`;
+	return [
+		...structure.axes
+			.filter((a) => holdsSearch(a.label, query))
+			.map((a) => ({
+				level: 'axe' as const,
+				number: a.position,
+				label: a.label,
+				href: filter('axis', a.code)
+			})),
+		...structure.orientations
+			.filter((o) => holdsSearch(o.label, query))
+			.map((o) => ({
+				level: 'orientation' as const,
+				number: null,
+				label: o.label,
+				href: filter('orientation', o.code)
+			})),
+		...structure.objectives
+			.filter((o) => holdsSearch(o.label, query))
+			.map((o) => ({
+				level: 'objectif' as const,
+				number: o.number,
+				label: o.label,
+				href: filter('objective', String(o.number))
+			}))
+	].slice(0, MAX_LABELS_NAMED);
 }
