@@ -262,6 +262,41 @@ test('« Retirer » pressed while the organisation is merged into another is giv
 	await expect(admin.locator('main')).not.toContainText('Organisation retirée');
 });
 
+// Review s58: a form gone with its page showed back every value it held, the organisation's name
+// the page had filled in among them, none said to be which field's.
+test('an edit pressed while the organisation is merged shows back only what was typed, each after its label', async ({
+	browser
+}) => {
+	const admin = await at(browser, ADMINS[0]!, '/admin/organisations/10');
+	const name = await admin.locator('#name').inputValue();
+	expect(name).not.toBe('');
+	await admin.locator('select[name=into]').selectOption({ index: 1 });
+	await admin.locator('#fusion-reason').fill('Organisations regroupées');
+	await admin.locator('#fusion-confirm').check();
+	const held = await holdRequests(admin, (url) => url.search === '?/fusionner');
+	await admin.getByRole('button', { name: 'Fusionner' }).click();
+	await expect.poll(held.arrived).toBe(true);
+	const edit = admin.locator('form[action="?/modifier"]');
+	await admin.locator('#full_name').fill('Nom complet tapé pendant la fusion');
+	await admin.locator('#reason').fill('Nom complet précisé');
+	await edit.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+	await expect(edit).toHaveAttribute('aria-busy', 'true');
+	held.release();
+	const alert = admin
+		.getByRole('alert')
+		.filter({ hasText: 'Votre saisie, qui n’a pas été envoyée' });
+	await expect(alert).toContainText('Rien n’a été envoyé pour « Enregistrer »');
+	// The name, which the page filled in and nobody typed, is not among them.
+	await expect(alert.locator('.typed-text')).toHaveText([
+		'Nom complet tapé pendant la fusion',
+		'Nom complet précisé'
+	]);
+	await expect(alert.locator('p').filter({ has: admin.locator('.typed-text') })).toHaveText([
+		'Nom complet\u00a0: Nom complet tapé pendant la fusion',
+		'Raison de la modification\u00a0: Nom complet précisé'
+	]);
+});
+
 /** A new objective of its own (no fiche: it may be retired), its page open for `account`. */
 async function newObjective(browser: Browser, account: (typeof ADMINS)[number], label: string) {
 	const admin = await at(browser, account, '/admin/plan');

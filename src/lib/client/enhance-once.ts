@@ -633,31 +633,64 @@ function waitedGoneMessage(submitter: HTMLElement | null): string {
 	return `Rien n’a été envoyé${pressed ? ` pour « ${pressed} »` : ''} : la page, relue après votre envoi précédent, ne propose plus ce formulaire tel que vous l’aviez envoyé. Relisez-la, puis recommencez si c’est toujours voulu.`;
 }
 
+/** A text typed in a form, and the label of its field (empty when it has none). */
+interface TypedText {
+	label: string;
+	text: string;
+}
+
 /**
- * The texts typed in the form's text areas and text fields (not its hidden fields), as they are:
- * a form that waited and is gone with the page (« Valider » answered meanwhile, the update's page
- * left for the list) takes them along, and its alert shows them back (`showTyped`).
+ * The texts typed in the form's text areas and text fields (not its hidden fields), as they are,
+ * each with its field's label: a form that waited and is gone with the page (« Valider » answered
+ * meanwhile, the update's page left for the list) takes them along, and its alert shows them back
+ * (`showTyped`). A value the page put there and left as it was (its `defaultValue`: a name, a date
+ * of today) is no typing: shown back, it would hide what was typed among what was not.
  */
-function typedTexts(form: HTMLFormElement): string[] {
+function typedTexts(form: HTMLFormElement): TypedText[] {
 	return [...form.elements].flatMap((field) =>
 		(field instanceof HTMLTextAreaElement ||
 			(field instanceof HTMLInputElement && TYPED.has(field.type) && field.type !== 'password')) &&
-		field.value.trim() !== ''
-			? [field.value]
+		field.value.trim() !== '' &&
+		field.value.trim() !== field.defaultValue.trim()
+			? [{ label: labelOf(field), text: field.value }]
 			: []
 	);
 }
 
-/** Adds to `alert` what the form gone held typed, to be copied: it was not sent. */
-function showTyped(alert: HTMLElement, typed: string[]): void {
+/**
+ * What a field is called on the page: its `<label>` (without its hint, « (facultatif) »), else its
+ * `aria-label`, else the legend of its group of fields; empty when none.
+ */
+function labelOf(field: HTMLInputElement | HTMLTextAreaElement): string {
+	const [label] = field.labels ?? [];
+	if (label) {
+		const copy = label.cloneNode(true) as HTMLElement;
+		for (const hint of copy.querySelectorAll('.hint')) hint.remove();
+		const words = wordsOf(copy);
+		return words.endsWith(':') ? words.slice(0, -1).trimEnd() : words;
+	}
+	const named = field.getAttribute('aria-label')?.trim();
+	if (named) return named;
+	const legend = field.closest('fieldset')?.querySelector(':scope > legend');
+	return legend ? wordsOf(legend) : '';
+}
+
+/**
+ * Adds to `alert` what the form gone held typed, to be copied: it was not sent. Each text follows
+ * its field's label (« Raison de la modification : … »), the text alone in `.typed-text`.
+ */
+function showTyped(alert: HTMLElement, typed: TypedText[]): void {
 	if (typed.length === 0) return;
 	const intro = document.createElement('p');
 	intro.textContent = frenchSpacing('Votre saisie, qui n’a pas été envoyée :');
 	alert.append(intro);
-	for (const text of typed) {
+	for (const { label, text } of typed) {
 		const kept = document.createElement('p');
-		kept.className = 'typed-text';
-		kept.textContent = text;
+		if (label) kept.append(frenchSpacing(`${label} : `));
+		const value = document.createElement('span');
+		value.className = 'typed-text';
+		value.textContent = text;
+		kept.append(value);
 		alert.append(kept);
 	}
 }
