@@ -167,9 +167,9 @@ describe('command-line tools', { timeout: 60_000 }, () => {
 			expect(refused.status).toBe(1);
 			expect(refused.stderr).toMatch(/\nIndiquez le nom de la personne\.\n$/);
 		}
-		// A name that mixes Latin and Cyrillic letters, refused as by the form (NewAccountSchema).
+		// A word that mixes Latin and Cyrillic letters, refused as by the form (NewAccountSchema).
 		expect(create('mixte@lot.test', '\u0410lice \u0410dmin').stderr).toContain(
-			'\nLe nom mêle des lettres latines à des lettres cyrilliques ou grecques (« \u0410 »)'
+			'\nChaque mot du nom s’écrit dans un seul alphabet ; « \u0410lice » mêle des lettres latines à des lettres cyrilliques ou grecques (« \u0410 »)'
 		);
 		const marked = create('\u200fmarque@lot.test\u200e', 'Ali\u200fce Marque');
 		expect(marked.status, marked.stderr).toBe(0);

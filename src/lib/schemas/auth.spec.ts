@@ -44,16 +44,30 @@ describe('NewAccountSchema', () => {
 	});
 
 	// Accounts probe s57: « Аlice Аdmin », its « А » Cyrillic, could not be told from « Alice
-	// Admin » in the journal; refused as an organisation's name is. A name in one script passes.
-	it('refuses a name that mixes Latin letters with Cyrillic or Greek ones', () => {
+	// Admin » in the journal. Review s58: refused whole, « Алиса Smith » was too, a person's real
+	// name (a Cyrillic given name, a Latin family name): the look-alike is within a word.
+	it('refuses a name one word of which mixes Latin letters with Cyrillic or Greek ones', () => {
 		const messages = (name: string) =>
 			NewAccountSchema.safeParse({ ...account, name }).error?.issues.map((i) => i.message);
 		expect(messages('\u0410lice \u0410dmin')).toEqual([
-			'Le nom mêle des lettres latines à des lettres cyrilliques ou grecques (« \u0410 »), qui leur ressemblent sans être les mêmes : retapez ces lettres au clavier.'
+			'Chaque mot du nom s’écrit dans un seul alphabet ; « \u0410lice » mêle des lettres latines à des lettres cyrilliques ou grecques (« \u0410 »), qui leur ressemblent sans être les mêmes : retapez ces lettres au clavier.'
+		]);
+		expect(messages('Alice D\u043erand')).toEqual([
+			expect.stringMatching(/^Chaque mot du nom s’écrit dans un seul alphabet ; « D\u043erand » /)
 		]);
 		expect(messages('Ale\u03be Durand')).toHaveLength(1);
-		for (const name of ['Алиса Иванова', 'Αλίκη', 'Zoé Lefèvre-Ngô'])
-			expect(messages(name)).toBeUndefined();
+		// A hyphen or an apostrophe does not part a word: « Анна-Marie » mixes two scripts in one.
+		expect(messages('\u0410нна-Marie Durand')).toHaveLength(1);
+		for (const name of [
+			'Алиса Иванова',
+			'Αλίκη',
+			'Zoé Lefèvre-Ngô',
+			'Алиса Smith',
+			'Alice Иванова',
+			'Νίκος O’Brien',
+			'Анна-Мария Dupont'
+		])
+			expect(messages(name), name).toBeUndefined();
 	});
 
 	// Review h46: the name counted UTF-16 units, not characters as textField does (a person's).

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INCOMPLETE_FORM, refuseMixedScripts, textField } from './form';
+import { INCOMPLETE_FORM, refuseMixedScriptWords, textField } from './form';
 import { PASSWORD_MAX_LENGTH } from './limits';
 import { WRONG_CURRENT_PASSWORD } from '../utils/vocabulary';
 
@@ -143,7 +143,7 @@ export const NewAccountSchema = z
 			line: true,
 			min: 2,
 			missing: 'Indiquez le nom de la personne.'
-		}).superRefine(refuseMixedScripts),
+		}).superRefine(refuseMixedScriptWords),
 		role,
 		organisation: z.string().trim().max(80)
 	})

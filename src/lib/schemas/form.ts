@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatDate, formatNumber } from '../utils/format';
-import { ID_PATTERN, mixedScripts } from '../utils/text';
+import { ID_PATTERN, mixedScriptWord, mixedScripts } from '../utils/text';
 
 export type FieldErrors = Record<string, string>;
 
@@ -287,13 +287,22 @@ export function textField(
 }
 
 /**
- * Refuses beside its field a name that mixes Latin letters with Cyrillic or Greek ones drawn the
- * same (`mixedScripts`: « Аlice Аdmin » with a Cyrillic « А » looks like « Alice Admin »), an
- * organisation's as a person's; a name wholly in one script (« Алиса ») passes.
+ * Refuses beside its field an organisation's name that mixes Latin letters with Cyrillic or Greek
+ * ones drawn the same (`mixedScripts`: « SGАR » with a Cyrillic « А » looks like « SGAR »); a name
+ * wholly in one script (« ЕРМ ») passes.
  */
 export function refuseMixedScripts(name: string, context: z.RefinementCtx): void {
 	const mixed = mixedScripts(name);
 	if (mixed) context.addIssue({ code: 'custom', message: `Le nom ${mixed}.` });
+}
+
+/**
+ * Refuses beside its field a person's name one word of which mixes those letters (`mixedScriptWord`:
+ * « Аlice Аdmin » with Cyrillic « А »); « Алиса Smith », each word in one script, passes.
+ */
+export function refuseMixedScriptWords(name: string, context: z.RefinementCtx): void {
+	const mixed = mixedScriptWord(name);
+	if (mixed) context.addIssue({ code: 'custom', message: mixed });
 }
 
 /**

@@ -78,6 +78,23 @@ export function mixedScripts(name: string): string | null {
 	return `mêle des lettres latines à des lettres cyrilliques ou grecques (${letters}), qui leur ressemblent sans être les mêmes : retapez ces lettres au clavier`;
 }
 
+/**
+ * Why a person's name is refused when one of its words mixes Latin letters with Cyrillic or Greek
+ * ones (`mixedScripts`, word by word: « Аlice » with a Cyrillic « А » looks like « Alice »), the
+ * message of its field; null when each word is in one script. Words are apart by spaces only:
+ * a hyphen, an apostrophe, a combining mark belong to the word's script, whichever it is. A person
+ * may write a given name in Cyrillic and a family name in Latin letters (« Алиса Smith »): the
+ * look-alike is within a word. An organisation's name is refused whole (`mixedScripts`): it is
+ * searched and named in the plan's workbook by its letters.
+ */
+export function mixedScriptWord(name: string): string | null {
+	for (const word of name.trim().split(/\s+/u)) {
+		const mixed = mixedScripts(word);
+		if (mixed) return `Chaque mot du nom s’écrit dans un seul alphabet ; « ${word} » ${mixed}.`;
+	}
+	return null;
+}
+
 const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
 
 /** French alphabetical order ("École" sorts with "E"). */
