@@ -19,7 +19,7 @@ import {
 	type ImportRequest
 } from './plan-import';
 import { createFiche, ficheEditor } from './fiches';
-import { mergeOrganisations, retireOrganisation } from './organisations';
+import { mergeOrganisations, organisationNameTaken, retireOrganisation } from './organisations';
 import { indicatorRowField, parseFicheForm } from '../../schemas/plan-edit';
 import { abandonUnconfirmed } from '../../schemas/retire';
 import { abandonFiche, editedWorkbook } from './testing';
@@ -1580,32 +1580,39 @@ describe('plan workbook round trip', () => {
 		expect(unsaid.fieldCount).toBe(3);
 	});
 
-	it('a name an import gives is no longer another organisation’s former name', async ({ db }) => {
-		const rename = (from: string, to: string) =>
+	// Review s58: the workbook let an organisation take another's former name (« ADCF », ADCF Lot's)
+	// while the admin form refuses it (« porte déjà ce nom ou l’a porté »), and a merge promises
+	// that the absorbed name « ne pourra plus être donné à une autre organisation ».
+	it('refuses another organisation’s former name, as the admin form does, naming the one that bore it', async ({
+		db
+	}) => {
+		const rename = (renames: [from: string, to: string][]) =>
 			exportPlanWorkbook(db).then((bytes) =>
 				editedWorkbook(bytes, (workbook) => {
 					const organisations = workbook.getWorksheet('Organisations')!;
-					organisations.getRow(rowOf(organisations, from)).getCell(2).value = to;
+					for (const [from, to] of renames)
+						organisations.getRow(rowOf(organisations, from)).getCell(2).value = to;
 				})
 			);
-		expect(
-			(
-				await applyPlanImport(db, await rename('adcf', 'ADCF Lot'), {
-					reason: 'Premier',
-					actor: null,
-					abandonConfirmed: true
-				})
-			).ok
-		).toBe(true);
-		const second = await applyPlanImport(db, await rename('adefpat', 'ADCF'), {
-			reason: 'Second',
-			actor: null,
-			abandonConfirmed: true
-		});
-		expect(second).toMatchObject({ ok: true });
+		const options = { reason: 'Renommage', actor: null, abandonConfirmed: true };
+		expect((await applyPlanImport(db, await rename([['adcf', 'ADCF Lot']]), options)).ok).toBe(
+			true
+		);
+		const taken = (slug: string, other: string) =>
+			`Feuille « Organisations », organisation ${slug}, colonne « Nom » : ${organisationNameTaken(other)}`;
+		// Written otherwise (punctuation), as the form compares names.
+		expect((await previewPlanImport(db, await rename([['adefpat', 'A.D.C.F']]))).problems).toEqual([
+			taken('adefpat', 'ADCF Lot')
+		]);
+		expect((await applyPlanImport(db, await rename([['adefpat', 'ADCF']]), options)).ok).toBe(
+			false
+		);
 		expect(
 			await db.selectFrom('organisation_alias').select('name').where('name', '=', 'ADCF').execute()
-		).toEqual([]);
+		).toEqual([{ name: 'ADCF' }]);
+	});
+
+	it('a name an import saves is no longer another organisation’s former name', async ({ db }) => {
 		// Hostile probe s44: SQLite's lower() folds only A to Z: a former name « État » of another
 		// organisation stayed when the organisation named « État » was saved by an import.
 		const adefpat = await db

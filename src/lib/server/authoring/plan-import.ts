@@ -395,10 +395,12 @@ function twinTitleProblems(
 }
 
 /**
- * A new or renamed organisation whose name another organisation bears (compared as the admin form
- * does, `organisationNameKey`), one retired or left out of the sheet, is refused with the form's
- * message; unless the workbook renames that other one too (two organisations swapping their names).
- * Another's former name may be taken: it is that other's no more (`dropOtherAliasesNamed`).
+ * A new or renamed organisation whose name another organisation bears or bore (compared as the
+ * admin form does, `organisationNameKey`), one retired or left out of the sheet, is refused with the
+ * form's message, which names that other one; unless the workbook renames that other one too (two
+ * organisations swapping their names). Another's former name is refused as the form refuses it: a
+ * merged organisation's name « ne pourra plus être donné à une autre organisation » (the merge's
+ * form), and a former name leads to its organisation's fiches in the search of `/fiches`.
  */
 async function organisationNameProblems(
 	db: Executor,
@@ -413,11 +415,10 @@ async function organisationNameProblems(
 		if (nameToday.get(o.slug) === o.name) continue;
 		const other = (await listOrganisationsNamed(db, o.name)).find((r) => {
 			const slug = slugs.get(r.id)!;
-			return (
-				r.alias === r.name &&
-				slug !== o.slug &&
-				!(keyNext.has(slug) && keyNext.get(slug) !== keyNext.get(o.slug))
-			);
+			if (slug === o.slug) return false;
+			// Its former name stays its own, whatever the sheet names it now.
+			if (r.alias !== r.name) return true;
+			return !(keyNext.has(slug) && keyNext.get(slug) !== keyNext.get(o.slug));
 		});
 		const lookalike = other ? undefined : await lookalikeOrganisation(db, o, next, slugs);
 		const problem = other
@@ -1072,7 +1073,8 @@ async function writeOrganisations({
 		const saved = await saveOrganisation(trx, id, organisation);
 		// The former name stays findable, unless another organisation takes it (a swap): it names
 		// that one now, and an alias would forbid both to be edited in the portal's form. For the
-		// same reason, a name given here is no longer another organisation's former name.
+		// same reason, a name saved here is no longer another organisation's former name (one given
+		// is refused as such, organisationNameProblems; one kept may be, from before that rule).
 		if (id !== undefined && rename && !newNames.has(organisationNameKey(rename.before)))
 			await addOrganisationAlias(trx, id, rename.before, stamp);
 		await dropOtherAliasesNamed(trx, organisation.name, saved);
