@@ -11,9 +11,9 @@ import {
 
 /**
  * How long a write waits for another process's lock (a backup, an import or a command run beside
- * the server) before it fails with SQLITE_BUSY.
+ * the server) before it fails with SQLITE_BUSY; a read transaction too (readTransaction).
  */
-const BUSY_PATIENCE_MS = 5000;
+export const BUSY_PATIENCE_MS = 5000;
 
 /**
  * SQLite's own wait for a lock (`busy_timeout`). better-sqlite3 is synchronous: while SQLite waits,
@@ -112,24 +112,52 @@ function patientConnection(
 	patience: number
 ): DatabaseConnection {
 	return {
-		async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-			const deadline = Date.now() + patience;
-			for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(pause * 2, LONGEST_PAUSE_MS)) {
-				try {
-					return await connection.executeQuery<R>(query);
-				} catch (error) {
-					if (!isBusy(error) || sqlite.inTransaction || Date.now() + pause > deadline) throw error;
+		executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+			return patiently(() => connection.executeQuery<R>(query), {
+				patience,
+				retried: (error) => isBusy(error) && !sqlite.inTransaction,
+				async pause(ms) {
+					await hold.release();
+					try {
+						await sleep(ms);
+					} finally {
+						await hold.acquire();
+					}
 				}
-				await hold.release();
-				try {
-					await new Promise((resolve) => setTimeout(resolve, pause));
-				} finally {
-					await hold.acquire();
-				}
-			}
+			});
 		},
 		streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize)
 	};
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `attempt` until it succeeds, fails with an error `retried` does not take, or `patience` has
+ * passed (then its last error is thrown); between two attempts a pause growing from the first to
+ * the last (FIRST_PAUSE_MS, LONGEST_PAUSE_MS), which `pause` may spend letting the connection go.
+ */
+export async function patiently<R>(
+	attempt: () => Promise<R>,
+	{
+		patience,
+		retried,
+		pause = sleep
+	}: {
+		patience: number;
+		retried: (error: unknown) => boolean;
+		pause?: (ms: number) => Promise<void>;
+	}
+): Promise<R> {
+	const deadline = Date.now() + patience;
+	for (let ms = FIRST_PAUSE_MS; ; ms = Math.min(ms * 2, LONGEST_PAUSE_MS)) {
+		try {
+			return await attempt();
+		} catch (error) {
+			if (!retried(error) || Date.now() + ms > deadline) throw error;
+		}
+		await pause(ms);
+	}
 }
 
 export const DISK_FULL_MESSAGE =

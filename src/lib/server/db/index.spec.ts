@@ -189,6 +189,99 @@ describe('a read transaction', () => {
 	});
 });
 
+// Review s57: reads run side by side (loadPlanModel's Promise.all) when one failed: the
+// transaction was rolled back while a sibling still had reads to send, which then ran outside it,
+// on a connection given back to other requests.
+describe('a read transaction whose read failed while a sibling read was still to be sent', () => {
+	it('refuses the sibling’s later reads: none runs outside the transaction', async () => {
+		const db = openDatabase(':memory:');
+		await sql`create table note (text text not null)`.execute(db);
+		const sqlite = connectionOf(db);
+		// Whether each statement of the reads ran inside the transaction (noted as it returns).
+		const inside: boolean[] = [];
+		const watched = db.withPlugin({
+			transformQuery: ({ node }) => node,
+			transformResult: async ({ result }) => {
+				inside.push(sqlite.inTransaction);
+				return result;
+			}
+		});
+		const count = (reader: Executor) => sql`select count(*) as n from note`.execute(reader);
+		let sibling: Promise<unknown> = Promise.resolve();
+		const failed = readTransaction(watched, async (reader) => {
+			sibling = (async () => {
+				await count(reader);
+				await count(reader);
+				await new Promise((resolve) => setTimeout(resolve, 20));
+				await count(reader);
+			})();
+			await Promise.all([sibling, sql`select * from absente`.execute(reader)]);
+		});
+		await expect(failed).rejects.toThrow(/no such table/);
+		await expect(sibling).rejects.toThrow(/after the end of its read transaction/);
+		expect(inside.length).toBeGreaterThan(0);
+		expect(inside).not.toContain(false);
+		expect(sqlite.inTransaction).toBe(false);
+		// Writable again: query_only was turned off at the end.
+		await sql`insert into note values ('après')`.execute(db);
+		await db.destroy();
+	});
+});
+
+// Review s57: a read refused for another process's lock (SQLITE_BUSY: the recovery of the WAL
+// after a killed process, a connection in EXCLUSIVE locking mode) answered 503 at once, where a
+// write waits for the lock up to its patience.
+describe('a read transaction whose reads SQLite refuses for another process’s lock', () => {
+	const busy = () => Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+
+	it('is run again from BEGIN, the connection let go meanwhile, until the lock is gone', async () => {
+		const db = openDatabase(':memory:', 2000);
+		const sqlite = connectionOf(db);
+		let attempts = 0;
+		const started = Date.now();
+		const read = readTransaction(db, async (reader) => {
+			attempts += 1;
+			expect(sqlite.inTransaction).toBe(true);
+			const { rows } = await sql<{ n: number }>`select ${attempts} as n`.execute(reader);
+			if (Date.now() - started < 200) throw busy();
+			return rows[0]!.n;
+		});
+		// Another request reads meanwhile: the connection is not held between attempts.
+		await sql`select 1`.execute(db);
+		expect(attempts).toBeGreaterThan(0);
+		const n = await read;
+		expect(n).toBe(attempts);
+		expect(attempts).toBeGreaterThan(1);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+		expect(sqlite.inTransaction).toBe(false);
+		await db.destroy();
+	});
+
+	it('past the patience of a write, fails with SQLITE_BUSY (503), the connection writable again', async () => {
+		const db = openDatabase(':memory:', 500);
+		const started = Date.now();
+		await expect(
+			readTransaction(db, async (reader) => {
+				await sql`select 1`.execute(reader);
+				throw busy();
+			})
+		).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+		expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+		expect(connectionOf(db).inTransaction).toBe(false);
+		await sql`create table apres (x)`.execute(db);
+		// Any other error is not tried again.
+		let attempts = 0;
+		await expect(
+			readTransaction(db, async () => {
+				attempts += 1;
+				throw new Error('autre');
+			})
+		).rejects.toThrow('autre');
+		expect(attempts).toBe(1);
+		await db.destroy();
+	});
+});
+
 describe('statements through Kysely', () => {
 	it('are compiled by SQLite once per text and connection, the values bound on each run', async () => {
 		const db = openDatabase(':memory:');

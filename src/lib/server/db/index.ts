@@ -25,7 +25,13 @@ export type Executor = Kysely<Database>;
 
 import { databasePathProblem, DEFAULT_DATABASE_PATH } from '../config.js';
 import { foldForSearch } from '../../utils/text';
-import { PortalSqliteDialect, SQLITE_BUSY_TIMEOUT_MS } from './dialect';
+import {
+	BUSY_PATIENCE_MS,
+	isBusy,
+	patiently,
+	PortalSqliteDialect,
+	SQLITE_BUSY_TIMEOUT_MS
+} from './dialect';
 import { databaseFileProblem, type FileProblem } from './file-check';
 
 /** A start-up failure whose message is one French sentence meant for the operator. */
@@ -122,6 +128,7 @@ function wrap(sqlite: SQLite.Database, busyPatience?: number): Db {
 		dialect: new PortalSqliteDialect(withStatementCache(sqlite), busyPatience)
 	});
 	connections.set(db, sqlite);
+	patiences.set(db, busyPatience ?? BUSY_PATIENCE_MS);
 	// Opened here, never a transaction: what `Db` says.
 	return db as Db;
 }
@@ -142,6 +149,8 @@ function createPrivately(path: string): void {
 }
 
 const connections = new WeakMap<Executor, SQLite.Database>();
+/** How long each database's writes, and read transactions, wait for another process's lock. */
+const patiences = new WeakMap<Executor, number>();
 
 /** Statements kept per connection: the queries of the pages, a few hundred different texts. */
 const STATEMENT_CACHE_SIZE = 500;
@@ -231,14 +240,41 @@ const reading = new WeakSet<Executor>();
  * for a backup's or an import's lock, and answered 503 after 5 s, while WAL lets a read go on
  * beside another process's write. The connection is `query_only` meanwhile: a write in `reads`
  * is refused (SQLITE_READONLY) instead of landing in a transaction that took no lock.
+ *
+ * A read SQLite refuses for another process's lock all the same (SQLITE_BUSY: the recovery of the
+ * WAL after a killed process, a connection in `locking_mode=EXCLUSIVE` that wrote) is run again
+ * from BEGIN, the connection let go between attempts, with the patience of a write (dialect.ts):
+ * it answered 503 at once while a write waited; past that patience, the 503 as a write's.
  */
 export async function readTransaction<T>(
 	db: Executor,
 	reads: (db: Executor) => Promise<T>
 ): Promise<T> {
 	if (db.isTransaction || reading.has(db)) return reads(db);
+	return patiently(() => readOnce(db, reads), {
+		patience: patiences.get(db) ?? BUSY_PATIENCE_MS,
+		retried: isBusy
+	});
+}
+
+/**
+ * One attempt of readTransaction. A read `reads` sends once the transaction is over is refused,
+ * not run: reads run side by side (a `Promise.all`) when one fails, the transaction ends while a
+ * sibling still has reads to send, which would run outside it (another state, not `query_only`),
+ * on a connection given back to other requests. A read sent before runs before the end (Kysely
+ * runs one connection's statements in the order sent).
+ */
+async function readOnce<T>(db: Executor, reads: (db: Executor) => Promise<T>): Promise<T> {
 	return db.connection().execute(async (connection) => {
-		reading.add(connection);
+		let over = false;
+		const reader = connection.withPlugin({
+			transformQuery({ node }) {
+				if (over) throw new Error('read sent after the end of its read transaction');
+				return node;
+			},
+			transformResult: async ({ result }) => result
+		});
+		reading.add(reader);
 		// Bookkeeping sent as Kysely sends its own BEGIN and COMMIT: past the plugins, so that a
 		// page's statement count (statement-count.spec) counts its reads, not these.
 		const bare = connection.withoutPlugins();
@@ -246,7 +282,12 @@ export async function readTransaction<T>(
 		try {
 			await sql`begin deferred`.execute(bare);
 			try {
-				const read = await reads(connection);
+				let read: T;
+				try {
+					read = await reads(reader);
+				} finally {
+					over = true;
+				}
 				await sql`commit`.execute(bare);
 				return read;
 			} catch (error) {
